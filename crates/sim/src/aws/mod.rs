@@ -1,0 +1,3 @@
+//! Static AWS reference data: instance types and Fargate task sizes.
+pub mod fargate;
+pub mod instance_types;

@@ -1,0 +1,618 @@
+//! Amazon ECS: the state of tasks, services, deployments and container instances, and the
+//! controllers that move it (one file each, each a reconcile step).
+
+pub mod circuit_breaker;
+pub mod container_health;
+pub mod messages;
+pub mod placement;
+pub mod service_scheduler;
+pub mod task_lifecycle;
+
+use serde::Serialize;
+
+use crate::probe::{Prober, Signal};
+use crate::scenario::spec::{LaunchType, NetworkMode, PlacementConstraint, PlacementStrategy};
+use crate::time::{Millis, SimTime};
+use crate::world::{InstanceIdx, ServiceIdx, TargetGroupIdx, TaskDefIdx, TaskIdx};
+
+// ---------------------------------------------------------------------------------------------
+// Task definitions
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskDefinition {
+    pub family: String,
+    pub revision: u32,
+    pub arn: String,
+    pub cpu: Option<u32>,
+    pub memory: Option<u32>,
+    pub network_mode: NetworkMode,
+    pub containers: Vec<ContainerDefinition>,
+    pub task_role_arn: Option<String>,
+}
+
+impl TaskDefinition {
+    /// `web:2`
+    pub fn family_revision(&self) -> String {
+        format!("{}:{}", self.family, self.revision)
+    }
+
+    /// CPU units the task reserves on a container instance: the task-level value, else the sum
+    /// of the containers' values.
+    pub fn reserved_cpu(&self) -> u32 {
+        self.cpu
+            .unwrap_or_else(|| self.containers.iter().map(|c| c.cpu).sum())
+    }
+
+    /// Memory (MiB) the task reserves: the task-level value, else per container the hard limit
+    /// or, failing that, the soft reservation.
+    pub fn reserved_memory(&self) -> u32 {
+        self.memory.unwrap_or_else(|| {
+            self.containers
+                .iter()
+                .map(|c| c.memory.or(c.memory_reservation).unwrap_or(0))
+                .sum()
+        })
+    }
+
+    /// True if some essential container defines a health check (then the task's health status,
+    /// not the 40-second rule, decides when it counts as healthy).
+    pub fn has_essential_health_check(&self) -> bool {
+        self.containers
+            .iter()
+            .any(|c| c.essential && c.health_check.is_some())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContainerDefinition {
+    pub name: String,
+    pub image: String,
+    pub essential: bool,
+    pub cpu: u32,
+    pub memory: Option<u32>,
+    pub memory_reservation: Option<u32>,
+    pub port: Option<u16>,
+    pub host_port: Option<u16>,
+    pub health_check: Option<HealthCheck>,
+    pub stop_timeout: Millis,
+    pub behavior: Behavior,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HealthCheck {
+    pub command: Vec<String>,
+    pub interval: Millis,
+    pub timeout: Millis,
+    pub retries: u32,
+    pub start_period: Millis,
+}
+
+/// The simulated application (resolved from the scenario's `behavior`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Behavior {
+    pub startup: Millis,
+    pub fails_health_checks: Option<HealthFailure>,
+    pub exits: Option<Exit>,
+    pub image_pull: crate::scenario::spec::ImagePull,
+    pub ignores_sigterm: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HealthFailure {
+    pub after: Millis,
+    pub fraction: f64,
+    pub response: FailMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Exit {
+    pub after: Millis,
+    pub exit_code: i32,
+    pub fraction: f64,
+}
+
+/// How a failing check fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FailMode {
+    /// HTTP answer with this status code.
+    Status(u16),
+    /// No answer within the check's timeout.
+    Timeout,
+    /// Nothing listens yet (the application is still starting).
+    ConnectionRefused,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tasks
+
+/// `lastStatus` of a task, in lifecycle order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum TaskStatus {
+    Provisioning,
+    Pending,
+    Activating,
+    Running,
+    Deactivating,
+    Stopping,
+    Deprovisioning,
+    Stopped,
+}
+
+impl TaskStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Provisioning => "PROVISIONING",
+            TaskStatus::Pending => "PENDING",
+            TaskStatus::Activating => "ACTIVATING",
+            TaskStatus::Running => "RUNNING",
+            TaskStatus::Deactivating => "DEACTIVATING",
+            TaskStatus::Stopping => "STOPPING",
+            TaskStatus::Deprovisioning => "DEPROVISIONING",
+            TaskStatus::Stopped => "STOPPED",
+        }
+    }
+
+    /// Not yet RUNNING (the service counts these as pending).
+    pub fn is_starting(self) -> bool {
+        self < TaskStatus::Running
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum DesiredStatus {
+    Running,
+    Stopped,
+}
+
+impl DesiredStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DesiredStatus::Running => "RUNNING",
+            DesiredStatus::Stopped => "STOPPED",
+        }
+    }
+}
+
+/// `healthStatus` of a container or a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum HealthStatus {
+    Unknown,
+    Healthy,
+    Unhealthy,
+}
+
+impl HealthStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HealthStatus::Unknown => "UNKNOWN",
+            HealthStatus::Healthy => "HEALTHY",
+            HealthStatus::Unhealthy => "UNHEALTHY",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum StopCode {
+    TaskFailedToStart,
+    EssentialContainerExited,
+    UserInitiated,
+    ServiceSchedulerInitiated,
+    SpotInterruption,
+    TerminationNotice,
+}
+
+impl StopCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopCode::TaskFailedToStart => "TaskFailedToStart",
+            StopCode::EssentialContainerExited => "EssentialContainerExited",
+            StopCode::UserInitiated => "UserInitiated",
+            StopCode::ServiceSchedulerInitiated => "ServiceSchedulerInitiated",
+            StopCode::SpotInterruption => "SpotInterruption",
+            StopCode::TerminationNotice => "TerminationNotice",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ContainerStatus {
+    Pending,
+    Running,
+    Stopped,
+}
+
+impl ContainerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContainerStatus::Pending => "PENDING",
+            ContainerStatus::Running => "RUNNING",
+            ContainerStatus::Stopped => "STOPPED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Host {
+    Fargate,
+    Instance(InstanceIdx),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Container {
+    pub name: String,
+    pub image: String,
+    pub essential: bool,
+    pub last_status: ContainerStatus,
+    pub health_status: HealthStatus,
+    pub exit_code: Option<i32>,
+    pub reason: Option<String>,
+    pub started_at: Option<SimTime>,
+    /// The container health check, when the definition has one.
+    pub health_check: Option<Prober>,
+    /// How the application in this container behaves over time.
+    pub app: AppFate,
+    /// The seeded draws made at launch: does the definition's health failure / exit hit this task?
+    pub fault_hit: bool,
+    pub exit_hit: bool,
+}
+
+/// The application's behaviour over time, fixed when the container starts and changed only by
+/// timeline faults, so every health check result is known in advance and seeking is exact.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct AppFate {
+    /// When the application starts answering (until then connections are refused).
+    pub up_at: Option<SimTime>,
+    pub failing: Vec<FailWindow>,
+    /// The process exits at this moment with this code.
+    pub exits_at: Option<(SimTime, i32)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FailWindow {
+    pub from: SimTime,
+    pub until: Option<SimTime>,
+    pub mode: FailMode,
+}
+
+impl AppFate {
+    /// What a health check sent at `t` sees.
+    pub fn answer_at(&self, t: SimTime) -> Option<FailMode> {
+        match self.up_at {
+            Some(up) if t >= up => {}
+            _ => return Some(FailMode::ConnectionRefused),
+        }
+        self.failing
+            .iter()
+            .rev()
+            .find(|w| w.from <= t && w.until.is_none_or(|u| t < u))
+            .map(|w| w.mode)
+    }
+
+    /// The moments the answer can change.
+    pub fn change_points(&self) -> Vec<SimTime> {
+        let mut points: Vec<SimTime> = self.up_at.into_iter().collect();
+        for w in &self.failing {
+            points.push(w.from);
+            points.extend(w.until);
+        }
+        points
+    }
+
+    /// The answers as a piecewise-constant signal.
+    pub fn signal(&self) -> Signal {
+        Signal::from_fn(self.change_points(), |t| self.answer_at(t))
+    }
+}
+
+/// One explanation the core recorded about a task: why it started, why it is (un)healthy, why
+/// it stopped. Shown by the inspector; never composed by the view.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Why {
+    pub at: SimTime,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Task {
+    /// 32 hex digits.
+    pub id: String,
+    pub arn: String,
+    pub task_definition: TaskDefIdx,
+    pub service: Option<ServiceIdx>,
+    /// The service deployment that launched it (`ecs-svc/...`).
+    pub deployment_id: Option<String>,
+    pub started_by: String,
+    pub launch_type: LaunchType,
+    pub availability_zone: String,
+    pub host: Host,
+    pub private_ip: String,
+    /// Host port (bridge/host mode) the load balancer targets.
+    pub host_port: Option<u16>,
+    pub last_status: TaskStatus,
+    pub desired_status: DesiredStatus,
+    pub health_status: HealthStatus,
+    pub containers: Vec<Container>,
+    pub created_at: SimTime,
+    pub pull_started_at: Option<SimTime>,
+    pub started_at: Option<SimTime>,
+    pub stopping_at: Option<SimTime>,
+    pub stopped_at: Option<SimTime>,
+    pub stop_code: Option<StopCode>,
+    pub stopped_reason: Option<String>,
+    /// When the task first counted as healthy for the deployment's bounds.
+    pub healthy_at: Option<SimTime>,
+    /// The health failure the scheduler acted on (set when it decides to replace the task).
+    pub unhealthy_reason: Option<UnhealthyReason>,
+    /// Why the task is as it is, oldest first.
+    pub why: Vec<Why>,
+    /// The next lifecycle step is due at this moment.
+    pub next_step_at: Option<SimTime>,
+    /// The next container health verdict change is due at this moment.
+    pub health_next_at: Option<SimTime>,
+    /// The image pull will fail with this stoppedReason.
+    pub pull_failure: Option<String>,
+    /// The task reached RUNNING at some point.
+    pub reached_running: bool,
+}
+
+impl Task {
+    /// RUNNING or about to be (desired RUNNING): counts toward the service's running+pending.
+    pub fn is_live(&self) -> bool {
+        self.desired_status == DesiredStatus::Running && self.last_status != TaskStatus::Stopped
+    }
+
+    pub fn short_id(&self) -> &str {
+        &self.id[..8.min(self.id.len())]
+    }
+
+    pub fn explain(&mut self, at: SimTime, text: impl Into<String>) {
+        self.why.push(Why {
+            at,
+            text: text.into(),
+        });
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum UnhealthyReason {
+    ContainerHealthCheck {
+        container: String,
+    },
+    TargetGroup {
+        target_group: TargetGroupIdx,
+        reason: String,
+    },
+}
+
+// ---------------------------------------------------------------------------------------------
+// Container instances
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum InstanceStatus {
+    Active,
+    Draining,
+    Inactive,
+}
+
+impl InstanceStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstanceStatus::Active => "ACTIVE",
+            InstanceStatus::Draining => "DRAINING",
+            InstanceStatus::Inactive => "INACTIVE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContainerInstance {
+    /// The name the scenario gave it (`Name` tag).
+    pub name: String,
+    /// EC2 instance id, `i-` and 17 hex digits.
+    pub ec2_instance_id: String,
+    /// Container instance id, 32 hex digits.
+    pub id: String,
+    pub arn: String,
+    pub instance_type: String,
+    pub availability_zone: String,
+    pub private_ip: String,
+    pub status: InstanceStatus,
+    pub agent_connected: bool,
+    pub registered_cpu: u32,
+    pub registered_memory: u32,
+    pub used_cpu: u32,
+    pub used_memory: u32,
+    pub reserved_ports: Vec<u16>,
+    /// Tasks placed here that are not STOPPED yet.
+    pub tasks: Vec<TaskIdx>,
+    pub next_dynamic_port: u16,
+}
+
+impl ContainerInstance {
+    pub fn remaining_cpu(&self) -> u32 {
+        self.registered_cpu.saturating_sub(self.used_cpu)
+    }
+    pub fn remaining_memory(&self) -> u32 {
+        self.registered_memory.saturating_sub(self.used_memory)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services and deployments
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum DeploymentStatus {
+    Primary,
+    Active,
+    Inactive,
+}
+
+impl DeploymentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeploymentStatus::Primary => "PRIMARY",
+            DeploymentStatus::Active => "ACTIVE",
+            DeploymentStatus::Inactive => "INACTIVE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum RolloutState {
+    InProgress,
+    Completed,
+    Failed,
+}
+
+impl RolloutState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RolloutState::InProgress => "IN_PROGRESS",
+            RolloutState::Completed => "COMPLETED",
+            RolloutState::Failed => "FAILED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deployment {
+    /// `ecs-svc/` and 19 digits.
+    pub id: String,
+    pub status: DeploymentStatus,
+    pub task_definition: TaskDefIdx,
+    pub desired_count: u32,
+    pub pending_count: u32,
+    pub running_count: u32,
+    /// Consecutive failed tasks, as the circuit breaker counts them.
+    pub failed_tasks: u32,
+    pub rollout_state: RolloutState,
+    pub rollout_state_reason: String,
+    pub created_at: SimTime,
+    pub updated_at: SimTime,
+    /// Unhealthy tasks of this deployment stopped and not yet replaced, so the next start says
+    /// "Amazon ECS replaced N tasks due to an unhealthy status."
+    pub unhealthy_to_replace: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceLoadBalancer {
+    pub target_group: TargetGroupIdx,
+    pub container_name: String,
+    pub container_port: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeploymentConfiguration {
+    pub minimum_healthy_percent: u32,
+    pub maximum_percent: u32,
+    pub circuit_breaker_enable: bool,
+    pub circuit_breaker_rollback: bool,
+}
+
+/// The bounds and counts of the scheduler's last pass, for the inspector and the header.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct SchedulerView {
+    pub at: SimTime,
+    /// floor(desired × maximumPercent / 100)
+    pub upper: u32,
+    /// ceil(desired × minimumHealthyPercent / 100)
+    pub lower: u32,
+    pub running_or_pending: u32,
+    pub healthy: u32,
+    pub decision: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Service {
+    pub name: String,
+    pub arn: String,
+    pub status: String,
+    pub desired_count: u32,
+    pub running_count: u32,
+    pub pending_count: u32,
+    pub launch_type: LaunchType,
+    pub task_definition: TaskDefIdx,
+    pub deployment_configuration: DeploymentConfiguration,
+    pub health_check_grace_period: Millis,
+    pub load_balancers: Vec<ServiceLoadBalancer>,
+    pub placement_strategy: Vec<PlacementStrategy>,
+    pub placement_constraints: Vec<PlacementConstraint>,
+    /// Newest last. Deployments that became INACTIVE are dropped, as describe-services does.
+    pub deployments: Vec<Deployment>,
+    /// Tasks not yet STOPPED.
+    pub tasks: Vec<TaskIdx>,
+    /// A steady state was reported and nothing has changed since.
+    pub steady: bool,
+    pub last_steady_message_at: Option<SimTime>,
+    /// Messages suppressed until their cause is resolved (describe-services does not repeat
+    /// a message while its cause lasts).
+    pub suppressed: Vec<Suppressed>,
+    /// Consecutive tasks that stopped before reaching RUNNING (the service throttle).
+    pub consecutive_launch_failures: u32,
+    pub throttled_until: Option<SimTime>,
+    /// The last deployment that reached COMPLETED (id and task definition): where a circuit
+    /// breaker rolls back to.
+    pub last_completed: Option<(String, TaskDefIdx)>,
+    pub last_pass: SchedulerView,
+    /// A scheduler pass is already scheduled at this time.
+    pub pass_at: Option<SimTime>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Suppressed {
+    UnableToPlace,
+    DeploymentStuck,
+    Throttled,
+}
+
+impl Service {
+    pub fn primary(&self) -> Option<&crate::ecs::Deployment> {
+        self.deployments
+            .iter()
+            .find(|d| d.status == DeploymentStatus::Primary)
+    }
+    pub fn deployment(&self, id: &str) -> Option<&Deployment> {
+        self.deployments.iter().find(|d| d.id == id)
+    }
+    pub fn deployment_mut(&mut self, id: &str) -> Option<&mut Deployment> {
+        self.deployments.iter_mut().find(|d| d.id == id)
+    }
+    pub fn is_suppressed(&self, s: Suppressed) -> bool {
+        self.suppressed.contains(&s)
+    }
+}
+
+/// floor(desired × maximumPercent / 100): ECS rounds the upper bound down.
+pub fn upper_bound(desired: u32, maximum_percent: u32) -> u32 {
+    (desired as u64 * maximum_percent as u64 / 100) as u32
+}
+
+/// ceil(desired × minimumHealthyPercent / 100): ECS rounds the lower bound up.
+pub fn lower_bound(desired: u32, minimum_healthy_percent: u32) -> u32 {
+    (desired as u64 * minimum_healthy_percent as u64).div_ceil(100) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn desired_4_min_50_may_stop_2_first() {
+        assert_eq!(4 - lower_bound(4, 50), 2);
+    }
+
+    #[test]
+    fn desired_2_min_75_may_stop_none_first() {
+        assert_eq!(lower_bound(2, 75), 2);
+    }
+
+    #[test]
+    fn desired_4_max_200_may_start_4_first() {
+        assert_eq!(upper_bound(4, 200) - 4, 4);
+    }
+
+    #[test]
+    fn desired_3_max_125_allows_no_extra_task() {
+        assert_eq!(upper_bound(3, 125), 3);
+    }
+}

@@ -1,0 +1,393 @@
+//! Task placement: which host a new task goes to.
+//!
+//! On EC2, ECS keeps the instances with enough CPU, memory and ports, then those that satisfy
+//! the placement constraints (binding), then orders the rest by the placement strategies (best
+//! effort). With no strategy, a service spreads over Availability Zones and then over instances.
+//! Fargate needs no instances: it spreads a service's tasks over the zones of its subnets.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::ecs::messages::PlacementProblem;
+use crate::ecs::task_lifecycle::Placement;
+use crate::ecs::{ContainerInstance, Host, InstanceStatus, TaskDefinition};
+use crate::scenario::spec::{
+    BinpackField, LaunchType, NetworkMode, PlacementConstraint, PlacementStrategy, SpreadField,
+};
+use crate::world::{InstanceIdx, ServiceIdx, World};
+
+/// Live tasks of one service per zone and per instance, kept up to date while a pass places
+/// several tasks.
+#[derive(Debug, Clone)]
+pub struct SpreadCounts {
+    pub per_zone: Vec<u32>,
+    pub per_instance: Vec<u32>,
+}
+
+impl SpreadCounts {
+    pub fn of(world: &World, service: ServiceIdx) -> Self {
+        let mut c = SpreadCounts {
+            per_zone: vec![0; world.cluster.availability_zones.len()],
+            per_instance: vec![0; world.instances.len()],
+        };
+        for &t in &world.service(service).tasks {
+            let task = world.task(t);
+            if !task.is_live() {
+                continue;
+            }
+            if let Some(z) = world.zone_index(&task.availability_zone) {
+                c.per_zone[z] += 1;
+            }
+            if let Host::Instance(i) = task.host {
+                c.per_instance[i.0 as usize] += 1;
+            }
+        }
+        c
+    }
+}
+
+/// AWS's default for services without a strategy.
+const DEFAULT_STRATEGY: [PlacementStrategy; 2] = [
+    PlacementStrategy::Spread(SpreadField::AvailabilityZone),
+    PlacementStrategy::Spread(SpreadField::InstanceId),
+];
+
+/// Choose a host for one task of `service` and reserve its resources there.
+pub fn place(
+    world: &mut World,
+    service: ServiceIdx,
+    td: &TaskDefinition,
+    counts: &mut SpreadCounts,
+    rng: &mut ChaCha8Rng,
+) -> Result<Placement, PlacementProblem> {
+    let svc = world.service(service);
+    match svc.launch_type {
+        LaunchType::Fargate => place_fargate(world, counts),
+        LaunchType::Ec2 => place_ec2(world, service, td, counts, rng),
+    }
+}
+
+fn place_fargate(world: &World, counts: &mut SpreadCounts) -> Result<Placement, PlacementProblem> {
+    let zone = world
+        .cluster
+        .availability_zones
+        .iter()
+        .enumerate()
+        .filter(|(_, z)| !z.is_out())
+        .min_by_key(|(i, _)| (counts.per_zone[*i], *i))
+        .map(|(i, _)| i)
+        .ok_or(PlacementProblem::FargateCapacityUnavailable)?;
+    counts.per_zone[zone] += 1;
+    Ok(Placement {
+        host: Host::Fargate,
+        zone_index: zone,
+        host_port: None,
+    })
+}
+
+/// The host port a task needs, if its network mode maps one.
+fn required_port(td: &TaskDefinition) -> Option<PortNeed> {
+    let c = td.containers.iter().find(|c| c.port.is_some())?;
+    match td.network_mode {
+        NetworkMode::Awsvpc => None,
+        NetworkMode::Host => c.port.map(PortNeed::Static),
+        NetworkMode::Bridge => Some(match c.host_port {
+            Some(0) | None => PortNeed::Dynamic,
+            Some(p) => PortNeed::Static(p),
+        }),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PortNeed {
+    Static(u16),
+    Dynamic,
+}
+
+/// The first requirement an instance fails, in the order ECS reports them.
+fn first_problem(
+    world: &World,
+    service: ServiceIdx,
+    inst: &ContainerInstance,
+    i: usize,
+    td: &TaskDefinition,
+    port: Option<PortNeed>,
+    counts: &SpreadCounts,
+) -> Option<(u8, PlacementProblem)> {
+    let ci = inst.id.clone();
+    if !inst.agent_connected || world.zone_is_out(&inst.availability_zone) {
+        return Some((
+            4,
+            PlacementProblem::AgentDisconnected {
+                container_instance: ci,
+            },
+        ));
+    }
+    if inst.remaining_memory() < td.reserved_memory() {
+        return Some((
+            1,
+            PlacementProblem::InsufficientMemory {
+                container_instance: ci,
+            },
+        ));
+    }
+    if inst.remaining_cpu() < td.reserved_cpu() {
+        return Some((
+            1,
+            PlacementProblem::InsufficientCpu {
+                container_instance: ci,
+            },
+        ));
+    }
+    if let Some(PortNeed::Static(p)) = port {
+        if inst.reserved_ports.contains(&p) {
+            return Some((
+                2,
+                PlacementProblem::PortInUse {
+                    container_instance: ci,
+                },
+            ));
+        }
+    }
+    for c in &world.service(service).placement_constraints {
+        match c {
+            PlacementConstraint::DistinctInstance => {
+                if counts.per_instance[i] > 0 {
+                    return Some((3, PlacementProblem::NoInstanceMetRequirements));
+                }
+            }
+            PlacementConstraint::MemberOf(expr) => {
+                if !member_of(expr, inst).unwrap_or(false) {
+                    return Some((
+                        3,
+                        PlacementProblem::MissingAttribute {
+                            container_instance: ci,
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
+fn place_ec2(
+    world: &mut World,
+    service: ServiceIdx,
+    td: &TaskDefinition,
+    counts: &mut SpreadCounts,
+    rng: &mut ChaCha8Rng,
+) -> Result<Placement, PlacementProblem> {
+    let port = required_port(td);
+    let strategies: Vec<PlacementStrategy> = {
+        let s = &world.service(service).placement_strategy;
+        if s.is_empty() {
+            DEFAULT_STRATEGY.to_vec()
+        } else {
+            s.clone()
+        }
+    };
+    let mut best: Option<(Vec<i64>, usize)> = None;
+    let mut closest: Option<(u8, usize, PlacementProblem)> = None;
+    let mut any_active = false;
+    for (i, inst) in world.instances.iter().enumerate() {
+        if inst.status != InstanceStatus::Active {
+            continue;
+        }
+        any_active = true;
+        if let Some((rank, problem)) = first_problem(world, service, inst, i, td, port, counts) {
+            // "Closest matching": the instance that got furthest through the checks, then the
+            // one with the most memory free [model].
+            let better = match &closest {
+                None => true,
+                Some((r, j, _)) => {
+                    rank < *r
+                        || (rank == *r
+                            && inst.remaining_memory() > world.instances[*j].remaining_memory())
+                }
+            };
+            if better {
+                closest = Some((rank, i, problem));
+            }
+            continue;
+        }
+        let zone = world.zone_index(&inst.availability_zone).unwrap_or(0);
+        let key: Vec<i64> = strategies
+            .iter()
+            .map(|s| match s {
+                PlacementStrategy::Spread(SpreadField::AvailabilityZone) => {
+                    counts.per_zone[zone] as i64
+                }
+                PlacementStrategy::Spread(SpreadField::InstanceId) => counts.per_instance[i] as i64,
+                PlacementStrategy::Binpack(BinpackField::Cpu) => {
+                    inst.remaining_cpu() as i64 - td.reserved_cpu() as i64
+                }
+                PlacementStrategy::Binpack(BinpackField::Memory) => {
+                    inst.remaining_memory() as i64 - td.reserved_memory() as i64
+                }
+                PlacementStrategy::Random => rng.random_range(0..1_000_000),
+            })
+            .collect();
+        if best.as_ref().is_none_or(|(k, _)| key < *k) {
+            best = Some((key, i));
+        }
+    }
+    let Some((_, i)) = best else {
+        return Err(match closest {
+            _ if !any_active => PlacementProblem::NoInstances,
+            Some((_, _, problem)) => problem,
+            None => PlacementProblem::NoInstances,
+        });
+    };
+    let zone = world
+        .zone_index(&world.instances[i].availability_zone)
+        .unwrap_or(0);
+    let inst = world.instance_mut(InstanceIdx(i as u32));
+    inst.used_cpu += td.reserved_cpu();
+    inst.used_memory += td.reserved_memory();
+    let host_port = match port {
+        None => None,
+        Some(PortNeed::Static(p)) => Some(p),
+        Some(PortNeed::Dynamic) => {
+            // Docker hands out ephemeral host ports from 32768 up.
+            let mut p = inst.next_dynamic_port;
+            while inst.reserved_ports.contains(&p) {
+                p = if p >= 60999 { 32768 } else { p + 1 };
+            }
+            inst.next_dynamic_port = if p >= 60999 { 32768 } else { p + 1 };
+            Some(p)
+        }
+    };
+    if let Some(p) = host_port {
+        inst.reserved_ports.push(p);
+    }
+    counts.per_zone[zone] += 1;
+    counts.per_instance[i] += 1;
+    Ok(Placement {
+        host: Host::Instance(InstanceIdx(i as u32)),
+        zone_index: zone,
+        host_port,
+    })
+}
+
+/// The subset of the cluster query language Orca understands:
+/// `attribute:ecs.instance-type == t3.medium`, `!=`, `=~ t3.*` (wildcards),
+/// `attribute:ecs.availability-zone in [us-east-1a, us-east-1b]`, `not_in`, joined with `and`.
+pub fn parse_member_of(expr: &str) -> Result<Vec<Clause>, String> {
+    expr.split(" and ")
+        .map(|clause| {
+            let clause = clause.trim();
+            let (attr, rest) = clause
+                .split_once(char::is_whitespace)
+                .ok_or_else(|| format!("expected `attribute:<name> <operator> <value>`, got `{clause}`"))?;
+            let attribute = match attr {
+                "attribute:ecs.instance-type" => Attribute::InstanceType,
+                "attribute:ecs.availability-zone" => Attribute::AvailabilityZone,
+                other => {
+                    return Err(format!(
+                        "unsupported attribute `{other}`; Orca knows attribute:ecs.instance-type and attribute:ecs.availability-zone"
+                    ))
+                }
+            };
+            let rest = rest.trim();
+            let (op, value) = rest
+                .split_once(char::is_whitespace)
+                .ok_or_else(|| format!("expected an operator and a value after `{attr}`"))?;
+            let value = value.trim();
+            let list = || -> Result<Vec<String>, String> {
+                let inner = value
+                    .strip_prefix('[')
+                    .and_then(|v| v.strip_suffix(']'))
+                    .ok_or_else(|| format!("expected a list like [a, b] after `{op}`, got `{value}`"))?;
+                Ok(inner.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+            };
+            let op = match op {
+                "==" | "equals" => Op::Eq(value.to_string()),
+                "!=" | "not_equals" => Op::Ne(value.to_string()),
+                "=~" | "matches" => Op::Matches(value.to_string()),
+                "in" => Op::In(list()?),
+                "not_in" => Op::NotIn(list()?),
+                other => {
+                    return Err(format!(
+                        "unsupported operator `{other}`; use ==, !=, =~, in or not_in"
+                    ))
+                }
+            };
+            Ok(Clause { attribute, op })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    attribute: Attribute,
+    op: Op,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Attribute {
+    InstanceType,
+    AvailabilityZone,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Op {
+    Eq(String),
+    Ne(String),
+    Matches(String),
+    In(Vec<String>),
+    NotIn(Vec<String>),
+}
+
+fn glob(pattern: &str, s: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == s,
+        Some((head, tail)) => {
+            s.starts_with(head)
+                && (0..=s.len() - head.len())
+                    .any(|k| s.is_char_boundary(head.len() + k) && glob(tail, &s[head.len() + k..]))
+        }
+    }
+}
+
+/// Does the instance satisfy a memberOf expression? Err if the expression does not parse.
+pub fn member_of(expr: &str, inst: &ContainerInstance) -> Result<bool, String> {
+    Ok(parse_member_of(expr)?.iter().all(|c| {
+        let v = match c.attribute {
+            Attribute::InstanceType => &inst.instance_type,
+            Attribute::AvailabilityZone => &inst.availability_zone,
+        };
+        match &c.op {
+            Op::Eq(x) => v == x,
+            Op::Ne(x) => v != x,
+            Op::Matches(p) => glob(p, v),
+            Op::In(xs) => xs.contains(v),
+            Op::NotIn(xs) => !xs.contains(v),
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_instance_families() {
+        assert!(glob("t3.*", "t3.medium"));
+        assert!(!glob("t3.*", "m5.large"));
+        assert!(glob("*.large", "m5.large"));
+        assert!(glob("m*.x*", "m5.xlarge"));
+    }
+
+    #[test]
+    fn member_of_parses_the_documented_forms() {
+        assert!(parse_member_of("attribute:ecs.instance-type =~ t3.*").is_ok());
+        assert!(
+            parse_member_of("attribute:ecs.availability-zone in [us-east-1a, us-east-1b]").is_ok()
+        );
+        let err = parse_member_of("attribute:ecs.os-type == linux").unwrap_err();
+        assert!(err.contains("unsupported attribute"), "{err}");
+        let err = parse_member_of("attribute:ecs.instance-type ~ t3").unwrap_err();
+        assert!(err.contains("unsupported operator"), "{err}");
+    }
+}

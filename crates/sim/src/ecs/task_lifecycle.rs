@@ -1,0 +1,590 @@
+//! The task lifecycle: PROVISIONING → PENDING → ACTIVATING → RUNNING → DEACTIVATING → STOPPING →
+//! DEPROVISIONING → STOPPED, as the ECS agent (or Fargate) walks a task through it.
+//!
+//! `desiredStatus` is what ECS wants; `lastStatus` is what the agent reported last. When ECS
+//! decides to stop a task, `desiredStatus` becomes STOPPED at once while `lastStatus` walks the
+//! remaining states. How long each step takes is not published; the ranges in the scenario's
+//! `timings` are Orca's model [model].
+
+use crate::ecs::{
+    AppFate, Container, ContainerStatus, DesiredStatus, FailWindow, HealthStatus, Host, StopCode,
+    Task, TaskStatus, circuit_breaker, container_health, messages,
+};
+use crate::elb::target_health;
+use crate::engine::{Ctx, Timer};
+use crate::event::{EventKind, Source, Subject};
+use crate::rng::{between, chance, hex};
+use crate::scenario::spec::{ImagePull, NetworkMode};
+use crate::time::Millis;
+use crate::world::{ServiceIdx, TaskDefIdx, TaskIdx};
+
+/// Where the scheduler put a task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    pub host: Host,
+    pub zone_index: usize,
+    pub host_port: Option<u16>,
+}
+
+/// Why a task is being stopped; decides `stopCode`, `stoppedReason` and what the circuit
+/// breaker and the service throttle count.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StopCause {
+    /// Rolling deployment, scale-in or replacement decided by the service scheduler.
+    Scheduler {
+        deployment: String,
+    },
+    ContainerHealthCheck,
+    LoadBalancerHealthCheck {
+        target_group_arn: String,
+    },
+    EssentialContainerExited,
+    ImagePullFailed {
+        reason: String,
+    },
+    User,
+    HostTerminated {
+        ec2_instance_id: String,
+    },
+}
+
+/// Launch a task of a service deployment on a placement the scheduler chose.
+pub fn launch(
+    ctx: &mut Ctx,
+    service: ServiceIdx,
+    deployment_id: &str,
+    td_idx: TaskDefIdx,
+    placement: Placement,
+    why: String,
+) -> TaskIdx {
+    let now = ctx.now;
+    let td = ctx.world.task_definition(td_idx).clone();
+    let id = hex(&mut ctx.rngs.ids, 32);
+    let cluster = &ctx.world.cluster;
+    let arn = format!(
+        "arn:aws:ecs:{}:{}:task/{}/{}",
+        cluster.region, cluster.account_id, cluster.name, id
+    );
+    let zone = cluster.availability_zones[placement.zone_index]
+        .name
+        .clone();
+    let private_ip = match (td.network_mode, placement.host) {
+        (NetworkMode::Awsvpc, _) | (_, Host::Fargate) => {
+            ctx.world.allocate_ip(placement.zone_index)
+        }
+        (_, Host::Instance(i)) => ctx.world.instance(i).private_ip.clone(),
+    };
+    let mut pull_failure = None;
+    let containers = td
+        .containers
+        .iter()
+        .map(|c| {
+            let b = &c.behavior;
+            let fault_hit = b
+                .fails_health_checks
+                .is_some_and(|f| chance(&mut ctx.rngs.faults, f.fraction));
+            let exit_hit = b
+                .exits
+                .is_some_and(|e| chance(&mut ctx.rngs.faults, e.fraction));
+            if pull_failure.is_none() {
+                pull_failure = match b.image_pull {
+                    ImagePull::Succeeds => None,
+                    ImagePull::NotFound => Some(messages::cannot_pull_not_found(&c.image)),
+                    ImagePull::AccessDenied => Some(messages::cannot_pull_access_denied(&c.image)),
+                };
+            }
+            Container {
+                name: c.name.clone(),
+                image: c.image.clone(),
+                essential: c.essential,
+                last_status: ContainerStatus::Pending,
+                health_status: HealthStatus::Unknown,
+                exit_code: None,
+                reason: None,
+                started_at: None,
+                health_check: None,
+                app: AppFate::default(),
+                fault_hit,
+                exit_hit,
+            }
+        })
+        .collect();
+    let (first, step) = if td.network_mode == NetworkMode::Awsvpc {
+        (TaskStatus::Provisioning, ctx.timings.provisioning)
+    } else {
+        (TaskStatus::Pending, ctx.timings.image_pull)
+    };
+    let step = between(&mut ctx.rngs.timing, step.0, step.1);
+    let svc = ctx.world.service(service);
+    let task = Task {
+        id: id.clone(),
+        arn,
+        task_definition: td_idx,
+        service: Some(service),
+        deployment_id: Some(deployment_id.to_string()),
+        started_by: deployment_id.to_string(),
+        launch_type: svc.launch_type,
+        availability_zone: zone,
+        host: placement.host,
+        private_ip,
+        host_port: placement.host_port,
+        last_status: first,
+        desired_status: DesiredStatus::Running,
+        health_status: HealthStatus::Unknown,
+        containers,
+        created_at: now,
+        pull_started_at: (first == TaskStatus::Pending).then_some(now),
+        started_at: None,
+        stopping_at: None,
+        stopped_at: None,
+        stop_code: None,
+        stopped_reason: None,
+        healthy_at: None,
+        unhealthy_reason: None,
+        why: vec![crate::ecs::Why { at: now, text: why }],
+        next_step_at: Some(now.plus(step)),
+        health_next_at: None,
+        pull_failure,
+        reached_running: false,
+    };
+    let idx = TaskIdx(ctx.world.tasks.len() as u32);
+    ctx.world.tasks.push(task);
+    ctx.world.service_mut(service).tasks.push(idx);
+    if let Host::Instance(i) = placement.host {
+        ctx.world.instance_mut(i).tasks.push(idx);
+    }
+    ctx.schedule(now.plus(step), Timer::TaskStep(idx));
+    state_changed(ctx, idx, None);
+    idx
+}
+
+/// Put an already-running, healthy task in place at time zero (a service that starts steady).
+pub fn launch_running(
+    ctx: &mut Ctx,
+    service: ServiceIdx,
+    deployment_id: &str,
+    td: TaskDefIdx,
+    placement: Placement,
+) -> TaskIdx {
+    let idx = launch(
+        ctx,
+        service,
+        deployment_id,
+        td,
+        placement,
+        "Running when the scenario starts.".into(),
+    );
+    let now = ctx.now;
+    let t = ctx.world.task_mut(idx);
+    t.pull_started_at = Some(now);
+    t.pull_failure = None;
+    enter_running(ctx, idx, true);
+    idx
+}
+
+fn state_changed(ctx: &mut Ctx, idx: TaskIdx, from: Option<TaskStatus>) {
+    let t = ctx.world.task(idx);
+    let td = ctx.world.task_definition(t.task_definition);
+    let service = t.service.map(|s| ctx.world.service(s).name.clone());
+    let message = match from {
+        None => format!(
+            "{} task {} created: lastStatus {}, desiredStatus {}",
+            td.family_revision(),
+            t.id,
+            t.last_status.as_str(),
+            t.desired_status.as_str()
+        ),
+        Some(f) => format!(
+            "{} lastStatus {} → {} (desiredStatus {})",
+            td.family_revision(),
+            f.as_str(),
+            t.last_status.as_str(),
+            t.desired_status.as_str()
+        ),
+    };
+    let kind = EventKind::TaskStateChanged {
+        task: t.id.clone(),
+        service,
+        revision: td.revision,
+        from,
+        to: t.last_status,
+    };
+    let (source, subject) = (Source::Task(t.id.clone()), Subject::Task(t.id.clone()));
+    ctx.emit(source, kind, message, vec![subject]);
+}
+
+fn set_status(ctx: &mut Ctx, idx: TaskIdx, to: TaskStatus, next_in: Option<Millis>) {
+    let now = ctx.now;
+    let t = ctx.world.task_mut(idx);
+    let from = t.last_status;
+    t.last_status = to;
+    t.next_step_at = next_in.map(|d| now.plus(d));
+    if let Some(d) = next_in {
+        ctx.schedule(now.plus(d), Timer::TaskStep(idx));
+    }
+    if from != to {
+        state_changed(ctx, idx, Some(from));
+    }
+}
+
+pub fn on_step_due(ctx: &mut Ctx, idx: TaskIdx) {
+    let now = ctx.now;
+    let t = ctx.world.task(idx);
+    if t.next_step_at != Some(now) {
+        return;
+    }
+    let awsvpc = ctx.world.task_definition(t.task_definition).network_mode == NetworkMode::Awsvpc;
+    match t.last_status {
+        TaskStatus::Provisioning => {
+            let pull = between(
+                &mut ctx.rngs.timing,
+                ctx.timings.image_pull.0,
+                ctx.timings.image_pull.1,
+            );
+            ctx.world.task_mut(idx).pull_started_at = Some(now);
+            set_status(ctx, idx, TaskStatus::Pending, Some(pull));
+        }
+        TaskStatus::Pending => {
+            if let Some(reason) = ctx.world.task(idx).pull_failure.clone() {
+                for c in &mut ctx.world.task_mut(idx).containers {
+                    c.reason = Some(reason.clone());
+                }
+                stop(ctx, idx, StopCause::ImagePullFailed { reason });
+            } else {
+                let d = between(
+                    &mut ctx.rngs.timing,
+                    ctx.timings.activating.0,
+                    ctx.timings.activating.1,
+                );
+                set_status(ctx, idx, TaskStatus::Activating, Some(d));
+            }
+        }
+        TaskStatus::Activating => enter_running(ctx, idx, false),
+        TaskStatus::Running => {}
+        TaskStatus::Deactivating => {
+            // SIGTERM; an application that ignores it is killed after stopTimeout.
+            let td = ctx.world.task_definition(t.task_definition);
+            let any_alive = t
+                .containers
+                .iter()
+                .any(|c| c.last_status == ContainerStatus::Running);
+            let stubborn = td
+                .containers
+                .iter()
+                .filter(|c| c.behavior.ignores_sigterm)
+                .map(|c| c.stop_timeout)
+                .max();
+            let wait = if !any_alive {
+                Millis(500)
+            } else if let Some(timeout) = stubborn {
+                timeout
+            } else {
+                between(
+                    &mut ctx.rngs.timing,
+                    ctx.timings.sigterm_exit.0,
+                    ctx.timings.sigterm_exit.1,
+                )
+            };
+            set_status(ctx, idx, TaskStatus::Stopping, Some(wait));
+        }
+        TaskStatus::Stopping => {
+            let td = ctx.world.task_definition(t.task_definition).clone();
+            let t = ctx.world.task_mut(idx);
+            for (c, def) in t.containers.iter_mut().zip(&td.containers) {
+                if c.last_status == ContainerStatus::Running {
+                    c.last_status = ContainerStatus::Stopped;
+                    // SIGKILL after stopTimeout is exit code 137 (128 + 9).
+                    c.exit_code = Some(if def.behavior.ignores_sigterm { 137 } else { 0 });
+                }
+                c.health_check = None;
+            }
+            t.health_next_at = None;
+            if awsvpc {
+                let d = between(
+                    &mut ctx.rngs.timing,
+                    ctx.timings.deprovisioning.0,
+                    ctx.timings.deprovisioning.1,
+                );
+                set_status(ctx, idx, TaskStatus::Deprovisioning, Some(d));
+            } else {
+                finish(ctx, idx);
+            }
+        }
+        TaskStatus::Deprovisioning => finish(ctx, idx),
+        TaskStatus::Stopped => {}
+    }
+}
+
+/// ACTIVATING → RUNNING: containers start, health checks begin, targets register.
+fn enter_running(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
+    let now = ctx.now;
+    let td = ctx
+        .world
+        .task_definition(ctx.world.task(idx).task_definition)
+        .clone();
+    {
+        let t = ctx.world.task_mut(idx);
+        t.started_at = Some(now);
+        t.reached_running = true;
+        for (c, def) in t.containers.iter_mut().zip(&td.containers) {
+            let b = &def.behavior;
+            c.last_status = ContainerStatus::Running;
+            c.started_at = Some(now);
+            c.app.up_at = Some(if already_healthy {
+                now
+            } else {
+                now.plus(b.startup)
+            });
+            if let Some(f) = b.fails_health_checks.filter(|_| c.fault_hit) {
+                c.app.failing.push(FailWindow {
+                    from: now.plus(f.after),
+                    until: None,
+                    mode: f.response,
+                });
+            }
+            if let Some(e) = b.exits.filter(|_| c.exit_hit) {
+                c.app.exits_at = Some((now.plus(e.after), e.exit_code));
+            }
+        }
+    }
+    let exits: Vec<_> = ctx
+        .world
+        .task(idx)
+        .containers
+        .iter()
+        .filter_map(|c| c.app.exits_at)
+        .collect();
+    for (at, _) in exits {
+        ctx.schedule(at, Timer::ContainerExit(idx));
+    }
+    set_status(ctx, idx, TaskStatus::Running, None);
+    container_health::start(ctx, idx, already_healthy);
+    let Some(service) = ctx.world.task(idx).service else {
+        return;
+    };
+    target_health::register_task(ctx, service, idx, already_healthy);
+    let svc = ctx.world.service_mut(service);
+    svc.consecutive_launch_failures = 0;
+    svc.throttled_until = None;
+    svc.suppressed
+        .retain(|s| *s != crate::ecs::Suppressed::Throttled);
+    ctx.request_pass(service);
+}
+
+/// An essential (or any) container's process exits on its own.
+pub fn on_container_exit_due(ctx: &mut Ctx, idx: TaskIdx) {
+    let now = ctx.now;
+    let mut essential_exited = false;
+    {
+        let t = ctx.world.task_mut(idx);
+        if t.last_status != TaskStatus::Running {
+            return;
+        }
+        for c in &mut t.containers {
+            if c.last_status == ContainerStatus::Running
+                && c.app.exits_at.is_some_and(|(at, _)| at == now)
+            {
+                let code = c.app.exits_at.map_or(1, |(_, code)| code);
+                c.last_status = ContainerStatus::Stopped;
+                c.exit_code = Some(code);
+                c.health_check = None;
+                essential_exited |= c.essential;
+            }
+        }
+    }
+    if essential_exited {
+        stop(ctx, idx, StopCause::EssentialContainerExited);
+    }
+}
+
+/// ECS decides the task must stop: desiredStatus STOPPED now, lastStatus follows.
+pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
+    let now = ctx.now;
+    let t = ctx.world.task(idx);
+    if t.desired_status == DesiredStatus::Stopped {
+        return;
+    }
+    let (code, reason) = match &cause {
+        StopCause::Scheduler { deployment } => (
+            StopCode::ServiceSchedulerInitiated,
+            messages::scaling_activity(deployment),
+        ),
+        StopCause::ContainerHealthCheck => (
+            StopCode::ServiceSchedulerInitiated,
+            messages::FAILED_CONTAINER_HEALTH_CHECKS.to_string(),
+        ),
+        StopCause::LoadBalancerHealthCheck { target_group_arn } => (
+            StopCode::ServiceSchedulerInitiated,
+            messages::failed_elb_health_checks(target_group_arn),
+        ),
+        StopCause::EssentialContainerExited => (
+            StopCode::EssentialContainerExited,
+            messages::ESSENTIAL_CONTAINER_EXITED.to_string(),
+        ),
+        StopCause::ImagePullFailed { reason } => (StopCode::TaskFailedToStart, reason.clone()),
+        StopCause::User => (
+            StopCode::UserInitiated,
+            messages::STOPPED_BY_USER.to_string(),
+        ),
+        StopCause::HostTerminated { ec2_instance_id } => (
+            StopCode::TerminationNotice,
+            messages::host_terminated(ec2_instance_id),
+        ),
+    };
+    let was_running = t.last_status == TaskStatus::Running;
+    let last = t.last_status;
+    let service = t.service;
+    let deployment = t.deployment_id.clone();
+    let became_healthy = t.healthy_at.is_some();
+    let revision = ctx.world.task_definition(t.task_definition).revision;
+    {
+        let t = ctx.world.task_mut(idx);
+        t.desired_status = DesiredStatus::Stopped;
+        t.stop_code = Some(code);
+        t.stopped_reason = Some(reason.clone());
+        t.stopping_at = Some(now);
+        t.explain(now, format!("Stopping ({}): {reason}", code.as_str()));
+    }
+    let t = ctx.world.task(idx);
+    let service_name = service.map(|s| ctx.world.service(s).name.clone());
+    ctx.emit(
+        Source::Task(t.id.clone()),
+        EventKind::TaskStopRequested {
+            task: t.id.clone(),
+            service: service_name,
+            revision,
+            stop_code: code,
+            reason: reason.clone(),
+            was_running,
+        },
+        format!(
+            "desiredStatus → STOPPED, stopCode {}: {reason}",
+            code.as_str()
+        ),
+        vec![Subject::Task(t.id.clone())],
+    );
+
+    // What the circuit breaker and the throttle count.
+    if let (Some(service), Some(deployment)) = (service, deployment) {
+        let failed_to_start = matches!(cause, StopCause::ImagePullFailed { .. });
+        // A task stopped by a health check, or whose essential container died before it ever
+        // counted as healthy, is a failed task of its deployment [doc + model for crashes].
+        let counts = failed_to_start
+            || matches!(
+                cause,
+                StopCause::ContainerHealthCheck | StopCause::LoadBalancerHealthCheck { .. }
+            )
+            || (cause == StopCause::EssentialContainerExited && !became_healthy);
+        if counts {
+            circuit_breaker::record_failure(ctx, service, &deployment);
+        }
+        if failed_to_start {
+            crate::ecs::service_scheduler::record_launch_failure(ctx, service);
+        }
+        if matches!(
+            cause,
+            StopCause::ContainerHealthCheck
+                | StopCause::LoadBalancerHealthCheck { .. }
+                | StopCause::EssentialContainerExited
+                | StopCause::HostTerminated { .. }
+        ) {
+            if let Some(d) = ctx.world.service_mut(service).deployment_mut(&deployment) {
+                d.unhealthy_to_replace += 1;
+            }
+        }
+        ctx.request_pass(service);
+    }
+
+    if matches!(cause, StopCause::HostTerminated { .. }) {
+        // The host is gone: the task is simply gone too.
+        if let Some(service) = service {
+            target_health::deregister_task(ctx, service, idx, true);
+        }
+        for c in &mut ctx.world.task_mut(idx).containers {
+            if c.last_status == ContainerStatus::Running {
+                c.last_status = ContainerStatus::Stopped;
+                c.exit_code = Some(137);
+            }
+            c.health_check = None;
+        }
+        finish(ctx, idx);
+        return;
+    }
+
+    match last {
+        TaskStatus::Provisioning | TaskStatus::Pending | TaskStatus::Activating => {
+            let awsvpc = ctx
+                .world
+                .task_definition(ctx.world.task(idx).task_definition)
+                .network_mode
+                == NetworkMode::Awsvpc;
+            if awsvpc {
+                let d = between(
+                    &mut ctx.rngs.timing,
+                    ctx.timings.deprovisioning.0,
+                    ctx.timings.deprovisioning.1,
+                );
+                set_status(ctx, idx, TaskStatus::Deprovisioning, Some(d));
+            } else {
+                finish(ctx, idx);
+            }
+        }
+        TaskStatus::Running => {
+            let crashed = ctx
+                .world
+                .task(idx)
+                .containers
+                .iter()
+                .all(|c| c.last_status != ContainerStatus::Running || !c.essential);
+            let drain_until = match service {
+                Some(s) => target_health::deregister_task(ctx, s, idx, crashed),
+                None => None,
+            };
+            // ECS waits for the target to finish draining before it stops the containers
+            // (unless they are already dead); without a load balancer DEACTIVATING is brief.
+            let wait = match drain_until {
+                Some(until) if !crashed => until.since(now),
+                _ => Millis(1000),
+            };
+            set_status(ctx, idx, TaskStatus::Deactivating, Some(wait));
+        }
+        _ => {}
+    }
+}
+
+/// The task reaches STOPPED: its resources go back to the instance, the service forgets it.
+fn finish(ctx: &mut Ctx, idx: TaskIdx) {
+    let now = ctx.now;
+    let td = ctx
+        .world
+        .task_definition(ctx.world.task(idx).task_definition)
+        .clone();
+    let (host, host_port, service) = {
+        let t = ctx.world.task_mut(idx);
+        t.stopped_at = Some(now);
+        t.health_next_at = None;
+        for c in &mut t.containers {
+            if c.last_status != ContainerStatus::Stopped {
+                c.last_status = ContainerStatus::Stopped;
+            }
+            c.health_check = None;
+        }
+        (t.host, t.host_port, t.service)
+    };
+    set_status(ctx, idx, TaskStatus::Stopped, None);
+    if let Host::Instance(i) = host {
+        let inst = ctx.world.instance_mut(i);
+        inst.used_cpu = inst.used_cpu.saturating_sub(td.reserved_cpu());
+        inst.used_memory = inst.used_memory.saturating_sub(td.reserved_memory());
+        inst.tasks.retain(|t| *t != idx);
+        if let Some(p) = host_port {
+            if let Some(pos) = inst.reserved_ports.iter().position(|x| *x == p) {
+                inst.reserved_ports.remove(pos);
+            }
+        }
+    }
+    if let Some(s) = service {
+        ctx.world.service_mut(s).tasks.retain(|t| *t != idx);
+        ctx.request_pass(s);
+    }
+}

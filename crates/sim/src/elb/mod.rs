@@ -1,0 +1,137 @@
+//! Elastic Load Balancing: Application Load Balancer target groups, their targets and health.
+
+pub mod target_health;
+
+use serde::Serialize;
+
+use crate::probe::Prober;
+use crate::scenario::spec::TargetType;
+use crate::time::{Millis, SimTime};
+use crate::world::{ServiceIdx, TaskIdx};
+
+/// `TargetHealth.State`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum TargetState {
+    Initial,
+    Healthy,
+    Unhealthy,
+    Draining,
+    Unused,
+}
+
+impl TargetState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetState::Initial => "initial",
+            TargetState::Healthy => "healthy",
+            TargetState::Unhealthy => "unhealthy",
+            TargetState::Draining => "draining",
+            TargetState::Unused => "unused",
+        }
+    }
+}
+
+/// `TargetHealth.Reason` codes with their descriptions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum TargetReason {
+    RegistrationInProgress,
+    InitialHealthChecking,
+    ResponseCodeMismatch(u16),
+    Timeout,
+    FailedHealthChecks,
+    DeregistrationInProgress,
+}
+
+impl TargetReason {
+    pub fn code(&self) -> &'static str {
+        match self {
+            TargetReason::RegistrationInProgress => "Elb.RegistrationInProgress",
+            TargetReason::InitialHealthChecking => "Elb.InitialHealthChecking",
+            TargetReason::ResponseCodeMismatch(_) => "Target.ResponseCodeMismatch",
+            TargetReason::Timeout => "Target.Timeout",
+            TargetReason::FailedHealthChecks => "Target.FailedHealthChecks",
+            TargetReason::DeregistrationInProgress => "Target.DeregistrationInProgress",
+        }
+    }
+
+    pub fn description(&self) -> String {
+        match self {
+            TargetReason::RegistrationInProgress => "Target registration is in progress".into(),
+            TargetReason::InitialHealthChecking => "Initial health checks in progress".into(),
+            TargetReason::ResponseCodeMismatch(code) => {
+                format!("Health checks failed with these codes: [{code}]")
+            }
+            TargetReason::Timeout => "Request timed out".into(),
+            TargetReason::FailedHealthChecks => "Health checks failed".into(),
+            TargetReason::DeregistrationInProgress => "Target deregistration is in progress".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    /// IP address (ip targets) or EC2 instance id (instance targets).
+    pub id: String,
+    pub port: u16,
+    pub availability_zone: String,
+    pub task: TaskIdx,
+    pub service: ServiceIdx,
+    pub state: TargetState,
+    pub reason: Option<TargetReason>,
+    pub registered_at: SimTime,
+    pub prober: Prober,
+    /// The container that answers the checks.
+    pub container: String,
+    /// The next moment this target's state changes (a timer is due then).
+    pub next_at: Option<SimTime>,
+    /// Draining ends (deregistration delay elapsed).
+    pub drain_until: Option<SimTime>,
+    /// Healthy at least once since registration (the scheduler's health gate).
+    pub ever_healthy: bool,
+}
+
+impl Target {
+    /// `10.0.1.23:80` or `i-0abc…:32768`.
+    pub fn endpoint(&self) -> String {
+        format!("{}:{}", self.id, self.port)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetGroupHealthCheck {
+    pub path: String,
+    pub interval: Millis,
+    pub timeout: Millis,
+    pub healthy_threshold_count: u32,
+    pub unhealthy_threshold_count: u32,
+    pub matcher: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetGroup {
+    pub name: String,
+    pub arn: String,
+    pub load_balancer: String,
+    pub load_balancer_arn: String,
+    pub port: u16,
+    pub target_type: TargetType,
+    pub health_check: TargetGroupHealthCheck,
+    pub deregistration_delay: Millis,
+    pub targets: Vec<Target>,
+}
+
+impl TargetGroup {
+    pub fn target_of(&self, task: TaskIdx) -> Option<&Target> {
+        self.targets.iter().find(|t| t.task == task)
+    }
+
+    /// When every registered target is unhealthy, an ALB "fails open" and routes to all of them.
+    pub fn fails_open(&self) -> bool {
+        let mut in_service = self
+            .targets
+            .iter()
+            .filter(|t| t.state != TargetState::Draining && t.state != TargetState::Unused)
+            .peekable();
+        in_service.peek().is_some() && in_service.all(|t| t.state == TargetState::Unhealthy)
+    }
+}

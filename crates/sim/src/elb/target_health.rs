@@ -1,0 +1,434 @@
+//! ALB target health: registration, health checks, draining.
+//!
+//! A new target is `initial` until its first check; one passing check makes it `healthy`,
+//! `UnhealthyThresholdCount` consecutive failures make it `unhealthy` (from `initial` or
+//! `healthy`), and it recovers after `HealthyThresholdCount` successes. Deregistration puts it in
+//! `draining` for the deregistration delay, after which it is gone.
+
+use crate::ecs::{FailMode, Host, messages};
+use crate::elb::{Target, TargetReason, TargetState};
+use crate::engine::{Ctx, Timer};
+use crate::event::{EventKind, Source, Subject};
+use crate::probe::{Prober, Signal, Thresholds, Verdict};
+use crate::rng::between;
+use crate::scenario::spec::TargetType;
+use crate::time::SimTime;
+use crate::world::{ServiceIdx, TargetGroupIdx, TaskIdx, World};
+
+/// Register a task that reached RUNNING with each of its service's target groups.
+pub fn register_task(ctx: &mut Ctx, service: ServiceIdx, task: TaskIdx, already_healthy: bool) {
+    let now = ctx.now;
+    let lbs = ctx.world.service(service).load_balancers.clone();
+    for lb in lbs {
+        let t = ctx.world.task(task);
+        let tg = ctx.world.target_group(lb.target_group);
+        let (id, port) = match (tg.target_type, t.host) {
+            (TargetType::Instance, Host::Instance(i)) => (
+                ctx.world.instance(i).ec2_instance_id.clone(),
+                t.host_port.unwrap_or(lb.container_port),
+            ),
+            _ => (t.private_ip.clone(), lb.container_port),
+        };
+        let registration = if already_healthy {
+            crate::time::Millis::ZERO
+        } else {
+            between(
+                &mut ctx.rngs.timing,
+                ctx.timings.target_registration.0,
+                ctx.timings.target_registration.1,
+            )
+        };
+        let hc = &tg.health_check;
+        let mut prober = Prober::new(
+            now.plus(registration),
+            hc.interval,
+            hc.timeout,
+            Thresholds {
+                healthy_from_initial: 1,
+                healthy_from_unhealthy: hc.healthy_threshold_count,
+                unhealthy_after: hc.unhealthy_threshold_count,
+            },
+        );
+        let (state, reason) = if already_healthy {
+            prober.verdict = Verdict::Healthy;
+            (TargetState::Healthy, None)
+        } else {
+            (
+                TargetState::Initial,
+                Some(TargetReason::RegistrationInProgress),
+            )
+        };
+        let target = Target {
+            id,
+            port,
+            availability_zone: t.availability_zone.clone(),
+            task,
+            service,
+            state,
+            reason,
+            registered_at: now,
+            prober,
+            container: lb.container_name.clone(),
+            next_at: None,
+            drain_until: None,
+            ever_healthy: already_healthy,
+        };
+        let tg_arn = tg.arn.clone();
+        ctx.world
+            .target_group_mut(lb.target_group)
+            .targets
+            .push(target);
+        emit_change(ctx, lb.target_group, task, None);
+        if !already_healthy {
+            let name = ctx.world.service(service).name.clone();
+            ctx.emit(
+                Source::Service(name.clone()),
+                EventKind::TargetsRegistered {
+                    service: name.clone(),
+                    target_group: ctx.world.target_group(lb.target_group).name.clone(),
+                    count: 1,
+                },
+                messages::registered_targets(&name, 1, &tg_arn),
+                vec![
+                    Subject::Service(name),
+                    Subject::Task(ctx.world.task(task).id.clone()),
+                    Subject::TargetGroup(ctx.world.target_group(lb.target_group).name.clone()),
+                ],
+            );
+        }
+        reschedule(ctx, lb.target_group, task);
+    }
+}
+
+/// Deregister a task's targets: they drain for the deregistration delay. Returns when the last
+/// one finishes draining. `quiet` skips the service events (the task is already gone).
+pub fn deregister_task(
+    ctx: &mut Ctx,
+    service: ServiceIdx,
+    task: TaskIdx,
+    quiet: bool,
+) -> Option<SimTime> {
+    let now = ctx.now;
+    let mut until = None;
+    let lbs = ctx.world.service(service).load_balancers.clone();
+    for lb in lbs {
+        let tg = ctx.world.target_group_mut(lb.target_group);
+        let delay = tg.deregistration_delay;
+        let tg_arn = tg.arn.clone();
+        let tg_name = tg.name.clone();
+        let Some(target) = tg.targets.iter_mut().find(|t| t.task == task) else {
+            continue;
+        };
+        if target.state == TargetState::Draining {
+            until = until.max(target.drain_until);
+            continue;
+        }
+        let from = target.state;
+        target.state = TargetState::Draining;
+        target.reason = Some(TargetReason::DeregistrationInProgress);
+        target.drain_until = Some(now.plus(delay));
+        target.next_at = Some(now.plus(delay));
+        until = until.max(target.drain_until);
+        ctx.schedule(now.plus(delay), Timer::Target(lb.target_group, task));
+        emit_change(ctx, lb.target_group, task, Some(from));
+        if quiet {
+            continue;
+        }
+        let name = ctx.world.service(service).name.clone();
+        let task_id = ctx.world.task(task).id.clone();
+        let task_set = ctx
+            .world
+            .task(task)
+            .deployment_id
+            .clone()
+            .unwrap_or_default();
+        let subjects = vec![
+            Subject::Service(name.clone()),
+            Subject::Task(task_id),
+            Subject::TargetGroup(tg_name.clone()),
+        ];
+        ctx.emit(
+            Source::Service(name.clone()),
+            EventKind::TargetsDeregistered {
+                service: name.clone(),
+                target_group: tg_name,
+                count: 1,
+            },
+            messages::deregistered_targets(&name, 1, &tg_arn),
+            subjects.clone(),
+        );
+        ctx.emit_why(
+            Source::Service(name.clone()),
+            EventKind::DrainingBegun {
+                service: name.clone(),
+                deployment: task_set.clone(),
+                count: 1,
+            },
+            messages::draining(&name, &task_set, 1),
+            subjects,
+            Some(format!(
+                "The target drains for the target group's deregistration delay ({delay}) so in-flight requests can finish."
+            )),
+        );
+    }
+    until
+}
+
+/// What the application behind a target answers the load balancer, including zone outages
+/// (the load balancer cannot reach the zone: checks time out).
+pub fn signal(world: &World, target: &Target) -> Signal {
+    let app = world
+        .task(target.task)
+        .containers
+        .iter()
+        .find(|c| c.name == target.container)
+        .map(|c| &c.app);
+    let outages: &[(SimTime, Option<SimTime>)] = world
+        .zone(&target.availability_zone)
+        .map_or(&[], |z| z.outages.as_slice());
+    let mut points = app.map(|a| a.change_points()).unwrap_or_default();
+    for &(from, until) in outages {
+        points.push(from);
+        points.extend(until);
+    }
+    Signal::from_fn(points, |t| {
+        if outages
+            .iter()
+            .any(|&(from, until)| from <= t && until.is_none_or(|u| t < u))
+        {
+            Some(FailMode::Timeout)
+        } else {
+            app.map_or(Some(FailMode::ConnectionRefused), |a| a.answer_at(t))
+        }
+    })
+}
+
+pub fn on_due(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
+    let now = ctx.now;
+    let Some(target) = ctx.world.target_group(tg).target_of(task) else {
+        return;
+    };
+    if target.next_at != Some(now) {
+        return;
+    }
+    if target.state == TargetState::Draining {
+        if target.drain_until.is_some_and(|u| u <= now) {
+            emit_removed(ctx, tg, task);
+            ctx.world
+                .target_group_mut(tg)
+                .targets
+                .retain(|t| t.task != task);
+        }
+        return;
+    }
+    update(ctx, tg, task);
+}
+
+/// Evaluate the checks due by now for one target (also when a fault or an outage changes what
+/// it answers).
+pub fn update(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
+    let now = ctx.now;
+    let Some(pos) = ctx
+        .world
+        .target_group(tg)
+        .targets
+        .iter()
+        .position(|t| t.task == task)
+    else {
+        return;
+    };
+    let sig = signal(ctx.world, &ctx.world.target_group(tg).targets[pos]);
+    let target = &mut ctx.world.target_group_mut(tg).targets[pos];
+    if target.state == TargetState::Draining {
+        return;
+    }
+    let transitions = target.prober.catch_up(now, &sig);
+    if target.reason == Some(TargetReason::RegistrationInProgress)
+        && now >= target.prober.first_check_at
+    {
+        target.reason = Some(TargetReason::InitialHealthChecking);
+    }
+    let mut changes = Vec::new();
+    for tr in transitions {
+        let from = target.state;
+        target.state = match tr.to {
+            Verdict::Healthy => TargetState::Healthy,
+            Verdict::Unhealthy => TargetState::Unhealthy,
+            Verdict::Initial => TargetState::Initial,
+        };
+        target.reason = match (tr.to, tr.check.failure) {
+            (Verdict::Unhealthy, Some(FailMode::Status(code))) => {
+                Some(TargetReason::ResponseCodeMismatch(code))
+            }
+            (Verdict::Unhealthy, Some(FailMode::Timeout)) => Some(TargetReason::Timeout),
+            (Verdict::Unhealthy, _) => Some(TargetReason::FailedHealthChecks),
+            _ => None,
+        };
+        if tr.to == Verdict::Healthy {
+            target.ever_healthy = true;
+        }
+        changes.push((from, tr));
+    }
+    let service = target.service;
+    for (from, tr) in changes {
+        let text = match tr.to {
+            Verdict::Healthy => {
+                "Target is healthy in its target group: a health check passed.".to_string()
+            }
+            _ => {
+                let t = ctx.world.target_group(tg);
+                let reason = t.targets[pos]
+                    .reason
+                    .as_ref()
+                    .map(|r| r.description())
+                    .unwrap_or_default();
+                format!(
+                    "Target is unhealthy in {}: {} consecutive health checks failed ({reason}).",
+                    t.name, t.health_check.unhealthy_threshold_count
+                )
+            }
+        };
+        ctx.world.task_mut(task).explain(tr.at, text);
+        emit_change(ctx, tg, task, Some(from));
+    }
+    ctx.request_pass(service);
+    reschedule(ctx, tg, task);
+}
+
+fn reschedule(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
+    let now = ctx.now;
+    let Some(target) = ctx.world.target_group(tg).target_of(task) else {
+        return;
+    };
+    let sig = signal(ctx.world, target);
+    let mut next = target.prober.next_transition(&sig);
+    if target.reason == Some(TargetReason::RegistrationInProgress)
+        && target.prober.first_check_at > now
+    {
+        next = Some(next.map_or(target.prober.first_check_at, |n| {
+            n.min(target.prober.first_check_at)
+        }));
+    }
+    if let Some(t) = ctx
+        .world
+        .target_group_mut(tg)
+        .targets
+        .iter_mut()
+        .find(|t| t.task == task)
+    {
+        t.next_at = next;
+    }
+    if let Some(at) = next {
+        ctx.schedule(at, Timer::Target(tg, task));
+    }
+}
+
+/// Recompute every target of a task (its application's behaviour changed).
+pub fn refresh_task(ctx: &mut Ctx, task: TaskIdx) {
+    let groups: Vec<TargetGroupIdx> = (0..ctx.world.target_groups.len())
+        .map(|i| TargetGroupIdx(i as u32))
+        .filter(|g| ctx.world.target_group(*g).target_of(task).is_some())
+        .collect();
+    for g in groups {
+        update(ctx, g, task);
+    }
+}
+
+/// Recompute every target in a zone (an outage began or ended).
+pub fn refresh_zone(ctx: &mut Ctx, zone: &str) {
+    let mut affected = Vec::new();
+    for (g, tg) in ctx.world.target_groups.iter().enumerate() {
+        for t in &tg.targets {
+            if t.availability_zone == zone {
+                affected.push((TargetGroupIdx(g as u32), t.task));
+            }
+        }
+    }
+    for (g, t) in affected {
+        update(ctx, g, t);
+    }
+}
+
+fn emit_change(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx, from: Option<TargetState>) {
+    let group = ctx.world.target_group(tg);
+    let Some(target) = group.target_of(task) else {
+        return;
+    };
+    let t = ctx.world.task(task);
+    let td = ctx.world.task_definition(t.task_definition);
+    let reason = target
+        .reason
+        .as_ref()
+        .map(|r| format!(" ({}: {})", r.code(), r.description()))
+        .unwrap_or_default();
+    let message = match from {
+        None => format!(
+            "registered target {} (task {}, {}): {}{reason}",
+            target.endpoint(),
+            t.short_id(),
+            td.family_revision(),
+            target.state.as_str()
+        ),
+        Some(f) => format!(
+            "target {} (task {}, {}): {} → {}{reason}",
+            target.endpoint(),
+            t.short_id(),
+            td.family_revision(),
+            f.as_str(),
+            target.state.as_str()
+        ),
+    };
+    let kind = EventKind::TargetHealthChanged {
+        target_group: group.name.clone(),
+        target: target.endpoint(),
+        task: t.id.clone(),
+        service: t.service.map(|s| ctx.world.service(s).name.clone()),
+        revision: td.revision,
+        from,
+        to: target.state,
+    };
+    let subjects = vec![
+        Subject::TargetGroup(group.name.clone()),
+        Subject::Task(t.id.clone()),
+    ];
+    ctx.emit(
+        Source::TargetGroup(group.name.clone()),
+        kind,
+        message,
+        subjects,
+    );
+}
+
+fn emit_removed(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
+    let group = ctx.world.target_group(tg);
+    let Some(target) = group.target_of(task) else {
+        return;
+    };
+    let t = ctx.world.task(task);
+    let td = ctx.world.task_definition(t.task_definition);
+    let message = format!(
+        "target {} (task {}, {}): draining finished, deregistered",
+        target.endpoint(),
+        t.short_id(),
+        td.family_revision()
+    );
+    let kind = EventKind::TargetHealthChanged {
+        target_group: group.name.clone(),
+        target: target.endpoint(),
+        task: t.id.clone(),
+        service: t.service.map(|s| ctx.world.service(s).name.clone()),
+        revision: td.revision,
+        from: Some(TargetState::Draining),
+        to: TargetState::Unused,
+    };
+    let subjects = vec![
+        Subject::TargetGroup(group.name.clone()),
+        Subject::Task(t.id.clone()),
+    ];
+    ctx.emit(
+        Source::TargetGroup(group.name.clone()),
+        kind,
+        message,
+        subjects,
+    );
+}

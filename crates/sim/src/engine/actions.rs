@@ -1,0 +1,289 @@
+//! Timeline actions: what the scenario does at a moment (an `update-service`, a fault).
+
+use crate::ecs::task_lifecycle::{self, StopCause};
+use crate::ecs::{
+    ContainerStatus, FailWindow, InstanceStatus, TaskStatus, container_health, service_scheduler,
+};
+use crate::elb::target_health;
+use crate::engine::Ctx;
+use crate::engine::build::fail_mode;
+use crate::event::{EventKind, Source, Subject};
+use crate::rng::chance;
+use crate::scenario::spec::Action;
+use crate::time::SimTime;
+use crate::world::{ServiceIdx, TaskIdx};
+
+fn announce(ctx: &mut Ctx, description: String, subjects: Vec<Subject>) {
+    ctx.emit(
+        Source::Scenario,
+        EventKind::ActionApplied {
+            description: description.clone(),
+        },
+        description,
+        subjects,
+    );
+}
+
+/// Running tasks of a service (optionally of one revision), oldest first.
+fn running_tasks(ctx: &Ctx, s: ServiceIdx, revision: Option<u32>) -> Vec<TaskIdx> {
+    ctx.world
+        .service(s)
+        .tasks
+        .iter()
+        .copied()
+        .filter(|&t| {
+            let task = ctx.world.task(t);
+            task.is_live()
+                && task.last_status == TaskStatus::Running
+                && revision
+                    .is_none_or(|r| ctx.world.task_definition(task.task_definition).revision == r)
+        })
+        .collect()
+}
+
+pub fn apply(ctx: &mut Ctx, action: &Action) {
+    let cluster = ctx.world.cluster.name.clone();
+    match action {
+        Action::UpdateService {
+            service,
+            task_definition,
+            desired_count,
+            force_new_deployment,
+            minimum_healthy_percent,
+            maximum_percent,
+        } => {
+            let Some(s) = ctx.world.service_by_name(service) else {
+                return;
+            };
+            let td = task_definition
+                .as_deref()
+                .and_then(|r| ctx.world.task_definition_by_ref(r));
+            let mut cli = format!("aws ecs update-service --cluster {cluster} --service {service}");
+            if let Some(r) = task_definition {
+                cli.push_str(&format!(" --task-definition {r}"));
+            }
+            if let Some(n) = desired_count {
+                cli.push_str(&format!(" --desired-count {n}"));
+            }
+            if minimum_healthy_percent.is_some() || maximum_percent.is_some() {
+                let cfg = &ctx.world.service(s).deployment_configuration;
+                cli.push_str(&format!(
+                    " --deployment-configuration minimumHealthyPercent={},maximumPercent={}",
+                    minimum_healthy_percent.unwrap_or(cfg.minimum_healthy_percent),
+                    maximum_percent.unwrap_or(cfg.maximum_percent)
+                ));
+            }
+            if *force_new_deployment {
+                cli.push_str(" --force-new-deployment");
+            }
+            announce(ctx, cli, vec![Subject::Service(service.clone())]);
+            service_scheduler::update_service(
+                ctx,
+                s,
+                td,
+                *desired_count,
+                *force_new_deployment,
+                *minimum_healthy_percent,
+                *maximum_percent,
+            );
+        }
+        Action::StopTask { service, count } => {
+            let Some(s) = ctx.world.service_by_name(service) else {
+                return;
+            };
+            let victims: Vec<TaskIdx> = running_tasks(ctx, s, None)
+                .into_iter()
+                .take(*count as usize)
+                .collect();
+            for t in victims {
+                let id = ctx.world.task(t).id.clone();
+                announce(
+                    ctx,
+                    format!("aws ecs stop-task --cluster {cluster} --task {id}"),
+                    vec![Subject::Task(id.clone())],
+                );
+                task_lifecycle::stop(ctx, t, StopCause::User);
+            }
+        }
+        Action::FailHealthChecks {
+            service,
+            revision,
+            fraction,
+            response,
+            recover_after,
+        } => {
+            let Some(s) = ctx.world.service_by_name(service) else {
+                return;
+            };
+            let now = ctx.now;
+            let until = recover_after.map(|r| now.plus(crate::time::Millis::from_secs_f64(r)));
+            let mut hit = Vec::new();
+            for t in running_tasks(ctx, s, *revision) {
+                if !chance(&mut ctx.rngs.faults, *fraction) {
+                    continue;
+                }
+                for c in &mut ctx.world.task_mut(t).containers {
+                    if c.last_status == ContainerStatus::Running {
+                        c.app.failing.push(FailWindow {
+                            from: now,
+                            until,
+                            mode: fail_mode(*response),
+                        });
+                    }
+                }
+                hit.push(t);
+            }
+            let subjects = hit
+                .iter()
+                .map(|&t| Subject::Task(ctx.world.task(t).id.clone()))
+                .collect();
+            let recovery = match recover_after {
+                Some(r) => format!(" for {}", crate::time::Millis::from_secs_f64(*r)),
+                None => String::new(),
+            };
+            announce(
+                ctx,
+                format!(
+                    "Fault: the application in {} of {service}'s running tasks starts failing its health checks{recovery}.",
+                    hit.len()
+                ),
+                subjects,
+            );
+            // The probers see the recovery time in the signal, so no extra timer is needed.
+            for t in hit {
+                container_health::update(ctx, t);
+                target_health::refresh_task(ctx, t);
+            }
+        }
+        Action::ContainerExits {
+            service,
+            count,
+            exit_code,
+        } => {
+            let Some(s) = ctx.world.service_by_name(service) else {
+                return;
+            };
+            let now = ctx.now;
+            let victims: Vec<TaskIdx> = running_tasks(ctx, s, None)
+                .into_iter()
+                .take(*count as usize)
+                .collect();
+            let subjects = victims
+                .iter()
+                .map(|&t| Subject::Task(ctx.world.task(t).id.clone()))
+                .collect();
+            announce(
+                ctx,
+                format!(
+                    "Fault: the essential container of {} {service} task(s) exits with code {exit_code}.",
+                    victims.len()
+                ),
+                subjects,
+            );
+            for t in victims {
+                if let Some(c) = ctx
+                    .world
+                    .task_mut(t)
+                    .containers
+                    .iter_mut()
+                    .find(|c| c.essential && c.last_status == ContainerStatus::Running)
+                {
+                    c.app.exits_at = Some((now, *exit_code));
+                }
+                task_lifecycle::on_container_exit_due(ctx, t);
+            }
+        }
+        Action::TerminateInstance { instance } => {
+            let Some(i) = ctx.world.instance_by_name(instance) else {
+                return;
+            };
+            let ec2 = ctx.world.instance(i).ec2_instance_id.clone();
+            announce(
+                ctx,
+                format!("aws ec2 terminate-instances --instance-ids {ec2}   # {instance}"),
+                vec![Subject::Instance(instance.clone())],
+            );
+            {
+                let inst = ctx.world.instance_mut(i);
+                inst.status = InstanceStatus::Inactive;
+                inst.agent_connected = false;
+            }
+            ctx.emit(
+                Source::Instance(instance.clone()),
+                EventKind::InstanceStateChanged {
+                    instance: instance.clone(),
+                    status: "INACTIVE".into(),
+                },
+                format!(
+                    "container instance {} ({ec2}) terminated: status INACTIVE",
+                    ctx.world.instance(i).id
+                ),
+                vec![Subject::Instance(instance.clone())],
+            );
+            let victims: Vec<TaskIdx> = ctx.world.instance(i).tasks.clone();
+            for t in victims {
+                task_lifecycle::stop(
+                    ctx,
+                    t,
+                    StopCause::HostTerminated {
+                        ec2_instance_id: ec2.clone(),
+                    },
+                );
+            }
+        }
+        Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
+            let outage = matches!(action, Action::ZoneOutage { .. });
+            let now: SimTime = ctx.now;
+            let Some(zi) = ctx.world.zone_index(zone) else {
+                return;
+            };
+            {
+                let z = &mut ctx.world.cluster.availability_zones[zi];
+                if outage == z.is_out() {
+                    return;
+                }
+                if outage {
+                    z.outages.push((now, None));
+                } else if let Some(last) = z.outages.last_mut() {
+                    last.1 = Some(now);
+                }
+            }
+            let text = if outage {
+                format!(
+                    "Fault: Availability Zone {zone} loses connectivity. Load balancer health checks to it time out and nothing new is placed there."
+                )
+            } else {
+                format!("Availability Zone {zone} recovers.")
+            };
+            ctx.emit(
+                Source::Scenario,
+                EventKind::ZoneChanged {
+                    zone: zone.clone(),
+                    outage,
+                },
+                text,
+                vec![Subject::Zone(zone.clone())],
+            );
+            for inst in &mut ctx.world.instances {
+                if inst.availability_zone == *zone && inst.status == InstanceStatus::Active {
+                    inst.agent_connected = !outage;
+                }
+            }
+            target_health::refresh_zone(ctx, zone);
+            let services: Vec<ServiceIdx> = (0..ctx.world.services.len())
+                .map(|i| ServiceIdx(i as u32))
+                .collect();
+            for s in services {
+                ctx.request_pass(s);
+            }
+        }
+        Action::Note(text) => {
+            ctx.emit(
+                Source::Scenario,
+                EventKind::Note { text: text.clone() },
+                text.clone(),
+                Vec::new(),
+            );
+        }
+    }
+}

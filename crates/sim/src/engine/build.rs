@@ -1,0 +1,291 @@
+//! Building the world of a scenario at time zero.
+
+use crate::aws::instance_types;
+use crate::ecs::{
+    Behavior, ContainerDefinition, ContainerInstance, DeploymentConfiguration, Exit, FailMode,
+    HealthCheck, HealthFailure, InstanceStatus, Service, ServiceLoadBalancer, TaskDefinition,
+    service_scheduler,
+};
+use crate::elb::{TargetGroup, TargetGroupHealthCheck};
+use crate::engine::{Ctx, Timings};
+use crate::rng::{Rngs, hex};
+use crate::scenario::spec::{
+    ContainerSpec, EcsWorld, FailureResponse, Scenario, ServiceStart, WorldSpec,
+};
+use crate::time::{Millis, SimTime};
+use crate::world::{Cluster, ServiceIdx, TargetGroupIdx, World, Zone};
+
+pub(super) fn ecs(scenario: &Scenario) -> &EcsWorld {
+    match &scenario.world {
+        WorldSpec::Ecs(e) => e,
+    }
+}
+
+pub(super) fn timings(scenario: &Scenario) -> Timings {
+    Timings::from(&ecs(scenario).timings)
+}
+
+pub(crate) fn fail_mode(r: FailureResponse) -> FailMode {
+    match r {
+        FailureResponse::Status(code) => FailMode::Status(code),
+        FailureResponse::Timeout => FailMode::Timeout,
+    }
+}
+
+/// The subnet of the i-th zone: `10.0.0.0/20`, `10.0.16.0/20`, ...
+fn subnet_base(zone_index: usize) -> u32 {
+    (10 << 24) | ((zone_index as u32 * 16) << 8)
+}
+
+pub fn ip_in_zone(zone_index: usize, n: u32) -> String {
+    // Skip the 4 addresses AWS reserves at the start of each subnet.
+    let addr = subnet_base(zone_index) + 4 + n;
+    format!(
+        "{}.{}.{}.{}",
+        addr >> 24,
+        (addr >> 16) & 255,
+        (addr >> 8) & 255,
+        addr & 255
+    )
+}
+
+pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
+    let spec = ecs(scenario);
+    let c = &spec.cluster;
+    let zones: Vec<Zone> = c
+        .availability_zones
+        .iter()
+        .enumerate()
+        .map(|(i, z)| Zone {
+            name: z.clone(),
+            subnet_cidr: format!("10.0.{}.0/20", i * 16),
+            outages: Vec::new(),
+            next_ip: 0,
+        })
+        .collect();
+    let cluster = Cluster {
+        name: c.name.clone(),
+        arn: format!(
+            "arn:aws:ecs:{}:{}:cluster/{}",
+            c.region, c.account_id, c.name
+        ),
+        region: c.region.clone(),
+        account_id: c.account_id.clone(),
+        availability_zones: zones,
+    };
+    let mut world = World {
+        now: SimTime::ZERO,
+        cluster,
+        instances: Vec::new(),
+        task_definitions: Vec::new(),
+        services: Vec::new(),
+        tasks: Vec::new(),
+        target_groups: Vec::new(),
+    };
+
+    for group in &spec.capacity.instances {
+        for n in 0..group.count {
+            let name = if group.count == 1 {
+                group.name.clone()
+            } else {
+                format!("{}-{}", group.name, n + 1)
+            };
+            let zone_index = match &group.availability_zone {
+                Some(z) => world
+                    .cluster
+                    .availability_zones
+                    .iter()
+                    .position(|x| &x.name == z)
+                    .unwrap_or(0),
+                None => n as usize % world.cluster.availability_zones.len().max(1),
+            };
+            let it = instance_types::lookup(&group.instance_type);
+            let id = hex(&mut rngs.ids, 32);
+            let ip = world.allocate_ip(zone_index);
+            world.instances.push(ContainerInstance {
+                name,
+                ec2_instance_id: format!("i-0{}", hex(&mut rngs.ids, 16)),
+                arn: format!(
+                    "arn:aws:ecs:{}:{}:container-instance/{}/{}",
+                    c.region, c.account_id, c.name, id
+                ),
+                id,
+                instance_type: group.instance_type.clone(),
+                availability_zone: world.cluster.availability_zones[zone_index].name.clone(),
+                private_ip: ip,
+                status: InstanceStatus::Active,
+                agent_connected: true,
+                registered_cpu: it.map_or(0, |t| t.cpu_units()),
+                registered_memory: it.map_or(0, |t| t.ecs_registered_memory_mib()),
+                used_cpu: 0,
+                used_memory: 0,
+                reserved_ports: Vec::new(),
+                tasks: Vec::new(),
+                next_dynamic_port: 32768,
+            });
+        }
+    }
+
+    for td in &spec.task_definitions {
+        world.task_definitions.push(TaskDefinition {
+            family: td.family.clone(),
+            revision: td.revision,
+            arn: format!(
+                "arn:aws:ecs:{}:{}:task-definition/{}:{}",
+                c.region, c.account_id, td.family, td.revision
+            ),
+            cpu: td.cpu,
+            memory: td.memory,
+            network_mode: td.network_mode,
+            containers: td.containers.iter().map(container_definition).collect(),
+            task_role_arn: td.task_role_arn.clone(),
+        });
+    }
+
+    for tg in &spec.target_groups {
+        let lb = tg
+            .load_balancer
+            .clone()
+            .unwrap_or_else(|| format!("{}-alb", tg.name.trim_end_matches("-tg")));
+        world.target_groups.push(TargetGroup {
+            arn: format!(
+                "arn:aws:elasticloadbalancing:{}:{}:targetgroup/{}/{}",
+                c.region,
+                c.account_id,
+                tg.name,
+                hex(&mut rngs.ids, 16)
+            ),
+            load_balancer_arn: format!(
+                "arn:aws:elasticloadbalancing:{}:{}:loadbalancer/app/{}/{}",
+                c.region,
+                c.account_id,
+                lb,
+                hex(&mut rngs.ids, 16)
+            ),
+            load_balancer: lb,
+            name: tg.name.clone(),
+            port: tg.port,
+            target_type: tg.target_type,
+            health_check: TargetGroupHealthCheck {
+                path: tg.health_check.path.clone(),
+                interval: Millis::from_secs(tg.health_check.interval_seconds as u64),
+                timeout: Millis::from_secs(tg.health_check.timeout_seconds as u64),
+                healthy_threshold_count: tg.health_check.healthy_threshold_count,
+                unhealthy_threshold_count: tg.health_check.unhealthy_threshold_count,
+                matcher: tg.health_check.matcher.clone(),
+            },
+            deregistration_delay: Millis::from_secs(tg.deregistration_delay_seconds as u64),
+            targets: Vec::new(),
+        });
+    }
+
+    for s in &spec.services {
+        let td = world
+            .task_definition_by_ref(&s.task_definition)
+            .unwrap_or(crate::world::TaskDefIdx(0));
+        let dc = &s.deployment_configuration;
+        let load_balancers = s
+            .load_balancers
+            .iter()
+            .filter_map(|lb| {
+                let tg = world
+                    .target_groups
+                    .iter()
+                    .position(|t| t.name == lb.target_group)?;
+                Some(ServiceLoadBalancer {
+                    target_group: TargetGroupIdx(tg as u32),
+                    container_name: lb.container_name.clone(),
+                    container_port: lb.container_port,
+                })
+            })
+            .collect();
+        world.services.push(Service {
+            name: s.name.clone(),
+            arn: format!(
+                "arn:aws:ecs:{}:{}:service/{}/{}",
+                c.region, c.account_id, c.name, s.name
+            ),
+            status: "ACTIVE".into(),
+            desired_count: s.desired_count,
+            running_count: 0,
+            pending_count: 0,
+            launch_type: s.launch_type,
+            task_definition: td,
+            deployment_configuration: DeploymentConfiguration {
+                minimum_healthy_percent: dc.minimum_healthy_percent,
+                maximum_percent: dc.maximum_percent,
+                circuit_breaker_enable: dc.deployment_circuit_breaker.enable,
+                circuit_breaker_rollback: dc.deployment_circuit_breaker.rollback,
+            },
+            health_check_grace_period: Millis::from_secs(
+                s.health_check_grace_period_seconds as u64,
+            ),
+            load_balancers,
+            placement_strategy: s.placement_strategy.clone(),
+            placement_constraints: s.placement_constraints.clone(),
+            deployments: Vec::new(),
+            tasks: Vec::new(),
+            steady: false,
+            last_steady_message_at: None,
+            suppressed: Vec::new(),
+            consecutive_launch_failures: 0,
+            throttled_until: None,
+            last_completed: None,
+            last_pass: Default::default(),
+            pass_at: None,
+        });
+    }
+    world
+}
+
+fn container_definition(c: &ContainerSpec) -> ContainerDefinition {
+    ContainerDefinition {
+        name: c.name.clone(),
+        image: c.image.clone(),
+        essential: c.essential,
+        cpu: c.cpu,
+        memory: c.memory,
+        memory_reservation: c.memory_reservation,
+        port: c.port,
+        host_port: c.host_port,
+        health_check: c.health_check.as_ref().map(|h| HealthCheck {
+            command: h.command.clone(),
+            interval: Millis::from_secs(h.interval as u64),
+            timeout: Millis::from_secs(h.timeout as u64),
+            retries: h.retries,
+            start_period: Millis::from_secs(h.start_period as u64),
+        }),
+        // ECS_CONTAINER_STOP_TIMEOUT and the Fargate default are both 30 s.
+        stop_timeout: Millis::from_secs(c.stop_timeout.unwrap_or(30) as u64),
+        behavior: Behavior {
+            startup: Millis::from_secs_f64(c.behavior.startup_seconds),
+            fails_health_checks: c
+                .behavior
+                .fails_health_checks
+                .as_ref()
+                .map(|f| HealthFailure {
+                    after: Millis::from_secs_f64(f.after_seconds),
+                    fraction: f.fraction,
+                    response: fail_mode(f.response),
+                }),
+            exits: c.behavior.exits.as_ref().map(|e| Exit {
+                after: Millis::from_secs_f64(e.after_seconds),
+                exit_code: e.exit_code,
+                fraction: e.fraction,
+            }),
+            image_pull: c.behavior.image_pull,
+            ignores_sigterm: c.behavior.ignores_sigterm,
+        },
+    }
+}
+
+/// Create the services' first deployments: already steady, or just created.
+pub(super) fn start(ctx: &mut Ctx, scenario: &Scenario) {
+    for (i, s) in ecs(scenario).services.iter().enumerate() {
+        let service = ServiceIdx(i as u32);
+        match s.start {
+            ServiceStart::Steady => service_scheduler::start_steady(ctx, service),
+            ServiceStart::Created => service_scheduler::create(ctx, service),
+        }
+    }
+}

@@ -1,0 +1,360 @@
+//! The discrete-event engine: a timer queue, the dispatch of due timers to the controllers, the
+//! scenario timeline and quiz triggers. [`Simulation`] is the API the CLI and the app drive;
+//! [`Playback`] adds fast seeking backwards.
+
+mod actions;
+mod build;
+mod playback;
+mod quiz;
+
+pub use build::ip_in_zone;
+pub use playback::{Playback, QuizMoment};
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use crate::ecs::{container_health, service_scheduler, task_lifecycle};
+use crate::elb::target_health;
+use crate::event::{Event, EventKind, Source, Subject};
+use crate::rng::Rngs;
+use crate::scenario::spec::{Scenario, TimingsSpec};
+use crate::time::{Millis, SimTime};
+use crate::world::{ServiceIdx, TargetGroupIdx, TaskIdx, World};
+
+/// Something due at a moment. Handlers check that the object still expects it (its stored due
+/// time equals now), so a superseded timer is simply ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Timer {
+    TaskStep(TaskIdx),
+    ContainerHealth(TaskIdx),
+    ContainerExit(TaskIdx),
+    Target(TargetGroupIdx, TaskIdx),
+    SchedulerPass(ServiceIdx),
+    Timeline(u32),
+    QuizAt(u32),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Timers {
+    heap: BinaryHeap<Reverse<(SimTime, u64, Timer)>>,
+    seq: u64,
+}
+
+impl Timers {
+    pub fn schedule(&mut self, at: SimTime, timer: Timer) {
+        self.seq += 1;
+        self.heap.push(Reverse((at, self.seq, timer)));
+    }
+
+    pub fn next_at(&self) -> Option<SimTime> {
+        self.heap.peek().map(|Reverse((t, _, _))| *t)
+    }
+
+    fn pop_due(&mut self, now: SimTime) -> Option<Timer> {
+        if self.next_at()? <= now {
+            self.heap.pop().map(|Reverse((_, _, t))| t)
+        } else {
+            None
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+}
+
+/// Lifecycle durations as millisecond ranges (resolved from the scenario's `timings`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timings {
+    pub provisioning: (Millis, Millis),
+    pub image_pull: (Millis, Millis),
+    pub activating: (Millis, Millis),
+    pub target_registration: (Millis, Millis),
+    pub sigterm_exit: (Millis, Millis),
+    pub deprovisioning: (Millis, Millis),
+    pub scheduler_reaction: Millis,
+}
+
+impl From<&TimingsSpec> for Timings {
+    fn from(t: &TimingsSpec) -> Self {
+        let r = |(a, b): (f64, f64)| (Millis::from_secs_f64(a), Millis::from_secs_f64(b));
+        Timings {
+            provisioning: r(t.provisioning_seconds),
+            image_pull: r(t.image_pull_seconds),
+            activating: r(t.activating_seconds),
+            target_registration: r(t.target_registration_seconds),
+            sigterm_exit: r(t.sigterm_exit_seconds),
+            deprovisioning: r(t.deprovisioning_seconds),
+            scheduler_reaction: Millis::from_secs_f64(t.scheduler_reaction_seconds),
+        }
+    }
+}
+
+/// What a controller works with during one step: the world, the clock, the timers, the seeded
+/// randomness and the log.
+pub struct Ctx<'a> {
+    pub now: SimTime,
+    pub world: &'a mut World,
+    pub timers: &'a mut Timers,
+    pub rngs: &'a mut Rngs,
+    pub log: &'a mut Vec<Event>,
+    pub timings: &'a Timings,
+}
+
+impl Ctx<'_> {
+    pub fn schedule(&mut self, at: SimTime, timer: Timer) {
+        self.timers.schedule(at.max(self.now), timer);
+    }
+
+    pub fn emit(
+        &mut self,
+        source: Source,
+        kind: EventKind,
+        message: String,
+        subjects: Vec<Subject>,
+    ) {
+        self.emit_why(source, kind, message, subjects, None);
+    }
+
+    pub fn emit_why(
+        &mut self,
+        source: Source,
+        kind: EventKind,
+        message: String,
+        subjects: Vec<Subject>,
+        why: Option<String>,
+    ) {
+        self.log.push(Event {
+            at: self.now,
+            source,
+            kind,
+            message,
+            subjects,
+            why,
+        });
+    }
+
+    /// Ask the service scheduler to look at a service soon (after its reaction time); several
+    /// requests before then share one pass.
+    pub fn request_pass(&mut self, service: ServiceIdx) {
+        let at = self.now.plus(self.timings.scheduler_reaction);
+        self.request_pass_at(service, at);
+    }
+
+    /// Ask for a scheduler pass at a given moment (a health gate opening, a retry).
+    pub fn request_pass_at(&mut self, service: ServiceIdx, at: SimTime) {
+        let at = at.max(self.now);
+        let s = self.world.service_mut(service);
+        if s.pass_at.is_some_and(|t| t <= at) {
+            return;
+        }
+        s.pass_at = Some(at);
+        self.timers.schedule(at, Timer::SchedulerPass(service));
+    }
+}
+
+/// A running simulation of one scenario.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    scenario: Arc<Scenario>,
+    timings: Arc<Timings>,
+    state: SimState,
+    log: Vec<Event>,
+}
+
+/// Everything that changes as the simulation runs (except the append-only log).
+#[derive(Debug, Clone)]
+pub struct SimState {
+    world: World,
+    timers: Timers,
+    rngs: Rngs,
+    quiz_fired: Vec<bool>,
+}
+
+/// A saved moment of a simulation; restoring it and running on gives the same results as never
+/// having left it.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    state: SimState,
+    log_len: usize,
+}
+
+impl Snapshot {
+    pub fn at(&self) -> SimTime {
+        self.state.world.now
+    }
+}
+
+/// A guard against a controller bug rescheduling itself for ever at one instant.
+const MAX_TIMERS_PER_INSTANT: usize = 5_000_000;
+
+impl Simulation {
+    /// Build the world of a validated scenario at time zero.
+    pub fn new(scenario: Arc<Scenario>) -> Self {
+        let timings = Arc::new(build::timings(&scenario));
+        let mut rngs = Rngs::new(scenario.seed);
+        let world = build::world(&scenario, &mut rngs);
+        let mut sim = Simulation {
+            timings,
+            state: SimState {
+                world,
+                timers: Timers::default(),
+                rngs,
+                quiz_fired: vec![false; scenario.quizzes.len()],
+            },
+            log: Vec::new(),
+            scenario,
+        };
+        let scenario = sim.scenario.clone();
+        sim.with_ctx(SimTime::ZERO, |ctx| build::start(ctx, &scenario));
+        for (i, entry) in scenario.timeline.iter().enumerate() {
+            sim.state
+                .timers
+                .schedule(SimTime::from_secs_f64(entry.at), Timer::Timeline(i as u32));
+        }
+        for (i, q) in scenario.quizzes.iter().enumerate() {
+            if let crate::scenario::spec::Trigger::At(at) = q.trigger {
+                sim.state
+                    .timers
+                    .schedule(SimTime::from_secs_f64(at), Timer::QuizAt(i as u32));
+            }
+        }
+        sim.process_instant(SimTime::ZERO, 0);
+        sim
+    }
+
+    pub fn scenario(&self) -> &Arc<Scenario> {
+        &self.scenario
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.state.world.now
+    }
+
+    /// The end of the scenario (its `duration`).
+    pub fn end(&self) -> SimTime {
+        SimTime::from_secs_f64(self.scenario.duration)
+    }
+
+    pub fn world(&self) -> &World {
+        &self.state.world
+    }
+
+    /// Every event so far, oldest first.
+    pub fn log(&self) -> &[Event] {
+        &self.log
+    }
+
+    /// The next moment something is due, if anything is.
+    pub fn next_due(&self) -> Option<SimTime> {
+        self.state.timers.next_at()
+    }
+
+    /// Run everything due up to and including `t`, then stand at `t`. Going backwards is not
+    /// possible here (see [`Playback::seek`]); an earlier `t` does nothing.
+    pub fn advance_to(&mut self, t: SimTime) {
+        while let Some(next) = self.state.timers.next_at() {
+            if next > t {
+                break;
+            }
+            let log_start = self.log.len();
+            self.process_instant(next, log_start);
+        }
+        if t > self.state.world.now {
+            self.state.world.now = t;
+        }
+    }
+
+    /// Run the next instant at which something is due, whether or not it logs anything.
+    /// Returns that instant.
+    pub fn step(&mut self) -> Option<SimTime> {
+        let next = self.state.timers.next_at()?;
+        let log_start = self.log.len();
+        self.process_instant(next, log_start);
+        Some(next)
+    }
+
+    /// Run until at least one new event is logged or `limit` is reached; returns the instant
+    /// of the new events.
+    pub fn advance_to_next_event(&mut self, limit: SimTime) -> Option<SimTime> {
+        let before = self.log.len();
+        while self.log.len() == before {
+            match self.state.timers.next_at() {
+                Some(next) if next <= limit => {
+                    self.process_instant(next, self.log.len());
+                }
+                _ => {
+                    self.advance_to(limit);
+                    return None;
+                }
+            }
+        }
+        Some(self.state.world.now)
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            state: self.state.clone(),
+            log_len: self.log.len(),
+        }
+    }
+
+    /// Go back (or forward) to a snapshot taken from this simulation.
+    pub fn restore(&mut self, snapshot: &Snapshot) {
+        self.state = snapshot.state.clone();
+        self.log.truncate(snapshot.log_len);
+    }
+
+    fn with_ctx<R>(&mut self, now: SimTime, f: impl FnOnce(&mut Ctx) -> R) -> R {
+        self.state.world.now = now;
+        let mut ctx = Ctx {
+            now,
+            world: &mut self.state.world,
+            timers: &mut self.state.timers,
+            rngs: &mut self.state.rngs,
+            log: &mut self.log,
+            timings: &self.timings,
+        };
+        f(&mut ctx)
+    }
+
+    fn process_instant(&mut self, at: SimTime, log_start: usize) {
+        self.state.world.now = at;
+        let mut guard = 0usize;
+        while let Some(timer) = self.state.timers.pop_due(at) {
+            guard += 1;
+            if guard > MAX_TIMERS_PER_INSTANT {
+                debug_assert!(false, "timer storm at {at}");
+                break;
+            }
+            let scenario = self.scenario.clone();
+            self.with_ctx(at, |ctx| dispatch(ctx, &scenario, timer));
+        }
+        let scenario = self.scenario.clone();
+        let fired = std::mem::take(&mut self.state.quiz_fired);
+        let mut fired = fired;
+        self.with_ctx(at, |ctx| quiz::check(ctx, &scenario, &mut fired, log_start));
+        self.state.quiz_fired = fired;
+    }
+}
+
+fn dispatch(ctx: &mut Ctx, scenario: &Scenario, timer: Timer) {
+    match timer {
+        Timer::TaskStep(task) => task_lifecycle::on_step_due(ctx, task),
+        Timer::ContainerExit(task) => task_lifecycle::on_container_exit_due(ctx, task),
+        Timer::ContainerHealth(task) => container_health::on_due(ctx, task),
+        Timer::Target(tg, task) => target_health::on_due(ctx, tg, task),
+        Timer::SchedulerPass(service) => service_scheduler::on_pass_due(ctx, service),
+        Timer::Timeline(i) => {
+            if let Some(entry) = scenario.timeline.get(i as usize) {
+                actions::apply(ctx, &entry.action);
+            }
+        }
+        Timer::QuizAt(i) => quiz::ask_at(ctx, scenario, i as usize),
+    }
+}

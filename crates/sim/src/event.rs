@@ -1,0 +1,228 @@
+//! The event log: what happened, when, in the words AWS would use, plus a structured form that
+//! quizzes match on and `orca run --json` prints.
+
+use serde::Serialize;
+
+use crate::ecs::{HealthStatus, StopCode, TaskStatus};
+use crate::elb::TargetState;
+use crate::time::SimTime;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub at: SimTime,
+    pub source: Source,
+    pub kind: EventKind,
+    /// The message as the real system prints it (`describe-services` wording for service
+    /// events); Orca's own wording where AWS shows no message.
+    pub message: String,
+    /// The objects the event is about, for selecting and highlighting.
+    pub subjects: Vec<Subject>,
+    /// The rule and numbers behind a decision, when the event records one.
+    pub why: Option<String>,
+}
+
+/// Who reports the event: the log's filterable source column.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Source {
+    /// `describe-services` events of a service.
+    Service(String),
+    /// Target health changes (`describe-target-health`).
+    TargetGroup(String),
+    /// Task state changes (as EventBridge "ECS Task State Change" reports them).
+    Task(String),
+    Instance(String),
+    /// Timeline actions and notes of the scenario.
+    Scenario,
+    Quiz,
+}
+
+impl Source {
+    /// Short category used by filters: `service`, `target-group`, `task`, ...
+    pub fn category(&self) -> &'static str {
+        match self {
+            Source::Service(_) => "service",
+            Source::TargetGroup(_) => "target-group",
+            Source::Task(_) => "task",
+            Source::Instance(_) => "instance",
+            Source::Scenario => "scenario",
+            Source::Quiz => "quiz",
+        }
+    }
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Service(n) => write!(f, "service {n}"),
+            Source::TargetGroup(n) => write!(f, "target-group {n}"),
+            Source::Task(id) => write!(f, "task {}", &id[..8.min(id.len())]),
+            Source::Instance(n) => write!(f, "instance {n}"),
+            Source::Scenario => f.write_str("scenario"),
+            Source::Quiz => f.write_str("quiz"),
+        }
+    }
+}
+
+/// An object an event names.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum Subject {
+    Service(String),
+    /// A task by its 32-digit id.
+    Task(String),
+    /// A container instance by its scenario name.
+    Instance(String),
+    TargetGroup(String),
+    Zone(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum HealthCheckKind {
+    Container,
+    LoadBalancer,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type")]
+pub enum EventKind {
+    // --- service events (describe-services)
+    TasksStarted {
+        service: String,
+        deployment: String,
+        revision: u32,
+        tasks: Vec<String>,
+        replaced_unhealthy: u32,
+    },
+    TasksStopped {
+        service: String,
+        tasks: Vec<String>,
+        /// The tasks had reached RUNNING ("has stopped N running tasks").
+        running: bool,
+    },
+    TargetsRegistered {
+        service: String,
+        target_group: String,
+        count: u32,
+    },
+    TargetsDeregistered {
+        service: String,
+        target_group: String,
+        count: u32,
+    },
+    DrainingBegun {
+        service: String,
+        deployment: String,
+        count: u32,
+    },
+    TaskUnhealthy {
+        service: String,
+        task: String,
+        revision: u32,
+        check: HealthCheckKind,
+    },
+    UnableToPlace {
+        service: String,
+        reason: String,
+    },
+    DeploymentStuck {
+        service: String,
+    },
+    Throttled {
+        service: String,
+    },
+    DeploymentCompleted {
+        service: String,
+        deployment: String,
+        revision: u32,
+    },
+    DeploymentFailed {
+        service: String,
+        deployment: String,
+        revision: u32,
+    },
+    RollingBack {
+        service: String,
+        to_deployment: String,
+        revision: u32,
+    },
+    SteadyState {
+        service: String,
+    },
+    // --- task and target state
+    TaskStateChanged {
+        task: String,
+        service: Option<String>,
+        revision: u32,
+        from: Option<TaskStatus>,
+        to: TaskStatus,
+    },
+    TaskStopRequested {
+        task: String,
+        service: Option<String>,
+        revision: u32,
+        stop_code: StopCode,
+        reason: String,
+        /// The task had reached RUNNING.
+        was_running: bool,
+    },
+    TaskHealthChanged {
+        task: String,
+        service: Option<String>,
+        revision: u32,
+        health: HealthStatus,
+    },
+    TargetHealthChanged {
+        target_group: String,
+        target: String,
+        task: String,
+        service: Option<String>,
+        revision: u32,
+        from: Option<TargetState>,
+        to: TargetState,
+    },
+    InstanceStateChanged {
+        instance: String,
+        status: String,
+    },
+    ZoneChanged {
+        zone: String,
+        outage: bool,
+    },
+    // --- scenario
+    ActionApplied {
+        description: String,
+    },
+    Note {
+        text: String,
+    },
+    QuizAsked {
+        quiz: String,
+        predict: bool,
+    },
+}
+
+impl EventKind {
+    /// The service the event belongs to, if any.
+    pub fn service(&self) -> Option<&str> {
+        use EventKind::*;
+        match self {
+            TasksStarted { service, .. }
+            | TasksStopped { service, .. }
+            | TargetsRegistered { service, .. }
+            | TargetsDeregistered { service, .. }
+            | DrainingBegun { service, .. }
+            | TaskUnhealthy { service, .. }
+            | UnableToPlace { service, .. }
+            | DeploymentStuck { service }
+            | Throttled { service }
+            | DeploymentCompleted { service, .. }
+            | DeploymentFailed { service, .. }
+            | RollingBack { service, .. }
+            | SteadyState { service } => Some(service),
+            TaskStateChanged { service, .. }
+            | TaskStopRequested { service, .. }
+            | TaskHealthChanged { service, .. }
+            | TargetHealthChanged { service, .. } => service.as_deref(),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! Orca's simulation core: a pure, deterministic model of Amazon ECS (and, later, Kubernetes on
+//! Amazon EKS) driven by a scenario file. No I/O, no Bevy, no wall clock.
+pub mod aws;
+pub mod ecs;
+pub mod elb;
+pub mod engine;
+pub mod event;
+pub mod probe;
+pub mod rng;
+pub mod scenario;
+pub mod time;
+pub mod world;
+
+pub use engine::{Playback, QuizMoment, Simulation, Snapshot};
+pub use event::{Event, EventKind, Source, Subject};
+pub use scenario::spec::Scenario;
+pub use time::{Millis, SimTime};
+pub use world::World;

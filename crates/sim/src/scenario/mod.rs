@@ -1,0 +1,113 @@
+//! The scenario file format (RON) and its validation.
+//!
+//! [`parse`] turns the text of a scenario file into a [`Scenario`] that the engine can run
+//! without further checks, or into errors that each name `file:line:column`, quote the value and
+//! say what would be valid. It never panics and does no I/O: callers read the file.
+
+pub mod locate;
+pub mod spec;
+mod validate;
+
+use std::fmt;
+
+use ron::extensions::Extensions;
+
+pub use spec::Scenario;
+
+/// Scenario files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// One problem in a scenario file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+/// Every problem found in a scenario file, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioErrors(pub Vec<ScenarioError>);
+
+impl fmt::Display for ScenarioErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioErrors {}
+
+/// The RON options scenario files are read with: `Some(..)` may be left out around optional
+/// values, and an enum variant's fields may be written directly inside its parentheses
+/// (`Ecs(cluster: ...)` as well as `Ecs((cluster: ...))`).
+pub fn ron_options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES)
+}
+
+/// Parse and validate the text of a scenario file. `file` is only used in messages.
+pub fn parse(file: &str, src: &str) -> Result<Scenario, ScenarioErrors> {
+    let err = |line, column, message: String| {
+        ScenarioErrors(vec![ScenarioError {
+            file: file.to_string(),
+            line,
+            column,
+            message,
+        }])
+    };
+    if src.len() > MAX_FILE_BYTES {
+        return Err(err(
+            1,
+            1,
+            format!(
+                "the file is {:.1} MiB; scenario files are limited to {} MiB",
+                src.len() as f64 / (1024.0 * 1024.0),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    let scenario: Scenario = ron_options().from_str(src).map_err(|e| {
+        err(
+            e.span.start.line,
+            e.span.start.col,
+            validate::describe_ron_error(&e.code),
+        )
+    })?;
+    let problems = validate::validate(&scenario);
+    if problems.is_empty() {
+        return Ok(scenario);
+    }
+    let mut errors: Vec<ScenarioError> = problems
+        .into_iter()
+        .map(|(path, message)| {
+            let at = locate::locate(src, &path);
+            ScenarioError {
+                file: file.to_string(),
+                line: at.at.line,
+                column: at.at.column,
+                message,
+            }
+        })
+        .collect();
+    errors.sort_by_key(|e| (e.line, e.column));
+    Err(ScenarioErrors(errors))
+}

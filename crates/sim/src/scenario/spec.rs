@@ -1,0 +1,751 @@
+//! The scenario file format, version 1. Field names are the AWS (and later Kubernetes) names in
+//! snake_case; every default is the AWS API default, so a field a teacher leaves out behaves as it
+//! would in `aws ecs create-service`. Unknown fields are rejected.
+
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Format version; only 1 exists.
+    pub version: u32,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Seeds every random draw (ids, timings, which tasks a fault hits).
+    #[serde(default)]
+    pub seed: u64,
+    /// How long the scenario runs, in seconds.
+    #[serde(default = "defaults::duration")]
+    pub duration: f64,
+    pub world: WorldSpec,
+    #[serde(default)]
+    pub timeline: Vec<TimelineEntry>,
+    #[serde(default)]
+    pub quizzes: Vec<Quiz>,
+}
+
+/// What is being simulated. One variant per platform so later platforms add variants without
+/// breaking existing files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum WorldSpec {
+    Ecs(EcsWorld),
+}
+
+// ---------------------------------------------------------------------------------------------
+// ECS world
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EcsWorld {
+    pub cluster: ClusterSpec,
+    #[serde(default)]
+    pub capacity: CapacitySpec,
+    pub task_definitions: Vec<TaskDefinitionSpec>,
+    #[serde(default)]
+    pub target_groups: Vec<TargetGroupSpec>,
+    pub services: Vec<ServiceSpec>,
+    #[serde(default)]
+    pub timings: TimingsSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSpec {
+    pub name: String,
+    #[serde(default = "defaults::region")]
+    pub region: String,
+    #[serde(default = "defaults::account_id")]
+    pub account_id: String,
+    /// The Availability Zones the cluster's subnets are in (one subnet per zone).
+    #[serde(default = "defaults::zones")]
+    pub availability_zones: Vec<String>,
+}
+
+/// EC2 capacity. Fargate needs no declaration: it is always there (unless a zone is down).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacitySpec {
+    #[serde(default)]
+    pub instances: Vec<InstanceGroupSpec>,
+}
+
+/// One or more identical EC2 container instances. With `count` > 1 they are named
+/// `<name>-1`, `<name>-2`, ... and, without an explicit zone, spread over the cluster's zones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceGroupSpec {
+    pub name: String,
+    pub instance_type: String,
+    #[serde(default)]
+    pub availability_zone: Option<String>,
+    #[serde(default = "defaults::one")]
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum NetworkMode {
+    /// Each task gets its own ENI and private IP (required on Fargate).
+    #[default]
+    Awsvpc,
+    /// Containers share the instance's network through Docker's bridge; host ports map to
+    /// container ports (dynamic when `host_port` is left out).
+    Bridge,
+    Host,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskDefinitionSpec {
+    pub family: String,
+    pub revision: u32,
+    /// Task-level CPU units (required on Fargate: 256, 512, 1024, ...).
+    #[serde(default)]
+    pub cpu: Option<u32>,
+    /// Task-level memory in MiB (required on Fargate).
+    #[serde(default)]
+    pub memory: Option<u32>,
+    #[serde(default)]
+    pub network_mode: NetworkMode,
+    pub containers: Vec<ContainerSpec>,
+    /// IAM task role, shown in the inspector (least privilege is per task, not per host).
+    #[serde(default)]
+    pub task_role_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerSpec {
+    pub name: String,
+    pub image: String,
+    #[serde(default = "defaults::yes")]
+    pub essential: bool,
+    #[serde(default)]
+    pub cpu: u32,
+    /// Hard memory limit in MiB.
+    #[serde(default)]
+    pub memory: Option<u32>,
+    /// Soft memory reservation in MiB.
+    #[serde(default)]
+    pub memory_reservation: Option<u32>,
+    /// The container port the application listens on.
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Host port for bridge mode; left out means a dynamic port (32768 and up).
+    #[serde(default)]
+    pub host_port: Option<u16>,
+    #[serde(default)]
+    pub health_check: Option<HealthCheckSpec>,
+    /// Seconds between SIGTERM and SIGKILL (default 30, Fargate maximum 120).
+    #[serde(default)]
+    pub stop_timeout: Option<u32>,
+    /// How the simulated application behaves (not an AWS field).
+    #[serde(default)]
+    pub behavior: BehaviorSpec,
+}
+
+/// A container health check, with the task-definition defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthCheckSpec {
+    pub command: Vec<String>,
+    #[serde(default = "defaults::hc_interval")]
+    pub interval: u32,
+    #[serde(default = "defaults::hc_timeout")]
+    pub timeout: u32,
+    #[serde(default = "defaults::hc_retries")]
+    pub retries: u32,
+    #[serde(default)]
+    pub start_period: u32,
+}
+
+/// The simulated application inside a container: how long it takes to answer, and how it fails.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BehaviorSpec {
+    /// Seconds from container start until the application answers health checks.
+    #[serde(default = "defaults::startup_seconds")]
+    pub startup_seconds: f64,
+    /// The application stops answering health checks.
+    #[serde(default)]
+    pub fails_health_checks: Option<HealthFailureSpec>,
+    /// The process exits on its own.
+    #[serde(default)]
+    pub exits: Option<ExitSpec>,
+    #[serde(default)]
+    pub image_pull: ImagePull,
+    /// The application ignores SIGTERM, so stopping it waits for `stop_timeout` and SIGKILL.
+    #[serde(default)]
+    pub ignores_sigterm: bool,
+}
+
+impl Default for BehaviorSpec {
+    fn default() -> Self {
+        BehaviorSpec {
+            startup_seconds: defaults::startup_seconds(),
+            fails_health_checks: None,
+            exits: None,
+            image_pull: ImagePull::default(),
+            ignores_sigterm: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthFailureSpec {
+    /// Seconds after the container starts; 0 means it never passes.
+    #[serde(default)]
+    pub after_seconds: f64,
+    /// Share of tasks affected, 0 to 1.
+    #[serde(default = "defaults::fraction")]
+    pub fraction: f64,
+    #[serde(default)]
+    pub response: FailureResponse,
+}
+
+/// What a failing health check sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FailureResponse {
+    /// The application answers with this HTTP status code.
+    Status(u16),
+    /// The application does not answer before the check's timeout.
+    Timeout,
+}
+
+impl Default for FailureResponse {
+    fn default() -> Self {
+        FailureResponse::Status(503)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExitSpec {
+    /// Seconds after the container starts.
+    #[serde(default)]
+    pub after_seconds: f64,
+    #[serde(default = "defaults::exit_code")]
+    pub exit_code: i32,
+    #[serde(default = "defaults::fraction")]
+    pub fraction: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ImagePull {
+    #[default]
+    Succeeds,
+    /// The tag does not exist in the repository.
+    NotFound,
+    /// The task execution role may not pull from the repository.
+    AccessDenied,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load balancing
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum TargetType {
+    /// The AWS default. Targets are EC2 instances and a port (bridge/host mode).
+    #[default]
+    Instance,
+    /// Targets are IP addresses (awsvpc tasks; required for Fargate).
+    Ip,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroupSpec {
+    pub name: String,
+    /// Name of the Application Load Balancer in front of it.
+    #[serde(default)]
+    pub load_balancer: Option<String>,
+    #[serde(default = "defaults::port")]
+    pub port: u16,
+    #[serde(default)]
+    pub target_type: TargetType,
+    #[serde(default)]
+    pub health_check: TargetGroupHealthCheckSpec,
+    #[serde(default = "defaults::deregistration_delay")]
+    pub deregistration_delay_seconds: u32,
+}
+
+/// ALB target-group health check settings with the ALB defaults for instance and ip targets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroupHealthCheckSpec {
+    #[serde(default = "defaults::path")]
+    pub path: String,
+    #[serde(default = "defaults::tg_interval")]
+    pub interval_seconds: u32,
+    #[serde(default = "defaults::tg_timeout")]
+    pub timeout_seconds: u32,
+    #[serde(default = "defaults::tg_healthy_threshold")]
+    pub healthy_threshold_count: u32,
+    #[serde(default = "defaults::tg_unhealthy_threshold")]
+    pub unhealthy_threshold_count: u32,
+    #[serde(default = "defaults::matcher")]
+    pub matcher: String,
+}
+
+impl Default for TargetGroupHealthCheckSpec {
+    fn default() -> Self {
+        TargetGroupHealthCheckSpec {
+            path: defaults::path(),
+            interval_seconds: defaults::tg_interval(),
+            timeout_seconds: defaults::tg_timeout(),
+            healthy_threshold_count: defaults::tg_healthy_threshold(),
+            unhealthy_threshold_count: defaults::tg_unhealthy_threshold(),
+            matcher: defaults::matcher(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum LaunchType {
+    #[default]
+    Fargate,
+    Ec2,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ServiceStart {
+    /// The service already runs its desired tasks, healthy, when the scenario starts.
+    #[default]
+    Steady,
+    /// The service is created when the scenario starts and launches its first tasks.
+    Created,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    pub name: String,
+    /// `family:revision`.
+    pub task_definition: String,
+    pub desired_count: u32,
+    #[serde(default)]
+    pub launch_type: LaunchType,
+    #[serde(default)]
+    pub deployment_configuration: DeploymentConfigurationSpec,
+    #[serde(default)]
+    pub health_check_grace_period_seconds: u32,
+    #[serde(default)]
+    pub load_balancers: Vec<LoadBalancerSpec>,
+    /// Empty means the AWS default for services: spread over zones, then over instances.
+    #[serde(default)]
+    pub placement_strategy: Vec<PlacementStrategy>,
+    #[serde(default)]
+    pub placement_constraints: Vec<PlacementConstraint>,
+    #[serde(default)]
+    pub start: ServiceStart,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentConfigurationSpec {
+    #[serde(default = "defaults::minimum_healthy_percent")]
+    pub minimum_healthy_percent: u32,
+    #[serde(default = "defaults::maximum_percent")]
+    pub maximum_percent: u32,
+    #[serde(default)]
+    pub deployment_circuit_breaker: CircuitBreakerSpec,
+}
+
+impl Default for DeploymentConfigurationSpec {
+    fn default() -> Self {
+        DeploymentConfigurationSpec {
+            minimum_healthy_percent: defaults::minimum_healthy_percent(),
+            maximum_percent: defaults::maximum_percent(),
+            deployment_circuit_breaker: CircuitBreakerSpec::default(),
+        }
+    }
+}
+
+/// Off by default, as in the API (the console turns it on).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CircuitBreakerSpec {
+    #[serde(default)]
+    pub enable: bool,
+    #[serde(default)]
+    pub rollback: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancerSpec {
+    pub target_group: String,
+    pub container_name: String,
+    pub container_port: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlacementStrategy {
+    /// Balance tasks over the values of a field.
+    Spread(SpreadField),
+    /// Place on the instance with the least of this resource left.
+    Binpack(BinpackField),
+    Random,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SpreadField {
+    /// `attribute:ecs.availability-zone`
+    AvailabilityZone,
+    /// `instanceId` (alias `host`)
+    InstanceId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BinpackField {
+    Cpu,
+    Memory,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PlacementConstraint {
+    /// Every task on a different instance.
+    DistinctInstance,
+    /// A cluster query language expression, e.g. `attribute:ecs.instance-type =~ t3.*` or
+    /// `attribute:ecs.availability-zone in [us-east-1a, us-east-1b]`.
+    MemberOf(String),
+}
+
+/// How long lifecycle steps take. AWS publishes no numbers; these ranges are Orca's model of
+/// typical observations, and each task draws its own value (seeded).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimingsSpec {
+    /// PROVISIONING: attaching the task's ENI (awsvpc).
+    #[serde(default = "defaults::provisioning")]
+    pub provisioning_seconds: (f64, f64),
+    /// PENDING: pulling the image.
+    #[serde(default = "defaults::image_pull")]
+    pub image_pull_seconds: (f64, f64),
+    /// ACTIVATING.
+    #[serde(default = "defaults::activating")]
+    pub activating_seconds: (f64, f64),
+    /// ALB target registration before the first health check.
+    #[serde(default = "defaults::registration")]
+    pub target_registration_seconds: (f64, f64),
+    /// From SIGTERM until a well-behaved application has exited.
+    #[serde(default = "defaults::sigterm_exit")]
+    pub sigterm_exit_seconds: (f64, f64),
+    /// DEPROVISIONING: detaching the ENI.
+    #[serde(default = "defaults::deprovisioning")]
+    pub deprovisioning_seconds: (f64, f64),
+    /// How long the service scheduler takes to react to a change.
+    #[serde(default = "defaults::scheduler_reaction")]
+    pub scheduler_reaction_seconds: f64,
+}
+
+impl Default for TimingsSpec {
+    fn default() -> Self {
+        TimingsSpec {
+            provisioning_seconds: defaults::provisioning(),
+            image_pull_seconds: defaults::image_pull(),
+            activating_seconds: defaults::activating(),
+            target_registration_seconds: defaults::registration(),
+            sigterm_exit_seconds: defaults::sigterm_exit(),
+            deprovisioning_seconds: defaults::deprovisioning(),
+            scheduler_reaction_seconds: defaults::scheduler_reaction(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timeline
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntry {
+    /// Seconds since the scenario started.
+    pub at: f64,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    /// `aws ecs update-service`: a new task definition, desired count or deployment settings.
+    UpdateService {
+        service: String,
+        #[serde(default)]
+        task_definition: Option<String>,
+        #[serde(default)]
+        desired_count: Option<u32>,
+        #[serde(default)]
+        force_new_deployment: bool,
+        #[serde(default)]
+        minimum_healthy_percent: Option<u32>,
+        #[serde(default)]
+        maximum_percent: Option<u32>,
+    },
+    /// `aws ecs stop-task` on running tasks of a service.
+    StopTask {
+        service: String,
+        #[serde(default = "defaults::one")]
+        count: u32,
+    },
+    /// Running tasks of a service start failing their health checks (a dependency went down).
+    FailHealthChecks {
+        service: String,
+        #[serde(default)]
+        revision: Option<u32>,
+        /// Share of the running tasks hit, 0 to 1.
+        #[serde(default = "defaults::fraction")]
+        fraction: f64,
+        #[serde(default)]
+        response: FailureResponse,
+        /// Seconds until the application recovers; never if left out.
+        #[serde(default)]
+        recover_after: Option<f64>,
+    },
+    /// An essential container of running tasks exits.
+    ContainerExits {
+        service: String,
+        #[serde(default = "defaults::one")]
+        count: u32,
+        #[serde(default = "defaults::exit_code")]
+        exit_code: i32,
+    },
+    /// An EC2 container instance is terminated.
+    TerminateInstance {
+        instance: String,
+    },
+    /// An Availability Zone loses connectivity: its targets fail health checks and nothing new
+    /// is placed there.
+    ZoneOutage {
+        zone: String,
+    },
+    ZoneRecovers {
+        zone: String,
+    },
+    /// A caption for the learner, shown in the event log.
+    Note(String),
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quizzes
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quiz {
+    pub id: String,
+    pub question: String,
+    pub choices: Vec<String>,
+    /// Indices (from 0) of the correct choices.
+    pub correct: Vec<usize>,
+    pub explanation: String,
+    pub trigger: Trigger,
+    /// Ask just before the trigger's moment plays, so the learner predicts what happens.
+    #[serde(default)]
+    pub predict: bool,
+    /// What to highlight; a `When` trigger highlights what its event names when this is omitted.
+    #[serde(default)]
+    pub focus: Option<Focus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Trigger {
+    /// Seconds since the scenario started.
+    At(f64),
+    /// The first time the condition becomes true.
+    When(Condition),
+}
+
+/// Moments a quiz can wait for. `service` and `revision` narrow the match when given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Condition {
+    /// A task is launched.
+    TaskStarted {
+        #[serde(default)]
+        service: Option<String>,
+        #[serde(default)]
+        revision: Option<u32>,
+    },
+    /// A task reaches RUNNING.
+    TaskRunning {
+        #[serde(default)]
+        service: Option<String>,
+        #[serde(default)]
+        revision: Option<u32>,
+    },
+    /// A task fails its container or load-balancer health checks.
+    TaskUnhealthy {
+        #[serde(default)]
+        service: Option<String>,
+        #[serde(default)]
+        revision: Option<u32>,
+    },
+    /// ECS decides to stop a task (desired status becomes STOPPED).
+    TaskStopped {
+        #[serde(default)]
+        service: Option<String>,
+        #[serde(default)]
+        revision: Option<u32>,
+    },
+    /// A task fails to start (it stops before reaching RUNNING).
+    TaskFailedToStart {
+        #[serde(default)]
+        service: Option<String>,
+        #[serde(default)]
+        revision: Option<u32>,
+    },
+    /// A target becomes healthy in its target group.
+    TargetHealthy {
+        #[serde(default)]
+        service: Option<String>,
+        #[serde(default)]
+        revision: Option<u32>,
+    },
+    /// The service scheduler cannot place a task.
+    PlacementFailed {
+        #[serde(default)]
+        service: Option<String>,
+    },
+    /// The deployment configuration allows neither a start nor a stop.
+    DeploymentStuck {
+        #[serde(default)]
+        service: Option<String>,
+    },
+    /// The deployment circuit breaker marks a deployment FAILED.
+    CircuitBreakerTripped {
+        #[serde(default)]
+        service: Option<String>,
+    },
+    /// ECS starts rolling back to the last completed deployment.
+    RollbackStarted {
+        #[serde(default)]
+        service: Option<String>,
+    },
+    /// A deployment reaches COMPLETED.
+    DeploymentCompleted {
+        #[serde(default)]
+        service: Option<String>,
+        #[serde(default)]
+        revision: Option<u32>,
+    },
+    /// The service reports a steady state (after the start of the scenario).
+    SteadyState {
+        #[serde(default)]
+        service: Option<String>,
+    },
+}
+
+/// What a quiz is about, highlighted on the canvas.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Focus {
+    Service(String),
+    TargetGroup(String),
+    Instance(String),
+    Zone(String),
+    /// The tasks of one revision of a service's task definition.
+    Revision {
+        service: String,
+        revision: u32,
+    },
+}
+
+/// Default values, kept in one place so the README's table and the code agree.
+pub mod defaults {
+    pub fn duration() -> f64 {
+        900.0
+    }
+    pub fn region() -> String {
+        "us-east-1".into()
+    }
+    pub fn account_id() -> String {
+        "123456789012".into()
+    }
+    pub fn zones() -> Vec<String> {
+        vec![
+            "us-east-1a".into(),
+            "us-east-1b".into(),
+            "us-east-1c".into(),
+        ]
+    }
+    pub fn one() -> u32 {
+        1
+    }
+    pub fn yes() -> bool {
+        true
+    }
+    pub fn fraction() -> f64 {
+        1.0
+    }
+    pub fn exit_code() -> i32 {
+        1
+    }
+    pub fn startup_seconds() -> f64 {
+        5.0
+    }
+    /// Container health check: interval 30 s, timeout 5 s, retries 3, start period off.
+    pub fn hc_interval() -> u32 {
+        30
+    }
+    pub fn hc_timeout() -> u32 {
+        5
+    }
+    pub fn hc_retries() -> u32 {
+        3
+    }
+    pub fn port() -> u16 {
+        80
+    }
+    pub fn path() -> String {
+        "/".into()
+    }
+    /// ALB health check (HTTP, instance and ip targets): 30 s, 5 s, healthy 5, unhealthy 2, 200.
+    pub fn tg_interval() -> u32 {
+        30
+    }
+    pub fn tg_timeout() -> u32 {
+        5
+    }
+    pub fn tg_healthy_threshold() -> u32 {
+        5
+    }
+    pub fn tg_unhealthy_threshold() -> u32 {
+        2
+    }
+    pub fn matcher() -> String {
+        "200".into()
+    }
+    /// `deregistration_delay.timeout_seconds`.
+    pub fn deregistration_delay() -> u32 {
+        300
+    }
+    /// REPLICA services.
+    pub fn minimum_healthy_percent() -> u32 {
+        100
+    }
+    pub fn maximum_percent() -> u32 {
+        200
+    }
+    pub fn provisioning() -> (f64, f64) {
+        (4.0, 12.0)
+    }
+    pub fn image_pull() -> (f64, f64) {
+        (6.0, 20.0)
+    }
+    pub fn activating() -> (f64, f64) {
+        (1.0, 3.0)
+    }
+    pub fn registration() -> (f64, f64) {
+        (5.0, 15.0)
+    }
+    pub fn sigterm_exit() -> (f64, f64) {
+        (1.0, 3.0)
+    }
+    pub fn deprovisioning() -> (f64, f64) {
+        (5.0, 12.0)
+    }
+    pub fn scheduler_reaction() -> f64 {
+        1.0
+    }
+}
