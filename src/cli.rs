@@ -136,11 +136,6 @@ pub fn check(paths: &[PathBuf]) -> ExitCode {
     }
 }
 
-/// `[mm:ss] source  message`
-pub fn format_line(e: &Event) -> String {
-    format!("[{}] {:<24} {}", e.at, e.source.to_string(), e.message)
-}
-
 pub fn run(args: &RunArgs) -> ExitCode {
     let scenario = match load(&args.file) {
         Ok(s) => s,
@@ -171,7 +166,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
                 }
             }
         } else {
-            println!("{}", format_line(e));
+            println!("{}", e.log_line());
         }
     }
     ExitCode::SUCCESS

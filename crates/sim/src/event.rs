@@ -36,6 +36,18 @@ pub enum Source {
     Quiz,
 }
 
+impl Event {
+    /// The line `orca run` prints: `[mm:ss] source  message`.
+    pub fn log_line(&self) -> String {
+        format!(
+            "[{}] {:<24} {}",
+            self.at,
+            self.source.to_string(),
+            self.message
+        )
+    }
+}
+
 impl Source {
     /// Short category used by filters: `service`, `target-group`, `task`, ...
     pub fn category(&self) -> &'static str {

@@ -547,6 +547,8 @@ pub struct Service {
     /// Messages suppressed until their cause is resolved (describe-services does not repeat
     /// a message while its cause lasts).
     pub suppressed: Vec<Suppressed>,
+    /// When "unable to place a task" was last reported; it repeats while the cause lasts.
+    pub unable_to_place_reported_at: Option<SimTime>,
     /// Consecutive tasks that stopped before reaching RUNNING (the service throttle).
     pub consecutive_launch_failures: u32,
     pub throttled_until: Option<SimTime>,

@@ -32,6 +32,8 @@ use crate::world::{ServiceIdx, TaskDefIdx, TaskIdx, World};
 pub const NO_HEALTH_CHECK_RULE: Millis = Millis::from_secs(40);
 /// How long the scheduler waits before trying again to place a task that did not fit [model].
 const PLACEMENT_RETRY: Millis = Millis::from_secs(15);
+/// How often a lasting placement failure is reported again [inferred].
+const UNABLE_TO_PLACE_REPEAT: Millis = Millis::from_secs(300);
 /// Duplicate steady-state messages are repeated after this long.
 const STEADY_REPEAT: Millis = Millis::from_secs(6 * 3600);
 /// Consecutive launch failures before the service throttle delays new launches [model].
@@ -835,11 +837,20 @@ fn report_unable_to_place(
     name: &str,
     problem: &messages::PlacementProblem,
 ) {
+    let now = ctx.now;
     let svc = ctx.world.service_mut(s);
-    if svc.is_suppressed(Suppressed::UnableToPlace) {
+    // Inferred: real services repeat this event every few minutes while placement keeps
+    // failing rather than on every retry; Orca repeats it every 5 minutes.
+    let recently = svc
+        .unable_to_place_reported_at
+        .is_some_and(|at| now.since(at) < UNABLE_TO_PLACE_REPEAT);
+    if svc.is_suppressed(Suppressed::UnableToPlace) && recently {
         return;
     }
-    svc.suppressed.push(Suppressed::UnableToPlace);
+    if !svc.is_suppressed(Suppressed::UnableToPlace) {
+        svc.suppressed.push(Suppressed::UnableToPlace);
+    }
+    svc.unable_to_place_reported_at = Some(now);
     let message = messages::unable_to_place(name, problem);
     ctx.emit_why(
         Source::Service(name.to_string()),
@@ -849,7 +860,7 @@ fn report_unable_to_place(
         },
         message,
         vec![Subject::Service(name.to_string())],
-        Some("No instance has room for the task (or every zone is unavailable). ECS retries, and does not repeat this message until a task is placed.".into()),
+        Some("No instance has room for the task (or every zone is unavailable). ECS retries every 15 seconds and repeats this message every 5 minutes until a task is placed.".into()),
     );
 }
 
