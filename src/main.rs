@@ -1,19 +1,42 @@
 //! `orca`: the Bevy app and the command line.
 
-mod cli;
-
 use std::process::ExitCode;
 
 use clap::Parser;
+use orca::{app, cli};
+use orca_sim::SimTime;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match args.command {
         Some(cli::Command::Check { paths }) => cli::check(&paths),
         Some(cli::Command::Run(run)) => cli::run(&run),
-        Some(cli::Command::Shot(_)) | None => {
-            eprintln!("The app is not built yet; use `orca check` or `orca run`.");
-            ExitCode::from(2)
+        Some(cli::Command::Shot(shot)) => {
+            if !(shot.at.is_finite() && shot.at >= 0.0) {
+                eprintln!("--at must be a number of seconds ≥ 0; got {}", shot.at);
+                return ExitCode::from(2);
+            }
+            if !(64..=7680).contains(&shot.width) || !(64..=4320).contains(&shot.height) {
+                eprintln!(
+                    "--width must be 64–7680 and --height 64–4320; got {}×{}",
+                    shot.width, shot.height
+                );
+                return ExitCode::from(2);
+            }
+            match app::library::load_file(&shot.file) {
+                Ok((scenario, source)) => app::run_shot(
+                    scenario,
+                    source,
+                    SimTime::from_secs_f64(shot.at),
+                    shot.out.clone(),
+                    (shot.width, shot.height),
+                ),
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::from(1)
+                }
+            }
         }
+        None => app::run_app(args.file),
     }
 }

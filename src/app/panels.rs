@@ -1,0 +1,947 @@
+//! Every panel and dialog (egui): the header with playback controls and score, the timeline,
+//! the event log, services and the inspector, the quiz dialog, the legend, the shortcut
+//! overlay and the scenario picker.
+
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+use bevy_egui::{EguiContexts, egui};
+use orca_sim::ecs::TaskStatus;
+use orca_sim::{Event, SimTime, Source, Subject};
+
+use super::canvas::{CardState, NEW_REVISION, OLD_REVISION};
+use super::library;
+use super::player::{Player, SPEEDS, Selection};
+use super::view::{CanvasRect, ViewState};
+use super::{Actions, UiState};
+
+const SOURCES: [&str; 6] = [
+    "service",
+    "target-group",
+    "task",
+    "instance",
+    "scenario",
+    "quiz",
+];
+
+fn c32(c: Color) -> egui::Color32 {
+    let s = c.to_srgba();
+    egui::Color32::from_rgba_unmultiplied(
+        (s.red * 255.0) as u8,
+        (s.green * 255.0) as u8,
+        (s.blue * 255.0) as u8,
+        (s.alpha * 255.0) as u8,
+    )
+}
+
+fn source_color(category: &str) -> egui::Color32 {
+    match category {
+        "service" => egui::Color32::from_rgb(110, 180, 255),
+        "target-group" => egui::Color32::from_rgb(200, 160, 255),
+        "task" => egui::Color32::from_rgb(150, 150, 160),
+        "instance" => egui::Color32::from_rgb(240, 170, 90),
+        "scenario" => egui::Color32::from_rgb(120, 220, 160),
+        _ => egui::Color32::from_rgb(255, 225, 60),
+    }
+}
+
+pub fn ui_system(
+    mut contexts: EguiContexts,
+    mut player: ResMut<Player>,
+    mut ui_state: ResMut<UiState>,
+    mut rect: ResMut<CanvasRect>,
+    mut view: ResMut<ViewState>,
+    mut actions: MessageWriter<Actions>,
+    window: Query<&Window, With<PrimaryWindow>>,
+    mut fonts_set: Local<bool>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    if !*fonts_set {
+        *fonts_set = true;
+        let mut fonts = egui::FontDefinitions::default();
+        fonts.font_data.insert(
+            "dejavu".into(),
+            std::sync::Arc::new(egui::FontData::from_static(super::FONT_BYTES)),
+        );
+        for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+            fonts
+                .families
+                .entry(family)
+                .or_default()
+                .push("dejavu".into());
+        }
+        ctx.set_fonts(fonts);
+        let mut style = (*ctx.global_style()).clone();
+        style
+            .text_styles
+            .iter_mut()
+            .for_each(|(_, f)| f.size += 1.0);
+        ctx.set_global_style(style);
+    }
+    if (ctx.zoom_factor() - ui_state.text_scale).abs() > 0.001 {
+        ctx.set_zoom_factor(ui_state.text_scale);
+    }
+    let mut root = egui::Ui::new(
+        ctx.clone(),
+        "orca-root".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    );
+
+    header(&mut root, &mut player, &mut ui_state, &mut actions);
+    if let Some(err) = player.load_error.clone() {
+        egui::Panel::top("error")
+            .frame(egui::Frame::default().fill(egui::Color32::from_rgb(110, 25, 25)).inner_margin(6.0))
+            .show(&mut root, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "⚠ The edited file has an error; still showing the last good version.\n{err}"
+                        ))
+                        .color(egui::Color32::WHITE)
+                        .monospace(),
+                    );
+                });
+            });
+    }
+    timeline(&mut root, &mut player);
+    event_log(&mut root, &mut player, &mut ui_state);
+    side_panel(&mut root, &mut player, ui_state.show_legend);
+
+    // What is left is the canvas.
+    let free = root.available_rect_before_wrap();
+    debug!("viewport {:?} free {:?}", ctx.viewport_rect(), free);
+    let ppp = ctx.pixels_per_point();
+    let window_scale = window.single().map(|w| w.scale_factor()).unwrap_or(1.0);
+    let to_logical = ppp / window_scale;
+    let new_rect = CanvasRect {
+        min: Vec2::new(free.min.x, free.min.y) * to_logical,
+        size: Vec2::new(free.width(), free.height()) * to_logical,
+        scale: window_scale,
+        pointer_over_ui: ctx.pointer_hover_pos().is_none_or(|p| {
+            !free.contains(p)
+                || ctx
+                    .layer_id_at(p)
+                    .is_some_and(|l| l.order != egui::Order::Background)
+        }),
+    };
+    if *rect != new_rect {
+        *rect = new_rect;
+    }
+
+    quiz_dialog(&ctx, &mut player);
+    if ui_state.show_help {
+        help(&ctx, &mut ui_state);
+    }
+    if ui_state.show_picker {
+        picker(&ctx, &mut player, &mut ui_state, &mut view);
+    }
+    Ok(())
+}
+
+fn header(
+    root: &mut egui::Ui,
+    player: &mut Player,
+    ui_state: &mut UiState,
+    actions: &mut MessageWriter<Actions>,
+) {
+    egui::Panel::top("header").show(root, |ui| {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.heading(egui::RichText::new(&player.scenario().title).strong());
+            ui.label(egui::RichText::new(player.source.label()).weak());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let (right, answered, total) = player.score();
+                ui.label(
+                    egui::RichText::new(format!(
+                        "Quiz score {right}/{answered} · {total} questions"
+                    ))
+                    .strong(),
+                )
+                .on_hover_text(
+                    "Right answers out of questions answered; kept in your progress file.",
+                );
+            });
+        });
+        ui.horizontal(|ui| {
+            let play = if player.playing {
+                "⏸ Pause"
+            } else {
+                "▶ Play"
+            };
+            if ui.button("⟲ Restart").on_hover_text("R").clicked() {
+                actions.write(Actions::Restart);
+            }
+            if ui
+                .button("⏮ Back")
+                .on_hover_text("← previous event")
+                .clicked()
+            {
+                actions.write(Actions::StepBack);
+            }
+            if ui.button(play).on_hover_text("Space").clicked() {
+                actions.write(Actions::TogglePlay);
+            }
+            if ui.button("Next ⏭").on_hover_text("→ next event").clicked() {
+                actions.write(Actions::StepForward);
+            }
+            ui.separator();
+            if ui.button("−").on_hover_text("[ slower").clicked() {
+                actions.write(Actions::Slower);
+            }
+            ui.label(egui::RichText::new(format!("{}×", player.speed())).monospace())
+                .on_hover_text(format!("Speeds: {SPEEDS:?}"));
+            if ui.button("+").on_hover_text("] faster").clicked() {
+                actions.write(Actions::Faster);
+            }
+            ui.separator();
+            ui.label(
+                egui::RichText::new(format!("{} / {}", player.now(), player.end()))
+                    .monospace()
+                    .size(18.0),
+            );
+            ui.separator();
+            if ui.button("📂 Scenarios…").on_hover_text("O").clicked() {
+                ui_state.show_picker = !ui_state.show_picker;
+            }
+            if ui
+                .button("Fit")
+                .on_hover_text("F: fit the cluster in view")
+                .clicked()
+            {
+                actions.write(Actions::Fit);
+            }
+            if ui.button("A−").on_hover_text("Ctrl+-").clicked() {
+                actions.write(Actions::TextSmaller);
+            }
+            if ui.button("A+").on_hover_text("Ctrl+=").clicked() {
+                actions.write(Actions::TextBigger);
+            }
+            if ui.button("Legend").on_hover_text("L").clicked() {
+                ui_state.show_legend = !ui_state.show_legend;
+            }
+            if ui.button("? Keys").on_hover_text("?").clicked() {
+                ui_state.show_help = !ui_state.show_help;
+            }
+        });
+        ui.add_space(2.0);
+    });
+}
+
+fn timeline(root: &mut egui::Ui, player: &mut Player) {
+    egui::Panel::bottom("timeline")
+        .exact_size(44.0)
+        .show(root, |ui| {
+            let (rect, response) =
+                ui.allocate_exact_size(ui.available_size(), egui::Sense::click_and_drag());
+            let painter = ui.painter_at(rect);
+            painter.rect_filled(rect, 4.0, egui::Color32::from_rgb(24, 27, 34));
+            let end = player.end().millis().max(1) as f32;
+            let x_of =
+                |t: SimTime| rect.left() + 8.0 + (rect.width() - 16.0) * (t.millis() as f32 / end);
+            let mid = rect.center().y;
+            for e in player.playback.full_log().iter() {
+                if matches!(e.source, Source::Task(_)) {
+                    continue;
+                }
+                let x = x_of(e.at);
+                painter.line_segment(
+                    [egui::pos2(x, mid - 7.0), egui::pos2(x, mid + 7.0)],
+                    egui::Stroke::new(1.0, source_color(e.source.category()).gamma_multiply(0.7)),
+                );
+            }
+            for m in player.playback.quiz_moments() {
+                let x = x_of(m.at);
+                let c = egui::pos2(x, rect.top() + 8.0);
+                let pts = vec![
+                    c + egui::vec2(0.0, -6.0),
+                    c + egui::vec2(6.0, 0.0),
+                    c + egui::vec2(0.0, 6.0),
+                    c + egui::vec2(-6.0, 0.0),
+                ];
+                painter.add(egui::Shape::convex_polygon(
+                    pts,
+                    egui::Color32::from_rgb(255, 225, 60),
+                    egui::Stroke::new(1.0, egui::Color32::BLACK),
+                ));
+            }
+            let x = x_of(player.now());
+            painter.line_segment(
+                [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
+                egui::Stroke::new(3.0, egui::Color32::WHITE),
+            );
+            if let Some(p) = response.interact_pointer_pos()
+                && (response.clicked() || response.dragged())
+            {
+                let frac = ((p.x - rect.left() - 8.0) / (rect.width() - 16.0)).clamp(0.0, 1.0);
+                let t = SimTime((frac * end) as u64);
+                player.playing = false;
+                player.seek(t);
+            }
+            response.on_hover_text("Click or drag to move through time. ◆ = quiz, ticks = events.");
+        });
+}
+
+fn subject_to_select(e: &Event) -> Option<Selection> {
+    let rank = |s: &Subject| match s {
+        Subject::Task(_) => 0,
+        Subject::Instance(_) => 1,
+        Subject::TargetGroup(_) => 2,
+        Subject::Service(_) => 3,
+        Subject::Zone(_) => 4,
+    };
+    e.subjects
+        .iter()
+        .min_by_key(|s| rank(s))
+        .map(Selection::from_subject)
+}
+
+fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState) {
+    egui::Panel::bottom("log")
+        .resizable(true)
+        .default_size(190.0)
+        .show(root, |ui| {
+            ui.horizontal(|ui| {
+                ui.strong("Events");
+                ui.separator();
+                for (i, s) in SOURCES.iter().enumerate() {
+                    ui.checkbox(
+                        &mut ui_state.filters[i],
+                        egui::RichText::new(*s).color(source_color(s)),
+                    );
+                }
+                ui.separator();
+                ui.checkbox(&mut ui_state.newest_first, "newest first");
+            });
+            ui.separator();
+            let log = player.playback.log();
+            let keep: Vec<&Event> = log
+                .iter()
+                .filter(|e| {
+                    SOURCES
+                        .iter()
+                        .position(|s| *s == e.source.category())
+                        .is_some_and(|i| ui_state.filters[i])
+                })
+                .collect();
+            let shown = 400.min(keep.len());
+            let mut rows: Vec<&Event> = keep[keep.len() - shown..].to_vec();
+            if ui_state.newest_first {
+                rows.reverse();
+            }
+            let mut clicked = None;
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .stick_to_bottom(!ui_state.newest_first)
+                .show(ui, |ui| {
+                    if keep.len() > shown {
+                        ui.weak(format!("({} older events not shown)", keep.len() - shown));
+                    }
+                    for e in rows {
+                        let r = ui
+                            .horizontal_wrapped(|ui| {
+                                ui.label(egui::RichText::new(format!("[{}]", e.at)).monospace());
+                                ui.label(
+                                    egui::RichText::new(e.source.to_string())
+                                        .color(source_color(e.source.category()))
+                                        .monospace(),
+                                );
+                                ui.label(&e.message);
+                            })
+                            .response
+                            .interact(egui::Sense::click());
+                        if r.clicked() {
+                            clicked = subject_to_select(e);
+                        }
+                    }
+                });
+            if clicked.is_some() {
+                player.selection = clicked;
+            }
+        });
+}
+
+fn kv(ui: &mut egui::Ui, k: &str, v: impl Into<String>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new(k).weak());
+        ui.label(egui::RichText::new(v.into()).monospace());
+    });
+}
+
+fn side_panel(root: &mut egui::Ui, player: &mut Player, show_legend: bool) {
+    egui::Panel::right("side")
+        .resizable(true)
+        .default_size(330.0)
+        .show(root, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    services(ui, player);
+                    ui.separator();
+                    inspector(ui, player);
+                    if show_legend {
+                        ui.separator();
+                        legend(ui);
+                    }
+                });
+        });
+}
+
+fn services(ui: &mut egui::Ui, player: &mut Player) {
+    ui.heading("Services");
+    let world = player.playback.world();
+    let mut select = None;
+    for svc in &world.services {
+        let td = world.task_definition(svc.task_definition);
+        let r = ui.add(
+            egui::Label::new(
+                egui::RichText::new(format!(
+                    "{}  ({}, {})   desired {} · running {} · pending {}",
+                    svc.name,
+                    td.family_revision(),
+                    match svc.launch_type {
+                        orca_sim::scenario::spec::LaunchType::Fargate => "FARGATE",
+                        orca_sim::scenario::spec::LaunchType::Ec2 => "EC2",
+                    },
+                    svc.desired_count,
+                    svc.running_count,
+                    svc.pending_count
+                ))
+                .strong(),
+            )
+            .sense(egui::Sense::click()),
+        );
+        if r.clicked() {
+            select = Some(Selection::Service(svc.name.clone()));
+        }
+        for d in &svc.deployments {
+            let dtd = world.task_definition(d.task_definition);
+            let primary = d.status == orca_sim::ecs::DeploymentStatus::Primary;
+            ui.horizontal(|ui| {
+                let (r, _) = ui.allocate_exact_size(egui::vec2(8.0, 16.0), egui::Sense::hover());
+                ui.painter().rect_filled(
+                    r,
+                    1.0,
+                    c32(if primary { NEW_REVISION } else { OLD_REVISION }),
+                );
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{:<7} {}  {}  running {} pending {}{}",
+                        d.status.as_str(),
+                        dtd.family_revision(),
+                        d.rollout_state.as_str(),
+                        d.running_count,
+                        d.pending_count,
+                        if d.failed_tasks > 0 {
+                            format!("  failed {}", d.failed_tasks)
+                        } else {
+                            String::new()
+                        }
+                    ))
+                    .monospace(),
+                );
+            });
+        }
+        let lp = &svc.last_pass;
+        ui.label(
+            egui::RichText::new(format!(
+                "bounds: min healthy {} ({} %) · max {} ({} %) · healthy now {}",
+                lp.lower,
+                svc.deployment_configuration.minimum_healthy_percent,
+                lp.upper,
+                svc.deployment_configuration.maximum_percent,
+                lp.healthy
+            ))
+            .weak(),
+        );
+        if !lp.decision.is_empty() {
+            ui.label(egui::RichText::new(format!("scheduler: {}", lp.decision)).italics());
+        }
+        ui.add_space(6.0);
+    }
+    if select.is_some() {
+        player.selection = select;
+    }
+}
+
+fn inspector(ui: &mut egui::Ui, player: &Player) {
+    ui.heading("Inspector");
+    let world = player.playback.world();
+    let Some(sel) = &player.selection else {
+        ui.label("Click a task, an instance, a target group or a service (or an event) to see its fields and why it is in its state.");
+        return;
+    };
+    match sel {
+        Selection::Task(id) => {
+            let Some((ti, task)) = world.tasks.iter().enumerate().find(|(_, t)| &t.id == id) else {
+                ui.label("This task does not exist at this moment.");
+                return;
+            };
+            let td = world.task_definition(task.task_definition);
+            ui.strong(format!("Task {}", task.short_id()));
+            kv(ui, "taskArn", &task.arn);
+            kv(ui, "taskDefinition", td.family_revision());
+            kv(
+                ui,
+                "lastStatus",
+                format!(
+                    "{}   ({})",
+                    task.last_status.as_str(),
+                    CardState::of(world, orca_sim::world::TaskIdx(ti as u32)).label()
+                ),
+            );
+            kv(ui, "desiredStatus", task.desired_status.as_str());
+            kv(ui, "healthStatus", task.health_status.as_str());
+            kv(ui, "availabilityZone", &task.availability_zone);
+            kv(
+                ui,
+                "host",
+                match task.host {
+                    orca_sim::ecs::Host::Fargate => "Fargate".to_string(),
+                    orca_sim::ecs::Host::Instance(i) => {
+                        let inst = world.instance(i);
+                        format!("{} ({})", inst.name, inst.ec2_instance_id)
+                    }
+                },
+            );
+            kv(ui, "privateIp", &task.private_ip);
+            if let Some(d) = &task.deployment_id {
+                kv(ui, "startedBy", d);
+            }
+            kv(ui, "createdAt", task.created_at.to_string());
+            if let Some(t) = task.started_at {
+                kv(ui, "startedAt", t.to_string());
+            }
+            if let Some(t) = task.stopping_at {
+                kv(ui, "stoppingAt", t.to_string());
+            }
+            if let Some(t) = task.stopped_at {
+                kv(ui, "stoppedAt", t.to_string());
+            }
+            if let Some(c) = task.stop_code {
+                kv(ui, "stopCode", c.as_str());
+            }
+            if let Some(r) = &task.stopped_reason {
+                kv(ui, "stoppedReason", r);
+            }
+            for c in &task.containers {
+                kv(
+                    ui,
+                    &format!("container {}", c.name),
+                    format!(
+                        "{} · health {}{}{}",
+                        c.last_status.as_str(),
+                        c.health_status.as_str(),
+                        c.exit_code
+                            .map(|x| format!(" · exit {x}"))
+                            .unwrap_or_default(),
+                        c.reason
+                            .as_ref()
+                            .map(|r| format!(" · {r}"))
+                            .unwrap_or_default()
+                    ),
+                );
+            }
+            for tg in &world.target_groups {
+                if let Some(t) = tg.target_of(orca_sim::world::TaskIdx(ti as u32)) {
+                    kv(
+                        ui,
+                        &format!("target in {}", tg.name),
+                        format!(
+                            "{} {}{}",
+                            t.endpoint(),
+                            t.state.as_str(),
+                            t.reason
+                                .as_ref()
+                                .map(|r| format!(" ({}: {})", r.code(), r.description()))
+                                .unwrap_or_default()
+                        ),
+                    );
+                }
+            }
+            if task.last_status == TaskStatus::Stopped {
+                ui.weak("STOPPED tasks fade from the canvas after 20 s.");
+            }
+            why(ui, task.why.iter().map(|w| (w.at, w.text.as_str())));
+        }
+        Selection::Instance(name) => {
+            let Some(inst) = world.instances.iter().find(|i| &i.name == name) else {
+                ui.label("No such instance.");
+                return;
+            };
+            ui.strong(format!("Container instance {}", inst.name));
+            kv(ui, "ec2InstanceId", &inst.ec2_instance_id);
+            kv(ui, "containerInstanceArn", &inst.arn);
+            kv(ui, "instanceType", &inst.instance_type);
+            kv(ui, "availabilityZone", &inst.availability_zone);
+            kv(ui, "status", inst.status.as_str());
+            kv(ui, "agentConnected", inst.agent_connected.to_string());
+            kv(
+                ui,
+                "CPU",
+                format!(
+                    "registered {} · reserved {} · remaining {}",
+                    inst.registered_cpu,
+                    inst.used_cpu,
+                    inst.remaining_cpu()
+                ),
+            );
+            kv(
+                ui,
+                "memory (MiB)",
+                format!(
+                    "registered {} · reserved {} · remaining {}",
+                    inst.registered_memory,
+                    inst.used_memory,
+                    inst.remaining_memory()
+                ),
+            );
+            kv(ui, "runningTasksCount", inst.tasks.len().to_string());
+        }
+        Selection::Service(name) => {
+            let Some(svc) = world.services.iter().find(|s| &s.name == name) else {
+                ui.label("No such service.");
+                return;
+            };
+            ui.strong(format!("Service {}", svc.name));
+            kv(ui, "serviceArn", &svc.arn);
+            kv(ui, "desiredCount", svc.desired_count.to_string());
+            kv(ui, "runningCount", svc.running_count.to_string());
+            kv(ui, "pendingCount", svc.pending_count.to_string());
+            let dc = &svc.deployment_configuration;
+            kv(
+                ui,
+                "deploymentConfiguration",
+                format!(
+                    "minimumHealthyPercent {} · maximumPercent {} · circuit breaker {}{}",
+                    dc.minimum_healthy_percent,
+                    dc.maximum_percent,
+                    if dc.circuit_breaker_enable {
+                        "on"
+                    } else {
+                        "off"
+                    },
+                    if dc.circuit_breaker_rollback {
+                        " (rollback)"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+            kv(
+                ui,
+                "healthCheckGracePeriodSeconds",
+                format!("{}", svc.health_check_grace_period.secs_f64()),
+            );
+            for d in &svc.deployments {
+                kv(
+                    ui,
+                    &format!("deployment {}", d.status.as_str()),
+                    format!(
+                        "{} · {} · {} · desired {} running {} pending {} failedTasks {}\n{}",
+                        d.id,
+                        world.task_definition(d.task_definition).family_revision(),
+                        d.rollout_state.as_str(),
+                        d.desired_count,
+                        d.running_count,
+                        d.pending_count,
+                        d.failed_tasks,
+                        d.rollout_state_reason
+                    ),
+                );
+            }
+            let lp = &svc.last_pass;
+            if !lp.decision.is_empty() {
+                why(ui, std::iter::once((lp.at, lp.decision.as_str())));
+            }
+        }
+        Selection::TargetGroup(name) => {
+            let Some(tg) = world.target_groups.iter().find(|t| &t.name == name) else {
+                ui.label("No such target group.");
+                return;
+            };
+            ui.strong(format!("Target group {}", tg.name));
+            kv(ui, "targetGroupArn", &tg.arn);
+            kv(ui, "loadBalancer", &tg.load_balancer);
+            let hc = &tg.health_check;
+            kv(
+                ui,
+                "health check",
+                format!(
+                    "{} every {} s, timeout {} s, healthy after {}, unhealthy after {}, matcher {}",
+                    hc.path,
+                    hc.interval.secs_f64(),
+                    hc.timeout.secs_f64(),
+                    hc.healthy_threshold_count,
+                    hc.unhealthy_threshold_count,
+                    hc.matcher
+                ),
+            );
+            kv(
+                ui,
+                "deregistration_delay",
+                format!("{} s", tg.deregistration_delay.secs_f64()),
+            );
+            for t in &tg.targets {
+                kv(
+                    ui,
+                    &t.endpoint(),
+                    format!(
+                        "{}{}",
+                        t.state.as_str(),
+                        t.reason
+                            .as_ref()
+                            .map(|r| format!(" ({}: {})", r.code(), r.description()))
+                            .unwrap_or_default()
+                    ),
+                );
+            }
+        }
+        Selection::Zone(name) => {
+            let Some(z) = world
+                .cluster
+                .availability_zones
+                .iter()
+                .find(|z| &z.name == name)
+            else {
+                ui.label("No such zone.");
+                return;
+            };
+            ui.strong(format!("Availability Zone {}", z.name));
+            kv(ui, "subnet", &z.subnet_cidr);
+            kv(ui, "state", if z.is_out() { "OUTAGE" } else { "available" });
+        }
+    }
+}
+
+fn why<'a>(ui: &mut egui::Ui, items: impl Iterator<Item = (SimTime, &'a str)>) {
+    ui.add_space(4.0);
+    ui.strong("Why");
+    for (at, text) in items {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new(format!("[{at}]")).monospace());
+            ui.label(text);
+        });
+    }
+}
+
+fn legend(ui: &mut egui::Ui) {
+    egui::CollapsingHeader::new(egui::RichText::new("Legend").heading())
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::Grid::new("legend-grid")
+                .num_columns(2)
+                .spacing([8.0, 2.0])
+                .show(ui, |ui| {
+                    for s in CardState::ALL {
+                        if s == CardState::Deprovisioning || s == CardState::Activating {
+                            continue;
+                        }
+                        let (r, _) =
+                            ui.allocate_exact_size(egui::vec2(18.0, 14.0), egui::Sense::hover());
+                        ui.painter().rect_filled(r, 2.0, c32(s.color()));
+                        ui.label(s.label()).on_hover_text(s.meaning());
+                        ui.end_row();
+                    }
+                    let (r, _) =
+                        ui.allocate_exact_size(egui::vec2(18.0, 14.0), egui::Sense::hover());
+                    ui.painter().rect_filled(r, 2.0, c32(NEW_REVISION));
+                    ui.label("left stripe: new (PRIMARY) revision");
+                    ui.end_row();
+                    let (r, _) =
+                        ui.allocate_exact_size(egui::vec2(18.0, 14.0), egui::Sense::hover());
+                    ui.painter().rect_filled(r, 2.0, c32(OLD_REVISION));
+                    ui.label("left stripe: older revision");
+                    ui.end_row();
+                    ui.label("— / - -");
+                    ui.label("link to target: solid ok, dashed bad/draining");
+                    ui.end_row();
+                });
+        });
+}
+
+fn quiz_dialog(ctx: &egui::Context, player: &mut Player) {
+    let Some(open) = player.quiz.clone() else {
+        return;
+    };
+    let moment = player.playback.quiz_moments()[open.moment].clone();
+    let Some(quiz) = player.scenario().quizzes.get(moment.quiz).cloned() else {
+        return;
+    };
+    let title = if moment.predict {
+        "🔮 Predict: what happens next?"
+    } else {
+        "❓ Quiz"
+    };
+    egui::Window::new(title)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .default_width(560.0)
+        .show(ctx, |ui| {
+            ui.set_max_width(560.0);
+            ui.label(egui::RichText::new(&quiz.question).size(18.0).strong());
+            if quiz.correct.len() > 1 {
+                ui.weak("More than one answer is right: tick them all.");
+            }
+            ui.add_space(6.0);
+            for (i, choice) in quiz.choices.iter().enumerate() {
+                let picked = open.picked.contains(&i);
+                let mut text = egui::RichText::new(format!("{}  {}", i + 1, choice)).size(16.0);
+                if open.verdict.is_some() {
+                    if quiz.correct.contains(&i) {
+                        text = egui::RichText::new(format!("✓ {}  {}", i + 1, choice))
+                            .size(16.0)
+                            .color(egui::Color32::from_rgb(120, 230, 140))
+                            .strong();
+                    } else if picked {
+                        text = egui::RichText::new(format!("✗ {}  {}", i + 1, choice))
+                            .size(16.0)
+                            .color(egui::Color32::from_rgb(255, 120, 120));
+                    }
+                }
+                let r = ui.add(egui::Button::selectable(picked, text).wrap());
+                if r.clicked() && open.verdict.is_none() {
+                    player.pick(i);
+                }
+            }
+            ui.add_space(8.0);
+            match open.verdict {
+                None => {
+                    ui.horizontal(|ui| {
+                        let ok = !open.picked.is_empty();
+                        if ui
+                            .add_enabled(ok, egui::Button::new("Answer  (Enter)"))
+                            .clicked()
+                        {
+                            player.answer();
+                        }
+                        ui.weak("Pick with the mouse or keys 1–9.");
+                    });
+                }
+                Some(right) => {
+                    ui.label(
+                        egui::RichText::new(if right {
+                            "✓ Right!"
+                        } else {
+                            "✗ Not quite."
+                        })
+                        .size(18.0)
+                        .strong()
+                        .color(if right {
+                            egui::Color32::from_rgb(120, 230, 140)
+                        } else {
+                            egui::Color32::from_rgb(255, 120, 120)
+                        }),
+                    );
+                    ui.label(egui::RichText::new(&quiz.explanation).size(15.0));
+                    ui.add_space(6.0);
+                    if ui.button("Continue  (Enter)").clicked() {
+                        player.continue_after_quiz();
+                    }
+                }
+            }
+        });
+}
+
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Space", "play / pause"),
+    ("→", "step to the next event"),
+    ("←", "step back to the previous event"),
+    ("[  ]", "slower / faster (0.25× to 64×)"),
+    ("R", "restart from 0:00"),
+    ("Home / End", "jump to the start / the end"),
+    ("1 – 9, Enter", "pick a quiz answer, answer, continue"),
+    ("F", "fit the cluster in view"),
+    ("drag, wheel", "pan and zoom the canvas"),
+    ("Ctrl + =  /  Ctrl + -", "bigger / smaller text and panels"),
+    ("Ctrl + 0", "reset text size"),
+    ("L", "show / hide the legend"),
+    ("O", "open the scenario picker"),
+    ("N", "newest events first / oldest first"),
+    ("Esc", "deselect, close overlays"),
+    ("?", "this overlay"),
+];
+
+fn help(ctx: &egui::Context, ui_state: &mut UiState) {
+    egui::Window::new("Keyboard shortcuts")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ctx, |ui| {
+            egui::Grid::new("keys")
+                .num_columns(2)
+                .spacing([24.0, 6.0])
+                .show(ui, |ui| {
+                    for (k, what) in SHORTCUTS {
+                        ui.label(egui::RichText::new(*k).monospace().strong());
+                        ui.label(*what);
+                        ui.end_row();
+                    }
+                });
+            if ui.button("Close (Esc)").clicked() {
+                ui_state.show_help = false;
+            }
+        });
+}
+
+fn picker(ctx: &egui::Context, player: &mut Player, ui_state: &mut UiState, view: &mut ViewState) {
+    let mut open = true;
+    egui::Window::new("Scenarios")
+        .open(&mut open)
+        .collapsible(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .default_width(620.0)
+        .show(ctx, |ui| {
+            ui.label("Built in:");
+            for (name, title, description) in library::built_in_list() {
+                ui.group(|ui| {
+                    if ui
+                        .button(egui::RichText::new(&title).strong().size(16.0))
+                        .clicked()
+                    {
+                        match library::built_in(name) {
+                            Ok(s) => {
+                                super::switch_scenario(
+                                    player,
+                                    s,
+                                    library::ScenarioSource::BuiltIn(name),
+                                );
+                                ui_state.show_picker = false;
+                                view.fit_requested = true;
+                            }
+                            Err(e) => ui_state.picker_error = Some(e),
+                        }
+                    }
+                    ui.label(description);
+                });
+            }
+            ui.separator();
+            ui.label("Open a scenario file (it reloads when you save it):");
+            ui.horizontal(|ui| {
+                ui.text_edit_singleline(&mut ui_state.open_path);
+                if ui.button("Open").clicked() {
+                    let path = std::path::PathBuf::from(ui_state.open_path.trim());
+                    match library::load_file(&path) {
+                        Ok((s, source)) => {
+                            super::switch_scenario(player, s, source);
+                            ui_state.show_picker = false;
+                            ui_state.picker_error = None;
+                            view.fit_requested = true;
+                        }
+                        Err(e) => ui_state.picker_error = Some(e),
+                    }
+                }
+            });
+            if let Some(e) = &ui_state.picker_error {
+                ui.label(
+                    egui::RichText::new(e)
+                        .monospace()
+                        .color(egui::Color32::from_rgb(255, 120, 120)),
+                );
+            }
+        });
+    if !open {
+        ui_state.show_picker = false;
+    }
+}

@@ -1,0 +1,333 @@
+//! Playback state of the app: the clock, play/pause, speed, quizzes and the selection.
+//!
+//! Everything here is plain data plus methods, so tests can drive it without a window. The
+//! world shown is always `playback.world()` at `playback.now()`: the app never decides a
+//! domain fact.
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use orca_sim::{Playback, Scenario, SimTime, Subject};
+
+use super::library::{Progress, ScenarioSource};
+
+/// Speeds the `[` and `]` keys step through.
+pub const SPEEDS: [f32; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
+
+/// What the inspector shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    Task(String),
+    Instance(String),
+    Service(String),
+    TargetGroup(String),
+    Zone(String),
+}
+
+impl Selection {
+    pub fn from_subject(s: &Subject) -> Selection {
+        match s {
+            Subject::Service(n) => Selection::Service(n.clone()),
+            Subject::Task(id) => Selection::Task(id.clone()),
+            Subject::Instance(n) => Selection::Instance(n.clone()),
+            Subject::TargetGroup(n) => Selection::TargetGroup(n.clone()),
+            Subject::Zone(n) => Selection::Zone(n.clone()),
+        }
+    }
+}
+
+/// The quiz being asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenQuiz {
+    /// Index into `quiz_moments`.
+    pub moment: usize,
+    /// Choices ticked so far.
+    pub picked: Vec<usize>,
+    /// Set once the learner has answered: was it right?
+    pub verdict: Option<bool>,
+}
+
+#[derive(Resource)]
+pub struct Player {
+    pub playback: Playback,
+    pub source: ScenarioSource,
+    /// The displayed moment in milliseconds (fractional while playing smoothly).
+    clock_ms: f64,
+    pub playing: bool,
+    speed_index: usize,
+    pub quiz: Option<OpenQuiz>,
+    /// Per quiz moment: already asked in this viewing.
+    asked: Vec<bool>,
+    pub selection: Option<Selection>,
+    /// Simulated milliseconds that passed in the last frame (0 when paused; negative never).
+    pub frame_sim_dt_ms: f64,
+    /// The clock jumped (seek, step, restart, reload): animations snap instead of easing.
+    pub jumped: bool,
+    /// The last problem loading or reloading a scenario, shown in the app.
+    pub load_error: Option<String>,
+    pub progress: Progress,
+    /// Cards per row on the canvas, fixed for the scenario (see `canvas::columns_for`).
+    pub layout_cols: usize,
+}
+
+/// Sample the whole run for its busiest host so the canvas layout keeps one shape.
+fn layout_columns(playback: &mut Playback) -> usize {
+    let end = playback.end().millis();
+    let step = (end / 120).max(5_000);
+    let mut busiest = 0;
+    let mut t = 0;
+    while t <= end {
+        playback.seek(SimTime(t));
+        busiest = busiest.max(super::canvas::busiest_host(playback.world()));
+        t += step;
+    }
+    playback.seek(SimTime::ZERO);
+    super::canvas::columns_for(busiest)
+}
+
+impl Player {
+    pub fn new(scenario: Arc<Scenario>, source: ScenarioSource, progress: Progress) -> Player {
+        let mut playback = Playback::new(scenario);
+        let asked = vec![false; playback.quiz_moments().len()];
+        let layout_cols = layout_columns(&mut playback);
+        Player {
+            playback,
+            source,
+            clock_ms: 0.0,
+            playing: false,
+            speed_index: 2,
+            quiz: None,
+            asked,
+            selection: None,
+            frame_sim_dt_ms: 0.0,
+            jumped: true,
+            load_error: None,
+            progress,
+            layout_cols,
+        }
+    }
+
+    /// Swap in a new version of the scenario (hot reload), staying at the same moment.
+    pub fn replace_scenario(&mut self, scenario: Arc<Scenario>) {
+        let at = self.now();
+        self.playback = Playback::new(scenario);
+        self.layout_cols = layout_columns(&mut self.playback);
+        self.asked = self
+            .playback
+            .quiz_moments()
+            .iter()
+            .map(|m| m.pause_at() < at)
+            .collect();
+        self.quiz = None;
+        self.load_error = None;
+        self.seek(at);
+    }
+
+    pub fn scenario(&self) -> &Arc<Scenario> {
+        self.playback.scenario()
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.playback.now()
+    }
+
+    pub fn end(&self) -> SimTime {
+        self.playback.end()
+    }
+
+    pub fn speed(&self) -> f32 {
+        SPEEDS[self.speed_index]
+    }
+
+    pub fn faster(&mut self) {
+        self.speed_index = (self.speed_index + 1).min(SPEEDS.len() - 1);
+    }
+
+    pub fn slower(&mut self) {
+        self.speed_index = self.speed_index.saturating_sub(1);
+    }
+
+    pub fn toggle_play(&mut self) {
+        if self.quiz.is_some() {
+            return;
+        }
+        if !self.playing && self.now() >= self.end() {
+            self.restart();
+        }
+        self.playing = !self.playing;
+    }
+
+    /// Advance by `real_dt` seconds of wall time at the current speed, stopping at quizzes.
+    pub fn tick(&mut self, real_dt: f64) {
+        self.frame_sim_dt_ms = 0.0;
+        if !self.playing || self.quiz.is_some() {
+            return;
+        }
+        let before = self.clock_ms;
+        let target = (self.clock_ms + real_dt * 1000.0 * self.speed() as f64)
+            .min(self.end().millis() as f64);
+        self.advance_to(target);
+        self.frame_sim_dt_ms = (self.clock_ms - before).max(0.0);
+        if self.now() >= self.end() {
+            self.playing = false;
+        }
+    }
+
+    /// Move forward to `target_ms`, stopping at the first quiz moment not yet asked.
+    fn advance_to(&mut self, target_ms: f64) {
+        let from = self.now();
+        let target = SimTime(target_ms.max(0.0) as u64);
+        let next_quiz = self
+            .playback
+            .quiz_moments()
+            .iter()
+            .enumerate()
+            .filter(|(i, m)| !self.asked[*i] && m.pause_at() >= from && m.pause_at() <= target)
+            .min_by_key(|(_, m)| m.pause_at())
+            .map(|(i, m)| (i, m.pause_at()));
+        match next_quiz {
+            Some((i, at)) => {
+                self.clock_ms = at.millis() as f64;
+                self.playback.seek(at);
+                self.open_quiz(i);
+            }
+            None => {
+                self.clock_ms = target_ms;
+                self.playback.seek(target);
+            }
+        }
+    }
+
+    fn open_quiz(&mut self, moment: usize) {
+        self.asked[moment] = true;
+        self.playing = false;
+        self.quiz = Some(OpenQuiz {
+            moment,
+            picked: Vec::new(),
+            verdict: None,
+        });
+    }
+
+    /// Called once a frame has been drawn: the next frame eases again.
+    pub fn end_frame(&mut self) {
+        self.jumped = false;
+    }
+
+    /// Jump to a moment (timeline click or drag). Quizzes before it count as passed.
+    pub fn seek(&mut self, t: SimTime) {
+        let t = t.min(self.end());
+        self.playback.seek(t);
+        self.clock_ms = t.millis() as f64;
+        self.jumped = true;
+        if self.quiz.as_ref().is_some_and(|q| q.verdict.is_none()) {
+            // Leaving a quiz unanswered by seeking away: it can be asked again.
+            if let Some(q) = self.quiz.take() {
+                self.asked[q.moment] = false;
+            }
+        }
+        self.quiz = None;
+        for (i, m) in self.playback.quiz_moments().iter().enumerate() {
+            if m.pause_at() > t {
+                self.asked[i] = false;
+            }
+        }
+    }
+
+    /// Step to the next moment something happens (or the next quiz).
+    pub fn step_forward(&mut self) {
+        if self.quiz.is_some() {
+            return;
+        }
+        self.playing = false;
+        let now = self.now();
+        if let Some(next) = self.playback.next_event_after(now) {
+            self.jumped = true;
+            self.advance_to(next.millis() as f64);
+        }
+    }
+
+    /// Step back to the previous moment something happened.
+    pub fn step_back(&mut self) {
+        self.playing = false;
+        let now = self.now();
+        let target = self
+            .playback
+            .prev_event_before(now)
+            .unwrap_or(SimTime::ZERO);
+        self.seek(target);
+    }
+
+    pub fn restart(&mut self) {
+        self.playing = false;
+        self.seek(SimTime::ZERO);
+        for a in &mut self.asked {
+            *a = false;
+        }
+    }
+
+    /// Toggle a choice of the open quiz (before answering).
+    pub fn pick(&mut self, choice: usize) {
+        let Some(moment) = self.quiz.as_ref().map(|q| q.moment) else {
+            return;
+        };
+        let multi = self
+            .scenario()
+            .quizzes
+            .get(self.playback.quiz_moments()[moment].quiz)
+            .is_some_and(|quiz| quiz.correct.len() > 1);
+        let Some(q) = self.quiz.as_mut() else { return };
+        if q.verdict.is_some() {
+            return;
+        }
+        if q.picked.contains(&choice) {
+            q.picked.retain(|c| *c != choice);
+        } else if multi {
+            q.picked.push(choice);
+        } else {
+            q.picked = vec![choice];
+        }
+    }
+
+    /// Submit the picked choices; returns whether they were right.
+    pub fn answer(&mut self) -> Option<bool> {
+        let q = self.quiz.as_mut()?;
+        if q.verdict.is_some() || q.picked.is_empty() {
+            return q.verdict;
+        }
+        let moment = &self.playback.quiz_moments()[q.moment];
+        let quiz = self.playback.scenario().quizzes.get(moment.quiz)?;
+        let mut picked = q.picked.clone();
+        picked.sort_unstable();
+        let mut correct = quiz.correct.clone();
+        correct.sort_unstable();
+        let right = picked == correct;
+        q.verdict = Some(right);
+        let key = self.source.progress_key();
+        self.progress.record(&key, &quiz.id, picked, right);
+        Some(right)
+    }
+
+    /// Close the answered quiz and play on.
+    pub fn continue_after_quiz(&mut self) {
+        if self.quiz.as_ref().is_some_and(|q| q.verdict.is_some()) {
+            self.quiz = None;
+            self.playing = true;
+        }
+    }
+
+    /// Right answers out of quizzes answered in this scenario (from the progress file).
+    pub fn score(&self) -> (usize, usize, usize) {
+        let key = self.source.progress_key();
+        let total = self.scenario().quizzes.len();
+        let (right, answered) = self.progress.score(&key, self.scenario());
+        (right, answered, total)
+    }
+
+    /// The subjects the open quiz is about, for highlighting.
+    pub fn quiz_subjects(&self) -> &[Subject] {
+        match &self.quiz {
+            Some(q) => &self.playback.quiz_moments()[q.moment].subjects,
+            None => &[],
+        }
+    }
+}

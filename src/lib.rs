@@ -1,0 +1,4 @@
+//! `orca`: the Bevy app and the command line around the `orca-sim` core.
+
+pub mod app;
+pub mod cli;
