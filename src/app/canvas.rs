@@ -941,10 +941,11 @@ pub fn sync_canvas(
             seen.insert(key, e);
             continue;
         }
-        if !seen.contains_key(&key) && !card_child {
-            if let Ok(mut ec) = commands.get_entity(e) {
-                ec.despawn();
-            }
+        if !seen.contains_key(&key)
+            && !card_child
+            && let Ok(mut ec) = commands.get_entity(e)
+        {
+            ec.despawn();
         }
     }
     canvas.entities = seen;

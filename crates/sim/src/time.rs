@@ -94,7 +94,7 @@ impl fmt::Display for SimTime {
 impl fmt::Display for Millis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.0;
-        if ms % 1000 != 0 {
+        if !ms.is_multiple_of(1000) {
             return write!(f, "{}s", ms as f64 / 1000.0);
         }
         let s = ms / 1000;

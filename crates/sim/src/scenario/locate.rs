@@ -332,12 +332,12 @@ fn step(src: &str, at: usize, seg: &PathSeg) -> Option<usize> {
     };
     if let Some(e) = found {
         // `Some([a, b])`: index 0 of the wrapper is the list, not its first element.
-        if let PathSeg::Index(_) = seg {
-            if els.len() == 1 && is_group(src, e.value_at) {
-                if let Some(inner) = step(src, e.value_at, seg) {
-                    return Some(inner);
-                }
-            }
+        if let PathSeg::Index(_) = seg
+            && els.len() == 1
+            && is_group(src, e.value_at)
+            && let Some(inner) = step(src, e.value_at, seg)
+        {
+            return Some(inner);
         }
         return Some(e.value_at);
     }

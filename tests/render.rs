@@ -1,0 +1,100 @@
+//! Render test: `orca shot` draws a real frame (Xvfb + a Vulkan adapter such as Mesa lavapipe)
+//! and the picture shows the expected task cards.
+//!
+//! Without `xvfb-run` or a Vulkan driver the test is skipped with a message, unless
+//! `ORCA_REQUIRE_RENDER=1` (set by `.ci/run`), which turns a missing adapter into a failure.
+
+use std::path::Path;
+use std::process::Command;
+
+fn required() -> bool {
+    std::env::var("ORCA_REQUIRE_RENDER").is_ok_and(|v| v == "1")
+}
+
+fn skip_or_fail(why: &str) {
+    if required() {
+        panic!("render test cannot run and ORCA_REQUIRE_RENDER=1: {why}");
+    }
+    eprintln!("skipping the render test: {why}");
+}
+
+/// Decode a PNG into RGB(A) bytes.
+fn pixels(path: &Path) -> (u32, u32, usize, Vec<u8>) {
+    let file = std::fs::File::open(path).expect("png exists");
+    let decoder = png::Decoder::new(std::io::BufReader::new(file));
+    let mut reader = decoder.read_info().expect("png header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("png size")];
+    let info = reader.next_frame(&mut buf).expect("png frame");
+    let channels = info.color_type.samples();
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, channels, buf)
+}
+
+fn count_near(px: &[u8], channels: usize, rgb: [u8; 3]) -> usize {
+    px.chunks(channels)
+        .filter(|p| (0..3).all(|i| (p[i] as i32 - rgb[i] as i32).abs() <= 6))
+        .count()
+}
+
+fn srgb8(c: bevy::color::Color) -> [u8; 3] {
+    let s = c.to_srgba();
+    [
+        (s.red * 255.0).round() as u8,
+        (s.green * 255.0).round() as u8,
+        (s.blue * 255.0).round() as u8,
+    ]
+}
+
+#[test]
+fn shot_renders_the_cluster_with_its_cards() {
+    if Command::new("xvfb-run").arg("--help").output().is_err() {
+        return skip_or_fail("xvfb-run is not installed (apt-get install xvfb xauth)");
+    }
+    let icd = Path::new("/usr/share/vulkan/icd.d/lvp_icd.x86_64.json");
+    if !icd.exists() && std::env::var_os("VK_ICD_FILENAMES").is_none() {
+        return skip_or_fail("no Vulkan driver (apt-get install mesa-vulkan-drivers libvulkan1)");
+    }
+    let out = std::env::temp_dir().join(format!("orca-render-{}.png", std::process::id()));
+    let _ = std::fs::remove_file(&out);
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ecs-rolling-update.ron");
+    let mut cmd = Command::new("xvfb-run");
+    cmd.args(["-a", "-s", "-screen 0 1280x720x24"])
+        .arg(env!("CARGO_BIN_EXE_orca"))
+        .arg("shot")
+        .arg(&scenario)
+        .args(["--at", "56", "--out"])
+        .arg(&out)
+        .env("WGPU_BACKEND", "vulkan");
+    if icd.exists() {
+        cmd.env("VK_ICD_FILENAMES", icd);
+    }
+    let result = cmd.output().expect("xvfb-run starts");
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    if !result.status.success() {
+        if stderr.contains("Unable to find a GPU") || stderr.contains("No suitable adapter") {
+            return skip_or_fail(&format!("no graphics adapter:\n{stderr}"));
+        }
+        panic!("orca shot failed ({}):\n{stderr}", result.status);
+    }
+    let (w, h, channels, px) = pixels(&out);
+    assert_eq!((w, h), (1280, 720));
+    // Not blank: many distinct colours.
+    let mut colours: Vec<[u8; 3]> = px.chunks(channels).map(|p| [p[0], p[1], p[2]]).collect();
+    colours.sort_unstable();
+    colours.dedup();
+    assert!(
+        colours.len() > 200,
+        "only {} colours: blank picture?",
+        colours.len()
+    );
+    // At 0:56 the rolling update shows healthy web:1 cards and new web:2 cards whose targets
+    // are still initial or just healthy: both card colours must cover real area.
+    use orca::app::canvas::CardState;
+    let healthy = count_near(&px, channels, srgb8(CardState::Healthy.color()));
+    let initial = count_near(&px, channels, srgb8(CardState::Initial.color()));
+    let new_stripe = count_near(&px, channels, srgb8(orca::app::canvas::NEW_REVISION));
+    assert!(healthy > 2_000, "healthy card pixels: {healthy}");
+    assert!(initial > 1_000, "initial card pixels: {initial}");
+    assert!(new_stripe > 200, "new-revision stripe pixels: {new_stripe}");
+    let _ = std::fs::remove_file(&out);
+}
