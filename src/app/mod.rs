@@ -41,6 +41,7 @@ pub enum Actions {
     ToggleHelp,
     TogglePicker,
     ToggleOrder,
+    TogglePresenting,
     Escape,
 }
 
@@ -50,6 +51,10 @@ pub struct UiState {
     pub show_help: bool,
     pub show_picker: bool,
     pub show_legend: bool,
+    /// The scenario's title and description, shown when it opens.
+    pub show_intro: bool,
+    /// Presentation mode: hide the side panel and the event log for a bigger canvas.
+    pub presenting: bool,
     pub newest_first: bool,
     /// service, target-group, task, instance, scenario, quiz
     pub filters: [bool; 6],
@@ -64,6 +69,8 @@ impl Default for UiState {
             show_help: false,
             show_picker: false,
             show_legend: true,
+            show_intro: false,
+            presenting: false,
             newest_first: true,
             filters: [true, true, false, true, true, true],
             text_scale: 1.0,
@@ -173,6 +180,7 @@ fn keyboard_actions(
             KeyCode::KeyL => Actions::ToggleLegend,
             KeyCode::KeyO => Actions::TogglePicker,
             KeyCode::KeyN => Actions::ToggleOrder,
+            KeyCode::KeyP => Actions::TogglePresenting,
             KeyCode::Escape => Actions::Escape,
             k => match digit(*k) {
                 Some(d) if d >= 1 => Actions::Pick(d - 1),
@@ -207,6 +215,10 @@ fn apply_actions(
 ) {
     for a in actions.read() {
         match a {
+            Actions::TogglePlay if ui.show_intro => {
+                ui.show_intro = false;
+                player.toggle_play();
+            }
             Actions::TogglePlay => player.toggle_play(),
             Actions::StepForward => player.step_forward(),
             Actions::StepBack => player.step_back(),
@@ -223,6 +235,7 @@ fn apply_actions(
                 player.seek(end);
             }
             Actions::Pick(i) => player.pick(*i),
+            Actions::Confirm if ui.show_intro => ui.show_intro = false,
             Actions::Confirm => match player.quiz.as_ref().map(|q| q.verdict.is_some()) {
                 Some(false) => {
                     player.answer();
@@ -241,10 +254,15 @@ fn apply_actions(
             Actions::ToggleHelp => ui.show_help = !ui.show_help,
             Actions::TogglePicker => ui.show_picker = !ui.show_picker,
             Actions::ToggleOrder => ui.newest_first = !ui.newest_first,
+            Actions::TogglePresenting => {
+                ui.presenting = !ui.presenting;
+                view.fit_requested = true;
+            }
             Actions::Escape => {
-                if ui.show_help || ui.show_picker {
+                if ui.show_help || ui.show_picker || ui.show_intro {
                     ui.show_help = false;
                     ui.show_picker = false;
+                    ui.show_intro = false;
                 } else {
                     player.selection = None;
                 }
@@ -332,6 +350,7 @@ pub fn run_app(file: Option<PathBuf>) -> std::process::ExitCode {
     app.insert_resource(player);
     app.insert_resource(UiState {
         show_picker,
+        show_intro: !show_picker,
         ..default()
     });
     add_view_plugins(&mut app, title, (1280, 800), false);
@@ -363,6 +382,7 @@ pub fn run_shot(
 ) -> std::process::ExitCode {
     let mut player = Player::new(scenario, source, Progress::default());
     player.seek(at);
+    player.open_quiz_near(at);
     let title = format!("Orca — {}", player.scenario().title);
     let mut app = App::new();
     app.insert_resource(player);

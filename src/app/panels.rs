@@ -105,8 +105,10 @@ pub fn ui_system(
             });
     }
     timeline(&mut root, &mut player);
-    event_log(&mut root, &mut player, &mut ui_state);
-    side_panel(&mut root, &mut player, ui_state.show_legend);
+    if !ui_state.presenting {
+        event_log(&mut root, &mut player, &mut ui_state);
+        side_panel(&mut root, &mut player, ui_state.show_legend);
+    }
 
     // What is left is the canvas.
     let free = root.available_rect_before_wrap();
@@ -129,6 +131,9 @@ pub fn ui_system(
         *rect = new_rect;
     }
 
+    if ui_state.show_intro && player.quiz.is_none() {
+        intro(&ctx, &mut player, &mut ui_state);
+    }
     quiz_dialog(&ctx, &mut player);
     if ui_state.show_help {
         help(&ctx, &mut ui_state);
@@ -217,6 +222,17 @@ fn header(
             if ui.button("A+").on_hover_text("Ctrl+=").clicked() {
                 actions.write(Actions::TextBigger);
             }
+            if ui
+                .button(if ui_state.presenting {
+                    "Panels"
+                } else {
+                    "Present"
+                })
+                .on_hover_text("P: hide or show the side panel and the event log")
+                .clicked()
+            {
+                actions.write(Actions::TogglePresenting);
+            }
             if ui.button("Legend").on_hover_text("L").clicked() {
                 ui_state.show_legend = !ui_state.show_legend;
             }
@@ -278,7 +294,42 @@ fn timeline(root: &mut egui::Ui, player: &mut Player) {
                 player.playing = false;
                 player.seek(t);
             }
-            response.on_hover_text("Click or drag to move through time. ◆ = quiz, ticks = events.");
+            let label_color = egui::Color32::from_gray(170);
+            painter.text(
+                egui::pos2(rect.left() + 8.0, rect.bottom() - 2.0),
+                egui::Align2::LEFT_BOTTOM,
+                "00:00",
+                egui::FontId::proportional(11.0),
+                label_color,
+            );
+            painter.text(
+                egui::pos2(rect.right() - 8.0, rect.bottom() - 2.0),
+                egui::Align2::RIGHT_BOTTOM,
+                player.end().to_string(),
+                egui::FontId::proportional(11.0),
+                label_color,
+            );
+            let hover_text = response.hover_pos().map(|p| {
+                let frac = ((p.x - rect.left() - 8.0) / (rect.width() - 16.0)).clamp(0.0, 1.0);
+                let t = SimTime((frac * end) as u64);
+                let near = player
+                    .playback
+                    .full_log()
+                    .iter()
+                    .filter(|e| !matches!(e.source, Source::Task(_)))
+                    .min_by_key(|e| e.at.millis().abs_diff(t.millis()));
+                match near {
+                    Some(e) if (x_of(e.at) - p.x).abs() < 6.0 => {
+                        format!("[{}] {}", e.at, e.message)
+                    }
+                    _ => {
+                        format!("{t} — click or drag to move through time. ◆ quiz, ticks = events")
+                    }
+                }
+            });
+            if let Some(text) = hover_text {
+                response.on_hover_text(text);
+            }
         });
 }
 
@@ -859,9 +910,41 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("L", "show / hide the legend"),
     ("O", "open the scenario picker"),
     ("N", "newest events first / oldest first"),
+    ("P", "presentation mode: canvas only (with the timeline)"),
     ("Esc", "deselect, close overlays"),
     ("?", "this overlay"),
 ];
+
+fn intro(ctx: &egui::Context, player: &mut Player, ui_state: &mut UiState) {
+    let scenario = player.scenario().clone();
+    egui::Window::new(egui::RichText::new(&scenario.title).strong())
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .default_width(560.0)
+        .show(ctx, |ui| {
+            ui.set_max_width(560.0);
+            ui.label(egui::RichText::new(&scenario.description).size(16.0));
+            ui.add_space(8.0);
+            ui.weak(format!(
+                "{} quiz question(s) · {} long · press ? for the keys",
+                scenario.quizzes.len(),
+                player.end()
+            ));
+            ui.horizontal(|ui| {
+                if ui
+                    .button(egui::RichText::new("▶ Start  (Space)").size(16.0))
+                    .clicked()
+                {
+                    ui_state.show_intro = false;
+                    player.toggle_play();
+                }
+                if ui.button("Look around first  (Esc)").clicked() {
+                    ui_state.show_intro = false;
+                }
+            });
+        });
+}
 
 fn help(ctx: &egui::Context, ui_state: &mut UiState) {
     egui::Window::new("Keyboard shortcuts")
@@ -907,6 +990,7 @@ fn picker(ctx: &egui::Context, player: &mut Player, ui_state: &mut UiState, view
                                     s,
                                     library::ScenarioSource::BuiltIn(name),
                                 );
+                                ui_state.show_intro = true;
                                 ui_state.show_picker = false;
                                 view.fit_requested = true;
                             }
@@ -925,6 +1009,7 @@ fn picker(ctx: &egui::Context, player: &mut Player, ui_state: &mut UiState, view
                     match library::load_file(&path) {
                         Ok((s, source)) => {
                             super::switch_scenario(player, s, source);
+                            ui_state.show_intro = true;
                             ui_state.show_picker = false;
                             ui_state.picker_error = None;
                             view.fit_requested = true;

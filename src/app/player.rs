@@ -208,6 +208,24 @@ impl Player {
         });
     }
 
+    /// Open the quiz whose moment is within a second of `t` (for `orca shot`
+    /// pictures of a quiz); returns whether one was opened.
+    pub fn open_quiz_near(&mut self, t: SimTime) -> bool {
+        let found = self
+            .playback
+            .quiz_moments()
+            .iter()
+            .position(|m| m.pause_at().millis().abs_diff(t.millis()) < 1000);
+        match found {
+            Some(i) => {
+                self.seek(self.playback.quiz_moments()[i].pause_at());
+                self.open_quiz(i);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Called once a frame has been drawn: the next frame eases again.
     pub fn end_frame(&mut self) {
         self.jumped = false;

@@ -304,10 +304,22 @@ impl Simulation {
         }
     }
 
-    /// Go back (or forward) to a snapshot taken from this simulation.
+    /// Go back to a snapshot taken earlier in this run (the log is cut back to that moment).
     pub fn restore(&mut self, snapshot: &Snapshot) {
         self.state = snapshot.state.clone();
         self.log.truncate(snapshot.log_len);
+    }
+
+    /// Go to a snapshot of this run, backwards or forwards: the log is cut back, or filled in
+    /// from `full_log` (the log of a complete run), so it always matches the restored state.
+    pub fn restore_with_log(&mut self, snapshot: &Snapshot, full_log: &[Event]) {
+        self.state = snapshot.state.clone();
+        self.log.truncate(snapshot.log_len);
+        let have = self.log.len();
+        if have < snapshot.log_len {
+            let fill = full_log.get(have..snapshot.log_len).unwrap_or(&[]);
+            self.log.extend_from_slice(fill);
+        }
     }
 
     fn with_ctx<R>(&mut self, now: SimTime, f: impl FnOnce(&mut Ctx) -> R) -> R {

@@ -120,7 +120,7 @@ impl Playback {
         let i = self.snapshots.partition_point(|s| s.at() <= t);
         let best = &self.snapshots[i.saturating_sub(1)];
         if t < self.sim.now() || best.at() > self.sim.now() {
-            self.sim.restore(best);
+            self.sim.restore_with_log(best, &self.full_log);
         }
         self.sim.advance_to(t);
     }

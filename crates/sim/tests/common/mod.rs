@@ -1,0 +1,43 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use orca_sim::{Scenario, Simulation};
+
+pub fn scenarios_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
+}
+
+/// Every built-in scenario file: (file stem, parsed scenario).
+pub fn built_in() -> Vec<(String, Arc<Scenario>)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(scenarios_dir())
+        .expect("scenarios folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let src = std::fs::read_to_string(&p).expect("read scenario");
+            let name = p.file_stem().expect("stem").to_string_lossy().into_owned();
+            let s = orca_sim::scenario::parse(&name, &src).unwrap_or_else(|e| panic!("{e}"));
+            (name, Arc::new(s))
+        })
+        .collect()
+}
+
+/// Parse a scenario from text, panicking with the errors.
+pub fn parse(src: &str) -> Arc<Scenario> {
+    Arc::new(orca_sim::scenario::parse("test.ron", src).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// Run to the end and return the log lines.
+pub fn run_log(s: &Arc<Scenario>) -> Vec<String> {
+    let mut sim = Simulation::new(s.clone());
+    let end = sim.end();
+    sim.advance_to(end);
+    sim.log().iter().map(|e| e.log_line()).collect()
+}
