@@ -108,6 +108,7 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, ScenarioErrors> {
             }
         })
         .collect();
-    errors.sort_by_key(|e| (e.line, e.column));
+    errors.sort_by(|a, b| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)));
+    errors.dedup();
     Err(ScenarioErrors(errors))
 }
