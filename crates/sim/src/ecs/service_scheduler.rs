@@ -117,7 +117,9 @@ pub fn health_gate(world: &World, now: SimTime, t: TaskIdx) -> Gate {
     }
     if !has_check && svc.load_balancers.is_empty() {
         let at = started.plus(NO_HEALTH_CHECK_RULE);
-        if now < at {
+        // Tasks of a service that was already steady when the scenario began have long
+        // passed the 40 s mark (`healthy_at` is set for them at the start).
+        if now < at && task.healthy_at.is_none() {
             healthy = false;
             wake = Some(at);
         } else {
