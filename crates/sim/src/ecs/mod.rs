@@ -324,6 +324,8 @@ pub struct Task {
     pub started_by: String,
     pub launch_type: LaunchType,
     pub availability_zone: String,
+    /// Index of `availability_zone` in the cluster's zones.
+    pub zone: usize,
     pub host: Host,
     pub private_ip: String,
     /// Host port (bridge/host mode) the load balancer targets.
@@ -415,6 +417,8 @@ pub struct ContainerInstance {
     pub arn: String,
     pub instance_type: String,
     pub availability_zone: String,
+    /// Index of `availability_zone` in the cluster's zones.
+    pub zone: usize,
     pub private_ip: String,
     pub status: InstanceStatus,
     pub agent_connected: bool,

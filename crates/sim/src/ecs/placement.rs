@@ -35,8 +35,8 @@ impl SpreadCounts {
             if !task.is_live() {
                 continue;
             }
-            if let Some(z) = world.zone_index(&task.availability_zone) {
-                c.per_zone[z] += 1;
+            if let Some(n) = c.per_zone.get_mut(task.zone) {
+                *n += 1;
             }
             if let Host::Instance(i) = task.host {
                 c.per_instance[i.0 as usize] += 1;
@@ -114,12 +114,12 @@ fn first_problem(
     port: Option<PortNeed>,
     counts: &SpreadCounts,
 ) -> Option<(u8, PlacementProblem)> {
-    let ci = inst.id.clone();
-    if !inst.agent_connected || world.zone_is_out(&inst.availability_zone) {
+    let ci = || inst.id.clone();
+    if !inst.agent_connected || world.cluster.availability_zones[inst.zone].is_out() {
         return Some((
             4,
             PlacementProblem::AgentDisconnected {
-                container_instance: ci,
+                container_instance: ci(),
             },
         ));
     }
@@ -127,7 +127,7 @@ fn first_problem(
         return Some((
             1,
             PlacementProblem::InsufficientMemory {
-                container_instance: ci,
+                container_instance: ci(),
             },
         ));
     }
@@ -135,7 +135,7 @@ fn first_problem(
         return Some((
             1,
             PlacementProblem::InsufficientCpu {
-                container_instance: ci,
+                container_instance: ci(),
             },
         ));
     }
@@ -144,7 +144,7 @@ fn first_problem(
             return Some((
                 2,
                 PlacementProblem::PortInUse {
-                    container_instance: ci,
+                    container_instance: ci(),
                 },
             ));
         }
@@ -161,7 +161,7 @@ fn first_problem(
                     return Some((
                         3,
                         PlacementProblem::MissingAttribute {
-                            container_instance: ci,
+                            container_instance: ci(),
                         },
                     ));
                 }
@@ -187,7 +187,7 @@ fn place_ec2(
             s.clone()
         }
     };
-    let mut best: Option<(Vec<i64>, usize)> = None;
+    let mut best: Option<([i64; 8], usize)> = None;
     let mut closest: Option<(u8, usize, PlacementProblem)> = None;
     let mut any_active = false;
     for (i, inst) in world.instances.iter().enumerate() {
@@ -211,10 +211,11 @@ fn place_ec2(
             }
             continue;
         }
-        let zone = world.zone_index(&inst.availability_zone).unwrap_or(0);
-        let key: Vec<i64> = strategies
-            .iter()
-            .map(|s| match s {
+        let zone = inst.zone;
+        // Compared lexicographically; placements use at most a handful of strategies.
+        let mut key = [i64::MAX; 8];
+        for (slot, s) in key.iter_mut().zip(strategies.iter()) {
+            *slot = match s {
                 PlacementStrategy::Spread(SpreadField::AvailabilityZone) => {
                     counts.per_zone[zone] as i64
                 }
@@ -226,8 +227,8 @@ fn place_ec2(
                     inst.remaining_memory() as i64 - td.reserved_memory() as i64
                 }
                 PlacementStrategy::Random => rng.random_range(0..1_000_000),
-            })
-            .collect();
+            };
+        }
         if best.as_ref().is_none_or(|(k, _)| key < *k) {
             best = Some((key, i));
         }
@@ -239,9 +240,7 @@ fn place_ec2(
             None => PlacementProblem::NoInstances,
         });
     };
-    let zone = world
-        .zone_index(&world.instances[i].availability_zone)
-        .unwrap_or(0);
+    let zone = world.instances[i].zone;
     let inst = world.instance_mut(InstanceIdx(i as u32));
     inst.used_cpu += td.reserved_cpu();
     inst.used_memory += td.reserved_memory();

@@ -42,13 +42,45 @@ const THROTTLE_AFTER: u32 = 3;
 /// Is a task healthy enough to count toward `lower`, failing, or not there yet?
 #[derive(Debug, Clone, PartialEq)]
 pub enum Gate {
-    Healthy(String),
+    Healthy(HealthyBy),
     /// Not (yet) healthy; look again at `wake` if set (the 40-second rule, the grace period).
     NotYet {
         wake: Option<SimTime>,
     },
     /// Failed its health checks past the grace period: to be replaced.
     Failing(UnhealthyReason),
+}
+
+/// Which rules made a task healthy. Kept as flags so the scheduler can evaluate thousands of
+/// gates per pass without building text; [`HealthyBy::describe`] writes the explanation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HealthyBy {
+    pub container_checks: bool,
+    pub load_balancer: bool,
+    pub forty_seconds: bool,
+}
+
+impl HealthyBy {
+    pub fn describe(&self, world: &World, t: TaskIdx) -> String {
+        let mut rules = Vec::new();
+        if self.container_checks {
+            rules.push("its container health checks report HEALTHY".to_string());
+        }
+        if self.load_balancer
+            && let Some(s) = world.task(t).service
+        {
+            for lb in &world.service(s).load_balancers {
+                rules.push(format!(
+                    "its target is healthy in {}",
+                    world.target_group(lb.target_group).name
+                ));
+            }
+        }
+        if self.forty_seconds {
+            rules.push("it has been RUNNING for 40s and has neither container health checks nor a load balancer".into());
+        }
+        rules.join(" and ")
+    }
 }
 
 /// The documented "healthy" rules for a service task (reference §1, "When a new task counts as
@@ -68,13 +100,11 @@ pub fn health_gate(world: &World, now: SimTime, t: TaskIdx) -> Gate {
     let in_grace = now < grace_end;
     let mut healthy = true;
     let mut wake = None;
-    let mut rules = Vec::new();
+    let mut by = HealthyBy::default();
     let has_check = td.has_essential_health_check();
     if has_check {
         match task.health_status {
-            HealthStatus::Healthy => {
-                rules.push("its container health checks report HEALTHY".to_string())
-            }
+            HealthStatus::Healthy => by.container_checks = true,
             HealthStatus::Unhealthy if !in_grace => {
                 let container = task
                     .containers
@@ -94,9 +124,7 @@ pub fn health_gate(world: &World, now: SimTime, t: TaskIdx) -> Gate {
     for lb in &svc.load_balancers {
         let tg = world.target_group(lb.target_group);
         match tg.target_of(t) {
-            Some(target) if target.state == TargetState::Healthy => {
-                rules.push(format!("its target is healthy in {}", tg.name))
-            }
+            Some(target) if target.state == TargetState::Healthy => by.load_balancer = true,
             Some(target) if target.state == TargetState::Unhealthy && !in_grace => {
                 let reason = target
                     .reason
@@ -123,11 +151,11 @@ pub fn health_gate(world: &World, now: SimTime, t: TaskIdx) -> Gate {
             healthy = false;
             wake = Some(at);
         } else {
-            rules.push("it has been RUNNING for 40s and has neither container health checks nor a load balancer".into());
+            by.forty_seconds = true;
         }
     }
     if healthy {
-        Gate::Healthy(rules.join(" and "))
+        Gate::Healthy(by)
     } else {
         Gate::NotYet { wake }
     }
@@ -343,8 +371,9 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     for &t in &live {
         let gate = health_gate(ctx.world, now, t);
         match &gate {
-            Gate::Healthy(rule) => {
+            Gate::Healthy(by) => {
                 if ctx.world.task(t).healthy_at.is_none() {
+                    let rule = by.describe(ctx.world, t);
                     let task = ctx.world.task_mut(t);
                     task.healthy_at = Some(now);
                     task.explain(
@@ -500,11 +529,13 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
             "Replaced because it failed its health checks; the replacement could start first ({bounds})."
         )));
     }
-    let is_healthy = |t: TaskIdx| {
-        gates
-            .iter()
-            .any(|(x, g)| *x == t && matches!(g, Gate::Healthy(_)))
-    };
+    let mut healthy_set: Vec<TaskIdx> = gates
+        .iter()
+        .filter(|(_, g)| matches!(g, Gate::Healthy(_)))
+        .map(|(t, _)| *t)
+        .collect();
+    healthy_set.sort_unstable();
+    let is_healthy = |t: TaskIdx| healthy_set.binary_search(&t).is_ok();
     let mut stop_counts = SpreadCounts::of(ctx.world, s);
     let svc = ctx.world.service(s);
     // Old deployments, oldest first.
@@ -600,6 +631,31 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     // 5. Bookkeeping, completion, stuck configuration, steady state.
     refresh_counts(ctx.world, s);
     let w = &*ctx.world;
+    // Gates computed at the start of this pass still hold (same moment; stopped tasks are
+    // no longer live); only tasks launched in this pass are new, and they are not RUNNING.
+    let mut known: Vec<(TaskIdx, u8)> = gates
+        .iter()
+        .map(|(t, g)| {
+            let kind = match g {
+                Gate::Healthy(_) => 0,
+                Gate::NotYet { .. } => 1,
+                Gate::Failing(_) => 2,
+            };
+            (*t, kind)
+        })
+        .collect();
+    known.sort_unstable_by_key(|(t, _)| *t);
+    let gate_kind = |t: TaskIdx| -> u8 {
+        known
+            .binary_search_by_key(&t, |(x, _)| *x)
+            .ok()
+            .map(|i| known[i].1)
+            .unwrap_or_else(|| match health_gate(w, now, t) {
+                Gate::Healthy(_) => 0,
+                Gate::NotYet { .. } => 1,
+                Gate::Failing(_) => 2,
+            })
+    };
     let svc = w.service(s);
     let live_now: Vec<TaskIdx> = svc
         .tasks
@@ -612,21 +668,14 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         .copied()
         .filter(|&t| w.task(t).deployment_id.as_deref() == Some(&primary))
         .collect();
-    let primary_healthy = primary_live
-        .iter()
-        .filter(|&&t| matches!(health_gate(w, now, t), Gate::Healthy(_)))
-        .count() as u32;
+    let primary_healthy = primary_live.iter().filter(|&&t| gate_kind(t) == 0).count() as u32;
     let only_primary_left = svc
         .tasks
         .iter()
         .all(|&t| w.task(t).deployment_id.as_deref() == Some(&primary));
     let primary_state = svc.primary().map(|d| d.rollout_state);
-    let all_healthy = live_now
-        .iter()
-        .all(|&t| matches!(health_gate(w, now, t), Gate::Healthy(_)));
-    let settled = live_now
-        .iter()
-        .all(|&t| !matches!(health_gate(w, now, t), Gate::NotYet { .. }));
+    let all_healthy = live_now.iter().all(|&t| gate_kind(t) == 0);
+    let settled = live_now.iter().all(|&t| gate_kind(t) != 1);
     let old_left = live_now.len() > primary_live.len();
     let starting = live_now
         .iter()
@@ -875,7 +924,7 @@ fn pick_to_stop(
 ) -> TaskIdx {
     let key = |t: TaskIdx| {
         let task = world.task(t);
-        let z = world.zone_index(&task.availability_zone).unwrap_or(0);
+        let z = task.zone;
         let i = match task.host {
             Host::Instance(i) => counts.per_instance[i.0 as usize],
             Host::Fargate => 0,
@@ -896,8 +945,8 @@ fn pick_to_stop(
         .unwrap_or(0);
     let t = candidates.remove(pos);
     let task = world.task(t);
-    if let Some(z) = world.zone_index(&task.availability_zone) {
-        counts.per_zone[z] = counts.per_zone[z].saturating_sub(1);
+    if let Some(n) = counts.per_zone.get_mut(task.zone) {
+        *n = n.saturating_sub(1);
     }
     if let Host::Instance(i) = task.host {
         let c = &mut counts.per_instance[i.0 as usize];
@@ -961,30 +1010,33 @@ fn execute_stops(ctx: &mut Ctx, s: ServiceIdx, name: &str, stops: Stops) {
 
 /// runningCount / pendingCount of the service and of each deployment.
 pub fn refresh_counts(world: &mut World, s: ServiceIdx) {
-    let tasks: Vec<(Option<String>, TaskStatus)> = world
-        .service(s)
-        .tasks
-        .iter()
-        .map(|&t| world.task(t))
-        .filter(|t| t.is_live())
-        .map(|t| (t.deployment_id.clone(), t.last_status))
-        .collect();
-    let svc = world.service_mut(s);
-    svc.running_count = tasks
-        .iter()
-        .filter(|(_, st)| *st == TaskStatus::Running)
-        .count() as u32;
-    svc.pending_count = tasks.iter().filter(|(_, st)| st.is_starting()).count() as u32;
-    for d in &mut svc.deployments {
-        let mine = tasks.iter().filter(|(id, _)| id.as_deref() == Some(&d.id));
-        let (mut r, mut p) = (0, 0);
-        for (_, st) in mine {
-            if *st == TaskStatus::Running {
-                r += 1;
-            } else if st.is_starting() {
-                p += 1;
-            }
+    // (deployment index, running?, starting?) per live task; deployments are few, so a
+    // position lookup by id is cheaper than cloning ids.
+    let svc = world.service(s);
+    let mut per_dep = vec![(0u32, 0u32); svc.deployments.len()];
+    let (mut running, mut pending) = (0, 0);
+    for &t in &svc.tasks {
+        let task = world.task(t);
+        if !task.is_live() {
+            continue;
         }
+        let run = task.last_status == TaskStatus::Running;
+        let start = task.last_status.is_starting();
+        running += u32::from(run);
+        pending += u32::from(start);
+        if let Some(i) = task
+            .deployment_id
+            .as_deref()
+            .and_then(|id| svc.deployments.iter().position(|d| d.id == id))
+        {
+            per_dep[i].0 += u32::from(run);
+            per_dep[i].1 += u32::from(start);
+        }
+    }
+    let svc = world.service_mut(s);
+    svc.running_count = running;
+    svc.pending_count = pending;
+    for (d, (r, p)) in svc.deployments.iter_mut().zip(per_dep) {
         d.running_count = r;
         d.pending_count = p;
     }

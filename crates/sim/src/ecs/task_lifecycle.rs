@@ -125,6 +125,7 @@ pub fn launch(
         started_by: deployment_id.to_string(),
         launch_type: svc.launch_type,
         availability_zone: zone,
+        zone: placement.zone_index,
         host: placement.host,
         private_ip,
         host_port: placement.host_port,

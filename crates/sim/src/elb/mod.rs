@@ -121,8 +121,24 @@ pub struct TargetGroup {
 }
 
 impl TargetGroup {
+    /// Where the target of `task` is in `targets` (kept sorted by task, so this is a binary
+    /// search: health gates look targets up for every task on every scheduler pass).
+    pub fn position_of(&self, task: TaskIdx) -> Option<usize> {
+        self.targets.binary_search_by_key(&task, |t| t.task).ok()
+    }
+
     pub fn target_of(&self, task: TaskIdx) -> Option<&Target> {
-        self.targets.iter().find(|t| t.task == task)
+        self.position_of(task).map(|i| &self.targets[i])
+    }
+
+    pub fn target_of_mut(&mut self, task: TaskIdx) -> Option<&mut Target> {
+        self.position_of(task).map(|i| &mut self.targets[i])
+    }
+
+    /// Add a target, keeping `targets` sorted by task.
+    pub fn insert_target(&mut self, target: Target) {
+        let at = self.targets.partition_point(|t| t.task < target.task);
+        self.targets.insert(at, target);
     }
 
     /// When every registered target is unhealthy, an ALB "fails open" and routes to all of them.

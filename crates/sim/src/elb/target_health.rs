@@ -76,8 +76,7 @@ pub fn register_task(ctx: &mut Ctx, service: ServiceIdx, task: TaskIdx, already_
         let tg_arn = tg.arn.clone();
         ctx.world
             .target_group_mut(lb.target_group)
-            .targets
-            .push(target);
+            .insert_target(target);
         emit_change(ctx, lb.target_group, task, None);
         if !already_healthy {
             let name = ctx.world.service(service).name.clone();
@@ -116,7 +115,7 @@ pub fn deregister_task(
         let delay = tg.deregistration_delay;
         let tg_arn = tg.arn.clone();
         let tg_name = tg.name.clone();
-        let Some(target) = tg.targets.iter_mut().find(|t| t.task == task) else {
+        let Some(target) = tg.target_of_mut(task) else {
             continue;
         };
         if target.state == TargetState::Draining {
@@ -228,13 +227,7 @@ pub fn on_due(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
 /// it answers).
 pub fn update(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
     let now = ctx.now;
-    let Some(pos) = ctx
-        .world
-        .target_group(tg)
-        .targets
-        .iter()
-        .position(|t| t.task == task)
-    else {
+    let Some(pos) = ctx.world.target_group(tg).position_of(task) else {
         return;
     };
     let sig = signal(ctx.world, &ctx.world.target_group(tg).targets[pos]);
@@ -309,13 +302,7 @@ fn reschedule(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
             n.min(target.prober.first_check_at)
         }));
     }
-    if let Some(t) = ctx
-        .world
-        .target_group_mut(tg)
-        .targets
-        .iter_mut()
-        .find(|t| t.task == task)
-    {
+    if let Some(t) = ctx.world.target_group_mut(tg).target_of_mut(task) {
         t.next_at = next;
     }
     if let Some(at) = next {

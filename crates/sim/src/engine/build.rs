@@ -112,6 +112,7 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
                 id,
                 instance_type: group.instance_type.clone(),
                 availability_zone: world.cluster.availability_zones[zone_index].name.clone(),
+                zone: zone_index,
                 private_ip: ip,
                 status: InstanceStatus::Active,
                 agent_connected: true,

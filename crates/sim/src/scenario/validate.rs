@@ -778,6 +778,24 @@ fn service(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &Path) {
             ),
         ));
     }
+    if svc.placement_strategy.len() > 5 {
+        out.push((
+            p.field("placement_strategy"),
+            format!(
+                "{} placement strategies; ECS takes at most 5",
+                svc.placement_strategy.len()
+            ),
+        ));
+    }
+    if svc.placement_constraints.len() > 10 {
+        out.push((
+            p.field("placement_constraints"),
+            format!(
+                "{} placement constraints; ECS takes at most 10",
+                svc.placement_constraints.len()
+            ),
+        ));
+    }
     for (i, c) in svc.placement_constraints.iter().enumerate() {
         if let PlacementConstraint::MemberOf(expr) = c
             && let Err(e) = placement::parse_member_of(expr)
