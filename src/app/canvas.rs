@@ -110,9 +110,9 @@ impl CardState {
             CardState::Pending => "◌ PENDING",
             CardState::Activating => "◔ ACTIVATING",
             CardState::Running => "▶ RUNNING",
-            CardState::Initial => "▶ RUNNING · target initial",
+            CardState::Initial => "▶ RUNNING · initial",
             CardState::Healthy => "✓ RUNNING · healthy",
-            CardState::Unhealthy => "✗ RUNNING · UNHEALTHY",
+            CardState::Unhealthy => "✗ UNHEALTHY",
             CardState::Draining => "⇣ DRAINING",
             CardState::Stopping => "■ STOPPING",
             CardState::Deprovisioning => "■ DEPROVISIONING",
@@ -127,9 +127,9 @@ impl CardState {
             CardState::Pending => "pulling the image, starting containers",
             CardState::Activating => "registering with the load balancer",
             CardState::Running => "running, no health check",
-            CardState::Initial => "load balancer still checking it",
+            CardState::Initial => "target registered, load balancer still checking",
             CardState::Healthy => "passes its health checks",
-            CardState::Unhealthy => "fails its health checks",
+            CardState::Unhealthy => "running, but failing its health checks",
             CardState::Draining => "deregistering; requests finish",
             CardState::Stopping => "SIGTERM sent, containers stopping",
             CardState::Deprovisioning => "network interface being removed",
@@ -976,7 +976,8 @@ fn link_color(state: TargetState) -> Color {
     }
 }
 
-/// Lines from target groups to their targets' cards, drawn as sprites *under* the cards (z 6)
+/// Lines from target groups to their targets' cards, drawn as sprites under the cards and
+/// all text (z 4.5)
 /// and following the cards' animated positions. Unhealthy and draining links are dashed.
 pub fn sync_links(
     mut commands: Commands,
@@ -1025,7 +1026,7 @@ pub fn sync_links(
         let mid = (a + b) / 2.0;
         let len = a.distance(b).max(0.1);
         let angle = (b - a).to_angle();
-        let tf = Transform::from_translation(mid.extend(6.0))
+        let tf = Transform::from_translation(mid.extend(4.5))
             .with_rotation(Quat::from_rotation_z(angle));
         let size = Vec2::new(len, WIDTH);
         let existing = canvas.entities.get(&key).copied();

@@ -364,6 +364,9 @@ struct ShotPlan {
     out: PathBuf,
     frame: u32,
     requested: bool,
+    /// Frames to render before the capture (`ORCA_SHOT_FRAMES`, default [`SHOT_FRAME`]).
+    capture_at: u32,
+    started: Option<std::time::Instant>,
 }
 
 #[derive(Resource, Default, Clone)]
@@ -387,10 +390,17 @@ pub fn run_shot(
     let mut app = App::new();
     app.insert_resource(player);
     app.insert_resource(UiState::default());
+    let capture_at = std::env::var("ORCA_SHOT_FRAMES")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|n| (SHOT_FRAME..=100_000).contains(n))
+        .unwrap_or(SHOT_FRAME);
     app.insert_resource(ShotPlan {
         out: out.clone(),
         frame: 0,
         requested: false,
+        capture_at,
+        started: None,
     });
     let done = ShotDone::default();
     app.insert_resource(done.clone());
@@ -414,8 +424,19 @@ fn take_shot(
 ) {
     use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
     plan.frame += 1;
-    if plan.frame == SHOT_FRAME && !plan.requested {
+    if plan.frame == 5 {
+        plan.started = Some(std::time::Instant::now());
+    }
+    if plan.frame == plan.capture_at && !plan.requested {
         plan.requested = true;
+        if let Some(t) = plan.started {
+            let frames = plan.capture_at - 5;
+            let secs = t.elapsed().as_secs_f64();
+            info!(
+                "rendered {frames} frames in {secs:.2} s: {:.1} frames per second",
+                frames as f64 / secs.max(1e-9)
+            );
+        }
         let path = plan.out.clone();
         let flag = done.0.clone();
         commands
@@ -426,7 +447,7 @@ fn take_shot(
             });
     }
     let finished = done.0.load(std::sync::atomic::Ordering::SeqCst);
-    if finished && plan.out.exists() || plan.frame > 600 {
+    if finished && plan.out.exists() || plan.frame > plan.capture_at + 600 {
         exit.write(AppExit::Success);
     }
 }

@@ -107,8 +107,15 @@ pub fn ui_system(
     timeline(&mut root, &mut player);
     if !ui_state.presenting {
         event_log(&mut root, &mut player, &mut ui_state);
-        side_panel(&mut root, &mut player, ui_state.show_legend);
+        // While a quiz is open its panel takes the side panel's place.
+        if player.quiz.is_none() {
+            side_panel(&mut root, &mut player, ui_state.show_legend);
+        }
     }
+
+    // A quiz takes a panel beside the canvas (never on top of it), so what it is about stays
+    // in view; the canvas refits to the space left.
+    quiz_panel(&mut root, &mut player);
 
     // What is left is the canvas.
     let free = root.available_rect_before_wrap();
@@ -134,7 +141,6 @@ pub fn ui_system(
     if ui_state.show_intro && player.quiz.is_none() {
         intro(&ctx, &mut player, &mut ui_state);
     }
-    quiz_dialog(&ctx, &mut player);
     if ui_state.show_help {
         help(&ctx, &mut ui_state);
     }
@@ -811,7 +817,7 @@ fn legend(ui: &mut egui::Ui) {
         });
 }
 
-fn quiz_dialog(ctx: &egui::Context, player: &mut Player) {
+fn quiz_panel(root: &mut egui::Ui, player: &mut Player) {
     let Some(open) = player.quiz.clone() else {
         return;
     };
@@ -824,13 +830,22 @@ fn quiz_dialog(ctx: &egui::Context, player: &mut Player) {
     } else {
         "❓ Quiz"
     };
-    egui::Window::new(title)
-        .collapsible(false)
-        .resizable(false)
-        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-        .default_width(560.0)
-        .show(ctx, |ui| {
-            ui.set_max_width(560.0);
+    egui::Panel::right("quiz")
+        .exact_size(420.0)
+        .frame(
+            egui::Frame::side_top_panel(root.style())
+                .fill(egui::Color32::from_rgb(38, 36, 22))
+                .inner_margin(12.0),
+        )
+        .show(root, |ui| {
+            ui.label(
+                egui::RichText::new(title)
+                    .size(20.0)
+                    .strong()
+                    .color(egui::Color32::from_rgb(255, 225, 60)),
+            );
+            ui.weak("The highlighted objects are what the question is about.");
+            ui.add_space(6.0);
             ui.label(egui::RichText::new(&quiz.question).size(18.0).strong());
             if quiz.correct.len() > 1 {
                 ui.weak("More than one answer is right: tick them all.");

@@ -234,7 +234,15 @@ pub fn draw_overlays(
         }
     };
     let highlight = Color::srgb(1.0, 0.90, 0.20);
+    // A quiz about particular tasks highlights those, not every task of their service.
+    let names_tasks = player
+        .quiz_subjects()
+        .iter()
+        .any(|s| matches!(s, Subject::Task(_)));
     for s in player.quiz_subjects() {
+        if names_tasks && matches!(s, Subject::Service(_)) {
+            continue;
+        }
         for key in keys_for(s) {
             if let Some((c, size)) = area_of(&key) {
                 outline(&mut solid, c, size + Vec2::splat(10.0), highlight);

@@ -36,10 +36,11 @@ pub fn record_failure(ctx: &mut Ctx, service: ServiceIdx, deployment: &str) {
 
 /// A task of `deployment` became healthy: the consecutive count starts over.
 pub fn record_success(ctx: &mut Ctx, service: ServiceIdx, deployment: &str) {
-    if let Some(d) = ctx.world.service_mut(service).deployment_mut(deployment) {
-        if d.status == DeploymentStatus::Primary && d.rollout_state == RolloutState::InProgress {
-            d.failed_tasks = 0;
-        }
+    if let Some(d) = ctx.world.service_mut(service).deployment_mut(deployment)
+        && d.status == DeploymentStatus::Primary
+        && d.rollout_state == RolloutState::InProgress
+    {
+        d.failed_tasks = 0;
     }
 }
 

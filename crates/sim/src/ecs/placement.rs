@@ -139,15 +139,15 @@ fn first_problem(
             },
         ));
     }
-    if let Some(PortNeed::Static(p)) = port {
-        if inst.reserved_ports.contains(&p) {
-            return Some((
-                2,
-                PlacementProblem::PortInUse {
-                    container_instance: ci(),
-                },
-            ));
-        }
+    if let Some(PortNeed::Static(p)) = port
+        && inst.reserved_ports.contains(&p)
+    {
+        return Some((
+            2,
+            PlacementProblem::PortInUse {
+                container_instance: ci(),
+            },
+        ));
     }
     for c in &world.service(service).placement_constraints {
         match c {

@@ -618,10 +618,10 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         for (t, cause, _) in &stops.list {
             if matches!(cause, StopCause::Scheduler { .. }) {
                 let dep = ctx.world.task(*t).deployment_id.clone().unwrap_or_default();
-                if dep != primary {
-                    if let Some(d) = ctx.world.service_mut(s).deployment_mut(&dep) {
-                        d.desired_count = d.desired_count.saturating_sub(1);
-                    }
+                if dep != primary
+                    && let Some(d) = ctx.world.service_mut(s).deployment_mut(&dep)
+                {
+                    d.desired_count = d.desired_count.saturating_sub(1);
                 }
             }
         }

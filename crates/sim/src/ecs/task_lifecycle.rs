@@ -488,10 +488,9 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
                 | StopCause::LoadBalancerHealthCheck { .. }
                 | StopCause::EssentialContainerExited
                 | StopCause::HostTerminated { .. }
-        ) {
-            if let Some(d) = ctx.world.service_mut(service).deployment_mut(&deployment) {
-                d.unhealthy_to_replace += 1;
-            }
+        ) && let Some(d) = ctx.world.service_mut(service).deployment_mut(&deployment)
+        {
+            d.unhealthy_to_replace += 1;
         }
         ctx.request_pass(service);
     }
@@ -578,10 +577,10 @@ fn finish(ctx: &mut Ctx, idx: TaskIdx) {
         inst.used_cpu = inst.used_cpu.saturating_sub(td.reserved_cpu());
         inst.used_memory = inst.used_memory.saturating_sub(td.reserved_memory());
         inst.tasks.retain(|t| *t != idx);
-        if let Some(p) = host_port {
-            if let Some(pos) = inst.reserved_ports.iter().position(|x| *x == p) {
-                inst.reserved_ports.remove(pos);
-            }
+        if let Some(p) = host_port
+            && let Some(pos) = inst.reserved_ports.iter().position(|x| *x == p)
+        {
+            inst.reserved_ports.remove(pos);
         }
     }
     if let Some(s) = service {

@@ -57,6 +57,8 @@ fn focus_subjects(ctx: &Ctx, focus: &Focus) -> Vec<Subject> {
         Focus::Instance(i) => vec![Subject::Instance(i.clone())],
         Focus::Zone(z) => vec![Subject::Zone(z.clone())],
         Focus::Revision { service, revision } => {
+            // The revision's tasks; the whole service when none exists yet (a prediction
+            // asked before they start).
             let mut out = vec![Subject::Service(service.clone())];
             if let Some(s) = ctx.world.service_by_name(service) {
                 for &t in &ctx.world.service(s).tasks {
