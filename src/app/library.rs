@@ -61,6 +61,8 @@ pub enum ScenarioSource {
     File {
         path: PathBuf,
         modified: Option<SystemTime>,
+        /// Length and hash of the bytes last loaded (see `poll_reload`).
+        fingerprint: Option<(u64, u64)>,
     },
 }
 
@@ -91,12 +93,14 @@ fn modified(path: &Path) -> Option<SystemTime> {
 /// Read and validate a scenario file; errors are `file:line:col: message` lines.
 pub fn load_file(path: &Path) -> Result<(Arc<Scenario>, ScenarioSource), String> {
     let stamp = modified(path);
+    let print = file_fingerprint(path);
     let scenario = crate::cli::load(path)?;
     Ok((
         Arc::new(scenario),
         ScenarioSource::File {
             path: path.to_path_buf(),
             modified: stamp,
+            fingerprint: print,
         },
     ))
 }
@@ -107,16 +111,33 @@ pub fn poll_reload(source: &mut ScenarioSource) -> Option<Result<Arc<Scenario>, 
     let ScenarioSource::File {
         path,
         modified: seen,
+        fingerprint,
     } = source
     else {
         return None;
     };
     let now = modified(path);
-    if now.is_none() || now == *seen {
+    if now.is_none() {
+        return None;
+    }
+    // The modification time alone can miss a save within the file system's time resolution,
+    // so a changed length or content counts too.
+    let print = file_fingerprint(path);
+    if now == *seen && print == *fingerprint {
         return None;
     }
     *seen = now;
+    *fingerprint = print;
     Some(crate::cli::load(path).map(Arc::new))
+}
+
+/// A cheap summary of a file's bytes (length and a hash), `None` if it cannot be read.
+fn file_fingerprint(path: &Path) -> Option<(u64, u64)> {
+    use std::hash::{Hash, Hasher};
+    let bytes = fs::read(path).ok()?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    Some((bytes.len() as u64, h.finish()))
 }
 
 // ---------------------------------------------------------------------------------------------

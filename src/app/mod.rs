@@ -42,6 +42,8 @@ pub enum Actions {
     TogglePicker,
     ToggleOrder,
     TogglePresenting,
+    /// Save a picture of the window (F12).
+    Screenshot,
     Escape,
 }
 
@@ -61,6 +63,10 @@ pub struct UiState {
     pub text_scale: f32,
     pub open_path: String,
     pub picker_error: Option<String>,
+    /// F12 was pressed: the view saves a PNG of the window.
+    pub screenshot_requested: bool,
+    /// Where the last screenshot went, shown in the header for a while.
+    pub last_screenshot: Option<String>,
 }
 
 impl Default for UiState {
@@ -76,6 +82,8 @@ impl Default for UiState {
             text_scale: 1.0,
             open_path: String::new(),
             picker_error: None,
+            screenshot_requested: false,
+            last_screenshot: None,
         }
     }
 }
@@ -181,6 +189,7 @@ fn keyboard_actions(
             KeyCode::KeyO => Actions::TogglePicker,
             KeyCode::KeyN => Actions::ToggleOrder,
             KeyCode::KeyP => Actions::TogglePresenting,
+            KeyCode::F12 => Actions::Screenshot,
             KeyCode::Escape => Actions::Escape,
             k => match digit(*k) {
                 Some(d) if d >= 1 => Actions::Pick(d - 1),
@@ -258,6 +267,7 @@ fn apply_actions(
                 ui.presenting = !ui.presenting;
                 view.fit_requested = true;
             }
+            Actions::Screenshot => ui.screenshot_requested = true,
             Actions::Escape => {
                 if ui.show_help || ui.show_picker || ui.show_intro {
                     ui.show_help = false;
@@ -317,7 +327,8 @@ fn add_view_plugins(app: &mut App, title: String, size: (u32, u32), shot: bool) 
             .chain()
             .after(canvas::sync_links),
     )
-    .add_observer(view::on_click);
+    .add_observer(view::on_click)
+    .add_systems(Last, save_screenshot);
     if shot {
         app.insert_resource(bevy::winit::WinitSettings::continuous());
     } else {
@@ -356,6 +367,37 @@ pub fn run_app(file: Option<PathBuf>) -> std::process::ExitCode {
     add_view_plugins(&mut app, title, (1280, 800), false);
     app.run();
     std::process::ExitCode::SUCCESS
+}
+
+/// F12: save the window as `orca-<scenario>-<mm-ss>.png` in the working directory.
+fn save_screenshot(mut commands: Commands, mut ui: ResMut<UiState>, player: Res<Player>) {
+    use bevy::render::view::screenshot::{Screenshot, save_to_disk};
+    if !ui.screenshot_requested {
+        return;
+    }
+    ui.screenshot_requested = false;
+    let stem: String = player
+        .scenario()
+        .title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let name = format!(
+        "orca-{}-{}.png",
+        stem.trim_matches('-'),
+        player.now().to_string().replace(':', "-")
+    );
+    info!("saving a screenshot to {name}");
+    ui.last_screenshot = Some(name.clone());
+    commands
+        .spawn(Screenshot::primary_window())
+        .observe(save_to_disk(PathBuf::from(name)));
 }
 
 /// Counts frames for `orca shot` and exits once the screenshot is written.

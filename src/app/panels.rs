@@ -163,6 +163,9 @@ fn header(
             ui.label(egui::RichText::new(player.source.label()).weak());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let (right, answered, total) = player.score();
+                if let Some(shot) = &ui_state.last_screenshot {
+                    ui.weak(format!("saved {shot}"));
+                }
                 ui.label(
                     egui::RichText::new(format!(
                         "Quiz score {right}/{answered} · {total} questions"
@@ -926,6 +929,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("O", "open the scenario picker"),
     ("N", "newest events first / oldest first"),
     ("P", "presentation mode: canvas only (with the timeline)"),
+    ("F12", "save a picture of the window (PNG, current folder)"),
     ("Esc", "deselect, close overlays"),
     ("?", "this overlay"),
 ];
