@@ -116,10 +116,7 @@ pub fn poll_reload(source: &mut ScenarioSource) -> Option<Result<Arc<Scenario>, 
     else {
         return None;
     };
-    let now = modified(path);
-    if now.is_none() {
-        return None;
-    }
+    let now = Some(modified(path)?);
     // The modification time alone can miss a save within the file system's time resolution,
     // so a changed length or content counts too.
     let print = file_fingerprint(path);
