@@ -251,3 +251,28 @@ fn a_broken_edit_keeps_the_last_good_scenario_and_a_fix_reloads() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn tab_walks_the_selection_through_the_tasks_on_the_canvas() {
+    use orca::app::player::Selection;
+    let mut app = app_with("ecs-rolling-update", Progress::default());
+    act(&mut app, Actions::SelectNext);
+    let first = player(&app).selection.clone();
+    let Some(Selection::Task(first_id)) = first.clone() else {
+        panic!("Tab selects a task: {first:?}")
+    };
+    let visible = cards(&mut app);
+    assert!(visible.iter().any(|(id, _)| *id == first_id));
+    for _ in 0..visible.len() {
+        act(&mut app, Actions::SelectNext);
+    }
+    assert_eq!(
+        player(&app).selection,
+        first,
+        "wraps around after every card"
+    );
+    act(&mut app, Actions::SelectPrevious);
+    assert_ne!(player(&app).selection, first);
+    act(&mut app, Actions::Escape);
+    assert_eq!(player(&app).selection, None);
+}

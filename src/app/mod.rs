@@ -44,6 +44,9 @@ pub enum Actions {
     TogglePresenting,
     /// Save a picture of the window (F12).
     Screenshot,
+    /// Select the next / previous task card (Tab / Shift+Tab), for keyboard-only use.
+    SelectNext,
+    SelectPrevious,
     Escape,
 }
 
@@ -190,6 +193,8 @@ fn keyboard_actions(
             KeyCode::KeyN => Actions::ToggleOrder,
             KeyCode::KeyP => Actions::TogglePresenting,
             KeyCode::F12 => Actions::Screenshot,
+            KeyCode::Tab if shift => Actions::SelectPrevious,
+            KeyCode::Tab => Actions::SelectNext,
             KeyCode::Escape => Actions::Escape,
             k => match digit(*k) {
                 Some(d) if d >= 1 => Actions::Pick(d - 1),
@@ -268,6 +273,10 @@ fn apply_actions(
                 view.fit_requested = true;
             }
             Actions::Screenshot => ui.screenshot_requested = true,
+            Actions::SelectNext | Actions::SelectPrevious => {
+                let forward = *a == Actions::SelectNext;
+                player.select_adjacent_task(forward);
+            }
             Actions::Escape => {
                 if ui.show_help || ui.show_picker || ui.show_intro {
                     ui.show_help = false;

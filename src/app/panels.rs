@@ -929,6 +929,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("O", "open the scenario picker"),
     ("N", "newest events first / oldest first"),
     ("P", "presentation mode: canvas only (with the timeline)"),
+    (
+        "Tab / Shift+Tab",
+        "select the next / previous task (shown in the inspector)",
+    ),
     ("F12", "save a picture of the window (PNG, current folder)"),
     ("Esc", "deselect, close overlays"),
     ("?", "this overlay"),

@@ -226,6 +226,37 @@ impl Player {
         }
     }
 
+    /// Move the selection to the next (or previous) task that is on the canvas, in launch
+    /// order, wrapping around.
+    pub fn select_adjacent_task(&mut self, forward: bool) {
+        let world = self.playback.world();
+        let ids: Vec<&str> = world
+            .tasks
+            .iter()
+            .filter(|t| {
+                t.last_status != orca_sim::ecs::TaskStatus::Stopped
+                    || t.stopped_at
+                        .is_some_and(|at| world.now.since(at).0 < super::canvas::FADE_MS)
+            })
+            .map(|t| t.id.as_str())
+            .collect();
+        if ids.is_empty() {
+            return;
+        }
+        let current = match &self.selection {
+            Some(Selection::Task(id)) => ids.iter().position(|x| x == id),
+            _ => None,
+        };
+        let n = ids.len();
+        let next = match (current, forward) {
+            (None, true) => 0,
+            (None, false) => n - 1,
+            (Some(i), true) => (i + 1) % n,
+            (Some(i), false) => (i + n - 1) % n,
+        };
+        self.selection = Some(Selection::Task(ids[next].to_string()));
+    }
+
     /// Called once a frame has been drawn: the next frame eases again.
     pub fn end_frame(&mut self) {
         self.jumped = false;

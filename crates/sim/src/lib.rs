@@ -5,6 +5,7 @@ pub mod ecs;
 pub mod elb;
 pub mod engine;
 pub mod event;
+pub mod k8s;
 pub mod probe;
 pub mod rng;
 pub mod scenario;

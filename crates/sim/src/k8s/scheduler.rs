@@ -1,0 +1,247 @@
+//! kube-scheduler, as far as Orca needs it (reference §14): filter nodes by requests against
+//! allocatable and the pod limit, score the rest by LeastAllocated + BalancedAllocation, and
+//! explain a failure with the `FailedScheduling` histogram.
+
+use std::collections::BTreeMap;
+
+/// What the scheduler knows of a node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeView {
+    pub name: String,
+    pub allocatable_cpu_millis: u32,
+    pub allocatable_memory_mib: u32,
+    pub max_pods: u32,
+    pub requested_cpu_millis: u32,
+    pub requested_memory_mib: u32,
+    pub pods: u32,
+    /// Cordoned, or not Ready yet.
+    pub unschedulable: bool,
+}
+
+/// A pod's requests (sum over its containers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Requests {
+    pub cpu_millis: u32,
+    pub memory_mib: u32,
+}
+
+/// Why a node was filtered out, worded as the scheduler words it.
+pub fn filter(node: &NodeView, pod: Requests) -> Vec<&'static str> {
+    let mut reasons = Vec::new();
+    if node.unschedulable {
+        reasons.push("node(s) were unschedulable");
+        return reasons;
+    }
+    if node.pods >= node.max_pods {
+        reasons.push("Too many pods");
+    }
+    if node
+        .allocatable_cpu_millis
+        .saturating_sub(node.requested_cpu_millis)
+        < pod.cpu_millis
+    {
+        reasons.push("Insufficient cpu");
+    }
+    if node
+        .allocatable_memory_mib
+        .saturating_sub(node.requested_memory_mib)
+        < pod.memory_mib
+    {
+        reasons.push("Insufficient memory");
+    }
+    reasons
+}
+
+/// NodeResourcesFit (LeastAllocated, cpu and memory weighted 1) + BalancedAllocation, each
+/// 0–100, weight 1: higher is better. Computed as if the pod were already on the node.
+pub fn score(node: &NodeView, pod: Requests) -> f64 {
+    let frac = |req: u32, alloc: u32| {
+        if alloc == 0 {
+            1.0
+        } else {
+            (req as f64 / alloc as f64).min(1.0)
+        }
+    };
+    let cpu = frac(
+        node.requested_cpu_millis + pod.cpu_millis,
+        node.allocatable_cpu_millis,
+    );
+    let mem = frac(
+        node.requested_memory_mib + pod.memory_mib,
+        node.allocatable_memory_mib,
+    );
+    let least_allocated = ((1.0 - cpu) * 100.0 + (1.0 - mem) * 100.0) / 2.0;
+    let mean = (cpu + mem) / 2.0;
+    let std_dev = (((cpu - mean).powi(2) + (mem - mean).powi(2)) / 2.0).sqrt();
+    let balanced = (1.0 - std_dev) * 100.0;
+    least_allocated + balanced
+}
+
+/// The outcome of scheduling one pod.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// Index of the chosen node.
+    Bind(usize),
+    /// No node fits: the `FailedScheduling` message.
+    Unschedulable(String),
+}
+
+/// Pick the best feasible node; ties go to the lower index (callers shuffle nodes with the
+/// seeded RNG first to get Kubernetes' random tie-break).
+pub fn schedule(nodes: &[NodeView], pod: Requests) -> Decision {
+    let mut histogram: BTreeMap<&'static str, u32> = BTreeMap::new();
+    let mut best: Option<(f64, usize)> = None;
+    // Per node: could evicting lower-priority pods help (a resource shortage) or not.
+    let (mut victims, mut not_helpful) = (0, 0);
+    for (i, n) in nodes.iter().enumerate() {
+        let reasons = filter(n, pod);
+        if reasons.is_empty() {
+            let s = score(n, pod);
+            if best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, i));
+            }
+        } else {
+            if reasons.iter().all(|r| is_resource(r)) {
+                victims += 1;
+            } else {
+                not_helpful += 1;
+            }
+            for r in reasons {
+                *histogram.entry(r).or_default() += 1;
+            }
+        }
+    }
+    match best {
+        Some((_, i)) => Decision::Bind(i),
+        None => Decision::Unschedulable(failed_scheduling(
+            nodes.len(),
+            &histogram,
+            victims,
+            not_helpful,
+        )),
+    }
+}
+
+/// Resource shortages are what preemption could fix (Orca's pods share one priority, so no
+/// victims exist); other reasons make preemption "not helpful".
+fn is_resource(reason: &str) -> bool {
+    reason.starts_with("Insufficient") || reason == "Too many pods"
+}
+
+/// `0/3 nodes are available: 1 Insufficient memory, 2 Insufficient cpu. preemption: 0/3 nodes
+/// are available: 3 No preemption victims found for incoming pod.` Entries are sorted as
+/// strings; `victims` and `not_helpful` count nodes for the preemption part.
+pub fn failed_scheduling(
+    total: usize,
+    histogram: &BTreeMap<&'static str, u32>,
+    victims: u32,
+    not_helpful: u32,
+) -> String {
+    let mut entries: Vec<String> = histogram.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    entries.sort();
+    let mut pre = Vec::new();
+    if not_helpful > 0 {
+        pre.push(format!(
+            "{not_helpful} Preemption is not helpful for scheduling"
+        ));
+    }
+    if victims > 0 {
+        pre.push(format!(
+            "{victims} No preemption victims found for incoming pod"
+        ));
+    }
+    pre.sort();
+    format!(
+        "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}.",
+        entries.join(", "),
+        pre.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(name: &str, cpu_free: u32, mem_free: u32) -> NodeView {
+        NodeView {
+            name: name.into(),
+            allocatable_cpu_millis: 1930,
+            allocatable_memory_mib: 7518,
+            max_pods: 29,
+            requested_cpu_millis: 1930 - cpu_free,
+            requested_memory_mib: 7518 - mem_free,
+            pods: 3,
+            unschedulable: false,
+        }
+    }
+
+    #[test]
+    fn the_reference_example_message() {
+        let nodes = vec![
+            node("a", 100, 5000),
+            node("b", 200, 5000),
+            node("c", 300, 5000),
+        ];
+        let pod = Requests {
+            cpu_millis: 500,
+            memory_mib: 256,
+        };
+        assert_eq!(
+            schedule(&nodes, pod),
+            Decision::Unschedulable(
+                "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn histogram_entries_sort_as_strings() {
+        let nodes = vec![
+            node("a", 100, 5000),
+            node("b", 100, 5000),
+            node("c", 1900, 100),
+        ];
+        let pod = Requests {
+            cpu_millis: 500,
+            memory_mib: 256,
+        };
+        let Decision::Unschedulable(m) = schedule(&nodes, pod) else {
+            panic!("nothing fits")
+        };
+        assert_eq!(
+            m,
+            "0/3 nodes are available: 1 Insufficient memory, 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
+        );
+    }
+
+    #[test]
+    fn least_allocated_spreads_onto_the_emptiest_node() {
+        let nodes = vec![
+            node("busy", 400, 1000),
+            node("idle", 1900, 7000),
+            node("mid", 1000, 4000),
+        ];
+        let pod = Requests {
+            cpu_millis: 250,
+            memory_mib: 256,
+        };
+        assert_eq!(schedule(&nodes, pod), Decision::Bind(1));
+    }
+
+    #[test]
+    fn the_pod_limit_filters_a_node() {
+        let mut full = node("full", 1900, 7000);
+        full.pods = 29;
+        assert_eq!(
+            filter(
+                &full,
+                Requests {
+                    cpu_millis: 1,
+                    memory_mib: 1
+                }
+            ),
+            vec!["Too many pods"]
+        );
+    }
+}
