@@ -104,6 +104,45 @@ enum PortNeed {
     Dynamic,
 }
 
+/// Which requirement an instance fails (the message is built only for the closest one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    AgentDisconnected,
+    InsufficientMemory,
+    InsufficientCpu,
+    PortInUse,
+    Distinct,
+    MissingAttribute,
+}
+
+impl Problem {
+    /// "Closest matching": how far through the checks the instance got (lower is closer).
+    fn rank(self) -> u8 {
+        match self {
+            Problem::InsufficientMemory | Problem::InsufficientCpu => 1,
+            Problem::PortInUse => 2,
+            Problem::Distinct | Problem::MissingAttribute => 3,
+            Problem::AgentDisconnected => 4,
+        }
+    }
+
+    fn describe(self, inst: &ContainerInstance) -> PlacementProblem {
+        let container_instance = inst.id.clone();
+        match self {
+            Problem::AgentDisconnected => {
+                PlacementProblem::AgentDisconnected { container_instance }
+            }
+            Problem::InsufficientMemory => {
+                PlacementProblem::InsufficientMemory { container_instance }
+            }
+            Problem::InsufficientCpu => PlacementProblem::InsufficientCpu { container_instance },
+            Problem::PortInUse => PlacementProblem::PortInUse { container_instance },
+            Problem::Distinct => PlacementProblem::NoInstanceMetRequirements,
+            Problem::MissingAttribute => PlacementProblem::MissingAttribute { container_instance },
+        }
+    }
+}
+
 /// The first requirement an instance fails, in the order ECS reports them.
 fn first_problem(
     world: &World,
@@ -113,57 +152,31 @@ fn first_problem(
     td: &TaskDefinition,
     port: Option<PortNeed>,
     counts: &SpreadCounts,
-) -> Option<(u8, PlacementProblem)> {
-    let ci = || inst.id.clone();
+) -> Option<Problem> {
     if !inst.agent_connected || world.cluster.availability_zones[inst.zone].is_out() {
-        return Some((
-            4,
-            PlacementProblem::AgentDisconnected {
-                container_instance: ci(),
-            },
-        ));
+        return Some(Problem::AgentDisconnected);
     }
     if inst.remaining_memory() < td.reserved_memory() {
-        return Some((
-            1,
-            PlacementProblem::InsufficientMemory {
-                container_instance: ci(),
-            },
-        ));
+        return Some(Problem::InsufficientMemory);
     }
     if inst.remaining_cpu() < td.reserved_cpu() {
-        return Some((
-            1,
-            PlacementProblem::InsufficientCpu {
-                container_instance: ci(),
-            },
-        ));
+        return Some(Problem::InsufficientCpu);
     }
     if let Some(PortNeed::Static(p)) = port
         && inst.reserved_ports.contains(&p)
     {
-        return Some((
-            2,
-            PlacementProblem::PortInUse {
-                container_instance: ci(),
-            },
-        ));
+        return Some(Problem::PortInUse);
     }
     for c in &world.service(service).placement_constraints {
         match c {
             PlacementConstraint::DistinctInstance => {
                 if counts.per_instance[i] > 0 {
-                    return Some((3, PlacementProblem::NoInstanceMetRequirements));
+                    return Some(Problem::Distinct);
                 }
             }
             PlacementConstraint::MemberOf(expr) => {
                 if !member_of(expr, inst).unwrap_or(false) {
-                    return Some((
-                        3,
-                        PlacementProblem::MissingAttribute {
-                            container_instance: ci(),
-                        },
-                    ));
+                    return Some(Problem::MissingAttribute);
                 }
             }
         }
@@ -188,14 +201,15 @@ fn place_ec2(
         }
     };
     let mut best: Option<([i64; 8], usize)> = None;
-    let mut closest: Option<(u8, usize, PlacementProblem)> = None;
+    let mut closest: Option<(u8, usize, Problem)> = None;
     let mut any_active = false;
     for (i, inst) in world.instances.iter().enumerate() {
         if inst.status != InstanceStatus::Active {
             continue;
         }
         any_active = true;
-        if let Some((rank, problem)) = first_problem(world, service, inst, i, td, port, counts) {
+        if let Some(problem) = first_problem(world, service, inst, i, td, port, counts) {
+            let rank = problem.rank();
             // "Closest matching": the instance that got furthest through the checks, then the
             // one with the most memory free [model].
             let better = match &closest {
@@ -236,7 +250,7 @@ fn place_ec2(
     let Some((_, i)) = best else {
         return Err(match closest {
             _ if !any_active => PlacementProblem::NoInstances,
-            Some((_, _, problem)) => problem,
+            Some((_, j, problem)) => problem.describe(&world.instances[j]),
             None => PlacementProblem::NoInstances,
         });
     };
