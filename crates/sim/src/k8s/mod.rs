@@ -2,10 +2,12 @@
 //!
 //! This is the first part of the EKS model: the deployment controller's rollout arithmetic,
 //! CrashLoopBackOff timing, the scheduler's filter/score and its `FailedScheduling` message,
-//! object names and the kubectl event wording. The EKS world (nodes, ReplicaSets, pods) that
-//! drives them over time is not built yet; see ARCHITECTURE.md.
+//! object names, the kubectl event wording, and a first time-driven cluster (`cluster.rs`)
+//! that runs them for one Deployment. Scenario files, playback and the canvas do not use it
+//! yet; see ARCHITECTURE.md.
 
 pub mod backoff;
+pub mod cluster;
 pub mod messages;
 pub mod names;
 pub mod rollout;

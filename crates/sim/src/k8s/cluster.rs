@@ -1,0 +1,1006 @@
+//! A first time-driven EKS model: managed-node-group nodes, one Deployment with its
+//! ReplicaSets and pods, the deployment and ReplicaSet controllers, the scheduler and a kubelet
+//! (image pull, start, readiness and liveness probes, CrashLoopBackOff, termination).
+//!
+//! It advances in whole seconds (the kubelet and controllers resync about that often) and
+//! records kubectl-style events. It is driven from Rust for now: the scenario format, the
+//! engine's snapshots and the canvas do not know about it yet (issue 4 continues there).
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::backoff::Backoff;
+use super::messages::{self, ProbeKind};
+use super::names;
+use super::rollout::{IntOrPercent, RolloutStep, RsState, resolve_fenceposts, rolling_step};
+use super::scheduler::{self, Decision, NodeView, Requests};
+use crate::aws::instance_types::InstanceType;
+use crate::time::{Millis, SimTime};
+
+/// What the application in a pod's container does, set per template.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppBehavior {
+    /// Seconds from container start until it answers probes.
+    pub startup_seconds: u64,
+    /// Readiness checks fail with this status code (for ever).
+    pub readiness_fails_with: Option<u16>,
+    /// Liveness checks fail with this status code after the app is up.
+    pub liveness_fails_with: Option<u16>,
+    /// The process exits with code 1 this many seconds after it starts.
+    pub crashes_after_seconds: Option<u64>,
+    /// The image tag does not exist.
+    pub image_missing: bool,
+}
+
+/// A pod template: one container.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    pub container: String,
+    pub image: String,
+    pub requests: Requests,
+    pub port: u16,
+    pub readiness_probe: bool,
+    pub liveness_probe: bool,
+    pub behavior: AppBehavior,
+}
+
+impl Template {
+    fn hash(&self) -> String {
+        names::pod_template_hash(&format!(
+            "{}|{}|{}|{}|{}",
+            self.container,
+            self.image,
+            self.requests.cpu_millis,
+            self.requests.memory_mib,
+            self.port
+        ))
+    }
+}
+
+/// Probe settings (Kubernetes defaults: period 10 s, failure threshold 3).
+const PROBE_PERIOD: u64 = 10;
+const FAILURE_THRESHOLD: u32 = 3;
+/// Image pull time [model].
+const PULL_SECONDS: u64 = 3;
+/// A well-behaved app exits this long after SIGTERM [model].
+const SIGTERM_EXIT_SECONDS: u64 = 2;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub name: String,
+    pub zone: String,
+    pub allocatable_cpu_millis: u32,
+    pub allocatable_memory_mib: u32,
+    pub max_pods: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicaSet {
+    pub name: String,
+    pub revision: u32,
+    pub template: Template,
+    pub spec_replicas: u32,
+}
+
+/// The container's state as `kubectl describe pod` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ContainerState {
+    Waiting { reason: String },
+    Running { started_at: SimTime },
+    Terminated { reason: String, exit_code: i32 },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pod {
+    pub name: String,
+    pub uid: String,
+    pub replica_set: usize,
+    pub node: Option<usize>,
+    pub created_at: SimTime,
+    pub state: ContainerState,
+    pub ready: bool,
+    pub ready_since: Option<SimTime>,
+    pub restarts: u32,
+    /// Set when the pod is being deleted (Terminating).
+    pub deleting_at: Option<SimTime>,
+    /// The pod object is gone.
+    pub gone: bool,
+    backoff: Backoff,
+    /// When the next kubelet step for this pod is due (pull done, restart after back-off).
+    due: Option<SimTime>,
+    readiness_failures: u32,
+    liveness_failures: u32,
+    reported_failed_scheduling: bool,
+}
+
+impl Pod {
+    /// kubectl's STATUS column.
+    pub fn status(&self) -> String {
+        if self.deleting_at.is_some() {
+            return "Terminating".into();
+        }
+        if self.node.is_none() {
+            return "Pending".into();
+        }
+        match &self.state {
+            ContainerState::Waiting { reason } => reason.clone(),
+            ContainerState::Running { .. } => "Running".into(),
+            ContainerState::Terminated { reason, .. } => reason.clone(),
+        }
+    }
+
+    fn counts(&self) -> bool {
+        !self.gone && self.deleting_at.is_none()
+    }
+}
+
+/// One event line: `TYPE REASON OBJECT MESSAGE`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct K8sEvent {
+    pub at: SimTime,
+    pub warning: bool,
+    pub reason: &'static str,
+    pub object: String,
+    pub message: String,
+}
+
+impl K8sEvent {
+    /// `[mm:ss] Normal   ScalingReplicaSet  deployment/web  Scaled up …`
+    pub fn line(&self) -> String {
+        format!(
+            "[{}] {:<7} {:<18} {:<32} {}",
+            self.at,
+            if self.warning { "Warning" } else { "Normal" },
+            self.reason,
+            self.object,
+            self.message
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub now: SimTime,
+    pub namespace: String,
+    pub deployment: String,
+    pub replicas: u32,
+    pub max_surge: IntOrPercent,
+    pub max_unavailable: IntOrPercent,
+    pub min_ready_seconds: u64,
+    pub progress_deadline_seconds: u64,
+    pub template: Template,
+    pub nodes: Vec<Node>,
+    pub replica_sets: Vec<ReplicaSet>,
+    pub pods: Vec<Pod>,
+    pub events: Vec<K8sEvent>,
+    /// The last time the rollout made progress (for `progressDeadlineSeconds`).
+    last_progress: SimTime,
+    pub progress_deadline_exceeded: bool,
+    rng: ChaCha8Rng,
+}
+
+impl Cluster {
+    /// A cluster of `count` nodes of one instance type spread over `zones`, with a Deployment
+    /// already rolled out at revision 1.
+    pub fn new(
+        seed: u64,
+        instance_type: &InstanceType,
+        count: u32,
+        zones: &[&str],
+        deployment: &str,
+        replicas: u32,
+        template: Template,
+    ) -> Cluster {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let nodes = (0..count)
+            .map(|i| {
+                let ip = format!(
+                    "10.0.{}.{}",
+                    i as usize % zones.len().max(1),
+                    10 + rng.random_range(0..200)
+                );
+                Node {
+                    name: names::node_name(&ip, "us-east-1"),
+                    zone: zones[i as usize % zones.len().max(1)].to_string(),
+                    allocatable_cpu_millis: instance_type.eks_allocatable_cpu_millis(),
+                    allocatable_memory_mib: instance_type.eks_allocatable_memory_mib(),
+                    max_pods: instance_type.eks_max_pods(),
+                }
+            })
+            .collect();
+        let mut c = Cluster {
+            now: SimTime::ZERO,
+            namespace: "default".into(),
+            deployment: deployment.into(),
+            replicas,
+            max_surge: IntOrPercent::default(),
+            max_unavailable: IntOrPercent::default(),
+            min_ready_seconds: 0,
+            progress_deadline_seconds: 600,
+            template,
+            nodes,
+            replica_sets: Vec::new(),
+            pods: Vec::new(),
+            events: Vec::new(),
+            last_progress: SimTime::ZERO,
+            progress_deadline_exceeded: false,
+            rng,
+        };
+        // Start steady: revision 1 with every pod running and ready.
+        let rs = c.new_replica_set();
+        c.replica_sets[rs].spec_replicas = replicas;
+        for _ in 0..replicas {
+            let p = c.create_pod(rs, false);
+            if let Decision::Bind(n) = c.schedule_pod(p) {
+                let pod = &mut c.pods[p];
+                pod.node = Some(n);
+                pod.state = ContainerState::Running {
+                    started_at: SimTime::ZERO,
+                };
+                pod.ready = true;
+                pod.ready_since = Some(SimTime::ZERO);
+            }
+        }
+        c.events.clear();
+        c
+    }
+
+    fn emit(&mut self, warning: bool, reason: &'static str, object: String, message: String) {
+        self.events.push(K8sEvent {
+            at: self.now,
+            warning,
+            reason,
+            object,
+            message,
+        });
+    }
+
+    fn new_replica_set(&mut self) -> usize {
+        let revision = self
+            .replica_sets
+            .iter()
+            .map(|r| r.revision)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        self.replica_sets.push(ReplicaSet {
+            name: format!("{}-{}", self.deployment, self.template.hash()),
+            revision,
+            template: self.template.clone(),
+            spec_replicas: 0,
+        });
+        self.replica_sets.len() - 1
+    }
+
+    fn create_pod(&mut self, rs: usize, announce: bool) -> usize {
+        let name = names::pod_name(&self.replica_sets[rs].name, &mut self.rng);
+        let uid = crate::rng::hex(&mut self.rng, 8);
+        self.pods.push(Pod {
+            name: name.clone(),
+            uid,
+            replica_set: rs,
+            node: None,
+            created_at: self.now,
+            state: ContainerState::Waiting {
+                reason: "ContainerCreating".into(),
+            },
+            ready: false,
+            ready_since: None,
+            restarts: 0,
+            deleting_at: None,
+            gone: false,
+            backoff: Backoff::default(),
+            due: None,
+            readiness_failures: 0,
+            liveness_failures: 0,
+            reported_failed_scheduling: false,
+        });
+        if announce {
+            let rs_name = self.replica_sets[rs].name.clone();
+            self.emit(
+                false,
+                "SuccessfulCreate",
+                format!("replicaset/{rs_name}"),
+                messages::created_pod(&name),
+            );
+        }
+        self.pods.len() - 1
+    }
+
+    fn node_views(&self) -> Vec<NodeView> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let on: Vec<&Pod> = self
+                    .pods
+                    .iter()
+                    .filter(|p| !p.gone && p.node == Some(i))
+                    .collect();
+                NodeView {
+                    name: n.name.clone(),
+                    allocatable_cpu_millis: n.allocatable_cpu_millis,
+                    allocatable_memory_mib: n.allocatable_memory_mib,
+                    max_pods: n.max_pods,
+                    requested_cpu_millis: on
+                        .iter()
+                        .map(|p| {
+                            self.replica_sets[p.replica_set]
+                                .template
+                                .requests
+                                .cpu_millis
+                        })
+                        .sum(),
+                    requested_memory_mib: on
+                        .iter()
+                        .map(|p| {
+                            self.replica_sets[p.replica_set]
+                                .template
+                                .requests
+                                .memory_mib
+                        })
+                        .sum(),
+                    pods: on.len() as u32,
+                    unschedulable: false,
+                }
+            })
+            .collect()
+    }
+
+    fn schedule_pod(&mut self, p: usize) -> Decision {
+        let req = self.replica_sets[self.pods[p].replica_set]
+            .template
+            .requests;
+        scheduler::schedule(&self.node_views(), req)
+    }
+
+    /// Change the container image: a new revision rolls out.
+    pub fn set_image(&mut self, image: &str) {
+        self.template.image = image.to_string();
+        self.last_progress = self.now;
+        self.progress_deadline_exceeded = false;
+    }
+
+    /// Change the template's behaviour along with its image (scenario faults).
+    pub fn set_template(&mut self, template: Template) {
+        self.template = template;
+        self.last_progress = self.now;
+        self.progress_deadline_exceeded = false;
+    }
+
+    /// `kubectl rollout undo`: copy the previous revision's template back.
+    pub fn rollout_undo(&mut self) -> Result<String, String> {
+        let current = self.current_rs();
+        let prev = self
+            .replica_sets
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != current)
+            .max_by_key(|(_, r)| r.revision)
+            .map(|(_, r)| r.template.clone());
+        match prev {
+            Some(t) => {
+                self.set_template(t);
+                Ok(format!("deployment.apps/{} rolled back", self.deployment))
+            }
+            None => Err("error: no rollout history found".into()),
+        }
+    }
+
+    fn current_rs(&self) -> Option<usize> {
+        let h = self.template.hash();
+        self.replica_sets
+            .iter()
+            .position(|r| r.template.hash() == h)
+    }
+
+    fn rs_state(&self, rs: usize) -> RsState {
+        let pods: Vec<&Pod> = self
+            .pods
+            .iter()
+            .filter(|p| p.replica_set == rs && p.counts())
+            .collect();
+        let min_ready = Millis::from_secs(self.min_ready_seconds);
+        RsState {
+            spec: self.replica_sets[rs].spec_replicas,
+            pods: pods.len() as u32,
+            available: pods
+                .iter()
+                .filter(|p| {
+                    p.ready
+                        && p.ready_since
+                            .is_some_and(|t| self.now.since(t) >= min_ready)
+                })
+                .count() as u32,
+        }
+    }
+
+    /// Pods that count (not terminating), and how many of them are available.
+    pub fn totals(&self) -> (u32, u32) {
+        let states: Vec<RsState> = (0..self.replica_sets.len())
+            .map(|i| self.rs_state(i))
+            .collect();
+        (
+            states.iter().map(|s| s.pods).sum(),
+            states.iter().map(|s| s.available).sum(),
+        )
+    }
+
+    /// Pods that exist at all, terminating ones included.
+    pub fn existing_pods(&self) -> usize {
+        self.pods.iter().filter(|p| !p.gone).count()
+    }
+
+    /// Advance second by second to `t`.
+    pub fn advance_to(&mut self, t: SimTime) {
+        while self.now.plus(Millis::from_secs(1)) <= t {
+            self.now = self.now.plus(Millis::from_secs(1));
+            self.tick();
+        }
+    }
+
+    fn tick(&mut self) {
+        self.deployment_sync();
+        self.replica_set_sync();
+        self.schedule_pending();
+        for p in 0..self.pods.len() {
+            self.kubelet(p);
+        }
+    }
+
+    fn deployment_sync(&mut self) {
+        let new = match self.current_rs() {
+            Some(i) => i,
+            None => self.new_replica_set(),
+        };
+        let (surge, unavailable) =
+            resolve_fenceposts(self.max_surge, self.max_unavailable, self.replicas);
+        let old: Vec<usize> = {
+            let mut v: Vec<usize> = (0..self.replica_sets.len())
+                .filter(|&i| i != new && self.replica_sets[i].spec_replicas > 0)
+                .collect();
+            v.sort_by_key(|&i| self.replica_sets[i].revision);
+            v
+        };
+        let old_states: Vec<RsState> = old.iter().map(|&i| self.rs_state(i)).collect();
+        let step = rolling_step(
+            self.replicas,
+            surge,
+            unavailable,
+            self.rs_state(new),
+            &old_states,
+        );
+        let object = format!("deployment/{}", self.deployment);
+        match step {
+            RolloutStep::ScaleUpNew { from, to } => {
+                self.replica_sets[new].spec_replicas = to;
+                let name = self.replica_sets[new].name.clone();
+                self.emit(
+                    false,
+                    "ScalingReplicaSet",
+                    object,
+                    messages::scaled_replica_set(&name, from, to),
+                );
+                self.last_progress = self.now;
+            }
+            RolloutStep::ScaleDownOld(changes) => {
+                for (k, from, to) in changes {
+                    let rs = old[k];
+                    self.replica_sets[rs].spec_replicas = to;
+                    let name = self.replica_sets[rs].name.clone();
+                    self.emit(
+                        false,
+                        "ScalingReplicaSet",
+                        object.clone(),
+                        messages::scaled_replica_set(&name, from, to),
+                    );
+                }
+                self.last_progress = self.now;
+            }
+            RolloutStep::Wait => {}
+        }
+        // Progress also counts when new pods become available.
+        let done = self.rs_state(new).available >= self.replicas
+            && old.iter().all(|&i| self.rs_state(i).pods == 0);
+        if done {
+            self.last_progress = self.now;
+        } else if !self.progress_deadline_exceeded
+            && self.now.since(self.last_progress)
+                > Millis::from_secs(self.progress_deadline_seconds)
+        {
+            self.progress_deadline_exceeded = true;
+            let name = self.replica_sets[new].name.clone();
+            self.emit(
+                true,
+                "ProgressDeadlineExceeded",
+                format!("deployment/{}", self.deployment),
+                format!("ReplicaSet \"{name}\" has timed out progressing."),
+            );
+        }
+    }
+
+    fn replica_set_sync(&mut self) {
+        for rs in 0..self.replica_sets.len() {
+            let want = self.replica_sets[rs].spec_replicas as usize;
+            let mine: Vec<usize> = (0..self.pods.len())
+                .filter(|&p| self.pods[p].replica_set == rs && self.pods[p].counts())
+                .collect();
+            if mine.len() < want {
+                for _ in mine.len()..want {
+                    self.create_pod(rs, true);
+                }
+            } else if mine.len() > want {
+                // Delete order: unscheduled, then not ready, then newest.
+                let mut order = mine.clone();
+                order.sort_by_key(|&p| {
+                    let pod = &self.pods[p];
+                    (
+                        pod.node.is_some(),
+                        pod.ready,
+                        std::cmp::Reverse(pod.created_at),
+                    )
+                });
+                for &p in order.iter().take(mine.len() - want) {
+                    self.delete_pod(p);
+                }
+            }
+        }
+    }
+
+    fn delete_pod(&mut self, p: usize) {
+        let rs_name = self.replica_sets[self.pods[p].replica_set].name.clone();
+        let name = self.pods[p].name.clone();
+        self.emit(
+            false,
+            "SuccessfulDelete",
+            format!("replicaset/{rs_name}"),
+            messages::deleted_pod(&name),
+        );
+        let pod = &mut self.pods[p];
+        pod.deleting_at = Some(self.now);
+        pod.ready = false;
+        if pod.node.is_none() || !matches!(pod.state, ContainerState::Running { .. }) {
+            pod.gone = true;
+            return;
+        }
+        pod.due = Some(self.now.plus(Millis::from_secs(SIGTERM_EXIT_SECONDS)));
+        let c = self.replica_sets[self.pods[p].replica_set]
+            .template
+            .container
+            .clone();
+        self.emit(
+            false,
+            "Killing",
+            format!("pod/{name}"),
+            messages::stopping_container(&c),
+        );
+    }
+
+    fn schedule_pending(&mut self) {
+        for p in 0..self.pods.len() {
+            if self.pods[p].node.is_some() || !self.pods[p].counts() {
+                continue;
+            }
+            match self.schedule_pod(p) {
+                Decision::Bind(n) => {
+                    let node = self.nodes[n].name.clone();
+                    let name = self.pods[p].name.clone();
+                    self.pods[p].node = Some(n);
+                    self.pods[p].due = Some(self.now.plus(Millis::from_secs(PULL_SECONDS)));
+                    let ns = self.namespace.clone();
+                    self.emit(
+                        false,
+                        "Scheduled",
+                        format!("pod/{name}"),
+                        messages::scheduled(&ns, &name, &node),
+                    );
+                    let image = self.replica_sets[self.pods[p].replica_set]
+                        .template
+                        .image
+                        .clone();
+                    self.emit(
+                        false,
+                        "Pulling",
+                        format!("pod/{name}"),
+                        messages::pulling(&image),
+                    );
+                }
+                Decision::Unschedulable(msg) => {
+                    if !self.pods[p].reported_failed_scheduling {
+                        self.pods[p].reported_failed_scheduling = true;
+                        let name = self.pods[p].name.clone();
+                        self.emit(true, "FailedScheduling", format!("pod/{name}"), msg);
+                    }
+                }
+            }
+        }
+    }
+
+    fn start_container(&mut self, p: usize) {
+        let t = self.replica_sets[self.pods[p].replica_set].template.clone();
+        let name = self.pods[p].name.clone();
+        self.emit(
+            false,
+            "Created",
+            format!("pod/{name}"),
+            messages::created_container(&t.container),
+        );
+        self.emit(
+            false,
+            "Started",
+            format!("pod/{name}"),
+            messages::started_container(&t.container),
+        );
+        let pod = &mut self.pods[p];
+        pod.state = ContainerState::Running {
+            started_at: self.now,
+        };
+        pod.due = None;
+        pod.readiness_failures = 0;
+        pod.liveness_failures = 0;
+        if !t.readiness_probe {
+            pod.ready = true;
+            pod.ready_since = Some(self.now);
+        }
+    }
+
+    fn crash(&mut self, p: usize, reason: &str, exit_code: i32) {
+        let now = self.now;
+        let pod = &mut self.pods[p];
+        pod.state = ContainerState::Terminated {
+            reason: reason.into(),
+            exit_code,
+        };
+        pod.ready = false;
+        pod.ready_since = None;
+        let delay = pod.backoff.next_delay(now);
+        pod.due = Some(now.plus(delay));
+        if delay.0 > 0 {
+            let t = &self.replica_sets[self.pods[p].replica_set].template;
+            let (c, name, uid) = (
+                t.container.clone(),
+                self.pods[p].name.clone(),
+                self.pods[p].uid.clone(),
+            );
+            self.pods[p].state = ContainerState::Waiting {
+                reason: "CrashLoopBackOff".into(),
+            };
+            let ns = self.namespace.clone();
+            self.emit(
+                true,
+                "BackOff",
+                format!("pod/{name}"),
+                messages::back_off_restarting(&c, &name, &ns, &uid),
+            );
+        }
+    }
+
+    fn kubelet(&mut self, p: usize) {
+        let now = self.now;
+        let pod = &self.pods[p];
+        if pod.gone || pod.node.is_none() {
+            return;
+        }
+        // Termination after SIGTERM.
+        if pod.deleting_at.is_some() {
+            if pod.due.is_none_or(|d| d <= now) {
+                self.pods[p].gone = true;
+            }
+            return;
+        }
+        let t = self.replica_sets[pod.replica_set].template.clone();
+        let name = pod.name.clone();
+        match pod.state.clone() {
+            ContainerState::Waiting { reason } => {
+                if pod.due.is_some_and(|d| d > now) {
+                    return;
+                }
+                if t.behavior.image_missing {
+                    if reason == "ContainerCreating" || reason == "ImagePullBackOff" {
+                        self.emit(
+                            true,
+                            "Failed",
+                            format!("pod/{name}"),
+                            messages::failed_pull(&t.image),
+                        );
+                        let delay = self.pods[p]
+                            .backoff
+                            .next_delay(now)
+                            .max(Millis::from_secs(10));
+                        self.pods[p].state = ContainerState::Waiting {
+                            reason: "ImagePullBackOff".into(),
+                        };
+                        self.pods[p].due = Some(now.plus(delay));
+                        self.emit(
+                            false,
+                            "BackOff",
+                            format!("pod/{name}"),
+                            messages::back_off_pulling(&t.image),
+                        );
+                    }
+                    return;
+                }
+                if reason == "ContainerCreating" {
+                    let bytes = 50_000_000 + self.rng.random_range(0..90_000_000u64);
+                    self.emit(
+                        false,
+                        "Pulled",
+                        format!("pod/{name}"),
+                        messages::pulled(&t.image, PULL_SECONDS as f64, bytes),
+                    );
+                } else {
+                    self.pods[p].restarts += 1;
+                    self.emit(
+                        false,
+                        "Pulled",
+                        format!("pod/{name}"),
+                        messages::already_present(&t.image),
+                    );
+                }
+                self.start_container(p);
+            }
+            ContainerState::Terminated { .. } => {
+                if pod.due.is_some_and(|d| d <= now) {
+                    self.pods[p].restarts += 1;
+                    self.emit(
+                        false,
+                        "Pulled",
+                        format!("pod/{name}"),
+                        messages::already_present(&t.image),
+                    );
+                    self.start_container(p);
+                }
+            }
+            ContainerState::Running { started_at } => {
+                let up = now.since(started_at).0 / 1000;
+                if let Some(after) = t.behavior.crashes_after_seconds
+                    && up >= after
+                {
+                    self.crash(p, "Error", 1);
+                    return;
+                }
+                // Probes every period, counted from the container start.
+                if up == 0 || !up.is_multiple_of(PROBE_PERIOD) {
+                    return;
+                }
+                let answering = up >= t.behavior.startup_seconds;
+                let ip = format!("10.0.{}.{}", p % 3, 20 + p % 200);
+                if t.liveness_probe {
+                    let bad = if !answering {
+                        Some(messages::connection_refused_output(&ip, t.port, "/healthz"))
+                    } else {
+                        t.behavior
+                            .liveness_fails_with
+                            .map(messages::http_status_output)
+                    };
+                    match bad {
+                        Some(out) => {
+                            self.pods[p].liveness_failures += 1;
+                            self.emit(
+                                true,
+                                "Unhealthy",
+                                format!("pod/{name}"),
+                                messages::probe_failed(ProbeKind::Liveness, &out),
+                            );
+                            if self.pods[p].liveness_failures >= FAILURE_THRESHOLD {
+                                self.emit(
+                                    false,
+                                    "Killing",
+                                    format!("pod/{name}"),
+                                    messages::killing_liveness(&t.container),
+                                );
+                                self.crash(p, "Error", 137);
+                                return;
+                            }
+                        }
+                        None => self.pods[p].liveness_failures = 0,
+                    }
+                }
+                if t.readiness_probe {
+                    let bad = if !answering {
+                        Some(messages::connection_refused_output(&ip, t.port, "/ready"))
+                    } else {
+                        t.behavior
+                            .readiness_fails_with
+                            .map(messages::http_status_output)
+                    };
+                    match bad {
+                        Some(out) => {
+                            self.pods[p].readiness_failures += 1;
+                            self.emit(
+                                true,
+                                "Unhealthy",
+                                format!("pod/{name}"),
+                                messages::probe_failed(ProbeKind::Readiness, &out),
+                            );
+                            if self.pods[p].readiness_failures >= FAILURE_THRESHOLD {
+                                self.pods[p].ready = false;
+                                self.pods[p].ready_since = None;
+                            }
+                        }
+                        None => {
+                            self.pods[p].readiness_failures = 0;
+                            if !self.pods[p].ready {
+                                self.pods[p].ready = true;
+                                self.pods[p].ready_since = Some(now);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::instance_types::lookup;
+
+    fn template(image: &str) -> Template {
+        Template {
+            container: "web".into(),
+            image: image.into(),
+            requests: Requests {
+                cpu_millis: 250,
+                memory_mib: 256,
+            },
+            port: 8080,
+            readiness_probe: true,
+            liveness_probe: true,
+            behavior: AppBehavior {
+                startup_seconds: 5,
+                ..AppBehavior::default()
+            },
+        }
+    }
+
+    fn cluster(replicas: u32) -> Cluster {
+        let it = lookup("m5.large").expect("known type");
+        Cluster::new(
+            7,
+            it,
+            3,
+            &["us-east-1a", "us-east-1b", "us-east-1c"],
+            "web",
+            replicas,
+            template("nginx:1.27"),
+        )
+    }
+
+    #[test]
+    fn a_rollout_of_10_replicas_stays_between_8_and_13_pods() {
+        let mut c = cluster(10);
+        c.set_image("nginx:1.28");
+        let mut first_scale = None;
+        for _ in 0..300 {
+            c.advance_to(c.now.plus(Millis::from_secs(1)));
+            let (pods, available) = c.totals();
+            assert!(pods <= 13, "{pods} pods at {}", c.now);
+            assert!(available >= 8, "{available} available at {}", c.now);
+            if first_scale.is_none() {
+                first_scale = c
+                    .events
+                    .iter()
+                    .find(|e| e.reason == "ScalingReplicaSet")
+                    .cloned();
+            }
+        }
+        let first = first_scale.expect("the rollout starts");
+        assert!(
+            first.message.starts_with("Scaled up replica set web-")
+                && first.message.ends_with(" from 0 to 3"),
+            "{}",
+            first.message
+        );
+        let new_rs = c.current_rs().expect("new RS");
+        assert_eq!(c.rs_state(new_rs).available, 10, "rollout completes");
+        assert_eq!(c.replica_sets[new_rs].revision, 2);
+        assert_eq!(c.existing_pods(), 10, "old pods are gone");
+    }
+
+    #[test]
+    fn a_crashing_version_loops_with_growing_back_off_and_undo_restores() {
+        let mut c = cluster(3);
+        let mut bad = template("nginx:bad-config");
+        bad.behavior.crashes_after_seconds = Some(2);
+        c.set_template(bad);
+        c.advance_to(SimTime::from_secs(400));
+        let new_rs = c.current_rs().expect("new RS");
+        let crashing: Vec<&Pod> = c
+            .pods
+            .iter()
+            .filter(|p| p.replica_set == new_rs && !p.gone)
+            .collect();
+        assert!(!crashing.is_empty());
+        assert!(
+            crashing.iter().all(|p| p.restarts >= 4),
+            "restarts: {:?}",
+            crashing.iter().map(|p| p.restarts).collect::<Vec<_>>()
+        );
+        assert!(c.events.iter().any(|e| {
+            e.reason == "BackOff"
+                && e.message
+                    .starts_with("Back-off restarting failed container web in pod web-")
+        }));
+        // maxUnavailable 0 for 3 replicas: the old pods keep serving.
+        assert_eq!(c.totals().1, 3);
+        // After 600 s without progress the deadline passes; Kubernetes does not roll back.
+        c.advance_to(SimTime::from_secs(700));
+        assert!(c.progress_deadline_exceeded);
+        assert!(
+            c.events
+                .iter()
+                .any(|e| e.reason == "ProgressDeadlineExceeded")
+        );
+        assert_eq!(
+            c.rollout_undo().as_deref(),
+            Ok("deployment.apps/web rolled back")
+        );
+        c.advance_to(SimTime::from_secs(800));
+        let (pods, available) = c.totals();
+        assert_eq!((pods, available), (3, 3));
+        assert!(
+            c.pods
+                .iter()
+                .filter(|p| !p.gone)
+                .all(|p| p.status() == "Running")
+        );
+    }
+
+    #[test]
+    fn readiness_failures_keep_pods_running_but_out_of_service() {
+        let mut c = cluster(3);
+        let mut t = template("nginx:1.28");
+        t.behavior.readiness_fails_with = Some(503);
+        c.set_template(t);
+        c.advance_to(SimTime::from_secs(120));
+        let new_rs = c.current_rs().expect("new RS");
+        let pods: Vec<&Pod> = c
+            .pods
+            .iter()
+            .filter(|p| p.replica_set == new_rs && !p.gone)
+            .collect();
+        assert!(!pods.is_empty());
+        assert!(
+            pods.iter()
+                .all(|p| p.status() == "Running" && !p.ready && p.restarts == 0)
+        );
+        assert!(
+            c.events
+                .iter()
+                .any(|e| e.message
+                    == "Readiness probe failed: HTTP probe failed with statuscode: 503")
+        );
+    }
+
+    #[test]
+    fn a_pod_too_big_for_any_node_fails_scheduling() {
+        let mut c = cluster(2);
+        let mut t = template("nginx:1.28");
+        t.requests.cpu_millis = 4000;
+        c.set_template(t);
+        c.advance_to(SimTime::from_secs(30));
+        let e = c
+            .events
+            .iter()
+            .find(|e| e.reason == "FailedScheduling")
+            .expect("event");
+        assert_eq!(
+            e.message,
+            "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
+        );
+        assert!(c.pods.iter().any(|p| !p.gone && p.status() == "Pending"));
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_events() {
+        let run = || {
+            let mut c = cluster(4);
+            c.set_image("nginx:1.28");
+            c.advance_to(SimTime::from_secs(200));
+            c.events.iter().map(K8sEvent::line).collect::<Vec<_>>()
+        };
+        assert_eq!(run(), run());
+    }
+}
