@@ -206,3 +206,64 @@ proptest! {
         prop_assert!(log.windows(2).all(|w| w[0].at <= w[1].at), "log out of order");
     }
 }
+
+mod eks {
+    use orca_sim::aws::instance_types::lookup;
+    use orca_sim::k8s::cluster::{AppBehavior, Cluster, Template};
+    use orca_sim::k8s::rollout::{IntOrPercent, resolve_fenceposts};
+    use orca_sim::k8s::scheduler::Requests;
+    use orca_sim::{Millis, SimTime};
+    use proptest::prelude::*;
+
+    fn int_or_percent() -> impl Strategy<Value = IntOrPercent> {
+        prop_oneof![
+            (0u32..=4).prop_map(IntOrPercent::Int),
+            prop::sample::select(vec![0u32, 10, 25, 50, 100]).prop_map(IntOrPercent::Percent),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 48,
+            failure_persistence: None,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0xe15),
+            ..ProptestConfig::default()
+        })]
+
+        /// While no pod fails: available ≥ replicas − maxUnavailable and
+        /// pods (not terminating) ≤ replicas + maxSurge; the rollout completes.
+        #[test]
+        fn rollouts_respect_max_surge_and_max_unavailable(
+            replicas in 1u32..=12,
+            surge in int_or_percent(),
+            unavailable in int_or_percent(),
+            seed in any::<u64>(),
+        ) {
+            prop_assume!(!(matches!(surge, IntOrPercent::Int(0) | IntOrPercent::Percent(0))
+                && matches!(unavailable, IntOrPercent::Int(0) | IntOrPercent::Percent(0))));
+            let it = lookup("m5.xlarge").expect("known type");
+            let template = Template {
+                container: "web".into(),
+                image: "app:1".into(),
+                requests: Requests { cpu_millis: 100, memory_mib: 128 },
+                port: 8080,
+                readiness_probe: true,
+                liveness_probe: false,
+                behavior: AppBehavior { startup_seconds: 3, ..AppBehavior::default() },
+            };
+            let mut c = Cluster::new(seed, it, 3, &["a", "b", "c"], "web", replicas, template);
+            c.max_surge = surge;
+            c.max_unavailable = unavailable;
+            let (s, u) = resolve_fenceposts(surge, unavailable, replicas);
+            c.set_image("app:2");
+            for _ in 0..600 {
+                c.advance_to(c.now.plus(Millis::from_secs(1)));
+                let (pods, available) = c.totals();
+                prop_assert!(pods <= replicas + s, "{pods} pods > {replicas} + {s} at {}", c.now);
+                prop_assert!(available + u >= replicas, "{available} available < {replicas} − {u} at {}", c.now);
+            }
+            prop_assert_eq!(c.totals(), (replicas, replicas));
+            prop_assert!(c.now >= SimTime::from_secs(600));
+        }
+    }
+}
