@@ -276,3 +276,28 @@ fn tab_walks_the_selection_through_the_tasks_on_the_canvas() {
     act(&mut app, Actions::Escape);
     assert_eq!(player(&app).selection, None);
 }
+
+#[test]
+fn eks_cards_mirror_the_pods() {
+    let mut app = app_with("eks-rolling-update", Progress::default());
+    assert_eq!(cards(&mut app).len(), 10, "ten pods before the rollout");
+    player_seek(&mut app, SimTime::from_secs(33));
+    let during = cards(&mut app);
+    assert_eq!(during, expected_cards(&app));
+    let eks = player(&app)
+        .playback
+        .world()
+        .eks
+        .clone()
+        .expect("an EKS world");
+    let live = eks.pods.iter().filter(|p| !p.gone).count();
+    assert_eq!(during.len(), live, "one card per pod that exists");
+    assert!(live > 10, "surge pods exist mid-rollout");
+    player_seek(&mut app, SimTime::from_secs(200));
+    assert_eq!(cards(&mut app).len(), 10);
+    assert!(
+        cards(&mut app)
+            .iter()
+            .all(|(_, s)| *s == CardState::Healthy)
+    );
+}

@@ -98,3 +98,45 @@ fn shot_renders_the_cluster_with_its_cards() {
     assert!(new_stripe > 200, "new-revision stripe pixels: {new_stripe}");
     let _ = std::fs::remove_file(&out);
 }
+
+#[test]
+fn shot_renders_an_eks_scenario_with_pending_pods() {
+    if Command::new("xvfb-run").arg("--help").output().is_err() {
+        return skip_or_fail("xvfb-run is not installed (apt-get install xvfb xauth)");
+    }
+    let icd = Path::new("/usr/share/vulkan/icd.d/lvp_icd.x86_64.json");
+    if !icd.exists() && std::env::var_os("VK_ICD_FILENAMES").is_none() {
+        return skip_or_fail("no Vulkan driver (apt-get install mesa-vulkan-drivers libvulkan1)");
+    }
+    let out = std::env::temp_dir().join(format!("orca-render-eks-{}.png", std::process::id()));
+    let _ = std::fs::remove_file(&out);
+    let scenario =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/eks-failed-scheduling.ron");
+    let mut cmd = Command::new("xvfb-run");
+    cmd.args(["-a", "-s", "-screen 0 1280x720x24"])
+        .arg(env!("CARGO_BIN_EXE_orca"))
+        .arg("shot")
+        .arg(&scenario)
+        .args(["--at", "40", "--out"])
+        .arg(&out)
+        .env("WGPU_BACKEND", "vulkan");
+    if icd.exists() {
+        cmd.env("VK_ICD_FILENAMES", icd);
+    }
+    let result = cmd.output().expect("xvfb-run starts");
+    if !result.status.success() {
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        if stderr.contains("Unable to find a GPU") || stderr.contains("No suitable adapter") {
+            return skip_or_fail(&format!("no graphics adapter:\n{stderr}"));
+        }
+        panic!("orca shot failed ({}):\n{stderr}", result.status);
+    }
+    let (_, _, channels, px) = pixels(&out);
+    use orca::app::canvas::CardState;
+    // Two running, ready pods (green) and two Pending pods (grey) in the unscheduled area.
+    let ready = count_near(&px, channels, srgb8(CardState::Healthy.color()));
+    let pending = count_near(&px, channels, srgb8(CardState::Pending.color()));
+    assert!(ready > 2_000, "ready pod pixels: {ready}");
+    assert!(pending > 2_000, "pending pod pixels: {pending}");
+    let _ = std::fs::remove_file(&out);
+}

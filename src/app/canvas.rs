@@ -215,7 +215,8 @@ pub enum Prim {
 /// A task card.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
-    pub task: TaskIdx,
+    /// The ECS task (None for a Kubernetes pod).
+    pub task: Option<TaskIdx>,
     pub id: String,
     pub area: Area,
     pub state: CardState,
@@ -224,6 +225,8 @@ pub struct Card {
     pub alpha: f32,
     /// 0 → 1 over the first moments after the task was created (drives the pop-in).
     pub appear: f32,
+    /// The status line when it is not the state's own label (Kubernetes pods).
+    pub label: Option<String>,
 }
 
 /// A target group's link to a task card.
@@ -256,6 +259,9 @@ fn visible(task: &Task, now: SimTime) -> bool {
 /// Lay out the world. Pure: the same world always gives the same scene.
 /// `cols` is how many cards sit side by side in a host box (see [`columns_for`]).
 pub fn layout(world: &World, cols: usize) -> Scene {
+    if let Some(eks) = &world.eks {
+        return layout_eks(world, eks, cols);
+    }
     let cols = cols.clamp(1, 8);
     let zone_w = zone_width(cols);
     let now = world.now;
@@ -355,7 +361,7 @@ pub fn layout(world: &World, cols: usize) -> Scene {
                 inst.used_cpu,
                 inst.registered_cpu,
                 "CPU",
-                "units",
+                "units reserved",
                 BAR_CPU,
             );
             push_bar(
@@ -370,7 +376,7 @@ pub fn layout(world: &World, cols: usize) -> Scene {
                 inst.used_memory,
                 inst.registered_memory,
                 "MEM",
-                "MiB",
+                "MiB reserved",
                 BAR_MEM,
             );
             let top = bar_y + 2.0 * (BAR_H + 4.0) + GAP;
@@ -528,6 +534,13 @@ pub fn columns_for(max_tasks_per_host: usize) -> usize {
 
 /// The most tasks visible in one host box (an instance, or a zone's Fargate lane).
 pub fn busiest_host(world: &World) -> usize {
+    if let Some(eks) = &world.eks {
+        let mut per_node = vec![0usize; eks.nodes.len() + 1];
+        for p in eks.pods.iter().filter(|p| !p.gone) {
+            per_node[p.node.unwrap_or(eks.nodes.len())] += 1;
+        }
+        return per_node.into_iter().max().unwrap_or(0);
+    }
     let now = world.now;
     let mut per_instance = vec![0usize; world.instances.len()];
     let mut per_lane = vec![0usize; world.cluster.availability_zones.len()];
@@ -601,7 +614,7 @@ fn push_bar(
         scene,
         &format!("{key}/t"),
         Vec2::new(area.x + 6.0, area.y + 1.0),
-        format!("{name} {used} / {total} {unit} reserved"),
+        format!("{name} {used} / {total} {unit}"),
         12.0,
         TEXT,
     );
@@ -637,7 +650,7 @@ fn place_cards(
         let td = world.task_definition(task.task_definition);
         let new_revision = primary_defs.contains(&task.task_definition);
         scene.cards.push(Card {
-            task: t,
+            task: Some(t),
             id: task.id.clone(),
             area,
             state,
@@ -645,6 +658,7 @@ fn place_cards(
             line1: format!("{}  {}", task.short_id(), td.family_revision()),
             alpha,
             appear: (now.since(task.created_at).0 as f32 / APPEAR_MS).clamp(0.0, 1.0),
+            label: None,
         });
         scene.areas.insert(format!("card:{}", task.id), area);
     }
@@ -880,7 +894,9 @@ pub fn sync_canvas(
                 format!("{key}/l2"),
                 None,
                 Some((
-                    card.state.label().to_string(),
+                    card.label
+                        .clone()
+                        .unwrap_or_else(|| card.state.label().to_string()),
                     15.0,
                     Vec2::new(-CARD_W / 2.0 + 14.0, CARD_H / 2.0 - 33.0),
                 )),
@@ -960,6 +976,7 @@ pub fn selection_for_key(key: &str) -> Option<Selection> {
     let (kind, name) = key.split_once(':')?;
     Some(match kind {
         "card" => Selection::Task(name.to_string()),
+        "node" => Selection::Node(name.to_string()),
         "inst" => Selection::Instance(name.to_string()),
         "tg" => Selection::TargetGroup(name.to_string()),
         "zone" => Selection::Zone(name.to_string()),
@@ -1063,4 +1080,292 @@ pub fn sync_links(
         }
     }
     canvas.entities.extend(seen);
+}
+
+// ---------------------------------------------------------------------------------------------
+// EKS
+
+/// How a pod card reads: colour (via the closest task state) and kubectl-like status text.
+pub fn pod_look(pod: &orca_sim::k8s::cluster::Pod) -> (CardState, String) {
+    use orca_sim::k8s::cluster::ContainerState;
+    let restarts = if pod.restarts > 0 {
+        format!(" · ↻{}", pod.restarts)
+    } else {
+        String::new()
+    };
+    let status = pod.status();
+    let state = if pod.deleting_at.is_some() {
+        CardState::Draining
+    } else if pod.node.is_none() {
+        CardState::Pending
+    } else {
+        match &pod.state {
+            ContainerState::Running { .. } if pod.ready => CardState::Healthy,
+            ContainerState::Running { .. } => CardState::Initial,
+            ContainerState::Waiting { reason } if reason == "ContainerCreating" => {
+                CardState::Provisioning
+            }
+            _ => CardState::Unhealthy,
+        }
+    };
+    let glyph = match state {
+        CardState::Healthy => "✓",
+        CardState::Initial => "▶",
+        CardState::Draining => "⇣",
+        CardState::Unhealthy => "✗",
+        _ => "◌",
+    };
+    let ready = if matches!(pod.state, ContainerState::Running { .. }) {
+        format!(" · {}/1 ready", u8::from(pod.ready))
+    } else {
+        String::new()
+    };
+    (state, format!("{glyph} {status}{ready}{restarts}"))
+}
+
+fn layout_eks(world: &World, eks: &orca_sim::k8s::cluster::Cluster, cols: usize) -> Scene {
+    let now = world.now;
+    let cols = cols.clamp(1, 8);
+    let zone_w = zone_width(cols);
+    let mut scene = Scene::default();
+    let zones = &world.cluster.availability_zones;
+    let current = eks.current_replica_set();
+    let rows = |n: usize| n.div_ceil(cols).max(1) as f32;
+    let cards_h = |n: usize| rows(n) * (CARD_H + GAP) - GAP;
+    let live = |p: &&orca_sim::k8s::cluster::Pod| !p.gone;
+    let mut max_h: f32 = 0.0;
+    for (zi, zone) in zones.iter().enumerate() {
+        let x = zi as f32 * (zone_w + ZONE_GAP);
+        let mut y = ZONE_HEADER;
+        for (ni, node) in eks.nodes.iter().enumerate() {
+            if node.zone != zone.name {
+                continue;
+            }
+            let pods: Vec<usize> = (0..eks.pods.len())
+                .filter(|&p| live(&&eks.pods[p]) && eks.pods[p].node == Some(ni))
+                .collect();
+            let h = INSTANCE_HEADER + 3.0 * (BAR_H + 4.0) + GAP + cards_h(pods.len()) + PAD;
+            let area = Area {
+                x: x + PAD,
+                y,
+                w: zone_w - 2.0 * PAD,
+                h,
+            };
+            let key = format!("node:{}", node.name);
+            push_rect(&mut scene, &key, area, INSTANCE_BG, 1.0);
+            push_text(
+                &mut scene,
+                &format!("{key}/t1"),
+                Vec2::new(area.x + PAD, area.y + 6.0),
+                node.name.clone(),
+                15.0,
+                TEXT,
+            );
+            push_text(
+                &mut scene,
+                &format!("{key}/t2"),
+                Vec2::new(area.x + PAD, area.y + 27.0),
+                format!("node · {} · Ready", node.instance_type),
+                12.0,
+                TEXT_DIM,
+            );
+            let req = |f: &dyn Fn(&orca_sim::k8s::cluster::Template) -> u32| -> u32 {
+                pods.iter()
+                    .map(|&p| f(&eks.replica_sets[eks.pods[p].replica_set].template))
+                    .sum()
+            };
+            let bar = |i: f32| Area {
+                x: area.x + PAD,
+                y: area.y + INSTANCE_HEADER + i * (BAR_H + 4.0),
+                w: area.w - 2.0 * PAD,
+                h: BAR_H,
+            };
+            push_bar(
+                &mut scene,
+                &format!("{key}/cpu"),
+                bar(0.0),
+                req(&|t| t.requests.cpu_millis),
+                node.allocatable_cpu_millis,
+                "CPU",
+                "m requested",
+                BAR_CPU,
+            );
+            push_bar(
+                &mut scene,
+                &format!("{key}/mem"),
+                bar(1.0),
+                req(&|t| t.requests.memory_mib),
+                node.allocatable_memory_mib,
+                "MEM",
+                "MiB requested",
+                BAR_MEM,
+            );
+            push_bar(
+                &mut scene,
+                &format!("{key}/pods"),
+                bar(2.0),
+                pods.len() as u32,
+                node.max_pods,
+                "PODS",
+                "(max-pods)",
+                Color::srgb(0.35, 0.6, 0.5),
+            );
+            let top = area.y + INSTANCE_HEADER + 3.0 * (BAR_H + 4.0) + GAP;
+            place_pods(
+                &mut scene,
+                eks,
+                &pods,
+                cols,
+                area.x + PAD - GAP / 2.0,
+                top,
+                current,
+                now,
+            );
+            scene.areas.insert(key, area);
+            y += h + GAP;
+        }
+        max_h = max_h.max(y);
+        let area = Area {
+            x,
+            y: 0.0,
+            w: zone_w,
+            h: 0.0,
+        };
+        scene.areas.insert(format!("zone:{}", zone.name), area);
+    }
+    for (zi, zone) in zones.iter().enumerate() {
+        let x = zi as f32 * (zone_w + ZONE_GAP);
+        let area = Area {
+            x,
+            y: 0.0,
+            w: zone_w,
+            h: max_h + PAD,
+        };
+        let key = format!("zone:{}", zone.name);
+        push_rect(&mut scene, &key, area, ZONE_BG, 0.0);
+        push_text(
+            &mut scene,
+            &format!("{key}/t"),
+            Vec2::new(x + PAD, 10.0),
+            format!("{}  ·  {}", zone.name, zone.subnet_cidr),
+            17.0,
+            TEXT,
+        );
+        scene.areas.insert(key, area);
+        scene.bounds = Some(scene.bounds.map_or(area, |b| b.union(&area)));
+    }
+    // Pods no node could take, in their own visible area below the zones.
+    let pending: Vec<usize> = (0..eks.pods.len())
+        .filter(|&p| live(&&eks.pods[p]) && eks.pods[p].node.is_none())
+        .collect();
+    if !pending.is_empty() {
+        let width = scene.bounds.map_or(zone_w, |b| b.w);
+        let per_row = ((width - 2.0 * PAD) / (CARD_W + GAP)).floor().max(1.0) as usize;
+        let h = LANE_HEADER + (pending.len().div_ceil(per_row) as f32) * (CARD_H + GAP) + PAD;
+        let area = Area {
+            x: 0.0,
+            y: max_h + PAD + ZONE_GAP,
+            w: width,
+            h,
+        };
+        push_rect(&mut scene, "lane:unscheduled", area, ZONE_OUT_BG, 0.0);
+        push_text(
+            &mut scene,
+            "lane:unscheduled/t",
+            Vec2::new(PAD, area.y + 6.0),
+            "Unscheduled: no node has room (see FailedScheduling)".into(),
+            14.0,
+            TEXT,
+        );
+        place_pods(
+            &mut scene,
+            eks,
+            &pending,
+            per_row,
+            PAD - GAP / 2.0,
+            area.y + LANE_HEADER,
+            current,
+            now,
+        );
+        scene.bounds = Some(scene.bounds.map_or(area, |b| b.union(&area)));
+    }
+    // The Service above, with lines to its endpoints (ready pods).
+    if let Some((name, kind, port)) = &eks.service {
+        let width = scene.bounds.map_or(zone_w, |b| b.w);
+        let area = Area {
+            x: (width - TG_W) / 2.0,
+            y: -TG_GAP_Y - TG_H,
+            w: TG_W,
+            h: TG_H,
+        };
+        let key = format!("tg:{name}");
+        push_rect(&mut scene, &key, area, TG_BG, 1.0);
+        let endpoints = eks.endpoints();
+        push_text(
+            &mut scene,
+            &format!("{key}/t1"),
+            Vec2::new(area.x + PAD, area.y + 7.0),
+            format!("⚖ service/{name}  ({kind}, port {port})"),
+            19.0,
+            TEXT,
+        );
+        push_text(
+            &mut scene,
+            &format!("{key}/t2"),
+            Vec2::new(area.x + PAD, area.y + 42.0),
+            format!("✓{} endpoints (ready pods)", endpoints.len()),
+            16.0,
+            TEXT_DIM,
+        );
+        for p in endpoints {
+            scene.links.push(Link {
+                target_group: 0,
+                task_id: eks.pods[p].name.clone(),
+                state: TargetState::Healthy,
+            });
+        }
+        scene.target_groups.push(area);
+        scene.areas.insert(key, area);
+        scene.bounds = Some(scene.bounds.map_or(area, |b| b.union(&area)));
+    }
+    scene
+}
+
+#[allow(clippy::too_many_arguments)]
+fn place_pods(
+    scene: &mut Scene,
+    eks: &orca_sim::k8s::cluster::Cluster,
+    pods: &[usize],
+    cols: usize,
+    left: f32,
+    top: f32,
+    current: Option<usize>,
+    now: orca_sim::SimTime,
+) {
+    for (slot, &p) in pods.iter().enumerate() {
+        let pod = &eks.pods[p];
+        let col = (slot % cols) as f32;
+        let row = (slot / cols) as f32;
+        let area = Area {
+            x: left + GAP / 2.0 + col * (CARD_W + GAP),
+            y: top + row * (CARD_H + GAP),
+            w: CARD_W,
+            h: CARD_H,
+        };
+        let (state, label) = pod_look(pod);
+        let rs = &eks.replica_sets[pod.replica_set];
+        let suffix = pod.name.rsplit('-').next().unwrap_or(&pod.name);
+        scene.cards.push(Card {
+            task: None,
+            id: pod.name.clone(),
+            area,
+            state,
+            new_revision: Some(pod.replica_set) == current,
+            line1: format!("{suffix}  rev {}", rs.revision),
+            alpha: 1.0,
+            appear: (now.since(pod.created_at).0 as f32 / APPEAR_MS).clamp(0.0, 1.0),
+            label: Some(label),
+        });
+        scene.areas.insert(format!("card:{}", pod.name), area);
+    }
 }

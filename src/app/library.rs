@@ -29,6 +29,19 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "ecs-placement-fails",
         include_str!("../../scenarios/ecs-placement-fails.ron"),
     ),
+    (
+        "eks-rolling-update",
+        include_str!("../../scenarios/eks-rolling-update.ron"),
+    ),
+    (
+        "eks-crashloop",
+        include_str!("../../scenarios/eks-crashloop.ron"),
+    ),
+    ("eks-probes", include_str!("../../scenarios/eks-probes.ron")),
+    (
+        "eks-failed-scheduling",
+        include_str!("../../scenarios/eks-failed-scheduling.ron"),
+    ),
 ];
 
 /// A built-in scenario, parsed. The built-ins are checked by the test suite, so a failure

@@ -14,14 +14,26 @@ use super::player::{Player, SPEEDS, Selection};
 use super::view::{CanvasRect, ViewState};
 use super::{Actions, UiState};
 
-const SOURCES: [&str; 6] = [
+const SOURCES: [&str; 9] = [
     "service",
     "target-group",
     "task",
     "instance",
+    "deployment",
+    "replicaset",
+    "pod",
     "scenario",
     "quiz",
 ];
+
+/// The sources that exist in a world: ECS objects or Kubernetes objects, plus the scenario's.
+fn relevant_source(category: &str, eks: bool) -> bool {
+    match category {
+        "scenario" | "quiz" => true,
+        "deployment" | "replicaset" | "pod" => eks,
+        _ => !eks,
+    }
+}
 
 fn c32(c: Color) -> egui::Color32 {
     let s = c.to_srgba();
@@ -40,6 +52,9 @@ fn source_color(category: &str) -> egui::Color32 {
         "task" => egui::Color32::from_rgb(150, 150, 160),
         "instance" => egui::Color32::from_rgb(240, 170, 90),
         "scenario" => egui::Color32::from_rgb(120, 220, 160),
+        "deployment" => egui::Color32::from_rgb(110, 180, 255),
+        "replicaset" => egui::Color32::from_rgb(200, 160, 255),
+        "pod" => egui::Color32::from_rgb(180, 200, 210),
         _ => egui::Color32::from_rgb(255, 225, 60),
     }
 }
@@ -349,6 +364,9 @@ fn subject_to_select(e: &Event) -> Option<Selection> {
         Subject::TargetGroup(_) => 2,
         Subject::Service(_) => 3,
         Subject::Zone(_) => 4,
+        Subject::Pod(_) => 0,
+        Subject::Node(_) => 1,
+        Subject::Deployment(_) => 3,
     };
     e.subjects
         .iter()
@@ -364,7 +382,11 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState) {
             ui.horizontal(|ui| {
                 ui.strong("Events");
                 ui.separator();
+                let eks = player.playback.world().eks.is_some();
                 for (i, s) in SOURCES.iter().enumerate() {
+                    if !relevant_source(s, eks) {
+                        continue;
+                    }
                     ui.checkbox(
                         &mut ui_state.filters[i],
                         egui::RichText::new(*s).color(source_color(s)),
@@ -447,7 +469,182 @@ fn side_panel(root: &mut egui::Ui, player: &mut Player, show_legend: bool) {
         });
 }
 
+fn deployment_summary(ui: &mut egui::Ui, eks: &orca_sim::k8s::cluster::Cluster) {
+    let (updated, old, updated_available) = eks.rollout_counts();
+    let (pods, available) = eks.totals();
+    let (surge, unavailable) = orca_sim::k8s::rollout::resolve_fenceposts(
+        eks.max_surge,
+        eks.max_unavailable,
+        eks.replicas,
+    );
+    ui.label(
+        egui::RichText::new(format!(
+            "deployment/{}   replicas {} · pods {} · available {}",
+            eks.deployment, eks.replicas, pods, available
+        ))
+        .strong(),
+    );
+    ui.label(
+        egui::RichText::new(format!(
+            "RollingUpdate: maxSurge {surge}, maxUnavailable {unavailable} → between {} and {} pods",
+            eks.replicas.saturating_sub(unavailable),
+            eks.replicas + surge
+        ))
+        .weak(),
+    );
+    let current = eks.current_replica_set();
+    for (i, rs) in eks.replica_sets.iter().enumerate() {
+        let ready = eks
+            .pods
+            .iter()
+            .filter(|p| !p.gone && p.replica_set == i && p.ready)
+            .count();
+        let have = eks
+            .pods
+            .iter()
+            .filter(|p| !p.gone && p.replica_set == i && p.deleting_at.is_none())
+            .count();
+        ui.horizontal(|ui| {
+            let (r, _) = ui.allocate_exact_size(egui::vec2(8.0, 16.0), egui::Sense::hover());
+            ui.painter().rect_filled(
+                r,
+                1.0,
+                c32(if Some(i) == current {
+                    NEW_REVISION
+                } else {
+                    OLD_REVISION
+                }),
+            );
+            ui.label(
+                egui::RichText::new(format!(
+                    "replicaset/{}  rev {}  desired {} current {} ready {}",
+                    rs.name, rs.revision, rs.spec_replicas, have, ready
+                ))
+                .monospace(),
+            );
+        });
+    }
+    let status = if eks.progress_deadline_exceeded {
+        orca_sim::k8s::messages::progress_deadline_exceeded(&eks.deployment)
+    } else {
+        orca_sim::k8s::messages::rollout_status(
+            &eks.deployment,
+            eks.replicas,
+            updated,
+            old,
+            updated_available,
+        )
+    };
+    ui.label(
+        egui::RichText::new(format!("$ kubectl rollout status\n{status}"))
+            .monospace()
+            .italics(),
+    );
+}
+
+fn pod_inspector(
+    ui: &mut egui::Ui,
+    player: &Player,
+    eks: &orca_sim::k8s::cluster::Cluster,
+    name: &str,
+) {
+    use orca_sim::k8s::cluster::ContainerState;
+    let Some(pod) = eks.pods.iter().find(|p| p.name == name) else {
+        ui.label("This pod does not exist at this moment.");
+        return;
+    };
+    let rs = &eks.replica_sets[pod.replica_set];
+    ui.strong(format!("Pod {}", pod.name));
+    kv(ui, "Namespace", &eks.namespace);
+    kv(
+        ui,
+        "Node",
+        pod.node
+            .map_or("<none>".to_string(), |n| eks.nodes[n].name.clone()),
+    );
+    kv(ui, "Status", pod.status());
+    kv(
+        ui,
+        "Controlled By",
+        format!("ReplicaSet/{} (revision {})", rs.name, rs.revision),
+    );
+    kv(ui, "Image", &rs.template.image);
+    kv(
+        ui,
+        "Requests",
+        format!(
+            "cpu {}m, memory {}Mi",
+            rs.template.requests.cpu_millis, rs.template.requests.memory_mib
+        ),
+    );
+    let state = match &pod.state {
+        ContainerState::Waiting { reason } => format!("Waiting (Reason: {reason})"),
+        ContainerState::Running { started_at } => format!("Running (Started: {started_at})"),
+        ContainerState::Terminated { reason, exit_code } => {
+            format!("Terminated (Reason: {reason}, Exit Code: {exit_code})")
+        }
+    };
+    kv(ui, "State", state);
+    kv(ui, "Ready", pod.ready.to_string());
+    kv(ui, "Restart Count", pod.restarts.to_string());
+    kv(
+        ui,
+        "Probes",
+        format!(
+            "readiness {} · liveness {} (period 10s, failureThreshold 3)",
+            if rs.template.readiness_probe {
+                "http-get"
+            } else {
+                "none"
+            },
+            if rs.template.liveness_probe {
+                "http-get"
+            } else {
+                "none"
+            }
+        ),
+    );
+    ui.add_space(4.0);
+    ui.strong("Events");
+    let object = format!("pod/{}", pod.name);
+    let mut any = false;
+    for e in player
+        .playback
+        .log()
+        .iter()
+        .rev()
+        .filter(|e| matches!(&e.source, Source::Kube(o) if *o == object))
+        .take(12)
+    {
+        any = true;
+        if let orca_sim::EventKind::Kube {
+            warning, reason, ..
+        } = &e.kind
+        {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "[{}] {} {reason}",
+                        e.at,
+                        if *warning { "Warning" } else { "Normal" }
+                    ))
+                    .monospace(),
+                );
+                ui.label(&e.message);
+            });
+        }
+    }
+    if !any {
+        ui.weak("<none>");
+    }
+}
+
 fn services(ui: &mut egui::Ui, player: &mut Player) {
+    if let Some(eks) = &player.playback.world().eks {
+        ui.heading("Deployment");
+        deployment_summary(ui, eks);
+        return;
+    }
     ui.heading("Services");
     let world = player.playback.world();
     let mut select = None;
@@ -533,6 +730,10 @@ fn inspector(ui: &mut egui::Ui, player: &Player) {
     };
     match sel {
         Selection::Task(id) => {
+            if let Some(eks) = &world.eks {
+                pod_inspector(ui, player, eks, id);
+                return;
+            }
             let Some((ti, task)) = world.tasks.iter().enumerate().find(|(_, t)| &t.id == id) else {
                 ui.label("This task does not exist at this moment.");
                 return;
@@ -756,6 +957,42 @@ fn inspector(ui: &mut egui::Ui, player: &Player) {
                     ),
                 );
             }
+        }
+        Selection::Node(name) => {
+            let Some(eks) = &world.eks else { return };
+            let Some((ni, node)) = eks.nodes.iter().enumerate().find(|(_, n)| &n.name == name)
+            else {
+                ui.label("No such node.");
+                return;
+            };
+            ui.strong(format!("Node {}", node.name));
+            kv(ui, "instance type", &node.instance_type);
+            kv(ui, "topology.kubernetes.io/zone", &node.zone);
+            kv(
+                ui,
+                "allocatable cpu",
+                format!("{}m", node.allocatable_cpu_millis),
+            );
+            kv(
+                ui,
+                "allocatable memory",
+                format!("{}Mi", node.allocatable_memory_mib),
+            );
+            kv(ui, "allocatable pods", node.max_pods.to_string());
+            let pods: Vec<&orca_sim::k8s::cluster::Pod> = eks
+                .pods
+                .iter()
+                .filter(|p| !p.gone && p.node == Some(ni))
+                .collect();
+            kv(ui, "Non-terminated Pods", pods.len().to_string());
+            for p in pods {
+                kv(ui, "  pod", format!("{}  {}", p.name, p.status()));
+            }
+        }
+        Selection::Deployment(name) => {
+            let Some(eks) = &world.eks else { return };
+            deployment_summary(ui, eks);
+            let _ = name;
         }
         Selection::Zone(name) => {
             let Some(z) = world

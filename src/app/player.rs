@@ -22,6 +22,8 @@ pub enum Selection {
     Service(String),
     TargetGroup(String),
     Zone(String),
+    Node(String),
+    Deployment(String),
 }
 
 impl Selection {
@@ -32,6 +34,10 @@ impl Selection {
             Subject::Instance(n) => Selection::Instance(n.clone()),
             Subject::TargetGroup(n) => Selection::TargetGroup(n.clone()),
             Subject::Zone(n) => Selection::Zone(n.clone()),
+            // Pod cards share the task selection (both are cards keyed by name).
+            Subject::Pod(n) => Selection::Task(n.clone()),
+            Subject::Node(n) => Selection::Node(n.clone()),
+            Subject::Deployment(n) => Selection::Deployment(n.clone()),
         }
     }
 }

@@ -224,6 +224,14 @@ pub fn draw_overlays(
             Subject::Instance(n) => vec![format!("inst:{n}")],
             Subject::TargetGroup(n) => vec![format!("tg:{n}")],
             Subject::Zone(n) => vec![format!("zone:{n}")],
+            Subject::Pod(n) => vec![format!("card:{n}")],
+            Subject::Node(n) => vec![format!("node:{n}")],
+            Subject::Deployment(_) => world
+                .eks
+                .iter()
+                .flat_map(|c| c.pods.iter().filter(|p| !p.gone))
+                .map(|p| format!("card:{}", p.name))
+                .collect(),
             Subject::Service(n) => world
                 .services
                 .iter()
@@ -261,7 +269,8 @@ pub fn draw_overlays(
             Selection::Instance(n) => format!("inst:{n}"),
             Selection::TargetGroup(n) => format!("tg:{n}"),
             Selection::Zone(n) => format!("zone:{n}"),
-            Selection::Service(_) => String::new(),
+            Selection::Node(n) => format!("node:{n}"),
+            Selection::Service(_) | Selection::Deployment(_) => String::new(),
         };
         let keys = match sel {
             Selection::Service(n) => keys_for(&Subject::Service(n.clone())),

@@ -31,6 +31,9 @@ pub enum Source {
     /// Task state changes (as EventBridge "ECS Task State Change" reports them).
     Task(String),
     Instance(String),
+    /// A Kubernetes object as `kubectl get events` names it: `pod/web-7d4b9c8f6d-x2k9p`,
+    /// `deployment/web`, `replicaset/web-7d4b9c8f6d`.
+    Kube(String),
     /// Timeline actions and notes of the scenario.
     Scenario,
     Quiz,
@@ -56,6 +59,11 @@ impl Source {
             Source::TargetGroup(_) => "target-group",
             Source::Task(_) => "task",
             Source::Instance(_) => "instance",
+            Source::Kube(object) => match object.split('/').next() {
+                Some("pod") => "pod",
+                Some("replicaset") => "replicaset",
+                _ => "deployment",
+            },
             Source::Scenario => "scenario",
             Source::Quiz => "quiz",
         }
@@ -69,6 +77,7 @@ impl std::fmt::Display for Source {
             Source::TargetGroup(n) => write!(f, "target-group {n}"),
             Source::Task(id) => write!(f, "task {}", &id[..8.min(id.len())]),
             Source::Instance(n) => write!(f, "instance {n}"),
+            Source::Kube(object) => f.write_str(object),
             Source::Scenario => f.write_str("scenario"),
             Source::Quiz => f.write_str("quiz"),
         }
@@ -85,6 +94,12 @@ pub enum Subject {
     Instance(String),
     TargetGroup(String),
     Zone(String),
+    /// A Kubernetes pod by name.
+    Pod(String),
+    /// A Kubernetes node by name.
+    Node(String),
+    /// A Kubernetes Deployment by name.
+    Deployment(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -209,6 +224,12 @@ pub enum EventKind {
     QuizAsked {
         quiz: String,
         predict: bool,
+    },
+    // --- Kubernetes (kubectl get events)
+    Kube {
+        warning: bool,
+        reason: String,
+        object: String,
     },
 }
 

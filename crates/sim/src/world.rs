@@ -59,6 +59,9 @@ pub struct World {
     pub services: Vec<Service>,
     pub tasks: Vec<Task>,
     pub target_groups: Vec<TargetGroup>,
+    /// The Kubernetes side of an EKS scenario.
+    #[serde(skip)]
+    pub eks: Option<crate::k8s::cluster::Cluster>,
 }
 
 impl World {

@@ -285,5 +285,55 @@ pub fn apply(ctx: &mut Ctx, action: &Action) {
                 Vec::new(),
             );
         }
+        Action::SetImage { deployment, image } => {
+            let Some(c) = ctx.world.eks.as_mut() else {
+                return;
+            };
+            let container = c.template.container.clone();
+            c.set_image(image);
+            kubectl(
+                ctx,
+                deployment,
+                format!("kubectl set image deployment/{deployment} {container}={image}"),
+            );
+        }
+        Action::ScaleDeployment {
+            deployment,
+            replicas,
+        } => {
+            let Some(c) = ctx.world.eks.as_mut() else {
+                return;
+            };
+            c.scale(*replicas);
+            kubectl(
+                ctx,
+                deployment,
+                format!("kubectl scale deployment/{deployment} --replicas={replicas}"),
+            );
+        }
+        Action::RolloutUndo { deployment } => {
+            let Some(c) = ctx.world.eks.as_mut() else {
+                return;
+            };
+            let outcome = match c.rollout_undo() {
+                Ok(m) | Err(m) => m,
+            };
+            kubectl(
+                ctx,
+                deployment,
+                format!("kubectl rollout undo deployment/{deployment}  →  {outcome}"),
+            );
+        }
     }
+}
+
+fn kubectl(ctx: &mut Ctx, deployment: &str, command: String) {
+    ctx.emit(
+        Source::Scenario,
+        EventKind::ActionApplied {
+            description: command.clone(),
+        },
+        command,
+        vec![crate::event::Subject::Deployment(deployment.to_string())],
+    );
 }

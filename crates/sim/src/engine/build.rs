@@ -15,14 +15,104 @@ use crate::scenario::spec::{
 use crate::time::{Millis, SimTime};
 use crate::world::{Cluster, ServiceIdx, TargetGroupIdx, World, Zone};
 
-pub(super) fn ecs(scenario: &Scenario) -> &EcsWorld {
+/// The ECS part of a scenario; an EKS scenario has an empty one.
+pub(super) fn ecs(scenario: &Scenario) -> std::borrow::Cow<'_, EcsWorld> {
     match &scenario.world {
-        WorldSpec::Ecs(e) => e,
+        WorldSpec::Ecs(e) => std::borrow::Cow::Borrowed(e),
+        WorldSpec::Eks(k) => std::borrow::Cow::Owned(EcsWorld {
+            cluster: k.cluster.clone(),
+            capacity: Default::default(),
+            task_definitions: Vec::new(),
+            target_groups: Vec::new(),
+            services: Vec::new(),
+            timings: Default::default(),
+        }),
     }
 }
 
 pub(super) fn timings(scenario: &Scenario) -> Timings {
     Timings::from(&ecs(scenario).timings)
+}
+
+/// The EKS cluster of an EKS scenario: node groups, the Deployment rolled out at revision 1.
+fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
+    use crate::k8s::cluster::{AppBehavior, Cluster, Template};
+    use crate::k8s::rollout::IntOrPercent;
+    use crate::k8s::scheduler::Requests;
+    let WorldSpec::Eks(k) = &scenario.world else {
+        return None;
+    };
+    let d = k.deployments.first()?;
+    let groups: Vec<(&instance_types::InstanceType, u32)> = k
+        .node_groups
+        .iter()
+        .filter_map(|g| instance_types::lookup(&g.instance_type).map(|t| (t, g.count)))
+        .collect();
+    let images: Vec<(String, AppBehavior)> = k
+        .images
+        .iter()
+        .map(|i| {
+            (
+                i.image.clone(),
+                AppBehavior {
+                    startup_seconds: i.startup_seconds as u64,
+                    readiness_fails_with: i.readiness_fails_with,
+                    liveness_fails_with: i.liveness_fails_with,
+                    crashes_after_seconds: i.crashes_after_seconds.map(u64::from),
+                    image_missing: i.missing,
+                },
+            )
+        })
+        .collect();
+    let behavior = images
+        .iter()
+        .find(|(i, _)| *i == d.container.image)
+        .map(|(_, b)| b.clone())
+        .unwrap_or(AppBehavior {
+            startup_seconds: 5,
+            ..AppBehavior::default()
+        });
+    let template = Template {
+        container: d.container.name.clone(),
+        image: d.container.image.clone(),
+        requests: Requests {
+            cpu_millis: d.container.cpu,
+            memory_mib: d.container.memory,
+        },
+        port: d.container.port,
+        readiness_probe: d.container.readiness_probe,
+        liveness_probe: d.container.liveness_probe,
+        behavior,
+    };
+    let amount = |a: crate::scenario::spec::Amount| match a {
+        crate::scenario::spec::Amount::Count(n) => IntOrPercent::Int(n),
+        crate::scenario::spec::Amount::Percent(p) => IntOrPercent::Percent(p),
+    };
+    let mut c = Cluster::with_node_groups(
+        scenario.seed,
+        &groups,
+        &k.cluster.availability_zones,
+        &k.cluster.region,
+        &d.name,
+        d.replicas,
+        template,
+    );
+    c.max_surge = amount(d.max_surge);
+    c.max_unavailable = amount(d.max_unavailable);
+    c.min_ready_seconds = d.min_ready_seconds as u64;
+    c.progress_deadline_seconds = d.progress_deadline_seconds as u64;
+    c.images = images;
+    c.service = k.service.as_ref().map(|s| {
+        (
+            s.name.clone(),
+            match s.service_type {
+                crate::scenario::spec::K8sServiceType::ClusterIP => "ClusterIP".to_string(),
+                crate::scenario::spec::K8sServiceType::LoadBalancer => "LoadBalancer".to_string(),
+            },
+            s.port,
+        )
+    });
+    Some(c)
 }
 
 pub(crate) fn fail_mode(r: FailureResponse) -> FailMode {
@@ -81,6 +171,7 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
         services: Vec::new(),
         tasks: Vec::new(),
         target_groups: Vec::new(),
+        eks: eks(scenario),
     };
 
     for group in &spec.capacity.instances {
@@ -283,6 +374,10 @@ fn container_definition(c: &ContainerSpec) -> ContainerDefinition {
 
 /// Create the services' first deployments: already steady, or just created.
 pub(super) fn start(ctx: &mut Ctx, scenario: &Scenario) {
+    if ctx.world.eks.is_some() {
+        // The kubelet and the controllers resync about once a second.
+        ctx.schedule(SimTime::from_secs(1), super::Timer::EksTick);
+    }
     for (i, s) in ecs(scenario).services.iter().enumerate() {
         let service = ServiceIdx(i as u32);
         match s.start {

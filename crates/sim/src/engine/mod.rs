@@ -33,6 +33,8 @@ pub enum Timer {
     SchedulerPass(ServiceIdx),
     Timeline(u32),
     QuizAt(u32),
+    /// One second of the EKS cluster.
+    EksTick,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -368,5 +370,36 @@ fn dispatch(ctx: &mut Ctx, scenario: &Scenario, timer: Timer) {
             }
         }
         Timer::QuizAt(i) => quiz::ask_at(ctx, scenario, i as usize),
+        Timer::EksTick => eks_tick(ctx),
     }
+}
+
+/// Advance the EKS cluster by one second and log what it reported.
+fn eks_tick(ctx: &mut Ctx) {
+    let now = ctx.now;
+    let Some(cluster) = ctx.world.eks.as_mut() else {
+        return;
+    };
+    cluster.tick_at(now);
+    let events = cluster.take_events();
+    for e in events {
+        let mut subjects = Vec::new();
+        if let Some(pod) = e.object.strip_prefix("pod/") {
+            subjects.push(Subject::Pod(pod.to_string()));
+        }
+        if let Some(d) = e.object.strip_prefix("deployment/") {
+            subjects.push(Subject::Deployment(d.to_string()));
+        }
+        ctx.emit(
+            Source::Kube(e.object.clone()),
+            EventKind::Kube {
+                warning: e.warning,
+                reason: e.reason.to_string(),
+                object: e.object,
+            },
+            e.message,
+            subjects,
+        );
+    }
+    ctx.schedule(now.plus(Millis::from_secs(1)), Timer::EksTick);
 }

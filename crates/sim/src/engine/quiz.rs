@@ -128,6 +128,28 @@ pub fn matches(cond: &Condition, e: &Event) -> bool {
         | (Condition::RollbackStarted { service }, EventKind::RollingBack { .. }) => {
             service_ok(service, svc)
         }
+        (Condition::PodCrashLoop, EventKind::Kube { reason, object, .. }) => {
+            reason == "BackOff"
+                && e.message.starts_with("Back-off restarting")
+                && object.starts_with("pod/")
+        }
+        (Condition::ReadinessFailed, EventKind::Kube { reason, .. }) => {
+            reason == "Unhealthy" && e.message.starts_with("Readiness probe failed")
+        }
+        (Condition::LivenessRestart, EventKind::Kube { reason, .. }) => {
+            reason == "Killing"
+                && e.message
+                    .ends_with("failed liveness probe, will be restarted")
+        }
+        (Condition::FailedScheduling, EventKind::Kube { reason, .. }) => {
+            reason == "FailedScheduling"
+        }
+        (Condition::ProgressDeadlineExceeded, EventKind::Kube { reason, .. }) => {
+            reason == "ProgressDeadlineExceeded"
+        }
+        (Condition::ReplicaSetScaled, EventKind::Kube { reason, .. }) => {
+            reason == "ScalingReplicaSet"
+        }
         (Condition::SteadyState { service }, EventKind::SteadyState { .. }) => {
             e.at.millis() > 0 && service_ok(service, svc)
         }

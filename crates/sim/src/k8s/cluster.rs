@@ -68,6 +68,7 @@ const SIGTERM_EXIT_SECONDS: u64 = 2;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub name: String,
+    pub instance_type: String,
     pub zone: String,
     pub allocatable_cpu_millis: u32,
     pub allocatable_memory_mib: u32,
@@ -158,7 +159,7 @@ impl K8sEvent {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cluster {
     pub now: SimTime,
     pub namespace: String,
@@ -176,6 +177,10 @@ pub struct Cluster {
     /// The last time the rollout made progress (for `progressDeadlineSeconds`).
     last_progress: SimTime,
     pub progress_deadline_exceeded: bool,
+    /// How each image behaves (images not listed start and serve normally).
+    pub images: Vec<(String, AppBehavior)>,
+    /// The Service in front of the Deployment: (name, type, port).
+    pub service: Option<(String, String, u16)>,
     rng: ChaCha8Rng,
 }
 
@@ -191,23 +196,49 @@ impl Cluster {
         replicas: u32,
         template: Template,
     ) -> Cluster {
+        let zones: Vec<String> = zones.iter().map(|z| z.to_string()).collect();
+        Cluster::with_node_groups(
+            seed,
+            &[(instance_type, count)],
+            &zones,
+            "us-east-1",
+            deployment,
+            replicas,
+            template,
+        )
+    }
+
+    /// Nodes of several groups, spread round-robin over `zones`; a Deployment at revision 1.
+    pub fn with_node_groups(
+        seed: u64,
+        groups: &[(&InstanceType, u32)],
+        zones: &[String],
+        region: &str,
+        deployment: &str,
+        replicas: u32,
+        template: Template,
+    ) -> Cluster {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let nodes = (0..count)
-            .map(|i| {
+        let mut nodes = Vec::new();
+        for (instance_type, count) in groups {
+            for _ in 0..*count {
+                let z = nodes.len() % zones.len().max(1);
+                // Node IPs sit in the zone's subnet (10.0.0.0/20, 10.0.16.0/20, …).
                 let ip = format!(
                     "10.0.{}.{}",
-                    i as usize % zones.len().max(1),
-                    10 + rng.random_range(0..200)
+                    z * 16 + rng.random_range(0..4),
+                    10 + rng.random_range(0..240)
                 );
-                Node {
-                    name: names::node_name(&ip, "us-east-1"),
-                    zone: zones[i as usize % zones.len().max(1)].to_string(),
+                nodes.push(Node {
+                    name: names::node_name(&ip, region),
+                    instance_type: instance_type.name.to_string(),
+                    zone: zones.get(z).cloned().unwrap_or_default(),
                     allocatable_cpu_millis: instance_type.eks_allocatable_cpu_millis(),
                     allocatable_memory_mib: instance_type.eks_allocatable_memory_mib(),
                     max_pods: instance_type.eks_max_pods(),
-                }
-            })
-            .collect();
+                });
+            }
+        }
         let mut c = Cluster {
             now: SimTime::ZERO,
             namespace: "default".into(),
@@ -224,6 +255,8 @@ impl Cluster {
             events: Vec::new(),
             last_progress: SimTime::ZERO,
             progress_deadline_exceeded: false,
+            images: Vec::new(),
+            service: None,
             rng,
         };
         // Start steady: revision 1 with every pod running and ready.
@@ -354,11 +387,70 @@ impl Cluster {
         scheduler::schedule(&self.node_views(), req)
     }
 
-    /// Change the container image: a new revision rolls out.
+    /// Change the container image: a new revision rolls out. The image's behaviour comes
+    /// from `images`.
     pub fn set_image(&mut self, image: &str) {
         self.template.image = image.to_string();
+        self.template.behavior = self.behavior_of(image);
         self.last_progress = self.now;
         self.progress_deadline_exceeded = false;
+    }
+
+    pub fn behavior_of(&self, image: &str) -> AppBehavior {
+        self.images
+            .iter()
+            .find(|(i, _)| i == image)
+            .map(|(_, b)| b.clone())
+            .unwrap_or(AppBehavior {
+                startup_seconds: 5,
+                ..AppBehavior::default()
+            })
+    }
+
+    /// `kubectl scale`: a new replica count (no new revision).
+    pub fn scale(&mut self, replicas: u32) {
+        self.replicas = replicas;
+    }
+
+    /// Run the controllers and the kubelet for the second ending at `now`.
+    pub fn tick_at(&mut self, now: SimTime) {
+        self.now = now;
+        self.tick();
+    }
+
+    /// Events recorded since the last call.
+    pub fn take_events(&mut self) -> Vec<K8sEvent> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// The pods that are endpoints of the Service: ready and not terminating.
+    pub fn endpoints(&self) -> Vec<usize> {
+        (0..self.pods.len())
+            .filter(|&p| self.pods[p].counts() && self.pods[p].ready)
+            .collect()
+    }
+
+    /// The ReplicaSet the current template belongs to.
+    pub fn current_replica_set(&self) -> Option<usize> {
+        self.current_rs()
+    }
+
+    /// (updated, old pods still running, updated available) for `kubectl rollout status`.
+    pub fn rollout_counts(&self) -> (u32, u32, u32) {
+        let Some(new) = self.current_rs() else {
+            return (0, 0, 0);
+        };
+        let st = self.rs_state(new);
+        let old: u32 = (0..self.replica_sets.len())
+            .filter(|&i| i != new)
+            .map(|i| {
+                self.pods
+                    .iter()
+                    .filter(|p| p.replica_set == i && !p.gone)
+                    .count() as u32
+            })
+            .sum();
+        (st.pods, old, st.available)
     }
 
     /// Change the template's behaviour along with its image (scenario faults).

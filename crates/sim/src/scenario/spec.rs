@@ -31,6 +31,126 @@ pub struct Scenario {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum WorldSpec {
     Ecs(EcsWorld),
+    /// Kubernetes on Amazon EKS: managed node groups and a Deployment.
+    Eks(EksWorld),
+}
+
+// ---------------------------------------------------------------------------------------------
+// EKS world
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EksWorld {
+    pub cluster: ClusterSpec,
+    /// Managed node groups (EC2 instances joined as nodes).
+    pub node_groups: Vec<NodeGroupSpec>,
+    /// Orca simulates one Deployment per EKS scenario for now.
+    pub deployments: Vec<K8sDeploymentSpec>,
+    /// How each image behaves; an image not listed here starts and serves normally.
+    #[serde(default)]
+    pub images: Vec<ImageSpec>,
+    /// A Service in front of the Deployment (its endpoints are the ready pods).
+    #[serde(default)]
+    pub service: Option<K8sServiceSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeGroupSpec {
+    pub name: String,
+    pub instance_type: String,
+    #[serde(default = "defaults::one")]
+    pub count: u32,
+}
+
+/// `maxSurge` / `maxUnavailable`: a number of pods or a percentage of replicas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Amount {
+    Count(u32),
+    Percent(u32),
+}
+
+impl Default for Amount {
+    fn default() -> Self {
+        Amount::Percent(25)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct K8sDeploymentSpec {
+    pub name: String,
+    /// `spec.replicas` (Kubernetes default 1).
+    #[serde(default = "defaults::one")]
+    pub replicas: u32,
+    #[serde(default)]
+    pub max_surge: Amount,
+    #[serde(default)]
+    pub max_unavailable: Amount,
+    #[serde(default)]
+    pub min_ready_seconds: u32,
+    #[serde(default = "defaults::progress_deadline")]
+    pub progress_deadline_seconds: u32,
+    pub container: K8sContainerSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct K8sContainerSpec {
+    pub name: String,
+    pub image: String,
+    /// CPU request in millicores.
+    #[serde(default = "defaults::cpu_request")]
+    pub cpu: u32,
+    /// Memory request in MiB.
+    #[serde(default = "defaults::memory_request")]
+    pub memory: u32,
+    #[serde(default = "defaults::k8s_port")]
+    pub port: u16,
+    /// An HTTP readiness probe with the Kubernetes defaults (period 10 s, failureThreshold 3).
+    #[serde(default)]
+    pub readiness_probe: bool,
+    /// An HTTP liveness probe with the Kubernetes defaults.
+    #[serde(default)]
+    pub liveness_probe: bool,
+}
+
+/// How the application in an image behaves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageSpec {
+    pub image: String,
+    /// Seconds from container start until the app answers probes.
+    #[serde(default = "defaults::k8s_startup")]
+    pub startup_seconds: u32,
+    #[serde(default)]
+    pub readiness_fails_with: Option<u16>,
+    #[serde(default)]
+    pub liveness_fails_with: Option<u16>,
+    /// The process exits with code 1 this many seconds after it starts (a bad config).
+    #[serde(default)]
+    pub crashes_after_seconds: Option<u32>,
+    /// The tag does not exist in the registry.
+    #[serde(default)]
+    pub missing: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum K8sServiceType {
+    #[default]
+    ClusterIP,
+    LoadBalancer,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct K8sServiceSpec {
+    pub name: String,
+    /// `ClusterIP` (the default) or `LoadBalancer`.
+    #[serde(default)]
+    pub service_type: K8sServiceType,
+    #[serde(default = "defaults::port")]
+    pub port: u16,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -525,6 +645,20 @@ pub enum Action {
     ZoneRecovers {
         zone: String,
     },
+    /// `kubectl set image deployment/<deployment> <container>=<image>`.
+    SetImage {
+        deployment: String,
+        image: String,
+    },
+    /// `kubectl scale deployment/<deployment> --replicas=N`.
+    ScaleDeployment {
+        deployment: String,
+        replicas: u32,
+    },
+    /// `kubectl rollout undo deployment/<deployment>`.
+    RolloutUndo {
+        deployment: String,
+    },
     /// A caption for the learner, shown in the event log.
     Note(String),
 }
@@ -635,6 +769,18 @@ pub enum Condition {
         #[serde(default)]
         service: Option<String>,
     },
+    /// EKS: a pod's container enters CrashLoopBackOff (the first `BackOff` event).
+    PodCrashLoop,
+    /// EKS: a readiness probe fails.
+    ReadinessFailed,
+    /// EKS: a liveness probe fails and the kubelet restarts the container.
+    LivenessRestart,
+    /// EKS: no node can take a pod (`FailedScheduling`).
+    FailedScheduling,
+    /// EKS: the Deployment exceeds its progress deadline.
+    ProgressDeadlineExceeded,
+    /// EKS: the deployment controller scales a ReplicaSet.
+    ReplicaSetScaled,
 }
 
 /// What a quiz is about, highlighted on the canvas.
@@ -655,6 +801,21 @@ pub enum Focus {
 pub mod defaults {
     pub fn duration() -> f64 {
         900.0
+    }
+    pub fn progress_deadline() -> u32 {
+        600
+    }
+    pub fn cpu_request() -> u32 {
+        250
+    }
+    pub fn memory_request() -> u32 {
+        256
+    }
+    pub fn k8s_port() -> u16 {
+        8080
+    }
+    pub fn k8s_startup() -> u32 {
+        5
     }
     pub fn region() -> String {
         "us-east-1".into()

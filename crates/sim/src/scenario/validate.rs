@@ -128,12 +128,225 @@ pub fn validate(s: &Scenario) -> Problems {
             format!("{} quizzes; at most {MAX_QUIZZES}", s.quizzes.len()),
         ));
     }
-    let WorldSpec::Ecs(w) = &s.world;
     let wp = root.field("world");
-    let ctx = ecs_world(&mut out, w, &wp);
-    timeline(&mut out, s, w, &ctx);
-    quizzes(&mut out, s, w, &ctx);
+    match &s.world {
+        WorldSpec::Ecs(w) => {
+            let names = ecs_world(&mut out, w, &wp);
+            timeline(&mut out, s, w, &names, None);
+            quizzes(&mut out, s, w, &names, None);
+        }
+        WorldSpec::Eks(k) => {
+            // The cluster section is shared with ECS; the rest of an ECS world is empty here.
+            let w = EcsWorld {
+                cluster: k.cluster.clone(),
+                capacity: CapacitySpec::default(),
+                task_definitions: Vec::new(),
+                target_groups: Vec::new(),
+                services: Vec::new(),
+                timings: TimingsSpec::default(),
+            };
+            let names = ecs_world(&mut out, &w, &wp);
+            eks_world(&mut out, k, &wp);
+            timeline(&mut out, s, &w, &names, Some(k));
+            quizzes(&mut out, s, &w, &names, Some(k));
+        }
+    }
     out
+}
+
+/// A Kubernetes object name (RFC 1123 label): lowercase letters, digits and '-', 1–63
+/// characters, starting and ending with a letter or digit.
+fn dns_label_ok(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+}
+
+fn amount_value(a: Amount) -> (u32, bool) {
+    match a {
+        Amount::Count(n) => (n, false),
+        Amount::Percent(p) => (p, true),
+    }
+}
+
+fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
+    let gp = wp.field("node_groups");
+    if k.node_groups.is_empty() {
+        out.push((
+            gp.clone(),
+            "no node groups; add one, e.g. node_groups: [(name: \"ng-1\", instance_type: \"m5.large\", count: 3)]".into(),
+        ));
+    }
+    let mut names = HashSet::new();
+    let mut total: u64 = 0;
+    for (i, g) in k.node_groups.iter().enumerate() {
+        let p = gp.index(i);
+        if !aws_name_ok(&g.name, 63) || !names.insert(&g.name) {
+            out.push((
+                p.field("name"),
+                format!(
+                    "node group name \"{}\" is empty, invalid or used twice",
+                    g.name
+                ),
+            ));
+        }
+        if instance_types::lookup(&g.instance_type).is_none() {
+            out.push((
+                p.field("instance_type"),
+                instance_types::unknown_type_message(&g.instance_type),
+            ));
+        }
+        check_range(out, p.field("count"), "count", g.count, 1, 1000, "");
+        total += g.count as u64;
+    }
+    if total > 1000 {
+        out.push((gp, format!("{total} nodes in all; at most 1000")));
+    }
+    let dp = wp.field("deployments");
+    if k.deployments.len() != 1 {
+        out.push((
+            dp.clone(),
+            format!(
+                "{} Deployments; Orca simulates exactly one Deployment per EKS scenario for now",
+                k.deployments.len()
+            ),
+        ));
+    }
+    for (i, d) in k.deployments.iter().enumerate() {
+        let p = dp.index(i);
+        if !dns_label_ok(&d.name) {
+            out.push((
+                p.field("name"),
+                format!("Deployment name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", d.name),
+            ));
+        }
+        check_range(
+            out,
+            p.field("replicas"),
+            "replicas",
+            d.replicas,
+            0,
+            1000,
+            "",
+        );
+        let (surge, surge_pct) = amount_value(d.max_surge);
+        let (unavail, unavail_pct) = amount_value(d.max_unavailable);
+        if surge_pct {
+            check_range(
+                out,
+                p.field("max_surge"),
+                "max_surge percent",
+                surge,
+                0,
+                100,
+                " %",
+            );
+        }
+        if unavail_pct {
+            check_range(
+                out,
+                p.field("max_unavailable"),
+                "max_unavailable percent",
+                unavail,
+                0,
+                100,
+                " %",
+            );
+        }
+        if surge == 0 && unavail == 0 {
+            out.push((
+                p.field("max_unavailable"),
+                "max_unavailable may not be 0 when max_surge is 0 (the rollout could never make progress), as Kubernetes validation says".into(),
+            ));
+        }
+        if d.progress_deadline_seconds <= d.min_ready_seconds {
+            out.push((
+                p.field("progress_deadline_seconds"),
+                format!(
+                    "progress_deadline_seconds {} must be greater than min_ready_seconds {}",
+                    d.progress_deadline_seconds, d.min_ready_seconds
+                ),
+            ));
+        }
+        let cp = p.field("container");
+        let c = &d.container;
+        if !dns_label_ok(&c.name) {
+            out.push((cp.field("name"), format!("container name \"{}\" is not a valid Kubernetes name; use lowercase letters, digits and '-'", c.name)));
+        }
+        if c.image.trim().is_empty() {
+            out.push((
+                cp.field("image"),
+                "the image is empty; e.g. \"nginx:1.27\"".into(),
+            ));
+        }
+        check_range(
+            out,
+            cp.field("cpu"),
+            "cpu request",
+            c.cpu,
+            1,
+            64_000,
+            " millicores",
+        );
+        check_range(
+            out,
+            cp.field("memory"),
+            "memory request",
+            c.memory,
+            4,
+            512_000,
+            " MiB",
+        );
+        if c.port == 0 {
+            out.push((
+                cp.field("port"),
+                "port 0 is not valid; valid: 1–65535".into(),
+            ));
+        }
+    }
+    let ip = wp.field("images");
+    let mut seen = HashSet::new();
+    for (i, img) in k.images.iter().enumerate() {
+        let p = ip.index(i);
+        if img.image.trim().is_empty() || !seen.insert(&img.image) {
+            out.push((
+                p.field("image"),
+                format!("image \"{}\" is empty or described twice", img.image),
+            ));
+        }
+        check_range(
+            out,
+            p.field("startup_seconds"),
+            "startup_seconds",
+            img.startup_seconds,
+            0,
+            3600,
+            "",
+        );
+        for (field, code) in [
+            ("readiness_fails_with", img.readiness_fails_with),
+            ("liveness_fails_with", img.liveness_fails_with),
+        ] {
+            if let Some(code) = code {
+                check_range(out, p.field(field), "HTTP status", code, 100, 599, "");
+            }
+        }
+    }
+    if let Some(svc) = &k.service
+        && !dns_label_ok(&svc.name)
+    {
+        out.push((
+            wp.field("service").field("name"),
+            format!(
+                "Service name \"{}\" is not a valid Kubernetes name",
+                svc.name
+            ),
+        ));
+    }
 }
 
 /// Names the rest of the file may refer to.
@@ -908,7 +1121,7 @@ fn revision_ref(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, rev: u32, p
     }
 }
 
-fn timeline(out: &mut Problems, s: &Scenario, w: &EcsWorld, names: &Names) {
+fn timeline(out: &mut Problems, s: &Scenario, w: &EcsWorld, names: &Names, eks: Option<&EksWorld>) {
     let tp = Path::root().field("timeline");
     for (i, entry) in s.timeline.iter().enumerate() {
         let p = tp.index(i);
@@ -922,7 +1135,91 @@ fn timeline(out: &mut Problems, s: &Scenario, w: &EcsWorld, names: &Names) {
             ));
         }
         let ap = p.field("action");
+        let is_eks_action = matches!(
+            entry.action,
+            Action::SetImage { .. } | Action::ScaleDeployment { .. } | Action::RolloutUndo { .. }
+        );
+        let is_note = matches!(entry.action, Action::Note(_));
+        match (eks, is_eks_action) {
+            (Some(_), false) if !is_note => {
+                out.push((
+                    ap.clone(),
+                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, ScaleDeployment, RolloutUndo or Note".into(),
+                ));
+                continue;
+            }
+            (None, true) => {
+                out.push((
+                    ap.clone(),
+                    "this action works on an EKS Deployment, but the scenario's world is Ecs"
+                        .into(),
+                ));
+                continue;
+            }
+            _ => {}
+        }
+        let deployment_ok =
+            |name: &str| eks.is_some_and(|k| k.deployments.iter().any(|d| d.name == name));
+        let deployments = || {
+            list(
+                eks.map(|k| {
+                    k.deployments
+                        .iter()
+                        .map(|d| d.name.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default(),
+            )
+        };
         match &entry.action {
+            Action::SetImage { deployment, image } => {
+                if !deployment_ok(deployment) {
+                    out.push((
+                        ap.field("deployment"),
+                        format!(
+                            "Deployment \"{deployment}\" is not defined; {}",
+                            deployments()
+                        ),
+                    ));
+                }
+                if image.trim().is_empty() {
+                    out.push((ap.field("image"), "the image is empty".into()));
+                }
+            }
+            Action::ScaleDeployment {
+                deployment,
+                replicas,
+            } => {
+                if !deployment_ok(deployment) {
+                    out.push((
+                        ap.field("deployment"),
+                        format!(
+                            "Deployment \"{deployment}\" is not defined; {}",
+                            deployments()
+                        ),
+                    ));
+                }
+                check_range(
+                    out,
+                    ap.field("replicas"),
+                    "replicas",
+                    *replicas,
+                    0,
+                    1000,
+                    "",
+                );
+            }
+            Action::RolloutUndo { deployment } => {
+                if !deployment_ok(deployment) {
+                    out.push((
+                        ap.field("deployment"),
+                        format!(
+                            "Deployment \"{deployment}\" is not defined; {}",
+                            deployments()
+                        ),
+                    ));
+                }
+            }
             Action::UpdateService {
                 service,
                 task_definition,
@@ -1035,7 +1332,27 @@ fn timeline(out: &mut Problems, s: &Scenario, w: &EcsWorld, names: &Names) {
     }
 }
 
-fn condition(out: &mut Problems, w: &EcsWorld, c: &Condition, p: Path) {
+fn condition(out: &mut Problems, w: &EcsWorld, c: &Condition, p: Path, eks: bool) {
+    let k8s_condition = matches!(
+        c,
+        Condition::PodCrashLoop
+            | Condition::ReadinessFailed
+            | Condition::LivenessRestart
+            | Condition::FailedScheduling
+            | Condition::ProgressDeadlineExceeded
+            | Condition::ReplicaSetScaled
+    );
+    if k8s_condition != eks {
+        out.push((
+            p,
+            if eks {
+                "this condition watches ECS services, but the scenario's world is Eks; use PodCrashLoop, ReadinessFailed, LivenessRestart, FailedScheduling, ProgressDeadlineExceeded or ReplicaSetScaled".into()
+            } else {
+                "this condition watches Kubernetes objects, but the scenario's world is Ecs".into()
+            },
+        ));
+        return;
+    }
     let (service, revision) = match c {
         Condition::TaskStarted { service, revision }
         | Condition::TaskRunning { service, revision }
@@ -1044,6 +1361,12 @@ fn condition(out: &mut Problems, w: &EcsWorld, c: &Condition, p: Path) {
         | Condition::TaskFailedToStart { service, revision }
         | Condition::TargetHealthy { service, revision }
         | Condition::DeploymentCompleted { service, revision } => (service, *revision),
+        Condition::PodCrashLoop
+        | Condition::ReadinessFailed
+        | Condition::LivenessRestart
+        | Condition::FailedScheduling
+        | Condition::ProgressDeadlineExceeded
+        | Condition::ReplicaSetScaled => return,
         Condition::PlacementFailed { service }
         | Condition::DeploymentStuck { service }
         | Condition::CircuitBreakerTripped { service }
@@ -1059,7 +1382,7 @@ fn condition(out: &mut Problems, w: &EcsWorld, c: &Condition, p: Path) {
     }
 }
 
-fn quizzes(out: &mut Problems, s: &Scenario, w: &EcsWorld, names: &Names) {
+fn quizzes(out: &mut Problems, s: &Scenario, w: &EcsWorld, names: &Names, eks: Option<&EksWorld>) {
     let qp = Path::root().field("quizzes");
     let mut ids = HashSet::new();
     for (i, q) in s.quizzes.iter().enumerate() {
@@ -1127,7 +1450,7 @@ fn quizzes(out: &mut Problems, s: &Scenario, w: &EcsWorld, names: &Names) {
                     ));
                 }
             }
-            Trigger::When(c) => condition(out, w, c, p.field("trigger")),
+            Trigger::When(c) => condition(out, w, c, p.field("trigger"), eks.is_some()),
         }
         if let Some(f) = &q.focus {
             let fp = p.field("focus");
