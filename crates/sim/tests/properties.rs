@@ -249,6 +249,7 @@ mod eks {
                 port: 8080,
                 readiness_probe: true,
                 liveness_probe: false,
+                startup_probe: false,
                 behavior: AppBehavior { startup_seconds: 3, ..AppBehavior::default() },
             };
             let mut c = Cluster::new(seed, it, 3, &["a", "b", "c"], "web", replicas, template);

@@ -60,6 +60,7 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
                     liveness_fails_with: i.liveness_fails_with,
                     crashes_after_seconds: i.crashes_after_seconds.map(u64::from),
                     image_missing: i.missing,
+                    oom_after_seconds: i.oom_after_seconds.map(u64::from),
                 },
             )
         })
@@ -82,6 +83,7 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
         port: d.container.port,
         readiness_probe: d.container.readiness_probe,
         liveness_probe: d.container.liveness_probe,
+        startup_probe: d.container.startup_probe,
         behavior,
     };
     let amount = |a: crate::scenario::spec::Amount| match a {
@@ -101,6 +103,7 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
     c.max_unavailable = amount(d.max_unavailable);
     c.min_ready_seconds = d.min_ready_seconds as u64;
     c.progress_deadline_seconds = d.progress_deadline_seconds as u64;
+    c.recreate = d.strategy == crate::scenario::spec::K8sStrategy::Recreate;
     c.images = images;
     c.service = k.service.as_ref().map(|s| {
         (

@@ -30,6 +30,9 @@ pub struct AppBehavior {
     pub crashes_after_seconds: Option<u64>,
     /// The image tag does not exist.
     pub image_missing: bool,
+    /// The process exceeds its memory limit this many seconds after it starts (OOMKilled,
+    /// exit code 137).
+    pub oom_after_seconds: Option<u64>,
 }
 
 /// A pod template: one container.
@@ -41,6 +44,8 @@ pub struct Template {
     pub port: u16,
     pub readiness_probe: bool,
     pub liveness_probe: bool,
+    /// A startup probe (period 10 s, failureThreshold 30): liveness and readiness wait for it.
+    pub startup_probe: bool,
     pub behavior: AppBehavior,
 }
 
@@ -60,6 +65,8 @@ impl Template {
 /// Probe settings (Kubernetes defaults: period 10 s, failure threshold 3).
 const PROBE_PERIOD: u64 = 10;
 const FAILURE_THRESHOLD: u32 = 3;
+/// Startup probes get a longer window: 30 × 10 s = 300 s.
+const STARTUP_FAILURE_THRESHOLD: u32 = 30;
 /// Image pull time [model].
 const PULL_SECONDS: u64 = 3;
 /// A well-behaved app exits this long after SIGTERM [model].
@@ -111,6 +118,9 @@ pub struct Pod {
     due: Option<SimTime>,
     readiness_failures: u32,
     liveness_failures: u32,
+    startup_failures: u32,
+    /// The startup probe has succeeded since the container started (or there is none).
+    started: bool,
     reported_failed_scheduling: bool,
 }
 
@@ -177,6 +187,8 @@ pub struct Cluster {
     /// The last time the rollout made progress (for `progressDeadlineSeconds`).
     last_progress: SimTime,
     pub progress_deadline_exceeded: bool,
+    /// `strategy.type: Recreate`: every old pod goes before any new one starts.
+    pub recreate: bool,
     /// How each image behaves (images not listed start and serve normally).
     pub images: Vec<(String, AppBehavior)>,
     /// The Service in front of the Deployment: (name, type, port).
@@ -255,6 +267,7 @@ impl Cluster {
             events: Vec::new(),
             last_progress: SimTime::ZERO,
             progress_deadline_exceeded: false,
+            recreate: false,
             images: Vec::new(),
             service: None,
             rng,
@@ -326,6 +339,8 @@ impl Cluster {
             due: None,
             readiness_failures: 0,
             liveness_failures: 0,
+            startup_failures: 0,
+            started: false,
             reported_failed_scheduling: false,
         });
         if announce {
@@ -545,6 +560,10 @@ impl Cluster {
             Some(i) => i,
             None => self.new_replica_set(),
         };
+        if self.recreate {
+            self.recreate_sync(new);
+            return;
+        }
         let (surge, unavailable) =
             resolve_fenceposts(self.max_surge, self.max_unavailable, self.replicas);
         let old: Vec<usize> = {
@@ -608,6 +627,47 @@ impl Cluster {
                 format!("deployment/{}", self.deployment),
                 format!("ReplicaSet \"{name}\" has timed out progressing."),
             );
+        }
+    }
+
+    /// `Recreate`: scale every old ReplicaSet to 0, wait until their pods are gone, then scale
+    /// the new one up to `replicas` at once.
+    fn recreate_sync(&mut self, new: usize) {
+        let object = format!("deployment/{}", self.deployment);
+        let mut scaled = false;
+        for rs in 0..self.replica_sets.len() {
+            if rs != new && self.replica_sets[rs].spec_replicas > 0 {
+                let from = self.replica_sets[rs].spec_replicas;
+                self.replica_sets[rs].spec_replicas = 0;
+                let name = self.replica_sets[rs].name.clone();
+                self.emit(
+                    false,
+                    "ScalingReplicaSet",
+                    object.clone(),
+                    messages::scaled_replica_set(&name, from, 0),
+                );
+                scaled = true;
+            }
+        }
+        if scaled {
+            self.last_progress = self.now;
+            return;
+        }
+        let old_pods_left = self.pods.iter().any(|p| !p.gone && p.replica_set != new);
+        if old_pods_left {
+            return;
+        }
+        let from = self.replica_sets[new].spec_replicas;
+        if from != self.replicas {
+            self.replica_sets[new].spec_replicas = self.replicas;
+            let name = self.replica_sets[new].name.clone();
+            self.emit(
+                false,
+                "ScalingReplicaSet",
+                object,
+                messages::scaled_replica_set(&name, from, self.replicas),
+            );
+            self.last_progress = self.now;
         }
     }
 
@@ -730,7 +790,9 @@ impl Cluster {
         pod.due = None;
         pod.readiness_failures = 0;
         pod.liveness_failures = 0;
-        if !t.readiness_probe {
+        pod.startup_failures = 0;
+        pod.started = !t.startup_probe;
+        if !t.readiness_probe && !t.startup_probe {
             pod.ready = true;
             pod.ready_since = Some(self.now);
         }
@@ -851,12 +913,50 @@ impl Cluster {
                     self.crash(p, "Error", 1);
                     return;
                 }
+                if let Some(after) = t.behavior.oom_after_seconds
+                    && up >= after
+                {
+                    self.crash(p, "OOMKilled", 137);
+                    return;
+                }
                 // Probes every period, counted from the container start.
                 if up == 0 || !up.is_multiple_of(PROBE_PERIOD) {
                     return;
                 }
                 let answering = up >= t.behavior.startup_seconds;
                 let ip = format!("10.0.{}.{}", p % 3, 20 + p % 200);
+                if !self.pods[p].started {
+                    // Liveness and readiness wait until the startup probe succeeds.
+                    if answering {
+                        self.pods[p].started = true;
+                        if !t.readiness_probe {
+                            self.pods[p].ready = true;
+                            self.pods[p].ready_since = Some(now);
+                        }
+                    } else {
+                        self.pods[p].startup_failures += 1;
+                        let out = messages::connection_refused_output(&ip, t.port, "/started");
+                        self.emit(
+                            true,
+                            "Unhealthy",
+                            format!("pod/{name}"),
+                            messages::probe_failed(ProbeKind::Startup, &out),
+                        );
+                        if self.pods[p].startup_failures >= STARTUP_FAILURE_THRESHOLD {
+                            self.emit(
+                                false,
+                                "Killing",
+                                format!("pod/{name}"),
+                                format!(
+                                    "Container {} failed startup probe, will be restarted",
+                                    t.container
+                                ),
+                            );
+                            self.crash(p, "Error", 137);
+                        }
+                    }
+                    return;
+                }
                 if t.liveness_probe {
                     let bad = if !answering {
                         Some(messages::connection_refused_output(&ip, t.port, "/healthz"))
@@ -940,6 +1040,7 @@ mod tests {
             port: 8080,
             readiness_probe: true,
             liveness_probe: true,
+            startup_probe: false,
             behavior: AppBehavior {
                 startup_seconds: 5,
                 ..AppBehavior::default()
@@ -1083,6 +1184,77 @@ mod tests {
             "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
         );
         assert!(c.pods.iter().any(|p| !p.gone && p.status() == "Pending"));
+    }
+
+    #[test]
+    fn recreate_stops_every_old_pod_before_starting_new_ones() {
+        let mut c = cluster(4);
+        c.recreate = true;
+        c.set_image("nginx:1.28");
+        let mut saw_gap = false;
+        for _ in 0..120 {
+            c.advance_to(c.now.plus(Millis::from_secs(1)));
+            let new = c.current_rs().expect("new RS");
+            let old_alive = c.pods.iter().any(|p| !p.gone && p.replica_set != new);
+            let new_alive = c.pods.iter().any(|p| !p.gone && p.replica_set == new);
+            assert!(
+                !(old_alive && new_alive),
+                "old and new pods together at {}",
+                c.now
+            );
+            saw_gap |= !old_alive && !new_alive;
+        }
+        assert!(saw_gap, "Recreate has a moment with no pods");
+        assert_eq!(c.totals(), (4, 4));
+        let scaling: Vec<&str> = c
+            .events
+            .iter()
+            .filter(|e| e.reason == "ScalingReplicaSet")
+            .map(|e| e.message.as_str())
+            .collect();
+        assert!(
+            scaling[0].ends_with("from 4 to 0") && scaling[1].ends_with("from 0 to 4"),
+            "{scaling:?}"
+        );
+    }
+
+    #[test]
+    fn a_startup_probe_holds_liveness_back_and_oom_restarts() {
+        let mut c = cluster(1);
+        let mut t = template("slow:v2");
+        t.startup_probe = true;
+        // The app needs 60 s to start; liveness alone (3 × 10 s) would kill it first.
+        t.behavior.startup_seconds = 60;
+        c.set_template(t);
+        c.advance_to(SimTime::from_secs(120));
+        assert!(
+            c.events
+                .iter()
+                .any(|e| e.message.starts_with("Startup probe failed:"))
+        );
+        assert!(
+            !c.events
+                .iter()
+                .any(|e| e.message.contains("failed liveness probe"))
+        );
+        let new = c.current_rs().expect("new RS");
+        assert!(
+            c.pods
+                .iter()
+                .any(|p| !p.gone && p.replica_set == new && p.ready && p.restarts == 0)
+        );
+
+        let mut t = template("leaky:v3");
+        t.behavior.oom_after_seconds = Some(20);
+        c.set_template(t);
+        c.advance_to(SimTime::from_secs(200));
+        let new = c.current_rs().expect("new RS");
+        let leaky = c
+            .pods
+            .iter()
+            .find(|p| !p.gone && p.replica_set == new)
+            .expect("pod");
+        assert!(leaky.restarts >= 1);
     }
 
     #[test]

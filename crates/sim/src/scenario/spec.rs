@@ -91,7 +91,17 @@ pub struct K8sDeploymentSpec {
     pub min_ready_seconds: u32,
     #[serde(default = "defaults::progress_deadline")]
     pub progress_deadline_seconds: u32,
+    /// `RollingUpdate` (the default, using max_surge/max_unavailable) or `Recreate`.
+    #[serde(default)]
+    pub strategy: K8sStrategy,
     pub container: K8sContainerSpec,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum K8sStrategy {
+    #[default]
+    RollingUpdate,
+    Recreate,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +123,9 @@ pub struct K8sContainerSpec {
     /// An HTTP liveness probe with the Kubernetes defaults.
     #[serde(default)]
     pub liveness_probe: bool,
+    /// A startup probe (failureThreshold 30, period 10 s): the other probes wait for it.
+    #[serde(default)]
+    pub startup_probe: bool,
 }
 
 /// How the application in an image behaves.
@@ -133,6 +146,9 @@ pub struct ImageSpec {
     /// The tag does not exist in the registry.
     #[serde(default)]
     pub missing: bool,
+    /// The process exceeds its memory limit this many seconds after starting (OOMKilled).
+    #[serde(default)]
+    pub oom_after_seconds: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
