@@ -1138,7 +1138,7 @@ fn layout_eks(world: &World, eks: &orca_sim::k8s::cluster::Cluster, cols: usize)
         let x = zi as f32 * (zone_w + ZONE_GAP);
         let mut y = ZONE_HEADER;
         for (ni, node) in eks.nodes.iter().enumerate() {
-            if node.zone != zone.name {
+            if node.zone != zone.name || node.gone {
                 continue;
             }
             let pods: Vec<usize> = (0..eks.pods.len())
@@ -1165,7 +1165,11 @@ fn layout_eks(world: &World, eks: &orca_sim::k8s::cluster::Cluster, cols: usize)
                 &mut scene,
                 &format!("{key}/t2"),
                 Vec2::new(area.x + PAD, area.y + 27.0),
-                format!("node · {} · Ready", node.instance_type),
+                if node.fargate {
+                    format!("{} · one pod per node", node.instance_type)
+                } else {
+                    format!("node · {} · Ready", node.instance_type)
+                },
                 12.0,
                 TEXT_DIM,
             );
@@ -1273,7 +1277,11 @@ fn layout_eks(world: &World, eks: &orca_sim::k8s::cluster::Cluster, cols: usize)
             &mut scene,
             "lane:unscheduled/t",
             Vec2::new(PAD, area.y + 6.0),
-            "Unscheduled: no node has room (see FailedScheduling)".into(),
+            if eks.fargate {
+                "Pending: Fargate is provisioning a node for each of these pods".into()
+            } else {
+                "Unscheduled: no node has room (see FailedScheduling)".into()
+            },
             14.0,
             TEXT,
         );

@@ -42,6 +42,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "eks-failed-scheduling",
         include_str!("../../scenarios/eks-failed-scheduling.ron"),
     ),
+    (
+        "eks-fargate",
+        include_str!("../../scenarios/eks-fargate.ron"),
+    ),
 ];
 
 /// A built-in scenario, parsed. The built-ins are checked by the test suite, so a failure

@@ -104,6 +104,12 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
     c.min_ready_seconds = d.min_ready_seconds as u64;
     c.progress_deadline_seconds = d.progress_deadline_seconds as u64;
     c.recreate = d.strategy == crate::scenario::spec::K8sStrategy::Recreate;
+    if k.fargate_profiles
+        .iter()
+        .any(|f| f.deployments.contains(&d.name))
+    {
+        c.use_fargate();
+    }
     c.images = images;
     c.service = k.service.as_ref().map(|s| {
         (

@@ -69,6 +69,8 @@ const FAILURE_THRESHOLD: u32 = 3;
 const STARTUP_FAILURE_THRESHOLD: u32 = 30;
 /// Image pull time [model].
 const PULL_SECONDS: u64 = 3;
+/// Time to provision a Fargate node for a pod [model: typically 30–60 s].
+const FARGATE_PROVISION_SECONDS: u64 = 40;
 /// A well-behaved app exits this long after SIGTERM [model].
 const SIGTERM_EXIT_SECONDS: u64 = 2;
 
@@ -80,6 +82,9 @@ pub struct Node {
     pub allocatable_cpu_millis: u32,
     pub allocatable_memory_mib: u32,
     pub max_pods: u32,
+    /// A Fargate node: made for one pod, gone with it.
+    pub fargate: bool,
+    pub gone: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -122,6 +127,8 @@ pub struct Pod {
     /// The startup probe has succeeded since the container started (or there is none).
     started: bool,
     reported_failed_scheduling: bool,
+    /// A Fargate node is being provisioned for this pod until then.
+    fargate_ready_at: Option<SimTime>,
 }
 
 impl Pod {
@@ -189,6 +196,10 @@ pub struct Cluster {
     pub progress_deadline_exceeded: bool,
     /// `strategy.type: Recreate`: every old pod goes before any new one starts.
     pub recreate: bool,
+    /// A Fargate profile selects the Deployment: each pod gets its own Fargate node.
+    pub fargate: bool,
+    zones: Vec<String>,
+    region: String,
     /// How each image behaves (images not listed start and serve normally).
     pub images: Vec<(String, AppBehavior)>,
     /// The Service in front of the Deployment: (name, type, port).
@@ -248,6 +259,8 @@ impl Cluster {
                     allocatable_cpu_millis: instance_type.eks_allocatable_cpu_millis(),
                     allocatable_memory_mib: instance_type.eks_allocatable_memory_mib(),
                     max_pods: instance_type.eks_max_pods(),
+                    fargate: false,
+                    gone: false,
                 });
             }
         }
@@ -268,6 +281,9 @@ impl Cluster {
             last_progress: SimTime::ZERO,
             progress_deadline_exceeded: false,
             recreate: false,
+            fargate: false,
+            zones: zones.to_vec(),
+            region: region.to_string(),
             images: Vec::new(),
             service: None,
             rng,
@@ -342,6 +358,7 @@ impl Cluster {
             startup_failures: 0,
             started: false,
             reported_failed_scheduling: false,
+            fargate_ready_at: None,
         });
         if announce {
             let rs_name = self.replica_sets[rs].name.clone();
@@ -389,7 +406,7 @@ impl Cluster {
                         })
                         .sum(),
                     pods: on.len() as u32,
-                    unschedulable: false,
+                    unschedulable: n.fargate || n.gone,
                 }
             })
             .collect()
@@ -420,6 +437,24 @@ impl Cluster {
                 startup_seconds: 5,
                 ..AppBehavior::default()
             })
+    }
+
+    /// Move the Deployment onto Fargate (a Fargate profile selects it): every existing pod is
+    /// re-placed on a Fargate node of its own, as if it had been created there.
+    pub fn use_fargate(&mut self) {
+        self.fargate = true;
+        for p in 0..self.pods.len() {
+            if !self.pods[p].gone {
+                let n = self.fargate_node_for(p);
+                let now = self.now;
+                let pod = &mut self.pods[p];
+                pod.node = Some(n);
+                pod.state = ContainerState::Running { started_at: now };
+                pod.ready = true;
+                pod.ready_since = Some(now);
+                pod.started = true;
+            }
+        }
     }
 
     /// `kubectl scale`: a new replica count (no new revision).
@@ -728,35 +763,95 @@ impl Cluster {
         );
     }
 
+    /// A Fargate node sized for one pod: requests rounded up to a Fargate size, plus the
+    /// 256 MiB Fargate adds for Kubernetes components [inferred from the EKS Fargate docs].
+    fn fargate_node_for(&mut self, p: usize) -> usize {
+        let req = self.replica_sets[self.pods[p].replica_set]
+            .template
+            .requests;
+        let cpu = [250u32, 500, 1000, 2000, 4000, 8000, 16000]
+            .into_iter()
+            .find(|c| *c >= req.cpu_millis)
+            .unwrap_or(16000);
+        let fargate_cpu_units = cpu * 1024 / 1000;
+        let memory = crate::aws::fargate::valid_memory_for_cpu(fargate_cpu_units)
+            .and_then(|v| v.into_iter().find(|m| *m >= req.memory_mib + 256))
+            .unwrap_or(req.memory_mib + 256);
+        let fargate_nodes = self.nodes.iter().filter(|n| n.fargate).count();
+        let z = fargate_nodes % self.zones.len().max(1);
+        let ip = format!(
+            "10.0.{}.{}",
+            z * 16 + self.rng.random_range(0..4),
+            10 + self.rng.random_range(0..240)
+        );
+        let host = names::node_name(&ip, &self.region);
+        self.nodes.push(Node {
+            name: format!("fargate-{host}"),
+            instance_type: format!(
+                "Fargate {:.2} vCPU / {} GB",
+                cpu as f64 / 1000.0,
+                memory as f64 / 1024.0
+            ),
+            zone: self.zones.get(z).cloned().unwrap_or_default(),
+            allocatable_cpu_millis: cpu,
+            allocatable_memory_mib: memory,
+            max_pods: 1,
+            fargate: true,
+            gone: false,
+        });
+        self.nodes.len() - 1
+    }
+
+    fn bind(&mut self, p: usize, n: usize) {
+        let node = self.nodes[n].name.clone();
+        let name = self.pods[p].name.clone();
+        self.pods[p].node = Some(n);
+        self.pods[p].due = Some(self.now.plus(Millis::from_secs(PULL_SECONDS)));
+        let ns = self.namespace.clone();
+        self.emit(
+            false,
+            "Scheduled",
+            format!("pod/{name}"),
+            messages::scheduled(&ns, &name, &node),
+        );
+        let image = self.replica_sets[self.pods[p].replica_set]
+            .template
+            .image
+            .clone();
+        self.emit(
+            false,
+            "Pulling",
+            format!("pod/{name}"),
+            messages::pulling(&image),
+        );
+    }
+
     fn schedule_pending(&mut self) {
+        if self.fargate {
+            for p in 0..self.pods.len() {
+                if self.pods[p].node.is_some() || !self.pods[p].counts() {
+                    continue;
+                }
+                match self.pods[p].fargate_ready_at {
+                    None => {
+                        self.pods[p].fargate_ready_at =
+                            Some(self.now.plus(Millis::from_secs(FARGATE_PROVISION_SECONDS)));
+                    }
+                    Some(at) if at <= self.now => {
+                        let n = self.fargate_node_for(p);
+                        self.bind(p, n);
+                    }
+                    Some(_) => {}
+                }
+            }
+            return;
+        }
         for p in 0..self.pods.len() {
             if self.pods[p].node.is_some() || !self.pods[p].counts() {
                 continue;
             }
             match self.schedule_pod(p) {
-                Decision::Bind(n) => {
-                    let node = self.nodes[n].name.clone();
-                    let name = self.pods[p].name.clone();
-                    self.pods[p].node = Some(n);
-                    self.pods[p].due = Some(self.now.plus(Millis::from_secs(PULL_SECONDS)));
-                    let ns = self.namespace.clone();
-                    self.emit(
-                        false,
-                        "Scheduled",
-                        format!("pod/{name}"),
-                        messages::scheduled(&ns, &name, &node),
-                    );
-                    let image = self.replica_sets[self.pods[p].replica_set]
-                        .template
-                        .image
-                        .clone();
-                    self.emit(
-                        false,
-                        "Pulling",
-                        format!("pod/{name}"),
-                        messages::pulling(&image),
-                    );
-                }
+                Decision::Bind(n) => self.bind(p, n),
                 Decision::Unschedulable(msg) => {
                     if !self.pods[p].reported_failed_scheduling {
                         self.pods[p].reported_failed_scheduling = true;
@@ -839,6 +934,11 @@ impl Cluster {
         if pod.deleting_at.is_some() {
             if pod.due.is_none_or(|d| d <= now) {
                 self.pods[p].gone = true;
+                if let Some(n) = self.pods[p].node
+                    && self.nodes[n].fargate
+                {
+                    self.nodes[n].gone = true;
+                }
             }
             return;
         }
@@ -1255,6 +1355,36 @@ mod tests {
             .find(|p| !p.gone && p.replica_set == new)
             .expect("pod");
         assert!(leaky.restarts >= 1);
+    }
+
+    #[test]
+    fn on_fargate_every_pod_gets_its_own_node() {
+        let mut c = Cluster::with_node_groups(
+            3,
+            &[],
+            &["a".into(), "b".into()],
+            "us-east-1",
+            "web",
+            3,
+            template("nginx:1.27"),
+        );
+        c.use_fargate();
+        assert_eq!(c.nodes.iter().filter(|n| !n.gone).count(), 3);
+        assert!(
+            c.nodes
+                .iter()
+                .all(|n| n.fargate && n.max_pods == 1 && n.name.starts_with("fargate-ip-"))
+        );
+        c.set_image("nginx:1.28");
+        c.advance_to(SimTime::from_secs(200));
+        assert_eq!(c.totals(), (3, 3));
+        let live: Vec<&Node> = c.nodes.iter().filter(|n| !n.gone).collect();
+        assert_eq!(live.len(), 3, "old pods' Fargate nodes went away with them");
+        // 250m / 256 MiB rounds up to 0.25 vCPU with 512 MiB (256 MiB request + 256 MiB overhead).
+        assert!(
+            live.iter()
+                .all(|n| n.allocatable_cpu_millis == 250 && n.allocatable_memory_mib == 512)
+        );
     }
 
     #[test]

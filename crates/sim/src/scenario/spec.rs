@@ -43,7 +43,11 @@ pub enum WorldSpec {
 pub struct EksWorld {
     pub cluster: ClusterSpec,
     /// Managed node groups (EC2 instances joined as nodes).
+    #[serde(default)]
     pub node_groups: Vec<NodeGroupSpec>,
+    /// Fargate profiles: the Deployments they select run one pod per Fargate node.
+    #[serde(default)]
+    pub fargate_profiles: Vec<FargateProfileSpec>,
     /// Orca simulates one Deployment per EKS scenario for now.
     pub deployments: Vec<K8sDeploymentSpec>,
     /// How each image behaves; an image not listed here starts and serves normally.
@@ -52,6 +56,14 @@ pub struct EksWorld {
     /// A Service in front of the Deployment (its endpoints are the ready pods).
     #[serde(default)]
     pub service: Option<K8sServiceSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FargateProfileSpec {
+    pub name: String,
+    /// The Deployments whose pods the profile selects.
+    pub deployments: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

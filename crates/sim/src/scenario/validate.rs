@@ -175,7 +175,36 @@ fn amount_value(a: Amount) -> (u32, bool) {
 
 fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
     let gp = wp.field("node_groups");
-    if k.node_groups.is_empty() {
+    let on_fargate = |d: &str| {
+        k.fargate_profiles
+            .iter()
+            .any(|f| f.deployments.iter().any(|x| x == d))
+    };
+    let fp = wp.field("fargate_profiles");
+    let mut profile_names = HashSet::new();
+    for (i, f) in k.fargate_profiles.iter().enumerate() {
+        if !aws_name_ok(&f.name, 63) || !profile_names.insert(&f.name) {
+            out.push((
+                fp.index(i).field("name"),
+                format!(
+                    "Fargate profile name \"{}\" is empty, invalid or used twice",
+                    f.name
+                ),
+            ));
+        }
+        for (j, d) in f.deployments.iter().enumerate() {
+            if !k.deployments.iter().any(|x| &x.name == d) {
+                out.push((
+                    fp.index(i).field("deployments").index(j),
+                    format!(
+                        "Deployment \"{d}\" is not defined; {}",
+                        list(k.deployments.iter().map(|x| x.name.clone()))
+                    ),
+                ));
+            }
+        }
+    }
+    if k.node_groups.is_empty() && !k.deployments.iter().all(|d| on_fargate(&d.name)) {
         out.push((
             gp.clone(),
             "no node groups; add one, e.g. node_groups: [(name: \"ng-1\", instance_type: \"m5.large\", count: 3)]".into(),
