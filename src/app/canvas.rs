@@ -1129,7 +1129,6 @@ fn layout_eks(world: &World, eks: &orca_sim::k8s::cluster::Cluster, cols: usize)
     let zone_w = zone_width(cols);
     let mut scene = Scene::default();
     let zones = &world.cluster.availability_zones;
-    let current = eks.current_replica_set();
     let rows = |n: usize| n.div_ceil(cols).max(1) as f32;
     let cards_h = |n: usize| rows(n) * (CARD_H + GAP) - GAP;
     let live = |p: &&orca_sim::k8s::cluster::Pod| !p.gone;
@@ -1222,7 +1221,6 @@ fn layout_eks(world: &World, eks: &orca_sim::k8s::cluster::Cluster, cols: usize)
                 cols,
                 area.x + PAD - GAP / 2.0,
                 top,
-                current,
                 now,
             );
             scene.areas.insert(key, area);
@@ -1277,7 +1275,9 @@ fn layout_eks(world: &World, eks: &orca_sim::k8s::cluster::Cluster, cols: usize)
             &mut scene,
             "lane:unscheduled/t",
             Vec2::new(PAD, area.y + 6.0),
-            if eks.fargate {
+            if pending.iter().all(|&p| {
+                eks.deployments[eks.replica_sets[eks.pods[p].replica_set].deployment].fargate
+            }) {
                 "Pending: Fargate is provisioning a node for each of these pods".into()
             } else {
                 "Unscheduled: no node has room (see FailedScheduling)".into()
@@ -1292,23 +1292,30 @@ fn layout_eks(world: &World, eks: &orca_sim::k8s::cluster::Cluster, cols: usize)
             per_row,
             PAD - GAP / 2.0,
             area.y + LANE_HEADER,
-            current,
             now,
         );
         scene.bounds = Some(scene.bounds.map_or(area, |b| b.union(&area)));
     }
-    // The Service above, with lines to its endpoints (ready pods).
-    if let Some((name, kind, port)) = &eks.service {
-        let width = scene.bounds.map_or(zone_w, |b| b.w);
+    // The Services above, with lines to their endpoints (ready pods).
+    let services: Vec<(usize, &(String, String, u16))> = eks
+        .deployments
+        .iter()
+        .enumerate()
+        .filter_map(|(d, dep)| dep.service.as_ref().map(|s| (d, s)))
+        .collect();
+    let width = scene.bounds.map_or(zone_w, |b| b.w);
+    let n = services.len() as f32;
+    let spacing = ((width - n * TG_W) / (n + 1.0)).max(GAP);
+    for (i, (d, (name, kind, port))) in services.into_iter().enumerate() {
         let area = Area {
-            x: (width - TG_W) / 2.0,
+            x: spacing + i as f32 * (TG_W + spacing),
             y: -TG_GAP_Y - TG_H,
             w: TG_W,
             h: TG_H,
         };
         let key = format!("tg:{name}");
         push_rect(&mut scene, &key, area, TG_BG, 1.0);
-        let endpoints = eks.endpoints();
+        let endpoints = eks.endpoints(d);
         push_text(
             &mut scene,
             &format!("{key}/t1"),
@@ -1321,13 +1328,17 @@ fn layout_eks(world: &World, eks: &orca_sim::k8s::cluster::Cluster, cols: usize)
             &mut scene,
             &format!("{key}/t2"),
             Vec2::new(area.x + PAD, area.y + 42.0),
-            format!("✓{} endpoints (ready pods)", endpoints.len()),
+            format!(
+                "✓{} endpoints: ready pods of deployment/{}",
+                endpoints.len(),
+                eks.deployments[d].name
+            ),
             16.0,
             TEXT_DIM,
         );
         for p in endpoints {
             scene.links.push(Link {
-                target_group: 0,
+                target_group: i,
                 task_id: eks.pods[p].name.clone(),
                 state: TargetState::Healthy,
             });
@@ -1347,7 +1358,6 @@ fn place_pods(
     cols: usize,
     left: f32,
     top: f32,
-    current: Option<usize>,
     now: orca_sim::SimTime,
 ) {
     for (slot, &p) in pods.iter().enumerate() {
@@ -1362,14 +1372,23 @@ fn place_pods(
         };
         let (state, label) = pod_look(pod);
         let rs = &eks.replica_sets[pod.replica_set];
+        let current = eks.current_replica_set(rs.deployment);
         let suffix = pod.name.rsplit('-').next().unwrap_or(&pod.name);
+        let line1 = if eks.deployments.len() > 1 {
+            format!(
+                "{} {suffix} r{}",
+                eks.deployments[rs.deployment].name, rs.revision
+            )
+        } else {
+            format!("{suffix}  rev {}", rs.revision)
+        };
         scene.cards.push(Card {
             task: None,
             id: pod.name.clone(),
             area,
             state,
             new_revision: Some(pod.replica_set) == current,
-            line1: format!("{suffix}  rev {}", rs.revision),
+            line1,
             alpha: 1.0,
             appear: (now.since(pod.created_at).0 as f32 / APPEAR_MS).clamp(0.0, 1.0),
             label: Some(label),

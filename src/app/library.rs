@@ -46,6 +46,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "eks-fargate",
         include_str!("../../scenarios/eks-fargate.ron"),
     ),
+    (
+        "eks-two-deployments",
+        include_str!("../../scenarios/eks-two-deployments.ron"),
+    ),
 ];
 
 /// A built-in scenario, parsed. The built-ins are checked by the test suite, so a failure

@@ -469,31 +469,35 @@ fn side_panel(root: &mut egui::Ui, player: &mut Player, show_legend: bool) {
         });
 }
 
-fn deployment_summary(ui: &mut egui::Ui, eks: &orca_sim::k8s::cluster::Cluster) {
-    let (updated, old, updated_available) = eks.rollout_counts();
-    let (pods, available) = eks.totals();
+fn deployment_summary(ui: &mut egui::Ui, eks: &orca_sim::k8s::cluster::Cluster, d: usize) {
+    let (updated, old, updated_available) = eks.rollout_counts(d);
+    let (pods, available) = eks.totals(d);
+    let dep = &eks.deployments[d];
     let (surge, unavailable) = orca_sim::k8s::rollout::resolve_fenceposts(
-        eks.max_surge,
-        eks.max_unavailable,
-        eks.replicas,
+        dep.max_surge,
+        dep.max_unavailable,
+        dep.replicas,
     );
     ui.label(
         egui::RichText::new(format!(
             "deployment/{}   replicas {} · pods {} · available {}",
-            eks.deployment, eks.replicas, pods, available
+            dep.name, dep.replicas, pods, available
         ))
         .strong(),
     );
     ui.label(
         egui::RichText::new(format!(
             "RollingUpdate: maxSurge {surge}, maxUnavailable {unavailable} → between {} and {} pods",
-            eks.replicas.saturating_sub(unavailable),
-            eks.replicas + surge
+            dep.replicas.saturating_sub(unavailable),
+            dep.replicas + surge
         ))
         .weak(),
     );
-    let current = eks.current_replica_set();
+    let current = eks.current_replica_set(d);
     for (i, rs) in eks.replica_sets.iter().enumerate() {
+        if rs.deployment != d {
+            continue;
+        }
         let ready = eks
             .pods
             .iter()
@@ -524,12 +528,12 @@ fn deployment_summary(ui: &mut egui::Ui, eks: &orca_sim::k8s::cluster::Cluster) 
             );
         });
     }
-    let status = if eks.progress_deadline_exceeded {
-        orca_sim::k8s::messages::progress_deadline_exceeded(&eks.deployment)
+    let status = if dep.progress_deadline_exceeded {
+        orca_sim::k8s::messages::progress_deadline_exceeded(&dep.name)
     } else {
         orca_sim::k8s::messages::rollout_status(
-            &eks.deployment,
-            eks.replicas,
+            &dep.name,
+            dep.replicas,
             updated,
             old,
             updated_available,
@@ -641,8 +645,11 @@ fn pod_inspector(
 
 fn services(ui: &mut egui::Ui, player: &mut Player) {
     if let Some(eks) = &player.playback.world().eks {
-        ui.heading("Deployment");
-        deployment_summary(ui, eks);
+        ui.heading("Deployments");
+        for d in 0..eks.deployments.len() {
+            deployment_summary(ui, eks, d);
+            ui.add_space(6.0);
+        }
         return;
     }
     ui.heading("Services");
@@ -991,8 +998,12 @@ fn inspector(ui: &mut egui::Ui, player: &Player) {
         }
         Selection::Deployment(name) => {
             let Some(eks) = &world.eks else { return };
-            deployment_summary(ui, eks);
-            let _ = name;
+            match eks.deployment_index(name) {
+                Some(d) => deployment_summary(ui, eks, d),
+                None => {
+                    ui.label("No such Deployment.");
+                }
+            }
         }
         Selection::Zone(name) => {
             let Some(z) = world

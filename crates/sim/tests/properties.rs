@@ -253,17 +253,17 @@ mod eks {
                 behavior: AppBehavior { startup_seconds: 3, ..AppBehavior::default() },
             };
             let mut c = Cluster::new(seed, it, 3, &["a", "b", "c"], "web", replicas, template);
-            c.max_surge = surge;
-            c.max_unavailable = unavailable;
+            c.deployments[0].max_surge = surge;
+            c.deployments[0].max_unavailable = unavailable;
             let (s, u) = resolve_fenceposts(surge, unavailable, replicas);
-            c.set_image("app:2");
+            c.set_image(0, "app:2");
             for _ in 0..600 {
                 c.advance_to(c.now.plus(Millis::from_secs(1)));
-                let (pods, available) = c.totals();
+                let (pods, available) = c.totals(0);
                 prop_assert!(pods <= replicas + s, "{pods} pods > {replicas} + {s} at {}", c.now);
                 prop_assert!(available + u >= replicas, "{available} available < {replicas} − {u} at {}", c.now);
             }
-            prop_assert_eq!(c.totals(), (replicas, replicas));
+            prop_assert_eq!(c.totals(0), (replicas, replicas));
             prop_assert!(c.now >= SimTime::from_secs(600));
         }
     }

@@ -289,8 +289,11 @@ pub fn apply(ctx: &mut Ctx, action: &Action) {
             let Some(c) = ctx.world.eks.as_mut() else {
                 return;
             };
-            let container = c.template.container.clone();
-            c.set_image(image);
+            let Some(d) = c.deployment_index(deployment) else {
+                return;
+            };
+            let container = c.deployments[d].template.container.clone();
+            c.set_image(d, image);
             kubectl(
                 ctx,
                 deployment,
@@ -304,7 +307,10 @@ pub fn apply(ctx: &mut Ctx, action: &Action) {
             let Some(c) = ctx.world.eks.as_mut() else {
                 return;
             };
-            c.scale(*replicas);
+            let Some(d) = c.deployment_index(deployment) else {
+                return;
+            };
+            c.scale(d, *replicas);
             kubectl(
                 ctx,
                 deployment,
@@ -315,7 +321,10 @@ pub fn apply(ctx: &mut Ctx, action: &Action) {
             let Some(c) = ctx.world.eks.as_mut() else {
                 return;
             };
-            let outcome = match c.rollout_undo() {
+            let Some(d) = c.deployment_index(deployment) else {
+                return;
+            };
+            let outcome = match c.rollout_undo(d) {
                 Ok(m) | Err(m) => m,
             };
             kubectl(

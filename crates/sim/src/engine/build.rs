@@ -34,21 +34,27 @@ pub(super) fn timings(scenario: &Scenario) -> Timings {
     Timings::from(&ecs(scenario).timings)
 }
 
-/// The EKS cluster of an EKS scenario: node groups, the Deployment rolled out at revision 1.
+/// The EKS cluster of an EKS scenario: node groups, each Deployment rolled out at revision 1.
 fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
     use crate::k8s::cluster::{AppBehavior, Cluster, Template};
     use crate::k8s::rollout::IntOrPercent;
     use crate::k8s::scheduler::Requests;
+    use crate::scenario::spec::{Amount, K8sServiceSpec, K8sServiceType, K8sStrategy};
     let WorldSpec::Eks(k) = &scenario.world else {
         return None;
     };
-    let d = k.deployments.first()?;
     let groups: Vec<(&instance_types::InstanceType, u32)> = k
         .node_groups
         .iter()
         .filter_map(|g| instance_types::lookup(&g.instance_type).map(|t| (t, g.count)))
         .collect();
-    let images: Vec<(String, AppBehavior)> = k
+    let mut c = Cluster::empty(
+        scenario.seed,
+        &groups,
+        &k.cluster.availability_zones,
+        &k.cluster.region,
+    );
+    c.images = k
         .images
         .iter()
         .map(|i| {
@@ -65,62 +71,50 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
             )
         })
         .collect();
-    let behavior = images
-        .iter()
-        .find(|(i, _)| *i == d.container.image)
-        .map(|(_, b)| b.clone())
-        .unwrap_or(AppBehavior {
-            startup_seconds: 5,
-            ..AppBehavior::default()
-        });
-    let template = Template {
-        container: d.container.name.clone(),
-        image: d.container.image.clone(),
-        requests: Requests {
-            cpu_millis: d.container.cpu,
-            memory_mib: d.container.memory,
-        },
-        port: d.container.port,
-        readiness_probe: d.container.readiness_probe,
-        liveness_probe: d.container.liveness_probe,
-        startup_probe: d.container.startup_probe,
-        behavior,
+    let amount = |a: Amount| match a {
+        Amount::Count(n) => IntOrPercent::Int(n),
+        Amount::Percent(p) => IntOrPercent::Percent(p),
     };
-    let amount = |a: crate::scenario::spec::Amount| match a {
-        crate::scenario::spec::Amount::Count(n) => IntOrPercent::Int(n),
-        crate::scenario::spec::Amount::Percent(p) => IntOrPercent::Percent(p),
+    let service = |s: &K8sServiceSpec| {
+        let kind = match s.service_type {
+            K8sServiceType::ClusterIP => "ClusterIP",
+            K8sServiceType::LoadBalancer => "LoadBalancer",
+        };
+        (s.name.clone(), kind.to_string(), s.port)
     };
-    let mut c = Cluster::with_node_groups(
-        scenario.seed,
-        &groups,
-        &k.cluster.availability_zones,
-        &k.cluster.region,
-        &d.name,
-        d.replicas,
-        template,
-    );
-    c.max_surge = amount(d.max_surge);
-    c.max_unavailable = amount(d.max_unavailable);
-    c.min_ready_seconds = d.min_ready_seconds as u64;
-    c.progress_deadline_seconds = d.progress_deadline_seconds as u64;
-    c.recreate = d.strategy == crate::scenario::spec::K8sStrategy::Recreate;
-    if k.fargate_profiles
-        .iter()
-        .any(|f| f.deployments.contains(&d.name))
-    {
-        c.use_fargate();
-    }
-    c.images = images;
-    c.service = k.service.as_ref().map(|s| {
-        (
-            s.name.clone(),
-            match s.service_type {
-                crate::scenario::spec::K8sServiceType::ClusterIP => "ClusterIP".to_string(),
-                crate::scenario::spec::K8sServiceType::LoadBalancer => "LoadBalancer".to_string(),
+    for (i, d) in k.deployments.iter().enumerate() {
+        let template = Template {
+            container: d.container.name.clone(),
+            image: d.container.image.clone(),
+            requests: Requests {
+                cpu_millis: d.container.cpu,
+                memory_mib: d.container.memory,
             },
-            s.port,
-        )
-    });
+            port: d.container.port,
+            readiness_probe: d.container.readiness_probe,
+            liveness_probe: d.container.liveness_probe,
+            startup_probe: d.container.startup_probe,
+            behavior: c.behavior_of(&d.container.image),
+        };
+        let di = c.add_deployment(&d.name, d.replicas, template);
+        let dep = &mut c.deployments[di];
+        dep.max_surge = amount(d.max_surge);
+        dep.max_unavailable = amount(d.max_unavailable);
+        dep.min_ready_seconds = d.min_ready_seconds as u64;
+        dep.progress_deadline_seconds = d.progress_deadline_seconds as u64;
+        dep.recreate = d.strategy == K8sStrategy::Recreate;
+        dep.service = d
+            .service
+            .as_ref()
+            .or(if i == 0 { k.service.as_ref() } else { None })
+            .map(service);
+        if k.fargate_profiles
+            .iter()
+            .any(|f| f.deployments.contains(&d.name))
+        {
+            c.use_fargate(di);
+        }
+    }
     Some(c)
 }
 

@@ -90,6 +90,8 @@ pub struct Node {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicaSet {
     pub name: String,
+    /// Index of the Deployment that owns it.
+    pub deployment: usize,
     pub revision: u32,
     pub template: Template,
     pub spec_replicas: u32,
@@ -176,21 +178,17 @@ impl K8sEvent {
     }
 }
 
+/// One Deployment and its rollout settings.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cluster {
-    pub now: SimTime,
-    pub namespace: String,
-    pub deployment: String,
+pub struct DeploymentState {
+    pub name: String,
     pub replicas: u32,
     pub max_surge: IntOrPercent,
     pub max_unavailable: IntOrPercent,
     pub min_ready_seconds: u64,
     pub progress_deadline_seconds: u64,
+    /// `spec.template`: the pod template the current ReplicaSet must match.
     pub template: Template,
-    pub nodes: Vec<Node>,
-    pub replica_sets: Vec<ReplicaSet>,
-    pub pods: Vec<Pod>,
-    pub events: Vec<K8sEvent>,
     /// The last time the rollout made progress (for `progressDeadlineSeconds`).
     last_progress: SimTime,
     pub progress_deadline_exceeded: bool,
@@ -198,12 +196,23 @@ pub struct Cluster {
     pub recreate: bool,
     /// A Fargate profile selects the Deployment: each pod gets its own Fargate node.
     pub fargate: bool,
+    /// The Service in front of the Deployment: (name, type, port).
+    pub service: Option<(String, String, u16)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    pub now: SimTime,
+    pub namespace: String,
+    pub deployments: Vec<DeploymentState>,
+    pub nodes: Vec<Node>,
+    pub replica_sets: Vec<ReplicaSet>,
+    pub pods: Vec<Pod>,
+    pub events: Vec<K8sEvent>,
     zones: Vec<String>,
     region: String,
     /// How each image behaves (images not listed start and serve normally).
     pub images: Vec<(String, AppBehavior)>,
-    /// The Service in front of the Deployment: (name, type, port).
-    pub service: Option<(String, String, u16)>,
     rng: ChaCha8Rng,
 }
 
@@ -241,6 +250,18 @@ impl Cluster {
         replicas: u32,
         template: Template,
     ) -> Cluster {
+        let mut c = Cluster::empty(seed, groups, zones, region);
+        c.add_deployment(deployment, replicas, template);
+        c
+    }
+
+    /// Nodes of several groups spread round-robin over `zones`, no workloads yet.
+    pub fn empty(
+        seed: u64,
+        groups: &[(&InstanceType, u32)],
+        zones: &[String],
+        region: &str,
+    ) -> Cluster {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut nodes = Vec::new();
         for (instance_type, count) in groups {
@@ -264,47 +285,60 @@ impl Cluster {
                 });
             }
         }
-        let mut c = Cluster {
+        Cluster {
             now: SimTime::ZERO,
             namespace: "default".into(),
-            deployment: deployment.into(),
+            deployments: Vec::new(),
+            nodes,
+            replica_sets: Vec::new(),
+            pods: Vec::new(),
+            events: Vec::new(),
+            zones: zones.to_vec(),
+            region: region.to_string(),
+            images: Vec::new(),
+            rng,
+        }
+    }
+
+    /// Add a Deployment that is already rolled out at revision 1: every pod running and ready
+    /// where the scheduler can place it. Returns its index.
+    pub fn add_deployment(&mut self, name: &str, replicas: u32, template: Template) -> usize {
+        self.deployments.push(DeploymentState {
+            name: name.into(),
             replicas,
             max_surge: IntOrPercent::default(),
             max_unavailable: IntOrPercent::default(),
             min_ready_seconds: 0,
             progress_deadline_seconds: 600,
             template,
-            nodes,
-            replica_sets: Vec::new(),
-            pods: Vec::new(),
-            events: Vec::new(),
-            last_progress: SimTime::ZERO,
+            last_progress: self.now,
             progress_deadline_exceeded: false,
             recreate: false,
             fargate: false,
-            zones: zones.to_vec(),
-            region: region.to_string(),
-            images: Vec::new(),
             service: None,
-            rng,
-        };
-        // Start steady: revision 1 with every pod running and ready.
-        let rs = c.new_replica_set();
-        c.replica_sets[rs].spec_replicas = replicas;
+        });
+        let d = self.deployments.len() - 1;
+        let rs = self.new_replica_set(d);
+        self.replica_sets[rs].spec_replicas = replicas;
         for _ in 0..replicas {
-            let p = c.create_pod(rs, false);
-            if let Decision::Bind(n) = c.schedule_pod(p) {
-                let pod = &mut c.pods[p];
+            let p = self.create_pod(rs, false);
+            if let Decision::Bind(n) = self.schedule_pod(p) {
+                let now = self.now;
+                let pod = &mut self.pods[p];
                 pod.node = Some(n);
-                pod.state = ContainerState::Running {
-                    started_at: SimTime::ZERO,
-                };
+                pod.state = ContainerState::Running { started_at: now };
                 pod.ready = true;
-                pod.ready_since = Some(SimTime::ZERO);
+                pod.ready_since = Some(now);
+                pod.started = true;
             }
         }
-        c.events.clear();
-        c
+        self.events.clear();
+        d
+    }
+
+    /// The Deployment called `name`.
+    pub fn deployment_index(&self, name: &str) -> Option<usize> {
+        self.deployments.iter().position(|d| d.name == name)
     }
 
     fn emit(&mut self, warning: bool, reason: &'static str, object: String, message: String) {
@@ -317,18 +351,21 @@ impl Cluster {
         });
     }
 
-    fn new_replica_set(&mut self) -> usize {
+    fn new_replica_set(&mut self, d: usize) -> usize {
         let revision = self
             .replica_sets
             .iter()
+            .filter(|r| r.deployment == d)
             .map(|r| r.revision)
             .max()
             .unwrap_or(0)
             + 1;
+        let dep = &self.deployments[d];
         self.replica_sets.push(ReplicaSet {
-            name: format!("{}-{}", self.deployment, self.template.hash()),
+            name: format!("{}-{}", dep.name, dep.template.hash()),
+            deployment: d,
             revision,
-            template: self.template.clone(),
+            template: dep.template.clone(),
             spec_replicas: 0,
         });
         self.replica_sets.len() - 1
@@ -421,11 +458,14 @@ impl Cluster {
 
     /// Change the container image: a new revision rolls out. The image's behaviour comes
     /// from `images`.
-    pub fn set_image(&mut self, image: &str) {
-        self.template.image = image.to_string();
-        self.template.behavior = self.behavior_of(image);
-        self.last_progress = self.now;
-        self.progress_deadline_exceeded = false;
+    pub fn set_image(&mut self, d: usize, image: &str) {
+        let behavior = self.behavior_of(image);
+        let now = self.now;
+        let dep = &mut self.deployments[d];
+        dep.template.image = image.to_string();
+        dep.template.behavior = behavior;
+        dep.last_progress = now;
+        dep.progress_deadline_exceeded = false;
     }
 
     pub fn behavior_of(&self, image: &str) -> AppBehavior {
@@ -439,12 +479,12 @@ impl Cluster {
             })
     }
 
-    /// Move the Deployment onto Fargate (a Fargate profile selects it): every existing pod is
+    /// Move a Deployment onto Fargate (a Fargate profile selects it): each of its pods is
     /// re-placed on a Fargate node of its own, as if it had been created there.
-    pub fn use_fargate(&mut self) {
-        self.fargate = true;
+    pub fn use_fargate(&mut self, d: usize) {
+        self.deployments[d].fargate = true;
         for p in 0..self.pods.len() {
-            if !self.pods[p].gone {
+            if !self.pods[p].gone && self.replica_sets[self.pods[p].replica_set].deployment == d {
                 let n = self.fargate_node_for(p);
                 let now = self.now;
                 let pod = &mut self.pods[p];
@@ -458,8 +498,8 @@ impl Cluster {
     }
 
     /// `kubectl scale`: a new replica count (no new revision).
-    pub fn scale(&mut self, replicas: u32) {
-        self.replicas = replicas;
+    pub fn scale(&mut self, d: usize, replicas: u32) {
+        self.deployments[d].replicas = replicas;
     }
 
     /// Run the controllers and the kubelet for the second ending at `now`.
@@ -473,26 +513,30 @@ impl Cluster {
         std::mem::take(&mut self.events)
     }
 
-    /// The pods that are endpoints of the Service: ready and not terminating.
-    pub fn endpoints(&self) -> Vec<usize> {
+    fn pod_deployment(&self, p: usize) -> usize {
+        self.replica_sets[self.pods[p].replica_set].deployment
+    }
+
+    /// The pods that are endpoints of the Deployment's Service: ready and not terminating.
+    pub fn endpoints(&self, d: usize) -> Vec<usize> {
         (0..self.pods.len())
-            .filter(|&p| self.pods[p].counts() && self.pods[p].ready)
+            .filter(|&p| self.pods[p].counts() && self.pods[p].ready && self.pod_deployment(p) == d)
             .collect()
     }
 
-    /// The ReplicaSet the current template belongs to.
-    pub fn current_replica_set(&self) -> Option<usize> {
-        self.current_rs()
+    /// The ReplicaSet the Deployment's current template belongs to.
+    pub fn current_replica_set(&self, d: usize) -> Option<usize> {
+        self.current_rs(d)
     }
 
     /// (updated, old pods still running, updated available) for `kubectl rollout status`.
-    pub fn rollout_counts(&self) -> (u32, u32, u32) {
-        let Some(new) = self.current_rs() else {
+    pub fn rollout_counts(&self, d: usize) -> (u32, u32, u32) {
+        let Some(new) = self.current_rs(d) else {
             return (0, 0, 0);
         };
         let st = self.rs_state(new);
         let old: u32 = (0..self.replica_sets.len())
-            .filter(|&i| i != new)
+            .filter(|&i| i != new && self.replica_sets[i].deployment == d)
             .map(|i| {
                 self.pods
                     .iter()
@@ -504,36 +548,41 @@ impl Cluster {
     }
 
     /// Change the template's behaviour along with its image (scenario faults).
-    pub fn set_template(&mut self, template: Template) {
-        self.template = template;
-        self.last_progress = self.now;
-        self.progress_deadline_exceeded = false;
+    pub fn set_template(&mut self, d: usize, template: Template) {
+        let now = self.now;
+        let dep = &mut self.deployments[d];
+        dep.template = template;
+        dep.last_progress = now;
+        dep.progress_deadline_exceeded = false;
     }
 
     /// `kubectl rollout undo`: copy the previous revision's template back.
-    pub fn rollout_undo(&mut self) -> Result<String, String> {
-        let current = self.current_rs();
+    pub fn rollout_undo(&mut self, d: usize) -> Result<String, String> {
+        let current = self.current_rs(d);
         let prev = self
             .replica_sets
             .iter()
             .enumerate()
-            .filter(|(i, _)| Some(*i) != current)
+            .filter(|(i, r)| Some(*i) != current && r.deployment == d)
             .max_by_key(|(_, r)| r.revision)
             .map(|(_, r)| r.template.clone());
         match prev {
             Some(t) => {
-                self.set_template(t);
-                Ok(format!("deployment.apps/{} rolled back", self.deployment))
+                self.set_template(d, t);
+                Ok(format!(
+                    "deployment.apps/{} rolled back",
+                    self.deployments[d].name
+                ))
             }
             None => Err("error: no rollout history found".into()),
         }
     }
 
-    fn current_rs(&self) -> Option<usize> {
-        let h = self.template.hash();
+    fn current_rs(&self, d: usize) -> Option<usize> {
+        let h = self.deployments[d].template.hash();
         self.replica_sets
             .iter()
-            .position(|r| r.template.hash() == h)
+            .position(|r| r.deployment == d && r.template.hash() == h)
     }
 
     fn rs_state(&self, rs: usize) -> RsState {
@@ -542,7 +591,8 @@ impl Cluster {
             .iter()
             .filter(|p| p.replica_set == rs && p.counts())
             .collect();
-        let min_ready = Millis::from_secs(self.min_ready_seconds);
+        let min_ready =
+            Millis::from_secs(self.deployments[self.replica_sets[rs].deployment].min_ready_seconds);
         RsState {
             spec: self.replica_sets[rs].spec_replicas,
             pods: pods.len() as u32,
@@ -557,9 +607,10 @@ impl Cluster {
         }
     }
 
-    /// Pods that count (not terminating), and how many of them are available.
-    pub fn totals(&self) -> (u32, u32) {
+    /// A Deployment's pods that count (not terminating), and how many of them are available.
+    pub fn totals(&self, d: usize) -> (u32, u32) {
         let states: Vec<RsState> = (0..self.replica_sets.len())
+            .filter(|&i| self.replica_sets[i].deployment == d)
             .map(|i| self.rs_state(i))
             .collect();
         (
@@ -582,7 +633,9 @@ impl Cluster {
     }
 
     fn tick(&mut self) {
-        self.deployment_sync();
+        for d in 0..self.deployments.len() {
+            self.deployment_sync(d);
+        }
         self.replica_set_sync();
         self.schedule_pending();
         for p in 0..self.pods.len() {
@@ -590,33 +643,38 @@ impl Cluster {
         }
     }
 
-    fn deployment_sync(&mut self) {
-        let new = match self.current_rs() {
+    fn deployment_sync(&mut self, d: usize) {
+        let new = match self.current_rs(d) {
             Some(i) => i,
-            None => self.new_replica_set(),
+            None => self.new_replica_set(d),
         };
-        if self.recreate {
-            self.recreate_sync(new);
+        if self.deployments[d].recreate {
+            self.recreate_sync(d, new);
             return;
         }
-        let (surge, unavailable) =
-            resolve_fenceposts(self.max_surge, self.max_unavailable, self.replicas);
+        let dep = &self.deployments[d];
+        let replicas = dep.replicas;
+        let (surge, unavailable) = resolve_fenceposts(dep.max_surge, dep.max_unavailable, replicas);
         let old: Vec<usize> = {
             let mut v: Vec<usize> = (0..self.replica_sets.len())
-                .filter(|&i| i != new && self.replica_sets[i].spec_replicas > 0)
+                .filter(|&i| {
+                    i != new
+                        && self.replica_sets[i].deployment == d
+                        && self.replica_sets[i].spec_replicas > 0
+                })
                 .collect();
             v.sort_by_key(|&i| self.replica_sets[i].revision);
             v
         };
         let old_states: Vec<RsState> = old.iter().map(|&i| self.rs_state(i)).collect();
         let step = rolling_step(
-            self.replicas,
+            replicas,
             surge,
             unavailable,
             self.rs_state(new),
             &old_states,
         );
-        let object = format!("deployment/{}", self.deployment);
+        let object = format!("deployment/{}", self.deployments[d].name);
         match step {
             RolloutStep::ScaleUpNew { from, to } => {
                 self.replica_sets[new].spec_replicas = to;
@@ -627,7 +685,7 @@ impl Cluster {
                     object,
                     messages::scaled_replica_set(&name, from, to),
                 );
-                self.last_progress = self.now;
+                self.deployments[d].last_progress = self.now;
             }
             RolloutStep::ScaleDownOld(changes) => {
                 for (k, from, to) in changes {
@@ -641,25 +699,26 @@ impl Cluster {
                         messages::scaled_replica_set(&name, from, to),
                     );
                 }
-                self.last_progress = self.now;
+                self.deployments[d].last_progress = self.now;
             }
             RolloutStep::Wait => {}
         }
         // Progress also counts when new pods become available.
-        let done = self.rs_state(new).available >= self.replicas
+        let done = self.rs_state(new).available >= replicas
             && old.iter().all(|&i| self.rs_state(i).pods == 0);
+        let dep = &self.deployments[d];
         if done {
-            self.last_progress = self.now;
-        } else if !self.progress_deadline_exceeded
-            && self.now.since(self.last_progress)
-                > Millis::from_secs(self.progress_deadline_seconds)
+            self.deployments[d].last_progress = self.now;
+        } else if !dep.progress_deadline_exceeded
+            && self.now.since(dep.last_progress) > Millis::from_secs(dep.progress_deadline_seconds)
         {
-            self.progress_deadline_exceeded = true;
+            self.deployments[d].progress_deadline_exceeded = true;
             let name = self.replica_sets[new].name.clone();
+            let object = format!("deployment/{}", self.deployments[d].name);
             self.emit(
                 true,
                 "ProgressDeadlineExceeded",
-                format!("deployment/{}", self.deployment),
+                object,
                 format!("ReplicaSet \"{name}\" has timed out progressing."),
             );
         }
@@ -667,11 +726,15 @@ impl Cluster {
 
     /// `Recreate`: scale every old ReplicaSet to 0, wait until their pods are gone, then scale
     /// the new one up to `replicas` at once.
-    fn recreate_sync(&mut self, new: usize) {
-        let object = format!("deployment/{}", self.deployment);
+    fn recreate_sync(&mut self, d: usize, new: usize) {
+        let object = format!("deployment/{}", self.deployments[d].name);
+        let replicas = self.deployments[d].replicas;
         let mut scaled = false;
         for rs in 0..self.replica_sets.len() {
-            if rs != new && self.replica_sets[rs].spec_replicas > 0 {
+            if rs != new
+                && self.replica_sets[rs].deployment == d
+                && self.replica_sets[rs].spec_replicas > 0
+            {
                 let from = self.replica_sets[rs].spec_replicas;
                 self.replica_sets[rs].spec_replicas = 0;
                 let name = self.replica_sets[rs].name.clone();
@@ -685,24 +748,26 @@ impl Cluster {
             }
         }
         if scaled {
-            self.last_progress = self.now;
+            self.deployments[d].last_progress = self.now;
             return;
         }
-        let old_pods_left = self.pods.iter().any(|p| !p.gone && p.replica_set != new);
+        let old_pods_left = self.pods.iter().any(|p| {
+            !p.gone && p.replica_set != new && self.replica_sets[p.replica_set].deployment == d
+        });
         if old_pods_left {
             return;
         }
         let from = self.replica_sets[new].spec_replicas;
-        if from != self.replicas {
-            self.replica_sets[new].spec_replicas = self.replicas;
+        if from != replicas {
+            self.replica_sets[new].spec_replicas = replicas;
             let name = self.replica_sets[new].name.clone();
             self.emit(
                 false,
                 "ScalingReplicaSet",
                 object,
-                messages::scaled_replica_set(&name, from, self.replicas),
+                messages::scaled_replica_set(&name, from, replicas),
             );
-            self.last_progress = self.now;
+            self.deployments[d].last_progress = self.now;
         }
     }
 
@@ -827,11 +892,14 @@ impl Cluster {
     }
 
     fn schedule_pending(&mut self) {
-        if self.fargate {
-            for p in 0..self.pods.len() {
-                if self.pods[p].node.is_some() || !self.pods[p].counts() {
-                    continue;
-                }
+        for p in 0..self.pods.len() {
+            if self.pods[p].node.is_some()
+                || !self.pods[p].counts()
+                || !self.deployments[self.pod_deployment(p)].fargate
+            {
+                continue;
+            }
+            {
                 match self.pods[p].fargate_ready_at {
                     None => {
                         self.pods[p].fargate_ready_at =
@@ -844,10 +912,12 @@ impl Cluster {
                     Some(_) => {}
                 }
             }
-            return;
         }
         for p in 0..self.pods.len() {
-            if self.pods[p].node.is_some() || !self.pods[p].counts() {
+            if self.pods[p].node.is_some()
+                || !self.pods[p].counts()
+                || self.deployments[self.pod_deployment(p)].fargate
+            {
                 continue;
             }
             match self.schedule_pod(p) {
@@ -1164,11 +1234,11 @@ mod tests {
     #[test]
     fn a_rollout_of_10_replicas_stays_between_8_and_13_pods() {
         let mut c = cluster(10);
-        c.set_image("nginx:1.28");
+        c.set_image(0, "nginx:1.28");
         let mut first_scale = None;
         for _ in 0..300 {
             c.advance_to(c.now.plus(Millis::from_secs(1)));
-            let (pods, available) = c.totals();
+            let (pods, available) = c.totals(0);
             assert!(pods <= 13, "{pods} pods at {}", c.now);
             assert!(available >= 8, "{available} available at {}", c.now);
             if first_scale.is_none() {
@@ -1186,7 +1256,7 @@ mod tests {
             "{}",
             first.message
         );
-        let new_rs = c.current_rs().expect("new RS");
+        let new_rs = c.current_rs(0).expect("new RS");
         assert_eq!(c.rs_state(new_rs).available, 10, "rollout completes");
         assert_eq!(c.replica_sets[new_rs].revision, 2);
         assert_eq!(c.existing_pods(), 10, "old pods are gone");
@@ -1197,9 +1267,9 @@ mod tests {
         let mut c = cluster(3);
         let mut bad = template("nginx:bad-config");
         bad.behavior.crashes_after_seconds = Some(2);
-        c.set_template(bad);
+        c.set_template(0, bad);
         c.advance_to(SimTime::from_secs(400));
-        let new_rs = c.current_rs().expect("new RS");
+        let new_rs = c.current_rs(0).expect("new RS");
         let crashing: Vec<&Pod> = c
             .pods
             .iter()
@@ -1217,21 +1287,21 @@ mod tests {
                     .starts_with("Back-off restarting failed container web in pod web-")
         }));
         // maxUnavailable 0 for 3 replicas: the old pods keep serving.
-        assert_eq!(c.totals().1, 3);
+        assert_eq!(c.totals(0).1, 3);
         // After 600 s without progress the deadline passes; Kubernetes does not roll back.
         c.advance_to(SimTime::from_secs(700));
-        assert!(c.progress_deadline_exceeded);
+        assert!(c.deployments[0].progress_deadline_exceeded);
         assert!(
             c.events
                 .iter()
                 .any(|e| e.reason == "ProgressDeadlineExceeded")
         );
         assert_eq!(
-            c.rollout_undo().as_deref(),
+            c.rollout_undo(0).as_deref(),
             Ok("deployment.apps/web rolled back")
         );
         c.advance_to(SimTime::from_secs(800));
-        let (pods, available) = c.totals();
+        let (pods, available) = c.totals(0);
         assert_eq!((pods, available), (3, 3));
         assert!(
             c.pods
@@ -1246,9 +1316,9 @@ mod tests {
         let mut c = cluster(3);
         let mut t = template("nginx:1.28");
         t.behavior.readiness_fails_with = Some(503);
-        c.set_template(t);
+        c.set_template(0, t);
         c.advance_to(SimTime::from_secs(120));
-        let new_rs = c.current_rs().expect("new RS");
+        let new_rs = c.current_rs(0).expect("new RS");
         let pods: Vec<&Pod> = c
             .pods
             .iter()
@@ -1272,7 +1342,7 @@ mod tests {
         let mut c = cluster(2);
         let mut t = template("nginx:1.28");
         t.requests.cpu_millis = 4000;
-        c.set_template(t);
+        c.set_template(0, t);
         c.advance_to(SimTime::from_secs(30));
         let e = c
             .events
@@ -1289,12 +1359,12 @@ mod tests {
     #[test]
     fn recreate_stops_every_old_pod_before_starting_new_ones() {
         let mut c = cluster(4);
-        c.recreate = true;
-        c.set_image("nginx:1.28");
+        c.deployments[0].recreate = true;
+        c.set_image(0, "nginx:1.28");
         let mut saw_gap = false;
         for _ in 0..120 {
             c.advance_to(c.now.plus(Millis::from_secs(1)));
-            let new = c.current_rs().expect("new RS");
+            let new = c.current_rs(0).expect("new RS");
             let old_alive = c.pods.iter().any(|p| !p.gone && p.replica_set != new);
             let new_alive = c.pods.iter().any(|p| !p.gone && p.replica_set == new);
             assert!(
@@ -1305,7 +1375,7 @@ mod tests {
             saw_gap |= !old_alive && !new_alive;
         }
         assert!(saw_gap, "Recreate has a moment with no pods");
-        assert_eq!(c.totals(), (4, 4));
+        assert_eq!(c.totals(0), (4, 4));
         let scaling: Vec<&str> = c
             .events
             .iter()
@@ -1325,7 +1395,7 @@ mod tests {
         t.startup_probe = true;
         // The app needs 60 s to start; liveness alone (3 × 10 s) would kill it first.
         t.behavior.startup_seconds = 60;
-        c.set_template(t);
+        c.set_template(0, t);
         c.advance_to(SimTime::from_secs(120));
         assert!(
             c.events
@@ -1337,7 +1407,7 @@ mod tests {
                 .iter()
                 .any(|e| e.message.contains("failed liveness probe"))
         );
-        let new = c.current_rs().expect("new RS");
+        let new = c.current_rs(0).expect("new RS");
         assert!(
             c.pods
                 .iter()
@@ -1346,9 +1416,9 @@ mod tests {
 
         let mut t = template("leaky:v3");
         t.behavior.oom_after_seconds = Some(20);
-        c.set_template(t);
+        c.set_template(0, t);
         c.advance_to(SimTime::from_secs(200));
-        let new = c.current_rs().expect("new RS");
+        let new = c.current_rs(0).expect("new RS");
         let leaky = c
             .pods
             .iter()
@@ -1368,16 +1438,16 @@ mod tests {
             3,
             template("nginx:1.27"),
         );
-        c.use_fargate();
+        c.use_fargate(0);
         assert_eq!(c.nodes.iter().filter(|n| !n.gone).count(), 3);
         assert!(
             c.nodes
                 .iter()
                 .all(|n| n.fargate && n.max_pods == 1 && n.name.starts_with("fargate-ip-"))
         );
-        c.set_image("nginx:1.28");
+        c.set_image(0, "nginx:1.28");
         c.advance_to(SimTime::from_secs(200));
-        assert_eq!(c.totals(), (3, 3));
+        assert_eq!(c.totals(0), (3, 3));
         let live: Vec<&Node> = c.nodes.iter().filter(|n| !n.gone).collect();
         assert_eq!(live.len(), 3, "old pods' Fargate nodes went away with them");
         // 250m / 256 MiB rounds up to 0.25 vCPU with 512 MiB (256 MiB request + 256 MiB overhead).
@@ -1391,10 +1461,57 @@ mod tests {
     fn the_same_seed_gives_the_same_events() {
         let run = || {
             let mut c = cluster(4);
-            c.set_image("nginx:1.28");
+            c.set_image(0, "nginx:1.28");
             c.advance_to(SimTime::from_secs(200));
             c.events.iter().map(K8sEvent::line).collect::<Vec<_>>()
         };
         assert_eq!(run(), run());
+    }
+}
+
+#[cfg(test)]
+mod two_deployments {
+    use super::*;
+    use crate::aws::instance_types::lookup;
+
+    #[test]
+    fn deployments_roll_out_independently() {
+        let it = lookup("m5.large").expect("known type");
+        let t = |image: &str| Template {
+            container: "app".into(),
+            image: image.into(),
+            requests: Requests {
+                cpu_millis: 100,
+                memory_mib: 128,
+            },
+            port: 8080,
+            readiness_probe: true,
+            liveness_probe: false,
+            startup_probe: false,
+            behavior: AppBehavior {
+                startup_seconds: 3,
+                ..AppBehavior::default()
+            },
+        };
+        let mut c = Cluster::empty(1, &[(it, 2)], &["a".into(), "b".into()], "us-east-1");
+        let web = c.add_deployment("web", 3, t("web:1"));
+        let api = c.add_deployment("api", 2, t("api:1"));
+        assert_eq!((c.totals(web), c.totals(api)), ((3, 3), (2, 2)));
+        c.set_image(web, "web:2");
+        c.advance_to(SimTime::from_secs(120));
+        assert_eq!(c.totals(web), (3, 3));
+        assert_eq!(c.totals(api), (2, 2));
+        let web_rs = c.current_rs(web).expect("rs");
+        assert_eq!(c.replica_sets[web_rs].revision, 2);
+        assert_eq!(
+            c.replica_sets[c.current_rs(api).expect("rs")].revision,
+            1,
+            "api untouched"
+        );
+        assert!(
+            c.events
+                .iter()
+                .all(|e| !e.message.contains("replica set api-"))
+        );
     }
 }

@@ -48,12 +48,11 @@ pub struct EksWorld {
     /// Fargate profiles: the Deployments they select run one pod per Fargate node.
     #[serde(default)]
     pub fargate_profiles: Vec<FargateProfileSpec>,
-    /// Orca simulates one Deployment per EKS scenario for now.
     pub deployments: Vec<K8sDeploymentSpec>,
     /// How each image behaves; an image not listed here starts and serves normally.
     #[serde(default)]
     pub images: Vec<ImageSpec>,
-    /// A Service in front of the Deployment (its endpoints are the ready pods).
+    /// A Service in front of the first Deployment (its endpoints are the ready pods).
     #[serde(default)]
     pub service: Option<K8sServiceSpec>,
 }
@@ -107,6 +106,9 @@ pub struct K8sDeploymentSpec {
     #[serde(default)]
     pub strategy: K8sStrategy,
     pub container: K8sContainerSpec,
+    /// A Service selecting this Deployment's pods.
+    #[serde(default)]
+    pub service: Option<K8sServiceSpec>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

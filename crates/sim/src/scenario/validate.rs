@@ -236,17 +236,35 @@ fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         out.push((gp, format!("{total} nodes in all; at most 1000")));
     }
     let dp = wp.field("deployments");
-    if k.deployments.len() != 1 {
+    if k.deployments.is_empty() || k.deployments.len() > 20 {
         out.push((
             dp.clone(),
             format!(
-                "{} Deployments; Orca simulates exactly one Deployment per EKS scenario for now",
+                "{} Deployments; an EKS scenario has 1 to 20",
                 k.deployments.len()
             ),
         ));
     }
+    let mut deployment_names = HashSet::new();
     for (i, d) in k.deployments.iter().enumerate() {
         let p = dp.index(i);
+        if !deployment_names.insert(&d.name) {
+            out.push((
+                p.field("name"),
+                format!("Deployment \"{}\" is defined twice", d.name),
+            ));
+        }
+        if let Some(svc) = &d.service
+            && !dns_label_ok(&svc.name)
+        {
+            out.push((
+                p.field("service").field("name"),
+                format!(
+                    "Service name \"{}\" is not a valid Kubernetes name",
+                    svc.name
+                ),
+            ));
+        }
         if !dns_label_ok(&d.name) {
             out.push((
                 p.field("name"),
