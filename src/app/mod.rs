@@ -68,6 +68,8 @@ pub struct UiState {
     pub picker_error: Option<String>,
     /// F12 was pressed: the view saves a PNG of the window.
     pub screenshot_requested: bool,
+    /// A text field has the keyboard (shortcuts are off meanwhile).
+    pub typing: bool,
     /// Where the last screenshot went, shown in the header for a while.
     pub last_screenshot: Option<String>,
 }
@@ -86,6 +88,7 @@ impl Default for UiState {
             open_path: String::new(),
             picker_error: None,
             screenshot_requested: false,
+            typing: false,
             last_screenshot: None,
         }
     }
@@ -163,11 +166,12 @@ fn hot_reload(time: Res<Time>, mut timer: ResMut<ReloadTimer>, mut player: ResMu
 
 fn keyboard_actions(
     keys: Option<Res<ButtonInput<KeyCode>>>,
-    egui_input: Option<Res<bevy_egui::input::EguiWantsInput>>,
+    ui: Res<UiState>,
     mut out: MessageWriter<Actions>,
 ) {
     let Some(keys) = keys else { return };
-    if egui_input.is_some_and(|e| e.wants_keyboard_input()) {
+    // Typing a path in the scenario picker: the keys are text, not shortcuts.
+    if ui.typing {
         return;
     }
     let ctrl = keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight]);

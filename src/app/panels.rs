@@ -161,6 +161,17 @@ pub fn ui_system(
     }
     if ui_state.show_picker {
         picker(&ctx, &mut player, &mut ui_state, &mut view);
+    } else {
+        ui_state.typing = false;
+    }
+    // Buttons never keep the keyboard: Space, Tab and the arrows stay Orca's shortcuts (egui
+    // would otherwise move focus between buttons and press the focused one).
+    if !ui_state.typing {
+        ctx.memory_mut(|m| {
+            if let Some(id) = m.focused() {
+                m.surrender_focus(id);
+            }
+        });
     }
     Ok(())
 }
@@ -591,6 +602,25 @@ fn pod_inspector(
     kv(ui, "State", state);
     kv(ui, "Ready", pod.ready.to_string());
     kv(ui, "Restart Count", pod.restarts.to_string());
+    let running = matches!(pod.state, ContainerState::Running { .. });
+    kv(
+        ui,
+        "Conditions",
+        format!(
+            "PodScheduled {} · Initialized {} · ContainersReady {} · Ready {}",
+            if pod.node.is_some() {
+                "True"
+            } else {
+                "False (Unschedulable)"
+            },
+            if pod.node.is_some() { "True" } else { "False" },
+            if pod.ready { "True" } else { "False" },
+            if pod.ready { "True" } else { "False" },
+        ),
+    );
+    if !running && pod.node.is_some() && pod.deleting_at.is_none() {
+        ui.weak("The container is not running: see its state and the events below.");
+    }
     kv(
         ui,
         "Probes",
@@ -1241,6 +1271,7 @@ fn help(ctx: &egui::Context, ui_state: &mut UiState) {
 
 fn picker(ctx: &egui::Context, player: &mut Player, ui_state: &mut UiState, view: &mut ViewState) {
     let mut open = true;
+    let mut typing = false;
     egui::Window::new("Scenarios")
         .open(&mut open)
         .collapsible(false)
@@ -1274,7 +1305,8 @@ fn picker(ctx: &egui::Context, player: &mut Player, ui_state: &mut UiState, view
             ui.separator();
             ui.label("Open a scenario file (it reloads when you save it):");
             ui.horizontal(|ui| {
-                ui.text_edit_singleline(&mut ui_state.open_path);
+                let field = ui.text_edit_singleline(&mut ui_state.open_path);
+                typing = field.has_focus();
                 if ui.button("Open").clicked() {
                     let path = std::path::PathBuf::from(ui_state.open_path.trim());
                     match library::load_file(&path) {
@@ -1297,6 +1329,7 @@ fn picker(ctx: &egui::Context, player: &mut Player, ui_state: &mut UiState, view
                 );
             }
         });
+    ui_state.typing = typing;
     if !open {
         ui_state.show_picker = false;
     }

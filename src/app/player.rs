@@ -236,16 +236,24 @@ impl Player {
     /// order, wrapping around.
     pub fn select_adjacent_task(&mut self, forward: bool) {
         let world = self.playback.world();
-        let ids: Vec<&str> = world
-            .tasks
-            .iter()
-            .filter(|t| {
-                t.last_status != orca_sim::ecs::TaskStatus::Stopped
-                    || t.stopped_at
-                        .is_some_and(|at| world.now.since(at).0 < super::canvas::FADE_MS)
-            })
-            .map(|t| t.id.as_str())
-            .collect();
+        let ids: Vec<&str> = if let Some(eks) = &world.eks {
+            eks.pods
+                .iter()
+                .filter(|p| !p.gone)
+                .map(|p| p.name.as_str())
+                .collect()
+        } else {
+            world
+                .tasks
+                .iter()
+                .filter(|t| {
+                    t.last_status != orca_sim::ecs::TaskStatus::Stopped
+                        || t.stopped_at
+                            .is_some_and(|at| world.now.since(at).0 < super::canvas::FADE_MS)
+                })
+                .map(|t| t.id.as_str())
+                .collect()
+        };
         if ids.is_empty() {
             return;
         }
