@@ -506,7 +506,7 @@ fn deployment_summary(ui: &mut egui::Ui, eks: &orca_sim::k8s::cluster::Cluster, 
     );
     let current = eks.current_replica_set(d);
     for (i, rs) in eks.replica_sets.iter().enumerate() {
-        if rs.deployment != d {
+        if rs.deployment != d || rs.deleted {
             continue;
         }
         let ready = eks

@@ -103,6 +103,7 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
         dep.min_ready_seconds = d.min_ready_seconds as u64;
         dep.progress_deadline_seconds = d.progress_deadline_seconds as u64;
         dep.recreate = d.strategy == K8sStrategy::Recreate;
+        dep.revision_history_limit = d.revision_history_limit;
         dep.service = d
             .service
             .as_ref()

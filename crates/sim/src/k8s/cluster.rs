@@ -92,6 +92,8 @@ pub struct ReplicaSet {
     pub name: String,
     /// Index of the Deployment that owns it.
     pub deployment: usize,
+    /// Deleted by the revisionHistoryLimit clean-up (kept in the list so indices stay valid).
+    pub deleted: bool,
     pub revision: u32,
     pub template: Template,
     pub spec_replicas: u32,
@@ -198,6 +200,8 @@ pub struct DeploymentState {
     pub fargate: bool,
     /// The Service in front of the Deployment: (name, type, port).
     pub service: Option<(String, String, u16)>,
+    /// Old ReplicaSets kept for `rollout undo` (default 10).
+    pub revision_history_limit: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -316,6 +320,7 @@ impl Cluster {
             recreate: false,
             fargate: false,
             service: None,
+            revision_history_limit: 10,
         });
         let d = self.deployments.len() - 1;
         let rs = self.new_replica_set(d);
@@ -364,6 +369,7 @@ impl Cluster {
         self.replica_sets.push(ReplicaSet {
             name: format!("{}-{}", dep.name, dep.template.hash()),
             deployment: d,
+            deleted: false,
             revision,
             template: dep.template.clone(),
             spec_replicas: 0,
@@ -563,7 +569,7 @@ impl Cluster {
             .replica_sets
             .iter()
             .enumerate()
-            .filter(|(i, r)| Some(*i) != current && r.deployment == d)
+            .filter(|(i, r)| Some(*i) != current && r.deployment == d && !r.deleted)
             .max_by_key(|(_, r)| r.revision)
             .map(|(_, r)| r.template.clone());
         match prev {
@@ -582,7 +588,7 @@ impl Cluster {
         let h = self.deployments[d].template.hash();
         self.replica_sets
             .iter()
-            .position(|r| r.deployment == d && r.template.hash() == h)
+            .position(|r| r.deployment == d && !r.deleted && r.template.hash() == h)
     }
 
     fn rs_state(&self, rs: usize) -> RsState {
@@ -648,6 +654,18 @@ impl Cluster {
             Some(i) => i,
             None => self.new_replica_set(d),
         };
+        // An old ReplicaSet that becomes current again (rollout undo) takes the next revision
+        // number, as the deployment controller does.
+        let newest = self
+            .replica_sets
+            .iter()
+            .filter(|r| r.deployment == d && !r.deleted)
+            .map(|r| r.revision)
+            .max()
+            .unwrap_or(0);
+        if self.replica_sets[new].revision < newest {
+            self.replica_sets[new].revision = newest + 1;
+        }
         if self.deployments[d].recreate {
             self.recreate_sync(d, new);
             return;
@@ -708,6 +726,7 @@ impl Cluster {
             && old.iter().all(|&i| self.rs_state(i).pods == 0);
         let dep = &self.deployments[d];
         if done {
+            self.clean_up_history(d, new);
             self.deployments[d].last_progress = self.now;
         } else if !dep.progress_deadline_exceeded
             && self.now.since(dep.last_progress) > Millis::from_secs(dep.progress_deadline_seconds)
@@ -721,6 +740,30 @@ impl Cluster {
                 object,
                 format!("ReplicaSet \"{name}\" has timed out progressing."),
             );
+        }
+    }
+
+    /// Once a rollout is complete, delete the oldest empty ReplicaSets beyond
+    /// `revisionHistoryLimit` (they can no longer be rolled back to).
+    fn clean_up_history(&mut self, d: usize, new: usize) {
+        let mut old: Vec<usize> = (0..self.replica_sets.len())
+            .filter(|&i| {
+                let r = &self.replica_sets[i];
+                i != new
+                    && r.deployment == d
+                    && !r.deleted
+                    && r.spec_replicas == 0
+                    && !self.pods.iter().any(|p| !p.gone && p.replica_set == i)
+            })
+            .collect();
+        let limit = self.deployments[d].revision_history_limit as usize;
+        if old.len() <= limit {
+            return;
+        }
+        old.sort_by_key(|&i| self.replica_sets[i].revision);
+        let excess = old.len() - limit;
+        for &i in old.iter().take(excess) {
+            self.replica_sets[i].deleted = true;
         }
     }
 
@@ -1454,6 +1497,36 @@ mod tests {
         assert!(
             live.iter()
                 .all(|n| n.allocatable_cpu_millis == 250 && n.allocatable_memory_mib == 512)
+        );
+    }
+
+    #[test]
+    fn revision_history_limit_deletes_the_oldest_empty_replica_sets() {
+        let mut c = cluster(2);
+        c.deployments[0].revision_history_limit = 2;
+        for v in 2..=6 {
+            c.set_image(0, &format!("nginx:1.{v}"));
+            c.advance_to(c.now.plus(Millis::from_secs(120)));
+        }
+        let kept: Vec<u32> = c
+            .replica_sets
+            .iter()
+            .filter(|r| !r.deleted)
+            .map(|r| r.revision)
+            .collect();
+        assert_eq!(
+            kept,
+            vec![4, 5, 6],
+            "current revision 6 plus the 2 newest old ones"
+        );
+        // Undo goes to the newest kept revision.
+        assert!(c.rollout_undo(0).is_ok());
+        c.advance_to(c.now.plus(Millis::from_secs(120)));
+        let current = c.current_rs(0).expect("rs");
+        assert_eq!(c.replica_sets[current].template.image, "nginx:1.5");
+        assert_eq!(
+            c.replica_sets[current].revision, 7,
+            "the reused ReplicaSet takes the next revision"
         );
     }
 

@@ -105,6 +105,9 @@ pub struct K8sDeploymentSpec {
     /// `RollingUpdate` (the default, using max_surge/max_unavailable) or `Recreate`.
     #[serde(default)]
     pub strategy: K8sStrategy,
+    /// Old ReplicaSets kept for `rollout undo` (Kubernetes default 10).
+    #[serde(default = "defaults::revision_history_limit")]
+    pub revision_history_limit: u32,
     pub container: K8sContainerSpec,
     /// A Service selecting this Deployment's pods.
     #[serde(default)]
@@ -834,6 +837,9 @@ pub mod defaults {
     }
     pub fn progress_deadline() -> u32 {
         600
+    }
+    pub fn revision_history_limit() -> u32 {
+        10
     }
     pub fn cpu_request() -> u32 {
         250
