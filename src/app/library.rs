@@ -50,6 +50,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "eks-two-deployments",
         include_str!("../../scenarios/eks-two-deployments.ron"),
     ),
+    (
+        "eks-autoscaling",
+        include_str!("../../scenarios/eks-autoscaling.ron"),
+    ),
 ];
 
 /// A built-in scenario, parsed. The built-ins are checked by the test suite, so a failure

@@ -480,6 +480,53 @@ fn side_panel(root: &mut egui::Ui, player: &mut Player, show_legend: bool) {
         });
 }
 
+/// Scaling charts: utilization against the HPA target, and replicas, pods and nodes over time.
+fn metrics(ui: &mut egui::Ui, eks: &orca_sim::k8s::cluster::Cluster) {
+    use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, VLine};
+    ui.separator();
+    ui.heading("Metrics");
+    let now = eks.now.secs_f64();
+    let series = |f: &dyn Fn(&orca_sim::k8s::cluster::Sample) -> f64| -> PlotPoints<'static> {
+        eks.samples
+            .iter()
+            .map(|s| [s.at.secs_f64(), f(s)])
+            .collect::<Vec<_>>()
+            .into()
+    };
+    let name = &eks.deployments[0].name;
+    ui.label(egui::RichText::new(format!("deployment/{name}: average CPU, % of request")).weak());
+    Plot::new("cpu")
+        .height(130.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .include_y(100.0)
+        .legend(Legend::default())
+        .show(ui, |p| {
+            p.line(Line::new("utilization", series(&|s| s.utilization)));
+            if let Some(t) = eks.samples.last().and_then(|s| s.target) {
+                p.hline(HLine::new("HPA target", t).style(egui_plot::LineStyle::dashed_loose()));
+            }
+            p.vline(VLine::new("now", now).color(egui::Color32::WHITE));
+        });
+    ui.label(egui::RichText::new("pods and nodes").weak());
+    Plot::new("counts")
+        .height(130.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .legend(Legend::default())
+        .show(ui, |p| {
+            p.line(Line::new("desired replicas", series(&|s| s.desired as f64)));
+            p.line(Line::new("ready pods", series(&|s| s.ready as f64)));
+            p.line(Line::new("pending pods", series(&|s| s.pending as f64)));
+            p.line(Line::new("nodes", series(&|s| s.nodes as f64)));
+            p.vline(VLine::new("now", now).color(egui::Color32::WHITE));
+        });
+}
+
 fn deployment_summary(ui: &mut egui::Ui, eks: &orca_sim::k8s::cluster::Cluster, d: usize) {
     let (updated, old, updated_available) = eks.rollout_counts(d);
     let (pods, available) = eks.totals(d);
@@ -679,6 +726,9 @@ fn services(ui: &mut egui::Ui, player: &mut Player) {
         for d in 0..eks.deployments.len() {
             deployment_summary(ui, eks, d);
             ui.add_space(6.0);
+        }
+        if eks.samples.len() > 1 && (!eks.hpas.is_empty() || !eks.node_groups.is_empty()) {
+            metrics(ui, eks);
         }
         return;
     }

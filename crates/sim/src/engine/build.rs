@@ -115,6 +115,45 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
         {
             c.use_fargate(di);
         }
+        if let Some(l) = &d.load {
+            c.deployments[di].load = Some(crate::k8s::autoscaling::Load {
+                points: l
+                    .points
+                    .iter()
+                    .map(|(t, v)| (SimTime::from_secs_f64(*t), *v))
+                    .collect(),
+                rps_per_pod: l.rps_per_pod,
+            });
+        }
+        if let Some(h) = &d.hpa {
+            c.hpas.push(crate::k8s::autoscaling::Hpa {
+                name: d.name.clone(),
+                deployment: di,
+                min_replicas: h.min_replicas,
+                max_replicas: h.max_replicas,
+                target_cpu_utilization: h.target_cpu_utilization as f64,
+                history: Vec::new(),
+                next_sync: SimTime::from_secs(15),
+                current_utilization: 0.0,
+            });
+        }
+    }
+    if k.cluster_autoscaler {
+        for g in &k.node_groups {
+            c.node_groups
+                .push(crate::k8s::autoscaling::NodeGroupScaling {
+                    name: g.name.clone(),
+                    asg: format!(
+                        "eks-{}-{}",
+                        g.name,
+                        crate::k8s::names::pod_template_hash(&g.name)
+                    ),
+                    min: g.min.unwrap_or(g.count),
+                    max: g.max.unwrap_or(g.count),
+                    launching: Vec::new(),
+                    instance_type: g.instance_type.clone(),
+                });
+        }
     }
     Some(c)
 }

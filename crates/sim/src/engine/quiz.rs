@@ -150,6 +150,10 @@ pub fn matches(cond: &Condition, e: &Event) -> bool {
         (Condition::ReplicaSetScaled, EventKind::Kube { reason, .. }) => {
             reason == "ScalingReplicaSet"
         }
+        (Condition::HpaRescaled, EventKind::Kube { reason, .. }) => reason == "SuccessfulRescale",
+        (Condition::ScaleUpTriggered, EventKind::Kube { reason, .. }) => {
+            reason == "TriggeredScaleUp"
+        }
         (Condition::SteadyState { service }, EventKind::SteadyState { .. }) => {
             e.at.millis() > 0 && service_ok(service, svc)
         }

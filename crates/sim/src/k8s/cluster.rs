@@ -9,6 +9,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::autoscaling::{self, Hpa, Load, NodeGroupScaling};
 use super::backoff::Backoff;
 use super::messages::{self, ProbeKind};
 use super::names;
@@ -85,6 +86,12 @@ pub struct Node {
     /// A Fargate node: made for one pod, gone with it.
     pub fargate: bool,
     pub gone: bool,
+    /// The managed node group it belongs to (index into `node_groups`).
+    pub group: Option<usize>,
+    /// The Cluster Autoscaler found it unneeded since then.
+    pub unneeded_since: Option<SimTime>,
+    /// The Cluster Autoscaler is draining it for removal.
+    pub draining: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -202,6 +209,8 @@ pub struct DeploymentState {
     pub service: Option<(String, String, u16)>,
     /// Old ReplicaSets kept for `rollout undo` (default 10).
     pub revision_history_limit: u32,
+    /// The demand this Deployment serves (drives CPU utilization), if modelled.
+    pub load: Option<Load>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -217,7 +226,28 @@ pub struct Cluster {
     region: String,
     /// How each image behaves (images not listed start and serve normally).
     pub images: Vec<(String, AppBehavior)>,
+    pub hpas: Vec<Hpa>,
+    /// Managed node groups the Cluster Autoscaler may resize (empty: no autoscaler).
+    pub node_groups: Vec<NodeGroupScaling>,
+    next_ca_scan: SimTime,
+    last_scale_up: Option<SimTime>,
+    /// Metrics sampled every 15 s, for the charts.
+    pub samples: Vec<Sample>,
     rng: ChaCha8Rng,
+}
+
+/// One sample of the metrics the charts show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub at: SimTime,
+    /// Average CPU utilization (percent of request) of the first Deployment's ready pods.
+    pub utilization: f64,
+    /// The HPA target, if the first Deployment has an HPA.
+    pub target: Option<f64>,
+    pub desired: u32,
+    pub ready: u32,
+    pub pending: u32,
+    pub nodes: u32,
 }
 
 impl Cluster {
@@ -268,7 +298,7 @@ impl Cluster {
     ) -> Cluster {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut nodes = Vec::new();
-        for (instance_type, count) in groups {
+        for (gi, (instance_type, count)) in groups.iter().enumerate() {
             for _ in 0..*count {
                 let z = nodes.len() % zones.len().max(1);
                 // Node IPs sit in the zone's subnet (10.0.0.0/20, 10.0.16.0/20, …).
@@ -286,6 +316,9 @@ impl Cluster {
                     max_pods: instance_type.eks_max_pods(),
                     fargate: false,
                     gone: false,
+                    group: Some(gi),
+                    unneeded_since: None,
+                    draining: false,
                 });
             }
         }
@@ -300,6 +333,11 @@ impl Cluster {
             zones: zones.to_vec(),
             region: region.to_string(),
             images: Vec::new(),
+            hpas: Vec::new(),
+            node_groups: Vec::new(),
+            next_ca_scan: SimTime::ZERO,
+            last_scale_up: None,
+            samples: Vec::new(),
             rng,
         }
     }
@@ -321,6 +359,7 @@ impl Cluster {
             fargate: false,
             service: None,
             revision_history_limit: 10,
+            load: None,
         });
         let d = self.deployments.len() - 1;
         let rs = self.new_replica_set(d);
@@ -449,7 +488,7 @@ impl Cluster {
                         })
                         .sum(),
                     pods: on.len() as u32,
-                    unschedulable: n.fargate || n.gone,
+                    unschedulable: n.fargate || n.gone || n.draining,
                 }
             })
             .collect()
@@ -639,6 +678,8 @@ impl Cluster {
     }
 
     fn tick(&mut self) {
+        self.hpa_sync();
+        self.cluster_autoscaler();
         for d in 0..self.deployments.len() {
             self.deployment_sync(d);
         }
@@ -684,6 +725,21 @@ impl Cluster {
             v.sort_by_key(|&i| self.replica_sets[i].revision);
             v
         };
+        // A lower replica count with no rollout under way (kubectl scale, the HPA): the
+        // deployment controller's plain `scale` of the current ReplicaSet.
+        if old.is_empty() && self.replica_sets[new].spec_replicas > replicas {
+            let from = self.replica_sets[new].spec_replicas;
+            self.replica_sets[new].spec_replicas = replicas;
+            let name = self.replica_sets[new].name.clone();
+            let object = format!("deployment/{}", self.deployments[d].name);
+            self.emit(
+                false,
+                "ScalingReplicaSet",
+                object,
+                messages::scaled_replica_set(&name, from, replicas),
+            );
+            return;
+        }
         let old_states: Vec<RsState> = old.iter().map(|&i| self.rs_state(i)).collect();
         let step = rolling_step(
             replicas,
@@ -741,6 +797,308 @@ impl Cluster {
                 format!("ReplicaSet \"{name}\" has timed out progressing."),
             );
         }
+    }
+
+    /// Average CPU utilization (percent of request) of a Deployment's ready pods, with a
+    /// little seeded noise; (ready pods, utilization).
+    pub fn utilization(&mut self, d: usize) -> (u32, f64) {
+        let ready = (0..self.pods.len())
+            .filter(|&p| self.pods[p].counts() && self.pods[p].ready && self.pod_deployment(p) == d)
+            .count() as u32;
+        let base = self.deployments[d]
+            .load
+            .as_ref()
+            .map_or(0.0, |l| l.utilization_per_pod(self.now, ready));
+        let noise = if base > 0.0 {
+            self.rng.random_range(-2.0..2.0)
+        } else {
+            0.0
+        };
+        (ready, (base + noise).max(0.0))
+    }
+
+    fn hpa_sync(&mut self) {
+        for h in 0..self.hpas.len() {
+            if self.hpas[h].next_sync > self.now {
+                continue;
+            }
+            self.hpas[h].next_sync = self.now.plus(autoscaling::SYNC);
+            let d = self.hpas[h].deployment;
+            let current = self.deployments[d].replicas;
+            let (ready, utilization) = self.utilization(d);
+            let now = self.now;
+            if let Some(n) = self.hpas[h].sync(now, current, ready, utilization) {
+                self.deployments[d].replicas = n;
+                let name = self.hpas[h].name.clone();
+                self.emit(
+                    false,
+                    "SuccessfulRescale",
+                    format!("horizontalpodautoscaler/{name}"),
+                    autoscaling::rescale_message(n, n > current),
+                );
+            }
+            if d == 0 {
+                self.sample();
+            }
+        }
+        if self.hpas.is_empty() && self.now.0.is_multiple_of(autoscaling::SYNC.0) {
+            self.sample();
+        }
+    }
+
+    fn sample(&mut self) {
+        if self.deployments.is_empty() {
+            return;
+        }
+        let utilization = self
+            .hpas
+            .iter()
+            .find(|h| h.deployment == 0)
+            .map(|h| h.current_utilization)
+            .unwrap_or_else(|| {
+                let ready = self.endpoints(0).len() as u32;
+                self.deployments[0]
+                    .load
+                    .as_ref()
+                    .map_or(0.0, |l| l.utilization_per_pod(self.now, ready))
+            });
+        let pending = self
+            .pods
+            .iter()
+            .filter(|p| p.counts() && p.node.is_none())
+            .count() as u32;
+        self.samples.push(Sample {
+            at: self.now,
+            utilization,
+            target: self
+                .hpas
+                .iter()
+                .find(|h| h.deployment == 0)
+                .map(|h| h.target_cpu_utilization),
+            desired: self.deployments[0].replicas,
+            ready: self.endpoints(0).len() as u32,
+            pending,
+            nodes: self.nodes.iter().filter(|n| !n.gone && !n.fargate).count() as u32,
+        });
+    }
+
+    /// The Cluster Autoscaler: add nodes for unschedulable pods, remove nodes that stay
+    /// under half used for 10 minutes.
+    fn cluster_autoscaler(&mut self) {
+        // Nodes that finished launching join now.
+        for g in 0..self.node_groups.len() {
+            let now = self.now;
+            let ready: Vec<SimTime> = self.node_groups[g]
+                .launching
+                .iter()
+                .copied()
+                .filter(|t| *t <= now)
+                .collect();
+            self.node_groups[g].launching.retain(|t| *t > now);
+            for _ in ready {
+                self.join_node(g);
+            }
+        }
+        if self.node_groups.is_empty() || self.now < self.next_ca_scan {
+            return;
+        }
+        self.next_ca_scan = self.now.plus(autoscaling::CA_SCAN);
+        self.ca_scale_up();
+        self.ca_scale_down();
+    }
+
+    fn group_size(&self, g: usize) -> u32 {
+        self.nodes
+            .iter()
+            .filter(|n| !n.gone && n.group == Some(g))
+            .count() as u32
+    }
+
+    fn template_node(&self, g: usize) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.group == Some(g))
+    }
+
+    fn join_node(&mut self, g: usize) {
+        let Some(template) = self.template_node(g).cloned() else {
+            return;
+        };
+        let z = self.group_size(g) as usize % self.zones.len().max(1);
+        let ip = format!(
+            "10.0.{}.{}",
+            z * 16 + self.rng.random_range(0..4),
+            10 + self.rng.random_range(0..240)
+        );
+        let name = names::node_name(&ip, &self.region);
+        self.nodes.push(Node {
+            name: name.clone(),
+            zone: self.zones.get(z).cloned().unwrap_or_default(),
+            gone: false,
+            unneeded_since: None,
+            draining: false,
+            ..template
+        });
+        self.emit(
+            false,
+            "RegisteredNode",
+            format!("node/{name}"),
+            format!("Node {name} event: Registered Node {name} in Controller"),
+        );
+    }
+
+    fn ca_scale_up(&mut self) {
+        let pending: Vec<usize> = (0..self.pods.len())
+            .filter(|&p| {
+                self.pods[p].counts()
+                    && self.pods[p].node.is_none()
+                    && self.pods[p].reported_failed_scheduling
+                    && !self.deployments[self.pod_deployment(p)].fargate
+            })
+            .collect();
+        if pending.is_empty() {
+            return;
+        }
+        for g in 0..self.node_groups.len() {
+            let Some(t) = self.template_node(g).cloned() else {
+                continue;
+            };
+            // Bin-pack the pending pods onto fresh template nodes to see how many are needed.
+            let mut bins: Vec<(u32, u32, u32)> = Vec::new();
+            let mut helped = Vec::new();
+            for &p in &pending {
+                let req = self.replica_sets[self.pods[p].replica_set]
+                    .template
+                    .requests;
+                if req.cpu_millis > t.allocatable_cpu_millis
+                    || req.memory_mib > t.allocatable_memory_mib
+                {
+                    continue;
+                }
+                match bins.iter_mut().find(|b| {
+                    b.0 + req.cpu_millis <= t.allocatable_cpu_millis
+                        && b.1 + req.memory_mib <= t.allocatable_memory_mib
+                        && b.2 < t.max_pods
+                }) {
+                    Some(b) => {
+                        b.0 += req.cpu_millis;
+                        b.1 += req.memory_mib;
+                        b.2 += 1;
+                    }
+                    None => bins.push((req.cpu_millis, req.memory_mib, 1)),
+                }
+                helped.push(p);
+            }
+            let ng = &self.node_groups[g];
+            let current = self.group_size(g) + ng.launching.len() as u32;
+            let needed = (bins.len() as u32).saturating_sub(ng.launching.len() as u32);
+            let to = (current + needed).min(ng.max);
+            if to <= current || helped.is_empty() {
+                continue;
+            }
+            let (asg, max) = (ng.asg.clone(), ng.max);
+            let ready_at = self.now.plus(autoscaling::NODE_LAUNCH);
+            for _ in current..to {
+                self.node_groups[g].launching.push(ready_at);
+            }
+            self.last_scale_up = Some(self.now);
+            for p in helped {
+                let name = self.pods[p].name.clone();
+                self.emit(
+                    false,
+                    "TriggeredScaleUp",
+                    format!("pod/{name}"),
+                    autoscaling::triggered_scale_up(&asg, current, to, max),
+                );
+            }
+            return;
+        }
+    }
+
+    fn ca_scale_down(&mut self) {
+        let now = self.now;
+        if self
+            .last_scale_up
+            .is_some_and(|t| now.since(t) < autoscaling::SCALE_DOWN_UNNEEDED)
+        {
+            return;
+        }
+        let views = self.node_views();
+        let mut removed_one = false;
+        #[allow(clippy::needless_range_loop)] // `self` is mutated inside the loop
+        for n in 0..self.nodes.len() {
+            let Some(g) = self.nodes[n].group else {
+                continue;
+            };
+            if self.nodes[n].gone {
+                continue;
+            }
+            if self.nodes[n].draining {
+                let empty = !self.pods.iter().any(|p| !p.gone && p.node == Some(n));
+                if empty {
+                    self.nodes[n].gone = true;
+                    let name = self.nodes[n].name.clone();
+                    // [inferred] CA's own wording for the removal.
+                    self.emit(
+                        false,
+                        "ScaleDown",
+                        format!("node/{name}"),
+                        "node removed by cluster autoscaler".into(),
+                    );
+                }
+                continue;
+            }
+            let v = &views[n];
+            let used = (v.requested_cpu_millis as f64 / v.allocatable_cpu_millis.max(1) as f64)
+                .max(v.requested_memory_mib as f64 / v.allocatable_memory_mib.max(1) as f64);
+            let staying = self
+                .nodes
+                .iter()
+                .filter(|m| !m.gone && !m.draining && m.group == Some(g))
+                .count() as u32;
+            let can_shrink = staying > self.node_groups[g].min;
+            if used >= autoscaling::SCALE_DOWN_THRESHOLD || !can_shrink {
+                self.nodes[n].unneeded_since = None;
+                continue;
+            }
+            let since = *self.nodes[n].unneeded_since.get_or_insert(now);
+            if removed_one || now.since(since) < autoscaling::SCALE_DOWN_UNNEEDED {
+                continue;
+            }
+            // Drain: evict its pods (their ReplicaSets recreate them elsewhere).
+            removed_one = true;
+            self.nodes[n].draining = true;
+            let name = self.nodes[n].name.clone();
+            self.emit(
+                false,
+                "ScaleDown",
+                format!("node/{name}"),
+                "marked the node as toBeDeleted/unschedulable".into(),
+            );
+            let on: Vec<usize> = (0..self.pods.len())
+                .filter(|&p| {
+                    !self.pods[p].gone
+                        && self.pods[p].node == Some(n)
+                        && self.pods[p].deleting_at.is_none()
+                })
+                .collect();
+            for p in on {
+                let pname = self.pods[p].name.clone();
+                self.emit(
+                    false,
+                    "ScaleDown",
+                    format!("pod/{pname}"),
+                    "deleting pod for node scale down".into(),
+                );
+                self.evict(p);
+            }
+        }
+    }
+
+    /// Evict a pod: it terminates, and its ReplicaSet creates a replacement.
+    fn evict(&mut self, p: usize) {
+        let pod = &mut self.pods[p];
+        pod.deleting_at = Some(self.now);
+        pod.ready = false;
+        pod.due = Some(self.now.plus(Millis::from_secs(SIGTERM_EXIT_SECONDS)));
     }
 
     /// Once a rollout is complete, delete the oldest empty ReplicaSets beyond
@@ -906,6 +1264,9 @@ impl Cluster {
             max_pods: 1,
             fargate: true,
             gone: false,
+            group: None,
+            unneeded_since: None,
+            draining: false,
         });
         self.nodes.len() - 1
     }

@@ -6,6 +6,7 @@
 //! that runs them for one Deployment. Scenario files, playback and the canvas do not use it
 //! yet; see ARCHITECTURE.md.
 
+pub mod autoscaling;
 pub mod backoff;
 pub mod cluster;
 pub mod messages;

@@ -55,6 +55,9 @@ pub struct EksWorld {
     /// A Service in front of the first Deployment (its endpoints are the ready pods).
     #[serde(default)]
     pub service: Option<K8sServiceSpec>,
+    /// Run the Cluster Autoscaler on the node groups (within their min/max).
+    #[serde(default)]
+    pub cluster_autoscaler: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,6 +75,11 @@ pub struct NodeGroupSpec {
     pub instance_type: String,
     #[serde(default = "defaults::one")]
     pub count: u32,
+    /// Bounds for the Cluster Autoscaler (default: the group's count).
+    #[serde(default)]
+    pub min: Option<u32>,
+    #[serde(default)]
+    pub max: Option<u32>,
 }
 
 /// `maxSurge` / `maxUnavailable`: a number of pods or a percentage of replicas.
@@ -112,6 +120,33 @@ pub struct K8sDeploymentSpec {
     /// A Service selecting this Deployment's pods.
     #[serde(default)]
     pub service: Option<K8sServiceSpec>,
+    /// A HorizontalPodAutoscaler on CPU utilization.
+    #[serde(default)]
+    pub hpa: Option<HpaSpec>,
+    /// The demand the Deployment serves, which sets its pods' CPU utilization.
+    #[serde(default)]
+    pub load: Option<LoadSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HpaSpec {
+    #[serde(default = "defaults::one")]
+    pub min_replicas: u32,
+    pub max_replicas: u32,
+    /// Average CPU utilization target, percent of the request (Kubernetes default 80).
+    #[serde(default = "defaults::hpa_target")]
+    pub target_cpu_utilization: u32,
+}
+
+/// Requests per second over time (linear between points) and what one pod serves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadSpec {
+    /// Requests per second one pod serves at 100 % of its CPU request.
+    pub rps_per_pod: f64,
+    /// (seconds, requests per second)
+    pub points: Vec<(f64, f64)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -814,6 +849,10 @@ pub enum Condition {
     ProgressDeadlineExceeded,
     /// EKS: the deployment controller scales a ReplicaSet.
     ReplicaSetScaled,
+    /// EKS: the HorizontalPodAutoscaler changes the replica count.
+    HpaRescaled,
+    /// EKS: the Cluster Autoscaler asks for more nodes.
+    ScaleUpTriggered,
 }
 
 /// What a quiz is about, highlighted on the canvas.
@@ -840,6 +879,9 @@ pub mod defaults {
     }
     pub fn revision_history_limit() -> u32 {
         10
+    }
+    pub fn hpa_target() -> u32 {
+        80
     }
     pub fn cpu_request() -> u32 {
         250

@@ -230,6 +230,19 @@ fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
             ));
         }
         check_range(out, p.field("count"), "count", g.count, 1, 1000, "");
+        let (min, max) = (g.min.unwrap_or(g.count), g.max.unwrap_or(g.count));
+        if min > g.count || g.count > max {
+            out.push((
+                p.field("count"),
+                format!("count {} must lie between min {min} and max {max}", g.count),
+            ));
+        }
+        if max > 1000 {
+            out.push((
+                p.field("max"),
+                format!("max {max} is out of range; valid: up to 1000"),
+            ));
+        }
         total += g.count as u64;
     }
     if total > 1000 {
@@ -318,6 +331,63 @@ fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                     d.progress_deadline_seconds, d.min_ready_seconds
                 ),
             ));
+        }
+        if let Some(h) = &d.hpa {
+            let hp = p.field("hpa");
+            check_range(
+                out,
+                hp.field("min_replicas"),
+                "min_replicas",
+                h.min_replicas,
+                1,
+                1000,
+                "",
+            );
+            if h.max_replicas < h.min_replicas || h.max_replicas > 1000 {
+                out.push((
+                    hp.field("max_replicas"),
+                    format!(
+                        "max_replicas {} must be at least min_replicas {} and at most 1000",
+                        h.max_replicas, h.min_replicas
+                    ),
+                ));
+            }
+            check_range(
+                out,
+                hp.field("target_cpu_utilization"),
+                "target_cpu_utilization",
+                h.target_cpu_utilization,
+                1,
+                1000,
+                " %",
+            );
+        }
+        if let Some(l) = &d.load {
+            let lp = p.field("load");
+            if !(l.rps_per_pod.is_finite() && l.rps_per_pod > 0.0) {
+                out.push((
+                    lp.field("rps_per_pod"),
+                    format!("rps_per_pod {} must be a positive number", l.rps_per_pod),
+                ));
+            }
+            if l.points.is_empty() || l.points.len() > 1000 {
+                out.push((
+                    lp.field("points"),
+                    "give 1 to 1000 (seconds, requests per second) points".into(),
+                ));
+            }
+            let mut last = -1.0;
+            for (j, (t, v)) in l.points.iter().enumerate() {
+                if !(t.is_finite() && v.is_finite()) || *t < last || *v < 0.0 {
+                    out.push((
+                        lp.field("points").index(j),
+                        format!(
+                            "point ({t}, {v}): times must not go backwards and rates must be ≥ 0"
+                        ),
+                    ));
+                }
+                last = *t;
+            }
         }
         let cp = p.field("container");
         let c = &d.container;
@@ -1388,12 +1458,14 @@ fn condition(out: &mut Problems, w: &EcsWorld, c: &Condition, p: Path, eks: bool
             | Condition::FailedScheduling
             | Condition::ProgressDeadlineExceeded
             | Condition::ReplicaSetScaled
+            | Condition::HpaRescaled
+            | Condition::ScaleUpTriggered
     );
     if k8s_condition != eks {
         out.push((
             p,
             if eks {
-                "this condition watches ECS services, but the scenario's world is Eks; use PodCrashLoop, ReadinessFailed, LivenessRestart, FailedScheduling, ProgressDeadlineExceeded or ReplicaSetScaled".into()
+                "this condition watches ECS services, but the scenario's world is Eks; use PodCrashLoop, ReadinessFailed, LivenessRestart, FailedScheduling, ProgressDeadlineExceeded, ReplicaSetScaled, HpaRescaled or ScaleUpTriggered".into()
             } else {
                 "this condition watches Kubernetes objects, but the scenario's world is Ecs".into()
             },
@@ -1413,7 +1485,9 @@ fn condition(out: &mut Problems, w: &EcsWorld, c: &Condition, p: Path, eks: bool
         | Condition::LivenessRestart
         | Condition::FailedScheduling
         | Condition::ProgressDeadlineExceeded
-        | Condition::ReplicaSetScaled => return,
+        | Condition::ReplicaSetScaled
+        | Condition::HpaRescaled
+        | Condition::ScaleUpTriggered => return,
         Condition::PlacementFailed { service }
         | Condition::DeploymentStuck { service }
         | Condition::CircuitBreakerTripped { service }
