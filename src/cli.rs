@@ -45,8 +45,8 @@ pub struct RunArgs {
     /// Print one JSON object per event instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Only print events from these sources (service, target-group, task, instance, deployment,
-    /// replicaset, pod, scenario, quiz).
+    /// Only print events from these sources (service, target-group, task, instance, autoscaling,
+    /// deployment, replicaset, pod, scenario, quiz).
     #[arg(long, value_delimiter = ',', value_name = "SOURCES")]
     pub only: Vec<String>,
 }

@@ -30,6 +30,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/ecs-placement-fails.ron"),
     ),
     (
+        "ecs-target-tracking",
+        include_str!("../../scenarios/ecs-target-tracking.ron"),
+    ),
+    (
         "eks-rolling-update",
         include_str!("../../scenarios/eks-rolling-update.ron"),
     ),

@@ -61,8 +61,9 @@ pub struct UiState {
     /// Presentation mode: hide the side panel and the event log for a bigger canvas.
     pub presenting: bool,
     pub newest_first: bool,
-    /// service, target-group, task, instance, deployment, replicaset, pod, scenario, quiz
-    pub filters: [bool; 9],
+    /// service, target-group, task, instance, autoscaling, deployment, replicaset, pod,
+    /// scenario, quiz
+    pub filters: [bool; 10],
     pub text_scale: f32,
     pub open_path: String,
     pub picker_error: Option<String>,
@@ -83,7 +84,7 @@ impl Default for UiState {
             show_intro: false,
             presenting: false,
             newest_first: true,
-            filters: [true, true, false, true, true, true, true, true, true],
+            filters: [true, true, false, true, true, true, true, true, true, true],
             text_scale: 1.0,
             open_path: String::new(),
             picker_error: None,

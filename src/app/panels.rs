@@ -14,11 +14,12 @@ use super::player::{Player, SPEEDS, Selection};
 use super::view::{CanvasRect, ViewState};
 use super::{Actions, UiState};
 
-const SOURCES: [&str; 9] = [
+const SOURCES: [&str; 10] = [
     "service",
     "target-group",
     "task",
     "instance",
+    "autoscaling",
     "deployment",
     "replicaset",
     "pod",
@@ -55,6 +56,7 @@ fn source_color(category: &str) -> egui::Color32 {
         "deployment" => egui::Color32::from_rgb(110, 180, 255),
         "replicaset" => egui::Color32::from_rgb(200, 160, 255),
         "pod" => egui::Color32::from_rgb(180, 200, 210),
+        "autoscaling" => egui::Color32::from_rgb(255, 150, 120),
         _ => egui::Color32::from_rgb(255, 225, 60),
     }
 }
@@ -806,6 +808,65 @@ fn services(ui: &mut egui::Ui, player: &mut Player) {
     if select.is_some() {
         player.selection = select;
     }
+    for svc in &world.services {
+        if svc.metrics.len() > 1 {
+            service_metrics(ui, svc, world.now.secs_f64());
+        }
+    }
+}
+
+/// Target tracking charts: CPU against the target, desired and running tasks.
+fn service_metrics(ui: &mut egui::Ui, svc: &orca_sim::ecs::Service, now: f64) {
+    use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, VLine};
+    ui.separator();
+    ui.heading(format!("Metrics: {}", svc.name));
+    let series = |f: &dyn Fn(&orca_sim::ecs::ServiceSample) -> f64| -> PlotPoints<'static> {
+        svc.metrics
+            .iter()
+            .map(|m| [m.at.secs_f64(), f(m)])
+            .collect::<Vec<_>>()
+            .into()
+    };
+    ui.label(egui::RichText::new("ECSServiceAverageCPUUtilization (1-minute datapoints)").weak());
+    Plot::new(format!("cpu-{}", svc.name))
+        .height(130.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .include_y(100.0)
+        .legend(Legend::default())
+        .show(ui, |p| {
+            p.line(Line::new("CPU %", series(&|m| m.cpu)));
+            if let Some(t) = &svc.scaling {
+                p.hline(HLine::new("target", t.target).style(egui_plot::LineStyle::dashed_loose()));
+            }
+            p.vline(VLine::new("now", now).color(egui::Color32::WHITE));
+        });
+    if let Some(t) = &svc.scaling {
+        ui.label(
+            egui::RichText::new(format!(
+                "AlarmHigh {} (3 of 3 above {:.0} %) · AlarmLow {} (15 of 15 below {:.0} %)",
+                t.high.as_str(),
+                t.target,
+                t.low.as_str(),
+                t.target * orca_sim::aas::LOW_FACTOR
+            ))
+            .weak(),
+        );
+    }
+    Plot::new(format!("tasks-{}", svc.name))
+        .height(120.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .legend(Legend::default())
+        .show(ui, |p| {
+            p.line(Line::new("desired", series(&|m| m.desired as f64)));
+            p.line(Line::new("running", series(&|m| m.running as f64)));
+            p.vline(VLine::new("now", now).color(egui::Color32::WHITE));
+        });
 }
 
 fn inspector(ui: &mut egui::Ui, player: &Player) {

@@ -34,6 +34,8 @@ pub enum Source {
     /// A Kubernetes object as `kubectl get events` names it: `pod/web-7d4b9c8f6d-x2k9p`,
     /// `deployment/web`, `replicaset/web-7d4b9c8f6d`.
     Kube(String),
+    /// Application Auto Scaling and its CloudWatch alarms, per service.
+    AutoScaling(String),
     /// Timeline actions and notes of the scenario.
     Scenario,
     Quiz,
@@ -64,6 +66,7 @@ impl Source {
                 Some("replicaset") => "replicaset",
                 _ => "deployment",
             },
+            Source::AutoScaling(_) => "autoscaling",
             Source::Scenario => "scenario",
             Source::Quiz => "quiz",
         }
@@ -78,6 +81,7 @@ impl std::fmt::Display for Source {
             Source::Task(id) => write!(f, "task {}", &id[..8.min(id.len())]),
             Source::Instance(n) => write!(f, "instance {n}"),
             Source::Kube(object) => f.write_str(object),
+            Source::AutoScaling(n) => write!(f, "autoscaling {n}"),
             Source::Scenario => f.write_str("scenario"),
             Source::Quiz => f.write_str("quiz"),
         }
@@ -225,6 +229,17 @@ pub enum EventKind {
         quiz: String,
         predict: bool,
     },
+    // --- Application Auto Scaling
+    AlarmStateChanged {
+        service: String,
+        alarm: String,
+        state: String,
+    },
+    ScalingActivity {
+        service: String,
+        desired: u32,
+        scale_out: bool,
+    },
     // --- Kubernetes (kubectl get events)
     Kube {
         warning: bool,
@@ -251,6 +266,7 @@ impl EventKind {
             | DeploymentFailed { service, .. }
             | RollingBack { service, .. }
             | SteadyState { service } => Some(service),
+            AlarmStateChanged { service, .. } | ScalingActivity { service, .. } => Some(service),
             TaskStateChanged { service, .. }
             | TaskStopRequested { service, .. }
             | TaskHealthChanged { service, .. }

@@ -1,5 +1,6 @@
 //! Orca's simulation core: a pure, deterministic model of Amazon ECS (and, later, Kubernetes on
 //! Amazon EKS) driven by a scenario file. No I/O, no Bevy, no wall clock.
+pub mod aas;
 pub mod aws;
 pub mod ecs;
 pub mod elb;

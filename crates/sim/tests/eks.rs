@@ -96,3 +96,38 @@ fn replicas_stay_within_the_hpa_bounds() {
         assert!((2..=10).contains(&r), "replicas {r} at {}", sim.now());
     }
 }
+
+#[test]
+fn ecs_target_tracking_waits_for_its_alarms() {
+    let sim = run("ecs-target-tracking");
+    let activities: Vec<(SimTime, &str)> = sim
+        .log()
+        .iter()
+        .filter(|e| e.message.starts_with("Setting desired count to"))
+        .map(|e| (e.at, e.message.as_str()))
+        .collect();
+    assert!(activities.len() >= 2, "{activities:?}");
+    // The spike starts at 5:00; the high alarm needs 3 one-minute datapoints above target.
+    let first = activities[0];
+    assert!(first.0 >= SimTime::from_secs(300 + 3 * 60), "{}", first.0);
+    assert!(first.1.contains("-AlarmHigh-") && first.1.contains("in state ALARM triggered policy"));
+    assert!(
+        first.1.starts_with("Setting desired count to 4."),
+        "{}",
+        first.1
+    );
+    // After the spike (15:00) the low alarm needs 15 datapoints well below the target.
+    let scale_in = activities
+        .iter()
+        .find(|(_, m)| m.contains("-AlarmLow-"))
+        .expect("scales in");
+    assert!(
+        scale_in.0 >= SimTime::from_secs(900 + 15 * 60),
+        "{}",
+        scale_in.0
+    );
+    assert!(scale_in.1.starts_with("Setting desired count to 2."));
+    let svc = &sim.world().services[0];
+    assert!(svc.metrics.iter().all(|m| (2..=10).contains(&m.desired)));
+    assert_eq!(svc.desired_count, 2);
+}

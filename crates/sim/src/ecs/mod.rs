@@ -562,6 +562,23 @@ pub struct Service {
     pub last_pass: SchedulerView,
     /// A scheduler pass is already scheduled at this time.
     pub pass_at: Option<SimTime>,
+    /// Application Auto Scaling target tracking, if configured.
+    pub scaling: Option<crate::aas::TargetTracking>,
+    /// The demand the service serves (drives its CPU utilization), if modelled.
+    pub load: Option<crate::k8s::autoscaling::Load>,
+    /// One-minute samples for the charts.
+    pub metrics: Vec<ServiceSample>,
+}
+
+/// One minute of a service's metrics.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceSample {
+    pub at: SimTime,
+    pub cpu: f64,
+    pub desired: u32,
+    pub running: u32,
+    pub alarm_high: bool,
+    pub alarm_low: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -369,6 +369,44 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
             last_completed: None,
             last_pass: Default::default(),
             pass_at: None,
+            scaling: s.auto_scaling.as_ref().map(|a| {
+                let mut uuid = || {
+                    format!(
+                        "{}-{}-{}-{}-{}",
+                        hex(&mut rngs.ids, 8),
+                        hex(&mut rngs.ids, 4),
+                        hex(&mut rngs.ids, 4),
+                        hex(&mut rngs.ids, 4),
+                        hex(&mut rngs.ids, 12)
+                    )
+                };
+                let prefix = format!("TargetTracking-service/{}/{}", c.name, s.name);
+                crate::aas::TargetTracking {
+                    policy: format!("{}-cpu{}-target-tracking", s.name, a.target_cpu_utilization),
+                    min: a.min_capacity,
+                    max: a.max_capacity,
+                    target: a.target_cpu_utilization,
+                    scale_out_cooldown: Millis::from_secs(a.scale_out_cooldown_seconds as u64),
+                    scale_in_cooldown: Millis::from_secs(a.scale_in_cooldown_seconds as u64),
+                    disable_scale_in: a.disable_scale_in,
+                    alarm_high: format!("{prefix}-AlarmHigh-{}", uuid()),
+                    alarm_low: format!("{prefix}-AlarmLow-{}", uuid()),
+                    high: crate::aas::AlarmState::InsufficientData,
+                    low: crate::aas::AlarmState::InsufficientData,
+                    datapoints: Vec::new(),
+                    last_scale_out: None,
+                    last_scale_in: None,
+                }
+            }),
+            load: s.load.as_ref().map(|l| crate::k8s::autoscaling::Load {
+                points: l
+                    .points
+                    .iter()
+                    .map(|(t, v)| (SimTime::from_secs_f64(*t), *v))
+                    .collect(),
+                rps_per_pod: l.rps_per_pod,
+            }),
+            metrics: Vec::new(),
         });
     }
     world
@@ -420,6 +458,15 @@ pub(super) fn start(ctx: &mut Ctx, scenario: &Scenario) {
     if ctx.world.eks.is_some() {
         // The kubelet and the controllers resync about once a second.
         ctx.schedule(SimTime::from_secs(1), super::Timer::EksTick);
+    }
+    if ctx
+        .world
+        .services
+        .iter()
+        .any(|s| s.load.is_some() || s.scaling.is_some())
+    {
+        // CloudWatch one-minute datapoints for ECS service metrics.
+        ctx.schedule(SimTime::from_secs(60), super::Timer::MetricMinute);
     }
     for (i, s) in ecs(scenario).services.iter().enumerate() {
         let service = ServiceIdx(i as u32);

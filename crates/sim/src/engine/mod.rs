@@ -35,6 +35,8 @@ pub enum Timer {
     QuizAt(u32),
     /// One second of the EKS cluster.
     EksTick,
+    /// A CloudWatch one-minute period for ECS service metrics and target tracking.
+    MetricMinute,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -371,7 +373,107 @@ fn dispatch(ctx: &mut Ctx, scenario: &Scenario, timer: Timer) {
         }
         Timer::QuizAt(i) => quiz::ask_at(ctx, scenario, i as usize),
         Timer::EksTick => eks_tick(ctx),
+        Timer::MetricMinute => metric_minute(ctx),
     }
+}
+
+/// One CloudWatch period: each service with a load model publishes its average CPU
+/// utilization; target-tracking alarms and policies act on it.
+fn metric_minute(ctx: &mut Ctx) {
+    use crate::ecs::{DeploymentStatus, RolloutState, ServiceSample, TaskStatus};
+    let now = ctx.now;
+    for si in 0..ctx.world.services.len() {
+        let s = ServiceIdx(si as u32);
+        let running = ctx
+            .world
+            .service(s)
+            .tasks
+            .iter()
+            .filter(|&&t| {
+                let task = ctx.world.task(t);
+                task.is_live() && task.last_status == TaskStatus::Running
+            })
+            .count() as u32;
+        let Some(load) = ctx.world.service(s).load.clone() else {
+            continue;
+        };
+        // No running task: no datapoint (missing data never counts as low utilization).
+        if running == 0 {
+            continue;
+        }
+        let noise: f64 = rand::Rng::random_range(&mut ctx.rngs.load, -2.0..2.0);
+        let cpu = (load.utilization_per_pod(now, running) + noise).clamp(0.0, 100.0);
+        let name = ctx.world.service(s).name.clone();
+        let desired = ctx.world.service(s).desired_count;
+        let deploying = ctx.world.service(s).deployments.iter().any(|d| {
+            d.status == DeploymentStatus::Primary && d.rollout_state == RolloutState::InProgress
+        }) && ctx.world.service(s).deployments.len() > 1;
+        let mut decision = None;
+        let mut changes = Vec::new();
+        if let Some(tt) = ctx.world.service_mut(s).scaling.as_mut() {
+            changes = tt.record(cpu);
+            decision = tt
+                .evaluate(now, desired, deploying)
+                .map(|d| (d, tt.policy.clone()));
+        }
+        for (alarm, state) in changes {
+            ctx.emit(
+                Source::AutoScaling(name.clone()),
+                EventKind::AlarmStateChanged {
+                    service: name.clone(),
+                    alarm: alarm.clone(),
+                    state: state.as_str().to_string(),
+                },
+                format!("CloudWatch alarm {alarm} is now {}", state.as_str()),
+                vec![Subject::Service(name.clone())],
+            );
+        }
+        if let Some((d, policy)) = decision {
+            let message = crate::aas::activity(d.desired, &d.alarm, &policy);
+            ctx.emit_why(
+                Source::AutoScaling(name.clone()),
+                EventKind::ScalingActivity {
+                    service: name.clone(),
+                    desired: d.desired,
+                    scale_out: d.out,
+                },
+                message,
+                vec![Subject::Service(name.clone())],
+                Some(format!(
+                    "ECSServiceAverageCPUUtilization {cpu:.1} % against a target of {:.0} %: {} ({desired} tasks × {cpu:.1} / target, rounded {}).",
+                    ctx.world.service(s).scaling.as_ref().map_or(0.0, |t| t.target),
+                    if d.out { "scale out" } else { "scale in" },
+                    if d.out { "up" } else { "down" }
+                )),
+            );
+            crate::ecs::service_scheduler::update_service(
+                ctx,
+                s,
+                None,
+                Some(d.desired),
+                false,
+                None,
+                None,
+            );
+        }
+        let svc = ctx.world.service_mut(s);
+        let (high, low) = svc.scaling.as_ref().map_or((false, false), |t| {
+            (
+                t.high == crate::aas::AlarmState::Alarm,
+                t.low == crate::aas::AlarmState::Alarm,
+            )
+        });
+        let sample = ServiceSample {
+            at: now,
+            cpu,
+            desired: svc.desired_count,
+            running,
+            alarm_high: high,
+            alarm_low: low,
+        };
+        svc.metrics.push(sample);
+    }
+    ctx.schedule(now.plus(Millis::from_secs(60)), Timer::MetricMinute);
 }
 
 /// Advance the EKS cluster by one second and log what it reported.

@@ -151,6 +151,9 @@ pub fn matches(cond: &Condition, e: &Event) -> bool {
             reason == "ScalingReplicaSet"
         }
         (Condition::HpaRescaled, EventKind::Kube { reason, .. }) => reason == "SuccessfulRescale",
+        (Condition::ServiceScaled { service }, EventKind::ScalingActivity { .. }) => {
+            service_ok(service, svc)
+        }
         (Condition::ScaleUpTriggered, EventKind::Kube { reason, .. }) => {
             reason == "TriggeredScaleUp"
         }

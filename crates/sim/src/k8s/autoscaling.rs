@@ -4,7 +4,7 @@
 use crate::time::{Millis, SimTime};
 
 /// Demand over time: requests per second at moments, linear in between, flat after the last.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Load {
     pub points: Vec<(SimTime, f64)>,
     /// Requests per second one pod serves at 100 % of its CPU request.

@@ -531,6 +531,28 @@ pub struct ServiceSpec {
     pub placement_constraints: Vec<PlacementConstraint>,
     #[serde(default)]
     pub start: ServiceStart,
+    /// Application Auto Scaling target tracking on ECSServiceAverageCPUUtilization.
+    #[serde(default)]
+    pub auto_scaling: Option<ServiceAutoScalingSpec>,
+    /// The demand the service serves, which sets its tasks' CPU utilization
+    /// (`rps_per_pod` is per task here).
+    #[serde(default)]
+    pub load: Option<LoadSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceAutoScalingSpec {
+    pub min_capacity: u32,
+    pub max_capacity: u32,
+    /// The target for ECSServiceAverageCPUUtilization, percent.
+    pub target_cpu_utilization: f64,
+    #[serde(default = "defaults::cooldown")]
+    pub scale_out_cooldown_seconds: u32,
+    #[serde(default = "defaults::cooldown")]
+    pub scale_in_cooldown_seconds: u32,
+    #[serde(default)]
+    pub disable_scale_in: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -851,6 +873,11 @@ pub enum Condition {
     ReplicaSetScaled,
     /// EKS: the HorizontalPodAutoscaler changes the replica count.
     HpaRescaled,
+    /// ECS: Application Auto Scaling changes a service's desired count.
+    ServiceScaled {
+        #[serde(default)]
+        service: Option<String>,
+    },
     /// EKS: the Cluster Autoscaler asks for more nodes.
     ScaleUpTriggered,
 }
@@ -882,6 +909,10 @@ pub mod defaults {
     }
     pub fn hpa_target() -> u32 {
         80
+    }
+    /// Application Auto Scaling cooldowns for ECS services: 300 s.
+    pub fn cooldown() -> u32 {
+        300
     }
     pub fn cpu_request() -> u32 {
         250

@@ -1136,6 +1136,67 @@ fn service(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &Path) {
             ));
         }
     }
+    if let Some(a) = &svc.auto_scaling {
+        let ap = p.field("auto_scaling");
+        if a.min_capacity > a.max_capacity || a.max_capacity > MAX_DESIRED {
+            out.push((
+                ap.field("max_capacity"),
+                format!(
+                    "max_capacity {} must be at least min_capacity {} and at most {MAX_DESIRED}",
+                    a.max_capacity, a.min_capacity
+                ),
+            ));
+        }
+        if !(a.target_cpu_utilization.is_finite()
+            && a.target_cpu_utilization > 0.0
+            && a.target_cpu_utilization <= 100.0)
+        {
+            out.push((
+                ap.field("target_cpu_utilization"),
+                format!("target_cpu_utilization {} is out of range; valid: more than 0 and at most 100 (percent)", a.target_cpu_utilization),
+            ));
+        }
+        check_range(
+            out,
+            ap.field("scale_out_cooldown_seconds"),
+            "scale_out_cooldown_seconds",
+            a.scale_out_cooldown_seconds,
+            0,
+            86_400,
+            "",
+        );
+        check_range(
+            out,
+            ap.field("scale_in_cooldown_seconds"),
+            "scale_in_cooldown_seconds",
+            a.scale_in_cooldown_seconds,
+            0,
+            86_400,
+            "",
+        );
+        if svc.load.is_none() {
+            out.push((
+                ap.clone(),
+                "auto scaling needs a load: (rps_per_pod, points) to produce CPU utilization"
+                    .into(),
+            ));
+        }
+    }
+    if let Some(l) = &svc.load {
+        let lp = p.field("load");
+        if !(l.rps_per_pod.is_finite() && l.rps_per_pod > 0.0) {
+            out.push((
+                lp.field("rps_per_pod"),
+                format!("rps_per_pod {} must be a positive number", l.rps_per_pod),
+            ));
+        }
+        if l.points.is_empty() || l.points.len() > 1000 {
+            out.push((
+                lp.field("points"),
+                "give 1 to 1000 (seconds, requests per second) points".into(),
+            ));
+        }
+    }
     let lp = p.field("load_balancers");
     if svc.load_balancers.len() > 5 {
         out.push((
@@ -1488,7 +1549,8 @@ fn condition(out: &mut Problems, w: &EcsWorld, c: &Condition, p: Path, eks: bool
         | Condition::ReplicaSetScaled
         | Condition::HpaRescaled
         | Condition::ScaleUpTriggered => return,
-        Condition::PlacementFailed { service }
+        Condition::ServiceScaled { service }
+        | Condition::PlacementFailed { service }
         | Condition::DeploymentStuck { service }
         | Condition::CircuitBreakerTripped { service }
         | Condition::RollbackStarted { service }
