@@ -655,7 +655,11 @@ fn place_cards(
             area,
             state,
             new_revision,
-            line1: format!("{}  {}", task.short_id(), td.family_revision()),
+            line1: if task.capacity_provider.as_deref() == Some("FARGATE_SPOT") {
+                format!("{} {} SPOT", task.short_id(), td.family_revision())
+            } else {
+                format!("{}  {}", task.short_id(), td.family_revision())
+            },
             alpha,
             appear: (now.since(task.created_at).0 as f32 / APPEAR_MS).clamp(0.0, 1.0),
             label: None,

@@ -34,6 +34,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/ecs-target-tracking.ron"),
     ),
     (
+        "ecs-fargate-spot",
+        include_str!("../../scenarios/ecs-fargate-spot.ron"),
+    ),
+    (
         "eks-rolling-update",
         include_str!("../../scenarios/eks-rolling-update.ron"),
     ),

@@ -902,6 +902,9 @@ fn inspector(ui: &mut egui::Ui, player: &Player) {
             kv(ui, "desiredStatus", task.desired_status.as_str());
             kv(ui, "healthStatus", task.health_status.as_str());
             kv(ui, "availabilityZone", &task.availability_zone);
+            if let Some(cp) = &task.capacity_provider {
+                kv(ui, "capacityProviderName", cp);
+            }
             kv(
                 ui,
                 "host",

@@ -131,3 +131,44 @@ fn ecs_target_tracking_waits_for_its_alarms() {
     assert!(svc.metrics.iter().all(|m| (2..=10).contains(&m.desired)));
     assert_eq!(svc.desired_count, 2);
 }
+
+#[test]
+fn capacity_providers_split_by_base_then_weight_and_spot_tasks_are_replaced() {
+    let s = common::built_in()
+        .into_iter()
+        .find(|(n, _)| n == "ecs-fargate-spot")
+        .map(|(_, s)| s)
+        .expect("scenario");
+    let count = |sim: &Simulation, provider: &str| {
+        sim.world()
+            .tasks
+            .iter()
+            .filter(|t| t.is_live() && t.capacity_provider.as_deref() == Some(provider))
+            .count()
+    };
+    let mut sim = Simulation::new(s);
+    sim.advance_to(SimTime::from_secs(60));
+    // Base 2 on FARGATE, then the other 4 split 1:3.
+    assert_eq!(
+        (count(&sim, "FARGATE"), count(&sim, "FARGATE_SPOT")),
+        (3, 3)
+    );
+    sim.advance_to(SimTime::from_secs(400));
+    let interrupted: Vec<_> = sim
+        .world()
+        .tasks
+        .iter()
+        .filter(|t| t.stop_code.map(|c| c.as_str()) == Some("SpotInterruption"))
+        .collect();
+    assert_eq!(interrupted.len(), 2);
+    assert!(
+        interrupted
+            .iter()
+            .all(|t| t.stopped_reason.as_deref() == Some("Your Spot Task was interrupted."))
+    );
+    assert_eq!(
+        (count(&sim, "FARGATE"), count(&sim, "FARGATE_SPOT")),
+        (3, 3),
+        "replaced by the same strategy"
+    );
+}

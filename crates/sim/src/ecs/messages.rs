@@ -162,6 +162,7 @@ pub fn rolling_back(service: &str, to_deployment: &str) -> String {
 pub const ESSENTIAL_CONTAINER_EXITED: &str = "Essential container in task exited";
 pub const FAILED_CONTAINER_HEALTH_CHECKS: &str = "Task failed container health checks";
 pub const STOPPED_BY_USER: &str = "Task stopped by user";
+pub const SPOT_INTERRUPTED: &str = "Your Spot Task was interrupted.";
 
 pub fn failed_elb_health_checks(target_group_arn: &str) -> String {
     format!("Task failed ELB health checks in (target-group {target_group_arn})")

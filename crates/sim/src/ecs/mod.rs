@@ -323,6 +323,8 @@ pub struct Task {
     pub deployment_id: Option<String>,
     pub started_by: String,
     pub launch_type: LaunchType,
+    /// `FARGATE` or `FARGATE_SPOT` when the service uses a capacity provider strategy.
+    pub capacity_provider: Option<String>,
     pub availability_zone: String,
     /// Index of `availability_zone` in the cluster's zones.
     pub zone: usize,
@@ -568,6 +570,8 @@ pub struct Service {
     pub load: Option<crate::k8s::autoscaling::Load>,
     /// One-minute samples for the charts.
     pub metrics: Vec<ServiceSample>,
+    /// Capacity provider strategy: (provider, base, weight).
+    pub capacity_providers: Vec<(String, u32, u32)>,
 }
 
 /// One minute of a service's metrics.

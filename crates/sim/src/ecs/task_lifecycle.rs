@@ -46,6 +46,49 @@ pub enum StopCause {
     HostTerminated {
         ec2_instance_id: String,
     },
+    /// Fargate Spot reclaims the capacity (two-minute warning, SIGTERM).
+    SpotInterruption,
+}
+
+/// The capacity provider for the next task of a service: the provider with a `base` until the
+/// base is met, then the one furthest below its share of `weight`.
+pub fn choose_capacity_provider(
+    world: &crate::world::World,
+    service: ServiceIdx,
+) -> Option<String> {
+    let svc = world.service(service);
+    if svc.capacity_providers.is_empty() {
+        return None;
+    }
+    let count = |p: &str| {
+        svc.tasks
+            .iter()
+            .filter(|&&t| {
+                let task = world.task(t);
+                task.is_live() && task.capacity_provider.as_deref() == Some(p)
+            })
+            .count() as f64
+    };
+    if let Some((p, base, _)) = svc.capacity_providers.iter().find(|(_, b, _)| *b > 0)
+        && count(p) < *base as f64
+    {
+        return Some(p.clone());
+    }
+    let base_total: f64 = svc
+        .capacity_providers
+        .iter()
+        .map(|(_, b, _)| *b as f64)
+        .sum();
+    svc.capacity_providers
+        .iter()
+        .filter(|(_, _, w)| *w > 0)
+        .min_by(|a, b| {
+            // Tasks beyond the base, per unit of weight: the lowest gets the next task.
+            let share =
+                |(p, base, w): &(String, u32, u32)| (count(p) - *base as f64).max(0.0) / *w as f64;
+            share(a).total_cmp(&share(b))
+        })
+        .map(|(p, _, _)| p.clone())
 }
 
 /// Launch a task of a service deployment on a placement the scheduler chose.
@@ -124,6 +167,7 @@ pub fn launch(
         deployment_id: Some(deployment_id.to_string()),
         started_by: deployment_id.to_string(),
         launch_type: svc.launch_type,
+        capacity_provider: choose_capacity_provider(ctx.world, service),
         availability_zone: zone,
         zone: placement.zone_index,
         host: placement.host,
@@ -430,6 +474,10 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
         StopCause::HostTerminated { ec2_instance_id } => (
             StopCode::TerminationNotice,
             messages::host_terminated(ec2_instance_id),
+        ),
+        StopCause::SpotInterruption => (
+            StopCode::SpotInterruption,
+            messages::SPOT_INTERRUPTED.to_string(),
         ),
     };
     let was_running = t.last_status == TaskStatus::Running;

@@ -277,6 +277,27 @@ pub fn apply(ctx: &mut Ctx, action: &Action) {
                 ctx.request_pass(s);
             }
         }
+        Action::SpotInterruption { service, count } => {
+            let Some(s) = ctx.world.service_by_name(service) else {
+                return;
+            };
+            let victims: Vec<TaskIdx> = running_tasks(ctx, s, None)
+                .into_iter()
+                .filter(|&t| ctx.world.task(t).capacity_provider.as_deref() == Some("FARGATE_SPOT"))
+                .take(*count as usize)
+                .collect();
+            announce(
+                ctx,
+                format!(
+                    "Fargate Spot reclaims capacity: {} FARGATE_SPOT task(s) of {service} get a two-minute warning",
+                    victims.len()
+                ),
+                vec![Subject::Service(service.clone())],
+            );
+            for t in victims {
+                task_lifecycle::stop(ctx, t, StopCause::SpotInterruption);
+            }
+        }
         Action::Note(text) => {
             ctx.emit(
                 Source::Scenario,

@@ -407,6 +407,11 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
                 rps_per_pod: l.rps_per_pod,
             }),
             metrics: Vec::new(),
+            capacity_providers: s
+                .capacity_provider_strategy
+                .iter()
+                .map(|i| (i.capacity_provider.as_str().to_string(), i.base, i.weight))
+                .collect(),
         });
     }
     world

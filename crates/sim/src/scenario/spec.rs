@@ -538,6 +538,35 @@ pub struct ServiceSpec {
     /// (`rps_per_pod` is per task here).
     #[serde(default)]
     pub load: Option<LoadSpec>,
+    /// `FARGATE` / `FARGATE_SPOT` with base and weight (launch_type must be Fargate).
+    #[serde(default)]
+    pub capacity_provider_strategy: Vec<CapacityProviderItem>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CapacityProvider {
+    Fargate,
+    FargateSpot,
+}
+
+impl CapacityProvider {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CapacityProvider::Fargate => "FARGATE",
+            CapacityProvider::FargateSpot => "FARGATE_SPOT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityProviderItem {
+    pub capacity_provider: CapacityProvider,
+    #[serde(default)]
+    pub base: u32,
+    /// The API default is 0; at least one item needs a weight above 0.
+    #[serde(default)]
+    pub weight: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -722,6 +751,13 @@ pub enum Action {
         count: u32,
         #[serde(default = "defaults::exit_code")]
         exit_code: i32,
+    },
+    /// Fargate Spot reclaims capacity: `count` running FARGATE_SPOT tasks of the service are
+    /// interrupted (two-minute warning).
+    SpotInterruption {
+        service: String,
+        #[serde(default = "defaults::one")]
+        count: u32,
     },
     /// An EC2 container instance is terminated.
     TerminateInstance {

@@ -1136,6 +1136,55 @@ fn service(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &Path) {
             ));
         }
     }
+    let cps = &svc.capacity_provider_strategy;
+    if !cps.is_empty() {
+        let cp = p.field("capacity_provider_strategy");
+        if svc.launch_type != LaunchType::Fargate {
+            out.push((
+                cp.clone(),
+                "FARGATE and FARGATE_SPOT capacity providers need launch_type: Fargate".into(),
+            ));
+        }
+        if cps.iter().filter(|i| i.base > 0).count() > 1 {
+            out.push((
+                cp.clone(),
+                "only one capacity provider may set a base".into(),
+            ));
+        }
+        if cps.iter().all(|i| i.weight == 0) {
+            out.push((
+                cp.clone(),
+                "at least one capacity provider needs a weight above 0".into(),
+            ));
+        }
+        let mut seen = HashSet::new();
+        for (i, item) in cps.iter().enumerate() {
+            if !seen.insert(item.capacity_provider) {
+                out.push((
+                    cp.index(i),
+                    format!("{} is listed twice", item.capacity_provider.as_str()),
+                ));
+            }
+            check_range(
+                out,
+                cp.index(i).field("base"),
+                "base",
+                item.base,
+                0,
+                100_000,
+                "",
+            );
+            check_range(
+                out,
+                cp.index(i).field("weight"),
+                "weight",
+                item.weight,
+                0,
+                1000,
+                "",
+            );
+        }
+    }
     if let Some(a) = &svc.auto_scaling {
         let ap = p.field("auto_scaling");
         if a.min_capacity > a.max_capacity || a.max_capacity > MAX_DESIRED {
@@ -1447,6 +1496,20 @@ fn timeline(out: &mut Problems, s: &Scenario, w: &EcsWorld, names: &Names, eks: 
                         "",
                     );
                 }
+            }
+            Action::SpotInterruption { service, count } => {
+                if let Some(svc) = service_ref(out, w, service, ap.field("service"))
+                    && !svc
+                        .capacity_provider_strategy
+                        .iter()
+                        .any(|i| i.capacity_provider == CapacityProvider::FargateSpot)
+                {
+                    out.push((
+                        ap.field("service"),
+                        format!("service \"{service}\" runs no FARGATE_SPOT tasks; give it a capacity_provider_strategy with FargateSpot"),
+                    ));
+                }
+                check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
             }
             Action::StopTask { service, count } | Action::ContainerExits { service, count, .. } => {
                 service_ref(out, w, service, ap.field("service"));
