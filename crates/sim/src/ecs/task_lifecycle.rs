@@ -74,11 +74,6 @@ pub fn choose_capacity_provider(
     {
         return Some(p.clone());
     }
-    let base_total: f64 = svc
-        .capacity_providers
-        .iter()
-        .map(|(_, b, _)| *b as f64)
-        .sum();
     svc.capacity_providers
         .iter()
         .filter(|(_, _, w)| *w > 0)
