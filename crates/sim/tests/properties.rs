@@ -268,3 +268,54 @@ mod eks {
         }
     }
 }
+
+mod hpa {
+    use orca_sim::k8s::autoscaling::Hpa;
+    use orca_sim::{Millis, SimTime};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 256,
+            failure_persistence: None,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x4a),
+            ..ProptestConfig::default()
+        })]
+
+        /// Whatever the load, the HPA keeps replicas within [min, max], never grows faster than
+        /// max(+4, ×2) per sync, and never shrinks within 300 s of a higher recommendation.
+        #[test]
+        fn replicas_stay_within_bounds_and_policies(
+            min in 1u32..5,
+            extra in 0u32..30,
+            target in 20.0f64..90.0,
+            loads in prop::collection::vec(0.0f64..400.0, 1..80),
+        ) {
+            let max = min + extra;
+            let mut h = Hpa {
+                name: "web".into(),
+                deployment: 0,
+                min_replicas: min,
+                max_replicas: max,
+                target_cpu_utilization: target,
+                history: Vec::new(),
+                next_sync: SimTime::ZERO,
+                current_utilization: 0.0,
+            };
+            let mut replicas = min;
+            let mut t = SimTime::ZERO;
+            for total in loads {
+                // `total` is the load in "percent of one pod", shared by the replicas.
+                let utilization = total / replicas as f64;
+                if let Some(n) = h.sync(t, replicas, replicas, utilization) {
+                    prop_assert!((min..=max).contains(&n), "{n} outside [{min}, {max}]");
+                    if n > replicas {
+                        prop_assert!(n <= (replicas + 4).max(replicas * 2));
+                    }
+                    replicas = n;
+                }
+                t = t.plus(Millis::from_secs(15));
+            }
+        }
+    }
+}

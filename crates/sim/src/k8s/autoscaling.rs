@@ -103,13 +103,21 @@ impl Hpa {
         self.history.push((now, raw));
         self.history
             .retain(|(t, _)| now.since(*t) <= DOWNSCALE_STABILIZATION);
-        let desired = if raw < current {
-            // Scale down only to the highest recommendation of the window.
-            self.history.iter().map(|(_, r)| *r).max().unwrap_or(raw)
-        } else {
-            raw.min(scale_up_limit(current))
+        // Stabilization (as `stabilizeRecommendationWithBehaviors`): scale-down follows the
+        // highest recommendation of the window, scale-up (window 0) the latest one.
+        let down = self.history.iter().map(|(_, r)| *r).max().unwrap_or(raw);
+        let mut desired = current;
+        if raw > current {
+            desired = raw;
         }
-        .clamp(self.min_replicas, self.max_replicas);
+        if down < current {
+            desired = down;
+        }
+        // Policies: up by at most max(+4 pods, +100 %) per period; down by up to 100 %.
+        if desired > current {
+            desired = desired.min(scale_up_limit(current));
+        }
+        let desired = desired.clamp(self.min_replicas, self.max_replicas);
         (desired != current).then_some(desired)
     }
 }
