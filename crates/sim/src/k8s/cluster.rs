@@ -233,6 +233,8 @@ pub struct Cluster {
     last_scale_up: Option<SimTime>,
     /// Metrics sampled every 15 s, for the charts.
     pub samples: Vec<Sample>,
+    /// (pods, available) per ReplicaSet, counted once at the start of each second.
+    tick_counts: Vec<(u32, u32)>,
     rng: ChaCha8Rng,
 }
 
@@ -338,6 +340,7 @@ impl Cluster {
             next_ca_scan: SimTime::ZERO,
             last_scale_up: None,
             samples: Vec::new(),
+            tick_counts: Vec::new(),
             rng,
         }
     }
@@ -364,9 +367,14 @@ impl Cluster {
         let d = self.deployments.len() - 1;
         let rs = self.new_replica_set(d);
         self.replica_sets[rs].spec_replicas = replicas;
+        let mut views = self.node_views();
+        let req = self.deployments[d].template.requests;
         for _ in 0..replicas {
             let p = self.create_pod(rs, false);
-            if let Decision::Bind(n) = self.schedule_pod(p) {
+            if let Decision::Bind(n) = scheduler::schedule(&views, req) {
+                views[n].requested_cpu_millis += req.cpu_millis;
+                views[n].requested_memory_mib += req.memory_mib;
+                views[n].pods += 1;
                 let now = self.now;
                 let pod = &mut self.pods[p];
                 pod.node = Some(n);
@@ -454,51 +462,34 @@ impl Cluster {
         self.pods.len() - 1
     }
 
+    /// What the scheduler sees of every node (one pass over the pods).
     fn node_views(&self) -> Vec<NodeView> {
-        self.nodes
+        let mut views: Vec<NodeView> = self
+            .nodes
             .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                let on: Vec<&Pod> = self
-                    .pods
-                    .iter()
-                    .filter(|p| !p.gone && p.node == Some(i))
-                    .collect();
-                NodeView {
-                    name: n.name.clone(),
-                    allocatable_cpu_millis: n.allocatable_cpu_millis,
-                    allocatable_memory_mib: n.allocatable_memory_mib,
-                    max_pods: n.max_pods,
-                    requested_cpu_millis: on
-                        .iter()
-                        .map(|p| {
-                            self.replica_sets[p.replica_set]
-                                .template
-                                .requests
-                                .cpu_millis
-                        })
-                        .sum(),
-                    requested_memory_mib: on
-                        .iter()
-                        .map(|p| {
-                            self.replica_sets[p.replica_set]
-                                .template
-                                .requests
-                                .memory_mib
-                        })
-                        .sum(),
-                    pods: on.len() as u32,
-                    unschedulable: n.fargate || n.gone || n.draining,
-                }
+            .map(|n| NodeView {
+                name: n.name.clone(),
+                allocatable_cpu_millis: n.allocatable_cpu_millis,
+                allocatable_memory_mib: n.allocatable_memory_mib,
+                max_pods: n.max_pods,
+                requested_cpu_millis: 0,
+                requested_memory_mib: 0,
+                pods: 0,
+                unschedulable: n.fargate || n.gone || n.draining,
             })
-            .collect()
-    }
-
-    fn schedule_pod(&mut self, p: usize) -> Decision {
-        let req = self.replica_sets[self.pods[p].replica_set]
-            .template
-            .requests;
-        scheduler::schedule(&self.node_views(), req)
+            .collect();
+        for p in &self.pods {
+            if p.gone {
+                continue;
+            }
+            if let Some(v) = p.node.and_then(|n| views.get_mut(n)) {
+                let req = self.replica_sets[p.replica_set].template.requests;
+                v.requested_cpu_millis += req.cpu_millis;
+                v.requested_memory_mib += req.memory_mib;
+                v.pods += 1;
+            }
+        }
+        views
     }
 
     /// Change the container image: a new revision rolls out. The image's behaviour comes
@@ -630,6 +621,18 @@ impl Cluster {
             .position(|r| r.deployment == d && !r.deleted && r.template.hash() == h)
     }
 
+    /// The ReplicaSet's state from this second's counts (inside a tick).
+    fn rs_state_now(&self, rs: usize) -> RsState {
+        match self.tick_counts.get(rs) {
+            Some(&(pods, available)) => RsState {
+                spec: self.replica_sets[rs].spec_replicas,
+                pods,
+                available,
+            },
+            None => self.rs_state(rs),
+        }
+    }
+
     fn rs_state(&self, rs: usize) -> RsState {
         let pods: Vec<&Pod> = self
             .pods
@@ -677,9 +680,32 @@ impl Cluster {
         }
     }
 
+    /// Count pods and available pods per ReplicaSet in one pass.
+    fn count_replica_sets(&mut self) {
+        let mut counts = vec![(0u32, 0u32); self.replica_sets.len()];
+        for p in &self.pods {
+            if !p.counts() {
+                continue;
+            }
+            let rs = p.replica_set;
+            let min_ready = Millis::from_secs(
+                self.deployments[self.replica_sets[rs].deployment].min_ready_seconds,
+            );
+            counts[rs].0 += 1;
+            if p.ready
+                && p.ready_since
+                    .is_some_and(|t| self.now.since(t) >= min_ready)
+            {
+                counts[rs].1 += 1;
+            }
+        }
+        self.tick_counts = counts;
+    }
+
     fn tick(&mut self) {
         self.hpa_sync();
         self.cluster_autoscaler();
+        self.count_replica_sets();
         for d in 0..self.deployments.len() {
             self.deployment_sync(d);
         }
@@ -740,12 +766,12 @@ impl Cluster {
             );
             return;
         }
-        let old_states: Vec<RsState> = old.iter().map(|&i| self.rs_state(i)).collect();
+        let old_states: Vec<RsState> = old.iter().map(|&i| self.rs_state_now(i)).collect();
         let step = rolling_step(
             replicas,
             surge,
             unavailable,
-            self.rs_state(new),
+            self.rs_state_now(new),
             &old_states,
         );
         let object = format!("deployment/{}", self.deployments[d].name);
@@ -778,8 +804,8 @@ impl Cluster {
             RolloutStep::Wait => {}
         }
         // Progress also counts when new pods become available.
-        let done = self.rs_state(new).available >= replicas
-            && old.iter().all(|&i| self.rs_state(i).pods == 0);
+        let done = self.rs_state_now(new).available >= replicas
+            && old.iter().all(|&i| self.rs_state_now(i).pods == 0);
         let dep = &self.deployments[d];
         if done {
             self.clean_up_history(d, new);
@@ -1173,11 +1199,14 @@ impl Cluster {
     }
 
     fn replica_set_sync(&mut self) {
-        for rs in 0..self.replica_sets.len() {
+        let mut by_rs: Vec<Vec<usize>> = vec![Vec::new(); self.replica_sets.len()];
+        for (p, pod) in self.pods.iter().enumerate() {
+            if pod.counts() {
+                by_rs[pod.replica_set].push(p);
+            }
+        }
+        for (rs, mine) in by_rs.into_iter().enumerate() {
             let want = self.replica_sets[rs].spec_replicas as usize;
-            let mine: Vec<usize> = (0..self.pods.len())
-                .filter(|&p| self.pods[p].replica_set == rs && self.pods[p].counts())
-                .collect();
             if mine.len() < want {
                 for _ in mine.len()..want {
                     self.create_pod(rs, true);
@@ -1317,6 +1346,7 @@ impl Cluster {
                 }
             }
         }
+        let mut views: Option<Vec<NodeView>> = None;
         for p in 0..self.pods.len() {
             if self.pods[p].node.is_some()
                 || !self.pods[p].counts()
@@ -1324,8 +1354,17 @@ impl Cluster {
             {
                 continue;
             }
-            match self.schedule_pod(p) {
-                Decision::Bind(n) => self.bind(p, n),
+            let views = views.get_or_insert_with(|| self.node_views());
+            let req = self.replica_sets[self.pods[p].replica_set]
+                .template
+                .requests;
+            match scheduler::schedule(views, req) {
+                Decision::Bind(n) => {
+                    views[n].requested_cpu_millis += req.cpu_millis;
+                    views[n].requested_memory_mib += req.memory_mib;
+                    views[n].pods += 1;
+                    self.bind(p, n)
+                }
                 Decision::Unschedulable(msg) => {
                     if !self.pods[p].reported_failed_scheduling {
                         self.pods[p].reported_failed_scheduling = true;
@@ -1415,6 +1454,27 @@ impl Cluster {
                 }
             }
             return;
+        }
+        // Fast path: a running container with nothing due this second (most pods, most
+        // seconds) costs no allocation.
+        match &pod.state {
+            ContainerState::Running { started_at } => {
+                let t = &self.replica_sets[pod.replica_set].template;
+                let up = now.since(*started_at).0 / 1000;
+                let b = &t.behavior;
+                let crash_due = b.crashes_after_seconds.is_some_and(|a| up >= a)
+                    || b.oom_after_seconds.is_some_and(|a| up >= a);
+                let probes = t.readiness_probe || t.liveness_probe || !pod.started;
+                let probe_due = probes && up != 0 && up.is_multiple_of(PROBE_PERIOD);
+                if !crash_due && !probe_due {
+                    return;
+                }
+            }
+            ContainerState::Waiting { .. } | ContainerState::Terminated { .. } => {
+                if pod.due.is_some_and(|d| d > now) {
+                    return;
+                }
+            }
         }
         let t = self.replica_sets[pod.replica_set].template.clone();
         let name = pod.name.clone();
