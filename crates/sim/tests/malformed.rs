@@ -1,21 +1,45 @@
 //! A corpus of broken scenarios (`tests/malformed/*.ron`), each with the exact errors it must
 //! give (`*.expected`: `file:line:col: message` lines). A change in wording or location fails.
+//!
+//! After a deliberate change of wording, `ORCA_BLESS=1 cargo test -p orca-sim --test malformed`
+//! rewrites the `.expected` files; review the diff before keeping it.
 
 mod common;
 
-use std::path::PathBuf;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use orca_sim::scenario::{self, MAX_FILE_BYTES};
+use orca_sim::{SimTime, Simulation};
 
 fn corpus() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/malformed");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("corpus folder")
+    ron_files(&dir)
+}
+
+fn ron_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "ron"))
         .collect();
     files.sort();
     files
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The errors of `src`, one `file:line:col: message` per line; "" when it parses.
+fn errors(name: &str, src: &str) -> String {
+    match scenario::parse(name, src) {
+        Ok(_) => String::new(),
+        Err(e) => e.to_string(),
+    }
 }
 
 #[test]
@@ -26,36 +50,58 @@ fn every_malformed_scenario_gives_its_expected_errors() {
         "only {} malformed scenarios",
         files.len()
     );
+    let bless = std::env::var_os("ORCA_BLESS").is_some();
     let mut failures = Vec::new();
     for path in files {
-        let name = path
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
+        let name = file_name(&path);
         let src = std::fs::read_to_string(&path).expect("read");
-        let expected = std::fs::read_to_string(path.with_extension("expected"))
+        let got = errors(&name, &src);
+        let expected_path = path.with_extension("expected");
+        if bless {
+            std::fs::write(&expected_path, format!("{got}\n")).expect("write .expected");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path)
             .unwrap_or_else(|_| panic!("{name} has no .expected file"));
-        match scenario::parse(&name, &src) {
-            Ok(_) => failures.push(format!("{name}: parsed without error")),
-            Err(e) => {
-                let got = e.to_string();
-                if got.trim() != expected.trim() {
-                    failures.push(format!(
-                        "{name}:\n  expected: {}\n  got:      {got}",
-                        expected.trim()
-                    ));
-                }
-            }
+        if got.is_empty() {
+            failures.push(format!("{name}: parsed without error"));
+        } else if got.trim_end() != expected.trim_end() {
+            failures.push(format!(
+                "{name}:\n  expected: {}\n  got:      {got}",
+                expected.trim_end().replace('\n', "\n            ")
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
-fn every_built_in_scenario_is_valid() {
-    // `common::built_in` panics with the errors if any file is invalid.
-    assert!(common::built_in().len() >= 4);
+fn every_error_points_inside_its_file() {
+    for path in corpus() {
+        let name = file_name(&path);
+        let src = std::fs::read_to_string(&path).expect("read");
+        let Err(e) = scenario::parse(&name, &src) else {
+            continue;
+        };
+        let lines = src.lines().count().max(1);
+        for err in &e.0 {
+            assert!(
+                err.line >= 1 && err.line <= lines && err.column >= 1,
+                "{err}: outside the file"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_built_in_scenario_parses_without_errors() {
+    let files = ron_files(&common::scenarios_dir());
+    assert!(files.len() >= 4, "only {} scenarios", files.len());
+    for path in files {
+        let name = file_name(&path);
+        let src = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(errors(&name, &src), "", "{name} must be valid");
+    }
 }
 
 #[test]
@@ -68,49 +114,267 @@ fn an_oversized_file_is_refused_before_parsing() {
     );
 }
 
+/// A small valid Fargate scenario with `extra` added to its top level, and `services` and
+/// `task_definitions` as given.
+fn generated(task_definitions: &str, services: &str, extra: &str) -> String {
+    format!(
+        "(version: 1, title: \"generated\", duration: 600,
+world: Ecs(
+cluster: (name: \"demo\"),
+task_definitions: [{task_definitions}],
+services: [{services}],
+),
+{extra})"
+    )
+}
+
+const ONE_TD: &str = "(family: \"web\", revision: 1, cpu: 256, memory: 512, containers: [(name: \"web\", image: \"web:1\", port: 80)])";
+const ONE_SERVICE: &str = "(name: \"web\", task_definition: \"web:1\", desired_count: 1)";
+
 #[test]
-fn random_mutations_never_panic() {
-    let base = std::fs::read_to_string(common::scenarios_dir().join("ecs-failed-health-check.ron"))
-        .expect("read");
-    let bytes = base.as_bytes();
+fn generated_base_is_valid() {
+    assert_eq!(errors("gen.ron", &generated(ONE_TD, ONE_SERVICE, "")), "");
+}
+
+#[test]
+fn more_than_10000_timeline_entries_are_refused() {
+    let entries = "(at: 1, action: Note(\"n\")),".repeat(10_001);
+    let src = generated(ONE_TD, ONE_SERVICE, &format!("timeline: [{entries}],"));
+    assert_eq!(
+        errors("gen.ron", &src),
+        "gen.ron:7:11: 10001 timeline entries; at most 10000"
+    );
+}
+
+#[test]
+fn more_than_500_quizzes_are_refused() {
+    let quizzes: String = (0..501)
+        .map(|i| {
+            format!(
+                "(id: \"q{i}\", question: \"?\", choices: [\"a\", \"b\"], correct: [0], explanation: \"because\", trigger: At(1)),"
+            )
+        })
+        .collect();
+    let src = generated(ONE_TD, ONE_SERVICE, &format!("quizzes: [{quizzes}],"));
+    assert_eq!(
+        errors("gen.ron", &src),
+        "gen.ron:7:10: 501 quizzes; at most 500"
+    );
+}
+
+#[test]
+fn more_than_1000_task_definitions_are_refused() {
+    let tds: String = (1..=1001)
+        .map(|r| ONE_TD.replace("revision: 1", &format!("revision: {r}")) + ",")
+        .collect();
+    let src = generated(&tds, ONE_SERVICE, "");
+    assert_eq!(
+        errors("gen.ron", &src),
+        "gen.ron:4:19: 1001 task definitions; at most 1000"
+    );
+}
+
+#[test]
+fn more_than_1000_services_are_refused() {
+    let services: String = (0..1001)
+        .map(|i| ONE_SERVICE.replace("\"web\", task", &format!("\"web{i}\", task")) + ",")
+        .collect();
+    let src = generated(ONE_TD, &services, "");
+    assert_eq!(
+        errors("gen.ron", &src),
+        "gen.ron:5:11: 1001 services; at most 1000"
+    );
+}
+
+#[test]
+fn many_instance_groups_are_refused_without_naming_every_instance() {
+    // 2,000 groups of 5,000 instances would be ten million names; validation stops counting.
+    let groups: String = (0..2000)
+        .map(|i| format!("(name: \"g{i}\", instance_type: \"m5.large\", count: 5000),"))
+        .collect();
+    let src = format!(
+        "(version: 1, title: \"t\", world: Ecs(cluster: (name: \"c\"), capacity: (instances: [{groups}]), task_definitions: [], services: []))"
+    );
+    let started = std::time::Instant::now();
+    let e = errors("gen.ron", &src);
+    assert_eq!(
+        e,
+        "gen.ron:1:81: 10000000 container instances in all; at most 5000"
+    );
+    assert!(started.elapsed().as_secs() < 10, "validation took too long");
+}
+
+/// A xorshift64 generator: the same mutations on every run, no dependency.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Parses `src`; when it is accepted, runs it for `secs` simulated seconds. Returns whether it
+/// was rejected, or the panic message.
+fn parse_and_run(name: &str, src: &str, secs: u64) -> Result<bool, String> {
+    catch_unwind(AssertUnwindSafe(|| match scenario::parse(name, src) {
+        Ok(s) => {
+            // A scenario that passes validation must run: the engine relies on it.
+            let mut sim = Simulation::new(Arc::new(s));
+            sim.advance_to(SimTime::from_secs(secs));
+            false
+        }
+        Err(e) => {
+            for err in &e.0 {
+                assert!(err.line >= 1 && err.column >= 1, "{err}");
+                assert!(!err.message.is_empty());
+            }
+            true
+        }
+    }))
+    .map_err(|p| {
+        p.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default()
+    })
+}
+
+#[test]
+fn random_byte_mutations_never_panic() {
+    let bases: Vec<(String, Vec<u8>)> = ron_files(&common::scenarios_dir())
+        .into_iter()
+        .map(|p| (file_name(&p), std::fs::read(&p).expect("read")))
+        .collect();
     let alphabet = b"(),:[]{}\"'0123456789-.eE_abcxyzSomeNone \n/*#!";
-    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut rng = XorShift(0x2545_f491_4f6c_dd1d);
     let mut rejected = 0;
-    for _ in 0..2000 {
-        let mut m = bytes.to_vec();
-        for _ in 0..(1 + next() % 4) {
-            let pos = (next() as usize) % m.len();
-            match next() % 3 {
+    let mut panics = Vec::new();
+    for n in 0..2000 {
+        let (base_name, base) = &bases[n % bases.len()];
+        let mut m = base.clone();
+        for _ in 0..(1 + rng.below(4)) {
+            if m.is_empty() {
+                break;
+            }
+            let pos = rng.below(m.len());
+            match rng.below(3) {
                 0 => {
                     m.remove(pos);
                 }
-                1 => m.insert(pos, alphabet[(next() as usize) % alphabet.len()]),
-                _ => m[pos] = alphabet[(next() as usize) % alphabet.len()],
+                1 => m.insert(pos, alphabet[rng.below(alphabet.len())]),
+                _ => m[pos] = alphabet[rng.below(alphabet.len())],
             }
         }
+        // Invalid UTF-8 cannot reach `parse` (callers read files as strings).
         let Ok(src) = String::from_utf8(m) else {
             continue;
         };
-        match scenario::parse("mutant.ron", &src) {
-            Ok(s) => {
-                // A mutation that still parses must also run.
-                let mut sim = orca_sim::Simulation::new(std::sync::Arc::new(s));
-                sim.advance_to(orca_sim::SimTime::from_secs(120));
-            }
-            Err(e) => {
-                rejected += 1;
-                for err in &e.0 {
-                    assert!(err.line >= 1 && err.column >= 1, "{err}");
-                    assert!(!err.message.is_empty());
+        match parse_and_run("mutant.ron", &src, 120) {
+            Ok(true) => rejected += 1,
+            Ok(false) => {}
+            Err(msg) => panics.push(format!("mutant {n} of {base_name}: {msg}\n{src}")),
+        }
+    }
+    assert!(panics.is_empty(), "{}", panics.join("\n\n"));
+    assert!(rejected > 500, "only {rejected} mutants rejected");
+}
+
+#[test]
+fn extreme_numbers_are_rejected_or_run() {
+    // Every number of every built-in scenario in turn becomes 0, a huge value, a negative, a
+    // fraction or a cap: validation must refuse it or the engine must run it.
+    let replacements = [
+        "0",
+        "1",
+        "-1",
+        "0.5",
+        "1e300",
+        "5000",
+        "65536",
+        "86400",
+        "4294967295",
+    ];
+    let mut panics = Vec::new();
+    let mut tried = 0;
+    for path in ron_files(&common::scenarios_dir()) {
+        let name = file_name(&path);
+        let src = std::fs::read_to_string(&path).expect("read");
+        let numbers = number_spans(&src);
+        for &(start, end) in &numbers {
+            for r in replacements {
+                let mutant = format!("{}{r}{}", &src[..start], &src[end..]);
+                tried += 1;
+                if let Err(msg) = parse_and_run(&name, &mutant, 600) {
+                    let line = src[..start].matches('\n').count() + 1;
+                    panics.push(format!("{name}:{line}: number → {r}: {msg}"));
                 }
             }
         }
     }
-    assert!(rejected > 500, "only {rejected} mutants rejected");
+    assert!(tried > 100, "only {tried} mutants");
+    assert!(panics.is_empty(), "{}", panics.join("\n"));
+}
+
+/// Byte ranges of the number literals of a RON file (outside strings and comments).
+fn number_spans(src: &str) -> Vec<(usize, usize)> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            c if c.is_ascii_digit()
+                && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) =>
+            {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.' || b[i] == b'_') {
+                    i += 1;
+                }
+                out.push((start, i));
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+#[test]
+fn a_file_full_of_mistakes_reports_the_first_hundred_quickly() {
+    // Each error is located by walking the source; 9,000 of them took over two minutes.
+    let entries = "(at: 1, action: StopTask(service: \"nope\")),".repeat(9_000);
+    let src = generated(ONE_TD, ONE_SERVICE, &format!("timeline: [{entries}],"));
+    let started = std::time::Instant::now();
+    let e = scenario::parse("gen.ron", &src).expect_err("unknown services");
+    assert!(
+        started.elapsed().as_secs() < 30,
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(e.0.len(), 101);
+    assert_eq!(
+        e.0[0].to_string(),
+        "gen.ron:1:1: 8900 more problems are not shown; fix the 100 listed first"
+    );
+    assert_eq!(
+        e.0[1].to_string(),
+        "gen.ron:7:46: service \"nope\" is not defined; defined: \"web\""
+    );
 }

@@ -2,8 +2,12 @@
 //! objects, AWS rules (Fargate sizes, network modes and target types) and size caps. Each
 //! problem is reported at a [`Path`] into the file so it can be located, quotes the value and
 //! says what would be valid.
+//!
+//! After [`validate`] returns no problems, the engine may assume every reference resolves
+//! (services → task definitions and target groups, timeline and quizzes → services, revisions,
+//! instances and zones), every zone list is non-empty, and every count is within the caps below.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::locate::Path;
 use super::spec::*;
@@ -14,7 +18,9 @@ use crate::ecs::placement;
 pub const MAX_INSTANCES: u32 = 5_000;
 /// The ECS quota of tasks per service.
 pub const MAX_DESIRED: u32 = 5_000;
-pub const MAX_TASKS_TOTAL: u64 = 50_000;
+/// Tasks all services together may want at once: desired counts, auto scaling maximums and
+/// timeline updates, whichever is largest for each service.
+pub const MAX_TASKS_TOTAL: u64 = 10_000;
 pub const MAX_TASK_DEFINITIONS: usize = 1_000;
 pub const MAX_SERVICES: usize = 1_000;
 pub const MAX_TARGET_GROUPS: usize = 100;
@@ -24,30 +30,56 @@ pub const MAX_QUIZZES: usize = 500;
 pub const MAX_DURATION: f64 = 86_400.0;
 /// ECS allows at most 10 containers in a task definition.
 pub const MAX_CONTAINERS: usize = 10;
+/// Keys 1–9 pick a quiz answer.
+pub const MAX_CHOICES: usize = 9;
+/// `healthCheckGracePeriodSeconds` is a 32-bit signed integer in the ECS API.
+pub const MAX_GRACE_PERIOD: u32 = i32::MAX as u32;
+/// A region has at most 6 Availability Zones (us-east-1 has the most).
+pub const MAX_ZONES: usize = 6;
+/// Fargate's `stopTimeout` maximum (reference §3).
+pub const FARGATE_MAX_STOP_TIMEOUT: u32 = 120;
+/// Names listed in one message; the rest are counted.
+const MAX_LISTED: usize = 20;
+/// Problems reported for one file. Each is located by walking the source, so a file full of
+/// mistakes would otherwise take minutes to report; nobody fixes more than this at once.
+pub const MAX_PROBLEMS: usize = 100;
 
 type Problems = Vec<(Path, String)>;
 
-fn list(names: impl IntoIterator<Item = String>) -> String {
-    let mut v: Vec<String> = Vec::new();
+// ---------------------------------------------------------------------------------------------
+// Message helpers
+
+/// `"a", "b", "c"` (each once, in order), cut after [`MAX_LISTED`] names.
+fn quoted<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
+    let mut seen = HashSet::new();
+    let mut shown: Vec<String> = Vec::new();
+    let mut more = 0usize;
     for n in names {
-        let quoted = format!("\"{n}\"");
-        if !v.contains(&quoted) {
-            v.push(quoted);
+        let n = n.as_ref();
+        if !seen.insert(n.to_string()) {
+            continue;
+        }
+        if shown.len() < MAX_LISTED {
+            shown.push(format!("\"{n}\""));
+        } else {
+            more += 1;
         }
     }
-    if v.is_empty() {
-        "none are defined".into()
-    } else {
-        format!("defined: {}", v.join(", "))
+    let mut s = shown.join(", ");
+    if more > 0 {
+        s.push_str(&format!(" and {more} more"));
     }
+    s
 }
 
-fn aws_name_ok(name: &str, max: usize) -> bool {
-    !name.is_empty()
-        && name.len() <= max
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+/// `defined: "a", "b"` or `none are defined`.
+fn list<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
+    let q = quoted(names);
+    if q.is_empty() {
+        "none are defined".into()
+    } else {
+        format!("defined: {q}")
+    }
 }
 
 fn check_range<T: PartialOrd + std::fmt::Display>(
@@ -68,7 +100,7 @@ fn check_range<T: PartialOrd + std::fmt::Display>(
 }
 
 fn check_fraction(out: &mut Problems, path: Path, value: f64) {
-    if !(0.0..=1.0).contains(&value) || value.is_nan() {
+    if !(0.0..=1.0).contains(&value) {
         out.push((
             path,
             format!("fraction {value} is not a share; valid: 0.0 to 1.0 (1.0 = every task)"),
@@ -84,6 +116,103 @@ fn check_seconds(out: &mut Problems, path: Path, what: &str, value: f64, max: f6
         ));
     }
 }
+
+fn check_status(out: &mut Problems, path: Path, code: u16) {
+    check_range(out, path, "HTTP status", code, 100, 599, "");
+}
+
+/// Why `name` is not a valid AWS-style name of at most `max` characters, where `allowed` says
+/// which characters may appear (`allowed_text` in words).
+fn name_problem(
+    what: &str,
+    name: &str,
+    max: usize,
+    allowed: impl Fn(char) -> bool,
+    allowed_text: &str,
+) -> Option<String> {
+    if name.is_empty() {
+        return Some(format!("{what} is empty; use 1–{max} {allowed_text}"));
+    }
+    let len = name.chars().count();
+    if len > max {
+        return Some(format!(
+            "{what} \"{name}\" is {len} characters long; at most {max}"
+        ));
+    }
+    name.chars()
+        .find(|&c| !allowed(c))
+        .map(|c| format!("{what} \"{name}\" contains {c:?}; use only {allowed_text}"))
+}
+
+/// ECS names (clusters, services, task definition families, containers): up to 255 letters,
+/// digits, hyphens and underscores.
+fn ecs_name_problem(what: &str, name: &str) -> Option<String> {
+    name_problem(
+        what,
+        name,
+        255,
+        |c| c.is_ascii_alphanumeric() || c == '-' || c == '_',
+        "letters, digits, hyphens and underscores",
+    )
+}
+
+/// Target group and load balancer names: up to 32 letters, digits and hyphens, not starting or
+/// ending with a hyphen.
+fn elb_name_problem(what: &str, name: &str) -> Option<String> {
+    name_problem(
+        what,
+        name,
+        32,
+        |c| c.is_ascii_alphanumeric() || c == '-',
+        "letters, digits and hyphens",
+    )
+    .or_else(|| {
+        (name.starts_with('-') || name.ends_with('-'))
+            .then(|| format!("{what} \"{name}\" may not start or end with a hyphen"))
+    })
+}
+
+/// `us-east-1`, `eu-west-2`, `us-gov-west-1`, `ap-southeast-4`.
+fn region_ok(r: &str) -> bool {
+    let parts: Vec<&str> = r.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[0].chars().all(|c| c.is_ascii_lowercase())
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Records names and reports the second use of one.
+struct Unique<'a> {
+    seen: HashSet<&'a str>,
+}
+
+impl<'a> Unique<'a> {
+    fn new() -> Self {
+        Unique {
+            seen: HashSet::new(),
+        }
+    }
+
+    /// False (and a problem) when `name` was seen before. Empty names are left to the name check.
+    fn check(&mut self, out: &mut Problems, path: Path, what: &str, name: &'a str) -> bool {
+        if name.is_empty() || self.seen.insert(name) {
+            return true;
+        }
+        out.push((
+            path,
+            format!("{what} \"{name}\" is defined twice; each needs its own name"),
+        ));
+        false
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scenario
 
 /// Problems, each with where it is and what would be valid.
 pub fn validate(s: &Scenario) -> Problems {
@@ -101,7 +230,7 @@ pub fn validate(s: &Scenario) -> Problems {
     if s.title.trim().is_empty() {
         out.push((
             root.field("title"),
-            "the title is empty; give the scenario a name".into(),
+            format!("the title {:?} is empty; give the scenario a name", s.title),
         ));
     }
     if !s.duration.is_finite() || s.duration <= 0.0 || s.duration > MAX_DURATION {
@@ -131,9 +260,9 @@ pub fn validate(s: &Scenario) -> Problems {
     let wp = root.field("world");
     match &s.world {
         WorldSpec::Ecs(w) => {
-            let names = ecs_world(&mut out, w, &wp);
-            timeline(&mut out, s, w, &names, None);
-            quizzes(&mut out, s, w, &names, None);
+            let ix = ecs_world(&mut out, s, w, &wp);
+            timeline(&mut out, s, &ix, None);
+            quizzes(&mut out, s, &ix, None);
         }
         WorldSpec::Eks(k) => {
             // The cluster section is shared with ECS; the rest of an ECS world is empty here.
@@ -145,14 +274,25 @@ pub fn validate(s: &Scenario) -> Problems {
                 services: Vec::new(),
                 timings: TimingsSpec::default(),
             };
-            let names = ecs_world(&mut out, &w, &wp);
+            let ix = ecs_world(&mut out, s, &w, &wp);
             eks_world(&mut out, k, &wp);
-            timeline(&mut out, s, &w, &names, Some(k));
-            quizzes(&mut out, s, &w, &names, Some(k));
+            timeline(&mut out, s, &ix, Some(k));
+            quizzes(&mut out, s, &ix, Some(k));
         }
+    }
+    if out.len() > MAX_PROBLEMS {
+        let more = out.len() - MAX_PROBLEMS;
+        out.truncate(MAX_PROBLEMS);
+        out.push((
+            Path::root(),
+            format!("{more} more problems are not shown; fix the {MAX_PROBLEMS} listed first"),
+        ));
     }
     out
 }
+
+// ---------------------------------------------------------------------------------------------
+// EKS
 
 /// A Kubernetes object name (RFC 1123 label): lowercase letters, digits and '-', 1–63
 /// characters, starting and ending with a letter or digit.
@@ -173,56 +313,91 @@ fn amount_value(a: Amount) -> (u32, bool) {
     }
 }
 
-fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
-    let gp = wp.field("node_groups");
-    let on_fargate = |d: &str| {
-        k.fargate_profiles
-            .iter()
-            .any(|f| f.deployments.iter().any(|x| x == d))
-    };
-    let fp = wp.field("fargate_profiles");
-    let mut profile_names = HashSet::new();
-    for (i, f) in k.fargate_profiles.iter().enumerate() {
-        if !aws_name_ok(&f.name, 63) || !profile_names.insert(&f.name) {
+fn load(out: &mut Problems, l: &LoadSpec, lp: &Path) {
+    if !(l.rps_per_pod.is_finite() && l.rps_per_pod > 0.0) {
+        out.push((
+            lp.field("rps_per_pod"),
+            format!("rps_per_pod {} must be a positive number", l.rps_per_pod),
+        ));
+    }
+    if l.points.is_empty() || l.points.len() > 1000 {
+        out.push((
+            lp.field("points"),
+            format!(
+                "{} points; give 1 to 1000 (seconds, requests per second) points",
+                l.points.len()
+            ),
+        ));
+    }
+    let mut last = 0.0;
+    for (j, (t, v)) in l.points.iter().enumerate() {
+        if !(t.is_finite() && v.is_finite()) || *t < last || *t < 0.0 || *v < 0.0 {
             out.push((
-                fp.index(i).field("name"),
+                lp.field("points").index(j),
                 format!(
-                    "Fargate profile name \"{}\" is empty, invalid or used twice",
-                    f.name
+                    "point ({t}, {v}): times start at 0 and must not go backwards, and rates must be ≥ 0"
                 ),
             ));
         }
+        if t.is_finite() {
+            last = t.max(last);
+        }
+    }
+}
+
+fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
+    let gp = wp.field("node_groups");
+    let deployment_set: HashSet<&str> = k.deployments.iter().map(|d| d.name.as_str()).collect();
+    let on_fargate: HashSet<&str> = k
+        .fargate_profiles
+        .iter()
+        .flat_map(|f| f.deployments.iter().map(String::as_str))
+        .collect();
+    let fp = wp.field("fargate_profiles");
+    let mut profile_names = Unique::new();
+    for (i, f) in k.fargate_profiles.iter().enumerate() {
+        let p = fp.index(i);
+        if let Some(e) = ecs_name_problem("Fargate profile name", &f.name) {
+            out.push((p.field("name"), e));
+        }
+        profile_names.check(out, p.field("name"), "Fargate profile", &f.name);
         for (j, d) in f.deployments.iter().enumerate() {
-            if !k.deployments.iter().any(|x| &x.name == d) {
+            if !deployment_set.contains(d.as_str()) {
                 out.push((
-                    fp.index(i).field("deployments").index(j),
+                    p.field("deployments").index(j),
                     format!(
                         "Deployment \"{d}\" is not defined; {}",
-                        list(k.deployments.iter().map(|x| x.name.clone()))
+                        list(k.deployments.iter().map(|x| x.name.as_str()))
                     ),
                 ));
             }
         }
     }
-    if k.node_groups.is_empty() && !k.deployments.iter().all(|d| on_fargate(&d.name)) {
+    if k.node_groups.is_empty()
+        && !k
+            .deployments
+            .iter()
+            .all(|d| on_fargate.contains(d.name.as_str()))
+    {
         out.push((
             gp.clone(),
             "no node groups; add one, e.g. node_groups: [(name: \"ng-1\", instance_type: \"m5.large\", count: 3)]".into(),
         ));
     }
-    let mut names = HashSet::new();
+    let mut names = Unique::new();
     let mut total: u64 = 0;
     for (i, g) in k.node_groups.iter().enumerate() {
         let p = gp.index(i);
-        if !aws_name_ok(&g.name, 63) || !names.insert(&g.name) {
-            out.push((
-                p.field("name"),
-                format!(
-                    "node group name \"{}\" is empty, invalid or used twice",
-                    g.name
-                ),
-            ));
+        if let Some(e) = name_problem(
+            "node group name",
+            &g.name,
+            63,
+            |c| c.is_ascii_alphanumeric() || c == '-' || c == '_',
+            "letters, digits, hyphens and underscores",
+        ) {
+            out.push((p.field("name"), e));
         }
+        names.check(out, p.field("name"), "node group", &g.name);
         if instance_types::lookup(&g.instance_type).is_none() {
             out.push((
                 p.field("instance_type"),
@@ -273,7 +448,7 @@ fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
             out.push((
                 p.field("service").field("name"),
                 format!(
-                    "Service name \"{}\" is not a valid Kubernetes name",
+                    "Service name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
                     svc.name
                 ),
             ));
@@ -363,31 +538,7 @@ fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
             );
         }
         if let Some(l) = &d.load {
-            let lp = p.field("load");
-            if !(l.rps_per_pod.is_finite() && l.rps_per_pod > 0.0) {
-                out.push((
-                    lp.field("rps_per_pod"),
-                    format!("rps_per_pod {} must be a positive number", l.rps_per_pod),
-                ));
-            }
-            if l.points.is_empty() || l.points.len() > 1000 {
-                out.push((
-                    lp.field("points"),
-                    "give 1 to 1000 (seconds, requests per second) points".into(),
-                ));
-            }
-            let mut last = -1.0;
-            for (j, (t, v)) in l.points.iter().enumerate() {
-                if !(t.is_finite() && v.is_finite()) || *t < last || *v < 0.0 {
-                    out.push((
-                        lp.field("points").index(j),
-                        format!(
-                            "point ({t}, {v}): times must not go backwards and rates must be ≥ 0"
-                        ),
-                    ));
-                }
-                last = *t;
-            }
+            load(out, l, &p.field("load"));
         }
         let cp = p.field("container");
         let c = &d.container;
@@ -397,7 +548,7 @@ fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         if c.image.trim().is_empty() {
             out.push((
                 cp.field("image"),
-                "the image is empty; e.g. \"nginx:1.27\"".into(),
+                format!("the image {:?} is empty; e.g. \"nginx:1.27\"", c.image),
             ));
         }
         check_range(
@@ -429,10 +580,15 @@ fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
     let mut seen = HashSet::new();
     for (i, img) in k.images.iter().enumerate() {
         let p = ip.index(i);
-        if img.image.trim().is_empty() || !seen.insert(&img.image) {
+        if img.image.trim().is_empty() {
             out.push((
                 p.field("image"),
-                format!("image \"{}\" is empty or described twice", img.image),
+                format!("the image {:?} is empty; e.g. \"nginx:1.27\"", img.image),
+            ));
+        } else if !seen.insert(&img.image) {
+            out.push((
+                p.field("image"),
+                format!("image \"{}\" is described twice", img.image),
             ));
         }
         check_range(
@@ -449,7 +605,7 @@ fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
             ("liveness_fails_with", img.liveness_fails_with),
         ] {
             if let Some(code) = code {
-                check_range(out, p.field(field), "HTTP status", code, 100, 599, "");
+                check_status(out, p.field(field), code);
             }
         }
     }
@@ -459,108 +615,186 @@ fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         out.push((
             wp.field("service").field("name"),
             format!(
-                "Service name \"{}\" is not a valid Kubernetes name",
+                "Service name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
                 svc.name
             ),
         ));
     }
 }
 
-/// Names the rest of the file may refer to.
-struct Names {
+// ---------------------------------------------------------------------------------------------
+// ECS
+
+/// What the rest of the file may refer to, indexed so that large files stay linear.
+struct EcsIndex<'a> {
+    w: &'a EcsWorld,
+    /// (family, revision) → index of its first definition.
+    task_definitions: HashMap<(&'a str, u32), usize>,
+    /// family → its revisions, sorted.
+    revisions: HashMap<&'a str, Vec<u32>>,
+    services: HashMap<&'a str, usize>,
+    target_groups: HashMap<&'a str, usize>,
     zones: Vec<String>,
+    /// Container instance names in order (`<group>` or `<group>-<n>`), at most
+    /// [`MAX_INSTANCES`] of them.
     instances: Vec<String>,
+    instance_set: HashSet<String>,
 }
 
-fn ecs_world(out: &mut Problems, w: &EcsWorld, wp: &Path) -> Names {
-    // Cluster and zones.
-    let cp = wp.field("cluster");
-    if !aws_name_ok(&w.cluster.name, 255) {
-        out.push((
-            cp.field("name"),
-            format!(
-                "cluster name \"{}\" is not valid; use 1–255 letters, digits, hyphens or underscores",
-                w.cluster.name
-            ),
-        ));
+impl<'a> EcsIndex<'a> {
+    fn new(w: &'a EcsWorld) -> Self {
+        let mut task_definitions = HashMap::new();
+        let mut revisions: HashMap<&str, Vec<u32>> = HashMap::new();
+        for (i, td) in w.task_definitions.iter().enumerate() {
+            task_definitions
+                .entry((td.family.as_str(), td.revision))
+                .or_insert(i);
+            revisions
+                .entry(td.family.as_str())
+                .or_default()
+                .push(td.revision);
+        }
+        for r in revisions.values_mut() {
+            r.sort_unstable();
+            r.dedup();
+        }
+        let mut services = HashMap::new();
+        for (i, s) in w.services.iter().enumerate() {
+            services.entry(s.name.as_str()).or_insert(i);
+        }
+        let mut target_groups = HashMap::new();
+        for (i, t) in w.target_groups.iter().enumerate() {
+            target_groups.entry(t.name.as_str()).or_insert(i);
+        }
+        EcsIndex {
+            w,
+            task_definitions,
+            revisions,
+            services,
+            target_groups,
+            zones: w.cluster.availability_zones.clone(),
+            instances: Vec::new(),
+            instance_set: HashSet::new(),
+        }
     }
-    let zones = &w.cluster.availability_zones;
-    if zones.is_empty() || zones.len() > 6 {
-        out.push((
-            cp.field("availability_zones"),
-            format!(
-                "{} Availability Zones listed; list 1 to 6, e.g. [\"us-east-1a\", \"us-east-1b\"]",
-                zones.len()
-            ),
-        ));
+
+    fn td_refs(&self) -> Vec<String> {
+        self.w
+            .task_definitions
+            .iter()
+            .map(|t| format!("{}:{}", t.family, t.revision))
+            .collect()
     }
-    let mut seen = HashSet::new();
-    for (i, z) in zones.iter().enumerate() {
-        if z.trim().is_empty() || !seen.insert(z) {
+
+    /// The task definition a `family:revision` string names.
+    fn find_td(&self, r: &str) -> Result<(usize, &'a TaskDefinitionSpec), String> {
+        let Some((family, rev)) = r.rsplit_once(':') else {
+            return Err(format!(
+                "task definition \"{r}\" is not of the form \"family:revision\", e.g. \"{}:1\"; {}",
+                if r.is_empty() { "web" } else { r },
+                list(self.td_refs())
+            ));
+        };
+        let Ok(rev) = rev.parse::<u32>() else {
+            return Err(format!(
+                "task definition \"{r}\" has no revision number after the colon, e.g. \"{family}:1\"; {}",
+                list(self.td_refs())
+            ));
+        };
+        // The engine looks task definitions up by their "family:revision" text.
+        let canonical = format!("{family}:{rev}");
+        if canonical != r {
+            return Err(format!(
+                "task definition \"{r}\" writes its revision with a sign or leading zeros; write \"{canonical}\""
+            ));
+        }
+        match self.task_definitions.get(&(family, rev)) {
+            Some(&i) => Ok((i, &self.w.task_definitions[i])),
+            None => Err(format!(
+                "task definition \"{r}\" is not defined; {}",
+                list(self.td_refs())
+            )),
+        }
+    }
+
+    fn service(&self, name: &str) -> Option<&'a ServiceSpec> {
+        self.services.get(name).map(|&i| &self.w.services[i])
+    }
+
+    fn target_group(&self, name: &str) -> Option<&'a TargetGroupSpec> {
+        self.target_groups
+            .get(name)
+            .map(|&i| &self.w.target_groups[i])
+    }
+
+    /// The service called `name`, or a problem at `p` listing those that exist.
+    fn service_ref(&self, out: &mut Problems, name: &str, p: Path) -> Option<&'a ServiceSpec> {
+        let found = self.service(name);
+        if found.is_none() {
             out.push((
-                cp.field("availability_zones").index(i),
-                format!("zone \"{z}\" is empty or listed twice; each zone once"),
+                p,
+                format!(
+                    "service \"{name}\" is not defined; {}",
+                    list(self.w.services.iter().map(|s| s.name.as_str()))
+                ),
+            ));
+        }
+        found
+    }
+
+    /// Checks that `rev` is a revision of the family `svc` runs.
+    fn revision_ref(&self, out: &mut Problems, svc: &ServiceSpec, rev: u32, p: Path) {
+        if self.find_td(&svc.task_definition).is_err() {
+            // The service's own reference is already reported; its family is unknown.
+            return;
+        }
+        let family = svc.task_definition.rsplit_once(':').map_or("", |x| x.0);
+        let revs = self.revisions.get(family).cloned().unwrap_or_default();
+        if !revs.contains(&rev) {
+            out.push((
+                p,
+                format!(
+                    "revision {rev} of service \"{}\"'s family \"{family}\" is not defined; defined revisions: {}",
+                    svc.name,
+                    revs.iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             ));
         }
     }
 
-    // Instances.
-    let ip = wp.field("capacity").field("instances");
-    let mut instance_names = Vec::new();
-    let mut group_names = HashSet::new();
-    let mut total: u64 = 0;
-    for (i, g) in w.capacity.instances.iter().enumerate() {
-        let gp = ip.index(i);
-        if !aws_name_ok(&g.name, 200) || !group_names.insert(g.name.clone()) {
+    fn zone_ref(&self, out: &mut Problems, zone: &str, p: Path) {
+        // An empty zone list is reported on its own.
+        if !self.zones.is_empty() && !self.zones.iter().any(|z| z == zone) {
             out.push((
-                gp.field("name"),
+                p,
                 format!(
-                    "instance group name \"{}\" is empty, invalid or used twice; use letters, digits, hyphens or underscores, unique",
-                    g.name
+                    "zone \"{zone}\" is not one of the cluster's availability_zones; valid: {}",
+                    quoted(&self.zones)
                 ),
             ));
-        }
-        if instance_types::lookup(&g.instance_type).is_none() {
-            out.push((
-                gp.field("instance_type"),
-                instance_types::unknown_type_message(&g.instance_type),
-            ));
-        }
-        if g.count == 0 || g.count > MAX_INSTANCES {
-            out.push((
-                gp.field("count"),
-                format!(
-                    "count {} is out of range; valid: 1–{MAX_INSTANCES}",
-                    g.count
-                ),
-            ));
-        }
-        if let Some(z) = &g.availability_zone
-            && !zones.contains(z)
-        {
-            out.push((
-                gp.field("availability_zone"),
-                format!(
-                    "zone \"{z}\" is not one of the cluster's availability_zones ({})",
-                    zones.join(", ")
-                ),
-            ));
-        }
-        total += g.count as u64;
-        for n in 0..g.count.min(MAX_INSTANCES) {
-            instance_names.push(if g.count == 1 {
-                g.name.clone()
-            } else {
-                format!("{}-{}", g.name, n + 1)
-            });
         }
     }
-    if total > MAX_INSTANCES as u64 {
-        out.push((
-            ip,
-            format!("{total} container instances in all; at most {MAX_INSTANCES}"),
-        ));
+
+    fn instance_ref(&self, out: &mut Problems, name: &str, p: Path) {
+        if !self.instance_set.contains(name) {
+            out.push((
+                p,
+                format!(
+                    "instance \"{name}\" does not exist; {}",
+                    list(&self.instances)
+                ),
+            ));
+        }
     }
+}
+
+fn ecs_world<'a>(out: &mut Problems, s: &Scenario, w: &'a EcsWorld, wp: &Path) -> EcsIndex<'a> {
+    let mut ix = EcsIndex::new(w);
+    cluster(out, &w.cluster, &wp.field("cluster"));
+    instances(out, &mut ix, &wp.field("capacity").field("instances"));
 
     // Task definitions.
     let tp = wp.field("task_definitions");
@@ -573,15 +807,15 @@ fn ecs_world(out: &mut Problems, w: &EcsWorld, wp: &Path) -> Names {
             ),
         ));
     }
-    let mut refs = HashSet::new();
     for (i, td) in w.task_definitions.iter().enumerate() {
-        task_definition(out, td, &tp.index(i));
-        let r = format!("{}:{}", td.family, td.revision);
-        if !refs.insert(r.clone()) {
+        let p = tp.index(i);
+        task_definition(out, td, &p);
+        if ix.task_definitions.get(&(td.family.as_str(), td.revision)) != Some(&i) {
             out.push((
-                tp.index(i).field("revision"),
+                p.field("revision"),
                 format!(
-                    "task definition \"{r}\" is defined twice; give each revision its own number"
+                    "task definition \"{}:{}\" is defined twice; give each revision its own number",
+                    td.family, td.revision
                 ),
             ));
         }
@@ -598,15 +832,10 @@ fn ecs_world(out: &mut Problems, w: &EcsWorld, wp: &Path) -> Names {
             ),
         ));
     }
-    let mut tg_names = HashSet::new();
+    let mut tg_names = Unique::new();
     for (i, tg) in w.target_groups.iter().enumerate() {
         target_group(out, tg, &gp.index(i));
-        if !tg_names.insert(&tg.name) {
-            out.push((
-                gp.index(i).field("name"),
-                format!("target group \"{}\" is defined twice", tg.name),
-            ));
-        }
+        tg_names.check(out, gp.index(i).field("name"), "target group", &tg.name);
     }
 
     // Services.
@@ -617,45 +846,169 @@ fn ecs_world(out: &mut Problems, w: &EcsWorld, wp: &Path) -> Names {
             format!("{} services; at most {MAX_SERVICES}", w.services.len()),
         ));
     }
-    let mut svc_names = HashSet::new();
-    let mut tasks_total: u64 = 0;
+    let mut svc_names = Unique::new();
     for (i, svc) in w.services.iter().enumerate() {
         let p = sp.index(i);
-        if !aws_name_ok(&svc.name, 255) || !svc_names.insert(&svc.name) {
+        if let Some(e) = ecs_name_problem("service name", &svc.name) {
+            out.push((p.field("name"), e));
+        }
+        svc_names.check(out, p.field("name"), "service", &svc.name);
+        service(out, &ix, s, svc, &p);
+    }
+    tasks_total(out, s, w, &sp);
+
+    timings(out, &w.timings, &wp.field("timings"));
+    ix
+}
+
+fn cluster(out: &mut Problems, c: &ClusterSpec, cp: &Path) {
+    if let Some(e) = ecs_name_problem("cluster name", &c.name) {
+        out.push((cp.field("name"), e));
+    }
+    let region_valid = region_ok(&c.region);
+    if !region_valid {
+        out.push((
+            cp.field("region"),
+            format!(
+                "region \"{}\" is not a region name; use one like \"us-east-1\" or \"eu-west-2\"",
+                c.region
+            ),
+        ));
+    }
+    if c.account_id.len() != 12 || !c.account_id.chars().all(|ch| ch.is_ascii_digit()) {
+        out.push((
+            cp.field("account_id"),
+            format!(
+                "account_id \"{}\" is not an AWS account ID; use 12 digits, e.g. \"123456789012\"",
+                c.account_id
+            ),
+        ));
+    }
+    let zp = cp.field("availability_zones");
+    let zones = &c.availability_zones;
+    if zones.is_empty() {
+        out.push((
+            zp.clone(),
+            format!(
+                "no Availability Zones; list 1 to {MAX_ZONES}, e.g. [\"{r}a\", \"{r}b\"]",
+                r = if region_valid {
+                    c.region.as_str()
+                } else {
+                    "us-east-1"
+                }
+            ),
+        ));
+    } else if zones.len() > MAX_ZONES {
+        out.push((
+            zp.clone(),
+            format!(
+                "{} Availability Zones; a region has at most {MAX_ZONES}",
+                zones.len()
+            ),
+        ));
+    }
+    let mut seen = HashSet::new();
+    for (i, z) in zones.iter().enumerate() {
+        let in_region = z
+            .strip_prefix(c.region.as_str())
+            .is_some_and(|rest| rest.len() == 1 && rest.chars().all(|ch| ch.is_ascii_lowercase()));
+        if !seen.insert(z) {
             out.push((
-                p.field("name"),
+                zp.index(i),
+                format!("zone \"{z}\" is listed twice; list each zone once"),
+            ));
+        } else if region_valid && !in_region {
+            out.push((
+                zp.index(i),
                 format!(
-                    "service name \"{}\" is empty, invalid or used twice; use 1–255 letters, digits, hyphens or underscores, unique in the cluster",
-                    svc.name
+                    "zone \"{z}\" is not in the cluster's region \"{r}\"; its zones are named \"{r}a\", \"{r}b\", \"{r}c\" …",
+                    r = c.region
                 ),
             ));
         }
-        service(out, w, svc, &p);
-        tasks_total += svc.desired_count as u64;
     }
-    if tasks_total > MAX_TASKS_TOTAL {
-        out.push((
-            sp,
-            format!("{tasks_total} tasks desired in all; Orca simulates at most {MAX_TASKS_TOTAL}"),
-        ));
-    }
+}
 
-    timings(out, &w.timings, &wp.field("timings"));
-    Names {
-        zones: zones.clone(),
-        instances: instance_names,
+fn instances(out: &mut Problems, ix: &mut EcsIndex, ip: &Path) {
+    let w = ix.w;
+    let mut group_names = Unique::new();
+    // Which group named each instance, to report collisions like group "node" (count 2) and
+    // group "node-1".
+    let mut owner: HashMap<String, usize> = HashMap::new();
+    let mut total: u64 = 0;
+    for (i, g) in w.capacity.instances.iter().enumerate() {
+        let gp = ip.index(i);
+        if let Some(e) = ecs_name_problem("instance group name", &g.name) {
+            out.push((gp.field("name"), e));
+        }
+        let unique = group_names.check(out, gp.field("name"), "instance group", &g.name);
+        if instance_types::lookup(&g.instance_type).is_none() {
+            out.push((
+                gp.field("instance_type"),
+                instance_types::unknown_type_message(&g.instance_type),
+            ));
+        }
+        check_range(
+            out,
+            gp.field("count"),
+            "count",
+            g.count,
+            1,
+            MAX_INSTANCES,
+            "",
+        );
+        if let Some(z) = &g.availability_zone {
+            ix.zone_ref(out, z, gp.field("availability_zone"));
+        }
+        total += g.count as u64;
+        if !unique {
+            continue;
+        }
+        let mut clash: Option<(String, usize)> = None;
+        for n in 0..g.count {
+            if ix.instances.len() >= MAX_INSTANCES as usize {
+                break;
+            }
+            let name = if g.count == 1 {
+                g.name.clone()
+            } else {
+                format!("{}-{}", g.name, n + 1)
+            };
+            match owner.get(&name) {
+                Some(&j) => {
+                    if clash.is_none() {
+                        clash = Some((name, j));
+                    }
+                }
+                None => {
+                    owner.insert(name.clone(), i);
+                    ix.instance_set.insert(name.clone());
+                    ix.instances.push(name);
+                }
+            }
+        }
+        if let Some((name, j)) = clash {
+            let other = &w.capacity.instances[j];
+            out.push((
+                gp.field("name"),
+                format!(
+                    "instance name \"{name}\" is used twice: by this group and by group \"{}\" (instances in a group of more than one are named <group>-1, <group>-2 …); rename one group",
+                    other.name
+                ),
+            ));
+        }
+    }
+    if total > MAX_INSTANCES as u64 {
+        out.push((
+            ip.clone(),
+            format!("{total} container instances in all; at most {MAX_INSTANCES}"),
+        ));
     }
 }
 
 fn task_definition(out: &mut Problems, td: &TaskDefinitionSpec, p: &Path) {
-    if !aws_name_ok(&td.family, 255) {
-        out.push((
-            p.field("family"),
-            format!(
-                "family \"{}\" is not valid; use 1–255 letters, digits, hyphens or underscores",
-                td.family
-            ),
-        ));
+    if let Some(e) = ecs_name_problem("family", &td.family) {
+        out.push((p.field("family"), e));
     }
     if td.revision == 0 {
         out.push((
@@ -676,11 +1029,16 @@ fn task_definition(out: &mut Problems, td: &TaskDefinitionSpec, p: &Path) {
         ));
     }
     let cp = p.field("containers");
-    if td.containers.is_empty() || td.containers.len() > MAX_CONTAINERS {
+    if td.containers.is_empty() {
+        out.push((
+            cp.clone(),
+            format!("no containers; a task definition has 1 to {MAX_CONTAINERS}"),
+        ));
+    } else if td.containers.len() > MAX_CONTAINERS {
         out.push((
             cp.clone(),
             format!(
-                "{} containers; a task definition has 1 to {MAX_CONTAINERS}",
+                "{} containers; a task definition has at most {MAX_CONTAINERS}",
                 td.containers.len()
             ),
         ));
@@ -688,153 +1046,233 @@ fn task_definition(out: &mut Problems, td: &TaskDefinitionSpec, p: &Path) {
     if !td.containers.is_empty() && !td.containers.iter().any(|c| c.essential) {
         out.push((
             cp.clone(),
-            "no container is essential; at least one must be (essential: true is the default)"
-                .into(),
+            format!(
+                "no container is essential ({}); at least one must be (essential: true is the default)",
+                td.containers
+                    .iter()
+                    .map(|c| format!("\"{}\" has essential: false", c.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         ));
     }
-    let mut names = HashSet::new();
-    let mut hard_sum: u64 = 0;
+    let mut names = Unique::new();
+    let mut reserved: u64 = 0;
+    let mut cpu: u64 = 0;
+    let mut container_above_task = false;
     for (i, c) in td.containers.iter().enumerate() {
         let p = cp.index(i);
-        if c.name.is_empty() || !names.insert(&c.name) {
+        if let Some(e) = ecs_name_problem("container name", &c.name) {
+            out.push((p.field("name"), e));
+        }
+        names.check(out, p.field("name"), "container", &c.name);
+        container(out, td, c, &p);
+        reserved += c.memory_reservation.or(c.memory).unwrap_or(0) as u64;
+        cpu += c.cpu as u64;
+        if let (Some(m), Some(task)) = (c.memory, td.memory)
+            && m > task
+        {
+            container_above_task = true;
             out.push((
-                p.field("name"),
+                p.field("memory"),
                 format!(
-                    "container name \"{}\" is empty or used twice in this task definition",
-                    c.name
+                    "container memory {m} MiB is more than the task's memory {task} MiB; a container's limit must fit in its task"
                 ),
             ));
-        }
-        if c.image.trim().is_empty() {
-            out.push((
-                p.field("image"),
-                "the image is empty; e.g. \"nginx:1.27\" or an ECR URI".into(),
-            ));
-        }
-        if c.port == Some(0) {
-            out.push((
-                p.field("port"),
-                "port 0 is not valid; valid: 1–65535".into(),
-            ));
-        }
-        if c.host_port == Some(0) {
-            out.push((
-                p.field("host_port"),
-                "host_port 0 is not valid; leave it out for a dynamic port, or give 1–65535".into(),
-            ));
-        }
-        if td.network_mode == NetworkMode::Awsvpc
-            && let (Some(h), Some(cport)) = (c.host_port, c.port)
-            && h != cport
-        {
-            out.push((
-                p.field("host_port"),
-                format!("with network_mode Awsvpc the host port must equal the container port ({cport}); got {h}"),
-            ));
-        }
-        if td.memory.is_none() && c.memory.is_none() && c.memory_reservation.is_none() {
-            out.push((
-                p,
-                format!(
-                    "container \"{}\" has no memory: without task-level memory each container needs memory or memory_reservation (MiB)",
-                    c.name
-                ),
-            ));
-            continue;
-        }
-        if let (Some(m), Some(r)) = (c.memory, c.memory_reservation)
-            && r > m
-        {
-            out.push((
-                p.field("memory_reservation"),
-                format!("memory_reservation {r} MiB is above the container's memory limit {m} MiB; it must be lower or equal"),
-            ));
-        }
-        hard_sum += c.memory.unwrap_or(0) as u64;
-        if let Some(hc) = &c.health_check {
-            let hp = p.field("health_check");
-            check_range(
-                out,
-                hp.field("interval"),
-                "interval",
-                hc.interval,
-                5,
-                300,
-                " s",
-            );
-            check_range(out, hp.field("timeout"), "timeout", hc.timeout, 2, 60, " s");
-            check_range(out, hp.field("retries"), "retries", hc.retries, 1, 10, "");
-            check_range(
-                out,
-                hp.field("start_period"),
-                "start_period",
-                hc.start_period,
-                0,
-                300,
-                " s",
-            );
-        }
-        let bp = p.field("behavior");
-        check_seconds(
-            out,
-            bp.field("startup_seconds"),
-            "startup_seconds",
-            c.behavior.startup_seconds,
-            3600.0,
-        );
-        if let Some(f) = &c.behavior.fails_health_checks {
-            let fp = bp.field("fails_health_checks");
-            check_seconds(
-                out,
-                fp.field("after_seconds"),
-                "after_seconds",
-                f.after_seconds,
-                MAX_DURATION,
-            );
-            check_fraction(out, fp.field("fraction"), f.fraction);
-            if let FailureResponse::Status(code) = f.response {
-                check_range(out, fp.field("response"), "HTTP status", code, 100, 599, "");
-            }
-        }
-        if let Some(e) = &c.behavior.exits {
-            let ep = bp.field("exits");
-            check_seconds(
-                out,
-                ep.field("after_seconds"),
-                "after_seconds",
-                e.after_seconds,
-                MAX_DURATION,
-            );
-            check_fraction(out, ep.field("fraction"), e.fraction);
         }
     }
+    // ECS: "the total amount of memory reserved for all containers within a task must be lower
+    // than the task memory value", where a container reserves memory_reservation, or memory
+    // when no reservation is given. The same holds for cpu.
     if let Some(m) = td.memory
-        && hard_sum > m as u64
+        && reserved > m as u64
+        && !container_above_task
     {
         out.push((
             p.field("memory"),
-            format!("the containers' memory limits add up to {hard_sum} MiB, more than the task's memory {m} MiB"),
+            format!("the containers reserve {reserved} MiB in all (memory_reservation, or memory where there is none), more than the task's memory {m} MiB"),
+        ));
+    }
+    if let Some(task_cpu) = td.cpu
+        && cpu > task_cpu as u64
+    {
+        out.push((
+            p.field("cpu"),
+            format!(
+                "the containers' cpu adds up to {cpu} units, more than the task's cpu {task_cpu}"
+            ),
         ));
     }
 }
 
-fn target_group(out: &mut Problems, tg: &TargetGroupSpec, p: &Path) {
-    let ok = !tg.name.is_empty()
-        && tg.name.len() <= 32
-        && tg
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && !tg.name.starts_with('-')
-        && !tg.name.ends_with('-');
-    if !ok {
+fn container(out: &mut Problems, td: &TaskDefinitionSpec, c: &ContainerSpec, p: &Path) {
+    if c.image.trim().is_empty() {
         out.push((
-            p.field("name"),
+            p.field("image"),
             format!(
-                "target group name \"{}\" is not valid; use 1–32 letters, digits and hyphens, not starting or ending with a hyphen",
-                tg.name
+                "the image {:?} is empty; e.g. \"nginx:1.27\" or an ECR URI",
+                c.image
             ),
         ));
+    }
+    if c.port == Some(0) {
+        out.push((
+            p.field("port"),
+            "port 0 is not valid; valid: 1–65535".into(),
+        ));
+    }
+    match (c.host_port, c.port) {
+        (Some(0), _) => out.push((
+            p.field("host_port"),
+            "host_port 0 is not valid; leave it out for a dynamic port, or give 1–65535".into(),
+        )),
+        (Some(h), None) => out.push((
+            p.field("host_port"),
+            format!("host_port {h} maps no container port; add port (the port the application listens on)"),
+        )),
+        (Some(h), Some(port)) if td.network_mode != NetworkMode::Bridge && h != port => {
+            out.push((
+                p.field("host_port"),
+                format!(
+                    "with network_mode {:?} the host port must equal the container port ({port}) or be left out; got {h}",
+                    td.network_mode
+                ),
+            ))
+        }
+        _ => {}
+    }
+    if td.memory.is_none() && c.memory.is_none() && c.memory_reservation.is_none() {
+        out.push((
+            p.clone(),
+            format!(
+                "container \"{}\" has no memory: without task-level memory each container needs memory or memory_reservation (MiB)",
+                c.name
+            ),
+        ));
+    }
+    if c.memory == Some(0) {
+        out.push((
+            p.field("memory"),
+            "memory 0 MiB is not valid; give the hard limit in MiB or leave it out".into(),
+        ));
+    }
+    if c.memory_reservation == Some(0) {
+        out.push((
+            p.field("memory_reservation"),
+            "memory_reservation 0 MiB is not valid; give MiB or leave it out".into(),
+        ));
+    }
+    if let (Some(m), Some(r)) = (c.memory, c.memory_reservation)
+        && r >= m
+        && m > 0
+    {
+        out.push((
+            p.field("memory_reservation"),
+            format!("memory_reservation {r} MiB is not below the container's memory limit {m} MiB; ECS requires memory to be greater than memory_reservation"),
+        ));
+    }
+    if let Some(hc) = &c.health_check {
+        health_check(out, hc, &p.field("health_check"));
+    }
+    let bp = p.field("behavior");
+    check_seconds(
+        out,
+        bp.field("startup_seconds"),
+        "startup_seconds",
+        c.behavior.startup_seconds,
+        3600.0,
+    );
+    if let Some(f) = &c.behavior.fails_health_checks {
+        let fp = bp.field("fails_health_checks");
+        check_seconds(
+            out,
+            fp.field("after_seconds"),
+            "after_seconds",
+            f.after_seconds,
+            MAX_DURATION,
+        );
+        check_fraction(out, fp.field("fraction"), f.fraction);
+        if let FailureResponse::Status(code) = f.response {
+            check_status(out, fp.field("response"), code);
+        }
+    }
+    if let Some(e) = &c.behavior.exits {
+        let ep = bp.field("exits");
+        check_seconds(
+            out,
+            ep.field("after_seconds"),
+            "after_seconds",
+            e.after_seconds,
+            MAX_DURATION,
+        );
+        check_fraction(out, ep.field("fraction"), e.fraction);
+    }
+}
+
+/// A container health check, with the ECS ranges (reference §4).
+fn health_check(out: &mut Problems, hc: &HealthCheckSpec, hp: &Path) {
+    match hc.command.first().map(String::as_str) {
+        None => out.push((
+            hp.field("command"),
+            "the command is empty; e.g. [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"]"
+                .into(),
+        )),
+        Some(first @ ("CMD" | "CMD-SHELL")) if hc.command.len() < 2 => out.push((
+            hp.field("command"),
+            format!(
+                "the command [\"{first}\"] runs nothing; add the command after it, e.g. [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"]"
+            ),
+        )),
+        Some("CMD" | "CMD-SHELL" | "NONE") => {}
+        Some(first) => out.push((
+            hp.field("command").index(0),
+            format!(
+                "the command starts with \"{first}\"; it must start with \"CMD\" (run the arguments directly) or \"CMD-SHELL\" (run them with the container's shell)"
+            ),
+        )),
+    }
+    check_range(
+        out,
+        hp.field("interval"),
+        "interval",
+        hc.interval,
+        5,
+        300,
+        " s",
+    );
+    check_range(out, hp.field("timeout"), "timeout", hc.timeout, 2, 60, " s");
+    if hc.timeout >= hc.interval
+        && (2..=60).contains(&hc.timeout)
+        && (5..=300).contains(&hc.interval)
+    {
+        out.push((
+            hp.field("timeout"),
+            format!(
+                "timeout {} s is not shorter than interval {} s; a check must end before the next one starts",
+                hc.timeout, hc.interval
+            ),
+        ));
+    }
+    check_range(out, hp.field("retries"), "retries", hc.retries, 1, 10, "");
+    check_range(
+        out,
+        hp.field("start_period"),
+        "start_period",
+        hc.start_period,
+        0,
+        300,
+        " s",
+    );
+}
+
+fn target_group(out: &mut Problems, tg: &TargetGroupSpec, p: &Path) {
+    if let Some(e) = elb_name_problem("target group name", &tg.name) {
+        out.push((p.field("name"), e));
+    }
+    if let Some(lb) = &tg.load_balancer
+        && let Some(e) = elb_name_problem("load balancer name", lb)
+    {
+        out.push((p.field("load_balancer"), e));
     }
     if tg.port == 0 {
         out.push((
@@ -889,10 +1327,13 @@ fn target_group(out: &mut Problems, tg: &TargetGroupSpec, p: &Path) {
         10,
         "",
     );
-    if !hc.path.starts_with('/') {
+    if !hc.path.starts_with('/') || hc.path.len() > 1024 {
         out.push((
             hp.field("path"),
-            format!("health check path \"{}\" must start with /", hc.path),
+            format!(
+                "health check path \"{}\" must start with / and be at most 1024 characters",
+                hc.path
+            ),
         ));
     }
     if let Err(e) = matcher(&hc.matcher) {
@@ -942,13 +1383,22 @@ pub fn matcher(m: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks that `td` can run for `svc` (launch type, network mode, Fargate size).
+/// Where [`task_definition_fits`] reports a load balancer that does not fit the task definition.
+enum FitAt<'p> {
+    /// The service's own `load_balancers[j]` fields; the argument is the service's path.
+    Service(&'p Path),
+    /// An `UpdateService`'s `task_definition`: the new revision is what does not fit.
+    Update(&'p Path),
+}
+
+/// Checks that `td` can run for `svc`: launch type, network mode, Fargate size and stop
+/// timeout, and the service's load balancers (container, port, target type).
 fn task_definition_fits(
     out: &mut Problems,
-    w: &EcsWorld,
+    ix: &EcsIndex,
     svc: &ServiceSpec,
     (td_index, td): (usize, &TaskDefinitionSpec),
-    p: Path,
+    at: FitAt,
 ) {
     let r = format!("{}:{}", td.family, td.revision);
     let tdp = Path::root()
@@ -959,62 +1409,110 @@ fn task_definition_fits(
         if td.network_mode != NetworkMode::Awsvpc {
             out.push((
                 tdp.field("network_mode"),
-                format!("service \"{}\" runs on Fargate, which requires network_mode Awsvpc, but \"{r}\" uses {:?}", svc.name, td.network_mode),
+                format!(
+                    "service \"{}\" runs \"{r}\" on Fargate, which supports only network_mode Awsvpc; \"{r}\" uses {:?}",
+                    svc.name, td.network_mode
+                ),
             ));
         }
         match (td.cpu, td.memory) {
-            (Some(cpu), Some(mem)) => {
+            (Some(cpu), Some(mem)) if cpu > 0 && mem > 0 => {
                 if let Err(e) = fargate::validate_task_size(cpu, mem) {
-                    let at = match e {
-                        fargate::FargateSizeError::Cpu { .. } => tdp.field("cpu"),
-                        fargate::FargateSizeError::Memory { .. } => tdp.field("memory"),
+                    let field = match e {
+                        fargate::FargateSizeError::Cpu { .. } => "cpu",
+                        fargate::FargateSizeError::Memory { .. } => "memory",
                     };
-                    out.push((at, format!("\"{r}\" runs on Fargate (service \"{}\"): {e}", svc.name)));
+                    out.push((
+                        tdp.field(field),
+                        format!("\"{r}\" runs on Fargate (service \"{}\"): {e}", svc.name),
+                    ));
                 }
             }
-            _ => out.push((
-                tdp.clone(),
-                format!("\"{r}\" has no task-level cpu and memory, which Fargate requires (e.g. cpu: 256, memory: 512)"),
-            )),
+            (Some(_), Some(_)) => {}
+            (cpu, memory) => {
+                for (missing, value) in [("cpu", cpu), ("memory", memory)] {
+                    if value.is_none() {
+                        out.push((
+                            tdp.field(missing),
+                            format!(
+                                "\"{r}\" has no task-level {missing}, which Fargate requires (service \"{}\" runs it on Fargate); e.g. cpu: 256, memory: 512",
+                                svc.name
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        for (i, c) in td.containers.iter().enumerate() {
+            if let Some(t) = c.stop_timeout
+                && t > FARGATE_MAX_STOP_TIMEOUT
+            {
+                out.push((
+                    tdp.field("containers").index(i).field("stop_timeout"),
+                    format!(
+                        "stop_timeout {t} s is above the Fargate maximum of {FARGATE_MAX_STOP_TIMEOUT} s (service \"{}\" runs \"{r}\" on Fargate)",
+                        svc.name
+                    ),
+                ));
+            }
         }
     }
-    for lb in &svc.load_balancers {
+    for (j, lb) in svc.load_balancers.iter().enumerate() {
+        let lbp = match &at {
+            FitAt::Service(p) => p.field("load_balancers").index(j),
+            FitAt::Update(p) => (*p).clone(),
+        };
+        let (container_at, port_at, tg_at) = match &at {
+            FitAt::Service(_) => (
+                lbp.field("container_name"),
+                lbp.field("container_port"),
+                lbp.field("target_group"),
+            ),
+            FitAt::Update(_) => (lbp.clone(), lbp.clone(), lbp.clone()),
+        };
         match td.containers.iter().find(|c| c.name == lb.container_name) {
             None => out.push((
-                p.clone(),
+                container_at,
                 format!(
-                    "load balancer container \"{}\" is not in \"{r}\"; its containers: {}",
+                    "container \"{}\" (load balancer of service \"{}\") is not in \"{r}\"; its containers: {}",
                     lb.container_name,
-                    td.containers
-                        .iter()
-                        .map(|c| format!("\"{}\"", c.name))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    svc.name,
+                    quoted(td.containers.iter().map(|c| c.name.as_str()))
                 ),
             )),
             Some(c) if c.port != Some(lb.container_port) => out.push((
-                p.clone(),
+                port_at,
                 format!(
-                    "container \"{}\" of \"{r}\" does not expose port {} (its port: {})",
+                    "container \"{}\" of \"{r}\" does not listen on port {} (load balancer of service \"{}\"); {}",
                     c.name,
                     lb.container_port,
-                    c.port.map_or("none".to_string(), |x| x.to_string())
+                    svc.name,
+                    match c.port {
+                        Some(p) => format!("its port is {p}"),
+                        None => "it has no port".to_string(),
+                    }
                 ),
             )),
             Some(_) => {}
         }
-        if let Some(tg) = w.target_groups.iter().find(|t| t.name == lb.target_group) {
-            let want = if td.network_mode == NetworkMode::Awsvpc {
-                TargetType::Ip
+        if let Some(tg) = ix.target_group(&lb.target_group) {
+            let (want, why) = if td.network_mode == NetworkMode::Awsvpc {
+                (
+                    TargetType::Ip,
+                    "awsvpc tasks get their own IP address, so ECS registers them by IP",
+                )
             } else {
-                TargetType::Instance
+                (
+                    TargetType::Instance,
+                    "bridge and host tasks share their instance's address, so ECS registers the instance and port",
+                )
             };
             if tg.target_type != want {
                 out.push((
-                    p.clone(),
+                    tg_at,
                     format!(
-                        "target group \"{}\" has target_type {:?}, but \"{r}\" uses network_mode {:?}, which needs target_type {:?} (awsvpc tasks have their own IP; bridge and host tasks are reached through the instance)",
-                        tg.name, tg.target_type, td.network_mode, want
+                        "target group \"{}\" has target_type {:?}, which is incompatible with network_mode {:?} of \"{r}\"; {why}: use target_type {want:?}",
+                        tg.name, tg.target_type, td.network_mode
                     ),
                 ));
             }
@@ -1022,36 +1520,30 @@ fn task_definition_fits(
     }
 }
 
-fn find_td<'a>(w: &'a EcsWorld, r: &str) -> Result<(usize, &'a TaskDefinitionSpec), String> {
-    let Some((family, rev)) = r.rsplit_once(':') else {
-        return Err(format!(
-            "task definition \"{r}\" is not of the form \"family:revision\", e.g. \"web:1\""
-        ));
-    };
-    let Ok(rev) = rev.parse::<u32>() else {
-        return Err(format!(
-            "task definition \"{r}\" has no revision number after the colon, e.g. \"{family}:1\""
-        ));
-    };
-    w.task_definitions
-        .iter()
-        .enumerate()
-        .find(|(_, t)| t.family == family && t.revision == rev)
-        .ok_or_else(|| {
-            format!(
-                "task definition \"{r}\" is not defined; {}",
-                list(
-                    w.task_definitions
-                        .iter()
-                        .map(|t| format!("{}:{}", t.family, t.revision))
-                )
-            )
-        })
+/// Task definitions `svc` may run: its own and those the timeline updates it to.
+fn service_task_definitions<'a>(
+    ix: &EcsIndex<'a>,
+    s: &'a Scenario,
+    svc: &'a ServiceSpec,
+) -> Vec<&'a TaskDefinitionSpec> {
+    let updates = s.timeline.iter().filter_map(|e| match &e.action {
+        Action::UpdateService {
+            service,
+            task_definition: Some(r),
+            ..
+        } if *service == svc.name => Some(r.as_str()),
+        _ => None,
+    });
+    std::iter::once(svc.task_definition.as_str())
+        .chain(updates)
+        .filter_map(|r| ix.find_td(r).ok().map(|(_, td)| td))
+        .collect()
 }
 
-fn service(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &Path) {
-    match find_td(w, &svc.task_definition) {
-        Ok(td) => task_definition_fits(out, w, svc, td, p.field("task_definition")),
+fn service(out: &mut Problems, ix: &EcsIndex, s: &Scenario, svc: &ServiceSpec, p: &Path) {
+    let w = ix.w;
+    match ix.find_td(&svc.task_definition) {
+        Ok(td) => task_definition_fits(out, ix, svc, td, FitAt::Service(p)),
         Err(e) => out.push((p.field("task_definition"), e)),
     }
     if svc.desired_count > MAX_DESIRED {
@@ -1074,8 +1566,8 @@ fn service(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &Path) {
         100,
         "",
     );
-    // Inferred: ECS rejects a maximumPercent below 100 for REPLICA rolling deployments; 1000 is
-    // Orca's own cap.
+    // ECS requires maximumPercent ≥ 100 for REPLICA rolling deployments; AWS documents no upper
+    // bound, 1000 is Orca's own cap.
     check_range(
         out,
         dp.field("maximum_percent"),
@@ -1085,18 +1577,24 @@ fn service(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &Path) {
         1000,
         "",
     );
+    grace_period(out, ix, s, svc, p);
     if svc.launch_type == LaunchType::Fargate {
         if !svc.placement_strategy.is_empty() {
             out.push((
                 p.field("placement_strategy"),
-                "Fargate does not take placement strategies (it spreads tasks across Availability Zones itself); remove them or use launch_type: Ec2".into(),
+                format!(
+                    "service \"{}\" runs on Fargate, which takes no placement strategies (it spreads tasks across Availability Zones itself); remove them or use launch_type: Ec2",
+                    svc.name
+                ),
             ));
         }
         if !svc.placement_constraints.is_empty() {
             out.push((
                 p.field("placement_constraints"),
-                "Fargate does not take placement constraints; remove them or use launch_type: Ec2"
-                    .into(),
+                format!(
+                    "service \"{}\" runs on Fargate, which takes no placement constraints; remove them or use launch_type: Ec2",
+                    svc.name
+                ),
             ));
         }
     } else if w.capacity.instances.is_empty() {
@@ -1136,63 +1634,24 @@ fn service(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &Path) {
             ));
         }
     }
-    let cps = &svc.capacity_provider_strategy;
-    if !cps.is_empty() {
-        let cp = p.field("capacity_provider_strategy");
-        if svc.launch_type != LaunchType::Fargate {
-            out.push((
-                cp.clone(),
-                "FARGATE and FARGATE_SPOT capacity providers need launch_type: Fargate".into(),
-            ));
-        }
-        if cps.iter().filter(|i| i.base > 0).count() > 1 {
-            out.push((
-                cp.clone(),
-                "only one capacity provider may set a base".into(),
-            ));
-        }
-        if cps.iter().all(|i| i.weight == 0) {
-            out.push((
-                cp.clone(),
-                "at least one capacity provider needs a weight above 0".into(),
-            ));
-        }
-        let mut seen = HashSet::new();
-        for (i, item) in cps.iter().enumerate() {
-            if !seen.insert(item.capacity_provider) {
-                out.push((
-                    cp.index(i),
-                    format!("{} is listed twice", item.capacity_provider.as_str()),
-                ));
-            }
-            check_range(
-                out,
-                cp.index(i).field("base"),
-                "base",
-                item.base,
-                0,
-                100_000,
-                "",
-            );
-            check_range(
-                out,
-                cp.index(i).field("weight"),
-                "weight",
-                item.weight,
-                0,
-                1000,
-                "",
-            );
-        }
-    }
+    capacity_providers(out, svc, p);
     if let Some(a) = &svc.auto_scaling {
         let ap = p.field("auto_scaling");
-        if a.min_capacity > a.max_capacity || a.max_capacity > MAX_DESIRED {
+        if a.min_capacity > a.max_capacity {
+            out.push((
+                ap.field("min_capacity"),
+                format!(
+                    "min_capacity {} is above max_capacity {}",
+                    a.min_capacity, a.max_capacity
+                ),
+            ));
+        }
+        if a.max_capacity > MAX_DESIRED {
             out.push((
                 ap.field("max_capacity"),
                 format!(
-                    "max_capacity {} must be at least min_capacity {} and at most {MAX_DESIRED}",
-                    a.max_capacity, a.min_capacity
+                    "max_capacity {} is above the ECS limit of {MAX_DESIRED} tasks per service",
+                    a.max_capacity
                 ),
             ));
         }
@@ -1232,19 +1691,7 @@ fn service(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &Path) {
         }
     }
     if let Some(l) = &svc.load {
-        let lp = p.field("load");
-        if !(l.rps_per_pod.is_finite() && l.rps_per_pod > 0.0) {
-            out.push((
-                lp.field("rps_per_pod"),
-                format!("rps_per_pod {} must be a positive number", l.rps_per_pod),
-            ));
-        }
-        if l.points.is_empty() || l.points.len() > 1000 {
-            out.push((
-                lp.field("points"),
-                "give 1 to 1000 (seconds, requests per second) points".into(),
-            ));
-        }
+        load(out, l, &p.field("load"));
     }
     let lp = p.field("load_balancers");
     if svc.load_balancers.len() > 5 {
@@ -1257,16 +1704,161 @@ fn service(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &Path) {
         ));
     }
     for (i, lb) in svc.load_balancers.iter().enumerate() {
-        if !w.target_groups.iter().any(|t| t.name == lb.target_group) {
+        if ix.target_group(&lb.target_group).is_none() {
             out.push((
                 lp.index(i).field("target_group"),
                 format!(
                     "target group \"{}\" is not defined; {}",
                     lb.target_group,
-                    list(w.target_groups.iter().map(|t| t.name.clone()))
+                    list(w.target_groups.iter().map(|t| t.name.as_str()))
                 ),
             ));
         }
+        if lb.container_port == 0 {
+            out.push((
+                lp.index(i).field("container_port"),
+                "container_port 0 is not valid; valid: 1–65535".into(),
+            ));
+        }
+    }
+}
+
+/// `healthCheckGracePeriodSeconds`: ECS holds back unhealthy verdicts of load balancer and
+/// container health checks for this long. The 2023 API rejected it without a load balancer
+/// ("Health check grace period is only valid for services configured to use load balancers");
+/// today it also covers container health checks, and is unused when there is neither.
+fn grace_period(out: &mut Problems, ix: &EcsIndex, s: &Scenario, svc: &ServiceSpec, p: &Path) {
+    let grace = svc.health_check_grace_period_seconds;
+    let gp = p.field("health_check_grace_period_seconds");
+    if grace > MAX_GRACE_PERIOD {
+        out.push((
+            gp,
+            format!(
+                "health_check_grace_period_seconds {grace} is out of range; valid: 0–{MAX_GRACE_PERIOD}"
+            ),
+        ));
+        return;
+    }
+    if grace == 0 || !svc.load_balancers.is_empty() {
+        return;
+    }
+    let tds = service_task_definitions(ix, s, svc);
+    if tds.is_empty() {
+        // The task definition reference is reported on its own.
+        return;
+    }
+    let checked = tds.iter().any(|td| {
+        td.containers
+            .iter()
+            .any(|c| c.essential && c.health_check.is_some())
+    });
+    if !checked {
+        out.push((
+            gp,
+            format!(
+                "health_check_grace_period_seconds {grace} has no effect: service \"{}\" has no load balancer, and no essential container of \"{}\" has a health_check (ECS: \"Health check grace period is only valid for services configured to use load balancers\"); add load_balancers or a health_check, or remove it",
+                svc.name, svc.task_definition
+            ),
+        ));
+    }
+}
+
+fn capacity_providers(out: &mut Problems, svc: &ServiceSpec, p: &Path) {
+    let cps = &svc.capacity_provider_strategy;
+    if cps.is_empty() {
+        return;
+    }
+    let cp = p.field("capacity_provider_strategy");
+    if svc.launch_type != LaunchType::Fargate {
+        out.push((
+            cp.clone(),
+            format!(
+                "service \"{}\" uses launch_type {:?}; the FARGATE and FARGATE_SPOT capacity providers need launch_type: Fargate",
+                svc.name, svc.launch_type
+            ),
+        ));
+    }
+    let bases: Vec<&str> = cps
+        .iter()
+        .filter(|i| i.base > 0)
+        .map(|i| i.capacity_provider.as_str())
+        .collect();
+    if bases.len() > 1 {
+        out.push((
+            cp.clone(),
+            format!(
+                "{} all set a base; only one capacity provider may",
+                bases.join(" and ")
+            ),
+        ));
+    }
+    if cps.iter().all(|i| i.weight == 0) {
+        out.push((
+            cp.clone(),
+            "every weight is 0; at least one capacity provider needs a weight above 0".into(),
+        ));
+    }
+    let mut seen = HashSet::new();
+    for (i, item) in cps.iter().enumerate() {
+        if !seen.insert(item.capacity_provider) {
+            out.push((
+                cp.index(i).field("capacity_provider"),
+                format!("{} is listed twice", item.capacity_provider.as_str()),
+            ));
+        }
+        check_range(
+            out,
+            cp.index(i).field("base"),
+            "base",
+            item.base,
+            0,
+            100_000,
+            "",
+        );
+        check_range(
+            out,
+            cp.index(i).field("weight"),
+            "weight",
+            item.weight,
+            0,
+            1000,
+            "",
+        );
+    }
+}
+
+/// The most tasks each service may want (desired count, auto scaling maximum, timeline
+/// updates), added up, against [`MAX_TASKS_TOTAL`].
+fn tasks_total(out: &mut Problems, s: &Scenario, w: &EcsWorld, sp: &Path) {
+    let mut peak: HashMap<&str, u64> = HashMap::new();
+    for svc in &w.services {
+        let most = (svc.desired_count as u64).max(
+            svc.auto_scaling
+                .as_ref()
+                .map_or(0, |a| a.max_capacity as u64),
+        );
+        let e = peak.entry(svc.name.as_str()).or_insert(0);
+        *e = (*e).max(most);
+    }
+    for entry in &s.timeline {
+        if let Action::UpdateService {
+            service,
+            desired_count: Some(d),
+            ..
+        } = &entry.action
+            && let Some(e) = peak.get_mut(service.as_str())
+        {
+            *e = (*e).max(*d as u64);
+        }
+    }
+    let total: u64 = peak.values().sum();
+    if total > MAX_TASKS_TOTAL {
+        out.push((
+            sp.clone(),
+            format!(
+                "the services may want {total} tasks at once (desired counts, auto scaling maximums and timeline updates added up); Orca simulates at most {MAX_TASKS_TOTAL}"
+            ),
+        ));
     }
 }
 
@@ -1296,68 +1888,30 @@ fn timings(out: &mut Problems, t: &TimingsSpec, p: &Path) {
     );
 }
 
-fn service_ref<'a>(
-    out: &mut Problems,
-    w: &'a EcsWorld,
-    name: &str,
-    p: Path,
-) -> Option<&'a ServiceSpec> {
-    let found = w.services.iter().find(|s| s.name == name);
-    if found.is_none() {
-        out.push((
-            p,
-            format!(
-                "service \"{name}\" is not defined; {}",
-                list(w.services.iter().map(|s| s.name.clone()))
-            ),
-        ));
-    }
-    found
-}
+// ---------------------------------------------------------------------------------------------
+// Timeline
 
-/// The revisions defined for a service's family.
-fn revisions_of(w: &EcsWorld, svc: &ServiceSpec) -> Vec<u32> {
-    let family = svc.task_definition.rsplit_once(':').map_or("", |x| x.0);
-    w.task_definitions
-        .iter()
-        .filter(|t| t.family == family)
-        .map(|t| t.revision)
-        .collect()
-}
-
-fn revision_ref(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, rev: u32, p: Path) {
-    if find_td(w, &svc.task_definition).is_err() {
-        // The service's own reference is already reported; its family is unknown.
-        return;
-    }
-    let mut revs = revisions_of(w, svc);
-    revs.sort_unstable();
-    revs.dedup();
-    if !revs.contains(&rev) {
-        out.push((
-            p,
-            format!(
-                "revision {rev} of service \"{}\"'s family is not defined; defined revisions: {}",
-                svc.name,
-                revs.iter()
-                    .map(u32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
+/// The end of the scenario that times are checked against; when the duration itself is invalid
+/// (and reported), the longest allowed, so one mistake gives one error.
+fn scenario_end(s: &Scenario) -> f64 {
+    if s.duration.is_finite() && s.duration > 0.0 && s.duration <= MAX_DURATION {
+        s.duration
+    } else {
+        MAX_DURATION
     }
 }
 
-fn timeline(out: &mut Problems, s: &Scenario, w: &EcsWorld, names: &Names, eks: Option<&EksWorld>) {
+fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Option<&EksWorld>) {
     let tp = Path::root().field("timeline");
+    let end = scenario_end(s);
     for (i, entry) in s.timeline.iter().enumerate() {
         let p = tp.index(i);
-        if !entry.at.is_finite() || entry.at < 0.0 || entry.at > s.duration {
+        if !entry.at.is_finite() || entry.at < 0.0 || entry.at > end {
             out.push((
                 p.field("at"),
                 format!(
                     "at {} is outside the scenario; valid: 0 to the duration, {} seconds",
-                    entry.at, s.duration
+                    entry.at, end
                 ),
             ));
         }
@@ -1378,202 +1932,166 @@ fn timeline(out: &mut Problems, s: &Scenario, w: &EcsWorld, names: &Names, eks: 
             (None, true) => {
                 out.push((
                     ap.clone(),
-                    "this action works on an EKS Deployment, but the scenario's world is Ecs"
+                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, StopTask, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, ZoneOutage, ZoneRecovers or Note"
                         .into(),
                 ));
                 continue;
             }
             _ => {}
         }
-        let deployment_ok =
-            |name: &str| eks.is_some_and(|k| k.deployments.iter().any(|d| d.name == name));
-        let deployments = || {
-            list(
-                eks.map(|k| {
-                    k.deployments
-                        .iter()
-                        .map(|d| d.name.clone())
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default(),
-            )
-        };
-        match &entry.action {
-            Action::SetImage { deployment, image } => {
-                if !deployment_ok(deployment) {
-                    out.push((
-                        ap.field("deployment"),
-                        format!(
-                            "Deployment \"{deployment}\" is not defined; {}",
-                            deployments()
-                        ),
-                    ));
-                }
-                if image.trim().is_empty() {
-                    out.push((ap.field("image"), "the image is empty".into()));
+        action(out, ix, eks, &entry.action, &ap);
+    }
+}
+
+fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action, ap: &Path) {
+    let deployment_ref = |out: &mut Problems, name: &str| {
+        let deployments = eks.map_or(&[][..], |k| k.deployments.as_slice());
+        if !deployments.iter().any(|d| d.name == name) {
+            out.push((
+                ap.field("deployment"),
+                format!(
+                    "Deployment \"{name}\" is not defined; {}",
+                    list(deployments.iter().map(|d| d.name.as_str()))
+                ),
+            ));
+        }
+    };
+    match a {
+        Action::SetImage { deployment, image } => {
+            deployment_ref(out, deployment);
+            if image.trim().is_empty() {
+                out.push((
+                    ap.field("image"),
+                    format!("the image {image:?} is empty; e.g. \"nginx:1.28\""),
+                ));
+            }
+        }
+        Action::ScaleDeployment {
+            deployment,
+            replicas,
+        } => {
+            deployment_ref(out, deployment);
+            check_range(
+                out,
+                ap.field("replicas"),
+                "replicas",
+                *replicas,
+                0,
+                1000,
+                "",
+            );
+        }
+        Action::RolloutUndo { deployment } => deployment_ref(out, deployment),
+        Action::UpdateService {
+            service,
+            task_definition,
+            desired_count,
+            minimum_healthy_percent,
+            maximum_percent,
+            ..
+        } => {
+            let svc = ix.service_ref(out, service, ap.field("service"));
+            if let Some(r) = task_definition {
+                let tp = ap.field("task_definition");
+                match ix.find_td(r) {
+                    Ok(td) => {
+                        if let Some(svc) = svc {
+                            task_definition_fits(out, ix, svc, td, FitAt::Update(&tp));
+                        }
+                    }
+                    Err(e) => out.push((tp, e)),
                 }
             }
-            Action::ScaleDeployment {
-                deployment,
-                replicas,
-            } => {
-                if !deployment_ok(deployment) {
-                    out.push((
-                        ap.field("deployment"),
-                        format!(
-                            "Deployment \"{deployment}\" is not defined; {}",
-                            deployments()
-                        ),
-                    ));
-                }
+            if let Some(d) = desired_count
+                && *d > MAX_DESIRED
+            {
+                out.push((
+                    ap.field("desired_count"),
+                    format!(
+                        "desired_count {d} is above the ECS limit of {MAX_DESIRED} tasks per service"
+                    ),
+                ));
+            }
+            if let Some(m) = minimum_healthy_percent {
                 check_range(
                     out,
-                    ap.field("replicas"),
-                    "replicas",
-                    *replicas,
+                    ap.field("minimum_healthy_percent"),
+                    "minimum_healthy_percent",
+                    *m,
                     0,
+                    100,
+                    "",
+                );
+            }
+            if let Some(m) = maximum_percent {
+                check_range(
+                    out,
+                    ap.field("maximum_percent"),
+                    "maximum_percent",
+                    *m,
+                    100,
                     1000,
                     "",
                 );
             }
-            Action::RolloutUndo { deployment } => {
-                if !deployment_ok(deployment) {
-                    out.push((
-                        ap.field("deployment"),
-                        format!(
-                            "Deployment \"{deployment}\" is not defined; {}",
-                            deployments()
-                        ),
-                    ));
-                }
-            }
-            Action::UpdateService {
-                service,
-                task_definition,
-                desired_count,
-                minimum_healthy_percent,
-                maximum_percent,
-                ..
-            } => {
-                let svc = service_ref(out, w, service, ap.field("service"));
-                if let Some(r) = task_definition {
-                    match find_td(w, r) {
-                        Ok(td) => {
-                            if let Some(svc) = svc {
-                                task_definition_fits(out, w, svc, td, ap.field("task_definition"));
-                            }
-                        }
-                        Err(e) => out.push((ap.field("task_definition"), e)),
-                    }
-                }
-                if let Some(d) = desired_count
-                    && *d > MAX_DESIRED
-                {
-                    out.push((
-                        ap.field("desired_count"),
-                        format!("desired_count {d} is above the ECS limit of {MAX_DESIRED}"),
-                    ));
-                }
-                if let Some(m) = minimum_healthy_percent {
-                    check_range(
-                        out,
-                        ap.field("minimum_healthy_percent"),
-                        "minimum_healthy_percent",
-                        *m,
-                        0,
-                        100,
-                        "",
-                    );
-                }
-                if let Some(m) = maximum_percent {
-                    check_range(
-                        out,
-                        ap.field("maximum_percent"),
-                        "maximum_percent",
-                        *m,
-                        100,
-                        1000,
-                        "",
-                    );
-                }
-            }
-            Action::SpotInterruption { service, count } => {
-                if let Some(svc) = service_ref(out, w, service, ap.field("service"))
-                    && !svc
-                        .capacity_provider_strategy
-                        .iter()
-                        .any(|i| i.capacity_provider == CapacityProvider::FargateSpot)
-                {
-                    out.push((
-                        ap.field("service"),
-                        format!("service \"{service}\" runs no FARGATE_SPOT tasks; give it a capacity_provider_strategy with FargateSpot"),
-                    ));
-                }
-                check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
-            }
-            Action::StopTask { service, count } | Action::ContainerExits { service, count, .. } => {
-                service_ref(out, w, service, ap.field("service"));
-                check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
-            }
-            Action::FailHealthChecks {
-                service,
-                revision,
-                fraction,
-                response,
-                recover_after,
-            } => {
-                if let Some(svc) = service_ref(out, w, service, ap.field("service"))
-                    && let Some(r) = revision
-                {
-                    revision_ref(out, w, svc, *r, ap.field("revision"));
-                }
-                check_fraction(out, ap.field("fraction"), *fraction);
-                if let FailureResponse::Status(code) = response {
-                    check_range(
-                        out,
-                        ap.field("response"),
-                        "HTTP status",
-                        *code,
-                        100,
-                        599,
-                        "",
-                    );
-                }
-                if let Some(r) = recover_after
-                    && (!r.is_finite() || *r <= 0.0 || *r > MAX_DURATION)
-                {
-                    out.push((
-                        ap.field("recover_after"),
-                        format!("recover_after {r} is out of range; valid: more than 0 and at most {MAX_DURATION} seconds"),
-                    ));
-                }
-            }
-            Action::TerminateInstance { instance } => {
-                if !names.instances.contains(instance) {
-                    let shown: Vec<String> = names.instances.iter().take(20).cloned().collect();
-                    out.push((
-                        ap.field("instance"),
-                        format!("instance \"{instance}\" does not exist; {}", list(shown)),
-                    ));
-                }
-            }
-            Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
-                if !names.zones.contains(zone) {
-                    out.push((
-                        ap.field("zone"),
-                        format!(
-                            "zone \"{zone}\" is not one of the cluster's availability_zones ({})",
-                            names.zones.join(", ")
-                        ),
-                    ));
-                }
-            }
-            Action::Note(_) => {}
         }
+        Action::SpotInterruption { service, count } => {
+            if let Some(svc) = ix.service_ref(out, service, ap.field("service"))
+                && !svc
+                    .capacity_provider_strategy
+                    .iter()
+                    .any(|i| i.capacity_provider == CapacityProvider::FargateSpot)
+            {
+                out.push((
+                    ap.field("service"),
+                    format!("service \"{service}\" runs no FARGATE_SPOT tasks; give it a capacity_provider_strategy with FargateSpot"),
+                ));
+            }
+            check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
+        }
+        Action::StopTask { service, count } | Action::ContainerExits { service, count, .. } => {
+            ix.service_ref(out, service, ap.field("service"));
+            check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
+        }
+        Action::FailHealthChecks {
+            service,
+            revision,
+            fraction,
+            response,
+            recover_after,
+        } => {
+            if let Some(svc) = ix.service_ref(out, service, ap.field("service"))
+                && let Some(r) = revision
+            {
+                ix.revision_ref(out, svc, *r, ap.field("revision"));
+            }
+            check_fraction(out, ap.field("fraction"), *fraction);
+            if let FailureResponse::Status(code) = response {
+                check_status(out, ap.field("response"), *code);
+            }
+            if let Some(r) = recover_after
+                && (!r.is_finite() || *r <= 0.0 || *r > MAX_DURATION)
+            {
+                out.push((
+                    ap.field("recover_after"),
+                    format!("recover_after {r} is out of range; valid: more than 0 and at most {MAX_DURATION} seconds"),
+                ));
+            }
+        }
+        Action::TerminateInstance { instance } => {
+            ix.instance_ref(out, instance, ap.field("instance"));
+        }
+        Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
+            ix.zone_ref(out, zone, ap.field("zone"));
+        }
+        Action::Note(_) => {}
     }
 }
 
-fn condition(out: &mut Problems, w: &EcsWorld, c: &Condition, p: Path, eks: bool) {
+// ---------------------------------------------------------------------------------------------
+// Quizzes
+
+fn condition(out: &mut Problems, ix: &EcsIndex, c: &Condition, p: Path, eks: bool) {
     let k8s_condition = matches!(
         c,
         Condition::PodCrashLoop
@@ -1620,40 +2138,67 @@ fn condition(out: &mut Problems, w: &EcsWorld, c: &Condition, p: Path, eks: bool
         | Condition::SteadyState { service } => (service, None),
     };
     let svc = match service {
-        Some(name) => service_ref(out, w, name, p.field("service")),
+        Some(name) => ix.service_ref(out, name, p.field("service")),
         None => None,
     };
     if let (Some(svc), Some(r)) = (svc, revision) {
-        revision_ref(out, w, svc, r, p.field("revision"));
+        ix.revision_ref(out, svc, r, p.field("revision"));
     }
 }
 
-fn quizzes(out: &mut Problems, s: &Scenario, w: &EcsWorld, names: &Names, eks: Option<&EksWorld>) {
+fn quizzes(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Option<&EksWorld>) {
     let qp = Path::root().field("quizzes");
+    let end = scenario_end(s);
     let mut ids = HashSet::new();
     for (i, q) in s.quizzes.iter().enumerate() {
         let p = qp.index(i);
-        if q.id.trim().is_empty() || !ids.insert(&q.id) {
+        if q.id.trim().is_empty() {
             out.push((
                 p.field("id"),
                 format!(
-                    "quiz id \"{}\" is empty or used twice; each quiz needs its own id",
+                    "quiz id {:?} is empty; give each quiz an id of its own (answers are saved under it)",
+                    q.id
+                ),
+            ));
+        } else if !ids.insert(&q.id) {
+            out.push((
+                p.field("id"),
+                format!(
+                    "quiz id \"{}\" is used twice; each quiz needs its own id (answers are saved under it)",
                     q.id
                 ),
             ));
         }
         if q.question.trim().is_empty() {
-            out.push((p.field("question"), "the question is empty".into()));
+            out.push((
+                p.field("question"),
+                format!("the question {:?} is empty", q.question),
+            ));
         }
-        if q.choices.len() < 2 || q.choices.len() > 9 {
+        let n = q.choices.len();
+        if !(2..=MAX_CHOICES).contains(&n) {
             out.push((
                 p.field("choices"),
-                match q.choices.len() {
-                    0 => "no choices; a quiz has 2 to 9 (keys 1–9 pick them)".to_string(),
-                    1 => "only 1 choice; a quiz has 2 to 9 (keys 1–9 pick them)".to_string(),
-                    n => format!("{n} choices; a quiz has 2 to 9 (keys 1–9 pick them)"),
+                match n {
+                    0 => format!(
+                        "no choices; a quiz has 2 to {MAX_CHOICES} (keys 1–{MAX_CHOICES} pick them)"
+                    ),
+                    1 => format!(
+                        "only 1 choice; a quiz has 2 to {MAX_CHOICES} (keys 1–{MAX_CHOICES} pick them)"
+                    ),
+                    n => format!(
+                        "{n} choices; a quiz has 2 to {MAX_CHOICES} (keys 1–{MAX_CHOICES} pick them)"
+                    ),
                 },
             ));
+        }
+        for (j, c) in q.choices.iter().enumerate() {
+            if c.trim().is_empty() {
+                out.push((
+                    p.field("choices").index(j),
+                    format!("choice {j} {c:?} is empty; write the answer the learner picks"),
+                ));
+            }
         }
         if q.correct.is_empty() {
             out.push((
@@ -1663,12 +2208,11 @@ fn quizzes(out: &mut Problems, s: &Scenario, w: &EcsWorld, names: &Names, eks: O
         }
         let mut seen = HashSet::new();
         for (j, c) in q.correct.iter().enumerate() {
-            if *c >= q.choices.len() {
+            if *c >= n {
                 out.push((
                     p.field("correct").index(j),
                     format!(
-                        "choice {c} does not exist; this quiz has {} choices, numbered from 0",
-                        q.choices.len()
+                        "choice {c} does not exist; this quiz has {n} choices, numbered from 0"
                     ),
                 ));
             } else if !seen.insert(c) {
@@ -1681,65 +2225,44 @@ fn quizzes(out: &mut Problems, s: &Scenario, w: &EcsWorld, names: &Names, eks: O
         if q.explanation.trim().is_empty() {
             out.push((
                 p.field("explanation"),
-                "the explanation is empty; say why the answer is right — it is what the learner reads after answering".into(),
+                format!("the explanation {:?} is empty; say why the answer is right — it is what the learner reads after answering", q.explanation),
             ));
         }
         match &q.trigger {
             Trigger::At(t) => {
-                if !t.is_finite() || *t < 0.0 || *t > s.duration {
+                if !t.is_finite() || *t < 0.0 || *t > end {
                     out.push((
                         p.field("trigger"),
                         format!(
-                            "At({t}) is outside the scenario; valid: 0 to the duration, {} seconds",
-                            s.duration
+                            "At({t}) is outside the scenario; valid: 0 to the duration, {end} seconds"
                         ),
                     ));
                 }
             }
-            Trigger::When(c) => condition(out, w, c, p.field("trigger"), eks.is_some()),
+            Trigger::When(c) => condition(out, ix, c, p.field("trigger"), eks.is_some()),
         }
         if let Some(f) = &q.focus {
             let fp = p.field("focus");
             match f {
                 Focus::Service(n) => {
-                    service_ref(out, w, n, fp);
+                    ix.service_ref(out, n, fp);
                 }
                 Focus::TargetGroup(n) => {
-                    if !w.target_groups.iter().any(|t| &t.name == n) {
+                    if ix.target_group(n).is_none() {
                         out.push((
                             fp,
                             format!(
                                 "target group \"{n}\" is not defined; {}",
-                                list(w.target_groups.iter().map(|t| t.name.clone()))
+                                list(ix.w.target_groups.iter().map(|t| t.name.as_str()))
                             ),
                         ));
                     }
                 }
-                Focus::Instance(n) => {
-                    if !names.instances.contains(n) {
-                        out.push((
-                            fp,
-                            format!(
-                                "instance \"{n}\" does not exist; {}",
-                                list(names.instances.iter().take(20).cloned())
-                            ),
-                        ));
-                    }
-                }
-                Focus::Zone(z) => {
-                    if !names.zones.contains(z) {
-                        out.push((
-                            fp,
-                            format!(
-                                "zone \"{z}\" is not one of the cluster's availability_zones ({})",
-                                names.zones.join(", ")
-                            ),
-                        ));
-                    }
-                }
+                Focus::Instance(n) => ix.instance_ref(out, n, fp),
+                Focus::Zone(z) => ix.zone_ref(out, z, fp),
                 Focus::Revision { service, revision } => {
-                    if let Some(svc) = service_ref(out, w, service, fp.field("service")) {
-                        revision_ref(out, w, svc, *revision, fp.field("revision"));
+                    if let Some(svc) = ix.service_ref(out, service, fp.field("service")) {
+                        ix.revision_ref(out, svc, *revision, fp.field("revision"));
                     }
                 }
             }
@@ -1747,11 +2270,108 @@ fn quizzes(out: &mut Problems, s: &Scenario, w: &EcsWorld, names: &Names, eks: O
     }
 }
 
-/// ron's message, with a hint for the terse ones. Unknown fields and variants keep ron's
-/// wording: it already names them and lists what is valid.
+// ---------------------------------------------------------------------------------------------
+// RON errors
+
+/// Edit distance between two short names, for "did you mean".
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The expected name closest to `found`: same letters in another case, or at most a couple of
+/// typos away.
+fn closest(found: &str, expected: &[&'static str]) -> Option<&'static str> {
+    let folded = |s: &str| s.to_ascii_lowercase().replace('_', "");
+    if let Some(e) = expected.iter().find(|e| folded(e) == folded(found)) {
+        return Some(e);
+    }
+    let limit = if found.chars().count() >= 5 { 2 } else { 1 };
+    expected
+        .iter()
+        .map(|e| (distance(found, e), *e))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, e)| e)
+}
+
+fn one_of(kind: &str, expected: &[&str]) -> String {
+    match expected {
+        [] => format!("it has no {kind}"),
+        [one] => format!("expected: {one}"),
+        many => format!("expected one of: {}", many.join(", ")),
+    }
+}
+
+fn did_you_mean(found: &str, expected: &[&'static str]) -> String {
+    closest(found, expected).map_or(String::new(), |e| format!(" (did you mean {e}?)"))
+}
+
+/// ron's error, said for the person editing the file: unknown fields and variants list what is
+/// valid (and the likely intended one), type errors say what the field takes.
 pub fn describe_ron_error(code: &ron::Error) -> String {
     use ron::Error as E;
+    let inside = |outer: &Option<String>| match outer {
+        Some(o) => format!(" in {o}"),
+        None => String::new(),
+    };
     let hint = match code {
+        E::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => {
+            return format!(
+                "unknown field \"{found}\"{}{}; {}",
+                inside(outer),
+                did_you_mean(found, expected),
+                one_of("fields", expected)
+            );
+        }
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => {
+            return format!(
+                "unknown variant \"{found}\"{}{}; {}",
+                inside(outer),
+                did_you_mean(found, expected),
+                one_of("variants", expected)
+            );
+        }
+        E::MissingStructField { field, outer } => {
+            return format!(
+                "missing field \"{field}\"{}; it has no default, so write it, e.g. {field}: …",
+                inside(outer)
+            );
+        }
+        E::DuplicateStructField { field, outer } => {
+            return format!(
+                "field \"{field}\" is given twice{}; keep one",
+                inside(outer)
+            );
+        }
+        E::InvalidValueForType { expected, found } => {
+            return format!("expected {expected}, found {found}");
+        }
+        E::ExpectedDifferentLength { expected, found } => {
+            return format!("expected {expected}, found {found} element(s)");
+        }
+        E::ExpectedDifferentStructName { expected, found } => {
+            return format!(
+                "found the name \"{found}\" where {expected} was expected; leave the name out or write {expected}"
+            );
+        }
         E::ExpectedComma => {
             "; fields and list items are separated by commas, and brackets must match"
         }
@@ -1763,9 +2383,20 @@ pub fn describe_ron_error(code: &ron::Error) -> String {
             "; the number is out of range for this field (counts, sizes and ports cannot be negative)"
         }
         E::ExpectedArray => "; this field takes a list in square brackets, e.g. [\"a\", \"b\"]",
+        E::ExpectedArrayEnd => "; a list is not closed with ] (or an item is missing a comma)",
+        E::ExpectedStructLike | E::ExpectedNamedStructLike(_) => {
+            "; this field takes a group in parentheses, e.g. (name: \"web\")"
+        }
+        E::ExpectedStructLikeEnd | E::ExpectedOptionEnd => {
+            "; the group has more values than the field takes, or a comma or bracket is missing"
+        }
+        E::ExpectedMapColon => "; write each field as name: value",
+        E::ExpectedIdentifier => "; expected a field name or a variant like Fargate",
         E::Eof => "; the file ends too early: a bracket or parenthesis is not closed",
         E::ExpectedStringEnd => "; a string is not closed with a double quote",
         E::TrailingCharacters => "; there is text after the scenario's closing parenthesis",
+        E::UnclosedBlockComment => "; a /* comment is not closed with */",
+        E::ExceededRecursionLimit => "; the file nests too deeply",
         _ => "",
     };
     format!("{code}{hint}")
@@ -1784,5 +2415,35 @@ mod tests {
         assert!(matcher("299-200").is_err());
         assert!(matcher("ok").is_err());
         assert!(matcher("").is_err());
+    }
+
+    #[test]
+    fn regions_look_like_aws_regions() {
+        for ok in ["us-east-1", "eu-west-2", "us-gov-west-1", "ap-southeast-4"] {
+            assert!(region_ok(ok), "{ok}");
+        }
+        for bad in ["", "us-east", "us_east_1", "US-EAST-1", "useast1", "us--1"] {
+            assert!(!region_ok(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn typos_and_case_suggest_the_intended_name() {
+        let fields = &["name", "task_definition", "desired_count", "launch_type"];
+        assert_eq!(closest("desird_count", fields), Some("desired_count"));
+        assert_eq!(closest("launchtype", fields), Some("launch_type"));
+        assert_eq!(closest("DesiredCount", fields), Some("desired_count"));
+        assert_eq!(closest("color", fields), None);
+        assert_eq!(closest("FARGATE", &["Fargate", "Ec2"]), Some("Fargate"));
+        assert_eq!(closest("EC2", &["Fargate", "Ec2"]), Some("Ec2"));
+    }
+
+    #[test]
+    fn long_lists_are_cut() {
+        let names: Vec<String> = (0..25).map(|i| format!("n{i}")).collect();
+        let s = list(&names);
+        assert!(s.starts_with("defined: \"n0\", \"n1\""), "{s}");
+        assert!(s.ends_with("\"n19\" and 5 more"), "{s}");
+        assert_eq!(list(Vec::<String>::new()), "none are defined");
     }
 }
