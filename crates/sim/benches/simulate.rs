@@ -1,19 +1,27 @@
 //! 10,000 tasks on 500 EC2 instances through a full rolling update and one simulated hour.
-//! Goal: at least 10,000× faster than real time (one hour simulated in under 0.36 s).
 //!
-//! `cargo bench -p orca-sim --bench simulate` prints criterion's timing and the speed-up.
+//! 20 services × 500 tasks (256 CPU units, 512 MiB, bridge mode, each service behind its own
+//! target group) on 500 m5.4xlarge container instances spread over 3 Availability Zones. At
+//! 1:00 every service is updated to revision 2 (minimumHealthyPercent 100, maximumPercent 200:
+//! 10,000 new tasks start, turn healthy, and 10,000 old ones drain and stop); the run goes on
+//! to 1:00:00. Goal: at least 10,000× faster than real time (the hour in under 0.36 s).
+//!
+//! `cargo bench -p orca-sim --bench simulate` first prints the outcome of checked runs and the
+//! speed-up (3600 s simulated ÷ wall seconds), then criterion's measurements of
+//! `build_and_run_1h` (world construction + the hour) and `run_1h` (the hour alone).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group};
-use orca_sim::{Scenario, Simulation};
+use criterion::{BatchSize, Criterion, criterion_group};
+use orca_sim::{EventKind, Scenario, SimTime, Simulation};
 
 const SERVICES: usize = 20;
 const TASKS_PER_SERVICE: usize = 500;
 const INSTANCES: usize = 500;
+const SIMULATED: f64 = 3600.0;
 
-fn scenario() -> Arc<Scenario> {
+fn scenario_text() -> String {
     let mut defs = String::new();
     let mut tgs = String::new();
     let mut services = String::new();
@@ -21,7 +29,7 @@ fn scenario() -> Arc<Scenario> {
     for s in 0..SERVICES {
         for rev in 1..=2 {
             defs += &format!(
-                "(family: \"svc{s}\", revision: {rev}, cpu: 256, memory: 512, network_mode: Bridge, containers: [(name: \"app\", image: \"app:{rev}\", port: 8080)]),\n"
+                "(family: \"svc{s}\", revision: {rev}, cpu: 256, memory: 512, network_mode: Bridge, containers: [(name: \"app\", image: \"app{s}:{rev}\", port: 8080)]),\n"
             );
         }
         tgs += &format!(
@@ -29,16 +37,17 @@ fn scenario() -> Arc<Scenario> {
         );
         services += &format!(
             "(name: \"svc{s}\", task_definition: \"svc{s}:1\", desired_count: {TASKS_PER_SERVICE}, launch_type: Ec2,
+              deployment_configuration: (minimum_healthy_percent: 100, maximum_percent: 200),
               load_balancers: [(target_group: \"tg{s}\", container_name: \"app\", container_port: 8080)]),\n"
         );
         timeline += &format!(
             "(at: 60, action: UpdateService(service: \"svc{s}\", task_definition: \"svc{s}:2\")),\n"
         );
     }
-    let src = format!(
-        "(version: 1, title: \"10k tasks\", description: \"benchmark\", seed: 42, duration: 3600,
+    format!(
+        "(version: 1, title: \"10k tasks\", description: \"benchmark\", seed: 42, duration: {SIMULATED},
           world: Ecs(
-            cluster: (name: \"big\"),
+            cluster: (name: \"big\", availability_zones: [\"us-east-1a\", \"us-east-1b\", \"us-east-1c\"]),
             capacity: (instances: [(name: \"node\", instance_type: \"m5.4xlarge\", count: {INSTANCES})]),
             task_definitions: [{defs}],
             target_groups: [{tgs}],
@@ -46,48 +55,101 @@ fn scenario() -> Arc<Scenario> {
           ),
           timeline: [{timeline}],
           quizzes: [])"
-    );
-    Arc::new(orca_sim::scenario::parse("bench.ron", &src).unwrap_or_else(|e| panic!("{e}")))
+    )
 }
 
-fn run(s: &Arc<Scenario>) -> Simulation {
+/// The scenario, validated. Should validation ever refuse a cluster this size (its limits are
+/// Orca's, not AWS's), the benchmark still runs the parsed file, and says so.
+fn scenario() -> Arc<Scenario> {
+    let src = scenario_text();
+    match orca_sim::scenario::parse("bench.ron", &src) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("note: validation refused the benchmark scenario; running it anyway:\n{e}");
+            let s: Scenario = orca_sim::scenario::ron_options()
+                .from_str(&src)
+                .unwrap_or_else(|e| panic!("bench.ron does not parse: {e}"));
+            Arc::new(s)
+        }
+    }
+}
+
+fn end(s: &Scenario) -> SimTime {
+    SimTime::from_secs_f64(s.duration)
+}
+
+fn build_and_run(s: &Arc<Scenario>) -> Simulation {
     let mut sim = Simulation::new(s.clone());
-    let end = sim.end();
-    sim.advance_to(end);
+    sim.advance_to(end(s));
     sim
 }
 
 fn bench(c: &mut Criterion) {
     let s = scenario();
-    let mut group = c.benchmark_group("ecs");
+    let mut group = c.benchmark_group("ecs_10k_tasks_500_instances");
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(30));
-    group.bench_function("10k_tasks_500_instances_rolling_update_1h", |b| {
-        b.iter(|| run(&s))
+    group.bench_function("build_and_run_1h", |b| {
+        b.iter_with_large_drop(|| build_and_run(&s))
+    });
+    group.bench_function("run_1h", |b| {
+        b.iter_batched_ref(
+            || Simulation::new(s.clone()),
+            |sim| sim.advance_to(end(&s)),
+            BatchSize::PerIteration,
+        )
     });
     group.finish();
 }
 
 criterion_group!(benches, bench);
 
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
 fn main() {
     let s = scenario();
-    // One checked run: the update must complete for every service.
-    let started = Instant::now();
-    let sim = run(&s);
-    let wall = started.elapsed();
+    // Checked runs: the update must complete for every service.
+    let mut whole = Vec::new();
+    let mut hour = Vec::new();
+    for _ in 0..4 {
+        let started = Instant::now();
+        let mut sim = Simulation::new(s.clone());
+        let built = Instant::now();
+        sim.advance_to(end(&s));
+        let done = Instant::now();
+        whole.push(done - started);
+        hour.push(done - built);
+    }
+    let sim = build_and_run(&s);
     let completed = sim
         .log()
         .iter()
-        .filter(|e| e.message.ends_with("deployment completed."))
+        .filter(|e| matches!(e.kind, EventKind::DeploymentCompleted { revision: 2, .. }))
         .count();
-    let tasks = sim.world().tasks.len();
+    let running = sim
+        .world()
+        .tasks
+        .iter()
+        .filter(|t| t.is_live() && sim.world().task_definition(t.task_definition).revision == 2)
+        .count();
+    assert_eq!(completed, SERVICES, "every rolling update completes");
+    assert_eq!(running, SERVICES * TASKS_PER_SERVICE);
+    let (whole, hour) = (median(whole), median(hour));
     println!(
-        "one run: {tasks} tasks launched, {} events, {completed}/{SERVICES} deployments completed, {wall:?} wall for 3600 s simulated = {:.0}× real time",
+        "{} tasks launched, {} events, {completed}/{SERVICES} deployments completed, {running} revision-2 tasks running",
+        sim.world().tasks.len(),
         sim.log().len(),
-        3600.0 / wall.as_secs_f64()
     );
+    println!(
+        "median of 4 runs: build + 1 h in {whole:.2?} = {:.0}× real time; the hour alone in {hour:.2?} = {:.0}× real time",
+        SIMULATED / whole.as_secs_f64(),
+        SIMULATED / hour.as_secs_f64(),
+    );
+    drop(sim);
     benches();
     Criterion::default().configure_from_args().final_summary();
 }

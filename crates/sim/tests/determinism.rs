@@ -1,89 +1,202 @@
-//! Same scenario and seed → same run; seeking anywhere equals playing straight through.
+//! Same scenario and seed → same run; another seed → other ids; seeking, snapshots and
+//! stepping give exactly what playing straight through gives.
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use orca_sim::{Playback, SimTime, Simulation};
+use orca_sim::{Event, Playback, Scenario, SimTime, Simulation, Subject};
+
+fn run_to(s: &Arc<Scenario>, t: SimTime) -> Simulation {
+    let mut sim = Simulation::new(s.clone());
+    sim.advance_to(t);
+    sim
+}
+
+fn json(log: &[Event]) -> String {
+    serde_json::to_string(log).expect("events serialize")
+}
+
+/// Task ids (ECS) and pod names (EKS) a log names.
+fn ids(log: &[Event]) -> BTreeSet<String> {
+    log.iter()
+        .flat_map(|e| e.subjects.iter())
+        .filter_map(|s| match s {
+            Subject::Task(id) | Subject::Pod(id) => Some(id.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Moments to seek to: forward in steps, backward, around snapshot boundaries, out of range
+/// and pseudo-random (xorshift, fixed seed).
+fn seek_times(end: u64) -> Vec<u64> {
+    let mut times: Vec<u64> = (0..=40).map(|i| end * i / 40).collect();
+    times.extend((0..=40).rev().map(|i| (end * i / 40 + 777).min(end)));
+    times.extend([31_000, 5, 999_999_999, 45_678, 12_345, 0, end, end - 1, 1]);
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..40 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        times.push(x % (end + 1));
+    }
+    times
+}
 
 #[test]
 fn the_same_scenario_gives_the_same_log_and_world_every_time() {
     for (name, s) in common::built_in() {
-        let mut a = Simulation::new(s.clone());
-        let mut b = Simulation::new(s.clone());
-        let end = a.end();
-        a.advance_to(end);
-        b.advance_to(end);
-        let ja = serde_json::to_string(a.log()).expect("json");
-        let jb = serde_json::to_string(b.log()).expect("json");
-        assert_eq!(ja, jb, "{name}: logs differ");
+        let end = SimTime::from_secs_f64(s.duration);
+        let a = run_to(&s, end);
+        // A fresh parse of the same text, not just the same Arc.
+        let b = run_to(&Arc::new((*s).clone()), end);
+        assert!(!a.log().is_empty(), "{name}: nothing happened");
+        assert_eq!(json(a.log()), json(b.log()), "{name}: logs differ");
         assert_eq!(a.world(), b.world(), "{name}: worlds differ");
+        assert_eq!(
+            serde_json::to_string(a.world()).expect("world serializes"),
+            serde_json::to_string(b.world()).expect("world serializes"),
+            "{name}: serialized worlds differ"
+        );
     }
 }
 
 #[test]
 fn another_seed_gives_other_task_ids() {
-    let (_, s) = common::built_in().remove(0);
-    let mut other = (*s).clone();
-    other.seed = other.seed.wrapping_add(1);
-    let a = common::run_log(&s);
-    let b = common::run_log(&Arc::new(other));
-    assert_ne!(a, b);
-}
-
-#[test]
-fn seeking_anywhere_equals_a_straight_run() {
     for (name, s) in common::built_in() {
-        let mut playback = Playback::new(s.clone());
-        let end = playback.end().millis();
-        // Forward, backward and scattered moments, including snapshot boundaries and the end.
-        let mut times: Vec<u64> = (0..=40).map(|i| end * i / 40).collect();
-        times.extend((0..=40).rev().map(|i| end * i / 40 + 777));
-        times.extend([31_000, 5, 999_999_999, 45_678, 12_345, 0, end]);
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        for _ in 0..40 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            times.push(x % (end + 1));
-        }
-        for t in times {
-            let t = SimTime(t.min(end));
-            playback.seek(t);
-            let mut straight = Simulation::new(s.clone());
-            straight.advance_to(t);
-            assert_eq!(playback.now(), t, "{name} @ {t}");
-            assert_eq!(playback.world(), straight.world(), "{name}: world @ {t}");
-            assert_eq!(playback.log(), straight.log(), "{name}: log @ {t}");
+        let end = SimTime::from_secs_f64(s.duration);
+        let mut other = (*s).clone();
+        other.seed = other.seed.wrapping_add(1);
+        let a = run_to(&s, end);
+        let b = run_to(&Arc::new(other), end);
+        let (ia, ib) = (ids(a.log()), ids(b.log()));
+        if name.starts_with("ecs-") {
+            assert!(!ia.is_empty(), "{name}: no task ids");
+            assert!(
+                ia.is_disjoint(&ib),
+                "{name}: task ids shared across seeds: {:?}",
+                ia.intersection(&ib).collect::<Vec<_>>()
+            );
+            let world_ids = |sim: &Simulation| -> BTreeSet<String> {
+                sim.world().tasks.iter().map(|t| t.id.clone()).collect()
+            };
+            assert!(world_ids(&a).is_disjoint(&world_ids(&b)), "{name}");
+        } else {
+            assert_ne!(ia, ib, "{name}: the same pod names with another seed");
         }
     }
 }
 
 #[test]
-fn snapshot_restore_then_continue_equals_a_straight_run() {
-    let (_, s) = common::built_in().remove(1);
-    let mut sim = Simulation::new(s.clone());
-    sim.advance_to(SimTime::from_secs(50));
-    let snap = sim.snapshot();
-    sim.advance_to(SimTime::from_secs(200));
-    sim.restore(&snap);
-    assert_eq!(sim.now(), SimTime::from_secs(50));
-    sim.advance_to(SimTime::from_secs(300));
-    let mut straight = Simulation::new(s);
-    straight.advance_to(SimTime::from_secs(300));
-    assert_eq!(sim.world(), straight.world());
-    assert_eq!(sim.log(), straight.log());
+fn seeking_anywhere_in_any_order_equals_a_straight_run() {
+    for (name, s) in common::built_in() {
+        let mut playback = Playback::new(s.clone());
+        let end = playback.end();
+        let full = playback.full_log().clone();
+        for t in seek_times(end.millis()) {
+            let t = SimTime(t.min(end.millis()));
+            playback.seek(t);
+            let straight = run_to(&s, t);
+            assert_eq!(playback.now(), t, "{name} @ {t}");
+            assert_eq!(playback.world(), straight.world(), "{name}: world @ {t}");
+            assert_eq!(playback.log(), straight.log(), "{name}: log @ {t}");
+            // The log so far is exactly the prefix of the whole run up to and including `t`.
+            let n = full.partition_point(|e| e.at <= t);
+            assert_eq!(playback.log(), &full[..n], "{name}: log prefix @ {t}");
+        }
+        // Seeking past the end clamps to the end.
+        playback.seek(SimTime(u64::MAX));
+        assert_eq!(playback.now(), end, "{name}");
+        assert_eq!(playback.log(), &full[..], "{name}");
+    }
 }
 
 #[test]
-fn stepping_event_by_event_equals_advancing_at_once() {
-    let (_, s) = common::built_in().remove(2);
-    let mut stepped = Simulation::new(s.clone());
-    let end = stepped.end();
-    while stepped.advance_to_next_event(end).is_some() {}
-    stepped.advance_to(end);
-    let mut once = Simulation::new(s);
-    once.advance_to(end);
-    assert_eq!(stepped.world(), once.world());
-    assert_eq!(stepped.log(), once.log());
+fn snapshot_restore_then_continue_equals_a_straight_run() {
+    for (name, s) in common::built_in() {
+        let end = SimTime::from_secs_f64(s.duration).millis();
+        for (at, wander, to) in [
+            (end / 10, end / 2, end),
+            (end / 3, end, end * 2 / 3),
+            (0, end / 4, end / 5),
+        ] {
+            let (at, wander, to) = (SimTime(at), SimTime(wander), SimTime(to));
+            let mut sim = run_to(&s, at);
+            let snap = sim.snapshot();
+            assert_eq!(snap.at(), at);
+            sim.advance_to(wander);
+            sim.restore(&snap);
+            assert_eq!(sim.now(), at, "{name}");
+            sim.advance_to(to);
+            let straight = run_to(&s, to);
+            assert_eq!(
+                sim.world(),
+                straight.world(),
+                "{name}: {at} → {wander} → {to}"
+            );
+            assert_eq!(sim.log(), straight.log(), "{name}: {at} → {wander} → {to}");
+        }
+    }
+}
+
+#[test]
+fn restoring_a_later_snapshot_refills_the_log_from_the_full_run() {
+    for (name, s) in common::built_in() {
+        let end = SimTime::from_secs_f64(s.duration);
+        let full = run_to(&s, end);
+        let mid = SimTime(end.millis() * 3 / 4);
+        let later = run_to(&s, mid).snapshot();
+        let mut sim = run_to(&s, SimTime(end.millis() / 4));
+        sim.restore_with_log(&later, full.log());
+        let straight = run_to(&s, mid);
+        assert_eq!(sim.world(), straight.world(), "{name}");
+        assert_eq!(sim.log(), straight.log(), "{name}");
+        sim.advance_to(end);
+        assert_eq!(sim.world(), full.world(), "{name}");
+        assert_eq!(sim.log(), full.log(), "{name}");
+    }
+}
+
+#[test]
+fn stepping_instant_by_instant_equals_advancing_at_once() {
+    for (name, s) in common::built_in() {
+        let end = SimTime::from_secs_f64(s.duration);
+        let mut stepped = Simulation::new(s.clone());
+        let mut last = SimTime::ZERO;
+        while stepped.next_due().is_some_and(|t| t <= end) {
+            let at = stepped.step().expect("something was due");
+            assert!(at >= last, "{name}: time went back from {last} to {at}");
+            last = at;
+        }
+        stepped.advance_to(end);
+        let once = run_to(&s, end);
+        assert_eq!(stepped.world(), once.world(), "{name}");
+        assert_eq!(stepped.log(), once.log(), "{name}");
+
+        let mut by_event = Simulation::new(s.clone());
+        while by_event.advance_to_next_event(end).is_some() {}
+        assert_eq!(by_event.now(), end, "{name}");
+        assert_eq!(by_event.world(), once.world(), "{name}");
+        assert_eq!(by_event.log(), once.log(), "{name}");
+    }
+}
+
+#[test]
+fn advancing_in_small_steps_equals_advancing_at_once() {
+    for (name, s) in common::built_in() {
+        let end = SimTime::from_secs_f64(s.duration);
+        let mut sim = Simulation::new(s.clone());
+        let mut t = SimTime::ZERO;
+        while t < end {
+            // 7.3 s: steps that fall between, on and across event instants.
+            t = SimTime((t.millis() + 7_300).min(end.millis()));
+            sim.advance_to(t);
+            assert_eq!(sim.now(), t);
+        }
+        let once = run_to(&s, end);
+        assert_eq!(sim.world(), once.world(), "{name}");
+        assert_eq!(sim.log(), once.log(), "{name}");
+    }
 }

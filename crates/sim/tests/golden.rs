@@ -1,12 +1,93 @@
-//! Golden event logs: the full `orca run` output of every built-in scenario. A change in any
-//! rule, timing or wording shows up as a reviewed snapshot diff.
+//! Golden event logs: the full `orca run` output (one `Event::log_line()` per line) of every
+//! scenario in `scenarios/*.ron`, run to its end. A change in any rule, timing or wording shows
+//! up as a snapshot diff to review (`INSTA_UPDATE=always` rewrites them; read the diff as an
+//! AWS engineer would before accepting it).
 
-mod common;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use orca_sim::{Scenario, Simulation};
+
+fn scenarios_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
+}
+
+/// Every `*.ron` file of the scenarios folder, sorted: (file stem, parsed scenario).
+fn scenarios() -> Vec<(String, Arc<Scenario>)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(scenarios_dir())
+        .expect("the scenarios folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p
+                .file_stem()
+                .expect("a file name")
+                .to_string_lossy()
+                .into_owned();
+            let src = std::fs::read_to_string(&p).expect("readable scenario");
+            let file = format!("{name}.ron");
+            let s = orca_sim::scenario::parse(&file, &src).unwrap_or_else(|e| panic!("{e}"));
+            (name, Arc::new(s))
+        })
+        .collect()
+}
+
+fn log_of(s: &Arc<Scenario>) -> String {
+    let mut sim = Simulation::new(s.clone());
+    let end = sim.end();
+    sim.advance_to(end);
+    assert!(
+        sim.log().windows(2).all(|w| w[0].at <= w[1].at),
+        "the log is in time order"
+    );
+    sim.log()
+        .iter()
+        .map(|e| e.log_line())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 #[test]
 fn golden_event_logs() {
-    for (name, s) in common::built_in() {
-        let log = common::run_log(&s).join("\n");
-        insta::assert_snapshot!(name, log);
+    let all = scenarios();
+    assert!(
+        !all.is_empty(),
+        "no scenarios found in {:?}",
+        scenarios_dir()
+    );
+    let mut failed = Vec::new();
+    for (name, s) in &all {
+        let log = log_of(s);
+        assert!(!log.is_empty(), "{name}: empty log");
+        // Check every scenario before failing, so one run shows every changed log.
+        let outcome = std::panic::catch_unwind(|| insta::assert_snapshot!(name.as_str(), log));
+        if outcome.is_err() {
+            failed.push(name.clone());
+        }
+    }
+    assert!(failed.is_empty(), "changed event logs: {failed:?}");
+}
+
+#[test]
+fn every_golden_log_belongs_to_a_scenario() {
+    let names: Vec<String> = scenarios().into_iter().map(|(n, _)| n).collect();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    for entry in std::fs::read_dir(&dir).expect("the snapshots folder") {
+        let file = entry.expect("a directory entry").file_name();
+        let file = file.to_string_lossy();
+        let Some(stem) = file
+            .strip_prefix("golden__")
+            .and_then(|f| f.strip_suffix(".snap"))
+        else {
+            continue;
+        };
+        assert!(
+            names.iter().any(|n| n == stem),
+            "{file} has no scenarios/{stem}.ron; delete the stale snapshot"
+        );
     }
 }

@@ -1,640 +1,1755 @@
 //! One test per documented rule or worked example of the reference
-//! (`shared/reference/aws-and-kubernetes-behaviour.md` §1–§6), each on a small scenario.
+//! (`shared/reference/aws-and-kubernetes-behaviour.md` §1–§6), each on a small scenario written
+//! as RON text. Assertions use the structured event kinds and, where the reference quotes a
+//! message, the exact wording.
+//!
+//! Most scenarios fix every lifecycle duration (`timings` with equal bounds), so the moments
+//! the rules produce can be asserted to the millisecond.
 
-mod common;
-
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use orca_sim::ecs::{DesiredStatus, TaskStatus, lower_bound, upper_bound};
-use orca_sim::{Event, Scenario, SimTime, Simulation};
+use orca_sim::ecs::{
+    DesiredStatus, Host, RolloutState, StopCode, Task, TaskStatus, circuit_breaker, lower_bound,
+    upper_bound,
+};
+use orca_sim::elb::TargetState;
+use orca_sim::{Event, EventKind, Millis, Scenario, SimTime, Simulation};
 
-/// A one-service scenario. `launch` is `Fargate` or `Ec2`; on EC2 the cluster gets `instances`
-/// t3.large instances (2 vCPU, 8 GiB) spread over three zones.
-struct Spec<'a> {
-    launch: &'a str,
-    instances: u32,
-    desired: u32,
-    min: u32,
-    max: u32,
-    /// Extra fields for the service (placement, grace period…).
-    service_extra: &'a str,
-    /// Extra fields for both task definitions' container.
-    container_extra: &'a str,
-    /// Extra fields for revision 2's container only.
-    v2_extra: &'a str,
-    load_balancer: bool,
-    timeline: &'a str,
-    duration: u32,
+// ---------------------------------------------------------------------------------------------
+// Scenario builder
+
+const ZONES: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
+
+/// Every lifecycle step takes a fixed time: PROVISIONING 5 s, PENDING 10 s, ACTIVATING 2 s,
+/// target registration 10 s, SIGTERM → exit 2 s, DEPROVISIONING 5 s, scheduler reaction 1 s.
+const EXACT_TIMINGS: &str = "timings: (provisioning_seconds: (5, 5), image_pull_seconds: (10, 10), \
+     activating_seconds: (2, 2), target_registration_seconds: (10, 10), sigterm_exit_seconds: (2, 2), \
+     deprovisioning_seconds: (5, 5), scheduler_reaction_seconds: 1),";
+
+/// The target registration delay of [`EXACT_TIMINGS`].
+const REGISTRATION: u64 = 10_000;
+
+#[derive(Clone)]
+struct TargetGroup {
+    interval: u32,
+    timeout: u32,
+    healthy: u32,
+    unhealthy: u32,
+    deregistration_delay: u32,
 }
 
-impl Default for Spec<'_> {
+impl Default for TargetGroup {
     fn default() -> Self {
-        Spec {
-            launch: "Fargate",
-            instances: 0,
-            desired: 4,
-            min: 100,
-            max: 200,
-            service_extra: "",
-            container_extra: "",
-            v2_extra: "",
-            load_balancer: true,
-            timeline: r#"(at: 30, action: UpdateService(service: "web", task_definition: "web:2")),"#,
-            duration: 900,
+        TargetGroup {
+            interval: 10,
+            timeout: 5,
+            healthy: 5,
+            unhealthy: 2,
+            deregistration_delay: 45,
         }
     }
 }
 
-fn scenario(s: &Spec) -> Arc<Scenario> {
-    let ec2 = s.launch == "Ec2";
-    let (mode, tg_type) = if ec2 {
-        ("Bridge", "Instance")
-    } else {
-        ("Awsvpc", "Ip")
-    };
-    let capacity = if ec2 {
-        format!(
-            r#"capacity: (instances: [(name: "node", instance_type: "t3.large", count: {})]),"#,
-            s.instances
-        )
-    } else {
-        String::new()
-    };
-    let lb = if s.load_balancer {
-        r#"load_balancers: [(target_group: "web-tg", container_name: "web", container_port: 8080)],"#
-    } else {
-        ""
-    };
-    let td = |rev: u32, extra: &str| {
-        format!(
-            r#"(family: "web", revision: {rev}, cpu: 512, memory: 1024, network_mode: {mode},
-                containers: [(name: "web", image: "web:v{rev}", port: 8080 {c} {extra})])"#,
-            c = if s.container_extra.is_empty() {
-                String::new()
-            } else {
-                format!(", {}", s.container_extra)
-            },
-            extra = if extra.is_empty() {
-                String::new()
-            } else {
-                format!(", {extra}")
-            },
-        )
-    };
-    let src = format!(
-        r#"(
-        version: 1, title: "rule", description: "", seed: 11, duration: {duration},
-        world: Ecs(
-            cluster: (name: "c"),
-            {capacity}
-            task_definitions: [{td1}, {td2}],
-            target_groups: [(name: "web-tg", port: 8080, target_type: {tg_type},
-                health_check: (path: "/", interval_seconds: 10, healthy_threshold_count: 3, unhealthy_threshold_count: 3),
-                deregistration_delay_seconds: 45)],
-            services: [(name: "web", task_definition: "web:1", desired_count: {desired}, launch_type: {launch},
-                deployment_configuration: (minimum_healthy_percent: {min}, maximum_percent: {max},
-                    deployment_circuit_breaker: (enable: true, rollback: true)),
-                {lb} {service_extra})],
-        ),
-        timeline: [{timeline}],
-        quizzes: [],
-    )"#,
-        duration = s.duration,
-        td1 = td(1, ""),
-        td2 = td(2, s.v2_extra),
-        desired = s.desired,
-        launch = s.launch,
-        min = s.min,
-        max = s.max,
-        service_extra = s.service_extra,
-        timeline = s.timeline,
-    );
-    common::parse(&src)
+/// A cluster with one service `web` whose task definition family `web` has one revision per
+/// entry of `revisions` (each entry: extra fields for that revision's container).
+#[derive(Clone)]
+struct Ecs {
+    /// `None`: Fargate. `Some((type, count))`: EC2 instances spread over the zones.
+    ec2: Option<(&'static str, u32)>,
+    zones: usize,
+    desired: u32,
+    min: u32,
+    max: u32,
+    breaker: bool,
+    rollback: bool,
+    lb: Option<TargetGroup>,
+    grace: u32,
+    revisions: Vec<String>,
+    service_extra: String,
+    timeline: Vec<(f64, String)>,
+    duration: u32,
+    exact_timings: bool,
+    seed: u64,
 }
 
-fn run(s: &Arc<Scenario>) -> Simulation {
-    let mut sim = Simulation::new(s.clone());
+impl Default for Ecs {
+    fn default() -> Self {
+        Ecs {
+            ec2: None,
+            zones: 3,
+            desired: 4,
+            min: 100,
+            max: 200,
+            breaker: false,
+            rollback: false,
+            lb: Some(TargetGroup::default()),
+            grace: 0,
+            revisions: vec![String::new(), String::new()],
+            service_extra: String::new(),
+            timeline: vec![(30.0, update_to(2))],
+            duration: 900,
+            exact_timings: true,
+            seed: 11,
+        }
+    }
+}
+
+fn update_to(revision: u32) -> String {
+    format!(r#"UpdateService(service: "web", task_definition: "web:{revision}")"#)
+}
+
+impl Ecs {
+    fn ron(&self) -> String {
+        let (launch, mode, target_type) = match self.ec2 {
+            Some(_) => ("Ec2", "Bridge", "Instance"),
+            None => ("Fargate", "Awsvpc", "Ip"),
+        };
+        let zones: Vec<String> = ZONES[..self.zones]
+            .iter()
+            .map(|z| format!("\"{z}\""))
+            .collect();
+        let capacity = match self.ec2 {
+            Some((ty, n)) => format!(
+                r#"capacity: (instances: [(name: "node", instance_type: "{ty}", count: {n})]),"#
+            ),
+            None => String::new(),
+        };
+        let task_definitions: Vec<String> = self
+            .revisions
+            .iter()
+            .enumerate()
+            .map(|(i, extra)| {
+                let rev = i + 1;
+                let extra = if extra.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {extra}")
+                };
+                format!(
+                    r#"(family: "web", revision: {rev}, cpu: 512, memory: 1024, network_mode: {mode},
+                        containers: [(name: "web", image: "web:v{rev}", port: 8080{extra})])"#
+                )
+            })
+            .collect();
+        let (target_groups, load_balancers) = match &self.lb {
+            Some(tg) => (
+                format!(
+                    r#"target_groups: [(name: "web-tg", port: 8080, target_type: {target_type},
+                        health_check: (path: "/health", interval_seconds: {}, timeout_seconds: {},
+                            healthy_threshold_count: {}, unhealthy_threshold_count: {}),
+                        deregistration_delay_seconds: {})],"#,
+                    tg.interval, tg.timeout, tg.healthy, tg.unhealthy, tg.deregistration_delay
+                ),
+                r#"load_balancers: [(target_group: "web-tg", container_name: "web", container_port: 8080)],"#
+                    .to_string(),
+            ),
+            None => (String::new(), String::new()),
+        };
+        let grace = if self.grace > 0 {
+            format!("health_check_grace_period_seconds: {},", self.grace)
+        } else {
+            String::new()
+        };
+        let timeline: Vec<String> = self
+            .timeline
+            .iter()
+            .map(|(at, action)| format!("(at: {at:?}, action: {action})"))
+            .collect();
+        format!(
+            r#"(
+    version: 1, title: "rule", seed: {seed}, duration: {duration},
+    world: Ecs(
+        cluster: (name: "c", availability_zones: [{zones}]),
+        {capacity}
+        task_definitions: [{task_definitions}],
+        {target_groups}
+        services: [(name: "web", task_definition: "web:1", desired_count: {desired}, launch_type: {launch},
+            deployment_configuration: (minimum_healthy_percent: {min}, maximum_percent: {max},
+                deployment_circuit_breaker: (enable: {breaker}, rollback: {rollback})),
+            {grace} {load_balancers} {service_extra})],
+        {timings}
+    ),
+    timeline: [{timeline}],
+)"#,
+            seed = self.seed,
+            duration = self.duration,
+            zones = zones.join(", "),
+            task_definitions = task_definitions.join(",\n"),
+            desired = self.desired,
+            min = self.min,
+            max = self.max,
+            breaker = self.breaker,
+            rollback = self.rollback,
+            service_extra = self.service_extra,
+            timings = if self.exact_timings {
+                EXACT_TIMINGS
+            } else {
+                ""
+            },
+            timeline = timeline.join(", "),
+        )
+    }
+
+    fn scenario(&self) -> Arc<Scenario> {
+        let src = self.ron();
+        Arc::new(
+            orca_sim::scenario::parse("rule.ron", &src)
+                .unwrap_or_else(|e| panic!("{e}\n--- scenario ---\n{src}")),
+        )
+    }
+
+    fn run(&self) -> Simulation {
+        let mut sim = Simulation::new(self.scenario());
+        let end = sim.end();
+        sim.advance_to(end);
+        sim
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the results
+
+fn secs(s: u64) -> SimTime {
+    SimTime::from_secs(s)
+}
+
+/// The scheduler's start and stop decisions (service events), in order.
+fn scheduler_actions(sim: &Simulation) -> Vec<&Event> {
+    sim.log()
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EventKind::TasksStarted { .. } | EventKind::TasksStopped { .. }
+            )
+        })
+        .collect()
+}
+
+fn service_messages(sim: &Simulation) -> Vec<&str> {
+    sim.log()
+        .iter()
+        .filter(|e| e.source.category() == "service")
+        .map(|e| e.message.as_str())
+        .collect()
+}
+
+fn task<'a>(sim: &'a Simulation, id: &str) -> &'a Task {
+    let i = sim.world().task_by_id(id).expect("task exists");
+    sim.world().task(i)
+}
+
+fn revision_of(sim: &Simulation, t: &Task) -> u32 {
+    sim.world().task_definition(t.task_definition).revision
+}
+
+/// When a task reached a lifecycle state.
+fn reached(sim: &Simulation, id: &str, status: TaskStatus) -> Option<SimTime> {
+    sim.log().iter().find_map(|e| match &e.kind {
+        EventKind::TaskStateChanged { task, to, .. } if task == id && *to == status => Some(e.at),
+        _ => None,
+    })
+}
+
+/// When a task's target changed to `to` (first time).
+fn target_became(sim: &Simulation, id: &str, to: TargetState) -> Option<SimTime> {
+    sim.log().iter().find_map(|e| match &e.kind {
+        EventKind::TargetHealthChanged {
+            task, to: state, ..
+        } if task == id && *state == to => Some(e.at),
+        _ => None,
+    })
+}
+
+/// Tasks of a revision, in launch order.
+fn tasks_of(sim: &Simulation, revision: u32) -> Vec<&Task> {
+    sim.world()
+        .tasks
+        .iter()
+        .filter(|t| revision_of(sim, t) == revision)
+        .collect()
+}
+
+fn launched_after(sim: &Simulation, revision: u32, t: SimTime) -> Vec<&Task> {
+    tasks_of(sim, revision)
+        .into_iter()
+        .filter(|x| x.created_at > t)
+        .collect()
+}
+
+/// RUNNING or PENDING with desiredStatus RUNNING: what `maximumPercent` caps (the scheduler's
+/// own definition, `Task::is_live`).
+fn live(sim: &Simulation) -> Vec<&Task> {
+    sim.world().tasks.iter().filter(|t| t.is_live()).collect()
+}
+
+fn running(sim: &Simulation) -> Vec<&Task> {
+    sim.world()
+        .tasks
+        .iter()
+        .filter(|t| t.is_live() && t.last_status == TaskStatus::Running)
+        .collect()
+}
+
+/// Run event by event, calling `check` after every instant.
+fn step_through(s: &Ecs, mut check: impl FnMut(&Simulation)) -> Simulation {
+    let mut sim = Simulation::new(s.scenario());
+    check(&sim);
     let end = sim.end();
+    while sim.next_due().is_some_and(|t| t <= end) {
+        sim.step();
+        check(&sim);
+    }
     sim.advance_to(end);
     sim
 }
 
-fn service_events(sim: &Simulation) -> Vec<&Event> {
+fn deployment_completed(sim: &Simulation) -> Vec<(SimTime, String, u32)> {
     sim.log()
         .iter()
-        .filter(|e| e.source.category() == "service")
+        .filter_map(|e| match &e.kind {
+            EventKind::DeploymentCompleted {
+                deployment,
+                revision,
+                ..
+            } => Some((e.at, deployment.clone(), *revision)),
+            _ => None,
+        })
         .collect()
 }
 
-/// Tasks with desiredStatus RUNNING that are not STOPPED (what maximumPercent caps).
-fn live(sim: &Simulation) -> usize {
-    sim.world()
-        .tasks
-        .iter()
-        .filter(|t| {
-            t.desired_status == DesiredStatus::Running && t.last_status != TaskStatus::Stopped
-        })
-        .count()
+/// The deployment the update at `at` created (the PRIMARY just after it).
+fn deployment_created_by_update(s: &Ecs, at: u64) -> String {
+    let mut sim = Simulation::new(s.scenario());
+    sim.advance_to(SimTime::from_millis(at * 1000 + 1));
+    sim.world().services[0]
+        .primary()
+        .expect("a primary deployment")
+        .id
+        .clone()
 }
 
-fn first_after<'a>(events: &[&'a Event], t: SimTime) -> &'a Event {
-    events
-        .iter()
-        .find(|e| e.at > t)
-        .copied()
-        .expect("an event after the update")
-}
+// ---------------------------------------------------------------------------------------------
+// §1 Rolling update bounds
 
 #[test]
-fn bounds_round_like_ecs() {
-    // §1: min rounds up, max rounds down.
+fn bounds_round_min_up_and_max_down() {
+    // lower = ceil(desired × min%), upper = floor(desired × max%).
     assert_eq!(lower_bound(4, 50), 2);
-    assert_eq!(upper_bound(4, 100), 4);
-    assert_eq!(lower_bound(2, 75), 2);
-    assert_eq!(upper_bound(3, 125), 3);
+    assert_eq!(lower_bound(2, 75), 2, "ceil(1.5) = 2");
+    assert_eq!(lower_bound(3, 50), 2, "ceil(1.5) = 2");
     assert_eq!(upper_bound(4, 200), 8);
+    assert_eq!(upper_bound(3, 125), 3, "floor(3.75) = 3");
+    assert_eq!(upper_bound(4, 100), 4);
+    assert_eq!(lower_bound(7, 0), 0);
 }
 
 #[test]
-fn desired_4_min_50_max_100_stops_two_before_starting() {
-    let s = scenario(&Spec {
-        launch: "Ec2",
-        instances: 2,
+fn desired_4_min_50_max_100_stops_two_old_tasks_before_starting() {
+    let s = Ecs {
         min: 50,
         max: 100,
-        ..Default::default()
+        ..Ecs::default()
+    };
+    let sim = step_through(&s, |sim| {
+        assert!(
+            live(sim).len() <= 4,
+            "max 100 %: at most 4 running or pending"
+        );
     });
-    let sim = run(&s);
-    let ev = service_events(&sim);
-    let first = first_after(&ev, SimTime::from_secs(30));
+    let after: Vec<_> = scheduler_actions(&sim)
+        .into_iter()
+        .filter(|e| e.at > secs(30))
+        .collect();
+    let first = after.first().expect("the scheduler acts after the update");
+    match &first.kind {
+        EventKind::TasksStopped { tasks, running, .. } => {
+            assert_eq!(tasks.len(), 2, "4 − ceil(4 × 50 %) = 2 may stop first");
+            assert!(running);
+            for id in tasks {
+                assert_eq!(revision_of(&sim, task(&sim, id)), 1, "old tasks stop");
+            }
+        }
+        other => panic!("first action should stop 2 old tasks, got {other:?}"),
+    }
     assert!(
         first
             .message
-            .starts_with("(service web) has stopped 2 running tasks:"),
+            .starts_with("(service web) has stopped 2 running tasks: (task "),
         "{}",
         first.message
     );
+    // Nothing starts in the same instant before the stop.
     assert!(
-        sim.log()
+        !after
             .iter()
-            .any(|e| e.message.contains("deployment completed"))
+            .any(|e| e.at < first.at && matches!(e.kind, EventKind::TasksStarted { .. }))
     );
+    let done = deployment_completed(&sim);
+    assert_eq!(done.len(), 1);
+    assert_eq!(done[0].2, 2);
 }
 
 #[test]
-fn desired_2_min_75_max_100_can_neither_stop_nor_start() {
-    let s = scenario(&Spec {
+fn desired_2_min_75_max_100_is_stuck_and_says_so() {
+    let s = Ecs {
         desired: 2,
         min: 75,
         max: 100,
-        ..Default::default()
-    });
-    let sim = run(&s);
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    // Reference §1 / §5, quoted exactly.
     let stuck = "(service web) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.";
-    assert!(
-        sim.log().iter().any(|e| e.message == stuck),
-        "no stuck event"
-    );
-    let after: Vec<_> = service_events(&sim)
-        .into_iter()
-        .filter(|e| e.at > SimTime::from_secs(30))
-        .filter(|e| e.message.contains("has started") || e.message.contains("has stopped"))
+    let events: Vec<_> = sim
+        .log()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::DeploymentStuck { .. }))
         .collect();
-    assert!(after.is_empty(), "{after:?}");
+    assert_eq!(events.len(), 1, "reported once while the cause lasts");
+    assert_eq!(events[0].message, stuck);
+    assert_eq!(events[0].at, secs(31), "the first pass after the update");
+    let acted: Vec<_> = scheduler_actions(&sim)
+        .into_iter()
+        .filter(|e| e.at > secs(30))
+        .collect();
+    assert!(acted.is_empty(), "neither a start nor a stop: {acted:?}");
+    let svc = &sim.world().services[0];
+    assert_eq!(svc.deployments.len(), 2);
+    assert_eq!(
+        svc.primary().expect("primary").rollout_state,
+        RolloutState::InProgress
+    );
 }
 
 #[test]
-fn desired_3_max_125_never_runs_an_extra_task() {
-    let s = scenario(&Spec {
+fn desired_3_max_125_never_runs_a_fourth_task() {
+    let s = Ecs {
         desired: 3,
         min: 50,
         max: 125,
-        ..Default::default()
-    });
-    let mut sim = Simulation::new(s);
-    let end = sim.end();
+        ..Ecs::default()
+    };
     let mut most = 0;
-    while sim.advance_to_next_event(end).is_some() {
-        most = most.max(live(&sim));
-    }
-    assert_eq!(most, 3, "floor(3 × 125 %) = 3 tasks at most");
-    assert!(
-        sim.log()
-            .iter()
-            .any(|e| e.message.contains("deployment completed"))
+    let sim = step_through(&s, |sim| most = most.max(live(sim).len()));
+    assert_eq!(
+        most, 3,
+        "floor(3 × 125 %) = 3 tasks at most, old and new together"
     );
-}
-
-#[test]
-fn min_100_max_200_starts_all_four_new_tasks_at_once() {
-    let sim = run(&scenario(&Spec::default()));
-    let ev = service_events(&sim);
-    let first = first_after(&ev, SimTime::from_secs(30));
+    // min 50 %: ceil(1.5) = 2 must stay healthy, so one old task stops first.
+    let first = scheduler_actions(&sim)
+        .into_iter()
+        .find(|e| e.at > secs(30))
+        .expect("an action");
     assert!(
-        first
-            .message
-            .starts_with("(service web) has started 4 tasks:"),
-        "{}",
-        first.message
+        matches!(&first.kind, EventKind::TasksStopped { tasks, .. } if tasks.len() == 1),
+        "{first:?}"
     );
-}
-
-/// (registered at, became healthy at) for each target of revision 2.
-fn target_times(sim: &Simulation, to: &str) -> Vec<(SimTime, SimTime)> {
-    let mut out = Vec::new();
-    for e in sim.log() {
-        if e.source.category() == "target-group" && e.message.contains("web:2): initial (") {
-            let task = e
-                .message
-                .split("(task ")
-                .nth(1)
-                .and_then(|x| x.split(',').next());
-            if let Some(task) = task {
-                let done = sim.log().iter().find(|x| {
-                    x.message
-                        .contains(&format!("(task {task}, web:2): initial → {to}"))
-                });
-                if let Some(d) = done {
-                    out.push((e.at, d.at));
-                }
-            }
-        }
-    }
-    out
+    assert_eq!(deployment_completed(&sim).len(), 1);
 }
 
 #[test]
-fn a_new_target_turns_healthy_after_one_passing_check() {
-    let sim = run(&scenario(&Spec::default()));
-    let times = target_times(&sim, "healthy");
-    assert_eq!(times.len(), 4);
-    for (reg, healthy) in times {
-        let d = healthy.since(reg);
-        // The first check comes within one interval (10 s) of registration.
-        assert!(
-            d.0 > 0 && d.0 <= 10_000 + 5_000,
-            "initial → healthy after {d:?}"
-        );
-    }
-}
-
-#[test]
-fn a_failing_target_turns_unhealthy_after_the_unhealthy_threshold() {
-    let s = scenario(&Spec {
-        v2_extra: "behavior: (fails_health_checks: (response: Status(500)))",
-        ..Default::default()
-    });
-    let sim = run(&s);
-    let times = target_times(&sim, "unhealthy");
-    assert!(!times.is_empty());
-    for (reg, bad) in times {
-        let d = bad.since(reg).0;
-        // Checks begin once registration completes (up to `target_registration_seconds`
-        // after the target is added) and within one interval; three failed checks 10 s apart
-        // then take 20 s more.
-        let reg_max = (s_timings_registration_max() * 1000.0) as u64;
-        assert!(
-            (20_000..=30_000 + reg_max).contains(&d),
-            "initial → unhealthy after {d} ms"
-        );
-    }
-    let unhealthy = sim
-        .log()
-        .iter()
-        .find(|e| e.message.contains("is unhealthy in (target-group"))
-        .expect("event");
-    assert!(
-        unhealthy
-            .message
-            .ends_with("due to (reason Health checks failed with these codes: [500])")
-    );
-}
-
-#[test]
-fn draining_lasts_the_deregistration_delay() {
-    let sim = run(&scenario(&Spec::default()));
-    let starts: Vec<_> = sim
-        .log()
-        .iter()
-        .filter(|e| e.message.contains("healthy → draining"))
+fn min_100_max_200_desired_4_starts_4_new_tasks_at_once() {
+    let s = Ecs::default();
+    let sim = s.run();
+    let actions: Vec<_> = scheduler_actions(&sim)
+        .into_iter()
+        .filter(|e| e.at > secs(30))
         .collect();
-    assert_eq!(starts.len(), 4);
-    for s in starts {
-        let task = s
-            .message
-            .split("(task ")
-            .nth(1)
-            .and_then(|x| x.split(',').next())
-            .expect("task");
-        let end = sim
+    match &actions[0].kind {
+        EventKind::TasksStarted {
+            tasks, revision, ..
+        } => {
+            assert_eq!(tasks.len(), 4, "floor(4 × 200 %) − 4 running = 4 may start");
+            assert_eq!(*revision, 2);
+        }
+        other => panic!("first action should start 4 tasks, got {other:?}"),
+    }
+    assert_eq!(actions[0].at, secs(31));
+    // min 100 %: no old task stops before a new one is healthy.
+    let first_healthy = launched_after(&sim, 2, secs(30))
+        .iter()
+        .filter_map(|t| target_became(&sim, &t.id, TargetState::Healthy))
+        .min()
+        .expect("new targets turn healthy");
+    let first_stop = actions
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::TasksStopped { .. }))
+        .expect("old tasks stop");
+    assert!(first_stop.at > first_healthy);
+    assert_eq!(live(&sim).len(), 4);
+}
+
+#[test]
+fn a_finished_rollout_reports_deployment_completed_then_steady_state() {
+    let s = Ecs::default();
+    let id = deployment_created_by_update(&s, 30);
+    let sim = s.run();
+    let msgs = service_messages(&sim);
+    let n = msgs.len();
+    assert_eq!(
+        msgs[n - 2],
+        format!("(service web) (deployment {id}) deployment completed.")
+    );
+    assert_eq!(msgs[n - 1], "(service web) has reached a steady state.");
+    let svc = &sim.world().services[0];
+    assert_eq!(svc.deployments.len(), 1, "the old deployment is gone");
+    assert_eq!(svc.deployments[0].id, id);
+    assert_eq!(svc.deployments[0].rollout_state, RolloutState::Completed);
+    assert_eq!(
+        svc.deployments[0].rollout_state_reason,
+        format!("ECS deployment {id} completed.")
+    );
+    // Every old task stopped with the scheduler's reason, naming the new deployment.
+    for t in tasks_of(&sim, 1) {
+        assert_eq!(t.last_status, TaskStatus::Stopped);
+        assert_eq!(t.stop_code, Some(StopCode::ServiceSchedulerInitiated));
+        assert_eq!(
+            t.stopped_reason.as_deref(),
+            Some(format!("Scaling activity initiated by (deployment {id})").as_str())
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// §4 / §5 Load balancer: registration, first check, thresholds, draining, wording
+
+#[test]
+fn a_new_target_is_initial_then_healthy_after_one_passing_check() {
+    let s = Ecs {
+        lb: Some(TargetGroup {
+            interval: 30,
+            healthy: 5,
+            ..TargetGroup::default()
+        }),
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let new = launched_after(&sim, 2, secs(30));
+    assert_eq!(new.len(), 4);
+    for t in new {
+        let registered = sim
             .log()
             .iter()
             .find(|e| {
-                e.message
-                    .contains(&format!("(task {task}, web:1): draining finished"))
+                matches!(&e.kind, EventKind::TargetHealthChanged { task, from: None, to, .. }
+                    if *task == t.id && *to == TargetState::Initial)
             })
-            .expect("draining ends");
+            .expect("registered as initial");
+        assert!(
+            registered.message.ends_with(
+                "initial (Elb.RegistrationInProgress: Target registration is in progress)"
+            ),
+            "{}",
+            registered.message
+        );
         assert_eq!(
-            end.at.since(s.at).0,
-            45_000,
-            "deregistration_delay_seconds: 45"
+            Some(registered.at),
+            reached(&sim, &t.id, TaskStatus::Running),
+            "ECS registers the target when the task reaches RUNNING"
+        );
+        // HealthyThresholdCount is 5, but a new target needs one passing check: the first,
+        // sent when registration completes.
+        let healthy = target_became(&sim, &t.id, TargetState::Healthy).expect("healthy");
+        assert_eq!(healthy.since(registered.at), Millis(REGISTRATION));
+        // The transition is initial → healthy directly.
+        assert!(sim.log().iter().any(|e| matches!(&e.kind,
+            EventKind::TargetHealthChanged { task, from: Some(TargetState::Initial), to: TargetState::Healthy, .. }
+            if *task == t.id)));
+    }
+    // The service event for the registration has no trailing period (§5).
+    let tg_arn = &sim.world().target_groups[0].arn;
+    assert!(service_messages(&sim).contains(
+        &format!("(service web) registered 1 targets in (target-group {tg_arn})").as_str()
+    ));
+}
+
+/// Revision 2's application answers every check with HTTP 500 (or not at all).
+fn failing_v2(response: &str) -> Vec<String> {
+    vec![
+        String::new(),
+        format!("behavior: (fails_health_checks: (after_seconds: 0, response: {response}))"),
+    ]
+}
+
+#[test]
+fn a_failing_target_is_unhealthy_after_the_threshold_of_failures_one_interval_apart() {
+    let s = Ecs {
+        lb: Some(TargetGroup {
+            interval: 10,
+            unhealthy: 3,
+            ..TargetGroup::default()
+        }),
+        revisions: failing_v2("Status(500)"),
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let new = launched_after(&sim, 2, secs(30));
+    assert!(!new.is_empty());
+    let tg_arn = sim.world().target_groups[0].arn.clone();
+    for t in new {
+        let Some(running) = reached(&sim, &t.id, TaskStatus::Running) else {
+            continue;
+        };
+        // Checks at registration + 0, 10, 20 s fail; the third makes it unhealthy.
+        let unhealthy = target_became(&sim, &t.id, TargetState::Unhealthy).expect("unhealthy");
+        assert_eq!(unhealthy.since(running), Millis(REGISTRATION + 2 * 10_000));
+        assert!(
+            sim.log().iter().any(|e| e.at == unhealthy
+                && e.message.ends_with(
+                    "initial → unhealthy (Target.ResponseCodeMismatch: Health checks failed with these codes: [500])"
+                )),
+            "reason code and description of §4"
+        );
+        // The scheduler reports it (Fargate form of §5, no instance) and replaces the task.
+        let report = format!(
+            "(service web) (task {}) (port 8080) is unhealthy in (target-group {tg_arn}) due to (reason Health checks failed with these codes: [500])",
+            t.id
+        );
+        let reported = sim
+            .log()
+            .iter()
+            .find(|e| e.message == report)
+            .expect("service event");
+        // Within the scheduler's reaction time (1 s here).
+        assert!(
+            reported.at >= unhealthy && reported.at <= unhealthy.plus(Millis(1000)),
+            "reported at {} for a target unhealthy at {unhealthy}",
+            reported.at
+        );
+        assert_eq!(t.stop_code, Some(StopCode::ServiceSchedulerInitiated));
+        assert_eq!(
+            t.stopped_reason.as_deref(),
+            Some(format!("Task failed ELB health checks in (target-group {tg_arn})").as_str())
         );
     }
 }
 
 #[test]
-fn circuit_breaker_trips_after_three_failures_and_rolls_back_to_the_completed_deployment() {
-    let s = scenario(&Spec {
-        v2_extra: "behavior: (fails_health_checks: (response: Status(500)))",
-        ..Default::default()
-    });
-    let mut sim = Simulation::new(s.clone());
-    sim.advance_to(SimTime::from_secs(20));
-    let completed = sim.world().services[0]
-        .primary()
-        .expect("primary")
-        .id
-        .clone();
-    let sim = run(&s);
+fn a_timed_out_check_fails_when_its_timeout_expires() {
+    let s = Ecs {
+        lb: Some(TargetGroup {
+            interval: 10,
+            timeout: 5,
+            unhealthy: 2,
+            ..TargetGroup::default()
+        }),
+        revisions: failing_v2("Timeout"),
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let t = launched_after(&sim, 2, secs(30))[0];
+    let running = reached(&sim, &t.id, TaskStatus::Running).expect("runs");
+    let unhealthy = target_became(&sim, &t.id, TargetState::Unhealthy).expect("unhealthy");
+    // Checks sent at registration + 0 and + 10 s; the second times out 5 s later.
+    assert_eq!(
+        unhealthy.since(running),
+        Millis(REGISTRATION + 10_000 + 5_000)
+    );
+    assert!(
+        sim.log().iter().any(
+            |e| e.at == unhealthy && e.message.ends_with("(Target.Timeout: Request timed out)")
+        )
+    );
+}
+
+#[test]
+fn ec2_targets_are_named_by_instance_and_dynamic_host_port() {
+    let s = Ecs {
+        ec2: Some(("t3.large", 3)),
+        desired: 3,
+        revisions: failing_v2("Status(502)"),
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let t = launched_after(&sim, 2, secs(30))[0];
+    let Host::Instance(i) = t.host else {
+        panic!("EC2 task on an instance")
+    };
+    let ec2 = &sim.world().instance(i).ec2_instance_id;
+    let port = t.host_port.expect("bridge mode maps a host port");
+    assert!((32768..=60999).contains(&port), "ephemeral port {port}");
+    let tg_arn = &sim.world().target_groups[0].arn;
+    let report = format!(
+        "(service web) (task {}) (instance {ec2}) (port {port}) is unhealthy in (target-group {tg_arn}) due to (reason Health checks failed with these codes: [502])",
+        t.id
+    );
+    assert!(
+        service_messages(&sim).contains(&report.as_str()),
+        "missing: {report}"
+    );
+}
+
+#[test]
+fn draining_lasts_the_deregistration_delay_then_ecs_sends_sigterm() {
+    let s = Ecs::default();
+    let new_deployment = deployment_created_by_update(&s, 30);
+    let sim = s.run();
+    let tg_arn = sim.world().target_groups[0].arn.clone();
+    let old = tasks_of(&sim, 1);
+    assert_eq!(old.len(), 4);
+    let old_deployment = old[0].deployment_id.clone().expect("deployment");
+    for t in old {
+        let draining = target_became(&sim, &t.id, TargetState::Draining).expect("drains");
+        let unused = target_became(&sim, &t.id, TargetState::Unused).expect("deregistered");
+        assert_eq!(
+            unused.since(draining),
+            Millis(45_000),
+            "deregistration delay 45 s"
+        );
+        // DEACTIVATING lasts exactly the draining; then SIGTERM (STOPPING).
+        assert_eq!(
+            reached(&sim, &t.id, TaskStatus::Deactivating),
+            Some(draining)
+        );
+        assert_eq!(reached(&sim, &t.id, TaskStatus::Stopping), Some(unused));
+        // §5 sequence: stopped → deregistered → draining, all at the same moment.
+        let at_stop: Vec<&str> = sim
+            .log()
+            .iter()
+            .filter(|e| e.at == draining && e.source.category() == "service")
+            .map(|e| e.message.as_str())
+            .collect();
+        let stopped = at_stop
+            .iter()
+            .position(|m| m.starts_with("(service web) has stopped") && m.contains(&t.id))
+            .expect("has stopped");
+        let dereg = format!("(service web) deregistered 1 targets in (target-group {tg_arn})");
+        let drain = format!(
+            "(service web, taskSet {old_deployment}) has begun draining connections on 1 tasks."
+        );
+        let d = at_stop[stopped..]
+            .iter()
+            .position(|m| *m == dereg)
+            .expect("deregistered");
+        assert!(at_stop[stopped + d..].contains(&drain.as_str()));
+        assert_ne!(old_deployment, new_deployment);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// §2 Circuit breaker and rollback
+
+#[test]
+fn breaker_threshold_is_half_the_desired_count_between_3_and_200() {
+    for d in 1..=6 {
+        assert_eq!(circuit_breaker::threshold(d), 3, "desired {d}");
+    }
+    assert_eq!(circuit_breaker::threshold(7), 4);
+    assert_eq!(circuit_breaker::threshold(10), 5);
+    assert_eq!(circuit_breaker::threshold(25), 13);
+    assert_eq!(circuit_breaker::threshold(400), 200);
+    assert_eq!(circuit_breaker::threshold(5000), 200);
+}
+
+/// Health-check stops of revision `revision` tasks, in order, up to the breaker's trip.
+fn failed_before_trip(sim: &Simulation, revision: u32) -> (usize, &Event) {
     let trip = sim
         .log()
         .iter()
-        .position(|e| {
-            e.message
-                .ends_with("deployment failed: tasks failed to start.")
-        })
-        .expect("breaker trips");
-    let failures = sim.log()[..=trip]
+        .position(|e| matches!(e.kind, EventKind::DeploymentFailed { .. }))
+        .expect("the breaker trips");
+    let failed = sim.log()[..trip]
         .iter()
         .filter(|e| {
-            e.source.category() == "service" && e.message.contains("is unhealthy in (target-group")
+            matches!(&e.kind, EventKind::TaskStopRequested { revision: r, reason, .. }
+                if *r == revision && (reason.starts_with("Task failed ELB health checks")
+                    || reason.starts_with("Task failed container health checks")
+                    || reason.starts_with("CannotPullContainerError")))
         })
         .count();
-    assert_eq!(failures, 3, "threshold clamp(ceil(4 / 2), 3, 200) = 3");
-    let rollback = &sim.log()[trip + 1];
+    (failed, &sim.log()[trip])
+}
+
+#[test]
+fn breaker_trips_after_exactly_3_failed_tasks_for_desired_4_and_rolls_back() {
+    let s = Ecs {
+        breaker: true,
+        rollback: true,
+        revisions: failing_v2("Status(500)"),
+        ..Ecs::default()
+    };
+    // The steady service's deployment is the last COMPLETED one.
+    let completed = {
+        let sim = Simulation::new(s.scenario());
+        let d = sim.world().services[0].primary().expect("primary").clone();
+        assert_eq!(d.rollout_state, RolloutState::Completed);
+        d.id
+    };
+    let failing = deployment_created_by_update(&s, 30);
+    let sim = s.run();
+    // The third failure trips it (the trip is logged at the moment of the third stop).
+    let (failed, trip) = failed_before_trip(&sim, 2);
+    assert_eq!(failed, 3, "clamp(ceil(4 / 2), 3, 200) = 3");
+    assert_eq!(
+        trip.message,
+        format!("(service web) (deployment {failing}) deployment failed: tasks failed to start.")
+    );
+    let i = sim
+        .log()
+        .iter()
+        .position(|e| std::ptr::eq(e, trip))
+        .expect("in log");
+    let rollback = &sim.log()[i + 1];
+    assert!(
+        matches!(&rollback.kind, EventKind::RollingBack { to_deployment, revision: 1, .. } if *to_deployment == completed)
+    );
     assert_eq!(
         rollback.message,
         format!("(service web) rolling back to deployment {completed}.")
     );
-    // The rollback completes on web:1.
-    let last_done = sim
-        .log()
-        .iter()
-        .rev()
-        .find(|e| e.message.contains("deployment completed"))
-        .expect("done");
-    assert!(last_done.at > rollback.at);
+    // The rollback is a new PRIMARY deployment of web:1 that completes.
     let svc = &sim.world().services[0];
-    let td = sim
-        .world()
-        .task_definition(svc.primary().expect("primary").task_definition);
-    assert_eq!(td.revision, 1);
+    let primary = svc.primary().expect("primary");
+    assert_ne!(
+        primary.id, completed,
+        "a new deployment, not the old one revived"
+    );
+    assert_eq!(
+        sim.world()
+            .task_definition(primary.task_definition)
+            .revision,
+        1
+    );
+    assert_eq!(primary.rollout_state, RolloutState::Completed);
+    let done = deployment_completed(&sim);
+    assert_eq!(done.last().map(|d| (&d.1, d.2)), Some((&primary.id, 1)));
+    assert!(
+        done.iter().all(|d| d.1 != failing),
+        "the failed one never completes"
+    );
 }
 
 #[test]
-fn the_grace_period_ignores_load_balancer_failures() {
-    let s = scenario(&Spec {
-        v2_extra: "behavior: (fails_health_checks: (response: Status(500)))",
-        service_extra: "health_check_grace_period_seconds: 120,",
-        ..Default::default()
-    });
-    let sim = run(&s);
-    let first_started = sim
+fn breaker_rollback_reason_is_recorded_on_the_deployments() {
+    let s = Ecs {
+        breaker: true,
+        rollback: true,
+        revisions: failing_v2("Status(500)"),
+        ..Ecs::default()
+    };
+    let completed = Simulation::new(s.scenario()).world().services[0]
+        .primary()
+        .expect("primary")
+        .id
+        .clone();
+    let mut sim = Simulation::new(s.scenario());
+    let end = sim.end();
+    // Stop right after the trip and look at describe-services' deployments.
+    while sim.advance_to_next_event(end).is_some() {
+        if sim
+            .log()
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::RollingBack { .. }))
+        {
+            break;
+        }
+    }
+    let svc = &sim.world().services[0];
+    let failed = svc
+        .deployments
+        .iter()
+        .find(|d| d.rollout_state == RolloutState::Failed)
+        .expect("a FAILED deployment");
+    assert_eq!(
+        failed.rollout_state_reason,
+        "ECS deployment circuit breaker: tasks failed to start."
+    );
+    assert_eq!(failed.failed_tasks, 3);
+    assert_eq!(failed.status.as_str(), "ACTIVE");
+    let primary = svc.primary().expect("primary");
+    assert_eq!(primary.rollout_state, RolloutState::InProgress);
+    assert_eq!(
+        primary.rollout_state_reason,
+        format!("ECS deployment circuit breaker: rolling back to deploymentId {completed}.")
+    );
+}
+
+#[test]
+fn rollback_goes_to_the_last_completed_deployment_not_the_first() {
+    // web:1 (steady) → web:2 at 0:30 completes → web:3 at 10:00 fails: back to web:2.
+    let s = Ecs {
+        breaker: true,
+        rollback: true,
+        revisions: vec![
+            String::new(),
+            String::new(),
+            "behavior: (fails_health_checks: (after_seconds: 0, response: Status(503)))".into(),
+        ],
+        timeline: vec![(30.0, update_to(2)), (600.0, update_to(3))],
+        duration: 1500,
+        ..Ecs::default()
+    };
+    let second = deployment_created_by_update(&s, 30);
+    let sim = s.run();
+    let done = deployment_completed(&sim);
+    assert_eq!(
+        done.first().map(|d| (&d.1, d.2)),
+        Some((&second, 2)),
+        "web:2 completes before the next update"
+    );
+    assert!(done[0].0 < secs(600));
+    let rollback = sim
         .log()
         .iter()
-        .find(|e| {
-            e.message.contains("web:2 lastStatus ACTIVATING → RUNNING")
-                || e.message.contains("ACTIVATING → RUNNING")
-        })
-        .filter(|e| e.at > SimTime::from_secs(30))
+        .find(|e| matches!(e.kind, EventKind::RollingBack { .. }))
+        .expect("rolls back");
+    assert_eq!(
+        rollback.message,
+        format!("(service web) rolling back to deployment {second}.")
+    );
+    let svc = &sim.world().services[0];
+    assert_eq!(
+        sim.world()
+            .task_definition(svc.primary().expect("primary").task_definition)
+            .revision,
+        2
+    );
+    assert!(running(&sim).iter().all(|t| revision_of(&sim, t) == 2));
+    assert_eq!(running(&sim).len(), 4);
+}
+
+#[test]
+fn breaker_trips_after_4_failed_tasks_for_desired_7() {
+    let s = Ecs {
+        desired: 7,
+        breaker: true,
+        rollback: false,
+        revisions: failing_v2("Status(500)"),
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let (failed, _) = failed_before_trip(&sim, 2);
+    assert_eq!(failed, 4, "clamp(ceil(7 / 2), 3, 200) = 4");
+    // Without rollback the FAILED deployment stays and no web:2 task is launched after it.
+    assert!(
+        !sim.log()
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::RollingBack { .. }))
+    );
+    let trip_at = sim
+        .log()
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::DeploymentFailed { .. }))
         .map(|e| e.at)
-        .expect("a web:2 task runs");
-    let first_replaced = sim
-        .log()
-        .iter()
-        .find(|e| e.message.contains("is unhealthy in (target-group"))
-        .expect("replaced after the grace period");
+        .expect("trip");
     assert!(
-        first_replaced.at.since(first_started).0 >= 120_000 - 60_000,
-        "no replacement during the 120 s grace period: started {first_started}, replaced {}",
-        first_replaced.at
+        !sim.log().iter().any(
+            |e| e.at > trip_at && matches!(e.kind, EventKind::TasksStarted { revision: 2, .. })
+        ),
+        "a FAILED deployment stops launching tasks"
     );
-    assert!(first_replaced.at >= SimTime::from_secs(30 + 120));
 }
 
 #[test]
-fn without_health_checks_a_task_is_healthy_after_40_seconds_running() {
-    let s = scenario(&Spec {
-        load_balancer: false,
-        desired: 1,
-        ..Default::default()
-    });
-    let sim = run(&s);
-    let running = sim
-        .log()
-        .iter()
-        .find(|e| {
-            e.at > SimTime::from_secs(30)
-                && e.message.contains("web:2 lastStatus ACTIVATING → RUNNING")
-        })
-        .expect("web:2 runs");
-    let stop = sim
-        .log()
-        .iter()
-        .find(|e| {
-            e.message
-                .starts_with("(service web) has stopped 1 running tasks")
-        })
-        .expect("old task stops");
-    let d = stop.at.since(running.at).0;
+fn without_the_breaker_ecs_keeps_replacing_failing_tasks() {
+    let s = Ecs {
+        revisions: failing_v2("Status(500)"),
+        ..Ecs::default()
+    };
+    let sim = s.run();
     assert!(
-        (40_000..=42_000).contains(&d),
-        "old task stopped {d} ms after the new one ran"
+        !sim.log()
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::DeploymentFailed { .. }))
+    );
+    let replaced = launched_after(&sim, 2, secs(30)).len();
+    assert!(replaced > 8, "{replaced} web:2 tasks launched");
+    // The old tasks were never healthy-replaced: min 100 % keeps all 4 running.
+    assert_eq!(
+        running(&sim)
+            .iter()
+            .filter(|t| revision_of(&sim, t) == 1)
+            .count(),
+        4
     );
 }
 
-fn tasks_per(sim: &Simulation, key: impl Fn(&orca_sim::ecs::Task) -> String) -> Vec<usize> {
-    let mut m = std::collections::BTreeMap::new();
-    for t in sim
-        .world()
-        .tasks
+// ---------------------------------------------------------------------------------------------
+// §4 Health gates: grace period, 40 seconds, container checks, replacement order
+
+#[test]
+fn the_grace_period_holds_back_load_balancer_failures() {
+    let s = Ecs {
+        lb: Some(TargetGroup {
+            interval: 10,
+            unhealthy: 2,
+            ..TargetGroup::default()
+        }),
+        grace: 120,
+        revisions: failing_v2("Status(500)"),
+        duration: 400,
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let mut checked = 0;
+    for t in launched_after(&sim, 2, secs(30)) {
+        let Some(running) = reached(&sim, &t.id, TaskStatus::Running) else {
+            continue;
+        };
+        let Some(unhealthy) = target_became(&sim, &t.id, TargetState::Unhealthy) else {
+            continue;
+        };
+        if running.plus(Millis(120_000)) > sim.end() {
+            continue;
+        }
+        // The target fails 20 s after registration, well inside the grace period...
+        assert_eq!(unhealthy.since(running), Millis(REGISTRATION + 10_000));
+        // ...and the scheduler acts on it exactly when the 120 s are over, not before.
+        let noticed = sim
+            .log()
+            .iter()
+            .find(|e| matches!(&e.kind, EventKind::TaskUnhealthy { task, .. } if *task == t.id))
+            .map(|e| e.at)
+            .unwrap_or_else(|| panic!("{} not noticed: {:#?}", t.id, t.why));
+        assert_eq!(noticed, running.plus(Millis(120_000)));
+        // max 200 % is full (4 old + 4 new), so failing tasks stop one pass at a time.
+        let stopped = t.stopping_at.expect("stopped");
+        assert!(stopped >= noticed, "no stop during the grace period");
+        checked += 1;
+    }
+    assert!(checked >= 4, "{checked} tasks checked");
+}
+
+#[test]
+fn without_any_health_check_a_task_counts_as_healthy_after_40_seconds_running() {
+    let s = Ecs {
+        desired: 1,
+        lb: None,
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let new = launched_after(&sim, 2, secs(30))[0];
+    let running = reached(&sim, &new.id, TaskStatus::Running).expect("runs");
+    let old = tasks_of(&sim, 1)[0];
+    assert_eq!(old.stopping_at, Some(running.plus(Millis(40_000))));
+    let done = deployment_completed(&sim);
+    assert_eq!(done.len(), 1);
+}
+
+/// A container health check with the given interval and retries, run through CMD-SHELL.
+fn container_check(interval: u32, retries: u32, start_period: u32) -> String {
+    format!(
+        r#"health_check: (command: ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"], interval: {interval}, timeout: 5, retries: {retries}, start_period: {start_period})"#
+    )
+}
+
+#[test]
+fn a_container_health_check_marks_the_task_unhealthy_after_its_retries() {
+    let check = container_check(10, 3, 0);
+    let s = Ecs {
+        desired: 1,
+        lb: None,
+        revisions: vec![
+            check.clone(),
+            format!(
+                "{check}, behavior: (fails_health_checks: (after_seconds: 0, response: Status(500)))"
+            ),
+        ],
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let t = launched_after(&sim, 2, secs(30))[0];
+    let running = reached(&sim, &t.id, TaskStatus::Running).expect("runs");
+    let unhealthy = sim
+        .log()
         .iter()
-        .filter(|t| t.last_status == TaskStatus::Running)
-    {
+        .find(|e| {
+            matches!(&e.kind, EventKind::TaskHealthChanged { task, health, .. }
+                if *task == t.id && health.as_str() == "UNHEALTHY")
+        })
+        .expect("UNHEALTHY")
+        .at;
+    // Docker's first check runs one interval after the container starts: 10, 20, 30 s fail.
+    assert_eq!(unhealthy.since(running), Millis(30_000));
+    let msgs = service_messages(&sim);
+    let report = format!(
+        "(service web) (task {}) failed container health checks.",
+        t.id
+    );
+    let i = msgs.iter().position(|m| *m == report).expect("reported");
+    assert!(
+        msgs[i + 1..].iter().any(|m| *m
+            == format!(
+                "(service web) has stopped 1 running tasks: (task {}).",
+                t.id
+            )),
+        "§4: the failing task is stopped"
+    );
+    assert_eq!(
+        t.stopped_reason.as_deref(),
+        Some("Task failed container health checks")
+    );
+}
+
+#[test]
+fn failures_during_the_start_period_do_not_count() {
+    let check = container_check(10, 3, 60);
+    let s = Ecs {
+        desired: 1,
+        lb: None,
+        revisions: vec![
+            check.clone(),
+            format!(
+                "{check}, behavior: (fails_health_checks: (after_seconds: 0, response: Status(500)))"
+            ),
+        ],
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let t = launched_after(&sim, 2, secs(30))[0];
+    let running = reached(&sim, &t.id, TaskStatus::Running).expect("runs");
+    let unhealthy = sim
+        .log()
+        .iter()
+        .find(|e| {
+            matches!(&e.kind, EventKind::TaskHealthChanged { task, health, .. }
+                if *task == t.id && health.as_str() == "UNHEALTHY")
+        })
+        .expect("UNHEALTHY")
+        .at;
+    // Checks at 10 … 50 s are ignored; 60, 70, 80 s count.
+    assert_eq!(unhealthy.since(running), Millis(80_000));
+}
+
+#[test]
+fn with_room_under_maximum_percent_the_replacement_starts_before_the_unhealthy_task_stops() {
+    let s = Ecs {
+        desired: 1,
+        max: 200,
+        timeline: vec![(
+            60.0,
+            r#"FailHealthChecks(service: "web", response: Status(503))"#.into(),
+        )],
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let failing = &tasks_of(&sim, 1)[0];
+    let noticed = sim
+        .log()
+        .iter()
+        .position(
+            |e| matches!(&e.kind, EventKind::TaskUnhealthy { task, .. } if *task == failing.id),
+        )
+        .expect("noticed");
+    let after = &sim.log()[noticed..];
+    let started = after
+        .iter()
+        .position(|e| matches!(e.kind, EventKind::TasksStarted { .. }))
+        .expect("a replacement starts");
+    let stopped = after
+        .iter()
+        .position(|e| matches!(&e.kind, EventKind::TasksStopped { tasks, .. } if tasks.contains(&failing.id)))
+        .expect("the failing task stops");
+    assert!(
+        started < stopped,
+        "start first when maximumPercent leaves room"
+    );
+    assert!(
+        after[started]
+            .message
+            .ends_with(". Amazon ECS replaced 1 tasks due to an unhealthy status."),
+        "{}",
+        after[started].message
+    );
+    // The suffix belongs to that replacement only.
+    let suffixed = sim
+        .log()
+        .iter()
+        .filter(|e| e.message.contains("due to an unhealthy status"))
+        .count();
+    assert_eq!(suffixed, 1);
+}
+
+#[test]
+fn without_room_the_unhealthy_task_stops_before_its_replacement_starts() {
+    let s = Ecs {
+        desired: 1,
+        min: 0,
+        max: 100,
+        timeline: vec![(
+            60.0,
+            r#"FailHealthChecks(service: "web", response: Status(503))"#.into(),
+        )],
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let failing = &tasks_of(&sim, 1)[0];
+    let msgs = service_messages(&sim);
+    let stopped = msgs
+        .iter()
+        .position(|m| {
+            *m == format!(
+                "(service web) has stopped 1 running tasks: (task {}).",
+                failing.id
+            )
+        })
+        .expect("stops");
+    let started = msgs
+        .iter()
+        .position(|m| m.starts_with("(service web) has started 1 tasks:"))
+        .expect("replacement");
+    assert!(
+        stopped < started,
+        "stop first when maximumPercent leaves no room"
+    );
+    assert!(
+        msgs[started].ends_with(". Amazon ECS replaced 1 tasks due to an unhealthy status."),
+        "{}",
+        msgs[started]
+    );
+    let mut most = 0;
+    step_through(&s, |sim| most = most.max(live(sim).len()));
+    assert_eq!(most, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// §6 Placement
+
+fn per<K: Ord>(tasks: &[&Task], key: impl Fn(&Task) -> K) -> Vec<usize> {
+    let mut m = BTreeMap::new();
+    for t in tasks {
         *m.entry(key(t)).or_insert(0) += 1;
     }
     m.into_values().collect()
 }
 
-#[test]
-fn ec2_placement_spreads_over_zones_then_instances() {
-    let s = scenario(&Spec {
-        launch: "Ec2",
-        instances: 6,
-        desired: 6,
-        timeline: "",
-        duration: 120,
-        ..Default::default()
-    });
-    let sim = run(&s);
-    assert_eq!(
-        tasks_per(&sim, |t| t.availability_zone.clone()),
-        vec![2, 2, 2]
-    );
-    assert_eq!(tasks_per(&sim, |t| format!("{:?}", t.host)), vec![1; 6]);
-}
-
-#[test]
-fn binpack_memory_fills_one_instance_first() {
-    let s = scenario(&Spec {
-        launch: "Ec2",
-        instances: 3,
-        desired: 3,
-        service_extra: "placement_strategy: [Binpack(Memory)],",
-        timeline: "",
-        duration: 120,
-        ..Default::default()
-    });
-    let sim = run(&s);
-    assert_eq!(tasks_per(&sim, |t| format!("{:?}", t.host)), vec![3]);
-}
-
-#[test]
-fn distinct_instance_leaves_a_task_unplaced_when_instances_run_out() {
-    let s = scenario(&Spec {
-        launch: "Ec2",
-        instances: 2,
-        desired: 3,
-        service_extra: "placement_constraints: [DistinctInstance],",
-        timeline: "",
-        duration: 120,
-        ..Default::default()
-    });
-    let sim = run(&s);
-    assert_eq!(tasks_per(&sim, |t| format!("{:?}", t.host)), vec![1, 1]);
-    assert!(sim.log().iter().any(|e| {
-        e.message
-            .contains("(service web) was unable to place a task")
-    }));
-}
-
-#[test]
-fn an_image_that_cannot_be_pulled_stops_the_task_before_running() {
-    let s = scenario(&Spec {
-        v2_extra: "behavior: (image_pull: NotFound)",
-        ..Default::default()
-    });
-    let sim = run(&s);
-    let failed: Vec<_> = sim
-        .world()
-        .tasks
-        .iter()
-        .filter(|t| t.stop_code.map(|c| c.as_str()) == Some("TaskFailedToStart"))
-        .collect();
-    assert!(failed.len() >= 3, "{} tasks failed to start", failed.len());
-    for t in &failed {
-        assert!(!t.reached_running);
-        assert_eq!(t.task_definition.0, 1, "only web:2 tasks fail");
-        let reason = t.stopped_reason.as_deref().unwrap_or("");
-        assert!(reason.starts_with("CannotPullContainerError"), "{reason}");
+fn instance_of(t: &Task) -> u32 {
+    match t.host {
+        Host::Instance(i) => i.0,
+        Host::Fargate => u32::MAX,
     }
-    assert!(
-        sim.world()
-            .tasks
-            .iter()
-            .filter(|t| t.task_definition.0 == 1)
-            .all(|t| !t.reached_running),
-        "no web:2 task ever runs"
-    );
-    // Stage 1 of the circuit breaker: tasks that never reach RUNNING count as failures.
-    assert!(sim.log().iter().any(|e| {
-        e.message
-            .ends_with("deployment failed: tasks failed to start.")
-    }));
 }
 
-fn s_timings_registration_max() -> f64 {
-    orca_sim::scenario::spec::defaults::registration().1
+#[test]
+fn ec2_default_placement_spreads_over_zones_then_instances() {
+    for (instances, desired) in [(6, 6), (6, 9), (3, 7), (5, 10)] {
+        let s = Ecs {
+            ec2: Some(("m5.xlarge", instances)),
+            desired,
+            timeline: vec![],
+            duration: 60,
+            ..Ecs::default()
+        };
+        let sim = s.run();
+        let tasks = running(&sim);
+        assert_eq!(tasks.len() as u32, desired);
+        let zones = per(&tasks, |t| t.availability_zone.clone());
+        let (lo, hi) = (zones.iter().min(), zones.iter().max());
+        assert!(
+            hi.zip(lo).is_some_and(|(h, l)| h - l <= 1),
+            "{instances} instances, {desired} tasks: zones {zones:?}"
+        );
+        // Within each zone, the zone's instances are balanced.
+        for zone in ZONES {
+            let mut hosts: BTreeMap<u32, usize> = sim
+                .world()
+                .instances
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.availability_zone == zone)
+                .map(|(n, _)| (n as u32, 0))
+                .collect();
+            for t in tasks.iter().filter(|t| t.availability_zone == zone) {
+                *hosts.entry(instance_of(t)).or_default() += 1;
+            }
+            let (lo, hi) = (hosts.values().min(), hosts.values().max());
+            assert!(
+                hi.zip(lo).is_none_or(|(h, l)| h - l <= 1),
+                "{instances} instances, {desired} tasks: {zone} {hosts:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn binpack_memory_fills_one_instance_before_the_next() {
+    // A t3.large registers 7,680 MiB: seven 1,024-MiB tasks fit; the eighth goes elsewhere.
+    let s = Ecs {
+        ec2: Some(("t3.large", 3)),
+        desired: 8,
+        service_extra: "placement_strategy: [Binpack(Memory)],".into(),
+        timeline: vec![],
+        duration: 60,
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let mut hosts = per(&running(&sim), instance_of);
+    hosts.sort_unstable();
+    // CPU allows 4 tasks of 512 units on 2 vCPU: binpack on memory still packs until CPU runs out.
+    assert_eq!(hosts, vec![4, 4], "packed, not spread");
+}
+
+#[test]
+fn distinct_instance_leaves_the_extra_task_unplaced() {
+    let s = Ecs {
+        ec2: Some(("m5.xlarge", 2)),
+        desired: 3,
+        service_extra: "placement_constraints: [DistinctInstance],".into(),
+        timeline: vec![],
+        duration: 120,
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let hosts = per(&running(&sim), instance_of);
+    assert_eq!(hosts, vec![1, 1], "one task per instance");
+    // No reason narrower than the general sentence applies (constraints, not resources).
+    let unable = "(service web) was unable to place a task because no container instance met all of its requirements. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.";
+    assert!(service_messages(&sim).contains(&unable));
+}
+
+#[test]
+fn too_little_memory_names_the_closest_matching_instance() {
+    let s = Ecs {
+        ec2: Some(("t3.medium", 1)),
+        desired: 4,
+        timeline: vec![],
+        duration: 60,
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    // 3,840 MiB registered: three 1,024-MiB tasks fit.
+    assert_eq!(running(&sim).len(), 3);
+    let id = &sim.world().instances[0].id;
+    let expected = format!(
+        "(service web) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance {id}) has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."
+    );
+    assert!(service_messages(&sim).contains(&expected.as_str()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// §3 Task lifecycle and stop reasons
+
+#[test]
+fn an_image_that_cannot_be_pulled_fails_to_start_and_is_throttled() {
+    let s = Ecs {
+        breaker: true,
+        rollback: true,
+        revisions: vec![String::new(), "behavior: (image_pull: NotFound)".into()],
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let failed = launched_after(&sim, 2, secs(30));
+    assert!(failed.len() >= 3);
+    for t in &failed {
+        assert!(!t.reached_running, "PENDING → STOPPED without RUNNING");
+        assert_eq!(t.last_status, TaskStatus::Stopped);
+        assert_eq!(t.stop_code, Some(StopCode::TaskFailedToStart));
+        let reason = t.stopped_reason.as_deref().unwrap_or_default();
+        assert!(
+            reason.starts_with("CannotPullContainerError: ") && reason.contains("web:v2"),
+            "{reason}"
+        );
+        assert!(reached(&sim, &t.id, TaskStatus::Running).is_none());
+    }
+    // Stage 1 of the breaker: tasks that never reach RUNNING count.
+    let (count, trip) = failed_before_trip(&sim, 2);
+    assert_eq!(count, 3);
+    assert!(
+        trip.message
+            .ends_with("deployment failed: tasks failed to start.")
+    );
+}
+
+#[test]
+fn tasks_that_keep_failing_to_start_throttle_the_service() {
+    let s = Ecs {
+        desired: 2,
+        revisions: vec![String::new(), "behavior: (image_pull: AccessDenied)".into()],
+        duration: 1800,
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    // §3: repeated PENDING → STOPPED makes ECS back off, and it says so once.
+    let throttled: Vec<_> = sim
+        .log()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Throttled { .. }))
+        .collect();
+    assert_eq!(throttled.len(), 1);
+    assert_eq!(
+        throttled[0].message,
+        "(service web) is unable to consistently start tasks successfully."
+    );
+    // The delay between launches grows, up to 15 minutes.
+    let launches: Vec<SimTime> = sim
+        .log()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::TasksStarted { revision: 2, .. }))
+        .map(|e| e.at)
+        .collect();
+    let gaps: Vec<u64> = launches.windows(2).map(|w| w[1].since(w[0]).0).collect();
+    assert!(gaps.len() >= 4, "{launches:?}");
+    assert!(
+        gaps.windows(2).all(|g| g[1] >= g[0]),
+        "growing gaps {gaps:?}"
+    );
+    assert!(gaps.iter().all(|&g| g <= 15 * 60_000 + 60_000), "{gaps:?}");
+    // The old tasks are untouched: nothing new ever became healthy.
+    assert_eq!(running(&sim).len(), 2);
+    assert!(running(&sim).iter().all(|t| revision_of(&sim, t) == 1));
+    let reason = launched_after(&sim, 2, secs(30))[0]
+        .stopped_reason
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        reason.starts_with("CannotPullContainerError: ")
+            && reason.ends_with(
+                "pull access denied, repository does not exist or may require authorization"
+            ),
+        "{reason}"
+    );
 }
 
 #[test]
 fn an_essential_container_exit_stops_the_task_and_ecs_replaces_it() {
-    let s = scenario(&Spec {
-        timeline: r#"(at: 60, action: ContainerExits(service: "web", count: 1, exit_code: 137)),"#,
-        ..Default::default()
-    });
-    let sim = run(&s);
+    let s = Ecs {
+        timeline: vec![(
+            60.0,
+            r#"ContainerExits(service: "web", count: 1, exit_code: 137)"#.into(),
+        )],
+        ..Ecs::default()
+    };
+    let sim = s.run();
     let t = sim
         .world()
         .tasks
         .iter()
-        .find(|t| t.stop_code.map(|c| c.as_str()) == Some("EssentialContainerExited"))
+        .find(|t| t.stop_code == Some(StopCode::EssentialContainerExited))
         .expect("a task stopped");
     assert_eq!(
         t.stopped_reason.as_deref(),
         Some("Essential container in task exited")
     );
     assert_eq!(t.containers[0].exit_code, Some(137));
-    let running = sim
+    assert_eq!(t.stopping_at, Some(secs(60)));
+    assert_eq!(running(&sim).len(), 4, "ECS starts a replacement");
+    let replacement = sim
         .world()
         .tasks
         .iter()
-        .filter(|t| t.last_status == TaskStatus::Running)
-        .count();
-    assert_eq!(running, 4, "ECS starts a replacement");
+        .find(|x| x.created_at > secs(60))
+        .expect("replacement");
+    assert_eq!(revision_of(&sim, replacement), revision_of(&sim, t));
 }
 
 #[test]
-fn a_terminated_instance_loses_its_tasks_and_ecs_places_them_elsewhere() {
-    let s = scenario(&Spec {
-        launch: "Ec2",
-        instances: 3,
+fn a_terminated_instance_stops_its_tasks_and_ecs_places_them_elsewhere() {
+    let s = Ecs {
+        ec2: Some(("m5.xlarge", 3)),
         desired: 3,
-        timeline: r#"(at: 60, action: TerminateInstance(instance: "node-1")),"#,
-        ..Default::default()
-    });
-    let sim = run(&s);
-    let on_1: Vec<_> = sim
+        timeline: vec![(60.0, r#"TerminateInstance(instance: "node-1")"#.into())],
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let gone = &sim.world().instances[0];
+    assert_eq!(gone.status.as_str(), "INACTIVE");
+    assert!(gone.tasks.is_empty());
+    let lost: Vec<&Task> = sim
         .world()
         .tasks
         .iter()
-        .filter(|t| matches!(t.host, orca_sim::ecs::Host::Instance(i) if i.0 == 0))
+        .filter(|t| instance_of(t) == 0)
         .collect();
-    assert!(on_1.iter().all(|t| t.last_status == TaskStatus::Stopped));
-    let running = sim
-        .world()
-        .tasks
-        .iter()
-        .filter(|t| t.last_status == TaskStatus::Running)
-        .count();
-    assert_eq!(running, 3);
+    assert!(!lost.is_empty());
+    for t in lost {
+        assert_eq!(t.last_status, TaskStatus::Stopped);
+        assert_eq!(t.stopped_at, Some(secs(60)));
+        // Reference §3, quoted exactly.
+        assert_eq!(
+            t.stopped_reason.as_deref(),
+            Some(
+                format!(
+                    "Host EC2 (instance {}) stopped/terminated",
+                    gone.ec2_instance_id
+                )
+                .as_str()
+            )
+        );
+        assert_eq!(t.stop_code, Some(StopCode::TerminationNotice));
+    }
+    let now = running(&sim);
+    assert_eq!(now.len(), 3);
+    assert!(now.iter().all(|t| instance_of(t) != 0));
 }
 
 #[test]
-fn a_zone_outage_fails_its_targets_and_tasks_move_to_other_zones() {
-    let s = scenario(&Spec {
+fn an_availability_zone_outage_fails_its_targets_and_tasks_move_to_other_zones() {
+    let s = Ecs {
         desired: 3,
-        timeline: r#"(at: 60, action: ZoneOutage(zone: "us-east-1a")),"#,
-        ..Default::default()
-    });
-    let sim = run(&s);
+        timeline: vec![(60.0, r#"ZoneOutage(zone: "us-east-1a")"#.into())],
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let in_a: Vec<&Task> = tasks_of(&sim, 1)
+        .into_iter()
+        .filter(|t| t.availability_zone == "us-east-1a" && t.created_at == SimTime::ZERO)
+        .collect();
+    assert_eq!(in_a.len(), 1);
+    let t = in_a[0];
+    // The load balancer cannot reach the zone: its checks time out (§4 reason).
+    let unhealthy = target_became(&sim, &t.id, TargetState::Unhealthy).expect("unhealthy");
+    assert!(unhealthy > secs(60));
+    assert!(sim.log().iter().any(|e| {
+        matches!(&e.kind, EventKind::TaskUnhealthy { task, .. } if *task == t.id)
+            && e.message.ends_with("due to (reason Request timed out)")
+    }));
+    let now = running(&sim);
+    assert_eq!(now.len(), 3);
+    assert!(now.iter().all(|t| t.availability_zone != "us-east-1a"));
     assert!(
-        sim.log()
+        sim.world()
+            .tasks
             .iter()
-            .any(|e| e.message.contains("is unhealthy in (target-group"))
+            .filter(|t| t.created_at > secs(60))
+            .all(|t| t.availability_zone != "us-east-1a"),
+        "nothing new is placed in the zone"
     );
-    let running_in_a = sim
+}
+
+#[test]
+fn stop_task_by_the_user_is_replaced() {
+    let s = Ecs {
+        timeline: vec![(60.0, r#"StopTask(service: "web", count: 1)"#.into())],
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let t = sim
         .world()
         .tasks
         .iter()
-        .filter(|t| t.last_status == TaskStatus::Running && t.availability_zone == "us-east-1a")
-        .count();
-    assert_eq!(running_in_a, 0);
-    let running = sim
+        .find(|t| t.stop_code == Some(StopCode::UserInitiated))
+        .expect("stopped by the user");
+    assert_eq!(t.stopped_reason.as_deref(), Some("Task stopped by user"));
+    assert_eq!(running(&sim).len(), 4);
+    assert!(
+        !sim.log()
+            .iter()
+            .any(|e| e.message.contains("due to an unhealthy status")),
+        "a user stop is not an unhealthy replacement"
+    );
+}
+
+#[test]
+fn an_application_that_ignores_sigterm_is_killed_after_stop_timeout() {
+    let s = Ecs {
+        lb: None,
+        desired: 1,
+        revisions: vec![
+            "stop_timeout: 20, behavior: (ignores_sigterm: true)".into(),
+            String::new(),
+        ],
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let old = tasks_of(&sim, 1)[0];
+    let stopping = reached(&sim, &old.id, TaskStatus::Stopping).expect("SIGTERM");
+    let deprovisioning = reached(&sim, &old.id, TaskStatus::Deprovisioning).expect("exited");
+    assert_eq!(
+        deprovisioning.since(stopping),
+        Millis(20_000),
+        "SIGKILL after stopTimeout"
+    );
+    assert_eq!(old.containers[0].exit_code, Some(137), "128 + SIGKILL");
+    // A well-behaved application exits on SIGTERM (2 s here) with code 0.
+    let new = launched_after(&sim, 2, secs(30))[0];
+    assert_eq!(new.containers[0].exit_code, None);
+    assert_eq!(new.desired_status, DesiredStatus::Running);
+}
+
+#[test]
+fn a_spot_interruption_stops_fargate_spot_tasks_with_its_own_stop_code() {
+    let s = Ecs {
+        lb: None,
+        desired: 4,
+        service_extra: "capacity_provider_strategy: [(capacity_provider: Fargate, base: 1, weight: 1), (capacity_provider: FargateSpot, weight: 1)],".into(),
+        timeline: vec![(60.0, r#"SpotInterruption(service: "web", count: 1)"#.into())],
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let t = sim
         .world()
         .tasks
         .iter()
-        .filter(|t| t.last_status == TaskStatus::Running)
-        .count();
-    assert_eq!(running, 3);
+        .find(|t| t.stop_code == Some(StopCode::SpotInterruption))
+        .expect("interrupted");
+    assert_eq!(
+        t.stopped_reason.as_deref(),
+        Some("Your Spot Task was interrupted.")
+    );
+    assert_eq!(t.capacity_provider.as_deref(), Some("FARGATE_SPOT"));
+    assert_eq!(running(&sim).len(), 4);
+}
+
+#[test]
+fn a_rollback_tripped_while_replacing_a_failed_task_still_runs() {
+    // min 0 % / max 150 %: the old tasks stop at once, and each failing web:2 task is replaced
+    // start-first. The third failure trips the breaker in the middle of such a replacement.
+    let s = Ecs {
+        desired: 2,
+        min: 0,
+        max: 150,
+        breaker: true,
+        rollback: true,
+        revisions: failing_v2("Status(500)"),
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let (failed, _) = failed_before_trip(&sim, 2);
+    assert_eq!(failed, 3);
+    let svc = &sim.world().services[0];
+    let primary = svc.primary().expect("the rollback deployment is PRIMARY");
+    assert_eq!(
+        sim.world()
+            .task_definition(primary.task_definition)
+            .revision,
+        1
+    );
+    assert_eq!(primary.rollout_state, RolloutState::Completed);
+    assert_eq!(svc.deployments.len(), 1);
+    let now = running(&sim);
+    assert_eq!(now.len(), 2);
+    assert!(now.iter().all(|t| revision_of(&sim, t) == 1));
+}
+
+#[test]
+fn a_failed_old_task_is_replaced_with_its_own_revision_during_a_rollout() {
+    // §1 (Nov 2025): a task that fails during a rolling deployment is replaced with the revision
+    // it belonged to. At 0:40 the web:2 tasks are still PENDING when a web:1 container exits.
+    let s = Ecs {
+        timeline: vec![
+            (30.0, update_to(2)),
+            (
+                40.0,
+                r#"ContainerExits(service: "web", count: 1, exit_code: 1)"#.into(),
+            ),
+        ],
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let crashed = sim
+        .world()
+        .tasks
+        .iter()
+        .find(|t| t.stop_code == Some(StopCode::EssentialContainerExited))
+        .expect("a task exited");
+    assert_eq!(revision_of(&sim, crashed), 1);
+    let replacement = sim
+        .log()
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::TasksStarted {
+                tasks, revision, ..
+            } if e.at > secs(40) => Some((tasks.clone(), *revision, e.at)),
+            _ => None,
+        })
+        .expect("a replacement starts");
+    assert_eq!(replacement.1, 1, "replaced with web:1, not web:2");
+    assert_eq!(replacement.0.len(), 1);
+    assert_eq!(replacement.2, secs(41));
+    // The rollout still ends with 4 web:2 tasks and nothing else.
+    assert_eq!(deployment_completed(&sim).len(), 1);
+    let now = running(&sim);
+    assert_eq!(now.len(), 4);
+    assert!(now.iter().all(|t| revision_of(&sim, t) == 2));
+}
+
+#[test]
+fn fargate_spreads_a_service_over_its_zones() {
+    let s = Ecs {
+        desired: 7,
+        timeline: vec![],
+        duration: 60,
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let mut zones = per(&running(&sim), |t| t.availability_zone.clone());
+    zones.sort_unstable();
+    assert_eq!(zones, vec![2, 2, 3]);
+}
+
+#[test]
+fn scale_in_stops_tasks_from_the_zone_with_the_most_first() {
+    // Four instances over three zones: us-east-1a has two of them. Nine tasks spread 3/3/3;
+    // scaling in to 3 must leave one task per zone (§1 default spread, stopping side).
+    let s = Ecs {
+        ec2: Some(("m5.xlarge", 4)),
+        desired: 9,
+        min: 100,
+        timeline: vec![(
+            60.0,
+            r#"UpdateService(service: "web", desired_count: 3)"#.into(),
+        )],
+        duration: 300,
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let before: Vec<&Task> = tasks_of(&sim, 1);
+    assert_eq!(per(&before, |t| t.availability_zone.clone()), vec![3, 3, 3]);
+    let stop = scheduler_actions(&sim)
+        .into_iter()
+        .find(|e| e.at > secs(60))
+        .expect("scale-in");
+    assert!(
+        matches!(&stop.kind, EventKind::TasksStopped { tasks, .. } if tasks.len() == 6),
+        "{stop:?}"
+    );
+    let left = running(&sim);
+    assert_eq!(per(&left, |t| t.availability_zone.clone()), vec![1, 1, 1]);
+    // No deployment for a desired-count change: the service is simply steady again.
+    assert!(deployment_completed(&sim).is_empty());
+    assert_eq!(
+        service_messages(&sim).last().copied(),
+        Some("(service web) has reached a steady state.")
+    );
+}
+
+#[test]
+fn an_unhealthy_target_recovers_only_after_the_healthy_threshold() {
+    // Steady targets are checked every 10 s from 0:00. The application fails from 1:00 to
+    // 1:40; the grace period (300 s from the start) keeps ECS from replacing the tasks.
+    let s = Ecs {
+        lb: Some(TargetGroup {
+            interval: 10,
+            healthy: 5,
+            unhealthy: 2,
+            ..TargetGroup::default()
+        }),
+        grace: 300,
+        timeline: vec![(
+            60.0,
+            r#"FailHealthChecks(service: "web", response: Status(503), recover_after: 40)"#.into(),
+        )],
+        duration: 200,
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    for t in tasks_of(&sim, 1) {
+        let unhealthy = target_became(&sim, &t.id, TargetState::Unhealthy).expect("unhealthy");
+        // Failing checks at 1:00 and 1:10.
+        assert_eq!(unhealthy, secs(70));
+        let healthy_again = sim
+            .log()
+            .iter()
+            .find_map(|e| match &e.kind {
+                EventKind::TargetHealthChanged {
+                    task,
+                    from: Some(TargetState::Unhealthy),
+                    to: TargetState::Healthy,
+                    ..
+                } if *task == t.id => Some(e.at),
+                _ => None,
+            })
+            .expect("recovers");
+        // Passing checks at 1:40, 1:50, 2:00, 2:10, 2:20: HealthyThresholdCount 5.
+        assert_eq!(healthy_again, secs(140));
+    }
+    assert!(
+        !sim.log()
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::TaskUnhealthy { .. })),
+        "inside the grace period nothing is replaced"
+    );
+    assert_eq!(running(&sim).len(), 4);
 }

@@ -172,8 +172,9 @@ pub fn scaling_activity(deployment: &str) -> String {
     format!("Scaling activity initiated by (deployment {deployment})")
 }
 
+/// No trailing period (reference §3 quotes it so).
 pub fn host_terminated(ec2_instance_id: &str) -> String {
-    format!("Host EC2 (instance {ec2_instance_id}) stopped/terminated.")
+    format!("Host EC2 (instance {ec2_instance_id}) stopped/terminated")
 }
 
 pub fn cannot_pull_not_found(image: &str) -> String {

@@ -436,6 +436,10 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
             .map(|d| d.id.clone()),
     );
     let mut counts = SpreadCounts::of(ctx.world, s);
+    // Failing tasks this pass stops after starting their replacements (step 4): the start
+    // already counts them as replaced "due to an unhealthy status"; their stop, which adds
+    // them to `unhealthy_to_replace`, must then not count them a second time.
+    let mut credited: Vec<(String, u32)> = Vec::new();
     for dep_id in order {
         let Some(dep) = ctx.world.service(s).deployment(&dep_id) else {
             continue;
@@ -486,11 +490,20 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         }
         if !ids.is_empty() {
             progressed = true;
+            let stopping_after = failing_to_stop
+                .iter()
+                .filter(|&&t| ctx.world.task(t).deployment_id.as_deref() == Some(&dep_id))
+                .count() as u32;
             let svc = ctx.world.service_mut(s);
             svc.suppressed.retain(|x| *x != Suppressed::UnableToPlace);
             let d = svc.deployment_mut(&dep_id).expect("deployment exists");
-            let replaced = d.unhealthy_to_replace.min(ids.len() as u32);
-            d.unhealthy_to_replace -= replaced;
+            let from_earlier = d.unhealthy_to_replace.min(ids.len() as u32);
+            d.unhealthy_to_replace -= from_earlier;
+            let from_this_pass = stopping_after.min(ids.len() as u32 - from_earlier);
+            if from_this_pass > 0 {
+                credited.push((dep_id.clone(), from_this_pass));
+            }
+            let replaced = from_earlier + from_this_pass;
             let revision = td.revision;
             let mut subjects = vec![Subject::Service(name.clone())];
             subjects.extend(ids.iter().map(|i| Subject::Task(i.clone())));
@@ -627,6 +640,11 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         }
         execute_stops(ctx, s, &name, stops);
     }
+    for (dep, n) in credited {
+        if let Some(d) = ctx.world.service_mut(s).deployment_mut(&dep) {
+            d.unhealthy_to_replace = d.unhealthy_to_replace.saturating_sub(n);
+        }
+    }
 
     // 5. Bookkeeping, completion, stuck configuration, steady state.
     refresh_counts(ctx.world, s);
@@ -682,12 +700,14 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         .filter(|&&t| w.task(t).last_status.is_starting())
         .count() as u32;
 
-    // Drop deployments that no longer have any task.
+    // Drop deployments that no longer have any task. The PRIMARY stays even without tasks: it
+    // may have been created during this pass (a circuit-breaker rollback tripped by a stop).
     let keep: Vec<String> = svc
         .deployments
         .iter()
         .filter(|d| {
             d.id == primary
+                || d.status == DeploymentStatus::Primary
                 || svc
                     .tasks
                     .iter()
