@@ -1386,40 +1386,24 @@ fn help(ctx: &egui::Context, ui_state: &mut UiState) {
 fn picker(ctx: &egui::Context, player: &mut Player, ui_state: &mut UiState, view: &mut ViewState) {
     let mut open = true;
     let mut typing = false;
+    let screen = ctx.content_rect();
     egui::Window::new("Scenarios")
         .open(&mut open)
         .collapsible(false)
+        .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-        .default_width(620.0)
+        .fixed_size([
+            660.0_f32.min(screen.width() - 40.0),
+            (screen.height() - 120.0).max(200.0),
+        ])
         .show(ctx, |ui| {
-            ui.label("Built in:");
-            for (name, title, description) in library::built_in_list() {
-                ui.group(|ui| {
-                    if ui
-                        .button(egui::RichText::new(&title).strong().size(16.0))
-                        .clicked()
-                    {
-                        match library::built_in(name) {
-                            Ok(s) => {
-                                super::switch_scenario(
-                                    player,
-                                    s,
-                                    library::ScenarioSource::BuiltIn(name),
-                                );
-                                ui_state.show_intro = true;
-                                ui_state.show_picker = false;
-                                view.fit_requested = true;
-                            }
-                            Err(e) => ui_state.picker_error = Some(e),
-                        }
-                    }
-                    ui.label(description);
-                });
-            }
-            ui.separator();
             ui.label("Open a scenario file (it reloads when you save it):");
             ui.horizontal(|ui| {
-                let field = ui.text_edit_singleline(&mut ui_state.open_path);
+                let field = ui.add(
+                    egui::TextEdit::singleline(&mut ui_state.open_path)
+                        .hint_text("path/to/scenario.ron")
+                        .desired_width(480.0),
+                );
                 typing = field.has_focus();
                 if ui.button("Open").clicked() {
                     let path = std::path::PathBuf::from(ui_state.open_path.trim());
@@ -1442,6 +1426,47 @@ fn picker(ctx: &egui::Context, player: &mut Player, ui_state: &mut UiState, view
                         .color(egui::Color32::from_rgb(255, 120, 120)),
                 );
             }
+            ui.separator();
+            ui.label("Built in:");
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    let mut last_kind = "";
+                    for (name, title, description) in library::built_in_list() {
+                        let kind = if name.starts_with("eks") {
+                            "Amazon EKS (Kubernetes)"
+                        } else {
+                            "Amazon ECS"
+                        };
+                        if kind != last_kind {
+                            last_kind = kind;
+                            ui.add_space(4.0);
+                            ui.strong(kind);
+                        }
+                        ui.group(|ui| {
+                            ui.set_width(ui.available_width());
+                            if ui
+                                .button(egui::RichText::new(&title).strong().size(16.0))
+                                .clicked()
+                            {
+                                match library::built_in(name) {
+                                    Ok(s) => {
+                                        super::switch_scenario(
+                                            player,
+                                            s,
+                                            library::ScenarioSource::BuiltIn(name),
+                                        );
+                                        ui_state.show_intro = true;
+                                        ui_state.show_picker = false;
+                                        view.fit_requested = true;
+                                    }
+                                    Err(e) => ui_state.picker_error = Some(e),
+                                }
+                            }
+                            ui.label(egui::RichText::new(description).weak());
+                        });
+                    }
+                });
         });
     ui_state.typing = typing;
     if !open {
