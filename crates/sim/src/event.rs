@@ -240,6 +240,22 @@ pub enum EventKind {
         desired: u32,
         scale_out: bool,
     },
+    // --- EC2 Auto Scaling groups behind ECS capacity providers
+    CapacityAlarmStateChanged {
+        group: String,
+        alarm: String,
+        state: String,
+    },
+    InstanceLaunched {
+        group: String,
+        instance: String,
+        desired: u32,
+    },
+    InstanceTerminating {
+        group: String,
+        instance: String,
+        desired: u32,
+    },
     // --- Kubernetes (kubectl get events)
     Kube {
         warning: bool,

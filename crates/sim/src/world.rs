@@ -59,6 +59,8 @@ pub struct World {
     pub services: Vec<Service>,
     pub tasks: Vec<Task>,
     pub target_groups: Vec<TargetGroup>,
+    /// EC2 Auto Scaling groups behind capacity providers.
+    pub auto_scaling_groups: Vec<crate::ecs::capacity_provider::AutoScalingGroup>,
     /// The Kubernetes side of an EKS scenario.
     #[serde(skip)]
     pub eks: Option<crate::k8s::cluster::Cluster>,

@@ -1218,7 +1218,7 @@ fn per<K: Ord>(tasks: &[&Task], key: impl Fn(&Task) -> K) -> Vec<usize> {
 fn instance_of(t: &Task) -> u32 {
     match t.host {
         Host::Instance(i) => i.0,
-        Host::Fargate => u32::MAX,
+        Host::Fargate | Host::AwaitingCapacity => u32::MAX,
     }
 }
 

@@ -106,6 +106,22 @@ pub enum PlacementProblem {
     FargateCapacityUnavailable,
 }
 
+impl PlacementProblem {
+    /// A few words for explanations: "insufficient memory on the closest instance".
+    pub fn reason(&self) -> &'static str {
+        match self {
+            PlacementProblem::NoInstances => "no instances yet",
+            PlacementProblem::InsufficientMemory { .. } => "insufficient memory",
+            PlacementProblem::InsufficientCpu { .. } => "insufficient CPU units",
+            PlacementProblem::PortInUse { .. } => "its host port is taken",
+            PlacementProblem::MissingAttribute { .. } => "a missing attribute",
+            PlacementProblem::AgentDisconnected { .. } => "agent disconnected",
+            PlacementProblem::NoInstanceMetRequirements => "no instance met its requirements",
+            PlacementProblem::FargateCapacityUnavailable => "no Fargate capacity",
+        }
+    }
+}
+
 pub fn unable_to_place(service: &str, problem: &PlacementProblem) -> String {
     const HEAD: &str =
         "was unable to place a task because no container instance met all of its requirements.";

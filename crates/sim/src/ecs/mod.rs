@@ -1,6 +1,7 @@
 //! Amazon ECS: the state of tasks, services, deployments and container instances, and the
 //! controllers that move it (one file each, each a reconcile step).
 
+pub mod capacity_provider;
 pub mod circuit_breaker;
 pub mod container_health;
 pub mod messages;
@@ -235,6 +236,9 @@ impl ContainerStatus {
 pub enum Host {
     Fargate,
     Instance(InstanceIdx),
+    /// PROVISIONING, waiting for its capacity provider's Auto Scaling group to bring an
+    /// instance it fits on.
+    AwaitingCapacity,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -393,6 +397,8 @@ pub enum UnhealthyReason {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceStatus {
+    /// Launched by an Auto Scaling group; its ECS agent has not registered it yet.
+    Registering,
     Active,
     Draining,
     Inactive,
@@ -401,6 +407,7 @@ pub enum InstanceStatus {
 impl InstanceStatus {
     pub fn as_str(self) -> &'static str {
         match self {
+            InstanceStatus::Registering => "REGISTERING",
             InstanceStatus::Active => "ACTIVE",
             InstanceStatus::Draining => "DRAINING",
             InstanceStatus::Inactive => "INACTIVE",
@@ -432,6 +439,11 @@ pub struct ContainerInstance {
     /// Tasks placed here that are not STOPPED yet.
     pub tasks: Vec<TaskIdx>,
     pub next_dynamic_port: u16,
+    /// The Auto Scaling group (index into `World::auto_scaling_groups`) that launched it.
+    pub auto_scaling_group: Option<u32>,
+    /// Its capacity provider's name, for instances of an Auto Scaling group.
+    pub capacity_provider: Option<String>,
+    pub launched_at: SimTime,
 }
 
 impl ContainerInstance {

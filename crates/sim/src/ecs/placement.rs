@@ -35,11 +35,14 @@ impl SpreadCounts {
             if !task.is_live() {
                 continue;
             }
+            match task.host {
+                Host::Instance(i) => c.per_instance[i.0 as usize] += 1,
+                Host::Fargate => {}
+                // Not in any zone yet.
+                Host::AwaitingCapacity => continue,
+            }
             if let Some(n) = c.per_zone.get_mut(task.zone) {
                 *n += 1;
-            }
-            if let Host::Instance(i) = task.host {
-                c.per_instance[i.0 as usize] += 1;
             }
         }
         c
@@ -52,18 +55,20 @@ const DEFAULT_STRATEGY: [PlacementStrategy; 2] = [
     PlacementStrategy::Spread(SpreadField::InstanceId),
 ];
 
-/// Choose a host for one task of `service` and reserve its resources there.
+/// Choose a host for one task of `service` and reserve its resources there. A task of an
+/// Auto Scaling group capacity provider goes only on that group's instances.
 pub fn place(
     world: &mut World,
     service: ServiceIdx,
     td: &TaskDefinition,
+    provider: Option<&str>,
     counts: &mut SpreadCounts,
     rng: &mut ChaCha8Rng,
 ) -> Result<Placement, PlacementProblem> {
     let svc = world.service(service);
     match svc.launch_type {
         LaunchType::Fargate => place_fargate(world, counts),
-        LaunchType::Ec2 => place_ec2(world, service, td, counts, rng),
+        LaunchType::Ec2 => place_ec2(world, service, td, provider, counts, rng),
     }
 }
 
@@ -188,6 +193,7 @@ fn place_ec2(
     world: &mut World,
     service: ServiceIdx,
     td: &TaskDefinition,
+    provider: Option<&str>,
     counts: &mut SpreadCounts,
     rng: &mut ChaCha8Rng,
 ) -> Result<Placement, PlacementProblem> {
@@ -204,7 +210,9 @@ fn place_ec2(
     let mut closest: Option<(u8, usize, Problem)> = None;
     let mut any_active = false;
     for (i, inst) in world.instances.iter().enumerate() {
-        if inst.status != InstanceStatus::Active {
+        if inst.status != InstanceStatus::Active
+            || provider.is_some_and(|p| inst.capacity_provider.as_deref() != Some(p))
+        {
             continue;
         }
         any_active = true;

@@ -14,7 +14,7 @@
 //!    COMPLETED and the service reports a steady state.
 
 use crate::ecs::placement::{self, SpreadCounts};
-use crate::ecs::task_lifecycle::{self, StopCause};
+use crate::ecs::task_lifecycle::{self, Placement, StopCause};
 use crate::ecs::{
     Deployment, DeploymentStatus, HealthStatus, Host, RolloutState, SchedulerView, Suppressed,
     TaskStatus, UnhealthyReason, circuit_breaker, lower_bound, messages, upper_bound,
@@ -179,11 +179,18 @@ pub fn start_steady(ctx: &mut Ctx, s: ServiceIdx) {
     let tdef = ctx.world.task_definition(td).clone();
     let mut counts = SpreadCounts::of(ctx.world, s);
     for _ in 0..desired {
-        let Ok(p) = placement::place(ctx.world, s, &tdef, &mut counts, &mut ctx.rngs.placement)
-        else {
+        let provider = task_lifecycle::choose_capacity_provider(ctx.world, s);
+        let Ok(p) = placement::place(
+            ctx.world,
+            s,
+            &tdef,
+            provider.as_deref(),
+            &mut counts,
+            &mut ctx.rngs.placement,
+        ) else {
             break;
         };
-        let t = task_lifecycle::launch_running(ctx, s, &id, td, p);
+        let t = task_lifecycle::launch_running(ctx, s, &id, td, p, provider);
         ctx.world.task_mut(t).healthy_at = Some(now);
     }
     let svc = ctx.world.service_mut(s);
@@ -341,12 +348,60 @@ struct Stops {
     list: Vec<(TaskIdx, StopCause, String)>,
 }
 
+/// True when a task of `provider` that fits nowhere waits in PROVISIONING for capacity (an Auto
+/// Scaling group provider with managed scaling) instead of being reported unable to place.
+fn waits_for_capacity(world: &World, provider: Option<&str>) -> bool {
+    provider.is_some_and(|p| {
+        world
+            .auto_scaling_groups
+            .iter()
+            .any(|g| g.capacity_provider == p && g.managed_scaling.is_some())
+    })
+}
+
+/// Place the service's tasks that wait for capacity, oldest first, on instances that have
+/// registered since.
+fn place_waiting(ctx: &mut Ctx, s: ServiceIdx) {
+    let waiting: Vec<TaskIdx> = ctx
+        .world
+        .service(s)
+        .tasks
+        .iter()
+        .copied()
+        .filter(|&t| {
+            let task = ctx.world.task(t);
+            task.host == Host::AwaitingCapacity && task.last_status == TaskStatus::Provisioning
+        })
+        .collect();
+    if waiting.is_empty() {
+        return;
+    }
+    let mut counts = SpreadCounts::of(ctx.world, s);
+    for t in waiting {
+        let task = ctx.world.task(t);
+        let provider = task.capacity_provider.clone();
+        let td = ctx.world.task_definition(task.task_definition).clone();
+        if let Ok(p) = placement::place(
+            ctx.world,
+            s,
+            &td,
+            provider.as_deref(),
+            &mut counts,
+            &mut ctx.rngs.placement,
+        ) {
+            task_lifecycle::place_waiting(ctx, t, p);
+        }
+    }
+}
+
 fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     let now = ctx.now;
     let svc = ctx.world.service(s);
     if svc.status != "ACTIVE" {
         return;
     }
+    place_waiting(ctx, s);
+    let svc = ctx.world.service(s);
     let name = svc.name.clone();
     let desired = svc.desired_count;
     let cfg = svc.deployment_configuration.clone();
@@ -470,13 +525,37 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         let td = ctx.world.task_definition(td_idx).clone();
         let mut ids = Vec::new();
         for _ in 0..n {
-            match placement::place(ctx.world, s, &td, &mut counts, &mut ctx.rngs.placement) {
+            let provider = task_lifecycle::choose_capacity_provider(ctx.world, s);
+            let placed = placement::place(
+                ctx.world,
+                s,
+                &td,
+                provider.as_deref(),
+                &mut counts,
+                &mut ctx.rngs.placement,
+            );
+            let why = format!(
+                "Started by deployment {dep_id}: {live_count} running or pending < {bounds}, and the deployment needs {} more.",
+                need - ids.len() as u32
+            );
+            match placed {
                 Ok(p) => {
+                    let t = task_lifecycle::launch(ctx, s, &dep_id, td_idx, p, provider, why);
+                    ids.push(ctx.world.task(t).id.clone());
+                    live_count += 1;
+                }
+                Err(problem) if waits_for_capacity(ctx.world, provider.as_deref()) => {
                     let why = format!(
-                        "Started by deployment {dep_id}: {live_count} running or pending < {bounds}, and the deployment needs {} more.",
-                        need - ids.len() as u32
+                        "{why} No instance of capacity provider {} fits it ({}), so it waits in PROVISIONING for managed scaling to add one.",
+                        provider.as_deref().unwrap_or_default(),
+                        problem.reason()
                     );
-                    let t = task_lifecycle::launch(ctx, s, &dep_id, td_idx, p, why);
+                    let waiting = Placement {
+                        host: Host::AwaitingCapacity,
+                        zone_index: 0,
+                        host_port: None,
+                    };
+                    let t = task_lifecycle::launch(ctx, s, &dep_id, td_idx, waiting, provider, why);
                     ids.push(ctx.world.task(t).id.clone());
                     live_count += 1;
                 }
@@ -947,10 +1026,11 @@ fn pick_to_stop(
         let z = task.zone;
         let i = match task.host {
             Host::Instance(i) => counts.per_instance[i.0 as usize],
-            Host::Fargate => 0,
+            Host::Fargate | Host::AwaitingCapacity => 0,
         };
-        // Tasks not yet RUNNING go first.
+        // Tasks still waiting for capacity go first, then those not yet RUNNING.
         (
+            task.host != Host::AwaitingCapacity,
             task.last_status == TaskStatus::Running,
             std::cmp::Reverse(counts.per_zone[z]),
             std::cmp::Reverse(i),
@@ -965,7 +1045,9 @@ fn pick_to_stop(
         .unwrap_or(0);
     let t = candidates.remove(pos);
     let task = world.task(t);
-    if let Some(n) = counts.per_zone.get_mut(task.zone) {
+    if task.host != Host::AwaitingCapacity
+        && let Some(n) = counts.per_zone.get_mut(task.zone)
+    {
         *n = n.saturating_sub(1);
     }
     if let Host::Instance(i) = task.host {

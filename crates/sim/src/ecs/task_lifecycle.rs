@@ -93,6 +93,7 @@ pub fn launch(
     deployment_id: &str,
     td_idx: TaskDefIdx,
     placement: Placement,
+    capacity_provider: Option<String>,
     why: String,
 ) -> TaskIdx {
     let now = ctx.now;
@@ -103,10 +104,16 @@ pub fn launch(
         "arn:aws:ecs:{}:{}:task/{}/{}",
         cluster.region, cluster.account_id, cluster.name, id
     );
-    let zone = cluster.availability_zones[placement.zone_index]
-        .name
-        .clone();
+    let waiting = placement.host == Host::AwaitingCapacity;
+    let zone = if waiting {
+        String::new()
+    } else {
+        cluster.availability_zones[placement.zone_index]
+            .name
+            .clone()
+    };
     let private_ip = match (td.network_mode, placement.host) {
+        (_, Host::AwaitingCapacity) => String::new(),
         (NetworkMode::Awsvpc, _) | (_, Host::Fargate) => {
             ctx.world.allocate_ip(placement.zone_index)
         }
@@ -147,12 +154,17 @@ pub fn launch(
             }
         })
         .collect();
-    let (first, step) = if td.network_mode == NetworkMode::Awsvpc {
+    let (first, step) = if td.network_mode == NetworkMode::Awsvpc || waiting {
         (TaskStatus::Provisioning, ctx.timings.provisioning)
     } else {
         (TaskStatus::Pending, ctx.timings.image_pull)
     };
-    let step = between(&mut ctx.rngs.timing, step.0, step.1);
+    // A task waiting for capacity draws its provisioning time once it is placed.
+    let step = if waiting {
+        Millis(0)
+    } else {
+        between(&mut ctx.rngs.timing, step.0, step.1)
+    };
     let svc = ctx.world.service(service);
     let task = Task {
         id: id.clone(),
@@ -162,7 +174,7 @@ pub fn launch(
         deployment_id: Some(deployment_id.to_string()),
         started_by: deployment_id.to_string(),
         launch_type: svc.launch_type,
-        capacity_provider: choose_capacity_provider(ctx.world, service),
+        capacity_provider,
         availability_zone: zone,
         zone: placement.zone_index,
         host: placement.host,
@@ -182,7 +194,7 @@ pub fn launch(
         healthy_at: None,
         unhealthy_reason: None,
         why: vec![crate::ecs::Why { at: now, text: why }],
-        next_step_at: Some(now.plus(step)),
+        next_step_at: (!waiting).then(|| now.plus(step)),
         health_next_at: None,
         pull_failure,
         reached_running: false,
@@ -193,9 +205,57 @@ pub fn launch(
     if let Host::Instance(i) = placement.host {
         ctx.world.instance_mut(i).tasks.push(idx);
     }
-    ctx.schedule(now.plus(step), Timer::TaskStep(idx));
+    if !waiting {
+        ctx.schedule(now.plus(step), Timer::TaskStep(idx));
+    }
     state_changed(ctx, idx, None);
     idx
+}
+
+/// A task that waited for capacity gets its instance: it keeps PROVISIONING (its ENI, if
+/// awsvpc, is attached now) and walks on from there.
+pub fn place_waiting(ctx: &mut Ctx, idx: TaskIdx, placement: Placement) {
+    let now = ctx.now;
+    let awsvpc = ctx
+        .world
+        .task_definition(ctx.world.task(idx).task_definition)
+        .network_mode
+        == NetworkMode::Awsvpc;
+    let private_ip = match placement.host {
+        Host::Instance(i) if !awsvpc => ctx.world.instance(i).private_ip.clone(),
+        _ => ctx.world.allocate_ip(placement.zone_index),
+    };
+    let zone = ctx.world.cluster.availability_zones[placement.zone_index]
+        .name
+        .clone();
+    let step = if awsvpc {
+        between(
+            &mut ctx.rngs.timing,
+            ctx.timings.provisioning.0,
+            ctx.timings.provisioning.1,
+        )
+    } else {
+        Millis(1000)
+    };
+    if let Host::Instance(i) = placement.host {
+        ctx.world.instance_mut(i).tasks.push(idx);
+    }
+    let instance = match placement.host {
+        Host::Instance(i) => ctx.world.instance(i).name.clone(),
+        _ => String::new(),
+    };
+    let t = ctx.world.task_mut(idx);
+    t.host = placement.host;
+    t.zone = placement.zone_index;
+    t.availability_zone = zone;
+    t.private_ip = private_ip;
+    t.host_port = placement.host_port;
+    t.next_step_at = Some(now.plus(step));
+    t.explain(
+        now,
+        format!("Placed on {instance}, which registered with the cluster; provisioning goes on."),
+    );
+    ctx.schedule(now.plus(step), Timer::TaskStep(idx));
 }
 
 /// Put an already-running, healthy task in place at time zero (a service that starts steady).
@@ -205,6 +265,7 @@ pub fn launch_running(
     deployment_id: &str,
     td: TaskDefIdx,
     placement: Placement,
+    capacity_provider: Option<String>,
 ) -> TaskIdx {
     let idx = launch(
         ctx,
@@ -212,6 +273,7 @@ pub fn launch_running(
         deployment_id,
         td,
         placement,
+        capacity_provider,
         "Running when the scenario starts.".into(),
     );
     let now = ctx.now;
@@ -554,6 +616,11 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
         return;
     }
 
+    if ctx.world.task(idx).host == Host::AwaitingCapacity {
+        // Never placed: nothing to tear down.
+        finish(ctx, idx);
+        return;
+    }
     match last {
         TaskStatus::Provisioning | TaskStatus::Pending | TaskStatus::Activating => {
             let awsvpc = ctx

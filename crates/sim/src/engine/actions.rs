@@ -203,33 +203,7 @@ pub fn apply(ctx: &mut Ctx, action: &Action) {
                 format!("aws ec2 terminate-instances --instance-ids {ec2}   # {instance}"),
                 vec![Subject::Instance(instance.clone())],
             );
-            {
-                let inst = ctx.world.instance_mut(i);
-                inst.status = InstanceStatus::Inactive;
-                inst.agent_connected = false;
-            }
-            ctx.emit(
-                Source::Instance(instance.clone()),
-                EventKind::InstanceStateChanged {
-                    instance: instance.clone(),
-                    status: "INACTIVE".into(),
-                },
-                format!(
-                    "container instance {} ({ec2}) terminated: status INACTIVE",
-                    ctx.world.instance(i).id
-                ),
-                vec![Subject::Instance(instance.clone())],
-            );
-            let victims: Vec<TaskIdx> = ctx.world.instance(i).tasks.clone();
-            for t in victims {
-                task_lifecycle::stop(
-                    ctx,
-                    t,
-                    StopCause::HostTerminated {
-                        ec2_instance_id: ec2.clone(),
-                    },
-                );
-            }
+            crate::ecs::capacity_provider::terminate_instance(ctx, i);
         }
         Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
             let outage = matches!(action, Action::ZoneOutage { .. });

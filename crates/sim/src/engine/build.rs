@@ -1,10 +1,10 @@
 //! Building the world of a scenario at time zero.
 
 use crate::aws::instance_types;
+use crate::ecs::capacity_provider;
 use crate::ecs::{
-    Behavior, ContainerDefinition, ContainerInstance, DeploymentConfiguration, Exit, FailMode,
-    HealthCheck, HealthFailure, InstanceStatus, Service, ServiceLoadBalancer, TaskDefinition,
-    service_scheduler,
+    Behavior, ContainerDefinition, DeploymentConfiguration, Exit, FailMode, HealthCheck,
+    HealthFailure, InstanceStatus, Service, ServiceLoadBalancer, TaskDefinition, service_scheduler,
 };
 use crate::elb::{TargetGroup, TargetGroupHealthCheck};
 use crate::engine::{Ctx, Timings};
@@ -214,6 +214,7 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
         services: Vec::new(),
         tasks: Vec::new(),
         target_groups: Vec::new(),
+        auto_scaling_groups: Vec::new(),
         eks: eks(scenario),
     };
 
@@ -233,31 +234,34 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
                     .unwrap_or(0),
                 None => n as usize % world.cluster.availability_zones.len().max(1),
             };
-            let it = instance_types::lookup(&group.instance_type);
-            let id = hex(&mut rngs.ids, 32);
-            let ip = world.allocate_ip(zone_index);
-            world.instances.push(ContainerInstance {
+            let inst = capacity_provider::new_instance(
+                &mut world,
+                &mut rngs.ids,
                 name,
-                ec2_instance_id: format!("i-0{}", hex(&mut rngs.ids, 16)),
-                arn: format!(
-                    "arn:aws:ecs:{}:{}:container-instance/{}/{}",
-                    c.region, c.account_id, c.name, id
-                ),
-                id,
-                instance_type: group.instance_type.clone(),
-                availability_zone: world.cluster.availability_zones[zone_index].name.clone(),
-                zone: zone_index,
-                private_ip: ip,
-                status: InstanceStatus::Active,
-                agent_connected: true,
-                registered_cpu: it.map_or(0, |t| t.cpu_units()),
-                registered_memory: it.map_or(0, |t| t.ecs_registered_memory_mib()),
-                used_cpu: 0,
-                used_memory: 0,
-                reserved_ports: Vec::new(),
-                tasks: Vec::new(),
-                next_dynamic_port: 32768,
-            });
+                &group.instance_type,
+                zone_index,
+                InstanceStatus::Active,
+                SimTime::ZERO,
+            );
+            world.instances.push(inst);
+        }
+    }
+    for g in &spec.capacity.auto_scaling_groups {
+        let mut uuid = || {
+            format!(
+                "{}-{}-{}-{}-{}",
+                hex(&mut rngs.ids, 8),
+                hex(&mut rngs.ids, 4),
+                hex(&mut rngs.ids, 4),
+                hex(&mut rngs.ids, 4),
+                hex(&mut rngs.ids, 12)
+            )
+        };
+        let group = capacity_provider::from_spec(g, &mut uuid);
+        world.auto_scaling_groups.push(group);
+        let gi = world.auto_scaling_groups.len() - 1;
+        for _ in 0..g.desired_capacity {
+            capacity_provider::add_instance(&mut world, &mut rngs.ids, gi, true, SimTime::ZERO);
         }
     }
 
@@ -472,6 +476,14 @@ pub(super) fn start(ctx: &mut Ctx, scenario: &Scenario) {
     {
         // CloudWatch one-minute datapoints for ECS service metrics.
         ctx.schedule(SimTime::from_secs(60), super::Timer::MetricMinute);
+    }
+    if ctx
+        .world
+        .auto_scaling_groups
+        .iter()
+        .any(|g| g.managed_scaling.is_some())
+    {
+        ctx.schedule(SimTime::from_secs(60), super::Timer::ManagedScaling);
     }
     for (i, s) in ecs(scenario).services.iter().enumerate() {
         let service = ServiceIdx(i as u32);

@@ -37,6 +37,10 @@ pub enum Timer {
     EksTick,
     /// A CloudWatch one-minute period for ECS service metrics and target tracking.
     MetricMinute,
+    /// A one-minute period of ECS managed scaling (`CapacityProviderReservation`).
+    ManagedScaling,
+    /// The ECS agent of an instance an Auto Scaling group launched registers it.
+    InstanceRegistered(crate::world::InstanceIdx),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -82,6 +86,7 @@ pub struct Timings {
     pub sigterm_exit: (Millis, Millis),
     pub deprovisioning: (Millis, Millis),
     pub scheduler_reaction: Millis,
+    pub instance_launch: (Millis, Millis),
 }
 
 impl From<&TimingsSpec> for Timings {
@@ -95,6 +100,7 @@ impl From<&TimingsSpec> for Timings {
             sigterm_exit: r(t.sigterm_exit_seconds),
             deprovisioning: r(t.deprovisioning_seconds),
             scheduler_reaction: Millis::from_secs_f64(t.scheduler_reaction_seconds),
+            instance_launch: r(t.instance_launch_seconds),
         }
     }
 }
@@ -374,6 +380,11 @@ fn dispatch(ctx: &mut Ctx, scenario: &Scenario, timer: Timer) {
         Timer::QuizAt(i) => quiz::ask_at(ctx, scenario, i as usize),
         Timer::EksTick => eks_tick(ctx),
         Timer::MetricMinute => metric_minute(ctx),
+        Timer::ManagedScaling => {
+            crate::ecs::capacity_provider::on_minute(ctx);
+            ctx.schedule(ctx.now.plus(Millis::from_secs(60)), Timer::ManagedScaling);
+        }
+        Timer::InstanceRegistered(i) => crate::ecs::capacity_provider::on_registered(ctx, i),
     }
 }
 

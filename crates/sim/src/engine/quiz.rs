@@ -154,6 +154,8 @@ pub fn matches(cond: &Condition, e: &Event) -> bool {
         (Condition::ServiceScaled { service }, EventKind::ScalingActivity { .. }) => {
             service_ok(service, svc)
         }
+        (Condition::CapacityScaledOut, EventKind::InstanceLaunched { .. }) => true,
+        (Condition::CapacityScaledIn, EventKind::InstanceTerminating { .. }) => true,
         (Condition::ScaleUpTriggered, EventKind::Kube { reason, .. }) => {
             reason == "TriggeredScaleUp"
         }

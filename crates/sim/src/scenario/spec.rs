@@ -257,6 +257,63 @@ pub struct ClusterSpec {
 pub struct CapacitySpec {
     #[serde(default)]
     pub instances: Vec<InstanceGroupSpec>,
+    /// EC2 Auto Scaling groups, each behind an ECS capacity provider (`Asg("<name>")` in a
+    /// service's `capacity_provider_strategy`).
+    #[serde(default)]
+    pub auto_scaling_groups: Vec<AutoScalingGroupSpec>,
+}
+
+/// An Auto Scaling group of identical container instances and the capacity provider that
+/// fronts it. Its instances are named `<name>-1`, `<name>-2`, ... and balanced over the
+/// cluster's zones, as an ASG balances its subnets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutoScalingGroupSpec {
+    /// The Auto Scaling group's name.
+    pub name: String,
+    /// The capacity provider's name, which strategies refer to.
+    pub capacity_provider: String,
+    pub instance_type: String,
+    #[serde(default)]
+    pub min_size: u32,
+    pub max_size: u32,
+    /// Instances running when the scenario starts.
+    pub desired_capacity: u32,
+    /// ECS managed scaling; absent means DISABLED (the ASG keeps its desired capacity and tasks
+    /// that do not fit are reported "unable to place").
+    #[serde(default)]
+    pub managed_scaling: Option<ManagedScalingSpec>,
+    /// With managed termination protection ECS lets the ASG terminate only instances that run
+    /// no tasks (API default DISABLED; it needs managed scaling).
+    #[serde(default)]
+    pub managed_termination_protection: bool,
+}
+
+/// `managedScaling` of a capacity provider, with the API's defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManagedScalingSpec {
+    /// Percent of the ASG's instances that should run tasks (1–100; below 100 keeps spares).
+    #[serde(default = "defaults::target_capacity")]
+    pub target_capacity: u32,
+    #[serde(default = "defaults::one")]
+    pub minimum_scaling_step_size: u32,
+    #[serde(default = "defaults::maximum_scaling_step_size")]
+    pub maximum_scaling_step_size: u32,
+    /// Seconds a new instance warms up; no further scale-out step runs meanwhile.
+    #[serde(default = "defaults::instance_warmup_period")]
+    pub instance_warmup_period: u32,
+}
+
+impl Default for ManagedScalingSpec {
+    fn default() -> Self {
+        ManagedScalingSpec {
+            target_capacity: defaults::target_capacity(),
+            minimum_scaling_step_size: 1,
+            maximum_scaling_step_size: defaults::maximum_scaling_step_size(),
+            instance_warmup_period: defaults::instance_warmup_period(),
+        }
+    }
 }
 
 /// One or more identical EC2 container instances. With `count` > 1 they are named
@@ -538,23 +595,31 @@ pub struct ServiceSpec {
     /// (`rps_per_pod` is per task here).
     #[serde(default)]
     pub load: Option<LoadSpec>,
-    /// `FARGATE` / `FARGATE_SPOT` with base and weight (launch_type must be Fargate).
+    /// `FARGATE` / `FARGATE_SPOT` (launch_type Fargate) or Auto Scaling group capacity
+    /// providers (launch_type Ec2), with base and weight.
     #[serde(default)]
     pub capacity_provider_strategy: Vec<CapacityProviderItem>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CapacityProvider {
     Fargate,
     FargateSpot,
+    /// The capacity provider of one of the cluster's `auto_scaling_groups`, by its name.
+    Asg(String),
 }
 
 impl CapacityProvider {
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             CapacityProvider::Fargate => "FARGATE",
             CapacityProvider::FargateSpot => "FARGATE_SPOT",
+            CapacityProvider::Asg(name) => name,
         }
+    }
+
+    pub fn is_fargate(&self) -> bool {
+        !matches!(self, CapacityProvider::Asg(_))
     }
 }
 
@@ -681,6 +746,9 @@ pub struct TimingsSpec {
     /// How long the service scheduler takes to react to a change.
     #[serde(default = "defaults::scheduler_reaction")]
     pub scheduler_reaction_seconds: f64,
+    /// From an Auto Scaling group launching an EC2 instance until its ECS agent registers it.
+    #[serde(default = "defaults::instance_launch")]
+    pub instance_launch_seconds: (f64, f64),
 }
 
 impl Default for TimingsSpec {
@@ -693,6 +761,7 @@ impl Default for TimingsSpec {
             sigterm_exit_seconds: defaults::sigterm_exit(),
             deprovisioning_seconds: defaults::deprovisioning(),
             scheduler_reaction_seconds: defaults::scheduler_reaction(),
+            instance_launch_seconds: defaults::instance_launch(),
         }
     }
 }
@@ -916,6 +985,10 @@ pub enum Condition {
     },
     /// EKS: the Cluster Autoscaler asks for more nodes.
     ScaleUpTriggered,
+    /// ECS: managed scaling makes an Auto Scaling group launch instances.
+    CapacityScaledOut,
+    /// ECS: managed scaling makes an Auto Scaling group terminate instances.
+    CapacityScaledIn,
 }
 
 /// What a quiz is about, highlighted on the canvas.
@@ -934,6 +1007,19 @@ pub enum Focus {
 
 /// Default values, kept in one place so the README's table and the code agree.
 pub mod defaults {
+    pub fn target_capacity() -> u32 {
+        100
+    }
+    pub fn maximum_scaling_step_size() -> u32 {
+        10_000
+    }
+    pub fn instance_warmup_period() -> u32 {
+        300
+    }
+    /// Boot plus ECS agent registration [model: typically one to two minutes].
+    pub fn instance_launch() -> (f64, f64) {
+        (70.0, 100.0)
+    }
     pub fn duration() -> f64 {
         900.0
     }

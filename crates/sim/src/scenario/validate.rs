@@ -795,6 +795,7 @@ fn ecs_world<'a>(out: &mut Problems, s: &Scenario, w: &'a EcsWorld, wp: &Path) -
     let mut ix = EcsIndex::new(w);
     cluster(out, &w.cluster, &wp.field("cluster"));
     instances(out, &mut ix, &wp.field("capacity").field("instances"));
+    auto_scaling_groups(out, &ix, &wp.field("capacity").field("auto_scaling_groups"));
 
     // Task definitions.
     let tp = wp.field("task_definitions");
@@ -1003,6 +1004,143 @@ fn instances(out: &mut Problems, ix: &mut EcsIndex, ip: &Path) {
             ip.clone(),
             format!("{total} container instances in all; at most {MAX_INSTANCES}"),
         ));
+    }
+}
+
+/// Most instances one Auto Scaling group may hold in a scenario (Orca's cap).
+pub const MAX_ASG_SIZE: u32 = 1_000;
+
+fn auto_scaling_groups(out: &mut Problems, ix: &EcsIndex, ap: &Path) {
+    let w = ix.w;
+    let mut names = Unique::new();
+    let mut providers = Unique::new();
+    for (i, g) in w.capacity.auto_scaling_groups.iter().enumerate() {
+        let gp = ap.index(i);
+        if let Some(e) = ecs_name_problem("Auto Scaling group name", &g.name) {
+            out.push((gp.field("name"), e));
+        }
+        names.check(out, gp.field("name"), "Auto Scaling group", &g.name);
+        if let Some(e) = ecs_name_problem("capacity provider name", &g.capacity_provider) {
+            out.push((gp.field("capacity_provider"), e));
+        } else if ["FARGATE", "FARGATE_SPOT"].contains(&g.capacity_provider.as_str())
+            || ["aws", "ecs", "fargate"]
+                .iter()
+                .any(|p| g.capacity_provider.to_ascii_lowercase().starts_with(p))
+        {
+            out.push((
+                gp.field("capacity_provider"),
+                format!(
+                    "capacity provider name \"{}\" is reserved: names may not start with \"aws\", \"ecs\" or \"fargate\"; use e.g. \"cp-{}\"",
+                    g.capacity_provider, g.name
+                ),
+            ));
+        }
+        providers.check(
+            out,
+            gp.field("capacity_provider"),
+            "capacity provider",
+            &g.capacity_provider,
+        );
+        if let Some(clash) = ix.instances.iter().find(|n| {
+            n.strip_prefix(g.name.as_str())
+                .is_some_and(|r| r.starts_with('-'))
+        }) {
+            out.push((
+                gp.field("name"),
+                format!(
+                    "the group's instances are named \"{}-1\", \"{}-2\" …, which clashes with instance \"{clash}\"; rename the group",
+                    g.name, g.name
+                ),
+            ));
+        }
+        if instance_types::lookup(&g.instance_type).is_none() {
+            out.push((
+                gp.field("instance_type"),
+                instance_types::unknown_type_message(&g.instance_type),
+            ));
+        }
+        check_range(
+            out,
+            gp.field("max_size"),
+            "max_size",
+            g.max_size,
+            1,
+            MAX_ASG_SIZE,
+            "",
+        );
+        if g.min_size > g.max_size {
+            out.push((
+                gp.field("min_size"),
+                format!(
+                    "min_size {} is above max_size {}; valid: 0–{}",
+                    g.min_size, g.max_size, g.max_size
+                ),
+            ));
+        }
+        if g.desired_capacity < g.min_size || g.desired_capacity > g.max_size {
+            out.push((
+                gp.field("desired_capacity"),
+                format!(
+                    "desired_capacity {} is outside the group's size; valid: min_size {} to max_size {}",
+                    g.desired_capacity, g.min_size, g.max_size
+                ),
+            ));
+        }
+        match &g.managed_scaling {
+            Some(m) => {
+                let mp = gp.field("managed_scaling");
+                check_range(
+                    out,
+                    mp.field("target_capacity"),
+                    "target_capacity",
+                    m.target_capacity,
+                    1,
+                    100,
+                    " %",
+                );
+                check_range(
+                    out,
+                    mp.field("minimum_scaling_step_size"),
+                    "minimum_scaling_step_size",
+                    m.minimum_scaling_step_size,
+                    1,
+                    10_000,
+                    "",
+                );
+                check_range(
+                    out,
+                    mp.field("maximum_scaling_step_size"),
+                    "maximum_scaling_step_size",
+                    m.maximum_scaling_step_size,
+                    1,
+                    10_000,
+                    "",
+                );
+                if m.minimum_scaling_step_size > m.maximum_scaling_step_size {
+                    out.push((
+                        mp.field("minimum_scaling_step_size"),
+                        format!(
+                            "minimum_scaling_step_size {} is above maximum_scaling_step_size {}",
+                            m.minimum_scaling_step_size, m.maximum_scaling_step_size
+                        ),
+                    ));
+                }
+                check_range(
+                    out,
+                    mp.field("instance_warmup_period"),
+                    "instance_warmup_period",
+                    m.instance_warmup_period,
+                    0,
+                    10_000,
+                    " s",
+                );
+            }
+            None if g.managed_termination_protection => out.push((
+                gp.field("managed_termination_protection"),
+                "managed termination protection needs managed scaling; add managed_scaling: () or set managed_termination_protection: false".into(),
+            )),
+            None => {}
+        }
     }
 }
 
@@ -1597,7 +1735,7 @@ fn service(out: &mut Problems, ix: &EcsIndex, s: &Scenario, svc: &ServiceSpec, p
                 ),
             ));
         }
-    } else if w.capacity.instances.is_empty() {
+    } else if w.capacity.instances.is_empty() && w.capacity.auto_scaling_groups.is_empty() {
         out.push((
             p.field("launch_type"),
             format!(
@@ -1634,7 +1772,7 @@ fn service(out: &mut Problems, ix: &EcsIndex, s: &Scenario, svc: &ServiceSpec, p
             ));
         }
     }
-    capacity_providers(out, svc, p);
+    capacity_providers(out, w, svc, p);
     if let Some(a) = &svc.auto_scaling {
         let ap = p.field("auto_scaling");
         if a.min_capacity > a.max_capacity {
@@ -1763,13 +1901,28 @@ fn grace_period(out: &mut Problems, ix: &EcsIndex, s: &Scenario, svc: &ServiceSp
     }
 }
 
-fn capacity_providers(out: &mut Problems, svc: &ServiceSpec, p: &Path) {
+fn capacity_providers(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &Path) {
     let cps = &svc.capacity_provider_strategy;
     if cps.is_empty() {
         return;
     }
     let cp = p.field("capacity_provider_strategy");
-    if svc.launch_type != LaunchType::Fargate {
+    let fargate = cps
+        .iter()
+        .filter(|i| i.capacity_provider.is_fargate())
+        .count();
+    let asg_names: Vec<&str> = w
+        .capacity
+        .auto_scaling_groups
+        .iter()
+        .map(|g| g.capacity_provider.as_str())
+        .collect();
+    if fargate > 0 && fargate < cps.len() {
+        out.push((
+            cp.clone(),
+            "the strategy mixes Fargate and Auto Scaling group capacity providers; a strategy uses one kind only".into(),
+        ));
+    } else if fargate > 0 && svc.launch_type != LaunchType::Fargate {
         out.push((
             cp.clone(),
             format!(
@@ -1777,6 +1930,37 @@ fn capacity_providers(out: &mut Problems, svc: &ServiceSpec, p: &Path) {
                 svc.name, svc.launch_type
             ),
         ));
+    } else if fargate == 0 && svc.launch_type != LaunchType::Ec2 {
+        out.push((
+            p.field("launch_type"),
+            format!(
+                "service \"{}\" uses Auto Scaling group capacity providers, which run tasks on EC2 container instances; set launch_type: Ec2",
+                svc.name
+            ),
+        ));
+    }
+    for (i, item) in cps.iter().enumerate() {
+        if let CapacityProvider::Asg(name) = &item.capacity_provider
+            && !asg_names.contains(&name.as_str())
+        {
+            out.push((
+                cp.index(i).field("capacity_provider"),
+                if asg_names.is_empty() {
+                    format!(
+                        "no capacity provider \"{name}\": the cluster has no auto_scaling_groups; add one under capacity with capacity_provider: \"{name}\""
+                    )
+                } else {
+                    format!(
+                        "no capacity provider \"{name}\"; valid: {}",
+                        asg_names
+                            .iter()
+                            .map(|n| format!("Asg(\"{n}\")"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                },
+            ));
+        }
     }
     let bases: Vec<&str> = cps
         .iter()
@@ -1800,7 +1984,7 @@ fn capacity_providers(out: &mut Problems, svc: &ServiceSpec, p: &Path) {
     }
     let mut seen = HashSet::new();
     for (i, item) in cps.iter().enumerate() {
-        if !seen.insert(item.capacity_provider) {
+        if !seen.insert(&item.capacity_provider) {
             out.push((
                 cp.index(i).field("capacity_provider"),
                 format!("{} is listed twice", item.capacity_provider.as_str()),
@@ -2130,6 +2314,15 @@ fn condition(out: &mut Problems, ix: &EcsIndex, c: &Condition, p: Path, eks: boo
         | Condition::ReplicaSetScaled
         | Condition::HpaRescaled
         | Condition::ScaleUpTriggered => return,
+        Condition::CapacityScaledOut | Condition::CapacityScaledIn => {
+            if ix.w.capacity.auto_scaling_groups.is_empty() {
+                out.push((
+                    p,
+                    "this condition watches Auto Scaling groups, but the cluster has none; add capacity: (auto_scaling_groups: [...])".into(),
+                ));
+            }
+            return;
+        }
         Condition::ServiceScaled { service }
         | Condition::PlacementFailed { service }
         | Condition::DeploymentStuck { service }

@@ -1,0 +1,662 @@
+//! Auto Scaling group capacity providers and ECS managed scaling (cluster auto scaling).
+//!
+//! Each minute ECS publishes `CapacityProviderReservation` = M / N × 100 for every capacity
+//! provider with managed scaling: N instances are in the group, M are needed. With tasks
+//! waiting for capacity (PROVISIONING, no instance fits them), M = N + the instances a binpack
+//! estimate says those tasks need, bounded by the scaling step sizes; otherwise M counts the
+//! instances that run tasks. ECS attaches a target-tracking policy to the ASG with the
+//! provider's `targetCapacity` as its target: above it the ASG scales out to
+//! ⌈M × 100 / target⌉, below it for 15 minutes it scales in to the same size. Reference §6.
+//!
+//! Instances the ASG launches register with the cluster after a boot delay; the service
+//! scheduler then places the waiting tasks on them.
+
+use serde::Serialize;
+
+use crate::aas::AlarmState;
+use crate::ecs::task_lifecycle::{self, StopCause};
+use crate::ecs::{ContainerInstance, Host, InstanceStatus, TaskDefinition, TaskStatus};
+use crate::engine::{Ctx, Timer};
+use crate::event::{EventKind, Source, Subject};
+use crate::rng::{between, hex};
+use crate::scenario::spec::AutoScalingGroupSpec;
+use crate::time::{Millis, SimTime};
+use crate::world::{InstanceIdx, ServiceIdx, TaskIdx, World};
+
+/// Datapoints below target before the scale-in alarm fires (reference §6: 15 of 15).
+pub const SCALE_IN_DATAPOINTS: u32 = 15;
+/// Datapoints above target before the scale-out alarm fires. ECS does not document this for
+/// managed scaling; one datapoint matches its "scales out as fast as it can" [inferred].
+pub const SCALE_OUT_DATAPOINTS: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ManagedScaling {
+    pub target_capacity: u32,
+    pub minimum_scaling_step_size: u32,
+    pub maximum_scaling_step_size: u32,
+    pub instance_warmup: Millis,
+}
+
+/// An EC2 Auto Scaling group and the capacity provider in front of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AutoScalingGroup {
+    pub name: String,
+    pub capacity_provider: String,
+    pub instance_type: String,
+    pub min_size: u32,
+    pub max_size: u32,
+    pub desired_capacity: u32,
+    pub managed_scaling: Option<ManagedScaling>,
+    pub managed_termination_protection: bool,
+    /// `ECSManagedAutoScalingPolicy-<uuid>`.
+    pub policy: String,
+    /// `TargetTracking-<asg>-AlarmHigh-<uuid>` and `…-AlarmLow-<uuid>`.
+    pub alarm_high: String,
+    pub alarm_low: String,
+    pub high: AlarmState,
+    pub low: AlarmState,
+    /// Consecutive datapoints above / below the target.
+    pub above: u32,
+    pub below: u32,
+    pub last_scale_out: Option<SimTime>,
+    /// The number the next instance's name gets (`<asg>-<n>`).
+    pub next_number: u32,
+    /// One sample per minute, for the charts.
+    pub samples: Vec<ReservationSample>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ReservationSample {
+    pub at: SimTime,
+    /// `CapacityProviderReservation`, percent.
+    pub reservation: f64,
+    pub target: u32,
+    pub desired: u32,
+    /// Instances registered with the cluster (ACTIVE).
+    pub registered: u32,
+    /// Tasks PROVISIONING while they wait for capacity.
+    pub waiting: u32,
+}
+
+/// The numbers behind one `CapacityProviderReservation` datapoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reservation {
+    /// N: instances in the group (launching or registered).
+    pub in_group: u32,
+    /// M: instances needed.
+    pub needed: u32,
+    /// Tasks waiting for this provider's capacity.
+    pub waiting: u32,
+    /// New instances the waiting tasks need, before the step-size bounds.
+    pub estimate: u32,
+}
+
+impl Reservation {
+    /// Percent; 200 when the group is empty but tasks wait (the docs: it "always scales out to
+    /// 200 %"), 100 when the group is empty and nothing waits.
+    pub fn value(&self) -> f64 {
+        if self.in_group == 0 {
+            if self.needed > 0 { 200.0 } else { 100.0 }
+        } else {
+            self.needed as f64 * 100.0 / self.in_group as f64
+        }
+    }
+}
+
+pub fn from_spec(g: &AutoScalingGroupSpec, uuid: &mut dyn FnMut() -> String) -> AutoScalingGroup {
+    AutoScalingGroup {
+        name: g.name.clone(),
+        capacity_provider: g.capacity_provider.clone(),
+        instance_type: g.instance_type.clone(),
+        min_size: g.min_size,
+        max_size: g.max_size,
+        desired_capacity: g.desired_capacity,
+        managed_scaling: g.managed_scaling.as_ref().map(|m| ManagedScaling {
+            target_capacity: m.target_capacity,
+            minimum_scaling_step_size: m.minimum_scaling_step_size,
+            maximum_scaling_step_size: m.maximum_scaling_step_size,
+            instance_warmup: Millis::from_secs(m.instance_warmup_period as u64),
+        }),
+        managed_termination_protection: g.managed_termination_protection,
+        policy: format!("ECSManagedAutoScalingPolicy-{}", uuid()),
+        alarm_high: format!("TargetTracking-{}-AlarmHigh-{}", g.name, uuid()),
+        alarm_low: format!("TargetTracking-{}-AlarmLow-{}", g.name, uuid()),
+        high: AlarmState::InsufficientData,
+        low: AlarmState::InsufficientData,
+        above: 0,
+        below: 0,
+        last_scale_out: None,
+        next_number: 1,
+        samples: Vec::new(),
+    }
+}
+
+/// A container instance of `instance_type` in zone `zone_index`, with fresh ids.
+pub fn new_instance(
+    world: &mut World,
+    ids: &mut rand_chacha::ChaCha8Rng,
+    name: String,
+    instance_type: &str,
+    zone_index: usize,
+    status: InstanceStatus,
+    now: SimTime,
+) -> ContainerInstance {
+    let it = crate::aws::instance_types::lookup(instance_type);
+    let id = hex(ids, 32);
+    let ec2_instance_id = format!("i-0{}", hex(ids, 16));
+    let ip = world.allocate_ip(zone_index);
+    let c = &world.cluster;
+    ContainerInstance {
+        name,
+        ec2_instance_id,
+        arn: format!(
+            "arn:aws:ecs:{}:{}:container-instance/{}/{}",
+            c.region, c.account_id, c.name, id
+        ),
+        id,
+        instance_type: instance_type.to_string(),
+        availability_zone: c.availability_zones[zone_index].name.clone(),
+        zone: zone_index,
+        private_ip: ip,
+        status,
+        agent_connected: status == InstanceStatus::Active,
+        registered_cpu: it.map_or(0, |t| t.cpu_units()),
+        registered_memory: it.map_or(0, |t| t.ecs_registered_memory_mib()),
+        used_cpu: 0,
+        used_memory: 0,
+        reserved_ports: Vec::new(),
+        tasks: Vec::new(),
+        next_dynamic_port: 32768,
+        auto_scaling_group: None,
+        capacity_provider: None,
+        launched_at: now,
+    }
+}
+
+/// The zone an ASG puts its next instance in: the one with the fewest of its live instances
+/// (an ASG balances its subnets), the first such on a tie.
+fn next_zone(world: &World, g: usize) -> usize {
+    let zones = world.cluster.availability_zones.len().max(1);
+    let mut counts = vec![0u32; zones];
+    for inst in &world.instances {
+        if inst.auto_scaling_group == Some(g as u32) && inst.status != InstanceStatus::Inactive {
+            counts[inst.zone.min(zones - 1)] += 1;
+        }
+    }
+    (0..zones).min_by_key(|&z| (counts[z], z)).unwrap_or(0)
+}
+
+/// Add one instance to group `g`: ACTIVE at once (the scenario's start) or REGISTERING until
+/// its agent registers.
+pub fn add_instance(
+    world: &mut World,
+    ids: &mut rand_chacha::ChaCha8Rng,
+    g: usize,
+    registered: bool,
+    now: SimTime,
+) -> InstanceIdx {
+    let zone = next_zone(world, g);
+    let group = &mut world.auto_scaling_groups[g];
+    let name = format!("{}-{}", group.name, group.next_number);
+    group.next_number += 1;
+    let instance_type = group.instance_type.clone();
+    let provider = group.capacity_provider.clone();
+    let status = if registered {
+        InstanceStatus::Active
+    } else {
+        InstanceStatus::Registering
+    };
+    let mut inst = new_instance(world, ids, name, &instance_type, zone, status, now);
+    inst.auto_scaling_group = Some(g as u32);
+    inst.capacity_provider = Some(provider);
+    let idx = InstanceIdx(world.instances.len() as u32);
+    world.instances.push(inst);
+    idx
+}
+
+/// Tasks of services using `provider` that wait for capacity, oldest first.
+pub fn waiting_tasks(world: &World, provider: &str) -> Vec<TaskIdx> {
+    let mut out = Vec::new();
+    for svc in &world.services {
+        for &t in &svc.tasks {
+            let task = world.task(t);
+            if task.host == Host::AwaitingCapacity
+                && task.last_status == TaskStatus::Provisioning
+                && task.capacity_provider.as_deref() == Some(provider)
+            {
+                out.push(t);
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// How many fresh instances of `instance_type` the tasks need, packing the largest first onto
+/// the free room of `registering` instances (which will soon take tasks) and then onto new
+/// ones — the binpack estimate of reference §6 [model: first-fit decreasing on CPU and
+/// memory; one task per instance when it asks for a fixed host port].
+pub fn estimate_instances(tasks: &[&TaskDefinition], instance_type: &str, registering: u32) -> u32 {
+    let Some(it) = crate::aws::instance_types::lookup(instance_type) else {
+        return 0;
+    };
+    let (cap_cpu, cap_mem) = (it.cpu_units(), it.ecs_registered_memory_mib());
+    let mut sizes: Vec<(u32, u32, bool)> = tasks
+        .iter()
+        .map(|td| {
+            let fixed_port = td
+                .containers
+                .iter()
+                .any(|c| c.host_port.is_some_and(|p| p != 0));
+            (td.reserved_cpu(), td.reserved_memory(), fixed_port)
+        })
+        .filter(|(c, m, _)| *c <= cap_cpu && *m <= cap_mem)
+        .collect();
+    sizes.sort_by_key(|s| std::cmp::Reverse((s.1, s.0)));
+    // (free cpu, free memory, a fixed host port taken)
+    let mut bins: Vec<(u32, u32, bool)> = vec![(cap_cpu, cap_mem, false); registering as usize];
+    for (cpu, mem, port) in sizes {
+        match bins
+            .iter_mut()
+            .find(|b| b.0 >= cpu && b.1 >= mem && !(port && b.2))
+        {
+            Some(b) => {
+                b.0 -= cpu;
+                b.1 -= mem;
+                b.2 |= port;
+            }
+            None => bins.push((cap_cpu - cpu, cap_mem - mem, port)),
+        }
+    }
+    (bins.len() as u32).saturating_sub(registering)
+}
+
+/// M and N for group `g` right now.
+pub fn reservation(world: &World, g: usize) -> Reservation {
+    let group = &world.auto_scaling_groups[g];
+    let mut in_group = 0;
+    let mut busy = 0;
+    let mut registering = 0;
+    for inst in &world.instances {
+        if inst.auto_scaling_group != Some(g as u32) {
+            continue;
+        }
+        match inst.status {
+            InstanceStatus::Registering => {
+                in_group += 1;
+                registering += 1;
+            }
+            InstanceStatus::Active | InstanceStatus::Draining => {
+                in_group += 1;
+                if !inst.tasks.is_empty() {
+                    busy += 1;
+                }
+            }
+            InstanceStatus::Inactive => {}
+        }
+    }
+    let waiting = waiting_tasks(world, &group.capacity_provider);
+    let defs: Vec<&TaskDefinition> = waiting
+        .iter()
+        .map(|&t| world.task_definition(world.task(t).task_definition))
+        .collect();
+    let estimate = estimate_instances(&defs, &group.instance_type, registering);
+    let needed = if estimate > 0 {
+        let (lo, hi) = group.managed_scaling.as_ref().map_or((1, 10_000), |m| {
+            (m.minimum_scaling_step_size, m.maximum_scaling_step_size)
+        });
+        in_group + estimate.clamp(lo, hi)
+    } else {
+        busy + registering
+    };
+    Reservation {
+        in_group,
+        needed,
+        waiting: waiting.len() as u32,
+        estimate,
+    }
+}
+
+/// One minute of managed scaling for every capacity provider that has it.
+pub fn on_minute(ctx: &mut Ctx) {
+    let now = ctx.now;
+    for g in 0..ctx.world.auto_scaling_groups.len() {
+        let Some(ms) = ctx.world.auto_scaling_groups[g].managed_scaling.clone() else {
+            continue;
+        };
+        let r = reservation(ctx.world, g);
+        let value = r.value();
+        let target = ms.target_capacity as f64;
+        let group = &mut ctx.world.auto_scaling_groups[g];
+        if value > target {
+            group.above += 1;
+            group.below = 0;
+        } else if value < target {
+            group.below += 1;
+            group.above = 0;
+        } else {
+            group.above = 0;
+            group.below = 0;
+        }
+        let high = if group.above >= SCALE_OUT_DATAPOINTS {
+            AlarmState::Alarm
+        } else {
+            AlarmState::Ok
+        };
+        let low = if group.below >= SCALE_IN_DATAPOINTS {
+            AlarmState::Alarm
+        } else {
+            AlarmState::Ok
+        };
+        let mut changes = Vec::new();
+        if high != group.high {
+            group.high = high;
+            changes.push((group.alarm_high.clone(), high));
+        }
+        if low != group.low {
+            group.low = low;
+            changes.push((group.alarm_low.clone(), low));
+        }
+        let name = group.name.clone();
+        for (alarm, state) in changes {
+            ctx.emit_why(
+                Source::AutoScaling(name.clone()),
+                EventKind::CapacityAlarmStateChanged {
+                    group: name.clone(),
+                    alarm: alarm.clone(),
+                    state: state.as_str().to_string(),
+                },
+                format!("CloudWatch alarm {alarm} is now {}", state.as_str()),
+                Vec::new(),
+                Some(format!(
+                    "CapacityProviderReservation {value:.0} % (M {} needed / N {} in the group × 100) against a target capacity of {target:.0} %.",
+                    r.needed, r.in_group
+                )),
+            );
+        }
+        let group = &ctx.world.auto_scaling_groups[g];
+        let wanted = ((r.needed as f64 * 100.0 / target).ceil() as u32)
+            .clamp(group.min_size, group.max_size);
+        let warming = group
+            .last_scale_out
+            .is_some_and(|t| now < t.plus(ms.instance_warmup));
+        let current = group.desired_capacity;
+        if group.high == AlarmState::Alarm && wanted > current && !warming {
+            scale_out(ctx, g, wanted, value, &r);
+        } else if group.low == AlarmState::Alarm && wanted < current {
+            scale_in(ctx, g, wanted, value, &r);
+        }
+        let registered = ctx
+            .world
+            .instances
+            .iter()
+            .filter(|i| {
+                i.auto_scaling_group == Some(g as u32) && i.status == InstanceStatus::Active
+            })
+            .count() as u32;
+        let group = &mut ctx.world.auto_scaling_groups[g];
+        group.samples.push(ReservationSample {
+            at: now,
+            reservation: value,
+            target: ms.target_capacity,
+            desired: group.desired_capacity,
+            registered,
+            waiting: r.waiting,
+        });
+    }
+}
+
+/// `Launching a new EC2 instance` / `Terminating EC2 instance` activities, in the words of
+/// `aws autoscaling describe-scaling-activities`.
+fn activity_cause(now: SimTime, alarm: &str, policy: &str, from: u32, to: u32) -> String {
+    let what = if to > from {
+        format!(
+            "an instance was started in response to a difference between desired and actual capacity, increasing the capacity from {from} to {to}"
+        )
+    } else {
+        format!(
+            "an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity from {from} to {to}"
+        )
+    };
+    // AWS prints ISO timestamps; the simulation has only its clock.
+    format!(
+        "At {now} a monitor alarm {alarm} in state ALARM triggered policy {policy} changing the desired capacity from {from} to {to}. At {now} {what}."
+    )
+}
+
+fn scale_out(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) {
+    let now = ctx.now;
+    let group = &mut ctx.world.auto_scaling_groups[g];
+    let from = group.desired_capacity;
+    group.desired_capacity = wanted;
+    group.last_scale_out = Some(now);
+    let (name, alarm, policy) = (
+        group.name.clone(),
+        group.alarm_high.clone(),
+        group.policy.clone(),
+    );
+    let launch = between(
+        &mut ctx.rngs.timing,
+        ctx.timings.instance_launch.0,
+        ctx.timings.instance_launch.1,
+    );
+    let cause = activity_cause(now, &alarm, &policy, from, wanted);
+    for k in 0..wanted.saturating_sub(from) {
+        let i = add_instance(ctx.world, &mut ctx.rngs.ids, g, false, now);
+        // Instances of one step boot together, a few seconds apart [model].
+        ctx.schedule(
+            now.plus(launch).plus(Millis::from_secs(3 * k as u64)),
+            Timer::InstanceRegistered(i),
+        );
+        let inst = ctx.world.instance(i);
+        let (iname, ec2) = (inst.name.clone(), inst.ec2_instance_id.clone());
+        ctx.emit_why(
+            Source::AutoScaling(name.clone()),
+            EventKind::InstanceLaunched {
+                group: name.clone(),
+                instance: iname.clone(),
+                desired: wanted,
+            },
+            format!("Launching a new EC2 instance: {ec2}. Cause: {cause}"),
+            vec![Subject::Instance(iname)],
+            Some(format!(
+                "CapacityProviderReservation {value:.0} %: {} tasks wait for capacity and need {} more instance(s) by a binpack estimate; M = {} needed, N = {} in the group, desired ⌈M × 100 / target⌉ = {wanted} (min {}, max {}).",
+                r.waiting,
+                r.estimate,
+                r.needed,
+                r.in_group,
+                ctx.world.auto_scaling_groups[g].min_size,
+                ctx.world.auto_scaling_groups[g].max_size
+            )),
+        );
+    }
+}
+
+fn scale_in(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) {
+    let now = ctx.now;
+    let group = &ctx.world.auto_scaling_groups[g];
+    let (from, protected) = (group.desired_capacity, group.managed_termination_protection);
+    let (name, alarm, policy) = (
+        group.name.clone(),
+        group.alarm_low.clone(),
+        group.policy.clone(),
+    );
+    // The ASG's default termination policy: balance the zones (take from the zone with the
+    // most instances), then the oldest instance. With managed termination protection ECS
+    // protects every instance that runs tasks, so only empty ones can go [doc: §6].
+    let mut victims = Vec::new();
+    for _ in 0..from.saturating_sub(wanted) {
+        let zones = ctx.world.cluster.availability_zones.len().max(1);
+        let mut per_zone = vec![0u32; zones];
+        let live = |inst: &ContainerInstance| {
+            inst.auto_scaling_group == Some(g as u32)
+                && matches!(
+                    inst.status,
+                    InstanceStatus::Active | InstanceStatus::Draining
+                )
+        };
+        for (k, inst) in ctx.world.instances.iter().enumerate() {
+            if live(inst) && !victims.contains(&InstanceIdx(k as u32)) {
+                per_zone[inst.zone.min(zones - 1)] += 1;
+            }
+        }
+        let pick = ctx
+            .world
+            .instances
+            .iter()
+            .enumerate()
+            .filter(|(k, inst)| {
+                live(inst)
+                    && !victims.contains(&InstanceIdx(*k as u32))
+                    && (!protected || inst.tasks.is_empty())
+            })
+            .min_by_key(|(k, inst)| {
+                (
+                    std::cmp::Reverse(per_zone[inst.zone.min(zones - 1)]),
+                    inst.launched_at,
+                    *k,
+                )
+            })
+            .map(|(k, _)| InstanceIdx(k as u32));
+        match pick {
+            Some(i) => victims.push(i),
+            None => break,
+        }
+    }
+    if victims.is_empty() {
+        return;
+    }
+    let to = from - victims.len() as u32;
+    ctx.world.auto_scaling_groups[g].desired_capacity = to;
+    let cause = activity_cause(now, &alarm, &policy, from, to);
+    for i in victims {
+        let inst = ctx.world.instance(i);
+        let (iname, ec2, busy) = (
+            inst.name.clone(),
+            inst.ec2_instance_id.clone(),
+            inst.tasks.len(),
+        );
+        ctx.emit_why(
+            Source::AutoScaling(name.clone()),
+            EventKind::InstanceTerminating {
+                group: name.clone(),
+                instance: iname.clone(),
+                desired: to,
+            },
+            format!(
+                "Terminating EC2 instance: {ec2}. Cause: {cause} At {now} instance {ec2} was selected for termination."
+            ),
+            vec![Subject::Instance(iname)],
+            Some(format!(
+                "CapacityProviderReservation {value:.0} % below the target for {SCALE_IN_DATAPOINTS} minutes: M = {} needed, N = {} in the group; {}",
+                r.needed,
+                r.in_group,
+                if protected {
+                    "managed termination protection lets only instances without tasks go.".to_string()
+                } else if busy > 0 {
+                    format!("without managed termination protection the ASG picks by zone balance and age, and this instance still runs {busy} task(s).")
+                } else {
+                    "the ASG picks by zone balance, then the oldest instance.".to_string()
+                }
+            )),
+        );
+        terminate_instance(ctx, i);
+    }
+}
+
+/// The EC2 instance is gone: its container instance turns INACTIVE and its tasks stop.
+pub fn terminate_instance(ctx: &mut Ctx, i: InstanceIdx) {
+    let (name, ec2, id) = {
+        let inst = ctx.world.instance_mut(i);
+        inst.status = InstanceStatus::Inactive;
+        inst.agent_connected = false;
+        (
+            inst.name.clone(),
+            inst.ec2_instance_id.clone(),
+            inst.id.clone(),
+        )
+    };
+    ctx.emit(
+        Source::Instance(name.clone()),
+        EventKind::InstanceStateChanged {
+            instance: name.clone(),
+            status: "INACTIVE".into(),
+        },
+        format!("container instance {id} ({ec2}) terminated: status INACTIVE"),
+        vec![Subject::Instance(name)],
+    );
+    let victims: Vec<TaskIdx> = ctx.world.instance(i).tasks.clone();
+    for t in victims {
+        task_lifecycle::stop(
+            ctx,
+            t,
+            StopCause::HostTerminated {
+                ec2_instance_id: ec2.clone(),
+            },
+        );
+    }
+}
+
+/// The ECS agent on a new instance registers it: ACTIVE, and the services whose tasks wait for
+/// this provider's capacity get a scheduler pass.
+pub fn on_registered(ctx: &mut Ctx, i: InstanceIdx) {
+    if ctx.world.instance(i).status != InstanceStatus::Registering {
+        return;
+    }
+    let (name, ec2, id, cpu, mem, provider) = {
+        let inst = ctx.world.instance_mut(i);
+        inst.status = InstanceStatus::Active;
+        inst.agent_connected = true;
+        (
+            inst.name.clone(),
+            inst.ec2_instance_id.clone(),
+            inst.id.clone(),
+            inst.registered_cpu,
+            inst.registered_memory,
+            inst.capacity_provider.clone(),
+        )
+    };
+    ctx.emit(
+        Source::Instance(name.clone()),
+        EventKind::InstanceStateChanged {
+            instance: name.clone(),
+            status: "ACTIVE".into(),
+        },
+        format!(
+            "container instance {id} ({ec2}) registered: status ACTIVE, {cpu} CPU units and {mem} MiB available"
+        ),
+        vec![Subject::Instance(name)],
+    );
+    let Some(provider) = provider else {
+        return;
+    };
+    let mut services: Vec<ServiceIdx> = waiting_tasks(ctx.world, &provider)
+        .into_iter()
+        .filter_map(|t| ctx.world.task(t).service)
+        .collect();
+    services.sort_unstable();
+    services.dedup();
+    for s in services {
+        ctx.request_pass(s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reservation_is_m_over_n_and_200_for_an_empty_group_with_waiting_tasks() {
+        let r = |in_group, needed| Reservation {
+            in_group,
+            needed,
+            waiting: 0,
+            estimate: 0,
+        };
+        assert_eq!(r(4, 4).value(), 100.0);
+        assert_eq!(r(4, 6).value(), 150.0);
+        assert_eq!(r(4, 2).value(), 50.0);
+        assert_eq!(r(0, 3).value(), 200.0);
+        assert_eq!(r(0, 0).value(), 100.0);
+    }
+}

@@ -1,0 +1,278 @@
+//! ECS cluster auto scaling: Auto Scaling group capacity providers with managed scaling
+//! (reference §6). The scenario `ecs-cluster-auto-scaling.ron` is the base; tests vary it.
+
+mod common;
+
+use std::sync::Arc;
+
+use orca_sim::ecs::capacity_provider::estimate_instances;
+use orca_sim::ecs::{Host, InstanceStatus, TaskStatus};
+use orca_sim::event::EventKind;
+use orca_sim::time::SimTime;
+use orca_sim::{Scenario, Simulation};
+
+fn base() -> String {
+    std::fs::read_to_string(common::scenarios_dir().join("ecs-cluster-auto-scaling.ron"))
+        .expect("the scenario file")
+}
+
+fn with(replacements: &[(&str, &str)]) -> Arc<Scenario> {
+    let mut src = base();
+    for (from, to) in replacements {
+        assert!(src.contains(from), "the scenario contains {from:?}");
+        src = src.replace(from, to);
+    }
+    common::parse(&src)
+}
+
+fn at(s: &Arc<Scenario>, secs: u64) -> Simulation {
+    let mut sim = Simulation::new(s.clone());
+    sim.advance_to(SimTime::from_secs(secs));
+    sim
+}
+
+fn group_instances(sim: &Simulation, status: InstanceStatus) -> usize {
+    sim.world()
+        .instances
+        .iter()
+        .filter(|i| i.auto_scaling_group.is_some() && i.status == status)
+        .count()
+}
+
+#[test]
+fn tasks_that_fit_nowhere_wait_in_provisioning_without_an_unable_to_place_event() {
+    let s = with(&[]);
+    let sim = at(&s, 150);
+    let w = sim.world();
+    let waiting: Vec<_> = w
+        .tasks
+        .iter()
+        .filter(|t| t.host == Host::AwaitingCapacity)
+        .collect();
+    assert_eq!(waiting.len(), 6);
+    assert!(
+        waiting
+            .iter()
+            .all(|t| t.last_status == TaskStatus::Provisioning
+                && t.capacity_provider.as_deref() == Some("cp-api"))
+    );
+    assert!(
+        !sim.log()
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::UnableToPlace { .. }))
+    );
+    // They count as pending: the service does not start more.
+    assert_eq!(w.services[0].pending_count, 6);
+}
+
+#[test]
+fn the_group_scales_out_to_m_over_target_and_the_tasks_run_on_the_new_instances() {
+    let s = with(&[]);
+    let sim = at(&s, 181);
+    let g = &sim.world().auto_scaling_groups[0];
+    // N = 2 in the group, six tasks of 1 vCPU need three m5.large: M = 5, reservation 250 %.
+    let sample = g.samples.last().expect("a datapoint at 3:00");
+    assert_eq!(sample.at, SimTime::from_secs(180));
+    assert_eq!(sample.reservation, 250.0);
+    assert_eq!(g.desired_capacity, 5);
+    assert_eq!(group_instances(&sim, InstanceStatus::Registering), 3);
+    let launches = sim
+        .log()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::InstanceLaunched { .. }))
+        .count();
+    assert_eq!(launches, 3);
+    let first = sim
+        .log()
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::InstanceLaunched { .. }))
+        .expect("a launch");
+    assert!(
+        first
+            .message
+            .starts_with("Launching a new EC2 instance: i-0")
+    );
+    assert!(
+        first
+            .message
+            .contains("changing the desired capacity from 2 to 5")
+    );
+    assert!(first.message.contains("ECSManagedAutoScalingPolicy-"));
+    assert!(first.message.contains("TargetTracking-asg-api-AlarmHigh-"));
+
+    let sim = at(&s, 420);
+    let w = sim.world();
+    assert_eq!(group_instances(&sim, InstanceStatus::Active), 5);
+    let running: Vec<_> = w
+        .tasks
+        .iter()
+        .filter(|t| t.last_status == TaskStatus::Running)
+        .collect();
+    assert_eq!(running.len(), 10);
+    for t in &running {
+        let Host::Instance(i) = t.host else {
+            panic!("a running task has an instance");
+        };
+        assert_eq!(
+            w.instances[i.0 as usize].capacity_provider.as_deref(),
+            Some("cp-api")
+        );
+        assert_eq!(
+            t.availability_zone,
+            w.instances[i.0 as usize].availability_zone
+        );
+    }
+}
+
+#[test]
+fn instance_warmup_blocks_the_next_scale_out_step() {
+    // With steps of at most one instance, one is added, then nothing until the 300 s warm-up
+    // has passed.
+    let s = with(&[(
+        "managed_scaling: (target_capacity: 100)",
+        "managed_scaling: (target_capacity: 100, maximum_scaling_step_size: 1)",
+    )]);
+    let sim = at(&s, 420);
+    let launches: Vec<SimTime> = sim
+        .log()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::InstanceLaunched { .. }))
+        .map(|e| e.at)
+        .collect();
+    assert_eq!(launches, vec![SimTime::from_secs(180)]);
+    let sim = at(&s, 600);
+    let launches: Vec<SimTime> = sim
+        .log()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::InstanceLaunched { .. }))
+        .map(|e| e.at)
+        .collect();
+    assert_eq!(
+        launches,
+        vec![SimTime::from_secs(180), SimTime::from_secs(480)],
+        "the second step waits for the warm-up (180 s + 300 s)"
+    );
+}
+
+#[test]
+fn a_target_capacity_below_100_keeps_spare_instances() {
+    let s = with(&[(
+        "managed_scaling: (target_capacity: 100)",
+        "managed_scaling: (target_capacity: 50)",
+    )]);
+    // Two busy instances at a target of 50 %: reservation 100 % > 50 %, so at 1:00 the group
+    // grows to ⌈2 × 100 / 50⌉ = 4, two of them spare.
+    let sim = at(&s, 61);
+    assert_eq!(sim.world().auto_scaling_groups[0].desired_capacity, 4);
+    // At 2:00 four of the six new tasks fit on the spares; the two left need one more
+    // instance: M = 5, ⌈5 × 100 / 50⌉ = 10, capped by max_size 8 — after the warm-up of the
+    // 1:00 step (until 6:00).
+    let sim = at(&s, 350);
+    assert_eq!(sim.world().auto_scaling_groups[0].desired_capacity, 4);
+    let sim = at(&s, 361);
+    assert_eq!(sim.world().auto_scaling_groups[0].desired_capacity, 8);
+}
+
+#[test]
+fn without_managed_scaling_the_service_reports_unable_to_place() {
+    let s = with(&[
+        (
+            "                    managed_scaling: (target_capacity: 100),\n",
+            "",
+        ),
+        (
+            "managed_termination_protection: true",
+            "managed_termination_protection: false",
+        ),
+    ]);
+    let sim = at(&s, 400);
+    assert!(
+        sim.log()
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::UnableToPlace { .. }))
+    );
+    assert!(
+        !sim.world()
+            .tasks
+            .iter()
+            .any(|t| t.host == Host::AwaitingCapacity)
+    );
+    assert_eq!(sim.world().auto_scaling_groups[0].desired_capacity, 2);
+}
+
+#[test]
+fn scale_in_waits_fifteen_low_datapoints_and_terminates_only_empty_instances() {
+    let s = with(&[]);
+    let mut sim = Simulation::new(s.clone());
+    // The desired count drops at 12:00; the tasks are gone by about 12:35.
+    sim.advance_to(SimTime::from_secs(26 * 60 + 30));
+    assert_eq!(group_instances(&sim, InstanceStatus::Inactive), 0);
+    sim.advance_to(SimTime::from_secs(35 * 60));
+    let terminations: Vec<_> = sim
+        .log()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::InstanceTerminating { .. }))
+        .collect();
+    assert_eq!(terminations.len(), 2);
+    // The first minute whose datapoint is low is 13:00; the 15th is 27:00.
+    assert!(
+        terminations
+            .iter()
+            .all(|e| e.at == SimTime::from_secs(27 * 60))
+    );
+    let w = sim.world();
+    assert_eq!(w.auto_scaling_groups[0].desired_capacity, 3);
+    for i in w
+        .instances
+        .iter()
+        .filter(|i| i.status == InstanceStatus::Inactive)
+    {
+        // No task was ever stopped because its host went away.
+        assert!(!sim.log().iter().any(|e| e.message.contains(&format!(
+            "Host EC2 (instance {}) stopped/terminated",
+            i.ec2_instance_id
+        ))));
+    }
+    assert_eq!(
+        w.tasks
+            .iter()
+            .filter(|t| t.last_status == TaskStatus::Running)
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn min_size_bounds_the_scale_in() {
+    let s = with(&[
+        ("min_size: 1", "min_size: 4"),
+        ("desired_capacity: 2", "desired_capacity: 4"),
+        ("desired_count: 3)", "desired_count: 1)"),
+    ]);
+    let sim = at(&s, 2100);
+    assert_eq!(sim.world().auto_scaling_groups[0].desired_capacity, 4);
+    assert_eq!(group_instances(&sim, InstanceStatus::Active), 4);
+}
+
+#[test]
+fn the_binpack_estimate_packs_the_largest_tasks_first() {
+    let s = with(&[]);
+    let sim = Simulation::new(s);
+    let td = &sim.world().task_definitions[0];
+    // m5.large: 2048 CPU units; the task reserves 1024, so two per instance.
+    assert_eq!(estimate_instances(&[td; 6], "m5.large", 0), 3);
+    assert_eq!(estimate_instances(&[td; 5], "m5.large", 0), 3);
+    // Room on an instance still registering is used first.
+    assert_eq!(estimate_instances(&[td; 5], "m5.large", 2), 1);
+    assert_eq!(estimate_instances(&[td; 1], "m5.xlarge", 0), 1);
+    assert_eq!(estimate_instances(&[], "m5.large", 0), 0);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_instances_and_log() {
+    let s = with(&[]);
+    let a = at(&s, 2100);
+    let b = at(&s, 2100);
+    assert_eq!(a.log(), b.log());
+    assert_eq!(a.world(), b.world());
+}
