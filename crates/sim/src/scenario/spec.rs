@@ -687,6 +687,16 @@ impl ComparisonOperator {
         )
     }
 
+    /// "at or above", "above", "below", "at or below".
+    pub fn words(self) -> &'static str {
+        match self {
+            ComparisonOperator::GreaterThanOrEqualToThreshold => "at or above",
+            ComparisonOperator::GreaterThanThreshold => "above",
+            ComparisonOperator::LessThanThreshold => "below",
+            ComparisonOperator::LessThanOrEqualToThreshold => "at or below",
+        }
+    }
+
     /// Whether one datapoint breaches `threshold`.
     pub fn breaches(self, value: f64, threshold: f64) -> bool {
         match self {

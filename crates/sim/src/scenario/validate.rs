@@ -2035,8 +2035,9 @@ fn step_adjustments(out: &mut Problems, p: &StepScalingPolicySpec, pp: &Path) {
                     out.push((
                         sp.index(j).field(field),
                         format!(
-                            "{field} {v} is below the threshold, but alarm \"{}\" ({op:?}) fires only when {metric} is above {threshold}; bounds are relative to the threshold and must be 0 or more",
-                            p.alarm.name
+                            "{field} {v} is below the threshold, but alarm \"{}\" ({op:?}) fires only when {metric} is {} {threshold}; bounds are relative to the threshold and must be 0 or more",
+                            p.alarm.name,
+                            op.words()
                         ),
                     ));
                     return;
@@ -2071,8 +2072,9 @@ fn step_adjustments(out: &mut Problems, p: &StepScalingPolicySpec, pp: &Path) {
                     out.push((
                         sp.index(j).field(field),
                         format!(
-                            "{field} {v} is above the threshold, but alarm \"{}\" ({op:?}) fires only when {metric} is below {threshold}; bounds are relative to the threshold and must be 0 or less",
-                            p.alarm.name
+                            "{field} {v} is above the threshold, but alarm \"{}\" ({op:?}) fires only when {metric} is {} {threshold}; bounds are relative to the threshold and must be 0 or less",
+                            p.alarm.name,
+                            op.words()
                         ),
                     ));
                     return;
