@@ -84,6 +84,12 @@ fn worked_example_adds_nothing_at_55_ten_percent_at_65_thirty_percent_at_75() {
     assert!(p.propose(at(600), 10, false).is_none());
     // 65 %: step [10, 20): 10 % of 10 = 1.
     assert_eq!(desired_after(worked_example(), 65.0, 10), Some(11));
+    let mut p = worked_example();
+    p.record(65.0);
+    assert_eq!(
+        p.propose(at(600), 10, false).map(|x| x.why),
+        Some("CPUUtilization 65.0 % is +15.0 from the threshold 50 %: step [+10, +20) → +10 % applied to 10 tasks gives 11 (min 1, max 100).".into())
+    );
     // 75 %: step [20, ∞): 30 % of 10 = 3.
     assert_eq!(desired_after(worked_example(), 75.0, 10), Some(13));
     // 45 %: no breach, no action.
@@ -148,6 +154,12 @@ fn below_the_threshold_the_upper_bound_is_inclusive_and_the_lower_exclusive() {
     };
     // Exactly 30 % is −10: the step (−∞, −10], not (−10, 0].
     assert_eq!(desired_after(scale_in(), 30.0, 10), Some(8));
+    let mut p = scale_in();
+    p.record(30.0);
+    assert_eq!(
+        p.propose(at(600), 10, false).map(|x| x.why),
+        Some("CPUUtilization 30.0 % is -10.0 from the threshold 40 %: step (−∞, -10] → -2 tasks applied to 10 tasks gives 8 (min 1, max 100).".into())
+    );
     assert_eq!(desired_after(scale_in(), 30.01, 10), Some(9));
     // The same bounds read by the pure lookup, at the threshold itself on a ≤ alarm.
     let s = steps(&[(Some(-10.0), Some(0.0), -1), (None, Some(-10.0), -2)]);
@@ -474,4 +486,73 @@ fn target_tracking_files_without_step_policies_parse_as_before() {
     let tt = svc.scaling.as_ref().expect("a target-tracking policy");
     assert_eq!(tt.scale_out_cooldown, Millis::from_secs(300));
     assert!(svc.step_scaling.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties
+
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 128,
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x57e9),
+        ..ProptestConfig::default()
+    })]
+
+    /// Whatever the metric does, a step policy acts only in ALARM, stays within [min, max],
+    /// moves in the direction it says, and never scales in twice within its cooldown.
+    #[test]
+    fn a_step_policy_stays_within_bounds_and_cooldowns(
+        min in 0u32..5,
+        extra in 0u32..40,
+        start in 0u32..50,
+        kind in 0usize..3,
+        out_adj in 1i32..60,
+        in_adj in -60i32..-1,
+        metrics in prop::collection::vec(0.0f64..100.0, 1..120),
+    ) {
+        let max = min + extra;
+        let adjustment_type = [
+            AdjustmentType::ChangeInCapacity,
+            AdjustmentType::PercentChangeInCapacity,
+            AdjustmentType::ExactCapacity,
+        ][kind];
+        let (up, down) = if adjustment_type == AdjustmentType::ExactCapacity {
+            (out_adj, 0)
+        } else {
+            (out_adj, in_adj)
+        };
+        // One alarm with steps on both sides of a neutral band (AWS allows mixed signs).
+        let mut p = policy(
+            50.0,
+            ComparisonOperator::GreaterThanOrEqualToThreshold,
+            adjustment_type,
+            &[(None, Some(10.0), down), (Some(10.0), Some(30.0), 0), (Some(30.0), None, up)],
+        );
+        p.min = min;
+        p.max = max;
+        let mut current = start;
+        let mut last_in: Option<SimTime> = None;
+        for (i, m) in metrics.into_iter().enumerate() {
+            let now = SimTime::from_secs(60 * (i as u64 + 1));
+            p.record(m);
+            if let Some(x) = p.propose(now, current, false) {
+                prop_assert_eq!(p.state, AlarmState::Alarm);
+                let d = x.decision.desired;
+                prop_assert!((min..=max).contains(&d), "{} outside [{}, {}]", d, min, max);
+                prop_assert_eq!(x.decision.out, d > current);
+                prop_assert_ne!(d, current);
+                if !x.decision.out {
+                    prop_assert!(last_in.is_none_or(|t| now.since(t) >= p.cooldown));
+                    last_in = Some(now);
+                } else {
+                    last_in = None;
+                }
+                p.commit(now, &x);
+                current = d;
+            }
+        }
+    }
 }

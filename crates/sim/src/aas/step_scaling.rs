@@ -182,7 +182,10 @@ impl StepScaling {
             self.min_adjustment_magnitude,
         ));
         let metric = self.metric.as_str();
-        let bounds = bounds_text(step);
+        let bounds = bounds_text(
+            step,
+            delta > 0.0 || (delta == 0.0 && self.comparison.above()),
+        );
         if want > current {
             // During the cooldown, the capacity added by the scale-out that started it counts
             // toward this one: the adjustment applies to the capacity before that scale-out,
@@ -266,9 +269,15 @@ impl StepScaling {
     }
 }
 
-fn bounds_text(step: &StepAdjustment) -> String {
+/// `[+10, +20)` above the threshold, `(−20, −10]` below it: which bound is inclusive.
+fn bounds_text(step: &StepAdjustment, above: bool) -> String {
     let b = |v: Option<f64>, inf: &str| v.map_or(inf.to_string(), |v| format!("{v:+}"));
-    format!("[{}, {})", b(step.lower, "−∞"), b(step.upper, "+∞"))
+    let (open, close) = if above { ('[', ')') } else { ('(', ']') };
+    format!(
+        "{open}{}, {}{close}",
+        b(step.lower, "−∞"),
+        b(step.upper, "+∞")
+    )
 }
 
 fn adjustment_text(t: AdjustmentType, adjustment: i32) -> String {
