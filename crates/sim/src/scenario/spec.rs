@@ -548,8 +548,8 @@ pub struct ServiceSpec {
     /// step scaling policies.
     #[serde(default)]
     pub auto_scaling: Option<ServiceAutoScalingSpec>,
-    /// The demand the service serves, which sets its tasks' CPU utilization
-    /// (`rps_per_pod` is per task here).
+    /// The demand the service serves, which sets its tasks' CPU (and, with `memory`, memory)
+    /// utilization (`rps_per_pod` is per task here).
     #[serde(default)]
     pub load: Option<LoadSpec>,
     /// `FARGATE` / `FARGATE_SPOT` with base and weight (launch_type must be Fargate).
