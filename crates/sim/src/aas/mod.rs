@@ -1,6 +1,11 @@
-//! Application Auto Scaling target tracking for ECS services (reference §6): one-minute
+//! Application Auto Scaling for ECS services (reference §6): target tracking here (one-minute
 //! CloudWatch datapoints, the AlarmHigh (3 of 3) and AlarmLow (15 of 15) alarms, cooldowns,
-//! DisableScaleIn, min/max capacity, and the scaling activities it logs.
+//! DisableScaleIn, min/max capacity), step scaling in [`step_scaling`], how the policies of
+//! one service are weighed together ([`choose`]), and the scaling activities they log.
+
+pub mod step_scaling;
+
+pub use step_scaling::StepScaling;
 
 use serde::Serialize;
 
@@ -100,9 +105,17 @@ impl TargetTracking {
         changes
     }
 
-    /// Evaluate the policy at `now` for a service at `current` desired tasks.
+    /// Evaluate the policy at `now` for a service at `current` desired tasks, and start its
+    /// cooldown if it acts (a service with only this policy).
     /// `deploying`: scale-in is suspended while a deployment is in progress.
     pub fn evaluate(&mut self, now: SimTime, current: u32, deploying: bool) -> Option<Decision> {
+        let d = self.propose(now, current, deploying)?;
+        self.commit(now, &d);
+        Some(d)
+    }
+
+    /// What the policy would do at `now`, without acting.
+    pub fn propose(&self, now: SimTime, current: u32, deploying: bool) -> Option<Decision> {
         let metric = *self.datapoints.last()?;
         if self.high == AlarmState::Alarm {
             // Scale out: round the capacity up.
@@ -114,8 +127,6 @@ impl TargetTracking {
             // During a cooldown only a larger scale-out runs.
             let bigger = self.last_scale_out.is_none_or(|(_, n)| want > n);
             if want > current && (!in_cooldown || bigger) {
-                self.last_scale_out = Some((now, want));
-                self.last_scale_in = None;
                 return Some(Decision {
                     desired: want,
                     alarm: self.alarm_high.clone(),
@@ -130,7 +141,6 @@ impl TargetTracking {
                 .last_scale_in
                 .is_some_and(|t| now.since(t) < self.scale_in_cooldown);
             if want < current && !in_cooldown {
-                self.last_scale_in = Some(now);
                 return Some(Decision {
                     desired: want,
                     alarm: self.alarm_low.clone(),
@@ -140,6 +150,42 @@ impl TargetTracking {
         }
         None
     }
+
+    /// The service took this policy's decision: start the matching cooldown.
+    pub fn commit(&mut self, now: SimTime, d: &Decision) {
+        if d.out {
+            self.last_scale_out = Some((now, d.desired));
+            self.last_scale_in = None;
+        } else {
+            self.last_scale_in = Some(now);
+        }
+    }
+}
+
+/// Which of the decisions the policies of one service propose at one moment runs:
+/// - a scale-out if any policy asks for one, the largest capacity winning;
+/// - otherwise a scale-in, again the largest capacity (the smallest step down) winning.
+///
+/// AAS documents "out if any, in only if all agree" for target-tracking policies. Orca has at
+/// most one target-tracking policy per service, and lets a step scaling policy scale in on its
+/// own alarm even when the target-tracking policy does not ask to [inferred: step policies are
+/// invoked by their own alarms; AAS states the all-agree rule for target tracking only]. When
+/// several policies ask at the same minute, the largest capacity wins, as EC2 Auto Scaling
+/// documents for simultaneous policies [inferred for AAS].
+/// Ties go to the earlier decision (target tracking, then step policies in file order).
+pub fn choose(decisions: &[&Decision]) -> Option<usize> {
+    let pick = |out: bool| {
+        decisions
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.out == out)
+            .fold(None::<(usize, u32)>, |best, (i, d)| match best {
+                Some((_, n)) if n >= d.desired => best,
+                _ => Some((i, d.desired)),
+            })
+            .map(|(i, _)| i)
+    };
+    pick(true).or_else(|| pick(false))
 }
 
 /// `describe-scaling-activities`: description and cause of an activity.

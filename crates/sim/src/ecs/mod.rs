@@ -578,6 +578,8 @@ pub struct Service {
     pub pass_at: Option<SimTime>,
     /// Application Auto Scaling target tracking, if configured.
     pub scaling: Option<crate::aas::TargetTracking>,
+    /// Application Auto Scaling step scaling policies with their alarms, in file order.
+    pub step_scaling: Vec<crate::aas::StepScaling>,
     /// The demand the service serves (drives its CPU utilization), if modelled.
     pub load: Option<crate::k8s::autoscaling::Load>,
     /// One-minute samples for the charts.
@@ -595,6 +597,10 @@ pub struct ServiceSample {
     pub running: u32,
     pub alarm_high: bool,
     pub alarm_low: bool,
+    /// Average memory utilization, when the load models memory.
+    pub memory: Option<f64>,
+    /// Whether each step scaling alarm (in `Service::step_scaling` order) is in ALARM.
+    pub step_alarms: Vec<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -10,7 +10,8 @@ use crate::elb::{TargetGroup, TargetGroupHealthCheck};
 use crate::engine::{Ctx, Timings};
 use crate::rng::{Rngs, hex};
 use crate::scenario::spec::{
-    ContainerSpec, EcsWorld, FailureResponse, Scenario, ServiceStart, WorldSpec,
+    ContainerSpec, EcsWorld, FailureResponse, Scenario, ServiceStart, StepScalingPolicySpec,
+    WorldSpec,
 };
 use crate::time::{Millis, SimTime};
 use crate::world::{Cluster, ServiceIdx, TargetGroupIdx, World, Zone};
@@ -123,6 +124,8 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
                     .map(|(t, v)| (SimTime::from_secs_f64(*t), *v))
                     .collect(),
                 rps_per_pod: l.rps_per_pod,
+                // Validation rejects a memory model on an EKS load.
+                memory: None,
             });
         }
         if let Some(h) = &d.hpa {
@@ -373,7 +376,8 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
             last_completed: None,
             last_pass: Default::default(),
             pass_at: None,
-            scaling: s.auto_scaling.as_ref().map(|a| {
+            scaling: s.auto_scaling.as_ref().and_then(|a| {
+                let target = a.target_cpu_utilization?;
                 let mut uuid = || {
                     format!(
                         "{}-{}-{}-{}-{}",
@@ -385,14 +389,19 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
                     )
                 };
                 let prefix = format!("TargetTracking-service/{}/{}", c.name, s.name);
-                crate::aas::TargetTracking {
-                    policy: format!("{}-cpu{}-target-tracking", s.name, a.target_cpu_utilization),
+                let cooldown = |c: Option<u32>| {
+                    Millis::from_secs(
+                        c.unwrap_or_else(crate::scenario::spec::defaults::cooldown) as u64
+                    )
+                };
+                Some(crate::aas::TargetTracking {
+                    policy: format!("{}-cpu{}-target-tracking", s.name, target),
                     min: a.min_capacity,
                     max: a.max_capacity,
-                    target: a.target_cpu_utilization,
-                    scale_out_cooldown: Millis::from_secs(a.scale_out_cooldown_seconds as u64),
-                    scale_in_cooldown: Millis::from_secs(a.scale_in_cooldown_seconds as u64),
-                    disable_scale_in: a.disable_scale_in,
+                    target,
+                    scale_out_cooldown: cooldown(a.scale_out_cooldown_seconds),
+                    scale_in_cooldown: cooldown(a.scale_in_cooldown_seconds),
+                    disable_scale_in: a.disable_scale_in.unwrap_or(false),
                     alarm_high: format!("{prefix}-AlarmHigh-{}", uuid()),
                     alarm_low: format!("{prefix}-AlarmLow-{}", uuid()),
                     high: crate::aas::AlarmState::InsufficientData,
@@ -400,7 +409,13 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
                     datapoints: Vec::new(),
                     last_scale_out: None,
                     last_scale_in: None,
-                }
+                })
+            }),
+            step_scaling: s.auto_scaling.as_ref().map_or_else(Vec::new, |a| {
+                a.step_scaling
+                    .iter()
+                    .map(|p| step_scaling(p, a.min_capacity, a.max_capacity))
+                    .collect()
             }),
             load: s.load.as_ref().map(|l| crate::k8s::autoscaling::Load {
                 points: l
@@ -409,6 +424,10 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
                     .map(|(t, v)| (SimTime::from_secs_f64(*t), *v))
                     .collect(),
                 rps_per_pod: l.rps_per_pod,
+                memory: l
+                    .memory
+                    .as_ref()
+                    .map(|m| (m.idle_percent, m.percent_at_rps_per_pod)),
             }),
             metrics: Vec::new(),
             capacity_providers: s
@@ -419,6 +438,43 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
         });
     }
     world
+}
+
+/// A step scaling policy as the user configured it; its alarm starts with no data.
+fn step_scaling(p: &StepScalingPolicySpec, min: u32, max: u32) -> crate::aas::StepScaling {
+    let evaluation_periods = p.alarm.evaluation_periods as usize;
+    crate::aas::StepScaling {
+        policy: p.name.clone(),
+        alarm: p.alarm.name.clone(),
+        metric: p.alarm.metric,
+        threshold: p.alarm.threshold,
+        comparison: p.alarm.comparison_operator,
+        evaluation_periods,
+        // CloudWatch: DatapointsToAlarm defaults to EvaluationPeriods.
+        datapoints_to_alarm: p
+            .alarm
+            .datapoints_to_alarm
+            .map_or(evaluation_periods, |m| m as usize),
+        aggregation: p.metric_aggregation_type,
+        adjustment_type: p.adjustment_type,
+        steps: p
+            .step_adjustments
+            .iter()
+            .map(|s| crate::aas::step_scaling::StepAdjustment {
+                lower: s.lower_bound,
+                upper: s.upper_bound,
+                adjustment: s.scaling_adjustment,
+            })
+            .collect(),
+        min_adjustment_magnitude: p.min_adjustment_magnitude,
+        cooldown: Millis::from_secs(p.cooldown_seconds as u64),
+        min,
+        max,
+        state: crate::aas::AlarmState::InsufficientData,
+        datapoints: Vec::new(),
+        last_scale_out: None,
+        last_scale_in: None,
+    }
 }
 
 fn container_definition(c: &ContainerSpec) -> ContainerDefinition {
@@ -472,7 +528,7 @@ pub(super) fn start(ctx: &mut Ctx, scenario: &Scenario) {
         .world
         .services
         .iter()
-        .any(|s| s.load.is_some() || s.scaling.is_some())
+        .any(|s| s.load.is_some() || s.scaling.is_some() || !s.step_scaling.is_empty())
     {
         // CloudWatch one-minute datapoints for ECS service metrics.
         ctx.schedule(SimTime::from_secs(60), super::Timer::MetricMinute);

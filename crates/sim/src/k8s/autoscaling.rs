@@ -9,6 +9,8 @@ pub struct Load {
     pub points: Vec<(SimTime, f64)>,
     /// Requests per second one pod serves at 100 % of its CPU request.
     pub rps_per_pod: f64,
+    /// Memory utilization (idle percent, percent at `rps_per_pod`), ECS services only.
+    pub memory: Option<(f64, f64)>,
 }
 
 impl Load {
@@ -35,6 +37,14 @@ impl Load {
             return 0.0;
         }
         self.rps_at(t) / ready as f64 / self.rps_per_pod * 100.0
+    }
+
+    /// Memory utilization of each of `ready` tasks sharing the load evenly: linear from the
+    /// idle percent at no requests to the given percent at `rps_per_pod` (capped at 100).
+    pub fn memory_per_task(&self, t: SimTime, ready: u32) -> Option<f64> {
+        let (idle, full) = self.memory?;
+        let share = self.utilization_per_pod(t, ready) / 100.0;
+        Some((idle + (full - idle) * share).clamp(0.0, 100.0))
     }
 }
 
@@ -231,6 +241,7 @@ mod tests {
         let load = Load {
             points: vec![(SimTime::ZERO, 100.0), (SimTime::from_secs(100), 300.0)],
             rps_per_pod: 100.0,
+            memory: None,
         };
         assert_eq!(load.rps_at(SimTime::from_secs(50)), 200.0);
         assert_eq!(load.rps_at(SimTime::from_secs(500)), 300.0);
