@@ -956,6 +956,10 @@ pub enum Condition {
     },
     /// EKS: the Cluster Autoscaler asks for more nodes.
     ScaleUpTriggered,
+    /// EKS: Karpenter nominates a pending pod to a NodeClaim it launches (`Nominated`).
+    PodNominated,
+    /// EKS: Karpenter starts disrupting a node to consolidate (`DisruptionTerminating`).
+    NodeDisrupted,
 }
 
 /// What a quiz is about, highlighted on the canvas.

@@ -2174,12 +2174,14 @@ fn condition(out: &mut Problems, ix: &EcsIndex, c: &Condition, p: Path, eks: boo
             | Condition::ReplicaSetScaled
             | Condition::HpaRescaled
             | Condition::ScaleUpTriggered
+            | Condition::PodNominated
+            | Condition::NodeDisrupted
     );
     if k8s_condition != eks {
         out.push((
             p,
             if eks {
-                "this condition watches ECS services, but the scenario's world is Eks; use PodCrashLoop, ReadinessFailed, LivenessRestart, FailedScheduling, ProgressDeadlineExceeded, ReplicaSetScaled, HpaRescaled or ScaleUpTriggered".into()
+                "this condition watches ECS services, but the scenario's world is Eks; use PodCrashLoop, ReadinessFailed, LivenessRestart, FailedScheduling, ProgressDeadlineExceeded, ReplicaSetScaled, HpaRescaled, ScaleUpTriggered, PodNominated or NodeDisrupted".into()
             } else {
                 "this condition watches Kubernetes objects, but the scenario's world is Ecs".into()
             },
@@ -2201,7 +2203,9 @@ fn condition(out: &mut Problems, ix: &EcsIndex, c: &Condition, p: Path, eks: boo
         | Condition::ProgressDeadlineExceeded
         | Condition::ReplicaSetScaled
         | Condition::HpaRescaled
-        | Condition::ScaleUpTriggered => return,
+        | Condition::ScaleUpTriggered
+        | Condition::PodNominated
+        | Condition::NodeDisrupted => return,
         Condition::ServiceScaled { service }
         | Condition::PlacementFailed { service }
         | Condition::DeploymentStuck { service }
