@@ -234,13 +234,13 @@ pub fn pack(batch: &[Requests], types: &[&'static InstanceType], cpu_left: Optio
         let req = batch[i];
         let used: u32 = bins.iter().map(|b| b.1.vcpu).sum();
         let mut placed = false;
-        for b in 0..bins.len() {
-            let others = used - bins[b].1.vcpu;
+        for bin in bins.iter_mut() {
+            let others = used - bin.1.vcpu;
             let left = cpu_left.map(|l| l.saturating_sub(others));
-            if let Some(t) = cheapest_fit(types, bins[b].0.plus(req), left) {
-                bins[b].0 = bins[b].0.plus(req);
-                bins[b].1 = t;
-                bins[b].2.push(i);
+            if let Some(t) = cheapest_fit(types, bin.0.plus(req), left) {
+                bin.0 = bin.0.plus(req);
+                bin.1 = t;
+                bin.2.push(i);
                 placed = true;
                 break;
             }
