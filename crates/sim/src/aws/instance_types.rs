@@ -109,6 +109,38 @@ impl InstanceType {
     }
 }
 
+/// On-demand Linux prices in us-east-1, US dollars per hour (the published EC2 list prices;
+/// Orca uses them in every region, since only their order matters to its choices).
+const ON_DEMAND_USD_PER_HOUR: &[(&str, f64)] = &[
+    ("t3.micro", 0.0104),
+    ("t3.small", 0.0208),
+    ("t3.medium", 0.0416),
+    ("t3.large", 0.0832),
+    ("t3.xlarge", 0.1664),
+    ("t3.2xlarge", 0.3328),
+    ("m5.large", 0.096),
+    ("m5.xlarge", 0.192),
+    ("m5.2xlarge", 0.384),
+    ("m5.4xlarge", 0.768),
+    ("m6i.large", 0.096),
+    ("m6i.xlarge", 0.192),
+    ("c5.large", 0.085),
+    ("c5.xlarge", 0.17),
+    ("c5.2xlarge", 0.34),
+    ("r5.large", 0.126),
+    ("r5.xlarge", 0.252),
+];
+
+impl InstanceType {
+    /// The on-demand price per hour, for choosing the cheapest type that fits.
+    pub fn on_demand_usd_per_hour(&self) -> f64 {
+        ON_DEMAND_USD_PER_HOUR
+            .iter()
+            .find(|(n, _)| *n == self.name)
+            .map_or(f64::MAX, |(_, p)| *p)
+    }
+}
+
 /// The instance type called `name`, if Orca knows it.
 pub fn lookup(name: &str) -> Option<&'static InstanceType> {
     TYPES.iter().find(|t| t.name == name)
@@ -131,6 +163,15 @@ pub fn unknown_type_message(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_type_has_a_price() {
+        for t in all() {
+            assert!(t.on_demand_usd_per_hour() < 1.0, "{}", t.name);
+        }
+        let price = |n: &str| lookup(n).map(|t| t.on_demand_usd_per_hour());
+        assert!(price("c5.large") < price("m5.large"));
+    }
 
     #[test]
     fn ecs_registers_1024_cpu_units_per_vcpu() {

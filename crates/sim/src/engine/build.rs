@@ -141,6 +141,26 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
             });
         }
     }
+    if let Some(np) = &k.karpenter {
+        use crate::k8s::karpenter::{ConsolidationPolicy, Karpenter, NodePool};
+        use crate::scenario::spec::ConsolidationPolicy as Policy;
+        c.karpenter = Some(Karpenter::new(NodePool {
+            name: np.name.clone(),
+            instance_types: np
+                .instance_types
+                .iter()
+                .filter_map(|t| instance_types::lookup(t))
+                .collect(),
+            cpu_limit: np.cpu_limit,
+            consolidation_policy: match np.consolidation_policy {
+                Policy::WhenEmpty => ConsolidationPolicy::WhenEmpty,
+                Policy::WhenEmptyOrUnderutilized => ConsolidationPolicy::WhenEmptyOrUnderutilized,
+            },
+            consolidate_after: Millis::from_secs(np.consolidate_after as u64),
+            budget_nodes: crate::k8s::karpenter::parse_budget(&np.budget_nodes)
+                .unwrap_or(IntOrPercent::Percent(10)),
+        }));
+    }
     if k.cluster_autoscaler {
         for g in &k.node_groups {
             c.node_groups

@@ -539,6 +539,15 @@ fn eks_tick(ctx: &mut Ctx) {
     };
     cluster.tick_at(now);
     let events = cluster.take_events();
+    let claim_nodes: Vec<(String, String)> = cluster.karpenter.as_ref().map_or(Vec::new(), |k| {
+        k.claims
+            .iter()
+            .filter_map(|c| {
+                k.node_of_claim(&c.name, &cluster.nodes)
+                    .map(|n| (c.name.clone(), n.to_string()))
+            })
+            .collect()
+    });
     for e in events {
         let mut subjects = Vec::new();
         if let Some(pod) = e.object.strip_prefix("pod/") {
@@ -546,6 +555,15 @@ fn eks_tick(ctx: &mut Ctx) {
         }
         if let Some(d) = e.object.strip_prefix("deployment/") {
             subjects.push(Subject::Deployment(d.to_string()));
+        }
+        if let Some(n) = e.object.strip_prefix("node/") {
+            subjects.push(Subject::Node(n.to_string()));
+        }
+        // A NodeClaim's events are about its node once it has one.
+        if let Some(claim) = e.object.strip_prefix("nodeclaim/")
+            && let Some((_, n)) = claim_nodes.iter().find(|(c, _)| c == claim)
+        {
+            subjects.push(Subject::Node(n.clone()));
         }
         ctx.emit(
             Source::Kube(e.object.clone()),

@@ -159,6 +159,10 @@ pub fn matches(cond: &Condition, e: &Event) -> bool {
         (Condition::ScaleUpTriggered, EventKind::Kube { reason, .. }) => {
             reason == "TriggeredScaleUp"
         }
+        (Condition::PodNominated, EventKind::Kube { reason, .. }) => reason == "Nominated",
+        (Condition::NodeDisrupted, EventKind::Kube { reason, object, .. }) => {
+            reason == "DisruptionTerminating" && object.starts_with("node/")
+        }
         (Condition::SteadyState { service }, EventKind::SteadyState { .. }) => {
             e.at.millis() > 0 && service_ok(service, svc)
         }

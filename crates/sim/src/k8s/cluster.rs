@@ -90,8 +90,13 @@ pub struct Node {
     pub group: Option<usize>,
     /// The Cluster Autoscaler found it unneeded since then.
     pub unneeded_since: Option<SimTime>,
-    /// The Cluster Autoscaler is draining it for removal.
+    /// The Cluster Autoscaler is draining it for removal, or Karpenter tainted it
+    /// `karpenter.sh/disrupted:NoSchedule`: nothing new schedules there.
     pub draining: bool,
+    /// The kubelet reports Ready (a Karpenter node registers a little before it is Ready).
+    pub ready: bool,
+    /// The Karpenter NodeClaim that launched it (its NodePool is `Cluster::karpenter`).
+    pub nodeclaim: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -137,7 +142,7 @@ pub struct Pod {
     startup_failures: u32,
     /// The startup probe has succeeded since the container started (or there is none).
     started: bool,
-    reported_failed_scheduling: bool,
+    pub(super) reported_failed_scheduling: bool,
     /// A Fargate node is being provisioned for this pod until then.
     fargate_ready_at: Option<SimTime>,
 }
@@ -158,7 +163,7 @@ impl Pod {
         }
     }
 
-    fn counts(&self) -> bool {
+    pub(super) fn counts(&self) -> bool {
         !self.gone && self.deleting_at.is_none()
     }
 }
@@ -222,8 +227,8 @@ pub struct Cluster {
     pub replica_sets: Vec<ReplicaSet>,
     pub pods: Vec<Pod>,
     pub events: Vec<K8sEvent>,
-    zones: Vec<String>,
-    region: String,
+    pub(super) zones: Vec<String>,
+    pub(super) region: String,
     /// How each image behaves (images not listed start and serve normally).
     pub images: Vec<(String, AppBehavior)>,
     pub hpas: Vec<Hpa>,
@@ -231,11 +236,13 @@ pub struct Cluster {
     pub node_groups: Vec<NodeGroupScaling>,
     next_ca_scan: SimTime,
     last_scale_up: Option<SimTime>,
+    /// Karpenter and its NodePool, when the cluster runs it instead of the Cluster Autoscaler.
+    pub karpenter: Option<super::karpenter::Karpenter>,
     /// Metrics sampled every 15 s, for the charts.
     pub samples: Vec<Sample>,
     /// (pods, available) per ReplicaSet, counted once at the start of each second.
     tick_counts: Vec<(u32, u32)>,
-    rng: ChaCha8Rng,
+    pub(super) rng: ChaCha8Rng,
 }
 
 /// One sample of the metrics the charts show.
@@ -321,6 +328,8 @@ impl Cluster {
                     group: Some(gi),
                     unneeded_since: None,
                     draining: false,
+                    ready: true,
+                    nodeclaim: None,
                 });
             }
         }
@@ -339,6 +348,7 @@ impl Cluster {
             node_groups: Vec::new(),
             next_ca_scan: SimTime::ZERO,
             last_scale_up: None,
+            karpenter: None,
             samples: Vec::new(),
             tick_counts: Vec::new(),
             rng,
@@ -393,7 +403,13 @@ impl Cluster {
         self.deployments.iter().position(|d| d.name == name)
     }
 
-    fn emit(&mut self, warning: bool, reason: &'static str, object: String, message: String) {
+    pub(super) fn emit(
+        &mut self,
+        warning: bool,
+        reason: &'static str,
+        object: String,
+        message: String,
+    ) {
         self.events.push(K8sEvent {
             at: self.now,
             warning,
@@ -463,7 +479,7 @@ impl Cluster {
     }
 
     /// What the scheduler sees of every node (one pass over the pods).
-    fn node_views(&self) -> Vec<NodeView> {
+    pub(super) fn node_views(&self) -> Vec<NodeView> {
         let mut views: Vec<NodeView> = self
             .nodes
             .iter()
@@ -475,7 +491,7 @@ impl Cluster {
                 requested_cpu_millis: 0,
                 requested_memory_mib: 0,
                 pods: 0,
-                unschedulable: n.fargate || n.gone || n.draining,
+                unschedulable: n.fargate || n.gone || n.draining || !n.ready,
             })
             .collect();
         for p in &self.pods {
@@ -705,6 +721,7 @@ impl Cluster {
     fn tick(&mut self) {
         self.hpa_sync();
         self.cluster_autoscaler();
+        self.karpenter();
         self.count_replica_sets();
         for d in 0..self.deployments.len() {
             self.deployment_sync(d);
@@ -1120,7 +1137,7 @@ impl Cluster {
     }
 
     /// Evict a pod: it terminates, and its ReplicaSet creates a replacement.
-    fn evict(&mut self, p: usize) {
+    pub(super) fn evict(&mut self, p: usize) {
         let pod = &mut self.pods[p];
         pod.deleting_at = Some(self.now);
         pod.ready = false;
@@ -1296,6 +1313,8 @@ impl Cluster {
             group: None,
             unneeded_since: None,
             draining: false,
+            ready: true,
+            nodeclaim: None,
         });
         self.nodes.len() - 1
     }

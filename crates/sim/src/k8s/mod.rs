@@ -9,6 +9,7 @@
 pub mod autoscaling;
 pub mod backoff;
 pub mod cluster;
+pub mod karpenter;
 pub mod messages;
 pub mod names;
 pub mod rollout;

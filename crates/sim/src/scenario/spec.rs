@@ -58,6 +58,46 @@ pub struct EksWorld {
     /// Run the Cluster Autoscaler on the node groups (within their min/max).
     #[serde(default)]
     pub cluster_autoscaler: bool,
+    /// A Karpenter NodePool: Karpenter launches right-sized nodes for unschedulable pods and
+    /// consolidates them (an alternative to `cluster_autoscaler`, not a companion).
+    #[serde(default)]
+    pub karpenter: Option<NodePoolSpec>,
+}
+
+/// A Karpenter `NodePool` (karpenter.sh/v1). Defaults are Karpenter's own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodePoolSpec {
+    /// `metadata.name`; NodeClaims are named `<name>-<5 random characters>`.
+    #[serde(default = "defaults::node_pool_name")]
+    pub name: String,
+    /// The `node.kubernetes.io/instance-type In [...]` requirement. Default: the c, m and r
+    /// types Orca knows, as the `instance-category In [c, m, r]` of Karpenter's example pool.
+    #[serde(default = "defaults::karpenter_instance_types")]
+    pub instance_types: Vec<String>,
+    /// `limits.cpu` in vCPUs over every node of the pool; none means no limit.
+    #[serde(default)]
+    pub cpu_limit: Option<u32>,
+    /// `disruption.consolidationPolicy`.
+    #[serde(default)]
+    pub consolidation_policy: ConsolidationPolicy,
+    /// `disruption.consolidateAfter` in seconds (Karpenter default 0s): how long a node must
+    /// see no pod arrive or leave before it may be consolidated.
+    #[serde(default)]
+    pub consolidate_after: u32,
+    /// `disruption.budgets[0].nodes`: how many nodes may be disrupted at once, a count ("2")
+    /// or a percentage of the pool's nodes rounded up ("10%", the default).
+    #[serde(default = "defaults::budget_nodes")]
+    pub budget_nodes: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ConsolidationPolicy {
+    /// Only nodes without (non-DaemonSet) pods are removed.
+    WhenEmpty,
+    /// Empty nodes, and nodes whose pods fit elsewhere, are removed.
+    #[default]
+    WhenEmptyOrUnderutilized,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1141,6 +1181,10 @@ pub enum Condition {
     CapacityScaledOut,
     /// ECS: managed scaling makes an Auto Scaling group terminate instances.
     CapacityScaledIn,
+    /// EKS: Karpenter nominates a pending pod to a NodeClaim it launches (`Nominated`).
+    PodNominated,
+    /// EKS: Karpenter starts disrupting a node to consolidate (`DisruptionTerminating`).
+    NodeDisrupted,
 }
 
 /// What a quiz is about, highlighted on the canvas.
@@ -1171,6 +1215,19 @@ pub mod defaults {
     /// Boot plus ECS agent registration [model: typically one to two minutes].
     pub fn instance_launch() -> (f64, f64) {
         (70.0, 100.0)
+    }
+    pub fn node_pool_name() -> String {
+        "default".into()
+    }
+    pub fn karpenter_instance_types() -> Vec<String> {
+        crate::aws::instance_types::all()
+            .iter()
+            .filter(|t| ['c', 'm', 'r'].iter().any(|c| t.name.starts_with(*c)))
+            .map(|t| t.name.to_string())
+            .collect()
+    }
+    pub fn budget_nodes() -> String {
+        "10%".into()
     }
     pub fn duration() -> f64 {
         900.0

@@ -388,6 +388,7 @@ fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         }
     }
     if k.node_groups.is_empty()
+        && k.karpenter.is_none()
         && !k
             .deployments
             .iter()
@@ -436,6 +437,9 @@ fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
     }
     if total > 1000 {
         out.push((gp, format!("{total} nodes in all; at most 1000")));
+    }
+    if let Some(np) = &k.karpenter {
+        node_pool(out, k, np, &wp.field("karpenter"));
     }
     let dp = wp.field("deployments");
     if k.deployments.is_empty() || k.deployments.len() > 20 {
@@ -637,6 +641,74 @@ fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
             format!(
                 "Service name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
                 svc.name
+            ),
+        ));
+    }
+}
+
+/// A Karpenter NodePool: a valid name, known instance types, a budget Karpenter accepts, and
+/// no Cluster Autoscaler beside it.
+fn node_pool(out: &mut Problems, k: &EksWorld, np: &NodePoolSpec, p: &Path) {
+    if k.cluster_autoscaler {
+        out.push((
+            p.clone(),
+            "Karpenter and the Cluster Autoscaler would both add and remove nodes for the same pending pods; use karpenter or cluster_autoscaler: true, not both".into(),
+        ));
+    }
+    if !dns_label_ok(&np.name) {
+        out.push((
+            p.field("name"),
+            format!(
+                "NodePool name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
+                np.name
+            ),
+        ));
+    }
+    let tp = p.field("instance_types");
+    if np.instance_types.is_empty() {
+        out.push((
+            tp.clone(),
+            format!(
+                "no instance types; list at least one, e.g. [\"c5.large\", \"m5.large\"]; Orca knows {}",
+                instance_types::all()
+                    .iter()
+                    .map(|t| t.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    for (i, t) in np.instance_types.iter().enumerate() {
+        if instance_types::lookup(t).is_none() {
+            out.push((tp.index(i), instance_types::unknown_type_message(t)));
+        }
+    }
+    if let Some(limit) = np.cpu_limit {
+        check_range(
+            out,
+            p.field("cpu_limit"),
+            "cpu_limit",
+            limit,
+            0,
+            100_000,
+            " vCPUs",
+        );
+    }
+    check_range(
+        out,
+        p.field("consolidate_after"),
+        "consolidate_after",
+        np.consolidate_after,
+        0,
+        86_400,
+        " s",
+    );
+    if crate::k8s::karpenter::parse_budget(&np.budget_nodes).is_none() {
+        out.push((
+            p.field("budget_nodes"),
+            format!(
+                "budget_nodes \"{}\" is neither a node count nor a percentage; valid: a whole number such as \"2\", or \"0%\" to \"100%\"",
+                np.budget_nodes
             ),
         ));
     }
@@ -2665,12 +2737,14 @@ fn condition(out: &mut Problems, ix: &EcsIndex, c: &Condition, p: Path, eks: boo
             | Condition::ReplicaSetScaled
             | Condition::HpaRescaled
             | Condition::ScaleUpTriggered
+            | Condition::PodNominated
+            | Condition::NodeDisrupted
     );
     if k8s_condition != eks {
         out.push((
             p,
             if eks {
-                "this condition watches ECS services, but the scenario's world is Eks; use PodCrashLoop, ReadinessFailed, LivenessRestart, FailedScheduling, ProgressDeadlineExceeded, ReplicaSetScaled, HpaRescaled or ScaleUpTriggered".into()
+                "this condition watches ECS services, but the scenario's world is Eks; use PodCrashLoop, ReadinessFailed, LivenessRestart, FailedScheduling, ProgressDeadlineExceeded, ReplicaSetScaled, HpaRescaled, ScaleUpTriggered, PodNominated or NodeDisrupted".into()
             } else {
                 "this condition watches Kubernetes objects, but the scenario's world is Ecs".into()
             },
@@ -2692,7 +2766,9 @@ fn condition(out: &mut Problems, ix: &EcsIndex, c: &Condition, p: Path, eks: boo
         | Condition::ProgressDeadlineExceeded
         | Condition::ReplicaSetScaled
         | Condition::HpaRescaled
-        | Condition::ScaleUpTriggered => return,
+        | Condition::ScaleUpTriggered
+        | Condition::PodNominated
+        | Condition::NodeDisrupted => return,
         Condition::CapacityScaledOut | Condition::CapacityScaledIn => {
             if ix.w.capacity.auto_scaling_groups.is_empty() {
                 out.push((
