@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use bevy::prelude::*;
 use bevy::sprite::Anchor;
-use orca_sim::ecs::{DesiredStatus, HealthStatus, Host, Task, TaskStatus};
+use orca_sim::ecs::{DesiredStatus, HealthStatus, Host, InstanceStatus, Task, TaskStatus};
 use orca_sim::elb::TargetState;
 use orca_sim::scenario::spec::LaunchType;
 use orca_sim::world::TaskIdx;
@@ -158,6 +158,11 @@ pub const CANVAS_BG: Color = Color::srgb(0.07, 0.08, 0.11);
 const ZONE_BG: Color = Color::srgb(0.11, 0.13, 0.17);
 const ZONE_OUT_BG: Color = Color::srgb(0.22, 0.09, 0.09);
 const INSTANCE_BG: Color = Color::srgb(0.17, 0.19, 0.25);
+/// An instance an Auto Scaling group launched, before its agent registers it.
+const INSTANCE_BOOTING_BG: Color = Color::srgb(0.14, 0.2, 0.3);
+const INSTANCE_GONE_BG: Color = Color::srgb(0.2, 0.13, 0.14);
+/// How long a new instance takes to fade in, in simulated ms.
+const INSTANCE_APPEAR_MS: u64 = 4_000;
 const LANE_BG: Color = Color::srgb(0.14, 0.16, 0.22);
 const TG_BG: Color = Color::srgb(0.20, 0.17, 0.30);
 const BAR_BG: Color = Color::srgb(0.10, 0.11, 0.14);
@@ -281,6 +286,7 @@ pub fn layout(world: &World, cols: usize) -> Scene {
     // Visible tasks by (zone, host): instance index or None for Fargate.
     let mut by_instance: Vec<Vec<TaskIdx>> = vec![Vec::new(); world.instances.len()];
     let mut by_lane: Vec<Vec<TaskIdx>> = vec![Vec::new(); zones.len()];
+    let mut waiting: Vec<TaskIdx> = Vec::new();
     for (i, task) in world.tasks.iter().enumerate() {
         if !visible(task, now) {
             continue;
@@ -298,6 +304,7 @@ pub fn layout(world: &World, cols: usize) -> Scene {
                     v.push(t)
                 }
             }
+            Host::AwaitingCapacity => waiting.push(t),
         }
     }
 
@@ -313,6 +320,15 @@ pub fn layout(world: &World, cols: usize) -> Scene {
             if inst.availability_zone != zone.name {
                 continue;
             }
+            // A terminated instance of an Auto Scaling group leaves once its tasks have faded.
+            if inst.auto_scaling_group.is_some()
+                && by_instance[ii].is_empty()
+                && inst
+                    .terminated_at
+                    .is_some_and(|at| now.since(at).0 >= FADE_MS)
+            {
+                continue;
+            }
             let tasks = &by_instance[ii];
             let h = INSTANCE_HEADER + 2.0 * (BAR_H + 4.0) + GAP + cards_h(tasks.len()) + PAD;
             let area = Area {
@@ -322,13 +338,27 @@ pub fn layout(world: &World, cols: usize) -> Scene {
                 h,
             };
             let key = format!("inst:{}", inst.name);
-            push_rect(&mut scene, &key, area, INSTANCE_BG, 1.0);
-            let gone = inst.status != orca_sim::ecs::InstanceStatus::Active;
+            let status = inst.status;
+            // An instance an Auto Scaling group just launched fades in over its first seconds.
+            let appear = if inst.launched_at > SimTime::ZERO {
+                (now.since(inst.launched_at).0 as f32 / INSTANCE_APPEAR_MS as f32).clamp(0.15, 1.0)
+            } else {
+                1.0
+            };
+            let bg = match status {
+                InstanceStatus::Registering => INSTANCE_BOOTING_BG,
+                InstanceStatus::Inactive => INSTANCE_GONE_BG,
+                _ => INSTANCE_BG,
+            };
+            push_rect(&mut scene, &key, area, bg.with_alpha(appear), 1.0);
             push_text(
                 &mut scene,
                 &format!("{key}/t1"),
                 Vec2::new(area.x + PAD, area.y + 6.0),
-                format!("{}  ·  {}", inst.name, inst.instance_type),
+                match &inst.capacity_provider {
+                    Some(cp) => format!("{}  ·  {}  ·  {cp}", inst.name, inst.instance_type),
+                    None => format!("{}  ·  {}", inst.name, inst.instance_type),
+                },
                 15.0,
                 TEXT,
             );
@@ -339,10 +369,10 @@ pub fn layout(world: &World, cols: usize) -> Scene {
                 format!(
                     "{}  ·  {}",
                     inst.ec2_instance_id,
-                    if gone {
-                        format!("✕ {}", inst.status.as_str())
-                    } else {
-                        inst.status.as_str().to_string()
+                    match status {
+                        InstanceStatus::Inactive => "✕ INACTIVE (terminated)".to_string(),
+                        InstanceStatus::Registering => "◔ REGISTERING (booting)".to_string(),
+                        s => s.as_str().to_string(),
                     }
                 ),
                 12.0,
@@ -425,6 +455,48 @@ pub fn layout(world: &World, cols: usize) -> Scene {
         max_h = max_h.max(y);
         zone_areas.push((zone, x));
     }
+    // Tasks PROVISIONING while they wait for an Auto Scaling group to bring an instance.
+    let waiting_area = (!waiting.is_empty()).then(|| {
+        let width = zones.len() as f32 * (zone_w + ZONE_GAP) - ZONE_GAP;
+        let per_row = ((width - 2.0 * PAD) / (CARD_W + GAP)).floor().max(1.0) as usize;
+        let h = LANE_HEADER + (waiting.len().div_ceil(per_row) as f32) * (CARD_H + GAP) + PAD;
+        let area = Area {
+            x: 0.0,
+            y: max_h + PAD + ZONE_GAP,
+            w: width,
+            h,
+        };
+        (area, per_row)
+    });
+    if let Some((area, per_row)) = waiting_area {
+        let mut providers: Vec<&str> = waiting
+            .iter()
+            .filter_map(|&t| world.task(t).capacity_provider.as_deref())
+            .collect();
+        providers.dedup();
+        push_rect(&mut scene, "lane:waiting", area, ZONE_OUT_BG, 0.0);
+        push_text(
+            &mut scene,
+            "lane:waiting/t",
+            Vec2::new(PAD, area.y + 6.0),
+            format!(
+                "Waiting for capacity (PROVISIONING) · {}: managed scaling adds instances",
+                providers.join(", ")
+            ),
+            14.0,
+            TEXT,
+        );
+        place_cards(
+            &mut scene,
+            world,
+            &waiting,
+            per_row,
+            PAD - GAP / 2.0,
+            area.y + LANE_HEADER,
+            &primary_defs,
+        );
+        scene.areas.insert("lane:waiting".into(), area);
+    }
     for (zone, x) in zone_areas {
         let area = Area {
             x,
@@ -458,6 +530,9 @@ pub fn layout(world: &World, cols: usize) -> Scene {
             },
         );
         scene.areas.insert(key.clone(), area);
+        scene.bounds = Some(scene.bounds.map_or(area, |b| b.union(&area)));
+    }
+    if let Some((area, _)) = waiting_area {
         scene.bounds = Some(scene.bounds.map_or(area, |b| b.union(&area)));
     }
 
@@ -557,6 +632,8 @@ pub fn busiest_host(world: &World) -> usize {
                     *n += 1
                 }
             }
+            // The waiting lane spans all zones and wraps its own rows.
+            Host::AwaitingCapacity => {}
         }
     }
     per_instance.into_iter().chain(per_lane).max().unwrap_or(0)
@@ -1171,7 +1248,19 @@ fn layout_eks(world: &World, eks: &orca_sim::k8s::cluster::Cluster, cols: usize)
                 if node.fargate {
                     format!("{} · one pod per node", node.instance_type)
                 } else {
-                    format!("node · {} · Ready", node.instance_type)
+                    let state = if node.draining {
+                        "✕ disrupted (NoSchedule), draining"
+                    } else if node.ready {
+                        "Ready"
+                    } else {
+                        "◔ NotReady: joining"
+                    };
+                    match &node.nodeclaim {
+                        Some(claim) => {
+                            format!("{} · nodeclaim/{claim} · {state}", node.instance_type)
+                        }
+                        None => format!("node · {} · {state}", node.instance_type),
+                    }
                 },
                 12.0,
                 TEXT_DIM,

@@ -34,8 +34,16 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/ecs-target-tracking.ron"),
     ),
     (
+        "ecs-step-scaling",
+        include_str!("../../scenarios/ecs-step-scaling.ron"),
+    ),
+    (
         "ecs-fargate-spot",
         include_str!("../../scenarios/ecs-fargate-spot.ron"),
+    ),
+    (
+        "ecs-cluster-auto-scaling",
+        include_str!("../../scenarios/ecs-cluster-auto-scaling.ron"),
     ),
     (
         "eks-rolling-update",
@@ -61,6 +69,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "eks-autoscaling",
         include_str!("../../scenarios/eks-autoscaling.ron"),
+    ),
+    (
+        "eks-karpenter",
+        include_str!("../../scenarios/eks-karpenter.ron"),
     ),
 ];
 

@@ -63,7 +63,7 @@ pub struct UiState {
     pub newest_first: bool,
     /// service, target-group, task, instance, autoscaling, deployment, replicaset, pod,
     /// scenario, quiz
-    pub filters: [bool; 10],
+    pub filters: [bool; 11],
     pub text_scale: f32,
     pub open_path: String,
     pub picker_error: Option<String>,
@@ -84,7 +84,9 @@ impl Default for UiState {
             show_intro: false,
             presenting: false,
             newest_first: true,
-            filters: [true, true, false, true, true, true, true, true, true, true],
+            filters: [
+                true, true, false, true, true, true, true, true, true, true, true,
+            ],
             text_scale: 1.0,
             open_path: String::new(),
             picker_error: None,

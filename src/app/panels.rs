@@ -14,7 +14,7 @@ use super::player::{Player, SPEEDS, Selection};
 use super::view::{CanvasRect, ViewState};
 use super::{Actions, UiState};
 
-const SOURCES: [&str; 10] = [
+const SOURCES: [&str; 11] = [
     "service",
     "target-group",
     "task",
@@ -23,6 +23,7 @@ const SOURCES: [&str; 10] = [
     "deployment",
     "replicaset",
     "pod",
+    "node",
     "scenario",
     "quiz",
 ];
@@ -31,7 +32,7 @@ const SOURCES: [&str; 10] = [
 fn relevant_source(category: &str, eks: bool) -> bool {
     match category {
         "scenario" | "quiz" => true,
-        "deployment" | "replicaset" | "pod" => eks,
+        "deployment" | "replicaset" | "pod" | "node" => eks,
         _ => !eks,
     }
 }
@@ -56,6 +57,7 @@ fn source_color(category: &str) -> egui::Color32 {
         "deployment" => egui::Color32::from_rgb(110, 180, 255),
         "replicaset" => egui::Color32::from_rgb(200, 160, 255),
         "pod" => egui::Color32::from_rgb(180, 200, 210),
+        "node" => egui::Color32::from_rgb(240, 170, 90),
         "autoscaling" => egui::Color32::from_rgb(255, 150, 120),
         _ => egui::Color32::from_rgb(255, 225, 60),
     }
@@ -729,7 +731,9 @@ fn services(ui: &mut egui::Ui, player: &mut Player) {
             deployment_summary(ui, eks, d);
             ui.add_space(6.0);
         }
-        if eks.samples.len() > 1 && (!eks.hpas.is_empty() || !eks.node_groups.is_empty()) {
+        if eks.samples.len() > 1
+            && (!eks.hpas.is_empty() || !eks.node_groups.is_empty() || eks.karpenter.is_some())
+        {
             metrics(ui, eks);
         }
         return;
@@ -813,6 +817,82 @@ fn services(ui: &mut egui::Ui, player: &mut Player) {
             service_metrics(ui, svc, world.now.secs_f64());
         }
     }
+    for g in &world.auto_scaling_groups {
+        if g.managed_scaling.is_some() && g.samples.len() > 1 {
+            capacity_metrics(ui, g, world.now.secs_f64());
+        }
+    }
+}
+
+/// Managed scaling charts: CapacityProviderReservation against the target capacity, and the
+/// group's instances with the tasks waiting for them.
+fn capacity_metrics(
+    ui: &mut egui::Ui,
+    g: &orca_sim::ecs::capacity_provider::AutoScalingGroup,
+    now: f64,
+) {
+    use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, VLine};
+    ui.separator();
+    ui.heading(format!(
+        "Capacity provider {} (ASG {})",
+        g.capacity_provider, g.name
+    ));
+    let series = |f: &dyn Fn(&orca_sim::ecs::capacity_provider::ReservationSample) -> f64| -> PlotPoints<'static> {
+        g.samples
+            .iter()
+            .map(|m| [m.at.secs_f64(), f(m)])
+            .collect::<Vec<_>>()
+            .into()
+    };
+    let target = g
+        .managed_scaling
+        .as_ref()
+        .map_or(100.0, |m| m.target_capacity as f64);
+    ui.label(
+        egui::RichText::new("CapacityProviderReservation = M needed / N in group × 100").weak(),
+    );
+    Plot::new(format!("cpr-{}", g.name))
+        .height(120.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .include_y(200.0)
+        .legend(Legend::default())
+        .show(ui, |p| {
+            p.line(Line::new("reservation %", series(&|m| m.reservation)));
+            p.hline(
+                HLine::new("target capacity", target).style(egui_plot::LineStyle::dashed_loose()),
+            );
+            p.vline(VLine::new("now", now).color(egui::Color32::WHITE));
+        });
+    ui.label(
+        egui::RichText::new(format!(
+            "scale-out alarm {} · scale-in alarm {} (15 of 15 below {target:.0} %) · desired {} (min {}, max {})",
+            g.high.as_str(),
+            g.low.as_str(),
+            g.desired_capacity,
+            g.min_size,
+            g.max_size
+        ))
+        .weak(),
+    );
+    Plot::new(format!("asg-{}", g.name))
+        .height(110.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .legend(Legend::default())
+        .show(ui, |p| {
+            p.line(Line::new(
+                "desired instances",
+                series(&|m| m.desired as f64),
+            ));
+            p.line(Line::new("registered", series(&|m| m.registered as f64)));
+            p.line(Line::new("tasks waiting", series(&|m| m.waiting as f64)));
+            p.vline(VLine::new("now", now).color(egui::Color32::WHITE));
+        });
 }
 
 /// Target tracking charts: CPU against the target, desired and running tasks.
@@ -838,8 +918,20 @@ fn service_metrics(ui: &mut egui::Ui, svc: &orca_sim::ecs::Service, now: f64) {
         .legend(Legend::default())
         .show(ui, |p| {
             p.line(Line::new("CPU %", series(&|m| m.cpu)));
+            if svc.metrics.iter().any(|m| m.memory.is_some()) {
+                p.line(Line::new(
+                    "memory %",
+                    series(&|m| m.memory.unwrap_or(f64::NAN)),
+                ));
+            }
             if let Some(t) = &svc.scaling {
                 p.hline(HLine::new("target", t.target).style(egui_plot::LineStyle::dashed_loose()));
+            }
+            for s in &svc.step_scaling {
+                p.hline(
+                    HLine::new(s.alarm.clone(), s.threshold)
+                        .style(egui_plot::LineStyle::dotted_dense()),
+                );
             }
             p.vline(VLine::new("now", now).color(egui::Color32::WHITE));
         });
@@ -851,6 +943,22 @@ fn service_metrics(ui: &mut egui::Ui, svc: &orca_sim::ecs::Service, now: f64) {
                 t.target,
                 t.low.as_str(),
                 t.target * orca_sim::aas::LOW_FACTOR
+            ))
+            .weak(),
+        );
+    }
+    for s in &svc.step_scaling {
+        ui.label(
+            egui::RichText::new(format!(
+                "{} {} ({} {} {:.0} %, {} of {}) → policy {}",
+                s.alarm,
+                s.state.as_str(),
+                s.metric.as_str(),
+                s.comparison.words(),
+                s.threshold,
+                s.datapoints_to_alarm,
+                s.evaluation_periods,
+                s.policy
             ))
             .weak(),
         );
@@ -910,6 +1018,9 @@ fn inspector(ui: &mut egui::Ui, player: &Player) {
                 "host",
                 match task.host {
                     orca_sim::ecs::Host::Fargate => "Fargate".to_string(),
+                    orca_sim::ecs::Host::AwaitingCapacity => {
+                        "none yet: waiting for capacity".to_string()
+                    }
                     orca_sim::ecs::Host::Instance(i) => {
                         let inst = world.instance(i);
                         format!("{} ({})", inst.name, inst.ec2_instance_id)

@@ -64,6 +64,7 @@ impl Source {
             Source::Kube(object) => match object.split('/').next() {
                 Some("pod") => "pod",
                 Some("replicaset") => "replicaset",
+                Some("node" | "nodeclaim" | "nodepool") => "node",
                 _ => "deployment",
             },
             Source::AutoScaling(_) => "autoscaling",

@@ -170,6 +170,7 @@ pub fn new_instance(
         auto_scaling_group: None,
         capacity_provider: None,
         launched_at: now,
+        terminated_at: None,
     }
 }
 
@@ -566,9 +567,11 @@ fn scale_in(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) {
 
 /// The EC2 instance is gone: its container instance turns INACTIVE and its tasks stop.
 pub fn terminate_instance(ctx: &mut Ctx, i: InstanceIdx) {
+    let now = ctx.now;
     let (name, ec2, id) = {
         let inst = ctx.world.instance_mut(i);
         inst.status = InstanceStatus::Inactive;
+        inst.terminated_at = Some(now);
         inst.agent_connected = false;
         (
             inst.name.clone(),

@@ -444,6 +444,8 @@ pub struct ContainerInstance {
     /// Its capacity provider's name, for instances of an Auto Scaling group.
     pub capacity_provider: Option<String>,
     pub launched_at: SimTime,
+    /// When its EC2 instance was terminated (an ASG scale-in or a fault).
+    pub terminated_at: Option<SimTime>,
 }
 
 impl ContainerInstance {
