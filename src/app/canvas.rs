@@ -1232,7 +1232,20 @@ fn layout_eks(world: &World, eks: &orca_sim::k8s::cluster::Cluster, cols: usize)
                 h,
             };
             let key = format!("node:{}", node.name);
-            push_rect(&mut scene, &key, area, INSTANCE_BG, 1.0);
+            // A node that just joined fades in; one not Ready yet looks like a booting instance.
+            let appear = if node.created_at > SimTime::ZERO {
+                (now.since(node.created_at).0 as f32 / INSTANCE_APPEAR_MS as f32).clamp(0.15, 1.0)
+            } else {
+                1.0
+            };
+            let bg = if node.draining {
+                INSTANCE_GONE_BG
+            } else if node.ready {
+                INSTANCE_BG
+            } else {
+                INSTANCE_BOOTING_BG
+            };
+            push_rect(&mut scene, &key, area, bg.with_alpha(appear), 1.0);
             push_text(
                 &mut scene,
                 &format!("{key}/t1"),
@@ -1372,6 +1385,12 @@ fn layout_eks(world: &World, eks: &orca_sim::k8s::cluster::Cluster, cols: usize)
                 eks.deployments[eks.replica_sets[eks.pods[p].replica_set].deployment].fargate
             }) {
                 "Pending: Fargate is provisioning a node for each of these pods".into()
+            } else if eks
+                .karpenter
+                .as_ref()
+                .is_some_and(|k| pending.iter().any(|p| k.nominated.contains_key(p)))
+            {
+                "Pending: Karpenter launches NodeClaims for these pods (Nominated)".into()
             } else {
                 "Unscheduled: no node has room (see FailedScheduling)".into()
             },

@@ -97,6 +97,8 @@ pub struct Node {
     pub ready: bool,
     /// The Karpenter NodeClaim that launched it (its NodePool is `Cluster::karpenter`).
     pub nodeclaim: Option<String>,
+    /// When the node object appeared (zero for the scenario's first nodes).
+    pub created_at: SimTime,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -330,6 +332,7 @@ impl Cluster {
                     draining: false,
                     ready: true,
                     nodeclaim: None,
+                    created_at: SimTime::ZERO,
                 });
             }
         }
@@ -978,6 +981,7 @@ impl Cluster {
             gone: false,
             unneeded_since: None,
             draining: false,
+            created_at: self.now,
             ..template
         });
         self.emit(
@@ -1315,6 +1319,7 @@ impl Cluster {
             draining: false,
             ready: true,
             nodeclaim: None,
+            created_at: self.now,
         });
         self.nodes.len() - 1
     }

@@ -418,6 +418,7 @@ impl Cluster {
             draining: false,
             ready: false,
             nodeclaim: Some(c.name.clone()),
+            created_at: self.now,
         });
         self.nodes.len() - 1
     }
