@@ -301,3 +301,60 @@ fn eks_cards_mirror_the_pods() {
             .all(|(_, s)| *s == CardState::Healthy)
     );
 }
+
+/// The texts of the scene, by prim key.
+fn scene_text(scene: &canvas::Scene, key: &str) -> Option<String> {
+    scene.prims.iter().find_map(|(k, p)| match p {
+        canvas::Prim::Text { text, .. } if k == key => Some(text.clone()),
+        _ => None,
+    })
+}
+
+#[test]
+fn cluster_auto_scaling_shows_waiting_tasks_booting_instances_and_removes_terminated_ones() {
+    let mut app = app_with("ecs-cluster-auto-scaling", Progress::default());
+    // 2:40: six tasks wait for capacity in their own lane, below the zones.
+    player_seek(&mut app, SimTime::from_secs(160));
+    let p = player(&app);
+    let scene = canvas::layout(p.playback.world(), p.layout_cols);
+    let lane = *scene.areas.get("lane:waiting").expect("a waiting lane");
+    let zone = scene.areas.get("zone:us-east-1a").expect("a zone");
+    assert!(lane.y >= zone.y + zone.h, "the lane sits below the zones");
+    let waiting: Vec<_> = scene
+        .cards
+        .iter()
+        .filter(|c| c.state == CardState::Provisioning)
+        .collect();
+    assert_eq!(waiting.len(), 6);
+    for c in &waiting {
+        assert!(
+            c.area.y >= lane.y && c.area.y + c.area.h <= lane.y + lane.h,
+            "card {} inside the lane",
+            c.id
+        );
+    }
+    assert!(
+        scene_text(&scene, "lane:waiting/t")
+            .is_some_and(|t| t.contains("PROVISIONING") && t.contains("cp-api"))
+    );
+    // 4:20: the three launched instances are on the canvas, still registering.
+    player_seek(&mut app, SimTime::from_secs(260));
+    let p = player(&app);
+    let scene = canvas::layout(p.playback.world(), p.layout_cols);
+    for n in 3..=5 {
+        let t = scene_text(&scene, &format!("inst:asg-api-{n}/t2")).expect("instance text");
+        assert!(t.contains("REGISTERING"), "{t}");
+    }
+    // 6:00: every task runs; the lane is gone.
+    player_seek(&mut app, SimTime::from_secs(360));
+    let p = player(&app);
+    let scene = canvas::layout(p.playback.world(), p.layout_cols);
+    assert!(!scene.areas.contains_key("lane:waiting"));
+    // 28:00: the two empty instances terminated at 27:00 have left the canvas.
+    player_seek(&mut app, SimTime::from_secs(28 * 60));
+    let p = player(&app);
+    let scene = canvas::layout(p.playback.world(), p.layout_cols);
+    assert!(!scene.areas.contains_key("inst:asg-api-1"));
+    assert!(!scene.areas.contains_key("inst:asg-api-2"));
+    assert!(scene.areas.contains_key("inst:asg-api-3"));
+}

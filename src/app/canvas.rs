@@ -159,8 +159,8 @@ const ZONE_BG: Color = Color::srgb(0.11, 0.13, 0.17);
 const ZONE_OUT_BG: Color = Color::srgb(0.22, 0.09, 0.09);
 const INSTANCE_BG: Color = Color::srgb(0.17, 0.19, 0.25);
 /// An instance an Auto Scaling group launched, before its agent registers it.
-const INSTANCE_BOOTING_BG: Color = Color::srgb(0.14, 0.2, 0.3);
-const INSTANCE_GONE_BG: Color = Color::srgb(0.2, 0.13, 0.14);
+pub const INSTANCE_BOOTING_BG: Color = Color::srgb(0.14, 0.2, 0.3);
+pub const INSTANCE_GONE_BG: Color = Color::srgb(0.2, 0.13, 0.14);
 /// How long a new instance takes to fade in, in simulated ms.
 const INSTANCE_APPEAR_MS: u64 = 4_000;
 const LANE_BG: Color = Color::srgb(0.14, 0.16, 0.22);

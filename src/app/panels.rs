@@ -1319,6 +1319,18 @@ fn legend(ui: &mut egui::Ui) {
                     ui.label("— / - -");
                     ui.label("link to target: solid ok, dashed bad/draining");
                     ui.end_row();
+                    let (r, _) =
+                        ui.allocate_exact_size(egui::vec2(18.0, 14.0), egui::Sense::hover());
+                    ui.painter()
+                        .rect_filled(r, 2.0, c32(super::canvas::INSTANCE_BOOTING_BG));
+                    ui.label("◔ host booting: REGISTERING instance, NotReady node");
+                    ui.end_row();
+                    let (r, _) =
+                        ui.allocate_exact_size(egui::vec2(18.0, 14.0), egui::Sense::hover());
+                    ui.painter()
+                        .rect_filled(r, 2.0, c32(super::canvas::INSTANCE_GONE_BG));
+                    ui.label("✕ host leaving: terminated instance, disrupted node");
+                    ui.end_row();
                 });
         });
 }
