@@ -485,8 +485,19 @@ fn side_panel(root: &mut egui::Ui, player: &mut Player, show_legend: bool) {
 }
 
 /// Scaling charts: utilization against the HPA target, and replicas, pods and nodes over time.
+/// A fixed chart of the side panel: time on x from 0, no dragging or zooming (the timeline
+/// does the navigating).
+fn chart<'a>(id: impl egui::AsId, height: f32) -> egui_plot::Plot<'a> {
+    egui_plot::Plot::new(id)
+        .height(height)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+}
+
 fn metrics(ui: &mut egui::Ui, eks: &orca_sim::k8s::cluster::Cluster) {
-    use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, VLine};
+    use egui_plot::{HLine, Legend, Line, PlotPoints, VLine};
     ui.separator();
     ui.heading("Metrics");
     let now = eks.now.secs_f64();
@@ -499,12 +510,7 @@ fn metrics(ui: &mut egui::Ui, eks: &orca_sim::k8s::cluster::Cluster) {
     };
     let name = &eks.deployments[0].name;
     ui.label(egui::RichText::new(format!("deployment/{name}: average CPU, % of request")).weak());
-    Plot::new("cpu")
-        .height(130.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .include_y(0.0)
+    chart("cpu", 130.0)
         .include_y(100.0)
         .legend(Legend::default())
         .show(ui, |p| {
@@ -515,12 +521,7 @@ fn metrics(ui: &mut egui::Ui, eks: &orca_sim::k8s::cluster::Cluster) {
             p.vline(VLine::new("now", now).color(egui::Color32::WHITE));
         });
     ui.label(egui::RichText::new("pods and nodes").weak());
-    Plot::new("counts")
-        .height(130.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .include_y(0.0)
+    chart("counts", 130.0)
         .legend(Legend::default())
         .show(ui, |p| {
             p.line(Line::new("desired replicas", series(&|s| s.desired as f64)));
@@ -831,7 +832,7 @@ fn capacity_metrics(
     g: &orca_sim::ecs::capacity_provider::AutoScalingGroup,
     now: f64,
 ) {
-    use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, VLine};
+    use egui_plot::{HLine, Legend, Line, PlotPoints, VLine};
     ui.separator();
     ui.heading(format!(
         "Capacity provider {} (ASG {})",
@@ -851,12 +852,7 @@ fn capacity_metrics(
     ui.label(
         egui::RichText::new("CapacityProviderReservation = M needed / N in group × 100").weak(),
     );
-    Plot::new(format!("cpr-{}", g.name))
-        .height(120.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .include_y(0.0)
+    chart(format!("cpr-{}", g.name), 120.0)
         .include_y(200.0)
         .legend(Legend::default())
         .show(ui, |p| {
@@ -877,12 +873,7 @@ fn capacity_metrics(
         ))
         .weak(),
     );
-    Plot::new(format!("asg-{}", g.name))
-        .height(110.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .include_y(0.0)
+    chart(format!("asg-{}", g.name), 110.0)
         .legend(Legend::default())
         .show(ui, |p| {
             p.line(Line::new(
@@ -897,7 +888,7 @@ fn capacity_metrics(
 
 /// Target tracking charts: CPU against the target, desired and running tasks.
 fn service_metrics(ui: &mut egui::Ui, svc: &orca_sim::ecs::Service, now: f64) {
-    use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, VLine};
+    use egui_plot::{HLine, Legend, Line, PlotPoints, VLine};
     ui.separator();
     ui.heading(format!("Metrics: {}", svc.name));
     let series = |f: &dyn Fn(&orca_sim::ecs::ServiceSample) -> f64| -> PlotPoints<'static> {
@@ -908,12 +899,7 @@ fn service_metrics(ui: &mut egui::Ui, svc: &orca_sim::ecs::Service, now: f64) {
             .into()
     };
     ui.label(egui::RichText::new("ECSServiceAverageCPUUtilization (1-minute datapoints)").weak());
-    Plot::new(format!("cpu-{}", svc.name))
-        .height(130.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .include_y(0.0)
+    chart(format!("cpu-{}", svc.name), 130.0)
         .include_y(100.0)
         .legend(Legend::default())
         .show(ui, |p| {
@@ -963,12 +949,7 @@ fn service_metrics(ui: &mut egui::Ui, svc: &orca_sim::ecs::Service, now: f64) {
             .weak(),
         );
     }
-    Plot::new(format!("tasks-{}", svc.name))
-        .height(120.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .include_y(0.0)
+    chart(format!("tasks-{}", svc.name), 120.0)
         .legend(Legend::default())
         .show(ui, |p| {
             p.line(Line::new("desired", series(&|m| m.desired as f64)));
