@@ -96,10 +96,13 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, ScenarioErrors> {
     if problems.is_empty() {
         return Ok(scenario);
     }
+    // One index for all problems: locating is then a walk down the tree per problem, not a
+    // pass over the whole text.
+    let index = locate::Index::new(src);
     let mut errors: Vec<ScenarioError> = problems
         .into_iter()
         .map(|(path, message)| {
-            let at = locate::locate(src, &path);
+            let at = index.locate(&path);
             ScenarioError {
                 file: file.to_string(),
                 line: at.at.line,
