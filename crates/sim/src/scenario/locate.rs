@@ -254,6 +254,8 @@ pub struct Value {
     pub route: Vec<Step>,
     pub is_group: bool,
     node: usize,
+    /// The node reached by each step of `route`.
+    route_nodes: Vec<usize>,
 }
 
 /// Every value of a RON text and the start of every line, built in one pass so that any number
@@ -408,9 +410,13 @@ impl<'a> Index<'a> {
 
     fn step(&self, node: usize, seg: &PathSeg) -> Option<usize> {
         let mut node = node;
+        // What to answer when looking deeper fails: `Some([a, b])` tries the list inside first.
+        let mut fallback = None;
         // Each pass looks through one single unnamed element: `Some(x)`, `Ecs((..))`.
         loop {
-            let els = self.nodes[node].children.as_deref()?;
+            let Some(els) = self.nodes[node].children.as_deref() else {
+                return fallback;
+            };
             let found = match seg {
                 PathSeg::Field(n) => els.iter().find(|e| e.name.as_deref() == Some(*n)),
                 PathSeg::Key(k) => els.iter().find(|e| e.name.as_deref() == Some(k.as_str())),
@@ -433,16 +439,16 @@ impl<'a> Index<'a> {
                 if let PathSeg::Index(_) = seg
                     && els.len() == 1
                     && self.nodes[e.node].children.is_some()
-                    && let Some(inner) = self.step(e.node, seg)
                 {
-                    return Some(inner);
+                    fallback = Some(e.node);
+                    node = e.node;
+                    continue;
                 }
                 return Some(e.node);
             }
-            if els.len() == 1 && els[0].name.is_none() {
-                node = els[0].node;
-            } else {
-                return None;
+            match els {
+                [only] if only.name.is_none() => node = only.node,
+                _ => return fallback,
             }
         }
     }
@@ -452,15 +458,7 @@ impl<'a> Index<'a> {
     /// colon is there. `None` when `offset` is between values (at a comma or closing bracket) or
     /// outside the top value.
     pub fn value_near(&self, offset: usize) -> Option<Value> {
-        let mut lx = Lexer {
-            src: self.src,
-            pos: offset.min(self.src.len()),
-        };
-        while !self.src.is_char_boundary(lx.pos) {
-            lx.pos -= 1;
-        }
-        lx.skip_trivia();
-        let at = lx.pos;
+        let at = self.skip_trivia(offset);
         if matches!(
             self.src[at..].chars().next(),
             None | Some(',' | ')' | ']' | '}')
@@ -471,29 +469,38 @@ impl<'a> Index<'a> {
         Some(self.value(node, route))
     }
 
-    /// The innermost group that holds `offset` (its closing bracket included).
+    /// The innermost group that holds `offset` in its brackets (the closing one included), not
+    /// counting a field name: for `desired_count` in `(name: "web", desired_count: 4)` it is
+    /// that whole group.
     pub fn group_at(&self, offset: usize) -> Option<Value> {
-        let (node, route) = self.descend(offset)?;
-        self.nodes[node]
-            .children
-            .is_some()
-            .then(|| self.value(node, route))
+        let root = self.root?;
+        let (_, mut route) = self.descend(offset)?;
+        loop {
+            let node = route.last().map_or(root, |&(_, n)| n);
+            let n = &self.nodes[node];
+            if n.children.is_some() && n.start <= offset {
+                return Some(self.value(node, route));
+            }
+            route.pop()?;
+        }
     }
 
-    fn value(&self, node: usize, route: Vec<Step>) -> Value {
+    fn value(&self, node: usize, route: Vec<(Step, usize)>) -> Value {
         let n = &self.nodes[node];
+        let (route, route_nodes) = route.into_iter().unzip();
         Value {
             at: n.start,
             end: n.end,
             route,
             is_group: n.children.is_some(),
             node,
+            route_nodes,
         }
     }
 
     /// The deepest node holding `at` (in its value, or in the name before it), and the route
     /// to it.
-    fn descend(&self, at: usize) -> Option<(usize, Vec<Step>)> {
+    fn descend(&self, at: usize) -> Option<(usize, Vec<(Step, usize)>)> {
         let mut node = self.root?;
         let root = &self.nodes[node];
         if at < root.start || at >= root.end {
@@ -513,10 +520,10 @@ impl<'a> Index<'a> {
                 return Some((node, route));
             }
             match &child.name {
-                Some(n) => route.push(Step::Field(n.clone())),
+                Some(n) => route.push((Step::Field(n.clone()), child.node)),
                 // `Some(x)`, `Ecs((..))`: a named one-element wrapper adds no step.
                 None if children.len() == 1 && self.is_named_group(node) => {}
-                None => route.push(Step::Index(i - 1)),
+                None => route.push((Step::Index(i - 1), child.node)),
             }
             node = child.node;
         }
@@ -531,10 +538,10 @@ impl<'a> Index<'a> {
                 .is_some_and(|c| c.is_alphabetic() || c == '_')
     }
 
-    /// The text of the value of field `name` of the group at `group`, when it is a string or
-    /// a number.
-    pub fn field_text(&self, group: &Value, name: &str) -> Option<String> {
-        let mut node = group.node;
+    /// The text of field `name` of the value reached after `depth + 1` steps of `v`'s route,
+    /// when it is a string (without its quotes) or a number.
+    pub fn field_text(&self, v: &Value, depth: usize, name: &str) -> Option<String> {
+        let mut node = *v.route_nodes.get(depth)?;
         // Look through `Some(..)` around the group.
         loop {
             let children = self.nodes[node].children.as_deref()?;
@@ -560,9 +567,36 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// The content of `v` when it is a string, without its quotes and escapes.
+    pub fn string_content(&self, v: &Value) -> Option<String> {
+        let mut lx = Lexer {
+            src: self.src,
+            pos: v.at,
+        };
+        match lx.next()? {
+            (_, Tok::Str(s)) if !v.is_group => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Skips whitespace and comments from `offset`.
+    pub fn skip_trivia(&self, offset: usize) -> usize {
+        let mut lx = Lexer {
+            src: self.src,
+            pos: offset.min(self.src.len()),
+        };
+        while !self.src.is_char_boundary(lx.pos) {
+            lx.pos -= 1;
+        }
+        lx.skip_trivia();
+        lx.pos
+    }
+
     /// The text of the file from `at` to `end`.
     pub fn text(&self, at: usize, end: usize) -> &'a str {
-        self.src.get(at..end).unwrap_or("")
+        self.src
+            .get(at.min(self.src.len())..end.min(self.src.len()))
+            .unwrap_or("")
     }
 }
 
@@ -682,6 +716,59 @@ Scenario(
     }
 
     #[test]
+    fn a_parser_error_offset_finds_the_value_and_its_field() {
+        let index = Index::new(SRC);
+        // ron's span often starts at the space after the colon.
+        let space = index.offset(Location {
+            line: 8,
+            column: 39,
+        });
+        let v = index.value_near(space).expect("value");
+        assert_eq!(
+            index.location(v.at),
+            Location {
+                line: 8,
+                column: 40
+            }
+        );
+        let route: Vec<String> = v.route.iter().map(|s| s.to_string()).collect();
+        assert_eq!(route, [".world", ".services", "[0]", ".desired_count"]);
+        assert_eq!(index.field_text(&v, 2, "name").as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn a_closing_parenthesis_or_a_field_name_belongs_to_its_group() {
+        let index = Index::new(SRC);
+        let close = index.offset(Location {
+            line: 13,
+            column: 13,
+        });
+        let g = index.group_at(close).expect("group");
+        assert_eq!(
+            index.location(g.at),
+            Location {
+                line: 9,
+                column: 13
+            }
+        );
+        let name = index.offset(Location {
+            line: 10,
+            column: 17,
+        });
+        assert_eq!(index.group_at(name), Some(g));
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_the_stack() {
+        let src = format!("{}1{}", "(".repeat(200_000), ")".repeat(200_000));
+        let index = Index::new(&src);
+        let v = index.value_near(200_000).expect("the 1");
+        assert_eq!(v.route.len(), 200_000);
+        assert!(!v.is_group);
+        let _ = index.locate(&Path::root().index(0).index(0).field("x"));
+    }
+
+    #[test]
     fn never_panics_on_garbage() {
         for src in [
             "",
@@ -694,6 +781,12 @@ Scenario(
             "é(ü: 1)",
         ] {
             let _ = locate(src, &Path::root().field("a").index(3).field("b"));
+            let index = Index::new(src);
+            for offset in 0..=src.len() + 1 {
+                let _ = index.value_near(offset);
+                let _ = index.group_at(offset);
+                let _ = index.location(offset);
+            }
         }
     }
 }
