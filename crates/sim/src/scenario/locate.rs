@@ -213,188 +213,441 @@ impl<'a> Lexer<'a> {
             None => self.pos = self.src.len(),
         }
     }
-
-    /// Skips one whole value starting at the current position.
-    fn skip_value(&mut self) {
-        let mut depth = 0usize;
-        loop {
-            let save = self.pos;
-            let Some((_, tok)) = self.next() else { return };
-            match tok {
-                Tok::Open(_) => depth += 1,
-                Tok::Close => {
-                    if depth == 0 {
-                        self.pos = save;
-                        return;
-                    }
-                    depth -= 1;
-                    if depth == 0 {
-                        // A value like `Some(x)` or `[..]` ends here unless more follows.
-                        return;
-                    }
-                }
-                Tok::Comma if depth == 0 => {
-                    self.pos = save;
-                    return;
-                }
-                Tok::Ident(_) if depth == 0 => {
-                    // `Name(..)`: the group that follows belongs to this value.
-                    let after = self.pos;
-                    match self.next() {
-                        Some((_, Tok::Open(_))) => depth += 1,
-                        _ => {
-                            self.pos = after;
-                            return;
-                        }
-                    }
-                }
-                _ if depth == 0 => return,
-                _ => {}
-            }
-        }
-    }
 }
 
-/// One element of a group: its byte offset, and its field name or key if it has one.
-struct Element {
+/// One value of the file: a scalar, or a group `( )`, `[ ]`, `{ }` possibly named (`Some(..)`).
+#[derive(Debug)]
+struct Node {
+    /// Byte offset of the value's first character (its name for `Name(..)`).
+    start: usize,
+    /// Byte offset just past the value (past the closing bracket of a group).
+    end: usize,
+    /// The elements of a group; `None` for a scalar.
+    children: Option<Vec<Child>>,
+}
+
+/// One element of a group: `name: value`, `"key": value`, or a bare value.
+#[derive(Debug)]
+struct Child {
     name: Option<String>,
-    value_at: usize,
+    /// Where the element begins: its name, or its value when it has none.
+    at: usize,
+    node: usize,
 }
 
-/// Lists the elements of the group whose value starts at `at` (after an optional name).
-fn elements(src: &str, at: usize) -> Option<Vec<Element>> {
-    let mut lx = Lexer { src, pos: at };
-    let mut tok = lx.next()?;
-    if let (_, Tok::Ident(_)) = tok {
-        tok = lx.next()?;
-    }
-    let (_, Tok::Open(_)) = tok else { return None };
-    let mut out = Vec::new();
-    loop {
-        let save = lx.pos;
-        let (start, t) = lx.next()?;
-        match t {
-            Tok::Close => return Some(out),
-            Tok::Comma => continue,
-            _ => {}
-        }
-        // `name: value` or `"key": value`?
-        let after_first = lx.pos;
-        let name = match &t {
-            Tok::Ident(n) => Some(n.to_string()),
-            Tok::Str(s) => Some(s.clone()),
-            _ => None,
-        };
-        let colon = matches!(lx.next(), Some((_, Tok::Colon)));
-        if name.is_some() && colon {
-            lx.skip_trivia();
-            let value_at = lx.pos;
-            lx.skip_value();
-            out.push(Element { name, value_at });
-        } else {
-            lx.pos = save;
-            let _ = after_first;
-            lx.skip_trivia();
-            let value_at = lx.pos;
-            if value_at != start {
-                return Some(out);
-            }
-            lx.skip_value();
-            if lx.pos == value_at {
-                // No progress: malformed input; stop rather than loop.
-                return Some(out);
-            }
-            out.push(Element {
-                name: None,
-                value_at,
-            });
-        }
-    }
+/// One step of a route found in the file, with owned names (unlike [`PathSeg`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Field(String),
+    Index(usize),
 }
 
-fn step(src: &str, at: usize, seg: &PathSeg) -> Option<usize> {
-    let els = elements(src, at)?;
-    let found = match seg {
-        PathSeg::Field(n) => els.iter().find(|e| e.name.as_deref() == Some(n)),
-        PathSeg::Key(k) => els.iter().find(|e| e.name.as_deref() == Some(k.as_str())),
-        PathSeg::Index(i) => {
-            if els.iter().all(|e| e.name.is_none()) {
-                // A one-element group holding a list, like `Some([..])`, is looked through below.
-                if els.len() == 1 && *i > 0 {
-                    None
-                } else {
-                    els.get(*i)
-                }
-            } else {
-                None
+/// The value at a position, as [`Index::value_near`] and [`Index::group_at`] find it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    /// Byte offset of the value's first character.
+    pub at: usize,
+    /// Byte offset just past it.
+    pub end: usize,
+    /// From the top of the file to this value; one-element wrappers like `Some(..)` are looked
+    /// through, as [`locate`] does.
+    pub route: Vec<Step>,
+    pub is_group: bool,
+    node: usize,
+    /// The node reached by each step of `route`.
+    route_nodes: Vec<usize>,
+}
+
+/// Every value of a RON text and the start of every line, built in one pass so that any number
+/// of paths and offsets can be located without walking the text again: locating used to
+/// re-tokenize the file for each error, which for 100 errors in a 400 KB file is 40 MB of work.
+///
+/// It accepts any text (a file ron refused, too): unclosed groups end at the end of the text and
+/// stray tokens are skipped. It never recurses, so deep nesting cannot overflow the stack.
+pub struct Index<'a> {
+    src: &'a str,
+    nodes: Vec<Node>,
+    root: Option<usize>,
+    /// Where the top value is expected: after comments and `#![enable(..)]` attributes.
+    root_at: usize,
+    /// Byte offset of the start of each line.
+    line_starts: Vec<usize>,
+    /// Whether each line is ASCII, so its columns are byte offsets.
+    ascii_lines: Vec<bool>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(src: &'a str) -> Index<'a> {
+        let mut line_starts = vec![0];
+        let mut ascii_lines = vec![true];
+        for (i, b) in src.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i + 1);
+                ascii_lines.push(true);
+            } else if !b.is_ascii()
+                && let Some(a) = ascii_lines.last_mut()
+            {
+                *a = false;
             }
         }
-    };
-    if let Some(e) = found {
-        // `Some([a, b])`: index 0 of the wrapper is the list, not its first element.
-        if let PathSeg::Index(_) = seg
-            && els.len() == 1
-            && is_group(src, e.value_at)
-            && let Some(inner) = step(src, e.value_at, seg)
-        {
-            return Some(inner);
-        }
-        return Some(e.value_at);
-    }
-    // Look through a single unnamed element: `Some(x)`, `Ecs((..))`.
-    if els.len() == 1 && els[0].name.is_none() {
-        return step(src, els[0].value_at, seg);
-    }
-    None
-}
-
-fn is_group(src: &str, at: usize) -> bool {
-    let mut lx = Lexer { src, pos: at };
-    match lx.next() {
-        Some((_, Tok::Open(_))) => true,
-        Some((_, Tok::Ident(_))) => matches!(lx.next(), Some((_, Tok::Open(_)))),
-        _ => false,
-    }
-}
-
-fn location(src: &str, offset: usize) -> Location {
-    let before = &src[..offset.min(src.len())];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Location {
-        line,
-        column: before[line_start..].chars().count() + 1,
-    }
-}
-
-/// Where `path` sits in `src`.
-pub fn locate(src: &str, path: &Path) -> Located {
-    let mut lx = Lexer { src, pos: 0 };
-    lx.skip_trivia();
-    // Skip `#![enable(..)]` attributes.
-    while src[lx.pos..].starts_with("#!") {
-        match src[lx.pos..].find(']') {
-            Some(i) => lx.pos += i + 1,
-            None => break,
-        }
+        let mut lx = Lexer { src, pos: 0 };
         lx.skip_trivia();
+        // Skip `#![enable(..)]` attributes.
+        while src[lx.pos..].starts_with("#!") {
+            match src[lx.pos..].find(']') {
+                Some(i) => lx.pos += i + 1,
+                None => break,
+            }
+            lx.skip_trivia();
+        }
+        let root_at = lx.pos;
+        let mut nodes = Vec::new();
+        // The groups not yet closed, innermost last.
+        let mut open: Vec<usize> = Vec::new();
+        let root = begin_value(&mut lx, &mut nodes, &mut open);
+        while let Some(&group) = open.last() {
+            let save = lx.pos;
+            let Some((at, tok)) = lx.next() else {
+                for g in open.drain(..) {
+                    nodes[g].end = src.len();
+                }
+                break;
+            };
+            let name = match tok {
+                Tok::Close => {
+                    nodes[group].end = lx.pos;
+                    open.pop();
+                    continue;
+                }
+                // Stray separators are skipped; each still moves the lexer on.
+                Tok::Comma | Tok::Colon => continue,
+                Tok::Ident(n) => Some(n.to_string()),
+                Tok::Str(s) => Some(s),
+                Tok::Open(_) | Tok::Scalar => None,
+            };
+            let name = match name {
+                Some(n) if matches!(lx.next(), Some((_, Tok::Colon))) => Some(n),
+                _ => {
+                    lx.pos = save;
+                    None
+                }
+            };
+            // After `name:` the value may be missing (`name: )`): the loop then sees the `)`.
+            if let Some(node) = begin_value(&mut lx, &mut nodes, &mut open)
+                && let Some(children) = nodes[group].children.as_mut()
+            {
+                children.push(Child { name, at, node });
+            }
+        }
+        Index {
+            src,
+            nodes,
+            root,
+            root_at,
+            line_starts,
+            ascii_lines,
+        }
     }
-    let mut at = lx.pos;
-    for seg in &path.0 {
-        match step(src, at, seg) {
-            Some(next) => at = next,
-            None => {
-                return Located {
-                    at: location(src, at),
-                    exact: false,
+
+    /// The 1-based line and column of a byte offset.
+    pub fn location(&self, offset: usize) -> Location {
+        let mut offset = offset.min(self.src.len());
+        while !self.src.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.line_starts[line - 1];
+        let column = if self.ascii_lines[line - 1] {
+            offset - start
+        } else {
+            self.src[start..offset].chars().count()
+        };
+        Location {
+            line,
+            column: column + 1,
+        }
+    }
+
+    /// The byte offset of a 1-based line and column (in characters), clamped to the text.
+    pub fn offset(&self, at: Location) -> usize {
+        let Some(&start) = self.line_starts.get(at.line.max(1) - 1) else {
+            return self.src.len();
+        };
+        let line = &self.src[start..];
+        let line = &line[..line.find('\n').unwrap_or(line.len())];
+        let column = at.column.max(1) - 1;
+        start
+            + line
+                .char_indices()
+                .nth(column)
+                .map_or(line.len(), |(i, _)| i)
+    }
+
+    /// Where `path` sits.
+    pub fn locate(&self, path: &Path) -> Located {
+        let Some(mut node) = self.root else {
+            return Located {
+                at: self.location(self.root_at),
+                exact: false,
+            };
+        };
+        for seg in &path.0 {
+            match self.step(node, seg) {
+                Some(next) => node = next,
+                None => {
+                    return Located {
+                        at: self.location(self.nodes[node].start),
+                        exact: false,
+                    };
+                }
+            }
+        }
+        Located {
+            at: self.location(self.nodes[node].start),
+            exact: true,
+        }
+    }
+
+    fn step(&self, node: usize, seg: &PathSeg) -> Option<usize> {
+        let mut node = node;
+        // What to answer when looking deeper fails: `Some([a, b])` tries the list inside first.
+        let mut fallback = None;
+        // Each pass looks through one single unnamed element: `Some(x)`, `Ecs((..))`.
+        loop {
+            let Some(els) = self.nodes[node].children.as_deref() else {
+                return fallback;
+            };
+            let found = match seg {
+                PathSeg::Field(n) => els.iter().find(|e| e.name.as_deref() == Some(*n)),
+                PathSeg::Key(k) => els.iter().find(|e| e.name.as_deref() == Some(k.as_str())),
+                PathSeg::Index(i) => {
+                    if els.iter().all(|e| e.name.is_none()) {
+                        // A one-element group holding a list, like `Some([..])`, is looked
+                        // through below.
+                        if els.len() == 1 && *i > 0 {
+                            None
+                        } else {
+                            els.get(*i)
+                        }
+                    } else {
+                        None
+                    }
+                }
+            };
+            if let Some(e) = found {
+                // `Some([a, b])`: index 0 of the wrapper is the list, not its first element.
+                if let PathSeg::Index(_) = seg
+                    && els.len() == 1
+                    && self.nodes[e.node].children.is_some()
+                {
+                    fallback = Some(e.node);
+                    node = e.node;
+                    continue;
+                }
+                return Some(e.node);
+            }
+            match els {
+                [only] if only.name.is_none() => node = only.node,
+                _ => return fallback,
+            }
+        }
+    }
+
+    /// The value a parser error at `offset` is about: the value that starts there (after
+    /// whitespace), the scalar `offset` falls inside, or the value of the field whose name or
+    /// colon is there. `None` when `offset` is between values (at a comma or closing bracket) or
+    /// outside the top value.
+    pub fn value_near(&self, offset: usize) -> Option<Value> {
+        let at = self.skip_trivia(offset);
+        if matches!(
+            self.src[at..].chars().next(),
+            None | Some(',' | ')' | ']' | '}')
+        ) {
+            return None;
+        }
+        let (node, route) = self.descend(at)?;
+        Some(self.value(node, route))
+    }
+
+    /// The innermost group that holds `offset` in its brackets (the closing one included), not
+    /// counting a field name: for `desired_count` in `(name: "web", desired_count: 4)` it is
+    /// that whole group.
+    pub fn group_at(&self, offset: usize) -> Option<Value> {
+        let root = self.root?;
+        let (_, mut route) = self.descend(offset)?;
+        loop {
+            let node = route.last().map_or(root, |&(_, n)| n);
+            let n = &self.nodes[node];
+            if n.children.is_some() && n.start <= offset {
+                return Some(self.value(node, route));
+            }
+            route.pop()?;
+        }
+    }
+
+    fn value(&self, node: usize, route: Vec<(Step, usize)>) -> Value {
+        let n = &self.nodes[node];
+        let (route, route_nodes) = route.into_iter().unzip();
+        Value {
+            at: n.start,
+            end: n.end,
+            route,
+            is_group: n.children.is_some(),
+            node,
+            route_nodes,
+        }
+    }
+
+    /// The deepest node holding `at` (in its value, or in the name before it), and the route
+    /// to it.
+    fn descend(&self, at: usize) -> Option<(usize, Vec<(Step, usize)>)> {
+        let mut node = self.root?;
+        let root = &self.nodes[node];
+        if at < root.start || at >= root.end {
+            return None;
+        }
+        let mut route = Vec::new();
+        loop {
+            let Some(children) = self.nodes[node].children.as_deref() else {
+                return Some((node, route));
+            };
+            // Children are in file order: the last one that begins at or before `at`.
+            let i = children.partition_point(|c| c.at <= at);
+            let Some(child) = i.checked_sub(1).map(|i| &children[i]) else {
+                return Some((node, route));
+            };
+            if at >= self.nodes[child.node].end {
+                return Some((node, route));
+            }
+            match &child.name {
+                Some(n) => route.push((Step::Field(n.clone()), child.node)),
+                // `Some(x)`, `Ecs((..))`: a named one-element wrapper adds no step.
+                None if children.len() == 1 && self.is_named_group(node) => {}
+                None => route.push((Step::Index(i - 1), child.node)),
+            }
+            node = child.node;
+        }
+    }
+
+    fn is_named_group(&self, node: usize) -> bool {
+        let n = &self.nodes[node];
+        n.children.is_some()
+            && self.src[n.start..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+    }
+
+    /// The text of field `name` of the value reached after `depth + 1` steps of `v`'s route,
+    /// when it is a string (without its quotes) or a number.
+    pub fn field_text(&self, v: &Value, depth: usize, name: &str) -> Option<String> {
+        let mut node = *v.route_nodes.get(depth)?;
+        // Look through `Some(..)` around the group.
+        loop {
+            let children = self.nodes[node].children.as_deref()?;
+            if let Some(c) = children.iter().find(|c| c.name.as_deref() == Some(name)) {
+                let n = &self.nodes[c.node];
+                if n.children.is_some() {
+                    return None;
+                }
+                let mut lx = Lexer {
+                    src: self.src,
+                    pos: n.start,
+                };
+                return match lx.next()? {
+                    (_, Tok::Str(s)) => Some(s),
+                    (_, Tok::Scalar) => Some(self.src[n.start..n.end].to_string()),
+                    _ => None,
                 };
             }
+            match children {
+                [only] if only.name.is_none() => node = only.node,
+                _ => return None,
+            }
         }
     }
-    Located {
-        at: location(src, at),
-        exact: true,
+
+    /// The content of `v` when it is a string, without its quotes and escapes.
+    pub fn string_content(&self, v: &Value) -> Option<String> {
+        let mut lx = Lexer {
+            src: self.src,
+            pos: v.at,
+        };
+        match lx.next()? {
+            (_, Tok::Str(s)) if !v.is_group => Some(s),
+            _ => None,
+        }
     }
+
+    /// Skips whitespace and comments from `offset`.
+    pub fn skip_trivia(&self, offset: usize) -> usize {
+        let mut lx = Lexer {
+            src: self.src,
+            pos: offset.min(self.src.len()),
+        };
+        while !self.src.is_char_boundary(lx.pos) {
+            lx.pos -= 1;
+        }
+        lx.skip_trivia();
+        lx.pos
+    }
+
+    /// The text of the file from `at` to `end`.
+    pub fn text(&self, at: usize, end: usize) -> &'a str {
+        self.src
+            .get(at.min(self.src.len())..end.min(self.src.len()))
+            .unwrap_or("")
+    }
+}
+
+/// Starts the value at the lexer's position: a scalar is recorded whole; a group is recorded
+/// open and pushed on `open`. `None` (and the lexer left in place) when no value starts there.
+fn begin_value(lx: &mut Lexer<'_>, nodes: &mut Vec<Node>, open: &mut Vec<usize>) -> Option<usize> {
+    let save = lx.pos;
+    let (start, tok) = lx.next()?;
+    let group = match tok {
+        Tok::Open(_) => true,
+        Tok::Ident(_) => {
+            let after = lx.pos;
+            match lx.next() {
+                Some((_, Tok::Open(_))) => true,
+                _ => {
+                    lx.pos = after;
+                    false
+                }
+            }
+        }
+        Tok::Str(_) | Tok::Scalar => false,
+        Tok::Close | Tok::Comma | Tok::Colon => {
+            lx.pos = save;
+            return None;
+        }
+    };
+    let id = nodes.len();
+    nodes.push(Node {
+        start,
+        end: lx.pos,
+        children: group.then(Vec::new),
+    });
+    if group {
+        open.push(id);
+    }
+    Some(id)
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Field(n) => write!(f, ".{n}"),
+            Step::Index(i) => write!(f, "[{i}]"),
+        }
+    }
+}
+
+/// Where `path` sits in `src`. To locate many paths, build one [`Index`] and use
+/// [`Index::locate`].
+pub fn locate(src: &str, path: &Path) -> Located {
+    Index::new(src).locate(path)
 }
 
 #[cfg(test)]
@@ -463,6 +716,59 @@ Scenario(
     }
 
     #[test]
+    fn a_parser_error_offset_finds_the_value_and_its_field() {
+        let index = Index::new(SRC);
+        // ron's span often starts at the space after the colon.
+        let space = index.offset(Location {
+            line: 8,
+            column: 39,
+        });
+        let v = index.value_near(space).expect("value");
+        assert_eq!(
+            index.location(v.at),
+            Location {
+                line: 8,
+                column: 40
+            }
+        );
+        let route: Vec<String> = v.route.iter().map(|s| s.to_string()).collect();
+        assert_eq!(route, [".world", ".services", "[0]", ".desired_count"]);
+        assert_eq!(index.field_text(&v, 2, "name").as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn a_closing_parenthesis_or_a_field_name_belongs_to_its_group() {
+        let index = Index::new(SRC);
+        let close = index.offset(Location {
+            line: 13,
+            column: 13,
+        });
+        let g = index.group_at(close).expect("group");
+        assert_eq!(
+            index.location(g.at),
+            Location {
+                line: 9,
+                column: 13
+            }
+        );
+        let name = index.offset(Location {
+            line: 10,
+            column: 17,
+        });
+        assert_eq!(index.group_at(name), Some(g));
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_the_stack() {
+        let src = format!("{}1{}", "(".repeat(200_000), ")".repeat(200_000));
+        let index = Index::new(&src);
+        let v = index.value_near(200_000).expect("the 1");
+        assert_eq!(v.route.len(), 200_000);
+        assert!(!v.is_group);
+        let _ = index.locate(&Path::root().index(0).index(0).field("x"));
+    }
+
+    #[test]
     fn never_panics_on_garbage() {
         for src in [
             "",
@@ -475,6 +781,12 @@ Scenario(
             "é(ü: 1)",
         ] {
             let _ = locate(src, &Path::root().field("a").index(3).field("b"));
+            let index = Index::new(src);
+            for offset in 0..=src.len() + 1 {
+                let _ = index.value_near(offset);
+                let _ = index.group_at(offset);
+                let _ = index.location(offset);
+            }
         }
     }
 }
