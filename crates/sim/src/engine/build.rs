@@ -389,7 +389,7 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
             tasks: Vec::new(),
             steady: false,
             last_steady_message_at: None,
-            unable_to_place_reported_at: None,
+            unable_to_place_reported: None,
             suppressed: Vec::new(),
             consecutive_launch_failures: 0,
             throttled_until: None,
