@@ -1566,6 +1566,87 @@ fn a_terminated_instance_stops_its_tasks_and_ecs_places_them_elsewhere() {
     assert!(now.iter().all(|t| instance_of(t) != 0));
 }
 
+/// The service events at `at` that deregister and drain targets (reference §4, §5).
+fn deregistration_messages(sim: &Simulation, at: SimTime) -> Vec<&str> {
+    sim.log()
+        .iter()
+        .filter(|e| {
+            e.at == at
+                && matches!(
+                    e.kind,
+                    EventKind::TargetsDeregistered { .. } | EventKind::DrainingBegun { .. }
+                )
+        })
+        .map(|e| e.message.as_str())
+        .collect()
+}
+
+#[test]
+fn a_crashed_task_has_its_target_deregistered_and_drained_with_service_events() {
+    let s = Ecs {
+        timeline: vec![(
+            60.0,
+            r#"ContainerExits(service: "web", count: 1, exit_code: 1)"#.into(),
+        )],
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let t = sim
+        .world()
+        .tasks
+        .iter()
+        .find(|t| t.stop_code == Some(StopCode::EssentialContainerExited))
+        .expect("a task crashed");
+    let tg_arn = &sim.world().target_groups[0].arn;
+    let task_set = t.deployment_id.clone().expect("a service task");
+    // Reference §5, quoted exactly.
+    assert_eq!(
+        deregistration_messages(&sim, secs(60)),
+        vec![
+            format!("(service web) deregistered 1 targets in (target-group {tg_arn})"),
+            format!("(service web, taskSet {task_set}) has begun draining connections on 1 tasks."),
+        ]
+    );
+    assert_eq!(
+        target_became(&sim, &t.id, TargetState::Draining),
+        Some(secs(60))
+    );
+}
+
+#[test]
+fn a_terminated_host_has_its_tasks_targets_deregistered_with_service_events() {
+    let s = Ecs {
+        ec2: Some(("m5.xlarge", 3)),
+        desired: 3,
+        timeline: vec![(60.0, r#"TerminateInstance(instance: "node-1")"#.into())],
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let lost: Vec<&Task> = sim
+        .world()
+        .tasks
+        .iter()
+        .filter(|t| instance_of(t) == 0 && t.stopped_at == Some(secs(60)))
+        .collect();
+    assert!(!lost.is_empty());
+    let tg_arn = &sim.world().target_groups[0].arn;
+    let mut expected = Vec::new();
+    for t in &lost {
+        let task_set = t.deployment_id.clone().expect("a service task");
+        expected.push(format!(
+            "(service web) deregistered 1 targets in (target-group {tg_arn})"
+        ));
+        expected.push(format!(
+            "(service web, taskSet {task_set}) has begun draining connections on 1 tasks."
+        ));
+        assert_eq!(
+            target_became(&sim, &t.id, TargetState::Draining),
+            Some(secs(60))
+        );
+    }
+    assert_eq!(deregistration_messages(&sim, secs(60)), expected);
+}
+
 #[test]
 fn an_availability_zone_outage_fails_its_targets_and_tasks_move_to_other_zones() {
     let s = Ecs {

@@ -601,7 +601,8 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
     }
 
     if matches!(cause, StopCause::HostTerminated { .. }) {
-        // The host is gone: the task is simply gone too.
+        // The host is gone: the task is simply gone too. ECS still deregisters its targets and
+        // reports it, as for any task that stops.
         if let Some(service) = service {
             target_health::deregister_task(ctx, service, idx, true);
         }
