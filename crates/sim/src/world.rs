@@ -107,10 +107,15 @@ impl World {
             .position(|s| s.name == name)
             .map(|i| InstanceIdx(i as u32))
     }
+    /// The task definition a `family:revision` reference names. The reference is parsed and
+    /// compared as (family, revision), not as text; `None` if it is not of that form or names
+    /// no registered revision.
     pub fn task_definition_by_ref(&self, family_revision: &str) -> Option<TaskDefIdx> {
+        let (family, revision) = family_revision.rsplit_once(':')?;
+        let revision: u32 = revision.parse().ok()?;
         self.task_definitions
             .iter()
-            .position(|t| t.family_revision() == family_revision)
+            .position(|t| t.family == family && t.revision == revision)
             .map(|i| TaskDefIdx(i as u32))
     }
     pub fn task_by_id(&self, id: &str) -> Option<TaskIdx> {

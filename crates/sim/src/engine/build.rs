@@ -47,7 +47,11 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
     let groups: Vec<(&instance_types::InstanceType, u32)> = k
         .node_groups
         .iter()
-        .filter_map(|g| instance_types::lookup(&g.instance_type).map(|t| (t, g.count)))
+        .map(|g| {
+            let t = instance_types::lookup(&g.instance_type)
+                .expect("validated: a node group's instance type is known");
+            (t, g.count)
+        })
         .collect();
     let mut c = Cluster::empty(
         scenario.seed,
@@ -149,7 +153,10 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
             instance_types: np
                 .instance_types
                 .iter()
-                .filter_map(|t| instance_types::lookup(t))
+                .map(|t| {
+                    instance_types::lookup(t)
+                        .expect("validated: a NodePool's instance types are known")
+                })
                 .collect(),
             cpu_limit: np.cpu_limit,
             consolidation_policy: match np.consolidation_policy {
@@ -158,7 +165,7 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
             },
             consolidate_after: Millis::from_secs(np.consolidate_after as u64),
             budget_nodes: crate::k8s::karpenter::parse_budget(&np.budget_nodes)
-                .unwrap_or(IntOrPercent::Percent(10)),
+                .expect("validated: budget_nodes is a node count or a percentage"),
         }));
     }
     if k.cluster_autoscaler {
@@ -250,12 +257,10 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
             };
             let zone_index = match &group.availability_zone {
                 Some(z) => world
-                    .cluster
-                    .availability_zones
-                    .iter()
-                    .position(|x| &x.name == z)
-                    .unwrap_or(0),
-                None => n as usize % world.cluster.availability_zones.len().max(1),
+                    .zone_index(z)
+                    .expect("validated: an instance group's zone is one of the cluster's"),
+                // Validation requires at least one zone.
+                None => n as usize % world.cluster.availability_zones.len(),
             };
             let inst = capacity_provider::new_instance(
                 &mut world,
@@ -344,21 +349,22 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
     for s in &spec.services {
         let td = world
             .task_definition_by_ref(&s.task_definition)
-            .unwrap_or(crate::world::TaskDefIdx(0));
+            .expect("validated: a service's task definition is defined");
         let dc = &s.deployment_configuration;
         let load_balancers = s
             .load_balancers
             .iter()
-            .filter_map(|lb| {
+            .map(|lb| {
                 let tg = world
                     .target_groups
                     .iter()
-                    .position(|t| t.name == lb.target_group)?;
-                Some(ServiceLoadBalancer {
+                    .position(|t| t.name == lb.target_group)
+                    .expect("validated: a service's target groups are defined");
+                ServiceLoadBalancer {
                     target_group: TargetGroupIdx(tg as u32),
                     container_name: lb.container_name.clone(),
                     container_port: lb.container_port,
-                })
+                }
             })
             .collect();
         world.services.push(Service {
