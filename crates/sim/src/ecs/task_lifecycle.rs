@@ -86,6 +86,16 @@ pub fn choose_capacity_provider(
         .map(|(p, _, _)| p.clone())
 }
 
+/// Whether a task has an address of its own (its awsvpc ENI; every Fargate task is awsvpc)
+/// rather than its instance's.
+pub fn owns_ip(network_mode: NetworkMode, host: Host) -> bool {
+    match host {
+        Host::Fargate => true,
+        Host::Instance(_) => network_mode == NetworkMode::Awsvpc,
+        Host::AwaitingCapacity => false,
+    }
+}
+
 /// Launch a task of a service deployment on a placement the scheduler chose.
 pub fn launch(
     ctx: &mut Ctx,
@@ -112,12 +122,13 @@ pub fn launch(
             .name
             .clone()
     };
-    let private_ip = match (td.network_mode, placement.host) {
-        (_, Host::AwaitingCapacity) => String::new(),
-        (NetworkMode::Awsvpc, _) | (_, Host::Fargate) => {
-            ctx.world.allocate_ip(placement.zone_index)
+    let private_ip = match placement.host {
+        Host::AwaitingCapacity => String::new(),
+        Host::Instance(i) if !owns_ip(td.network_mode, placement.host) => {
+            ctx.world.instance(i).private_ip.clone()
         }
-        (_, Host::Instance(i)) => ctx.world.instance(i).private_ip.clone(),
+        // Placement checked that the zone's subnet has a free address.
+        _ => ctx.world.allocate_ip(placement.zone_index),
     };
     let mut pull_failure = None;
     let containers = td
@@ -223,6 +234,7 @@ pub fn place_waiting(ctx: &mut Ctx, idx: TaskIdx, placement: Placement) {
         == NetworkMode::Awsvpc;
     let private_ip = match placement.host {
         Host::Instance(i) if !awsvpc => ctx.world.instance(i).private_ip.clone(),
+        // Placement checked that the zone's subnet has a free address.
         _ => ctx.world.allocate_ip(placement.zone_index),
     };
     let zone = ctx.world.cluster.availability_zones[placement.zone_index]
@@ -683,6 +695,13 @@ fn finish(ctx: &mut Ctx, idx: TaskIdx) {
         (t.host, t.host_port, t.service)
     };
     set_status(ctx, idx, TaskStatus::Stopped, None);
+    // An awsvpc (or Fargate) task's ENI is gone now: its address goes back to the subnet. A
+    // bridge or host task used its instance's address, which stays with the instance.
+    if owns_ip(td.network_mode, host) {
+        let t = ctx.world.task(idx);
+        let (zone, ip) = (t.zone, t.private_ip.clone());
+        ctx.world.release_ip(zone, &ip);
+    }
     if let Host::Instance(i) = host {
         let inst = ctx.world.instance_mut(i);
         inst.used_cpu = inst.used_cpu.saturating_sub(td.reserved_cpu());

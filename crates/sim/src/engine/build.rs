@@ -195,23 +195,6 @@ pub(crate) fn fail_mode(r: FailureResponse) -> FailMode {
     }
 }
 
-/// The subnet of the i-th zone: `10.0.0.0/20`, `10.0.16.0/20`, ...
-fn subnet_base(zone_index: usize) -> u32 {
-    (10 << 24) | ((zone_index as u32 * 16) << 8)
-}
-
-pub fn ip_in_zone(zone_index: usize, n: u32) -> String {
-    // Skip the 4 addresses AWS reserves at the start of each subnet.
-    let addr = subnet_base(zone_index) + 4 + n;
-    format!(
-        "{}.{}.{}.{}",
-        addr >> 24,
-        (addr >> 16) & 255,
-        (addr >> 8) & 255,
-        addr & 255
-    )
-}
-
 pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
     let spec = ecs(scenario);
     let c = &spec.cluster;
@@ -221,9 +204,10 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
         .enumerate()
         .map(|(i, z)| Zone {
             name: z.clone(),
-            subnet_cidr: format!("10.0.{}.0/20", i * 16),
+            subnet_cidr: crate::world::subnet_cidr(i),
             outages: Vec::new(),
             next_ip: 0,
+            free_ips: Default::default(),
         })
         .collect();
     let cluster = Cluster {
