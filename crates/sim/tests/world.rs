@@ -146,3 +146,36 @@ fn stopped_tasks_give_their_addresses_back_so_long_runs_stay_in_the_subnet() {
         .count();
     assert_eq!(running, 2000);
 }
+
+#[test]
+fn awsvpc_tasks_on_ec2_stop_being_placed_when_the_subnet_is_full() {
+    // 70 m5.4xlarge instances have room for 4,480 tasks of 256 CPU units, but their subnet has
+    // 4,091 addresses: 70 for the instances and 4,021 for the tasks' network interfaces.
+    let src = r#"(
+    version: 1, title: "world", seed: 5, duration: 120,
+    world: Ecs(
+        cluster: (name: "c", availability_zones: ["us-east-1a"]),
+        capacity: (instances: [(name: "node", instance_type: "m5.4xlarge", count: 70)]),
+        task_definitions: [
+            (family: "web", revision: 1, cpu: 256, memory: 512, network_mode: Awsvpc,
+                containers: [(name: "web", image: "web:v1", port: 8080)]),
+        ],
+        services: [(name: "web", task_definition: "web:1", desired_count: 4100, launch_type: Ec2,
+            start: Steady)],
+    ),
+    timeline: [],
+)"#;
+    let mut sim = Simulation::new(common::parse(src));
+    sim.advance_to(SimTime::from_secs(120));
+    assert_eq!(sim.world().tasks.len(), 4021);
+    assert_addresses_in_subnet_and_unique(&sim);
+    let last = sim
+        .log()
+        .iter()
+        .rfind(|e| matches!(e.kind, EventKind::UnableToPlace { .. }))
+        .expect("placement failed");
+    assert_eq!(
+        last.message,
+        "(service web) was unable to place a task. Reason: InsufficientFreeAddressesInSubnet: The specified subnet does not have enough free addresses to satisfy the request."
+    );
+}
