@@ -1414,6 +1414,36 @@ fn a_different_unable_to_place_reason_is_a_new_event() {
 // §3 Task lifecycle and stop reasons
 
 #[test]
+fn a_task_of_a_steady_service_is_first_seen_running_not_walking_from_provisioning() {
+    let s = Ecs {
+        service_extra: "start: Steady,".into(),
+        timeline: vec![],
+        duration: 60,
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let t = &sim.world().tasks[0];
+    let changes: Vec<(SimTime, Option<TaskStatus>, TaskStatus, &str)> = sim
+        .log()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::TaskStateChanged { task, from, to, .. } if *task == t.id => {
+                Some((e.at, *from, *to, e.message.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    let expected = format!(
+        "web:1 task {} already RUNNING when the scenario starts (desiredStatus RUNNING)",
+        t.id
+    );
+    assert_eq!(
+        changes,
+        vec![(SimTime::ZERO, None, TaskStatus::Running, expected.as_str())]
+    );
+}
+
+#[test]
 fn an_image_that_cannot_be_pulled_fails_to_start_and_is_throttled() {
     let s = Ecs {
         breaker: true,

@@ -106,6 +106,29 @@ pub fn launch(
     capacity_provider: Option<String>,
     why: String,
 ) -> TaskIdx {
+    let idx = create(
+        ctx,
+        service,
+        deployment_id,
+        td_idx,
+        placement,
+        capacity_provider,
+        why,
+    );
+    state_changed(ctx, idx, None);
+    idx
+}
+
+/// A new task in its first state, on its host, with its first step scheduled; no event yet.
+fn create(
+    ctx: &mut Ctx,
+    service: ServiceIdx,
+    deployment_id: &str,
+    td_idx: TaskDefIdx,
+    placement: Placement,
+    capacity_provider: Option<String>,
+    why: String,
+) -> TaskIdx {
     let now = ctx.now;
     let td = ctx.world.task_definition(td_idx).clone();
     let id = hex(&mut ctx.rngs.ids, 32);
@@ -219,7 +242,6 @@ pub fn launch(
     if !waiting {
         ctx.schedule(now.plus(step), Timer::TaskStep(idx));
     }
-    state_changed(ctx, idx, None);
     idx
 }
 
@@ -279,7 +301,7 @@ pub fn launch_running(
     placement: Placement,
     capacity_provider: Option<String>,
 ) -> TaskIdx {
-    let idx = launch(
+    let idx = create(
         ctx,
         service,
         deployment_id,
@@ -292,6 +314,9 @@ pub fn launch_running(
     let t = ctx.world.task_mut(idx);
     t.pull_started_at = Some(now);
     t.pull_failure = None;
+    // It did not walk PROVISIONING → RUNNING in front of us: it is first seen RUNNING.
+    t.last_status = TaskStatus::Running;
+    state_changed(ctx, idx, None);
     enter_running(ctx, idx, true);
     idx
 }
@@ -301,6 +326,13 @@ fn state_changed(ctx: &mut Ctx, idx: TaskIdx, from: Option<TaskStatus>) {
     let td = ctx.world.task_definition(t.task_definition);
     let service = t.service.map(|s| ctx.world.service(s).name.clone());
     let message = match from {
+        // Only a task already running when the scenario starts is first seen RUNNING.
+        None if t.last_status == TaskStatus::Running => format!(
+            "{} task {} already RUNNING when the scenario starts (desiredStatus {})",
+            td.family_revision(),
+            t.id,
+            t.desired_status.as_str()
+        ),
         None => format!(
             "{} task {} created: lastStatus {}, desiredStatus {}",
             td.family_revision(),
