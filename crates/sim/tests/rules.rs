@@ -1318,8 +1318,130 @@ fn too_little_memory_names_the_closest_matching_instance() {
     assert!(service_messages(&sim).contains(&expected.as_str()));
 }
 
+/// The "unable to place" events, with their times.
+fn unable_to_place(sim: &Simulation) -> Vec<(SimTime, &str)> {
+    sim.log()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::UnableToPlace { .. }))
+        .map(|e| (e.at, e.message.as_str()))
+        .collect()
+}
+
+/// One t3.medium holds three of the four 1,024-MiB tasks: the fourth never fits.
+fn one_task_too_many() -> Ecs {
+    Ecs {
+        ec2: Some(("t3.medium", 1)),
+        desired: 4,
+        lb: None,
+        timeline: vec![],
+        duration: 3600,
+        ..Ecs::default()
+    }
+}
+
+#[test]
+fn a_duplicate_unable_to_place_message_is_suppressed_for_6_hours() {
+    // Reference §5: a duplicate message is suppressed until its cause is resolved or 6 hours
+    // pass. The scheduler retries every 15 s; the log says it once, then again after 6 h.
+    let s = Ecs {
+        duration: 7 * 3600,
+        ..one_task_too_many()
+    };
+    let sim = s.run();
+    let events = unable_to_place(&sim);
+    assert_eq!(events.len(), 2, "{events:?}");
+    let ((first, text), (second, again)) = (events[0], events[1]);
+    assert_eq!(text, again);
+    assert!(text.ends_with("has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."));
+    let gap = second.since(first);
+    assert!(
+        gap >= Millis::from_secs(6 * 3600) && gap < Millis::from_secs(6 * 3600 + 30),
+        "repeated after {gap}"
+    );
+}
+
+#[test]
+fn a_placed_task_resolves_the_cause_so_the_same_message_is_reported_again() {
+    // At 600 s a task crashes: its replacement fits where it ran, so a task is placed (the
+    // cause is resolved), and the fourth task, still not fitting, is a new occurrence.
+    let s = Ecs {
+        timeline: vec![(
+            600.0,
+            r#"ContainerExits(service: "web", count: 1, exit_code: 1)"#.into(),
+        )],
+        ..one_task_too_many()
+    };
+    let sim = s.run();
+    let events = unable_to_place(&sim);
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(events[0].1, events[1].1);
+    assert!(events[0].0 < secs(60));
+    let replaced = sim
+        .world()
+        .tasks
+        .iter()
+        .filter(|t| t.created_at > secs(600))
+        .map(|t| t.created_at)
+        .min()
+        .expect("a replacement started");
+    assert!(
+        replaced <= events[1].0 && events[1].0 < secs(700),
+        "reported again at {} after the replacement started at {replaced}",
+        events[1].0
+    );
+}
+
+#[test]
+fn a_different_unable_to_place_reason_is_a_new_event() {
+    // The only instance is terminated: the reason changes from insufficient memory to no
+    // container instances, which is reported at once although no task was placed.
+    let s = Ecs {
+        timeline: vec![(600.0, r#"TerminateInstance(instance: "node")"#.into())],
+        ..one_task_too_many()
+    };
+    let sim = s.run();
+    let events = unable_to_place(&sim);
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(events[0].1.contains("has insufficient memory available."));
+    assert_eq!(
+        events[1].1,
+        "(service web) was unable to place a task. Reason: No Container Instances were found in your cluster."
+    );
+    assert!(secs(600) <= events[1].0 && events[1].0 < secs(630));
+}
+
 // ---------------------------------------------------------------------------------------------
 // §3 Task lifecycle and stop reasons
+
+#[test]
+fn a_task_of_a_steady_service_is_first_seen_running_not_walking_from_provisioning() {
+    let s = Ecs {
+        service_extra: "start: Steady,".into(),
+        timeline: vec![],
+        duration: 60,
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let t = &sim.world().tasks[0];
+    let changes: Vec<(SimTime, Option<TaskStatus>, TaskStatus, &str)> = sim
+        .log()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::TaskStateChanged { task, from, to, .. } if *task == t.id => {
+                Some((e.at, *from, *to, e.message.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    let expected = format!(
+        "web:1 task {} already RUNNING when the scenario starts (desiredStatus RUNNING)",
+        t.id
+    );
+    assert_eq!(
+        changes,
+        vec![(SimTime::ZERO, None, TaskStatus::Running, expected.as_str())]
+    );
+}
 
 #[test]
 fn an_image_that_cannot_be_pulled_fails_to_start_and_is_throttled() {
@@ -1472,6 +1594,87 @@ fn a_terminated_instance_stops_its_tasks_and_ecs_places_them_elsewhere() {
     let now = running(&sim);
     assert_eq!(now.len(), 3);
     assert!(now.iter().all(|t| instance_of(t) != 0));
+}
+
+/// The service events at `at` that deregister and drain targets (reference §4, §5).
+fn deregistration_messages(sim: &Simulation, at: SimTime) -> Vec<&str> {
+    sim.log()
+        .iter()
+        .filter(|e| {
+            e.at == at
+                && matches!(
+                    e.kind,
+                    EventKind::TargetsDeregistered { .. } | EventKind::DrainingBegun { .. }
+                )
+        })
+        .map(|e| e.message.as_str())
+        .collect()
+}
+
+#[test]
+fn a_crashed_task_has_its_target_deregistered_and_drained_with_service_events() {
+    let s = Ecs {
+        timeline: vec![(
+            60.0,
+            r#"ContainerExits(service: "web", count: 1, exit_code: 1)"#.into(),
+        )],
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let t = sim
+        .world()
+        .tasks
+        .iter()
+        .find(|t| t.stop_code == Some(StopCode::EssentialContainerExited))
+        .expect("a task crashed");
+    let tg_arn = &sim.world().target_groups[0].arn;
+    let task_set = t.deployment_id.clone().expect("a service task");
+    // Reference §5, quoted exactly.
+    assert_eq!(
+        deregistration_messages(&sim, secs(60)),
+        vec![
+            format!("(service web) deregistered 1 targets in (target-group {tg_arn})"),
+            format!("(service web, taskSet {task_set}) has begun draining connections on 1 tasks."),
+        ]
+    );
+    assert_eq!(
+        target_became(&sim, &t.id, TargetState::Draining),
+        Some(secs(60))
+    );
+}
+
+#[test]
+fn a_terminated_host_has_its_tasks_targets_deregistered_with_service_events() {
+    let s = Ecs {
+        ec2: Some(("m5.xlarge", 3)),
+        desired: 3,
+        timeline: vec![(60.0, r#"TerminateInstance(instance: "node-1")"#.into())],
+        ..Ecs::default()
+    };
+    let sim = s.run();
+    let lost: Vec<&Task> = sim
+        .world()
+        .tasks
+        .iter()
+        .filter(|t| instance_of(t) == 0 && t.stopped_at == Some(secs(60)))
+        .collect();
+    assert!(!lost.is_empty());
+    let tg_arn = &sim.world().target_groups[0].arn;
+    let mut expected = Vec::new();
+    for t in &lost {
+        let task_set = t.deployment_id.clone().expect("a service task");
+        expected.push(format!(
+            "(service web) deregistered 1 targets in (target-group {tg_arn})"
+        ));
+        expected.push(format!(
+            "(service web, taskSet {task_set}) has begun draining connections on 1 tasks."
+        ));
+        assert_eq!(
+            target_became(&sim, &t.id, TargetState::Draining),
+            Some(secs(60))
+        );
+    }
+    assert_eq!(deregistration_messages(&sim, secs(60)), expected);
 }
 
 #[test]

@@ -104,6 +104,9 @@ pub enum PlacementProblem {
     /// wording for this case; Orca prints the general sentence alone [model].
     NoInstanceMetRequirements,
     FargateCapacityUnavailable,
+    /// The task needs its own network interface (awsvpc, Fargate) and the subnet of every zone
+    /// it could go to has no free address left.
+    SubnetOutOfAddresses,
 }
 
 impl PlacementProblem {
@@ -118,6 +121,7 @@ impl PlacementProblem {
             PlacementProblem::AgentDisconnected { .. } => "agent disconnected",
             PlacementProblem::NoInstanceMetRequirements => "no instance met its requirements",
             PlacementProblem::FargateCapacityUnavailable => "no Fargate capacity",
+            PlacementProblem::SubnetOutOfAddresses => "no free IP address in the subnets",
         }
     }
 }
@@ -133,6 +137,12 @@ pub fn unable_to_place(service: &str, problem: &PlacementProblem) -> String {
         ),
         PlacementProblem::FargateCapacityUnavailable => format!(
             "(service {service}) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone."
+        ),
+        // AWS documents no service event for a full subnet [inferred]: the task's network
+        // interface cannot be created, and EC2 answers CreateNetworkInterface with the error
+        // quoted here (seen in public logs). Orca reports it in the documented "Reason:" frame.
+        PlacementProblem::SubnetOutOfAddresses => format!(
+            "(service {service}) was unable to place a task. Reason: InsufficientFreeAddressesInSubnet: The specified subnet does not have enough free addresses to satisfy the request."
         ),
         PlacementProblem::NoInstanceMetRequirements => format!("(service {service}) {HEAD} {TAIL}"),
         PlacementProblem::InsufficientMemory { container_instance } => format!(

@@ -567,8 +567,9 @@ pub struct Service {
     /// Messages suppressed until their cause is resolved (describe-services does not repeat
     /// a message while its cause lasts).
     pub suppressed: Vec<Suppressed>,
-    /// When "unable to place a task" was last reported; it repeats while the cause lasts.
-    pub unable_to_place_reported_at: Option<SimTime>,
+    /// The last "unable to place a task" message and when it was reported. The same text is
+    /// not repeated until a task is placed (cleared then) or 6 hours pass.
+    pub unable_to_place_reported: Option<(SimTime, String)>,
     /// Consecutive tasks that stopped before reaching RUNNING (the service throttle).
     pub consecutive_launch_failures: u32,
     pub throttled_until: Option<SimTime>,
@@ -607,7 +608,6 @@ pub struct ServiceSample {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Suppressed {
-    UnableToPlace,
     DeploymentStuck,
     Throttled,
 }

@@ -72,16 +72,23 @@ pub fn place(
     }
 }
 
+/// Every Fargate task has its own network interface, so it needs a zone that is reachable and
+/// whose subnet has a free address.
 fn place_fargate(world: &World, counts: &mut SpreadCounts) -> Result<Placement, PlacementProblem> {
-    let zone = world
-        .cluster
-        .availability_zones
+    let zones = &world.cluster.availability_zones;
+    let zone = zones
         .iter()
         .enumerate()
-        .filter(|(_, z)| !z.is_out())
+        .filter(|(_, z)| !z.is_out() && z.has_free_ip())
         .min_by_key(|(i, _)| (counts.per_zone[*i], *i))
         .map(|(i, _)| i)
-        .ok_or(PlacementProblem::FargateCapacityUnavailable)?;
+        .ok_or_else(|| {
+            if zones.iter().any(|z| !z.is_out()) {
+                PlacementProblem::SubnetOutOfAddresses
+            } else {
+                PlacementProblem::FargateCapacityUnavailable
+            }
+        })?;
     counts.per_zone[zone] += 1;
     Ok(Placement {
         host: Host::Fargate,
@@ -116,6 +123,8 @@ enum Problem {
     InsufficientMemory,
     InsufficientCpu,
     PortInUse,
+    /// awsvpc: the instance's zone has no free address for the task's network interface.
+    NoFreeAddress,
     Distinct,
     MissingAttribute,
 }
@@ -125,7 +134,7 @@ impl Problem {
     fn rank(self) -> u8 {
         match self {
             Problem::InsufficientMemory | Problem::InsufficientCpu => 1,
-            Problem::PortInUse => 2,
+            Problem::PortInUse | Problem::NoFreeAddress => 2,
             Problem::Distinct | Problem::MissingAttribute => 3,
             Problem::AgentDisconnected => 4,
         }
@@ -142,6 +151,7 @@ impl Problem {
             }
             Problem::InsufficientCpu => PlacementProblem::InsufficientCpu { container_instance },
             Problem::PortInUse => PlacementProblem::PortInUse { container_instance },
+            Problem::NoFreeAddress => PlacementProblem::SubnetOutOfAddresses,
             Problem::Distinct => PlacementProblem::NoInstanceMetRequirements,
             Problem::MissingAttribute => PlacementProblem::MissingAttribute { container_instance },
         }
@@ -171,6 +181,11 @@ fn first_problem(
         && inst.reserved_ports.contains(&p)
     {
         return Some(Problem::PortInUse);
+    }
+    if td.network_mode == NetworkMode::Awsvpc
+        && !world.cluster.availability_zones[inst.zone].has_free_ip()
+    {
+        return Some(Problem::NoFreeAddress);
     }
     for c in &world.service(service).placement_constraints {
         match c {

@@ -32,10 +32,10 @@ use crate::world::{ServiceIdx, TaskDefIdx, TaskIdx, World};
 pub const NO_HEALTH_CHECK_RULE: Millis = Millis::from_secs(40);
 /// How long the scheduler waits before trying again to place a task that did not fit [model].
 const PLACEMENT_RETRY: Millis = Millis::from_secs(15);
-/// How often a lasting placement failure is reported again [inferred].
-const UNABLE_TO_PLACE_REPEAT: Millis = Millis::from_secs(300);
-/// Duplicate steady-state messages are repeated after this long.
-const STEADY_REPEAT: Millis = Millis::from_secs(6 * 3600);
+/// A duplicate service event message is suppressed until its cause is resolved or this long
+/// has passed (reference §5); the steady-state message repeats after the same 6 hours.
+const DUPLICATE_MESSAGE_SUPPRESSION: Millis = Millis::from_secs(6 * 3600);
+const STEADY_REPEAT: Millis = DUPLICATE_MESSAGE_SUPPRESSION;
 /// Consecutive launch failures before the service throttle delays new launches [model].
 const THROTTLE_AFTER: u32 = 3;
 
@@ -574,7 +574,8 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
                 .filter(|&&t| ctx.world.task(t).deployment_id.as_deref() == Some(&dep_id))
                 .count() as u32;
             let svc = ctx.world.service_mut(s);
-            svc.suppressed.retain(|x| *x != Suppressed::UnableToPlace);
+            // A task was started: the cause of "unable to place" is resolved.
+            svc.unable_to_place_reported = None;
             let d = svc.deployment_mut(&dep_id).expect("deployment exists");
             let from_earlier = d.unhealthy_to_replace.min(ids.len() as u32);
             d.unhealthy_to_replace -= from_earlier;
@@ -988,20 +989,21 @@ fn report_unable_to_place(
     problem: &messages::PlacementProblem,
 ) {
     let now = ctx.now;
+    let message = messages::unable_to_place(name, problem);
     let svc = ctx.world.service_mut(s);
-    // Inferred: real services repeat this event every few minutes while placement keeps
-    // failing rather than on every retry; Orca repeats it every 5 minutes.
-    let recently = svc
-        .unable_to_place_reported_at
-        .is_some_and(|at| now.since(at) < UNABLE_TO_PLACE_REPEAT);
-    if svc.is_suppressed(Suppressed::UnableToPlace) && recently {
+    // ECS suppresses a duplicate message until its cause is resolved (a task is placed, which
+    // clears the record) or 6 hours pass. A different text (another closest-matching instance,
+    // another reason) is a new message.
+    let duplicate = svc
+        .unable_to_place_reported
+        .as_ref()
+        .is_some_and(|(at, text)| {
+            *text == message && now.since(*at) < DUPLICATE_MESSAGE_SUPPRESSION
+        });
+    if duplicate {
         return;
     }
-    if !svc.is_suppressed(Suppressed::UnableToPlace) {
-        svc.suppressed.push(Suppressed::UnableToPlace);
-    }
-    svc.unable_to_place_reported_at = Some(now);
-    let message = messages::unable_to_place(name, problem);
+    svc.unable_to_place_reported = Some((now, message.clone()));
     ctx.emit_why(
         Source::Service(name.to_string()),
         EventKind::UnableToPlace {
@@ -1010,7 +1012,7 @@ fn report_unable_to_place(
         },
         message,
         vec![Subject::Service(name.to_string())],
-        Some("No instance has room for the task (or every zone is unavailable). ECS retries every 15 seconds and repeats this message every 5 minutes until a task is placed.".into()),
+        Some("No instance has room for the task (or every zone is unavailable). ECS retries every 15 seconds; it does not repeat the same message until a task is placed or 6 hours pass, but a different reason or closest-matching instance is reported at once.".into()),
     );
 }
 

@@ -86,8 +86,41 @@ pub fn choose_capacity_provider(
         .map(|(p, _, _)| p.clone())
 }
 
+/// Whether a task has an address of its own (its awsvpc ENI; every Fargate task is awsvpc)
+/// rather than its instance's.
+pub fn owns_ip(network_mode: NetworkMode, host: Host) -> bool {
+    match host {
+        Host::Fargate => true,
+        Host::Instance(_) => network_mode == NetworkMode::Awsvpc,
+        Host::AwaitingCapacity => false,
+    }
+}
+
 /// Launch a task of a service deployment on a placement the scheduler chose.
 pub fn launch(
+    ctx: &mut Ctx,
+    service: ServiceIdx,
+    deployment_id: &str,
+    td_idx: TaskDefIdx,
+    placement: Placement,
+    capacity_provider: Option<String>,
+    why: String,
+) -> TaskIdx {
+    let idx = create(
+        ctx,
+        service,
+        deployment_id,
+        td_idx,
+        placement,
+        capacity_provider,
+        why,
+    );
+    state_changed(ctx, idx, None);
+    idx
+}
+
+/// A new task in its first state, on its host, with its first step scheduled; no event yet.
+fn create(
     ctx: &mut Ctx,
     service: ServiceIdx,
     deployment_id: &str,
@@ -112,12 +145,13 @@ pub fn launch(
             .name
             .clone()
     };
-    let private_ip = match (td.network_mode, placement.host) {
-        (_, Host::AwaitingCapacity) => String::new(),
-        (NetworkMode::Awsvpc, _) | (_, Host::Fargate) => {
-            ctx.world.allocate_ip(placement.zone_index)
+    let private_ip = match placement.host {
+        Host::AwaitingCapacity => String::new(),
+        Host::Instance(i) if !owns_ip(td.network_mode, placement.host) => {
+            ctx.world.instance(i).private_ip.clone()
         }
-        (_, Host::Instance(i)) => ctx.world.instance(i).private_ip.clone(),
+        // Placement checked that the zone's subnet has a free address.
+        _ => ctx.world.allocate_ip(placement.zone_index),
     };
     let mut pull_failure = None;
     let containers = td
@@ -208,7 +242,6 @@ pub fn launch(
     if !waiting {
         ctx.schedule(now.plus(step), Timer::TaskStep(idx));
     }
-    state_changed(ctx, idx, None);
     idx
 }
 
@@ -223,6 +256,7 @@ pub fn place_waiting(ctx: &mut Ctx, idx: TaskIdx, placement: Placement) {
         == NetworkMode::Awsvpc;
     let private_ip = match placement.host {
         Host::Instance(i) if !awsvpc => ctx.world.instance(i).private_ip.clone(),
+        // Placement checked that the zone's subnet has a free address.
         _ => ctx.world.allocate_ip(placement.zone_index),
     };
     let zone = ctx.world.cluster.availability_zones[placement.zone_index]
@@ -267,7 +301,7 @@ pub fn launch_running(
     placement: Placement,
     capacity_provider: Option<String>,
 ) -> TaskIdx {
-    let idx = launch(
+    let idx = create(
         ctx,
         service,
         deployment_id,
@@ -280,6 +314,9 @@ pub fn launch_running(
     let t = ctx.world.task_mut(idx);
     t.pull_started_at = Some(now);
     t.pull_failure = None;
+    // It did not walk PROVISIONING → RUNNING in front of us: it is first seen RUNNING.
+    t.last_status = TaskStatus::Running;
+    state_changed(ctx, idx, None);
     enter_running(ctx, idx, true);
     idx
 }
@@ -289,6 +326,13 @@ fn state_changed(ctx: &mut Ctx, idx: TaskIdx, from: Option<TaskStatus>) {
     let td = ctx.world.task_definition(t.task_definition);
     let service = t.service.map(|s| ctx.world.service(s).name.clone());
     let message = match from {
+        // Only a task already running when the scenario starts is first seen RUNNING.
+        None if t.last_status == TaskStatus::Running => format!(
+            "{} task {} already RUNNING when the scenario starts (desiredStatus {})",
+            td.family_revision(),
+            t.id,
+            t.desired_status.as_str()
+        ),
         None => format!(
             "{} task {} created: lastStatus {}, desiredStatus {}",
             td.family_revision(),
@@ -601,7 +645,8 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
     }
 
     if matches!(cause, StopCause::HostTerminated { .. }) {
-        // The host is gone: the task is simply gone too.
+        // The host is gone: the task is simply gone too. ECS still deregisters its targets and
+        // reports it, as for any task that stops.
         if let Some(service) = service {
             target_health::deregister_task(ctx, service, idx, true);
         }
@@ -682,6 +727,13 @@ fn finish(ctx: &mut Ctx, idx: TaskIdx) {
         (t.host, t.host_port, t.service)
     };
     set_status(ctx, idx, TaskStatus::Stopped, None);
+    // An awsvpc (or Fargate) task's ENI is gone now: its address goes back to the subnet. A
+    // bridge or host task used its instance's address, which stays with the instance.
+    if owns_ip(td.network_mode, host) {
+        let t = ctx.world.task(idx);
+        let (zone, ip) = (t.zone, t.private_ip.clone());
+        ctx.world.release_ip(zone, &ip);
+    }
     if let Host::Instance(i) = host {
         let inst = ctx.world.instance_mut(i);
         inst.used_cpu = inst.used_cpu.saturating_sub(td.reserved_cpu());

@@ -100,12 +100,18 @@ pub fn register_task(ctx: &mut Ctx, service: ServiceIdx, task: TaskIdx, already_
 }
 
 /// Deregister a task's targets: they drain for the deregistration delay. Returns when the last
-/// one finishes draining. `quiet` skips the service events (the task is already gone).
+/// one finishes draining.
+///
+/// ECS deregisters the targets of a task that stops for any reason (a scheduler decision, a
+/// crashed essential container, a terminated host) and reports each in the service events
+/// ("deregistered 1 targets", "has begun draining connections on 1 tasks"). `already_down`
+/// says the task's containers are gone, so ECS does not wait for the drain to stop it; it only
+/// changes the explanation.
 pub fn deregister_task(
     ctx: &mut Ctx,
     service: ServiceIdx,
     task: TaskIdx,
-    quiet: bool,
+    already_down: bool,
 ) -> Option<SimTime> {
     let now = ctx.now;
     let mut until = None;
@@ -130,9 +136,6 @@ pub fn deregister_task(
         until = until.max(target.drain_until);
         ctx.schedule(now.plus(delay), Timer::Target(lb.target_group, task));
         emit_change(ctx, lb.target_group, task, Some(from));
-        if quiet {
-            continue;
-        }
         let name = ctx.world.service(service).name.clone();
         let task_id = ctx.world.task(task).id.clone();
         let task_set = ctx
@@ -165,9 +168,15 @@ pub fn deregister_task(
             },
             messages::draining(&name, &task_set, 1),
             subjects,
-            Some(format!(
-                "The target drains for the target group's deregistration delay ({delay}) so in-flight requests can finish."
-            )),
+            Some(if already_down {
+                format!(
+                    "The task's containers are already gone, so ECS stops it without waiting; its target still drains for the target group's deregistration delay ({delay})."
+                )
+            } else {
+                format!(
+                    "The target drains for the target group's deregistration delay ({delay}) so in-flight requests can finish."
+                )
+            }),
         );
     }
     until

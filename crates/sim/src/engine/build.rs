@@ -47,7 +47,11 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
     let groups: Vec<(&instance_types::InstanceType, u32)> = k
         .node_groups
         .iter()
-        .filter_map(|g| instance_types::lookup(&g.instance_type).map(|t| (t, g.count)))
+        .map(|g| {
+            let t = instance_types::lookup(&g.instance_type)
+                .expect("validated: a node group's instance type is known");
+            (t, g.count)
+        })
         .collect();
     let mut c = Cluster::empty(
         scenario.seed,
@@ -149,7 +153,10 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
             instance_types: np
                 .instance_types
                 .iter()
-                .filter_map(|t| instance_types::lookup(t))
+                .map(|t| {
+                    instance_types::lookup(t)
+                        .expect("validated: a NodePool's instance types are known")
+                })
                 .collect(),
             cpu_limit: np.cpu_limit,
             consolidation_policy: match np.consolidation_policy {
@@ -158,7 +165,7 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
             },
             consolidate_after: Millis::from_secs(np.consolidate_after as u64),
             budget_nodes: crate::k8s::karpenter::parse_budget(&np.budget_nodes)
-                .unwrap_or(IntOrPercent::Percent(10)),
+                .expect("validated: budget_nodes is a node count or a percentage"),
         }));
     }
     if k.cluster_autoscaler {
@@ -188,23 +195,6 @@ pub(crate) fn fail_mode(r: FailureResponse) -> FailMode {
     }
 }
 
-/// The subnet of the i-th zone: `10.0.0.0/20`, `10.0.16.0/20`, ...
-fn subnet_base(zone_index: usize) -> u32 {
-    (10 << 24) | ((zone_index as u32 * 16) << 8)
-}
-
-pub fn ip_in_zone(zone_index: usize, n: u32) -> String {
-    // Skip the 4 addresses AWS reserves at the start of each subnet.
-    let addr = subnet_base(zone_index) + 4 + n;
-    format!(
-        "{}.{}.{}.{}",
-        addr >> 24,
-        (addr >> 16) & 255,
-        (addr >> 8) & 255,
-        addr & 255
-    )
-}
-
 pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
     let spec = ecs(scenario);
     let c = &spec.cluster;
@@ -214,9 +204,10 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
         .enumerate()
         .map(|(i, z)| Zone {
             name: z.clone(),
-            subnet_cidr: format!("10.0.{}.0/20", i * 16),
+            subnet_cidr: crate::world::subnet_cidr(i),
             outages: Vec::new(),
             next_ip: 0,
+            free_ips: Default::default(),
         })
         .collect();
     let cluster = Cluster {
@@ -250,12 +241,10 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
             };
             let zone_index = match &group.availability_zone {
                 Some(z) => world
-                    .cluster
-                    .availability_zones
-                    .iter()
-                    .position(|x| &x.name == z)
-                    .unwrap_or(0),
-                None => n as usize % world.cluster.availability_zones.len().max(1),
+                    .zone_index(z)
+                    .expect("validated: an instance group's zone is one of the cluster's"),
+                // Validation requires at least one zone.
+                None => n as usize % world.cluster.availability_zones.len(),
             };
             let inst = capacity_provider::new_instance(
                 &mut world,
@@ -344,21 +333,22 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
     for s in &spec.services {
         let td = world
             .task_definition_by_ref(&s.task_definition)
-            .unwrap_or(crate::world::TaskDefIdx(0));
+            .expect("validated: a service's task definition is defined");
         let dc = &s.deployment_configuration;
         let load_balancers = s
             .load_balancers
             .iter()
-            .filter_map(|lb| {
+            .map(|lb| {
                 let tg = world
                     .target_groups
                     .iter()
-                    .position(|t| t.name == lb.target_group)?;
-                Some(ServiceLoadBalancer {
+                    .position(|t| t.name == lb.target_group)
+                    .expect("validated: a service's target groups are defined");
+                ServiceLoadBalancer {
                     target_group: TargetGroupIdx(tg as u32),
                     container_name: lb.container_name.clone(),
                     container_port: lb.container_port,
-                })
+                }
             })
             .collect();
         world.services.push(Service {
@@ -389,7 +379,7 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
             tasks: Vec::new(),
             steady: false,
             last_steady_message_at: None,
-            unable_to_place_reported_at: None,
+            unable_to_place_reported: None,
             suppressed: Vec::new(),
             consecutive_launch_failures: 0,
             throttled_until: None,

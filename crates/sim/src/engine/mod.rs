@@ -7,7 +7,7 @@ mod build;
 mod playback;
 mod quiz;
 
-pub use build::ip_in_zone;
+pub use crate::world::ip_in_zone;
 pub use playback::{Playback, QuizMoment};
 
 use std::cmp::Reverse;

@@ -793,7 +793,8 @@ impl<'a> EcsIndex<'a> {
                 list(self.td_refs())
             ));
         };
-        // The engine looks task definitions up by their "family:revision" text.
+        // The engine compares (family, revision), so "web:01" would find revision 1; asking for
+        // the canonical spelling keeps the reference the same in the file, the log and the CLI.
         let canonical = format!("{family}:{rev}");
         if canonical != r {
             return Err(format!(
