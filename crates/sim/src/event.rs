@@ -257,6 +257,10 @@ pub enum EventKind {
         instance: String,
         desired: u32,
     },
+    InstanceLaunchFailed {
+        group: String,
+        desired: u32,
+    },
     // --- Kubernetes (kubectl get events)
     Kube {
         warning: bool,

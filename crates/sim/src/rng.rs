@@ -50,6 +50,19 @@ pub fn hex(rng: &mut ChaCha8Rng, n: usize) -> String {
         .collect()
 }
 
+/// A random UUID in its usual 8-4-4-4-12 hex form (the suffix of CloudWatch alarm and scaling
+/// policy names).
+pub fn uuid(rng: &mut ChaCha8Rng) -> String {
+    format!(
+        "{}-{}-{}-{}-{}",
+        hex(rng, 8),
+        hex(rng, 4),
+        hex(rng, 4),
+        hex(rng, 4),
+        hex(rng, 12)
+    )
+}
+
 /// `n` decimal digits, the first not zero (ECS deployment ids are 19 digits).
 pub fn digits(rng: &mut ChaCha8Rng, n: usize) -> String {
     (0..n)

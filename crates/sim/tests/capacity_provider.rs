@@ -276,3 +276,40 @@ fn the_same_seed_gives_the_same_instances_and_log() {
     assert_eq!(a.log(), b.log());
     assert_eq!(a.world(), b.world());
 }
+
+#[test]
+fn a_launch_into_a_full_subnet_fails_with_the_auto_scaling_activity() {
+    // One zone: its /20 has 4,091 addresses; the two instances take 2 and 4,089 Fargate tasks
+    // of another service the rest, so the group cannot launch an instance.
+    let s = with(&[
+        (
+            r#"availability_zones: ["us-east-1a", "us-east-1b"]"#,
+            r#"availability_zones: ["us-east-1a"]"#,
+        ),
+        (
+            "        task_definitions: [\n",
+            "        task_definitions: [\n            (family: \"filler\", revision: 1, cpu: 256, memory: 512, containers: [(name: \"f\", image: \"f:1\")]),\n",
+        ),
+        (
+            "        services: [\n",
+            "        services: [\n            (name: \"filler\", task_definition: \"filler:1\", desired_count: 4089, launch_type: Fargate),\n",
+        ),
+    ]);
+    let sim = at(&s, 400);
+    let failed: Vec<_> = sim
+        .log()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::InstanceLaunchFailed { .. }))
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0].message.starts_with(
+        "Launching a new EC2 instance. Status Reason: There are not enough free addresses in subnet '10.0.0.0/20' (us-east-1a)"
+    ));
+    assert_eq!(group_instances(&sim, InstanceStatus::Registering), 0);
+    assert!(
+        sim.world()
+            .instances
+            .iter()
+            .all(|i| !i.private_ip.is_empty())
+    );
+}

@@ -174,29 +174,35 @@ pub fn new_instance(
     }
 }
 
-/// The zone an ASG puts its next instance in: the one with the fewest of its live instances
-/// (an ASG balances its subnets), the first such on a tie.
-fn next_zone(world: &World, g: usize) -> usize {
-    let zones = world.cluster.availability_zones.len().max(1);
-    let mut counts = vec![0u32; zones];
+/// The zone an ASG puts its next instance in: of the zones whose subnet has a free address,
+/// the one with the fewest of its live instances (an ASG balances its subnets), the first such
+/// on a tie. `None` when every subnet is full.
+fn next_zone(world: &World, g: usize) -> Option<usize> {
+    let zones = &world.cluster.availability_zones;
+    let mut counts = vec![0u32; zones.len()];
     for inst in &world.instances {
-        if inst.auto_scaling_group == Some(g as u32) && inst.status != InstanceStatus::Inactive {
-            counts[inst.zone.min(zones - 1)] += 1;
+        if inst.auto_scaling_group == Some(g as u32)
+            && inst.status != InstanceStatus::Inactive
+            && let Some(c) = counts.get_mut(inst.zone)
+        {
+            *c += 1;
         }
     }
-    (0..zones).min_by_key(|&z| (counts[z], z)).unwrap_or(0)
+    (0..zones.len())
+        .filter(|&z| zones[z].has_free_ip())
+        .min_by_key(|&z| (counts[z], z))
 }
 
 /// Add one instance to group `g`: ACTIVE at once (the scenario's start) or REGISTERING until
-/// its agent registers.
+/// its agent registers. `None` when no subnet has a free address (EC2 refuses the launch).
 pub fn add_instance(
     world: &mut World,
     ids: &mut rand_chacha::ChaCha8Rng,
     g: usize,
     registered: bool,
     now: SimTime,
-) -> InstanceIdx {
-    let zone = next_zone(world, g);
+) -> Option<InstanceIdx> {
+    let zone = next_zone(world, g)?;
     let group = &mut world.auto_scaling_groups[g];
     let name = format!("{}-{}", group.name, group.next_number);
     group.next_number += 1;
@@ -212,7 +218,7 @@ pub fn add_instance(
     inst.capacity_provider = Some(provider);
     let idx = InstanceIdx(world.instances.len() as u32);
     world.instances.push(inst);
-    idx
+    Some(idx)
 }
 
 /// Tasks of services using `provider` that wait for capacity, oldest first.
@@ -443,7 +449,31 @@ fn scale_out(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) 
     );
     let cause = activity_cause(now, &alarm, &policy, from, wanted);
     for k in 0..wanted.saturating_sub(from) {
-        let i = add_instance(ctx.world, &mut ctx.rngs.ids, g, false, now);
+        let Some(i) = add_instance(ctx.world, &mut ctx.rngs.ids, g, false, now) else {
+            // Every subnet is full. The ASG keeps its desired capacity; Orca does not model its
+            // launch retries. Wording as EC2 Auto Scaling reports it [inferred from observed
+            // activities; the subnet is named by its CIDR here].
+            let subnets: Vec<String> = ctx
+                .world
+                .cluster
+                .availability_zones
+                .iter()
+                .map(|z| format!("'{}' ({})", z.subnet_cidr, z.name))
+                .collect();
+            ctx.emit(
+                Source::AutoScaling(name.clone()),
+                EventKind::InstanceLaunchFailed {
+                    group: name.clone(),
+                    desired: wanted,
+                },
+                format!(
+                    "Launching a new EC2 instance. Status Reason: There are not enough free addresses in subnet {} to satisfy the requested number of instances. Launching EC2 instance failed.",
+                    subnets.join(", ")
+                ),
+                Vec::new(),
+            );
+            break;
+        };
         // Instances of one step boot together, a few seconds apart [model].
         ctx.schedule(
             now.plus(launch).plus(Millis::from_secs(3 * k as u64)),
@@ -568,7 +598,7 @@ fn scale_in(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) {
 /// The EC2 instance is gone: its container instance turns INACTIVE and its tasks stop.
 pub fn terminate_instance(ctx: &mut Ctx, i: InstanceIdx) {
     let now = ctx.now;
-    let (name, ec2, id) = {
+    let (name, ec2, id, zone, ip) = {
         let inst = ctx.world.instance_mut(i);
         inst.status = InstanceStatus::Inactive;
         inst.terminated_at = Some(now);
@@ -577,6 +607,8 @@ pub fn terminate_instance(ctx: &mut Ctx, i: InstanceIdx) {
             inst.name.clone(),
             inst.ec2_instance_id.clone(),
             inst.id.clone(),
+            inst.zone,
+            inst.private_ip.clone(),
         )
     };
     ctx.emit(
@@ -598,6 +630,8 @@ pub fn terminate_instance(ctx: &mut Ctx, i: InstanceIdx) {
             },
         );
     }
+    // The instance's own address goes back to its subnet (its bridge and host tasks used it).
+    ctx.world.release_ip(zone, &ip);
 }
 
 /// The ECS agent on a new instance registers it: ACTIVE, and the services whose tasks wait for

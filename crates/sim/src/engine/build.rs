@@ -259,21 +259,17 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
         }
     }
     for g in &spec.capacity.auto_scaling_groups {
-        let mut uuid = || {
-            format!(
-                "{}-{}-{}-{}-{}",
-                hex(&mut rngs.ids, 8),
-                hex(&mut rngs.ids, 4),
-                hex(&mut rngs.ids, 4),
-                hex(&mut rngs.ids, 4),
-                hex(&mut rngs.ids, 12)
-            )
-        };
+        let mut uuid = || crate::rng::uuid(&mut rngs.ids);
         let group = capacity_provider::from_spec(g, &mut uuid);
         world.auto_scaling_groups.push(group);
         let gi = world.auto_scaling_groups.len() - 1;
         for _ in 0..g.desired_capacity {
-            capacity_provider::add_instance(&mut world, &mut rngs.ids, gi, true, SimTime::ZERO);
+            // Validation caps the instances far below a subnet's addresses.
+            if capacity_provider::add_instance(&mut world, &mut rngs.ids, gi, true, SimTime::ZERO)
+                .is_none()
+            {
+                break;
+            }
         }
     }
 
@@ -388,16 +384,7 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
             pass_at: None,
             scaling: s.auto_scaling.as_ref().and_then(|a| {
                 let target = a.target_cpu_utilization?;
-                let mut uuid = || {
-                    format!(
-                        "{}-{}-{}-{}-{}",
-                        hex(&mut rngs.ids, 8),
-                        hex(&mut rngs.ids, 4),
-                        hex(&mut rngs.ids, 4),
-                        hex(&mut rngs.ids, 4),
-                        hex(&mut rngs.ids, 12)
-                    )
-                };
+                let mut uuid = || crate::rng::uuid(&mut rngs.ids);
                 let prefix = format!("TargetTracking-service/{}/{}", c.name, s.name);
                 let cooldown = |c: Option<u32>| {
                     Millis::from_secs(
