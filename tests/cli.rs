@@ -27,7 +27,7 @@ fn temp(name: &str, content: &str) -> PathBuf {
 fn check_accepts_the_built_in_scenarios() {
     let out = orca(&["check", "scenarios"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("16 scenario(s) valid"));
+    assert!(text(&out.stdout).contains("17 scenario(s) valid"));
 }
 
 #[test]

@@ -347,7 +347,7 @@ pub fn layout(world: &World, cols: usize) -> Scene {
             };
             let bg = match status {
                 InstanceStatus::Registering => INSTANCE_BOOTING_BG,
-                InstanceStatus::Inactive => INSTANCE_GONE_BG,
+                InstanceStatus::Inactive | InstanceStatus::Draining => INSTANCE_GONE_BG,
                 _ => INSTANCE_BG,
             };
             push_rect(&mut scene, &key, area, bg.with_alpha(appear), 1.0);
@@ -372,6 +372,9 @@ pub fn layout(world: &World, cols: usize) -> Scene {
                     match status {
                         InstanceStatus::Inactive => "✕ INACTIVE (terminated)".to_string(),
                         InstanceStatus::Registering => "◔ REGISTERING (booting)".to_string(),
+                        InstanceStatus::Draining if inst.terminate_when_drained =>
+                            "⇣ DRAINING → terminate".to_string(),
+                        InstanceStatus::Draining => "⇣ DRAINING".to_string(),
                         s => s.as_str().to_string(),
                     }
                 ),

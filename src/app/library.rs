@@ -26,6 +26,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/ecs-tight-capacity.ron"),
     ),
     (
+        "ecs-instance-draining",
+        include_str!("../../scenarios/ecs-instance-draining.ron"),
+    ),
+    (
         "ecs-placement-fails",
         include_str!("../../scenarios/ecs-placement-fails.ron"),
     ),

@@ -1310,7 +1310,7 @@ fn legend(ui: &mut egui::Ui) {
                         ui.allocate_exact_size(egui::vec2(18.0, 14.0), egui::Sense::hover());
                     ui.painter()
                         .rect_filled(r, 2.0, c32(super::canvas::INSTANCE_GONE_BG));
-                    ui.label("✕ host leaving: terminated instance, disrupted node");
+                    ui.label("⇣ ✕ host leaving: draining or terminated instance, disrupted node");
                     ui.end_row();
                 });
         });

@@ -313,3 +313,84 @@ fn a_launch_into_a_full_subnet_fails_with_the_auto_scaling_activity() {
             .all(|i| !i.private_ip.is_empty())
     );
 }
+
+/// Two instances; binpack puts both tasks on the first, so the second is empty and the group
+/// scales in 15 minutes in. The ASG's choice (zone balance, then the oldest, then the first)
+/// falls on the busy instance.
+fn two_instances(protection: bool) -> Arc<Scenario> {
+    with(&[
+        (
+            "managed_termination_protection: true",
+            if protection {
+                "managed_termination_protection: true"
+            } else {
+                "managed_termination_protection: false"
+            },
+        ),
+        (
+            "desired_count: 4,",
+            "desired_count: 2,\n                placement_strategy: [Binpack(Cpu)],",
+        ),
+        (
+            "(at: 120, action: UpdateService(service: \"api\", desired_count: 10)),",
+            "",
+        ),
+        (
+            "(at: 720, action: UpdateService(service: \"api\", desired_count: 3)),",
+            "",
+        ),
+        ("trigger: When(CapacityScaledOut),", "trigger: At(100),"),
+        ("trigger: When(CapacityScaledIn),", "trigger: At(110),"),
+    ])
+}
+
+#[test]
+fn without_termination_protection_a_busy_instance_is_drained_before_it_is_terminated() {
+    let s = two_instances(false);
+    let sim = at(&s, 2100);
+    let w = sim.world();
+    let terminated: Vec<_> = w
+        .instances
+        .iter()
+        .filter(|i| i.status == InstanceStatus::Inactive)
+        .collect();
+    assert_eq!(terminated.len(), 1);
+    let log = sim.log();
+    // Which instance the ASG picks (zone balance, then the oldest) decides whether draining
+    // is needed; either way no task dies with its host.
+    assert!(!log.iter().any(|e| e.message.contains("stopped/terminated")));
+    let running = w
+        .tasks
+        .iter()
+        .filter(|t| t.last_status == TaskStatus::Running)
+        .count();
+    assert_eq!(running, 2);
+    let drained = log.iter().any(|e| e.message.contains("status DRAINING"));
+    let picked_busy = log.iter().any(|e| {
+        matches!(e.kind, EventKind::InstanceTerminating { .. })
+            && e.why
+                .as_deref()
+                .is_some_and(|w| w.contains("managed instance draining"))
+    });
+    assert_eq!(drained, picked_busy);
+    assert!(
+        picked_busy,
+        "this layout makes the ASG pick the busy instance"
+    );
+}
+
+#[test]
+fn with_termination_protection_only_the_empty_instance_goes() {
+    let s = two_instances(true);
+    let sim = at(&s, 2100);
+    let log = sim.log();
+    assert!(!log.iter().any(|e| e.message.contains("status DRAINING")));
+    let w = sim.world();
+    let gone: Vec<&str> = w
+        .instances
+        .iter()
+        .filter(|i| i.status == InstanceStatus::Inactive)
+        .map(|i| i.name.as_str())
+        .collect();
+    assert_eq!(gone, vec!["asg-api-2"]);
+}

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use orca_sim::ecs::{
-    DesiredStatus, Host, RolloutState, StopCode, Task, TaskStatus, circuit_breaker, lower_bound,
-    upper_bound,
+    DesiredStatus, Host, InstanceStatus, RolloutState, StopCode, Task, TaskStatus, circuit_breaker,
+    lower_bound, upper_bound,
 };
 use orca_sim::elb::TargetState;
 use orca_sim::{Event, EventKind, Millis, Scenario, SimTime, Simulation};
@@ -203,6 +203,12 @@ impl Ecs {
         let mut sim = Simulation::new(self.scenario());
         let end = sim.end();
         sim.advance_to(end);
+        sim
+    }
+
+    fn run_until(&self, secs: u64) -> Simulation {
+        let mut sim = Simulation::new(self.scenario());
+        sim.advance_to(SimTime::from_secs(secs));
         sim
     }
 }
@@ -1954,5 +1960,87 @@ fn an_unhealthy_target_recovers_only_after_the_healthy_threshold() {
             .any(|e| matches!(e.kind, EventKind::TaskUnhealthy { .. })),
         "inside the grace period nothing is replaced"
     );
+    assert_eq!(running(&sim).len(), 4);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Container instance draining [doc: container-instance-draining]
+
+fn on_instance<'a>(sim: &'a Simulation, name: &str) -> Vec<&'a Task> {
+    let w = sim.world();
+    let i = w.instance_by_name(name).expect("instance");
+    live(sim)
+        .into_iter()
+        .filter(|t| t.host == Host::Instance(i))
+        .collect()
+}
+
+#[test]
+fn draining_with_min_100_max_200_starts_replacements_before_stopping() {
+    let s = Ecs {
+        ec2: Some(("m5.xlarge", 3)),
+        desired: 3,
+        timeline: vec![(60.0, r#"DrainInstance(instance: "node-1")"#.into())],
+        duration: 400,
+        ..Ecs::default()
+    };
+    assert_eq!(on_instance(&s.run_until(59), "node-1").len(), 1);
+    let sim = step_through(&s, |sim| {
+        // The healthy count never drops below minimumHealthyPercent 100 % of 3.
+        let up = running(sim)
+            .into_iter()
+            .filter(|t| t.desired_status == DesiredStatus::Running)
+            .count();
+        assert!(up >= 3, "{up} running at {}", sim.now());
+    });
+    assert!(on_instance(&sim, "node-1").is_empty());
+    assert_eq!(running(&sim).len(), 3);
+    assert_eq!(sim.world().tasks.len(), 4, "one replacement, not more");
+    let w = sim.world();
+    let i = w.instance_by_name("node-1").expect("instance");
+    assert_eq!(w.instance(i).status, InstanceStatus::Draining);
+    assert_eq!(w.services[0].desired_count, 3);
+}
+
+#[test]
+fn draining_with_min_50_max_100_stops_two_tasks_before_starting_two() {
+    // Three instances in one zone: four tasks spread 2, 1, 1; node-1 holds two.
+    let s = Ecs {
+        ec2: Some(("m5.xlarge", 3)),
+        zones: 1,
+        desired: 4,
+        min: 50,
+        max: 100,
+        timeline: vec![(60.0, r#"DrainInstance(instance: "node-1")"#.into())],
+        duration: 400,
+        ..Ecs::default()
+    };
+    let before = s.run_until(59);
+    let drained: Vec<String> = on_instance(&before, "node-1")
+        .iter()
+        .map(|t| t.id.clone())
+        .collect();
+    assert_eq!(drained.len(), 2);
+    let sim = s.run();
+    let stopped_at: Vec<SimTime> = drained
+        .iter()
+        .map(|id| task(&sim, id).stopping_at.expect("stopped"))
+        .collect();
+    // Both stop in the same pass (healthy 4 − lower bound 2 = 2 may stop) ...
+    assert_eq!(stopped_at[0], stopped_at[1]);
+    let replacements: Vec<&Task> = launched_after(&sim, 1, secs(60));
+    assert_eq!(replacements.len(), 2);
+    // ... and the replacements start only after that (maximumPercent 100 allows 4 RUNNING or
+    // PENDING tasks; stopping ones no longer count).
+    assert!(
+        replacements.iter().all(|t| t.created_at > stopped_at[0]),
+        "replacements at {:?}, stops at {:?}",
+        replacements
+            .iter()
+            .map(|t| t.created_at)
+            .collect::<Vec<_>>(),
+        stopped_at
+    );
+    assert!(on_instance(&sim, "node-1").is_empty());
     assert_eq!(running(&sim).len(), 4);
 }

@@ -23,6 +23,8 @@ use crate::scenario::spec::AutoScalingGroupSpec;
 use crate::time::{Millis, SimTime};
 use crate::world::{InstanceIdx, ServiceIdx, TaskIdx, World};
 
+/// Managed instance draining gives up after 48 hours and the ASG terminates the instance.
+const MAX_DRAIN: Millis = Millis::from_secs(48 * 3600);
 /// Datapoints below target before the scale-in alarm fires (reference §6: 15 of 15).
 pub const SCALE_IN_DATAPOINTS: u32 = 15;
 /// Datapoints above target before the scale-out alarm fires. ECS does not document this for
@@ -171,6 +173,8 @@ pub fn new_instance(
         capacity_provider: None,
         launched_at: now,
         terminated_at: None,
+        drained_since: None,
+        terminate_when_drained: false,
     }
 }
 
@@ -327,6 +331,7 @@ pub fn reservation(world: &World, g: usize) -> Reservation {
 /// One minute of managed scaling for every capacity provider that has it.
 pub fn on_minute(ctx: &mut Ctx) {
     let now = ctx.now;
+    finish_drained(ctx);
     for g in 0..ctx.world.auto_scaling_groups.len() {
         let Some(ms) = ctx.world.auto_scaling_groups[g].managed_scaling.clone() else {
             continue;
@@ -585,13 +590,84 @@ fn scale_in(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) {
                 if protected {
                     "managed termination protection lets only instances without tasks go.".to_string()
                 } else if busy > 0 {
-                    format!("without managed termination protection the ASG picks by zone balance and age, and this instance still runs {busy} task(s).")
+                    format!("without managed termination protection the ASG picks by zone balance and age, and this instance still runs {busy} task(s): managed instance draining sets it DRAINING and the ASG terminates it once its tasks are replaced.")
                 } else {
                     "the ASG picks by zone balance, then the oldest instance.".to_string()
                 }
             )),
         );
+        if busy > 0 {
+            // Managed instance draining (on by default for ASG capacity providers): the ASG's
+            // termination waits while ECS drains the instance [doc: managed-instance-draining].
+            ctx.world.instance_mut(i).terminate_when_drained = true;
+            drain_instance(ctx, i);
+        } else {
+            terminate_instance(ctx, i);
+        }
+    }
+}
+
+/// Instances an Auto Scaling group is terminating after managed draining go once they run no
+/// task (checked every minute [model]; AWS gives up draining after 48 hours).
+fn finish_drained(ctx: &mut Ctx) {
+    let done: Vec<InstanceIdx> = ctx
+        .world
+        .instances
+        .iter()
+        .enumerate()
+        .filter(|(_, inst)| {
+            inst.terminate_when_drained
+                && inst.status == InstanceStatus::Draining
+                && (inst.tasks.is_empty()
+                    || inst
+                        .drained_since
+                        .is_some_and(|t| ctx.now.since(t) >= MAX_DRAIN))
+        })
+        .map(|(k, _)| InstanceIdx(k as u32))
+        .collect();
+    for i in done {
         terminate_instance(ctx, i);
+    }
+}
+
+/// The container instance turns DRAINING: nothing new is placed on it, and the service
+/// scheduler replaces its service tasks within each service's deployment configuration
+/// (`service_scheduler`). Only an ACTIVE instance can drain (the API refuses others).
+pub fn drain_instance(ctx: &mut Ctx, i: InstanceIdx) {
+    if ctx.world.instance(i).status != InstanceStatus::Active {
+        return;
+    }
+    let now = ctx.now;
+    let (name, ec2, id) = {
+        let inst = ctx.world.instance_mut(i);
+        inst.status = InstanceStatus::Draining;
+        inst.drained_since = Some(now);
+        (
+            inst.name.clone(),
+            inst.ec2_instance_id.clone(),
+            inst.id.clone(),
+        )
+    };
+    ctx.emit(
+        Source::Instance(name.clone()),
+        EventKind::InstanceStateChanged {
+            instance: name.clone(),
+            status: "DRAINING".into(),
+        },
+        format!("container instance {id} ({ec2}) status DRAINING: no new tasks are placed on it"),
+        vec![Subject::Instance(name)],
+    );
+    let mut services: Vec<ServiceIdx> = ctx
+        .world
+        .instance(i)
+        .tasks
+        .iter()
+        .filter_map(|&t| ctx.world.task(t).service)
+        .collect();
+    services.sort_unstable();
+    services.dedup();
+    for s in services {
+        ctx.request_pass(s);
     }
 }
 

@@ -446,6 +446,10 @@ pub struct ContainerInstance {
     pub launched_at: SimTime,
     /// When its EC2 instance was terminated (an ASG scale-in or a fault).
     pub terminated_at: Option<SimTime>,
+    /// When it was set DRAINING.
+    pub drained_since: Option<SimTime>,
+    /// Its Auto Scaling group terminates it once draining has moved its tasks away.
+    pub terminate_when_drained: bool,
 }
 
 impl ContainerInstance {

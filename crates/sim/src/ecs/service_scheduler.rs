@@ -16,8 +16,8 @@
 use crate::ecs::placement::{self, SpreadCounts};
 use crate::ecs::task_lifecycle::{self, Placement, StopCause};
 use crate::ecs::{
-    Deployment, DeploymentStatus, HealthStatus, Host, RolloutState, SchedulerView, Suppressed,
-    TaskStatus, UnhealthyReason, circuit_breaker, lower_bound, messages, upper_bound,
+    Deployment, DeploymentStatus, HealthStatus, Host, InstanceStatus, RolloutState, SchedulerView,
+    Suppressed, TaskStatus, UnhealthyReason, circuit_breaker, lower_bound, messages, upper_bound,
 };
 use crate::elb::TargetState;
 use crate::engine::Ctx;
@@ -394,13 +394,50 @@ fn place_waiting(ctx: &mut Ctx, s: ServiceIdx) {
     }
 }
 
+/// True when the task runs on a container instance that is DRAINING.
+fn on_draining_instance(world: &World, t: TaskIdx) -> bool {
+    match world.task(t).host {
+        Host::Instance(i) => world.instance(i).status == InstanceStatus::Draining,
+        _ => false,
+    }
+}
+
+/// Service tasks on a DRAINING instance that have not reached RUNNING are stopped at once
+/// [doc: container-instance-draining]; their replacements start elsewhere in this pass.
+fn stop_starting_on_draining(ctx: &mut Ctx, s: ServiceIdx, name: &str) {
+    let list: Vec<(TaskIdx, StopCause, String)> = ctx
+        .world
+        .service(s)
+        .tasks
+        .iter()
+        .copied()
+        .filter(|&t| {
+            let task = ctx.world.task(t);
+            task.is_live() && task.last_status.is_starting() && on_draining_instance(ctx.world, t)
+        })
+        .map(|t| {
+            let deployment = ctx.world.task(t).deployment_id.clone().unwrap_or_default();
+            (
+                t,
+                StopCause::Scheduler { deployment },
+                "Stopped at once: its container instance is DRAINING and it had not reached RUNNING.".to_string(),
+            )
+        })
+        .collect();
+    if !list.is_empty() {
+        execute_stops(ctx, s, name, Stops { list });
+    }
+}
+
 fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     let now = ctx.now;
     let svc = ctx.world.service(s);
     if svc.status != "ACTIVE" {
         return;
     }
+    let name = svc.name.clone();
     place_waiting(ctx, s);
+    stop_starting_on_draining(ctx, s, &name);
     let svc = ctx.world.service(s);
     let name = svc.name.clone();
     let desired = svc.desired_count;
@@ -502,6 +539,8 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         if dep.rollout_state == RolloutState::Failed {
             continue;
         }
+        // Tasks on a DRAINING instance are on their way out: their replacements start like
+        // any missing task, within the upper bound.
         let have = live
             .iter()
             .filter(|&&t| {
@@ -509,6 +548,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
                 task.is_live()
                     && task.unhealthy_reason.is_none()
                     && task.deployment_id.as_deref() == Some(&dep_id)
+                    && !on_draining_instance(ctx.world, t)
             })
             .count() as u32;
         let need = dep.desired_count.saturating_sub(have);
@@ -646,6 +686,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
                 task.is_live()
                     && task.unhealthy_reason.is_none()
                     && task.deployment_id.as_deref() == Some(dep)
+                    && !on_draining_instance(w, t)
             })
             .collect()
     };
@@ -668,6 +709,25 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         stops.list.push((t, scaling.clone(), format!(
             "Stopped by deployment {primary}: an old task that is not healthy can stop without lowering the healthy count."
         )));
+    }
+    // Tasks on DRAINING instances stop as far as the lower bound allows: with minimum healthy
+    // 100 % only once their replacements are healthy [doc: container-instance-draining]. The
+    // stoppedReason is the scheduler's usual one [inferred: AWS documents none for draining].
+    let mut drained: Vec<TaskIdx> = live
+        .iter()
+        .copied()
+        .filter(|&t| ctx.world.task(t).is_live() && on_draining_instance(ctx.world, t))
+        .filter(|t| !failing_to_stop.contains(t))
+        .collect();
+    let drained_all = drained.clone();
+    while budget > 0 && !drained.is_empty() {
+        let before = budget;
+        let t = pick_to_stop(ctx.world, &mut drained, &mut stop_counts);
+        let deployment = ctx.world.task(t).deployment_id.clone().unwrap_or_default();
+        stops.list.push((t, StopCause::Scheduler { deployment }, format!(
+            "Stopped because its container instance is DRAINING: healthy {healthy_now} − lower bound {lower} = {before} more may stop ({bounds})."
+        )));
+        budget -= 1;
     }
     // Primary excess (desired count lowered).
     let primary_tasks = task_of(ctx.world, &primary);
@@ -709,7 +769,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         progressed = true;
         // The rollout scales old deployments down by the tasks it stops.
         for (t, cause, _) in &stops.list {
-            if matches!(cause, StopCause::Scheduler { .. }) {
+            if matches!(cause, StopCause::Scheduler { .. }) && !drained_all.contains(t) {
                 let dep = ctx.world.task(*t).deployment_id.clone().unwrap_or_default();
                 if dep != primary
                     && let Some(d) = ctx.world.service_mut(s).deployment_mut(&dep)

@@ -193,6 +193,22 @@ pub fn apply(ctx: &mut Ctx, action: &Action) {
                 task_lifecycle::on_container_exit_due(ctx, t);
             }
         }
+        Action::DrainInstance { instance } => {
+            let Some(i) = ctx.world.instance_by_name(instance) else {
+                return;
+            };
+            let inst = ctx.world.instance(i);
+            let id = inst.id.clone();
+            announce(
+                ctx,
+                format!(
+                    "aws ecs update-container-instances-state --cluster {} --container-instances {id} --status DRAINING   # {instance}",
+                    ctx.world.cluster.name
+                ),
+                vec![Subject::Instance(instance.clone())],
+            );
+            crate::ecs::capacity_provider::drain_instance(ctx, i);
+        }
         Action::TerminateInstance { instance } => {
             let Some(i) = ctx.world.instance_by_name(instance) else {
                 return;

@@ -1024,6 +1024,11 @@ pub enum Action {
     TerminateInstance {
         instance: String,
     },
+    /// `aws ecs update-container-instances-state --status DRAINING`: nothing new is placed on
+    /// the instance and its service tasks are replaced within the deployment configuration.
+    DrainInstance {
+        instance: String,
+    },
     /// An Availability Zone loses connectivity: its targets fail health checks and nothing new
     /// is placed there.
     ZoneOutage {

@@ -888,7 +888,11 @@ fn ecs_world<'a>(out: &mut Problems, s: &Scenario, w: &'a EcsWorld, wp: &Path) -
     let mut ix = EcsIndex::new(w);
     cluster(out, &w.cluster, &wp.field("cluster"));
     instances(out, &mut ix, &wp.field("capacity").field("instances"));
-    auto_scaling_groups(out, &ix, &wp.field("capacity").field("auto_scaling_groups"));
+    auto_scaling_groups(
+        out,
+        &mut ix,
+        &wp.field("capacity").field("auto_scaling_groups"),
+    );
 
     // Task definitions.
     let tp = wp.field("task_definitions");
@@ -1125,7 +1129,7 @@ fn instances(out: &mut Problems, ix: &mut EcsIndex, ip: &Path) {
 /// Most instances one Auto Scaling group may hold in a scenario (Orca's cap).
 pub const MAX_ASG_SIZE: u32 = 1_000;
 
-fn auto_scaling_groups(out: &mut Problems, ix: &EcsIndex, ap: &Path) {
+fn auto_scaling_groups(out: &mut Problems, ix: &mut EcsIndex, ap: &Path) {
     let w = ix.w;
     let mut names = Unique::new();
     let mut providers = Unique::new();
@@ -1255,6 +1259,13 @@ fn auto_scaling_groups(out: &mut Problems, ix: &EcsIndex, ap: &Path) {
                 "managed termination protection needs managed scaling; add managed_scaling: () or set managed_termination_protection: false".into(),
             )),
             None => {}
+        }
+        // The instances the group starts with can be named in the timeline (DrainInstance …).
+        for n in 1..=g.desired_capacity.min(g.max_size).min(MAX_ASG_SIZE) {
+            let name = format!("{}-{n}", g.name);
+            if ix.instance_set.insert(name.clone()) {
+                ix.instances.push(name);
+            }
         }
     }
 }
@@ -2568,7 +2579,7 @@ fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Option<&EksWor
             (None, true) => {
                 out.push((
                     ap.clone(),
-                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, StopTask, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, ZoneOutage, ZoneRecovers or Note"
+                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, StopTask, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, ZoneOutage, ZoneRecovers or Note"
                         .into(),
                 ));
                 continue;
@@ -2714,7 +2725,7 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                 ));
             }
         }
-        Action::TerminateInstance { instance } => {
+        Action::TerminateInstance { instance } | Action::DrainInstance { instance } => {
             ix.instance_ref(out, instance, ap.field("instance"));
         }
         Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
