@@ -355,10 +355,16 @@ pub fn layout(world: &World, cols: usize) -> Scene {
                 &mut scene,
                 &format!("{key}/t1"),
                 Vec2::new(area.x + PAD, area.y + 6.0),
-                match &inst.capacity_provider {
-                    Some(cp) => format!("{}  ·  {}  ·  {cp}", inst.name, inst.instance_type),
-                    None => format!("{}  ·  {}", inst.name, inst.instance_type),
-                },
+                format!(
+                    "{}  ·  {}{}{}",
+                    inst.name,
+                    inst.instance_type,
+                    if inst.spot { "  ·  Spot" } else { "" },
+                    inst.capacity_provider
+                        .as_deref()
+                        .map(|cp| format!("  ·  {cp}"))
+                        .unwrap_or_default()
+                ),
                 15.0,
                 TEXT,
             );

@@ -261,6 +261,9 @@ pub enum EventKind {
         group: String,
         desired: u32,
     },
+    SpotInstanceInterruptionWarning {
+        instance: String,
+    },
     // --- Kubernetes (kubectl get events)
     Kube {
         warning: bool,

@@ -394,3 +394,75 @@ fn with_termination_protection_only_the_empty_instance_goes() {
         .collect();
     assert_eq!(gone, vec!["asg-api-2"]);
 }
+
+fn draining_scenario(replacements: &[(&str, &str)]) -> Arc<Scenario> {
+    let mut src =
+        std::fs::read_to_string(common::scenarios_dir().join("ecs-instance-draining.ron"))
+            .expect("the scenario file");
+    for (from, to) in replacements {
+        assert!(src.contains(from), "the scenario contains {from:?}");
+        src = src.replace(from, to);
+    }
+    common::parse(&src)
+}
+
+#[test]
+fn spot_instance_draining_moves_the_tasks_before_ec2_reclaims_the_instance() {
+    let s = draining_scenario(&[]);
+    let sim = at(&s, 600);
+    let log = sim.log();
+    let warning = log
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::SpotInstanceInterruptionWarning { .. }))
+        .expect("a warning");
+    assert_eq!(warning.at, SimTime::from_secs(300));
+    let w = sim.world();
+    let i = w.instance_by_name("ecs-node-3").expect("instance");
+    assert_eq!(w.instance(i).status, InstanceStatus::Inactive);
+    assert_eq!(w.instance(i).terminated_at, Some(SimTime::from_secs(420)));
+    assert!(!log.iter().any(|e| e.message.contains("stopped/terminated")));
+    assert_eq!(
+        w.tasks
+            .iter()
+            .filter(|t| t.last_status == TaskStatus::Running)
+            .count(),
+        4
+    );
+}
+
+#[test]
+fn without_spot_instance_draining_the_tasks_die_with_the_instance() {
+    let s = draining_scenario(&[(
+        "spot_instance_draining: true",
+        "spot_instance_draining: false",
+    )]);
+    let sim = at(&s, 600);
+    let w = sim.world();
+    let i = w.instance_by_name("ecs-node-3").expect("instance");
+    let ec2 = w.instance(i).ec2_instance_id.clone();
+    // Nothing moves during the notice: the instance stays ACTIVE.
+    let before = at(&s, 419);
+    assert_eq!(before.world().instance(i).status, InstanceStatus::Active);
+    let killed: Vec<_> = w
+        .tasks
+        .iter()
+        .filter(|t| {
+            t.stopped_reason.as_deref()
+                == Some(format!("Host EC2 (instance {ec2}) stopped/terminated").as_str())
+        })
+        .collect();
+    assert_eq!(killed.len(), 2);
+    assert!(
+        killed
+            .iter()
+            .all(|t| t.stopping_at == Some(SimTime::from_secs(420)))
+    );
+    // The service replaces them afterwards.
+    assert_eq!(
+        w.tasks
+            .iter()
+            .filter(|t| t.last_status == TaskStatus::Running)
+            .count(),
+        4
+    );
+}

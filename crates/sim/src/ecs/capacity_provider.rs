@@ -23,6 +23,8 @@ use crate::scenario::spec::AutoScalingGroupSpec;
 use crate::time::{Millis, SimTime};
 use crate::world::{InstanceIdx, ServiceIdx, TaskIdx, World};
 
+/// A Spot Instance interruption notice comes two minutes before EC2 reclaims the instance.
+const SPOT_NOTICE: Millis = Millis::from_secs(120);
 /// Managed instance draining gives up after 48 hours and the ASG terminates the instance.
 const MAX_DRAIN: Millis = Millis::from_secs(48 * 3600);
 /// Datapoints below target before the scale-in alarm fires (reference §6: 15 of 15).
@@ -175,6 +177,8 @@ pub fn new_instance(
         terminated_at: None,
         drained_since: None,
         terminate_when_drained: false,
+        spot: false,
+        spot_instance_draining: false,
     }
 }
 
@@ -668,6 +672,47 @@ pub fn drain_instance(ctx: &mut Ctx, i: InstanceIdx) {
     services.dedup();
     for s in services {
         ctx.request_pass(s);
+    }
+}
+
+/// EC2 will reclaim a Spot Instance in two minutes. With `ECS_ENABLE_SPOT_INSTANCE_DRAINING`
+/// its agent sets it DRAINING at once, so the service scheduler moves its tasks in the time
+/// left; otherwise they run until the instance is terminated under them.
+pub fn spot_interruption(ctx: &mut Ctx, i: InstanceIdx) {
+    let now = ctx.now;
+    let inst = ctx.world.instance(i);
+    if inst.status == InstanceStatus::Inactive {
+        return;
+    }
+    let (name, ec2, drains) = (
+        inst.name.clone(),
+        inst.ec2_instance_id.clone(),
+        inst.spot_instance_draining,
+    );
+    let at = now.plus(SPOT_NOTICE);
+    ctx.emit_why(
+        Source::Instance(name.clone()),
+        EventKind::SpotInstanceInterruptionWarning {
+            instance: name.clone(),
+        },
+        format!("EC2 Spot Instance Interruption Warning: instance {ec2} will be terminated at {at}"),
+        vec![Subject::Instance(name)],
+        Some(if drains {
+            "ECS_ENABLE_SPOT_INSTANCE_DRAINING is true: the agent sets the instance DRAINING now, and the service scheduler has two minutes to replace its tasks elsewhere.".into()
+        } else {
+            "ECS_ENABLE_SPOT_INSTANCE_DRAINING is not set: ECS keeps the instance ACTIVE, and its tasks stop only when EC2 terminates it.".into()
+        }),
+    );
+    if drains {
+        drain_instance(ctx, i);
+    }
+    ctx.schedule(at, Timer::SpotTermination(i));
+}
+
+/// The end of a Spot Instance's two-minute notice.
+pub fn on_spot_termination(ctx: &mut Ctx, i: InstanceIdx) {
+    if ctx.world.instance(i).status != InstanceStatus::Inactive {
+        terminate_instance(ctx, i);
     }
 }
 

@@ -450,6 +450,10 @@ pub struct ContainerInstance {
     pub drained_since: Option<SimTime>,
     /// Its Auto Scaling group terminates it once draining has moved its tasks away.
     pub terminate_when_drained: bool,
+    /// An EC2 Spot Instance, and whether its agent drains it on an interruption notice
+    /// (`ECS_ENABLE_SPOT_INSTANCE_DRAINING`).
+    pub spot: bool,
+    pub spot_instance_draining: bool,
 }
 
 impl ContainerInstance {

@@ -209,6 +209,17 @@ pub fn apply(ctx: &mut Ctx, action: &Action) {
             );
             crate::ecs::capacity_provider::drain_instance(ctx, i);
         }
+        Action::SpotInstanceInterruption { instance } => {
+            let Some(i) = ctx.world.instance_by_name(instance) else {
+                return;
+            };
+            announce(
+                ctx,
+                format!("EC2 reclaims Spot capacity: interruption notice for {instance}"),
+                vec![Subject::Instance(instance.clone())],
+            );
+            crate::ecs::capacity_provider::spot_interruption(ctx, i);
+        }
         Action::TerminateInstance { instance } => {
             let Some(i) = ctx.world.instance_by_name(instance) else {
                 return;

@@ -3,8 +3,9 @@
 use crate::aws::instance_types;
 use crate::ecs::capacity_provider;
 use crate::ecs::{
-    Behavior, ContainerDefinition, DeploymentConfiguration, Exit, FailMode, HealthCheck,
-    HealthFailure, InstanceStatus, Service, ServiceLoadBalancer, TaskDefinition, service_scheduler,
+    Behavior, ContainerDefinition, ContainerInstance, DeploymentConfiguration, Exit, FailMode,
+    HealthCheck, HealthFailure, InstanceStatus, Service, ServiceLoadBalancer, TaskDefinition,
+    service_scheduler,
 };
 use crate::elb::{TargetGroup, TargetGroupHealthCheck};
 use crate::engine::{Ctx, Timings};
@@ -255,7 +256,11 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
                 InstanceStatus::Active,
                 SimTime::ZERO,
             );
-            world.instances.push(inst);
+            world.instances.push(ContainerInstance {
+                spot: group.spot,
+                spot_instance_draining: group.spot_instance_draining,
+                ..inst
+            });
         }
     }
     for g in &spec.capacity.auto_scaling_groups {

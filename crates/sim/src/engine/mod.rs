@@ -41,6 +41,8 @@ pub enum Timer {
     ManagedScaling,
     /// The ECS agent of an instance an Auto Scaling group launched registers it.
     InstanceRegistered(crate::world::InstanceIdx),
+    /// EC2 reclaims a Spot Instance at the end of its interruption notice.
+    SpotTermination(crate::world::InstanceIdx),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -385,6 +387,7 @@ fn dispatch(ctx: &mut Ctx, scenario: &Scenario, timer: Timer) {
             ctx.schedule(ctx.now.plus(Millis::from_secs(60)), Timer::ManagedScaling);
         }
         Timer::InstanceRegistered(i) => crate::ecs::capacity_provider::on_registered(ctx, i),
+        Timer::SpotTermination(i) => crate::ecs::capacity_provider::on_spot_termination(ctx, i),
     }
 }
 

@@ -380,6 +380,13 @@ pub struct InstanceGroupSpec {
     pub availability_zone: Option<String>,
     #[serde(default = "defaults::one")]
     pub count: u32,
+    /// EC2 Spot Instances (they can get a two-minute interruption notice).
+    #[serde(default)]
+    pub spot: bool,
+    /// `ECS_ENABLE_SPOT_INSTANCE_DRAINING=true` in the agent's config: the agent sets its
+    /// instance DRAINING when the interruption notice arrives (default false).
+    #[serde(default)]
+    pub spot_instance_draining: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -1027,6 +1034,10 @@ pub enum Action {
     /// `aws ecs update-container-instances-state --status DRAINING`: nothing new is placed on
     /// the instance and its service tasks are replaced within the deployment configuration.
     DrainInstance {
+        instance: String,
+    },
+    /// EC2 reclaims a Spot Instance: a two-minute interruption notice, then termination.
+    SpotInstanceInterruption {
         instance: String,
     },
     /// An Availability Zone loses connectivity: its targets fail health checks and nothing new

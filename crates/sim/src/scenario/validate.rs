@@ -2579,7 +2579,7 @@ fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Option<&EksWor
             (None, true) => {
                 out.push((
                     ap.clone(),
-                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, StopTask, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, ZoneOutage, ZoneRecovers or Note"
+                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, StopTask, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, SpotInstanceInterruption, ZoneOutage, ZoneRecovers or Note"
                         .into(),
                 ));
                 continue;
@@ -2727,6 +2727,26 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         }
         Action::TerminateInstance { instance } | Action::DrainInstance { instance } => {
             ix.instance_ref(out, instance, ap.field("instance"));
+        }
+        Action::SpotInstanceInterruption { instance } => {
+            ix.instance_ref(out, instance, ap.field("instance"));
+            let spot = ix.w.capacity.instances.iter().any(|g| {
+                g.spot
+                    && (g.name == *instance
+                        || instance
+                            .strip_prefix(g.name.as_str())
+                            .and_then(|r| r.strip_prefix('-'))
+                            .and_then(|n| n.parse::<u32>().ok())
+                            .is_some_and(|n| g.count > 1 && (1..=g.count).contains(&n)))
+            });
+            if ix.instance_set.contains(instance.as_str()) && !spot {
+                out.push((
+                    ap.field("instance"),
+                    format!(
+                        "instance \"{instance}\" is an On-Demand instance; only Spot Instances get interruption notices (set spot: true on its instance group)"
+                    ),
+                ));
+            }
         }
         Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
             ix.zone_ref(out, zone, ap.field("zone"));
