@@ -1,6 +1,6 @@
 //! Karpenter on EKS (reference §13): batching, right-sizing, `limits.cpu`, consolidation
-//! policies, `consolidateAfter`, disruption budgets and determinism, each on a small scenario
-//! driven by `kubectl scale`.
+//! policies, replacing a node with a cheaper one, `consolidateAfter`, disruption budgets and
+//! determinism, each on a small scenario driven by `kubectl scale`.
 
 mod common;
 
@@ -9,8 +9,23 @@ use orca_sim::{Event, SimTime, Simulation};
 
 /// A cluster with one `system` node of `system_type` and a Karpenter NodePool (`node_pool` is
 /// the inside of its parentheses); `web` starts at 0 replicas of `cpu` millicores and
-/// `memory` MiB, and the timeline scales it: `(seconds, replicas)`.
+/// `memory` MiB, and the timeline scales it: `(seconds, replicas)`. Run to the end.
 fn scenario(
+    system_type: &str,
+    node_pool: &str,
+    cpu: u32,
+    memory: u32,
+    scales: &[(u32, u32)],
+    duration: u32,
+) -> Simulation {
+    let mut sim = at_start(system_type, node_pool, cpu, memory, scales, duration);
+    let end = sim.end();
+    sim.advance_to(end);
+    sim
+}
+
+/// The same, not run yet.
+fn at_start(
     system_type: &str,
     node_pool: &str,
     cpu: u32,
@@ -37,10 +52,7 @@ timeline: [{}],
 )",
         timeline.join(", ")
     );
-    let mut sim = Simulation::new(common::parse(&src));
-    let end = sim.end();
-    sim.advance_to(end);
-    sim
+    Simulation::new(common::parse(&src))
 }
 
 fn eks(sim: &Simulation) -> &Cluster {
@@ -362,4 +374,182 @@ fn the_same_seed_gives_the_same_nodeclaims_and_log() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), names.len(), "{names:?}");
+}
+
+/// 6 pods of 500m / 1 GiB get one c5.xlarge (nothing fits the t3.micro system node). At 3:20
+/// the Deployment scales to 3: the c5.xlarge keeps 1500m / 3 GiB, which fit nowhere else but
+/// fit one c5.large ($0.085/h, half the c5.xlarge's $0.17/h).
+fn replaceable(node_pool: &str) -> Simulation {
+    scenario(TINY, node_pool, 500, 1024, REPLACEABLE, 420)
+}
+
+const REPLACEABLE: &[(u32, u32)] = &[(10, 6), (200, 3)];
+
+fn first_at(sim: &Simulation, reason: &str, source: &str) -> Option<SimTime> {
+    with_reason(sim, reason)
+        .iter()
+        .find(|e| e.source.to_string() == source)
+        .map(|e| e.at)
+}
+
+#[test]
+fn a_node_whose_pods_fit_one_cheaper_node_is_replaced() {
+    let sim = replaceable("");
+    let c = eks(&sim);
+    let k = c.karpenter.as_ref().expect("Karpenter");
+    assert_eq!(k.claims.len(), 2, "the c5.xlarge and its replacement");
+    let (old, new) = (&k.claims[0], &k.claims[1]);
+    assert_eq!(old.instance_type.name, "c5.xlarge");
+    assert_eq!(new.instance_type.name, "c5.large");
+    assert!(old.gone && !new.gone);
+    assert_eq!(k.replacing, None, "the command is over");
+
+    let new_claim = format!("nodeclaim/{}", new.name);
+    let old_node = format!(
+        "node/{}",
+        c.nodes[old.node.expect("registered")].name.as_str()
+    );
+    let launching = with_reason(&sim, "DisruptionLaunching");
+    assert_eq!(launching.len(), 1);
+    assert_eq!(launching[0].source.to_string(), new_claim);
+    assert_eq!(launching[0].message, "Launching NodeClaim: Underutilized");
+    let waiting = with_reason(&sim, "DisruptionWaitingReadiness");
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(
+        waiting[0].message,
+        "Waiting on readiness to continue disruption"
+    );
+    // The replacement goes through the same lifecycle as any NodeClaim.
+    let launched = first_at(&sim, "Launched", &new_claim).expect("launched");
+    let registered = first_at(&sim, "Registered", &new_claim).expect("registered");
+    let initialized = first_at(&sim, "Initialized", &new_claim).expect("initialized");
+    assert!(launching[0].at < launched && launched < registered && registered < initialized);
+
+    // The old node is deleted and drained only once the replacement is Initialized.
+    let terminating: Vec<&Event> = with_reason(&sim, "DisruptionTerminating");
+    assert_eq!(terminating.len(), 2, "the old node and its NodeClaim");
+    assert_eq!(terminating[0].source.to_string(), old_node);
+    assert_eq!(terminating[0].message, "Disrupting Node: Underutilized");
+    assert_eq!(
+        terminating[1].message,
+        "Disrupting NodeClaim: Underutilized"
+    );
+    let evicted = with_reason(&sim, "Evicted");
+    assert_eq!(evicted.len(), 3);
+    assert!(
+        evicted
+            .iter()
+            .all(|e| e.at >= initialized && e.message == "Evicted pod: Underutilized")
+    );
+    assert_eq!(terminating[0].at, initialized);
+    let removed = first_at(&sim, "RemovingNode", &old_node).expect("old node removed");
+    assert!(removed > initialized);
+
+    // The pods end on the new node; nothing is Pending.
+    let node = new.node.expect("registered");
+    assert!(c.nodes[node].ready);
+    let running: Vec<_> = c.pods.iter().filter(|p| !p.gone).collect();
+    assert_eq!(running.len(), 3);
+    assert!(running.iter().all(|p| p.node == Some(node)));
+    assert_eq!(pending(c), 0);
+}
+
+#[test]
+fn the_old_node_is_tainted_before_the_replacement_launches() {
+    // Karpenter cordons the candidate first, then launches the replacement and waits for it.
+    let launch_at = with_reason(&replaceable(""), "DisruptionLaunching")
+        .first()
+        .map(|e| e.at)
+        .expect("a replace");
+    let mut sim = at_start(TINY, "", 500, 1024, REPLACEABLE, 420);
+    sim.advance_to(launch_at);
+    let c = eks(&sim);
+    let k = c.karpenter.as_ref().expect("Karpenter");
+    let r = k.replacing.expect("a replace in flight");
+    let old = k.claims[r.candidate].node.expect("registered");
+    assert!(c.nodes[old].draining, "tainted karpenter.sh/disrupted");
+    assert!(
+        !k.claims[r.replacement]
+            .node
+            .is_some_and(|n| c.nodes[n].ready)
+    );
+    // Its pods still run there: nothing is evicted before the replacement is Ready.
+    let on_old = c
+        .pods
+        .iter()
+        .filter(|p| !p.gone && p.deleting_at.is_none() && p.node == Some(old))
+        .count();
+    assert_eq!(on_old, 3);
+}
+
+#[test]
+fn no_replace_without_a_strictly_cheaper_type() {
+    // Only the c5.xlarge and the pricier m5.xlarge are allowed: nothing cheaper holds 3 pods.
+    let sim = replaceable("instance_types: [\"c5.xlarge\", \"m5.xlarge\"]");
+    assert!(with_reason(&sim, "DisruptionLaunching").is_empty());
+    assert!(with_reason(&sim, "DisruptionTerminating").is_empty());
+    let refusals = with_reason(&sim, "Unconsolidatable");
+    assert!(!refusals.is_empty());
+    assert!(
+        refusals
+            .iter()
+            .all(|e| e.message == "Can't replace with a cheaper node")
+    );
+    let k = eks(&sim).karpenter.as_ref().expect("Karpenter");
+    assert_eq!(k.claims.len(), 1);
+    assert!(!k.claims[0].gone);
+}
+
+#[test]
+fn no_replace_when_both_nodes_would_exceed_the_cpu_limit() {
+    // limits.cpu 5: the c5.xlarge (4 vCPUs) and a c5.large (2) would be 6 while both exist.
+    let sim = replaceable("cpu_limit: 5");
+    assert!(with_reason(&sim, "DisruptionLaunching").is_empty());
+    let k = eks(&sim).karpenter.as_ref().expect("Karpenter");
+    assert_eq!(k.claims.len(), 1);
+    assert!(!k.claims[0].gone);
+    // Unconsolidatable is deduplicated for 15 minutes per node, whatever it says: the refusal
+    // while the node ran 6 pods ("Can't replace with a cheaper node") hides the next one.
+    let sim = scenario(TINY, "cpu_limit: 5", 500, 1024, REPLACEABLE, 1080);
+    assert!(with_reason(&sim, "DisruptionLaunching").is_empty());
+    let last = with_reason(&sim, "Unconsolidatable")
+        .last()
+        .map(|e| e.message.clone())
+        .expect("refusals");
+    assert!(
+        last.starts_with("Not all pods would schedule, default/web-")
+            && last.ends_with(
+                " => all available instance types exceed limits for nodepool \"default\""
+            ),
+        "{last}"
+    );
+    // limits.cpu 6 leaves exactly room for both.
+    let sim = replaceable("cpu_limit: 6");
+    assert_eq!(with_reason(&sim, "DisruptionLaunching").len(), 1);
+}
+
+#[test]
+fn a_zero_budget_blocks_a_replace() {
+    let sim = replaceable("budget_nodes: \"0\"");
+    assert!(with_reason(&sim, "DisruptionLaunching").is_empty());
+    assert!(with_reason(&sim, "DisruptionTerminating").is_empty());
+    assert!(!with_reason(&sim, "DisruptionBlocked").is_empty());
+    let k = eks(&sim).karpenter.as_ref().expect("Karpenter");
+    assert_eq!(k.claims.len(), 1);
+}
+
+#[test]
+fn a_replace_is_deterministic() {
+    let run = || {
+        let sim = replaceable("");
+        let k = eks(&sim).karpenter.as_ref().expect("Karpenter");
+        let claims: Vec<(String, &str)> = k
+            .claims
+            .iter()
+            .map(|c| (c.name.clone(), c.instance_type.name))
+            .collect();
+        let log: Vec<String> = sim.log().iter().map(|e| e.log_line()).collect();
+        (claims, log)
+    };
+    assert_eq!(run(), run());
 }

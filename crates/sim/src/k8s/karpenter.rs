@@ -1,12 +1,14 @@
 //! Karpenter (reference §13): node provisioning without node groups. It watches unschedulable
 //! pods, batches them, bin-packs their requests into NodeClaims, launches the cheapest allowed
 //! instance type that holds each claim's pods, and later consolidates: it removes empty nodes
-//! and, with `WhenEmptyOrUnderutilized`, nodes whose pods fit on the others.
+//! and, with `WhenEmptyOrUnderutilized`, nodes whose pods fit on the others, or replaces a node
+//! with one cheaper node that holds the pods that fit nowhere else.
 //!
 //! One reconcile step per second (`Cluster::karpenter`): advance each NodeClaim's lifecycle
-//! (Launched → Registered → Initialized), close a provisioning batch when it is due, and every
-//! 10 s run the disruption controller within the NodePool's budget. The pure parts (packing,
-//! the cheapest fit, the budget, the wording) are functions of their own, tested below.
+//! (Launched → Registered → Initialized), drain a replaced node once its replacement is
+//! Initialized, close a provisioning batch when it is due, and every 10 s run the disruption
+//! controller within the NodePool's budget. The pure parts (packing, the cheapest fit, the
+//! replacement type, the budget, the wording) are functions of their own, tested below.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -90,6 +92,21 @@ pub struct NodeClaim {
     pub gone: bool,
 }
 
+/// A replace command in flight (single-node consolidation that needs one new, cheaper node).
+/// As Karpenter's orchestration queue does it: the candidate is tainted and the replacement
+/// launched at once; only when the replacement is Initialized is the candidate deleted, its
+/// pods evicted onto the new capacity. Orca runs one such command per NodePool at a time.
+/// [model: Karpenter can run several commands in parallel.]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replace {
+    /// The NodeClaim being replaced.
+    pub candidate: usize,
+    /// The cheaper NodeClaim launched for its pods.
+    pub replacement: usize,
+    /// The replacement is Initialized and the candidate is being drained.
+    pub draining: bool,
+}
+
 impl NodeClaim {
     fn in_flight(&self) -> bool {
         !self.gone && self.phase < ClaimPhase::Initialized
@@ -111,6 +128,8 @@ pub struct Karpenter {
     failed_reported: BTreeSet<usize>,
     next_disruption: SimTime,
     blocked_reported_at: Option<SimTime>,
+    /// The replace command in flight, if any.
+    pub replacing: Option<Replace>,
 }
 
 impl Karpenter {
@@ -125,6 +144,7 @@ impl Karpenter {
             failed_reported: BTreeSet::new(),
             next_disruption: SimTime::ZERO.plus(DISRUPTION_POLL),
             blocked_reported_at: None,
+            replacing: None,
         }
     }
 
@@ -161,7 +181,7 @@ pub struct Load {
 }
 
 impl Load {
-    fn plus(self, r: Requests) -> Load {
+    pub fn plus(self, r: Requests) -> Load {
         Load {
             cpu_millis: self.cpu_millis + r.cpu_millis,
             memory_mib: self.memory_mib + r.memory_mib,
@@ -194,6 +214,43 @@ pub fn cheapest_fit(
         }
     }
     best
+}
+
+/// What single-node consolidation can do with the pods of a node that fit nowhere else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replacement {
+    /// Launch this type: the cheapest allowed type that holds them, strictly cheaper than the
+    /// node, within `limits.cpu` (a tie in price goes to the type listed first).
+    Launch(&'static InstanceType),
+    /// Some type strictly cheaper than the node holds them, but every such type would exceed
+    /// `limits.cpu` while the node still exists.
+    ExceedsLimits,
+    /// No allowed type strictly cheaper than the node holds them (Karpenter filters the
+    /// options by price before it launches, so a same-price type never replaces a node).
+    NotCheaper,
+}
+
+/// The replacement for a node of type `current` whose leftover pods add up to `load`.
+/// `cpu_left` is what `limits.cpu` allows on top of every existing claim, the node being
+/// replaced included: the replacement is launched before the node goes. [model: Karpenter's
+/// scheduling simulation checks the NodePool limits; Orca counts both nodes.]
+pub fn replacement(
+    types: &[&'static InstanceType],
+    current: &InstanceType,
+    load: Load,
+    cpu_left: Option<u32>,
+) -> Replacement {
+    let price = current.on_demand_usd_per_hour();
+    let cheaper: Vec<&'static InstanceType> = types
+        .iter()
+        .copied()
+        .filter(|t| t.on_demand_usd_per_hour() < price)
+        .collect();
+    match cheapest_fit(&cheaper, load, cpu_left) {
+        Some(t) => Replacement::Launch(t),
+        None if cheapest_fit(&cheaper, load, None).is_some() => Replacement::ExceedsLimits,
+        None => Replacement::NotCheaper,
+    }
 }
 
 /// Why a pod of the batch got no NodeClaim.
@@ -291,6 +348,38 @@ pub fn condition_transitioned(kind: &str) -> String {
     format!("Status condition transitioned, Type: {kind}, Status: Unknown -> True, Reason: {kind}")
 }
 
+/// `DisruptionTerminating` on the node (`kind` "Node") and on its NodeClaim ("NodeClaim"), when
+/// the NodeClaim is deleted. Since Karpenter v1.6 the reason is the disruption reason alone
+/// (`Empty`, `Underutilized`) for a delete and for a replace alike; v1.0–v1.5 appended the
+/// decision (`Underutilized/Replace`, `Empty/Delete`). Orca uses the current wording.
+pub fn disrupting(kind: &str, reason: &str) -> String {
+    format!("Disrupting {kind}: {reason}")
+}
+
+/// `DisruptionLaunching` on a replacement NodeClaim.
+pub fn launching(reason: &str) -> String {
+    format!("Launching NodeClaim: {reason}")
+}
+
+/// `DisruptionWaitingReadiness` on a replacement NodeClaim that is not Initialized yet.
+pub const WAITING_ON_READINESS: &str = "Waiting on readiness to continue disruption";
+
+/// `Unconsolidatable` when the pods would fit a cheaper node but `limits.cpu` leaves no room
+/// for it: the scheduling simulation's pod errors, up to 5. [inferred: Karpenter prints them
+/// from a map, so in no fixed order, and its wrapped error adds the NodePool as a key-value.]
+pub fn replace_exceeds_limits(pool: &str, pods: &[String]) -> String {
+    let errors: Vec<String> = pods
+        .iter()
+        .take(5)
+        .map(|p| {
+            format!(
+                "default/{p} => all available instance types exceed limits for nodepool \"{pool}\""
+            )
+        })
+        .collect();
+    format!("Not all pods would schedule, {}", errors.join(" "))
+}
+
 /// `Nominated` on a pod.
 pub fn nominated(claim: &str) -> String {
     format!("Pod should schedule on: nodeclaim/{claim}")
@@ -316,13 +405,14 @@ pub fn too_big(pool: &str, req: Requests) -> String {
 // The controllers, run by the cluster every second
 
 impl Cluster {
-    /// Karpenter's reconcile step for this second: NodeClaim lifecycle, provisioning, then
-    /// (every 10 s) disruption.
+    /// Karpenter's reconcile step for this second: NodeClaim lifecycle, the replace command in
+    /// flight, provisioning, then (every 10 s) disruption.
     pub(super) fn karpenter(&mut self) {
         let Some(mut k) = self.karpenter.take() else {
             return;
         };
         self.claim_lifecycle(&mut k);
+        self.continue_replace(&mut k);
         self.provision(&mut k);
         self.count_claim_pods(&mut k);
         self.finish_terminations(&mut k);
@@ -596,6 +686,10 @@ impl Cluster {
             if claim.gone || claim.disruption.is_none() || claim.pods_seen > 0 {
                 continue;
             }
+            // A replaced node stays until its replacement is Initialized and it was drained.
+            if k.replacing.is_some_and(|r| r.candidate == c && !r.draining) {
+                continue;
+            }
             k.claims[c].gone = true;
             if let Some(n) = k.claims[c].node {
                 self.nodes[n].gone = true;
@@ -611,8 +705,9 @@ impl Cluster {
         }
     }
 
-    /// The disruption controller: emptiness first, then single-node consolidation, one
-    /// command per poll, within the NodePool's budget.
+    /// The disruption controller: emptiness first, then single-node consolidation (delete the
+    /// node, or replace it with one cheaper node), one command per poll, within the NodePool's
+    /// budget.
     fn disrupt(&mut self, k: &mut Karpenter) {
         let now = self.now;
         let total = k
@@ -633,6 +728,7 @@ impl Cluster {
                 !claim.gone
                     && claim.disruption.is_none()
                     && claim.phase == ClaimPhase::Initialized
+                    && k.replacing.is_none_or(|r| r.replacement != c)
                     && now.since(claim.pods_changed_at) >= k.pool.consolidate_after
             })
             .collect();
@@ -689,18 +785,44 @@ impl Cluster {
                     return;
                 }
                 Err(left) => {
-                    // The pods that fit nowhere would need new claims: one cheaper claim would
-                    // be a replacement (not modelled yet), more is never worth it.
+                    // The pods that fit nowhere would need new claims: one cheaper claim is a
+                    // replacement, more is never worth it.
                     let requests: Vec<Requests> =
                         left.iter().map(|&p| self.requests_of(p)).collect();
                     let packing = pack(&requests, &k.pool.instance_types, None);
-                    let current = k.claims[c].instance_type.on_demand_usd_per_hour();
-                    let msg = match packing.claims.as_slice() {
-                        [(t, _)] if t.on_demand_usd_per_hour() < current => continue,
-                        [_] => "Can't replace with a cheaper node".to_string(),
-                        more => format!("Can't remove without creating {} candidates", more.len()),
-                    };
-                    self.unconsolidatable(k, c, &msg);
+                    if packing.claims.len() != 1 {
+                        let msg = format!(
+                            "Can't remove without creating {} candidates",
+                            packing.claims.len()
+                        );
+                        self.unconsolidatable(k, c, &msg);
+                        continue;
+                    }
+                    let load = requests.iter().fold(Load::default(), |l, &r| l.plus(r));
+                    let cpu_left = k.pool.cpu_limit.map(|l| l.saturating_sub(k.cpu_in_use()));
+                    let current = k.claims[c].instance_type;
+                    match replacement(&k.pool.instance_types, current, load, cpu_left) {
+                        Replacement::Launch(t) => {
+                            if k.replacing.is_some() {
+                                continue;
+                            }
+                            if allowed == 0 {
+                                self.budget_blocked(k);
+                                return;
+                            }
+                            self.start_replace(k, c, t);
+                            return;
+                        }
+                        Replacement::ExceedsLimits => {
+                            let pods: Vec<String> =
+                                left.iter().map(|&p| self.pods[p].name.clone()).collect();
+                            let msg = replace_exceeds_limits(&k.pool.name, &pods);
+                            self.unconsolidatable(k, c, &msg);
+                        }
+                        Replacement::NotCheaper => {
+                            self.unconsolidatable(k, c, "Can't replace with a cheaper node");
+                        }
+                    }
                 }
             }
         }
@@ -739,24 +861,88 @@ impl Cluster {
     /// Taint the node `karpenter.sh/disrupted:NoSchedule`, then drain it: each pod is evicted
     /// and its ReplicaSet creates a replacement elsewhere. The node goes once it is empty.
     fn terminate_claim(&mut self, k: &mut Karpenter, c: usize, reason: &'static str) {
+        self.mark_disrupted(k, c, reason);
+        self.drain_claim(k, c);
+    }
+
+    /// Karpenter's `markDisrupted`: the NodeClaim gets its disruption reason and the node the
+    /// `karpenter.sh/disrupted:NoSchedule` taint, so nothing new schedules there.
+    fn mark_disrupted(&mut self, k: &mut Karpenter, c: usize, reason: &'static str) {
         k.claims[c].disruption = Some(reason);
+        if let Some(n) = k.claims[c].node {
+            self.nodes[n].draining = true;
+        }
+    }
+
+    /// Replace: taint the candidate and launch the cheaper NodeClaim at once (Karpenter
+    /// cordons before it launches, so no new pod lands on the candidate meanwhile); the
+    /// candidate is drained once the replacement is Initialized (`continue_replace`).
+    fn start_replace(&mut self, k: &mut Karpenter, c: usize, t: &'static InstanceType) {
+        let reason = "Underutilized";
+        self.mark_disrupted(k, c, reason);
+        let r = self.create_claim(k, t);
+        k.replacing = Some(Replace {
+            candidate: c,
+            replacement: r,
+            draining: false,
+        });
+        let object = format!("nodeclaim/{}", k.claims[r].name);
+        // The orchestration queue reports both on its first look at the replacement; the
+        // events are deduplicated for 2 minutes, longer than the launch takes.
+        self.emit(
+            false,
+            "DisruptionLaunching",
+            object.clone(),
+            launching(reason),
+        );
+        self.emit(
+            false,
+            "DisruptionWaitingReadiness",
+            object,
+            WAITING_ON_READINESS.into(),
+        );
+    }
+
+    /// The replace command in flight: once the replacement is Initialized, delete the
+    /// candidate (drain it); once the candidate is gone, the command is over.
+    fn continue_replace(&mut self, k: &mut Karpenter) {
+        let Some(r) = k.replacing else {
+            return;
+        };
+        if k.claims[r.candidate].gone {
+            k.replacing = None;
+            return;
+        }
+        if r.draining || k.claims[r.replacement].phase < ClaimPhase::Initialized {
+            return;
+        }
+        k.replacing = Some(Replace {
+            draining: true,
+            ..r
+        });
+        self.drain_claim(k, r.candidate);
+    }
+
+    /// The NodeClaim is deleted (`DisruptionTerminating`) and the termination controller
+    /// evicts the node's pods.
+    fn drain_claim(&mut self, k: &mut Karpenter, c: usize) {
+        let reason = k.claims[c].disruption.unwrap_or("Underutilized");
         let claim = k.claims[c].name.clone();
         let Some(n) = k.claims[c].node else {
             return;
         };
-        self.nodes[n].draining = true;
         let node = self.nodes[n].name.clone();
         self.emit(
             false,
             "DisruptionTerminating",
             format!("node/{node}"),
-            format!("Disrupting Node: {reason}"),
+            disrupting("Node", reason),
         );
         self.emit(
             false,
             "DisruptionTerminating",
             format!("nodeclaim/{claim}"),
-            format!("Disrupting NodeClaim: {reason}"),
+            disrupting("NodeClaim", reason),
         );
         let on: Vec<usize> = (0..self.pods.len())
             .filter(|&p| self.pods[p].node == Some(n) && self.pods[p].counts())
@@ -882,6 +1068,31 @@ mod tests {
     }
 
     #[test]
+    fn a_replacement_must_be_strictly_cheaper_and_within_the_limit() {
+        let all = types(&["c5.large", "c5.xlarge", "m5.large", "m5.xlarge"]);
+        let xlarge = lookup("c5.xlarge").expect("c5.xlarge");
+        let large = lookup("c5.large").expect("c5.large");
+        let three = [req(500, 512); 3]
+            .iter()
+            .fold(Load::default(), |l, &r| l.plus(r));
+        // 1500m fits a c5.large ($0.085/h), cheaper than the c5.xlarge ($0.17/h).
+        assert_eq!(
+            replacement(&all, xlarge, three, None),
+            Replacement::Launch(large)
+        );
+        // A c5.large is never replaced by another c5.large, nor by a pricier m5.large.
+        assert_eq!(
+            replacement(&all, large, three, None),
+            Replacement::NotCheaper
+        );
+        // 1 vCPU left under limits.cpu: the c5.large (2 vCPUs) would exceed it.
+        assert_eq!(
+            replacement(&all, xlarge, three, Some(1)),
+            Replacement::ExceedsLimits
+        );
+    }
+
+    #[test]
     fn the_budget_rounds_percentages_up() {
         let ten = IntOrPercent::Percent(10);
         assert_eq!(allowed_disruptions(ten, 3, 0), 1, "ceil(0.3) = 1");
@@ -904,6 +1115,14 @@ mod tests {
         assert_eq!(
             nominated("default-x7k2p"),
             "Pod should schedule on: nodeclaim/default-x7k2p"
+        );
+        assert_eq!(
+            disrupting("Node", "Underutilized"),
+            "Disrupting Node: Underutilized"
+        );
+        assert_eq!(
+            launching("Underutilized"),
+            "Launching NodeClaim: Underutilized"
         );
         assert_eq!(
             exceeds_limits("default"),
