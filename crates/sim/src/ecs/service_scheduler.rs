@@ -176,14 +176,13 @@ pub fn start_steady(ctx: &mut Ctx, s: ServiceIdx) {
         d.rollout_state_reason = messages::rollout_completed(&id);
     }
     let desired = ctx.world.service(s).desired_count;
-    let tdef = ctx.world.task_definition(td).clone();
     let mut counts = SpreadCounts::of(ctx.world, s);
     for _ in 0..desired {
         let provider = task_lifecycle::choose_capacity_provider(ctx.world, s);
         let Ok(p) = placement::place(
             ctx.world,
             s,
-            &tdef,
+            td,
             provider.as_deref(),
             &mut counts,
             &mut ctx.rngs.placement,
@@ -380,11 +379,11 @@ fn place_waiting(ctx: &mut Ctx, s: ServiceIdx) {
     for t in waiting {
         let task = ctx.world.task(t);
         let provider = task.capacity_provider.clone();
-        let td = ctx.world.task_definition(task.task_definition).clone();
+        let td = task.task_definition;
         if let Ok(p) = placement::place(
             ctx.world,
             s,
-            &td,
+            td,
             provider.as_deref(),
             &mut counts,
             &mut ctx.rngs.placement,
@@ -562,14 +561,13 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         let room = upper.saturating_sub(live_count);
         let n = need.min(room);
         let td_idx = dep.task_definition;
-        let td = ctx.world.task_definition(td_idx).clone();
         let mut ids = Vec::new();
         for _ in 0..n {
             let provider = task_lifecycle::choose_capacity_provider(ctx.world, s);
             let placed = placement::place(
                 ctx.world,
                 s,
-                &td,
+                td_idx,
                 provider.as_deref(),
                 &mut counts,
                 &mut ctx.rngs.placement,
@@ -624,7 +622,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
                 credited.push((dep_id.clone(), from_this_pass));
             }
             let replaced = from_earlier + from_this_pass;
-            let revision = td.revision;
+            let revision = ctx.world.task_definition(td_idx).revision;
             let mut subjects = vec![Subject::Service(name.clone())];
             subjects.extend(ids.iter().map(|i| Subject::Task(i.clone())));
             ctx.emit_why(
