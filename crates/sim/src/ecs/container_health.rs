@@ -17,11 +17,9 @@ use crate::world::TaskIdx;
 /// when the scenario starts begins HEALTHY.
 pub fn start(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
     let now = ctx.now;
-    let td = ctx
-        .world
-        .task_definition(ctx.world.task(idx).task_definition)
-        .clone();
-    let t = ctx.world.task_mut(idx);
+    let world = &mut *ctx.world;
+    let t = &mut world.tasks[idx.0 as usize];
+    let td = &world.task_definitions[t.task_definition.0 as usize];
     for (c, def) in t.containers.iter_mut().zip(&td.containers) {
         let Some(hc) = &def.health_check else {
             continue;

@@ -5,6 +5,8 @@
 //! effort). With no strategy, a service spreads over Availability Zones and then over instances.
 //! Fargate needs no instances: it spreads a service's tasks over the zones of its subnets.
 
+use std::collections::BTreeSet;
+
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -14,7 +16,7 @@ use crate::ecs::{ContainerInstance, Host, InstanceStatus, TaskDefinition};
 use crate::scenario::spec::{
     BinpackField, LaunchType, NetworkMode, PlacementConstraint, PlacementStrategy, SpreadField,
 };
-use crate::world::{InstanceIdx, ServiceIdx, World};
+use crate::world::{InstanceIdx, ServiceIdx, TaskDefIdx, World};
 
 /// Live tasks of one service per zone and per instance, kept up to date while a pass places
 /// several tasks.
@@ -22,6 +24,9 @@ use crate::world::{InstanceIdx, ServiceIdx, World};
 pub struct SpreadCounts {
     pub per_zone: Vec<u32>,
     pub per_instance: Vec<u32>,
+    /// Tasks placed through these counts so far.
+    placements: u32,
+    index: Option<SpreadIndex>,
 }
 
 impl SpreadCounts {
@@ -29,6 +34,8 @@ impl SpreadCounts {
         let mut c = SpreadCounts {
             per_zone: vec![0; world.cluster.availability_zones.len()],
             per_instance: vec![0; world.instances.len()],
+            placements: 0,
+            index: None,
         };
         for &t in &world.service(service).tasks {
             let task = world.task(t);
@@ -60,7 +67,7 @@ const DEFAULT_STRATEGY: [PlacementStrategy; 2] = [
 pub fn place(
     world: &mut World,
     service: ServiceIdx,
-    td: &TaskDefinition,
+    td: TaskDefIdx,
     provider: Option<&str>,
     counts: &mut SpreadCounts,
     rng: &mut ChaCha8Rng,
@@ -164,29 +171,52 @@ fn first_problem(
     service: ServiceIdx,
     inst: &ContainerInstance,
     i: usize,
-    td: &TaskDefinition,
-    port: Option<PortNeed>,
+    need: &Need,
     counts: &SpreadCounts,
 ) -> Option<Problem> {
     if !inst.agent_connected || world.cluster.availability_zones[inst.zone].is_out() {
         return Some(Problem::AgentDisconnected);
     }
-    if inst.remaining_memory() < td.reserved_memory() {
+    if let Some(problem) = resource_problem(inst, need) {
+        return Some(problem);
+    }
+    if need.awsvpc && !world.cluster.availability_zones[inst.zone].has_free_ip() {
+        return Some(Problem::NoFreeAddress);
+    }
+    constraint_problem(world, service, inst, i, counts)
+}
+
+/// What one task asks of an instance.
+struct Need {
+    cpu: u32,
+    memory: u32,
+    port: Option<PortNeed>,
+    /// awsvpc: the task needs a free address in the instance's zone.
+    awsvpc: bool,
+}
+
+fn resource_problem(inst: &ContainerInstance, need: &Need) -> Option<Problem> {
+    if inst.remaining_memory() < need.memory {
         return Some(Problem::InsufficientMemory);
     }
-    if inst.remaining_cpu() < td.reserved_cpu() {
+    if inst.remaining_cpu() < need.cpu {
         return Some(Problem::InsufficientCpu);
     }
-    if let Some(PortNeed::Static(p)) = port
+    if let Some(PortNeed::Static(p)) = need.port
         && inst.reserved_ports.contains(&p)
     {
         return Some(Problem::PortInUse);
     }
-    if td.network_mode == NetworkMode::Awsvpc
-        && !world.cluster.availability_zones[inst.zone].has_free_ip()
-    {
-        return Some(Problem::NoFreeAddress);
-    }
+    None
+}
+
+fn constraint_problem(
+    world: &World,
+    service: ServiceIdx,
+    inst: &ContainerInstance,
+    i: usize,
+    counts: &SpreadCounts,
+) -> Option<Problem> {
     for c in &world.service(service).placement_constraints {
         match c {
             PlacementConstraint::DistinctInstance => {
@@ -204,34 +234,242 @@ fn first_problem(
     None
 }
 
+/// Whether an instance is a candidate for `provider`'s tasks at all.
+fn eligible(inst: &ContainerInstance, provider: Option<&str>) -> bool {
+    inst.status == InstanceStatus::Active
+        && provider.is_none_or(|p| inst.capacity_provider.as_deref() == Some(p))
+}
+
+/// The instance requirements that only placements on the instance itself change (everything
+/// but the zone's reachability and free addresses, which are checked per zone).
+fn fits_instance(
+    world: &World,
+    service: ServiceIdx,
+    inst: &ContainerInstance,
+    i: usize,
+    need: &Need,
+    counts: &SpreadCounts,
+) -> bool {
+    inst.agent_connected
+        && resource_problem(inst, need).is_none()
+        && constraint_problem(world, service, inst, i, counts).is_none()
+}
+
+/// The instances that fit a service's tasks, per zone, in the order the spread strategies rank
+/// them within a zone. Several tasks placed in a row (a pass starting hundreds of tasks) then
+/// cost a lookup each instead of a walk over every instance. Only placements through the same
+/// [`SpreadCounts`] may change the instances while it is in use, which holds within a pass.
+#[derive(Debug, Clone)]
+struct SpreadIndex {
+    td: TaskDefIdx,
+    provider: Option<String>,
+    /// Whether the instance's own task count ranks it (a spread over instance ids).
+    by_instance: bool,
+    /// Per zone: (the instance's task count if `by_instance`, else 0; instance index).
+    per_zone: Vec<BTreeSet<(u32, usize)>>,
+}
+
+impl SpreadIndex {
+    fn build(
+        world: &World,
+        service: ServiceIdx,
+        td: TaskDefIdx,
+        provider: Option<&str>,
+        need: &Need,
+        by_instance: bool,
+        counts: &SpreadCounts,
+    ) -> Self {
+        let mut index = SpreadIndex {
+            td,
+            provider: provider.map(str::to_string),
+            by_instance,
+            per_zone: vec![BTreeSet::new(); world.cluster.availability_zones.len()],
+        };
+        for (i, inst) in world.instances.iter().enumerate() {
+            if eligible(inst, provider) && fits_instance(world, service, inst, i, need, counts) {
+                let entry = index.entry(i, counts);
+                index.per_zone[inst.zone].insert(entry);
+            }
+        }
+        index
+    }
+
+    fn entry(&self, i: usize, counts: &SpreadCounts) -> (u32, usize) {
+        (
+            if self.by_instance {
+                counts.per_instance[i]
+            } else {
+                0
+            },
+            i,
+        )
+    }
+
+    /// The instance a walk over all instances would choose (lowest key, then lowest index), or
+    /// `None` when no instance fits.
+    fn best(
+        &self,
+        world: &World,
+        need: &Need,
+        strategies: &[PlacementStrategy],
+        counts: &SpreadCounts,
+    ) -> Option<usize> {
+        let zones = &world.cluster.availability_zones;
+        self.per_zone
+            .iter()
+            .enumerate()
+            .filter(|(z, _)| !zones[*z].is_out() && (!need.awsvpc || zones[*z].has_free_ip()))
+            .filter_map(|(z, set)| set.first().map(|&(_, i)| (z, i)))
+            .map(|(z, i)| (spread_key(strategies, counts, z, i), i))
+            .min()
+            .map(|(_, i)| i)
+    }
+
+    /// Instance `i` just got a task: move it to its new rank, or out if it no longer fits.
+    fn placed_on(
+        &mut self,
+        world: &World,
+        service: ServiceIdx,
+        i: usize,
+        need: &Need,
+        before: u32,
+        counts: &SpreadCounts,
+    ) {
+        let inst = &world.instances[i];
+        let old = (if self.by_instance { before } else { 0 }, i);
+        self.per_zone[inst.zone].remove(&old);
+        if fits_instance(world, service, inst, i, need, counts) {
+            let entry = self.entry(i, counts);
+            self.per_zone[inst.zone].insert(entry);
+        }
+    }
+}
+
+/// The lexicographic key of spread-only strategies for instance `i` in zone `zone`.
+fn spread_key(
+    strategies: &[PlacementStrategy],
+    counts: &SpreadCounts,
+    zone: usize,
+    i: usize,
+) -> [i64; 8] {
+    let mut key = [i64::MAX; 8];
+    for (slot, s) in key.iter_mut().zip(strategies.iter()) {
+        *slot = match s {
+            PlacementStrategy::Spread(SpreadField::AvailabilityZone) => {
+                counts.per_zone[zone] as i64
+            }
+            PlacementStrategy::Spread(SpreadField::InstanceId) => counts.per_instance[i] as i64,
+            _ => unreachable!("only spread strategies are indexed"),
+        };
+    }
+    key
+}
+
 fn place_ec2(
     world: &mut World,
     service: ServiceIdx,
-    td: &TaskDefinition,
+    td_idx: TaskDefIdx,
     provider: Option<&str>,
     counts: &mut SpreadCounts,
     rng: &mut ChaCha8Rng,
 ) -> Result<Placement, PlacementProblem> {
+    let td = world.task_definition(td_idx);
     let port = required_port(td);
-    let strategies: Vec<PlacementStrategy> = {
+    let need = Need {
+        cpu: td.reserved_cpu(),
+        memory: td.reserved_memory(),
+        port,
+        awsvpc: td.network_mode == NetworkMode::Awsvpc,
+    };
+    let strategies: &[PlacementStrategy] = {
         let s = &world.service(service).placement_strategy;
-        if s.is_empty() {
-            DEFAULT_STRATEGY.to_vec()
-        } else {
-            s.clone()
+        if s.is_empty() { &DEFAULT_STRATEGY } else { s }
+    };
+    // Spread strategies rank instances by task counts alone (no random draws, no free
+    // resources), so from the second task of a pass on an index finds the same instance.
+    let spread_only = strategies
+        .iter()
+        .all(|s| matches!(s, PlacementStrategy::Spread(_)));
+    let indexed = spread_only && counts.placements > 0;
+    if indexed
+        && counts
+            .index
+            .as_ref()
+            .is_none_or(|x| x.td != td_idx || x.provider.as_deref() != provider)
+    {
+        let by_instance = strategies.contains(&PlacementStrategy::Spread(SpreadField::InstanceId));
+        counts.index = Some(SpreadIndex::build(
+            world,
+            service,
+            td_idx,
+            provider,
+            &need,
+            by_instance,
+            counts,
+        ));
+    }
+    let found = match counts.index.as_ref().filter(|_| indexed) {
+        Some(index) => index.best(world, &need, strategies, counts),
+        None => None,
+    };
+    let i = match found {
+        Some(i) => i,
+        None => scan(world, service, provider, &need, strategies, counts, rng)?,
+    };
+    let zone = world.instances[i].zone;
+    let inst = world.instance_mut(InstanceIdx(i as u32));
+    inst.used_cpu += need.cpu;
+    inst.used_memory += need.memory;
+    let host_port = match port {
+        None => None,
+        Some(PortNeed::Static(p)) => Some(p),
+        Some(PortNeed::Dynamic) => {
+            // Docker hands out ephemeral host ports from 32768 up.
+            let mut p = inst.next_dynamic_port;
+            while inst.reserved_ports.contains(&p) {
+                p = if p >= 60999 { 32768 } else { p + 1 };
+            }
+            inst.next_dynamic_port = if p >= 60999 { 32768 } else { p + 1 };
+            Some(p)
         }
     };
+    if let Some(p) = host_port {
+        inst.reserved_ports.push(p);
+    }
+    let before = counts.per_instance[i];
+    counts.per_zone[zone] += 1;
+    counts.per_instance[i] += 1;
+    counts.placements += 1;
+    if let Some(mut index) = counts.index.take().filter(|_| indexed) {
+        index.placed_on(world, service, i, &need, before, counts);
+        counts.index = Some(index);
+    }
+    Ok(Placement {
+        host: Host::Instance(InstanceIdx(i as u32)),
+        zone_index: zone,
+        host_port,
+    })
+}
+
+/// Walk every instance: the filters, then the strategies; on failure the closest match.
+fn scan(
+    world: &World,
+    service: ServiceIdx,
+    provider: Option<&str>,
+    need: &Need,
+    strategies: &[PlacementStrategy],
+    counts: &SpreadCounts,
+    rng: &mut ChaCha8Rng,
+) -> Result<usize, PlacementProblem> {
     let mut best: Option<([i64; 8], usize)> = None;
     let mut closest: Option<(u8, usize, Problem)> = None;
     let mut any_active = false;
     for (i, inst) in world.instances.iter().enumerate() {
-        if inst.status != InstanceStatus::Active
-            || provider.is_some_and(|p| inst.capacity_provider.as_deref() != Some(p))
-        {
+        if !eligible(inst, provider) {
             continue;
         }
         any_active = true;
-        if let Some(problem) = first_problem(world, service, inst, i, td, port, counts) {
+        if let Some(problem) = first_problem(world, service, inst, i, need, counts) {
             let rank = problem.rank();
             // "Closest matching": the instance that got furthest through the checks, then the
             // one with the most memory free [model].
@@ -258,10 +496,10 @@ fn place_ec2(
                 }
                 PlacementStrategy::Spread(SpreadField::InstanceId) => counts.per_instance[i] as i64,
                 PlacementStrategy::Binpack(BinpackField::Cpu) => {
-                    inst.remaining_cpu() as i64 - td.reserved_cpu() as i64
+                    inst.remaining_cpu() as i64 - need.cpu as i64
                 }
                 PlacementStrategy::Binpack(BinpackField::Memory) => {
-                    inst.remaining_memory() as i64 - td.reserved_memory() as i64
+                    inst.remaining_memory() as i64 - need.memory as i64
                 }
                 PlacementStrategy::Random => rng.random_range(0..1_000_000),
             };
@@ -270,40 +508,14 @@ fn place_ec2(
             best = Some((key, i));
         }
     }
-    let Some((_, i)) = best else {
-        return Err(match closest {
+    match best {
+        Some((_, i)) => Ok(i),
+        None => Err(match closest {
             _ if !any_active => PlacementProblem::NoInstances,
             Some((_, j, problem)) => problem.describe(&world.instances[j]),
             None => PlacementProblem::NoInstances,
-        });
-    };
-    let zone = world.instances[i].zone;
-    let inst = world.instance_mut(InstanceIdx(i as u32));
-    inst.used_cpu += td.reserved_cpu();
-    inst.used_memory += td.reserved_memory();
-    let host_port = match port {
-        None => None,
-        Some(PortNeed::Static(p)) => Some(p),
-        Some(PortNeed::Dynamic) => {
-            // Docker hands out ephemeral host ports from 32768 up.
-            let mut p = inst.next_dynamic_port;
-            while inst.reserved_ports.contains(&p) {
-                p = if p >= 60999 { 32768 } else { p + 1 };
-            }
-            inst.next_dynamic_port = if p >= 60999 { 32768 } else { p + 1 };
-            Some(p)
-        }
-    };
-    if let Some(p) = host_port {
-        inst.reserved_ports.push(p);
+        }),
     }
-    counts.per_zone[zone] += 1;
-    counts.per_instance[i] += 1;
-    Ok(Placement {
-        host: Host::Instance(InstanceIdx(i as u32)),
-        zone_index: zone,
-        host_port,
-    })
 }
 
 /// The subset of the cluster query language Orca understands:

@@ -176,14 +176,13 @@ pub fn start_steady(ctx: &mut Ctx, s: ServiceIdx) {
         d.rollout_state_reason = messages::rollout_completed(&id);
     }
     let desired = ctx.world.service(s).desired_count;
-    let tdef = ctx.world.task_definition(td).clone();
     let mut counts = SpreadCounts::of(ctx.world, s);
     for _ in 0..desired {
         let provider = task_lifecycle::choose_capacity_provider(ctx.world, s);
         let Ok(p) = placement::place(
             ctx.world,
             s,
-            &tdef,
+            td,
             provider.as_deref(),
             &mut counts,
             &mut ctx.rngs.placement,
@@ -380,17 +379,71 @@ fn place_waiting(ctx: &mut Ctx, s: ServiceIdx) {
     for t in waiting {
         let task = ctx.world.task(t);
         let provider = task.capacity_provider.clone();
-        let td = ctx.world.task_definition(task.task_definition).clone();
+        let td = task.task_definition;
         if let Ok(p) = placement::place(
             ctx.world,
             s,
-            &td,
+            td,
             provider.as_deref(),
             &mut counts,
             &mut ctx.rngs.placement,
         ) {
             task_lifecycle::place_waiting(ctx, t, p);
         }
+    }
+}
+
+/// The deployment of each task live when a pass begins, as a position in the service's
+/// deployments, so the pass compares small numbers instead of deployment ids.
+struct LiveDeployments {
+    ids: Vec<String>,
+    /// Parallel to the pass's `live` tasks; `None` for a task whose deployment is not listed.
+    positions: Vec<Option<usize>>,
+}
+
+impl LiveDeployments {
+    fn of(world: &World, s: ServiceIdx, live: &[TaskIdx]) -> Self {
+        let ids: Vec<String> = world
+            .service(s)
+            .deployments
+            .iter()
+            .map(|d| d.id.clone())
+            .collect();
+        let positions = live
+            .iter()
+            .map(|&t| {
+                let dep = world.task(t).deployment_id.as_deref()?;
+                ids.iter().position(|id| id == dep)
+            })
+            .collect();
+        LiveDeployments { ids, positions }
+    }
+
+    /// The tasks of `live` (the list this was built from) that still count for deployment
+    /// `dep`: live, not failing, not on a DRAINING instance.
+    fn tasks_of<'a>(
+        &'a self,
+        world: &'a World,
+        live: &'a [TaskIdx],
+        dep: &'a str,
+    ) -> impl Iterator<Item = TaskIdx> + 'a {
+        // Positions are first matches, so equal positions mean equal ids; a deployment that
+        // was not listed (created during this pass) is compared by id.
+        let wanted = self.ids.iter().position(|id| id == dep);
+        live.iter()
+            .zip(&self.positions)
+            .filter(move |&(&t, &position)| {
+                let task = world.task(t);
+                let same = match (position, wanted) {
+                    (Some(p), Some(w)) => p == w,
+                    _ => task.deployment_id.as_deref() == Some(dep),
+                };
+                task.is_live()
+                    && task.unhealthy_reason.is_none()
+                    && same
+                    && !on_draining_instance(world, t)
+            })
+            .map(|(&t, _)| t)
     }
 }
 
@@ -459,6 +512,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         .copied()
         .filter(|&t| ctx.world.task(t).is_live())
         .collect();
+    let live_deployments = LiveDeployments::of(ctx.world, s, &live);
     let mut gates = Vec::with_capacity(live.len());
     for &t in &live {
         let gate = health_gate(ctx.world, now, t);
@@ -541,16 +595,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         }
         // Tasks on a DRAINING instance are on their way out: their replacements start like
         // any missing task, within the upper bound.
-        let have = live
-            .iter()
-            .filter(|&&t| {
-                let task = ctx.world.task(t);
-                task.is_live()
-                    && task.unhealthy_reason.is_none()
-                    && task.deployment_id.as_deref() == Some(&dep_id)
-                    && !on_draining_instance(ctx.world, t)
-            })
-            .count() as u32;
+        let have = live_deployments.tasks_of(ctx.world, &live, &dep_id).count() as u32;
         let need = dep.desired_count.saturating_sub(have);
         if need == 0 {
             continue;
@@ -562,14 +607,13 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         let room = upper.saturating_sub(live_count);
         let n = need.min(room);
         let td_idx = dep.task_definition;
-        let td = ctx.world.task_definition(td_idx).clone();
         let mut ids = Vec::new();
         for _ in 0..n {
             let provider = task_lifecycle::choose_capacity_provider(ctx.world, s);
             let placed = placement::place(
                 ctx.world,
                 s,
-                &td,
+                td_idx,
                 provider.as_deref(),
                 &mut counts,
                 &mut ctx.rngs.placement,
@@ -624,7 +668,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
                 credited.push((dep_id.clone(), from_this_pass));
             }
             let replaced = from_earlier + from_this_pass;
-            let revision = td.revision;
+            let revision = ctx.world.task_definition(td_idx).revision;
             let mut subjects = vec![Subject::Service(name.clone())];
             subjects.extend(ids.iter().map(|i| Subject::Task(i.clone())));
             ctx.emit_why(
@@ -679,16 +723,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         .map(|d| d.id.clone())
         .collect();
     let task_of = |w: &World, dep: &str| -> Vec<TaskIdx> {
-        live.iter()
-            .copied()
-            .filter(|&t| {
-                let task = w.task(t);
-                task.is_live()
-                    && task.unhealthy_reason.is_none()
-                    && task.deployment_id.as_deref() == Some(dep)
-                    && !on_draining_instance(w, t)
-            })
-            .collect()
+        live_deployments.tasks_of(w, &live, dep).collect()
     };
     let mut old_unready = Vec::new();
     let mut old_healthy = Vec::new();
@@ -815,30 +850,29 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
             })
     };
     let svc = w.service(s);
-    let live_now: Vec<TaskIdx> = svc
-        .tasks
-        .iter()
-        .copied()
-        .filter(|&t| w.task(t).is_live())
-        .collect();
-    let primary_live: Vec<TaskIdx> = live_now
-        .iter()
-        .copied()
-        .filter(|&t| w.task(t).deployment_id.as_deref() == Some(&primary))
-        .collect();
-    let primary_healthy = primary_live.iter().filter(|&&t| gate_kind(t) == 0).count() as u32;
-    let only_primary_left = svc
-        .tasks
-        .iter()
-        .all(|&t| w.task(t).deployment_id.as_deref() == Some(&primary));
+    // One walk over the service's tasks gathers what the checks below need (counts only).
+    let (mut live_now, mut primary_live, mut primary_healthy, mut starting) =
+        (0u32, 0u32, 0u32, 0u32);
+    let (mut only_primary_left, mut all_healthy, mut settled) = (true, true, true);
+    for &t in &svc.tasks {
+        let task = w.task(t);
+        let is_primary = task.deployment_id.as_deref() == Some(&primary);
+        only_primary_left &= is_primary;
+        if !task.is_live() {
+            continue;
+        }
+        let kind = gate_kind(t);
+        live_now += 1;
+        all_healthy &= kind == 0;
+        settled &= kind != 1;
+        starting += u32::from(task.last_status.is_starting());
+        if is_primary {
+            primary_live += 1;
+            primary_healthy += u32::from(kind == 0);
+        }
+    }
     let primary_state = svc.primary().map(|d| d.rollout_state);
-    let all_healthy = live_now.iter().all(|&t| gate_kind(t) == 0);
-    let settled = live_now.iter().all(|&t| gate_kind(t) != 1);
-    let old_left = live_now.len() > primary_live.len();
-    let starting = live_now
-        .iter()
-        .filter(|&&t| w.task(t).last_status.is_starting())
-        .count() as u32;
+    let old_left = live_now > primary_live;
 
     // Drop deployments that no longer have any task. The PRIMARY stays even without tasks: it
     // may have been created during this pass (a circuit-breaker rollback tripped by a stop).
@@ -859,7 +893,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     svc.deployments.retain(|d| keep.contains(&d.id));
 
     if primary_state == Some(RolloutState::InProgress)
-        && primary_live.len() as u32 == desired
+        && primary_live == desired
         && primary_healthy == desired
         && only_primary_left
     {
@@ -889,8 +923,8 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         }
     }
 
-    let room = upper.saturating_sub(live_now.len() as u32);
-    let needs_work = primary_live.len() as u32 != desired || old_left;
+    let room = upper.saturating_sub(live_now);
+    let needs_work = primary_live != desired || old_left;
     if primary_state == Some(RolloutState::InProgress)
         && !progressed
         && needs_work
@@ -898,7 +932,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         && starting == 0
         && !placement_failed
         && throttled.is_none()
-        && (room == 0 || primary_live.len() as u32 >= desired)
+        && (room == 0 || primary_live >= desired)
         && (budget <= 0 || !old_left)
     {
         let svc = ctx.world.service_mut(s);
@@ -911,7 +945,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
                 vec![Subject::Service(name.clone())],
                 Some(format!(
                     "{} running or pending leaves no room under the {bounds}, and {healthy_now} healthy allows no task to stop.",
-                    live_now.len()
+                    live_now
                 )),
             );
         }
@@ -927,9 +961,9 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         .primary()
         .is_some_and(|d| d.rollout_state == RolloutState::Completed)
         && svc.deployments.len() == 1
-        && live_now.len() as u32 == desired
+        && live_now == desired
         && all_healthy
-        && svc.tasks.len() == live_now.len();
+        && svc.tasks.len() == live_now as usize;
     let was_steady = svc.steady;
     let repeat_due = svc
         .last_steady_message_at
@@ -956,14 +990,14 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     } else {
         format!(
             "{} running or pending, {healthy_now} healthy; {bounds}.",
-            live_now.len()
+            live_now
         )
     };
     ctx.world.service_mut(s).last_pass = SchedulerView {
         at: now,
         upper,
         lower,
-        running_or_pending: live_now.len() as u32,
+        running_or_pending: live_now,
         healthy: healthy_now.max(0) as u32,
         decision,
     };

@@ -130,7 +130,7 @@ fn create(
     why: String,
 ) -> TaskIdx {
     let now = ctx.now;
-    let td = ctx.world.task_definition(td_idx).clone();
+    let network_mode = ctx.world.task_definition(td_idx).network_mode;
     let id = hex(&mut ctx.rngs.ids, 32);
     let cluster = &ctx.world.cluster;
     let arn = format!(
@@ -147,13 +147,14 @@ fn create(
     };
     let private_ip = match placement.host {
         Host::AwaitingCapacity => String::new(),
-        Host::Instance(i) if !owns_ip(td.network_mode, placement.host) => {
+        Host::Instance(i) if !owns_ip(network_mode, placement.host) => {
             ctx.world.instance(i).private_ip.clone()
         }
         // Placement checked that the zone's subnet has a free address.
         _ => ctx.world.allocate_ip(placement.zone_index),
     };
     let mut pull_failure = None;
+    let td = ctx.world.task_definition(td_idx);
     let containers = td
         .containers
         .iter()
@@ -188,7 +189,7 @@ fn create(
             }
         })
         .collect();
-    let (first, step) = if td.network_mode == NetworkMode::Awsvpc || waiting {
+    let (first, step) = if network_mode == NetworkMode::Awsvpc || waiting {
         (TaskStatus::Provisioning, ctx.timings.provisioning)
     } else {
         (TaskStatus::Pending, ctx.timings.image_pull)
@@ -434,8 +435,10 @@ pub fn on_step_due(ctx: &mut Ctx, idx: TaskIdx) {
             set_status(ctx, idx, TaskStatus::Stopping, Some(wait));
         }
         TaskStatus::Stopping => {
-            let td = ctx.world.task_definition(t.task_definition).clone();
-            let t = ctx.world.task_mut(idx);
+            let td_idx = t.task_definition;
+            let world = &mut *ctx.world;
+            let td = &world.task_definitions[td_idx.0 as usize];
+            let t = &mut world.tasks[idx.0 as usize];
             for (c, def) in t.containers.iter_mut().zip(&td.containers) {
                 if c.last_status == ContainerStatus::Running {
                     c.last_status = ContainerStatus::Stopped;
@@ -464,12 +467,10 @@ pub fn on_step_due(ctx: &mut Ctx, idx: TaskIdx) {
 /// ACTIVATING → RUNNING: containers start, health checks begin, targets register.
 fn enter_running(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
     let now = ctx.now;
-    let td = ctx
-        .world
-        .task_definition(ctx.world.task(idx).task_definition)
-        .clone();
     {
-        let t = ctx.world.task_mut(idx);
+        let world = &mut *ctx.world;
+        let t = &mut world.tasks[idx.0 as usize];
+        let td = &world.task_definitions[t.task_definition.0 as usize];
         t.started_at = Some(now);
         t.reached_running = true;
         for (c, def) in t.containers.iter_mut().zip(&td.containers) {
@@ -712,8 +713,8 @@ fn finish(ctx: &mut Ctx, idx: TaskIdx) {
     let now = ctx.now;
     let td = ctx
         .world
-        .task_definition(ctx.world.task(idx).task_definition)
-        .clone();
+        .task_definition(ctx.world.task(idx).task_definition);
+    let (network_mode, cpu, memory) = (td.network_mode, td.reserved_cpu(), td.reserved_memory());
     let (host, host_port, service) = {
         let t = ctx.world.task_mut(idx);
         t.stopped_at = Some(now);
@@ -729,15 +730,15 @@ fn finish(ctx: &mut Ctx, idx: TaskIdx) {
     set_status(ctx, idx, TaskStatus::Stopped, None);
     // An awsvpc (or Fargate) task's ENI is gone now: its address goes back to the subnet. A
     // bridge or host task used its instance's address, which stays with the instance.
-    if owns_ip(td.network_mode, host) {
+    if owns_ip(network_mode, host) {
         let t = ctx.world.task(idx);
         let (zone, ip) = (t.zone, t.private_ip.clone());
         ctx.world.release_ip(zone, &ip);
     }
     if let Host::Instance(i) = host {
         let inst = ctx.world.instance_mut(i);
-        inst.used_cpu = inst.used_cpu.saturating_sub(td.reserved_cpu());
-        inst.used_memory = inst.used_memory.saturating_sub(td.reserved_memory());
+        inst.used_cpu = inst.used_cpu.saturating_sub(cpu);
+        inst.used_memory = inst.used_memory.saturating_sub(memory);
         inst.tasks.retain(|t| *t != idx);
         if let Some(p) = host_port
             && let Some(pos) = inst.reserved_ports.iter().position(|x| *x == p)

@@ -141,6 +141,13 @@ impl TargetGroup {
         self.targets.insert(at, target);
     }
 
+    /// Remove the task's targets (a range, since `targets` is sorted by task).
+    pub fn remove_targets_of(&mut self, task: TaskIdx) {
+        let from = self.targets.partition_point(|t| t.task < task);
+        let to = self.targets.partition_point(|t| t.task <= task);
+        self.targets.drain(from..to);
+    }
+
     /// When every registered target is unhealthy, an ALB "fails open" and routes to all of them.
     pub fn fails_open(&self) -> bool {
         let mut in_service = self

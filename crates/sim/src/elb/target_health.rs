@@ -222,10 +222,7 @@ pub fn on_due(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
     if target.state == TargetState::Draining {
         if target.drain_until.is_some_and(|u| u <= now) {
             emit_removed(ctx, tg, task);
-            ctx.world
-                .target_group_mut(tg)
-                .targets
-                .retain(|t| t.task != task);
+            ctx.world.target_group_mut(tg).remove_targets_of(task);
         }
         return;
     }
