@@ -739,8 +739,10 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     let scaling = StopCause::Scheduler {
         deployment: primary.clone(),
     };
+    let mut old_unready = Candidates::of(ctx.world, old_unready);
+    let mut old_healthy = Candidates::of(ctx.world, old_healthy);
     while !old_unready.is_empty() {
-        let t = pick_to_stop(ctx.world, &mut old_unready, &mut stop_counts);
+        let t = pick_to_stop(&mut old_unready, &mut stop_counts);
         stops.list.push((t, scaling.clone(), format!(
             "Stopped by deployment {primary}: an old task that is not healthy can stop without lowering the healthy count."
         )));
@@ -748,16 +750,17 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     // Tasks on DRAINING instances stop as far as the lower bound allows: with minimum healthy
     // 100 % only once their replacements are healthy [doc: container-instance-draining]. The
     // stoppedReason is the scheduler's usual one [inferred: AWS documents none for draining].
-    let mut drained: Vec<TaskIdx> = live
+    let drained: Vec<TaskIdx> = live
         .iter()
         .copied()
         .filter(|&t| ctx.world.task(t).is_live() && on_draining_instance(ctx.world, t))
         .filter(|t| !failing_to_stop.contains(t))
         .collect();
     let drained_all = drained.clone();
+    let mut drained = Candidates::of(ctx.world, drained);
     while budget > 0 && !drained.is_empty() {
         let before = budget;
-        let t = pick_to_stop(ctx.world, &mut drained, &mut stop_counts);
+        let t = pick_to_stop(&mut drained, &mut stop_counts);
         let deployment = ctx.world.task(t).deployment_id.clone().unwrap_or_default();
         stops.list.push((t, StopCause::Scheduler { deployment }, format!(
             "Stopped because its container instance is DRAINING: healthy {healthy_now} − lower bound {lower} = {before} more may stop ({bounds})."
@@ -773,17 +776,21 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         .map_or(desired, |d| d.desired_count);
     let mut excess = (primary_tasks.len() as u32).saturating_sub(primary_desired);
     if excess > 0 {
-        let (mut unready, mut ready): (Vec<TaskIdx>, Vec<TaskIdx>) =
+        let (unready, ready): (Vec<TaskIdx>, Vec<TaskIdx>) =
             primary_tasks.iter().partition(|&&t| !is_healthy(t));
+        let (mut unready, mut ready) = (
+            Candidates::of(ctx.world, unready),
+            Candidates::of(ctx.world, ready),
+        );
         while excess > 0 && !unready.is_empty() {
-            let t = pick_to_stop(ctx.world, &mut unready, &mut stop_counts);
+            let t = pick_to_stop(&mut unready, &mut stop_counts);
             stops.list.push((t, scaling.clone(), format!(
                 "Stopped because the desired count is {primary_desired}: a task that is not healthy goes first."
             )));
             excess -= 1;
         }
         while excess > 0 && budget > 0 && !ready.is_empty() {
-            let t = pick_to_stop(ctx.world, &mut ready, &mut stop_counts);
+            let t = pick_to_stop(&mut ready, &mut stop_counts);
             stops.list.push((t, scaling.clone(), format!(
                 "Stopped because the desired count is {primary_desired}: healthy {healthy_now} − {bounds}."
             )));
@@ -793,7 +800,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     }
     while budget > 0 && !old_healthy.is_empty() {
         let before = budget;
-        let t = pick_to_stop(ctx.world, &mut old_healthy, &mut stop_counts);
+        let t = pick_to_stop(&mut old_healthy, &mut stop_counts);
         stops.list.push((t, scaling.clone(), format!(
             "Stopped by deployment {primary}: healthy {healthy_now} − lower bound {lower} = {} more may stop ({bounds}).",
             before
@@ -1110,47 +1117,79 @@ fn report_unable_to_place(
     );
 }
 
-/// Choose which candidate to stop: from the zone with the most tasks of the service, then the
-/// instance with the most, then the oldest.
-fn pick_to_stop(
-    world: &World,
-    candidates: &mut Vec<TaskIdx>,
-    counts: &mut SpreadCounts,
-) -> TaskIdx {
-    let key = |t: TaskIdx| {
-        let task = world.task(t);
-        let z = task.zone;
-        let i = match task.host {
-            Host::Instance(i) => counts.per_instance[i.0 as usize],
-            Host::Fargate | Host::AwaitingCapacity => 0,
-        };
-        // Tasks still waiting for capacity go first, then those not yet RUNNING.
+/// Candidates for stopping, with what [`pick_to_stop`] compares read from the world once (the
+/// world does not change while a pass chooses its stops).
+struct Candidates(Vec<Candidate>);
+
+#[derive(Clone, Copy)]
+struct Candidate {
+    t: TaskIdx,
+    waiting: bool,
+    running: bool,
+    zone: usize,
+    instance: Option<usize>,
+}
+
+impl Candidates {
+    fn of(world: &World, tasks: impl IntoIterator<Item = TaskIdx>) -> Self {
+        Candidates(
+            tasks
+                .into_iter()
+                .map(|t| {
+                    let task = world.task(t);
+                    Candidate {
+                        t,
+                        waiting: task.host == Host::AwaitingCapacity,
+                        running: task.last_status == TaskStatus::Running,
+                        zone: task.zone,
+                        instance: match task.host {
+                            Host::Instance(i) => Some(i.0 as usize),
+                            Host::Fargate | Host::AwaitingCapacity => None,
+                        },
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Choose which candidate to stop: tasks still waiting for capacity first, then those not yet
+/// RUNNING; then from the zone with the most tasks of the service, the instance with the most,
+/// then the oldest.
+fn pick_to_stop(candidates: &mut Candidates, counts: &mut SpreadCounts) -> TaskIdx {
+    let key = |c: &Candidate| {
+        let on_instance = c.instance.map_or(0, |i| counts.per_instance[i]);
         (
-            task.host != Host::AwaitingCapacity,
-            task.last_status == TaskStatus::Running,
-            std::cmp::Reverse(counts.per_zone[z]),
-            std::cmp::Reverse(i),
-            t,
+            !c.waiting,
+            c.running,
+            std::cmp::Reverse(counts.per_zone[c.zone]),
+            std::cmp::Reverse(on_instance),
+            c.t,
         )
     };
     let pos = candidates
+        .0
         .iter()
         .enumerate()
-        .min_by_key(|(_, t)| key(**t))
+        .min_by_key(|(_, c)| key(c))
         .map(|(p, _)| p)
         .unwrap_or(0);
-    let t = candidates.remove(pos);
-    let task = world.task(t);
-    if task.host != Host::AwaitingCapacity
-        && let Some(n) = counts.per_zone.get_mut(task.zone)
+    // Keys end with the task index, so the order of the rest does not matter.
+    let c = candidates.0.swap_remove(pos);
+    if !c.waiting
+        && let Some(n) = counts.per_zone.get_mut(c.zone)
     {
         *n = n.saturating_sub(1);
     }
-    if let Host::Instance(i) = task.host {
-        let c = &mut counts.per_instance[i.0 as usize];
-        *c = c.saturating_sub(1);
+    if let Some(i) = c.instance {
+        let n = &mut counts.per_instance[i];
+        *n = n.saturating_sub(1);
     }
-    t
+    c.t
 }
 
 /// Report the stops of a pass the way ECS does (running and pending tasks separately), then
