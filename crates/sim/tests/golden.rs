@@ -3,38 +3,13 @@
 //! up as a snapshot diff to review (`INSTA_UPDATE=always` rewrites them; read the diff as an
 //! AWS engineer would before accepting it).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::sync::Arc;
 
+use common::{built_in as scenarios, scenarios_dir};
 use orca_sim::{Scenario, Simulation};
-
-fn scenarios_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
-}
-
-/// Every `*.ron` file of the scenarios folder, sorted: (file stem, parsed scenario).
-fn scenarios() -> Vec<(String, Arc<Scenario>)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(scenarios_dir())
-        .expect("the scenarios folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            let name = p
-                .file_stem()
-                .expect("a file name")
-                .to_string_lossy()
-                .into_owned();
-            let src = std::fs::read_to_string(&p).expect("readable scenario");
-            let file = format!("{name}.ron");
-            let s = orca_sim::scenario::parse(&file, &src).unwrap_or_else(|e| panic!("{e}"));
-            (name, Arc::new(s))
-        })
-        .collect()
-}
 
 fn log_of(s: &Arc<Scenario>) -> String {
     let mut sim = Simulation::new(s.clone());
