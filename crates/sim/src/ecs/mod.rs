@@ -325,6 +325,8 @@ pub struct Task {
     pub service: Option<ServiceIdx>,
     /// The service deployment that launched it (`ecs-svc/...`).
     pub deployment_id: Option<String>,
+    /// `deployment_id` as a number ([`deployment_key`]), which hot loops compare instead.
+    pub deployment_key: Option<u64>,
     pub started_by: String,
     pub launch_type: LaunchType,
     /// `FARGATE` or `FARGATE_SPOT` when the service uses a capacity provider strategy.
@@ -499,6 +501,17 @@ impl RolloutState {
             RolloutState::Completed => "COMPLETED",
             RolloutState::Failed => "FAILED",
         }
+    }
+}
+
+/// A deployment id as a number: the 19 digits of `ecs-svc/<digits>` (they identify it), or an
+/// FNV-1a hash of any other text. Equal ids give equal keys.
+pub fn deployment_key(id: &str) -> u64 {
+    match id.strip_prefix("ecs-svc/").map(str::parse::<u64>) {
+        Some(Ok(n)) => n,
+        _ => id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        }),
     }
 }
 

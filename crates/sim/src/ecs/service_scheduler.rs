@@ -409,11 +409,15 @@ impl LiveDeployments {
             .iter()
             .map(|d| d.id.clone())
             .collect();
+        let keys: Vec<u64> = ids
+            .iter()
+            .map(|id| crate::ecs::deployment_key(id))
+            .collect();
         let positions = live
             .iter()
             .map(|&t| {
-                let dep = world.task(t).deployment_id.as_deref()?;
-                ids.iter().position(|id| id == dep)
+                let key = world.task(t).deployment_key?;
+                keys.iter().position(|k| *k == key)
             })
             .collect();
         LiveDeployments { ids, positions }
@@ -861,9 +865,10 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     let (mut live_now, mut primary_live, mut primary_healthy, mut starting) =
         (0u32, 0u32, 0u32, 0u32);
     let (mut only_primary_left, mut all_healthy, mut settled) = (true, true, true);
+    let primary_key = crate::ecs::deployment_key(&primary);
     for &t in &svc.tasks {
         let task = w.task(t);
-        let is_primary = task.deployment_id.as_deref() == Some(&primary);
+        let is_primary = task.deployment_key == Some(primary_key);
         only_primary_left &= is_primary;
         if !task.is_live() {
             continue;
@@ -887,12 +892,10 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         .deployments
         .iter()
         .filter(|d| {
-            d.id == primary
-                || d.status == DeploymentStatus::Primary
-                || svc
-                    .tasks
-                    .iter()
-                    .any(|&t| w.task(t).deployment_id.as_deref() == Some(&d.id))
+            d.id == primary || d.status == DeploymentStatus::Primary || {
+                let key = Some(crate::ecs::deployment_key(&d.id));
+                svc.tasks.iter().any(|&t| w.task(t).deployment_key == key)
+            }
         })
         .map(|d| d.id.clone())
         .collect();

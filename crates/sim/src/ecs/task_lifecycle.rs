@@ -207,6 +207,7 @@ fn create(
         task_definition: td_idx,
         service: Some(service),
         deployment_id: Some(deployment_id.to_string()),
+        deployment_key: Some(crate::ecs::deployment_key(deployment_id)),
         started_by: deployment_id.to_string(),
         launch_type: svc.launch_type,
         capacity_provider,
