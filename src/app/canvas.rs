@@ -5,7 +5,7 @@
 //! the object they show, spawned when it appears and despawned when it leaves. Motion is paced
 //! by the simulation clock (`Player::frame_sim_dt_ms`), so pausing, speed and seeking act on it.
 
-use std::collections::HashMap;
+use bevy::platform::collections::HashMap;
 
 use bevy::prelude::*;
 use bevy::sprite::Anchor;
