@@ -11,18 +11,27 @@ use orca_sim::event::EventKind;
 use orca_sim::time::SimTime;
 use orca_sim::{Scenario, Simulation};
 
-fn base() -> String {
-    std::fs::read_to_string(common::scenarios_dir().join("ecs-cluster-auto-scaling.ron"))
-        .expect("the scenario file")
-}
-
-fn with(replacements: &[(&str, &str)]) -> Arc<Scenario> {
-    let mut src = base();
+/// A built-in scenario file with some text replaced (each replacement must match).
+fn from_file(file: &str, replacements: &[(&str, &str)]) -> Arc<Scenario> {
+    let mut src =
+        std::fs::read_to_string(common::scenarios_dir().join(file)).expect("the scenario file");
     for (from, to) in replacements {
-        assert!(src.contains(from), "the scenario contains {from:?}");
+        assert!(src.contains(from), "{file} contains {from:?}");
         src = src.replace(from, to);
     }
     common::parse(&src)
+}
+
+fn with(replacements: &[(&str, &str)]) -> Arc<Scenario> {
+    from_file("ecs-cluster-auto-scaling.ron", replacements)
+}
+
+fn running(sim: &Simulation) -> usize {
+    sim.world()
+        .tasks
+        .iter()
+        .filter(|t| t.last_status == TaskStatus::Running)
+        .count()
 }
 
 fn at(s: &Arc<Scenario>, secs: u64) -> Simulation {
@@ -233,13 +242,7 @@ fn scale_in_waits_fifteen_low_datapoints_and_terminates_only_empty_instances() {
             i.ec2_instance_id
         ))));
     }
-    assert_eq!(
-        w.tasks
-            .iter()
-            .filter(|t| t.last_status == TaskStatus::Running)
-            .count(),
-        3
-    );
+    assert_eq!(running(&sim), 3);
 }
 
 #[test]
@@ -359,12 +362,7 @@ fn without_termination_protection_a_busy_instance_is_drained_before_it_is_termin
     // Which instance the ASG picks (zone balance, then the oldest) decides whether draining
     // is needed; either way no task dies with its host.
     assert!(!log.iter().any(|e| e.message.contains("stopped/terminated")));
-    let running = w
-        .tasks
-        .iter()
-        .filter(|t| t.last_status == TaskStatus::Running)
-        .count();
-    assert_eq!(running, 2);
+    assert_eq!(running(&sim), 2);
     let drained = log.iter().any(|e| e.message.contains("status DRAINING"));
     let picked_busy = log.iter().any(|e| {
         matches!(e.kind, EventKind::InstanceTerminating { .. })
@@ -396,14 +394,7 @@ fn with_termination_protection_only_the_empty_instance_goes() {
 }
 
 fn draining_scenario(replacements: &[(&str, &str)]) -> Arc<Scenario> {
-    let mut src =
-        std::fs::read_to_string(common::scenarios_dir().join("ecs-instance-draining.ron"))
-            .expect("the scenario file");
-    for (from, to) in replacements {
-        assert!(src.contains(from), "the scenario contains {from:?}");
-        src = src.replace(from, to);
-    }
-    common::parse(&src)
+    from_file("ecs-instance-draining.ron", replacements)
 }
 
 #[test]
@@ -421,13 +412,7 @@ fn spot_instance_draining_moves_the_tasks_before_ec2_reclaims_the_instance() {
     assert_eq!(w.instance(i).status, InstanceStatus::Inactive);
     assert_eq!(w.instance(i).terminated_at, Some(SimTime::from_secs(420)));
     assert!(!log.iter().any(|e| e.message.contains("stopped/terminated")));
-    assert_eq!(
-        w.tasks
-            .iter()
-            .filter(|t| t.last_status == TaskStatus::Running)
-            .count(),
-        4
-    );
+    assert_eq!(running(&sim), 4);
 }
 
 #[test]
@@ -458,11 +443,5 @@ fn without_spot_instance_draining_the_tasks_die_with_the_instance() {
             .all(|t| t.stopping_at == Some(SimTime::from_secs(420)))
     );
     // The service replaces them afterwards.
-    assert_eq!(
-        w.tasks
-            .iter()
-            .filter(|t| t.last_status == TaskStatus::Running)
-            .count(),
-        4
-    );
+    assert_eq!(running(&sim), 4);
 }

@@ -731,6 +731,8 @@ struct EcsIndex<'a> {
     /// [`MAX_INSTANCES`] of them.
     instances: Vec<String>,
     instance_set: HashSet<String>,
+    /// Names of the instances whose group has `spot: true`.
+    spot_instances: HashSet<String>,
 }
 
 impl<'a> EcsIndex<'a> {
@@ -767,6 +769,7 @@ impl<'a> EcsIndex<'a> {
             zones: w.cluster.availability_zones.clone(),
             instances: Vec::new(),
             instance_set: HashSet::new(),
+            spot_instances: HashSet::new(),
         }
     }
 
@@ -1103,6 +1106,9 @@ fn instances(out: &mut Problems, ix: &mut EcsIndex, ip: &Path) {
                 None => {
                     owner.insert(name.clone(), i);
                     ix.instance_set.insert(name.clone());
+                    if g.spot {
+                        ix.spot_instances.insert(name.clone());
+                    }
                     ix.instances.push(name);
                 }
             }
@@ -2730,16 +2736,9 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         }
         Action::SpotInstanceInterruption { instance } => {
             ix.instance_ref(out, instance, ap.field("instance"));
-            let spot = ix.w.capacity.instances.iter().any(|g| {
-                g.spot
-                    && (g.name == *instance
-                        || instance
-                            .strip_prefix(g.name.as_str())
-                            .and_then(|r| r.strip_prefix('-'))
-                            .and_then(|n| n.parse::<u32>().ok())
-                            .is_some_and(|n| g.count > 1 && (1..=g.count).contains(&n)))
-            });
-            if ix.instance_set.contains(instance.as_str()) && !spot {
+            if ix.instance_set.contains(instance.as_str())
+                && !ix.spot_instances.contains(instance.as_str())
+            {
                 out.push((
                     ap.field("instance"),
                     format!(
