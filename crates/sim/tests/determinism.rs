@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::EcsPart;
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -80,7 +82,12 @@ fn another_seed_gives_other_task_ids() {
                 ia.intersection(&ib).collect::<Vec<_>>()
             );
             let world_ids = |sim: &Simulation| -> BTreeSet<String> {
-                sim.world().tasks.iter().map(|t| t.id.clone()).collect()
+                sim.world()
+                    .ecs_cluster()
+                    .tasks
+                    .iter()
+                    .map(|t| t.id.clone())
+                    .collect()
             };
             assert!(world_ids(&a).is_disjoint(&world_ids(&b)), "{name}");
         } else {

@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::EcsPart;
+
 use orca_sim::{SimTime, Simulation};
 
 fn run(name: &str) -> Simulation {
@@ -127,7 +129,7 @@ fn ecs_target_tracking_waits_for_its_alarms() {
         scale_in.0
     );
     assert!(scale_in.1.starts_with("Setting desired count to 2."));
-    let svc = &sim.world().services[0];
+    let svc = &sim.world().ecs_cluster().services[0];
     assert!(svc.metrics.iter().all(|m| (2..=10).contains(&m.desired)));
     assert_eq!(svc.desired_count, 2);
 }
@@ -141,6 +143,7 @@ fn capacity_providers_split_by_base_then_weight_and_spot_tasks_are_replaced() {
         .expect("scenario");
     let count = |sim: &Simulation, provider: &str| {
         sim.world()
+            .ecs_cluster()
             .tasks
             .iter()
             .filter(|t| t.is_live() && t.capacity_provider.as_deref() == Some(provider))
@@ -156,6 +159,7 @@ fn capacity_providers_split_by_base_then_weight_and_spot_tasks_are_replaced() {
     sim.advance_to(SimTime::from_secs(400));
     let interrupted: Vec<_> = sim
         .world()
+        .ecs_cluster()
         .tasks
         .iter()
         .filter(|t| t.stop_code.map(|c| c.as_str()) == Some("SpotInterruption"))

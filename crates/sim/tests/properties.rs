@@ -7,16 +7,20 @@
 //! validation), updated at 0:30 and stepped instant by instant to the end; the invariants are
 //! checked after every instant.
 
+mod common;
+
+use common::EcsPart;
 use std::collections::BTreeMap;
 
 use orca_sim::aws::instance_types;
+use orca_sim::ecs::cluster::EcsCluster;
 use orca_sim::ecs::service_scheduler::{Gate, health_gate};
 use orca_sim::ecs::{
     DesiredStatus, HealthStatus, Host, RolloutState, StopCode, TaskStatus, lower_bound, upper_bound,
 };
 use orca_sim::elb::TargetState;
 use orca_sim::world::{ServiceIdx, TaskIdx};
-use orca_sim::{EventKind, SimTime, Simulation, World};
+use orca_sim::{EventKind, SimTime, Simulation};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -235,7 +239,7 @@ struct Seen {
 /// Something went wrong for a task of the service, as opposed to the scheduler's own rolling
 /// decisions: an unhealthy verdict (target or container), a health-check replacement, or a stop
 /// code other than `ServiceSchedulerInitiated`.
-fn fault_in(w: &World, s: ServiceIdx) -> bool {
+fn fault_in(w: &EcsCluster, s: ServiceIdx) -> bool {
     let failed_task = w.tasks.iter().any(|t| {
         t.service == Some(s)
             && (t.unhealthy_reason.is_some()
@@ -258,8 +262,8 @@ fn check(
     logged: usize,
     seen: &mut [Seen],
 ) -> Result<(), TestCaseError> {
-    let w = sim.world();
-    let now = w.now;
+    let w = sim.world().ecs_cluster();
+    let now = sim.world().now;
     prop_assert!(now >= last_t, "time went back from {last_t} to {now}");
     // The log only grows, in time order, and nothing is logged in the future.
     let log = sim.log();
@@ -477,7 +481,7 @@ fn check_outcome(sim: &Simulation, c: &Case) -> Result<(), TestCaseError> {
         if room || slack {
             prop_assert!(completed, "{name}: the update did not complete");
             prop_assert!(!stuck, "{name}: reported stuck although it could move");
-            let svc = &sim.world().services[i];
+            let svc = &sim.world().ecs_cluster().services[i];
             prop_assert_eq!(svc.deployments.len(), 1);
             prop_assert_eq!(svc.deployments[0].rollout_state, RolloutState::Completed);
         } else {

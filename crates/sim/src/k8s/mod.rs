@@ -14,3 +14,4 @@ pub mod messages;
 pub mod names;
 pub mod rollout;
 pub mod scheduler;
+pub mod tick;
