@@ -54,16 +54,36 @@ pub enum EksTimer {
     Tick,
 }
 
+/// The timer queue. Within one instant, the scenario's timeline entries (scripted actions and
+/// the learner's interventions) run first, in timeline order; every other timer runs in the
+/// order it was scheduled. A timeline entry's place therefore does not depend on when it was
+/// put in the queue, so an intervention added to a restored snapshot runs exactly where it runs
+/// in a fresh run of the scenario that contains it.
 #[derive(Debug, Clone, Default)]
 pub struct Timers {
     heap: BinaryHeap<Reverse<(SimTime, u64, Timer)>>,
     seq: u64,
 }
 
+/// Order keys of scheduled timers start here; below are the timeline entries' indices.
+const SCHEDULED: u64 = 1 << 32;
+
 impl Timers {
     pub fn schedule(&mut self, at: SimTime, timer: Timer) {
         self.seq += 1;
-        self.heap.push(Reverse((at, self.seq, timer)));
+        self.heap.push(Reverse((at, SCHEDULED + self.seq, timer)));
+    }
+
+    /// Queue the timeline's entry `index` at `at`.
+    pub fn schedule_timeline(&mut self, at: SimTime, index: u32) {
+        self.heap
+            .push(Reverse((at, u64::from(index), Timer::Timeline(index))));
+    }
+
+    /// Take a timeline entry out of the queue (an intervention undone).
+    pub fn cancel_timeline(&mut self, index: u32) {
+        self.heap
+            .retain(|Reverse((_, _, t))| *t != Timer::Timeline(index));
     }
 
     pub fn next_at(&self) -> Option<SimTime> {

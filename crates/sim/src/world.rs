@@ -23,3 +23,34 @@ pub struct World {
     #[serde(skip)]
     pub eks: Option<EksCluster>,
 }
+
+impl World {
+    /// A rough size of the world in bytes: the objects that grow with a run (tasks, pods,
+    /// targets, metric samples) at a typical size each. The playback keeps its snapshots
+    /// within a budget with it.
+    pub fn approx_bytes(&self) -> usize {
+        use std::mem::size_of;
+        // Strings, containers and explanations a task or pod carries besides its own struct.
+        const TASK_EXTRA: usize = 1024;
+        const POD_EXTRA: usize = 512;
+        let ecs = self.ecs.as_ref().map_or(0, |e| {
+            e.tasks.len() * (size_of::<crate::ecs::Task>() + TASK_EXTRA)
+                + e.instances.len() * (size_of::<crate::ecs::ContainerInstance>() + 512)
+                + e.target_groups
+                    .iter()
+                    .map(|g| g.targets.len() * 256)
+                    .sum::<usize>()
+                + e.services
+                    .iter()
+                    .map(|s| s.metrics.len() * 96 + s.tasks.len() * 4)
+                    .sum::<usize>()
+        });
+        let eks = self.eks.as_ref().map_or(0, |k| {
+            k.pods.len() * (size_of::<crate::k8s::cluster::Pod>() + POD_EXTRA)
+                + k.nodes.len() * 1024
+                + k.replica_sets.len() * 1024
+                + k.samples.len() * 64
+        });
+        size_of::<World>() + ecs + eks
+    }
+}

@@ -7,7 +7,7 @@ mod build;
 mod playback;
 mod quiz;
 
-pub use playback::{Playback, QuizMoment};
+pub use playback::{Intervention, Playback, QuizMoment, SNAPSHOT_BUDGET};
 
 use std::sync::Arc;
 
@@ -83,7 +83,15 @@ pub struct Simulation {
     scenario: Arc<Scenario>,
     timings: Arc<Timings>,
     state: SimState,
+    /// The events logged since `log_base` (all of them unless [`Simulation::detach_log`] was
+    /// called).
     log: Vec<Event>,
+    /// How many events were logged before `log[0]`.
+    log_base: usize,
+    /// The log lives elsewhere (a [`Playback`] keeps the one copy); restoring a snapshot
+    /// empties the window instead of cutting the log back.
+    windowed: bool,
+    event_limit: usize,
 }
 
 /// Everything that changes as the simulation runs (except the append-only log).
@@ -93,7 +101,14 @@ pub struct SimState {
     timers: Timers,
     rngs: Rngs,
     quiz_fired: Vec<bool>,
+    /// The run reached the event limit at this moment and went no further.
+    halted_at: Option<SimTime>,
 }
+
+/// The most events one run logs. A run that reaches it stops there with an event that says
+/// so: the log and the world grow with the events, and this keeps any scenario's memory
+/// bounded (an event takes a few hundred bytes; see README, "Memory").
+pub const MAX_EVENTS: usize = 1_000_000;
 
 /// A saved moment of a simulation; restoring it and running on gives the same results as never
 /// having left it.
@@ -106,6 +121,16 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn at(&self) -> SimTime {
         self.state.world.now
+    }
+
+    /// The snapshot's timer queue, for an intervention added (or undone) after it was taken.
+    pub(crate) fn timers_mut(&mut self) -> &mut Timers {
+        &mut self.state.timers
+    }
+
+    /// A rough size of the snapshot in bytes, to keep the snapshots of a run within a budget.
+    pub fn approx_bytes(&self) -> usize {
+        self.state.world.approx_bytes() + self.state.timers.len() * 48
     }
 }
 
@@ -125,8 +150,12 @@ impl Simulation {
                 timers: Timers::default(),
                 rngs,
                 quiz_fired: vec![false; scenario.quizzes.len()],
+                halted_at: None,
             },
             log: Vec::new(),
+            log_base: 0,
+            windowed: false,
+            event_limit: MAX_EVENTS,
             scenario,
         };
         let scenario = sim.scenario.clone();
@@ -134,7 +163,7 @@ impl Simulation {
         for (i, entry) in scenario.timeline.iter().enumerate() {
             sim.state
                 .timers
-                .schedule(SimTime::from_secs_f64(entry.at), Timer::Timeline(i as u32));
+                .schedule_timeline(SimTime::from_secs_f64(entry.at), i as u32);
         }
         for (i, q) in scenario.quizzes.iter().enumerate() {
             if let crate::scenario::spec::Trigger::At(at) = q.trigger {
@@ -155,18 +184,59 @@ impl Simulation {
         self.state.world.now
     }
 
-    /// The end of the scenario (its `duration`).
+    /// The end of the scenario (its `duration`), or the moment the run stopped at the event
+    /// limit.
     pub fn end(&self) -> SimTime {
-        SimTime::from_secs_f64(self.scenario.duration)
+        let end = SimTime::from_secs_f64(self.scenario.duration);
+        self.state.halted_at.map_or(end, |h| h.min(end))
+    }
+
+    /// The moment the run stopped because it reached the event limit, if it did.
+    pub fn halted_at(&self) -> Option<SimTime> {
+        self.state.halted_at
+    }
+
+    pub fn event_limit(&self) -> usize {
+        self.event_limit
+    }
+
+    /// Stop runs at `limit` events instead of [`MAX_EVENTS`] (tests of the limit).
+    pub fn with_event_limit(mut self, limit: usize) -> Self {
+        self.event_limit = limit;
+        self
+    }
+
+    /// Swap in the same scenario with entries added to (or taken off) the end of its timeline:
+    /// the learner's interventions. The entries both share keep their indices.
+    pub(crate) fn set_scenario(&mut self, scenario: Arc<Scenario>) {
+        debug_assert!(
+            scenario.timeline.starts_with(&self.scenario.timeline)
+                || self.scenario.timeline.starts_with(&scenario.timeline)
+        );
+        self.scenario = scenario;
     }
 
     pub fn world(&self) -> &World {
         &self.state.world
     }
 
-    /// Every event so far, oldest first.
+    /// Every event so far, oldest first (after [`Simulation::detach_log`]: those logged since
+    /// the last restore).
     pub fn log(&self) -> &[Event] {
         &self.log
+    }
+
+    /// How many events have been logged up to now, in all.
+    pub fn log_len(&self) -> usize {
+        self.log_base + self.log.len()
+    }
+
+    /// Hand the log over to the caller, who keeps the one copy of it; from here on the
+    /// simulation keeps only what it logs after the last restore ([`Simulation::log`]).
+    pub(crate) fn detach_log(&mut self) -> Vec<Event> {
+        self.windowed = true;
+        self.log_base += self.log.len();
+        std::mem::take(&mut self.log)
     }
 
     /// The next moment something is due, if anything is.
@@ -177,7 +247,7 @@ impl Simulation {
     /// Run everything due up to and including `t`, then stand at `t`. Going backwards is not
     /// possible here (see [`Playback::seek`]); an earlier `t` does nothing.
     pub fn advance_to(&mut self, t: SimTime) {
-        while let Some(next) = self.state.timers.next_at() {
+        while let Some(next) = self.next_to_run() {
             if next > t {
                 break;
             }
@@ -192,7 +262,7 @@ impl Simulation {
     /// Run the next instant at which something is due, whether or not it logs anything.
     /// Returns that instant.
     pub fn step(&mut self) -> Option<SimTime> {
-        let next = self.state.timers.next_at()?;
+        let next = self.next_to_run()?;
         let log_start = self.log.len();
         self.process_instant(next, log_start);
         Some(next)
@@ -203,7 +273,7 @@ impl Simulation {
     pub fn advance_to_next_event(&mut self, limit: SimTime) -> Option<SimTime> {
         let before = self.log.len();
         while self.log.len() == before {
-            match self.state.timers.next_at() {
+            match self.next_to_run() {
                 Some(next) if next <= limit => {
                     self.process_instant(next, self.log.len());
                 }
@@ -216,17 +286,30 @@ impl Simulation {
         Some(self.state.world.now)
     }
 
+    /// The next moment something is due, unless the run has stopped at the event limit.
+    fn next_to_run(&self) -> Option<SimTime> {
+        if self.state.halted_at.is_some() {
+            return None;
+        }
+        self.state.timers.next_at()
+    }
+
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             state: self.state.clone(),
-            log_len: self.log.len(),
+            log_len: self.log_len(),
         }
     }
 
     /// Go back to a snapshot taken earlier in this run (the log is cut back to that moment).
     pub fn restore(&mut self, snapshot: &Snapshot) {
         self.state = snapshot.state.clone();
-        self.log.truncate(snapshot.log_len);
+        if self.windowed {
+            self.log.clear();
+            self.log_base = snapshot.log_len;
+        } else {
+            self.log.truncate(snapshot.log_len);
+        }
     }
 
     /// Go to a snapshot of this run, backwards or forwards: the log is cut back, or filled in
@@ -271,6 +354,26 @@ impl Simulation {
         let mut fired = fired;
         self.with_ctx(at, |ctx| quiz::check(ctx, &scenario, &mut fired, log_start));
         self.state.quiz_fired = fired;
+        if self.log_len() >= self.event_limit && self.state.halted_at.is_none() {
+            self.halt(at);
+        }
+    }
+
+    /// Stop the run here: it has logged as many events as one run keeps.
+    fn halt(&mut self, at: SimTime) {
+        let limit = self.event_limit;
+        let message = format!(
+            "Orca stopped this run at {at}: it has logged {limit} events, the most one run keeps. Shorten the scenario's duration or lower its counts to see the rest."
+        );
+        self.with_ctx(at, |ctx| {
+            ctx.emit(
+                Source::Scenario,
+                EventKind::RunStopped { events: limit },
+                message,
+                Vec::new(),
+            )
+        });
+        self.state.halted_at = Some(at);
     }
 }
 
