@@ -1,0 +1,152 @@
+//! Default values, kept in one place so the README's table and the code agree.
+
+pub fn target_capacity() -> u32 {
+    100
+}
+pub fn maximum_scaling_step_size() -> u32 {
+    10_000
+}
+pub fn instance_warmup_period() -> u32 {
+    300
+}
+/// Boot plus ECS agent registration [model: typically one to two minutes].
+pub fn instance_launch() -> (f64, f64) {
+    (70.0, 100.0)
+}
+pub fn node_pool_name() -> String {
+    "default".into()
+}
+pub fn karpenter_instance_types() -> Vec<String> {
+    crate::aws::instance_types::all()
+        .iter()
+        .filter(|t| ['c', 'm', 'r'].iter().any(|c| t.name.starts_with(*c)))
+        .map(|t| t.name.to_string())
+        .collect()
+}
+pub fn budget_nodes() -> String {
+    "10%".into()
+}
+pub fn duration() -> f64 {
+    900.0
+}
+pub fn progress_deadline() -> u32 {
+    600
+}
+pub fn revision_history_limit() -> u32 {
+    10
+}
+pub fn hpa_target() -> u32 {
+    80
+}
+/// Application Auto Scaling cooldowns for ECS services: 300 s.
+pub fn cooldown() -> u32 {
+    300
+}
+/// CloudWatch alarm period on ECS service metrics: one minute.
+pub fn alarm_period() -> u32 {
+    60
+}
+pub fn cpu_request() -> u32 {
+    250
+}
+pub fn memory_request() -> u32 {
+    256
+}
+pub fn k8s_port() -> u16 {
+    8080
+}
+pub fn k8s_startup() -> u32 {
+    5
+}
+pub fn region() -> String {
+    "us-east-1".into()
+}
+pub fn account_id() -> String {
+    "123456789012".into()
+}
+pub fn zones() -> Vec<String> {
+    vec![
+        "us-east-1a".into(),
+        "us-east-1b".into(),
+        "us-east-1c".into(),
+    ]
+}
+pub fn one() -> u32 {
+    1
+}
+pub fn yes() -> bool {
+    true
+}
+pub fn fraction() -> f64 {
+    1.0
+}
+pub fn exit_code() -> i32 {
+    1
+}
+pub fn startup_seconds() -> f64 {
+    5.0
+}
+/// Container health check: interval 30 s, timeout 5 s, retries 3, start period off.
+pub fn hc_interval() -> u32 {
+    30
+}
+pub fn hc_timeout() -> u32 {
+    5
+}
+pub fn hc_retries() -> u32 {
+    3
+}
+pub fn port() -> u16 {
+    80
+}
+pub fn path() -> String {
+    "/".into()
+}
+/// ALB health check (HTTP, instance and ip targets): 30 s, 5 s, healthy 5, unhealthy 2, 200.
+pub fn tg_interval() -> u32 {
+    30
+}
+pub fn tg_timeout() -> u32 {
+    5
+}
+pub fn tg_healthy_threshold() -> u32 {
+    5
+}
+pub fn tg_unhealthy_threshold() -> u32 {
+    2
+}
+pub fn matcher() -> String {
+    "200".into()
+}
+/// `deregistration_delay.timeout_seconds`.
+pub fn deregistration_delay() -> u32 {
+    300
+}
+/// REPLICA services.
+pub fn minimum_healthy_percent() -> u32 {
+    100
+}
+pub fn maximum_percent() -> u32 {
+    200
+}
+pub fn provisioning() -> (f64, f64) {
+    (4.0, 12.0)
+}
+pub fn image_pull() -> (f64, f64) {
+    (6.0, 20.0)
+}
+pub fn activating() -> (f64, f64) {
+    (1.0, 3.0)
+}
+pub fn registration() -> (f64, f64) {
+    (5.0, 15.0)
+}
+pub fn sigterm_exit() -> (f64, f64) {
+    (1.0, 3.0)
+}
+pub fn deprovisioning() -> (f64, f64) {
+    (5.0, 12.0)
+}
+pub fn scheduler_reaction() -> f64 {
+    1.0
+}

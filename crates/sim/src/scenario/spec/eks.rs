@@ -1,0 +1,218 @@
+//! The EKS world: managed node groups, Fargate profiles, Deployments, the images they run,
+//! Services, the HPA and Karpenter's NodePool.
+
+use super::{ClusterSpec, LoadSpec, defaults};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EksWorld {
+    pub cluster: ClusterSpec,
+    /// Managed node groups (EC2 instances joined as nodes).
+    #[serde(default)]
+    pub node_groups: Vec<NodeGroupSpec>,
+    /// Fargate profiles: the Deployments they select run one pod per Fargate node.
+    #[serde(default)]
+    pub fargate_profiles: Vec<FargateProfileSpec>,
+    pub deployments: Vec<K8sDeploymentSpec>,
+    /// How each image behaves; an image not listed here starts and serves normally.
+    #[serde(default)]
+    pub images: Vec<ImageSpec>,
+    /// A Service in front of the first Deployment (its endpoints are the ready pods).
+    #[serde(default)]
+    pub service: Option<K8sServiceSpec>,
+    /// Run the Cluster Autoscaler on the node groups (within their min/max).
+    #[serde(default)]
+    pub cluster_autoscaler: bool,
+    /// A Karpenter NodePool: Karpenter launches right-sized nodes for unschedulable pods and
+    /// consolidates them (an alternative to `cluster_autoscaler`, not a companion).
+    #[serde(default)]
+    pub karpenter: Option<NodePoolSpec>,
+}
+
+/// A Karpenter `NodePool` (karpenter.sh/v1). Defaults are Karpenter's own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodePoolSpec {
+    /// `metadata.name`; NodeClaims are named `<name>-<5 random characters>`.
+    #[serde(default = "defaults::node_pool_name")]
+    pub name: String,
+    /// The `node.kubernetes.io/instance-type In [...]` requirement. Default: the c, m and r
+    /// types Orca knows, as the `instance-category In [c, m, r]` of Karpenter's example pool.
+    #[serde(default = "defaults::karpenter_instance_types")]
+    pub instance_types: Vec<String>,
+    /// `limits.cpu` in vCPUs over every node of the pool; none means no limit.
+    #[serde(default)]
+    pub cpu_limit: Option<u32>,
+    /// `disruption.consolidationPolicy`.
+    #[serde(default)]
+    pub consolidation_policy: ConsolidationPolicy,
+    /// `disruption.consolidateAfter` in seconds (Karpenter default 0s): how long a node must
+    /// see no pod arrive or leave before it may be consolidated.
+    #[serde(default)]
+    pub consolidate_after: u32,
+    /// `disruption.budgets[0].nodes`: how many nodes may be disrupted at once, a count ("2")
+    /// or a percentage of the pool's nodes rounded up ("10%", the default).
+    #[serde(default = "defaults::budget_nodes")]
+    pub budget_nodes: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ConsolidationPolicy {
+    /// Only nodes without (non-DaemonSet) pods are removed.
+    WhenEmpty,
+    /// Empty nodes, and nodes whose pods fit elsewhere, are removed.
+    #[default]
+    WhenEmptyOrUnderutilized,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FargateProfileSpec {
+    pub name: String,
+    /// The Deployments whose pods the profile selects.
+    pub deployments: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeGroupSpec {
+    pub name: String,
+    pub instance_type: String,
+    #[serde(default = "defaults::one")]
+    pub count: u32,
+    /// Bounds for the Cluster Autoscaler (default: the group's count).
+    #[serde(default)]
+    pub min: Option<u32>,
+    #[serde(default)]
+    pub max: Option<u32>,
+}
+
+/// `maxSurge` / `maxUnavailable`: a number of pods or a percentage of replicas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Amount {
+    Count(u32),
+    Percent(u32),
+}
+
+impl Default for Amount {
+    fn default() -> Self {
+        Amount::Percent(25)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct K8sDeploymentSpec {
+    pub name: String,
+    /// `spec.replicas` (Kubernetes default 1).
+    #[serde(default = "defaults::one")]
+    pub replicas: u32,
+    #[serde(default)]
+    pub max_surge: Amount,
+    #[serde(default)]
+    pub max_unavailable: Amount,
+    #[serde(default)]
+    pub min_ready_seconds: u32,
+    #[serde(default = "defaults::progress_deadline")]
+    pub progress_deadline_seconds: u32,
+    /// `RollingUpdate` (the default, using max_surge/max_unavailable) or `Recreate`.
+    #[serde(default)]
+    pub strategy: K8sStrategy,
+    /// Old ReplicaSets kept for `rollout undo` (Kubernetes default 10).
+    #[serde(default = "defaults::revision_history_limit")]
+    pub revision_history_limit: u32,
+    pub container: K8sContainerSpec,
+    /// A Service selecting this Deployment's pods.
+    #[serde(default)]
+    pub service: Option<K8sServiceSpec>,
+    /// A HorizontalPodAutoscaler on CPU utilization.
+    #[serde(default)]
+    pub hpa: Option<HpaSpec>,
+    /// The demand the Deployment serves, which sets its pods' CPU utilization.
+    #[serde(default)]
+    pub load: Option<LoadSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HpaSpec {
+    #[serde(default = "defaults::one")]
+    pub min_replicas: u32,
+    pub max_replicas: u32,
+    /// Average CPU utilization target, percent of the request (Kubernetes default 80).
+    #[serde(default = "defaults::hpa_target")]
+    pub target_cpu_utilization: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum K8sStrategy {
+    #[default]
+    RollingUpdate,
+    Recreate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct K8sContainerSpec {
+    pub name: String,
+    pub image: String,
+    /// CPU request in millicores.
+    #[serde(default = "defaults::cpu_request")]
+    pub cpu: u32,
+    /// Memory request in MiB.
+    #[serde(default = "defaults::memory_request")]
+    pub memory: u32,
+    #[serde(default = "defaults::k8s_port")]
+    pub port: u16,
+    /// An HTTP readiness probe with the Kubernetes defaults (period 10 s, failureThreshold 3).
+    #[serde(default)]
+    pub readiness_probe: bool,
+    /// An HTTP liveness probe with the Kubernetes defaults.
+    #[serde(default)]
+    pub liveness_probe: bool,
+    /// A startup probe (failureThreshold 30, period 10 s): the other probes wait for it.
+    #[serde(default)]
+    pub startup_probe: bool,
+}
+
+/// How the application in an image behaves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageSpec {
+    pub image: String,
+    /// Seconds from container start until the app answers probes.
+    #[serde(default = "defaults::k8s_startup")]
+    pub startup_seconds: u32,
+    #[serde(default)]
+    pub readiness_fails_with: Option<u16>,
+    #[serde(default)]
+    pub liveness_fails_with: Option<u16>,
+    /// The process exits with code 1 this many seconds after it starts (a bad config).
+    #[serde(default)]
+    pub crashes_after_seconds: Option<u32>,
+    /// The tag does not exist in the registry.
+    #[serde(default)]
+    pub missing: bool,
+    /// The process exceeds its memory limit this many seconds after starting (OOMKilled).
+    #[serde(default)]
+    pub oom_after_seconds: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum K8sServiceType {
+    #[default]
+    ClusterIP,
+    LoadBalancer,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct K8sServiceSpec {
+    pub name: String,
+    /// `ClusterIP` (the default) or `LoadBalancer`.
+    #[serde(default)]
+    pub service_type: K8sServiceType,
+    #[serde(default = "defaults::port")]
+    pub port: u16,
+}

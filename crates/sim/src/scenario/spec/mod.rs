@@ -1,0 +1,64 @@
+//! The scenario file format, version 1. Field names are the AWS (and later Kubernetes) names in
+//! snake_case; every default is the AWS API default, so a field a teacher leaves out behaves as it
+//! would in `aws ecs create-service`. Unknown fields are rejected.
+//!
+//! One file per concern; every type is re-exported here, so `spec::ServiceSpec` names it
+//! wherever it is defined.
+
+mod cluster;
+pub mod defaults;
+mod ecs;
+mod ecs_capacity;
+mod eks;
+mod load;
+mod quizzes;
+mod service;
+mod service_scaling;
+mod target_group;
+mod task_definition;
+mod timeline;
+
+pub use cluster::*;
+pub use ecs::*;
+pub use ecs_capacity::*;
+pub use eks::*;
+pub use load::*;
+pub use quizzes::*;
+pub use service::*;
+pub use service_scaling::*;
+pub use target_group::*;
+pub use task_definition::*;
+pub use timeline::*;
+
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Format version; only 1 exists.
+    pub version: u32,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Seeds every random draw (ids, timings, which tasks a fault hits).
+    #[serde(default)]
+    pub seed: u64,
+    /// How long the scenario runs, in seconds.
+    #[serde(default = "defaults::duration")]
+    pub duration: f64,
+    pub world: WorldSpec,
+    #[serde(default)]
+    pub timeline: Vec<TimelineEntry>,
+    #[serde(default)]
+    pub quizzes: Vec<Quiz>,
+}
+
+/// What is being simulated. One variant per platform so later platforms add variants without
+/// breaking existing files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum WorldSpec {
+    Ecs(EcsWorld),
+    /// Kubernetes on Amazon EKS: managed node groups and a Deployment.
+    Eks(EksWorld),
+}

@@ -1,0 +1,160 @@
+//! ECS services: deployment configuration, load balancers, placement and capacity providers.
+
+use super::{LoadSpec, ServiceAutoScalingSpec, defaults};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum LaunchType {
+    #[default]
+    Fargate,
+    Ec2,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ServiceStart {
+    /// The service already runs its desired tasks, healthy, when the scenario starts.
+    #[default]
+    Steady,
+    /// The service is created when the scenario starts and launches its first tasks.
+    Created,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    pub name: String,
+    /// `family:revision`.
+    pub task_definition: String,
+    pub desired_count: u32,
+    #[serde(default)]
+    pub launch_type: LaunchType,
+    #[serde(default)]
+    pub deployment_configuration: DeploymentConfigurationSpec,
+    #[serde(default)]
+    pub health_check_grace_period_seconds: u32,
+    #[serde(default)]
+    pub load_balancers: Vec<LoadBalancerSpec>,
+    /// Empty means the AWS default for services: spread over zones, then over instances.
+    #[serde(default)]
+    pub placement_strategy: Vec<PlacementStrategy>,
+    #[serde(default)]
+    pub placement_constraints: Vec<PlacementConstraint>,
+    #[serde(default)]
+    pub start: ServiceStart,
+    /// Application Auto Scaling: target tracking on ECSServiceAverageCPUUtilization and/or
+    /// step scaling policies.
+    #[serde(default)]
+    pub auto_scaling: Option<ServiceAutoScalingSpec>,
+    /// The demand the service serves, which sets its tasks' CPU (and, with `memory`, memory)
+    /// utilization (`rps_per_pod` is per task here).
+    #[serde(default)]
+    pub load: Option<LoadSpec>,
+    /// `FARGATE` / `FARGATE_SPOT` (launch_type Fargate) or Auto Scaling group capacity
+    /// providers (launch_type Ec2), with base and weight.
+    #[serde(default)]
+    pub capacity_provider_strategy: Vec<CapacityProviderItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CapacityProvider {
+    Fargate,
+    FargateSpot,
+    /// The capacity provider of one of the cluster's `auto_scaling_groups`, by its name.
+    Asg(String),
+}
+
+impl CapacityProvider {
+    pub fn as_str(&self) -> &str {
+        match self {
+            CapacityProvider::Fargate => "FARGATE",
+            CapacityProvider::FargateSpot => "FARGATE_SPOT",
+            CapacityProvider::Asg(name) => name,
+        }
+    }
+
+    pub fn is_fargate(&self) -> bool {
+        !matches!(self, CapacityProvider::Asg(_))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityProviderItem {
+    pub capacity_provider: CapacityProvider,
+    #[serde(default)]
+    pub base: u32,
+    /// The API default is 0; at least one item needs a weight above 0.
+    #[serde(default)]
+    pub weight: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentConfigurationSpec {
+    #[serde(default = "defaults::minimum_healthy_percent")]
+    pub minimum_healthy_percent: u32,
+    #[serde(default = "defaults::maximum_percent")]
+    pub maximum_percent: u32,
+    #[serde(default)]
+    pub deployment_circuit_breaker: CircuitBreakerSpec,
+}
+
+impl Default for DeploymentConfigurationSpec {
+    fn default() -> Self {
+        DeploymentConfigurationSpec {
+            minimum_healthy_percent: defaults::minimum_healthy_percent(),
+            maximum_percent: defaults::maximum_percent(),
+            deployment_circuit_breaker: CircuitBreakerSpec::default(),
+        }
+    }
+}
+
+/// Off by default, as in the API (the console turns it on).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CircuitBreakerSpec {
+    #[serde(default)]
+    pub enable: bool,
+    #[serde(default)]
+    pub rollback: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancerSpec {
+    pub target_group: String,
+    pub container_name: String,
+    pub container_port: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlacementStrategy {
+    /// Balance tasks over the values of a field.
+    Spread(SpreadField),
+    /// Place on the instance with the least of this resource left.
+    Binpack(BinpackField),
+    Random,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SpreadField {
+    /// `attribute:ecs.availability-zone`
+    AvailabilityZone,
+    /// `instanceId` (alias `host`)
+    InstanceId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BinpackField {
+    Cpu,
+    Memory,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PlacementConstraint {
+    /// Every task on a different instance.
+    DistinctInstance,
+    /// A cluster query language expression, e.g. `attribute:ecs.instance-type =~ t3.*` or
+    /// `attribute:ecs.availability-zone in [us-east-1a, us-east-1b]`.
+    MemberOf(String),
+}

@@ -1,0 +1,163 @@
+//! Task definitions, their containers and health checks, and how the simulated application in
+//! a container behaves.
+
+use super::defaults;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum NetworkMode {
+    /// Each task gets its own ENI and private IP (required on Fargate).
+    #[default]
+    Awsvpc,
+    /// Containers share the instance's network through Docker's bridge; host ports map to
+    /// container ports (dynamic when `host_port` is left out).
+    Bridge,
+    Host,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskDefinitionSpec {
+    pub family: String,
+    pub revision: u32,
+    /// Task-level CPU units (required on Fargate: 256, 512, 1024, ...).
+    #[serde(default)]
+    pub cpu: Option<u32>,
+    /// Task-level memory in MiB (required on Fargate).
+    #[serde(default)]
+    pub memory: Option<u32>,
+    #[serde(default)]
+    pub network_mode: NetworkMode,
+    pub containers: Vec<ContainerSpec>,
+    /// IAM task role, shown in the inspector (least privilege is per task, not per host).
+    #[serde(default)]
+    pub task_role_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerSpec {
+    pub name: String,
+    pub image: String,
+    #[serde(default = "defaults::yes")]
+    pub essential: bool,
+    #[serde(default)]
+    pub cpu: u32,
+    /// Hard memory limit in MiB.
+    #[serde(default)]
+    pub memory: Option<u32>,
+    /// Soft memory reservation in MiB.
+    #[serde(default)]
+    pub memory_reservation: Option<u32>,
+    /// The container port the application listens on.
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Host port for bridge mode; left out means a dynamic port (32768 and up).
+    #[serde(default)]
+    pub host_port: Option<u16>,
+    #[serde(default)]
+    pub health_check: Option<HealthCheckSpec>,
+    /// Seconds between SIGTERM and SIGKILL (default 30, Fargate maximum 120).
+    #[serde(default)]
+    pub stop_timeout: Option<u32>,
+    /// How the simulated application behaves (not an AWS field).
+    #[serde(default)]
+    pub behavior: BehaviorSpec,
+}
+
+/// A container health check, with the task-definition defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthCheckSpec {
+    pub command: Vec<String>,
+    #[serde(default = "defaults::hc_interval")]
+    pub interval: u32,
+    #[serde(default = "defaults::hc_timeout")]
+    pub timeout: u32,
+    #[serde(default = "defaults::hc_retries")]
+    pub retries: u32,
+    #[serde(default)]
+    pub start_period: u32,
+}
+
+/// The simulated application inside a container: how long it takes to answer, and how it fails.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BehaviorSpec {
+    /// Seconds from container start until the application answers health checks.
+    #[serde(default = "defaults::startup_seconds")]
+    pub startup_seconds: f64,
+    /// The application stops answering health checks.
+    #[serde(default)]
+    pub fails_health_checks: Option<HealthFailureSpec>,
+    /// The process exits on its own.
+    #[serde(default)]
+    pub exits: Option<ExitSpec>,
+    #[serde(default)]
+    pub image_pull: ImagePull,
+    /// The application ignores SIGTERM, so stopping it waits for `stop_timeout` and SIGKILL.
+    #[serde(default)]
+    pub ignores_sigterm: bool,
+}
+
+impl Default for BehaviorSpec {
+    fn default() -> Self {
+        BehaviorSpec {
+            startup_seconds: defaults::startup_seconds(),
+            fails_health_checks: None,
+            exits: None,
+            image_pull: ImagePull::default(),
+            ignores_sigterm: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthFailureSpec {
+    /// Seconds after the container starts; 0 means it never passes.
+    #[serde(default)]
+    pub after_seconds: f64,
+    /// Share of tasks affected, 0 to 1.
+    #[serde(default = "defaults::fraction")]
+    pub fraction: f64,
+    #[serde(default)]
+    pub response: FailureResponse,
+}
+
+/// What a failing health check sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FailureResponse {
+    /// The application answers with this HTTP status code.
+    Status(u16),
+    /// The application does not answer before the check's timeout.
+    Timeout,
+}
+
+impl Default for FailureResponse {
+    fn default() -> Self {
+        FailureResponse::Status(503)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExitSpec {
+    /// Seconds after the container starts.
+    #[serde(default)]
+    pub after_seconds: f64,
+    #[serde(default = "defaults::exit_code")]
+    pub exit_code: i32,
+    #[serde(default = "defaults::fraction")]
+    pub fraction: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ImagePull {
+    #[default]
+    Succeeds,
+    /// The tag does not exist in the repository.
+    NotFound,
+    /// The task execution role may not pull from the repository.
+    AccessDenied,
+}

@@ -1,0 +1,102 @@
+//! The timeline: what happens to the world at given moments.
+
+use super::{FailureResponse, defaults};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntry {
+    /// Seconds since the scenario started.
+    pub at: f64,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    /// `aws ecs update-service`: a new task definition, desired count or deployment settings.
+    UpdateService {
+        service: String,
+        #[serde(default)]
+        task_definition: Option<String>,
+        #[serde(default)]
+        desired_count: Option<u32>,
+        #[serde(default)]
+        force_new_deployment: bool,
+        #[serde(default)]
+        minimum_healthy_percent: Option<u32>,
+        #[serde(default)]
+        maximum_percent: Option<u32>,
+    },
+    /// `aws ecs stop-task` on running tasks of a service.
+    StopTask {
+        service: String,
+        #[serde(default = "defaults::one")]
+        count: u32,
+    },
+    /// Running tasks of a service start failing their health checks (a dependency went down).
+    FailHealthChecks {
+        service: String,
+        #[serde(default)]
+        revision: Option<u32>,
+        /// Share of the running tasks hit, 0 to 1.
+        #[serde(default = "defaults::fraction")]
+        fraction: f64,
+        #[serde(default)]
+        response: FailureResponse,
+        /// Seconds until the application recovers; never if left out.
+        #[serde(default)]
+        recover_after: Option<f64>,
+    },
+    /// An essential container of running tasks exits.
+    ContainerExits {
+        service: String,
+        #[serde(default = "defaults::one")]
+        count: u32,
+        #[serde(default = "defaults::exit_code")]
+        exit_code: i32,
+    },
+    /// Fargate Spot reclaims capacity: `count` running FARGATE_SPOT tasks of the service are
+    /// interrupted (two-minute warning).
+    SpotInterruption {
+        service: String,
+        #[serde(default = "defaults::one")]
+        count: u32,
+    },
+    /// An EC2 container instance is terminated.
+    TerminateInstance {
+        instance: String,
+    },
+    /// `aws ecs update-container-instances-state --status DRAINING`: nothing new is placed on
+    /// the instance and its service tasks are replaced within the deployment configuration.
+    DrainInstance {
+        instance: String,
+    },
+    /// EC2 reclaims a Spot Instance: a two-minute interruption notice, then termination.
+    SpotInstanceInterruption {
+        instance: String,
+    },
+    /// An Availability Zone loses connectivity: its targets fail health checks and nothing new
+    /// is placed there.
+    ZoneOutage {
+        zone: String,
+    },
+    ZoneRecovers {
+        zone: String,
+    },
+    /// `kubectl set image deployment/<deployment> <container>=<image>`.
+    SetImage {
+        deployment: String,
+        image: String,
+    },
+    /// `kubectl scale deployment/<deployment> --replicas=N`.
+    ScaleDeployment {
+        deployment: String,
+        replicas: u32,
+    },
+    /// `kubectl rollout undo deployment/<deployment>`.
+    RolloutUndo {
+        deployment: String,
+    },
+    /// A caption for the learner, shown in the event log.
+    Note(String),
+}

@@ -1,0 +1,385 @@
+//! The EKS world: node groups, Fargate profiles, Deployments, images, Services and Karpenter's
+//! NodePool.
+
+use std::collections::HashSet;
+
+use super::Problems;
+use super::common::{Unique, check_range, check_status, ecs_name_problem, list, name_problem};
+use super::load::load;
+use crate::aws::instance_types;
+use crate::scenario::locate::Path;
+use crate::scenario::spec::{Amount, EksWorld, NodePoolSpec};
+
+/// A Kubernetes object name (RFC 1123 label): lowercase letters, digits and '-', 1–63
+/// characters, starting and ending with a letter or digit.
+fn dns_label_ok(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+}
+
+fn amount_value(a: Amount) -> (u32, bool) {
+    match a {
+        Amount::Count(n) => (n, false),
+        Amount::Percent(p) => (p, true),
+    }
+}
+
+pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
+    let gp = wp.field("node_groups");
+    let deployment_set: HashSet<&str> = k.deployments.iter().map(|d| d.name.as_str()).collect();
+    let on_fargate: HashSet<&str> = k
+        .fargate_profiles
+        .iter()
+        .flat_map(|f| f.deployments.iter().map(String::as_str))
+        .collect();
+    let fp = wp.field("fargate_profiles");
+    let mut profile_names = Unique::new();
+    for (i, f) in k.fargate_profiles.iter().enumerate() {
+        let p = fp.index(i);
+        if let Some(e) = ecs_name_problem("Fargate profile name", &f.name) {
+            out.push((p.field("name"), e));
+        }
+        profile_names.check(out, p.field("name"), "Fargate profile", &f.name);
+        for (j, d) in f.deployments.iter().enumerate() {
+            if !deployment_set.contains(d.as_str()) {
+                out.push((
+                    p.field("deployments").index(j),
+                    format!(
+                        "Deployment \"{d}\" is not defined; {}",
+                        list(k.deployments.iter().map(|x| x.name.as_str()))
+                    ),
+                ));
+            }
+        }
+    }
+    if k.node_groups.is_empty()
+        && k.karpenter.is_none()
+        && !k
+            .deployments
+            .iter()
+            .all(|d| on_fargate.contains(d.name.as_str()))
+    {
+        out.push((
+            gp.clone(),
+            "no node groups; add one, e.g. node_groups: [(name: \"ng-1\", instance_type: \"m5.large\", count: 3)]".into(),
+        ));
+    }
+    let mut names = Unique::new();
+    let mut total: u64 = 0;
+    for (i, g) in k.node_groups.iter().enumerate() {
+        let p = gp.index(i);
+        if let Some(e) = name_problem(
+            "node group name",
+            &g.name,
+            63,
+            |c| c.is_ascii_alphanumeric() || c == '-' || c == '_',
+            "letters, digits, hyphens and underscores",
+        ) {
+            out.push((p.field("name"), e));
+        }
+        names.check(out, p.field("name"), "node group", &g.name);
+        if instance_types::lookup(&g.instance_type).is_none() {
+            out.push((
+                p.field("instance_type"),
+                instance_types::unknown_type_message(&g.instance_type),
+            ));
+        }
+        check_range(out, p.field("count"), "count", g.count, 1, 1000, "");
+        let (min, max) = (g.min.unwrap_or(g.count), g.max.unwrap_or(g.count));
+        if min > g.count || g.count > max {
+            out.push((
+                p.field("count"),
+                format!("count {} must lie between min {min} and max {max}", g.count),
+            ));
+        }
+        if max > 1000 {
+            out.push((
+                p.field("max"),
+                format!("max {max} is out of range; valid: up to 1000"),
+            ));
+        }
+        total += g.count as u64;
+    }
+    if total > 1000 {
+        out.push((gp, format!("{total} nodes in all; at most 1000")));
+    }
+    if let Some(np) = &k.karpenter {
+        node_pool(out, k, np, &wp.field("karpenter"));
+    }
+    let dp = wp.field("deployments");
+    if k.deployments.is_empty() || k.deployments.len() > 20 {
+        out.push((
+            dp.clone(),
+            format!(
+                "{} Deployments; an EKS scenario has 1 to 20",
+                k.deployments.len()
+            ),
+        ));
+    }
+    let mut deployment_names = HashSet::new();
+    for (i, d) in k.deployments.iter().enumerate() {
+        let p = dp.index(i);
+        if !deployment_names.insert(&d.name) {
+            out.push((
+                p.field("name"),
+                format!("Deployment \"{}\" is defined twice", d.name),
+            ));
+        }
+        if let Some(svc) = &d.service
+            && !dns_label_ok(&svc.name)
+        {
+            out.push((
+                p.field("service").field("name"),
+                format!(
+                    "Service name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
+                    svc.name
+                ),
+            ));
+        }
+        if !dns_label_ok(&d.name) {
+            out.push((
+                p.field("name"),
+                format!("Deployment name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", d.name),
+            ));
+        }
+        check_range(
+            out,
+            p.field("replicas"),
+            "replicas",
+            d.replicas,
+            0,
+            1000,
+            "",
+        );
+        let (surge, surge_pct) = amount_value(d.max_surge);
+        let (unavail, unavail_pct) = amount_value(d.max_unavailable);
+        if surge_pct {
+            check_range(
+                out,
+                p.field("max_surge"),
+                "max_surge percent",
+                surge,
+                0,
+                100,
+                " %",
+            );
+        }
+        if unavail_pct {
+            check_range(
+                out,
+                p.field("max_unavailable"),
+                "max_unavailable percent",
+                unavail,
+                0,
+                100,
+                " %",
+            );
+        }
+        if surge == 0 && unavail == 0 {
+            out.push((
+                p.field("max_unavailable"),
+                "max_unavailable may not be 0 when max_surge is 0 (the rollout could never make progress), as Kubernetes validation says".into(),
+            ));
+        }
+        if d.progress_deadline_seconds <= d.min_ready_seconds {
+            out.push((
+                p.field("progress_deadline_seconds"),
+                format!(
+                    "progress_deadline_seconds {} must be greater than min_ready_seconds {}",
+                    d.progress_deadline_seconds, d.min_ready_seconds
+                ),
+            ));
+        }
+        if let Some(h) = &d.hpa {
+            let hp = p.field("hpa");
+            check_range(
+                out,
+                hp.field("min_replicas"),
+                "min_replicas",
+                h.min_replicas,
+                1,
+                1000,
+                "",
+            );
+            if h.max_replicas < h.min_replicas || h.max_replicas > 1000 {
+                out.push((
+                    hp.field("max_replicas"),
+                    format!(
+                        "max_replicas {} must be at least min_replicas {} and at most 1000",
+                        h.max_replicas, h.min_replicas
+                    ),
+                ));
+            }
+            check_range(
+                out,
+                hp.field("target_cpu_utilization"),
+                "target_cpu_utilization",
+                h.target_cpu_utilization,
+                1,
+                1000,
+                " %",
+            );
+        }
+        if let Some(l) = &d.load {
+            load(out, l, &p.field("load"));
+            if l.memory.is_some() {
+                out.push((
+                    p.field("load").field("memory"),
+                    "memory utilization is modelled for ECS services only; the HPA here scales on CPU, so leave memory out".into(),
+                ));
+            }
+        }
+        let cp = p.field("container");
+        let c = &d.container;
+        if !dns_label_ok(&c.name) {
+            out.push((cp.field("name"), format!("container name \"{}\" is not a valid Kubernetes name; use lowercase letters, digits and '-'", c.name)));
+        }
+        if c.image.trim().is_empty() {
+            out.push((
+                cp.field("image"),
+                format!("the image {:?} is empty; e.g. \"nginx:1.27\"", c.image),
+            ));
+        }
+        check_range(
+            out,
+            cp.field("cpu"),
+            "cpu request",
+            c.cpu,
+            1,
+            64_000,
+            " millicores",
+        );
+        check_range(
+            out,
+            cp.field("memory"),
+            "memory request",
+            c.memory,
+            4,
+            512_000,
+            " MiB",
+        );
+        if c.port == 0 {
+            out.push((
+                cp.field("port"),
+                "port 0 is not valid; valid: 1–65535".into(),
+            ));
+        }
+    }
+    let ip = wp.field("images");
+    let mut seen = HashSet::new();
+    for (i, img) in k.images.iter().enumerate() {
+        let p = ip.index(i);
+        if img.image.trim().is_empty() {
+            out.push((
+                p.field("image"),
+                format!("the image {:?} is empty; e.g. \"nginx:1.27\"", img.image),
+            ));
+        } else if !seen.insert(&img.image) {
+            out.push((
+                p.field("image"),
+                format!("image \"{}\" is described twice", img.image),
+            ));
+        }
+        check_range(
+            out,
+            p.field("startup_seconds"),
+            "startup_seconds",
+            img.startup_seconds,
+            0,
+            3600,
+            "",
+        );
+        for (field, code) in [
+            ("readiness_fails_with", img.readiness_fails_with),
+            ("liveness_fails_with", img.liveness_fails_with),
+        ] {
+            if let Some(code) = code {
+                check_status(out, p.field(field), code);
+            }
+        }
+    }
+    if let Some(svc) = &k.service
+        && !dns_label_ok(&svc.name)
+    {
+        out.push((
+            wp.field("service").field("name"),
+            format!(
+                "Service name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
+                svc.name
+            ),
+        ));
+    }
+}
+
+/// A Karpenter NodePool: a valid name, known instance types, a budget Karpenter accepts, and
+/// no Cluster Autoscaler beside it.
+fn node_pool(out: &mut Problems, k: &EksWorld, np: &NodePoolSpec, p: &Path) {
+    if k.cluster_autoscaler {
+        out.push((
+            p.clone(),
+            "Karpenter and the Cluster Autoscaler would both add and remove nodes for the same pending pods; use karpenter or cluster_autoscaler: true, not both".into(),
+        ));
+    }
+    if !dns_label_ok(&np.name) {
+        out.push((
+            p.field("name"),
+            format!(
+                "NodePool name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
+                np.name
+            ),
+        ));
+    }
+    let tp = p.field("instance_types");
+    if np.instance_types.is_empty() {
+        out.push((
+            tp.clone(),
+            format!(
+                "no instance types; list at least one, e.g. [\"c5.large\", \"m5.large\"]; Orca knows {}",
+                instance_types::all()
+                    .iter()
+                    .map(|t| t.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    for (i, t) in np.instance_types.iter().enumerate() {
+        if instance_types::lookup(t).is_none() {
+            out.push((tp.index(i), instance_types::unknown_type_message(t)));
+        }
+    }
+    if let Some(limit) = np.cpu_limit {
+        check_range(
+            out,
+            p.field("cpu_limit"),
+            "cpu_limit",
+            limit,
+            0,
+            100_000,
+            " vCPUs",
+        );
+    }
+    check_range(
+        out,
+        p.field("consolidate_after"),
+        "consolidate_after",
+        np.consolidate_after,
+        0,
+        86_400,
+        " s",
+    );
+    if crate::k8s::karpenter::parse_budget(&np.budget_nodes).is_none() {
+        out.push((
+            p.field("budget_nodes"),
+            format!(
+                "budget_nodes \"{}\" is neither a node count nor a percentage; valid: a whole number such as \"2\", or \"0%\" to \"100%\"",
+                np.budget_nodes
+            ),
+        ));
+    }
+}

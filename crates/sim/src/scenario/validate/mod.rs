@@ -1,0 +1,243 @@
+//! Checks a deserialized scenario for everything serde cannot: ranges, references between
+//! objects, AWS rules (Fargate sizes, network modes and target types) and size caps. Each
+//! problem is reported at a [`Path`] into the file so it can be located, quotes the value and
+//! says what would be valid.
+//!
+//! After [`validate`] returns no problems, the engine may assume every reference resolves
+//! (services → task definitions and target groups, timeline and quizzes → services, revisions,
+//! instances and zones), every zone list is non-empty, and every count is within the caps of
+//! [`caps`].
+//!
+//! [`validate`] reads top-down: the scenario's own fields, the cluster (shared by both worlds),
+//! then the ECS or EKS world, the timeline and the quizzes. Each part of the file has its file
+//! here, named after the part of the spec it checks.
+
+mod caps;
+mod cluster;
+mod common;
+mod ecs_capacity;
+mod ecs_index;
+mod eks;
+mod load;
+mod quizzes;
+mod service;
+mod service_scaling;
+mod target_group;
+mod task_definition;
+mod timeline;
+
+use super::locate::Path;
+use super::spec::{CapacitySpec, EcsWorld, Scenario, TimingsSpec, WorldSpec};
+use caps::{
+    MAX_DURATION, MAX_PROBLEMS, MAX_QUIZZES, MAX_SERVICES, MAX_TARGET_GROUPS, MAX_TASK_DEFINITIONS,
+    MAX_TIMELINE,
+};
+use common::{Unique, check_seconds, ecs_name_problem};
+use ecs_index::EcsIndex;
+
+/// A problem: where it is in the file, and the message.
+pub(super) type Problems = Vec<(Path, String)>;
+
+/// Problems, each with where it is and what would be valid.
+pub(super) fn validate(s: &Scenario) -> Problems {
+    let mut out = Vec::new();
+    let root = Path::root();
+    if s.version != 1 {
+        out.push((
+            root.field("version"),
+            format!(
+                "version {} is not supported; Orca reads version 1",
+                s.version
+            ),
+        ));
+    }
+    if s.title.trim().is_empty() {
+        out.push((
+            root.field("title"),
+            format!("the title {:?} is empty; give the scenario a name", s.title),
+        ));
+    }
+    if !s.duration.is_finite() || s.duration <= 0.0 || s.duration > MAX_DURATION {
+        out.push((
+            root.field("duration"),
+            format!(
+                "duration {} is out of range; valid: more than 0 and at most {MAX_DURATION} seconds",
+                s.duration
+            ),
+        ));
+    }
+    if s.timeline.len() > MAX_TIMELINE {
+        out.push((
+            root.field("timeline"),
+            format!(
+                "{} timeline entries; at most {MAX_TIMELINE}",
+                s.timeline.len()
+            ),
+        ));
+    }
+    if s.quizzes.len() > MAX_QUIZZES {
+        out.push((
+            root.field("quizzes"),
+            format!("{} quizzes; at most {MAX_QUIZZES}", s.quizzes.len()),
+        ));
+    }
+    let wp = root.field("world");
+    let cluster = match &s.world {
+        WorldSpec::Ecs(w) => &w.cluster,
+        WorldSpec::Eks(k) => &k.cluster,
+    };
+    cluster::cluster(&mut out, cluster, &wp.field("cluster"));
+    match &s.world {
+        WorldSpec::Ecs(w) => {
+            let ix = ecs_world(&mut out, s, w, &wp);
+            timeline::timeline(&mut out, s, &ix, None);
+            quizzes::quizzes(&mut out, s, &ix, None);
+        }
+        WorldSpec::Eks(k) => {
+            // Quizzes may name the cluster's zones; an EKS world has nothing else ECS defines.
+            let w = EcsWorld {
+                cluster: k.cluster.clone(),
+                capacity: CapacitySpec::default(),
+                task_definitions: Vec::new(),
+                target_groups: Vec::new(),
+                services: Vec::new(),
+                timings: TimingsSpec::default(),
+            };
+            let ix = EcsIndex::new(&w);
+            eks::eks_world(&mut out, k, &wp);
+            timeline::timeline(&mut out, s, &ix, Some(k));
+            quizzes::quizzes(&mut out, s, &ix, Some(k));
+        }
+    }
+    if out.len() > MAX_PROBLEMS {
+        let more = out.len() - MAX_PROBLEMS;
+        out.truncate(MAX_PROBLEMS);
+        out.push((
+            Path::root(),
+            format!("{more} more problems are not shown; fix the {MAX_PROBLEMS} listed first"),
+        ));
+    }
+    out
+}
+
+fn ecs_world<'a>(out: &mut Problems, s: &Scenario, w: &'a EcsWorld, wp: &Path) -> EcsIndex<'a> {
+    let mut ix = EcsIndex::new(w);
+    ecs_capacity::instances(out, &mut ix, &wp.field("capacity").field("instances"));
+    ecs_capacity::auto_scaling_groups(
+        out,
+        &mut ix,
+        &wp.field("capacity").field("auto_scaling_groups"),
+    );
+
+    // Task definitions.
+    let tp = wp.field("task_definitions");
+    if w.task_definitions.len() > MAX_TASK_DEFINITIONS {
+        out.push((
+            tp.clone(),
+            format!(
+                "{} task definitions; at most {MAX_TASK_DEFINITIONS}",
+                w.task_definitions.len()
+            ),
+        ));
+    }
+    for (i, td) in w.task_definitions.iter().enumerate() {
+        let p = tp.index(i);
+        task_definition::task_definition(out, td, &p);
+        if ix.task_definitions.get(&(td.family.as_str(), td.revision)) != Some(&i) {
+            out.push((
+                p.field("revision"),
+                format!(
+                    "task definition \"{}:{}\" is defined twice; give each revision its own number",
+                    td.family, td.revision
+                ),
+            ));
+        }
+    }
+
+    // Target groups.
+    let gp = wp.field("target_groups");
+    if w.target_groups.len() > MAX_TARGET_GROUPS {
+        out.push((
+            gp.clone(),
+            format!(
+                "{} target groups; at most {MAX_TARGET_GROUPS}",
+                w.target_groups.len()
+            ),
+        ));
+    }
+    let mut tg_names = Unique::new();
+    for (i, tg) in w.target_groups.iter().enumerate() {
+        target_group::target_group(out, tg, &gp.index(i));
+        tg_names.check(out, gp.index(i).field("name"), "target group", &tg.name);
+    }
+
+    // Services.
+    let sp = wp.field("services");
+    if w.services.len() > MAX_SERVICES {
+        out.push((
+            sp.clone(),
+            format!("{} services; at most {MAX_SERVICES}", w.services.len()),
+        ));
+    }
+    let mut svc_names = Unique::new();
+    for (i, svc) in w.services.iter().enumerate() {
+        let p = sp.index(i);
+        if let Some(e) = ecs_name_problem("service name", &svc.name) {
+            out.push((p.field("name"), e));
+        }
+        svc_names.check(out, p.field("name"), "service", &svc.name);
+        service::service(out, &ix, s, svc, &p);
+    }
+    // CloudWatch alarm names are unique in an account and Region.
+    let mut alarm_names = Unique::new();
+    for (i, svc) in w.services.iter().enumerate() {
+        for (j, policy) in svc
+            .auto_scaling
+            .iter()
+            .flat_map(|a| a.step_scaling.iter())
+            .enumerate()
+        {
+            alarm_names.check(
+                out,
+                sp.index(i)
+                    .field("auto_scaling")
+                    .field("step_scaling")
+                    .index(j)
+                    .field("alarm")
+                    .field("name"),
+                "CloudWatch alarm",
+                &policy.alarm.name,
+            );
+        }
+    }
+    caps::tasks_total(out, s, w, &sp);
+
+    timings(out, &w.timings, &wp.field("timings"));
+    ix
+}
+
+fn timings(out: &mut Problems, t: &TimingsSpec, p: &Path) {
+    let ranges = [
+        ("provisioning_seconds", t.provisioning_seconds),
+        ("image_pull_seconds", t.image_pull_seconds),
+        ("activating_seconds", t.activating_seconds),
+        ("target_registration_seconds", t.target_registration_seconds),
+        ("sigterm_exit_seconds", t.sigterm_exit_seconds),
+        ("deprovisioning_seconds", t.deprovisioning_seconds),
+    ];
+    for (name, (lo, hi)) in ranges {
+        if !(lo.is_finite() && hi.is_finite() && 0.0 <= lo && lo <= hi && hi <= 3600.0) {
+            out.push((
+                p.field(name),
+                format!("{name} ({lo}, {hi}) is not a range; give (shortest, longest) with 0 ≤ shortest ≤ longest ≤ 3600"),
+            ));
+        }
+    }
+    check_seconds(
+        out,
+        p.field("scheduler_reaction_seconds"),
+        "scheduler_reaction_seconds",
+        t.scheduler_reaction_seconds,
+        600.0,
+    );
+}

@@ -1,0 +1,210 @@
+//! Timeline entries: when they happen, and whether each action fits the world and names what
+//! exists.
+
+use super::Problems;
+use super::caps::{MAX_DESIRED, MAX_DURATION};
+use super::common::{check_fraction, check_range, check_status, list, scenario_end};
+use super::ecs_index::EcsIndex;
+use super::task_definition::{FitAt, task_definition_fits};
+use crate::scenario::locate::Path;
+use crate::scenario::spec::{Action, CapacityProvider, EksWorld, FailureResponse, Scenario};
+
+pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Option<&EksWorld>) {
+    let tp = Path::root().field("timeline");
+    let end = scenario_end(s);
+    for (i, entry) in s.timeline.iter().enumerate() {
+        let p = tp.index(i);
+        if !entry.at.is_finite() || entry.at < 0.0 || entry.at > end {
+            out.push((
+                p.field("at"),
+                format!(
+                    "at {} is outside the scenario; valid: 0 to the duration, {} seconds",
+                    entry.at, end
+                ),
+            ));
+        }
+        let ap = p.field("action");
+        let is_eks_action = matches!(
+            entry.action,
+            Action::SetImage { .. } | Action::ScaleDeployment { .. } | Action::RolloutUndo { .. }
+        );
+        let is_note = matches!(entry.action, Action::Note(_));
+        match (eks, is_eks_action) {
+            (Some(_), false) if !is_note => {
+                out.push((
+                    ap.clone(),
+                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, ScaleDeployment, RolloutUndo or Note".into(),
+                ));
+                continue;
+            }
+            (None, true) => {
+                out.push((
+                    ap.clone(),
+                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, StopTask, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, SpotInstanceInterruption, ZoneOutage, ZoneRecovers or Note"
+                        .into(),
+                ));
+                continue;
+            }
+            _ => {}
+        }
+        action(out, ix, eks, &entry.action, &ap);
+    }
+}
+
+fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action, ap: &Path) {
+    let deployment_ref = |out: &mut Problems, name: &str| {
+        let deployments = eks.map_or(&[][..], |k| k.deployments.as_slice());
+        if !deployments.iter().any(|d| d.name == name) {
+            out.push((
+                ap.field("deployment"),
+                format!(
+                    "Deployment \"{name}\" is not defined; {}",
+                    list(deployments.iter().map(|d| d.name.as_str()))
+                ),
+            ));
+        }
+    };
+    match a {
+        Action::SetImage { deployment, image } => {
+            deployment_ref(out, deployment);
+            if image.trim().is_empty() {
+                out.push((
+                    ap.field("image"),
+                    format!("the image {image:?} is empty; e.g. \"nginx:1.28\""),
+                ));
+            }
+        }
+        Action::ScaleDeployment {
+            deployment,
+            replicas,
+        } => {
+            deployment_ref(out, deployment);
+            check_range(
+                out,
+                ap.field("replicas"),
+                "replicas",
+                *replicas,
+                0,
+                1000,
+                "",
+            );
+        }
+        Action::RolloutUndo { deployment } => deployment_ref(out, deployment),
+        Action::UpdateService {
+            service,
+            task_definition,
+            desired_count,
+            minimum_healthy_percent,
+            maximum_percent,
+            ..
+        } => {
+            let svc = ix.service_ref(out, service, ap.field("service"));
+            if let Some(r) = task_definition {
+                let tp = ap.field("task_definition");
+                match ix.find_td(r) {
+                    Ok(td) => {
+                        if let Some(svc) = svc {
+                            task_definition_fits(out, ix, svc, td, FitAt::Update(&tp));
+                        }
+                    }
+                    Err(e) => out.push((tp, e)),
+                }
+            }
+            if let Some(d) = desired_count
+                && *d > MAX_DESIRED
+            {
+                out.push((
+                    ap.field("desired_count"),
+                    format!(
+                        "desired_count {d} is above the ECS limit of {MAX_DESIRED} tasks per service"
+                    ),
+                ));
+            }
+            if let Some(m) = minimum_healthy_percent {
+                check_range(
+                    out,
+                    ap.field("minimum_healthy_percent"),
+                    "minimum_healthy_percent",
+                    *m,
+                    0,
+                    100,
+                    "",
+                );
+            }
+            if let Some(m) = maximum_percent {
+                check_range(
+                    out,
+                    ap.field("maximum_percent"),
+                    "maximum_percent",
+                    *m,
+                    100,
+                    1000,
+                    "",
+                );
+            }
+        }
+        Action::SpotInterruption { service, count } => {
+            if let Some(svc) = ix.service_ref(out, service, ap.field("service"))
+                && !svc
+                    .capacity_provider_strategy
+                    .iter()
+                    .any(|i| i.capacity_provider == CapacityProvider::FargateSpot)
+            {
+                out.push((
+                    ap.field("service"),
+                    format!("service \"{service}\" runs no FARGATE_SPOT tasks; give it a capacity_provider_strategy with FargateSpot"),
+                ));
+            }
+            check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
+        }
+        Action::StopTask { service, count } | Action::ContainerExits { service, count, .. } => {
+            ix.service_ref(out, service, ap.field("service"));
+            check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
+        }
+        Action::FailHealthChecks {
+            service,
+            revision,
+            fraction,
+            response,
+            recover_after,
+        } => {
+            if let Some(svc) = ix.service_ref(out, service, ap.field("service"))
+                && let Some(r) = revision
+            {
+                ix.revision_ref(out, svc, *r, ap.field("revision"));
+            }
+            check_fraction(out, ap.field("fraction"), *fraction);
+            if let FailureResponse::Status(code) = response {
+                check_status(out, ap.field("response"), *code);
+            }
+            if let Some(r) = recover_after
+                && (!r.is_finite() || *r <= 0.0 || *r > MAX_DURATION)
+            {
+                out.push((
+                    ap.field("recover_after"),
+                    format!("recover_after {r} is out of range; valid: more than 0 and at most {MAX_DURATION} seconds"),
+                ));
+            }
+        }
+        Action::TerminateInstance { instance } | Action::DrainInstance { instance } => {
+            ix.instance_ref(out, instance, ap.field("instance"));
+        }
+        Action::SpotInstanceInterruption { instance } => {
+            ix.instance_ref(out, instance, ap.field("instance"));
+            if ix.instance_set.contains(instance.as_str())
+                && !ix.spot_instances.contains(instance.as_str())
+            {
+                out.push((
+                    ap.field("instance"),
+                    format!(
+                        "instance \"{instance}\" is an On-Demand instance; only Spot Instances get interruption notices (set spot: true on its instance group)"
+                    ),
+                ));
+            }
+        }
+        Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
+            ix.zone_ref(out, zone, ap.field("zone"));
+        }
+        Action::Note(_) => {}
+    }
+}
