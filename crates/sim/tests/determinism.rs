@@ -231,6 +231,8 @@ fn scale_web(n: u32) -> orca_sim::scenario::spec::Action {
         force_new_deployment: false,
         minimum_healthy_percent: None,
         maximum_percent: None,
+        circuit_breaker: None,
+        health_check_grace_period_seconds: None,
     }
 }
 

@@ -139,6 +139,7 @@ pub fn from_spec(g: &AutoScalingGroupSpec, uuid: &mut dyn FnMut() -> String) -> 
 }
 
 /// A container instance of `instance_type` in zone `zone_index`, with fresh ids.
+#[allow(clippy::too_many_arguments)] // what an instance is made of, from three places
 pub fn new_instance(
     cluster: &str,
     net: &mut Network,
@@ -683,6 +684,38 @@ pub fn drain_instance(ctx: &mut Ctx, i: InstanceIdx) {
     services.dedup();
     for s in services {
         ctx.request_pass(s);
+    }
+}
+
+/// `update-container-instances-state --status ACTIVE`: a DRAINING instance takes tasks again
+/// (an instance its Auto Scaling group is terminating stays DRAINING).
+pub fn activate_instance(ctx: &mut Ctx, i: InstanceIdx) {
+    let inst = ctx.world.instance(i);
+    if inst.status != InstanceStatus::Draining || inst.terminate_when_drained {
+        return;
+    }
+    let (name, ec2, id) = {
+        let inst = ctx.world.instance_mut(i);
+        inst.status = InstanceStatus::Active;
+        inst.drained_since = None;
+        (
+            inst.name.clone(),
+            inst.ec2_instance_id.clone(),
+            inst.id.clone(),
+        )
+    };
+    ctx.emit(
+        Source::Instance(name.clone()),
+        EventKind::InstanceStateChanged {
+            instance: name.clone(),
+            status: "ACTIVE".into(),
+        },
+        format!("container instance {id} ({ec2}) status ACTIVE: tasks can be placed on it again"),
+        vec![Subject::Instance(name)],
+    );
+    // Services waiting for room may place tasks here now.
+    for s in 0..ctx.world.services.len() {
+        ctx.request_pass(ServiceIdx(s as u32));
     }
 }
 

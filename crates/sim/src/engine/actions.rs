@@ -129,6 +129,8 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             force_new_deployment,
             minimum_healthy_percent,
             maximum_percent,
+            circuit_breaker,
+            health_check_grace_period_seconds,
         } => {
             let Some(s) = ctx.world.service_by_name(service) else {
                 return;
@@ -143,18 +145,40 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             if let Some(n) = desired_count {
                 cli.push_str(&format!(" --desired-count {n}"));
             }
-            if minimum_healthy_percent.is_some() || maximum_percent.is_some() {
+            if minimum_healthy_percent.is_some()
+                || maximum_percent.is_some()
+                || circuit_breaker.is_some()
+            {
                 let cfg = &ctx.world.service(s).deployment_configuration;
                 cli.push_str(&format!(
                     " --deployment-configuration minimumHealthyPercent={},maximumPercent={}",
                     minimum_healthy_percent.unwrap_or(cfg.minimum_healthy_percent),
                     maximum_percent.unwrap_or(cfg.maximum_percent)
                 ));
+                if let Some(cb) = circuit_breaker {
+                    cli.push_str(&format!(
+                        ",deploymentCircuitBreaker={{enable={},rollback={}}}",
+                        cb.enable, cb.rollback
+                    ));
+                }
+            }
+            if let Some(g) = health_check_grace_period_seconds {
+                cli.push_str(&format!(" --health-check-grace-period-seconds {g}"));
             }
             if *force_new_deployment {
                 cli.push_str(" --force-new-deployment");
             }
             announce(ctx, cli, vec![Subject::Service(service.clone())]);
+            // The new settings apply from this pass on (they are part of the service, not of a
+            // deployment).
+            let svc = ctx.world.service_mut(s);
+            if let Some(cb) = circuit_breaker {
+                svc.deployment_configuration.circuit_breaker_enable = cb.enable;
+                svc.deployment_configuration.circuit_breaker_rollback = cb.rollback;
+            }
+            if let Some(g) = health_check_grace_period_seconds {
+                svc.health_check_grace_period = crate::time::Millis::from_secs(u64::from(*g));
+            }
             service_scheduler::update_service(
                 ctx,
                 s,
@@ -270,6 +294,31 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                 }
                 task_lifecycle::on_container_exit_due(ctx, t);
             }
+        }
+        Action::StopTaskById { task, reason } => {
+            let Some(t) = ctx.world.task_by_id(task) else {
+                return;
+            };
+            let mut cli = format!("aws ecs stop-task --cluster {cluster} --task {task}");
+            if let Some(r) = reason {
+                cli.push_str(&format!(" --reason \"{r}\""));
+            }
+            announce(ctx, cli, vec![Subject::Task(task.clone())]);
+            task_lifecycle::stop(ctx, t, StopCause::User);
+        }
+        Action::ActivateInstance { instance } => {
+            let Some(i) = ctx.world.instance_by_name(instance) else {
+                return;
+            };
+            let id = ctx.world.instance(i).id.clone();
+            announce(
+                ctx,
+                format!(
+                    "aws ecs update-container-instances-state --cluster {cluster} --container-instances {id} --status ACTIVE   # {instance}"
+                ),
+                vec![Subject::Instance(instance.clone())],
+            );
+            crate::ecs::capacity_provider::activate_instance(ctx, i);
         }
         Action::DrainInstance { instance } => {
             let Some(i) = ctx.world.instance_by_name(instance) else {

@@ -186,7 +186,9 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                 ));
             }
         }
-        Action::TerminateInstance { instance } | Action::DrainInstance { instance } => {
+        Action::TerminateInstance { instance }
+        | Action::DrainInstance { instance }
+        | Action::ActivateInstance { instance } => {
             ix.instance_ref(out, instance, ap.field("instance"));
         }
         Action::SpotInstanceInterruption { instance } => {
@@ -204,6 +206,19 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         }
         Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
             ix.zone_ref(out, zone, ap.field("zone"));
+        }
+        Action::StopTaskById { task, .. } => {
+            // Task ids come from the run (the same scenario and seed give the same ids), so
+            // only their form can be checked here.
+            if task.len() != 32 || !task.bytes().all(|b| b.is_ascii_hexdigit()) {
+                out.push((
+                    ap.field("task"),
+                    format!(
+                        "task \"{}\" is not a task id; valid: the 32 hex digits ECS gives a task (as `orca run` prints them)",
+                        task.chars().take(40).collect::<String>()
+                    ),
+                ));
+            }
         }
         Action::Note(_) => {}
     }
