@@ -308,9 +308,9 @@ impl Flags<'_> {
 /// `TYPE NAME…` or `TYPE/NAME…`: the kind and the names.
 fn kind_and_names(words: &[String], cmd: &str) -> Result<(Kind, Vec<String>), String> {
     let Some(first) = words.first() else {
-        return Err(format!(
+        return Err(
             "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n"
-        ));
+            .into());
     };
     if first.contains('/') {
         let mut kind = None;
