@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::ecs::cluster::EcsCluster;
-use crate::k8s::cluster::Cluster as EksCluster;
+use crate::k8s::cluster::EksCluster;
 use crate::net::Network;
 use crate::time::SimTime;
 

@@ -1,10 +1,347 @@
-//! EKS behaviour over whole scenarios: the HPA and the Cluster Autoscaler (reference §12–§13).
+//! EKS behaviour over whole scenarios: rollouts (`docs/rules/k8s-deployments.md`), the kubelet
+//! (`docs/rules/k8s-pods.md`), scheduling and Fargate (`docs/rules/k8s-scheduling.md`), the
+//! HPA and the Cluster Autoscaler (`docs/rules/k8s-autoscaling.md`).
 
 mod common;
 
 use common::EcsPart;
 
-use orca_sim::{SimTime, Simulation};
+use orca_sim::k8s::cluster::{EksCluster, Pod};
+use orca_sim::{Event, EventKind, SimTime, Simulation};
+
+/// An EKS scenario of `world` (the inside of `Eks(...)`) and `timeline` entries, not run yet.
+fn eks_sim(world: &str, timeline: &str, duration: u32) -> Simulation {
+    let src = format!(
+        "(version: 1, title: \"eks test\", seed: 7, duration: {duration},
+world: Eks(cluster: (name: \"demo\", availability_zones: [\"us-east-1a\", \"us-east-1b\", \"us-east-1c\"]), {world}),
+timeline: [{timeline}],
+)"
+    );
+    Simulation::new(common::parse(&src))
+}
+
+/// Three m5.large nodes and a Deployment `web` of `replicas` pods of 250m / 256 MiB with both
+/// probes; `extra` goes inside the Deployment and `images` after it.
+fn web(replicas: u32, extra: &str, images: &str) -> String {
+    format!(
+        "node_groups: [(name: \"ng-1\", instance_type: \"m5.large\", count: 3)],
+deployments: [(name: \"web\", replicas: {replicas}, {extra}
+    container: (name: \"web\", image: \"nginx:1.27\", cpu: 250, memory: 256, readiness_probe: true, liveness_probe: true))],
+images: [{images}],"
+    )
+}
+
+fn cluster(sim: &Simulation) -> &EksCluster {
+    sim.world().eks.as_ref().expect("an EKS world")
+}
+
+fn reason<'a>(sim: &'a Simulation, r: &str) -> Vec<&'a Event> {
+    sim.log()
+        .iter()
+        .filter(|e| matches!(&e.kind, EventKind::Kube { reason, .. } if reason == r))
+        .collect()
+}
+
+fn secs(s: u64) -> SimTime {
+    SimTime::from_secs(s)
+}
+
+/// Live pods of the Deployment's current ReplicaSet.
+fn current_pods(c: &EksCluster) -> Vec<&Pod> {
+    let rs = c.current_replica_set(0).expect("a current ReplicaSet");
+    c.pods
+        .iter()
+        .filter(|p| p.replica_set == rs && !p.gone)
+        .collect()
+}
+
+#[test]
+fn a_rollout_of_10_replicas_stays_between_8_and_13_pods() {
+    let mut sim = eks_sim(
+        &web(10, "", ""),
+        "(at: 0, action: SetImage(deployment: \"web\", image: \"nginx:1.28\"))",
+        300,
+    );
+    for t in 1..=300 {
+        sim.advance_to(secs(t));
+        let (pods, available) = cluster(&sim).totals(0, sim.now());
+        assert!(pods <= 13, "{pods} pods at {}", sim.now());
+        assert!(available >= 8, "{available} available at {}", sim.now());
+    }
+    let first = reason(&sim, "ScalingReplicaSet")[0];
+    assert!(
+        first.message.starts_with("Scaled up replica set web-")
+            && first.message.ends_with(" from 0 to 3"),
+        "{}",
+        first.message
+    );
+    assert_eq!(
+        first.why.as_deref(),
+        Some(
+            "maxSurge 25% of 10 rounds up to 3, so up to 13 pods; maxUnavailable 25% of 10 rounds down to 2, so at least 8 available: the ReplicaSets ask for 10 of at most 13 pods, so the new one grows by min(13 − 10, 10 − 0) = 3"
+        )
+    );
+    let c = cluster(&sim);
+    let new_rs = c.current_replica_set(0).expect("new RS");
+    assert_eq!(
+        c.rs_state(new_rs, sim.now()).available,
+        10,
+        "rollout completes"
+    );
+    assert_eq!(c.replica_sets[new_rs].revision, 2);
+    assert_eq!(c.existing_pods(), 10, "old pods are gone");
+}
+
+#[test]
+fn a_crashing_version_loops_with_growing_back_off_and_undo_restores() {
+    let mut sim = eks_sim(
+        &web(
+            3,
+            "",
+            "(image: \"nginx:bad-config\", crashes_after_seconds: 2)",
+        ),
+        "(at: 0, action: SetImage(deployment: \"web\", image: \"nginx:bad-config\")),
+         (at: 701, action: RolloutUndo(deployment: \"web\"))",
+        800,
+    );
+    sim.advance_to(secs(400));
+    let crashing = current_pods(cluster(&sim));
+    assert!(!crashing.is_empty());
+    assert!(
+        crashing.iter().all(|p| p.restarts >= 4),
+        "restarts: {:?}",
+        crashing.iter().map(|p| p.restarts).collect::<Vec<_>>()
+    );
+    assert!(reason(&sim, "BackOff").iter().any(|e| {
+        e.message
+            .starts_with("Back-off restarting failed container web in pod web-")
+    }));
+    // maxUnavailable 0 for 3 replicas: the old pods keep serving.
+    assert_eq!(cluster(&sim).totals(0, sim.now()).1, 3);
+    // After 600 s without progress the deadline passes; Kubernetes does not roll back.
+    sim.advance_to(secs(700));
+    assert!(cluster(&sim).deployments[0].progress_deadline_exceeded);
+    assert_eq!(reason(&sim, "ProgressDeadlineExceeded").len(), 1);
+    sim.advance_to(secs(800));
+    assert!(
+        sim.log()
+            .iter()
+            .any(|e| e.message.ends_with("→  deployment.apps/web rolled back"))
+    );
+    let c = cluster(&sim);
+    assert_eq!(c.totals(0, sim.now()), (3, 3));
+    assert!(
+        c.pods
+            .iter()
+            .filter(|p| !p.gone)
+            .all(|p| p.status() == "Running")
+    );
+}
+
+#[test]
+fn readiness_failures_keep_pods_running_but_out_of_service() {
+    let mut sim = eks_sim(
+        &web(3, "", "(image: \"nginx:1.28\", readiness_fails_with: 503)"),
+        "(at: 0, action: SetImage(deployment: \"web\", image: \"nginx:1.28\"))",
+        120,
+    );
+    sim.advance_to(secs(120));
+    let pods = current_pods(cluster(&sim));
+    assert!(!pods.is_empty());
+    assert!(
+        pods.iter()
+            .all(|p| p.status() == "Running" && !p.ready && p.restarts == 0)
+    );
+    assert!(
+        reason(&sim, "Unhealthy")
+            .iter()
+            .any(|e| e.message == "Readiness probe failed: HTTP probe failed with statuscode: 503")
+    );
+}
+
+#[test]
+fn a_pod_too_big_for_any_node_fails_scheduling() {
+    let world = web(2, "", "").replace("cpu: 250", "cpu: 4000");
+    let mut sim = eks_sim(&world, "", 30);
+    sim.advance_to(secs(30));
+    let e = reason(&sim, "FailedScheduling")[0];
+    assert_eq!(
+        e.message,
+        "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
+    );
+    assert!(
+        cluster(&sim)
+            .pods
+            .iter()
+            .any(|p| !p.gone && p.status() == "Pending")
+    );
+}
+
+#[test]
+fn recreate_stops_every_old_pod_before_starting_new_ones() {
+    let mut sim = eks_sim(
+        &web(4, "strategy: Recreate,", ""),
+        "(at: 0, action: SetImage(deployment: \"web\", image: \"nginx:1.28\"))",
+        120,
+    );
+    let mut saw_gap = false;
+    for t in 1..=120 {
+        sim.advance_to(secs(t));
+        let c = cluster(&sim);
+        let new = c.current_replica_set(0).expect("new RS");
+        let old_alive = c.pods.iter().any(|p| !p.gone && p.replica_set != new);
+        let new_alive = c.pods.iter().any(|p| !p.gone && p.replica_set == new);
+        assert!(
+            !(old_alive && new_alive),
+            "old and new pods together at {}",
+            sim.now()
+        );
+        saw_gap |= !old_alive && !new_alive;
+    }
+    assert!(saw_gap, "Recreate has a moment with no pods");
+    assert_eq!(cluster(&sim).totals(0, sim.now()), (4, 4));
+    let scaling: Vec<&str> = reason(&sim, "ScalingReplicaSet")
+        .iter()
+        .map(|e| e.message.as_str())
+        .collect();
+    assert!(
+        scaling[0].ends_with("from 4 to 0") && scaling[1].ends_with("from 0 to 4"),
+        "{scaling:?}"
+    );
+}
+
+#[test]
+fn a_startup_probe_holds_liveness_back_and_oom_restarts() {
+    // The app needs 60 s to start; liveness alone (3 × 10 s) would kill it first.
+    let world = web(
+        1,
+        "",
+        "(image: \"slow:v2\", startup_seconds: 60), (image: \"leaky:v3\", oom_after_seconds: 20)",
+    )
+    .replace(
+        "liveness_probe: true",
+        "liveness_probe: true, startup_probe: true",
+    );
+    let mut sim = eks_sim(
+        &world,
+        "(at: 0, action: SetImage(deployment: \"web\", image: \"slow:v2\")),
+         (at: 121, action: SetImage(deployment: \"web\", image: \"leaky:v3\"))",
+        200,
+    );
+    sim.advance_to(secs(120));
+    let unhealthy = reason(&sim, "Unhealthy");
+    assert!(
+        unhealthy
+            .iter()
+            .any(|e| e.message.starts_with("Startup probe failed:"))
+    );
+    assert!(
+        !sim.log()
+            .iter()
+            .any(|e| e.message.contains("failed liveness probe"))
+    );
+    assert!(
+        current_pods(cluster(&sim))
+            .iter()
+            .any(|p| p.ready && p.restarts == 0)
+    );
+    sim.advance_to(secs(200));
+    let leaky = current_pods(cluster(&sim));
+    assert!(leaky[0].restarts >= 1);
+}
+
+#[test]
+fn on_fargate_every_pod_gets_its_own_node() {
+    let world = "fargate_profiles: [(name: \"fp\", deployments: [\"web\"])],
+deployments: [(name: \"web\", replicas: 3,
+    container: (name: \"web\", image: \"nginx:1.27\", cpu: 250, memory: 256, readiness_probe: true))],";
+    let mut sim = eks_sim(
+        world,
+        "(at: 0, action: SetImage(deployment: \"web\", image: \"nginx:1.28\"))",
+        200,
+    );
+    {
+        let c = cluster(&sim);
+        assert_eq!(c.nodes.iter().filter(|n| !n.gone).count(), 3);
+        assert!(
+            c.nodes
+                .iter()
+                .all(|n| n.fargate && n.max_pods == 1 && n.name.starts_with("fargate-ip-"))
+        );
+    }
+    sim.advance_to(secs(200));
+    let c = cluster(&sim);
+    assert_eq!(c.totals(0, sim.now()), (3, 3));
+    let live: Vec<_> = c.nodes.iter().filter(|n| !n.gone).collect();
+    assert_eq!(live.len(), 3, "old pods' Fargate nodes went away with them");
+    // 250m / 256 MiB rounds up to 0.25 vCPU with 512 MiB (256 MiB request + 256 MiB overhead).
+    assert!(
+        live.iter()
+            .all(|n| n.allocatable_cpu_millis == 250 && n.allocatable_memory_mib == 512)
+    );
+}
+
+#[test]
+fn revision_history_limit_deletes_the_oldest_empty_replica_sets() {
+    let timeline: Vec<String> = (2..=6)
+        .map(|v| {
+            format!(
+                "(at: {}, action: SetImage(deployment: \"web\", image: \"nginx:1.{v}\"))",
+                (v - 2) * 120
+            )
+        })
+        .chain(["(at: 600, action: RolloutUndo(deployment: \"web\"))".to_string()])
+        .collect();
+    let mut sim = eks_sim(
+        &web(2, "revision_history_limit: 2,", ""),
+        &timeline.join(", "),
+        720,
+    );
+    sim.advance_to(secs(599));
+    let kept: Vec<u32> = cluster(&sim)
+        .replica_sets
+        .iter()
+        .filter(|r| !r.deleted)
+        .map(|r| r.revision)
+        .collect();
+    assert_eq!(
+        kept,
+        vec![4, 5, 6],
+        "current revision 6 plus the 2 newest old ones"
+    );
+    // Undo goes to the newest kept revision, which takes the next revision number.
+    sim.advance_to(secs(720));
+    let c = cluster(&sim);
+    let current = c.current_replica_set(0).expect("rs");
+    assert_eq!(c.replica_sets[current].template.image, "nginx:1.5");
+    assert_eq!(c.replica_sets[current].revision, 7);
+}
+
+#[test]
+fn deployments_roll_out_independently() {
+    let world = "node_groups: [(name: \"ng-1\", instance_type: \"m5.large\", count: 2)],
+deployments: [
+    (name: \"web\", replicas: 3, container: (name: \"app\", image: \"web:1\", cpu: 100, memory: 128, readiness_probe: true)),
+    (name: \"api\", replicas: 2, container: (name: \"app\", image: \"api:1\", cpu: 100, memory: 128, readiness_probe: true)),
+],";
+    let mut sim = eks_sim(
+        world,
+        "(at: 0, action: SetImage(deployment: \"web\", image: \"web:2\"))",
+        120,
+    );
+    sim.advance_to(secs(120));
+    let c = cluster(&sim);
+    let now = sim.now();
+    assert_eq!((c.totals(0, now), c.totals(1, now)), ((3, 3), (2, 2)));
+    let rs = |d| c.current_replica_set(d).expect("rs");
+    assert_eq!(c.replica_sets[rs(0)].revision, 2);
+    assert_eq!(c.replica_sets[rs(1)].revision, 1, "api untouched");
+    assert!(
+        sim.log()
+            .iter()
+            .all(|e| !e.message.contains("replica set api-"))
+    );
+}
 
 fn run(name: &str) -> Simulation {
     let s = common::built_in()
@@ -80,7 +417,7 @@ fn the_cluster_autoscaler_adds_nodes_for_pending_pods_and_removes_idle_ones() {
     assert_eq!(removed, 2, "back to the group minimum of 2, never below");
     let eks = sim.world().eks.as_ref().expect("EKS world");
     assert_eq!(eks.nodes.iter().filter(|n| !n.gone).count(), 2);
-    assert_eq!(eks.totals(0), (2, 2));
+    assert_eq!(eks.totals(0, sim.now()), (2, 2));
 }
 
 #[test]

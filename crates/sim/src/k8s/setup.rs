@@ -1,0 +1,70 @@
+//! Building an EKS cluster as a scenario starts it: managed-node-group nodes spread over the
+//! zones, and Deployments already rolled out at revision 1 (every pod running and ready where
+//! the scheduler can place it). Nothing here records events.
+
+use super::cluster::{ContainerState, DeploymentState, EksCluster, Template};
+use super::objects;
+use super::scheduler;
+use crate::aws::instance_types::InstanceType;
+use crate::net::Network;
+use crate::time::SimTime;
+
+/// Nodes of several managed node groups, spread round-robin over the zones.
+pub fn add_node_groups(c: &mut EksCluster, net: &Network, groups: &[(&InstanceType, u32)]) {
+    for (gi, (instance_type, count)) in groups.iter().enumerate() {
+        for _ in 0..*count {
+            let z = c.nodes.len() % net.zones.len().max(1);
+            let mut node = objects::ec2_node(c, net, z, instance_type, SimTime::ZERO);
+            node.group = Some(gi);
+            c.nodes.push(node);
+        }
+    }
+}
+
+/// Add a Deployment that is already rolled out at revision 1: every pod running and ready
+/// where the scheduler can place it. Returns its index.
+pub fn add_deployment(c: &mut EksCluster, name: &str, replicas: u32, template: Template) -> usize {
+    let now = SimTime::ZERO;
+    c.deployments
+        .push(DeploymentState::new(name, replicas, template, now));
+    let d = c.deployments.len() - 1;
+    let rs = objects::new_replica_set(c, d);
+    c.replica_sets[rs].spec_replicas = replicas;
+    let mut views = c.node_views();
+    let req = c.deployments[d].template.requests;
+    for _ in 0..replicas {
+        let p = objects::new_pod(c, rs, now);
+        if let Some(n) = scheduler::schedule(&views, req).node() {
+            views[n].requested_cpu_millis += req.cpu_millis;
+            views[n].requested_memory_mib += req.memory_mib;
+            views[n].pods += 1;
+            let pod = &mut c.pods[p];
+            pod.node = Some(n);
+            run_ready(pod, now);
+        }
+    }
+    d
+}
+
+/// Move a Deployment onto Fargate (a Fargate profile selects it): each of its pods is
+/// re-placed on a Fargate node of its own, as if it had been created there.
+pub fn use_fargate(c: &mut EksCluster, net: &Network, d: usize) {
+    let now = SimTime::ZERO;
+    c.deployments[d].fargate = true;
+    for p in 0..c.pods.len() {
+        if !c.pods[p].gone && c.pod_deployment(p) == d {
+            let n = objects::fargate_node_for(c, net, p, now);
+            let pod = &mut c.pods[p];
+            pod.node = Some(n);
+            run_ready(pod, now);
+        }
+    }
+}
+
+/// A pod of the first rollout: its container runs and is ready from the start.
+fn run_ready(pod: &mut super::cluster::Pod, now: SimTime) {
+    pod.state = ContainerState::Running { started_at: now };
+    pod.ready = true;
+    pod.ready_since = Some(now);
+    pod.started = true;
+}
