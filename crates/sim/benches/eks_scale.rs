@@ -5,8 +5,6 @@
 
 use std::time::Instant;
 
-use rand::SeedableRng;
-
 use orca_sim::SimTime;
 use orca_sim::aws::instance_types::lookup;
 use orca_sim::control::{Ctx, Timers, Timings};
@@ -20,13 +18,13 @@ use orca_sim::scenario::spec::TimingsSpec;
 fn main() {
     let started = Instant::now();
     let it = lookup("m5.4xlarge").unwrap_or_else(|| panic!("m5.4xlarge is a known type"));
-    let zones: Vec<String> = ["us-east-1a", "us-east-1b", "us-east-1c"]
-        .iter()
-        .map(|z| z.to_string())
-        .collect();
+    // Every node and pod takes an address of its zone's /20 subnet (4,091 usable): 101,000
+    // addresses need at least 25 subnets, so the nodes spread over 30 zones.
+    let zones: Vec<String> = (0..30).map(|i| format!("us-east-1-zone{i:02}")).collect();
     let mut net = Network::new("us-east-1", "123456789012", &zones);
-    let mut c = EksCluster::new(rand_chacha::ChaCha8Rng::seed_from_u64(7));
-    setup::add_node_groups(&mut c, &net, &[(it, 1000)]);
+    let mut rngs = Rngs::new(7);
+    let mut c = EksCluster::new();
+    setup::add_node_groups(&mut c, &mut net, &[(it, 1000)]);
     for d in 0..100 {
         let template = Template {
             container: "app".into(),
@@ -44,7 +42,14 @@ fn main() {
                 ..AppBehavior::default()
             },
         };
-        setup::add_deployment(&mut c, &format!("app{d}"), 1000, template);
+        setup::add_deployment(
+            &mut c,
+            &mut net,
+            &mut rngs.names,
+            &format!("app{d}"),
+            1000,
+            template,
+        );
     }
     let built = started.elapsed();
     let pods = c
@@ -53,7 +58,6 @@ fn main() {
         .filter(|p| !p.gone && p.node.is_some())
         .count();
     let mut timers = Timers::default();
-    let mut rngs = Rngs::new(7);
     let mut log = Vec::new();
     let timings = Timings::from(&TimingsSpec::default());
     let mut run_to = |c: &mut EksCluster, from: u64, to: u64| {

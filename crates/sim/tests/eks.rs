@@ -513,3 +513,120 @@ fn capacity_providers_split_by_base_then_weight_and_spot_tasks_are_replaced() {
         "replaced by the same strategy"
     );
 }
+
+/// Every live node and pod holds an address of its zone's subnet, no two share one (a pod on
+/// Fargate shares its own node's), and each subnet has handed out exactly the addresses that
+/// are in use: nothing leaks when pods and nodes go.
+fn assert_addresses(sim: &Simulation, name: &str) {
+    let net = &sim.world().net;
+    let c = cluster(sim);
+    let mut live: Vec<std::collections::BTreeSet<String>> =
+        vec![Default::default(); net.zones.len()];
+    let mut claim = |zone: &str, ip: &str, what: &str| {
+        let z = net.zone_index(zone).expect("a zone of the network");
+        assert!(
+            orca_sim::net::ip_offset_in_zone(z, ip).is_some(),
+            "{name} at {}: {what} has {ip:?}, outside {}",
+            sim.now(),
+            net.zones[z].subnet_cidr
+        );
+        assert!(
+            live[z].insert(ip.to_string()),
+            "{name} at {}: {ip} is used twice ({what})",
+            sim.now()
+        );
+    };
+    for n in c.nodes.iter().filter(|n| !n.gone) {
+        claim(&n.zone, &n.private_ip, &n.name);
+    }
+    for p in c.pods.iter().filter(|p| !p.gone) {
+        let (Some(ip), Some(n)) = (&p.ip, p.node) else {
+            assert!(
+                p.ip.is_none(),
+                "{name}: {} has an address but no node",
+                p.name
+            );
+            continue;
+        };
+        let node = &c.nodes[n];
+        if node.fargate {
+            assert_eq!(
+                ip, &node.private_ip,
+                "{name}: a Fargate pod has its node's address"
+            );
+        } else {
+            claim(&node.zone, ip, &p.name);
+        }
+    }
+    for (z, zone) in net.zones.iter().enumerate() {
+        assert_eq!(
+            zone.next_ip as usize - zone.free_ips.len(),
+            live[z].len(),
+            "{name} at {}: {} hands out addresses nobody uses",
+            sim.now(),
+            zone.subnet_cidr
+        );
+    }
+}
+
+#[test]
+fn nodes_and_pods_take_unique_addresses_of_their_subnets_and_give_them_back() {
+    for (name, s) in common::built_in() {
+        if !name.starts_with("eks-") {
+            continue;
+        }
+        let mut sim = Simulation::new(s);
+        let end = sim.end();
+        assert_addresses(&sim, &name);
+        while sim.advance_to_next_event(end).is_some() {
+            assert_addresses(&sim, &name);
+        }
+        // Node names follow their addresses.
+        for n in &cluster(&sim).nodes {
+            let host = format!("ip-{}", n.private_ip.replace('.', "-"));
+            assert!(n.name.contains(&host), "{name}: {} is not {host}", n.name);
+        }
+    }
+}
+
+#[test]
+fn a_pod_without_a_free_address_waits_in_container_creating() {
+    // One zone: its /20 subnet has 4,091 addresses for 20 nodes and 4,080 pods.
+    let deployments: Vec<String> = (0..5)
+        .map(|i| {
+            format!(
+                "(name: \"web{i}\", replicas: 816, container: (name: \"web\", image: \"web:v1\", cpu: 50, memory: 64, readiness_probe: true))"
+            )
+        })
+        .collect();
+    let world = format!(
+        "node_groups: [(name: \"ng-1\", instance_type: \"m5.4xlarge\", count: 20)], deployments: [{}],",
+        deployments.join(", ")
+    );
+    let src = format!(
+        "(version: 1, title: \"full subnet\", seed: 1, duration: 30,
+world: Eks(cluster: (name: \"demo\", availability_zones: [\"us-east-1a\"]), {world}),
+timeline: [],
+)"
+    );
+    let mut sim = Simulation::new(common::parse(&src));
+    sim.advance_to(secs(30));
+    assert_addresses(&sim, "full subnet");
+    let c = cluster(&sim);
+    let waiting: Vec<&Pod> = c
+        .pods
+        .iter()
+        .filter(|p| p.node.is_some() && p.ip.is_none())
+        .collect();
+    assert_eq!(
+        waiting.len(),
+        4080 + 20 - 4091,
+        "the pods past the subnet's end"
+    );
+    assert!(waiting.iter().all(|p| p.status() == "ContainerCreating"));
+    let failed = reason(&sim, "FailedCreatePodSandBox");
+    assert!(!failed.is_empty());
+    assert!(failed[0].message.ends_with(
+        "plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container"
+    ));
+}

@@ -46,13 +46,12 @@ pub(super) fn timings(scenario: &Scenario) -> Timings {
 }
 
 /// The EKS cluster of an EKS scenario: node groups, each Deployment rolled out at revision 1.
-fn eks(scenario: &Scenario, net: &mut Network) -> Option<EksCluster> {
+fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksCluster> {
     use crate::k8s::cluster::{AppBehavior, Template};
     use crate::k8s::rollout::IntOrPercent;
     use crate::k8s::scheduler::Requests;
     use crate::k8s::setup;
     use crate::scenario::spec::{Amount, K8sServiceSpec, K8sServiceType, K8sStrategy};
-    use rand::SeedableRng;
     let WorldSpec::Eks(k) = &scenario.world else {
         return None;
     };
@@ -65,7 +64,7 @@ fn eks(scenario: &Scenario, net: &mut Network) -> Option<EksCluster> {
             (t, g.count)
         })
         .collect();
-    let mut c = EksCluster::new(rand_chacha::ChaCha8Rng::seed_from_u64(scenario.seed));
+    let mut c = EksCluster::new();
     setup::add_node_groups(&mut c, net, &groups);
     c.images = k
         .images
@@ -109,7 +108,7 @@ fn eks(scenario: &Scenario, net: &mut Network) -> Option<EksCluster> {
             startup_probe: d.container.startup_probe,
             behavior: c.behavior_of(&d.container.image),
         };
-        let di = setup::add_deployment(&mut c, &d.name, d.replicas, template);
+        let di = setup::add_deployment(&mut c, net, &mut rngs.names, &d.name, d.replicas, template);
         let dep = &mut c.deployments[di];
         dep.max_surge = amount(d.max_surge);
         dep.max_unavailable = amount(d.max_unavailable);
@@ -207,7 +206,7 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
     let c = cluster_spec(scenario);
     let mut net = Network::new(&c.region, &c.account_id, &c.availability_zones);
     let ecs = ecs_spec(scenario).map(|spec| ecs(spec, &mut net, rngs));
-    let eks = eks(scenario, &mut net);
+    let eks = eks(scenario, &mut net, rngs);
     World {
         now: SimTime::ZERO,
         net,

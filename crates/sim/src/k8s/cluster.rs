@@ -3,8 +3,6 @@
 //! NodePool and NodeClaims, and the metric samples the charts draw. Plain data; the controllers
 //! in this folder change it, one reconcile step each (see `tick.rs` for their order).
 
-use rand_chacha::ChaCha8Rng;
-
 use super::autoscaling::{Hpa, Load, NodeGroupScaling};
 use super::backoff::Backoff;
 use super::karpenter::Karpenter;
@@ -68,7 +66,10 @@ impl Template {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
+    /// The private DNS name, from the address: `ip-10-0-1-23.ec2.internal`.
     pub name: String,
+    /// The instance's address in its zone's subnet.
+    pub private_ip: String,
     pub instance_type: String,
     pub zone: String,
     pub allocatable_cpu_millis: u32,
@@ -120,6 +121,9 @@ pub struct Pod {
     pub uid: String,
     pub replica_set: usize,
     pub node: Option<usize>,
+    /// `status.podIP`: a VPC address of the node's subnet (the node's own on Fargate), from
+    /// the moment the pod is bound until it is gone.
+    pub ip: Option<String>,
     pub created_at: SimTime,
     pub state: ContainerState,
     pub ready: bool,
@@ -250,12 +254,17 @@ pub struct EksCluster {
     pub karpenter: Option<Karpenter>,
     /// Metrics sampled every 15 s, for the charts.
     pub samples: Vec<Sample>,
-    pub(crate) rng: ChaCha8Rng,
+}
+
+impl Default for EksCluster {
+    fn default() -> Self {
+        EksCluster::new()
+    }
 }
 
 impl EksCluster {
     /// A cluster with nothing in it yet.
-    pub fn new(rng: ChaCha8Rng) -> EksCluster {
+    pub fn new() -> EksCluster {
         EksCluster {
             namespace: "default".into(),
             deployments: Vec::new(),
@@ -269,7 +278,6 @@ impl EksCluster {
             ca_last_scale_up: None,
             karpenter: None,
             samples: Vec::new(),
-            rng,
         }
     }
 

@@ -103,21 +103,13 @@ fn join_node(ctx: &mut EksCtx, g: usize) {
         return;
     };
     let z = group_size(&c.nodes, g) as usize % ctx.net.zones.len().max(1);
-    let name = objects::node_name_in(c, ctx.net, z);
-    c.nodes.push(Node {
-        name: name.clone(),
-        zone: ctx
-            .net
-            .zones
-            .get(z)
-            .map(|z| z.name.clone())
-            .unwrap_or_default(),
-        gone: false,
-        unneeded_since: None,
-        draining: false,
-        created_at: now,
-        ..template
-    });
+    // With its subnet full the instance cannot launch [model: the Auto Scaling group's
+    // launch failure is not shown].
+    let Some(node) = objects::node_like(&template, ctx.net, z, now) else {
+        return;
+    };
+    let name = node.name.clone();
+    c.nodes.push(node);
     let (object, subjects) = events::node(&name);
     events::normal(
         ctx,
@@ -215,7 +207,7 @@ fn scale_down(ctx: &mut EksCtx) {
         if c.nodes[n].draining {
             let empty = !c.pods.iter().any(|p| !p.gone && p.node == Some(n));
             if empty {
-                c.nodes[n].gone = true;
+                objects::node_gone(c, ctx.net, n);
                 let (object, subjects) = events::node(&c.nodes[n].name);
                 // [inferred] CA's own wording for the removal.
                 events::normal(

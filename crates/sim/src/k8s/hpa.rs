@@ -52,7 +52,7 @@ pub fn utilization(ctx: &mut EksCtx, d: usize) -> (u32, f64) {
         .as_ref()
         .map_or(0.0, |l| l.utilization_per_pod(ctx.now, ready));
     let noise = if base > 0.0 {
-        c.rng.random_range(-2.0..2.0)
+        ctx.rngs.load.random_range(-2.0..2.0)
     } else {
         0.0
     };

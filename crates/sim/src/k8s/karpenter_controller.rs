@@ -85,8 +85,11 @@ fn claim_lifecycle(ctx: &mut EksCtx, k: &mut Karpenter) {
             );
         }
         if k.claims[c].phase == ClaimPhase::Launched && age >= REGISTERED_AFTER {
+            // The instance needs an address of its zone's subnet; it waits while that is full.
+            let Some(n) = register_claim_node(ctx, &k.claims[c]) else {
+                continue;
+            };
             k.claims[c].phase = ClaimPhase::Registered;
-            let n = register_claim_node(ctx, &k.claims[c]);
             k.claims[c].node = Some(n);
             k.claims[c].pods_changed_at = now;
             let node = ctx.world.nodes[n].name.clone();
@@ -134,15 +137,13 @@ fn claim_lifecycle(ctx: &mut EksCtx, k: &mut Karpenter) {
 
 /// The node of a claim: its private DNS name from an address in the zone's subnet, as
 /// managed-node-group nodes get.
-fn register_claim_node(ctx: &mut EksCtx, claim: &NodeClaim) -> usize {
+fn register_claim_node(ctx: &mut EksCtx, claim: &NodeClaim) -> Option<usize> {
     let z = ctx.net.zone_index(&claim.zone).unwrap_or(0);
-    let c = &mut *ctx.world;
-    let mut node: Node = objects::ec2_node(c, ctx.net, z, claim.instance_type, ctx.now);
-    node.zone = claim.zone.clone();
+    let mut node: Node = objects::ec2_node(ctx.net, z, claim.instance_type, ctx.now)?;
     node.ready = false;
     node.nodeclaim = Some(claim.name.clone());
-    c.nodes.push(node);
-    c.nodes.len() - 1
+    ctx.world.nodes.push(node);
+    Some(ctx.world.nodes.len() - 1)
 }
 
 /// The provisioner: collect unschedulable pods into a batch, and when the batch closes,
@@ -313,7 +314,7 @@ fn create_claim(ctx: &mut EksCtx, k: &mut Karpenter, t: &'static InstanceType) -
         .min_by_key(|z| k.claims.iter().filter(|c| !c.gone && c.zone == **z).count())
         .cloned()
         .unwrap_or_default();
-    let rng = &mut ctx.world.rng;
+    let rng = &mut ctx.rngs.names;
     let suffix: String = (0..5)
         .map(|_| names::SAFE_ALPHABET[rng.random_range(0..names::SAFE_ALPHABET.len())] as char)
         .collect();
@@ -361,7 +362,7 @@ fn finish_terminations(ctx: &mut EksCtx, k: &mut Karpenter) {
         }
         k.claims[c].gone = true;
         if let Some(n) = k.claims[c].node {
-            ctx.world.nodes[n].gone = true;
+            objects::node_gone(ctx.world, ctx.net, n);
             let node = ctx.world.nodes[n].name.clone();
             // The node lifecycle controller's wording when a node object goes away.
             node_event(

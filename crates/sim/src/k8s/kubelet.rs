@@ -8,9 +8,14 @@ use rand::Rng;
 use super::cluster::{ContainerState, EksCtx};
 use super::events;
 use super::messages::{self, ProbeKind};
-use super::scheduler_binding::PULL_SECONDS;
-use crate::time::Millis;
+use super::objects;
 
+use crate::time::{Millis, SimTime};
+
+/// Image pull time [model].
+pub const PULL_SECONDS: u64 = 3;
+/// A pod whose sandbox got no address tries again this much later.
+const SANDBOX_RETRY: Millis = Millis::from_secs(10);
 /// Probe settings (Kubernetes defaults: period 10 s, failure threshold 3).
 const PROBE_PERIOD: u64 = 10;
 const FAILURE_THRESHOLD: u32 = 3;
@@ -21,6 +26,47 @@ const STARTUP_FAILURE_THRESHOLD: u32 = 30;
 pub fn reconcile(ctx: &mut EksCtx) {
     for p in 0..ctx.world.pods.len() {
         sync_pod(ctx, p);
+    }
+}
+
+/// The pod's sandbox on its node: with an address the image pull starts; without one (the
+/// subnet is full) the pod stays ContainerCreating and the kubelet tries again later.
+pub fn start_sandbox(ctx: &mut EksCtx, p: usize) {
+    let now: SimTime = ctx.now;
+    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+    match objects::assign_pod_ip(ctx.world, ctx.net, p) {
+        Some(_) => {
+            ctx.world.pods[p].due = Some(now.plus(Millis::from_secs(PULL_SECONDS)));
+            let image = ctx.world.template_of(p).image.clone();
+            events::normal(
+                ctx,
+                "Pulling",
+                object,
+                messages::pulling(&image),
+                subjects,
+                None,
+            );
+        }
+        None => {
+            // Retried every 10 s [model: the kubelet's sandbox retries back off].
+            ctx.world.pods[p].due = Some(now.plus(SANDBOX_RETRY));
+            let sandbox = crate::rng::hex(&mut ctx.rngs.names, 64);
+            let zone = ctx.world.pods[p]
+                .node
+                .map(|n| ctx.world.nodes[n].zone.clone())
+                .unwrap_or_default();
+            let why = format!(
+                "the VPC CNI gives each pod an address of its node's subnet, and the subnet of {zone} has none free"
+            );
+            events::warning(
+                ctx,
+                "FailedCreatePodSandBox",
+                object,
+                messages::failed_create_sandbox(&sandbox),
+                subjects,
+                Some(why),
+            );
+        }
     }
 }
 
@@ -97,11 +143,12 @@ fn sync_pod(ctx: &mut EksCtx, p: usize) {
     if pod.deleting_at.is_some() {
         if pod.due.is_none_or(|d| d <= now) {
             let c = &mut *ctx.world;
-            c.pods[p].gone = true;
+            objects::pod_gone(c, ctx.net, p);
+            // A Fargate node goes with its pod.
             if let Some(n) = c.pods[p].node
                 && c.nodes[n].fargate
             {
-                c.nodes[n].gone = true;
+                objects::node_gone(c, ctx.net, n);
             }
         }
         return;
@@ -131,6 +178,10 @@ fn sync_pod(ctx: &mut EksCtx, p: usize) {
     let due = pod.due;
     match pod.state.clone() {
         ContainerState::Waiting { reason } => {
+            if pod.ip.is_none() {
+                start_sandbox(ctx, p);
+                return;
+            }
             if t.behavior.image_missing {
                 if reason == "ContainerCreating" || reason == "ImagePullBackOff" {
                     emit_pod(ctx, p, true, "Failed", messages::failed_pull(&t.image));
@@ -151,7 +202,7 @@ fn sync_pod(ctx: &mut EksCtx, p: usize) {
                 return;
             }
             if reason == "ContainerCreating" {
-                let bytes = 50_000_000 + ctx.world.rng.random_range(0..90_000_000u64);
+                let bytes = 50_000_000 + ctx.rngs.timing.random_range(0..90_000_000u64);
                 let msg = messages::pulled(&t.image, PULL_SECONDS as f64, bytes);
                 emit_pod(ctx, p, false, "Pulled", msg);
             } else {
@@ -186,7 +237,7 @@ fn sync_pod(ctx: &mut EksCtx, p: usize) {
                 return;
             }
             let answering = up >= t.behavior.startup_seconds;
-            let ip = format!("10.0.{}.{}", p % 3, 20 + p % 200);
+            let ip = ctx.world.pods[p].ip.clone().unwrap_or_default();
             if !ctx.world.pods[p].started {
                 // Liveness and readiness wait until the startup probe succeeds.
                 if answering {

@@ -91,6 +91,14 @@ pub fn connection_refused_output(ip: &str, port: u16, path: &str) -> String {
     format!("Get \"http://{ip}:{port}{path}\": dial tcp {ip}:{port}: connect: connection refused")
 }
 
+/// `Warning FailedCreatePodSandBox` when the VPC CNI finds no free address for the pod
+/// [observed: the wording of `aws-cni` when its subnet is exhausted].
+pub fn failed_create_sandbox(sandbox_id: &str) -> String {
+    format!(
+        "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"{sandbox_id}\": plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container"
+    )
+}
+
 /// `Warning BackOff` while a container is in CrashLoopBackOff.
 pub fn back_off_restarting(container: &str, pod: &str, namespace: &str, uid: &str) -> String {
     format!("Back-off restarting failed container {container} in pod {pod}_{namespace}({uid})")

@@ -84,7 +84,7 @@ pub fn reconcile(ctx: &mut EksCtx) {
 }
 
 fn create(ctx: &mut EksCtx, rs: usize) {
-    let p = objects::new_pod(ctx.world, rs, ctx.now);
+    let p = objects::new_pod(ctx.world, &mut ctx.rngs.names, rs, ctx.now);
     let name = ctx.world.pods[p].name.clone();
     let rs_name = ctx.world.replica_sets[rs].name.clone();
     let d = ctx.world.replica_sets[rs].deployment;
@@ -126,7 +126,7 @@ fn delete(ctx: &mut EksCtx, p: usize) {
     pod.deleting_at = Some(now);
     pod.ready = false;
     if pod.node.is_none() || !matches!(pod.state, ContainerState::Running { .. }) {
-        pod.gone = true;
+        objects::pod_gone(c, ctx.net, p);
         return;
     }
     pod.due = Some(now.plus(Millis::from_secs(SIGTERM_EXIT_SECONDS)));

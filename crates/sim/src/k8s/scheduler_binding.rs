@@ -6,14 +6,13 @@
 
 use super::cluster::EksCtx;
 use super::events;
+use super::kubelet;
 use super::messages;
 use super::objects;
 use super::scheduler::{self, Decision, NodeView};
 use crate::event::Subject;
-use crate::time::{Millis, SimTime};
+use crate::time::Millis;
 
-/// Image pull time [model].
-pub const PULL_SECONDS: u64 = 3;
 /// Time to provision a Fargate node for a pod [model: typically 30–60 s].
 pub const FARGATE_PROVISION_SECONDS: u64 = 40;
 
@@ -32,7 +31,10 @@ pub fn reconcile(ctx: &mut EksCtx) {
                     Some(now.plus(Millis::from_secs(FARGATE_PROVISION_SECONDS)));
             }
             Some(at) if at <= now => {
-                let n = objects::fargate_node_for(ctx.world, ctx.net, p, now);
+                // With every subnet full Fargate cannot start the pod yet; it tries again.
+                let Some(n) = objects::fargate_node_for(ctx.world, ctx.net, p, now) else {
+                    continue;
+                };
                 let why = format!(
                     "a Fargate profile selects the Deployment: Fargate provisioned a node of its own for the pod ({}) in {FARGATE_PROVISION_SECONDS} s",
                     ctx.world.nodes[n].instance_type
@@ -76,33 +78,23 @@ pub fn reconcile(ctx: &mut EksCtx) {
     }
 }
 
-/// Bind a pod to a node: the kubelet there starts pulling its image.
+/// Bind a pod to a node: the kubelet there sets up its network (an address of the node's
+/// subnet) and starts pulling its image.
 fn bind(ctx: &mut EksCtx, p: usize, n: usize, why: String) {
-    let now: SimTime = ctx.now;
     let c = &mut *ctx.world;
     let node = c.nodes[n].name.clone();
     let name = c.pods[p].name.clone();
     c.pods[p].node = Some(n);
-    c.pods[p].due = Some(now.plus(Millis::from_secs(PULL_SECONDS)));
-    let image = c.template_of(p).image.clone();
     let ns = c.namespace.clone();
     let (object, mut subjects) = events::pod(&name);
     subjects.push(Subject::Node(node.clone()));
     events::normal(
         ctx,
         "Scheduled",
-        object.clone(),
+        object,
         messages::scheduled(&ns, &name, &node),
         subjects,
         Some(why),
     );
-    let (_, subjects) = events::pod(&name);
-    events::normal(
-        ctx,
-        "Pulling",
-        object,
-        messages::pulling(&image),
-        subjects,
-        None,
-    );
+    kubelet::start_sandbox(ctx, p);
 }
