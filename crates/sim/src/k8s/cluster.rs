@@ -6,10 +6,12 @@
 use super::autoscaling::{Hpa, Load, NodeGroupScaling};
 use super::backoff::Backoff;
 use super::karpenter::Karpenter;
+use super::messages::ProbeKind;
 use super::names;
 use super::rollout::{IntOrPercent, RsState};
 use super::scheduler::{NodeView, Requests};
 use crate::control::Ctx;
+use crate::probe::{Prober, Signal};
 use crate::time::{Millis, SimTime};
 
 /// The controller context of the EKS side: [`Ctx`] over the EKS cluster.
@@ -137,9 +139,13 @@ pub struct Pod {
     /// When the next kubelet step for this pod is due (pull done, restart after back-off,
     /// exit after SIGTERM).
     pub due: Option<SimTime>,
-    pub readiness_failures: u32,
-    pub liveness_failures: u32,
-    pub startup_failures: u32,
+    /// The kubelet's probe workers for the running container.
+    pub probes: Probes,
+    /// The next moment one of the probes needs the kubelet (a check that fails or changes a
+    /// verdict; passing checks of a healthy probe are counted without a visit).
+    pub probe_due: Option<SimTime>,
+    /// The running container exits at this moment (a crash, or OOMKilled when `true`).
+    pub exits_at: Option<(SimTime, bool)>,
     /// The startup probe has succeeded since the container started (or there is none).
     pub started: bool,
     /// The scheduler reported `FailedScheduling` for it (the event is written once).
@@ -168,6 +174,24 @@ impl Pod {
     pub fn counts(&self) -> bool {
         !self.gone && self.deleting_at.is_none()
     }
+}
+
+/// A probe the kubelet runs on a container, as `probe.rs` computes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeWorker {
+    pub kind: ProbeKind,
+    pub prober: Prober,
+    /// What the application answers on the probe's path over time.
+    pub signal: Signal,
+}
+
+/// The probe workers of a pod's running container. Liveness and readiness start once the
+/// startup probe (if any) succeeded.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Probes {
+    pub startup: Option<ProbeWorker>,
+    pub liveness: Option<ProbeWorker>,
+    pub readiness: Option<ProbeWorker>,
 }
 
 /// One Deployment and its rollout settings.

@@ -64,7 +64,7 @@ pub fn killing_liveness(container: &str) -> String {
 }
 
 /// Which probe failed, for `Warning Unhealthy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum ProbeKind {
     Liveness,
     Readiness,

@@ -4,7 +4,7 @@
 use rand_chacha::ChaCha8Rng;
 
 use super::backoff::Backoff;
-use super::cluster::{ContainerState, EksCluster, Node, Pod, ReplicaSet};
+use super::cluster::{ContainerState, EksCluster, Node, Pod, Probes, ReplicaSet};
 use super::names;
 use crate::aws::instance_types::InstanceType;
 use crate::net::Network;
@@ -60,9 +60,9 @@ pub fn new_pod(c: &mut EksCluster, names_rng: &mut ChaCha8Rng, rs: usize, now: S
         gone: false,
         backoff: Backoff::default(),
         due: None,
-        readiness_failures: 0,
-        liveness_failures: 0,
-        startup_failures: 0,
+        probes: Probes::default(),
+        probe_due: None,
+        exits_at: None,
         started: false,
         reported_failed_scheduling: false,
         fargate_ready_at: None,

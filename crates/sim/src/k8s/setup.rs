@@ -5,6 +5,7 @@
 use rand_chacha::ChaCha8Rng;
 
 use super::cluster::{ContainerState, DeploymentState, EksCluster, Template};
+use super::kubelet;
 use super::objects;
 use super::scheduler;
 use crate::aws::instance_types::InstanceType;
@@ -53,7 +54,8 @@ pub fn add_deployment(
             views[n].pods += 1;
             c.pods[p].node = Some(n);
             if objects::assign_pod_ip(c, net, p).is_some() {
-                run_ready(&mut c.pods[p], now);
+                let t = c.deployments[d].template.clone();
+                kubelet::already_running(&mut c.pods[p], &t, now);
             }
         }
     }
@@ -85,15 +87,8 @@ pub fn use_fargate(c: &mut EksCluster, net: &mut Network, d: usize) {
         if let Some(n) = objects::fargate_node_for(c, net, p, now) {
             c.pods[p].node = Some(n);
             objects::assign_pod_ip(c, net, p);
-            run_ready(&mut c.pods[p], now);
+            let t = c.deployments[d].template.clone();
+            kubelet::already_running(&mut c.pods[p], &t, now);
         }
     }
-}
-
-/// A pod of the first rollout: its container runs and is ready from the start.
-fn run_ready(pod: &mut super::cluster::Pod, now: SimTime) {
-    pod.state = ContainerState::Running { started_at: now };
-    pod.ready = true;
-    pod.ready_since = Some(now);
-    pod.started = true;
 }
