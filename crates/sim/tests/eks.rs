@@ -630,3 +630,179 @@ timeline: [],
         "plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container"
     ));
 }
+
+/// A built-in scenario run to `t`.
+fn built_in_at(name: &str, t: u64) -> Simulation {
+    let s = common::built_in()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, s)| s)
+        .expect("built-in scenario");
+    let mut sim = Simulation::new(s);
+    sim.advance_to(secs(t));
+    sim
+}
+
+/// Every pod's explanations, joined per pod.
+fn whys(sim: &Simulation) -> Vec<String> {
+    cluster(sim)
+        .pods
+        .iter()
+        .map(|p| {
+            p.why
+                .iter()
+                .map(|w| format!("[{}] {}", w.at, w.text))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect()
+}
+
+#[test]
+fn a_pod_says_where_it_was_bound_and_which_address_it_got() {
+    let sim = built_in_at("eks-rolling-update", 600);
+    let whys = whys(&sim);
+    let bound = whys
+        .iter()
+        .find(|w| w.contains("Bound to ip-"))
+        .expect("a pod bound during the rollout");
+    assert!(
+        bound.contains("nodes fit 250m CPU and 256 MiB;")
+            && bound.contains("scored highest (")
+            && bound.contains("LeastAllocated + BalancedAllocation"),
+        "{bound}"
+    );
+    assert!(
+        bound.contains("Pod IP 10.0.") && bound.contains("the VPC CNI gives each pod an address"),
+        "{bound}"
+    );
+}
+
+#[test]
+fn a_deleted_pod_says_which_scale_down_removed_it() {
+    let sim = built_in_at("eks-rolling-update", 600);
+    let deleted = whys(&sim)
+        .into_iter()
+        .find(|w| w.contains("Deleted by the ReplicaSet controller"))
+        .expect("an old pod deleted by the rollout");
+    assert!(
+        deleted.contains("(the deployment controller scaled it ")
+            && deleted.contains("maxSurge ")
+            && deleted.contains("maxScaledDown = ")
+            && deleted.contains("then pods that are not ready, then the newest"),
+        "{deleted}"
+    );
+}
+
+#[test]
+fn a_restarted_pod_says_its_liveness_probe_failed_three_times() {
+    let sim = built_in_at("eks-probes", 480);
+    let restarted = whys(&sim)
+        .into_iter()
+        .find(|w| w.contains("Liveness probe failed 3/3"))
+        .expect("a pod killed by its liveness probe");
+    assert!(
+        restarted.contains("Liveness probe failed 1/3 (HTTP probe failed with statuscode: 500)"),
+        "{restarted}"
+    );
+    assert!(
+        restarted.contains(
+            "Terminated (Error, exit code 137): the liveness probe failed 3 times in a row"
+        ),
+        "{restarted}"
+    );
+    let killing = reason(&sim, "Killing")
+        .into_iter()
+        .find(|e| {
+            e.message
+                .ends_with("failed liveness probe, will be restarted")
+        })
+        .expect("Killing");
+    assert!(killing.why.as_deref().is_some_and(|w| w.starts_with(
+        "the liveness probe failed 3 times in a row (failureThreshold 3, every 10 s)"
+    )));
+    // A v2 pod never passes readiness: it is not ready after 3 failures and says so.
+    let sim = built_in_at("eks-probes", 120);
+    let not_ready = whys(&sim)
+        .into_iter()
+        .find(|w| w.contains("Readiness probe failed 3/3"))
+        .expect("a pod that is not ready");
+    assert!(
+        not_ready.contains("the pod is not ready and is no Service endpoint"),
+        "{not_ready}"
+    );
+}
+
+#[test]
+fn a_pending_pod_carries_the_schedulers_message() {
+    let sim = built_in_at("eks-failed-scheduling", 60);
+    let event = &reason(&sim, "FailedScheduling")[0];
+    let pending = whys(&sim)
+        .into_iter()
+        .find(|w| w.contains("Pending: "))
+        .expect("a pending pod");
+    assert!(pending.contains(&event.message), "{pending}");
+}
+
+#[test]
+fn scale_decisions_explain_their_numbers() {
+    let sim = built_in_at("eks-autoscaling", 1800);
+    let rescale = reason(&sim, "SuccessfulRescale")[0];
+    assert!(
+        rescale
+            .why
+            .as_deref()
+            .is_some_and(|w| w.contains("desiredReplicas = ceil(2 × ")
+                && w.contains(
+                    "the default scale-up policy allows at most max(2 + 4, 2 × 2) = 6 per 15 s"
+                )),
+        "{:?}",
+        rescale.why
+    );
+    let trigger = reason(&sim, "TriggeredScaleUp")[0];
+    assert!(
+        trigger
+            .why
+            .as_deref()
+            .is_some_and(|w| w.contains("pack first fit onto 2")),
+        "{:?}",
+        trigger.why
+    );
+    let marked = reason(&sim, "ScaleDown")[0];
+    assert!(
+        marked
+            .why
+            .as_deref()
+            .is_some_and(|w| w.contains("under the 50% threshold")),
+        "{:?}",
+        marked.why
+    );
+}
+
+#[test]
+fn karpenter_decisions_explain_their_numbers() {
+    let sim = built_in_at("eks-karpenter", 1800);
+    let nominated = reason(&sim, "Nominated")[0];
+    assert!(
+        nominated
+            .why
+            .as_deref()
+            .is_some_and(|w| w.contains("is the cheapest allowed type that fits")),
+        "{:?}",
+        nominated.why
+    );
+    let disrupted = reason(&sim, "DisruptionTerminating")[0];
+    assert!(
+        disrupted
+            .why
+            .as_deref()
+            .is_some_and(|w| w.contains("the budget nodes ")),
+        "{:?}",
+        disrupted.why
+    );
+    assert!(
+        whys(&sim)
+            .iter()
+            .any(|w| w.contains("Evicted by Karpenter"))
+    );
+}

@@ -13,6 +13,7 @@ use super::scheduler::{NodeView, Requests};
 use crate::control::Ctx;
 use crate::probe::{Prober, Signal};
 use crate::time::{Millis, SimTime};
+use crate::why::Why;
 
 /// The controller context of the EKS side: [`Ctx`] over the EKS cluster.
 pub type EksCtx<'a> = Ctx<'a, EksCluster>;
@@ -107,6 +108,8 @@ pub struct ReplicaSet {
     /// The `pod-template-hash` of `template`.
     pub pod_template_hash: String,
     pub spec_replicas: u32,
+    /// Why the deployment controller last scaled it, with the numbers.
+    pub scaled_why: Option<String>,
 }
 
 /// The container's state as `kubectl describe pod` shows it.
@@ -152,6 +155,8 @@ pub struct Pod {
     pub reported_failed_scheduling: bool,
     /// A Fargate node is being provisioned for this pod until then.
     pub fargate_ready_at: Option<SimTime>,
+    /// Why the pod is as it is, oldest first: pending, bound, not ready, restarted, deleted.
+    pub why: Vec<Why>,
 }
 
 impl Pod {
@@ -173,6 +178,14 @@ impl Pod {
     /// The pod exists and is not terminating: it counts toward its ReplicaSet.
     pub fn counts(&self) -> bool {
         !self.gone && self.deleting_at.is_none()
+    }
+
+    /// Record why the pod is as it is.
+    pub fn explain(&mut self, at: SimTime, text: impl Into<String>) {
+        self.why.push(Why {
+            at,
+            text: text.into(),
+        });
     }
 }
 

@@ -165,6 +165,12 @@ fn scale_up(ctx: &mut EksCtx) {
         );
         let ready_at = now.plus(NODE_LAUNCH);
         let c = &mut *ctx.world;
+        for &i in &helped {
+            c.pods[pending[i]].explain(
+                now,
+                format!("Triggered a scale-up of {asg} from {current} to {to} nodes: {why}"),
+            );
+        }
         for _ in current..to {
             c.node_groups[g].launching.push(ready_at);
         }
@@ -245,7 +251,11 @@ fn scale_down(ctx: &mut EksCtx) {
             SCALE_DOWN_THRESHOLD * 100.0,
             staying - 1
         );
-        let (object, subjects) = events::node(&c.nodes[n].name);
+        let node = c.nodes[n].name.clone();
+        let evicted = format!(
+            "Evicted by the Cluster Autoscaler, which removes its node {node}: {why}; the ReplicaSet creates a replacement elsewhere"
+        );
+        let (object, subjects) = events::node(&node);
         events::normal(
             ctx,
             "ScaleDown",
@@ -270,7 +280,7 @@ fn scale_down(ctx: &mut EksCtx) {
                 subjects,
                 None,
             );
-            objects::evict(ctx.world, p, now);
+            objects::evict(ctx.world, p, now, evicted.clone());
         }
     }
 }

@@ -239,6 +239,7 @@ pub fn recreate_step(
 
 /// `Normal ScalingReplicaSet` on the Deployment.
 fn scaled(ctx: &mut EksCtx, d: usize, rs: usize, from: u32, to: u32, why: String) {
+    ctx.world.replica_sets[rs].scaled_why = Some(format!("{from} → {to}: {why}"));
     let name = ctx.world.replica_sets[rs].name.clone();
     let (object, subjects) = events::deployment(&ctx.world.deployments[d].name);
     events::normal(

@@ -285,6 +285,10 @@ fn solve(ctx: &mut EksCtx, k: &mut Karpenter, batch: &[usize], window: &str) {
                 ),
             ),
         };
+        ctx.world.pods[p].explain(
+            ctx.now,
+            format!("Pending: Karpenter cannot launch a node for it: {why}"),
+        );
         let (object, subjects) = events::pod(&ctx.world.pods[p].name);
         events::warning(ctx, "FailedScheduling", object, msg, subjects, Some(why));
     }
@@ -292,6 +296,13 @@ fn solve(ctx: &mut EksCtx, k: &mut Karpenter, batch: &[usize], window: &str) {
 
 fn nominate(ctx: &mut EksCtx, k: &mut Karpenter, p: usize, claim: usize, why: String) {
     k.nominated.insert(p, claim);
+    ctx.world.pods[p].explain(
+        ctx.now,
+        format!(
+            "Nominated to NodeClaim {}: it schedules there once the node is Ready; {why}",
+            k.claims[claim].name
+        ),
+    );
     let (object, subjects) = events::pod(&ctx.world.pods[p].name);
     events::normal(
         ctx,
@@ -664,11 +675,15 @@ fn drain_claim(ctx: &mut EksCtx, k: &mut Karpenter, c: usize, why: String) {
         c,
         "DisruptionTerminating",
         disrupting("NodeClaim", reason),
-        Some(why),
+        Some(why.clone()),
     );
     let on: Vec<usize> = (0..ctx.world.pods.len())
         .filter(|&p| ctx.world.pods[p].node == Some(n) && ctx.world.pods[p].counts())
         .collect();
+    let node = ctx.world.nodes[n].name.clone();
+    let evicted = format!(
+        "Evicted by Karpenter, which disrupts its node {node} ({reason}): {why}; the ReplicaSet creates a replacement elsewhere"
+    );
     for p in on {
         let (object, subjects) = events::pod(&ctx.world.pods[p].name);
         events::normal(
@@ -679,7 +694,7 @@ fn drain_claim(ctx: &mut EksCtx, k: &mut Karpenter, c: usize, why: String) {
             subjects,
             None,
         );
-        objects::evict(ctx.world, p, ctx.now);
+        objects::evict(ctx.world, p, ctx.now, evicted.clone());
     }
 }
 

@@ -124,7 +124,23 @@ pub fn start_sandbox(ctx: &mut EksCtx, p: usize) {
     let now: SimTime = ctx.now;
     let (object, subjects) = events::pod(&ctx.world.pods[p].name);
     match objects::assign_pod_ip(ctx.world, ctx.net, p) {
-        Some(_) => {
+        Some(ip) => {
+            let n = ctx.world.pods[p].node.unwrap_or_default();
+            let node = &ctx.world.nodes[n];
+            let text = if node.fargate {
+                format!("Pod IP {ip}: the address of its Fargate node")
+            } else {
+                let subnet = ctx
+                    .net
+                    .zone(&node.zone)
+                    .map(|z| z.subnet_cidr.clone())
+                    .unwrap_or_default();
+                format!(
+                    "Pod IP {ip} from subnet {subnet} of {}: the VPC CNI gives each pod an address of its node's subnet",
+                    node.zone
+                )
+            };
+            ctx.world.pods[p].explain(now, text);
             ctx.world.pods[p].due = Some(now.plus(Millis::from_secs(PULL_SECONDS)));
             let image = ctx.world.template_of(p).image.clone();
             events::normal(
@@ -146,6 +162,10 @@ pub fn start_sandbox(ctx: &mut EksCtx, p: usize) {
                 .unwrap_or_default();
             let why = format!(
                 "the VPC CNI gives each pod an address of its node's subnet, and the subnet of {zone} has none free"
+            );
+            ctx.world.pods[p].explain(
+                now,
+                format!("ContainerCreating: {why}; the kubelet tries again in 10 s"),
             );
             events::warning(
                 ctx,
@@ -252,7 +272,9 @@ fn start_probes(probes: &mut Probes, t: &Template, started_at: SimTime, from: Si
     }
 }
 
-fn crash(ctx: &mut EksCtx, p: usize, reason: &str, exit_code: i32) {
+/// The container terminated (`reason`, `exit_code`) because of `cause`; the kubelet restarts
+/// it in place, at once the first time, then after the CrashLoopBackOff delay.
+fn crash(ctx: &mut EksCtx, p: usize, reason: &str, exit_code: i32, cause: &str) {
     let now = ctx.now;
     let pod = &mut ctx.world.pods[p];
     pod.state = ContainerState::Terminated {
@@ -266,6 +288,17 @@ fn crash(ctx: &mut EksCtx, p: usize, reason: &str, exit_code: i32) {
     pod.exits_at = None;
     let delay = pod.backoff.next_delay(now);
     pod.due = Some(now.plus(delay));
+    pod.explain(
+        now,
+        format!(
+            "Terminated ({reason}, exit code {exit_code}): {cause}; restartPolicy Always restarts it in this pod {}",
+            if delay.0 == 0 {
+                "at once".to_string()
+            } else {
+                format!("after a {} s back-off", delay.0 / 1000)
+            }
+        ),
+    );
     if delay.0 > 0 {
         let c = &mut *ctx.world;
         let container = c.template_of(p).container.clone();
@@ -279,6 +312,7 @@ fn crash(ctx: &mut EksCtx, p: usize, reason: &str, exit_code: i32) {
             pod.restarts,
             delay.0 / 1000
         );
+
         emit_pod(ctx, p, true, "BackOff", msg, Some(why));
     }
 }
@@ -310,9 +344,10 @@ fn sync_pod(ctx: &mut EksCtx, p: usize) {
             if pod.exits_at.is_some_and(|(t, _)| t <= now) {
                 let oom = pod.exits_at.is_some_and(|(_, oom)| oom);
                 if oom {
-                    crash(ctx, p, "OOMKilled", 137);
+                    let cause = "the process went over its memory limit and the kernel killed it";
+                    crash(ctx, p, "OOMKilled", 137, cause);
                 } else {
-                    crash(ctx, p, "Error", 1);
+                    crash(ctx, p, "Error", 1, "the process exited with code 1");
                 }
             } else if pod.probe_due.is_some_and(|t| t <= now) {
                 run_probes(ctx, p);
@@ -358,6 +393,7 @@ fn start_or_restart(ctx: &mut EksCtx, p: usize) {
                         "the image does not exist; the kubelet tries again in {} s (10 s doubling up to 300 s)",
                         delay.0 / 1000
                     );
+                    ctx.world.pods[p].explain(now, format!("ImagePullBackOff: {why}"));
                     emit_pod(
                         ctx,
                         p,
@@ -424,6 +460,8 @@ fn probe(ctx: &mut EksCtx, p: usize, kind: ProbeKind) -> Option<Transition> {
         ProbeKind::Readiness => probes.readiness.as_mut(),
     }?;
     let (check, transition) = run(w, now);
+    let was_ready = w.prober.verdict == Verdict::Healthy
+        || transition.is_some_and(|t| t.from == Verdict::Healthy);
     let failures = w.prober.consecutive_failures;
     let threshold = w.prober.thresholds.unhealthy_after;
     if let Some(mode) = check.and_then(|c| c.failure) {
@@ -432,7 +470,8 @@ fn probe(ctx: &mut EksCtx, p: usize, kind: ProbeKind) -> Option<Transition> {
             ProbeKind::Readiness if failures >= threshold => {
                 ": the pod is not ready and is no Service endpoint; probing goes on"
             }
-            ProbeKind::Readiness => ": the pod stays as it is until the threshold",
+            ProbeKind::Readiness if was_ready => ": the pod stays ready until the threshold",
+            ProbeKind::Readiness => ": the pod is not ready yet (it needs one success)",
             ProbeKind::Liveness if failures >= threshold => ": the kubelet kills the container",
             ProbeKind::Liveness => ": the kubelet restarts the container at the threshold",
             ProbeKind::Startup => ": liveness and readiness wait until it succeeds",
@@ -441,6 +480,21 @@ fn probe(ctx: &mut EksCtx, p: usize, kind: ProbeKind) -> Option<Transition> {
             "{failures} of failureThreshold {threshold} consecutive failures, one check every {} s{consequence}",
             PROBE_PERIOD.0 / 1000
         );
+        let worth_noting = match kind {
+            ProbeKind::Startup => failures == 1 || failures == threshold,
+            ProbeKind::Liveness | ProbeKind::Readiness => failures <= threshold,
+        };
+        if worth_noting {
+            let name = match kind {
+                ProbeKind::Startup => "Startup",
+                ProbeKind::Liveness => "Liveness",
+                ProbeKind::Readiness => "Readiness",
+            };
+            ctx.world.pods[p].explain(
+                now,
+                format!("{name} probe failed {failures}/{threshold} ({out}){consequence}"),
+            );
+        }
         emit_pod(
             ctx,
             p,
@@ -461,6 +515,10 @@ fn run_probes(ctx: &mut EksCtx, p: usize) {
         match probe(ctx, p, ProbeKind::Startup).map(|tr| tr.to) {
             Some(Verdict::Healthy) => {
                 let pod = &mut ctx.world.pods[p];
+                pod.explain(
+                    now,
+                    "Started: the startup probe passed, so the liveness and readiness probes begin",
+                );
                 pod.started = true;
                 let started_at = match pod.state {
                     ContainerState::Running { started_at } => started_at,
@@ -485,7 +543,13 @@ fn run_probes(ctx: &mut EksCtx, p: usize) {
                     ),
                     Some(why.into()),
                 );
-                crash(ctx, p, "Error", 137);
+                crash(
+                    ctx,
+                    p,
+                    "Error",
+                    137,
+                    "the startup probe failed 30 times in a row",
+                );
                 return;
             }
             _ => {}
@@ -501,13 +565,18 @@ fn run_probes(ctx: &mut EksCtx, p: usize) {
                 messages::killing_liveness(&t.container),
                 Some(why.into()),
             );
-            crash(ctx, p, "Error", 137);
+            let cause = "the liveness probe failed 3 times in a row (failureThreshold 3) and the kubelet killed it";
+            crash(ctx, p, "Error", 137, cause);
             return;
         }
         if let Some(tr) = probe(ctx, p, ProbeKind::Readiness) {
             let pod = &mut ctx.world.pods[p];
             match tr.to {
                 Verdict::Healthy => {
+                    pod.explain(
+                        now,
+                        "Ready: the readiness probe passed (successThreshold 1), so the pod is a Service endpoint",
+                    );
                     pod.ready = true;
                     pod.ready_since = Some(now);
                 }

@@ -34,6 +34,7 @@ pub fn new_replica_set(c: &mut EksCluster, d: usize) -> usize {
         template: dep.template.clone(),
         pod_template_hash: hash,
         spec_replicas: 0,
+        scaled_why: None,
     });
     c.replica_sets.len() - 1
 }
@@ -66,14 +67,16 @@ pub fn new_pod(c: &mut EksCluster, names_rng: &mut ChaCha8Rng, rs: usize, now: S
         started: false,
         reported_failed_scheduling: false,
         fargate_ready_at: None,
+        why: Vec::new(),
     });
     c.pods.len() - 1
 }
 
-/// Evict a pod (the API's graceful delete): it terminates, and its ReplicaSet creates a
-/// replacement.
-pub fn evict(c: &mut EksCluster, p: usize, now: SimTime) {
+/// Evict a pod (the API's graceful delete) for the reason given: it terminates, and its
+/// ReplicaSet creates a replacement.
+pub fn evict(c: &mut EksCluster, p: usize, now: SimTime, why: String) {
     let pod = &mut c.pods[p];
+    pod.explain(now, why);
     pod.deleting_at = Some(now);
     pod.ready = false;
     pod.due = Some(now.plus(Millis::from_secs(SIGTERM_EXIT_SECONDS)));

@@ -67,15 +67,32 @@ pub fn reconcile(ctx: &mut EksCtx) {
     }
     for (rs, mine) in by_rs.into_iter().enumerate() {
         let replicas = ctx.world.replica_sets[rs].spec_replicas;
-        match decide(replicas, &mine) {
+        let step = decide(replicas, &mine);
+        if step == Step::None {
+            continue;
+        }
+        let r = &ctx.world.replica_sets[rs];
+        let mut why = format!(
+            "ReplicaSet {} has {} pod{} for spec.replicas {replicas}",
+            r.name,
+            mine.len(),
+            if mine.len() == 1 { "" } else { "s" }
+        );
+        if let Some(scaled) = &r.scaled_why {
+            why.push_str(&format!(" (the deployment controller scaled it {scaled})"));
+        }
+        match step {
             Step::Create(n) => {
                 for _ in 0..n {
-                    create(ctx, rs);
+                    create(ctx, rs, &why);
                 }
             }
             Step::Delete(victims) => {
+                why.push_str(
+                    "; it deletes unscheduled pods first, then pods that are not ready, then the newest",
+                );
                 for p in victims {
-                    delete(ctx, p);
+                    delete(ctx, p, &why);
                 }
             }
             Step::None => {}
@@ -83,8 +100,9 @@ pub fn reconcile(ctx: &mut EksCtx) {
     }
 }
 
-fn create(ctx: &mut EksCtx, rs: usize) {
+fn create(ctx: &mut EksCtx, rs: usize, why: &str) {
     let p = objects::new_pod(ctx.world, &mut ctx.rngs.names, rs, ctx.now);
+    ctx.world.pods[p].explain(ctx.now, format!("Created: {why}"));
     let name = ctx.world.pods[p].name.clone();
     let rs_name = ctx.world.replica_sets[rs].name.clone();
     let d = ctx.world.replica_sets[rs].deployment;
@@ -98,13 +116,14 @@ fn create(ctx: &mut EksCtx, rs: usize) {
         format!("replicaset/{rs_name}"),
         messages::created_pod(&name),
         subjects,
-        None,
+        Some(why.to_string()),
     );
 }
 
-fn delete(ctx: &mut EksCtx, p: usize) {
+fn delete(ctx: &mut EksCtx, p: usize, why: &str) {
     let now = ctx.now;
     let c = &mut *ctx.world;
+    c.pods[p].explain(now, format!("Deleted by the ReplicaSet controller: {why}"));
     let rs = c.pods[p].replica_set;
     let rs_name = c.replica_sets[rs].name.clone();
     let name = c.pods[p].name.clone();
@@ -119,7 +138,7 @@ fn delete(ctx: &mut EksCtx, p: usize) {
         format!("replicaset/{rs_name}"),
         messages::deleted_pod(&name),
         subjects,
-        None,
+        Some(why.to_string()),
     );
     let c = &mut *ctx.world;
     let pod = &mut c.pods[p];

@@ -71,6 +71,7 @@ pub fn reconcile(ctx: &mut EksCtx) {
                     "the pod requests {}m CPU and {} MiB and every node was filtered out (counted in the message); it stays Pending and is retried as the cluster changes",
                     req.cpu_millis, req.memory_mib
                 );
+                ctx.world.pods[p].explain(ctx.now, format!("Pending: {msg}"));
                 let (object, subjects) = events::pod(&ctx.world.pods[p].name);
                 events::warning(ctx, "FailedScheduling", object, msg, subjects, Some(why));
             }
@@ -85,6 +86,8 @@ fn bind(ctx: &mut EksCtx, p: usize, n: usize, why: String) {
     let node = c.nodes[n].name.clone();
     let name = c.pods[p].name.clone();
     c.pods[p].node = Some(n);
+    let zone = c.nodes[n].zone.clone();
+    c.pods[p].explain(ctx.now, format!("Bound to {node} in {zone}: {why}"));
     let ns = c.namespace.clone();
     let (object, mut subjects) = events::pod(&name);
     subjects.push(Subject::Node(node.clone()));
