@@ -20,6 +20,5 @@ pub struct World {
     /// The Amazon ECS cluster of the scenario, if it has one.
     pub ecs: Option<EcsCluster>,
     /// The Amazon EKS cluster of the scenario, if it has one.
-    #[serde(skip)]
     pub eks: Option<EksCluster>,
 }

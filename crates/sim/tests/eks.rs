@@ -806,3 +806,25 @@ fn karpenter_decisions_explain_their_numbers() {
             .any(|w| w.contains("Evicted by Karpenter"))
     );
 }
+
+#[test]
+fn the_eks_state_serializes_like_the_ecs_state() {
+    for name in ["eks-karpenter", "eks-probes", "eks-fargate"] {
+        let sim = built_in_at(name, 300);
+        let json = serde_json::to_value(sim.world()).expect("the world serializes");
+        let eks = &json["eks"];
+        let pods = eks["pods"].as_array().expect("pods");
+        assert!(!pods.is_empty(), "{name}");
+        let live = pods
+            .iter()
+            .find(|p| p["gone"] == false && p["node"].is_number())
+            .expect("a running pod");
+        assert!(live["why"].is_array() && live["ip"].is_string(), "{name}");
+        assert!(eks["nodes"][0]["private_ip"].is_string(), "{name}");
+    }
+    let sim = built_in_at("eks-karpenter", 300);
+    let json = serde_json::to_value(sim.world()).expect("the world serializes");
+    let claim = &json["eks"]["karpenter"]["claims"][0];
+    assert!(claim["instance_type"].is_string(), "{claim}");
+    assert!(json["eks"]["karpenter"]["pool"]["instance_types"][0].is_string());
+}

@@ -3,6 +3,8 @@
 //! NodePool and NodeClaims, and the metric samples the charts draw. Plain data; the controllers
 //! in this folder change it, one reconcile step each (see `tick.rs` for their order).
 
+use serde::Serialize;
+
 use super::autoscaling::{Hpa, Load, NodeGroupScaling};
 use super::backoff::Backoff;
 use super::karpenter::Karpenter;
@@ -22,7 +24,7 @@ pub type EksCtx<'a> = Ctx<'a, EksCluster>;
 pub type Cluster = EksCluster;
 
 /// What the application in a pod's container does, set per template.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AppBehavior {
     /// Seconds from container start until it answers probes.
     pub startup_seconds: u64,
@@ -40,7 +42,7 @@ pub struct AppBehavior {
 }
 
 /// A pod template: one container.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Template {
     pub container: String,
     pub image: String,
@@ -67,7 +69,7 @@ impl Template {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Node {
     /// The private DNS name, from the address: `ip-10-0-1-23.ec2.internal`.
     pub name: String,
@@ -96,7 +98,7 @@ pub struct Node {
     pub created_at: SimTime,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReplicaSet {
     pub name: String,
     /// Index of the Deployment that owns it.
@@ -113,14 +115,14 @@ pub struct ReplicaSet {
 }
 
 /// The container's state as `kubectl describe pod` shows it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum ContainerState {
     Waiting { reason: String },
     Running { started_at: SimTime },
     Terminated { reason: String, exit_code: i32 },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Pod {
     pub name: String,
     pub uid: String,
@@ -190,7 +192,7 @@ impl Pod {
 }
 
 /// A probe the kubelet runs on a container, as `probe.rs` computes it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProbeWorker {
     pub kind: ProbeKind,
     pub prober: Prober,
@@ -200,7 +202,7 @@ pub struct ProbeWorker {
 
 /// The probe workers of a pod's running container. Liveness and readiness start once the
 /// startup probe (if any) succeeded.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Probes {
     pub startup: Option<ProbeWorker>,
     pub liveness: Option<ProbeWorker>,
@@ -208,7 +210,7 @@ pub struct Probes {
 }
 
 /// One Deployment and its rollout settings.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeploymentState {
     pub name: String,
     pub replicas: u32,
@@ -257,7 +259,7 @@ impl DeploymentState {
 }
 
 /// One sample of the metrics the charts show.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sample {
     pub at: SimTime,
     /// Average CPU utilization (percent of request) of the first Deployment's ready pods.
@@ -271,7 +273,7 @@ pub struct Sample {
 }
 
 /// The Amazon EKS cluster of a scenario.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EksCluster {
     pub namespace: String,
     pub deployments: Vec<DeploymentState>,

@@ -10,6 +10,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Serialize, Serializer};
+
 use super::rollout::IntOrPercent;
 use super::scheduler::Requests;
 use crate::aws::instance_types::InstanceType;
@@ -33,18 +35,19 @@ pub const UNCONSOLIDATABLE_DEDUPE: Millis = Millis::from_secs(900);
 pub const BLOCKED_DEDUPE: Millis = Millis::from_secs(60);
 
 /// `disruption.consolidationPolicy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ConsolidationPolicy {
     WhenEmpty,
     WhenEmptyOrUnderutilized,
 }
 
 /// A `NodePool` as Karpenter uses it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NodePool {
     pub name: String,
     /// Allowed instance types, in the order the file lists them (ties in price go to the
     /// earlier one).
+    #[serde(serialize_with = "type_names")]
     pub instance_types: Vec<&'static InstanceType>,
     /// `limits.cpu` in vCPUs.
     pub cpu_limit: Option<u32>,
@@ -55,7 +58,7 @@ pub struct NodePool {
 }
 
 /// Where a NodeClaim is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum ClaimPhase {
     /// Created; the instance is being launched.
     Created,
@@ -65,10 +68,11 @@ pub enum ClaimPhase {
 }
 
 /// One machine Karpenter asked for.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NodeClaim {
     /// `<nodepool>-<5 random characters>`.
     pub name: String,
+    #[serde(serialize_with = "type_name")]
     pub instance_type: &'static InstanceType,
     pub zone: String,
     pub created_at: SimTime,
@@ -93,7 +97,7 @@ pub struct NodeClaim {
 /// launched at once; only when the replacement is Initialized is the candidate deleted, its
 /// pods evicted onto the new capacity. Orca runs one such command per NodePool at a time.
 /// [model: Karpenter can run several commands in parallel.]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Replace {
     /// The NodeClaim being replaced.
     pub candidate: usize,
@@ -111,7 +115,7 @@ impl NodeClaim {
 }
 
 /// Karpenter's state in the cluster: the NodePool, its NodeClaims and the controllers' clocks.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Karpenter {
     pub pool: NodePool,
     pub claims: Vec<NodeClaim>,
@@ -154,6 +158,15 @@ impl Karpenter {
             .map(|c| c.instance_type.vcpu)
             .sum()
     }
+}
+
+/// An instance type appears by its name in the state's JSON.
+fn type_name<S: Serializer>(t: &&'static InstanceType, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(t.name)
+}
+
+fn type_names<S: Serializer>(types: &[&'static InstanceType], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(types.iter().map(|t| t.name))
 }
 
 // ---------------------------------------------------------------------------------------------
