@@ -828,3 +828,36 @@ fn the_eks_state_serializes_like_the_ecs_state() {
     assert!(claim["instance_type"].is_string(), "{claim}");
     assert!(json["eks"]["karpenter"]["pool"]["instance_types"][0].is_string());
 }
+
+#[test]
+fn kubectl_get_deploy_stays_within_the_rollout_bounds() {
+    use orca_sim::k8s::read;
+    let mut sim = built_in_at("eks-rolling-update", 0);
+    let end = sim.end().0 / 1000;
+    let mut saw_partial = false;
+    for t in 1..=end {
+        sim.advance_to(secs(t));
+        let c = cluster(&sim);
+        let b = read::rollout_bounds(c, 0);
+        let st = read::deployment_status(c, 0, sim.now());
+        assert!(st.total_replicas <= b.max_pods, "{st:?} at {}", sim.now());
+        assert!(
+            st.available_replicas >= b.min_available,
+            "{st:?} at {}",
+            sim.now()
+        );
+        assert!(st.updated_replicas <= st.total_replicas);
+        saw_partial |= st.updated_replicas > 0 && st.updated_replicas < st.replicas;
+    }
+    assert!(saw_partial, "the rollout was seen half way");
+    let c = cluster(&sim);
+    let st = read::deployment_status(c, 0, sim.now());
+    assert_eq!(st.ready_column(), format!("{0}/{0}", st.replicas));
+    assert_eq!(
+        read::rollout_status(c, 0, sim.now()),
+        format!(
+            "deployment \"{}\" successfully rolled out",
+            c.deployments[0].name
+        )
+    );
+}

@@ -7,7 +7,9 @@
 //! HPA formula), `karpenter.rs` (packing, cheapest fit, replacement, budgets), `names.rs`,
 //! `messages.rs` (kubectl wording). Controllers: `hpa.rs`, `cluster_autoscaler.rs`,
 //! `karpenter_controller.rs`, `deployment_controller.rs`, `replicaset_controller.rs`,
-//! `scheduler_binding.rs`, `kubelet.rs`; a Service's endpoints: `endpoints.rs`.
+//! `scheduler_binding.rs`, `kubelet.rs`. For the app: a Service's endpoints (`endpoints.rs`)
+//! and the read model (`read.rs`: pod conditions and probes, ReplicaSet and Deployment status,
+//! node usage).
 
 pub mod autoscaling;
 pub mod backoff;
@@ -24,6 +26,7 @@ pub mod messages;
 pub mod metrics;
 pub mod names;
 pub mod objects;
+pub mod read;
 pub mod replicaset_controller;
 pub mod rollout;
 pub mod scheduler;
