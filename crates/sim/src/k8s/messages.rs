@@ -1,6 +1,7 @@
-//! Event wording as `kubectl get events` shows it (reference §9–§11). Orca uses the wording of
-//! Kubernetes 1.33 throughout (`Scaled up replica set X from A to B`, `Created container: c`,
-//! `Successfully pulled image … Image size: N bytes.`).
+//! Event wording as `kubectl get events` shows it (`docs/rules/k8s-pods.md#event-lines` and
+//! `docs/rules/k8s-deployments.md#events`). Orca uses the wording of Kubernetes 1.33
+//! throughout (`Scaled up replica set X from A to B`, `Created container: c`, `Successfully
+//! pulled image … Image size: N bytes.`).
 
 /// `Normal ScalingReplicaSet` (deployment-controller, 1.31+ wording).
 pub fn scaled_replica_set(rs: &str, from: u32, to: u32) -> String {
