@@ -14,6 +14,7 @@ pub mod probe;
 pub mod rng;
 pub mod scenario;
 pub mod time;
+pub mod why;
 pub mod world;
 
 pub use engine::{Playback, QuizMoment, Simulation, Snapshot};

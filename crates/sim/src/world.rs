@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::ecs::cluster::EcsCluster;
-use crate::k8s::cluster::Cluster as EksCluster;
+use crate::k8s::cluster::EksCluster;
 use crate::net::Network;
 use crate::time::SimTime;
 
@@ -20,7 +20,6 @@ pub struct World {
     /// The Amazon ECS cluster of the scenario, if it has one.
     pub ecs: Option<EcsCluster>,
     /// The Amazon EKS cluster of the scenario, if it has one.
-    #[serde(skip)]
     pub eks: Option<EksCluster>,
 }
 

@@ -302,12 +302,8 @@ impl AppFate {
 }
 
 /// One explanation the core recorded about a task: why it started, why it is (un)healthy, why
-/// it stopped. Shown by the inspector; never composed by the view.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Why {
-    pub at: SimTime,
-    pub text: String,
-}
+/// it stopped (shared with the EKS side).
+pub use crate::why::Why;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Task {

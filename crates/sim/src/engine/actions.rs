@@ -73,12 +73,13 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
 fn eks(ctx: &mut EksCtx, action: &Action) {
     match action {
         Action::SetImage { deployment, image } => {
+            let now = ctx.now;
             let c = &mut *ctx.world;
             let Some(d) = c.deployment_index(deployment) else {
                 return;
             };
             let container = c.deployments[d].template.container.clone();
-            c.set_image(d, image);
+            c.set_image(d, image, now);
             kubectl(
                 ctx,
                 deployment,
@@ -101,11 +102,12 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             );
         }
         Action::RolloutUndo { deployment } => {
+            let now = ctx.now;
             let c = &mut *ctx.world;
             let Some(d) = c.deployment_index(deployment) else {
                 return;
             };
-            let outcome = match c.rollout_undo(d) {
+            let outcome = match c.rollout_undo(d, now) {
                 Ok(m) | Err(m) => m,
             };
             kubectl(

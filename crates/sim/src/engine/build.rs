@@ -12,6 +12,7 @@ use crate::ecs::{
 };
 use crate::elb::{TargetGroup, TargetGroupHealthCheck};
 use crate::engine::WorldCtx;
+use crate::k8s::cluster::EksCluster;
 use crate::net::Network;
 use crate::rng::{Rngs, hex};
 use crate::scenario::spec::{
@@ -45,10 +46,11 @@ pub(super) fn timings(scenario: &Scenario) -> Timings {
 }
 
 /// The EKS cluster of an EKS scenario: node groups, each Deployment rolled out at revision 1.
-fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
-    use crate::k8s::cluster::{AppBehavior, Cluster, Template};
+fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksCluster> {
+    use crate::k8s::cluster::{AppBehavior, Template};
     use crate::k8s::rollout::IntOrPercent;
     use crate::k8s::scheduler::Requests;
+    use crate::k8s::setup;
     use crate::scenario::spec::{Amount, K8sServiceSpec, K8sServiceType, K8sStrategy};
     let WorldSpec::Eks(k) = &scenario.world else {
         return None;
@@ -62,12 +64,8 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
             (t, g.count)
         })
         .collect();
-    let mut c = Cluster::empty(
-        scenario.seed,
-        &groups,
-        &k.cluster.availability_zones,
-        &k.cluster.region,
-    );
+    let mut c = EksCluster::new();
+    setup::add_node_groups(&mut c, net, &groups);
     c.images = k
         .images
         .iter()
@@ -110,7 +108,7 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
             startup_probe: d.container.startup_probe,
             behavior: c.behavior_of(&d.container.image),
         };
-        let di = c.add_deployment(&d.name, d.replicas, template);
+        let di = setup::add_deployment(&mut c, net, &mut rngs.names, &d.name, d.replicas, template);
         let dep = &mut c.deployments[di];
         dep.max_surge = amount(d.max_surge);
         dep.max_unavailable = amount(d.max_unavailable);
@@ -127,7 +125,7 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
             .iter()
             .any(|f| f.deployments.contains(&d.name))
         {
-            c.use_fargate(di);
+            setup::use_fargate(&mut c, net, di);
         }
         if let Some(l) = &d.load {
             c.deployments[di].load = Some(crate::k8s::autoscaling::Load {
@@ -208,11 +206,12 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
     let c = cluster_spec(scenario);
     let mut net = Network::new(&c.region, &c.account_id, &c.availability_zones);
     let ecs = ecs_spec(scenario).map(|spec| ecs(spec, &mut net, rngs));
+    let eks = eks(scenario, &mut net, rngs);
     World {
         now: SimTime::ZERO,
         net,
         ecs,
-        eks: eks(scenario),
+        eks,
     }
 }
 

@@ -16,7 +16,7 @@ use crate::ecs::cluster::EcsCluster;
 use crate::ecs::{capacity_provider, container_health, service_scheduler, task_lifecycle};
 use crate::elb::target_health;
 use crate::event::{Event, EventKind, Source, Subject};
-use crate::k8s::cluster::Cluster as EksCluster;
+use crate::k8s::cluster::EksCluster;
 use crate::rng::Rngs;
 use crate::scenario::spec::Scenario;
 use crate::time::{Millis, SimTime};
