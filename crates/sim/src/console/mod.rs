@@ -70,8 +70,9 @@ pub fn execute(line: &str, cx: &Context) -> Outcome {
     };
     match tool.as_str() {
         "aws" => aws::run(&words[1..], cx),
+        "kubectl" | "k" => kubectl::run(&words[1..], cx),
         _ => {
-            let known = ["aws"];
+            let known = ["aws", "kubectl"];
             let hint = match suggest::similar(tool, &known).first() {
                 Some(s) => format!(" Did you mean `{s}`?"),
                 None => String::new(),
