@@ -327,8 +327,10 @@ fn add_view_plugins(app: &mut App, title: String, size: (u32, u32), shot: bool) 
                 synchronous_pipeline_compilation: true,
                 ..default()
             })
+            // INFO and above unless RUST_LOG asks for more (its directives are added to these).
             .set(bevy::log::LogPlugin {
-                filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn,orca=debug".into(),
+                filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn".into(),
+                level: bevy::log::Level::INFO,
                 ..default()
             }),
     )

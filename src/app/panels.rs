@@ -138,7 +138,6 @@ pub fn ui_system(
 
     // What is left is the canvas.
     let free = root.available_rect_before_wrap();
-    debug!("viewport {:?} free {:?}", ctx.viewport_rect(), free);
     let ppp = ctx.pixels_per_point();
     let window_scale = window.single().map(|w| w.scale_factor()).unwrap_or(1.0);
     let to_logical = ppp / window_scale;
