@@ -66,7 +66,7 @@ fn main() {
         times.push(t.elapsed());
         let cards = app
             .world()
-            .resource::<orca::app::canvas::Canvas>()
+            .resource::<orca::app::canvas::sync::Canvas>()
             .scene
             .cards
             .len();

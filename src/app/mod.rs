@@ -16,7 +16,7 @@ use std::sync::Arc;
 use bevy::prelude::*;
 use orca_sim::{Scenario, SimTime};
 
-use canvas::Canvas;
+use canvas::sync::Canvas;
 use library::{Progress, ScenarioSource};
 use player::Player;
 
@@ -127,8 +127,8 @@ impl Plugin for CorePlugin {
                     apply_actions,
                     hot_reload,
                     tick,
-                    canvas::sync_canvas,
-                    canvas::sync_links,
+                    canvas::sync::sync_canvas,
+                    canvas::links::sync_links,
                     end_frame,
                 )
                     .chain(),
@@ -302,7 +302,7 @@ pub const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf"
 
 fn load_font(mut fonts: ResMut<Assets<Font>>, mut commands: Commands) {
     let handle = fonts.add(Font::from_bytes(FONT_BYTES.to_vec()));
-    commands.insert_resource(canvas::CanvasFont(handle));
+    commands.insert_resource(canvas::sync::CanvasFont(handle));
 }
 
 /// Window, rendering, egui, camera and picking on top of [`CorePlugin`].
@@ -343,7 +343,7 @@ fn add_view_plugins(app: &mut App, title: String, size: (u32, u32), shot: bool) 
         Update,
         (view::pan_zoom, view::fit_camera, view::draw_overlays)
             .chain()
-            .after(canvas::sync_links),
+            .after(canvas::links::sync_links),
     )
     .add_observer(view::on_click)
     .add_systems(Last, save_screenshot);

@@ -8,7 +8,8 @@ use bevy_egui::{EguiContexts, egui};
 use orca_sim::ecs::TaskStatus;
 use orca_sim::{Event, SimTime, Source, Subject};
 
-use super::canvas::{CardState, NEW_REVISION, OLD_REVISION};
+use super::canvas::card_state::CardState;
+use super::canvas::palette::{INSTANCE_BOOTING_BG, INSTANCE_GONE_BG, NEW_REVISION, OLD_REVISION};
 use super::library;
 use super::player::{Player, SPEEDS, Selection};
 use super::view::{CanvasRect, ViewState};
@@ -1303,14 +1304,12 @@ fn legend(ui: &mut egui::Ui) {
                     ui.end_row();
                     let (r, _) =
                         ui.allocate_exact_size(egui::vec2(18.0, 14.0), egui::Sense::hover());
-                    ui.painter()
-                        .rect_filled(r, 2.0, c32(super::canvas::INSTANCE_BOOTING_BG));
+                    ui.painter().rect_filled(r, 2.0, c32(INSTANCE_BOOTING_BG));
                     ui.label("◔ host booting: REGISTERING instance, NotReady node");
                     ui.end_row();
                     let (r, _) =
                         ui.allocate_exact_size(egui::vec2(18.0, 14.0), egui::Sense::hover());
-                    ui.painter()
-                        .rect_filled(r, 2.0, c32(super::canvas::INSTANCE_GONE_BG));
+                    ui.painter().rect_filled(r, 2.0, c32(INSTANCE_GONE_BG));
                     ui.label("⇣ ✕ host leaving: draining or terminated instance, disrupted node");
                     ui.end_row();
                 });

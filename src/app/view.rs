@@ -7,7 +7,8 @@ use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use orca_sim::Subject;
 
-use super::canvas::{Area, Canvas, CardAnim, Selectable};
+use super::canvas::scene::{Area, CARD_H, CARD_W};
+use super::canvas::sync::{Canvas, CardAnim, Selectable};
 use super::player::{Player, Selection};
 
 /// The part of the window the canvas owns (egui panels take the rest), in logical pixels.
@@ -48,7 +49,7 @@ pub fn setup_camera(
         CanvasCamera,
         Camera2d,
         Camera {
-            clear_color: ClearColorConfig::Custom(super::canvas::CANVAS_BG),
+            clear_color: ClearColorConfig::Custom(super::canvas::palette::CANVAS_BG),
             ..default()
         },
     ));
@@ -212,7 +213,7 @@ pub fn draw_overlays(
     let area_of = |key: &str| -> Option<(Vec2, Vec2)> {
         if let Some(id) = key.strip_prefix("card:") {
             let p = card_pos(id)?;
-            return Some((p, Vec2::new(super::canvas::CARD_W, super::canvas::CARD_H)));
+            return Some((p, Vec2::new(CARD_W, CARD_H)));
         }
         let a: &Area = scene.areas.get(key)?;
         Some((a.center(), Vec2::new(a.w, a.h)))
