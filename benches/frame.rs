@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
+use orca::app::CorePlugin;
+use orca::app::actions::Actions;
 use orca::app::library::{Progress, ScenarioSource};
 use orca::app::player::Player;
-use orca::app::{Actions, CorePlugin};
 
 /// Four Fargate services of 500 tasks each, updated to a new revision at 0:30.
 fn scenario_text() -> String {

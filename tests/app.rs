@@ -5,13 +5,14 @@ use std::time::Duration;
 
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
+use orca::app::CorePlugin;
+use orca::app::actions::Actions;
 use orca::app::canvas::card_state::CardState;
 use orca::app::canvas::layout::layout;
 use orca::app::canvas::scene::{Prim, Scene};
 use orca::app::canvas::sync::CardAnim;
 use orca::app::library::{self, Progress, ScenarioSource};
 use orca::app::player::Player;
-use orca::app::{Actions, CorePlugin};
 use orca_sim::SimTime;
 
 fn app_with(name: &'static str, progress: Progress) -> App {

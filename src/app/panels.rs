@@ -8,12 +8,13 @@ use bevy_egui::{EguiContexts, egui};
 use orca_sim::ecs::TaskStatus;
 use orca_sim::{Event, SimTime, Source, Subject};
 
+use super::actions::Actions;
+use super::camera::{CanvasRect, ViewState};
 use super::canvas::card_state::CardState;
 use super::canvas::palette::{INSTANCE_BOOTING_BG, INSTANCE_GONE_BG, NEW_REVISION, OLD_REVISION};
 use super::library;
 use super::player::{Player, SPEEDS, Selection};
-use super::view::{CanvasRect, ViewState};
-use super::{Actions, UiState};
+use super::ui_state::UiState;
 
 const SOURCES: [&str; 11] = [
     "service",
@@ -64,7 +65,11 @@ fn source_color(category: &str) -> egui::Color32 {
     }
 }
 
-pub fn ui_system(
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(bevy_egui::EguiPrimaryContextPass, ui_system);
+}
+
+fn ui_system(
     mut contexts: EguiContexts,
     mut player: ResMut<Player>,
     mut ui_state: ResMut<UiState>,
@@ -80,7 +85,7 @@ pub fn ui_system(
         let mut fonts = egui::FontDefinitions::default();
         fonts.font_data.insert(
             "dejavu".into(),
-            std::sync::Arc::new(egui::FontData::from_static(super::FONT_BYTES)),
+            std::sync::Arc::new(egui::FontData::from_static(super::font::FONT_BYTES)),
         );
         for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
             fonts
@@ -1513,7 +1518,7 @@ fn picker(ctx: &egui::Context, player: &mut Player, ui_state: &mut UiState, view
                     let path = std::path::PathBuf::from(ui_state.open_path.trim());
                     match library::load_file(&path) {
                         Ok((s, source)) => {
-                            super::switch_scenario(player, s, source);
+                            player.switch_scenario(s, source);
                             ui_state.show_intro = true;
                             ui_state.show_picker = false;
                             ui_state.picker_error = None;
@@ -1555,8 +1560,7 @@ fn picker(ctx: &egui::Context, player: &mut Player, ui_state: &mut UiState, view
                             {
                                 match library::built_in(name) {
                                     Ok(s) => {
-                                        super::switch_scenario(
-                                            player,
+                                        player.switch_scenario(
                                             s,
                                             library::ScenarioSource::BuiltIn(name),
                                         );

@@ -1,17 +1,28 @@
 //! Playback state of the app: the clock, play/pause, speed, quizzes and the selection.
 //!
-//! Everything here is plain data plus methods, so tests can drive it without a window. The
-//! world shown is always `playback.world()` at `playback.now()`: the app never decides a
-//! domain fact.
+//! [`Player`] is plain data plus methods, so tests can drive it without a window; the plugin
+//! advances its clock each frame. The world shown is always `playback.world()` at
+//! `playback.now()`.
 
 use std::sync::Arc;
 
 use bevy::prelude::*;
 use orca_sim::{Playback, Scenario, SimTime, Subject};
 
+use crate::app::AppSystems;
 use crate::app::canvas::layout::columns_for_run;
 use crate::app::canvas::layout_ecs::on_canvas;
 use crate::app::library::{Progress, ScenarioSource};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        Update,
+        (
+            tick.in_set(AppSystems::Tick),
+            end_frame.in_set(AppSystems::EndFrame),
+        ),
+    );
+}
 
 /// Speeds the `[` and `]` keys step through.
 pub const SPEEDS: [f32; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
@@ -114,6 +125,12 @@ impl Player {
         self.quiz = None;
         self.load_error = None;
         self.seek(at);
+    }
+
+    /// Show another scenario from its start, keeping the learner's progress.
+    pub fn switch_scenario(&mut self, scenario: Arc<Scenario>, source: ScenarioSource) {
+        let progress = std::mem::take(&mut self.progress);
+        *self = Player::new(scenario, source, progress);
     }
 
     pub fn scenario(&self) -> &Arc<Scenario> {
@@ -376,5 +393,16 @@ impl Player {
             Some(q) => &self.playback.quiz_moments()[q.moment].subjects,
             None => &[],
         }
+    }
+}
+
+fn tick(time: Res<Time>, mut player: ResMut<Player>) {
+    player.tick(time.delta_secs_f64());
+}
+
+/// The frame is drawn: from the next one, cards ease again.
+fn end_frame(mut player: ResMut<Player>) {
+    if player.jumped {
+        player.end_frame();
     }
 }

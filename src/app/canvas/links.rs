@@ -7,7 +7,15 @@ use bevy::prelude::*;
 use orca_sim::elb::TargetState;
 
 use super::scene::CARD_H;
-use super::sync::{Canvas, CanvasKey, CardAnim};
+use super::sync::{Canvas, CanvasKey, CardAnim, sync_canvas};
+use crate::app::AppSystems;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        Update,
+        sync_links.in_set(AppSystems::Canvas).after(sync_canvas),
+    );
+}
 
 /// Spawn, move and despawn the link segments of this frame's scene.
 pub fn sync_links(

@@ -10,3 +10,9 @@ pub mod links;
 pub mod palette;
 pub mod scene;
 pub mod sync;
+
+use bevy::prelude::*;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_plugins((sync::plugin, links::plugin));
+}

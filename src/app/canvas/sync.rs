@@ -11,6 +11,8 @@ use super::card_state::CardState;
 use super::layout::layout;
 use super::palette::{NEW_REVISION, OLD_REVISION, TEXT};
 use super::scene::{CARD_H, CARD_W, Prim, Scene};
+use crate::app::AppSystems;
+use crate::app::font::CanvasFont;
 use crate::app::player::{Player, Selection};
 
 /// Card motion to a new place, in simulated ms.
@@ -18,9 +20,10 @@ const MOVE_MS: f32 = 900.0;
 /// Text is laid out at twice its size and scaled down, so it stays crisp when zoomed in.
 const TEXT_OVERSAMPLE: f32 = 2.0;
 
-/// The font canvas text uses (absent in headless tests).
-#[derive(Resource, Clone)]
-pub struct CanvasFont(pub Handle<Font>);
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Canvas>()
+        .add_systems(Update, sync_canvas.in_set(AppSystems::Canvas));
+}
 
 /// Entities by key, and the last scene.
 #[derive(Resource, Default)]
