@@ -20,9 +20,8 @@ pub(super) fn plugin(app: &mut App) {
         .add_observer(select_on_click);
 }
 
-/// Dashed gizmo lines. Nothing draws with them (the links are sprites); the group stays
-/// registered for now because removing it shifts entity ids, and with them the glyph atlas
-/// order, changing a few text pixels by one level.
+/// Dashed gizmo lines, configured but drawn with nowhere (the links are sprites); left for a
+/// change of its own, as removing it renumbers entities and so shifts a few glyph pixels.
 #[derive(Default, Reflect, GizmoConfigGroup)]
 pub struct DashedGizmos;
 
