@@ -80,11 +80,9 @@ fn draw_highlights(
             Subject::Zone(n) => vec![format!("zone:{n}")],
             Subject::Pod(n) => vec![format!("card:{n}")],
             Subject::Node(n) => vec![format!("node:{n}")],
-            Subject::Deployment(_) => world
-                .eks
-                .iter()
-                .flat_map(|c| c.pods.iter().filter(|p| !p.gone))
-                .map(|p| format!("card:{}", p.name))
+            Subject::Deployment(name) => pods_of_deployment(world, name)
+                .into_iter()
+                .map(|p| format!("card:{p}"))
                 .collect(),
             Subject::Service(n) => world
                 .ecs
@@ -144,4 +142,16 @@ fn draw_highlights(
 
 fn outline(gizmos: &mut Gizmos, center: Vec2, size: Vec2, color: Color) {
     gizmos.rect_2d(Isometry2d::from_translation(center), size, color);
+}
+
+/// Domain fact decided here until the core provides it: which pods a Deployment owns. Today
+/// every pod that is not gone counts, whatever its Deployment (right while a scenario has one
+/// Deployment); the core should map a Deployment to its pods through its ReplicaSets.
+fn pods_of_deployment<'a>(world: &'a orca_sim::World, _deployment: &str) -> Vec<&'a str> {
+    world
+        .eks
+        .iter()
+        .flat_map(|c| c.pods.iter().filter(|p| !p.gone))
+        .map(|p| p.name.as_str())
+        .collect()
 }

@@ -355,7 +355,7 @@ pub(super) fn busiest_host(eks: &Cluster) -> usize {
 /// Domain fact decided here until the core provides it: the pods bound to node `ni` (every
 /// pod that is not gone, terminating ones included). The core's scheduler counts a node's pods
 /// against max-pods itself; it should expose that list or count.
-fn pods_on_node(eks: &Cluster, ni: usize) -> Vec<usize> {
+pub fn pods_on_node(eks: &Cluster, ni: usize) -> Vec<usize> {
     (0..eks.pods.len())
         .filter(|&p| !eks.pods[p].gone && eks.pods[p].node == Some(ni))
         .collect()

@@ -90,13 +90,12 @@ pub(super) fn service_metrics(ui: &mut egui::Ui, svc: &orca_sim::ecs::Service, n
             p.vline(VLine::new("now", now).color(egui::Color32::WHITE));
         });
     if let Some(t) = &svc.scaling {
+        let [(high_m, high_n, high_at), (low_m, low_n, low_at)] = target_tracking_alarms(t.target);
         ui.label(
             egui::RichText::new(format!(
-                "AlarmHigh {} (3 of 3 above {:.0} %) · AlarmLow {} (15 of 15 below {:.0} %)",
+                "AlarmHigh {} ({high_m} of {high_n} above {high_at:.0} %) · AlarmLow {} ({low_m} of {low_n} below {low_at:.0} %)",
                 t.high.as_str(),
-                t.target,
                 t.low.as_str(),
-                t.target * orca_sim::aas::LOW_FACTOR
             ))
             .weak(),
         );
@@ -163,9 +162,10 @@ pub(super) fn capacity_metrics(
             );
             p.vline(VLine::new("now", now).color(egui::Color32::WHITE));
         });
+    let (low_m, low_n) = managed_scaling_scale_in_datapoints();
     ui.label(
         egui::RichText::new(format!(
-            "scale-out alarm {} · scale-in alarm {} (15 of 15 below {target:.0} %) · desired {} (min {}, max {})",
+            "scale-out alarm {} · scale-in alarm {} ({low_m} of {low_n} below {target:.0} %) · desired {} (min {}, max {})",
             g.high.as_str(),
             g.low.as_str(),
             g.desired_capacity,
@@ -185,4 +185,20 @@ pub(super) fn capacity_metrics(
             p.line(Line::new("tasks waiting", series(&|m| m.waiting as f64)));
             p.vline(VLine::new("now", now).color(egui::Color32::WHITE));
         });
+}
+
+/// Domain fact written here until the core provides it: the two CloudWatch alarms of a
+/// target-tracking policy as (datapoints to alarm, evaluation periods, threshold) — AlarmHigh
+/// 3 of 3 above the target, AlarmLow 15 of 15 below target × `LOW_FACTOR`. The core evaluates
+/// them (`aas`, which has `HIGH_DATAPOINTS` and `LOW_DATAPOINTS`); it should expose each
+/// alarm's definition, as it does for step-scaling alarms.
+fn target_tracking_alarms(target: f64) -> [(u32, u32, f64); 2] {
+    [(3, 3, target), (15, 15, target * orca_sim::aas::LOW_FACTOR)]
+}
+
+/// Domain fact written here until the core provides it: ECS managed scaling's scale-in alarm,
+/// 15 of 15 one-minute datapoints below the target capacity, as (datapoints, periods). The core
+/// has it as `capacity_provider::SCALE_IN_DATAPOINTS`; it should expose the alarm with the group.
+fn managed_scaling_scale_in_datapoints() -> (u32, u32) {
+    (15, 15)
 }

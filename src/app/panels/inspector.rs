@@ -3,11 +3,13 @@
 
 use bevy_egui::egui;
 use orca_sim::ecs::TaskStatus;
-use orca_sim::k8s::cluster::Cluster;
+use orca_sim::k8s::cluster::{Cluster, Pod, Template};
 use orca_sim::{SimTime, Source};
 
 use super::services::deployment_summary;
 use crate::app::canvas::card_state::CardState;
+use crate::app::canvas::layout_ecs::FADE_MS;
+use crate::app::canvas::layout_eks::pods_on_node;
 use crate::app::player::{Player, Selection};
 
 pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
@@ -117,7 +119,10 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
                 }
             }
             if task.last_status == TaskStatus::Stopped {
-                ui.weak("STOPPED tasks fade from the canvas after 20 s.");
+                ui.weak(format!(
+                    "STOPPED tasks fade from the canvas after {} s.",
+                    FADE_MS / 1000
+                ));
             }
             why(ui, task.why.iter().map(|w| (w.at, w.text.as_str())));
         }
@@ -278,13 +283,9 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
                 format!("{}Mi", node.allocatable_memory_mib),
             );
             kv(ui, "allocatable pods", node.max_pods.to_string());
-            let pods: Vec<&orca_sim::k8s::cluster::Pod> = eks
-                .pods
-                .iter()
-                .filter(|p| !p.gone && p.node == Some(ni))
-                .collect();
+            let pods = pods_on_node(eks, ni);
             kv(ui, "Non-terminated Pods", pods.len().to_string());
-            for p in pods {
+            for p in pods.into_iter().map(|p| &eks.pods[p]) {
                 kv(ui, "  pod", format!("{}  {}", p.name, p.status()));
             }
         }
@@ -353,38 +354,16 @@ fn pod_inspector(ui: &mut egui::Ui, player: &Player, eks: &Cluster, name: &str) 
     kv(
         ui,
         "Conditions",
-        format!(
-            "PodScheduled {} · Initialized {} · ContainersReady {} · Ready {}",
-            if pod.node.is_some() {
-                "True"
-            } else {
-                "False (Unschedulable)"
-            },
-            if pod.node.is_some() { "True" } else { "False" },
-            if pod.ready { "True" } else { "False" },
-            if pod.ready { "True" } else { "False" },
-        ),
+        pod_conditions(pod)
+            .iter()
+            .map(|(condition, status)| format!("{condition} {status}"))
+            .collect::<Vec<_>>()
+            .join(" · "),
     );
     if !running && pod.node.is_some() && pod.deleting_at.is_none() {
         ui.weak("The container is not running: see its state and the events below.");
     }
-    kv(
-        ui,
-        "Probes",
-        format!(
-            "readiness {} · liveness {} (period 10s, failureThreshold 3)",
-            if rs.template.readiness_probe {
-                "http-get"
-            } else {
-                "none"
-            },
-            if rs.template.liveness_probe {
-                "http-get"
-            } else {
-                "none"
-            }
-        ),
-    );
+    kv(ui, "Probes", probes(&rs.template));
     ui.add_space(4.0);
     ui.strong("Events");
     let object = format!("pod/{}", pod.name);
@@ -418,6 +397,40 @@ fn pod_inspector(ui: &mut egui::Ui, player: &Player, eks: &Cluster, name: &str) 
     if !any {
         ui.weak("<none>");
     }
+}
+
+/// Domain fact decided here until the core provides it: the pod's conditions, derived from
+/// its node and Ready flag — PodScheduled from having a node (Unschedulable otherwise),
+/// Initialized likewise, ContainersReady and Ready both from `ready`. The core's kubelet
+/// should give the conditions (with their reasons) as `kubectl describe pod` shows them.
+fn pod_conditions(pod: &Pod) -> [(&'static str, &'static str); 4] {
+    let true_false = |b: bool| if b { "True" } else { "False" };
+    [
+        (
+            "PodScheduled",
+            if pod.node.is_some() {
+                "True"
+            } else {
+                "False (Unschedulable)"
+            },
+        ),
+        ("Initialized", true_false(pod.node.is_some())),
+        ("ContainersReady", true_false(pod.ready)),
+        ("Ready", true_false(pod.ready)),
+    ]
+}
+
+/// Domain fact written here until the core provides it: the probes' kind and timing, written
+/// as http-get probes with the Kubernetes defaults (periodSeconds 10, failureThreshold 3)
+/// whatever the template says. The core runs the probes; it should expose each probe's
+/// handler, period and thresholds.
+fn probes(template: &Template) -> String {
+    let kind = |on: bool| if on { "http-get" } else { "none" };
+    format!(
+        "readiness {} · liveness {} (period 10s, failureThreshold 3)",
+        kind(template.readiness_probe),
+        kind(template.liveness_probe)
+    )
 }
 
 fn kv(ui: &mut egui::Ui, k: &str, v: impl Into<String>) {

@@ -3,7 +3,7 @@
 //! `kubectl rollout status`; then the scaling charts.
 
 use bevy_egui::egui;
-use orca_sim::k8s::cluster::Cluster;
+use orca_sim::k8s::cluster::{Cluster, DeploymentState};
 
 use super::charts::{capacity_metrics, eks_metrics, service_metrics};
 use super::palette::c32;
@@ -117,11 +117,7 @@ pub(super) fn deployment_summary(ui: &mut egui::Ui, eks: &Cluster, d: usize) {
     let (updated, old, updated_available) = eks.rollout_counts(d);
     let (pods, available) = eks.totals(d);
     let dep = &eks.deployments[d];
-    let (surge, unavailable) = orca_sim::k8s::rollout::resolve_fenceposts(
-        dep.max_surge,
-        dep.max_unavailable,
-        dep.replicas,
-    );
+    let (surge, unavailable, fewest, most) = rollout_bounds(dep);
     ui.label(
         egui::RichText::new(format!(
             "deployment/{}   replicas {} · pods {} · available {}",
@@ -131,9 +127,7 @@ pub(super) fn deployment_summary(ui: &mut egui::Ui, eks: &Cluster, d: usize) {
     );
     ui.label(
         egui::RichText::new(format!(
-            "RollingUpdate: maxSurge {surge}, maxUnavailable {unavailable} → between {} and {} pods",
-            dep.replicas.saturating_sub(unavailable),
-            dep.replicas + surge
+            "RollingUpdate: maxSurge {surge}, maxUnavailable {unavailable} → between {fewest} and {most} pods"
         ))
         .weak(),
     );
@@ -142,16 +136,7 @@ pub(super) fn deployment_summary(ui: &mut egui::Ui, eks: &Cluster, d: usize) {
         if rs.deployment != d || rs.deleted {
             continue;
         }
-        let ready = eks
-            .pods
-            .iter()
-            .filter(|p| !p.gone && p.replica_set == i && p.ready)
-            .count();
-        let have = eks
-            .pods
-            .iter()
-            .filter(|p| !p.gone && p.replica_set == i && p.deleting_at.is_none())
-            .count();
+        let (have, ready) = replica_set_status(eks, i);
         ui.horizontal(|ui| {
             let (r, _) = ui.allocate_exact_size(egui::vec2(8.0, 16.0), egui::Sense::hover());
             ui.painter().rect_filled(
@@ -188,4 +173,41 @@ pub(super) fn deployment_summary(ui: &mut egui::Ui, eks: &Cluster, d: usize) {
             .monospace()
             .italics(),
     );
+}
+
+/// Domain fact decided here until the core provides it: a rolling update's bounds, as
+/// (maxSurge, maxUnavailable, fewest available pods, most pods). The fenceposts come from the
+/// core's `resolve_fenceposts`, but the bounds `replicas − maxUnavailable` and
+/// `replicas + maxSurge` are worked out here; the deployment controller computes them for its
+/// own step and should expose them.
+fn rollout_bounds(dep: &DeploymentState) -> (u32, u32, u32, u32) {
+    let (surge, unavailable) = orca_sim::k8s::rollout::resolve_fenceposts(
+        dep.max_surge,
+        dep.max_unavailable,
+        dep.replicas,
+    );
+    (
+        surge,
+        unavailable,
+        dep.replicas.saturating_sub(unavailable),
+        dep.replicas + surge,
+    )
+}
+
+/// Domain fact decided here until the core provides it: a ReplicaSet's status as (current,
+/// ready), counted from the pods: current = pods not terminating, ready = pods whose Ready
+/// condition holds (no minReadySeconds, so not availableReplicas). The core's ReplicaSet
+/// controller should expose `status.replicas`, `readyReplicas` and `availableReplicas`.
+fn replica_set_status(eks: &Cluster, rs: usize) -> (usize, usize) {
+    let current = eks
+        .pods
+        .iter()
+        .filter(|p| !p.gone && p.replica_set == rs && p.deleting_at.is_none())
+        .count();
+    let ready = eks
+        .pods
+        .iter()
+        .filter(|p| !p.gone && p.replica_set == rs && p.ready)
+        .count();
+    (current, ready)
 }
