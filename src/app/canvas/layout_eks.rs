@@ -261,7 +261,7 @@ pub(super) fn layout(world: &World, eks: &Cluster, cols: usize) -> Scene {
         };
         let key = format!("tg:{name}");
         push_rect(&mut scene, &key, area, TG_BG, 1.0);
-        let endpoints = eks.endpoints(d);
+        let endpoints = orca_sim::k8s::endpoints::endpoints(eks, d);
         push_text(
             &mut scene,
             &format!("{key}/t1"),

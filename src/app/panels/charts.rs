@@ -18,11 +18,10 @@ fn chart<'a>(id: impl egui::AsId, height: f32) -> egui_plot::Plot<'a> {
 
 /// EKS scaling charts: utilization against the HPA target, and replicas, pods and nodes over
 /// time.
-pub(super) fn eks_metrics(ui: &mut egui::Ui, eks: &Cluster) {
+pub(super) fn eks_metrics(ui: &mut egui::Ui, eks: &Cluster, now: f64) {
     use egui_plot::{HLine, Legend, Line, PlotPoints, VLine};
     ui.separator();
     ui.heading("Metrics");
-    let now = eks.now.secs_f64();
     let series = |f: &dyn Fn(&orca_sim::k8s::cluster::Sample) -> f64| -> PlotPoints<'static> {
         eks.samples
             .iter()

@@ -292,7 +292,7 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
         Selection::Deployment(name) => {
             let Some(eks) = &world.eks else { return };
             match eks.deployment_index(name) {
-                Some(d) => deployment_summary(ui, eks, d),
+                Some(d) => deployment_summary(ui, eks, d, world.now),
                 None => {
                     ui.label("No such Deployment.");
                 }

@@ -11,21 +11,22 @@ use crate::app::canvas::palette::{NEW_REVISION, OLD_REVISION};
 use crate::app::player::{Player, Selection};
 
 pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
+    let now = player.playback.world().now;
     if let Some(eks) = &player.playback.world().eks {
         ui.heading("Deployments");
         for d in 0..eks.deployments.len() {
-            deployment_summary(ui, eks, d);
+            deployment_summary(ui, eks, d, now);
             ui.add_space(6.0);
         }
         if eks.samples.len() > 1
             && (!eks.hpas.is_empty() || !eks.node_groups.is_empty() || eks.karpenter.is_some())
         {
-            eks_metrics(ui, eks);
+            eks_metrics(ui, eks, now.secs_f64());
         }
         return;
     }
     ui.heading("Services");
-    let now = player.playback.world().now.secs_f64();
+    let now = now.secs_f64();
     let Some(world) = &player.playback.world().ecs else {
         return;
     };
@@ -113,9 +114,14 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
     }
 }
 
-pub(super) fn deployment_summary(ui: &mut egui::Ui, eks: &Cluster, d: usize) {
-    let (updated, old, updated_available) = eks.rollout_counts(d);
-    let (pods, available) = eks.totals(d);
+pub(super) fn deployment_summary(
+    ui: &mut egui::Ui,
+    eks: &Cluster,
+    d: usize,
+    now: orca_sim::SimTime,
+) {
+    let (updated, old, updated_available) = eks.rollout_counts(d, now);
+    let (pods, available) = eks.totals(d, now);
     let dep = &eks.deployments[d];
     let (surge, unavailable, fewest, most) = rollout_bounds(dep);
     ui.label(
