@@ -666,3 +666,56 @@ fn wrong_kubectl_input_gets_kubectl_answers() {
     let ecs = Playback::new(scenario("ecs-rolling-update"));
     assert!(failed(&ecs, "kubectl get pods").contains("no EKS cluster"));
 }
+
+fn completions(p: &Playback, line: &str) -> Vec<String> {
+    let cx = Context {
+        world: p.world(),
+        scenario: p.scenario(),
+        now: p.now(),
+        log: p.log(),
+        files: &no_files,
+    };
+    orca_sim::console::complete::complete(line, &cx).candidates
+}
+
+#[test]
+fn tab_completes_commands_flags_and_object_names() {
+    let mut ecs = Playback::new(scenario("ecs-rolling-update"));
+    ecs.seek(SimTime::from_secs(10));
+    assert_eq!(completions(&ecs, "ku"), ["kubectl"]);
+    assert_eq!(completions(&ecs, "aws ecs update-s"), ["update-service"]);
+    assert_eq!(
+        completions(&ecs, "aws ecs update-service --clu"),
+        ["--cluster"]
+    );
+    assert_eq!(
+        completions(&ecs, "aws ecs update-service --cluster "),
+        ["demo"]
+    );
+    assert_eq!(
+        completions(&ecs, "aws ecs update-service --cluster demo --service w"),
+        ["web"]
+    );
+    assert_eq!(
+        completions(
+            &ecs,
+            "aws ecs update-service --cluster demo --service web --task-definition "
+        ),
+        ["web:1", "web:2"]
+    );
+    let eks = Playback::new(scenario("eks-sandbox-drain"));
+    let nodes = completions(&eks, "kubectl drain ip-");
+    assert_eq!(nodes.len(), 3, "{nodes:?}");
+    assert_eq!(completions(&eks, "kubectl get deploy"), ["deployments"]);
+    assert_eq!(completions(&eks, "kubectl scale deployment/"), ["web"]);
+    assert_eq!(
+        completions(&eks, "kubectl set image deployment/web "),
+        ["web="]
+    );
+    assert_eq!(completions(&eks, "kubectl rollout u"), ["undo"]);
+    let c = orca_sim::console::complete::Completion {
+        from: 0,
+        candidates: vec!["describe-services".into(), "describe-tasks".into()],
+    };
+    assert_eq!(c.common_prefix(), "describe-");
+}

@@ -13,6 +13,7 @@
 
 pub mod aws;
 pub mod commands;
+pub mod complete;
 pub mod kubectl;
 pub mod suggest;
 pub mod words;
