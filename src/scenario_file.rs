@@ -40,6 +40,13 @@ pub fn read(path: &Path) -> Result<ScenarioFile, String> {
     })
 }
 
+/// The text of a file a console command names (`file://…`, `kubectl apply -f`), with the same
+/// checks and size cap as a scenario file.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let name = path.display().to_string();
+    String::from_utf8(read_bytes(path)?).map_err(|_| format!("{name}: the file is not UTF-8 text"))
+}
+
 /// The fingerprint of the file as it is now; `None` if it cannot be read.
 pub fn fingerprint(path: &Path) -> Option<Fingerprint> {
     read_bytes(path).ok().map(|bytes| fingerprint_of(&bytes))

@@ -5,17 +5,24 @@ use bevy::prelude::*;
 use orca_sim::SimTime;
 
 use crate::app::AppSystems;
+use crate::app::panels::actions_menu::ActionsMenu;
+use crate::app::panels::console::ConsoleState;
 use crate::app::player::Player;
 use crate::app::ui_state::UiState;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_message::<Actions>().add_systems(
-        Update,
-        (
-            keyboard_actions.in_set(AppSystems::RecordInput),
-            apply_actions.in_set(AppSystems::ApplyActions),
-        ),
-    );
+    // The console and the actions menu keep state the keyboard acts on even without a window
+    // (tests run the core plugin alone).
+    app.init_resource::<ConsoleState>()
+        .init_resource::<ActionsMenu>()
+        .add_message::<Actions>()
+        .add_systems(
+            Update,
+            (
+                keyboard_actions.in_set(AppSystems::RecordInput),
+                apply_actions.in_set(AppSystems::ApplyActions),
+            ),
+        );
 }
 
 /// Things the user can ask for, from the keyboard or a button.
@@ -42,6 +49,14 @@ pub enum Actions {
     TogglePresenting,
     /// Save a picture of the window (F12).
     Screenshot,
+    /// Open or close the console (C).
+    ToggleConsole,
+    /// Take the learner's last action back (Ctrl+Z).
+    Undo,
+    /// Save the session (the scenario with the learner's actions) as a scenario file (Ctrl+S).
+    SaveSession,
+    /// Open the actions menu of the selected object (A).
+    ActionsMenu,
     /// Select the next / previous task card (Tab / Shift+Tab), for keyboard-only use.
     SelectNext,
     SelectPrevious,
@@ -54,8 +69,8 @@ fn keyboard_actions(
     mut out: MessageWriter<Actions>,
 ) {
     let Some(keys) = keys else { return };
-    // Typing a path in the scenario picker: the keys are text, not shortcuts.
-    if ui.typing {
+    // Typing a path in the scenario picker or a command: the keys are text, not shortcuts.
+    if ui.typing || ui.console_focus {
         return;
     }
     let ctrl = keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight]);
@@ -65,6 +80,10 @@ fn keyboard_actions(
             KeyCode::Equal | KeyCode::NumpadAdd if ctrl => Actions::TextBigger,
             KeyCode::Minus | KeyCode::NumpadSubtract if ctrl => Actions::TextSmaller,
             KeyCode::Digit0 if ctrl => Actions::TextReset,
+            KeyCode::KeyZ if ctrl => Actions::Undo,
+            KeyCode::KeyS if ctrl => Actions::SaveSession,
+            KeyCode::KeyC | KeyCode::Backquote => Actions::ToggleConsole,
+            KeyCode::KeyA => Actions::ActionsMenu,
             KeyCode::Slash if shift => Actions::ToggleHelp,
             KeyCode::Space => Actions::TogglePlay,
             KeyCode::ArrowRight => Actions::StepForward,
@@ -97,9 +116,25 @@ fn apply_actions(
     mut actions: MessageReader<Actions>,
     mut player: ResMut<Player>,
     mut ui: ResMut<UiState>,
+    mut console: ResMut<ConsoleState>,
+    mut menu: ResMut<ActionsMenu>,
 ) {
     for a in actions.read() {
         match a {
+            Actions::ToggleConsole => console.toggle(),
+            Actions::Undo => {
+                ui.notice = Some(match console.undo(&mut player) {
+                    Some(command) => format!("undid: {command}"),
+                    None => "nothing to undo".into(),
+                });
+            }
+            Actions::SaveSession => {
+                ui.notice = Some(match crate::app::session::save(&player) {
+                    Ok(path) => format!("session saved as {path}"),
+                    Err(e) => format!("not saved: {e}"),
+                });
+            }
+            Actions::ActionsMenu => menu.open_for_selection(&player, None),
             Actions::TogglePlay if ui.show_intro => {
                 ui.show_intro = false;
                 player.toggle_play();

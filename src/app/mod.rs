@@ -15,6 +15,7 @@ pub mod library;
 mod panels;
 pub mod player;
 mod screenshot;
+mod session;
 mod shot;
 mod ui_state;
 mod window;

@@ -14,6 +14,8 @@ use crate::app::canvas::layout::columns_for_run;
 use crate::app::canvas::layout_ecs::on_canvas;
 use crate::app::library::{Progress, ScenarioSource};
 
+mod interventions;
+
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         Update,

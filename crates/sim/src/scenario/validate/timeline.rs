@@ -25,6 +25,10 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
         }
         let ap = p.field("action");
         let is_eks_action = entry.action.is_eks();
+        if entry.action.is_either() {
+            action(out, ix, eks, &entry.action, &ap);
+            continue;
+        }
         let is_note = matches!(entry.action, Action::Note(_));
         match (eks, is_eks_action) {
             (Some(_), false) if !is_note => {
@@ -210,6 +214,26 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         }
         Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
             ix.zone_ref(out, zone, ap.field("zone"));
+        }
+        Action::RecoverHealthChecks { service, revision } => {
+            if let Some(svc) = ix.service_ref(out, service, ap.field("service"))
+                && let Some(r) = revision
+            {
+                ix.revision_ref(out, svc, *r, ap.field("revision"));
+            }
+        }
+        Action::SetLoad { target, rps } => {
+            let is_deployment =
+                eks.is_some_and(|k| k.deployments.iter().any(|d| &d.name == target));
+            if !is_deployment {
+                ix.service_ref(out, target, ap.field("target"));
+            }
+            if !rps.is_finite() || *rps < 0.0 || *rps > 1_000_000.0 {
+                out.push((
+                    ap.field("rps"),
+                    format!("rps {rps} is out of range; valid: 0 to 1000000 requests per second"),
+                ));
+            }
         }
         Action::StopTaskById { task, .. } => {
             // Task ids come from the run (the same scenario and seed give the same ids), so
