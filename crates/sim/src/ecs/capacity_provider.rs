@@ -138,17 +138,27 @@ pub fn from_spec(g: &AutoScalingGroupSpec, uuid: &mut dyn FnMut() -> String) -> 
     }
 }
 
+/// Which instance to bring up: its name, type and zone.
+pub struct NewInstance<'a> {
+    pub name: String,
+    pub instance_type: &'a str,
+    pub zone_index: usize,
+}
+
 /// A container instance of `instance_type` in zone `zone_index`, with fresh ids.
 pub fn new_instance(
     cluster: &str,
     net: &mut Network,
     ids: &mut rand_chacha::ChaCha8Rng,
-    name: String,
-    instance_type: &str,
-    zone_index: usize,
+    new: NewInstance,
     status: InstanceStatus,
     now: SimTime,
 ) -> ContainerInstance {
+    let NewInstance {
+        name,
+        instance_type,
+        zone_index,
+    } = new;
     let it = crate::aws::instance_types::lookup(instance_type);
     let id = hex(ids, 32);
     let ec2_instance_id = format!("i-0{}", hex(ids, 16));
@@ -224,16 +234,12 @@ pub fn add_instance(
     } else {
         InstanceStatus::Registering
     };
-    let mut inst = new_instance(
-        &world.name,
-        net,
-        ids,
+    let new = NewInstance {
         name,
-        &instance_type,
-        zone,
-        status,
-        now,
-    );
+        instance_type: &instance_type,
+        zone_index: zone,
+    };
+    let mut inst = new_instance(&world.name, net, ids, new, status, now);
     inst.auto_scaling_group = Some(g as u32);
     inst.capacity_provider = Some(provider);
     let idx = InstanceIdx(world.instances.len() as u32);

@@ -239,9 +239,11 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
                 &world.name,
                 net,
                 &mut rngs.ids,
-                name,
-                &group.instance_type,
-                zone_index,
+                capacity_provider::NewInstance {
+                    name,
+                    instance_type: &group.instance_type,
+                    zone_index,
+                },
                 InstanceStatus::Active,
                 SimTime::ZERO,
             );
