@@ -1,6 +1,7 @@
 //! Amazon ECS: the state of tasks, services, deployments and container instances, and the
 //! controllers that move it (one file each, each a reconcile step).
 
+pub mod auto_scaling_group;
 pub mod capacity_provider;
 pub mod circuit_breaker;
 pub mod cluster;
