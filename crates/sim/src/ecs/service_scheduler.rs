@@ -16,8 +16,8 @@
 use crate::ecs::cluster::Ctx;
 use crate::ecs::cluster::EcsCluster;
 use crate::ecs::ids::{ServiceIdx, TaskDefIdx, TaskIdx};
-use crate::ecs::placement::{self, SpreadCounts};
-use crate::ecs::task_lifecycle::{self, Placement, StopCause};
+use crate::ecs::placement::{self, Placement, SpreadCounts};
+use crate::ecs::task_lifecycle::{self, StopCause};
 use crate::ecs::{
     Deployment, DeploymentStatus, HealthStatus, Host, InstanceStatus, RolloutState, SchedulerView,
     Suppressed, TaskStatus, UnhealthyReason, circuit_breaker, lower_bound, messages, upper_bound,

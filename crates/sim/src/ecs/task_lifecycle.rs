@@ -9,6 +9,7 @@
 use crate::control::EcsTimer;
 use crate::ecs::cluster::Ctx;
 use crate::ecs::ids::{ServiceIdx, TaskDefIdx, TaskIdx};
+use crate::ecs::placement::Placement;
 use crate::ecs::{
     AppFate, Container, ContainerStatus, DesiredStatus, FailWindow, HealthStatus, Host, StopCode,
     Task, TaskStatus, circuit_breaker, container_health, messages,
@@ -18,14 +19,6 @@ use crate::event::{EventKind, Source, Subject};
 use crate::rng::{between, chance, hex};
 use crate::scenario::spec::{ImagePull, NetworkMode};
 use crate::time::Millis;
-
-/// Where the scheduler put a task.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Placement {
-    pub host: Host,
-    pub zone_index: usize,
-    pub host_port: Option<u16>,
-}
 
 /// Why a task is being stopped; decides `stopCode`, `stoppedReason` and what the circuit
 /// breaker and the service throttle count.
