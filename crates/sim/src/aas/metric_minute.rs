@@ -119,7 +119,7 @@ pub fn on_minute(ctx: &mut Ctx) {
                 vec![Subject::Service(name.clone())],
                 Some(why),
             );
-            crate::ecs::service_scheduler::update_service(
+            crate::ecs::deployments::update_service(
                 ctx,
                 s,
                 None,

@@ -6,6 +6,7 @@ pub mod capacity_provider;
 pub mod circuit_breaker;
 pub mod cluster;
 pub mod container_health;
+pub mod deployments;
 pub mod ids;
 pub mod messages;
 pub mod placement;

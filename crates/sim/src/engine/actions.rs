@@ -4,7 +4,7 @@ use crate::ecs::cluster::Ctx;
 use crate::ecs::ids::{ServiceIdx, TaskIdx};
 use crate::ecs::task_lifecycle::{self, StopCause};
 use crate::ecs::{
-    ContainerStatus, FailWindow, InstanceStatus, TaskStatus, container_health, service_scheduler,
+    ContainerStatus, FailWindow, InstanceStatus, TaskStatus, container_health, deployments,
 };
 use crate::elb::target_health;
 use crate::engine::WorldCtx;
@@ -155,7 +155,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                 cli.push_str(" --force-new-deployment");
             }
             announce(ctx, cli, vec![Subject::Service(service.clone())]);
-            service_scheduler::update_service(
+            deployments::update_service(
                 ctx,
                 s,
                 td,
