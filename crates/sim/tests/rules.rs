@@ -12,9 +12,9 @@ use common::EcsPart;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use orca_sim::ecs::service_scheduler::bounds::{lower_bound, upper_bound};
 use orca_sim::ecs::{
     DesiredStatus, Host, InstanceStatus, RolloutState, StopCode, Task, TaskStatus, circuit_breaker,
-    lower_bound, upper_bound,
 };
 use orca_sim::elb::TargetState;
 use orca_sim::{Event, EventKind, Millis, Scenario, SimTime, Simulation};
