@@ -3,6 +3,7 @@
 //! DisableScaleIn, min/max capacity), step scaling in [`step_scaling`], how the policies of
 //! one service are weighed together ([`choose`]), and the scaling activities they log.
 
+pub mod alarms;
 pub mod metric_minute;
 pub mod step_scaling;
 
@@ -10,6 +11,7 @@ pub use step_scaling::StepScaling;
 
 use serde::Serialize;
 
+use crate::scenario::spec::ComparisonOperator;
 use crate::time::{Millis, SimTime};
 
 pub const PERIOD: Millis = Millis::from_secs(60);
@@ -18,6 +20,10 @@ pub const LOW_DATAPOINTS: usize = 15;
 /// The low alarm's threshold sits below the target: scale-in only when the metric is "well
 /// below" it [inferred: AAS sets the AlarmLow threshold at 90 % of the target].
 pub const LOW_FACTOR: f64 = 0.9;
+/// AlarmHigh breaches when a datapoint is above the target.
+pub const HIGH_COMPARISON: ComparisonOperator = ComparisonOperator::GreaterThanThreshold;
+/// AlarmLow breaches when a datapoint is below the low threshold ([`LOW_FACTOR`] × target).
+pub const LOW_COMPARISON: ComparisonOperator = ComparisonOperator::LessThanThreshold;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum AlarmState {
@@ -77,7 +83,7 @@ impl TargetTracking {
             AlarmState::InsufficientData
         } else if self.datapoints[n - HIGH_DATAPOINTS..]
             .iter()
-            .all(|v| *v > self.target)
+            .all(|v| HIGH_COMPARISON.breaches(*v, self.target))
         {
             AlarmState::Alarm
         } else {
@@ -88,7 +94,7 @@ impl TargetTracking {
         } else if self
             .datapoints
             .iter()
-            .all(|v| *v < self.target * LOW_FACTOR)
+            .all(|v| LOW_COMPARISON.breaches(*v, self.low_threshold()))
         {
             AlarmState::Alarm
         } else {
@@ -104,6 +110,11 @@ impl TargetTracking {
             changes.push((self.alarm_low.clone(), low));
         }
         changes
+    }
+
+    /// The AlarmLow threshold: [`LOW_FACTOR`] of the target.
+    pub fn low_threshold(&self) -> f64 {
+        self.target * LOW_FACTOR
     }
 
     /// Evaluate the policy at `now` for a service at `current` desired tasks, and start its

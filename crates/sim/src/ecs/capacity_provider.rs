@@ -12,6 +12,7 @@
 //! scheduler then places the waiting tasks on them.
 
 use crate::aas::AlarmState;
+use crate::aas::alarms::AlarmSummary;
 use crate::control::EcsTimer;
 use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{InstanceIdx, ServiceIdx, TaskIdx};
@@ -20,6 +21,7 @@ use crate::ecs::{ContainerInstance, Host, InstanceStatus, TaskDefinition, TaskSt
 use crate::event::{EventKind, Source, Subject};
 use crate::net::{Network, Zone};
 use crate::rng::{between, hex};
+use crate::scenario::spec::ComparisonOperator;
 use crate::time::{Millis, SimTime};
 
 // The group's state lives in `auto_scaling_group`; the app names it through this module too.
@@ -34,6 +36,43 @@ pub const SCALE_IN_DATAPOINTS: u32 = 15;
 /// Datapoints above target before the scale-out alarm fires. ECS does not document this for
 /// managed scaling; one datapoint matches its "scales out as fast as it can" [inferred].
 pub const SCALE_OUT_DATAPOINTS: u32 = 1;
+
+/// The scale-out alarm breaches when the reservation is above the target capacity, the
+/// scale-in alarm when it is below.
+pub const SCALE_OUT_COMPARISON: ComparisonOperator = ComparisonOperator::GreaterThanThreshold;
+pub const SCALE_IN_COMPARISON: ComparisonOperator = ComparisonOperator::LessThanThreshold;
+/// The metric ECS publishes for managed scaling.
+pub const RESERVATION_METRIC: &str = "CapacityProviderReservation";
+
+/// The two alarms of the target-tracking policy ECS puts on a group with managed scaling
+/// (scale out after 1 datapoint above the target capacity, scale in after 15 below), over the
+/// group's one-minute samples; `None` without managed scaling.
+pub fn alarms(group: &AutoScalingGroup) -> Option<[AlarmSummary; 2]> {
+    let target = group.managed_scaling.as_ref()?.target_capacity as f64;
+    let history: Vec<f64> = group.samples.iter().map(|x| x.reservation).collect();
+    let out = SCALE_OUT_DATAPOINTS as usize;
+    let inn = SCALE_IN_DATAPOINTS as usize;
+    Some([
+        AlarmSummary::over(
+            &group.alarm_high,
+            group.high,
+            RESERVATION_METRIC,
+            SCALE_OUT_COMPARISON,
+            target,
+            (out, out),
+            &history,
+        ),
+        AlarmSummary::over(
+            &group.alarm_low,
+            group.low,
+            RESERVATION_METRIC,
+            SCALE_IN_COMPARISON,
+            target,
+            (inn, inn),
+            &history,
+        ),
+    ])
+}
 
 /// The numbers behind one `CapacityProviderReservation` datapoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -284,10 +323,10 @@ pub fn on_minute(ctx: &mut Ctx) {
         let value = r.value();
         let target = ms.target_capacity as f64;
         let group = &mut ctx.world.auto_scaling_groups[g];
-        if value > target {
+        if SCALE_OUT_COMPARISON.breaches(value, target) {
             group.above += 1;
             group.below = 0;
-        } else if value < target {
+        } else if SCALE_IN_COMPARISON.breaches(value, target) {
             group.below += 1;
             group.above = 0;
         } else {
@@ -741,6 +780,31 @@ pub fn on_registered(ctx: &mut Ctx, i: InstanceIdx) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_scale_in_alarm_is_15_of_15_below_the_target_capacity() {
+        let mut uuid = || "u".to_string();
+        let spec: crate::scenario::spec::AutoScalingGroupSpec = ron::from_str(
+            "(name: \"asg\", capacity_provider: \"cp\", instance_type: \"m5.large\", min_size: 0, max_size: 10, desired_capacity: 2, managed_scaling: Some((target_capacity: 100)))",
+        )
+        .expect("a group");
+        let mut g = crate::ecs::auto_scaling_group::from_spec(&spec, &mut uuid);
+        for (k, r) in [50.0, 150.0, 50.0, 50.0].into_iter().enumerate() {
+            g.samples.push(ReservationSample {
+                at: SimTime::from_secs(60 * k as u64),
+                reservation: r,
+                target: 100,
+                desired: 2,
+                registered: 2,
+                waiting: 0,
+            });
+        }
+        let [out, scale_in] = alarms(&g).expect("managed scaling");
+        assert_eq!(out.rule(), "1 of 1 datapoints above 100 %");
+        assert_eq!((out.datapoints, out.breaching), (1, 0));
+        assert_eq!(scale_in.rule(), "15 of 15 datapoints below 100 %");
+        assert_eq!((scale_in.datapoints, scale_in.breaching), (4, 3));
+    }
 
     #[test]
     fn reservation_is_m_over_n_and_200_for_an_empty_group_with_waiting_tasks() {
