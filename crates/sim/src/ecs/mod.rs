@@ -10,6 +10,7 @@ pub mod deployments;
 pub mod ids;
 pub mod messages;
 pub mod placement;
+pub mod read;
 pub mod service_scheduler;
 pub mod task_lifecycle;
 
