@@ -1,7 +1,12 @@
-//! Application Auto Scaling for ECS services (reference §6): target tracking here (one-minute
-//! CloudWatch datapoints, the AlarmHigh (3 of 3) and AlarmLow (15 of 15) alarms, cooldowns,
+//! Application Auto Scaling for ECS services: target tracking here (one-minute CloudWatch
+//! datapoints, the AlarmHigh (3 of 3) and AlarmLow (15 of 15) alarms, cooldowns,
 //! DisableScaleIn, min/max capacity), step scaling in [`step_scaling`], how the policies of
-//! one service are weighed together ([`choose`]), and the scaling activities they log.
+//! one service are weighed together ([`choose`]), the scaling activities they log, what the
+//! alarms look at ([`alarms`]) and the one-minute period that runs them ([`metric_minute`]).
+//!
+//! Rules: docs/rules/ecs-scaling.md#target-tracking, #cooldowns and
+//! #several-policies-on-one-service; source:
+//! <https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking.html>.
 
 pub mod alarms;
 pub mod metric_minute;

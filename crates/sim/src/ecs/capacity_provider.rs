@@ -6,7 +6,9 @@
 //! estimate says those tasks need, bounded by the scaling step sizes; otherwise M counts the
 //! instances that run tasks. ECS attaches a target-tracking policy to the ASG with the
 //! provider's `targetCapacity` as its target: above it the ASG scales out to
-//! ⌈M × 100 / target⌉, below it for 15 minutes it scales in to the same size. Reference §6.
+//! ⌈M × 100 / target⌉, below it for 15 minutes it scales in to the same size
+//! (docs/rules/ecs-scaling.md#managed-scaling-capacityproviderreservation; source:
+//! <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-auto-scaling.html>).
 //!
 //! Instances the ASG launches register with the cluster after a boot delay; the service
 //! scheduler then places the waiting tasks on them.
@@ -31,7 +33,8 @@ pub use crate::ecs::auto_scaling_group::{AutoScalingGroup, ReservationSample};
 const SPOT_NOTICE: Millis = Millis::from_secs(120);
 /// Managed instance draining gives up after 48 hours and the ASG terminates the instance.
 const MAX_DRAIN: Millis = Millis::from_secs(48 * 3600);
-/// Datapoints below target before the scale-in alarm fires (reference §6: 15 of 15).
+/// Datapoints below target before the scale-in alarm fires: 15 of 15
+/// (docs/rules/ecs-scaling.md#managed-scaling-scale-out-and-scale-in).
 pub const SCALE_IN_DATAPOINTS: u32 = 15;
 /// Datapoints above target before the scale-out alarm fires. ECS does not document this for
 /// managed scaling; one datapoint matches its "scales out as fast as it can" [inferred].
@@ -228,7 +231,8 @@ pub fn waiting_tasks(world: &EcsCluster, provider: &str) -> Vec<TaskIdx> {
 
 /// How many fresh instances of `instance_type` the tasks need, packing the largest first onto
 /// the free room of `registering` instances (which will soon take tasks) and then onto new
-/// ones — the binpack estimate of reference §6 [model: first-fit decreasing on CPU and
+/// ones — the binpack estimate of docs/rules/ecs-scaling.md#managed-scaling-scale-out-and-scale-in
+/// [model: first-fit decreasing on CPU and
 /// memory; one task per instance when it asks for a fixed host port].
 pub fn estimate_instances(tasks: &[&TaskDefinition], instance_type: &str, registering: u32) -> u32 {
     let Some(it) = crate::aws::instance_types::lookup(instance_type) else {
@@ -501,7 +505,8 @@ fn scale_in(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) {
     );
     // The ASG's default termination policy: balance the zones (take from the zone with the
     // most instances), then the oldest instance. With managed termination protection ECS
-    // protects every instance that runs tasks, so only empty ones can go [doc: §6].
+    // protects every instance that runs tasks, so only empty ones can go
+    // (docs/rules/ecs-scaling.md#managed-scaling-scale-out-and-scale-in).
     let mut victims = Vec::new();
     for _ in 0..from.saturating_sub(wanted) {
         let zones = ctx.net.zones.len().max(1);
@@ -580,7 +585,8 @@ fn scale_in(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) {
         );
         if busy > 0 {
             // Managed instance draining (on by default for ASG capacity providers): the ASG's
-            // termination waits while ECS drains the instance [doc: managed-instance-draining].
+            // termination waits while ECS drains the instance
+            // (docs/rules/ecs-scaling.md#managed-scaling-scale-out-and-scale-in).
             ctx.world.instance_mut(i).terminate_when_drained = true;
             drain_instance(ctx, i);
         } else {
