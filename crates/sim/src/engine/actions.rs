@@ -4,7 +4,7 @@ use crate::ecs::cluster::Ctx;
 use crate::ecs::ids::{ServiceIdx, TaskIdx};
 use crate::ecs::task_lifecycle::{self, StopCause};
 use crate::ecs::{
-    ContainerStatus, FailWindow, InstanceStatus, TaskStatus, container_health, service_scheduler,
+    ContainerStatus, FailWindow, InstanceStatus, TaskStatus, container_health, deployments,
 };
 use crate::elb::target_health;
 use crate::engine::WorldCtx;
@@ -287,7 +287,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             if let Some(g) = health_check_grace_period_seconds {
                 svc.health_check_grace_period = crate::time::Millis::from_secs(u64::from(*g));
             }
-            service_scheduler::update_service(
+            deployments::update_service(
                 ctx,
                 s,
                 td,
