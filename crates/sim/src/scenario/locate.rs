@@ -349,6 +349,11 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// Whether the text holds no value at all: it is empty, or only whitespace and comments.
+    pub fn is_empty(&self) -> bool {
+        self.root.is_none()
+    }
+
     /// The 1-based line and column of a byte offset.
     pub fn location(&self, offset: usize) -> Location {
         let mut offset = offset.min(self.src.len());

@@ -14,6 +14,19 @@ use super::{Scenario, ron_options};
 /// field; the index of the file finds the value or struct it is about.
 pub(super) fn describe(src: &str, e: &ron::error::SpannedError) -> (locate::Location, String) {
     let index = locate::Index::new(src);
+    if index.is_empty() {
+        // ron asks for the `(` of the top-level struct, which says nothing to someone who opened
+        // an empty file.
+        let what = if src.trim().is_empty() {
+            "the file is empty"
+        } else {
+            "the file has only comments in it"
+        };
+        return (
+            locate::Location { line: 1, column: 1 },
+            format!("{what}; a scenario starts like this: {SMALLEST_SCENARIO}"),
+        );
+    }
     let start = index.offset(locate::Location {
         line: e.span.start.line,
         column: e.span.start.col,
@@ -33,6 +46,9 @@ pub(super) fn describe(src: &str, e: &ron::error::SpannedError) -> (locate::Loca
         ),
     }
 }
+
+/// The smallest valid scenario, shown for an empty file.
+const SMALLEST_SCENARIO: &str = "(version: 1, title: \"Rolling update\", world: Ecs(cluster: (name: \"demo\"), task_definitions: [], services: []))";
 
 /// What a value of the wrong type should have been.
 #[derive(Clone, Copy)]
@@ -607,6 +623,11 @@ fn group_example(name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_scenario_shown_for_an_empty_file_is_valid() {
+        assert!(crate::scenario::parse("smallest.ron", SMALLEST_SCENARIO).is_ok());
+    }
 
     #[test]
     fn typos_and_case_suggest_the_intended_name() {
