@@ -114,6 +114,17 @@ fn an_oversized_file_is_refused_before_parsing() {
     );
 }
 
+#[test]
+fn a_leading_byte_order_mark_is_skipped() {
+    let src = generated(ONE_TD, ONE_SERVICE, "");
+    assert_eq!(errors("bom.ron", &format!("\u{feff}{src}")), "");
+    // RON's own errors keep the column the editor shows, which does not count the mark.
+    assert_eq!(
+        errors("bom.ron", "\u{feff}(version: 1 title: \"t\")"),
+        "bom.ron:1:13: Expected comma; fields and list items are separated by commas, and brackets must match"
+    );
+}
+
 /// A small valid Fargate scenario with `extra` added to its top level, and `services` and
 /// `task_definitions` as given.
 fn generated(task_definitions: &str, services: &str, extra: &str) -> String {

@@ -7,6 +7,7 @@
 pub mod locate;
 mod ron_error;
 pub mod spec;
+mod text;
 mod validate;
 
 use std::fmt;
@@ -86,6 +87,7 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, ScenarioErrors> {
             ),
         ));
     }
+    let src = text::prepare(src);
     let scenario: Scenario = ron_options().from_str(src).map_err(|e| {
         let (at, message) = ron_error::describe(src, &e);
         err(at.line, at.column, message)
