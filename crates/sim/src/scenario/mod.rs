@@ -88,6 +88,14 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, ScenarioErrors> {
         ));
     }
     let src = text::prepare(src);
+    if let Some(at) = text::nul_byte(src) {
+        let at = locate::Index::new(src).location(at);
+        return Err(err(
+            at.line,
+            at.column,
+            "the file contains a NUL byte here; scenario files are text".into(),
+        ));
+    }
     let scenario: Scenario = ron_options().from_str(src).map_err(|e| {
         let (at, message) = ron_error::describe(src, &e);
         err(at.line, at.column, message)

@@ -27,6 +27,16 @@ pub(super) fn describe(src: &str, e: &ron::error::SpannedError) -> (locate::Loca
             format!("{what}; a scenario starts like this: {SMALLEST_SCENARIO}"),
         );
     }
+    if let Some(at) = index.group_at_depth(MAX_NESTING + 1) {
+        // ron gives up at its recursion limit, or earlier at the first bracket its type does not
+        // expect, with a message about that value; the nesting is what is wrong.
+        return (
+            index.location(at),
+            format!(
+                "brackets nest more than {MAX_NESTING} levels deep here; no part of a scenario is more than about 15 levels down"
+            ),
+        );
+    }
     let start = index.offset(locate::Location {
         line: e.span.start.line,
         column: e.span.start.col,
@@ -46,6 +56,11 @@ pub(super) fn describe(src: &str, e: &ron::error::SpannedError) -> (locate::Loca
         ),
     }
 }
+
+/// How deep brackets may nest. The deepest value of the format (a step adjustment's bound,
+/// `world: Ecs(services: [(auto_scaling: (step_scaling: [(step_adjustments: [(lower_bound: …`)
+/// is about 10 levels down, 15 with every optional `Some(..)` written out.
+const MAX_NESTING: usize = 32;
 
 /// The smallest valid scenario, shown for an empty file.
 const SMALLEST_SCENARIO: &str = "(version: 1, title: \"Rolling update\", world: Ecs(cluster: (name: \"demo\"), task_definitions: [], services: []))";
