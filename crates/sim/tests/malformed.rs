@@ -125,6 +125,82 @@ fn a_leading_byte_order_mark_is_skipped() {
     );
 }
 
+/// The names of the Rust types behind the scenario format, read from its source.
+fn spec_type_names() -> Vec<String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/scenario/spec");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("spec folder") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
+        for line in text.lines() {
+            for keyword in ["pub struct ", "pub enum "] {
+                if let Some(rest) = line.trim_start().strip_prefix(keyword) {
+                    let name: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+                    names.push(name);
+                }
+            }
+        }
+    }
+    assert!(names.len() > 40, "only {} types found", names.len());
+    names
+}
+
+/// The first type name that `message` mentions, other than those a scenario file writes itself
+/// (the enums whose variants it names are spelt by variant, never by type).
+fn type_named_in(message: &str, types: &[String]) -> Option<String> {
+    message
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|word| types.iter().any(|t| t == word))
+        .map(str::to_string)
+        .or_else(|| {
+            [
+                "struct ", "enum ", "u32", "i32", "u16", "u64", "usize", "f64",
+            ]
+            .into_iter()
+            .find(|k| message.contains(k))
+            .map(str::to_string)
+        })
+}
+
+#[test]
+fn no_message_names_a_type_of_the_code() {
+    // The reader knows the file's words (service "web", health_check), not the Rust types
+    // behind them (ServiceSpec, TargetGroupHealthCheckSpec).
+    let types = spec_type_names();
+    let mut leaks = Vec::new();
+    for path in corpus() {
+        let expected = std::fs::read_to_string(path.with_extension("expected")).unwrap_or_default();
+        for line in expected.lines() {
+            if let Some(t) = type_named_in(line, &types) {
+                leaks.push(format!("{line}\n  names {t}"));
+            }
+        }
+    }
+    // Every value of the built-in scenarios in turn becomes something of the wrong shape.
+    let replacements = ["Foo", "Foo(a: 1)", "(a: 1)", "[1]", "\"x\"", "(1, 2, 3)"];
+    for path in ron_files(&common::scenarios_dir()) {
+        let src = std::fs::read_to_string(&path).expect("read");
+        for (at, _) in src.match_indices(": ") {
+            let start = at + 2;
+            let end = start + src[start..].find([',', '\n']).unwrap_or(src.len() - start);
+            for r in replacements {
+                let mutant = format!("{}{r}{}", &src[..start], &src[end..]);
+                let Err(e) = scenario::parse("mutant.ron", &mutant) else {
+                    continue;
+                };
+                for err in &e.0 {
+                    if let Some(t) = type_named_in(&err.message, &types) {
+                        leaks.push(format!(
+                            "{err}\n  names {t} ({} with {r})",
+                            file_name(&path)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "{}", leaks.join("\n"));
+}
+
 /// A small valid Fargate scenario with `extra` added to its top level, and `services` and
 /// `task_definitions` as given.
 fn generated(task_definitions: &str, services: &str, extra: &str) -> String {

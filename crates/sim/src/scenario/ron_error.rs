@@ -131,8 +131,9 @@ fn explain(
             return Some((
                 v.at,
                 format!(
-                    "{}: expected {expected}, found {}",
+                    "{}: expected {}, found {}",
                     what(index, &v),
+                    expected_in_words(expected),
                     found(index, &v)
                 ),
             ));
@@ -142,9 +143,17 @@ fn explain(
             return Some((
                 v.at,
                 format!(
-                    "{}: expected {expected}, found {found} element(s)",
-                    what(index, &v)
+                    "{}: expected {}, found {found} element(s)",
+                    what(index, &v),
+                    expected_in_words(expected)
                 ),
+            ));
+        }
+        E::ExpectedDifferentStructName { .. } => {
+            let v = index.value_near(start)?;
+            return Some((
+                v.at,
+                format!("{}: {}", what(index, &v), describe_code(code)),
             ));
         }
         E::MissingStructField { field, outer } => {
@@ -280,59 +289,56 @@ fn type_error(index: &locate::Index<'_>, v: &locate::Value, want: Want) -> Strin
 
 /// ron's error, said for the person editing the file: unknown fields and variants list what is
 /// valid (and the likely intended one), type errors say what the field takes.
+///
+/// ron's own wording names the Rust types behind the format (`in ServiceSpec`, `for struct
+/// Scenario`), which mean nothing to the reader: the error's place in the file (`service "web"`)
+/// says which part it is about, so the types are left out.
 fn describe_code(code: &ron::Error) -> String {
     use ron::Error as E;
-    let inside = |outer: &Option<String>| match outer {
-        Some(o) => format!(" in {o}"),
-        None => String::new(),
-    };
     let hint = match code {
         E::NoSuchStructField {
-            expected,
-            found,
-            outer,
+            expected, found, ..
         } => {
             return format!(
-                "unknown field \"{found}\"{}{}; {}",
-                inside(outer),
+                "unknown field \"{found}\"{}; {}",
                 did_you_mean(found, expected),
                 one_of("fields", expected)
             );
         }
         E::NoSuchEnumVariant {
-            expected,
-            found,
-            outer,
+            expected, found, ..
         } => {
             return format!(
-                "unknown variant \"{found}\"{}{}; {}",
-                inside(outer),
+                "unknown variant \"{found}\"{}; {}",
                 did_you_mean(found, expected),
                 one_of("variants", expected)
             );
         }
-        E::MissingStructField { field, outer } => {
+        E::MissingStructField { field, .. } => {
             return format!(
-                "missing field \"{field}\"{}; it has no default, so write it, e.g. {field}: …",
-                inside(outer)
+                "missing field \"{field}\"; it has no default, so write it, e.g. {field}: …"
             );
         }
-        E::DuplicateStructField { field, outer } => {
-            return format!(
-                "field \"{field}\" is given twice{}; keep one",
-                inside(outer)
-            );
+        E::DuplicateStructField { field, .. } => {
+            return format!("field \"{field}\" is given twice; keep one");
         }
         E::InvalidValueForType { expected, found } => {
-            return format!("expected {expected}, found {found}");
+            return format!("expected {}, found {found}", expected_in_words(expected));
         }
         E::ExpectedDifferentLength { expected, found } => {
-            return format!("expected {expected}, found {found} element(s)");
-        }
-        E::ExpectedDifferentStructName { expected, found } => {
             return format!(
-                "found the name \"{found}\" where {expected} was expected; leave the name out or write {expected}"
+                "expected {}, found {found} element(s)",
+                expected_in_words(expected)
             );
+        }
+        E::ExpectedDifferentStructName { found, .. } => {
+            return format!(
+                "remove the name \"{found}\" before the parentheses; a group of fields is written (…) without a name"
+            );
+        }
+        // Its text names the struct ("for struct `Scenario`").
+        E::ExpectedNamedStructLike(_) => {
+            return "expected a group in parentheses, e.g. (name: \"web\")".into();
         }
         E::ExpectedComma => {
             "; fields and list items are separated by commas, and brackets must match"
@@ -346,9 +352,7 @@ fn describe_code(code: &ron::Error) -> String {
         }
         E::ExpectedArray => "; this field takes a list in square brackets, e.g. [\"a\", \"b\"]",
         E::ExpectedArrayEnd => "; a list is not closed with ] (or an item is missing a comma)",
-        E::ExpectedStructLike | E::ExpectedNamedStructLike(_) => {
-            "; this field takes a group in parentheses, e.g. (name: \"web\")"
-        }
+        E::ExpectedStructLike => "; this field takes a group in parentheses, e.g. (name: \"web\")",
         E::ExpectedStructLikeEnd | E::ExpectedOptionEnd => {
             "; the group has more values than the field takes, or a comma or bracket is missing"
         }
@@ -362,6 +366,39 @@ fn describe_code(code: &ron::Error) -> String {
         _ => "",
     };
     format!("{code}{hint}")
+}
+
+/// What serde says a value should have been (`struct TargetGroupHealthCheckSpec`, `enum
+/// LaunchType`, `tuple variant FailureResponse::Status`, `u32`, `a tuple of size 2`), in the
+/// scenario's terms.
+fn expected_in_words(expected: &str) -> String {
+    let variant = |path: &str| path.rsplit("::").next().unwrap_or(path).to_string();
+    if let Some(path) = expected.strip_prefix("tuple variant ") {
+        return format!("{}(…)", variant(path));
+    }
+    if let Some(path) = expected.strip_prefix("unit variant ") {
+        return variant(path);
+    }
+    if expected.starts_with("struct ") {
+        return "its fields in parentheses".into();
+    }
+    if expected.starts_with("enum ") || expected == "variant identifier" {
+        return "a variant name".into();
+    }
+    if let Some(n) = expected.strip_prefix("a tuple of size ") {
+        return format!("{n} values in parentheses");
+    }
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64" | "i128"
+        | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "field identifier" => "a field name",
+        "a string" => "text in double quotes",
+        "a boolean" => "true or false",
+        "a sequence" => "a list in square brackets",
+        other => other,
+    }
+    .to_string()
 }
 
 /// Edit distance between two short names, for "did you mean".
