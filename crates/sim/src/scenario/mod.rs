@@ -4,6 +4,7 @@
 //! without further checks, or into errors that each name `file:line:column`, quote the value and
 //! say what would be valid. It never panics and does no I/O: callers read the file.
 
+pub mod limits;
 pub mod locate;
 mod ron_error;
 pub mod spec;

@@ -5,8 +5,8 @@
 //! worded ([`describe_code`]): unknown fields and variants list what is valid and the likely
 //! intended one.
 
-use super::locate;
 use super::{Scenario, ron_options};
+use super::{limits, locate};
 
 /// Where a RON error is and what it means, in the reader's terms: the field it is about
 /// (`desired_count of service "web"`), the value found there, and what would be valid. ron's
@@ -117,10 +117,14 @@ fn explain(
         }
         E::IntegerOutOfBounds => {
             let v = value()?;
+            let valid = match limits::of(&pattern(&v.route)) {
+                Some(r) => format!("valid: {}–{}", r.min, r.max),
+                None => "counts, sizes and ports cannot be negative, ports go up to 65535 and other whole numbers up to 4294967295".into(),
+            };
             return Some((
                 v.at,
                 format!(
-                    "{}: {} is out of range; counts, sizes and ports cannot be negative, ports go up to 65535 and other whole numbers up to 4294967295",
+                    "{}: {} is out of range; {valid}",
                     what(index, &v),
                     found(index, &v)
                 ),
@@ -512,6 +516,22 @@ fn what(index: &locate::Index<'_>, v: &locate::Value) -> String {
     } else {
         parts.join(" of ")
     }
+}
+
+/// The route as [`limits::of`] knows it: `world.services[].desired_count`.
+fn pattern(route: &[locate::Step]) -> String {
+    let mut out = String::new();
+    for s in route {
+        match s {
+            locate::Step::Field(f) if out.is_empty() => out.push_str(f),
+            locate::Step::Field(f) => {
+                out.push('.');
+                out.push_str(f);
+            }
+            locate::Step::Index(_) => out.push_str("[]"),
+        }
+    }
+    out
 }
 
 /// `load_balancers[0].container_name`.

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::Problems;
 use super::caps::MAX_DURATION;
+use crate::scenario::limits::Range;
 use crate::scenario::locate::Path;
 use crate::scenario::spec::Scenario;
 
@@ -59,6 +60,18 @@ pub(super) fn check_range<T: PartialOrd + std::fmt::Display>(
             format!("{what} {value}{unit} is out of range; valid: {lo}–{hi}{unit}"),
         ));
     }
+}
+
+/// [`check_range`] against one of the documented [`Range`]s.
+pub(super) fn check_limit(
+    out: &mut Problems,
+    path: Path,
+    what: &str,
+    value: impl Into<i64>,
+    range: Range,
+    unit: &str,
+) {
+    check_range(out, path, what, value.into(), range.min, range.max, unit);
 }
 
 pub(super) fn check_fraction(out: &mut Problems, path: Path, value: f64) {

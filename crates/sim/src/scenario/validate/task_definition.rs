@@ -4,10 +4,12 @@
 use super::Problems;
 use super::caps::MAX_DURATION;
 use super::common::{
-    Unique, check_fraction, check_range, check_seconds, check_status, ecs_name_problem, quoted,
+    Unique, check_fraction, check_limit, check_range, check_seconds, check_status,
+    ecs_name_problem, quoted,
 };
 use super::ecs_index::EcsIndex;
 use crate::aws::fargate;
+use crate::scenario::limits::EXIT_CODE;
 use crate::scenario::locate::Path;
 use crate::scenario::spec::{
     ContainerSpec, FailureResponse, HealthCheckSpec, LaunchType, NetworkMode, ServiceSpec,
@@ -219,6 +221,14 @@ fn container(out: &mut Problems, td: &TaskDefinitionSpec, c: &ContainerSpec, p: 
             MAX_DURATION,
         );
         check_fraction(out, ep.field("fraction"), e.fraction);
+        check_limit(
+            out,
+            ep.field("exit_code"),
+            "exit_code",
+            e.exit_code,
+            EXIT_CODE,
+            "",
+        );
     }
 }
 

@@ -3,9 +3,10 @@
 
 use super::Problems;
 use super::caps::{MAX_DESIRED, MAX_DURATION};
-use super::common::{check_fraction, check_range, check_status, list, scenario_end};
+use super::common::{check_fraction, check_limit, check_range, check_status, list, scenario_end};
 use super::ecs_index::EcsIndex;
 use super::task_definition::{FitAt, task_definition_fits};
+use crate::scenario::limits::EXIT_CODE;
 use crate::scenario::locate::Path;
 use crate::scenario::spec::{Action, CapacityProvider, EksWorld, FailureResponse, Scenario};
 
@@ -157,9 +158,25 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             }
             check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
         }
-        Action::StopTask { service, count } | Action::ContainerExits { service, count, .. } => {
+        Action::StopTask { service, count } => {
             ix.service_ref(out, service, ap.field("service"));
             check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
+        }
+        Action::ContainerExits {
+            service,
+            count,
+            exit_code,
+        } => {
+            ix.service_ref(out, service, ap.field("service"));
+            check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
+            check_limit(
+                out,
+                ap.field("exit_code"),
+                "exit_code",
+                *exit_code,
+                EXIT_CODE,
+                "",
+            );
         }
         Action::FailHealthChecks {
             service,
