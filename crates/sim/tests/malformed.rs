@@ -201,6 +201,73 @@ fn no_message_names_a_type_of_the_code() {
     assert!(leaks.is_empty(), "{}", leaks.join("\n"));
 }
 
+#[test]
+fn no_message_repeats_a_long_value_whole() {
+    // A 500 KB string or name pasted into a file once gave 500 KB error lines. Every string,
+    // field name and variant of the built-in scenarios in turn becomes 10,000 characters long:
+    // no message may show more than the first 60 of them.
+    let long = "q".repeat(10_000);
+    let too_much = "q".repeat(61);
+    let mut failures = Vec::new();
+    for path in ron_files(&common::scenarios_dir()) {
+        let src = std::fs::read_to_string(&path).expect("read");
+        for (start, end) in string_and_name_spans(&src) {
+            let mutant = format!("{}{long}{}", &src[..start], &src[end..]);
+            let Err(e) = scenario::parse("mutant.ron", &mutant) else {
+                continue;
+            };
+            for err in &e.0 {
+                if err.message.contains(&too_much) {
+                    let line = src[..start].matches('\n').count() + 1;
+                    failures.push(format!(
+                        "{}:{line}: {}",
+                        file_name(&path),
+                        err.message.replace(&long, "<long>")
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Byte ranges of the contents of the string literals of a RON file, and of the names before
+/// a colon or a parenthesis (fields and variants), outside comments.
+fn string_and_name_spans(src: &str) -> Vec<(usize, usize)> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                out.push((start, i.min(b.len())));
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            c if c.is_ascii_alphabetic() => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                if matches!(b.get(i), Some(b':' | b'(')) {
+                    out.push((start, i));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
 /// A small valid Fargate scenario with `extra` added to its top level, and `services` and
 /// `task_definitions` as given.
 fn generated(task_definitions: &str, services: &str, extra: &str) -> String {

@@ -7,6 +7,7 @@
 pub mod limits;
 pub mod locate;
 mod ron_error;
+mod shown;
 pub mod spec;
 mod text;
 mod validate;

@@ -6,7 +6,7 @@
 //! intended one.
 
 use super::{Scenario, ron_options};
-use super::{limits, locate};
+use super::{limits, locate, shown};
 
 /// Where a RON error is and what it means, in the reader's terms: the field it is about
 /// (`desired_count of service "web"`), the value found there, and what would be valid. ron's
@@ -216,17 +216,19 @@ fn type_error(index: &locate::Index<'_>, v: &locate::Value, want: Want) -> Strin
                 eg(&value)
             )
         }
-        Want::Number => match unquoted.filter(|s| s.parse::<f64>().is_ok()) {
-            Some(value) => format!(
-                "{what}: expected a number, found {found}; write it without quotes, e.g. {}",
-                eg(&value)
-            ),
-            None => format!(
-                "{what}: expected a number, found {found}; e.g. {} or {}",
-                eg("30"),
-                eg("2.5")
-            ),
-        },
+        Want::Number => {
+            match unquoted.filter(|s| s.len() <= shown::MAX_SHOWN && s.parse::<f64>().is_ok()) {
+                Some(value) => format!(
+                    "{what}: expected a number, found {found}; write it without quotes, e.g. {}",
+                    eg(&value)
+                ),
+                None => format!(
+                    "{what}: expected a number, found {found}; e.g. {} or {}",
+                    eg("30"),
+                    eg("2.5")
+                ),
+            }
+        }
         Want::Boolean => match unquoted.filter(|s| s == "true" || s == "false") {
             Some(value) => format!(
                 "{what}: expected true or false, found {found}; write it without quotes, e.g. {}",
@@ -238,10 +240,12 @@ fn type_error(index: &locate::Index<'_>, v: &locate::Value, want: Want) -> Strin
             ),
         },
         Want::Text => {
-            let value = if v.is_group {
+            // The value itself in quotes, unless it is a group or too long to repeat.
+            let text = index.text(v.at, v.end);
+            let value = if v.is_group || text.chars().count() > shown::MAX_SHOWN {
                 "\"web\"".to_string()
             } else {
-                format!("{:?}", index.text(v.at, v.end))
+                format!("{text:?}")
             };
             format!(
                 "{what}: expected text in double quotes, found {found}; e.g. {}",
@@ -304,7 +308,8 @@ fn describe_code(code: &ron::Error) -> String {
             expected, found, ..
         } => {
             return format!(
-                "unknown field \"{found}\"{}; {}",
+                "unknown field {}{}; {}",
+                shown::quoted(found),
                 did_you_mean(found, expected),
                 one_of("fields", expected)
             );
@@ -313,7 +318,8 @@ fn describe_code(code: &ron::Error) -> String {
             expected, found, ..
         } => {
             return format!(
-                "unknown variant \"{found}\"{}; {}",
+                "unknown variant {}{}; {}",
+                shown::quoted(found),
                 did_you_mean(found, expected),
                 one_of("variants", expected)
             );
@@ -327,7 +333,11 @@ fn describe_code(code: &ron::Error) -> String {
             return format!("field \"{field}\" is given twice; keep one");
         }
         E::InvalidValueForType { expected, found } => {
-            return format!("expected {}, found {found}", expected_in_words(expected));
+            return format!(
+                "expected {}, found {}",
+                expected_in_words(expected),
+                shown::bare(found)
+            );
         }
         E::ExpectedDifferentLength { expected, found } => {
             return format!(
@@ -337,7 +347,8 @@ fn describe_code(code: &ron::Error) -> String {
         }
         E::ExpectedDifferentStructName { found, .. } => {
             return format!(
-                "remove the name \"{found}\" before the parentheses; a group of fields is written (…) without a name"
+                "remove the name {} before the parentheses; a group of fields is written (…) without a name",
+                shown::quoted(found)
             );
         }
         // Its text names the struct ("for struct `Scenario`").
@@ -427,9 +438,13 @@ fn closest(found: &str, expected: &[&'static str]) -> Option<&'static str> {
     if let Some(e) = expected.iter().find(|e| folded(e) == folded(found)) {
         return Some(e);
     }
-    let limit = if found.chars().count() >= 5 { 2 } else { 1 };
+    let len = found.chars().count();
+    let limit = if len >= 5 { 2 } else { 1 };
     expected
         .iter()
+        // Names further apart in length than the limit cannot be within it; skipping them
+        // keeps a 500 KB name from costing a distance computation per candidate.
+        .filter(|e| e.chars().count().abs_diff(len) <= limit)
         .map(|e| (distance(found, e), *e))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
@@ -467,11 +482,7 @@ fn found(index: &locate::Index<'_>, v: &locate::Value) -> String {
             None => "…".to_string(),
         };
     }
-    const MAX: usize = 40;
-    match text.char_indices().nth(MAX) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_string(),
-    }
+    shown::bare(text)
 }
 
 /// The value's place in words: `desired_count of service "web"`,
@@ -499,7 +510,7 @@ fn what(index: &locate::Index<'_>, v: &locate::Value) -> String {
                 parts.push(steps(&rest));
                 rest.clear();
             }
-            parts.push(format!("{noun} \"{}\"", names.join(":")));
+            parts.push(format!("{noun} {}", shown::quoted(&names.join(":"))));
             named = true;
             d -= 1;
         } else {

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use super::Problems;
 use super::caps::{MAX_ASG_SIZE, MAX_INSTANCES};
-use super::common::{Unique, check_range, ecs_name_problem};
+use super::common::{Unique, check_range, ecs_name_problem, unknown_instance_type};
 use super::ecs_index::EcsIndex;
 use crate::aws::instance_types;
 use crate::scenario::locate::Path;
+use crate::scenario::shown::quoted;
 
 pub(super) fn instances(out: &mut Problems, ix: &mut EcsIndex, ip: &Path) {
     let w = ix.w;
@@ -26,7 +27,7 @@ pub(super) fn instances(out: &mut Problems, ix: &mut EcsIndex, ip: &Path) {
         if instance_types::lookup(&g.instance_type).is_none() {
             out.push((
                 gp.field("instance_type"),
-                instance_types::unknown_type_message(&g.instance_type),
+                unknown_instance_type(&g.instance_type),
             ));
         }
         check_range(
@@ -76,8 +77,9 @@ pub(super) fn instances(out: &mut Problems, ix: &mut EcsIndex, ip: &Path) {
             out.push((
                 gp.field("name"),
                 format!(
-                    "instance name \"{name}\" is used twice: by this group and by group \"{}\" (instances in a group of more than one are named <group>-1, <group>-2 …); rename one group",
-                    other.name
+                    "instance name {} is used twice: by this group and by group {} (instances in a group of more than one are named <group>-1, <group>-2 …); rename one group",
+                    quoted(&name),
+                    quoted(&other.name)
                 ),
             ));
         }
@@ -110,8 +112,9 @@ pub(super) fn auto_scaling_groups(out: &mut Problems, ix: &mut EcsIndex, ap: &Pa
             out.push((
                 gp.field("capacity_provider"),
                 format!(
-                    "capacity provider name \"{}\" is reserved: names may not start with \"aws\", \"ecs\" or \"fargate\"; use e.g. \"cp-{}\"",
-                    g.capacity_provider, g.name
+                    "capacity provider name {} is reserved: names may not start with \"aws\", \"ecs\" or \"fargate\"; use e.g. {}",
+                    quoted(&g.capacity_provider),
+                    quoted(&format!("cp-{}", g.name))
                 ),
             ));
         }
@@ -128,15 +131,17 @@ pub(super) fn auto_scaling_groups(out: &mut Problems, ix: &mut EcsIndex, ap: &Pa
             out.push((
                 gp.field("name"),
                 format!(
-                    "the group's instances are named \"{}-1\", \"{}-2\" …, which clashes with instance \"{clash}\"; rename the group",
-                    g.name, g.name
+                    "the group's instances are named {}, {} …, which clashes with instance {}; rename the group",
+                    quoted(&format!("{}-1", g.name)),
+                    quoted(&format!("{}-2", g.name)),
+                    quoted(clash)
                 ),
             ));
         }
         if instance_types::lookup(&g.instance_type).is_none() {
             out.push((
                 gp.field("instance_type"),
-                instance_types::unknown_type_message(&g.instance_type),
+                unknown_instance_type(&g.instance_type),
             ));
         }
         check_range(

@@ -4,10 +4,13 @@
 use std::collections::HashSet;
 
 use super::Problems;
-use super::common::{Unique, check_range, check_status, ecs_name_problem, list, name_problem};
+use super::common::{
+    Unique, check_range, check_status, ecs_name_problem, list, name_problem, unknown_instance_type,
+};
 use super::load::load;
 use crate::aws::instance_types;
 use crate::scenario::locate::Path;
+use crate::scenario::shown::{escaped, quoted};
 use crate::scenario::spec::{Amount, EksWorld, NodePoolSpec};
 
 /// A Kubernetes object name (RFC 1123 label): lowercase letters, digits and '-', 1–63
@@ -50,7 +53,8 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 out.push((
                     p.field("deployments").index(j),
                     format!(
-                        "Deployment \"{d}\" is not defined; {}",
+                        "Deployment {} is not defined; {}",
+                        quoted(d),
                         list(k.deployments.iter().map(|x| x.name.as_str()))
                     ),
                 ));
@@ -86,7 +90,7 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         if instance_types::lookup(&g.instance_type).is_none() {
             out.push((
                 p.field("instance_type"),
-                instance_types::unknown_type_message(&g.instance_type),
+                unknown_instance_type(&g.instance_type),
             ));
         }
         check_range(out, p.field("count"), "count", g.count, 1, 1000, "");
@@ -127,7 +131,7 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         if !deployment_names.insert(&d.name) {
             out.push((
                 p.field("name"),
-                format!("Deployment \"{}\" is defined twice", d.name),
+                format!("Deployment {} is defined twice", quoted(&d.name)),
             ));
         }
         if let Some(svc) = &d.service
@@ -135,16 +139,13 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         {
             out.push((
                 p.field("service").field("name"),
-                format!(
-                    "Service name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
-                    svc.name
-                ),
+                format!("Service name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&svc.name)),
             ));
         }
         if !dns_label_ok(&d.name) {
             out.push((
                 p.field("name"),
-                format!("Deployment name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", d.name),
+                format!("Deployment name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&d.name)),
             ));
         }
         check_range(
@@ -237,12 +238,15 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         let cp = p.field("container");
         let c = &d.container;
         if !dns_label_ok(&c.name) {
-            out.push((cp.field("name"), format!("container name \"{}\" is not a valid Kubernetes name; use lowercase letters, digits and '-'", c.name)));
+            out.push((cp.field("name"), format!("container name {} is not a valid Kubernetes name; use lowercase letters, digits and '-'", quoted(&c.name))));
         }
         if c.image.trim().is_empty() {
             out.push((
                 cp.field("image"),
-                format!("the image {:?} is empty; e.g. \"nginx:1.27\"", c.image),
+                format!(
+                    "the image {} is empty; e.g. \"nginx:1.27\"",
+                    escaped(&c.image)
+                ),
             ));
         }
         check_range(
@@ -277,12 +281,15 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         if img.image.trim().is_empty() {
             out.push((
                 p.field("image"),
-                format!("the image {:?} is empty; e.g. \"nginx:1.27\"", img.image),
+                format!(
+                    "the image {} is empty; e.g. \"nginx:1.27\"",
+                    escaped(&img.image)
+                ),
             ));
         } else if !seen.insert(&img.image) {
             out.push((
                 p.field("image"),
-                format!("image \"{}\" is described twice", img.image),
+                format!("image {} is described twice", quoted(&img.image)),
             ));
         }
         check_range(
@@ -308,10 +315,7 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
     {
         out.push((
             wp.field("service").field("name"),
-            format!(
-                "Service name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
-                svc.name
-            ),
+            format!("Service name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&svc.name)),
         ));
     }
 }
@@ -329,8 +333,8 @@ fn node_pool(out: &mut Problems, k: &EksWorld, np: &NodePoolSpec, p: &Path) {
         out.push((
             p.field("name"),
             format!(
-                "NodePool name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
-                np.name
+                "NodePool name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
+                quoted(&np.name)
             ),
         ));
     }
@@ -350,7 +354,7 @@ fn node_pool(out: &mut Problems, k: &EksWorld, np: &NodePoolSpec, p: &Path) {
     }
     for (i, t) in np.instance_types.iter().enumerate() {
         if instance_types::lookup(t).is_none() {
-            out.push((tp.index(i), instance_types::unknown_type_message(t)));
+            out.push((tp.index(i), unknown_instance_type(t)));
         }
     }
     if let Some(limit) = np.cpu_limit {
@@ -377,8 +381,8 @@ fn node_pool(out: &mut Problems, k: &EksWorld, np: &NodePoolSpec, p: &Path) {
         out.push((
             p.field("budget_nodes"),
             format!(
-                "budget_nodes \"{}\" is neither a node count nor a percentage; valid: a whole number such as \"2\", or \"0%\" to \"100%\"",
-                np.budget_nodes
+                "budget_nodes {} is neither a node count nor a percentage; valid: a whole number such as \"2\", or \"0%\" to \"100%\"",
+                quoted(&np.budget_nodes)
             ),
         ));
     }

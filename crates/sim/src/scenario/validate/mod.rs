@@ -27,6 +27,7 @@ mod task_definition;
 mod timeline;
 
 use super::locate::Path;
+use super::shown::{escaped, quoted};
 use super::spec::{CapacitySpec, EcsWorld, Scenario, TimingsSpec, WorldSpec};
 use caps::{
     MAX_DURATION, MAX_PROBLEMS, MAX_QUIZZES, MAX_SERVICES, MAX_TARGET_GROUPS, MAX_TASK_DEFINITIONS,
@@ -54,7 +55,10 @@ pub(super) fn validate(s: &Scenario) -> Problems {
     if s.title.trim().is_empty() {
         out.push((
             root.field("title"),
-            format!("the title {:?} is empty; give the scenario a name", s.title),
+            format!(
+                "the title {} is empty; give the scenario a name",
+                escaped(&s.title)
+            ),
         ));
     }
     if !s.duration.is_finite() || s.duration <= 0.0 || s.duration > MAX_DURATION {
@@ -147,8 +151,8 @@ fn ecs_world<'a>(out: &mut Problems, s: &Scenario, w: &'a EcsWorld, wp: &Path) -
             out.push((
                 p.field("revision"),
                 format!(
-                    "task definition \"{}:{}\" is defined twice; give each revision its own number",
-                    td.family, td.revision
+                    "task definition {} is defined twice; give each revision its own number",
+                    quoted(&format!("{}:{}", td.family, td.revision))
                 ),
             ));
         }

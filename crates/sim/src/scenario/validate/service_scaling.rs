@@ -5,6 +5,7 @@ use super::Problems;
 use super::caps::MAX_DESIRED;
 use super::common::{Unique, check_range, name_problem};
 use crate::scenario::locate::Path;
+use crate::scenario::shown::quoted;
 use crate::scenario::spec::{
     AdjustmentType, AlarmMetric, ServiceAutoScalingSpec, ServiceSpec, StepAdjustmentSpec,
     StepScalingPolicySpec,
@@ -337,8 +338,8 @@ fn step_adjustments(out: &mut Problems, p: &StepScalingPolicySpec, pp: &Path) {
                     out.push((
                         sp.index(j).field(field),
                         format!(
-                            "{field} {v} is below the threshold, but alarm \"{}\" ({op:?}) fires only when {metric} is {} {threshold}; bounds are relative to the threshold and must be 0 or more",
-                            p.alarm.name,
+                            "{field} {v} is below the threshold, but alarm {} ({op:?}) fires only when {metric} is {} {threshold}; bounds are relative to the threshold and must be 0 or more",
+                            quoted(&p.alarm.name),
                             op.words()
                         ),
                     ));
@@ -374,8 +375,8 @@ fn step_adjustments(out: &mut Problems, p: &StepScalingPolicySpec, pp: &Path) {
                     out.push((
                         sp.index(j).field(field),
                         format!(
-                            "{field} {v} is above the threshold, but alarm \"{}\" ({op:?}) fires only when {metric} is {} {threshold}; bounds are relative to the threshold and must be 0 or less",
-                            p.alarm.name,
+                            "{field} {v} is above the threshold, but alarm {} ({op:?}) fires only when {metric} is {} {threshold}; bounds are relative to the threshold and must be 0 or less",
+                            quoted(&p.alarm.name),
                             op.words()
                         ),
                     ));

@@ -3,6 +3,7 @@
 use super::Problems;
 use super::common::{check_range, elb_name_problem};
 use crate::scenario::locate::Path;
+use crate::scenario::shown::quoted;
 use crate::scenario::spec::TargetGroupSpec;
 
 pub(super) fn target_group(out: &mut Problems, tg: &TargetGroupSpec, p: &Path) {
@@ -71,8 +72,8 @@ pub(super) fn target_group(out: &mut Problems, tg: &TargetGroupSpec, p: &Path) {
         out.push((
             hp.field("path"),
             format!(
-                "health check path \"{}\" must start with / and be at most 1024 characters",
-                hc.path
+                "health check path {} must start with / and be at most 1024 characters",
+                quoted(&hc.path)
             ),
         ));
     }
@@ -94,7 +95,8 @@ pub(super) fn target_group(out: &mut Problems, tg: &TargetGroupSpec, p: &Path) {
 pub fn matcher(m: &str) -> Result<(), String> {
     let bad = || {
         format!(
-            "matcher \"{m}\" is not valid; use HTTP codes 200–499 like \"200\", \"200,302\" or \"200-299\""
+            "matcher {} is not valid; use HTTP codes 200–499 like \"200\", \"200,302\" or \"200-299\"",
+            quoted(m)
         )
     };
     if m.trim().is_empty() {

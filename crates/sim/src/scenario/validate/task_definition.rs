@@ -5,12 +5,13 @@ use super::Problems;
 use super::caps::MAX_DURATION;
 use super::common::{
     Unique, check_fraction, check_limit, check_range, check_seconds, check_status,
-    ecs_name_problem, quoted,
+    ecs_name_problem, quoted_names,
 };
 use super::ecs_index::EcsIndex;
 use crate::aws::fargate;
 use crate::scenario::limits::EXIT_CODE;
 use crate::scenario::locate::Path;
+use crate::scenario::shown::{escaped, quoted};
 use crate::scenario::spec::{
     ContainerSpec, FailureResponse, HealthCheckSpec, LaunchType, NetworkMode, ServiceSpec,
     TargetType, TaskDefinitionSpec,
@@ -65,7 +66,7 @@ pub(super) fn task_definition(out: &mut Problems, td: &TaskDefinitionSpec, p: &P
                 "no container is essential ({}); at least one must be (essential: true is the default)",
                 td.containers
                     .iter()
-                    .map(|c| format!("\"{}\" has essential: false", c.name))
+                    .map(|c| format!("{} has essential: false", quoted(&c.name)))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -125,8 +126,8 @@ fn container(out: &mut Problems, td: &TaskDefinitionSpec, c: &ContainerSpec, p: 
         out.push((
             p.field("image"),
             format!(
-                "the image {:?} is empty; e.g. \"nginx:1.27\" or an ECR URI",
-                c.image
+                "the image {} is empty; e.g. \"nginx:1.27\" or an ECR URI",
+                escaped(&c.image)
             ),
         ));
     }
@@ -160,8 +161,8 @@ fn container(out: &mut Problems, td: &TaskDefinitionSpec, c: &ContainerSpec, p: 
         out.push((
             p.clone(),
             format!(
-                "container \"{}\" has no memory: without task-level memory each container needs memory or memory_reservation (MiB)",
-                c.name
+                "container {} has no memory: without task-level memory each container needs memory or memory_reservation (MiB)",
+                quoted(&c.name)
             ),
         ));
     }
@@ -250,7 +251,8 @@ fn health_check(out: &mut Problems, hc: &HealthCheckSpec, hp: &Path) {
         Some(first) => out.push((
             hp.field("command").index(0),
             format!(
-                "the command starts with \"{first}\"; it must start with \"CMD\" (run the arguments directly) or \"CMD-SHELL\" (run them with the container's shell)"
+                "the command starts with {}; it must start with \"CMD\" (run the arguments directly) or \"CMD-SHELL\" (run them with the container's shell)",
+                quoted(first)
             ),
         )),
     }
@@ -305,7 +307,8 @@ pub(super) fn task_definition_fits(
     (td_index, td): (usize, &TaskDefinitionSpec),
     at: FitAt,
 ) {
-    let r = format!("{}:{}", td.family, td.revision);
+    let r = quoted(&format!("{}:{}", td.family, td.revision));
+    let service = quoted(&svc.name);
     let tdp = Path::root()
         .field("world")
         .field("task_definitions")
@@ -315,8 +318,8 @@ pub(super) fn task_definition_fits(
             out.push((
                 tdp.field("network_mode"),
                 format!(
-                    "service \"{}\" runs \"{r}\" on Fargate, which supports only network_mode Awsvpc; \"{r}\" uses {:?}",
-                    svc.name, td.network_mode
+                    "service {service} runs {r} on Fargate, which supports only network_mode Awsvpc; {r} uses {:?}",
+                    td.network_mode
                 ),
             ));
         }
@@ -329,7 +332,7 @@ pub(super) fn task_definition_fits(
                     };
                     out.push((
                         tdp.field(field),
-                        format!("\"{r}\" runs on Fargate (service \"{}\"): {e}", svc.name),
+                        format!("{r} runs on Fargate (service {service}): {e}"),
                     ));
                 }
             }
@@ -340,8 +343,7 @@ pub(super) fn task_definition_fits(
                         out.push((
                             tdp.field(missing),
                             format!(
-                                "\"{r}\" has no task-level {missing}, which Fargate requires (service \"{}\" runs it on Fargate); e.g. cpu: 256, memory: 512",
-                                svc.name
+                                "{r} has no task-level {missing}, which Fargate requires (service {service} runs it on Fargate); e.g. cpu: 256, memory: 512"
                             ),
                         ));
                     }
@@ -355,8 +357,7 @@ pub(super) fn task_definition_fits(
                 out.push((
                     tdp.field("containers").index(i).field("stop_timeout"),
                     format!(
-                        "stop_timeout {t} s is above the Fargate maximum of {FARGATE_MAX_STOP_TIMEOUT} s (service \"{}\" runs \"{r}\" on Fargate)",
-                        svc.name
+                        "stop_timeout {t} s is above the Fargate maximum of {FARGATE_MAX_STOP_TIMEOUT} s (service {service} runs {r} on Fargate)"
                     ),
                 ));
             }
@@ -379,19 +380,17 @@ pub(super) fn task_definition_fits(
             None => out.push((
                 container_at,
                 format!(
-                    "container \"{}\" (load balancer of service \"{}\") is not in \"{r}\"; its containers: {}",
-                    lb.container_name,
-                    svc.name,
-                    quoted(td.containers.iter().map(|c| c.name.as_str()))
+                    "container {} (load balancer of service {service}) is not in {r}; its containers: {}",
+                    quoted(&lb.container_name),
+                    quoted_names(td.containers.iter().map(|c| c.name.as_str()))
                 ),
             )),
             Some(c) if c.port != Some(lb.container_port) => out.push((
                 port_at,
                 format!(
-                    "container \"{}\" of \"{r}\" does not listen on port {} (load balancer of service \"{}\"); {}",
-                    c.name,
+                    "container {} of {r} does not listen on port {} (load balancer of service {service}); {}",
+                    quoted(&c.name),
                     lb.container_port,
-                    svc.name,
                     match c.port {
                         Some(p) => format!("its port is {p}"),
                         None => "it has no port".to_string(),
@@ -416,8 +415,10 @@ pub(super) fn task_definition_fits(
                 out.push((
                     tg_at,
                     format!(
-                        "target group \"{}\" has target_type {:?}, which is incompatible with network_mode {:?} of \"{r}\"; {why}: use target_type {want:?}",
-                        tg.name, tg.target_type, td.network_mode
+                        "target group {} has target_type {:?}, which is incompatible with network_mode {:?} of {r}; {why}: use target_type {want:?}",
+                        quoted(&tg.name),
+                        tg.target_type,
+                        td.network_mode
                     ),
                 ));
             }

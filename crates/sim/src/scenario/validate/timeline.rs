@@ -8,6 +8,7 @@ use super::ecs_index::EcsIndex;
 use super::task_definition::{FitAt, task_definition_fits};
 use crate::scenario::limits::EXIT_CODE;
 use crate::scenario::locate::Path;
+use crate::scenario::shown::{escaped, quoted};
 use crate::scenario::spec::{Action, CapacityProvider, EksWorld, FailureResponse, Scenario};
 
 pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Option<&EksWorld>) {
@@ -59,7 +60,8 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             out.push((
                 ap.field("deployment"),
                 format!(
-                    "Deployment \"{name}\" is not defined; {}",
+                    "Deployment {} is not defined; {}",
+                    quoted(name),
                     list(deployments.iter().map(|d| d.name.as_str()))
                 ),
             ));
@@ -71,7 +73,7 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             if image.trim().is_empty() {
                 out.push((
                     ap.field("image"),
-                    format!("the image {image:?} is empty; e.g. \"nginx:1.28\""),
+                    format!("the image {} is empty; e.g. \"nginx:1.28\"", escaped(image)),
                 ));
             }
         }
@@ -153,7 +155,7 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             {
                 out.push((
                     ap.field("service"),
-                    format!("service \"{service}\" runs no FARGATE_SPOT tasks; give it a capacity_provider_strategy with FargateSpot"),
+                    format!("service {} runs no FARGATE_SPOT tasks; give it a capacity_provider_strategy with FargateSpot", quoted(service)),
                 ));
             }
             check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
@@ -214,7 +216,8 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                 out.push((
                     ap.field("instance"),
                     format!(
-                        "instance \"{instance}\" is an On-Demand instance; only Spot Instances get interruption notices (set spot: true on its instance group)"
+                        "instance {} is an On-Demand instance; only Spot Instances get interruption notices (set spot: true on its instance group)",
+                        quoted(instance)
                     ),
                 ));
             }
