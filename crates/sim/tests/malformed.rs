@@ -83,7 +83,7 @@ fn every_error_points_inside_its_file() {
         let Err(e) = scenario::parse(&name, &src) else {
             continue;
         };
-        let lines = src.lines().count().max(1);
+        let lines = line_count(&src);
         for err in &e.0 {
             assert!(
                 err.line >= 1 && err.line <= lines && err.column >= 1,
@@ -91,6 +91,16 @@ fn every_error_points_inside_its_file() {
             );
         }
     }
+}
+
+/// Lines as an editor counts them: ended by a line feed, a carriage return and line feed, or a
+/// carriage return alone.
+fn line_count(src: &str) -> usize {
+    let lone_cr = src
+        .match_indices('\r')
+        .filter(|(i, _)| !src[i + 1..].starts_with('\n'))
+        .count();
+    src.matches('\n').count() + lone_cr + 1
 }
 
 #[test]

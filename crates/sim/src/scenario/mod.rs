@@ -89,7 +89,8 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, ScenarioErrors> {
             ),
         ));
     }
-    let src = text::prepare(src);
+    let prepared = text::prepare(src);
+    let src: &str = &prepared;
     if let Some(at) = text::nul_byte(src) {
         let at = locate::Index::new(src).location(at);
         return Err(err(
