@@ -42,6 +42,14 @@ fn errors(name: &str, src: &str) -> String {
     }
 }
 
+/// The errors of a file's bytes, as `orca check` reads them (they need not be UTF-8).
+fn errors_in_bytes(name: &str, bytes: &[u8]) -> String {
+    match scenario::parse_bytes(name, bytes) {
+        Ok(_) => String::new(),
+        Err(e) => e.to_string(),
+    }
+}
+
 #[test]
 fn every_malformed_scenario_gives_its_expected_errors() {
     let files = corpus();
@@ -54,8 +62,8 @@ fn every_malformed_scenario_gives_its_expected_errors() {
     let mut failures = Vec::new();
     for path in files {
         let name = file_name(&path);
-        let src = std::fs::read_to_string(&path).expect("read");
-        let got = errors(&name, &src);
+        let bytes = std::fs::read(&path).expect("read");
+        let got = errors_in_bytes(&name, &bytes);
         let expected_path = path.with_extension("expected");
         if bless {
             std::fs::write(&expected_path, format!("{got}\n")).expect("write .expected");
@@ -79,11 +87,11 @@ fn every_malformed_scenario_gives_its_expected_errors() {
 fn every_error_points_inside_its_file() {
     for path in corpus() {
         let name = file_name(&path);
-        let src = std::fs::read_to_string(&path).expect("read");
-        let Err(e) = scenario::parse(&name, &src) else {
+        let bytes = std::fs::read(&path).expect("read");
+        let Err(e) = scenario::parse_bytes(&name, &bytes) else {
             continue;
         };
-        let lines = line_count(&src);
+        let lines = line_count(&String::from_utf8_lossy(&bytes));
         for err in &e.0 {
             assert!(
                 err.line >= 1 && err.line <= lines && err.column >= 1,
@@ -436,9 +444,17 @@ fn random_byte_mutations_never_panic() {
                 _ => m[pos] = alphabet[rng.below(alphabet.len())],
             }
         }
-        // Invalid UTF-8 cannot reach `parse` (callers read files as strings).
-        let Ok(src) = String::from_utf8(m) else {
-            continue;
+        // A file that is no longer UTF-8 is refused at its first invalid byte.
+        let src = match String::from_utf8(m) {
+            Ok(src) => src,
+            Err(e) => {
+                let errors = scenario::parse_bytes("mutant.ron", e.as_bytes())
+                    .expect_err("not UTF-8")
+                    .0;
+                assert!(errors[0].message.contains("not UTF-8"), "{}", errors[0]);
+                rejected += 1;
+                continue;
+            }
         };
         match parse_and_run("mutant.ron", &src, 120) {
             Ok(true) => rejected += 1,
