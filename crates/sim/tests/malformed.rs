@@ -10,7 +10,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use orca_sim::scenario::{self, MAX_FILE_BYTES};
+use orca_sim::scenario::locate::Index;
+use orca_sim::scenario::{self, MAX_FILE_BYTES, limits};
 use orca_sim::{SimTime, Simulation};
 
 fn corpus() -> Vec<PathBuf> {
@@ -500,6 +501,75 @@ fn extreme_numbers_are_rejected_or_run() {
     }
     assert!(tried > 100, "only {tried} mutants");
     assert!(panics.is_empty(), "{}", panics.join("\n"));
+}
+
+/// Scenarios that give every field a value (`tests/malformed/every-field/`), so that each number
+/// of the format can be set to an extreme in turn.
+fn every_field_scenarios() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/malformed/every-field");
+    ron_files(&dir)
+}
+
+#[test]
+fn the_every_field_scenarios_are_valid() {
+    let files = every_field_scenarios();
+    assert_eq!(files.len(), 3);
+    for path in files {
+        let src = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(parse_and_run(&file_name(&path), &src, 600), Ok(false));
+    }
+}
+
+#[test]
+fn every_whole_number_has_a_documented_range_that_validation_keeps_and_the_engine_runs() {
+    // `max_surge: Count(4294967295)` once passed validation and overflowed the rollout's
+    // `replicas + maxSurge`. Every whole number of the every-field scenarios in turn: its place
+    // has a range in `scenario::limits`, one past either end is refused, and the largest value
+    // allowed is refused for another reason or runs.
+    let mut failures = Vec::new();
+    for path in every_field_scenarios() {
+        let name = file_name(&path);
+        let src = std::fs::read_to_string(&path).expect("read");
+        let index = Index::new(&src);
+        for (start, end) in number_spans(&src) {
+            let with = |value: &str| format!("{}{value}{}", &src[..start], &src[end..]);
+            // Fields that take a fraction take 0.5 as well; their bounds are checked elsewhere.
+            if scenario::ron_options()
+                .from_str::<orca_sim::Scenario>(&with("0.5"))
+                .is_ok()
+            {
+                continue;
+            }
+            let line = src[..start].matches('\n').count() + 1;
+            let Some(v) = index.value_near(start) else {
+                failures.push(format!("{name}:{line}: no value at the number"));
+                continue;
+            };
+            let pattern = limits::pattern(&v.route);
+            let Some(range) = limits::of(&pattern) else {
+                failures.push(format!("{name}:{line}: {pattern} has no documented range"));
+                continue;
+            };
+            let negative = src[..start].ends_with('-');
+            if negative {
+                continue;
+            }
+            for outside in [range.max + 1, range.min - 1] {
+                if (0..=u64::MAX as i128).contains(&outside)
+                    && scenario::parse(&name, &with(&outside.to_string())).is_ok()
+                {
+                    failures.push(format!("{name}:{line}: {pattern} {outside} is accepted"));
+                }
+            }
+            if let Err(msg) = parse_and_run(&name, &with(&range.max.to_string()), 600) {
+                failures.push(format!(
+                    "{name}:{line}: {pattern} {} panics: {msg}",
+                    range.max
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// Byte ranges of the number literals of a RON file (outside strings and comments).

@@ -117,8 +117,8 @@ fn explain(
         }
         E::IntegerOutOfBounds => {
             let v = value()?;
-            let valid = match limits::of(&pattern(&v.route)) {
-                Some(r) => format!("valid: {}–{}", r.min, r.max),
+            let valid = match limits::of(&limits::pattern(&v.route)) {
+                Some(r) => format!("valid: {r}"),
                 None => "counts, sizes and ports cannot be negative, ports go up to 65535 and other whole numbers up to 4294967295".into(),
             };
             return Some((
@@ -527,22 +527,6 @@ fn what(index: &locate::Index<'_>, v: &locate::Value) -> String {
     } else {
         parts.join(" of ")
     }
-}
-
-/// The route as [`limits::of`] knows it: `world.services[].desired_count`.
-fn pattern(route: &[locate::Step]) -> String {
-    let mut out = String::new();
-    for s in route {
-        match s {
-            locate::Step::Field(f) if out.is_empty() => out.push_str(f),
-            locate::Step::Field(f) => {
-                out.push('.');
-                out.push_str(f);
-            }
-            locate::Step::Index(_) => out.push_str("[]"),
-        }
-    }
-    out
 }
 
 /// `load_balancers[0].container_name`.

@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 
 use super::Problems;
+use crate::scenario::limits;
 use crate::scenario::locate::Path;
 use crate::scenario::spec::{Action, EcsWorld, Scenario};
 
-/// Container instances in a cluster (instance groups' counts added up).
-pub const MAX_INSTANCES: u32 = 5_000;
+/// Container instances in a cluster (instance groups' counts added up): the ECS quota.
+pub const MAX_INSTANCES: u32 = limits::INSTANCE_COUNT.max as u32;
 /// The ECS quota of tasks per service.
-pub const MAX_DESIRED: u32 = 5_000;
+pub const MAX_DESIRED: u32 = limits::DESIRED_COUNT.max as u32;
 /// Tasks all services together may want at once: desired counts, auto scaling maximums and
 /// timeline updates, whichever is largest for each service.
 pub const MAX_TASKS_TOTAL: u64 = 10_000;
@@ -20,13 +21,13 @@ pub const MAX_TARGET_GROUPS: usize = 100;
 pub const MAX_TIMELINE: usize = 10_000;
 pub const MAX_QUIZZES: usize = 500;
 /// A day: scenarios are lessons, not soak tests.
-pub const MAX_DURATION: f64 = 86_400.0;
+pub const MAX_DURATION: f64 = limits::DAY_SECONDS as f64;
 /// Problems reported for one file. Each is located by walking the source, so a file full of
 /// mistakes would otherwise take minutes to report; nobody fixes more than this at once.
 pub const MAX_PROBLEMS: usize = 100;
 
 /// Most instances one Auto Scaling group may hold in a scenario (Orca's cap).
-pub const MAX_ASG_SIZE: u32 = 1_000;
+pub const MAX_ASG_SIZE: u32 = limits::ASG_MAX_SIZE.max as u32;
 
 /// The most tasks each service may want (desired count, auto scaling maximum, timeline
 /// updates), added up, against [`MAX_TASKS_TOTAL`].

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::Problems;
 use super::caps::MAX_DURATION;
 use crate::aws::instance_types;
-use crate::scenario::limits::Range;
+use crate::scenario::limits::{HTTP_STATUS, Range};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{self, quoted};
 use crate::scenario::spec::Scenario;
@@ -69,7 +69,7 @@ pub(super) fn check_limit(
     out: &mut Problems,
     path: Path,
     what: &str,
-    value: impl Into<i64>,
+    value: impl Into<i128>,
     range: Range,
     unit: &str,
 ) {
@@ -95,7 +95,7 @@ pub(super) fn check_seconds(out: &mut Problems, path: Path, what: &str, value: f
 }
 
 pub(super) fn check_status(out: &mut Problems, path: Path, code: u16) {
-    check_range(out, path, "HTTP status", code, 100, 599, "");
+    check_limit(out, path, "HTTP status", code, HTTP_STATUS, "");
 }
 
 /// Why `name` is not a valid AWS-style name of at most `max` characters, where `allowed` says

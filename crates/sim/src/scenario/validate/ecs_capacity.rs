@@ -5,9 +5,12 @@ use std::collections::HashMap;
 
 use super::Problems;
 use super::caps::{MAX_ASG_SIZE, MAX_INSTANCES};
-use super::common::{Unique, check_range, ecs_name_problem, unknown_instance_type};
+use super::common::{Unique, check_limit, ecs_name_problem, unknown_instance_type};
 use super::ecs_index::EcsIndex;
 use crate::aws::instance_types;
+use crate::scenario::limits::{
+    ASG_MAX_SIZE, INSTANCE_COUNT, INSTANCE_WARMUP, SCALING_STEP_SIZE, TARGET_CAPACITY,
+};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
 
@@ -30,15 +33,7 @@ pub(super) fn instances(out: &mut Problems, ix: &mut EcsIndex, ip: &Path) {
                 unknown_instance_type(&g.instance_type),
             ));
         }
-        check_range(
-            out,
-            gp.field("count"),
-            "count",
-            g.count,
-            1,
-            MAX_INSTANCES,
-            "",
-        );
+        check_limit(out, gp.field("count"), "count", g.count, INSTANCE_COUNT, "");
         if let Some(z) = &g.availability_zone {
             ix.zone_ref(out, z, gp.field("availability_zone"));
         }
@@ -144,13 +139,12 @@ pub(super) fn auto_scaling_groups(out: &mut Problems, ix: &mut EcsIndex, ap: &Pa
                 unknown_instance_type(&g.instance_type),
             ));
         }
-        check_range(
+        check_limit(
             out,
             gp.field("max_size"),
             "max_size",
             g.max_size,
-            1,
-            MAX_ASG_SIZE,
+            ASG_MAX_SIZE,
             "",
         );
         if g.min_size > g.max_size {
@@ -174,33 +168,9 @@ pub(super) fn auto_scaling_groups(out: &mut Problems, ix: &mut EcsIndex, ap: &Pa
         match &g.managed_scaling {
             Some(m) => {
                 let mp = gp.field("managed_scaling");
-                check_range(
-                    out,
-                    mp.field("target_capacity"),
-                    "target_capacity",
-                    m.target_capacity,
-                    1,
-                    100,
-                    " %",
-                );
-                check_range(
-                    out,
-                    mp.field("minimum_scaling_step_size"),
-                    "minimum_scaling_step_size",
-                    m.minimum_scaling_step_size,
-                    1,
-                    10_000,
-                    "",
-                );
-                check_range(
-                    out,
-                    mp.field("maximum_scaling_step_size"),
-                    "maximum_scaling_step_size",
-                    m.maximum_scaling_step_size,
-                    1,
-                    10_000,
-                    "",
-                );
+                check_limit(out, mp.field("target_capacity"), "target_capacity", m.target_capacity, TARGET_CAPACITY, " %");
+                check_limit(out, mp.field("minimum_scaling_step_size"), "minimum_scaling_step_size", m.minimum_scaling_step_size, SCALING_STEP_SIZE, "");
+                check_limit(out, mp.field("maximum_scaling_step_size"), "maximum_scaling_step_size", m.maximum_scaling_step_size, SCALING_STEP_SIZE, "");
                 if m.minimum_scaling_step_size > m.maximum_scaling_step_size {
                     out.push((
                         mp.field("minimum_scaling_step_size"),
@@ -210,15 +180,7 @@ pub(super) fn auto_scaling_groups(out: &mut Problems, ix: &mut EcsIndex, ap: &Pa
                         ),
                     ));
                 }
-                check_range(
-                    out,
-                    mp.field("instance_warmup_period"),
-                    "instance_warmup_period",
-                    m.instance_warmup_period,
-                    0,
-                    10_000,
-                    " s",
-                );
+                check_limit(out, mp.field("instance_warmup_period"), "instance_warmup_period", m.instance_warmup_period, INSTANCE_WARMUP, " s");
             }
             None if g.managed_termination_protection => out.push((
                 gp.field("managed_termination_protection"),

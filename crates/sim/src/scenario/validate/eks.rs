@@ -5,10 +5,15 @@ use std::collections::HashSet;
 
 use super::Problems;
 use super::common::{
-    Unique, check_range, check_status, ecs_name_problem, list, name_problem, unknown_instance_type,
+    Unique, check_limit, check_status, ecs_name_problem, list, name_problem, unknown_instance_type,
 };
 use super::load::load;
 use crate::aws::instance_types;
+use crate::scenario::limits::{
+    AFTER_SECONDS, CONSOLIDATE_AFTER, CPU_LIMIT, CPU_MILLICORES, HPA_REPLICAS, HPA_TARGET,
+    K8S_INT32, K8S_MEMORY_MIB, NODE_COUNT, PORT, REPLICAS, STARTUP_SECONDS, SURGE_COUNT,
+    SURGE_PERCENT,
+};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{escaped, quoted};
 use crate::scenario::spec::{Amount, EksWorld, NodePoolSpec};
@@ -93,7 +98,7 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 unknown_instance_type(&g.instance_type),
             ));
         }
-        check_range(out, p.field("count"), "count", g.count, 1, 1000, "");
+        check_limit(out, p.field("count"), "count", g.count, NODE_COUNT, "");
         let (min, max) = (g.min.unwrap_or(g.count), g.max.unwrap_or(g.count));
         if min > g.count || g.count > max {
             out.push((
@@ -148,38 +153,48 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 format!("Deployment name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&d.name)),
             ));
         }
-        check_range(
+        check_limit(
             out,
             p.field("replicas"),
             "replicas",
             d.replicas,
-            0,
-            1000,
+            REPLICAS,
             "",
         );
         let (surge, surge_pct) = amount_value(d.max_surge);
         let (unavail, unavail_pct) = amount_value(d.max_unavailable);
-        if surge_pct {
-            check_range(
-                out,
-                p.field("max_surge"),
-                "max_surge percent",
-                surge,
-                0,
-                100,
-                " %",
-            );
+        // A count is an int32 in the Kubernetes API; anything larger would also overflow the
+        // rollout's `replicas + maxSurge`.
+        for (field, value, pct) in [
+            ("max_surge", surge, surge_pct),
+            ("max_unavailable", unavail, unavail_pct),
+        ] {
+            if pct {
+                check_limit(
+                    out,
+                    p.field(field),
+                    &format!("{field} percent"),
+                    value,
+                    SURGE_PERCENT,
+                    " %",
+                );
+            } else {
+                check_limit(
+                    out,
+                    p.field(field),
+                    &format!("{field} count"),
+                    value,
+                    SURGE_COUNT,
+                    "",
+                );
+            }
         }
-        if unavail_pct {
-            check_range(
-                out,
-                p.field("max_unavailable"),
-                "max_unavailable percent",
-                unavail,
-                0,
-                100,
-                " %",
-            );
+        for (field, value) in [
+            ("min_ready_seconds", d.min_ready_seconds),
+            ("progress_deadline_seconds", d.progress_deadline_seconds),
+            ("revision_history_limit", d.revision_history_limit),
+        ] {
+            check_limit(out, p.field(field), field, value, K8S_INT32, "");
         }
         if surge == 0 && unavail == 0 {
             out.push((
@@ -198,31 +213,29 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         }
         if let Some(h) = &d.hpa {
             let hp = p.field("hpa");
-            check_range(
+            check_limit(
                 out,
                 hp.field("min_replicas"),
                 "min_replicas",
                 h.min_replicas,
-                1,
-                1000,
+                HPA_REPLICAS,
                 "",
             );
-            if h.max_replicas < h.min_replicas || h.max_replicas > 1000 {
+            if h.max_replicas < h.min_replicas || h.max_replicas as i128 > HPA_REPLICAS.max {
                 out.push((
                     hp.field("max_replicas"),
                     format!(
-                        "max_replicas {} must be at least min_replicas {} and at most 1000",
-                        h.max_replicas, h.min_replicas
+                        "max_replicas {} must be at least min_replicas {} and at most {}",
+                        h.max_replicas, h.min_replicas, HPA_REPLICAS.max
                     ),
                 ));
             }
-            check_range(
+            check_limit(
                 out,
                 hp.field("target_cpu_utilization"),
                 "target_cpu_utilization",
                 h.target_cpu_utilization,
-                1,
-                1000,
+                HPA_TARGET,
                 " %",
             );
         }
@@ -249,22 +262,20 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 ),
             ));
         }
-        check_range(
+        check_limit(
             out,
             cp.field("cpu"),
             "cpu request",
             c.cpu,
-            1,
-            64_000,
+            CPU_MILLICORES,
             " millicores",
         );
-        check_range(
+        check_limit(
             out,
             cp.field("memory"),
             "memory request",
             c.memory,
-            4,
-            512_000,
+            K8S_MEMORY_MIB,
             " MiB",
         );
         if c.port == 0 {
@@ -292,13 +303,12 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 format!("image {} is described twice", quoted(&img.image)),
             ));
         }
-        check_range(
+        check_limit(
             out,
             p.field("startup_seconds"),
             "startup_seconds",
             img.startup_seconds,
-            0,
-            3600,
+            STARTUP_SECONDS,
             "",
         );
         for (field, code) in [
@@ -309,6 +319,14 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 check_status(out, p.field(field), code);
             }
         }
+        for (field, seconds) in [
+            ("crashes_after_seconds", img.crashes_after_seconds),
+            ("oom_after_seconds", img.oom_after_seconds),
+        ] {
+            if let Some(s) = seconds {
+                check_limit(out, p.field(field), field, s, AFTER_SECONDS, " s");
+            }
+        }
     }
     if let Some(svc) = &k.service
         && !dns_label_ok(&svc.name)
@@ -317,6 +335,14 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
             wp.field("service").field("name"),
             format!("Service name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&svc.name)),
         ));
+    }
+    let services = k
+        .deployments
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| Some((dp.index(i).field("service"), d.service.as_ref()?)));
+    for (sp, svc) in services.chain(k.service.as_ref().map(|s| (wp.field("service"), s))) {
+        check_limit(out, sp.field("port"), "port", svc.port, PORT, "");
     }
 }
 
@@ -358,23 +384,21 @@ fn node_pool(out: &mut Problems, k: &EksWorld, np: &NodePoolSpec, p: &Path) {
         }
     }
     if let Some(limit) = np.cpu_limit {
-        check_range(
+        check_limit(
             out,
             p.field("cpu_limit"),
             "cpu_limit",
             limit,
-            0,
-            100_000,
+            CPU_LIMIT,
             " vCPUs",
         );
     }
-    check_range(
+    check_limit(
         out,
         p.field("consolidate_after"),
         "consolidate_after",
         np.consolidate_after,
-        0,
-        86_400,
+        CONSOLIDATE_AFTER,
         " s",
     );
     if crate::k8s::karpenter::parse_budget(&np.budget_nodes).is_none() {

@@ -228,6 +228,7 @@ fn timings(out: &mut Problems, t: &TimingsSpec, p: &Path) {
         ("target_registration_seconds", t.target_registration_seconds),
         ("sigterm_exit_seconds", t.sigterm_exit_seconds),
         ("deprovisioning_seconds", t.deprovisioning_seconds),
+        ("instance_launch_seconds", t.instance_launch_seconds),
     ];
     for (name, (lo, hi)) in ranges {
         if !(lo.is_finite() && hi.is_finite() && 0.0 <= lo && lo <= hi && hi <= 3600.0) {

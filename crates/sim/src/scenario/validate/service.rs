@@ -5,12 +5,15 @@ use std::collections::HashSet;
 
 use super::Problems;
 use super::caps::MAX_DESIRED;
-use super::common::{check_range, list};
+use super::common::{check_limit, list};
 use super::ecs_index::EcsIndex;
 use super::load::load;
 use super::service_scaling::auto_scaling;
 use super::task_definition::{FitAt, task_definition_fits};
 use crate::ecs::placement;
+use crate::scenario::limits::{
+    CP_BASE, CP_WEIGHT, GRACE_PERIOD, MAXIMUM_PERCENT, MINIMUM_HEALTHY_PERCENT,
+};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{self, bare, quoted};
 use crate::scenario::spec::{
@@ -19,7 +22,7 @@ use crate::scenario::spec::{
 };
 
 /// `healthCheckGracePeriodSeconds` is a 32-bit signed integer in the ECS API.
-pub const MAX_GRACE_PERIOD: u32 = i32::MAX as u32;
+pub const MAX_GRACE_PERIOD: u32 = GRACE_PERIOD.max as u32;
 
 /// A placement constraint's expression: "The maximum length is 2000 characters" (Amazon ECS
 /// API Reference, PlacementConstraint).
@@ -68,24 +71,22 @@ pub(super) fn service(
     }
     let dp = p.field("deployment_configuration");
     let dc = &svc.deployment_configuration;
-    check_range(
+    check_limit(
         out,
         dp.field("minimum_healthy_percent"),
         "minimum_healthy_percent",
         dc.minimum_healthy_percent,
-        0,
-        100,
+        MINIMUM_HEALTHY_PERCENT,
         "",
     );
     // ECS requires maximumPercent ≥ 100 for REPLICA rolling deployments; AWS documents no upper
     // bound, 1000 is Orca's own cap.
-    check_range(
+    check_limit(
         out,
         dp.field("maximum_percent"),
         "maximum_percent",
         dc.maximum_percent,
-        100,
-        1000,
+        MAXIMUM_PERCENT,
         "",
     );
     grace_period(out, ix, s, svc, p);
@@ -325,22 +326,20 @@ fn capacity_providers(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &P
                 format!("{} is listed twice", bare(item.capacity_provider.as_str())),
             ));
         }
-        check_range(
+        check_limit(
             out,
             cp.index(i).field("base"),
             "base",
             item.base,
-            0,
-            100_000,
+            CP_BASE,
             "",
         );
-        check_range(
+        check_limit(
             out,
             cp.index(i).field("weight"),
             "weight",
             item.weight,
-            0,
-            1000,
+            CP_WEIGHT,
             "",
         );
     }

@@ -1,7 +1,8 @@
 //! Target groups: names, health check settings and the success matcher.
 
 use super::Problems;
-use super::common::{check_range, elb_name_problem};
+use super::common::{check_limit, elb_name_problem};
+use crate::scenario::limits::{DEREGISTRATION_DELAY, TG_INTERVAL, TG_THRESHOLD, TG_TIMEOUT};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
 use crate::scenario::spec::TargetGroupSpec;
@@ -23,22 +24,20 @@ pub(super) fn target_group(out: &mut Problems, tg: &TargetGroupSpec, p: &Path) {
     }
     let hp = p.field("health_check");
     let hc = &tg.health_check;
-    check_range(
+    check_limit(
         out,
         hp.field("interval_seconds"),
         "interval_seconds",
         hc.interval_seconds,
-        5,
-        300,
+        TG_INTERVAL,
         "",
     );
-    check_range(
+    check_limit(
         out,
         hp.field("timeout_seconds"),
         "timeout_seconds",
         hc.timeout_seconds,
-        2,
-        120,
+        TG_TIMEOUT,
         "",
     );
     if hc.timeout_seconds >= hc.interval_seconds {
@@ -50,22 +49,20 @@ pub(super) fn target_group(out: &mut Problems, tg: &TargetGroupSpec, p: &Path) {
             ),
         ));
     }
-    check_range(
+    check_limit(
         out,
         hp.field("healthy_threshold_count"),
         "healthy_threshold_count",
         hc.healthy_threshold_count,
-        2,
-        10,
+        TG_THRESHOLD,
         "",
     );
-    check_range(
+    check_limit(
         out,
         hp.field("unhealthy_threshold_count"),
         "unhealthy_threshold_count",
         hc.unhealthy_threshold_count,
-        2,
-        10,
+        TG_THRESHOLD,
         "",
     );
     if !hc.path.starts_with('/') || hc.path.len() > 1024 {
@@ -80,13 +77,12 @@ pub(super) fn target_group(out: &mut Problems, tg: &TargetGroupSpec, p: &Path) {
     if let Err(e) = matcher(&hc.matcher) {
         out.push((hp.field("matcher"), e));
     }
-    check_range(
+    check_limit(
         out,
         p.field("deregistration_delay_seconds"),
         "deregistration_delay_seconds",
         tg.deregistration_delay_seconds,
-        0,
-        3600,
+        DEREGISTRATION_DELAY,
         "",
     );
 }

@@ -4,12 +4,16 @@
 use super::Problems;
 use super::caps::MAX_DURATION;
 use super::common::{
-    Unique, check_fraction, check_limit, check_range, check_seconds, check_status,
-    ecs_name_problem, quoted_names,
+    Unique, check_fraction, check_limit, check_seconds, check_status, ecs_name_problem,
+    quoted_names,
 };
 use super::ecs_index::EcsIndex;
 use crate::aws::fargate;
 use crate::scenario::limits::EXIT_CODE;
+use crate::scenario::limits::{
+    CONTAINER_CPU, FARGATE_STOP_TIMEOUT, HC_INTERVAL, HC_RETRIES, HC_START_PERIOD, HC_TIMEOUT,
+    MEMORY_MIB, REVISION, STOP_TIMEOUT, TASK_CPU,
+};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{escaped, quoted};
 use crate::scenario::spec::{
@@ -19,8 +23,8 @@ use crate::scenario::spec::{
 
 /// ECS allows at most 10 containers in a task definition.
 pub const MAX_CONTAINERS: usize = 10;
-/// Fargate's `stopTimeout` maximum (reference §3).
-pub const FARGATE_MAX_STOP_TIMEOUT: u32 = 120;
+/// Fargate's `stopTimeout` maximum (see [`FARGATE_STOP_TIMEOUT`]).
+pub const FARGATE_MAX_STOP_TIMEOUT: u32 = FARGATE_STOP_TIMEOUT.max as u32;
 
 pub(super) fn task_definition(out: &mut Problems, td: &TaskDefinitionSpec, p: &Path) {
     if let Some(e) = ecs_name_problem("family", &td.family) {
@@ -31,18 +35,31 @@ pub(super) fn task_definition(out: &mut Problems, td: &TaskDefinitionSpec, p: &P
             p.field("revision"),
             "revision 0 is not valid; revisions start at 1".into(),
         ));
+    } else {
+        check_limit(
+            out,
+            p.field("revision"),
+            "revision",
+            td.revision,
+            REVISION,
+            "",
+        );
     }
-    if td.cpu == Some(0) {
-        out.push((
+    match td.cpu {
+        Some(0) => out.push((
             p.field("cpu"),
             "cpu 0 is not valid; give CPU units (1024 = 1 vCPU) or leave it out".into(),
-        ));
+        )),
+        Some(cpu) => check_limit(out, p.field("cpu"), "cpu", cpu, TASK_CPU, " units"),
+        None => {}
     }
-    if td.memory == Some(0) {
-        out.push((
+    match td.memory {
+        Some(0) => out.push((
             p.field("memory"),
             "memory 0 is not valid; give MiB or leave it out".into(),
-        ));
+        )),
+        Some(m) => check_limit(out, p.field("memory"), "memory", m, MEMORY_MIB, " MiB"),
+        None => {}
     }
     let cp = p.field("containers");
     if td.containers.is_empty() {
@@ -166,17 +183,40 @@ fn container(out: &mut Problems, td: &TaskDefinitionSpec, c: &ContainerSpec, p: 
             ),
         ));
     }
-    if c.memory == Some(0) {
-        out.push((
+    check_limit(out, p.field("cpu"), "cpu", c.cpu, CONTAINER_CPU, " units");
+    match c.memory {
+        Some(0) => out.push((
             p.field("memory"),
             "memory 0 MiB is not valid; give the hard limit in MiB or leave it out".into(),
-        ));
+        )),
+        Some(m) => check_limit(out, p.field("memory"), "memory", m, MEMORY_MIB, " MiB"),
+        None => {}
     }
-    if c.memory_reservation == Some(0) {
-        out.push((
+    match c.memory_reservation {
+        Some(0) => out.push((
             p.field("memory_reservation"),
             "memory_reservation 0 MiB is not valid; give MiB or leave it out".into(),
-        ));
+        )),
+        Some(r) => check_limit(
+            out,
+            p.field("memory_reservation"),
+            "memory_reservation",
+            r,
+            MEMORY_MIB,
+            " MiB",
+        ),
+        None => {}
+    }
+    // On Fargate the tighter limit is checked with the service that runs it.
+    if let Some(t) = c.stop_timeout {
+        check_limit(
+            out,
+            p.field("stop_timeout"),
+            "stop_timeout",
+            t,
+            STOP_TIMEOUT,
+            " s",
+        );
     }
     if let (Some(m), Some(r)) = (c.memory, c.memory_reservation)
         && r >= m
@@ -233,7 +273,7 @@ fn container(out: &mut Problems, td: &TaskDefinitionSpec, c: &ContainerSpec, p: 
     }
 }
 
-/// A container health check, with the ECS ranges (reference §4).
+/// A container health check, with the ECS ranges (Amazon ECS API Reference, HealthCheck).
 fn health_check(out: &mut Problems, hc: &HealthCheckSpec, hp: &Path) {
     match hc.command.first().map(String::as_str) {
         None => out.push((
@@ -256,19 +296,25 @@ fn health_check(out: &mut Problems, hc: &HealthCheckSpec, hp: &Path) {
             ),
         )),
     }
-    check_range(
+    check_limit(
         out,
         hp.field("interval"),
         "interval",
         hc.interval,
-        5,
-        300,
+        HC_INTERVAL,
         " s",
     );
-    check_range(out, hp.field("timeout"), "timeout", hc.timeout, 2, 60, " s");
+    check_limit(
+        out,
+        hp.field("timeout"),
+        "timeout",
+        hc.timeout,
+        HC_TIMEOUT,
+        " s",
+    );
     if hc.timeout >= hc.interval
-        && (2..=60).contains(&hc.timeout)
-        && (5..=300).contains(&hc.interval)
+        && HC_TIMEOUT.contains(hc.timeout)
+        && HC_INTERVAL.contains(hc.interval)
     {
         out.push((
             hp.field("timeout"),
@@ -278,14 +324,20 @@ fn health_check(out: &mut Problems, hc: &HealthCheckSpec, hp: &Path) {
             ),
         ));
     }
-    check_range(out, hp.field("retries"), "retries", hc.retries, 1, 10, "");
-    check_range(
+    check_limit(
+        out,
+        hp.field("retries"),
+        "retries",
+        hc.retries,
+        HC_RETRIES,
+        "",
+    );
+    check_limit(
         out,
         hp.field("start_period"),
         "start_period",
         hc.start_period,
-        0,
-        300,
+        HC_START_PERIOD,
         " s",
     );
 }

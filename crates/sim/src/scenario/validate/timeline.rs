@@ -3,10 +3,13 @@
 
 use super::Problems;
 use super::caps::{MAX_DESIRED, MAX_DURATION};
-use super::common::{check_fraction, check_limit, check_range, check_status, list, scenario_end};
+use super::common::{check_fraction, check_limit, check_status, list, scenario_end};
 use super::ecs_index::EcsIndex;
 use super::task_definition::{FitAt, task_definition_fits};
 use crate::scenario::limits::EXIT_CODE;
+use crate::scenario::limits::{
+    MAXIMUM_PERCENT, MINIMUM_HEALTHY_PERCENT, REPLICAS, TASK_ACTION_COUNT,
+};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{escaped, quoted};
 use crate::scenario::spec::{Action, CapacityProvider, EksWorld, FailureResponse, Scenario};
@@ -82,13 +85,12 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             replicas,
         } => {
             deployment_ref(out, deployment);
-            check_range(
+            check_limit(
                 out,
                 ap.field("replicas"),
                 "replicas",
                 *replicas,
-                0,
-                1000,
+                REPLICAS,
                 "",
             );
         }
@@ -124,24 +126,22 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                 ));
             }
             if let Some(m) = minimum_healthy_percent {
-                check_range(
+                check_limit(
                     out,
                     ap.field("minimum_healthy_percent"),
                     "minimum_healthy_percent",
                     *m,
-                    0,
-                    100,
+                    MINIMUM_HEALTHY_PERCENT,
                     "",
                 );
             }
             if let Some(m) = maximum_percent {
-                check_range(
+                check_limit(
                     out,
                     ap.field("maximum_percent"),
                     "maximum_percent",
                     *m,
-                    100,
-                    1000,
+                    MAXIMUM_PERCENT,
                     "",
                 );
             }
@@ -158,11 +158,25 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                     format!("service {} runs no FARGATE_SPOT tasks; give it a capacity_provider_strategy with FargateSpot", quoted(service)),
                 ));
             }
-            check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
+            check_limit(
+                out,
+                ap.field("count"),
+                "count",
+                *count,
+                TASK_ACTION_COUNT,
+                "",
+            );
         }
         Action::StopTask { service, count } => {
             ix.service_ref(out, service, ap.field("service"));
-            check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
+            check_limit(
+                out,
+                ap.field("count"),
+                "count",
+                *count,
+                TASK_ACTION_COUNT,
+                "",
+            );
         }
         Action::ContainerExits {
             service,
@@ -170,7 +184,14 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             exit_code,
         } => {
             ix.service_ref(out, service, ap.field("service"));
-            check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
+            check_limit(
+                out,
+                ap.field("count"),
+                "count",
+                *count,
+                TASK_ACTION_COUNT,
+                "",
+            );
             check_limit(
                 out,
                 ap.field("exit_code"),
