@@ -372,7 +372,7 @@ fn many_instance_groups_are_refused_without_naming_every_instance() {
     let e = errors("gen.ron", &src);
     assert_eq!(
         e,
-        "gen.ron:1:81: 10000000 container instances in all; at most 5000"
+        "gen.ron:1:69: 10000000 container instances in all; ECS registers at most 5000 per cluster"
     );
     assert!(started.elapsed().as_secs() < 10, "validation took too long");
 }

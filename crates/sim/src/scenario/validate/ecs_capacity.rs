@@ -20,7 +20,6 @@ pub(super) fn instances(out: &mut Problems, ix: &mut EcsIndex, ip: &Path) {
     // Which group named each instance, to report collisions like group "node" (count 2) and
     // group "node-1".
     let mut owner: HashMap<String, usize> = HashMap::new();
-    let mut total: u64 = 0;
     for (i, g) in w.capacity.instances.iter().enumerate() {
         let gp = ip.index(i);
         if let Some(e) = ecs_name_problem("instance group name", &g.name) {
@@ -37,7 +36,6 @@ pub(super) fn instances(out: &mut Problems, ix: &mut EcsIndex, ip: &Path) {
         if let Some(z) = &g.availability_zone {
             ix.zone_ref(out, z, gp.field("availability_zone"));
         }
-        total += g.count as u64;
         if !unique {
             continue;
         }
@@ -78,12 +76,6 @@ pub(super) fn instances(out: &mut Problems, ix: &mut EcsIndex, ip: &Path) {
                 ),
             ));
         }
-    }
-    if total > MAX_INSTANCES as u64 {
-        out.push((
-            ip.clone(),
-            format!("{total} container instances in all; at most {MAX_INSTANCES}"),
-        ));
     }
 }
 

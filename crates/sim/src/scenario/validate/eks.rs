@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use super::Problems;
+use super::caps::nodes_total;
 use super::common::{
     Unique, check_limit, check_status, ecs_name_problem, list, name_problem, unknown_instance_type,
 };
@@ -79,7 +80,6 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         ));
     }
     let mut names = Unique::new();
-    let mut total: u64 = 0;
     for (i, g) in k.node_groups.iter().enumerate() {
         let p = gp.index(i);
         if let Some(e) = name_problem(
@@ -112,11 +112,8 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 format!("max {max} is out of range; valid: up to 1000"),
             ));
         }
-        total += g.count as u64;
     }
-    if total > 1000 {
-        out.push((gp, format!("{total} nodes in all; at most 1000")));
-    }
+    nodes_total(out, k, wp);
     if let Some(np) = &k.karpenter {
         node_pool(out, k, np, &wp.field("karpenter"));
     }

@@ -96,6 +96,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
             let ix = ecs_world(&mut out, s, w, &wp);
             timeline::timeline(&mut out, s, &ix, None);
             quizzes::quizzes(&mut out, s, &ix, None);
+            caps::run_cost(&mut out, s, &caps::ecs_peak(s, w));
         }
         WorldSpec::Eks(k) => {
             // Quizzes may name the cluster's zones; an EKS world has nothing else ECS defines.
@@ -111,6 +112,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
             eks::eks_world(&mut out, k, &wp);
             timeline::timeline(&mut out, s, &ix, Some(k));
             quizzes::quizzes(&mut out, s, &ix, Some(k));
+            caps::run_cost(&mut out, s, &caps::eks_peak(s, k));
         }
     }
     if out.len() > MAX_PROBLEMS {
@@ -127,6 +129,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
 fn ecs_world<'a>(out: &mut Problems, s: &Scenario, w: &'a EcsWorld, wp: &Path) -> EcsIndex<'a> {
     let mut ix = EcsIndex::new(w);
     ecs_capacity::instances(out, &mut ix, &wp.field("capacity").field("instances"));
+    caps::instances_total(out, w, &wp.field("capacity"));
     ecs_capacity::auto_scaling_groups(
         out,
         &mut ix,
