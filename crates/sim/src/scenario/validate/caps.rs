@@ -31,7 +31,7 @@ pub const MAX_PROBLEMS: usize = 100;
 pub const MAX_NODES: u64 = limits::NODE_COUNT.max as u64;
 /// Tasks or pods, and instances or nodes, that can exist at once, times the duration in
 /// seconds: see [`run_cost`].
-pub const MAX_RUN_COST: u64 = 50_000_000;
+pub const MAX_RUN_COST: u64 = 200_000_000;
 
 /// Most instances one Auto Scaling group may hold in a scenario (Orca's cap).
 pub const MAX_ASG_SIZE: u32 = limits::ASG_MAX_SIZE.max as u32;
@@ -259,10 +259,13 @@ pub(super) fn eks_peak(s: &Scenario, k: &EksWorld) -> Peak {
 /// for an hour took 7.4 s and 1 GB, 10,000 for ten minutes 13.5 s and 1.5 GB (release build,
 /// measured when the cap was chosen), about 2 µs and 250 bytes per object-second.
 ///
-/// Why 50 million: every built-in scenario stays under 0.25 million and the largest test
-/// scenario (a subnet filled with 8,198 tasks for 35 minutes) costs 17.2 million, while
-/// 10,000 tasks for a day cost 864 million. At the cap a steady run takes seconds; the worst
-/// case, everything crash-looping, about two minutes.
+/// Why 200 million: every built-in scenario stays under 0.25 million, the largest test
+/// scenario (a subnet filled with 8,198 tasks for 35 minutes) costs 17.2 million and the
+/// benchmark (10,000 tasks, 20,000 during its rolling update, on 500 instances for an hour)
+/// 74 million, while 10,000 tasks for a day cost 864 million (1.7 billion with the default
+/// maximumPercent of 200). At the cap a steady run takes seconds; a file whose every task
+/// crash-loops could still take minutes and gigabytes, which the cap on tasks at once
+/// ([`MAX_TASKS_TOTAL`]) keeps from growing further.
 pub(super) fn run_cost(out: &mut Problems, s: &Scenario, peak: &Peak) {
     if peak.over_a_cap || !s.duration.is_finite() || s.duration <= 0.0 || s.duration > MAX_DURATION
     {
