@@ -9,6 +9,7 @@ use bevy::platform::collections::HashMap;
 
 use bevy::prelude::*;
 use bevy::sprite::Anchor;
+use orca_sim::ecs::cluster::EcsCluster;
 use orca_sim::ecs::{DesiredStatus, HealthStatus, Host, InstanceStatus, Task, TaskStatus};
 use orca_sim::elb::TargetState;
 use orca_sim::scenario::spec::LaunchType;
@@ -70,7 +71,7 @@ impl CardState {
         CardState::Stopped,
     ];
 
-    pub fn of(world: &World, t: TaskIdx) -> CardState {
+    pub fn of(world: &EcsCluster, t: TaskIdx) -> CardState {
         let task = world.task(t);
         let target = world
             .target_groups
@@ -267,11 +268,16 @@ pub fn layout(world: &World, cols: usize) -> Scene {
     if let Some(eks) = &world.eks {
         return layout_eks(world, eks, cols);
     }
+    let Some(ecs) = &world.ecs else {
+        return Scene::default();
+    };
     let cols = cols.clamp(1, 8);
     let zone_w = zone_width(cols);
     let now = world.now;
+    let net = &world.net;
+    let world = ecs;
     let mut scene = Scene::default();
-    let zones = &world.cluster.availability_zones;
+    let zones = &net.zones;
     let primary_defs: Vec<_> = world
         .services
         .iter()
@@ -299,7 +305,7 @@ pub fn layout(world: &World, cols: usize) -> Scene {
                 }
             }
             Host::Fargate => {
-                let z = world.zone_index(&task.availability_zone).unwrap_or(0);
+                let z = net.zone_index(&task.availability_zone).unwrap_or(0);
                 if let Some(v) = by_lane.get_mut(z) {
                     v.push(t)
                 }
@@ -421,6 +427,7 @@ pub fn layout(world: &World, cols: usize) -> Scene {
             let top = bar_y + 2.0 * (BAR_H + 4.0) + GAP;
             place_cards(
                 &mut scene,
+                now,
                 world,
                 tasks,
                 cols,
@@ -452,6 +459,7 @@ pub fn layout(world: &World, cols: usize) -> Scene {
             );
             place_cards(
                 &mut scene,
+                now,
                 world,
                 tasks,
                 cols,
@@ -497,6 +505,7 @@ pub fn layout(world: &World, cols: usize) -> Scene {
         );
         place_cards(
             &mut scene,
+            now,
             world,
             &waiting,
             per_row,
@@ -625,9 +634,14 @@ pub fn busiest_host(world: &World) -> usize {
         }
         return per_node.into_iter().max().unwrap_or(0);
     }
+    let Some(ecs) = &world.ecs else {
+        return 0;
+    };
     let now = world.now;
+    let net = &world.net;
+    let world = ecs;
     let mut per_instance = vec![0usize; world.instances.len()];
-    let mut per_lane = vec![0usize; world.cluster.availability_zones.len()];
+    let mut per_lane = vec![0usize; net.zones.len()];
     for task in world.tasks.iter().filter(|t| visible(t, now)) {
         match task.host {
             Host::Instance(i) => {
@@ -636,7 +650,7 @@ pub fn busiest_host(world: &World) -> usize {
                 }
             }
             Host::Fargate => {
-                let z = world.zone_index(&task.availability_zone).unwrap_or(0);
+                let z = net.zone_index(&task.availability_zone).unwrap_or(0);
                 if let Some(n) = per_lane.get_mut(z) {
                     *n += 1
                 }
@@ -708,14 +722,14 @@ fn push_bar(
 
 fn place_cards(
     scene: &mut Scene,
-    world: &World,
+    now: SimTime,
+    world: &EcsCluster,
     tasks: &[TaskIdx],
     cols: usize,
     left: f32,
     top: f32,
     primary_defs: &[orca_sim::world::TaskDefIdx],
 ) {
-    let now = world.now;
     for (slot, &t) in tasks.iter().enumerate() {
         let task = world.task(t);
         let col = (slot % cols) as f32;
@@ -1218,7 +1232,7 @@ fn layout_eks(world: &World, eks: &orca_sim::k8s::cluster::Cluster, cols: usize)
     let cols = cols.clamp(1, 8);
     let zone_w = zone_width(cols);
     let mut scene = Scene::default();
-    let zones = &world.cluster.availability_zones;
+    let zones = &world.net.zones;
     let rows = |n: usize| n.div_ceil(cols).max(1) as f32;
     let cards_h = |n: usize| rows(n) * (CARD_H + GAP) - GAP;
     let live = |p: &&orca_sim::k8s::cluster::Pod| !p.gone;

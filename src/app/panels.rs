@@ -740,7 +740,10 @@ fn services(ui: &mut egui::Ui, player: &mut Player) {
         return;
     }
     ui.heading("Services");
-    let world = player.playback.world();
+    let now = player.playback.world().now.secs_f64();
+    let Some(world) = &player.playback.world().ecs else {
+        return;
+    };
     let mut select = None;
     for svc in &world.services {
         let td = world.task_definition(svc.task_definition);
@@ -815,12 +818,12 @@ fn services(ui: &mut egui::Ui, player: &mut Player) {
     }
     for svc in &world.services {
         if svc.metrics.len() > 1 {
-            service_metrics(ui, svc, world.now.secs_f64());
+            service_metrics(ui, svc, now);
         }
     }
     for g in &world.auto_scaling_groups {
         if g.managed_scaling.is_some() && g.samples.len() > 1 {
-            capacity_metrics(ui, g, world.now.secs_f64());
+            capacity_metrics(ui, g, now);
         }
     }
 }
@@ -971,11 +974,12 @@ fn inspector(ui: &mut egui::Ui, player: &Player) {
                 pod_inspector(ui, player, eks, id);
                 return;
             }
-            let Some((ti, task)) = world.tasks.iter().enumerate().find(|(_, t)| &t.id == id) else {
+            let Some(ecs) = &world.ecs else { return };
+            let Some((ti, task)) = ecs.tasks.iter().enumerate().find(|(_, t)| &t.id == id) else {
                 ui.label("This task does not exist at this moment.");
                 return;
             };
-            let td = world.task_definition(task.task_definition);
+            let td = ecs.task_definition(task.task_definition);
             ui.strong(format!("Task {}", task.short_id()));
             kv(ui, "taskArn", &task.arn);
             kv(ui, "taskDefinition", td.family_revision());
@@ -985,7 +989,7 @@ fn inspector(ui: &mut egui::Ui, player: &Player) {
                 format!(
                     "{}   ({})",
                     task.last_status.as_str(),
-                    CardState::of(world, orca_sim::world::TaskIdx(ti as u32)).label()
+                    CardState::of(ecs, orca_sim::world::TaskIdx(ti as u32)).label()
                 ),
             );
             kv(ui, "desiredStatus", task.desired_status.as_str());
@@ -1003,7 +1007,7 @@ fn inspector(ui: &mut egui::Ui, player: &Player) {
                         "none yet: waiting for capacity".to_string()
                     }
                     orca_sim::ecs::Host::Instance(i) => {
-                        let inst = world.instance(i);
+                        let inst = ecs.instance(i);
                         format!("{} ({})", inst.name, inst.ec2_instance_id)
                     }
                 },
@@ -1046,7 +1050,7 @@ fn inspector(ui: &mut egui::Ui, player: &Player) {
                     ),
                 );
             }
-            for tg in &world.target_groups {
+            for tg in &ecs.target_groups {
                 if let Some(t) = tg.target_of(orca_sim::world::TaskIdx(ti as u32)) {
                     kv(
                         ui,
@@ -1069,7 +1073,8 @@ fn inspector(ui: &mut egui::Ui, player: &Player) {
             why(ui, task.why.iter().map(|w| (w.at, w.text.as_str())));
         }
         Selection::Instance(name) => {
-            let Some(inst) = world.instances.iter().find(|i| &i.name == name) else {
+            let Some(ecs) = &world.ecs else { return };
+            let Some(inst) = ecs.instances.iter().find(|i| &i.name == name) else {
                 ui.label("No such instance.");
                 return;
             };
@@ -1103,7 +1108,8 @@ fn inspector(ui: &mut egui::Ui, player: &Player) {
             kv(ui, "runningTasksCount", inst.tasks.len().to_string());
         }
         Selection::Service(name) => {
-            let Some(svc) = world.services.iter().find(|s| &s.name == name) else {
+            let Some(ecs) = &world.ecs else { return };
+            let Some(svc) = ecs.services.iter().find(|s| &s.name == name) else {
                 ui.label("No such service.");
                 return;
             };
@@ -1144,7 +1150,7 @@ fn inspector(ui: &mut egui::Ui, player: &Player) {
                     format!(
                         "{} · {} · {} · desired {} running {} pending {} failedTasks {}\n{}",
                         d.id,
-                        world.task_definition(d.task_definition).family_revision(),
+                        ecs.task_definition(d.task_definition).family_revision(),
                         d.rollout_state.as_str(),
                         d.desired_count,
                         d.running_count,
@@ -1160,7 +1166,8 @@ fn inspector(ui: &mut egui::Ui, player: &Player) {
             }
         }
         Selection::TargetGroup(name) => {
-            let Some(tg) = world.target_groups.iter().find(|t| &t.name == name) else {
+            let Some(ecs) = &world.ecs else { return };
+            let Some(tg) = ecs.target_groups.iter().find(|t| &t.name == name) else {
                 ui.label("No such target group.");
                 return;
             };
@@ -1242,12 +1249,7 @@ fn inspector(ui: &mut egui::Ui, player: &Player) {
             }
         }
         Selection::Zone(name) => {
-            let Some(z) = world
-                .cluster
-                .availability_zones
-                .iter()
-                .find(|z| &z.name == name)
-            else {
+            let Some(z) = world.net.zones.iter().find(|z| &z.name == name) else {
                 ui.label("No such zone.");
                 return;
             };

@@ -244,8 +244,9 @@ impl Player {
                 .collect()
         } else {
             world
-                .tasks
+                .ecs
                 .iter()
+                .flat_map(|ecs| ecs.tasks.iter())
                 .filter(|t| {
                     t.last_status != orca_sim::ecs::TaskStatus::Stopped
                         || t.stopped_at

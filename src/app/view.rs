@@ -233,11 +233,15 @@ pub fn draw_overlays(
                 .map(|p| format!("card:{}", p.name))
                 .collect(),
             Subject::Service(n) => world
-                .services
+                .ecs
                 .iter()
-                .filter(|svc| &svc.name == n)
-                .flat_map(|svc| svc.tasks.iter())
-                .map(|t| format!("card:{}", world.task(*t).id))
+                .flat_map(|ecs| {
+                    ecs.services
+                        .iter()
+                        .filter(|svc| &svc.name == n)
+                        .flat_map(|svc| svc.tasks.iter())
+                        .map(|t| format!("card:{}", ecs.task(*t).id))
+                })
                 .collect(),
         }
     };

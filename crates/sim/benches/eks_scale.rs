@@ -7,17 +7,24 @@ use std::time::Instant;
 
 use orca_sim::SimTime;
 use orca_sim::aws::instance_types::lookup;
-use orca_sim::k8s::cluster::{AppBehavior, Cluster, Template};
+use orca_sim::control::{Ctx, Timers, Timings};
+use orca_sim::k8s::cluster::{AppBehavior, EksCluster, Template};
 use orca_sim::k8s::scheduler::Requests;
+use orca_sim::k8s::{setup, tick};
+use orca_sim::net::Network;
+use orca_sim::rng::Rngs;
+use orca_sim::scenario::spec::TimingsSpec;
 
 fn main() {
     let started = Instant::now();
     let it = lookup("m5.4xlarge").unwrap_or_else(|| panic!("m5.4xlarge is a known type"));
-    let zones: Vec<String> = ["us-east-1a", "us-east-1b", "us-east-1c"]
-        .iter()
-        .map(|z| z.to_string())
-        .collect();
-    let mut c = Cluster::empty(7, &[(it, 1000)], &zones, "us-east-1");
+    // Every node and pod takes an address of its zone's /20 subnet (4,091 usable): 101,000
+    // addresses need at least 25 subnets, so the nodes spread over 30 zones.
+    let zones: Vec<String> = (0..30).map(|i| format!("us-east-1-zone{i:02}")).collect();
+    let mut net = Network::new("us-east-1", "123456789012", &zones);
+    let mut rngs = Rngs::new(7);
+    let mut c = EksCluster::new();
+    setup::add_node_groups(&mut c, &mut net, &[(it, 1000)]);
     for d in 0..100 {
         let template = Template {
             container: "app".into(),
@@ -35,7 +42,14 @@ fn main() {
                 ..AppBehavior::default()
             },
         };
-        c.add_deployment(&format!("app{d}"), 1000, template);
+        setup::add_deployment(
+            &mut c,
+            &mut net,
+            &mut rngs.names,
+            &format!("app{d}"),
+            1000,
+            template,
+        );
     }
     let built = started.elapsed();
     let pods = c
@@ -43,15 +57,37 @@ fn main() {
         .iter()
         .filter(|p| !p.gone && p.node.is_some())
         .count();
+    let mut timers = Timers::default();
+    let mut log = Vec::new();
+    let timings = Timings::from(&TimingsSpec::default());
+    let mut run_to = |c: &mut EksCluster, from: u64, to: u64| {
+        for s in from..=to {
+            let now = SimTime::from_secs(s);
+            let mut ctx = Ctx {
+                now,
+                world: c,
+                net: &mut net,
+                timers: &mut timers,
+                rngs: &mut rngs,
+                log: &mut log,
+                timings: &timings,
+            };
+            tick::on_tick(&mut ctx);
+            while timers.pop_due(SimTime::MAX).is_some() {}
+        }
+    };
     let run = Instant::now();
-    c.advance_to(SimTime::from_secs(60));
+    run_to(&mut c, 1, 60);
     for d in 0..10 {
-        c.set_image(d, &format!("app{d}:v2"));
+        c.set_image(d, &format!("app{d}:v2"), SimTime::from_secs(60));
     }
-    c.advance_to(SimTime::from_secs(3600));
+    run_to(&mut c, 61, 3600);
     let wall = run.elapsed();
-    let events = c.take_events().len();
-    let updated = (0..10).filter(|&d| c.totals(d) == (1000, 1000)).count();
+    let events = log.len();
+    let now = SimTime::from_secs(3600);
+    let updated = (0..10)
+        .filter(|&d| c.totals(d, now) == (1000, 1000))
+        .count();
     println!(
         "built {pods} scheduled pods on 1000 nodes in {built:?}; one simulated hour with 10 rollouts in {wall:?} = {:.0}× real time; {events} events; {updated}/10 rollouts complete",
         3600.0 / wall.as_secs_f64()

@@ -132,16 +132,34 @@ fn main() {
         .count();
     let running = sim
         .world()
+        .ecs
+        .as_ref()
+        .expect("an ECS scenario")
         .tasks
         .iter()
-        .filter(|t| t.is_live() && sim.world().task_definition(t.task_definition).revision == 2)
+        .filter(|t| {
+            t.is_live()
+                && sim
+                    .world()
+                    .ecs
+                    .as_ref()
+                    .expect("an ECS scenario")
+                    .task_definition(t.task_definition)
+                    .revision
+                    == 2
+        })
         .count();
     assert_eq!(completed, SERVICES, "every rolling update completes");
     assert_eq!(running, SERVICES * TASKS_PER_SERVICE);
     let (whole, hour) = (median(whole), median(hour));
     println!(
         "{} tasks launched, {} events, {completed}/{SERVICES} deployments completed, {running} revision-2 tasks running",
-        sim.world().tasks.len(),
+        sim.world()
+            .ecs
+            .as_ref()
+            .expect("an ECS scenario")
+            .tasks
+            .len(),
         sim.log().len(),
     );
     println!(

@@ -230,6 +230,10 @@ pub enum EventKind {
         quiz: String,
         predict: bool,
     },
+    /// The run reached the most events one run keeps and stopped.
+    RunStopped {
+        events: usize,
+    },
     // --- Application Auto Scaling
     AlarmStateChanged {
         service: String,

@@ -2,15 +2,19 @@
 //! Amazon EKS) driven by a scenario file. No I/O, no Bevy, no wall clock.
 pub mod aas;
 pub mod aws;
+pub mod console;
+pub mod control;
 pub mod ecs;
 pub mod elb;
 pub mod engine;
 pub mod event;
 pub mod k8s;
+pub mod net;
 pub mod probe;
 pub mod rng;
 pub mod scenario;
 pub mod time;
+pub mod why;
 pub mod world;
 
 pub use engine::{Playback, QuizMoment, Simulation, Snapshot};

@@ -10,8 +10,18 @@
 
 use serde::Serialize;
 
-use crate::ecs::FailMode;
 use crate::time::{Millis, SimTime};
+
+/// How a failing check fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FailMode {
+    /// HTTP answer with this status code.
+    Status(u16),
+    /// No answer within the check's timeout.
+    Timeout,
+    /// Nothing listens yet (the application is still starting).
+    ConnectionRefused,
+}
 
 /// What the application answers over time: `None` = the check passes, `Some(mode)` = it fails.
 /// Piecewise constant; each segment holds from its start until the next segment's start.

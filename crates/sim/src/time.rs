@@ -32,6 +32,10 @@ impl SimTime {
         }
     }
 
+    pub const fn secs(self) -> u64 {
+        self.0 / 1000
+    }
+
     pub const fn millis(self) -> u64 {
         self.0
     }
@@ -109,6 +113,105 @@ impl fmt::Display for Millis {
     }
 }
 
+/// The wall-clock moment a scenario starts at, as the CLIs print it: Monday 5 January 2026,
+/// 09:00 UTC (a class's first hour). Orca's clock is relative; this only dresses it up as the
+/// timestamps `aws` and `kubectl` show.
+pub const START_UNIX_SECS: u64 = 1_767_603_600;
+
+impl SimTime {
+    /// An ISO 8601 timestamp with microseconds and offset, as AWS CLI v2 prints them:
+    /// `2026-01-05T09:01:26.037000+00:00`.
+    pub fn iso8601(self) -> String {
+        let (date, h, m, s) = civil(START_UNIX_SECS + self.0 / 1000);
+        format!(
+            "{date}T{h:02}:{m:02}:{s:02}.{:06}+00:00",
+            (self.0 % 1000) * 1000
+        )
+    }
+
+    /// `Mon, 05 Jan 2026 09:01:26 +0000`, as `kubectl describe` prints a start time.
+    pub fn rfc1123(self) -> String {
+        let secs = START_UNIX_SECS + self.0 / 1000;
+        let (date, h, m, s) = civil(secs);
+        let days = secs / 86_400;
+        // 1970-01-01 was a Thursday.
+        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
+        let month = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let (y, mo, d) = (
+            &date[0..4],
+            date[5..7].parse::<usize>().unwrap_or(1),
+            &date[8..10],
+        );
+        format!(
+            "{weekday}, {d} {} {y} {h:02}:{m:02}:{s:02} +0000",
+            month[mo.saturating_sub(1).min(11)]
+        )
+    }
+}
+
+/// The UTC calendar date (`YYYY-MM-DD`) and time of day of a Unix time (days-from-civil in
+/// reverse, after Howard Hinnant's algorithm).
+fn civil(unix_secs: u64) -> (String, u64, u64, u64) {
+    let days = (unix_secs / 86_400) as i64;
+    let secs = unix_secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (
+        format!("{y:04}-{m:02}-{d:02}"),
+        secs / 3600,
+        (secs / 60) % 60,
+        secs % 60,
+    )
+}
+
+impl Millis {
+    /// An age as kubectl prints it (`HumanDuration` in k8s.io/apimachinery): `45s` below two
+    /// minutes, `3m14s` below ten, `25m` below three hours, `5h3m` below eight, `20h` below two
+    /// days, then `3d4h`, `12d`.
+    pub fn kube_age(self) -> String {
+        let secs = self.0 / 1000;
+        if secs < 120 {
+            return format!("{secs}s");
+        }
+        let minutes = secs / 60;
+        if minutes < 10 {
+            return match secs % 60 {
+                0 => format!("{minutes}m"),
+                s => format!("{minutes}m{s}s"),
+            };
+        }
+        if minutes < 180 {
+            return format!("{minutes}m");
+        }
+        let hours = minutes / 60;
+        if hours < 8 {
+            return match minutes % 60 {
+                0 => format!("{hours}h"),
+                m => format!("{hours}h{m}m"),
+            };
+        }
+        if hours < 48 {
+            return format!("{hours}h");
+        }
+        if hours < 24 * 8 {
+            return match hours % 24 {
+                0 => format!("{}d", hours / 24),
+                h => format!("{}d{h}h", hours / 24),
+            };
+        }
+        format!("{}d", hours / 24)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +236,34 @@ mod tests {
         assert_eq!(SimTime::from_secs_f64(1.2345), SimTime(1235));
         assert_eq!(SimTime::from_secs_f64(-3.0), SimTime(0));
         assert_eq!(SimTime::from_secs_f64(f64::NAN), SimTime(0));
+    }
+
+    #[test]
+    fn timestamps_read_like_the_cli_prints_them() {
+        assert_eq!(SimTime::ZERO.iso8601(), "2026-01-05T09:00:00.000000+00:00");
+        assert_eq!(
+            SimTime(86_400_000 + 61_037).iso8601(),
+            "2026-01-06T09:01:01.037000+00:00"
+        );
+        assert_eq!(
+            SimTime::from_secs(86).rfc1123(),
+            "Mon, 05 Jan 2026 09:01:26 +0000"
+        );
+        assert_eq!(civil(0).0, "1970-01-01");
+        assert_eq!(civil(951_782_400).0, "2000-02-29");
+    }
+
+    #[test]
+    fn ages_read_like_kubectl_prints_them() {
+        let age = |s: u64| Millis::from_secs(s).kube_age();
+        assert_eq!(age(45), "45s");
+        assert_eq!(age(119), "119s");
+        assert_eq!(age(194), "3m14s");
+        assert_eq!(age(300), "5m");
+        assert_eq!(age(25 * 60), "25m");
+        assert_eq!(age(5 * 3600 + 180), "5h3m");
+        assert_eq!(age(20 * 3600), "20h");
+        assert_eq!(age(3 * 86_400 + 4 * 3600), "3d4h");
+        assert_eq!(age(12 * 86_400), "12d");
     }
 }

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::EcsPart;
+
 use std::sync::Arc;
 
 use orca_sim::ecs::capacity_provider::estimate_instances;
@@ -28,6 +30,7 @@ fn with(replacements: &[(&str, &str)]) -> Arc<Scenario> {
 
 fn running(sim: &Simulation) -> usize {
     sim.world()
+        .ecs_cluster()
         .tasks
         .iter()
         .filter(|t| t.last_status == TaskStatus::Running)
@@ -42,6 +45,7 @@ fn at(s: &Arc<Scenario>, secs: u64) -> Simulation {
 
 fn group_instances(sim: &Simulation, status: InstanceStatus) -> usize {
     sim.world()
+        .ecs_cluster()
         .instances
         .iter()
         .filter(|i| i.auto_scaling_group.is_some() && i.status == status)
@@ -52,7 +56,7 @@ fn group_instances(sim: &Simulation, status: InstanceStatus) -> usize {
 fn tasks_that_fit_nowhere_wait_in_provisioning_without_an_unable_to_place_event() {
     let s = with(&[]);
     let sim = at(&s, 150);
-    let w = sim.world();
+    let w = sim.world().ecs_cluster();
     let waiting: Vec<_> = w
         .tasks
         .iter()
@@ -78,7 +82,7 @@ fn tasks_that_fit_nowhere_wait_in_provisioning_without_an_unable_to_place_event(
 fn the_group_scales_out_to_m_over_target_and_the_tasks_run_on_the_new_instances() {
     let s = with(&[]);
     let sim = at(&s, 181);
-    let g = &sim.world().auto_scaling_groups[0];
+    let g = &sim.world().ecs_cluster().auto_scaling_groups[0];
     // N = 2 in the group, six tasks of 1 vCPU need three m5.large: M = 5, reservation 250 %.
     let sample = g.samples.last().expect("a datapoint at 3:00");
     assert_eq!(sample.at, SimTime::from_secs(180));
@@ -110,7 +114,7 @@ fn the_group_scales_out_to_m_over_target_and_the_tasks_run_on_the_new_instances(
     assert!(first.message.contains("TargetTracking-asg-api-AlarmHigh-"));
 
     let sim = at(&s, 420);
-    let w = sim.world();
+    let w = sim.world().ecs_cluster();
     assert_eq!(group_instances(&sim, InstanceStatus::Active), 5);
     let running: Vec<_> = w
         .tasks
@@ -172,14 +176,23 @@ fn a_target_capacity_below_100_keeps_spare_instances() {
     // Two busy instances at a target of 50 %: reservation 100 % > 50 %, so at 1:00 the group
     // grows to ⌈2 × 100 / 50⌉ = 4, two of them spare.
     let sim = at(&s, 61);
-    assert_eq!(sim.world().auto_scaling_groups[0].desired_capacity, 4);
+    assert_eq!(
+        sim.world().ecs_cluster().auto_scaling_groups[0].desired_capacity,
+        4
+    );
     // At 2:00 four of the six new tasks fit on the spares; the two left need one more
     // instance: M = 5, ⌈5 × 100 / 50⌉ = 10, capped by max_size 8 — after the warm-up of the
     // 1:00 step (until 6:00).
     let sim = at(&s, 350);
-    assert_eq!(sim.world().auto_scaling_groups[0].desired_capacity, 4);
+    assert_eq!(
+        sim.world().ecs_cluster().auto_scaling_groups[0].desired_capacity,
+        4
+    );
     let sim = at(&s, 361);
-    assert_eq!(sim.world().auto_scaling_groups[0].desired_capacity, 8);
+    assert_eq!(
+        sim.world().ecs_cluster().auto_scaling_groups[0].desired_capacity,
+        8
+    );
 }
 
 #[test]
@@ -202,11 +215,15 @@ fn without_managed_scaling_the_service_reports_unable_to_place() {
     );
     assert!(
         !sim.world()
+            .ecs_cluster()
             .tasks
             .iter()
             .any(|t| t.host == Host::AwaitingCapacity)
     );
-    assert_eq!(sim.world().auto_scaling_groups[0].desired_capacity, 2);
+    assert_eq!(
+        sim.world().ecs_cluster().auto_scaling_groups[0].desired_capacity,
+        2
+    );
 }
 
 #[test]
@@ -229,7 +246,7 @@ fn scale_in_waits_fifteen_low_datapoints_and_terminates_only_empty_instances() {
             .iter()
             .all(|e| e.at == SimTime::from_secs(27 * 60))
     );
-    let w = sim.world();
+    let w = sim.world().ecs_cluster();
     assert_eq!(w.auto_scaling_groups[0].desired_capacity, 3);
     for i in w
         .instances
@@ -253,7 +270,10 @@ fn min_size_bounds_the_scale_in() {
         ("desired_count: 3)", "desired_count: 1)"),
     ]);
     let sim = at(&s, 2100);
-    assert_eq!(sim.world().auto_scaling_groups[0].desired_capacity, 4);
+    assert_eq!(
+        sim.world().ecs_cluster().auto_scaling_groups[0].desired_capacity,
+        4
+    );
     assert_eq!(group_instances(&sim, InstanceStatus::Active), 4);
 }
 
@@ -261,7 +281,7 @@ fn min_size_bounds_the_scale_in() {
 fn the_binpack_estimate_packs_the_largest_tasks_first() {
     let s = with(&[]);
     let sim = Simulation::new(s);
-    let td = &sim.world().task_definitions[0];
+    let td = &sim.world().ecs_cluster().task_definitions[0];
     // m5.large: 2048 CPU units; the task reserves 1024, so two per instance.
     assert_eq!(estimate_instances(&[td; 6], "m5.large", 0), 3);
     assert_eq!(estimate_instances(&[td; 5], "m5.large", 0), 3);
@@ -311,6 +331,7 @@ fn a_launch_into_a_full_subnet_fails_with_the_auto_scaling_activity() {
     assert_eq!(group_instances(&sim, InstanceStatus::Registering), 0);
     assert!(
         sim.world()
+            .ecs_cluster()
             .instances
             .iter()
             .all(|i| !i.private_ip.is_empty())
@@ -351,7 +372,7 @@ fn two_instances(protection: bool) -> Arc<Scenario> {
 fn without_termination_protection_a_busy_instance_is_drained_before_it_is_terminated() {
     let s = two_instances(false);
     let sim = at(&s, 2100);
-    let w = sim.world();
+    let w = sim.world().ecs_cluster();
     let terminated: Vec<_> = w
         .instances
         .iter()
@@ -383,7 +404,7 @@ fn with_termination_protection_only_the_empty_instance_goes() {
     let sim = at(&s, 2100);
     let log = sim.log();
     assert!(!log.iter().any(|e| e.message.contains("status DRAINING")));
-    let w = sim.world();
+    let w = sim.world().ecs_cluster();
     let gone: Vec<&str> = w
         .instances
         .iter()
@@ -407,7 +428,7 @@ fn spot_instance_draining_moves_the_tasks_before_ec2_reclaims_the_instance() {
         .find(|e| matches!(e.kind, EventKind::SpotInstanceInterruptionWarning { .. }))
         .expect("a warning");
     assert_eq!(warning.at, SimTime::from_secs(300));
-    let w = sim.world();
+    let w = sim.world().ecs_cluster();
     let i = w.instance_by_name("ecs-node-3").expect("instance");
     assert_eq!(w.instance(i).status, InstanceStatus::Inactive);
     assert_eq!(w.instance(i).terminated_at, Some(SimTime::from_secs(420)));
@@ -422,12 +443,15 @@ fn without_spot_instance_draining_the_tasks_die_with_the_instance() {
         "spot_instance_draining: false",
     )]);
     let sim = at(&s, 600);
-    let w = sim.world();
+    let w = sim.world().ecs_cluster();
     let i = w.instance_by_name("ecs-node-3").expect("instance");
     let ec2 = w.instance(i).ec2_instance_id.clone();
     // Nothing moves during the notice: the instance stays ACTIVE.
     let before = at(&s, 419);
-    assert_eq!(before.world().instance(i).status, InstanceStatus::Active);
+    assert_eq!(
+        before.world().ecs_cluster().instance(i).status,
+        InstanceStatus::Active
+    );
     let killed: Vec<_> = w
         .tasks
         .iter()

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::EcsPart;
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -80,7 +82,12 @@ fn another_seed_gives_other_task_ids() {
                 ia.intersection(&ib).collect::<Vec<_>>()
             );
             let world_ids = |sim: &Simulation| -> BTreeSet<String> {
-                sim.world().tasks.iter().map(|t| t.id.clone()).collect()
+                sim.world()
+                    .ecs_cluster()
+                    .tasks
+                    .iter()
+                    .map(|t| t.id.clone())
+                    .collect()
             };
             assert!(world_ids(&a).is_disjoint(&world_ids(&b)), "{name}");
         } else {
@@ -198,5 +205,182 @@ fn advancing_in_small_steps_equals_advancing_at_once() {
         let once = run_to(&s, end);
         assert_eq!(sim.world(), once.world(), "{name}");
         assert_eq!(sim.log(), once.log(), "{name}");
+    }
+}
+
+/// The scenario with `entries` added to the end of its timeline.
+fn with_timeline(
+    s: &Scenario,
+    entries: &[(SimTime, orca_sim::scenario::spec::Action)],
+) -> Arc<Scenario> {
+    let mut s = s.clone();
+    for (at, action) in entries {
+        s.timeline.push(orca_sim::scenario::spec::TimelineEntry {
+            at: at.secs_f64(),
+            action: action.clone(),
+        });
+    }
+    Arc::new(s)
+}
+
+fn scale_web(n: u32) -> orca_sim::scenario::spec::Action {
+    orca_sim::scenario::spec::Action::UpdateService {
+        service: "web".into(),
+        task_definition: None,
+        desired_count: Some(n),
+        force_new_deployment: false,
+        minimum_healthy_percent: None,
+        maximum_percent: None,
+        circuit_breaker: None,
+        health_check_grace_period_seconds: None,
+    }
+}
+
+#[test]
+fn an_intervention_gives_what_a_fresh_run_with_it_in_the_timeline_gives() {
+    let s = common::built_in()
+        .into_iter()
+        .find(|(n, _)| n == "ecs-rolling-update")
+        .map(|(_, s)| s)
+        .expect("built-in scenario");
+    let mut playback = Playback::new(s.clone());
+    // Two interventions at moments that are not on a snapshot boundary.
+    let (t1, t2) = (SimTime(47_321), SimTime(93_004));
+    playback.seek(t1);
+    playback.intervene(scale_web(6));
+    assert_eq!(playback.now(), t1, "playback stays at the moment");
+    playback.seek(t2);
+    playback.intervene(scale_web(2));
+    let fresh = with_timeline(&s, &[(t1, scale_web(6)), (t2, scale_web(2))]);
+    let mut straight = Simulation::new(fresh.clone());
+    straight.advance_to(straight.end());
+    assert_eq!(
+        playback.full_log().as_slice(),
+        straight.log(),
+        "the whole run equals a fresh run with the interventions in its timeline"
+    );
+    assert!(
+        straight
+            .log()
+            .iter()
+            .any(|e| e.at == t1 && e.message.contains("--desired-count 6")),
+        "the intervention is logged at its moment"
+    );
+    for t in seek_times(playback.end().millis()) {
+        let t = SimTime(t);
+        playback.seek(t);
+        let direct = run_to(&fresh, t.min(playback.end()));
+        assert_eq!(playback.world(), direct.world(), "world @ {t}");
+        assert_eq!(playback.log(), direct.log(), "log @ {t}");
+    }
+}
+
+#[test]
+fn undoing_the_last_intervention_gives_back_the_run_without_it() {
+    for (name, s) in common::built_in() {
+        let mut playback = Playback::new(s.clone());
+        let original = playback.full_log().clone();
+        let at = SimTime(playback.end().millis() / 3);
+        playback.seek(at);
+        playback.intervene(orca_sim::scenario::spec::Action::Note(
+            "learner note".into(),
+        ));
+        assert_eq!(playback.interventions().len(), 1);
+        assert_ne!(playback.full_log(), &original, "{name}: the note is logged");
+        let undone = playback.undo_intervention().expect("one to undo");
+        assert_eq!(undone.at, at);
+        assert_eq!(playback.full_log(), &original, "{name}");
+        assert_eq!(playback.scenario().timeline, s.timeline, "{name}");
+        let mut straight = run_to(&s, at);
+        playback.seek(at);
+        assert_eq!(playback.world(), straight.world(), "{name}");
+        straight.advance_to(playback.end());
+        playback.seek(playback.end());
+        assert_eq!(playback.world(), straight.world(), "{name}");
+        assert!(playback.undo_intervention().is_none());
+    }
+}
+
+#[test]
+fn an_intervention_at_time_zero_equals_a_fresh_run_with_it() {
+    let s = common::built_in()
+        .into_iter()
+        .find(|(n, _)| n == "ecs-rolling-update")
+        .map(|(_, s)| s)
+        .expect("built-in scenario");
+    let mut playback = Playback::new(s.clone());
+    playback.intervene(scale_web(5));
+    let fresh = with_timeline(&s, &[(SimTime::ZERO, scale_web(5))]);
+    let mut straight = Simulation::new(fresh);
+    straight.advance_to(straight.end());
+    assert_eq!(playback.full_log().as_slice(), straight.log());
+    assert!(
+        playback
+            .full_log()
+            .iter()
+            .any(|e| e.at == SimTime::ZERO && e.message.contains("--desired-count 5"))
+    );
+}
+
+#[test]
+fn a_run_stops_at_the_event_limit_and_says_so() {
+    let s = common::built_in()
+        .into_iter()
+        .find(|(n, _)| n == "ecs-rolling-update")
+        .map(|(_, s)| s)
+        .expect("built-in scenario");
+    let mut full = Simulation::new(s.clone());
+    full.advance_to(full.end());
+    let limit = full.log().len() / 2;
+    let mut sim = Simulation::new(s.clone()).with_event_limit(limit);
+    sim.advance_to(sim.end());
+    let halted = sim.halted_at().expect("the run stopped early");
+    assert_eq!(sim.end(), halted);
+    let last = sim.log().last().expect("events");
+    assert!(matches!(last.kind, orca_sim::EventKind::RunStopped { events } if events == limit));
+    assert!(
+        last.message
+            .starts_with(&format!("Orca stopped this run at {halted}"))
+    );
+    // Up to the stop, the run is the full run.
+    assert_eq!(
+        sim.log()[..sim.log().len() - 1],
+        full.log()[..sim.log().len() - 1]
+    );
+    // Playback ends there too and seeks stay within it.
+    let mut playback = Playback::of(Simulation::new(s).with_event_limit(limit));
+    assert_eq!(playback.end(), halted);
+    playback.seek(SimTime(u64::MAX / 4));
+    assert_eq!(playback.now(), halted);
+    assert_eq!(playback.log(), sim.log());
+}
+
+#[test]
+fn snapshots_thin_out_within_their_budget_and_seeking_still_equals_a_straight_run() {
+    let s = common::built_in()
+        .into_iter()
+        .find(|(n, _)| n == "ecs-rolling-update")
+        .map(|(_, s)| s)
+        .expect("built-in scenario");
+    let roomy = Playback::new(s.clone());
+    let one = {
+        let mut sim = Simulation::new(s.clone());
+        sim.advance_to(sim.end());
+        sim.snapshot().approx_bytes()
+    };
+    // Room for about eight snapshots of the largest world.
+    let mut tight = Playback::with_snapshot_budget(Simulation::new(s.clone()), one * 8);
+    assert!(
+        tight.snapshot_count() <= 9 && tight.snapshot_count() < roomy.snapshot_count(),
+        "{} snapshots within the budget, {} without",
+        tight.snapshot_count(),
+        roomy.snapshot_count()
+    );
+    for t in seek_times(tight.end().millis()) {
+        let t = SimTime(t);
+        tight.seek(t);
+        let direct = run_to(&s, t.min(tight.end()));
+        assert_eq!(tight.world(), direct.world(), "world @ {t}");
+        assert_eq!(tight.log(), direct.log(), "log @ {t}");
     }
 }

@@ -1,10 +1,10 @@
-//! Karpenter on EKS (reference §13): batching, right-sizing, `limits.cpu`, consolidation
+//! Karpenter on EKS (`docs/rules/k8s-autoscaling.md#karpenter`): batching, right-sizing, `limits.cpu`, consolidation
 //! policies, replacing a node with a cheaper one, `consolidateAfter`, disruption budgets and
 //! determinism, each on a small scenario driven by `kubectl scale`.
 
 mod common;
 
-use orca_sim::k8s::cluster::Cluster;
+use orca_sim::k8s::cluster::EksCluster as Cluster;
 use orca_sim::{Event, SimTime, Simulation};
 
 /// A cluster with one `system` node of `system_type` and a Karpenter NodePool (`node_pool` is
@@ -284,7 +284,7 @@ fn when_empty_or_underutilized_moves_the_pods_and_removes_the_node() {
     );
     // The ReplicaSet recreated them on the system node; nothing is left Pending.
     let c = eks(&sim);
-    assert_eq!(c.totals(0).0, 3);
+    assert_eq!(c.totals(0, sim.now()).0, 3);
     assert_eq!(pending(c), 0);
     assert!(c.karpenter.as_ref().expect("Karpenter").claims[0].gone);
     assert!(c.pods.iter().filter(|p| !p.gone).all(|p| p.node == Some(0)));

@@ -7,16 +7,20 @@
 //! validation), updated at 0:30 and stepped instant by instant to the end; the invariants are
 //! checked after every instant.
 
+mod common;
+
+use common::EcsPart;
 use std::collections::BTreeMap;
 
 use orca_sim::aws::instance_types;
+use orca_sim::ecs::cluster::EcsCluster;
 use orca_sim::ecs::service_scheduler::{Gate, health_gate};
 use orca_sim::ecs::{
     DesiredStatus, HealthStatus, Host, RolloutState, StopCode, TaskStatus, lower_bound, upper_bound,
 };
 use orca_sim::elb::TargetState;
 use orca_sim::world::{ServiceIdx, TaskIdx};
-use orca_sim::{EventKind, SimTime, Simulation, World};
+use orca_sim::{EventKind, SimTime, Simulation};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -235,7 +239,7 @@ struct Seen {
 /// Something went wrong for a task of the service, as opposed to the scheduler's own rolling
 /// decisions: an unhealthy verdict (target or container), a health-check replacement, or a stop
 /// code other than `ServiceSchedulerInitiated`.
-fn fault_in(w: &World, s: ServiceIdx) -> bool {
+fn fault_in(w: &EcsCluster, s: ServiceIdx) -> bool {
     let failed_task = w.tasks.iter().any(|t| {
         t.service == Some(s)
             && (t.unhealthy_reason.is_some()
@@ -258,8 +262,8 @@ fn check(
     logged: usize,
     seen: &mut [Seen],
 ) -> Result<(), TestCaseError> {
-    let w = sim.world();
-    let now = w.now;
+    let w = sim.world().ecs_cluster();
+    let now = sim.world().now;
     prop_assert!(now >= last_t, "time went back from {last_t} to {now}");
     // The log only grows, in time order, and nothing is logged in the future.
     let log = sim.log();
@@ -477,7 +481,7 @@ fn check_outcome(sim: &Simulation, c: &Case) -> Result<(), TestCaseError> {
         if room || slack {
             prop_assert!(completed, "{name}: the update did not complete");
             prop_assert!(!stuck, "{name}: reported stuck although it could move");
-            let svc = &sim.world().services[i];
+            let svc = &sim.world().ecs_cluster().services[i];
             prop_assert_eq!(svc.deployments.len(), 1);
             prop_assert_eq!(svc.deployments[0].rollout_state, RolloutState::Completed);
         } else {
@@ -529,11 +533,8 @@ proptest! {
 }
 
 mod eks {
-    use orca_sim::aws::instance_types::lookup;
-    use orca_sim::k8s::cluster::{AppBehavior, Cluster, Template};
     use orca_sim::k8s::rollout::{IntOrPercent, resolve_fenceposts};
-    use orca_sim::k8s::scheduler::Requests;
-    use orca_sim::{Millis, SimTime};
+    use orca_sim::{SimTime, Simulation};
     use proptest::prelude::*;
 
     fn int_or_percent() -> impl Strategy<Value = IntOrPercent> {
@@ -541,6 +542,13 @@ mod eks {
             (0u32..=4).prop_map(IntOrPercent::Int),
             prop::sample::select(vec![0u32, 10, 25, 50, 100]).prop_map(IntOrPercent::Percent),
         ]
+    }
+
+    fn amount(v: IntOrPercent) -> String {
+        match v {
+            IntOrPercent::Int(n) => format!("Count({n})"),
+            IntOrPercent::Percent(p) => format!("Percent({p})"),
+        }
     }
 
     proptest! {
@@ -557,30 +565,31 @@ mod eks {
         ) {
             prop_assume!(!(matches!(surge, IntOrPercent::Int(0) | IntOrPercent::Percent(0))
                 && matches!(unavailable, IntOrPercent::Int(0) | IntOrPercent::Percent(0))));
-            let it = lookup("m5.xlarge").expect("known type");
-            let template = Template {
-                container: "web".into(),
-                image: "app:1".into(),
-                requests: Requests { cpu_millis: 100, memory_mib: 128 },
-                port: 8080,
-                readiness_probe: true,
-                liveness_probe: false,
-                startup_probe: false,
-                behavior: AppBehavior { startup_seconds: 3, ..AppBehavior::default() },
-            };
-            let mut c = Cluster::new(seed, it, 3, &["a", "b", "c"], "web", replicas, template);
-            c.deployments[0].max_surge = surge;
-            c.deployments[0].max_unavailable = unavailable;
+            let src = format!(
+                "(version: 1, title: \"rollout\", seed: {seed}, duration: 600,
+world: Eks(
+    cluster: (name: \"demo\", availability_zones: [\"us-east-1a\", \"us-east-1b\", \"us-east-1c\"]),
+    node_groups: [(name: \"ng\", instance_type: \"m5.xlarge\", count: 3)],
+    deployments: [(name: \"web\", replicas: {replicas}, max_surge: {}, max_unavailable: {},
+        container: (name: \"web\", image: \"app:1\", cpu: 100, memory: 128, readiness_probe: true))],
+    images: [(image: \"app:2\", startup_seconds: 3)],
+),
+timeline: [(at: 0, action: SetImage(deployment: \"web\", image: \"app:2\"))],
+)",
+                amount(surge),
+                amount(unavailable)
+            );
+            let mut sim = Simulation::new(crate::common::parse(&src));
             let (s, u) = resolve_fenceposts(surge, unavailable, replicas);
-            c.set_image(0, "app:2");
-            for _ in 0..600 {
-                c.advance_to(c.now.plus(Millis::from_secs(1)));
-                let (pods, available) = c.totals(0);
-                prop_assert!(pods <= replicas + s, "{pods} pods > {replicas} + {s} at {}", c.now);
-                prop_assert!(available + u >= replicas, "{available} available < {replicas} − {u} at {}", c.now);
+            for t in 1..=600 {
+                sim.advance_to(SimTime::from_secs(t));
+                let c = sim.world().eks.as_ref().expect("EKS");
+                let (pods, available) = c.totals(0, sim.now());
+                prop_assert!(pods <= replicas + s, "{pods} pods > {replicas} + {s} at {}", sim.now());
+                prop_assert!(available + u >= replicas, "{available} available < {replicas} − {u} at {}", sim.now());
             }
-            prop_assert_eq!(c.totals(0), (replicas, replicas));
-            prop_assert!(c.now >= SimTime::from_secs(600));
+            let c = sim.world().eks.as_ref().expect("EKS");
+            prop_assert_eq!(c.totals(0, sim.now()), (replicas, replicas));
         }
     }
 }

@@ -6,6 +6,9 @@
 //! Most scenarios fix every lifecycle duration (`timings` with equal bounds), so the moments
 //! the rules produce can be asserted to the millisecond.
 
+mod common;
+
+use common::EcsPart;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -242,12 +245,19 @@ fn service_messages(sim: &Simulation) -> Vec<&str> {
 }
 
 fn task<'a>(sim: &'a Simulation, id: &str) -> &'a Task {
-    let i = sim.world().task_by_id(id).expect("task exists");
-    sim.world().task(i)
+    let i = sim
+        .world()
+        .ecs_cluster()
+        .task_by_id(id)
+        .expect("task exists");
+    sim.world().ecs_cluster().task(i)
 }
 
 fn revision_of(sim: &Simulation, t: &Task) -> u32 {
-    sim.world().task_definition(t.task_definition).revision
+    sim.world()
+        .ecs_cluster()
+        .task_definition(t.task_definition)
+        .revision
 }
 
 /// When a task reached a lifecycle state.
@@ -271,6 +281,7 @@ fn target_became(sim: &Simulation, id: &str, to: TargetState) -> Option<SimTime>
 /// Tasks of a revision, in launch order.
 fn tasks_of(sim: &Simulation, revision: u32) -> Vec<&Task> {
     sim.world()
+        .ecs_cluster()
         .tasks
         .iter()
         .filter(|t| revision_of(sim, t) == revision)
@@ -287,11 +298,17 @@ fn launched_after(sim: &Simulation, revision: u32, t: SimTime) -> Vec<&Task> {
 /// RUNNING or PENDING with desiredStatus RUNNING: what `maximumPercent` caps (the scheduler's
 /// own definition, `Task::is_live`).
 fn live(sim: &Simulation) -> Vec<&Task> {
-    sim.world().tasks.iter().filter(|t| t.is_live()).collect()
+    sim.world()
+        .ecs_cluster()
+        .tasks
+        .iter()
+        .filter(|t| t.is_live())
+        .collect()
 }
 
 fn running(sim: &Simulation) -> Vec<&Task> {
     sim.world()
+        .ecs_cluster()
         .tasks
         .iter()
         .filter(|t| t.is_live() && t.last_status == TaskStatus::Running)
@@ -329,7 +346,7 @@ fn deployment_completed(sim: &Simulation) -> Vec<(SimTime, String, u32)> {
 fn deployment_created_by_update(s: &Ecs, at: u64) -> String {
     let mut sim = Simulation::new(s.scenario());
     sim.advance_to(SimTime::from_millis(at * 1000 + 1));
-    sim.world().services[0]
+    sim.world().ecs_cluster().services[0]
         .primary()
         .expect("a primary deployment")
         .id
@@ -421,7 +438,7 @@ fn desired_2_min_75_max_100_is_stuck_and_says_so() {
         .filter(|e| e.at > secs(30))
         .collect();
     assert!(acted.is_empty(), "neither a start nor a stop: {acted:?}");
-    let svc = &sim.world().services[0];
+    let svc = &sim.world().ecs_cluster().services[0];
     assert_eq!(svc.deployments.len(), 2);
     assert_eq!(
         svc.primary().expect("primary").rollout_state,
@@ -499,7 +516,7 @@ fn a_finished_rollout_reports_deployment_completed_then_steady_state() {
         format!("(service web) (deployment {id}) deployment completed.")
     );
     assert_eq!(msgs[n - 1], "(service web) has reached a steady state.");
-    let svc = &sim.world().services[0];
+    let svc = &sim.world().ecs_cluster().services[0];
     assert_eq!(svc.deployments.len(), 1, "the old deployment is gone");
     assert_eq!(svc.deployments[0].id, id);
     assert_eq!(svc.deployments[0].rollout_state, RolloutState::Completed);
@@ -565,7 +582,7 @@ fn a_new_target_is_initial_then_healthy_after_one_passing_check() {
             if *task == t.id)));
     }
     // The service event for the registration has no trailing period (§5).
-    let tg_arn = &sim.world().target_groups[0].arn;
+    let tg_arn = &sim.world().ecs_cluster().target_groups[0].arn;
     assert!(service_messages(&sim).contains(
         &format!("(service web) registered 1 targets in (target-group {tg_arn})").as_str()
     ));
@@ -593,7 +610,7 @@ fn a_failing_target_is_unhealthy_after_the_threshold_of_failures_one_interval_ap
     let sim = s.run();
     let new = launched_after(&sim, 2, secs(30));
     assert!(!new.is_empty());
-    let tg_arn = sim.world().target_groups[0].arn.clone();
+    let tg_arn = sim.world().ecs_cluster().target_groups[0].arn.clone();
     for t in new {
         let Some(running) = reached(&sim, &t.id, TaskStatus::Running) else {
             continue;
@@ -673,10 +690,10 @@ fn ec2_targets_are_named_by_instance_and_dynamic_host_port() {
     let Host::Instance(i) = t.host else {
         panic!("EC2 task on an instance")
     };
-    let ec2 = &sim.world().instance(i).ec2_instance_id;
+    let ec2 = &sim.world().ecs_cluster().instance(i).ec2_instance_id;
     let port = t.host_port.expect("bridge mode maps a host port");
     assert!((32768..=60999).contains(&port), "ephemeral port {port}");
-    let tg_arn = &sim.world().target_groups[0].arn;
+    let tg_arn = &sim.world().ecs_cluster().target_groups[0].arn;
     let report = format!(
         "(service web) (task {}) (instance {ec2}) (port {port}) is unhealthy in (target-group {tg_arn}) due to (reason Health checks failed with these codes: [502])",
         t.id
@@ -692,7 +709,7 @@ fn draining_lasts_the_deregistration_delay_then_ecs_sends_sigterm() {
     let s = Ecs::default();
     let new_deployment = deployment_created_by_update(&s, 30);
     let sim = s.run();
-    let tg_arn = sim.world().target_groups[0].arn.clone();
+    let tg_arn = sim.world().ecs_cluster().target_groups[0].arn.clone();
     let old = tasks_of(&sim, 1);
     assert_eq!(old.len(), 4);
     let old_deployment = old[0].deployment_id.clone().expect("deployment");
@@ -779,7 +796,10 @@ fn breaker_trips_after_exactly_3_failed_tasks_for_desired_4_and_rolls_back() {
     // The steady service's deployment is the last COMPLETED one.
     let completed = {
         let sim = Simulation::new(s.scenario());
-        let d = sim.world().services[0].primary().expect("primary").clone();
+        let d = sim.world().ecs_cluster().services[0]
+            .primary()
+            .expect("primary")
+            .clone();
         assert_eq!(d.rollout_state, RolloutState::Completed);
         d.id
     };
@@ -806,7 +826,7 @@ fn breaker_trips_after_exactly_3_failed_tasks_for_desired_4_and_rolls_back() {
         format!("(service web) rolling back to deployment {completed}.")
     );
     // The rollback is a new PRIMARY deployment of web:1 that completes.
-    let svc = &sim.world().services[0];
+    let svc = &sim.world().ecs_cluster().services[0];
     let primary = svc.primary().expect("primary");
     assert_ne!(
         primary.id, completed,
@@ -814,6 +834,7 @@ fn breaker_trips_after_exactly_3_failed_tasks_for_desired_4_and_rolls_back() {
     );
     assert_eq!(
         sim.world()
+            .ecs_cluster()
             .task_definition(primary.task_definition)
             .revision,
         1
@@ -835,7 +856,7 @@ fn breaker_rollback_reason_is_recorded_on_the_deployments() {
         revisions: failing_v2("Status(500)"),
         ..Ecs::default()
     };
-    let completed = Simulation::new(s.scenario()).world().services[0]
+    let completed = Simulation::new(s.scenario()).world().ecs_cluster().services[0]
         .primary()
         .expect("primary")
         .id
@@ -852,7 +873,7 @@ fn breaker_rollback_reason_is_recorded_on_the_deployments() {
             break;
         }
     }
-    let svc = &sim.world().services[0];
+    let svc = &sim.world().ecs_cluster().services[0];
     let failed = svc
         .deployments
         .iter()
@@ -905,9 +926,10 @@ fn rollback_goes_to_the_last_completed_deployment_not_the_first() {
         rollback.message,
         format!("(service web) rolling back to deployment {second}.")
     );
-    let svc = &sim.world().services[0];
+    let svc = &sim.world().ecs_cluster().services[0];
     assert_eq!(
         sim.world()
+            .ecs_cluster()
             .task_definition(svc.primary().expect("primary").task_definition)
             .revision,
         2
@@ -1251,6 +1273,7 @@ fn ec2_default_placement_spreads_over_zones_then_instances() {
         for zone in ZONES {
             let mut hosts: BTreeMap<u32, usize> = sim
                 .world()
+                .ecs_cluster()
                 .instances
                 .iter()
                 .enumerate()
@@ -1317,7 +1340,7 @@ fn too_little_memory_names_the_closest_matching_instance() {
     let sim = s.run();
     // 3,840 MiB registered: three 1,024-MiB tasks fit.
     assert_eq!(running(&sim).len(), 3);
-    let id = &sim.world().instances[0].id;
+    let id = &sim.world().ecs_cluster().instances[0].id;
     let expected = format!(
         "(service web) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance {id}) has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."
     );
@@ -1384,6 +1407,7 @@ fn a_placed_task_resolves_the_cause_so_the_same_message_is_reported_again() {
     assert!(events[0].0 < secs(60));
     let replaced = sim
         .world()
+        .ecs_cluster()
         .tasks
         .iter()
         .filter(|t| t.created_at > secs(600))
@@ -1428,7 +1452,7 @@ fn a_task_of_a_steady_service_is_first_seen_running_not_walking_from_provisionin
         ..Ecs::default()
     };
     let sim = s.run();
-    let t = &sim.world().tasks[0];
+    let t = &sim.world().ecs_cluster().tasks[0];
     let changes: Vec<(SimTime, Option<TaskStatus>, TaskStatus, &str)> = sim
         .log()
         .iter()
@@ -1542,6 +1566,7 @@ fn an_essential_container_exit_stops_the_task_and_ecs_replaces_it() {
     let sim = s.run();
     let t = sim
         .world()
+        .ecs_cluster()
         .tasks
         .iter()
         .find(|t| t.stop_code == Some(StopCode::EssentialContainerExited))
@@ -1555,6 +1580,7 @@ fn an_essential_container_exit_stops_the_task_and_ecs_replaces_it() {
     assert_eq!(running(&sim).len(), 4, "ECS starts a replacement");
     let replacement = sim
         .world()
+        .ecs_cluster()
         .tasks
         .iter()
         .find(|x| x.created_at > secs(60))
@@ -1571,11 +1597,12 @@ fn a_terminated_instance_stops_its_tasks_and_ecs_places_them_elsewhere() {
         ..Ecs::default()
     };
     let sim = s.run();
-    let gone = &sim.world().instances[0];
+    let gone = &sim.world().ecs_cluster().instances[0];
     assert_eq!(gone.status.as_str(), "INACTIVE");
     assert!(gone.tasks.is_empty());
     let lost: Vec<&Task> = sim
         .world()
+        .ecs_cluster()
         .tasks
         .iter()
         .filter(|t| instance_of(t) == 0)
@@ -1629,11 +1656,12 @@ fn a_crashed_task_has_its_target_deregistered_and_drained_with_service_events() 
     let sim = s.run();
     let t = sim
         .world()
+        .ecs_cluster()
         .tasks
         .iter()
         .find(|t| t.stop_code == Some(StopCode::EssentialContainerExited))
         .expect("a task crashed");
-    let tg_arn = &sim.world().target_groups[0].arn;
+    let tg_arn = &sim.world().ecs_cluster().target_groups[0].arn;
     let task_set = t.deployment_id.clone().expect("a service task");
     // Reference §5, quoted exactly.
     assert_eq!(
@@ -1660,12 +1688,13 @@ fn a_terminated_host_has_its_tasks_targets_deregistered_with_service_events() {
     let sim = s.run();
     let lost: Vec<&Task> = sim
         .world()
+        .ecs_cluster()
         .tasks
         .iter()
         .filter(|t| instance_of(t) == 0 && t.stopped_at == Some(secs(60)))
         .collect();
     assert!(!lost.is_empty());
-    let tg_arn = &sim.world().target_groups[0].arn;
+    let tg_arn = &sim.world().ecs_cluster().target_groups[0].arn;
     let mut expected = Vec::new();
     for t in &lost {
         let task_set = t.deployment_id.clone().expect("a service task");
@@ -1709,6 +1738,7 @@ fn an_availability_zone_outage_fails_its_targets_and_tasks_move_to_other_zones()
     assert!(now.iter().all(|t| t.availability_zone != "us-east-1a"));
     assert!(
         sim.world()
+            .ecs_cluster()
             .tasks
             .iter()
             .filter(|t| t.created_at > secs(60))
@@ -1726,6 +1756,7 @@ fn stop_task_by_the_user_is_replaced() {
     let sim = s.run();
     let t = sim
         .world()
+        .ecs_cluster()
         .tasks
         .iter()
         .find(|t| t.stop_code == Some(StopCode::UserInitiated))
@@ -1779,6 +1810,7 @@ fn a_spot_interruption_stops_fargate_spot_tasks_with_its_own_stop_code() {
     let sim = s.run();
     let t = sim
         .world()
+        .ecs_cluster()
         .tasks
         .iter()
         .find(|t| t.stop_code == Some(StopCode::SpotInterruption))
@@ -1807,10 +1839,11 @@ fn a_rollback_tripped_while_replacing_a_failed_task_still_runs() {
     let sim = s.run();
     let (failed, _) = failed_before_trip(&sim, 2);
     assert_eq!(failed, 3);
-    let svc = &sim.world().services[0];
+    let svc = &sim.world().ecs_cluster().services[0];
     let primary = svc.primary().expect("the rollback deployment is PRIMARY");
     assert_eq!(
         sim.world()
+            .ecs_cluster()
             .task_definition(primary.task_definition)
             .revision,
         1
@@ -1839,6 +1872,7 @@ fn a_failed_old_task_is_replaced_with_its_own_revision_during_a_rollout() {
     let sim = s.run();
     let crashed = sim
         .world()
+        .ecs_cluster()
         .tasks
         .iter()
         .find(|t| t.stop_code == Some(StopCode::EssentialContainerExited))
@@ -1967,7 +2001,7 @@ fn an_unhealthy_target_recovers_only_after_the_healthy_threshold() {
 // Container instance draining [doc: container-instance-draining]
 
 fn on_instance<'a>(sim: &'a Simulation, name: &str) -> Vec<&'a Task> {
-    let w = sim.world();
+    let w = sim.world().ecs_cluster();
     let i = w.instance_by_name(name).expect("instance");
     live(sim)
         .into_iter()
@@ -1995,8 +2029,12 @@ fn draining_with_min_100_max_200_starts_replacements_before_stopping() {
     });
     assert!(on_instance(&sim, "node-1").is_empty());
     assert_eq!(running(&sim).len(), 3);
-    assert_eq!(sim.world().tasks.len(), 4, "one replacement, not more");
-    let w = sim.world();
+    assert_eq!(
+        sim.world().ecs_cluster().tasks.len(),
+        4,
+        "one replacement, not more"
+    );
+    let w = sim.world().ecs_cluster();
     let i = w.instance_by_name("node-1").expect("instance");
     assert_eq!(w.instance(i).status, InstanceStatus::Draining);
     assert_eq!(w.services[0].desired_count, 3);

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::EcsPart;
+
 use orca_sim::aas::step_scaling::{StepAdjustment, new_capacity, percent_change, step_for};
 use orca_sim::aas::{AlarmState, Decision, StepScaling, choose};
 use orca_sim::scenario::spec::{
@@ -458,7 +460,7 @@ fn a_memory_alarm_scales_on_the_memory_model() {
     let s = common::parse(&src);
     let mut sim = Simulation::new(s);
     sim.advance_to(SimTime::from_secs(60));
-    let sample = &sim.world().services[0].metrics[0];
+    let sample = &sim.world().ecs_cluster().services[0].metrics[0];
     assert!(
         sample.memory.is_some_and(|m| (53.0..57.0).contains(&m)),
         "{sample:?}"
@@ -482,7 +484,7 @@ fn target_tracking_files_without_step_policies_parse_as_before() {
     assert_eq!(a.target_cpu_utilization, Some(50.0));
     assert!(a.step_scaling.is_empty());
     let sim = Simulation::new(common::parse(&src));
-    let svc = &sim.world().services[0];
+    let svc = &sim.world().ecs_cluster().services[0];
     let tt = svc.scaling.as_ref().expect("a target-tracking policy");
     assert_eq!(tt.scale_out_cooldown, Millis::from_secs(300));
     assert!(svc.step_scaling.is_empty());

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::EcsPart;
+
 use orca_sim::ecs::TaskStatus;
 use orca_sim::{EventKind, SimTime, Simulation};
 
@@ -31,7 +33,7 @@ fn fargate_web(desired: u32) -> String {
 #[test]
 fn a_task_definition_reference_is_compared_as_family_and_revision() {
     let sim = Simulation::new(common::parse(&fargate_web(1)));
-    let w = sim.world();
+    let w = sim.world().ecs_cluster();
     let found = |r: &str| {
         w.task_definition_by_ref(r).map(|i| {
             (
@@ -59,9 +61,9 @@ fn a_task_definition_reference_is_compared_as_family_and_revision() {
 /// not STOPPED share one.
 fn assert_addresses_in_subnet_and_unique(sim: &Simulation) {
     let mut live = std::collections::BTreeSet::new();
-    for t in &sim.world().tasks {
+    for t in &sim.world().ecs_cluster().tasks {
         assert!(
-            orca_sim::world::ip_offset_in_zone(0, &t.private_ip).is_some(),
+            orca_sim::net::ip_offset_in_zone(0, &t.private_ip).is_some(),
             "task {} has {:?}, outside 10.0.0.0/20",
             t.id,
             t.private_ip
@@ -87,13 +89,14 @@ fn a_full_subnet_fails_placement_with_insufficient_free_addresses() {
     };
     let running = sim
         .world()
+        .ecs_cluster()
         .tasks
         .iter()
         .filter(|t| t.last_status == TaskStatus::Running)
         .count();
     assert_eq!(running, 4091);
     assert_eq!(
-        sim.world().tasks.len(),
+        sim.world().ecs_cluster().tasks.len(),
         4091,
         "nothing placed without an address"
     );
@@ -134,12 +137,13 @@ fn stopped_tasks_give_their_addresses_back_so_long_runs_stay_in_the_subnet() {
         assert_addresses_in_subnet_and_unique(&sim);
     }
     assert!(
-        sim.world().tasks.len() >= 8000,
+        sim.world().ecs_cluster().tasks.len() >= 8000,
         "{}",
-        sim.world().tasks.len()
+        sim.world().ecs_cluster().tasks.len()
     );
     let running = sim
         .world()
+        .ecs_cluster()
         .tasks
         .iter()
         .filter(|t| t.last_status == TaskStatus::Running)
@@ -167,7 +171,7 @@ fn awsvpc_tasks_on_ec2_stop_being_placed_when_the_subnet_is_full() {
 )"#;
     let mut sim = Simulation::new(common::parse(src));
     sim.advance_to(SimTime::from_secs(120));
-    assert_eq!(sim.world().tasks.len(), 4021);
+    assert_eq!(sim.world().ecs_cluster().tasks.len(), 4021);
     assert_addresses_in_subnet_and_unique(&sim);
     let last = sim
         .log()

@@ -3,6 +3,7 @@
 //! DisableScaleIn, min/max capacity), step scaling in [`step_scaling`], how the policies of
 //! one service are weighed together ([`choose`]), and the scaling activities they log.
 
+pub mod metric_minute;
 pub mod step_scaling;
 
 pub use step_scaling::StepScaling;

@@ -14,14 +14,17 @@
 use serde::Serialize;
 
 use crate::aas::AlarmState;
+use crate::control::EcsTimer;
+use crate::ecs::cluster::Ctx;
+use crate::ecs::cluster::EcsCluster;
+use crate::ecs::ids::{InstanceIdx, ServiceIdx, TaskIdx};
 use crate::ecs::task_lifecycle::{self, StopCause};
 use crate::ecs::{ContainerInstance, Host, InstanceStatus, TaskDefinition, TaskStatus};
-use crate::engine::{Ctx, Timer};
 use crate::event::{EventKind, Source, Subject};
+use crate::net::{Network, Zone};
 use crate::rng::{between, hex};
 use crate::scenario::spec::AutoScalingGroupSpec;
 use crate::time::{Millis, SimTime};
-use crate::world::{InstanceIdx, ServiceIdx, TaskIdx, World};
 
 /// A Spot Instance interruption notice comes two minutes before EC2 reclaims the instance.
 const SPOT_NOTICE: Millis = Millis::from_secs(120);
@@ -136,8 +139,10 @@ pub fn from_spec(g: &AutoScalingGroupSpec, uuid: &mut dyn FnMut() -> String) -> 
 }
 
 /// A container instance of `instance_type` in zone `zone_index`, with fresh ids.
+#[allow(clippy::too_many_arguments)] // what an instance is made of, from three places
 pub fn new_instance(
-    world: &mut World,
+    cluster: &str,
+    net: &mut Network,
     ids: &mut rand_chacha::ChaCha8Rng,
     name: String,
     instance_type: &str,
@@ -148,18 +153,17 @@ pub fn new_instance(
     let it = crate::aws::instance_types::lookup(instance_type);
     let id = hex(ids, 32);
     let ec2_instance_id = format!("i-0{}", hex(ids, 16));
-    let ip = world.allocate_ip(zone_index);
-    let c = &world.cluster;
+    let ip = net.allocate_ip(zone_index);
     ContainerInstance {
         name,
         ec2_instance_id,
         arn: format!(
             "arn:aws:ecs:{}:{}:container-instance/{}/{}",
-            c.region, c.account_id, c.name, id
+            net.region, net.account_id, cluster, id
         ),
         id,
         instance_type: instance_type.to_string(),
-        availability_zone: c.availability_zones[zone_index].name.clone(),
+        availability_zone: net.zones[zone_index].name.clone(),
         zone: zone_index,
         private_ip: ip,
         status,
@@ -185,8 +189,7 @@ pub fn new_instance(
 /// The zone an ASG puts its next instance in: of the zones whose subnet has a free address,
 /// the one with the fewest of its live instances (an ASG balances its subnets), the first such
 /// on a tie. `None` when every subnet is full.
-fn next_zone(world: &World, g: usize) -> Option<usize> {
-    let zones = &world.cluster.availability_zones;
+fn next_zone(world: &EcsCluster, zones: &[Zone], g: usize) -> Option<usize> {
     let mut counts = vec![0u32; zones.len()];
     for inst in &world.instances {
         if inst.auto_scaling_group == Some(g as u32)
@@ -204,13 +207,14 @@ fn next_zone(world: &World, g: usize) -> Option<usize> {
 /// Add one instance to group `g`: ACTIVE at once (the scenario's start) or REGISTERING until
 /// its agent registers. `None` when no subnet has a free address (EC2 refuses the launch).
 pub fn add_instance(
-    world: &mut World,
+    world: &mut EcsCluster,
+    net: &mut Network,
     ids: &mut rand_chacha::ChaCha8Rng,
     g: usize,
     registered: bool,
     now: SimTime,
 ) -> Option<InstanceIdx> {
-    let zone = next_zone(world, g)?;
+    let zone = next_zone(world, &net.zones, g)?;
     let group = &mut world.auto_scaling_groups[g];
     let name = format!("{}-{}", group.name, group.next_number);
     group.next_number += 1;
@@ -221,7 +225,16 @@ pub fn add_instance(
     } else {
         InstanceStatus::Registering
     };
-    let mut inst = new_instance(world, ids, name, &instance_type, zone, status, now);
+    let mut inst = new_instance(
+        &world.name,
+        net,
+        ids,
+        name,
+        &instance_type,
+        zone,
+        status,
+        now,
+    );
     inst.auto_scaling_group = Some(g as u32);
     inst.capacity_provider = Some(provider);
     let idx = InstanceIdx(world.instances.len() as u32);
@@ -230,7 +243,7 @@ pub fn add_instance(
 }
 
 /// Tasks of services using `provider` that wait for capacity, oldest first.
-pub fn waiting_tasks(world: &World, provider: &str) -> Vec<TaskIdx> {
+pub fn waiting_tasks(world: &EcsCluster, provider: &str) -> Vec<TaskIdx> {
     let mut out = Vec::new();
     for svc in &world.services {
         for &t in &svc.tasks {
@@ -287,7 +300,7 @@ pub fn estimate_instances(tasks: &[&TaskDefinition], instance_type: &str, regist
 }
 
 /// M and N for group `g` right now.
-pub fn reservation(world: &World, g: usize) -> Reservation {
+pub fn reservation(world: &EcsCluster, g: usize) -> Reservation {
     let group = &world.auto_scaling_groups[g];
     let mut in_group = 0;
     let mut busy = 0;
@@ -458,14 +471,13 @@ fn scale_out(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) 
     );
     let cause = activity_cause(now, &alarm, &policy, from, wanted);
     for k in 0..wanted.saturating_sub(from) {
-        let Some(i) = add_instance(ctx.world, &mut ctx.rngs.ids, g, false, now) else {
+        let Some(i) = add_instance(ctx.world, ctx.net, &mut ctx.rngs.ids, g, false, now) else {
             // Every subnet is full. The ASG keeps its desired capacity; Orca does not model its
             // launch retries. Wording as EC2 Auto Scaling reports it [inferred from observed
             // activities; the subnet is named by its CIDR here].
             let subnets: Vec<String> = ctx
-                .world
-                .cluster
-                .availability_zones
+                .net
+                .zones
                 .iter()
                 .map(|z| format!("'{}' ({})", z.subnet_cidr, z.name))
                 .collect();
@@ -486,7 +498,7 @@ fn scale_out(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) 
         // Instances of one step boot together, a few seconds apart [model].
         ctx.schedule(
             now.plus(launch).plus(Millis::from_secs(3 * k as u64)),
-            Timer::InstanceRegistered(i),
+            EcsTimer::InstanceRegistered(i),
         );
         let inst = ctx.world.instance(i);
         let (iname, ec2) = (inst.name.clone(), inst.ec2_instance_id.clone());
@@ -526,7 +538,7 @@ fn scale_in(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) {
     // protects every instance that runs tasks, so only empty ones can go [doc: §6].
     let mut victims = Vec::new();
     for _ in 0..from.saturating_sub(wanted) {
-        let zones = ctx.world.cluster.availability_zones.len().max(1);
+        let zones = ctx.net.zones.len().max(1);
         let mut per_zone = vec![0u32; zones];
         let live = |inst: &ContainerInstance| {
             inst.auto_scaling_group == Some(g as u32)
@@ -675,6 +687,38 @@ pub fn drain_instance(ctx: &mut Ctx, i: InstanceIdx) {
     }
 }
 
+/// `update-container-instances-state --status ACTIVE`: a DRAINING instance takes tasks again
+/// (an instance its Auto Scaling group is terminating stays DRAINING).
+pub fn activate_instance(ctx: &mut Ctx, i: InstanceIdx) {
+    let inst = ctx.world.instance(i);
+    if inst.status != InstanceStatus::Draining || inst.terminate_when_drained {
+        return;
+    }
+    let (name, ec2, id) = {
+        let inst = ctx.world.instance_mut(i);
+        inst.status = InstanceStatus::Active;
+        inst.drained_since = None;
+        (
+            inst.name.clone(),
+            inst.ec2_instance_id.clone(),
+            inst.id.clone(),
+        )
+    };
+    ctx.emit(
+        Source::Instance(name.clone()),
+        EventKind::InstanceStateChanged {
+            instance: name.clone(),
+            status: "ACTIVE".into(),
+        },
+        format!("container instance {id} ({ec2}) status ACTIVE: tasks can be placed on it again"),
+        vec![Subject::Instance(name)],
+    );
+    // Services waiting for room may place tasks here now.
+    for s in 0..ctx.world.services.len() {
+        ctx.request_pass(ServiceIdx(s as u32));
+    }
+}
+
 /// EC2 will reclaim a Spot Instance in two minutes. With `ECS_ENABLE_SPOT_INSTANCE_DRAINING`
 /// its agent sets it DRAINING at once, so the service scheduler moves its tasks in the time
 /// left; otherwise they run until the instance is terminated under them.
@@ -706,7 +750,7 @@ pub fn spot_interruption(ctx: &mut Ctx, i: InstanceIdx) {
     if drains {
         drain_instance(ctx, i);
     }
-    ctx.schedule(at, Timer::SpotTermination(i));
+    ctx.schedule(at, EcsTimer::SpotTermination(i));
 }
 
 /// The end of a Spot Instance's two-minute notice.
@@ -752,7 +796,7 @@ pub fn terminate_instance(ctx: &mut Ctx, i: InstanceIdx) {
         );
     }
     // The instance's own address goes back to its subnet (its bridge and host tasks used it).
-    ctx.world.release_ip(zone, &ip);
+    ctx.net.release_ip(zone, &ip);
 }
 
 /// The ECS agent on a new instance registers it: ACTIVE, and the services whose tasks wait for

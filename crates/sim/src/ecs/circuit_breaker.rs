@@ -6,10 +6,10 @@
 //! deployment is FAILED and stops launching tasks, and with `rollback` ECS starts a new
 //! deployment of the last COMPLETED one.
 
+use crate::ecs::cluster::Ctx;
+use crate::ecs::ids::ServiceIdx;
 use crate::ecs::{DeploymentStatus, RolloutState, messages, service_scheduler};
-use crate::engine::Ctx;
 use crate::event::{EventKind, Source, Subject};
-use crate::world::ServiceIdx;
 
 /// The failure threshold: half the desired count, rounded up, at least 3 and at most 200
 /// (the current documentation; the 2023 guide said at least 10).

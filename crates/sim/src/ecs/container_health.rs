@@ -7,11 +7,12 @@
 //! is UNHEALTHY if any essential container is, HEALTHY if all essential containers with a check
 //! are, UNKNOWN otherwise.
 
+use crate::control::EcsTimer;
+use crate::ecs::cluster::Ctx;
+use crate::ecs::ids::TaskIdx;
 use crate::ecs::{FailMode, HealthStatus, TaskStatus};
-use crate::engine::{Ctx, Timer};
 use crate::event::{EventKind, Source, Subject};
 use crate::probe::{Prober, Thresholds, Verdict};
-use crate::world::TaskIdx;
 
 /// Begin checking a task's containers when it reaches RUNNING. A task that is already running
 /// when the scenario starts begins HEALTHY.
@@ -152,7 +153,7 @@ fn reschedule(ctx: &mut Ctx, idx: TaskIdx) {
         .min();
     ctx.world.task_mut(idx).health_next_at = next;
     if let Some(at) = next {
-        ctx.schedule(at, Timer::ContainerHealth(idx));
+        ctx.schedule(at, EcsTimer::ContainerHealth(idx));
     }
 }
 

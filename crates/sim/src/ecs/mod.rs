@@ -3,7 +3,9 @@
 
 pub mod capacity_provider;
 pub mod circuit_breaker;
+pub mod cluster;
 pub mod container_health;
+pub mod ids;
 pub mod messages;
 pub mod placement;
 pub mod service_scheduler;
@@ -11,10 +13,10 @@ pub mod task_lifecycle;
 
 use serde::Serialize;
 
+use crate::ecs::ids::{InstanceIdx, ServiceIdx, TargetGroupIdx, TaskDefIdx, TaskIdx};
 use crate::probe::{Prober, Signal};
 use crate::scenario::spec::{LaunchType, NetworkMode, PlacementConstraint, PlacementStrategy};
 use crate::time::{Millis, SimTime};
-use crate::world::{InstanceIdx, ServiceIdx, TargetGroupIdx, TaskDefIdx, TaskIdx};
 
 // ---------------------------------------------------------------------------------------------
 // Task definitions
@@ -112,16 +114,7 @@ pub struct Exit {
     pub fraction: f64,
 }
 
-/// How a failing check fails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum FailMode {
-    /// HTTP answer with this status code.
-    Status(u16),
-    /// No answer within the check's timeout.
-    Timeout,
-    /// Nothing listens yet (the application is still starting).
-    ConnectionRefused,
-}
+pub use crate::probe::FailMode;
 
 // ---------------------------------------------------------------------------------------------
 // Tasks
@@ -309,12 +302,8 @@ impl AppFate {
 }
 
 /// One explanation the core recorded about a task: why it started, why it is (un)healthy, why
-/// it stopped. Shown by the inspector; never composed by the view.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Why {
-    pub at: SimTime,
-    pub text: String,
-}
+/// it stopped (shared with the EKS side).
+pub use crate::why::Why;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Task {
@@ -441,7 +430,7 @@ pub struct ContainerInstance {
     /// Tasks placed here that are not STOPPED yet.
     pub tasks: Vec<TaskIdx>,
     pub next_dynamic_port: u16,
-    /// The Auto Scaling group (index into `World::auto_scaling_groups`) that launched it.
+    /// The Auto Scaling group (index into `EcsCluster::auto_scaling_groups`) that launched it.
     pub auto_scaling_group: Option<u32>,
     /// Its capacity provider's name, for instances of an Auto Scaling group.
     pub capacity_provider: Option<String>,

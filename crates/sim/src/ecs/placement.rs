@@ -10,13 +10,15 @@ use std::collections::BTreeSet;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use crate::ecs::cluster::EcsCluster;
+use crate::ecs::ids::{InstanceIdx, ServiceIdx, TaskDefIdx};
 use crate::ecs::messages::PlacementProblem;
 use crate::ecs::task_lifecycle::Placement;
 use crate::ecs::{ContainerInstance, Host, InstanceStatus, TaskDefinition};
+use crate::net::Zone;
 use crate::scenario::spec::{
     BinpackField, LaunchType, NetworkMode, PlacementConstraint, PlacementStrategy, SpreadField,
 };
-use crate::world::{InstanceIdx, ServiceIdx, TaskDefIdx, World};
 
 /// Live tasks of one service per zone and per instance, kept up to date while a pass places
 /// several tasks.
@@ -30,9 +32,9 @@ pub struct SpreadCounts {
 }
 
 impl SpreadCounts {
-    pub fn of(world: &World, service: ServiceIdx) -> Self {
+    pub fn of(world: &EcsCluster, zones: &[Zone], service: ServiceIdx) -> Self {
         let mut c = SpreadCounts {
-            per_zone: vec![0; world.cluster.availability_zones.len()],
+            per_zone: vec![0; zones.len()],
             per_instance: vec![0; world.instances.len()],
             placements: 0,
             index: None,
@@ -65,7 +67,8 @@ const DEFAULT_STRATEGY: [PlacementStrategy; 2] = [
 /// Choose a host for one task of `service` and reserve its resources there. A task of an
 /// Auto Scaling group capacity provider goes only on that group's instances.
 pub fn place(
-    world: &mut World,
+    world: &mut EcsCluster,
+    zones: &[Zone],
     service: ServiceIdx,
     td: TaskDefIdx,
     provider: Option<&str>,
@@ -74,15 +77,14 @@ pub fn place(
 ) -> Result<Placement, PlacementProblem> {
     let svc = world.service(service);
     match svc.launch_type {
-        LaunchType::Fargate => place_fargate(world, counts),
-        LaunchType::Ec2 => place_ec2(world, service, td, provider, counts, rng),
+        LaunchType::Fargate => place_fargate(zones, counts),
+        LaunchType::Ec2 => place_ec2(world, zones, service, td, provider, counts, rng),
     }
 }
 
 /// Every Fargate task has its own network interface, so it needs a zone that is reachable and
 /// whose subnet has a free address.
-fn place_fargate(world: &World, counts: &mut SpreadCounts) -> Result<Placement, PlacementProblem> {
-    let zones = &world.cluster.availability_zones;
+fn place_fargate(zones: &[Zone], counts: &mut SpreadCounts) -> Result<Placement, PlacementProblem> {
     let zone = zones
         .iter()
         .enumerate()
@@ -167,20 +169,21 @@ impl Problem {
 
 /// The first requirement an instance fails, in the order ECS reports them.
 fn first_problem(
-    world: &World,
+    world: &EcsCluster,
+    zones: &[Zone],
     service: ServiceIdx,
     inst: &ContainerInstance,
     i: usize,
     need: &Need,
     counts: &SpreadCounts,
 ) -> Option<Problem> {
-    if !inst.agent_connected || world.cluster.availability_zones[inst.zone].is_out() {
+    if !inst.agent_connected || zones[inst.zone].is_out() {
         return Some(Problem::AgentDisconnected);
     }
     if let Some(problem) = resource_problem(inst, need) {
         return Some(problem);
     }
-    if need.awsvpc && !world.cluster.availability_zones[inst.zone].has_free_ip() {
+    if need.awsvpc && !zones[inst.zone].has_free_ip() {
         return Some(Problem::NoFreeAddress);
     }
     constraint_problem(world, service, inst, i, counts)
@@ -211,7 +214,7 @@ fn resource_problem(inst: &ContainerInstance, need: &Need) -> Option<Problem> {
 }
 
 fn constraint_problem(
-    world: &World,
+    world: &EcsCluster,
     service: ServiceIdx,
     inst: &ContainerInstance,
     i: usize,
@@ -243,7 +246,7 @@ fn eligible(inst: &ContainerInstance, provider: Option<&str>) -> bool {
 /// The instance requirements that only placements on the instance itself change (everything
 /// but the zone's reachability and free addresses, which are checked per zone).
 fn fits_instance(
-    world: &World,
+    world: &EcsCluster,
     service: ServiceIdx,
     inst: &ContainerInstance,
     i: usize,
@@ -270,8 +273,10 @@ struct SpreadIndex {
 }
 
 impl SpreadIndex {
+    #[allow(clippy::too_many_arguments)] // the cluster, its zones and what one task needs
     fn build(
-        world: &World,
+        world: &EcsCluster,
+        zones: &[Zone],
         service: ServiceIdx,
         td: TaskDefIdx,
         provider: Option<&str>,
@@ -283,7 +288,7 @@ impl SpreadIndex {
             td,
             provider: provider.map(str::to_string),
             by_instance,
-            per_zone: vec![BTreeSet::new(); world.cluster.availability_zones.len()],
+            per_zone: vec![BTreeSet::new(); zones.len()],
         };
         for (i, inst) in world.instances.iter().enumerate() {
             if eligible(inst, provider) && fits_instance(world, service, inst, i, need, counts) {
@@ -309,12 +314,11 @@ impl SpreadIndex {
     /// `None` when no instance fits.
     fn best(
         &self,
-        world: &World,
+        zones: &[Zone],
         need: &Need,
         strategies: &[PlacementStrategy],
         counts: &SpreadCounts,
     ) -> Option<usize> {
-        let zones = &world.cluster.availability_zones;
         self.per_zone
             .iter()
             .enumerate()
@@ -328,7 +332,7 @@ impl SpreadIndex {
     /// Instance `i` just got a task: move it to its new rank, or out if it no longer fits.
     fn placed_on(
         &mut self,
-        world: &World,
+        world: &EcsCluster,
         service: ServiceIdx,
         i: usize,
         need: &Need,
@@ -366,7 +370,8 @@ fn spread_key(
 }
 
 fn place_ec2(
-    world: &mut World,
+    world: &mut EcsCluster,
+    zones: &[Zone],
     service: ServiceIdx,
     td_idx: TaskDefIdx,
     provider: Option<&str>,
@@ -400,6 +405,7 @@ fn place_ec2(
         let by_instance = strategies.contains(&PlacementStrategy::Spread(SpreadField::InstanceId));
         counts.index = Some(SpreadIndex::build(
             world,
+            zones,
             service,
             td_idx,
             provider,
@@ -409,12 +415,14 @@ fn place_ec2(
         ));
     }
     let found = match counts.index.as_ref().filter(|_| indexed) {
-        Some(index) => index.best(world, &need, strategies, counts),
+        Some(index) => index.best(zones, &need, strategies, counts),
         None => None,
     };
     let i = match found {
         Some(i) => i,
-        None => scan(world, service, provider, &need, strategies, counts, rng)?,
+        None => scan(
+            world, zones, service, provider, &need, strategies, counts, rng,
+        )?,
     };
     let zone = world.instances[i].zone;
     let inst = world.instance_mut(InstanceIdx(i as u32));
@@ -452,8 +460,10 @@ fn place_ec2(
 }
 
 /// Walk every instance: the filters, then the strategies; on failure the closest match.
+#[allow(clippy::too_many_arguments)] // the cluster, its zones and what one task needs
 fn scan(
-    world: &World,
+    world: &EcsCluster,
+    zones: &[Zone],
     service: ServiceIdx,
     provider: Option<&str>,
     need: &Need,
@@ -469,7 +479,7 @@ fn scan(
             continue;
         }
         any_active = true;
-        if let Some(problem) = first_problem(world, service, inst, i, need, counts) {
+        if let Some(problem) = first_problem(world, zones, service, inst, i, need, counts) {
             let rank = problem.rank();
             // "Closest matching": the instance that got furthest through the checks, then the
             // one with the most memory free [model].

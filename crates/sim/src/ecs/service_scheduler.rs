@@ -13,6 +13,9 @@
 //! 5. When the new deployment has all its tasks healthy and no old task is left, it is
 //!    COMPLETED and the service reports a steady state.
 
+use crate::ecs::cluster::Ctx;
+use crate::ecs::cluster::EcsCluster;
+use crate::ecs::ids::{ServiceIdx, TaskDefIdx, TaskIdx};
 use crate::ecs::placement::{self, SpreadCounts};
 use crate::ecs::task_lifecycle::{self, Placement, StopCause};
 use crate::ecs::{
@@ -20,12 +23,10 @@ use crate::ecs::{
     Suppressed, TaskStatus, UnhealthyReason, circuit_breaker, lower_bound, messages, upper_bound,
 };
 use crate::elb::TargetState;
-use crate::engine::Ctx;
 use crate::event::{EventKind, HealthCheckKind, Source, Subject};
 use crate::rng::digits;
 use crate::scenario::spec::TargetType;
 use crate::time::{Millis, SimTime};
-use crate::world::{ServiceIdx, TaskDefIdx, TaskIdx, World};
 
 /// Without health checks and without a load balancer, a task counts as healthy once it has
 /// been RUNNING this long.
@@ -61,7 +62,7 @@ pub struct HealthyBy {
 }
 
 impl HealthyBy {
-    pub fn describe(&self, world: &World, t: TaskIdx) -> String {
+    pub fn describe(&self, world: &EcsCluster, t: TaskIdx) -> String {
         let mut rules = Vec::new();
         if self.container_checks {
             rules.push("its container health checks report HEALTHY".to_string());
@@ -85,7 +86,7 @@ impl HealthyBy {
 
 /// The documented "healthy" rules for a service task (reference §1, "When a new task counts as
 /// healthy"), with `healthCheckGracePeriodSeconds` holding back unhealthy verdicts.
-pub fn health_gate(world: &World, now: SimTime, t: TaskIdx) -> Gate {
+pub fn health_gate(world: &EcsCluster, now: SimTime, t: TaskIdx) -> Gate {
     let task = world.task(t);
     let Some(s) = task.service else {
         return Gate::NotYet { wake: None };
@@ -176,11 +177,12 @@ pub fn start_steady(ctx: &mut Ctx, s: ServiceIdx) {
         d.rollout_state_reason = messages::rollout_completed(&id);
     }
     let desired = ctx.world.service(s).desired_count;
-    let mut counts = SpreadCounts::of(ctx.world, s);
+    let mut counts = SpreadCounts::of(ctx.world, &ctx.net.zones, s);
     for _ in 0..desired {
         let provider = task_lifecycle::choose_capacity_provider(ctx.world, s);
         let Ok(p) = placement::place(
             ctx.world,
+            &ctx.net.zones,
             s,
             td,
             provider.as_deref(),
@@ -349,7 +351,7 @@ struct Stops {
 
 /// True when a task of `provider` that fits nowhere waits in PROVISIONING for capacity (an Auto
 /// Scaling group provider with managed scaling) instead of being reported unable to place.
-fn waits_for_capacity(world: &World, provider: Option<&str>) -> bool {
+fn waits_for_capacity(world: &EcsCluster, provider: Option<&str>) -> bool {
     provider.is_some_and(|p| {
         world
             .auto_scaling_groups
@@ -375,13 +377,14 @@ fn place_waiting(ctx: &mut Ctx, s: ServiceIdx) {
     if waiting.is_empty() {
         return;
     }
-    let mut counts = SpreadCounts::of(ctx.world, s);
+    let mut counts = SpreadCounts::of(ctx.world, &ctx.net.zones, s);
     for t in waiting {
         let task = ctx.world.task(t);
         let provider = task.capacity_provider.clone();
         let td = task.task_definition;
         if let Ok(p) = placement::place(
             ctx.world,
+            &ctx.net.zones,
             s,
             td,
             provider.as_deref(),
@@ -402,7 +405,7 @@ struct LiveDeployments {
 }
 
 impl LiveDeployments {
-    fn of(world: &World, s: ServiceIdx, live: &[TaskIdx]) -> Self {
+    fn of(world: &EcsCluster, s: ServiceIdx, live: &[TaskIdx]) -> Self {
         let ids: Vec<String> = world
             .service(s)
             .deployments
@@ -427,7 +430,7 @@ impl LiveDeployments {
     /// `dep`: live, not failing, not on a DRAINING instance.
     fn tasks_of<'a>(
         &'a self,
-        world: &'a World,
+        world: &'a EcsCluster,
         live: &'a [TaskIdx],
         dep: &'a str,
     ) -> impl Iterator<Item = TaskIdx> + 'a {
@@ -452,7 +455,7 @@ impl LiveDeployments {
 }
 
 /// True when the task runs on a container instance that is DRAINING.
-fn on_draining_instance(world: &World, t: TaskIdx) -> bool {
+fn on_draining_instance(world: &EcsCluster, t: TaskIdx) -> bool {
     match world.task(t).host {
         Host::Instance(i) => world.instance(i).status == InstanceStatus::Draining,
         _ => false,
@@ -585,7 +588,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
             .filter(|d| d.id != primary)
             .map(|d| d.id.clone()),
     );
-    let mut counts = SpreadCounts::of(ctx.world, s);
+    let mut counts = SpreadCounts::of(ctx.world, &ctx.net.zones, s);
     // Failing tasks this pass stops after starting their replacements (step 4): the start
     // already counts them as replaced "due to an unhealthy status"; their stop, which adds
     // them to `unhealthy_to_replace`, must then not count them a second time.
@@ -616,6 +619,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
             let provider = task_lifecycle::choose_capacity_provider(ctx.world, s);
             let placed = placement::place(
                 ctx.world,
+                &ctx.net.zones,
                 s,
                 td_idx,
                 provider.as_deref(),
@@ -717,7 +721,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         .collect();
     healthy_set.sort_unstable();
     let is_healthy = |t: TaskIdx| healthy_set.binary_search(&t).is_ok();
-    let mut stop_counts = SpreadCounts::of(ctx.world, s);
+    let mut stop_counts = SpreadCounts::of(ctx.world, &ctx.net.zones, s);
     let svc = ctx.world.service(s);
     // Old deployments, oldest first.
     let old_ids: Vec<String> = svc
@@ -726,7 +730,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
         .filter(|d| d.id != primary)
         .map(|d| d.id.clone())
         .collect();
-    let task_of = |w: &World, dep: &str| -> Vec<TaskIdx> {
+    let task_of = |w: &EcsCluster, dep: &str| -> Vec<TaskIdx> {
         live_deployments.tasks_of(w, &live, dep).collect()
     };
     let mut old_unready = Vec::new();
@@ -1013,7 +1017,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     };
 }
 
-fn failing_cause(world: &World, t: TaskIdx) -> StopCause {
+fn failing_cause(world: &EcsCluster, t: TaskIdx) -> StopCause {
     match &world.task(t).unhealthy_reason {
         Some(UnhealthyReason::TargetGroup { target_group, .. }) => {
             StopCause::LoadBalancerHealthCheck {
@@ -1134,7 +1138,7 @@ struct Candidate {
 }
 
 impl Candidates {
-    fn of(world: &World, tasks: impl IntoIterator<Item = TaskIdx>) -> Self {
+    fn of(world: &EcsCluster, tasks: impl IntoIterator<Item = TaskIdx>) -> Self {
         Candidates(
             tasks
                 .into_iter()
@@ -1249,7 +1253,7 @@ fn execute_stops(ctx: &mut Ctx, s: ServiceIdx, name: &str, stops: Stops) {
 }
 
 /// runningCount / pendingCount of the service and of each deployment.
-pub fn refresh_counts(world: &mut World, s: ServiceIdx) {
+pub fn refresh_counts(world: &mut EcsCluster, s: ServiceIdx) {
     // (deployment index, running?, starting?) per live task; deployments are few, so a
     // position lookup by id is cheaper than cloning ids.
     let svc = world.service(s);

@@ -6,17 +6,18 @@
 //! remaining states. How long each step takes is not published; the ranges in the scenario's
 //! `timings` are Orca's model [model].
 
+use crate::control::EcsTimer;
+use crate::ecs::cluster::Ctx;
+use crate::ecs::ids::{ServiceIdx, TaskDefIdx, TaskIdx};
 use crate::ecs::{
     AppFate, Container, ContainerStatus, DesiredStatus, FailWindow, HealthStatus, Host, StopCode,
     Task, TaskStatus, circuit_breaker, container_health, messages,
 };
 use crate::elb::target_health;
-use crate::engine::{Ctx, Timer};
 use crate::event::{EventKind, Source, Subject};
 use crate::rng::{between, chance, hex};
 use crate::scenario::spec::{ImagePull, NetworkMode};
 use crate::time::Millis;
-use crate::world::{ServiceIdx, TaskDefIdx, TaskIdx};
 
 /// Where the scheduler put a task.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,7 +54,7 @@ pub enum StopCause {
 /// The capacity provider for the next task of a service: the provider with a `base` until the
 /// base is met, then the one furthest below its share of `weight`.
 pub fn choose_capacity_provider(
-    world: &crate::world::World,
+    world: &crate::ecs::cluster::EcsCluster,
     service: ServiceIdx,
 ) -> Option<String> {
     let svc = world.service(service);
@@ -132,18 +133,15 @@ fn create(
     let now = ctx.now;
     let network_mode = ctx.world.task_definition(td_idx).network_mode;
     let id = hex(&mut ctx.rngs.ids, 32);
-    let cluster = &ctx.world.cluster;
     let arn = format!(
         "arn:aws:ecs:{}:{}:task/{}/{}",
-        cluster.region, cluster.account_id, cluster.name, id
+        ctx.net.region, ctx.net.account_id, ctx.world.name, id
     );
     let waiting = placement.host == Host::AwaitingCapacity;
     let zone = if waiting {
         String::new()
     } else {
-        cluster.availability_zones[placement.zone_index]
-            .name
-            .clone()
+        ctx.net.zones[placement.zone_index].name.clone()
     };
     let private_ip = match placement.host {
         Host::AwaitingCapacity => String::new(),
@@ -151,7 +149,7 @@ fn create(
             ctx.world.instance(i).private_ip.clone()
         }
         // Placement checked that the zone's subnet has a free address.
-        _ => ctx.world.allocate_ip(placement.zone_index),
+        _ => ctx.net.allocate_ip(placement.zone_index),
     };
     let mut pull_failure = None;
     let td = ctx.world.task_definition(td_idx);
@@ -242,7 +240,7 @@ fn create(
         ctx.world.instance_mut(i).tasks.push(idx);
     }
     if !waiting {
-        ctx.schedule(now.plus(step), Timer::TaskStep(idx));
+        ctx.schedule(now.plus(step), EcsTimer::TaskStep(idx));
     }
     idx
 }
@@ -259,11 +257,9 @@ pub fn place_waiting(ctx: &mut Ctx, idx: TaskIdx, placement: Placement) {
     let private_ip = match placement.host {
         Host::Instance(i) if !awsvpc => ctx.world.instance(i).private_ip.clone(),
         // Placement checked that the zone's subnet has a free address.
-        _ => ctx.world.allocate_ip(placement.zone_index),
+        _ => ctx.net.allocate_ip(placement.zone_index),
     };
-    let zone = ctx.world.cluster.availability_zones[placement.zone_index]
-        .name
-        .clone();
+    let zone = ctx.net.zones[placement.zone_index].name.clone();
     let step = if awsvpc {
         between(
             &mut ctx.rngs.timing,
@@ -291,7 +287,7 @@ pub fn place_waiting(ctx: &mut Ctx, idx: TaskIdx, placement: Placement) {
         now,
         format!("Placed on {instance}, which registered with the cluster; provisioning goes on."),
     );
-    ctx.schedule(now.plus(step), Timer::TaskStep(idx));
+    ctx.schedule(now.plus(step), EcsTimer::TaskStep(idx));
 }
 
 /// Put an already-running, healthy task in place at time zero (a service that starts steady).
@@ -368,7 +364,7 @@ fn set_status(ctx: &mut Ctx, idx: TaskIdx, to: TaskStatus, next_in: Option<Milli
     t.last_status = to;
     t.next_step_at = next_in.map(|d| now.plus(d));
     if let Some(d) = next_in {
-        ctx.schedule(now.plus(d), Timer::TaskStep(idx));
+        ctx.schedule(now.plus(d), EcsTimer::TaskStep(idx));
     }
     if from != to {
         state_changed(ctx, idx, Some(from));
@@ -503,7 +499,7 @@ fn enter_running(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
         .filter_map(|c| c.app.exits_at)
         .collect();
     for (at, _) in exits {
-        ctx.schedule(at, Timer::ContainerExit(idx));
+        ctx.schedule(at, EcsTimer::ContainerExit(idx));
     }
     set_status(ctx, idx, TaskStatus::Running, None);
     container_health::start(ctx, idx, already_healthy);
@@ -734,7 +730,7 @@ fn finish(ctx: &mut Ctx, idx: TaskIdx) {
     if owns_ip(network_mode, host) {
         let t = ctx.world.task(idx);
         let (zone, ip) = (t.zone, t.private_ip.clone());
-        ctx.world.release_ip(zone, &ip);
+        ctx.net.release_ip(zone, &ip);
     }
     if let Host::Instance(i) = host {
         let inst = ctx.world.instance_mut(i);

@@ -4,10 +4,10 @@ pub mod target_health;
 
 use serde::Serialize;
 
+use crate::ecs::ids::{ServiceIdx, TaskIdx};
 use crate::probe::Prober;
 use crate::scenario::spec::TargetType;
 use crate::time::{Millis, SimTime};
-use crate::world::{ServiceIdx, TaskIdx};
 
 /// `TargetHealth.State`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -5,15 +5,18 @@
 //! `healthy`), and it recovers after `HealthyThresholdCount` successes. Deregistration puts it in
 //! `draining` for the deregistration delay, after which it is gone.
 
+use crate::control::EcsTimer;
+use crate::ecs::cluster::Ctx;
+use crate::ecs::cluster::EcsCluster;
+use crate::ecs::ids::{ServiceIdx, TargetGroupIdx, TaskIdx};
 use crate::ecs::{FailMode, Host, messages};
 use crate::elb::{Target, TargetReason, TargetState};
-use crate::engine::{Ctx, Timer};
 use crate::event::{EventKind, Source, Subject};
+use crate::net::Network;
 use crate::probe::{Prober, Signal, Thresholds, Verdict};
 use crate::rng::between;
 use crate::scenario::spec::TargetType;
 use crate::time::SimTime;
-use crate::world::{ServiceIdx, TargetGroupIdx, TaskIdx, World};
 
 /// Register a task that reached RUNNING with each of its service's target groups.
 pub fn register_task(ctx: &mut Ctx, service: ServiceIdx, task: TaskIdx, already_healthy: bool) {
@@ -134,7 +137,7 @@ pub fn deregister_task(
         target.drain_until = Some(now.plus(delay));
         target.next_at = Some(now.plus(delay));
         until = until.max(target.drain_until);
-        ctx.schedule(now.plus(delay), Timer::Target(lb.target_group, task));
+        ctx.schedule(now.plus(delay), EcsTimer::Target(lb.target_group, task));
         emit_change(ctx, lb.target_group, task, Some(from));
         let name = ctx.world.service(service).name.clone();
         let task_id = ctx.world.task(task).id.clone();
@@ -184,14 +187,14 @@ pub fn deregister_task(
 
 /// What the application behind a target answers the load balancer, including zone outages
 /// (the load balancer cannot reach the zone: checks time out).
-pub fn signal(world: &World, target: &Target) -> Signal {
+pub fn signal(world: &EcsCluster, net: &Network, target: &Target) -> Signal {
     let app = world
         .task(target.task)
         .containers
         .iter()
         .find(|c| c.name == target.container)
         .map(|c| &c.app);
-    let outages: &[(SimTime, Option<SimTime>)] = world
+    let outages: &[(SimTime, Option<SimTime>)] = net
         .zone(&target.availability_zone)
         .map_or(&[], |z| z.outages.as_slice());
     let mut points = app.map(|a| a.change_points()).unwrap_or_default();
@@ -236,7 +239,7 @@ pub fn update(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
     let Some(pos) = ctx.world.target_group(tg).position_of(task) else {
         return;
     };
-    let sig = signal(ctx.world, &ctx.world.target_group(tg).targets[pos]);
+    let sig = signal(ctx.world, ctx.net, &ctx.world.target_group(tg).targets[pos]);
     let target = &mut ctx.world.target_group_mut(tg).targets[pos];
     if target.state == TargetState::Draining {
         return;
@@ -299,7 +302,7 @@ fn reschedule(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
     let Some(target) = ctx.world.target_group(tg).target_of(task) else {
         return;
     };
-    let sig = signal(ctx.world, target);
+    let sig = signal(ctx.world, ctx.net, target);
     let mut next = target.prober.next_transition(&sig);
     if target.reason == Some(TargetReason::RegistrationInProgress)
         && target.prober.first_check_at > now
@@ -312,7 +315,7 @@ fn reschedule(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
         t.next_at = next;
     }
     if let Some(at) = next {
-        ctx.schedule(at, Timer::Target(tg, task));
+        ctx.schedule(at, EcsTimer::Target(tg, task));
     }
 }
 

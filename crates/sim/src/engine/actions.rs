@@ -1,17 +1,19 @@
 //! Timeline actions: what the scenario does at a moment (an `update-service`, a fault).
 
+use crate::ecs::cluster::Ctx;
+use crate::ecs::ids::{ServiceIdx, TaskIdx};
 use crate::ecs::task_lifecycle::{self, StopCause};
 use crate::ecs::{
     ContainerStatus, FailWindow, InstanceStatus, TaskStatus, container_health, service_scheduler,
 };
 use crate::elb::target_health;
-use crate::engine::Ctx;
+use crate::engine::WorldCtx;
 use crate::engine::build::fail_mode;
 use crate::event::{EventKind, Source, Subject};
+use crate::k8s::tick::EksCtx;
 use crate::rng::chance;
 use crate::scenario::spec::Action;
 use crate::time::SimTime;
-use crate::world::{ServiceIdx, TaskIdx};
 
 fn announce(ctx: &mut Ctx, description: String, subjects: Vec<Subject>) {
     ctx.emit(
@@ -41,8 +43,86 @@ fn running_tasks(ctx: &Ctx, s: ServiceIdx, revision: Option<u32>) -> Vec<TaskIdx
         .collect()
 }
 
-pub fn apply(ctx: &mut Ctx, action: &Action) {
-    let cluster = ctx.world.cluster.name.clone();
+/// Carry out a timeline action: on the network, the ECS part or the EKS part.
+pub fn apply(ctx: &mut WorldCtx, action: &Action) {
+    match action {
+        Action::Note(text) => {
+            ctx.emit(
+                Source::Scenario,
+                EventKind::Note { text: text.clone() },
+                text.clone(),
+                Vec::new(),
+            );
+        }
+        Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
+            zone_changed(ctx, zone, matches!(action, Action::ZoneOutage { .. }));
+        }
+        Action::SetImage { .. } | Action::ScaleDeployment { .. } | Action::RolloutUndo { .. } => {
+            if let Some(mut c) = ctx.eks() {
+                eks(&mut c, action);
+            }
+        }
+        _ => {
+            if let Some(mut c) = ctx.ecs() {
+                ecs(&mut c, action);
+            }
+        }
+    }
+}
+
+fn eks(ctx: &mut EksCtx, action: &Action) {
+    match action {
+        Action::SetImage { deployment, image } => {
+            let now = ctx.now;
+            let c = &mut *ctx.world;
+            let Some(d) = c.deployment_index(deployment) else {
+                return;
+            };
+            let container = c.deployments[d].template.container.clone();
+            c.set_image(d, image, now);
+            kubectl(
+                ctx,
+                deployment,
+                format!("kubectl set image deployment/{deployment} {container}={image}"),
+            );
+        }
+        Action::ScaleDeployment {
+            deployment,
+            replicas,
+        } => {
+            let c = &mut *ctx.world;
+            let Some(d) = c.deployment_index(deployment) else {
+                return;
+            };
+            c.scale(d, *replicas);
+            kubectl(
+                ctx,
+                deployment,
+                format!("kubectl scale deployment/{deployment} --replicas={replicas}"),
+            );
+        }
+        Action::RolloutUndo { deployment } => {
+            let now = ctx.now;
+            let c = &mut *ctx.world;
+            let Some(d) = c.deployment_index(deployment) else {
+                return;
+            };
+            let outcome = match c.rollout_undo(d, now) {
+                Ok(m) | Err(m) => m,
+            };
+            kubectl(
+                ctx,
+                deployment,
+                format!("kubectl rollout undo deployment/{deployment}  →  {outcome}"),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// ECS timeline actions.
+fn ecs(ctx: &mut Ctx, action: &Action) {
+    let cluster = ctx.world.name.clone();
     match action {
         Action::UpdateService {
             service,
@@ -51,6 +131,8 @@ pub fn apply(ctx: &mut Ctx, action: &Action) {
             force_new_deployment,
             minimum_healthy_percent,
             maximum_percent,
+            circuit_breaker,
+            health_check_grace_period_seconds,
         } => {
             let Some(s) = ctx.world.service_by_name(service) else {
                 return;
@@ -65,18 +147,40 @@ pub fn apply(ctx: &mut Ctx, action: &Action) {
             if let Some(n) = desired_count {
                 cli.push_str(&format!(" --desired-count {n}"));
             }
-            if minimum_healthy_percent.is_some() || maximum_percent.is_some() {
+            if minimum_healthy_percent.is_some()
+                || maximum_percent.is_some()
+                || circuit_breaker.is_some()
+            {
                 let cfg = &ctx.world.service(s).deployment_configuration;
                 cli.push_str(&format!(
                     " --deployment-configuration minimumHealthyPercent={},maximumPercent={}",
                     minimum_healthy_percent.unwrap_or(cfg.minimum_healthy_percent),
                     maximum_percent.unwrap_or(cfg.maximum_percent)
                 ));
+                if let Some(cb) = circuit_breaker {
+                    cli.push_str(&format!(
+                        ",deploymentCircuitBreaker={{enable={},rollback={}}}",
+                        cb.enable, cb.rollback
+                    ));
+                }
+            }
+            if let Some(g) = health_check_grace_period_seconds {
+                cli.push_str(&format!(" --health-check-grace-period-seconds {g}"));
             }
             if *force_new_deployment {
                 cli.push_str(" --force-new-deployment");
             }
             announce(ctx, cli, vec![Subject::Service(service.clone())]);
+            // The new settings apply from this pass on (they are part of the service, not of a
+            // deployment).
+            let svc = ctx.world.service_mut(s);
+            if let Some(cb) = circuit_breaker {
+                svc.deployment_configuration.circuit_breaker_enable = cb.enable;
+                svc.deployment_configuration.circuit_breaker_rollback = cb.rollback;
+            }
+            if let Some(g) = health_check_grace_period_seconds {
+                svc.health_check_grace_period = crate::time::Millis::from_secs(u64::from(*g));
+            }
             service_scheduler::update_service(
                 ctx,
                 s,
@@ -193,6 +297,31 @@ pub fn apply(ctx: &mut Ctx, action: &Action) {
                 task_lifecycle::on_container_exit_due(ctx, t);
             }
         }
+        Action::StopTaskById { task, reason } => {
+            let Some(t) = ctx.world.task_by_id(task) else {
+                return;
+            };
+            let mut cli = format!("aws ecs stop-task --cluster {cluster} --task {task}");
+            if let Some(r) = reason {
+                cli.push_str(&format!(" --reason \"{r}\""));
+            }
+            announce(ctx, cli, vec![Subject::Task(task.clone())]);
+            task_lifecycle::stop(ctx, t, StopCause::User);
+        }
+        Action::ActivateInstance { instance } => {
+            let Some(i) = ctx.world.instance_by_name(instance) else {
+                return;
+            };
+            let id = ctx.world.instance(i).id.clone();
+            announce(
+                ctx,
+                format!(
+                    "aws ecs update-container-instances-state --cluster {cluster} --container-instances {id} --status ACTIVE   # {instance}"
+                ),
+                vec![Subject::Instance(instance.clone())],
+            );
+            crate::ecs::capacity_provider::activate_instance(ctx, i);
+        }
         Action::DrainInstance { instance } => {
             let Some(i) = ctx.world.instance_by_name(instance) else {
                 return;
@@ -203,7 +332,7 @@ pub fn apply(ctx: &mut Ctx, action: &Action) {
                 ctx,
                 format!(
                     "aws ecs update-container-instances-state --cluster {} --container-instances {id} --status DRAINING   # {instance}",
-                    ctx.world.cluster.name
+                    ctx.world.name
                 ),
                 vec![Subject::Instance(instance.clone())],
             );
@@ -232,52 +361,6 @@ pub fn apply(ctx: &mut Ctx, action: &Action) {
             );
             crate::ecs::capacity_provider::terminate_instance(ctx, i);
         }
-        Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
-            let outage = matches!(action, Action::ZoneOutage { .. });
-            let now: SimTime = ctx.now;
-            let Some(zi) = ctx.world.zone_index(zone) else {
-                return;
-            };
-            {
-                let z = &mut ctx.world.cluster.availability_zones[zi];
-                if outage == z.is_out() {
-                    return;
-                }
-                if outage {
-                    z.outages.push((now, None));
-                } else if let Some(last) = z.outages.last_mut() {
-                    last.1 = Some(now);
-                }
-            }
-            let text = if outage {
-                format!(
-                    "Fault: Availability Zone {zone} loses connectivity. Load balancer health checks to it time out and nothing new is placed there."
-                )
-            } else {
-                format!("Availability Zone {zone} recovers.")
-            };
-            ctx.emit(
-                Source::Scenario,
-                EventKind::ZoneChanged {
-                    zone: zone.clone(),
-                    outage,
-                },
-                text,
-                vec![Subject::Zone(zone.clone())],
-            );
-            for inst in &mut ctx.world.instances {
-                if inst.availability_zone == *zone && inst.status == InstanceStatus::Active {
-                    inst.agent_connected = !outage;
-                }
-            }
-            target_health::refresh_zone(ctx, zone);
-            let services: Vec<ServiceIdx> = (0..ctx.world.services.len())
-                .map(|i| ServiceIdx(i as u32))
-                .collect();
-            for s in services {
-                ctx.request_pass(s);
-            }
-        }
         Action::SpotInterruption { service, count } => {
             let Some(s) = ctx.world.service_by_name(service) else {
                 return;
@@ -299,66 +382,11 @@ pub fn apply(ctx: &mut Ctx, action: &Action) {
                 task_lifecycle::stop(ctx, t, StopCause::SpotInterruption);
             }
         }
-        Action::Note(text) => {
-            ctx.emit(
-                Source::Scenario,
-                EventKind::Note { text: text.clone() },
-                text.clone(),
-                Vec::new(),
-            );
-        }
-        Action::SetImage { deployment, image } => {
-            let Some(c) = ctx.world.eks.as_mut() else {
-                return;
-            };
-            let Some(d) = c.deployment_index(deployment) else {
-                return;
-            };
-            let container = c.deployments[d].template.container.clone();
-            c.set_image(d, image);
-            kubectl(
-                ctx,
-                deployment,
-                format!("kubectl set image deployment/{deployment} {container}={image}"),
-            );
-        }
-        Action::ScaleDeployment {
-            deployment,
-            replicas,
-        } => {
-            let Some(c) = ctx.world.eks.as_mut() else {
-                return;
-            };
-            let Some(d) = c.deployment_index(deployment) else {
-                return;
-            };
-            c.scale(d, *replicas);
-            kubectl(
-                ctx,
-                deployment,
-                format!("kubectl scale deployment/{deployment} --replicas={replicas}"),
-            );
-        }
-        Action::RolloutUndo { deployment } => {
-            let Some(c) = ctx.world.eks.as_mut() else {
-                return;
-            };
-            let Some(d) = c.deployment_index(deployment) else {
-                return;
-            };
-            let outcome = match c.rollout_undo(d) {
-                Ok(m) | Err(m) => m,
-            };
-            kubectl(
-                ctx,
-                deployment,
-                format!("kubectl rollout undo deployment/{deployment}  →  {outcome}"),
-            );
-        }
+        _ => {}
     }
 }
 
-fn kubectl(ctx: &mut Ctx, deployment: &str, command: String) {
+fn kubectl(ctx: &mut EksCtx, deployment: &str, command: String) {
     ctx.emit(
         Source::Scenario,
         EventKind::ActionApplied {
@@ -367,4 +395,55 @@ fn kubectl(ctx: &mut Ctx, deployment: &str, command: String) {
         command,
         vec![crate::event::Subject::Deployment(deployment.to_string())],
     );
+}
+
+/// An Availability Zone loses connectivity or gets it back.
+fn zone_changed(ctx: &mut WorldCtx, zone: &str, outage: bool) {
+    let now: SimTime = ctx.now;
+    let Some(zi) = ctx.world.net.zone_index(zone) else {
+        return;
+    };
+    {
+        let z = &mut ctx.world.net.zones[zi];
+        if outage == z.is_out() {
+            return;
+        }
+        if outage {
+            z.outages.push((now, None));
+        } else if let Some(last) = z.outages.last_mut() {
+            last.1 = Some(now);
+        }
+    }
+    let text = if outage {
+        format!(
+            "Fault: Availability Zone {zone} loses connectivity. Load balancer health checks to it time out and nothing new is placed there."
+        )
+    } else {
+        format!("Availability Zone {zone} recovers.")
+    };
+    ctx.emit(
+        Source::Scenario,
+        EventKind::ZoneChanged {
+            zone: zone.to_string(),
+            outage,
+        },
+        text,
+        vec![Subject::Zone(zone.to_string())],
+    );
+    let Some(mut ctx) = ctx.ecs() else {
+        return;
+    };
+    let ctx = &mut ctx;
+    for inst in &mut ctx.world.instances {
+        if inst.availability_zone == zone && inst.status == InstanceStatus::Active {
+            inst.agent_connected = !outage;
+        }
+    }
+    target_health::refresh_zone(ctx, zone);
+    let services: Vec<ServiceIdx> = (0..ctx.world.services.len())
+        .map(|i| ServiceIdx(i as u32))
+        .collect();
+    for s in services {
+        ctx.request_pass(s);
+    }
 }

@@ -1,46 +1,56 @@
 //! Building the world of a scenario at time zero.
 
 use crate::aws::instance_types;
+use crate::control::{EcsTimer, EksTimer, Timings};
 use crate::ecs::capacity_provider;
+use crate::ecs::cluster::{Ctx, EcsCluster};
+use crate::ecs::ids::{ServiceIdx, TargetGroupIdx};
 use crate::ecs::{
     Behavior, ContainerDefinition, ContainerInstance, DeploymentConfiguration, Exit, FailMode,
     HealthCheck, HealthFailure, InstanceStatus, Service, ServiceLoadBalancer, TaskDefinition,
     service_scheduler,
 };
 use crate::elb::{TargetGroup, TargetGroupHealthCheck};
-use crate::engine::{Ctx, Timings};
+use crate::engine::WorldCtx;
+use crate::k8s::cluster::EksCluster;
+use crate::net::Network;
 use crate::rng::{Rngs, hex};
 use crate::scenario::spec::{
-    ContainerSpec, EcsWorld, FailureResponse, Scenario, ServiceStart, StepScalingPolicySpec,
-    WorldSpec,
+    ClusterSpec, ContainerSpec, EcsWorld, FailureResponse, Scenario, ServiceStart,
+    StepScalingPolicySpec, TimingsSpec, WorldSpec,
 };
 use crate::time::{Millis, SimTime};
-use crate::world::{Cluster, ServiceIdx, TargetGroupIdx, World, Zone};
+use crate::world::World;
 
-/// The ECS part of a scenario; an EKS scenario has an empty one.
-pub(super) fn ecs(scenario: &Scenario) -> std::borrow::Cow<'_, EcsWorld> {
+/// The ECS part of a scenario, if it has one.
+fn ecs_spec(scenario: &Scenario) -> Option<&EcsWorld> {
     match &scenario.world {
-        WorldSpec::Ecs(e) => std::borrow::Cow::Borrowed(e),
-        WorldSpec::Eks(k) => std::borrow::Cow::Owned(EcsWorld {
-            cluster: k.cluster.clone(),
-            capacity: Default::default(),
-            task_definitions: Vec::new(),
-            target_groups: Vec::new(),
-            services: Vec::new(),
-            timings: Default::default(),
-        }),
+        WorldSpec::Ecs(e) => Some(e),
+        WorldSpec::Eks(_) => None,
+    }
+}
+
+/// The region, account and zones the scenario runs in (validated once, shared by both parts).
+fn cluster_spec(scenario: &Scenario) -> &ClusterSpec {
+    match &scenario.world {
+        WorldSpec::Ecs(e) => &e.cluster,
+        WorldSpec::Eks(k) => &k.cluster,
     }
 }
 
 pub(super) fn timings(scenario: &Scenario) -> Timings {
-    Timings::from(&ecs(scenario).timings)
+    match ecs_spec(scenario) {
+        Some(e) => Timings::from(&e.timings),
+        None => Timings::from(&TimingsSpec::default()),
+    }
 }
 
 /// The EKS cluster of an EKS scenario: node groups, each Deployment rolled out at revision 1.
-fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
-    use crate::k8s::cluster::{AppBehavior, Cluster, Template};
+fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksCluster> {
+    use crate::k8s::cluster::{AppBehavior, Template};
     use crate::k8s::rollout::IntOrPercent;
     use crate::k8s::scheduler::Requests;
+    use crate::k8s::setup;
     use crate::scenario::spec::{Amount, K8sServiceSpec, K8sServiceType, K8sStrategy};
     let WorldSpec::Eks(k) = &scenario.world else {
         return None;
@@ -54,12 +64,8 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
             (t, g.count)
         })
         .collect();
-    let mut c = Cluster::empty(
-        scenario.seed,
-        &groups,
-        &k.cluster.availability_zones,
-        &k.cluster.region,
-    );
+    let mut c = EksCluster::new();
+    setup::add_node_groups(&mut c, net, &groups);
     c.images = k
         .images
         .iter()
@@ -102,7 +108,7 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
             startup_probe: d.container.startup_probe,
             behavior: c.behavior_of(&d.container.image),
         };
-        let di = c.add_deployment(&d.name, d.replicas, template);
+        let di = setup::add_deployment(&mut c, net, &mut rngs.names, &d.name, d.replicas, template);
         let dep = &mut c.deployments[di];
         dep.max_surge = amount(d.max_surge);
         dep.max_unavailable = amount(d.max_unavailable);
@@ -119,7 +125,7 @@ fn eks(scenario: &Scenario) -> Option<crate::k8s::cluster::Cluster> {
             .iter()
             .any(|f| f.deployments.contains(&d.name))
         {
-            c.use_fargate(di);
+            setup::use_fargate(&mut c, net, di);
         }
         if let Some(l) = &d.load {
             c.deployments[di].load = Some(crate::k8s::autoscaling::Load {
@@ -197,42 +203,23 @@ pub(crate) fn fail_mode(r: FailureResponse) -> FailMode {
 }
 
 pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
-    let spec = ecs(scenario);
-    let c = &spec.cluster;
-    let zones: Vec<Zone> = c
-        .availability_zones
-        .iter()
-        .enumerate()
-        .map(|(i, z)| Zone {
-            name: z.clone(),
-            subnet_cidr: crate::world::subnet_cidr(i),
-            outages: Vec::new(),
-            next_ip: 0,
-            free_ips: Default::default(),
-        })
-        .collect();
-    let cluster = Cluster {
-        name: c.name.clone(),
-        arn: format!(
-            "arn:aws:ecs:{}:{}:cluster/{}",
-            c.region, c.account_id, c.name
-        ),
-        region: c.region.clone(),
-        account_id: c.account_id.clone(),
-        availability_zones: zones,
-    };
-    let mut world = World {
+    let c = cluster_spec(scenario);
+    let mut net = Network::new(&c.region, &c.account_id, &c.availability_zones);
+    let ecs = ecs_spec(scenario).map(|spec| ecs(spec, &mut net, rngs));
+    let eks = eks(scenario, &mut net, rngs);
+    World {
         now: SimTime::ZERO,
-        cluster,
-        instances: Vec::new(),
-        task_definitions: Vec::new(),
-        services: Vec::new(),
-        tasks: Vec::new(),
-        target_groups: Vec::new(),
-        auto_scaling_groups: Vec::new(),
-        eks: eks(scenario),
-    };
+        net,
+        ecs,
+        eks,
+    }
+}
 
+/// The ECS cluster of a scenario at time zero: instances, task definitions, target groups and
+/// services (their tasks start in [`start`]).
+fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
+    let c = &spec.cluster;
+    let mut world = EcsCluster::new(&c.name, &c.region, &c.account_id);
     for group in &spec.capacity.instances {
         for n in 0..group.count {
             let name = if group.count == 1 {
@@ -241,14 +228,15 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
                 format!("{}-{}", group.name, n + 1)
             };
             let zone_index = match &group.availability_zone {
-                Some(z) => world
+                Some(z) => net
                     .zone_index(z)
                     .expect("validated: an instance group's zone is one of the cluster's"),
                 // Validation requires at least one zone.
-                None => n as usize % world.cluster.availability_zones.len(),
+                None => n as usize % net.zones.len(),
             };
             let inst = capacity_provider::new_instance(
-                &mut world,
+                &world.name,
+                net,
                 &mut rngs.ids,
                 name,
                 &group.instance_type,
@@ -270,8 +258,15 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
         let gi = world.auto_scaling_groups.len() - 1;
         for _ in 0..g.desired_capacity {
             // Validation caps the instances far below a subnet's addresses.
-            if capacity_provider::add_instance(&mut world, &mut rngs.ids, gi, true, SimTime::ZERO)
-                .is_none()
+            if capacity_provider::add_instance(
+                &mut world,
+                net,
+                &mut rngs.ids,
+                gi,
+                true,
+                SimTime::ZERO,
+            )
+            .is_none()
             {
                 break;
             }
@@ -520,12 +515,19 @@ fn container_definition(c: &ContainerSpec) -> ContainerDefinition {
     }
 }
 
-/// Create the services' first deployments: already steady, or just created.
-pub(super) fn start(ctx: &mut Ctx, scenario: &Scenario) {
+/// Start the clocks of each part and create the services' first deployments: already steady,
+/// or just created.
+pub(super) fn start(ctx: &mut WorldCtx, scenario: &Scenario) {
     if ctx.world.eks.is_some() {
         // The kubelet and the controllers resync about once a second.
-        ctx.schedule(SimTime::from_secs(1), super::Timer::EksTick);
+        ctx.schedule(SimTime::from_secs(1), EksTimer::Tick);
     }
+    if let (Some(spec), Some(mut ecs)) = (ecs_spec(scenario), ctx.ecs()) {
+        start_ecs(&mut ecs, spec);
+    }
+}
+
+fn start_ecs(ctx: &mut Ctx, spec: &EcsWorld) {
     if ctx
         .world
         .services
@@ -533,7 +535,7 @@ pub(super) fn start(ctx: &mut Ctx, scenario: &Scenario) {
         .any(|s| s.load.is_some() || s.scaling.is_some() || !s.step_scaling.is_empty())
     {
         // CloudWatch one-minute datapoints for ECS service metrics.
-        ctx.schedule(SimTime::from_secs(60), super::Timer::MetricMinute);
+        ctx.schedule(SimTime::from_secs(60), EcsTimer::MetricMinute);
     }
     if ctx
         .world
@@ -541,9 +543,9 @@ pub(super) fn start(ctx: &mut Ctx, scenario: &Scenario) {
         .iter()
         .any(|g| g.managed_scaling.is_some())
     {
-        ctx.schedule(SimTime::from_secs(60), super::Timer::ManagedScaling);
+        ctx.schedule(SimTime::from_secs(60), EcsTimer::ManagedScaling);
     }
-    for (i, s) in ecs(scenario).services.iter().enumerate() {
+    for (i, s) in spec.services.iter().enumerate() {
         let service = ServiceIdx(i as u32);
         match s.start {
             ServiceStart::Steady => service_scheduler::start_steady(ctx, service),

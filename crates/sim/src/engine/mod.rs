@@ -7,109 +7,24 @@ mod build;
 mod playback;
 mod quiz;
 
-pub use crate::world::ip_in_zone;
-pub use playback::{Playback, QuizMoment};
+pub use playback::{Intervention, Playback, QuizMoment, SNAPSHOT_BUDGET};
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::sync::Arc;
 
-use crate::ecs::{container_health, service_scheduler, task_lifecycle};
+use crate::control::{Ctx, EcsTimer, EksTimer, Timer, Timers, Timings, record};
+use crate::ecs::cluster::EcsCluster;
+use crate::ecs::{capacity_provider, container_health, service_scheduler, task_lifecycle};
 use crate::elb::target_health;
 use crate::event::{Event, EventKind, Source, Subject};
+use crate::k8s::cluster::EksCluster;
 use crate::rng::Rngs;
-use crate::scenario::spec::{Scenario, TimingsSpec};
+use crate::scenario::spec::Scenario;
 use crate::time::{Millis, SimTime};
-use crate::world::{ServiceIdx, TargetGroupIdx, TaskIdx, World};
+use crate::world::World;
 
-/// Something due at a moment. Handlers check that the object still expects it (its stored due
-/// time equals now), so a superseded timer is simply ignored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Timer {
-    TaskStep(TaskIdx),
-    ContainerHealth(TaskIdx),
-    ContainerExit(TaskIdx),
-    Target(TargetGroupIdx, TaskIdx),
-    SchedulerPass(ServiceIdx),
-    Timeline(u32),
-    QuizAt(u32),
-    /// One second of the EKS cluster.
-    EksTick,
-    /// A CloudWatch one-minute period for ECS service metrics and target tracking.
-    MetricMinute,
-    /// A one-minute period of ECS managed scaling (`CapacityProviderReservation`).
-    ManagedScaling,
-    /// The ECS agent of an instance an Auto Scaling group launched registers it.
-    InstanceRegistered(crate::world::InstanceIdx),
-    /// EC2 reclaims a Spot Instance at the end of its interruption notice.
-    SpotTermination(crate::world::InstanceIdx),
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Timers {
-    heap: BinaryHeap<Reverse<(SimTime, u64, Timer)>>,
-    seq: u64,
-}
-
-impl Timers {
-    pub fn schedule(&mut self, at: SimTime, timer: Timer) {
-        self.seq += 1;
-        self.heap.push(Reverse((at, self.seq, timer)));
-    }
-
-    pub fn next_at(&self) -> Option<SimTime> {
-        self.heap.peek().map(|Reverse((t, _, _))| *t)
-    }
-
-    fn pop_due(&mut self, now: SimTime) -> Option<Timer> {
-        if self.next_at()? <= now {
-            self.heap.pop().map(|Reverse((_, _, t))| t)
-        } else {
-            None
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.heap.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
-    }
-}
-
-/// Lifecycle durations as millisecond ranges (resolved from the scenario's `timings`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Timings {
-    pub provisioning: (Millis, Millis),
-    pub image_pull: (Millis, Millis),
-    pub activating: (Millis, Millis),
-    pub target_registration: (Millis, Millis),
-    pub sigterm_exit: (Millis, Millis),
-    pub deprovisioning: (Millis, Millis),
-    pub scheduler_reaction: Millis,
-    pub instance_launch: (Millis, Millis),
-}
-
-impl From<&TimingsSpec> for Timings {
-    fn from(t: &TimingsSpec) -> Self {
-        let r = |(a, b): (f64, f64)| (Millis::from_secs_f64(a), Millis::from_secs_f64(b));
-        Timings {
-            provisioning: r(t.provisioning_seconds),
-            image_pull: r(t.image_pull_seconds),
-            activating: r(t.activating_seconds),
-            target_registration: r(t.target_registration_seconds),
-            sigterm_exit: r(t.sigterm_exit_seconds),
-            deprovisioning: r(t.deprovisioning_seconds),
-            scheduler_reaction: Millis::from_secs_f64(t.scheduler_reaction_seconds),
-            instance_launch: r(t.instance_launch_seconds),
-        }
-    }
-}
-
-/// What a controller works with during one step: the world, the clock, the timers, the seeded
-/// randomness and the log.
-pub struct Ctx<'a> {
+/// What the engine's own steps (timeline actions, quizzes) work with: the whole world. A
+/// controller gets the part it controls through [`WorldCtx::ecs`] or [`WorldCtx::eks`].
+pub struct WorldCtx<'a> {
     pub now: SimTime,
     pub world: &'a mut World,
     pub timers: &'a mut Timers,
@@ -118,9 +33,37 @@ pub struct Ctx<'a> {
     pub timings: &'a Timings,
 }
 
-impl Ctx<'_> {
-    pub fn schedule(&mut self, at: SimTime, timer: Timer) {
-        self.timers.schedule(at.max(self.now), timer);
+impl WorldCtx<'_> {
+    /// The controller context of the ECS part, if the world has one.
+    pub fn ecs(&mut self) -> Option<Ctx<'_, EcsCluster>> {
+        let World { ecs, net, .. } = &mut *self.world;
+        Some(Ctx {
+            now: self.now,
+            world: ecs.as_mut()?,
+            net,
+            timers: self.timers,
+            rngs: self.rngs,
+            log: self.log,
+            timings: self.timings,
+        })
+    }
+
+    /// The controller context of the EKS part, if the world has one.
+    pub fn eks(&mut self) -> Option<Ctx<'_, EksCluster>> {
+        let World { eks, net, .. } = &mut *self.world;
+        Some(Ctx {
+            now: self.now,
+            world: eks.as_mut()?,
+            net,
+            timers: self.timers,
+            rngs: self.rngs,
+            log: self.log,
+            timings: self.timings,
+        })
+    }
+
+    pub fn schedule(&mut self, at: SimTime, timer: impl Into<Timer>) {
+        self.timers.schedule(at.max(self.now), timer.into());
     }
 
     pub fn emit(
@@ -130,43 +73,7 @@ impl Ctx<'_> {
         message: String,
         subjects: Vec<Subject>,
     ) {
-        self.emit_why(source, kind, message, subjects, None);
-    }
-
-    pub fn emit_why(
-        &mut self,
-        source: Source,
-        kind: EventKind,
-        message: String,
-        subjects: Vec<Subject>,
-        why: Option<String>,
-    ) {
-        self.log.push(Event {
-            at: self.now,
-            source,
-            kind,
-            message,
-            subjects,
-            why,
-        });
-    }
-
-    /// Ask the service scheduler to look at a service soon (after its reaction time); several
-    /// requests before then share one pass.
-    pub fn request_pass(&mut self, service: ServiceIdx) {
-        let at = self.now.plus(self.timings.scheduler_reaction);
-        self.request_pass_at(service, at);
-    }
-
-    /// Ask for a scheduler pass at a given moment (a health gate opening, a retry).
-    pub fn request_pass_at(&mut self, service: ServiceIdx, at: SimTime) {
-        let at = at.max(self.now);
-        let s = self.world.service_mut(service);
-        if s.pass_at.is_some_and(|t| t <= at) {
-            return;
-        }
-        s.pass_at = Some(at);
-        self.timers.schedule(at, Timer::SchedulerPass(service));
+        record(self.log, self.now, source, kind, message, subjects, None);
     }
 }
 
@@ -176,7 +83,15 @@ pub struct Simulation {
     scenario: Arc<Scenario>,
     timings: Arc<Timings>,
     state: SimState,
+    /// The events logged since `log_base` (all of them unless [`Simulation::detach_log`] was
+    /// called).
     log: Vec<Event>,
+    /// How many events were logged before `log[0]`.
+    log_base: usize,
+    /// The log lives elsewhere (a [`Playback`] keeps the one copy); restoring a snapshot
+    /// empties the window instead of cutting the log back.
+    windowed: bool,
+    event_limit: usize,
 }
 
 /// Everything that changes as the simulation runs (except the append-only log).
@@ -186,7 +101,14 @@ pub struct SimState {
     timers: Timers,
     rngs: Rngs,
     quiz_fired: Vec<bool>,
+    /// The run reached the event limit at this moment and went no further.
+    halted_at: Option<SimTime>,
 }
+
+/// The most events one run logs. A run that reaches it stops there with an event that says
+/// so: the log and the world grow with the events, and this keeps any scenario's memory
+/// bounded (an event takes a few hundred bytes; see README, "Memory").
+pub const MAX_EVENTS: usize = 1_000_000;
 
 /// A saved moment of a simulation; restoring it and running on gives the same results as never
 /// having left it.
@@ -199,6 +121,16 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn at(&self) -> SimTime {
         self.state.world.now
+    }
+
+    /// The snapshot's timer queue, for an intervention added (or undone) after it was taken.
+    pub(crate) fn timers_mut(&mut self) -> &mut Timers {
+        &mut self.state.timers
+    }
+
+    /// A rough size of the snapshot in bytes, to keep the snapshots of a run within a budget.
+    pub fn approx_bytes(&self) -> usize {
+        self.state.world.approx_bytes() + self.state.timers.len() * 48
     }
 }
 
@@ -218,8 +150,12 @@ impl Simulation {
                 timers: Timers::default(),
                 rngs,
                 quiz_fired: vec![false; scenario.quizzes.len()],
+                halted_at: None,
             },
             log: Vec::new(),
+            log_base: 0,
+            windowed: false,
+            event_limit: MAX_EVENTS,
             scenario,
         };
         let scenario = sim.scenario.clone();
@@ -227,7 +163,7 @@ impl Simulation {
         for (i, entry) in scenario.timeline.iter().enumerate() {
             sim.state
                 .timers
-                .schedule(SimTime::from_secs_f64(entry.at), Timer::Timeline(i as u32));
+                .schedule_timeline(SimTime::from_secs_f64(entry.at), i as u32);
         }
         for (i, q) in scenario.quizzes.iter().enumerate() {
             if let crate::scenario::spec::Trigger::At(at) = q.trigger {
@@ -248,18 +184,59 @@ impl Simulation {
         self.state.world.now
     }
 
-    /// The end of the scenario (its `duration`).
+    /// The end of the scenario (its `duration`), or the moment the run stopped at the event
+    /// limit.
     pub fn end(&self) -> SimTime {
-        SimTime::from_secs_f64(self.scenario.duration)
+        let end = SimTime::from_secs_f64(self.scenario.duration);
+        self.state.halted_at.map_or(end, |h| h.min(end))
+    }
+
+    /// The moment the run stopped because it reached the event limit, if it did.
+    pub fn halted_at(&self) -> Option<SimTime> {
+        self.state.halted_at
+    }
+
+    pub fn event_limit(&self) -> usize {
+        self.event_limit
+    }
+
+    /// Stop runs at `limit` events instead of [`MAX_EVENTS`] (tests of the limit).
+    pub fn with_event_limit(mut self, limit: usize) -> Self {
+        self.event_limit = limit;
+        self
+    }
+
+    /// Swap in the same scenario with entries added to (or taken off) the end of its timeline:
+    /// the learner's interventions. The entries both share keep their indices.
+    pub(crate) fn set_scenario(&mut self, scenario: Arc<Scenario>) {
+        debug_assert!(
+            scenario.timeline.starts_with(&self.scenario.timeline)
+                || self.scenario.timeline.starts_with(&scenario.timeline)
+        );
+        self.scenario = scenario;
     }
 
     pub fn world(&self) -> &World {
         &self.state.world
     }
 
-    /// Every event so far, oldest first.
+    /// Every event so far, oldest first (after [`Simulation::detach_log`]: those logged since
+    /// the last restore).
     pub fn log(&self) -> &[Event] {
         &self.log
+    }
+
+    /// How many events have been logged up to now, in all.
+    pub fn log_len(&self) -> usize {
+        self.log_base + self.log.len()
+    }
+
+    /// Hand the log over to the caller, who keeps the one copy of it; from here on the
+    /// simulation keeps only what it logs after the last restore ([`Simulation::log`]).
+    pub(crate) fn detach_log(&mut self) -> Vec<Event> {
+        self.windowed = true;
+        self.log_base += self.log.len();
+        std::mem::take(&mut self.log)
     }
 
     /// The next moment something is due, if anything is.
@@ -270,7 +247,7 @@ impl Simulation {
     /// Run everything due up to and including `t`, then stand at `t`. Going backwards is not
     /// possible here (see [`Playback::seek`]); an earlier `t` does nothing.
     pub fn advance_to(&mut self, t: SimTime) {
-        while let Some(next) = self.state.timers.next_at() {
+        while let Some(next) = self.next_to_run() {
             if next > t {
                 break;
             }
@@ -285,7 +262,7 @@ impl Simulation {
     /// Run the next instant at which something is due, whether or not it logs anything.
     /// Returns that instant.
     pub fn step(&mut self) -> Option<SimTime> {
-        let next = self.state.timers.next_at()?;
+        let next = self.next_to_run()?;
         let log_start = self.log.len();
         self.process_instant(next, log_start);
         Some(next)
@@ -296,7 +273,7 @@ impl Simulation {
     pub fn advance_to_next_event(&mut self, limit: SimTime) -> Option<SimTime> {
         let before = self.log.len();
         while self.log.len() == before {
-            match self.state.timers.next_at() {
+            match self.next_to_run() {
                 Some(next) if next <= limit => {
                     self.process_instant(next, self.log.len());
                 }
@@ -309,17 +286,30 @@ impl Simulation {
         Some(self.state.world.now)
     }
 
+    /// The next moment something is due, unless the run has stopped at the event limit.
+    fn next_to_run(&self) -> Option<SimTime> {
+        if self.state.halted_at.is_some() {
+            return None;
+        }
+        self.state.timers.next_at()
+    }
+
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             state: self.state.clone(),
-            log_len: self.log.len(),
+            log_len: self.log_len(),
         }
     }
 
     /// Go back to a snapshot taken earlier in this run (the log is cut back to that moment).
     pub fn restore(&mut self, snapshot: &Snapshot) {
         self.state = snapshot.state.clone();
-        self.log.truncate(snapshot.log_len);
+        if self.windowed {
+            self.log.clear();
+            self.log_base = snapshot.log_len;
+        } else {
+            self.log.truncate(snapshot.log_len);
+        }
     }
 
     /// Go to a snapshot of this run, backwards or forwards: the log is cut back, or filled in
@@ -334,9 +324,9 @@ impl Simulation {
         }
     }
 
-    fn with_ctx<R>(&mut self, now: SimTime, f: impl FnOnce(&mut Ctx) -> R) -> R {
+    fn with_ctx<R>(&mut self, now: SimTime, f: impl FnOnce(&mut WorldCtx) -> R) -> R {
         self.state.world.now = now;
-        let mut ctx = Ctx {
+        let mut ctx = WorldCtx {
             now,
             world: &mut self.state.world,
             timers: &mut self.state.timers,
@@ -364,220 +354,71 @@ impl Simulation {
         let mut fired = fired;
         self.with_ctx(at, |ctx| quiz::check(ctx, &scenario, &mut fired, log_start));
         self.state.quiz_fired = fired;
+        if self.log_len() >= self.event_limit && self.state.halted_at.is_none() {
+            self.halt(at);
+        }
+    }
+
+    /// Stop the run here: it has logged as many events as one run keeps.
+    fn halt(&mut self, at: SimTime) {
+        let limit = self.event_limit;
+        let message = format!(
+            "Orca stopped this run at {at}: it has logged {limit} events, the most one run keeps. Shorten the scenario's duration or lower its counts to see the rest."
+        );
+        self.with_ctx(at, |ctx| {
+            ctx.emit(
+                Source::Scenario,
+                EventKind::RunStopped { events: limit },
+                message,
+                Vec::new(),
+            )
+        });
+        self.state.halted_at = Some(at);
     }
 }
 
-fn dispatch(ctx: &mut Ctx, scenario: &Scenario, timer: Timer) {
+/// Run what a due timer asks for. The engine's own timers (timeline, quizzes) see the whole
+/// world; every other timer goes to a controller of the part it belongs to.
+fn dispatch(ctx: &mut WorldCtx, scenario: &Scenario, timer: Timer) {
     match timer {
-        Timer::TaskStep(task) => task_lifecycle::on_step_due(ctx, task),
-        Timer::ContainerExit(task) => task_lifecycle::on_container_exit_due(ctx, task),
-        Timer::ContainerHealth(task) => container_health::on_due(ctx, task),
-        Timer::Target(tg, task) => target_health::on_due(ctx, tg, task),
-        Timer::SchedulerPass(service) => service_scheduler::on_pass_due(ctx, service),
         Timer::Timeline(i) => {
             if let Some(entry) = scenario.timeline.get(i as usize) {
                 actions::apply(ctx, &entry.action);
             }
         }
         Timer::QuizAt(i) => quiz::ask_at(ctx, scenario, i as usize),
-        Timer::EksTick => eks_tick(ctx),
-        Timer::MetricMinute => metric_minute(ctx),
-        Timer::ManagedScaling => {
-            crate::ecs::capacity_provider::on_minute(ctx);
-            ctx.schedule(ctx.now.plus(Millis::from_secs(60)), Timer::ManagedScaling);
+        Timer::Ecs(t) => {
+            if let Some(mut ecs) = ctx.ecs() {
+                dispatch_ecs(&mut ecs, t);
+            }
         }
-        Timer::InstanceRegistered(i) => crate::ecs::capacity_provider::on_registered(ctx, i),
-        Timer::SpotTermination(i) => crate::ecs::capacity_provider::on_spot_termination(ctx, i),
+        Timer::Eks(t) => {
+            if let Some(mut eks) = ctx.eks() {
+                match t {
+                    EksTimer::Tick => crate::k8s::tick::on_tick(&mut eks),
+                }
+            }
+        }
     }
 }
 
-/// One CloudWatch period: each service with a load model publishes its average CPU (and, if
-/// modelled, memory) utilization; the target-tracking and step scaling alarms record it, and
-/// the policies whose alarms are in ALARM are weighed together ([`crate::aas::choose`]).
-fn metric_minute(ctx: &mut Ctx) {
-    use crate::aas::AlarmState;
-    use crate::ecs::{DeploymentStatus, RolloutState, ServiceSample, TaskStatus};
-    use crate::scenario::spec::AlarmMetric;
-    let now = ctx.now;
-    for si in 0..ctx.world.services.len() {
-        let s = ServiceIdx(si as u32);
-        let running = ctx
-            .world
-            .service(s)
-            .tasks
-            .iter()
-            .filter(|&&t| {
-                let task = ctx.world.task(t);
-                task.is_live() && task.last_status == TaskStatus::Running
-            })
-            .count() as u32;
-        let Some(load) = ctx.world.service(s).load.clone() else {
-            continue;
-        };
-        // No running task: no datapoint (missing data never counts as low utilization).
-        if running == 0 {
-            continue;
-        }
-        let noise: f64 = rand::Rng::random_range(&mut ctx.rngs.load, -2.0..2.0);
-        let cpu = (load.utilization_per_pod(now, running) + noise).clamp(0.0, 100.0);
-        // Drawn only when memory is modelled, so other scenarios keep their random sequence.
-        let memory = load.memory_per_task(now, running).map(|m| {
-            let noise: f64 = rand::Rng::random_range(&mut ctx.rngs.load, -1.0..1.0);
-            (m + noise).clamp(0.0, 100.0)
-        });
-        let name = ctx.world.service(s).name.clone();
-        let desired = ctx.world.service(s).desired_count;
-        let deploying = ctx.world.service(s).deployments.iter().any(|d| {
-            d.status == DeploymentStatus::Primary && d.rollout_state == RolloutState::InProgress
-        }) && ctx.world.service(s).deployments.len() > 1;
-        let svc = ctx.world.service_mut(s);
-        let mut changes = Vec::new();
-        if let Some(tt) = svc.scaling.as_mut() {
-            changes = tt.record(cpu);
-        }
-        for p in &mut svc.step_scaling {
-            let value = match p.metric {
-                AlarmMetric::CpuUtilization => Some(cpu),
-                AlarmMetric::MemoryUtilization => memory,
-            };
-            if let Some(state) = value.and_then(|v| p.record(v)) {
-                changes.push((p.alarm.clone(), state));
-            }
-        }
-        // Every policy says what it would do; one decision runs.
-        let tt = svc
-            .scaling
-            .as_ref()
-            .and_then(|t| t.propose(now, desired, deploying).map(|d| (d, t.target)));
-        let steps: Vec<(usize, crate::aas::step_scaling::StepProposal)> = svc
-            .step_scaling
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| p.propose(now, desired, deploying).map(|x| (i, x)))
-            .collect();
-        let candidates: Vec<&crate::aas::Decision> = tt
-            .iter()
-            .map(|(d, _)| d)
-            .chain(steps.iter().map(|(_, p)| &p.decision))
-            .collect();
-        let decision = crate::aas::choose(&candidates).and_then(|k| {
-            if let Some((d, target)) = tt.as_ref().filter(|_| k == 0) {
-                let t = svc.scaling.as_mut()?;
-                t.commit(now, d);
-                let why = format!(
-                    "ECSServiceAverageCPUUtilization {cpu:.1} % against a target of {target:.0} %: {} ({desired} tasks × {cpu:.1} / target, rounded {}).",
-                    if d.out { "scale out" } else { "scale in" },
-                    if d.out { "up" } else { "down" }
-                );
-                return Some((d.clone(), t.policy.clone(), why));
-            }
-            let (i, p) = steps.get(k - usize::from(tt.is_some()))?;
-            let policy = svc.step_scaling.get_mut(*i)?;
-            policy.commit(now, p);
-            Some((p.decision.clone(), policy.policy.clone(), p.why.clone()))
-        });
-        for (alarm, state) in changes {
-            ctx.emit(
-                Source::AutoScaling(name.clone()),
-                EventKind::AlarmStateChanged {
-                    service: name.clone(),
-                    alarm: alarm.clone(),
-                    state: state.as_str().to_string(),
-                },
-                format!("CloudWatch alarm {alarm} is now {}", state.as_str()),
-                vec![Subject::Service(name.clone())],
+/// Which ECS controller handles each ECS timer.
+fn dispatch_ecs(ctx: &mut crate::ecs::cluster::Ctx, timer: EcsTimer) {
+    match timer {
+        EcsTimer::TaskStep(task) => task_lifecycle::on_step_due(ctx, task),
+        EcsTimer::ContainerExit(task) => task_lifecycle::on_container_exit_due(ctx, task),
+        EcsTimer::ContainerHealth(task) => container_health::on_due(ctx, task),
+        EcsTimer::Target(tg, task) => target_health::on_due(ctx, tg, task),
+        EcsTimer::SchedulerPass(service) => service_scheduler::on_pass_due(ctx, service),
+        EcsTimer::MetricMinute => crate::aas::metric_minute::on_minute(ctx),
+        EcsTimer::ManagedScaling => {
+            capacity_provider::on_minute(ctx);
+            ctx.schedule(
+                ctx.now.plus(Millis::from_secs(60)),
+                EcsTimer::ManagedScaling,
             );
         }
-        if let Some((d, policy, why)) = decision {
-            let message = crate::aas::activity(d.desired, &d.alarm, &policy);
-            ctx.emit_why(
-                Source::AutoScaling(name.clone()),
-                EventKind::ScalingActivity {
-                    service: name.clone(),
-                    desired: d.desired,
-                    scale_out: d.out,
-                },
-                message,
-                vec![Subject::Service(name.clone())],
-                Some(why),
-            );
-            crate::ecs::service_scheduler::update_service(
-                ctx,
-                s,
-                None,
-                Some(d.desired),
-                false,
-                None,
-                None,
-            );
-        }
-        let svc = ctx.world.service_mut(s);
-        let (high, low) = svc.scaling.as_ref().map_or((false, false), |t| {
-            (t.high == AlarmState::Alarm, t.low == AlarmState::Alarm)
-        });
-        let sample = ServiceSample {
-            at: now,
-            cpu,
-            desired: svc.desired_count,
-            running,
-            alarm_high: high,
-            alarm_low: low,
-            memory,
-            step_alarms: svc
-                .step_scaling
-                .iter()
-                .map(|p| p.state == AlarmState::Alarm)
-                .collect(),
-        };
-        svc.metrics.push(sample);
+        EcsTimer::InstanceRegistered(i) => capacity_provider::on_registered(ctx, i),
+        EcsTimer::SpotTermination(i) => capacity_provider::on_spot_termination(ctx, i),
     }
-    ctx.schedule(now.plus(Millis::from_secs(60)), Timer::MetricMinute);
-}
-
-/// Advance the EKS cluster by one second and log what it reported.
-fn eks_tick(ctx: &mut Ctx) {
-    let now = ctx.now;
-    let Some(cluster) = ctx.world.eks.as_mut() else {
-        return;
-    };
-    cluster.tick_at(now);
-    let events = cluster.take_events();
-    let claim_nodes: Vec<(String, String)> = cluster.karpenter.as_ref().map_or(Vec::new(), |k| {
-        k.claims
-            .iter()
-            .filter_map(|c| {
-                k.node_of_claim(&c.name, &cluster.nodes)
-                    .map(|n| (c.name.clone(), n.to_string()))
-            })
-            .collect()
-    });
-    for e in events {
-        let mut subjects = Vec::new();
-        if let Some(pod) = e.object.strip_prefix("pod/") {
-            subjects.push(Subject::Pod(pod.to_string()));
-        }
-        if let Some(d) = e.object.strip_prefix("deployment/") {
-            subjects.push(Subject::Deployment(d.to_string()));
-        }
-        if let Some(n) = e.object.strip_prefix("node/") {
-            subjects.push(Subject::Node(n.to_string()));
-        }
-        // A NodeClaim's events are about its node once it has one.
-        if let Some(claim) = e.object.strip_prefix("nodeclaim/")
-            && let Some((_, n)) = claim_nodes.iter().find(|(c, _)| c == claim)
-        {
-            subjects.push(Subject::Node(n.clone()));
-        }
-        ctx.emit(
-            Source::Kube(e.object.clone()),
-            EventKind::Kube {
-                warning: e.warning,
-                reason: e.reason.to_string(),
-                object: e.object,
-            },
-            e.message,
-            subjects,
-        );
-    }
-    ctx.schedule(now.plus(Millis::from_secs(1)), Timer::EksTick);
 }

@@ -3,12 +3,23 @@
 //! The scenario is run to its end once (milliseconds for the built-in scenarios), keeping a
 //! snapshot every so often. Seeking to any moment restores the last snapshot at or before it
 //! and runs forward from there; determinism makes that identical to playing straight through.
+//!
+//! The learner can act on the run: an intervention becomes an entry of the run's timeline at
+//! the current moment, and the run is simulated again from the last snapshot before it. The
+//! scripted timeline keeps playing after an intervention. Undoing the last intervention takes
+//! its entry out again. Either way the result equals a fresh run of the scenario with those
+//! entries in its timeline.
+//!
+//! Memory stays bounded: the log is kept once (the simulation keeps only what it logged since
+//! the last restore), snapshots thin out (every other one dropped, the interval doubled) when
+//! their estimated size passes [`SNAPSHOT_BUDGET`], and a run stops at
+//! [`crate::engine::MAX_EVENTS`] events.
 
 use std::sync::Arc;
 
 use crate::engine::{Simulation, Snapshot};
 use crate::event::{Event, EventKind, Subject};
-use crate::scenario::spec::Scenario;
+use crate::scenario::spec::{Action, Scenario, TimelineEntry};
 use crate::time::{Millis, SimTime};
 use crate::world::World;
 
@@ -35,36 +46,91 @@ impl QuizMoment {
     }
 }
 
+/// Something the learner did to the run, at a moment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intervention {
+    pub at: SimTime,
+    pub action: Action,
+    /// Its index in the effective scenario's timeline.
+    index: u32,
+}
+
 pub struct Playback {
     sim: Simulation,
     snapshots: Vec<Snapshot>,
+    /// The estimated size of each snapshot, in bytes.
+    snapshot_bytes: Vec<usize>,
+    interval: Millis,
     full_log: Arc<Vec<Event>>,
     quiz_moments: Vec<QuizMoment>,
     end: SimTime,
+    interventions: Vec<Intervention>,
+    snapshot_budget: usize,
 }
 
-/// Snapshots per run (the interval adapts to the scenario's length).
+/// Snapshots per run at most (the interval adapts to the scenario's length).
 const SNAPSHOTS: u64 = 64;
+/// The most memory the snapshots of one run may take, by their estimated size.
+pub const SNAPSHOT_BUDGET: usize = 512 << 20;
 
 impl Playback {
     pub fn new(scenario: Arc<Scenario>) -> Self {
-        let mut sim = Simulation::new(scenario);
+        Playback::of(Simulation::new(scenario))
+    }
+
+    /// Play back a simulation that stands at time zero (a test may have lowered its event
+    /// limit).
+    pub fn of(sim: Simulation) -> Self {
+        Playback::with_snapshot_budget(sim, SNAPSHOT_BUDGET)
+    }
+
+    /// [`Playback::of`] with the snapshots kept within `budget` bytes.
+    pub fn with_snapshot_budget(mut sim: Simulation, budget: usize) -> Self {
         let end = sim.end();
         let interval = Millis((end.0 / SNAPSHOTS).max(5_000));
-        let mut snapshots = vec![sim.snapshot()];
-        let mut next = SimTime::ZERO.plus(interval);
-        while next < end {
-            sim.advance_to(next);
-            snapshots.push(sim.snapshot());
-            next = next.plus(interval);
+        let full_log = Arc::new(sim.detach_log());
+        let mut p = Playback {
+            snapshots: Vec::new(),
+            snapshot_bytes: Vec::new(),
+            interval,
+            full_log,
+            quiz_moments: Vec::new(),
+            end,
+            interventions: Vec::new(),
+            snapshot_budget: budget,
+            sim,
+        };
+        p.keep_snapshot();
+        p.run_to_end();
+        p.seek(SimTime::ZERO);
+        p
+    }
+
+    /// Run from where the simulation stands (the last snapshot) to the end, taking snapshots,
+    /// and make the log of the whole run from what was kept before and what this run logged.
+    fn run_to_end(&mut self) {
+        let scenario_end = SimTime::from_secs_f64(self.sim.scenario().duration);
+        let mut next = self.next_snapshot_time();
+        while next < scenario_end && self.sim.halted_at().is_none() {
+            self.sim.advance_to(next);
+            if self.sim.halted_at().is_none() {
+                self.keep_snapshot();
+            }
+            next = self.next_snapshot_time();
         }
-        sim.advance_to(end);
-        let full_log = Arc::new(sim.log().to_vec());
-        let quiz_moments = full_log
+        self.sim.advance_to(scenario_end);
+        self.end = self.sim.end();
+        let base = self.sim.log_len() - self.sim.log().len();
+        let log = Arc::make_mut(&mut self.full_log);
+        log.truncate(base);
+        log.extend_from_slice(self.sim.log());
+        let scenario = self.sim.scenario().clone();
+        self.quiz_moments = self
+            .full_log
             .iter()
             .filter_map(|e| match &e.kind {
                 EventKind::QuizAsked { quiz, predict } => Some(QuizMoment {
-                    quiz: sim.scenario().quizzes.iter().position(|q| &q.id == quiz)?,
+                    quiz: scenario.quizzes.iter().position(|q| &q.id == quiz)?,
                     at: e.at,
                     predict: *predict,
                     subjects: e.subjects.clone(),
@@ -72,15 +138,37 @@ impl Playback {
                 _ => None,
             })
             .collect();
-        if let Some(first) = snapshots.first() {
-            sim.restore(first);
-        }
-        Playback {
-            sim,
-            snapshots,
-            full_log,
-            quiz_moments,
-            end,
+    }
+
+    fn next_snapshot_time(&self) -> SimTime {
+        let last = self.snapshots.last().map_or(SimTime::ZERO, Snapshot::at);
+        SimTime((last.0 / self.interval.0 + 1) * self.interval.0)
+    }
+
+    /// Keep a snapshot of the moment the simulation stands at; when the snapshots pass their
+    /// budget, keep every other one and double the interval.
+    fn keep_snapshot(&mut self) {
+        let snapshot = self.sim.snapshot();
+        self.snapshot_bytes.push(snapshot.approx_bytes());
+        self.snapshots.push(snapshot);
+        while self.snapshot_bytes.iter().sum::<usize>() > self.snapshot_budget
+            && self.snapshots.len() > 1
+        {
+            self.interval = self.interval.times(2);
+            let interval = self.interval.0;
+            // The first snapshot (time zero) always stays.
+            let keep: Vec<bool> = self
+                .snapshots
+                .iter()
+                .enumerate()
+                .map(|(i, s)| i == 0 || s.at().0 % interval == 0)
+                .collect();
+            let mut k = keep.iter();
+            self.snapshots
+                .retain(|_| k.next().copied().unwrap_or(false));
+            let mut k = keep.iter();
+            self.snapshot_bytes
+                .retain(|_| k.next().copied().unwrap_or(false));
         }
     }
 
@@ -92,6 +180,8 @@ impl Playback {
         self.sim.now()
     }
 
+    /// The end of the run: the scenario's duration, or the moment the run stopped at the event
+    /// limit.
     pub fn end(&self) -> SimTime {
         self.end
     }
@@ -107,20 +197,26 @@ impl Playback {
 
     /// The events up to now.
     pub fn log(&self) -> &[Event] {
-        self.sim.log()
+        let n = self.sim.log_len().min(self.full_log.len());
+        &self.full_log[..n]
     }
 
     pub fn quiz_moments(&self) -> &[QuizMoment] {
         &self.quiz_moments
     }
 
-    /// Stand at moment `t` (clamped to the scenario's end), forwards or backwards.
+    /// How many snapshots the run keeps (they thin out for large worlds).
+    pub fn snapshot_count(&self) -> usize {
+        self.snapshots.len()
+    }
+
+    /// Stand at moment `t` (clamped to the run's end), forwards or backwards.
     pub fn seek(&mut self, t: SimTime) {
         let t = t.min(self.end);
         let i = self.snapshots.partition_point(|s| s.at() <= t);
         let best = &self.snapshots[i.saturating_sub(1)];
         if t < self.sim.now() || best.at() > self.sim.now() {
-            self.sim.restore_with_log(best, &self.full_log);
+            self.sim.restore(best);
         }
         self.sim.advance_to(t);
     }
@@ -135,5 +231,74 @@ impl Playback {
     pub fn prev_event_before(&self, t: SimTime) -> Option<SimTime> {
         let i = self.full_log.partition_point(|e| e.at < t);
         i.checked_sub(1).map(|i| self.full_log[i].at)
+    }
+
+    /// What the learner did so far, oldest first.
+    pub fn interventions(&self) -> &[Intervention] {
+        &self.interventions
+    }
+
+    /// Do `action` now: it becomes a timeline entry at the current moment and the run is
+    /// simulated again from there. Playback stays at the same moment, which now shows the
+    /// action's effect.
+    pub fn intervene(&mut self, action: Action) {
+        let at = self.now();
+        let mut scenario = (**self.sim.scenario()).clone();
+        scenario.timeline.push(TimelineEntry {
+            at: at.secs_f64(),
+            action: action.clone(),
+        });
+        let index = (scenario.timeline.len() - 1) as u32;
+        self.interventions.push(Intervention { at, action, index });
+        self.rerun_from(at, Arc::new(scenario), |timers| {
+            timers.schedule_timeline(at, index)
+        });
+    }
+
+    /// Take the last intervention back: the run is simulated again without it. Playback stays
+    /// at the same moment. Returns what was undone.
+    pub fn undo_intervention(&mut self) -> Option<Intervention> {
+        let last = self.interventions.pop()?;
+        let now = self.now();
+        let mut scenario = (**self.sim.scenario()).clone();
+        scenario.timeline.truncate(last.index as usize);
+        let index = last.index;
+        self.rerun_from(last.at, Arc::new(scenario), |timers| {
+            timers.cancel_timeline(index)
+        });
+        self.seek(now);
+        Some(last)
+    }
+
+    /// The run changed from `at` on: keep the snapshots from before it (patched with
+    /// `patch`), simulate the new scenario from the last of them to the end, stand at `at`.
+    fn rerun_from(
+        &mut self,
+        at: SimTime,
+        scenario: Arc<Scenario>,
+        patch: impl Fn(&mut crate::control::Timers),
+    ) {
+        let keep = self.snapshots.partition_point(|s| s.at() < at);
+        if keep == 0 {
+            // Nothing was simulated before `at` (it is time zero): start afresh.
+            let limit = self.sim.event_limit();
+            let interventions = std::mem::take(&mut self.interventions);
+            let sim = Simulation::new(scenario).with_event_limit(limit);
+            *self = Playback::with_snapshot_budget(sim, self.snapshot_budget);
+            self.interventions = interventions;
+            self.seek(at);
+            return;
+        }
+        self.snapshots.truncate(keep);
+        self.snapshot_bytes.truncate(keep);
+        for s in &mut self.snapshots {
+            patch(s.timers_mut());
+        }
+        self.sim.set_scenario(scenario);
+        if let Some(last) = self.snapshots.last() {
+            self.sim.restore(last);
+        }
+        self.run_to_end();
+        self.seek(at);
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::ecs::{StopCode, TaskStatus};
 use crate::elb::TargetState;
-use crate::engine::Ctx;
+use crate::engine::WorldCtx as Ctx;
 use crate::event::{Event, EventKind, Source, Subject};
 use crate::scenario::spec::{Condition, Focus, Quiz, Scenario, Trigger};
 
@@ -60,10 +60,12 @@ fn focus_subjects(ctx: &Ctx, focus: &Focus) -> Vec<Subject> {
             // The revision's tasks; the whole service when none exists yet (a prediction
             // asked before they start).
             let mut out = vec![Subject::Service(service.clone())];
-            if let Some(s) = ctx.world.service_by_name(service) {
-                for &t in &ctx.world.service(s).tasks {
-                    let task = ctx.world.task(t);
-                    if ctx.world.task_definition(task.task_definition).revision == *revision {
+            if let Some(ecs) = &ctx.world.ecs
+                && let Some(s) = ecs.service_by_name(service)
+            {
+                for &t in &ecs.service(s).tasks {
+                    let task = ecs.task(t);
+                    if ecs.task_definition(task.task_definition).revision == *revision {
                         out.push(Subject::Task(task.id.clone()));
                     }
                 }

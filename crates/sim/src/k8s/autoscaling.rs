@@ -1,5 +1,7 @@
-//! Scaling on EKS (reference §12–§13): a load model, the HorizontalPodAutoscaler
-//! (autoscaling/v2 with its default behaviour) and the Cluster Autoscaler.
+//! Scaling on EKS (`docs/rules/k8s-autoscaling.md`): a load model, the
+//! HorizontalPodAutoscaler (autoscaling/v2 with its default behaviour) and the Cluster
+//! Autoscaler's settings. The controllers that run them are `hpa.rs` and
+//! `cluster_autoscaler.rs`.
 
 use crate::time::{Millis, SimTime};
 
@@ -55,7 +57,7 @@ pub const DOWNSCALE_STABILIZATION: Millis = Millis::from_secs(300);
 
 /// `desiredReplicas = ceil(current × metric / target)`, unless within tolerance. `ready` pods
 /// report `utilization`; pods that are not ready count as 0 % on a scale-up and are left
-/// out on a scale-down (reference §12).
+/// out on a scale-down (`docs/rules/k8s-autoscaling.md#hpa-the-replica-formula`).
 pub fn hpa_recommendation(current: u32, ready: u32, utilization: f64, target: f64) -> u32 {
     if current == 0 || target <= 0.0 {
         return current;
@@ -84,7 +86,7 @@ pub fn scale_up_limit(current: u32) -> u32 {
 }
 
 /// One HorizontalPodAutoscaler.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Hpa {
     pub name: String,
     pub deployment: usize,
@@ -107,9 +109,22 @@ impl Hpa {
         ready: u32,
         utilization: f64,
     ) -> Option<u32> {
+        self.sync_explained(now, current, ready, utilization)
+            .map(|(n, _)| n)
+    }
+
+    /// [`Hpa::sync`], with the formula and its numbers when the count changes.
+    pub fn sync_explained(
+        &mut self,
+        now: SimTime,
+        current: u32,
+        ready: u32,
+        utilization: f64,
+    ) -> Option<(u32, String)> {
         self.current_utilization = utilization;
-        let raw = hpa_recommendation(current, ready, utilization, self.target_cpu_utilization)
-            .clamp(self.min_replicas, self.max_replicas);
+        let target = self.target_cpu_utilization;
+        let recommended = hpa_recommendation(current, ready, utilization, target);
+        let raw = recommended.clamp(self.min_replicas, self.max_replicas);
         self.history.push((now, raw));
         self.history
             .retain(|(t, _)| now.since(*t) <= DOWNSCALE_STABILIZATION);
@@ -124,11 +139,50 @@ impl Hpa {
             desired = down;
         }
         // Policies: up by at most max(+4 pods, +100 %) per period; down by up to 100 %.
+        let limit = scale_up_limit(current);
+        let limited = desired > limit;
         if desired > current {
-            desired = desired.min(scale_up_limit(current));
+            desired = desired.min(limit);
         }
         let desired = desired.clamp(self.min_replicas, self.max_replicas);
-        (desired != current).then_some(desired)
+        if desired == current {
+            return None;
+        }
+        let mut why = if desired > current {
+            if ready < current {
+                let avg = utilization * ready as f64 / current as f64;
+                format!(
+                    "CPU at {utilization:.1}% of request on {ready} ready pods, the {} not ready counted at 0%: average {avg:.1}% against a target of {target}%; desiredReplicas = ceil({current} × {avg:.1} / {target}) = {recommended}",
+                    current - ready
+                )
+            } else {
+                format!(
+                    "CPU at {utilization:.1}% of request against a target of {target}% (outside the {TOLERANCE} tolerance); desiredReplicas = ceil({current} × {utilization:.1} / {target}) = {recommended}"
+                )
+            }
+        } else {
+            format!(
+                "CPU at {utilization:.1}% of request against a target of {target}% (outside the {TOLERANCE} tolerance); desiredReplicas = ceil({ready} ready × {utilization:.1} / {target}) = {recommended}"
+            )
+        };
+        if raw != recommended {
+            why.push_str(&format!(
+                ", kept within minReplicas {} and maxReplicas {}: {raw}",
+                self.min_replicas, self.max_replicas
+            ));
+        }
+        if desired > current && limited {
+            why.push_str(&format!(
+                "; the default scale-up policy allows at most max({current} + 4, 2 × {current}) = {limit} per 15 s"
+            ));
+        }
+        if desired < current {
+            why.push_str(&format!(
+                "; the highest recommendation of the last {} s is {down}, so it scales down to {desired}",
+                DOWNSCALE_STABILIZATION.0 / 1000
+            ));
+        }
+        Some((desired, why))
     }
 }
 
@@ -144,7 +198,7 @@ pub fn rescale_message(new_size: u32, up: bool) -> String {
 }
 
 /// Cluster Autoscaler settings for one managed node group.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NodeGroupScaling {
     pub name: String,
     /// `eks-<group>-<id>`: the ASG name CA reports.
@@ -203,6 +257,38 @@ mod tests {
         };
         // 2 pods at 500 % would want 20; the first step may reach max(6, 4) = 6.
         assert_eq!(h.sync(SimTime::ZERO, 2, 2, 500.0), Some(6));
+    }
+
+    #[test]
+    fn a_rescale_explains_the_formula_with_its_numbers() {
+        let mut h = Hpa {
+            name: "web".into(),
+            deployment: 0,
+            min_replicas: 2,
+            max_replicas: 10,
+            target_cpu_utilization: 60.0,
+            history: Vec::new(),
+            next_sync: SimTime::ZERO,
+            current_utilization: 0.0,
+        };
+        // The eks-autoscaling example: 2 pods at 300 % of a 60 % target want 10; capped at 6.
+        let (n, why) = h
+            .sync_explained(SimTime::ZERO, 2, 2, 300.0)
+            .expect("scales up");
+        assert_eq!(n, 6);
+        assert_eq!(
+            why,
+            "CPU at 300.0% of request against a target of 60% (outside the 0.1 tolerance); desiredReplicas = ceil(2 × 300.0 / 60) = 10; the default scale-up policy allows at most max(2 + 4, 2 × 2) = 6 per 15 s"
+        );
+        // 4 pods, 2 ready at 150 %: the not-ready ones count as 0 %.
+        let (n, why) = h
+            .sync_explained(SimTime::from_secs(15), 4, 2, 150.0)
+            .expect("scales up");
+        assert_eq!(n, 5);
+        assert!(
+            why.starts_with("CPU at 150.0% of request on 2 ready pods, the 2 not ready counted at 0%: average 75.0%"),
+            "{why}"
+        );
     }
 
     #[test]

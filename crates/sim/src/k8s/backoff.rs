@@ -1,5 +1,6 @@
-//! The kubelet's restart back-off (reference §10, `kubelet.go`: backOffPeriod 10 s,
-//! MaxContainerBackOff 300 s; `flowcontrol/backoff.go`: entries expire after 2 × max).
+//! The kubelet's restart back-off (`docs/rules/k8s-pods.md#crashloopbackoff`; `kubelet.go`:
+//! backOffPeriod 10 s, MaxContainerBackOff 300 s; `flowcontrol/backoff.go`: entries expire
+//! after 2 × max).
 
 use crate::time::{Millis, SimTime};
 

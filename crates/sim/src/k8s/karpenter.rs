@@ -1,23 +1,19 @@
-//! Karpenter (reference §13): node provisioning without node groups. It watches unschedulable
+//! Karpenter (`docs/rules/k8s-autoscaling.md#karpenter`): node provisioning without node groups. It watches unschedulable
 //! pods, batches them, bin-packs their requests into NodeClaims, launches the cheapest allowed
 //! instance type that holds each claim's pods, and later consolidates: it removes empty nodes
 //! and, with `WhenEmptyOrUnderutilized`, nodes whose pods fit on the others, or replaces a node
 //! with one cheaper node that holds the pods that fit nowhere else.
 //!
-//! One reconcile step per second (`Cluster::karpenter`): advance each NodeClaim's lifecycle
-//! (Launched → Registered → Initialized), drain a replaced node once its replacement is
-//! Initialized, close a provisioning batch when it is due, and every 10 s run the disruption
-//! controller within the NodePool's budget. The pure parts (packing, the cheapest fit, the
-//! replacement type, the budget, the wording) are functions of their own, tested below.
+//! This file holds Karpenter's objects and its pure rules (packing, the cheapest fit, the
+//! replacement type, the budget, the wording), tested below; `karpenter_controller.rs` runs
+//! them every second.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rand::Rng;
+use serde::{Serialize, Serializer};
 
-use super::cluster::{Cluster, Node};
-use super::names;
 use super::rollout::IntOrPercent;
-use super::scheduler::{self, Decision, Requests};
+use super::scheduler::Requests;
 use crate::aws::instance_types::InstanceType;
 use crate::time::{Millis, SimTime};
 
@@ -39,18 +35,19 @@ pub const UNCONSOLIDATABLE_DEDUPE: Millis = Millis::from_secs(900);
 pub const BLOCKED_DEDUPE: Millis = Millis::from_secs(60);
 
 /// `disruption.consolidationPolicy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ConsolidationPolicy {
     WhenEmpty,
     WhenEmptyOrUnderutilized,
 }
 
 /// A `NodePool` as Karpenter uses it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NodePool {
     pub name: String,
     /// Allowed instance types, in the order the file lists them (ties in price go to the
     /// earlier one).
+    #[serde(serialize_with = "type_names")]
     pub instance_types: Vec<&'static InstanceType>,
     /// `limits.cpu` in vCPUs.
     pub cpu_limit: Option<u32>,
@@ -61,7 +58,7 @@ pub struct NodePool {
 }
 
 /// Where a NodeClaim is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum ClaimPhase {
     /// Created; the instance is being launched.
     Created,
@@ -71,10 +68,11 @@ pub enum ClaimPhase {
 }
 
 /// One machine Karpenter asked for.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NodeClaim {
     /// `<nodepool>-<5 random characters>`.
     pub name: String,
+    #[serde(serialize_with = "type_name")]
     pub instance_type: &'static InstanceType,
     pub zone: String,
     pub created_at: SimTime,
@@ -88,6 +86,8 @@ pub struct NodeClaim {
     /// Being disrupted, and why (`Empty`, `Underutilized`).
     pub disruption: Option<&'static str>,
     pub unconsolidatable_reported_at: Option<SimTime>,
+    /// Why it is being disrupted, with the numbers (for the replace that drains it later).
+    pub disruption_why: Option<String>,
     /// The node and the instance are gone.
     pub gone: bool,
 }
@@ -97,7 +97,7 @@ pub struct NodeClaim {
 /// launched at once; only when the replacement is Initialized is the candidate deleted, its
 /// pods evicted onto the new capacity. Orca runs one such command per NodePool at a time.
 /// [model: Karpenter can run several commands in parallel.]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Replace {
     /// The NodeClaim being replaced.
     pub candidate: usize,
@@ -108,26 +108,27 @@ pub struct Replace {
 }
 
 impl NodeClaim {
-    fn in_flight(&self) -> bool {
+    /// Launching: not Initialized yet, and not gone.
+    pub fn in_flight(&self) -> bool {
         !self.gone && self.phase < ClaimPhase::Initialized
     }
 }
 
 /// Karpenter's state in the cluster: the NodePool, its NodeClaims and the controllers' clocks.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Karpenter {
     pub pool: NodePool,
     pub claims: Vec<NodeClaim>,
     /// The open batch: when it started, when its last new pod arrived, the pods it holds.
-    batch_started: Option<SimTime>,
-    batch_last_new: SimTime,
-    batch: BTreeSet<usize>,
+    pub batch_started: Option<SimTime>,
+    pub batch_last_new: SimTime,
+    pub batch: BTreeSet<usize>,
     /// Pod index → the claim it was nominated to.
     pub nominated: BTreeMap<usize, usize>,
     /// Pods already told that Karpenter cannot help them (the event is sent once).
-    failed_reported: BTreeSet<usize>,
-    next_disruption: SimTime,
-    blocked_reported_at: Option<SimTime>,
+    pub failed_reported: BTreeSet<usize>,
+    pub next_disruption: SimTime,
+    pub blocked_reported_at: Option<SimTime>,
     /// The replace command in flight, if any.
     pub replacing: Option<Replace>,
 }
@@ -157,16 +158,15 @@ impl Karpenter {
             .map(|c| c.instance_type.vcpu)
             .sum()
     }
+}
 
-    /// The name of the node of the claim called `claim`, once it registered.
-    pub fn node_of_claim<'a>(&self, claim: &str, nodes: &'a [Node]) -> Option<&'a str> {
-        self.claims
-            .iter()
-            .find(|c| c.name == claim)
-            .and_then(|c| c.node)
-            .and_then(|n| nodes.get(n))
-            .map(|n| n.name.as_str())
-    }
+/// An instance type appears by its name in the state's JSON.
+fn type_name<S: Serializer>(t: &&'static InstanceType, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(t.name)
+}
+
+fn type_names<S: Serializer>(types: &[&'static InstanceType], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(types.iter().map(|t| t.name))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,7 +189,8 @@ impl Load {
         }
     }
 
-    fn fits(&self, t: &InstanceType) -> bool {
+    /// The load fits the allocatable of an instance type.
+    pub fn fits(&self, t: &InstanceType) -> bool {
         self.cpu_millis <= t.eks_allocatable_cpu_millis()
             && self.memory_mib <= t.eks_allocatable_memory_mib()
             && self.pods <= t.eks_max_pods()
@@ -321,6 +322,11 @@ pub fn pack(batch: &[Requests], types: &[&'static InstanceType], cpu_left: Optio
     }
 }
 
+/// The open batch closes: no new pod for `BATCH_IDLE`, or open for `BATCH_MAX`.
+pub fn batch_closes(now: SimTime, started: SimTime, last_new: SimTime) -> bool {
+    now.since(last_new) >= BATCH_IDLE || now.since(started) >= BATCH_MAX
+}
+
 /// How many nodes the budget lets Karpenter disrupt now: `nodes` of the pool's `total` nodes
 /// (a percentage rounds up, as Karpenter scales it) minus those already being disrupted.
 pub fn allowed_disruptions(budget: IntOrPercent, total: u32, disrupting: u32) -> u32 {
@@ -399,608 +405,6 @@ pub fn too_big(pool: &str, req: Requests) -> String {
         "Failed to schedule pod, incompatible with nodepool \"{pool}\", no instance type has enough resources, resources={{\"cpu\":\"{}m\",\"memory\":\"{}Mi\",\"pods\":\"1\"}}",
         req.cpu_millis, req.memory_mib
     )
-}
-
-// ---------------------------------------------------------------------------------------------
-// The controllers, run by the cluster every second
-
-impl Cluster {
-    /// Karpenter's reconcile step for this second: NodeClaim lifecycle, the replace command in
-    /// flight, provisioning, then (every 10 s) disruption.
-    pub(super) fn karpenter(&mut self) {
-        let Some(mut k) = self.karpenter.take() else {
-            return;
-        };
-        self.claim_lifecycle(&mut k);
-        self.continue_replace(&mut k);
-        self.provision(&mut k);
-        self.count_claim_pods(&mut k);
-        self.finish_terminations(&mut k);
-        if self.now >= k.next_disruption {
-            k.next_disruption = self.now.plus(DISRUPTION_POLL);
-            self.disrupt(&mut k);
-        }
-        self.karpenter = Some(k);
-    }
-
-    /// Launched, Registered (the node object appears, not Ready yet), Initialized (Ready).
-    fn claim_lifecycle(&mut self, k: &mut Karpenter) {
-        let now = self.now;
-        for c in 0..k.claims.len() {
-            if k.claims[c].gone {
-                continue;
-            }
-            let age = now.since(k.claims[c].created_at);
-            let name = k.claims[c].name.clone();
-            let object = format!("nodeclaim/{name}");
-            if k.claims[c].phase == ClaimPhase::Created && age >= LAUNCHED_AFTER {
-                k.claims[c].phase = ClaimPhase::Launched;
-                self.emit(
-                    false,
-                    "Launched",
-                    object.clone(),
-                    condition_transitioned("Launched"),
-                );
-            }
-            if k.claims[c].phase == ClaimPhase::Launched && age >= REGISTERED_AFTER {
-                k.claims[c].phase = ClaimPhase::Registered;
-                let n = self.register_claim_node(&k.claims[c]);
-                k.claims[c].node = Some(n);
-                k.claims[c].pods_changed_at = now;
-                let node = self.nodes[n].name.clone();
-                self.emit(
-                    false,
-                    "RegisteredNode",
-                    format!("node/{node}"),
-                    format!("Node {node} event: Registered Node {node} in Controller"),
-                );
-                self.emit(
-                    false,
-                    "Registered",
-                    object.clone(),
-                    condition_transitioned("Registered"),
-                );
-            }
-            if k.claims[c].phase == ClaimPhase::Registered && age >= INITIALIZED_AFTER {
-                k.claims[c].phase = ClaimPhase::Initialized;
-                if let Some(n) = k.claims[c].node {
-                    self.nodes[n].ready = true;
-                    let node = self.nodes[n].name.clone();
-                    // The node lifecycle controller's wording.
-                    self.emit(
-                        false,
-                        "NodeReady",
-                        format!("node/{node}"),
-                        format!("Node {node} status is now: NodeReady"),
-                    );
-                }
-                self.emit(
-                    false,
-                    "Initialized",
-                    object,
-                    condition_transitioned("Initialized"),
-                );
-            }
-        }
-    }
-
-    /// The node of a claim: its private DNS name from an address in the zone's subnet, as
-    /// managed-node-group nodes get.
-    fn register_claim_node(&mut self, c: &NodeClaim) -> usize {
-        let z = self.zones.iter().position(|z| *z == c.zone).unwrap_or(0);
-        let ip = format!(
-            "10.0.{}.{}",
-            z * 16 + self.rng.random_range(0..4),
-            10 + self.rng.random_range(0..240)
-        );
-        let t = c.instance_type;
-        self.nodes.push(Node {
-            name: names::node_name(&ip, &self.region),
-            instance_type: t.name.to_string(),
-            zone: c.zone.clone(),
-            allocatable_cpu_millis: t.eks_allocatable_cpu_millis(),
-            allocatable_memory_mib: t.eks_allocatable_memory_mib(),
-            max_pods: t.eks_max_pods(),
-            fargate: false,
-            gone: false,
-            group: None,
-            unneeded_since: None,
-            draining: false,
-            ready: false,
-            nodeclaim: Some(c.name.clone()),
-            created_at: self.now,
-        });
-        self.nodes.len() - 1
-    }
-
-    fn requests_of(&self, p: usize) -> Requests {
-        self.replica_sets[self.pods[p].replica_set]
-            .template
-            .requests
-    }
-
-    /// The provisioner: collect unschedulable pods into a batch, and when the batch closes,
-    /// nominate them to in-flight NodeClaims with room or to new ones.
-    fn provision(&mut self, k: &mut Karpenter) {
-        let waiting = |p: usize| self.pods[p].counts() && self.pods[p].node.is_none();
-        k.nominated.retain(|&p, _| waiting(p));
-        k.failed_reported.retain(|&p| waiting(p));
-        let pending: BTreeSet<usize> = (0..self.pods.len())
-            .filter(|&p| {
-                let pod = &self.pods[p];
-                pod.counts()
-                    && pod.node.is_none()
-                    && pod.reported_failed_scheduling
-                    && !self.deployments[self.replica_sets[pod.replica_set].deployment].fargate
-                    && !k
-                        .nominated
-                        .get(&p)
-                        .is_some_and(|&c| k.claims[c].in_flight())
-            })
-            .collect();
-        if pending.is_empty() {
-            k.batch_started = None;
-            k.batch.clear();
-            return;
-        }
-        let now = self.now;
-        let started = *k.batch_started.get_or_insert(now);
-        if pending.iter().any(|p| !k.batch.contains(p)) {
-            k.batch_last_new = now;
-        }
-        k.batch = pending;
-        if now.since(k.batch_last_new) < BATCH_IDLE && now.since(started) < BATCH_MAX {
-            return;
-        }
-        let batch: Vec<usize> = std::mem::take(&mut k.batch).into_iter().collect();
-        k.batch_started = None;
-        self.solve(k, &batch);
-    }
-
-    fn solve(&mut self, k: &mut Karpenter, batch: &[usize]) {
-        // In-flight claims first: what they can still hold after the pods nominated to them.
-        let mut room: Vec<(usize, Load)> = k
-            .claims
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.in_flight())
-            .map(|(i, _)| (i, Load::default()))
-            .collect();
-        for (&p, &c) in &k.nominated {
-            if let Some(r) = room.iter_mut().find(|r| r.0 == c)
-                && self.pods[p].counts()
-                && self.pods[p].node.is_none()
-            {
-                r.1 = r.1.plus(self.requests_of(p));
-            }
-        }
-        let mut rest = Vec::new();
-        for &p in batch {
-            let req = self.requests_of(p);
-            let slot = room
-                .iter_mut()
-                .find(|r| r.1.plus(req).fits(k.claims[r.0].instance_type));
-            match slot {
-                Some(r) => {
-                    r.1 = r.1.plus(req);
-                    let c = r.0;
-                    self.nominate(k, p, c);
-                }
-                None => rest.push(p),
-            }
-        }
-        if rest.is_empty() {
-            return;
-        }
-        let requests: Vec<Requests> = rest.iter().map(|&p| self.requests_of(p)).collect();
-        let cpu_left = k.pool.cpu_limit.map(|l| l.saturating_sub(k.cpu_in_use()));
-        let packing = pack(&requests, &k.pool.instance_types, cpu_left);
-        for (t, pods) in packing.claims {
-            let c = self.create_claim(k, t);
-            for i in pods {
-                self.nominate(k, rest[i], c);
-            }
-        }
-        for (i, why) in packing.unfit {
-            let p = rest[i];
-            if !k.failed_reported.insert(p) {
-                continue;
-            }
-            let msg = match why {
-                Unfit::ExceedsLimits => exceeds_limits(&k.pool.name),
-                Unfit::TooBig => too_big(&k.pool.name, requests[i]),
-            };
-            let name = self.pods[p].name.clone();
-            self.emit(true, "FailedScheduling", format!("pod/{name}"), msg);
-        }
-    }
-
-    fn nominate(&mut self, k: &mut Karpenter, p: usize, c: usize) {
-        k.nominated.insert(p, c);
-        let name = self.pods[p].name.clone();
-        let claim = k.claims[c].name.clone();
-        self.emit(false, "Nominated", format!("pod/{name}"), nominated(&claim));
-    }
-
-    /// A new NodeClaim of type `t`, in the zone where the pool has the fewest claims (the
-    /// first such zone on a tie), named from the seeded RNG.
-    fn create_claim(&mut self, k: &mut Karpenter, t: &'static InstanceType) -> usize {
-        let zone = self
-            .zones
-            .iter()
-            .min_by_key(|z| k.claims.iter().filter(|c| !c.gone && c.zone == **z).count())
-            .cloned()
-            .unwrap_or_default();
-        let suffix: String = (0..5)
-            .map(|_| {
-                names::SAFE_ALPHABET[self.rng.random_range(0..names::SAFE_ALPHABET.len())] as char
-            })
-            .collect();
-        k.claims.push(NodeClaim {
-            name: format!("{}-{suffix}", k.pool.name),
-            instance_type: t,
-            zone,
-            created_at: self.now,
-            phase: ClaimPhase::Created,
-            node: None,
-            pods_seen: 0,
-            pods_changed_at: self.now,
-            disruption: None,
-            unconsolidatable_reported_at: None,
-            gone: false,
-        });
-        k.claims.len() - 1
-    }
-
-    /// Pods on each node that exist (terminating ones included).
-    fn pods_per_node(&self) -> Vec<Vec<usize>> {
-        let mut on = vec![Vec::new(); self.nodes.len()];
-        for (p, pod) in self.pods.iter().enumerate() {
-            if let Some(n) = pod.node
-                && !pod.gone
-            {
-                on[n].push(p);
-            }
-        }
-        on
-    }
-
-    /// `consolidateAfter` counts from the last pod that arrived on or left a node.
-    fn count_claim_pods(&mut self, k: &mut Karpenter) {
-        let on = self.pods_per_node();
-        for c in k.claims.iter_mut().filter(|c| !c.gone) {
-            if let Some(n) = c.node {
-                let count = on[n].len() as u32;
-                if count != c.pods_seen {
-                    c.pods_seen = count;
-                    c.pods_changed_at = self.now;
-                }
-            }
-        }
-    }
-
-    /// A disrupted node whose pods are gone is deleted and its instance terminated.
-    fn finish_terminations(&mut self, k: &mut Karpenter) {
-        for c in 0..k.claims.len() {
-            let claim = &k.claims[c];
-            if claim.gone || claim.disruption.is_none() || claim.pods_seen > 0 {
-                continue;
-            }
-            // A replaced node stays until its replacement is Initialized and it was drained.
-            if k.replacing.is_some_and(|r| r.candidate == c && !r.draining) {
-                continue;
-            }
-            k.claims[c].gone = true;
-            if let Some(n) = k.claims[c].node {
-                self.nodes[n].gone = true;
-                let node = self.nodes[n].name.clone();
-                // The node lifecycle controller's wording when a node object goes away.
-                self.emit(
-                    false,
-                    "RemovingNode",
-                    format!("node/{node}"),
-                    format!("Node {node} event: Removing Node {node} from Controller"),
-                );
-            }
-        }
-    }
-
-    /// The disruption controller: emptiness first, then single-node consolidation (delete the
-    /// node, or replace it with one cheaper node), one command per poll, within the NodePool's
-    /// budget.
-    fn disrupt(&mut self, k: &mut Karpenter) {
-        let now = self.now;
-        let total = k
-            .claims
-            .iter()
-            .filter(|c| !c.gone && c.node.is_some())
-            .count() as u32;
-        let disrupting = k
-            .claims
-            .iter()
-            .filter(|c| !c.gone && c.disruption.is_some())
-            .count() as u32;
-        let allowed = allowed_disruptions(k.pool.budget_nodes, total, disrupting);
-        let on = self.pods_per_node();
-        let candidates: Vec<usize> = (0..k.claims.len())
-            .filter(|&c| {
-                let claim = &k.claims[c];
-                !claim.gone
-                    && claim.disruption.is_none()
-                    && claim.phase == ClaimPhase::Initialized
-                    && k.replacing.is_none_or(|r| r.replacement != c)
-                    && now.since(claim.pods_changed_at) >= k.pool.consolidate_after
-            })
-            .collect();
-        let pods_of: Vec<usize> = k
-            .claims
-            .iter()
-            .map(|c| c.node.map_or(0, |n| on[n].len()))
-            .collect();
-        let empty: Vec<usize> = candidates
-            .iter()
-            .copied()
-            .filter(|&c| pods_of[c] == 0)
-            .collect();
-        if !empty.is_empty() {
-            if allowed == 0 {
-                self.budget_blocked(k);
-                return;
-            }
-            for &c in empty.iter().take(allowed as usize) {
-                self.terminate_claim(k, c, "Empty");
-            }
-            return;
-        }
-        let mut busy: Vec<usize> = candidates
-            .iter()
-            .copied()
-            .filter(|&c| pods_of[c] > 0)
-            .collect();
-        if k.pool.consolidation_policy == ConsolidationPolicy::WhenEmpty {
-            let msg = format!(
-                "NodePool \"{}\" has non-empty consolidation disabled",
-                k.pool.name
-            );
-            for c in busy {
-                self.unconsolidatable(k, c, &msg);
-            }
-            return;
-        }
-        // Cheapest to disrupt first: fewest pods (Karpenter's disruption cost grows with them).
-        busy.sort_by_key(|&c| (pods_of[c], c));
-        for c in busy {
-            let Some(n) = k.claims[c].node else {
-                continue;
-            };
-            let mut pods = on[n].clone();
-            pods.retain(|&p| self.pods[p].counts());
-            match self.fits_elsewhere(n, &pods) {
-                Ok(()) => {
-                    if allowed == 0 {
-                        self.budget_blocked(k);
-                        return;
-                    }
-                    self.terminate_claim(k, c, "Underutilized");
-                    return;
-                }
-                Err(left) => {
-                    // The pods that fit nowhere would need new claims: one cheaper claim is a
-                    // replacement, more is never worth it.
-                    let requests: Vec<Requests> =
-                        left.iter().map(|&p| self.requests_of(p)).collect();
-                    let packing = pack(&requests, &k.pool.instance_types, None);
-                    if packing.claims.len() != 1 {
-                        let msg = format!(
-                            "Can't remove without creating {} candidates",
-                            packing.claims.len()
-                        );
-                        self.unconsolidatable(k, c, &msg);
-                        continue;
-                    }
-                    let load = requests.iter().fold(Load::default(), |l, &r| l.plus(r));
-                    let cpu_left = k.pool.cpu_limit.map(|l| l.saturating_sub(k.cpu_in_use()));
-                    let current = k.claims[c].instance_type;
-                    match replacement(&k.pool.instance_types, current, load, cpu_left) {
-                        Replacement::Launch(t) => {
-                            if k.replacing.is_some() {
-                                continue;
-                            }
-                            if allowed == 0 {
-                                self.budget_blocked(k);
-                                return;
-                            }
-                            self.start_replace(k, c, t);
-                            return;
-                        }
-                        Replacement::ExceedsLimits => {
-                            let pods: Vec<String> =
-                                left.iter().map(|&p| self.pods[p].name.clone()).collect();
-                            let msg = replace_exceeds_limits(&k.pool.name, &pods);
-                            self.unconsolidatable(k, c, &msg);
-                        }
-                        Replacement::NotCheaper => {
-                            self.unconsolidatable(k, c, "Can't replace with a cheaper node");
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Would every pod in `pods` fit on the other schedulable nodes? The pods that do not.
-    fn fits_elsewhere(&self, node: usize, pods: &[usize]) -> Result<(), Vec<usize>> {
-        let mut views = self.node_views();
-        if let Some(v) = views.get_mut(node) {
-            v.unschedulable = true;
-        }
-        let mut order = pods.to_vec();
-        order.sort_by_key(|&p| {
-            let r = self.requests_of(p);
-            (
-                std::cmp::Reverse(r.cpu_millis),
-                std::cmp::Reverse(r.memory_mib),
-                p,
-            )
-        });
-        let mut left = Vec::new();
-        for p in order {
-            let req = self.requests_of(p);
-            match scheduler::schedule(&views, req) {
-                Decision::Bind(v) => {
-                    views[v].requested_cpu_millis += req.cpu_millis;
-                    views[v].requested_memory_mib += req.memory_mib;
-                    views[v].pods += 1;
-                }
-                Decision::Unschedulable(_) => left.push(p),
-            }
-        }
-        if left.is_empty() { Ok(()) } else { Err(left) }
-    }
-
-    /// Taint the node `karpenter.sh/disrupted:NoSchedule`, then drain it: each pod is evicted
-    /// and its ReplicaSet creates a replacement elsewhere. The node goes once it is empty.
-    fn terminate_claim(&mut self, k: &mut Karpenter, c: usize, reason: &'static str) {
-        self.mark_disrupted(k, c, reason);
-        self.drain_claim(k, c);
-    }
-
-    /// Karpenter's `markDisrupted`: the NodeClaim gets its disruption reason and the node the
-    /// `karpenter.sh/disrupted:NoSchedule` taint, so nothing new schedules there.
-    fn mark_disrupted(&mut self, k: &mut Karpenter, c: usize, reason: &'static str) {
-        k.claims[c].disruption = Some(reason);
-        if let Some(n) = k.claims[c].node {
-            self.nodes[n].draining = true;
-        }
-    }
-
-    /// Replace: taint the candidate and launch the cheaper NodeClaim at once (Karpenter
-    /// cordons before it launches, so no new pod lands on the candidate meanwhile); the
-    /// candidate is drained once the replacement is Initialized (`continue_replace`).
-    fn start_replace(&mut self, k: &mut Karpenter, c: usize, t: &'static InstanceType) {
-        let reason = "Underutilized";
-        self.mark_disrupted(k, c, reason);
-        let r = self.create_claim(k, t);
-        k.replacing = Some(Replace {
-            candidate: c,
-            replacement: r,
-            draining: false,
-        });
-        let object = format!("nodeclaim/{}", k.claims[r].name);
-        // The orchestration queue reports both on its first look at the replacement; the
-        // events are deduplicated for 2 minutes, longer than the launch takes.
-        self.emit(
-            false,
-            "DisruptionLaunching",
-            object.clone(),
-            launching(reason),
-        );
-        self.emit(
-            false,
-            "DisruptionWaitingReadiness",
-            object,
-            WAITING_ON_READINESS.into(),
-        );
-    }
-
-    /// The replace command in flight: once the replacement is Initialized, delete the
-    /// candidate (drain it); once the candidate is gone, the command is over.
-    fn continue_replace(&mut self, k: &mut Karpenter) {
-        let Some(r) = k.replacing else {
-            return;
-        };
-        if k.claims[r.candidate].gone {
-            k.replacing = None;
-            return;
-        }
-        if r.draining || k.claims[r.replacement].phase < ClaimPhase::Initialized {
-            return;
-        }
-        k.replacing = Some(Replace {
-            draining: true,
-            ..r
-        });
-        self.drain_claim(k, r.candidate);
-    }
-
-    /// The NodeClaim is deleted (`DisruptionTerminating`) and the termination controller
-    /// evicts the node's pods.
-    fn drain_claim(&mut self, k: &mut Karpenter, c: usize) {
-        let reason = k.claims[c].disruption.unwrap_or("Underutilized");
-        let claim = k.claims[c].name.clone();
-        let Some(n) = k.claims[c].node else {
-            return;
-        };
-        let node = self.nodes[n].name.clone();
-        self.emit(
-            false,
-            "DisruptionTerminating",
-            format!("node/{node}"),
-            disrupting("Node", reason),
-        );
-        self.emit(
-            false,
-            "DisruptionTerminating",
-            format!("nodeclaim/{claim}"),
-            disrupting("NodeClaim", reason),
-        );
-        let on: Vec<usize> = (0..self.pods.len())
-            .filter(|&p| self.pods[p].node == Some(n) && self.pods[p].counts())
-            .collect();
-        for p in on {
-            let name = self.pods[p].name.clone();
-            self.emit(
-                false,
-                "Evicted",
-                format!("pod/{name}"),
-                format!("Evicted pod: {reason}"),
-            );
-            self.evict(p);
-        }
-    }
-
-    fn unconsolidatable(&mut self, k: &mut Karpenter, c: usize, msg: &str) {
-        let now = self.now;
-        if k.claims[c]
-            .unconsolidatable_reported_at
-            .is_some_and(|t| now.since(t) < UNCONSOLIDATABLE_DEDUPE)
-        {
-            return;
-        }
-        k.claims[c].unconsolidatable_reported_at = Some(now);
-        if let Some(n) = k.claims[c].node {
-            let node = self.nodes[n].name.clone();
-            self.emit(
-                false,
-                "Unconsolidatable",
-                format!("node/{node}"),
-                msg.into(),
-            );
-        }
-        let claim = k.claims[c].name.clone();
-        self.emit(
-            false,
-            "Unconsolidatable",
-            format!("nodeclaim/{claim}"),
-            msg.into(),
-        );
-    }
-
-    fn budget_blocked(&mut self, k: &mut Karpenter) {
-        let now = self.now;
-        if k.blocked_reported_at
-            .is_some_and(|t| now.since(t) < BLOCKED_DEDUPE)
-        {
-            return;
-        }
-        k.blocked_reported_at = Some(now);
-        self.emit(
-            false,
-            "DisruptionBlocked",
-            format!("nodepool/{}", k.pool.name),
-            "No allowed disruptions due to blocking budget".into(),
-        );
-    }
 }
 
 #[cfg(test)]
@@ -1090,6 +494,15 @@ mod tests {
             replacement(&all, xlarge, three, Some(1)),
             Replacement::ExceedsLimits
         );
+    }
+
+    #[test]
+    fn a_batch_closes_after_a_quiet_second_or_ten_seconds() {
+        let s = SimTime::from_secs;
+        assert!(!batch_closes(s(5), s(5), s(5)), "a pod just arrived");
+        assert!(batch_closes(s(6), s(5), s(5)), "1 s without a new pod");
+        assert!(!batch_closes(s(14), s(5), s(14)), "pods keep coming");
+        assert!(batch_closes(s(15), s(5), s(15)), "10 s at most");
     }
 
     #[test]

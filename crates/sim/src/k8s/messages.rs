@@ -1,6 +1,7 @@
-//! Event wording as `kubectl get events` shows it (reference §9–§11). Orca uses the wording of
-//! Kubernetes 1.33 throughout (`Scaled up replica set X from A to B`, `Created container: c`,
-//! `Successfully pulled image … Image size: N bytes.`).
+//! Event wording as `kubectl get events` shows it (`docs/rules/k8s-pods.md#event-lines` and
+//! `docs/rules/k8s-deployments.md#events`). Orca uses the wording of Kubernetes 1.33
+//! throughout (`Scaled up replica set X from A to B`, `Created container: c`, `Successfully
+//! pulled image … Image size: N bytes.`).
 
 /// `Normal ScalingReplicaSet` (deployment-controller, 1.31+ wording).
 pub fn scaled_replica_set(rs: &str, from: u32, to: u32) -> String {
@@ -64,7 +65,7 @@ pub fn killing_liveness(container: &str) -> String {
 }
 
 /// Which probe failed, for `Warning Unhealthy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum ProbeKind {
     Liveness,
     Readiness,
@@ -89,6 +90,14 @@ pub fn http_status_output(code: u16) -> String {
 /// The output of an HTTP probe whose connection was refused.
 pub fn connection_refused_output(ip: &str, port: u16, path: &str) -> String {
     format!("Get \"http://{ip}:{port}{path}\": dial tcp {ip}:{port}: connect: connection refused")
+}
+
+/// `Warning FailedCreatePodSandBox` when the VPC CNI finds no free address for the pod
+/// [observed: the wording of `aws-cni` when its subnet is exhausted].
+pub fn failed_create_sandbox(sandbox_id: &str) -> String {
+    format!(
+        "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"{sandbox_id}\": plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container"
+    )
 }
 
 /// `Warning BackOff` while a container is in CrashLoopBackOff.

@@ -1,16 +1,35 @@
-//! Kubernetes (EKS) rules, as pure functions with the reference's worked examples as tests.
+//! Kubernetes on Amazon EKS: the cluster's state (`cluster.rs`), one reconcile step per
+//! controller, each in its own file and run in the order `tick.rs` shows, and the pure rules
+//! they call, tested with the worked examples of `docs/rules/k8s-*.md`.
 //!
-//! This is the first part of the EKS model: the deployment controller's rollout arithmetic,
-//! CrashLoopBackOff timing, the scheduler's filter/score and its `FailedScheduling` message,
-//! object names, the kubectl event wording, and a first time-driven cluster (`cluster.rs`)
-//! that runs them for one Deployment. Scenario files, playback and the canvas do not use it
-//! yet; see ARCHITECTURE.md.
+//! Pure rules: `rollout.rs` (fenceposts, one `rolloutRolling` sync), `scheduler.rs` (filter,
+//! score, `FailedScheduling`), `backoff.rs` (CrashLoopBackOff), `autoscaling.rs` (load model,
+//! HPA formula), `karpenter.rs` (packing, cheapest fit, replacement, budgets), `names.rs`,
+//! `messages.rs` (kubectl wording). Controllers: `hpa.rs`, `cluster_autoscaler.rs`,
+//! `karpenter_controller.rs`, `deployment_controller.rs`, `replicaset_controller.rs`,
+//! `scheduler_binding.rs`, `kubelet.rs`. For the app: a Service's endpoints (`endpoints.rs`)
+//! and the read model (`read.rs`: pod conditions and probes, ReplicaSet and Deployment status,
+//! node usage).
 
 pub mod autoscaling;
 pub mod backoff;
 pub mod cluster;
+pub mod cluster_autoscaler;
+pub mod deployment_controller;
+pub mod endpoints;
+pub mod events;
+pub mod hpa;
 pub mod karpenter;
+pub mod karpenter_controller;
+pub mod kubelet;
 pub mod messages;
+pub mod metrics;
 pub mod names;
+pub mod objects;
+pub mod read;
+pub mod replicaset_controller;
 pub mod rollout;
 pub mod scheduler;
+pub mod scheduler_binding;
+pub mod setup;
+pub mod tick;

@@ -1,8 +1,9 @@
-//! The Deployment controller's rolling-update arithmetic (reference §9, from
+//! The Deployment controller's rolling-update arithmetic
+//! (`docs/rules/k8s-deployments.md#one-rolling-update-sync`, from
 //! `pkg/controller/deployment/rolling.go` and `util/deployment_util.go`).
 
 /// `maxSurge` / `maxUnavailable`: an absolute number or a percentage of `replicas`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum IntOrPercent {
     Int(u32),
     Percent(u32),
@@ -34,6 +35,80 @@ pub fn resolve_fenceposts(
         unavailable = 1;
     }
     (surge, unavailable.min(replicas))
+}
+
+impl std::fmt::Display for IntOrPercent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IntOrPercent::Int(n) => write!(f, "{n}"),
+            IntOrPercent::Percent(p) => write!(f, "{p}%"),
+        }
+    }
+}
+
+/// Why the bounds are what they are, with the rounding
+/// (`docs/rules/k8s-deployments.md#maxsurge-and-maxunavailable-rounding`): "maxSurge 25% of 10
+/// rounds up to 3, so up to 13 pods; maxUnavailable 25% of 10 rounds down to 2, so at least 8
+/// available".
+pub fn why_fenceposts(
+    max_surge: IntOrPercent,
+    max_unavailable: IntOrPercent,
+    replicas: u32,
+) -> String {
+    let (surge, unavailable) = resolve_fenceposts(max_surge, max_unavailable, replicas);
+    let resolved = |v: IntOrPercent, dir: &str, n: u32| match v {
+        IntOrPercent::Int(_) => format!("{v}"),
+        IntOrPercent::Percent(_) => format!("{v} of {replicas} rounds {dir} to {n}"),
+    };
+    let raw_unavailable = match max_unavailable {
+        IntOrPercent::Int(n) => n,
+        IntOrPercent::Percent(p) => (p as u64 * replicas as u64 / 100) as u32,
+    };
+    let mut u = format!(
+        "maxUnavailable {}",
+        resolved(max_unavailable, "down", raw_unavailable)
+    );
+    if surge == 0 && raw_unavailable == 0 {
+        u.push_str(", and with maxSurge 0 too it becomes 1");
+    } else if raw_unavailable > replicas {
+        u.push_str(&format!(", capped at the {replicas} replicas"));
+    }
+    format!(
+        "maxSurge {}, so up to {} pods; {u}, so at least {} available",
+        resolved(max_surge, "up", surge),
+        replicas + surge,
+        replicas - unavailable
+    )
+}
+
+/// The numbers behind one [`rolling_step`] (`docs/rules/k8s-deployments.md#one-rolling-update-sync`).
+pub fn why_step(
+    replicas: u32,
+    surge: u32,
+    unavailable: u32,
+    new: RsState,
+    old: &[RsState],
+    step: &RolloutStep,
+) -> String {
+    let max_total = replicas + surge;
+    let current_total: u32 = new.spec + old.iter().map(|r| r.spec).sum::<u32>();
+    match step {
+        RolloutStep::ScaleUpNew { from, to } => format!(
+            "the ReplicaSets ask for {current_total} of at most {max_total} pods, so the new one grows by min({max_total} − {current_total}, {replicas} − {from}) = {}",
+            to - from
+        ),
+        RolloutStep::ScaleDownOld(changes) => {
+            let all_pods = new.pods + old.iter().map(|r| r.pods).sum::<u32>();
+            let min_available = replicas.saturating_sub(unavailable);
+            let new_unavailable = new.spec.saturating_sub(new.available);
+            let cut: u32 = changes.iter().map(|(_, from, to)| from - to).sum();
+            format!(
+                "no room to grow ({current_total} of at most {max_total} pods); {all_pods} pods exist, at least {min_available} must stay available and {new_unavailable} new ones are not available yet: maxScaledDown = {all_pods} − {min_available} − {new_unavailable} = {}, so the old ReplicaSets shrink by {cut} (unavailable old pods first)",
+                all_pods as i64 - min_available as i64 - new_unavailable as i64
+            )
+        }
+        RolloutStep::Wait => "nothing may change".into(),
+    }
 }
 
 /// One ReplicaSet as the controller sees it.
@@ -256,6 +331,51 @@ mod tests {
         assert_eq!(
             rolling_step(10, 3, 2, new, &old),
             RolloutStep::ScaleDownOld(vec![(0, 10, 8)])
+        );
+    }
+
+    #[test]
+    fn the_fenceposts_explain_their_rounding() {
+        assert_eq!(
+            why_fenceposts(P25, P25, 10),
+            "maxSurge 25% of 10 rounds up to 3, so up to 13 pods; maxUnavailable 25% of 10 rounds down to 2, so at least 8 available"
+        );
+        assert_eq!(
+            why_fenceposts(IntOrPercent::Int(0), IntOrPercent::Percent(10), 5),
+            "maxSurge 0, so up to 5 pods; maxUnavailable 10% of 5 rounds down to 0, and with maxSurge 0 too it becomes 1, so at least 4 available"
+        );
+        assert_eq!(
+            why_fenceposts(IntOrPercent::Int(1), IntOrPercent::Int(9), 4),
+            "maxSurge 1, so up to 5 pods; maxUnavailable 9, capped at the 4 replicas, so at least 0 available"
+        );
+    }
+
+    #[test]
+    fn a_step_explains_its_numbers() {
+        let old = [RsState {
+            spec: 10,
+            pods: 10,
+            available: 10,
+        }];
+        let new = RsState {
+            spec: 0,
+            pods: 0,
+            available: 0,
+        };
+        let up = rolling_step(10, 3, 2, new, &old);
+        assert_eq!(
+            why_step(10, 3, 2, new, &old, &up),
+            "the ReplicaSets ask for 10 of at most 13 pods, so the new one grows by min(13 − 10, 10 − 0) = 3"
+        );
+        let new = RsState {
+            spec: 3,
+            pods: 3,
+            available: 0,
+        };
+        let down = rolling_step(10, 3, 2, new, &old);
+        assert_eq!(
+            why_step(10, 3, 2, new, &old, &down),
+            "no room to grow (13 of at most 13 pods); 13 pods exist, at least 8 must stay available and 3 new ones are not available yet: maxScaledDown = 13 − 8 − 3 = 2, so the old ReplicaSets shrink by 2 (unavailable old pods first)"
         );
     }
 

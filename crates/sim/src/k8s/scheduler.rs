@@ -1,6 +1,6 @@
-//! kube-scheduler, as far as Orca needs it (reference §14): filter nodes by requests against
-//! allocatable and the pod limit, score the rest by LeastAllocated + BalancedAllocation, and
-//! explain a failure with the `FailedScheduling` histogram.
+//! kube-scheduler, as far as Orca needs it (`docs/rules/k8s-scheduling.md`): filter nodes by
+//! requests against allocatable and the pod limit, score the rest by LeastAllocated +
+//! BalancedAllocation, and explain a failure with the `FailedScheduling` histogram.
 
 use std::collections::BTreeMap;
 
@@ -19,7 +19,7 @@ pub struct NodeView {
 }
 
 /// A pod's requests (sum over its containers).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Requests {
     pub cpu_millis: u32,
     pub memory_mib: u32,
@@ -77,25 +77,61 @@ pub fn score(node: &NodeView, pod: Requests) -> f64 {
     least_allocated + balanced
 }
 
+/// The node the scheduler picked, and why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placement {
+    /// Index of the chosen node.
+    pub node: usize,
+    /// Nodes that passed the filters.
+    pub feasible: u32,
+    /// The chosen node's score (0–200).
+    pub score: f64,
+}
+
 /// The outcome of scheduling one pod.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decision {
-    /// Index of the chosen node.
-    Bind(usize),
+    Bind(Placement),
     /// No node fits: the `FailedScheduling` message.
     Unschedulable(String),
 }
 
-/// Pick the best feasible node; ties go to the lower index (callers shuffle nodes with the
-/// seeded RNG first to get Kubernetes' random tie-break).
+impl Decision {
+    /// The chosen node, if any.
+    pub fn node(&self) -> Option<usize> {
+        match self {
+            Decision::Bind(p) => Some(p.node),
+            Decision::Unschedulable(_) => None,
+        }
+    }
+}
+
+/// Why a pod went where it did: "2 of 3 nodes fit 250m CPU and 256 MiB; ip-… scored highest
+/// (171.4 of 200, LeastAllocated + BalancedAllocation)".
+pub fn why_bound(nodes: &[NodeView], pod: Requests, placement: &Placement) -> String {
+    format!(
+        "{} of {} nodes fit {}m CPU and {} MiB; {} scored highest ({:.1} of 200, LeastAllocated + BalancedAllocation)",
+        placement.feasible,
+        nodes.len(),
+        pod.cpu_millis,
+        pod.memory_mib,
+        nodes[placement.node].name,
+        placement.score
+    )
+}
+
+/// Pick the best feasible node; ties go to the lower index (Kubernetes breaks ties at random;
+/// see `docs/rules/README.md#known-differences-from-the-real-services`).
 pub fn schedule(nodes: &[NodeView], pod: Requests) -> Decision {
     let mut histogram: BTreeMap<&'static str, u32> = BTreeMap::new();
     let mut best: Option<(f64, usize)> = None;
+    let mut feasible = 0;
     // Per node: could evicting lower-priority pods help (a resource shortage) or not.
     let (mut victims, mut not_helpful) = (0, 0);
     for (i, n) in nodes.iter().enumerate() {
         let reasons = filter(n, pod);
         if reasons.is_empty() {
+            feasible += 1;
             let s = score(n, pod);
             if best.is_none_or(|(b, _)| s > b) {
                 best = Some((s, i));
@@ -112,7 +148,11 @@ pub fn schedule(nodes: &[NodeView], pod: Requests) -> Decision {
         }
     }
     match best {
-        Some((_, i)) => Decision::Bind(i),
+        Some((score, node)) => Decision::Bind(Placement {
+            node,
+            feasible,
+            score,
+        }),
         None => Decision::Unschedulable(failed_scheduling(
             nodes.len(),
             &histogram,
@@ -226,7 +266,7 @@ mod tests {
             cpu_millis: 250,
             memory_mib: 256,
         };
-        assert_eq!(schedule(&nodes, pod), Decision::Bind(1));
+        assert_eq!(schedule(&nodes, pod).node(), Some(1));
     }
 
     #[test]

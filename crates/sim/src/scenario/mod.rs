@@ -68,6 +68,24 @@ pub fn ron_options() -> ron::Options {
         .with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES)
 }
 
+/// The scenario as the text of a scenario file that [`parse`] accepts: a session saved as a
+/// scenario (its interventions are timeline entries). Comments of the original file are not
+/// kept.
+pub fn to_ron(s: &Scenario) -> Result<String, String> {
+    let pretty = ron::ser::PrettyConfig::new()
+        .depth_limit(6)
+        .indentor("    ".to_string())
+        .separate_tuple_members(false)
+        .enumerate_arrays(false);
+    let text = ron_options()
+        .to_string_pretty(s, pretty)
+        .map_err(|e| format!("the scenario could not be written as RON: {e}"))?;
+    Ok(format!(
+        "// Saved by Orca: the scenario \"{}\" with the session's actions as timeline entries.\n{text}\n",
+        s.title.replace('"', "'")
+    ))
+}
+
 /// One error, as the whole result.
 fn one_error(file: &str, line: usize, column: usize, message: String) -> ScenarioErrors {
     ScenarioErrors(vec![ScenarioError {

@@ -41,3 +41,14 @@ pub fn run_log(s: &Arc<Scenario>) -> Vec<String> {
     sim.advance_to(end);
     sim.log().iter().map(|e| e.log_line()).collect()
 }
+
+/// The ECS part of a world, in tests of ECS scenarios.
+pub trait EcsPart {
+    fn ecs_cluster(&self) -> &orca_sim::ecs::cluster::EcsCluster;
+}
+
+impl EcsPart for orca_sim::World {
+    fn ecs_cluster(&self) -> &orca_sim::ecs::cluster::EcsCluster {
+        self.ecs.as_ref().expect("an ECS scenario")
+    }
+}

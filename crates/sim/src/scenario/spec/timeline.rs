@@ -1,6 +1,6 @@
 //! The timeline: what happens to the world at given moments.
 
-use super::{FailureResponse, defaults};
+use super::{CircuitBreakerSpec, FailureResponse, defaults};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,12 +26,24 @@ pub enum Action {
         minimum_healthy_percent: Option<u32>,
         #[serde(default)]
         maximum_percent: Option<u32>,
+        /// `deploymentCircuitBreaker` in `--deployment-configuration`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        circuit_breaker: Option<CircuitBreakerSpec>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        health_check_grace_period_seconds: Option<u32>,
     },
     /// `aws ecs stop-task` on running tasks of a service.
     StopTask {
         service: String,
         #[serde(default = "defaults::one")]
         count: u32,
+    },
+    /// `aws ecs stop-task --task <id>`: one task, by its id (task ids are deterministic for a
+    /// scenario and seed, so a saved session can name them).
+    StopTaskById {
+        task: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     /// Running tasks of a service start failing their health checks (a dependency went down).
     FailHealthChecks {
@@ -69,6 +81,11 @@ pub enum Action {
     /// `aws ecs update-container-instances-state --status DRAINING`: nothing new is placed on
     /// the instance and its service tasks are replaced within the deployment configuration.
     DrainInstance {
+        instance: String,
+    },
+    /// `aws ecs update-container-instances-state --status ACTIVE`: a DRAINING instance takes
+    /// tasks again.
+    ActivateInstance {
         instance: String,
     },
     /// EC2 reclaims a Spot Instance: a two-minute interruption notice, then termination.

@@ -8,7 +8,7 @@ use super::ecs_index::EcsIndex;
 use super::task_definition::{FitAt, task_definition_fits};
 use crate::scenario::limits::EXIT_CODE;
 use crate::scenario::limits::{
-    MAXIMUM_PERCENT, MINIMUM_HEALTHY_PERCENT, REPLICAS, TASK_ACTION_COUNT,
+    GRACE_PERIOD, MAXIMUM_PERCENT, MINIMUM_HEALTHY_PERCENT, REPLICAS, TASK_ACTION_COUNT,
 };
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{escaped, quoted};
@@ -101,9 +101,20 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             desired_count,
             minimum_healthy_percent,
             maximum_percent,
+            health_check_grace_period_seconds,
             ..
         } => {
             let svc = ix.service_ref(out, service, ap.field("service"));
+            if let Some(g) = health_check_grace_period_seconds {
+                check_limit(
+                    out,
+                    ap.field("health_check_grace_period_seconds"),
+                    "health_check_grace_period_seconds",
+                    *g,
+                    GRACE_PERIOD,
+                    "",
+                );
+            }
             if let Some(r) = task_definition {
                 let tp = ap.field("task_definition");
                 match ix.find_td(r) {
@@ -226,7 +237,9 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                 ));
             }
         }
-        Action::TerminateInstance { instance } | Action::DrainInstance { instance } => {
+        Action::TerminateInstance { instance }
+        | Action::DrainInstance { instance }
+        | Action::ActivateInstance { instance } => {
             ix.instance_ref(out, instance, ap.field("instance"));
         }
         Action::SpotInstanceInterruption { instance } => {
@@ -245,6 +258,19 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         }
         Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
             ix.zone_ref(out, zone, ap.field("zone"));
+        }
+        Action::StopTaskById { task, .. } => {
+            // Task ids come from the run (the same scenario and seed give the same ids), so
+            // only their form can be checked here.
+            if task.len() != 32 || !task.bytes().all(|b| b.is_ascii_hexdigit()) {
+                out.push((
+                    ap.field("task"),
+                    format!(
+                        "task {} is not a task id; valid: the 32 hex digits ECS gives a task (as `orca run` prints them)",
+                        quoted(task)
+                    ),
+                ));
+            }
         }
         Action::Note(_) => {}
     }

@@ -1,0 +1,693 @@
+//! `aws ecs …` as AWS CLI v2 takes and answers it: options `--name value` (or `--name=value`),
+//! lists as several words, JSON output indented by four spaces, usage errors and service
+//! exceptions in the CLI's wording (AWS CLI User Guide, "Command structure"; the output shapes
+//! follow the ECS API Reference and the CLI's examples — docs/rules/delivery-security-storage.md,
+//! "CLI output shapes").
+//!
+//! Without `--cluster` the CLI uses the cluster called `default`, as the real one does.
+
+mod args;
+mod shapes;
+
+use args::{Args, Param};
+
+use super::{After, Context, Outcome, suggest};
+use crate::ecs::cluster::EcsCluster;
+use crate::ecs::{DesiredStatus, InstanceStatus, TaskStatus};
+use crate::scenario::spec::Action;
+use crate::time::SimTime;
+use crate::world::World;
+
+pub use shapes::{reply_container_instances, reply_service, reply_task};
+
+const USAGE: &str = "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]
+To see help text, you can run:
+
+  aws help
+  aws <command> help
+  aws <command> <subcommand> help
+";
+
+/// The operations of `aws ecs` (AWS CLI v2), for the "Invalid choice" listing.
+const ECS_OPERATIONS: &[&str] = &[
+    "create-capacity-provider",
+    "create-cluster",
+    "create-service",
+    "create-task-set",
+    "delete-account-setting",
+    "delete-attributes",
+    "delete-capacity-provider",
+    "delete-cluster",
+    "delete-service",
+    "delete-task-definitions",
+    "delete-task-set",
+    "deregister-container-instance",
+    "deregister-task-definition",
+    "describe-capacity-providers",
+    "describe-clusters",
+    "describe-container-instances",
+    "describe-service-deployments",
+    "describe-service-revisions",
+    "describe-services",
+    "describe-task-definition",
+    "describe-task-sets",
+    "describe-tasks",
+    "discover-poll-endpoint",
+    "execute-command",
+    "get-task-protection",
+    "list-account-settings",
+    "list-attributes",
+    "list-clusters",
+    "list-container-instances",
+    "list-service-deployments",
+    "list-services",
+    "list-services-by-namespace",
+    "list-tags-for-resource",
+    "list-task-definition-families",
+    "list-task-definitions",
+    "list-tasks",
+    "put-account-setting",
+    "put-account-setting-default",
+    "put-attributes",
+    "put-cluster-capacity-providers",
+    "register-container-instance",
+    "register-task-definition",
+    "run-task",
+    "start-task",
+    "stop-service-deployment",
+    "stop-task",
+    "submit-attachment-state-changes",
+    "submit-container-state-change",
+    "submit-task-state-change",
+    "tag-resource",
+    "untag-resource",
+    "update-capacity-provider",
+    "update-cluster",
+    "update-cluster-settings",
+    "update-container-agent",
+    "update-container-instances-state",
+    "update-service",
+    "update-service-primary-task-set",
+    "update-task-protection",
+    "update-task-set",
+    "wait",
+    "help",
+];
+
+/// The operations Orca carries out.
+pub const SUPPORTED: &[&str] = &[
+    "describe-clusters",
+    "describe-container-instances",
+    "describe-services",
+    "describe-task-definition",
+    "describe-tasks",
+    "list-container-instances",
+    "list-services",
+    "list-tasks",
+    "stop-task",
+    "update-container-instances-state",
+    "update-service",
+];
+
+/// `aws <words…>`.
+pub fn run(words: &[String], cx: &Context) -> Outcome {
+    let Some(service) = words.first() else {
+        return Outcome::Fail(format!(
+            "{USAGE}\naws: error: the following arguments are required: command\n"
+        ));
+    };
+    if service != "ecs" {
+        let hint = if suggest::similar(service, &["ecs"]).is_empty() {
+            String::new()
+        } else {
+            "\n\nDid you mean `ecs`?".to_string()
+        };
+        return Outcome::Fail(format!(
+            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\necs (Orca's console simulates Amazon ECS; the real CLI lists every AWS service here){hint}\n"
+        ));
+    }
+    let Some(op) = words.get(1) else {
+        return Outcome::Fail(format!(
+            "{USAGE}\naws: error: the following arguments are required: operation\n"
+        ));
+    };
+    let rest = &words[2..];
+    if !ECS_OPERATIONS.contains(&op.as_str()) {
+        return Outcome::Fail(format!(
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\n{}\n",
+            two_columns(ECS_OPERATIONS)
+        ));
+    }
+    let Some(ecs) = cx.world.ecs.as_ref() else {
+        return Outcome::Fail(format!(
+            "\nAn error occurred (ClusterNotFoundException) when calling the {} operation: Cluster not found.\n\n(This scenario has no ECS cluster: try kubectl.)\n",
+            api_name(op)
+        ));
+    };
+    let ecs_cx = EcsContext {
+        ecs,
+        world: cx.world,
+        now: cx.now,
+        log: cx.log,
+        op: op.as_str(),
+    };
+    match op.as_str() {
+        "describe-services" => describe_services(&ecs_cx, rest),
+        "describe-tasks" => describe_tasks(&ecs_cx, rest),
+        "list-tasks" => list_tasks(&ecs_cx, rest),
+        "list-services" => list_services(&ecs_cx, rest),
+        "describe-container-instances" => describe_container_instances(&ecs_cx, rest),
+        "list-container-instances" => list_container_instances(&ecs_cx, rest),
+        "describe-task-definition" => describe_task_definition(&ecs_cx, rest),
+        "describe-clusters" => describe_clusters(&ecs_cx, rest),
+        "update-service" => update_service(&ecs_cx, rest),
+        "stop-task" => stop_task(&ecs_cx, rest),
+        "update-container-instances-state" => update_container_instances_state(&ecs_cx, rest),
+        "help" => Outcome::Print(help()),
+        other => Outcome::Fail(format!(
+            "Orca does not simulate `aws ecs {other}`. The console carries out: {}.\n",
+            SUPPORTED.join(", ")
+        )),
+    }
+}
+
+fn help() -> String {
+    format!(
+        "aws ecs — Orca simulates these operations:\n\n{}\n\nExample: aws ecs describe-services --cluster <name> --services <service>\n",
+        SUPPORTED
+            .iter()
+            .map(|o| format!("  {o}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+}
+
+/// Two columns as the CLI lists choices: `name<pad to 41>| name`.
+fn two_columns(items: &[&str]) -> String {
+    items
+        .chunks(2)
+        .map(|pair| match pair {
+            [a, b] => format!("{a:<41}| {b}"),
+            [a] => a.to_string(),
+            _ => String::new(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The API operation an `aws ecs` subcommand calls: `update-service` → `UpdateService`.
+fn api_name(op: &str) -> String {
+    op.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// An ECS operation's view of the world.
+struct EcsContext<'a> {
+    ecs: &'a EcsCluster,
+    world: &'a World,
+    now: SimTime,
+    log: &'a [crate::event::Event],
+    op: &'a str,
+}
+
+impl EcsContext<'_> {
+    /// A service exception as the CLI prints it.
+    fn exception(&self, code: &str, message: &str) -> Outcome {
+        Outcome::Fail(format!(
+            "\nAn error occurred ({code}) when calling the {} operation: {message}\n",
+            api_name(self.op)
+        ))
+    }
+
+    /// The `--cluster` value names this cluster (by name or ARN; `default` when left out).
+    fn check_cluster(&self, args: &Args) -> Result<(), Outcome> {
+        let given = args.one("--cluster").unwrap_or("default");
+        if given == self.ecs.name || given == self.ecs.arn {
+            Ok(())
+        } else {
+            Err(self.exception("ClusterNotFoundException", "Cluster not found."))
+        }
+    }
+
+    fn service_named(&self, given: &str) -> Option<usize> {
+        self.ecs
+            .services
+            .iter()
+            .position(|s| s.name == given || s.arn == given)
+    }
+
+    fn task_named(&self, given: &str) -> Option<usize> {
+        self.ecs
+            .tasks
+            .iter()
+            .position(|t| t.id == given || t.arn == given)
+    }
+
+    fn instance_named(&self, given: &str) -> Option<usize> {
+        self.ecs.instances.iter().position(|i| {
+            i.id == given || i.arn == given || i.ec2_instance_id == given || i.name == given
+        })
+    }
+
+    /// `family`, `family:revision` or an ARN → the task definition (the latest revision for a
+    /// family alone).
+    fn task_definition_named(&self, given: &str) -> Option<usize> {
+        let given = given
+            .rsplit_once(":task-definition/")
+            .map_or(given, |(_, r)| r);
+        match given.rsplit_once(':') {
+            Some((family, rev)) => {
+                let rev: u32 = rev.parse().ok()?;
+                self.ecs
+                    .task_definitions
+                    .iter()
+                    .position(|t| t.family == family && t.revision == rev)
+            }
+            None => self
+                .ecs
+                .task_definitions
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.family == given)
+                .max_by_key(|(_, t)| t.revision)
+                .map(|(i, _)| i),
+        }
+    }
+}
+
+fn parse(cx: &EcsContext, words: &[String], params: &[Param]) -> Result<Args, Outcome> {
+    let args = args::parse(words, params).map_err(Outcome::Fail)?;
+    cx.check_cluster(&args)?;
+    Ok(args)
+}
+
+fn describe_services(cx: &EcsContext, words: &[String]) -> Outcome {
+    let args = match parse(
+        cx,
+        words,
+        &[
+            Param::text("--cluster"),
+            Param::list("--services").required(),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let mut found = Vec::new();
+    let mut failures = Vec::new();
+    for given in args.list("--services") {
+        match cx.service_named(given) {
+            Some(s) => found.push(s),
+            None => failures.push(shapes::failure(
+                &shapes::service_arn(cx.world, cx.ecs, given),
+                "MISSING",
+            )),
+        }
+    }
+    Outcome::Print(shapes::describe_services(cx, &found, failures))
+}
+
+fn describe_tasks(cx: &EcsContext, words: &[String]) -> Outcome {
+    let args = match parse(
+        cx,
+        words,
+        &[Param::text("--cluster"), Param::list("--tasks").required()],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let mut found = Vec::new();
+    let mut failures = Vec::new();
+    for given in args.list("--tasks") {
+        match cx.task_named(given) {
+            Some(t) => found.push(t),
+            None => failures.push(shapes::failure(given, "MISSING")),
+        }
+    }
+    Outcome::Print(shapes::describe_tasks(cx, &found, failures))
+}
+
+fn list_tasks(cx: &EcsContext, words: &[String]) -> Outcome {
+    let args = match parse(
+        cx,
+        words,
+        &[
+            Param::text("--cluster"),
+            Param::text("--service-name"),
+            Param::text("--desired-status"),
+            Param::text("--container-instance"),
+            Param::text("--family"),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let want = match args.one("--desired-status").unwrap_or("RUNNING") {
+        "RUNNING" => DesiredStatus::Running,
+        "STOPPED" => DesiredStatus::Stopped,
+        other => {
+            return cx.exception(
+                "InvalidParameterException",
+                &format!("Invalid desired status: {other}. Valid values are RUNNING, STOPPED."),
+            );
+        }
+    };
+    let service = match args.one("--service-name") {
+        Some(name) => match cx.service_named(name) {
+            Some(s) => Some(s),
+            None => return cx.exception("ServiceNotFoundException", "Service not found."),
+        },
+        None => None,
+    };
+    let instance = match args.one("--container-instance") {
+        Some(name) => match cx.instance_named(name) {
+            Some(i) => Some(i),
+            None => {
+                return cx.exception(
+                    "InvalidParameterException",
+                    "The referenced container instance was not found.",
+                );
+            }
+        },
+        None => None,
+    };
+    let family = args.one("--family");
+    let arns: Vec<String> = cx
+        .ecs
+        .tasks
+        .iter()
+        .filter(|t| {
+            // A stopped task stays listed for at least an hour (ECS Developer Guide, "Task
+            // lifecycle").
+            let shown = t.desired_status == want
+                && t.stopped_at
+                    .is_none_or(|at| cx.now.since(at) < crate::time::Millis::from_secs(3600));
+            shown
+                && service.is_none_or(|s| t.service.map(|x| x.0 as usize) == Some(s))
+                && instance.is_none_or(
+                    |i| matches!(t.host, crate::ecs::Host::Instance(x) if x.0 as usize == i),
+                )
+                && family.is_none_or(|f| cx.ecs.task_definition(t.task_definition).family == f)
+        })
+        .map(|t| t.arn.clone())
+        .collect();
+    Outcome::Print(shapes::pretty(&serde_json::json!({ "taskArns": arns })))
+}
+
+fn list_services(cx: &EcsContext, words: &[String]) -> Outcome {
+    if let Err(o) = parse(
+        cx,
+        words,
+        &[Param::text("--cluster"), Param::text("--launch-type")],
+    ) {
+        return o;
+    }
+    let arns: Vec<&str> = cx.ecs.services.iter().map(|s| s.arn.as_str()).collect();
+    Outcome::Print(shapes::pretty(&serde_json::json!({ "serviceArns": arns })))
+}
+
+fn list_container_instances(cx: &EcsContext, words: &[String]) -> Outcome {
+    let args = match parse(
+        cx,
+        words,
+        &[Param::text("--cluster"), Param::text("--status")],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let status = args.one("--status");
+    let arns: Vec<&str> = cx
+        .ecs
+        .instances
+        .iter()
+        .filter(|i| {
+            i.status != InstanceStatus::Inactive
+                && i.status != InstanceStatus::Registering
+                && status.is_none_or(|s| s == i.status.as_str())
+        })
+        .map(|i| i.arn.as_str())
+        .collect();
+    Outcome::Print(shapes::pretty(
+        &serde_json::json!({ "containerInstanceArns": arns }),
+    ))
+}
+
+fn describe_container_instances(cx: &EcsContext, words: &[String]) -> Outcome {
+    let args = match parse(
+        cx,
+        words,
+        &[
+            Param::text("--cluster"),
+            Param::list("--container-instances").required(),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let mut found = Vec::new();
+    let mut failures = Vec::new();
+    for given in args.list("--container-instances") {
+        match cx.instance_named(given) {
+            Some(i) => found.push(i),
+            None => failures.push(shapes::failure(given, "MISSING")),
+        }
+    }
+    Outcome::Print(shapes::describe_container_instances(
+        cx.ecs, &found, failures,
+    ))
+}
+
+fn describe_task_definition(cx: &EcsContext, words: &[String]) -> Outcome {
+    // describe-task-definition takes no --cluster.
+    let args = match args::parse(words, &[Param::text("--task-definition").required()]) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let given = args.one("--task-definition").unwrap_or_default();
+    match cx.task_definition_named(given) {
+        Some(td) => Outcome::Print(shapes::describe_task_definition(cx.world, cx.ecs, td)),
+        None => cx.exception("ClientException", "Unable to describe task definition."),
+    }
+}
+
+fn describe_clusters(cx: &EcsContext, words: &[String]) -> Outcome {
+    let args = match args::parse(words, &[Param::list("--clusters")]) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let mut wanted: Vec<&str> = args.list("--clusters").collect();
+    if wanted.is_empty() {
+        wanted.push("default");
+    }
+    Outcome::Print(shapes::describe_clusters(cx.ecs, cx.world, &wanted))
+}
+
+fn update_service(cx: &EcsContext, words: &[String]) -> Outcome {
+    let args = match parse(
+        cx,
+        words,
+        &[
+            Param::text("--cluster"),
+            Param::text("--service").required(),
+            Param::int("--desired-count"),
+            Param::text("--task-definition"),
+            Param::flag("--force-new-deployment"),
+            Param::text("--deployment-configuration"),
+            Param::int("--health-check-grace-period-seconds"),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let Some(s) = args.one("--service").and_then(|n| cx.service_named(n)) else {
+        return cx.exception("ServiceNotFoundException", "");
+    };
+    let service = cx.ecs.services[s].name.clone();
+    let task_definition = match args.one("--task-definition") {
+        Some(given) => match cx.task_definition_named(given) {
+            Some(td) => Some(cx.ecs.task_definitions[td].family_revision()),
+            None => {
+                return cx.exception("InvalidParameterException", "TaskDefinition not found.");
+            }
+        },
+        None => None,
+    };
+    let desired_count = match args.int("--desired-count") {
+        Some(Ok(n)) if (0..=5000).contains(&n) => Some(n as u32),
+        // The UpdateService API takes 0 to the service quota (5,000 tasks per service).
+        Some(Ok(n)) => {
+            return cx.exception(
+                "InvalidParameterException",
+                &format!("Invalid desired count: {n}. Desired count must be between 0 and 5000."),
+            );
+        }
+        Some(Err(e)) => return Outcome::Fail(e),
+        None => None,
+    };
+    let config = match args.one("--deployment-configuration") {
+        Some(text) => match args::deployment_configuration(text) {
+            Ok(c) => c,
+            Err(e) => return Outcome::Fail(e),
+        },
+        None => Default::default(),
+    };
+    if let Some(max) = config.maximum_percent
+        && !(100..=200).contains(&max)
+        && max != 0
+    {
+        // ECS accepts maximumPercent from the minimum healthy percent to 200 for REPLICA
+        // services behind a rolling update (UpdateService API, DeploymentConfiguration).
+        return cx.exception(
+            "InvalidParameterException",
+            "maximumPercent must be between 100 and 200 for a rolling update.",
+        );
+    }
+    if let Some(min) = config.minimum_healthy_percent
+        && min > 100
+    {
+        return cx.exception(
+            "InvalidParameterException",
+            "minimumHealthyPercent must be between 0 and 100.",
+        );
+    }
+    let grace = match args.int("--health-check-grace-period-seconds") {
+        Some(Ok(n)) if (0..=i64::from(i32::MAX)).contains(&n) => Some(n as u32),
+        Some(Ok(_)) => {
+            return cx.exception(
+                "InvalidParameterException",
+                "healthCheckGracePeriodSeconds must be between 0 and 2147483647.",
+            );
+        }
+        Some(Err(e)) => return Outcome::Fail(e),
+        None => None,
+    };
+    Outcome::Act {
+        actions: vec![Action::UpdateService {
+            service: service.clone(),
+            task_definition,
+            desired_count,
+            force_new_deployment: args.flag("--force-new-deployment"),
+            minimum_healthy_percent: config.minimum_healthy_percent,
+            maximum_percent: config.maximum_percent,
+            circuit_breaker: config.circuit_breaker,
+            health_check_grace_period_seconds: grace,
+        }],
+        after: After::Service { service },
+    }
+}
+
+fn stop_task(cx: &EcsContext, words: &[String]) -> Outcome {
+    let args = match parse(
+        cx,
+        words,
+        &[
+            Param::text("--cluster"),
+            Param::text("--task").required(),
+            Param::text("--reason"),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let given = args.one("--task").unwrap_or_default();
+    let Some(t) = cx.task_named(given) else {
+        return cx.exception(
+            "InvalidParameterException",
+            "The referenced task was not found.",
+        );
+    };
+    let task = &cx.ecs.tasks[t];
+    if task.last_status == TaskStatus::Stopped || task.desired_status == DesiredStatus::Stopped {
+        // Stopping a task that is already stopping changes nothing; the CLI prints the task.
+        return Outcome::Print(reply_task(cx.world, cx.now, &task.id));
+    }
+    Outcome::Act {
+        actions: vec![Action::StopTaskById {
+            task: task.id.clone(),
+            reason: args.one("--reason").map(str::to_string),
+        }],
+        after: After::Task {
+            task: task.id.clone(),
+        },
+    }
+}
+
+fn update_container_instances_state(cx: &EcsContext, words: &[String]) -> Outcome {
+    let args = match parse(
+        cx,
+        words,
+        &[
+            Param::text("--cluster"),
+            Param::list("--container-instances").required(),
+            Param::text("--status").required(),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let status = args.one("--status").unwrap_or_default();
+    let draining = match status {
+        "DRAINING" => true,
+        "ACTIVE" => false,
+        other => {
+            return cx.exception(
+                "InvalidParameterException",
+                &format!(
+                    "Container instance status can be updated to ACTIVE or DRAINING, not {other}."
+                ),
+            );
+        }
+    };
+    let mut names = Vec::new();
+    for given in args.list("--container-instances") {
+        match cx.instance_named(given) {
+            Some(i) => names.push(cx.ecs.instances[i].name.clone()),
+            None => {
+                return cx.exception(
+                    "InvalidParameterException",
+                    "The referenced container instance was not found.",
+                );
+            }
+        }
+    }
+    // One timeline entry per instance, applied in the order given.
+    let actions = names
+        .iter()
+        .map(|instance| {
+            let instance = instance.clone();
+            if draining {
+                Action::DrainInstance { instance }
+            } else {
+                Action::ActivateInstance { instance }
+            }
+        })
+        .collect();
+    Outcome::Act {
+        actions,
+        after: After::ContainerInstances { instances: names },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_map_to_their_api_names_and_list_in_two_columns() {
+        assert_eq!(api_name("update-service"), "UpdateService");
+        assert_eq!(
+            api_name("update-container-instances-state"),
+            "UpdateContainerInstancesState"
+        );
+        assert_eq!(
+            two_columns(&["create-capacity-provider", "create-cluster", "wait"]),
+            "create-capacity-provider                 | create-cluster\nwait"
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! `kubectl …` against the simulated EKS cluster.
+
+pub mod parse;

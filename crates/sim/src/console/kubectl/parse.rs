@@ -1,0 +1,785 @@
+//! kubectl's command line: the command tree, resource type names and their short names,
+//! `TYPE NAME` or `TYPE/NAME`, and flags (`--flag=value`, `--flag value`, `-o wide`, `-owide`),
+//! with kubectl's own error texts (kubectl reference, kubernetes.io/docs/reference/kubectl/).
+
+use super::super::suggest;
+
+/// The kinds of object the console knows, with the names kubectl accepts for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Pod,
+    Deployment,
+    ReplicaSet,
+    Node,
+    Event,
+    Hpa,
+    Service,
+    Pdb,
+}
+
+impl Kind {
+    /// `pods`, `pod`, `po` …
+    pub fn from_word(w: &str) -> Option<Kind> {
+        let w = w.to_ascii_lowercase();
+        Some(match w.as_str() {
+            "pods" | "pod" | "po" => Kind::Pod,
+            "deployments" | "deployment" | "deploy" | "deployments.apps" | "deployment.apps" => {
+                Kind::Deployment
+            }
+            "replicasets" | "replicaset" | "rs" | "replicasets.apps" => Kind::ReplicaSet,
+            "nodes" | "node" | "no" => Kind::Node,
+            "events" | "event" | "ev" => Kind::Event,
+            "horizontalpodautoscalers" | "horizontalpodautoscaler" | "hpa" => Kind::Hpa,
+            "services" | "service" | "svc" => Kind::Service,
+            "poddisruptionbudgets" | "poddisruptionbudget" | "pdb" => Kind::Pdb,
+            _ => return None,
+        })
+    }
+
+    /// The plural resource name the API server uses in messages (`deployments.apps`).
+    pub fn resource(self) -> &'static str {
+        match self {
+            Kind::Pod => "pods",
+            Kind::Deployment => "deployments.apps",
+            Kind::ReplicaSet => "replicasets.apps",
+            Kind::Node => "nodes",
+            Kind::Event => "events",
+            Kind::Hpa => "horizontalpodautoscalers.autoscaling",
+            Kind::Service => "services",
+            Kind::Pdb => "poddisruptionbudgets.policy",
+        }
+    }
+
+    /// The `kind/name` prefix kubectl prints (`deployment.apps/web`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Kind::Pod => "pod",
+            Kind::Deployment => "deployment.apps",
+            Kind::ReplicaSet => "replicaset.apps",
+            Kind::Node => "node",
+            Kind::Event => "event",
+            Kind::Hpa => "horizontalpodautoscaler.autoscaling",
+            Kind::Service => "service",
+            Kind::Pdb => "poddisruptionbudget.policy",
+        }
+    }
+}
+
+/// `-o` formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Output {
+    #[default]
+    Table,
+    Wide,
+    Yaml,
+    Json,
+    Name,
+}
+
+/// A parsed kubectl command line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Get {
+        kind: Kind,
+        names: Vec<String>,
+        output: Output,
+        selector: Option<String>,
+        all_namespaces: bool,
+    },
+    Describe {
+        kind: Kind,
+        names: Vec<String>,
+    },
+    Scale {
+        kind: Kind,
+        name: String,
+        replicas: u32,
+    },
+    SetImage {
+        name: String,
+        /// (container, image) pairs.
+        images: Vec<(String, String)>,
+    },
+    Rollout {
+        verb: RolloutVerb,
+        name: String,
+        to_revision: Option<u32>,
+    },
+    DeletePod {
+        names: Vec<String>,
+    },
+    Cordon {
+        node: String,
+    },
+    Uncordon {
+        node: String,
+    },
+    Drain {
+        node: String,
+        ignore_daemonsets: bool,
+    },
+    Top {
+        kind: Kind,
+    },
+    Logs {
+        pod: String,
+        previous: bool,
+        tail: Option<usize>,
+    },
+    Apply {
+        file: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RolloutVerb {
+    Status,
+    History,
+    Undo,
+    Restart,
+    Pause,
+    Resume,
+}
+
+/// kubectl's top-level commands, for "Did you mean this?".
+const COMMANDS: &[&str] = &[
+    "create",
+    "expose",
+    "run",
+    "set",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "top",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "describe",
+    "logs",
+    "attach",
+    "exec",
+    "port-forward",
+    "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
+    "replace",
+    "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "api-resources",
+    "api-versions",
+    "config",
+    "plugin",
+    "version",
+];
+
+/// The commands Orca carries out.
+pub const SUPPORTED: &[&str] = &[
+    "get", "describe", "scale", "set", "rollout", "delete", "cordon", "uncordon", "drain", "top",
+    "logs", "apply",
+];
+
+fn unknown_command(cmd: &str) -> String {
+    let mut out = format!("error: unknown command \"{cmd}\" for \"kubectl\"");
+    let close = suggest::similar(cmd, COMMANDS);
+    if !close.is_empty() {
+        out.push_str("\n\nDid you mean this?");
+        for c in close {
+            out.push_str(&format!("\n\t{c}"));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+fn usage_hint(cmd: &str) -> String {
+    format!("See 'kubectl {cmd} -h' for help and examples")
+}
+
+/// Flags a command takes: name → whether it takes a value.
+struct Flags<'a> {
+    cmd: &'a str,
+    known: &'a [(&'a str, bool)],
+}
+
+/// Words after the command: positionals, and flags by long name.
+#[derive(Debug, Default)]
+struct Parsed {
+    positional: Vec<String>,
+    flags: Vec<(String, String)>,
+}
+
+impl Parsed {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.flags
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+    fn has(&self, name: &str) -> bool {
+        self.flags.iter().any(|(n, v)| n == name && v != "false")
+    }
+}
+
+/// Short flags and the long names they stand for.
+const SHORT: &[(char, &str)] = &[
+    ('o', "output"),
+    ('l', "selector"),
+    ('n', "namespace"),
+    ('A', "all-namespaces"),
+    ('f', "filename"),
+    ('c', "container"),
+    ('p', "previous"),
+    ('w', "watch"),
+];
+
+impl Flags<'_> {
+    fn parse(&self, words: &[String]) -> Result<Parsed, String> {
+        let mut out = Parsed::default();
+        let mut i = 0;
+        while i < words.len() {
+            let w = &words[i];
+            i += 1;
+            let (name, inline) = if let Some(long) = w.strip_prefix("--") {
+                match long.split_once('=') {
+                    Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                    None => (long.to_string(), None),
+                }
+            } else if let Some(short) = w.strip_prefix('-').filter(|s| !s.is_empty()) {
+                let mut chars = short.chars();
+                let c = chars.next().unwrap_or('-');
+                let Some((_, long)) = SHORT.iter().find(|(s, _)| *s == c) else {
+                    return Err(format!(
+                        "error: unknown shorthand flag: '{c}' in {w}\n{}\n",
+                        usage_hint(self.cmd)
+                    ));
+                };
+                let rest: String = chars.collect();
+                let rest = rest.strip_prefix('=').map(str::to_string).unwrap_or(rest);
+                (long.to_string(), (!rest.is_empty()).then_some(rest))
+            } else {
+                out.positional.push(w.clone());
+                continue;
+            };
+            let Some((_, takes_value)) = self.known.iter().find(|(n, _)| *n == name) else {
+                return Err(format!(
+                    "error: unknown flag: --{name}\n{}\n",
+                    usage_hint(self.cmd)
+                ));
+            };
+            let value = match (takes_value, inline) {
+                (true, Some(v)) => v,
+                (true, None) => match words.get(i) {
+                    Some(v) => {
+                        i += 1;
+                        v.clone()
+                    }
+                    None => {
+                        return Err(format!(
+                            "error: flag needs an argument: --{name}\n{}\n",
+                            usage_hint(self.cmd)
+                        ));
+                    }
+                },
+                (false, Some(v)) => v,
+                (false, None) => "true".into(),
+            };
+            out.flags.push((name, value));
+        }
+        Ok(out)
+    }
+}
+
+/// `TYPE NAME…` or `TYPE/NAME…`: the kind and the names.
+fn kind_and_names(words: &[String], cmd: &str) -> Result<(Kind, Vec<String>), String> {
+    let Some(first) = words.first() else {
+        return Err(
+            "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n"
+            .into());
+    };
+    if first.contains('/') {
+        let mut kind = None;
+        let mut names = Vec::new();
+        for w in words {
+            let Some((k, n)) = w.split_once('/') else {
+                return Err(format!(
+                    "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl {cmd} resource/<resource_name>' instead of 'kubectl {cmd} resource resource/<resource_name>'\n"
+                ));
+            };
+            let k = Kind::from_word(k).ok_or_else(|| unknown_type(k))?;
+            kind = Some(k);
+            names.push(n.to_string());
+        }
+        return Ok((kind.unwrap_or(Kind::Pod), names));
+    }
+    let kind = Kind::from_word(first).ok_or_else(|| unknown_type(first))?;
+    Ok((kind, words[1..].to_vec()))
+}
+
+fn unknown_type(t: &str) -> String {
+    format!("error: the server doesn't have a resource type \"{t}\"\n")
+}
+
+fn output(p: &Parsed) -> Result<Output, String> {
+    Ok(match p.get("output") {
+        None => Output::Table,
+        Some("wide") => Output::Wide,
+        Some("yaml") => Output::Yaml,
+        Some("json") => Output::Json,
+        Some("name") => Output::Name,
+        Some(other) => {
+            return Err(format!(
+                "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n"
+            ));
+        }
+    })
+}
+
+/// A namespace other than `default` holds nothing in Orca's clusters but the system pods;
+/// kubectl answers as for any empty namespace.
+fn check_namespace(p: &Parsed) -> Result<(), String> {
+    match p.get("namespace") {
+        None | Some("default") => Ok(()),
+        Some(ns) => Err(format!("No resources found in {ns} namespace.\n")),
+    }
+}
+
+/// Parse `kubectl <words…>`.
+pub fn parse(words: &[String]) -> Result<Command, String> {
+    let Some(cmd) = words.first() else {
+        return Err("kubectl controls the Kubernetes cluster manager.\n\nOrca's console takes: kubectl get|describe|scale|set image|rollout|delete pod|cordon|uncordon|drain|top|logs|apply -f\n".into());
+    };
+    let rest = &words[1..];
+    let cmd = cmd.as_str();
+    let global = [("namespace", true), ("all-namespaces", false)];
+    let with = |extra: &[(&'static str, bool)]| -> Vec<(&'static str, bool)> {
+        global.iter().chain(extra).copied().collect()
+    };
+    match cmd {
+        "get" => {
+            let known = with(&[
+                ("output", true),
+                ("selector", true),
+                ("watch", false),
+                ("show-labels", false),
+            ]);
+            let p = Flags { cmd, known: &known }.parse(rest)?;
+            let all_namespaces = p.has("all-namespaces");
+            if !all_namespaces {
+                check_namespace(&p)?;
+            }
+            let (kind, names) = kind_and_names(&p.positional, cmd)?;
+            Ok(Command::Get {
+                kind,
+                names,
+                output: output(&p)?,
+                selector: p.get("selector").map(str::to_string),
+                all_namespaces,
+            })
+        }
+        "describe" => {
+            let known = with(&[("selector", true)]);
+            let p = Flags { cmd, known: &known }.parse(rest)?;
+            check_namespace(&p)?;
+            let (kind, names) = kind_and_names(&p.positional, cmd)?;
+            Ok(Command::Describe { kind, names })
+        }
+        "scale" => {
+            let known = with(&[("replicas", true), ("current-replicas", true)]);
+            let p = Flags { cmd, known: &known }.parse(rest)?;
+            check_namespace(&p)?;
+            let (kind, names) = kind_and_names(&p.positional, cmd)?;
+            let Some(replicas) = p.get("replicas") else {
+                return Err("error: required flag(s) \"replicas\" not set\n".into());
+            };
+            // kubectl sends an int32; a negative count is refused before anything is sent.
+            let replicas: u32 = match replicas.parse::<i64>() {
+                Ok(n) if (0..=i64::from(i32::MAX)).contains(&n) => n as u32,
+                Ok(_) => return Err("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n".into()),
+                Err(_) => {
+                    return Err(format!(
+                        "error: invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": invalid syntax\n{}\n",
+                        usage_hint(cmd)
+                    ));
+                }
+            };
+            if kind != Kind::Deployment && kind != Kind::ReplicaSet {
+                return Err(format!(
+                    "error: cannot scale {}: this resource type cannot be scaled\n",
+                    kind.resource()
+                ));
+            }
+            let [name] = names.as_slice() else {
+                return Err("error: resource(s) were provided, but no name was specified\n".into());
+            };
+            Ok(Command::Scale {
+                kind,
+                name: name.clone(),
+                replicas,
+            })
+        }
+        "set" => {
+            let Some(sub) = rest.first() else {
+                return Err("error: Required resource not specified.\nUse \"kubectl set image -h\" for help.\n".into());
+            };
+            if sub != "image" {
+                return Err(format!(
+                    "error: unknown command \"{sub}\" for \"kubectl set\"\n\nOrca's console takes: kubectl set image deployment/<name> <container>=<image>\n"
+                ));
+            }
+            let known = with(&[]);
+            let p = Flags {
+                cmd: "set image",
+                known: &known,
+            }
+            .parse(&rest[1..])?;
+            check_namespace(&p)?;
+            let (specs, targets): (Vec<&String>, Vec<&String>) =
+                p.positional.iter().partition(|w| w.contains('='));
+            let targets: Vec<String> = targets.into_iter().cloned().collect();
+            let (kind, names) = kind_and_names(&targets, "set image")?;
+            if kind != Kind::Deployment {
+                return Err(format!(
+                    "error: Orca's console sets images on Deployments, not {}\n",
+                    kind.resource()
+                ));
+            }
+            let [name] = names.as_slice() else {
+                return Err("error: one Deployment, as deployment/<name>\n".into());
+            };
+            if specs.is_empty() {
+                return Err("error: at least one image update is required\n".into());
+            }
+            let images = specs
+                .into_iter()
+                .filter_map(|s| {
+                    s.split_once('=')
+                        .map(|(c, i)| (c.to_string(), i.to_string()))
+                })
+                .collect();
+            Ok(Command::SetImage {
+                name: name.clone(),
+                images,
+            })
+        }
+        "rollout" => {
+            let Some(verb) = rest.first() else {
+                return Err("error: Required resource not specified.\n".into());
+            };
+            let verb = match verb.as_str() {
+                "status" => RolloutVerb::Status,
+                "history" => RolloutVerb::History,
+                "undo" => RolloutVerb::Undo,
+                "restart" => RolloutVerb::Restart,
+                "pause" => RolloutVerb::Pause,
+                "resume" => RolloutVerb::Resume,
+                other => {
+                    let close = suggest::similar(
+                        other,
+                        &["history", "pause", "restart", "resume", "status", "undo"],
+                    );
+                    let mut e =
+                        format!("error: unknown command \"{other}\" for \"kubectl rollout\"");
+                    if !close.is_empty() {
+                        e.push_str("\n\nDid you mean this?");
+                        for c in close {
+                            e.push_str(&format!("\n\t{c}"));
+                        }
+                    }
+                    e.push('\n');
+                    return Err(e);
+                }
+            };
+            let known = with(&[("to-revision", true), ("watch", false), ("revision", true)]);
+            let p = Flags {
+                cmd: "rollout",
+                known: &known,
+            }
+            .parse(&rest[1..])?;
+            check_namespace(&p)?;
+            let (kind, names) = kind_and_names(&p.positional, "rollout")?;
+            if kind != Kind::Deployment {
+                return Err(format!(
+                    "error: no rollout for {}: Orca's Deployments are the resources with rollouts\n",
+                    kind.resource()
+                ));
+            }
+            let [name] = names.as_slice() else {
+                return Err("error: required resource name not specified\n".into());
+            };
+            let to_revision = match p.get("to-revision") {
+                Some(r) => Some(r.parse::<u32>().map_err(|_| {
+                    format!("error: invalid argument \"{r}\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\n")
+                })?),
+                None => None,
+            };
+            Ok(Command::Rollout {
+                verb,
+                name: name.clone(),
+                to_revision,
+            })
+        }
+        "delete" => {
+            let known = with(&[("grace-period", true), ("force", false), ("now", false)]);
+            let p = Flags { cmd, known: &known }.parse(rest)?;
+            check_namespace(&p)?;
+            let (kind, names) = kind_and_names(&p.positional, cmd)?;
+            if kind != Kind::Pod {
+                return Err(format!(
+                    "error: Orca's console deletes pods only (kubectl delete pod <name>), not {}\n",
+                    kind.resource()
+                ));
+            }
+            if names.is_empty() {
+                return Err("error: resource(s) were provided, but no name was specified\n".into());
+            }
+            Ok(Command::DeletePod { names })
+        }
+        "cordon" | "uncordon" | "drain" => {
+            let known = with(&[
+                ("ignore-daemonsets", false),
+                ("delete-emptydir-data", false),
+                ("force", false),
+                ("grace-period", true),
+                ("timeout", true),
+            ]);
+            let p = Flags { cmd, known: &known }.parse(rest)?;
+            let [node] = p.positional.as_slice() else {
+                return Err(format!(
+                    "error: USAGE: {cmd} NODE [flags]\n{}\n",
+                    usage_hint(cmd)
+                ));
+            };
+            let node = node.strip_prefix("node/").unwrap_or(node).to_string();
+            Ok(match cmd {
+                "cordon" => Command::Cordon { node },
+                "uncordon" => Command::Uncordon { node },
+                _ => Command::Drain {
+                    node,
+                    ignore_daemonsets: p.has("ignore-daemonsets"),
+                },
+            })
+        }
+        "top" => {
+            let known = with(&[("selector", true), ("containers", false)]);
+            let p = Flags { cmd, known: &known }.parse(rest)?;
+            let kind = match p.positional.first().map(String::as_str) {
+                Some("pods" | "pod" | "po") => Kind::Pod,
+                Some("nodes" | "node" | "no") => Kind::Node,
+                Some(other) => {
+                    return Err(format!(
+                        "error: unknown command \"{other}\" for \"kubectl top\"\n"
+                    ));
+                }
+                None => {
+                    return Err(
+                        "error: Required resource not specified: kubectl top pod|node\n".into(),
+                    );
+                }
+            };
+            Ok(Command::Top { kind })
+        }
+        "logs" => {
+            let known = with(&[
+                ("container", true),
+                ("previous", false),
+                ("tail", true),
+                ("follow", false),
+                ("timestamps", false),
+            ]);
+            let p = Flags { cmd, known: &known }.parse(rest)?;
+            check_namespace(&p)?;
+            let Some(target) = p.positional.first() else {
+                return Err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\n".into());
+            };
+            let pod = target.strip_prefix("pod/").unwrap_or(target).to_string();
+            let tail = match p.get("tail") {
+                Some(t) => match t.parse::<i64>() {
+                    Ok(n) if n < 0 => None,
+                    Ok(n) => Some(n as usize),
+                    Err(_) => {
+                        return Err(format!(
+                            "error: invalid argument \"{t}\" for \"--tail\" flag\n"
+                        ));
+                    }
+                },
+                None => None,
+            };
+            Ok(Command::Logs {
+                pod,
+                previous: p.has("previous"),
+                tail,
+            })
+        }
+        "apply" => {
+            let known = with(&[
+                ("filename", true),
+                ("dry-run", true),
+                ("server-side", false),
+            ]);
+            let p = Flags { cmd, known: &known }.parse(rest)?;
+            check_namespace(&p)?;
+            let Some(file) = p.get("filename") else {
+                return Err("error: must specify one of -f and -k\n".into());
+            };
+            Ok(Command::Apply {
+                file: file.to_string(),
+            })
+        }
+        other if COMMANDS.contains(&other) => Err(format!(
+            "Orca does not simulate `kubectl {other}`. The console carries out: kubectl {}.\n",
+            SUPPORTED.join(", ")
+        )),
+        other => Err(unknown_command(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(line: &str) -> Result<Command, String> {
+        let words = super::super::super::words::split(line).expect("words");
+        parse(&words[1..])
+    }
+
+    #[test]
+    fn resources_are_named_every_way_kubectl_accepts() {
+        for line in [
+            "kubectl get deploy web",
+            "kubectl get deployments.apps web",
+            "kubectl get deployment/web",
+        ] {
+            assert!(
+                matches!(p(line), Ok(Command::Get { kind: Kind::Deployment, ref names, .. }) if names == &["web"]),
+                "{line}"
+            );
+        }
+        assert!(matches!(
+            p("kubectl get po -owide -l app=web"),
+            Ok(Command::Get { kind: Kind::Pod, output: Output::Wide, selector: Some(ref s), .. }) if s == "app=web"
+        ));
+        assert!(matches!(
+            p("kubectl get pods -o=json"),
+            Ok(Command::Get {
+                output: Output::Json,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn acting_commands_parse_in_their_usual_forms() {
+        assert_eq!(
+            p("kubectl scale deployment/web --replicas=5"),
+            Ok(Command::Scale {
+                kind: Kind::Deployment,
+                name: "web".into(),
+                replicas: 5
+            })
+        );
+        assert_eq!(
+            p("kubectl scale --replicas 2 deploy web"),
+            Ok(Command::Scale {
+                kind: Kind::Deployment,
+                name: "web".into(),
+                replicas: 2
+            })
+        );
+        assert_eq!(
+            p("kubectl set image deployment/web web=nginx:1.28"),
+            Ok(Command::SetImage {
+                name: "web".into(),
+                images: vec![("web".into(), "nginx:1.28".into())]
+            })
+        );
+        assert_eq!(
+            p("kubectl rollout undo deployment/web --to-revision=2"),
+            Ok(Command::Rollout {
+                verb: RolloutVerb::Undo,
+                name: "web".into(),
+                to_revision: Some(2)
+            })
+        );
+        assert_eq!(
+            p("kubectl drain ip-10-0-1-23.ec2.internal --ignore-daemonsets"),
+            Ok(Command::Drain {
+                node: "ip-10-0-1-23.ec2.internal".into(),
+                ignore_daemonsets: true
+            })
+        );
+        assert_eq!(
+            p("kubectl delete pod web-1 pod-2"),
+            Ok(Command::DeletePod {
+                names: vec!["web-1".into(), "pod-2".into()]
+            })
+        );
+        assert_eq!(
+            p("kubectl apply -f web.yaml"),
+            Ok(Command::Apply {
+                file: "web.yaml".into()
+            })
+        );
+    }
+
+    #[test]
+    fn wrong_input_gets_kubectl_answers() {
+        assert_eq!(
+            p("kubectl scal deployment/web --replicas=3"),
+            Err(
+                "error: unknown command \"scal\" for \"kubectl\"\n\nDid you mean this?\n\tscale\n"
+                    .into()
+            )
+        );
+        assert_eq!(
+            p("kubectl get podz"),
+            Err("error: the server doesn't have a resource type \"podz\"\n".into())
+        );
+        assert_eq!(
+            p("kubectl scale deployment/web"),
+            Err("error: required flag(s) \"replicas\" not set\n".into())
+        );
+        assert!(
+            p("kubectl scale deployment/web --replica=3")
+                .is_err_and(|e| e.starts_with("error: unknown flag: --replica\n"))
+        );
+        assert!(
+            p("kubectl get pods -z")
+                .is_err_and(|e| e.starts_with("error: unknown shorthand flag: 'z' in -z"))
+        );
+        assert!(
+            p("kubectl get")
+                .is_err_and(|e| e.starts_with("error: You must provide one or more resources"))
+        );
+        assert!(
+            p("kubectl rollout undoo deployment/web")
+                .is_err_and(|e| e.contains("Did you mean this?\n\tundo"))
+        );
+        assert!(
+            p("kubectl get pods -o table").is_err_and(|e| e.contains("unable to match a printer"))
+        );
+        assert!(
+            p("kubectl get pods -n kube-system")
+                .is_err_and(|e| e == "No resources found in kube-system namespace.\n")
+        );
+        assert!(
+            p("kubectl exec web-1 -- sh")
+                .is_err_and(|e| e.starts_with("Orca does not simulate `kubectl exec`"))
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! The console: a realistic subset of the AWS CLI (`aws ecs …`) and of `kubectl`, carried out
+//! against the simulated world. The same language drives the app's console panel, the canvas
+//! actions (which echo their command) and `orca run --commands`.
+//!
+//! A command either reads the world and prints what the real tool prints for this moment, or
+//! acts: it becomes an [`Action`] the playback adds to the run's timeline at the current moment
+//! (see [`crate::engine::Playback::intervene`]), and the tool's reply is printed once the
+//! action has taken effect. Wrong input gets the real tools' answers: usage errors, "did you
+//! mean", service exceptions, `NotFound`.
+//!
+//! Pure: no I/O. A command that names a file (`file://…`, `-f FILE`) gets its text through
+//! [`Context::files`].
+
+pub mod aws;
+pub mod commands;
+pub mod kubectl;
+pub mod suggest;
+pub mod words;
+
+use crate::event::Event;
+use crate::scenario::spec::{Action, Scenario};
+use crate::time::SimTime;
+use crate::world::World;
+
+/// What a command sees: the world at this moment, the scenario, the log so far, and a way to
+/// read the files it names.
+pub struct Context<'a> {
+    pub world: &'a World,
+    pub scenario: &'a Scenario,
+    pub now: SimTime,
+    /// Every event up to now, oldest first.
+    pub log: &'a [Event],
+    pub files: &'a dyn Fn(&str) -> Result<String, String>,
+}
+
+/// What a command did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The command changes the run: do `actions` now, in order, then print [`reply`] of
+    /// `after`.
+    Act { actions: Vec<Action>, after: After },
+    /// The command reads: this is what the tool prints.
+    Print(String),
+    /// The tool refuses: its error output (it exits non-zero).
+    Fail(String),
+}
+
+/// What an acting command prints once its action has taken effect.
+#[derive(Debug, Clone, PartialEq)]
+pub enum After {
+    /// Fixed text (`deployment.apps/web scaled`).
+    Text(String),
+    /// `{"service": …}` as `update-service` returns it.
+    Service { service: String },
+    /// `{"task": …}` as `stop-task` returns it.
+    Task { task: String },
+    /// `{"containerInstances": …, "failures": []}` as `update-container-instances-state`
+    /// returns it.
+    ContainerInstances { instances: Vec<String> },
+}
+
+/// Carry out one command line.
+pub fn execute(line: &str, cx: &Context) -> Outcome {
+    let words = match words::split(line) {
+        Ok(w) => w,
+        Err(e) => return Outcome::Fail(format!("orca: {e}")),
+    };
+    let Some(tool) = words.first() else {
+        return Outcome::Print(String::new());
+    };
+    match tool.as_str() {
+        "aws" => aws::run(&words[1..], cx),
+        _ => {
+            let known = ["aws"];
+            let hint = match suggest::similar(tool, &known).first() {
+                Some(s) => format!(" Did you mean `{s}`?"),
+                None => String::new(),
+            };
+            Outcome::Fail(format!(
+                "orca: command not found: {tool}.{hint} The console runs `aws ecs …` and `kubectl …`."
+            ))
+        }
+    }
+}
+
+/// What an acting command prints after its action took effect, from the world as it is then
+/// and the log up to then.
+pub fn reply(after: &After, world: &World, log: &[Event], now: SimTime) -> String {
+    match after {
+        After::Text(t) => t.clone(),
+        After::Service { service } => aws::reply_service(world, log, service),
+        After::Task { task } => aws::reply_task(world, now, task),
+        After::ContainerInstances { instances } => aws::reply_container_instances(world, instances),
+    }
+}

@@ -1,0 +1,344 @@
+//! The deployment controller (`pkg/controller/deployment`): for each Deployment, find or create
+//! the ReplicaSet of its current template, then take one bounded step: RollingUpdate through
+//! the pure [`rolling_step`] (scale the new ReplicaSet up, or old ones down, never both in one
+//! sync), Recreate through [`recreate_step`], or a plain scale when only `replicas` changed.
+//! Afterwards: clean up revision history once the rollout is complete, or report the progress
+//! deadline. Rules: `docs/rules/k8s-deployments.md`.
+
+use super::cluster::{EksCluster, EksCtx};
+use super::events;
+use super::messages;
+use super::objects;
+use super::rollout::{
+    RolloutStep, RsState, resolve_fenceposts, rolling_step, why_fenceposts, why_step,
+};
+use crate::time::{Millis, SimTime};
+
+/// Per ReplicaSet, counted once at the start of the controller's pass: pods that count (not
+/// terminating), available pods, and pods that exist at all (terminating ones included).
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    pods: u32,
+    available: u32,
+    existing: u32,
+}
+
+/// One pass of the deployment controller over every Deployment.
+pub fn reconcile(ctx: &mut EksCtx) {
+    let counts = count(ctx.world, ctx.now);
+    for d in 0..ctx.world.deployments.len() {
+        sync(ctx, d, &counts);
+    }
+}
+
+fn count(c: &EksCluster, now: SimTime) -> Vec<Counts> {
+    let mut counts = vec![Counts::default(); c.replica_sets.len()];
+    for (p, pod) in c.pods.iter().enumerate() {
+        if pod.gone {
+            continue;
+        }
+        let k = &mut counts[pod.replica_set];
+        k.existing += 1;
+        if pod.deleting_at.is_none() {
+            k.pods += 1;
+            if c.is_available(p, now) {
+                k.available += 1;
+            }
+        }
+    }
+    counts
+}
+
+/// The ReplicaSet as the controller sees it in this pass (a ReplicaSet made during the pass
+/// is counted live).
+fn state(c: &EksCluster, counts: &[Counts], rs: usize, now: SimTime) -> RsState {
+    match counts.get(rs) {
+        Some(k) => RsState {
+            spec: c.replica_sets[rs].spec_replicas,
+            pods: k.pods,
+            available: k.available,
+        },
+        None => c.rs_state(rs, now),
+    }
+}
+
+fn existing(c: &EksCluster, counts: &[Counts], rs: usize) -> u32 {
+    match counts.get(rs) {
+        Some(k) => k.existing,
+        None => c
+            .pods
+            .iter()
+            .filter(|p| !p.gone && p.replica_set == rs)
+            .count() as u32,
+    }
+}
+
+fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
+    let now = ctx.now;
+    let new = match ctx.world.current_replica_set(d) {
+        Some(i) => i,
+        None => objects::new_replica_set(ctx.world, d),
+    };
+    // An old ReplicaSet that becomes current again (rollout undo) takes the next revision
+    // number, as the deployment controller does.
+    let c = &mut *ctx.world;
+    let newest = c
+        .replica_sets
+        .iter()
+        .filter(|r| r.deployment == d && !r.deleted)
+        .map(|r| r.revision)
+        .max()
+        .unwrap_or(0);
+    if c.replica_sets[new].revision < newest {
+        c.replica_sets[new].revision = newest + 1;
+    }
+    if c.deployments[d].recreate {
+        recreate(ctx, d, new, counts);
+        return;
+    }
+    let dep = &c.deployments[d];
+    let replicas = dep.replicas;
+    let (max_surge, max_unavailable) = (dep.max_surge, dep.max_unavailable);
+    let (surge, unavailable) = resolve_fenceposts(max_surge, max_unavailable, replicas);
+    let mut old: Vec<usize> = (0..c.replica_sets.len())
+        .filter(|&i| {
+            i != new && c.replica_sets[i].deployment == d && c.replica_sets[i].spec_replicas > 0
+        })
+        .collect();
+    old.sort_by_key(|&i| c.replica_sets[i].revision);
+    // A lower replica count with no rollout under way (kubectl scale, the HPA): the
+    // deployment controller's plain `scale` of the current ReplicaSet.
+    if old.is_empty() && c.replica_sets[new].spec_replicas > replicas {
+        let from = c.replica_sets[new].spec_replicas;
+        c.replica_sets[new].spec_replicas = replicas;
+        let why = format!(
+            "spec.replicas is {replicas} and no rollout is under way, so the current ReplicaSet is scaled to it"
+        );
+        scaled(ctx, d, new, from, replicas, why);
+        return;
+    }
+    let new_state = state(c, counts, new, now);
+    let old_states: Vec<RsState> = old.iter().map(|&i| state(c, counts, i, now)).collect();
+    let step = rolling_step(replicas, surge, unavailable, new_state, &old_states);
+    let bounds = why_fenceposts(max_surge, max_unavailable, replicas);
+    match &step {
+        RolloutStep::ScaleUpNew { from, to } => {
+            ctx.world.replica_sets[new].spec_replicas = *to;
+            let why = format!(
+                "{bounds}: {}",
+                why_step(replicas, surge, unavailable, new_state, &old_states, &step)
+            );
+            scaled(ctx, d, new, *from, *to, why);
+            ctx.world.deployments[d].last_progress = now;
+        }
+        RolloutStep::ScaleDownOld(changes) => {
+            let why = format!(
+                "{bounds}: {}",
+                why_step(replicas, surge, unavailable, new_state, &old_states, &step)
+            );
+            for &(k, from, to) in changes {
+                let rs = old[k];
+                ctx.world.replica_sets[rs].spec_replicas = to;
+                scaled(ctx, d, rs, from, to, why.clone());
+            }
+            ctx.world.deployments[d].last_progress = now;
+        }
+        RolloutStep::Wait => {}
+    }
+    // Progress also counts when new pods become available.
+    let c = &*ctx.world;
+    let done = state(c, counts, new, now).available >= replicas
+        && old.iter().all(|&i| state(c, counts, i, now).pods == 0);
+    if done {
+        clean_up_history(ctx.world, d, new, counts);
+        ctx.world.deployments[d].last_progress = now;
+    } else {
+        check_progress_deadline(ctx, d, new);
+    }
+}
+
+/// `Recreate`: every old ReplicaSet to 0, then, once their pods are gone, the new one straight
+/// to `replicas` (`docs/rules/k8s-deployments.md#recreate`).
+fn recreate(ctx: &mut EksCtx, d: usize, new: usize, counts: &[Counts]) {
+    let c = &*ctx.world;
+    let replicas = c.deployments[d].replicas;
+    let old: Vec<usize> = (0..c.replica_sets.len())
+        .filter(|&rs| rs != new && c.replica_sets[rs].deployment == d)
+        .collect();
+    let old_specs: Vec<u32> = old
+        .iter()
+        .map(|&rs| c.replica_sets[rs].spec_replicas)
+        .collect();
+    let old_pods_left = old.iter().any(|&rs| existing(c, counts, rs) > 0);
+    let step = recreate_step(
+        replicas,
+        c.replica_sets[new].spec_replicas,
+        &old_specs,
+        old_pods_left,
+    );
+    match step {
+        RecreateStep::ScaleDownOld(down) => {
+            for (k, from) in down {
+                ctx.world.replica_sets[old[k]].spec_replicas = 0;
+                let why =
+                    "strategy Recreate: every old pod goes before any new one starts".to_string();
+                scaled(ctx, d, old[k], from, 0, why);
+            }
+            ctx.world.deployments[d].last_progress = ctx.now;
+        }
+        RecreateStep::ScaleUpNew { from, to } => {
+            ctx.world.replica_sets[new].spec_replicas = to;
+            let why = format!(
+                "strategy Recreate: the old pods are gone, so the new ReplicaSet goes straight to {to}"
+            );
+            scaled(ctx, d, new, from, to, why);
+            ctx.world.deployments[d].last_progress = ctx.now;
+        }
+        RecreateStep::Wait => {}
+    }
+}
+
+/// What one Recreate sync does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecreateStep {
+    /// Scale these old ReplicaSets (index into `old_specs`, from) to 0.
+    ScaleDownOld(Vec<(usize, u32)>),
+    /// Scale the new ReplicaSet from → to.
+    ScaleUpNew {
+        from: u32,
+        to: u32,
+    },
+    Wait,
+}
+
+/// One Recreate sync: scale every old ReplicaSet that still asks for pods to 0; when none does
+/// and none of their pods is left, scale the new ReplicaSet to `replicas`.
+pub fn recreate_step(
+    replicas: u32,
+    new_spec: u32,
+    old_specs: &[u32],
+    old_pods_left: bool,
+) -> RecreateStep {
+    let down: Vec<(usize, u32)> = old_specs
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s > 0)
+        .map(|(k, s)| (k, *s))
+        .collect();
+    if !down.is_empty() {
+        RecreateStep::ScaleDownOld(down)
+    } else if old_pods_left || new_spec == replicas {
+        RecreateStep::Wait
+    } else {
+        RecreateStep::ScaleUpNew {
+            from: new_spec,
+            to: replicas,
+        }
+    }
+}
+
+/// `Normal ScalingReplicaSet` on the Deployment.
+fn scaled(ctx: &mut EksCtx, d: usize, rs: usize, from: u32, to: u32, why: String) {
+    ctx.world.replica_sets[rs].scaled_why = Some(format!("{from} → {to}: {why}"));
+    let name = ctx.world.replica_sets[rs].name.clone();
+    let (object, subjects) = events::deployment(&ctx.world.deployments[d].name);
+    events::normal(
+        ctx,
+        "ScalingReplicaSet",
+        object,
+        messages::scaled_replica_set(&name, from, to),
+        subjects,
+        Some(why),
+    );
+}
+
+/// `progressDeadlineSeconds` without progress: the `Progressing=False` condition
+/// (`docs/rules/k8s-deployments.md#conditions-and-progress-deadline`). Kubernetes does not
+/// roll back.
+fn check_progress_deadline(ctx: &mut EksCtx, d: usize, new: usize) {
+    let dep = &ctx.world.deployments[d];
+    let deadline = Millis::from_secs(dep.progress_deadline_seconds);
+    if dep.progress_deadline_exceeded || ctx.now.since(dep.last_progress) <= deadline {
+        return;
+    }
+    let why = format!(
+        "no ReplicaSet was scaled and the rollout did not complete for more than progressDeadlineSeconds ({} s) since {}; Kubernetes reports it and does not roll back",
+        dep.progress_deadline_seconds, dep.last_progress
+    );
+    ctx.world.deployments[d].progress_deadline_exceeded = true;
+    let name = ctx.world.replica_sets[new].name.clone();
+    let (object, subjects) = events::deployment(&ctx.world.deployments[d].name);
+    events::warning(
+        ctx,
+        "ProgressDeadlineExceeded",
+        object,
+        format!("ReplicaSet \"{name}\" has timed out progressing."),
+        subjects,
+        Some(why),
+    );
+}
+
+/// Once a rollout is complete, delete the oldest empty ReplicaSets beyond
+/// `revisionHistoryLimit` (they can no longer be rolled back to).
+fn clean_up_history(c: &mut EksCluster, d: usize, new: usize, counts: &[Counts]) {
+    let limit = c.deployments[d].revision_history_limit as usize;
+    let candidates: Vec<usize> = (0..c.replica_sets.len())
+        .filter(|&i| {
+            let r = &c.replica_sets[i];
+            i != new && r.deployment == d && !r.deleted && r.spec_replicas == 0
+        })
+        .collect();
+    if candidates.len() <= limit {
+        return;
+    }
+    let empty: Vec<(usize, u32)> = candidates
+        .into_iter()
+        .filter(|&i| existing(c, counts, i) == 0)
+        .map(|i| (i, c.replica_sets[i].revision))
+        .collect();
+    for i in history_to_delete(&empty, limit) {
+        c.replica_sets[i].deleted = true;
+    }
+}
+
+/// Of the empty old ReplicaSets `(index, revision)`, those beyond `limit`, oldest first
+/// (`docs/rules/k8s-deployments.md#revisions-and-rollout-undo`).
+pub fn history_to_delete(empty_old: &[(usize, u32)], limit: usize) -> Vec<usize> {
+    if empty_old.len() <= limit {
+        return Vec::new();
+    }
+    let mut by_age = empty_old.to_vec();
+    by_age.sort_by_key(|&(_, revision)| revision);
+    by_age
+        .iter()
+        .take(empty_old.len() - limit)
+        .map(|&(i, _)| i)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recreate_scales_old_to_zero_waits_for_their_pods_then_scales_up_at_once() {
+        assert_eq!(
+            recreate_step(4, 0, &[4, 0], true),
+            RecreateStep::ScaleDownOld(vec![(0, 4)])
+        );
+        assert_eq!(recreate_step(4, 0, &[0, 0], true), RecreateStep::Wait);
+        assert_eq!(
+            recreate_step(4, 0, &[0, 0], false),
+            RecreateStep::ScaleUpNew { from: 0, to: 4 }
+        );
+        assert_eq!(recreate_step(4, 4, &[0], false), RecreateStep::Wait);
+    }
+
+    #[test]
+    fn history_keeps_the_newest_old_revisions() {
+        // Revisions 1..=5 are old and empty; a limit of 2 keeps 4 and 5.
+        let old = [(3, 4), (0, 1), (4, 5), (1, 2), (2, 3)];
+        assert_eq!(history_to_delete(&old, 2), vec![0, 1, 2]);
+        assert!(history_to_delete(&old, 10).is_empty());
+    }
+}

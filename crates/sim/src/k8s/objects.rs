@@ -1,0 +1,211 @@
+//! Making and removing the objects several controllers share: a ReplicaSet for a Deployment's
+//! template, a pod with its generated name, the eviction of a pod, a node joining the cluster.
+
+use rand_chacha::ChaCha8Rng;
+
+use super::backoff::Backoff;
+use super::cluster::{ContainerState, EksCluster, Node, Pod, Probes, ReplicaSet};
+use super::names;
+use crate::aws::instance_types::InstanceType;
+use crate::net::Network;
+use crate::time::{Millis, SimTime};
+
+/// A well-behaved app exits this long after SIGTERM [model].
+pub const SIGTERM_EXIT_SECONDS: u64 = 2;
+
+/// A new ReplicaSet for the Deployment's current template, at the next revision, with no
+/// replicas yet.
+pub fn new_replica_set(c: &mut EksCluster, d: usize) -> usize {
+    let revision = c
+        .replica_sets
+        .iter()
+        .filter(|r| r.deployment == d)
+        .map(|r| r.revision)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let dep = &c.deployments[d];
+    let hash = dep.template.hash();
+    c.replica_sets.push(ReplicaSet {
+        name: format!("{}-{hash}", dep.name),
+        deployment: d,
+        deleted: false,
+        revision,
+        template: dep.template.clone(),
+        pod_template_hash: hash,
+        spec_replicas: 0,
+        scaled_why: None,
+    });
+    c.replica_sets.len() - 1
+}
+
+/// A new pod of a ReplicaSet, Pending: `<replicaset>-<5 random characters>` and a uid, drawn
+/// from the `names` stream.
+pub fn new_pod(c: &mut EksCluster, names_rng: &mut ChaCha8Rng, rs: usize, now: SimTime) -> usize {
+    let name = names::pod_name(&c.replica_sets[rs].name, names_rng);
+    let uid = crate::rng::hex(names_rng, 8);
+    c.pods.push(Pod {
+        name,
+        uid,
+        replica_set: rs,
+        node: None,
+        ip: None,
+        created_at: now,
+        state: ContainerState::Waiting {
+            reason: "ContainerCreating".into(),
+        },
+        ready: false,
+        ready_since: None,
+        restarts: 0,
+        deleting_at: None,
+        gone: false,
+        backoff: Backoff::default(),
+        due: None,
+        probes: Probes::default(),
+        probe_due: None,
+        exits_at: None,
+        started: false,
+        reported_failed_scheduling: false,
+        fargate_ready_at: None,
+        why: Vec::new(),
+    });
+    c.pods.len() - 1
+}
+
+/// Evict a pod (the API's graceful delete) for the reason given: it terminates, and its
+/// ReplicaSet creates a replacement.
+pub fn evict(c: &mut EksCluster, p: usize, now: SimTime, why: String) {
+    let pod = &mut c.pods[p];
+    pod.explain(now, why);
+    pod.deleting_at = Some(now);
+    pod.ready = false;
+    pod.due = Some(now.plus(Millis::from_secs(SIGTERM_EXIT_SECONDS)));
+}
+
+/// The pod object is gone: its address goes back to its node's subnet (a pod on Fargate
+/// shares its node's address, which goes with the node).
+pub fn pod_gone(c: &mut EksCluster, net: &mut Network, p: usize) {
+    let pod = &mut c.pods[p];
+    pod.gone = true;
+    let Some(ip) = pod.ip.take() else {
+        return;
+    };
+    if let Some(n) = pod.node
+        && !c.nodes[n].fargate
+        && let Some(z) = net.zone_index(&c.nodes[n].zone)
+    {
+        net.release_ip(z, &ip);
+    }
+}
+
+/// The node object is gone and its instance terminated: its address goes back to the subnet.
+pub fn node_gone(c: &mut EksCluster, net: &mut Network, n: usize) {
+    let node = &mut c.nodes[n];
+    node.gone = true;
+    if let Some(z) = net.zone_index(&node.zone) {
+        net.release_ip(z, &node.private_ip);
+    }
+}
+
+/// A pod bound to an EC2 node takes an address of the node's subnet: the VPC CNI gives each
+/// pod a VPC address (`docs/rules/k8s-scheduling.md#node-allocatable-on-eks`). `None` when the
+/// subnet is full.
+pub fn assign_pod_ip(c: &mut EksCluster, net: &mut Network, p: usize) -> Option<String> {
+    let n = c.pods[p].node?;
+    let node = &c.nodes[n];
+    let ip = if node.fargate {
+        Some(node.private_ip.clone())
+    } else {
+        net.try_allocate_ip(net.zone_index(&node.zone)?)
+    };
+    c.pods[p].ip = ip.clone();
+    ip
+}
+
+/// A node like `template` (a managed node group's first node) in the i-th zone, with an
+/// address of its own. `None` when the subnet is full.
+pub fn node_like(template: &Node, net: &mut Network, zone: usize, now: SimTime) -> Option<Node> {
+    let ip = net.try_allocate_ip(zone)?;
+    Some(Node {
+        name: names::node_name(&ip, &net.region),
+        private_ip: ip,
+        zone: net.zones[zone].name.clone(),
+        gone: false,
+        unneeded_since: None,
+        draining: false,
+        created_at: now,
+        ..template.clone()
+    })
+}
+
+/// A node of an EC2 instance type in the i-th zone, with an address of the zone's subnet and
+/// named after it (`ip-10-0-1-23.ec2.internal`). `None` when the subnet is full.
+pub fn ec2_node(net: &mut Network, zone: usize, t: &InstanceType, now: SimTime) -> Option<Node> {
+    let ip = net.try_allocate_ip(zone)?;
+    Some(Node {
+        name: names::node_name(&ip, &net.region),
+        private_ip: ip,
+        instance_type: t.name.to_string(),
+        zone: net.zones[zone].name.clone(),
+        allocatable_cpu_millis: t.eks_allocatable_cpu_millis(),
+        allocatable_memory_mib: t.eks_allocatable_memory_mib(),
+        max_pods: t.eks_max_pods(),
+        fargate: false,
+        gone: false,
+        group: None,
+        unneeded_since: None,
+        draining: false,
+        ready: true,
+        nodeclaim: None,
+        created_at: now,
+    })
+}
+
+/// A Fargate node sized for one pod: requests rounded up to a Fargate size, plus the
+/// 256 MiB Fargate adds for Kubernetes components [inferred from the EKS Fargate docs]. Fargate
+/// nodes take turns over the zones; a full subnet passes the turn to the next zone. `None`
+/// when every subnet is full.
+pub fn fargate_node_for(
+    c: &mut EksCluster,
+    net: &mut Network,
+    p: usize,
+    now: SimTime,
+) -> Option<usize> {
+    let req = c.requests_of(p);
+    let cpu = [250u32, 500, 1000, 2000, 4000, 8000, 16000]
+        .into_iter()
+        .find(|c| *c >= req.cpu_millis)
+        .unwrap_or(16000);
+    let fargate_cpu_units = cpu * 1024 / 1000;
+    let memory = crate::aws::fargate::valid_memory_for_cpu(fargate_cpu_units)
+        .and_then(|v| v.into_iter().find(|m| *m >= req.memory_mib + 256))
+        .unwrap_or(req.memory_mib + 256);
+    let fargate_nodes = c.nodes.iter().filter(|n| n.fargate).count();
+    let zones = net.zones.len().max(1);
+    let (z, ip) = (0..zones)
+        .map(|k| (fargate_nodes + k) % zones)
+        .find_map(|z| net.try_allocate_ip(z).map(|ip| (z, ip)))?;
+    let host = names::node_name(&ip, &net.region);
+    c.nodes.push(Node {
+        name: format!("fargate-{host}"),
+        private_ip: ip,
+        instance_type: format!(
+            "Fargate {:.2} vCPU / {} GB",
+            cpu as f64 / 1000.0,
+            memory as f64 / 1024.0
+        ),
+        zone: net.zones[z].name.clone(),
+        allocatable_cpu_millis: cpu,
+        allocatable_memory_mib: memory,
+        max_pods: 1,
+        fargate: true,
+        gone: false,
+        group: None,
+        unneeded_since: None,
+        draining: false,
+        ready: true,
+        nodeclaim: None,
+        created_at: now,
+    });
+    Some(c.nodes.len() - 1)
+}

@@ -1,0 +1,103 @@
+//! kube-scheduler's binding cycle: every pending pod is bound to the node the pure
+//! [`scheduler::schedule`] picks, or reported `FailedScheduling` once with the filter
+//! histogram (`docs/rules/k8s-scheduling.md`). A pod a Fargate profile selects gets a Fargate
+//! node of its own instead, once Fargate has provisioned it
+//! (`docs/rules/k8s-scheduling.md#fargate-pods-on-eks`).
+
+use super::cluster::EksCtx;
+use super::events;
+use super::kubelet;
+use super::messages;
+use super::objects;
+use super::scheduler::{self, Decision, NodeView};
+use crate::event::Subject;
+use crate::time::Millis;
+
+/// Time to provision a Fargate node for a pod [model: typically 30–60 s].
+pub const FARGATE_PROVISION_SECONDS: u64 = 40;
+
+/// One scheduling pass over the pending pods: Fargate pods first, then the others in order.
+pub fn reconcile(ctx: &mut EksCtx) {
+    let now = ctx.now;
+    for p in 0..ctx.world.pods.len() {
+        let c = &*ctx.world;
+        let pod = &c.pods[p];
+        if pod.node.is_some() || !pod.counts() || !c.deployments[c.pod_deployment(p)].fargate {
+            continue;
+        }
+        match pod.fargate_ready_at {
+            None => {
+                ctx.world.pods[p].fargate_ready_at =
+                    Some(now.plus(Millis::from_secs(FARGATE_PROVISION_SECONDS)));
+            }
+            Some(at) if at <= now => {
+                // With every subnet full Fargate cannot start the pod yet; it tries again.
+                let Some(n) = objects::fargate_node_for(ctx.world, ctx.net, p, now) else {
+                    continue;
+                };
+                let why = format!(
+                    "a Fargate profile selects the Deployment: Fargate provisioned a node of its own for the pod ({}) in {FARGATE_PROVISION_SECONDS} s",
+                    ctx.world.nodes[n].instance_type
+                );
+                bind(ctx, p, n, why);
+            }
+            Some(_) => {}
+        }
+    }
+    let mut views: Option<Vec<NodeView>> = None;
+    for p in 0..ctx.world.pods.len() {
+        let c = &*ctx.world;
+        let pod = &c.pods[p];
+        if pod.node.is_some() || !pod.counts() || c.deployments[c.pod_deployment(p)].fargate {
+            continue;
+        }
+        let views = views.get_or_insert_with(|| c.node_views());
+        let req = c.requests_of(p);
+        match scheduler::schedule(views, req) {
+            Decision::Bind(placement) => {
+                let n = placement.node;
+                let why = scheduler::why_bound(views, req, &placement);
+                views[n].requested_cpu_millis += req.cpu_millis;
+                views[n].requested_memory_mib += req.memory_mib;
+                views[n].pods += 1;
+                bind(ctx, p, n, why);
+            }
+            Decision::Unschedulable(msg) => {
+                if ctx.world.pods[p].reported_failed_scheduling {
+                    continue;
+                }
+                ctx.world.pods[p].reported_failed_scheduling = true;
+                let why = format!(
+                    "the pod requests {}m CPU and {} MiB and every node was filtered out (counted in the message); it stays Pending and is retried as the cluster changes",
+                    req.cpu_millis, req.memory_mib
+                );
+                ctx.world.pods[p].explain(ctx.now, format!("Pending: {msg}"));
+                let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+                events::warning(ctx, "FailedScheduling", object, msg, subjects, Some(why));
+            }
+        }
+    }
+}
+
+/// Bind a pod to a node: the kubelet there sets up its network (an address of the node's
+/// subnet) and starts pulling its image.
+fn bind(ctx: &mut EksCtx, p: usize, n: usize, why: String) {
+    let c = &mut *ctx.world;
+    let node = c.nodes[n].name.clone();
+    let name = c.pods[p].name.clone();
+    c.pods[p].node = Some(n);
+    let zone = c.nodes[n].zone.clone();
+    c.pods[p].explain(ctx.now, format!("Bound to {node} in {zone}: {why}"));
+    let ns = c.namespace.clone();
+    let (object, mut subjects) = events::pod(&name);
+    subjects.push(Subject::Node(node.clone()));
+    events::normal(
+        ctx,
+        "Scheduled",
+        object,
+        messages::scheduled(&ns, &name, &node),
+        subjects,
+        Some(why),
+    );
+    kubelet::start_sandbox(ctx, p);
+}

@@ -1,0 +1,28 @@
+//! One second of the EKS cluster: the controllers and the kubelet, each one reconcile step, in
+//! this order. Each records its own events.
+
+use super::{
+    cluster_autoscaler, deployment_controller, hpa, karpenter_controller, kubelet, metrics,
+    replicaset_controller, scheduler_binding,
+};
+use crate::control::EksTimer;
+use crate::time::Millis;
+
+pub use super::cluster::EksCtx;
+
+/// Run one second of the cluster, then ask for the next.
+pub fn on_tick(ctx: &mut EksCtx) {
+    // Autoscalers: the HPAs (every 15 s) change Deployments' replicas; the charts sample as
+    // they sync. Node autoscaling: the Cluster Autoscaler or Karpenter.
+    let synced = hpa::reconcile(ctx);
+    metrics::sample(ctx, &synced);
+    cluster_autoscaler::reconcile(ctx);
+    karpenter_controller::reconcile(ctx);
+    // Workloads: Deployments set their ReplicaSets' replicas, ReplicaSets create or delete
+    // pods, the scheduler binds pending pods, and each node's kubelet runs its pods.
+    deployment_controller::reconcile(ctx);
+    replicaset_controller::reconcile(ctx);
+    scheduler_binding::reconcile(ctx);
+    kubelet::reconcile(ctx);
+    ctx.schedule(ctx.now.plus(Millis::from_secs(1)), EksTimer::Tick);
+}

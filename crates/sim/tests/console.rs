@@ -1,0 +1,374 @@
+//! The console's language: every `aws ecs` command's parse and its errors, a golden of each
+//! reading command's output, and acting commands carried out through the playback.
+
+mod common;
+
+use std::sync::Arc;
+
+use orca_sim::console::{self, After, Context, Outcome};
+use orca_sim::scenario::spec::{Action, Scenario};
+use orca_sim::{Playback, SimTime};
+
+fn scenario(name: &str) -> Arc<Scenario> {
+    common::built_in()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, s)| s)
+        .expect("built-in scenario")
+}
+
+fn no_files(path: &str) -> Result<String, String> {
+    Err(format!("no such file: {path}"))
+}
+
+fn run(p: &Playback, line: &str) -> Outcome {
+    let cx = Context {
+        world: p.world(),
+        scenario: p.scenario(),
+        now: p.now(),
+        log: p.log(),
+        files: &no_files,
+    };
+    console::execute(line, &cx)
+}
+
+fn printed(p: &Playback, line: &str) -> String {
+    match run(p, line) {
+        Outcome::Print(s) => s,
+        other => panic!("`{line}` did not print: {other:?}"),
+    }
+}
+
+fn failed(p: &Playback, line: &str) -> String {
+    match run(p, line) {
+        Outcome::Fail(s) => s,
+        other => panic!("`{line}` did not fail: {other:?}"),
+    }
+}
+
+/// Carry out an acting command and return its reply.
+fn act(p: &mut Playback, line: &str) -> String {
+    match run(p, line) {
+        Outcome::Act { actions, after } => {
+            for a in actions {
+                p.intervene(a);
+            }
+            console::reply(&after, p.world(), p.log(), p.now())
+        }
+        other => panic!("`{line}` did not act: {other:?}"),
+    }
+}
+
+#[test]
+fn describe_services_prints_the_service_its_deployments_and_events_newest_first() {
+    let mut p = Playback::new(scenario("ecs-rolling-update"));
+    p.seek(SimTime::from_secs(90));
+    let out = printed(
+        &p,
+        "aws ecs describe-services --cluster demo --services web",
+    );
+    insta::assert_snapshot!("describe_services_mid_rollout", out);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let deployments = v["services"][0]["deployments"]
+        .as_array()
+        .expect("deployments");
+    assert_eq!(deployments.len(), 2, "PRIMARY and ACTIVE mid-rollout");
+    assert_eq!(deployments[0]["status"], "PRIMARY");
+    assert_eq!(deployments[0]["rolloutState"], "IN_PROGRESS");
+    let events = v["services"][0]["events"].as_array().expect("events");
+    let times: Vec<&str> = events
+        .iter()
+        .map(|e| e["createdAt"].as_str().unwrap_or(""))
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(times, sorted, "newest first");
+    assert!(out.starts_with("{\n    \"services\": [\n        {\n            \"serviceArn\""));
+}
+
+#[test]
+fn a_missing_service_is_a_failure_not_an_error() {
+    let p = Playback::new(scenario("ecs-rolling-update"));
+    let out = printed(
+        &p,
+        "aws ecs describe-services --cluster demo --services nope",
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["services"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        v["failures"][0]["arn"],
+        "arn:aws:ecs:us-east-1:123456789012:service/demo/nope"
+    );
+    assert_eq!(v["failures"][0]["reason"], "MISSING");
+}
+
+#[test]
+fn tasks_list_and_describe_as_the_api_returns_them() {
+    let mut p = Playback::new(scenario("ecs-rolling-update"));
+    p.seek(SimTime::from_secs(120));
+    let list = printed(&p, "aws ecs list-tasks --cluster demo --service-name web");
+    let v: serde_json::Value = serde_json::from_str(&list).expect("JSON");
+    let arns: Vec<String> = v["taskArns"]
+        .as_array()
+        .expect("arns")
+        .iter()
+        .map(|a| a.as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(!arns.is_empty());
+    let id = arns[0].rsplit('/').next().expect("id").to_string();
+    let out = printed(
+        &p,
+        &format!("aws ecs describe-tasks --cluster demo --tasks {id} bogus"),
+    );
+    insta::assert_snapshot!("describe_tasks_one_found_one_missing", out);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["tasks"][0]["group"], "service:web");
+    assert_eq!(v["failures"][0]["arn"], "bogus");
+    assert_eq!(v["failures"][0]["reason"], "MISSING");
+    let stopped = printed(
+        &p,
+        "aws ecs list-tasks --cluster demo --desired-status STOPPED",
+    );
+    assert!(stopped.contains("\"taskArns\""));
+}
+
+#[test]
+fn task_definitions_container_instances_and_clusters_describe_themselves() {
+    let mut p = Playback::new(scenario("ecs-instance-draining"));
+    p.seek(SimTime::from_secs(30));
+    let cluster = {
+        let ecs = p.world().ecs.as_ref().expect("ECS");
+        ecs.name.clone()
+    };
+    let td = printed(&p, "aws ecs describe-task-definition --task-definition web");
+    insta::assert_snapshot!("describe_task_definition_latest_revision", td);
+    let list = printed(
+        &p,
+        &format!("aws ecs list-container-instances --cluster {cluster}"),
+    );
+    let v: serde_json::Value = serde_json::from_str(&list).expect("JSON");
+    let first = v["containerInstanceArns"][0]
+        .as_str()
+        .expect("arn")
+        .to_string();
+    let ci = printed(
+        &p,
+        &format!(
+            "aws ecs describe-container-instances --cluster {cluster} --container-instances {first}"
+        ),
+    );
+    insta::assert_snapshot!("describe_container_instances", ci);
+    let cl = printed(
+        &p,
+        &format!("aws ecs describe-clusters --clusters {cluster} other"),
+    );
+    let v: serde_json::Value = serde_json::from_str(&cl).expect("JSON");
+    assert_eq!(v["clusters"][0]["clusterName"], cluster.as_str());
+    assert_eq!(v["failures"][0]["reason"], "MISSING");
+}
+
+#[test]
+fn wrong_input_gets_the_aws_cli_answers() {
+    let p = Playback::new(scenario("ecs-rolling-update"));
+    let e = failed(&p, "aws ecs describe-service --cluster demo --services web");
+    assert!(e.contains("aws: error: argument operation: Invalid choice, valid choices are:"));
+    assert!(e.contains("describe-services                        | describe-task-definition"));
+    let e = failed(
+        &p,
+        "aws ecs update-service --cluster demo --desired-count 3",
+    );
+    assert!(
+        e.ends_with("aws: error: the following arguments are required: --service\n"),
+        "{e}"
+    );
+    let e = failed(
+        &p,
+        "aws ecs update-service --cluster demo --service web --desired-cont 3",
+    );
+    assert!(e.ends_with("Unknown options: --desired-cont, 3\n"), "{e}");
+    let e = failed(
+        &p,
+        "aws ecs update-service --cluster demo --service api --desired-count 3",
+    );
+    assert_eq!(
+        e,
+        "\nAn error occurred (ServiceNotFoundException) when calling the UpdateService operation: \n"
+    );
+    let e = failed(&p, "aws ecs update-service --service web --desired-count 3");
+    assert_eq!(
+        e,
+        "\nAn error occurred (ClusterNotFoundException) when calling the UpdateService operation: Cluster not found.\n",
+        "without --cluster the CLI uses the cluster called default"
+    );
+    let e = failed(
+        &p,
+        "aws ecs stop-task --cluster demo --task 0123456789abcdef0123456789abcdef",
+    );
+    assert!(e.contains("(InvalidParameterException) when calling the StopTask operation: The referenced task was not found."));
+    let e = failed(
+        &p,
+        "aws ecs update-service --cluster demo --service web --task-definition web:9",
+    );
+    assert!(e.contains("TaskDefinition not found."));
+    let e = failed(
+        &p,
+        "aws ecs update-service --cluster demo --service web --desired-count four",
+    );
+    assert!(e.contains("argument --desired-count: invalid int value: 'four'"));
+    let e = failed(&p, "aws ecss describe-services");
+    assert!(e.contains("aws: error: argument command: Invalid choice"));
+    assert!(e.contains("Did you mean `ecs`?"));
+    let e = failed(&p, "kubctl get pods");
+    assert!(e.contains("command not found: kubctl"));
+    let e = failed(&p, "aws ecs describe-services --services 'web");
+    assert!(e.contains("unexpected EOF"));
+}
+
+#[test]
+fn update_service_acts_at_the_current_moment_and_replies_with_the_new_deployment() {
+    let mut p = Playback::new(scenario("ecs-rolling-update"));
+    p.seek(SimTime::from_secs(200));
+    let reply = act(
+        &mut p,
+        "aws ecs update-service --cluster demo --service web --desired-count 6 --deployment-configuration maximumPercent=150,minimumHealthyPercent=50,deploymentCircuitBreaker={enable=true,rollback=true}",
+    );
+    let v: serde_json::Value = serde_json::from_str(&reply).expect("JSON");
+    let svc = &v["service"];
+    assert_eq!(svc["desiredCount"], 6);
+    assert_eq!(svc["deploymentConfiguration"]["maximumPercent"], 150);
+    assert_eq!(svc["deploymentConfiguration"]["minimumHealthyPercent"], 50);
+    assert_eq!(
+        svc["deploymentConfiguration"]["deploymentCircuitBreaker"]["enable"],
+        true
+    );
+    assert_eq!(p.now(), SimTime::from_secs(200));
+    let logged = p
+        .log()
+        .iter()
+        .rev()
+        .find(|e| e.at == SimTime::from_secs(200))
+        .expect("logged at the moment");
+    assert!(
+        logged.message.starts_with(
+            "aws ecs update-service --cluster demo --service web --desired-count 6 --deployment-configuration minimumHealthyPercent=50,maximumPercent=150,deploymentCircuitBreaker={enable=true,rollback=true}"
+        ),
+        "{}",
+        logged.message
+    );
+    // The service reaches six tasks later in the run.
+    p.seek(p.end());
+    let ecs = p.world().ecs.as_ref().expect("ECS");
+    assert_eq!(ecs.services[0].running_count, 6);
+    // A new revision starts a new deployment; `--task-definition web` means the latest.
+    p.seek(SimTime::from_secs(300));
+    let reply = act(
+        &mut p,
+        "aws ecs update-service --cluster demo --service web --task-definition web:1",
+    );
+    let v: serde_json::Value = serde_json::from_str(&reply).expect("JSON");
+    assert_eq!(v["service"]["deployments"][0]["status"], "PRIMARY");
+    assert_eq!(
+        v["service"]["deployments"][0]["rolloutState"],
+        "IN_PROGRESS"
+    );
+    assert!(
+        v["service"]["taskDefinition"]
+            .as_str()
+            .is_some_and(|a| a.ends_with("task-definition/web:1"))
+    );
+}
+
+#[test]
+fn stop_task_stops_that_task_and_the_service_replaces_it() {
+    let mut p = Playback::new(scenario("ecs-rolling-update"));
+    p.seek(SimTime::from_secs(20));
+    let id = {
+        let ecs = p.world().ecs.as_ref().expect("ECS");
+        ecs.tasks
+            .iter()
+            .find(|t| t.is_live())
+            .expect("a task")
+            .id
+            .clone()
+    };
+    let reply = act(
+        &mut p,
+        &format!("aws ecs stop-task --cluster demo --task {id} --reason 'patching'"),
+    );
+    let v: serde_json::Value = serde_json::from_str(&reply).expect("JSON");
+    assert_eq!(v["task"]["desiredStatus"], "STOPPED");
+    let Action::StopTaskById { task, reason } = &p.interventions()[0].action else {
+        panic!("a stop by id");
+    };
+    assert_eq!(
+        (task.as_str(), reason.as_deref()),
+        (id.as_str(), Some("patching"))
+    );
+    p.seek(SimTime::from_secs(29));
+    let ecs = p.world().ecs.as_ref().expect("ECS");
+    assert!(
+        ecs.tasks.iter().filter(|t| t.is_live()).count() >= 4,
+        "a replacement is on its way"
+    );
+}
+
+#[test]
+fn draining_and_reactivating_an_instance_through_the_console() {
+    let mut p = Playback::new(scenario("ecs-instance-draining"));
+    p.seek(SimTime::from_secs(20));
+    let (cluster, id) = {
+        let ecs = p.world().ecs.as_ref().expect("ECS");
+        (ecs.name.clone(), ecs.instances[0].id.clone())
+    };
+    let reply = act(
+        &mut p,
+        &format!(
+            "aws ecs update-container-instances-state --cluster {cluster} --container-instances {id} --status DRAINING"
+        ),
+    );
+    let v: serde_json::Value = serde_json::from_str(&reply).expect("JSON");
+    assert_eq!(v["containerInstances"][0]["status"], "DRAINING");
+    p.seek(SimTime::from_secs(25));
+    let reply = act(
+        &mut p,
+        &format!(
+            "aws ecs update-container-instances-state --cluster {cluster} --container-instances {id} --status ACTIVE"
+        ),
+    );
+    let v: serde_json::Value = serde_json::from_str(&reply).expect("JSON");
+    assert_eq!(v["containerInstances"][0]["status"], "ACTIVE");
+    assert!(matches!(
+        p.interventions()[1].action,
+        Action::ActivateInstance { .. }
+    ));
+    let e = failed(
+        &p,
+        &format!(
+            "aws ecs update-container-instances-state --cluster {cluster} --container-instances {id} --status PAUSED"
+        ),
+    );
+    assert!(e.contains("InvalidParameterException"));
+}
+
+#[test]
+fn a_session_saved_as_a_scenario_reproduces_its_log() {
+    let s = scenario("ecs-rolling-update");
+    let mut p = Playback::new(s.clone());
+    p.seek(SimTime::from_secs(150));
+    act(
+        &mut p,
+        "aws ecs update-service --cluster demo --service web --desired-count 2",
+    );
+    p.seek(SimTime::from_secs(400));
+    act(
+        &mut p,
+        "aws ecs update-service --cluster demo --service web --desired-count 5",
+    );
+    let saved = orca_sim::scenario::to_ron(p.scenario()).expect("serializes");
+    let again = orca_sim::scenario::parse("saved.ron", &saved).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(&again, p.scenario().as_ref());
+    let mut sim = orca_sim::Simulation::new(Arc::new(again));
+    sim.advance_to(sim.end());
+    assert_eq!(sim.log(), p.full_log().as_slice());
+    let _ = After::Text(String::new());
+}
