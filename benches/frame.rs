@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
+use orca::app::CorePlugin;
+use orca::app::actions::Actions;
 use orca::app::library::{Progress, ScenarioSource};
 use orca::app::player::Player;
-use orca::app::{Actions, CorePlugin};
 
 /// Four Fargate services of 500 tasks each, updated to a new revision at 0:30.
 fn scenario_text() -> String {
@@ -66,7 +67,7 @@ fn main() {
         times.push(t.elapsed());
         let cards = app
             .world()
-            .resource::<orca::app::canvas::Canvas>()
+            .resource::<orca::app::canvas::sync::Canvas>()
             .scene
             .cards
             .len();

@@ -6,8 +6,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
-use orca_sim::scenario::{self, ScenarioErrors};
-use orca_sim::{Event, Scenario, SimTime, Simulation};
+use orca_sim::{Event, SimTime, Simulation};
+
+use crate::scenario_file;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -66,27 +67,6 @@ pub struct ShotArgs {
     pub height: u32,
 }
 
-/// Read and validate a scenario file.
-pub fn load(path: &Path) -> Result<Scenario, String> {
-    let name = path.display().to_string();
-    let meta = fs::metadata(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
-    if meta.len() > scenario::MAX_FILE_BYTES as u64 {
-        return Err(format!(
-            "{name}:1:1: the file is {:.1} MiB; scenario files are limited to {} MiB",
-            meta.len() as f64 / (1024.0 * 1024.0),
-            scenario::MAX_FILE_BYTES / (1024 * 1024)
-        ));
-    }
-    let bytes = fs::read(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
-    let src = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "{name}: the file is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    scenario::parse(&name, &src).map_err(|e: ScenarioErrors| e.to_string())
-}
-
 fn scenario_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     if path.is_dir() {
         let mut entries: Vec<PathBuf> = fs::read_dir(path)
@@ -119,7 +99,7 @@ pub fn check(paths: &[PathBuf]) -> ExitCode {
     }
     let mut ok = 0;
     for f in &files {
-        match load(f) {
+        match scenario_file::read(f) {
             Ok(_) => ok += 1,
             Err(e) => {
                 eprintln!("{e}");
@@ -138,8 +118,8 @@ pub fn check(paths: &[PathBuf]) -> ExitCode {
 }
 
 pub fn run(args: &RunArgs) -> ExitCode {
-    let scenario = match load(&args.file) {
-        Ok(s) => s,
+    let scenario = match scenario_file::read(&args.file) {
+        Ok(file) => file.scenario,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(1);

@@ -5,10 +5,14 @@ use std::time::Duration;
 
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
-use orca::app::canvas::{self, CardAnim, CardState};
+use orca::app::CorePlugin;
+use orca::app::actions::Actions;
+use orca::app::canvas::card_state::CardState;
+use orca::app::canvas::layout::layout;
+use orca::app::canvas::scene::{Prim, Scene};
+use orca::app::canvas::sync::CardAnim;
 use orca::app::library::{self, Progress, ScenarioSource};
 use orca::app::player::Player;
-use orca::app::{Actions, CorePlugin};
 use orca_sim::SimTime;
 
 fn app_with(name: &'static str, progress: Progress) -> App {
@@ -51,7 +55,7 @@ fn cards(app: &mut App) -> Vec<(String, CardState)> {
 
 fn expected_cards(app: &App) -> Vec<(String, CardState)> {
     let p = player(app);
-    let scene = canvas::layout(p.playback.world(), p.layout_cols);
+    let scene = layout(p.playback.world(), p.layout_cols);
     let mut v: Vec<_> = scene
         .cards
         .iter()
@@ -303,9 +307,9 @@ fn eks_cards_mirror_the_pods() {
 }
 
 /// The texts of the scene, by prim key.
-fn scene_text(scene: &canvas::Scene, key: &str) -> Option<String> {
+fn scene_text(scene: &Scene, key: &str) -> Option<String> {
     scene.prims.iter().find_map(|(k, p)| match p {
-        canvas::Prim::Text { text, .. } if k == key => Some(text.clone()),
+        Prim::Text { text, .. } if k == key => Some(text.clone()),
         _ => None,
     })
 }
@@ -316,7 +320,7 @@ fn cluster_auto_scaling_shows_waiting_tasks_booting_instances_and_removes_termin
     // 2:40: six tasks wait for capacity in their own lane, below the zones.
     player_seek(&mut app, SimTime::from_secs(160));
     let p = player(&app);
-    let scene = canvas::layout(p.playback.world(), p.layout_cols);
+    let scene = layout(p.playback.world(), p.layout_cols);
     let lane = *scene.areas.get("lane:waiting").expect("a waiting lane");
     let zone = scene.areas.get("zone:us-east-1a").expect("a zone");
     assert!(lane.y >= zone.y + zone.h, "the lane sits below the zones");
@@ -340,7 +344,7 @@ fn cluster_auto_scaling_shows_waiting_tasks_booting_instances_and_removes_termin
     // 4:20: the three launched instances are on the canvas, still registering.
     player_seek(&mut app, SimTime::from_secs(260));
     let p = player(&app);
-    let scene = canvas::layout(p.playback.world(), p.layout_cols);
+    let scene = layout(p.playback.world(), p.layout_cols);
     for n in 3..=5 {
         let t = scene_text(&scene, &format!("inst:asg-api-{n}/t2")).expect("instance text");
         assert!(t.contains("REGISTERING"), "{t}");
@@ -348,12 +352,12 @@ fn cluster_auto_scaling_shows_waiting_tasks_booting_instances_and_removes_termin
     // 6:00: every task runs; the lane is gone.
     player_seek(&mut app, SimTime::from_secs(360));
     let p = player(&app);
-    let scene = canvas::layout(p.playback.world(), p.layout_cols);
+    let scene = layout(p.playback.world(), p.layout_cols);
     assert!(!scene.areas.contains_key("lane:waiting"));
     // 28:00: the two empty instances terminated at 27:00 have left the canvas.
     player_seek(&mut app, SimTime::from_secs(28 * 60));
     let p = player(&app);
-    let scene = canvas::layout(p.playback.world(), p.layout_cols);
+    let scene = layout(p.playback.world(), p.layout_cols);
     assert!(!scene.areas.contains_key("inst:asg-api-1"));
     assert!(!scene.areas.contains_key("inst:asg-api-2"));
     assert!(scene.areas.contains_key("inst:asg-api-3"));

@@ -89,10 +89,14 @@ fn shot_renders_the_cluster_with_its_cards() {
     );
     // At 0:56 the rolling update shows healthy web:1 cards and new web:2 cards whose targets
     // are still initial or just healthy: both card colours must cover real area.
-    use orca::app::canvas::CardState;
+    use orca::app::canvas::card_state::CardState;
     let healthy = count_near(&px, channels, srgb8(CardState::Healthy.color()));
     let initial = count_near(&px, channels, srgb8(CardState::Initial.color()));
-    let new_stripe = count_near(&px, channels, srgb8(orca::app::canvas::NEW_REVISION));
+    let new_stripe = count_near(
+        &px,
+        channels,
+        srgb8(orca::app::canvas::palette::NEW_REVISION),
+    );
     assert!(healthy > 2_000, "healthy card pixels: {healthy}");
     assert!(initial > 1_000, "initial card pixels: {initial}");
     assert!(new_stripe > 200, "new-revision stripe pixels: {new_stripe}");
@@ -132,7 +136,7 @@ fn shot_renders_an_eks_scenario_with_pending_pods() {
         panic!("orca shot failed ({}):\n{stderr}", result.status);
     }
     let (_, _, channels, px) = pixels(&out);
-    use orca::app::canvas::CardState;
+    use orca::app::canvas::card_state::CardState;
     // Two running, ready pods (green) and two Pending pods (grey) in the unscheduled area.
     let ready = count_near(&px, channels, srgb8(CardState::Healthy.color()));
     let pending = count_near(&px, channels, srgb8(CardState::Pending.color()));

@@ -11,6 +11,8 @@ use orca_sim::Scenario;
 use orca_sim::scenario;
 use serde::{Deserialize, Serialize};
 
+use crate::scenario_file::{self, Fingerprint};
+
 /// The scenarios shipped inside the binary, so `orca` works from any folder.
 pub const BUILT_IN: &[(&str, &str)] = &[
     (
@@ -111,7 +113,7 @@ pub enum ScenarioSource {
         path: PathBuf,
         modified: Option<SystemTime>,
         /// Length and hash of the bytes last loaded (see `poll_reload`).
-        fingerprint: Option<(u64, u64)>,
+        fingerprint: Option<Fingerprint>,
     },
 }
 
@@ -142,14 +144,13 @@ fn modified(path: &Path) -> Option<SystemTime> {
 /// Read and validate a scenario file; errors are `file:line:col: message` lines.
 pub fn load_file(path: &Path) -> Result<(Arc<Scenario>, ScenarioSource), String> {
     let stamp = modified(path);
-    let print = file_fingerprint(path);
-    let scenario = crate::cli::load(path)?;
+    let file = scenario_file::read(path)?;
     Ok((
-        Arc::new(scenario),
+        Arc::new(file.scenario),
         ScenarioSource::File {
             path: path.to_path_buf(),
             modified: stamp,
-            fingerprint: print,
+            fingerprint: Some(file.fingerprint),
         },
     ))
 }
@@ -168,22 +169,13 @@ pub fn poll_reload(source: &mut ScenarioSource) -> Option<Result<Arc<Scenario>, 
     let now = Some(modified(path)?);
     // The modification time alone can miss a save within the file system's time resolution,
     // so a changed length or content counts too.
-    let print = file_fingerprint(path);
+    let print = scenario_file::fingerprint(path);
     if now == *seen && print == *fingerprint {
         return None;
     }
     *seen = now;
     *fingerprint = print;
-    Some(crate::cli::load(path).map(Arc::new))
-}
-
-/// A cheap summary of a file's bytes (length and a hash), `None` if it cannot be read.
-fn file_fingerprint(path: &Path) -> Option<(u64, u64)> {
-    use std::hash::{Hash, Hasher};
-    let bytes = fs::read(path).ok()?;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    Some((bytes.len() as u64, h.finish()))
+    Some(scenario_file::read(path).map(|file| Arc::new(file.scenario)))
 }
 
 // ---------------------------------------------------------------------------------------------

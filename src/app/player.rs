@@ -1,15 +1,28 @@
 //! Playback state of the app: the clock, play/pause, speed, quizzes and the selection.
 //!
-//! Everything here is plain data plus methods, so tests can drive it without a window. The
-//! world shown is always `playback.world()` at `playback.now()`: the app never decides a
-//! domain fact.
+//! [`Player`] is plain data plus methods, so tests can drive it without a window; the plugin
+//! advances its clock each frame. The world shown is always `playback.world()` at
+//! `playback.now()`.
 
 use std::sync::Arc;
 
 use bevy::prelude::*;
 use orca_sim::{Playback, Scenario, SimTime, Subject};
 
-use super::library::{Progress, ScenarioSource};
+use crate::app::AppSystems;
+use crate::app::canvas::layout::columns_for_run;
+use crate::app::canvas::layout_ecs::on_canvas;
+use crate::app::library::{Progress, ScenarioSource};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        Update,
+        (
+            tick.in_set(AppSystems::Tick),
+            end_frame.in_set(AppSystems::EndFrame),
+        ),
+    );
+}
 
 /// Speeds the `[` and `]` keys step through.
 pub const SPEEDS: [f32; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
@@ -72,30 +85,15 @@ pub struct Player {
     /// The last problem loading or reloading a scenario, shown in the app.
     pub load_error: Option<String>,
     pub progress: Progress,
-    /// Cards per row on the canvas, fixed for the scenario (see `canvas::columns_for`).
+    /// Cards per row on the canvas, fixed for the scenario (see `canvas::layout::columns_for`).
     pub layout_cols: usize,
-}
-
-/// Sample the whole run for its busiest host so the canvas layout keeps one shape.
-fn layout_columns(playback: &mut Playback) -> usize {
-    let end = playback.end().millis();
-    let step = (end / 120).max(5_000);
-    let mut busiest = 0;
-    let mut t = 0;
-    while t <= end {
-        playback.seek(SimTime(t));
-        busiest = busiest.max(super::canvas::busiest_host(playback.world()));
-        t += step;
-    }
-    playback.seek(SimTime::ZERO);
-    super::canvas::columns_for(busiest)
 }
 
 impl Player {
     pub fn new(scenario: Arc<Scenario>, source: ScenarioSource, progress: Progress) -> Player {
         let mut playback = Playback::new(scenario);
         let asked = vec![false; playback.quiz_moments().len()];
-        let layout_cols = layout_columns(&mut playback);
+        let layout_cols = columns_for_run(&mut playback);
         Player {
             playback,
             source,
@@ -117,7 +115,7 @@ impl Player {
     pub fn replace_scenario(&mut self, scenario: Arc<Scenario>) {
         let at = self.now();
         self.playback = Playback::new(scenario);
-        self.layout_cols = layout_columns(&mut self.playback);
+        self.layout_cols = columns_for_run(&mut self.playback);
         self.asked = self
             .playback
             .quiz_moments()
@@ -127,6 +125,12 @@ impl Player {
         self.quiz = None;
         self.load_error = None;
         self.seek(at);
+    }
+
+    /// Show another scenario from its start, keeping the learner's progress.
+    pub fn switch_scenario(&mut self, scenario: Arc<Scenario>, source: ScenarioSource) {
+        let progress = std::mem::take(&mut self.progress);
+        *self = Player::new(scenario, source, progress);
     }
 
     pub fn scenario(&self) -> &Arc<Scenario> {
@@ -247,11 +251,7 @@ impl Player {
                 .ecs
                 .iter()
                 .flat_map(|ecs| ecs.tasks.iter())
-                .filter(|t| {
-                    t.last_status != orca_sim::ecs::TaskStatus::Stopped
-                        || t.stopped_at
-                            .is_some_and(|at| world.now.since(at).0 < super::canvas::FADE_MS)
-                })
+                .filter(|t| on_canvas(t, world.now))
                 .map(|t| t.id.as_str())
                 .collect()
         };
@@ -393,5 +393,16 @@ impl Player {
             Some(q) => &self.playback.quiz_moments()[q.moment].subjects,
             None => &[],
         }
+    }
+}
+
+fn tick(time: Res<Time>, mut player: ResMut<Player>) {
+    player.tick(time.delta_secs_f64());
+}
+
+/// The frame is drawn: from the next one, cards ease again.
+fn end_frame(mut player: ResMut<Player>) {
+    if player.jumped {
+        player.end_frame();
     }
 }

@@ -41,6 +41,7 @@ fn main() {
                 startup_seconds: 5,
                 ..AppBehavior::default()
             },
+            restarted_at: None,
         };
         setup::add_deployment(
             &mut c,

@@ -372,3 +372,350 @@ fn a_session_saved_as_a_scenario_reproduces_its_log() {
     assert_eq!(sim.log(), p.full_log().as_slice());
     let _ = After::Text(String::new());
 }
+
+/// The first live pod of a Deployment whose name starts with `prefix`, by status.
+fn pod_with_status(p: &Playback, status: &str) -> String {
+    let eks = p.world().eks.as_ref().expect("EKS");
+    eks.pods
+        .iter()
+        .find(|x| !x.gone && x.status() == status)
+        .map(|x| x.name.clone())
+        .unwrap_or_else(|| panic!("a {status} pod"))
+}
+
+#[test]
+fn kubectl_get_prints_kubectl_tables() {
+    let mut p = Playback::new(scenario("eks-rolling-update"));
+    p.seek(SimTime::from_secs(45));
+    insta::assert_snapshot!(
+        "kubectl_get_pods_mid_rollout",
+        printed(&p, "kubectl get pods")
+    );
+    insta::assert_snapshot!(
+        "kubectl_get_pods_wide",
+        printed(&p, "kubectl get pods -o wide")
+    );
+    insta::assert_snapshot!("kubectl_get_deploy", printed(&p, "kubectl get deploy"));
+    insta::assert_snapshot!("kubectl_get_rs", printed(&p, "kubectl get rs -o wide"));
+    insta::assert_snapshot!("kubectl_get_nodes", printed(&p, "kubectl get nodes"));
+    insta::assert_snapshot!("kubectl_get_events", printed(&p, "kubectl get events"));
+    let deploy = printed(&p, "kubectl get deploy web");
+    assert!(
+        deploy.starts_with("NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    "),
+        "{deploy}"
+    );
+    // Labels select; `-o name` lists kind/name.
+    let names = printed(&p, "kubectl get pods -l app=web -o name");
+    assert!(names.lines().all(|l| l.starts_with("pod/web-")), "{names}");
+    assert_eq!(
+        printed(&p, "kubectl get pods -l app=api"),
+        "No resources found in default namespace.\n"
+    );
+    let e = failed(&p, "kubectl get deploy nope");
+    assert_eq!(
+        e,
+        "Error from server (NotFound): deployments.apps \"nope\" not found\n"
+    );
+}
+
+#[test]
+fn kubectl_objects_print_as_yaml_and_json() {
+    let mut p = Playback::new(scenario("eks-rolling-update"));
+    p.seek(SimTime::from_secs(200));
+    let pod = pod_with_status(&p, "Running");
+    let yaml = printed(&p, &format!("kubectl get pod {pod} -o yaml"));
+    assert!(
+        yaml.starts_with("apiVersion: v1\nkind: Pod\nmetadata:\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("  phase: Running\n"), "{yaml}");
+    let json = printed(&p, "kubectl get deploy web -o json");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["kind"], "Deployment");
+    assert_eq!(v["spec"]["strategy"]["rollingUpdate"]["maxSurge"], "25%");
+    assert_eq!(v["status"]["availableReplicas"], 10);
+    insta::assert_snapshot!(
+        "kubectl_get_deploy_yaml",
+        printed(&p, "kubectl get deploy web -o yaml")
+    );
+}
+
+#[test]
+fn kubectl_describe_shows_fields_conditions_and_events() {
+    let mut p = Playback::new(scenario("eks-crashloop"));
+    p.seek(SimTime::from_secs(240));
+    let pod = pod_with_status(&p, "CrashLoopBackOff");
+    let out = printed(&p, &format!("kubectl describe pod {pod}"));
+    assert!(
+        out.contains("    State:          Waiting\n      Reason:       CrashLoopBackOff\n"),
+        "{out}"
+    );
+    assert!(out.contains("Controlled By:    ReplicaSet/web-"), "{out}");
+    assert!(
+        out.contains("Back-off restarting failed container"),
+        "{out}"
+    );
+    assert!(out.contains(" (x"), "repeated events are folded: {out}");
+    insta::assert_snapshot!("kubectl_describe_crashlooping_pod", out);
+    insta::assert_snapshot!(
+        "kubectl_describe_deploy_stuck",
+        printed(&p, "kubectl describe deploy web")
+    );
+    let node = {
+        let eks = p.world().eks.as_ref().expect("EKS");
+        eks.nodes[0].name.clone()
+    };
+    let node_out = printed(&p, &format!("kubectl describe node {node}"));
+    assert!(node_out.contains("Non-terminated Pods:"), "{node_out}");
+    assert!(node_out.contains("Allocated resources:"), "{node_out}");
+    let status = printed(&p, "kubectl rollout status deployment/web");
+    assert!(
+        status.starts_with("Waiting for deployment \"web\" rollout to finish: "),
+        "{status}"
+    );
+    // Past the progress deadline, rollout status fails as kubectl does.
+    p.seek(SimTime::from_secs(650));
+    assert_eq!(
+        failed(&p, "kubectl rollout status deployment/web"),
+        "error: deployment \"web\" exceeded its progress deadline\n"
+    );
+    let history = printed(&p, "kubectl rollout history deployment/web");
+    assert!(
+        history.starts_with(
+            "deployment.apps/web \nREVISION   CHANGE-CAUSE\n1          <none>\n2          <none>\n"
+        ),
+        "{history}"
+    );
+    let logs = printed(&p, &format!("kubectl logs {pod} --previous"));
+    assert!(
+        logs.lines()
+            .last()
+            .is_some_and(|l| l.contains("exiting with status 1")),
+        "{logs}"
+    );
+}
+
+#[test]
+fn kubectl_top_reads_the_load_model() {
+    let mut p = Playback::new(scenario("eks-autoscaling"));
+    p.seek(SimTime::from_secs(300));
+    let pods = printed(&p, "kubectl top pods");
+    assert!(pods.starts_with("NAME"), "{pods}");
+    assert!(
+        pods.lines()
+            .skip(1)
+            .all(|l| l.contains("m ") && l.ends_with("Mi")),
+        "{pods}"
+    );
+    let nodes = printed(&p, "kubectl top nodes");
+    assert!(nodes.starts_with("NAME"), "{nodes}");
+    let hpa = printed(&p, "kubectl get hpa");
+    assert!(
+        hpa.contains("Deployment/web") && hpa.contains("/60%"),
+        "{hpa}"
+    );
+    let svc = printed(&p, "kubectl get svc");
+    assert!(
+        svc.contains("kubernetes") && svc.contains("LoadBalancer"),
+        "{svc}"
+    );
+}
+
+#[test]
+fn kubectl_acts_and_the_cluster_follows() {
+    let mut p = Playback::new(scenario("eks-sandbox-drain"));
+    p.seek(SimTime::from_secs(60));
+    assert_eq!(
+        act(&mut p, "kubectl scale deployment/web --replicas=4"),
+        "deployment.apps/web scaled"
+    );
+    p.seek(SimTime::from_secs(120));
+    let st = printed(&p, "kubectl get deploy web");
+    assert!(st.contains("web    4/4"), "{st}");
+    // Delete a pod: its ReplicaSet replaces it.
+    let pod = pod_with_status(&p, "Running");
+    assert_eq!(
+        act(&mut p, &format!("kubectl delete pod {pod}")),
+        format!("pod \"{pod}\" deleted")
+    );
+    p.seek(SimTime::from_secs(180));
+    assert!(printed(&p, "kubectl get deploy web").contains("web    4/4"));
+    assert!(
+        !printed(&p, "kubectl get pods").contains(&pod),
+        "the deleted pod is gone"
+    );
+    // Cordon a node: its status says so, and cordoning again changes nothing.
+    let node = {
+        let eks = p.world().eks.as_ref().expect("EKS");
+        let busy = eks
+            .pods
+            .iter()
+            .find(|x| !x.gone && x.node.is_some())
+            .expect("a pod");
+        eks.nodes[busy.node.unwrap_or(0)].name.clone()
+    };
+    assert_eq!(
+        act(&mut p, &format!("kubectl cordon {node}")),
+        format!("node/{node} cordoned")
+    );
+    assert!(printed(&p, "kubectl get nodes").contains("Ready,SchedulingDisabled"));
+    assert_eq!(
+        printed(&p, &format!("kubectl cordon {node}")),
+        format!("node/{node} already cordoned\n")
+    );
+    // Drain it: its pods go elsewhere.
+    p.seek(SimTime::from_secs(200));
+    let reply = act(&mut p, &format!("kubectl drain {node} --ignore-daemonsets"));
+    assert!(reply.ends_with(&format!("node/{node} drained")), "{reply}");
+    assert!(reply.contains("evicting pod default/web-"), "{reply}");
+    p.seek(SimTime::from_secs(300));
+    {
+        let eks = p.world().eks.as_ref().expect("EKS");
+        let n = eks.nodes.iter().position(|x| x.name == node).expect("node");
+        assert!(
+            eks.pods.iter().all(|x| x.gone || x.node != Some(n)),
+            "the drained node is empty"
+        );
+    }
+    assert!(printed(&p, "kubectl get deploy web").contains("web    4/4"));
+    assert_eq!(
+        act(&mut p, &format!("kubectl uncordon {node}")),
+        format!("node/{node} uncordoned")
+    );
+    // A restart rolls out a new ReplicaSet of the same image; pause holds a new image back.
+    assert_eq!(
+        act(&mut p, "kubectl rollout restart deployment/web"),
+        "deployment.apps/web restarted"
+    );
+    p.seek(SimTime::from_secs(500));
+    let history = printed(&p, "kubectl rollout history deployment/web");
+    assert!(history.contains("\n2          <none>\n"), "{history}");
+    assert_eq!(
+        act(&mut p, "kubectl rollout pause deployment/web"),
+        "deployment.apps/web paused"
+    );
+    assert_eq!(
+        failed(&p, "kubectl rollout pause deployment/web"),
+        "error: deployments.apps \"web\" is already paused\n"
+    );
+    assert_eq!(
+        act(&mut p, "kubectl set image deployment/web web=web:v2"),
+        "deployment.apps/web image updated"
+    );
+    p.seek(SimTime::from_secs(600));
+    let rs = printed(&p, "kubectl get rs");
+    assert_eq!(
+        rs.lines().count(),
+        3,
+        "no new ReplicaSet while paused: {rs}"
+    );
+    assert_eq!(
+        act(&mut p, "kubectl rollout resume deployment/web"),
+        "deployment.apps/web resumed"
+    );
+    p.seek(SimTime::from_secs(900));
+    let rs = printed(&p, "kubectl get rs");
+    assert_eq!(
+        rs.lines().count(),
+        4,
+        "the new image rolls out after resume: {rs}"
+    );
+    assert!(printed(&p, "kubectl get deploy web").contains("web    4/4"));
+    // Undo to a given revision.
+    assert_eq!(
+        act(
+            &mut p,
+            "kubectl rollout undo deployment/web --to-revision=1"
+        ),
+        "deployment.apps/web rolled back"
+    );
+    // The whole session replays from its saved scenario.
+    let saved = orca_sim::scenario::to_ron(p.scenario()).expect("serializes");
+    let again = orca_sim::scenario::parse("saved.ron", &saved).unwrap_or_else(|e| panic!("{e}"));
+    let mut sim = orca_sim::Simulation::new(Arc::new(again));
+    sim.advance_to(sim.end());
+    assert_eq!(sim.log(), p.full_log().as_slice());
+}
+
+#[test]
+fn wrong_kubectl_input_gets_kubectl_answers() {
+    let p = Playback::new(scenario("eks-rolling-update"));
+    assert_eq!(
+        failed(&p, "kubectl scal deployment/web --replicas=3"),
+        "error: unknown command \"scal\" for \"kubectl\"\n\nDid you mean this?\n\tscale\n"
+    );
+    assert_eq!(
+        failed(&p, "kubectl scale deployment/api --replicas=3"),
+        "Error from server (NotFound): deployments.apps \"api\" not found\n"
+    );
+    assert_eq!(
+        failed(&p, "kubectl set image deployment/web app=nginx:1.29"),
+        "error: unable to find container named \"app\"\n"
+    );
+    assert_eq!(
+        failed(&p, "kubectl rollout undo deployment/web"),
+        "error: no rollout history found for deployment \"web\"\n"
+    );
+    assert_eq!(
+        failed(&p, "kubectl delete pod nope"),
+        "Error from server (NotFound): pods \"nope\" not found\n"
+    );
+    assert!(
+        failed(&p, "kubectl logs nope").starts_with("Error from server (NotFound): pods \"nope\"")
+    );
+    let ecs = Playback::new(scenario("ecs-rolling-update"));
+    assert!(failed(&ecs, "kubectl get pods").contains("no EKS cluster"));
+}
+
+fn completions(p: &Playback, line: &str) -> Vec<String> {
+    let cx = Context {
+        world: p.world(),
+        scenario: p.scenario(),
+        now: p.now(),
+        log: p.log(),
+        files: &no_files,
+    };
+    orca_sim::console::complete::complete(line, &cx).candidates
+}
+
+#[test]
+fn tab_completes_commands_flags_and_object_names() {
+    let mut ecs = Playback::new(scenario("ecs-rolling-update"));
+    ecs.seek(SimTime::from_secs(10));
+    assert_eq!(completions(&ecs, "ku"), ["kubectl"]);
+    assert_eq!(completions(&ecs, "aws ecs update-s"), ["update-service"]);
+    assert_eq!(
+        completions(&ecs, "aws ecs update-service --clu"),
+        ["--cluster"]
+    );
+    assert_eq!(
+        completions(&ecs, "aws ecs update-service --cluster "),
+        ["demo"]
+    );
+    assert_eq!(
+        completions(&ecs, "aws ecs update-service --cluster demo --service w"),
+        ["web"]
+    );
+    assert_eq!(
+        completions(
+            &ecs,
+            "aws ecs update-service --cluster demo --service web --task-definition "
+        ),
+        ["web:1", "web:2"]
+    );
+    let eks = Playback::new(scenario("eks-sandbox-drain"));
+    let nodes = completions(&eks, "kubectl drain ip-");
+    assert_eq!(nodes.len(), 3, "{nodes:?}");
+    assert_eq!(completions(&eks, "kubectl get deploy"), ["deployments"]);
+    assert_eq!(completions(&eks, "kubectl scale deployment/"), ["web"]);
+    assert_eq!(
+        completions(&eks, "kubectl set image deployment/web "),
+        ["web="]
+    );
+    assert_eq!(completions(&eks, "kubectl rollout u"), ["undo"]);
+    let c = orca_sim::console::complete::Completion {
+        from: 0,
+        candidates: vec!["describe-services".into(), "describe-tasks".into()],
+    };
+    assert_eq!(c.common_prefix(), "describe-");
+}

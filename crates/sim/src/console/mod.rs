@@ -13,6 +13,7 @@
 
 pub mod aws;
 pub mod commands;
+pub mod complete;
 pub mod kubectl;
 pub mod suggest;
 pub mod words;
@@ -70,8 +71,9 @@ pub fn execute(line: &str, cx: &Context) -> Outcome {
     };
     match tool.as_str() {
         "aws" => aws::run(&words[1..], cx),
+        "kubectl" | "k" => kubectl::run(&words[1..], cx),
         _ => {
-            let known = ["aws"];
+            let known = ["aws", "kubectl"];
             let hint = match suggest::similar(tool, &known).first() {
                 Some(s) => format!(" Did you mean `{s}`?"),
                 None => String::new(),

@@ -10,6 +10,7 @@ use crate::elb::target_health;
 use crate::engine::WorldCtx;
 use crate::engine::build::fail_mode;
 use crate::event::{EventKind, Source, Subject};
+use crate::k8s::interventions;
 use crate::k8s::tick::EksCtx;
 use crate::rng::chance;
 use crate::scenario::spec::Action;
@@ -57,7 +58,7 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
         Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
             zone_changed(ctx, zone, matches!(action, Action::ZoneOutage { .. }));
         }
-        Action::SetImage { .. } | Action::ScaleDeployment { .. } | Action::RolloutUndo { .. } => {
+        a if a.is_eks() => {
             if let Some(mut c) = ctx.eks() {
                 eks(&mut c, action);
             }
@@ -101,20 +102,98 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
                 format!("kubectl scale deployment/{deployment} --replicas={replicas}"),
             );
         }
-        Action::RolloutUndo { deployment } => {
+        Action::RolloutUndo {
+            deployment,
+            to_revision,
+        } => {
             let now = ctx.now;
             let c = &mut *ctx.world;
             let Some(d) = c.deployment_index(deployment) else {
                 return;
             };
-            let outcome = match c.rollout_undo(d, now) {
+            let outcome = match interventions::rollout_undo_to(c, d, *to_revision, now) {
                 Ok(m) | Err(m) => m,
+            };
+            let to = to_revision.map_or(String::new(), |r| format!(" --to-revision={r}"));
+            kubectl(
+                ctx,
+                deployment,
+                format!("kubectl rollout undo deployment/{deployment}{to}  →  {outcome}"),
+            );
+        }
+        Action::RolloutRestart { deployment }
+        | Action::RolloutPause { deployment }
+        | Action::RolloutResume { deployment } => {
+            let now = ctx.now;
+            let c = &mut *ctx.world;
+            let Some(d) = c.deployment_index(deployment) else {
+                return;
+            };
+            let verb = match action {
+                Action::RolloutRestart { .. } => {
+                    interventions::rollout_restart(c, d, now);
+                    "restart"
+                }
+                Action::RolloutPause { .. } => {
+                    c.deployments[d].paused = true;
+                    "pause"
+                }
+                _ => {
+                    c.deployments[d].paused = false;
+                    // Progress is measured from the resume (the controller resets the
+                    // Progressing condition when a paused Deployment resumes).
+                    c.deployments[d].last_progress = now;
+                    "resume"
+                }
             };
             kubectl(
                 ctx,
                 deployment,
-                format!("kubectl rollout undo deployment/{deployment}  →  {outcome}"),
+                format!("kubectl rollout {verb} deployment/{deployment}"),
             );
+        }
+        Action::DeletePod { pod } => {
+            let Some(p) = ctx
+                .world
+                .pods
+                .iter()
+                .position(|x| !x.gone && &x.name == pod)
+            else {
+                return;
+            };
+            announce_kube(
+                ctx,
+                format!("kubectl delete pod {pod}"),
+                Subject::Pod(pod.clone()),
+            );
+            interventions::delete_pod(ctx, p);
+        }
+        Action::CordonNode { node }
+        | Action::UncordonNode { node }
+        | Action::DrainNode { node } => {
+            let Some(n) = ctx
+                .world
+                .nodes
+                .iter()
+                .position(|x| !x.gone && &x.name == node)
+            else {
+                return;
+            };
+            let verb = match action {
+                Action::CordonNode { .. } => "cordon",
+                Action::UncordonNode { .. } => "uncordon",
+                _ => "drain",
+            };
+            announce_kube(
+                ctx,
+                format!("kubectl {verb} {node}"),
+                Subject::Node(node.clone()),
+            );
+            match action {
+                Action::CordonNode { .. } => interventions::cordon(ctx, n, true),
+                Action::UncordonNode { .. } => interventions::cordon(ctx, n, false),
+                _ => interventions::drain(ctx, n),
+            }
         }
         _ => {}
     }
@@ -384,6 +463,18 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
         }
         _ => {}
     }
+}
+
+/// Log a kubectl command about a pod or a node.
+fn announce_kube(ctx: &mut EksCtx, command: String, subject: Subject) {
+    ctx.emit(
+        Source::Scenario,
+        EventKind::ActionApplied {
+            description: command.clone(),
+        },
+        command,
+        vec![subject],
+    );
 }
 
 fn kubectl(ctx: &mut EksCtx, deployment: &str, command: String) {

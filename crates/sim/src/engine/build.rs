@@ -107,6 +107,7 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
             liveness_probe: d.container.liveness_probe,
             startup_probe: d.container.startup_probe,
             behavior: c.behavior_of(&d.container.image),
+            restarted_at: None,
         };
         let di = setup::add_deployment(&mut c, net, &mut rngs.names, &d.name, d.replicas, template);
         let dep = &mut c.deployments[di];

@@ -53,19 +53,26 @@ pub struct Template {
     /// A startup probe (period 10 s, failureThreshold 30): liveness and readiness wait for it.
     pub startup_probe: bool,
     pub behavior: AppBehavior,
+    /// The `kubectl.kubernetes.io/restartedAt` annotation `kubectl rollout restart` sets: a new
+    /// template, so a new ReplicaSet, with the same container.
+    pub restarted_at: Option<SimTime>,
 }
 
 impl Template {
     /// The `pod-template-hash` label of the template's ReplicaSet.
     pub fn hash(&self) -> String {
-        names::pod_template_hash(&format!(
+        let mut text = format!(
             "{}|{}|{}|{}|{}",
             self.container,
             self.image,
             self.requests.cpu_millis,
             self.requests.memory_mib,
             self.port
-        ))
+        );
+        if let Some(at) = self.restarted_at {
+            text.push_str(&format!("|restartedAt={}", at.millis()));
+        }
+        names::pod_template_hash(&text)
     }
 }
 
@@ -92,6 +99,8 @@ pub struct Node {
     pub draining: bool,
     /// The kubelet reports Ready (a Karpenter node registers a little before it is Ready).
     pub ready: bool,
+    /// `spec.unschedulable`, set by `kubectl cordon` or `drain`: nothing new schedules there.
+    pub cordoned: bool,
     /// The Karpenter NodeClaim that launched it (its NodePool is `EksCluster::karpenter`).
     pub nodeclaim: Option<String>,
     /// When the node object appeared (zero for the scenario's first nodes).
@@ -233,6 +242,8 @@ pub struct DeploymentState {
     pub revision_history_limit: u32,
     /// The demand this Deployment serves (drives CPU utilization), if modelled.
     pub load: Option<Load>,
+    /// `spec.paused` (`kubectl rollout pause`): template changes wait; scaling still works.
+    pub paused: bool,
 }
 
 impl DeploymentState {
@@ -254,6 +265,7 @@ impl DeploymentState {
             service: None,
             revision_history_limit: 10,
             load: None,
+            paused: false,
         }
     }
 }
@@ -374,7 +386,7 @@ impl EksCluster {
                 requested_cpu_millis: 0,
                 requested_memory_mib: 0,
                 pods: 0,
-                unschedulable: n.fargate || n.gone || n.draining || !n.ready,
+                unschedulable: n.fargate || n.gone || n.draining || n.cordoned || !n.ready,
             })
             .collect();
         for p in &self.pods {

@@ -75,6 +75,15 @@ fn existing(c: &EksCluster, counts: &[Counts], rs: usize) -> u32 {
 
 fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
     let now = ctx.now;
+    if ctx.world.deployments[d].paused {
+        if let Some((rs, from, to)) = super::interventions::paused_sync(ctx, d) {
+            let why = format!(
+                "the Deployment is paused, so no rollout starts; spec.replicas is {to}, so its active ReplicaSet is scaled to it"
+            );
+            scaled(ctx, d, rs, from, to, why);
+        }
+        return;
+    }
     let new = match ctx.world.current_replica_set(d) {
         Some(i) => i,
         None => objects::new_replica_set(ctx.world, d),

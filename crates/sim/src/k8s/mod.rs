@@ -19,6 +19,7 @@ pub mod deployment_controller;
 pub mod endpoints;
 pub mod events;
 pub mod hpa;
+pub mod interventions;
 pub mod karpenter;
 pub mod karpenter_controller;
 pub mod kubelet;

@@ -133,6 +133,7 @@ pub fn node_like(template: &Node, net: &mut Network, zone: usize, now: SimTime) 
         gone: false,
         unneeded_since: None,
         draining: false,
+        cordoned: false,
         created_at: now,
         ..template.clone()
     })
@@ -156,6 +157,7 @@ pub fn ec2_node(net: &mut Network, zone: usize, t: &InstanceType, now: SimTime) 
         unneeded_since: None,
         draining: false,
         ready: true,
+        cordoned: false,
         nodeclaim: None,
         created_at: now,
     })
@@ -204,6 +206,7 @@ pub fn fargate_node_for(
         unneeded_since: None,
         draining: false,
         ready: true,
+        cordoned: false,
         nodeclaim: None,
         created_at: now,
     });

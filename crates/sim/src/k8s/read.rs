@@ -275,6 +275,7 @@ mod tests {
                 startup_seconds: 5,
                 ..AppBehavior::default()
             },
+            restarted_at: None,
         }
     }
 

@@ -170,6 +170,9 @@ pub const SURGE_PERCENT: Range = Range::new(0, 100);
 /// `minReadySeconds`, `progressDeadlineSeconds`, `revisionHistoryLimit`: int32 (Kubernetes API
 /// reference, DeploymentSpec).
 pub const K8S_INT32: Range = Range::new(0, INT32);
+/// `kubectl rollout undo --to-revision`: a Deployment revision (an int64 annotation in
+/// Kubernetes; Orca's Deployments never reach this many rollouts), 0 meaning the previous one.
+pub const K8S_REVISION: Range = Range::new(0, INT32);
 /// Container requests: Orca's caps, above the largest node Orca knows.
 pub const CPU_MILLICORES: Range = Range::new(1, 64_000);
 pub const K8S_MEMORY_MIB: Range = Range::new(4, 512_000);
@@ -209,6 +212,7 @@ pub fn of(pattern: &str) -> Option<Range> {
         ("world.task_definitions[].containers[]", "memory" | "memory_reservation") => MEMORY_MIB,
         ("world.task_definitions[].containers[]", "stop_timeout") => STOP_TIMEOUT,
         (_, "revision") => REVISION,
+        ("timeline[].action", "to_revision") => K8S_REVISION,
         (_, "port" | "host_port" | "container_port") => PORT,
         ("world.task_definitions[].containers[].health_check", "interval") => HC_INTERVAL,
         ("world.task_definitions[].containers[].health_check", "timeout") => HC_TIMEOUT,

@@ -1,3 +1,200 @@
-//! `kubectl …` against the simulated EKS cluster.
+//! `kubectl …` against the simulated EKS cluster: reading commands print what kubectl prints
+//! for this moment (tables, `describe`, `-o yaml|json|name|wide`, `rollout status|history`,
+//! `top`, `logs`), acting commands become timeline actions with kubectl's reply.
+//!
+//! Objects live in the `default` namespace. Their labels: pods and Deployments `app=<name>`
+//! (pods also `pod-template-hash`), nodes the well-known EKS labels.
 
+mod act;
+mod describe;
+mod get;
+mod labels;
+mod objects;
 pub mod parse;
+mod table;
+mod top_logs;
+mod yaml;
+
+use parse::{Command, Kind};
+
+use super::{Context, Outcome};
+use crate::event::{Event, EventKind, Source};
+use crate::k8s::cluster::EksCluster;
+use crate::time::SimTime;
+
+/// `kubectl <words…>`.
+pub fn run(words: &[String], cx: &Context) -> Outcome {
+    let command = match parse::parse(words) {
+        Ok(c) => c,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let Some(eks) = cx.world.eks.as_ref() else {
+        return Outcome::Fail(
+            "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n\n(This scenario has no EKS cluster: try aws ecs.)\n"
+                .into(),
+        );
+    };
+    let k = Kube {
+        eks,
+        cx,
+        now: cx.now,
+    };
+    match command {
+        Command::Get {
+            kind,
+            names,
+            output,
+            selector,
+            all_namespaces,
+        } => get::get(
+            &k,
+            kind,
+            &names,
+            output,
+            selector.as_deref(),
+            all_namespaces,
+        ),
+        Command::Describe { kind, names } => describe::describe(&k, kind, &names),
+        Command::Top { kind } => top_logs::top(&k, kind),
+        Command::Logs {
+            pod,
+            previous,
+            tail,
+        } => top_logs::logs(&k, &pod, previous, tail),
+        other => act::act_on(&k, other),
+    }
+}
+
+/// What a kubectl command reads: the EKS cluster, the log, the moment.
+pub(crate) struct Kube<'a> {
+    pub eks: &'a EksCluster,
+    pub cx: &'a Context<'a>,
+    pub now: SimTime,
+}
+
+impl Kube<'_> {
+    /// Live pods (not gone), by index.
+    pub fn pods(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.eks.pods.len()).filter(|&p| !self.eks.pods[p].gone)
+    }
+
+    pub fn pod_named(&self, name: &str) -> Option<usize> {
+        self.pods().find(|&p| self.eks.pods[p].name == name)
+    }
+
+    pub fn nodes(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.eks.nodes.len()).filter(|&n| !self.eks.nodes[n].gone)
+    }
+
+    pub fn node_named(&self, name: &str) -> Option<usize> {
+        self.nodes().find(|&n| self.eks.nodes[n].name == name)
+    }
+
+    pub fn replica_sets(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.eks.replica_sets.len()).filter(|&r| !self.eks.replica_sets[r].deleted)
+    }
+
+    /// `kubectl`'s NotFound.
+    pub fn not_found(kind: Kind, name: &str) -> Outcome {
+        Outcome::Fail(format!(
+            "Error from server (NotFound): {} \"{name}\" not found\n",
+            kind.resource()
+        ))
+    }
+
+    /// The labels of a pod.
+    pub fn pod_labels(&self, p: usize) -> Vec<(String, String)> {
+        let pod = &self.eks.pods[p];
+        let rs = &self.eks.replica_sets[pod.replica_set];
+        vec![
+            (
+                "app".into(),
+                self.eks.deployments[rs.deployment].name.clone(),
+            ),
+            ("pod-template-hash".into(), rs.pod_template_hash.clone()),
+        ]
+    }
+
+    /// The labels of a node, as EKS sets them.
+    pub fn node_labels(&self, n: usize) -> Vec<(String, String)> {
+        let node = &self.eks.nodes[n];
+        let mut l = vec![
+            ("kubernetes.io/arch".into(), "amd64".into()),
+            ("kubernetes.io/hostname".into(), node.name.clone()),
+            ("kubernetes.io/os".into(), "linux".into()),
+            ("topology.kubernetes.io/zone".into(), node.zone.clone()),
+            (
+                "topology.kubernetes.io/region".into(),
+                self.cx.world.net.region.clone(),
+            ),
+        ];
+        if node.fargate {
+            l.push(("eks.amazonaws.com/compute-type".into(), "fargate".into()));
+        } else {
+            l.push((
+                "node.kubernetes.io/instance-type".into(),
+                node.instance_type.clone(),
+            ));
+        }
+        if let Some(g) = node.group.and_then(|g| self.node_group_name(g)) {
+            l.push(("eks.amazonaws.com/nodegroup".into(), g));
+        }
+        if let Some(k) = &self.eks.karpenter
+            && node.nodeclaim.is_some()
+        {
+            l.push(("karpenter.sh/nodepool".into(), k.pool.name.clone()));
+        }
+        l
+    }
+
+    /// A managed node group's name, from the scenario.
+    pub fn node_group_name(&self, g: usize) -> Option<String> {
+        match &self.cx.scenario.world {
+            crate::scenario::spec::WorldSpec::Eks(k) => {
+                k.node_groups.get(g).map(|x| x.name.clone())
+            }
+            crate::scenario::spec::WorldSpec::Ecs(_) => None,
+        }
+    }
+
+    /// The events of one object (`pod/web-…`), oldest first.
+    pub fn events_of<'b>(&'b self, object: &'b str) -> impl Iterator<Item = &'b Event> + 'b {
+        self.cx
+            .log
+            .iter()
+            .filter(move |e| matches!(&e.source, Source::Kube(o) if o == object))
+    }
+
+    /// Every Kubernetes event so far.
+    pub fn kube_events(&self) -> impl Iterator<Item = &Event> + '_ {
+        self.cx
+            .log
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Kube { .. }))
+    }
+}
+
+/// The component that reports an event with this reason, for the `From` column.
+pub fn reporter(reason: &str) -> &'static str {
+    match reason {
+        "Scheduled" | "FailedScheduling" => "default-scheduler",
+        "ScalingReplicaSet" | "DeploymentRollback" | "DeploymentPaused" | "DeploymentResumed" => {
+            "deployment-controller"
+        }
+        "SuccessfulCreate" | "SuccessfulDelete" => "replicaset-controller",
+        "SuccessfulRescale" | "FailedGetResourceMetric" => "horizontal-pod-autoscaler",
+        "TriggeredScaleUp" | "NotTriggerScaleUp" | "ScaleDown" => "cluster-autoscaler",
+        "RegisteredNode" | "RemovingNode" | "NodeNotReady" => "node-controller",
+        "NodeNotSchedulable" | "NodeSchedulable" | "NodeReady" | "Starting" => "kubelet",
+        r if r.starts_with("Disruption")
+            || r.starts_with("Nominated")
+            || r == "Launched"
+            || r == "Registered"
+            || r == "Initialized"
+            || r == "Unconsolidatable" =>
+        {
+            "karpenter"
+        }
+        _ => "kubelet",
+    }
+}

@@ -110,10 +110,61 @@ pub enum Action {
         deployment: String,
         replicas: u32,
     },
-    /// `kubectl rollout undo deployment/<deployment>`.
+    /// `kubectl rollout undo deployment/<deployment> [--to-revision=N]`.
     RolloutUndo {
         deployment: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to_revision: Option<u32>,
+    },
+    /// `kubectl rollout restart deployment/<deployment>`: a new ReplicaSet of the same
+    /// template rolls out.
+    RolloutRestart {
+        deployment: String,
+    },
+    /// `kubectl rollout pause deployment/<deployment>`.
+    RolloutPause {
+        deployment: String,
+    },
+    /// `kubectl rollout resume deployment/<deployment>`.
+    RolloutResume {
+        deployment: String,
+    },
+    /// `kubectl delete pod <pod>` (pod names come from the run: the same scenario and seed give
+    /// the same names).
+    DeletePod {
+        pod: String,
+    },
+    /// `kubectl cordon <node>`.
+    CordonNode {
+        node: String,
+    },
+    /// `kubectl uncordon <node>`.
+    UncordonNode {
+        node: String,
+    },
+    /// `kubectl drain <node>`: cordon it and evict its pods.
+    DrainNode {
+        node: String,
     },
     /// A caption for the learner, shown in the event log.
     Note(String),
+}
+
+impl Action {
+    /// Whether the action works on the EKS part of the world.
+    pub fn is_eks(&self) -> bool {
+        matches!(
+            self,
+            Action::SetImage { .. }
+                | Action::ScaleDeployment { .. }
+                | Action::RolloutUndo { .. }
+                | Action::RolloutRestart { .. }
+                | Action::RolloutPause { .. }
+                | Action::RolloutResume { .. }
+                | Action::DeletePod { .. }
+                | Action::CordonNode { .. }
+                | Action::UncordonNode { .. }
+                | Action::DrainNode { .. }
+        )
+    }
 }

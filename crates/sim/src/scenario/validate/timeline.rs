@@ -6,7 +6,7 @@ use super::caps::{MAX_DESIRED, MAX_DURATION};
 use super::common::{check_fraction, check_limit, check_status, list, scenario_end};
 use super::ecs_index::EcsIndex;
 use super::task_definition::{FitAt, task_definition_fits};
-use crate::scenario::limits::EXIT_CODE;
+use crate::scenario::limits::{EXIT_CODE, K8S_REVISION};
 use crate::scenario::limits::{
     GRACE_PERIOD, MAXIMUM_PERCENT, MINIMUM_HEALTHY_PERCENT, REPLICAS, TASK_ACTION_COUNT,
 };
@@ -29,23 +29,20 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
             ));
         }
         let ap = p.field("action");
-        let is_eks_action = matches!(
-            entry.action,
-            Action::SetImage { .. } | Action::ScaleDeployment { .. } | Action::RolloutUndo { .. }
-        );
+        let is_eks_action = entry.action.is_eks();
         let is_note = matches!(entry.action, Action::Note(_));
         match (eks, is_eks_action) {
             (Some(_), false) if !is_note => {
                 out.push((
                     ap.clone(),
-                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, ScaleDeployment, RolloutUndo or Note".into(),
+                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, ScaleDeployment, RolloutUndo, RolloutRestart, RolloutPause, RolloutResume, DeletePod, CordonNode, UncordonNode, DrainNode or Note".into(),
                 ));
                 continue;
             }
             (None, true) => {
                 out.push((
                     ap.clone(),
-                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, StopTask, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, SpotInstanceInterruption, ZoneOutage, ZoneRecovers or Note"
+                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, StopTask, StopTaskById, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, ActivateInstance, SpotInstanceInterruption, ZoneOutage, ZoneRecovers or Note"
                         .into(),
                 ));
                 continue;
@@ -94,7 +91,29 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                 "",
             );
         }
-        Action::RolloutUndo { deployment } => deployment_ref(out, deployment),
+        Action::RolloutUndo {
+            deployment,
+            to_revision,
+        } => {
+            deployment_ref(out, deployment);
+            if let Some(r) = to_revision {
+                check_limit(
+                    out,
+                    ap.field("to_revision"),
+                    "to_revision",
+                    *r,
+                    K8S_REVISION,
+                    "",
+                );
+            }
+        }
+        Action::RolloutRestart { deployment }
+        | Action::RolloutPause { deployment }
+        | Action::RolloutResume { deployment } => deployment_ref(out, deployment),
+        Action::DeletePod { pod } => dns_name(out, ap.field("pod"), "pod", pod),
+        Action::CordonNode { node }
+        | Action::UncordonNode { node }
+        | Action::DrainNode { node } => dns_name(out, ap.field("node"), "node", node),
         Action::UpdateService {
             service,
             task_definition,
@@ -273,5 +292,27 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             }
         }
         Action::Note(_) => {}
+    }
+}
+
+/// Pod and node names come from the run (the same scenario and seed give the same names), so
+/// only their form is checked: a DNS subdomain name (lowercase letters, digits, `-` and `.`, at
+/// most 253 characters) — Kubernetes, "Object Names and IDs".
+fn dns_name(out: &mut Problems, p: Path, what: &str, name: &str) {
+    let ok = !name.is_empty()
+        && name.len() <= 253
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if !ok {
+        out.push((
+            p,
+            format!(
+                "{what} {} is not a Kubernetes object name; valid: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit (as `orca run` prints the {what}'s name)",
+                quoted(name)
+            ),
+        ));
     }
 }

@@ -1,0 +1,256 @@
+//! kubectl's acting commands: each becomes a timeline action (applied at the current moment),
+//! with kubectl's reply; `rollout status|history` read.
+
+use super::parse::{Command, Kind, RolloutVerb};
+use super::{Kube, Outcome};
+use crate::console::After;
+use crate::k8s::read;
+use crate::scenario::spec::Action;
+
+fn act(action: Action, reply: String) -> Outcome {
+    Outcome::Act {
+        actions: vec![action],
+        after: After::Text(reply),
+    }
+}
+
+pub fn act_on(k: &Kube, command: Command) -> Outcome {
+    match command {
+        Command::Scale {
+            kind,
+            name,
+            replicas,
+        } => {
+            if kind == Kind::ReplicaSet {
+                return Outcome::Fail(
+                    "error: Orca's console scales Deployments (their ReplicaSets follow them)\n"
+                        .into(),
+                );
+            }
+            if k.eks.deployment_index(&name).is_none() {
+                return Kube::not_found(Kind::Deployment, &name);
+            }
+            act(
+                Action::ScaleDeployment {
+                    deployment: name.clone(),
+                    replicas,
+                },
+                format!("deployment.apps/{name} scaled"),
+            )
+        }
+        Command::SetImage { name, images } => {
+            let Some(d) = k.eks.deployment_index(&name) else {
+                return Kube::not_found(Kind::Deployment, &name);
+            };
+            let container = &k.eks.deployments[d].template.container;
+            let mut image = None;
+            for (c, i) in &images {
+                if c != container && c != "*" {
+                    return Outcome::Fail(format!(
+                        "error: unable to find container named \"{c}\"\n"
+                    ));
+                }
+                image = Some(i.clone());
+            }
+            let Some(image) = image else {
+                return Outcome::Fail("error: at least one image update is required\n".into());
+            };
+            if k.eks.deployments[d].template.image == image {
+                // Nothing changes; kubectl still says so.
+                return Outcome::Print(format!("deployment.apps/{name} image updated\n"));
+            }
+            act(
+                Action::SetImage {
+                    deployment: name.clone(),
+                    image,
+                },
+                format!("deployment.apps/{name} image updated"),
+            )
+        }
+        Command::Rollout {
+            verb,
+            name,
+            to_revision,
+        } => {
+            let Some(d) = k.eks.deployment_index(&name) else {
+                return Kube::not_found(Kind::Deployment, &name);
+            };
+            match verb {
+                RolloutVerb::Status => {
+                    let status = read::rollout_status(k.eks, d, k.now);
+                    if status.starts_with("error:") {
+                        Outcome::Fail(format!("{status}\n"))
+                    } else {
+                        Outcome::Print(format!("{status}\n"))
+                    }
+                }
+                RolloutVerb::History => Outcome::Print(history(k, d)),
+                RolloutVerb::Undo => {
+                    let current = k.eks.current_replica_set(d);
+                    let revisions: Vec<u32> = k
+                        .replica_sets()
+                        .filter(|&r| k.eks.replica_sets[r].deployment == d && Some(r) != current)
+                        .map(|r| k.eks.replica_sets[r].revision)
+                        .collect();
+                    if let Some(rev) = to_revision
+                        && rev != 0
+                        && !revisions.contains(&rev)
+                    {
+                        return Outcome::Fail(format!(
+                            "error: unable to find specified revision {rev} in history\n"
+                        ));
+                    }
+                    if revisions.is_empty() {
+                        return Outcome::Fail(format!(
+                            "error: no rollout history found for deployment \"{name}\"\n"
+                        ));
+                    }
+                    act(
+                        Action::RolloutUndo {
+                            deployment: name.clone(),
+                            to_revision: to_revision.filter(|r| *r != 0),
+                        },
+                        format!("deployment.apps/{name} rolled back"),
+                    )
+                }
+                RolloutVerb::Restart => act(
+                    Action::RolloutRestart {
+                        deployment: name.clone(),
+                    },
+                    format!("deployment.apps/{name} restarted"),
+                ),
+                RolloutVerb::Pause => {
+                    if k.eks.deployments[d].paused {
+                        return Outcome::Fail(format!(
+                            "error: deployments.apps \"{name}\" is already paused\n"
+                        ));
+                    }
+                    act(
+                        Action::RolloutPause {
+                            deployment: name.clone(),
+                        },
+                        format!("deployment.apps/{name} paused"),
+                    )
+                }
+                RolloutVerb::Resume => {
+                    if !k.eks.deployments[d].paused {
+                        return Outcome::Fail(format!(
+                            "error: deployments.apps \"{name}\" is not paused\n"
+                        ));
+                    }
+                    act(
+                        Action::RolloutResume {
+                            deployment: name.clone(),
+                        },
+                        format!("deployment.apps/{name} resumed"),
+                    )
+                }
+            }
+        }
+        Command::DeletePod { names } => {
+            let mut actions = Vec::new();
+            let mut reply = String::new();
+            for name in &names {
+                match k.pod_named(name) {
+                    Some(_) => {
+                        actions.push(Action::DeletePod { pod: name.clone() });
+                        reply.push_str(&format!("pod \"{name}\" deleted\n"));
+                    }
+                    None => {
+                        reply.push_str(&format!(
+                            "Error from server (NotFound): pods \"{name}\" not found\n"
+                        ));
+                    }
+                }
+            }
+            if actions.is_empty() {
+                return Outcome::Fail(reply);
+            }
+            Outcome::Act {
+                actions,
+                after: After::Text(reply.trim_end().to_string()),
+            }
+        }
+        Command::Cordon { node } => cordon(k, node, true),
+        Command::Uncordon { node } => cordon(k, node, false),
+        Command::Drain {
+            node,
+            ignore_daemonsets: _,
+        } => {
+            let Some(n) = k.node_named(&node) else {
+                return Kube::not_found(Kind::Node, &node);
+            };
+            let mut reply = String::new();
+            if !k.eks.nodes[n].cordoned {
+                reply.push_str(&format!("node/{node} cordoned\n"));
+            } else {
+                reply.push_str(&format!("node/{node} already cordoned\n"));
+            }
+            let pods: Vec<String> = k
+                .pods()
+                .filter(|&p| k.eks.pods[p].node == Some(n) && k.eks.pods[p].deleting_at.is_none())
+                .map(|p| k.eks.pods[p].name.clone())
+                .collect();
+            for p in &pods {
+                reply.push_str(&format!("evicting pod {}/{p}\n", k.eks.namespace));
+            }
+            for p in &pods {
+                reply.push_str(&format!("pod/{p} evicted\n"));
+            }
+            reply.push_str(&format!("node/{node} drained"));
+            act(Action::DrainNode { node }, reply)
+        }
+        Command::Apply { file } => match (k.cx.files)(&file) {
+            Err(e) => Outcome::Fail(format!(
+                "error: the path \"{file}\" does not exist\n({e})\n"
+            )),
+            Ok(_) => Outcome::Fail(format!(
+                "error: Orca's console cannot apply manifests yet; change the Deployment with kubectl scale, set image or rollout instead ({file} was not applied)\n"
+            )),
+        },
+        Command::Get { .. }
+        | Command::Describe { .. }
+        | Command::Top { .. }
+        | Command::Logs { .. } => Outcome::Fail("error: not an acting command\n".into()),
+    }
+}
+
+/// `kubectl cordon`/`uncordon`: a change, or kubectl's "already" answer.
+fn cordon(k: &Kube, node: String, on: bool) -> Outcome {
+    let Some(n) = k.node_named(&node) else {
+        return Kube::not_found(Kind::Node, &node);
+    };
+    let verb = if on { "cordoned" } else { "uncordoned" };
+    if k.eks.nodes[n].cordoned == on {
+        return Outcome::Print(format!("node/{node} already {verb}\n"));
+    }
+    let action = if on {
+        Action::CordonNode { node: node.clone() }
+    } else {
+        Action::UncordonNode { node: node.clone() }
+    };
+    act(action, format!("node/{node} {verb}"))
+}
+
+fn history(k: &Kube, d: usize) -> String {
+    let name = &k.eks.deployments[d].name;
+    let mut revs: Vec<(u32, String)> = k
+        .replica_sets()
+        .filter(|&r| k.eks.replica_sets[r].deployment == d)
+        .map(|r| {
+            let rs = &k.eks.replica_sets[r];
+            // CHANGE-CAUSE is the `kubernetes.io/change-cause` annotation, which nothing sets
+            // unless the user annotates the Deployment.
+            (rs.revision, "<none>".to_string())
+        })
+        .collect();
+    revs.sort();
+    let mut out = format!("deployment.apps/{name} \n");
+    let rows: Vec<Vec<String>> = revs
+        .into_iter()
+        .map(|(r, c)| vec![r.to_string(), c])
+        .collect();
+    out.push_str(&super::table::render(&["REVISION", "CHANGE-CAUSE"], &rows));
+    out.push('\n');
+    out
+}

@@ -1,0 +1,708 @@
+//! `kubectl describe pod|deployment|replicaset|node`: the objects' fields, their conditions and
+//! the Events section, laid out as kubectl lays them out (kubernetes.io, "Debug Running Pods";
+//! the repeated-event notation `3m (x4 over 5m)`).
+
+use std::fmt::Write;
+
+use super::get::{age, services};
+use super::parse::Kind;
+use super::{Kube, Outcome, reporter};
+use crate::event::EventKind;
+use crate::k8s::cluster::ContainerState;
+use crate::k8s::read;
+use crate::time::SimTime;
+
+pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
+    let all: Vec<String> = match kind {
+        Kind::Pod => k.pods().map(|p| k.eks.pods[p].name.clone()).collect(),
+        Kind::Deployment => k.eks.deployments.iter().map(|d| d.name.clone()).collect(),
+        Kind::ReplicaSet => k
+            .replica_sets()
+            .map(|r| k.eks.replica_sets[r].name.clone())
+            .collect(),
+        Kind::Node => k.nodes().map(|n| k.eks.nodes[n].name.clone()).collect(),
+        Kind::Service => services(k).into_iter().map(|s| s.name).collect(),
+        Kind::Hpa => k.eks.hpas.iter().map(|h| h.name.clone()).collect(),
+        Kind::Event | Kind::Pdb => Vec::new(),
+    };
+    let targets: Vec<String> = if names.is_empty() {
+        all.clone()
+    } else {
+        names.to_vec()
+    };
+    let mut out = Vec::new();
+    for name in &targets {
+        let text = match kind {
+            Kind::Pod => k.pod_named(name).map(|p| pod(k, p)),
+            Kind::Deployment => k.eks.deployment_index(name).map(|d| deployment(k, d)),
+            Kind::ReplicaSet => k
+                .replica_sets()
+                .find(|&r| &k.eks.replica_sets[r].name == name)
+                .map(|r| replica_set(k, r)),
+            Kind::Node => k.node_named(name).map(|n| node(k, n)),
+            Kind::Hpa => k
+                .eks
+                .hpas
+                .iter()
+                .position(|h| &h.name == name)
+                .map(|h| hpa(k, h)),
+            Kind::Service => services(k).into_iter().find(|s| &s.name == name).map(|s| {
+                let mut o = String::new();
+                let _ = writeln!(o, "Name:              {}", s.name);
+                let _ = writeln!(o, "Namespace:         {}", k.eks.namespace);
+                let _ = writeln!(
+                    o,
+                    "Selector:          {}",
+                    s.deployment.map_or_else(
+                        || "<none>".into(),
+                        |d| format!("app={}", k.eks.deployments[d].name)
+                    )
+                );
+                let _ = writeln!(o, "Type:              {}", s.kind);
+                let _ = writeln!(o, "IP:                {}", s.cluster_ip);
+                let _ = writeln!(o, "Port:              <unset>  {}", s.ports);
+                if let Some(d) = s.deployment {
+                    let eps: Vec<String> =
+                        k.pods()
+                            .filter(|&p| {
+                                k.eks.pod_deployment(p) == d
+                                    && k.eks.pods[p].counts()
+                                    && k.eks.pods[p].ready
+                            })
+                            .filter_map(|p| {
+                                k.eks.pods[p].ip.as_ref().map(|ip| {
+                                    format!("{ip}:{}", k.eks.deployments[d].template.port)
+                                })
+                            })
+                            .collect();
+                    let _ = writeln!(
+                        o,
+                        "Endpoints:         {}",
+                        if eps.is_empty() {
+                            "<none>".into()
+                        } else {
+                            eps.join(",")
+                        }
+                    );
+                }
+                o.push_str("Events:            <none>\n");
+                o
+            }),
+            Kind::Event | Kind::Pdb => None,
+        };
+        match text {
+            Some(t) => out.push(t),
+            None => return Kube::not_found(kind, name),
+        }
+    }
+    if out.is_empty() {
+        return Outcome::Print(format!(
+            "No resources found in {} namespace.\n",
+            k.eks.namespace
+        ));
+    }
+    Outcome::Print(out.join("\n\n"))
+}
+
+/// The Events section of an object: repeats of the same reason and message folded into one
+/// row with their count and first sighting.
+fn events(k: &Kube, object: &str) -> String {
+    struct Row<'a> {
+        warning: bool,
+        reason: &'a str,
+        message: &'a str,
+        first: SimTime,
+        last: SimTime,
+        count: u32,
+    }
+    let mut rows: Vec<Row> = Vec::new();
+    for e in k.events_of(object) {
+        let EventKind::Kube {
+            warning, reason, ..
+        } = &e.kind
+        else {
+            continue;
+        };
+        match rows
+            .iter_mut()
+            .find(|r| r.reason == reason && r.message == e.message)
+        {
+            Some(r) => {
+                r.last = e.at;
+                r.count += 1;
+            }
+            None => rows.push(Row {
+                warning: *warning,
+                reason,
+                message: &e.message,
+                first: e.at,
+                last: e.at,
+                count: 1,
+            }),
+        }
+    }
+    if rows.is_empty() {
+        return "Events:  <none>\n".into();
+    }
+    rows.sort_by_key(|r| r.last);
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let age = if r.count > 1 {
+                format!(
+                    "{} (x{} over {})",
+                    k.now.since(r.last).kube_age(),
+                    r.count,
+                    k.now.since(r.first).kube_age()
+                )
+            } else {
+                k.now.since(r.last).kube_age()
+            };
+            vec![
+                if r.warning { "Warning" } else { "Normal" }.to_string(),
+                r.reason.to_string(),
+                age,
+                reporter(r.reason).to_string(),
+                r.message.to_string(),
+            ]
+        })
+        .collect();
+    let mut header_rows = vec![vec![
+        "----".to_string(),
+        "------".into(),
+        "----".into(),
+        "----".into(),
+        "-------".into(),
+    ]];
+    header_rows.extend(table);
+    let body = super::table::render_padded(
+        &["Type", "Reason", "Age", "From", "Message"],
+        &header_rows,
+        2,
+    );
+    let mut out = String::from("Events:\n");
+    for line in body.lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+    out
+}
+
+fn pod(k: &Kube, p: usize) -> String {
+    let pod = &k.eks.pods[p];
+    let rs = &k.eks.replica_sets[pod.replica_set];
+    let t = &rs.template;
+    let labels = k.pod_labels(p);
+    let mut o = String::new();
+    let _ = writeln!(o, "Name:             {}", pod.name);
+    let _ = writeln!(o, "Namespace:        {}", k.eks.namespace);
+    let _ = writeln!(o, "Priority:         0");
+    let _ = writeln!(o, "Service Account:  default");
+    match pod.node {
+        Some(n) => {
+            let node = &k.eks.nodes[n];
+            let _ = writeln!(o, "Node:             {}/{}", node.name, node.private_ip);
+        }
+        None => {
+            let _ = writeln!(o, "Node:             <none>");
+        }
+    }
+    let _ = writeln!(o, "Start Time:       {}", pod.created_at.rfc1123());
+    for (i, (lk, lv)) in labels.iter().enumerate() {
+        let head = if i == 0 {
+            "Labels:           "
+        } else {
+            "                  "
+        };
+        let _ = writeln!(o, "{head}{lk}={lv}");
+    }
+    let _ = writeln!(o, "Annotations:      <none>");
+    let phase = match (&pod.node, &pod.state) {
+        (None, _) => "Pending",
+        (Some(_), ContainerState::Running { .. }) => "Running",
+        (Some(_), _) if pod.restarts > 0 => "Running",
+        _ => "Pending",
+    };
+    let _ = writeln!(
+        o,
+        "Status:           {}",
+        if pod.deleting_at.is_some() {
+            "Terminating"
+        } else {
+            phase
+        }
+    );
+    if let Some(at) = pod.deleting_at {
+        let _ = writeln!(o, "Termination Grace Period:  30s");
+        let _ = writeln!(o, "Deletion Timestamp:        {}", at.rfc1123());
+    }
+    let _ = writeln!(o, "IP:               {}", pod.ip.as_deref().unwrap_or(""));
+    if let Some(ip) = &pod.ip {
+        let _ = writeln!(o, "IPs:\n  IP:           {ip}");
+    }
+    let _ = writeln!(o, "Controlled By:    ReplicaSet/{}", rs.name);
+    let _ = writeln!(o, "Containers:");
+    let _ = writeln!(o, "  {}:", t.container);
+    let _ = writeln!(o, "    Image:          {}", t.image);
+    let _ = writeln!(o, "    Port:           {}/TCP", t.port);
+    let _ = writeln!(o, "    Host Port:      0/TCP");
+    match &pod.state {
+        ContainerState::Waiting { reason } => {
+            let _ = writeln!(o, "    State:          Waiting");
+            let _ = writeln!(o, "      Reason:       {reason}");
+        }
+        ContainerState::Running { started_at } => {
+            let _ = writeln!(o, "    State:          Running");
+            let _ = writeln!(o, "      Started:      {}", started_at.rfc1123());
+        }
+        ContainerState::Terminated { reason, exit_code } => {
+            let _ = writeln!(o, "    State:          Terminated");
+            let _ = writeln!(o, "      Reason:       {reason}");
+            let _ = writeln!(o, "      Exit Code:    {exit_code}");
+        }
+    }
+    let _ = writeln!(
+        o,
+        "    Ready:          {}",
+        if pod.ready { "True" } else { "False" }
+    );
+    let _ = writeln!(o, "    Restart Count:  {}", pod.restarts);
+    let _ = writeln!(o, "    Requests:");
+    let _ = writeln!(o, "      cpu:        {}m", t.requests.cpu_millis);
+    let _ = writeln!(o, "      memory:     {}Mi", t.requests.memory_mib);
+    for probe in read::probe_settings(k.eks, p) {
+        let label = match probe.kind {
+            crate::k8s::messages::ProbeKind::Liveness => "Liveness: ",
+            crate::k8s::messages::ProbeKind::Readiness => "Readiness:",
+            crate::k8s::messages::ProbeKind::Startup => "Startup:  ",
+        };
+        let _ = writeln!(
+            o,
+            "    {label}      http-get http://:{}{} delay=0s timeout={}s period={}s #success={} #failure={}",
+            probe.port,
+            probe.path,
+            probe.timeout_seconds,
+            probe.period_seconds,
+            probe.success_threshold,
+            probe.failure_threshold
+        );
+    }
+    let _ = writeln!(o, "    Environment:    <none>");
+    let _ = writeln!(o, "    Mounts:         <none>");
+    let _ = writeln!(o, "Conditions:");
+    let _ = writeln!(o, "  Type                        Status");
+    for c in read::pod_conditions(pod) {
+        let _ = writeln!(
+            o,
+            "  {:<28}{}",
+            c.kind,
+            if c.status { "True " } else { "False " }
+        );
+    }
+    let _ = writeln!(o, "Volumes:                     <none>");
+    let _ = writeln!(o, "QoS Class:                   Burstable");
+    let _ = writeln!(o, "Node-Selectors:              <none>");
+    let _ = writeln!(
+        o,
+        "Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s"
+    );
+    o.push_str(&events(k, &format!("pod/{}", pod.name)));
+    o
+}
+
+fn deployment(k: &Kube, d: usize) -> String {
+    let dep = &k.eks.deployments[d];
+    let st = read::deployment_status(k.eks, d, k.now);
+    let current = k.eks.current_replica_set(d);
+    let revision = current.map_or(1, |r| k.eks.replica_sets[r].revision);
+    let mut o = String::new();
+    let _ = writeln!(o, "Name:                   {}", dep.name);
+    let _ = writeln!(o, "Namespace:              {}", k.eks.namespace);
+    let _ = writeln!(o, "CreationTimestamp:      {}", SimTime::ZERO.rfc1123());
+    let _ = writeln!(o, "Labels:                 app={}", dep.name);
+    let _ = writeln!(
+        o,
+        "Annotations:            deployment.kubernetes.io/revision: {revision}"
+    );
+    let _ = writeln!(o, "Selector:               app={}", dep.name);
+    // status.unavailableReplicas: desired minus available, never below zero (the deployment
+    // controller's calculateStatus).
+    let unavailable = dep.replicas.saturating_sub(st.available_replicas);
+    let _ = writeln!(
+        o,
+        "Replicas:               {} desired | {} updated | {} total | {} available | {} unavailable",
+        dep.replicas, st.updated_replicas, st.total_replicas, st.available_replicas, unavailable
+    );
+    let _ = writeln!(
+        o,
+        "StrategyType:           {}",
+        if dep.recreate {
+            "Recreate"
+        } else {
+            "RollingUpdate"
+        }
+    );
+    let _ = writeln!(o, "MinReadySeconds:        {}", dep.min_ready_seconds);
+    if !dep.recreate {
+        let _ = writeln!(
+            o,
+            "RollingUpdateStrategy:  {} max unavailable, {} max surge",
+            dep.max_unavailable, dep.max_surge
+        );
+    }
+    let t = &dep.template;
+    let _ = writeln!(o, "Pod Template:");
+    let _ = writeln!(o, "  Labels:  app={}", dep.name);
+    let _ = writeln!(o, "  Containers:");
+    let _ = writeln!(o, "   {}:", t.container);
+    let _ = writeln!(o, "    Image:        {}", t.image);
+    let _ = writeln!(o, "    Port:         {}/TCP", t.port);
+    let _ = writeln!(o, "    Host Port:    0/TCP");
+    let _ = writeln!(o, "    Requests:");
+    let _ = writeln!(o, "      cpu:        {}m", t.requests.cpu_millis);
+    let _ = writeln!(o, "      memory:     {}Mi", t.requests.memory_mib);
+    let _ = writeln!(o, "    Environment:  <none>");
+    let _ = writeln!(o, "    Mounts:       <none>");
+    let _ = writeln!(o, "  Volumes:        <none>");
+    let _ = writeln!(o, "Conditions:");
+    let _ = writeln!(o, "  Type           Status  Reason");
+    let _ = writeln!(o, "  ----           ------  ------");
+    let available = st.available_replicas >= read::rollout_bounds(k.eks, d).min_available;
+    let _ = writeln!(
+        o,
+        "  Available      {:<8}{}",
+        if available { "True" } else { "False" },
+        if available {
+            "MinimumReplicasAvailable"
+        } else {
+            "MinimumReplicasUnavailable"
+        }
+    );
+    let (progressing, reason) = if dep.progress_deadline_exceeded {
+        ("False", "ProgressDeadlineExceeded")
+    } else if st.updated_replicas == dep.replicas && st.available_replicas >= dep.replicas {
+        ("True", "NewReplicaSetAvailable")
+    } else {
+        ("True", "ReplicaSetUpdated")
+    };
+    let _ = writeln!(o, "  Progressing    {progressing:<8}{reason}");
+    let old: Vec<String> = k
+        .replica_sets()
+        .filter(|&r| Some(r) != current && k.eks.replica_sets[r].deployment == d)
+        .filter(|&r| {
+            let s = read::replica_set_status(k.eks, r, k.now);
+            s.desired > 0 || s.replicas > 0
+        })
+        .map(|r| {
+            let s = read::replica_set_status(k.eks, r, k.now);
+            format!(
+                "{} ({}/{} replicas created)",
+                k.eks.replica_sets[r].name, s.replicas, s.desired
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        o,
+        "OldReplicaSets:  {}",
+        if old.is_empty() {
+            "<none>".into()
+        } else {
+            old.join(", ")
+        }
+    );
+    let new = current.map_or_else(
+        || "<none>".to_string(),
+        |r| {
+            let s = read::replica_set_status(k.eks, r, k.now);
+            format!(
+                "{} ({}/{} replicas created)",
+                k.eks.replica_sets[r].name, s.replicas, s.desired
+            )
+        },
+    );
+    let _ = writeln!(o, "NewReplicaSet:   {new}");
+    o.push_str(&events(k, &format!("deployment/{}", dep.name)));
+    o
+}
+
+fn replica_set(k: &Kube, r: usize) -> String {
+    let rs = &k.eks.replica_sets[r];
+    let st = read::replica_set_status(k.eks, r, k.now);
+    let dep = &k.eks.deployments[rs.deployment];
+    let waiting = k
+        .pods()
+        .filter(|&p| {
+            k.eks.pods[p].replica_set == r && k.eks.pods[p].counts() && !k.eks.pods[p].ready
+        })
+        .count();
+    let failed = k
+        .pods()
+        .filter(|&p| {
+            k.eks.pods[p].replica_set == r
+                && matches!(k.eks.pods[p].state, ContainerState::Terminated { .. })
+        })
+        .count();
+    let mut o = String::new();
+    let _ = writeln!(o, "Name:           {}", rs.name);
+    let _ = writeln!(o, "Namespace:      {}", k.eks.namespace);
+    let _ = writeln!(
+        o,
+        "Selector:       app={},pod-template-hash={}",
+        dep.name, rs.pod_template_hash
+    );
+    let _ = writeln!(o, "Labels:         app={}", dep.name);
+    let _ = writeln!(
+        o,
+        "                pod-template-hash={}",
+        rs.pod_template_hash
+    );
+    let _ = writeln!(
+        o,
+        "Annotations:    deployment.kubernetes.io/desired-replicas: {}",
+        dep.replicas
+    );
+    let _ = writeln!(
+        o,
+        "                deployment.kubernetes.io/revision: {}",
+        rs.revision
+    );
+    let _ = writeln!(o, "Controlled By:  Deployment/{}", dep.name);
+    let _ = writeln!(
+        o,
+        "Replicas:       {} current / {} desired",
+        st.replicas, st.desired
+    );
+    let _ = writeln!(
+        o,
+        "Pods Status:    {} Running / {waiting} Waiting / 0 Succeeded / {failed} Failed",
+        st.ready_replicas
+    );
+    let _ = writeln!(o, "Pod Template:");
+    let _ = writeln!(o, "  Labels:  app={}", dep.name);
+    let _ = writeln!(o, "           pod-template-hash={}", rs.pod_template_hash);
+    let _ = writeln!(o, "  Containers:");
+    let _ = writeln!(o, "   {}:", rs.template.container);
+    let _ = writeln!(o, "    Image:        {}", rs.template.image);
+    let _ = writeln!(o, "    Port:         {}/TCP", rs.template.port);
+    o.push_str(&events(k, &format!("replicaset/{}", rs.name)));
+    o
+}
+
+fn node(k: &Kube, n: usize) -> String {
+    let node = &k.eks.nodes[n];
+    let usage = read::node_usage(k.eks, n);
+    let mut o = String::new();
+    let _ = writeln!(o, "Name:               {}", node.name);
+    let _ = writeln!(o, "Roles:              <none>");
+    for (i, (lk, lv)) in k.node_labels(n).iter().enumerate() {
+        let head = if i == 0 {
+            "Labels:             "
+        } else {
+            "                    "
+        };
+        let _ = writeln!(o, "{head}{lk}={lv}");
+    }
+    let _ = writeln!(o, "CreationTimestamp:  {}", node.created_at.rfc1123());
+    let mut taints = Vec::new();
+    if node.cordoned {
+        taints.push("node.kubernetes.io/unschedulable:NoSchedule");
+    }
+    if node.draining {
+        taints.push(if node.nodeclaim.is_some() {
+            "karpenter.sh/disrupted:NoSchedule"
+        } else {
+            "ToBeDeletedByClusterAutoscaler:NoSchedule"
+        });
+    }
+    if !node.ready {
+        taints.push("node.kubernetes.io/not-ready:NoSchedule");
+    }
+    for (i, t) in taints.iter().enumerate() {
+        let head = if i == 0 {
+            "Taints:             "
+        } else {
+            "                    "
+        };
+        let _ = writeln!(o, "{head}{t}");
+    }
+    if taints.is_empty() {
+        let _ = writeln!(o, "Taints:             <none>");
+    }
+    let _ = writeln!(o, "Unschedulable:      {}", node.cordoned);
+    let _ = writeln!(o, "Conditions:");
+    let _ = writeln!(
+        o,
+        "  Type             Status  Reason                       Message"
+    );
+    let _ = writeln!(
+        o,
+        "  ----             ------  ------                       -------"
+    );
+    let _ = writeln!(
+        o,
+        "  MemoryPressure   False   KubeletHasSufficientMemory   kubelet has sufficient memory available"
+    );
+    let _ = writeln!(
+        o,
+        "  DiskPressure     False   KubeletHasNoDiskPressure     kubelet has no disk pressure"
+    );
+    let _ = writeln!(
+        o,
+        "  PIDPressure      False   KubeletHasSufficientPID      kubelet has sufficient PID available"
+    );
+    if node.ready {
+        let _ = writeln!(
+            o,
+            "  Ready            True    KubeletReady                 kubelet is posting ready status"
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "  Ready            False   KubeletNotReady              container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"
+        );
+    }
+    let _ = writeln!(o, "Addresses:");
+    let _ = writeln!(o, "  InternalIP:   {}", node.private_ip);
+    let _ = writeln!(o, "  InternalDNS:  {}", node.name);
+    let _ = writeln!(o, "  Hostname:     {}", node.name);
+    let _ = writeln!(o, "Capacity:");
+    let _ = writeln!(o, "  pods:               {}", node.max_pods);
+    let _ = writeln!(o, "Allocatable:");
+    let _ = writeln!(o, "  cpu:                {}m", node.allocatable_cpu_millis);
+    let _ = writeln!(o, "  memory:             {}Mi", node.allocatable_memory_mib);
+    let _ = writeln!(o, "  pods:               {}", node.max_pods);
+    let _ = writeln!(o, "System Info:");
+    let _ = writeln!(
+        o,
+        "  Kubelet Version:            {}",
+        super::get::NODE_VERSION
+    );
+    let _ = writeln!(o, "  Container Runtime Version:  containerd://1.7.25");
+    let _ = writeln!(
+        o,
+        "ProviderID:                   aws:///{}/{}",
+        node.zone,
+        instance_id(&node.name)
+    );
+    let pods: Vec<usize> = k
+        .pods()
+        .filter(|&p| k.eks.pods[p].node == Some(n))
+        .collect();
+    let _ = writeln!(o, "Non-terminated Pods:          ({} in total)", pods.len());
+    let header = [
+        "Namespace",
+        "Name",
+        "CPU Requests",
+        "CPU Limits",
+        "Memory Requests",
+        "Memory Limits",
+        "Age",
+    ];
+    let mut rows = vec![
+        header
+            .iter()
+            .map(|h| "-".repeat(h.len()))
+            .collect::<Vec<String>>(),
+    ];
+    for &p in &pods {
+        let req = k.eks.requests_of(p);
+        let pct = |x: u32, of: u32| (u64::from(x) * 100 / u64::from(of.max(1))) as u32;
+        rows.push(vec![
+            k.eks.namespace.clone(),
+            k.eks.pods[p].name.clone(),
+            format!(
+                "{}m ({}%)",
+                req.cpu_millis,
+                pct(req.cpu_millis, node.allocatable_cpu_millis)
+            ),
+            "0 (0%)".into(),
+            format!(
+                "{}Mi ({}%)",
+                req.memory_mib,
+                pct(req.memory_mib, node.allocatable_memory_mib)
+            ),
+            "0 (0%)".into(),
+            age(k.now, k.eks.pods[p].created_at),
+        ]);
+    }
+    for line in super::table::render(&header, &rows).lines() {
+        let _ = writeln!(o, "  {line}");
+    }
+    let _ = writeln!(o, "Allocated resources:");
+    let _ = writeln!(
+        o,
+        "  (Total limits may be over 100 percent, i.e., overcommitted.)"
+    );
+    let _ = writeln!(o, "  Resource           Requests     Limits");
+    let _ = writeln!(o, "  --------           --------     ------");
+    let cpu = format!("{}m ({}%)", usage.requested_cpu_millis, usage.cpu_percent());
+    let mem = format!(
+        "{}Mi ({}%)",
+        usage.requested_memory_mib,
+        usage.memory_percent()
+    );
+    let _ = writeln!(o, "  cpu                {cpu:<13}0 (0%)");
+    let _ = writeln!(o, "  memory             {mem:<13}0 (0%)");
+    o.push_str(&events(k, &format!("node/{}", node.name)));
+    o
+}
+
+/// An EC2 instance id for a node (stable from its name; EKS shows it in the provider ID).
+fn instance_id(name: &str) -> String {
+    let h = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    format!("i-0{:016x}", h)
+}
+
+fn hpa(k: &Kube, h: usize) -> String {
+    let hpa = &k.eks.hpas[h];
+    let dep = &k.eks.deployments[hpa.deployment];
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Name:                                                  {}",
+        hpa.name
+    );
+    let _ = writeln!(
+        o,
+        "Namespace:                                             {}",
+        k.eks.namespace
+    );
+    let _ = writeln!(
+        o,
+        "CreationTimestamp:                                     {}",
+        SimTime::ZERO.rfc1123()
+    );
+    let _ = writeln!(
+        o,
+        "Reference:                                             Deployment/{}",
+        dep.name
+    );
+    let _ = writeln!(
+        o,
+        "Metrics:                                               ( current / target )"
+    );
+    let _ = writeln!(
+        o,
+        "  resource cpu on pods  (as a percentage of request):  {:.0}% / {:.0}%",
+        hpa.current_utilization, hpa.target_cpu_utilization
+    );
+    let _ = writeln!(
+        o,
+        "Min replicas:                                          {}",
+        hpa.min_replicas
+    );
+    let _ = writeln!(
+        o,
+        "Max replicas:                                          {}",
+        hpa.max_replicas
+    );
+    let _ = writeln!(
+        o,
+        "Deployment pods:                                       {} current / {} desired",
+        read::deployment_status(k.eks, hpa.deployment, k.now).total_replicas,
+        dep.replicas
+    );
+    o.push_str(&events(k, &format!("horizontalpodautoscaler/{}", hpa.name)));
+    o
+}

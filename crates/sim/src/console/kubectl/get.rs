@@ -1,0 +1,619 @@
+//! `kubectl get`: the tables kubectl prints (and `-o wide|name|json|yaml`), from the simulated
+//! objects; ages count from the object's creation, as kubectl's AGE column does.
+
+use super::labels::Selector;
+use super::objects;
+use super::parse::{Kind, Output};
+use super::table::render;
+use super::{Kube, Outcome};
+use crate::event::EventKind;
+use crate::k8s::cluster::ContainerState;
+use crate::k8s::read;
+use crate::time::{Millis, SimTime};
+
+/// The Kubernetes version the nodes report (EKS 1.31; the suffix is the build).
+pub const NODE_VERSION: &str = "v1.31.5-eks-5d632ec";
+
+pub fn get(
+    k: &Kube,
+    kind: Kind,
+    names: &[String],
+    output: Output,
+    selector: Option<&str>,
+    all_namespaces: bool,
+) -> Outcome {
+    let selector = match selector.map(Selector::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let wanted = |name: &str| names.is_empty() || names.iter().any(|n| n == name);
+    // Names given and not found are NotFound errors, printed after what was found.
+    let mut missing: Vec<&String> = Vec::new();
+    let found: Vec<usize> = match kind {
+        Kind::Pod => {
+            let list: Vec<usize> = k
+                .pods()
+                .filter(|&p| wanted(&k.eks.pods[p].name))
+                .filter(|&p| {
+                    selector
+                        .as_ref()
+                        .is_none_or(|s| s.matches(&k.pod_labels(p)))
+                })
+                .collect();
+            missing.extend(
+                names
+                    .iter()
+                    .filter(|n| !list.iter().any(|&p| &k.eks.pods[p].name == *n)),
+            );
+            list
+        }
+        Kind::Deployment => {
+            let list: Vec<usize> = (0..k.eks.deployments.len())
+                .filter(|&d| wanted(&k.eks.deployments[d].name))
+                .filter(|&d| {
+                    selector.as_ref().is_none_or(|s| {
+                        s.matches(&[("app".into(), k.eks.deployments[d].name.clone())])
+                    })
+                })
+                .collect();
+            missing.extend(
+                names
+                    .iter()
+                    .filter(|n| !list.iter().any(|&d| &k.eks.deployments[d].name == *n)),
+            );
+            list
+        }
+        Kind::ReplicaSet => {
+            let list: Vec<usize> = k
+                .replica_sets()
+                .filter(|&r| wanted(&k.eks.replica_sets[r].name))
+                .filter(|&r| {
+                    let rs = &k.eks.replica_sets[r];
+                    selector.as_ref().is_none_or(|s| {
+                        s.matches(&[
+                            ("app".into(), k.eks.deployments[rs.deployment].name.clone()),
+                            ("pod-template-hash".into(), rs.pod_template_hash.clone()),
+                        ])
+                    })
+                })
+                .collect();
+            missing.extend(
+                names
+                    .iter()
+                    .filter(|n| !list.iter().any(|&r| &k.eks.replica_sets[r].name == *n)),
+            );
+            list
+        }
+        Kind::Node => {
+            let list: Vec<usize> = k
+                .nodes()
+                .filter(|&n| wanted(&k.eks.nodes[n].name))
+                .filter(|&n| {
+                    selector
+                        .as_ref()
+                        .is_none_or(|s| s.matches(&k.node_labels(n)))
+                })
+                .collect();
+            missing.extend(
+                names
+                    .iter()
+                    .filter(|n| !list.iter().any(|&x| &k.eks.nodes[x].name == *n)),
+            );
+            list
+        }
+        Kind::Hpa => {
+            let list: Vec<usize> = (0..k.eks.hpas.len())
+                .filter(|&h| wanted(&k.eks.hpas[h].name))
+                .collect();
+            missing.extend(
+                names
+                    .iter()
+                    .filter(|n| !list.iter().any(|&h| &k.eks.hpas[h].name == *n)),
+            );
+            list
+        }
+        Kind::Service => {
+            // Index 0 is the `kubernetes` Service of the API server; then one per Deployment
+            // with a Service.
+            let list: Vec<usize> = services(k)
+                .into_iter()
+                .enumerate()
+                .filter(|(_, s)| wanted(&s.name))
+                .map(|(i, _)| i)
+                .collect();
+            let all = services(k);
+            missing.extend(
+                names
+                    .iter()
+                    .filter(|n| !list.iter().any(|&i| &all[i].name == *n)),
+            );
+            list
+        }
+        Kind::Event => return Outcome::Print(events(k, all_namespaces)),
+        Kind::Pdb => Vec::new(),
+    };
+    let mut out = String::new();
+    if !found.is_empty() {
+        out = match output {
+            Output::Name => found
+                .iter()
+                .map(|&i| format!("{}/{}\n", kind.prefix(), name_of(k, kind, i)))
+                .collect(),
+            Output::Json | Output::Yaml => {
+                let items: Vec<serde_json::Value> =
+                    found.iter().map(|&i| objects::object(k, kind, i)).collect();
+                let value = if names.len() == 1 && items.len() == 1 {
+                    items.into_iter().next().unwrap_or_default()
+                } else {
+                    serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
+                };
+                if output == Output::Json {
+                    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+                    s.push('\n');
+                    s
+                } else {
+                    super::yaml::to_yaml(&value)
+                }
+            }
+            Output::Table | Output::Wide => {
+                table(k, kind, &found, output == Output::Wide, all_namespaces)
+            }
+        };
+    } else if names.is_empty() {
+        return Outcome::Print(if all_namespaces {
+            "No resources found\n".into()
+        } else {
+            format!("No resources found in {} namespace.\n", k.eks.namespace)
+        });
+    }
+    if missing.is_empty() {
+        Outcome::Print(out)
+    } else {
+        let errors: String = missing
+            .iter()
+            .map(|n| {
+                format!(
+                    "Error from server (NotFound): {} \"{n}\" not found\n",
+                    kind.resource()
+                )
+            })
+            .collect();
+        if out.is_empty() {
+            Outcome::Fail(errors)
+        } else {
+            Outcome::Print(out + &errors)
+        }
+    }
+}
+
+fn name_of(k: &Kube, kind: Kind, i: usize) -> String {
+    match kind {
+        Kind::Pod => k.eks.pods[i].name.clone(),
+        Kind::Deployment => k.eks.deployments[i].name.clone(),
+        Kind::ReplicaSet => k.eks.replica_sets[i].name.clone(),
+        Kind::Node => k.eks.nodes[i].name.clone(),
+        Kind::Hpa => k.eks.hpas[i].name.clone(),
+        Kind::Service => services(k)
+            .get(i)
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+        Kind::Event | Kind::Pdb => String::new(),
+    }
+}
+
+/// An age as kubectl prints it, from an object's creation to now.
+pub fn age(now: SimTime, created: SimTime) -> String {
+    now.since(created).kube_age()
+}
+
+/// The RESTARTS column: `2 (45s ago)` after a restart, else the count.
+pub fn restarts(k: &Kube, p: usize) -> String {
+    let pod = &k.eks.pods[p];
+    if pod.restarts == 0 {
+        return "0".into();
+    }
+    let object = format!("pod/{}", pod.name);
+    let last = k
+        .events_of(&object)
+        .filter(|e| matches!(&e.kind, EventKind::Kube { reason, .. } if reason == "Started"))
+        .map(|e| e.at)
+        .last();
+    match last {
+        Some(at) => format!("{} ({} ago)", pod.restarts, k.now.since(at).kube_age()),
+        None => pod.restarts.to_string(),
+    }
+}
+
+/// The pod's READY column: ready containers / containers.
+pub fn ready_column(ready: bool) -> &'static str {
+    if ready { "1/1" } else { "0/1" }
+}
+
+/// The STATUS column: kubectl shows `Completed`/`Error` for terminated containers and the
+/// waiting reason while waiting.
+pub fn pod_status(k: &Kube, p: usize) -> String {
+    let pod = &k.eks.pods[p];
+    if pod.deleting_at.is_none()
+        && pod.node.is_some()
+        && let ContainerState::Terminated { exit_code, .. } = &pod.state
+    {
+        return if *exit_code == 0 {
+            "Completed".into()
+        } else {
+            pod.status()
+        };
+    }
+    pod.status()
+}
+
+/// A node's STATUS column.
+pub fn node_status(k: &Kube, n: usize) -> String {
+    let node = &k.eks.nodes[n];
+    let mut s = if node.ready { "Ready" } else { "NotReady" }.to_string();
+    if node_cordoned(node) {
+        s.push_str(",SchedulingDisabled");
+    }
+    s
+}
+
+/// `spec.unschedulable`: set by `kubectl cordon`/`drain` (the autoscalers taint instead).
+pub fn node_cordoned(node: &crate::k8s::cluster::Node) -> bool {
+    node.cordoned
+}
+
+/// A Service as `kubectl get svc` lists it.
+#[derive(Debug, Clone)]
+pub struct ServiceRow {
+    pub name: String,
+    pub kind: String,
+    pub cluster_ip: String,
+    pub external: String,
+    pub ports: String,
+    pub deployment: Option<usize>,
+}
+
+/// The cluster's Services: `kubernetes` (the API server's, 172.20.0.1 — EKS's default service
+/// CIDR 172.20.0.0/16) and one per Deployment that has one.
+pub fn services(k: &Kube) -> Vec<ServiceRow> {
+    let mut out = vec![ServiceRow {
+        name: "kubernetes".into(),
+        kind: "ClusterIP".into(),
+        cluster_ip: "172.20.0.1".into(),
+        external: "<none>".into(),
+        ports: "443/TCP".into(),
+        deployment: None,
+    }];
+    for (d, dep) in k.eks.deployments.iter().enumerate() {
+        if let Some((name, kind, port)) = &dep.service {
+            // Stable addresses from the name (the API server allocates them at random).
+            let h = name
+                .bytes()
+                .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+            let cluster_ip = format!("172.20.{}.{}", (h >> 8) % 250 + 1, h % 250 + 2);
+            let node_port = 30000 + h % 2768;
+            let (external, ports) = if kind == "LoadBalancer" {
+                (
+                    format!(
+                        "k8s-default-{name}-{:08x}.elb.{}.amazonaws.com",
+                        h, k.cx.world.net.region
+                    ),
+                    format!("{port}:{node_port}/TCP"),
+                )
+            } else {
+                ("<none>".into(), format!("{port}/TCP"))
+            };
+            out.push(ServiceRow {
+                name: name.clone(),
+                kind: kind.clone(),
+                cluster_ip,
+                external,
+                ports,
+                deployment: Some(d),
+            });
+        }
+    }
+    out
+}
+
+fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool) -> String {
+    let now = k.now;
+    let ns = |mut row: Vec<String>| {
+        if all_namespaces {
+            row.insert(0, k.eks.namespace.clone());
+        }
+        row
+    };
+    let header = |h: &[&'static str]| -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if all_namespaces {
+            v.push("NAMESPACE");
+        }
+        v.extend_from_slice(h);
+        v
+    };
+    match kind {
+        Kind::Pod => {
+            let mut h = vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"];
+            if wide {
+                h.extend(["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]);
+            }
+            let rows: Vec<Vec<String>> = found
+                .iter()
+                .map(|&p| {
+                    let pod = &k.eks.pods[p];
+                    let mut r = vec![
+                        pod.name.clone(),
+                        ready_column(pod.ready).into(),
+                        pod_status(k, p),
+                        restarts(k, p),
+                        age(now, pod.created_at),
+                    ];
+                    if wide {
+                        let nominated = k.eks.karpenter.as_ref().and_then(|kp| {
+                            kp.nominated
+                                .get(&p)
+                                .and_then(|&c| kp.claims.get(c))
+                                .map(|c| c.name.clone())
+                        });
+                        r.extend([
+                            pod.ip.clone().unwrap_or_else(|| "<none>".into()),
+                            pod.node
+                                .map_or_else(|| "<none>".into(), |n| k.eks.nodes[n].name.clone()),
+                            nominated.unwrap_or_else(|| "<none>".into()),
+                            "<none>".into(),
+                        ]);
+                    }
+                    ns(r)
+                })
+                .collect();
+            render(&header(&h), &rows)
+        }
+        Kind::Deployment => {
+            let mut h = vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"];
+            if wide {
+                h.extend(["CONTAINERS", "IMAGES", "SELECTOR"]);
+            }
+            let rows: Vec<Vec<String>> = found
+                .iter()
+                .map(|&d| {
+                    let st = read::deployment_status(k.eks, d, now);
+                    let dep = &k.eks.deployments[d];
+                    let mut r = vec![
+                        dep.name.clone(),
+                        st.ready_column(),
+                        st.updated_replicas.to_string(),
+                        st.available_replicas.to_string(),
+                        age(now, SimTime::ZERO),
+                    ];
+                    if wide {
+                        r.extend([
+                            dep.template.container.clone(),
+                            dep.template.image.clone(),
+                            format!("app={}", dep.name),
+                        ]);
+                    }
+                    ns(r)
+                })
+                .collect();
+            render(&header(&h), &rows)
+        }
+        Kind::ReplicaSet => {
+            let mut h = vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"];
+            if wide {
+                h.extend(["CONTAINERS", "IMAGES", "SELECTOR"]);
+            }
+            let rows: Vec<Vec<String>> = found
+                .iter()
+                .map(|&r| {
+                    let st = read::replica_set_status(k.eks, r, now);
+                    let rs = &k.eks.replica_sets[r];
+                    let created = first_event_of_rs(k, r).unwrap_or(SimTime::ZERO);
+                    let mut row = vec![
+                        rs.name.clone(),
+                        st.desired.to_string(),
+                        st.replicas.to_string(),
+                        st.ready_replicas.to_string(),
+                        age(now, created),
+                    ];
+                    if wide {
+                        row.extend([
+                            rs.template.container.clone(),
+                            rs.template.image.clone(),
+                            format!(
+                                "app={},pod-template-hash={}",
+                                k.eks.deployments[rs.deployment].name, rs.pod_template_hash
+                            ),
+                        ]);
+                    }
+                    ns(row)
+                })
+                .collect();
+            render(&header(&h), &rows)
+        }
+        Kind::Node => {
+            let mut h = vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"];
+            if wide {
+                h.extend([
+                    "INTERNAL-IP",
+                    "EXTERNAL-IP",
+                    "OS-IMAGE",
+                    "KERNEL-VERSION",
+                    "CONTAINER-RUNTIME",
+                ]);
+            }
+            let rows: Vec<Vec<String>> = found
+                .iter()
+                .map(|&n| {
+                    let node = &k.eks.nodes[n];
+                    let mut r = vec![
+                        node.name.clone(),
+                        node_status(k, n),
+                        "<none>".into(),
+                        age(now, node.created_at),
+                        NODE_VERSION.into(),
+                    ];
+                    if wide {
+                        r.extend([
+                            node.private_ip.clone(),
+                            "<none>".into(),
+                            "Amazon Linux 2023.6.20250203".into(),
+                            "6.1.127-135.201.amzn2023.x86_64".into(),
+                            "containerd://1.7.25".into(),
+                        ]);
+                    }
+                    r
+                })
+                .collect();
+            render(&h, &rows)
+        }
+        Kind::Hpa => {
+            let h = [
+                "NAME",
+                "REFERENCE",
+                "TARGETS",
+                "MINPODS",
+                "MAXPODS",
+                "REPLICAS",
+                "AGE",
+            ];
+            let rows: Vec<Vec<String>> = found
+                .iter()
+                .map(|&i| {
+                    let hpa = &k.eks.hpas[i];
+                    let dep = &k.eks.deployments[hpa.deployment];
+                    // Before its first sync the HPA has no metrics yet.
+                    let current = if k.now.millis() < crate::k8s::autoscaling::SYNC.0 {
+                        "<unknown>".to_string()
+                    } else {
+                        format!("{:.0}%", hpa.current_utilization)
+                    };
+                    ns(vec![
+                        hpa.name.clone(),
+                        format!("Deployment/{}", dep.name),
+                        format!("cpu: {current}/{:.0}%", hpa.target_cpu_utilization),
+                        hpa.min_replicas.to_string(),
+                        hpa.max_replicas.to_string(),
+                        dep.replicas.to_string(),
+                        age(now, SimTime::ZERO),
+                    ])
+                })
+                .collect();
+            render(&header(&h), &rows)
+        }
+        Kind::Service => {
+            let mut h = vec![
+                "NAME",
+                "TYPE",
+                "CLUSTER-IP",
+                "EXTERNAL-IP",
+                "PORT(S)",
+                "AGE",
+            ];
+            if wide {
+                h.push("SELECTOR");
+            }
+            let all = services(k);
+            let rows: Vec<Vec<String>> = found
+                .iter()
+                .map(|&i| {
+                    let s = &all[i];
+                    let mut r = vec![
+                        s.name.clone(),
+                        s.kind.clone(),
+                        s.cluster_ip.clone(),
+                        s.external.clone(),
+                        s.ports.clone(),
+                        age(now, SimTime::ZERO),
+                    ];
+                    if wide {
+                        r.push(s.deployment.map_or_else(
+                            || "<none>".into(),
+                            |d| format!("app={}", k.eks.deployments[d].name),
+                        ));
+                    }
+                    ns(r)
+                })
+                .collect();
+            render(&header(&h), &rows)
+        }
+        Kind::Event | Kind::Pdb => String::new(),
+    }
+}
+
+/// When a ReplicaSet appeared: the first event that names it.
+pub fn first_event_of_rs(k: &Kube, r: usize) -> Option<SimTime> {
+    let name = &k.eks.replica_sets[r].name;
+    k.kube_events()
+        .find(|e| e.message.contains(name.as_str()))
+        .map(|e| e.at)
+}
+
+/// `kubectl get events`: one row per event object (repeats of the same reason and message for
+/// the same object are one object with a count), oldest last seen first.
+fn events(k: &Kube, all_namespaces: bool) -> String {
+    struct Row<'a> {
+        warning: bool,
+        reason: &'a str,
+        object: &'a str,
+        message: &'a str,
+        last: SimTime,
+    }
+    let mut rows: Vec<Row> = Vec::new();
+    for e in k.kube_events() {
+        let EventKind::Kube {
+            warning,
+            reason,
+            object,
+        } = &e.kind
+        else {
+            continue;
+        };
+        // Events expire after an hour (the API server's default event TTL).
+        if k.now.since(e.at) > Millis::from_secs(3600) {
+            continue;
+        }
+        match rows
+            .iter_mut()
+            .find(|r| r.reason == reason && r.object == object && r.message == e.message)
+        {
+            Some(r) => r.last = e.at,
+            None => rows.push(Row {
+                warning: *warning,
+                reason,
+                object,
+                message: &e.message,
+                last: e.at,
+            }),
+        }
+    }
+    if rows.is_empty() {
+        return format!("No resources found in {} namespace.\n", k.eks.namespace);
+    }
+    rows.sort_by_key(|r| r.last);
+    let mut header = vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
+    if all_namespaces {
+        header.insert(0, "NAMESPACE");
+    }
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                k.now.since(r.last).kube_age(),
+                if r.warning { "Warning" } else { "Normal" }.into(),
+                r.reason.into(),
+                r.object.into(),
+                r.message.into(),
+            ];
+            if all_namespaces {
+                let ns = if r.object.starts_with("node/") {
+                    "default"
+                } else {
+                    k.eks.namespace.as_str()
+                };
+                row.insert(0, ns.into());
+            }
+            row
+        })
+        .collect();
+    render(&header, &table_rows)
+}

@@ -1,0 +1,330 @@
+//! Kubernetes objects as the API server returns them (`-o json`, `-o yaml`): `apiVersion`,
+//! `kind`, `metadata`, `spec`, `status`, with the fields Orca models. kubectl prints their keys
+//! in alphabetical order (they come to it as JSON maps), so every map is sorted.
+
+use serde_json::{Map, Value, json};
+
+use super::Kube;
+use super::get::services;
+use super::parse::Kind;
+use crate::k8s::cluster::ContainerState;
+use crate::k8s::read;
+use crate::time::SimTime;
+
+pub fn object(k: &Kube, kind: Kind, i: usize) -> Value {
+    let v = match kind {
+        Kind::Pod => pod(k, i),
+        Kind::Deployment => deployment(k, i),
+        Kind::ReplicaSet => replica_set(k, i),
+        Kind::Node => node(k, i),
+        Kind::Hpa => hpa(k, i),
+        Kind::Service => service(k, i),
+        Kind::Event | Kind::Pdb => Value::Null,
+    };
+    sorted(v)
+}
+
+/// The value with every map's keys in alphabetical order.
+fn sorted(v: Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut entries: Vec<(String, Value)> = m.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sorted(v)))
+                    .collect::<Map<_, _>>(),
+            )
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(sorted).collect()),
+        other => other,
+    }
+}
+
+fn ts(t: SimTime) -> String {
+    // RFC 3339 without fractions, as the API server writes creationTimestamp.
+    let iso = t.iso8601();
+    format!("{}Z", &iso[..19])
+}
+
+/// A uid for an object from its kind and name (the API server draws them at random; reading
+/// must not draw from the run's streams).
+fn uid(kind: &str, name: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in kind.bytes().chain(name.bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+    }
+    let g = h.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15;
+    let x = format!("{h:016x}{g:016x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &x[..8],
+        &x[8..12],
+        &x[12..16],
+        &x[16..20],
+        &x[20..32]
+    )
+}
+
+fn labels(pairs: Vec<(String, String)>) -> Value {
+    Value::Object(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect(),
+    )
+}
+
+fn container(t: &crate::k8s::cluster::Template) -> Value {
+    let mut c = json!({
+        "image": t.image,
+        "imagePullPolicy": "IfNotPresent",
+        "name": t.container,
+        "ports": [{"containerPort": t.port, "protocol": "TCP"}],
+        "resources": {"requests": {"cpu": format!("{}m", t.requests.cpu_millis), "memory": format!("{}Mi", t.requests.memory_mib)}},
+    });
+    let probe = |path: &str, failure: u32| json!({"failureThreshold": failure, "httpGet": {"path": path, "port": t.port, "scheme": "HTTP"}, "periodSeconds": 10, "successThreshold": 1, "timeoutSeconds": 1});
+    if t.readiness_probe {
+        c["readinessProbe"] = probe("/ready", 3);
+    }
+    if t.liveness_probe {
+        c["livenessProbe"] = probe("/healthz", 3);
+    }
+    if t.startup_probe {
+        c["startupProbe"] = probe("/started", 30);
+    }
+    c
+}
+
+fn pod(k: &Kube, p: usize) -> Value {
+    let pod = &k.eks.pods[p];
+    let rs = &k.eks.replica_sets[pod.replica_set];
+    let t = &rs.template;
+    let conditions: Vec<Value> = read::pod_conditions(pod)
+        .into_iter()
+        .map(|c| {
+            let mut v = json!({"status": if c.status { "True" } else { "False" }, "type": c.kind});
+            if let Some(r) = c.reason {
+                v["reason"] = json!(r);
+            }
+            v
+        })
+        .collect();
+    let state = match &pod.state {
+        ContainerState::Waiting { reason } => json!({"waiting": {"reason": reason}}),
+        ContainerState::Running { started_at } => {
+            json!({"running": {"startedAt": ts(*started_at)}})
+        }
+        ContainerState::Terminated { reason, exit_code } => {
+            json!({"terminated": {"exitCode": exit_code, "reason": reason}})
+        }
+    };
+    let phase = if pod.node.is_none() {
+        "Pending"
+    } else if matches!(pod.state, ContainerState::Running { .. }) || pod.restarts > 0 {
+        "Running"
+    } else {
+        "Pending"
+    };
+    let mut metadata = json!({
+        "creationTimestamp": ts(pod.created_at),
+        "generateName": format!("{}-", rs.name),
+        "labels": labels(k.pod_labels(p)),
+        "name": pod.name,
+        "namespace": k.eks.namespace,
+        "ownerReferences": [{"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": "ReplicaSet", "name": rs.name, "uid": uid("ReplicaSet", &rs.name)}],
+        "uid": pod.uid,
+    });
+    if let Some(at) = pod.deleting_at {
+        metadata["deletionTimestamp"] = json!(ts(at));
+        metadata["deletionGracePeriodSeconds"] = json!(30);
+    }
+    let mut spec = json!({
+        "containers": [container(t)],
+        "restartPolicy": "Always",
+        "schedulerName": "default-scheduler",
+        "serviceAccountName": "default",
+        "terminationGracePeriodSeconds": 30,
+    });
+    if let Some(n) = pod.node {
+        spec["nodeName"] = json!(k.eks.nodes[n].name);
+    }
+    let mut status = json!({
+        "conditions": conditions,
+        "phase": phase,
+        "qosClass": "Burstable",
+        "startTime": ts(pod.created_at),
+    });
+    if pod.node.is_some() {
+        status["containerStatuses"] = json!([{
+            "image": t.image,
+            "name": t.container,
+            "ready": pod.ready,
+            "restartCount": pod.restarts,
+            "started": matches!(pod.state, ContainerState::Running { .. }),
+            "state": state,
+        }]);
+    }
+    if let Some(ip) = &pod.ip {
+        status["podIP"] = json!(ip);
+        status["podIPs"] = json!([{"ip": ip}]);
+    }
+    if let Some(n) = pod.node {
+        status["hostIP"] = json!(k.eks.nodes[n].private_ip);
+    }
+    json!({"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec, "status": status})
+}
+
+fn deployment(k: &Kube, d: usize) -> Value {
+    let dep = &k.eks.deployments[d];
+    let st = read::deployment_status(k.eks, d, k.now);
+    let revision = k
+        .eks
+        .current_replica_set(d)
+        .map_or(1, |r| k.eks.replica_sets[r].revision);
+    let strategy = if dep.recreate {
+        json!({"type": "Recreate"})
+    } else {
+        json!({"rollingUpdate": {"maxSurge": dep.max_surge.to_string(), "maxUnavailable": dep.max_unavailable.to_string()}, "type": "RollingUpdate"})
+    };
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {
+            "annotations": {"deployment.kubernetes.io/revision": revision.to_string()},
+            "creationTimestamp": ts(SimTime::ZERO),
+            "generation": revision,
+            "labels": {"app": dep.name},
+            "name": dep.name,
+            "namespace": k.eks.namespace,
+            "uid": uid("Deployment", &dep.name),
+        },
+        "spec": {
+            "minReadySeconds": dep.min_ready_seconds,
+            "progressDeadlineSeconds": dep.progress_deadline_seconds,
+            "replicas": dep.replicas,
+            "revisionHistoryLimit": dep.revision_history_limit,
+            "selector": {"matchLabels": {"app": dep.name}},
+            "strategy": strategy,
+            "template": {"metadata": {"labels": {"app": dep.name}}, "spec": {"containers": [container(&dep.template)]}},
+        },
+        "status": {
+            "availableReplicas": st.available_replicas,
+            "readyReplicas": st.ready_replicas,
+            "replicas": st.total_replicas,
+            "unavailableReplicas": dep.replicas.saturating_sub(st.available_replicas),
+            "updatedReplicas": st.updated_replicas,
+            "observedGeneration": revision,
+        },
+    })
+}
+
+fn replica_set(k: &Kube, r: usize) -> Value {
+    let rs = &k.eks.replica_sets[r];
+    let st = read::replica_set_status(k.eks, r, k.now);
+    let dep = &k.eks.deployments[rs.deployment];
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {
+            "annotations": {"deployment.kubernetes.io/desired-replicas": dep.replicas.to_string(), "deployment.kubernetes.io/revision": rs.revision.to_string()},
+            "labels": {"app": dep.name, "pod-template-hash": rs.pod_template_hash},
+            "name": rs.name,
+            "namespace": k.eks.namespace,
+            "ownerReferences": [{"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": "Deployment", "name": dep.name, "uid": uid("Deployment", &dep.name)}],
+            "uid": uid("ReplicaSet", &rs.name),
+        },
+        "spec": {
+            "replicas": st.desired,
+            "selector": {"matchLabels": {"app": dep.name, "pod-template-hash": rs.pod_template_hash}},
+            "template": {"metadata": {"labels": {"app": dep.name, "pod-template-hash": rs.pod_template_hash}}, "spec": {"containers": [container(&rs.template)]}},
+        },
+        "status": {
+            "availableReplicas": st.available_replicas,
+            "readyReplicas": st.ready_replicas,
+            "replicas": st.replicas,
+        },
+    })
+}
+
+fn node(k: &Kube, n: usize) -> Value {
+    let node = &k.eks.nodes[n];
+    let mut spec = json!({"providerID": format!("aws:///{}/{}", node.zone, node.name)});
+    if node.cordoned {
+        spec["unschedulable"] = json!(true);
+        spec["taints"] =
+            json!([{"effect": "NoSchedule", "key": "node.kubernetes.io/unschedulable"}]);
+    }
+    json!({
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {
+            "creationTimestamp": ts(node.created_at),
+            "labels": labels(k.node_labels(n)),
+            "name": node.name,
+            "uid": uid("Node", &node.name),
+        },
+        "spec": spec,
+        "status": {
+            "addresses": [{"address": node.private_ip, "type": "InternalIP"}, {"address": node.name, "type": "InternalDNS"}, {"address": node.name, "type": "Hostname"}],
+            "allocatable": {"cpu": format!("{}m", node.allocatable_cpu_millis), "memory": format!("{}Mi", node.allocatable_memory_mib), "pods": node.max_pods.to_string()},
+            "conditions": [{"reason": if node.ready { "KubeletReady" } else { "KubeletNotReady" }, "status": if node.ready { "True" } else { "False" }, "type": "Ready"}],
+            "nodeInfo": {"architecture": "amd64", "containerRuntimeVersion": "containerd://1.7.25", "kubeletVersion": super::get::NODE_VERSION, "operatingSystem": "linux", "osImage": "Amazon Linux 2023.6.20250203"},
+        },
+    })
+}
+
+fn hpa(k: &Kube, h: usize) -> Value {
+    let hpa = &k.eks.hpas[h];
+    let dep = &k.eks.deployments[hpa.deployment];
+    json!({
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": hpa.name, "namespace": k.eks.namespace, "uid": uid("HorizontalPodAutoscaler", &hpa.name)},
+        "spec": {
+            "maxReplicas": hpa.max_replicas,
+            "metrics": [{"resource": {"name": "cpu", "target": {"averageUtilization": hpa.target_cpu_utilization.round() as u32, "type": "Utilization"}}, "type": "Resource"}],
+            "minReplicas": hpa.min_replicas,
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": dep.name},
+        },
+        "status": {
+            "currentMetrics": [{"resource": {"current": {"averageUtilization": hpa.current_utilization.round() as u32}, "name": "cpu"}, "type": "Resource"}],
+            "currentReplicas": dep.replicas,
+            "desiredReplicas": dep.replicas,
+        },
+    })
+}
+
+fn service(k: &Kube, i: usize) -> Value {
+    let all = services(k);
+    let Some(s) = all.get(i) else {
+        return Value::Null;
+    };
+    let port = s
+        .ports
+        .split(['/', ':'])
+        .next()
+        .and_then(|p| p.parse::<u32>().ok())
+        .unwrap_or(80);
+    let mut spec = json!({
+        "clusterIP": s.cluster_ip,
+        "ports": [{"port": port, "protocol": "TCP", "targetPort": s.deployment.map_or(443, |d| u32::from(k.eks.deployments[d].template.port))}],
+        "type": s.kind,
+    });
+    if let Some(d) = s.deployment {
+        spec["selector"] = json!({"app": k.eks.deployments[d].name});
+    }
+    let status = if s.kind == "LoadBalancer" {
+        json!({"loadBalancer": {"ingress": [{"hostname": s.external}]}})
+    } else {
+        json!({"loadBalancer": {}})
+    };
+    json!({
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": s.name, "namespace": k.eks.namespace, "uid": uid("Service", &s.name)},
+        "spec": spec,
+        "status": status,
+    })
+}

@@ -1,0 +1,127 @@
+//! YAML as kubectl prints it (`-o yaml`): block style, two-space indentation, list items at the
+//! indentation of their key, strings quoted only when plain style would change their meaning.
+
+use serde_json::Value;
+
+pub fn to_yaml(v: &Value) -> String {
+    let mut out = String::new();
+    match v {
+        Value::Object(_) | Value::Array(_) => block(v, 0, &mut out),
+        other => {
+            out.push_str(&scalar(other));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn block(v: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match v {
+        Value::Object(map) => {
+            for (k, val) in map {
+                match val {
+                    Value::Object(m) if !m.is_empty() => {
+                        out.push_str(&format!("{pad}{}:\n", key(k)));
+                        block(val, indent + 2, out);
+                    }
+                    Value::Array(a) if !a.is_empty() => {
+                        out.push_str(&format!("{pad}{}:\n", key(k)));
+                        block(val, indent, out);
+                    }
+                    other => out.push_str(&format!("{pad}{}: {}\n", key(k), scalar(other))),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                match item {
+                    Value::Object(m) if !m.is_empty() => {
+                        // The first key goes on the dash's line.
+                        let mut inner = String::new();
+                        block(item, indent + 2, &mut inner);
+                        let mut lines = inner.lines();
+                        if let Some(first) = lines.next() {
+                            out.push_str(&format!("{pad}- {}\n", first.trim_start()));
+                        }
+                        for line in lines {
+                            out.push_str(line);
+                            out.push('\n');
+                        }
+                    }
+                    Value::Array(a) if !a.is_empty() => {
+                        out.push_str(&format!("{pad}-\n"));
+                        block(item, indent + 2, out);
+                    }
+                    other => out.push_str(&format!("{pad}- {}\n", scalar(other))),
+                }
+            }
+        }
+        other => out.push_str(&format!("{pad}{}\n", scalar(other))),
+    }
+}
+
+fn key(k: &str) -> String {
+    if needs_quotes(k) {
+        format!("\"{k}\"")
+    } else {
+        k.to_string()
+    }
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => {
+            if needs_quotes(s) {
+                format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+            } else {
+                s.clone()
+            }
+        }
+        Value::Array(_) => "[]".into(),
+        Value::Object(_) => "{}".into(),
+    }
+}
+
+/// Whether a plain scalar would be read as something else (a number, a boolean, null) or is
+/// not valid plain YAML.
+fn needs_quotes(s: &str) -> bool {
+    s.is_empty()
+        || s.parse::<f64>().is_ok()
+        || matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | "y" | "n"
+        )
+        || s.starts_with([
+            ' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"',
+            '%', '@', '`',
+        ])
+        || s.ends_with(' ')
+        || s.contains(": ")
+        || s.contains(" #")
+        || s.contains('\n')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn objects_and_lists_print_in_kubectl_block_style() {
+        let v = json!({
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"labels": {"app": "web"}, "name": "web-1"},
+            "spec": {"containers": [{"image": "nginx:1.27", "name": "web", "ports": [{"containerPort": 80}]}]},
+            "status": {"phase": "Running", "podIP": "10.0.0.4", "ready": "true"}
+        });
+        assert_eq!(
+            to_yaml(&v),
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    app: web\n  name: web-1\nspec:\n  containers:\n  - image: nginx:1.27\n    name: web\n    ports:\n    - containerPort: 80\nstatus:\n  phase: Running\n  podIP: 10.0.0.4\n  ready: \"true\"\n"
+        );
+    }
+}

@@ -1,0 +1,177 @@
+//! What a user's kubectl does to the cluster, beyond `set image`, `scale` and `rollout undo`
+//! (those live on [`EksCluster`]): delete a pod, cordon, uncordon or drain a node, restart,
+//! pause and resume a rollout. Each changes the objects as the API server would and records the
+//! events the cluster's components then write; the controllers carry on from there.
+
+use super::cluster::{EksCluster, EksCtx};
+use super::events;
+use super::messages;
+use super::objects;
+use crate::k8s::cluster::ContainerState;
+
+/// `kubectl delete pod`: a graceful delete. The kubelet stops the container (`Killing`) and the
+/// ReplicaSet creates a replacement.
+pub fn delete_pod(ctx: &mut EksCtx, p: usize) {
+    let now = ctx.now;
+    let c = &mut *ctx.world;
+    if c.pods[p].gone || c.pods[p].deleting_at.is_some() {
+        return;
+    }
+    let running =
+        c.pods[p].node.is_some() && matches!(c.pods[p].state, ContainerState::Running { .. });
+    let container = c.template_of(p).container.clone();
+    let name = c.pods[p].name.clone();
+    objects::evict(
+        c,
+        p,
+        now,
+        "Deleted by the user (kubectl delete pod); its ReplicaSet creates a replacement.".into(),
+    );
+    if c.pods[p].node.is_none() {
+        // Never scheduled: nothing runs, the object goes at once.
+        let net = &mut *ctx.net;
+        objects::pod_gone(ctx.world, net, p);
+        return;
+    }
+    if running {
+        let (object, subjects) = events::pod(&name);
+        events::normal(
+            ctx,
+            "Killing",
+            object,
+            messages::stopping_container(&container),
+            subjects,
+            None,
+        );
+    }
+}
+
+/// `kubectl cordon` (`on`) or `uncordon`: `spec.unschedulable`, reported by the kubelet as the
+/// node's status.
+pub fn cordon(ctx: &mut EksCtx, n: usize, on: bool) {
+    if ctx.world.nodes[n].cordoned == on {
+        return;
+    }
+    ctx.world.nodes[n].cordoned = on;
+    let name = ctx.world.nodes[n].name.clone();
+    let (object, subjects) = events::node(&name);
+    let (reason, status) = if on {
+        ("NodeNotSchedulable", "NodeNotSchedulable")
+    } else {
+        ("NodeSchedulable", "NodeSchedulable")
+    };
+    events::normal(
+        ctx,
+        reason,
+        object,
+        format!("Node {name} status is now: {status}"),
+        subjects,
+        Some(if on {
+            "Cordoned: the scheduler places no new pod on it; the pods on it keep running.".into()
+        } else {
+            "Uncordoned: the scheduler may place pods on it again.".into()
+        }),
+    );
+}
+
+/// `kubectl drain`: cordon the node, then evict every pod on it (each terminates and its
+/// ReplicaSet makes a replacement elsewhere). The eviction API honours PodDisruptionBudgets;
+/// Orca's scenarios declare none, so every eviction is allowed.
+pub fn drain(ctx: &mut EksCtx, n: usize) {
+    cordon(ctx, n, true);
+    let now = ctx.now;
+    let node = ctx.world.nodes[n].name.clone();
+    let on: Vec<usize> = (0..ctx.world.pods.len())
+        .filter(|&p| {
+            let pod = &ctx.world.pods[p];
+            !pod.gone && pod.node == Some(n) && pod.deleting_at.is_none()
+        })
+        .collect();
+    for p in on {
+        let running = matches!(ctx.world.pods[p].state, ContainerState::Running { .. });
+        let container = ctx.world.template_of(p).container.clone();
+        let name = ctx.world.pods[p].name.clone();
+        objects::evict(
+            ctx.world,
+            p,
+            now,
+            format!(
+                "Evicted by kubectl drain of {node}; its ReplicaSet creates a replacement on another node."
+            ),
+        );
+        if running {
+            let (object, subjects) = events::pod(&name);
+            events::normal(
+                ctx,
+                "Killing",
+                object,
+                messages::stopping_container(&container),
+                subjects,
+                None,
+            );
+        }
+    }
+}
+
+/// `kubectl rollout restart`: the `kubectl.kubernetes.io/restartedAt` annotation changes the
+/// pod template, so the deployment controller rolls out a new ReplicaSet of the same
+/// container.
+pub fn rollout_restart(c: &mut EksCluster, d: usize, now: crate::time::SimTime) {
+    let mut t = c.deployments[d].template.clone();
+    t.restarted_at = Some(now);
+    c.set_template(d, t, now);
+}
+
+/// `kubectl rollout undo --to-revision=N`: the template of revision N comes back (without a
+/// revision: the previous one). `Err` with kubectl's message when there is none.
+pub fn rollout_undo_to(
+    c: &mut EksCluster,
+    d: usize,
+    revision: Option<u32>,
+    now: crate::time::SimTime,
+) -> Result<String, String> {
+    let Some(rev) = revision else {
+        return c.rollout_undo(d, now);
+    };
+    let t = c
+        .replica_sets
+        .iter()
+        .find(|r| r.deployment == d && !r.deleted && r.revision == rev)
+        .map(|r| r.template.clone());
+    match t {
+        Some(t) => {
+            c.set_template(d, t, now);
+            Ok(format!(
+                "deployment.apps/{} rolled back",
+                c.deployments[d].name
+            ))
+        }
+        None => Err(format!(
+            "error: unable to find specified revision {rev} in history"
+        )),
+    }
+}
+
+/// A paused Deployment (`spec.paused`): template changes wait for `resume`; a new replica count
+/// is still applied to its one active ReplicaSet (the controller's `sync` path without a
+/// rollout) [inferred: with several active ReplicaSets the controller spreads the change; Orca
+/// leaves them].
+pub fn paused_sync(ctx: &mut EksCtx, d: usize) -> Option<(usize, u32, u32)> {
+    let c = &*ctx.world;
+    let active: Vec<usize> = (0..c.replica_sets.len())
+        .filter(|&i| {
+            c.replica_sets[i].deployment == d
+                && !c.replica_sets[i].deleted
+                && c.replica_sets[i].spec_replicas > 0
+        })
+        .collect();
+    let [rs] = active.as_slice() else {
+        return None;
+    };
+    let (from, to) = (c.replica_sets[*rs].spec_replicas, c.deployments[d].replicas);
+    if from == to {
+        return None;
+    }
+    ctx.world.replica_sets[*rs].spec_replicas = to;
+    Some((*rs, from, to))
+}

@@ -1,0 +1,173 @@
+//! Things the user can ask for, from the keyboard or a button, and what they do to playback
+//! and the panels.
+
+use bevy::prelude::*;
+use orca_sim::SimTime;
+
+use crate::app::AppSystems;
+use crate::app::player::Player;
+use crate::app::ui_state::UiState;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<Actions>().add_systems(
+        Update,
+        (
+            keyboard_actions.in_set(AppSystems::RecordInput),
+            apply_actions.in_set(AppSystems::ApplyActions),
+        ),
+    );
+}
+
+/// Things the user can ask for, from the keyboard or a button.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actions {
+    TogglePlay,
+    StepForward,
+    StepBack,
+    Faster,
+    Slower,
+    Restart,
+    ToStart,
+    ToEnd,
+    Pick(usize),
+    Confirm,
+    Fit,
+    TextBigger,
+    TextSmaller,
+    TextReset,
+    ToggleLegend,
+    ToggleHelp,
+    TogglePicker,
+    ToggleOrder,
+    TogglePresenting,
+    /// Save a picture of the window (F12).
+    Screenshot,
+    /// Select the next / previous task card (Tab / Shift+Tab), for keyboard-only use.
+    SelectNext,
+    SelectPrevious,
+    Escape,
+}
+
+fn keyboard_actions(
+    keys: Option<Res<ButtonInput<KeyCode>>>,
+    ui: Res<UiState>,
+    mut out: MessageWriter<Actions>,
+) {
+    let Some(keys) = keys else { return };
+    // Typing a path in the scenario picker: the keys are text, not shortcuts.
+    if ui.typing {
+        return;
+    }
+    let ctrl = keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight]);
+    let shift = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
+    for key in keys.get_just_pressed() {
+        let action = match key {
+            KeyCode::Equal | KeyCode::NumpadAdd if ctrl => Actions::TextBigger,
+            KeyCode::Minus | KeyCode::NumpadSubtract if ctrl => Actions::TextSmaller,
+            KeyCode::Digit0 if ctrl => Actions::TextReset,
+            KeyCode::Slash if shift => Actions::ToggleHelp,
+            KeyCode::Space => Actions::TogglePlay,
+            KeyCode::ArrowRight => Actions::StepForward,
+            KeyCode::ArrowLeft => Actions::StepBack,
+            KeyCode::BracketRight => Actions::Faster,
+            KeyCode::BracketLeft => Actions::Slower,
+            KeyCode::KeyR => Actions::Restart,
+            KeyCode::Home => Actions::ToStart,
+            KeyCode::End => Actions::ToEnd,
+            KeyCode::Enter | KeyCode::NumpadEnter => Actions::Confirm,
+            KeyCode::KeyF => Actions::Fit,
+            KeyCode::KeyL => Actions::ToggleLegend,
+            KeyCode::KeyO => Actions::TogglePicker,
+            KeyCode::KeyN => Actions::ToggleOrder,
+            KeyCode::KeyP => Actions::TogglePresenting,
+            KeyCode::F12 => Actions::Screenshot,
+            KeyCode::Tab if shift => Actions::SelectPrevious,
+            KeyCode::Tab => Actions::SelectNext,
+            KeyCode::Escape => Actions::Escape,
+            k => match digit(*k) {
+                Some(d) if d >= 1 => Actions::Pick(d - 1),
+                _ => continue,
+            },
+        };
+        out.write(action);
+    }
+}
+
+fn apply_actions(
+    mut actions: MessageReader<Actions>,
+    mut player: ResMut<Player>,
+    mut ui: ResMut<UiState>,
+) {
+    for a in actions.read() {
+        match a {
+            Actions::TogglePlay if ui.show_intro => {
+                ui.show_intro = false;
+                player.toggle_play();
+            }
+            Actions::TogglePlay => player.toggle_play(),
+            Actions::StepForward => player.step_forward(),
+            Actions::StepBack => player.step_back(),
+            Actions::Faster => player.faster(),
+            Actions::Slower => player.slower(),
+            Actions::Restart => player.restart(),
+            Actions::ToStart => {
+                player.playing = false;
+                player.seek(SimTime::ZERO);
+            }
+            Actions::ToEnd => {
+                player.playing = false;
+                let end = player.end();
+                player.seek(end);
+            }
+            Actions::Pick(i) => player.pick(*i),
+            Actions::Confirm if ui.show_intro => ui.show_intro = false,
+            Actions::Confirm => match player.quiz.as_ref().map(|q| q.verdict.is_some()) {
+                Some(false) => {
+                    player.answer();
+                }
+                Some(true) => player.continue_after_quiz(),
+                None => {}
+            },
+            // The canvas camera refits (see `camera`).
+            Actions::Fit => {}
+            Actions::TextBigger => ui.text_scale = (ui.text_scale + 0.125).min(3.0),
+            Actions::TextSmaller => ui.text_scale = (ui.text_scale - 0.125).max(0.75),
+            Actions::TextReset => ui.text_scale = 1.0,
+            Actions::ToggleLegend => ui.show_legend = !ui.show_legend,
+            Actions::ToggleHelp => ui.show_help = !ui.show_help,
+            Actions::TogglePicker => ui.show_picker = !ui.show_picker,
+            Actions::ToggleOrder => ui.newest_first = !ui.newest_first,
+            Actions::TogglePresenting => ui.presenting = !ui.presenting,
+            Actions::Screenshot => ui.screenshot_requested = true,
+            Actions::SelectNext | Actions::SelectPrevious => {
+                let forward = *a == Actions::SelectNext;
+                player.select_adjacent_task(forward);
+            }
+            Actions::Escape => {
+                if ui.show_help || ui.show_picker || ui.show_intro {
+                    ui.show_help = false;
+                    ui.show_picker = false;
+                    ui.show_intro = false;
+                } else {
+                    player.selection = None;
+                }
+            }
+        }
+    }
+}
+
+fn digit(k: KeyCode) -> Option<usize> {
+    Some(match k {
+        KeyCode::Digit0 | KeyCode::Numpad0 => 0,
+        KeyCode::Digit1 | KeyCode::Numpad1 => 1,
+        KeyCode::Digit2 | KeyCode::Numpad2 => 2,
+        KeyCode::Digit3 | KeyCode::Numpad3 => 3,
+        KeyCode::Digit4 | KeyCode::Numpad4 => 4,
+        KeyCode::Digit5 | KeyCode::Numpad5 => 5,
+        KeyCode::Digit6 | KeyCode::Numpad6 => 6,
+        KeyCode::Digit7 | KeyCode::Numpad7 => 7,
+        KeyCode::Digit8 | KeyCode::Numpad8 => 8,
+        KeyCode::Digit9 | KeyCode::Numpad9 => 9,
+        _ => return None,
+    })
+}

@@ -1,0 +1,125 @@
+//! What a task or pod card's status reads as: one colour, one glyph and one line of text per
+//! state, and the legend's words for it.
+
+use bevy::prelude::*;
+use orca_sim::ecs::cluster::EcsCluster;
+use orca_sim::ecs::{DesiredStatus, HealthStatus, TaskStatus};
+use orca_sim::elb::TargetState;
+use orca_sim::world::TaskIdx;
+
+/// What a card's status reads as. Each state has its own colour *and* its own text and glyph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CardState {
+    Provisioning,
+    Pending,
+    Activating,
+    Running,
+    Initial,
+    Healthy,
+    Unhealthy,
+    Draining,
+    Stopping,
+    Deprovisioning,
+    Stopped,
+}
+
+impl CardState {
+    pub const ALL: [CardState; 11] = [
+        CardState::Provisioning,
+        CardState::Pending,
+        CardState::Activating,
+        CardState::Running,
+        CardState::Initial,
+        CardState::Healthy,
+        CardState::Unhealthy,
+        CardState::Draining,
+        CardState::Stopping,
+        CardState::Deprovisioning,
+        CardState::Stopped,
+    ];
+
+    /// The card of an ECS task: its lifecycle status, refined for a RUNNING task by
+    /// [`running_task_health`].
+    pub fn of(world: &EcsCluster, t: TaskIdx) -> CardState {
+        let task = world.task(t);
+        match task.last_status {
+            TaskStatus::Provisioning => CardState::Provisioning,
+            TaskStatus::Pending => CardState::Pending,
+            TaskStatus::Activating => CardState::Activating,
+            TaskStatus::Running => running_task_health(world, t),
+            TaskStatus::Deactivating => CardState::Draining,
+            TaskStatus::Stopping => CardState::Stopping,
+            TaskStatus::Deprovisioning => CardState::Deprovisioning,
+            TaskStatus::Stopped => CardState::Stopped,
+        }
+    }
+
+    /// Glyph and words on the card.
+    pub fn label(self) -> &'static str {
+        match self {
+            CardState::Provisioning => "◌ PROVISIONING",
+            CardState::Pending => "◌ PENDING",
+            CardState::Activating => "◔ ACTIVATING",
+            CardState::Running => "▶ RUNNING",
+            CardState::Initial => "▶ RUNNING · initial",
+            CardState::Healthy => "✓ RUNNING · healthy",
+            CardState::Unhealthy => "✗ UNHEALTHY",
+            CardState::Draining => "⇣ DRAINING",
+            CardState::Stopping => "■ STOPPING",
+            CardState::Deprovisioning => "■ DEPROVISIONING",
+            CardState::Stopped => "✕ STOPPED",
+        }
+    }
+
+    /// What the legend says about the state.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            CardState::Provisioning => "network interface being set up",
+            CardState::Pending => "pulling the image, starting containers",
+            CardState::Activating => "registering with the load balancer",
+            CardState::Running => "running, no health check",
+            CardState::Initial => "target registered, load balancer still checking",
+            CardState::Healthy => "passes its health checks",
+            CardState::Unhealthy => "running, but failing its health checks",
+            CardState::Draining => "deregistering; requests finish",
+            CardState::Stopping => "SIGTERM sent, containers stopping",
+            CardState::Deprovisioning => "network interface being removed",
+            CardState::Stopped => "stopped; fades away",
+        }
+    }
+
+    pub fn color(self) -> Color {
+        match self {
+            CardState::Provisioning | CardState::Pending => Color::srgb(0.33, 0.37, 0.46),
+            CardState::Activating => Color::srgb(0.27, 0.42, 0.58),
+            CardState::Running | CardState::Initial => Color::srgb(0.16, 0.38, 0.70),
+            CardState::Healthy => Color::srgb(0.11, 0.50, 0.27),
+            CardState::Unhealthy => Color::srgb(0.72, 0.15, 0.15),
+            CardState::Draining => Color::srgb(0.72, 0.47, 0.06),
+            CardState::Stopping | CardState::Deprovisioning => Color::srgb(0.47, 0.29, 0.13),
+            CardState::Stopped => Color::srgb(0.28, 0.28, 0.30),
+        }
+    }
+}
+
+/// Domain fact decided here until the core provides it: whether a RUNNING task is healthy,
+/// unhealthy, still being checked or draining, combining its desired status, its target's
+/// state in a target group and its container health. The service scheduler makes this
+/// judgement itself (its health gate); the core should expose that per task.
+fn running_task_health(world: &EcsCluster, t: TaskIdx) -> CardState {
+    let task = world.task(t);
+    if task.desired_status == DesiredStatus::Stopped {
+        return CardState::Draining;
+    }
+    let target = world
+        .target_groups
+        .iter()
+        .find_map(|tg| tg.target_of(t).map(|x| x.state));
+    match (target, task.health_status) {
+        (_, HealthStatus::Unhealthy) | (Some(TargetState::Unhealthy), _) => CardState::Unhealthy,
+        (Some(TargetState::Draining), _) => CardState::Draining,
+        (Some(TargetState::Initial), _) => CardState::Initial,
+        (Some(TargetState::Healthy), _) | (None, HealthStatus::Healthy) => CardState::Healthy,
+        _ => CardState::Running,
+    }
+}

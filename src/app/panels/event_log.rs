@@ -1,0 +1,138 @@
+//! The event log above the timeline: the events up to now, filtered by source, newest or
+//! oldest first; clicking one selects what it is about.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiPrimaryContextPass, egui};
+use orca_sim::{Event, Subject};
+
+use super::palette::source_color;
+use super::{PanelSystems, Root};
+use crate::app::player::{Player, Selection};
+use crate::app::ui_state::UiState;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        show_event_log
+            .in_set(PanelSystems::EventLog)
+            .run_if(|ui_state: Res<UiState>| !ui_state.presenting),
+    );
+}
+
+fn show_event_log(
+    mut root: ResMut<Root>,
+    mut player: ResMut<Player>,
+    mut ui_state: ResMut<UiState>,
+) {
+    let Some(root) = root.ui() else { return };
+    event_log(root, &mut player, &mut ui_state);
+}
+
+fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState) {
+    egui::Panel::bottom("log")
+        .resizable(true)
+        .default_size(190.0)
+        .show(root, |ui| {
+            ui.horizontal(|ui| {
+                ui.strong("Events");
+                ui.separator();
+                let eks = player.playback.world().eks.is_some();
+                for (i, s) in SOURCES.iter().enumerate() {
+                    if !relevant_source(s, eks) {
+                        continue;
+                    }
+                    ui.checkbox(
+                        &mut ui_state.filters[i],
+                        egui::RichText::new(*s).color(source_color(s)),
+                    );
+                }
+                ui.separator();
+                ui.checkbox(&mut ui_state.newest_first, "newest first");
+            });
+            ui.separator();
+            let log = player.playback.log();
+            let keep: Vec<&Event> = log
+                .iter()
+                .filter(|e| {
+                    SOURCES
+                        .iter()
+                        .position(|s| *s == e.source.category())
+                        .is_some_and(|i| ui_state.filters[i])
+                })
+                .collect();
+            let shown = 400.min(keep.len());
+            let mut rows: Vec<&Event> = keep[keep.len() - shown..].to_vec();
+            if ui_state.newest_first {
+                rows.reverse();
+            }
+            let mut clicked = None;
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .stick_to_bottom(!ui_state.newest_first)
+                .show(ui, |ui| {
+                    if keep.len() > shown {
+                        ui.weak(format!("({} older events not shown)", keep.len() - shown));
+                    }
+                    for e in rows {
+                        let r = ui
+                            .horizontal_wrapped(|ui| {
+                                ui.label(egui::RichText::new(format!("[{}]", e.at)).monospace());
+                                ui.label(
+                                    egui::RichText::new(e.source.to_string())
+                                        .color(source_color(e.source.category()))
+                                        .monospace(),
+                                );
+                                ui.label(&e.message);
+                            })
+                            .response
+                            .interact(egui::Sense::click());
+                        if r.clicked() {
+                            clicked = subject_to_select(e);
+                        }
+                    }
+                });
+            if clicked.is_some() {
+                player.selection = clicked;
+            }
+        });
+}
+
+fn subject_to_select(e: &Event) -> Option<Selection> {
+    let rank = |s: &Subject| match s {
+        Subject::Task(_) => 0,
+        Subject::Instance(_) => 1,
+        Subject::TargetGroup(_) => 2,
+        Subject::Service(_) => 3,
+        Subject::Zone(_) => 4,
+        Subject::Pod(_) => 0,
+        Subject::Node(_) => 1,
+        Subject::Deployment(_) => 3,
+    };
+    e.subjects
+        .iter()
+        .min_by_key(|s| rank(s))
+        .map(Selection::from_subject)
+}
+
+const SOURCES: [&str; 11] = [
+    "service",
+    "target-group",
+    "task",
+    "instance",
+    "autoscaling",
+    "deployment",
+    "replicaset",
+    "pod",
+    "node",
+    "scenario",
+    "quiz",
+];
+
+/// The sources that exist in a world: ECS objects or Kubernetes objects, plus the scenario's.
+fn relevant_source(category: &str, eks: bool) -> bool {
+    match category {
+        "scenario" | "quiz" => true,
+        "deployment" | "replicaset" | "pod" | "node" => eks,
+        _ => !eks,
+    }
+}

@@ -1,0 +1,30 @@
+//! Colours the panels share: canvas colours as egui colours, and one colour per event source.
+
+use bevy::prelude::*;
+use bevy_egui::egui;
+
+pub(super) fn c32(c: Color) -> egui::Color32 {
+    let s = c.to_srgba();
+    egui::Color32::from_rgba_unmultiplied(
+        (s.red * 255.0) as u8,
+        (s.green * 255.0) as u8,
+        (s.blue * 255.0) as u8,
+        (s.alpha * 255.0) as u8,
+    )
+}
+
+pub(super) fn source_color(category: &str) -> egui::Color32 {
+    match category {
+        "service" => egui::Color32::from_rgb(110, 180, 255),
+        "target-group" => egui::Color32::from_rgb(200, 160, 255),
+        "task" => egui::Color32::from_rgb(150, 150, 160),
+        "instance" => egui::Color32::from_rgb(240, 170, 90),
+        "scenario" => egui::Color32::from_rgb(120, 220, 160),
+        "deployment" => egui::Color32::from_rgb(110, 180, 255),
+        "replicaset" => egui::Color32::from_rgb(200, 160, 255),
+        "pod" => egui::Color32::from_rgb(180, 200, 210),
+        "node" => egui::Color32::from_rgb(240, 170, 90),
+        "autoscaling" => egui::Color32::from_rgb(255, 150, 120),
+        _ => egui::Color32::from_rgb(255, 225, 60),
+    }
+}

@@ -1,0 +1,47 @@
+//! The side panel on the right: services (or Deployments) with their charts, the inspector and
+//! the legend. A quiz takes its place while it is open.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiPrimaryContextPass, egui};
+
+use super::inspector::inspector;
+use super::legend::legend;
+use super::services::services;
+use super::{PanelSystems, Root};
+use crate::app::player::Player;
+use crate::app::ui_state::UiState;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        show_side_panel.in_set(PanelSystems::SidePanel).run_if(
+            |ui_state: Res<UiState>, player: Res<Player>| {
+                !ui_state.presenting && player.quiz.is_none()
+            },
+        ),
+    );
+}
+
+fn show_side_panel(mut root: ResMut<Root>, mut player: ResMut<Player>, ui_state: Res<UiState>) {
+    let Some(root) = root.ui() else { return };
+    side_panel(root, &mut player, ui_state.show_legend);
+}
+
+fn side_panel(root: &mut egui::Ui, player: &mut Player, show_legend: bool) {
+    egui::Panel::right("side")
+        .resizable(true)
+        .default_size(330.0)
+        .show(root, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    services(ui, player);
+                    ui.separator();
+                    inspector(ui, player);
+                    if show_legend {
+                        ui.separator();
+                        legend(ui);
+                    }
+                });
+        });
+}

@@ -1,0 +1,110 @@
+//! `orca shot`: render the app's view of a scenario at a moment to a PNG, then exit.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use orca_sim::{Scenario, SimTime};
+
+use crate::app::library::{Progress, ScenarioSource};
+use crate::app::player::Player;
+use crate::app::ui_state::UiState;
+use crate::app::window::add_view_plugins;
+
+fn plugin(app: &mut App) {
+    app.add_systems(Last, take_shot);
+}
+
+/// Counts frames for `orca shot` and exits once the screenshot is written.
+#[derive(Resource)]
+struct ShotPlan {
+    out: PathBuf,
+    frame: u32,
+    requested: bool,
+    /// Frames to render before the capture (`ORCA_SHOT_FRAMES`, default [`SHOT_FRAME`]).
+    capture_at: u32,
+    started: Option<std::time::Instant>,
+}
+
+#[derive(Resource, Default, Clone)]
+struct ShotDone(Arc<std::sync::atomic::AtomicBool>);
+
+/// Frames rendered before the capture: egui needs a few to settle its layout.
+const SHOT_FRAME: u32 = 40;
+
+/// Render the app view of `scenario` at `at` to a PNG.
+pub fn run_shot(
+    scenario: Arc<Scenario>,
+    source: ScenarioSource,
+    at: SimTime,
+    out: PathBuf,
+    size: (u32, u32),
+) -> std::process::ExitCode {
+    let mut player = Player::new(scenario, source, Progress::default());
+    player.seek(at);
+    player.open_quiz_near(at);
+    let title = format!("Orca — {}", player.scenario().title);
+    let mut app = App::new();
+    app.insert_resource(player);
+    app.insert_resource(UiState::default());
+    let capture_at = std::env::var("ORCA_SHOT_FRAMES")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|n| (SHOT_FRAME..=100_000).contains(n))
+        .unwrap_or(SHOT_FRAME);
+    app.insert_resource(ShotPlan {
+        out: out.clone(),
+        frame: 0,
+        requested: false,
+        capture_at,
+        started: None,
+    });
+    let done = ShotDone::default();
+    app.insert_resource(done.clone());
+    add_view_plugins(&mut app, title, size, true);
+    app.add_plugins(plugin);
+    app.run();
+    if done.0.load(std::sync::atomic::Ordering::SeqCst) && out.exists() {
+        println!("wrote {}", out.display());
+        std::process::ExitCode::SUCCESS
+    } else {
+        eprintln!("could not render {}", out.display());
+        std::process::ExitCode::from(1)
+    }
+}
+
+fn take_shot(
+    mut commands: Commands,
+    mut plan: ResMut<ShotPlan>,
+    done: Res<ShotDone>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+    plan.frame += 1;
+    if plan.frame == 5 {
+        plan.started = Some(std::time::Instant::now());
+    }
+    if plan.frame == plan.capture_at && !plan.requested {
+        plan.requested = true;
+        if let Some(t) = plan.started {
+            let frames = plan.capture_at - 5;
+            let secs = t.elapsed().as_secs_f64();
+            info!(
+                "rendered {frames} frames in {secs:.2} s: {:.1} frames per second",
+                frames as f64 / secs.max(1e-9)
+            );
+        }
+        let path = plan.out.clone();
+        let flag = done.0.clone();
+        commands
+            .spawn(Screenshot::primary_window())
+            .observe(save_to_disk(path))
+            .observe(move |_: On<ScreenshotCaptured>| {
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            });
+    }
+    let finished = done.0.load(std::sync::atomic::Ordering::SeqCst);
+    if finished && plan.out.exists() || plan.frame > plan.capture_at + 600 {
+        exit.write(AppExit::Success);
+    }
+}

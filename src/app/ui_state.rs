@@ -1,0 +1,55 @@
+//! What the panels and overlays show, apart from playback: which overlays are open, the event
+//! log's filters and order, the text size, presentation mode.
+
+use bevy::prelude::*;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<UiState>();
+}
+
+/// Panel and overlay state that is not part of playback.
+#[derive(Resource, Debug, Clone)]
+pub struct UiState {
+    pub show_help: bool,
+    pub show_picker: bool,
+    pub show_legend: bool,
+    /// The scenario's title and description, shown when it opens.
+    pub show_intro: bool,
+    /// Presentation mode: hide the side panel and the event log for a bigger canvas.
+    pub presenting: bool,
+    pub newest_first: bool,
+    /// service, target-group, task, instance, autoscaling, deployment, replicaset, pod,
+    /// scenario, quiz
+    pub filters: [bool; 11],
+    pub text_scale: f32,
+    pub open_path: String,
+    pub picker_error: Option<String>,
+    /// F12 was pressed: the view saves a PNG of the window.
+    pub screenshot_requested: bool,
+    /// A text field has the keyboard (shortcuts are off meanwhile).
+    pub typing: bool,
+    /// Where the last screenshot went, shown in the header for a while.
+    pub last_screenshot: Option<String>,
+}
+
+impl Default for UiState {
+    fn default() -> Self {
+        UiState {
+            show_help: false,
+            show_picker: false,
+            show_legend: true,
+            show_intro: false,
+            presenting: false,
+            newest_first: true,
+            filters: [
+                true, true, false, true, true, true, true, true, true, true, true,
+            ],
+            text_scale: 1.0,
+            open_path: String::new(),
+            picker_error: None,
+            screenshot_requested: false,
+            typing: false,
+            last_screenshot: None,
+        }
+    }
+}
