@@ -37,7 +37,7 @@ impl Completion {
 /// The completions of the last word of `line` (the word under the cursor at its end).
 pub fn complete(line: &str, cx: &Context) -> Completion {
     let from = line
-        .rfind(|c: char| c == ' ' || c == '=' || c == '/')
+        .rfind([' ', '=', '/'])
         .map_or(0, |i| i + 1);
     let typed = &line[from..];
     let words: Vec<&str> = line[..from].split_whitespace().collect();
