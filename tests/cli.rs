@@ -1,7 +1,8 @@
 //! The command line as a user runs it: `orca check`, `orca run`, and the README's example.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 fn orca(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_orca"))
@@ -9,6 +10,33 @@ fn orca(args: &[&str]) -> Output {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("orca runs")
+}
+
+/// `orca` with `args`, killed (and the test failed) if it has not finished within `secs`.
+fn orca_within(secs: u64, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orca"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("orca runs");
+    let started = Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            return child.wait_with_output().expect("output");
+        }
+        if started.elapsed() > Duration::from_secs(secs) {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("output");
+            panic!(
+                "orca {args:?} still running after {secs} s; stderr: {}",
+                text(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 fn text(b: &[u8]) -> String {
@@ -27,7 +55,19 @@ fn temp(name: &str, content: &str) -> PathBuf {
 fn check_accepts_the_built_in_scenarios() {
     let out = orca(&["check", "scenarios"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("17 scenario(s) valid"));
+    let files = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
+        .expect("scenarios folder")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "ron"))
+        })
+        .count();
+    assert!(files >= 17);
+    assert!(
+        text(&out.stdout).contains(&format!("{files} scenario(s) valid")),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
@@ -128,4 +168,39 @@ fn the_readme_example_scenario_is_valid() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let run = text(&orca(&["run", file.to_str().expect("utf-8 path")]).stdout);
     assert!(run.contains("How many web:2 tasks start"), "{run}");
+}
+
+/// A fresh, empty folder for one test.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("orca-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn check_and_run_refuse_a_fifo_at_once() {
+    let dir = temp_dir("fifo");
+    let fifo = dir.join("pipe.ron");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipping: mkfifo is not available");
+        return;
+    }
+    let path = fifo.to_str().expect("utf-8 path");
+    for args in [["check", path], ["run", path]] {
+        let out = orca_within(10, &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(
+                "pipe.ron: not a regular file (a FIFO); scenario files are regular files"
+            ),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    let out = orca_within(10, &["check", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("not a regular file (a character device)"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
