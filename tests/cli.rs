@@ -1,5 +1,7 @@
 //! The command line as a user runs it: `orca check`, `orca run`, and the README's example.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -22,20 +24,36 @@ fn orca_within(secs: u64, args: &[&str]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("orca runs");
+    // Read both pipes while it runs, so a long output cannot fill a pipe and stall it.
+    let drain = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
     let started = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
         }
         if started.elapsed() > Duration::from_secs(secs) {
             let _ = child.kill();
-            let out = child.wait_with_output().expect("output");
+            let _ = child.wait();
+            let err = stderr.join().expect("stderr");
             panic!(
                 "orca {args:?} still running after {secs} s; stderr: {}",
-                text(&out.stderr)
+                text(&err)
             );
         }
         std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout"),
+        stderr: stderr.join().expect("stderr"),
     }
 }
 
@@ -203,4 +221,204 @@ fn check_and_run_refuse_a_fifo_at_once() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("not a regular file (a character device)"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_walks_symlinked_folders_once_and_stops_at_loops() {
+    let dir = temp_dir("loops");
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ecs-rolling-update.ron");
+    std::fs::copy(&good, dir.join("a.ron")).expect("copy");
+    std::fs::create_dir(dir.join("sub")).expect("sub");
+    std::fs::copy(&good, dir.join("sub/b.ron")).expect("copy");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::symlink;
+        symlink(".", dir.join("x")).expect("symlink");
+        symlink(".", dir.join("y")).expect("symlink");
+        symlink("..", dir.join("sub/up")).expect("symlink");
+        symlink("sub", dir.join("alias")).expect("symlink");
+    }
+    let path = dir.to_str().expect("utf-8 path");
+    let out = orca_within(20, &["check", path, path]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "2 scenario(s) valid\n");
+    // An error is reported once, not once per path that leads to the file.
+    std::fs::write(dir.join("sub/b.ron"), "(").expect("write");
+    let out = orca_within(20, &["check", path]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert_eq!(err.matches("b.ron:").count(), 1, "{err}");
+    assert!(err.contains("1 scenario(s) valid, 1 with errors"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_says_what_was_not_there_instead_of_counting_nothing() {
+    let out = orca_within(10, &["check", "no/such/file.ron"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "no/such/file.ron: no such file or directory\n"
+    );
+    let dir = temp_dir("empty");
+    std::fs::write(dir.join("notes.txt"), "not a scenario").expect("write");
+    let path = dir.to_str().expect("utf-8 path");
+    let out = orca_within(10, &["check", path]);
+    assert_eq!(out.status.code(), Some(1), "nothing was checked");
+    assert_eq!(
+        text(&out.stderr),
+        format!("{path}: no .ron scenario files in this folder\n")
+    );
+    // With something checked, the count says what could not be.
+    let out = orca_within(
+        10,
+        &["check", "scenarios/ecs-rolling-update.ron", "no/such.ron"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("1 scenario(s) valid, 0 with errors; 1 path could not be checked"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn run_rejects_an_unknown_source_listing_the_valid_ones() {
+    let out = orca_within(
+        10,
+        &[
+            "run",
+            "scenarios/ecs-rolling-update.ron",
+            "--only",
+            "service,servcie",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--only: unknown source \"servcie\"; the sources are: service, target-group,"),
+        "{err}"
+    );
+}
+
+#[test]
+fn run_into_a_closed_pipe_exits_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orca"))
+        .args(["run", "scenarios/ecs-cluster-auto-scaling.ron", "--json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("orca runs");
+    // The reader goes away before orca writes anything, like `head` after its lines.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("output");
+    let err = text(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(err, "");
+}
+
+#[test]
+fn run_until_is_bounded_by_the_scenario() {
+    let out = orca_within(
+        20,
+        &["run", "scenarios/ecs-rolling-update.ron", "--until", "1e12"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--until 1000000000000 is past the scenario's end (")
+            && err.contains("); running to the end"),
+        "{err}"
+    );
+    let whole = orca(&["run", "scenarios/ecs-rolling-update.ron"]);
+    assert_eq!(out.stdout, whole.stdout);
+}
+
+fn big_file(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    let path = dir.join("big.ron");
+    std::fs::write(&path, common::big_scenario(20, 500, 500, 86_400)).expect("write");
+    path
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_a_long_run_and_says_how_far_it_got() {
+    let path = big_file("ctrl-c");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orca"))
+        .args(["run", path.to_str().expect("utf-8 path")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("orca runs");
+    let stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut { stdout }, &mut s);
+        s
+    });
+    std::thread::sleep(Duration::from_millis(700));
+    let pid = child.id().to_string();
+    let sent = Command::new("kill").args(["-INT", &pid]).status();
+    assert!(sent.is_ok_and(|s| s.success()));
+    let started = Instant::now();
+    let out = child.wait_with_output().expect("output");
+    assert!(started.elapsed() < Duration::from_secs(5), "stops at once");
+    let log = reader.join().expect("reader");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("interrupted at ") && err.contains("events simulated"),
+        "{err}"
+    );
+    assert!(log.lines().count() > 0, "the events so far are printed");
+    assert!(
+        !log.contains("[23:59:"),
+        "it stopped well before the end of the day"
+    );
+    let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_long_run_shows_its_progress_on_a_terminal() {
+    // `script` gives orca a terminal for standard error; stdout goes to a file.
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipping: `script` (util-linux) is not installed");
+        return;
+    }
+    let path = big_file("progress");
+    let log = path.with_extension("log");
+    let cmd = format!(
+        "{} run {} > {}",
+        env!("CARGO_BIN_EXE_orca"),
+        path.display(),
+        log.display()
+    );
+    let out = Command::new("script")
+        .args(["-qfec", &cmd, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("script runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let screen = text(&out.stdout);
+    assert!(screen.contains("Simulating "), "{screen}");
+    assert!(screen.contains(" / 24:00:00 ("), "{screen}");
+    assert!(std::fs::metadata(&log).is_ok_and(|m| m.len() > 0));
+    let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
+}
+
+#[test]
+fn a_run_off_a_terminal_shows_no_progress() {
+    let path = big_file("no-progress");
+    let out = orca_within(120, &["run", path.to_str().expect("utf-8 path")]);
+    assert!(out.status.success());
+    assert_eq!(text(&out.stderr), "");
+    let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
 }
