@@ -422,3 +422,87 @@ fn a_run_off_a_terminal_shows_no_progress() {
     assert_eq!(text(&out.stderr), "");
     let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
 }
+
+/// `orca ARGS` with the environment changed, within `secs`.
+fn orca_env_within(secs: u64, env: &[(&str, Option<&str>)], args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_orca"));
+    cmd.args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let mut child = cmd.spawn().expect("orca runs");
+    let started = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > Duration::from_secs(secs) {
+            let _ = child.kill();
+            panic!("orca {args:?} still running after {secs} s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+#[cfg(all(unix, not(target_os = "macos")))]
+#[test]
+fn without_a_display_the_app_and_shot_say_what_is_missing() {
+    let png = std::env::temp_dir().join(format!("orca-nodisplay-{}.png", std::process::id()));
+    let png = png.to_str().expect("utf-8 path");
+    let shot = [
+        "shot",
+        "scenarios/ecs-rolling-update.ron",
+        "--at",
+        "10",
+        "--out",
+        png,
+    ];
+    let app = ["scenarios/ecs-rolling-update.ron"];
+    for args in [&shot[..], &app[..]] {
+        let out = orca_env_within(30, &[("DISPLAY", None), ("WAYLAND_DISPLAY", None)], args);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(
+            err.starts_with("no display: DISPLAY is not set") && err.contains("xvfb-run -a orca"),
+            "{err}"
+        );
+    }
+}
+
+#[cfg(all(unix, not(target_os = "macos")))]
+#[test]
+fn without_a_vulkan_driver_shot_says_how_to_install_one() {
+    let png = std::env::temp_dir().join(format!("orca-novulkan-{}.png", std::process::id()));
+    let out = orca_env_within(
+        60,
+        &[
+            // A display is named (none needs to run: the driver is looked for first) …
+            ("DISPLAY", Some(":4242")),
+            // … and the Vulkan loader is pointed at a driver that is not there.
+            ("VK_ICD_FILENAMES", Some("/nonexistent/orca-test-icd.json")),
+            ("VK_DRIVER_FILES", Some("/nonexistent/orca-test-icd.json")),
+            ("WGPU_BACKEND", Some("vulkan")),
+        ],
+        &[
+            "shot",
+            "scenarios/ecs-rolling-update.ron",
+            "--at",
+            "10",
+            "--out",
+            png.to_str().expect("utf-8 path"),
+        ],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("no Vulkan driver found") && err.contains("apt install mesa-vulkan-drivers"),
+        "{err}"
+    );
+}

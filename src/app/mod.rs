@@ -9,6 +9,7 @@ pub mod actions;
 mod camera;
 pub mod canvas;
 mod font;
+mod graphics;
 mod highlights;
 mod hot_reload;
 pub mod library;

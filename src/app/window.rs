@@ -9,7 +9,7 @@ use bevy::prelude::*;
 use crate::app::library::{self, Progress, ScenarioSource};
 use crate::app::player::Player;
 use crate::app::ui_state::UiState;
-use crate::app::{CorePlugin, camera, font, highlights, panels, screenshot};
+use crate::app::{CorePlugin, camera, font, graphics, highlights, panels, screenshot};
 
 /// Window, rendering, egui, camera and picking on top of [`CorePlugin`].
 pub(super) fn add_view_plugins(app: &mut App, title: String, size: (u32, u32), shot: bool) {
@@ -58,6 +58,9 @@ pub(super) fn add_view_plugins(app: &mut App, title: String, size: (u32, u32), s
 
 /// Open the window on a scenario (a file, or the first built-in with the picker open).
 pub fn run_app(file: Option<PathBuf>) -> std::process::ExitCode {
+    if let Some(status) = graphics::check() {
+        return status;
+    }
     let progress = Progress::load(library::default_progress_path());
     let (scenario, source, show_picker) = match file {
         Some(path) => match library::load_file(&path) {
@@ -84,6 +87,7 @@ pub fn run_app(file: Option<PathBuf>) -> std::process::ExitCode {
         show_intro: !show_picker,
         ..default()
     });
+    graphics::install_panic_hook();
     add_view_plugins(&mut app, title, (1280, 800), false);
     app.run();
     std::process::ExitCode::SUCCESS
