@@ -9,7 +9,7 @@ use bevy::prelude::*;
 use crate::app::library::{self, Progress, ScenarioSource};
 use crate::app::player::Player;
 use crate::app::ui_state::UiState;
-use crate::app::{CorePlugin, camera, font, graphics, highlights, panels, screenshot};
+use crate::app::{CorePlugin, camera, font, graphics, highlights, loading, panels, screenshot};
 
 /// Window, rendering, egui, camera and picking on top of [`CorePlugin`].
 pub(super) fn add_view_plugins(app: &mut App, title: String, size: (u32, u32), shot: bool) {
@@ -48,6 +48,7 @@ pub(super) fn add_view_plugins(app: &mut App, title: String, size: (u32, u32), s
         highlights::plugin,
         panels::plugin,
         screenshot::plugin,
+        loading::window_plugin,
     ));
     if shot {
         app.insert_resource(bevy::winit::WinitSettings::continuous());
@@ -80,7 +81,8 @@ pub fn run_app(file: Option<PathBuf>) -> std::process::ExitCode {
     };
     let title = format!("Orca — {}", scenario.title);
     let mut app = App::new();
-    let player = Player::new(scenario, source, progress);
+    // The window opens at once; the run is simulated on another thread meanwhile.
+    let player = Player::open(scenario, source, progress);
     app.insert_resource(player);
     app.insert_resource(UiState {
         show_picker,

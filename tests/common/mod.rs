@@ -41,3 +41,22 @@ pub fn big_scenario(services: usize, tasks: usize, instances: usize, duration: u
           quizzes: [])"
     )
 }
+
+/// An EKS scenario of `replicas` pods on twenty m5.4xlarge nodes with a rolling update at
+/// 0:30, lasting a day: few cards on the canvas, but seconds to simulate in a debug build
+/// (the cluster ticks every second).
+pub fn long_eks_scenario(replicas: u32) -> String {
+    format!(
+        "(version: 1, title: \"Long\", description: \"A day of a Deployment.\", seed: 31, duration: 86400,
+          world: Eks(
+            cluster: (name: \"demo\"),
+            node_groups: [(name: \"ng-1\", instance_type: \"m5.4xlarge\", count: 20)],
+            deployments: [(name: \"web\", replicas: {replicas},
+              container: (name: \"web\", image: \"nginx:1.27\", cpu: 250, memory: 256, readiness_probe: true))],
+            images: [(image: \"nginx:1.28\", startup_seconds: 8)],
+            service: (name: \"web\", service_type: LoadBalancer, port: 80),
+          ),
+          timeline: [(at: 30, action: SetImage(deployment: \"web\", image: \"nginx:1.28\"))],
+          quizzes: [])"
+    )
+}
