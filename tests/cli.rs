@@ -506,3 +506,61 @@ fn without_a_vulkan_driver_shot_says_how_to_install_one() {
         "{err}"
     );
 }
+
+/// `orca shot` under Xvfb, rendering `frames` frames; `None` (after saying why) where it
+/// cannot run, unless `ORCA_REQUIRE_RENDER=1`.
+fn shot_stderr(frames: u32) -> Option<String> {
+    let required = std::env::var("ORCA_REQUIRE_RENDER").is_ok_and(|v| v == "1");
+    let icd = Path::new("/usr/share/vulkan/icd.d/lvp_icd.x86_64.json");
+    let missing = if Command::new("xvfb-run").arg("--help").output().is_err() {
+        Some("xvfb-run is not installed")
+    } else if !icd.exists() && std::env::var_os("VK_ICD_FILENAMES").is_none() {
+        Some("no Vulkan driver")
+    } else {
+        None
+    };
+    if let Some(why) = missing {
+        assert!(!required, "ORCA_REQUIRE_RENDER=1 but {why}");
+        eprintln!("skipping: {why}");
+        return None;
+    }
+    let png = std::env::temp_dir().join(format!("orca-log-{}-{frames}.png", std::process::id()));
+    let out = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x720x24"])
+        .arg(env!("CARGO_BIN_EXE_orca"))
+        .args([
+            "shot",
+            "scenarios/ecs-rolling-update.ron",
+            "--at",
+            "60",
+            "--out",
+        ])
+        .arg(&png)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("RUST_LOG")
+        .env("ORCA_SHOT_FRAMES", frames.to_string())
+        .stdin(Stdio::null())
+        .output()
+        .expect("xvfb-run runs");
+    let _ = std::fs::remove_file(&png);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    Some(text(&out.stderr))
+}
+
+#[test]
+fn default_logging_is_info_and_up_and_nothing_per_frame() {
+    let (Some(short), Some(long)) = (shot_stderr(40), shot_stderr(70)) else {
+        return;
+    };
+    for log in [&short, &long] {
+        assert!(
+            !log.contains("DEBUG") && !log.contains("TRACE"),
+            "nothing below INFO by default: {log}"
+        );
+    }
+    assert_eq!(
+        short.lines().count(),
+        long.lines().count(),
+        "30 more frames, no more lines:\n{short}\n---\n{long}"
+    );
+}
