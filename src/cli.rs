@@ -333,8 +333,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
     let interrupted = Arc::new(AtomicBool::new(false));
     {
         let flag = interrupted.clone();
-        // Without a handler (one was already set), Ctrl-C stops the process as before.
-        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+        // Where SIGINT is already handled or ignored (a background job of a script), that
+        // stays so; Ctrl-C then does what it did before.
+        let _ = ctrlc::try_set_handler(move || flag.store(true, Ordering::SeqCst));
     }
     let mut out = Out::stdout();
     let mut progress = ProgressLine::new(io::stderr().is_terminal());

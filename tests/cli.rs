@@ -349,14 +349,23 @@ fn big_file(name: &str) -> PathBuf {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_a_long_run_and_says_how_far_it_got() {
+    use std::os::unix::process::CommandExt;
     let path = big_file("ctrl-c");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_orca"))
-        .args(["run", path.to_str().expect("utf-8 path")])
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_orca"));
+    cmd.args(["run", path.to_str().expect("utf-8 path")])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("orca runs");
+        .stderr(Stdio::piped());
+    // As from a terminal: SIGINT not ignored (a test run started in the background of a
+    // script inherits it ignored, and orca leaves it so).
+    // SAFETY: only resets a signal disposition between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("orca runs");
     let stdout = child.stdout.take().expect("stdout");
     let reader = std::thread::spawn(move || {
         let mut s = String::new();
@@ -364,9 +373,9 @@ fn ctrl_c_stops_a_long_run_and_says_how_far_it_got() {
         s
     });
     std::thread::sleep(Duration::from_millis(700));
-    let pid = child.id().to_string();
-    let sent = Command::new("kill").args(["-INT", &pid]).status();
-    assert!(sent.is_ok_and(|s| s.success()));
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid");
+    // SAFETY: sends SIGINT to the child this test started and has not yet waited for.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0, "SIGINT sent");
     let started = Instant::now();
     let out = child.wait_with_output().expect("output");
     assert!(started.elapsed() < Duration::from_secs(5), "stops at once");
