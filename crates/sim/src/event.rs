@@ -202,6 +202,15 @@ pub enum EventKind {
         revision: u32,
         health: HealthStatus,
     },
+    /// The agent restarted an exited container inside its task (container restart policy).
+    ContainerRestarted {
+        task: String,
+        service: Option<String>,
+        revision: u32,
+        container: String,
+        exit_code: i32,
+        restart_count: u32,
+    },
     TargetHealthChanged {
         target_group: String,
         target: String,
@@ -298,6 +307,7 @@ impl EventKind {
             TaskStateChanged { service, .. }
             | TaskStopRequested { service, .. }
             | TaskHealthChanged { service, .. }
+            | ContainerRestarted { service, .. }
             | TargetHealthChanged { service, .. } => service.as_deref(),
             _ => None,
         }

@@ -88,9 +88,13 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
                     ui,
                     &format!("container {}", c.name),
                     format!(
-                        "{} · health {}{}{}",
+                        "{} · health {}{}{}{}",
                         c.last_status.as_str(),
                         c.health_status.as_str(),
+                        // What the task metadata endpoint reports as RestartCount.
+                        (c.restart_count > 0)
+                            .then(|| format!(" · restarted {}×", c.restart_count))
+                            .unwrap_or_default(),
                         c.exit_code
                             .map(|x| format!(" · exit {x}"))
                             .unwrap_or_default(),

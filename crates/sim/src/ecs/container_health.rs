@@ -10,9 +10,10 @@
 use crate::control::EcsTimer;
 use crate::ecs::cluster::Ctx;
 use crate::ecs::ids::TaskIdx;
-use crate::ecs::{FailMode, HealthStatus, TaskStatus};
+use crate::ecs::{FailMode, HealthCheck, HealthStatus, TaskStatus};
 use crate::event::{EventKind, Source, Subject};
 use crate::probe::{Prober, Thresholds, Verdict};
+use crate::time::SimTime;
 
 /// Begin checking a task's containers when it reaches RUNNING. A task that is already running
 /// when the scenario starts begins HEALTHY.
@@ -25,17 +26,7 @@ pub fn start(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
         let Some(hc) = &def.health_check else {
             continue;
         };
-        let mut p = Prober::new(
-            now.plus(hc.interval),
-            hc.interval,
-            hc.timeout,
-            Thresholds {
-                healthy_from_initial: 1,
-                healthy_from_unhealthy: 1,
-                unhealthy_after: hc.retries,
-            },
-        );
-        p.count_failures_from = now.plus(hc.start_period);
+        let mut p = prober(hc, now);
         if already_healthy {
             p.verdict = Verdict::Healthy;
             c.health_status = HealthStatus::Healthy;
@@ -46,6 +37,46 @@ pub fn start(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
         t.health_status = HealthStatus::Healthy;
     }
     reschedule(ctx, idx);
+}
+
+/// A container's health check as Docker starts it with the container: first check one
+/// `interval` after `started`, failures counted once `startPeriod` has passed.
+fn prober(hc: &HealthCheck, started: SimTime) -> Prober {
+    let mut p = Prober::new(
+        started.plus(hc.interval),
+        hc.interval,
+        hc.timeout,
+        Thresholds {
+            healthy_from_initial: 1,
+            healthy_from_unhealthy: 1,
+            unhealthy_after: hc.retries,
+        },
+    );
+    p.count_failures_from = started.plus(hc.start_period);
+    p
+}
+
+/// The `container`-th container of a task was restarted in place: its health check starts
+/// over (status UNKNOWN, first check one interval from now, a new start period), as Docker's
+/// does when a container starts.
+pub fn restart_check(ctx: &mut Ctx, idx: TaskIdx, container: usize) {
+    // Checks that fell before the restart are judged first.
+    update(ctx, idx);
+    let now = ctx.now;
+    let world = &mut *ctx.world;
+    let t = &mut world.tasks[idx.0 as usize];
+    let td = &world.task_definitions[t.task_definition.0 as usize];
+    let (Some(c), Some(hc)) = (
+        t.containers.get_mut(container),
+        td.containers
+            .get(container)
+            .and_then(|d| d.health_check.as_ref()),
+    ) else {
+        return;
+    };
+    c.health_check = Some(prober(hc, now));
+    c.health_status = HealthStatus::Unknown;
+    update(ctx, idx);
 }
 
 pub fn on_due(ctx: &mut Ctx, idx: TaskIdx) {

@@ -6,6 +6,7 @@ pub mod capacity_provider;
 pub mod circuit_breaker;
 pub mod cluster;
 pub mod container_health;
+pub mod container_restart;
 pub mod deployments;
 pub mod ids;
 pub mod messages;
@@ -81,7 +82,16 @@ pub struct ContainerDefinition {
     pub host_port: Option<u16>,
     pub health_check: Option<HealthCheck>,
     pub stop_timeout: Millis,
+    /// The container restart policy, when enabled.
+    pub restart_policy: Option<RestartPolicy>,
     pub behavior: Behavior,
+}
+
+/// An enabled container restart policy (`restartPolicy` with `enabled: true`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RestartPolicy {
+    pub ignored_exit_codes: Vec<i32>,
+    pub restart_attempt_period: Millis,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -254,6 +264,11 @@ pub struct Container {
     /// The seeded draws made at launch: does the definition's health failure / exit hit this task?
     pub fault_hit: bool,
     pub exit_hit: bool,
+    /// Times the agent restarted it in place under its restart policy (`RestartCount` in the
+    /// task metadata endpoint).
+    pub restart_count: u32,
+    /// When it was last restarted in place.
+    pub last_restart_at: Option<SimTime>,
 }
 
 /// The application's behaviour over time, fixed when the container starts and changed only by

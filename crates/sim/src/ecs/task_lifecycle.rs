@@ -12,7 +12,7 @@ use crate::ecs::ids::{ServiceIdx, TaskDefIdx, TaskIdx};
 use crate::ecs::placement::Placement;
 use crate::ecs::{
     AppFate, Container, ContainerStatus, DesiredStatus, FailWindow, HealthStatus, Host, StopCode,
-    Task, TaskStatus, circuit_breaker, container_health, deployments, messages,
+    Task, TaskStatus, circuit_breaker, container_health, container_restart, deployments, messages,
 };
 use crate::elb::target_health;
 use crate::event::{EventKind, Source, Subject};
@@ -177,6 +177,8 @@ fn create(
                 app: AppFate::default(),
                 fault_hit,
                 exit_hit,
+                restart_count: 0,
+                last_restart_at: None,
             }
         })
         .collect();
@@ -504,26 +506,35 @@ fn enter_running(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
     ctx.request_pass(service);
 }
 
-/// An essential (or any) container's process exits on its own.
+/// An essential (or any) container's process exits on its own. A container whose restart
+/// policy restarts it stays in the task; otherwise it stops, and an essential one stops the
+/// task.
 pub fn on_container_exit_due(ctx: &mut Ctx, idx: TaskIdx) {
     let now = ctx.now;
+    let t = ctx.world.task(idx);
+    if t.last_status != TaskStatus::Running {
+        return;
+    }
+    let exiting: Vec<(usize, i32)> = t
+        .containers
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.last_status == ContainerStatus::Running)
+        .filter_map(|(i, c)| match c.app.exits_at {
+            Some((at, code)) if at == now => Some((i, code)),
+            _ => None,
+        })
+        .collect();
     let mut essential_exited = false;
-    {
-        let t = ctx.world.task_mut(idx);
-        if t.last_status != TaskStatus::Running {
-            return;
+    for (i, code) in exiting {
+        if container_restart::on_exit(ctx, idx, i, code) {
+            continue;
         }
-        for c in &mut t.containers {
-            if c.last_status == ContainerStatus::Running
-                && c.app.exits_at.is_some_and(|(at, _)| at == now)
-            {
-                let code = c.app.exits_at.map_or(1, |(_, code)| code);
-                c.last_status = ContainerStatus::Stopped;
-                c.exit_code = Some(code);
-                c.health_check = None;
-                essential_exited |= c.essential;
-            }
-        }
+        let c = &mut ctx.world.task_mut(idx).containers[i];
+        c.last_status = ContainerStatus::Stopped;
+        c.exit_code = Some(code);
+        c.health_check = None;
+        essential_exited |= c.essential;
     }
     if essential_exited {
         stop(ctx, idx, StopCause::EssentialContainerExited);

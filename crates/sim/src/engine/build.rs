@@ -6,8 +6,8 @@ use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{ServiceIdx, TargetGroupIdx};
 use crate::ecs::{
     Behavior, ContainerDefinition, ContainerInstance, DeploymentConfiguration, Exit, FailMode,
-    HealthCheck, HealthFailure, InstanceStatus, Service, ServiceLoadBalancer, TaskDefinition,
-    auto_scaling_group, capacity_provider, service_scheduler,
+    HealthCheck, HealthFailure, InstanceStatus, RestartPolicy, Service, ServiceLoadBalancer,
+    TaskDefinition, auto_scaling_group, capacity_provider, service_scheduler,
 };
 use crate::elb::{TargetGroup, TargetGroupHealthCheck};
 use crate::engine::WorldCtx;
@@ -495,6 +495,15 @@ fn container_definition(c: &ContainerSpec) -> ContainerDefinition {
         }),
         // ECS_CONTAINER_STOP_TIMEOUT and the Fargate default are both 30 s.
         stop_timeout: Millis::from_secs(c.stop_timeout.unwrap_or(30) as u64),
+        // A policy with `enabled: false` is no policy.
+        restart_policy: c
+            .restart_policy
+            .as_ref()
+            .filter(|r| r.enabled)
+            .map(|r| RestartPolicy {
+                ignored_exit_codes: r.ignored_exit_codes.clone(),
+                restart_attempt_period: Millis::from_secs(r.restart_attempt_period as u64),
+            }),
         behavior: Behavior {
             startup: Millis::from_secs_f64(c.behavior.startup_seconds),
             fails_health_checks: c

@@ -96,6 +96,11 @@ pub const HC_START_PERIOD: Range = Range::new(0, 300);
 /// maximum; Orca's cap is a day, longer than any scenario.
 pub const FARGATE_STOP_TIMEOUT: Range = Range::new(0, 120);
 pub const STOP_TIMEOUT: Range = Range::new(0, DAY_SECONDS);
+/// Container restart policy `restartAttemptPeriod`: "a minimum restartAttemptPeriod of 60
+/// seconds and a maximum restartAttemptPeriod of 1800 seconds"; `ignoredExitCodes`: "a
+/// maximum of 50 container exit codes" (Amazon ECS API Reference, ContainerRestartPolicy).
+pub const RESTART_ATTEMPT_PERIOD: Range = Range::new(60, 1_800);
+pub const IGNORED_EXIT_CODES: usize = 50;
 /// A container's exit code. POSIX `exit()` (The Open Group Base Specifications): only the
 /// least significant 8 bits of the status reach the parent, so Docker and ECS report 0–255.
 pub const EXIT_CODE: Range = Range::new(0, 255);
@@ -218,7 +223,10 @@ pub fn of(pattern: &str) -> Option<Range> {
         ("world.task_definitions[].containers[].health_check", "timeout") => HC_TIMEOUT,
         ("world.task_definitions[].containers[].health_check", "retries") => HC_RETRIES,
         ("world.task_definitions[].containers[].health_check", "start_period") => HC_START_PERIOD,
-        (_, "exit_code") => EXIT_CODE,
+        (_, "exit_code" | "ignored_exit_codes[]") => EXIT_CODE,
+        ("world.task_definitions[].containers[].restart_policy", "restart_attempt_period") => {
+            RESTART_ATTEMPT_PERIOD
+        }
         (_, "response" | "readiness_fails_with" | "liveness_fails_with") => HTTP_STATUS,
         (_, "interval_seconds") => TG_INTERVAL,
         (_, "timeout_seconds") => TG_TIMEOUT,

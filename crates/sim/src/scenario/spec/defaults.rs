@@ -96,6 +96,11 @@ pub fn hc_timeout() -> u32 {
 pub fn hc_retries() -> u32 {
     3
 }
+/// "By default, a container must run for 300 seconds before it can be restarted" (Amazon ECS
+/// API Reference, ContainerRestartPolicy).
+pub fn restart_attempt_period() -> u32 {
+    300
+}
 pub fn port() -> u16 {
     80
 }

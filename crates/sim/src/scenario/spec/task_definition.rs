@@ -60,9 +60,27 @@ pub struct ContainerSpec {
     /// Seconds between SIGTERM and SIGKILL (default 30, Fargate maximum 120).
     #[serde(default)]
     pub stop_timeout: Option<u32>,
+    /// `restartPolicy`: the ECS agent restarts the container inside its task when it exits.
+    #[serde(default)]
+    pub restart_policy: Option<RestartPolicySpec>,
     /// How the simulated application behaves (not an AWS field).
     #[serde(default)]
     pub behavior: BehaviorSpec,
+}
+
+/// A container restart policy (`restartPolicy` of a container definition; Amazon ECS API
+/// Reference, ContainerRestartPolicy): off unless `enabled`; no exit code ignored by default;
+/// `restart_attempt_period` 300 s by default, 60–1800 s allowed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestartPolicySpec {
+    pub enabled: bool,
+    /// Exit codes the agent does not restart on (at most 50).
+    #[serde(default)]
+    pub ignored_exit_codes: Vec<i32>,
+    /// Seconds the container must run before a restart may be attempted.
+    #[serde(default = "defaults::restart_attempt_period")]
+    pub restart_attempt_period: u32,
 }
 
 /// A container health check, with the task-definition defaults.

@@ -12,13 +12,13 @@ use crate::aws::fargate;
 use crate::scenario::limits::EXIT_CODE;
 use crate::scenario::limits::{
     CONTAINER_CPU, FARGATE_STOP_TIMEOUT, HC_INTERVAL, HC_RETRIES, HC_START_PERIOD, HC_TIMEOUT,
-    MEMORY_MIB, REVISION, STOP_TIMEOUT, TASK_CPU,
+    IGNORED_EXIT_CODES, MEMORY_MIB, RESTART_ATTEMPT_PERIOD, REVISION, STOP_TIMEOUT, TASK_CPU,
 };
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{escaped, quoted};
 use crate::scenario::spec::{
-    ContainerSpec, FailureResponse, HealthCheckSpec, LaunchType, NetworkMode, ServiceSpec,
-    TargetType, TaskDefinitionSpec,
+    ContainerSpec, FailureResponse, HealthCheckSpec, LaunchType, NetworkMode, RestartPolicySpec,
+    ServiceSpec, TargetType, TaskDefinitionSpec,
 };
 
 /// ECS allows at most 10 containers in a task definition.
@@ -230,6 +230,9 @@ fn container(out: &mut Problems, td: &TaskDefinitionSpec, c: &ContainerSpec, p: 
     if let Some(hc) = &c.health_check {
         health_check(out, hc, &p.field("health_check"));
     }
+    if let Some(rp) = &c.restart_policy {
+        restart_policy(out, rp, &p.field("restart_policy"));
+    }
     let bp = p.field("behavior");
     check_seconds(
         out,
@@ -340,6 +343,41 @@ fn health_check(out: &mut Problems, hc: &HealthCheckSpec, hp: &Path) {
         HC_START_PERIOD,
         " s",
     );
+}
+
+/// A container restart policy, with the ECS ranges (Amazon ECS API Reference,
+/// ContainerRestartPolicy).
+fn restart_policy(out: &mut Problems, rp: &RestartPolicySpec, rp_path: &Path) {
+    check_limit(
+        out,
+        rp_path.field("restart_attempt_period"),
+        "restart_attempt_period",
+        rp.restart_attempt_period,
+        RESTART_ATTEMPT_PERIOD,
+        " s",
+    );
+    let codes = &rp.ignored_exit_codes;
+    if codes.len() > IGNORED_EXIT_CODES {
+        out.push((
+            rp_path
+                .field("ignored_exit_codes")
+                .index(IGNORED_EXIT_CODES),
+            format!(
+                "ignored_exit_codes lists {} exit codes; ECS takes at most {IGNORED_EXIT_CODES}",
+                codes.len()
+            ),
+        ));
+    }
+    for (i, &code) in codes.iter().enumerate() {
+        check_limit(
+            out,
+            rp_path.field("ignored_exit_codes").index(i),
+            "exit code",
+            code,
+            EXIT_CODE,
+            "",
+        );
+    }
 }
 
 /// Where [`task_definition_fits`] reports a load balancer that does not fit the task definition.
