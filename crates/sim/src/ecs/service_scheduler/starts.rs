@@ -10,7 +10,7 @@ use super::stops::{self, Stop};
 use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{ServiceIdx, TaskDefIdx, TaskIdx};
 use crate::ecs::placement::{self, Placement, SpreadCounts};
-use crate::ecs::{Host, RolloutState, TaskStatus, messages, task_lifecycle};
+use crate::ecs::{Host, RolloutState, TaskStatus, circuit_breaker, messages, task_lifecycle};
 use crate::event::{EventKind, Source, Subject};
 use crate::time::Millis;
 
@@ -179,11 +179,32 @@ fn launch_for(
                 pass.placement_failed = true;
                 report_unable_to_place(ctx, s, &pass.name, &problem);
                 ctx.request_pass_at(s, ctx.now.plus(PLACEMENT_RETRY));
+                // [inferred] A task the deployment could not place counts as one that failed to
+                // launch. The Developer Guide ("How the Amazon ECS deployment circuit breaker
+                // detects failures") counts tasks that fail to reach RUNNING and does not
+                // mention placement; users report the breaker rolling deployments back when
+                // the cluster lacks resources (aws/containers-roadmap#1273, "ability to define
+                // for which errors the CB apply"; aws-samples/cost-effective-aws-deployment-of-
+                // comfyui#19). The guide's stage 1 (tasks that fail to reach RUNNING) applies
+                // while no task of the deployment is RUNNING, so only then; how many failures
+                // one retry adds is not published: Orca counts one per attempt that finds no
+                // instance.
+                if !has_running_task(ctx.world, s, dep_id) {
+                    circuit_breaker::record_failure(ctx, s, dep_id);
+                }
                 break;
             }
         }
     }
     ids
+}
+
+/// Whether a task of deployment `dep_id` is RUNNING (the circuit breaker's stage 2).
+fn has_running_task(world: &EcsCluster, s: ServiceIdx, dep_id: &str) -> bool {
+    world.service(s).tasks.iter().any(|&t| {
+        let task = world.task(t);
+        task.last_status == TaskStatus::Running && task.deployment_id.as_deref() == Some(dep_id)
+    })
 }
 
 /// "has started N tasks", with how many of them replace unhealthy tasks.
