@@ -1,7 +1,7 @@
 //! The console's language: every `aws ecs` command's parse and its errors, a golden of each
 //! reading command's output, and acting commands carried out through the playback.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
