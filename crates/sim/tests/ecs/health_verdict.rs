@@ -5,8 +5,6 @@
 //! checks" service events). Checked at every instant of every built-in ECS scenario
 //! (docs/rules/ecs-deployments.md#health-gate-when-a-new-task-counts-as-healthy).
 
-mod common;
-
 use orca_sim::ecs::TaskStatus;
 use orca_sim::ecs::cluster::EcsCluster;
 use orca_sim::ecs::ids::TaskIdx;
@@ -76,7 +74,7 @@ fn check_recorded(w: &EcsCluster, now: SimTime, t: TaskIdx, at: &str) -> bool {
 #[test]
 fn card_read_model_and_log_agree_with_the_scheduler_in_every_ecs_scenario() {
     let (mut checked, mut recorded, mut reported) = (0usize, 0usize, 0usize);
-    for (name, scenario) in common::built_in() {
+    for (name, scenario) in crate::common::built_in() {
         let mut sim = Simulation::new(scenario);
         if sim.world().ecs.is_none() {
             continue;

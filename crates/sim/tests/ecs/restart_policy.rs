@@ -4,11 +4,9 @@
 //! tasks with container restart policies"; Amazon ECS API Reference, ContainerRestartPolicy;
 //! the agent's `RestartTracker.ShouldRestart`.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::EcsPart;
+use crate::common::EcsPart;
 use orca_sim::ecs::{ContainerStatus, DesiredStatus, StopCode, TaskStatus};
 use orca_sim::{EventKind, SimTime, Simulation};
 

@@ -3,11 +3,9 @@
 //! (aws/containers-roadmap#1273): while no task of the deployment is RUNNING, each placement
 //! attempt that finds no instance counts as one task that failed to launch.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::EcsPart;
+use crate::common::EcsPart;
 use orca_sim::ecs::RolloutState;
 use orca_sim::{EventKind, SimTime, Simulation};
 
