@@ -204,3 +204,40 @@ fn a_restarted_container_health_check_starts_over() {
     assert_eq!(health_at(405), HealthStatus::Unknown);
     assert_eq!(health_at(411), HealthStatus::Healthy);
 }
+
+#[test]
+fn behind_a_load_balancer_a_restarted_task_keeps_its_target() {
+    // The same restart behind an ALB target group (checks every 10 s, unhealthy after 2
+    // failures): the application is down for its 5 s startup, at most one check fails, and
+    // the task keeps its registered target, so nothing is deregistered or replaced.
+    let src = r#"(version: 1, title: "restart behind an ALB", seed: 5, duration: 600,
+    world: Ecs(
+        cluster: (name: "c", availability_zones: ["us-east-1a", "us-east-1b"]),
+        task_definitions: [(family: "web", revision: 1, cpu: 256, memory: 512,
+            containers: [(name: "web", image: "web:v1", port: 8080,
+                behavior: (exits: (after_seconds: 400, exit_code: 1)), restart_policy: (enabled: true))])],
+        target_groups: [(name: "web-tg", port: 8080, target_type: Ip,
+            health_check: (path: "/health", interval_seconds: 10, timeout_seconds: 5,
+                healthy_threshold_count: 5, unhealthy_threshold_count: 2))],
+        services: [(name: "web", task_definition: "web:1", desired_count: 2, launch_type: Fargate,
+            load_balancers: [(target_group: "web-tg", container_name: "web", container_port: 8080)])],
+    ),
+)"#;
+    let s = orca_sim::scenario::parse("restart-alb.ron", src).unwrap_or_else(|e| panic!("{e}"));
+    let mut sim = Simulation::new(Arc::new(s));
+    sim.advance_to(SimTime::from_secs(600));
+    assert_eq!(restarts(&sim).len(), 2);
+    assert!(stop_requests(&sim).is_empty());
+    assert!(!sim.log().iter().any(|e| matches!(
+        e.kind,
+        EventKind::TargetsDeregistered { .. } | EventKind::TaskUnhealthy { .. }
+    )));
+    let w = sim.world().ecs_cluster();
+    assert!(
+        w.target_groups[0]
+            .targets
+            .iter()
+            .all(|t| t.state == orca_sim::elb::TargetState::Healthy),
+        "both targets healthy again"
+    );
+}
