@@ -429,7 +429,7 @@ fn place_cards(
             w: CARD_W,
             h: CARD_H,
         };
-        let state = CardState::of(world, t);
+        let state = CardState::of(world, now, t);
         let alpha = match task.stopped_at {
             Some(at) if state == CardState::Stopped => {
                 1.0 - (now.since(at).0 as f32 / FADE_MS as f32).clamp(0.0, 1.0) * 0.85

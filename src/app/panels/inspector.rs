@@ -40,9 +40,18 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
                 format!(
                     "{}   ({})",
                     task.last_status.as_str(),
-                    CardState::of(ecs, orca_sim::world::TaskIdx(ti as u32)).label()
+                    CardState::of(ecs, world.now, orca_sim::world::TaskIdx(ti as u32)).label()
                 ),
             );
+            // The service scheduler's verdict, in the words the card and the log use.
+            if task.service.is_some() && task.last_status == TaskStatus::Running {
+                let t = orca_sim::world::TaskIdx(ti as u32);
+                kv(
+                    ui,
+                    "deployment health",
+                    orca_sim::ecs::read::deployment_health(ecs, world.now, t).describe(ecs, t),
+                );
+            }
             kv(ui, "desiredStatus", task.desired_status.as_str());
             kv(ui, "healthStatus", task.health_status.as_str());
             kv(ui, "availabilityZone", &task.availability_zone);
@@ -92,9 +101,11 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
                         c.last_status.as_str(),
                         c.health_status.as_str(),
                         // What the task metadata endpoint reports as RestartCount.
-                        (c.restart_count > 0)
-                            .then(|| format!(" · restarted {}×", c.restart_count))
-                            .unwrap_or_default(),
+                        if c.restart_count > 0 {
+                            format!(" · restarted {}×", c.restart_count)
+                        } else {
+                            String::new()
+                        },
                         c.exit_code
                             .map(|x| format!(" · exit {x}"))
                             .unwrap_or_default(),
