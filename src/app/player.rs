@@ -10,7 +10,7 @@ use bevy::prelude::*;
 use orca_sim::{Playback, Scenario, SimTime, Subject};
 
 use crate::app::AppSystems;
-use crate::app::canvas::layout::columns_for_run;
+use crate::app::canvas::layout::RunStats;
 use crate::app::canvas::layout_ecs::on_canvas;
 use crate::app::library::{Progress, ScenarioSource};
 
@@ -85,15 +85,16 @@ pub struct Player {
     /// The last problem loading or reloading a scenario, shown in the app.
     pub load_error: Option<String>,
     pub progress: Progress,
-    /// Cards per row on the canvas, fixed for the scenario (see `canvas::layout::columns_for`).
-    pub layout_cols: usize,
+    /// The canvas's loads sampled over the run, from which it takes one shape for the whole
+    /// scenario (see `canvas::layout::choose_shape`).
+    pub layout_run: RunStats,
 }
 
 impl Player {
     pub fn new(scenario: Arc<Scenario>, source: ScenarioSource, progress: Progress) -> Player {
         let mut playback = Playback::new(scenario);
         let asked = vec![false; playback.quiz_moments().len()];
-        let layout_cols = columns_for_run(&mut playback);
+        let layout_run = RunStats::of_run(&mut playback);
         Player {
             playback,
             source,
@@ -107,7 +108,7 @@ impl Player {
             jumped: true,
             load_error: None,
             progress,
-            layout_cols,
+            layout_run,
         }
     }
 
@@ -115,7 +116,7 @@ impl Player {
     pub fn replace_scenario(&mut self, scenario: Arc<Scenario>) {
         let at = self.now();
         self.playback = Playback::new(scenario);
-        self.layout_cols = columns_for_run(&mut self.playback);
+        self.layout_run = RunStats::of_run(&mut self.playback);
         self.asked = self
             .playback
             .quiz_moments()
