@@ -8,6 +8,7 @@ pub mod card_state;
 pub mod layout;
 pub mod layout_ecs;
 pub mod layout_eks;
+pub mod legibility;
 pub mod links;
 pub mod model;
 pub mod palette;
