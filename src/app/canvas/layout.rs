@@ -68,7 +68,7 @@ pub fn arrange(m: &Model, shape: Shape, detail: Detail) -> Scene {
         push_lane(&mut scene, m, lane, placed, detail);
     }
     for (gi, (g, area)) in m.groups.iter().zip(&p.groups).enumerate() {
-        push_group(&mut scene, g, *area, p.groups_one_line);
+        push_group(&mut scene, g, *area, p.groups_one_line, &p.group_texts[gi]);
         push_links(&mut scene, gi, g);
     }
     scene
@@ -313,33 +313,65 @@ fn push_lane(scene: &mut Scene, m: &Model, lane: &LaneModel, placed: &LanePlace,
 }
 
 /// A target group (or Service): its box, title and summary.
-fn push_group(scene: &mut Scene, g: &GroupModel, area: Area, one_line: bool) {
+fn push_group(
+    scene: &mut Scene,
+    g: &GroupModel,
+    area: Area,
+    one_line: bool,
+    (title, summary): &(Vec<String>, Vec<String>),
+) {
     push_rect(scene, g.key.clone(), area, TG_BG, 1.0);
     let top = area.y + PAD / 2.0;
-    push_text(
-        scene,
-        format!("{}/t1", g.key),
-        Vec2::new(area.x + PAD, top),
-        g.title.clone(),
-        TEXT_GROUP,
-        TEXT,
-    );
-    let summary_at = if one_line {
-        Vec2::new(
-            area.x + PAD + text_width(&g.title, TEXT_GROUP) + text_width(GROUP_SEP, TEXT_GROUP),
-            top + (line(TEXT_GROUP) - line(TEXT_NAME)) / 2.0,
-        )
+    if one_line {
+        push_text(
+            scene,
+            format!("{}/t1", g.key),
+            Vec2::new(area.x + PAD, top),
+            g.title.clone(),
+            TEXT_GROUP,
+            TEXT,
+        );
+        push_text(
+            scene,
+            format!("{}/t2", g.key),
+            Vec2::new(
+                area.x + PAD + text_width(&g.title, TEXT_GROUP) + text_width(GROUP_SEP, TEXT_GROUP),
+                top + (line(TEXT_GROUP) - line(TEXT_NAME)) / 2.0,
+            ),
+            g.summary.clone(),
+            TEXT_NAME,
+            TEXT_DIM,
+        );
     } else {
-        Vec2::new(area.x + PAD, top + line(TEXT_GROUP))
-    };
-    push_text(
-        scene,
-        format!("{}/t2", g.key),
-        summary_at,
-        g.summary.clone(),
-        TEXT_NAME,
-        TEXT_DIM,
-    );
+        // The first line of each keeps the key of the whole text (t1, t2).
+        let key = |part: &str, n: usize| match n {
+            0 => format!("{}/{part}", g.key),
+            n => format!("{}/{part}.{n}", g.key),
+        };
+        let mut y = top;
+        for (n, l) in title.iter().enumerate() {
+            push_text(
+                scene,
+                key("t1", n),
+                Vec2::new(area.x + PAD, y),
+                l.clone(),
+                TEXT_GROUP,
+                TEXT,
+            );
+            y += line(TEXT_GROUP);
+        }
+        for (n, l) in summary.iter().enumerate() {
+            push_text(
+                scene,
+                key("t2", n),
+                Vec2::new(area.x + PAD, y),
+                l.clone(),
+                TEXT_NAME,
+                TEXT_DIM,
+            );
+            y += line(TEXT_NAME);
+        }
+    }
     scene.groups.push(area);
     scene.areas.insert(g.key.clone(), area);
 }

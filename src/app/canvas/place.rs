@@ -14,7 +14,7 @@ use super::scene::{
     Area, BAR_GAP, BAR_H, CARD_H, CARD_W, Detail, GAP, GROUP_GAP_Y, HOST_GAP, HostBox, LINE, PAD,
     TEXT_GROUP, TEXT_NAME, TEXT_SMALL, TEXT_TITLE, ZONE_GAP,
 };
-use super::text_width::{clip, flow, text_width, wrap};
+use super::text_width::{clip, flow, text_width, wrap, wrap_phrases};
 use super::view::fit_scale;
 /// How the canvas is arranged at each level of detail ([`Detail::ALL`]): cards per row in a
 /// host and hosts per row in a zone, for a canvas of `viewport` logical pixels (the waiting
@@ -69,6 +69,8 @@ pub(super) const ZONE_TITLE_Y: f32 = 8.0;
 pub(super) const LANE_TEXT: f32 = TEXT_SMALL;
 /// Between a group's title and its summary when they share a line.
 pub(super) const GROUP_SEP: &str = "   ";
+/// The narrowest a target group's box gets when the groups' texts wrap.
+const GROUP_MIN_W: f32 = 160.0;
 
 pub(super) fn cards_w(cols: usize) -> f32 {
     cols as f32 * CARD_W + (cols as f32 - 1.0) * GAP
@@ -116,11 +118,14 @@ pub struct LaneLoad {
     pub texts: Vec<String>,
 }
 
-/// A group's box width with its title and summary on one line, and on two.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A group's box width with its title and summary on one line, and on two; its texts, to
+/// wrap when the boxes do not fit side by side in either form.
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupLoad {
     pub one_line: f32,
     pub two_lines: f32,
+    pub title: String,
+    pub summary: String,
 }
 
 impl HostLoad {
@@ -267,6 +272,8 @@ impl GroupLoad {
         GroupLoad {
             one_line: title + text_width(GROUP_SEP, TEXT_GROUP) + summary + 2.0 * PAD + 2.0,
             two_lines: title.max(summary) + 2.0 * PAD + 2.0,
+            title: g.title.clone(),
+            summary: g.summary.clone(),
         }
     }
 }
@@ -355,6 +362,8 @@ pub(super) struct Placement {
     pub(super) groups: Vec<Area>,
     /// The groups' title and summary share a line.
     pub(super) groups_one_line: bool,
+    /// Each group's title and summary, in lines.
+    pub(super) group_texts: Vec<(Vec<String>, Vec<String>)>,
     pub(super) bounds: Option<Area>,
 }
 
@@ -447,26 +456,55 @@ pub(super) fn place(loads: &Loads, shape: &Shape, detail: Detail) -> Placement {
         bounds = Some(bounds.map_or(lane.area, |b| b.union(&lane.area)));
         p.lane = Some(lane);
     }
-    // Target groups (or Services) in a row above, centred; title and summary on one line when
-    // they all fit so.
+    // Target groups (or Services) in a row above, centred: title and summary on one line when
+    // they all fit so, else on two, else wrapped into boxes that share the width.
     let width = bounds.map_or(zones_w, |b| b.w);
-    let one_line: f32 = loads
-        .groups
-        .iter()
-        .map(|g| g.one_line + ZONE_GAP)
-        .sum::<f32>()
-        - ZONE_GAP;
-    p.groups_one_line = one_line <= width;
-    let (group_h, widths): (f32, Vec<f32>) = if p.groups_one_line {
-        (
-            PAD + line(TEXT_GROUP),
-            loads.groups.iter().map(|g| g.one_line).collect(),
-        )
+    let row_w = |w: &dyn Fn(&GroupLoad) -> f32| {
+        loads.groups.iter().map(|g| w(g) + ZONE_GAP).sum::<f32>() - ZONE_GAP
+    };
+    p.groups_one_line = row_w(&|g| g.one_line) <= width;
+    let whole = |g: &GroupLoad| (vec![g.title.clone()], vec![g.summary.clone()]);
+    let widths: Vec<f32> = if p.groups_one_line {
+        p.group_texts = loads.groups.iter().map(whole).collect();
+        loads.groups.iter().map(|g| g.one_line).collect()
+    } else if row_w(&|g| g.two_lines) <= width {
+        p.group_texts = loads.groups.iter().map(whole).collect();
+        loads.groups.iter().map(|g| g.two_lines).collect()
     } else {
-        (
-            PAD + line(TEXT_GROUP) + line(TEXT_NAME),
-            loads.groups.iter().map(|g| g.two_lines).collect(),
-        )
+        let n = loads.groups.len() as f32;
+        let each = ((width - (n - 1.0) * ZONE_GAP) / n).max(GROUP_MIN_W);
+        let text_w = each - 2.0 * PAD - 2.0;
+        p.group_texts = loads
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    wrap_phrases(&g.title, TEXT_GROUP, text_w),
+                    wrap_phrases(&g.summary, TEXT_NAME, text_w),
+                )
+            })
+            .collect();
+        p.group_texts
+            .iter()
+            .map(|(t, s)| {
+                let widest = |lines: &[String], size: f32| {
+                    lines
+                        .iter()
+                        .map(|l| text_width(l, size))
+                        .fold(0.0, f32::max)
+                };
+                widest(t, TEXT_GROUP).max(widest(s, TEXT_NAME)) + 2.0 * PAD + 2.0
+            })
+            .collect()
+    };
+    let group_h = if p.groups_one_line {
+        PAD + line(TEXT_GROUP)
+    } else {
+        PAD + p
+            .group_texts
+            .iter()
+            .map(|(t, s)| t.len() as f32 * line(TEXT_GROUP) + s.len() as f32 * line(TEXT_NAME))
+            .fold(0.0, f32::max)
     };
     // One row: a line from a box in an upper row would cross the boxes below it.
     let total: f32 = widths.iter().map(|w| w + ZONE_GAP).sum::<f32>() - ZONE_GAP;

@@ -90,6 +90,18 @@ pub fn wrap(text: &str, size: f32, width: f32) -> Vec<String> {
     flow(&words, " ", size, width)
 }
 
+/// `text` broken into lines no wider than `width` at its phrases (parts set apart by two
+/// spaces, as in "✓4 healthy  ▶0 initial"), and a phrase wider than a line at its spaces.
+pub fn wrap_phrases(text: &str, size: f32, width: f32) -> Vec<String> {
+    let pieces: Vec<String> = text
+        .split("  ")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .flat_map(|p| wrap(p, size, width))
+        .collect();
+    flow(&pieces, "  ", size, width)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +129,19 @@ mod tests {
         let lines = flow(&parts, " · ", 14.0, 200.0);
         assert_eq!(lines, ["ACTIVE · m5.large · cp-api", "i-0abc123def4567890"]);
         assert!(lines.iter().all(|l| text_width(l, 14.0) <= 200.0));
+    }
+
+    #[test]
+    fn phrases_stay_whole_when_a_summary_wraps() {
+        let s = "✓2500 healthy  ▶322 initial  ✗0 unhealthy  ⇣125 draining";
+        let lines = wrap_phrases(s, 15.0, 240.0);
+        assert_eq!(
+            lines,
+            ["✓2500 healthy  ▶322 initial", "✗0 unhealthy  ⇣125 draining"]
+        );
+        assert_eq!(
+            wrap_phrases("target group web-tg", 17.0, 120.0),
+            ["target group", "web-tg"]
+        );
     }
 }
