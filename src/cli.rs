@@ -1,9 +1,13 @@
 //! The command line: `orca [FILE]`, `orca check`, `orca run`, `orca shot`.
 
+use std::collections::HashSet;
 use std::fs;
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
 use orca_sim::{Event, SimTime, Simulation};
@@ -31,7 +35,8 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
-    /// Run a scenario without a window and print its event log.
+    /// Run a scenario without a window and print its event log as it goes (progress on a
+    /// terminal's standard error after a second; Ctrl-C stops it, status 130).
     Run(RunArgs),
     /// Render the app's view of a scenario at a moment to a PNG file.
     Shot(ShotArgs),
@@ -40,14 +45,14 @@ pub enum Command {
 #[derive(Args, Debug)]
 pub struct RunArgs {
     pub file: PathBuf,
-    /// Stop at this many seconds instead of the scenario's end.
+    /// Stop at this many seconds instead of the scenario's end (at most its duration).
     #[arg(long, value_name = "SECS")]
     pub until: Option<f64>,
     /// Print one JSON object per event instead of text.
     #[arg(long)]
     pub json: bool,
     /// Only print events from these sources (service, target-group, task, instance, autoscaling,
-    /// deployment, replicaset, pod, scenario, quiz).
+    /// deployment, replicaset, pod, node, scenario, quiz).
     #[arg(long, value_delimiter = ',', value_name = "SOURCES")]
     pub only: Vec<String>,
 }
@@ -67,88 +72,462 @@ pub struct ShotArgs {
     pub height: u32,
 }
 
-fn scenario_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = fs::read_dir(path)
-            .map_err(|e| format!("{}: cannot read folder: {e}", path.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() || p.extension().is_some_and(|x| x == "ron") {
-                scenario_files(&p, out)?;
+/// Where `check` and `run` write. Standard output may be a pipe that closes early
+/// (`orca run … | head`): every write goes through [`Out::line`], and a closed pipe ends the
+/// command quietly with status 0, as the reader has all it wanted. Messages to standard error
+/// go through [`note`], which never fails.
+struct Out {
+    w: Box<dyn Write>,
+}
+
+/// Standard output was closed by its reader.
+struct Closed;
+
+impl Out {
+    fn stdout() -> Out {
+        let stdout = io::stdout();
+        let w: Box<dyn Write> = if stdout.is_terminal() {
+            // Line-buffered, so a long run shows its events as they happen.
+            Box::new(stdout.lock())
+        } else {
+            Box::new(io::BufWriter::with_capacity(64 * 1024, stdout.lock()))
+        };
+        Out { w }
+    }
+
+    fn line(&mut self, text: &str) -> Result<(), Closed> {
+        let r = writeln!(self.w, "{text}");
+        closed(r)
+    }
+
+    fn flush(&mut self) -> Result<(), Closed> {
+        let r = self.w.flush();
+        closed(r)
+    }
+}
+
+/// A failed write to standard output: a closed pipe is the reader's choice and ends the
+/// command; any other error (a full disk) is reported once and ends it too.
+fn closed(r: io::Result<()>) -> Result<(), Closed> {
+    match r {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Closed),
+        Err(e) => {
+            note(&format!("cannot write the output: {e}"));
+            Err(Closed)
+        }
+    }
+}
+
+/// A line on standard error; if that is closed too, there is no one left to tell.
+fn note(text: &str) {
+    let _ = writeln!(io::stderr(), "{text}");
+}
+
+/// The `.ron` files under the paths `check` was given: folders are walked (following
+/// symbolic links, each folder once, so `ln -s . loop` does not go round for ever) and each
+/// file is listed once, however many paths lead to it.
+#[derive(Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    seen_files: HashSet<PathBuf>,
+    seen_dirs: HashSet<PathBuf>,
+    /// `.ron` files met, counting each path that leads to one.
+    found: usize,
+    /// Paths that could not be checked, already reported.
+    problems: usize,
+}
+
+impl Walk {
+    fn problem(&mut self, text: String) {
+        note(&text);
+        self.problems += 1;
+    }
+
+    /// A path given on the command line.
+    fn given(&mut self, path: &Path) {
+        let meta = match fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) => return self.missing(path, &e),
+        };
+        if meta.is_dir() {
+            let key = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+            if self.seen_dirs.contains(&key) {
+                return;
+            }
+            let before = self.found;
+            self.dir(path);
+            if self.found == before {
+                self.problem(format!(
+                    "{}: no .ron scenario files in this folder",
+                    path.display()
+                ));
+            }
+        } else {
+            // Named explicitly: checked whatever its name (scenario_file says what is wrong
+            // with a FIFO or a device).
+            self.file(path);
+        }
+    }
+
+    fn missing(&mut self, path: &Path, e: &io::Error) {
+        let text = if e.kind() != io::ErrorKind::NotFound {
+            format!("{}: cannot read: {e}", path.display())
+        } else if fs::symlink_metadata(path).is_ok() {
+            format!(
+                "{}: a symbolic link to something that does not exist",
+                path.display()
+            )
+        } else {
+            format!("{}: no such file or directory", path.display())
+        };
+        self.problem(text);
+    }
+
+    fn file(&mut self, path: &Path) {
+        let key = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if self.seen_files.insert(key) {
+            self.files.push(path.to_path_buf());
+        }
+    }
+
+    /// Walk a folder: its `.ron` files and its subfolders, sorted by name, skipping folders
+    /// already walked (a symbolic link back up the tree, or two paths to one folder).
+    fn dir(&mut self, path: &Path) {
+        let key = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if !self.seen_dirs.insert(key) {
+            return;
+        }
+        let entries = match fs::read_dir(path) {
+            Ok(entries) => entries,
+            Err(e) => {
+                return self.problem(format!("{}: cannot read folder: {e}", path.display()));
+            }
+        };
+        let mut paths = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(entry) => paths.push(entry.path()),
+                Err(e) => self.problem(format!("{}: cannot read folder: {e}", path.display())),
             }
         }
-        Ok(())
-    } else if path.exists() {
-        out.push(path.to_path_buf());
-        Ok(())
-    } else {
-        Err(format!("{}: no such file or folder", path.display()))
+        paths.sort();
+        for p in paths {
+            if p.is_dir() {
+                self.dir(&p);
+            } else if p.extension().is_some_and(|x| x == "ron") {
+                self.found += 1;
+                match fs::metadata(&p) {
+                    Ok(_) => self.file(&p),
+                    Err(e) => self.missing(&p, &e),
+                }
+            }
+        }
     }
 }
 
 pub fn check(paths: &[PathBuf]) -> ExitCode {
-    let mut files = Vec::new();
-    let mut failed = false;
+    let mut walk = Walk::default();
     for p in paths {
-        if let Err(e) = scenario_files(p, &mut files) {
-            eprintln!("{e}");
-            failed = true;
-        }
+        walk.given(p);
     }
     let mut ok = 0;
-    for f in &files {
+    let mut bad = 0;
+    for f in &walk.files {
         match scenario_file::read(f) {
             Ok(_) => ok += 1,
             Err(e) => {
-                eprintln!("{e}");
-                failed = true;
+                note(&e);
+                bad += 1;
             }
         }
     }
-    let bad = files.len() - ok;
-    if failed {
-        eprintln!("{ok} scenario(s) valid, {bad} with errors");
+    if walk.files.is_empty() {
+        // Nothing was checked: the reasons are above, and no count would add anything.
+        return ExitCode::from(1);
+    }
+    let unchecked = match walk.problems {
+        0 => String::new(),
+        1 => "; 1 path could not be checked".to_string(),
+        n => format!("; {n} paths could not be checked"),
+    };
+    if bad > 0 || walk.problems > 0 {
+        note(&format!(
+            "{ok} scenario(s) valid, {bad} with errors{unchecked}"
+        ));
         ExitCode::from(1)
     } else {
-        println!("{ok} scenario(s) valid");
+        let mut out = Out::stdout();
+        let _ = out
+            .line(&format!("{ok} scenario(s) valid"))
+            .and_then(|()| out.flush());
         ExitCode::SUCCESS
     }
 }
 
+/// The event sources `--only` takes (`Source::category`).
+pub const SOURCES: &[&str] = &[
+    "service",
+    "target-group",
+    "task",
+    "instance",
+    "autoscaling",
+    "deployment",
+    "replicaset",
+    "pod",
+    "node",
+    "scenario",
+    "quiz",
+];
+
+/// The status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+pub const INTERRUPTED: u8 = 130;
+
+/// Wall time after which `orca run` shows its progress (when standard error is a terminal).
+const PROGRESS_AFTER: Duration = Duration::from_secs(1);
+
 pub fn run(args: &RunArgs) -> ExitCode {
+    let unknown: Vec<&str> = args
+        .only
+        .iter()
+        .map(String::as_str)
+        .filter(|o| !SOURCES.contains(o))
+        .collect();
+    if !unknown.is_empty() {
+        note(&format!(
+            "--only: unknown source{} {}; the sources are: {}",
+            if unknown.len() > 1 { "s" } else { "" },
+            unknown
+                .iter()
+                .map(|o| format!("{o:?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            SOURCES.join(", ")
+        ));
+        return ExitCode::from(2);
+    }
+    if let Some(s) = args.until
+        && !(s.is_finite() && s >= 0.0)
+    {
+        note(&format!("--until must be a number of seconds ≥ 0; got {s}"));
+        return ExitCode::from(2);
+    }
     let scenario = match scenario_file::read(&args.file) {
         Ok(file) => file.scenario,
         Err(e) => {
-            eprintln!("{e}");
+            note(&e);
             return ExitCode::from(1);
         }
     };
-    let mut sim = Simulation::new(Arc::new(scenario));
+    let end = SimTime::from_secs_f64(scenario.duration);
     let until = match args.until {
-        Some(s) if s.is_finite() && s >= 0.0 => SimTime::from_secs_f64(s),
-        Some(s) => {
-            eprintln!("--until must be a number of seconds ≥ 0; got {s}");
-            return ExitCode::from(2);
+        Some(s) if SimTime::from_secs_f64(s) > end => {
+            note(&format!(
+                "--until {s} is past the scenario's end ({end}); running to the end"
+            ));
+            end
         }
-        None => sim.end(),
+        Some(s) => SimTime::from_secs_f64(s),
+        None => end,
     };
-    sim.advance_to(until);
-    let keep =
-        |e: &Event| args.only.is_empty() || args.only.iter().any(|o| o == e.source.category());
-    for e in sim.log().iter().filter(|e| keep(e)) {
-        if args.json {
-            match serde_json::to_string(e) {
-                Ok(line) => println!("{line}"),
-                Err(err) => {
-                    eprintln!("cannot encode an event as JSON: {err}");
-                    return ExitCode::from(1);
-                }
-            }
-        } else {
-            println!("{}", e.log_line());
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let flag = interrupted.clone();
+        // Where SIGINT is already handled or ignored (a background job of a script), that
+        // stays so; Ctrl-C then does what it did before.
+        let _ = ctrlc::try_set_handler(move || flag.store(true, Ordering::SeqCst));
+    }
+    let mut out = Out::stdout();
+    let mut progress = ProgressLine::new(io::stderr().is_terminal());
+    let sim = Simulation::new(Arc::new(scenario));
+    match print_run(sim, until, args, &mut out, &mut progress, &interrupted) {
+        Ok(RunEnd::Done) => match out.flush() {
+            Ok(()) | Err(Closed) => ExitCode::SUCCESS,
+        },
+        Ok(RunEnd::Interrupted { at, events }) => {
+            let _ = out.flush();
+            note(&format!(
+                "interrupted at {at} of {until}: {events} events simulated; the log above goes up to there"
+            ));
+            ExitCode::from(INTERRUPTED)
+        }
+        Err(Closed) => {
+            progress.clear();
+            ExitCode::SUCCESS
         }
     }
-    ExitCode::SUCCESS
+}
+
+enum RunEnd {
+    Done,
+    Interrupted { at: SimTime, events: usize },
+}
+
+/// Run `sim` to `until` one instant at a time, printing each event as it is logged, showing
+/// progress, and stopping early on Ctrl-C.
+fn print_run(
+    mut sim: Simulation,
+    until: SimTime,
+    args: &RunArgs,
+    out: &mut Out,
+    progress: &mut ProgressLine,
+    interrupted: &AtomicBool,
+) -> Result<RunEnd, Closed> {
+    let keep =
+        |e: &Event| args.only.is_empty() || args.only.iter().any(|o| o == e.source.category());
+    let mut printed = 0;
+    loop {
+        let more = match sim.next_due() {
+            Some(t) if t <= until => sim.step().is_some(),
+            _ => false,
+        };
+        if !more {
+            // Nothing left before `until` (or the run stopped at the event limit): stand there.
+            sim.advance_to(until);
+        }
+        let new = &sim.log()[printed..];
+        if !new.is_empty() {
+            progress.clear();
+            for e in new.iter().filter(|e| keep(e)) {
+                if args.json {
+                    match serde_json::to_string(e) {
+                        Ok(line) => out.line(&line)?,
+                        Err(err) => {
+                            note(&format!("cannot encode an event as JSON: {err}"));
+                            return Err(Closed);
+                        }
+                    }
+                } else {
+                    out.line(&e.log_line())?;
+                }
+            }
+            printed = sim.log().len();
+        }
+        if !more {
+            progress.clear();
+            return Ok(RunEnd::Done);
+        }
+        if interrupted.load(Ordering::SeqCst) {
+            progress.clear();
+            return Ok(RunEnd::Interrupted {
+                at: sim.now(),
+                events: sim.log_len(),
+            });
+        }
+        if progress.due() {
+            // What is printed so far reaches the reader while the run goes on.
+            out.flush()?;
+            progress.draw(sim.now(), until, sim.log_len());
+        }
+    }
+}
+
+/// `Simulating 12:30 / 1:00:00 (20 %), 123456 events` on standard error, redrawn in place,
+/// once a run has taken more than [`PROGRESS_AFTER`] and only on a terminal.
+struct ProgressLine {
+    enabled: bool,
+    started: Instant,
+    last: Option<Instant>,
+    shown: bool,
+}
+
+impl ProgressLine {
+    fn new(enabled: bool) -> ProgressLine {
+        ProgressLine {
+            enabled,
+            started: Instant::now(),
+            last: None,
+            shown: false,
+        }
+    }
+
+    /// Time to redraw (or, off a terminal, to flush the output): every 100 ms after the
+    /// first second.
+    fn due(&mut self) -> bool {
+        let now = Instant::now();
+        if now.duration_since(self.started) < PROGRESS_AFTER {
+            return false;
+        }
+        if self
+            .last
+            .is_some_and(|t| now.duration_since(t) < Duration::from_millis(100))
+        {
+            return false;
+        }
+        self.last = Some(now);
+        true
+    }
+
+    fn draw(&mut self, at: SimTime, until: SimTime, events: usize) {
+        if !self.enabled {
+            return;
+        }
+        let _ = write!(
+            io::stderr(),
+            "\r\x1b[2K{}",
+            progress_text(at, until, events)
+        );
+        self.shown = true;
+    }
+
+    fn clear(&mut self) {
+        if self.shown {
+            let _ = write!(io::stderr(), "\r\x1b[2K");
+            self.shown = false;
+        }
+    }
+}
+
+/// The progress line's text.
+pub fn progress_text(at: SimTime, until: SimTime, events: usize) -> String {
+    let percent = if until.millis() == 0 {
+        100
+    } else {
+        (at.millis() * 100 / until.millis()).min(100)
+    };
+    format!("Simulating {at} / {until} ({percent} %), {events} events (Ctrl-C stops)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_source_of_the_built_in_scenarios_is_one_only_takes() {
+        for (name, src) in crate::app::library::BUILT_IN {
+            let scenario = orca_sim::scenario::parse(name, src).expect("built-in parses");
+            let mut sim = Simulation::new(Arc::new(scenario));
+            let end = sim.end();
+            sim.advance_to(end);
+            for e in sim.log() {
+                assert!(
+                    SOURCES.contains(&e.source.category()),
+                    "{name}: {}",
+                    e.source.category()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn printing_instant_by_instant_logs_what_one_advance_logs() {
+        let src = crate::app::library::BUILT_IN[0].1;
+        let scenario = Arc::new(orca_sim::scenario::parse("s.ron", src).expect("parses"));
+        let mut whole = Simulation::new(scenario.clone());
+        let until = SimTime::from_secs(150);
+        whole.advance_to(until);
+        let mut stepped = Simulation::new(scenario);
+        while stepped.next_due().is_some_and(|t| t <= until) && stepped.step().is_some() {}
+        stepped.advance_to(until);
+        assert_eq!(stepped.log(), whole.log());
+        assert_eq!(stepped.world(), whole.world());
+    }
+
+    #[test]
+    fn the_progress_line_says_where_the_run_is() {
+        assert_eq!(
+            progress_text(SimTime::from_secs(750), SimTime::from_secs(3600), 1234),
+            "Simulating 12:30 / 1:00:00 (20 %), 1234 events (Ctrl-C stops)"
+        );
+    }
 }

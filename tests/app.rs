@@ -1,5 +1,7 @@
 //! Headless tests of the app: `MinimalPlugins` + Orca's `CorePlugin`, no window or GPU.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,6 +33,24 @@ fn app_for(scenario: Arc<orca_sim::Scenario>, source: ScenarioSource, progress: 
         .add_plugins(CorePlugin);
     app.update();
     app
+}
+
+/// Update until `done` holds of the player, failing after `secs` seconds of wall time;
+/// returns the longest single update.
+fn update_until(app: &mut App, secs: u64, mut done: impl FnMut(&Player) -> bool) -> Duration {
+    let started = std::time::Instant::now();
+    let mut longest = Duration::ZERO;
+    while !done(player(app)) {
+        assert!(
+            started.elapsed() < Duration::from_secs(secs),
+            "not done after {secs} s"
+        );
+        let t = std::time::Instant::now();
+        app.update();
+        longest = longest.max(t.elapsed());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    longest
 }
 
 fn player(app: &App) -> &Player {
@@ -230,9 +250,8 @@ fn a_broken_edit_keeps_the_last_good_scenario_and_a_fix_reloads() {
 
     std::thread::sleep(Duration::from_millis(20));
     std::fs::write(&file, good.replace("desired_count: 4", "desired_count: -4")).expect("write");
-    for _ in 0..8 {
-        app.update();
-    }
+    // The file is watched and reloaded on other threads: give them (real) time.
+    update_until(&mut app, 30, |p| p.load_error.is_some());
     let err = player(&app).load_error.clone().expect("the error is shown");
     assert!(err.contains("s.ron:"), "{err}");
     assert_eq!(
@@ -244,9 +263,9 @@ fn a_broken_edit_keeps_the_last_good_scenario_and_a_fix_reloads() {
 
     std::thread::sleep(Duration::from_millis(20));
     std::fs::write(&file, good.replace("the happy path", "edited live")).expect("write");
-    for _ in 0..8 {
-        app.update();
-    }
+    update_until(&mut app, 30, |p| {
+        p.scenario().title.ends_with("edited live")
+    });
     assert!(player(&app).load_error.is_none());
     assert!(player(&app).scenario().title.ends_with("edited live"));
     assert_eq!(
@@ -362,4 +381,108 @@ fn cluster_auto_scaling_shows_waiting_tasks_booting_instances_and_removes_termin
     assert!(!scene.areas.contains_key("inst:asg-api-1"));
     assert!(!scene.areas.contains_key("inst:asg-api-2"));
     assert!(scene.areas.contains_key("inst:asg-api-3"));
+}
+
+/// A scenario that takes seconds to simulate in a debug build, with a small canvas (a frame
+/// that draws ten thousand cards is slow for reasons of its own).
+fn long_scenario() -> String {
+    common::long_eks_scenario(300)
+}
+
+#[test]
+fn a_large_edit_is_simulated_in_the_background_while_the_old_version_plays() {
+    let dir = std::env::temp_dir().join(format!("orca-reload-big-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("s.ron");
+    std::fs::write(&file, library::BUILT_IN[0].1).expect("write");
+    let (scenario, source) = library::load_file(&file).expect("loads");
+    let mut app = app_for(scenario, source, Progress::default());
+    let title = player(&app).scenario().title.clone();
+    act(&mut app, Actions::TogglePlay);
+    std::fs::write(&file, long_scenario()).expect("write");
+    // While it loads, frames go on: the old version plays and the progress is there to show.
+    let started = std::time::Instant::now();
+    let longest = update_until(&mut app, 60, |p| p.loading.is_some());
+    let mut fractions = vec![];
+    let longest = longest.max(update_until(&mut app, 600, |p| {
+        if let Some(l) = &p.loading {
+            assert!(l.reload);
+            assert_eq!(p.scenario().title, title, "the old version runs meanwhile");
+            fractions.push(l.fraction());
+        }
+        p.scenario().title == "Long"
+    }));
+    let load = started.elapsed();
+    assert!(
+        longest * 3 < load,
+        "a frame took {longest:?} of the {load:?} the reload took: the simulation must not run on the main thread"
+    );
+    assert!(fractions.len() > 3, "the load took several frames");
+    assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
+    assert!(player(&app).load_error.is_none());
+    assert_eq!(player(&app).end(), SimTime::from_secs(86_400));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn opening_a_large_scenario_shows_it_at_once_and_plays_once_simulated() {
+    let dir = std::env::temp_dir().join(format!("orca-open-big-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("long.ron");
+    std::fs::write(&file, long_scenario()).expect("write");
+    let (scenario, source) = library::load_file(&file).expect("loads");
+    let started = std::time::Instant::now();
+    let opened = Player::open(scenario.clone(), source.clone(), Progress::default());
+    let took = started.elapsed();
+    let mut app = App::new();
+    app.add_plugins(MinimalPlugins)
+        .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
+            100,
+        )))
+        .insert_resource(ButtonInput::<KeyCode>::default())
+        .insert_resource(opened)
+        .add_plugins(CorePlugin);
+    app.update();
+    {
+        let p = player(&app);
+        assert!(p.opening(), "the run is still being simulated");
+        assert_eq!(p.scenario().title, "Long");
+        assert_eq!(p.end(), SimTime::from_secs(86_400), "the length to come");
+        assert!(
+            !cards(&mut app).is_empty(),
+            "the cluster at 0:00 is on the canvas"
+        );
+    }
+    // Play pressed while it loads starts once the run is there.
+    act(&mut app, Actions::TogglePlay);
+    assert_eq!(player(&app).now(), SimTime::ZERO);
+    let longest = update_until(&mut app, 600, |p| !p.opening());
+    let whole_run = started.elapsed();
+    assert!(
+        took * 4 < whole_run && longest * 3 < whole_run,
+        "opening ({took:?}) and each frame ({longest:?} at most) must not wait for the run ({whole_run:?})"
+    );
+    assert!(player(&app).playing);
+    app.update();
+    assert!(player(&app).now() > SimTime::ZERO, "it plays");
+    assert_eq!(player(&app).end(), SimTime::from_secs(86_400));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn switching_scenarios_while_one_loads_drops_the_first() {
+    let big = Arc::new(orca_sim::scenario::parse("long.ron", &long_scenario()).expect("parses"));
+    let mut p = Player::open(big, ScenarioSource::BuiltIn("big"), Progress::default());
+    assert!(p.opening());
+    let small = library::built_in("ecs-tight-capacity").expect("built-in");
+    p.switch_scenario(small, ScenarioSource::BuiltIn("ecs-tight-capacity"));
+    let started = std::time::Instant::now();
+    while p.finish_loading().is_none() {
+        assert!(started.elapsed() < Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(p.source, ScenarioSource::BuiltIn("ecs-tight-capacity"));
+    assert!(p.loading.is_none());
 }

@@ -1,7 +1,10 @@
 //! The command line as a user runs it: `orca check`, `orca run`, and the README's example.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 fn orca(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_orca"))
@@ -9,6 +12,49 @@ fn orca(args: &[&str]) -> Output {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("orca runs")
+}
+
+/// `orca` with `args`, killed (and the test failed) if it has not finished within `secs`.
+fn orca_within(secs: u64, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orca"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("orca runs");
+    // Read both pipes while it runs, so a long output cannot fill a pipe and stall it.
+    let drain = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            let err = stderr.join().expect("stderr");
+            panic!(
+                "orca {args:?} still running after {secs} s; stderr: {}",
+                text(&err)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout"),
+        stderr: stderr.join().expect("stderr"),
+    }
 }
 
 fn text(b: &[u8]) -> String {
@@ -27,7 +73,19 @@ fn temp(name: &str, content: &str) -> PathBuf {
 fn check_accepts_the_built_in_scenarios() {
     let out = orca(&["check", "scenarios"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("17 scenario(s) valid"));
+    let files = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
+        .expect("scenarios folder")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "ron"))
+        })
+        .count();
+    assert!(files >= 17);
+    assert!(
+        text(&out.stdout).contains(&format!("{files} scenario(s) valid")),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
@@ -128,4 +186,390 @@ fn the_readme_example_scenario_is_valid() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let run = text(&orca(&["run", file.to_str().expect("utf-8 path")]).stdout);
     assert!(run.contains("How many web:2 tasks start"), "{run}");
+}
+
+/// A fresh, empty folder for one test.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("orca-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn check_and_run_refuse_a_fifo_at_once() {
+    let dir = temp_dir("fifo");
+    let fifo = dir.join("pipe.ron");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipping: mkfifo is not available");
+        return;
+    }
+    let path = fifo.to_str().expect("utf-8 path");
+    for args in [["check", path], ["run", path]] {
+        let out = orca_within(10, &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(
+                "pipe.ron: not a regular file (a FIFO); scenario files are regular files"
+            ),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    let out = orca_within(10, &["check", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("not a regular file (a character device)"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_walks_symlinked_folders_once_and_stops_at_loops() {
+    let dir = temp_dir("loops");
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ecs-rolling-update.ron");
+    std::fs::copy(&good, dir.join("a.ron")).expect("copy");
+    std::fs::create_dir(dir.join("sub")).expect("sub");
+    std::fs::copy(&good, dir.join("sub/b.ron")).expect("copy");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::symlink;
+        symlink(".", dir.join("x")).expect("symlink");
+        symlink(".", dir.join("y")).expect("symlink");
+        symlink("..", dir.join("sub/up")).expect("symlink");
+        symlink("sub", dir.join("alias")).expect("symlink");
+    }
+    let path = dir.to_str().expect("utf-8 path");
+    let out = orca_within(20, &["check", path, path]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "2 scenario(s) valid\n");
+    // An error is reported once, not once per path that leads to the file.
+    std::fs::write(dir.join("sub/b.ron"), "(").expect("write");
+    let out = orca_within(20, &["check", path]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert_eq!(err.matches("b.ron:").count(), 1, "{err}");
+    assert!(err.contains("1 scenario(s) valid, 1 with errors"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_says_what_was_not_there_instead_of_counting_nothing() {
+    let out = orca_within(10, &["check", "no/such/file.ron"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "no/such/file.ron: no such file or directory\n"
+    );
+    let dir = temp_dir("empty");
+    std::fs::write(dir.join("notes.txt"), "not a scenario").expect("write");
+    let path = dir.to_str().expect("utf-8 path");
+    let out = orca_within(10, &["check", path]);
+    assert_eq!(out.status.code(), Some(1), "nothing was checked");
+    assert_eq!(
+        text(&out.stderr),
+        format!("{path}: no .ron scenario files in this folder\n")
+    );
+    // With something checked, the count says what could not be.
+    let out = orca_within(
+        10,
+        &["check", "scenarios/ecs-rolling-update.ron", "no/such.ron"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("1 scenario(s) valid, 0 with errors; 1 path could not be checked"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn run_rejects_an_unknown_source_listing_the_valid_ones() {
+    let out = orca_within(
+        10,
+        &[
+            "run",
+            "scenarios/ecs-rolling-update.ron",
+            "--only",
+            "service,servcie",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--only: unknown source \"servcie\"; the sources are: service, target-group,"),
+        "{err}"
+    );
+}
+
+#[test]
+fn run_into_a_closed_pipe_exits_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orca"))
+        .args(["run", "scenarios/ecs-cluster-auto-scaling.ron", "--json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("orca runs");
+    // The reader goes away before orca writes anything, like `head` after its lines.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("output");
+    let err = text(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(err, "");
+}
+
+#[test]
+fn run_until_is_bounded_by_the_scenario() {
+    let out = orca_within(
+        20,
+        &["run", "scenarios/ecs-rolling-update.ron", "--until", "1e12"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--until 1000000000000 is past the scenario's end (")
+            && err.contains("); running to the end"),
+        "{err}"
+    );
+    let whole = orca(&["run", "scenarios/ecs-rolling-update.ron"]);
+    assert_eq!(out.stdout, whole.stdout);
+}
+
+fn big_file(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    let path = dir.join("big.ron");
+    std::fs::write(&path, common::big_scenario(20, 500, 500, 86_400)).expect("write");
+    path
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_a_long_run_and_says_how_far_it_got() {
+    use std::os::unix::process::CommandExt;
+    let path = big_file("ctrl-c");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_orca"));
+    cmd.args(["run", path.to_str().expect("utf-8 path")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // As from a terminal: SIGINT not ignored (a test run started in the background of a
+    // script inherits it ignored, and orca leaves it so).
+    // SAFETY: only resets a signal disposition between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("orca runs");
+    let stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut { stdout }, &mut s);
+        s
+    });
+    std::thread::sleep(Duration::from_millis(700));
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid");
+    // SAFETY: sends SIGINT to the child this test started and has not yet waited for.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0, "SIGINT sent");
+    let started = Instant::now();
+    let out = child.wait_with_output().expect("output");
+    assert!(started.elapsed() < Duration::from_secs(5), "stops at once");
+    let log = reader.join().expect("reader");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("interrupted at ") && err.contains("events simulated"),
+        "{err}"
+    );
+    assert!(log.lines().count() > 0, "the events so far are printed");
+    assert!(
+        !log.contains("[23:59:"),
+        "it stopped well before the end of the day"
+    );
+    let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_long_run_shows_its_progress_on_a_terminal() {
+    // `script` gives orca a terminal for standard error; stdout goes to a file.
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipping: `script` (util-linux) is not installed");
+        return;
+    }
+    let path = big_file("progress");
+    let log = path.with_extension("log");
+    let cmd = format!(
+        "{} run {} > {}",
+        env!("CARGO_BIN_EXE_orca"),
+        path.display(),
+        log.display()
+    );
+    let out = Command::new("script")
+        .args(["-qfec", &cmd, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("script runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let screen = text(&out.stdout);
+    assert!(screen.contains("Simulating "), "{screen}");
+    assert!(screen.contains(" / 24:00:00 ("), "{screen}");
+    assert!(std::fs::metadata(&log).is_ok_and(|m| m.len() > 0));
+    let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
+}
+
+#[test]
+fn a_run_off_a_terminal_shows_no_progress() {
+    let path = big_file("no-progress");
+    let out = orca_within(120, &["run", path.to_str().expect("utf-8 path")]);
+    assert!(out.status.success());
+    assert_eq!(text(&out.stderr), "");
+    let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
+}
+
+/// `orca ARGS` with the environment changed, within `secs`.
+fn orca_env_within(secs: u64, env: &[(&str, Option<&str>)], args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_orca"));
+    cmd.args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let mut child = cmd.spawn().expect("orca runs");
+    let started = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > Duration::from_secs(secs) {
+            let _ = child.kill();
+            panic!("orca {args:?} still running after {secs} s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+#[cfg(all(unix, not(target_os = "macos")))]
+#[test]
+fn without_a_display_the_app_and_shot_say_what_is_missing() {
+    let png = std::env::temp_dir().join(format!("orca-nodisplay-{}.png", std::process::id()));
+    let png = png.to_str().expect("utf-8 path");
+    let shot = [
+        "shot",
+        "scenarios/ecs-rolling-update.ron",
+        "--at",
+        "10",
+        "--out",
+        png,
+    ];
+    let app = ["scenarios/ecs-rolling-update.ron"];
+    for args in [&shot[..], &app[..]] {
+        let out = orca_env_within(30, &[("DISPLAY", None), ("WAYLAND_DISPLAY", None)], args);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(
+            err.starts_with("no display: DISPLAY is not set") && err.contains("xvfb-run -a orca"),
+            "{err}"
+        );
+    }
+}
+
+#[cfg(all(unix, not(target_os = "macos")))]
+#[test]
+fn without_a_vulkan_driver_shot_says_how_to_install_one() {
+    let png = std::env::temp_dir().join(format!("orca-novulkan-{}.png", std::process::id()));
+    let out = orca_env_within(
+        60,
+        &[
+            // A display is named (none needs to run: the driver is looked for first) …
+            ("DISPLAY", Some(":4242")),
+            // … and the Vulkan loader is pointed at a driver that is not there.
+            ("VK_ICD_FILENAMES", Some("/nonexistent/orca-test-icd.json")),
+            ("VK_DRIVER_FILES", Some("/nonexistent/orca-test-icd.json")),
+            ("WGPU_BACKEND", Some("vulkan")),
+        ],
+        &[
+            "shot",
+            "scenarios/ecs-rolling-update.ron",
+            "--at",
+            "10",
+            "--out",
+            png.to_str().expect("utf-8 path"),
+        ],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("no Vulkan driver found") && err.contains("apt install mesa-vulkan-drivers"),
+        "{err}"
+    );
+}
+
+/// `orca shot` under Xvfb, rendering `frames` frames; `None` (after saying why) where it
+/// cannot run, unless `ORCA_REQUIRE_RENDER=1`.
+fn shot_stderr(frames: u32) -> Option<String> {
+    let required = std::env::var("ORCA_REQUIRE_RENDER").is_ok_and(|v| v == "1");
+    let icd = Path::new("/usr/share/vulkan/icd.d/lvp_icd.x86_64.json");
+    let missing = if Command::new("xvfb-run").arg("--help").output().is_err() {
+        Some("xvfb-run is not installed")
+    } else if !icd.exists() && std::env::var_os("VK_ICD_FILENAMES").is_none() {
+        Some("no Vulkan driver")
+    } else {
+        None
+    };
+    if let Some(why) = missing {
+        assert!(!required, "ORCA_REQUIRE_RENDER=1 but {why}");
+        eprintln!("skipping: {why}");
+        return None;
+    }
+    let png = std::env::temp_dir().join(format!("orca-log-{}-{frames}.png", std::process::id()));
+    let out = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x720x24"])
+        .arg(env!("CARGO_BIN_EXE_orca"))
+        .args([
+            "shot",
+            "scenarios/ecs-rolling-update.ron",
+            "--at",
+            "60",
+            "--out",
+        ])
+        .arg(&png)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("RUST_LOG")
+        .env("ORCA_SHOT_FRAMES", frames.to_string())
+        .stdin(Stdio::null())
+        .output()
+        .expect("xvfb-run runs");
+    let _ = std::fs::remove_file(&png);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    Some(text(&out.stderr))
+}
+
+#[test]
+fn default_logging_is_info_and_up_and_nothing_per_frame() {
+    let (Some(short), Some(long)) = (shot_stderr(40), shot_stderr(70)) else {
+        return;
+    };
+    for log in [&short, &long] {
+        assert!(
+            !log.contains("DEBUG") && !log.contains("TRACE"),
+            "nothing below INFO by default: {log}"
+        );
+    }
+    assert_eq!(
+        short.lines().count(),
+        long.lines().count(),
+        "30 more frames, no more lines:\n{short}\n---\n{long}"
+    );
 }

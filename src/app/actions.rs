@@ -42,6 +42,14 @@ pub enum Actions {
     TogglePresenting,
     /// Save a picture of the window (F12).
     Screenshot,
+    /// Open or close the console (C).
+    ToggleConsole,
+    /// Take the learner's last action back (Ctrl+Z).
+    Undo,
+    /// Save the session (the scenario with the learner's actions) as a scenario file (Ctrl+S).
+    SaveSession,
+    /// Open the actions menu of the selected object (A).
+    ActionsMenu,
     /// Select the next / previous task card (Tab / Shift+Tab), for keyboard-only use.
     SelectNext,
     SelectPrevious,
@@ -54,8 +62,8 @@ fn keyboard_actions(
     mut out: MessageWriter<Actions>,
 ) {
     let Some(keys) = keys else { return };
-    // Typing a path in the scenario picker: the keys are text, not shortcuts.
-    if ui.typing {
+    // Typing a path in the scenario picker or a command: the keys are text, not shortcuts.
+    if ui.typing || ui.console_focus {
         return;
     }
     let ctrl = keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight]);
@@ -65,6 +73,10 @@ fn keyboard_actions(
             KeyCode::Equal | KeyCode::NumpadAdd if ctrl => Actions::TextBigger,
             KeyCode::Minus | KeyCode::NumpadSubtract if ctrl => Actions::TextSmaller,
             KeyCode::Digit0 if ctrl => Actions::TextReset,
+            KeyCode::KeyZ if ctrl => Actions::Undo,
+            KeyCode::KeyS if ctrl => Actions::SaveSession,
+            KeyCode::KeyC | KeyCode::Backquote => Actions::ToggleConsole,
+            KeyCode::KeyA => Actions::ActionsMenu,
             KeyCode::Slash if shift => Actions::ToggleHelp,
             KeyCode::Space => Actions::TogglePlay,
             KeyCode::ArrowRight => Actions::StepForward,
@@ -100,6 +112,15 @@ fn apply_actions(
 ) {
     for a in actions.read() {
         match a {
+            // The console panel and the actions menu act on these (`panels::console`,
+            // `panels::actions_menu`): undo names the command it undid from the transcript.
+            Actions::ToggleConsole | Actions::Undo | Actions::ActionsMenu => {}
+            Actions::SaveSession => {
+                ui.notice = Some(match crate::app::session::save(&player) {
+                    Ok(path) => format!("session saved as {path}"),
+                    Err(e) => format!("not saved: {e}"),
+                });
+            }
             Actions::TogglePlay if ui.show_intro => {
                 ui.show_intro = false;
                 player.toggle_play();

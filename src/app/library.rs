@@ -80,6 +80,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "eks-karpenter",
         include_str!("../../scenarios/eks-karpenter.ron"),
     ),
+    (
+        "eks-sandbox-drain",
+        include_str!("../../scenarios/eks-sandbox-drain.ron"),
+    ),
 ];
 
 /// A built-in scenario, parsed. The built-ins are checked by the test suite, so a failure

@@ -9,12 +9,15 @@ pub mod actions;
 mod camera;
 pub mod canvas;
 mod font;
+mod graphics;
 mod highlights;
 mod hot_reload;
 pub mod library;
+mod loading;
 mod panels;
 pub mod player;
 mod screenshot;
+mod session;
 mod shot;
 mod ui_state;
 mod window;
@@ -64,6 +67,7 @@ impl Plugin for CorePlugin {
         .add_plugins((
             ui_state::plugin,
             actions::plugin,
+            loading::plugin,
             hot_reload::plugin,
             player::plugin,
             canvas::plugin,

@@ -3,16 +3,25 @@
 //! [`Player`] is plain data plus methods, so tests can drive it without a window; the plugin
 //! advances its clock each frame. The world shown is always `playback.world()` at
 //! `playback.now()`.
+//!
+//! A scenario's whole run is simulated before it can be played, which takes seconds for a
+//! large one. [`Player::open`] and [`Player::start_reload`] do that on another thread
+//! ([`Loading`]); [`Player::finish_loading`] swaps the result in once it is ready.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
 use bevy::prelude::*;
 use orca_sim::{Playback, Scenario, SimTime, Subject};
 
 use crate::app::AppSystems;
-use crate::app::canvas::layout::RunStats;
 use crate::app::canvas::layout_ecs::on_canvas;
+use crate::app::canvas::run_shape::RunStats;
 use crate::app::library::{Progress, ScenarioSource};
+use crate::scenario_file;
+
+mod interventions;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -88,13 +97,249 @@ pub struct Player {
     /// The canvas's loads sampled over the run, from which it takes one shape for the whole
     /// scenario (see `canvas::layout::choose_shape`).
     pub layout_run: RunStats,
+    /// A scenario being simulated on another thread, to open or to reload.
+    pub loading: Option<Loading>,
+}
+
+/// A scenario's run, simulated and sampled for the canvas's shape: what a [`Player`] needs,
+/// made off the main thread.
+pub struct Prepared {
+    playback: Playback,
+    layout_run: RunStats,
+}
+
+impl Prepared {
+    /// Simulate the whole run, then sample the canvas's loads over it, telling `progress` how
+    /// far it got (0 to 1; each half takes about as long).
+    pub fn new(scenario: Arc<Scenario>, progress: &dyn Fn(f64)) -> Prepared {
+        let mut playback = Playback::new_with_progress(scenario, &|f| progress(0.5 * f));
+        let layout_run =
+            RunStats::of_run_with_progress(&mut playback, &|f| progress(0.5 + 0.5 * f));
+        Prepared {
+            playback,
+            layout_run,
+        }
+    }
+}
+
+/// What a finished [`Loading`] hands over.
+pub struct Loaded {
+    prepared: Prepared,
+    /// Where it came from (for a file: the modification time and fingerprint of what was read).
+    source: ScenarioSource,
+}
+
+/// A scenario being simulated on another thread.
+pub struct Loading {
+    /// What is being simulated, for the progress display.
+    pub title: String,
+    /// Reloading an edited file keeps the moment and the running version until it is ready;
+    /// opening shows the new scenario at time zero meanwhile.
+    pub reload: bool,
+    /// The length of the run being simulated.
+    pub end: SimTime,
+    pub started: Instant,
+    progress: Arc<AtomicU64>,
+    result: Arc<Mutex<Option<Result<Loaded, String>>>>,
+    cancel: Arc<AtomicBool>,
+}
+
+/// Unwinds a job that is no longer wanted (see [`Loading::spawn`]).
+struct Cancelled;
+
+impl Loading {
+    /// Run `work` on its own thread. It reports its progress through the function it is
+    /// given, which also ends it early (by unwinding) once this `Loading` is dropped, so an
+    /// abandoned load does not keep a core busy.
+    fn spawn(
+        title: String,
+        reload: bool,
+        end: SimTime,
+        work: impl FnOnce(&dyn Fn(f64)) -> Result<Loaded, String> + Send + 'static,
+    ) -> Loading {
+        let loading = Loading {
+            title,
+            reload,
+            end,
+            started: Instant::now(),
+            progress: Arc::new(AtomicU64::new(0f64.to_bits())),
+            result: Arc::new(Mutex::new(None)),
+            cancel: Arc::new(AtomicBool::new(false)),
+        };
+        let (progress, result, cancel) = (
+            loading.progress.clone(),
+            loading.result.clone(),
+            loading.cancel.clone(),
+        );
+        let failed = result.clone();
+        let job = move || {
+            let report = |f: f64| {
+                if cancel.load(Ordering::Relaxed) {
+                    std::panic::resume_unwind(Box::new(Cancelled));
+                }
+                progress.store(f.clamp(0.0, 1.0).to_bits(), Ordering::Relaxed);
+            };
+            let outcome =
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&report))) {
+                    Ok(outcome) => outcome,
+                    Err(payload) if payload.is::<Cancelled>() => return,
+                    Err(payload) => Err(format!(
+                        "simulating the scenario failed (a bug in Orca): {}",
+                        panic_text(payload.as_ref())
+                    )),
+                };
+            *result.lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
+        };
+        if let Err(e) = std::thread::Builder::new()
+            .name("orca-simulate".into())
+            .spawn(job)
+        {
+            *failed.lock().unwrap_or_else(PoisonError::into_inner) = Some(Err(format!(
+                "cannot start a thread to simulate the scenario: {e}"
+            )));
+        }
+        loading
+    }
+
+    /// How much is done, 0 to 1.
+    pub fn fraction(&self) -> f64 {
+        f64::from_bits(self.progress.load(Ordering::Relaxed))
+    }
+
+    /// Whether the result is ready for [`Player::finish_loading`].
+    pub fn is_done(&self) -> bool {
+        self.result
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some()
+    }
+}
+
+impl Drop for Loading {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// What [`Player::finish_loading`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finished {
+    /// A scenario opened: it plays from its start.
+    Opened,
+    /// The edited file replaced the running version at the same moment.
+    Reloaded,
+    /// It failed; the error is in `load_error` and the running version stays.
+    Failed,
 }
 
 impl Player {
+    /// A player of `scenario`, simulated here and now (`orca shot`, tests); the app uses
+    /// [`Player::open`].
     pub fn new(scenario: Arc<Scenario>, source: ScenarioSource, progress: Progress) -> Player {
-        let mut playback = Playback::new(scenario);
+        Player::from_prepared(Prepared::new(scenario, &|_| {}), source, progress)
+    }
+
+    /// A player that shows `scenario` at once while its run is simulated on another thread:
+    /// until then it shows the world at time zero (its run cut to no length) and does not play;
+    /// [`Player::finish_loading`] puts the whole run in.
+    pub fn open(scenario: Arc<Scenario>, source: ScenarioSource, progress: Progress) -> Player {
+        let at_zero = Arc::new(Scenario {
+            duration: 0.0,
+            ..(*scenario).clone()
+        });
+        let mut player = Player::new(at_zero, source.clone(), progress);
+        let end = SimTime::from_secs_f64(scenario.duration);
+        player.loading = Some(Loading::spawn(
+            scenario.title.clone(),
+            false,
+            end,
+            move |progress| {
+                Ok(Loaded {
+                    prepared: Prepared::new(scenario, progress),
+                    source,
+                })
+            },
+        ));
+        player
+    }
+
+    /// Read the watched file again and simulate it on another thread; the running version
+    /// plays on meanwhile. Nothing happens for a built-in scenario.
+    pub fn start_reload(&mut self) {
+        let ScenarioSource::File { path, .. } = &self.source else {
+            return;
+        };
+        let path = path.clone();
+        self.loading = Some(Loading::spawn(
+            format!("{} (edited)", self.source.label()),
+            true,
+            self.end(),
+            move |progress| {
+                let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+                let file = scenario_file::read(&path)?;
+                Ok(Loaded {
+                    prepared: Prepared::new(Arc::new(file.scenario), progress),
+                    source: ScenarioSource::File {
+                        path,
+                        modified,
+                        fingerprint: Some(file.fingerprint),
+                    },
+                })
+            },
+        ));
+    }
+
+    /// A scenario is being opened: the player shows its world at time zero meanwhile.
+    pub fn opening(&self) -> bool {
+        self.loading.as_ref().is_some_and(|l| !l.reload)
+    }
+
+    /// If the background simulation is done, put its result in: an opened scenario from its
+    /// start (playing if play was pressed meanwhile), a reloaded one at the same moment, or
+    /// the error beside the running version.
+    pub fn finish_loading(&mut self) -> Option<Finished> {
+        let outcome = self
+            .loading
+            .as_ref()?
+            .result
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()?;
+        let reload = self.loading.take().is_some_and(|l| l.reload);
+        Some(match outcome {
+            Ok(loaded) if reload => {
+                self.replace_prepared(loaded.prepared);
+                self.source = loaded.source;
+                Finished::Reloaded
+            }
+            Ok(loaded) => {
+                let playing = self.playing;
+                let progress = std::mem::take(&mut self.progress);
+                *self = Player::from_prepared(loaded.prepared, loaded.source, progress);
+                self.playing = playing;
+                Finished::Opened
+            }
+            Err(e) => {
+                self.load_error = Some(e);
+                Finished::Failed
+            }
+        })
+    }
+
+    fn from_prepared(prepared: Prepared, source: ScenarioSource, progress: Progress) -> Player {
+        let Prepared {
+            playback,
+            layout_run,
+        } = prepared;
         let asked = vec![false; playback.quiz_moments().len()];
-        let layout_run = RunStats::of_run(&mut playback);
         Player {
             playback,
             source,
@@ -109,14 +354,20 @@ impl Player {
             load_error: None,
             progress,
             layout_run,
+            loading: None,
         }
     }
 
-    /// Swap in a new version of the scenario (hot reload), staying at the same moment.
+    /// Swap in a new version of the scenario, simulated here and now, staying at the same
+    /// moment (the app reloads with [`Player::start_reload`]).
     pub fn replace_scenario(&mut self, scenario: Arc<Scenario>) {
+        self.replace_prepared(Prepared::new(scenario, &|_| {}));
+    }
+
+    fn replace_prepared(&mut self, prepared: Prepared) {
         let at = self.now();
-        self.playback = Playback::new(scenario);
-        self.layout_run = RunStats::of_run(&mut self.playback);
+        self.playback = prepared.playback;
+        self.layout_run = prepared.layout_run;
         self.asked = self
             .playback
             .quiz_moments()
@@ -128,10 +379,11 @@ impl Player {
         self.seek(at);
     }
 
-    /// Show another scenario from its start, keeping the learner's progress.
+    /// Show another scenario from its start, keeping the learner's progress. Its run is
+    /// simulated on another thread ([`Player::open`]).
     pub fn switch_scenario(&mut self, scenario: Arc<Scenario>, source: ScenarioSource) {
         let progress = std::mem::take(&mut self.progress);
-        *self = Player::new(scenario, source, progress);
+        *self = Player::open(scenario, source, progress);
     }
 
     pub fn scenario(&self) -> &Arc<Scenario> {
@@ -142,8 +394,12 @@ impl Player {
         self.playback.now()
     }
 
+    /// The end of the run (while a scenario is being opened: of the run being simulated).
     pub fn end(&self) -> SimTime {
-        self.playback.end()
+        match &self.loading {
+            Some(l) if !l.reload => l.end,
+            _ => self.playback.end(),
+        }
     }
 
     pub fn speed(&self) -> f32 {
@@ -171,7 +427,7 @@ impl Player {
     /// Advance by `real_dt` seconds of wall time at the current speed, stopping at quizzes.
     pub fn tick(&mut self, real_dt: f64) {
         self.frame_sim_dt_ms = 0.0;
-        if !self.playing || self.quiz.is_some() {
+        if !self.playing || self.quiz.is_some() || self.opening() {
             return;
         }
         let before = self.clock_ms;
@@ -280,7 +536,7 @@ impl Player {
 
     /// Jump to a moment (timeline click or drag). Quizzes before it count as passed.
     pub fn seek(&mut self, t: SimTime) {
-        let t = t.min(self.end());
+        let t = t.min(self.playback.end());
         self.playback.seek(t);
         self.clock_ms = t.millis() as f64;
         self.jumped = true;
@@ -405,5 +661,28 @@ fn tick(time: Res<Time>, mut player: ResMut<Player>) {
 fn end_frame(mut player: ResMut<Player>) {
     if player.jumped {
         player.end_frame();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::library;
+
+    #[test]
+    fn sampling_the_run_for_the_canvas_reports_progress_forward_to_the_end() {
+        for (name, _) in library::BUILT_IN {
+            let scenario = library::built_in(name).expect("built-in");
+            let mut a = Playback::new(scenario.clone());
+            let mut b = Playback::new(scenario);
+            let seen = std::cell::Cell::new(0.0);
+            let with = RunStats::of_run_with_progress(&mut a, &|f| {
+                assert!(f >= seen.get(), "{name}: progress goes forward");
+                seen.set(f);
+            });
+            assert_eq!(with, RunStats::of_run(&mut b), "{name}");
+            assert_eq!(seen.get(), 1.0);
+            assert_eq!(a.now(), SimTime::ZERO);
+        }
     }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use bevy::prelude::*;
 use orca_sim::{Scenario, SimTime};
 
+use crate::app::graphics;
 use crate::app::library::{Progress, ScenarioSource};
 use crate::app::player::Player;
 use crate::app::ui_state::UiState;
@@ -40,6 +41,9 @@ pub fn run_shot(
     out: PathBuf,
     size: (u32, u32),
 ) -> std::process::ExitCode {
+    if let Some(status) = graphics::check() {
+        return status;
+    }
     let mut player = Player::new(scenario, source, Progress::default());
     player.seek(at);
     player.open_quiz_near(at);
@@ -64,14 +68,17 @@ pub fn run_shot(
     });
     let done = ShotDone::default();
     app.insert_resource(done.clone());
+    graphics::install_panic_hook();
     add_view_plugins(&mut app, title, size, true);
     app.add_plugins(plugin);
     app.run();
+    use std::io::Write;
     if done.0.load(std::sync::atomic::Ordering::SeqCst) && out.exists() {
-        println!("wrote {}", out.display());
+        // A closed standard output (`| head`) is no reason to fail: the picture is written.
+        let _ = writeln!(std::io::stdout(), "wrote {}", out.display());
         std::process::ExitCode::SUCCESS
     } else {
-        eprintln!("could not render {}", out.display());
+        let _ = writeln!(std::io::stderr(), "could not render {}", out.display());
         std::process::ExitCode::from(1)
     }
 }

@@ -28,6 +28,10 @@ pub struct UiState {
     pub screenshot_requested: bool,
     /// A text field has the keyboard (shortcuts are off meanwhile).
     pub typing: bool,
+    /// The console's input has the keyboard (shortcuts are off meanwhile).
+    pub console_focus: bool,
+    /// A short message for the header: what was just undone or saved.
+    pub notice: Option<String>,
     /// Where the last screenshot went, shown in the header for a while.
     pub last_screenshot: Option<String>,
 }
@@ -49,6 +53,8 @@ impl Default for UiState {
             picker_error: None,
             screenshot_requested: false,
             typing: false,
+            console_focus: false,
+            notice: None,
             last_screenshot: None,
         }
     }

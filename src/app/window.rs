@@ -9,7 +9,7 @@ use bevy::prelude::*;
 use crate::app::library::{self, Progress, ScenarioSource};
 use crate::app::player::Player;
 use crate::app::ui_state::UiState;
-use crate::app::{CorePlugin, camera, font, highlights, panels, screenshot};
+use crate::app::{CorePlugin, camera, font, graphics, highlights, loading, panels, screenshot};
 
 /// Window, rendering, egui, camera and picking on top of [`CorePlugin`].
 pub(super) fn add_view_plugins(app: &mut App, title: String, size: (u32, u32), shot: bool) {
@@ -48,6 +48,7 @@ pub(super) fn add_view_plugins(app: &mut App, title: String, size: (u32, u32), s
         highlights::plugin,
         panels::plugin,
         screenshot::plugin,
+        loading::window_plugin,
     ));
     if shot {
         app.insert_resource(bevy::winit::WinitSettings::continuous());
@@ -58,6 +59,9 @@ pub(super) fn add_view_plugins(app: &mut App, title: String, size: (u32, u32), s
 
 /// Open the window on a scenario (a file, or the first built-in with the picker open).
 pub fn run_app(file: Option<PathBuf>) -> std::process::ExitCode {
+    if let Some(status) = graphics::check() {
+        return status;
+    }
     let progress = Progress::load(library::default_progress_path());
     let (scenario, source, show_picker) = match file {
         Some(path) => match library::load_file(&path) {
@@ -77,13 +81,15 @@ pub fn run_app(file: Option<PathBuf>) -> std::process::ExitCode {
     };
     let title = format!("Orca — {}", scenario.title);
     let mut app = App::new();
-    let player = Player::new(scenario, source, progress);
+    // The window opens at once; the run is simulated on another thread meanwhile.
+    let player = Player::open(scenario, source, progress);
     app.insert_resource(player);
     app.insert_resource(UiState {
         show_picker,
         show_intro: !show_picker,
         ..default()
     });
+    graphics::install_panic_hook();
     add_view_plugins(&mut app, title, (1280, 800), false);
     app.run();
     std::process::ExitCode::SUCCESS

@@ -1,5 +1,6 @@
 //! ECS cluster auto scaling: Auto Scaling group capacity providers with managed scaling
-//! (reference §6). The scenario `ecs-cluster-auto-scaling.ron` is the base; tests vary it.
+//! (docs/rules/ecs-scaling.md#managed-scaling-capacityproviderreservation). The scenario
+//! `ecs-cluster-auto-scaling.ron` is the base; tests vary it.
 
 mod common;
 

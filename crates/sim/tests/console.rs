@@ -666,3 +666,148 @@ fn wrong_kubectl_input_gets_kubectl_answers() {
     let ecs = Playback::new(scenario("ecs-rolling-update"));
     assert!(failed(&ecs, "kubectl get pods").contains("no EKS cluster"));
 }
+
+fn completions(p: &Playback, line: &str) -> Vec<String> {
+    let cx = Context {
+        world: p.world(),
+        scenario: p.scenario(),
+        now: p.now(),
+        log: p.log(),
+        files: &no_files,
+    };
+    orca_sim::console::complete::complete(line, &cx).candidates
+}
+
+#[test]
+fn tab_completes_commands_flags_and_object_names() {
+    let mut ecs = Playback::new(scenario("ecs-rolling-update"));
+    ecs.seek(SimTime::from_secs(10));
+    assert_eq!(completions(&ecs, "ku"), ["kubectl"]);
+    assert_eq!(completions(&ecs, "aws ecs update-s"), ["update-service"]);
+    assert_eq!(
+        completions(&ecs, "aws ecs update-service --clu"),
+        ["--cluster"]
+    );
+    assert_eq!(
+        completions(&ecs, "aws ecs update-service --cluster "),
+        ["demo"]
+    );
+    assert_eq!(
+        completions(&ecs, "aws ecs update-service --cluster demo --service w"),
+        ["web"]
+    );
+    assert_eq!(
+        completions(
+            &ecs,
+            "aws ecs update-service --cluster demo --service web --task-definition "
+        ),
+        ["web:1", "web:2"]
+    );
+    let eks = Playback::new(scenario("eks-sandbox-drain"));
+    let nodes = completions(&eks, "kubectl drain ip-");
+    assert_eq!(nodes.len(), 3, "{nodes:?}");
+    assert_eq!(completions(&eks, "kubectl get deploy"), ["deployments"]);
+    assert_eq!(completions(&eks, "kubectl scale deployment/"), ["web"]);
+    assert_eq!(
+        completions(&eks, "kubectl set image deployment/web "),
+        ["web="]
+    );
+    assert_eq!(completions(&eks, "kubectl rollout u"), ["undo"]);
+    let c = orca_sim::console::complete::Completion {
+        from: 0,
+        candidates: vec!["describe-services".into(), "describe-tasks".into()],
+    };
+    assert_eq!(c.common_prefix(), "describe-");
+}
+
+#[test]
+fn orca_commands_break_heal_and_move_load() {
+    // Heal the failing revision: its new tasks turn healthy and the rollout completes.
+    let s = scenario("ecs-failed-health-check");
+    let mut p = Playback::new(s.clone());
+    p.seek(SimTime::from_secs(40));
+    assert_eq!(
+        act(&mut p, "orca heal web 2"),
+        "web: the application answers again"
+    );
+    p.seek(p.end());
+    let ecs = p.world().ecs.as_ref().expect("ECS");
+    let web = &ecs.services[0];
+    assert_eq!(
+        ecs.task_definition(web.task_definition).revision,
+        2,
+        "healed, web:2 rolls out instead of rolling back"
+    );
+    assert!(
+        p.full_log().iter().any(|e| matches!(
+            e.kind,
+            orca_sim::EventKind::DeploymentCompleted { revision: 2, .. }
+        )),
+        "the web:2 deployment completes"
+    );
+    // Zones go down and come back.
+    let mut p = Playback::new(scenario("ecs-rolling-update"));
+    p.seek(SimTime::from_secs(10));
+    assert_eq!(
+        act(&mut p, "orca zone-outage us-east-1a"),
+        "us-east-1a: outage begins"
+    );
+    assert!(p.world().net.zone_is_out("us-east-1a"));
+    assert_eq!(
+        printed(&p, "orca zone-outage us-east-1a"),
+        "us-east-1a is already out\n"
+    );
+    assert!(failed(&p, "orca zone-outage mars-1a").contains("the zones are: us-east-1a"));
+    assert_eq!(
+        act(&mut p, "orca zone-recover us-east-1a"),
+        "us-east-1a: recovered"
+    );
+    // Breaking health checks and crashing tasks.
+    p.seek(SimTime::from_secs(20));
+    act(&mut p, "orca fail-health-checks web --status 503");
+    act(&mut p, "orca crash web 2");
+    assert!(failed(&p, "orca crash api").contains("no service called \"api\""));
+    // The load moves.
+    let mut p = Playback::new(scenario("ecs-target-tracking"));
+    p.seek(SimTime::from_secs(60));
+    let reply = act(&mut p, "orca set-load web 5");
+    assert!(
+        reply.ends_with("load ramps to 5 requests per second over 10 s"),
+        "{reply}"
+    );
+    assert!(
+        failed(
+            &Playback::new(scenario("ecs-rolling-update")),
+            "orca set-load web 10"
+        )
+        .contains("no load model")
+    );
+    assert!(printed(&p, "orca help").contains("zone-outage"));
+}
+
+#[test]
+fn terminating_an_ec2_instance_from_the_console() {
+    let mut p = Playback::new(scenario("ecs-instance-draining"));
+    p.seek(SimTime::from_secs(30));
+    let id = {
+        let ecs = p.world().ecs.as_ref().expect("ECS");
+        ecs.instances[0].ec2_instance_id.clone()
+    };
+    let reply = act(
+        &mut p,
+        &format!("aws ec2 terminate-instances --instance-ids {id}"),
+    );
+    let v: serde_json::Value = serde_json::from_str(&reply).expect("JSON");
+    assert_eq!(
+        v["TerminatingInstances"][0]["CurrentState"]["Name"],
+        "shutting-down"
+    );
+    p.seek(SimTime::from_secs(40));
+    let ecs = p.world().ecs.as_ref().expect("ECS");
+    assert_eq!(
+        ecs.instances[0].status,
+        orca_sim::ecs::InstanceStatus::Inactive
+    );
+    let e = failed(&p, "aws ec2 terminate-instances --instance-ids i-0123");
+    assert!(e.contains("InvalidInstanceID.NotFound"), "{e}");
+}

@@ -10,7 +10,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use orca_sim::scenario::{self, MAX_FILE_BYTES};
+use orca_sim::scenario::locate::Index;
+use orca_sim::scenario::{self, MAX_FILE_BYTES, limits};
 use orca_sim::{SimTime, Simulation};
 
 fn corpus() -> Vec<PathBuf> {
@@ -42,6 +43,14 @@ fn errors(name: &str, src: &str) -> String {
     }
 }
 
+/// The errors of a file's bytes, as `orca check` reads them (they need not be UTF-8).
+fn errors_in_bytes(name: &str, bytes: &[u8]) -> String {
+    match scenario::parse_bytes(name, bytes) {
+        Ok(_) => String::new(),
+        Err(e) => e.to_string(),
+    }
+}
+
 #[test]
 fn every_malformed_scenario_gives_its_expected_errors() {
     let files = corpus();
@@ -54,8 +63,8 @@ fn every_malformed_scenario_gives_its_expected_errors() {
     let mut failures = Vec::new();
     for path in files {
         let name = file_name(&path);
-        let src = std::fs::read_to_string(&path).expect("read");
-        let got = errors(&name, &src);
+        let bytes = std::fs::read(&path).expect("read");
+        let got = errors_in_bytes(&name, &bytes);
         let expected_path = path.with_extension("expected");
         if bless {
             std::fs::write(&expected_path, format!("{got}\n")).expect("write .expected");
@@ -79,11 +88,11 @@ fn every_malformed_scenario_gives_its_expected_errors() {
 fn every_error_points_inside_its_file() {
     for path in corpus() {
         let name = file_name(&path);
-        let src = std::fs::read_to_string(&path).expect("read");
-        let Err(e) = scenario::parse(&name, &src) else {
+        let bytes = std::fs::read(&path).expect("read");
+        let Err(e) = scenario::parse_bytes(&name, &bytes) else {
             continue;
         };
-        let lines = src.lines().count().max(1);
+        let lines = line_count(&String::from_utf8_lossy(&bytes));
         for err in &e.0 {
             assert!(
                 err.line >= 1 && err.line <= lines && err.column >= 1,
@@ -91,6 +100,16 @@ fn every_error_points_inside_its_file() {
             );
         }
     }
+}
+
+/// Lines as an editor counts them: ended by a line feed, a carriage return and line feed, or a
+/// carriage return alone.
+fn line_count(src: &str) -> usize {
+    let lone_cr = src
+        .match_indices('\r')
+        .filter(|(i, _)| !src[i + 1..].starts_with('\n'))
+        .count();
+    src.matches('\n').count() + lone_cr + 1
 }
 
 #[test]
@@ -112,6 +131,160 @@ fn an_oversized_file_is_refused_before_parsing() {
         e.to_string(),
         "big.ron:1:1: the file is 1.0 MiB; scenario files are limited to 1 MiB"
     );
+}
+
+#[test]
+fn a_leading_byte_order_mark_is_skipped() {
+    let src = generated(ONE_TD, ONE_SERVICE, "");
+    assert_eq!(errors("bom.ron", &format!("\u{feff}{src}")), "");
+    // RON's own errors keep the column the editor shows, which does not count the mark.
+    assert_eq!(
+        errors("bom.ron", "\u{feff}(version: 1 title: \"t\")"),
+        "bom.ron:1:13: Expected comma; fields and list items are separated by commas, and brackets must match"
+    );
+}
+
+/// The names of the Rust types behind the scenario format, read from its source.
+fn spec_type_names() -> Vec<String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/scenario/spec");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("spec folder") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
+        for line in text.lines() {
+            for keyword in ["pub struct ", "pub enum "] {
+                if let Some(rest) = line.trim_start().strip_prefix(keyword) {
+                    let name: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+                    names.push(name);
+                }
+            }
+        }
+    }
+    assert!(names.len() > 40, "only {} types found", names.len());
+    names
+}
+
+/// The first type name that `message` mentions, other than those a scenario file writes itself
+/// (the enums whose variants it names are spelt by variant, never by type).
+fn type_named_in(message: &str, types: &[String]) -> Option<String> {
+    message
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|word| types.iter().any(|t| t == word))
+        .map(str::to_string)
+        .or_else(|| {
+            [
+                "struct ", "enum ", "u32", "i32", "u16", "u64", "usize", "f64",
+            ]
+            .into_iter()
+            .find(|k| message.contains(k))
+            .map(str::to_string)
+        })
+}
+
+#[test]
+fn no_message_names_a_type_of_the_code() {
+    // The reader knows the file's words (service "web", health_check), not the Rust types
+    // behind them (ServiceSpec, TargetGroupHealthCheckSpec).
+    let types = spec_type_names();
+    let mut leaks = Vec::new();
+    for path in corpus() {
+        let expected = std::fs::read_to_string(path.with_extension("expected")).unwrap_or_default();
+        for line in expected.lines() {
+            if let Some(t) = type_named_in(line, &types) {
+                leaks.push(format!("{line}\n  names {t}"));
+            }
+        }
+    }
+    // Every value of the built-in scenarios in turn becomes something of the wrong shape.
+    let replacements = ["Foo", "Foo(a: 1)", "(a: 1)", "[1]", "\"x\"", "(1, 2, 3)"];
+    for path in ron_files(&common::scenarios_dir()) {
+        let src = std::fs::read_to_string(&path).expect("read");
+        for (at, _) in src.match_indices(": ") {
+            let start = at + 2;
+            let end = start + src[start..].find([',', '\n']).unwrap_or(src.len() - start);
+            for r in replacements {
+                let mutant = format!("{}{r}{}", &src[..start], &src[end..]);
+                let Err(e) = scenario::parse("mutant.ron", &mutant) else {
+                    continue;
+                };
+                for err in &e.0 {
+                    if let Some(t) = type_named_in(&err.message, &types) {
+                        leaks.push(format!(
+                            "{err}\n  names {t} ({} with {r})",
+                            file_name(&path)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "{}", leaks.join("\n"));
+}
+
+#[test]
+fn no_message_repeats_a_long_value_whole() {
+    // A 500 KB string or name pasted into a file once gave 500 KB error lines. Every string,
+    // field name and variant of the built-in scenarios in turn becomes 10,000 characters long:
+    // no message may show more than the first 60 of them.
+    let long = "q".repeat(10_000);
+    let too_much = "q".repeat(61);
+    let mut failures = Vec::new();
+    for path in ron_files(&common::scenarios_dir()) {
+        let src = std::fs::read_to_string(&path).expect("read");
+        for (start, end) in string_and_name_spans(&src) {
+            let mutant = format!("{}{long}{}", &src[..start], &src[end..]);
+            let Err(e) = scenario::parse("mutant.ron", &mutant) else {
+                continue;
+            };
+            for err in &e.0 {
+                if err.message.contains(&too_much) {
+                    let line = src[..start].matches('\n').count() + 1;
+                    failures.push(format!(
+                        "{}:{line}: {}",
+                        file_name(&path),
+                        err.message.replace(&long, "<long>")
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Byte ranges of the contents of the string literals of a RON file, and of the names before
+/// a colon or a parenthesis (fields and variants), outside comments.
+fn string_and_name_spans(src: &str) -> Vec<(usize, usize)> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                out.push((start, i.min(b.len())));
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            c if c.is_ascii_alphabetic() => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                if matches!(b.get(i), Some(b':' | b'(')) {
+                    out.push((start, i));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }
 
 /// A small valid Fargate scenario with `extra` added to its top level, and `services` and
@@ -199,7 +372,7 @@ fn many_instance_groups_are_refused_without_naming_every_instance() {
     let e = errors("gen.ron", &src);
     assert_eq!(
         e,
-        "gen.ron:1:81: 10000000 container instances in all; at most 5000"
+        "gen.ron:1:69: 10000000 container instances in all; ECS registers at most 5000 per cluster"
     );
     assert!(started.elapsed().as_secs() < 10, "validation took too long");
 }
@@ -272,9 +445,17 @@ fn random_byte_mutations_never_panic() {
                 _ => m[pos] = alphabet[rng.below(alphabet.len())],
             }
         }
-        // Invalid UTF-8 cannot reach `parse` (callers read files as strings).
-        let Ok(src) = String::from_utf8(m) else {
-            continue;
+        // A file that is no longer UTF-8 is refused at its first invalid byte.
+        let src = match String::from_utf8(m) {
+            Ok(src) => src,
+            Err(e) => {
+                let errors = scenario::parse_bytes("mutant.ron", e.as_bytes())
+                    .expect_err("not UTF-8")
+                    .0;
+                assert!(errors[0].message.contains("not UTF-8"), "{}", errors[0]);
+                rejected += 1;
+                continue;
+            }
         };
         match parse_and_run("mutant.ron", &src, 120) {
             Ok(true) => rejected += 1,
@@ -320,6 +501,75 @@ fn extreme_numbers_are_rejected_or_run() {
     }
     assert!(tried > 100, "only {tried} mutants");
     assert!(panics.is_empty(), "{}", panics.join("\n"));
+}
+
+/// Scenarios that give every field a value (`tests/malformed/every-field/`), so that each number
+/// of the format can be set to an extreme in turn.
+fn every_field_scenarios() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/malformed/every-field");
+    ron_files(&dir)
+}
+
+#[test]
+fn the_every_field_scenarios_are_valid() {
+    let files = every_field_scenarios();
+    assert_eq!(files.len(), 3);
+    for path in files {
+        let src = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(parse_and_run(&file_name(&path), &src, 600), Ok(false));
+    }
+}
+
+#[test]
+fn every_whole_number_has_a_documented_range_that_validation_keeps_and_the_engine_runs() {
+    // `max_surge: Count(4294967295)` once passed validation and overflowed the rollout's
+    // `replicas + maxSurge`. Every whole number of the every-field scenarios in turn: its place
+    // has a range in `scenario::limits`, one past either end is refused, and the largest value
+    // allowed is refused for another reason or runs.
+    let mut failures = Vec::new();
+    for path in every_field_scenarios() {
+        let name = file_name(&path);
+        let src = std::fs::read_to_string(&path).expect("read");
+        let index = Index::new(&src);
+        for (start, end) in number_spans(&src) {
+            let with = |value: &str| format!("{}{value}{}", &src[..start], &src[end..]);
+            // Fields that take a fraction take 0.5 as well; their bounds are checked elsewhere.
+            if scenario::ron_options()
+                .from_str::<orca_sim::Scenario>(&with("0.5"))
+                .is_ok()
+            {
+                continue;
+            }
+            let line = src[..start].matches('\n').count() + 1;
+            let Some(v) = index.value_near(start) else {
+                failures.push(format!("{name}:{line}: no value at the number"));
+                continue;
+            };
+            let pattern = limits::pattern(&v.route);
+            let Some(range) = limits::of(&pattern) else {
+                failures.push(format!("{name}:{line}: {pattern} has no documented range"));
+                continue;
+            };
+            let negative = src[..start].ends_with('-');
+            if negative {
+                continue;
+            }
+            for outside in [range.max + 1, range.min - 1] {
+                if (0..=u64::MAX as i128).contains(&outside)
+                    && scenario::parse(&name, &with(&outside.to_string())).is_ok()
+                {
+                    failures.push(format!("{name}:{line}: {pattern} {outside} is accepted"));
+                }
+            }
+            if let Err(msg) = parse_and_run(&name, &with(&range.max.to_string()), 600) {
+                failures.push(format!(
+                    "{name}:{line}: {pattern} {} panics: {msg}",
+                    range.max
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// Byte ranges of the number literals of a RON file (outside strings and comments).

@@ -14,10 +14,9 @@ use std::collections::BTreeMap;
 
 use orca_sim::aws::instance_types;
 use orca_sim::ecs::cluster::EcsCluster;
+use orca_sim::ecs::service_scheduler::bounds::{lower_bound, upper_bound};
 use orca_sim::ecs::service_scheduler::{Gate, health_gate};
-use orca_sim::ecs::{
-    DesiredStatus, HealthStatus, Host, RolloutState, StopCode, TaskStatus, lower_bound, upper_bound,
-};
+use orca_sim::ecs::{DesiredStatus, HealthStatus, Host, RolloutState, StopCode, TaskStatus};
 use orca_sim::elb::TargetState;
 use orca_sim::world::{ServiceIdx, TaskIdx};
 use orca_sim::{EventKind, SimTime, Simulation};

@@ -1,7 +1,7 @@
-//! One test per documented rule or worked example of the reference
-//! (`shared/reference/aws-and-kubernetes-behaviour.md` §1–§6), each on a small scenario written
-//! as RON text. Assertions use the structured event kinds and, where the reference quotes a
-//! message, the exact wording.
+//! One test per documented rule or worked example of the ECS files in `docs/rules/`
+//! (ecs-deployments.md, ecs-tasks.md, elb.md, ecs-service-events.md, ecs-placement.md,
+//! ecs-scaling.md), each on a small scenario written as RON text. Assertions use the
+//! structured event kinds and, where the rules quote a message, the exact wording.
 //!
 //! Most scenarios fix every lifecycle duration (`timings` with equal bounds), so the moments
 //! the rules produce can be asserted to the millisecond.
@@ -12,9 +12,9 @@ use common::EcsPart;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use orca_sim::ecs::service_scheduler::bounds::{lower_bound, upper_bound};
 use orca_sim::ecs::{
     DesiredStatus, Host, InstanceStatus, RolloutState, StopCode, Task, TaskStatus, circuit_breaker,
-    lower_bound, upper_bound,
 };
 use orca_sim::elb::TargetState;
 use orca_sim::{Event, EventKind, Millis, Scenario, SimTime, Simulation};
@@ -354,7 +354,7 @@ fn deployment_created_by_update(s: &Ecs, at: u64) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// §1 Rolling update bounds
+// Rolling update bounds (docs/rules/ecs-deployments.md#rolling-update-bounds)
 
 #[test]
 fn bounds_round_min_up_and_max_down() {
@@ -423,7 +423,7 @@ fn desired_2_min_75_max_100_is_stuck_and_says_so() {
         ..Ecs::default()
     };
     let sim = s.run();
-    // Reference §1 / §5, quoted exactly.
+    // docs/rules/ecs-service-events.md#deployment-and-steady-state, quoted exactly.
     let stuck = "(service web) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.";
     let events: Vec<_> = sim
         .log()
@@ -536,7 +536,8 @@ fn a_finished_rollout_reports_deployment_completed_then_steady_state() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// §4 / §5 Load balancer: registration, first check, thresholds, draining, wording
+// Load balancer: registration, first check, thresholds, draining, wording (docs/rules/elb.md,
+// docs/rules/ecs-service-events.md#load-balancer-targets)
 
 #[test]
 fn a_new_target_is_initial_then_healthy_after_one_passing_check() {
@@ -581,7 +582,8 @@ fn a_new_target_is_initial_then_healthy_after_one_passing_check() {
             EventKind::TargetHealthChanged { task, from: Some(TargetState::Initial), to: TargetState::Healthy, .. }
             if *task == t.id)));
     }
-    // The service event for the registration has no trailing period (§5).
+    // The service event for the registration has no trailing period
+    // (docs/rules/ecs-service-events.md#load-balancer-targets).
     let tg_arn = &sim.world().ecs_cluster().target_groups[0].arn;
     assert!(service_messages(&sim).contains(
         &format!("(service web) registered 1 targets in (target-group {tg_arn})").as_str()
@@ -623,9 +625,10 @@ fn a_failing_target_is_unhealthy_after_the_threshold_of_failures_one_interval_ap
                 && e.message.ends_with(
                     "initial → unhealthy (Target.ResponseCodeMismatch: Health checks failed with these codes: [500])"
                 )),
-            "reason code and description of §4"
+            "reason code and description (docs/rules/elb.md#target-states-and-reason-codes)"
         );
-        // The scheduler reports it (Fargate form of §5, no instance) and replaces the task.
+        // The scheduler reports it (Fargate form, no instance:
+        // docs/rules/ecs-service-events.md#health-check-failures) and replaces the task.
         let report = format!(
             "(service web) (task {}) (port 8080) is unhealthy in (target-group {tg_arn}) due to (reason Health checks failed with these codes: [500])",
             t.id
@@ -727,7 +730,8 @@ fn draining_lasts_the_deregistration_delay_then_ecs_sends_sigterm() {
             Some(draining)
         );
         assert_eq!(reached(&sim, &t.id, TaskStatus::Stopping), Some(unused));
-        // §5 sequence: stopped → deregistered → draining, all at the same moment.
+        // The documented sequence (docs/rules/ecs-service-events.md#real-sequences): stopped →
+        // deregistered → draining, all at the same moment.
         let at_stop: Vec<&str> = sim
             .log()
             .iter()
@@ -752,7 +756,7 @@ fn draining_lasts_the_deregistration_delay_then_ecs_sends_sigterm() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// §2 Circuit breaker and rollback
+// Circuit breaker and rollback (docs/rules/ecs-deployments.md#deployment-circuit-breaker)
 
 #[test]
 fn breaker_threshold_is_half_the_desired_count_between_3_and_200() {
@@ -995,7 +999,8 @@ fn without_the_breaker_ecs_keeps_replacing_failing_tasks() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// §4 Health gates: grace period, 40 seconds, container checks, replacement order
+// Health gates: grace period, 40 seconds, container checks, replacement order
+// (docs/rules/ecs-deployments.md#health-gate-when-a-new-task-counts-as-healthy)
 
 #[test]
 fn the_grace_period_holds_back_load_balancer_failures() {
@@ -1103,7 +1108,7 @@ fn a_container_health_check_marks_the_task_unhealthy_after_its_retries() {
                 "(service web) has stopped 1 running tasks: (task {}).",
                 t.id
             )),
-        "§4: the failing task is stopped"
+        "the failing task is stopped (docs/rules/elb.md#replacement-order-for-an-unhealthy-task-behind-a-load-balancer)"
     );
     assert_eq!(
         t.stopped_reason.as_deref(),
@@ -1233,7 +1238,7 @@ fn without_room_the_unhealthy_task_stops_before_its_replacement_starts() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// §6 Placement
+// Placement (docs/rules/ecs-placement.md)
 
 fn per<K: Ord>(tasks: &[&Task], key: impl Fn(&Task) -> K) -> Vec<usize> {
     let mut m = BTreeMap::new();
@@ -1370,7 +1375,7 @@ fn one_task_too_many() -> Ecs {
 
 #[test]
 fn a_duplicate_unable_to_place_message_is_suppressed_for_6_hours() {
-    // Reference §5: a duplicate message is suppressed until its cause is resolved or 6 hours
+    // docs/rules/ecs-service-events.md#general-rules: a duplicate message is suppressed until its cause is resolved or 6 hours
     // pass. The scheduler retries every 15 s; the log says it once, then again after 6 h.
     let s = Ecs {
         duration: 7 * 3600,
@@ -1441,7 +1446,7 @@ fn a_different_unable_to_place_reason_is_a_new_event() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// §3 Task lifecycle and stop reasons
+// Task lifecycle and stop reasons (docs/rules/ecs-tasks.md)
 
 #[test]
 fn a_task_of_a_steady_service_is_first_seen_running_not_walking_from_provisioning() {
@@ -1513,7 +1518,8 @@ fn tasks_that_keep_failing_to_start_throttle_the_service() {
         ..Ecs::default()
     };
     let sim = s.run();
-    // §3: repeated PENDING → STOPPED makes ECS back off, and it says so once.
+    // docs/rules/ecs-tasks.md#service-throttle: repeated PENDING → STOPPED makes ECS back off,
+    // and it says so once.
     let throttled: Vec<_> = sim
         .log()
         .iter()
@@ -1611,7 +1617,7 @@ fn a_terminated_instance_stops_its_tasks_and_ecs_places_them_elsewhere() {
     for t in lost {
         assert_eq!(t.last_status, TaskStatus::Stopped);
         assert_eq!(t.stopped_at, Some(secs(60)));
-        // Reference §3, quoted exactly.
+        // docs/rules/ecs-tasks.md#stopped-reasons, quoted exactly.
         assert_eq!(
             t.stopped_reason.as_deref(),
             Some(
@@ -1629,7 +1635,8 @@ fn a_terminated_instance_stops_its_tasks_and_ecs_places_them_elsewhere() {
     assert!(now.iter().all(|t| instance_of(t) != 0));
 }
 
-/// The service events at `at` that deregister and drain targets (reference §4, §5).
+/// The service events at `at` that deregister and drain targets
+/// (docs/rules/ecs-service-events.md#load-balancer-targets).
 fn deregistration_messages(sim: &Simulation, at: SimTime) -> Vec<&str> {
     sim.log()
         .iter()
@@ -1663,7 +1670,7 @@ fn a_crashed_task_has_its_target_deregistered_and_drained_with_service_events() 
         .expect("a task crashed");
     let tg_arn = &sim.world().ecs_cluster().target_groups[0].arn;
     let task_set = t.deployment_id.clone().expect("a service task");
-    // Reference §5, quoted exactly.
+    // docs/rules/ecs-service-events.md#load-balancer-targets, quoted exactly.
     assert_eq!(
         deregistration_messages(&sim, secs(60)),
         vec![
@@ -1726,7 +1733,8 @@ fn an_availability_zone_outage_fails_its_targets_and_tasks_move_to_other_zones()
         .collect();
     assert_eq!(in_a.len(), 1);
     let t = in_a[0];
-    // The load balancer cannot reach the zone: its checks time out (§4 reason).
+    // The load balancer cannot reach the zone: its checks time out (reason Target.Timeout,
+    // docs/rules/elb.md#target-states-and-reason-codes).
     let unhealthy = target_became(&sim, &t.id, TargetState::Unhealthy).expect("unhealthy");
     assert!(unhealthy > secs(60));
     assert!(sim.log().iter().any(|e| {
@@ -1857,7 +1865,8 @@ fn a_rollback_tripped_while_replacing_a_failed_task_still_runs() {
 
 #[test]
 fn a_failed_old_task_is_replaced_with_its_own_revision_during_a_rollout() {
-    // §1 (Nov 2025): a task that fails during a rolling deployment is replaced with the revision
+    // docs/rules/ecs-deployments.md#replacing-unhealthy-tasks-outside-a-deployment (Nov 2025): a
+    // task that fails during a rolling deployment is replaced with the revision
     // it belonged to. At 0:40 the web:2 tasks are still PENDING when a web:1 container exits.
     let s = Ecs {
         timeline: vec![
@@ -1915,7 +1924,8 @@ fn fargate_spreads_a_service_over_its_zones() {
 #[test]
 fn scale_in_stops_tasks_from_the_zone_with_the_most_first() {
     // Four instances over three zones: us-east-1a has two of them. Nine tasks spread 3/3/3;
-    // scaling in to 3 must leave one task per zone (§1 default spread, stopping side).
+    // scaling in to 3 must leave one task per zone (default spread, stopping side:
+    // docs/rules/ecs-placement.md#which-task-stops-first).
     let s = Ecs {
         ec2: Some(("m5.xlarge", 4)),
         desired: 9,
@@ -1998,7 +2008,7 @@ fn an_unhealthy_target_recovers_only_after_the_healthy_threshold() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Container instance draining [doc: container-instance-draining]
+// Container instance draining (docs/rules/ecs-scaling.md#container-instance-draining)
 
 fn on_instance<'a>(sim: &'a Simulation, name: &str) -> Vec<&'a Task> {
     let w = sim.world().ecs_cluster();

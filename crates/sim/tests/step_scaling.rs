@@ -1,6 +1,6 @@
-//! Application Auto Scaling step scaling (reference §6): each test is one documented rule or
-//! example, first on a policy alone (exact metric values), then in whole runs where the load
-//! model and its ±2 % noise drive the alarms.
+//! Application Auto Scaling step scaling (docs/rules/ecs-scaling.md#step-scaling): each test is
+//! one documented rule or example, first on a policy alone (exact metric values), then in whole
+//! runs where the load model and its ±2 % noise drive the alarms.
 
 mod common;
 

@@ -9,7 +9,7 @@
 //! the gaps between hosts to their targets.
 //!
 //! The [`Shape`] is chosen for the canvas's size from samples of the whole run
-//! ([`RunStats`], [`choose_shape`]), so the canvas keeps its shape while the scenario plays.
+//! (`run_shape`), so the canvas keeps its shape while the scenario plays.
 
 use bevy::prelude::*;
 use orca_sim::World;
@@ -28,7 +28,7 @@ use super::text_width::{clip, text_width};
 use super::{layout_ecs, layout_eks};
 
 use super::place::*;
-pub use super::place::{Loads, RunStats, Shape, choose_shape};
+pub use super::place::{Loads, Shape};
 
 /// Lay out the world. Pure: the same world, shape and detail always give the same scene.
 pub fn layout(world: &World, shape: Shape, detail: Detail) -> Scene {

@@ -175,7 +175,8 @@ mod tests {
 
     use orca_sim::{Playback, SimTime};
 
-    use super::super::layout::{RunStats, arrange, choose_shape, model};
+    use super::super::layout::{arrange, model};
+    use super::super::run_shape::{RunStats, choose_shape};
     use super::super::view::fit;
     use super::*;
 

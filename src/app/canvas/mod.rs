@@ -13,6 +13,7 @@ pub mod links;
 pub mod model;
 pub mod palette;
 pub mod place;
+pub mod run_shape;
 pub mod scene;
 pub mod sync;
 pub mod text_width;

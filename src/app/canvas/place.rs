@@ -1,14 +1,12 @@
 //! Where the boxes go: how much each box of a model holds ([`Loads`]), the arrangement of a
 //! canvas ([`Shape`]: cards per row in a host, hosts per row in a zone), the placement of
-//! zones, hosts, the waiting area and the target groups for a shape and a level of detail, and
-//! the shape chosen for a whole run ([`RunStats`], [`choose_shape`]). `layout::arrange` fills
-//! the placed boxes with texts, cards and lines.
+//! zones, hosts, the waiting area and the target groups for a shape and a level of detail
+//! (`run_shape` chooses the shape for a whole run). `layout::arrange` fills the placed boxes
+//! with texts, cards and lines.
 
 use bevy::prelude::*;
-use orca_sim::{Playback, SimTime};
 
 use super::card_state::CardState;
-use super::layout::model;
 use super::model::{CardModel, GroupModel, HostModel, LaneModel, Model, ZoneModel};
 use super::scene::{
     Area, BAR_GAP, BAR_H, CARD_H, CARD_W, Detail, GAP, GROUP_GAP_Y, HOST_GAP, HostBox, LINE, PAD,
@@ -582,99 +580,4 @@ pub(super) fn lane_per_row(width: f32) -> usize {
     ((width - 2.0 * PAD + GAP) / (CARD_W + GAP))
         .floor()
         .max(1.0) as usize
-}
-
-// ---------------------------------------------------------------------------------------------
-// The run's samples and the shape they choose.
-
-/// The canvas's loads at moments through a run, so the shape can be chosen once for the whole
-/// run (the busiest moments, at most [`RunStats::KEEP`] of them).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RunStats {
-    pub samples: Vec<Loads>,
-}
-
-impl RunStats {
-    const KEEP: usize = 64;
-
-    /// Sample a run about 120 times. Leaves `playback` at the start.
-    pub fn of_run(playback: &mut Playback) -> RunStats {
-        let end = playback.end().millis();
-        let step = (end / 120).max(5_000);
-        let mut samples: Vec<Loads> = Vec::new();
-        let mut t = 0;
-        while t <= end {
-            playback.seek(SimTime(t));
-            let loads = Loads::of(&model(playback.world()));
-            if !samples.contains(&loads) {
-                samples.push(loads);
-            }
-            t += step;
-        }
-        playback.seek(SimTime::ZERO);
-        let weight = |l: &Loads| {
-            l.hosts.iter().map(|h| h.cards + 4).sum::<usize>()
-                + l.waiting.as_ref().map_or(0, |w| w.cards + 4)
-        };
-        samples.sort_by_key(|l| std::cmp::Reverse(weight(l)));
-        samples.truncate(Self::KEEP);
-        RunStats { samples }
-    }
-}
-
-/// The shape that shows the run's busiest moments largest on a canvas of `viewport` logical
-/// pixels: at each level of detail, the arrangement whose worst fitted zoom over the samples
-/// is the least zoomed out.
-pub fn choose_shape(stats: &RunStats, viewport: Vec2) -> Shape {
-    let most_hosts = stats
-        .samples
-        .iter()
-        .flat_map(|l| (0..l.zones).map(move |z| l.hosts.iter().filter(|h| h.zone == z).count()))
-        .max()
-        .unwrap_or(1)
-        .clamp(1, 12);
-    let most_cards = stats
-        .samples
-        .iter()
-        .flat_map(|l| l.hosts.iter().map(|h| h.cards))
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    let worst = |shape: &Shape, detail: Detail| -> f32 {
-        stats
-            .samples
-            .iter()
-            .filter_map(|l| place(l, shape, detail).bounds)
-            .map(|b| fit_scale(b, viewport))
-            .fold(0.0, f32::max)
-    };
-    let card_cols: Vec<usize> = [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32, 48, 64]
-        .into_iter()
-        .filter(|&c| c == 1 || c <= most_cards)
-        .collect();
-    let mut shape = Shape {
-        viewport,
-        ..Shape::default()
-    };
-    for detail in Detail::ALL {
-        let mut best = f32::INFINITY;
-        let cols: &[usize] = if detail == Detail::Cards {
-            &card_cols
-        } else {
-            &[shape.card_cols]
-        };
-        for k in 1..=most_hosts {
-            for &c in cols {
-                let mut candidate = shape;
-                candidate.card_cols = c;
-                candidate.host_cols[detail.index()] = k;
-                let s = worst(&candidate, detail);
-                if s < best - 1e-4 {
-                    best = s;
-                    shape = candidate;
-                }
-            }
-        }
-    }
-    shape
 }

@@ -13,10 +13,11 @@ use orca_sim::World;
 use orca_sim::world::TaskIdx;
 
 use super::card_state::CardState;
-use super::layout::{RunStats, Shape, arrange, choose_shape, model};
+use super::layout::{Shape, arrange, model};
 use super::layout_ecs;
 use super::layout_eks;
 use super::palette::{NEW_REVISION, OLD_REVISION, TEXT};
+use super::run_shape::{RunStats, choose_shape};
 use super::scene::{CARD_H, CARD_W, Card, CardKey, Detail, Prim, Scene, TEXT_CARD};
 use super::text_width::clip;
 use super::view::{CanvasView, DEFAULT_VIEWPORT};

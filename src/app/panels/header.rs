@@ -42,6 +42,9 @@ fn header(
                 if let Some(shot) = &ui_state.last_screenshot {
                     ui.weak(format!("saved {shot}"));
                 }
+                if let Some(notice) = &ui_state.notice {
+                    ui.weak(notice);
+                }
                 ui.label(
                     egui::RichText::new(format!(
                         "Quiz score {right}/{answered} · {total} questions"

@@ -2,7 +2,9 @@
 //! are shown, each taking an edge of what is left, and what is left at the end is the canvas;
 //! so the panels run in the order of [`PanelSystems`], all inside one window-sized [`Root`].
 
+pub mod actions_menu;
 mod charts;
+pub mod console;
 mod event_log;
 mod header;
 mod inspector;
@@ -34,6 +36,7 @@ pub(super) fn plugin(app: &mut App) {
                 PanelSystems::Header,
                 PanelSystems::LoadError,
                 PanelSystems::Timeline,
+                PanelSystems::Console,
                 PanelSystems::EventLog,
                 PanelSystems::SidePanel,
                 PanelSystems::Quiz,
@@ -57,12 +60,14 @@ pub(super) fn plugin(app: &mut App) {
             header::plugin,
             load_error::plugin,
             timeline::plugin,
+            console::plugin,
             event_log::plugin,
             side_panel::plugin,
             quiz::plugin,
             intro::plugin,
             shortcuts::plugin,
             picker::plugin,
+            actions_menu::plugin,
         ));
 }
 
@@ -77,7 +82,9 @@ pub enum PanelSystems {
     LoadError,
     /// Bottom.
     Timeline,
-    /// Bottom, above the timeline.
+    /// Bottom, above the timeline: the console, when open (C).
+    Console,
+    /// Bottom, above the timeline (and the console).
     EventLog,
     /// Right.
     SidePanel,
@@ -179,7 +186,7 @@ fn measure_canvas(
 /// would otherwise move focus between buttons and press the focused one).
 fn close_root(mut root: ResMut<Root>, ui_state: Res<UiState>) {
     let Some(ui) = root.0.take() else { return };
-    if !ui_state.typing {
+    if !ui_state.typing && !ui_state.console_focus {
         ui.ctx().memory_mut(|m| {
             if let Some(id) = m.focused() {
                 m.surrender_focus(id);

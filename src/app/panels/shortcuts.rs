@@ -23,6 +23,19 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("R", "restart from 0:00"),
     ("Home / End", "jump to the start / the end"),
     ("1 – 9, Enter", "pick a quiz answer, answer, continue"),
+    (
+        "C",
+        "open / close the console (aws ecs …, kubectl …, orca …)",
+    ),
+    (
+        "A, right-click",
+        "actions for the selected task, pod, host, service or Deployment",
+    ),
+    ("Ctrl + Z", "undo your last action"),
+    (
+        "Ctrl + S",
+        "save the session (with your actions) as a scenario file",
+    ),
     ("F", "fit the cluster in view"),
     ("drag, wheel", "pan and zoom the canvas"),
     ("Ctrl + =  /  Ctrl + -", "bigger / smaller text and panels"),

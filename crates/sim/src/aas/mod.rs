@@ -1,8 +1,14 @@
-//! Application Auto Scaling for ECS services (reference §6): target tracking here (one-minute
-//! CloudWatch datapoints, the AlarmHigh (3 of 3) and AlarmLow (15 of 15) alarms, cooldowns,
+//! Application Auto Scaling for ECS services: target tracking here (one-minute CloudWatch
+//! datapoints, the AlarmHigh (3 of 3) and AlarmLow (15 of 15) alarms, cooldowns,
 //! DisableScaleIn, min/max capacity), step scaling in [`step_scaling`], how the policies of
-//! one service are weighed together ([`choose`]), and the scaling activities they log.
+//! one service are weighed together ([`choose`]), the scaling activities they log, what the
+//! alarms look at ([`alarms`]) and the one-minute period that runs them ([`metric_minute`]).
+//!
+//! Rules: docs/rules/ecs-scaling.md#target-tracking, #cooldowns and
+//! #several-policies-on-one-service; source:
+//! <https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking.html>.
 
+pub mod alarms;
 pub mod metric_minute;
 pub mod step_scaling;
 
@@ -10,6 +16,7 @@ pub use step_scaling::StepScaling;
 
 use serde::Serialize;
 
+use crate::scenario::spec::ComparisonOperator;
 use crate::time::{Millis, SimTime};
 
 pub const PERIOD: Millis = Millis::from_secs(60);
@@ -18,6 +25,10 @@ pub const LOW_DATAPOINTS: usize = 15;
 /// The low alarm's threshold sits below the target: scale-in only when the metric is "well
 /// below" it [inferred: AAS sets the AlarmLow threshold at 90 % of the target].
 pub const LOW_FACTOR: f64 = 0.9;
+/// AlarmHigh breaches when a datapoint is above the target.
+pub const HIGH_COMPARISON: ComparisonOperator = ComparisonOperator::GreaterThanThreshold;
+/// AlarmLow breaches when a datapoint is below the low threshold ([`LOW_FACTOR`] × target).
+pub const LOW_COMPARISON: ComparisonOperator = ComparisonOperator::LessThanThreshold;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum AlarmState {
@@ -77,7 +88,7 @@ impl TargetTracking {
             AlarmState::InsufficientData
         } else if self.datapoints[n - HIGH_DATAPOINTS..]
             .iter()
-            .all(|v| *v > self.target)
+            .all(|v| HIGH_COMPARISON.breaches(*v, self.target))
         {
             AlarmState::Alarm
         } else {
@@ -88,7 +99,7 @@ impl TargetTracking {
         } else if self
             .datapoints
             .iter()
-            .all(|v| *v < self.target * LOW_FACTOR)
+            .all(|v| LOW_COMPARISON.breaches(*v, self.low_threshold()))
         {
             AlarmState::Alarm
         } else {
@@ -104,6 +115,11 @@ impl TargetTracking {
             changes.push((self.alarm_low.clone(), low));
         }
         changes
+    }
+
+    /// The AlarmLow threshold: [`LOW_FACTOR`] of the target.
+    pub fn low_threshold(&self) -> f64 {
+        self.target * LOW_FACTOR
     }
 
     /// Evaluate the policy at `now` for a service at `current` desired tasks, and start its

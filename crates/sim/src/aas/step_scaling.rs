@@ -1,8 +1,11 @@
-//! Application Auto Scaling step scaling for ECS services (reference §6, "Step scaling"): the
-//! CloudWatch alarm the user creates (M of N one-minute datapoints against a threshold), the
-//! step adjustment chosen by how far the aggregated metric is from the threshold, the three
-//! adjustment types with the percent rounding rules and MinAdjustmentMagnitude, the min/max
-//! clamp, and the single cooldown.
+//! Application Auto Scaling step scaling for ECS services: the CloudWatch alarm the user
+//! creates (M of N one-minute datapoints against a threshold), the step adjustment chosen by
+//! how far the aggregated metric is from the threshold, the three adjustment types with the
+//! percent rounding rules and MinAdjustmentMagnitude, the min/max clamp, and the single
+//! cooldown.
+//!
+//! Rules: docs/rules/ecs-scaling.md#step-scaling; source:
+//! <https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html>.
 
 use serde::Serialize;
 

@@ -13,7 +13,9 @@
 
 pub mod aws;
 pub mod commands;
+pub mod complete;
 pub mod kubectl;
+pub mod orca;
 pub mod suggest;
 pub mod words;
 
@@ -59,6 +61,17 @@ pub enum After {
     ContainerInstances { instances: Vec<String> },
 }
 
+const HELP: &str = "The console carries out, against the run at this moment:
+  aws ecs describe-services|describe-tasks|list-tasks|list-services|describe-container-instances|
+          list-container-instances|describe-task-definition|describe-clusters
+  aws ecs update-service|stop-task|update-container-instances-state
+  aws ec2 terminate-instances --instance-ids ID
+  kubectl get|describe|top|logs|rollout status|rollout history
+  kubectl scale|set image|rollout undo|restart|pause|resume|delete pod|cordon|uncordon|drain
+  orca zone-outage|zone-recover|fail-health-checks|crash|heal|set-load   (orca help)
+Acting commands change the run from this moment on; Ctrl+Z undoes the last one.
+";
+
 /// Carry out one command line.
 pub fn execute(line: &str, cx: &Context) -> Outcome {
     let words = match words::split(line) {
@@ -71,14 +84,16 @@ pub fn execute(line: &str, cx: &Context) -> Outcome {
     match tool.as_str() {
         "aws" => aws::run(&words[1..], cx),
         "kubectl" | "k" => kubectl::run(&words[1..], cx),
+        "orca" => orca::run(&words[1..], cx),
+        "help" => Outcome::Print(HELP.into()),
         _ => {
-            let known = ["aws", "kubectl"];
+            let known = ["aws", "kubectl", "orca", "help"];
             let hint = match suggest::similar(tool, &known).first() {
                 Some(s) => format!(" Did you mean `{s}`?"),
                 None => String::new(),
             };
             Outcome::Fail(format!(
-                "orca: command not found: {tool}.{hint} The console runs `aws ecs …` and `kubectl …`."
+                "orca: command not found: {tool}.{hint} The console runs `aws ecs …`, `aws ec2 terminate-instances`, `kubectl …` and `orca …` (type help)."
             ))
         }
     }

@@ -6,83 +6,75 @@
 //! estimate says those tasks need, bounded by the scaling step sizes; otherwise M counts the
 //! instances that run tasks. ECS attaches a target-tracking policy to the ASG with the
 //! provider's `targetCapacity` as its target: above it the ASG scales out to
-//! ⌈M × 100 / target⌉, below it for 15 minutes it scales in to the same size. Reference §6.
+//! ⌈M × 100 / target⌉, below it for 15 minutes it scales in to the same size
+//! (docs/rules/ecs-scaling.md#managed-scaling-capacityproviderreservation; source:
+//! <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-auto-scaling.html>).
 //!
 //! Instances the ASG launches register with the cluster after a boot delay; the service
 //! scheduler then places the waiting tasks on them.
 
-use serde::Serialize;
-
 use crate::aas::AlarmState;
+use crate::aas::alarms::AlarmSummary;
 use crate::control::EcsTimer;
-use crate::ecs::cluster::Ctx;
-use crate::ecs::cluster::EcsCluster;
+use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{InstanceIdx, ServiceIdx, TaskIdx};
 use crate::ecs::task_lifecycle::{self, StopCause};
 use crate::ecs::{ContainerInstance, Host, InstanceStatus, TaskDefinition, TaskStatus};
 use crate::event::{EventKind, Source, Subject};
 use crate::net::{Network, Zone};
 use crate::rng::{between, hex};
-use crate::scenario::spec::AutoScalingGroupSpec;
+use crate::scenario::spec::ComparisonOperator;
 use crate::time::{Millis, SimTime};
+
+// The group's state lives in `auto_scaling_group`; the app names it through this module too.
+pub use crate::ecs::auto_scaling_group::{AutoScalingGroup, ReservationSample};
 
 /// A Spot Instance interruption notice comes two minutes before EC2 reclaims the instance.
 const SPOT_NOTICE: Millis = Millis::from_secs(120);
 /// Managed instance draining gives up after 48 hours and the ASG terminates the instance.
 const MAX_DRAIN: Millis = Millis::from_secs(48 * 3600);
-/// Datapoints below target before the scale-in alarm fires (reference §6: 15 of 15).
+/// Datapoints below target before the scale-in alarm fires: 15 of 15
+/// (docs/rules/ecs-scaling.md#managed-scaling-scale-out-and-scale-in).
 pub const SCALE_IN_DATAPOINTS: u32 = 15;
 /// Datapoints above target before the scale-out alarm fires. ECS does not document this for
 /// managed scaling; one datapoint matches its "scales out as fast as it can" [inferred].
 pub const SCALE_OUT_DATAPOINTS: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ManagedScaling {
-    pub target_capacity: u32,
-    pub minimum_scaling_step_size: u32,
-    pub maximum_scaling_step_size: u32,
-    pub instance_warmup: Millis,
-}
+/// The scale-out alarm breaches when the reservation is above the target capacity, the
+/// scale-in alarm when it is below.
+pub const SCALE_OUT_COMPARISON: ComparisonOperator = ComparisonOperator::GreaterThanThreshold;
+pub const SCALE_IN_COMPARISON: ComparisonOperator = ComparisonOperator::LessThanThreshold;
+/// The metric ECS publishes for managed scaling.
+pub const RESERVATION_METRIC: &str = "CapacityProviderReservation";
 
-/// An EC2 Auto Scaling group and the capacity provider in front of it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AutoScalingGroup {
-    pub name: String,
-    pub capacity_provider: String,
-    pub instance_type: String,
-    pub min_size: u32,
-    pub max_size: u32,
-    pub desired_capacity: u32,
-    pub managed_scaling: Option<ManagedScaling>,
-    pub managed_termination_protection: bool,
-    /// `ECSManagedAutoScalingPolicy-<uuid>`.
-    pub policy: String,
-    /// `TargetTracking-<asg>-AlarmHigh-<uuid>` and `…-AlarmLow-<uuid>`.
-    pub alarm_high: String,
-    pub alarm_low: String,
-    pub high: AlarmState,
-    pub low: AlarmState,
-    /// Consecutive datapoints above / below the target.
-    pub above: u32,
-    pub below: u32,
-    pub last_scale_out: Option<SimTime>,
-    /// The number the next instance's name gets (`<asg>-<n>`).
-    pub next_number: u32,
-    /// One sample per minute, for the charts.
-    pub samples: Vec<ReservationSample>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct ReservationSample {
-    pub at: SimTime,
-    /// `CapacityProviderReservation`, percent.
-    pub reservation: f64,
-    pub target: u32,
-    pub desired: u32,
-    /// Instances registered with the cluster (ACTIVE).
-    pub registered: u32,
-    /// Tasks PROVISIONING while they wait for capacity.
-    pub waiting: u32,
+/// The two alarms of the target-tracking policy ECS puts on a group with managed scaling
+/// (scale out after 1 datapoint above the target capacity, scale in after 15 below), over the
+/// group's one-minute samples; `None` without managed scaling.
+pub fn alarms(group: &AutoScalingGroup) -> Option<[AlarmSummary; 2]> {
+    let target = group.managed_scaling.as_ref()?.target_capacity as f64;
+    let history: Vec<f64> = group.samples.iter().map(|x| x.reservation).collect();
+    let out = SCALE_OUT_DATAPOINTS as usize;
+    let inn = SCALE_IN_DATAPOINTS as usize;
+    Some([
+        AlarmSummary::over(
+            &group.alarm_high,
+            group.high,
+            RESERVATION_METRIC,
+            SCALE_OUT_COMPARISON,
+            target,
+            (out, out),
+            &history,
+        ),
+        AlarmSummary::over(
+            &group.alarm_low,
+            group.low,
+            RESERVATION_METRIC,
+            SCALE_IN_COMPARISON,
+            target,
+            (inn, inn),
+            &history,
+        ),
+    ])
 }
 
 /// The numbers behind one `CapacityProviderReservation` datapoint.
@@ -110,32 +102,11 @@ impl Reservation {
     }
 }
 
-pub fn from_spec(g: &AutoScalingGroupSpec, uuid: &mut dyn FnMut() -> String) -> AutoScalingGroup {
-    AutoScalingGroup {
-        name: g.name.clone(),
-        capacity_provider: g.capacity_provider.clone(),
-        instance_type: g.instance_type.clone(),
-        min_size: g.min_size,
-        max_size: g.max_size,
-        desired_capacity: g.desired_capacity,
-        managed_scaling: g.managed_scaling.as_ref().map(|m| ManagedScaling {
-            target_capacity: m.target_capacity,
-            minimum_scaling_step_size: m.minimum_scaling_step_size,
-            maximum_scaling_step_size: m.maximum_scaling_step_size,
-            instance_warmup: Millis::from_secs(m.instance_warmup_period as u64),
-        }),
-        managed_termination_protection: g.managed_termination_protection,
-        policy: format!("ECSManagedAutoScalingPolicy-{}", uuid()),
-        alarm_high: format!("TargetTracking-{}-AlarmHigh-{}", g.name, uuid()),
-        alarm_low: format!("TargetTracking-{}-AlarmLow-{}", g.name, uuid()),
-        high: AlarmState::InsufficientData,
-        low: AlarmState::InsufficientData,
-        above: 0,
-        below: 0,
-        last_scale_out: None,
-        next_number: 1,
-        samples: Vec::new(),
-    }
+/// Which instance to bring up: its name, type and zone.
+pub struct NewInstance<'a> {
+    pub name: String,
+    pub instance_type: &'a str,
+    pub zone_index: usize,
 }
 
 /// A container instance of `instance_type` in zone `zone_index`, with fresh ids.
@@ -144,12 +115,15 @@ pub fn new_instance(
     cluster: &str,
     net: &mut Network,
     ids: &mut rand_chacha::ChaCha8Rng,
-    name: String,
-    instance_type: &str,
-    zone_index: usize,
+    new: NewInstance,
     status: InstanceStatus,
     now: SimTime,
 ) -> ContainerInstance {
+    let NewInstance {
+        name,
+        instance_type,
+        zone_index,
+    } = new;
     let it = crate::aws::instance_types::lookup(instance_type);
     let id = hex(ids, 32);
     let ec2_instance_id = format!("i-0{}", hex(ids, 16));
@@ -225,16 +199,12 @@ pub fn add_instance(
     } else {
         InstanceStatus::Registering
     };
-    let mut inst = new_instance(
-        &world.name,
-        net,
-        ids,
+    let new = NewInstance {
         name,
-        &instance_type,
-        zone,
-        status,
-        now,
-    );
+        instance_type: &instance_type,
+        zone_index: zone,
+    };
+    let mut inst = new_instance(&world.name, net, ids, new, status, now);
     inst.auto_scaling_group = Some(g as u32);
     inst.capacity_provider = Some(provider);
     let idx = InstanceIdx(world.instances.len() as u32);
@@ -262,7 +232,8 @@ pub fn waiting_tasks(world: &EcsCluster, provider: &str) -> Vec<TaskIdx> {
 
 /// How many fresh instances of `instance_type` the tasks need, packing the largest first onto
 /// the free room of `registering` instances (which will soon take tasks) and then onto new
-/// ones — the binpack estimate of reference §6 [model: first-fit decreasing on CPU and
+/// ones — the binpack estimate of docs/rules/ecs-scaling.md#managed-scaling-scale-out-and-scale-in
+/// [model: first-fit decreasing on CPU and
 /// memory; one task per instance when it asks for a fixed host port].
 pub fn estimate_instances(tasks: &[&TaskDefinition], instance_type: &str, registering: u32) -> u32 {
     let Some(it) = crate::aws::instance_types::lookup(instance_type) else {
@@ -357,10 +328,10 @@ pub fn on_minute(ctx: &mut Ctx) {
         let value = r.value();
         let target = ms.target_capacity as f64;
         let group = &mut ctx.world.auto_scaling_groups[g];
-        if value > target {
+        if SCALE_OUT_COMPARISON.breaches(value, target) {
             group.above += 1;
             group.below = 0;
-        } else if value < target {
+        } else if SCALE_IN_COMPARISON.breaches(value, target) {
             group.below += 1;
             group.above = 0;
         } else {
@@ -535,7 +506,8 @@ fn scale_in(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) {
     );
     // The ASG's default termination policy: balance the zones (take from the zone with the
     // most instances), then the oldest instance. With managed termination protection ECS
-    // protects every instance that runs tasks, so only empty ones can go [doc: §6].
+    // protects every instance that runs tasks, so only empty ones can go
+    // (docs/rules/ecs-scaling.md#managed-scaling-scale-out-and-scale-in).
     let mut victims = Vec::new();
     for _ in 0..from.saturating_sub(wanted) {
         let zones = ctx.net.zones.len().max(1);
@@ -614,7 +586,8 @@ fn scale_in(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) {
         );
         if busy > 0 {
             // Managed instance draining (on by default for ASG capacity providers): the ASG's
-            // termination waits while ECS drains the instance [doc: managed-instance-draining].
+            // termination waits while ECS drains the instance
+            // (docs/rules/ecs-scaling.md#managed-scaling-scale-out-and-scale-in).
             ctx.world.instance_mut(i).terminate_when_drained = true;
             drain_instance(ctx, i);
         } else {
@@ -846,6 +819,31 @@ pub fn on_registered(ctx: &mut Ctx, i: InstanceIdx) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_scale_in_alarm_is_15_of_15_below_the_target_capacity() {
+        let mut uuid = || "u".to_string();
+        let spec: crate::scenario::spec::AutoScalingGroupSpec = ron::from_str(
+            "(name: \"asg\", capacity_provider: \"cp\", instance_type: \"m5.large\", min_size: 0, max_size: 10, desired_capacity: 2, managed_scaling: Some((target_capacity: 100)))",
+        )
+        .expect("a group");
+        let mut g = crate::ecs::auto_scaling_group::from_spec(&spec, &mut uuid);
+        for (k, r) in [50.0, 150.0, 50.0, 50.0].into_iter().enumerate() {
+            g.samples.push(ReservationSample {
+                at: SimTime::from_secs(60 * k as u64),
+                reservation: r,
+                target: 100,
+                desired: 2,
+                registered: 2,
+                waiting: 0,
+            });
+        }
+        let [out, scale_in] = alarms(&g).expect("managed scaling");
+        assert_eq!(out.rule(), "1 of 1 datapoints above 100 %");
+        assert_eq!((out.datapoints, out.breaching), (1, 0));
+        assert_eq!(scale_in.rule(), "15 of 15 datapoints below 100 %");
+        assert_eq!((scale_in.datapoints, scale_in.breaching), (4, 3));
+    }
 
     #[test]
     fn reservation_is_m_over_n_and_200_for_an_empty_group_with_waiting_tasks() {

@@ -8,7 +8,7 @@
 
 use crate::ecs::cluster::Ctx;
 use crate::ecs::ids::ServiceIdx;
-use crate::ecs::{DeploymentStatus, RolloutState, messages, service_scheduler};
+use crate::ecs::{DeploymentStatus, RolloutState, deployments, messages};
 use crate::event::{EventKind, Source, Subject};
 
 /// The failure threshold: half the desired count, rounded up, at least 3 and at most 200
@@ -85,7 +85,7 @@ fn trip(ctx: &mut Ctx, service: ServiceIdx, failed: u32, limit: u32) {
         return;
     };
     let to_revision = ctx.world.task_definition(td).revision;
-    service_scheduler::new_deployment(
+    deployments::new_deployment(
         ctx,
         service,
         td,

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::control::EcsTimer;
-use crate::ecs::capacity_provider::AutoScalingGroup;
+use crate::ecs::auto_scaling_group::AutoScalingGroup;
 use crate::ecs::ids::{InstanceIdx, ServiceIdx, TargetGroupIdx, TaskDefIdx, TaskIdx};
 use crate::ecs::{ContainerInstance, Service, Task, TaskDefinition};
 use crate::elb::TargetGroup;

@@ -1,5 +1,6 @@
 //! Service event messages with the exact wording `aws ecs describe-services` returns
-//! (reference §5). Kept together so the wording can be checked against the table in one place.
+//! (docs/rules/ecs-service-events.md; source:
+//! <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html>). Kept together so the wording can be checked against the table in one place.
 
 fn task_list(ids: &[String]) -> String {
     ids.iter()
@@ -198,7 +199,7 @@ pub fn scaling_activity(deployment: &str) -> String {
     format!("Scaling activity initiated by (deployment {deployment})")
 }
 
-/// No trailing period (reference §3 quotes it so).
+/// No trailing period, as ECS writes it (docs/rules/ecs-tasks.md#stopped-reasons).
 pub fn host_terminated(ec2_instance_id: &str) -> String {
     format!("Host EC2 (instance {ec2_instance_id}) stopped/terminated")
 }

@@ -1,13 +1,16 @@
 //! Amazon ECS: the state of tasks, services, deployments and container instances, and the
 //! controllers that move it (one file each, each a reconcile step).
 
+pub mod auto_scaling_group;
 pub mod capacity_provider;
 pub mod circuit_breaker;
 pub mod cluster;
 pub mod container_health;
+pub mod deployments;
 pub mod ids;
 pub mod messages;
 pub mod placement;
+pub mod read;
 pub mod service_scheduler;
 pub mod task_lifecycle;
 
@@ -543,13 +546,18 @@ pub struct DeploymentConfiguration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SchedulerView {
     pub at: SimTime,
-    /// floor(desired × maximumPercent / 100)
+    /// floor(desired × maximumPercent / 100) (`bounds.upper`)
     pub upper: u32,
-    /// ceil(desired × minimumHealthyPercent / 100)
+    /// ceil(desired × minimumHealthyPercent / 100) (`bounds.lower`)
     pub lower: u32,
+    /// `bounds.running_or_pending`
     pub running_or_pending: u32,
+    /// `bounds.healthy`
     pub healthy: u32,
     pub decision: String,
+    /// The whole bounds value of the pass, with its percentages and its explanation. The
+    /// four numbers above repeat it for the app's current panels.
+    pub bounds: crate::ecs::service_scheduler::bounds::Bounds,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -636,40 +644,5 @@ impl Service {
     }
     pub fn is_suppressed(&self, s: Suppressed) -> bool {
         self.suppressed.contains(&s)
-    }
-}
-
-/// floor(desired × maximumPercent / 100): ECS rounds the upper bound down.
-pub fn upper_bound(desired: u32, maximum_percent: u32) -> u32 {
-    (desired as u64 * maximum_percent as u64 / 100) as u32
-}
-
-/// ceil(desired × minimumHealthyPercent / 100): ECS rounds the lower bound up.
-pub fn lower_bound(desired: u32, minimum_healthy_percent: u32) -> u32 {
-    (desired as u64 * minimum_healthy_percent as u64).div_ceil(100) as u32
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn desired_4_min_50_may_stop_2_first() {
-        assert_eq!(4 - lower_bound(4, 50), 2);
-    }
-
-    #[test]
-    fn desired_2_min_75_may_stop_none_first() {
-        assert_eq!(lower_bound(2, 75), 2);
-    }
-
-    #[test]
-    fn desired_4_max_200_may_start_4_first() {
-        assert_eq!(upper_bound(4, 200) - 4, 4);
-    }
-
-    #[test]
-    fn desired_3_max_125_allows_no_extra_task() {
-        assert_eq!(upper_bound(3, 125), 3);
     }
 }

@@ -13,12 +13,20 @@ use rand_chacha::ChaCha8Rng;
 use crate::ecs::cluster::EcsCluster;
 use crate::ecs::ids::{InstanceIdx, ServiceIdx, TaskDefIdx};
 use crate::ecs::messages::PlacementProblem;
-use crate::ecs::task_lifecycle::Placement;
 use crate::ecs::{ContainerInstance, Host, InstanceStatus, TaskDefinition};
 use crate::net::Zone;
 use crate::scenario::spec::{
     BinpackField, LaunchType, NetworkMode, PlacementConstraint, PlacementStrategy, SpreadField,
 };
+
+/// Where the scheduler put a task: its host, zone and host port. A task waiting for capacity
+/// has `Host::AwaitingCapacity` and no zone yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    pub host: Host,
+    pub zone_index: usize,
+    pub host_port: Option<u16>,
+}
 
 /// Live tasks of one service per zone and per instance, kept up to date while a pass places
 /// several tasks.

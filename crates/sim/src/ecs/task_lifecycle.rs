@@ -9,23 +9,16 @@
 use crate::control::EcsTimer;
 use crate::ecs::cluster::Ctx;
 use crate::ecs::ids::{ServiceIdx, TaskDefIdx, TaskIdx};
+use crate::ecs::placement::Placement;
 use crate::ecs::{
     AppFate, Container, ContainerStatus, DesiredStatus, FailWindow, HealthStatus, Host, StopCode,
-    Task, TaskStatus, circuit_breaker, container_health, messages,
+    Task, TaskStatus, circuit_breaker, container_health, deployments, messages,
 };
 use crate::elb::target_health;
 use crate::event::{EventKind, Source, Subject};
 use crate::rng::{between, chance, hex};
 use crate::scenario::spec::{ImagePull, NetworkMode};
 use crate::time::Millis;
-
-/// Where the scheduler put a task.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Placement {
-    pub host: Host,
-    pub zone_index: usize,
-    pub host_port: Option<u16>,
-}
 
 /// Why a task is being stopped; decides `stopCode`, `stoppedReason` and what the circuit
 /// breaker and the service throttle count.
@@ -507,11 +500,7 @@ fn enter_running(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
         return;
     };
     target_health::register_task(ctx, service, idx, already_healthy);
-    let svc = ctx.world.service_mut(service);
-    svc.consecutive_launch_failures = 0;
-    svc.throttled_until = None;
-    svc.suppressed
-        .retain(|s| *s != crate::ecs::Suppressed::Throttled);
+    deployments::record_launch_success(ctx, service);
     ctx.request_pass(service);
 }
 
@@ -627,7 +616,7 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
             circuit_breaker::record_failure(ctx, service, &deployment);
         }
         if failed_to_start {
-            crate::ecs::service_scheduler::record_launch_failure(ctx, service);
+            deployments::record_launch_failure(ctx, service);
         }
         if matches!(
             cause,

@@ -4,7 +4,7 @@ use crate::ecs::cluster::Ctx;
 use crate::ecs::ids::{ServiceIdx, TaskIdx};
 use crate::ecs::task_lifecycle::{self, StopCause};
 use crate::ecs::{
-    ContainerStatus, FailWindow, InstanceStatus, TaskStatus, container_health, service_scheduler,
+    ContainerStatus, FailWindow, InstanceStatus, TaskStatus, container_health, deployments,
 };
 use crate::elb::target_health;
 use crate::engine::WorldCtx;
@@ -59,6 +59,18 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
             zone_changed(ctx, zone, matches!(action, Action::ZoneOutage { .. }));
         }
         a if a.is_eks() => {
+            if let Some(mut c) = ctx.eks() {
+                eks(&mut c, action);
+            }
+        }
+        // A load names a service or a Deployment.
+        Action::SetLoad { target, .. }
+            if ctx
+                .world
+                .eks
+                .as_ref()
+                .is_some_and(|k| k.deployment_index(target).is_some()) =>
+        {
             if let Some(mut c) = ctx.eks() {
                 eks(&mut c, action);
             }
@@ -168,6 +180,21 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             );
             interventions::delete_pod(ctx, p);
         }
+        Action::SetLoad { target, rps } => {
+            let now = ctx.now;
+            let c = &mut *ctx.world;
+            let Some(d) = c.deployment_index(target) else {
+                return;
+            };
+            if let Some(load) = c.deployments[d].load.as_mut() {
+                interventions::set_load(load, now, *rps);
+            }
+            announce_kube(
+                ctx,
+                format!("Load: {target} now receives {rps} requests per second."),
+                Subject::Deployment(target.clone()),
+            );
+        }
         Action::CordonNode { node }
         | Action::UncordonNode { node }
         | Action::DrainNode { node } => {
@@ -260,7 +287,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             if let Some(g) = health_check_grace_period_seconds {
                 svc.health_check_grace_period = crate::time::Millis::from_secs(u64::from(*g));
             }
-            service_scheduler::update_service(
+            deployments::update_service(
                 ctx,
                 s,
                 td,
@@ -375,6 +402,73 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                 }
                 task_lifecycle::on_container_exit_due(ctx, t);
             }
+        }
+        Action::RecoverHealthChecks { service, revision } => {
+            let Some(s) = ctx.world.service_by_name(service) else {
+                return;
+            };
+            let now = ctx.now;
+            // The revision's own behaviour is fixed for the tasks it starts from now on.
+            let defs: Vec<usize> = (0..ctx.world.task_definitions.len())
+                .filter(|&i| {
+                    let td = &ctx.world.task_definitions[i];
+                    Some(td.family.as_str())
+                        == Some(
+                            ctx.world
+                                .task_definition(ctx.world.service(s).task_definition)
+                                .family
+                                .as_str(),
+                        )
+                        && revision.is_none_or(|r| td.revision == r)
+                })
+                .collect();
+            for i in defs {
+                for c in &mut ctx.world.task_definitions[i].containers {
+                    c.behavior.fails_health_checks = None;
+                    c.behavior.exits = None;
+                }
+            }
+            // Running tasks answer again from now on.
+            let healed = running_tasks(ctx, s, *revision);
+            for &t in &healed {
+                for c in &mut ctx.world.task_mut(t).containers {
+                    for w in &mut c.app.failing {
+                        if w.until.is_none_or(|u| u > now) {
+                            w.until = Some(now);
+                        }
+                    }
+                    if c.app.exits_at.is_some_and(|(at, _)| at > now) {
+                        c.app.exits_at = None;
+                    }
+                }
+            }
+            let which = revision.map_or_else(String::new, |r| format!(" (revision {r})"));
+            announce(
+                ctx,
+                format!(
+                    "Fix: the application of {service}{which} answers its health checks again."
+                ),
+                vec![Subject::Service(service.clone())],
+            );
+            for t in healed {
+                container_health::update(ctx, t);
+                target_health::refresh_task(ctx, t);
+            }
+            ctx.request_pass(s);
+        }
+        Action::SetLoad { target, rps } => {
+            let Some(s) = ctx.world.service_by_name(target) else {
+                return;
+            };
+            let now = ctx.now;
+            if let Some(load) = ctx.world.service_mut(s).load.as_mut() {
+                crate::k8s::interventions::set_load(load, now, *rps);
+            }
+            announce(
+                ctx,
+                format!("Load: {target} now receives {rps} requests per second."),
+                vec![Subject::Service(target.clone())],
+            );
         }
         Action::StopTaskById { task, reason } => {
             let Some(t) = ctx.world.task_by_id(task) else {

@@ -2,13 +2,12 @@
 
 use crate::aws::instance_types;
 use crate::control::{EcsTimer, EksTimer, Timings};
-use crate::ecs::capacity_provider;
 use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{ServiceIdx, TargetGroupIdx};
 use crate::ecs::{
     Behavior, ContainerDefinition, ContainerInstance, DeploymentConfiguration, Exit, FailMode,
     HealthCheck, HealthFailure, InstanceStatus, Service, ServiceLoadBalancer, TaskDefinition,
-    service_scheduler,
+    auto_scaling_group, capacity_provider, service_scheduler,
 };
 use crate::elb::{TargetGroup, TargetGroupHealthCheck};
 use crate::engine::WorldCtx;
@@ -239,9 +238,11 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
                 &world.name,
                 net,
                 &mut rngs.ids,
-                name,
-                &group.instance_type,
-                zone_index,
+                capacity_provider::NewInstance {
+                    name,
+                    instance_type: &group.instance_type,
+                    zone_index,
+                },
                 InstanceStatus::Active,
                 SimTime::ZERO,
             );
@@ -254,7 +255,7 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
     }
     for g in &spec.capacity.auto_scaling_groups {
         let mut uuid = || crate::rng::uuid(&mut rngs.ids);
-        let group = capacity_provider::from_spec(g, &mut uuid);
+        let group = auto_scaling_group::from_spec(g, &mut uuid);
         world.auto_scaling_groups.push(group);
         let gi = world.auto_scaling_groups.len() - 1;
         for _ in 0..g.desired_capacity {

@@ -78,6 +78,13 @@ impl Playback {
         Playback::of(Simulation::new(scenario))
     }
 
+    /// [`Playback::new`], telling `progress` how much of the run is simulated (0 to 1) as it
+    /// goes: after each snapshot, and 1 at the end. For an app that simulates a large scenario
+    /// in the background; the callback only watches, so the playback is the same.
+    pub fn new_with_progress(scenario: Arc<Scenario>, progress: &dyn Fn(f64)) -> Self {
+        Playback::build(Simulation::new(scenario), SNAPSHOT_BUDGET, progress)
+    }
+
     /// Play back a simulation that stands at time zero (a test may have lowered its event
     /// limit).
     pub fn of(sim: Simulation) -> Self {
@@ -85,7 +92,11 @@ impl Playback {
     }
 
     /// [`Playback::of`] with the snapshots kept within `budget` bytes.
-    pub fn with_snapshot_budget(mut sim: Simulation, budget: usize) -> Self {
+    pub fn with_snapshot_budget(sim: Simulation, budget: usize) -> Self {
+        Playback::build(sim, budget, &|_| {})
+    }
+
+    fn build(mut sim: Simulation, budget: usize, progress: &dyn Fn(f64)) -> Self {
         let end = sim.end();
         let interval = Millis((end.0 / SNAPSHOTS).max(5_000));
         let full_log = Arc::new(sim.detach_log());
@@ -101,14 +112,14 @@ impl Playback {
             sim,
         };
         p.keep_snapshot();
-        p.run_to_end();
+        p.run_to_end(progress);
         p.seek(SimTime::ZERO);
         p
     }
 
     /// Run from where the simulation stands (the last snapshot) to the end, taking snapshots,
     /// and make the log of the whole run from what was kept before and what this run logged.
-    fn run_to_end(&mut self) {
+    fn run_to_end(&mut self, progress: &dyn Fn(f64)) {
         let scenario_end = SimTime::from_secs_f64(self.sim.scenario().duration);
         let mut next = self.next_snapshot_time();
         while next < scenario_end && self.sim.halted_at().is_none() {
@@ -116,9 +127,11 @@ impl Playback {
             if self.sim.halted_at().is_none() {
                 self.keep_snapshot();
             }
+            progress(next.0 as f64 / scenario_end.0.max(1) as f64);
             next = self.next_snapshot_time();
         }
         self.sim.advance_to(scenario_end);
+        progress(1.0);
         self.end = self.sim.end();
         let base = self.sim.log_len() - self.sim.log().len();
         let log = Arc::make_mut(&mut self.full_log);
@@ -298,7 +311,29 @@ impl Playback {
         if let Some(last) = self.snapshots.last() {
             self.sim.restore(last);
         }
-        self.run_to_end();
+        self.run_to_end(&|_| {});
         self.seek(at);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_rises_to_one_and_changes_nothing() {
+        let src = include_str!("../../../../scenarios/ecs-rolling-update.ron");
+        let scenario = Arc::new(crate::scenario::parse("s.ron", src).expect("parses"));
+        let seen = std::cell::RefCell::new(Vec::new());
+        let with = Playback::new_with_progress(scenario.clone(), &|f| seen.borrow_mut().push(f));
+        let seen = seen.into_inner();
+        assert!(seen.len() > 2, "{seen:?}");
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+        assert!(seen.iter().all(|f| (0.0..=1.0).contains(f)), "{seen:?}");
+        assert_eq!(seen.last(), Some(&1.0));
+        let without = Playback::new(scenario);
+        assert_eq!(with.full_log(), without.full_log());
+        assert_eq!(with.end(), without.end());
+        assert_eq!(with.world(), without.world());
     }
 }

@@ -175,3 +175,14 @@ pub fn paused_sync(ctx: &mut EksCtx, d: usize) -> Option<(usize, u32, u32)> {
     ctx.world.replica_sets[*rs].spec_replicas = to;
     Some((*rs, from, to))
 }
+
+/// A new level of offered load from `now`: the curve keeps its value at `now`, ramps to `rps`
+/// over 10 seconds (a load balancer shifts traffic in seconds, not instantly [model]) and stays
+/// there; the scripted points after `now` are dropped.
+pub fn set_load(load: &mut super::autoscaling::Load, now: crate::time::SimTime, rps: f64) {
+    let current = load.rps_at(now);
+    load.points.retain(|(t, _)| *t < now);
+    load.points.push((now, current));
+    load.points
+        .push((now.plus(crate::time::Millis::from_secs(10)), rps.max(0.0)));
+}

@@ -274,6 +274,9 @@ pub struct Index<'a> {
     line_starts: Vec<usize>,
     /// Whether each line is ASCII, so its columns are byte offsets.
     ascii_lines: Vec<bool>,
+    /// For each nesting depth reached (from 1, the top value's brackets), where the first group
+    /// that deep opens.
+    depth_starts: Vec<usize>,
 }
 
 impl<'a> Index<'a> {
@@ -304,7 +307,9 @@ impl<'a> Index<'a> {
         let mut nodes = Vec::new();
         // The groups not yet closed, innermost last.
         let mut open: Vec<usize> = Vec::new();
+        let mut depth_starts = Vec::new();
         let root = begin_value(&mut lx, &mut nodes, &mut open);
+        note_depth(&open, &nodes, &mut depth_starts);
         while let Some(&group) = open.last() {
             let save = lx.pos;
             let Some((at, tok)) = lx.next() else {
@@ -333,7 +338,9 @@ impl<'a> Index<'a> {
                 }
             };
             // After `name:` the value may be missing (`name: )`): the loop then sees the `)`.
-            if let Some(node) = begin_value(&mut lx, &mut nodes, &mut open)
+            let node = begin_value(&mut lx, &mut nodes, &mut open);
+            note_depth(&open, &nodes, &mut depth_starts);
+            if let Some(node) = node
                 && let Some(children) = nodes[group].children.as_mut()
             {
                 children.push(Child { name, at, node });
@@ -346,7 +353,19 @@ impl<'a> Index<'a> {
             root_at,
             line_starts,
             ascii_lines,
+            depth_starts,
         }
+    }
+
+    /// The byte offset of the first group nested `depth` deep (1 is the top value's own
+    /// brackets), if any is.
+    pub fn group_at_depth(&self, depth: usize) -> Option<usize> {
+        self.depth_starts.get(depth.checked_sub(1)?).copied()
+    }
+
+    /// Whether the text holds no value at all: it is empty, or only whitespace and comments.
+    pub fn is_empty(&self) -> bool {
+        self.root.is_none()
     }
 
     /// The 1-based line and column of a byte offset.
@@ -635,6 +654,15 @@ fn begin_value(lx: &mut Lexer<'_>, nodes: &mut Vec<Node>, open: &mut Vec<usize>)
     Some(id)
 }
 
+/// Records where the first group of a new depth opens; `open` grows by at most one per value.
+fn note_depth(open: &[usize], nodes: &[Node], depth_starts: &mut Vec<usize>) {
+    if open.len() > depth_starts.len()
+        && let Some(&g) = open.last()
+    {
+        depth_starts.push(nodes[g].start);
+    }
+}
+
 impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -764,6 +792,9 @@ Scenario(
         let index = Index::new(&src);
         let v = index.value_near(200_000).expect("the 1");
         assert_eq!(v.route.len(), 200_000);
+        assert_eq!(index.group_at_depth(1), Some(0));
+        assert_eq!(index.group_at_depth(200_000), Some(199_999));
+        assert_eq!(index.group_at_depth(200_001), None);
         assert!(!v.is_group);
         let _ = index.locate(&Path::root().index(0).index(0).field("x"));
     }

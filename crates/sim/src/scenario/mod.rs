@@ -4,9 +4,12 @@
 //! without further checks, or into errors that each name `file:line:column`, quote the value and
 //! say what would be valid. It never panics and does no I/O: callers read the file.
 
+pub mod limits;
 pub mod locate;
 mod ron_error;
+mod shown;
 pub mod spec;
+mod text;
 mod validate;
 
 use std::fmt;
@@ -83,25 +86,61 @@ pub fn to_ron(s: &Scenario) -> Result<String, String> {
     ))
 }
 
-/// Parse and validate the text of a scenario file. `file` is only used in messages.
-pub fn parse(file: &str, src: &str) -> Result<Scenario, ScenarioErrors> {
-    let err = |line, column, message: String| {
-        ScenarioErrors(vec![ScenarioError {
-            file: file.to_string(),
-            line,
-            column,
-            message,
-        }])
-    };
-    if src.len() > MAX_FILE_BYTES {
-        return Err(err(
+/// One error, as the whole result.
+fn one_error(file: &str, line: usize, column: usize, message: String) -> ScenarioErrors {
+    ScenarioErrors(vec![ScenarioError {
+        file: file.to_string(),
+        line,
+        column,
+        message,
+    }])
+}
+
+/// The error for a file of `len` bytes, when that is over [`MAX_FILE_BYTES`].
+fn too_big(file: &str, len: usize) -> Option<ScenarioErrors> {
+    (len > MAX_FILE_BYTES).then(|| {
+        one_error(
+            file,
             1,
             1,
             format!(
                 "the file is {:.1} MiB; scenario files are limited to {} MiB",
-                src.len() as f64 / (1024.0 * 1024.0),
+                len as f64 / (1024.0 * 1024.0),
                 MAX_FILE_BYTES / (1024 * 1024)
             ),
+        )
+    })
+}
+
+/// Parse and validate the bytes of a scenario file, as read from disk: like [`parse`], and a
+/// file that is not UTF-8 text is reported at the line and column of its first invalid byte.
+pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Scenario, ScenarioErrors> {
+    if let Some(e) = too_big(file, bytes.len()) {
+        return Err(e);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(src) => parse(file, src),
+        Err(e) => {
+            let (at, message) = text::not_utf8(bytes, e);
+            Err(one_error(file, at.line, at.column, message))
+        }
+    }
+}
+
+/// Parse and validate the text of a scenario file. `file` is only used in messages.
+pub fn parse(file: &str, src: &str) -> Result<Scenario, ScenarioErrors> {
+    let err = |line, column, message: String| one_error(file, line, column, message);
+    if let Some(e) = too_big(file, src.len()) {
+        return Err(e);
+    }
+    let prepared = text::prepare(src);
+    let src: &str = &prepared;
+    if let Some(at) = text::nul_byte(src) {
+        let at = locate::Index::new(src).location(at);
+        return Err(err(
+            at.line,
+            at.column,
+            "the file contains a NUL byte here; scenario files are text".into(),
         ));
     }
     let scenario: Scenario = ron_options().from_str(src).map_err(|e| {

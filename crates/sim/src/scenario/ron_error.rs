@@ -5,8 +5,8 @@
 //! worded ([`describe_code`]): unknown fields and variants list what is valid and the likely
 //! intended one.
 
-use super::locate;
 use super::{Scenario, ron_options};
+use super::{limits, locate, shown};
 
 /// Where a RON error is and what it means, in the reader's terms: the field it is about
 /// (`desired_count of service "web"`), the value found there, and what would be valid. ron's
@@ -14,6 +14,29 @@ use super::{Scenario, ron_options};
 /// field; the index of the file finds the value or struct it is about.
 pub(super) fn describe(src: &str, e: &ron::error::SpannedError) -> (locate::Location, String) {
     let index = locate::Index::new(src);
+    if index.is_empty() {
+        // ron asks for the `(` of the top-level struct, which says nothing to someone who opened
+        // an empty file.
+        let what = if src.trim().is_empty() {
+            "the file is empty"
+        } else {
+            "the file has only comments in it"
+        };
+        return (
+            locate::Location { line: 1, column: 1 },
+            format!("{what}; a scenario starts like this: {SMALLEST_SCENARIO}"),
+        );
+    }
+    if let Some(at) = index.group_at_depth(MAX_NESTING + 1) {
+        // ron gives up at its recursion limit, or earlier at the first bracket its type does not
+        // expect, with a message about that value; the nesting is what is wrong.
+        return (
+            index.location(at),
+            format!(
+                "brackets nest more than {MAX_NESTING} levels deep here; no part of a scenario is more than about 15 levels down"
+            ),
+        );
+    }
     let start = index.offset(locate::Location {
         line: e.span.start.line,
         column: e.span.start.col,
@@ -33,6 +56,14 @@ pub(super) fn describe(src: &str, e: &ron::error::SpannedError) -> (locate::Loca
         ),
     }
 }
+
+/// How deep brackets may nest. The deepest value of the format (a step adjustment's bound,
+/// `world: Ecs(services: [(auto_scaling: (step_scaling: [(step_adjustments: [(lower_bound: …`)
+/// is about 10 levels down, 15 with every optional `Some(..)` written out.
+const MAX_NESTING: usize = 32;
+
+/// The smallest valid scenario, shown for an empty file.
+const SMALLEST_SCENARIO: &str = "(version: 1, title: \"Rolling update\", world: Ecs(cluster: (name: \"demo\"), task_definitions: [], services: []))";
 
 /// What a value of the wrong type should have been.
 #[derive(Clone, Copy)]
@@ -86,10 +117,14 @@ fn explain(
         }
         E::IntegerOutOfBounds => {
             let v = value()?;
+            let valid = match limits::of(&limits::pattern(&v.route)) {
+                Some(r) => format!("valid: {r}"),
+                None => "counts, sizes and ports cannot be negative, ports go up to 65535 and other whole numbers up to 4294967295".into(),
+            };
             return Some((
                 v.at,
                 format!(
-                    "{}: {} is out of range; counts, sizes and ports cannot be negative, ports go up to 65535 and other whole numbers up to 4294967295",
+                    "{}: {} is out of range; {valid}",
                     what(index, &v),
                     found(index, &v)
                 ),
@@ -100,8 +135,9 @@ fn explain(
             return Some((
                 v.at,
                 format!(
-                    "{}: expected {expected}, found {}",
+                    "{}: expected {}, found {}",
                     what(index, &v),
+                    expected_in_words(expected),
                     found(index, &v)
                 ),
             ));
@@ -111,9 +147,17 @@ fn explain(
             return Some((
                 v.at,
                 format!(
-                    "{}: expected {expected}, found {found} element(s)",
-                    what(index, &v)
+                    "{}: expected {}, found {found} element(s)",
+                    what(index, &v),
+                    expected_in_words(expected)
                 ),
+            ));
+        }
+        E::ExpectedDifferentStructName { .. } => {
+            let v = index.value_near(start)?;
+            return Some((
+                v.at,
+                format!("{}: {}", what(index, &v), describe_code(code)),
             ));
         }
         E::MissingStructField { field, outer } => {
@@ -172,17 +216,19 @@ fn type_error(index: &locate::Index<'_>, v: &locate::Value, want: Want) -> Strin
                 eg(&value)
             )
         }
-        Want::Number => match unquoted.filter(|s| s.parse::<f64>().is_ok()) {
-            Some(value) => format!(
-                "{what}: expected a number, found {found}; write it without quotes, e.g. {}",
-                eg(&value)
-            ),
-            None => format!(
-                "{what}: expected a number, found {found}; e.g. {} or {}",
-                eg("30"),
-                eg("2.5")
-            ),
-        },
+        Want::Number => {
+            match unquoted.filter(|s| s.len() <= shown::MAX_SHOWN && s.parse::<f64>().is_ok()) {
+                Some(value) => format!(
+                    "{what}: expected a number, found {found}; write it without quotes, e.g. {}",
+                    eg(&value)
+                ),
+                None => format!(
+                    "{what}: expected a number, found {found}; e.g. {} or {}",
+                    eg("30"),
+                    eg("2.5")
+                ),
+            }
+        }
         Want::Boolean => match unquoted.filter(|s| s == "true" || s == "false") {
             Some(value) => format!(
                 "{what}: expected true or false, found {found}; write it without quotes, e.g. {}",
@@ -194,10 +240,12 @@ fn type_error(index: &locate::Index<'_>, v: &locate::Value, want: Want) -> Strin
             ),
         },
         Want::Text => {
-            let value = if v.is_group {
+            // The value itself in quotes, unless it is a group or too long to repeat.
+            let text = index.text(v.at, v.end);
+            let value = if v.is_group || text.chars().count() > shown::MAX_SHOWN {
                 "\"web\"".to_string()
             } else {
-                format!("{:?}", index.text(v.at, v.end))
+                format!("{text:?}")
             };
             format!(
                 "{what}: expected text in double quotes, found {found}; e.g. {}",
@@ -249,59 +297,63 @@ fn type_error(index: &locate::Index<'_>, v: &locate::Value, want: Want) -> Strin
 
 /// ron's error, said for the person editing the file: unknown fields and variants list what is
 /// valid (and the likely intended one), type errors say what the field takes.
+///
+/// ron's own wording names the Rust types behind the format (`in ServiceSpec`, `for struct
+/// Scenario`), which mean nothing to the reader: the error's place in the file (`service "web"`)
+/// says which part it is about, so the types are left out.
 fn describe_code(code: &ron::Error) -> String {
     use ron::Error as E;
-    let inside = |outer: &Option<String>| match outer {
-        Some(o) => format!(" in {o}"),
-        None => String::new(),
-    };
     let hint = match code {
         E::NoSuchStructField {
-            expected,
-            found,
-            outer,
+            expected, found, ..
         } => {
             return format!(
-                "unknown field \"{found}\"{}{}; {}",
-                inside(outer),
+                "unknown field {}{}; {}",
+                shown::quoted(found),
                 did_you_mean(found, expected),
                 one_of("fields", expected)
             );
         }
         E::NoSuchEnumVariant {
-            expected,
-            found,
-            outer,
+            expected, found, ..
         } => {
             return format!(
-                "unknown variant \"{found}\"{}{}; {}",
-                inside(outer),
+                "unknown variant {}{}; {}",
+                shown::quoted(found),
                 did_you_mean(found, expected),
                 one_of("variants", expected)
             );
         }
-        E::MissingStructField { field, outer } => {
+        E::MissingStructField { field, .. } => {
             return format!(
-                "missing field \"{field}\"{}; it has no default, so write it, e.g. {field}: …",
-                inside(outer)
+                "missing field \"{field}\"; it has no default, so write it, e.g. {field}: …"
             );
         }
-        E::DuplicateStructField { field, outer } => {
-            return format!(
-                "field \"{field}\" is given twice{}; keep one",
-                inside(outer)
-            );
+        E::DuplicateStructField { field, .. } => {
+            return format!("field \"{field}\" is given twice; keep one");
         }
         E::InvalidValueForType { expected, found } => {
-            return format!("expected {expected}, found {found}");
+            return format!(
+                "expected {}, found {}",
+                expected_in_words(expected),
+                shown::bare(found)
+            );
         }
         E::ExpectedDifferentLength { expected, found } => {
-            return format!("expected {expected}, found {found} element(s)");
-        }
-        E::ExpectedDifferentStructName { expected, found } => {
             return format!(
-                "found the name \"{found}\" where {expected} was expected; leave the name out or write {expected}"
+                "expected {}, found {found} element(s)",
+                expected_in_words(expected)
             );
+        }
+        E::ExpectedDifferentStructName { found, .. } => {
+            return format!(
+                "remove the name {} before the parentheses; a group of fields is written (…) without a name",
+                shown::quoted(found)
+            );
+        }
+        // Its text names the struct ("for struct `Scenario`").
+        E::ExpectedNamedStructLike(_) => {
+            return "expected a group in parentheses, e.g. (name: \"web\")".into();
         }
         E::ExpectedComma => {
             "; fields and list items are separated by commas, and brackets must match"
@@ -315,9 +367,7 @@ fn describe_code(code: &ron::Error) -> String {
         }
         E::ExpectedArray => "; this field takes a list in square brackets, e.g. [\"a\", \"b\"]",
         E::ExpectedArrayEnd => "; a list is not closed with ] (or an item is missing a comma)",
-        E::ExpectedStructLike | E::ExpectedNamedStructLike(_) => {
-            "; this field takes a group in parentheses, e.g. (name: \"web\")"
-        }
+        E::ExpectedStructLike => "; this field takes a group in parentheses, e.g. (name: \"web\")",
         E::ExpectedStructLikeEnd | E::ExpectedOptionEnd => {
             "; the group has more values than the field takes, or a comma or bracket is missing"
         }
@@ -331,6 +381,39 @@ fn describe_code(code: &ron::Error) -> String {
         _ => "",
     };
     format!("{code}{hint}")
+}
+
+/// What serde says a value should have been (`struct TargetGroupHealthCheckSpec`, `enum
+/// LaunchType`, `tuple variant FailureResponse::Status`, `u32`, `a tuple of size 2`), in the
+/// scenario's terms.
+fn expected_in_words(expected: &str) -> String {
+    let variant = |path: &str| path.rsplit("::").next().unwrap_or(path).to_string();
+    if let Some(path) = expected.strip_prefix("tuple variant ") {
+        return format!("{}(…)", variant(path));
+    }
+    if let Some(path) = expected.strip_prefix("unit variant ") {
+        return variant(path);
+    }
+    if expected.starts_with("struct ") {
+        return "its fields in parentheses".into();
+    }
+    if expected.starts_with("enum ") || expected == "variant identifier" {
+        return "a variant name".into();
+    }
+    if let Some(n) = expected.strip_prefix("a tuple of size ") {
+        return format!("{n} values in parentheses");
+    }
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64" | "i128"
+        | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "field identifier" => "a field name",
+        "a string" => "text in double quotes",
+        "a boolean" => "true or false",
+        "a sequence" => "a list in square brackets",
+        other => other,
+    }
+    .to_string()
 }
 
 /// Edit distance between two short names, for "did you mean".
@@ -355,9 +438,13 @@ fn closest(found: &str, expected: &[&'static str]) -> Option<&'static str> {
     if let Some(e) = expected.iter().find(|e| folded(e) == folded(found)) {
         return Some(e);
     }
-    let limit = if found.chars().count() >= 5 { 2 } else { 1 };
+    let len = found.chars().count();
+    let limit = if len >= 5 { 2 } else { 1 };
     expected
         .iter()
+        // Names further apart in length than the limit cannot be within it; skipping them
+        // keeps a 500 KB name from costing a distance computation per candidate.
+        .filter(|e| e.chars().count().abs_diff(len) <= limit)
         .map(|e| (distance(found, e), *e))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
@@ -395,11 +482,7 @@ fn found(index: &locate::Index<'_>, v: &locate::Value) -> String {
             None => "…".to_string(),
         };
     }
-    const MAX: usize = 40;
-    match text.char_indices().nth(MAX) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_string(),
-    }
+    shown::bare(text)
 }
 
 /// The value's place in words: `desired_count of service "web"`,
@@ -427,7 +510,7 @@ fn what(index: &locate::Index<'_>, v: &locate::Value) -> String {
                 parts.push(steps(&rest));
                 rest.clear();
             }
-            parts.push(format!("{noun} \"{}\"", names.join(":")));
+            parts.push(format!("{noun} {}", shown::quoted(&names.join(":"))));
             named = true;
             d -= 1;
         } else {
@@ -607,6 +690,11 @@ fn group_example(name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_scenario_shown_for_an_empty_file_is_valid() {
+        assert!(crate::scenario::parse("smallest.ron", SMALLEST_SCENARIO).is_ok());
+    }
 
     #[test]
     fn typos_and_case_suggest_the_intended_name() {

@@ -116,6 +116,9 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             "{USAGE}\naws: error: the following arguments are required: command\n"
         ));
     };
+    if service == "ec2" {
+        return ec2(&words[1..], cx);
+    }
     if service != "ecs" {
         let hint = if suggest::similar(service, &["ecs"]).is_empty() {
             String::new()
@@ -671,6 +674,53 @@ fn update_container_instances_state(cx: &EcsContext, words: &[String]) -> Outcom
     Outcome::Act {
         actions,
         after: After::ContainerInstances { instances: names },
+    }
+}
+
+/// `aws ec2 terminate-instances`: the one EC2 operation the console takes (the container
+/// instances' EC2 instances; an Auto Scaling group replaces its own).
+fn ec2(words: &[String], cx: &Context) -> Outcome {
+    let op = words.first().map(String::as_str);
+    if op != Some("terminate-instances") {
+        return Outcome::Fail(format!(
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\nterminate-instances (the EC2 operation Orca simulates; the real CLI lists every EC2 operation here)\n"
+        ));
+    }
+    let args = match args::parse(&words[1..], &[Param::list("--instance-ids").required()]) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let ecs = cx.world.ecs.as_ref();
+    let mut actions = Vec::new();
+    let mut states = Vec::new();
+    for id in args.list("--instance-ids") {
+        let Some(inst) = ecs.and_then(|e| e.instances.iter().find(|i| i.ec2_instance_id == id))
+        else {
+            return Outcome::Fail(format!(
+                "\nAn error occurred (InvalidInstanceID.NotFound) when calling the TerminateInstances operation: The instance ID '{id}' does not exist\n"
+            ));
+        };
+        let (code, name) = if inst.status == InstanceStatus::Inactive {
+            (48, "terminated")
+        } else {
+            actions.push(Action::TerminateInstance {
+                instance: inst.name.clone(),
+            });
+            (16, "running")
+        };
+        states.push(serde_json::json!({
+            "CurrentState": {"Code": if code == 48 { 48 } else { 32 }, "Name": if code == 48 { "terminated" } else { "shutting-down" }},
+            "InstanceId": id,
+            "PreviousState": {"Code": code, "Name": name},
+        }));
+    }
+    let reply = shapes::pretty(&serde_json::json!({ "TerminatingInstances": states }));
+    if actions.is_empty() {
+        return Outcome::Print(reply);
+    }
+    Outcome::Act {
+        actions,
+        after: After::Text(reply),
     }
 }
 

@@ -4,8 +4,9 @@
 
 use std::fmt::Write;
 
-use super::get::{age, services};
+use super::get::age;
 use super::parse::Kind;
+use super::services::services;
 use super::{Kube, Outcome, reporter};
 use crate::event::EventKind;
 use crate::k8s::cluster::ContainerState;
@@ -574,7 +575,7 @@ fn node(k: &Kube, n: usize) -> String {
     let _ = writeln!(
         o,
         "  Kubelet Version:            {}",
-        super::get::NODE_VERSION
+        super::services::NODE_VERSION
     );
     let _ = writeln!(o, "  Container Runtime Version:  containerd://1.7.25");
     let _ = writeln!(

@@ -59,6 +59,20 @@ pub enum Action {
         #[serde(default)]
         recover_after: Option<f64>,
     },
+    /// The application of a service's running tasks (optionally of one revision) answers its
+    /// health checks again, and the revision's new tasks start healthy: whatever made it fail
+    /// (a fault, or the revision's own behaviour) is fixed.
+    RecoverHealthChecks {
+        service: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        revision: Option<u32>,
+    },
+    /// The offered load (requests per second) of a service or Deployment changes to `rps`,
+    /// ramping over 10 seconds; the scripted load curve after this moment is replaced.
+    SetLoad {
+        target: String,
+        rps: f64,
+    },
     /// An essential container of running tasks exits.
     ContainerExits {
         service: String,
@@ -166,5 +180,10 @@ impl Action {
                 | Action::UncordonNode { .. }
                 | Action::DrainNode { .. }
         )
+    }
+
+    /// Whether the action works on either part (it names a service or a Deployment).
+    pub fn is_either(&self) -> bool {
+        matches!(self, Action::SetLoad { .. })
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use super::Problems;
 use super::common::ecs_name_problem;
 use crate::scenario::locate::Path;
+use crate::scenario::shown::{bare, quoted};
 use crate::scenario::spec::ClusterSpec;
 
 /// A region has at most 6 Availability Zones (us-east-1 has the most).
@@ -34,8 +35,8 @@ pub(super) fn cluster(out: &mut Problems, c: &ClusterSpec, cp: &Path) {
         out.push((
             cp.field("region"),
             format!(
-                "region \"{}\" is not a region name; use one like \"us-east-1\" or \"eu-west-2\"",
-                c.region
+                "region {} is not a region name; use one like \"us-east-1\" or \"eu-west-2\"",
+                quoted(&c.region)
             ),
         ));
     }
@@ -43,8 +44,8 @@ pub(super) fn cluster(out: &mut Problems, c: &ClusterSpec, cp: &Path) {
         out.push((
             cp.field("account_id"),
             format!(
-                "account_id \"{}\" is not an AWS account ID; use 12 digits, e.g. \"123456789012\"",
-                c.account_id
+                "account_id {} is not an AWS account ID; use 12 digits, e.g. \"123456789012\"",
+                quoted(&c.account_id)
             ),
         ));
     }
@@ -56,9 +57,9 @@ pub(super) fn cluster(out: &mut Problems, c: &ClusterSpec, cp: &Path) {
             format!(
                 "no Availability Zones; list 1 to {MAX_ZONES}, e.g. [\"{r}a\", \"{r}b\"]",
                 r = if region_valid {
-                    c.region.as_str()
+                    bare(&c.region)
                 } else {
-                    "us-east-1"
+                    "us-east-1".into()
                 }
             ),
         ));
@@ -79,14 +80,15 @@ pub(super) fn cluster(out: &mut Problems, c: &ClusterSpec, cp: &Path) {
         if !seen.insert(z) {
             out.push((
                 zp.index(i),
-                format!("zone \"{z}\" is listed twice; list each zone once"),
+                format!("zone {} is listed twice; list each zone once", quoted(z)),
             ));
         } else if region_valid && !in_region {
             out.push((
                 zp.index(i),
                 format!(
-                    "zone \"{z}\" is not in the cluster's region \"{r}\"; its zones are named \"{r}a\", \"{r}b\", \"{r}c\" …",
-                    r = c.region
+                    "zone {} is not in the cluster's region \"{r}\"; its zones are named \"{r}a\", \"{r}b\", \"{r}c\" …",
+                    quoted(z),
+                    r = bare(&c.region)
                 ),
             ));
         }

@@ -5,29 +5,32 @@ use std::collections::HashSet;
 
 use super::Problems;
 use super::caps::MAX_DURATION;
+use crate::aws::instance_types;
+use crate::scenario::limits::{HTTP_STATUS, Range};
 use crate::scenario::locate::Path;
+use crate::scenario::shown::{self, quoted};
 use crate::scenario::spec::Scenario;
 
 /// Names listed in one message; the rest are counted.
 const MAX_LISTED: usize = 20;
 
 /// `"a", "b", "c"` (each once, in order), cut after [`MAX_LISTED`] names.
-pub(super) fn quoted<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
+pub(super) fn quoted_names<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
     let mut seen = HashSet::new();
-    let mut shown: Vec<String> = Vec::new();
+    let mut listed: Vec<String> = Vec::new();
     let mut more = 0usize;
     for n in names {
         let n = n.as_ref();
         if !seen.insert(n.to_string()) {
             continue;
         }
-        if shown.len() < MAX_LISTED {
-            shown.push(format!("\"{n}\""));
+        if listed.len() < MAX_LISTED {
+            listed.push(quoted(n));
         } else {
             more += 1;
         }
     }
-    let mut s = shown.join(", ");
+    let mut s = listed.join(", ");
     if more > 0 {
         s.push_str(&format!(" and {more} more"));
     }
@@ -36,7 +39,7 @@ pub(super) fn quoted<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Strin
 
 /// `defined: "a", "b"` or `none are defined`.
 pub(super) fn list<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
-    let q = quoted(names);
+    let q = quoted_names(names);
     if q.is_empty() {
         "none are defined".into()
     } else {
@@ -61,6 +64,18 @@ pub(super) fn check_range<T: PartialOrd + std::fmt::Display>(
     }
 }
 
+/// [`check_range`] against one of the documented [`Range`]s.
+pub(super) fn check_limit(
+    out: &mut Problems,
+    path: Path,
+    what: &str,
+    value: impl Into<i128>,
+    range: Range,
+    unit: &str,
+) {
+    check_range(out, path, what, value.into(), range.min, range.max, unit);
+}
+
 pub(super) fn check_fraction(out: &mut Problems, path: Path, value: f64) {
     if !(0.0..=1.0).contains(&value) {
         out.push((
@@ -80,7 +95,7 @@ pub(super) fn check_seconds(out: &mut Problems, path: Path, what: &str, value: f
 }
 
 pub(super) fn check_status(out: &mut Problems, path: Path, code: u16) {
-    check_range(out, path, "HTTP status", code, 100, 599, "");
+    check_limit(out, path, "HTTP status", code, HTTP_STATUS, "");
 }
 
 /// Why `name` is not a valid AWS-style name of at most `max` characters, where `allowed` says
@@ -98,12 +113,16 @@ pub(super) fn name_problem(
     let len = name.chars().count();
     if len > max {
         return Some(format!(
-            "{what} \"{name}\" is {len} characters long; at most {max}"
+            "{what} {} is {len} characters long; at most {max}",
+            shown::quoted_start(name)
         ));
     }
-    name.chars()
-        .find(|&c| !allowed(c))
-        .map(|c| format!("{what} \"{name}\" contains {c:?}; use only {allowed_text}"))
+    name.chars().find(|&c| !allowed(c)).map(|c| {
+        format!(
+            "{what} {} contains {c:?}; use only {allowed_text}",
+            quoted(name)
+        )
+    })
 }
 
 /// ECS names (clusters, services, task definition families, containers): up to 255 letters,
@@ -130,8 +149,13 @@ pub(super) fn elb_name_problem(what: &str, name: &str) -> Option<String> {
     )
     .or_else(|| {
         (name.starts_with('-') || name.ends_with('-'))
-            .then(|| format!("{what} \"{name}\" may not start or end with a hyphen"))
+            .then(|| format!("{what} {} may not start or end with a hyphen", quoted(name)))
     })
+}
+
+/// The message for an instance type Orca does not know, with the name cut if it is long.
+pub(super) fn unknown_instance_type(name: &str) -> String {
+    instance_types::unknown_type_message(&shown::bare(name))
 }
 
 /// Records names and reports the second use of one.
@@ -159,7 +183,10 @@ impl<'a> Unique<'a> {
         }
         out.push((
             path,
-            format!("{what} \"{name}\" is defined twice; each needs its own name"),
+            format!(
+                "{what} {} is defined twice; each needs its own name",
+                quoted(name)
+            ),
         ));
         false
     }

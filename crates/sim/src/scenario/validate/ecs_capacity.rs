@@ -5,10 +5,14 @@ use std::collections::HashMap;
 
 use super::Problems;
 use super::caps::{MAX_ASG_SIZE, MAX_INSTANCES};
-use super::common::{Unique, check_range, ecs_name_problem};
+use super::common::{Unique, check_limit, ecs_name_problem, unknown_instance_type};
 use super::ecs_index::EcsIndex;
 use crate::aws::instance_types;
+use crate::scenario::limits::{
+    ASG_MAX_SIZE, INSTANCE_COUNT, INSTANCE_WARMUP, SCALING_STEP_SIZE, TARGET_CAPACITY,
+};
 use crate::scenario::locate::Path;
+use crate::scenario::shown::quoted;
 
 pub(super) fn instances(out: &mut Problems, ix: &mut EcsIndex, ip: &Path) {
     let w = ix.w;
@@ -16,7 +20,6 @@ pub(super) fn instances(out: &mut Problems, ix: &mut EcsIndex, ip: &Path) {
     // Which group named each instance, to report collisions like group "node" (count 2) and
     // group "node-1".
     let mut owner: HashMap<String, usize> = HashMap::new();
-    let mut total: u64 = 0;
     for (i, g) in w.capacity.instances.iter().enumerate() {
         let gp = ip.index(i);
         if let Some(e) = ecs_name_problem("instance group name", &g.name) {
@@ -26,22 +29,13 @@ pub(super) fn instances(out: &mut Problems, ix: &mut EcsIndex, ip: &Path) {
         if instance_types::lookup(&g.instance_type).is_none() {
             out.push((
                 gp.field("instance_type"),
-                instance_types::unknown_type_message(&g.instance_type),
+                unknown_instance_type(&g.instance_type),
             ));
         }
-        check_range(
-            out,
-            gp.field("count"),
-            "count",
-            g.count,
-            1,
-            MAX_INSTANCES,
-            "",
-        );
+        check_limit(out, gp.field("count"), "count", g.count, INSTANCE_COUNT, "");
         if let Some(z) = &g.availability_zone {
             ix.zone_ref(out, z, gp.field("availability_zone"));
         }
-        total += g.count as u64;
         if !unique {
             continue;
         }
@@ -76,17 +70,12 @@ pub(super) fn instances(out: &mut Problems, ix: &mut EcsIndex, ip: &Path) {
             out.push((
                 gp.field("name"),
                 format!(
-                    "instance name \"{name}\" is used twice: by this group and by group \"{}\" (instances in a group of more than one are named <group>-1, <group>-2 …); rename one group",
-                    other.name
+                    "instance name {} is used twice: by this group and by group {} (instances in a group of more than one are named <group>-1, <group>-2 …); rename one group",
+                    quoted(&name),
+                    quoted(&other.name)
                 ),
             ));
         }
-    }
-    if total > MAX_INSTANCES as u64 {
-        out.push((
-            ip.clone(),
-            format!("{total} container instances in all; at most {MAX_INSTANCES}"),
-        ));
     }
 }
 
@@ -110,8 +99,9 @@ pub(super) fn auto_scaling_groups(out: &mut Problems, ix: &mut EcsIndex, ap: &Pa
             out.push((
                 gp.field("capacity_provider"),
                 format!(
-                    "capacity provider name \"{}\" is reserved: names may not start with \"aws\", \"ecs\" or \"fargate\"; use e.g. \"cp-{}\"",
-                    g.capacity_provider, g.name
+                    "capacity provider name {} is reserved: names may not start with \"aws\", \"ecs\" or \"fargate\"; use e.g. {}",
+                    quoted(&g.capacity_provider),
+                    quoted(&format!("cp-{}", g.name))
                 ),
             ));
         }
@@ -128,24 +118,25 @@ pub(super) fn auto_scaling_groups(out: &mut Problems, ix: &mut EcsIndex, ap: &Pa
             out.push((
                 gp.field("name"),
                 format!(
-                    "the group's instances are named \"{}-1\", \"{}-2\" …, which clashes with instance \"{clash}\"; rename the group",
-                    g.name, g.name
+                    "the group's instances are named {}, {} …, which clashes with instance {}; rename the group",
+                    quoted(&format!("{}-1", g.name)),
+                    quoted(&format!("{}-2", g.name)),
+                    quoted(clash)
                 ),
             ));
         }
         if instance_types::lookup(&g.instance_type).is_none() {
             out.push((
                 gp.field("instance_type"),
-                instance_types::unknown_type_message(&g.instance_type),
+                unknown_instance_type(&g.instance_type),
             ));
         }
-        check_range(
+        check_limit(
             out,
             gp.field("max_size"),
             "max_size",
             g.max_size,
-            1,
-            MAX_ASG_SIZE,
+            ASG_MAX_SIZE,
             "",
         );
         if g.min_size > g.max_size {
@@ -169,33 +160,9 @@ pub(super) fn auto_scaling_groups(out: &mut Problems, ix: &mut EcsIndex, ap: &Pa
         match &g.managed_scaling {
             Some(m) => {
                 let mp = gp.field("managed_scaling");
-                check_range(
-                    out,
-                    mp.field("target_capacity"),
-                    "target_capacity",
-                    m.target_capacity,
-                    1,
-                    100,
-                    " %",
-                );
-                check_range(
-                    out,
-                    mp.field("minimum_scaling_step_size"),
-                    "minimum_scaling_step_size",
-                    m.minimum_scaling_step_size,
-                    1,
-                    10_000,
-                    "",
-                );
-                check_range(
-                    out,
-                    mp.field("maximum_scaling_step_size"),
-                    "maximum_scaling_step_size",
-                    m.maximum_scaling_step_size,
-                    1,
-                    10_000,
-                    "",
-                );
+                check_limit(out, mp.field("target_capacity"), "target_capacity", m.target_capacity, TARGET_CAPACITY, " %");
+                check_limit(out, mp.field("minimum_scaling_step_size"), "minimum_scaling_step_size", m.minimum_scaling_step_size, SCALING_STEP_SIZE, "");
+                check_limit(out, mp.field("maximum_scaling_step_size"), "maximum_scaling_step_size", m.maximum_scaling_step_size, SCALING_STEP_SIZE, "");
                 if m.minimum_scaling_step_size > m.maximum_scaling_step_size {
                     out.push((
                         mp.field("minimum_scaling_step_size"),
@@ -205,15 +172,7 @@ pub(super) fn auto_scaling_groups(out: &mut Problems, ix: &mut EcsIndex, ap: &Pa
                         ),
                     ));
                 }
-                check_range(
-                    out,
-                    mp.field("instance_warmup_period"),
-                    "instance_warmup_period",
-                    m.instance_warmup_period,
-                    0,
-                    10_000,
-                    " s",
-                );
+                check_limit(out, mp.field("instance_warmup_period"), "instance_warmup_period", m.instance_warmup_period, INSTANCE_WARMUP, " s");
             }
             None if g.managed_termination_protection => out.push((
                 gp.field("managed_termination_protection"),

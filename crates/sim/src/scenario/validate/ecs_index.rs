@@ -4,8 +4,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Problems;
-use super::common::{list, quoted};
+use super::common::{list, quoted_names};
 use crate::scenario::locate::Path;
+use crate::scenario::shown::{self, quoted};
 use crate::scenario::spec::{EcsWorld, ServiceSpec, TargetGroupSpec, TaskDefinitionSpec};
 
 /// What the rest of the file may refer to, indexed so that large files stay linear.
@@ -76,14 +77,24 @@ impl<'a> EcsIndex<'a> {
     pub(super) fn find_td(&self, r: &str) -> Result<(usize, &'a TaskDefinitionSpec), String> {
         let Some((family, rev)) = r.rsplit_once(':') else {
             return Err(format!(
-                "task definition \"{r}\" is not of the form \"family:revision\", e.g. \"{}:1\"; {}",
-                if r.is_empty() { "web" } else { r },
+                "task definition {} is not of the form \"family:revision\", e.g. {}; {}",
+                quoted(r),
+                quoted(&format!(
+                    "{}:1",
+                    if r.is_empty() || r.chars().count() > shown::MAX_SHOWN {
+                        "web"
+                    } else {
+                        r
+                    }
+                )),
                 list(self.td_refs())
             ));
         };
         let Ok(rev) = rev.parse::<u32>() else {
             return Err(format!(
-                "task definition \"{r}\" has no revision number after the colon, e.g. \"{family}:1\"; {}",
+                "task definition {} has no revision number after the colon, e.g. {}; {}",
+                quoted(r),
+                quoted(&format!("{family}:1")),
                 list(self.td_refs())
             ));
         };
@@ -92,13 +103,16 @@ impl<'a> EcsIndex<'a> {
         let canonical = format!("{family}:{rev}");
         if canonical != r {
             return Err(format!(
-                "task definition \"{r}\" writes its revision with a sign or leading zeros; write \"{canonical}\""
+                "task definition {} writes its revision with a sign or leading zeros; write {}",
+                quoted(r),
+                quoted(&canonical)
             ));
         }
         match self.task_definitions.get(&(family, rev)) {
             Some(&i) => Ok((i, &self.w.task_definitions[i])),
             None => Err(format!(
-                "task definition \"{r}\" is not defined; {}",
+                "task definition {} is not defined; {}",
+                quoted(r),
                 list(self.td_refs())
             )),
         }
@@ -126,7 +140,8 @@ impl<'a> EcsIndex<'a> {
             out.push((
                 p,
                 format!(
-                    "service \"{name}\" is not defined; {}",
+                    "service {} is not defined; {}",
+                    quoted(name),
                     list(self.w.services.iter().map(|s| s.name.as_str()))
                 ),
             ));
@@ -146,8 +161,9 @@ impl<'a> EcsIndex<'a> {
             out.push((
                 p,
                 format!(
-                    "revision {rev} of service \"{}\"'s family \"{family}\" is not defined; defined revisions: {}",
-                    svc.name,
+                    "revision {rev} of service {}'s family {} is not defined; defined revisions: {}",
+                    quoted(&svc.name),
+                    quoted(family),
                     revs.iter()
                         .map(u32::to_string)
                         .collect::<Vec<_>>()
@@ -163,8 +179,9 @@ impl<'a> EcsIndex<'a> {
             out.push((
                 p,
                 format!(
-                    "zone \"{zone}\" is not one of the cluster's availability_zones; valid: {}",
-                    quoted(&self.zones)
+                    "zone {} is not one of the cluster's availability_zones; valid: {}",
+                    quoted(zone),
+                    quoted_names(&self.zones)
                 ),
             ));
         }
@@ -175,7 +192,8 @@ impl<'a> EcsIndex<'a> {
             out.push((
                 p,
                 format!(
-                    "instance \"{name}\" does not exist; {}",
+                    "instance {} does not exist; {}",
+                    quoted(name),
                     list(&self.instances)
                 ),
             ));

@@ -4,10 +4,19 @@
 use std::collections::HashSet;
 
 use super::Problems;
-use super::common::{Unique, check_range, check_status, ecs_name_problem, list, name_problem};
+use super::caps::nodes_total;
+use super::common::{
+    Unique, check_limit, check_status, ecs_name_problem, list, name_problem, unknown_instance_type,
+};
 use super::load::load;
 use crate::aws::instance_types;
+use crate::scenario::limits::{
+    AFTER_SECONDS, CONSOLIDATE_AFTER, CPU_LIMIT, CPU_MILLICORES, HPA_REPLICAS, HPA_TARGET,
+    K8S_INT32, K8S_MEMORY_MIB, NODE_COUNT, PORT, REPLICAS, STARTUP_SECONDS, SURGE_COUNT,
+    SURGE_PERCENT,
+};
 use crate::scenario::locate::Path;
+use crate::scenario::shown::{escaped, quoted};
 use crate::scenario::spec::{Amount, EksWorld, NodePoolSpec};
 
 /// A Kubernetes object name (RFC 1123 label): lowercase letters, digits and '-', 1–63
@@ -50,7 +59,8 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 out.push((
                     p.field("deployments").index(j),
                     format!(
-                        "Deployment \"{d}\" is not defined; {}",
+                        "Deployment {} is not defined; {}",
+                        quoted(d),
                         list(k.deployments.iter().map(|x| x.name.as_str()))
                     ),
                 ));
@@ -70,7 +80,6 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         ));
     }
     let mut names = Unique::new();
-    let mut total: u64 = 0;
     for (i, g) in k.node_groups.iter().enumerate() {
         let p = gp.index(i);
         if let Some(e) = name_problem(
@@ -86,10 +95,10 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         if instance_types::lookup(&g.instance_type).is_none() {
             out.push((
                 p.field("instance_type"),
-                instance_types::unknown_type_message(&g.instance_type),
+                unknown_instance_type(&g.instance_type),
             ));
         }
-        check_range(out, p.field("count"), "count", g.count, 1, 1000, "");
+        check_limit(out, p.field("count"), "count", g.count, NODE_COUNT, "");
         let (min, max) = (g.min.unwrap_or(g.count), g.max.unwrap_or(g.count));
         if min > g.count || g.count > max {
             out.push((
@@ -103,11 +112,8 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 format!("max {max} is out of range; valid: up to 1000"),
             ));
         }
-        total += g.count as u64;
     }
-    if total > 1000 {
-        out.push((gp, format!("{total} nodes in all; at most 1000")));
-    }
+    nodes_total(out, k, wp);
     if let Some(np) = &k.karpenter {
         node_pool(out, k, np, &wp.field("karpenter"));
     }
@@ -127,7 +133,7 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         if !deployment_names.insert(&d.name) {
             out.push((
                 p.field("name"),
-                format!("Deployment \"{}\" is defined twice", d.name),
+                format!("Deployment {} is defined twice", quoted(&d.name)),
             ));
         }
         if let Some(svc) = &d.service
@@ -135,50 +141,57 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         {
             out.push((
                 p.field("service").field("name"),
-                format!(
-                    "Service name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
-                    svc.name
-                ),
+                format!("Service name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&svc.name)),
             ));
         }
         if !dns_label_ok(&d.name) {
             out.push((
                 p.field("name"),
-                format!("Deployment name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", d.name),
+                format!("Deployment name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&d.name)),
             ));
         }
-        check_range(
+        check_limit(
             out,
             p.field("replicas"),
             "replicas",
             d.replicas,
-            0,
-            1000,
+            REPLICAS,
             "",
         );
         let (surge, surge_pct) = amount_value(d.max_surge);
         let (unavail, unavail_pct) = amount_value(d.max_unavailable);
-        if surge_pct {
-            check_range(
-                out,
-                p.field("max_surge"),
-                "max_surge percent",
-                surge,
-                0,
-                100,
-                " %",
-            );
+        // A count is an int32 in the Kubernetes API; anything larger would also overflow the
+        // rollout's `replicas + maxSurge`.
+        for (field, value, pct) in [
+            ("max_surge", surge, surge_pct),
+            ("max_unavailable", unavail, unavail_pct),
+        ] {
+            if pct {
+                check_limit(
+                    out,
+                    p.field(field),
+                    &format!("{field} percent"),
+                    value,
+                    SURGE_PERCENT,
+                    " %",
+                );
+            } else {
+                check_limit(
+                    out,
+                    p.field(field),
+                    &format!("{field} count"),
+                    value,
+                    SURGE_COUNT,
+                    "",
+                );
+            }
         }
-        if unavail_pct {
-            check_range(
-                out,
-                p.field("max_unavailable"),
-                "max_unavailable percent",
-                unavail,
-                0,
-                100,
-                " %",
-            );
+        for (field, value) in [
+            ("min_ready_seconds", d.min_ready_seconds),
+            ("progress_deadline_seconds", d.progress_deadline_seconds),
+            ("revision_history_limit", d.revision_history_limit),
+        ] {
+            check_limit(out, p.field(field), field, value, K8S_INT32, "");
         }
         if surge == 0 && unavail == 0 {
             out.push((
@@ -197,31 +210,29 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         }
         if let Some(h) = &d.hpa {
             let hp = p.field("hpa");
-            check_range(
+            check_limit(
                 out,
                 hp.field("min_replicas"),
                 "min_replicas",
                 h.min_replicas,
-                1,
-                1000,
+                HPA_REPLICAS,
                 "",
             );
-            if h.max_replicas < h.min_replicas || h.max_replicas > 1000 {
+            if h.max_replicas < h.min_replicas || h.max_replicas as i128 > HPA_REPLICAS.max {
                 out.push((
                     hp.field("max_replicas"),
                     format!(
-                        "max_replicas {} must be at least min_replicas {} and at most 1000",
-                        h.max_replicas, h.min_replicas
+                        "max_replicas {} must be at least min_replicas {} and at most {}",
+                        h.max_replicas, h.min_replicas, HPA_REPLICAS.max
                     ),
                 ));
             }
-            check_range(
+            check_limit(
                 out,
                 hp.field("target_cpu_utilization"),
                 "target_cpu_utilization",
                 h.target_cpu_utilization,
-                1,
-                1000,
+                HPA_TARGET,
                 " %",
             );
         }
@@ -237,30 +248,31 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         let cp = p.field("container");
         let c = &d.container;
         if !dns_label_ok(&c.name) {
-            out.push((cp.field("name"), format!("container name \"{}\" is not a valid Kubernetes name; use lowercase letters, digits and '-'", c.name)));
+            out.push((cp.field("name"), format!("container name {} is not a valid Kubernetes name; use lowercase letters, digits and '-'", quoted(&c.name))));
         }
         if c.image.trim().is_empty() {
             out.push((
                 cp.field("image"),
-                format!("the image {:?} is empty; e.g. \"nginx:1.27\"", c.image),
+                format!(
+                    "the image {} is empty; e.g. \"nginx:1.27\"",
+                    escaped(&c.image)
+                ),
             ));
         }
-        check_range(
+        check_limit(
             out,
             cp.field("cpu"),
             "cpu request",
             c.cpu,
-            1,
-            64_000,
+            CPU_MILLICORES,
             " millicores",
         );
-        check_range(
+        check_limit(
             out,
             cp.field("memory"),
             "memory request",
             c.memory,
-            4,
-            512_000,
+            K8S_MEMORY_MIB,
             " MiB",
         );
         if c.port == 0 {
@@ -277,21 +289,23 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         if img.image.trim().is_empty() {
             out.push((
                 p.field("image"),
-                format!("the image {:?} is empty; e.g. \"nginx:1.27\"", img.image),
+                format!(
+                    "the image {} is empty; e.g. \"nginx:1.27\"",
+                    escaped(&img.image)
+                ),
             ));
         } else if !seen.insert(&img.image) {
             out.push((
                 p.field("image"),
-                format!("image \"{}\" is described twice", img.image),
+                format!("image {} is described twice", quoted(&img.image)),
             ));
         }
-        check_range(
+        check_limit(
             out,
             p.field("startup_seconds"),
             "startup_seconds",
             img.startup_seconds,
-            0,
-            3600,
+            STARTUP_SECONDS,
             "",
         );
         for (field, code) in [
@@ -302,17 +316,30 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 check_status(out, p.field(field), code);
             }
         }
+        for (field, seconds) in [
+            ("crashes_after_seconds", img.crashes_after_seconds),
+            ("oom_after_seconds", img.oom_after_seconds),
+        ] {
+            if let Some(s) = seconds {
+                check_limit(out, p.field(field), field, s, AFTER_SECONDS, " s");
+            }
+        }
     }
     if let Some(svc) = &k.service
         && !dns_label_ok(&svc.name)
     {
         out.push((
             wp.field("service").field("name"),
-            format!(
-                "Service name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
-                svc.name
-            ),
+            format!("Service name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&svc.name)),
         ));
+    }
+    let services = k
+        .deployments
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| Some((dp.index(i).field("service"), d.service.as_ref()?)));
+    for (sp, svc) in services.chain(k.service.as_ref().map(|s| (wp.field("service"), s))) {
+        check_limit(out, sp.field("port"), "port", svc.port, PORT, "");
     }
 }
 
@@ -329,8 +356,8 @@ fn node_pool(out: &mut Problems, k: &EksWorld, np: &NodePoolSpec, p: &Path) {
         out.push((
             p.field("name"),
             format!(
-                "NodePool name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
-                np.name
+                "NodePool name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
+                quoted(&np.name)
             ),
         ));
     }
@@ -350,35 +377,33 @@ fn node_pool(out: &mut Problems, k: &EksWorld, np: &NodePoolSpec, p: &Path) {
     }
     for (i, t) in np.instance_types.iter().enumerate() {
         if instance_types::lookup(t).is_none() {
-            out.push((tp.index(i), instance_types::unknown_type_message(t)));
+            out.push((tp.index(i), unknown_instance_type(t)));
         }
     }
     if let Some(limit) = np.cpu_limit {
-        check_range(
+        check_limit(
             out,
             p.field("cpu_limit"),
             "cpu_limit",
             limit,
-            0,
-            100_000,
+            CPU_LIMIT,
             " vCPUs",
         );
     }
-    check_range(
+    check_limit(
         out,
         p.field("consolidate_after"),
         "consolidate_after",
         np.consolidate_after,
-        0,
-        86_400,
+        CONSOLIDATE_AFTER,
         " s",
     );
     if crate::k8s::karpenter::parse_budget(&np.budget_nodes).is_none() {
         out.push((
             p.field("budget_nodes"),
             format!(
-                "budget_nodes \"{}\" is neither a node count nor a percentage; valid: a whole number such as \"2\", or \"0%\" to \"100%\"",
-                np.budget_nodes
+                "budget_nodes {} is neither a node count nor a percentage; valid: a whole number such as \"2\", or \"0%\" to \"100%\"",
+                quoted(&np.budget_nodes)
             ),
         ));
     }

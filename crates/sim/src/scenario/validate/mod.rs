@@ -27,6 +27,7 @@ mod task_definition;
 mod timeline;
 
 use super::locate::Path;
+use super::shown::{escaped, quoted};
 use super::spec::{CapacitySpec, EcsWorld, Scenario, TimingsSpec, WorldSpec};
 use caps::{
     MAX_DURATION, MAX_PROBLEMS, MAX_QUIZZES, MAX_SERVICES, MAX_TARGET_GROUPS, MAX_TASK_DEFINITIONS,
@@ -54,7 +55,10 @@ pub(super) fn validate(s: &Scenario) -> Problems {
     if s.title.trim().is_empty() {
         out.push((
             root.field("title"),
-            format!("the title {:?} is empty; give the scenario a name", s.title),
+            format!(
+                "the title {} is empty; give the scenario a name",
+                escaped(&s.title)
+            ),
         ));
     }
     if !s.duration.is_finite() || s.duration <= 0.0 || s.duration > MAX_DURATION {
@@ -92,6 +96,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
             let ix = ecs_world(&mut out, s, w, &wp);
             timeline::timeline(&mut out, s, &ix, None);
             quizzes::quizzes(&mut out, s, &ix, None);
+            caps::run_cost(&mut out, s, &caps::ecs_peak(s, w));
         }
         WorldSpec::Eks(k) => {
             // Quizzes may name the cluster's zones; an EKS world has nothing else ECS defines.
@@ -107,6 +112,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
             eks::eks_world(&mut out, k, &wp);
             timeline::timeline(&mut out, s, &ix, Some(k));
             quizzes::quizzes(&mut out, s, &ix, Some(k));
+            caps::run_cost(&mut out, s, &caps::eks_peak(s, k));
         }
     }
     if out.len() > MAX_PROBLEMS {
@@ -123,6 +129,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
 fn ecs_world<'a>(out: &mut Problems, s: &Scenario, w: &'a EcsWorld, wp: &Path) -> EcsIndex<'a> {
     let mut ix = EcsIndex::new(w);
     ecs_capacity::instances(out, &mut ix, &wp.field("capacity").field("instances"));
+    caps::instances_total(out, w, &wp.field("capacity"));
     ecs_capacity::auto_scaling_groups(
         out,
         &mut ix,
@@ -147,8 +154,8 @@ fn ecs_world<'a>(out: &mut Problems, s: &Scenario, w: &'a EcsWorld, wp: &Path) -
             out.push((
                 p.field("revision"),
                 format!(
-                    "task definition \"{}:{}\" is defined twice; give each revision its own number",
-                    td.family, td.revision
+                    "task definition {} is defined twice; give each revision its own number",
+                    quoted(&format!("{}:{}", td.family, td.revision))
                 ),
             ));
         }
@@ -224,6 +231,7 @@ fn timings(out: &mut Problems, t: &TimingsSpec, p: &Path) {
         ("target_registration_seconds", t.target_registration_seconds),
         ("sigterm_exit_seconds", t.sigterm_exit_seconds),
         ("deprovisioning_seconds", t.deprovisioning_seconds),
+        ("instance_launch_seconds", t.instance_launch_seconds),
     ];
     for (name, (lo, hi)) in ranges {
         if !(lo.is_finite() && hi.is_finite() && 0.0 <= lo && lo <= hi && hi <= 3600.0) {

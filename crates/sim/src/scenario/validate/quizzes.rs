@@ -6,6 +6,7 @@ use super::Problems;
 use super::common::{list, scenario_end};
 use super::ecs_index::EcsIndex;
 use crate::scenario::locate::Path;
+use crate::scenario::shown::{escaped, quoted};
 use crate::scenario::spec::{Condition, EksWorld, Focus, Scenario, Trigger};
 
 /// Keys 1–9 pick a quiz answer.
@@ -89,23 +90,23 @@ pub(super) fn quizzes(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opti
             out.push((
                 p.field("id"),
                 format!(
-                    "quiz id {:?} is empty; give each quiz an id of its own (answers are saved under it)",
-                    q.id
+                    "quiz id {} is empty; give each quiz an id of its own (answers are saved under it)",
+                    escaped(&q.id)
                 ),
             ));
         } else if !ids.insert(&q.id) {
             out.push((
                 p.field("id"),
                 format!(
-                    "quiz id \"{}\" is used twice; each quiz needs its own id (answers are saved under it)",
-                    q.id
+                    "quiz id {} is used twice; each quiz needs its own id (answers are saved under it)",
+                    quoted(&q.id)
                 ),
             ));
         }
         if q.question.trim().is_empty() {
             out.push((
                 p.field("question"),
-                format!("the question {:?} is empty", q.question),
+                format!("the question {} is empty", escaped(&q.question)),
             ));
         }
         let n = q.choices.len();
@@ -129,7 +130,10 @@ pub(super) fn quizzes(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opti
             if c.trim().is_empty() {
                 out.push((
                     p.field("choices").index(j),
-                    format!("choice {j} {c:?} is empty; write the answer the learner picks"),
+                    format!(
+                        "choice {j} {} is empty; write the answer the learner picks",
+                        escaped(c)
+                    ),
                 ));
             }
         }
@@ -158,7 +162,7 @@ pub(super) fn quizzes(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opti
         if q.explanation.trim().is_empty() {
             out.push((
                 p.field("explanation"),
-                format!("the explanation {:?} is empty; say why the answer is right — it is what the learner reads after answering", q.explanation),
+                format!("the explanation {} is empty; say why the answer is right — it is what the learner reads after answering", escaped(&q.explanation)),
             ));
         }
         match &q.trigger {
@@ -185,7 +189,8 @@ pub(super) fn quizzes(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opti
                         out.push((
                             fp,
                             format!(
-                                "target group \"{n}\" is not defined; {}",
+                                "target group {} is not defined; {}",
+                                quoted(n),
                                 list(ix.w.target_groups.iter().map(|t| t.name.as_str()))
                             ),
                         ));

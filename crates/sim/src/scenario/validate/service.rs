@@ -5,20 +5,28 @@ use std::collections::HashSet;
 
 use super::Problems;
 use super::caps::MAX_DESIRED;
-use super::common::{check_range, list};
+use super::common::{check_limit, list};
 use super::ecs_index::EcsIndex;
 use super::load::load;
 use super::service_scaling::auto_scaling;
 use super::task_definition::{FitAt, task_definition_fits};
 use crate::ecs::placement;
+use crate::scenario::limits::{
+    CP_BASE, CP_WEIGHT, GRACE_PERIOD, MAXIMUM_PERCENT, MINIMUM_HEALTHY_PERCENT,
+};
 use crate::scenario::locate::Path;
+use crate::scenario::shown::{self, bare, quoted};
 use crate::scenario::spec::{
     Action, CapacityProvider, EcsWorld, LaunchType, PlacementConstraint, Scenario, ServiceSpec,
     TaskDefinitionSpec,
 };
 
 /// `healthCheckGracePeriodSeconds` is a 32-bit signed integer in the ECS API.
-pub const MAX_GRACE_PERIOD: u32 = i32::MAX as u32;
+pub const MAX_GRACE_PERIOD: u32 = GRACE_PERIOD.max as u32;
+
+/// A placement constraint's expression: "The maximum length is 2000 characters" (Amazon ECS
+/// API Reference, PlacementConstraint).
+pub const MAX_EXPRESSION: usize = 2_000;
 
 /// Task definitions `svc` may run: its own and those the timeline updates it to.
 fn service_task_definitions<'a>(
@@ -63,24 +71,22 @@ pub(super) fn service(
     }
     let dp = p.field("deployment_configuration");
     let dc = &svc.deployment_configuration;
-    check_range(
+    check_limit(
         out,
         dp.field("minimum_healthy_percent"),
         "minimum_healthy_percent",
         dc.minimum_healthy_percent,
-        0,
-        100,
+        MINIMUM_HEALTHY_PERCENT,
         "",
     );
     // ECS requires maximumPercent ≥ 100 for REPLICA rolling deployments; AWS documents no upper
     // bound, 1000 is Orca's own cap.
-    check_range(
+    check_limit(
         out,
         dp.field("maximum_percent"),
         "maximum_percent",
         dc.maximum_percent,
-        100,
-        1000,
+        MAXIMUM_PERCENT,
         "",
     );
     grace_period(out, ix, s, svc, p);
@@ -89,8 +95,8 @@ pub(super) fn service(
             out.push((
                 p.field("placement_strategy"),
                 format!(
-                    "service \"{}\" runs on Fargate, which takes no placement strategies (it spreads tasks across Availability Zones itself); remove them or use launch_type: Ec2",
-                    svc.name
+                    "service {} runs on Fargate, which takes no placement strategies (it spreads tasks across Availability Zones itself); remove them or use launch_type: Ec2",
+                    quoted(&svc.name)
                 ),
             ));
         }
@@ -98,8 +104,8 @@ pub(super) fn service(
             out.push((
                 p.field("placement_constraints"),
                 format!(
-                    "service \"{}\" runs on Fargate, which takes no placement constraints; remove them or use launch_type: Ec2",
-                    svc.name
+                    "service {} runs on Fargate, which takes no placement constraints; remove them or use launch_type: Ec2",
+                    quoted(&svc.name)
                 ),
             ));
         }
@@ -107,8 +113,8 @@ pub(super) fn service(
         out.push((
             p.field("launch_type"),
             format!(
-                "service \"{}\" uses launch_type Ec2 but the cluster has no instances; add capacity: (instances: [(name: \"node\", instance_type: \"m5.large\", count: 2)])",
-                svc.name
+                "service {} uses launch_type Ec2 but the cluster has no instances; add capacity: (instances: [(name: \"node\", instance_type: \"m5.large\", count: 2)])",
+                quoted(&svc.name)
             ),
         ));
     }
@@ -131,12 +137,22 @@ pub(super) fn service(
         ));
     }
     for (i, c) in svc.placement_constraints.iter().enumerate() {
-        if let PlacementConstraint::MemberOf(expr) = c
-            && let Err(e) = placement::parse_member_of(expr)
-        {
+        let PlacementConstraint::MemberOf(expr) = c else {
+            continue;
+        };
+        let len = expr.chars().count();
+        // The parser's errors quote parts of the expression, so a long one is refused first.
+        let problem = if len > MAX_EXPRESSION {
+            Err(format!(
+                "{len} characters long; ECS takes at most {MAX_EXPRESSION}"
+            ))
+        } else {
+            placement::parse_member_of(expr).map(|_| ())
+        };
+        if let Err(e) = problem {
             out.push((
                 p.field("placement_constraints").index(i),
-                format!("memberOf expression \"{expr}\": {e}"),
+                format!("memberOf expression {}: {e}", shown::quoted_start(expr)),
             ));
         }
     }
@@ -162,8 +178,8 @@ pub(super) fn service(
             out.push((
                 lp.index(i).field("target_group"),
                 format!(
-                    "target group \"{}\" is not defined; {}",
-                    lb.target_group,
+                    "target group {} is not defined; {}",
+                    quoted(&lb.target_group),
                     list(w.target_groups.iter().map(|t| t.name.as_str()))
                 ),
             ));
@@ -210,8 +226,9 @@ fn grace_period(out: &mut Problems, ix: &EcsIndex, s: &Scenario, svc: &ServiceSp
         out.push((
             gp,
             format!(
-                "health_check_grace_period_seconds {grace} has no effect: service \"{}\" has no load balancer, and no essential container of \"{}\" has a health_check (ECS: \"Health check grace period is only valid for services configured to use load balancers\"); add load_balancers or a health_check, or remove it",
-                svc.name, svc.task_definition
+                "health_check_grace_period_seconds {grace} has no effect: service {} has no load balancer, and no essential container of {} has a health_check (ECS: \"Health check grace period is only valid for services configured to use load balancers\"); add load_balancers or a health_check, or remove it",
+                quoted(&svc.name),
+                quoted(&svc.task_definition)
             ),
         ));
     }
@@ -242,16 +259,17 @@ fn capacity_providers(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &P
         out.push((
             cp.clone(),
             format!(
-                "service \"{}\" uses launch_type {:?}; the FARGATE and FARGATE_SPOT capacity providers need launch_type: Fargate",
-                svc.name, svc.launch_type
+                "service {} uses launch_type {:?}; the FARGATE and FARGATE_SPOT capacity providers need launch_type: Fargate",
+                quoted(&svc.name),
+                svc.launch_type
             ),
         ));
     } else if fargate == 0 && svc.launch_type != LaunchType::Ec2 {
         out.push((
             p.field("launch_type"),
             format!(
-                "service \"{}\" uses Auto Scaling group capacity providers, which run tasks on EC2 container instances; set launch_type: Ec2",
-                svc.name
+                "service {} uses Auto Scaling group capacity providers, which run tasks on EC2 container instances; set launch_type: Ec2",
+                quoted(&svc.name)
             ),
         ));
     }
@@ -263,14 +281,16 @@ fn capacity_providers(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &P
                 cp.index(i).field("capacity_provider"),
                 if asg_names.is_empty() {
                     format!(
-                        "no capacity provider \"{name}\": the cluster has no auto_scaling_groups; add one under capacity with capacity_provider: \"{name}\""
+                        "no capacity provider {n}: the cluster has no auto_scaling_groups; add one under capacity with capacity_provider: {n}",
+                        n = quoted(name)
                     )
                 } else {
                     format!(
-                        "no capacity provider \"{name}\"; valid: {}",
+                        "no capacity provider {}; valid: {}",
+                        quoted(name),
                         asg_names
                             .iter()
-                            .map(|n| format!("Asg(\"{n}\")"))
+                            .map(|n| format!("Asg({})", quoted(n)))
                             .collect::<Vec<_>>()
                             .join(", ")
                     )
@@ -278,10 +298,10 @@ fn capacity_providers(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &P
             ));
         }
     }
-    let bases: Vec<&str> = cps
+    let bases: Vec<String> = cps
         .iter()
         .filter(|i| i.base > 0)
-        .map(|i| i.capacity_provider.as_str())
+        .map(|i| bare(i.capacity_provider.as_str()))
         .collect();
     if bases.len() > 1 {
         out.push((
@@ -303,25 +323,23 @@ fn capacity_providers(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &P
         if !seen.insert(&item.capacity_provider) {
             out.push((
                 cp.index(i).field("capacity_provider"),
-                format!("{} is listed twice", item.capacity_provider.as_str()),
+                format!("{} is listed twice", bare(item.capacity_provider.as_str())),
             ));
         }
-        check_range(
+        check_limit(
             out,
             cp.index(i).field("base"),
             "base",
             item.base,
-            0,
-            100_000,
+            CP_BASE,
             "",
         );
-        check_range(
+        check_limit(
             out,
             cp.index(i).field("weight"),
             "weight",
             item.weight,
-            0,
-            1000,
+            CP_WEIGHT,
             "",
         );
     }

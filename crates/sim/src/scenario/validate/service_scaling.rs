@@ -3,8 +3,12 @@
 
 use super::Problems;
 use super::caps::MAX_DESIRED;
-use super::common::{Unique, check_range, name_problem};
+use super::common::{Unique, check_limit, name_problem};
+use crate::scenario::limits::{
+    COOLDOWN, EVALUATION_PERIODS, MIN_ADJUSTMENT_MAGNITUDE, SCALING_ADJUSTMENT,
+};
 use crate::scenario::locate::Path;
+use crate::scenario::shown::quoted;
 use crate::scenario::spec::{
     AdjustmentType, AlarmMetric, ServiceAutoScalingSpec, ServiceSpec, StepAdjustmentSpec,
     StepScalingPolicySpec,
@@ -14,8 +18,10 @@ use crate::scenario::spec::{
 pub const MAX_SCALING_POLICIES: usize = 50;
 /// Steps in one step scaling policy: Orca's cap (AWS documents none).
 pub const MAX_STEPS: usize = 20;
-/// CloudWatch: `EvaluationPeriods × Period` may not exceed one day.
-pub const MAX_EVALUATION_PERIODS: u32 = 1_440;
+/// Step bounds are percentage points from the alarm's threshold on a utilization metric, which
+/// ECS reports from 0 up to a few hundred percent (tasks may burst above their reservation):
+/// Orca's cap.
+pub const MAX_STEP_BOUND: f64 = 1_000.0;
 
 pub(super) fn auto_scaling(
     out: &mut Problems,
@@ -91,7 +97,7 @@ pub(super) fn auto_scaling(
         ("scale_in_cooldown_seconds", a.scale_in_cooldown_seconds),
     ] {
         if let Some(v) = value {
-            check_range(out, ap.field(field), field, v, 0, 86_400, "");
+            check_limit(out, ap.field(field), field, v, COOLDOWN, "");
         }
     }
     if svc.load.is_none() {
@@ -148,13 +154,12 @@ fn step_policy(out: &mut Problems, svc: &ServiceSpec, p: &StepScalingPolicySpec,
             ),
         ));
     }
-    check_range(
+    check_limit(
         out,
         alp.field("evaluation_periods"),
         "evaluation_periods",
         alarm.evaluation_periods,
-        1,
-        MAX_EVALUATION_PERIODS,
+        EVALUATION_PERIODS,
         " (one day of one-minute periods)",
     );
     if let Some(m) = alarm.datapoints_to_alarm
@@ -200,15 +205,23 @@ fn step_policy(out: &mut Problems, svc: &ServiceSpec, p: &StepScalingPolicySpec,
                 pp.field("min_adjustment_magnitude"),
                 "min_adjustment_magnitude 0 changes nothing; valid: 1 or more tasks, or leave it out".into(),
             ));
+        } else {
+            check_limit(
+                out,
+                pp.field("min_adjustment_magnitude"),
+                "min_adjustment_magnitude",
+                m,
+                MIN_ADJUSTMENT_MAGNITUDE,
+                "",
+            );
         }
     }
-    check_range(
+    check_limit(
         out,
         pp.field("cooldown_seconds"),
         "cooldown_seconds",
         p.cooldown_seconds,
-        0,
-        86_400,
+        COOLDOWN,
         "",
     );
     step_adjustments(out, p, pp);
@@ -240,6 +253,14 @@ fn step_adjustments(out: &mut Problems, p: &StepScalingPolicySpec, pp: &Path) {
                     format!("{field} {} is not a number", fmt(b)),
                 ));
                 shape_ok = false;
+            } else if let Some(v) = b.filter(|v| v.abs() > MAX_STEP_BOUND) {
+                out.push((
+                    stp.field(field),
+                    format!(
+                        "{field} {v} is out of range; valid: -{MAX_STEP_BOUND} to {MAX_STEP_BOUND} (percentage points from the threshold)"
+                    ),
+                ));
+                shape_ok = false;
             }
         }
         match (st.lower_bound, st.upper_bound) {
@@ -259,6 +280,14 @@ fn step_adjustments(out: &mut Problems, p: &StepScalingPolicySpec, pp: &Path) {
             }
             _ => {}
         }
+        check_limit(
+            out,
+            stp.field("scaling_adjustment"),
+            "scaling_adjustment",
+            st.scaling_adjustment,
+            SCALING_ADJUSTMENT,
+            "",
+        );
         if p.adjustment_type == AdjustmentType::ExactCapacity && st.scaling_adjustment < 0 {
             out.push((
                 stp.field("scaling_adjustment"),
@@ -337,8 +366,8 @@ fn step_adjustments(out: &mut Problems, p: &StepScalingPolicySpec, pp: &Path) {
                     out.push((
                         sp.index(j).field(field),
                         format!(
-                            "{field} {v} is below the threshold, but alarm \"{}\" ({op:?}) fires only when {metric} is {} {threshold}; bounds are relative to the threshold and must be 0 or more",
-                            p.alarm.name,
+                            "{field} {v} is below the threshold, but alarm {} ({op:?}) fires only when {metric} is {} {threshold}; bounds are relative to the threshold and must be 0 or more",
+                            quoted(&p.alarm.name),
                             op.words()
                         ),
                     ));
@@ -374,8 +403,8 @@ fn step_adjustments(out: &mut Problems, p: &StepScalingPolicySpec, pp: &Path) {
                     out.push((
                         sp.index(j).field(field),
                         format!(
-                            "{field} {v} is above the threshold, but alarm \"{}\" ({op:?}) fires only when {metric} is {} {threshold}; bounds are relative to the threshold and must be 0 or less",
-                            p.alarm.name,
+                            "{field} {v} is above the threshold, but alarm {} ({op:?}) fires only when {metric} is {} {threshold}; bounds are relative to the threshold and must be 0 or less",
+                            quoted(&p.alarm.name),
                             op.words()
                         ),
                     ));

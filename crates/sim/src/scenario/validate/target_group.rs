@@ -1,8 +1,10 @@
 //! Target groups: names, health check settings and the success matcher.
 
 use super::Problems;
-use super::common::{check_range, elb_name_problem};
+use super::common::{check_limit, elb_name_problem};
+use crate::scenario::limits::{DEREGISTRATION_DELAY, TG_INTERVAL, TG_THRESHOLD, TG_TIMEOUT};
 use crate::scenario::locate::Path;
+use crate::scenario::shown::quoted;
 use crate::scenario::spec::TargetGroupSpec;
 
 pub(super) fn target_group(out: &mut Problems, tg: &TargetGroupSpec, p: &Path) {
@@ -22,22 +24,20 @@ pub(super) fn target_group(out: &mut Problems, tg: &TargetGroupSpec, p: &Path) {
     }
     let hp = p.field("health_check");
     let hc = &tg.health_check;
-    check_range(
+    check_limit(
         out,
         hp.field("interval_seconds"),
         "interval_seconds",
         hc.interval_seconds,
-        5,
-        300,
+        TG_INTERVAL,
         "",
     );
-    check_range(
+    check_limit(
         out,
         hp.field("timeout_seconds"),
         "timeout_seconds",
         hc.timeout_seconds,
-        2,
-        120,
+        TG_TIMEOUT,
         "",
     );
     if hc.timeout_seconds >= hc.interval_seconds {
@@ -49,43 +49,40 @@ pub(super) fn target_group(out: &mut Problems, tg: &TargetGroupSpec, p: &Path) {
             ),
         ));
     }
-    check_range(
+    check_limit(
         out,
         hp.field("healthy_threshold_count"),
         "healthy_threshold_count",
         hc.healthy_threshold_count,
-        2,
-        10,
+        TG_THRESHOLD,
         "",
     );
-    check_range(
+    check_limit(
         out,
         hp.field("unhealthy_threshold_count"),
         "unhealthy_threshold_count",
         hc.unhealthy_threshold_count,
-        2,
-        10,
+        TG_THRESHOLD,
         "",
     );
     if !hc.path.starts_with('/') || hc.path.len() > 1024 {
         out.push((
             hp.field("path"),
             format!(
-                "health check path \"{}\" must start with / and be at most 1024 characters",
-                hc.path
+                "health check path {} must start with / and be at most 1024 characters",
+                quoted(&hc.path)
             ),
         ));
     }
     if let Err(e) = matcher(&hc.matcher) {
         out.push((hp.field("matcher"), e));
     }
-    check_range(
+    check_limit(
         out,
         p.field("deregistration_delay_seconds"),
         "deregistration_delay_seconds",
         tg.deregistration_delay_seconds,
-        0,
-        3600,
+        DEREGISTRATION_DELAY,
         "",
     );
 }
@@ -94,7 +91,8 @@ pub(super) fn target_group(out: &mut Problems, tg: &TargetGroupSpec, p: &Path) {
 pub fn matcher(m: &str) -> Result<(), String> {
     let bad = || {
         format!(
-            "matcher \"{m}\" is not valid; use HTTP codes 200–499 like \"200\", \"200,302\" or \"200-299\""
+            "matcher {} is not valid; use HTTP codes 200–499 like \"200\", \"200,302\" or \"200-299\"",
+            quoted(m)
         )
     };
     if m.trim().is_empty() {

@@ -4,11 +4,18 @@
 use super::Problems;
 use super::caps::MAX_DURATION;
 use super::common::{
-    Unique, check_fraction, check_range, check_seconds, check_status, ecs_name_problem, quoted,
+    Unique, check_fraction, check_limit, check_seconds, check_status, ecs_name_problem,
+    quoted_names,
 };
 use super::ecs_index::EcsIndex;
 use crate::aws::fargate;
+use crate::scenario::limits::EXIT_CODE;
+use crate::scenario::limits::{
+    CONTAINER_CPU, FARGATE_STOP_TIMEOUT, HC_INTERVAL, HC_RETRIES, HC_START_PERIOD, HC_TIMEOUT,
+    MEMORY_MIB, REVISION, STOP_TIMEOUT, TASK_CPU,
+};
 use crate::scenario::locate::Path;
+use crate::scenario::shown::{escaped, quoted};
 use crate::scenario::spec::{
     ContainerSpec, FailureResponse, HealthCheckSpec, LaunchType, NetworkMode, ServiceSpec,
     TargetType, TaskDefinitionSpec,
@@ -16,8 +23,8 @@ use crate::scenario::spec::{
 
 /// ECS allows at most 10 containers in a task definition.
 pub const MAX_CONTAINERS: usize = 10;
-/// Fargate's `stopTimeout` maximum (reference §3).
-pub const FARGATE_MAX_STOP_TIMEOUT: u32 = 120;
+/// Fargate's `stopTimeout` maximum (see [`FARGATE_STOP_TIMEOUT`]).
+pub const FARGATE_MAX_STOP_TIMEOUT: u32 = FARGATE_STOP_TIMEOUT.max as u32;
 
 pub(super) fn task_definition(out: &mut Problems, td: &TaskDefinitionSpec, p: &Path) {
     if let Some(e) = ecs_name_problem("family", &td.family) {
@@ -28,18 +35,31 @@ pub(super) fn task_definition(out: &mut Problems, td: &TaskDefinitionSpec, p: &P
             p.field("revision"),
             "revision 0 is not valid; revisions start at 1".into(),
         ));
+    } else {
+        check_limit(
+            out,
+            p.field("revision"),
+            "revision",
+            td.revision,
+            REVISION,
+            "",
+        );
     }
-    if td.cpu == Some(0) {
-        out.push((
+    match td.cpu {
+        Some(0) => out.push((
             p.field("cpu"),
             "cpu 0 is not valid; give CPU units (1024 = 1 vCPU) or leave it out".into(),
-        ));
+        )),
+        Some(cpu) => check_limit(out, p.field("cpu"), "cpu", cpu, TASK_CPU, " units"),
+        None => {}
     }
-    if td.memory == Some(0) {
-        out.push((
+    match td.memory {
+        Some(0) => out.push((
             p.field("memory"),
             "memory 0 is not valid; give MiB or leave it out".into(),
-        ));
+        )),
+        Some(m) => check_limit(out, p.field("memory"), "memory", m, MEMORY_MIB, " MiB"),
+        None => {}
     }
     let cp = p.field("containers");
     if td.containers.is_empty() {
@@ -63,7 +83,7 @@ pub(super) fn task_definition(out: &mut Problems, td: &TaskDefinitionSpec, p: &P
                 "no container is essential ({}); at least one must be (essential: true is the default)",
                 td.containers
                     .iter()
-                    .map(|c| format!("\"{}\" has essential: false", c.name))
+                    .map(|c| format!("{} has essential: false", quoted(&c.name)))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -123,8 +143,8 @@ fn container(out: &mut Problems, td: &TaskDefinitionSpec, c: &ContainerSpec, p: 
         out.push((
             p.field("image"),
             format!(
-                "the image {:?} is empty; e.g. \"nginx:1.27\" or an ECR URI",
-                c.image
+                "the image {} is empty; e.g. \"nginx:1.27\" or an ECR URI",
+                escaped(&c.image)
             ),
         ));
     }
@@ -158,22 +178,45 @@ fn container(out: &mut Problems, td: &TaskDefinitionSpec, c: &ContainerSpec, p: 
         out.push((
             p.clone(),
             format!(
-                "container \"{}\" has no memory: without task-level memory each container needs memory or memory_reservation (MiB)",
-                c.name
+                "container {} has no memory: without task-level memory each container needs memory or memory_reservation (MiB)",
+                quoted(&c.name)
             ),
         ));
     }
-    if c.memory == Some(0) {
-        out.push((
+    check_limit(out, p.field("cpu"), "cpu", c.cpu, CONTAINER_CPU, " units");
+    match c.memory {
+        Some(0) => out.push((
             p.field("memory"),
             "memory 0 MiB is not valid; give the hard limit in MiB or leave it out".into(),
-        ));
+        )),
+        Some(m) => check_limit(out, p.field("memory"), "memory", m, MEMORY_MIB, " MiB"),
+        None => {}
     }
-    if c.memory_reservation == Some(0) {
-        out.push((
+    match c.memory_reservation {
+        Some(0) => out.push((
             p.field("memory_reservation"),
             "memory_reservation 0 MiB is not valid; give MiB or leave it out".into(),
-        ));
+        )),
+        Some(r) => check_limit(
+            out,
+            p.field("memory_reservation"),
+            "memory_reservation",
+            r,
+            MEMORY_MIB,
+            " MiB",
+        ),
+        None => {}
+    }
+    // On Fargate the tighter limit is checked with the service that runs it.
+    if let Some(t) = c.stop_timeout {
+        check_limit(
+            out,
+            p.field("stop_timeout"),
+            "stop_timeout",
+            t,
+            STOP_TIMEOUT,
+            " s",
+        );
     }
     if let (Some(m), Some(r)) = (c.memory, c.memory_reservation)
         && r >= m
@@ -219,10 +262,18 @@ fn container(out: &mut Problems, td: &TaskDefinitionSpec, c: &ContainerSpec, p: 
             MAX_DURATION,
         );
         check_fraction(out, ep.field("fraction"), e.fraction);
+        check_limit(
+            out,
+            ep.field("exit_code"),
+            "exit_code",
+            e.exit_code,
+            EXIT_CODE,
+            "",
+        );
     }
 }
 
-/// A container health check, with the ECS ranges (reference §4).
+/// A container health check, with the ECS ranges (Amazon ECS API Reference, HealthCheck).
 fn health_check(out: &mut Problems, hc: &HealthCheckSpec, hp: &Path) {
     match hc.command.first().map(String::as_str) {
         None => out.push((
@@ -240,23 +291,30 @@ fn health_check(out: &mut Problems, hc: &HealthCheckSpec, hp: &Path) {
         Some(first) => out.push((
             hp.field("command").index(0),
             format!(
-                "the command starts with \"{first}\"; it must start with \"CMD\" (run the arguments directly) or \"CMD-SHELL\" (run them with the container's shell)"
+                "the command starts with {}; it must start with \"CMD\" (run the arguments directly) or \"CMD-SHELL\" (run them with the container's shell)",
+                quoted(first)
             ),
         )),
     }
-    check_range(
+    check_limit(
         out,
         hp.field("interval"),
         "interval",
         hc.interval,
-        5,
-        300,
+        HC_INTERVAL,
         " s",
     );
-    check_range(out, hp.field("timeout"), "timeout", hc.timeout, 2, 60, " s");
+    check_limit(
+        out,
+        hp.field("timeout"),
+        "timeout",
+        hc.timeout,
+        HC_TIMEOUT,
+        " s",
+    );
     if hc.timeout >= hc.interval
-        && (2..=60).contains(&hc.timeout)
-        && (5..=300).contains(&hc.interval)
+        && HC_TIMEOUT.contains(hc.timeout)
+        && HC_INTERVAL.contains(hc.interval)
     {
         out.push((
             hp.field("timeout"),
@@ -266,14 +324,20 @@ fn health_check(out: &mut Problems, hc: &HealthCheckSpec, hp: &Path) {
             ),
         ));
     }
-    check_range(out, hp.field("retries"), "retries", hc.retries, 1, 10, "");
-    check_range(
+    check_limit(
+        out,
+        hp.field("retries"),
+        "retries",
+        hc.retries,
+        HC_RETRIES,
+        "",
+    );
+    check_limit(
         out,
         hp.field("start_period"),
         "start_period",
         hc.start_period,
-        0,
-        300,
+        HC_START_PERIOD,
         " s",
     );
 }
@@ -295,7 +359,8 @@ pub(super) fn task_definition_fits(
     (td_index, td): (usize, &TaskDefinitionSpec),
     at: FitAt,
 ) {
-    let r = format!("{}:{}", td.family, td.revision);
+    let r = quoted(&format!("{}:{}", td.family, td.revision));
+    let service = quoted(&svc.name);
     let tdp = Path::root()
         .field("world")
         .field("task_definitions")
@@ -305,8 +370,8 @@ pub(super) fn task_definition_fits(
             out.push((
                 tdp.field("network_mode"),
                 format!(
-                    "service \"{}\" runs \"{r}\" on Fargate, which supports only network_mode Awsvpc; \"{r}\" uses {:?}",
-                    svc.name, td.network_mode
+                    "service {service} runs {r} on Fargate, which supports only network_mode Awsvpc; {r} uses {:?}",
+                    td.network_mode
                 ),
             ));
         }
@@ -319,7 +384,7 @@ pub(super) fn task_definition_fits(
                     };
                     out.push((
                         tdp.field(field),
-                        format!("\"{r}\" runs on Fargate (service \"{}\"): {e}", svc.name),
+                        format!("{r} runs on Fargate (service {service}): {e}"),
                     ));
                 }
             }
@@ -330,8 +395,7 @@ pub(super) fn task_definition_fits(
                         out.push((
                             tdp.field(missing),
                             format!(
-                                "\"{r}\" has no task-level {missing}, which Fargate requires (service \"{}\" runs it on Fargate); e.g. cpu: 256, memory: 512",
-                                svc.name
+                                "{r} has no task-level {missing}, which Fargate requires (service {service} runs it on Fargate); e.g. cpu: 256, memory: 512"
                             ),
                         ));
                     }
@@ -345,8 +409,7 @@ pub(super) fn task_definition_fits(
                 out.push((
                     tdp.field("containers").index(i).field("stop_timeout"),
                     format!(
-                        "stop_timeout {t} s is above the Fargate maximum of {FARGATE_MAX_STOP_TIMEOUT} s (service \"{}\" runs \"{r}\" on Fargate)",
-                        svc.name
+                        "stop_timeout {t} s is above the Fargate maximum of {FARGATE_MAX_STOP_TIMEOUT} s (service {service} runs {r} on Fargate)"
                     ),
                 ));
             }
@@ -369,19 +432,17 @@ pub(super) fn task_definition_fits(
             None => out.push((
                 container_at,
                 format!(
-                    "container \"{}\" (load balancer of service \"{}\") is not in \"{r}\"; its containers: {}",
-                    lb.container_name,
-                    svc.name,
-                    quoted(td.containers.iter().map(|c| c.name.as_str()))
+                    "container {} (load balancer of service {service}) is not in {r}; its containers: {}",
+                    quoted(&lb.container_name),
+                    quoted_names(td.containers.iter().map(|c| c.name.as_str()))
                 ),
             )),
             Some(c) if c.port != Some(lb.container_port) => out.push((
                 port_at,
                 format!(
-                    "container \"{}\" of \"{r}\" does not listen on port {} (load balancer of service \"{}\"); {}",
-                    c.name,
+                    "container {} of {r} does not listen on port {} (load balancer of service {service}); {}",
+                    quoted(&c.name),
                     lb.container_port,
-                    svc.name,
                     match c.port {
                         Some(p) => format!("its port is {p}"),
                         None => "it has no port".to_string(),
@@ -406,8 +467,10 @@ pub(super) fn task_definition_fits(
                 out.push((
                     tg_at,
                     format!(
-                        "target group \"{}\" has target_type {:?}, which is incompatible with network_mode {:?} of \"{r}\"; {why}: use target_type {want:?}",
-                        tg.name, tg.target_type, td.network_mode
+                        "target group {} has target_type {:?}, which is incompatible with network_mode {:?} of {r}; {why}: use target_type {want:?}",
+                        quoted(&tg.name),
+                        tg.target_type,
+                        td.network_mode
                     ),
                 ));
             }

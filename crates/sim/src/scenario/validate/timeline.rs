@@ -3,10 +3,15 @@
 
 use super::Problems;
 use super::caps::{MAX_DESIRED, MAX_DURATION};
-use super::common::{check_fraction, check_range, check_status, list, scenario_end};
+use super::common::{check_fraction, check_limit, check_status, list, scenario_end};
 use super::ecs_index::EcsIndex;
 use super::task_definition::{FitAt, task_definition_fits};
+use crate::scenario::limits::{EXIT_CODE, K8S_REVISION};
+use crate::scenario::limits::{
+    GRACE_PERIOD, MAXIMUM_PERCENT, MINIMUM_HEALTHY_PERCENT, REPLICAS, TASK_ACTION_COUNT,
+};
 use crate::scenario::locate::Path;
+use crate::scenario::shown::{escaped, quoted};
 use crate::scenario::spec::{Action, CapacityProvider, EksWorld, FailureResponse, Scenario};
 
 pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Option<&EksWorld>) {
@@ -25,6 +30,10 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
         }
         let ap = p.field("action");
         let is_eks_action = entry.action.is_eks();
+        if entry.action.is_either() {
+            action(out, ix, eks, &entry.action, &ap);
+            continue;
+        }
         let is_note = matches!(entry.action, Action::Note(_));
         match (eks, is_eks_action) {
             (Some(_), false) if !is_note => {
@@ -55,7 +64,8 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             out.push((
                 ap.field("deployment"),
                 format!(
-                    "Deployment \"{name}\" is not defined; {}",
+                    "Deployment {} is not defined; {}",
+                    quoted(name),
                     list(deployments.iter().map(|d| d.name.as_str()))
                 ),
             ));
@@ -67,7 +77,7 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             if image.trim().is_empty() {
                 out.push((
                     ap.field("image"),
-                    format!("the image {image:?} is empty; e.g. \"nginx:1.28\""),
+                    format!("the image {} is empty; e.g. \"nginx:1.28\"", escaped(image)),
                 ));
             }
         }
@@ -76,18 +86,32 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             replicas,
         } => {
             deployment_ref(out, deployment);
-            check_range(
+            check_limit(
                 out,
                 ap.field("replicas"),
                 "replicas",
                 *replicas,
-                0,
-                1000,
+                REPLICAS,
                 "",
             );
         }
-        Action::RolloutUndo { deployment, .. }
-        | Action::RolloutRestart { deployment }
+        Action::RolloutUndo {
+            deployment,
+            to_revision,
+        } => {
+            deployment_ref(out, deployment);
+            if let Some(r) = to_revision {
+                check_limit(
+                    out,
+                    ap.field("to_revision"),
+                    "to_revision",
+                    *r,
+                    K8S_REVISION,
+                    "",
+                );
+            }
+        }
+        Action::RolloutRestart { deployment }
         | Action::RolloutPause { deployment }
         | Action::RolloutResume { deployment } => deployment_ref(out, deployment),
         Action::DeletePod { pod } => dns_name(out, ap.field("pod"), "pod", pod),
@@ -100,9 +124,20 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             desired_count,
             minimum_healthy_percent,
             maximum_percent,
+            health_check_grace_period_seconds,
             ..
         } => {
             let svc = ix.service_ref(out, service, ap.field("service"));
+            if let Some(g) = health_check_grace_period_seconds {
+                check_limit(
+                    out,
+                    ap.field("health_check_grace_period_seconds"),
+                    "health_check_grace_period_seconds",
+                    *g,
+                    GRACE_PERIOD,
+                    "",
+                );
+            }
             if let Some(r) = task_definition {
                 let tp = ap.field("task_definition");
                 match ix.find_td(r) {
@@ -125,24 +160,22 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                 ));
             }
             if let Some(m) = minimum_healthy_percent {
-                check_range(
+                check_limit(
                     out,
                     ap.field("minimum_healthy_percent"),
                     "minimum_healthy_percent",
                     *m,
-                    0,
-                    100,
+                    MINIMUM_HEALTHY_PERCENT,
                     "",
                 );
             }
             if let Some(m) = maximum_percent {
-                check_range(
+                check_limit(
                     out,
                     ap.field("maximum_percent"),
                     "maximum_percent",
                     *m,
-                    100,
-                    1000,
+                    MAXIMUM_PERCENT,
                     "",
                 );
             }
@@ -156,14 +189,51 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             {
                 out.push((
                     ap.field("service"),
-                    format!("service \"{service}\" runs no FARGATE_SPOT tasks; give it a capacity_provider_strategy with FargateSpot"),
+                    format!("service {} runs no FARGATE_SPOT tasks; give it a capacity_provider_strategy with FargateSpot", quoted(service)),
                 ));
             }
-            check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
+            check_limit(
+                out,
+                ap.field("count"),
+                "count",
+                *count,
+                TASK_ACTION_COUNT,
+                "",
+            );
         }
-        Action::StopTask { service, count } | Action::ContainerExits { service, count, .. } => {
+        Action::StopTask { service, count } => {
             ix.service_ref(out, service, ap.field("service"));
-            check_range(out, ap.field("count"), "count", *count, 1, MAX_DESIRED, "");
+            check_limit(
+                out,
+                ap.field("count"),
+                "count",
+                *count,
+                TASK_ACTION_COUNT,
+                "",
+            );
+        }
+        Action::ContainerExits {
+            service,
+            count,
+            exit_code,
+        } => {
+            ix.service_ref(out, service, ap.field("service"));
+            check_limit(
+                out,
+                ap.field("count"),
+                "count",
+                *count,
+                TASK_ACTION_COUNT,
+                "",
+            );
+            check_limit(
+                out,
+                ap.field("exit_code"),
+                "exit_code",
+                *exit_code,
+                EXIT_CODE,
+                "",
+            );
         }
         Action::FailHealthChecks {
             service,
@@ -203,13 +273,34 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                 out.push((
                     ap.field("instance"),
                     format!(
-                        "instance \"{instance}\" is an On-Demand instance; only Spot Instances get interruption notices (set spot: true on its instance group)"
+                        "instance {} is an On-Demand instance; only Spot Instances get interruption notices (set spot: true on its instance group)",
+                        quoted(instance)
                     ),
                 ));
             }
         }
         Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
             ix.zone_ref(out, zone, ap.field("zone"));
+        }
+        Action::RecoverHealthChecks { service, revision } => {
+            if let Some(svc) = ix.service_ref(out, service, ap.field("service"))
+                && let Some(r) = revision
+            {
+                ix.revision_ref(out, svc, *r, ap.field("revision"));
+            }
+        }
+        Action::SetLoad { target, rps } => {
+            let is_deployment =
+                eks.is_some_and(|k| k.deployments.iter().any(|d| &d.name == target));
+            if !is_deployment {
+                ix.service_ref(out, target, ap.field("target"));
+            }
+            if !rps.is_finite() || *rps < 0.0 || *rps > 1_000_000.0 {
+                out.push((
+                    ap.field("rps"),
+                    format!("rps {rps} is out of range; valid: 0 to 1000000 requests per second"),
+                ));
+            }
         }
         Action::StopTaskById { task, .. } => {
             // Task ids come from the run (the same scenario and seed give the same ids), so
@@ -218,8 +309,8 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                 out.push((
                     ap.field("task"),
                     format!(
-                        "task \"{}\" is not a task id; valid: the 32 hex digits ECS gives a task (as `orca run` prints them)",
-                        task.chars().take(40).collect::<String>()
+                        "task {} is not a task id; valid: the 32 hex digits ECS gives a task (as `orca run` prints them)",
+                        quoted(task)
                     ),
                 ));
             }
@@ -243,8 +334,8 @@ fn dns_name(out: &mut Problems, p: Path, what: &str, name: &str) {
         out.push((
             p,
             format!(
-                "{what} \"{}\" is not a Kubernetes object name; valid: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit (as `orca run` prints the {what}'s name)",
-                name.chars().take(60).collect::<String>()
+                "{what} {} is not a Kubernetes object name; valid: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit (as `orca run` prints the {what}'s name)",
+                quoted(name)
             ),
         ));
     }

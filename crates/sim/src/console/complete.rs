@@ -1,0 +1,284 @@
+//! Tab completion: the commands, subcommands, flags and object names that can follow what was
+//! typed, from the world as it is now.
+
+use super::Context;
+
+/// What Tab can put in place of the last word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// Byte offset in the line where the word being completed starts.
+    pub from: usize,
+    /// The words that fit, sorted, without duplicates.
+    pub candidates: Vec<String>,
+}
+
+impl Completion {
+    /// The longest start all candidates share (what Tab inserts when several fit).
+    pub fn common_prefix(&self) -> String {
+        let Some(first) = self.candidates.first() else {
+            return String::new();
+        };
+        let mut end = first.len();
+        for c in &self.candidates[1..] {
+            end = end.min(
+                first
+                    .char_indices()
+                    .zip(c.chars())
+                    .take_while(|((_, a), b)| a == b)
+                    .map(|((i, a), _)| i + a.len_utf8())
+                    .last()
+                    .unwrap_or(0),
+            );
+        }
+        first[..end].to_string()
+    }
+}
+
+/// The completions of the last word of `line` (the word under the cursor at its end).
+pub fn complete(line: &str, cx: &Context) -> Completion {
+    let from = line.rfind([' ', '=', '/']).map_or(0, |i| i + 1);
+    let typed = &line[from..];
+    let words: Vec<&str> = line[..from].split_whitespace().collect();
+    // `--flag=` and `kind/` complete their value.
+    let before = &line[..from];
+    let mut options: Vec<String> = if before.ends_with('=') {
+        let flag = before
+            .trim_end_matches('=')
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default();
+        values(flag, &words, cx)
+    } else if before.ends_with('/') {
+        let kind = before
+            .trim_end_matches('/')
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default();
+        names_of_kind(kind, cx)
+    } else {
+        next_words(&words, cx)
+    };
+    options.retain(|o| o.starts_with(typed));
+    options.sort();
+    options.dedup();
+    Completion {
+        from,
+        candidates: options,
+    }
+}
+
+fn owned(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// The words that may come after `words`.
+fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
+    match words {
+        [] => owned(&["aws", "kubectl"]),
+        ["aws"] => owned(&["ecs"]),
+        ["aws", "ecs"] => owned(super::aws::SUPPORTED),
+        ["aws", "ecs", op, rest @ ..] => match rest.last() {
+            Some(flag) if flag.starts_with("--") && takes_value(op, flag) => {
+                values(flag, words, cx)
+            }
+            _ => aws_flags(op),
+        },
+        ["kubectl" | "k"] => owned(super::kubectl::parse::SUPPORTED),
+        ["kubectl" | "k", cmd, rest @ ..] => kubectl_next(cmd, rest, cx),
+        _ => Vec::new(),
+    }
+}
+
+fn aws_flags(op: &str) -> Vec<String> {
+    let flags: &[&str] = match op {
+        "describe-services" => &["--cluster", "--services"],
+        "describe-tasks" => &["--cluster", "--tasks"],
+        "list-tasks" => &[
+            "--cluster",
+            "--service-name",
+            "--desired-status",
+            "--container-instance",
+            "--family",
+        ],
+        "list-services" => &["--cluster"],
+        "describe-container-instances" => &["--cluster", "--container-instances"],
+        "list-container-instances" => &["--cluster", "--status"],
+        "describe-task-definition" => &["--task-definition"],
+        "describe-clusters" => &["--clusters"],
+        "update-service" => &[
+            "--cluster",
+            "--service",
+            "--desired-count",
+            "--task-definition",
+            "--force-new-deployment",
+            "--deployment-configuration",
+            "--health-check-grace-period-seconds",
+        ],
+        "stop-task" => &["--cluster", "--task", "--reason"],
+        "update-container-instances-state" => &["--cluster", "--container-instances", "--status"],
+        _ => &[],
+    };
+    owned(flags)
+}
+
+fn takes_value(_op: &str, flag: &str) -> bool {
+    !matches!(flag, "--force-new-deployment")
+}
+
+/// Values a flag takes: names of the objects it names.
+fn values(flag: &str, _words: &[&str], cx: &Context) -> Vec<String> {
+    let ecs = cx.world.ecs.as_ref();
+    match flag {
+        "--cluster" | "--clusters" => ecs.map(|e| vec![e.name.clone()]).unwrap_or_default(),
+        "--service" | "--services" | "--service-name" => ecs
+            .map(|e| e.services.iter().map(|s| s.name.clone()).collect())
+            .unwrap_or_default(),
+        "--task" | "--tasks" => ecs
+            .map(|e| {
+                e.tasks
+                    .iter()
+                    .filter(|t| t.is_live())
+                    .map(|t| t.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        "--container-instances" | "--container-instance" => ecs
+            .map(|e| {
+                e.instances
+                    .iter()
+                    .filter(|i| i.status != crate::ecs::InstanceStatus::Inactive)
+                    .map(|i| i.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        "--task-definition" | "--family" => ecs
+            .map(|e| {
+                e.task_definitions
+                    .iter()
+                    .map(|t| t.family_revision())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        "--status" => owned(&["ACTIVE", "DRAINING"]),
+        "--desired-status" => owned(&["RUNNING", "STOPPED"]),
+        "-o" | "--output" => owned(&["wide", "yaml", "json", "name"]),
+        "--replicas" => owned(&["0", "1", "2", "3", "4", "5", "6", "8", "10"]),
+        _ => Vec::new(),
+    }
+}
+
+/// Object names of a kubectl kind (`deploy`, `pods`…).
+fn names_of_kind(kind: &str, cx: &Context) -> Vec<String> {
+    let Some(eks) = cx.world.eks.as_ref() else {
+        return Vec::new();
+    };
+    match super::kubectl::parse::Kind::from_word(kind) {
+        Some(super::kubectl::parse::Kind::Pod) => eks
+            .pods
+            .iter()
+            .filter(|p| !p.gone)
+            .map(|p| p.name.clone())
+            .collect(),
+        Some(super::kubectl::parse::Kind::Deployment) => {
+            eks.deployments.iter().map(|d| d.name.clone()).collect()
+        }
+        Some(super::kubectl::parse::Kind::ReplicaSet) => eks
+            .replica_sets
+            .iter()
+            .filter(|r| !r.deleted)
+            .map(|r| r.name.clone())
+            .collect(),
+        Some(super::kubectl::parse::Kind::Node) => eks
+            .nodes
+            .iter()
+            .filter(|n| !n.gone)
+            .map(|n| n.name.clone())
+            .collect(),
+        Some(super::kubectl::parse::Kind::Hpa) => eks.hpas.iter().map(|h| h.name.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
+    let kinds = owned(&[
+        "pods",
+        "deployments",
+        "replicasets",
+        "nodes",
+        "events",
+        "hpa",
+        "services",
+    ]);
+    let positional: Vec<&str> = rest
+        .iter()
+        .copied()
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    if rest.last().is_some_and(|w| *w == "-o") {
+        return values("-o", rest, cx);
+    }
+    match cmd {
+        "get" | "describe" => match positional.as_slice() {
+            [] => kinds,
+            [kind, ..] => {
+                let mut v = names_of_kind(kind, cx);
+                if cmd == "get" {
+                    v.extend(owned(&["-o", "-l", "-A"]));
+                }
+                v
+            }
+        },
+        "scale" => match positional.as_slice() {
+            [] => names_of_kind("deployment", cx)
+                .into_iter()
+                .map(|n| format!("deployment/{n}"))
+                .collect(),
+            _ => owned(&["--replicas="]),
+        },
+        "set" => match positional.as_slice() {
+            [] => owned(&["image"]),
+            ["image"] => names_of_kind("deployment", cx)
+                .into_iter()
+                .map(|n| format!("deployment/{n}"))
+                .collect(),
+            ["image", target, ..] => {
+                let name = target.trim_start_matches("deployment/");
+                cx.world
+                    .eks
+                    .as_ref()
+                    .and_then(|e| e.deployments.iter().find(|d| d.name == name))
+                    .map(|d| vec![format!("{}=", d.template.container)])
+                    .unwrap_or_default()
+            }
+            _ => Vec::new(),
+        },
+        "rollout" => match positional.as_slice() {
+            [] => owned(&["history", "pause", "restart", "resume", "status", "undo"]),
+            [_] => names_of_kind("deployment", cx)
+                .into_iter()
+                .map(|n| format!("deployment/{n}"))
+                .collect(),
+            [verb, _] if *verb == "undo" => owned(&["--to-revision="]),
+            _ => Vec::new(),
+        },
+        "delete" => match positional.as_slice() {
+            [] => owned(&["pod"]),
+            _ => names_of_kind("pod", cx),
+        },
+        "cordon" | "uncordon" | "drain" => match positional.as_slice() {
+            [] => names_of_kind("node", cx),
+            _ if cmd == "drain" => owned(&["--ignore-daemonsets", "--delete-emptydir-data"]),
+            _ => Vec::new(),
+        },
+        "top" => match positional.as_slice() {
+            [] => owned(&["pods", "nodes"]),
+            _ => Vec::new(),
+        },
+        "logs" => match positional.as_slice() {
+            [] => names_of_kind("pod", cx),
+            _ => owned(&["--previous", "--tail="]),
+        },
+        "apply" => owned(&["-f"]),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,313 @@
+//! The health gate: when a RUNNING service task counts as healthy toward the lower bound, when
+//! it is failing and must be replaced, and what it is still waiting for
+//! (docs/rules/ecs-deployments.md#health-gate-when-a-new-task-counts-as-healthy and
+//! #health-check-grace-period; sources:
+//! <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html>,
+//! <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-healthcheck.html>).
+//!
+//! [`health_gate`] is the one place these rules are written: the scheduler's pass and the read
+//! model the app shows (`ecs::read`) both call it.
+
+use crate::ecs::circuit_breaker;
+use crate::ecs::cluster::{Ctx, EcsCluster};
+use crate::ecs::ids::{ServiceIdx, TaskIdx};
+use crate::ecs::{HealthStatus, Host, TaskStatus, UnhealthyReason, messages};
+use crate::elb::TargetState;
+use crate::event::{EventKind, HealthCheckKind, Source, Subject};
+use crate::scenario::spec::TargetType;
+use crate::time::{Millis, SimTime};
+
+/// Without health checks and without a load balancer, a task counts as healthy once it has
+/// been RUNNING this long.
+pub const NO_HEALTH_CHECK_RULE: Millis = Millis::from_secs(40);
+
+/// Is a task healthy enough to count toward `lower`, failing, or not there yet?
+#[derive(Debug, Clone, PartialEq)]
+pub enum Gate {
+    Healthy(HealthyBy),
+    /// Not (yet) healthy; look again at `wake` if set (the 40-second rule, the grace period).
+    NotYet {
+        wake: Option<SimTime>,
+        waiting: Waiting,
+    },
+    /// Failed its health checks past the grace period: to be replaced.
+    Failing(UnhealthyReason),
+}
+
+/// Which rules made a task healthy. Kept as flags so the scheduler can evaluate thousands of
+/// gates per pass without building text; [`HealthyBy::describe`] writes the explanation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HealthyBy {
+    pub container_checks: bool,
+    pub load_balancer: bool,
+    pub forty_seconds: bool,
+}
+
+/// What a task that does not count as healthy is waiting for (flags, like [`HealthyBy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Waiting {
+    /// It is not a live RUNNING task of a service: still starting, stopping, or standalone.
+    pub not_running: bool,
+    /// Its essential containers' health checks have not reported HEALTHY yet.
+    pub container_checks: bool,
+    /// A target of it is not healthy yet in its target group (initial, or not registered).
+    pub target: bool,
+    /// Its checks report unhealthy, but the health check grace period holds that back until
+    /// the gate's `wake`.
+    pub grace_period: bool,
+    /// No health check and no load balancer: it has been RUNNING for less than 40 seconds
+    /// (until the gate's `wake`).
+    pub forty_seconds: bool,
+}
+
+impl HealthyBy {
+    pub fn describe(&self, world: &EcsCluster, t: TaskIdx) -> String {
+        let mut rules = Vec::new();
+        if self.container_checks {
+            rules.push("its container health checks report HEALTHY".to_string());
+        }
+        if self.load_balancer
+            && let Some(s) = world.task(t).service
+        {
+            for lb in &world.service(s).load_balancers {
+                rules.push(format!(
+                    "its target is healthy in {}",
+                    world.target_group(lb.target_group).name
+                ));
+            }
+        }
+        if self.forty_seconds {
+            rules.push("it has been RUNNING for 40s and has neither container health checks nor a load balancer".into());
+        }
+        rules.join(" and ")
+    }
+}
+
+impl Waiting {
+    /// What the task waits for, in words; `wake` is the gate's.
+    pub fn describe(&self, wake: Option<SimTime>) -> String {
+        let mut parts = Vec::new();
+        if self.not_running {
+            parts.push("it is not a RUNNING task of a service".to_string());
+        }
+        if self.container_checks {
+            parts.push("its container health checks have not reported HEALTHY yet".into());
+        }
+        if self.target {
+            parts.push("its target is not healthy yet in the target group".into());
+        }
+        if self.grace_period {
+            parts.push(match wake {
+                Some(at) => format!(
+                    "its health checks fail, but the health check grace period holds that back until {at}"
+                ),
+                None => "its health checks fail, but the health check grace period holds that back".into(),
+            });
+        }
+        if self.forty_seconds {
+            parts.push(match wake {
+                Some(at) => format!(
+                    "without health checks or a load balancer it counts as healthy once RUNNING for 40s, at {at}"
+                ),
+                None => "without health checks or a load balancer it counts as healthy once RUNNING for 40s".into(),
+            });
+        }
+        parts.join("; ")
+    }
+}
+
+/// The documented "healthy" rules for a service task, with `healthCheckGracePeriodSeconds`
+/// holding back unhealthy verdicts.
+pub fn health_gate(world: &EcsCluster, now: SimTime, t: TaskIdx) -> Gate {
+    let task = world.task(t);
+    let not_running = Gate::NotYet {
+        wake: None,
+        waiting: Waiting {
+            not_running: true,
+            ..Waiting::default()
+        },
+    };
+    let Some(s) = task.service else {
+        return not_running;
+    };
+    if task.last_status != TaskStatus::Running || !task.is_live() {
+        return not_running;
+    }
+    let svc = world.service(s);
+    let td = world.task_definition(task.task_definition);
+    let started = task.started_at.unwrap_or(now);
+    let grace_end = started.plus(svc.health_check_grace_period);
+    let in_grace = now < grace_end;
+    let mut healthy = true;
+    let mut wake = None;
+    let mut by = HealthyBy::default();
+    let mut waiting = Waiting::default();
+    let has_check = td.has_essential_health_check();
+    if has_check {
+        match task.health_status {
+            HealthStatus::Healthy => by.container_checks = true,
+            HealthStatus::Unhealthy if !in_grace => {
+                let container = task
+                    .containers
+                    .iter()
+                    .find(|c| c.essential && c.health_status == HealthStatus::Unhealthy)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default();
+                return Gate::Failing(UnhealthyReason::ContainerHealthCheck { container });
+            }
+            HealthStatus::Unhealthy => {
+                healthy = false;
+                wake = Some(grace_end);
+                waiting.grace_period = true;
+            }
+            HealthStatus::Unknown => {
+                healthy = false;
+                waiting.container_checks = true;
+            }
+        }
+    }
+    for lb in &svc.load_balancers {
+        let tg = world.target_group(lb.target_group);
+        match tg.target_of(t) {
+            Some(target) if target.state == TargetState::Healthy => by.load_balancer = true,
+            Some(target) if target.state == TargetState::Unhealthy && !in_grace => {
+                let reason = target
+                    .reason
+                    .as_ref()
+                    .map(|r| r.description())
+                    .unwrap_or_else(|| "Health checks failed".into());
+                return Gate::Failing(UnhealthyReason::TargetGroup {
+                    target_group: lb.target_group,
+                    reason,
+                });
+            }
+            Some(target) if target.state == TargetState::Unhealthy => {
+                healthy = false;
+                wake = Some(grace_end);
+                waiting.grace_period = true;
+            }
+            _ => {
+                healthy = false;
+                waiting.target = true;
+            }
+        }
+    }
+    if !has_check && svc.load_balancers.is_empty() {
+        let at = started.plus(NO_HEALTH_CHECK_RULE);
+        // Tasks of a service that was already steady when the scenario began have long
+        // passed the 40 s mark (`healthy_at` is set for them at the start).
+        if now < at && task.healthy_at.is_none() {
+            healthy = false;
+            wake = Some(at);
+            waiting.forty_seconds = true;
+        } else {
+            by.forty_seconds = true;
+        }
+    }
+    if healthy {
+        Gate::Healthy(by)
+    } else {
+        Gate::NotYet { wake, waiting }
+    }
+}
+
+/// The gates of `live` tasks at `now`, in that order (the pass's observation).
+pub fn evaluate(world: &EcsCluster, now: SimTime, live: &[TaskIdx]) -> Vec<(TaskIdx, Gate)> {
+    live.iter()
+        .map(|&t| (t, health_gate(world, now, t)))
+        .collect()
+}
+
+/// Act on the gates a pass observed, in order: a task healthy for the first time is recorded
+/// (and resets the circuit breaker's count), a failing one is reported once, and a gate that
+/// will open by itself (the grace period ending, the 40-second mark) gets a pass then.
+pub fn record(ctx: &mut Ctx, s: ServiceIdx, gates: &[(TaskIdx, Gate)]) {
+    let now = ctx.now;
+    for (t, gate) in gates {
+        let t = *t;
+        match gate {
+            Gate::Healthy(by) => {
+                if ctx.world.task(t).healthy_at.is_none() {
+                    let rule = by.describe(ctx.world, t);
+                    let task = ctx.world.task_mut(t);
+                    task.healthy_at = Some(now);
+                    task.explain(
+                        now,
+                        format!("Counts as healthy for the deployment: {rule}."),
+                    );
+                    let dep = task.deployment_id.clone().unwrap_or_default();
+                    circuit_breaker::record_success(ctx, s, &dep);
+                }
+            }
+            Gate::Failing(reason) => {
+                if ctx.world.task(t).unhealthy_reason.is_none() {
+                    notice_failing(ctx, s, t, reason.clone());
+                }
+            }
+            Gate::NotYet { wake: Some(at), .. } => ctx.request_pass_at(s, *at),
+            Gate::NotYet { wake: None, .. } => {}
+        }
+    }
+}
+
+/// Report a task the scheduler saw fail its health checks (once per task).
+fn notice_failing(ctx: &mut Ctx, s: ServiceIdx, t: TaskIdx, reason: UnhealthyReason) {
+    let now = ctx.now;
+    let name = ctx.world.service(s).name.clone();
+    let task = ctx.world.task(t);
+    let id = task.id.clone();
+    let revision = ctx.world.task_definition(task.task_definition).revision;
+    let (message, check, why) = match &reason {
+        UnhealthyReason::ContainerHealthCheck { container } => (
+            messages::failed_container_health_checks(&name, &id),
+            HealthCheckKind::Container,
+            format!(
+                "Essential container {container} reports UNHEALTHY, so the task is UNHEALTHY and the service replaces it."
+            ),
+        ),
+        UnhealthyReason::TargetGroup {
+            target_group,
+            reason,
+        } => {
+            let tg = ctx.world.target_group(*target_group);
+            let target = tg.target_of(t);
+            let port = target.map_or(0, |x| x.port);
+            let instance = match (tg.target_type, task.host) {
+                (TargetType::Instance, Host::Instance(i)) => {
+                    Some(ctx.world.instance(i).ec2_instance_id.clone())
+                }
+                _ => None,
+            };
+            (
+                messages::unhealthy_in_target_group(
+                    &name,
+                    &id,
+                    instance.as_deref(),
+                    port,
+                    &tg.arn,
+                    reason,
+                ),
+                HealthCheckKind::LoadBalancer,
+                format!(
+                    "Its target failed {} consecutive health checks in {} ({reason}), so the service replaces it.",
+                    tg.health_check.unhealthy_threshold_count, tg.name
+                ),
+            )
+        }
+    };
+    let task = ctx.world.task_mut(t);
+    task.unhealthy_reason = Some(reason);
+    task.explain(now, why.clone());
+    ctx.emit_why(
+        Source::Service(name.clone()),
+        EventKind::TaskUnhealthy {
+            service: name.clone(),
+            task: id.clone(),
+            revision,
+            check,
+        },
+        message,
+        vec![Subject::Service(name), Subject::Task(id)],
+        Some(why),
+    );
+}

@@ -1,0 +1,282 @@
+//! Starts: launch what each deployment still needs within the upper bound, replace failing
+//! tasks (start first when the upper bound leaves room, else stop one first), place tasks, and
+//! let tasks of a managed-scaling capacity provider wait in PROVISIONING for an instance
+//! (docs/rules/ecs-deployments.md#orcas-scheduler-pass,
+//! #replacing-unhealthy-tasks-outside-a-deployment; docs/rules/ecs-scaling.md, managed
+//! scaling; docs/rules/ecs-service-events.md#unable-to-place-a-task).
+
+use super::observe::Pass;
+use super::stops::{self, Stop};
+use crate::ecs::cluster::{Ctx, EcsCluster};
+use crate::ecs::ids::{ServiceIdx, TaskDefIdx, TaskIdx};
+use crate::ecs::placement::{self, Placement, SpreadCounts};
+use crate::ecs::{Host, RolloutState, TaskStatus, messages, task_lifecycle};
+use crate::event::{EventKind, Source, Subject};
+use crate::time::Millis;
+
+/// How long the scheduler waits before trying again to place a task that did not fit [model].
+const PLACEMENT_RETRY: Millis = Millis::from_secs(15);
+/// A duplicate service event message is suppressed until its cause is resolved or this long
+/// has passed (docs/rules/ecs-service-events.md#general-rules; source:
+/// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html>).
+pub(super) const DUPLICATE_MESSAGE_SUPPRESSION: Millis = Millis::from_secs(6 * 3600);
+
+/// Place the service's tasks that wait for capacity, oldest first, on instances that have
+/// registered since.
+pub(super) fn place_waiting(ctx: &mut Ctx, s: ServiceIdx) {
+    let waiting: Vec<TaskIdx> = ctx
+        .world
+        .service(s)
+        .tasks
+        .iter()
+        .copied()
+        .filter(|&t| {
+            let task = ctx.world.task(t);
+            task.host == Host::AwaitingCapacity && task.last_status == TaskStatus::Provisioning
+        })
+        .collect();
+    if waiting.is_empty() {
+        return;
+    }
+    let mut counts = SpreadCounts::of(ctx.world, &ctx.net.zones, s);
+    for t in waiting {
+        let task = ctx.world.task(t);
+        let provider = task.capacity_provider.clone();
+        let td = task.task_definition;
+        if let Ok(p) = placement::place(
+            ctx.world,
+            &ctx.net.zones,
+            s,
+            td,
+            provider.as_deref(),
+            &mut counts,
+            &mut ctx.rngs.placement,
+        ) {
+            task_lifecycle::place_waiting(ctx, t, p);
+        }
+    }
+}
+
+/// A failing task's replacement starts first when the upper bound leaves room for it. When it
+/// does not, one failing task stops first (the rest wait for a later pass): that stop.
+pub(super) fn stop_first_for_replacement(world: &EcsCluster, pass: &Pass) -> Option<Stop> {
+    let first = *pass.failing.first()?;
+    if pass.bounds.room() > 0 {
+        return None;
+    }
+    Some(Stop {
+        t: first,
+        cause: stops::failing_cause(world, first),
+        why: format!(
+            "Replaced because it failed its health checks. No room to start the replacement first ({}), so it stops first.",
+            pass.bounds.explain_room()
+        ),
+        scales_down: false,
+    })
+}
+
+/// Launch, for the PRIMARY deployment first and then older deployments replacing their failed
+/// tasks, what each still needs, within the room the upper bound leaves.
+pub(super) fn launch(ctx: &mut Ctx, pass: &mut Pass) {
+    let now = ctx.now;
+    pass.throttled = ctx
+        .world
+        .service(pass.s)
+        .throttled_until
+        .filter(|t| *t > now);
+    let mut order: Vec<String> = vec![pass.primary.clone()];
+    order.extend(
+        ctx.world
+            .service(pass.s)
+            .deployments
+            .iter()
+            .rev()
+            .filter(|d| d.id != pass.primary)
+            .map(|d| d.id.clone()),
+    );
+    let mut counts = SpreadCounts::of(ctx.world, &ctx.net.zones, pass.s);
+    for dep_id in order {
+        let Some(dep) = ctx.world.service(pass.s).deployment(&dep_id) else {
+            continue;
+        };
+        if dep.rollout_state == RolloutState::Failed {
+            continue;
+        }
+        // Tasks on a DRAINING instance are on their way out: their replacements start like
+        // any missing task, within the upper bound.
+        let have = pass.tasks_of(ctx.world, &dep_id).count() as u32;
+        let need = dep.desired_count.saturating_sub(have);
+        if need == 0 {
+            continue;
+        }
+        if let Some(until) = pass.throttled {
+            ctx.request_pass_at(pass.s, until);
+            break;
+        }
+        let td = dep.task_definition;
+        let before = pass.bounds;
+        let ids = launch_for(ctx, pass, &dep_id, td, need, &mut counts);
+        if !ids.is_empty() {
+            report_started(ctx, pass, &dep_id, td, need, ids, before);
+        }
+        if pass.placement_failed {
+            break;
+        }
+    }
+}
+
+/// Launch up to `need` tasks of deployment `dep_id` while the upper bound leaves room;
+/// returns their ids.
+fn launch_for(
+    ctx: &mut Ctx,
+    pass: &mut Pass,
+    dep_id: &str,
+    td: TaskDefIdx,
+    need: u32,
+    counts: &mut SpreadCounts,
+) -> Vec<String> {
+    let s = pass.s;
+    let n = need.min(pass.bounds.room());
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        let provider = task_lifecycle::choose_capacity_provider(ctx.world, s);
+        let placed = placement::place(
+            ctx.world,
+            &ctx.net.zones,
+            s,
+            td,
+            provider.as_deref(),
+            counts,
+            &mut ctx.rngs.placement,
+        );
+        let why = format!(
+            "Started by deployment {dep_id}: {}, and the deployment needs {} more.",
+            pass.bounds.explain_room(),
+            need - ids.len() as u32
+        );
+        match placed {
+            Ok(p) => {
+                let t = task_lifecycle::launch(ctx, s, dep_id, td, p, provider, why);
+                ids.push(ctx.world.task(t).id.clone());
+                pass.bounds.running_or_pending += 1;
+            }
+            Err(problem) if waits_for_capacity(ctx.world, provider.as_deref()) => {
+                let why = format!(
+                    "{why} No instance of capacity provider {} fits it ({}), so it waits in PROVISIONING for managed scaling to add one.",
+                    provider.as_deref().unwrap_or_default(),
+                    problem.reason()
+                );
+                let waiting = Placement {
+                    host: Host::AwaitingCapacity,
+                    zone_index: 0,
+                    host_port: None,
+                };
+                let t = task_lifecycle::launch(ctx, s, dep_id, td, waiting, provider, why);
+                ids.push(ctx.world.task(t).id.clone());
+                pass.bounds.running_or_pending += 1;
+            }
+            Err(problem) => {
+                pass.placement_failed = true;
+                report_unable_to_place(ctx, s, &pass.name, &problem);
+                ctx.request_pass_at(s, ctx.now.plus(PLACEMENT_RETRY));
+                break;
+            }
+        }
+    }
+    ids
+}
+
+/// "has started N tasks", with how many of them replace unhealthy tasks.
+fn report_started(
+    ctx: &mut Ctx,
+    pass: &mut Pass,
+    dep_id: &str,
+    td: TaskDefIdx,
+    need: u32,
+    ids: Vec<String>,
+    before: super::bounds::Bounds,
+) {
+    pass.progressed = true;
+    let started = ids.len() as u32;
+    let stopping_after = pass
+        .failing
+        .iter()
+        .filter(|&&t| ctx.world.task(t).deployment_id.as_deref() == Some(dep_id))
+        .count() as u32;
+    let svc = ctx.world.service_mut(pass.s);
+    // A task was started: the cause of "unable to place" is resolved.
+    svc.unable_to_place_reported = None;
+    let d = svc.deployment_mut(dep_id).expect("deployment exists");
+    let from_earlier = d.unhealthy_to_replace.min(started);
+    d.unhealthy_to_replace -= from_earlier;
+    let from_this_pass = stopping_after.min(started - from_earlier);
+    if from_this_pass > 0 {
+        pass.credited.push((dep_id.to_string(), from_this_pass));
+    }
+    let replaced = from_earlier + from_this_pass;
+    let revision = ctx.world.task_definition(td).revision;
+    let name = pass.name.clone();
+    let mut subjects = vec![Subject::Service(name.clone())];
+    subjects.extend(ids.iter().map(|i| Subject::Task(i.clone())));
+    ctx.emit_why(
+        Source::Service(name.clone()),
+        EventKind::TasksStarted {
+            service: name.clone(),
+            deployment: dep_id.to_string(),
+            revision,
+            tasks: ids.clone(),
+            replaced_unhealthy: replaced,
+        },
+        messages::started_tasks(&name, &ids, replaced),
+        subjects,
+        Some(format!(
+            "{}; deployment {dep_id} needed {need}, so {started} started.",
+            before.explain_room()
+        )),
+    );
+}
+
+/// True when a task of `provider` that fits nowhere waits in PROVISIONING for capacity (an Auto
+/// Scaling group provider with managed scaling) instead of being reported unable to place.
+fn waits_for_capacity(world: &EcsCluster, provider: Option<&str>) -> bool {
+    provider.is_some_and(|p| {
+        world
+            .auto_scaling_groups
+            .iter()
+            .any(|g| g.capacity_provider == p && g.managed_scaling.is_some())
+    })
+}
+
+fn report_unable_to_place(
+    ctx: &mut Ctx,
+    s: ServiceIdx,
+    name: &str,
+    problem: &messages::PlacementProblem,
+) {
+    let now = ctx.now;
+    let message = messages::unable_to_place(name, problem);
+    let svc = ctx.world.service_mut(s);
+    // ECS suppresses a duplicate message until its cause is resolved (a task is placed, which
+    // clears the record) or 6 hours pass. A different text (another closest-matching instance,
+    // another reason) is a new message.
+    let duplicate = svc
+        .unable_to_place_reported
+        .as_ref()
+        .is_some_and(|(at, text)| {
+            *text == message && now.since(*at) < DUPLICATE_MESSAGE_SUPPRESSION
+        });
+    if duplicate {
+        return;
+    }
+    svc.unable_to_place_reported = Some((now, message.clone()));
+    ctx.emit_why(
+        Source::Service(name.to_string()),
+        EventKind::UnableToPlace {
+            service: name.to_string(),
+            reason: message.clone(),
+        },
+        message,
+        vec![Subject::Service(name.to_string())],
+        Some("No instance has room for the task (or every zone is unavailable). ECS retries every 15 seconds; it does not repeat the same message until a task is placed or 6 hours pass, but a different reason or closest-matching instance is reported at once.".into()),
+    );
+}

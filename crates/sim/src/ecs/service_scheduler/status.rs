@@ -1,0 +1,256 @@
+//! Status: what a pass records once it has acted — running and pending counts, deployments
+//! without tasks dropped, the deployment COMPLETED, a deployment that cannot move ("stuck"),
+//! the steady state, and the pass's bounds and decision for the app ([`SchedulerView`])
+//! (docs/rules/ecs-deployments.md#orcas-scheduler-pass;
+//! docs/rules/ecs-service-events.md#deployment-and-steady-state).
+
+use super::health_gate::{Gate, health_gate};
+use super::observe::Pass;
+use super::starts::DUPLICATE_MESSAGE_SUPPRESSION;
+use crate::ecs::cluster::{Ctx, EcsCluster};
+use crate::ecs::ids::TaskIdx;
+use crate::ecs::{
+    DeploymentStatus, RolloutState, SchedulerView, Suppressed, deployment_key, deployments,
+    messages,
+};
+use crate::event::{EventKind, Source, Subject};
+use crate::time::{Millis, SimTime};
+
+/// The steady-state message repeats after the same 6 hours as any other message.
+const STEADY_REPEAT: Millis = DUPLICATE_MESSAGE_SUPPRESSION;
+
+/// Record the outcome of a pass.
+pub(super) fn record(ctx: &mut Ctx, pass: &Pass) {
+    deployments::refresh_counts(ctx.world, pass.s);
+    let tally = Tally::of(ctx.world, ctx.now, pass);
+    drop_deployments_without_tasks(ctx.world, pass);
+    complete_deployment(ctx, pass, &tally);
+    report_stuck(ctx, pass, &tally);
+    let steady = report_steady(ctx, pass, &tally);
+    let bounds = pass.bounds.counting(tally.live, pass.bounds.healthy);
+    let decision = if steady {
+        "Steady: every desired task is running and healthy.".to_string()
+    } else {
+        format!("{}.", bounds.explain())
+    };
+    ctx.world.service_mut(pass.s).last_pass = SchedulerView {
+        at: ctx.now,
+        upper: bounds.upper,
+        lower: bounds.lower,
+        running_or_pending: bounds.running_or_pending,
+        healthy: bounds.healthy,
+        decision,
+        bounds,
+    };
+}
+
+/// The service's tasks after the pass acted, counted in one walk.
+struct Tally {
+    live: u32,
+    primary_live: u32,
+    primary_healthy: u32,
+    starting: u32,
+    /// Every task of the service (live or not yet forgotten) belongs to the pass's PRIMARY.
+    only_primary_left: bool,
+    all_healthy: bool,
+    /// No live task is waiting for its health gate.
+    settled: bool,
+    primary_state: Option<RolloutState>,
+}
+
+impl Tally {
+    fn of(w: &EcsCluster, now: SimTime, pass: &Pass) -> Tally {
+        // Gates computed at the start of this pass still hold (same moment; stopped tasks are
+        // no longer live); only tasks launched in this pass are new, and they are not RUNNING.
+        let kind_of = |g: &Gate| match g {
+            Gate::Healthy(_) => 0u8,
+            Gate::NotYet { .. } => 1,
+            Gate::Failing(_) => 2,
+        };
+        let mut known: Vec<(TaskIdx, u8)> =
+            pass.gates.iter().map(|(t, g)| (*t, kind_of(g))).collect();
+        known.sort_unstable_by_key(|(t, _)| *t);
+        let gate_kind = |t: TaskIdx| -> u8 {
+            known
+                .binary_search_by_key(&t, |(x, _)| *x)
+                .ok()
+                .map(|i| known[i].1)
+                .unwrap_or_else(|| kind_of(&health_gate(w, now, t)))
+        };
+        let svc = w.service(pass.s);
+        let mut tally = Tally {
+            live: 0,
+            primary_live: 0,
+            primary_healthy: 0,
+            starting: 0,
+            only_primary_left: true,
+            all_healthy: true,
+            settled: true,
+            primary_state: svc.primary().map(|d| d.rollout_state),
+        };
+        let primary_key = deployment_key(&pass.primary);
+        for &t in &svc.tasks {
+            let task = w.task(t);
+            let is_primary = task.deployment_key == Some(primary_key);
+            tally.only_primary_left &= is_primary;
+            if !task.is_live() {
+                continue;
+            }
+            let kind = gate_kind(t);
+            tally.live += 1;
+            tally.all_healthy &= kind == 0;
+            tally.settled &= kind != 1;
+            tally.starting += u32::from(task.last_status.is_starting());
+            if is_primary {
+                tally.primary_live += 1;
+                tally.primary_healthy += u32::from(kind == 0);
+            }
+        }
+        tally
+    }
+
+    /// Tasks of older deployments are still live.
+    fn old_left(&self) -> bool {
+        self.live > self.primary_live
+    }
+}
+
+/// Drop deployments that no longer have any task. The PRIMARY stays even without tasks: it may
+/// have been created during this pass (a circuit-breaker rollback tripped by a stop).
+fn drop_deployments_without_tasks(w: &mut EcsCluster, pass: &Pass) {
+    let svc = w.service(pass.s);
+    let keep: Vec<String> = svc
+        .deployments
+        .iter()
+        .filter(|d| {
+            d.id == pass.primary || d.status == DeploymentStatus::Primary || {
+                let key = Some(deployment_key(&d.id));
+                svc.tasks.iter().any(|&t| w.task(t).deployment_key == key)
+            }
+        })
+        .map(|d| d.id.clone())
+        .collect();
+    w.service_mut(pass.s)
+        .deployments
+        .retain(|d| keep.contains(&d.id));
+}
+
+/// The PRIMARY deployment has all its tasks running and healthy and no older task is left:
+/// COMPLETED.
+fn complete_deployment(ctx: &mut Ctx, pass: &Pass, tally: &Tally) {
+    let desired = pass.bounds.desired;
+    if !(tally.primary_state == Some(RolloutState::InProgress)
+        && tally.primary_live == desired
+        && tally.primary_healthy == desired
+        && tally.only_primary_left)
+    {
+        return;
+    }
+    let (now, name, primary) = (ctx.now, &pass.name, &pass.primary);
+    let td = ctx
+        .world
+        .service(pass.s)
+        .primary()
+        .map(|d| d.task_definition);
+    let svc = ctx.world.service_mut(pass.s);
+    if let Some(d) = svc.deployments.iter_mut().find(|d| d.id == *primary) {
+        d.rollout_state = RolloutState::Completed;
+        d.rollout_state_reason = messages::rollout_completed(primary);
+        d.updated_at = now;
+    }
+    if let Some(td) = td {
+        svc.last_completed = Some((primary.clone(), td));
+        let revision = ctx.world.task_definition(td).revision;
+        ctx.emit_why(
+            Source::Service(name.clone()),
+            EventKind::DeploymentCompleted {
+                service: name.clone(),
+                deployment: primary.clone(),
+                revision,
+            },
+            messages::deployment_completed(name, primary),
+            vec![Subject::Service(name.clone())],
+            Some(format!(
+                "All {desired} tasks of the deployment are running and healthy and no task of an older deployment is left."
+            )),
+        );
+    }
+}
+
+/// Nothing could start or stop, nothing is still starting or waiting for its health gate,
+/// and the deployment is not done: the deployment configuration keeps it from moving. Said
+/// once, until something moves again.
+fn report_stuck(ctx: &mut Ctx, pass: &Pass, tally: &Tally) {
+    let desired = pass.bounds.desired;
+    let bounds = pass.bounds.counting(tally.live, pass.bounds.healthy);
+    let needs_work = tally.primary_live != desired || tally.old_left();
+    if tally.primary_state == Some(RolloutState::InProgress)
+        && !pass.progressed
+        && needs_work
+        && tally.settled
+        && tally.starting == 0
+        && !pass.placement_failed
+        && pass.throttled.is_none()
+        && (bounds.room() == 0 || tally.primary_live >= desired)
+        && (pass.budget <= 0 || !tally.old_left())
+    {
+        let name = &pass.name;
+        let svc = ctx.world.service_mut(pass.s);
+        if !svc.is_suppressed(Suppressed::DeploymentStuck) {
+            svc.suppressed.push(Suppressed::DeploymentStuck);
+            ctx.emit_why(
+                Source::Service(name.clone()),
+                EventKind::DeploymentStuck {
+                    service: name.clone(),
+                },
+                messages::deployment_stuck(name),
+                vec![Subject::Service(name.clone())],
+                Some(format!(
+                    "{}: no task may start and no healthy task may stop.",
+                    bounds.explain()
+                )),
+            );
+        }
+    } else if pass.progressed {
+        ctx.world
+            .service_mut(pass.s)
+            .suppressed
+            .retain(|x| *x != Suppressed::DeploymentStuck);
+    }
+}
+
+/// One COMPLETED deployment with every desired task running and healthy: the steady state,
+/// reported when reached and again every 6 hours. Returns whether the service is steady.
+fn report_steady(ctx: &mut Ctx, pass: &Pass, tally: &Tally) -> bool {
+    let now = ctx.now;
+    let svc = ctx.world.service(pass.s);
+    let steady = svc
+        .primary()
+        .is_some_and(|d| d.rollout_state == RolloutState::Completed)
+        && svc.deployments.len() == 1
+        && tally.live == pass.bounds.desired
+        && tally.all_healthy
+        && svc.tasks.len() == tally.live as usize;
+    let was_steady = svc.steady;
+    let repeat_due = svc
+        .last_steady_message_at
+        .is_some_and(|t| now >= t.plus(STEADY_REPEAT));
+    if steady && (!was_steady || repeat_due) {
+        let svc = ctx.world.service_mut(pass.s);
+        svc.steady = true;
+        svc.last_steady_message_at = Some(now);
+        let name = &pass.name;
+        ctx.emit(
+            Source::Service(name.clone()),
+            EventKind::SteadyState {
+                service: name.clone(),
+            },
+            messages::steady_state(name),
+            vec![Subject::Service(name.clone())],
+        );
+        ctx.request_pass_at(pass.s, now.plus(STEADY_REPEAT));
+    } else if !steady {
+        ctx.world.service_mut(pass.s).steady = false;
+    }
+    ctx.world.service(pass.s).steady
+}

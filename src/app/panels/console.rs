@@ -1,0 +1,309 @@
+//! The console (C): `aws ecs …` and `kubectl …` against the run, as the learner would type them
+//! at a terminal. Reading commands print what the real tool prints for this moment; acting
+//! commands change the run from this moment on (Ctrl+Z undoes the last). Tab completes, ↑/↓
+//! walk the history; the transcript can be selected and copied. The canvas's actions menu runs
+//! its commands here too, so every action shows its CLI form.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiPrimaryContextPass, egui};
+use orca_sim::console::{self, Context, Outcome};
+
+use super::{PanelSystems, Root};
+use crate::app::AppSystems;
+use crate::app::actions::Actions;
+use crate::app::player::Player;
+use crate::app::ui_state::UiState;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<ConsoleState>()
+        .add_systems(
+            EguiPrimaryContextPass,
+            show_console
+                .in_set(PanelSystems::Console)
+                .run_if(|c: Res<ConsoleState>| c.open),
+        )
+        .add_systems(Update, console_actions.in_set(AppSystems::ApplyActions));
+}
+
+/// The keyboard's console actions: open or close it, and undo the last command that acted.
+fn console_actions(
+    mut actions: MessageReader<Actions>,
+    mut console: ResMut<ConsoleState>,
+    mut player: ResMut<Player>,
+    mut ui: ResMut<UiState>,
+) {
+    for a in actions.read() {
+        match a {
+            Actions::ToggleConsole => console.toggle(),
+            Actions::Undo => {
+                ui.notice = Some(match console.undo(&mut player) {
+                    Some(command) => format!("undid: {command}"),
+                    None => "nothing to undo".into(),
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One command and what it printed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// `[mm:ss]`, the moment the command ran at.
+    pub at: String,
+    pub command: String,
+    pub output: String,
+    pub failed: bool,
+}
+
+#[derive(Resource, Debug, Default)]
+pub struct ConsoleState {
+    pub open: bool,
+    pub input: String,
+    pub history: Vec<String>,
+    /// Position while walking the history with ↑/↓.
+    history_pos: Option<usize>,
+    pub transcript: Vec<Entry>,
+    /// Give the input the keyboard on the next frame.
+    pub focus_requested: bool,
+    /// The commands that acted, in order, for undo's message.
+    acted: Vec<String>,
+    /// Scroll to the newest entry.
+    scroll_to_end: bool,
+}
+
+impl ConsoleState {
+    pub fn toggle(&mut self) {
+        self.open = !self.open;
+        self.focus_requested = self.open;
+    }
+
+    /// Run a command line (typed, or chosen from the canvas's actions menu) and keep it in the
+    /// transcript and the history.
+    pub fn run(&mut self, player: &mut Player, line: &str) {
+        let line = line.trim().to_string();
+        if line.is_empty() {
+            return;
+        }
+        if line == "clear" {
+            self.transcript.clear();
+            self.history.push(line);
+            return;
+        }
+        let at = player.now().to_string();
+        let (output, failed) = execute(player, &line, &mut self.acted);
+        if self.history.last() != Some(&line) {
+            self.history.push(line.clone());
+        }
+        self.history_pos = None;
+        self.transcript.push(Entry {
+            at,
+            command: line,
+            output,
+            failed,
+        });
+        // A long session keeps the newest 500 commands.
+        if self.transcript.len() > 500 {
+            self.transcript.remove(0);
+        }
+        self.scroll_to_end = true;
+    }
+
+    /// Undo the last action (Ctrl+Z): the message says which command was taken back.
+    pub fn undo(&mut self, player: &mut Player) -> Option<String> {
+        player.undo_intervention()?;
+        let command = self.acted.pop().unwrap_or_else(|| "the last action".into());
+        let at = player.now().to_string();
+        self.transcript.push(Entry {
+            at,
+            command: format!("# undo: {command}"),
+            output: "The run is simulated again without it.".into(),
+            failed: false,
+        });
+        self.scroll_to_end = true;
+        Some(command)
+    }
+}
+
+/// A file a command names (`file://…`, `-f`), read with the scenario-file size cap.
+fn read_file(path: &str) -> Result<String, String> {
+    let path = path.strip_prefix("file://").unwrap_or(path);
+    crate::scenario_file::read_text(std::path::Path::new(path))
+}
+
+/// Carry out one command: its output and whether it failed.
+fn execute(player: &mut Player, line: &str, acted: &mut Vec<String>) -> (String, bool) {
+    let outcome = {
+        let playback = &player.playback;
+        let cx = Context {
+            world: playback.world(),
+            scenario: playback.scenario(),
+            now: playback.now(),
+            log: playback.log(),
+            files: &read_file,
+        };
+        console::execute(line, &cx)
+    };
+    match outcome {
+        Outcome::Print(s) => (s, false),
+        Outcome::Fail(s) => (s, true),
+        Outcome::Act { actions, after } => {
+            player.intervene(actions);
+            acted.push(line.to_string());
+            let playback = &player.playback;
+            let reply = console::reply(&after, playback.world(), playback.log(), playback.now());
+            (reply, false)
+        }
+    }
+}
+
+fn show_console(
+    mut root: ResMut<Root>,
+    mut console: ResMut<ConsoleState>,
+    mut player: ResMut<Player>,
+    mut ui_state: ResMut<UiState>,
+) {
+    let Some(root) = root.ui() else { return };
+    let mut close = false;
+    egui::Panel::bottom("console")
+        .resizable(true)
+        .default_size(260.0)
+        .show(root, |ui| {
+            ui.horizontal(|ui| {
+                ui.strong("Console");
+                ui.weak("aws ecs … · kubectl … · Tab completes · ↑/↓ history · Ctrl+Z undoes the last action · clear");
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.button("Close (Esc)").clicked() {
+                        close = true;
+                    }
+                    let n = player.intervention_count();
+                    if n > 0 && ui.button(format!("Undo last ({n})")).clicked() {
+                        console.undo(&mut player);
+                    }
+                });
+            });
+            ui.separator();
+            let input_height = ui.text_style_height(&egui::TextStyle::Monospace) + 16.0;
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .max_height((ui.available_height() - input_height).max(40.0))
+                .stick_to_bottom(true)
+                .show(ui, |ui| {
+                    for e in &console.transcript {
+                        ui.label(
+                            egui::RichText::new(format!("[{}] $ {}", e.at, e.command))
+                                .monospace()
+                                .strong(),
+                        );
+                        if !e.output.is_empty() {
+                            let text = egui::RichText::new(e.output.trim_end()).monospace();
+                            let text = if e.failed {
+                                text.color(egui::Color32::from_rgb(255, 140, 120))
+                            } else {
+                                text
+                            };
+                            ui.add(egui::Label::new(text).selectable(true).wrap_mode(egui::TextWrapMode::Extend));
+                        }
+                    }
+                    if console.scroll_to_end {
+                        ui.scroll_to_cursor(Some(egui::Align::Max));
+                    }
+                });
+            console.scroll_to_end = false;
+            ui.horizontal(|ui| {
+                ui.label(egui::RichText::new("$").monospace().strong());
+                let mut input = std::mem::take(&mut console.input);
+                let field = ui.add(
+                    egui::TextEdit::singleline(&mut input)
+                        .font(egui::TextStyle::Monospace)
+                        .hint_text("kubectl get pods   ·   aws ecs describe-services --cluster … --services …")
+                        .lock_focus(true)
+                        .desired_width(f32::INFINITY),
+                );
+                if console.focus_requested {
+                    field.request_focus();
+                    console.focus_requested = false;
+                }
+                let focused = field.has_focus();
+                let (enter, tab, up, down, esc) = ui.input(|i| {
+                    (
+                        i.key_pressed(egui::Key::Enter),
+                        i.key_pressed(egui::Key::Tab),
+                        i.key_pressed(egui::Key::ArrowUp),
+                        i.key_pressed(egui::Key::ArrowDown),
+                        i.key_pressed(egui::Key::Escape),
+                    )
+                });
+                if (focused || field.lost_focus()) && enter {
+                    let line = std::mem::take(&mut input);
+                    console.run(&mut player, &line);
+                    field.request_focus();
+                } else if focused && tab {
+                    input = complete(&player, &input, &mut console);
+                    field.request_focus();
+                } else if focused && (up || down) {
+                    input = walk_history(&mut console, up, &input);
+                } else if esc {
+                    close = true;
+                }
+                console.input = input;
+                ui_state.console_focus = focused;
+            });
+        });
+    if close {
+        console.open = false;
+        ui_state.console_focus = false;
+    }
+}
+
+/// Tab: complete the last word (or list the choices when several fit).
+fn complete(player: &Player, input: &str, console: &mut ConsoleState) -> String {
+    let playback = &player.playback;
+    let cx = Context {
+        world: playback.world(),
+        scenario: playback.scenario(),
+        now: playback.now(),
+        log: playback.log(),
+        files: &read_file,
+    };
+    let c = console::complete::complete(input, &cx);
+    match c.candidates.len() {
+        0 => input.to_string(),
+        1 => {
+            let word = &c.candidates[0];
+            let sep = if word.ends_with('=') || word.ends_with('/') {
+                ""
+            } else {
+                " "
+            };
+            format!("{}{word}{sep}", &input[..c.from])
+        }
+        _ => {
+            let prefix = c.common_prefix();
+            console.transcript.push(Entry {
+                at: player.now().to_string(),
+                command: format!("{input}⇥"),
+                output: c.candidates.join("  "),
+                failed: false,
+            });
+            console.scroll_to_end = true;
+            format!("{}{prefix}", &input[..c.from])
+        }
+    }
+}
+
+fn walk_history(console: &mut ConsoleState, up: bool, current: &str) -> String {
+    if console.history.is_empty() {
+        return current.to_string();
+    }
+    let last = console.history.len() - 1;
+    let pos = match (console.history_pos, up) {
+        (None, true) => Some(last),
+        (None, false) => None,
+        (Some(p), true) => Some(p.saturating_sub(1)),
+        (Some(p), false) if p < last => Some(p + 1),
+        (Some(_), false) => None,
+    };
+    console.history_pos = pos;
+    pos.map_or_else(String::new, |p| console.history[p].clone())
+}
