@@ -2,7 +2,13 @@
 //! of a rolling deployment (headless: `MinimalPlugins` + Orca's `CorePlugin`, no rendering).
 //! Goal: p95 ≤ 8 ms per frame.
 //!
-//! Run with `cargo bench --bench frame`. Prints mean, median and 95th percentile.
+//! Without a window there is no camera, so the bench tells the canvas what a camera over a
+//! 1280×616 canvas area would (`CanvasView`), in two views: fitted, as the app opens (the
+//! whole cluster, as counts per host), and zoomed in to legible cards (only the cards on
+//! screen get entities).
+//!
+//! Run with `cargo bench --bench frame` (`FRAMES=n` for fewer than 600 frames per view).
+//! Prints mean, median and 95th percentile for each view.
 
 use std::time::{Duration, Instant};
 
@@ -10,6 +16,9 @@ use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use orca::app::CorePlugin;
 use orca::app::actions::Actions;
+use orca::app::canvas::scene::Detail;
+use orca::app::canvas::sync::Canvas;
+use orca::app::canvas::view::{self, CanvasView};
 use orca::app::library::{Progress, ScenarioSource};
 use orca::app::player::Player;
 use orca_sim::SimTime;
@@ -52,14 +61,16 @@ fn main() {
     let scenario =
         orca_sim::scenario::parse("bench.ron", &scenario_text()).unwrap_or_else(|e| panic!("{e}"));
     let started = Instant::now();
-    let mut player = Player::new(
+    let player = Player::new(
         std::sync::Arc::new(scenario),
         ScenarioSource::BuiltIn("bench"),
         Progress::default(),
     );
     println!("scenario run + layout sampling: {:?}", started.elapsed());
-    // From 1:15, the deployment under way: 600 frames of 16 ms at 4× play 1:15 → 1:53.
-    player.seek(SimTime(75_000));
+    let frames: usize = std::env::var("FRAMES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(600);
     let mut app = App::new();
     app.add_plugins(MinimalPlugins)
         .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
@@ -70,28 +81,53 @@ fn main() {
     app.update();
     app.world_mut().write_message(Actions::Faster); // 2×
     app.world_mut().write_message(Actions::Faster); // 4×
+    app.update();
+    for zoomed_in in [false, true] {
+        measure(&mut app, zoomed_in, frames);
+    }
+}
+
+/// From 1:15, the deployment under way, play `frames` frames of 16 ms at 4× (600 frames play
+/// 1:15 → 1:53) and print the update times.
+fn measure(app: &mut App, zoomed_in: bool, frames: usize) {
+    {
+        let mut player = app.world_mut().resource_mut::<Player>();
+        player.seek(SimTime(75_000));
+        player.playing = false;
+    }
+    app.update();
+    // What the camera would tell the canvas: the fit of the scene, or legible cards around
+    // the middle of it.
+    let viewport = view::DEFAULT_VIEWPORT;
+    let fit = app.world().resource::<Canvas>().scene.fit;
+    let (detail, bounds, scale) = view::fit(&fit, viewport).expect("a scene");
+    let (detail, scale) = if zoomed_in {
+        (Detail::Cards, view::LEGIBLE_SCALE)
+    } else {
+        (detail, scale)
+    };
+    *app.world_mut().resource_mut::<CanvasView>() = CanvasView {
+        viewport: Some(viewport),
+        visible: Some(view::visible_area(bounds.center(), scale, viewport)),
+        detail,
+    };
     app.world_mut().write_message(Actions::TogglePlay);
     app.update();
     let mut times = Vec::new();
     let mut max_cards = 0;
-    for _ in 0..600 {
+    for _ in 0..frames {
         let t = Instant::now();
         app.update();
         times.push(t.elapsed());
-        let cards = app
-            .world()
-            .resource::<orca::app::canvas::sync::Canvas>()
-            .scene
-            .cards
-            .len();
-        max_cards = max_cards.max(cards);
+        max_cards = max_cards.max(app.world().resource::<Canvas>().cards.len());
     }
     times.sort();
     let mean = times.iter().sum::<Duration>() / times.len() as u32;
     let median = times[times.len() / 2];
     let p95 = times[times.len() * 95 / 100];
     println!(
-        "frames: {} · cards on canvas at most: {max_cards} · mean {mean:?} · median {median:?} · p95 {p95:?} (goal ≤ 8 ms)",
+        "{}: {detail:?} · frames: {} · card entities at most: {max_cards} · mean {mean:?} · median {median:?} · p95 {p95:?} (goal ≤ 8 ms)",
+        if zoomed_in { "zoomed in" } else { "fitted" },
         times.len()
     );
 }
