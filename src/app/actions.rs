@@ -62,8 +62,12 @@ fn keyboard_actions(
     mut out: MessageWriter<Actions>,
 ) {
     let Some(keys) = keys else { return };
-    // Typing a path in the scenario picker or a command: the keys are text, not shortcuts.
+    // Typing a path in the scenario picker or a command: the keys are text, not shortcuts
+    // (F12, which types nothing, still takes a picture).
     if ui.typing || ui.console_focus {
+        if keys.just_pressed(KeyCode::F12) {
+            out.write(Actions::Screenshot);
+        }
         return;
     }
     let ctrl = keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight]);

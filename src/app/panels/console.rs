@@ -247,7 +247,9 @@ fn show_console(
                     close = true;
                 }
                 console.input = input;
-                ui_state.console_focus = focused;
+                // After Enter or Tab the field has asked for the focus back: keys typed next
+                // are still the command's, never shortcuts (egui drops it on Enter).
+                ui_state.console_focus = ui.memory(|m| m.has_focus(field.id));
             });
         });
     if close {
