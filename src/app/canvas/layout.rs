@@ -582,3 +582,112 @@ fn push_bar(scene: &mut Scene, key: &str, area: Area, bar: &BarModel) {
         TEXT,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::canvas::model::{CardModel, ZoneModel};
+    use crate::app::canvas::scene::{CardKey, Prim, ZONE_GAP};
+
+    /// Three zones with one Fargate host each holding `per_host` healthy tasks, one of which
+    /// (in the first host) is unhealthy, behind four target groups with long names.
+    fn big_model(per_host: usize) -> Model {
+        let mut m = Model::default();
+        for z in 0..3 {
+            m.zones.push(ZoneModel {
+                name: format!("us-east-1{}", ['a', 'b', 'c'][z]),
+                subnet: format!("10.0.{}.0/20", 16 * z),
+                out: false,
+            });
+            let start = m.cards.len();
+            for i in 0..per_host {
+                let state = if z == 0 && i == 7 {
+                    CardState::Unhealthy
+                } else {
+                    CardState::Healthy
+                };
+                m.cards.push(CardModel {
+                    key: CardKey::Task(m.cards.len() as u32),
+                    state,
+                    new_revision: false,
+                    alpha: 1.0,
+                    appear: 1.0,
+                });
+            }
+            m.hosts.push(HostModel {
+                key: format!("lane:{z}"),
+                zone: z,
+                title: "Fargate".into(),
+                notes: vec!["AWS-managed hosts".into()],
+                bars: vec![],
+                bg: ZONE_BG,
+                cards: start..m.cards.len(),
+                keeps_a_row: false,
+            });
+        }
+        for g in 0..4 {
+            m.groups.push(GroupModel {
+                key: format!("tg:tg{g}"),
+                title: format!("⚖ tg{g}-alb  →  target group tg{g}"),
+                summary: format!("✓{per_host} healthy  ▶0 initial  ✗1 unhealthy  ⇣0 draining"),
+                targets: vec![],
+            });
+        }
+        m
+    }
+
+    fn texts(scene: &Scene) -> Vec<&str> {
+        scene
+            .prims
+            .iter()
+            .filter_map(|(_, p)| match p {
+                Prim::Text { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn counts_keep_one_unhealthy_task_among_thousands_visible() {
+        let scene = arrange(&big_model(3_333), Shape::default(), Detail::Counts);
+        assert!(scene.cards.iter().all(|c| c.area.w > 0.0));
+        assert!(texts(&scene).iter().any(|t| t.contains("✗ 1 unhealthy")));
+        let red = CardState::Unhealthy.color();
+        let piece = scene
+            .prims
+            .iter()
+            .find_map(|(_, p)| match p {
+                Prim::Rect { area, color, .. } if *color == red => Some(*area),
+                _ => None,
+            })
+            .expect("a piece of the state bar for the unhealthy task");
+        assert!(piece.w >= 6.0, "{piece:?}");
+    }
+
+    #[test]
+    fn target_groups_too_wide_for_a_row_wrap_into_boxes_as_wide_as_the_zones() {
+        for detail in [Detail::Counts, Detail::Tiles] {
+            let scene = arrange(&big_model(3_333), Shape::default(), detail);
+            let zones_right = scene
+                .hosts
+                .iter()
+                .map(|h| h.area.x + h.area.w)
+                .fold(0.0, f32::max);
+            let groups_right = scene.groups.iter().map(|g| g.x + g.w).fold(0.0, f32::max);
+            // Four boxes share the zones' width (none narrower than 160 units); on one line
+            // each they would take over 2,000 units.
+            let room = (zones_right + PAD).max(4.0 * 160.0 + 3.0 * ZONE_GAP);
+            assert!(
+                groups_right <= room + 1.0,
+                "{detail:?}: groups end at {groups_right}, room {room}"
+            );
+            // Titles broke at their arrows, summaries at their phrases.
+            let t = texts(&scene);
+            assert!(
+                t.contains(&"target group tg0") || t.contains(&"target group"),
+                "{t:?}"
+            );
+            assert!(t.iter().any(|l| l.starts_with("✓3333 healthy")), "{t:?}");
+        }
+    }
+}
