@@ -71,6 +71,35 @@ impl CardState {
         }
     }
 
+    /// The glyph that starts the card's status line.
+    pub fn glyph(self) -> &'static str {
+        self.label().split(' ').next().unwrap_or("")
+    }
+
+    /// The state in a word or two, for counts ("12 healthy"): ECS's words for tasks, the
+    /// kubectl STATUS family for pods (whose cards take the closest task state's colour).
+    pub fn short(self, pods: bool) -> &'static str {
+        match (self, pods) {
+            (CardState::Provisioning, true) => "creating",
+            (CardState::Pending, true) => "pending",
+            (CardState::Initial, true) => "not ready",
+            (CardState::Healthy, true) => "ready",
+            (CardState::Unhealthy, true) => "failing",
+            (CardState::Draining, true) => "terminating",
+            (CardState::Provisioning, _) => "provisioning",
+            (CardState::Pending, _) => "pending",
+            (CardState::Activating, _) => "activating",
+            (CardState::Running, _) => "running",
+            (CardState::Initial, _) => "initial",
+            (CardState::Healthy, _) => "healthy",
+            (CardState::Unhealthy, _) => "unhealthy",
+            (CardState::Draining, _) => "draining",
+            (CardState::Stopping, _) => "stopping",
+            (CardState::Deprovisioning, _) => "deprovisioning",
+            (CardState::Stopped, _) => "stopped",
+        }
+    }
+
     /// What the legend says about the state.
     pub fn meaning(self) -> &'static str {
         match self {
