@@ -105,6 +105,7 @@ impl Target {
             Subject::Node(n) => Target::Area(format!("node:{n}")),
             Subject::Deployment(name) => Target::Cards(
                 pods_of_deployment(world, name)
+                    .into_iter()
                     .map(|p| CardKey::Pod(p as u32))
                     .collect(),
             ),
@@ -173,15 +174,17 @@ fn outline(gizmos: &mut Gizmos, center: Vec2, size: Vec2, color: Color) {
     gizmos.rect_2d(Isometry2d::from_translation(center), size, color);
 }
 
-/// Domain fact decided here until the core provides it: which pods a Deployment owns. Today
-/// every pod that is not gone counts, whatever its Deployment (right while a scenario has one
-/// Deployment); the core should map a Deployment to its pods through its ReplicaSets.
-fn pods_of_deployment<'a>(world: &'a World, _deployment: &str) -> impl Iterator<Item = usize> + 'a {
-    world.eks.iter().flat_map(|c| {
-        c.pods
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| !p.gone)
-            .map(|(i, _)| i)
-    })
+/// The pods of the named Deployment (through its ReplicaSets, from the core's read model).
+fn pods_of_deployment(world: &World, deployment: &str) -> Vec<usize> {
+    world
+        .eks
+        .iter()
+        .flat_map(|c| {
+            c.deployments
+                .iter()
+                .position(|d| d.name == deployment)
+                .map(|d| orca_sim::k8s::read::pods_of_deployment(c, d))
+                .unwrap_or_default()
+        })
+        .collect()
 }

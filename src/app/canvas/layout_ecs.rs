@@ -7,7 +7,7 @@ use orca_sim::ecs::cluster::EcsCluster;
 use orca_sim::ecs::{Host, InstanceStatus, Task, TaskStatus};
 use orca_sim::elb::TargetState;
 use orca_sim::scenario::spec::LaunchType;
-use orca_sim::world::{TaskDefIdx, TaskIdx};
+use orca_sim::world::TaskIdx;
 use orca_sim::{SimTime, World};
 
 use super::card_state::CardState;
@@ -24,7 +24,6 @@ pub const FADE_MS: u64 = 20_000;
 pub(super) fn model(world: &World, ecs: &EcsCluster) -> Model {
     let now = world.now;
     let net = &world.net;
-    let primary_defs = primary_task_definitions(ecs);
     let fargate_used = ecs
         .services
         .iter()
@@ -63,7 +62,7 @@ pub(super) fn model(world: &World, ecs: &EcsCluster) -> Model {
         let from = m.cards.len();
         for &t in tasks {
             card_of[t.0 as usize] = m.cards.len() as u32;
-            m.cards.push(card(ecs, t, now, &primary_defs));
+            m.cards.push(card(ecs, t, now));
         }
         from..m.cards.len()
     };
@@ -198,9 +197,9 @@ pub(super) fn model(world: &World, ecs: &EcsCluster) -> Model {
     m
 }
 
-fn card(ecs: &EcsCluster, t: TaskIdx, now: SimTime, primary_defs: &[TaskDefIdx]) -> CardModel {
+fn card(ecs: &EcsCluster, t: TaskIdx, now: SimTime) -> CardModel {
     let task = ecs.task(t);
-    let state = CardState::of(ecs, t);
+    let state = CardState::of(ecs, now, t);
     let alpha = match task.stopped_at {
         Some(at) if state == CardState::Stopped => {
             1.0 - (now.since(at).0 as f32 / FADE_MS as f32).clamp(0.0, 1.0) * 0.85
@@ -210,7 +209,7 @@ fn card(ecs: &EcsCluster, t: TaskIdx, now: SimTime, primary_defs: &[TaskDefIdx])
     CardModel {
         key: CardKey::Task(t.0),
         state,
-        new_revision: primary_defs.contains(&task.task_definition),
+        new_revision: orca_sim::ecs::read::runs_primary_revision(ecs, t),
         alpha,
         appear: (now.since(task.created_at).0 as f32 / APPEAR_MS).clamp(0.0, 1.0),
     }
@@ -235,15 +234,4 @@ pub fn on_canvas(task: &Task, now: SimTime) -> bool {
         Some(at) if task.last_status == TaskStatus::Stopped => now.since(at).0 < FADE_MS,
         _ => true,
     }
-}
-
-/// Domain fact decided here until the core provides it: which tasks show the new revision's
-/// stripe. A task counts as new when its task definition is that of *any* service's PRIMARY
-/// deployment, not by the deployment that started it; the core should say per task whether
-/// it belongs to its service's PRIMARY deployment.
-fn primary_task_definitions(ecs: &EcsCluster) -> Vec<TaskDefIdx> {
-    ecs.services
-        .iter()
-        .filter_map(|s| s.primary().map(|d| d.task_definition))
-        .collect()
 }

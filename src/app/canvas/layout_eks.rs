@@ -5,7 +5,7 @@
 use bevy::prelude::*;
 use orca_sim::elb::TargetState;
 use orca_sim::k8s::cluster::{Cluster, ContainerState, Pod};
-use orca_sim::k8s::read::node_usage;
+use orca_sim::k8s::read::{self, PendingReason, node_usage};
 use orca_sim::{SimTime, World};
 
 use super::card_state::CardState;
@@ -214,46 +214,30 @@ pub fn pod_look(pod: &Pod) -> (CardState, String) {
         _ => "◌",
     };
     let ready = if matches!(pod.state, ContainerState::Running { .. }) {
-        format!(" · {} ready", ready_column(pod))
+        let (ready, total) = read::ready_containers(pod);
+        format!(" · {ready}/{total} ready")
     } else {
         String::new()
     };
     (state, format!("{glyph} {}{ready}", pod.status()))
 }
 
-/// Domain fact decided here until the core provides it: the pods bound to node `ni` (every
-/// pod that is not gone, terminating ones included). The core's scheduler counts a node's pods
-/// against max-pods itself; it should expose that list or count.
-pub fn pods_on_node(eks: &Cluster, ni: usize) -> Vec<usize> {
-    (0..eks.pods.len())
-        .filter(|&p| !eks.pods[p].gone && eks.pods[p].node == Some(ni))
-        .collect()
-}
-
-/// Domain fact decided here until the core provides it: kubectl's READY column for a running
-/// pod, written as one container per pod. The core should give ready and total containers.
-fn ready_column(pod: &Pod) -> String {
-    format!("{}/1", u8::from(pod.ready))
-}
-
-/// Domain fact decided here until the core provides it: why the unscheduled pods wait —
-/// Fargate making their nodes, Karpenter having nominated them to NodeClaims, or no node
-/// with room. The core should give each pending pod its reason (PodScheduled=False with
-/// Unschedulable, a nomination, Fargate provisioning).
+/// What the unscheduled lane says about its pods, from the core's reason for each: all on
+/// Fargate, some nominated by Karpenter, or no node with room.
 fn why_pending(eks: &Cluster, pending: &[usize]) -> (&'static str, &'static str) {
-    if pending
+    let reasons: Vec<PendingReason> = pending
         .iter()
-        .all(|&p| eks.deployments[eks.replica_sets[eks.pods[p].replica_set].deployment].fargate)
+        .map(|&p| read::pending_reason(eks, p))
+        .collect();
+    if reasons
+        .iter()
+        .all(|r| *r == PendingReason::FargateProvisioning)
     {
         (
             "Pending: Fargate is provisioning",
             "a node for each of these pods",
         )
-    } else if eks
-        .karpenter
-        .as_ref()
-        .is_some_and(|k| pending.iter().any(|p| k.nominated.contains_key(p)))
-    {
+    } else if reasons.contains(&PendingReason::Nominated) {
         (
             "Pending: Karpenter launches NodeClaims",
             "for these pods (Nominated)",
