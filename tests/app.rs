@@ -10,9 +10,9 @@ use bevy::time::TimeUpdateStrategy;
 use orca::app::CorePlugin;
 use orca::app::actions::Actions;
 use orca::app::canvas::card_state::CardState;
-use orca::app::canvas::layout::layout;
-use orca::app::canvas::scene::{Prim, Scene};
-use orca::app::canvas::sync::CardAnim;
+use orca::app::canvas::layout::{Shape, layout};
+use orca::app::canvas::scene::{Detail, Prim, Scene};
+use orca::app::canvas::sync::{CardAnim, card_id};
 use orca::app::library::{self, Progress, ScenarioSource};
 use orca::app::player::Player;
 use orca_sim::SimTime;
@@ -75,11 +75,12 @@ fn cards(app: &mut App) -> Vec<(String, CardState)> {
 
 fn expected_cards(app: &App) -> Vec<(String, CardState)> {
     let p = player(app);
-    let scene = layout(p.playback.world(), p.layout_cols);
+    let world = p.playback.world();
+    let scene = layout(world, Shape::default(), Detail::Cards);
     let mut v: Vec<_> = scene
         .cards
         .iter()
-        .map(|c| (c.id.clone(), c.state))
+        .map(|c| (card_id(world, c.key).to_string(), c.state))
         .collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));
     v
@@ -339,7 +340,7 @@ fn cluster_auto_scaling_shows_waiting_tasks_booting_instances_and_removes_termin
     // 2:40: six tasks wait for capacity in their own lane, below the zones.
     player_seek(&mut app, SimTime::from_secs(160));
     let p = player(&app);
-    let scene = layout(p.playback.world(), p.layout_cols);
+    let scene = layout(p.playback.world(), Shape::default(), Detail::Cards);
     let lane = *scene.areas.get("lane:waiting").expect("a waiting lane");
     let zone = scene.areas.get("zone:us-east-1a").expect("a zone");
     assert!(lane.y >= zone.y + zone.h, "the lane sits below the zones");
@@ -352,8 +353,8 @@ fn cluster_auto_scaling_shows_waiting_tasks_booting_instances_and_removes_termin
     for c in &waiting {
         assert!(
             c.area.y >= lane.y && c.area.y + c.area.h <= lane.y + lane.h,
-            "card {} inside the lane",
-            c.id
+            "card {:?} inside the lane",
+            c.key
         );
     }
     assert!(
@@ -363,7 +364,7 @@ fn cluster_auto_scaling_shows_waiting_tasks_booting_instances_and_removes_termin
     // 4:20: the three launched instances are on the canvas, still registering.
     player_seek(&mut app, SimTime::from_secs(260));
     let p = player(&app);
-    let scene = layout(p.playback.world(), p.layout_cols);
+    let scene = layout(p.playback.world(), Shape::default(), Detail::Cards);
     for n in 3..=5 {
         let t = scene_text(&scene, &format!("inst:asg-api-{n}/t2")).expect("instance text");
         assert!(t.contains("REGISTERING"), "{t}");
@@ -371,12 +372,12 @@ fn cluster_auto_scaling_shows_waiting_tasks_booting_instances_and_removes_termin
     // 6:00: every task runs; the lane is gone.
     player_seek(&mut app, SimTime::from_secs(360));
     let p = player(&app);
-    let scene = layout(p.playback.world(), p.layout_cols);
+    let scene = layout(p.playback.world(), Shape::default(), Detail::Cards);
     assert!(!scene.areas.contains_key("lane:waiting"));
     // 28:00: the two empty instances terminated at 27:00 have left the canvas.
     player_seek(&mut app, SimTime::from_secs(28 * 60));
     let p = player(&app);
-    let scene = layout(p.playback.world(), p.layout_cols);
+    let scene = layout(p.playback.world(), Shape::default(), Detail::Cards);
     assert!(!scene.areas.contains_key("inst:asg-api-1"));
     assert!(!scene.areas.contains_key("inst:asg-api-2"));
     assert!(scene.areas.contains_key("inst:asg-api-3"));
@@ -484,4 +485,67 @@ fn switching_scenarios_while_one_loads_drops_the_first() {
     }
     assert_eq!(p.source, ScenarioSource::BuiltIn("ecs-tight-capacity"));
     assert!(p.loading.is_none());
+}
+
+#[test]
+fn an_intervention_then_step_back_and_seek_equals_a_straight_run_with_it() {
+    use orca_sim::console::{self, Context, Outcome};
+    let mut app = app_with("ecs-sandbox-stuck-rollout", Progress::default());
+    player_seek(&mut app, SimTime(95_250));
+    // The learner unsticks the rollout from the console, as the panel does.
+    let actions = {
+        let p = &player(&app).playback;
+        let no_files = |path: &str| Err(format!("no such file: {path}"));
+        let cx = Context {
+            world: p.world(),
+            scenario: p.scenario(),
+            now: p.now(),
+            log: p.log(),
+            files: &no_files,
+        };
+        match console::execute(
+            "aws ecs update-service --cluster demo --service web --deployment-configuration maximumPercent=200",
+            &cx,
+        ) {
+            Outcome::Act { actions, .. } => actions,
+            other => panic!("did not act: {other:?}"),
+        }
+    };
+    app.world_mut()
+        .resource_mut::<Player>()
+        .intervene(actions.clone());
+    app.update();
+    // Play on, step back past the intervention, then seek forward again.
+    player_seek(&mut app, SimTime::from_secs(240));
+    let later = player(&app).now();
+    while player(&app).now() > SimTime::from_secs(60) {
+        act(&mut app, Actions::StepBack);
+    }
+    player_seek(&mut app, later);
+    // A fresh run with the intervention in its timeline, straight to the same moment.
+    let scenario = player(&app).playback.scenario().clone();
+    let fresh = {
+        let s = library::built_in("ecs-sandbox-stuck-rollout").expect("built-in");
+        let mut p = orca_sim::Playback::new(s);
+        p.seek(SimTime(95_250));
+        for a in actions {
+            p.intervene(a);
+        }
+        p.seek(later);
+        p
+    };
+    assert_eq!(player(&app).playback.world(), fresh.world());
+    assert_eq!(player(&app).playback.log(), fresh.log());
+    // And the saved session is that same timeline: a straight Simulation gives the same world.
+    let mut straight = orca_sim::Simulation::new(scenario);
+    straight.advance_to(later);
+    assert_eq!(player(&app).playback.world(), straight.world());
+    assert!(
+        player(&app)
+            .playback
+            .log()
+            .iter()
+            .any(|e| e.message.contains("web:2")),
+        "the rollout moved after the intervention"
+    );
 }

@@ -4,7 +4,7 @@
 use bevy::prelude::*;
 use orca_sim::SimTime;
 use orca_sim::ecs::cluster::EcsCluster;
-use orca_sim::ecs::read::{self, TaskCard};
+use orca_sim::ecs::read::{TaskCard, task_card};
 use orca_sim::world::TaskIdx;
 
 /// What a card's status reads as. Each state has its own colour *and* its own text and glyph.
@@ -38,10 +38,10 @@ impl CardState {
         CardState::Stopped,
     ];
 
-    /// The card of an ECS task at `now`: the core's read model (`ecs::read::task_card`), which
-    /// refines a RUNNING task by the service scheduler's own health verdict.
+    /// The card of an ECS task at `now`: the core's verdict ([`task_card`]: its lifecycle
+    /// status and, while RUNNING, the scheduler's health gate with the load balancer's view).
     pub fn of(world: &EcsCluster, now: SimTime, t: TaskIdx) -> CardState {
-        match read::task_card(world, now, t) {
+        match task_card(world, now, t) {
             TaskCard::Provisioning => CardState::Provisioning,
             TaskCard::Pending => CardState::Pending,
             TaskCard::Activating => CardState::Activating,
@@ -73,15 +73,44 @@ impl CardState {
         }
     }
 
+    /// The glyph that starts the card's status line.
+    pub fn glyph(self) -> &'static str {
+        self.label().split(' ').next().unwrap_or("")
+    }
+
+    /// The state in a word or two, for counts ("12 healthy"): ECS's words for tasks, the
+    /// kubectl STATUS family for pods (whose cards take the closest task state's colour).
+    pub fn short(self, pods: bool) -> &'static str {
+        match (self, pods) {
+            (CardState::Provisioning, true) => "creating",
+            (CardState::Pending, true) => "pending",
+            (CardState::Initial, true) => "not ready",
+            (CardState::Healthy, true) => "ready",
+            (CardState::Unhealthy, true) => "failing",
+            (CardState::Draining, true) => "terminating",
+            (CardState::Provisioning, _) => "provisioning",
+            (CardState::Pending, _) => "pending",
+            (CardState::Activating, _) => "activating",
+            (CardState::Running, _) => "running",
+            (CardState::Initial, _) => "initial",
+            (CardState::Healthy, _) => "healthy",
+            (CardState::Unhealthy, _) => "unhealthy",
+            (CardState::Draining, _) => "draining",
+            (CardState::Stopping, _) => "stopping",
+            (CardState::Deprovisioning, _) => "deprovisioning",
+            (CardState::Stopped, _) => "stopped",
+        }
+    }
+
     /// What the legend says about the state.
     pub fn meaning(self) -> &'static str {
         match self {
             CardState::Provisioning => "network interface being set up",
             CardState::Pending => "pulling the image, starting containers",
             CardState::Activating => "registering with the load balancer",
-            CardState::Running => "running, not counted healthy yet (checks, 40 s rule)",
+            CardState::Running => "running, no health check",
             CardState::Initial => "target registered, load balancer still checking",
-            CardState::Healthy => "healthy for the deployment",
+            CardState::Healthy => "passes its health checks",
             CardState::Unhealthy => "running, but failing its health checks",
             CardState::Draining => "deregistering; requests finish",
             CardState::Stopping => "SIGTERM sent, containers stopping",

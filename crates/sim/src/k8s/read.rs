@@ -65,6 +65,31 @@ pub struct ProbeSettings {
     pub consecutive_failures: u32,
 }
 
+impl ProbeSettings {
+    /// `Liveness`, `Readiness` or `Startup`.
+    pub fn name(&self) -> &'static str {
+        match self.kind {
+            ProbeKind::Liveness => "Liveness",
+            ProbeKind::Readiness => "Readiness",
+            ProbeKind::Startup => "Startup",
+        }
+    }
+
+    /// The handler and timing as `kubectl describe pod` prints them:
+    /// `http-get http://:8080/ready delay=0s timeout=1s period=10s #success=1 #failure=3`.
+    pub fn describe(&self) -> String {
+        format!(
+            "http-get http://:{}{} delay=0s timeout={}s period={}s #success={} #failure={}",
+            self.port,
+            self.path,
+            self.timeout_seconds,
+            self.period_seconds,
+            self.success_threshold,
+            self.failure_threshold
+        )
+    }
+}
+
 /// The probes a pod's container uses, with the Kubernetes defaults Orca applies.
 pub fn probe_settings(c: &EksCluster, p: usize) -> Vec<ProbeSettings> {
     let pod = &c.pods[p];
@@ -187,6 +212,9 @@ pub fn rollout_status(c: &EksCluster, d: usize, now: SimTime) -> String {
 /// `max_pods` pods, and why (the fenceposts' rounding).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RolloutBounds {
+    /// maxSurge and maxUnavailable resolved to pod counts (surge rounds up, unavailable down).
+    pub max_surge: u32,
+    pub max_unavailable: u32,
     pub min_available: u32,
     pub max_pods: u32,
     pub why: String,
@@ -196,6 +224,8 @@ pub fn rollout_bounds(c: &EksCluster, d: usize) -> RolloutBounds {
     let dep = &c.deployments[d];
     let (surge, unavailable) = resolve_fenceposts(dep.max_surge, dep.max_unavailable, dep.replicas);
     RolloutBounds {
+        max_surge: surge,
+        max_unavailable: unavailable,
         min_available: dep.replicas - unavailable,
         max_pods: dep.replicas + surge,
         why: why_fenceposts(dep.max_surge, dep.max_unavailable, dep.replicas),
@@ -247,6 +277,52 @@ pub fn node_usage(c: &EksCluster, n: usize) -> NodeUsage {
         u.pods += 1;
     }
     u
+}
+
+/// The pods bound to node `n` that are not gone (terminating ones included: they hold their
+/// requests and count against max-pods until they are gone), in creation order.
+pub fn pods_on_node(c: &EksCluster, n: usize) -> Vec<usize> {
+    (0..c.pods.len())
+        .filter(|&p| !c.pods[p].gone && c.pods[p].node == Some(n))
+        .collect()
+}
+
+/// The pods of Deployment `d` that are not gone, through its ReplicaSets.
+pub fn pods_of_deployment(c: &EksCluster, d: usize) -> Vec<usize> {
+    (0..c.pods.len())
+        .filter(|&p| !c.pods[p].gone && c.replica_sets[c.pods[p].replica_set].deployment == d)
+        .collect()
+}
+
+/// kubectl's READY column of a pod: ready containers over containers (Orca's pods have one).
+pub fn ready_containers(pod: &Pod) -> (u32, u32) {
+    (u32::from(pod.ready), 1)
+}
+
+/// Why a pod with no node waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PendingReason {
+    /// A Fargate pod: Fargate is making its node.
+    FargateProvisioning,
+    /// Karpenter nominated it to a NodeClaim it is launching.
+    Nominated,
+    /// No node has room (or the scheduler has not tried yet): `FailedScheduling`.
+    Unschedulable,
+}
+
+pub fn pending_reason(c: &EksCluster, p: usize) -> PendingReason {
+    let pod = &c.pods[p];
+    if c.deployments[c.replica_sets[pod.replica_set].deployment].fargate {
+        PendingReason::FargateProvisioning
+    } else if c
+        .karpenter
+        .as_ref()
+        .is_some_and(|k| k.nominated.contains_key(&p))
+    {
+        PendingReason::Nominated
+    } else {
+        PendingReason::Unschedulable
+    }
 }
 
 #[cfg(test)]

@@ -271,21 +271,8 @@ fn pod(k: &Kube, p: usize) -> String {
     let _ = writeln!(o, "      cpu:        {}m", t.requests.cpu_millis);
     let _ = writeln!(o, "      memory:     {}Mi", t.requests.memory_mib);
     for probe in read::probe_settings(k.eks, p) {
-        let label = match probe.kind {
-            crate::k8s::messages::ProbeKind::Liveness => "Liveness: ",
-            crate::k8s::messages::ProbeKind::Readiness => "Readiness:",
-            crate::k8s::messages::ProbeKind::Startup => "Startup:  ",
-        };
-        let _ = writeln!(
-            o,
-            "    {label}      http-get http://:{}{} delay=0s timeout={}s period={}s #success={} #failure={}",
-            probe.port,
-            probe.path,
-            probe.timeout_seconds,
-            probe.period_seconds,
-            probe.success_threshold,
-            probe.failure_threshold
-        );
+        let label = format!("{}:", probe.name());
+        let _ = writeln!(o, "    {label:<10}      {}", probe.describe());
     }
     let _ = writeln!(o, "    Environment:    <none>");
     let _ = writeln!(o, "    Mounts:         <none>");
