@@ -139,6 +139,91 @@ fn a_crashing_version_loops_with_growing_back_off_and_undo_restores() {
 }
 
 #[test]
+fn a_missing_image_alternates_err_image_pull_and_image_pull_back_off() {
+    // The kubelet's image manager (pkg/kubelet/images/image_manager.go, EnsureImageExists):
+    // a failed pull records `Failed to pull image "…": …` and opens a back-off window
+    // (Next); startContainer then records `Error: ErrImagePull`. A sync inside the window
+    // records `Back-off pulling image "…"` and `Error: ImagePullBackOff`. The pod worker
+    // resyncs a failed pod every 10 s; windows are 10, 20, 40 … 300 s.
+    let mut sim = eks_sim(
+        &web(
+            1,
+            "max_surge: Count(1), max_unavailable: Count(0),",
+            "(image: \"nginx:1.99\", missing: true)",
+        ),
+        "(at: 0, action: SetImage(deployment: \"web\", image: \"nginx:1.99\"))",
+        200,
+    );
+    let mut statuses = Vec::new();
+    for t in 0..=200 {
+        sim.advance_to(secs(t));
+        if cluster(&sim).current_replica_set(0).is_none() {
+            continue;
+        }
+        if let Some(p) = current_pods(cluster(&sim)).first() {
+            let s = p.status();
+            if statuses
+                .last()
+                .is_none_or(|(_, last): &(u64, String)| *last != s)
+            {
+                statuses.push((t, s));
+            }
+        }
+    }
+    let pod = current_pods(cluster(&sim))[0].name.clone();
+    let lines: Vec<(u64, String)> = sim
+        .log()
+        .iter()
+        .filter(|e| {
+            e.subjects
+                .contains(&orca_sim::event::Subject::Pod(pod.clone()))
+        })
+        .filter(|e| matches!(&e.kind, EventKind::Kube { object, .. } if object.starts_with("pod/")))
+        .map(|e| (e.at.millis() / 1000, e.message.clone()))
+        .collect();
+    let bound = lines[0].0;
+    let rel: Vec<(u64, &str)> = lines.iter().map(|(t, m)| (t - bound, m.as_str())).collect();
+    let failed = "Failed to pull image \"nginx:1.99\": rpc error: code = NotFound desc = failed to pull and unpack image \"nginx:1.99\": not found";
+    assert_eq!(
+        rel[1..12],
+        [
+            (0, "Pulling image \"nginx:1.99\""),
+            (1, failed),
+            (1, "Error: ErrImagePull"),
+            (11, "Pulling image \"nginx:1.99\""),
+            (12, failed),
+            (12, "Error: ErrImagePull"),
+            (22, "Back-off pulling image \"nginx:1.99\""),
+            (22, "Error: ImagePullBackOff"),
+            (32, "Pulling image \"nginx:1.99\""),
+            (33, failed),
+            (33, "Error: ErrImagePull"),
+        ]
+    );
+    assert_eq!(rel[12], (43, "Back-off pulling image \"nginx:1.99\""));
+    assert_eq!(
+        rel[14],
+        (73, "Pulling image \"nginx:1.99\""),
+        "a 40 s window"
+    );
+    let shown: Vec<&str> = statuses.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(
+        shown[..7],
+        [
+            "ContainerCreating",
+            "ErrImagePull",
+            "ImagePullBackOff",
+            "ErrImagePull",
+            "ImagePullBackOff",
+            "ErrImagePull",
+            "ImagePullBackOff"
+        ]
+    );
+    let p = current_pods(cluster(&sim))[0];
+    assert_eq!(p.restarts, 0, "no container ever started");
+}
+
+#[test]
 fn readiness_failures_keep_pods_running_but_out_of_service() {
     let mut sim = eks_sim(
         &web(3, "", "(image: \"nginx:1.28\", readiness_fails_with: 503)"),

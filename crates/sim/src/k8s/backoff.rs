@@ -52,6 +52,46 @@ impl Backoff {
     }
 }
 
+/// The kubelet's image-pull back-off, separate from the restart back-off: its own
+/// `flowcontrol.Backoff` with the same 10 s / 300 s (`imageBackOff` in `kubelet.go`), keyed
+/// `<pod uid>_<image>`. Unlike a crash, the first failed pull already opens a 10 s window: the
+/// image manager calls `Next` when a pull fails and asks `IsInBackOffSinceUpdate(key, now)`
+/// (now − last failure < window) before the next one (`pkg/kubelet/images/image_manager.go`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct PullBackoff {
+    /// The current window, once a pull has failed.
+    window: Option<Millis>,
+    /// When the last pull failed (`Next` stamps it).
+    failed_at: SimTime,
+}
+
+impl PullBackoff {
+    /// A pull failed at `now` (`Next`): the window before the next pull is allowed, 10 s the
+    /// first time, then doubling up to 300 s; the first again when the entry expired (no
+    /// failure for 2 × 300 s).
+    pub fn failed(&mut self, now: SimTime) -> Millis {
+        let w = match self.window {
+            Some(w) if now.since(self.failed_at) <= RESET_AFTER => Millis((w.0 * 2).min(MAX.0)),
+            _ => INITIAL,
+        };
+        self.window = Some(w);
+        self.failed_at = now;
+        w
+    }
+
+    /// `IsInBackOffSinceUpdate`: a pull now would come too soon after the last failure.
+    pub fn in_backoff(&self, now: SimTime) -> bool {
+        self.window.is_some_and(|w| {
+            now.since(self.failed_at) <= RESET_AFTER && now.since(self.failed_at) < w
+        })
+    }
+
+    /// When the window of the last failure closes (the next pull may start then).
+    pub fn retry_at(&self) -> Option<SimTime> {
+        self.window.map(|w| self.failed_at.plus(w))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +148,27 @@ mod tests {
             b.next_delay(restarted.plus(Millis::from_secs(601))),
             Millis::ZERO
         );
+    }
+
+    #[test]
+    fn failed_pulls_back_off_10_s_doubling_to_300_s() {
+        // image_manager.go: every failed pull calls Next; the next pull waits until
+        // now − last failure reaches the window.
+        let mut b = PullBackoff::default();
+        assert!(
+            !b.in_backoff(SimTime::ZERO),
+            "the first pull is never held back"
+        );
+        let mut now = SimTime::from_secs(1);
+        let mut windows = Vec::new();
+        for _ in 0..8 {
+            let w = b.failed(now);
+            windows.push(w.0 / 1000);
+            assert!(b.in_backoff(now.plus(Millis::from_secs(9))));
+            now = b.retry_at().expect("a window");
+            assert!(!b.in_backoff(now), "the window is over at {now}");
+            now = now.plus(Millis::from_secs(1));
+        }
+        assert_eq!(windows, vec![10, 20, 40, 80, 160, 300, 300, 300]);
     }
 }

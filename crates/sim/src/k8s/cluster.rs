@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::autoscaling::{Hpa, Load, NodeGroupScaling};
-use super::backoff::Backoff;
+use super::backoff::{Backoff, PullBackoff};
 use super::karpenter::Karpenter;
 use super::messages::ProbeKind;
 use super::names;
@@ -140,7 +140,12 @@ pub struct Pod {
     pub deleting_at: Option<SimTime>,
     /// The pod object is gone.
     pub gone: bool,
+    /// The restart back-off (CrashLoopBackOff).
     pub backoff: Backoff,
+    /// The image-pull back-off (ImagePullBackOff), the kubelet's other back-off.
+    pub pull_backoff: PullBackoff,
+    /// The kubelet is pulling the image; the pull ends at `due`.
+    pub pulling: bool,
     /// When the next kubelet step for this pod is due (pull done, restart after back-off,
     /// exit after SIGTERM).
     pub due: Option<SimTime>,

@@ -3,7 +3,7 @@
 
 use rand_chacha::ChaCha8Rng;
 
-use super::backoff::Backoff;
+use super::backoff::{Backoff, PullBackoff};
 use super::cluster::{ContainerState, EksCluster, Node, Pod, Probes, ReplicaSet};
 use super::names;
 use crate::aws::instance_types::InstanceType;
@@ -60,6 +60,8 @@ pub fn new_pod(c: &mut EksCluster, names_rng: &mut ChaCha8Rng, rs: usize, now: S
         deleting_at: None,
         gone: false,
         backoff: Backoff::default(),
+        pull_backoff: PullBackoff::default(),
+        pulling: false,
         due: None,
         probes: Probes::default(),
         probe_due: None,
