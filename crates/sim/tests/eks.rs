@@ -120,8 +120,31 @@ fn a_crashing_version_loops_with_growing_back_off_and_undo_restores() {
     assert_eq!(cluster(&sim).totals(0, sim.now()).1, 3);
     // After 600 s without progress the deadline passes; Kubernetes does not roll back.
     sim.advance_to(secs(700));
-    assert!(cluster(&sim).deployments[0].progress_deadline_exceeded);
-    assert_eq!(reason(&sim, "ProgressDeadlineExceeded").len(), 1);
+    // The controller sets Progressing=False (ProgressDeadlineExceeded) and records no event.
+    let dep = &cluster(&sim).deployments[0];
+    assert!(dep.progress_deadline_exceeded);
+    let cond = dep.progressing.as_ref().expect("a Progressing condition");
+    assert_eq!(
+        (cond.status, cond.reason.as_str()),
+        (false, "ProgressDeadlineExceeded")
+    );
+    assert!(
+        reason(&sim, "ProgressDeadlineExceeded").is_empty(),
+        "not an event"
+    );
+    let changes: Vec<&Event> = sim
+        .log()
+        .iter()
+        .filter(|e| matches!(&e.kind, EventKind::KubeCondition { status: false, .. }))
+        .collect();
+    assert_eq!(changes.len(), 1);
+    assert!(
+        changes[0]
+            .message
+            .starts_with("Progressing=False (ProgressDeadlineExceeded): ReplicaSet \"web-"),
+        "{}",
+        changes[0].message
+    );
     sim.advance_to(secs(800));
     assert!(
         sim.log()

@@ -225,9 +225,12 @@ pub struct DeploymentState {
     pub progress_deadline_seconds: u64,
     /// `spec.template`: the pod template the current ReplicaSet must match.
     pub template: Template,
-    /// The last time the rollout made progress (for `progressDeadlineSeconds`).
-    pub last_progress: SimTime,
+    /// The `Progressing` condition (`docs/rules/k8s-deployments.md#conditions-and-progress-deadline`).
+    pub progressing: Option<DeploymentCondition>,
+    /// `Progressing` is False with `ProgressDeadlineExceeded` (kept with the condition).
     pub progress_deadline_exceeded: bool,
+    /// `status` as the deployment controller last wrote it: progress is measured against it.
+    pub status: DeploymentCounts,
     /// `strategy.type: Recreate`: every old pod goes before any new one starts.
     pub recreate: bool,
     /// A Fargate profile selects the Deployment: each pod gets its own Fargate node.
@@ -242,8 +245,13 @@ pub struct DeploymentState {
 
 impl DeploymentState {
     /// A Deployment with the API defaults (RollingUpdate 25 % / 25 %, progress deadline 600 s,
-    /// revision history 10).
+    /// revision history 10), rolled out at `now`: its `Progressing` condition says its
+    /// ReplicaSet has successfully progressed.
     pub fn new(name: &str, replicas: u32, template: Template, now: SimTime) -> DeploymentState {
+        let message = format!(
+            "ReplicaSet \"{name}-{}\" has successfully progressed.",
+            template.hash()
+        );
         DeploymentState {
             name: name.into(),
             replicas,
@@ -252,8 +260,20 @@ impl DeploymentState {
             min_ready_seconds: 0,
             progress_deadline_seconds: 600,
             template,
-            last_progress: now,
+            progressing: Some(DeploymentCondition {
+                status: true,
+                reason: "NewReplicaSetAvailable".into(),
+                message,
+                last_update: now,
+                last_transition: now,
+            }),
             progress_deadline_exceeded: false,
+            status: DeploymentCounts {
+                replicas,
+                updated: replicas,
+                ready: replicas,
+                available: replicas,
+            },
             recreate: false,
             fargate: false,
             service: None,
@@ -261,6 +281,33 @@ impl DeploymentState {
             load: None,
         }
     }
+}
+
+/// A Deployment's `status` counts the controller compares between syncs to see progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct DeploymentCounts {
+    /// `status.replicas`: pods of every ReplicaSet that are not terminating.
+    pub replicas: u32,
+    /// `status.updatedReplicas`: those of the current ReplicaSet.
+    pub updated: u32,
+    /// `status.readyReplicas`.
+    pub ready: u32,
+    /// `status.availableReplicas`.
+    pub available: u32,
+}
+
+/// One entry of a Deployment's `status.conditions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeploymentCondition {
+    pub status: bool,
+    /// `NewReplicaSetCreated`, `FoundNewReplicaSet`, `ReplicaSetUpdated`,
+    /// `NewReplicaSetAvailable`, `ProgressDeadlineExceeded`.
+    pub reason: String,
+    pub message: String,
+    /// The last time the controller saw progress (the deadline counts from it).
+    pub last_update: SimTime,
+    /// The last time the status changed.
+    pub last_transition: SimTime,
 }
 
 /// One sample of the metrics the charts show.
@@ -475,21 +522,16 @@ impl EksCluster {
 
     /// `kubectl set image`: a new revision rolls out. The image's behaviour comes from
     /// `images`.
-    pub fn set_image(&mut self, d: usize, image: &str, now: SimTime) {
+    pub fn set_image(&mut self, d: usize, image: &str, _now: SimTime) {
         let behavior = self.behavior_of(image);
         let dep = &mut self.deployments[d];
         dep.template.image = image.to_string();
         dep.template.behavior = behavior;
-        dep.last_progress = now;
-        dep.progress_deadline_exceeded = false;
     }
 
     /// A new pod template (a new revision rolls out).
-    pub fn set_template(&mut self, d: usize, template: Template, now: SimTime) {
-        let dep = &mut self.deployments[d];
-        dep.template = template;
-        dep.last_progress = now;
-        dep.progress_deadline_exceeded = false;
+    pub fn set_template(&mut self, d: usize, template: Template, _now: SimTime) {
+        self.deployments[d].template = template;
     }
 
     /// `kubectl scale`: a new replica count (no new revision).

@@ -2,23 +2,26 @@
 //! the ReplicaSet of its current template, then take one bounded step: RollingUpdate through
 //! the pure [`rolling_step`] (scale the new ReplicaSet up, or old ones down, never both in one
 //! sync), Recreate through [`recreate_step`], or a plain scale when only `replicas` changed.
-//! Afterwards: clean up revision history once the rollout is complete, or report the progress
-//! deadline. Rules: `docs/rules/k8s-deployments.md`.
+//! Afterwards: clean up revision history once the rollout is complete, and keep the
+//! `Progressing` condition (`progress.rs`). Rules: `docs/rules/k8s-deployments.md`.
 
-use super::cluster::{EksCluster, EksCtx};
+use super::cluster::{DeploymentCondition, DeploymentCounts, EksCluster, EksCtx};
 use super::events;
 use super::messages;
 use super::objects;
+use super::progress;
 use super::rollout::{
     RolloutStep, RsState, resolve_fenceposts, rolling_step, why_fenceposts, why_step,
 };
 use crate::time::{Millis, SimTime};
 
 /// Per ReplicaSet, counted once at the start of the controller's pass: pods that count (not
-/// terminating), available pods, and pods that exist at all (terminating ones included).
+/// terminating), ready and available pods, and pods that exist at all (terminating ones
+/// included).
 #[derive(Debug, Clone, Copy, Default)]
 struct Counts {
     pods: u32,
+    ready: u32,
     available: u32,
     existing: u32,
 }
@@ -41,6 +44,7 @@ fn count(c: &EksCluster, now: SimTime) -> Vec<Counts> {
         k.existing += 1;
         if pod.deleting_at.is_none() {
             k.pods += 1;
+            k.ready += u32::from(pod.ready);
             if c.is_available(p, now) {
                 k.available += 1;
             }
@@ -76,8 +80,15 @@ fn existing(c: &EksCluster, counts: &[Counts], rs: usize) -> u32 {
 fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
     let now = ctx.now;
     let new = match ctx.world.current_replica_set(d) {
-        Some(i) => i,
-        None => objects::new_replica_set(ctx.world, d),
+        Some(i) => {
+            found_new_replica_set(ctx.world, d, i, now);
+            i
+        }
+        None => {
+            let rs = objects::new_replica_set(ctx.world, d);
+            created_new_replica_set(ctx.world, d, rs, now);
+            rs
+        }
     };
     // An old ReplicaSet that becomes current again (rollout undo) takes the next revision
     // number, as the deployment controller does.
@@ -94,6 +105,7 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
     }
     if c.deployments[d].recreate {
         recreate(ctx, d, new, counts);
+        sync_rollout_status(ctx, d, new, counts);
         return;
     }
     let dep = &c.deployments[d];
@@ -115,6 +127,7 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
             "spec.replicas is {replicas} and no rollout is under way, so the current ReplicaSet is scaled to it"
         );
         scaled(ctx, d, new, from, replicas, why);
+        sync_rollout_status(ctx, d, new, counts);
         return;
     }
     let new_state = state(c, counts, new, now);
@@ -129,7 +142,6 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
                 why_step(replicas, surge, unavailable, new_state, &old_states, &step)
             );
             scaled(ctx, d, new, *from, *to, why);
-            ctx.world.deployments[d].last_progress = now;
         }
         RolloutStep::ScaleDownOld(changes) => {
             let why = format!(
@@ -141,20 +153,16 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
                 ctx.world.replica_sets[rs].spec_replicas = to;
                 scaled(ctx, d, rs, from, to, why.clone());
             }
-            ctx.world.deployments[d].last_progress = now;
         }
         RolloutStep::Wait => {}
     }
-    // Progress also counts when new pods become available.
     let c = &*ctx.world;
     let done = state(c, counts, new, now).available >= replicas
         && old.iter().all(|&i| state(c, counts, i, now).pods == 0);
     if done {
         clean_up_history(ctx.world, d, new, counts);
-        ctx.world.deployments[d].last_progress = now;
-    } else {
-        check_progress_deadline(ctx, d, new);
     }
+    sync_rollout_status(ctx, d, new, counts);
 }
 
 /// `Recreate`: every old ReplicaSet to 0, then, once their pods are gone, the new one straight
@@ -184,7 +192,6 @@ fn recreate(ctx: &mut EksCtx, d: usize, new: usize, counts: &[Counts]) {
                     "strategy Recreate: every old pod goes before any new one starts".to_string();
                 scaled(ctx, d, old[k], from, 0, why);
             }
-            ctx.world.deployments[d].last_progress = ctx.now;
         }
         RecreateStep::ScaleUpNew { from, to } => {
             ctx.world.replica_sets[new].spec_replicas = to;
@@ -192,7 +199,6 @@ fn recreate(ctx: &mut EksCtx, d: usize, new: usize, counts: &[Counts]) {
                 "strategy Recreate: the old pods are gone, so the new ReplicaSet goes straight to {to}"
             );
             scaled(ctx, d, new, from, to, why);
-            ctx.world.deployments[d].last_progress = ctx.now;
         }
         RecreateStep::Wait => {}
     }
@@ -252,29 +258,109 @@ fn scaled(ctx: &mut EksCtx, d: usize, rs: usize, from: u32, to: u32, why: String
     );
 }
 
-/// `progressDeadlineSeconds` without progress: the `Progressing=False` condition
-/// (`docs/rules/k8s-deployments.md#conditions-and-progress-deadline`). Kubernetes does not
-/// roll back.
-fn check_progress_deadline(ctx: &mut EksCtx, d: usize, new: usize) {
-    let dep = &ctx.world.deployments[d];
+/// `getNewReplicaSet` created the ReplicaSet of a new template: `Progressing=True`,
+/// `NewReplicaSetCreated`.
+fn created_new_replica_set(c: &mut EksCluster, d: usize, rs: usize, now: SimTime) {
+    let message = format!("Created new replica set \"{}\"", c.replica_sets[rs].name);
+    set_progressing(c, d, true, progress::NEW_RS_CREATED, message, now);
+}
+
+/// `getNewReplicaSet` found the ReplicaSet of the template: `FoundNewReplicaSet` when the
+/// Deployment has no `Progressing` condition yet.
+fn found_new_replica_set(c: &mut EksCluster, d: usize, rs: usize, now: SimTime) {
+    if c.deployments[d].progressing.is_none() {
+        let message = format!("Found new replica set \"{}\"", c.replica_sets[rs].name);
+        set_progressing(c, d, true, progress::FOUND_NEW_RS, message, now);
+    }
+}
+
+fn set_progressing(
+    c: &mut EksCluster,
+    d: usize,
+    status: bool,
+    reason: &str,
+    message: String,
+    now: SimTime,
+) {
+    let dep = &mut c.deployments[d];
+    let last_transition = match &dep.progressing {
+        Some(p) if p.status == status => p.last_transition,
+        _ => now,
+    };
+    dep.progressing = Some(DeploymentCondition {
+        status,
+        reason: reason.into(),
+        message,
+        last_update: now,
+        last_transition,
+    });
+}
+
+/// `syncRolloutStatus`: the Deployment's status from this pass's counts, and its `Progressing`
+/// condition (`progress::next_condition`). The controller records no event for it; Orca logs a
+/// change of the condition's status (`ProgressDeadlineExceeded` and the recovery from it) as a
+/// condition line, not as a `kubectl get events` line. Kubernetes does not roll back.
+fn sync_rollout_status(ctx: &mut EksCtx, d: usize, new: usize, counts: &[Counts]) {
+    let now = ctx.now;
+    let c = &*ctx.world;
+    let mut status = DeploymentCounts::default();
+    for (rs, r) in c.replica_sets.iter().enumerate() {
+        if r.deployment != d {
+            continue;
+        }
+        let k = counts.get(rs).copied().unwrap_or_default();
+        status.replicas += k.pods;
+        status.ready += k.ready;
+        status.available += k.available;
+        if rs == new {
+            status.updated = k.pods;
+        }
+    }
+    let dep = &c.deployments[d];
     let deadline = Millis::from_secs(dep.progress_deadline_seconds);
-    if dep.progress_deadline_exceeded || ctx.now.since(dep.last_progress) <= deadline {
+    let old = dep.status;
+    let next = progress::next_condition(
+        dep.progressing.as_ref(),
+        dep.replicas,
+        old,
+        status,
+        deadline,
+        &c.replica_sets[new].name,
+        now,
+    );
+    let was = dep.progressing.as_ref().map(|p| p.status);
+    let dep = &mut ctx.world.deployments[d];
+    dep.status = status;
+    let Some(cond) = next else {
+        return;
+    };
+    dep.progress_deadline_exceeded = cond.reason == progress::TIMED_OUT;
+    let flipped = was.is_some_and(|w| w != cond.status);
+    let since = cond.last_update;
+    dep.progressing = Some(cond.clone());
+    if !flipped {
         return;
     }
-    let why = format!(
-        "no ReplicaSet was scaled and the rollout did not complete for more than progressDeadlineSeconds ({} s) since {}; Kubernetes reports it and does not roll back",
-        dep.progress_deadline_seconds, dep.last_progress
-    );
-    ctx.world.deployments[d].progress_deadline_exceeded = true;
-    let name = ctx.world.replica_sets[new].name.clone();
-    let (object, subjects) = events::deployment(&ctx.world.deployments[d].name);
-    events::warning(
+    let name = dep.name.clone();
+    let why = if cond.status {
+        "the rollout moves again, so the Progressing condition is True again".to_string()
+    } else {
+        format!(
+            "no progress (more updated, fewer old, more ready or more available pods) since {since}, more than progressDeadlineSeconds ({} s); the controller only sets the condition, records no event and does not roll back; `kubectl rollout status` now fails with: {}",
+            deadline.0 / 1000,
+            messages::progress_deadline_exceeded(&name)
+        )
+    };
+    let (object, subjects) = events::deployment(&name);
+    events::condition(
         ctx,
-        "ProgressDeadlineExceeded",
         object,
-        format!("ReplicaSet \"{name}\" has timed out progressing."),
         subjects,
-        Some(why),
+        "Progressing",
+        cond.status,
+        &cond.reason,
+        cond.message,
+        why,
     );
 }
 

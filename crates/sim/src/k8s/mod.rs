@@ -26,6 +26,7 @@ pub mod messages;
 pub mod metrics;
 pub mod names;
 pub mod objects;
+pub mod progress;
 pub mod read;
 pub mod replicaset_controller;
 pub mod rollout;
