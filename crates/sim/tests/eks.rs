@@ -247,6 +247,58 @@ fn a_missing_image_alternates_err_image_pull_and_image_pull_back_off() {
 }
 
 #[test]
+fn scaling_a_stuck_rollout_shares_the_new_replicas_in_proportion() {
+    // The Deployments documentation, "Proportional scaling"
+    // (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#proportional-scaling):
+    // 10 replicas, maxSurge 3, maxUnavailable 2, a new image that cannot be pulled: the rollout
+    // stops with the old ReplicaSet at 8 and the new one at 5. Scaled to 15, the controller
+    // adds 3 to the old ReplicaSet and 2 to the new one.
+    let world = web(
+        10,
+        "max_surge: Count(3), max_unavailable: Count(2),",
+        "(image: \"nginx:unresolvable\", missing: true)",
+    )
+    .replace("count: 3", "count: 4");
+    let mut sim = eks_sim(
+        &world,
+        "(at: 0, action: SetImage(deployment: \"web\", image: \"nginx:unresolvable\")),
+         (at: 60, action: ScaleDeployment(deployment: \"web\", replicas: 15))",
+        120,
+    );
+    sim.advance_to(secs(59));
+    let c = cluster(&sim);
+    let new_rs = c.current_replica_set(0).expect("the new ReplicaSet");
+    let old_rs = 1 - new_rs;
+    let specs = |c: &EksCluster| {
+        (
+            c.replica_sets[old_rs].spec_replicas,
+            c.replica_sets[new_rs].spec_replicas,
+        )
+    };
+    assert_eq!(specs(c), (8, 5), "stuck");
+    sim.advance_to(secs(61));
+    let c = cluster(&sim);
+    assert_eq!(specs(c), (11, 7));
+    let scaled: Vec<&str> = reason(&sim, "ScalingReplicaSet")
+        .iter()
+        .filter(|e| e.at == secs(60))
+        .map(|e| e.message.as_str())
+        .collect();
+    let (old_name, new_name) = (&c.replica_sets[old_rs].name, &c.replica_sets[new_rs].name);
+    assert_eq!(
+        scaled,
+        [
+            format!("Scaled up replica set {old_name} from 8 to 11"),
+            format!("Scaled up replica set {new_name} from 5 to 7")
+        ]
+    );
+    sim.advance_to(secs(120));
+    let c = cluster(&sim);
+    assert_eq!(specs(c), (11, 7), "still stuck, at the new size");
+    assert_eq!(c.totals(0, sim.now()).1, 11, "the old pods serve");
+}
+
+#[test]
 fn readiness_failures_keep_pods_running_but_out_of_service() {
     let mut sim = eks_sim(
         &web(3, "", "(image: \"nginx:1.28\", readiness_fails_with: 503)"),

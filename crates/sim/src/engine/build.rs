@@ -116,6 +116,8 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
         dep.progress_deadline_seconds = d.progress_deadline_seconds as u64;
         dep.recreate = d.strategy == K8sStrategy::Recreate;
         dep.revision_history_limit = d.revision_history_limit;
+        setup::annotate_replica_sets(&mut c, di);
+        let dep = &mut c.deployments[di];
         dep.service = d
             .service
             .as_ref()

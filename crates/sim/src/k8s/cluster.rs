@@ -110,6 +110,11 @@ pub struct ReplicaSet {
     /// The `pod-template-hash` of `template`.
     pub pod_template_hash: String,
     pub spec_replicas: u32,
+    /// The `deployment.kubernetes.io/desired-replicas` annotation: the Deployment's `replicas`
+    /// when the controller last sized it.
+    pub desired_replicas: Option<u32>,
+    /// The `deployment.kubernetes.io/max-replicas` annotation: `replicas + maxSurge` then.
+    pub max_replicas: Option<u32>,
     /// Why the deployment controller last scaled it, with the numbers.
     pub scaled_why: Option<String>,
 }

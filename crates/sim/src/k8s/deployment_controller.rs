@@ -1,7 +1,9 @@
-//! The deployment controller (`pkg/controller/deployment`): for each Deployment, find or create
-//! the ReplicaSet of its current template, then take one bounded step: RollingUpdate through
-//! the pure [`rolling_step`] (scale the new ReplicaSet up, or old ones down, never both in one
-//! sync), Recreate through [`recreate_step`], or a plain scale when only `replicas` changed.
+//! The deployment controller (`pkg/controller/deployment`): for each Deployment, a scaling
+//! event (its `replicas` changed, `proportional.rs`) is handled alone: one ReplicaSet with pods
+//! goes to `replicas`, or, during a rollout, the change is shared in proportion. Otherwise find
+//! or create the ReplicaSet of its current template, then take one bounded step: RollingUpdate
+//! through the pure [`rolling_step`] (scale the new ReplicaSet up, or old ones down, never both
+//! in one sync) or Recreate through [`recreate_step`].
 //! Afterwards: clean up revision history once the rollout is complete, and keep the
 //! `Progressing` condition (`progress.rs`). Rules: `docs/rules/k8s-deployments.md`.
 
@@ -10,6 +12,7 @@ use super::events;
 use super::messages;
 use super::objects;
 use super::progress;
+use super::proportional::{self, ScaledRs};
 use super::rollout::{
     RolloutStep, RsState, resolve_fenceposts, rolling_step, why_fenceposts, why_step,
 };
@@ -79,7 +82,17 @@ fn existing(c: &EksCluster, counts: &[Counts], rs: usize) -> u32 {
 
 fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
     let now = ctx.now;
-    let new = match ctx.world.current_replica_set(d) {
+    let current = ctx.world.current_replica_set(d);
+    if let Some(n) = current {
+        sync_revision(ctx.world, d, n);
+    }
+    if scaling_event(ctx.world, d) {
+        scale(ctx, d, current, counts);
+        // `sync` writes the status but estimates no progress.
+        ctx.world.deployments[d].status = status_of(ctx.world, d, current, counts);
+        return;
+    }
+    let new = match current {
         Some(i) => {
             found_new_replica_set(ctx.world, d, i, now);
             i
@@ -90,19 +103,8 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
             rs
         }
     };
-    // An old ReplicaSet that becomes current again (rollout undo) takes the next revision
-    // number, as the deployment controller does.
+    sync_revision(ctx.world, d, new);
     let c = &mut *ctx.world;
-    let newest = c
-        .replica_sets
-        .iter()
-        .filter(|r| r.deployment == d && !r.deleted)
-        .map(|r| r.revision)
-        .max()
-        .unwrap_or(0);
-    if c.replica_sets[new].revision < newest {
-        c.replica_sets[new].revision = newest + 1;
-    }
     if c.deployments[d].recreate {
         recreate(ctx, d, new, counts);
         sync_rollout_status(ctx, d, new, counts);
@@ -118,18 +120,6 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
         })
         .collect();
     old.sort_by_key(|&i| c.replica_sets[i].revision);
-    // A lower replica count with no rollout under way (kubectl scale, the HPA): the
-    // deployment controller's plain `scale` of the current ReplicaSet.
-    if old.is_empty() && c.replica_sets[new].spec_replicas > replicas {
-        let from = c.replica_sets[new].spec_replicas;
-        c.replica_sets[new].spec_replicas = replicas;
-        let why = format!(
-            "spec.replicas is {replicas} and no rollout is under way, so the current ReplicaSet is scaled to it"
-        );
-        scaled(ctx, d, new, from, replicas, why);
-        sync_rollout_status(ctx, d, new, counts);
-        return;
-    }
     let new_state = state(c, counts, new, now);
     let old_states: Vec<RsState> = old.iter().map(|&i| state(c, counts, i, now)).collect();
     let step = rolling_step(replicas, surge, unavailable, new_state, &old_states);
@@ -163,6 +153,138 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
         clean_up_history(ctx.world, d, new, counts);
     }
     sync_rollout_status(ctx, d, new, counts);
+}
+
+/// An old ReplicaSet that becomes current again (rollout undo) takes the next revision number,
+/// as `getAllReplicaSetsAndSyncRevision` does.
+fn sync_revision(c: &mut EksCluster, d: usize, new: usize) {
+    let newest = c
+        .replica_sets
+        .iter()
+        .filter(|r| r.deployment == d && !r.deleted)
+        .map(|r| r.revision)
+        .max()
+        .unwrap_or(0);
+    if c.replica_sets[new].revision < newest {
+        c.replica_sets[new].revision = newest + 1;
+    }
+}
+
+/// `isScalingEvent`: a ReplicaSet with pods was last sized for another `replicas`.
+fn scaling_event(c: &EksCluster, d: usize) -> bool {
+    let desired: Vec<Option<u32>> = c
+        .replica_sets
+        .iter()
+        .filter(|r| r.deployment == d && !r.deleted && r.spec_replicas > 0)
+        .map(|r| r.desired_replicas)
+        .collect();
+    proportional::is_scaling_event(c.deployments[d].replicas, &desired)
+}
+
+/// `scale`: one ReplicaSet with pods (or none: the newest) goes to `replicas`; a saturated new
+/// ReplicaSet sends the old ones to 0; otherwise, in a rolling update, proportional scaling.
+/// Every ReplicaSet it looks at is annotated with the new `replicas`.
+fn scale(ctx: &mut EksCtx, d: usize, new: Option<usize>, counts: &[Counts]) {
+    let now = ctx.now;
+    let c = &*ctx.world;
+    let dep = &c.deployments[d];
+    let replicas = dep.replicas;
+    let all: Vec<usize> = (0..c.replica_sets.len())
+        .filter(|&i| c.replica_sets[i].deployment == d && !c.replica_sets[i].deleted)
+        .collect();
+    let active: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&i| c.replica_sets[i].spec_replicas > 0)
+        .collect();
+    if active.len() <= 1 {
+        // FindActiveOrLatest.
+        let Some(target) = active.first().copied().or(new).or(all.last().copied()) else {
+            return;
+        };
+        let from = c.replica_sets[target].spec_replicas;
+        if from == replicas {
+            annotate(ctx.world, d, target);
+            return;
+        }
+        let why = format!(
+            "spec.replicas is now {replicas} and {} is the only ReplicaSet with pods, so it goes straight to {replicas}",
+            c.replica_sets[target].name
+        );
+        ctx.world.replica_sets[target].spec_replicas = replicas;
+        scaled(ctx, d, target, from, replicas, why);
+        return;
+    }
+    if let Some(n) = new {
+        let r = &c.replica_sets[n];
+        let available = state(c, counts, n, now).available;
+        let saturated = r.spec_replicas == replicas
+            && r.desired_replicas == Some(replicas)
+            && available == replicas;
+        if saturated {
+            let new_name = r.name.clone();
+            let olds: Vec<(usize, u32)> = active
+                .iter()
+                .filter(|&&o| o != n)
+                .map(|&o| (o, c.replica_sets[o].spec_replicas))
+                .collect();
+            for (o, from) in olds {
+                let why = format!(
+                    "the new ReplicaSet {new_name} already has all {replicas} replicas available, so the old ones go to 0"
+                );
+                ctx.world.replica_sets[o].spec_replicas = 0;
+                scaled(ctx, d, o, from, 0, why);
+            }
+            return;
+        }
+    }
+    if dep.recreate {
+        return;
+    }
+    let (surge, _) = resolve_fenceposts(dep.max_surge, dep.max_unavailable, replicas);
+    let rses: Vec<ScaledRs> = all
+        .iter()
+        .map(|&i| ScaledRs {
+            spec: c.replica_sets[i].spec_replicas,
+            max_replicas: c.replica_sets[i].max_replicas,
+            created: i,
+        })
+        .collect();
+    let status_replicas = dep.status.replicas;
+    let sizes = proportional::proportional_sizes(replicas, surge, status_replicas, &rses);
+    let names: Vec<String> = all
+        .iter()
+        .map(|&i| c.replica_sets[i].name.clone())
+        .collect();
+    let why =
+        proportional::why_proportional(replicas, surge, status_replicas, &rses, &names, &sizes);
+    let total: u32 = rses.iter().map(|r| r.spec).sum();
+    let growing = (replicas + surge) as i64 > total as i64 && replicas > 0;
+    for k in proportional::scale_order(&rses, growing) {
+        let rs = all[k];
+        let from = rses[k].spec;
+        if sizes[k] == from {
+            annotate(ctx.world, d, rs);
+            continue;
+        }
+        ctx.world.replica_sets[rs].spec_replicas = sizes[k];
+        scaled(ctx, d, rs, from, sizes[k], why.clone());
+    }
+}
+
+/// `SetReplicasAnnotations`: `desired-replicas` = the Deployment's `replicas`, `max-replicas` =
+/// `replicas + maxSurge`.
+fn annotate(c: &mut EksCluster, d: usize, rs: usize) {
+    let dep = &c.deployments[d];
+    let surge = if dep.recreate {
+        0
+    } else {
+        resolve_fenceposts(dep.max_surge, dep.max_unavailable, dep.replicas).0
+    };
+    let (desired, max) = (dep.replicas, dep.replicas + surge);
+    let r = &mut c.replica_sets[rs];
+    r.desired_replicas = Some(desired);
+    r.max_replicas = Some(max);
 }
 
 /// `Recreate`: every old ReplicaSet to 0, then, once their pods are gone, the new one straight
@@ -243,8 +365,10 @@ pub fn recreate_step(
     }
 }
 
-/// `Normal ScalingReplicaSet` on the Deployment.
+/// `Normal ScalingReplicaSet` on the Deployment; the ReplicaSet is annotated with the
+/// Deployment's `replicas` (`scaleReplicaSet`).
 fn scaled(ctx: &mut EksCtx, d: usize, rs: usize, from: u32, to: u32, why: String) {
+    annotate(ctx.world, d, rs);
     ctx.world.replica_sets[rs].scaled_why = Some(format!("{from} → {to}: {why}"));
     let name = ctx.world.replica_sets[rs].name.clone();
     let (object, subjects) = events::deployment(&ctx.world.deployments[d].name);
@@ -296,13 +420,8 @@ fn set_progressing(
     });
 }
 
-/// `syncRolloutStatus`: the Deployment's status from this pass's counts, and its `Progressing`
-/// condition (`progress::next_condition`). The controller records no event for it; Orca logs a
-/// change of the condition's status (`ProgressDeadlineExceeded` and the recovery from it) as a
-/// condition line, not as a `kubectl get events` line. Kubernetes does not roll back.
-fn sync_rollout_status(ctx: &mut EksCtx, d: usize, new: usize, counts: &[Counts]) {
-    let now = ctx.now;
-    let c = &*ctx.world;
+/// `calculateStatus`: the Deployment's status counts from this pass's counts.
+fn status_of(c: &EksCluster, d: usize, new: Option<usize>, counts: &[Counts]) -> DeploymentCounts {
     let mut status = DeploymentCounts::default();
     for (rs, r) in c.replica_sets.iter().enumerate() {
         if r.deployment != d {
@@ -312,10 +431,21 @@ fn sync_rollout_status(ctx: &mut EksCtx, d: usize, new: usize, counts: &[Counts]
         status.replicas += k.pods;
         status.ready += k.ready;
         status.available += k.available;
-        if rs == new {
+        if Some(rs) == new {
             status.updated = k.pods;
         }
     }
+    status
+}
+
+/// `syncRolloutStatus`: the Deployment's status from this pass's counts, and its `Progressing`
+/// condition (`progress::next_condition`). The controller records no event for it; Orca logs a
+/// change of the condition's status (`ProgressDeadlineExceeded` and the recovery from it) as a
+/// condition line, not as a `kubectl get events` line. Kubernetes does not roll back.
+fn sync_rollout_status(ctx: &mut EksCtx, d: usize, new: usize, counts: &[Counts]) {
+    let now = ctx.now;
+    let c = &*ctx.world;
+    let status = status_of(c, d, Some(new), counts);
     let dep = &c.deployments[d];
     let deadline = Millis::from_secs(dep.progress_deadline_seconds);
     let old = dep.status;

@@ -27,6 +27,7 @@ pub mod metrics;
 pub mod names;
 pub mod objects;
 pub mod progress;
+pub mod proportional;
 pub mod read;
 pub mod replicaset_controller;
 pub mod rollout;

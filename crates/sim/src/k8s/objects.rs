@@ -26,6 +26,8 @@ pub fn new_replica_set(c: &mut EksCluster, d: usize) -> usize {
         + 1;
     let dep = &c.deployments[d];
     let hash = dep.template.hash();
+    let (surge, _) =
+        super::rollout::resolve_fenceposts(dep.max_surge, dep.max_unavailable, dep.replicas);
     c.replica_sets.push(ReplicaSet {
         name: format!("{}-{hash}", dep.name),
         deployment: d,
@@ -34,6 +36,8 @@ pub fn new_replica_set(c: &mut EksCluster, d: usize) -> usize {
         template: dep.template.clone(),
         pod_template_hash: hash,
         spec_replicas: 0,
+        desired_replicas: Some(dep.replicas),
+        max_replicas: Some(dep.replicas + if dep.recreate { 0 } else { surge }),
         scaled_why: None,
     });
     c.replica_sets.len() - 1

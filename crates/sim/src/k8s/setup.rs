@@ -62,6 +62,23 @@ pub fn add_deployment(
     d
 }
 
+/// The `desired-replicas` / `max-replicas` annotations of a Deployment's ReplicaSets as the
+/// controller would have written them when it rolled the Deployment out with its settings
+/// (call after changing `max_surge`, `replicas` or the strategy at build time).
+pub fn annotate_replica_sets(c: &mut EksCluster, d: usize) {
+    let dep = &c.deployments[d];
+    let surge = if dep.recreate {
+        0
+    } else {
+        super::rollout::resolve_fenceposts(dep.max_surge, dep.max_unavailable, dep.replicas).0
+    };
+    let (desired, max) = (dep.replicas, dep.replicas + surge);
+    for rs in c.replica_sets.iter_mut().filter(|r| r.deployment == d) {
+        rs.desired_replicas = Some(desired);
+        rs.max_replicas = Some(max);
+    }
+}
+
 /// Move a Deployment onto Fargate (a Fargate profile selects it): each of its pods is
 /// re-placed on a Fargate node of its own, as if it had been created there.
 pub fn use_fargate(c: &mut EksCluster, net: &mut Network, d: usize) {
