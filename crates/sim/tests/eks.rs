@@ -524,14 +524,16 @@ fn hpa_scales_up_in_limited_steps_and_down_after_stabilization() {
         .filter(|e| e.source.to_string() == "horizontalpodautoscaler/web")
         .map(|e| (e.at, e.message.as_str()))
         .collect();
-    assert!(rescales.len() >= 3, "{rescales:?}");
-    // 2 pods at 300 % of a 60 % target want 10; the first step is capped at max(2+4, 2×2) = 6.
+    assert!(rescales.len() >= 4, "{rescales:?}");
+    // 2 pods at 300 % of a 60 % target want 10. The HPA has no behavior section: each sync
+    // may reach at most max(2 × current, 4) (horizontal.go, calculateScaleUpLimit): 4, 8, 10.
     assert!(
         rescales[0]
             .1
-            .starts_with("New size: 6; reason: cpu resource utilization")
+            .starts_with("New size: 4; reason: cpu resource utilization")
     );
-    assert!(rescales[1].1.starts_with("New size: 10;"));
+    assert!(rescales[1].1.starts_with("New size: 8;"));
+    assert!(rescales[2].1.starts_with("New size: 10;"));
     // Traffic drops at 7:30; the scale-down waits for the 300 s window.
     let first_down = rescales
         .iter()
@@ -557,11 +559,17 @@ fn the_cluster_autoscaler_adds_nodes_for_pending_pods_and_removes_idle_ones() {
         .iter()
         .find(|e| e.message.starts_with("pod triggered scale-up:"))
         .expect("scale-up");
-    // Four pending 500m pods fit three to an m5.large (1,930m allocatable): two new nodes.
+    // Two pending 500m pods (the HPA's step to 8) fit one m5.large (1,930m allocatable); the
+    // step to 10 leaves four pending, which need two: one more.
     assert!(
-        trigger.message.ends_with("2->4 (max: 5)}]"),
+        trigger.message.ends_with("2->3 (max: 5)}]"),
         "{}",
         trigger.message
+    );
+    assert!(
+        log.iter()
+            .any(|e| e.message.starts_with("pod triggered scale-up:")
+                && e.message.ends_with("3->4 (max: 5)}]"))
     );
     let registered: Vec<SimTime> = log
         .iter()
@@ -914,7 +922,7 @@ fn scale_decisions_explain_their_numbers() {
             .as_deref()
             .is_some_and(|w| w.contains("desiredReplicas = ceil(2 × ")
                 && w.contains(
-                    "the default scale-up policy allows at most max(2 + 4, 2 × 2) = 6 per 15 s"
+                    "the HPA has no behavior section, so the controller's older rule allows at most max(2 × 2, 4) = 4 per sync"
                 )),
         "{:?}",
         rescale.why
@@ -924,7 +932,7 @@ fn scale_decisions_explain_their_numbers() {
         trigger
             .why
             .as_deref()
-            .is_some_and(|w| w.contains("pack first fit onto 2")),
+            .is_some_and(|w| w.contains("pack first fit onto 1")),
         "{:?}",
         trigger.why
     );
@@ -1020,4 +1028,47 @@ fn kubectl_get_deploy_stays_within_the_rollout_bounds() {
             c.deployments[0].name
         )
     );
+}
+
+#[test]
+fn an_hpa_behavior_section_is_read_and_checked() {
+    let world = |behavior: &str| {
+        format!(
+            "node_groups: [(name: \"ng-1\", instance_type: \"m5.large\", count: 3)],
+deployments: [(name: \"web\", replicas: 2,
+    container: (name: \"web\", image: \"web:v1\", cpu: 500, memory: 512),
+    hpa: (min_replicas: 2, max_replicas: 10, target_cpu_utilization: 60{behavior}),
+    load: (rps_per_pod: 100, points: [(0, 600)]))],"
+        )
+    };
+    let src = |w: String| {
+        format!(
+            "(version: 1, title: \"hpa\", seed: 7, duration: 60,
+world: Eks(cluster: (name: \"demo\"), {w}))"
+        )
+    };
+    // With a behavior section (defaults filled in) the first step reaches max(2 + 4, 2 × 2).
+    let s = common::parse(&src(world(", behavior: ()")));
+    let mut sim = Simulation::new(s);
+    sim.advance_to(secs(15));
+    assert!(
+        reason(&sim, "SuccessfulRescale")[0]
+            .message
+            .starts_with("New size: 6;")
+    );
+    // Scale-up disabled: the HPA never grows.
+    let off = ", behavior: (scale_up: (select_policy: Some(Disabled)))";
+    let mut sim = Simulation::new(common::parse(&src(world(off))));
+    sim.advance_to(secs(60));
+    assert!(reason(&sim, "SuccessfulRescale").is_empty());
+    // Kubernetes validation: a period of 0 s and an empty policy list are refused.
+    let bad = ", behavior: (scale_down: (policies: Some([Pods(value: 1, period_seconds: 0)])), scale_up: (policies: Some([])))";
+    let err = orca_sim::scenario::parse("bad.ron", &src(world(bad)))
+        .expect_err("invalid")
+        .to_string();
+    assert!(
+        err.contains("period_seconds 0 s is out of range; valid: 1–1800 s"),
+        "{err}"
+    );
+    assert!(err.contains("policies is empty"), "{err}");
 }

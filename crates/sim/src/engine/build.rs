@@ -142,16 +142,15 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
             });
         }
         if let Some(h) = &d.hpa {
-            c.hpas.push(crate::k8s::autoscaling::Hpa {
-                name: d.name.clone(),
-                deployment: di,
-                min_replicas: h.min_replicas,
-                max_replicas: h.max_replicas,
-                target_cpu_utilization: h.target_cpu_utilization as f64,
-                history: Vec::new(),
-                next_sync: SimTime::from_secs(15),
-                current_utilization: 0.0,
-            });
+            c.hpas.push(crate::k8s::autoscaling::Hpa::new(
+                &d.name,
+                di,
+                h.min_replicas,
+                h.max_replicas,
+                h.target_cpu_utilization as f64,
+                h.behavior.as_ref().map(hpa_behavior),
+                SimTime::from_secs(15),
+            ));
         }
     }
     if let Some(np) = &k.karpenter {
@@ -195,6 +194,49 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
         }
     }
     Some(c)
+}
+
+/// An HPA's `spec.behavior` with the API server's defaults filled in.
+fn hpa_behavior(b: &crate::scenario::spec::HpaBehaviorSpec) -> crate::k8s::horizontal::Behavior {
+    use crate::k8s::horizontal::{Behavior, Policy, RulesOverride, SelectPolicy};
+    use crate::scenario::spec::{HpaPolicySpec, HpaScalingRulesSpec, HpaSelectPolicy};
+    let rules = |r: &Option<HpaScalingRulesSpec>| {
+        let Some(r) = r else {
+            return RulesOverride::default();
+        };
+        RulesOverride {
+            stabilization_window: r
+                .stabilization_window_seconds
+                .map(|s| Millis::from_secs(u64::from(s))),
+            select_policy: r.select_policy.map(|p| match p {
+                HpaSelectPolicy::Max => SelectPolicy::Max,
+                HpaSelectPolicy::Min => SelectPolicy::Min,
+                HpaSelectPolicy::Disabled => SelectPolicy::Disabled,
+            }),
+            policies: r.policies.as_ref().map(|ps| {
+                ps.iter()
+                    .map(|p| match *p {
+                        HpaPolicySpec::Pods {
+                            value,
+                            period_seconds,
+                        } => Policy::Pods {
+                            value,
+                            period: Millis::from_secs(u64::from(period_seconds)),
+                        },
+                        HpaPolicySpec::Percent {
+                            value,
+                            period_seconds,
+                        } => Policy::Percent {
+                            value,
+                            period: Millis::from_secs(u64::from(period_seconds)),
+                        },
+                    })
+                    .collect()
+            }),
+            tolerance: r.tolerance,
+        }
+    };
+    Behavior::defaulted(rules(&b.scale_up), rules(&b.scale_down))
 }
 
 pub(crate) fn fail_mode(r: FailureResponse) -> FailMode {

@@ -18,6 +18,7 @@ pub mod cluster_autoscaler;
 pub mod deployment_controller;
 pub mod endpoints;
 pub mod events;
+pub mod horizontal;
 pub mod hpa;
 pub mod karpenter;
 pub mod karpenter_controller;

@@ -143,6 +143,55 @@ pub struct HpaSpec {
     /// Average CPU utilization target, percent of the request (Kubernetes default 80).
     #[serde(default = "defaults::hpa_target")]
     pub target_cpu_utilization: u32,
+    /// `spec.behavior`. Present (even empty), the API server fills in its defaults and the
+    /// HPA scales by its policies; absent, the controller takes its older path: at most
+    /// max(2 × current, 4) replicas per sync.
+    #[serde(default)]
+    pub behavior: Option<HpaBehaviorSpec>,
+}
+
+/// `spec.behavior` of an HPA: what is left out takes the Kubernetes default.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HpaBehaviorSpec {
+    #[serde(default)]
+    pub scale_up: Option<HpaScalingRulesSpec>,
+    #[serde(default)]
+    pub scale_down: Option<HpaScalingRulesSpec>,
+}
+
+/// `HPAScalingRules`. Defaults: scale up with no stabilization, Max of Pods 4 and Percent 100
+/// per 15 s; scale down with a 300 s window, Max of Percent 100 per 15 s.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HpaScalingRulesSpec {
+    #[serde(default)]
+    pub stabilization_window_seconds: Option<u32>,
+    #[serde(default)]
+    pub select_policy: Option<HpaSelectPolicy>,
+    #[serde(default)]
+    pub policies: Option<Vec<HpaPolicySpec>>,
+    /// This direction's tolerance (Kubernetes 1.33+; the controller's 0.1 otherwise).
+    #[serde(default)]
+    pub tolerance: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HpaSelectPolicy {
+    /// The policy that allows the biggest change (the default).
+    Max,
+    /// The policy that allows the smallest change.
+    Min,
+    /// No scaling in this direction.
+    Disabled,
+}
+
+/// `HPAScalingPolicy`: `Pods(value: 4, period_seconds: 15)` or
+/// `Percent(value: 100, period_seconds: 15)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HpaPolicySpec {
+    Pods { value: u32, period_seconds: u32 },
+    Percent { value: u32, period_seconds: u32 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -8,7 +8,7 @@ use super::common::{Unique, check_range, check_status, ecs_name_problem, list, n
 use super::load::load;
 use crate::aws::instance_types;
 use crate::scenario::locate::Path;
-use crate::scenario::spec::{Amount, EksWorld, NodePoolSpec};
+use crate::scenario::spec::{Amount, EksWorld, HpaPolicySpec, HpaScalingRulesSpec, NodePoolSpec};
 
 /// A Kubernetes object name (RFC 1123 label): lowercase letters, digits and '-', 1–63
 /// characters, starting and ending with a letter or digit.
@@ -224,6 +224,14 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 1000,
                 " %",
             );
+            if let Some(b) = &h.behavior {
+                let bp = hp.field("behavior");
+                for (field, rules) in [("scale_up", &b.scale_up), ("scale_down", &b.scale_down)] {
+                    if let Some(r) = rules {
+                        hpa_rules(out, r, &bp.field(field));
+                    }
+                }
+            }
         }
         if let Some(l) = &d.load {
             load(out, l, &p.field("load"));
@@ -312,6 +320,60 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 "Service name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
                 svc.name
             ),
+        ));
+    }
+}
+
+/// `HPAScalingRules` as Kubernetes validates them: a stabilization window of at most one hour,
+/// at least one policy when `policies` is given, each with a positive value and a period of at
+/// most 30 minutes, and a tolerance that is not negative.
+fn hpa_rules(out: &mut Problems, r: &HpaScalingRulesSpec, p: &Path) {
+    if let Some(w) = r.stabilization_window_seconds {
+        check_range(
+            out,
+            p.field("stabilization_window_seconds"),
+            "stabilization_window_seconds",
+            w,
+            0,
+            3600,
+            " s",
+        );
+    }
+    if let Some(policies) = &r.policies {
+        if policies.is_empty() {
+            out.push((
+                p.field("policies"),
+                "policies is empty; give at least one, e.g. [Pods(value: 4, period_seconds: 15)], or leave policies out for the defaults".into(),
+            ));
+        }
+        for (i, policy) in policies.iter().enumerate() {
+            let pp = p.field("policies").index(i);
+            let (HpaPolicySpec::Pods {
+                value,
+                period_seconds,
+            }
+            | HpaPolicySpec::Percent {
+                value,
+                period_seconds,
+            }) = *policy;
+            check_range(out, pp.field("value"), "value", value, 1, 100_000, "");
+            check_range(
+                out,
+                pp.field("period_seconds"),
+                "period_seconds",
+                period_seconds,
+                1,
+                1800,
+                " s",
+            );
+        }
+    }
+    if let Some(t) = r.tolerance
+        && !(0.0..=10.0).contains(&t)
+    {
+        out.push((
+            p.field("tolerance"),
+            format!("tolerance {t} is out of range; valid: 0–10 (0.1 is 10 %)"),
         ));
     }
 }
