@@ -89,7 +89,10 @@ fn a_rollout_of_10_replicas_stays_between_8_and_13_pods() {
         "rollout completes"
     );
     assert_eq!(c.replica_sets[new_rs].revision, 2);
-    assert_eq!(c.existing_pods(), 10, "old pods are gone");
+    let web_pods = (0..c.pods.len())
+        .filter(|&p| !c.pods[p].gone && c.pod_deployment(p) == 0)
+        .count();
+    assert_eq!(web_pods, 10, "old pods are gone");
 }
 
 #[test]
@@ -268,7 +271,9 @@ fn scaling_a_stuck_rollout_shares_the_new_replicas_in_proportion() {
     sim.advance_to(secs(59));
     let c = cluster(&sim);
     let new_rs = c.current_replica_set(0).expect("the new ReplicaSet");
-    let old_rs = 1 - new_rs;
+    let old_rs = (0..c.replica_sets.len())
+        .find(|&i| i != new_rs && c.replica_sets[i].deployment == 0)
+        .expect("the old ReplicaSet");
     let specs = |c: &EksCluster| {
         (
             c.replica_sets[old_rs].spec_replicas,
@@ -349,8 +354,9 @@ fn recreate_stops_every_old_pod_before_starting_new_ones() {
         sim.advance_to(secs(t));
         let c = cluster(&sim);
         let new = c.current_replica_set(0).expect("new RS");
-        let old_alive = c.pods.iter().any(|p| !p.gone && p.replica_set != new);
-        let new_alive = c.pods.iter().any(|p| !p.gone && p.replica_set == new);
+        let web = |p: &&Pod| !p.gone && c.replica_sets[p.replica_set].deployment == 0;
+        let old_alive = c.pods.iter().filter(web).any(|p| p.replica_set != new);
+        let new_alive = c.pods.iter().filter(web).any(|p| p.replica_set == new);
         assert!(
             !(old_alive && new_alive),
             "old and new pods together at {}",
@@ -421,8 +427,10 @@ deployments: [(name: \"web\", replicas: 3,
         200,
     );
     {
+        // Three pods of web, and CoreDNS's two: with no EC2 capacity, CoreDNS runs on
+        // Fargate too.
         let c = cluster(&sim);
-        assert_eq!(c.nodes.iter().filter(|n| !n.gone).count(), 3);
+        assert_eq!(c.nodes.iter().filter(|n| !n.gone).count(), 5);
         assert!(
             c.nodes
                 .iter()
@@ -433,7 +441,7 @@ deployments: [(name: \"web\", replicas: 3,
     let c = cluster(&sim);
     assert_eq!(c.totals(0, sim.now()), (3, 3));
     let live: Vec<_> = c.nodes.iter().filter(|n| !n.gone).collect();
-    assert_eq!(live.len(), 3, "old pods' Fargate nodes went away with them");
+    assert_eq!(live.len(), 5, "old pods' Fargate nodes went away with them");
     // 250m / 256 MiB rounds up to 0.25 vCPU with 512 MiB (256 MiB request + 256 MiB overhead).
     assert!(
         live.iter()
@@ -461,7 +469,7 @@ fn revision_history_limit_deletes_the_oldest_empty_replica_sets() {
     let kept: Vec<u32> = cluster(&sim)
         .replica_sets
         .iter()
-        .filter(|r| !r.deleted)
+        .filter(|r| !r.deleted && r.deployment == 0)
         .map(|r| r.revision)
         .collect();
     assert_eq!(
@@ -707,7 +715,7 @@ fn assert_addresses(sim: &Simulation, name: &str) {
     for n in c.nodes.iter().filter(|n| !n.gone) {
         claim(&n.zone, &n.private_ip, &n.name);
     }
-    for p in c.pods.iter().filter(|p| !p.gone) {
+    for (p_index, p) in c.pods.iter().enumerate().filter(|(_, p)| !p.gone) {
         let (Some(ip), Some(n)) = (&p.ip, p.node) else {
             assert!(
                 p.ip.is_none(),
@@ -717,10 +725,11 @@ fn assert_addresses(sim: &Simulation, name: &str) {
             continue;
         };
         let node = &c.nodes[n];
-        if node.fargate {
+        let host_network = c.deployments[c.pod_deployment(p_index)].host_network;
+        if node.fargate || host_network {
             assert_eq!(
                 ip, &node.private_ip,
-                "{name}: a Fargate pod has its node's address"
+                "{name}: a Fargate pod, or a pod on the host network, has its node's address"
             );
         } else {
             claim(&node.zone, ip, &p.name);
@@ -759,7 +768,7 @@ fn nodes_and_pods_take_unique_addresses_of_their_subnets_and_give_them_back() {
 
 #[test]
 fn a_pod_without_a_free_address_waits_in_container_creating() {
-    // One zone: its /20 subnet has 4,091 addresses for 20 nodes and 4,080 pods.
+    // One zone: its /20 subnet has 4,091 addresses for 20 nodes, CoreDNS and 4,080 pods.
     let deployments: Vec<String> = (0..5)
         .map(|i| {
             format!(
@@ -786,9 +795,10 @@ timeline: [],
         .iter()
         .filter(|p| p.node.is_some() && p.ip.is_none())
         .collect();
+    // CoreDNS's two pods take addresses too; aws-node and kube-proxy use their node's.
     assert_eq!(
         waiting.len(),
-        4080 + 20 - 4091,
+        4080 + 20 + 2 - 4091,
         "the pods past the subnet's end"
     );
     assert!(waiting.iter().all(|p| p.status() == "ContainerCreating"));

@@ -108,7 +108,8 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
             startup_probe: d.container.startup_probe,
             behavior: c.behavior_of(&d.container.image),
         };
-        let di = setup::add_deployment(&mut c, net, &mut rngs.names, &d.name, d.replicas, template);
+        let di =
+            setup::add_deployment_unplaced(&mut c, &mut rngs.names, &d.name, d.replicas, template);
         let dep = &mut c.deployments[di];
         dep.max_surge = amount(d.max_surge);
         dep.max_unavailable = amount(d.max_unavailable);
@@ -153,6 +154,26 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
             ));
         }
     }
+    for ds in &k.daemon_sets {
+        let t = &ds.container;
+        let template = Template {
+            container: t.name.clone(),
+            image: t.image.clone(),
+            requests: Requests {
+                cpu_millis: t.cpu,
+                memory_mib: t.memory,
+            },
+            port: t.port,
+            readiness_probe: t.readiness_probe,
+            liveness_probe: t.liveness_probe,
+            startup_probe: t.startup_probe,
+            behavior: c.behavior_of(&t.image),
+        };
+        setup::add_daemon_set(&mut c, &ds.name, template, amount(ds.max_unavailable));
+    }
+    let ec2_capacity = !k.node_groups.is_empty() || k.karpenter.is_some();
+    setup::add_system_workloads(&mut c, &net.region, k.pod_identity_agent, !ec2_capacity);
+    setup::place_pods(&mut c, net);
     if let Some(np) = &k.karpenter {
         use crate::k8s::karpenter::{ConsolidationPolicy, Karpenter, NodePool};
         use crate::scenario::spec::ConsolidationPolicy as Policy;

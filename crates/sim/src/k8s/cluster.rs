@@ -167,6 +167,9 @@ pub struct Pod {
     pub reported_failed_scheduling: bool,
     /// A Fargate node is being provisioned for this pod until then.
     pub fargate_ready_at: Option<SimTime>,
+    /// A DaemonSet pod: the node it is made for (the DaemonSet controller pins it there with
+    /// a node affinity).
+    pub daemon_node: Option<usize>,
     /// Why the pod is as it is, oldest first: pending, bound, not ready, restarted, deleted.
     pub why: Vec<Why>,
 }
@@ -219,10 +222,33 @@ pub struct Probes {
     pub readiness: Option<ProbeWorker>,
 }
 
-/// One Deployment and its rollout settings.
+/// What kind of workload an entry of `EksCluster::deployments` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum WorkloadKind {
+    /// A Deployment: ReplicaSets of `replicas` pods.
+    #[default]
+    Deployment,
+    /// A DaemonSet: one pod on every eligible node. Its ReplicaSet entries stand for its
+    /// ControllerRevisions (one per template; `spec_replicas` unused).
+    DaemonSet,
+}
+
+/// One workload (a Deployment, or a DaemonSet) and its rollout settings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeploymentState {
     pub name: String,
+    pub kind: WorkloadKind,
+    /// `default` for the scenario's workloads, `kube-system` for EKS's own.
+    pub namespace: String,
+    /// One of the components EKS runs itself (VPC CNI, kube-proxy, CoreDNS, the Pod Identity
+    /// agent): the app may draw it dimmed and fold it away.
+    pub system: bool,
+    /// The pods use the node's network namespace (`hostNetwork: true`): the node's address, no
+    /// address of their own.
+    pub host_network: bool,
+    /// A DaemonSet that tolerates every taint (`tolerations: [{operator: Exists}]`, as EKS's
+    /// own DaemonSets do); others tolerate only the default DaemonSet tolerations.
+    pub tolerates_all_taints: bool,
     pub replicas: u32,
     pub max_surge: IntOrPercent,
     pub max_unavailable: IntOrPercent,
@@ -259,6 +285,11 @@ impl DeploymentState {
         );
         DeploymentState {
             name: name.into(),
+            kind: WorkloadKind::Deployment,
+            namespace: "default".into(),
+            system: false,
+            host_network: false,
+            tolerates_all_taints: false,
             replicas,
             max_surge: IntOrPercent::default(),
             max_unavailable: IntOrPercent::default(),
@@ -350,6 +381,9 @@ pub struct EksCluster {
     pub karpenter: Option<Karpenter>,
     /// Metrics sampled every 15 s, for the charts.
     pub samples: Vec<Sample>,
+    /// Images the EKS optimized AMI caches (the VPC CNI and kube-proxy): on an EC2 node they
+    /// are "already present on machine".
+    pub ami_images: Vec<String>,
 }
 
 impl Default for EksCluster {
@@ -374,12 +408,57 @@ impl EksCluster {
             ca_last_scale_up: None,
             karpenter: None,
             samples: Vec::new(),
+            ami_images: Vec::new(),
         }
     }
 
-    /// The Deployment called `name`.
+    /// The Deployment called `name` (in the scenario's namespace).
     pub fn deployment_index(&self, name: &str) -> Option<usize> {
-        self.deployments.iter().position(|d| d.name == name)
+        self.deployments
+            .iter()
+            .position(|d| d.name == name && d.kind == WorkloadKind::Deployment && !d.system)
+    }
+
+    /// The DaemonSet called `name`.
+    pub fn daemon_set_index(&self, name: &str) -> Option<usize> {
+        self.deployments
+            .iter()
+            .position(|d| d.name == name && d.kind == WorkloadKind::DaemonSet)
+    }
+
+    /// The workload is a DaemonSet.
+    pub fn is_daemon_set(&self, d: usize) -> bool {
+        self.deployments[d].kind == WorkloadKind::DaemonSet
+    }
+
+    /// A pod of a DaemonSet.
+    pub fn is_daemon_pod(&self, p: usize) -> bool {
+        self.pods[p].daemon_node.is_some()
+    }
+
+    /// What the DaemonSets put on a new EC2 node: their pods' requests and their number (the
+    /// Cluster Autoscaler's template node and Karpenter's daemonset overhead count them).
+    pub fn daemon_overhead(&self) -> (Requests, u32) {
+        let mut r = Requests {
+            cpu_millis: 0,
+            memory_mib: 0,
+        };
+        let mut pods = 0;
+        for d in self
+            .deployments
+            .iter()
+            .filter(|d| d.kind == WorkloadKind::DaemonSet)
+        {
+            r.cpu_millis += d.template.requests.cpu_millis;
+            r.memory_mib += d.template.requests.memory_mib;
+            pods += 1;
+        }
+        (r, pods)
+    }
+
+    /// The namespace of a pod (its workload's).
+    pub fn namespace_of(&self, p: usize) -> &str {
+        &self.deployments[self.pod_deployment(p)].namespace
     }
 
     /// The Deployment a pod belongs to.

@@ -33,7 +33,9 @@ struct Counts {
 pub fn reconcile(ctx: &mut EksCtx) {
     let counts = count(ctx.world, ctx.now);
     for d in 0..ctx.world.deployments.len() {
-        sync(ctx, d, &counts);
+        if !ctx.world.is_daemon_set(d) {
+            sync(ctx, d, &counts);
+        }
     }
 }
 

@@ -300,11 +300,12 @@ fn crash(ctx: &mut EksCtx, p: usize, reason: &str, exit_code: i32, cause: &str) 
     if delay.0 > 0 {
         let c = &mut *ctx.world;
         let container = c.template_of(p).container.clone();
+        let namespace = c.namespace_of(p).to_string();
         let pod = &mut c.pods[p];
         pod.state = ContainerState::Waiting {
             reason: "CrashLoopBackOff".into(),
         };
-        let msg = messages::back_off_restarting(&container, &pod.name, &c.namespace, &pod.uid);
+        let msg = messages::back_off_restarting(&container, &pod.name, &namespace, &pod.uid);
         let why = format!(
             "restartPolicy Always: the container exited ({reason}, exit code {exit_code}); after {} restarts the kubelet waits {} s before the next (10 s doubling up to 300 s)",
             pod.restarts,
@@ -379,9 +380,26 @@ fn start_or_restart(ctx: &mut EksCtx, p: usize) {
     }
 }
 
-/// The kubelet pulls the image (`Pulling image "…"`); the pull ends at `due`.
+/// The kubelet pulls the image (`Pulling image "…"`); the pull ends at `due`. An image the EKS
+/// AMI caches is already there on an EC2 node.
 fn start_pull(ctx: &mut EksCtx, p: usize) {
     let now = ctx.now;
+    let c = &*ctx.world;
+    let t = c.template_of(p);
+    let on_ec2 = c.pods[p].node.is_some_and(|n| !c.nodes[n].fargate);
+    if on_ec2 && c.ami_images.contains(&t.image) {
+        let image = t.image.clone();
+        emit_pod(
+            ctx,
+            p,
+            false,
+            "Pulled",
+            messages::already_present(&image),
+            None,
+        );
+        start_container(ctx, p);
+        return;
+    }
     let t = ctx.world.template_of(p);
     let image = t.image.clone();
     let seconds = if t.behavior.image_missing {

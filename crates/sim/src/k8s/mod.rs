@@ -15,6 +15,7 @@ pub mod autoscaling;
 pub mod backoff;
 pub mod cluster;
 pub mod cluster_autoscaler;
+pub mod daemonset_controller;
 pub mod deployment_controller;
 pub mod endpoints;
 pub mod events;

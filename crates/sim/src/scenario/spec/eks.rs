@@ -15,6 +15,14 @@ pub struct EksWorld {
     #[serde(default)]
     pub fargate_profiles: Vec<FargateProfileSpec>,
     pub deployments: Vec<K8sDeploymentSpec>,
+    /// DaemonSets of the scenario: one pod on every EC2 node (EKS's own, aws-node,
+    /// kube-proxy and CoreDNS, are always there).
+    #[serde(default)]
+    pub daemon_sets: Vec<DaemonSetSpec>,
+    /// The EKS Pod Identity Agent add-on (`eks-pod-identity-agent`, a DaemonSet in
+    /// kube-system) is installed.
+    #[serde(default)]
+    pub pod_identity_agent: bool,
     /// How each image behaves; an image not listed here starts and serves normally.
     #[serde(default)]
     pub images: Vec<ImageSpec>,
@@ -132,6 +140,23 @@ pub struct K8sDeploymentSpec {
     /// The demand the Deployment serves, which sets its pods' CPU utilization.
     #[serde(default)]
     pub load: Option<LoadSpec>,
+}
+
+/// A DaemonSet (apps/v1): one pod on every EC2 node that it may run on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DaemonSetSpec {
+    pub name: String,
+    pub container: K8sContainerSpec,
+    /// `updateStrategy.rollingUpdate.maxUnavailable` (Kubernetes default 1; a percentage of
+    /// the nodes rounds up).
+    #[serde(default = "daemon_set_max_unavailable")]
+    pub max_unavailable: Amount,
+}
+
+/// A DaemonSet's `maxUnavailable` (apps/v1 default: 1).
+fn daemon_set_max_unavailable() -> Amount {
+    Amount::Count(1)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,7 +8,9 @@ use super::common::{Unique, check_range, check_status, ecs_name_problem, list, n
 use super::load::load;
 use crate::aws::instance_types;
 use crate::scenario::locate::Path;
-use crate::scenario::spec::{Amount, EksWorld, HpaPolicySpec, HpaScalingRulesSpec, NodePoolSpec};
+use crate::scenario::spec::{
+    Amount, EksWorld, HpaPolicySpec, HpaScalingRulesSpec, K8sContainerSpec, NodePoolSpec,
+};
 
 /// A Kubernetes object name (RFC 1123 label): lowercase letters, digits and '-', 1–63
 /// characters, starting and ending with a letter or digit.
@@ -242,8 +244,42 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 ));
             }
         }
-        let cp = p.field("container");
-        let c = &d.container;
+        container(out, &d.container, &p.field("container"));
+    }
+    let dsp = wp.field("daemon_sets");
+    let mut ds_names = Unique::new();
+    for (i, ds) in k.daemon_sets.iter().enumerate() {
+        let p = dsp.index(i);
+        if !dns_label_ok(&ds.name) {
+            out.push((
+                p.field("name"),
+                format!(
+                    "DaemonSet name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
+                    ds.name
+                ),
+            ));
+        }
+        ds_names.check(out, p.field("name"), "DaemonSet", &ds.name);
+        let (value, percent) = amount_value(ds.max_unavailable);
+        if value == 0 {
+            out.push((
+                p.field("max_unavailable"),
+                "max_unavailable may not be 0 for a DaemonSet (it has no surge, so the rollout could never make progress), as Kubernetes validation says".into(),
+            ));
+        } else if percent && value > 100 {
+            out.push((
+                p.field("max_unavailable"),
+                format!("max_unavailable {value}% is out of range; valid: 1–100 %"),
+            ));
+        }
+        container(out, &ds.container, &p.field("container"));
+    }
+    images(out, k, wp);
+}
+
+/// A pod template's one container: a valid name, an image, requests and a port.
+fn container(out: &mut Problems, c: &K8sContainerSpec, cp: &Path) {
+    {
         if !dns_label_ok(&c.name) {
             out.push((cp.field("name"), format!("container name \"{}\" is not a valid Kubernetes name; use lowercase letters, digits and '-'", c.name)));
         }
@@ -278,6 +314,10 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
             ));
         }
     }
+}
+
+/// How the images behave: each described once, with valid numbers.
+fn images(out: &mut Problems, k: &EksWorld, wp: &Path) {
     let ip = wp.field("images");
     let mut seen = HashSet::new();
     for (i, img) in k.images.iter().enumerate() {
