@@ -283,6 +283,15 @@ pub enum EventKind {
         reason: String,
         object: String,
     },
+    /// A Kubernetes object's status condition changed (`kubectl describe` lists conditions;
+    /// they are not events): a Deployment's `Progressing` turning False with
+    /// `ProgressDeadlineExceeded`, or True again.
+    KubeCondition {
+        object: String,
+        condition: String,
+        status: bool,
+        reason: String,
+    },
 }
 
 impl EventKind {

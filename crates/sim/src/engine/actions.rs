@@ -148,13 +148,14 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
                 }
                 Action::RolloutPause { .. } => {
                     c.deployments[d].paused = true;
+                    paused_condition(&mut c.deployments[d], now, "DeploymentPaused", "paused");
                     "pause"
                 }
                 _ => {
                     c.deployments[d].paused = false;
-                    // Progress is measured from the resume (the controller resets the
-                    // Progressing condition when a paused Deployment resumes).
-                    c.deployments[d].last_progress = now;
+                    // Progress is measured from the resume: the controller rewrites the
+                    // Progressing condition when a paused Deployment resumes.
+                    paused_condition(&mut c.deployments[d], now, "DeploymentResumed", "resumed");
                     "resume"
                 }
             };
@@ -631,4 +632,25 @@ fn zone_changed(ctx: &mut WorldCtx, zone: &str, outage: bool) {
     for s in services {
         ctx.request_pass(s);
     }
+}
+
+/// `checkPausedConditions` of the deployment controller: pausing and resuming rewrite the
+/// `Progressing` condition, and the progress deadline counts from the rewrite
+/// (https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/deployment/progress.go).
+/// Kubernetes sets the condition's status to Unknown; Orca's condition has only True/False and
+/// keeps True, so `kubectl describe` shows True where Kubernetes shows Unknown (a simplification).
+fn paused_condition(
+    d: &mut crate::k8s::cluster::DeploymentState,
+    now: crate::time::SimTime,
+    reason: &str,
+    verb: &str,
+) {
+    d.progress_deadline_exceeded = false;
+    d.progressing = Some(crate::k8s::cluster::DeploymentCondition {
+        status: true,
+        reason: reason.into(),
+        message: format!("Deployment is {verb}"),
+        last_update: now,
+        last_transition: now,
+    });
 }

@@ -108,7 +108,8 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
             behavior: c.behavior_of(&d.container.image),
             restarted_at: None,
         };
-        let di = setup::add_deployment(&mut c, net, &mut rngs.names, &d.name, d.replicas, template);
+        let di =
+            setup::add_deployment_unplaced(&mut c, &mut rngs.names, &d.name, d.replicas, template);
         let dep = &mut c.deployments[di];
         dep.max_surge = amount(d.max_surge);
         dep.max_unavailable = amount(d.max_unavailable);
@@ -116,6 +117,8 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
         dep.progress_deadline_seconds = d.progress_deadline_seconds as u64;
         dep.recreate = d.strategy == K8sStrategy::Recreate;
         dep.revision_history_limit = d.revision_history_limit;
+        setup::annotate_replica_sets(&mut c, di);
+        let dep = &mut c.deployments[di];
         dep.service = d
             .service
             .as_ref()
@@ -140,18 +143,38 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
             });
         }
         if let Some(h) = &d.hpa {
-            c.hpas.push(crate::k8s::autoscaling::Hpa {
-                name: d.name.clone(),
-                deployment: di,
-                min_replicas: h.min_replicas,
-                max_replicas: h.max_replicas,
-                target_cpu_utilization: h.target_cpu_utilization as f64,
-                history: Vec::new(),
-                next_sync: SimTime::from_secs(15),
-                current_utilization: 0.0,
-            });
+            c.hpas.push(crate::k8s::autoscaling::Hpa::new(
+                &d.name,
+                di,
+                h.min_replicas,
+                h.max_replicas,
+                h.target_cpu_utilization as f64,
+                h.behavior.as_ref().map(hpa_behavior),
+                SimTime::from_secs(15),
+            ));
         }
     }
+    for ds in &k.daemon_sets {
+        let t = &ds.container;
+        let template = Template {
+            container: t.name.clone(),
+            image: t.image.clone(),
+            requests: Requests {
+                cpu_millis: t.cpu,
+                memory_mib: t.memory,
+            },
+            port: t.port,
+            readiness_probe: t.readiness_probe,
+            liveness_probe: t.liveness_probe,
+            startup_probe: t.startup_probe,
+            behavior: c.behavior_of(&t.image),
+            restarted_at: None,
+        };
+        setup::add_daemon_set(&mut c, &ds.name, template, amount(ds.max_unavailable));
+    }
+    let ec2_capacity = !k.node_groups.is_empty() || k.karpenter.is_some();
+    setup::add_system_workloads(&mut c, &net.region, k.pod_identity_agent, !ec2_capacity);
+    setup::place_pods(&mut c, net);
     if let Some(np) = &k.karpenter {
         use crate::k8s::karpenter::{ConsolidationPolicy, Karpenter, NodePool};
         use crate::scenario::spec::ConsolidationPolicy as Policy;
@@ -193,6 +216,49 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
         }
     }
     Some(c)
+}
+
+/// An HPA's `spec.behavior` with the API server's defaults filled in.
+fn hpa_behavior(b: &crate::scenario::spec::HpaBehaviorSpec) -> crate::k8s::horizontal::Behavior {
+    use crate::k8s::horizontal::{Behavior, Policy, RulesOverride, SelectPolicy};
+    use crate::scenario::spec::{HpaPolicySpec, HpaScalingRulesSpec, HpaSelectPolicy};
+    let rules = |r: &Option<HpaScalingRulesSpec>| {
+        let Some(r) = r else {
+            return RulesOverride::default();
+        };
+        RulesOverride {
+            stabilization_window: r
+                .stabilization_window_seconds
+                .map(|s| Millis::from_secs(u64::from(s))),
+            select_policy: r.select_policy.map(|p| match p {
+                HpaSelectPolicy::Max => SelectPolicy::Max,
+                HpaSelectPolicy::Min => SelectPolicy::Min,
+                HpaSelectPolicy::Disabled => SelectPolicy::Disabled,
+            }),
+            policies: r.policies.as_ref().map(|ps| {
+                ps.iter()
+                    .map(|p| match *p {
+                        HpaPolicySpec::Pods {
+                            value,
+                            period_seconds,
+                        } => Policy::Pods {
+                            value,
+                            period: Millis::from_secs(u64::from(period_seconds)),
+                        },
+                        HpaPolicySpec::Percent {
+                            value,
+                            period_seconds,
+                        } => Policy::Percent {
+                            value,
+                            period: Millis::from_secs(u64::from(period_seconds)),
+                        },
+                    })
+                    .collect()
+            }),
+            tolerance: r.tolerance,
+        }
+    };
+    Behavior::defaulted(rules(&b.scale_up), rules(&b.scale_down))
 }
 
 pub(crate) fn fail_mode(r: FailureResponse) -> FailMode {

@@ -146,9 +146,15 @@ pub fn matches(cond: &Condition, e: &Event) -> bool {
         (Condition::FailedScheduling, EventKind::Kube { reason, .. }) => {
             reason == "FailedScheduling"
         }
-        (Condition::ProgressDeadlineExceeded, EventKind::Kube { reason, .. }) => {
-            reason == "ProgressDeadlineExceeded"
-        }
+        (
+            Condition::ProgressDeadlineExceeded,
+            EventKind::KubeCondition {
+                condition,
+                status,
+                reason,
+                ..
+            },
+        ) => condition == "Progressing" && !status && reason == "ProgressDeadlineExceeded",
         (Condition::ReplicaSetScaled, EventKind::Kube { reason, .. }) => {
             reason == "ScalingReplicaSet"
         }

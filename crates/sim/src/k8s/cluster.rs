@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::autoscaling::{Hpa, Load, NodeGroupScaling};
-use super::backoff::Backoff;
+use super::backoff::{Backoff, PullBackoff};
 use super::karpenter::Karpenter;
 use super::messages::ProbeKind;
 use super::names;
@@ -119,6 +119,11 @@ pub struct ReplicaSet {
     /// The `pod-template-hash` of `template`.
     pub pod_template_hash: String,
     pub spec_replicas: u32,
+    /// The `deployment.kubernetes.io/desired-replicas` annotation: the Deployment's `replicas`
+    /// when the controller last sized it.
+    pub desired_replicas: Option<u32>,
+    /// The `deployment.kubernetes.io/max-replicas` annotation: `replicas + maxSurge` then.
+    pub max_replicas: Option<u32>,
     /// Why the deployment controller last scaled it, with the numbers.
     pub scaled_why: Option<String>,
 }
@@ -149,7 +154,12 @@ pub struct Pod {
     pub deleting_at: Option<SimTime>,
     /// The pod object is gone.
     pub gone: bool,
+    /// The restart back-off (CrashLoopBackOff).
     pub backoff: Backoff,
+    /// The image-pull back-off (ImagePullBackOff), the kubelet's other back-off.
+    pub pull_backoff: PullBackoff,
+    /// The kubelet is pulling the image; the pull ends at `due`.
+    pub pulling: bool,
     /// When the next kubelet step for this pod is due (pull done, restart after back-off,
     /// exit after SIGTERM).
     pub due: Option<SimTime>,
@@ -166,6 +176,9 @@ pub struct Pod {
     pub reported_failed_scheduling: bool,
     /// A Fargate node is being provisioned for this pod until then.
     pub fargate_ready_at: Option<SimTime>,
+    /// A DaemonSet pod: the node it is made for (the DaemonSet controller pins it there with
+    /// a node affinity).
+    pub daemon_node: Option<usize>,
     /// Why the pod is as it is, oldest first: pending, bound, not ready, restarted, deleted.
     pub why: Vec<Why>,
 }
@@ -218,10 +231,33 @@ pub struct Probes {
     pub readiness: Option<ProbeWorker>,
 }
 
-/// One Deployment and its rollout settings.
+/// What kind of workload an entry of `EksCluster::deployments` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum WorkloadKind {
+    /// A Deployment: ReplicaSets of `replicas` pods.
+    #[default]
+    Deployment,
+    /// A DaemonSet: one pod on every eligible node. Its ReplicaSet entries stand for its
+    /// ControllerRevisions (one per template; `spec_replicas` unused).
+    DaemonSet,
+}
+
+/// One workload (a Deployment, or a DaemonSet) and its rollout settings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeploymentState {
     pub name: String,
+    pub kind: WorkloadKind,
+    /// `default` for the scenario's workloads, `kube-system` for EKS's own.
+    pub namespace: String,
+    /// One of the components EKS runs itself (VPC CNI, kube-proxy, CoreDNS, the Pod Identity
+    /// agent): the app may draw it dimmed and fold it away.
+    pub system: bool,
+    /// The pods use the node's network namespace (`hostNetwork: true`): the node's address, no
+    /// address of their own.
+    pub host_network: bool,
+    /// A DaemonSet that tolerates every taint (`tolerations: [{operator: Exists}]`, as EKS's
+    /// own DaemonSets do); others tolerate only the default DaemonSet tolerations.
+    pub tolerates_all_taints: bool,
     pub replicas: u32,
     pub max_surge: IntOrPercent,
     pub max_unavailable: IntOrPercent,
@@ -229,9 +265,12 @@ pub struct DeploymentState {
     pub progress_deadline_seconds: u64,
     /// `spec.template`: the pod template the current ReplicaSet must match.
     pub template: Template,
-    /// The last time the rollout made progress (for `progressDeadlineSeconds`).
-    pub last_progress: SimTime,
+    /// The `Progressing` condition (`docs/rules/k8s-deployments.md#conditions-and-progress-deadline`).
+    pub progressing: Option<DeploymentCondition>,
+    /// `Progressing` is False with `ProgressDeadlineExceeded` (kept with the condition).
     pub progress_deadline_exceeded: bool,
+    /// `status` as the deployment controller last wrote it: progress is measured against it.
+    pub status: DeploymentCounts,
     /// `strategy.type: Recreate`: every old pod goes before any new one starts.
     pub recreate: bool,
     /// A Fargate profile selects the Deployment: each pod gets its own Fargate node.
@@ -248,18 +287,40 @@ pub struct DeploymentState {
 
 impl DeploymentState {
     /// A Deployment with the API defaults (RollingUpdate 25 % / 25 %, progress deadline 600 s,
-    /// revision history 10).
+    /// revision history 10), rolled out at `now`: its `Progressing` condition says its
+    /// ReplicaSet has successfully progressed.
     pub fn new(name: &str, replicas: u32, template: Template, now: SimTime) -> DeploymentState {
+        let message = format!(
+            "ReplicaSet \"{name}-{}\" has successfully progressed.",
+            template.hash()
+        );
         DeploymentState {
             name: name.into(),
+            kind: WorkloadKind::Deployment,
+            namespace: "default".into(),
+            system: false,
+            host_network: false,
+            tolerates_all_taints: false,
             replicas,
             max_surge: IntOrPercent::default(),
             max_unavailable: IntOrPercent::default(),
             min_ready_seconds: 0,
             progress_deadline_seconds: 600,
             template,
-            last_progress: now,
+            progressing: Some(DeploymentCondition {
+                status: true,
+                reason: "NewReplicaSetAvailable".into(),
+                message,
+                last_update: now,
+                last_transition: now,
+            }),
             progress_deadline_exceeded: false,
+            status: DeploymentCounts {
+                replicas,
+                updated: replicas,
+                ready: replicas,
+                available: replicas,
+            },
             recreate: false,
             fargate: false,
             service: None,
@@ -268,6 +329,33 @@ impl DeploymentState {
             paused: false,
         }
     }
+}
+
+/// A Deployment's `status` counts the controller compares between syncs to see progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct DeploymentCounts {
+    /// `status.replicas`: pods of every ReplicaSet that are not terminating.
+    pub replicas: u32,
+    /// `status.updatedReplicas`: those of the current ReplicaSet.
+    pub updated: u32,
+    /// `status.readyReplicas`.
+    pub ready: u32,
+    /// `status.availableReplicas`.
+    pub available: u32,
+}
+
+/// One entry of a Deployment's `status.conditions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeploymentCondition {
+    pub status: bool,
+    /// `NewReplicaSetCreated`, `FoundNewReplicaSet`, `ReplicaSetUpdated`,
+    /// `NewReplicaSetAvailable`, `ProgressDeadlineExceeded`.
+    pub reason: String,
+    pub message: String,
+    /// The last time the controller saw progress (the deadline counts from it).
+    pub last_update: SimTime,
+    /// The last time the status changed.
+    pub last_transition: SimTime,
 }
 
 /// One sample of the metrics the charts show.
@@ -305,6 +393,9 @@ pub struct EksCluster {
     pub karpenter: Option<Karpenter>,
     /// Metrics sampled every 15 s, for the charts.
     pub samples: Vec<Sample>,
+    /// Images the EKS optimized AMI caches (the VPC CNI and kube-proxy): on an EC2 node they
+    /// are "already present on machine".
+    pub ami_images: Vec<String>,
 }
 
 impl Default for EksCluster {
@@ -329,12 +420,57 @@ impl EksCluster {
             ca_last_scale_up: None,
             karpenter: None,
             samples: Vec::new(),
+            ami_images: Vec::new(),
         }
     }
 
-    /// The Deployment called `name`.
+    /// The Deployment called `name` (in the scenario's namespace).
     pub fn deployment_index(&self, name: &str) -> Option<usize> {
-        self.deployments.iter().position(|d| d.name == name)
+        self.deployments
+            .iter()
+            .position(|d| d.name == name && d.kind == WorkloadKind::Deployment && !d.system)
+    }
+
+    /// The DaemonSet called `name`.
+    pub fn daemon_set_index(&self, name: &str) -> Option<usize> {
+        self.deployments
+            .iter()
+            .position(|d| d.name == name && d.kind == WorkloadKind::DaemonSet)
+    }
+
+    /// The workload is a DaemonSet.
+    pub fn is_daemon_set(&self, d: usize) -> bool {
+        self.deployments[d].kind == WorkloadKind::DaemonSet
+    }
+
+    /// A pod of a DaemonSet.
+    pub fn is_daemon_pod(&self, p: usize) -> bool {
+        self.pods[p].daemon_node.is_some()
+    }
+
+    /// What the DaemonSets put on a new EC2 node: their pods' requests and their number (the
+    /// Cluster Autoscaler's template node and Karpenter's daemonset overhead count them).
+    pub fn daemon_overhead(&self) -> (Requests, u32) {
+        let mut r = Requests {
+            cpu_millis: 0,
+            memory_mib: 0,
+        };
+        let mut pods = 0;
+        for d in self
+            .deployments
+            .iter()
+            .filter(|d| d.kind == WorkloadKind::DaemonSet)
+        {
+            r.cpu_millis += d.template.requests.cpu_millis;
+            r.memory_mib += d.template.requests.memory_mib;
+            pods += 1;
+        }
+        (r, pods)
+    }
+
+    /// The namespace of a pod (its workload's).
+    pub fn namespace_of(&self, p: usize) -> &str {
+        &self.deployments[self.pod_deployment(p)].namespace
     }
 
     /// The Deployment a pod belongs to.
@@ -482,21 +618,16 @@ impl EksCluster {
 
     /// `kubectl set image`: a new revision rolls out. The image's behaviour comes from
     /// `images`.
-    pub fn set_image(&mut self, d: usize, image: &str, now: SimTime) {
+    pub fn set_image(&mut self, d: usize, image: &str, _now: SimTime) {
         let behavior = self.behavior_of(image);
         let dep = &mut self.deployments[d];
         dep.template.image = image.to_string();
         dep.template.behavior = behavior;
-        dep.last_progress = now;
-        dep.progress_deadline_exceeded = false;
     }
 
     /// A new pod template (a new revision rolls out).
-    pub fn set_template(&mut self, d: usize, template: Template, now: SimTime) {
-        let dep = &mut self.deployments[d];
-        dep.template = template;
-        dep.last_progress = now;
-        dep.progress_deadline_exceeded = false;
+    pub fn set_template(&mut self, d: usize, template: Template, _now: SimTime) {
+        self.deployments[d].template = template;
     }
 
     /// `kubectl scale`: a new replica count (no new revision).

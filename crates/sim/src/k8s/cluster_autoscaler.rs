@@ -4,35 +4,40 @@
 //! estimate, [`estimate`]) and drains a node that stayed under half used for 10 minutes.
 
 use super::autoscaling::{self, NODE_LAUNCH, SCALE_DOWN_THRESHOLD, SCALE_DOWN_UNNEEDED};
-use super::cluster::{EksCtx, Node};
+use super::cluster::{EksCluster, EksCtx, Node};
 use super::events;
 use super::objects;
 use super::scheduler::{NodeView, Requests};
 use crate::time::SimTime;
 
 /// How many fresh template nodes the pods need, packed first fit in the given order (pods
-/// larger than an empty node are left out), and which pods they would host.
+/// larger than an empty node are left out), and which pods they would host. Each new node
+/// starts with what the template already holds (its DaemonSet pods).
 pub fn estimate(pending: &[Requests], node: &NodeView) -> (u32, Vec<usize>) {
+    let base = (
+        node.requested_cpu_millis,
+        node.requested_memory_mib,
+        node.pods,
+    );
     // (cpu, memory, pods) per new node.
     let mut bins: Vec<(u32, u32, u32)> = Vec::new();
     let mut helped = Vec::new();
+    let fits = |b: &(u32, u32, u32), req: &Requests| {
+        b.0 + req.cpu_millis <= node.allocatable_cpu_millis
+            && b.1 + req.memory_mib <= node.allocatable_memory_mib
+            && b.2 < node.max_pods
+    };
     for (i, req) in pending.iter().enumerate() {
-        if req.cpu_millis > node.allocatable_cpu_millis
-            || req.memory_mib > node.allocatable_memory_mib
-        {
+        if !fits(&base, req) {
             continue;
         }
-        match bins.iter_mut().find(|b| {
-            b.0 + req.cpu_millis <= node.allocatable_cpu_millis
-                && b.1 + req.memory_mib <= node.allocatable_memory_mib
-                && b.2 < node.max_pods
-        }) {
+        match bins.iter_mut().find(|b| fits(b, req)) {
             Some(b) => {
                 b.0 += req.cpu_millis;
                 b.1 += req.memory_mib;
                 b.2 += 1;
             }
-            None => bins.push((req.cpu_millis, req.memory_mib, 1)),
+            None => bins.push((base.0 + req.cpu_millis, base.1 + req.memory_mib, base.2 + 1)),
         }
         helped.push(i);
     }
@@ -74,16 +79,18 @@ pub fn reconcile(ctx: &mut EksCtx) {
     scale_down(ctx);
 }
 
-/// A fresh node like `n`, as the estimate sees it.
-fn empty_view(n: &Node) -> NodeView {
+/// A fresh node like `n`, as the estimate sees it: CA's template node carries the DaemonSet
+/// pods that would run on it.
+fn template_view(c: &EksCluster, n: &Node) -> NodeView {
+    let (daemons, pods) = c.daemon_overhead();
     NodeView {
         name: n.name.clone(),
         allocatable_cpu_millis: n.allocatable_cpu_millis,
         allocatable_memory_mib: n.allocatable_memory_mib,
         max_pods: n.max_pods,
-        requested_cpu_millis: 0,
-        requested_memory_mib: 0,
-        pods: 0,
+        requested_cpu_millis: daemons.cpu_millis,
+        requested_memory_mib: daemons.memory_mib,
+        pods,
         unschedulable: false,
     }
 }
@@ -130,6 +137,7 @@ fn scale_up(ctx: &mut EksCtx) {
             pod.counts()
                 && pod.node.is_none()
                 && pod.reported_failed_scheduling
+                && pod.daemon_node.is_none()
                 && !c.deployments[c.pod_deployment(p)].fargate
         })
         .collect();
@@ -141,7 +149,7 @@ fn scale_up(ctx: &mut EksCtx) {
         let Some(t) = c.nodes.iter().position(|n| n.group == Some(g)) else {
             continue;
         };
-        let template = empty_view(&c.nodes[t]);
+        let template = template_view(c, &c.nodes[t]);
         let (needed, helped) = estimate(&requests, &template);
         let ng = &c.node_groups[g];
         let nodes = group_size(&c.nodes, g);
@@ -211,7 +219,11 @@ fn scale_down(ctx: &mut EksCtx) {
             continue;
         }
         if c.nodes[n].draining {
-            let empty = !c.pods.iter().any(|p| !p.gone && p.node == Some(n));
+            // DaemonSet pods are not drained: they go with the node.
+            let empty = !c
+                .pods
+                .iter()
+                .any(|p| !p.gone && p.node == Some(n) && p.daemon_node.is_none());
             if empty {
                 objects::node_gone(c, ctx.net, n);
                 let (object, subjects) = events::node(&c.nodes[n].name);
@@ -234,7 +246,15 @@ fn scale_down(ctx: &mut EksCtx) {
             .filter(|m| !m.gone && !m.draining && m.group == Some(g))
             .count() as u32;
         let min = c.node_groups[g].min;
-        if used >= SCALE_DOWN_THRESHOLD || staying <= min {
+        // --skip-nodes-with-system-pods (default true): a kube-system pod that is not a
+        // DaemonSet pod (CoreDNS) keeps its node.
+        let system_pod = c.pods.iter().enumerate().any(|(p, pod)| {
+            !pod.gone
+                && pod.node == Some(n)
+                && pod.daemon_node.is_none()
+                && c.namespace_of(p) == "kube-system"
+        });
+        if used >= SCALE_DOWN_THRESHOLD || staying <= min || system_pod {
             c.nodes[n].unneeded_since = None;
             continue;
         }
@@ -267,7 +287,11 @@ fn scale_down(ctx: &mut EksCtx) {
         let c = &*ctx.world;
         let on: Vec<usize> = (0..c.pods.len())
             .filter(|&p| {
-                !c.pods[p].gone && c.pods[p].node == Some(n) && c.pods[p].deleting_at.is_none()
+                let pod = &c.pods[p];
+                !pod.gone
+                    && pod.node == Some(n)
+                    && pod.deleting_at.is_none()
+                    && pod.daemon_node.is_none()
             })
             .collect();
         for p in on {

@@ -1,24 +1,30 @@
-//! The deployment controller (`pkg/controller/deployment`): for each Deployment, find or create
-//! the ReplicaSet of its current template, then take one bounded step: RollingUpdate through
-//! the pure [`rolling_step`] (scale the new ReplicaSet up, or old ones down, never both in one
-//! sync), Recreate through [`recreate_step`], or a plain scale when only `replicas` changed.
-//! Afterwards: clean up revision history once the rollout is complete, or report the progress
-//! deadline. Rules: `docs/rules/k8s-deployments.md`.
+//! The deployment controller (`pkg/controller/deployment`): for each Deployment, a scaling
+//! event (its `replicas` changed, `proportional.rs`) is handled alone: one ReplicaSet with pods
+//! goes to `replicas`, or, during a rollout, the change is shared in proportion. Otherwise find
+//! or create the ReplicaSet of its current template, then take one bounded step: RollingUpdate
+//! through the pure [`rolling_step`] (scale the new ReplicaSet up, or old ones down, never both
+//! in one sync) or Recreate through [`recreate_step`].
+//! Afterwards: clean up revision history once the rollout is complete, and keep the
+//! `Progressing` condition (`progress.rs`). Rules: `docs/rules/k8s-deployments.md`.
 
-use super::cluster::{EksCluster, EksCtx};
+use super::cluster::{DeploymentCondition, DeploymentCounts, EksCluster, EksCtx};
 use super::events;
 use super::messages;
 use super::objects;
+use super::progress;
+use super::proportional::{self, ScaledRs};
 use super::rollout::{
     RolloutStep, RsState, resolve_fenceposts, rolling_step, why_fenceposts, why_step,
 };
 use crate::time::{Millis, SimTime};
 
 /// Per ReplicaSet, counted once at the start of the controller's pass: pods that count (not
-/// terminating), available pods, and pods that exist at all (terminating ones included).
+/// terminating), ready and available pods, and pods that exist at all (terminating ones
+/// included).
 #[derive(Debug, Clone, Copy, Default)]
 struct Counts {
     pods: u32,
+    ready: u32,
     available: u32,
     existing: u32,
 }
@@ -27,7 +33,9 @@ struct Counts {
 pub fn reconcile(ctx: &mut EksCtx) {
     let counts = count(ctx.world, ctx.now);
     for d in 0..ctx.world.deployments.len() {
-        sync(ctx, d, &counts);
+        if !ctx.world.is_daemon_set(d) {
+            sync(ctx, d, &counts);
+        }
     }
 }
 
@@ -41,6 +49,7 @@ fn count(c: &EksCluster, now: SimTime) -> Vec<Counts> {
         k.existing += 1;
         if pod.deleting_at.is_none() {
             k.pods += 1;
+            k.ready += u32::from(pod.ready);
             if c.is_available(p, now) {
                 k.available += 1;
             }
@@ -75,8 +84,16 @@ fn existing(c: &EksCluster, counts: &[Counts], rs: usize) -> u32 {
 
 fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
     let now = ctx.now;
+    let current = ctx.world.current_replica_set(d);
+    if let Some(n) = current {
+        sync_revision(ctx.world, d, n);
+    }
     if ctx.world.deployments[d].paused {
-        if let Some((rs, from, to)) = super::interventions::paused_sync(ctx, d) {
+        // A paused Deployment is only scaled (`sync` in the controller), never rolled out.
+        if scaling_event(ctx.world, d) {
+            scale(ctx, d, current, counts);
+            ctx.world.deployments[d].status = status_of(ctx.world, d, current, counts);
+        } else if let Some((rs, from, to)) = super::interventions::paused_sync(ctx, d) {
             let why = format!(
                 "the Deployment is paused, so no rollout starts; spec.replicas is {to}, so its active ReplicaSet is scaled to it"
             );
@@ -84,25 +101,28 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
         }
         return;
     }
-    let new = match ctx.world.current_replica_set(d) {
-        Some(i) => i,
-        None => objects::new_replica_set(ctx.world, d),
-    };
-    // An old ReplicaSet that becomes current again (rollout undo) takes the next revision
-    // number, as the deployment controller does.
-    let c = &mut *ctx.world;
-    let newest = c
-        .replica_sets
-        .iter()
-        .filter(|r| r.deployment == d && !r.deleted)
-        .map(|r| r.revision)
-        .max()
-        .unwrap_or(0);
-    if c.replica_sets[new].revision < newest {
-        c.replica_sets[new].revision = newest + 1;
+    if scaling_event(ctx.world, d) {
+        scale(ctx, d, current, counts);
+        // `sync` writes the status but estimates no progress.
+        ctx.world.deployments[d].status = status_of(ctx.world, d, current, counts);
+        return;
     }
+    let new = match current {
+        Some(i) => {
+            found_new_replica_set(ctx.world, d, i, now);
+            i
+        }
+        None => {
+            let rs = objects::new_replica_set(ctx.world, d);
+            created_new_replica_set(ctx.world, d, rs, now);
+            rs
+        }
+    };
+    sync_revision(ctx.world, d, new);
+    let c = &mut *ctx.world;
     if c.deployments[d].recreate {
         recreate(ctx, d, new, counts);
+        sync_rollout_status(ctx, d, new, counts);
         return;
     }
     let dep = &c.deployments[d];
@@ -115,17 +135,6 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
         })
         .collect();
     old.sort_by_key(|&i| c.replica_sets[i].revision);
-    // A lower replica count with no rollout under way (kubectl scale, the HPA): the
-    // deployment controller's plain `scale` of the current ReplicaSet.
-    if old.is_empty() && c.replica_sets[new].spec_replicas > replicas {
-        let from = c.replica_sets[new].spec_replicas;
-        c.replica_sets[new].spec_replicas = replicas;
-        let why = format!(
-            "spec.replicas is {replicas} and no rollout is under way, so the current ReplicaSet is scaled to it"
-        );
-        scaled(ctx, d, new, from, replicas, why);
-        return;
-    }
     let new_state = state(c, counts, new, now);
     let old_states: Vec<RsState> = old.iter().map(|&i| state(c, counts, i, now)).collect();
     let step = rolling_step(replicas, surge, unavailable, new_state, &old_states);
@@ -138,7 +147,6 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
                 why_step(replicas, surge, unavailable, new_state, &old_states, &step)
             );
             scaled(ctx, d, new, *from, *to, why);
-            ctx.world.deployments[d].last_progress = now;
         }
         RolloutStep::ScaleDownOld(changes) => {
             let why = format!(
@@ -150,20 +158,148 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
                 ctx.world.replica_sets[rs].spec_replicas = to;
                 scaled(ctx, d, rs, from, to, why.clone());
             }
-            ctx.world.deployments[d].last_progress = now;
         }
         RolloutStep::Wait => {}
     }
-    // Progress also counts when new pods become available.
     let c = &*ctx.world;
     let done = state(c, counts, new, now).available >= replicas
         && old.iter().all(|&i| state(c, counts, i, now).pods == 0);
     if done {
         clean_up_history(ctx.world, d, new, counts);
-        ctx.world.deployments[d].last_progress = now;
-    } else {
-        check_progress_deadline(ctx, d, new);
     }
+    sync_rollout_status(ctx, d, new, counts);
+}
+
+/// An old ReplicaSet that becomes current again (rollout undo) takes the next revision number,
+/// as `getAllReplicaSetsAndSyncRevision` does.
+fn sync_revision(c: &mut EksCluster, d: usize, new: usize) {
+    let newest = c
+        .replica_sets
+        .iter()
+        .filter(|r| r.deployment == d && !r.deleted)
+        .map(|r| r.revision)
+        .max()
+        .unwrap_or(0);
+    if c.replica_sets[new].revision < newest {
+        c.replica_sets[new].revision = newest + 1;
+    }
+}
+
+/// `isScalingEvent`: a ReplicaSet with pods was last sized for another `replicas`.
+fn scaling_event(c: &EksCluster, d: usize) -> bool {
+    let desired: Vec<Option<u32>> = c
+        .replica_sets
+        .iter()
+        .filter(|r| r.deployment == d && !r.deleted && r.spec_replicas > 0)
+        .map(|r| r.desired_replicas)
+        .collect();
+    proportional::is_scaling_event(c.deployments[d].replicas, &desired)
+}
+
+/// `scale`: one ReplicaSet with pods (or none: the newest) goes to `replicas`; a saturated new
+/// ReplicaSet sends the old ones to 0; otherwise, in a rolling update, proportional scaling.
+/// Every ReplicaSet it looks at is annotated with the new `replicas`.
+fn scale(ctx: &mut EksCtx, d: usize, new: Option<usize>, counts: &[Counts]) {
+    let now = ctx.now;
+    let c = &*ctx.world;
+    let dep = &c.deployments[d];
+    let replicas = dep.replicas;
+    let all: Vec<usize> = (0..c.replica_sets.len())
+        .filter(|&i| c.replica_sets[i].deployment == d && !c.replica_sets[i].deleted)
+        .collect();
+    let active: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&i| c.replica_sets[i].spec_replicas > 0)
+        .collect();
+    if active.len() <= 1 {
+        // FindActiveOrLatest.
+        let Some(target) = active.first().copied().or(new).or(all.last().copied()) else {
+            return;
+        };
+        let from = c.replica_sets[target].spec_replicas;
+        if from == replicas {
+            annotate(ctx.world, d, target);
+            return;
+        }
+        let why = format!(
+            "spec.replicas is now {replicas} and {} is the only ReplicaSet with pods, so it goes straight to {replicas}",
+            c.replica_sets[target].name
+        );
+        ctx.world.replica_sets[target].spec_replicas = replicas;
+        scaled(ctx, d, target, from, replicas, why);
+        return;
+    }
+    if let Some(n) = new {
+        let r = &c.replica_sets[n];
+        let available = state(c, counts, n, now).available;
+        let saturated = r.spec_replicas == replicas
+            && r.desired_replicas == Some(replicas)
+            && available == replicas;
+        if saturated {
+            let new_name = r.name.clone();
+            let olds: Vec<(usize, u32)> = active
+                .iter()
+                .filter(|&&o| o != n)
+                .map(|&o| (o, c.replica_sets[o].spec_replicas))
+                .collect();
+            for (o, from) in olds {
+                let why = format!(
+                    "the new ReplicaSet {new_name} already has all {replicas} replicas available, so the old ones go to 0"
+                );
+                ctx.world.replica_sets[o].spec_replicas = 0;
+                scaled(ctx, d, o, from, 0, why);
+            }
+            return;
+        }
+    }
+    if dep.recreate {
+        return;
+    }
+    let (surge, _) = resolve_fenceposts(dep.max_surge, dep.max_unavailable, replicas);
+    let rses: Vec<ScaledRs> = all
+        .iter()
+        .map(|&i| ScaledRs {
+            spec: c.replica_sets[i].spec_replicas,
+            max_replicas: c.replica_sets[i].max_replicas,
+            created: i,
+        })
+        .collect();
+    let status_replicas = dep.status.replicas;
+    let sizes = proportional::proportional_sizes(replicas, surge, status_replicas, &rses);
+    let names: Vec<String> = all
+        .iter()
+        .map(|&i| c.replica_sets[i].name.clone())
+        .collect();
+    let why =
+        proportional::why_proportional(replicas, surge, status_replicas, &rses, &names, &sizes);
+    let total: u32 = rses.iter().map(|r| r.spec).sum();
+    let growing = (replicas + surge) as i64 > total as i64 && replicas > 0;
+    for k in proportional::scale_order(&rses, growing) {
+        let rs = all[k];
+        let from = rses[k].spec;
+        if sizes[k] == from {
+            annotate(ctx.world, d, rs);
+            continue;
+        }
+        ctx.world.replica_sets[rs].spec_replicas = sizes[k];
+        scaled(ctx, d, rs, from, sizes[k], why.clone());
+    }
+}
+
+/// `SetReplicasAnnotations`: `desired-replicas` = the Deployment's `replicas`, `max-replicas` =
+/// `replicas + maxSurge`.
+fn annotate(c: &mut EksCluster, d: usize, rs: usize) {
+    let dep = &c.deployments[d];
+    let surge = if dep.recreate {
+        0
+    } else {
+        resolve_fenceposts(dep.max_surge, dep.max_unavailable, dep.replicas).0
+    };
+    let (desired, max) = (dep.replicas, dep.replicas + surge);
+    let r = &mut c.replica_sets[rs];
+    r.desired_replicas = Some(desired);
+    r.max_replicas = Some(max);
 }
 
 /// `Recreate`: every old ReplicaSet to 0, then, once their pods are gone, the new one straight
@@ -193,7 +329,6 @@ fn recreate(ctx: &mut EksCtx, d: usize, new: usize, counts: &[Counts]) {
                     "strategy Recreate: every old pod goes before any new one starts".to_string();
                 scaled(ctx, d, old[k], from, 0, why);
             }
-            ctx.world.deployments[d].last_progress = ctx.now;
         }
         RecreateStep::ScaleUpNew { from, to } => {
             ctx.world.replica_sets[new].spec_replicas = to;
@@ -201,7 +336,6 @@ fn recreate(ctx: &mut EksCtx, d: usize, new: usize, counts: &[Counts]) {
                 "strategy Recreate: the old pods are gone, so the new ReplicaSet goes straight to {to}"
             );
             scaled(ctx, d, new, from, to, why);
-            ctx.world.deployments[d].last_progress = ctx.now;
         }
         RecreateStep::Wait => {}
     }
@@ -246,8 +380,10 @@ pub fn recreate_step(
     }
 }
 
-/// `Normal ScalingReplicaSet` on the Deployment.
+/// `Normal ScalingReplicaSet` on the Deployment; the ReplicaSet is annotated with the
+/// Deployment's `replicas` (`scaleReplicaSet`).
 fn scaled(ctx: &mut EksCtx, d: usize, rs: usize, from: u32, to: u32, why: String) {
+    annotate(ctx.world, d, rs);
     ctx.world.replica_sets[rs].scaled_why = Some(format!("{from} → {to}: {why}"));
     let name = ctx.world.replica_sets[rs].name.clone();
     let (object, subjects) = events::deployment(&ctx.world.deployments[d].name);
@@ -261,29 +397,115 @@ fn scaled(ctx: &mut EksCtx, d: usize, rs: usize, from: u32, to: u32, why: String
     );
 }
 
-/// `progressDeadlineSeconds` without progress: the `Progressing=False` condition
-/// (`docs/rules/k8s-deployments.md#conditions-and-progress-deadline`). Kubernetes does not
-/// roll back.
-fn check_progress_deadline(ctx: &mut EksCtx, d: usize, new: usize) {
-    let dep = &ctx.world.deployments[d];
+/// `getNewReplicaSet` created the ReplicaSet of a new template: `Progressing=True`,
+/// `NewReplicaSetCreated`.
+fn created_new_replica_set(c: &mut EksCluster, d: usize, rs: usize, now: SimTime) {
+    let message = format!("Created new replica set \"{}\"", c.replica_sets[rs].name);
+    set_progressing(c, d, true, progress::NEW_RS_CREATED, message, now);
+}
+
+/// `getNewReplicaSet` found the ReplicaSet of the template: `FoundNewReplicaSet` when the
+/// Deployment has no `Progressing` condition yet.
+fn found_new_replica_set(c: &mut EksCluster, d: usize, rs: usize, now: SimTime) {
+    if c.deployments[d].progressing.is_none() {
+        let message = format!("Found new replica set \"{}\"", c.replica_sets[rs].name);
+        set_progressing(c, d, true, progress::FOUND_NEW_RS, message, now);
+    }
+}
+
+fn set_progressing(
+    c: &mut EksCluster,
+    d: usize,
+    status: bool,
+    reason: &str,
+    message: String,
+    now: SimTime,
+) {
+    let dep = &mut c.deployments[d];
+    let last_transition = match &dep.progressing {
+        Some(p) if p.status == status => p.last_transition,
+        _ => now,
+    };
+    dep.progressing = Some(DeploymentCondition {
+        status,
+        reason: reason.into(),
+        message,
+        last_update: now,
+        last_transition,
+    });
+}
+
+/// `calculateStatus`: the Deployment's status counts from this pass's counts.
+fn status_of(c: &EksCluster, d: usize, new: Option<usize>, counts: &[Counts]) -> DeploymentCounts {
+    let mut status = DeploymentCounts::default();
+    for (rs, r) in c.replica_sets.iter().enumerate() {
+        if r.deployment != d {
+            continue;
+        }
+        let k = counts.get(rs).copied().unwrap_or_default();
+        status.replicas += k.pods;
+        status.ready += k.ready;
+        status.available += k.available;
+        if Some(rs) == new {
+            status.updated = k.pods;
+        }
+    }
+    status
+}
+
+/// `syncRolloutStatus`: the Deployment's status from this pass's counts, and its `Progressing`
+/// condition (`progress::next_condition`). The controller records no event for it; Orca logs a
+/// change of the condition's status (`ProgressDeadlineExceeded` and the recovery from it) as a
+/// condition line, not as a `kubectl get events` line. Kubernetes does not roll back.
+fn sync_rollout_status(ctx: &mut EksCtx, d: usize, new: usize, counts: &[Counts]) {
+    let now = ctx.now;
+    let c = &*ctx.world;
+    let status = status_of(c, d, Some(new), counts);
+    let dep = &c.deployments[d];
     let deadline = Millis::from_secs(dep.progress_deadline_seconds);
-    if dep.progress_deadline_exceeded || ctx.now.since(dep.last_progress) <= deadline {
+    let old = dep.status;
+    let next = progress::next_condition(
+        dep.progressing.as_ref(),
+        dep.replicas,
+        old,
+        status,
+        deadline,
+        &c.replica_sets[new].name,
+        now,
+    );
+    let was = dep.progressing.as_ref().map(|p| p.status);
+    let dep = &mut ctx.world.deployments[d];
+    dep.status = status;
+    let Some(cond) = next else {
+        return;
+    };
+    dep.progress_deadline_exceeded = cond.reason == progress::TIMED_OUT;
+    let flipped = was.is_some_and(|w| w != cond.status);
+    let since = cond.last_update;
+    dep.progressing = Some(cond.clone());
+    if !flipped {
         return;
     }
-    let why = format!(
-        "no ReplicaSet was scaled and the rollout did not complete for more than progressDeadlineSeconds ({} s) since {}; Kubernetes reports it and does not roll back",
-        dep.progress_deadline_seconds, dep.last_progress
-    );
-    ctx.world.deployments[d].progress_deadline_exceeded = true;
-    let name = ctx.world.replica_sets[new].name.clone();
-    let (object, subjects) = events::deployment(&ctx.world.deployments[d].name);
-    events::warning(
+    let name = dep.name.clone();
+    let why = if cond.status {
+        "the rollout moves again, so the Progressing condition is True again".to_string()
+    } else {
+        format!(
+            "no progress (more updated, fewer old, more ready or more available pods) since {since}, more than progressDeadlineSeconds ({} s); the controller only sets the condition, records no event and does not roll back; `kubectl rollout status` now fails with: {}",
+            deadline.0 / 1000,
+            messages::progress_deadline_exceeded(&name)
+        )
+    };
+    let (object, subjects) = events::deployment(&name);
+    events::condition(
         ctx,
-        "ProgressDeadlineExceeded",
         object,
-        format!("ReplicaSet \"{name}\" has timed out progressing."),
         subjects,
-        Some(why),
+        "Progressing",
+        cond.status,
+        &cond.reason,
+        cond.message,
+        why,
     );
 }
 

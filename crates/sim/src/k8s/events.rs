@@ -51,6 +51,38 @@ fn record(
     );
 }
 
+/// A change of an object's status condition (`kubectl describe` lists it under Conditions; it
+/// is not an event `kubectl get events` shows): `Progressing=False (ProgressDeadlineExceeded):
+/// <message>`.
+#[allow(clippy::too_many_arguments)]
+pub fn condition(
+    ctx: &mut EksCtx,
+    object: String,
+    subjects: Vec<Subject>,
+    condition: &str,
+    status: bool,
+    reason: &str,
+    message: String,
+    why: String,
+) {
+    let shown = format!(
+        "{condition}={} ({reason}): {message}",
+        if status { "True" } else { "False" }
+    );
+    ctx.emit_why(
+        Source::Kube(object.clone()),
+        EventKind::KubeCondition {
+            object,
+            condition: condition.to_string(),
+            status,
+            reason: reason.to_string(),
+        },
+        shown,
+        subjects,
+        Some(why),
+    );
+}
+
 /// `pod/<name>` and the pod as the event's subject.
 pub fn pod(name: &str) -> (String, Vec<Subject>) {
     (format!("pod/{name}"), vec![Subject::Pod(name.to_string())])

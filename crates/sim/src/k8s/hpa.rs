@@ -1,6 +1,6 @@
 //! The HorizontalPodAutoscaler controller: every 15 s each HPA reads the average CPU
 //! utilization of its Deployment's ready pods and sets `replicas` from the pure
-//! [`Hpa::sync_explained`] (formula, tolerance, stabilization window, scale-up policy;
+//! [`Hpa::sync_explained`] (formula, tolerance, then the legacy path or `behavior`;
 //! `docs/rules/k8s-autoscaling.md#hpa-the-replica-formula`).
 
 use rand::Rng;
@@ -24,17 +24,18 @@ pub fn reconcile(ctx: &mut EksCtx) -> Vec<usize> {
         let current = ctx.world.deployments[d].replicas;
         let (ready, utilization) = utilization(ctx, d);
         let hpa: &mut Hpa = &mut ctx.world.hpas[h];
-        if let Some((n, why)) = hpa.sync_explained(now, current, ready, utilization) {
+        if let Some(r) = hpa.sync_explained(now, current, ready, utilization) {
             let name = hpa.name.clone();
+            let n = r.replicas;
             ctx.world.deployments[d].replicas = n;
             let subjects = vec![Subject::Deployment(ctx.world.deployments[d].name.clone())];
             events::normal(
                 ctx,
                 "SuccessfulRescale",
                 format!("horizontalpodautoscaler/{name}"),
-                autoscaling::rescale_message(n, n > current),
+                autoscaling::rescale_message(n, &r.reason),
                 subjects,
-                Some(why),
+                Some(r.why),
             );
         }
         synced.push(d);

@@ -275,8 +275,14 @@ pub struct Packing {
 /// onto the first new NodeClaim that some allowed type can still hold with it, else onto a new
 /// claim; every claim then launches its cheapest type. A claim grows up to the largest allowed
 /// type, so a batch gets a few right-sized nodes rather than many small ones. `cpu_left` is
-/// what `limits.cpu` still allows.
-pub fn pack(batch: &[Requests], types: &[&'static InstanceType], cpu_left: Option<u32>) -> Packing {
+/// what `limits.cpu` still allows; `overhead` is what the DaemonSets put on every new node
+/// (Karpenter's daemonset overhead), counted in each claim.
+pub fn pack(
+    batch: &[Requests],
+    types: &[&'static InstanceType],
+    cpu_left: Option<u32>,
+    overhead: Load,
+) -> Packing {
     let mut order: Vec<usize> = (0..batch.len()).collect();
     order.sort_by_key(|&i| {
         (
@@ -306,7 +312,7 @@ pub fn pack(batch: &[Requests], types: &[&'static InstanceType], cpu_left: Optio
         if placed {
             continue;
         }
-        let alone = Load::default().plus(req);
+        let alone = overhead.plus(req);
         let left = cpu_left.map(|l| l.saturating_sub(used));
         match cheapest_fit(types, alone, left) {
             Some(t) => bins.push((alone, t, vec![i])),
@@ -398,13 +404,50 @@ pub fn exceeds_limits(pool: &str) -> String {
     )
 }
 
-/// Karpenter's `FailedScheduling` when no allowed type is big enough. [inferred: the real
-/// message also lists the requirements and DaemonSet overhead; Orca keeps the resources.]
-pub fn too_big(pool: &str, req: Requests) -> String {
+/// Karpenter's `FailedScheduling` when no allowed type is big enough: the DaemonSet overhead
+/// and the resources of overhead plus pod, as `resources.String` prints them. [inferred: the
+/// real message lists every requirement of the NodePool (capacity type, architecture, zones,
+/// ...); Orca lists the NodePool and instance-type ones.]
+pub fn too_big(
+    pool: &str,
+    types: &[&'static InstanceType],
+    overhead: Load,
+    req: Requests,
+) -> String {
+    let total = overhead.plus(req);
+    let names: Vec<&str> = types.iter().map(|t| t.name).collect();
     format!(
-        "Failed to schedule pod, incompatible with nodepool \"{pool}\", no instance type has enough resources, resources={{\"cpu\":\"{}m\",\"memory\":\"{}Mi\",\"pods\":\"1\"}}",
-        req.cpu_millis, req.memory_mib
+        "Failed to schedule pod, incompatible with nodepool \"{pool}\", daemonset overhead={}, no instance type satisfied resources {} and requirements karpenter.sh/nodepool In [{pool}], node.kubernetes.io/instance-type In [{}]",
+        resources_string(overhead),
+        resources_string(total),
+        names.join(" ")
     )
+}
+
+/// `resources.String`: a JSON object of the non-zero quantities, keys in order (`cpu` in
+/// millicores or whole cores, `memory` in Mi or Gi, `pods`).
+pub fn resources_string(l: Load) -> String {
+    let mut parts = Vec::new();
+    if l.cpu_millis > 0 {
+        let cpu = if l.cpu_millis.is_multiple_of(1000) {
+            format!("{}", l.cpu_millis / 1000)
+        } else {
+            format!("{}m", l.cpu_millis)
+        };
+        parts.push(format!("\"cpu\":\"{cpu}\""));
+    }
+    if l.memory_mib > 0 {
+        let mem = if l.memory_mib.is_multiple_of(1024) {
+            format!("{}Gi", l.memory_mib / 1024)
+        } else {
+            format!("{}Mi", l.memory_mib)
+        };
+        parts.push(format!("\"memory\":\"{mem}\""));
+    }
+    if l.pods > 0 {
+        parts.push(format!("\"pods\":\"{}\"", l.pods));
+    }
+    format!("{{{}}}", parts.join(","))
 }
 
 #[cfg(test)]
@@ -446,28 +489,49 @@ mod tests {
     fn a_batch_packs_into_one_right_sized_claim() {
         let all = types(&["c5.large", "c5.xlarge", "c5.2xlarge", "m5.2xlarge"]);
         // 6 × 500m = 3000m: one c5.xlarge (3920m allocatable) rather than two c5.large.
-        let p = pack(&[req(500, 512); 6], &all, None);
+        let p = pack(&[req(500, 512); 6], &all, None, Load::default());
         assert_eq!(p.claims.len(), 1);
         assert_eq!(p.claims[0].0.name, "c5.xlarge");
         assert_eq!(p.claims[0].1.len(), 6);
         // 10 × 500m = 5000m: c5.2xlarge.
-        let p = pack(&[req(500, 512); 10], &all, None);
+        let p = pack(&[req(500, 512); 10], &all, None, Load::default());
         assert_eq!(p.claims.len(), 1);
         assert_eq!(p.claims[0].0.name, "c5.2xlarge");
+    }
+
+    #[test]
+    fn the_daemonset_overhead_counts_on_every_new_node() {
+        // Karpenter adds the DaemonSet pods that would run on a node to every NodeClaim
+        // ("daemonset overhead"): aws-node 25m and kube-proxy 100m, 2 pods.
+        let all = types(&["c5.large", "c5.xlarge"]);
+        let overhead = Load {
+            cpu_millis: 125,
+            memory_mib: 0,
+            pods: 2,
+        };
+        // 3 × 620m = 1,860m fit a c5.large (1,930m allocatable); with 125m more they do not.
+        let bare = pack(&[req(620, 256); 3], &all, None, Load::default());
+        assert_eq!(bare.claims[0].0.name, "c5.large");
+        let with = pack(&[req(620, 256); 3], &all, None, overhead);
+        assert_eq!(with.claims[0].0.name, "c5.xlarge");
+        assert_eq!(
+            too_big("default", &all, overhead, req(9000, 512)),
+            "Failed to schedule pod, incompatible with nodepool \"default\", daemonset overhead={\"cpu\":\"125m\",\"pods\":\"2\"}, no instance type satisfied resources {\"cpu\":\"9125m\",\"memory\":\"512Mi\",\"pods\":\"3\"} and requirements karpenter.sh/nodepool In [default], node.kubernetes.io/instance-type In [c5.large c5.xlarge]"
+        );
     }
 
     #[test]
     fn the_cpu_limit_splits_or_refuses() {
         let all = types(&["c5.large", "c5.xlarge", "c5.2xlarge"]);
         // 4 vCPUs left: 10 × 500m needs 8 vCPUs; c5.xlarge takes 7 pods, 3 exceed the limit.
-        let p = pack(&[req(500, 512); 10], &all, Some(4));
+        let p = pack(&[req(500, 512); 10], &all, Some(4), Load::default());
         assert_eq!(p.claims.len(), 1);
         assert_eq!(p.claims[0].0.name, "c5.xlarge");
         assert_eq!(p.claims[0].1.len(), 7);
         assert_eq!(p.unfit.len(), 3);
         assert!(p.unfit.iter().all(|(_, u)| *u == Unfit::ExceedsLimits));
         // A pod larger than any allowed type.
-        let p = pack(&[req(9000, 512)], &all, None);
+        let p = pack(&[req(9000, 512)], &all, None, Load::default());
         assert_eq!(p.unfit, vec![(0, Unfit::TooBig)]);
     }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use rand::Rng;
 
-use super::cluster::{EksCtx, Node};
+use super::cluster::{EksCluster, EksCtx, Node};
 use super::events;
 use super::karpenter::{
     BLOCKED_DEDUPE, ClaimPhase, ConsolidationPolicy, DISRUPTION_POLL, INITIALIZED_AFTER, Karpenter,
@@ -159,6 +159,7 @@ fn provision(ctx: &mut EksCtx, k: &mut Karpenter) {
             pod.counts()
                 && pod.node.is_none()
                 && pod.reported_failed_scheduling
+                && pod.daemon_node.is_none()
                 && !c.deployments[c.pod_deployment(p)].fargate
                 && !k
                     .nominated
@@ -198,7 +199,7 @@ fn solve(ctx: &mut EksCtx, k: &mut Karpenter, batch: &[usize], window: &str) {
         .iter()
         .enumerate()
         .filter(|(_, c)| c.in_flight())
-        .map(|(i, _)| (i, Load::default()))
+        .map(|(i, _)| (i, overhead(c)))
         .collect();
     for (&p, &claim) in &k.nominated {
         if let Some(r) = room.iter_mut().find(|r| r.0 == claim)
@@ -235,11 +236,10 @@ fn solve(ctx: &mut EksCtx, k: &mut Karpenter, batch: &[usize], window: &str) {
     }
     let requests: Vec<Requests> = rest.iter().map(|&p| ctx.world.requests_of(p)).collect();
     let cpu_left = k.pool.cpu_limit.map(|l| l.saturating_sub(k.cpu_in_use()));
-    let packing = pack(&requests, &k.pool.instance_types, cpu_left);
+    let overhead = overhead(&*ctx.world);
+    let packing = pack(&requests, &k.pool.instance_types, cpu_left, overhead);
     for (t, pods) in packing.claims {
-        let load = pods
-            .iter()
-            .fold(Load::default(), |l, &i| l.plus(requests[i]));
+        let load = pods.iter().fold(overhead, |l, &i| l.plus(requests[i]));
         let why = format!(
             "{window}; packed largest first, a new NodeClaim holds {} of them ({}m CPU, {} MiB) and {} is the cheapest allowed type that fits ({:.4} USD/h){}",
             load.pods,
@@ -271,7 +271,7 @@ fn solve(ctx: &mut EksCtx, k: &mut Karpenter, batch: &[usize], window: &str) {
                 ),
             ),
             Unfit::TooBig => (
-                too_big(&k.pool.name, requests[i]),
+                too_big(&k.pool.name, &k.pool.instance_types, overhead, requests[i]),
                 format!(
                     "no allowed instance type ({}) has {}m CPU and {} MiB allocatable for one pod",
                     k.pool
@@ -346,9 +346,30 @@ fn create_claim(ctx: &mut EksCtx, k: &mut Karpenter, t: &'static InstanceType) -
     k.claims.len() - 1
 }
 
-/// `consolidateAfter` counts from the last pod that arrived on or left a node.
+/// The pods on each node that a disruption would move: every pod but DaemonSet pods (they go
+/// with their node).
+fn movable_pods_per_node(c: &EksCluster) -> Vec<Vec<usize>> {
+    let mut on = c.pods_per_node();
+    for pods in &mut on {
+        pods.retain(|&p| c.pods[p].daemon_node.is_none());
+    }
+    on
+}
+
+/// Karpenter's daemonset overhead: what the DaemonSets put on every new node.
+fn overhead(c: &EksCluster) -> Load {
+    let (r, pods) = c.daemon_overhead();
+    Load {
+        cpu_millis: r.cpu_millis,
+        memory_mib: r.memory_mib,
+        pods,
+    }
+}
+
+/// `consolidateAfter` counts from the last pod (other than DaemonSet pods) that arrived on or
+/// left a node.
 fn count_claim_pods(ctx: &mut EksCtx, k: &mut Karpenter) {
-    let on = ctx.world.pods_per_node();
+    let on = movable_pods_per_node(ctx.world);
     for c in k.claims.iter_mut().filter(|c| !c.gone) {
         if let Some(n) = c.node {
             let count = on[n].len() as u32;
@@ -407,7 +428,7 @@ fn disrupt(ctx: &mut EksCtx, k: &mut Karpenter) {
         "the budget nodes {} of the pool's {total} nodes, {disrupting} already disrupting, allows {allowed} more",
         k.pool.budget_nodes
     );
-    let on = ctx.world.pods_per_node();
+    let on = movable_pods_per_node(ctx.world);
     let candidates: Vec<usize> = (0..k.claims.len())
         .filter(|&c| {
             let claim = &k.claims[c];
@@ -483,7 +504,12 @@ fn disrupt(ctx: &mut EksCtx, k: &mut Karpenter) {
                 // replacement, more is never worth it.
                 let requests: Vec<Requests> =
                     left.iter().map(|&p| ctx.world.requests_of(p)).collect();
-                let packing = pack(&requests, &k.pool.instance_types, None);
+                let packing = pack(
+                    &requests,
+                    &k.pool.instance_types,
+                    None,
+                    overhead(&*ctx.world),
+                );
                 if packing.claims.len() != 1 {
                     let msg = format!(
                         "Can't remove without creating {} candidates",
@@ -492,7 +518,9 @@ fn disrupt(ctx: &mut EksCtx, k: &mut Karpenter) {
                     unconsolidatable(ctx, k, c, &msg);
                     continue;
                 }
-                let load = requests.iter().fold(Load::default(), |l, &r| l.plus(r));
+                let load = requests
+                    .iter()
+                    .fold(overhead(&*ctx.world), |l, &r| l.plus(r));
                 let cpu_left = k.pool.cpu_limit.map(|l| l.saturating_sub(k.cpu_in_use()));
                 let current = k.claims[c].instance_type;
                 match replacement(&k.pool.instance_types, current, load, cpu_left) {
@@ -678,7 +706,10 @@ fn drain_claim(ctx: &mut EksCtx, k: &mut Karpenter, c: usize, why: String) {
         Some(why.clone()),
     );
     let on: Vec<usize> = (0..ctx.world.pods.len())
-        .filter(|&p| ctx.world.pods[p].node == Some(n) && ctx.world.pods[p].counts())
+        .filter(|&p| {
+            let pod = &ctx.world.pods[p];
+            pod.node == Some(n) && pod.counts() && pod.daemon_node.is_none()
+        })
         .collect();
     let node = ctx.world.nodes[n].name.clone();
     let evicted = format!(

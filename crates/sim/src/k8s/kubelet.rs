@@ -19,6 +19,13 @@ use crate::time::{Millis, SimTime};
 
 /// Image pull time [model].
 pub const PULL_SECONDS: u64 = 3;
+/// A pull of a tag that does not exist fails this fast: the registry answers "not found" at
+/// once [model].
+pub const FAILED_PULL_SECONDS: u64 = 1;
+/// A pod whose sync failed (ErrImagePull, ImagePullBackOff) is synced again after the pod
+/// workers' `backOffPeriod`, 10 s (`completeWork` in `pkg/kubelet/pod_workers.go`; the
+/// up-to-50 % jitter is left out [model]).
+pub const SYNC_AFTER_ERROR: Millis = Millis::from_secs(10);
 /// A pod whose sandbox got no address tries again this much later.
 const SANDBOX_RETRY: Millis = Millis::from_secs(10);
 /// Probe defaults (`SetDefaults_Probe`): periodSeconds 10, timeoutSeconds 1.
@@ -141,16 +148,7 @@ pub fn start_sandbox(ctx: &mut EksCtx, p: usize) {
                 )
             };
             ctx.world.pods[p].explain(now, text);
-            ctx.world.pods[p].due = Some(now.plus(Millis::from_secs(PULL_SECONDS)));
-            let image = ctx.world.template_of(p).image.clone();
-            events::normal(
-                ctx,
-                "Pulling",
-                object,
-                messages::pulling(&image),
-                subjects,
-                None,
-            );
+            start_pull(ctx, p);
         }
         None => {
             // Retried every 10 s [model: the kubelet's sandbox retries back off].
@@ -302,11 +300,12 @@ fn crash(ctx: &mut EksCtx, p: usize, reason: &str, exit_code: i32, cause: &str) 
     if delay.0 > 0 {
         let c = &mut *ctx.world;
         let container = c.template_of(p).container.clone();
+        let namespace = c.namespace_of(p).to_string();
         let pod = &mut c.pods[p];
         pod.state = ContainerState::Waiting {
             reason: "CrashLoopBackOff".into(),
         };
-        let msg = messages::back_off_restarting(&container, &pod.name, &c.namespace, &pod.uid);
+        let msg = messages::back_off_restarting(&container, &pod.name, &namespace, &pod.uid);
         let why = format!(
             "restartPolicy Always: the container exited ({reason}, exit code {exit_code}); after {} restarts the kubelet waits {} s before the next (10 s doubling up to 300 s)",
             pod.restarts,
@@ -363,79 +362,156 @@ fn sync_pod(ctx: &mut EksCtx, p: usize) {
 
 /// Pull (or find) the image and start the container; or keep backing off a missing image.
 fn start_or_restart(ctx: &mut EksCtx, p: usize) {
-    let now = ctx.now;
-    let c = &*ctx.world;
-    let pod = &c.pods[p];
-    let t = c.template_of(p).clone();
+    let pod = &ctx.world.pods[p];
     match pod.state.clone() {
         ContainerState::Waiting { reason } => {
             if pod.ip.is_none() {
                 start_sandbox(ctx, p);
-                return;
-            }
-            if t.behavior.image_missing {
-                if reason == "ContainerCreating" || reason == "ImagePullBackOff" {
-                    emit_pod(
-                        ctx,
-                        p,
-                        true,
-                        "Failed",
-                        messages::failed_pull(&t.image),
-                        None,
-                    );
-                    let pod = &mut ctx.world.pods[p];
-                    let delay = pod.backoff.next_delay(now).max(Millis::from_secs(10));
-                    pod.state = ContainerState::Waiting {
-                        reason: "ImagePullBackOff".into(),
-                    };
-                    pod.due = Some(now.plus(delay));
-                    let why = format!(
-                        "the image does not exist; the kubelet tries again in {} s (10 s doubling up to 300 s)",
-                        delay.0 / 1000
-                    );
-                    ctx.world.pods[p].explain(now, format!("ImagePullBackOff: {why}"));
-                    emit_pod(
-                        ctx,
-                        p,
-                        false,
-                        "BackOff",
-                        messages::back_off_pulling(&t.image),
-                        Some(why),
-                    );
-                }
-                return;
-            }
-            if reason == "ContainerCreating" {
-                let bytes = 50_000_000 + ctx.rngs.timing.random_range(0..90_000_000u64);
-                let msg = messages::pulled(&t.image, PULL_SECONDS as f64, bytes);
-                emit_pod(ctx, p, false, "Pulled", msg, None);
+            } else if pod.pulling {
+                finish_pull(ctx, p);
+            } else if reason == "ErrImagePull" || reason == "ImagePullBackOff" {
+                resync_failed_pull(ctx, p);
             } else {
-                ctx.world.pods[p].restarts += 1;
-                emit_pod(
-                    ctx,
-                    p,
-                    false,
-                    "Pulled",
-                    messages::already_present(&t.image),
-                    None,
-                );
+                restart(ctx, p);
             }
-            start_container(ctx, p);
         }
-        ContainerState::Terminated { .. } => {
-            ctx.world.pods[p].restarts += 1;
-            emit_pod(
-                ctx,
-                p,
-                false,
-                "Pulled",
-                messages::already_present(&t.image),
-                None,
-            );
-            start_container(ctx, p);
-        }
+        ContainerState::Terminated { .. } => restart(ctx, p),
         ContainerState::Running { .. } => {}
     }
+}
+
+/// The kubelet pulls the image (`Pulling image "…"`); the pull ends at `due`. An image the EKS
+/// AMI caches is already there on an EC2 node.
+fn start_pull(ctx: &mut EksCtx, p: usize) {
+    let now = ctx.now;
+    let c = &*ctx.world;
+    let t = c.template_of(p);
+    let on_ec2 = c.pods[p].node.is_some_and(|n| !c.nodes[n].fargate);
+    if on_ec2 && c.ami_images.contains(&t.image) {
+        let image = t.image.clone();
+        emit_pod(
+            ctx,
+            p,
+            false,
+            "Pulled",
+            messages::already_present(&image),
+            None,
+        );
+        start_container(ctx, p);
+        return;
+    }
+    let t = ctx.world.template_of(p);
+    let image = t.image.clone();
+    let seconds = if t.behavior.image_missing {
+        FAILED_PULL_SECONDS
+    } else {
+        PULL_SECONDS
+    };
+    let pod = &mut ctx.world.pods[p];
+    pod.pulling = true;
+    pod.due = Some(now.plus(Millis::from_secs(seconds)));
+    emit_pod(ctx, p, false, "Pulling", messages::pulling(&image), None);
+}
+
+/// The pull is over: the image is there and the container starts, or the tag does not exist
+/// (`Failed to pull image`, then `Error: ErrImagePull`) and the pull back-off opens a window.
+fn finish_pull(ctx: &mut EksCtx, p: usize) {
+    let now = ctx.now;
+    let t = ctx.world.template_of(p).clone();
+    ctx.world.pods[p].pulling = false;
+    if !t.behavior.image_missing {
+        let bytes = 50_000_000 + ctx.rngs.timing.random_range(0..90_000_000u64);
+        let msg = messages::pulled(&t.image, PULL_SECONDS as f64, bytes);
+        emit_pod(ctx, p, false, "Pulled", msg, None);
+        start_container(ctx, p);
+        return;
+    }
+    let pod = &mut ctx.world.pods[p];
+    let window = pod.pull_backoff.failed(now);
+    pod.state = ContainerState::Waiting {
+        reason: "ErrImagePull".into(),
+    };
+    pod.due = Some(now.plus(SYNC_AFTER_ERROR));
+    let why = format!(
+        "the registry has no image {}; the kubelet allows the next pull {} s after this failure (image pull back-off: 10 s, doubling up to 300 s) and syncs the pod again in 10 s",
+        t.image,
+        window.0 / 1000
+    );
+    pod.explain(now, format!("ErrImagePull: {why}"));
+    emit_pod(
+        ctx,
+        p,
+        true,
+        "Failed",
+        messages::failed_pull(&t.image),
+        None,
+    );
+    emit_pod(
+        ctx,
+        p,
+        true,
+        "Failed",
+        messages::error_reason("ErrImagePull"),
+        Some(why),
+    );
+}
+
+/// The pod worker syncs a pod whose last pull failed: inside the pull back-off window the
+/// kubelet reports `Back-off pulling image` and `Error: ImagePullBackOff` (STATUS
+/// ImagePullBackOff); once it is over it pulls again. The kubelet repeats the back-off pair at
+/// every sync (every 10 s), which kubectl folds as `(xN over …)`; Orca writes it once per window
+/// and visits the pod again when the window closes [model].
+fn resync_failed_pull(ctx: &mut EksCtx, p: usize) {
+    let now = ctx.now;
+    let image = ctx.world.template_of(p).image.clone();
+    let pod = &mut ctx.world.pods[p];
+    if !pod.pull_backoff.in_backoff(now) {
+        start_pull(ctx, p);
+        return;
+    }
+    let retry_at = pod.pull_backoff.retry_at().unwrap_or(now);
+    pod.due = Some(retry_at);
+    if matches!(&pod.state, ContainerState::Waiting { reason } if reason == "ImagePullBackOff") {
+        return;
+    }
+    pod.state = ContainerState::Waiting {
+        reason: "ImagePullBackOff".into(),
+    };
+    let why = format!(
+        "the last pull of {image} failed and its back-off window runs until {retry_at}; the kubelet does not pull before then"
+    );
+    pod.explain(now, format!("ImagePullBackOff: {why}"));
+    emit_pod(
+        ctx,
+        p,
+        false,
+        "BackOff",
+        messages::back_off_pulling(&image),
+        Some(why),
+    );
+    emit_pod(
+        ctx,
+        p,
+        true,
+        "Failed",
+        messages::error_reason("ImagePullBackOff"),
+        None,
+    );
+}
+
+/// Restart the container in place after a crash (its image is already on the node).
+fn restart(ctx: &mut EksCtx, p: usize) {
+    let image = ctx.world.template_of(p).image.clone();
+    ctx.world.pods[p].restarts += 1;
+    emit_pod(
+        ctx,
+        p,
+        false,
+        "Pulled",
+        messages::already_present(&image),
+        None,
+    );
+    start_container(ctx, p);
 }
 
 /// The output of a failed check, as the probe reports it.

@@ -44,6 +44,12 @@ pub fn failed_pull(image: &str) -> String {
     )
 }
 
+/// `Warning Failed` after a container could not be started: `Error: ErrImagePull`,
+/// `Error: ImagePullBackOff` (`startContainer` records the error of `EnsureImageExists`).
+pub fn error_reason(reason: &str) -> String {
+    format!("Error: {reason}")
+}
+
 pub fn back_off_pulling(image: &str) -> String {
     format!("Back-off pulling image \"{image}\"")
 }

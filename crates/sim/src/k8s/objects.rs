@@ -3,7 +3,7 @@
 
 use rand_chacha::ChaCha8Rng;
 
-use super::backoff::Backoff;
+use super::backoff::{Backoff, PullBackoff};
 use super::cluster::{ContainerState, EksCluster, Node, Pod, Probes, ReplicaSet};
 use super::names;
 use crate::aws::instance_types::InstanceType;
@@ -26,6 +26,8 @@ pub fn new_replica_set(c: &mut EksCluster, d: usize) -> usize {
         + 1;
     let dep = &c.deployments[d];
     let hash = dep.template.hash();
+    let (surge, _) =
+        super::rollout::resolve_fenceposts(dep.max_surge, dep.max_unavailable, dep.replicas);
     c.replica_sets.push(ReplicaSet {
         name: format!("{}-{hash}", dep.name),
         deployment: d,
@@ -34,6 +36,8 @@ pub fn new_replica_set(c: &mut EksCluster, d: usize) -> usize {
         template: dep.template.clone(),
         pod_template_hash: hash,
         spec_replicas: 0,
+        desired_replicas: Some(dep.replicas),
+        max_replicas: Some(dep.replicas + if dep.recreate { 0 } else { surge }),
         scaled_why: None,
     });
     c.replica_sets.len() - 1
@@ -44,6 +48,25 @@ pub fn new_replica_set(c: &mut EksCluster, d: usize) -> usize {
 pub fn new_pod(c: &mut EksCluster, names_rng: &mut ChaCha8Rng, rs: usize, now: SimTime) -> usize {
     let name = names::pod_name(&c.replica_sets[rs].name, names_rng);
     let uid = crate::rng::hex(names_rng, 8);
+    push_pod(c, rs, name, uid, now)
+}
+
+/// A new pod of one of EKS's own workloads or of a DaemonSet: `<prefix>-<5 characters>`, the
+/// characters and the uid derived from `seed` (the node's name for a DaemonSet pod) rather
+/// than drawn from the `names` stream, so that the scenario's pod names do not depend on how
+/// many nodes or system pods there are [model: Kubernetes draws them at random].
+pub fn new_pod_hashed(
+    c: &mut EksCluster,
+    rs: usize,
+    prefix: &str,
+    seed: &str,
+    now: SimTime,
+) -> usize {
+    let (suffix, uid) = names::hashed_suffix_and_uid(&format!("{prefix}|{seed}|{}", c.pods.len()));
+    push_pod(c, rs, format!("{prefix}-{suffix}"), uid, now)
+}
+
+fn push_pod(c: &mut EksCluster, rs: usize, name: String, uid: String, now: SimTime) -> usize {
     c.pods.push(Pod {
         name,
         uid,
@@ -60,6 +83,8 @@ pub fn new_pod(c: &mut EksCluster, names_rng: &mut ChaCha8Rng, rs: usize, now: S
         deleting_at: None,
         gone: false,
         backoff: Backoff::default(),
+        pull_backoff: PullBackoff::default(),
+        pulling: false,
         due: None,
         probes: Probes::default(),
         probe_due: None,
@@ -67,6 +92,7 @@ pub fn new_pod(c: &mut EksCluster, names_rng: &mut ChaCha8Rng, rs: usize, now: S
         started: false,
         reported_failed_scheduling: false,
         fargate_ready_at: None,
+        daemon_node: None,
         why: Vec::new(),
     });
     c.pods.len() - 1
@@ -85,6 +111,7 @@ pub fn evict(c: &mut EksCluster, p: usize, now: SimTime, why: String) {
 /// The pod object is gone: its address goes back to its node's subnet (a pod on Fargate
 /// shares its node's address, which goes with the node).
 pub fn pod_gone(c: &mut EksCluster, net: &mut Network, p: usize) {
+    let host_network = c.deployments[c.pod_deployment(p)].host_network;
     let pod = &mut c.pods[p];
     pod.gone = true;
     let Some(ip) = pod.ip.take() else {
@@ -92,14 +119,21 @@ pub fn pod_gone(c: &mut EksCluster, net: &mut Network, p: usize) {
     };
     if let Some(n) = pod.node
         && !c.nodes[n].fargate
+        && !host_network
         && let Some(z) = net.zone_index(&c.nodes[n].zone)
     {
         net.release_ip(z, &ip);
     }
 }
 
-/// The node object is gone and its instance terminated: its address goes back to the subnet.
+/// The node object is gone and its instance terminated: its address goes back to the subnet,
+/// and the pods still bound to it (its DaemonSet pods) go with it.
 pub fn node_gone(c: &mut EksCluster, net: &mut Network, n: usize) {
+    for p in 0..c.pods.len() {
+        if c.pods[p].node == Some(n) && !c.pods[p].gone {
+            pod_gone(c, net, p);
+        }
+    }
     let node = &mut c.nodes[n];
     node.gone = true;
     if let Some(z) = net.zone_index(&node.zone) {
@@ -108,12 +142,13 @@ pub fn node_gone(c: &mut EksCluster, net: &mut Network, n: usize) {
 }
 
 /// A pod bound to an EC2 node takes an address of the node's subnet: the VPC CNI gives each
-/// pod a VPC address (`docs/rules/k8s-scheduling.md#node-allocatable-on-eks`). `None` when the
-/// subnet is full.
+/// pod a VPC address (`docs/rules/k8s-scheduling.md#node-allocatable-on-eks`); a pod on the
+/// host network, or on Fargate, shares the node's. `None` when the subnet is full.
 pub fn assign_pod_ip(c: &mut EksCluster, net: &mut Network, p: usize) -> Option<String> {
     let n = c.pods[p].node?;
     let node = &c.nodes[n];
-    let ip = if node.fargate {
+    let host_network = c.deployments[c.pod_deployment(p)].host_network;
+    let ip = if node.fargate || host_network {
         Some(node.private_ip.clone())
     } else {
         net.try_allocate_ip(net.zone_index(&node.zone)?)

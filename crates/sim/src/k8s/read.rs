@@ -198,6 +198,52 @@ pub fn deployment_status(c: &EksCluster, d: usize, now: SimTime) -> DeploymentSt
     s
 }
 
+/// One of a Deployment's `status.conditions`, as `kubectl describe deployment` lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeploymentConditionView {
+    /// `Available` or `Progressing`.
+    pub kind: &'static str,
+    pub status: bool,
+    pub reason: String,
+    pub message: String,
+}
+
+/// `Available` (at least `replicas − maxUnavailable` available pods) and `Progressing` (kept
+/// by the deployment controller, `progress.rs`).
+pub fn deployment_conditions(
+    c: &EksCluster,
+    d: usize,
+    now: SimTime,
+) -> Vec<DeploymentConditionView> {
+    let dep = &c.deployments[d];
+    let (_, unavailable) = resolve_fenceposts(dep.max_surge, dep.max_unavailable, dep.replicas);
+    let available = deployment_status(c, d, now).available_replicas >= dep.replicas - unavailable;
+    let mut out = vec![if available {
+        DeploymentConditionView {
+            kind: "Available",
+            status: true,
+            reason: "MinimumReplicasAvailable".into(),
+            message: "Deployment has minimum availability.".into(),
+        }
+    } else {
+        DeploymentConditionView {
+            kind: "Available",
+            status: false,
+            reason: "MinimumReplicasUnavailable".into(),
+            message: "Deployment does not have minimum availability.".into(),
+        }
+    }];
+    if let Some(p) = &dep.progressing {
+        out.push(DeploymentConditionView {
+            kind: "Progressing",
+            status: p.status,
+            reason: p.reason.clone(),
+            message: p.message.clone(),
+        });
+    }
+    out
+}
+
 /// What `kubectl rollout status deployment/<name>` prints now.
 pub fn rollout_status(c: &EksCluster, d: usize, now: SimTime) -> String {
     let dep = &c.deployments[d];
@@ -515,6 +561,17 @@ mod tests {
         assert_eq!(
             rollout_status(&c, 0, s(1)),
             "deployment \"web\" successfully rolled out"
+        );
+        let conditions = deployment_conditions(&c, 0, s(1));
+        assert_eq!(
+            conditions
+                .iter()
+                .map(|c| (c.kind, c.status, c.reason.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                ("Available", true, "MinimumReplicasAvailable"),
+                ("Progressing", true, "NewReplicaSetAvailable")
+            ]
         );
     }
 }

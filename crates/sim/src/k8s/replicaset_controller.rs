@@ -66,6 +66,13 @@ pub fn reconcile(ctx: &mut EksCtx) {
         }
     }
     for (rs, mine) in by_rs.into_iter().enumerate() {
+        // A DaemonSet's revisions are not ReplicaSets: the DaemonSet controller keeps its pods.
+        if ctx
+            .world
+            .is_daemon_set(ctx.world.replica_sets[rs].deployment)
+        {
+            continue;
+        }
         let replicas = ctx.world.replica_sets[rs].spec_replicas;
         let step = decide(replicas, &mine);
         if step == Step::None {

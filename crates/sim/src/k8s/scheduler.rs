@@ -162,6 +162,34 @@ pub fn schedule(nodes: &[NodeView], pod: Requests) -> Decision {
     }
 }
 
+/// A DaemonSet pod: the DaemonSet controller pins it to node `n` (a node affinity on the
+/// node's name), and it tolerates the unschedulable and not-ready taints, so only that node is
+/// considered and only for room. The other nodes fail the affinity
+/// (`node(s) didn't match Pod's node affinity/selector`).
+pub fn schedule_daemon_pod(nodes: &[NodeView], n: usize, pod: Requests) -> Decision {
+    let mut view = nodes[n].clone();
+    view.unschedulable = false;
+    let reasons = filter(&view, pod);
+    if reasons.is_empty() {
+        return Decision::Bind(Placement {
+            node: n,
+            feasible: 1,
+            score: score(&view, pod),
+        });
+    }
+    let mut histogram: BTreeMap<&'static str, u32> = BTreeMap::new();
+    for r in reasons {
+        *histogram.entry(r).or_default() += 1;
+    }
+    let others = nodes.len() as u32 - 1;
+    if others > 0 {
+        *histogram
+            .entry("node(s) didn't match Pod's node affinity/selector")
+            .or_default() += others;
+    }
+    Decision::Unschedulable(failed_scheduling(nodes.len(), &histogram, 1, others))
+}
+
 /// Resource shortages are what preemption could fix (Orca's pods share one priority, so no
 /// victims exist); other reasons make preemption "not helpful".
 fn is_resource(reason: &str) -> bool {

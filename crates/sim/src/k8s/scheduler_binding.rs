@@ -53,7 +53,11 @@ pub fn reconcile(ctx: &mut EksCtx) {
         }
         let views = views.get_or_insert_with(|| c.node_views());
         let req = c.requests_of(p);
-        match scheduler::schedule(views, req) {
+        let decision = match pod.daemon_node {
+            Some(n) => scheduler::schedule_daemon_pod(views, n, req),
+            None => scheduler::schedule(views, req),
+        };
+        match decision {
             Decision::Bind(placement) => {
                 let n = placement.node;
                 let why = scheduler::why_bound(views, req, &placement);
@@ -88,7 +92,7 @@ fn bind(ctx: &mut EksCtx, p: usize, n: usize, why: String) {
     c.pods[p].node = Some(n);
     let zone = c.nodes[n].zone.clone();
     c.pods[p].explain(ctx.now, format!("Bound to {node} in {zone}: {why}"));
-    let ns = c.namespace.clone();
+    let ns = c.namespace_of(p).to_string();
     let (object, mut subjects) = events::pod(&name);
     subjects.push(Subject::Node(node.clone()));
     events::normal(

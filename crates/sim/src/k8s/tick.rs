@@ -2,8 +2,8 @@
 //! this order. Each records its own events.
 
 use super::{
-    cluster_autoscaler, deployment_controller, hpa, karpenter_controller, kubelet, metrics,
-    replicaset_controller, scheduler_binding,
+    cluster_autoscaler, daemonset_controller, deployment_controller, hpa, karpenter_controller,
+    kubelet, metrics, replicaset_controller, scheduler_binding,
 };
 use crate::control::EksTimer;
 use crate::time::Millis;
@@ -19,9 +19,11 @@ pub fn on_tick(ctx: &mut EksCtx) {
     cluster_autoscaler::reconcile(ctx);
     karpenter_controller::reconcile(ctx);
     // Workloads: Deployments set their ReplicaSets' replicas, ReplicaSets create or delete
-    // pods, the scheduler binds pending pods, and each node's kubelet runs its pods.
+    // pods, DaemonSets keep a pod on every node, the scheduler binds pending pods, and each
+    // node's kubelet runs its pods.
     deployment_controller::reconcile(ctx);
     replicaset_controller::reconcile(ctx);
+    daemonset_controller::reconcile(ctx);
     scheduler_binding::reconcile(ctx);
     kubelet::reconcile(ctx);
     ctx.schedule(ctx.now.plus(Millis::from_secs(1)), EksTimer::Tick);

@@ -185,6 +185,12 @@ pub const K8S_MEMORY_MIB: Range = Range::new(4, 512_000);
 /// CPU utilization target in percent of the request.
 pub const HPA_REPLICAS: Range = Range::new(1, 1_000);
 pub const HPA_TARGET: Range = Range::new(1, 1_000);
+/// `spec.behavior` as Kubernetes validates `HPAScalingRules`: a stabilization window of at most
+/// one hour, a policy period of at most 30 minutes, a positive policy value (Orca caps it)
+/// (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior).
+pub const HPA_STABILIZATION: Range = Range::new(0, 3_600);
+pub const HPA_POLICY_PERIOD: Range = Range::new(1, 1_800);
+pub const HPA_POLICY_VALUE: Range = Range::new(1, 100_000);
 /// Seconds until an image's application answers, crashes or runs out of memory: Orca's caps.
 pub const STARTUP_SECONDS: Range = Range::new(0, 3_600);
 pub const AFTER_SECONDS: Range = Range::new(0, DAY_SECONDS);

@@ -89,7 +89,10 @@ fn a_rollout_of_10_replicas_stays_between_8_and_13_pods() {
         "rollout completes"
     );
     assert_eq!(c.replica_sets[new_rs].revision, 2);
-    assert_eq!(c.existing_pods(), 10, "old pods are gone");
+    let web_pods = (0..c.pods.len())
+        .filter(|&p| !c.pods[p].gone && c.pod_deployment(p) == 0)
+        .count();
+    assert_eq!(web_pods, 10, "old pods are gone");
 }
 
 #[test]
@@ -120,8 +123,31 @@ fn a_crashing_version_loops_with_growing_back_off_and_undo_restores() {
     assert_eq!(cluster(&sim).totals(0, sim.now()).1, 3);
     // After 600 s without progress the deadline passes; Kubernetes does not roll back.
     sim.advance_to(secs(700));
-    assert!(cluster(&sim).deployments[0].progress_deadline_exceeded);
-    assert_eq!(reason(&sim, "ProgressDeadlineExceeded").len(), 1);
+    // The controller sets Progressing=False (ProgressDeadlineExceeded) and records no event.
+    let dep = &cluster(&sim).deployments[0];
+    assert!(dep.progress_deadline_exceeded);
+    let cond = dep.progressing.as_ref().expect("a Progressing condition");
+    assert_eq!(
+        (cond.status, cond.reason.as_str()),
+        (false, "ProgressDeadlineExceeded")
+    );
+    assert!(
+        reason(&sim, "ProgressDeadlineExceeded").is_empty(),
+        "not an event"
+    );
+    let changes: Vec<&Event> = sim
+        .log()
+        .iter()
+        .filter(|e| matches!(&e.kind, EventKind::KubeCondition { status: false, .. }))
+        .collect();
+    assert_eq!(changes.len(), 1);
+    assert!(
+        changes[0]
+            .message
+            .starts_with("Progressing=False (ProgressDeadlineExceeded): ReplicaSet \"web-"),
+        "{}",
+        changes[0].message
+    );
     sim.advance_to(secs(800));
     assert!(
         sim.log()
@@ -136,6 +162,145 @@ fn a_crashing_version_loops_with_growing_back_off_and_undo_restores() {
             .filter(|p| !p.gone)
             .all(|p| p.status() == "Running")
     );
+}
+
+#[test]
+fn a_missing_image_alternates_err_image_pull_and_image_pull_back_off() {
+    // The kubelet's image manager (pkg/kubelet/images/image_manager.go, EnsureImageExists):
+    // a failed pull records `Failed to pull image "…": …` and opens a back-off window
+    // (Next); startContainer then records `Error: ErrImagePull`. A sync inside the window
+    // records `Back-off pulling image "…"` and `Error: ImagePullBackOff`. The pod worker
+    // resyncs a failed pod every 10 s; windows are 10, 20, 40 … 300 s.
+    let mut sim = eks_sim(
+        &web(
+            1,
+            "max_surge: Count(1), max_unavailable: Count(0),",
+            "(image: \"nginx:1.99\", missing: true)",
+        ),
+        "(at: 0, action: SetImage(deployment: \"web\", image: \"nginx:1.99\"))",
+        200,
+    );
+    let mut statuses = Vec::new();
+    for t in 0..=200 {
+        sim.advance_to(secs(t));
+        if cluster(&sim).current_replica_set(0).is_none() {
+            continue;
+        }
+        if let Some(p) = current_pods(cluster(&sim)).first() {
+            let s = p.status();
+            if statuses
+                .last()
+                .is_none_or(|(_, last): &(u64, String)| *last != s)
+            {
+                statuses.push((t, s));
+            }
+        }
+    }
+    let pod = current_pods(cluster(&sim))[0].name.clone();
+    let lines: Vec<(u64, String)> = sim
+        .log()
+        .iter()
+        .filter(|e| {
+            e.subjects
+                .contains(&orca_sim::event::Subject::Pod(pod.clone()))
+        })
+        .filter(|e| matches!(&e.kind, EventKind::Kube { object, .. } if object.starts_with("pod/")))
+        .map(|e| (e.at.millis() / 1000, e.message.clone()))
+        .collect();
+    let bound = lines[0].0;
+    let rel: Vec<(u64, &str)> = lines.iter().map(|(t, m)| (t - bound, m.as_str())).collect();
+    let failed = "Failed to pull image \"nginx:1.99\": rpc error: code = NotFound desc = failed to pull and unpack image \"nginx:1.99\": not found";
+    assert_eq!(
+        rel[1..12],
+        [
+            (0, "Pulling image \"nginx:1.99\""),
+            (1, failed),
+            (1, "Error: ErrImagePull"),
+            (11, "Pulling image \"nginx:1.99\""),
+            (12, failed),
+            (12, "Error: ErrImagePull"),
+            (22, "Back-off pulling image \"nginx:1.99\""),
+            (22, "Error: ImagePullBackOff"),
+            (32, "Pulling image \"nginx:1.99\""),
+            (33, failed),
+            (33, "Error: ErrImagePull"),
+        ]
+    );
+    assert_eq!(rel[12], (43, "Back-off pulling image \"nginx:1.99\""));
+    assert_eq!(
+        rel[14],
+        (73, "Pulling image \"nginx:1.99\""),
+        "a 40 s window"
+    );
+    let shown: Vec<&str> = statuses.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(
+        shown[..7],
+        [
+            "ContainerCreating",
+            "ErrImagePull",
+            "ImagePullBackOff",
+            "ErrImagePull",
+            "ImagePullBackOff",
+            "ErrImagePull",
+            "ImagePullBackOff"
+        ]
+    );
+    let p = current_pods(cluster(&sim))[0];
+    assert_eq!(p.restarts, 0, "no container ever started");
+}
+
+#[test]
+fn scaling_a_stuck_rollout_shares_the_new_replicas_in_proportion() {
+    // The Deployments documentation, "Proportional scaling"
+    // (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#proportional-scaling):
+    // 10 replicas, maxSurge 3, maxUnavailable 2, a new image that cannot be pulled: the rollout
+    // stops with the old ReplicaSet at 8 and the new one at 5. Scaled to 15, the controller
+    // adds 3 to the old ReplicaSet and 2 to the new one.
+    let world = web(
+        10,
+        "max_surge: Count(3), max_unavailable: Count(2),",
+        "(image: \"nginx:unresolvable\", missing: true)",
+    )
+    .replace("count: 3", "count: 4");
+    let mut sim = eks_sim(
+        &world,
+        "(at: 0, action: SetImage(deployment: \"web\", image: \"nginx:unresolvable\")),
+         (at: 60, action: ScaleDeployment(deployment: \"web\", replicas: 15))",
+        120,
+    );
+    sim.advance_to(secs(59));
+    let c = cluster(&sim);
+    let new_rs = c.current_replica_set(0).expect("the new ReplicaSet");
+    let old_rs = (0..c.replica_sets.len())
+        .find(|&i| i != new_rs && c.replica_sets[i].deployment == 0)
+        .expect("the old ReplicaSet");
+    let specs = |c: &EksCluster| {
+        (
+            c.replica_sets[old_rs].spec_replicas,
+            c.replica_sets[new_rs].spec_replicas,
+        )
+    };
+    assert_eq!(specs(c), (8, 5), "stuck");
+    sim.advance_to(secs(61));
+    let c = cluster(&sim);
+    assert_eq!(specs(c), (11, 7));
+    let scaled: Vec<&str> = reason(&sim, "ScalingReplicaSet")
+        .iter()
+        .filter(|e| e.at == secs(60))
+        .map(|e| e.message.as_str())
+        .collect();
+    let (old_name, new_name) = (&c.replica_sets[old_rs].name, &c.replica_sets[new_rs].name);
+    assert_eq!(
+        scaled,
+        [
+            format!("Scaled up replica set {old_name} from 8 to 11"),
+            format!("Scaled up replica set {new_name} from 5 to 7")
+        ]
+    );
+    sim.advance_to(secs(120));
+    let c = cluster(&sim);
+    assert_eq!(specs(c), (11, 7), "still stuck, at the new size");
+    assert_eq!(c.totals(0, sim.now()).1, 11, "the old pods serve");
 }
 
 #[test]
@@ -189,8 +354,9 @@ fn recreate_stops_every_old_pod_before_starting_new_ones() {
         sim.advance_to(secs(t));
         let c = cluster(&sim);
         let new = c.current_replica_set(0).expect("new RS");
-        let old_alive = c.pods.iter().any(|p| !p.gone && p.replica_set != new);
-        let new_alive = c.pods.iter().any(|p| !p.gone && p.replica_set == new);
+        let web = |p: &&Pod| !p.gone && c.replica_sets[p.replica_set].deployment == 0;
+        let old_alive = c.pods.iter().filter(web).any(|p| p.replica_set != new);
+        let new_alive = c.pods.iter().filter(web).any(|p| p.replica_set == new);
         assert!(
             !(old_alive && new_alive),
             "old and new pods together at {}",
@@ -261,8 +427,10 @@ deployments: [(name: \"web\", replicas: 3,
         200,
     );
     {
+        // Three pods of web, and CoreDNS's two: with no EC2 capacity, CoreDNS runs on
+        // Fargate too.
         let c = cluster(&sim);
-        assert_eq!(c.nodes.iter().filter(|n| !n.gone).count(), 3);
+        assert_eq!(c.nodes.iter().filter(|n| !n.gone).count(), 5);
         assert!(
             c.nodes
                 .iter()
@@ -273,7 +441,7 @@ deployments: [(name: \"web\", replicas: 3,
     let c = cluster(&sim);
     assert_eq!(c.totals(0, sim.now()), (3, 3));
     let live: Vec<_> = c.nodes.iter().filter(|n| !n.gone).collect();
-    assert_eq!(live.len(), 3, "old pods' Fargate nodes went away with them");
+    assert_eq!(live.len(), 5, "old pods' Fargate nodes went away with them");
     // 250m / 256 MiB rounds up to 0.25 vCPU with 512 MiB (256 MiB request + 256 MiB overhead).
     assert!(
         live.iter()
@@ -301,7 +469,7 @@ fn revision_history_limit_deletes_the_oldest_empty_replica_sets() {
     let kept: Vec<u32> = cluster(&sim)
         .replica_sets
         .iter()
-        .filter(|r| !r.deleted)
+        .filter(|r| !r.deleted && r.deployment == 0)
         .map(|r| r.revision)
         .collect();
     assert_eq!(
@@ -364,14 +532,16 @@ fn hpa_scales_up_in_limited_steps_and_down_after_stabilization() {
         .filter(|e| e.source.to_string() == "horizontalpodautoscaler/web")
         .map(|e| (e.at, e.message.as_str()))
         .collect();
-    assert!(rescales.len() >= 3, "{rescales:?}");
-    // 2 pods at 300 % of a 60 % target want 10; the first step is capped at max(2+4, 2×2) = 6.
+    assert!(rescales.len() >= 4, "{rescales:?}");
+    // 2 pods at 300 % of a 60 % target want 10. The HPA has no behavior section: each sync
+    // may reach at most max(2 × current, 4) (horizontal.go, calculateScaleUpLimit): 4, 8, 10.
     assert!(
         rescales[0]
             .1
-            .starts_with("New size: 6; reason: cpu resource utilization")
+            .starts_with("New size: 4; reason: cpu resource utilization")
     );
-    assert!(rescales[1].1.starts_with("New size: 10;"));
+    assert!(rescales[1].1.starts_with("New size: 8;"));
+    assert!(rescales[2].1.starts_with("New size: 10;"));
     // Traffic drops at 7:30; the scale-down waits for the 300 s window.
     let first_down = rescales
         .iter()
@@ -397,11 +567,17 @@ fn the_cluster_autoscaler_adds_nodes_for_pending_pods_and_removes_idle_ones() {
         .iter()
         .find(|e| e.message.starts_with("pod triggered scale-up:"))
         .expect("scale-up");
-    // Four pending 500m pods fit three to an m5.large (1,930m allocatable): two new nodes.
+    // Two pending 500m pods (the HPA's step to 8) fit one m5.large (1,930m allocatable); the
+    // step to 10 leaves four pending, which need two: one more.
     assert!(
-        trigger.message.ends_with("2->4 (max: 5)}]"),
+        trigger.message.ends_with("2->3 (max: 5)}]"),
         "{}",
         trigger.message
+    );
+    assert!(
+        log.iter()
+            .any(|e| e.message.starts_with("pod triggered scale-up:")
+                && e.message.ends_with("3->4 (max: 5)}]"))
     );
     let registered: Vec<SimTime> = log
         .iter()
@@ -539,7 +715,7 @@ fn assert_addresses(sim: &Simulation, name: &str) {
     for n in c.nodes.iter().filter(|n| !n.gone) {
         claim(&n.zone, &n.private_ip, &n.name);
     }
-    for p in c.pods.iter().filter(|p| !p.gone) {
+    for (p_index, p) in c.pods.iter().enumerate().filter(|(_, p)| !p.gone) {
         let (Some(ip), Some(n)) = (&p.ip, p.node) else {
             assert!(
                 p.ip.is_none(),
@@ -549,10 +725,11 @@ fn assert_addresses(sim: &Simulation, name: &str) {
             continue;
         };
         let node = &c.nodes[n];
-        if node.fargate {
+        let host_network = c.deployments[c.pod_deployment(p_index)].host_network;
+        if node.fargate || host_network {
             assert_eq!(
                 ip, &node.private_ip,
-                "{name}: a Fargate pod has its node's address"
+                "{name}: a Fargate pod, or a pod on the host network, has its node's address"
             );
         } else {
             claim(&node.zone, ip, &p.name);
@@ -591,7 +768,7 @@ fn nodes_and_pods_take_unique_addresses_of_their_subnets_and_give_them_back() {
 
 #[test]
 fn a_pod_without_a_free_address_waits_in_container_creating() {
-    // One zone: its /20 subnet has 4,091 addresses for 20 nodes and 4,080 pods.
+    // One zone: its /20 subnet has 4,091 addresses for 20 nodes, CoreDNS and 4,080 pods.
     let deployments: Vec<String> = (0..5)
         .map(|i| {
             format!(
@@ -618,9 +795,10 @@ timeline: [],
         .iter()
         .filter(|p| p.node.is_some() && p.ip.is_none())
         .collect();
+    // CoreDNS's two pods take addresses too; aws-node and kube-proxy use their node's.
     assert_eq!(
         waiting.len(),
-        4080 + 20 - 4091,
+        4080 + 20 + 2 - 4091,
         "the pods past the subnet's end"
     );
     assert!(waiting.iter().all(|p| p.status() == "ContainerCreating"));
@@ -754,7 +932,7 @@ fn scale_decisions_explain_their_numbers() {
             .as_deref()
             .is_some_and(|w| w.contains("desiredReplicas = ceil(2 × ")
                 && w.contains(
-                    "the default scale-up policy allows at most max(2 + 4, 2 × 2) = 6 per 15 s"
+                    "the HPA has no behavior section, so the controller's older rule allows at most max(2 × 2, 4) = 4 per sync"
                 )),
         "{:?}",
         rescale.why
@@ -764,7 +942,7 @@ fn scale_decisions_explain_their_numbers() {
         trigger
             .why
             .as_deref()
-            .is_some_and(|w| w.contains("pack first fit onto 2")),
+            .is_some_and(|w| w.contains("pack first fit onto 1")),
         "{:?}",
         trigger.why
     );
@@ -860,4 +1038,47 @@ fn kubectl_get_deploy_stays_within_the_rollout_bounds() {
             c.deployments[0].name
         )
     );
+}
+
+#[test]
+fn an_hpa_behavior_section_is_read_and_checked() {
+    let world = |behavior: &str| {
+        format!(
+            "node_groups: [(name: \"ng-1\", instance_type: \"m5.large\", count: 3)],
+deployments: [(name: \"web\", replicas: 2,
+    container: (name: \"web\", image: \"web:v1\", cpu: 500, memory: 512),
+    hpa: (min_replicas: 2, max_replicas: 10, target_cpu_utilization: 60{behavior}),
+    load: (rps_per_pod: 100, points: [(0, 600)]))],"
+        )
+    };
+    let src = |w: String| {
+        format!(
+            "(version: 1, title: \"hpa\", seed: 7, duration: 60,
+world: Eks(cluster: (name: \"demo\"), {w}))"
+        )
+    };
+    // With a behavior section (defaults filled in) the first step reaches max(2 + 4, 2 × 2).
+    let s = common::parse(&src(world(", behavior: ()")));
+    let mut sim = Simulation::new(s);
+    sim.advance_to(secs(15));
+    assert!(
+        reason(&sim, "SuccessfulRescale")[0]
+            .message
+            .starts_with("New size: 6;")
+    );
+    // Scale-up disabled: the HPA never grows.
+    let off = ", behavior: (scale_up: (select_policy: Some(Disabled)))";
+    let mut sim = Simulation::new(common::parse(&src(world(off))));
+    sim.advance_to(secs(60));
+    assert!(reason(&sim, "SuccessfulRescale").is_empty());
+    // Kubernetes validation: a period of 0 s and an empty policy list are refused.
+    let bad = ", behavior: (scale_down: (policies: Some([Pods(value: 1, period_seconds: 0)])), scale_up: (policies: Some([])))";
+    let err = orca_sim::scenario::parse("bad.ron", &src(world(bad)))
+        .expect_err("invalid")
+        .to_string();
+    assert!(
+        err.contains("period_seconds 0 s is out of range; valid: 1–1800 s"),
+        "{err}"
+    );
+    assert!(err.contains("policies is empty"), "{err}");
 }

@@ -601,8 +601,9 @@ mod hpa {
     proptest! {
         #![proptest_config(super::config(256, 0x4a))]
 
-        /// Whatever the load, the HPA keeps replicas within [min, max], never grows faster than
-        /// max(+4, ×2) per sync, and never shrinks within 300 s of a higher recommendation.
+        /// Whatever the load, the HPA (without `behavior`) keeps replicas within [min, max],
+        /// never grows faster than max(2 × current, 4) per sync, and never shrinks within 300 s
+        /// of a higher recommendation.
         #[test]
         fn replicas_stay_within_bounds_and_policies(
             min in 1u32..5,
@@ -611,16 +612,7 @@ mod hpa {
             loads in prop::collection::vec(0.0f64..400.0, 1..80),
         ) {
             let max = min + extra;
-            let mut h = Hpa {
-                name: "web".into(),
-                deployment: 0,
-                min_replicas: min,
-                max_replicas: max,
-                target_cpu_utilization: target,
-                history: Vec::new(),
-                next_sync: SimTime::ZERO,
-                current_utilization: 0.0,
-            };
+            let mut h = Hpa::new("web", 0, min, max, target, None, SimTime::ZERO);
             let mut replicas = min;
             let mut t = SimTime::ZERO;
             for total in loads {
@@ -629,7 +621,7 @@ mod hpa {
                 if let Some(n) = h.sync(t, replicas, replicas, utilization) {
                     prop_assert!((min..=max).contains(&n), "{n} outside [{min}, {max}]");
                     if n > replicas {
-                        prop_assert!(n <= (replicas + 4).max(replicas * 2));
+                        prop_assert!(n <= (replicas * 2).max(4));
                     }
                     replicas = n;
                 }

@@ -15,6 +15,14 @@ pub struct EksWorld {
     #[serde(default)]
     pub fargate_profiles: Vec<FargateProfileSpec>,
     pub deployments: Vec<K8sDeploymentSpec>,
+    /// DaemonSets of the scenario: one pod on every EC2 node (EKS's own, aws-node,
+    /// kube-proxy and CoreDNS, are always there).
+    #[serde(default)]
+    pub daemon_sets: Vec<DaemonSetSpec>,
+    /// The EKS Pod Identity Agent add-on (`eks-pod-identity-agent`, a DaemonSet in
+    /// kube-system) is installed.
+    #[serde(default)]
+    pub pod_identity_agent: bool,
     /// How each image behaves; an image not listed here starts and serves normally.
     #[serde(default)]
     pub images: Vec<ImageSpec>,
@@ -134,6 +142,23 @@ pub struct K8sDeploymentSpec {
     pub load: Option<LoadSpec>,
 }
 
+/// A DaemonSet (apps/v1): one pod on every EC2 node that it may run on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DaemonSetSpec {
+    pub name: String,
+    pub container: K8sContainerSpec,
+    /// `updateStrategy.rollingUpdate.maxUnavailable` (Kubernetes default 1; a percentage of
+    /// the nodes rounds up).
+    #[serde(default = "daemon_set_max_unavailable")]
+    pub max_unavailable: Amount,
+}
+
+/// A DaemonSet's `maxUnavailable` (apps/v1 default: 1).
+fn daemon_set_max_unavailable() -> Amount {
+    Amount::Count(1)
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HpaSpec {
@@ -143,6 +168,55 @@ pub struct HpaSpec {
     /// Average CPU utilization target, percent of the request (Kubernetes default 80).
     #[serde(default = "defaults::hpa_target")]
     pub target_cpu_utilization: u32,
+    /// `spec.behavior`. Present (even empty), the API server fills in its defaults and the
+    /// HPA scales by its policies; absent, the controller takes its older path: at most
+    /// max(2 × current, 4) replicas per sync.
+    #[serde(default)]
+    pub behavior: Option<HpaBehaviorSpec>,
+}
+
+/// `spec.behavior` of an HPA: what is left out takes the Kubernetes default.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HpaBehaviorSpec {
+    #[serde(default)]
+    pub scale_up: Option<HpaScalingRulesSpec>,
+    #[serde(default)]
+    pub scale_down: Option<HpaScalingRulesSpec>,
+}
+
+/// `HPAScalingRules`. Defaults: scale up with no stabilization, Max of Pods 4 and Percent 100
+/// per 15 s; scale down with a 300 s window, Max of Percent 100 per 15 s.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HpaScalingRulesSpec {
+    #[serde(default)]
+    pub stabilization_window_seconds: Option<u32>,
+    #[serde(default)]
+    pub select_policy: Option<HpaSelectPolicy>,
+    #[serde(default)]
+    pub policies: Option<Vec<HpaPolicySpec>>,
+    /// This direction's tolerance (Kubernetes 1.33+; the controller's 0.1 otherwise).
+    #[serde(default)]
+    pub tolerance: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HpaSelectPolicy {
+    /// The policy that allows the biggest change (the default).
+    Max,
+    /// The policy that allows the smallest change.
+    Min,
+    /// No scaling in this direction.
+    Disabled,
+}
+
+/// `HPAScalingPolicy`: `Pods(value: 4, period_seconds: 15)` or
+/// `Percent(value: 100, period_seconds: 15)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HpaPolicySpec {
+    Pods { value: u32, period_seconds: u32 },
+    Percent { value: u32, period_seconds: u32 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

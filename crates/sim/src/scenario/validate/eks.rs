@@ -11,13 +11,15 @@ use super::common::{
 use super::load::load;
 use crate::aws::instance_types;
 use crate::scenario::limits::{
-    AFTER_SECONDS, CONSOLIDATE_AFTER, CPU_LIMIT, CPU_MILLICORES, HPA_REPLICAS, HPA_TARGET,
-    K8S_INT32, K8S_MEMORY_MIB, NODE_COUNT, PORT, REPLICAS, STARTUP_SECONDS, SURGE_COUNT,
-    SURGE_PERCENT,
+    AFTER_SECONDS, CONSOLIDATE_AFTER, CPU_LIMIT, CPU_MILLICORES, HPA_POLICY_PERIOD,
+    HPA_POLICY_VALUE, HPA_REPLICAS, HPA_STABILIZATION, HPA_TARGET, K8S_INT32, K8S_MEMORY_MIB,
+    NODE_COUNT, PORT, REPLICAS, STARTUP_SECONDS, SURGE_COUNT, SURGE_PERCENT,
 };
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{escaped, quoted};
-use crate::scenario::spec::{Amount, EksWorld, NodePoolSpec};
+use crate::scenario::spec::{
+    Amount, EksWorld, HpaPolicySpec, HpaScalingRulesSpec, K8sContainerSpec, NodePoolSpec,
+};
 
 /// A Kubernetes object name (RFC 1123 label): lowercase letters, digits and '-', 1–63
 /// characters, starting and ending with a letter or digit.
@@ -235,6 +237,14 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 HPA_TARGET,
                 " %",
             );
+            if let Some(b) = &h.behavior {
+                let bp = hp.field("behavior");
+                for (field, rules) in [("scale_up", &b.scale_up), ("scale_down", &b.scale_down)] {
+                    if let Some(r) = rules {
+                        hpa_rules(out, r, &bp.field(field));
+                    }
+                }
+            }
         }
         if let Some(l) = &d.load {
             load(out, l, &p.field("load"));
@@ -245,8 +255,42 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 ));
             }
         }
-        let cp = p.field("container");
-        let c = &d.container;
+        container(out, &d.container, &p.field("container"));
+    }
+    let dsp = wp.field("daemon_sets");
+    let mut ds_names = Unique::new();
+    for (i, ds) in k.daemon_sets.iter().enumerate() {
+        let p = dsp.index(i);
+        if !dns_label_ok(&ds.name) {
+            out.push((
+                p.field("name"),
+                format!(
+                    "DaemonSet name \"{}\" is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'",
+                    ds.name
+                ),
+            ));
+        }
+        ds_names.check(out, p.field("name"), "DaemonSet", &ds.name);
+        let (value, percent) = amount_value(ds.max_unavailable);
+        if value == 0 {
+            out.push((
+                p.field("max_unavailable"),
+                "max_unavailable may not be 0 for a DaemonSet (it has no surge, so the rollout could never make progress), as Kubernetes validation says".into(),
+            ));
+        } else if percent && value > 100 {
+            out.push((
+                p.field("max_unavailable"),
+                format!("max_unavailable {value}% is out of range; valid: 1–100 %"),
+            ));
+        }
+        container(out, &ds.container, &p.field("container"));
+    }
+    images(out, k, wp);
+}
+
+/// A pod template's one container: a valid name, an image, requests and a port.
+fn container(out: &mut Problems, c: &K8sContainerSpec, cp: &Path) {
+    {
         if !dns_label_ok(&c.name) {
             out.push((cp.field("name"), format!("container name {} is not a valid Kubernetes name; use lowercase letters, digits and '-'", quoted(&c.name))));
         }
@@ -282,6 +326,10 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
             ));
         }
     }
+}
+
+/// How the images behave: each described once, with valid numbers.
+fn images(out: &mut Problems, k: &EksWorld, wp: &Path) {
     let ip = wp.field("images");
     let mut seen = HashSet::new();
     for (i, img) in k.images.iter().enumerate() {
@@ -333,13 +381,66 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
             format!("Service name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&svc.name)),
         ));
     }
-    let services = k
-        .deployments
-        .iter()
-        .enumerate()
-        .filter_map(|(i, d)| Some((dp.index(i).field("service"), d.service.as_ref()?)));
+    let services = k.deployments.iter().enumerate().filter_map(|(i, d)| {
+        Some((
+            wp.field("deployments").index(i).field("service"),
+            d.service.as_ref()?,
+        ))
+    });
     for (sp, svc) in services.chain(k.service.as_ref().map(|s| (wp.field("service"), s))) {
         check_limit(out, sp.field("port"), "port", svc.port, PORT, "");
+    }
+}
+
+/// `HPAScalingRules` as Kubernetes validates them: a stabilization window of at most one hour,
+/// at least one policy when `policies` is given, each with a positive value and a period of at
+/// most 30 minutes, and a tolerance that is not negative.
+fn hpa_rules(out: &mut Problems, r: &HpaScalingRulesSpec, p: &Path) {
+    if let Some(w) = r.stabilization_window_seconds {
+        check_limit(
+            out,
+            p.field("stabilization_window_seconds"),
+            "stabilization_window_seconds",
+            w,
+            HPA_STABILIZATION,
+            " s",
+        );
+    }
+    if let Some(policies) = &r.policies {
+        if policies.is_empty() {
+            out.push((
+                p.field("policies"),
+                "policies is empty; give at least one, e.g. [Pods(value: 4, period_seconds: 15)], or leave policies out for the defaults".into(),
+            ));
+        }
+        for (i, policy) in policies.iter().enumerate() {
+            let pp = p.field("policies").index(i);
+            let (HpaPolicySpec::Pods {
+                value,
+                period_seconds,
+            }
+            | HpaPolicySpec::Percent {
+                value,
+                period_seconds,
+            }) = *policy;
+            check_limit(out, pp.field("value"), "value", value, HPA_POLICY_VALUE, "");
+            check_limit(
+                out,
+                pp.field("period_seconds"),
+                "period_seconds",
+                period_seconds,
+                HPA_POLICY_PERIOD,
+                " s",
+            );
+        }
+    }
+    if let Some(t) = r.tolerance
+        && !(0.0..=10.0).contains(&t)
+    {
+        out.push((
+            p.field("tolerance"),
+            format!("tolerance {t} is out of range; valid: 0–10 (0.1 is 10 %)"),
+        ));
     }
 }
 
