@@ -69,6 +69,19 @@ fn quiz_panel(root: &mut egui::Ui, player: &mut Player) {
                 if r.clicked() && open.verdict.is_none() {
                     player.pick(i);
                 }
+                // Why a wrong pick is wrong, right under it.
+                if open.verdict.is_some()
+                    && picked
+                    && let Some(why) = quiz.why_not.get(&i)
+                {
+                    ui.indent(("why-not", i), |ui| {
+                        ui.label(
+                            egui::RichText::new(why)
+                                .size(14.0)
+                                .color(egui::Color32::from_rgb(255, 190, 170)),
+                        );
+                    });
+                }
             }
             ui.add_space(8.0);
             match open.verdict {
