@@ -365,13 +365,15 @@ fn hpa_scales_up_in_limited_steps_and_down_after_stabilization() {
         .map(|e| (e.at, e.message.as_str()))
         .collect();
     assert!(rescales.len() >= 3, "{rescales:?}");
-    // 2 pods at 300 % of a 60 % target want 10; the first step is capped at max(2+4, 2×2) = 6.
+    // 2 pods at 300 % of a 60 % target want 10. Without a `behavior` field each sync may at
+    // most double the count or reach 4: 2 → 4 → 8 → 10.
     assert!(
         rescales[0]
             .1
-            .starts_with("New size: 6; reason: cpu resource utilization")
+            .starts_with("New size: 4; reason: cpu resource utilization")
     );
-    assert!(rescales[1].1.starts_with("New size: 10;"));
+    assert!(rescales[1].1.starts_with("New size: 8;"));
+    assert!(rescales[2].1.starts_with("New size: 10;"));
     // Traffic drops at 7:30; the scale-down waits for the 300 s window.
     let first_down = rescales
         .iter()
@@ -397,11 +399,18 @@ fn the_cluster_autoscaler_adds_nodes_for_pending_pods_and_removes_idle_ones() {
         .iter()
         .find(|e| e.message.starts_with("pod triggered scale-up:"))
         .expect("scale-up");
-    // Four pending 500m pods fit three to an m5.large (1,930m allocatable): two new nodes.
+    // The HPA's first steps leave two 500m pods pending: one more m5.large (1,930m
+    // allocatable) holds them. The next step leaves four pending: one node more.
     assert!(
-        trigger.message.ends_with("2->4 (max: 5)}]"),
+        trigger.message.ends_with("2->3 (max: 5)}]"),
         "{}",
         trigger.message
+    );
+    assert!(
+        log.iter()
+            .any(|e| e.message.starts_with("pod triggered scale-up:")
+                && e.message.ends_with("3->4 (max: 5)}]")),
+        "a second scale-up"
     );
     let registered: Vec<SimTime> = log
         .iter()
@@ -754,7 +763,7 @@ fn scale_decisions_explain_their_numbers() {
             .as_deref()
             .is_some_and(|w| w.contains("desiredReplicas = ceil(2 × ")
                 && w.contains(
-                    "the default scale-up policy allows at most max(2 + 4, 2 × 2) = 6 per 15 s"
+                    "without a scaling behavior the HPA grows at most to max(2 × 2, 4) = 4 per sync"
                 )),
         "{:?}",
         rescale.why
@@ -764,7 +773,8 @@ fn scale_decisions_explain_their_numbers() {
         trigger
             .why
             .as_deref()
-            .is_some_and(|w| w.contains("pack first fit onto 2")),
+            .is_some_and(|w| w.contains("2 unschedulable pods fit a m5.large node")
+                && w.contains("pack first fit onto 1")),
         "{:?}",
         trigger.why
     );

@@ -80,9 +80,12 @@ pub fn hpa_recommendation(current: u32, ready: u32, utilization: f64, target: f6
     }
 }
 
-/// The default scale-up limit per 15 s: `max(current + 4, current × 2)`.
+/// The scale-up limit of an HPA without `behavior` (Orca's HPAs have none), per sync:
+/// `max(2 × current, 4)` — `calculateScaleUpLimit` on the controller's legacy path
+/// (`normalizeDesiredReplicas` in kubernetes `pkg/controller/podautoscaler/horizontal.go`;
+/// docs/rules/k8s-autoscaling.md, "Without `behavior`").
 pub fn scale_up_limit(current: u32) -> u32 {
-    (current + 4).max(current * 2)
+    current.saturating_mul(2).max(4)
 }
 
 /// One HorizontalPodAutoscaler.
@@ -138,7 +141,7 @@ impl Hpa {
         if down < current {
             desired = down;
         }
-        // Policies: up by at most max(+4 pods, +100 %) per period; down by up to 100 %.
+        // The legacy path: up to at most max(2 × current, 4) per sync; down as stabilized.
         let limit = scale_up_limit(current);
         let limited = desired > limit;
         if desired > current {
@@ -173,7 +176,7 @@ impl Hpa {
         }
         if desired > current && limited {
             why.push_str(&format!(
-                "; the default scale-up policy allows at most max({current} + 4, 2 × {current}) = {limit} per 15 s"
+                "; without a scaling behavior the HPA grows at most to max(2 × {current}, 4) = {limit} per sync"
             ));
         }
         if desired < current {
@@ -241,9 +244,10 @@ mod tests {
     }
 
     #[test]
-    fn scale_up_is_limited_to_max_4_pods_or_100_percent() {
-        assert_eq!(scale_up_limit(1), 5);
-        assert_eq!(scale_up_limit(3), 7);
+    fn scale_up_without_behavior_is_limited_to_double_or_4() {
+        assert_eq!(scale_up_limit(1), 4);
+        assert_eq!(scale_up_limit(2), 4);
+        assert_eq!(scale_up_limit(3), 6);
         assert_eq!(scale_up_limit(10), 20);
         let mut h = Hpa {
             name: "web".into(),
@@ -255,8 +259,8 @@ mod tests {
             next_sync: SimTime::ZERO,
             current_utilization: 0.0,
         };
-        // 2 pods at 500 % would want 20; the first step may reach max(6, 4) = 6.
-        assert_eq!(h.sync(SimTime::ZERO, 2, 2, 500.0), Some(6));
+        // 2 pods at 500 % would want 20; the first step may reach max(2 × 2, 4) = 4.
+        assert_eq!(h.sync(SimTime::ZERO, 2, 2, 500.0), Some(4));
     }
 
     #[test]
@@ -271,14 +275,14 @@ mod tests {
             next_sync: SimTime::ZERO,
             current_utilization: 0.0,
         };
-        // The eks-autoscaling example: 2 pods at 300 % of a 60 % target want 10; capped at 6.
+        // The eks-autoscaling example: 2 pods at 300 % of a 60 % target want 10; capped at 4.
         let (n, why) = h
             .sync_explained(SimTime::ZERO, 2, 2, 300.0)
             .expect("scales up");
-        assert_eq!(n, 6);
+        assert_eq!(n, 4);
         assert_eq!(
             why,
-            "CPU at 300.0% of request against a target of 60% (outside the 0.1 tolerance); desiredReplicas = ceil(2 × 300.0 / 60) = 10; the default scale-up policy allows at most max(2 + 4, 2 × 2) = 6 per 15 s"
+            "CPU at 300.0% of request against a target of 60% (outside the 0.1 tolerance); desiredReplicas = ceil(2 × 300.0 / 60) = 10; without a scaling behavior the HPA grows at most to max(2 × 2, 4) = 4 per sync"
         );
         // 4 pods, 2 ready at 150 %: the not-ready ones count as 0 %.
         let (n, why) = h
