@@ -156,8 +156,29 @@ fn a_quiz_pauses_playback_and_an_answer_resumes_it() {
     assert!(!player(&app).playing);
 
     let quiz = player(&app).scenario().quizzes[first.quiz].clone();
-    let right = quiz.correct[0];
+    // The choices are shown shuffled: key N picks the N-th choice shown.
+    let open = player(&app).quiz.clone().expect("open");
+    assert_eq!(
+        open.order,
+        orca_sim::rng::choice_order(
+            player(&app).scenario().seed,
+            &quiz.id,
+            0,
+            quiz.choices.len()
+        ),
+        "a first attempt shows the first attempt's order"
+    );
+    let right = open
+        .order
+        .iter()
+        .position(|&c| c == quiz.correct[0])
+        .expect("the right answer is shown");
     act(&mut app, Actions::Pick(right));
+    assert_eq!(
+        player(&app).quiz.as_ref().map(|q| q.picked.clone()),
+        Some(vec![quiz.correct[0]]),
+        "picks are kept as the author's numbers"
+    );
     act(&mut app, Actions::Confirm);
     assert_eq!(
         player(&app).quiz.as_ref().and_then(|q| q.verdict),

@@ -82,10 +82,50 @@ fn check_accepts_the_built_in_scenarios() {
         .count();
     assert!(files >= 17);
     assert!(
-        text(&out.stdout).contains(&format!("{files} scenario(s) valid")),
+        text(&out.stdout).contains(&format!("{files} scenario(s) valid\n")),
         "{}",
         text(&out.stdout)
     );
+    // The built-in quizzes give nothing away by length or position, and all have a topic.
+    assert!(
+        !text(&out.stderr).contains("warning"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn check_warns_about_quizzes_that_give_their_answer_away_but_accepts_them() {
+    let dir = temp_dir("check-warn");
+    let quiz = |i: usize| {
+        format!(
+            "(id: \"q{i}\", question: \"Q?\", choices: [\"No\", \"Yes, because the scheduler keeps the old tasks until the new ones are healthy\", \"Maybe\"], correct: [1], explanation: \"E.\", trigger: At(1), topic: \"deployments\")"
+        )
+    };
+    let src = format!(
+        "(version: 1, title: \"T\", world: Ecs(cluster: (name: \"c\"), task_definitions: [], services: []),\n quizzes: [\n{},\n{},\n{}\n])",
+        quiz(0),
+        quiz(1),
+        quiz(2)
+    );
+    let file = dir.join("gamed.ron");
+    std::fs::write(&file, src).expect("write");
+    let out = orca(&["check", file.to_str().expect("utf-8 path")]);
+    assert!(out.status.success(), "warnings do not fail the check");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(
+            "gamed.ron:2:11: warning: in 3 of 3 quizzes the right answer is the longest choice"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("gamed.ron:2:11: warning: the right answer is choice 1 in 3 of 3 quizzes"),
+        "{err}"
+    );
+    assert!(err.contains("its length gives it away"), "{err}");
+    assert_eq!(text(&out.stdout), "1 scenario(s) valid (5 warnings)\n");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

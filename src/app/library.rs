@@ -263,6 +263,11 @@ impl Progress {
         (right, answered)
     }
 
+    /// How many times the quiz has been answered: 0 before the first attempt.
+    pub fn attempts(&self, key: &str, quiz: &str) -> u32 {
+        u32::from(self.answer(key, quiz).is_some())
+    }
+
     pub fn answer(&self, key: &str, quiz: &str) -> Option<&Answer> {
         self.scenarios.get(key)?.get(quiz)
     }

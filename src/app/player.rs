@@ -69,7 +69,10 @@ impl Selection {
 pub struct OpenQuiz {
     /// Index into `quiz_moments`.
     pub moment: usize,
-    /// Choices ticked so far.
+    /// The order the choices are shown in: `order[k]` is the author's index of the `k`-th
+    /// choice shown (`orca_sim::rng::choice_order`, drawn for this attempt).
+    pub order: Vec<usize>,
+    /// Choices ticked so far, as the author's indices.
     pub picked: Vec<usize>,
     /// Set once the learner has answered: was it right?
     pub verdict: Option<bool>,
@@ -485,8 +488,22 @@ impl Player {
     fn open_quiz(&mut self, moment: usize) {
         self.asked[moment] = true;
         self.playing = false;
+        let scenario = self.playback.scenario();
+        let order = match scenario
+            .quizzes
+            .get(self.playback.quiz_moments()[moment].quiz)
+        {
+            Some(quiz) => {
+                let attempt = self
+                    .progress
+                    .attempts(&self.source.progress_key(), &quiz.id);
+                orca_sim::rng::choice_order(scenario.seed, &quiz.id, attempt, quiz.choices.len())
+            }
+            None => Vec::new(),
+        };
         self.quiz = Some(OpenQuiz {
             moment,
+            order,
             picked: Vec::new(),
             verdict: None,
         });
@@ -603,9 +620,14 @@ impl Player {
         }
     }
 
-    /// Toggle a choice of the open quiz (before answering).
-    pub fn pick(&mut self, choice: usize) {
-        let Some(moment) = self.quiz.as_ref().map(|q| q.moment) else {
+    /// Toggle the choice shown at `shown` (from 0, as keys 1–9 and the panel number them) of
+    /// the open quiz, before answering.
+    pub fn pick(&mut self, shown: usize) {
+        let Some((moment, choice)) = self
+            .quiz
+            .as_ref()
+            .and_then(|q| Some((q.moment, *q.order.get(shown)?)))
+        else {
             return;
         };
         let multi = self

@@ -31,3 +31,28 @@ fn why_not_texts_topic_and_several_correct_choices_are_read() {
     assert_eq!(q.topic.as_deref(), Some("health-checks"));
     assert_eq!(topic_label(q.topic.as_deref()), "Health checks and probes");
 }
+
+mod common;
+
+#[test]
+fn the_built_in_quizzes_give_nothing_away_and_all_have_a_topic_and_why_nots() {
+    for (name, s) in common::built_in() {
+        let path = common::scenarios_dir().join(format!("{name}.ron"));
+        let src = std::fs::read_to_string(&path).expect("read scenario");
+        let warnings = scenario::lint::lint(&name, &src, &s);
+        assert!(warnings.is_empty(), "{name}: {warnings:?}");
+        for q in &s.quizzes {
+            assert!(q.topic.is_some(), "{name}: quiz {} has no topic", q.id);
+            for wrong in (0..q.choices.len()).filter(|c| !q.correct.contains(c)) {
+                assert!(
+                    q.why_not.contains_key(&wrong),
+                    "{name}: quiz {} says nothing about choice {wrong}",
+                    q.id
+                );
+            }
+        }
+        // Each quiz is checked against a source named in a comment just above it.
+        let sources = src.matches("// Source: ").count();
+        assert_eq!(sources, s.quizzes.len(), "{name}: one source per quiz");
+    }
+}
