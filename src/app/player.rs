@@ -588,6 +588,55 @@ impl Player {
         }
     }
 
+    /// Whether the learner has ever answered the quiz of this moment (in the progress file).
+    fn answered(&self, moment: usize) -> bool {
+        let key = self.source.progress_key();
+        self.playback
+            .quiz_moments()
+            .get(moment)
+            .and_then(|m| self.scenario().quizzes.get(m.quiz))
+            .is_some_and(|q| self.progress.answer(&key, &q.id).is_some())
+    }
+
+    /// The first prediction never answered whose question comes before `t`.
+    fn unanswered_prediction_before(&self, t: SimTime) -> Option<usize> {
+        self.playback
+            .quiz_moments()
+            .iter()
+            .enumerate()
+            .filter(|(i, m)| m.predict && m.pause_at() < t && !self.answered(*i))
+            .min_by_key(|(_, m)| m.pause_at())
+            .map(|(i, _)| i)
+    }
+
+    /// What the learner may see of the run: nothing at or after the moment of a prediction
+    /// never answered (the timeline hides those events), `None` when everything may be shown.
+    pub fn hidden_from(&self) -> Option<SimTime> {
+        self.playback
+            .quiz_moments()
+            .iter()
+            .enumerate()
+            .filter(|(i, m)| m.predict && !self.answered(*i))
+            .map(|(_, m)| m.at)
+            .min()
+    }
+
+    /// Jump to a moment the learner chose (timeline, End). A prediction never answered before
+    /// `t` is asked first: playback stops just before its moment and opens it, so seeking
+    /// cannot skip a question and show its answer.
+    pub fn seek_asking(&mut self, t: SimTime) {
+        match self.unanswered_prediction_before(t.min(self.playback.end())) {
+            Some(i) if self.quiz.as_ref().is_some_and(|q| q.moment == i) => {}
+            Some(i) => {
+                let at = self.playback.quiz_moments()[i].pause_at();
+                self.playing = false;
+                self.seek(at);
+                self.open_quiz(i);
+            }
+            None => self.seek(t),
+        }
+    }
+
     /// Step to the next moment something happens (or the next quiz).
     pub fn step_forward(&mut self) {
         if self.quiz.is_some() {
@@ -663,7 +712,8 @@ impl Player {
         let right = picked == correct;
         q.verdict = Some(right);
         let key = self.source.progress_key();
-        self.progress.record(&key, &quiz.id, picked, right);
+        self.progress
+            .record(&key, &quiz.id, quiz.topic.as_deref(), picked, right);
         Some(right)
     }
 
