@@ -606,3 +606,66 @@ fn a_retake_is_practice_the_score_keeps_the_first_attempt() {
     assert!(record.last().correct);
     assert_eq!(record.topic.as_deref(), Some("deployments"));
 }
+
+#[test]
+fn an_intervention_then_step_back_and_seek_equals_a_straight_run_with_it() {
+    use orca_sim::console::{self, Context, Outcome};
+    let mut app = app_with("ecs-sandbox-stuck-rollout", Progress::default());
+    player_seek(&mut app, SimTime(95_250));
+    // The learner unsticks the rollout from the console, as the panel does.
+    let actions = {
+        let p = &player(&app).playback;
+        let no_files = |path: &str| Err(format!("no such file: {path}"));
+        let cx = Context {
+            world: p.world(),
+            scenario: p.scenario(),
+            now: p.now(),
+            log: p.log(),
+            files: &no_files,
+        };
+        match console::execute(
+            "aws ecs update-service --cluster demo --service web --deployment-configuration maximumPercent=200",
+            &cx,
+        ) {
+            Outcome::Act { actions, .. } => actions,
+            other => panic!("did not act: {other:?}"),
+        }
+    };
+    app.world_mut()
+        .resource_mut::<Player>()
+        .intervene(actions.clone());
+    app.update();
+    // Play on, step back past the intervention, then seek forward again.
+    player_seek(&mut app, SimTime::from_secs(240));
+    let later = player(&app).now();
+    while player(&app).now() > SimTime::from_secs(60) {
+        act(&mut app, Actions::StepBack);
+    }
+    player_seek(&mut app, later);
+    // A fresh run with the intervention in its timeline, straight to the same moment.
+    let scenario = player(&app).playback.scenario().clone();
+    let fresh = {
+        let s = library::built_in("ecs-sandbox-stuck-rollout").expect("built-in");
+        let mut p = orca_sim::Playback::new(s);
+        p.seek(SimTime(95_250));
+        for a in actions {
+            p.intervene(a);
+        }
+        p.seek(later);
+        p
+    };
+    assert_eq!(player(&app).playback.world(), fresh.world());
+    assert_eq!(player(&app).playback.log(), fresh.log());
+    // And the saved session is that same timeline: a straight Simulation gives the same world.
+    let mut straight = orca_sim::Simulation::new(scenario);
+    straight.advance_to(later);
+    assert_eq!(player(&app).playback.world(), straight.world());
+    assert!(
+        player(&app)
+            .playback
+            .log()
+            .iter()
+            .any(|e| e.message.contains("web:2")),
+        "the rollout moved after the intervention"
+    );
+}

@@ -5,24 +5,17 @@ use bevy::prelude::*;
 use orca_sim::SimTime;
 
 use crate::app::AppSystems;
-use crate::app::panels::actions_menu::ActionsMenu;
-use crate::app::panels::console::ConsoleState;
 use crate::app::player::Player;
 use crate::app::ui_state::UiState;
 
 pub(super) fn plugin(app: &mut App) {
-    // The console and the actions menu keep state the keyboard acts on even without a window
-    // (tests run the core plugin alone).
-    app.init_resource::<ConsoleState>()
-        .init_resource::<ActionsMenu>()
-        .add_message::<Actions>()
-        .add_systems(
-            Update,
-            (
-                keyboard_actions.in_set(AppSystems::RecordInput),
-                apply_actions.in_set(AppSystems::ApplyActions),
-            ),
-        );
+    app.add_message::<Actions>().add_systems(
+        Update,
+        (
+            keyboard_actions.in_set(AppSystems::RecordInput),
+            apply_actions.in_set(AppSystems::ApplyActions),
+        ),
+    );
 }
 
 /// Things the user can ask for, from the keyboard or a button.
@@ -70,8 +63,12 @@ fn keyboard_actions(
     mut out: MessageWriter<Actions>,
 ) {
     let Some(keys) = keys else { return };
-    // Typing a path in the scenario picker or a command: the keys are text, not shortcuts.
+    // Typing a path in the scenario picker or a command: the keys are text, not shortcuts
+    // (F12, which types nothing, still takes a picture).
     if ui.typing || ui.console_focus {
+        if keys.just_pressed(KeyCode::F12) {
+            out.write(Actions::Screenshot);
+        }
         return;
     }
     let ctrl = keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight]);
@@ -118,25 +115,18 @@ fn apply_actions(
     mut actions: MessageReader<Actions>,
     mut player: ResMut<Player>,
     mut ui: ResMut<UiState>,
-    mut console: ResMut<ConsoleState>,
-    mut menu: ResMut<ActionsMenu>,
 ) {
     for a in actions.read() {
         match a {
-            Actions::ToggleConsole => console.toggle(),
-            Actions::Undo => {
-                ui.notice = Some(match console.undo(&mut player) {
-                    Some(command) => format!("undid: {command}"),
-                    None => "nothing to undo".into(),
-                });
-            }
+            // The console panel and the actions menu act on these (`panels::console`,
+            // `panels::actions_menu`): undo names the command it undid from the transcript.
+            Actions::ToggleConsole | Actions::Undo | Actions::ActionsMenu => {}
             Actions::SaveSession => {
                 ui.notice = Some(match crate::app::session::save(&player) {
                     Ok(path) => format!("session saved as {path}"),
                     Err(e) => format!("not saved: {e}"),
                 });
             }
-            Actions::ActionsMenu => menu.open_for_selection(&player, None),
             Actions::TogglePlay if ui.show_intro => {
                 ui.show_intro = false;
                 player.toggle_play();

@@ -82,6 +82,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "eks-sandbox-drain",
         include_str!("../../scenarios/eks-sandbox-drain.ron"),
     ),
+    (
+        "ecs-sandbox-stuck-rollout",
+        include_str!("../../scenarios/ecs-sandbox-stuck-rollout.ron"),
+    ),
+    (
+        "eks-sandbox-bad-image",
+        include_str!("../../scenarios/eks-sandbox-bad-image.ron"),
+    ),
 ];
 
 /// A built-in scenario, parsed. The built-ins are checked by the test suite, so a failure

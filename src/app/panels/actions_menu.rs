@@ -9,6 +9,8 @@ use orca_sim::ecs::InstanceStatus;
 
 use super::console::ConsoleState;
 use super::{PanelSystems, Root};
+use crate::app::AppSystems;
+use crate::app::actions::Actions;
 use crate::app::camera::CanvasRect;
 use crate::app::canvas::sync::Selectable;
 use crate::app::player::{Player, Selection};
@@ -21,7 +23,21 @@ pub(super) fn plugin(app: &mut App) {
                 .in_set(PanelSystems::Picker)
                 .run_if(|m: Res<ActionsMenu>| m.open),
         )
+        .add_systems(Update, open_on_key.in_set(AppSystems::ApplyActions))
         .add_observer(open_on_right_click);
+}
+
+/// The actions menu key opens the selection's menu at the window's centre.
+fn open_on_key(
+    mut actions: MessageReader<Actions>,
+    mut menu: ResMut<ActionsMenu>,
+    player: Res<Player>,
+) {
+    for a in actions.read() {
+        if *a == Actions::ActionsMenu {
+            menu.open_for_selection(&player, None);
+        }
+    }
 }
 
 #[derive(Resource, Debug, Default)]

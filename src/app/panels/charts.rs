@@ -54,7 +54,12 @@ pub(super) fn eks_metrics(ui: &mut egui::Ui, eks: &Cluster, now: f64) {
 }
 
 /// Target tracking charts: CPU against the target, desired and running tasks.
-pub(super) fn service_metrics(ui: &mut egui::Ui, svc: &orca_sim::ecs::Service, now: f64) {
+pub(super) fn service_metrics(
+    ui: &mut egui::Ui,
+    svc: &orca_sim::ecs::Service,
+    alarms: &[orca_sim::aas::alarms::AlarmSummary],
+    now: f64,
+) {
     use egui_plot::{HLine, Legend, Line, PlotPoints, VLine};
     ui.separator();
     ui.heading(format!("Metrics: {}", svc.name));
@@ -88,33 +93,7 @@ pub(super) fn service_metrics(ui: &mut egui::Ui, svc: &orca_sim::ecs::Service, n
             }
             p.vline(VLine::new("now", now).color(egui::Color32::WHITE));
         });
-    if let Some(t) = &svc.scaling {
-        let [(high_m, high_n, high_at), (low_m, low_n, low_at)] = target_tracking_alarms(t.target);
-        ui.label(
-            egui::RichText::new(format!(
-                "AlarmHigh {} ({high_m} of {high_n} above {high_at:.0} %) · AlarmLow {} ({low_m} of {low_n} below {low_at:.0} %)",
-                t.high.as_str(),
-                t.low.as_str(),
-            ))
-            .weak(),
-        );
-    }
-    for s in &svc.step_scaling {
-        ui.label(
-            egui::RichText::new(format!(
-                "{} {} ({} {} {:.0} %, {} of {}) → policy {}",
-                s.alarm,
-                s.state.as_str(),
-                s.metric.as_str(),
-                s.comparison.words(),
-                s.threshold,
-                s.datapoints_to_alarm,
-                s.evaluation_periods,
-                s.policy
-            ))
-            .weak(),
-        );
-    }
+    alarm_lines(ui, alarms);
     chart(format!("tasks-{}", svc.name), 120.0)
         .legend(Legend::default())
         .show(ui, |p| {
@@ -129,6 +108,7 @@ pub(super) fn service_metrics(ui: &mut egui::Ui, svc: &orca_sim::ecs::Service, n
 pub(super) fn capacity_metrics(
     ui: &mut egui::Ui,
     g: &orca_sim::ecs::capacity_provider::AutoScalingGroup,
+    alarms: &[orca_sim::aas::alarms::AlarmSummary],
     now: f64,
 ) {
     use egui_plot::{HLine, Legend, Line, PlotPoints, VLine};
@@ -161,15 +141,11 @@ pub(super) fn capacity_metrics(
             );
             p.vline(VLine::new("now", now).color(egui::Color32::WHITE));
         });
-    let (low_m, low_n) = managed_scaling_scale_in_datapoints();
+    alarm_lines(ui, alarms);
     ui.label(
         egui::RichText::new(format!(
-            "scale-out alarm {} · scale-in alarm {} ({low_m} of {low_n} below {target:.0} %) · desired {} (min {}, max {})",
-            g.high.as_str(),
-            g.low.as_str(),
-            g.desired_capacity,
-            g.min_size,
-            g.max_size
+            "desired {} (min {}, max {})",
+            g.desired_capacity, g.min_size, g.max_size
         ))
         .weak(),
     );
@@ -186,18 +162,18 @@ pub(super) fn capacity_metrics(
         });
 }
 
-/// Domain fact written here until the core provides it: the two CloudWatch alarms of a
-/// target-tracking policy as (datapoints to alarm, evaluation periods, threshold) — AlarmHigh
-/// 3 of 3 above the target, AlarmLow 15 of 15 below target × `LOW_FACTOR`. The core evaluates
-/// them (`aas`, which has `HIGH_DATAPOINTS` and `LOW_DATAPOINTS`); it should expose each
-/// alarm's definition, as it does for step-scaling alarms.
-fn target_tracking_alarms(target: f64) -> [(u32, u32, f64); 2] {
-    [(3, 3, target), (15, 15, target * orca_sim::aas::LOW_FACTOR)]
-}
-
-/// Domain fact written here until the core provides it: ECS managed scaling's scale-in alarm,
-/// 15 of 15 one-minute datapoints below the target capacity, as (datapoints, periods). The core
-/// has it as `capacity_provider::SCALE_IN_DATAPOINTS`; it should expose the alarm with the group.
-fn managed_scaling_scale_in_datapoints() -> (u32, u32) {
-    (15, 15)
+/// One line per alarm: its short name (target tracking's generated names end in
+/// `AlarmHigh-<uuid>` / `AlarmLow-<uuid>`; hover for the full name) and where it stands.
+fn alarm_lines(ui: &mut egui::Ui, alarms: &[orca_sim::aas::alarms::AlarmSummary]) {
+    for alarm in alarms {
+        let short = alarm
+            .alarm
+            .find("-Alarm")
+            .map(|i| &alarm.alarm[i + 1..])
+            .map_or(alarm.alarm.as_str(), |rest| {
+                rest.split('-').next().unwrap_or(rest)
+            });
+        ui.label(egui::RichText::new(format!("{short} · {}", alarm.describe())).weak())
+            .on_hover_text(&alarm.alarm);
+    }
 }

@@ -9,16 +9,41 @@ use bevy_egui::{EguiPrimaryContextPass, egui};
 use orca_sim::console::{self, Context, Outcome};
 
 use super::{PanelSystems, Root};
+use crate::app::AppSystems;
+use crate::app::actions::Actions;
 use crate::app::player::Player;
 use crate::app::ui_state::UiState;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<ConsoleState>().add_systems(
-        EguiPrimaryContextPass,
-        show_console
-            .in_set(PanelSystems::Console)
-            .run_if(|c: Res<ConsoleState>| c.open),
-    );
+    app.init_resource::<ConsoleState>()
+        .add_systems(
+            EguiPrimaryContextPass,
+            show_console
+                .in_set(PanelSystems::Console)
+                .run_if(|c: Res<ConsoleState>| c.open),
+        )
+        .add_systems(Update, console_actions.in_set(AppSystems::ApplyActions));
+}
+
+/// The keyboard's console actions: open or close it, and undo the last command that acted.
+fn console_actions(
+    mut actions: MessageReader<Actions>,
+    mut console: ResMut<ConsoleState>,
+    mut player: ResMut<Player>,
+    mut ui: ResMut<UiState>,
+) {
+    for a in actions.read() {
+        match a {
+            Actions::ToggleConsole => console.toggle(),
+            Actions::Undo => {
+                ui.notice = Some(match console.undo(&mut player) {
+                    Some(command) => format!("undid: {command}"),
+                    None => "nothing to undo".into(),
+                });
+            }
+            _ => {}
+        }
+    }
 }
 
 /// One command and what it printed.
@@ -222,7 +247,9 @@ fn show_console(
                     close = true;
                 }
                 console.input = input;
-                ui_state.console_focus = focused;
+                // After Enter or Tab the field has asked for the focus back: keys typed next
+                // are still the command's, never shortcuts (egui drops it on Enter).
+                ui_state.console_focus = ui.memory(|m| m.has_focus(field.id));
             });
         });
     if close {

@@ -3,7 +3,9 @@
 
 use bevy_egui::egui;
 use orca_sim::ecs::TaskStatus;
-use orca_sim::k8s::cluster::{Cluster, Pod, Template};
+use orca_sim::k8s::cluster::Cluster;
+use orca_sim::k8s::read;
+use orca_sim::probe::Verdict;
 use orca_sim::{SimTime, Source};
 
 use super::services::deployment_summary;
@@ -312,7 +314,7 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
 
 fn pod_inspector(ui: &mut egui::Ui, player: &Player, eks: &Cluster, name: &str) {
     use orca_sim::k8s::cluster::ContainerState;
-    let Some(pod) = eks.pods.iter().find(|p| p.name == name) else {
+    let Some((p, pod)) = eks.pods.iter().enumerate().find(|(_, p)| p.name == name) else {
         ui.label("This pod does not exist at this moment.");
         return;
     };
@@ -354,16 +356,43 @@ fn pod_inspector(ui: &mut egui::Ui, player: &Player, eks: &Cluster, name: &str) 
     kv(
         ui,
         "Conditions",
-        pod_conditions(pod)
+        read::pod_conditions(pod)
             .iter()
-            .map(|(condition, status)| format!("{condition} {status}"))
+            .map(|c| match (c.status, c.reason) {
+                (true, _) => format!("{} True", c.kind),
+                (false, Some(reason)) => format!("{} False ({reason})", c.kind),
+                (false, None) => format!("{} False", c.kind),
+            })
             .collect::<Vec<_>>()
             .join(" · "),
     );
     if !running && pod.node.is_some() && pod.deleting_at.is_none() {
         ui.weak("The container is not running: see its state and the events below.");
     }
-    kv(ui, "Probes", probes(&rs.template));
+    let probes = read::probe_settings(eks, p);
+    if probes.is_empty() {
+        kv(ui, "Probes", "none");
+    }
+    for probe in probes {
+        let progress = match probe.verdict {
+            None => "not running yet".to_string(),
+            Some(v) => format!(
+                "{} · {} of {} failures in a row",
+                match v {
+                    Verdict::Initial => "no verdict yet",
+                    Verdict::Healthy => "passing",
+                    Verdict::Unhealthy => "failing",
+                },
+                probe.consecutive_failures,
+                probe.failure_threshold
+            ),
+        };
+        kv(
+            ui,
+            probe.name(),
+            format!("{} ({progress})", probe.describe()),
+        );
+    }
     ui.add_space(4.0);
     ui.strong("Events");
     let object = format!("pod/{}", pod.name);
@@ -397,40 +426,6 @@ fn pod_inspector(ui: &mut egui::Ui, player: &Player, eks: &Cluster, name: &str) 
     if !any {
         ui.weak("<none>");
     }
-}
-
-/// Domain fact decided here until the core provides it: the pod's conditions, derived from
-/// its node and Ready flag — PodScheduled from having a node (Unschedulable otherwise),
-/// Initialized likewise, ContainersReady and Ready both from `ready`. The core's kubelet
-/// should give the conditions (with their reasons) as `kubectl describe pod` shows them.
-fn pod_conditions(pod: &Pod) -> [(&'static str, &'static str); 4] {
-    let true_false = |b: bool| if b { "True" } else { "False" };
-    [
-        (
-            "PodScheduled",
-            if pod.node.is_some() {
-                "True"
-            } else {
-                "False (Unschedulable)"
-            },
-        ),
-        ("Initialized", true_false(pod.node.is_some())),
-        ("ContainersReady", true_false(pod.ready)),
-        ("Ready", true_false(pod.ready)),
-    ]
-}
-
-/// Domain fact written here until the core provides it: the probes' kind and timing, written
-/// as http-get probes with the Kubernetes defaults (periodSeconds 10, failureThreshold 3)
-/// whatever the template says. The core runs the probes; it should expose each probe's
-/// handler, period and thresholds.
-fn probes(template: &Template) -> String {
-    let kind = |on: bool| if on { "http-get" } else { "none" };
-    format!(
-        "readiness {} · liveness {} (period 10s, failureThreshold 3)",
-        kind(template.readiness_probe),
-        kind(template.liveness_probe)
-    )
 }
 
 fn kv(ui: &mut egui::Ui, k: &str, v: impl Into<String>) {

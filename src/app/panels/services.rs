@@ -3,7 +3,9 @@
 //! `kubectl rollout status`; then the scaling charts.
 
 use bevy_egui::egui;
-use orca_sim::k8s::cluster::{Cluster, DeploymentState};
+use orca_sim::ecs::ids::ServiceIdx;
+use orca_sim::k8s::cluster::Cluster;
+use orca_sim::k8s::read;
 
 use super::charts::{capacity_metrics, eks_metrics, service_metrics};
 use super::palette::c32;
@@ -102,14 +104,17 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
     if select.is_some() {
         player.selection = select;
     }
-    for svc in &world.services {
+    for (i, svc) in world.services.iter().enumerate() {
         if svc.metrics.len() > 1 {
-            service_metrics(ui, svc, now);
+            let alarms = orca_sim::ecs::read::service_alarms(world, ServiceIdx(i as u32));
+            service_metrics(ui, svc, &alarms, now);
         }
     }
-    for g in &world.auto_scaling_groups {
-        if g.managed_scaling.is_some() && g.samples.len() > 1 {
-            capacity_metrics(ui, g, now);
+    for (i, g) in world.auto_scaling_groups.iter().enumerate() {
+        if g.samples.len() > 1
+            && let Some(alarms) = orca_sim::ecs::read::capacity_provider_alarms(world, i)
+        {
+            capacity_metrics(ui, g, &alarms, now);
         }
     }
 }
@@ -120,20 +125,20 @@ pub(super) fn deployment_summary(
     d: usize,
     now: orca_sim::SimTime,
 ) {
-    let (updated, old, updated_available) = eks.rollout_counts(d, now);
-    let (pods, available) = eks.totals(d, now);
+    let status = read::deployment_status(eks, d, now);
+    let bounds = read::rollout_bounds(eks, d);
     let dep = &eks.deployments[d];
-    let (surge, unavailable, fewest, most) = rollout_bounds(dep);
     ui.label(
         egui::RichText::new(format!(
             "deployment/{}   replicas {} · pods {} · available {}",
-            dep.name, dep.replicas, pods, available
+            dep.name, dep.replicas, status.total_replicas, status.available_replicas
         ))
         .strong(),
     );
     ui.label(
         egui::RichText::new(format!(
-            "RollingUpdate: maxSurge {surge}, maxUnavailable {unavailable} → between {fewest} and {most} pods"
+            "RollingUpdate: maxSurge {}, maxUnavailable {} → between {} and {} pods",
+            bounds.max_surge, bounds.max_unavailable, bounds.min_available, bounds.max_pods
         ))
         .weak(),
     );
@@ -142,7 +147,7 @@ pub(super) fn deployment_summary(
         if rs.deployment != d || rs.deleted {
             continue;
         }
-        let (have, ready) = replica_set_status(eks, i);
+        let rs_status = read::replica_set_status(eks, i, now);
         ui.horizontal(|ui| {
             let (r, _) = ui.allocate_exact_size(egui::vec2(8.0, 16.0), egui::Sense::hover());
             ui.painter().rect_filled(
@@ -156,64 +161,24 @@ pub(super) fn deployment_summary(
             );
             ui.label(
                 egui::RichText::new(format!(
-                    "replicaset/{}  rev {}  desired {} current {} ready {}",
-                    rs.name, rs.revision, rs.spec_replicas, have, ready
+                    "replicaset/{}  rev {}  desired {} current {} ready {} available {}",
+                    rs.name,
+                    rs.revision,
+                    rs_status.desired,
+                    rs_status.replicas,
+                    rs_status.ready_replicas,
+                    rs_status.available_replicas
                 ))
                 .monospace(),
             );
         });
     }
-    let status = if dep.progress_deadline_exceeded {
-        orca_sim::k8s::messages::progress_deadline_exceeded(&dep.name)
-    } else {
-        orca_sim::k8s::messages::rollout_status(
-            &dep.name,
-            dep.replicas,
-            updated,
-            old,
-            updated_available,
-        )
-    };
     ui.label(
-        egui::RichText::new(format!("$ kubectl rollout status\n{status}"))
-            .monospace()
-            .italics(),
+        egui::RichText::new(format!(
+            "$ kubectl rollout status\n{}",
+            read::rollout_status(eks, d, now)
+        ))
+        .monospace()
+        .italics(),
     );
-}
-
-/// Domain fact decided here until the core provides it: a rolling update's bounds, as
-/// (maxSurge, maxUnavailable, fewest available pods, most pods). The fenceposts come from the
-/// core's `resolve_fenceposts`, but the bounds `replicas − maxUnavailable` and
-/// `replicas + maxSurge` are worked out here; the deployment controller computes them for its
-/// own step and should expose them.
-fn rollout_bounds(dep: &DeploymentState) -> (u32, u32, u32, u32) {
-    let (surge, unavailable) = orca_sim::k8s::rollout::resolve_fenceposts(
-        dep.max_surge,
-        dep.max_unavailable,
-        dep.replicas,
-    );
-    (
-        surge,
-        unavailable,
-        dep.replicas.saturating_sub(unavailable),
-        dep.replicas + surge,
-    )
-}
-
-/// Domain fact decided here until the core provides it: a ReplicaSet's status as (current,
-/// ready), counted from the pods: current = pods not terminating, ready = pods whose Ready
-/// condition holds (no minReadySeconds, so not availableReplicas). The core's ReplicaSet
-/// controller should expose `status.replicas`, `readyReplicas` and `availableReplicas`.
-fn replica_set_status(eks: &Cluster, rs: usize) -> (usize, usize) {
-    let current = eks
-        .pods
-        .iter()
-        .filter(|p| !p.gone && p.replica_set == rs && p.deleting_at.is_none())
-        .count();
-    let ready = eks
-        .pods
-        .iter()
-        .filter(|p| !p.gone && p.replica_set == rs && p.ready)
-        .count();
-    (current, ready)
 }

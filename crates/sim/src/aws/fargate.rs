@@ -1,5 +1,6 @@
 //! Fargate task sizes: the cpu/memory pairs `RegisterTaskDefinition` accepts for
-//! `requiresCompatibilities: FARGATE` (reference §6, "Fargate task sizes").
+//! `requiresCompatibilities: FARGATE` (Amazon ECS Developer Guide, "Fargate task CPU and memory":
+//! https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html).
 
 use std::fmt;
 

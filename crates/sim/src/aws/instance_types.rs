@@ -64,7 +64,8 @@ const TYPES: &[InstanceType] = &[
 ];
 
 impl InstanceType {
-    /// CPU units an ECS container instance registers: 1,024 per vCPU (reference §6).
+    /// CPU units an ECS container instance registers: 1,024 per vCPU (Amazon ECS Developer Guide, task definition parameters, `cpu`:
+    /// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html).
     pub fn cpu_units(&self) -> u32 {
         self.vcpu * 1024
     }

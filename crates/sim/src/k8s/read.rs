@@ -65,6 +65,31 @@ pub struct ProbeSettings {
     pub consecutive_failures: u32,
 }
 
+impl ProbeSettings {
+    /// `Liveness`, `Readiness` or `Startup`.
+    pub fn name(&self) -> &'static str {
+        match self.kind {
+            ProbeKind::Liveness => "Liveness",
+            ProbeKind::Readiness => "Readiness",
+            ProbeKind::Startup => "Startup",
+        }
+    }
+
+    /// The handler and timing as `kubectl describe pod` prints them:
+    /// `http-get http://:8080/ready delay=0s timeout=1s period=10s #success=1 #failure=3`.
+    pub fn describe(&self) -> String {
+        format!(
+            "http-get http://:{}{} delay=0s timeout={}s period={}s #success={} #failure={}",
+            self.port,
+            self.path,
+            self.timeout_seconds,
+            self.period_seconds,
+            self.success_threshold,
+            self.failure_threshold
+        )
+    }
+}
+
 /// The probes a pod's container uses, with the Kubernetes defaults Orca applies.
 pub fn probe_settings(c: &EksCluster, p: usize) -> Vec<ProbeSettings> {
     let pod = &c.pods[p];
@@ -187,6 +212,9 @@ pub fn rollout_status(c: &EksCluster, d: usize, now: SimTime) -> String {
 /// `max_pods` pods, and why (the fenceposts' rounding).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RolloutBounds {
+    /// maxSurge and maxUnavailable resolved to pod counts (surge rounds up, unavailable down).
+    pub max_surge: u32,
+    pub max_unavailable: u32,
     pub min_available: u32,
     pub max_pods: u32,
     pub why: String,
@@ -196,6 +224,8 @@ pub fn rollout_bounds(c: &EksCluster, d: usize) -> RolloutBounds {
     let dep = &c.deployments[d];
     let (surge, unavailable) = resolve_fenceposts(dep.max_surge, dep.max_unavailable, dep.replicas);
     RolloutBounds {
+        max_surge: surge,
+        max_unavailable: unavailable,
         min_available: dep.replicas - unavailable,
         max_pods: dep.replicas + surge,
         why: why_fenceposts(dep.max_surge, dep.max_unavailable, dep.replicas),

@@ -4,8 +4,9 @@
 
 use std::fmt::Write;
 
-use super::get::{age, services};
+use super::get::age;
 use super::parse::Kind;
+use super::services::services;
 use super::{Kube, Outcome, reporter};
 use crate::event::EventKind;
 use crate::k8s::cluster::ContainerState;
@@ -270,21 +271,8 @@ fn pod(k: &Kube, p: usize) -> String {
     let _ = writeln!(o, "      cpu:        {}m", t.requests.cpu_millis);
     let _ = writeln!(o, "      memory:     {}Mi", t.requests.memory_mib);
     for probe in read::probe_settings(k.eks, p) {
-        let label = match probe.kind {
-            crate::k8s::messages::ProbeKind::Liveness => "Liveness: ",
-            crate::k8s::messages::ProbeKind::Readiness => "Readiness:",
-            crate::k8s::messages::ProbeKind::Startup => "Startup:  ",
-        };
-        let _ = writeln!(
-            o,
-            "    {label}      http-get http://:{}{} delay=0s timeout={}s period={}s #success={} #failure={}",
-            probe.port,
-            probe.path,
-            probe.timeout_seconds,
-            probe.period_seconds,
-            probe.success_threshold,
-            probe.failure_threshold
-        );
+        let label = format!("{}:", probe.name());
+        let _ = writeln!(o, "    {label:<10}      {}", probe.describe());
     }
     let _ = writeln!(o, "    Environment:    <none>");
     let _ = writeln!(o, "    Mounts:         <none>");
@@ -574,7 +562,7 @@ fn node(k: &Kube, n: usize) -> String {
     let _ = writeln!(
         o,
         "  Kubelet Version:            {}",
-        super::get::NODE_VERSION
+        super::services::NODE_VERSION
     );
     let _ = writeln!(o, "  Container Runtime Version:  containerd://1.7.25");
     let _ = writeln!(

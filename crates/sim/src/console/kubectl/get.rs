@@ -11,8 +11,7 @@ use crate::k8s::cluster::ContainerState;
 use crate::k8s::read;
 use crate::time::{Millis, SimTime};
 
-/// The Kubernetes version the nodes report (EKS 1.31; the suffix is the build).
-pub const NODE_VERSION: &str = "v1.31.5-eks-5d632ec";
+use super::services::{NODE_VERSION, services};
 
 pub fn get(
     k: &Kube,
@@ -259,60 +258,6 @@ pub fn node_status(k: &Kube, n: usize) -> String {
 /// `spec.unschedulable`: set by `kubectl cordon`/`drain` (the autoscalers taint instead).
 pub fn node_cordoned(node: &crate::k8s::cluster::Node) -> bool {
     node.cordoned
-}
-
-/// A Service as `kubectl get svc` lists it.
-#[derive(Debug, Clone)]
-pub struct ServiceRow {
-    pub name: String,
-    pub kind: String,
-    pub cluster_ip: String,
-    pub external: String,
-    pub ports: String,
-    pub deployment: Option<usize>,
-}
-
-/// The cluster's Services: `kubernetes` (the API server's, 172.20.0.1 — EKS's default service
-/// CIDR 172.20.0.0/16) and one per Deployment that has one.
-pub fn services(k: &Kube) -> Vec<ServiceRow> {
-    let mut out = vec![ServiceRow {
-        name: "kubernetes".into(),
-        kind: "ClusterIP".into(),
-        cluster_ip: "172.20.0.1".into(),
-        external: "<none>".into(),
-        ports: "443/TCP".into(),
-        deployment: None,
-    }];
-    for (d, dep) in k.eks.deployments.iter().enumerate() {
-        if let Some((name, kind, port)) = &dep.service {
-            // Stable addresses from the name (the API server allocates them at random).
-            let h = name
-                .bytes()
-                .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
-            let cluster_ip = format!("172.20.{}.{}", (h >> 8) % 250 + 1, h % 250 + 2);
-            let node_port = 30000 + h % 2768;
-            let (external, ports) = if kind == "LoadBalancer" {
-                (
-                    format!(
-                        "k8s-default-{name}-{:08x}.elb.{}.amazonaws.com",
-                        h, k.cx.world.net.region
-                    ),
-                    format!("{port}:{node_port}/TCP"),
-                )
-            } else {
-                ("<none>".into(), format!("{port}/TCP"))
-            };
-            out.push(ServiceRow {
-                name: name.clone(),
-                kind: kind.clone(),
-                cluster_ip,
-                external,
-                ports,
-                deployment: Some(d),
-            });
-        }
-    }
-    out
 }
 
 fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool) -> String {

@@ -11,6 +11,7 @@ mod get;
 mod labels;
 mod objects;
 pub mod parse;
+mod services;
 mod table;
 mod top_logs;
 mod yaml;

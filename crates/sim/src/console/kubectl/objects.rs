@@ -5,8 +5,8 @@
 use serde_json::{Map, Value, json};
 
 use super::Kube;
-use super::get::services;
 use super::parse::Kind;
+use super::services::{NODE_VERSION, services};
 use crate::k8s::cluster::ContainerState;
 use crate::k8s::read;
 use crate::time::SimTime;
@@ -270,7 +270,7 @@ fn node(k: &Kube, n: usize) -> Value {
             "addresses": [{"address": node.private_ip, "type": "InternalIP"}, {"address": node.name, "type": "InternalDNS"}, {"address": node.name, "type": "Hostname"}],
             "allocatable": {"cpu": format!("{}m", node.allocatable_cpu_millis), "memory": format!("{}Mi", node.allocatable_memory_mib), "pods": node.max_pods.to_string()},
             "conditions": [{"reason": if node.ready { "KubeletReady" } else { "KubeletNotReady" }, "status": if node.ready { "True" } else { "False" }, "type": "Ready"}],
-            "nodeInfo": {"architecture": "amd64", "containerRuntimeVersion": "containerd://1.7.25", "kubeletVersion": super::get::NODE_VERSION, "operatingSystem": "linux", "osImage": "Amazon Linux 2023.6.20250203"},
+            "nodeInfo": {"architecture": "amd64", "containerRuntimeVersion": "containerd://1.7.25", "kubeletVersion": NODE_VERSION, "operatingSystem": "linux", "osImage": "Amazon Linux 2023.6.20250203"},
         },
     })
 }

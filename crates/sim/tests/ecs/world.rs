@@ -1,7 +1,7 @@
 //! World lookups and bookkeeping the rules rely on: task definition references and the private
 //! IP addresses of each zone's subnet.
 
-mod common;
+use crate::common;
 
 use common::EcsPart;
 

@@ -1,7 +1,7 @@
 //! The console's language: every `aws ecs` command's parse and its errors, a golden of each
 //! reading command's output, and acting commands carried out through the playback.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
@@ -810,4 +810,70 @@ fn terminating_an_ec2_instance_from_the_console() {
     );
     let e = failed(&p, "aws ec2 terminate-instances --instance-ids i-0123");
     assert!(e.contains("InvalidInstanceID.NotFound"), "{e}");
+}
+
+#[test]
+fn the_stuck_rollout_sandbox_moves_once_the_learner_gives_it_room() {
+    let mut p = Playback::new(scenario("ecs-sandbox-stuck-rollout"));
+    p.seek(SimTime::from_secs(120));
+    let stuck = printed(
+        &p,
+        "aws ecs describe-services --cluster demo --services web",
+    );
+    assert!(
+        stuck.contains("unable to stop or start tasks during a deployment"),
+        "{stuck}"
+    );
+    assert!(stuck.contains("\"runningCount\": 4"), "{stuck}");
+    // Left alone, nothing moves to the end.
+    let mut untouched = Playback::new(scenario("ecs-sandbox-stuck-rollout"));
+    untouched.seek(untouched.end());
+    let ecs = untouched.world().ecs.as_ref().expect("ECS");
+    assert!(
+        ecs.tasks
+            .iter()
+            .all(|t| ecs.task_definition(t.task_definition).family_revision() == "web:1"),
+        "no web:2 task starts by itself"
+    );
+    act(
+        &mut p,
+        "aws ecs update-service --cluster demo --service web --deployment-configuration maximumPercent=200",
+    );
+    p.seek(SimTime::from_secs(600));
+    let done = printed(
+        &p,
+        "aws ecs describe-services --cluster demo --services web",
+    );
+    assert!(done.contains("has reached a steady state"), "{done}");
+    let ecs = p.world().ecs.as_ref().expect("ECS");
+    let running: Vec<String> = ecs
+        .tasks
+        .iter()
+        .filter(|t| t.last_status == orca_sim::ecs::TaskStatus::Running)
+        .map(|t| ecs.task_definition(t.task_definition).family_revision())
+        .collect();
+    assert_eq!(running, vec!["web:2"; 4], "every running task is web:2");
+}
+
+#[test]
+fn the_bad_image_sandbox_recovers_with_rollout_undo() {
+    let mut p = Playback::new(scenario("eks-sandbox-bad-image"));
+    p.seek(SimTime::from_secs(120));
+    let pods = printed(&p, "kubectl get pods");
+    assert!(
+        pods.contains("ImagePullBackOff") || pods.contains("ErrImagePull"),
+        "{pods}"
+    );
+    assert!(printed(&p, "kubectl get deploy web").contains("web    3/4"));
+    assert_eq!(
+        act(&mut p, "kubectl rollout undo deployment/web"),
+        "deployment.apps/web rolled back"
+    );
+    p.seek(SimTime::from_secs(300));
+    assert!(printed(&p, "kubectl get deploy web").contains("web    4/4"));
+    let pods = printed(&p, "kubectl get pods");
+    assert!(
+        !pods.contains("ImagePullBackOff") && !pods.contains("ErrImagePull"),
+        "the broken pods are gone: {pods}"
+    );
 }

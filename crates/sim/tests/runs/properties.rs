@@ -7,7 +7,7 @@
 //! validation), updated at 0:30 and stepped instant by instant to the end; the invariants are
 //! checked after every instant.
 
-mod common;
+use crate::common;
 
 use common::EcsPart;
 use std::collections::BTreeMap;

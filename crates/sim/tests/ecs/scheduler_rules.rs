@@ -6,7 +6,7 @@
 //! Most scenarios fix every lifecycle duration (`timings` with equal bounds), so the moments
 //! the rules produce can be asserted to the millisecond.
 
-mod common;
+use crate::common;
 
 use common::EcsPart;
 use std::collections::BTreeMap;

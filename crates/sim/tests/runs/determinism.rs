@@ -1,7 +1,7 @@
 //! Same scenario and seed → same run; another seed → other ids; seeking, snapshots and
 //! stepping give exactly what playing straight through gives.
 
-mod common;
+use crate::common;
 
 use common::EcsPart;
 

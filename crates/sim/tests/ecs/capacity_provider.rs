@@ -2,7 +2,7 @@
 //! (docs/rules/ecs-scaling.md#managed-scaling-capacityproviderreservation). The scenario
 //! `ecs-cluster-auto-scaling.ron` is the base; tests vary it.
 
-mod common;
+use crate::common;
 
 use common::EcsPart;
 

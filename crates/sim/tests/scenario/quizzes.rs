@@ -32,7 +32,7 @@ fn why_not_texts_topic_and_several_correct_choices_are_read() {
     assert_eq!(topic_label(q.topic.as_deref()), "Health checks and probes");
 }
 
-mod common;
+use crate::common;
 
 #[test]
 fn the_built_in_quizzes_give_nothing_away_and_all_have_a_topic_and_why_nots() {

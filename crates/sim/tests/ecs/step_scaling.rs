@@ -2,7 +2,7 @@
 //! one documented rule or example, first on a policy alone (exact metric values), then in whole
 //! runs where the load model and its ±2 % noise drive the alarms.
 
-mod common;
+use crate::common;
 
 use common::EcsPart;
 

@@ -1,10 +1,10 @@
 //! A corpus of broken scenarios (`tests/malformed/*.ron`), each with the exact errors it must
 //! give (`*.expected`: `file:line:col: message` lines). A change in wording or location fails.
 //!
-//! After a deliberate change of wording, `ORCA_BLESS=1 cargo test -p orca-sim --test malformed`
+//! After a deliberate change of wording, `ORCA_BLESS=1 cargo test -p orca-sim --test scenario`
 //! rewrites the `.expected` files; review the diff before keeping it.
 
-mod common;
+use crate::common;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! policies, replacing a node with a cheaper one, `consolidateAfter`, disruption budgets and
 //! determinism, each on a small scenario driven by `kubectl scale`.
 
-mod common;
+use crate::common;
 
 use orca_sim::k8s::cluster::EksCluster as Cluster;
 use orca_sim::{Event, SimTime, Simulation};

@@ -3,7 +3,7 @@
 //! up as a snapshot diff to review (`INSTA_UPDATE=always` rewrites them; read the diff as an
 //! AWS engineer would before accepting it).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -50,12 +50,12 @@ fn golden_event_logs() {
 #[test]
 fn every_golden_log_belongs_to_a_scenario() {
     let names: Vec<String> = scenarios().into_iter().map(|(n, _)| n).collect();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/runs/snapshots");
     for entry in std::fs::read_dir(&dir).expect("the snapshots folder") {
         let file = entry.expect("a directory entry").file_name();
         let file = file.to_string_lossy();
         let Some(stem) = file
-            .strip_prefix("golden__")
+            .strip_prefix("runs__golden__")
             .and_then(|f| f.strip_suffix(".snap"))
         else {
             continue;

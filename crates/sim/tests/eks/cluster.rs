@@ -2,7 +2,7 @@
 //! (`docs/rules/k8s-pods.md`), scheduling and Fargate (`docs/rules/k8s-scheduling.md`), the
 //! HPA and the Cluster Autoscaler (`docs/rules/k8s-autoscaling.md`).
 
-mod common;
+use crate::common;
 
 use common::EcsPart;
 

@@ -1,0 +1,8 @@
+//! EKS rules, each from its documented example: the controllers of the cluster (Deployments,
+//! ReplicaSets, scheduler, kubelet, HPA, Cluster Autoscaler) and Karpenter. One test binary.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod cluster;
+mod karpenter;

@@ -1,0 +1,11 @@
+//! Whole runs: golden event logs of every built-in scenario, determinism (same seed, same log;
+//! seeking equals playing through), properties that hold at every step, and the console's
+//! commands against running scenarios. One test binary.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod console;
+mod determinism;
+mod golden;
+mod properties;
