@@ -609,14 +609,16 @@ impl Player {
             .map(|(i, _)| i)
     }
 
-    /// What the learner may see of the run: nothing at or after the moment of a prediction
-    /// never answered (the timeline hides those events), `None` when everything may be shown.
+    /// What the learner may see of the run: nothing at or after the moment of the next
+    /// prediction never answered (the timeline hides those events), `None` when everything
+    /// may be shown. What is already behind the clock stays shown.
     pub fn hidden_from(&self) -> Option<SimTime> {
+        let now = self.now();
         self.playback
             .quiz_moments()
             .iter()
             .enumerate()
-            .filter(|(i, m)| m.predict && !self.answered(*i))
+            .filter(|(i, m)| m.predict && m.at > now && !self.answered(*i))
             .map(|(_, m)| m.at)
             .min()
     }
