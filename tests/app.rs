@@ -10,9 +10,9 @@ use bevy::time::TimeUpdateStrategy;
 use orca::app::CorePlugin;
 use orca::app::actions::Actions;
 use orca::app::canvas::card_state::CardState;
-use orca::app::canvas::layout::layout;
-use orca::app::canvas::scene::{Prim, Scene};
-use orca::app::canvas::sync::CardAnim;
+use orca::app::canvas::layout::{Shape, layout};
+use orca::app::canvas::scene::{Detail, Prim, Scene};
+use orca::app::canvas::sync::{CardAnim, card_id};
 use orca::app::library::{self, Progress, ScenarioSource};
 use orca::app::player::Player;
 use orca_sim::SimTime;
@@ -75,11 +75,12 @@ fn cards(app: &mut App) -> Vec<(String, CardState)> {
 
 fn expected_cards(app: &App) -> Vec<(String, CardState)> {
     let p = player(app);
-    let scene = layout(p.playback.world(), p.layout_cols);
+    let world = p.playback.world();
+    let scene = layout(world, Shape::default(), Detail::Cards);
     let mut v: Vec<_> = scene
         .cards
         .iter()
-        .map(|c| (c.id.clone(), c.state))
+        .map(|c| (card_id(world, c.key).to_string(), c.state))
         .collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));
     v
@@ -360,7 +361,7 @@ fn cluster_auto_scaling_shows_waiting_tasks_booting_instances_and_removes_termin
     // 2:40: six tasks wait for capacity in their own lane, below the zones.
     player_seek(&mut app, SimTime::from_secs(160));
     let p = player(&app);
-    let scene = layout(p.playback.world(), p.layout_cols);
+    let scene = layout(p.playback.world(), Shape::default(), Detail::Cards);
     let lane = *scene.areas.get("lane:waiting").expect("a waiting lane");
     let zone = scene.areas.get("zone:us-east-1a").expect("a zone");
     assert!(lane.y >= zone.y + zone.h, "the lane sits below the zones");
@@ -373,8 +374,8 @@ fn cluster_auto_scaling_shows_waiting_tasks_booting_instances_and_removes_termin
     for c in &waiting {
         assert!(
             c.area.y >= lane.y && c.area.y + c.area.h <= lane.y + lane.h,
-            "card {} inside the lane",
-            c.id
+            "card {:?} inside the lane",
+            c.key
         );
     }
     assert!(
@@ -384,7 +385,7 @@ fn cluster_auto_scaling_shows_waiting_tasks_booting_instances_and_removes_termin
     // 4:20: the three launched instances are on the canvas, still registering.
     player_seek(&mut app, SimTime::from_secs(260));
     let p = player(&app);
-    let scene = layout(p.playback.world(), p.layout_cols);
+    let scene = layout(p.playback.world(), Shape::default(), Detail::Cards);
     for n in 3..=5 {
         let t = scene_text(&scene, &format!("inst:asg-api-{n}/t2")).expect("instance text");
         assert!(t.contains("REGISTERING"), "{t}");
@@ -392,12 +393,12 @@ fn cluster_auto_scaling_shows_waiting_tasks_booting_instances_and_removes_termin
     // 6:00: every task runs; the lane is gone.
     player_seek(&mut app, SimTime::from_secs(360));
     let p = player(&app);
-    let scene = layout(p.playback.world(), p.layout_cols);
+    let scene = layout(p.playback.world(), Shape::default(), Detail::Cards);
     assert!(!scene.areas.contains_key("lane:waiting"));
     // 28:00: the two empty instances terminated at 27:00 have left the canvas.
     player_seek(&mut app, SimTime::from_secs(28 * 60));
     let p = player(&app);
-    let scene = layout(p.playback.world(), p.layout_cols);
+    let scene = layout(p.playback.world(), Shape::default(), Detail::Cards);
     assert!(!scene.areas.contains_key("inst:asg-api-1"));
     assert!(!scene.areas.contains_key("inst:asg-api-2"));
     assert!(scene.areas.contains_key("inst:asg-api-3"));

@@ -1,17 +1,20 @@
 //! What the canvas points out: clicking a card, instance, node, zone or target group selects
-//! it (outlined in white), and the objects the open quiz is about are outlined in yellow.
+//! it (outlined in white), and the objects the open quiz is about are outlined in yellow (with
+//! counts instead of cards, the hosts of the tasks or pods it is about). The target-group lines
+//! are gizmos too, so this plugin adds theirs.
 
+use bevy::platform::collections::HashSet;
 use bevy::prelude::*;
-use orca_sim::Subject;
+use orca_sim::{Subject, World};
 
 use crate::app::AppSystems;
 use crate::app::camera::{CanvasRect, fit_camera};
-use crate::app::canvas::scene::{Area, CARD_H, CARD_W};
+use crate::app::canvas::scene::{Area, CARD_H, CARD_W, CardKey, Detail};
 use crate::app::canvas::sync::{Canvas, CardAnim, Selectable};
 use crate::app::player::{Player, Selection};
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_gizmo_group::<DashedGizmos>()
+    app.add_plugins(crate::app::canvas::links::plugin)
         .add_systems(Startup, thick_outlines)
         .add_systems(
             Update,
@@ -20,20 +23,9 @@ pub(super) fn plugin(app: &mut App) {
         .add_observer(select_on_click);
 }
 
-/// Dashed gizmo lines, configured but drawn with nowhere (the links are sprites); left for a
-/// change of its own, as removing it renumbers entities and so shifts a few glyph pixels.
-#[derive(Default, Reflect, GizmoConfigGroup)]
-pub struct DashedGizmos;
-
 fn thick_outlines(mut store: ResMut<GizmoConfigStore>) {
     let (config, _) = store.config_mut::<DefaultGizmoConfigGroup>();
     config.line.width = 3.0;
-    let (dashed, _) = store.config_mut::<DashedGizmos>();
-    dashed.line.width = 3.0;
-    dashed.line.style = GizmoLineStyle::Dashed {
-        gap_scale: 3.0,
-        line_scale: 4.0,
-    };
 }
 
 /// Clicking a card, instance, zone or target group selects it.
@@ -58,45 +50,7 @@ fn draw_highlights(
     cards: Query<&CardAnim>,
     mut solid: Gizmos,
 ) {
-    let scene = &canvas.scene;
-    let card_pos = |id: &str| -> Option<Vec2> {
-        let e = canvas.entities.get(&format!("card:{id}"))?;
-        cards.get(*e).ok().map(|a| a.position())
-    };
-    let area_of = |key: &str| -> Option<(Vec2, Vec2)> {
-        if let Some(id) = key.strip_prefix("card:") {
-            let p = card_pos(id)?;
-            return Some((p, Vec2::new(CARD_W, CARD_H)));
-        }
-        let a: &Area = scene.areas.get(key)?;
-        Some((a.center(), Vec2::new(a.w, a.h)))
-    };
     let world = player.playback.world();
-    let keys_for = |s: &Subject| -> Vec<String> {
-        match s {
-            Subject::Task(id) => vec![format!("card:{id}")],
-            Subject::Instance(n) => vec![format!("inst:{n}")],
-            Subject::TargetGroup(n) => vec![format!("tg:{n}")],
-            Subject::Zone(n) => vec![format!("zone:{n}")],
-            Subject::Pod(n) => vec![format!("card:{n}")],
-            Subject::Node(n) => vec![format!("node:{n}")],
-            Subject::Deployment(name) => pods_of_deployment(world, name)
-                .into_iter()
-                .map(|p| format!("card:{p}"))
-                .collect(),
-            Subject::Service(n) => world
-                .ecs
-                .iter()
-                .flat_map(|ecs| {
-                    ecs.services
-                        .iter()
-                        .filter(|svc| &svc.name == n)
-                        .flat_map(|svc| svc.tasks.iter())
-                        .map(|t| format!("card:{}", ecs.task(*t).id))
-                })
-                .collect(),
-        }
-    };
     let highlight = Color::srgb(1.0, 0.90, 0.20);
     // A quiz about particular tasks highlights those, not every task of their service.
     let names_tasks = player
@@ -107,35 +61,111 @@ fn draw_highlights(
         if names_tasks && matches!(s, Subject::Service(_)) {
             continue;
         }
-        for key in keys_for(s) {
-            if let Some((c, size)) = area_of(&key) {
-                outline(&mut solid, c, size + Vec2::splat(10.0), highlight);
-                outline(
-                    &mut solid,
-                    c,
-                    size + Vec2::splat(18.0),
-                    highlight.with_alpha(0.5),
-                );
-            }
+        for (c, size) in boxes_of(&canvas, &cards, &Target::of_subject(world, s)) {
+            outline(&mut solid, c, size + Vec2::splat(10.0), highlight);
+            outline(
+                &mut solid,
+                c,
+                size + Vec2::splat(18.0),
+                highlight.with_alpha(0.5),
+            );
         }
     }
     if let Some(sel) = &player.selection {
-        let key = match sel {
-            Selection::Task(id) => format!("card:{id}"),
-            Selection::Instance(n) => format!("inst:{n}"),
-            Selection::TargetGroup(n) => format!("tg:{n}"),
-            Selection::Zone(n) => format!("zone:{n}"),
-            Selection::Node(n) => format!("node:{n}"),
-            Selection::Service(_) | Selection::Deployment(_) => String::new(),
+        let target = match sel {
+            Selection::Task(id) => Target::Cards(card_of_id(world, id).into_iter().collect()),
+            Selection::Instance(n) => Target::Area(format!("inst:{n}")),
+            Selection::TargetGroup(n) => Target::Area(format!("tg:{n}")),
+            Selection::Zone(n) => Target::Area(format!("zone:{n}")),
+            Selection::Node(n) => Target::Area(format!("node:{n}")),
+            Selection::Service(n) => Target::of_subject(world, &Subject::Service(n.clone())),
+            Selection::Deployment(_) => Target::Cards(Vec::new()),
         };
-        let keys = match sel {
-            Selection::Service(n) => keys_for(&Subject::Service(n.clone())),
-            _ => vec![key],
-        };
-        for key in keys {
-            if let Some((c, size)) = area_of(&key) {
-                outline(&mut solid, c, size + Vec2::splat(6.0), Color::WHITE);
+        for (c, size) in boxes_of(&canvas, &cards, &target) {
+            outline(&mut solid, c, size + Vec2::splat(6.0), Color::WHITE);
+        }
+    }
+}
+
+/// What an outline goes around: a box of the scene by key, or cards.
+enum Target {
+    Area(String),
+    Cards(Vec<CardKey>),
+}
+
+impl Target {
+    fn of_subject(world: &World, s: &Subject) -> Target {
+        match s {
+            Subject::Task(id) | Subject::Pod(id) => {
+                Target::Cards(card_of_id(world, id).into_iter().collect())
             }
+            Subject::Instance(n) => Target::Area(format!("inst:{n}")),
+            Subject::TargetGroup(n) => Target::Area(format!("tg:{n}")),
+            Subject::Zone(n) => Target::Area(format!("zone:{n}")),
+            Subject::Node(n) => Target::Area(format!("node:{n}")),
+            Subject::Deployment(name) => Target::Cards(
+                pods_of_deployment(world, name)
+                    .into_iter()
+                    .map(|p| CardKey::Pod(p as u32))
+                    .collect(),
+            ),
+            Subject::Service(n) => Target::Cards(
+                world
+                    .ecs
+                    .iter()
+                    .flat_map(|ecs| ecs.services.iter())
+                    .filter(|svc| &svc.name == n)
+                    .flat_map(|svc| svc.tasks.iter())
+                    .map(|t| CardKey::Task(t.0))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// The card of a task id or a pod name.
+fn card_of_id(world: &World, id: &str) -> Option<CardKey> {
+    if let Some(eks) = &world.eks {
+        return eks
+            .pods
+            .iter()
+            .position(|p| p.name == id)
+            .map(|p| CardKey::Pod(p as u32));
+    }
+    let ecs = world.ecs.as_ref()?;
+    ecs.tasks
+        .iter()
+        .position(|t| t.id == id)
+        .map(|t| CardKey::Task(t as u32))
+}
+
+/// Centre and size of each box to outline. Cards are outlined where they are drawn (on
+/// screen, easing); with counts, the hosts that hold them.
+fn boxes_of(canvas: &Canvas, cards: &Query<&CardAnim>, target: &Target) -> Vec<(Vec2, Vec2)> {
+    let scene = &canvas.scene;
+    let area_box = |a: &Area| (a.center(), Vec2::new(a.w, a.h));
+    match target {
+        Target::Area(key) => scene.areas.get(key).map(area_box).into_iter().collect(),
+        Target::Cards(keys) if scene.detail == Detail::Cards => keys
+            .iter()
+            .filter_map(|k| canvas.cards.get(k))
+            .filter_map(|e| cards.get(e.entity).ok())
+            .map(|a| (a.position(), Vec2::new(CARD_W, CARD_H)))
+            .collect(),
+        Target::Cards(keys) => {
+            let wanted: HashSet<&CardKey> = keys.iter().collect();
+            let mut boxes: Vec<(Vec2, Vec2)> = Vec::new();
+            for c in scene.cards.iter().filter(|c| wanted.contains(&c.key)) {
+                let area = c
+                    .host
+                    .and_then(|h| scene.hosts.get(h))
+                    .map_or(c.area, |h| h.area);
+                let b = area_box(&area);
+                if !boxes.contains(&b) {
+                    boxes.push(b);
+                }
+            }
+            boxes
         }
     }
 }
@@ -144,14 +174,17 @@ fn outline(gizmos: &mut Gizmos, center: Vec2, size: Vec2, color: Color) {
     gizmos.rect_2d(Isometry2d::from_translation(center), size, color);
 }
 
-/// Domain fact decided here until the core provides it: which pods a Deployment owns. Today
-/// every pod that is not gone counts, whatever its Deployment (right while a scenario has one
-/// Deployment); the core should map a Deployment to its pods through its ReplicaSets.
-fn pods_of_deployment<'a>(world: &'a orca_sim::World, _deployment: &str) -> Vec<&'a str> {
+/// The pods of the named Deployment (through its ReplicaSets, from the core's read model).
+fn pods_of_deployment(world: &World, deployment: &str) -> Vec<usize> {
     world
         .eks
         .iter()
-        .flat_map(|c| c.pods.iter().filter(|p| !p.gone))
-        .map(|p| p.name.as_str())
+        .flat_map(|c| {
+            c.deployments
+                .iter()
+                .position(|d| d.name == deployment)
+                .map(|d| orca_sim::k8s::read::pods_of_deployment(c, d))
+                .unwrap_or_default()
+        })
         .collect()
 }

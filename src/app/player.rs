@@ -16,8 +16,8 @@ use bevy::prelude::*;
 use orca_sim::{Playback, Scenario, SimTime, Subject};
 
 use crate::app::AppSystems;
-use crate::app::canvas::layout::{busiest_host, columns_for};
 use crate::app::canvas::layout_ecs::on_canvas;
+use crate::app::canvas::run_shape::RunStats;
 use crate::app::library::{Progress, ScenarioSource};
 use crate::scenario_file;
 
@@ -97,49 +97,32 @@ pub struct Player {
     /// The last problem loading or reloading a scenario, shown in the app.
     pub load_error: Option<String>,
     pub progress: Progress,
-    /// Cards per row on the canvas, fixed for the scenario (see `canvas::layout::columns_for`).
-    pub layout_cols: usize,
+    /// The canvas's loads sampled over the run, from which it takes one shape for the whole
+    /// scenario (see `canvas::layout::choose_shape`).
+    pub layout_run: RunStats,
     /// A scenario being simulated on another thread, to open or to reload.
     pub loading: Option<Loading>,
 }
 
-/// A scenario's run, simulated and looked over for the canvas's columns: what a [`Player`]
-/// needs, made off the main thread.
+/// A scenario's run, simulated and sampled for the canvas's shape: what a [`Player`] needs,
+/// made off the main thread.
 pub struct Prepared {
     playback: Playback,
-    layout_cols: usize,
+    layout_run: RunStats,
 }
 
 impl Prepared {
-    /// Simulate the whole run, then find the busiest host over it, telling `progress` how far
-    /// it got (0 to 1; each half takes about as long).
+    /// Simulate the whole run, then sample the canvas's loads over it, telling `progress` how
+    /// far it got (0 to 1; each half takes about as long).
     pub fn new(scenario: Arc<Scenario>, progress: &dyn Fn(f64)) -> Prepared {
         let mut playback = Playback::new_with_progress(scenario, &|f| progress(0.5 * f));
-        let layout_cols =
-            columns_for_run_with_progress(&mut playback, &|f| progress(0.5 + 0.5 * f));
+        let layout_run =
+            RunStats::of_run_with_progress(&mut playback, &|f| progress(0.5 + 0.5 * f));
         Prepared {
             playback,
-            layout_cols,
+            layout_run,
         }
     }
-}
-
-/// `canvas::layout::columns_for_run`, telling `progress` how far it got: the same samples of
-/// the run (a test keeps the two equal).
-fn columns_for_run_with_progress(playback: &mut Playback, progress: &dyn Fn(f64)) -> usize {
-    let end = playback.end().millis();
-    let step = (end / 120).max(5_000);
-    let mut busiest = 0;
-    let mut t = 0;
-    while t <= end {
-        playback.seek(SimTime(t));
-        busiest = busiest.max(busiest_host(playback.world()));
-        progress(t as f64 / end.max(1) as f64);
-        t += step;
-    }
-    playback.seek(SimTime::ZERO);
-    progress(1.0);
-    columns_for(busiest)
 }
 
 /// What a finished [`Loading`] hands over.
@@ -357,7 +340,7 @@ impl Player {
     fn from_prepared(prepared: Prepared, source: ScenarioSource, progress: Progress) -> Player {
         let Prepared {
             playback,
-            layout_cols,
+            layout_run,
         } = prepared;
         let asked = vec![false; playback.quiz_moments().len()];
         Player {
@@ -373,7 +356,7 @@ impl Player {
             jumped: true,
             load_error: None,
             progress,
-            layout_cols,
+            layout_run,
             loading: None,
         }
     }
@@ -387,7 +370,7 @@ impl Player {
     fn replace_prepared(&mut self, prepared: Prepared) {
         let at = self.now();
         self.playback = prepared.playback;
-        self.layout_cols = prepared.layout_cols;
+        self.layout_run = prepared.layout_run;
         self.asked = self
             .playback
             .quiz_moments()
@@ -758,21 +741,20 @@ fn end_frame(mut player: ResMut<Player>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::canvas::layout::columns_for_run;
     use crate::app::library;
 
     #[test]
-    fn the_columns_found_with_progress_are_the_canvas_ones() {
+    fn sampling_the_run_for_the_canvas_reports_progress_forward_to_the_end() {
         for (name, _) in library::BUILT_IN {
             let scenario = library::built_in(name).expect("built-in");
             let mut a = Playback::new(scenario.clone());
             let mut b = Playback::new(scenario);
             let seen = std::cell::Cell::new(0.0);
-            let with = columns_for_run_with_progress(&mut a, &|f| {
+            let with = RunStats::of_run_with_progress(&mut a, &|f| {
                 assert!(f >= seen.get(), "{name}: progress goes forward");
                 seen.set(f);
             });
-            assert_eq!(with, columns_for_run(&mut b), "{name}");
+            assert_eq!(with, RunStats::of_run(&mut b), "{name}");
             assert_eq!(seen.get(), 1.0);
             assert_eq!(a.now(), SimTime::ZERO);
         }

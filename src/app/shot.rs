@@ -50,7 +50,10 @@ pub fn run_shot(
     let title = format!("Orca — {}", player.scenario().title);
     let mut app = App::new();
     app.insert_resource(player);
-    app.insert_resource(UiState::default());
+    app.insert_resource(UiState {
+        presenting: std::env::var("ORCA_PRESENT").is_ok_and(|v| v == "1"),
+        ..UiState::default()
+    });
     let capture_at = std::env::var("ORCA_SHOT_FRAMES")
         .ok()
         .and_then(|v| v.parse::<u32>().ok())

@@ -2,9 +2,9 @@
 //! state, and the legend's words for it.
 
 use bevy::prelude::*;
+use orca_sim::SimTime;
 use orca_sim::ecs::cluster::EcsCluster;
-use orca_sim::ecs::{DesiredStatus, HealthStatus, TaskStatus};
-use orca_sim::elb::TargetState;
+use orca_sim::ecs::read::{TaskCard, task_card};
 use orca_sim::world::TaskIdx;
 
 /// What a card's status reads as. Each state has its own colour *and* its own text and glyph.
@@ -38,19 +38,21 @@ impl CardState {
         CardState::Stopped,
     ];
 
-    /// The card of an ECS task: its lifecycle status, refined for a RUNNING task by
-    /// [`running_task_health`].
-    pub fn of(world: &EcsCluster, t: TaskIdx) -> CardState {
-        let task = world.task(t);
-        match task.last_status {
-            TaskStatus::Provisioning => CardState::Provisioning,
-            TaskStatus::Pending => CardState::Pending,
-            TaskStatus::Activating => CardState::Activating,
-            TaskStatus::Running => running_task_health(world, t),
-            TaskStatus::Deactivating => CardState::Draining,
-            TaskStatus::Stopping => CardState::Stopping,
-            TaskStatus::Deprovisioning => CardState::Deprovisioning,
-            TaskStatus::Stopped => CardState::Stopped,
+    /// The card of an ECS task at `now`: the core's verdict ([`task_card`]: its lifecycle
+    /// status and, while RUNNING, the scheduler's health gate with the load balancer's view).
+    pub fn of(world: &EcsCluster, now: SimTime, t: TaskIdx) -> CardState {
+        match task_card(world, now, t) {
+            TaskCard::Provisioning => CardState::Provisioning,
+            TaskCard::Pending => CardState::Pending,
+            TaskCard::Activating => CardState::Activating,
+            TaskCard::Running => CardState::Running,
+            TaskCard::Initial => CardState::Initial,
+            TaskCard::Healthy => CardState::Healthy,
+            TaskCard::Unhealthy => CardState::Unhealthy,
+            TaskCard::Draining => CardState::Draining,
+            TaskCard::Stopping => CardState::Stopping,
+            TaskCard::Deprovisioning => CardState::Deprovisioning,
+            TaskCard::Stopped => CardState::Stopped,
         }
     }
 
@@ -68,6 +70,35 @@ impl CardState {
             CardState::Stopping => "■ STOPPING",
             CardState::Deprovisioning => "■ DEPROVISIONING",
             CardState::Stopped => "✕ STOPPED",
+        }
+    }
+
+    /// The glyph that starts the card's status line.
+    pub fn glyph(self) -> &'static str {
+        self.label().split(' ').next().unwrap_or("")
+    }
+
+    /// The state in a word or two, for counts ("12 healthy"): ECS's words for tasks, the
+    /// kubectl STATUS family for pods (whose cards take the closest task state's colour).
+    pub fn short(self, pods: bool) -> &'static str {
+        match (self, pods) {
+            (CardState::Provisioning, true) => "creating",
+            (CardState::Pending, true) => "pending",
+            (CardState::Initial, true) => "not ready",
+            (CardState::Healthy, true) => "ready",
+            (CardState::Unhealthy, true) => "failing",
+            (CardState::Draining, true) => "terminating",
+            (CardState::Provisioning, _) => "provisioning",
+            (CardState::Pending, _) => "pending",
+            (CardState::Activating, _) => "activating",
+            (CardState::Running, _) => "running",
+            (CardState::Initial, _) => "initial",
+            (CardState::Healthy, _) => "healthy",
+            (CardState::Unhealthy, _) => "unhealthy",
+            (CardState::Draining, _) => "draining",
+            (CardState::Stopping, _) => "stopping",
+            (CardState::Deprovisioning, _) => "deprovisioning",
+            (CardState::Stopped, _) => "stopped",
         }
     }
 
@@ -99,27 +130,5 @@ impl CardState {
             CardState::Stopping | CardState::Deprovisioning => Color::srgb(0.47, 0.29, 0.13),
             CardState::Stopped => Color::srgb(0.28, 0.28, 0.30),
         }
-    }
-}
-
-/// Domain fact decided here until the core provides it: whether a RUNNING task is healthy,
-/// unhealthy, still being checked or draining, combining its desired status, its target's
-/// state in a target group and its container health. The service scheduler makes this
-/// judgement itself (its health gate); the core should expose that per task.
-fn running_task_health(world: &EcsCluster, t: TaskIdx) -> CardState {
-    let task = world.task(t);
-    if task.desired_status == DesiredStatus::Stopped {
-        return CardState::Draining;
-    }
-    let target = world
-        .target_groups
-        .iter()
-        .find_map(|tg| tg.target_of(t).map(|x| x.state));
-    match (target, task.health_status) {
-        (_, HealthStatus::Unhealthy) | (Some(TargetState::Unhealthy), _) => CardState::Unhealthy,
-        (Some(TargetState::Draining), _) => CardState::Draining,
-        (Some(TargetState::Initial), _) => CardState::Initial,
-        (Some(TargetState::Healthy), _) | (None, HealthStatus::Healthy) => CardState::Healthy,
-        _ => CardState::Running,
     }
 }

@@ -1,87 +1,53 @@
-//! The EKS canvas: zones side by side with their nodes (requested CPU and memory against
+//! The EKS canvas, as a [`Model`]: zones with their nodes (requested CPU and memory against
 //! allocatable, and pods against max-pods), pod cards with kubectl's STATUS, an area for pods
-//! no node has taken, and each Service above with lines to its ready endpoints.
+//! no node has taken, and each Service with its ready endpoints.
 
 use bevy::prelude::*;
 use orca_sim::elb::TargetState;
-use orca_sim::k8s::cluster::{Cluster, ContainerState, Pod, Template};
+use orca_sim::k8s::cluster::{Cluster, ContainerState, Pod};
+use orca_sim::k8s::read::{self, PendingReason, node_usage};
 use orca_sim::{SimTime, World};
 
 use super::card_state::CardState;
+use super::model::{BarModel, CardModel, GroupModel, HostModel, LaneModel, Model, ZoneModel};
 use super::palette::{
-    BAR_CPU, BAR_MEM, INSTANCE_BG, INSTANCE_BOOTING_BG, INSTANCE_GONE_BG, TEXT, TEXT_DIM, TG_BG,
-    ZONE_BG, ZONE_OUT_BG,
+    BAR_CPU, BAR_MEM, BAR_PODS, INSTANCE_BG, INSTANCE_BOOTING_BG, INSTANCE_GONE_BG,
 };
-use super::scene::{
-    APPEAR_MS, Area, BAR_H, CARD_H, CARD_W, Card, GAP, INSTANCE_APPEAR_MS, INSTANCE_HEADER,
-    LANE_HEADER, Link, PAD, Scene, TG_GAP_Y, TG_H, TG_W, ZONE_GAP, ZONE_HEADER, push_bar,
-    push_rect, push_text, zone_width,
-};
+use super::scene::{APPEAR_MS, CardKey, INSTANCE_APPEAR_MS};
 
-/// How a pod card reads: colour (via the closest task state) and kubectl-like status text.
-pub fn pod_look(pod: &Pod) -> (CardState, String) {
-    let restarts = if pod.restarts > 0 {
-        format!(" · ↻{}", pod.restarts)
-    } else {
-        String::new()
-    };
-    let status = pod.status();
-    let state = if pod.deleting_at.is_some() {
-        CardState::Draining
-    } else if pod.node.is_none() {
-        CardState::Pending
-    } else {
-        match &pod.state {
-            ContainerState::Running { .. } if pod.ready => CardState::Healthy,
-            ContainerState::Running { .. } => CardState::Initial,
-            ContainerState::Waiting { reason } if reason == "ContainerCreating" => {
-                CardState::Provisioning
-            }
-            _ => CardState::Unhealthy,
-        }
-    };
-    let glyph = match state {
-        CardState::Healthy => "✓",
-        CardState::Initial => "▶",
-        CardState::Draining => "⇣",
-        CardState::Unhealthy => "✗",
-        _ => "◌",
-    };
-    let ready = if matches!(pod.state, ContainerState::Running { .. }) {
-        format!(" · {} ready", ready_column(pod))
-    } else {
-        String::new()
-    };
-    (state, format!("{glyph} {status}{ready}{restarts}"))
-}
-
-/// Lay out an EKS world. Pure: the same world always gives the same scene.
-pub(super) fn layout(world: &World, eks: &Cluster, cols: usize) -> Scene {
+/// What an EKS world shows. Pure: the same world always gives the same model.
+pub(super) fn model(world: &World, eks: &Cluster) -> Model {
     let now = world.now;
-    let cols = cols.clamp(1, 8);
-    let zone_w = zone_width(cols);
-    let mut scene = Scene::default();
-    let zones = &world.net.zones;
-    let rows = |n: usize| n.div_ceil(cols).max(1) as f32;
-    let cards_h = |n: usize| rows(n) * (CARD_H + GAP) - GAP;
-    let live = |p: &&Pod| !p.gone;
-    let mut max_h: f32 = 0.0;
-    for (zi, zone) in zones.iter().enumerate() {
-        let x = zi as f32 * (zone_w + ZONE_GAP);
-        let mut y = ZONE_HEADER;
+    let mut m = Model {
+        eks: true,
+        ..Model::default()
+    };
+    // The pods on each node (and, last, those on none), in creation order.
+    let mut by_node: Vec<Vec<usize>> = vec![Vec::new(); eks.nodes.len() + 1];
+    for (p, pod) in eks.pods.iter().enumerate() {
+        if !pod.gone {
+            by_node[pod.node.unwrap_or(eks.nodes.len())].push(p);
+        }
+    }
+    let mut card_of: Vec<u32> = vec![u32::MAX; eks.pods.len()];
+    let mut push_cards = |m: &mut Model, pods: &[usize]| {
+        let from = m.cards.len();
+        for &p in pods {
+            card_of[p] = m.cards.len() as u32;
+            m.cards.push(card(eks, p, now));
+        }
+        from..m.cards.len()
+    };
+    for (zi, zone) in world.net.zones.iter().enumerate() {
+        m.zones.push(ZoneModel {
+            name: zone.name.clone(),
+            subnet: zone.subnet_cidr.clone(),
+            out: zone.is_out(),
+        });
         for (ni, node) in eks.nodes.iter().enumerate() {
             if node.zone != zone.name || node.gone {
                 continue;
             }
-            let pods = pods_on_node(eks, ni);
-            let h = INSTANCE_HEADER + 3.0 * (BAR_H + 4.0) + GAP + cards_h(pods.len()) + PAD;
-            let area = Area {
-                x: x + PAD,
-                y,
-                w: zone_w - 2.0 * PAD,
-                h,
-            };
-            let key = format!("node:{}", node.name);
             // A node that just joined fades in; one not Ready yet looks like a booting instance.
             let appear = if node.created_at > SimTime::ZERO {
                 (now.since(node.created_at).0 as f32 / INSTANCE_APPEAR_MS as f32).clamp(0.15, 1.0)
@@ -95,311 +61,188 @@ pub(super) fn layout(world: &World, eks: &Cluster, cols: usize) -> Scene {
             } else {
                 INSTANCE_BOOTING_BG
             };
-            push_rect(&mut scene, &key, area, bg.with_alpha(appear), 1.0);
-            push_text(
-                &mut scene,
-                &format!("{key}/t1"),
-                Vec2::new(area.x + PAD, area.y + 6.0),
-                node.name.clone(),
-                15.0,
-                TEXT,
-            );
-            push_text(
-                &mut scene,
-                &format!("{key}/t2"),
-                Vec2::new(area.x + PAD, area.y + 27.0),
-                if node.fargate {
-                    format!("{} · one pod per node", node.instance_type)
+            let notes = if node.fargate {
+                vec![node.instance_type.clone(), "one pod per node".into()]
+            } else {
+                let state = if node.draining {
+                    "✕ disrupted (NoSchedule), draining"
+                } else if node.cordoned && node.ready {
+                    "Ready,SchedulingDisabled"
+                } else if node.ready {
+                    "Ready"
                 } else {
-                    let state = if node.draining {
-                        "✕ disrupted (NoSchedule), draining"
-                    } else if node.ready {
-                        "Ready"
-                    } else {
-                        "◔ NotReady: joining"
-                    };
-                    match &node.nodeclaim {
-                        Some(claim) => {
-                            format!("{} · nodeclaim/{claim} · {state}", node.instance_type)
-                        }
-                        None => format!("node · {} · {state}", node.instance_type),
-                    }
-                },
-                12.0,
-                TEXT_DIM,
-            );
-            let (requested_cpu, requested_memory) = requested_on_node(eks, &pods);
-            let bar = |i: f32| Area {
-                x: area.x + PAD,
-                y: area.y + INSTANCE_HEADER + i * (BAR_H + 4.0),
-                w: area.w - 2.0 * PAD,
-                h: BAR_H,
+                    "◔ NotReady: joining"
+                };
+                let mut notes = vec![state.to_string(), node.instance_type.clone()];
+                notes.extend(node.nodeclaim.as_ref().map(|c| format!("nodeclaim/{c}")));
+                notes
             };
-            push_bar(
-                &mut scene,
-                &format!("{key}/cpu"),
-                bar(0.0),
-                requested_cpu,
-                node.allocatable_cpu_millis,
-                "CPU",
-                "m requested",
-                BAR_CPU,
-            );
-            push_bar(
-                &mut scene,
-                &format!("{key}/mem"),
-                bar(1.0),
-                requested_memory,
-                node.allocatable_memory_mib,
-                "MEM",
-                "MiB requested",
-                BAR_MEM,
-            );
-            push_bar(
-                &mut scene,
-                &format!("{key}/pods"),
-                bar(2.0),
-                pods.len() as u32,
-                node.max_pods,
-                "PODS",
-                "(max-pods)",
-                Color::srgb(0.35, 0.6, 0.5),
-            );
-            let top = area.y + INSTANCE_HEADER + 3.0 * (BAR_H + 4.0) + GAP;
-            place_pods(
-                &mut scene,
-                eks,
-                &pods,
-                cols,
-                area.x + PAD - GAP / 2.0,
-                top,
-                now,
-            );
-            scene.areas.insert(key, area);
-            y += h + GAP;
-        }
-        max_h = max_h.max(y);
-        let area = Area {
-            x,
-            y: 0.0,
-            w: zone_w,
-            h: 0.0,
-        };
-        scene.areas.insert(format!("zone:{}", zone.name), area);
-    }
-    for (zi, zone) in zones.iter().enumerate() {
-        let x = zi as f32 * (zone_w + ZONE_GAP);
-        let area = Area {
-            x,
-            y: 0.0,
-            w: zone_w,
-            h: max_h + PAD,
-        };
-        let key = format!("zone:{}", zone.name);
-        push_rect(&mut scene, &key, area, ZONE_BG, 0.0);
-        push_text(
-            &mut scene,
-            &format!("{key}/t"),
-            Vec2::new(x + PAD, 10.0),
-            format!("{}  ·  {}", zone.name, zone.subnet_cidr),
-            17.0,
-            TEXT,
-        );
-        scene.areas.insert(key, area);
-        scene.bounds = Some(scene.bounds.map_or(area, |b| b.union(&area)));
-    }
-    // Pods no node could take, in their own visible area below the zones.
-    let pending: Vec<usize> = (0..eks.pods.len())
-        .filter(|&p| live(&&eks.pods[p]) && eks.pods[p].node.is_none())
-        .collect();
-    if !pending.is_empty() {
-        let width = scene.bounds.map_or(zone_w, |b| b.w);
-        let per_row = ((width - 2.0 * PAD) / (CARD_W + GAP)).floor().max(1.0) as usize;
-        let h = LANE_HEADER + (pending.len().div_ceil(per_row) as f32) * (CARD_H + GAP) + PAD;
-        let area = Area {
-            x: 0.0,
-            y: max_h + PAD + ZONE_GAP,
-            w: width,
-            h,
-        };
-        push_rect(&mut scene, "lane:unscheduled", area, ZONE_OUT_BG, 0.0);
-        push_text(
-            &mut scene,
-            "lane:unscheduled/t",
-            Vec2::new(PAD, area.y + 6.0),
-            why_pending(eks, &pending).to_string(),
-            14.0,
-            TEXT,
-        );
-        place_pods(
-            &mut scene,
-            eks,
-            &pending,
-            per_row,
-            PAD - GAP / 2.0,
-            area.y + LANE_HEADER,
-            now,
-        );
-        scene.bounds = Some(scene.bounds.map_or(area, |b| b.union(&area)));
-    }
-    // The Services above, with lines to their endpoints (ready pods).
-    let services: Vec<(usize, &(String, String, u16))> = eks
-        .deployments
-        .iter()
-        .enumerate()
-        .filter_map(|(d, dep)| dep.service.as_ref().map(|s| (d, s)))
-        .collect();
-    let width = scene.bounds.map_or(zone_w, |b| b.w);
-    let n = services.len() as f32;
-    let spacing = ((width - n * TG_W) / (n + 1.0)).max(GAP);
-    for (i, (d, (name, kind, port))) in services.into_iter().enumerate() {
-        let area = Area {
-            x: spacing + i as f32 * (TG_W + spacing),
-            y: -TG_GAP_Y - TG_H,
-            w: TG_W,
-            h: TG_H,
-        };
-        let key = format!("tg:{name}");
-        push_rect(&mut scene, &key, area, TG_BG, 1.0);
-        let endpoints = orca_sim::k8s::endpoints::endpoints(eks, d);
-        push_text(
-            &mut scene,
-            &format!("{key}/t1"),
-            Vec2::new(area.x + PAD, area.y + 7.0),
-            format!("⚖ service/{name}  ({kind}, port {port})"),
-            19.0,
-            TEXT,
-        );
-        push_text(
-            &mut scene,
-            &format!("{key}/t2"),
-            Vec2::new(area.x + PAD, area.y + 42.0),
-            format!(
-                "✓{} endpoints: ready pods of deployment/{}",
-                endpoints.len(),
-                eks.deployments[d].name
-            ),
-            16.0,
-            TEXT_DIM,
-        );
-        for p in endpoints {
-            scene.links.push(Link {
-                target_group: i,
-                task_id: eks.pods[p].name.clone(),
-                state: TargetState::Healthy,
+            let usage = node_usage(eks, ni);
+            let cards = push_cards(&mut m, &by_node[ni]);
+            m.hosts.push(HostModel {
+                key: format!("node:{}", node.name),
+                zone: zi,
+                title: node.name.clone(),
+                notes,
+                bars: vec![
+                    BarModel {
+                        name: "CPU",
+                        used: usage.requested_cpu_millis,
+                        total: usage.allocatable_cpu_millis,
+                        unit: "m requested",
+                        color: BAR_CPU,
+                    },
+                    BarModel {
+                        name: "MEM",
+                        used: usage.requested_memory_mib,
+                        total: usage.allocatable_memory_mib,
+                        unit: "MiB requested",
+                        color: BAR_MEM,
+                    },
+                    BarModel {
+                        name: "PODS",
+                        used: usage.pods,
+                        total: usage.max_pods,
+                        unit: "(max-pods)",
+                        color: BAR_PODS,
+                    },
+                ],
+                bg: bg.with_alpha(appear),
+                cards,
+                keeps_a_row: true,
             });
         }
-        scene.target_groups.push(area);
-        scene.areas.insert(key, area);
-        scene.bounds = Some(scene.bounds.map_or(area, |b| b.union(&area)));
     }
-    scene
-}
-
-/// Pod cards for `pods` in rows of `cols`, from the top-left corner `(left, top)`.
-fn place_pods(
-    scene: &mut Scene,
-    eks: &Cluster,
-    pods: &[usize],
-    cols: usize,
-    left: f32,
-    top: f32,
-    now: SimTime,
-) {
-    for (slot, &p) in pods.iter().enumerate() {
-        let pod = &eks.pods[p];
-        let col = (slot % cols) as f32;
-        let row = (slot / cols) as f32;
-        let area = Area {
-            x: left + GAP / 2.0 + col * (CARD_W + GAP),
-            y: top + row * (CARD_H + GAP),
-            w: CARD_W,
-            h: CARD_H,
-        };
-        let (state, label) = pod_look(pod);
-        let rs = &eks.replica_sets[pod.replica_set];
-        let current = eks.current_replica_set(rs.deployment);
-        let suffix = pod.name.rsplit('-').next().unwrap_or(&pod.name);
-        let line1 = if eks.deployments.len() > 1 {
-            format!(
-                "{} {suffix} r{}",
-                eks.deployments[rs.deployment].name, rs.revision
-            )
-        } else {
-            format!("{suffix}  rev {}", rs.revision)
-        };
-        scene.cards.push(Card {
-            task: None,
-            id: pod.name.clone(),
-            area,
-            state,
-            new_revision: Some(pod.replica_set) == current,
-            line1,
-            alpha: 1.0,
-            appear: (now.since(pod.created_at).0 as f32 / APPEAR_MS).clamp(0.0, 1.0),
-            label: Some(label),
+    // Pods no node could take, in their own area below the zones.
+    let pending = &by_node[eks.nodes.len()];
+    if !pending.is_empty() {
+        let cards = push_cards(&mut m, pending);
+        let (title, note) = why_pending(eks, pending);
+        m.waiting = Some(LaneModel {
+            key: "lane:unscheduled",
+            title: title.to_string(),
+            notes: vec![note.to_string()],
+            cards,
         });
-        scene.areas.insert(format!("card:{}", pod.name), area);
+    }
+    // The Services, with their endpoints (ready pods).
+    for (d, dep) in eks.deployments.iter().enumerate() {
+        let Some((name, kind, port)) = &dep.service else {
+            continue;
+        };
+        let endpoints = orca_sim::k8s::endpoints::endpoints(eks, d);
+        m.groups.push(GroupModel {
+            key: format!("tg:{name}"),
+            title: format!("⚖ service/{name}  ({kind}, port {port})"),
+            summary: format!(
+                "✓{} endpoints: ready pods of deployment/{}",
+                endpoints.len(),
+                dep.name
+            ),
+            targets: endpoints
+                .into_iter()
+                .filter_map(|p| {
+                    let c = *card_of.get(p)?;
+                    (c != u32::MAX).then_some((c as usize, TargetState::Healthy))
+                })
+                .collect(),
+        });
+    }
+    m
+}
+
+fn card(eks: &Cluster, p: usize, now: SimTime) -> CardModel {
+    let pod = &eks.pods[p];
+    let rs = &eks.replica_sets[pod.replica_set];
+    CardModel {
+        key: CardKey::Pod(p as u32),
+        state: pod_state(pod),
+        new_revision: Some(pod.replica_set) == eks.current_replica_set(rs.deployment),
+        alpha: 1.0,
+        appear: (now.since(pod.created_at).0 as f32 / APPEAR_MS).clamp(0.0, 1.0),
     }
 }
 
-/// The most pods in one host box (a node, or the unscheduled area).
-pub(super) fn busiest_host(eks: &Cluster) -> usize {
-    let mut per_node = vec![0usize; eks.nodes.len() + 1];
-    for p in eks.pods.iter().filter(|p| !p.gone) {
-        per_node[p.node.unwrap_or(eks.nodes.len())] += 1;
-    }
-    per_node.into_iter().max().unwrap_or(0)
-}
-
-/// Domain fact decided here until the core provides it: the pods bound to node `ni` (every
-/// pod that is not gone, terminating ones included). The core's scheduler counts a node's pods
-/// against max-pods itself; it should expose that list or count.
-pub fn pods_on_node(eks: &Cluster, ni: usize) -> Vec<usize> {
-    (0..eks.pods.len())
-        .filter(|&p| !eks.pods[p].gone && eks.pods[p].node == Some(ni))
-        .collect()
-}
-
-/// Domain fact decided here until the core provides it: a node's requested CPU (millicores)
-/// and memory (MiB), summed from the templates of the pods on it. The scheduler's
-/// NodeResourcesFit sums the same requests; the core should expose the node's requested
-/// resources.
-fn requested_on_node(eks: &Cluster, pods: &[usize]) -> (u32, u32) {
-    let req = |f: &dyn Fn(&Template) -> u32| -> u32 {
-        pods.iter()
-            .map(|&p| f(&eks.replica_sets[eks.pods[p].replica_set].template))
-            .sum()
-    };
-    (
-        req(&|t| t.requests.cpu_millis),
-        req(&|t| t.requests.memory_mib),
-    )
-}
-
-/// Domain fact decided here until the core provides it: kubectl's READY column for a running
-/// pod, written as one container per pod. The core should give ready and total containers.
-fn ready_column(pod: &Pod) -> String {
-    format!("{}/1", u8::from(pod.ready))
-}
-
-/// Domain fact decided here until the core provides it: why the unscheduled pods wait —
-/// Fargate making their nodes, Karpenter having nominated them to NodeClaims, or no node
-/// with room. The core should give each pending pod its reason (PodScheduled=False with
-/// Unschedulable, a nomination, Fargate provisioning).
-fn why_pending(eks: &Cluster, pending: &[usize]) -> &'static str {
-    if pending
-        .iter()
-        .all(|&p| eks.deployments[eks.replica_sets[eks.pods[p].replica_set].deployment].fargate)
-    {
-        "Pending: Fargate is provisioning a node for each of these pods"
-    } else if eks
-        .karpenter
-        .as_ref()
-        .is_some_and(|k| pending.iter().any(|p| k.nominated.contains_key(p)))
-    {
-        "Pending: Karpenter launches NodeClaims for these pods (Nominated)"
+/// The first line of a pod's card: its name's suffix and revision, with its Deployment when
+/// there are several, and its restarts.
+pub fn card_title(eks: &Cluster, p: usize) -> String {
+    let pod = &eks.pods[p];
+    let rs = &eks.replica_sets[pod.replica_set];
+    let suffix = pod.name.rsplit('-').next().unwrap_or(&pod.name);
+    let restarts = if pod.restarts > 0 {
+        format!(" · ↻{}", pod.restarts)
     } else {
-        "Unscheduled: no node has room (see FailedScheduling)"
+        String::new()
+    };
+    if eks.deployments.len() > 1 {
+        format!(
+            "{} {suffix} r{}{restarts}",
+            eks.deployments[rs.deployment].name, rs.revision
+        )
+    } else {
+        format!("{suffix}  rev {}{restarts}", rs.revision)
+    }
+}
+
+/// The colour a pod's card takes (through the closest task state).
+fn pod_state(pod: &Pod) -> CardState {
+    if pod.deleting_at.is_some() {
+        CardState::Draining
+    } else if pod.node.is_none() {
+        CardState::Pending
+    } else {
+        match &pod.state {
+            ContainerState::Running { .. } if pod.ready => CardState::Healthy,
+            ContainerState::Running { .. } => CardState::Initial,
+            ContainerState::Waiting { reason } if reason == "ContainerCreating" => {
+                CardState::Provisioning
+            }
+            _ => CardState::Unhealthy,
+        }
+    }
+}
+
+/// How a pod card reads: colour (via the closest task state) and kubectl-like status text
+/// (the restarts are on the card's first line).
+pub fn pod_look(pod: &Pod) -> (CardState, String) {
+    let state = pod_state(pod);
+    let glyph = match state {
+        CardState::Healthy => "✓",
+        CardState::Initial => "▶",
+        CardState::Draining => "⇣",
+        CardState::Unhealthy => "✗",
+        _ => "◌",
+    };
+    let ready = if matches!(pod.state, ContainerState::Running { .. }) {
+        let (ready, total) = read::ready_containers(pod);
+        format!(" · {ready}/{total} ready")
+    } else {
+        String::new()
+    };
+    (state, format!("{glyph} {}{ready}", pod.status()))
+}
+
+/// What the unscheduled lane says about its pods, from the core's reason for each: all on
+/// Fargate, some nominated by Karpenter, or no node with room.
+fn why_pending(eks: &Cluster, pending: &[usize]) -> (&'static str, &'static str) {
+    let reasons: Vec<PendingReason> = pending
+        .iter()
+        .map(|&p| read::pending_reason(eks, p))
+        .collect();
+    if reasons
+        .iter()
+        .all(|r| *r == PendingReason::FargateProvisioning)
+    {
+        (
+            "Pending: Fargate is provisioning",
+            "a node for each of these pods",
+        )
+    } else if reasons.contains(&PendingReason::Nominated) {
+        (
+            "Pending: Karpenter launches NodeClaims",
+            "for these pods (Nominated)",
+        )
+    } else {
+        ("Unscheduled: no node has room", "see FailedScheduling")
     }
 }

@@ -1,107 +1,137 @@
-//! The lines from each target group (or Kubernetes Service) to its targets' cards: sprites
-//! under the cards and all text (z 4.5) that follow the cards' animated positions. Unhealthy
-//! and draining links are dashed.
+//! The lines from each target group (or Kubernetes Service) to its targets, drawn as gizmos
+//! (no entities) each frame. They never cross a card or a text: a line leaves the group's
+//! box, comes down the gap left of the target's host (shared by all the targets there, in the
+//! group's colour), turns along the gap above the target's row of cards and drops into the
+//! card, in the colour of the target's state. Unhealthy and draining targets are dashed. With
+//! counts, one line per host ends at its counts bar, in the state that most needs attention.
+//!
+//! Windowed only: the highlights plugin adds this one (gizmos need the renderer).
 
 use bevy::platform::collections::HashMap;
 use bevy::prelude::*;
 use orca_sim::elb::TargetState;
 
-use super::scene::CARD_H;
-use super::sync::{Canvas, CanvasKey, CardAnim, sync_canvas};
+use super::palette::LINK_TRUNK;
+use super::scene::{CARD_H, GAP, LinkEnd, PAD};
+use super::sync::{Canvas, CardAnim};
+use super::view::CanvasView;
 use crate::app::AppSystems;
 
-pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        Update,
-        sync_links.in_set(AppSystems::Canvas).after(sync_canvas),
-    );
+pub(crate) fn plugin(app: &mut App) {
+    app.init_gizmo_group::<LinkGizmos>()
+        .init_gizmo_group::<DashedLinkGizmos>()
+        .add_systems(Startup, configure)
+        .add_systems(Update, draw_links.in_set(AppSystems::View));
 }
 
-/// Spawn, move and despawn the link segments of this frame's scene.
-pub fn sync_links(
-    mut commands: Commands,
-    mut canvas: ResMut<Canvas>,
+/// Solid link lines.
+#[derive(Default, Reflect, GizmoConfigGroup)]
+pub struct LinkGizmos;
+
+/// Dashed link lines (unhealthy or draining targets).
+#[derive(Default, Reflect, GizmoConfigGroup)]
+pub struct DashedLinkGizmos;
+
+/// Line width in screen pixels.
+const WIDTH: f32 = 3.0;
+
+fn configure(mut store: ResMut<GizmoConfigStore>) {
+    let (solid, _) = store.config_mut::<LinkGizmos>();
+    solid.line.width = WIDTH;
+    let (dashed, _) = store.config_mut::<DashedLinkGizmos>();
+    dashed.line.width = WIDTH;
+    dashed.line.style = GizmoLineStyle::Dashed {
+        gap_scale: 2.5,
+        line_scale: 4.0,
+    };
+}
+
+fn draw_links(
+    canvas: Res<Canvas>,
+    view: Res<CanvasView>,
     cards: Query<&CardAnim>,
-    mut sprites: Query<(&mut Transform, &mut Sprite), Without<CardAnim>>,
+    mut solid: Gizmos<LinkGizmos>,
+    mut dashed: Gizmos<DashedLinkGizmos>,
 ) {
-    const WIDTH: f32 = 3.0;
-    const DASH: f32 = 14.0;
-    const DASH_GAP: f32 = 10.0;
-    let mut segments: Vec<(String, Vec2, Vec2, Color)> = Vec::new();
-    for link in &canvas.scene.links {
-        let Some(tg) = canvas.scene.target_groups.get(link.target_group) else {
+    let scene = &canvas.scene;
+    let groups = scene.groups.len().max(1) as f32;
+    // Each group's lines come down its own track of the gap, so two groups do not overlap.
+    let track = |g: usize| {
+        ((g as f32 - (groups - 1.0) / 2.0) * 4.0).clamp(-(PAD / 2.0 - 2.0), PAD / 2.0 - 2.0)
+    };
+    // The trunks: per group and gap, how far down they go.
+    let mut trunks: HashMap<(usize, u32), (f32, f32)> = HashMap::new();
+    let visible = |y: f32, x: f32| {
+        view.visible
+            .is_none_or(|v| x >= v.x && x <= v.x + v.w && y >= v.y - GAP && y <= v.y + v.h + GAP)
+    };
+    for link in &scene.links {
+        let (host, turn_y) = match link.to {
+            LinkEnd::Card(c) => {
+                let Some(card) = scene.cards.get(c) else {
+                    continue;
+                };
+                let Some(h) = card.host else { continue };
+                (h, card.area.y - GAP / 2.0)
+            }
+            LinkEnd::Host(h) => match scene.hosts.get(h) {
+                Some(host) => (h, host.counts_y),
+                None => continue,
+            },
+        };
+        let Some(host) = scene.hosts.get(host) else {
             continue;
         };
-        let Some(anim) = canvas
-            .entities
-            .get(&format!("card:{}", link.task_id))
-            .and_then(|e| cards.get(*e).ok())
-        else {
-            continue;
-        };
-        let from = Vec2::new(tg.x + tg.w / 2.0, -(tg.y + tg.h));
-        let to = anim.position() + Vec2::new(0.0, CARD_H / 2.0);
+        let x = host.channel_x + track(link.group);
+        let e = trunks
+            .entry((link.group, x.to_bits()))
+            .or_insert((x, turn_y));
+        e.1 = e.1.max(turn_y);
         let color = link_color(link.state);
-        let base = format!("link:{}:{}", link.target_group, link.task_id);
-        match link.state {
-            TargetState::Draining | TargetState::Unhealthy => {
-                let len = from.distance(to);
-                let dir = (to - from).normalize_or_zero();
-                let mut d = 0.0;
-                let mut k = 0;
-                while d < len {
-                    let a = from + dir * d;
-                    let b = from + dir * (d + DASH).min(len);
-                    segments.push((format!("{base}:{k}"), a, b, color));
-                    d += DASH + DASH_GAP;
-                    k += 1;
+        let is_dashed = matches!(link.state, TargetState::Draining | TargetState::Unhealthy);
+        // The branch to the target: along the gap above its row, then down into it.
+        let (end, drop_to) = match link.to {
+            LinkEnd::Card(c) => {
+                let card = &scene.cards[c];
+                if !visible(card.area.y, card.area.x) {
+                    continue;
                 }
+                let Some(anim) = canvas
+                    .cards
+                    .get(&card.key)
+                    .and_then(|e| cards.get(e.entity).ok())
+                else {
+                    continue;
+                };
+                let p = anim.position();
+                let top = p.y + CARD_H / 2.0;
+                (Vec2::new(p.x, top + GAP / 2.0), Some(Vec2::new(p.x, top)))
             }
-            _ => segments.push((format!("{base}:0"), from, to, color)),
-        }
-    }
-    let mut seen = HashMap::with_capacity(segments.len());
-    for (key, a, b, color) in segments {
-        let mid = (a + b) / 2.0;
-        let len = a.distance(b).max(0.1);
-        let angle = (b - a).to_angle();
-        let tf = Transform::from_translation(mid.extend(4.5))
-            .with_rotation(Quat::from_rotation_z(angle));
-        let size = Vec2::new(len, WIDTH);
-        let existing = canvas.entities.get(&key).copied();
-        let e = match existing.and_then(|e| sprites.get_mut(e).ok().map(|r| (e, r))) {
-            Some((e, (mut t, mut sprite))) => {
-                if *t != tf {
-                    *t = tf;
-                }
-                if sprite.color != color {
-                    sprite.color = color;
-                }
-                if sprite.custom_size != Some(size) {
-                    sprite.custom_size = Some(size);
-                }
-                e
-            }
-            None => commands
-                .spawn((CanvasKey(key.clone()), Sprite::from_color(color, size), tf))
-                .id(),
+            LinkEnd::Host(_) => (Vec2::new(host.area.x + PAD - 2.0, -turn_y), None),
         };
-        seen.insert(key, e);
-    }
-    let stale: Vec<String> = canvas
-        .entities
-        .keys()
-        .filter(|k| k.starts_with("link:") && !seen.contains_key(*k))
-        .cloned()
-        .collect();
-    for key in stale {
-        if let Some(e) = canvas.entities.remove(&key)
-            && let Ok(mut ec) = commands.get_entity(e)
-        {
-            ec.despawn();
+        let start = Vec2::new(x, end.y);
+        if is_dashed {
+            dashed.line_2d(start, end, color);
+            if let Some(d) = drop_to {
+                dashed.line_2d(end, d, color);
+            }
+        } else {
+            solid.line_2d(start, end, color);
+            if let Some(d) = drop_to {
+                solid.line_2d(end, d, color);
+            }
         }
     }
-    canvas.entities.extend(seen);
+    // From each group down to the top of the gap, and down the gap.
+    for (&(g, _), &(x, bottom)) in &trunks {
+        let Some(area) = scene.groups.get(g) else {
+            continue;
+        };
+        let from = Vec2::new(area.x + area.w / 2.0, -(area.y + area.h));
+        let top = Vec2::new(x, 0.0);
+        solid.line_2d(from, top, LINK_TRUNK);
+        solid.line_2d(top, Vec2::new(x, -bottom), LINK_TRUNK);
+    }
 }
 
 fn link_color(state: TargetState) -> Color {

@@ -17,5 +17,8 @@ pub(super) const TG_BG: Color = Color::srgb(0.20, 0.17, 0.30);
 pub(super) const BAR_BG: Color = Color::srgb(0.10, 0.11, 0.14);
 pub(super) const BAR_CPU: Color = Color::srgb(0.25, 0.55, 0.85);
 pub(super) const BAR_MEM: Color = Color::srgb(0.55, 0.40, 0.85);
+pub(super) const BAR_PODS: Color = Color::srgb(0.35, 0.6, 0.5);
+/// The shared part of the lines from a target group or Service down to its targets.
+pub(super) const LINK_TRUNK: Color = Color::srgb(0.58, 0.52, 0.80);
 pub(super) const TEXT: Color = Color::srgb(0.92, 0.93, 0.95);
 pub(super) const TEXT_DIM: Color = Color::srgb(0.68, 0.71, 0.77);

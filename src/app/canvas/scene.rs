@@ -1,28 +1,39 @@
 //! The canvas as plain data: what a layout produces and the sync draws. Layout space has x to
-//! the right and y down, with the origin at the top-left of the first zone.
+//! the right and y down, with the origin at the top-left of the first zone. Sizes are layout
+//! units: the camera only lets the view show text when a unit is at most one screen pixel
+//! (`view`), so no text on the canvas is smaller than [`TEXT_SMALL`] pixels when it is read.
 
 use bevy::platform::collections::HashMap;
 use bevy::prelude::*;
 use orca_sim::elb::TargetState;
-use orca_sim::world::TaskIdx;
 
 use super::card_state::CardState;
-use super::palette::{BAR_BG, TEXT};
 
 pub const CARD_W: f32 = 200.0;
-pub const CARD_H: f32 = 62.0;
-pub(super) const GAP: f32 = 10.0;
-pub(super) const PAD: f32 = 12.0;
-/// The narrowest a zone column gets (instance headers and bars need the room).
-const MIN_ZONE_W: f32 = 300.0;
-pub(super) const ZONE_GAP: f32 = 28.0;
-pub(super) const ZONE_HEADER: f32 = 44.0;
-pub(super) const INSTANCE_HEADER: f32 = 50.0;
-pub(super) const BAR_H: f32 = 18.0;
-pub(super) const LANE_HEADER: f32 = 30.0;
-pub(super) const TG_W: f32 = 440.0;
-pub(super) const TG_H: f32 = 78.0;
-pub(super) const TG_GAP_Y: f32 = 120.0;
+pub const CARD_H: f32 = 52.0;
+/// Between cards, and between a host's bars and its first row of cards.
+pub const GAP: f32 = 8.0;
+/// Inside boxes, around their content.
+pub const PAD: f32 = 10.0;
+/// Between hosts in a zone; the target-group lines run down the middle of it.
+pub const HOST_GAP: f32 = 12.0;
+pub const ZONE_GAP: f32 = 16.0;
+pub const BAR_H: f32 = 18.0;
+pub const BAR_GAP: f32 = 4.0;
+/// From the row of target groups (or Services) down to the zones: room for their lines.
+pub const GROUP_GAP_Y: f32 = 28.0;
+/// Line height as a multiple of the text size.
+pub const LINE: f32 = 1.3;
+
+/// The smallest text on the canvas, in layout units.
+pub const TEXT_SMALL: f32 = 14.0;
+/// Host names and the status lines of cards.
+pub const TEXT_NAME: f32 = 15.0;
+pub const TEXT_TITLE: f32 = 17.0;
+pub const TEXT_GROUP: f32 = 17.0;
+/// Both lines of a card.
+pub const TEXT_CARD: f32 = 15.0;
+
 /// How long a new card pops in, in simulated ms.
 pub(super) const APPEAR_MS: f32 = 700.0;
 /// How long a new instance or node takes to fade in, in simulated ms.
@@ -38,6 +49,7 @@ pub struct Area {
 }
 
 impl Area {
+    /// The centre in Bevy's world space (y up).
     pub fn center(&self) -> Vec2 {
         Vec2::new(self.x + self.w / 2.0, -(self.y + self.h / 2.0))
     }
@@ -53,6 +65,15 @@ impl Area {
             w: (self.x + self.w).max(o.x + o.w) - x,
             h: (self.y + self.h).max(o.y + o.h) - y,
         }
+    }
+    pub fn intersects(&self, o: &Area) -> bool {
+        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
+    }
+    pub fn contains(&self, o: &Area) -> bool {
+        o.x >= self.x
+            && o.y >= self.y
+            && o.x + o.w <= self.x + self.w
+            && o.y + o.h <= self.y + self.h
     }
 }
 
@@ -74,64 +95,131 @@ pub enum Prim {
     },
 }
 
-/// A task card.
+/// Which task or pod a card shows: its index in the world, the same for the whole run, so
+/// the canvas keys its entities by number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CardKey {
+    /// An ECS task (`TaskIdx`).
+    Task(u32),
+    /// A Kubernetes pod (its index in `Cluster::pods`).
+    Pod(u32),
+}
+
+/// How much the canvas shows, from the most to the least: the camera takes the most detailed
+/// level whose text is legible at its zoom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Detail {
+    /// A card per task or pod in each host.
+    #[default]
+    Cards,
+    /// Each host with its bars and, instead of cards, a bar of counts per state.
+    Counts,
+    /// Each host as a small tile: its name, its status and its counts.
+    Tiles,
+}
+
+impl Detail {
+    pub const ALL: [Detail; 3] = [Detail::Cards, Detail::Counts, Detail::Tiles];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The next level with more detail (zooming in).
+    pub fn more(self) -> Option<Detail> {
+        self.index().checked_sub(1).map(|i| Detail::ALL[i])
+    }
+
+    /// The next level with less detail (zooming out).
+    pub fn less(self) -> Option<Detail> {
+        Detail::ALL.get(self.index() + 1).copied()
+    }
+}
+
+/// A task or pod card.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
-    /// The ECS task (None for a Kubernetes pod).
-    pub task: Option<TaskIdx>,
-    pub id: String,
+    pub key: CardKey,
+    /// Where the card is; without cards, the counts bar of its host.
     pub area: Area,
     pub state: CardState,
     pub new_revision: bool,
-    pub line1: String,
     pub alpha: f32,
     /// 0 → 1 over the first moments after the task was created (drives the pop-in).
     pub appear: f32,
-    /// The status line when it is not the state's own label (Kubernetes pods).
-    pub label: Option<String>,
+    /// Its host box (an index into [`Scene::hosts`]); None in the waiting area.
+    pub host: Option<usize>,
 }
 
-/// A target group's link to a task card.
+/// A host box (an instance, a zone's Fargate lane, a node) or the waiting area.
 #[derive(Debug, Clone, PartialEq)]
+pub struct HostBox {
+    pub key: String,
+    pub area: Area,
+    /// The x of the gap left of the host, where target-group lines come down.
+    pub channel_x: f32,
+    /// The y where a line joins the host's counts bar (without cards).
+    pub counts_y: f32,
+}
+
+/// A line from a target group (or Service) to a target: a card, or without cards a host
+/// holding some of its targets.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Link {
-    pub target_group: usize,
-    pub task_id: String,
+    pub group: usize,
+    pub to: LinkEnd,
     pub state: TargetState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LinkEnd {
+    /// An index into [`Scene::cards`].
+    Card(usize),
+    /// An index into [`Scene::hosts`].
+    Host(usize),
 }
 
 /// The whole canvas at one moment.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Scene {
+    pub detail: Detail,
     pub prims: Vec<(String, Prim)>,
     pub cards: Vec<Card>,
-    pub target_groups: Vec<Area>,
+    pub hosts: Vec<HostBox>,
+    /// Target groups or Services.
+    pub groups: Vec<Area>,
     pub links: Vec<Link>,
-    /// Areas of objects that can be selected, for highlights: key → area.
+    /// Areas of the objects that can be selected (hosts, zones, groups), by key.
     pub areas: HashMap<String, Area>,
     pub bounds: Option<Area>,
+    /// The bounds the scene would have at each level of detail, for the camera to choose.
+    pub fit: FitBounds,
 }
 
-/// The width of a zone column holding `cols` cards side by side.
-pub(super) fn zone_width(cols: usize) -> f32 {
-    (cols as f32 * CARD_W + (cols as f32 + 1.0) * GAP + 2.0 * PAD).max(MIN_ZONE_W)
+/// The scene's bounds at each level of detail ([`Detail::ALL`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FitBounds(pub [Option<Area>; 3]);
+
+impl FitBounds {
+    pub fn of(&self, detail: Detail) -> Option<Area> {
+        self.0[detail.index()]
+    }
 }
 
-pub(super) fn push_rect(scene: &mut Scene, key: &str, area: Area, color: Color, z: f32) {
-    scene
-        .prims
-        .push((key.to_string(), Prim::Rect { area, color, z }));
+pub(super) fn push_rect(scene: &mut Scene, key: String, area: Area, color: Color, z: f32) {
+    scene.prims.push((key, Prim::Rect { area, color, z }));
 }
 
 pub(super) fn push_text(
     scene: &mut Scene,
-    key: &str,
+    key: String,
     at: Vec2,
     text: String,
     size: f32,
     color: Color,
 ) {
     scene.prims.push((
-        key.to_string(),
+        key,
         Prim::Text {
             at,
             text,
@@ -140,44 +228,4 @@ pub(super) fn push_text(
             z: 5.0,
         },
     ));
-}
-
-/// A labelled bar: `used` of `total`, e.g. an instance's reserved CPU.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn push_bar(
-    scene: &mut Scene,
-    key: &str,
-    area: Area,
-    used: u32,
-    total: u32,
-    name: &str,
-    unit: &str,
-    color: Color,
-) {
-    push_rect(scene, &format!("{key}/bg"), area, BAR_BG, 2.0);
-    let frac = if total == 0 {
-        0.0
-    } else {
-        (used as f32 / total as f32).clamp(0.0, 1.0)
-    };
-    if frac > 0.0 {
-        push_rect(
-            scene,
-            &format!("{key}/fill"),
-            Area {
-                w: area.w * frac,
-                ..area
-            },
-            color,
-            3.0,
-        );
-    }
-    push_text(
-        scene,
-        &format!("{key}/t"),
-        Vec2::new(area.x + 6.0, area.y + 1.0),
-        format!("{name} {used} / {total} {unit}"),
-        12.0,
-        TEXT,
-    );
 }

@@ -1,16 +1,26 @@
-//! Mirrors the [`Scene`] into Bevy 2D entities keyed by the object they show: spawned when it
-//! appears, updated in place, despawned when it leaves. Cards ease to their new place and pop
-//! in, paced by the simulated clock (`Player::frame_sim_dt_ms`), so pausing, speed and
-//! seeking act on the motion too.
+//! Mirrors the [`Scene`] into Bevy 2D entities: boxes and texts keyed by the object they show,
+//! and a card entity (box, revision stripe, one text of two lines) for each card on screen,
+//! keyed by its task or pod number. Entities are spawned when their object appears, touched
+//! only when what they show changes, and despawned when it leaves (or, for cards, leaves the
+//! screen or gives way to counts). Cards ease to their new place and pop in, paced by the
+//! simulated clock (`Player::frame_sim_dt_ms`), so pausing, speed and seeking act on the
+//! motion too.
 
 use bevy::platform::collections::HashMap;
 use bevy::prelude::*;
 use bevy::sprite::Anchor;
+use orca_sim::World;
+use orca_sim::world::TaskIdx;
 
 use super::card_state::CardState;
-use super::layout::layout;
+use super::layout::{Shape, arrange, model};
+use super::layout_ecs;
+use super::layout_eks;
 use super::palette::{NEW_REVISION, OLD_REVISION, TEXT};
-use super::scene::{CARD_H, CARD_W, Prim, Scene};
+use super::run_shape::{RunStats, choose_shape};
+use super::scene::{CARD_H, CARD_W, Card, CardKey, Detail, Prim, Scene, TEXT_CARD};
+use super::text_width::clip;
+use super::view::{CanvasView, DEFAULT_VIEWPORT};
 use crate::app::AppSystems;
 use crate::app::font::CanvasFont;
 use crate::app::player::{Player, Selection};
@@ -19,19 +29,54 @@ use crate::app::player::{Player, Selection};
 const MOVE_MS: f32 = 900.0;
 /// Text is laid out at twice its size and scaled down, so it stays crisp when zoomed in.
 const TEXT_OVERSAMPLE: f32 = 2.0;
+/// A card's text starts this far from its left edge (right of the stripe).
+const CARD_TEXT_X: f32 = 14.0;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Canvas>()
+        .init_resource::<CanvasView>()
         .add_systems(Update, sync_canvas.in_set(AppSystems::Canvas));
 }
 
-/// Entities by key, and the last scene.
+/// The canvas's entities and its last scene.
 #[derive(Resource, Default)]
 pub struct Canvas {
+    /// Boxes and texts by key (zones, hosts, bars, groups: tens to hundreds).
     pub entities: HashMap<String, Entity>,
+    /// The card entities, by task or pod.
+    pub cards: HashMap<CardKey, CardEntity>,
     pub scene: Scene,
-    /// The scene's bounds changed (a refit may be wanted).
+    /// The scene's fit bounds changed (a refit may be wanted).
     pub bounds_changed: bool,
+    /// The shape chosen for a run's samples and a canvas size.
+    shape: Option<(RunStats, Vec2, Shape)>,
+    frame: u32,
+}
+
+/// A card's entities and what they show now.
+#[derive(Debug, Clone)]
+pub struct CardEntity {
+    pub entity: Entity,
+    stripe: Entity,
+    text: Entity,
+    text_shown: String,
+    new_revision: bool,
+    alpha: f32,
+    seen: u32,
+}
+
+impl Canvas {
+    /// The shape for these samples and canvas size, chosen once for each.
+    fn shape_for(&mut self, stats: &RunStats, viewport: Vec2) -> Shape {
+        match &self.shape {
+            Some((s, v, shape)) if *v == viewport && s == stats => *shape,
+            _ => {
+                let shape = choose_shape(stats, viewport);
+                self.shape = Some((stats.clone(), viewport, shape));
+                shape
+            }
+        }
+    }
 }
 
 /// The key of the object an entity shows.
@@ -41,11 +86,11 @@ pub struct CanvasKey(pub String);
 /// A task card entity, with its easing state.
 #[derive(Component, Debug, Clone)]
 pub struct CardAnim {
+    pub key: CardKey,
     pub task_id: String,
     from: Vec2,
     to: Vec2,
     t: f32,
-    appear: f32,
     pub state: CardState,
 }
 
@@ -71,20 +116,69 @@ type PrimQuery<'w, 's> = Query<
     ),
 >;
 
-/// Mirror the world into entities: spawn, update and despawn by key.
+/// Mirror the world into entities.
 pub fn sync_canvas(
     mut commands: Commands,
     player: Res<Player>,
+    view: Res<CanvasView>,
     mut canvas: ResMut<Canvas>,
     font: Option<Res<CanvasFont>>,
     mut q: PrimQuery,
 ) {
-    let scene = layout(player.playback.world(), player.layout_cols);
-    canvas.bounds_changed = scene.bounds != canvas.scene.bounds;
-    let mut seen: HashMap<String, Entity> = HashMap::with_capacity(canvas.entities.len());
+    let world = player.playback.world();
+    let shape = canvas.shape_for(
+        &player.layout_run,
+        view.viewport.unwrap_or(DEFAULT_VIEWPORT),
+    );
+    let scene = arrange(&model(world), shape, view.detail);
+    canvas.bounds_changed = scene.fit != canvas.scene.fit;
+    if scene.prims != canvas.scene.prims {
+        sync_prims(&mut commands, &mut canvas, &scene, &font, &mut q);
+    }
+    canvas.frame = canvas.frame.wrapping_add(1);
+    let frame = canvas.frame;
+    if scene.detail == Detail::Cards {
+        let dt = player.frame_sim_dt_ms as f32;
+        for card in &scene.cards {
+            if view.visible.is_some_and(|v| !v.intersects(&card.area)) {
+                continue;
+            }
+            sync_card(
+                &mut commands,
+                &mut canvas,
+                world,
+                card,
+                (dt, player.jumped),
+                frame,
+                &font,
+                &mut q,
+            );
+        }
+    }
+    // Cards that left the scene or the screen go, with their children.
+    canvas.cards.retain(|_, c| {
+        if c.seen == frame {
+            return true;
+        }
+        if let Ok(mut ec) = commands.get_entity(c.entity) {
+            ec.despawn();
+        }
+        false
+    });
+    canvas.scene = scene;
+}
 
+/// Boxes and texts: spawn, update and despawn by key.
+fn sync_prims(
+    commands: &mut Commands,
+    canvas: &mut Canvas,
+    scene: &Scene,
+    font: &Option<Res<CanvasFont>>,
+    q: &mut PrimQuery,
+) {
+    let mut seen: HashMap<String, Entity> = HashMap::with_capacity(scene.prims.len());
     for (key, prim) in &scene.prims {
-        let entity = canvas.entities.get(key).copied();
+        let entity = canvas.entities.remove(key);
         let e = match prim {
             Prim::Rect { area, color, z } => {
                 let pos = area.center().extend(*z);
@@ -140,7 +234,7 @@ pub fn sync_canvas(
                         .spawn((
                             CanvasKey(key.clone()),
                             Text2d::new(text.clone()),
-                            text_font(&font, *size),
+                            text_font(font, *size),
                             TextColor(*color),
                             Anchor::TOP_LEFT,
                             Transform::from_translation(pos)
@@ -152,162 +246,184 @@ pub fn sync_canvas(
         };
         seen.insert(key.clone(), e);
     }
-
-    let dt = player.frame_sim_dt_ms as f32;
-    for card in &scene.cards {
-        let key = format!("card:{}", card.id);
-        let target = card.area.center();
-        let fill = with_alpha(card.state.color(), card.alpha);
-        let stripe = with_alpha(
-            if card.new_revision {
-                NEW_REVISION
-            } else {
-                OLD_REVISION
-            },
-            card.alpha,
-        );
-        let text_color = with_alpha(TEXT, card.alpha);
-        let existing = canvas.entities.get(&key).copied();
-        let root = match existing.and_then(|e| q.get_mut(e).ok().map(|r| (e, r))) {
-            Some((e, (mut tf, Some(mut sprite), _, _, Some(mut anim)))) => {
-                if anim.to != target {
-                    anim.from = anim.position();
-                    anim.to = target;
-                    anim.t = 0.0;
-                }
-                if player.jumped {
-                    anim.t = 1.0;
-                } else {
-                    anim.t = (anim.t + dt / MOVE_MS).min(1.0);
-                }
-                anim.appear = card.appear;
-                anim.state = card.state;
-                let p = anim.position();
-                let scale = 0.6 + 0.4 * EaseFunction::BackOut.sample_clamped(anim.appear);
-                let tr = p.extend(10.0);
-                if tf.translation != tr {
-                    tf.translation = tr;
-                }
-                if tf.scale.x != scale {
-                    tf.scale = Vec3::splat(scale);
-                }
-                if sprite.color != fill {
-                    sprite.color = fill;
-                }
-                e
-            }
-            _ => {
-                let appear = card.appear;
-                let scale = 0.6 + 0.4 * EaseFunction::BackOut.sample_clamped(appear);
-                commands
-                    .spawn((
-                        CanvasKey(key.clone()),
-                        Sprite::from_color(fill, Vec2::new(CARD_W, CARD_H)),
-                        Transform::from_translation(target.extend(10.0))
-                            .with_scale(Vec3::splat(scale)),
-                        CardAnim {
-                            task_id: card.id.clone(),
-                            from: target,
-                            to: target,
-                            t: 1.0,
-                            appear,
-                            state: card.state,
-                        },
-                        Selectable(Selection::Task(card.id.clone())),
-                        bevy::picking::Pickable::default(),
-                    ))
-                    .id()
-            }
-        };
-        seen.insert(key.clone(), root);
-        // Children: revision stripe and two lines of text, positioned relative to the card.
-        let parts: [(String, Option<Color>, Option<(String, f32, Vec2)>); 3] = [
-            (format!("{key}/stripe"), Some(stripe), None),
-            (
-                format!("{key}/l1"),
-                None,
-                Some((
-                    card.line1.clone(),
-                    17.0,
-                    Vec2::new(-CARD_W / 2.0 + 14.0, CARD_H / 2.0 - 6.0),
-                )),
-            ),
-            (
-                format!("{key}/l2"),
-                None,
-                Some((
-                    card.label
-                        .clone()
-                        .unwrap_or_else(|| card.state.label().to_string()),
-                    15.0,
-                    Vec2::new(-CARD_W / 2.0 + 14.0, CARD_H / 2.0 - 33.0),
-                )),
-            ),
-        ];
-        for (child_key, stripe_color, text) in parts {
-            let existing = canvas.entities.get(&child_key).copied();
-            let e = match (
-                existing.and_then(|e| q.get_mut(e).ok().map(|r| (e, r))),
-                stripe_color,
-                &text,
-            ) {
-                (Some((e, (_, Some(mut sprite), _, _, _))), Some(c), _) => {
-                    if sprite.color != c {
-                        sprite.color = c;
-                    }
-                    e
-                }
-                (Some((e, (_, _, Some(mut t), Some(mut tc), _))), None, Some((s, _, _))) => {
-                    if t.0 != *s {
-                        t.0.clone_from(s);
-                    }
-                    if tc.0 != text_color {
-                        tc.0 = text_color;
-                    }
-                    e
-                }
-                (_, Some(c), _) => commands
-                    .spawn((
-                        CanvasKey(child_key.clone()),
-                        Sprite::from_color(c, Vec2::new(7.0, CARD_H)),
-                        Transform::from_xyz(-CARD_W / 2.0 + 3.5, 0.0, 0.5),
-                        ChildOf(root),
-                    ))
-                    .id(),
-                (_, None, Some((s, size, at))) => commands
-                    .spawn((
-                        CanvasKey(child_key.clone()),
-                        Text2d::new(s.clone()),
-                        text_font(&font, *size),
-                        TextColor(text_color),
-                        Anchor::TOP_LEFT,
-                        Transform::from_translation(at.extend(1.0))
-                            .with_scale(Vec3::splat(1.0 / TEXT_OVERSAMPLE)),
-                        ChildOf(root),
-                    ))
-                    .id(),
-                (_, None, None) => continue,
-            };
-            seen.insert(child_key, e);
-        }
-    }
-
-    // Despawn what left the scene (children go with their card).
-    for (key, e) in canvas.entities.drain() {
-        let card_child = key.starts_with("card:") && key.contains('/');
-        if key.starts_with("link:") {
-            seen.insert(key, e);
-            continue;
-        }
-        if !seen.contains_key(&key)
-            && !card_child
-            && let Ok(mut ec) = commands.get_entity(e)
-        {
+    // What is left in the old map left the scene.
+    for (_, e) in canvas.entities.drain() {
+        if let Ok(mut ec) = commands.get_entity(e) {
             ec.despawn();
         }
     }
     canvas.entities = seen;
-    canvas.scene = scene;
+}
+
+/// One card: spawn it, or ease it and update what changed.
+fn sync_card(
+    commands: &mut Commands,
+    canvas: &mut Canvas,
+    world: &World,
+    card: &Card,
+    (dt, jumped): (f32, bool),
+    frame: u32,
+    font: &Option<Res<CanvasFont>>,
+    q: &mut PrimQuery,
+) {
+    let target = card.area.center();
+    // A fading card changes colour in steps, so it is not touched every frame.
+    let alpha = (card.alpha * 32.0).round() / 32.0;
+    let fill = with_alpha(card.state.color(), alpha);
+    let stripe = with_alpha(revision_color(card.new_revision), alpha);
+    let text_color = with_alpha(TEXT, alpha);
+    let Some(existing) = canvas.cards.get_mut(&card.key) else {
+        let scale = pop_in(card.appear);
+        let task_id = card_id(world, card.key);
+        let text_shown = card_text(world, card.key, &card_label(world, card));
+        let root = commands
+            .spawn((
+                Sprite::from_color(fill, Vec2::new(CARD_W, CARD_H)),
+                Transform::from_translation(target.extend(10.0)).with_scale(Vec3::splat(scale)),
+                CardAnim {
+                    key: card.key,
+                    task_id: task_id.to_string(),
+                    from: target,
+                    to: target,
+                    t: 1.0,
+                    state: card.state,
+                },
+                Selectable(Selection::Task(task_id.to_string())),
+                bevy::picking::Pickable::default(),
+            ))
+            .id();
+        let stripe = commands
+            .spawn((
+                Sprite::from_color(stripe, Vec2::new(7.0, CARD_H)),
+                Transform::from_xyz(-CARD_W / 2.0 + 3.5, 0.0, 0.5),
+                ChildOf(root),
+            ))
+            .id();
+        let text = commands
+            .spawn((
+                Text2d::new(text_shown.clone()),
+                text_font(font, TEXT_CARD),
+                TextColor(text_color),
+                Anchor::TOP_LEFT,
+                Transform::from_xyz(
+                    -CARD_W / 2.0 + CARD_TEXT_X,
+                    CARD_H / 2.0 - (CARD_H - 2.0 * 1.2 * TEXT_CARD) / 2.0,
+                    1.0,
+                )
+                .with_scale(Vec3::splat(1.0 / TEXT_OVERSAMPLE)),
+                ChildOf(root),
+            ))
+            .id();
+        canvas.cards.insert(
+            card.key,
+            CardEntity {
+                entity: root,
+                stripe,
+                text,
+                text_shown,
+                new_revision: card.new_revision,
+                alpha,
+                seen: frame,
+            },
+        );
+        return;
+    };
+    existing.seen = frame;
+    if let Ok((mut tf, Some(mut sprite), _, _, Some(mut anim))) = q.get_mut(existing.entity) {
+        if anim.to != target {
+            anim.from = anim.position();
+            anim.to = target;
+            anim.t = 0.0;
+        }
+        anim.t = if jumped {
+            1.0
+        } else {
+            (anim.t + dt / MOVE_MS).min(1.0)
+        };
+        if anim.state != card.state {
+            anim.state = card.state;
+        }
+        let tr = anim.position().extend(10.0);
+        if tf.translation != tr {
+            tf.translation = tr;
+        }
+        let scale = pop_in(card.appear);
+        if tf.scale.x != scale {
+            tf.scale = Vec3::splat(scale);
+        }
+        if sprite.color != fill {
+            sprite.color = fill;
+        }
+    }
+    if existing.new_revision != card.new_revision || existing.alpha != alpha {
+        existing.new_revision = card.new_revision;
+        if let Ok((_, Some(mut sprite), _, _, _)) = q.get_mut(existing.stripe) {
+            sprite.color = stripe;
+        }
+    }
+    let text = card_text(world, card.key, &card_label(world, card));
+    let retext = existing.text_shown != text;
+    if retext || existing.alpha != alpha {
+        if let Ok((_, _, Some(mut t), Some(mut c), _)) = q.get_mut(existing.text) {
+            if retext {
+                t.0.clone_from(&text);
+            }
+            c.0 = text_color;
+        }
+        existing.text_shown = text;
+        existing.alpha = alpha;
+    }
+}
+
+/// A new card grows from 60 % to its size.
+fn pop_in(appear: f32) -> f32 {
+    0.6 + 0.4 * EaseFunction::BackOut.sample_clamped(appear)
+}
+
+fn revision_color(new: bool) -> Color {
+    if new { NEW_REVISION } else { OLD_REVISION }
+}
+
+/// The task id or pod name a card shows.
+pub fn card_id(world: &World, key: CardKey) -> &str {
+    match key {
+        CardKey::Task(t) => world
+            .ecs
+            .as_ref()
+            .map_or("", |ecs| ecs.task(TaskIdx(t)).id.as_str()),
+        CardKey::Pod(p) => world
+            .eks
+            .as_ref()
+            .map_or("", |eks| eks.pods[p as usize].name.as_str()),
+    }
+}
+
+/// A card's status line: the state's words for a task, kubectl's STATUS for a pod.
+pub(super) fn card_label(world: &World, card: &Card) -> String {
+    match (card.key, &world.eks) {
+        (CardKey::Pod(p), Some(eks)) => layout_eks::pod_look(&eks.pods[p as usize]).1,
+        _ => card.state.label().to_string(),
+    }
+}
+
+/// Both lines of a card, each cut to the card's width.
+pub(super) fn card_text(world: &World, key: CardKey, label: &str) -> String {
+    let room = CARD_W - CARD_TEXT_X - 4.0;
+    let title = match key {
+        CardKey::Task(t) => world
+            .ecs
+            .as_ref()
+            .map(|ecs| layout_ecs::card_title(ecs, TaskIdx(t))),
+        CardKey::Pod(p) => world
+            .eks
+            .as_ref()
+            .map(|eks| layout_eks::card_title(eks, p as usize)),
+    };
+    format!(
+        "{}\n{}",
+        clip(&title.unwrap_or_default(), TEXT_CARD, room),
+        clip(label, TEXT_CARD, room)
+    )
 }
 
 /// What clicking the object with this key selects.
@@ -317,7 +433,6 @@ pub fn selection_for_key(key: &str) -> Option<Selection> {
     }
     let (kind, name) = key.split_once(':')?;
     Some(match kind {
-        "card" => Selection::Task(name.to_string()),
         "node" => Selection::Node(name.to_string()),
         "inst" => Selection::Instance(name.to_string()),
         "tg" => Selection::TargetGroup(name.to_string()),

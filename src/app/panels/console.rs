@@ -168,6 +168,7 @@ fn show_console(
     egui::Panel::bottom("console")
         .resizable(true)
         .default_size(260.0)
+        .min_size(220.0)
         .show(root, |ui| {
             ui.horizontal(|ui| {
                 ui.strong("Console");

@@ -5,6 +5,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiPrimaryContextPass, egui};
 use orca_sim::{Event, Subject};
 
+use super::console::ConsoleState;
 use super::palette::source_color;
 use super::{PanelSystems, Root};
 use crate::app::player::{Player, Selection};
@@ -23,15 +24,23 @@ fn show_event_log(
     mut root: ResMut<Root>,
     mut player: ResMut<Player>,
     mut ui_state: ResMut<UiState>,
+    console: Res<ConsoleState>,
 ) {
     let Some(root) = root.ui() else { return };
-    event_log(root, &mut player, &mut ui_state);
+    event_log(root, &mut player, &mut ui_state, console.open);
 }
 
-fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState) {
-    egui::Panel::bottom("log")
+fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, console_open: bool) {
+    // With the console open the log gives it room (the console's transcript is the learner's
+    // own log then); each layout keeps its own size when resized.
+    let (id, size) = if console_open {
+        ("log-beside-console", 110.0)
+    } else {
+        ("log", 190.0)
+    };
+    egui::Panel::bottom(id)
         .resizable(true)
-        .default_size(190.0)
+        .default_size(size)
         .show(root, |ui| {
             ui.horizontal(|ui| {
                 ui.strong("Events");

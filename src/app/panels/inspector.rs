@@ -11,7 +11,6 @@ use orca_sim::{SimTime, Source};
 use super::services::deployment_summary;
 use crate::app::canvas::card_state::CardState;
 use crate::app::canvas::layout_ecs::FADE_MS;
-use crate::app::canvas::layout_eks::pods_on_node;
 use crate::app::player::{Player, Selection};
 
 pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
@@ -42,7 +41,7 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
                 format!(
                     "{}   ({})",
                     task.last_status.as_str(),
-                    CardState::of(ecs, orca_sim::world::TaskIdx(ti as u32)).label()
+                    CardState::of(ecs, world.now, orca_sim::world::TaskIdx(ti as u32)).label()
                 ),
             );
             kv(ui, "desiredStatus", task.desired_status.as_str());
@@ -285,7 +284,7 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
                 format!("{}Mi", node.allocatable_memory_mib),
             );
             kv(ui, "allocatable pods", node.max_pods.to_string());
-            let pods = pods_on_node(eks, ni);
+            let pods = read::pods_on_node(eks, ni);
             kv(ui, "Non-terminated Pods", pods.len().to_string());
             for p in pods.into_iter().map(|p| &eks.pods[p]) {
                 kv(ui, "  pod", format!("{}  {}", p.name, p.status()));

@@ -159,6 +159,16 @@ pub fn task_card(world: &EcsCluster, now: SimTime, t: TaskIdx) -> TaskCard {
     }
 }
 
+/// Whether a task runs its own service's PRIMARY revision (the task definition of the
+/// service's PRIMARY deployment): the canvas's "new revision" stripe. A task of no service, or
+/// of a service without a PRIMARY deployment, does not.
+pub fn runs_primary_revision(world: &EcsCluster, t: TaskIdx) -> bool {
+    let task = world.task(t);
+    task.service
+        .and_then(|s| world.service(s).primary())
+        .is_some_and(|d| d.task_definition == task.task_definition)
+}
+
 /// The states of a task's targets in its service's target groups.
 fn target_states(world: &EcsCluster, t: TaskIdx) -> Vec<TargetState> {
     let Some(s) = world.task(t).service else {

@@ -279,6 +279,52 @@ pub fn node_usage(c: &EksCluster, n: usize) -> NodeUsage {
     u
 }
 
+/// The pods bound to node `n` that are not gone (terminating ones included: they hold their
+/// requests and count against max-pods until they are gone), in creation order.
+pub fn pods_on_node(c: &EksCluster, n: usize) -> Vec<usize> {
+    (0..c.pods.len())
+        .filter(|&p| !c.pods[p].gone && c.pods[p].node == Some(n))
+        .collect()
+}
+
+/// The pods of Deployment `d` that are not gone, through its ReplicaSets.
+pub fn pods_of_deployment(c: &EksCluster, d: usize) -> Vec<usize> {
+    (0..c.pods.len())
+        .filter(|&p| !c.pods[p].gone && c.replica_sets[c.pods[p].replica_set].deployment == d)
+        .collect()
+}
+
+/// kubectl's READY column of a pod: ready containers over containers (Orca's pods have one).
+pub fn ready_containers(pod: &Pod) -> (u32, u32) {
+    (u32::from(pod.ready), 1)
+}
+
+/// Why a pod with no node waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PendingReason {
+    /// A Fargate pod: Fargate is making its node.
+    FargateProvisioning,
+    /// Karpenter nominated it to a NodeClaim it is launching.
+    Nominated,
+    /// No node has room (or the scheduler has not tried yet): `FailedScheduling`.
+    Unschedulable,
+}
+
+pub fn pending_reason(c: &EksCluster, p: usize) -> PendingReason {
+    let pod = &c.pods[p];
+    if c.deployments[c.replica_sets[pod.replica_set].deployment].fargate {
+        PendingReason::FargateProvisioning
+    } else if c
+        .karpenter
+        .as_ref()
+        .is_some_and(|k| k.nominated.contains_key(&p))
+    {
+        PendingReason::Nominated
+    } else {
+        PendingReason::Unschedulable
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

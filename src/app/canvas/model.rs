@@ -1,0 +1,93 @@
+//! What is on the canvas, before anything is placed: zones, their hosts with the cards on
+//! them, the area of tasks or pods no host has taken, and the target groups (or Services)
+//! with their targets. `layout_ecs` and `layout_eks` read a world into a [`Model`];
+//! `layout::arrange` places it. Cards carry no text: the sync writes the words of the few
+//! cards on screen.
+
+use std::ops::Range;
+
+use bevy::prelude::*;
+use orca_sim::elb::TargetState;
+
+use super::card_state::CardState;
+use super::scene::CardKey;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Model {
+    pub zones: Vec<ZoneModel>,
+    /// In zone order, each zone's hosts in the order they are drawn.
+    pub hosts: Vec<HostModel>,
+    /// Tasks waiting for capacity (ECS) or pods no node has taken (EKS).
+    pub waiting: Option<LaneModel>,
+    /// Target groups (ECS) or Services (EKS).
+    pub groups: Vec<GroupModel>,
+    /// Every card, each host's (and the waiting area's) in one run.
+    pub cards: Vec<CardModel>,
+    /// Kubernetes words for the states (ready, terminating…).
+    pub eks: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneModel {
+    pub name: String,
+    pub subnet: String,
+    pub out: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostModel {
+    /// `inst:NAME`, `node:NAME` or `lane:ZONE`.
+    pub key: String,
+    pub zone: usize,
+    pub title: String,
+    /// Parts of the second line, joined with " · " and wrapped to the box.
+    pub notes: Vec<String>,
+    pub bars: Vec<BarModel>,
+    pub bg: Color,
+    pub cards: Range<usize>,
+    /// An empty host keeps a row for cards (an instance); a lane does not need to.
+    pub keeps_a_row: bool,
+}
+
+/// A labelled bar: `used` of `total`, e.g. an instance's reserved CPU.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarModel {
+    pub name: &'static str,
+    pub used: u32,
+    pub total: u32,
+    pub unit: &'static str,
+    pub color: Color,
+}
+
+impl BarModel {
+    pub fn label(&self) -> String {
+        format!("{} {} / {} {}", self.name, self.used, self.total, self.unit)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaneModel {
+    pub key: &'static str,
+    pub title: String,
+    pub notes: Vec<String>,
+    pub cards: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupModel {
+    /// `tg:NAME`.
+    pub key: String,
+    pub title: String,
+    pub summary: String,
+    /// Targets as indices into [`Model::cards`], with their state.
+    pub targets: Vec<(usize, TargetState)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CardModel {
+    pub key: CardKey,
+    pub state: CardState,
+    pub new_revision: bool,
+    pub alpha: f32,
+    pub appear: f32,
+}
