@@ -30,7 +30,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Validate scenario files or folders of them; exits 1 if any has an error.
+    /// Validate scenario files or folders of them; exits 1 if any has an error. Warnings
+    /// (quizzes whose answer length or position gives them away) do not change the status.
     Check {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -40,6 +41,22 @@ pub enum Command {
     Run(RunArgs),
     /// Render the app's view of a scenario at a moment to a PNG file.
     Shot(ShotArgs),
+    /// Show your quiz progress (first attempts score; retakes are practice), export it for a
+    /// teacher, or reset it.
+    Progress(ProgressArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ProgressArgs {
+    /// Write one row per answered question to FILE: CSV for a .csv name, JSON for .json.
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+    /// Forget every answer (asks for confirmation on standard input).
+    #[arg(long, conflicts_with = "export")]
+    pub reset: bool,
+    /// With --reset: do not ask (for scripts).
+    #[arg(long, requires = "reset")]
+    pub yes: bool,
 }
 
 #[derive(Args, Debug)]
@@ -233,9 +250,16 @@ pub fn check(paths: &[PathBuf]) -> ExitCode {
     }
     let mut ok = 0;
     let mut bad = 0;
+    let mut warned = 0;
     for f in &walk.files {
         match scenario_file::read(f) {
-            Ok(_) => ok += 1,
+            Ok(file) => {
+                ok += 1;
+                for w in &file.warnings {
+                    note(w);
+                }
+                warned += file.warnings.len();
+            }
             Err(e) => {
                 note(&e);
                 bad += 1;
@@ -246,6 +270,11 @@ pub fn check(paths: &[PathBuf]) -> ExitCode {
         // Nothing was checked: the reasons are above, and no count would add anything.
         return ExitCode::from(1);
     }
+    let warnings = match warned {
+        0 => String::new(),
+        1 => " (1 warning)".to_string(),
+        n => format!(" ({n} warnings)"),
+    };
     let unchecked = match walk.problems {
         0 => String::new(),
         1 => "; 1 path could not be checked".to_string(),
@@ -253,16 +282,105 @@ pub fn check(paths: &[PathBuf]) -> ExitCode {
     };
     if bad > 0 || walk.problems > 0 {
         note(&format!(
-            "{ok} scenario(s) valid, {bad} with errors{unchecked}"
+            "{ok} scenario(s) valid{warnings}, {bad} with errors{unchecked}"
         ));
         ExitCode::from(1)
     } else {
         let mut out = Out::stdout();
         let _ = out
-            .line(&format!("{ok} scenario(s) valid"))
+            .line(&format!("{ok} scenario(s) valid{warnings}"))
             .and_then(|()| out.flush());
         ExitCode::SUCCESS
     }
+}
+
+/// `orca progress`: the summary, `--export FILE.csv|FILE.json`, or `--reset`.
+pub fn progress(args: &ProgressArgs) -> ExitCode {
+    use crate::progress::{self, Progress};
+    use crate::progress_report as report;
+    let Some(path) = progress::default_path() else {
+        note("no progress file: neither XDG_DATA_HOME, HOME nor ORCA_PROGRESS is set");
+        return ExitCode::from(1);
+    };
+    let mut p = Progress::load(Some(path.clone()));
+    if let Some(e) = &p.last_error {
+        note(e);
+    }
+    let known = crate::app::library::known_scenarios();
+    if args.reset {
+        let answers: usize = p.scenarios.values().map(|r| r.len()).sum();
+        if !args.yes {
+            note(&format!(
+                "Forget all {answers} answered question(s) in {}? Type yes to confirm:",
+                path.display()
+            ));
+            let mut line = String::new();
+            let confirmed = io::stdin().read_line(&mut line).is_ok()
+                && matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes");
+            if !confirmed {
+                note("Nothing was reset.");
+                return ExitCode::from(1);
+            }
+        }
+        return match p.reset() {
+            Ok(()) => {
+                note(&format!("Progress reset: {}", path.display()));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                note(&e);
+                ExitCode::from(1)
+            }
+        };
+    }
+    if let Some(file) = &args.export {
+        let rows = report::rows(&p, &known);
+        let ext = file
+            .extension()
+            .map(|x| x.to_string_lossy().to_ascii_lowercase());
+        let text = match ext.as_deref() {
+            Some("csv") => report::to_csv(&rows),
+            Some("json") => match report::to_json(&rows) {
+                Ok(t) => t,
+                Err(e) => {
+                    note(&e);
+                    return ExitCode::from(1);
+                }
+            },
+            _ => {
+                note(&format!(
+                    "{}: the export file's name must end in .csv or .json",
+                    file.display()
+                ));
+                return ExitCode::from(2);
+            }
+        };
+        return match fs::write(file, text) {
+            Ok(()) => {
+                note(&format!(
+                    "{} question(s) written to {}",
+                    rows.len(),
+                    file.display()
+                ));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                note(&format!("{}: {e}", file.display()));
+                ExitCode::from(1)
+            }
+        };
+    }
+    let summary = report::summary(&p, &known);
+    let mut out = Out::stdout();
+    let _ = out
+        .line(&format!("Progress file: {}", path.display()))
+        .and_then(|()| {
+            report::summary_text(&summary)
+                .lines()
+                .try_for_each(|l| out.line(l))
+        })
+        .and_then(|()| out.flush());
+    ExitCode::SUCCESS
 }
 
 /// The event sources `--only` takes (`Source::category`).

@@ -2,4 +2,6 @@
 
 pub mod app;
 pub mod cli;
+pub mod progress;
+pub mod progress_report;
 pub mod scenario_file;

@@ -21,6 +21,9 @@ pub type Fingerprint = (u64, u64);
 pub struct ScenarioFile {
     pub scenario: Scenario,
     pub fingerprint: Fingerprint,
+    /// What `orca check` warns about (`file:line:col: warning: …`): quizzes that length or
+    /// position give away, quizzes without a topic. They do not stop the scenario.
+    pub warnings: Vec<String>,
 }
 
 /// Read, parse and validate a scenario file; errors are `file:line:col: message` lines.
@@ -35,9 +38,14 @@ pub fn read(path: &Path) -> Result<ScenarioFile, String> {
         )
     })?;
     let scenario = scenario::parse(&name, &src).map_err(|e: ScenarioErrors| e.to_string())?;
+    let warnings = scenario::lint::lint(&name, &src, &scenario)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     Ok(ScenarioFile {
         scenario,
         fingerprint,
+        warnings,
     })
 }
 

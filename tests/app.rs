@@ -157,8 +157,29 @@ fn a_quiz_pauses_playback_and_an_answer_resumes_it() {
     assert!(!player(&app).playing);
 
     let quiz = player(&app).scenario().quizzes[first.quiz].clone();
-    let right = quiz.correct[0];
+    // The choices are shown shuffled: key N picks the N-th choice shown.
+    let open = player(&app).quiz.clone().expect("open");
+    assert_eq!(
+        open.order,
+        orca_sim::rng::choice_order(
+            player(&app).scenario().seed,
+            &quiz.id,
+            0,
+            quiz.choices.len()
+        ),
+        "a first attempt shows the first attempt's order"
+    );
+    let right = open
+        .order
+        .iter()
+        .position(|&c| c == quiz.correct[0])
+        .expect("the right answer is shown");
     act(&mut app, Actions::Pick(right));
+    assert_eq!(
+        player(&app).quiz.as_ref().map(|q| q.picked.clone()),
+        Some(vec![quiz.correct[0]]),
+        "picks are kept as the author's numbers"
+    );
     act(&mut app, Actions::Confirm);
     assert_eq!(
         player(&app).quiz.as_ref().and_then(|q| q.verdict),
@@ -485,6 +506,106 @@ fn switching_scenarios_while_one_loads_drops_the_first() {
     }
     assert_eq!(p.source, ScenarioSource::BuiltIn("ecs-tight-capacity"));
     assert!(p.loading.is_none());
+}
+
+#[test]
+fn seeking_past_an_unanswered_prediction_asks_it_first_and_hides_its_moment() {
+    let mut app = app_with("ecs-rolling-update", Progress::default());
+    let moments = player(&app).playback.quiz_moments().to_vec();
+    let first = moments[0].clone();
+    assert!(first.predict);
+    // Nothing from the question's moment on is shown before it is answered.
+    assert_eq!(player(&app).hidden_from(), Some(first.at));
+    // Dragging the timeline (or End) past it stops just before its moment and asks it.
+    {
+        let mut p = app.world_mut().resource_mut::<Player>();
+        p.seek_asking(SimTime::from_secs(400));
+    }
+    app.update();
+    let p = player(&app);
+    assert_eq!(p.now(), first.pause_at());
+    assert_eq!(p.quiz.as_ref().map(|q| q.moment), Some(0));
+    assert!(
+        p.playback.log().iter().all(|e| e.at < first.at),
+        "the log shows nothing from the moment the prediction asks about"
+    );
+    // Dragging further while it is open keeps it open where it is.
+    {
+        let mut p = app.world_mut().resource_mut::<Player>();
+        p.seek_asking(SimTime::from_secs(500));
+    }
+    assert_eq!(player(&app).now(), first.pause_at());
+    assert!(player(&app).quiz.is_some());
+    // Once answered (right or wrong), seeking past it is free, up to the next prediction.
+    act(&mut app, Actions::Pick(0));
+    act(&mut app, Actions::Confirm);
+    act(&mut app, Actions::Confirm);
+    let next_prediction = moments.iter().skip(1).find(|m| m.predict).map(|m| m.at);
+    assert_eq!(player(&app).hidden_from(), next_prediction);
+    {
+        let mut p = app.world_mut().resource_mut::<Player>();
+        p.playing = false;
+        p.seek_asking(SimTime::from_secs(400));
+    }
+    let p = player(&app);
+    match next_prediction {
+        Some(at) if at <= SimTime::from_secs(400) => assert!(p.quiz.is_some()),
+        _ => {
+            assert_eq!(p.now(), SimTime::from_secs(400));
+            assert!(p.quiz.is_none());
+        }
+    }
+}
+
+#[test]
+fn a_retake_is_practice_the_score_keeps_the_first_attempt() {
+    let mut app = app_with("ecs-rolling-update", Progress::default());
+    let first = player(&app).playback.quiz_moments()[0].clone();
+    let quiz = player(&app).scenario().quizzes[first.quiz].clone();
+    let wrong = (0..quiz.choices.len())
+        .find(|c| !quiz.correct.contains(c))
+        .expect("a wrong choice");
+    let answer = |app: &mut App, choice: usize| {
+        let shown = player(app)
+            .quiz
+            .as_ref()
+            .and_then(|q| q.order.iter().position(|&c| c == choice))
+            .expect("shown");
+        act(app, Actions::Pick(shown));
+        act(app, Actions::Confirm);
+    };
+    {
+        let mut p = app.world_mut().resource_mut::<Player>();
+        p.seek_asking(SimTime::from_secs(400));
+    }
+    answer(&mut app, wrong);
+    assert_eq!(player(&app).score().0, 0);
+    // Restart and answer right: a retake, with the next attempt's order.
+    act(&mut app, Actions::Confirm);
+    act(&mut app, Actions::Restart);
+    {
+        let mut p = app.world_mut().resource_mut::<Player>();
+        p.playing = true;
+    }
+    update_until(&mut app, 30, |p| p.quiz.is_some());
+    assert_eq!(
+        player(&app).quiz.as_ref().map(|q| q.order.clone()),
+        Some(orca_sim::rng::choice_order(
+            player(&app).scenario().seed,
+            &quiz.id,
+            1,
+            quiz.choices.len()
+        ))
+    );
+    answer(&mut app, quiz.correct[0]);
+    let p = player(&app);
+    assert_eq!(p.score().0, 0, "the first attempt counts");
+    let key = ScenarioSource::BuiltIn("ecs-rolling-update").progress_key();
+    let record = p.progress.record_of(&key, &quiz.id).expect("recorded");
+    assert!(!record.first.correct);
+    assert_eq!(record.retakes.len(), 1);
+    assert!(record.last().correct);
+    assert_eq!(record.topic.as_deref(), Some("deployments"));
 }
 
 #[test]

@@ -82,10 +82,50 @@ fn check_accepts_the_built_in_scenarios() {
         .count();
     assert!(files >= 17);
     assert!(
-        text(&out.stdout).contains(&format!("{files} scenario(s) valid")),
+        text(&out.stdout).contains(&format!("{files} scenario(s) valid\n")),
         "{}",
         text(&out.stdout)
     );
+    // The built-in quizzes give nothing away by length or position, and all have a topic.
+    assert!(
+        !text(&out.stderr).contains("warning"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn check_warns_about_quizzes_that_give_their_answer_away_but_accepts_them() {
+    let dir = temp_dir("check-warn");
+    let quiz = |i: usize| {
+        format!(
+            "(id: \"q{i}\", question: \"Q?\", choices: [\"No\", \"Yes, because the scheduler keeps the old tasks until the new ones are healthy\", \"Maybe\"], correct: [1], explanation: \"E.\", trigger: At(1), topic: \"deployments\")"
+        )
+    };
+    let src = format!(
+        "(version: 1, title: \"T\", world: Ecs(cluster: (name: \"c\"), task_definitions: [], services: []),\n quizzes: [\n{},\n{},\n{}\n])",
+        quiz(0),
+        quiz(1),
+        quiz(2)
+    );
+    let file = dir.join("gamed.ron");
+    std::fs::write(&file, src).expect("write");
+    let out = orca(&["check", file.to_str().expect("utf-8 path")]);
+    assert!(out.status.success(), "warnings do not fail the check");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(
+            "gamed.ron:2:11: warning: in 3 of 3 quizzes the right answer is the longest choice"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("gamed.ron:2:11: warning: the right answer is choice 1 in 3 of 3 quizzes"),
+        "{err}"
+    );
+    assert!(err.contains("its length gives it away"), "{err}");
+    assert_eq!(text(&out.stdout), "1 scenario(s) valid (5 warnings)\n");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -574,4 +614,104 @@ fn default_logging_is_info_and_up_and_nothing_per_frame() {
         long.lines().count(),
         "30 more frames, no more lines:\n{short}\n---\n{long}"
     );
+}
+
+/// `orca progress …` with the progress file at `file`, `input` on standard input.
+fn orca_progress(file: &Path, args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orca"))
+        .arg("progress")
+        .args(args)
+        .env("ORCA_PROGRESS", file)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run orca");
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    child.wait_with_output().expect("orca output")
+}
+
+#[test]
+fn progress_summarises_exports_and_resets_after_confirmation() {
+    let dir = temp_dir("progress-command");
+    let file = dir.join("progress.ron");
+    // Written by an older Orca: one answer per quiz, no version.
+    let old = "(scenarios: {\"builtin:ecs-rolling-update\": {\"how-many-start\": (picked: [2], correct: true), \"when-old-stops\": (picked: [0], correct: false)}})";
+    std::fs::write(&file, old).expect("write");
+    let out = orca_progress(&file, &[], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary = text(&out.stdout);
+    assert!(
+        summary.contains("Score: 1 right at the first try out of 2 answered"),
+        "{summary}"
+    );
+    assert!(
+        summary.lines().any(|l| l.contains("ecs-rolling-update")
+            && l.contains("2/4   answered")
+            && l.contains("1 missed")),
+        "{summary}"
+    );
+    assert!(summary.contains("Deployments and rollouts"), "{summary}");
+
+    let csv = dir.join("out.csv");
+    let out = orca_progress(&file, &["--export", csv.to_str().expect("utf-8")], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let written = std::fs::read_to_string(&csv).expect("csv");
+    assert!(
+        written.starts_with("scenario,quiz,topic,first_correct"),
+        "{written}"
+    );
+    assert!(
+        written
+            .contains("ecs-rolling-update,how-many-start,Deployments and rollouts,true,2,1,0,true"),
+        "{written}"
+    );
+    let json = dir.join("out.json");
+    let out = orca_progress(&file, &["--export", json.to_str().expect("utf-8")], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json")).expect("parses");
+    assert_eq!(rows.as_array().map(Vec::len), Some(2));
+    let out = orca_progress(&file, &["--export", "x.txt"], "");
+    assert_eq!(out.status.code(), Some(2));
+
+    // Reset asks first; anything but yes keeps every answer.
+    let out = orca_progress(&file, &["--reset"], "no\n");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("Nothing was reset"));
+    assert_eq!(std::fs::read_to_string(&file).expect("kept"), old);
+    let out = orca_progress(&file, &["--reset"], "yes\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = orca_progress(&file, &[], "");
+    assert!(text(&out.stdout).contains("out of 0 answered"));
+    // --yes is for scripts.
+    std::fs::write(&file, old).expect("write");
+    let out = orca_progress(&file, &["--reset", "--yes"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_unreadable_progress_file_is_kept_and_the_user_is_told() {
+    let dir = temp_dir("progress-unreadable");
+    let file = dir.join("progress.ron");
+    std::fs::write(&file, [0xff, 0xfe, 0x00]).expect("write");
+    let out = orca_progress(&file, &[], "");
+    assert!(out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("could not be read (not UTF-8 text)"), "{err}");
+    let aside: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().contains("progress.ron.unreadable-"))
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(
+        std::fs::read(&aside[0]).expect("kept"),
+        vec![0xff, 0xfe, 0x00]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -38,6 +38,7 @@ pub enum Actions {
     ToggleLegend,
     ToggleHelp,
     TogglePicker,
+    ToggleProgress,
     ToggleOrder,
     TogglePresenting,
     /// Save a picture of the window (F12).
@@ -94,6 +95,7 @@ fn keyboard_actions(
             KeyCode::KeyF => Actions::Fit,
             KeyCode::KeyL => Actions::ToggleLegend,
             KeyCode::KeyO => Actions::TogglePicker,
+            KeyCode::KeyG => Actions::ToggleProgress,
             KeyCode::KeyN => Actions::ToggleOrder,
             KeyCode::KeyP => Actions::TogglePresenting,
             KeyCode::F12 => Actions::Screenshot,
@@ -142,7 +144,7 @@ fn apply_actions(
             Actions::ToEnd => {
                 player.playing = false;
                 let end = player.end();
-                player.seek(end);
+                player.seek_asking(end);
             }
             Actions::Pick(i) => player.pick(*i),
             Actions::Confirm if ui.show_intro => ui.show_intro = false,
@@ -161,6 +163,7 @@ fn apply_actions(
             Actions::ToggleLegend => ui.show_legend = !ui.show_legend,
             Actions::ToggleHelp => ui.show_help = !ui.show_help,
             Actions::TogglePicker => ui.show_picker = !ui.show_picker,
+            Actions::ToggleProgress => ui.show_progress = !ui.show_progress,
             Actions::ToggleOrder => ui.newest_first = !ui.newest_first,
             Actions::TogglePresenting => ui.presenting = !ui.presenting,
             Actions::Screenshot => ui.screenshot_requested = true,
@@ -169,9 +172,10 @@ fn apply_actions(
                 player.select_adjacent_task(forward);
             }
             Actions::Escape => {
-                if ui.show_help || ui.show_picker || ui.show_intro {
+                if ui.show_help || ui.show_picker || ui.show_intro || ui.show_progress {
                     ui.show_help = false;
                     ui.show_picker = false;
+                    ui.show_progress = false;
                     ui.show_intro = false;
                 } else {
                     player.selection = None;

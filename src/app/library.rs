@@ -1,7 +1,6 @@
 //! Where scenarios come from: the built-in library embedded in the binary, or a file on disk
-//! that is watched for changes. Also the learner's progress file.
+//! that is watched for changes. The learner's progress file is `crate::progress`.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,7 +8,6 @@ use std::time::SystemTime;
 
 use orca_sim::Scenario;
 use orca_sim::scenario;
-use serde::{Deserialize, Serialize};
 
 use crate::scenario_file::{self, Fingerprint};
 
@@ -106,6 +104,25 @@ pub fn built_in(name: &str) -> Result<Arc<Scenario>, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The built-ins' quizzes (ids and topics) under their progress keys, for progress summaries.
+pub fn known_scenarios() -> Vec<crate::progress_report::KnownScenario> {
+    BUILT_IN
+        .iter()
+        .filter_map(|(name, _)| {
+            let s = built_in(name).ok()?;
+            Some(crate::progress_report::KnownScenario {
+                key: ScenarioSource::BuiltIn(name).progress_key(),
+                name: (*name).to_string(),
+                quizzes: s
+                    .quizzes
+                    .iter()
+                    .map(|q| (q.id.clone(), q.topic.clone()))
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
 /// Titles and descriptions of the built-ins, for the picker.
 pub fn built_in_list() -> Vec<(&'static str, String, String)> {
     BUILT_IN
@@ -191,105 +208,9 @@ pub fn poll_reload(source: &mut ScenarioSource) -> Option<Result<Arc<Scenario>, 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Progress
+// Progress: see `crate::progress`.
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Answer {
-    pub picked: Vec<usize>,
-    pub correct: bool,
-}
-
-/// Answers per scenario and quiz id, saved in the user's data directory.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Progress {
-    pub scenarios: BTreeMap<String, BTreeMap<String, Answer>>,
-    #[serde(skip)]
-    pub path: Option<PathBuf>,
-    #[serde(skip)]
-    pub last_error: Option<String>,
-}
-
-/// `$XDG_DATA_HOME/orca/progress.ron`, else `~/.local/share/orca/progress.ron`.
-/// `ORCA_PROGRESS` overrides it (tests use this).
-pub fn default_progress_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("ORCA_PROGRESS") {
-        return Some(PathBuf::from(p));
-    }
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
-    Some(base.join("orca").join("progress.ron"))
-}
-
-impl Progress {
-    /// Load from `path`; a missing or unreadable file starts empty (the problem is kept to show).
-    pub fn load(path: Option<PathBuf>) -> Progress {
-        let mut p = Progress::default();
-        if let Some(path) = &path {
-            match fs::read_to_string(path) {
-                Ok(text) => match ron::from_str::<Progress>(&text) {
-                    Ok(loaded) => p = loaded,
-                    Err(e) => {
-                        p.last_error = Some(format!(
-                            "{}: progress file unreadable ({e}); starting afresh",
-                            path.display()
-                        ))
-                    }
-                },
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => p.last_error = Some(format!("{}: {e}", path.display())),
-            }
-        }
-        p.path = path;
-        p
-    }
-
-    pub fn record(&mut self, scenario: &str, quiz: &str, picked: Vec<usize>, correct: bool) {
-        self.scenarios
-            .entry(scenario.to_string())
-            .or_default()
-            .insert(quiz.to_string(), Answer { picked, correct });
-        if let Err(e) = self.save() {
-            self.last_error = Some(e);
-        }
-    }
-
-    /// (right, answered) for the quizzes of `scenario` that still exist in it.
-    pub fn score(&self, key: &str, scenario: &Scenario) -> (usize, usize) {
-        let Some(answers) = self.scenarios.get(key) else {
-            return (0, 0);
-        };
-        let mut right = 0;
-        let mut answered = 0;
-        for q in &scenario.quizzes {
-            if let Some(a) = answers.get(&q.id) {
-                answered += 1;
-                right += usize::from(a.correct);
-            }
-        }
-        (right, answered)
-    }
-
-    pub fn answer(&self, key: &str, quiz: &str) -> Option<&Answer> {
-        self.scenarios.get(key)?.get(quiz)
-    }
-
-    /// Write atomically: a temporary file in the same folder, then a rename over the old one.
-    pub fn save(&self) -> Result<(), String> {
-        let Some(path) = &self.path else {
-            return Ok(());
-        };
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
-            .map_err(|e| format!("cannot encode progress: {e}"))?;
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        }
-        let tmp = path.with_extension("ron.tmp");
-        fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
-        fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
-    }
-}
+pub use crate::progress::{Answer, Progress, QuizRecord, default_path as default_progress_path};
 
 #[cfg(test)]
 mod tests {
@@ -301,36 +222,5 @@ mod tests {
             let s = built_in(name).unwrap_or_else(|e| panic!("{e}"));
             assert!(!s.quizzes.is_empty(), "{name} has no quizzes");
         }
-    }
-
-    #[test]
-    fn progress_round_trips_through_an_atomic_write() {
-        let dir = std::env::temp_dir().join(format!("orca-progress-{}", std::process::id()));
-        let path = dir.join("progress.ron");
-        let _ = fs::remove_file(&path);
-        let mut p = Progress::load(Some(path.clone()));
-        p.record("builtin:x", "q1", vec![2], true);
-        p.record("builtin:x", "q2", vec![0], false);
-        assert!(p.last_error.is_none(), "{:?}", p.last_error);
-        assert!(!path.with_extension("ron.tmp").exists());
-        let again = Progress::load(Some(path.clone()));
-        assert_eq!(again.scenarios, p.scenarios);
-        assert_eq!(
-            again.answer("builtin:x", "q1").map(|a| a.correct),
-            Some(true)
-        );
-        let _ = fs::remove_dir_all(&dir);
-    }
-
-    #[test]
-    fn a_corrupt_progress_file_starts_afresh_with_a_message() {
-        let dir = std::env::temp_dir().join(format!("orca-progress-bad-{}", std::process::id()));
-        fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join("progress.ron");
-        fs::write(&path, "not ron at all (").expect("write");
-        let p = Progress::load(Some(path));
-        assert!(p.scenarios.is_empty());
-        assert!(p.last_error.is_some());
-        let _ = fs::remove_dir_all(&dir);
     }
 }

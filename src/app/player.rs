@@ -69,7 +69,10 @@ impl Selection {
 pub struct OpenQuiz {
     /// Index into `quiz_moments`.
     pub moment: usize,
-    /// Choices ticked so far.
+    /// The order the choices are shown in: `order[k]` is the author's index of the `k`-th
+    /// choice shown (`orca_sim::rng::choice_order`, drawn for this attempt).
+    pub order: Vec<usize>,
+    /// Choices ticked so far, as the author's indices.
     pub picked: Vec<usize>,
     /// Set once the learner has answered: was it right?
     pub verdict: Option<bool>,
@@ -468,8 +471,22 @@ impl Player {
     fn open_quiz(&mut self, moment: usize) {
         self.asked[moment] = true;
         self.playing = false;
+        let scenario = self.playback.scenario();
+        let order = match scenario
+            .quizzes
+            .get(self.playback.quiz_moments()[moment].quiz)
+        {
+            Some(quiz) => {
+                let attempt = self
+                    .progress
+                    .attempts(&self.source.progress_key(), &quiz.id);
+                orca_sim::rng::choice_order(scenario.seed, &quiz.id, attempt, quiz.choices.len())
+            }
+            None => Vec::new(),
+        };
         self.quiz = Some(OpenQuiz {
             moment,
+            order,
             picked: Vec::new(),
             verdict: None,
         });
@@ -554,6 +571,57 @@ impl Player {
         }
     }
 
+    /// Whether the learner has ever answered the quiz of this moment (in the progress file).
+    fn answered(&self, moment: usize) -> bool {
+        let key = self.source.progress_key();
+        self.playback
+            .quiz_moments()
+            .get(moment)
+            .and_then(|m| self.scenario().quizzes.get(m.quiz))
+            .is_some_and(|q| self.progress.answer(&key, &q.id).is_some())
+    }
+
+    /// The first prediction never answered whose question comes before `t`.
+    fn unanswered_prediction_before(&self, t: SimTime) -> Option<usize> {
+        self.playback
+            .quiz_moments()
+            .iter()
+            .enumerate()
+            .filter(|(i, m)| m.predict && m.pause_at() < t && !self.answered(*i))
+            .min_by_key(|(_, m)| m.pause_at())
+            .map(|(i, _)| i)
+    }
+
+    /// What the learner may see of the run: nothing at or after the moment of the next
+    /// prediction never answered (the timeline hides those events), `None` when everything
+    /// may be shown. What is already behind the clock stays shown.
+    pub fn hidden_from(&self) -> Option<SimTime> {
+        let now = self.now();
+        self.playback
+            .quiz_moments()
+            .iter()
+            .enumerate()
+            .filter(|(i, m)| m.predict && m.at > now && !self.answered(*i))
+            .map(|(_, m)| m.at)
+            .min()
+    }
+
+    /// Jump to a moment the learner chose (timeline, End). A prediction never answered before
+    /// `t` is asked first: playback stops just before its moment and opens it, so seeking
+    /// cannot skip a question and show its answer.
+    pub fn seek_asking(&mut self, t: SimTime) {
+        match self.unanswered_prediction_before(t.min(self.playback.end())) {
+            Some(i) if self.quiz.as_ref().is_some_and(|q| q.moment == i) => {}
+            Some(i) => {
+                let at = self.playback.quiz_moments()[i].pause_at();
+                self.playing = false;
+                self.seek(at);
+                self.open_quiz(i);
+            }
+            None => self.seek(t),
+        }
+    }
+
     /// Step to the next moment something happens (or the next quiz).
     pub fn step_forward(&mut self) {
         if self.quiz.is_some() {
@@ -586,9 +654,14 @@ impl Player {
         }
     }
 
-    /// Toggle a choice of the open quiz (before answering).
-    pub fn pick(&mut self, choice: usize) {
-        let Some(moment) = self.quiz.as_ref().map(|q| q.moment) else {
+    /// Toggle the choice shown at `shown` (from 0, as keys 1–9 and the panel number them) of
+    /// the open quiz, before answering.
+    pub fn pick(&mut self, shown: usize) {
+        let Some((moment, choice)) = self
+            .quiz
+            .as_ref()
+            .and_then(|q| Some((q.moment, *q.order.get(shown)?)))
+        else {
             return;
         };
         let multi = self
@@ -624,7 +697,8 @@ impl Player {
         let right = picked == correct;
         q.verdict = Some(right);
         let key = self.source.progress_key();
-        self.progress.record(&key, &quiz.id, picked, right);
+        self.progress
+            .record(&key, &quiz.id, quiz.topic.as_deref(), picked, right);
         Some(right)
     }
 

@@ -12,6 +12,8 @@ pub(super) fn plugin(app: &mut App) {
 pub struct UiState {
     pub show_help: bool,
     pub show_picker: bool,
+    /// The progress view (G).
+    pub show_progress: bool,
     pub show_legend: bool,
     /// The scenario's title and description, shown when it opens.
     pub show_intro: bool,
@@ -41,6 +43,7 @@ impl Default for UiState {
         UiState {
             show_help: false,
             show_picker: false,
+            show_progress: false,
             show_legend: true,
             show_intro: false,
             presenting: false,

@@ -63,6 +63,9 @@ pub fn run_app(file: Option<PathBuf>) -> std::process::ExitCode {
         return status;
     }
     let progress = Progress::load(library::default_progress_path());
+    if let Some(e) = &progress.last_error {
+        eprintln!("{e}");
+    }
     let (scenario, source, show_picker) = match file {
         Some(path) => match library::load_file(&path) {
             Ok((s, src)) => (s, src, false),

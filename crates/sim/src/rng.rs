@@ -127,3 +127,54 @@ mod tests {
         }
     }
 }
+
+/// The order a quiz's choices are shown in: `order[k]` is the author's index of the choice
+/// shown `k`-th. A permutation of `0..n` drawn from the scenario's seed, the quiz id and the
+/// attempt (0 for the first time the learner answers it), so one attempt always shows the same
+/// order (a class sees the same first order; a retake shows another), while the file keeps the
+/// author's order.
+pub fn choice_order(seed: u64, quiz_id: &str, attempt: u32, n: usize) -> Vec<usize> {
+    // FNV-1a: a hash that does not change between Rust versions, unlike `DefaultHasher`.
+    let id_hash = quiz_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ id_hash);
+    rng.set_stream(1000 + u64::from(attempt));
+    let mut order: Vec<usize> = (0..n).collect();
+    // Fisher–Yates, written out so the order never depends on a library's shuffle.
+    for i in (1..n).rev() {
+        let j = rng.random_range(0..=i);
+        order.swap(i, j);
+    }
+    order
+}
+
+#[cfg(test)]
+mod choice_order_tests {
+    use super::choice_order;
+
+    #[test]
+    fn an_attempt_is_reproducible_and_a_permutation() {
+        let a = choice_order(7, "how-many-start", 0, 4);
+        assert_eq!(a, choice_order(7, "how-many-start", 0, 4));
+        let mut sorted = a.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn orders_vary_with_the_quiz_and_the_attempt() {
+        // Over many quizzes, the first choice shown is not always the author's first.
+        let firsts: Vec<usize> = (0..40)
+            .map(|i| choice_order(7, &format!("q{i}"), 0, 4)[0])
+            .collect();
+        for pos in 0..4 {
+            assert!(
+                firsts.contains(&pos),
+                "choice {pos} never shown first: {firsts:?}"
+            );
+        }
+        let retakes: Vec<Vec<usize>> = (0..8).map(|a| choice_order(7, "q", a, 4)).collect();
+        assert!(retakes.iter().any(|o| *o != retakes[0]), "{retakes:?}");
+    }
+}

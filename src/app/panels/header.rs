@@ -45,6 +45,13 @@ fn header(
                 if let Some(notice) = &ui_state.notice {
                     ui.weak(notice);
                 }
+                if ui
+                    .button("📊 Progress")
+                    .on_hover_text("G: every scenario and topic")
+                    .clicked()
+                {
+                    actions.write(Actions::ToggleProgress);
+                }
                 ui.label(
                     egui::RichText::new(format!(
                         "Quiz score {right}/{answered} · {total} questions"
@@ -52,8 +59,12 @@ fn header(
                     .strong(),
                 )
                 .on_hover_text(
-                    "Right answers out of questions answered; kept in your progress file.",
+                    "Right at the first try out of questions answered (answering again is practice); kept in your progress file.",
                 );
+                if let Some(e) = &player.progress.last_error {
+                    ui.colored_label(egui::Color32::from_rgb(255, 190, 120), "⚠ progress file")
+                        .on_hover_text(e.as_str());
+                }
             });
         });
         ui.horizontal(|ui| {

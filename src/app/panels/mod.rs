@@ -13,6 +13,7 @@ mod legend;
 mod load_error;
 mod palette;
 mod picker;
+mod progress_view;
 mod quiz;
 mod services;
 mod shortcuts;
@@ -67,6 +68,7 @@ pub(super) fn plugin(app: &mut App) {
             intro::plugin,
             shortcuts::plugin,
             picker::plugin,
+            progress_view::plugin,
             actions_menu::plugin,
         ));
 }

@@ -50,24 +50,41 @@ fn quiz_panel(root: &mut egui::Ui, player: &mut Player) {
                 ui.weak("More than one answer is right: tick them all.");
             }
             ui.add_space(6.0);
-            for (i, choice) in quiz.choices.iter().enumerate() {
+            // In the shuffled order of this attempt; `i` is the author's index.
+            for (shown, &i) in open.order.iter().enumerate() {
+                let Some(choice) = quiz.choices.get(i) else {
+                    continue;
+                };
                 let picked = open.picked.contains(&i);
-                let mut text = egui::RichText::new(format!("{}  {}", i + 1, choice)).size(16.0);
+                let mut text = egui::RichText::new(format!("{}  {}", shown + 1, choice)).size(16.0);
                 if open.verdict.is_some() {
                     if quiz.correct.contains(&i) {
-                        text = egui::RichText::new(format!("✓ {}  {}", i + 1, choice))
+                        text = egui::RichText::new(format!("✓ {}  {}", shown + 1, choice))
                             .size(16.0)
                             .color(egui::Color32::from_rgb(120, 230, 140))
                             .strong();
                     } else if picked {
-                        text = egui::RichText::new(format!("✗ {}  {}", i + 1, choice))
+                        text = egui::RichText::new(format!("✗ {}  {}", shown + 1, choice))
                             .size(16.0)
                             .color(egui::Color32::from_rgb(255, 120, 120));
                     }
                 }
                 let r = ui.add(egui::Button::selectable(picked, text).wrap());
                 if r.clicked() && open.verdict.is_none() {
-                    player.pick(i);
+                    player.pick(shown);
+                }
+                // Why a wrong pick is wrong, right under it.
+                if open.verdict.is_some()
+                    && picked
+                    && let Some(why) = quiz.why_not.get(&i)
+                {
+                    ui.indent(("why-not", i), |ui| {
+                        ui.label(
+                            egui::RichText::new(why)
+                                .size(14.0)
+                                .color(egui::Color32::from_rgb(255, 190, 170)),
+                        );
+                    });
                 }
             }
             ui.add_space(8.0);

@@ -42,6 +42,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl + 0", "reset text size"),
     ("L", "show / hide the legend"),
     ("O", "open the scenario picker"),
+    ("G", "your progress: every scenario and topic"),
     ("N", "newest events first / oldest first"),
     ("P", "presentation mode: canvas only (with the timeline)"),
     (

@@ -33,10 +33,13 @@ fn timeline(root: &mut egui::Ui, player: &mut Player) {
             let x_of =
                 |t: SimTime| rect.left() + 8.0 + (rect.width() - 16.0) * (t.millis() as f32 / end);
             let mid = rect.center().y;
-            for e in player.playback.full_log().iter() {
-                if matches!(e.source, Source::Task(_)) {
-                    continue;
-                }
+            // Nothing at or after a prediction never answered: its ticks and texts would
+            // give the answer away.
+            let hidden_from = player.hidden_from();
+            let shown = |e: &&orca_sim::Event| {
+                !matches!(e.source, Source::Task(_)) && hidden_from.is_none_or(|h| e.at < h)
+            };
+            for e in player.playback.full_log().iter().filter(shown) {
                 let x = x_of(e.at);
                 painter.line_segment(
                     [egui::pos2(x, mid - 7.0), egui::pos2(x, mid + 7.0)],
@@ -69,7 +72,7 @@ fn timeline(root: &mut egui::Ui, player: &mut Player) {
                 let frac = ((p.x - rect.left() - 8.0) / (rect.width() - 16.0)).clamp(0.0, 1.0);
                 let t = SimTime((frac * end) as u64);
                 player.playing = false;
-                player.seek(t);
+                player.seek_asking(t);
             }
             let label_color = egui::Color32::from_gray(170);
             painter.text(
@@ -93,7 +96,7 @@ fn timeline(root: &mut egui::Ui, player: &mut Player) {
                     .playback
                     .full_log()
                     .iter()
-                    .filter(|e| !matches!(e.source, Source::Task(_)))
+                    .filter(shown)
                     .min_by_key(|e| e.at.millis().abs_diff(t.millis()));
                 match near {
                     Some(e) if (x_of(e.at) - p.x).abs() < 6.0 => {

@@ -328,7 +328,9 @@ impl<'a> Index<'a> {
                 Tok::Comma | Tok::Colon => continue,
                 Tok::Ident(n) => Some(n.to_string()),
                 Tok::Str(s) => Some(s),
-                Tok::Open(_) | Tok::Scalar => None,
+                // A map's number key (`why_not: {2: ".."}`) names its value like a field.
+                Tok::Scalar => Some(src[at..lx.pos].trim().to_string()),
+                Tok::Open(_) => None,
             };
             let name = match name {
                 Some(n) if matches!(lx.next(), Some((_, Tok::Colon))) => Some(n),

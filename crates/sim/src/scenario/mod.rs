@@ -5,6 +5,7 @@
 //! say what would be valid. It never panics and does no I/O: callers read the file.
 
 pub mod limits;
+pub mod lint;
 pub mod locate;
 mod ron_error;
 mod shown;

@@ -372,6 +372,8 @@ fn describe_code(code: &ron::Error) -> String {
             "; the group has more values than the field takes, or a comma or bracket is missing"
         }
         E::ExpectedMapColon => "; write each field as name: value",
+        E::ExpectedMap => "; this field takes a map in braces, e.g. {1: \"why choice 1 is wrong\"}",
+        E::ExpectedMapEnd => "; a map is not closed with } (or an entry is missing a comma)",
         E::ExpectedIdentifier => "; expected a field name or a variant like Fargate",
         E::Eof => "; the file ends too early: a bracket or parenthesis is not closed",
         E::ExpectedStringEnd => "; a string is not closed with a double quote",

@@ -1,8 +1,10 @@
 //! The scenario format: every malformed file in `tests/malformed` gives its expected error
-//! (file, line, column, what would be valid), and every field of the format is covered. One
-//! test binary.
+//! (file, line, column, what would be valid), every field of the format is covered, and the
+//! quiz fields (why_not, topics) load and the built-in quizzes give nothing away. One test
+//! binary.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod malformed;
+mod quizzes;

@@ -1,6 +1,34 @@
 //! Quizzes: questions asked at a moment or when a condition first holds.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+
+/// The topics a quiz can be tagged with (`topic: "scaling"`), with the name the progress view
+/// shows. A fixed list, so progress adds up across scenarios written by different people.
+pub const TOPICS: &[(&str, &str)] = &[
+    ("deployments", "Deployments and rollouts"),
+    ("health-checks", "Health checks and probes"),
+    ("load-balancing", "Load balancing"),
+    ("scaling", "Auto scaling"),
+    ("capacity", "Capacity and nodes"),
+    ("scheduling", "Scheduling and placement"),
+    ("storage", "Storage"),
+    ("iam", "IAM"),
+    ("registry", "Images and registries"),
+    ("security", "Security"),
+    ("observability", "Observability"),
+];
+
+/// What the progress view calls quizzes without a topic.
+pub const NO_TOPIC: &str = "Other";
+
+/// The progress view's name for a topic tag (`NO_TOPIC` for none or an unknown one).
+pub fn topic_label(topic: Option<&str>) -> &'static str {
+    topic
+        .and_then(|t| TOPICS.iter().find(|(name, _)| *name == t))
+        .map_or(NO_TOPIC, |(_, label)| label)
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8,9 +36,16 @@ pub struct Quiz {
     pub id: String,
     pub question: String,
     pub choices: Vec<String>,
-    /// Indices (from 0) of the correct choices.
+    /// Indices (from 0) of the correct choices; more than one makes it "select all that apply".
     pub correct: Vec<usize>,
+    /// Why a wrong choice is wrong, by its index: shown when the learner picked it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub why_not: BTreeMap<usize, String>,
+    /// Why the right answer is right, shown after answering.
     pub explanation: String,
+    /// One of [`TOPICS`], for the progress view.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
     pub trigger: Trigger,
     /// Ask just before the trigger's moment plays, so the learner predicts what happens.
     #[serde(default)]

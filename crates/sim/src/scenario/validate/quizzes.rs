@@ -7,7 +7,7 @@ use super::common::{list, scenario_end};
 use super::ecs_index::EcsIndex;
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{escaped, quoted};
-use crate::scenario::spec::{Condition, EksWorld, Focus, Scenario, Trigger};
+use crate::scenario::spec::{Condition, EksWorld, Focus, Quiz, Scenario, TOPICS, Trigger};
 
 /// Keys 1–9 pick a quiz answer.
 pub const MAX_CHOICES: usize = 9;
@@ -77,6 +77,37 @@ fn condition(out: &mut Problems, ix: &EcsIndex, c: &Condition, p: Path, eks: boo
     };
     if let (Some(svc), Some(r)) = (svc, revision) {
         ix.revision_ref(out, svc, r, p.field("revision"));
+    }
+}
+
+/// `why_not` texts belong to wrong choices that exist, and say something.
+fn why_not(out: &mut Problems, q: &Quiz, p: &Path) {
+    let n = q.choices.len();
+    for (&choice, text) in &q.why_not {
+        let at = p.field("why_not").key(choice.to_string());
+        if choice >= n {
+            out.push((
+                at,
+                format!(
+                    "why_not names choice {choice}, which does not exist; this quiz has {n} choices, numbered from 0"
+                ),
+            ));
+        } else if q.correct.contains(&choice) {
+            out.push((
+                at,
+                format!(
+                    "why_not names choice {choice}, which is a correct answer; why_not is for wrong choices (the explanation says why the right ones are right)"
+                ),
+            ));
+        } else if text.trim().is_empty() {
+            out.push((
+                at,
+                format!(
+                    "why_not for choice {choice} {} is empty; say why that choice is wrong, or leave it out",
+                    escaped(text)
+                ),
+            ));
+        }
     }
 }
 
@@ -158,6 +189,23 @@ pub(super) fn quizzes(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opti
                     format!("choice {c} is listed twice"),
                 ));
             }
+        }
+        why_not(out, q, &p);
+        if let Some(t) = &q.topic
+            && !TOPICS.iter().any(|(name, _)| name == t)
+        {
+            out.push((
+                p.field("topic"),
+                format!(
+                    "topic {} is not one of Orca's topics; use {}",
+                    quoted(t),
+                    TOPICS
+                        .iter()
+                        .map(|(name, _)| format!("\"{name}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
         }
         if q.explanation.trim().is_empty() {
             out.push((

@@ -1,0 +1,521 @@
+//! The learner's quiz progress: every answer per scenario and quiz, the first attempt kept
+//! apart from retakes (the score counts first attempts; retakes are practice).
+//!
+//! The file (`progress.ron`) is never lost:
+//! - it is written atomically — a temporary file in the same folder, flushed to disk, then
+//!   renamed over the old one — through a symbolic link to its target;
+//! - a file this version cannot read (corrupt, truncated, not UTF-8, not a regular file) is
+//!   never overwritten: it is renamed aside with a timestamp and the learner is told;
+//! - a file written by a newer Orca is left alone: answers are kept in memory only, and the
+//!   learner is told;
+//! - a file written by an older Orca (format 1: one answer per quiz, no version) loads, its
+//!   answers counted as first attempts, and is saved in the current format on the next answer.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use orca_sim::Scenario;
+use serde::{Deserialize, Serialize};
+
+/// The format this version writes. 1 had no `version` field.
+pub const FORMAT: u32 = 2;
+
+/// A progress file larger than this is not read (it would be far beyond any real use).
+const MAX_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One answer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    /// The choices ticked, as the author's indices.
+    pub picked: Vec<usize>,
+    pub correct: bool,
+}
+
+/// Everything recorded about one quiz.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QuizRecord {
+    /// The first answer ever given: what the score counts.
+    pub first: Answer,
+    /// Answers given again later (practice), oldest first.
+    #[serde(default)]
+    pub retakes: Vec<Answer>,
+    /// The quiz's topic when it was answered, for the progress view.
+    #[serde(default)]
+    pub topic: Option<String>,
+}
+
+impl QuizRecord {
+    /// The latest answer.
+    pub fn last(&self) -> &Answer {
+        self.retakes.last().unwrap_or(&self.first)
+    }
+}
+
+/// What the file holds (format 2).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct FileV2 {
+    version: u32,
+    scenarios: BTreeMap<String, BTreeMap<String, QuizRecord>>,
+}
+
+/// Format 1: one answer per quiz.
+#[derive(Deserialize)]
+struct FileV1 {
+    scenarios: BTreeMap<String, BTreeMap<String, Answer>>,
+}
+
+/// Any file with a version number, to tell a newer format from a corrupt file.
+#[derive(Deserialize)]
+struct VersionOnly {
+    version: u32,
+}
+
+/// Answers per scenario (its progress key) and quiz id, saved in the user's data folder.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Progress {
+    pub scenarios: BTreeMap<String, BTreeMap<String, QuizRecord>>,
+    /// Where it is saved; `None` keeps it in memory only.
+    pub path: Option<PathBuf>,
+    /// The file is from a newer Orca, or could not be set aside: answers are not saved.
+    pub read_only: bool,
+    /// What the learner should know about the file (shown in the app and on stderr).
+    pub last_error: Option<String>,
+}
+
+/// `$XDG_DATA_HOME/orca/progress.ron`, else `~/.local/share/orca/progress.ron`.
+/// `ORCA_PROGRESS` overrides it (tests use this).
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("ORCA_PROGRESS") {
+        return Some(PathBuf::from(p));
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(base.join("orca").join("progress.ron"))
+}
+
+/// Why a file could not be used.
+enum Unreadable {
+    /// From a newer Orca: leave it alone.
+    Newer(u32),
+    /// A folder, a FIFO, a device: not ours to move.
+    NotAFile,
+    /// Anything else: set it aside.
+    Broken(String),
+}
+
+fn read_text(path: &Path) -> Result<Option<String>, Unreadable> {
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Unreadable::Broken(e.to_string())),
+    };
+    if !meta.is_file() {
+        // Reading a FIFO would block.
+        return Err(Unreadable::NotAFile);
+    }
+    let file = fs::File::open(path).map_err(|e| Unreadable::Broken(e.to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Unreadable::Broken(e.to_string()))?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(Unreadable::Broken(format!(
+            "larger than {} MiB",
+            MAX_BYTES / 1024 / 1024
+        )));
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| Unreadable::Broken("not UTF-8 text".into()))
+}
+
+fn parse(text: &str) -> Result<BTreeMap<String, BTreeMap<String, QuizRecord>>, Unreadable> {
+    if let Ok(v) = ron::from_str::<VersionOnly>(text) {
+        if v.version > FORMAT {
+            return Err(Unreadable::Newer(v.version));
+        }
+        return ron::from_str::<FileV2>(text)
+            .map(|f| f.scenarios)
+            .map_err(|e| Unreadable::Broken(e.to_string()));
+    }
+    match ron::from_str::<FileV1>(text) {
+        Ok(v1) => Ok(v1
+            .scenarios
+            .into_iter()
+            .map(|(key, answers)| {
+                let records = answers
+                    .into_iter()
+                    .map(|(quiz, first)| {
+                        (
+                            quiz,
+                            QuizRecord {
+                                first,
+                                ..QuizRecord::default()
+                            },
+                        )
+                    })
+                    .collect();
+                (key, records)
+            })
+            .collect()),
+        Err(e) => Err(Unreadable::Broken(e.to_string())),
+    }
+}
+
+/// The file a chain of symbolic links ends at (which need not exist yet), so a save replaces
+/// that file and keeps the links.
+fn link_target(path: &Path) -> PathBuf {
+    let mut p = path.to_path_buf();
+    // As many links as Linux follows (MAXSYMLINKS); a loop ends there.
+    for _ in 0..40 {
+        let Ok(meta) = fs::symlink_metadata(&p) else {
+            break;
+        };
+        if !meta.file_type().is_symlink() {
+            break;
+        }
+        let Ok(next) = fs::read_link(&p) else { break };
+        p = match p.parent() {
+            Some(dir) if next.is_relative() => dir.join(next),
+            _ => next,
+        };
+    }
+    p
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl Progress {
+    /// Load from `path`. A missing file starts empty; an unreadable one is set aside (renamed
+    /// `progress.ron.unreadable-<unix time>`) and one from a newer Orca is left alone, each
+    /// with a message in `last_error`.
+    pub fn load(path: Option<PathBuf>) -> Progress {
+        let mut p = Progress {
+            path: path.clone(),
+            ..Progress::default()
+        };
+        let Some(path) = path else { return p };
+        match read_text(&path).and_then(|text| text.map(|t| parse(&t)).transpose()) {
+            Ok(Some(scenarios)) => p.scenarios = scenarios,
+            Ok(None) => {}
+            Err(Unreadable::Newer(v)) => {
+                p.read_only = true;
+                p.last_error = Some(format!(
+                    "{}: written by a newer Orca (progress format {v}, this one reads up to {FORMAT}); it is left as it is and answers given now are not saved",
+                    path.display()
+                ));
+            }
+            Err(Unreadable::NotAFile) => {
+                p.read_only = true;
+                p.last_error = Some(format!(
+                    "{}: not a regular file; it is left as it is and answers given now are not saved",
+                    path.display()
+                ));
+            }
+            Err(Unreadable::Broken(why)) => {
+                let aside = PathBuf::from(format!("{}.unreadable-{}", path.display(), unix_now()));
+                match fs::rename(&path, &aside) {
+                    Ok(()) => {
+                        p.last_error = Some(format!(
+                            "{}: the progress file could not be read ({why}); it was kept as {} and a new one is started",
+                            path.display(),
+                            aside.display()
+                        ));
+                    }
+                    Err(e) => {
+                        p.read_only = true;
+                        p.last_error = Some(format!(
+                            "{}: the progress file could not be read ({why}) nor set aside ({e}); it is left as it is and answers given now are not saved",
+                            path.display()
+                        ));
+                    }
+                }
+            }
+        }
+        p
+    }
+
+    /// Record an answer to `quiz` of the scenario `key` and save. The first answer is the one
+    /// the score counts; later ones are retakes.
+    pub fn record(
+        &mut self,
+        key: &str,
+        quiz: &str,
+        topic: Option<&str>,
+        picked: Vec<usize>,
+        correct: bool,
+    ) {
+        let answer = Answer { picked, correct };
+        let records = self.scenarios.entry(key.to_string()).or_default();
+        match records.get_mut(quiz) {
+            Some(r) => {
+                r.retakes.push(answer);
+                r.topic = topic.map(str::to_string).or(r.topic.take());
+            }
+            None => {
+                records.insert(
+                    quiz.to_string(),
+                    QuizRecord {
+                        first: answer,
+                        retakes: Vec::new(),
+                        topic: topic.map(str::to_string),
+                    },
+                );
+            }
+        }
+        if let Err(e) = self.save() {
+            self.last_error = Some(e);
+        }
+    }
+
+    /// (first-try right, answered) for the quizzes of `scenario` that still exist in it.
+    pub fn score(&self, key: &str, scenario: &Scenario) -> (usize, usize) {
+        let Some(records) = self.scenarios.get(key) else {
+            return (0, 0);
+        };
+        let mut right = 0;
+        let mut answered = 0;
+        for q in &scenario.quizzes {
+            if let Some(r) = records.get(&q.id) {
+                answered += 1;
+                right += usize::from(r.first.correct);
+            }
+        }
+        (right, answered)
+    }
+
+    /// The first answer to a quiz.
+    pub fn answer(&self, key: &str, quiz: &str) -> Option<&Answer> {
+        self.record_of(key, quiz).map(|r| &r.first)
+    }
+
+    pub fn record_of(&self, key: &str, quiz: &str) -> Option<&QuizRecord> {
+        self.scenarios.get(key)?.get(quiz)
+    }
+
+    /// How many times the quiz has been answered: 0 before the first attempt.
+    pub fn attempts(&self, key: &str, quiz: &str) -> u32 {
+        self.record_of(key, quiz).map_or(0, |r| {
+            1 + u32::try_from(r.retakes.len()).unwrap_or(u32::MAX - 1)
+        })
+    }
+
+    /// Forget every answer and save (an empty file).
+    pub fn reset(&mut self) -> Result<(), String> {
+        self.scenarios.clear();
+        self.save()
+    }
+
+    /// Write atomically. A symbolic link is followed, so the file it points to is replaced
+    /// and the link stays.
+    pub fn save(&self) -> Result<(), String> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        if self.read_only {
+            return Err(format!(
+                "{}: not saved, the file there is kept as it is",
+                path.display()
+            ));
+        }
+        let target = link_target(path);
+        let file = FileV2 {
+            version: FORMAT,
+            scenarios: self.scenarios.clone(),
+        };
+        let text = ron::ser::to_string_pretty(&file, ron::ser::PrettyConfig::default())
+            .map_err(|e| format!("cannot encode progress: {e}"))?;
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "progress.ron".into());
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let write = || -> std::io::Result<()> {
+            let mut f = fs::File::create(&tmp)?;
+            f.write_all(text.as_bytes())?;
+            f.sync_all()?;
+            fs::rename(&tmp, &target)?;
+            // The rename itself survives a crash once the folder is synced.
+            if let Ok(d) = fs::File::open(&dir) {
+                let _ = d.sync_all();
+            }
+            Ok(())
+        };
+        write().map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            format!("{}: answers not saved: {e}", target.display())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("orca-progress-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+
+    #[test]
+    fn first_attempts_are_kept_apart_from_retakes_and_round_trip() {
+        let dir = temp("round-trip");
+        let path = dir.join("progress.ron");
+        let mut p = Progress::load(Some(path.clone()));
+        p.record("builtin:x", "q1", Some("scaling"), vec![2], false);
+        p.record("builtin:x", "q1", Some("scaling"), vec![1], true);
+        p.record("builtin:x", "q2", None, vec![0], true);
+        assert!(p.last_error.is_none(), "{:?}", p.last_error);
+        let again = Progress::load(Some(path.clone()));
+        assert_eq!(again.scenarios, p.scenarios);
+        let r = again.record_of("builtin:x", "q1").expect("q1");
+        assert!(!r.first.correct, "the first attempt is what counts");
+        assert_eq!(r.retakes.len(), 1);
+        assert!(r.last().correct);
+        assert_eq!(again.attempts("builtin:x", "q1"), 2);
+        assert_eq!(again.attempts("builtin:x", "q3"), 0);
+        // No temporary file is left behind.
+        let names: Vec<_> = fs::read_dir(&dir)
+            .expect("dir")
+            .filter_map(|e| e.ok().map(|e| e.file_name()))
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_format_1_file_loads_as_first_attempts() {
+        let dir = temp("v1");
+        let path = dir.join("progress.ron");
+        fs::write(
+            &path,
+            "(scenarios: {\"builtin:x\": {\"q1\": (picked: [2], correct: true), \"q2\": (picked: [0], correct: false)}})",
+        )
+        .expect("write");
+        let p = Progress::load(Some(path.clone()));
+        assert!(p.last_error.is_none(), "{:?}", p.last_error);
+        assert_eq!(p.answer("builtin:x", "q1").map(|a| a.correct), Some(true));
+        assert_eq!(p.attempts("builtin:x", "q2"), 1);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_corrupt_file_is_set_aside_not_overwritten() {
+        let dir = temp("corrupt");
+        let path = dir.join("progress.ron");
+        fs::write(
+            &path,
+            "(scenarios: {\"builtin:x\": {\"q1\": (picked: [2], corr",
+        )
+        .expect("write");
+        let mut p = Progress::load(Some(path.clone()));
+        let msg = p.last_error.clone().expect("the learner is told");
+        assert!(
+            msg.contains("could not be read") && msg.contains("kept as"),
+            "{msg}"
+        );
+        p.record("builtin:x", "q9", None, vec![0], true);
+        let aside: Vec<PathBuf> = fs::read_dir(&dir)
+            .expect("dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.to_string_lossy().contains(".unreadable-"))
+            .collect();
+        assert_eq!(aside.len(), 1);
+        assert_eq!(
+            fs::read_to_string(&aside[0]).expect("kept"),
+            "(scenarios: {\"builtin:x\": {\"q1\": (picked: [2], corr"
+        );
+        assert!(
+            Progress::load(Some(path))
+                .answer("builtin:x", "q9")
+                .is_some()
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_newer_file_is_left_alone() {
+        let dir = temp("newer");
+        let path = dir.join("progress.ron");
+        let text = "(version: 99, scenarios: {}, badges: [])";
+        fs::write(&path, text).expect("write");
+        let mut p = Progress::load(Some(path.clone()));
+        assert!(p.read_only);
+        assert!(
+            p.last_error
+                .as_deref()
+                .is_some_and(|m| m.contains("newer Orca")),
+            "{:?}",
+            p.last_error
+        );
+        p.record("builtin:x", "q1", None, vec![0], true);
+        assert_eq!(fs::read_to_string(&path).expect("read"), text);
+        assert!(
+            p.last_error
+                .as_deref()
+                .is_some_and(|m| m.contains("not saved"))
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_file_is_saved_through_the_link() {
+        let dir = temp("symlink");
+        let real = dir.join("real.ron");
+        let link = dir.join("progress.ron");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        let mut p = Progress::load(Some(link.clone()));
+        p.record("builtin:x", "q1", None, vec![0], true);
+        assert!(
+            fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            Progress::load(Some(real))
+                .answer("builtin:x", "q1")
+                .is_some()
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_folder_in_the_way_is_left_alone_and_a_failed_save_is_reported() {
+        let dir = temp("dir-in-the-way");
+        let path = dir.join("progress.ron");
+        fs::create_dir(&path).expect("a folder where the file goes");
+        let p = Progress::load(Some(path.clone()));
+        assert!(p.read_only && path.is_dir(), "{:?}", p.last_error);
+        // A folder that appears after loading makes the save fail, and says so.
+        let _ = fs::remove_dir(&path);
+        let mut p = Progress::load(Some(path.clone()));
+        fs::create_dir(&path).expect("a folder where the file goes");
+        p.record("builtin:x", "q1", None, vec![0], true);
+        assert!(
+            p.last_error
+                .as_deref()
+                .is_some_and(|m| m.contains("answers not saved")),
+            "{:?}",
+            p.last_error
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+}
