@@ -7,6 +7,7 @@
 //! Without `--cluster` the CLI uses the cluster called `default`, as the real one does.
 
 mod args;
+mod register;
 mod shapes;
 
 use args::{Args, Param};
@@ -96,6 +97,7 @@ const ECS_OPERATIONS: &[&str] = &[
 
 /// The operations Orca carries out.
 pub const SUPPORTED: &[&str] = &[
+    "create-service",
     "describe-clusters",
     "describe-container-instances",
     "describe-services",
@@ -104,6 +106,7 @@ pub const SUPPORTED: &[&str] = &[
     "list-container-instances",
     "list-services",
     "list-tasks",
+    "register-task-definition",
     "stop-task",
     "update-container-instances-state",
     "update-service",
@@ -153,6 +156,7 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
         now: cx.now,
         log: cx.log,
         op: op.as_str(),
+        scenario: cx.scenario,
     };
     match op.as_str() {
         "describe-services" => describe_services(&ecs_cx, rest),
@@ -166,6 +170,8 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
         "update-service" => update_service(&ecs_cx, rest),
         "stop-task" => stop_task(&ecs_cx, rest),
         "update-container-instances-state" => update_container_instances_state(&ecs_cx, rest),
+        "register-task-definition" => register::register_task_definition(&ecs_cx, rest, cx.files),
+        "create-service" => register::create_service(&ecs_cx, rest, cx.files),
         "help" => Outcome::Print(help()),
         other => Outcome::Fail(format!(
             "Orca does not simulate `aws ecs {other}`. The console carries out: {}.\n",
@@ -217,6 +223,7 @@ struct EcsContext<'a> {
     now: SimTime,
     log: &'a [crate::event::Event],
     op: &'a str,
+    scenario: &'a crate::scenario::spec::Scenario,
 }
 
 impl EcsContext<'_> {
@@ -740,4 +747,32 @@ mod tests {
             "create-capacity-provider                 | create-cluster\nwait"
         );
     }
+}
+
+/// `register-task-definition`'s reply once the revision is registered: `{"taskDefinition": …}`
+/// as describe-task-definition prints it, then what Orca ignored.
+pub fn reply_task_definition(
+    world: &World,
+    family: &str,
+    revision: u32,
+    warnings: &[String],
+) -> String {
+    let Some(ecs) = world.ecs.as_ref() else {
+        return String::new();
+    };
+    let Some(i) = ecs
+        .task_definitions
+        .iter()
+        .position(|t| t.family == family && t.revision == revision)
+    else {
+        return String::new();
+    };
+    let mut out = shapes::describe_task_definition(world, ecs, i);
+    if !warnings.is_empty() {
+        out.push_str("\nOrca does not model these fields (ignored):\n");
+        for w in warnings {
+            out.push_str(&format!("  {w}\n"));
+        }
+    }
+    out
 }

@@ -17,11 +17,11 @@ use crate::scenario::limits::{
 };
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{escaped, quoted};
-use crate::scenario::spec::{Amount, EksWorld, NodePoolSpec};
+use crate::scenario::spec::{Amount, EksWorld, HpaSpec, K8sDeploymentSpec, NodePoolSpec};
 
 /// A Kubernetes object name (RFC 1123 label): lowercase letters, digits and '-', 1–63
 /// characters, starting and ending with a letter or digit.
-fn dns_label_ok(name: &str) -> bool {
+pub(super) fn dns_label_ok(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 63
         && name
@@ -144,143 +144,7 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 format!("Service name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&svc.name)),
             ));
         }
-        if !dns_label_ok(&d.name) {
-            out.push((
-                p.field("name"),
-                format!("Deployment name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&d.name)),
-            ));
-        }
-        check_limit(
-            out,
-            p.field("replicas"),
-            "replicas",
-            d.replicas,
-            REPLICAS,
-            "",
-        );
-        let (surge, surge_pct) = amount_value(d.max_surge);
-        let (unavail, unavail_pct) = amount_value(d.max_unavailable);
-        // A count is an int32 in the Kubernetes API; anything larger would also overflow the
-        // rollout's `replicas + maxSurge`.
-        for (field, value, pct) in [
-            ("max_surge", surge, surge_pct),
-            ("max_unavailable", unavail, unavail_pct),
-        ] {
-            if pct {
-                check_limit(
-                    out,
-                    p.field(field),
-                    &format!("{field} percent"),
-                    value,
-                    SURGE_PERCENT,
-                    " %",
-                );
-            } else {
-                check_limit(
-                    out,
-                    p.field(field),
-                    &format!("{field} count"),
-                    value,
-                    SURGE_COUNT,
-                    "",
-                );
-            }
-        }
-        for (field, value) in [
-            ("min_ready_seconds", d.min_ready_seconds),
-            ("progress_deadline_seconds", d.progress_deadline_seconds),
-            ("revision_history_limit", d.revision_history_limit),
-        ] {
-            check_limit(out, p.field(field), field, value, K8S_INT32, "");
-        }
-        if surge == 0 && unavail == 0 {
-            out.push((
-                p.field("max_unavailable"),
-                "max_unavailable may not be 0 when max_surge is 0 (the rollout could never make progress), as Kubernetes validation says".into(),
-            ));
-        }
-        if d.progress_deadline_seconds <= d.min_ready_seconds {
-            out.push((
-                p.field("progress_deadline_seconds"),
-                format!(
-                    "progress_deadline_seconds {} must be greater than min_ready_seconds {}",
-                    d.progress_deadline_seconds, d.min_ready_seconds
-                ),
-            ));
-        }
-        if let Some(h) = &d.hpa {
-            let hp = p.field("hpa");
-            check_limit(
-                out,
-                hp.field("min_replicas"),
-                "min_replicas",
-                h.min_replicas,
-                HPA_REPLICAS,
-                "",
-            );
-            if h.max_replicas < h.min_replicas || h.max_replicas as i128 > HPA_REPLICAS.max {
-                out.push((
-                    hp.field("max_replicas"),
-                    format!(
-                        "max_replicas {} must be at least min_replicas {} and at most {}",
-                        h.max_replicas, h.min_replicas, HPA_REPLICAS.max
-                    ),
-                ));
-            }
-            check_limit(
-                out,
-                hp.field("target_cpu_utilization"),
-                "target_cpu_utilization",
-                h.target_cpu_utilization,
-                HPA_TARGET,
-                " %",
-            );
-        }
-        if let Some(l) = &d.load {
-            load(out, l, &p.field("load"));
-            if l.memory.is_some() {
-                out.push((
-                    p.field("load").field("memory"),
-                    "memory utilization is modelled for ECS services only; the HPA here scales on CPU, so leave memory out".into(),
-                ));
-            }
-        }
-        let cp = p.field("container");
-        let c = &d.container;
-        if !dns_label_ok(&c.name) {
-            out.push((cp.field("name"), format!("container name {} is not a valid Kubernetes name; use lowercase letters, digits and '-'", quoted(&c.name))));
-        }
-        if c.image.trim().is_empty() {
-            out.push((
-                cp.field("image"),
-                format!(
-                    "the image {} is empty; e.g. \"nginx:1.27\"",
-                    escaped(&c.image)
-                ),
-            ));
-        }
-        check_limit(
-            out,
-            cp.field("cpu"),
-            "cpu request",
-            c.cpu,
-            CPU_MILLICORES,
-            " millicores",
-        );
-        check_limit(
-            out,
-            cp.field("memory"),
-            "memory request",
-            c.memory,
-            K8S_MEMORY_MIB,
-            " MiB",
-        );
-        if c.port == 0 {
-            out.push((
-                cp.field("port"),
-                "port 0 is not valid; valid: 1–65535".into(),
-            ));
-        }
+        deployment(out, d, &p);
     }
     let ip = wp.field("images");
     let mut seen = HashSet::new();
@@ -341,6 +205,152 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
     for (sp, svc) in services.chain(k.service.as_ref().map(|s| (wp.field("service"), s))) {
         check_limit(out, sp.field("port"), "port", svc.port, PORT, "");
     }
+}
+
+/// One Deployment: a valid name, replicas and rollout settings Kubernetes accepts, its HPA, load
+/// and container. Also checks the Deployment of a `kubectl apply` in the timeline.
+pub(super) fn deployment(out: &mut Problems, d: &K8sDeploymentSpec, p: &Path) {
+    if !dns_label_ok(&d.name) {
+        out.push((
+            p.field("name"),
+            format!("Deployment name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&d.name)),
+        ));
+    }
+    check_limit(
+        out,
+        p.field("replicas"),
+        "replicas",
+        d.replicas,
+        REPLICAS,
+        "",
+    );
+    let (surge, surge_pct) = amount_value(d.max_surge);
+    let (unavail, unavail_pct) = amount_value(d.max_unavailable);
+    // A count is an int32 in the Kubernetes API; anything larger would also overflow the
+    // rollout's `replicas + maxSurge`.
+    for (field, value, pct) in [
+        ("max_surge", surge, surge_pct),
+        ("max_unavailable", unavail, unavail_pct),
+    ] {
+        if pct {
+            check_limit(
+                out,
+                p.field(field),
+                &format!("{field} percent"),
+                value,
+                SURGE_PERCENT,
+                " %",
+            );
+        } else {
+            check_limit(
+                out,
+                p.field(field),
+                &format!("{field} count"),
+                value,
+                SURGE_COUNT,
+                "",
+            );
+        }
+    }
+    for (field, value) in [
+        ("min_ready_seconds", d.min_ready_seconds),
+        ("progress_deadline_seconds", d.progress_deadline_seconds),
+        ("revision_history_limit", d.revision_history_limit),
+    ] {
+        check_limit(out, p.field(field), field, value, K8S_INT32, "");
+    }
+    if surge == 0 && unavail == 0 {
+        out.push((
+            p.field("max_unavailable"),
+            "max_unavailable may not be 0 when max_surge is 0 (the rollout could never make progress), as Kubernetes validation says".into(),
+        ));
+    }
+    if d.progress_deadline_seconds <= d.min_ready_seconds {
+        out.push((
+            p.field("progress_deadline_seconds"),
+            format!(
+                "progress_deadline_seconds {} must be greater than min_ready_seconds {}",
+                d.progress_deadline_seconds, d.min_ready_seconds
+            ),
+        ));
+    }
+    if let Some(h) = &d.hpa {
+        hpa(out, h, &p.field("hpa"));
+    }
+    if let Some(l) = &d.load {
+        load(out, l, &p.field("load"));
+        if l.memory.is_some() {
+            out.push((
+                p.field("load").field("memory"),
+                "memory utilization is modelled for ECS services only; the HPA here scales on CPU, so leave memory out".into(),
+            ));
+        }
+    }
+    let cp = p.field("container");
+    let c = &d.container;
+    if !dns_label_ok(&c.name) {
+        out.push((cp.field("name"), format!("container name {} is not a valid Kubernetes name; use lowercase letters, digits and '-'", quoted(&c.name))));
+    }
+    if c.image.trim().is_empty() {
+        out.push((
+            cp.field("image"),
+            format!(
+                "the image {} is empty; e.g. \"nginx:1.27\"",
+                escaped(&c.image)
+            ),
+        ));
+    }
+    check_limit(
+        out,
+        cp.field("cpu"),
+        "cpu request",
+        c.cpu,
+        CPU_MILLICORES,
+        " millicores",
+    );
+    check_limit(
+        out,
+        cp.field("memory"),
+        "memory request",
+        c.memory,
+        K8S_MEMORY_MIB,
+        " MiB",
+    );
+    if c.port == 0 {
+        out.push((
+            cp.field("port"),
+            "port 0 is not valid; valid: 1–65535".into(),
+        ));
+    }
+}
+
+/// A HorizontalPodAutoscaler's bounds and target.
+pub(super) fn hpa(out: &mut Problems, h: &HpaSpec, p: &Path) {
+    check_limit(
+        out,
+        p.field("min_replicas"),
+        "min_replicas",
+        h.min_replicas,
+        HPA_REPLICAS,
+        "",
+    );
+    if h.max_replicas < h.min_replicas || h.max_replicas as i128 > HPA_REPLICAS.max {
+        out.push((
+            p.field("max_replicas"),
+            format!(
+                "max_replicas {} must be at least min_replicas {} and at most {}",
+                h.max_replicas, h.min_replicas, HPA_REPLICAS.max
+            ),
+        ));
+    }
+    check_limit(
+        out,
+        p.field("target_cpu_utilization"),
+        "target_cpu_utilization",
+        h.target_cpu_utilization,
+        HPA_TARGET,
+        " %",
+    );
 }
 
 /// A Karpenter NodePool: a valid name, known instance types, a budget Karpenter accepts, and
