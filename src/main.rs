@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     match args.command {
         Some(cli::Command::Check { paths }) => cli::check(&paths),
         Some(cli::Command::Run(run)) => cli::run(&run),
+        Some(cli::Command::Import(import)) => cli::import(&import),
         Some(cli::Command::Shot(shot)) => {
             if !(shot.at.is_finite() && shot.at >= 0.0) {
                 eprintln!("--at must be a number of seconds ≥ 0; got {}", shot.at);

@@ -29,7 +29,7 @@ impl Reader<'_> {
         }
     }
 
-    fn map<'n>(&mut self, n: &'n Node, path: &str, known: &[&str], read_only: &[&str]) -> R<()> {
+    fn map(&mut self, n: &Node, path: &str, known: &[&str], read_only: &[&str]) -> R<()> {
         let Value::Map(m) = &n.value else {
             return Err(self.err(
                 n.at,

@@ -100,13 +100,20 @@ fn kubernetes_manifests_import() {
     );
     let shown: Vec<String> = got.warnings.iter().map(|w| w.to_string()).collect();
     assert!(
+        shown
+            .iter()
+            .any(|w| w.contains("nginx-deployment.yaml:7:5: metadata.labels")),
+        "{shown:#?}"
+    );
+    assert!(
         shown.contains(&"php-apache.yaml:24:13: spec.template.spec.containers[0].resources.limits: not modelled by Orca (ignored)".to_string()),
         "{shown:#?}"
     );
     assert!(
         shown
             .iter()
-            .any(|w| w.contains("metadata.labels") == false && w.contains("requests.memory")),
+            .any(|w| w.starts_with("php-apache.yaml:18:9:")
+                && w.contains("requests.memory: not set")),
         "{shown:#?}"
     );
 }

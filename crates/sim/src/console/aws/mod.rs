@@ -19,6 +19,7 @@ use crate::scenario::spec::Action;
 use crate::time::SimTime;
 use crate::world::World;
 
+pub use register::reply_task_definition;
 pub use shapes::{reply_container_instances, reply_service, reply_task};
 
 const USAGE: &str = "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]
@@ -747,32 +748,4 @@ mod tests {
             "create-capacity-provider                 | create-cluster\nwait"
         );
     }
-}
-
-/// `register-task-definition`'s reply once the revision is registered: `{"taskDefinition": …}`
-/// as describe-task-definition prints it, then what Orca ignored.
-pub fn reply_task_definition(
-    world: &World,
-    family: &str,
-    revision: u32,
-    warnings: &[String],
-) -> String {
-    let Some(ecs) = world.ecs.as_ref() else {
-        return String::new();
-    };
-    let Some(i) = ecs
-        .task_definitions
-        .iter()
-        .position(|t| t.family == family && t.revision == revision)
-    else {
-        return String::new();
-    };
-    let mut out = shapes::describe_task_definition(world, ecs, i);
-    if !warnings.is_empty() {
-        out.push_str("\nOrca does not model these fields (ignored):\n");
-        for w in warnings {
-            out.push_str(&format!("  {w}\n"));
-        }
-    }
-    out
 }

@@ -15,6 +15,7 @@ use super::args::{self, Param};
 use crate::console::{After, Outcome};
 use crate::manifest::{self, ManifestError};
 use crate::scenario::spec::Action;
+use crate::world::World;
 
 /// The `--cli-input-json` text: `file://path` through the console's file access, else the
 /// JSON itself. Returns (name for messages, text).
@@ -126,4 +127,32 @@ pub(super) fn create_service(
             svc.name
         ),
     )
+}
+
+/// `register-task-definition`'s reply once the revision is registered: `{"taskDefinition": …}`
+/// as describe-task-definition prints it, then what Orca ignored.
+pub fn reply_task_definition(
+    world: &World,
+    family: &str,
+    revision: u32,
+    warnings: &[String],
+) -> String {
+    let Some(ecs) = world.ecs.as_ref() else {
+        return String::new();
+    };
+    let Some(i) = ecs
+        .task_definitions
+        .iter()
+        .position(|t| t.family == family && t.revision == revision)
+    else {
+        return String::new();
+    };
+    let mut out = super::shapes::describe_task_definition(world, ecs, i);
+    if !warnings.is_empty() {
+        out.push_str("\nOrca does not model these fields (ignored):\n");
+        for w in warnings {
+            out.push_str(&format!("  {w}\n"));
+        }
+    }
+    out
 }
