@@ -9,6 +9,7 @@ pub mod elb;
 pub mod engine;
 pub mod event;
 pub mod k8s;
+pub mod manifest;
 pub mod net;
 pub mod probe;
 pub mod rng;

@@ -59,15 +59,24 @@ pub enum After {
     /// `{"containerInstances": …, "failures": []}` as `update-container-instances-state`
     /// returns it.
     ContainerInstances { instances: Vec<String> },
+    /// `{"taskDefinition": …}` as `register-task-definition` returns it, then the fields Orca
+    /// ignored.
+    TaskDefinition {
+        family: String,
+        revision: u32,
+        warnings: Vec<String>,
+    },
 }
 
 const HELP: &str = "The console carries out, against the run at this moment:
   aws ecs describe-services|describe-tasks|list-tasks|list-services|describe-container-instances|
           list-container-instances|describe-task-definition|describe-clusters
   aws ecs update-service|stop-task|update-container-instances-state
+  aws ecs register-task-definition|create-service --cli-input-json file://FILE
   aws ec2 terminate-instances --instance-ids ID
   kubectl get|describe|top|logs|rollout status|rollout history
   kubectl scale|set image|rollout undo|restart|pause|resume|delete pod|cordon|uncordon|drain
+  kubectl apply -f FILE [--dry-run=client]   (Deployment, Service, HorizontalPodAutoscaler)
   orca zone-outage|zone-recover|fail-health-checks|crash|heal|set-load   (orca help)
 Acting commands change the run from this moment on; Ctrl+Z undoes the last one.
 ";
@@ -107,5 +116,10 @@ pub fn reply(after: &After, world: &World, log: &[Event], now: SimTime) -> Strin
         After::Service { service } => aws::reply_service(world, log, service),
         After::Task { task } => aws::reply_task(world, now, task),
         After::ContainerInstances { instances } => aws::reply_container_instances(world, instances),
+        After::TaskDefinition {
+            family,
+            revision,
+            warnings,
+        } => aws::reply_task_definition(world, family, *revision, warnings),
     }
 }

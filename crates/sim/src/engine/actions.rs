@@ -8,7 +8,7 @@ use crate::ecs::{
 };
 use crate::elb::target_health;
 use crate::engine::WorldCtx;
-use crate::engine::build::fail_mode;
+use crate::engine::build::{self, fail_mode};
 use crate::event::{EventKind, Source, Subject};
 use crate::k8s::interventions;
 use crate::k8s::tick::EksCtx;
@@ -165,6 +165,88 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
                 format!("kubectl rollout {verb} deployment/{deployment}"),
             );
         }
+        Action::ApplyDeployment {
+            spec,
+            keep_replicas,
+        } => {
+            let now = ctx.now;
+            let c = &mut *ctx.world;
+            let Some(d) = c.deployment_index(&spec.name) else {
+                return;
+            };
+            let mut t = build::template(&spec.container, c.behavior_of(&spec.container.image));
+            // A `rollout restart` annotation stays: apply merges the manifest into the live
+            // object and leaves fields it never set (kubectl's three-way merge).
+            t.restarted_at = c.deployments[d].template.restarted_at;
+            build::rollout_settings(&mut c.deployments[d], spec);
+            if !keep_replicas {
+                c.scale(d, spec.replicas);
+            }
+            let rolls = t != c.deployments[d].template;
+            if rolls {
+                c.set_template(d, t, now);
+            }
+            let what = if rolls {
+                "a new pod template: a new ReplicaSet rolls out"
+            } else {
+                "the same pod template: no new ReplicaSet"
+            };
+            kubectl(
+                ctx,
+                &spec.name,
+                format!(
+                    "kubectl apply -f …  →  deployment.apps/{} configured ({what})",
+                    spec.name
+                ),
+            );
+        }
+        Action::ApplyService {
+            deployment,
+            service,
+        } => {
+            let c = &mut *ctx.world;
+            let Some(d) = c.deployment_index(deployment) else {
+                return;
+            };
+            c.deployments[d].service = Some(build::k8s_service(service));
+            kubectl(
+                ctx,
+                deployment,
+                format!(
+                    "kubectl apply -f …  →  service/{} now selects the pods of {deployment}",
+                    service.name
+                ),
+            );
+        }
+        Action::ApplyHpa {
+            name,
+            deployment,
+            hpa,
+        } => {
+            let now = ctx.now;
+            let c = &mut *ctx.world;
+            let Some(d) = c.deployment_index(deployment) else {
+                return;
+            };
+            match c.hpas.iter_mut().find(|h| h.name == *name) {
+                Some(h) => {
+                    h.deployment = d;
+                    h.min_replicas = hpa.min_replicas;
+                    h.max_replicas = hpa.max_replicas;
+                    h.target_cpu_utilization = hpa.target_cpu_utilization as f64;
+                    h.behavior = build::hpa(name, d, hpa, now).behavior;
+                }
+                None => c.hpas.push(build::hpa(name, d, hpa, now)),
+            }
+            kubectl(
+                ctx,
+                deployment,
+                format!(
+                    "kubectl apply -f …  →  horizontalpodautoscaler.autoscaling/{name}: {deployment} between {} and {} replicas at {} % CPU",
+                    hpa.min_replicas, hpa.max_replicas, hpa.target_cpu_utilization
+                ),
+            );
+        }
         Action::DeletePod { pod } => {
             let Some(p) = ctx
                 .world
@@ -231,6 +313,32 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
 fn ecs(ctx: &mut Ctx, action: &Action) {
     let cluster = ctx.world.name.clone();
     match action {
+        Action::RegisterTaskDefinition {
+            task_definition: td,
+        } => {
+            // The cluster's ARN, arn:aws:ecs:<region>:<account>:cluster/<name>, gives the
+            // region and account the new revision's ARN carries.
+            let parts: Vec<&str> = ctx.world.arn.split(':').collect();
+            let (region, account) = match parts.as_slice() {
+                [_, _, _, region, account, ..] => (region.to_string(), account.to_string()),
+                _ => (String::new(), String::new()),
+            };
+            if ctx
+                .world
+                .task_definitions
+                .iter()
+                .any(|t| t.family == td.family && t.revision == td.revision)
+            {
+                return;
+            }
+            let def = build::task_definition(td, &region, &account);
+            let text = format!(
+                "aws ecs register-task-definition  →  {} registered",
+                def.family_revision()
+            );
+            ctx.world.task_definitions.push(def);
+            announce(ctx, text, Vec::new());
+        }
         Action::UpdateService {
             service,
             task_definition,

@@ -11,12 +11,16 @@ use crate::ecs::{
 };
 use crate::elb::{TargetGroup, TargetGroupHealthCheck};
 use crate::engine::WorldCtx;
-use crate::k8s::cluster::EksCluster;
+use crate::k8s::autoscaling::Hpa;
+use crate::k8s::cluster::{AppBehavior, DeploymentState, EksCluster, Template};
+use crate::k8s::rollout::IntOrPercent;
+use crate::k8s::scheduler::Requests;
 use crate::net::Network;
 use crate::rng::{Rngs, hex};
 use crate::scenario::spec::{
-    ClusterSpec, ContainerSpec, EcsWorld, FailureResponse, Scenario, ServiceStart,
-    StepScalingPolicySpec, TimingsSpec, WorldSpec,
+    Amount, ClusterSpec, ContainerSpec, EcsWorld, FailureResponse, HpaSpec, K8sContainerSpec,
+    K8sDeploymentSpec, K8sServiceSpec, K8sServiceType, K8sStrategy, Scenario, ServiceStart,
+    StepScalingPolicySpec, TaskDefinitionSpec, TimingsSpec, WorldSpec,
 };
 use crate::time::{Millis, SimTime};
 use crate::world::World;
@@ -44,13 +48,88 @@ pub(super) fn timings(scenario: &Scenario) -> Timings {
     }
 }
 
+/// A task definition revision of the scenario (or registered during the run).
+pub(super) fn task_definition(
+    td: &TaskDefinitionSpec,
+    region: &str,
+    account_id: &str,
+) -> TaskDefinition {
+    TaskDefinition {
+        family: td.family.clone(),
+        revision: td.revision,
+        arn: format!(
+            "arn:aws:ecs:{region}:{account_id}:task-definition/{}:{}",
+            td.family, td.revision
+        ),
+        cpu: td.cpu,
+        memory: td.memory,
+        network_mode: td.network_mode,
+        containers: td.containers.iter().map(container_definition).collect(),
+        task_role_arn: td.task_role_arn.clone(),
+    }
+}
+
+/// The pod template of a Deployment's container, with the behaviour of its image.
+pub(super) fn template(c: &K8sContainerSpec, behavior: AppBehavior) -> Template {
+    Template {
+        container: c.name.clone(),
+        image: c.image.clone(),
+        requests: Requests {
+            cpu_millis: c.cpu,
+            memory_mib: c.memory,
+        },
+        port: c.port,
+        readiness_probe: c.readiness_probe,
+        liveness_probe: c.liveness_probe,
+        startup_probe: c.startup_probe,
+        behavior,
+        restarted_at: None,
+    }
+}
+
+fn amount(a: Amount) -> IntOrPercent {
+    match a {
+        Amount::Count(n) => IntOrPercent::Int(n),
+        Amount::Percent(p) => IntOrPercent::Percent(p),
+    }
+}
+
+/// A Deployment's rollout settings from its spec (strategy, surge, minReadySeconds, deadlines).
+pub(super) fn rollout_settings(dep: &mut DeploymentState, d: &K8sDeploymentSpec) {
+    dep.max_surge = amount(d.max_surge);
+    dep.max_unavailable = amount(d.max_unavailable);
+    dep.min_ready_seconds = d.min_ready_seconds as u64;
+    dep.progress_deadline_seconds = d.progress_deadline_seconds as u64;
+    dep.recreate = d.strategy == K8sStrategy::Recreate;
+    dep.revision_history_limit = d.revision_history_limit;
+}
+
+/// A Service as the Deployment keeps it: (name, type, port).
+pub(super) fn k8s_service(s: &K8sServiceSpec) -> (String, String, u16) {
+    let kind = match s.service_type {
+        K8sServiceType::ClusterIP => "ClusterIP",
+        K8sServiceType::LoadBalancer => "LoadBalancer",
+    };
+    (s.name.clone(), kind.to_string(), s.port)
+}
+
+/// A HorizontalPodAutoscaler created at `at` (its first sync 15 s later, the controller's
+/// `--horizontal-pod-autoscaler-sync-period`).
+pub(super) fn hpa(name: &str, deployment: usize, h: &HpaSpec, at: SimTime) -> Hpa {
+    Hpa::new(
+        name,
+        deployment,
+        h.min_replicas,
+        h.max_replicas,
+        h.target_cpu_utilization as f64,
+        h.behavior.as_ref().map(hpa_behavior),
+        at.plus(Millis::from_secs(15)),
+    )
+}
+
 /// The EKS cluster of an EKS scenario: node groups, each Deployment rolled out at revision 1.
 fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksCluster> {
-    use crate::k8s::cluster::{AppBehavior, Template};
-    use crate::k8s::rollout::IntOrPercent;
-    use crate::k8s::scheduler::Requests;
     use crate::k8s::setup;
-    use crate::scenario::spec::{Amount, K8sServiceSpec, K8sServiceType, K8sStrategy};
     let WorldSpec::Eks(k) = &scenario.world else {
         return None;
     };
@@ -82,48 +161,17 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
             )
         })
         .collect();
-    let amount = |a: Amount| match a {
-        Amount::Count(n) => IntOrPercent::Int(n),
-        Amount::Percent(p) => IntOrPercent::Percent(p),
-    };
-    let service = |s: &K8sServiceSpec| {
-        let kind = match s.service_type {
-            K8sServiceType::ClusterIP => "ClusterIP",
-            K8sServiceType::LoadBalancer => "LoadBalancer",
-        };
-        (s.name.clone(), kind.to_string(), s.port)
-    };
     for (i, d) in k.deployments.iter().enumerate() {
-        let template = Template {
-            container: d.container.name.clone(),
-            image: d.container.image.clone(),
-            requests: Requests {
-                cpu_millis: d.container.cpu,
-                memory_mib: d.container.memory,
-            },
-            port: d.container.port,
-            readiness_probe: d.container.readiness_probe,
-            liveness_probe: d.container.liveness_probe,
-            startup_probe: d.container.startup_probe,
-            behavior: c.behavior_of(&d.container.image),
-            restarted_at: None,
-        };
-        let di =
-            setup::add_deployment_unplaced(&mut c, &mut rngs.names, &d.name, d.replicas, template);
-        let dep = &mut c.deployments[di];
-        dep.max_surge = amount(d.max_surge);
-        dep.max_unavailable = amount(d.max_unavailable);
-        dep.min_ready_seconds = d.min_ready_seconds as u64;
-        dep.progress_deadline_seconds = d.progress_deadline_seconds as u64;
-        dep.recreate = d.strategy == K8sStrategy::Recreate;
-        dep.revision_history_limit = d.revision_history_limit;
+        let t = template(&d.container, c.behavior_of(&d.container.image));
+        let di = setup::add_deployment_unplaced(&mut c, &mut rngs.names, &d.name, d.replicas, t);
+        rollout_settings(&mut c.deployments[di], d);
         setup::annotate_replica_sets(&mut c, di);
         let dep = &mut c.deployments[di];
         dep.service = d
             .service
             .as_ref()
             .or(if i == 0 { k.service.as_ref() } else { None })
-            .map(service);
+            .map(k8s_service);
         if k.fargate_profiles
             .iter()
             .any(|f| f.deployments.contains(&d.name))
@@ -143,34 +191,12 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
             });
         }
         if let Some(h) = &d.hpa {
-            c.hpas.push(crate::k8s::autoscaling::Hpa::new(
-                &d.name,
-                di,
-                h.min_replicas,
-                h.max_replicas,
-                h.target_cpu_utilization as f64,
-                h.behavior.as_ref().map(hpa_behavior),
-                SimTime::from_secs(15),
-            ));
+            c.hpas.push(hpa(&d.name, di, h, SimTime::ZERO));
         }
     }
     for ds in &k.daemon_sets {
-        let t = &ds.container;
-        let template = Template {
-            container: t.name.clone(),
-            image: t.image.clone(),
-            requests: Requests {
-                cpu_millis: t.cpu,
-                memory_mib: t.memory,
-            },
-            port: t.port,
-            readiness_probe: t.readiness_probe,
-            liveness_probe: t.liveness_probe,
-            startup_probe: t.startup_probe,
-            behavior: c.behavior_of(&t.image),
-            restarted_at: None,
-        };
-        setup::add_daemon_set(&mut c, &ds.name, template, amount(ds.max_unavailable));
+        let t = template(&ds.container, c.behavior_of(&ds.container.image));
+        setup::add_daemon_set(&mut c, &ds.name, t, amount(ds.max_unavailable));
     }
     let ec2_capacity = !k.node_groups.is_empty() || k.karpenter.is_some();
     setup::add_system_workloads(&mut c, &net.region, k.pod_identity_agent, !ec2_capacity);
@@ -342,19 +368,9 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
     }
 
     for td in &spec.task_definitions {
-        world.task_definitions.push(TaskDefinition {
-            family: td.family.clone(),
-            revision: td.revision,
-            arn: format!(
-                "arn:aws:ecs:{}:{}:task-definition/{}:{}",
-                c.region, c.account_id, td.family, td.revision
-            ),
-            cpu: td.cpu,
-            memory: td.memory,
-            network_mode: td.network_mode,
-            containers: td.containers.iter().map(container_definition).collect(),
-            task_role_arn: td.task_role_arn.clone(),
-        });
+        world
+            .task_definitions
+            .push(task_definition(td, &c.region, &c.account_id));
     }
 
     for tg in &spec.target_groups {

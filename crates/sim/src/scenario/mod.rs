@@ -171,3 +171,33 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, ScenarioErrors> {
     errors.dedup();
     Err(ScenarioErrors(errors))
 }
+
+/// Whether `actions`, added to the scenario's timeline, pass the same checks a scenario file's
+/// timeline does (names, ranges, caps). The console checks an acting command this way before it
+/// acts, so an intervention is always one that `orca check` accepts in a saved session.
+pub fn check_actions(s: &Scenario, actions: &[spec::Action]) -> Result<(), Vec<String>> {
+    let mut with = s.clone();
+    let first = with.timeline.len();
+    let at = with.timeline.iter().map(|e| e.at).fold(0.0, f64::max);
+    with.timeline
+        .extend(actions.iter().map(|a| spec::TimelineEntry {
+            at,
+            action: a.clone(),
+        }));
+    let mine = |p: &locate::Path| {
+        matches!(
+            p.0.as_slice(),
+            [locate::PathSeg::Field("timeline"), locate::PathSeg::Index(i), ..] if *i >= first
+        )
+    };
+    let problems: Vec<String> = validate::validate(&with)
+        .into_iter()
+        .filter(|(p, _)| mine(p) || p.0.first() != Some(&locate::PathSeg::Field("timeline")))
+        .map(|(p, m)| format!("{p}: {m}"))
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}

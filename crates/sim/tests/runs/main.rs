@@ -5,7 +5,9 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod apply;
 mod console;
 mod determinism;
 mod golden;
 mod properties;
+mod register;

@@ -7,6 +7,7 @@
 //! Without `--cluster` the CLI uses the cluster called `default`, as the real one does.
 
 mod args;
+mod register;
 mod shapes;
 
 use args::{Args, Param};
@@ -18,6 +19,7 @@ use crate::scenario::spec::Action;
 use crate::time::SimTime;
 use crate::world::World;
 
+pub use register::reply_task_definition;
 pub use shapes::{reply_container_instances, reply_service, reply_task};
 
 const USAGE: &str = "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]
@@ -96,6 +98,7 @@ const ECS_OPERATIONS: &[&str] = &[
 
 /// The operations Orca carries out.
 pub const SUPPORTED: &[&str] = &[
+    "create-service",
     "describe-clusters",
     "describe-container-instances",
     "describe-services",
@@ -104,6 +107,7 @@ pub const SUPPORTED: &[&str] = &[
     "list-container-instances",
     "list-services",
     "list-tasks",
+    "register-task-definition",
     "stop-task",
     "update-container-instances-state",
     "update-service",
@@ -153,6 +157,7 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
         now: cx.now,
         log: cx.log,
         op: op.as_str(),
+        scenario: cx.scenario,
     };
     match op.as_str() {
         "describe-services" => describe_services(&ecs_cx, rest),
@@ -166,6 +171,8 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
         "update-service" => update_service(&ecs_cx, rest),
         "stop-task" => stop_task(&ecs_cx, rest),
         "update-container-instances-state" => update_container_instances_state(&ecs_cx, rest),
+        "register-task-definition" => register::register_task_definition(&ecs_cx, rest, cx.files),
+        "create-service" => register::create_service(&ecs_cx, rest, cx.files),
         "help" => Outcome::Print(help()),
         other => Outcome::Fail(format!(
             "Orca does not simulate `aws ecs {other}`. The console carries out: {}.\n",
@@ -217,6 +224,7 @@ struct EcsContext<'a> {
     now: SimTime,
     log: &'a [crate::event::Event],
     op: &'a str,
+    scenario: &'a crate::scenario::spec::Scenario,
 }
 
 impl EcsContext<'_> {

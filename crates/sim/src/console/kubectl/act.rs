@@ -200,14 +200,7 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
             reply.push_str(&format!("node/{node} drained"));
             act(Action::DrainNode { node }, reply)
         }
-        Command::Apply { file } => match (k.cx.files)(&file) {
-            Err(e) => Outcome::Fail(format!(
-                "error: the path \"{file}\" does not exist\n({e})\n"
-            )),
-            Ok(_) => Outcome::Fail(format!(
-                "error: Orca's console cannot apply manifests yet; change the Deployment with kubectl scale, set image or rollout instead ({file} was not applied)\n"
-            )),
-        },
+        Command::Apply { file, dry_run } => super::apply::apply(k, &file, dry_run),
         Command::Get { .. }
         | Command::Describe { .. }
         | Command::Top { .. }

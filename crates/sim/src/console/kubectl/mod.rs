@@ -6,6 +6,7 @@
 //! (pods also `pod-template-hash`), nodes the well-known EKS labels.
 
 mod act;
+mod apply;
 mod describe;
 mod get;
 mod labels;

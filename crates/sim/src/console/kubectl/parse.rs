@@ -128,6 +128,8 @@ pub enum Command {
     },
     Apply {
         file: String,
+        /// `--dry-run=client|server`: print what would change, change nothing.
+        dry_run: bool,
     },
 }
 
@@ -637,8 +639,18 @@ pub fn parse(words: &[String]) -> Result<Command, String> {
             let Some(file) = p.get("filename") else {
                 return Err("error: must specify one of -f and -k\n".into());
             };
+            let dry_run = match p.get("dry-run") {
+                None | Some("none") => false,
+                Some("client") | Some("server") => true,
+                Some(other) => {
+                    return Err(format!(
+                        "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".\n"
+                    ));
+                }
+            };
             Ok(Command::Apply {
                 file: file.to_string(),
+                dry_run,
             })
         }
         other if COMMANDS.contains(&other) => Err(format!(
@@ -732,9 +744,18 @@ mod tests {
         assert_eq!(
             p("kubectl apply -f web.yaml"),
             Ok(Command::Apply {
-                file: "web.yaml".into()
+                file: "web.yaml".into(),
+                dry_run: false,
             })
         );
+        assert_eq!(
+            p("kubectl apply -f web.yaml --dry-run=client"),
+            Ok(Command::Apply {
+                file: "web.yaml".into(),
+                dry_run: true,
+            })
+        );
+        assert!(p("kubectl apply -f web.yaml --dry-run=maybe").is_err());
     }
 
     #[test]

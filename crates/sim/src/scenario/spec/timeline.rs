@@ -1,6 +1,9 @@
 //! The timeline: what happens to the world at given moments.
 
-use super::{CircuitBreakerSpec, FailureResponse, defaults};
+use super::{
+    CircuitBreakerSpec, FailureResponse, HpaSpec, K8sDeploymentSpec, K8sServiceSpec,
+    TaskDefinitionSpec, defaults,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,6 +163,34 @@ pub enum Action {
     DrainNode {
         node: String,
     },
+    /// `aws ecs register-task-definition`: a new revision of a family, which `UpdateService`
+    /// may then name.
+    RegisterTaskDefinition {
+        task_definition: TaskDefinitionSpec,
+    },
+    /// `kubectl apply -f` of a Deployment that exists: its spec becomes `spec` (`service`,
+    /// `hpa` and `load` left out; a Service and an HPA are applied on their own). A changed pod
+    /// template rolls out a new ReplicaSet, as the deployment controller does; rollout
+    /// settings and the replica count change in place. With `keep_replicas` the manifest left
+    /// `spec.replicas` out and the current count stays.
+    ApplyDeployment {
+        spec: K8sDeploymentSpec,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        keep_replicas: bool,
+    },
+    /// `kubectl apply -f` of a Service selecting a Deployment's pods: it is created, or its
+    /// type and port change.
+    ApplyService {
+        deployment: String,
+        service: K8sServiceSpec,
+    },
+    /// `kubectl apply -f` of a HorizontalPodAutoscaler (autoscaling/v2, CPU utilization) on a
+    /// Deployment: it is created, or its bounds and target change.
+    ApplyHpa {
+        name: String,
+        deployment: String,
+        hpa: HpaSpec,
+    },
     /// A caption for the learner, shown in the event log.
     Note(String),
 }
@@ -179,6 +210,9 @@ impl Action {
                 | Action::CordonNode { .. }
                 | Action::UncordonNode { .. }
                 | Action::DrainNode { .. }
+                | Action::ApplyDeployment { .. }
+                | Action::ApplyService { .. }
+                | Action::ApplyHpa { .. }
         )
     }
 

@@ -218,18 +218,41 @@ pub(super) fn eks_peak(s: &Scenario, k: &EksWorld) -> Peak {
                 deployment,
                 replicas,
             } if *deployment == d.name => Some(*replicas as u64),
+            Action::ApplyDeployment {
+                spec,
+                keep_replicas: false,
+            } if spec.name == d.name => Some(spec.replicas as u64),
+            Action::ApplyHpa {
+                deployment, hpa, ..
+            } if *deployment == d.name => Some(hpa.max_replicas as u64),
             _ => None,
         });
+        // Rollout settings: the scenario's, and any a `kubectl apply` sets later.
+        let settings: Vec<(K8sStrategy, Amount)> = s
+            .timeline
+            .iter()
+            .filter_map(|e| match &e.action {
+                Action::ApplyDeployment { spec, .. } if spec.name == d.name => {
+                    Some((spec.strategy, spec.max_surge))
+                }
+                _ => None,
+            })
+            .chain([(d.strategy, d.max_surge)])
+            .collect();
         let peak = scaled
             .chain([d.replicas as u64])
             .chain(d.hpa.as_ref().map(|h| h.max_replicas as u64))
             .max()
             .unwrap_or(0);
-        let surge = match (d.strategy, d.max_surge) {
-            (K8sStrategy::Recreate, _) => 0,
-            (_, Amount::Count(n)) => n as u64,
-            (_, Amount::Percent(p)) => (peak * p as u64).div_ceil(100),
-        };
+        let surge = settings
+            .iter()
+            .map(|&(strategy, max_surge)| match (strategy, max_surge) {
+                (K8sStrategy::Recreate, _) => 0,
+                (_, Amount::Count(n)) => n as u64,
+                (_, Amount::Percent(p)) => (peak * p as u64).div_ceil(100),
+            })
+            .max()
+            .unwrap_or(0);
         let pods = peak + surge.min(peak);
         work += pods;
         if on_fargate.contains(d.name.as_str()) {

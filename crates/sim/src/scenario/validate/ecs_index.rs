@@ -7,11 +7,16 @@ use super::Problems;
 use super::common::{list, quoted_names};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{self, quoted};
-use crate::scenario::spec::{EcsWorld, ServiceSpec, TargetGroupSpec, TaskDefinitionSpec};
+use crate::scenario::spec::{
+    Action, EcsWorld, ServiceSpec, TargetGroupSpec, TaskDefinitionSpec, TimelineEntry,
+};
 
 /// What the rest of the file may refer to, indexed so that large files stay linear.
 pub(super) struct EcsIndex<'a> {
     pub(super) w: &'a EcsWorld,
+    /// The world's task definitions, then those the timeline registers
+    /// (`RegisterTaskDefinition`).
+    tds: Vec<&'a TaskDefinitionSpec>,
     /// (family, revision) → index of its first definition.
     pub(super) task_definitions: HashMap<(&'a str, u32), usize>,
     /// family → its revisions, sorted.
@@ -54,6 +59,7 @@ impl<'a> EcsIndex<'a> {
         }
         EcsIndex {
             w,
+            tds: w.task_definitions.iter().collect(),
             task_definitions,
             revisions,
             services,
@@ -65,9 +71,30 @@ impl<'a> EcsIndex<'a> {
         }
     }
 
+    /// Add the task definitions the timeline registers (a revision already defined keeps its
+    /// first definition; the timeline check reports the clash).
+    pub(super) fn register(&mut self, timeline: &'a [TimelineEntry]) {
+        for e in timeline {
+            if let Action::RegisterTaskDefinition {
+                task_definition: td,
+            } = &e.action
+            {
+                let i = self.tds.len();
+                self.tds.push(td);
+                self.task_definitions
+                    .entry((td.family.as_str(), td.revision))
+                    .or_insert(i);
+                let r = self.revisions.entry(td.family.as_str()).or_default();
+                if !r.contains(&td.revision) {
+                    r.push(td.revision);
+                    r.sort_unstable();
+                }
+            }
+        }
+    }
+
     fn td_refs(&self) -> Vec<String> {
-        self.w
-            .task_definitions
+        self.tds
             .iter()
             .map(|t| format!("{}:{}", t.family, t.revision))
             .collect()
@@ -109,7 +136,7 @@ impl<'a> EcsIndex<'a> {
             ));
         }
         match self.task_definitions.get(&(family, rev)) {
-            Some(&i) => Ok((i, &self.w.task_definitions[i])),
+            Some(&i) => Ok((i, self.tds[i])),
             None => Err(format!(
                 "task definition {} is not defined; {}",
                 quoted(r),

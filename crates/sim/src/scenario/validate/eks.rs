@@ -18,12 +18,13 @@ use crate::scenario::limits::{
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{escaped, quoted};
 use crate::scenario::spec::{
-    Amount, EksWorld, HpaPolicySpec, HpaScalingRulesSpec, K8sContainerSpec, NodePoolSpec,
+    Amount, EksWorld, HpaPolicySpec, HpaScalingRulesSpec, HpaSpec, K8sContainerSpec,
+    K8sDeploymentSpec, NodePoolSpec,
 };
 
 /// A Kubernetes object name (RFC 1123 label): lowercase letters, digits and '-', 1–63
 /// characters, starting and ending with a letter or digit.
-fn dns_label_ok(name: &str) -> bool {
+pub(super) fn dns_label_ok(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 63
         && name
@@ -146,116 +147,7 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
                 format!("Service name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&svc.name)),
             ));
         }
-        if !dns_label_ok(&d.name) {
-            out.push((
-                p.field("name"),
-                format!("Deployment name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&d.name)),
-            ));
-        }
-        check_limit(
-            out,
-            p.field("replicas"),
-            "replicas",
-            d.replicas,
-            REPLICAS,
-            "",
-        );
-        let (surge, surge_pct) = amount_value(d.max_surge);
-        let (unavail, unavail_pct) = amount_value(d.max_unavailable);
-        // A count is an int32 in the Kubernetes API; anything larger would also overflow the
-        // rollout's `replicas + maxSurge`.
-        for (field, value, pct) in [
-            ("max_surge", surge, surge_pct),
-            ("max_unavailable", unavail, unavail_pct),
-        ] {
-            if pct {
-                check_limit(
-                    out,
-                    p.field(field),
-                    &format!("{field} percent"),
-                    value,
-                    SURGE_PERCENT,
-                    " %",
-                );
-            } else {
-                check_limit(
-                    out,
-                    p.field(field),
-                    &format!("{field} count"),
-                    value,
-                    SURGE_COUNT,
-                    "",
-                );
-            }
-        }
-        for (field, value) in [
-            ("min_ready_seconds", d.min_ready_seconds),
-            ("progress_deadline_seconds", d.progress_deadline_seconds),
-            ("revision_history_limit", d.revision_history_limit),
-        ] {
-            check_limit(out, p.field(field), field, value, K8S_INT32, "");
-        }
-        if surge == 0 && unavail == 0 {
-            out.push((
-                p.field("max_unavailable"),
-                "max_unavailable may not be 0 when max_surge is 0 (the rollout could never make progress), as Kubernetes validation says".into(),
-            ));
-        }
-        if d.progress_deadline_seconds <= d.min_ready_seconds {
-            out.push((
-                p.field("progress_deadline_seconds"),
-                format!(
-                    "progress_deadline_seconds {} must be greater than min_ready_seconds {}",
-                    d.progress_deadline_seconds, d.min_ready_seconds
-                ),
-            ));
-        }
-        if let Some(h) = &d.hpa {
-            let hp = p.field("hpa");
-            check_limit(
-                out,
-                hp.field("min_replicas"),
-                "min_replicas",
-                h.min_replicas,
-                HPA_REPLICAS,
-                "",
-            );
-            if h.max_replicas < h.min_replicas || h.max_replicas as i128 > HPA_REPLICAS.max {
-                out.push((
-                    hp.field("max_replicas"),
-                    format!(
-                        "max_replicas {} must be at least min_replicas {} and at most {}",
-                        h.max_replicas, h.min_replicas, HPA_REPLICAS.max
-                    ),
-                ));
-            }
-            check_limit(
-                out,
-                hp.field("target_cpu_utilization"),
-                "target_cpu_utilization",
-                h.target_cpu_utilization,
-                HPA_TARGET,
-                " %",
-            );
-            if let Some(b) = &h.behavior {
-                let bp = hp.field("behavior");
-                for (field, rules) in [("scale_up", &b.scale_up), ("scale_down", &b.scale_down)] {
-                    if let Some(r) = rules {
-                        hpa_rules(out, r, &bp.field(field));
-                    }
-                }
-            }
-        }
-        if let Some(l) = &d.load {
-            load(out, l, &p.field("load"));
-            if l.memory.is_some() {
-                out.push((
-                    p.field("load").field("memory"),
-                    "memory utilization is modelled for ECS services only; the HPA here scales on CPU, so leave memory out".into(),
-                ));
-            }
-        }
-        container(out, &d.container, &p.field("container"));
+        deployment(out, d, &p);
     }
     let dsp = wp.field("daemon_sets");
     let mut ds_names = Unique::new();
@@ -286,6 +178,125 @@ pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
         container(out, &ds.container, &p.field("container"));
     }
     images(out, k, wp);
+}
+
+/// One Deployment: a valid name, replicas and rollout settings Kubernetes accepts, its HPA, load
+/// and container. Also checks the Deployment of a `kubectl apply` in the timeline.
+pub(super) fn deployment(out: &mut Problems, d: &K8sDeploymentSpec, p: &Path) {
+    if !dns_label_ok(&d.name) {
+        out.push((
+            p.field("name"),
+            format!("Deployment name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&d.name)),
+        ));
+    }
+    check_limit(
+        out,
+        p.field("replicas"),
+        "replicas",
+        d.replicas,
+        REPLICAS,
+        "",
+    );
+    let (surge, surge_pct) = amount_value(d.max_surge);
+    let (unavail, unavail_pct) = amount_value(d.max_unavailable);
+    // A count is an int32 in the Kubernetes API; anything larger would also overflow the
+    // rollout's `replicas + maxSurge`.
+    for (field, value, pct) in [
+        ("max_surge", surge, surge_pct),
+        ("max_unavailable", unavail, unavail_pct),
+    ] {
+        if pct {
+            check_limit(
+                out,
+                p.field(field),
+                &format!("{field} percent"),
+                value,
+                SURGE_PERCENT,
+                " %",
+            );
+        } else {
+            check_limit(
+                out,
+                p.field(field),
+                &format!("{field} count"),
+                value,
+                SURGE_COUNT,
+                "",
+            );
+        }
+    }
+    for (field, value) in [
+        ("min_ready_seconds", d.min_ready_seconds),
+        ("progress_deadline_seconds", d.progress_deadline_seconds),
+        ("revision_history_limit", d.revision_history_limit),
+    ] {
+        check_limit(out, p.field(field), field, value, K8S_INT32, "");
+    }
+    if surge == 0 && unavail == 0 {
+        out.push((
+            p.field("max_unavailable"),
+            "max_unavailable may not be 0 when max_surge is 0 (the rollout could never make progress), as Kubernetes validation says".into(),
+        ));
+    }
+    if d.progress_deadline_seconds <= d.min_ready_seconds {
+        out.push((
+            p.field("progress_deadline_seconds"),
+            format!(
+                "progress_deadline_seconds {} must be greater than min_ready_seconds {}",
+                d.progress_deadline_seconds, d.min_ready_seconds
+            ),
+        ));
+    }
+    if let Some(h) = &d.hpa {
+        hpa(out, h, &p.field("hpa"));
+    }
+    if let Some(l) = &d.load {
+        load(out, l, &p.field("load"));
+        if l.memory.is_some() {
+            out.push((
+                p.field("load").field("memory"),
+                "memory utilization is modelled for ECS services only; the HPA here scales on CPU, so leave memory out".into(),
+            ));
+        }
+    }
+    container(out, &d.container, &p.field("container"));
+}
+
+/// A HorizontalPodAutoscaler's bounds, target and `behavior`.
+pub(super) fn hpa(out: &mut Problems, h: &HpaSpec, p: &Path) {
+    check_limit(
+        out,
+        p.field("min_replicas"),
+        "min_replicas",
+        h.min_replicas,
+        HPA_REPLICAS,
+        "",
+    );
+    if h.max_replicas < h.min_replicas || h.max_replicas as i128 > HPA_REPLICAS.max {
+        out.push((
+            p.field("max_replicas"),
+            format!(
+                "max_replicas {} must be at least min_replicas {} and at most {}",
+                h.max_replicas, h.min_replicas, HPA_REPLICAS.max
+            ),
+        ));
+    }
+    check_limit(
+        out,
+        p.field("target_cpu_utilization"),
+        "target_cpu_utilization",
+        h.target_cpu_utilization,
+        HPA_TARGET,
+        " %",
+    );
+    if let Some(b) = &h.behavior {
+        let bp = p.field("behavior");
+        for (field, rules) in [("scale_up", &b.scale_up), ("scale_down", &b.scale_down)] {
+            if let Some(r) = rules {
+                hpa_rules(out, r, &bp.field(field));
+            }
+        }
+    }
 }
 
 /// A pod template's one container: a valid name, an image, requests and a port.

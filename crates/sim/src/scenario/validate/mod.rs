@@ -126,8 +126,9 @@ pub(super) fn validate(s: &Scenario) -> Problems {
     out
 }
 
-fn ecs_world<'a>(out: &mut Problems, s: &Scenario, w: &'a EcsWorld, wp: &Path) -> EcsIndex<'a> {
+fn ecs_world<'a>(out: &mut Problems, s: &'a Scenario, w: &'a EcsWorld, wp: &Path) -> EcsIndex<'a> {
     let mut ix = EcsIndex::new(w);
+    ix.register(&s.timeline);
     ecs_capacity::instances(out, &mut ix, &wp.field("capacity").field("instances"));
     caps::instances_total(out, w, &wp.field("capacity"));
     ecs_capacity::auto_scaling_groups(

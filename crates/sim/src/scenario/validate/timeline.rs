@@ -8,7 +8,7 @@ use super::ecs_index::EcsIndex;
 use super::task_definition::{FitAt, task_definition_fits};
 use crate::scenario::limits::{EXIT_CODE, K8S_REVISION};
 use crate::scenario::limits::{
-    GRACE_PERIOD, MAXIMUM_PERCENT, MINIMUM_HEALTHY_PERCENT, REPLICAS, TASK_ACTION_COUNT,
+    GRACE_PERIOD, MAXIMUM_PERCENT, MINIMUM_HEALTHY_PERCENT, PORT, REPLICAS, TASK_ACTION_COUNT,
 };
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{escaped, quoted};
@@ -39,14 +39,14 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
             (Some(_), false) if !is_note => {
                 out.push((
                     ap.clone(),
-                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, ScaleDeployment, RolloutUndo, RolloutRestart, RolloutPause, RolloutResume, DeletePod, CordonNode, UncordonNode, DrainNode or Note".into(),
+                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, ScaleDeployment, RolloutUndo, RolloutRestart, RolloutPause, RolloutResume, DeletePod, CordonNode, UncordonNode, DrainNode, ApplyDeployment, ApplyService, ApplyHpa or Note".into(),
                 ));
                 continue;
             }
             (None, true) => {
                 out.push((
                     ap.clone(),
-                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, StopTask, StopTaskById, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, ActivateInstance, SpotInstanceInterruption, ZoneOutage, ZoneRecovers or Note"
+                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, RegisterTaskDefinition, StopTask, StopTaskById, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, ActivateInstance, SpotInstanceInterruption, ZoneOutage, ZoneRecovers or Note"
                         .into(),
                 ));
                 continue;
@@ -114,6 +114,80 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         Action::RolloutRestart { deployment }
         | Action::RolloutPause { deployment }
         | Action::RolloutResume { deployment } => deployment_ref(out, deployment),
+        Action::ApplyDeployment { spec, .. } => {
+            let sp = ap.field("spec");
+            if !eks.is_some_and(|k| k.deployments.iter().any(|d| d.name == spec.name)) {
+                out.push((
+                    sp.field("name"),
+                    format!(
+                        "Deployment {} is not defined; an applied Deployment changes one of the scenario's: {}",
+                        quoted(&spec.name),
+                        list(eks.map_or(&[][..], |k| k.deployments.as_slice()).iter().map(|d| d.name.as_str()))
+                    ),
+                ));
+            }
+            super::eks::deployment(out, spec, &sp);
+            for (field, set) in [
+                ("service", spec.service.is_some()),
+                ("hpa", spec.hpa.is_some()),
+                ("load", spec.load.is_some()),
+            ] {
+                if set {
+                    out.push((
+                        sp.field(field),
+                        format!("an applied Deployment leaves {field} out; apply a Service with ApplyService, an HPA with ApplyHpa, and change the load with SetLoad"),
+                    ));
+                }
+            }
+        }
+        Action::RegisterTaskDefinition {
+            task_definition: td,
+        } => {
+            let tp = ap.field("task_definition");
+            super::task_definition::task_definition(out, td, &tp);
+            if ix
+                .w
+                .task_definitions
+                .iter()
+                .any(|t| t.family == td.family && t.revision == td.revision)
+            {
+                out.push((
+                    tp.field("revision"),
+                    format!(
+                        "task definition {} is already defined; a registered revision is the family's next number",
+                        quoted(&format!("{}:{}", td.family, td.revision))
+                    ),
+                ));
+            }
+        }
+        Action::ApplyService {
+            deployment,
+            service,
+        } => {
+            deployment_ref(out, deployment);
+            let sp = ap.field("service");
+            if !super::eks::dns_label_ok(&service.name) {
+                out.push((
+                    sp.field("name"),
+                    format!("Service name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(&service.name)),
+                ));
+            }
+            check_limit(out, sp.field("port"), "port", service.port, PORT, "");
+        }
+        Action::ApplyHpa {
+            name,
+            deployment,
+            hpa,
+        } => {
+            deployment_ref(out, deployment);
+            if !super::eks::dns_label_ok(name) {
+                out.push((
+                    ap.field("name"),
+                    format!("HorizontalPodAutoscaler name {} is not a valid Kubernetes name; use 1–63 lowercase letters, digits and '-'", quoted(name)),
+                ));
+            }
+            super::eks::hpa(out, hpa, &ap.field("hpa"));
+        }
         Action::DeletePod { pod } => dns_name(out, ap.field("pod"), "pod", pod),
         Action::CordonNode { node }
         | Action::UncordonNode { node }

@@ -1,0 +1,304 @@
+//! `kubectl apply -f FILE` against a running EKS scenario: multi-document manifests, what
+//! changes (and what does not), kubectl's replies, and malformed manifests refused with file,
+//! line and column and nothing half-applied.
+
+use crate::common;
+
+use std::sync::Arc;
+
+use orca_sim::console::{self, Context, Outcome};
+use orca_sim::scenario::spec::{Action, Scenario};
+use orca_sim::{Playback, SimTime};
+
+fn scenario(name: &str) -> Arc<Scenario> {
+    common::built_in()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, s)| s)
+        .expect("built-in scenario")
+}
+
+/// Run `line` with `files` as the only readable files.
+fn run(p: &Playback, line: &str, files: &[(&str, &str)]) -> Outcome {
+    let read = |path: &str| -> Result<String, String> {
+        files
+            .iter()
+            .find(|(n, _)| *n == path)
+            .map(|(_, t)| t.to_string())
+            .ok_or_else(|| format!("open {path}: no such file or directory"))
+    };
+    let cx = Context {
+        world: p.world(),
+        scenario: p.scenario(),
+        now: p.now(),
+        log: p.log(),
+        files: &read,
+    };
+    console::execute(line, &cx)
+}
+
+/// The sandbox's Deployment as a manifest, with `image`, `replicas` and extra text spliced in.
+fn web(image: &str, replicas: u32, extra_container: &str) -> String {
+    format!(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: {replicas}
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: web
+        image: {image}
+        ports:
+        - containerPort: 8080
+        resources:
+          requests:
+            cpu: 250m
+            memory: 256Mi
+        readinessProbe:
+          httpGet:
+            path: /
+            port: 8080
+        livenessProbe:
+          httpGet:
+            path: /
+            port: 8080
+{extra_container}"
+    )
+}
+
+const SERVICE: &str = "apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: LoadBalancer
+  selector:
+    app: web
+  ports:
+  - port: 80
+";
+
+const HPA: &str = "apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: web
+  minReplicas: 2
+  maxReplicas: 10
+  metrics:
+  - type: Resource
+    resource:
+      name: cpu
+      target:
+        type: Utilization
+        averageUtilization: 60
+";
+
+fn acted(o: Outcome) -> (Vec<Action>, String) {
+    match o {
+        Outcome::Act { actions, after } => {
+            let console::After::Text(t) = after else {
+                panic!("a text reply: {after:?}")
+            };
+            (actions, t)
+        }
+        other => panic!("did not act: {other:?}"),
+    }
+}
+
+#[test]
+fn applying_the_live_spec_changes_nothing_and_says_unchanged() {
+    let mut p = Playback::new(scenario("eks-sandbox-drain"));
+    p.seek(SimTime::from_secs(30));
+    let file = format!("{}---\n{SERVICE}", web("web:v1", 6, ""));
+    let out = run(&p, "kubectl apply -f web.yaml", &[("web.yaml", &file)]);
+    assert_eq!(
+        out,
+        Outcome::Print("deployment.apps/web unchanged\nservice/web unchanged\n".into())
+    );
+}
+
+#[test]
+fn a_new_image_rolls_out_and_scaling_alone_does_not() {
+    let mut p = Playback::new(scenario("eks-sandbox-drain"));
+    p.seek(SimTime::from_secs(30));
+    let file = format!("{}---\n{SERVICE}---\n{HPA}", web("web:v2", 6, ""));
+    let (actions, reply) = acted(run(&p, "kubectl apply -f web.yaml", &[("web.yaml", &file)]));
+    assert_eq!(
+        reply,
+        "deployment.apps/web configured\nservice/web unchanged\nhorizontalpodautoscaler.autoscaling/web created"
+    );
+    assert_eq!(actions.len(), 2, "{actions:?}");
+    for a in actions {
+        p.intervene(a);
+    }
+    let eks = p.world().eks.as_ref().expect("EKS");
+    assert_eq!(eks.deployments[0].template.image, "web:v2");
+    assert_eq!(eks.hpas.len(), 1);
+    assert_eq!(eks.hpas[0].max_replicas, 10);
+    assert_eq!(eks.hpas[0].target_cpu_utilization, 60.0);
+    p.seek(SimTime::from_secs(240));
+    let eks = p.world().eks.as_ref().expect("EKS");
+    let revisions: Vec<u32> = eks
+        .replica_sets
+        .iter()
+        .filter(|r| !r.deleted)
+        .map(|r| r.revision)
+        .collect();
+    assert!(revisions.contains(&2), "a new ReplicaSet: {revisions:?}");
+    let log: Vec<&str> = p.log().iter().map(|e| e.message.as_str()).collect();
+    assert!(
+        log.iter()
+            .any(|m| m.contains("deployment.apps/web configured (a new pod template")),
+        "{log:?}"
+    );
+
+    // Only the replica count and the rollout settings: no new ReplicaSet.
+    let mut q = Playback::new(scenario("eks-sandbox-drain"));
+    q.seek(SimTime::from_secs(30));
+    let scaled =
+        web("web:v1", 3, "").replace("  replicas: 3\n", "  replicas: 3\n  minReadySeconds: 5\n");
+    let (actions, reply) = acted(run(
+        &q,
+        "kubectl apply -f web.yaml",
+        &[("web.yaml", &scaled)],
+    ));
+    assert_eq!(reply, "deployment.apps/web configured");
+    for a in actions {
+        q.intervene(a);
+    }
+    q.seek(SimTime::from_secs(120));
+    let eks = q.world().eks.as_ref().expect("EKS");
+    assert_eq!(eks.deployments[0].replicas, 3);
+    assert_eq!(eks.deployments[0].min_ready_seconds, 5);
+    assert!(
+        eks.replica_sets.iter().all(|r| r.revision == 1),
+        "same template, same ReplicaSet"
+    );
+}
+
+#[test]
+fn dry_run_prints_and_changes_nothing() {
+    let mut p = Playback::new(scenario("eks-sandbox-drain"));
+    p.seek(SimTime::from_secs(30));
+    let file = web("web:v2", 6, "");
+    let out = run(
+        &p,
+        "kubectl apply -f web.yaml --dry-run=client",
+        &[("web.yaml", &file)],
+    );
+    assert_eq!(
+        out,
+        Outcome::Print("deployment.apps/web configured (dry run)\n".into())
+    );
+}
+
+#[test]
+fn unmodelled_fields_are_warned_about_with_their_path() {
+    let mut p = Playback::new(scenario("eks-sandbox-drain"));
+    p.seek(SimTime::from_secs(30));
+    let file = web(
+        "web:v2",
+        6,
+        "        env:\n        - name: MODE\n          value: fast\n",
+    )
+    .replace(
+        "            port: 8080\n        livenessProbe",
+        "            port: 8080\n          periodSeconds: 5\n        livenessProbe",
+    );
+    let (_, reply) = acted(run(&p, "kubectl apply -f web.yaml", &[("web.yaml", &file)]));
+    insta::assert_snapshot!("apply_warnings", reply);
+    assert!(
+        reply.contains("spec.template.spec.containers[0].env"),
+        "{reply}"
+    );
+    assert!(
+        reply.contains("spec.template.spec.containers[0].readinessProbe.periodSeconds"),
+        "{reply}"
+    );
+}
+
+#[test]
+fn malformed_manifests_are_refused_with_a_place_and_nothing_applied() {
+    let mut p = Playback::new(scenario("eks-sandbox-drain"));
+    p.seek(SimTime::from_secs(30));
+    let fail = |file: &str| match run(&p, "kubectl apply -f bad.yaml", &[("bad.yaml", file)]) {
+        Outcome::Fail(e) => e,
+        other => panic!("not refused: {other:?}"),
+    };
+    // A good Deployment then a bad Service: nothing is applied.
+    let bad_port = format!(
+        "{}---\n{}",
+        web("web:v2", 6, ""),
+        SERVICE.replace("port: 80", "port: eighty")
+    );
+    let e = fail(&bad_port);
+    assert_eq!(
+        e,
+        "error: bad.yaml:42:11: spec.ports[0].port: expected an integer, got a string\n(nothing was applied)\n"
+    );
+    let e = fail("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n spec: {}\n");
+    assert!(e.starts_with("error: bad.yaml:5:"), "{e}");
+    let e = fail(
+        &web("web:v2", 6, "").replace("      app: web\n  template", "      app: api\n  template"),
+    );
+    assert!(
+        e.contains("`selector` does not match template `labels`"),
+        "{e}"
+    );
+    let e = fail(&web("web:v2", 6, "").replace("cpu: 250m", "cpu: lots"));
+    assert!(
+        e.contains("bad.yaml:22:18: spec.template.spec.containers[0].resources.requests.cpu"),
+        "{e}"
+    );
+    let pdb = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 2\n";
+    let e = fail(pdb);
+    assert!(
+        e.contains("bad.yaml:2:7: kind: PodDisruptionBudget is not modelled"),
+        "{e}"
+    );
+    let e = fail(&web("web:v2", 6, "").replace("name: web\nspec", "name: shop\nspec"));
+    assert!(e.contains("Orca cannot create a Deployment"), "{e}");
+    let e = fail(&HPA.replace("maxReplicas: 10", "maxReplicas: 1"));
+    assert!(
+        e.contains("must be greater than or equal to `minReplicas` 2"),
+        "{e}"
+    );
+    let e = fail(&SERVICE.replace("app: web", "app: nothing"));
+    assert!(e.contains("matches no Deployment"), "{e}");
+    match run(&p, "kubectl apply -f missing.yaml", &[]) {
+        Outcome::Fail(e) => assert!(
+            e.starts_with("error: the path \"missing.yaml\" does not exist"),
+            "{e}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn applied_actions_survive_a_save_as_scenario() {
+    let mut p = Playback::new(scenario("eks-sandbox-drain"));
+    p.seek(SimTime::from_secs(30));
+    let file = format!("{}---\n{HPA}", web("web:v2", 6, ""));
+    let (actions, _) = acted(run(&p, "kubectl apply -f web.yaml", &[("web.yaml", &file)]));
+    for a in actions {
+        p.intervene(a);
+    }
+    let saved = orca_sim::scenario::to_ron(p.scenario()).expect("serializes");
+    let back = orca_sim::scenario::parse("saved.ron", &saved)
+        .expect("the saved session is a valid scenario");
+    assert_eq!(back.timeline, p.scenario().timeline);
+}

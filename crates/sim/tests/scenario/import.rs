@@ -1,0 +1,235 @@
+//! `orca import`: scenarios built from public examples, written from the documented shapes
+//! into `tests/import/`:
+//! - `fargate-task-definition.json`: the Fargate web server of the Amazon ECS Developer Guide,
+//!   "Example Amazon ECS task definitions",
+//!   <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/example_task_definitions.html>;
+//! - `fargate-service.json`: the AWS CLI reference's create-service "Example 1: To create a
+//!   service with a Fargate task", as `--cli-input-json`,
+//!   <https://docs.aws.amazon.com/cli/latest/reference/ecs/create-service.html>;
+//! - `nginx-deployment.yaml`: the Kubernetes "Deployments" page,
+//!   <https://kubernetes.io/docs/concepts/workloads/controllers/deployment/>;
+//! - `php-apache.yaml`: the Kubernetes "HorizontalPodAutoscaler Walkthrough",
+//!   <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale-walkthrough/>.
+
+use orca_sim::manifest::import::{Input, import};
+use orca_sim::scenario::spec::{LaunchType, WorldSpec};
+
+fn input(name: &str) -> Input {
+    let path = format!("{}/tests/import/{name}", env!("CARGO_MANIFEST_DIR"));
+    Input {
+        name: name.to_string(),
+        text: std::fs::read_to_string(&path).expect("fixture"),
+    }
+}
+
+fn passes_orca_check(s: &orca_sim::Scenario) {
+    let text = orca_sim::scenario::to_ron(s).expect("RON");
+    let back = orca_sim::scenario::parse("imported.ron", &text).expect("orca check accepts it");
+    assert_eq!(&back, s, "the written file reads back as the same scenario");
+}
+
+#[test]
+fn ecs_task_and_service_definitions_import() {
+    let got = import(
+        &[
+            input("fargate-task-definition.json"),
+            input("fargate-service.json"),
+        ],
+        "Fargate web server",
+    )
+    .expect("imports");
+    passes_orca_check(&got.scenario);
+    let WorldSpec::Ecs(w) = &got.scenario.world else {
+        panic!("an ECS world")
+    };
+    assert_eq!(w.task_definitions[0].family, "fargate-task-definition");
+    assert_eq!(w.task_definitions[0].revision, 1);
+    assert_eq!(w.task_definitions[0].cpu, Some(256));
+    assert_eq!(w.task_definitions[0].containers[0].port, Some(80));
+    assert_eq!(w.services[0].name, "MyService");
+    assert_eq!(w.services[0].task_definition, "fargate-task-definition:1");
+    assert_eq!(w.services[0].desired_count, 2);
+    assert_eq!(w.services[0].launch_type, LaunchType::Fargate);
+    let paths: Vec<&str> = got.warnings.iter().map(|w| w.path.as_str()).collect();
+    for p in [
+        "containerDefinitions[0].command",
+        "containerDefinitions[0].entryPoint",
+        "containerDefinitions[0].logConfiguration",
+        "executionRoleArn",
+        "runtimePlatform",
+        "platformVersion",
+        "networkConfiguration",
+    ] {
+        assert!(paths.contains(&p), "{p} is warned about: {paths:?}");
+    }
+    // It runs: the service reaches its desired count.
+    let mut sim = orca_sim::Simulation::new(std::sync::Arc::new(got.scenario.clone()));
+    sim.advance_to(orca_sim::SimTime::from_secs(300));
+    let ecs = sim.world().ecs.as_ref().expect("ECS");
+    assert_eq!(ecs.tasks.iter().filter(|t| t.is_live()).count(), 2);
+}
+
+#[test]
+fn kubernetes_manifests_import() {
+    let got = import(
+        &[input("nginx-deployment.yaml"), input("php-apache.yaml")],
+        "Two Deployments",
+    )
+    .expect("imports");
+    passes_orca_check(&got.scenario);
+    let WorldSpec::Eks(k) = &got.scenario.world else {
+        panic!("an EKS world")
+    };
+    assert_eq!(k.deployments.len(), 2);
+    let nginx = &k.deployments[0];
+    assert_eq!(nginx.replicas, 3);
+    assert_eq!(nginx.container.image, "nginx:1.14.2");
+    assert_eq!(nginx.container.port, 80);
+    let php = &k.deployments[1];
+    assert_eq!(php.replicas, 1, "replicas left out: the API default");
+    assert_eq!(php.container.cpu, 200);
+    assert_eq!(php.service.as_ref().map(|s| s.port), Some(80));
+    let hpa = php.hpa.as_ref().expect("the HPA");
+    assert_eq!(
+        (
+            hpa.min_replicas,
+            hpa.max_replicas,
+            hpa.target_cpu_utilization
+        ),
+        (1, 10, 50)
+    );
+    let shown: Vec<String> = got.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        shown
+            .iter()
+            .any(|w| w.contains("nginx-deployment.yaml:8:5: metadata.labels")),
+        "{shown:#?}"
+    );
+    assert!(
+        shown.contains(&"php-apache.yaml:24:13: spec.template.spec.containers[0].resources.limits: not modelled by Orca (ignored)".to_string()),
+        "{shown:#?}"
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|w| w.starts_with("php-apache.yaml:18:9:")
+                && w.contains("requests.memory: not set")),
+        "{shown:#?}"
+    );
+}
+
+#[test]
+fn mixed_or_broken_inputs_are_refused_with_a_place() {
+    let e = import(
+        &[
+            input("nginx-deployment.yaml"),
+            input("fargate-service.json"),
+        ],
+        "mixed",
+    )
+    .err()
+    .expect("refused");
+    assert!(e.message.contains("a scenario is either ECS"), "{e}");
+    let e = import(&[input("fargate-service.json")], "no task definition")
+        .err()
+        .expect("refused");
+    assert!(e.message.contains("no task definition"), "{e}");
+    let broken = Input {
+        name: "broken.yaml".into(),
+        text: input("nginx-deployment.yaml")
+            .text
+            .replace("replicas: 3", "replicas: three"),
+    };
+    let e = import(&[broken], "broken").err().expect("refused");
+    assert_eq!(
+        e.to_string(),
+        "broken.yaml:10:13: spec.replicas: expected an integer, got a string"
+    );
+}
+
+/// An autoscaling/v2 HPA's `behavior` comes across; without it the HPA takes the controller's
+/// legacy path. The example is the "Scaling Policies" one of the Kubernetes HPA page
+/// (<https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#scaling-policies>).
+#[test]
+fn an_hpa_behavior_imports() {
+    use orca_sim::scenario::spec::{HpaPolicySpec, HpaSelectPolicy};
+    let hpa = "apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: php-apache
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: php-apache
+  minReplicas: 1
+  maxReplicas: 10
+  metrics:
+  - type: Resource
+    resource:
+      name: cpu
+      target:
+        type: Utilization
+        averageUtilization: 50
+  behavior:
+    scaleDown:
+      stabilizationWindowSeconds: 60
+      selectPolicy: Min
+      policies:
+      - type: Pods
+        value: 4
+        periodSeconds: 60
+      - type: Percent
+        value: 10
+        periodSeconds: 60
+";
+    let deployment = input("php-apache.yaml");
+    let deployment = Input {
+        name: deployment.name,
+        text: deployment
+            .text
+            .split("\n---")
+            .next()
+            .expect("the Deployment")
+            .to_string(),
+    };
+    let got = import(
+        &[
+            deployment,
+            Input {
+                name: "hpa.yaml".into(),
+                text: hpa.into(),
+            },
+        ],
+        "Behavior",
+    )
+    .expect("imports");
+    passes_orca_check(&got.scenario);
+    let WorldSpec::Eks(k) = &got.scenario.world else {
+        panic!("an EKS world")
+    };
+    let b = k.deployments[0]
+        .hpa
+        .as_ref()
+        .and_then(|h| h.behavior.as_ref())
+        .expect("the behavior");
+    assert!(b.scale_up.is_none());
+    let down = b.scale_down.as_ref().expect("scaleDown");
+    assert_eq!(down.stabilization_window_seconds, Some(60));
+    assert_eq!(down.select_policy, Some(HpaSelectPolicy::Min));
+    assert_eq!(
+        down.policies.as_deref(),
+        Some(
+            &[
+                HpaPolicySpec::Pods {
+                    value: 4,
+                    period_seconds: 60
+                },
+                HpaPolicySpec::Percent {
+                    value: 10,
+                    period_seconds: 60
+                }
+            ][..]
+        )
+    );
+}
