@@ -164,11 +164,14 @@ pub const EVALUATION_PERIODS: Range = Range::new(1, 1_440);
 pub const NODE_COUNT: Range = Range::new(1, 1_000);
 pub const NODE_BOUND: Range = Range::new(0, 1_000);
 pub const REPLICAS: Range = Range::new(0, 1_000);
-/// `maxSurge` / `maxUnavailable` as a count: int32 (Kubernetes API reference,
-/// RollingUpdateDeployment); as a percentage Orca takes 0–100.
+/// `maxSurge` / `maxUnavailable` as a count: an int32 in the Kubernetes API (API reference,
+/// RollingUpdateDeployment), capped by Orca at its replica cap: a larger surge changes no
+/// rollout, but when replicas change mid-rollout proportional scaling hands the largest
+/// ReplicaSet the leftover of `replicas + maxSurge` (the controller's `scale`), which would
+/// make billions of pods. As a percentage Orca takes 0–100.
 pub const SURGE_COUNT: Range = Range {
     min: 0,
-    max: INT32,
+    max: REPLICAS.max,
     note: " for Count, 0–100 for Percent",
 };
 pub const SURGE_PERCENT: Range = Range::new(0, 100);
