@@ -52,9 +52,16 @@ pub struct RunArgs {
     #[arg(long)]
     pub json: bool,
     /// Only print events from these sources (service, target-group, task, instance, autoscaling,
-    /// deployment, replicaset, pod, node, scenario, quiz).
+    /// deployment, replicaset, pod, node, scenario, quiz, goal).
     #[arg(long, value_delimiter = ',', value_name = "SOURCES")]
     pub only: Vec<String>,
+    /// A command file: lines `<time> <command>` (time as m:ss or seconds, `#` comments), each
+    /// run at its moment as the app's console runs it; their output goes into the log.
+    #[arg(long, value_name = "CMDS")]
+    pub commands: Option<PathBuf>,
+    /// With --commands: write the session as a scenario file (never over an existing file).
+    #[arg(long, value_name = "OUT.ron", requires = "commands")]
+    pub save: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -76,15 +83,15 @@ pub struct ShotArgs {
 /// (`orca run … | head`): every write goes through [`Out::line`], and a closed pipe ends the
 /// command quietly with status 0, as the reader has all it wanted. Messages to standard error
 /// go through [`note`], which never fails.
-struct Out {
+pub(crate) struct Out {
     w: Box<dyn Write>,
 }
 
 /// Standard output was closed by its reader.
-struct Closed;
+pub(crate) struct Closed;
 
 impl Out {
-    fn stdout() -> Out {
+    pub(crate) fn stdout() -> Out {
         let stdout = io::stdout();
         let w: Box<dyn Write> = if stdout.is_terminal() {
             // Line-buffered, so a long run shows its events as they happen.
@@ -95,12 +102,12 @@ impl Out {
         Out { w }
     }
 
-    fn line(&mut self, text: &str) -> Result<(), Closed> {
+    pub(crate) fn line(&mut self, text: &str) -> Result<(), Closed> {
         let r = writeln!(self.w, "{text}");
         closed(r)
     }
 
-    fn flush(&mut self) -> Result<(), Closed> {
+    pub(crate) fn flush(&mut self) -> Result<(), Closed> {
         let r = self.w.flush();
         closed(r)
     }
@@ -120,7 +127,7 @@ fn closed(r: io::Result<()>) -> Result<(), Closed> {
 }
 
 /// A line on standard error; if that is closed too, there is no one left to tell.
-fn note(text: &str) {
+pub(crate) fn note(text: &str) {
     let _ = writeln!(io::stderr(), "{text}");
 }
 
@@ -278,6 +285,7 @@ pub const SOURCES: &[&str] = &[
     "node",
     "scenario",
     "quiz",
+    "goal",
 ];
 
 /// The status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
@@ -336,6 +344,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
         // Where SIGINT is already handled or ignored (a background job of a script), that
         // stays so; Ctrl-C then does what it did before.
         let _ = ctrlc::try_set_handler(move || flag.store(true, Ordering::SeqCst));
+    }
+    if let Some(commands) = &args.commands {
+        return crate::run_commands::run(args, commands, scenario, until, &interrupted);
     }
     let mut out = Out::stdout();
     let mut progress = ProgressLine::new(io::stderr().is_terminal());

@@ -2,4 +2,5 @@
 
 pub mod app;
 pub mod cli;
+pub mod run_commands;
 pub mod scenario_file;

@@ -98,6 +98,10 @@ pub struct Player {
     pub layout_cols: usize,
     /// A scenario being simulated on another thread, to open or to reload.
     pub loading: Option<Loading>,
+    /// A challenge's hints opened so far (they open in order; each costs score).
+    pub hints_opened: usize,
+    /// The challenge's result screen was closed for this run.
+    pub result_dismissed: bool,
 }
 
 /// A scenario's run, simulated and looked over for the canvas's columns: what a [`Player`]
@@ -372,6 +376,8 @@ impl Player {
             progress,
             layout_cols,
             loading: None,
+            hints_opened: 0,
+            result_dismissed: false,
         }
     }
 

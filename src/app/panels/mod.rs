@@ -6,6 +6,7 @@ pub mod actions_menu;
 mod charts;
 pub mod console;
 mod event_log;
+mod goals;
 mod header;
 mod inspector;
 mod intro;
@@ -68,6 +69,7 @@ pub(super) fn plugin(app: &mut App) {
             shortcuts::plugin,
             picker::plugin,
             actions_menu::plugin,
+            goals::plugin,
         ));
 }
 
