@@ -1,5 +1,7 @@
 //! The command line: `orca [FILE]`, `orca check`, `orca run`, `orca shot`, `orca import`.
 
+pub use crate::output::{Closed, INTERRUPTED, Out, note};
+pub use crate::run_args::RunArgs;
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, IsTerminal, Write};
@@ -68,21 +70,6 @@ pub struct ImportArgs {
     pub out: PathBuf,
 }
 
-#[derive(Args, Debug)]
-pub struct RunArgs {
-    pub file: PathBuf,
-    /// Stop at this many seconds instead of the scenario's end (at most its duration).
-    #[arg(long, value_name = "SECS")]
-    pub until: Option<f64>,
-    /// Print one JSON object per event instead of text.
-    #[arg(long)]
-    pub json: bool,
-    /// Only print events from these sources (service, target-group, task, instance, autoscaling,
-    /// deployment, replicaset, pod, node, scenario, quiz).
-    #[arg(long, value_delimiter = ',', value_name = "SOURCES")]
-    pub only: Vec<String>,
-}
-
 #[derive(Args, Debug, Clone)]
 pub struct ShotArgs {
     pub file: PathBuf,
@@ -96,58 +83,6 @@ pub struct ShotArgs {
     pub width: u32,
     #[arg(long, default_value_t = 720)]
     pub height: u32,
-}
-
-/// Where `check` and `run` write. Standard output may be a pipe that closes early
-/// (`orca run … | head`): every write goes through [`Out::line`], and a closed pipe ends the
-/// command quietly with status 0, as the reader has all it wanted. Messages to standard error
-/// go through [`note`], which never fails.
-struct Out {
-    w: Box<dyn Write>,
-}
-
-/// Standard output was closed by its reader.
-struct Closed;
-
-impl Out {
-    fn stdout() -> Out {
-        let stdout = io::stdout();
-        let w: Box<dyn Write> = if stdout.is_terminal() {
-            // Line-buffered, so a long run shows its events as they happen.
-            Box::new(stdout.lock())
-        } else {
-            Box::new(io::BufWriter::with_capacity(64 * 1024, stdout.lock()))
-        };
-        Out { w }
-    }
-
-    fn line(&mut self, text: &str) -> Result<(), Closed> {
-        let r = writeln!(self.w, "{text}");
-        closed(r)
-    }
-
-    fn flush(&mut self) -> Result<(), Closed> {
-        let r = self.w.flush();
-        closed(r)
-    }
-}
-
-/// A failed write to standard output: a closed pipe is the reader's choice and ends the
-/// command; any other error (a full disk) is reported once and ends it too.
-fn closed(r: io::Result<()>) -> Result<(), Closed> {
-    match r {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Closed),
-        Err(e) => {
-            note(&format!("cannot write the output: {e}"));
-            Err(Closed)
-        }
-    }
-}
-
-/// A line on standard error; if that is closed too, there is no one left to tell.
-fn note(text: &str) {
-    let _ = writeln!(io::stderr(), "{text}");
 }
 
 /// The `.ron` files under the paths `check` was given: folders are walked (following
@@ -405,10 +340,8 @@ pub const SOURCES: &[&str] = &[
     "node",
     "scenario",
     "quiz",
+    "goal",
 ];
-
-/// The status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
-pub const INTERRUPTED: u8 = 130;
 
 /// Wall time after which `orca run` shows its progress (when standard error is a terminal).
 const PROGRESS_AFTER: Duration = Duration::from_secs(1);
@@ -463,6 +396,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
         // Where SIGINT is already handled or ignored (a background job of a script), that
         // stays so; Ctrl-C then does what it did before.
         let _ = ctrlc::try_set_handler(move || flag.store(true, Ordering::SeqCst));
+    }
+    if let Some(commands) = &args.commands {
+        return crate::run_commands::run(args, commands, scenario, until, &interrupted);
     }
     let mut out = Out::stdout();
     let mut progress = ProgressLine::new(io::stderr().is_terminal());

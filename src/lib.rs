@@ -2,6 +2,9 @@
 
 pub mod app;
 pub mod cli;
+pub mod output;
 pub mod progress;
 pub mod progress_report;
+pub mod run_args;
+pub mod run_commands;
 pub mod scenario_file;

@@ -715,3 +715,154 @@ fn an_unreadable_progress_file_is_kept_and_the_user_is_told() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn run_commands_carries_out_a_solution_and_reports_every_goal() {
+    let out = orca(&[
+        "run",
+        "scenarios/challenge-eks-bad-image.ron",
+        "--commands",
+        "tests/challenges/challenge-eks-bad-image.solution.txt",
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The command's output sits in the log at its moment, after that moment's events.
+    let undo = stdout
+        .find("[01:20] console                  $ kubectl rollout undo deployment/web")
+        .expect("the command in the log");
+    assert!(
+        stdout[undo..].contains("deployment.apps/web rolled back"),
+        "{stdout}"
+    );
+    let stamps_before: Vec<&str> = stdout[..undo]
+        .lines()
+        .filter_map(|l| l.strip_prefix('[').and_then(|l| l.get(..5)))
+        .collect();
+    assert!(
+        stamps_before.iter().all(|t| *t <= "01:20"),
+        "{stamps_before:?}"
+    );
+    assert!(stdout.contains("Goals at 10:00:"), "{stdout}");
+    assert!(
+        stdout.contains("2 of 2 goals met; score 100 of 100"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn run_commands_exits_3_when_a_goal_fails_and_says_why() {
+    let out = orca(&[
+        "run",
+        "scenarios/challenge-eks-bad-image.ron",
+        "--commands",
+        "tests/challenges/challenge-eks-bad-image.wrong.txt",
+        "--only",
+        "goal",
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(
+        stdout.contains("1. FAILED   [05:00] Deployment web is available"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 of 2 goals met; score 50 of 100"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn run_commands_reports_a_bad_file_with_line_and_column_and_runs_nothing() {
+    let cmds = temp(
+        "bad-times.txt",
+        "# comment\n  soon kubectl get pods\n99:00 kubectl get pods\n",
+    );
+    let cmds_arg = cmds.to_string_lossy().into_owned();
+    let out = orca(&[
+        "run",
+        "scenarios/eks-sandbox-drain.ron",
+        "--commands",
+        &cmds_arg,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "nothing ran");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{cmds_arg}:2:3: expected a time (`m:ss`, `h:mm:ss` or seconds) before the command"
+        )),
+        "{stderr}"
+    );
+    // Past the end is checked once the times read.
+    let late = temp("late.txt", "99:00 kubectl get pods\n");
+    let late_arg = late.to_string_lossy().into_owned();
+    let out = orca(&[
+        "run",
+        "scenarios/eks-sandbox-drain.ron",
+        "--commands",
+        &late_arg,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "{late_arg}:1:7: 1:39:00 is after the end of the run (30:00); valid times: 0 to 30:00"
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn run_commands_lists_a_refused_command_and_exits_4() {
+    let cmds = temp("typo.txt", "0:10 kubectl scal deploy web --replicas=3\n");
+    let cmds_arg = cmds.to_string_lossy().into_owned();
+    let out = orca(&[
+        "run",
+        "scenarios/eks-sandbox-drain.ron",
+        "--commands",
+        &cmds_arg,
+        "--until",
+        "30",
+    ]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "{cmds_arg}:1:6: error: unknown command \"scal\" for \"kubectl\""
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).contains("Did you mean this?"));
+}
+
+#[test]
+fn run_commands_saves_the_session_as_a_scenario_that_replays_the_log() {
+    let dir = temp_dir("save-session");
+    let save = dir.join("session.ron");
+    let _ = std::fs::remove_file(&save);
+    let save_arg = save.to_string_lossy().into_owned();
+    let solution = "tests/challenges/challenge-ecs-zone-outage.solution.txt";
+    let scenario = "scenarios/challenge-ecs-zone-outage.ron";
+    let first = orca(&["run", scenario, "--commands", solution, "--save", &save_arg]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let check = orca(&["check", &save_arg]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    let replay = orca(&["run", &save_arg]);
+    // The same events; the session's log also carries the commands' output.
+    let events = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| l.starts_with('[') && !l.contains("] console "))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(events(&text(&replay.stdout)), events(&text(&first.stdout)));
+    // Never over an existing file.
+    let again = orca(&["run", scenario, "--commands", solution, "--save", &save_arg]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again.stderr).contains("already exists"),
+        "{}",
+        text(&again.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -90,6 +90,30 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "eks-sandbox-bad-image",
         include_str!("../../scenarios/eks-sandbox-bad-image.ron"),
     ),
+    (
+        "challenge-ecs-unstick-deployment",
+        include_str!("../../scenarios/challenge-ecs-unstick-deployment.ron"),
+    ),
+    (
+        "challenge-ecs-placement",
+        include_str!("../../scenarios/challenge-ecs-placement.ron"),
+    ),
+    (
+        "challenge-ecs-zone-outage",
+        include_str!("../../scenarios/challenge-ecs-zone-outage.ron"),
+    ),
+    (
+        "challenge-eks-bad-image",
+        include_str!("../../scenarios/challenge-eks-bad-image.ron"),
+    ),
+    (
+        "challenge-eks-hpa-spike",
+        include_str!("../../scenarios/challenge-eks-hpa-spike.ron"),
+    ),
+    (
+        "challenge-eks-drain",
+        include_str!("../../scenarios/challenge-eks-drain.ron"),
+    ),
 ];
 
 /// A built-in scenario, parsed. The built-ins are checked by the test suite, so a failure

@@ -102,6 +102,10 @@ pub struct Player {
     pub layout_run: RunStats,
     /// A scenario being simulated on another thread, to open or to reload.
     pub loading: Option<Loading>,
+    /// A challenge's hints opened so far (they open in order; each costs score).
+    pub hints_opened: usize,
+    /// The challenge's result screen was closed for this run.
+    pub result_dismissed: bool,
 }
 
 /// A scenario's run, simulated and sampled for the canvas's shape: what a [`Player`] needs,
@@ -358,6 +362,8 @@ impl Player {
             progress,
             layout_run,
             loading: None,
+            hints_opened: 0,
+            result_dismissed: false,
         }
     }
 

@@ -25,6 +25,8 @@ pub enum Timer {
     Timeline(u32),
     /// The scenario's i-th quiz, asked at a moment.
     QuizAt(u32),
+    /// A goal's deadline or the run's end: the goals are looked at.
+    Goals,
     Ecs(EcsTimer),
     Eks(EksTimer),
 }

@@ -39,6 +39,8 @@ pub enum Source {
     /// Timeline actions and notes of the scenario.
     Scenario,
     Quiz,
+    /// A challenge's goals: met or failed.
+    Goal,
 }
 
 impl Event {
@@ -70,6 +72,7 @@ impl Source {
             Source::AutoScaling(_) => "autoscaling",
             Source::Scenario => "scenario",
             Source::Quiz => "quiz",
+            Source::Goal => "goal",
         }
     }
 }
@@ -85,6 +88,7 @@ impl std::fmt::Display for Source {
             Source::AutoScaling(n) => write!(f, "autoscaling {n}"),
             Source::Scenario => f.write_str("scenario"),
             Source::Quiz => f.write_str("quiz"),
+            Source::Goal => f.write_str("goal"),
         }
     }
 }
@@ -238,6 +242,15 @@ pub enum EventKind {
     QuizAsked {
         quiz: String,
         predict: bool,
+    },
+    /// A challenge goal (index into the scenario's `goals`) is met.
+    GoalMet {
+        goal: u32,
+    },
+    /// A challenge goal failed, and why.
+    GoalFailed {
+        goal: u32,
+        reason: String,
     },
     /// The run reached the most events one run keeps and stopped.
     RunStopped {

@@ -8,6 +8,7 @@ pub mod ecs;
 pub mod elb;
 pub mod engine;
 pub mod event;
+pub mod goals;
 pub mod k8s;
 pub mod manifest;
 pub mod net;

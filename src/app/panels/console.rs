@@ -109,6 +109,11 @@ impl ConsoleState {
         self.scroll_to_end = true;
     }
 
+    /// The commands that changed the run, oldest first (those undone are gone).
+    pub fn acted(&self) -> &[String] {
+        &self.acted
+    }
+
     /// Undo the last action (Ctrl+Z): the message says which command was taken back.
     pub fn undo(&mut self, player: &mut Player) -> Option<String> {
         player.undo_intervention()?;

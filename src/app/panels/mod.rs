@@ -6,6 +6,7 @@ pub mod actions_menu;
 mod charts;
 pub mod console;
 mod event_log;
+mod goals;
 mod header;
 mod inspector;
 mod intro;
@@ -70,6 +71,7 @@ pub(super) fn plugin(app: &mut App) {
             picker::plugin,
             progress_view::plugin,
             actions_menu::plugin,
+            goals::plugin,
         ));
 }
 

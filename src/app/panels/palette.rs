@@ -28,3 +28,10 @@ pub(super) fn source_color(category: &str) -> egui::Color32 {
         _ => egui::Color32::from_rgb(255, 225, 60),
     }
 }
+
+/// A goal met, an answer right.
+pub(super) const OK: egui::Color32 = egui::Color32::from_rgb(120, 230, 140);
+/// A goal failed, an answer wrong.
+pub(super) const BAD: egui::Color32 = egui::Color32::from_rgb(255, 120, 120);
+/// Not decided yet.
+pub(super) const MUTED: egui::Color32 = egui::Color32::from_rgb(170, 170, 180);

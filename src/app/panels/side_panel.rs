@@ -4,6 +4,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiPrimaryContextPass, egui};
 
+use super::goals::goals_section;
 use super::inspector::inspector;
 use super::legend::legend;
 use super::services::services;
@@ -35,6 +36,10 @@ fn side_panel(root: &mut egui::Ui, player: &mut Player, show_legend: bool) {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
+                    if !player.scenario().goals.is_empty() {
+                        goals_section(ui, player);
+                        ui.separator();
+                    }
                     services(ui, player);
                     ui.separator();
                     inspector(ui, player);

@@ -11,6 +11,8 @@ pub struct TimedCommand {
     pub command: String,
     /// 1-based line number in the file.
     pub line: usize,
+    /// 1-based column where the command starts (after the time).
+    pub column: usize,
 }
 
 /// A problem in a command file, with its place.
@@ -59,10 +61,15 @@ pub fn parse(src: &str) -> Result<Vec<TimedCommand>, Vec<CommandFileError>> {
             });
             continue;
         }
+        // The command starts after the time and the blanks that follow it.
+        let after_time = &trimmed[time.len()..];
+        let command_column =
+            column + time.len() + (after_time.len() - after_time.trim_start().len());
         out.push(TimedCommand {
             at,
             command: rest.to_string(),
             line,
+            column: command_column,
         });
     }
     if !errors.is_empty() {

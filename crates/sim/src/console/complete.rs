@@ -235,6 +235,13 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
                 .collect(),
             _ => owned(&["--replicas="]),
         },
+        "autoscale" => match positional.as_slice() {
+            [] => names_of_kind("deployment", cx)
+                .into_iter()
+                .map(|n| format!("deployment/{n}"))
+                .collect(),
+            _ => owned(&["--min=", "--max=", "--cpu-percent="]),
+        },
         "set" => match positional.as_slice() {
             [] => owned(&["image"]),
             ["image"] => names_of_kind("deployment", cx)

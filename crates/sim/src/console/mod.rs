@@ -16,6 +16,7 @@ pub mod commands;
 pub mod complete;
 pub mod kubectl;
 pub mod orca;
+pub mod script;
 pub mod suggest;
 pub mod words;
 

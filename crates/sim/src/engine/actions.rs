@@ -114,6 +114,32 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
                 format!("kubectl scale deployment/{deployment} --replicas={replicas}"),
             );
         }
+        Action::Autoscale {
+            deployment,
+            min_replicas,
+            max_replicas,
+            target_cpu_utilization,
+        } => {
+            let now = ctx.now;
+            let c = &mut *ctx.world;
+            let Some(d) = c.deployment_index(deployment) else {
+                return;
+            };
+            interventions::autoscale(
+                c,
+                d,
+                (*min_replicas, *max_replicas),
+                f64::from(*target_cpu_utilization),
+                now,
+            );
+            kubectl(
+                ctx,
+                deployment,
+                format!(
+                    "kubectl autoscale deployment/{deployment} --min={min_replicas} --max={max_replicas} --cpu-percent={target_cpu_utilization}"
+                ),
+            );
+        }
         Action::RolloutUndo {
             deployment,
             to_revision,

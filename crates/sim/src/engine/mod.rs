@@ -16,6 +16,7 @@ use crate::ecs::cluster::EcsCluster;
 use crate::ecs::{capacity_provider, container_health, service_scheduler, task_lifecycle};
 use crate::elb::target_health;
 use crate::event::{Event, EventKind, Source, Subject};
+use crate::goals::{self, GoalStatus};
 use crate::k8s::cluster::EksCluster;
 use crate::rng::Rngs;
 use crate::scenario::spec::Scenario;
@@ -101,6 +102,8 @@ pub struct SimState {
     timers: Timers,
     rngs: Rngs,
     quiz_fired: Vec<bool>,
+    /// Where each of the scenario's goals stands.
+    goals: Vec<GoalStatus>,
     /// The run reached the event limit at this moment and went no further.
     halted_at: Option<SimTime>,
 }
@@ -150,6 +153,7 @@ impl Simulation {
                 timers: Timers::default(),
                 rngs,
                 quiz_fired: vec![false; scenario.quizzes.len()],
+                goals: vec![GoalStatus::NotYet; scenario.goals.len()],
                 halted_at: None,
             },
             log: Vec::new(),
@@ -172,8 +176,26 @@ impl Simulation {
                     .schedule(SimTime::from_secs_f64(at), Timer::QuizAt(i as u32));
             }
         }
+        // Goals are looked at after every instant; their deadlines and the run's end are
+        // instants of their own, so a goal is decided on time even when nothing else happens.
+        if !scenario.goals.is_empty() {
+            let end = SimTime::from_secs_f64(scenario.duration);
+            let mut moments: Vec<SimTime> =
+                scenario.goals.iter().flat_map(goals::moments).collect();
+            moments.push(end);
+            moments.sort();
+            moments.dedup();
+            for at in moments {
+                sim.state.timers.schedule(at, Timer::Goals);
+            }
+        }
         sim.process_instant(SimTime::ZERO, 0);
         sim
+    }
+
+    /// Where each of the scenario's goals stands now (in the order of `goals`).
+    pub fn goals(&self) -> &[GoalStatus] {
+        &self.state.goals
     }
 
     pub fn scenario(&self) -> &Arc<Scenario> {
@@ -354,8 +376,46 @@ impl Simulation {
         let mut fired = fired;
         self.with_ctx(at, |ctx| quiz::check(ctx, &scenario, &mut fired, log_start));
         self.state.quiz_fired = fired;
+        if !scenario.goals.is_empty() {
+            self.check_goals(at, log_start, &scenario);
+        }
         if self.log_len() >= self.event_limit && self.state.halted_at.is_none() {
             self.halt(at);
+        }
+    }
+
+    /// Look at the open goals after the instant `at` and log each one that is decided.
+    fn check_goals(&mut self, at: SimTime, log_start: usize, scenario: &Scenario) {
+        let end = SimTime::from_secs_f64(scenario.duration);
+        let events = self.log.get(log_start..).unwrap_or(&[]);
+        let changed = goals::check(
+            scenario,
+            &mut self.state.goals,
+            &self.state.world,
+            events,
+            at,
+            end,
+        );
+        for i in changed {
+            let (Some(goal), Some(status)) = (scenario.goals.get(i), self.state.goals.get(i))
+            else {
+                continue;
+            };
+            let what = goals::describe(goal);
+            let (kind, message) = match status {
+                GoalStatus::Failed { reason, .. } => (
+                    EventKind::GoalFailed {
+                        goal: i as u32,
+                        reason: reason.clone(),
+                    },
+                    format!("Goal {} failed: {what} — {reason}", i + 1),
+                ),
+                _ => (
+                    EventKind::GoalMet { goal: i as u32 },
+                    format!("Goal {} met: {what}", i + 1),
+                ),
+            };
+            self.with_ctx(at, |ctx| ctx.emit(Source::Goal, kind, message, Vec::new()));
         }
     }
 
@@ -387,6 +447,8 @@ fn dispatch(ctx: &mut WorldCtx, scenario: &Scenario, timer: Timer) {
             }
         }
         Timer::QuizAt(i) => quiz::ask_at(ctx, scenario, i as usize),
+        // Only an instant to look at the goals (after every instant).
+        Timer::Goals => {}
         Timer::Ecs(t) => {
             if let Some(mut ecs) = ctx.ecs() {
                 dispatch_ecs(&mut ecs, t);

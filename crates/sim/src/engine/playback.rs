@@ -214,6 +214,11 @@ impl Playback {
         &self.full_log[..n]
     }
 
+    /// Where each of the scenario's goals stands at the current moment.
+    pub fn goals(&self) -> &[crate::goals::GoalStatus] {
+        self.sim.goals()
+    }
+
     pub fn quiz_moments(&self) -> &[QuizMoment] {
         &self.quiz_moments
     }

@@ -8,6 +8,7 @@ use super::events;
 use super::messages;
 use super::objects;
 use crate::k8s::cluster::ContainerState;
+use crate::time::SimTime;
 
 /// `kubectl delete pod`: a graceful delete. The kubelet stops the container (`Killing`) and the
 /// ReplicaSet creates a replacement.
@@ -185,4 +186,21 @@ pub fn set_load(load: &mut super::autoscaling::Load, now: crate::time::SimTime, 
     load.points.push((now, current));
     load.points
         .push((now.plus(crate::time::Millis::from_secs(10)), rps.max(0.0)));
+}
+
+/// `kubectl autoscale`: a HorizontalPodAutoscaler for Deployment `d` with these replica bounds
+/// and CPU target (the settings of its HPA replaced if it has one). The controller syncs it at
+/// its next 15-second period.
+pub fn autoscale(c: &mut EksCluster, d: usize, (min, max): (u32, u32), target: f64, now: SimTime) {
+    if let Some(h) = c.hpas.iter_mut().find(|h| h.deployment == d) {
+        h.min_replicas = min;
+        h.max_replicas = max;
+        h.target_cpu_utilization = target;
+        return;
+    }
+    let name = c.deployments[d].name.clone();
+    // `kubectl autoscale` writes no `behavior`, so the controller takes its legacy path.
+    c.hpas.push(super::autoscaling::Hpa::new(
+        &name, d, min, max, target, None, now,
+    ));
 }

@@ -86,6 +86,8 @@ pub fn import(inputs: &[Input], title: &str) -> Result<Imported, ManifestError> 
         world,
         timeline: Vec::new(),
         quizzes: Vec::new(),
+        goals: Vec::new(),
+        hints: Vec::new(),
     };
     // The same checks as `orca check`, on the text that will be written.
     let text =

@@ -5,4 +5,5 @@
 mod common;
 
 mod cluster;
+mod daemonsets;
 mod karpenter;

@@ -6,8 +6,10 @@
 mod common;
 
 mod apply;
+mod challenges;
 mod console;
 mod determinism;
 mod golden;
 mod properties;
 mod register;
+mod script;

@@ -38,6 +38,48 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
                 format!("deployment.apps/{name} scaled"),
             )
         }
+        Command::Autoscale {
+            name,
+            min,
+            max,
+            cpu_percent,
+        } => {
+            let Some(d) = k.eks.deployment_index(&name) else {
+                return Kube::not_found(Kind::Deployment, &name);
+            };
+            if k.eks.hpas.iter().any(|h| h.deployment == d) {
+                return Outcome::Fail(format!(
+                    "Error from server (AlreadyExists): horizontalpodautoscalers.autoscaling \"{name}\" already exists\n"
+                ));
+            }
+            let min = min.unwrap_or(1);
+            if min < 1 {
+                return Outcome::Fail(format!(
+                    "The HorizontalPodAutoscaler \"{name}\" is invalid: spec.minReplicas: Invalid value: {min}: must be greater than or equal to 1\n"
+                ));
+            }
+            let limit = crate::scenario::limits::HPA_REPLICAS.max as u32;
+            if max > limit {
+                return Outcome::Fail(format!(
+                    "error: Orca's clusters run at most {limit} replicas per Deployment; --max={max} is more\n"
+                ));
+            }
+            let target = cpu_percent.unwrap_or(80);
+            if !(1..=1000).contains(&target) {
+                return Outcome::Fail(format!(
+                    "error: Orca models a --cpu-percent of 1 to 1000; got {target}\n"
+                ));
+            }
+            act(
+                Action::Autoscale {
+                    deployment: name.clone(),
+                    min_replicas: min,
+                    max_replicas: max,
+                    target_cpu_utilization: target,
+                },
+                format!("horizontalpodautoscaler.autoscaling/{name} autoscaled"),
+            )
+        }
         Command::SetImage { name, images } => {
             let Some(d) = k.eks.deployment_index(&name) else {
                 return Kube::not_found(Kind::Deployment, &name);

@@ -95,6 +95,13 @@ pub enum Command {
         name: String,
         replicas: u32,
     },
+    /// `kubectl autoscale deployment NAME --max=M [--min=N] [--cpu-percent=P]`.
+    Autoscale {
+        name: String,
+        min: Option<u32>,
+        max: u32,
+        cpu_percent: Option<u32>,
+    },
     SetImage {
         name: String,
         /// (container, image) pairs.
@@ -191,8 +198,19 @@ const COMMANDS: &[&str] = &[
 
 /// The commands Orca carries out.
 pub const SUPPORTED: &[&str] = &[
-    "get", "describe", "scale", "set", "rollout", "delete", "cordon", "uncordon", "drain", "top",
-    "logs", "apply",
+    "get",
+    "describe",
+    "scale",
+    "autoscale",
+    "set",
+    "rollout",
+    "delete",
+    "cordon",
+    "uncordon",
+    "drain",
+    "top",
+    "logs",
+    "apply",
 ];
 
 fn unknown_command(cmd: &str) -> String {
@@ -433,6 +451,59 @@ pub fn parse(words: &[String]) -> Result<Command, String> {
                 kind,
                 name: name.clone(),
                 replicas,
+            })
+        }
+        "autoscale" => {
+            let known = with(&[
+                ("min", true),
+                ("max", true),
+                ("cpu-percent", true),
+                ("name", true),
+            ]);
+            let p = Flags { cmd, known: &known }.parse(rest)?;
+            check_namespace(&p)?;
+            let (kind, names) = kind_and_names(&p.positional, cmd)?;
+            if kind != Kind::Deployment {
+                return Err(format!(
+                    "error: cannot autoscale a {}: Orca's console autoscales Deployments\n",
+                    kind.resource()
+                ));
+            }
+            let [name] = names.as_slice() else {
+                return Err("error: resource(s) were provided, but no name was specified\n".into());
+            };
+            // kubectl's flags are int32s; -1 (the default) leaves the server's default.
+            let number = |flag: &str| -> Result<Option<i64>, String> {
+                match p.get(flag) {
+                    None => Ok(None),
+                    Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
+                        format!(
+                            "error: invalid argument \"{v}\" for \"--{flag}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\n{}\n",
+                            usage_hint(cmd)
+                        )
+                    }),
+                }
+            };
+            let max = number("max")?.unwrap_or(-1);
+            let min = number("min")?.filter(|m| *m != -1);
+            if max < 1 {
+                return Err(format!(
+                    "error: --max=MAXPODS is required and must be at least 1, max: {max}\n"
+                ));
+            }
+            if let Some(m) = min
+                && m > max
+            {
+                return Err(format!(
+                    "error: --max=MAXPODS must be larger or equal to --min=MINPODS, max: {max}, min: {m}\n"
+                ));
+            }
+            let in_range = |v: i64| u32::try_from(v.clamp(0, i64::from(i32::MAX))).unwrap_or(0);
+            Ok(Command::Autoscale {
+                name: name.clone(),
+                min: min.map(in_range),
+                max: in_range(max),
+                cpu_percent: number("cpu-percent")?.filter(|c| *c != -1).map(in_range),
             })
         }
         "set" => {

@@ -10,6 +10,7 @@ pub mod defaults;
 mod ecs;
 mod ecs_capacity;
 mod eks;
+mod goals;
 mod load;
 mod quizzes;
 mod service;
@@ -22,6 +23,7 @@ pub use cluster::*;
 pub use ecs::*;
 pub use ecs_capacity::*;
 pub use eks::*;
+pub use goals::*;
 pub use load::*;
 pub use quizzes::*;
 pub use service::*;
@@ -52,6 +54,12 @@ pub struct Scenario {
     pub timeline: Vec<TimelineEntry>,
     #[serde(default)]
     pub quizzes: Vec<Quiz>,
+    /// A challenge's goals, checked all through the run (none: not a challenge).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub goals: Vec<Goal>,
+    /// A challenge's hints, opened one by one (each lowers the score).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<String>,
 }
 
 /// What is being simulated. One variant per platform so later platforms add variants without

@@ -151,6 +151,16 @@ pub enum Action {
     DeletePod {
         pod: String,
     },
+    /// `kubectl autoscale deployment/<deployment> --min=N --max=M --cpu-percent=P`: a
+    /// HorizontalPodAutoscaler for the Deployment (its settings replaced if it has one).
+    Autoscale {
+        deployment: String,
+        #[serde(default = "defaults::one")]
+        min_replicas: u32,
+        max_replicas: u32,
+        #[serde(default = "defaults::hpa_target")]
+        target_cpu_utilization: u32,
+    },
     /// `kubectl cordon <node>`.
     CordonNode {
         node: String,
@@ -203,6 +213,7 @@ impl Action {
             Action::SetImage { .. }
                 | Action::ScaleDeployment { .. }
                 | Action::RolloutUndo { .. }
+                | Action::Autoscale { .. }
                 | Action::RolloutRestart { .. }
                 | Action::RolloutPause { .. }
                 | Action::RolloutResume { .. }

@@ -18,6 +18,7 @@ mod common;
 mod ecs_capacity;
 mod ecs_index;
 mod eks;
+mod goals;
 mod load;
 mod quizzes;
 mod service;
@@ -96,6 +97,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
             let ix = ecs_world(&mut out, s, w, &wp);
             timeline::timeline(&mut out, s, &ix, None);
             quizzes::quizzes(&mut out, s, &ix, None);
+            goals::goals(&mut out, s, &ix, None);
             caps::run_cost(&mut out, s, &caps::ecs_peak(s, w));
         }
         WorldSpec::Eks(k) => {
@@ -112,6 +114,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
             eks::eks_world(&mut out, k, &wp);
             timeline::timeline(&mut out, s, &ix, Some(k));
             quizzes::quizzes(&mut out, s, &ix, Some(k));
+            goals::goals(&mut out, s, &ix, Some(k));
             caps::run_cost(&mut out, s, &caps::eks_peak(s, k));
         }
     }

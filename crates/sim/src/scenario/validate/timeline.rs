@@ -6,7 +6,7 @@ use super::caps::{MAX_DESIRED, MAX_DURATION};
 use super::common::{check_fraction, check_limit, check_status, list, scenario_end};
 use super::ecs_index::EcsIndex;
 use super::task_definition::{FitAt, task_definition_fits};
-use crate::scenario::limits::{EXIT_CODE, K8S_REVISION};
+use crate::scenario::limits::{EXIT_CODE, HPA_REPLICAS, HPA_TARGET, K8S_REVISION};
 use crate::scenario::limits::{
     GRACE_PERIOD, MAXIMUM_PERCENT, MINIMUM_HEALTHY_PERCENT, PORT, REPLICAS, TASK_ACTION_COUNT,
 };
@@ -39,7 +39,7 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
             (Some(_), false) if !is_note => {
                 out.push((
                     ap.clone(),
-                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, ScaleDeployment, RolloutUndo, RolloutRestart, RolloutPause, RolloutResume, DeletePod, CordonNode, UncordonNode, DrainNode, ApplyDeployment, ApplyService, ApplyHpa or Note".into(),
+                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, ScaleDeployment, RolloutUndo, Autoscale, RolloutRestart, RolloutPause, RolloutResume, DeletePod, CordonNode, UncordonNode, DrainNode, ApplyDeployment, ApplyService, ApplyHpa or Note".into(),
                 ));
                 continue;
             }
@@ -110,6 +110,39 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                     "",
                 );
             }
+        }
+        Action::Autoscale {
+            deployment,
+            min_replicas,
+            max_replicas,
+            target_cpu_utilization,
+        } => {
+            deployment_ref(out, deployment);
+            check_limit(
+                out,
+                ap.field("min_replicas"),
+                "min_replicas",
+                *min_replicas,
+                HPA_REPLICAS,
+                "",
+            );
+            if max_replicas < min_replicas || *max_replicas as i128 > HPA_REPLICAS.max {
+                out.push((
+                    ap.field("max_replicas"),
+                    format!(
+                        "max_replicas {max_replicas} must be at least min_replicas {min_replicas} and at most {}",
+                        HPA_REPLICAS.max
+                    ),
+                ));
+            }
+            check_limit(
+                out,
+                ap.field("target_cpu_utilization"),
+                "target_cpu_utilization",
+                *target_cpu_utilization,
+                HPA_TARGET,
+                " %",
+            );
         }
         Action::RolloutRestart { deployment }
         | Action::RolloutPause { deployment }

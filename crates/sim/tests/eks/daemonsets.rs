@@ -1,7 +1,7 @@
 //! DaemonSets and the pods EKS runs itself (`docs/rules/k8s-scheduling.md#daemonsets-and-eks-system-pods`):
 //! what they take out of every node, and a pod on every node as nodes join.
 
-mod common;
+use crate::common;
 
 use orca_sim::k8s::cluster::EksCluster;
 use orca_sim::k8s::daemonset_controller;
