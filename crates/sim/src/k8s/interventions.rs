@@ -74,9 +74,14 @@ pub fn cordon(ctx: &mut EksCtx, n: usize, on: bool) {
     );
 }
 
-/// `kubectl drain`: cordon the node, then evict every pod on it (each terminates and its
-/// ReplicaSet makes a replacement elsewhere). The eviction API honours PodDisruptionBudgets;
-/// Orca's scenarios declare none, so every eviction is allowed.
+/// `kubectl drain --ignore-daemonsets`: cordon the node, then evict every pod on it but the
+/// DaemonSet's (each evicted pod terminates and its ReplicaSet makes a replacement elsewhere).
+/// kubectl skips DaemonSet-managed pods ("Warning: ignoring DaemonSet-managed Pods"): the
+/// DaemonSet controller would put them straight back, and they tolerate `unschedulable`
+/// (kubectl `pkg/drain/filters.go`, `daemonSetFilter`; kubernetes.io/docs/tasks/administer-cluster/safely-drain-node/).
+/// Without `--ignore-daemonsets` kubectl refuses before changing anything; the console says so
+/// and never sends the action. The eviction API honours PodDisruptionBudgets; Orca's scenarios
+/// declare none, so every eviction is allowed.
 pub fn drain(ctx: &mut EksCtx, n: usize) {
     cordon(ctx, n, true);
     let now = ctx.now;
@@ -84,7 +89,10 @@ pub fn drain(ctx: &mut EksCtx, n: usize) {
     let on: Vec<usize> = (0..ctx.world.pods.len())
         .filter(|&p| {
             let pod = &ctx.world.pods[p];
-            !pod.gone && pod.node == Some(n) && pod.deleting_at.is_none()
+            !pod.gone
+                && pod.node == Some(n)
+                && pod.deleting_at.is_none()
+                && !ctx.world.is_daemon_pod(p)
         })
         .collect();
     for p in on {

@@ -64,11 +64,8 @@ pub fn new_pod_hashed(
     now: SimTime,
 ) -> usize {
     // The run's seed is part of the hash: another seed, other names.
-    let (suffix, uid) = names::hashed_suffix_and_uid(&format!(
-        "{prefix}|{seed}|{}|{}",
-        c.pods.len(),
-        c.name_seed
-    ));
+    let (suffix, uid) =
+        names::hashed_suffix_and_uid(&format!("{prefix}|{seed}|{}|{}", c.pods.len(), c.name_seed));
     push_pod(c, rs, format!("{prefix}-{suffix}"), uid, now)
 }
 
