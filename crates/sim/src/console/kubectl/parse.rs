@@ -408,6 +408,27 @@ pub fn parse(words: &[String]) -> Result<Command, String> {
 
 /// Parse `kubectl <words…>`: the command and the namespaces it applies to.
 pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
+    // Flags may come before the command (`kubectl -n kube-system get pods`): cobra parses them
+    // against the command found after them; move them behind it.
+    let mut leading = Vec::new();
+    let mut i = 0;
+    while let Some(w) = words.get(i).filter(|w| w.starts_with('-')) {
+        leading.push(w.clone());
+        i += 1;
+        if matches!(w.as_str(), "-n" | "--namespace")
+            && let Some(v) = words.get(i)
+        {
+            leading.push(v.clone());
+            i += 1;
+        }
+    }
+    let reordered: Vec<String>;
+    let words = if leading.is_empty() || i >= words.len() {
+        words
+    } else {
+        reordered = words[i..].iter().cloned().chain(leading).collect();
+        &reordered[..]
+    };
     let Some(cmd) = words.first() else {
         return Err("kubectl controls the Kubernetes cluster manager.\n\nOrca's console takes: kubectl get|describe|scale|set image|rollout|delete pod|cordon|uncordon|drain|top|logs|apply -f\n".into());
     };
@@ -739,6 +760,39 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn namespaces_come_from_n_and_a_anywhere_on_the_line() {
+        let scope = |line: &str| {
+            let words = super::super::super::words::split(line).expect("words");
+            parse_line(&words[1..]).map(|(_, s)| s)
+        };
+        let system = Ok(Scope::Namespace("kube-system".into()));
+        assert_eq!(scope("kubectl get pods"), Ok(Scope::default()));
+        assert_eq!(scope("kubectl get pods -n kube-system"), system);
+        assert_eq!(scope("kubectl get pods --namespace=kube-system"), system);
+        assert_eq!(scope("kubectl -n kube-system get pods"), system);
+        assert_eq!(
+            scope("kubectl describe deploy coredns -nkube-system"),
+            system
+        );
+        assert_eq!(scope("kubectl get pods -A"), Ok(Scope::All));
+        assert_eq!(scope("kubectl get pods -n kube-system -A"), Ok(Scope::All));
+        assert_eq!(scope("kubectl top pods --all-namespaces"), Ok(Scope::All));
+        assert!(
+            scope("kubectl scale deploy/web -A --replicas=2")
+                .is_err_and(|e| e.starts_with("error: unknown shorthand flag: 'A' in -A\n"))
+        );
+        assert_eq!(
+            p("kubectl get ds aws-node -n kube-system"),
+            Ok(Command::Get {
+                kind: Kind::DaemonSet,
+                names: vec!["aws-node".into()],
+                output: Output::Table,
+                selector: None,
+            })
+        );
     }
 
     #[test]
