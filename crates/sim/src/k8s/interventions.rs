@@ -21,11 +21,16 @@ pub fn delete_pod(ctx: &mut EksCtx, p: usize) {
         c.pods[p].node.is_some() && matches!(c.pods[p].state, ContainerState::Running { .. });
     let container = c.template_of(p).container.clone();
     let name = c.pods[p].name.clone();
+    let owner = if c.is_daemon_pod(p) {
+        "its DaemonSet creates a replacement on the same node"
+    } else {
+        "its ReplicaSet creates a replacement"
+    };
     objects::evict(
         c,
         p,
         now,
-        "Deleted by the user (kubectl delete pod); its ReplicaSet creates a replacement.".into(),
+        format!("Deleted by the user (kubectl delete pod); {owner}."),
     );
     if c.pods[p].node.is_none() {
         // Never scheduled: nothing runs, the object goes at once.
