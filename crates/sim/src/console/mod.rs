@@ -66,7 +66,7 @@ const HELP: &str = "The console carries out, against the run at this moment:
           list-container-instances|describe-task-definition|describe-clusters
   aws ecs update-service|stop-task|update-container-instances-state
   aws ec2 terminate-instances --instance-ids ID
-  kubectl get|describe|top|logs|rollout status|rollout history
+  kubectl get|describe|top|logs|rollout status|rollout history   (-n NAMESPACE, -A)
   kubectl scale|set image|rollout undo|restart|pause|resume|delete pod|cordon|uncordon|drain
   orca zone-outage|zone-recover|fail-health-checks|crash|heal|set-load   (orca help)
 Acting commands change the run from this moment on; Ctrl+Z undoes the last one.
