@@ -413,7 +413,8 @@ fn k8s_available(
     )
 }
 
-/// Whether every node of the group is cordoned and runs no pod; otherwise what is left.
+/// Whether every node of the group is cordoned and runs no pod but DaemonSet pods; otherwise
+/// what is left.
 fn group_drained(scenario: &Scenario, world: &World, group: &str) -> (bool, String) {
     let (Some(eks), WorldSpec::Eks(spec)) = (world.eks.as_ref(), &scenario.world) else {
         return (false, "no EKS cluster".into());
@@ -431,10 +432,10 @@ fn group_drained(scenario: &Scenario, world: &World, group: &str) -> (bool, Stri
         if !node.cordoned {
             uncordoned += 1;
         }
-        pods += eks
-            .pods
-            .iter()
-            .filter(|p| !p.gone && p.node == Some(n))
+        // DaemonSet pods stay on a drained node: `kubectl drain --ignore-daemonsets` leaves
+        // them, as the DaemonSet controller would put them back at once.
+        pods += (0..eks.pods.len())
+            .filter(|&p| !eks.pods[p].gone && eks.pods[p].node == Some(n) && !eks.is_daemon_pod(p))
             .count();
     }
     (

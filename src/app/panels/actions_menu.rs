@@ -83,12 +83,24 @@ pub fn commands_for(player: &Player, sel: &Selection) -> Vec<(String, String)> {
     if let Some(eks) = &world.eks {
         match sel {
             Selection::Task(pod) => {
+                // EKS's own pods live in kube-system: kubectl finds them with -n.
+                let ns = eks
+                    .pods
+                    .iter()
+                    .position(|p| p.name == *pod)
+                    .map(|i| eks.namespace_of(i))
+                    .filter(|ns| *ns != "default")
+                    .map(|ns| format!(" -n {ns}"))
+                    .unwrap_or_default();
                 out.push((
                     "Delete the pod (its ReplicaSet replaces it)".into(),
-                    format!("kubectl delete pod {pod}"),
+                    format!("kubectl delete pod {pod}{ns}"),
                 ));
-                out.push(("Describe it".into(), format!("kubectl describe pod {pod}")));
-                out.push(("Show its logs".into(), format!("kubectl logs {pod}")));
+                out.push((
+                    "Describe it".into(),
+                    format!("kubectl describe pod {pod}{ns}"),
+                ));
+                out.push(("Show its logs".into(), format!("kubectl logs {pod}{ns}")));
             }
             Selection::Node(node) => {
                 let cordoned = eks.nodes.iter().any(|n| &n.name == node && n.cordoned);

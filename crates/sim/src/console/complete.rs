@@ -2,6 +2,7 @@
 //! typed, from the world as it is now.
 
 use super::Context;
+use super::kubectl::parse::{Kind, Scope};
 
 /// What Tab can put in place of the last word.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +55,7 @@ pub fn complete(line: &str, cx: &Context) -> Completion {
             .rsplit(' ')
             .next()
             .unwrap_or_default();
-        names_of_kind(kind, cx)
+        names_of_kind(kind, &scope_of_line(&words), cx)
     } else {
         next_words(&words, cx)
     };
@@ -162,68 +163,138 @@ fn values(flag: &str, _words: &[&str], cx: &Context) -> Vec<String> {
         "--status" => owned(&["ACTIVE", "DRAINING"]),
         "--desired-status" => owned(&["RUNNING", "STOPPED"]),
         "-o" | "--output" => owned(&["wide", "yaml", "json", "name"]),
+        "-n" | "--namespace" => namespaces(cx),
         "--replicas" => owned(&["0", "1", "2", "3", "4", "5", "6", "8", "10"]),
         _ => Vec::new(),
     }
 }
 
-/// Object names of a kubectl kind (`deploy`, `pods`…).
-fn names_of_kind(kind: &str, cx: &Context) -> Vec<String> {
+/// The namespaces of the cluster: `default` and those of its workloads.
+fn namespaces(cx: &Context) -> Vec<String> {
+    let mut v = vec!["default".to_string()];
+    if let Some(eks) = cx.world.eks.as_ref() {
+        v.extend(eks.deployments.iter().map(|d| d.namespace.clone()));
+    }
+    v
+}
+
+/// The namespaces a kubectl line so far applies to: `-n NS`/`--namespace[=]NS`, `-A`, or
+/// `default`.
+fn scope_of_line(words: &[&str]) -> Scope {
+    let mut scope = Scope::default();
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        i += 1;
+        if w == "-A" || w == "--all-namespaces" || w == "--all-namespaces=true" {
+            return Scope::All;
+        }
+        let ns = if w == "-n" || w == "--namespace" {
+            i += 1;
+            words.get(i - 1).copied()
+        } else if let Some(v) = w.strip_prefix("--namespace=") {
+            Some(v)
+        } else if let Some(v) = w.strip_prefix("-n").filter(|v| !v.is_empty()) {
+            Some(v.strip_prefix('=').unwrap_or(v))
+        } else {
+            None
+        };
+        if let Some(ns) = ns {
+            scope = Scope::Namespace(ns.to_string());
+        }
+    }
+    scope
+}
+
+/// Object names of a kubectl kind (`deploy`, `pods`…) in the namespaces of the line.
+fn names_of_kind(kind: &str, scope: &Scope, cx: &Context) -> Vec<String> {
+    use crate::k8s::cluster::WorkloadKind;
     let Some(eks) = cx.world.eks.as_ref() else {
         return Vec::new();
     };
-    match super::kubectl::parse::Kind::from_word(kind) {
-        Some(super::kubectl::parse::Kind::Pod) => eks
-            .pods
+    let in_scope = |ns: &str| match scope {
+        Scope::All => true,
+        Scope::Namespace(n) => n == ns,
+    };
+    let workloads = |kind: WorkloadKind| -> Vec<String> {
+        eks.deployments
             .iter()
-            .filter(|p| !p.gone)
-            .map(|p| p.name.clone())
+            .filter(|d| d.kind == kind && in_scope(&d.namespace))
+            .map(|d| d.name.clone())
+            .collect()
+    };
+    match Kind::from_word(kind) {
+        Some(Kind::Pod) => (0..eks.pods.len())
+            .filter(|&p| !eks.pods[p].gone && in_scope(eks.namespace_of(p)))
+            .map(|p| eks.pods[p].name.clone())
             .collect(),
-        Some(super::kubectl::parse::Kind::Deployment) => {
-            eks.deployments.iter().map(|d| d.name.clone()).collect()
-        }
-        Some(super::kubectl::parse::Kind::ReplicaSet) => eks
+        Some(Kind::Deployment) => workloads(WorkloadKind::Deployment),
+        Some(Kind::DaemonSet) => workloads(WorkloadKind::DaemonSet),
+        Some(Kind::ReplicaSet) => eks
             .replica_sets
             .iter()
-            .filter(|r| !r.deleted)
+            .filter(|r| {
+                let w = &eks.deployments[r.deployment];
+                !r.deleted && w.kind == WorkloadKind::Deployment && in_scope(&w.namespace)
+            })
             .map(|r| r.name.clone())
             .collect(),
-        Some(super::kubectl::parse::Kind::Node) => eks
+        Some(Kind::Node) => eks
             .nodes
             .iter()
             .filter(|n| !n.gone)
             .map(|n| n.name.clone())
             .collect(),
-        Some(super::kubectl::parse::Kind::Hpa) => eks.hpas.iter().map(|h| h.name.clone()).collect(),
+        Some(Kind::Hpa) => eks
+            .hpas
+            .iter()
+            .filter(|h| in_scope(&eks.deployments[h.deployment].namespace))
+            .map(|h| h.name.clone())
+            .collect(),
         _ => Vec::new(),
     }
 }
 
 fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
+    use crate::k8s::cluster::WorkloadKind;
     let kinds = owned(&[
         "pods",
         "deployments",
         "replicasets",
+        "daemonsets",
         "nodes",
         "events",
         "hpa",
         "services",
     ]);
-    let positional: Vec<&str> = rest
-        .iter()
-        .copied()
-        .filter(|w| !w.starts_with('-'))
-        .collect();
     if rest.last().is_some_and(|w| *w == "-o") {
         return values("-o", rest, cx);
     }
+    if rest
+        .last()
+        .is_some_and(|w| *w == "-n" || *w == "--namespace")
+    {
+        return namespaces(cx);
+    }
+    let scope = scope_of_line(rest);
+    // Words that are a flag's value are not positionals.
+    let positional: Vec<&str> = rest
+        .iter()
+        .enumerate()
+        .filter(|&(i, w)| {
+            let flag_value = i > 0 && matches!(rest[i - 1], "-n" | "--namespace" | "-o" | "-l");
+            !w.starts_with('-') && !flag_value
+        })
+        .map(|(_, w)| *w)
+        .collect();
+    let names_of_kind = |kind: &str, cx: &Context| names_of_kind(kind, &scope, cx);
     match cmd {
         "get" | "describe" => match positional.as_slice() {
             [] => kinds,
             [kind, ..] => {
                 let mut v = names_of_kind(kind, cx);
                 if cmd == "get" {
-                    v.extend(owned(&["-o", "-l", "-A"]));
+                    v.extend(owned(&["-o", "-l", "-A", "-n"]));
                 }
                 v
             }
@@ -253,7 +324,11 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
                 cx.world
                     .eks
                     .as_ref()
-                    .and_then(|e| e.deployments.iter().find(|d| d.name == name))
+                    .and_then(|e| {
+                        e.deployments
+                            .iter()
+                            .find(|d| d.name == name && d.kind == WorkloadKind::Deployment)
+                    })
                     .map(|d| vec![format!("{}=", d.template.container)])
                     .unwrap_or_default()
             }

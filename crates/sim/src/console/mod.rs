@@ -75,7 +75,7 @@ const HELP: &str = "The console carries out, against the run at this moment:
   aws ecs update-service|stop-task|update-container-instances-state
   aws ecs register-task-definition|create-service --cli-input-json file://FILE
   aws ec2 terminate-instances --instance-ids ID
-  kubectl get|describe|top|logs|rollout status|rollout history
+  kubectl get|describe|top|logs|rollout status|rollout history   (-n NAMESPACE, -A)
   kubectl scale|set image|rollout undo|restart|pause|resume|delete pod|cordon|uncordon|drain
   kubectl apply -f FILE [--dry-run=client]   (Deployment, Service, HorizontalPodAutoscaler)
   orca zone-outage|zone-recover|fail-health-checks|crash|heal|set-load   (orca help)

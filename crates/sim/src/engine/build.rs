@@ -143,6 +143,7 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
         })
         .collect();
     let mut c = EksCluster::new();
+    c.name_seed = scenario.seed;
     setup::add_node_groups(&mut c, net, &groups);
     c.images = k
         .images

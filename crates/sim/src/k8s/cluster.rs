@@ -396,6 +396,11 @@ pub struct EksCluster {
     /// Images the EKS optimized AMI caches (the VPC CNI and kube-proxy): on an EC2 node they
     /// are "already present on machine".
     pub ami_images: Vec<String>,
+    /// The run's seed, mixed into the names of the pods Orca names without drawing from the
+    /// `names` stream (DaemonSet and EKS system pods): another seed gives other names, as
+    /// Kubernetes' random suffixes would, while the scenario's own pod names stay where the
+    /// `names` stream puts them.
+    pub name_seed: u64,
 }
 
 impl Default for EksCluster {
@@ -421,6 +426,7 @@ impl EksCluster {
             karpenter: None,
             samples: Vec::new(),
             ami_images: Vec::new(),
+            name_seed: 0,
         }
     }
 

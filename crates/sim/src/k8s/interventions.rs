@@ -22,11 +22,16 @@ pub fn delete_pod(ctx: &mut EksCtx, p: usize) {
         c.pods[p].node.is_some() && matches!(c.pods[p].state, ContainerState::Running { .. });
     let container = c.template_of(p).container.clone();
     let name = c.pods[p].name.clone();
+    let owner = if c.is_daemon_pod(p) {
+        "its DaemonSet creates a replacement on the same node"
+    } else {
+        "its ReplicaSet creates a replacement"
+    };
     objects::evict(
         c,
         p,
         now,
-        "Deleted by the user (kubectl delete pod); its ReplicaSet creates a replacement.".into(),
+        format!("Deleted by the user (kubectl delete pod); {owner}."),
     );
     if c.pods[p].node.is_none() {
         // Never scheduled: nothing runs, the object goes at once.
@@ -75,9 +80,14 @@ pub fn cordon(ctx: &mut EksCtx, n: usize, on: bool) {
     );
 }
 
-/// `kubectl drain`: cordon the node, then evict every pod on it (each terminates and its
-/// ReplicaSet makes a replacement elsewhere). The eviction API honours PodDisruptionBudgets;
-/// Orca's scenarios declare none, so every eviction is allowed.
+/// `kubectl drain --ignore-daemonsets`: cordon the node, then evict every pod on it but the
+/// DaemonSet's (each evicted pod terminates and its ReplicaSet makes a replacement elsewhere).
+/// kubectl skips DaemonSet-managed pods ("Warning: ignoring DaemonSet-managed Pods"): the
+/// DaemonSet controller would put them straight back, and they tolerate `unschedulable`
+/// (kubectl `pkg/drain/filters.go`, `daemonSetFilter`; kubernetes.io/docs/tasks/administer-cluster/safely-drain-node/).
+/// Without `--ignore-daemonsets` kubectl refuses before changing anything; the console says so
+/// and never sends the action. The eviction API honours PodDisruptionBudgets; Orca's scenarios
+/// declare none, so every eviction is allowed.
 pub fn drain(ctx: &mut EksCtx, n: usize) {
     cordon(ctx, n, true);
     let now = ctx.now;
@@ -85,7 +95,10 @@ pub fn drain(ctx: &mut EksCtx, n: usize) {
     let on: Vec<usize> = (0..ctx.world.pods.len())
         .filter(|&p| {
             let pod = &ctx.world.pods[p];
-            !pod.gone && pod.node == Some(n) && pod.deleting_at.is_none()
+            !pod.gone
+                && pod.node == Some(n)
+                && pod.deleting_at.is_none()
+                && !ctx.world.is_daemon_pod(p)
         })
         .collect();
     for p in on {

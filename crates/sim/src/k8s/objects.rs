@@ -52,7 +52,8 @@ pub fn new_pod(c: &mut EksCluster, names_rng: &mut ChaCha8Rng, rs: usize, now: S
 }
 
 /// A new pod of one of EKS's own workloads or of a DaemonSet: `<prefix>-<5 characters>`, the
-/// characters and the uid derived from `seed` (the node's name for a DaemonSet pod) rather
+/// characters and the uid derived from `seed` (the node's name for a DaemonSet pod) and the
+/// run's seed ([`EksCluster::name_seed`]) rather
 /// than drawn from the `names` stream, so that the scenario's pod names do not depend on how
 /// many nodes or system pods there are [model: Kubernetes draws them at random].
 pub fn new_pod_hashed(
@@ -62,7 +63,9 @@ pub fn new_pod_hashed(
     seed: &str,
     now: SimTime,
 ) -> usize {
-    let (suffix, uid) = names::hashed_suffix_and_uid(&format!("{prefix}|{seed}|{}", c.pods.len()));
+    // The run's seed is part of the hash: another seed, other names.
+    let (suffix, uid) =
+        names::hashed_suffix_and_uid(&format!("{prefix}|{seed}|{}|{}", c.pods.len(), c.name_seed));
     push_pod(c, rs, format!("{prefix}-{suffix}"), uid, now)
 }
 

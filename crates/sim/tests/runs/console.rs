@@ -374,12 +374,14 @@ fn a_session_saved_as_a_scenario_reproduces_its_log() {
 }
 
 /// The first live pod of a Deployment whose name starts with `prefix`, by status.
+/// A pod of the scenario's (in `default`, not EKS's own) with this STATUS.
 fn pod_with_status(p: &Playback, status: &str) -> String {
     let eks = p.world().eks.as_ref().expect("EKS");
-    eks.pods
-        .iter()
-        .find(|x| !x.gone && x.status() == status)
-        .map(|x| x.name.clone())
+    (0..eks.pods.len())
+        .find(|&i| {
+            !eks.pods[i].gone && eks.pods[i].status() == status && eks.namespace_of(i) == "default"
+        })
+        .map(|i| eks.pods[i].name.clone())
         .unwrap_or_else(|| panic!("a {status} pod"))
 }
 
@@ -563,18 +565,51 @@ fn kubectl_acts_and_the_cluster_follows() {
         printed(&p, &format!("kubectl cordon {node}")),
         format!("node/{node} already cordoned\n")
     );
-    // Drain it: its pods go elsewhere.
+    // Drain it without --ignore-daemonsets: kubectl (the node already cordoned) stops at the
+    // DaemonSet pods and evicts nothing.
     p.seek(SimTime::from_secs(200));
+    let refused = failed(&p, &format!("kubectl drain {node}"));
+    assert!(
+        refused.starts_with(&format!(
+            "node/{node} already cordoned\nerror: unable to drain node \"{node}\" due to error:cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): kube-system/aws-node-"
+        )),
+        "{refused}"
+    );
+    assert!(
+        refused.ends_with(&format!(
+            ", continuing command...\nThere are pending nodes to be drained:\n {node}\n{}",
+            refused
+                .lines()
+                .last()
+                .map(|l| format!("{l}\n"))
+                .unwrap_or_default()
+        )),
+        "{refused}"
+    );
+    assert!(!refused.contains("evicting"), "{refused}");
+    // With it: the DaemonSet pods stay (a warning names them), the others go elsewhere.
     let reply = act(&mut p, &format!("kubectl drain {node} --ignore-daemonsets"));
     assert!(reply.ends_with(&format!("node/{node} drained")), "{reply}");
+    assert!(
+        reply.contains("\nWarning: ignoring DaemonSet-managed Pods: kube-system/aws-node-"),
+        "{reply}"
+    );
     assert!(reply.contains("evicting pod default/web-"), "{reply}");
+    assert!(
+        !reply.contains("evicting pod kube-system/aws-node-"),
+        "{reply}"
+    );
     p.seek(SimTime::from_secs(300));
     {
         let eks = p.world().eks.as_ref().expect("EKS");
         let n = eks.nodes.iter().position(|x| x.name == node).expect("node");
+        let left: Vec<usize> = (0..eks.pods.len())
+            .filter(|&i| !eks.pods[i].gone && eks.pods[i].node == Some(n))
+            .collect();
+        assert!(!left.is_empty(), "the DaemonSet pods stay");
         assert!(
-            eks.pods.iter().all(|x| x.gone || x.node != Some(n)),
-            "the drained node is empty"
+            left.iter().all(|&i| eks.is_daemon_pod(i)),
+            "only DaemonSet pods remain on the drained node"
         );
     }
     assert!(printed(&p, "kubectl get deploy web").contains("web    4/4"));
@@ -713,6 +748,36 @@ fn tab_completes_commands_flags_and_object_names() {
         ["web="]
     );
     assert_eq!(completions(&eks, "kubectl rollout u"), ["undo"]);
+    // Names come from the default namespace unless -n or -A says otherwise.
+    assert_eq!(
+        completions(&eks, "kubectl get deploy "),
+        ["-A", "-l", "-n", "-o", "web"]
+    );
+    assert_eq!(
+        completions(&eks, "kubectl get deploy -n kube-system "),
+        ["-A", "-l", "-n", "-o", "coredns"]
+    );
+    assert_eq!(
+        completions(&eks, "kubectl get ds -n kube-system "),
+        ["-A", "-l", "-n", "-o", "aws-node", "kube-proxy"]
+    );
+    assert_eq!(
+        completions(&eks, "kubectl get ds "),
+        ["-A", "-l", "-n", "-o"]
+    );
+    assert!(
+        completions(&eks, "kubectl get pods ")
+            .iter()
+            .all(|n| n.starts_with('-') || n.starts_with("web-")),
+        "no kube-system pods by default"
+    );
+    assert!(
+        completions(&eks, "kubectl get pods -A ")
+            .iter()
+            .any(|n| n.starts_with("coredns-"))
+    );
+    assert_eq!(completions(&eks, "kubectl get da"), ["daemonsets"]);
+    assert_eq!(completions(&eks, "kubectl get pods -n ku"), ["kube-system"]);
     let c = orca_sim::console::complete::Completion {
         from: 0,
         candidates: vec!["describe-services".into(), "describe-tasks".into()],
@@ -875,5 +940,93 @@ fn the_bad_image_sandbox_recovers_with_rollout_undo() {
     assert!(
         !pods.contains("ImagePullBackOff") && !pods.contains("ErrImagePull"),
         "the broken pods are gone: {pods}"
+    );
+}
+
+#[test]
+fn kubectl_namespaces_separate_eks_own_workloads() {
+    let mut p = Playback::new(scenario("eks-sandbox-drain"));
+    p.seek(SimTime::from_secs(60));
+    // The default namespace holds the scenario's pods only.
+    let default = printed(&p, "kubectl get pods");
+    assert!(default.contains("\nweb-"), "{default}");
+    for system in ["aws-node-", "kube-proxy-", "coredns-"] {
+        assert!(!default.contains(system), "{default}");
+    }
+    // kube-system holds EKS's own.
+    let system = printed(&p, "kubectl get pods -n kube-system");
+    for name in ["\naws-node-", "\nkube-proxy-", "\ncoredns-"] {
+        assert!(system.contains(name), "{system}");
+    }
+    assert!(!system.contains("web-"), "{system}");
+    assert_eq!(
+        system,
+        printed(&p, "kubectl get pods --namespace=kube-system")
+    );
+    // -A: every namespace, each row with its own.
+    let all = printed(&p, "kubectl get pods -A");
+    assert!(all.starts_with("NAMESPACE     NAME "), "{all}");
+    assert!(all.contains("\ndefault       web-"), "{all}");
+    assert!(all.contains("\nkube-system   aws-node-"), "{all}");
+    // A pod of another namespace is not found; an empty namespace says so.
+    let coredns = system
+        .lines()
+        .find(|l| l.starts_with("coredns-"))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("a coredns pod")
+        .to_string();
+    assert_eq!(
+        failed(&p, &format!("kubectl get pod {coredns}")),
+        format!("Error from server (NotFound): pods \"{coredns}\" not found\n")
+    );
+    assert!(
+        printed(
+            &p,
+            &format!("kubectl describe pod {coredns} -n kube-system")
+        )
+        .contains("\nNamespace:        kube-system\n")
+    );
+    assert_eq!(
+        printed(&p, "kubectl get pods -n monitoring"),
+        "No resources found in monitoring namespace.\n"
+    );
+    // Deployments are Deployments: coredns in kube-system, no DaemonSet among them.
+    assert!(!printed(&p, "kubectl get deploy").contains("coredns"));
+    let deploy = printed(&p, "kubectl get deploy -n kube-system");
+    assert!(deploy.contains("\ncoredns "), "{deploy}");
+    assert!(!deploy.contains("aws-node"), "{deploy}");
+    assert!(!printed(&p, "kubectl get rs -A").contains("aws-node"));
+    assert!(
+        printed(&p, "kubectl get deploy coredns -n kube-system -o json")
+            .contains("\"namespace\": \"kube-system\"")
+    );
+    // EKS's own Deployment is read-only here.
+    assert!(
+        failed(
+            &p,
+            "kubectl scale deploy coredns -n kube-system --replicas=3"
+        )
+        .starts_with("error: Orca's console does not change EKS's own workloads")
+    );
+    assert!(
+        printed(&p, "kubectl rollout status deploy/coredns -n kube-system")
+            .contains("successfully rolled out")
+    );
+    insta::assert_snapshot!(
+        "kubectl_get_ds_kube_system",
+        printed(&p, "kubectl get ds -n kube-system")
+    );
+    assert_eq!(
+        printed(&p, "kubectl get ds"),
+        "No resources found in default namespace.\n"
+    );
+    let ds = printed(&p, "kubectl describe ds aws-node -n kube-system");
+    assert!(
+        ds.contains("\nDesired Number of Nodes Scheduled: 3\n"),
+        "{ds}"
+    );
+    assert_eq!(
+        failed(&p, "kubectl get pod web -A"),
+        "error: a resource cannot be retrieved by name across all namespaces\n"
     );
 }

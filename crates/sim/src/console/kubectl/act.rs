@@ -7,6 +7,21 @@ use crate::console::After;
 use crate::k8s::read;
 use crate::scenario::spec::Action;
 
+/// The Deployment `name` in scope, for a command that changes it: NotFound when there is none,
+/// a refusal for EKS's own (the core's actions name the scenario's Deployments only).
+fn changeable(k: &Kube, name: &str) -> Result<usize, Outcome> {
+    let Some(d) = k.deployment_named(name) else {
+        return Err(Kube::not_found(Kind::Deployment, name));
+    };
+    if k.eks.deployments[d].system {
+        return Err(Outcome::Fail(format!(
+            "error: Orca's console does not change EKS's own workloads: deployment.apps/{name} in {} is an EKS add-on (read it with get, describe or rollout status|history)\n",
+            k.eks.deployments[d].namespace
+        )));
+    }
+    Ok(d)
+}
+
 fn act(action: Action, reply: String) -> Outcome {
     Outcome::Act {
         actions: vec![action],
@@ -27,8 +42,8 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
                         .into(),
                 );
             }
-            if k.eks.deployment_index(&name).is_none() {
-                return Kube::not_found(Kind::Deployment, &name);
+            if let Err(refused) = changeable(k, &name) {
+                return refused;
             }
             act(
                 Action::ScaleDeployment {
@@ -81,8 +96,9 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
             )
         }
         Command::SetImage { name, images } => {
-            let Some(d) = k.eks.deployment_index(&name) else {
-                return Kube::not_found(Kind::Deployment, &name);
+            let d = match changeable(k, &name) {
+                Ok(d) => d,
+                Err(refused) => return refused,
             };
             let container = &k.eks.deployments[d].template.container;
             let mut image = None;
@@ -114,9 +130,14 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
             name,
             to_revision,
         } => {
-            let Some(d) = k.eks.deployment_index(&name) else {
+            let Some(d) = k.deployment_named(&name) else {
                 return Kube::not_found(Kind::Deployment, &name);
             };
+            if !matches!(verb, RolloutVerb::Status | RolloutVerb::History)
+                && let Err(refused) = changeable(k, &name)
+            {
+                return refused;
+            }
             match verb {
                 RolloutVerb::Status => {
                     let status = read::rollout_status(k.eks, d, k.now);
@@ -217,37 +238,82 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
         Command::Uncordon { node } => cordon(k, node, false),
         Command::Drain {
             node,
-            ignore_daemonsets: _,
-        } => {
-            let Some(n) = k.node_named(&node) else {
-                return Kube::not_found(Kind::Node, &node);
-            };
-            let mut reply = String::new();
-            if !k.eks.nodes[n].cordoned {
-                reply.push_str(&format!("node/{node} cordoned\n"));
-            } else {
-                reply.push_str(&format!("node/{node} already cordoned\n"));
-            }
-            let pods: Vec<String> = k
-                .pods()
-                .filter(|&p| k.eks.pods[p].node == Some(n) && k.eks.pods[p].deleting_at.is_none())
-                .map(|p| k.eks.pods[p].name.clone())
-                .collect();
-            for p in &pods {
-                reply.push_str(&format!("evicting pod {}/{p}\n", k.eks.namespace));
-            }
-            for p in &pods {
-                reply.push_str(&format!("pod/{p} evicted\n"));
-            }
-            reply.push_str(&format!("node/{node} drained"));
-            act(Action::DrainNode { node }, reply)
-        }
+            ignore_daemonsets,
+        } => drain(k, node, ignore_daemonsets),
         Command::Apply { file, dry_run } => super::apply::apply(k, &file, dry_run),
         Command::Get { .. }
         | Command::Describe { .. }
         | Command::Top { .. }
         | Command::Logs { .. } => Outcome::Fail("error: not an acting command\n".into()),
     }
+}
+
+/// `kubectl drain`: kubectl cordons the node first, then lists its pods in every namespace.
+/// DaemonSet-managed pods stop it unless `--ignore-daemonsets` (the node stays cordoned);
+/// with the flag they are left where they are, with a warning, and the others are evicted
+/// (kubectl `pkg/drain/filters.go` `daemonSetFilter`, `cmd/drain/drain.go` `RunDrain`; the
+/// wording as kubectl prints it, e.g. github.com/red-hat-storage/ocs-ci/issues/6735). Pods
+/// are listed as the API lists them, by namespace and name. Mirror pods, unmanaged pods
+/// (`--force`) and emptyDir data are not modelled.
+fn drain(k: &Kube, node: String, ignore_daemonsets: bool) -> Outcome {
+    let Some(n) = k.node_named(&node) else {
+        return Kube::not_found(Kind::Node, &node);
+    };
+    let cordoned = k.eks.nodes[n].cordoned;
+    let mut reply = if cordoned {
+        format!("node/{node} already cordoned\n")
+    } else {
+        format!("node/{node} cordoned\n")
+    };
+    let mut on: Vec<(String, bool)> = k
+        .all_pods()
+        .filter(|&p| k.eks.pods[p].node == Some(n) && k.eks.pods[p].deleting_at.is_none())
+        .map(|p| {
+            (
+                format!("{}/{}", k.pod_namespace(p), k.eks.pods[p].name),
+                k.eks.is_daemon_pod(p),
+            )
+        })
+        .collect();
+    on.sort();
+    let daemon: Vec<&str> = on
+        .iter()
+        .filter(|(_, d)| *d)
+        .map(|(p, _)| p.as_str())
+        .collect();
+    if !daemon.is_empty() && !ignore_daemonsets {
+        let error = format!(
+            "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {}",
+            daemon.join(", ")
+        );
+        reply.push_str(&format!(
+            "error: unable to drain node \"{node}\" due to error:{error}, continuing command...\nThere are pending nodes to be drained:\n {node}\n{error}\n"
+        ));
+        if cordoned {
+            return Outcome::Fail(reply);
+        }
+        return act(Action::CordonNode { node }, reply.trim_end().to_string());
+    }
+    if !daemon.is_empty() {
+        reply.push_str(&format!(
+            "Warning: ignoring DaemonSet-managed Pods: {}\n",
+            daemon.join(", ")
+        ));
+    }
+    let evicted: Vec<&str> = on
+        .iter()
+        .filter(|(_, d)| !*d)
+        .map(|(p, _)| p.as_str())
+        .collect();
+    for p in &evicted {
+        reply.push_str(&format!("evicting pod {p}\n"));
+    }
+    for p in &evicted {
+        let name = p.split_once('/').map_or(*p, |(_, n)| n);
+        reply.push_str(&format!("pod/{name} evicted\n"));
+    }
+    reply.push_str(&format!("node/{node} drained"));
+    act(Action::DrainNode { node }, reply)
 }
 
 /// `kubectl cordon`/`uncordon`: a change, or kubectl's "already" answer.

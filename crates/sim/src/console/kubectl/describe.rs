@@ -16,14 +16,27 @@ use crate::time::SimTime;
 pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
     let all: Vec<String> = match kind {
         Kind::Pod => k.pods().map(|p| k.eks.pods[p].name.clone()).collect(),
-        Kind::Deployment => k.eks.deployments.iter().map(|d| d.name.clone()).collect(),
+        Kind::Deployment => k
+            .deployments()
+            .map(|d| k.eks.deployments[d].name.clone())
+            .collect(),
+        Kind::DaemonSet => k
+            .daemon_sets()
+            .map(|d| k.eks.deployments[d].name.clone())
+            .collect(),
         Kind::ReplicaSet => k
             .replica_sets()
             .map(|r| k.eks.replica_sets[r].name.clone())
             .collect(),
         Kind::Node => k.nodes().map(|n| k.eks.nodes[n].name.clone()).collect(),
         Kind::Service => services(k).into_iter().map(|s| s.name).collect(),
-        Kind::Hpa => k.eks.hpas.iter().map(|h| h.name.clone()).collect(),
+        Kind::Hpa => k
+            .eks
+            .hpas
+            .iter()
+            .filter(|h| k.in_scope(&k.eks.deployments[h.deployment].namespace))
+            .map(|h| h.name.clone())
+            .collect(),
         Kind::Event | Kind::Pdb => Vec::new(),
     };
     let targets: Vec<String> = if names.is_empty() {
@@ -35,7 +48,8 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
     for name in &targets {
         let text = match kind {
             Kind::Pod => k.pod_named(name).map(|p| pod(k, p)),
-            Kind::Deployment => k.eks.deployment_index(name).map(|d| deployment(k, d)),
+            Kind::Deployment => k.deployment_named(name).map(|d| deployment(k, d)),
+            Kind::DaemonSet => k.daemon_set_named(name).map(|d| daemon_set(k, d)),
             Kind::ReplicaSet => k
                 .replica_sets()
                 .find(|&r| &k.eks.replica_sets[r].name == name)
@@ -45,12 +59,14 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
                 .eks
                 .hpas
                 .iter()
-                .position(|h| &h.name == name)
+                .position(|h| {
+                    &h.name == name && k.in_scope(&k.eks.deployments[h.deployment].namespace)
+                })
                 .map(|h| hpa(k, h)),
             Kind::Service => services(k).into_iter().find(|s| &s.name == name).map(|s| {
                 let mut o = String::new();
                 let _ = writeln!(o, "Name:              {}", s.name);
-                let _ = writeln!(o, "Namespace:         {}", k.eks.namespace);
+                let _ = writeln!(o, "Namespace:         {}", s.namespace);
                 let _ = writeln!(
                     o,
                     "Selector:          {}",
@@ -97,10 +113,7 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
         }
     }
     if out.is_empty() {
-        return Outcome::Print(format!(
-            "No resources found in {} namespace.\n",
-            k.eks.namespace
-        ));
+        return Outcome::Print(k.no_resources());
     }
     Outcome::Print(out.join("\n\n"))
 }
@@ -195,7 +208,7 @@ fn pod(k: &Kube, p: usize) -> String {
     let labels = k.pod_labels(p);
     let mut o = String::new();
     let _ = writeln!(o, "Name:             {}", pod.name);
-    let _ = writeln!(o, "Namespace:        {}", k.eks.namespace);
+    let _ = writeln!(o, "Namespace:        {}", k.pod_namespace(p));
     let _ = writeln!(o, "Priority:         0");
     let _ = writeln!(o, "Service Account:  default");
     match pod.node {
@@ -304,7 +317,7 @@ fn deployment(k: &Kube, d: usize) -> String {
     let revision = current.map_or(1, |r| k.eks.replica_sets[r].revision);
     let mut o = String::new();
     let _ = writeln!(o, "Name:                   {}", dep.name);
-    let _ = writeln!(o, "Namespace:              {}", k.eks.namespace);
+    let _ = writeln!(o, "Namespace:              {}", dep.namespace);
     let _ = writeln!(o, "CreationTimestamp:      {}", SimTime::ZERO.rfc1123());
     let _ = writeln!(o, "Labels:                 app={}", dep.name);
     let _ = writeln!(
@@ -431,7 +444,7 @@ fn replica_set(k: &Kube, r: usize) -> String {
         .count();
     let mut o = String::new();
     let _ = writeln!(o, "Name:           {}", rs.name);
-    let _ = writeln!(o, "Namespace:      {}", k.eks.namespace);
+    let _ = writeln!(o, "Namespace:      {}", dep.namespace);
     let _ = writeln!(
         o,
         "Selector:       app={},pod-template-hash={}",
@@ -472,6 +485,70 @@ fn replica_set(k: &Kube, r: usize) -> String {
     let _ = writeln!(o, "    Image:        {}", rs.template.image);
     let _ = writeln!(o, "    Port:         {}/TCP", rs.template.port);
     o.push_str(&events(k, &format!("replicaset/{}", rs.name)));
+    o
+}
+
+/// `kubectl describe daemonset` (kubectl `pkg/describe/describe.go`, `describeDaemonSet`:
+/// it prints no Namespace line; the status counts as the DaemonSet controller reports them).
+fn daemon_set(k: &Kube, d: usize) -> String {
+    let ds = &k.eks.deployments[d];
+    let st = crate::k8s::daemonset_controller::status(k.eks, d, k.now);
+    let current = k.eks.current_replica_set(d);
+    let generation = current.map_or(1, |r| k.eks.replica_sets[r].revision);
+    let pods: Vec<usize> = k
+        .all_pods()
+        .filter(|&p| k.eks.pod_deployment(p) == d && k.eks.pods[p].counts())
+        .collect();
+    let running = pods
+        .iter()
+        .filter(|&&p| matches!(k.eks.pods[p].state, ContainerState::Running { .. }))
+        .count();
+    let failed = pods
+        .iter()
+        .filter(|&&p| {
+            matches!(k.eks.pods[p].state, ContainerState::Terminated { exit_code, .. } if exit_code != 0)
+        })
+        .count();
+    let waiting = pods.len() - running - failed;
+    let t = &ds.template;
+    let mut o = String::new();
+    let _ = writeln!(o, "Name:           {}", ds.name);
+    let _ = writeln!(o, "Selector:       app={}", ds.name);
+    let _ = writeln!(o, "Node-Selector:  <none>");
+    let _ = writeln!(o, "Labels:         app={}", ds.name);
+    let _ = writeln!(
+        o,
+        "Annotations:    deprecated.daemonset.template.generation: {generation}"
+    );
+    let _ = writeln!(o, "Desired Number of Nodes Scheduled: {}", st.desired);
+    let _ = writeln!(o, "Current Number of Nodes Scheduled: {}", st.current);
+    let _ = writeln!(
+        o,
+        "Number of Nodes Scheduled with Up-to-date Pods: {}",
+        st.up_to_date
+    );
+    let _ = writeln!(
+        o,
+        "Number of Nodes Scheduled with Available Pods: {}",
+        st.available
+    );
+    let _ = writeln!(o, "Number of Nodes Misscheduled: 0");
+    let _ = writeln!(
+        o,
+        "Pods Status:  {running} Running / {waiting} Waiting / 0 Succeeded / {failed} Failed"
+    );
+    let _ = writeln!(o, "Pod Template:");
+    let _ = writeln!(o, "  Labels:  app={}", ds.name);
+    let _ = writeln!(o, "  Containers:");
+    let _ = writeln!(o, "   {}:", t.container);
+    let _ = writeln!(o, "    Image:        {}", t.image);
+    let _ = writeln!(o, "    Port:         {}/TCP", t.port);
+    let _ = writeln!(o, "    Requests:");
+    let _ = writeln!(o, "      cpu:        {}m", t.requests.cpu_millis);
+    if t.requests.memory_mib > 0 {
+        let _ = writeln!(o, "      memory:     {}Mi", t.requests.memory_mib);
+    }
+    o.push_str(&events(k, &format!("daemonset/{}", ds.name)));
     o
 }
 
@@ -571,8 +648,9 @@ fn node(k: &Kube, n: usize) -> String {
         node.zone,
         instance_id(&node.name)
     );
+    // Every namespace's pods on the node, as kubectl lists them.
     let pods: Vec<usize> = k
-        .pods()
+        .all_pods()
         .filter(|&p| k.eks.pods[p].node == Some(n))
         .collect();
     let _ = writeln!(o, "Non-terminated Pods:          ({} in total)", pods.len());
@@ -595,7 +673,7 @@ fn node(k: &Kube, n: usize) -> String {
         let req = k.eks.requests_of(p);
         let pct = |x: u32, of: u32| (u64::from(x) * 100 / u64::from(of.max(1))) as u32;
         rows.push(vec![
-            k.eks.namespace.clone(),
+            k.pod_namespace(p).to_string(),
             k.eks.pods[p].name.clone(),
             format!(
                 "{}m ({}%)",
@@ -654,7 +732,7 @@ fn hpa(k: &Kube, h: usize) -> String {
     let _ = writeln!(
         o,
         "Namespace:                                             {}",
-        k.eks.namespace
+        dep.namespace
     );
     let _ = writeln!(
         o,

@@ -19,8 +19,8 @@ pub fn get(
     names: &[String],
     output: Output,
     selector: Option<&str>,
-    all_namespaces: bool,
 ) -> Outcome {
+    let all_namespaces = k.all_namespaces();
     let selector = match selector.map(Selector::parse).transpose() {
         Ok(s) => s,
         Err(e) => return Outcome::Fail(e),
@@ -46,8 +46,14 @@ pub fn get(
             );
             list
         }
-        Kind::Deployment => {
-            let list: Vec<usize> = (0..k.eks.deployments.len())
+        Kind::Deployment | Kind::DaemonSet => {
+            let workloads: Vec<usize> = if kind == Kind::Deployment {
+                k.deployments().collect()
+            } else {
+                k.daemon_sets().collect()
+            };
+            let list: Vec<usize> = workloads
+                .into_iter()
                 .filter(|&d| wanted(&k.eks.deployments[d].name))
                 .filter(|&d| {
                     selector.as_ref().is_none_or(|s| {
@@ -102,6 +108,7 @@ pub fn get(
         }
         Kind::Hpa => {
             let list: Vec<usize> = (0..k.eks.hpas.len())
+                .filter(|&h| k.in_scope(&k.eks.deployments[k.eks.hpas[h].deployment].namespace))
                 .filter(|&h| wanted(&k.eks.hpas[h].name))
                 .collect();
             missing.extend(
@@ -128,7 +135,7 @@ pub fn get(
             );
             list
         }
-        Kind::Event => return Outcome::Print(events(k, all_namespaces)),
+        Kind::Event => return Outcome::Print(events(k)),
         Kind::Pdb => Vec::new(),
     };
     let mut out = String::new();
@@ -159,11 +166,7 @@ pub fn get(
             }
         };
     } else if names.is_empty() {
-        return Outcome::Print(if all_namespaces {
-            "No resources found\n".into()
-        } else {
-            format!("No resources found in {} namespace.\n", k.eks.namespace)
-        });
+        return Outcome::Print(k.no_resources());
     }
     if missing.is_empty() {
         Outcome::Print(out)
@@ -188,7 +191,7 @@ pub fn get(
 fn name_of(k: &Kube, kind: Kind, i: usize) -> String {
     match kind {
         Kind::Pod => k.eks.pods[i].name.clone(),
-        Kind::Deployment => k.eks.deployments[i].name.clone(),
+        Kind::Deployment | Kind::DaemonSet => k.eks.deployments[i].name.clone(),
         Kind::ReplicaSet => k.eks.replica_sets[i].name.clone(),
         Kind::Node => k.eks.nodes[i].name.clone(),
         Kind::Hpa => k.eks.hpas[i].name.clone(),
@@ -262,9 +265,10 @@ pub fn node_cordoned(node: &crate::k8s::cluster::Node) -> bool {
 
 fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool) -> String {
     let now = k.now;
-    let ns = |mut row: Vec<String>| {
+    // Under `-A` each row starts with the object's own namespace.
+    let ns = |namespace: &str, mut row: Vec<String>| {
         if all_namespaces {
-            row.insert(0, k.eks.namespace.clone());
+            row.insert(0, namespace.to_string());
         }
         row
     };
@@ -308,7 +312,7 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
                             "<none>".into(),
                         ]);
                     }
-                    ns(r)
+                    ns(k.pod_namespace(p), r)
                 })
                 .collect();
             render(&header(&h), &rows)
@@ -337,7 +341,7 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
                             format!("app={}", dep.name),
                         ]);
                     }
-                    ns(r)
+                    ns(&dep.namespace, r)
                 })
                 .collect();
             render(&header(&h), &rows)
@@ -370,7 +374,7 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
                             ),
                         ]);
                     }
-                    ns(row)
+                    ns(&k.eks.deployments[rs.deployment].namespace, row)
                 })
                 .collect();
             render(&header(&h), &rows)
@@ -432,15 +436,18 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
                     } else {
                         format!("{:.0}%", hpa.current_utilization)
                     };
-                    ns(vec![
-                        hpa.name.clone(),
-                        format!("Deployment/{}", dep.name),
-                        format!("cpu: {current}/{:.0}%", hpa.target_cpu_utilization),
-                        hpa.min_replicas.to_string(),
-                        hpa.max_replicas.to_string(),
-                        dep.replicas.to_string(),
-                        age(now, SimTime::ZERO),
-                    ])
+                    ns(
+                        &dep.namespace,
+                        vec![
+                            hpa.name.clone(),
+                            format!("Deployment/{}", dep.name),
+                            format!("cpu: {current}/{:.0}%", hpa.target_cpu_utilization),
+                            hpa.min_replicas.to_string(),
+                            hpa.max_replicas.to_string(),
+                            dep.replicas.to_string(),
+                            age(now, SimTime::ZERO),
+                        ],
+                    )
                 })
                 .collect();
             render(&header(&h), &rows)
@@ -476,7 +483,50 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
                             |d| format!("app={}", k.eks.deployments[d].name),
                         ));
                     }
-                    ns(r)
+                    ns(&s.namespace, r)
+                })
+                .collect();
+            render(&header(&h), &rows)
+        }
+        Kind::DaemonSet => {
+            // kubectl's DaemonSet columns (`printers/internalversion/printers.go`,
+            // `daemonSetColumnDefinitions`); Orca's DaemonSets have no node selector.
+            let mut h = vec![
+                "NAME",
+                "DESIRED",
+                "CURRENT",
+                "READY",
+                "UP-TO-DATE",
+                "AVAILABLE",
+                "NODE SELECTOR",
+                "AGE",
+            ];
+            if wide {
+                h.extend(["CONTAINERS", "IMAGES", "SELECTOR"]);
+            }
+            let rows: Vec<Vec<String>> = found
+                .iter()
+                .map(|&d| {
+                    let st = crate::k8s::daemonset_controller::status(k.eks, d, now);
+                    let ds = &k.eks.deployments[d];
+                    let mut r = vec![
+                        ds.name.clone(),
+                        st.desired.to_string(),
+                        st.current.to_string(),
+                        st.ready.to_string(),
+                        st.up_to_date.to_string(),
+                        st.available.to_string(),
+                        "<none>".into(),
+                        age(now, SimTime::ZERO),
+                    ];
+                    if wide {
+                        r.extend([
+                            ds.template.container.clone(),
+                            ds.template.image.clone(),
+                            format!("app={}", ds.name),
+                        ]);
+                    }
+                    ns(&ds.namespace, r)
                 })
                 .collect();
             render(&header(&h), &rows)
@@ -495,7 +545,8 @@ pub fn first_event_of_rs(k: &Kube, r: usize) -> Option<SimTime> {
 
 /// `kubectl get events`: one row per event object (repeats of the same reason and message for
 /// the same object are one object with a count), oldest last seen first.
-fn events(k: &Kube, all_namespaces: bool) -> String {
+fn events(k: &Kube) -> String {
+    let all_namespaces = k.all_namespaces();
     struct Row<'a> {
         warning: bool,
         reason: &'a str,
@@ -514,7 +565,7 @@ fn events(k: &Kube, all_namespaces: bool) -> String {
             continue;
         };
         // Events expire after an hour (the API server's default event TTL).
-        if k.now.since(e.at) > Millis::from_secs(3600) {
+        if k.now.since(e.at) > Millis::from_secs(3600) || !k.in_scope(k.event_namespace(object)) {
             continue;
         }
         match rows
@@ -532,7 +583,7 @@ fn events(k: &Kube, all_namespaces: bool) -> String {
         }
     }
     if rows.is_empty() {
-        return format!("No resources found in {} namespace.\n", k.eks.namespace);
+        return k.no_resources();
     }
     rows.sort_by_key(|r| r.last);
     let mut header = vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
@@ -550,12 +601,7 @@ fn events(k: &Kube, all_namespaces: bool) -> String {
                 r.message.into(),
             ];
             if all_namespaces {
-                let ns = if r.object.starts_with("node/") {
-                    "default"
-                } else {
-                    k.eks.namespace.as_str()
-                };
-                row.insert(0, ns.into());
+                row.insert(0, k.event_namespace(r.object).into());
             }
             row
         })

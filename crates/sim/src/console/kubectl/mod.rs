@@ -2,8 +2,10 @@
 //! for this moment (tables, `describe`, `-o yaml|json|name|wide`, `rollout status|history`,
 //! `top`, `logs`), acting commands become timeline actions with kubectl's reply.
 //!
-//! Objects live in the `default` namespace. Their labels: pods and Deployments `app=<name>`
-//! (pods also `pod-template-hash`), nodes the well-known EKS labels.
+//! The scenario's objects live in the `default` namespace, EKS's own (aws-node, kube-proxy,
+//! CoreDNS) in `kube-system`; `-n NS` and `-A` choose, through [`Kube`]'s scope. Labels: pods
+//! and workloads `app=<name>` (pods of a Deployment also `pod-template-hash`), nodes the
+//! well-known EKS labels.
 
 mod act;
 mod apply;
@@ -17,16 +19,16 @@ mod table;
 mod top_logs;
 mod yaml;
 
-use parse::{Command, Kind};
+use parse::{Command, Kind, Scope};
 
 use super::{Context, Outcome};
 use crate::event::{Event, EventKind, Source};
-use crate::k8s::cluster::EksCluster;
+use crate::k8s::cluster::{EksCluster, WorkloadKind};
 use crate::time::SimTime;
 
 /// `kubectl <words…>`.
 pub fn run(words: &[String], cx: &Context) -> Outcome {
-    let command = match parse::parse(words) {
+    let (command, scope) = match parse::parse_line(words) {
         Ok(c) => c,
         Err(e) => return Outcome::Fail(e),
     };
@@ -40,6 +42,7 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
         eks,
         cx,
         now: cx.now,
+        scope,
     };
     match command {
         Command::Get {
@@ -47,15 +50,7 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             names,
             output,
             selector,
-            all_namespaces,
-        } => get::get(
-            &k,
-            kind,
-            &names,
-            output,
-            selector.as_deref(),
-            all_namespaces,
-        ),
+        } => get::get(&k, kind, &names, output, selector.as_deref()),
         Command::Describe { kind, names } => describe::describe(&k, kind, &names),
         Command::Top { kind } => top_logs::top(&k, kind),
         Command::Logs {
@@ -67,17 +62,79 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
     }
 }
 
-/// What a kubectl command reads: the EKS cluster, the log, the moment.
+/// What a kubectl command reads: the EKS cluster, the log, the moment, and the namespaces the
+/// command applies to. The iterators over namespaced objects (`pods`, `deployments`,
+/// `daemon_sets`, `replica_sets`) yield only those in scope.
 pub(crate) struct Kube<'a> {
     pub eks: &'a EksCluster,
     pub cx: &'a Context<'a>,
     pub now: SimTime,
+    pub scope: Scope,
 }
 
 impl Kube<'_> {
-    /// Live pods (not gone), by index.
-    pub fn pods(&self) -> impl Iterator<Item = usize> + '_ {
+    /// `-A`: every namespace.
+    pub fn all_namespaces(&self) -> bool {
+        self.scope == Scope::All
+    }
+
+    /// An object in namespace `ns` is in scope.
+    pub fn in_scope(&self, ns: &str) -> bool {
+        match &self.scope {
+            Scope::All => true,
+            Scope::Namespace(n) => n == ns,
+        }
+    }
+
+    /// kubectl's answer for an empty list: `No resources found in <ns> namespace.`, or without
+    /// a namespace under `-A`.
+    pub fn no_resources(&self) -> String {
+        match &self.scope {
+            Scope::All => "No resources found\n".into(),
+            Scope::Namespace(ns) => format!("No resources found in {ns} namespace.\n"),
+        }
+    }
+
+    /// Live pods (not gone) in every namespace, by index (what is on a node).
+    pub fn all_pods(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.eks.pods.len()).filter(|&p| !self.eks.pods[p].gone)
+    }
+
+    /// Live pods in scope.
+    pub fn pods(&self) -> impl Iterator<Item = usize> + '_ {
+        self.all_pods()
+            .filter(|&p| self.in_scope(self.eks.namespace_of(p)))
+    }
+
+    /// A pod's namespace: its workload's.
+    pub fn pod_namespace(&self, p: usize) -> &str {
+        self.eks.namespace_of(p)
+    }
+
+    /// Deployments in scope (not DaemonSets).
+    pub fn deployments(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.eks.deployments.len()).filter(|&d| {
+            let w = &self.eks.deployments[d];
+            w.kind == WorkloadKind::Deployment && self.in_scope(&w.namespace)
+        })
+    }
+
+    /// DaemonSets in scope.
+    pub fn daemon_sets(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.eks.deployments.len()).filter(|&d| {
+            let w = &self.eks.deployments[d];
+            w.kind == WorkloadKind::DaemonSet && self.in_scope(&w.namespace)
+        })
+    }
+
+    pub fn deployment_named(&self, name: &str) -> Option<usize> {
+        self.deployments()
+            .find(|&d| self.eks.deployments[d].name == name)
+    }
+
+    pub fn daemon_set_named(&self, name: &str) -> Option<usize> {
+        self.daemon_sets()
+            .find(|&d| self.eks.deployments[d].name == name)
     }
 
     pub fn pod_named(&self, name: &str) -> Option<usize> {
@@ -92,8 +149,45 @@ impl Kube<'_> {
         self.nodes().find(|&n| self.eks.nodes[n].name == name)
     }
 
+    /// ReplicaSets in scope: those of Deployments (a DaemonSet's entries stand for its
+    /// ControllerRevisions, which `get rs` does not list).
     pub fn replica_sets(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.eks.replica_sets.len()).filter(|&r| !self.eks.replica_sets[r].deleted)
+        (0..self.eks.replica_sets.len()).filter(|&r| {
+            let rs = &self.eks.replica_sets[r];
+            let w = &self.eks.deployments[rs.deployment];
+            !rs.deleted && w.kind == WorkloadKind::Deployment && self.in_scope(&w.namespace)
+        })
+    }
+
+    /// The namespace of the object an event is about (`pod/x`, `deployment/x`…): its own;
+    /// nodes' events are recorded in `default`.
+    pub fn event_namespace(&self, object: &str) -> &str {
+        let Some((kind, name)) = object.split_once('/') else {
+            return "default";
+        };
+        let eks = self.eks;
+        let workload = match kind {
+            "pod" => eks
+                .pods
+                .iter()
+                .position(|p| p.name == name)
+                .map(|p| eks.pod_deployment(p)),
+            "replicaset" => eks
+                .replica_sets
+                .iter()
+                .find(|r| r.name == name)
+                .map(|r| r.deployment),
+            "deployment" | "daemonset" => eks.deployments.iter().position(|d| {
+                d.name == name && (d.kind == WorkloadKind::DaemonSet) == (kind == "daemonset")
+            }),
+            "horizontalpodautoscaler" | "hpa" => eks
+                .hpas
+                .iter()
+                .find(|h| h.name == name)
+                .map(|h| h.deployment),
+            _ => None,
+        };
+        workload.map_or("default", |d| eks.deployments[d].namespace.as_str())
     }
 
     /// `kubectl`'s NotFound.
@@ -104,16 +198,22 @@ impl Kube<'_> {
         ))
     }
 
-    /// The labels of a pod.
+    /// The labels of a pod: a DaemonSet's pods carry `controller-revision-hash` where a
+    /// Deployment's carry `pod-template-hash`.
     pub fn pod_labels(&self, p: usize) -> Vec<(String, String)> {
         let pod = &self.eks.pods[p];
         let rs = &self.eks.replica_sets[pod.replica_set];
+        let hash = if self.eks.is_daemon_set(rs.deployment) {
+            "controller-revision-hash"
+        } else {
+            "pod-template-hash"
+        };
         vec![
             (
                 "app".into(),
                 self.eks.deployments[rs.deployment].name.clone(),
             ),
-            ("pod-template-hash".into(), rs.pod_template_hash.clone()),
+            (hash.into(), rs.pod_template_hash.clone()),
         ]
     }
 

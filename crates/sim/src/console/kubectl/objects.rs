@@ -16,6 +16,7 @@ pub fn object(k: &Kube, kind: Kind, i: usize) -> Value {
         Kind::Pod => pod(k, i),
         Kind::Deployment => deployment(k, i),
         Kind::ReplicaSet => replica_set(k, i),
+        Kind::DaemonSet => daemon_set(k, i),
         Kind::Node => node(k, i),
         Kind::Hpa => hpa(k, i),
         Kind::Service => service(k, i),
@@ -127,13 +128,19 @@ fn pod(k: &Kube, p: usize) -> Value {
     } else {
         "Pending"
     };
+    // A DaemonSet's pod is owned by the DaemonSet itself, a Deployment's by its ReplicaSet.
+    let (owner_kind, owner) = if k.eks.is_daemon_set(rs.deployment) {
+        ("DaemonSet", &k.eks.deployments[rs.deployment].name)
+    } else {
+        ("ReplicaSet", &rs.name)
+    };
     let mut metadata = json!({
         "creationTimestamp": ts(pod.created_at),
-        "generateName": format!("{}-", rs.name),
+        "generateName": format!("{owner}-"),
         "labels": labels(k.pod_labels(p)),
         "name": pod.name,
-        "namespace": k.eks.namespace,
-        "ownerReferences": [{"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": "ReplicaSet", "name": rs.name, "uid": uid("ReplicaSet", &rs.name)}],
+        "namespace": k.pod_namespace(p),
+        "ownerReferences": [{"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": owner_kind, "name": owner, "uid": uid(owner_kind, owner)}],
         "uid": pod.uid,
     });
     if let Some(at) = pod.deleting_at {
@@ -197,7 +204,7 @@ fn deployment(k: &Kube, d: usize) -> Value {
             "generation": revision,
             "labels": {"app": dep.name},
             "name": dep.name,
-            "namespace": k.eks.namespace,
+            "namespace": dep.namespace,
             "uid": uid("Deployment", &dep.name),
         },
         "spec": {
@@ -231,7 +238,7 @@ fn replica_set(k: &Kube, r: usize) -> Value {
             "annotations": {"deployment.kubernetes.io/desired-replicas": dep.replicas.to_string(), "deployment.kubernetes.io/revision": rs.revision.to_string()},
             "labels": {"app": dep.name, "pod-template-hash": rs.pod_template_hash},
             "name": rs.name,
-            "namespace": k.eks.namespace,
+            "namespace": dep.namespace,
             "ownerReferences": [{"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": "Deployment", "name": dep.name, "uid": uid("Deployment", &dep.name)}],
             "uid": uid("ReplicaSet", &rs.name),
         },
@@ -244,6 +251,50 @@ fn replica_set(k: &Kube, r: usize) -> Value {
             "availableReplicas": st.available_replicas,
             "readyReplicas": st.ready_replicas,
             "replicas": st.replicas,
+        },
+    })
+}
+
+fn daemon_set(k: &Kube, d: usize) -> Value {
+    let ds = &k.eks.deployments[d];
+    let st = crate::k8s::daemonset_controller::status(k.eks, d, k.now);
+    let generation = k
+        .eks
+        .current_replica_set(d)
+        .map_or(1, |r| k.eks.replica_sets[r].revision);
+    let mut template = json!({"metadata": {"labels": {"app": ds.name}}, "spec": {"containers": [container(&ds.template)]}});
+    if ds.host_network {
+        template["spec"]["hostNetwork"] = json!(true);
+    }
+    if ds.tolerates_all_taints {
+        template["spec"]["tolerations"] = json!([{"operator": "Exists"}]);
+    }
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "DaemonSet",
+        "metadata": {
+            "annotations": {"deprecated.daemonset.template.generation": generation.to_string()},
+            "creationTimestamp": ts(SimTime::ZERO),
+            "generation": generation,
+            "labels": {"app": ds.name},
+            "name": ds.name,
+            "namespace": ds.namespace,
+            "uid": uid("DaemonSet", &ds.name),
+        },
+        "spec": {
+            "revisionHistoryLimit": 10,
+            "selector": {"matchLabels": {"app": ds.name}},
+            "template": template,
+            "updateStrategy": {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": ds.max_unavailable.to_string()}, "type": "RollingUpdate"},
+        },
+        "status": {
+            "currentNumberScheduled": st.current,
+            "desiredNumberScheduled": st.desired,
+            "numberAvailable": st.available,
+            "numberMisscheduled": 0,
+            "numberReady": st.ready,
+            "observedGeneration": generation,
+            "updatedNumberScheduled": st.up_to_date,
         },
     })
 }
@@ -281,7 +332,7 @@ fn hpa(k: &Kube, h: usize) -> Value {
     json!({
         "apiVersion": "autoscaling/v2",
         "kind": "HorizontalPodAutoscaler",
-        "metadata": {"name": hpa.name, "namespace": k.eks.namespace, "uid": uid("HorizontalPodAutoscaler", &hpa.name)},
+        "metadata": {"name": hpa.name, "namespace": dep.namespace, "uid": uid("HorizontalPodAutoscaler", &hpa.name)},
         "spec": {
             "maxReplicas": hpa.max_replicas,
             "metrics": [{"resource": {"name": "cpu", "target": {"averageUtilization": hpa.target_cpu_utilization.round() as u32, "type": "Utilization"}}, "type": "Resource"}],
@@ -323,7 +374,7 @@ fn service(k: &Kube, i: usize) -> Value {
     json!({
         "apiVersion": "v1",
         "kind": "Service",
-        "metadata": {"name": s.name, "namespace": k.eks.namespace, "uid": uid("Service", &s.name)},
+        "metadata": {"name": s.name, "namespace": s.namespace, "uid": uid("Service", &s.name)},
         "spec": spec,
         "status": status,
     })

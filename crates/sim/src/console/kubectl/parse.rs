@@ -10,6 +10,7 @@ pub enum Kind {
     Pod,
     Deployment,
     ReplicaSet,
+    DaemonSet,
     Node,
     Event,
     Hpa,
@@ -27,6 +28,9 @@ impl Kind {
                 Kind::Deployment
             }
             "replicasets" | "replicaset" | "rs" | "replicasets.apps" => Kind::ReplicaSet,
+            "daemonsets" | "daemonset" | "ds" | "daemonsets.apps" | "daemonset.apps" => {
+                Kind::DaemonSet
+            }
             "nodes" | "node" | "no" => Kind::Node,
             "events" | "event" | "ev" => Kind::Event,
             "horizontalpodautoscalers" | "horizontalpodautoscaler" | "hpa" => Kind::Hpa,
@@ -42,6 +46,7 @@ impl Kind {
             Kind::Pod => "pods",
             Kind::Deployment => "deployments.apps",
             Kind::ReplicaSet => "replicasets.apps",
+            Kind::DaemonSet => "daemonsets.apps",
             Kind::Node => "nodes",
             Kind::Event => "events",
             Kind::Hpa => "horizontalpodautoscalers.autoscaling",
@@ -56,12 +61,34 @@ impl Kind {
             Kind::Pod => "pod",
             Kind::Deployment => "deployment.apps",
             Kind::ReplicaSet => "replicaset.apps",
+            Kind::DaemonSet => "daemonset.apps",
             Kind::Node => "node",
             Kind::Event => "event",
             Kind::Hpa => "horizontalpodautoscaler.autoscaling",
             Kind::Service => "service",
             Kind::Pdb => "poddisruptionbudget.policy",
         }
+    }
+}
+
+impl Kind {
+    /// Objects of this kind live in a namespace (nodes do not).
+    pub fn namespaced(self) -> bool {
+        self != Kind::Node
+    }
+}
+
+/// Which namespaces a command reads or acts in: `-n/--namespace NS` (kubectl's default is
+/// `default`, the namespace of the kubeconfig context) or `-A/--all-namespaces`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Namespace(String),
+    All,
+}
+
+impl Default for Scope {
+    fn default() -> Self {
+        Scope::Namespace("default".into())
     }
 }
 
@@ -84,7 +111,6 @@ pub enum Command {
         names: Vec<String>,
         output: Output,
         selector: Option<String>,
-        all_namespaces: bool,
     },
     Describe {
         kind: Kind,
@@ -283,7 +309,11 @@ impl Flags<'_> {
             } else if let Some(short) = w.strip_prefix('-').filter(|s| !s.is_empty()) {
                 let mut chars = short.chars();
                 let c = chars.next().unwrap_or('-');
-                let Some((_, long)) = SHORT.iter().find(|(s, _)| *s == c) else {
+                // A shorthand the command does not take is unknown as a shorthand (`logs -A`).
+                let Some((_, long)) = SHORT
+                    .iter()
+                    .find(|(s, l)| *s == c && self.known.iter().any(|(n, _)| n == l))
+                else {
                     return Err(format!(
                         "error: unknown shorthand flag: '{c}' in {w}\n{}\n",
                         usage_hint(self.cmd)
@@ -370,59 +400,100 @@ fn output(p: &Parsed) -> Result<Output, String> {
     })
 }
 
-/// A namespace other than `default` holds nothing in Orca's clusters but the system pods;
-/// kubectl answers as for any empty namespace.
-fn check_namespace(p: &Parsed) -> Result<(), String> {
-    match p.get("namespace") {
-        None | Some("default") => Ok(()),
-        Some(ns) => Err(format!("No resources found in {ns} namespace.\n")),
+/// The namespaces the flags select. `-A` wins over `-n`, as in kubectl (`--namespace` is
+/// ignored with `--all-namespaces`).
+fn scope_of(p: &Parsed) -> Scope {
+    if p.has("all-namespaces") {
+        return Scope::All;
     }
+    match p.get("namespace") {
+        None | Some("") => Scope::default(),
+        Some(ns) => Scope::Namespace(ns.to_string()),
+    }
+}
+
+/// kubectl's resource builder refuses a name with `--all-namespaces` for a namespaced kind
+/// (k8s.io/cli-runtime `pkg/resource/builder.go`, `visitByName`).
+fn check_names_in_scope(kind: Kind, names: &[String], scope: &Scope) -> Result<(), String> {
+    if *scope == Scope::All && kind.namespaced() && !names.is_empty() {
+        return Err("error: a resource cannot be retrieved by name across all namespaces\n".into());
+    }
+    Ok(())
 }
 
 /// Parse `kubectl <words…>`.
 pub fn parse(words: &[String]) -> Result<Command, String> {
+    parse_line(words).map(|(c, _)| c)
+}
+
+/// Parse `kubectl <words…>`: the command and the namespaces it applies to.
+pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
+    // Flags may come before the command (`kubectl -n kube-system get pods`): cobra parses them
+    // against the command found after them; move them behind it.
+    let mut leading = Vec::new();
+    let mut i = 0;
+    while let Some(w) = words.get(i).filter(|w| w.starts_with('-')) {
+        leading.push(w.clone());
+        i += 1;
+        if matches!(w.as_str(), "-n" | "--namespace")
+            && let Some(v) = words.get(i)
+        {
+            leading.push(v.clone());
+            i += 1;
+        }
+    }
+    let reordered: Vec<String>;
+    let words = if leading.is_empty() || i >= words.len() {
+        words
+    } else {
+        reordered = words[i..].iter().cloned().chain(leading).collect();
+        &reordered[..]
+    };
     let Some(cmd) = words.first() else {
-        return Err("kubectl controls the Kubernetes cluster manager.\n\nOrca's console takes: kubectl get|describe|scale|set image|rollout|delete pod|cordon|uncordon|drain|top|logs|apply -f\n".into());
+        return Err("kubectl controls the Kubernetes cluster manager.\n\nOrca's console takes: kubectl get|describe|scale|autoscale|set image|rollout|delete pod|cordon|uncordon|drain|top|logs|apply -f\n".into());
     };
     let rest = &words[1..];
     let cmd = cmd.as_str();
-    let global = [("namespace", true), ("all-namespaces", false)];
+    // `--namespace` is one of kubectl's global flags; `--all-namespaces` belongs to the
+    // commands that list (get, describe, delete, top pod).
+    let global = [("namespace", true)];
+    let all = ("all-namespaces", false);
+    let mut scope = Scope::default();
     let with = |extra: &[(&'static str, bool)]| -> Vec<(&'static str, bool)> {
         global.iter().chain(extra).copied().collect()
     };
-    match cmd {
+    let command = match cmd {
         "get" => {
             let known = with(&[
                 ("output", true),
                 ("selector", true),
                 ("watch", false),
                 ("show-labels", false),
+                all,
             ]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
-            let all_namespaces = p.has("all-namespaces");
-            if !all_namespaces {
-                check_namespace(&p)?;
-            }
+            scope = scope_of(&p);
             let (kind, names) = kind_and_names(&p.positional, cmd)?;
+            check_names_in_scope(kind, &names, &scope)?;
             Ok(Command::Get {
                 kind,
                 names,
                 output: output(&p)?,
                 selector: p.get("selector").map(str::to_string),
-                all_namespaces,
             })
         }
         "describe" => {
-            let known = with(&[("selector", true)]);
+            let known = with(&[("selector", true), all]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
-            check_namespace(&p)?;
+            scope = scope_of(&p);
             let (kind, names) = kind_and_names(&p.positional, cmd)?;
+            check_names_in_scope(kind, &names, &scope)?;
             Ok(Command::Describe { kind, names })
         }
         "scale" => {
             let known = with(&[("replicas", true), ("current-replicas", true)]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
-            check_namespace(&p)?;
+            scope = scope_of(&p);
             let (kind, names) = kind_and_names(&p.positional, cmd)?;
             let Some(replicas) = p.get("replicas") else {
                 return Err("error: required flag(s) \"replicas\" not set\n".into());
@@ -461,7 +532,7 @@ pub fn parse(words: &[String]) -> Result<Command, String> {
                 ("name", true),
             ]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
-            check_namespace(&p)?;
+            scope = scope_of(&p);
             let (kind, names) = kind_and_names(&p.positional, cmd)?;
             if kind != Kind::Deployment {
                 return Err(format!(
@@ -521,7 +592,7 @@ pub fn parse(words: &[String]) -> Result<Command, String> {
                 known: &known,
             }
             .parse(&rest[1..])?;
-            check_namespace(&p)?;
+            scope = scope_of(&p);
             let (specs, targets): (Vec<&String>, Vec<&String>) =
                 p.positional.iter().partition(|w| w.contains('='));
             let targets: Vec<String> = targets.into_iter().cloned().collect();
@@ -584,7 +655,7 @@ pub fn parse(words: &[String]) -> Result<Command, String> {
                 known: &known,
             }
             .parse(&rest[1..])?;
-            check_namespace(&p)?;
+            scope = scope_of(&p);
             let (kind, names) = kind_and_names(&p.positional, "rollout")?;
             if kind != Kind::Deployment {
                 return Err(format!(
@@ -608,10 +679,16 @@ pub fn parse(words: &[String]) -> Result<Command, String> {
             })
         }
         "delete" => {
-            let known = with(&[("grace-period", true), ("force", false), ("now", false)]);
+            let known = with(&[
+                ("grace-period", true),
+                ("force", false),
+                ("now", false),
+                all,
+            ]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
-            check_namespace(&p)?;
+            scope = scope_of(&p);
             let (kind, names) = kind_and_names(&p.positional, cmd)?;
+            check_names_in_scope(kind, &names, &scope)?;
             if kind != Kind::Pod {
                 return Err(format!(
                     "error: Orca's console deletes pods only (kubectl delete pod <name>), not {}\n",
@@ -649,8 +726,9 @@ pub fn parse(words: &[String]) -> Result<Command, String> {
             })
         }
         "top" => {
-            let known = with(&[("selector", true), ("containers", false)]);
+            let known = with(&[("selector", true), ("containers", false), all]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
+            scope = scope_of(&p);
             let kind = match p.positional.first().map(String::as_str) {
                 Some("pods" | "pod" | "po") => Kind::Pod,
                 Some("nodes" | "node" | "no") => Kind::Node,
@@ -676,7 +754,7 @@ pub fn parse(words: &[String]) -> Result<Command, String> {
                 ("timestamps", false),
             ]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
-            check_namespace(&p)?;
+            scope = scope_of(&p);
             let Some(target) = p.positional.first() else {
                 return Err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\n".into());
             };
@@ -706,7 +784,7 @@ pub fn parse(words: &[String]) -> Result<Command, String> {
                 ("server-side", false),
             ]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
-            check_namespace(&p)?;
+            scope = scope_of(&p);
             let Some(file) = p.get("filename") else {
                 return Err("error: must specify one of -f and -k\n".into());
             };
@@ -729,7 +807,8 @@ pub fn parse(words: &[String]) -> Result<Command, String> {
             SUPPORTED.join(", ")
         )),
         other => Err(unknown_command(other)),
-    }
+    };
+    Ok((command?, scope))
 }
 
 #[cfg(test)]
@@ -764,6 +843,39 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn namespaces_come_from_n_and_a_anywhere_on_the_line() {
+        let scope = |line: &str| {
+            let words = super::super::super::words::split(line).expect("words");
+            parse_line(&words[1..]).map(|(_, s)| s)
+        };
+        let system = Ok(Scope::Namespace("kube-system".into()));
+        assert_eq!(scope("kubectl get pods"), Ok(Scope::default()));
+        assert_eq!(scope("kubectl get pods -n kube-system"), system);
+        assert_eq!(scope("kubectl get pods --namespace=kube-system"), system);
+        assert_eq!(scope("kubectl -n kube-system get pods"), system);
+        assert_eq!(
+            scope("kubectl describe deploy coredns -nkube-system"),
+            system
+        );
+        assert_eq!(scope("kubectl get pods -A"), Ok(Scope::All));
+        assert_eq!(scope("kubectl get pods -n kube-system -A"), Ok(Scope::All));
+        assert_eq!(scope("kubectl top pods --all-namespaces"), Ok(Scope::All));
+        assert!(
+            scope("kubectl scale deploy/web -A --replicas=2")
+                .is_err_and(|e| e.starts_with("error: unknown shorthand flag: 'A' in -A\n"))
+        );
+        assert_eq!(
+            p("kubectl get ds aws-node -n kube-system"),
+            Ok(Command::Get {
+                kind: Kind::DaemonSet,
+                names: vec!["aws-node".into()],
+                output: Output::Table,
+                selector: None,
+            })
+        );
     }
 
     #[test]
@@ -865,9 +977,12 @@ mod tests {
         assert!(
             p("kubectl get pods -o table").is_err_and(|e| e.contains("unable to match a printer"))
         );
+        assert!(p("kubectl get pod web-1 -A").is_err_and(
+            |e| e == "error: a resource cannot be retrieved by name across all namespaces\n"
+        ));
         assert!(
-            p("kubectl get pods -n kube-system")
-                .is_err_and(|e| e == "No resources found in kube-system namespace.\n")
+            p("kubectl logs web-1 -A")
+                .is_err_and(|e| e.starts_with("error: unknown shorthand flag: 'A' in -A\n"))
         );
         assert!(
             p("kubectl exec web-1 -- sh")

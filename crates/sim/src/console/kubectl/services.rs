@@ -10,6 +10,7 @@ pub const NODE_VERSION: &str = "v1.31.5-eks-5d632ec";
 #[derive(Debug, Clone)]
 pub struct ServiceRow {
     pub name: String,
+    pub namespace: String,
     pub kind: String,
     pub cluster_ip: String,
     pub external: String,
@@ -18,10 +19,11 @@ pub struct ServiceRow {
 }
 
 /// The cluster's Services: `kubernetes` (the API server's, 172.20.0.1 — EKS's default service
-/// CIDR 172.20.0.0/16) and one per Deployment that has one.
+/// CIDR 172.20.0.0/16) and one per Deployment that has one, those in the command's scope.
 pub fn services(k: &Kube) -> Vec<ServiceRow> {
     let mut out = vec![ServiceRow {
         name: "kubernetes".into(),
+        namespace: "default".into(),
         kind: "ClusterIP".into(),
         cluster_ip: "172.20.0.1".into(),
         external: "<none>".into(),
@@ -49,6 +51,7 @@ pub fn services(k: &Kube) -> Vec<ServiceRow> {
             };
             out.push(ServiceRow {
                 name: name.clone(),
+                namespace: dep.namespace.clone(),
                 kind: kind.clone(),
                 cluster_ip,
                 external,
@@ -57,5 +60,6 @@ pub fn services(k: &Kube) -> Vec<ServiceRow> {
             });
         }
     }
+    out.retain(|s| k.in_scope(&s.namespace));
     out
 }

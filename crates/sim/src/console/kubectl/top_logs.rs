@@ -18,7 +18,7 @@ pub fn pod_usage(k: &Kube, p: usize) -> (u32, u32) {
     let dep = &k.eks.deployments[d];
     let req = k.eks.requests_of(p);
     let ready = k
-        .pods()
+        .all_pods()
         .filter(|&q| k.eks.pod_deployment(q) == d && k.eks.pods[q].counts() && k.eks.pods[q].ready)
         .count() as u32;
     let util = dep
@@ -43,20 +43,25 @@ pub fn top(k: &Kube, kind: Kind) -> Outcome {
                 .filter(|&p| running(k, p))
                 .map(|p| {
                     let (cpu, mem) = pod_usage(k, p);
-                    vec![
+                    let mut row = vec![
                         k.eks.pods[p].name.clone(),
                         format!("{cpu}m"),
                         format!("{mem}Mi"),
-                    ]
+                    ];
+                    if k.all_namespaces() {
+                        row.insert(0, k.pod_namespace(p).to_string());
+                    }
+                    row
                 })
                 .collect();
             if rows.is_empty() {
-                return Outcome::Fail(format!(
-                    "No resources found in {} namespace.\n",
-                    k.eks.namespace
-                ));
+                return Outcome::Fail(k.no_resources());
             }
-            Outcome::Print(render(&["NAME", "CPU(cores)", "MEMORY(bytes)"], &rows))
+            let mut header = vec!["NAME", "CPU(cores)", "MEMORY(bytes)"];
+            if k.all_namespaces() {
+                header.insert(0, "NAMESPACE");
+            }
+            Outcome::Print(render(&header, &rows))
         }
         _ => {
             let rows: Vec<Vec<String>> = k
@@ -67,7 +72,7 @@ pub fn top(k: &Kube, kind: Kind) -> Outcome {
                     // The kubelet, the container runtime and the system pods use some too.
                     let (mut cpu, mut mem) = (60u32, 550u32);
                     for p in k
-                        .pods()
+                        .all_pods()
                         .filter(|&p| k.eks.pods[p].node == Some(n) && running(k, p))
                     {
                         let (c, m) = pod_usage(k, p);

@@ -169,7 +169,8 @@ pub enum Action {
     UncordonNode {
         node: String,
     },
-    /// `kubectl drain <node>`: cordon it and evict its pods.
+    /// `kubectl drain <node> --ignore-daemonsets`: cordon it and evict its pods but the
+    /// DaemonSets' (those stay, as kubectl leaves them).
     DrainNode {
         node: String,
     },
