@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod import;
 pub mod output;
 pub mod progress;
 pub mod progress_report;

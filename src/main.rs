@@ -12,7 +12,7 @@ fn main() -> ExitCode {
         Some(cli::Command::Check { paths }) => cli::check(&paths),
         Some(cli::Command::Run(run)) => cli::run(&run),
         Some(cli::Command::Progress(args)) => cli::progress(&args),
-        Some(cli::Command::Import(import)) => cli::import(&import),
+        Some(cli::Command::Import(import)) => orca::import::run(&import),
         Some(cli::Command::Shot(shot)) => {
             if !(shot.at.is_finite() && shot.at >= 0.0) {
                 eprintln!("--at must be a number of seconds ≥ 0; got {}", shot.at);

@@ -216,10 +216,12 @@ fn run_json_prints_one_object_per_event() {
 fn the_readme_example_scenario_is_valid() {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
         .expect("README");
+    // The first RON block that is a whole scenario (others show a part, such as `goals`).
     let block = readme
         .split("```ron\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
+        .skip(1)
+        .filter_map(|rest| rest.split("```").next())
+        .find(|b| b.trim_start().starts_with('('))
         .expect("README has a ron example");
     let file = temp("readme.ron", block);
     let out = orca(&["check", file.to_str().expect("utf-8 path")]);

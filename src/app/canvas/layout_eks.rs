@@ -23,10 +23,17 @@ pub(super) fn model(world: &World, eks: &Cluster) -> Model {
         ..Model::default()
     };
     // The pods on each node (and, last, those on none), in creation order.
+    // EKS's own kube-system pods on a node are counted in its notes, not drawn as cards.
     let mut by_node: Vec<Vec<usize>> = vec![Vec::new(); eks.nodes.len() + 1];
+    let mut system_on: Vec<u32> = vec![0; eks.nodes.len()];
     for (p, pod) in eks.pods.iter().enumerate() {
-        if !pod.gone {
-            by_node[pod.node.unwrap_or(eks.nodes.len())].push(p);
+        if pod.gone {
+            continue;
+        }
+        match pod.node {
+            Some(n) if read::is_system_pod(eks, p) => system_on[n] += 1,
+            Some(n) => by_node[n].push(p),
+            None => by_node[eks.nodes.len()].push(p),
         }
     }
     let mut card_of: Vec<u32> = vec![u32::MAX; eks.pods.len()];
@@ -73,7 +80,12 @@ pub(super) fn model(world: &World, eks: &Cluster) -> Model {
                 } else {
                     "◔ NotReady: joining"
                 };
-                let mut notes = vec![state.to_string(), node.instance_type.clone()];
+                let kind = match system_on[ni] {
+                    0 => node.instance_type.clone(),
+                    1 => format!("{} · 1 kube-system pod", node.instance_type),
+                    k => format!("{} · {k} kube-system pods", node.instance_type),
+                };
+                let mut notes = vec![state.to_string(), kind];
                 notes.extend(node.nodeclaim.as_ref().map(|c| format!("nodeclaim/{c}")));
                 notes
             };

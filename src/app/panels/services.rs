@@ -16,8 +16,30 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
     let now = player.playback.world().now;
     if let Some(eks) = &player.playback.world().eks {
         ui.heading("Deployments");
-        for d in 0..eks.deployments.len() {
-            deployment_summary(ui, eks, d, now);
+        let workloads = read::workloads(eks, now);
+        for w in workloads.iter().filter(|w| !w.system) {
+            if w.kind == "deployment" {
+                deployment_summary(ui, eks, w.index, now);
+            } else {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{}/{}   ready {} of {} (one pod per node)",
+                        w.kind, w.name, w.ready, w.desired
+                    ))
+                    .strong(),
+                );
+            }
+            ui.add_space(6.0);
+        }
+        // EKS's own workloads in one line: they are there, they take room on every node.
+        let system: Vec<String> = workloads
+            .iter()
+            .filter(|w| w.system)
+            .map(|w| format!("{}/{} {}/{}", w.kind, w.name, w.ready, w.desired))
+            .collect();
+        if !system.is_empty() {
+            ui.label(egui::RichText::new(format!("kube-system: {}", system.join(" · "))).weak())
+                .on_hover_text("What EKS runs itself: the VPC CNI (aws-node) and kube-proxy as DaemonSets on every EC2 node, CoreDNS as a Deployment. kubectl get pods -n kube-system lists them.");
             ui.add_space(6.0);
         }
         if eks.samples.len() > 1

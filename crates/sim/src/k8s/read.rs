@@ -333,6 +333,54 @@ pub fn pods_on_node(c: &EksCluster, n: usize) -> Vec<usize> {
         .collect()
 }
 
+/// Whether pod `p` belongs to one of EKS's own `kube-system` workloads (aws-node, kube-proxy,
+/// CoreDNS…): the canvas counts them on their node instead of drawing a card each.
+pub fn is_system_pod(c: &EksCluster, p: usize) -> bool {
+    c.deployments[c.replica_sets[c.pods[p].replica_set].deployment].system
+}
+
+/// A workload in one line, as `kubectl get deploy` / `get ds` would sum it up: kind, name, and
+/// ready pods over the pods it wants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkloadReady {
+    /// Its index in `EksCluster::deployments`.
+    pub index: usize,
+    /// `deployment` or `daemonset`.
+    pub kind: &'static str,
+    pub name: String,
+    pub namespace: String,
+    pub system: bool,
+    pub ready: u32,
+    pub desired: u32,
+}
+
+/// Every workload of the cluster, the scenario's first, then EKS's own.
+pub fn workloads(c: &EksCluster, now: SimTime) -> Vec<WorkloadReady> {
+    let mut out: Vec<WorkloadReady> = (0..c.deployments.len())
+        .map(|d| {
+            let dep = &c.deployments[d];
+            let (kind, ready, desired) = if c.is_daemon_set(d) {
+                let s = super::daemonset_controller::status(c, d, now);
+                ("daemonset", s.ready, s.desired)
+            } else {
+                let s = deployment_status(c, d, now);
+                ("deployment", s.ready_replicas, s.replicas)
+            };
+            WorkloadReady {
+                index: d,
+                kind,
+                name: dep.name.clone(),
+                namespace: dep.namespace.clone(),
+                system: dep.system,
+                ready,
+                desired,
+            }
+        })
+        .collect();
+    out.sort_by_key(|w| w.system);
+    out
+}
+
 /// The pods of Deployment `d` that are not gone, through its ReplicaSets.
 pub fn pods_of_deployment(c: &EksCluster, d: usize) -> Vec<usize> {
     (0..c.pods.len())
