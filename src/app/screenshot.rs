@@ -17,18 +17,15 @@ fn save_screenshot(mut commands: Commands, mut ui: ResMut<UiState>, player: Res<
         return;
     }
     ui.screenshot_requested = false;
-    let stem: String = player
-        .scenario()
-        .title
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    // "Challenge (EKS): a bad image" → "challenge-eks-a-bad-image": one dash per gap.
+    let mut stem = String::new();
+    for c in player.scenario().title.chars() {
+        if c.is_ascii_alphanumeric() {
+            stem.push(c.to_ascii_lowercase());
+        } else if !stem.ends_with('-') {
+            stem.push('-');
+        }
+    }
     let name = format!(
         "orca-{}-{}.png",
         stem.trim_matches('-'),

@@ -35,8 +35,8 @@ fn header(
     egui::Panel::top("header").show(root, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            ui.heading(egui::RichText::new(&player.scenario().title).strong());
-            ui.label(egui::RichText::new(player.source.label()).weak());
+            // The right-hand items first; the title and the file then take what is left and
+            // are cut with "…" rather than run under them.
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let (right, answered, total) = player.score();
                 if let Some(shot) = &ui_state.last_screenshot {
@@ -52,19 +52,35 @@ fn header(
                 {
                     actions.write(Actions::ToggleProgress);
                 }
-                ui.label(
-                    egui::RichText::new(format!(
-                        "Quiz score {right}/{answered} · {total} questions"
-                    ))
-                    .strong(),
-                )
-                .on_hover_text(
-                    "Right at the first try out of questions answered (answering again is practice); kept in your progress file.",
-                );
+                if total > 0 {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "Quiz score {right}/{answered} · {total} questions"
+                        ))
+                        .strong(),
+                    )
+                    .on_hover_text(
+                        "Right at the first try out of questions answered (answering again is practice); kept in your progress file.",
+                    );
+                }
                 if let Some(e) = &player.progress.last_error {
                     ui.colored_label(egui::Color32::from_rgb(255, 190, 120), "⚠ progress file")
                         .on_hover_text(e.as_str());
                 }
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(&player.scenario().title)
+                                .heading()
+                                .strong(),
+                        )
+                        .truncate(),
+                    );
+                    ui.add(
+                        egui::Label::new(egui::RichText::new(player.source.label()).weak())
+                            .truncate(),
+                    );
+                });
             });
         });
         ui.horizontal(|ui| {

@@ -38,8 +38,11 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
             .map(|w| format!("{}/{} {}/{}", w.kind, w.name, w.ready, w.desired))
             .collect();
         if !system.is_empty() {
-            ui.label(egui::RichText::new(format!("kube-system: {}", system.join(" · "))).weak())
-                .on_hover_text("What EKS runs itself: the VPC CNI (aws-node) and kube-proxy as DaemonSets on every EC2 node, CoreDNS as a Deployment. kubectl get pods -n kube-system lists them.");
+            // No hover text: `orca shot` renders with the pointer at the window's centre.
+            ui.label(
+                egui::RichText::new(format!("EKS's own, in kube-system: {}", system.join(" · ")))
+                    .weak(),
+            );
             ui.add_space(6.0);
         }
         if eks.samples.len() > 1
