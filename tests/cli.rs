@@ -868,3 +868,57 @@ fn run_commands_saves_the_session_as_a_scenario_that_replays_the_log() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn import_writes_a_scenario_that_runs_and_never_overwrites() {
+    let dir = temp_dir("import");
+    let out = dir.join("nginx.ron");
+    let out_arg = out.to_str().expect("utf-8 path");
+    let first = orca(&[
+        "import",
+        "crates/sim/tests/import/nginx-deployment.yaml",
+        "-o",
+        out_arg,
+    ]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let said = text(&first.stderr);
+    assert!(
+        said.contains("nginx-deployment.yaml:8:5: metadata.labels"),
+        "warnings name file:line:col: {said}"
+    );
+    assert!(said.contains("wrote "), "{said}");
+    let check = orca(&["check", out_arg]);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    // Already rolled out and without a timeline, it runs quietly: nothing happens until the
+    // learner acts.
+    let run = orca(&["run", out_arg, "--until", "60"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    // A second import to the same file changes nothing.
+    let written = std::fs::read(&out).expect("written");
+    let again = orca(&[
+        "import",
+        "crates/sim/tests/import/nginx-deployment.yaml",
+        "-o",
+        out_arg,
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("never overwrites"));
+    assert_eq!(std::fs::read(&out).expect("kept"), written);
+    // A file that is neither JSON nor a manifest is refused with its place.
+    let junk = dir.join("junk.yaml");
+    std::fs::write(&junk, "kind: [\n").expect("write");
+    let bad = orca(&[
+        "import",
+        junk.to_str().expect("utf-8 path"),
+        "-o",
+        dir.join("junk.ron").to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("junk.yaml:"),
+        "{}",
+        text(&bad.stderr)
+    );
+    assert!(!dir.join("junk.ron").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
