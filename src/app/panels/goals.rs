@@ -42,7 +42,7 @@ fn status_line(s: &GoalStatus) -> (&'static str, egui::Color32, String) {
 }
 
 fn goal_rows(ui: &mut egui::Ui, player: &Player) {
-    let scenario = player.scenario().clone();
+    let scenario = player.scenario();
     for (i, (g, s)) in scenario
         .goals
         .iter()
@@ -62,8 +62,8 @@ fn goal_rows(ui: &mut egui::Ui, player: &Player) {
 
 /// The goals section of the side panel (nothing for a scenario without goals).
 pub fn goals_section(ui: &mut egui::Ui, player: &mut Player) {
-    let scenario = player.scenario().clone();
-    if scenario.goals.is_empty() {
+    let goal_count = player.scenario().goals.len();
+    if goal_count == 0 {
         return;
     }
     let met = player
@@ -72,27 +72,27 @@ pub fn goals_section(ui: &mut egui::Ui, player: &mut Player) {
         .iter()
         .filter(|s| s.is_met())
         .count();
-    ui.heading(format!("Goals — {met} of {} met", scenario.goals.len()));
+    ui.heading(format!("Goals — {met} of {goal_count} met"));
     goal_rows(ui, player);
-    if !scenario.hints.is_empty() {
+    let hint_count = player.scenario().hints.len();
+    if hint_count > 0 {
         ui.add_space(4.0);
-        let opened = player.hints_opened.min(scenario.hints.len());
-        for (i, h) in scenario.hints.iter().take(opened).enumerate() {
+        let opened = player.hints_opened.min(hint_count);
+        for (i, h) in player.scenario().hints.iter().take(opened).enumerate() {
             ui.label(egui::RichText::new(format!("Hint {}: {h}", i + 1)).italics());
         }
-        if opened < scenario.hints.len()
+        if opened < hint_count
             && ui
                 .button(format!(
-                    "Open hint {} of {} (−{HINT_COST} points)",
-                    opened + 1,
-                    scenario.hints.len()
+                    "Open hint {} of {hint_count} (−{HINT_COST} points)",
+                    opened + 1
                 ))
                 .clicked()
         {
             player.hints_opened = opened + 1;
         }
     }
-    let score = goals::score(met, scenario.goals.len(), player.hints_opened);
+    let score = goals::score(met, goal_count, player.hints_opened);
     ui.weak(format!(
         "Score now: {score} of 100 · hints opened: {}",
         player.hints_opened
