@@ -138,13 +138,17 @@ fn show_progress_view(
             if let Some(e) = &player.progress.last_error {
                 ui.colored_label(egui::Color32::from_rgb(255, 190, 120), format!("⚠ {e}"));
             }
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                review_list(ui, &cache, &mut reviews);
-                ui.add_space(8.0);
-                table(ui, "by-topic", "Topic", &summary.topics);
-                ui.add_space(8.0);
-                table(ui, "by-scenario", "Scenario", &summary.scenarios);
-            });
+            // Room for the lines above and below, so the window fits the screen.
+            let list_height = (ctx.content_rect().height() - 260.0).max(120.0);
+            egui::ScrollArea::vertical()
+                .max_height(list_height)
+                .show(ui, |ui| {
+                    review_list(ui, &cache, &mut reviews);
+                    ui.add_space(8.0);
+                    table(ui, "by-topic", "Topic", &summary.topics);
+                    ui.add_space(8.0);
+                    table(ui, "by-scenario", "Scenario", &summary.scenarios);
+                });
             ui.add_space(6.0);
             ui.weak("`orca progress --export FILE.csv` writes every answer for a teacher.");
             if ui.button("Close (G or Esc)").clicked() {
@@ -194,13 +198,16 @@ fn review_list(ui: &mut egui::Ui, cache: &Cache, reviews: &mut MessageWriter<Rev
                                 quiz: row.quiz.clone(),
                             });
                         }
+                        // Why first: the title and topic are what a narrow window cuts.
+                        ui.label(
+                            egui::RichText::new(&row.why)
+                                .strong()
+                                .color(egui::Color32::from_rgb(255, 190, 120)),
+                        );
                         ui.add(
                             egui::Label::new(
-                                egui::RichText::new(format!(
-                                    "{}  ·  {}  ·  {}",
-                                    row.title, row.topic, row.why
-                                ))
-                                .strong(),
+                                egui::RichText::new(format!("{}  ·  {}", row.title, row.topic))
+                                    .strong(),
                             )
                             .truncate(),
                         );
