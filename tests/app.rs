@@ -715,11 +715,23 @@ fn a_review_click_opens_the_scenario_at_the_quiz_moment_and_asks_it() {
     );
     // Another scenario is shown; the review list's button sends this.
     let mut app = app_with("eks-probes", progress);
+    {
+        let mut ui = app
+            .world_mut()
+            .resource_mut::<orca::app::ui_state::UiState>();
+        ui.show_progress = true;
+        ui.show_picker = true;
+    }
     app.world_mut().write_message(Review {
         key: key.clone(),
         quiz: quiz.id.clone(),
     });
     update_until(&mut app, 60, |p| p.quiz.is_some());
+    let ui = app.world().resource::<orca::app::ui_state::UiState>();
+    assert!(
+        !ui.show_progress && !ui.show_picker,
+        "nothing covers the quiz"
+    );
     let p = player(&app);
     assert_eq!(p.source, ScenarioSource::BuiltIn(name));
     assert_eq!(p.now(), target.pause_at(), "at the question's moment");

@@ -203,7 +203,9 @@ fn apply_review(
     mut ui: ResMut<UiState>,
 ) {
     for r in reviews.read() {
+        // The question is asked beside the canvas: nothing stays on top of it.
         ui.show_progress = false;
+        ui.show_picker = false;
         ui.show_intro = false;
         if let Err(e) = player.review(&r.key, &r.quiz) {
             ui.notice = Some(format!("cannot review: {e}"));
