@@ -6,6 +6,7 @@ pub mod import;
 pub mod output;
 pub mod progress;
 pub mod progress_report;
+pub mod review;
 pub mod run_args;
 pub mod run_commands;
 pub mod scenario_file;

@@ -8,8 +8,12 @@
 //!   never overwritten: it is renamed aside with a timestamp and the learner is told;
 //! - a file written by a newer Orca is left alone: answers are kept in memory only, and the
 //!   learner is told;
-//! - a file written by an older Orca (format 1: one answer per quiz, no version) loads, its
-//!   answers counted as first attempts, and is saved in the current format on the next answer.
+//! - a file written by an older Orca loads and is saved in the current format on the next
+//!   answer: format 1 (one answer per quiz, no version) as first attempts, format 2 (no
+//!   times) with every answer's time unknown.
+//!
+//! Format 3 adds the time each answer was given (`at`, seconds since the Unix epoch), which
+//! the review schedule (`crate::review`) needs.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -20,8 +24,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use orca_sim::Scenario;
 use serde::{Deserialize, Serialize};
 
-/// The format this version writes. 1 had no `version` field.
-pub const FORMAT: u32 = 2;
+/// The format this version writes. 1 had no `version` field; 2 had no answer times.
+pub const FORMAT: u32 = 3;
 
 /// A progress file larger than this is not read (it would be far beyond any real use).
 const MAX_BYTES: u64 = 16 * 1024 * 1024;
@@ -32,6 +36,10 @@ pub struct Answer {
     /// The choices ticked, as the author's indices.
     pub picked: Vec<usize>,
     pub correct: bool,
+    /// When it was given, in seconds since the Unix epoch; `None` for answers from format 1
+    /// or 2 files, which did not keep times.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<u64>,
 }
 
 /// Everything recorded about one quiz.
@@ -54,9 +62,10 @@ impl QuizRecord {
     }
 }
 
-/// What the file holds (format 2).
+/// What the file holds (format 3; format 2 is the same without answer times, so it reads
+/// as this with every `at` unknown).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct FileV2 {
+struct FileV3 {
     version: u32,
     scenarios: BTreeMap<String, BTreeMap<String, QuizRecord>>,
 }
@@ -139,7 +148,7 @@ fn parse(text: &str) -> Result<BTreeMap<String, BTreeMap<String, QuizRecord>>, U
         if v.version > FORMAT {
             return Err(Unreadable::Newer(v.version));
         }
-        return ron::from_str::<FileV2>(text)
+        return ron::from_str::<FileV3>(text)
             .map(|f| f.scenarios)
             .map_err(|e| Unreadable::Broken(e.to_string()));
     }
@@ -188,7 +197,8 @@ fn link_target(path: &Path) -> PathBuf {
     p
 }
 
-fn unix_now() -> u64 {
+/// The wall clock, in seconds since the Unix epoch (0 if the clock is before it).
+pub fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
@@ -244,8 +254,8 @@ impl Progress {
         p
     }
 
-    /// Record an answer to `quiz` of the scenario `key` and save. The first answer is the one
-    /// the score counts; later ones are retakes.
+    /// Record an answer to `quiz` of the scenario `key`, given now, and save. The first
+    /// answer is the one the score counts; later ones are retakes.
     pub fn record(
         &mut self,
         key: &str,
@@ -254,7 +264,24 @@ impl Progress {
         picked: Vec<usize>,
         correct: bool,
     ) {
-        let answer = Answer { picked, correct };
+        self.record_at(key, quiz, topic, picked, correct, unix_now());
+    }
+
+    /// [`Progress::record`] with the time of the answer given (seconds since the Unix epoch).
+    pub fn record_at(
+        &mut self,
+        key: &str,
+        quiz: &str,
+        topic: Option<&str>,
+        picked: Vec<usize>,
+        correct: bool,
+        at: u64,
+    ) {
+        let answer = Answer {
+            picked,
+            correct,
+            at: Some(at),
+        };
         let records = self.scenarios.entry(key.to_string()).or_default();
         match records.get_mut(quiz) {
             Some(r) => {
@@ -328,7 +355,7 @@ impl Progress {
             ));
         }
         let target = link_target(path);
-        let file = FileV2 {
+        let file = FileV3 {
             version: FORMAT,
             scenarios: self.scenarios.clone(),
         };
@@ -413,6 +440,51 @@ mod tests {
         assert_eq!(p.answer("builtin:x", "q1").map(|a| a.correct), Some(true));
         assert_eq!(p.attempts("builtin:x", "q2"), 1);
         let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_format_2_file_loads_with_times_unknown_and_is_saved_as_format_3() {
+        let dir = temp("v2");
+        let path = dir.join("progress.ron");
+        fs::write(
+            &path,
+            "(version: 2, scenarios: {\"builtin:x\": {\"q1\": (first: (picked: [2], correct: false), retakes: [(picked: [1], correct: true)], topic: Some(\"scaling\"))}})",
+        )
+        .expect("write");
+        let mut p = Progress::load(Some(path.clone()));
+        assert!(p.last_error.is_none(), "{:?}", p.last_error);
+        let r = p.record_of("builtin:x", "q1").expect("q1");
+        assert_eq!((r.first.correct, r.first.at), (false, None));
+        assert_eq!((r.last().correct, r.last().at), (true, None));
+        assert_eq!(r.topic.as_deref(), Some("scaling"));
+        p.record_at(
+            "builtin:x",
+            "q1",
+            Some("scaling"),
+            vec![1],
+            true,
+            1_700_000_000,
+        );
+        let text = fs::read_to_string(&path).expect("saved");
+        assert!(text.contains("version: 3"), "{text}");
+        let again = Progress::load(Some(path));
+        let r = again.record_of("builtin:x", "q1").expect("q1");
+        assert_eq!(r.retakes.len(), 2);
+        assert_eq!(r.first.at, None, "an unknown time stays unknown");
+        assert_eq!(r.last().at, Some(1_700_000_000));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_answer_keeps_the_time_it_was_given() {
+        let before = unix_now();
+        let mut p = Progress::default();
+        p.record("builtin:x", "q1", None, vec![0], true);
+        let at = p
+            .answer("builtin:x", "q1")
+            .and_then(|a| a.at)
+            .expect("a time");
+        assert!(at >= before && at <= unix_now(), "{at}");
     }
 
     #[test]

@@ -679,3 +679,97 @@ fn an_intervention_then_step_back_and_seek_equals_a_straight_run_with_it() {
         "the rollout moved after the intervention"
     );
 }
+
+#[test]
+fn a_review_click_opens_the_scenario_at_the_quiz_moment_and_asks_it() {
+    use orca::app::actions::Review;
+    use orca::progress::unix_now;
+    use orca::review;
+    let name = "ecs-rolling-update";
+    let scenario = library::built_in(name).expect("built-in scenario");
+    let key = ScenarioSource::BuiltIn(name).progress_key();
+    let moments = orca_sim::Playback::new(scenario.clone())
+        .quiz_moments()
+        .to_vec();
+    assert!(moments.len() >= 2, "a scenario with more than one question");
+    // The last question was missed; every other one was right at the first try.
+    let target = moments.last().expect("a moment").clone();
+    let quiz = scenario.quizzes[target.quiz].clone();
+    let wrong = (0..quiz.choices.len())
+        .find(|c| !quiz.correct.contains(c))
+        .expect("a wrong choice");
+    let mut progress = Progress::default();
+    for m in &moments {
+        let q = &scenario.quizzes[m.quiz];
+        let (picked, right) = if q.id == quiz.id {
+            (vec![wrong], false)
+        } else {
+            (q.correct.clone(), true)
+        };
+        progress.record(&key, &q.id, q.topic.as_deref(), picked, right);
+    }
+    let due = review::schedule(&progress, unix_now());
+    assert_eq!(
+        due.due.iter().map(|d| d.quiz.as_str()).collect::<Vec<_>>(),
+        [quiz.id.as_str()]
+    );
+    // Another scenario is shown; the review list's button sends this.
+    let mut app = app_with("eks-probes", progress);
+    {
+        let mut ui = app
+            .world_mut()
+            .resource_mut::<orca::app::ui_state::UiState>();
+        ui.show_progress = true;
+        ui.show_picker = true;
+    }
+    app.world_mut().write_message(Review {
+        key: key.clone(),
+        quiz: quiz.id.clone(),
+    });
+    update_until(&mut app, 60, |p| p.quiz.is_some());
+    let ui = app.world().resource::<orca::app::ui_state::UiState>();
+    assert!(
+        !ui.show_progress && !ui.show_picker,
+        "nothing covers the quiz"
+    );
+    let p = player(&app);
+    assert_eq!(p.source, ScenarioSource::BuiltIn(name));
+    assert_eq!(p.now(), target.pause_at(), "at the question's moment");
+    assert!(!p.playing);
+    let open = p.quiz.clone().expect("asked");
+    assert_eq!(p.scenario().quizzes[moments[open.moment].quiz].id, quiz.id);
+    // A retake: the second attempt's order of choices.
+    assert_eq!(
+        open.order,
+        orca_sim::rng::choice_order(scenario.seed, &quiz.id, 1, quiz.choices.len())
+    );
+    // Answered right, it is recorded as a retake and leaves the list for a day.
+    for c in &quiz.correct {
+        let shown = open.order.iter().position(|x| x == c).expect("shown");
+        act(&mut app, Actions::Pick(shown));
+    }
+    act(&mut app, Actions::Confirm);
+    let p = player(&app);
+    let record = p.progress.record_of(&key, &quiz.id).expect("recorded");
+    assert!(!record.first.correct, "the first attempt stays what counts");
+    assert_eq!(record.retakes.len(), 1);
+    assert!(record.last().correct);
+    let now = unix_now();
+    let after = review::schedule(&p.progress, now);
+    assert!(after.due.is_empty(), "{after:?}");
+    let next = after.next_due_at.expect("due again later");
+    assert!(next > now + review::DAY_SECS - 60 && next <= now + review::DAY_SECS);
+    // Reviewing a question of the scenario shown asks it at once, here the first one.
+    act(&mut app, Actions::Confirm);
+    let first = moments[0].clone();
+    let first_id = scenario.quizzes[first.quiz].id.clone();
+    app.world_mut().write_message(Review {
+        key,
+        quiz: first_id.clone(),
+    });
+    app.update();
+    let p = player(&app);
+    assert_eq!(p.now(), first.pause_at());
+    let open = p.quiz.as_ref().expect("asked at once");
+    assert_eq!(p.scenario().quizzes[moments[open.moment].quiz].id, first_id);
+}

@@ -9,13 +9,25 @@ use crate::app::player::Player;
 use crate::app::ui_state::UiState;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_message::<Actions>().add_systems(
-        Update,
-        (
-            keyboard_actions.in_set(AppSystems::RecordInput),
-            apply_actions.in_set(AppSystems::ApplyActions),
-        ),
-    );
+    app.add_message::<Actions>()
+        .add_message::<Review>()
+        .add_systems(
+            Update,
+            (
+                keyboard_actions.in_set(AppSystems::RecordInput),
+                (apply_actions, apply_review)
+                    .chain()
+                    .in_set(AppSystems::ApplyActions),
+            ),
+        );
+}
+
+/// Ask a question again (a button of the progress view's review list): open the scenario
+/// stored under the progress key `key` and ask its quiz `quiz` at the quiz's moment.
+#[derive(Message, Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub key: String,
+    pub quiz: String,
 }
 
 /// Things the user can ask for, from the keyboard or a button.
@@ -181,6 +193,22 @@ fn apply_actions(
                     player.selection = None;
                 }
             }
+        }
+    }
+}
+
+fn apply_review(
+    mut reviews: MessageReader<Review>,
+    mut player: ResMut<Player>,
+    mut ui: ResMut<UiState>,
+) {
+    for r in reviews.read() {
+        // The question is asked beside the canvas: nothing stays on top of it.
+        ui.show_progress = false;
+        ui.show_picker = false;
+        ui.show_intro = false;
+        if let Err(e) = player.review(&r.key, &r.quiz) {
+            ui.notice = Some(format!("cannot review: {e}"));
         }
     }
 }

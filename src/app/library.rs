@@ -159,6 +159,22 @@ pub fn built_in_list() -> Vec<(&'static str, String, String)> {
         .collect()
 }
 
+/// The scenario stored under a progress key (`builtin:NAME` or `file:PATH`), to open it again
+/// (review): the built-in of that name, or the file read now.
+pub fn open_key(key: &str) -> Result<(Arc<Scenario>, ScenarioSource), String> {
+    if let Some(name) = key.strip_prefix("builtin:") {
+        let (name, _) = BUILT_IN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .ok_or_else(|| format!("no built-in scenario called {name:?}"))?;
+        return Ok((built_in(name)?, ScenarioSource::BuiltIn(name)));
+    }
+    match key.strip_prefix("file:") {
+        Some(path) => load_file(Path::new(path)),
+        None => Err(format!("{key:?} names no scenario Orca can open")),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScenarioSource {
     BuiltIn(&'static str),
@@ -239,6 +255,36 @@ pub use crate::progress::{Answer, Progress, QuizRecord, default_path as default_
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_progress_key_opens_its_scenario_again() {
+        let (s, source) = open_key("builtin:eks-probes").expect("a built-in");
+        assert_eq!(source, ScenarioSource::BuiltIn("eks-probes"));
+        assert_eq!(source.progress_key(), "builtin:eks-probes");
+        assert!(!s.quizzes.is_empty());
+        let dir = std::env::temp_dir().join(format!("orca-open-key-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("mine.ron");
+        let src = BUILT_IN
+            .iter()
+            .find(|(n, _)| *n == "eks-probes")
+            .map(|(_, s)| *s)
+            .expect("source");
+        fs::write(&path, src).expect("write");
+        let key = ScenarioSource::File {
+            path: path.clone(),
+            modified: None,
+            fingerprint: None,
+        }
+        .progress_key();
+        let (_, source) = open_key(&key).expect("the file");
+        assert_eq!(source.progress_key(), key);
+        assert!(open_key("builtin:no-such").is_err());
+        assert!(open_key(&format!("file:{}", dir.join("gone.ron").display())).is_err());
+        assert!(open_key("elsewhere").is_err());
+        let _ = fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn every_built_in_parses() {

@@ -12,6 +12,7 @@ use crate::app::AppSystems;
 use crate::app::camera::{CanvasRect, ViewState};
 use crate::app::panels::PanelSystems;
 use crate::app::player::{Finished, Player};
+use crate::app::ui_state::UiState;
 
 /// Part of [`crate::app::CorePlugin`]: no window needed.
 pub(super) fn plugin(app: &mut App) {
@@ -29,11 +30,19 @@ pub(super) fn window_plugin(app: &mut App) {
 /// Loads shorter than this show no box (the built-in scenarios take milliseconds).
 const SHOW_AFTER: Duration = Duration::from_millis(150);
 
-pub(super) fn finish_loading(mut player: ResMut<Player>, view: Option<ResMut<ViewState>>) {
+pub(super) fn finish_loading(
+    mut player: ResMut<Player>,
+    view: Option<ResMut<ViewState>>,
+    mut ui: ResMut<UiState>,
+) {
     match player.finish_loading() {
         Some(Finished::Opened) => {
             if let Some(mut view) = view {
                 view.fit_requested = true;
+            }
+            // Opened for review: ask the question now that the run is there.
+            if let Some(Err(e)) = player.take_pending_review() {
+                ui.notice = Some(format!("cannot review: {e}"));
             }
         }
         Some(Finished::Reloaded) => info!("scenario reloaded"),

@@ -19,7 +19,7 @@ pub mod player;
 mod screenshot;
 mod session;
 mod shot;
-mod ui_state;
+pub mod ui_state;
 mod window;
 
 use bevy::prelude::*;

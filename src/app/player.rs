@@ -22,6 +22,7 @@ use crate::app::library::{Progress, ScenarioSource};
 use crate::scenario_file;
 
 mod interventions;
+mod review;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -106,6 +107,8 @@ pub struct Player {
     pub hints_opened: usize,
     /// The challenge's result screen was closed for this run.
     pub result_dismissed: bool,
+    /// The id of a quiz to ask once the scenario being opened is simulated (review).
+    pending_review: Option<String>,
 }
 
 /// A scenario's run, simulated and sampled for the canvas's shape: what a [`Player`] needs,
@@ -330,12 +333,15 @@ impl Player {
             Ok(loaded) => {
                 let playing = self.playing;
                 let progress = std::mem::take(&mut self.progress);
+                let review = self.pending_review.take();
                 *self = Player::from_prepared(loaded.prepared, loaded.source, progress);
                 self.playing = playing;
+                self.pending_review = review;
                 Finished::Opened
             }
             Err(e) => {
                 self.load_error = Some(e);
+                self.pending_review = None;
                 Finished::Failed
             }
         })
@@ -364,6 +370,7 @@ impl Player {
             loading: None,
             hints_opened: 0,
             result_dismissed: false,
+            pending_review: None,
         }
     }
 

@@ -1,14 +1,22 @@
-//! The progress view (G): every scenario and topic with questions answered, right at the
+//! The progress view (G): the questions due for review (`crate::review`), each one click from
+//! its scenario's moment; every scenario and topic with questions answered, right at the
 //! first try, missed and retaken; the score counts first attempts only.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiPrimaryContextPass, egui};
 
 use super::{PanelSystems, Root};
+use std::collections::BTreeMap;
+
+use orca_sim::scenario::spec::topic_label;
+
+use crate::app::actions::Review;
 use crate::app::library;
 use crate::app::player::Player;
 use crate::app::ui_state::UiState;
-use crate::progress_report::{self, Tally};
+use crate::progress::{QuizRecord, unix_now};
+use crate::progress_report::{self, KnownScenario, Tally};
+use crate::review;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -19,10 +27,98 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-fn show_progress_view(mut root: ResMut<Root>, player: Res<Player>, mut ui_state: ResMut<UiState>) {
+/// One due question as the review list shows it.
+struct ReviewRow {
+    key: String,
+    quiz: String,
+    /// The scenario's title (its name when the file cannot be read).
+    title: String,
+    /// The question on one line (or why it cannot be shown).
+    question: String,
+    topic: &'static str,
+    why: String,
+    /// The scenario can be opened (a built-in, or a file that reads).
+    openable: bool,
+}
+
+/// What the view shows, worked out again only when the answers change or a minute passes
+/// (scenario files are read for their titles and questions).
+#[derive(Default)]
+struct Cache {
+    /// The built-ins' quizzes, for the tallies (they do not change while Orca runs).
+    known: Option<Vec<KnownScenario>>,
+    answers: BTreeMap<String, BTreeMap<String, QuizRecord>>,
+    minute: Option<u64>,
+    due: Vec<ReviewRow>,
+    /// Seconds from now until the next question not due yet is due.
+    next_in: Option<u64>,
+}
+
+impl Cache {
+    fn refresh(&mut self, player: &Player) {
+        let now = unix_now();
+        if self.minute == Some(now / 60) && self.answers == player.progress.scenarios {
+            return;
+        }
+        self.minute = Some(now / 60);
+        self.answers = player.progress.scenarios.clone();
+        let schedule = review::schedule(&player.progress, now);
+        self.next_in = schedule.next_due_at.map(|at| at.saturating_sub(now));
+        let mut scenarios: BTreeMap<String, Result<std::sync::Arc<orca_sim::Scenario>, String>> =
+            BTreeMap::new();
+        self.due = schedule
+            .due
+            .into_iter()
+            .map(|d| {
+                let opened = scenarios
+                    .entry(d.key.clone())
+                    .or_insert_with(|| library::open_key(&d.key).map(|(s, _)| s));
+                let (title, question, openable) = match opened {
+                    Ok(s) => match s.quizzes.iter().find(|q| q.id == d.quiz) {
+                        Some(q) => (s.title.clone(), one_line(&q.question), true),
+                        None => (
+                            s.title.clone(),
+                            format!("(question {:?} is no longer in this scenario)", d.quiz),
+                            false,
+                        ),
+                    },
+                    Err(e) => (
+                        progress_report::display_name(&d.key),
+                        format!("(cannot open: {})", one_line(e)),
+                        false,
+                    ),
+                };
+                ReviewRow {
+                    title,
+                    question,
+                    openable,
+                    topic: topic_label(d.topic.as_deref()),
+                    why: d.why.describe(),
+                    key: d.key,
+                    quiz: d.quiz,
+                }
+            })
+            .collect();
+    }
+}
+
+/// Text on one line: runs of white space (line breaks included) become one space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn show_progress_view(
+    mut root: ResMut<Root>,
+    player: Res<Player>,
+    mut ui_state: ResMut<UiState>,
+    mut cache: Local<Cache>,
+    mut reviews: MessageWriter<Review>,
+) {
     let Some(root) = root.ui() else { return };
     let ctx = root.ctx().clone();
-    let summary = progress_report::summary(&player.progress, &library::known_scenarios());
+    cache.refresh(&player);
+    let known = cache.known.get_or_insert_with(library::known_scenarios);
+    let summary = progress_report::summary(&player.progress, known);
     egui::Window::new("Your progress")
         .collapsible(false)
         .resizable(true)
@@ -42,15 +138,83 @@ fn show_progress_view(mut root: ResMut<Root>, player: Res<Player>, mut ui_state:
             if let Some(e) = &player.progress.last_error {
                 ui.colored_label(egui::Color32::from_rgb(255, 190, 120), format!("⚠ {e}"));
             }
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                table(ui, "by-topic", "Topic", &summary.topics);
-                ui.add_space(8.0);
-                table(ui, "by-scenario", "Scenario", &summary.scenarios);
-            });
+            // Room for the lines above and below, so the window fits the screen.
+            let list_height = (ctx.content_rect().height() - 260.0).max(120.0);
+            egui::ScrollArea::vertical()
+                .max_height(list_height)
+                .show(ui, |ui| {
+                    review_list(ui, &cache, &mut reviews);
+                    ui.add_space(8.0);
+                    table(ui, "by-topic", "Topic", &summary.topics);
+                    ui.add_space(8.0);
+                    table(ui, "by-scenario", "Scenario", &summary.scenarios);
+                });
             ui.add_space(6.0);
             ui.weak("`orca progress --export FILE.csv` writes every answer for a teacher.");
             if ui.button("Close (G or Esc)").clicked() {
                 ui_state.show_progress = false;
+            }
+        });
+}
+
+/// "Review N due questions": each with its scenario, topic and why, and a button that opens
+/// the scenario at the question's moment and asks it.
+fn review_list(ui: &mut egui::Ui, cache: &Cache, reviews: &mut MessageWriter<Review>) {
+    let n = cache.due.len();
+    let heading = match n {
+        0 => "Review: nothing due".to_string(),
+        1 => "Review 1 due question".to_string(),
+        n => format!("Review {n} due questions"),
+    };
+    egui::CollapsingHeader::new(egui::RichText::new(heading).strong())
+        .id_salt("review")
+        .default_open(true)
+        .show(ui, |ui| {
+            if n == 0 {
+                ui.label(match cache.next_in {
+                    Some(secs) => format!(
+                        "Nothing to review now. The next question is due in {}.",
+                        review::span(secs)
+                    ),
+                    None => "Nothing to review. A question you miss comes back here, sooner \
+                             than one you got right at a retake."
+                        .to_string(),
+                });
+                return;
+            }
+            ui.weak(
+                "Missed ones first, then the most overdue. A right answer here brings the \
+                 question back after 1, 3, 7, then 21 days; a wrong one keeps it due.",
+            );
+            for (i, row) in cache.due.iter().enumerate() {
+                ui.push_id(("review-row", i), |ui| {
+                    ui.horizontal(|ui| {
+                        let ask = ui
+                            .add_enabled(row.openable, egui::Button::new("Ask again ▶"))
+                            .on_hover_text("Open the scenario at this question's moment");
+                        if ask.clicked() {
+                            reviews.write(Review {
+                                key: row.key.clone(),
+                                quiz: row.quiz.clone(),
+                            });
+                        }
+                        // Why first: the title and topic are what a narrow window cuts.
+                        ui.label(
+                            egui::RichText::new(&row.why)
+                                .strong()
+                                .color(egui::Color32::from_rgb(255, 190, 120)),
+                        );
+                        ui.add(
+                            egui::Label::new(
+                                egui::RichText::new(format!("{}  ·  {}", row.title, row.topic))
+                                    .strong(),
+                            )
+                            .truncate(),
+                        );
+                    });
+                    ui.add(egui::Label::new(egui::RichText::new(&row.question).weak()).truncate());
+                    ui.add_space(4.0);
+                });
             }
         });
 }
