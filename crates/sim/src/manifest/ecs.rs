@@ -10,7 +10,8 @@ use super::yaml::{Node, Pos, Value};
 use super::{ManifestError, Warning};
 use crate::scenario::spec::{
     BehaviorSpec, ContainerSpec, DeploymentConfigurationSpec, HealthCheckSpec, LaunchType,
-    NetworkMode, RestartPolicySpec, ServiceSpec, ServiceStart, TaskDefinitionSpec, defaults,
+    NetworkMode, RestartPolicySpec, SchedulingStrategy, ServiceSpec, ServiceStart,
+    TaskDefinitionSpec, defaults,
 };
 
 type R<T> = Result<T, ManifestError>;
@@ -497,10 +498,11 @@ pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Service
         )?;
         if let Some(n) = dc.get("minimumHealthyPercent") {
             deployment_configuration.minimum_healthy_percent =
-                r.int(n, &join(p, "minimumHealthyPercent"), 100)?;
+                Some(r.int(n, &join(p, "minimumHealthyPercent"), 100)?);
         }
         if let Some(n) = dc.get("maximumPercent") {
-            deployment_configuration.maximum_percent = r.int(n, &join(p, "maximumPercent"), 200)?;
+            deployment_configuration.maximum_percent =
+                Some(r.int(n, &join(p, "maximumPercent"), 200)?);
         }
         if let Some(cb) = dc.get("deploymentCircuitBreaker") {
             let cp = join(p, "deploymentCircuitBreaker");
@@ -526,7 +528,8 @@ pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Service
     Ok(ServiceSpec {
         name,
         task_definition,
-        desired_count,
+        scheduling_strategy: SchedulingStrategy::Replica,
+        desired_count: Some(desired_count),
         launch_type,
         deployment_configuration,
         health_check_grace_period_seconds,

@@ -48,7 +48,7 @@ fn ecs_task_and_service_definitions_import() {
     assert_eq!(w.task_definitions[0].containers[0].port, Some(80));
     assert_eq!(w.services[0].name, "MyService");
     assert_eq!(w.services[0].task_definition, "fargate-task-definition:1");
-    assert_eq!(w.services[0].desired_count, 2);
+    assert_eq!(w.services[0].desired_count, Some(2));
     assert_eq!(w.services[0].launch_type, LaunchType::Fargate);
     let paths: Vec<&str> = got.warnings.iter().map(|w| w.path.as_str()).collect();
     for p in [

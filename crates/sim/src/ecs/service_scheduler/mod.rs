@@ -20,6 +20,7 @@
 //!   reported stuck.
 
 pub mod bounds;
+mod daemon;
 pub mod health_gate;
 mod observe;
 mod starts;
@@ -39,6 +40,7 @@ use observe::Pass;
 pub fn start_steady(ctx: &mut Ctx, s: ServiceIdx) {
     let td = ctx.world.service(s).task_definition;
     let id = deployments::new_deployment(ctx, s, td, None);
+    daemon::follow_instances(ctx, s);
     let now = ctx.now;
     {
         let d = ctx
@@ -76,6 +78,7 @@ pub fn start_steady(ctx: &mut Ctx, s: ServiceIdx) {
 pub fn create(ctx: &mut Ctx, s: ServiceIdx) {
     let td = ctx.world.service(s).task_definition;
     deployments::new_deployment(ctx, s, td, None);
+    daemon::follow_instances(ctx, s);
     let now = ctx.now;
     ctx.request_pass_at(s, now);
 }
@@ -98,6 +101,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     // starting on a DRAINING instance stop at once. The pass then sees the result.
     starts::place_waiting(ctx, s);
     stops::stop_starting_on_draining(ctx, s);
+    daemon::follow_instances(ctx, s);
 
     let Some(mut pass) = Pass::observe(ctx.world, ctx.now, s) else {
         return;
