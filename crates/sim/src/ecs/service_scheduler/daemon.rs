@@ -9,7 +9,7 @@
 
 use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{ServiceIdx, TaskIdx};
-use crate::ecs::{Host, placement};
+use crate::ecs::{Host, TaskStatus, placement};
 use crate::scenario::spec::SchedulingStrategy;
 
 pub(super) fn is_daemon(world: &EcsCluster, s: ServiceIdx) -> bool {
@@ -33,7 +33,8 @@ pub(super) fn follow_instances(ctx: &mut Ctx, s: ServiceIdx) {
     }
 }
 
-/// A daemon task on a DRAINING instance waits while any other task there is live: "Amazon
+/// A daemon task on a DRAINING instance waits while any other task there has not reached
+/// STOPPED (one still draining from its load balancer included): "Amazon
 /// ECS prioritizes the daemon task to be the first task to launch on the instances and the
 /// last task to stop". Tasks of other daemon services do not hold it back.
 pub(super) fn stops_last(world: &EcsCluster, t: TaskIdx) -> bool {
@@ -48,6 +49,6 @@ pub(super) fn stops_last(world: &EcsCluster, t: TaskIdx) -> bool {
     }
     world.instance(i).tasks.iter().any(|&other| {
         let o = world.task(other);
-        o.is_live() && o.service.is_none_or(|os| !is_daemon(world, os))
+        o.last_status != TaskStatus::Stopped && o.service.is_none_or(|os| !is_daemon(world, os))
     })
 }
