@@ -270,10 +270,13 @@ pub fn estimate_instances(tasks: &[&TaskDefinition], instance_type: &str, regist
     (bins.len() as u32).saturating_sub(registering)
 }
 
-/// An instance that runs no task but daemon tasks counts as empty: CapacityProviderReservation
-/// does not count it as needed, and managed termination protection does not keep it
-/// (docs/rules/ecs-daemon.md; Amazon ECS Developer Guide, "Amazon ECS cluster auto scaling":
-/// instances "running only daemon tasks" are removed on scale-in).
+/// An instance that runs no task but daemon tasks counts as empty. Managed termination
+/// protection does not keep it: "Tasks that are run by a service that uses the DAEMON
+/// scheduling strategy are ignored … because all of the instances in the cluster are running
+/// these tasks" (Amazon ECS Developer Guide, "Control the instances Amazon ECS terminates",
+/// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-termination-protection.html>).
+/// [inferred] For the same reason CapacityProviderReservation does not count it as needed
+/// (docs/rules/ecs-daemon.md).
 pub fn runs_only_daemon_tasks(world: &EcsCluster, inst: &ContainerInstance) -> bool {
     inst.tasks.iter().all(|&t| {
         world

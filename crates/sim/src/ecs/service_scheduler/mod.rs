@@ -1,6 +1,8 @@
-//! The ECS service scheduler for REPLICA services with the rolling-update (`ECS`) deployment
+//! The ECS service scheduler for services with the rolling-update (`ECS`) deployment
 //! controller: keeps `desiredCount` tasks running, rolls deployments within the
-//! `minimumHealthyPercent` / `maximumPercent` bounds, and replaces unhealthy tasks.
+//! `minimumHealthyPercent` / `maximumPercent` bounds, and replaces unhealthy tasks. A DAEMON
+//! service takes the same pass with its desired count set from the instances first (`daemon`,
+//! docs/rules/ecs-daemon.md).
 //!
 //! The bounds, the health gates and the event wording are documented; the pass-by-pass
 //! algorithm is not, so each pass follows Orca's model of it [model]
