@@ -433,6 +433,7 @@ pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Service
         "taskDefinition",
         "desiredCount",
         "launchType",
+        "schedulingStrategy",
         "deploymentConfiguration",
         "healthCheckGracePeriodSeconds",
         "cluster",
@@ -465,9 +466,26 @@ pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Service
     let task_definition = task_definition
         .rsplit_once(":task-definition/")
         .map_or(task_definition.clone(), |(_, x)| x.to_string());
-    let desired_count = match doc.get("desiredCount") {
-        Some(n) => r.int(n, "desiredCount", 5_000)?,
-        None => 1,
+    let scheduling_strategy = match doc.get("schedulingStrategy") {
+        None => SchedulingStrategy::Replica,
+        Some(n) => match r.string(n, "schedulingStrategy")?.as_str() {
+            "REPLICA" => SchedulingStrategy::Replica,
+            "DAEMON" => SchedulingStrategy::Daemon,
+            other => {
+                return Err(r.err(
+                    n.at,
+                    "schedulingStrategy",
+                    format!("{other:?} is not a scheduling strategy; use REPLICA or DAEMON"),
+                ));
+            }
+        },
+    };
+    // A DAEMON service's desired count is set by ECS (docs/rules/ecs-daemon.md); one given
+    // anyway is kept, and the scenario check refuses it.
+    let desired_count = match (doc.get("desiredCount"), scheduling_strategy) {
+        (Some(n), _) => Some(r.int(n, "desiredCount", 5_000)?),
+        (None, SchedulingStrategy::Replica) => Some(1),
+        (None, SchedulingStrategy::Daemon) => None,
     };
     let launch_type = match doc.get("launchType") {
         None => LaunchType::Ec2,
@@ -528,8 +546,8 @@ pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Service
     Ok(ServiceSpec {
         name,
         task_definition,
-        scheduling_strategy: SchedulingStrategy::Replica,
-        desired_count: Some(desired_count),
+        scheduling_strategy,
+        desired_count,
         launch_type,
         deployment_configuration,
         health_check_grace_period_seconds,

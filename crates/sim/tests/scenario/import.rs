@@ -233,3 +233,39 @@ spec:
         )
     );
 }
+
+#[test]
+fn a_daemon_service_imports_without_a_desired_count() {
+    let td = || {
+        Input {
+        name: "agent.json".into(),
+        text: r#"{
+            "family": "agent",
+            "networkMode": "bridge",
+            "requiresCompatibilities": ["EC2"],
+            "containerDefinitions": [
+                {"name": "agent", "image": "public.ecr.aws/cloudwatch-agent/cloudwatch-agent:latest",
+                 "cpu": 128, "memory": 256, "essential": true}
+            ]
+        }"#
+        .into(),
+    }
+    };
+    let svc = |strategy: &str| Input {
+        name: "agent-service.json".into(),
+        text: format!(
+            r#"{{"serviceName": "agent", "taskDefinition": "agent", "launchType": "EC2", "schedulingStrategy": "{strategy}"}}"#
+        ),
+    };
+    let got = import(&[td(), svc("DAEMON")], "CloudWatch agent").expect("imports");
+    passes_orca_check(&got.scenario);
+    let WorldSpec::Ecs(w) = &got.scenario.world else {
+        panic!("an ECS world")
+    };
+    assert_eq!(
+        w.services[0].scheduling_strategy,
+        orca_sim::scenario::spec::SchedulingStrategy::Daemon
+    );
+    assert_eq!(w.services[0].desired_count, None);
+    assert!(import(&[td(), svc("SOMETIMES")], "x").is_err());
+}
