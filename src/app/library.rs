@@ -49,6 +49,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "ecs-cluster-auto-scaling",
         include_str!("../../scenarios/ecs-cluster-auto-scaling.ron"),
     ),
+    ("ecs-daemon", include_str!("../../scenarios/ecs-daemon.ron")),
     (
         "eks-rolling-update",
         include_str!("../../scenarios/eks-rolling-update.ron"),

@@ -23,7 +23,7 @@ use crate::ecs::{ContainerInstance, Host, InstanceStatus, TaskDefinition, TaskSt
 use crate::event::{EventKind, Source, Subject};
 use crate::net::{Network, Zone};
 use crate::rng::{between, hex};
-use crate::scenario::spec::ComparisonOperator;
+use crate::scenario::spec::{ComparisonOperator, SchedulingStrategy};
 use crate::time::{Millis, SimTime};
 
 // The group's state lives in `auto_scaling_group`; the app names it through this module too.
@@ -270,6 +270,22 @@ pub fn estimate_instances(tasks: &[&TaskDefinition], instance_type: &str, regist
     (bins.len() as u32).saturating_sub(registering)
 }
 
+/// An instance that runs no task but daemon tasks counts as empty. Managed termination
+/// protection does not keep it: "Tasks that are run by a service that uses the DAEMON
+/// scheduling strategy are ignored … because all of the instances in the cluster are running
+/// these tasks" (Amazon ECS Developer Guide, "Control the instances Amazon ECS terminates",
+/// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-termination-protection.html>).
+/// [inferred] For the same reason CapacityProviderReservation does not count it as needed
+/// (docs/rules/ecs-daemon.md).
+pub fn runs_only_daemon_tasks(world: &EcsCluster, inst: &ContainerInstance) -> bool {
+    inst.tasks.iter().all(|&t| {
+        world
+            .task(t)
+            .service
+            .is_some_and(|s| world.service(s).scheduling_strategy == SchedulingStrategy::Daemon)
+    })
+}
+
 /// M and N for group `g` right now.
 pub fn reservation(world: &EcsCluster, g: usize) -> Reservation {
     let group = &world.auto_scaling_groups[g];
@@ -287,7 +303,7 @@ pub fn reservation(world: &EcsCluster, g: usize) -> Reservation {
             }
             InstanceStatus::Active | InstanceStatus::Draining => {
                 in_group += 1;
-                if !inst.tasks.is_empty() {
+                if !runs_only_daemon_tasks(world, inst) {
                     busy += 1;
                 }
             }
@@ -532,7 +548,7 @@ fn scale_in(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) {
             .filter(|(k, inst)| {
                 live(inst)
                     && !victims.contains(&InstanceIdx(*k as u32))
-                    && (!protected || inst.tasks.is_empty())
+                    && (!protected || runs_only_daemon_tasks(ctx.world, inst))
             })
             .min_by_key(|(k, inst)| {
                 (
@@ -802,13 +818,19 @@ pub fn on_registered(ctx: &mut Ctx, i: InstanceIdx) {
         ),
         vec![Subject::Instance(name)],
     );
-    let Some(provider) = provider else {
-        return;
-    };
-    let mut services: Vec<ServiceIdx> = waiting_tasks(ctx.world, &provider)
-        .into_iter()
-        .filter_map(|t| ctx.world.task(t).service)
+    // "The service scheduler also monitors when new container instances are added to your
+    // cluster and adds the daemon tasks to them" (docs/rules/ecs-daemon.md).
+    let mut services: Vec<ServiceIdx> = (0..ctx.world.services.len())
+        .map(|s| ServiceIdx(s as u32))
+        .filter(|&s| ctx.world.service(s).scheduling_strategy == SchedulingStrategy::Daemon)
         .collect();
+    if let Some(provider) = provider {
+        services.extend(
+            waiting_tasks(ctx.world, &provider)
+                .into_iter()
+                .filter_map(|t| ctx.world.task(t).service),
+        );
+    }
     services.sort_unstable();
     services.dedup();
     for s in services {

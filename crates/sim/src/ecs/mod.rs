@@ -19,7 +19,9 @@ use serde::Serialize;
 
 use crate::ecs::ids::{InstanceIdx, ServiceIdx, TargetGroupIdx, TaskDefIdx, TaskIdx};
 use crate::probe::{Prober, Signal};
-use crate::scenario::spec::{LaunchType, NetworkMode, PlacementConstraint, PlacementStrategy};
+use crate::scenario::spec::{
+    LaunchType, NetworkMode, PlacementConstraint, PlacementStrategy, SchedulingStrategy,
+};
 use crate::time::{Millis, SimTime};
 
 // ---------------------------------------------------------------------------------------------
@@ -584,6 +586,8 @@ pub struct Service {
     pub running_count: u32,
     pub pending_count: u32,
     pub launch_type: LaunchType,
+    /// REPLICA or DAEMON (one task on each eligible ACTIVE instance).
+    pub scheduling_strategy: SchedulingStrategy,
     pub task_definition: TaskDefIdx,
     pub deployment_configuration: DeploymentConfiguration,
     pub health_check_grace_period: Millis,

@@ -16,7 +16,8 @@ use crate::ecs::messages::PlacementProblem;
 use crate::ecs::{ContainerInstance, Host, InstanceStatus, TaskDefinition};
 use crate::net::Zone;
 use crate::scenario::spec::{
-    BinpackField, LaunchType, NetworkMode, PlacementConstraint, PlacementStrategy, SpreadField,
+    BinpackField, LaunchType, NetworkMode, PlacementConstraint, PlacementStrategy,
+    SchedulingStrategy, SpreadField,
 };
 
 /// Where the scheduler put a task: its host, zone and host port. A task waiting for capacity
@@ -228,7 +229,14 @@ fn constraint_problem(
     i: usize,
     counts: &SpreadCounts,
 ) -> Option<Problem> {
-    for c in &world.service(service).placement_constraints {
+    let svc = world.service(service);
+    // A DAEMON service runs exactly one task on each instance (docs/rules/ecs-daemon.md;
+    // source: <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html#service_scheduler_daemon>):
+    // an instance that has one, even one still stopping, takes no other.
+    if svc.scheduling_strategy == SchedulingStrategy::Daemon && counts.per_instance[i] > 0 {
+        return Some(Problem::Distinct);
+    }
+    for c in &svc.placement_constraints {
         match c {
             PlacementConstraint::DistinctInstance => {
                 if counts.per_instance[i] > 0 {
@@ -243,6 +251,25 @@ fn constraint_problem(
         }
     }
     None
+}
+
+/// The container instances a DAEMON service runs a task on: ACTIVE ones that meet all of its
+/// placement constraints ("exactly one task on each active container instance that meets all
+/// of the task placement constraints", Amazon ECS Developer Guide, "Amazon ECS services").
+/// Resources do not count: an instance without room still wants its task, which waits.
+pub fn daemon_instances(world: &EcsCluster, service: ServiceIdx) -> u32 {
+    let constraints = &world.service(service).placement_constraints;
+    world
+        .instances
+        .iter()
+        .filter(|inst| inst.status == InstanceStatus::Active)
+        .filter(|inst| {
+            constraints.iter().all(|c| match c {
+                PlacementConstraint::DistinctInstance => true,
+                PlacementConstraint::MemberOf(expr) => member_of(expr, inst).unwrap_or(false),
+            })
+        })
+        .count() as u32
 }
 
 /// Whether an instance is a candidate for `provider`'s tasks at all.

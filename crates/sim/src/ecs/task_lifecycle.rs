@@ -17,7 +17,7 @@ use crate::ecs::{
 use crate::elb::target_health;
 use crate::event::{EventKind, Source, Subject};
 use crate::rng::{between, chance, hex};
-use crate::scenario::spec::{ImagePull, NetworkMode};
+use crate::scenario::spec::{ImagePull, NetworkMode, SchedulingStrategy};
 use crate::time::Millis;
 
 /// Why a task is being stopped; decides `stopCode`, `stoppedReason` and what the circuit
@@ -741,6 +741,22 @@ fn finish(ctx: &mut Ctx, idx: TaskIdx) {
             && let Some(pos) = inst.reserved_ports.iter().position(|x| *x == p)
         {
             inst.reserved_ports.remove(pos);
+        }
+        // Daemon tasks on a DRAINING instance stop after the other tasks there
+        // (docs/rules/ecs-daemon.md): each stop there lets their services look again.
+        let inst = ctx.world.instance(i);
+        if inst.status == crate::ecs::InstanceStatus::Draining {
+            let mut daemons: Vec<ServiceIdx> = inst
+                .tasks
+                .iter()
+                .filter_map(|&t| ctx.world.task(t).service)
+                .filter(|&s| ctx.world.service(s).scheduling_strategy == SchedulingStrategy::Daemon)
+                .collect();
+            daemons.sort_unstable();
+            daemons.dedup();
+            for s in daemons {
+                ctx.request_pass(s);
+            }
         }
     }
     if let Some(s) = service {

@@ -439,14 +439,17 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
                 c.region, c.account_id, c.name, s.name
             ),
             status: "ACTIVE".into(),
-            desired_count: s.desired_count,
+            // A DAEMON service's desired count follows its eligible instances (set by its
+            // first scheduler pass).
+            desired_count: s.desired_count.unwrap_or(0),
+            scheduling_strategy: s.scheduling_strategy,
             running_count: 0,
             pending_count: 0,
             launch_type: s.launch_type,
             task_definition: td,
             deployment_configuration: DeploymentConfiguration {
-                minimum_healthy_percent: dc.minimum_healthy_percent,
-                maximum_percent: dc.maximum_percent,
+                minimum_healthy_percent: dc.minimum_healthy(s.scheduling_strategy),
+                maximum_percent: dc.maximum(s.scheduling_strategy),
                 circuit_breaker_enable: dc.deployment_circuit_breaker.enable,
                 circuit_breaker_rollback: dc.deployment_circuit_breaker.rollback,
             },

@@ -10,7 +10,8 @@ use super::yaml::{Node, Pos, Value};
 use super::{ManifestError, Warning};
 use crate::scenario::spec::{
     BehaviorSpec, ContainerSpec, DeploymentConfigurationSpec, HealthCheckSpec, LaunchType,
-    NetworkMode, RestartPolicySpec, ServiceSpec, ServiceStart, TaskDefinitionSpec, defaults,
+    NetworkMode, RestartPolicySpec, SchedulingStrategy, ServiceSpec, ServiceStart,
+    TaskDefinitionSpec, defaults,
 };
 
 type R<T> = Result<T, ManifestError>;
@@ -432,6 +433,7 @@ pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Service
         "taskDefinition",
         "desiredCount",
         "launchType",
+        "schedulingStrategy",
         "deploymentConfiguration",
         "healthCheckGracePeriodSeconds",
         "cluster",
@@ -464,9 +466,26 @@ pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Service
     let task_definition = task_definition
         .rsplit_once(":task-definition/")
         .map_or(task_definition.clone(), |(_, x)| x.to_string());
-    let desired_count = match doc.get("desiredCount") {
-        Some(n) => r.int(n, "desiredCount", 5_000)?,
-        None => 1,
+    let scheduling_strategy = match doc.get("schedulingStrategy") {
+        None => SchedulingStrategy::Replica,
+        Some(n) => match r.string(n, "schedulingStrategy")?.as_str() {
+            "REPLICA" => SchedulingStrategy::Replica,
+            "DAEMON" => SchedulingStrategy::Daemon,
+            other => {
+                return Err(r.err(
+                    n.at,
+                    "schedulingStrategy",
+                    format!("{other:?} is not a scheduling strategy; use REPLICA or DAEMON"),
+                ));
+            }
+        },
+    };
+    // A DAEMON service's desired count is set by ECS (docs/rules/ecs-daemon.md); one given
+    // anyway is kept, and the scenario check refuses it.
+    let desired_count = match (doc.get("desiredCount"), scheduling_strategy) {
+        (Some(n), _) => Some(r.int(n, "desiredCount", 5_000)?),
+        (None, SchedulingStrategy::Replica) => Some(1),
+        (None, SchedulingStrategy::Daemon) => None,
     };
     let launch_type = match doc.get("launchType") {
         None => LaunchType::Ec2,
@@ -497,10 +516,11 @@ pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Service
         )?;
         if let Some(n) = dc.get("minimumHealthyPercent") {
             deployment_configuration.minimum_healthy_percent =
-                r.int(n, &join(p, "minimumHealthyPercent"), 100)?;
+                Some(r.int(n, &join(p, "minimumHealthyPercent"), 100)?);
         }
         if let Some(n) = dc.get("maximumPercent") {
-            deployment_configuration.maximum_percent = r.int(n, &join(p, "maximumPercent"), 200)?;
+            deployment_configuration.maximum_percent =
+                Some(r.int(n, &join(p, "maximumPercent"), 200)?);
         }
         if let Some(cb) = dc.get("deploymentCircuitBreaker") {
             let cp = join(p, "deploymentCircuitBreaker");
@@ -526,6 +546,7 @@ pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Service
     Ok(ServiceSpec {
         name,
         task_definition,
+        scheduling_strategy,
         desired_count,
         launch_type,
         deployment_configuration,

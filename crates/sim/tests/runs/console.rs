@@ -1030,3 +1030,37 @@ fn kubectl_namespaces_separate_eks_own_workloads() {
         "error: a resource cannot be retrieved by name across all namespaces\n"
     );
 }
+
+#[test]
+fn describe_services_shows_a_daemon_service_and_update_service_refuses_its_desired_count() {
+    let mut p = Playback::new(scenario("ecs-daemon"));
+    p.seek(SimTime::from_secs(300));
+    let out = printed(
+        &p,
+        "aws ecs describe-services --cluster shop --services log-router web",
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let daemon = &v["services"][0];
+    assert_eq!(daemon["schedulingStrategy"], "DAEMON");
+    // One task on each of the four ACTIVE instances, and the 0/100 daemon defaults.
+    assert_eq!(daemon["desiredCount"], 4);
+    assert_eq!(daemon["deploymentConfiguration"]["maximumPercent"], 100);
+    assert_eq!(
+        daemon["deploymentConfiguration"]["minimumHealthyPercent"],
+        0
+    );
+    assert_eq!(v["services"][1]["schedulingStrategy"], "REPLICA");
+    let refused = failed(
+        &p,
+        "aws ecs update-service --cluster shop --service log-router --desired-count 6",
+    );
+    assert!(
+        refused.contains("(InvalidParameterException)") && refused.contains("DAEMON"),
+        "{refused}"
+    );
+    let refused = failed(
+        &p,
+        "aws ecs update-service --cluster shop --service log-router --deployment-configuration maximumPercent=200,minimumHealthyPercent=0",
+    );
+    assert!(refused.contains("maximumPercent must be 100"), "{refused}");
+}

@@ -48,7 +48,7 @@ fn ecs_task_and_service_definitions_import() {
     assert_eq!(w.task_definitions[0].containers[0].port, Some(80));
     assert_eq!(w.services[0].name, "MyService");
     assert_eq!(w.services[0].task_definition, "fargate-task-definition:1");
-    assert_eq!(w.services[0].desired_count, 2);
+    assert_eq!(w.services[0].desired_count, Some(2));
     assert_eq!(w.services[0].launch_type, LaunchType::Fargate);
     let paths: Vec<&str> = got.warnings.iter().map(|w| w.path.as_str()).collect();
     for p in [
@@ -232,4 +232,40 @@ spec:
             ][..]
         )
     );
+}
+
+#[test]
+fn a_daemon_service_imports_without_a_desired_count() {
+    let td = || {
+        Input {
+        name: "agent.json".into(),
+        text: r#"{
+            "family": "agent",
+            "networkMode": "bridge",
+            "requiresCompatibilities": ["EC2"],
+            "containerDefinitions": [
+                {"name": "agent", "image": "public.ecr.aws/cloudwatch-agent/cloudwatch-agent:latest",
+                 "cpu": 128, "memory": 256, "essential": true}
+            ]
+        }"#
+        .into(),
+    }
+    };
+    let svc = |strategy: &str| Input {
+        name: "agent-service.json".into(),
+        text: format!(
+            r#"{{"serviceName": "agent", "taskDefinition": "agent", "launchType": "EC2", "schedulingStrategy": "{strategy}"}}"#
+        ),
+    };
+    let got = import(&[td(), svc("DAEMON")], "CloudWatch agent").expect("imports");
+    passes_orca_check(&got.scenario);
+    let WorldSpec::Ecs(w) = &got.scenario.world else {
+        panic!("an ECS world")
+    };
+    assert_eq!(
+        w.services[0].scheduling_strategy,
+        orca_sim::scenario::spec::SchedulingStrategy::Daemon
+    );
+    assert_eq!(w.services[0].desired_count, None);
+    assert!(import(&[td(), svc("SOMETIMES")], "x").is_err());
 }

@@ -15,7 +15,7 @@ use args::{Args, Param};
 use super::{After, Context, Outcome, suggest};
 use crate::ecs::cluster::EcsCluster;
 use crate::ecs::{DesiredStatus, InstanceStatus, TaskStatus};
-use crate::scenario::spec::Action;
+use crate::scenario::spec::{Action, SchedulingStrategy};
 use crate::time::SimTime;
 use crate::world::World;
 
@@ -566,6 +566,23 @@ fn update_service(cx: &EcsContext, words: &[String]) -> Outcome {
             "InvalidParameterException",
             "minimumHealthyPercent must be between 0 and 100.",
         );
+    }
+    // A DAEMON service's desired count is the number of instances that can run it, and its
+    // maximumPercent must be 100 (Amazon ECS Developer Guide, "Amazon ECS services", Daemon).
+    // [inferred] The exception's wording is Orca's; AWS does not document it.
+    if cx.ecs.services[s].scheduling_strategy == SchedulingStrategy::Daemon {
+        if desired_count.is_some() {
+            return cx.exception(
+                "InvalidParameterException",
+                "The desired count cannot be set for a service that uses the DAEMON scheduling strategy.",
+            );
+        }
+        if config.maximum_percent.is_some_and(|m| m != 100) {
+            return cx.exception(
+                "InvalidParameterException",
+                "maximumPercent must be 100 for a service that uses the DAEMON scheduling strategy.",
+            );
+        }
     }
     let grace = match args.int("--health-check-grace-period-seconds") {
         Some(Ok(n)) if (0..=i64::from(i32::MAX)).contains(&n) => Some(n as u32),

@@ -186,7 +186,7 @@ fn service(world: &World, ecs: &EcsCluster, log: &[Event], svc: &Service) -> Val
             .collect::<Vec<_>>()
     );
     v["healthCheckGracePeriodSeconds"] = json!(svc.health_check_grace_period.0 / 1000);
-    v["schedulingStrategy"] = json!("REPLICA");
+    v["schedulingStrategy"] = json!(svc.scheduling_strategy.as_str());
     v["deploymentController"] = json!({"type": "ECS"});
     v["createdBy"] = json!(format!(
         "arn:aws:iam::{}:role/orca-teacher",

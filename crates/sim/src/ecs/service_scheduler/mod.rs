@@ -1,6 +1,8 @@
-//! The ECS service scheduler for REPLICA services with the rolling-update (`ECS`) deployment
+//! The ECS service scheduler for services with the rolling-update (`ECS`) deployment
 //! controller: keeps `desiredCount` tasks running, rolls deployments within the
-//! `minimumHealthyPercent` / `maximumPercent` bounds, and replaces unhealthy tasks.
+//! `minimumHealthyPercent` / `maximumPercent` bounds, and replaces unhealthy tasks. A DAEMON
+//! service takes the same pass with its desired count set from the instances first (`daemon`,
+//! docs/rules/ecs-daemon.md).
 //!
 //! The bounds, the health gates and the event wording are documented; the pass-by-pass
 //! algorithm is not, so each pass follows Orca's model of it [model]
@@ -20,6 +22,7 @@
 //!   reported stuck.
 
 pub mod bounds;
+mod daemon;
 pub mod health_gate;
 mod observe;
 mod starts;
@@ -39,6 +42,7 @@ use observe::Pass;
 pub fn start_steady(ctx: &mut Ctx, s: ServiceIdx) {
     let td = ctx.world.service(s).task_definition;
     let id = deployments::new_deployment(ctx, s, td, None);
+    daemon::follow_instances(ctx, s);
     let now = ctx.now;
     {
         let d = ctx
@@ -76,6 +80,7 @@ pub fn start_steady(ctx: &mut Ctx, s: ServiceIdx) {
 pub fn create(ctx: &mut Ctx, s: ServiceIdx) {
     let td = ctx.world.service(s).task_definition;
     deployments::new_deployment(ctx, s, td, None);
+    daemon::follow_instances(ctx, s);
     let now = ctx.now;
     ctx.request_pass_at(s, now);
 }
@@ -98,6 +103,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     // starting on a DRAINING instance stop at once. The pass then sees the result.
     starts::place_waiting(ctx, s);
     stops::stop_starting_on_draining(ctx, s);
+    daemon::follow_instances(ctx, s);
 
     let Some(mut pass) = Pass::observe(ctx.world, ctx.now, s) else {
         return;

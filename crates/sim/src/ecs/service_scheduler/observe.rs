@@ -62,6 +62,17 @@ impl Pass {
             .collect();
         let deployments = LiveDeployments::of(world, s, &live);
         let gates = health_gate::evaluate(world, now, &live);
+        // [inferred] A DAEMON service's task on a DRAINING instance is not counted against the
+        // upper bound: its instance no longer wants one, and the new instance that replaces
+        // it gets its own task at once ("adds the daemon tasks to them", Amazon ECS Developer
+        // Guide, "Amazon ECS services", Daemon), not after the drained task stops last.
+        let counted = if super::daemon::is_daemon(world, s) {
+            live.iter()
+                .filter(|&&t| !on_draining_instance(world, t))
+                .count()
+        } else {
+            live.len()
+        };
         let failing = gates
             .iter()
             .filter(|(_, g)| matches!(g, Gate::Failing(_)))
@@ -72,7 +83,7 @@ impl Pass {
             name: svc.name.clone(),
             primary,
             rules: bounds.rules(),
-            bounds: bounds.counting(live.len() as u32, 0),
+            bounds: bounds.counting(counted as u32, 0),
             live,
             deployments,
             gates,

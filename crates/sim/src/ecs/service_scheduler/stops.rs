@@ -137,6 +137,7 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
         .copied()
         .filter(|&t| world.task(t).is_live() && on_draining_instance(world, t))
         .filter(|t| !pass.failing.contains(t))
+        .filter(|&t| !super::daemon::stops_last(world, t))
         .collect();
     let mut drained = Candidates::of(world, drained);
     while budget > 0 && !drained.is_empty() {

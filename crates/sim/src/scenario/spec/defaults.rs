@@ -1,5 +1,7 @@
 //! Default values, kept in one place so the README's table and the code agree.
 
+use super::SchedulingStrategy;
+
 pub fn target_capacity() -> u32 {
     100
 }
@@ -127,12 +129,20 @@ pub fn matcher() -> String {
 pub fn deregistration_delay() -> u32 {
     300
 }
-/// REPLICA services.
-pub fn minimum_healthy_percent() -> u32 {
-    100
+/// REPLICA services: 100; DAEMON services: 0 ("The default value for a daemon service for
+/// `minimumHealthyPercent` is 0%", Amazon ECS Developer Guide, "Amazon ECS services", Daemon).
+pub fn minimum_healthy_percent(strategy: SchedulingStrategy) -> u32 {
+    match strategy {
+        SchedulingStrategy::Replica => 100,
+        SchedulingStrategy::Daemon => 0,
+    }
 }
-pub fn maximum_percent() -> u32 {
-    200
+/// REPLICA services: 200; DAEMON services: 100, the only value they accept (same section).
+pub fn maximum_percent(strategy: SchedulingStrategy) -> u32 {
+    match strategy {
+        SchedulingStrategy::Replica => 200,
+        SchedulingStrategy::Daemon => 100,
+    }
 }
 pub fn provisioning() -> (f64, f64) {
     (4.0, 12.0)

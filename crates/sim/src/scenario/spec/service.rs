@@ -10,6 +10,31 @@ pub enum LaunchType {
     Ec2,
 }
 
+/// `schedulingStrategy`: REPLICA keeps `desiredCount` tasks; DAEMON runs exactly one task on
+/// each ACTIVE container instance that meets the placement constraints ("Amazon ECS services",
+/// Service scheduler concepts, Daemon:
+/// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html#service_scheduler_daemon>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum SchedulingStrategy {
+    #[default]
+    Replica,
+    Daemon,
+}
+
+impl SchedulingStrategy {
+    /// The API's spelling: `REPLICA` or `DAEMON`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SchedulingStrategy::Replica => "REPLICA",
+            SchedulingStrategy::Daemon => "DAEMON",
+        }
+    }
+
+    pub fn is_replica(&self) -> bool {
+        *self == SchedulingStrategy::Replica
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum ServiceStart {
     /// The service already runs its desired tasks, healthy, when the scenario starts.
@@ -25,7 +50,13 @@ pub struct ServiceSpec {
     pub name: String,
     /// `family:revision`.
     pub task_definition: String,
-    pub desired_count: u32,
+    /// `REPLICA` (the default) or `DAEMON`.
+    #[serde(default, skip_serializing_if = "SchedulingStrategy::is_replica")]
+    pub scheduling_strategy: SchedulingStrategy,
+    /// Required for a REPLICA service; a DAEMON service takes none (ECS sets it to the number
+    /// of instances that can run the task).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desired_count: Option<u32>,
     #[serde(default)]
     pub launch_type: LaunchType,
     #[serde(default)]
@@ -88,24 +119,30 @@ pub struct CapacityProviderItem {
     pub weight: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentConfigurationSpec {
-    #[serde(default = "defaults::minimum_healthy_percent")]
-    pub minimum_healthy_percent: u32,
-    #[serde(default = "defaults::maximum_percent")]
-    pub maximum_percent: u32,
+    /// Left out: 100 for a REPLICA service, 0 for a DAEMON service ([`Self::minimum_healthy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_healthy_percent: Option<u32>,
+    /// Left out: 200 for a REPLICA service, 100 for a DAEMON service ([`Self::maximum`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum_percent: Option<u32>,
     #[serde(default)]
     pub deployment_circuit_breaker: CircuitBreakerSpec,
 }
 
-impl Default for DeploymentConfigurationSpec {
-    fn default() -> Self {
-        DeploymentConfigurationSpec {
-            minimum_healthy_percent: defaults::minimum_healthy_percent(),
-            maximum_percent: defaults::maximum_percent(),
-            deployment_circuit_breaker: CircuitBreakerSpec::default(),
-        }
+impl DeploymentConfigurationSpec {
+    /// `minimumHealthyPercent`, or its default for the scheduling strategy.
+    pub fn minimum_healthy(&self, strategy: SchedulingStrategy) -> u32 {
+        self.minimum_healthy_percent
+            .unwrap_or_else(|| defaults::minimum_healthy_percent(strategy))
+    }
+
+    /// `maximumPercent`, or its default for the scheduling strategy.
+    pub fn maximum(&self, strategy: SchedulingStrategy) -> u32 {
+        self.maximum_percent
+            .unwrap_or_else(|| defaults::maximum_percent(strategy))
     }
 }
 

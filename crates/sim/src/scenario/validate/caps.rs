@@ -7,7 +7,9 @@ use super::Problems;
 use crate::aws::instance_types;
 use crate::scenario::limits;
 use crate::scenario::locate::Path;
-use crate::scenario::spec::{Action, Amount, EcsWorld, EksWorld, K8sStrategy, Scenario};
+use crate::scenario::spec::{
+    Action, Amount, EcsWorld, EksWorld, K8sStrategy, Scenario, SchedulingStrategy,
+};
 
 /// Container instances in a cluster (instance groups' counts added up): the ECS quota.
 pub const MAX_INSTANCES: u32 = limits::INSTANCE_COUNT.max as u32;
@@ -41,7 +43,12 @@ pub const MAX_ASG_SIZE: u32 = limits::ASG_MAX_SIZE.max as u32;
 fn peak_desired<'a>(s: &'a Scenario, w: &'a EcsWorld) -> HashMap<&'a str, u64> {
     let mut peak: HashMap<&str, u64> = HashMap::new();
     for svc in &w.services {
-        let most = (svc.desired_count as u64).max(
+        // A DAEMON service wants one task per instance the cluster can hold.
+        let own = match svc.scheduling_strategy {
+            SchedulingStrategy::Replica => svc.desired_count.unwrap_or(0) as u64,
+            SchedulingStrategy::Daemon => ecs_instances(w),
+        };
+        let most = own.max(
             svc.auto_scaling
                 .as_ref()
                 .map_or(0, |a| a.max_capacity as u64),
@@ -184,7 +191,9 @@ pub(super) fn ecs_peak(s: &Scenario, w: &EcsWorld) -> Peak {
             _ => None,
         });
         let percent = updates
-            .chain([svc.deployment_configuration.maximum_percent])
+            .chain([svc
+                .deployment_configuration
+                .maximum(svc.scheduling_strategy)])
             .max()
             .unwrap_or(100)
             .min(limits::MAXIMUM_PERCENT.max as u32) as u64;

@@ -21,6 +21,7 @@ mod eks;
 mod goals;
 mod load;
 mod quizzes;
+mod scheduling;
 mod service;
 mod service_scaling;
 mod target_group;

@@ -8,6 +8,7 @@ use super::caps::MAX_DESIRED;
 use super::common::{check_limit, list};
 use super::ecs_index::EcsIndex;
 use super::load::load;
+use super::scheduling::scheduling;
 use super::service_scaling::auto_scaling;
 use super::task_definition::{FitAt, task_definition_fits};
 use crate::ecs::placement;
@@ -60,22 +61,22 @@ pub(super) fn service(
         Ok(td) => task_definition_fits(out, ix, svc, td, FitAt::Service(p)),
         Err(e) => out.push((p.field("task_definition"), e)),
     }
-    if svc.desired_count > MAX_DESIRED {
+    if let Some(d) = svc.desired_count
+        && d > MAX_DESIRED
+    {
         out.push((
             p.field("desired_count"),
-            format!(
-                "desired_count {} is above the ECS limit of {MAX_DESIRED} tasks per service",
-                svc.desired_count
-            ),
+            format!("desired_count {d} is above the ECS limit of {MAX_DESIRED} tasks per service"),
         ));
     }
+    scheduling(out, svc, p);
     let dp = p.field("deployment_configuration");
     let dc = &svc.deployment_configuration;
     check_limit(
         out,
         dp.field("minimum_healthy_percent"),
         "minimum_healthy_percent",
-        dc.minimum_healthy_percent,
+        dc.minimum_healthy(svc.scheduling_strategy),
         MINIMUM_HEALTHY_PERCENT,
         "",
     );
@@ -85,7 +86,7 @@ pub(super) fn service(
         out,
         dp.field("maximum_percent"),
         "maximum_percent",
-        dc.maximum_percent,
+        dc.maximum(svc.scheduling_strategy),
         MAXIMUM_PERCENT,
         "",
     );

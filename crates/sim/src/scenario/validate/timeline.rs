@@ -235,6 +235,9 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             ..
         } => {
             let svc = ix.service_ref(out, service, ap.field("service"));
+            if let Some(svc) = svc {
+                super::scheduling::daemon_update(out, svc, ap, *desired_count, *maximum_percent);
+            }
             if let Some(g) = health_check_grace_period_seconds {
                 check_limit(
                     out,
