@@ -42,8 +42,10 @@ pub fn fit_scale(bounds: Area, viewport: Vec2) -> f32 {
     }
 }
 
-/// How the camera fits a scene: the most detailed level that is legible whole (the least
-/// detailed if none is); the area it centres on and its scale (layout units per pixel).
+/// How the camera fits a scene: the most detailed level that is legible whole; if none is, the
+/// least detailed one at the legible scale, centred, its edges a pan away (text smaller than
+/// [`MIN_TEXT_PX`] is never the answer). Returns the area it centres on and its scale (layout
+/// units per pixel).
 pub fn fit(bounds: &FitBounds, viewport: Vec2) -> Option<(Detail, Area, f32)> {
     let fits: Vec<(Detail, Area, f32)> = Detail::ALL
         .iter()
@@ -54,8 +56,8 @@ pub fn fit(bounds: &FitBounds, viewport: Vec2) -> Option<(Detail, Area, f32)> {
         .collect();
     fits.iter()
         .find(|(_, _, s)| *s <= LEGIBLE_SCALE)
-        .or(fits.last())
         .copied()
+        .or_else(|| fits.last().map(|&(d, b, s)| (d, b, s.min(LEGIBLE_SCALE))))
 }
 
 /// The layout rectangle a camera at `center` (Bevy world space, y up) and `scale` shows in
