@@ -6,81 +6,16 @@
 //! JSON is read with the YAML reader (JSON is YAML 1.2), so every value knows its line and
 //! column. Fields Orca does not model are warnings with their path; see docs/importing.md.
 
-use super::yaml::{Node, Pos, Value};
-use super::{ManifestError, Warning};
+use super::Warning;
+use super::reader::{R, Reader, join};
+use super::yaml::{Node, Value};
 use crate::scenario::spec::{
     BehaviorSpec, ContainerSpec, DeploymentConfigurationSpec, HealthCheckSpec, LaunchType,
     NetworkMode, RestartPolicySpec, SchedulingStrategy, ServiceSpec, ServiceStart,
     TaskDefinitionSpec, defaults,
 };
 
-type R<T> = Result<T, ManifestError>;
-
-struct Reader<'a> {
-    file: &'a str,
-    warnings: &'a mut Vec<Warning>,
-}
-
 impl Reader<'_> {
-    fn err(&self, at: Pos, path: &str, message: impl Into<String>) -> ManifestError {
-        ManifestError {
-            file: self.file.to_string(),
-            at,
-            message: format!("{path}: {}", message.into()),
-        }
-    }
-
-    fn map(&mut self, n: &Node, path: &str, known: &[&str], read_only: &[&str]) -> R<()> {
-        let Value::Map(m) = &n.value else {
-            return Err(self.err(
-                n.at,
-                path,
-                format!("expected an object, got {}", n.value.type_name()),
-            ));
-        };
-        for (k, v) in m {
-            if read_only.contains(&k.as_str()) {
-                continue;
-            }
-            if !known.contains(&k.as_str()) {
-                self.warnings.push(Warning {
-                    file: self.file.to_string(),
-                    at: v.at,
-                    path: join(path, k),
-                    why: "not modelled by Orca (ignored)".into(),
-                });
-            }
-        }
-        Ok(())
-    }
-
-    fn string(&self, n: &Node, path: &str) -> R<String> {
-        match &n.value {
-            Value::Str(s) => Ok(s.clone()),
-            v => Err(self.err(
-                n.at,
-                path,
-                format!("expected a string, got {}", v.type_name()),
-            )),
-        }
-    }
-
-    fn int(&self, n: &Node, path: &str, max: u32) -> R<u32> {
-        match &n.value {
-            Value::Int(i) if (0..=max as i64).contains(i) => Ok(*i as u32),
-            Value::Int(i) => Err(self.err(
-                n.at,
-                path,
-                format!("{i} is out of range; valid: 0 to {max}"),
-            )),
-            v => Err(self.err(
-                n.at,
-                path,
-                format!("expected an integer, got {}", v.type_name()),
-            )),
-        }
-    }
-
     /// Task-level `cpu`/`memory`: a string in the API ("256", "1 vCPU", "0.5 GB"), a number
     /// in JSON written by hand.
     fn units(&self, n: &Node, path: &str, per_unit: f64, unit: &str) -> R<u32> {
@@ -112,14 +47,6 @@ impl Reader<'_> {
     }
 }
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
 /// Fields the API returns that describe a registered revision; reading them back is not a loss.
 const DESCRIBED: &[&str] = &[
     "taskDefinitionArn",
@@ -140,10 +67,14 @@ pub fn task_definition(
     doc: &Node,
     warnings: &mut Vec<Warning>,
 ) -> R<TaskDefinitionSpec> {
-    let mut r = Reader { file, warnings };
+    let mut r = Reader {
+        file,
+        warnings,
+        mapping: "an object",
+    };
     let (td, base) = match doc.get("taskDefinition") {
         Some(inner) => {
-            r.map(doc, "", &["taskDefinition"], &["tags"])?;
+            r.map_with(doc, "", &["taskDefinition"], &["tags"])?;
             (inner, "taskDefinition")
         }
         None => (doc, ""),
@@ -157,7 +88,7 @@ pub fn task_definition(
         "memory",
         "requiresCompatibilities",
     ];
-    r.map(td, base, &known, DESCRIBED)?;
+    r.map_with(td, base, &known, DESCRIBED)?;
     let p = |k: &str| join(base, k);
     let Some(f) = td.get("family") else {
         return Err(r.err(td.at, &p("family"), "required"));
@@ -262,7 +193,7 @@ fn container(r: &mut Reader, c: &Node, path: &str) -> R<ContainerSpec> {
         "stopTimeout",
         "restartPolicy",
     ];
-    r.map(c, path, &known, &[])?;
+    r.map_with(c, path, &known, &[])?;
     let p = |k: &str| join(path, k);
     let name = match c.get("name") {
         Some(n) => r.string(n, &p("name"))?,
@@ -306,7 +237,7 @@ fn container(r: &mut Reader, c: &Node, path: &str) -> R<ContainerSpec> {
                 });
                 continue;
             }
-            r.map(m, &mp, &["containerPort", "hostPort", "protocol"], &[])?;
+            r.map_with(m, &mp, &["containerPort", "hostPort", "protocol"], &[])?;
             if let Some(n) = m.get("containerPort") {
                 port = Some(r.int(n, &join(&mp, "containerPort"), 65_535)? as u16);
             }
@@ -319,7 +250,7 @@ fn container(r: &mut Reader, c: &Node, path: &str) -> R<ContainerSpec> {
         None => None,
         Some(h) => {
             let hp = p("healthCheck");
-            r.map(
+            r.map_with(
                 h,
                 &hp,
                 &["command", "interval", "timeout", "retries", "startPeriod"],
@@ -374,7 +305,7 @@ fn restart_policy(r: &mut Reader, c: &Node, path: &str) -> R<Option<RestartPolic
         return Ok(None);
     };
     let path = join(path, "restartPolicy");
-    r.map(
+    r.map_with(
         rp,
         &path,
         &["enabled", "ignoredExitCodes", "restartAttemptPeriod"],
@@ -427,7 +358,11 @@ fn restart_policy(r: &mut Reader, c: &Node, path: &str) -> R<Option<RestartPolic
 /// `loadBalancers` are warned about: a target group is Orca's own object, made by the import
 /// from the service's container and port (see docs/importing.md).
 pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<ServiceSpec> {
-    let mut r = Reader { file, warnings };
+    let mut r = Reader {
+        file,
+        warnings,
+        mapping: "an object",
+    };
     let known = [
         "serviceName",
         "taskDefinition",
@@ -438,7 +373,7 @@ pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Service
         "healthCheckGracePeriodSeconds",
         "cluster",
     ];
-    r.map(doc, "", &known, &[])?;
+    r.map_with(doc, "", &known, &[])?;
     let Some(n) = doc.get("serviceName") else {
         return Err(r.err(doc.at, "serviceName", "required"));
     };
@@ -504,7 +439,7 @@ pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Service
     let mut deployment_configuration = DeploymentConfigurationSpec::default();
     if let Some(dc) = doc.get("deploymentConfiguration") {
         let p = "deploymentConfiguration";
-        r.map(
+        r.map_with(
             dc,
             p,
             &[
@@ -524,7 +459,7 @@ pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Service
         }
         if let Some(cb) = dc.get("deploymentCircuitBreaker") {
             let cp = join(p, "deploymentCircuitBreaker");
-            r.map(cb, &cp, &["enable", "rollback"], &[])?;
+            r.map_with(cb, &cp, &["enable", "rollback"], &[])?;
             let flag = |r: &Reader, k: &str| -> R<bool> {
                 match cb.get(k) {
                     None => Ok(false),

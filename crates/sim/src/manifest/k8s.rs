@@ -8,8 +8,9 @@
 //! cannot use (a wrong type, a number out of range, a selector that does not match its
 //! template, a kind Orca does not model) is an error. See docs/importing.md.
 
+use super::Warning;
+use super::reader::{R, Reader, join};
 use super::yaml::{Node, Pos, Value};
-use super::{ManifestError, Warning};
 use crate::scenario::spec::{
     Amount, HpaBehaviorSpec, HpaPolicySpec, HpaScalingRulesSpec, HpaSelectPolicy, HpaSpec,
     K8sContainerSpec, K8sDeploymentSpec, K8sServiceSpec, K8sServiceType, K8sStrategy, defaults,
@@ -70,76 +71,7 @@ pub struct HpaManifest {
     pub at: Pos,
 }
 
-/// What reading a document needs: the file's name (for errors) and where warnings go.
-struct Reader<'a> {
-    file: &'a str,
-    warnings: &'a mut Vec<Warning>,
-}
-
-type R<T> = Result<T, ManifestError>;
-
 impl Reader<'_> {
-    fn err(&self, at: Pos, path: &str, message: impl Into<String>) -> ManifestError {
-        ManifestError {
-            file: self.file.to_string(),
-            at,
-            message: format!("{path}: {}", message.into()),
-        }
-    }
-
-    fn warn(&mut self, at: Pos, path: String, why: &str) {
-        self.warnings.push(Warning {
-            file: self.file.to_string(),
-            at,
-            path,
-            why: why.to_string(),
-        });
-    }
-
-    /// A mapping's entries; keys outside `known` are warned about as not modelled.
-    fn map<'n>(&mut self, n: &'n Node, path: &str, known: &[&str]) -> R<&'n [(String, Node)]> {
-        let Value::Map(m) = &n.value else {
-            return Err(self.err(
-                n.at,
-                path,
-                format!("expected a mapping, got {}", n.value.type_name()),
-            ));
-        };
-        for (k, v) in m {
-            if !known.contains(&k.as_str()) {
-                self.warn(v.at, join(path, k), "not modelled by Orca (ignored)");
-            }
-        }
-        Ok(m)
-    }
-
-    fn string(&self, n: &Node, path: &str) -> R<String> {
-        match &n.value {
-            Value::Str(s) => Ok(s.clone()),
-            v => Err(self.err(
-                n.at,
-                path,
-                format!("expected a string, got {}", v.type_name()),
-            )),
-        }
-    }
-
-    fn int(&self, n: &Node, path: &str, max: u32) -> R<u32> {
-        match &n.value {
-            Value::Int(i) if (0..=max as i64).contains(i) => Ok(*i as u32),
-            Value::Int(i) => Err(self.err(
-                n.at,
-                path,
-                format!("{i} is out of range; valid: 0 to {max}"),
-            )),
-            v => Err(self.err(
-                n.at,
-                path,
-                format!("expected an integer, got {}", v.type_name()),
-            )),
-        }
-    }
-
     /// An IntOrString count or percentage (`maxSurge: 1`, `maxSurge: "25%"`).
     fn amount(&self, n: &Node, path: &str) -> R<Amount> {
         match &n.value {
@@ -217,14 +149,6 @@ impl Reader<'_> {
     }
 }
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
 fn dns_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
@@ -236,7 +160,11 @@ fn dns_label(s: &str) -> bool {
 
 /// Read one document: a Deployment, Service or HPA; any other kind is refused.
 pub fn object(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Object> {
-    let mut r = Reader { file, warnings };
+    let mut r = Reader {
+        file,
+        warnings,
+        mapping: "a mapping",
+    };
     // `status` is written by the cluster, never applied: it is warned about with the rest.
     r.map(doc, "", &["apiVersion", "kind", "metadata", "spec"])?;
     let field = |key: &str| doc.get(key);

@@ -9,6 +9,7 @@
 pub mod ecs;
 pub mod import;
 pub mod k8s;
+mod reader;
 pub mod yaml;
 
 use std::fmt;
