@@ -29,6 +29,15 @@ pub fn built_in() -> Vec<(String, Arc<Scenario>)> {
         .collect()
 }
 
+/// The built-in scenario `name` (a file of `scenarios/` without `.ron`).
+pub fn built_in_named(name: &str) -> Arc<Scenario> {
+    built_in()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, s)| s)
+        .unwrap_or_else(|| panic!("no built-in scenario {name}"))
+}
+
 /// Parse a scenario from text, panicking with the errors.
 pub fn parse(src: &str) -> Arc<Scenario> {
     Arc::new(orca_sim::scenario::parse("test.ron", src).unwrap_or_else(|e| panic!("{e}")))

@@ -11,11 +11,7 @@ use orca_sim::scenario::spec::{Action, Scenario};
 use orca_sim::{Playback, SimTime};
 
 fn scenario(name: &str) -> Arc<Scenario> {
-    common::built_in()
-        .into_iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, s)| s)
-        .expect("built-in scenario")
+    common::built_in_named(name)
 }
 
 /// Run `line` with `files` as the only readable files.

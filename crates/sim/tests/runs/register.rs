@@ -13,11 +13,7 @@ use orca_sim::scenario::spec::Scenario;
 use orca_sim::{Playback, SimTime};
 
 fn scenario(name: &str) -> Arc<Scenario> {
-    common::built_in()
-        .into_iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, s)| s)
-        .expect("built-in scenario")
+    common::built_in_named(name)
 }
 
 fn run(p: &Playback, line: &str, files: &[(&str, &str)]) -> Outcome {

@@ -15,11 +15,7 @@ fn no_files(path: &str) -> Result<String, String> {
 }
 
 fn scenario(name: &str) -> Arc<orca_sim::Scenario> {
-    common::built_in()
-        .into_iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, s)| s)
-        .expect("built-in scenario")
+    common::built_in_named(name)
 }
 
 const DRAIN: &str = "\
