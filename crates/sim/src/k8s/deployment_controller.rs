@@ -93,11 +93,6 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
         if scaling_event(ctx.world, d) {
             scale(ctx, d, current, counts);
             ctx.world.deployments[d].status = status_of(ctx.world, d, current, counts);
-        } else if let Some((rs, from, to)) = super::interventions::paused_sync(ctx, d) {
-            let why = format!(
-                "the Deployment is paused, so no rollout starts; spec.replicas is {to}, so its active ReplicaSet is scaled to it"
-            );
-            scaled(ctx, d, rs, from, to, why);
         }
         return;
     }

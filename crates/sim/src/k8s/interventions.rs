@@ -166,30 +166,6 @@ pub fn rollout_undo_to(
     }
 }
 
-/// A paused Deployment (`spec.paused`): template changes wait for `resume`; a new replica count
-/// is still applied to its one active ReplicaSet (the controller's `sync` path without a
-/// rollout) [inferred: with several active ReplicaSets the controller spreads the change; Orca
-/// leaves them].
-pub fn paused_sync(ctx: &mut EksCtx, d: usize) -> Option<(usize, u32, u32)> {
-    let c = &*ctx.world;
-    let active: Vec<usize> = (0..c.replica_sets.len())
-        .filter(|&i| {
-            c.replica_sets[i].deployment == d
-                && !c.replica_sets[i].deleted
-                && c.replica_sets[i].spec_replicas > 0
-        })
-        .collect();
-    let [rs] = active.as_slice() else {
-        return None;
-    };
-    let (from, to) = (c.replica_sets[*rs].spec_replicas, c.deployments[d].replicas);
-    if from == to {
-        return None;
-    }
-    ctx.world.replica_sets[*rs].spec_replicas = to;
-    Some((*rs, from, to))
-}
-
 /// A new level of offered load from `now`: the curve keeps its value at `now`, ramps to `rps`
 /// over 10 seconds (a load balancer shifts traffic in seconds, not instantly [model]) and stays
 /// there; the scripted points after `now` are dropped.

@@ -1060,3 +1060,31 @@ fn describe_services_shows_a_daemon_service_and_update_service_refuses_its_desir
     );
     assert!(refused.contains("maximumPercent must be 100"), "{refused}");
 }
+
+/// A paused Deployment is still scaled (the controller's `sync` without a rollout), but a new
+/// image waits for `resume`
+/// (<https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#pausing-and-resuming-a-deployment>).
+#[test]
+fn a_paused_deployment_scales_but_does_not_roll_out_until_resumed() {
+    let mut p = Playback::new(scenario("eks-sandbox-drain"));
+    p.seek(SimTime::from_secs(20));
+    act(&mut p, "kubectl rollout pause deployment/web");
+    act(&mut p, "kubectl scale deployment/web --replicas=8");
+    act(&mut p, "kubectl set image deployment/web web=web:v2");
+    p.seek(SimTime::from_secs(80));
+    let rs = printed(&p, "kubectl get rs");
+    let lines: Vec<&str> = rs.lines().skip(1).collect();
+    assert_eq!(lines.len(), 1, "no new ReplicaSet while paused:\n{rs}");
+    assert!(
+        lines[0].split_whitespace().nth(1) == Some("8"),
+        "scaled to 8:\n{rs}"
+    );
+    act(&mut p, "kubectl rollout resume deployment/web");
+    p.seek(SimTime::from_secs(140));
+    let rs = printed(&p, "kubectl get rs");
+    assert_eq!(
+        rs.lines().skip(1).count(),
+        2,
+        "the rollout starts on resume:\n{rs}"
+    );
+}
