@@ -18,7 +18,7 @@ use crate::k8s::scheduler::Requests;
 use crate::net::Network;
 use crate::rng::{Rngs, hex};
 use crate::scenario::spec::{
-    Amount, ClusterSpec, ContainerSpec, EcsWorld, FailureResponse, HpaSpec, K8sContainerSpec,
+    ClusterSpec, ContainerSpec, EcsWorld, FailureResponse, HpaSpec, K8sContainerSpec,
     K8sDeploymentSpec, K8sServiceSpec, K8sServiceType, K8sStrategy, Scenario, ServiceStart,
     StepScalingPolicySpec, TaskDefinitionSpec, TimingsSpec, WorldSpec,
 };
@@ -87,17 +87,10 @@ pub(super) fn template(c: &K8sContainerSpec, behavior: AppBehavior) -> Template 
     }
 }
 
-fn amount(a: Amount) -> IntOrPercent {
-    match a {
-        Amount::Count(n) => IntOrPercent::Int(n),
-        Amount::Percent(p) => IntOrPercent::Percent(p),
-    }
-}
-
 /// A Deployment's rollout settings from its spec (strategy, surge, minReadySeconds, deadlines).
 pub(super) fn rollout_settings(dep: &mut DeploymentState, d: &K8sDeploymentSpec) {
-    dep.max_surge = amount(d.max_surge);
-    dep.max_unavailable = amount(d.max_unavailable);
+    dep.max_surge = IntOrPercent::from(d.max_surge);
+    dep.max_unavailable = IntOrPercent::from(d.max_unavailable);
     dep.min_ready_seconds = d.min_ready_seconds as u64;
     dep.progress_deadline_seconds = d.progress_deadline_seconds as u64;
     dep.recreate = d.strategy == K8sStrategy::Recreate;
@@ -197,7 +190,7 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
     }
     for ds in &k.daemon_sets {
         let t = template(&ds.container, c.behavior_of(&ds.container.image));
-        setup::add_daemon_set(&mut c, &ds.name, t, amount(ds.max_unavailable));
+        setup::add_daemon_set(&mut c, &ds.name, t, IntOrPercent::from(ds.max_unavailable));
     }
     let ec2_capacity = !k.node_groups.is_empty() || k.karpenter.is_some();
     setup::add_system_workloads(&mut c, &net.region, k.pod_identity_agent, !ec2_capacity);

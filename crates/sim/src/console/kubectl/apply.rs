@@ -16,7 +16,7 @@ use crate::k8s::rollout::IntOrPercent;
 use crate::manifest::k8s::{DeploymentManifest, HpaManifest, Object, ServiceManifest};
 use crate::manifest::{self, ManifestError};
 use crate::scenario::spec::{Action, K8sDeploymentSpec};
-use crate::scenario::spec::{Amount, K8sServiceType, K8sStrategy};
+use crate::scenario::spec::{K8sServiceType, K8sStrategy};
 
 pub fn apply(k: &Kube, file: &str, dry_run: bool) -> Outcome {
     let text = match (k.cx.files)(file) {
@@ -80,13 +80,6 @@ fn refuse(e: &ManifestError) -> Outcome {
 
 type Change = Result<(&'static str, Option<Action>), String>;
 
-fn amount(a: Amount) -> IntOrPercent {
-    match a {
-        Amount::Count(n) => IntOrPercent::Int(n),
-        Amount::Percent(p) => IntOrPercent::Percent(p),
-    }
-}
-
 /// Whether the live Deployment already is what the manifest says.
 fn same(live: &DeploymentState, d: &K8sDeploymentSpec, replicas_given: bool) -> bool {
     let t = &live.template;
@@ -100,8 +93,8 @@ fn same(live: &DeploymentState, d: &K8sDeploymentSpec, replicas_given: bool) -> 
         && t.liveness_probe == c.liveness_probe
         && t.startup_probe == c.startup_probe
         && (!replicas_given || live.replicas == d.replicas)
-        && live.max_surge == amount(d.max_surge)
-        && live.max_unavailable == amount(d.max_unavailable)
+        && live.max_surge == IntOrPercent::from(d.max_surge)
+        && live.max_unavailable == IntOrPercent::from(d.max_unavailable)
         && live.min_ready_seconds == d.min_ready_seconds as u64
         && live.progress_deadline_seconds == d.progress_deadline_seconds as u64
         && live.recreate == (d.strategy == K8sStrategy::Recreate)

@@ -109,6 +109,16 @@ impl Default for Amount {
     }
 }
 
+/// The rollout's IntOrString, as the scenario build and `kubectl apply` both need it.
+impl From<Amount> for crate::k8s::rollout::IntOrPercent {
+    fn from(a: Amount) -> Self {
+        match a {
+            Amount::Count(n) => Self::Int(n),
+            Amount::Percent(p) => Self::Percent(p),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct K8sDeploymentSpec {
