@@ -318,14 +318,21 @@ pub fn progress(args: &ProgressArgs) -> ExitCode {
         };
     }
     let summary = report::summary(&p, &known);
+    let now = progress::unix_now();
+    let schedule = crate::review::schedule(&p, now);
+    let next_in = schedule.next_due_at.map(|at| at.saturating_sub(now));
+    let due = crate::review::rows(schedule.due, |key| {
+        crate::app::library::open_key(key).map(|(s, _)| s)
+    });
+    let text = format!(
+        "{}\n{}",
+        report::summary_text(&summary),
+        crate::review::due_text(&due, next_in)
+    );
     let mut out = Out::stdout();
     let _ = out
         .line(&format!("Progress file: {}", path.display()))
-        .and_then(|()| {
-            report::summary_text(&summary)
-                .lines()
-                .try_for_each(|l| out.line(l))
-        })
+        .and_then(|()| text.lines().try_for_each(|l| out.line(l)))
         .and_then(|()| out.flush());
     ExitCode::SUCCESS
 }

@@ -657,6 +657,17 @@ fn progress_summarises_exports_and_resets_after_confirmation() {
         "{summary}"
     );
     assert!(summary.contains("Deployments and rollouts"), "{summary}");
+    // The missed question is due for review, with its scenario and question; the right one is not.
+    assert!(summary.contains("Review: 1 question due"), "{summary}");
+    assert!(
+        summary.lines().any(|l| l.contains("missed at first try")
+            && l.contains("ECS rolling update: the happy path")),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("A web:2 task is RUNNING, but the load balancer still reports it"),
+        "{summary}"
+    );
 
     let csv = dir.join("out.csv");
     let out = orca_progress(&file, &["--export", csv.to_str().expect("utf-8")], "");
@@ -689,6 +700,7 @@ fn progress_summarises_exports_and_resets_after_confirmation() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = orca_progress(&file, &[], "");
     assert!(text(&out.stdout).contains("out of 0 answered"));
+    assert!(text(&out.stdout).contains("Review: nothing due"));
     // --yes is for scripts.
     std::fs::write(&file, old).expect("write");
     let out = orca_progress(&file, &["--reset", "--yes"], "");

@@ -8,15 +8,13 @@ use bevy_egui::{EguiPrimaryContextPass, egui};
 use super::{PanelSystems, Root};
 use std::collections::BTreeMap;
 
-use orca_sim::scenario::spec::topic_label;
-
 use crate::app::actions::Review;
 use crate::app::library;
 use crate::app::player::Player;
 use crate::app::ui_state::UiState;
 use crate::progress::{QuizRecord, unix_now};
 use crate::progress_report::{self, KnownScenario, Tally};
-use crate::review;
+use crate::review::{self, ReviewRow};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -25,20 +23,6 @@ pub(super) fn plugin(app: &mut App) {
             .in_set(PanelSystems::Picker)
             .run_if(|ui_state: Res<UiState>| ui_state.show_progress),
     );
-}
-
-/// One due question as the review list shows it.
-struct ReviewRow {
-    key: String,
-    quiz: String,
-    /// The scenario's title (its name when the file cannot be read).
-    title: String,
-    /// The question on one line (or why it cannot be shown).
-    question: String,
-    topic: &'static str,
-    why: String,
-    /// The scenario can be opened (a built-in, or a file that reads).
-    openable: bool,
 }
 
 /// What the view shows, worked out again only when the answers change or a minute passes
@@ -64,47 +48,8 @@ impl Cache {
         self.answers = player.progress.scenarios.clone();
         let schedule = review::schedule(&player.progress, now);
         self.next_in = schedule.next_due_at.map(|at| at.saturating_sub(now));
-        let mut scenarios: BTreeMap<String, Result<std::sync::Arc<orca_sim::Scenario>, String>> =
-            BTreeMap::new();
-        self.due = schedule
-            .due
-            .into_iter()
-            .map(|d| {
-                let opened = scenarios
-                    .entry(d.key.clone())
-                    .or_insert_with(|| library::open_key(&d.key).map(|(s, _)| s));
-                let (title, question, openable) = match opened {
-                    Ok(s) => match s.quizzes.iter().find(|q| q.id == d.quiz) {
-                        Some(q) => (s.title.clone(), one_line(&q.question), true),
-                        None => (
-                            s.title.clone(),
-                            format!("(question {:?} is no longer in this scenario)", d.quiz),
-                            false,
-                        ),
-                    },
-                    Err(e) => (
-                        progress_report::display_name(&d.key),
-                        format!("(cannot open: {})", one_line(e)),
-                        false,
-                    ),
-                };
-                ReviewRow {
-                    title,
-                    question,
-                    openable,
-                    topic: topic_label(d.topic.as_deref()),
-                    why: d.why.describe(),
-                    key: d.key,
-                    quiz: d.quiz,
-                }
-            })
-            .collect();
+        self.due = review::rows(schedule.due, |key| library::open_key(key).map(|(s, _)| s));
     }
-}
-
-/// Text on one line: runs of white space (line breaks included) become one space.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn show_progress_view(
