@@ -14,7 +14,7 @@ use bevy::prelude::*;
 /// at debug level): the normal layout with the side panel and the event log, with a quiz panel
 /// instead of the side panel, and the presentation layout (P) without and with a quiz.
 pub const VIEWPORTS_1280X720: [(&str, Vec2); 4] = [
-    ("normal", Vec2::new(782.0, 426.0)),
+    ("normal", Vec2::new(920.0, 426.0)),
     ("normal, quiz", Vec2::new(860.0, 426.0)),
     ("presenting", Vec2::new(1280.0, 616.0)),
     ("presenting, quiz", Vec2::new(860.0, 616.0)),

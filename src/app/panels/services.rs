@@ -91,21 +91,24 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
                     1.0,
                     c32(if primary { NEW_REVISION } else { OLD_REVISION }),
                 );
-                ui.label(
-                    egui::RichText::new(format!(
-                        "{:<7} {}  {}  running {} pending {}{}",
-                        d.status.as_str(),
-                        dtd.family_revision(),
-                        d.rollout_state.as_str(),
-                        d.running_count,
-                        d.pending_count,
-                        if d.failed_tasks > 0 {
-                            format!("  failed {}", d.failed_tasks)
-                        } else {
-                            String::new()
-                        }
-                    ))
-                    .monospace(),
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(format!(
+                            "{:<7} {}  {}  running {} pending {}{}",
+                            d.status.as_str(),
+                            dtd.family_revision(),
+                            d.rollout_state.as_str(),
+                            d.running_count,
+                            d.pending_count,
+                            if d.failed_tasks > 0 {
+                                format!("  failed {}", d.failed_tasks)
+                            } else {
+                                String::new()
+                            }
+                        ))
+                        .monospace(),
+                    )
+                    .wrap(),
                 );
             });
         }
@@ -184,17 +187,20 @@ pub(super) fn deployment_summary(
                     OLD_REVISION
                 }),
             );
-            ui.label(
-                egui::RichText::new(format!(
-                    "replicaset/{}  rev {}  desired {} current {} ready {} available {}",
-                    rs.name,
-                    rs.revision,
-                    rs_status.desired,
-                    rs_status.replicas,
-                    rs_status.ready_replicas,
-                    rs_status.available_replicas
-                ))
-                .monospace(),
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(format!(
+                        "replicaset/{}  rev {}  desired {} current {} ready {} available {}",
+                        rs.name,
+                        rs.revision,
+                        rs_status.desired,
+                        rs_status.replicas,
+                        rs_status.ready_replicas,
+                        rs_status.available_replicas
+                    ))
+                    .monospace(),
+                )
+                .wrap(),
             );
         });
     }

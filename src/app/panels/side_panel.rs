@@ -28,10 +28,19 @@ fn show_side_panel(mut root: ResMut<Root>, mut player: ResMut<Player>, ui_state:
     side_panel(root, &mut player, ui_state.show_legend);
 }
 
+/// The side panel's width: its default, its least, and its greatest share of the window.
+const SIDE_DEFAULT: f32 = 360.0;
+const SIDE_MIN: f32 = 280.0;
+const SIDE_SHARE: f32 = 0.34;
+
 fn side_panel(root: &mut egui::Ui, player: &mut Player, show_legend: bool) {
+    // At most a third of the window (a little more on a narrow one): its rows wrap rather than
+    // push the canvas aside, so the cluster keeps the room its cards need to stay legible.
+    let max = (root.max_rect().width() * SIDE_SHARE).max(SIDE_MIN);
     egui::Panel::right("side")
         .resizable(true)
-        .default_size(330.0)
+        .default_size(SIDE_DEFAULT.min(max))
+        .size_range(SIDE_MIN..=max)
         .show(root, |ui| {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
