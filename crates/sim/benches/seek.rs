@@ -1,0 +1,96 @@
+//! Opening and seeking a large run, as the app does: a one-hour Fargate scenario with 10,000
+//! tasks (four services of 2,500 behind their target groups, all updated to a new revision at
+//! 1:00 with maximumPercent 120), opened with `Playback::new` (the whole run simulated once,
+//! with snapshots along the way), then sought to 200 moments drawn at random (seeded, so every
+//! run seeks the same moments).
+//!
+//! Goals (issue "The canvas for a room and for a big cluster"): opening ≤ 2 s, seek p95 ≤ 50 ms.
+//! `cargo bench -p orca-sim --bench seek` prints the opening time, the snapshot count and the
+//! seek times' median, p95 and maximum; `TASKS=1000` runs the same with 1,000 tasks.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use orca_sim::{Playback, SimTime};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+const SERVICES: usize = 4;
+const SIMULATED_SECS: u64 = 3600;
+const SEEKS: usize = 200;
+
+fn scenario_text(tasks_per_service: usize) -> String {
+    let mut defs = String::new();
+    let mut target_groups = String::new();
+    let mut services = String::new();
+    let mut timeline = String::new();
+    for s in 0..SERVICES {
+        for rev in 1..=2 {
+            defs += &format!(
+                "(family: \"svc{s}\", revision: {rev}, cpu: 256, memory: 512, containers: [(name: \"app\", image: \"app:v{rev}\", port: 80)]),\n"
+            );
+        }
+        target_groups += &format!(
+            "(name: \"tg{s}\", port: 80, target_type: Ip, health_check: (path: \"/health\"), deregistration_delay_seconds: 30),\n"
+        );
+        services += &format!(
+            "(name: \"svc{s}\", task_definition: \"svc{s}:1\", desired_count: {tasks_per_service}, launch_type: Fargate,
+              deployment_configuration: (minimum_healthy_percent: 100, maximum_percent: 120),
+              load_balancers: [(target_group: \"tg{s}\", container_name: \"app\", container_port: 80)]),\n"
+        );
+        timeline += &format!(
+            "(at: 60, action: UpdateService(service: \"svc{s}\", task_definition: \"svc{s}:2\")),\n"
+        );
+    }
+    format!(
+        "(version: 1, title: \"seek bench\", description: \"seek bench\", seed: 1, duration: {SIMULATED_SECS},
+          world: Ecs(cluster: (name: \"big\"), task_definitions: [{defs}],
+                     target_groups: [{target_groups}], services: [{services}]),
+          timeline: [{timeline}], quizzes: [])"
+    )
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn main() {
+    let tasks: usize = std::env::var("TASKS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let per_service = (tasks / SERVICES).max(1);
+    let scenario = orca_sim::scenario::parse("seek-bench.ron", &scenario_text(per_service))
+        .unwrap_or_else(|e| panic!("the bench scenario is refused: {e}"));
+    let scenario = Arc::new(scenario);
+
+    let started = Instant::now();
+    let mut playback = Playback::new(scenario);
+    let opened = started.elapsed();
+    println!(
+        "{} tasks, 1 simulated hour: opened in {:.2} s ({} events, {} snapshots)",
+        per_service * SERVICES,
+        opened.as_secs_f64(),
+        playback.full_log().len(),
+        playback.snapshot_count()
+    );
+
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let end = playback.end().millis();
+    let mut times = Vec::with_capacity(SEEKS);
+    for _ in 0..SEEKS {
+        let t = SimTime(rng.random_range(0..=end));
+        let started = Instant::now();
+        playback.seek(t);
+        times.push(started.elapsed());
+        assert_eq!(playback.now(), t, "seek lands where it was asked");
+    }
+    times.sort();
+    println!(
+        "{SEEKS} seeks to random moments: median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        percentile(&times, 0.95).as_secs_f64() * 1e3,
+        percentile(&times, 1.0).as_secs_f64() * 1e3,
+    );
+}
