@@ -1,7 +1,9 @@
 //! 100,000 pods on 1,000 EKS nodes for one simulated hour, with ten Deployments rolling out a
 //! new image at 1:00. Goal: at least 100× faster than real time (the hour in under 36 s).
 //!
-//! `cargo bench -p orca-sim --bench eks_scale`
+//! `cargo bench -p orca-sim --bench eks_scale`; `NODES`, `DEPLOYMENTS`, `REPLICAS` and
+//! `SECONDS` shrink it (e.g. to profile a smaller cluster under callgrind, whose instruction
+//! counts do not depend on what else the machine is doing).
 
 use std::time::Instant;
 
@@ -15,7 +17,20 @@ use orca_sim::net::Network;
 use orca_sim::rng::Rngs;
 use orca_sim::scenario::spec::TimingsSpec;
 
+/// A size from the environment, or its default.
+fn size(var: &str, default: u64) -> u64 {
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn main() {
+    let nodes = size("NODES", 1000) as u32;
+    let deployments = size("DEPLOYMENTS", 100) as usize;
+    let replicas = size("REPLICAS", 1000) as u32;
+    let seconds = size("SECONDS", 3600).max(61);
+    let rollouts = deployments.min(10);
     let started = Instant::now();
     let it = lookup("m5.4xlarge").unwrap_or_else(|| panic!("m5.4xlarge is a known type"));
     // Every node and pod takes an address of its zone's /20 subnet (4,091 usable): 101,000
@@ -24,8 +39,8 @@ fn main() {
     let mut net = Network::new("us-east-1", "123456789012", &zones);
     let mut rngs = Rngs::new(7);
     let mut c = EksCluster::new();
-    setup::add_node_groups(&mut c, &mut net, &[(it, 1000)]);
-    for d in 0..100 {
+    setup::add_node_groups(&mut c, &mut net, &[(it, nodes)]);
+    for d in 0..deployments {
         let template = Template {
             container: "app".into(),
             image: format!("app{d}:v1"),
@@ -48,7 +63,7 @@ fn main() {
             &mut net,
             &mut rngs.names,
             &format!("app{d}"),
-            1000,
+            replicas,
             template,
         );
     }
@@ -79,18 +94,18 @@ fn main() {
     };
     let run = Instant::now();
     run_to(&mut c, 1, 60);
-    for d in 0..10 {
+    for d in 0..rollouts {
         c.set_image(d, &format!("app{d}:v2"), SimTime::from_secs(60));
     }
-    run_to(&mut c, 61, 3600);
+    run_to(&mut c, 61, seconds);
     let wall = run.elapsed();
     let events = log.len();
-    let now = SimTime::from_secs(3600);
-    let updated = (0..10)
-        .filter(|&d| c.totals(d, now) == (1000, 1000))
+    let now = SimTime::from_secs(seconds);
+    let updated = (0..rollouts)
+        .filter(|&d| c.totals(d, now) == (replicas, replicas))
         .count();
     println!(
-        "built {pods} scheduled pods on 1000 nodes in {built:?}; one simulated hour with 10 rollouts in {wall:?} = {:.0}× real time; {events} events; {updated}/10 rollouts complete",
-        3600.0 / wall.as_secs_f64()
+        "built {pods} scheduled pods on {nodes} nodes in {built:?}; {seconds} simulated seconds with {rollouts} rollouts in {wall:?} = {:.0}× real time; {events} events; {updated}/{rollouts} rollouts complete",
+        seconds as f64 / wall.as_secs_f64()
     );
 }
