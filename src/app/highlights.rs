@@ -125,12 +125,10 @@ impl Target {
 
 /// The card of a task id or a pod name.
 fn card_of_id(world: &World, id: &str) -> Option<CardKey> {
-    if let Some(eks) = &world.eks {
-        return eks
-            .pods
-            .iter()
-            .position(|p| p.name == id)
-            .map(|p| CardKey::Pod(p as u32));
+    if let Some(eks) = &world.eks
+        && let Some(p) = eks.pods.iter().position(|p| p.name == id)
+    {
+        return Some(CardKey::Pod(p as u32));
     }
     let ecs = world.ecs.as_ref()?;
     ecs.tasks

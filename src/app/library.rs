@@ -92,6 +92,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/eks-sandbox-bad-image.ron"),
     ),
     (
+        "side-by-side-rolling-update",
+        include_str!("../../scenarios/side-by-side-rolling-update.ron"),
+    ),
+    (
         "challenge-ecs-unstick-deployment",
         include_str!("../../scenarios/challenge-ecs-unstick-deployment.ron"),
     ),

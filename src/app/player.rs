@@ -527,21 +527,22 @@ impl Player {
     /// order, wrapping around.
     pub fn select_adjacent_task(&mut self, forward: bool) {
         let world = self.playback.world();
-        let ids: Vec<&str> = if let Some(eks) = &world.eks {
-            eks.pods
-                .iter()
-                .filter(|p| !p.gone)
-                .map(|p| p.name.as_str())
-                .collect()
-        } else {
-            world
-                .ecs
-                .iter()
-                .flat_map(|ecs| ecs.tasks.iter())
-                .filter(|t| on_canvas(t, world.now))
-                .map(|t| t.id.as_str())
-                .collect()
-        };
+        // Tasks, then pods (a side-by-side world has both).
+        let ids: Vec<&str> = world
+            .ecs
+            .iter()
+            .flat_map(|ecs| ecs.tasks.iter())
+            .filter(|t| on_canvas(t, world.now))
+            .map(|t| t.id.as_str())
+            .chain(
+                world
+                    .eks
+                    .iter()
+                    .flat_map(|eks| eks.pods.iter())
+                    .filter(|p| !p.gone)
+                    .map(|p| p.name.as_str()),
+            )
+            .collect();
         if ids.is_empty() {
             return;
         }

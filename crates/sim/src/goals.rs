@@ -10,7 +10,7 @@ use crate::ecs::ids::TaskIdx;
 use crate::ecs::read::deployment_health;
 use crate::event::{Event, EventKind};
 use crate::k8s::read::deployment_status;
-use crate::scenario::spec::{Goal, Scenario, WorldSpec};
+use crate::scenario::spec::{Goal, Scenario};
 use crate::time::SimTime;
 use crate::world::World;
 
@@ -416,7 +416,7 @@ fn k8s_available(
 /// Whether every node of the group is cordoned and runs no pod but DaemonSet pods; otherwise
 /// what is left.
 fn group_drained(scenario: &Scenario, world: &World, group: &str) -> (bool, String) {
-    let (Some(eks), WorldSpec::Eks(spec)) = (world.eks.as_ref(), &scenario.world) else {
+    let (Some(eks), Some(spec)) = (world.eks.as_ref(), scenario.world.eks()) else {
         return (false, "no EKS cluster".into());
     };
     // Nodes carry the index of their managed node group in the scenario's list.

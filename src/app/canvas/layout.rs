@@ -25,7 +25,7 @@ use super::scene::{
     PAD, Scene, TEXT_GROUP, TEXT_NAME, TEXT_SMALL, TEXT_TITLE, ZONE_GAP, push_rect, push_text,
 };
 use super::text_width::{clip, text_width};
-use super::{layout_ecs, layout_eks};
+use super::{layout_both, layout_ecs, layout_eks};
 
 use super::place::*;
 pub use super::place::{Loads, Shape};
@@ -37,12 +37,11 @@ pub fn layout(world: &World, shape: Shape, detail: Detail) -> Scene {
 
 /// What the world shows, before it is placed.
 pub fn model(world: &World) -> Model {
-    if let Some(eks) = &world.eks {
-        return layout_eks::model(world, eks);
-    }
-    match &world.ecs {
-        Some(ecs) => layout_ecs::model(world, ecs),
-        None => Model::default(),
+    match (&world.ecs, &world.eks) {
+        (Some(ecs), Some(eks)) => layout_both::model(world, ecs, eks),
+        (None, Some(eks)) => layout_eks::model(world, eks),
+        (Some(ecs), None) => layout_ecs::model(world, ecs),
+        (None, None) => Model::default(),
     }
 }
 
@@ -83,7 +82,7 @@ fn push_zones(scene: &mut Scene, m: &Model, p: &Placement, host_w: f32) {
             w: p.zone_w,
             h: p.zone_h,
         };
-        let key = format!("zone:{}", z.name);
+        let key = z.key();
         push_rect(
             scene,
             key.clone(),
@@ -496,7 +495,7 @@ fn push_counts(
         lines_y += REVISION_BAR_H + 3.0;
     }
     for (n, text) in counts
-        .lines(m.eks, content.w, detail)
+        .lines(m.eks_words(host), content.w, detail)
         .into_iter()
         .enumerate()
     {
@@ -598,6 +597,7 @@ mod tests {
                 name: format!("us-east-1{}", ['a', 'b', 'c'][z]),
                 subnet: format!("10.0.{}.0/20", 16 * z),
                 out: false,
+                part: None,
             });
             let start = m.cards.len();
             for i in 0..per_host {

@@ -71,6 +71,7 @@ pub(super) fn model(world: &World, ecs: &EcsCluster) -> Model {
             name: zone.name.clone(),
             subnet: zone.subnet_cidr.clone(),
             out: zone.is_out(),
+            part: None,
         });
         for (ii, inst) in ecs.instances.iter().enumerate() {
             if inst.availability_zone != zone.name {

@@ -50,6 +50,7 @@ pub(super) fn model(world: &World, eks: &Cluster) -> Model {
             name: zone.name.clone(),
             subnet: zone.subnet_cidr.clone(),
             out: zone.is_out(),
+            part: None,
         });
         for (ni, node) in eks.nodes.iter().enumerate() {
             if node.zone != zone.name || node.gone {

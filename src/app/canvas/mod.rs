@@ -6,6 +6,7 @@
 
 pub mod card_state;
 pub mod layout;
+pub mod layout_both;
 pub mod layout_ecs;
 pub mod layout_eks;
 pub mod legibility;

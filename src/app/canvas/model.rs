@@ -25,6 +25,24 @@ pub struct Model {
     pub cards: Vec<CardModel>,
     /// Kubernetes words for the states (ready, terminating…).
     pub eks: bool,
+    /// A side-by-side world: the zones from this index on are the EKS part's (Kubernetes
+    /// words there, ECS words before).
+    pub eks_zones_from: Option<usize>,
+    /// The waiting lane holds pods (a side-by-side world whose ECS part waits for nothing).
+    pub waiting_eks: bool,
+}
+
+impl Model {
+    /// Whether a host (`None`: the waiting lane) is counted in Kubernetes' words.
+    pub fn eks_words(&self, host: Option<usize>) -> bool {
+        self.eks
+            || match host {
+                Some(h) => self
+                    .eks_zones_from
+                    .is_some_and(|z| self.hosts.get(h).is_some_and(|h| h.zone >= z)),
+                None => self.waiting_eks,
+            }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +50,20 @@ pub struct ZoneModel {
     pub name: String,
     pub subnet: String,
     pub out: bool,
+    /// In a side-by-side world, the orchestrator whose part of the zone this is ("ECS",
+    /// "EKS"), said in the title.
+    pub part: Option<&'static str>,
+}
+
+impl ZoneModel {
+    /// The scene key: `zone:NAME`, or `ekszone:NAME` for a side-by-side world's EKS part (the
+    /// same zone, a second box).
+    pub fn key(&self) -> String {
+        match self.part {
+            Some("EKS") => format!("ekszone:{}", self.name),
+            _ => format!("zone:{}", self.name),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -257,10 +257,14 @@ pub(super) fn zone_title(z: &ZoneModel) -> (String, String, f32) {
     } else {
         z.subnet.clone()
     };
-    let one_line = text_width(&z.name, TEXT_TITLE)
+    let name = match z.part {
+        Some(part) => format!("{part} · {}", z.name),
+        None => z.name.clone(),
+    };
+    let one_line = text_width(&name, TEXT_TITLE)
         + text_width(GROUP_SEP, TEXT_SMALL)
         + text_width(&second, TEXT_SMALL);
-    (z.name.clone(), second, one_line)
+    (name, second, one_line)
 }
 
 impl GroupLoad {
@@ -303,15 +307,17 @@ impl Loads {
             hosts: m
                 .hosts
                 .iter()
-                .map(|h| {
+                .enumerate()
+                .map(|(i, h)| {
                     let counts = Counts::of(&m.cards[h.cards.clone()]);
+                    let eks = m.eks_words(Some(i));
                     HostLoad {
                         zone: h.zone,
                         note_lines: host_notes(h).1.len(),
                         bars: h.bars.len(),
                         cards: h.cards.len(),
-                        count_lines: counts.lines(m.eks, HOST_TEXT_W, Detail::Counts).len(),
-                        tile_count_lines: counts.lines(m.eks, TILE_TEXT_W, Detail::Tiles).len(),
+                        count_lines: counts.lines(eks, HOST_TEXT_W, Detail::Counts).len(),
+                        tile_count_lines: counts.lines(eks, TILE_TEXT_W, Detail::Tiles).len(),
                         tile_one_line: tile_one_line(h),
                         keeps_a_row: h.keeps_a_row,
                     }
@@ -321,8 +327,12 @@ impl Loads {
                 let counts = Counts::of(&m.cards[l.cards.clone()]);
                 LaneLoad {
                     cards: l.cards.len(),
-                    count_lines: counts.lines(m.eks, lane_w, Detail::Counts).len(),
-                    tile_count_lines: counts.lines(m.eks, TILE_TEXT_W, Detail::Tiles).len(),
+                    count_lines: counts
+                        .lines(m.eks_words(None), lane_w, Detail::Counts)
+                        .len(),
+                    tile_count_lines: counts
+                        .lines(m.eks_words(None), TILE_TEXT_W, Detail::Tiles)
+                        .len(),
                     texts: lane_texts(l),
                 }
             }),

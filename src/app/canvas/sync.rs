@@ -436,7 +436,7 @@ pub fn selection_for_key(key: &str) -> Option<Selection> {
         "node" => Selection::Node(name.to_string()),
         "inst" => Selection::Instance(name.to_string()),
         "tg" => Selection::TargetGroup(name.to_string()),
-        "zone" => Selection::Zone(name.to_string()),
+        "zone" | "ekszone" => Selection::Zone(name.to_string()),
         _ => return None,
     })
 }

@@ -80,7 +80,23 @@ fn open_on_right_click(
 pub fn commands_for(player: &Player, sel: &Selection) -> Vec<(String, String)> {
     let world = player.playback.world();
     let mut out = Vec::new();
-    if let Some(eks) = &world.eks {
+    // In a side-by-side world a task id goes on to the ECS commands below.
+    let ecs_task = |id: &str| {
+        world
+            .ecs
+            .as_ref()
+            .is_some_and(|e| e.tasks.iter().any(|t| t.id == id))
+    };
+    let ecs_side = match sel {
+        Selection::Task(id) => ecs_task(id),
+        Selection::Instance(_) | Selection::Service(_) | Selection::TargetGroup(_) => true,
+        _ => false,
+    };
+    if let Some(eks) = world
+        .eks
+        .as_ref()
+        .filter(|_| world.ecs.is_none() || !ecs_side)
+    {
         match sel {
             Selection::Task(pod) => {
                 // EKS's own pods live in kube-system: kubectl finds them with -n.

@@ -45,9 +45,10 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
             ui.horizontal(|ui| {
                 ui.strong("Events");
                 ui.separator();
-                let eks = player.playback.world().eks.is_some();
+                let world = player.playback.world();
+                let parts = (world.ecs.is_some(), world.eks.is_some());
                 for (i, s) in SOURCES.iter().enumerate() {
-                    if !relevant_source(s, eks) {
+                    if !relevant_source(s, parts) {
                         continue;
                     }
                     ui.checkbox(
@@ -138,10 +139,12 @@ const SOURCES: [&str; 11] = [
 ];
 
 /// The sources that exist in a world: ECS objects or Kubernetes objects, plus the scenario's.
-fn relevant_source(category: &str, eks: bool) -> bool {
+/// Whether the filter of a source is worth a checkbox in a world with an ECS part, an EKS
+/// part, or both (`parts`).
+fn relevant_source(category: &str, (ecs, eks): (bool, bool)) -> bool {
     match category {
         "scenario" | "quiz" => true,
         "deployment" | "replicaset" | "pod" | "node" => eks,
-        _ => !eks,
+        _ => ecs,
     }
 }

@@ -22,7 +22,10 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
     };
     match sel {
         Selection::Task(id) => {
-            if let Some(eks) = &world.eks {
+            // A pod's name, or (ECS, or a side-by-side world's ECS part) a task's id.
+            if let Some(eks) = &world.eks
+                && (world.ecs.is_none() || eks.pods.iter().any(|p| &p.name == id))
+            {
                 pod_inspector(ui, player, eks, id);
                 return;
             }

@@ -50,7 +50,11 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
         {
             eks_metrics(ui, eks, now.secs_f64());
         }
-        return;
+        // A side-by-side world goes on with its ECS services.
+        if player.playback.world().ecs.is_none() {
+            return;
+        }
+        ui.separator();
     }
     ui.heading("Services");
     let now = now.secs_f64();

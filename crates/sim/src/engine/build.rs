@@ -20,25 +20,19 @@ use crate::rng::{Rngs, hex};
 use crate::scenario::spec::{
     ClusterSpec, ContainerSpec, EcsWorld, FailureResponse, HpaSpec, K8sContainerSpec,
     K8sDeploymentSpec, K8sServiceSpec, K8sServiceType, K8sStrategy, Scenario, ServiceStart,
-    StepScalingPolicySpec, TaskDefinitionSpec, TimingsSpec, WorldSpec,
+    StepScalingPolicySpec, TaskDefinitionSpec, TimingsSpec,
 };
 use crate::time::{Millis, SimTime};
 use crate::world::World;
 
 /// The ECS part of a scenario, if it has one.
 fn ecs_spec(scenario: &Scenario) -> Option<&EcsWorld> {
-    match &scenario.world {
-        WorldSpec::Ecs(e) => Some(e),
-        WorldSpec::Eks(_) => None,
-    }
+    scenario.world.ecs()
 }
 
 /// The region, account and zones the scenario runs in (validated once, shared by both parts).
 fn cluster_spec(scenario: &Scenario) -> &ClusterSpec {
-    match &scenario.world {
-        WorldSpec::Ecs(e) => &e.cluster,
-        WorldSpec::Eks(k) => &k.cluster,
-    }
+    scenario.world.cluster()
 }
 
 pub(super) fn timings(scenario: &Scenario) -> Timings {
@@ -123,9 +117,7 @@ pub(super) fn hpa(name: &str, deployment: usize, h: &HpaSpec, at: SimTime) -> Hp
 /// The EKS cluster of an EKS scenario: node groups, each Deployment rolled out at revision 1.
 fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksCluster> {
     use crate::k8s::setup;
-    let WorldSpec::Eks(k) = &scenario.world else {
-        return None;
-    };
+    let k = scenario.world.eks()?;
     let groups: Vec<(&instance_types::InstanceType, u32)> = k
         .node_groups
         .iter()

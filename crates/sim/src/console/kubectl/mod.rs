@@ -251,12 +251,11 @@ impl Kube<'_> {
 
     /// A managed node group's name, from the scenario.
     pub fn node_group_name(&self, g: usize) -> Option<String> {
-        match &self.cx.scenario.world {
-            crate::scenario::spec::WorldSpec::Eks(k) => {
-                k.node_groups.get(g).map(|x| x.name.clone())
-            }
-            crate::scenario::spec::WorldSpec::Ecs(_) => None,
-        }
+        self.cx
+            .scenario
+            .world
+            .eks()
+            .and_then(|k| k.node_groups.get(g).map(|x| x.name.clone()))
     }
 
     /// The events of one object (`pod/web-…`), oldest first.

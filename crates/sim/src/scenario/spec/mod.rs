@@ -69,4 +69,46 @@ pub enum WorldSpec {
     Ecs(EcsWorld),
     /// Kubernetes on Amazon EKS: managed node groups and a Deployment.
     Eks(EksWorld),
+    /// The same workload on both orchestrators, side by side under one clock, in one VPC:
+    /// both parts name the same region, account and Availability Zones (their cluster names
+    /// differ as they like).
+    Both(BothWorlds),
+}
+
+/// An ECS cluster and an EKS cluster in one scenario (`WorldSpec::Both`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BothWorlds {
+    pub ecs: EcsWorld,
+    pub eks: EksWorld,
+}
+
+impl WorldSpec {
+    /// The ECS part, if the world has one.
+    pub fn ecs(&self) -> Option<&EcsWorld> {
+        match self {
+            WorldSpec::Ecs(e) => Some(e),
+            WorldSpec::Both(b) => Some(&b.ecs),
+            WorldSpec::Eks(_) => None,
+        }
+    }
+
+    /// The EKS part, if the world has one.
+    pub fn eks(&self) -> Option<&EksWorld> {
+        match self {
+            WorldSpec::Eks(k) => Some(k),
+            WorldSpec::Both(b) => Some(&b.eks),
+            WorldSpec::Ecs(_) => None,
+        }
+    }
+
+    /// The region, account and zones the world runs in (the ECS part's when there are two:
+    /// validation makes the EKS part's the same).
+    pub fn cluster(&self) -> &ClusterSpec {
+        match self {
+            WorldSpec::Ecs(e) => &e.cluster,
+            WorldSpec::Eks(k) => &k.cluster,
+            WorldSpec::Both(b) => &b.ecs.cluster,
+        }
+    }
 }

@@ -178,6 +178,18 @@ pub(super) struct Peak {
 
 /// ECS: each service at its largest desired count, with `maximumPercent` of it running during a
 /// deployment (the largest the service or a timeline update sets); and every instance.
+impl Peak {
+    /// Both parts of a side-by-side world run at once: their work and hosts add up.
+    pub(super) fn both(ecs: &Peak, eks: &Peak) -> Peak {
+        Peak {
+            work: ecs.work.saturating_add(eks.work),
+            hosts: ecs.hosts.saturating_add(eks.hosts),
+            nouns: ("tasks and pods", "instances and nodes"),
+            over_a_cap: ecs.over_a_cap || eks.over_a_cap,
+        }
+    }
+}
+
 pub(super) fn ecs_peak(s: &Scenario, w: &EcsWorld) -> Peak {
     let peak = peak_desired(s, w);
     let mut work = 0u64;

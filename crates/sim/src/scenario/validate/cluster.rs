@@ -109,3 +109,42 @@ mod tests {
         }
     }
 }
+
+/// The two parts of a side-by-side world share one VPC: the EKS cluster names the ECS
+/// cluster's region, account and Availability Zones (in any order).
+pub(super) fn same_network(out: &mut Problems, ecs: &ClusterSpec, eks: &ClusterSpec, kp: &Path) {
+    if eks.region != ecs.region {
+        out.push((
+            kp.field("region"),
+            format!(
+                "region {} differs from the ECS cluster's {}; both parts of a Both world run in one region",
+                quoted(&eks.region),
+                quoted(&ecs.region)
+            ),
+        ));
+    }
+    if eks.account_id != ecs.account_id {
+        out.push((
+            kp.field("account_id"),
+            format!(
+                "account {} differs from the ECS cluster's {}; both parts of a Both world run in one account",
+                quoted(&eks.account_id),
+                quoted(&ecs.account_id)
+            ),
+        ));
+    }
+    let mut a: Vec<&str> = ecs.availability_zones.iter().map(String::as_str).collect();
+    let mut b: Vec<&str> = eks.availability_zones.iter().map(String::as_str).collect();
+    a.sort_unstable();
+    b.sort_unstable();
+    if a != b {
+        out.push((
+            kp.field("availability_zones"),
+            format!(
+                "the zones [{}] differ from the ECS cluster's [{}]; both parts of a Both world share one VPC and its subnets, so name the same zones",
+                b.iter().map(|z| quoted(z)).collect::<Vec<_>>().join(", "),
+                a.iter().map(|z| quoted(z)).collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+}

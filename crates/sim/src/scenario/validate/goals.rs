@@ -7,7 +7,7 @@ use super::common::{check_seconds, list, scenario_end};
 use super::ecs_index::EcsIndex;
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{escaped, quoted};
-use crate::scenario::spec::{EksWorld, Goal, Scenario};
+use crate::scenario::spec::{EksWorld, Goal, Scenario, WorldSpec};
 
 /// At most this many goals and hints per scenario (the goals panel lists them all).
 pub const MAX_GOALS: usize = 20;
@@ -40,6 +40,8 @@ pub(super) fn goals(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Option
     for (i, g) in s.goals.iter().enumerate() {
         let p = gp.index(i);
         match (is_ecs(g), eks.is_some()) {
+            // A side-by-side world has both kinds of goal.
+            _ if matches!(s.world, WorldSpec::Both(_)) => {}
             (Some(false), false) => {
                 out.push((
                     p,

@@ -88,12 +88,29 @@ pub(super) fn validate(s: &Scenario) -> Problems {
         ));
     }
     let wp = root.field("world");
-    let cluster = match &s.world {
-        WorldSpec::Ecs(w) => &w.cluster,
-        WorldSpec::Eks(k) => &k.cluster,
+    let cluster_path = match &s.world {
+        WorldSpec::Both(_) => wp.field("ecs").field("cluster"),
+        _ => wp.field("cluster"),
     };
-    cluster::cluster(&mut out, cluster, &wp.field("cluster"));
+    cluster::cluster(&mut out, s.world.cluster(), &cluster_path);
     match &s.world {
+        WorldSpec::Both(b) => {
+            let ep = wp.field("eks");
+            cluster::cluster(&mut out, &b.eks.cluster, &ep.field("cluster"));
+            cluster::same_network(
+                &mut out,
+                &b.ecs.cluster,
+                &b.eks.cluster,
+                &ep.field("cluster"),
+            );
+            let ix = ecs_world(&mut out, s, &b.ecs, &wp.field("ecs"));
+            eks::eks_world(&mut out, &b.eks, &ep);
+            timeline::timeline(&mut out, s, &ix, Some(&b.eks));
+            quizzes::quizzes(&mut out, s, &ix, Some(&b.eks));
+            goals::goals(&mut out, s, &ix, Some(&b.eks));
+            let (e, k) = (caps::ecs_peak(s, &b.ecs), caps::eks_peak(s, &b.eks));
+            caps::run_cost(&mut out, s, &caps::Peak::both(&e, &k));
+        }
         WorldSpec::Ecs(w) => {
             let ix = ecs_world(&mut out, s, w, &wp);
             timeline::timeline(&mut out, s, &ix, None);

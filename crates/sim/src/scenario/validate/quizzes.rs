@@ -7,12 +7,15 @@ use super::common::{list, scenario_end};
 use super::ecs_index::EcsIndex;
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{escaped, quoted};
-use crate::scenario::spec::{Condition, EksWorld, Focus, Quiz, Scenario, TOPICS, Trigger};
+use crate::scenario::spec::{
+    Condition, EksWorld, Focus, Quiz, Scenario, TOPICS, Trigger, WorldSpec,
+};
 
 /// Keys 1–9 pick a quiz answer.
 pub const MAX_CHOICES: usize = 9;
 
-fn condition(out: &mut Problems, ix: &EcsIndex, c: &Condition, p: Path, eks: bool) {
+/// `eks`: the world is EKS only; `both`: it has both parts, so either kind of condition.
+fn condition(out: &mut Problems, ix: &EcsIndex, c: &Condition, p: Path, eks: bool, both: bool) {
     let k8s_condition = matches!(
         c,
         Condition::PodCrashLoop
@@ -26,7 +29,7 @@ fn condition(out: &mut Problems, ix: &EcsIndex, c: &Condition, p: Path, eks: boo
             | Condition::PodNominated
             | Condition::NodeDisrupted
     );
-    if k8s_condition != eks {
+    if k8s_condition != eks && !both {
         out.push((
             p,
             if eks {
@@ -224,7 +227,14 @@ pub(super) fn quizzes(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opti
                     ));
                 }
             }
-            Trigger::When(c) => condition(out, ix, c, p.field("trigger"), eks.is_some()),
+            Trigger::When(c) => condition(
+                out,
+                ix,
+                c,
+                p.field("trigger"),
+                eks.is_some(),
+                matches!(s.world, WorldSpec::Both(_)),
+            ),
         }
         if let Some(f) = &q.focus {
             let fp = p.field("focus");

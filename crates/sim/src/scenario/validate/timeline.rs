@@ -12,7 +12,9 @@ use crate::scenario::limits::{
 };
 use crate::scenario::locate::Path;
 use crate::scenario::shown::{escaped, quoted};
-use crate::scenario::spec::{Action, CapacityProvider, EksWorld, FailureResponse, Scenario};
+use crate::scenario::spec::{
+    Action, CapacityProvider, EksWorld, FailureResponse, Scenario, WorldSpec,
+};
 
 pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Option<&EksWorld>) {
     let tp = Path::root().field("timeline");
@@ -35,7 +37,10 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
             continue;
         }
         let is_note = matches!(entry.action, Action::Note(_));
+        // A side-by-side world takes the actions of both orchestrators.
+        let both = matches!(s.world, WorldSpec::Both(_));
         match (eks, is_eks_action) {
+            _ if both => {}
             (Some(_), false) if !is_note => {
                 out.push((
                     ap.clone(),
