@@ -72,7 +72,7 @@ pub enum WorldSpec {
     /// The same workload on both orchestrators, side by side under one clock, in one VPC:
     /// both parts name the same region, account and Availability Zones (their cluster names
     /// differ as they like).
-    Both(BothWorlds),
+    Both(Box<BothWorlds>),
 }
 
 /// An ECS cluster and an EKS cluster in one scenario (`WorldSpec::Both`).

@@ -95,21 +95,6 @@ pub(super) fn cluster(out: &mut Problems, c: &ClusterSpec, cp: &Path) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn regions_look_like_aws_regions() {
-        for ok in ["us-east-1", "eu-west-2", "us-gov-west-1", "ap-southeast-4"] {
-            assert!(region_ok(ok), "{ok}");
-        }
-        for bad in ["", "us-east", "us_east_1", "US-EAST-1", "useast1", "us--1"] {
-            assert!(!region_ok(bad), "{bad}");
-        }
-    }
-}
-
 /// The two parts of a side-by-side world share one VPC: the EKS cluster names the ECS
 /// cluster's region, account and Availability Zones (in any order).
 pub(super) fn same_network(out: &mut Problems, ecs: &ClusterSpec, eks: &ClusterSpec, kp: &Path) {
@@ -146,5 +131,20 @@ pub(super) fn same_network(out: &mut Problems, ecs: &ClusterSpec, eks: &ClusterS
                 a.iter().map(|z| quoted(z)).collect::<Vec<_>>().join(", ")
             ),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_look_like_aws_regions() {
+        for ok in ["us-east-1", "eu-west-2", "us-gov-west-1", "ap-southeast-4"] {
+            assert!(region_ok(ok), "{ok}");
+        }
+        for bad in ["", "us-east", "us_east_1", "US-EAST-1", "useast1", "us--1"] {
+            assert!(!region_ok(bad), "{bad}");
+        }
     }
 }
