@@ -45,37 +45,49 @@ fn srgb8(c: bevy::color::Color) -> [u8; 3] {
     ]
 }
 
-#[test]
-fn shot_renders_the_cluster_with_its_cards() {
+/// `orca shot SCENARIO --at AT` under Xvfb into a temporary PNG, or `None` (after skipping or
+/// failing, see [`skip_or_fail`]) when this machine cannot render.
+fn shot(scenario: &str, at: &str, tag: &str) -> Option<std::path::PathBuf> {
     if Command::new("xvfb-run").arg("--help").output().is_err() {
-        return skip_or_fail("xvfb-run is not installed (apt-get install xvfb xauth)");
+        skip_or_fail("xvfb-run is not installed (apt-get install xvfb xauth)");
+        return None;
     }
     let icd = Path::new("/usr/share/vulkan/icd.d/lvp_icd.x86_64.json");
     if !icd.exists() && std::env::var_os("VK_ICD_FILENAMES").is_none() {
-        return skip_or_fail("no Vulkan driver (apt-get install mesa-vulkan-drivers libvulkan1)");
+        skip_or_fail("no Vulkan driver (apt-get install mesa-vulkan-drivers libvulkan1)");
+        return None;
     }
-    let out = std::env::temp_dir().join(format!("orca-render-{}.png", std::process::id()));
+    let out = std::env::temp_dir().join(format!("orca-render-{tag}-{}.png", std::process::id()));
     let _ = std::fs::remove_file(&out);
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ecs-rolling-update.ron");
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join(scenario);
     let mut cmd = Command::new("xvfb-run");
     cmd.args(["-a", "-s", "-screen 0 1280x720x24"])
         .arg(env!("CARGO_BIN_EXE_orca"))
         .arg("shot")
         .arg(&scenario)
-        .args(["--at", "56", "--out"])
+        .args(["--at", at, "--out"])
         .arg(&out)
         .env("WGPU_BACKEND", "vulkan");
     if icd.exists() {
         cmd.env("VK_ICD_FILENAMES", icd);
     }
     let result = cmd.output().expect("xvfb-run starts");
-    let stderr = String::from_utf8_lossy(&result.stderr);
     if !result.status.success() {
+        let stderr = String::from_utf8_lossy(&result.stderr);
         if stderr.contains("Unable to find a GPU") || stderr.contains("No suitable adapter") {
-            return skip_or_fail(&format!("no graphics adapter:\n{stderr}"));
+            skip_or_fail(&format!("no graphics adapter:\n{stderr}"));
+            return None;
         }
         panic!("orca shot failed ({}):\n{stderr}", result.status);
     }
+    Some(out)
+}
+
+#[test]
+fn shot_renders_the_cluster_with_its_cards() {
+    let Some(out) = shot("scenarios/ecs-rolling-update.ron", "56", "ecs") else {
+        return;
+    };
     let (w, h, channels, px) = pixels(&out);
     assert_eq!((w, h), (1280, 720));
     // Not blank: many distinct colours.
@@ -105,36 +117,9 @@ fn shot_renders_the_cluster_with_its_cards() {
 
 #[test]
 fn shot_renders_an_eks_scenario_with_pending_pods() {
-    if Command::new("xvfb-run").arg("--help").output().is_err() {
-        return skip_or_fail("xvfb-run is not installed (apt-get install xvfb xauth)");
-    }
-    let icd = Path::new("/usr/share/vulkan/icd.d/lvp_icd.x86_64.json");
-    if !icd.exists() && std::env::var_os("VK_ICD_FILENAMES").is_none() {
-        return skip_or_fail("no Vulkan driver (apt-get install mesa-vulkan-drivers libvulkan1)");
-    }
-    let out = std::env::temp_dir().join(format!("orca-render-eks-{}.png", std::process::id()));
-    let _ = std::fs::remove_file(&out);
-    let scenario =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/eks-failed-scheduling.ron");
-    let mut cmd = Command::new("xvfb-run");
-    cmd.args(["-a", "-s", "-screen 0 1280x720x24"])
-        .arg(env!("CARGO_BIN_EXE_orca"))
-        .arg("shot")
-        .arg(&scenario)
-        .args(["--at", "40", "--out"])
-        .arg(&out)
-        .env("WGPU_BACKEND", "vulkan");
-    if icd.exists() {
-        cmd.env("VK_ICD_FILENAMES", icd);
-    }
-    let result = cmd.output().expect("xvfb-run starts");
-    if !result.status.success() {
-        let stderr = String::from_utf8_lossy(&result.stderr);
-        if stderr.contains("Unable to find a GPU") || stderr.contains("No suitable adapter") {
-            return skip_or_fail(&format!("no graphics adapter:\n{stderr}"));
-        }
-        panic!("orca shot failed ({}):\n{stderr}", result.status);
-    }
+    let Some(out) = shot("scenarios/eks-failed-scheduling.ron", "40", "eks") else {
+        return;
+    };
     let (_, _, channels, px) = pixels(&out);
     use orca::app::canvas::card_state::CardState;
     // Two running, ready pods (green) and two Pending pods (grey) in the unscheduled area.
@@ -142,5 +127,31 @@ fn shot_renders_an_eks_scenario_with_pending_pods() {
     let pending = count_near(&px, channels, srgb8(CardState::Pending.color()));
     assert!(ready > 2_000, "ready pod pixels: {ready}");
     assert!(pending > 2_000, "pending pod pixels: {pending}");
+    let _ = std::fs::remove_file(&out);
+}
+
+#[test]
+fn shot_renders_a_side_by_side_world_with_both_parts() {
+    let Some(out) = shot("scenarios/side-by-side-rolling-update.ron", "75", "both") else {
+        return;
+    };
+    let (w, _, channels, px) = pixels(&out);
+    use orca::app::canvas::card_state::CardState;
+    // The ECS zones on the left half of the canvas, the EKS zones on its right (the canvas is
+    // about 920 px wide at 1280×720): healthy tasks and ready pods on both.
+    let healthy = srgb8(CardState::Healthy.color());
+    let (mut left, mut right) = (0, 0);
+    for (i, p) in px.chunks(channels).enumerate() {
+        let x = (i as u32) % w;
+        if (0..3).all(|c| (p[c] as i32 - healthy[c] as i32).abs() <= 6) {
+            if x < 460 {
+                left += 1;
+            } else if x < 920 {
+                right += 1;
+            }
+        }
+    }
+    assert!(left > 500, "ECS side healthy pixels: {left}");
+    assert!(right > 500, "EKS side ready pixels: {right}");
     let _ = std::fs::remove_file(&out);
 }

@@ -96,6 +96,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/side-by-side-rolling-update.ron"),
     ),
     (
+        "side-by-side-failing-health-check",
+        include_str!("../../scenarios/side-by-side-failing-health-check.ron"),
+    ),
+    (
+        "side-by-side-load-spike",
+        include_str!("../../scenarios/side-by-side-load-spike.ron"),
+    ),
+    (
         "challenge-ecs-unstick-deployment",
         include_str!("../../scenarios/challenge-ecs-unstick-deployment.ron"),
     ),
