@@ -366,6 +366,18 @@ fn set_status(ctx: &mut Ctx, idx: TaskIdx, to: TaskStatus, next_in: Option<Milli
     }
 }
 
+/// The pull of an image from a modelled ECR repository fails when its tag or digest is no
+/// longer there (deleted, or expired by a lifecycle policy): `CannotPullContainerError: … not
+/// found` (ECS Developer Guide, "Cannot pull container image errors"; docs/rules/ecr.md).
+fn gone_from_registry(ctx: &Ctx, idx: TaskIdx) -> Option<String> {
+    ctx.world
+        .task(idx)
+        .containers
+        .iter()
+        .find(|c| ctx.registry.missing(&c.image))
+        .map(|c| messages::cannot_pull_not_found(&c.image))
+}
+
 pub fn on_step_due(ctx: &mut Ctx, idx: TaskIdx) {
     let now = ctx.now;
     let t = ctx.world.task(idx);
@@ -384,7 +396,13 @@ pub fn on_step_due(ctx: &mut Ctx, idx: TaskIdx) {
             set_status(ctx, idx, TaskStatus::Pending, Some(pull));
         }
         TaskStatus::Pending => {
-            if let Some(reason) = ctx.world.task(idx).pull_failure.clone() {
+            let pull_failure = ctx
+                .world
+                .task(idx)
+                .pull_failure
+                .clone()
+                .or_else(|| gone_from_registry(ctx, idx));
+            if let Some(reason) = pull_failure {
                 for c in &mut ctx.world.task_mut(idx).containers {
                     c.reason = Some(reason.clone());
                 }

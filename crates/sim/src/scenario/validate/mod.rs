@@ -110,6 +110,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
                 target_groups: Vec::new(),
                 services: Vec::new(),
                 timings: TimingsSpec::default(),
+                ecr: Default::default(),
             };
             let ix = EcsIndex::new(&w);
             eks::eks_world(&mut out, k, &wp);
