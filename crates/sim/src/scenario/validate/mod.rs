@@ -15,6 +15,7 @@
 mod caps;
 mod cluster;
 mod common;
+mod ecr;
 mod ecs_capacity;
 mod ecs_index;
 mod eks;
@@ -93,6 +94,12 @@ pub(super) fn validate(s: &Scenario) -> Problems {
         WorldSpec::Eks(k) => &k.cluster,
     };
     cluster::cluster(&mut out, cluster, &wp.field("cluster"));
+    let ecr_spec = match &s.world {
+        WorldSpec::Ecs(w) => &w.ecr,
+        WorldSpec::Eks(k) => &k.ecr,
+    };
+    ecr::ecr(&mut out, ecr_spec, &wp.field("ecr"));
+    ecr::timeline(&mut out, s, ecr_spec);
     match &s.world {
         WorldSpec::Ecs(w) => {
             let ix = ecs_world(&mut out, s, w, &wp);
