@@ -61,6 +61,7 @@ fn main() {
     let mut timers = Timers::default();
     let mut log = Vec::new();
     let timings = Timings::from(&TimingsSpec::default());
+    let registry = orca_sim::ecr::Registry::default();
     let mut run_to = |c: &mut EksCluster, from: u64, to: u64| {
         for s in from..=to {
             let now = SimTime::from_secs(s);
@@ -68,6 +69,7 @@ fn main() {
                 now,
                 world: c,
                 net: &mut net,
+                registry: &registry,
                 timers: &mut timers,
                 rngs: &mut rngs,
                 log: &mut log,
