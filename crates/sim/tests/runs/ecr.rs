@@ -248,3 +248,28 @@ fn a_new_cve_flags_the_continuously_scanned_image_only() {
     );
     assert!(manual.contains("(ValidationException)"), "{manual}");
 }
+
+#[test]
+fn get_lifecycle_policy_shows_the_policy_and_the_last_pass() {
+    let before = at(LIFECYCLE, 200);
+    let v: serde_json::Value = serde_json::from_str(&printed(
+        &before,
+        "aws ecr get-lifecycle-policy --repository-name web",
+    ))
+    .expect("JSON");
+    assert!(v.get("lastEvaluatedAt").is_none(), "no pass before 5:00");
+    let text: serde_json::Value =
+        serde_json::from_str(v["lifecyclePolicyText"].as_str().expect("text")).expect("policy");
+    assert_eq!(text["rules"][0]["selection"]["tagPrefixList"][0], "v");
+    assert_eq!(
+        text["rules"][0]["selection"]["countType"],
+        "imageCountMoreThan"
+    );
+    let after = at(LIFECYCLE, 310);
+    let v: serde_json::Value = serde_json::from_str(&printed(
+        &after,
+        "aws ecr get-lifecycle-policy --repository-name web",
+    ))
+    .expect("JSON");
+    assert_eq!(v["lastEvaluatedAt"], "2026-01-05T09:05:00.000000+00:00");
+}

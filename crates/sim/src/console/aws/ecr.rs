@@ -586,12 +586,18 @@ fn get_lifecycle_policy(e: &Ecr, words: &[String]) -> Result<Outcome, Outcome> {
     let args = parse(words, &[Param::text("--repository-name").required()])?;
     let (_, repo) = e.repository(&args)?;
     let text = policy_text(repo).ok_or_else(|| no_policy(e, repo))?;
-    Ok(Outcome::Print(pretty(&json!({
+    let mut reply = json!({
         "registryId": e.reg.registry_id,
         "repositoryName": repo.name,
         "lifecyclePolicyText": text,
-        "lastEvaluatedAt": SimTime::ZERO.iso8601(),
-    }))))
+    });
+    // The last lifecycle pass, if one has run (they run every `lifecycle_interval`).
+    let every = e.reg.lifecycle_interval.0.max(1);
+    let passes = e.now.millis() / every;
+    if passes > 0 {
+        reply["lastEvaluatedAt"] = json!(SimTime::from_millis(passes * every).iso8601());
+    }
+    Ok(Outcome::Print(pretty(&reply)))
 }
 
 fn get_lifecycle_policy_preview(e: &Ecr, words: &[String]) -> Result<Outcome, Outcome> {

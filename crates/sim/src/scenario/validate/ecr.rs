@@ -47,6 +47,42 @@ fn tag_ok(tag: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
 }
 
+/// What the lifecycle passes of a run may cost at most: passes × images × rules [Orca].
+pub const MAX_LIFECYCLE_COST: f64 = 50_000_000.0;
+
+/// The lifecycle passes of a run look at every image of every repository with a policy once
+/// per rule; the run's images are the file's and those its timeline pushes.
+pub(super) fn lifecycle_cost(out: &mut Problems, s: &Scenario, spec: &EcrSpec, p: &Path) {
+    let rules: usize = spec
+        .repositories
+        .iter()
+        .filter_map(|r| r.lifecycle_policy.as_ref())
+        .map(|l| l.rules.len())
+        .sum();
+    if rules == 0 || !spec.lifecycle_interval_seconds.is_finite() {
+        return;
+    }
+    let images = spec
+        .repositories
+        .iter()
+        .map(|r| r.images.len())
+        .sum::<usize>()
+        + s.timeline
+            .iter()
+            .filter(|e| matches!(e.action, Action::PushImage { .. }))
+            .count();
+    let passes = (s.duration / spec.lifecycle_interval_seconds.max(MIN_LIFECYCLE_INTERVAL)).ceil();
+    let cost = passes * images as f64 * rules as f64;
+    if cost > MAX_LIFECYCLE_COST {
+        out.push((
+            p.field("lifecycle_interval_seconds"),
+            format!(
+                "the lifecycle passes would weigh {cost:.0} image × rule checks ({passes:.0} passes over {images} images and {rules} rules); at most {MAX_LIFECYCLE_COST:.0}: apply the policies less often or model fewer images"
+            ),
+        ));
+    }
+}
+
 pub(super) fn ecr(out: &mut Problems, spec: &EcrSpec, p: &Path) {
     let rp = p.field("repositories");
     if spec.repositories.len() > MAX_REPOSITORIES {
@@ -84,10 +120,21 @@ pub(super) fn ecr(out: &mut Problems, spec: &EcrSpec, p: &Path) {
                 "ContinuousScan needs enhanced scanning (Amazon Inspector); with scan_type Basic use ScanOnPush or Manual, or set scan_type: Enhanced".into(),
             ));
         }
-        let mut tags = Unique::new();
+        let mut tags: Vec<&str> = Vec::new();
         for (k, im) in r.images.iter().enumerate() {
             let ip = p.field("images").index(k);
             for (t, tag) in im.tags.iter().enumerate() {
+                if tags.contains(&tag.as_str()) {
+                    out.push((
+                        ip.field("tags").index(t),
+                        format!(
+                            "tag {} is on two images of repository {}; a tag names one image, so give this one another tag",
+                            quoted(tag),
+                            quoted(&r.name)
+                        ),
+                    ));
+                }
+                tags.push(tag);
                 if !tag_ok(tag) {
                     out.push((
                         ip.field("tags").index(t),
@@ -97,8 +144,6 @@ pub(super) fn ecr(out: &mut Problems, spec: &EcrSpec, p: &Path) {
                         ),
                     ));
                 }
-                // A tag names one image of a repository.
-                tags.check(out, ip.field("tags").index(t), "tag", tag);
             }
             if !im.pushed_days_ago.is_finite() || !(0.0..=3650.0).contains(&im.pushed_days_ago) {
                 out.push((

@@ -100,6 +100,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
     };
     ecr::ecr(&mut out, ecr_spec, &wp.field("ecr"));
     ecr::timeline(&mut out, s, ecr_spec);
+    ecr::lifecycle_cost(&mut out, s, ecr_spec, &wp.field("ecr"));
     match &s.world {
         WorldSpec::Ecs(w) => {
             let ix = ecs_world(&mut out, s, w, &wp);
