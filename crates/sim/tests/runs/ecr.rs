@@ -273,3 +273,23 @@ fn get_lifecycle_policy_shows_the_policy_and_the_last_pass() {
     .expect("JSON");
     assert_eq!(v["lastEvaluatedAt"], "2026-01-05T09:05:00.000000+00:00");
 }
+
+#[test]
+fn tab_completes_ecr_operations_flags_and_repositories() {
+    let p = at(SCANNING, 10);
+    let cx = Context {
+        world: p.world(),
+        scenario: p.scenario(),
+        now: p.now(),
+        log: p.log(),
+        files: &no_files,
+    };
+    let c = |line: &str| console::complete::complete(line, &cx).candidates;
+    assert_eq!(c("aws ec"), ["ecr", "ecs"]);
+    assert_eq!(c("aws ecr list-"), ["list-images"]);
+    assert_eq!(c("aws ecr list-images --rep"), ["--repository-name"]);
+    assert_eq!(
+        c("aws ecr list-images --repository-name w"),
+        ["web", "worker"]
+    );
+}

@@ -32,6 +32,26 @@ pub const SUPPORTED: &[&str] = &[
     "start-image-scan",
 ];
 
+/// The options of each operation (for Tab completion).
+pub fn flags(op: &str) -> &'static [&'static str] {
+    match op {
+        "describe-repositories" => &["--repository-names"],
+        "describe-images" => &["--repository-name", "--image-ids"],
+        "batch-delete-image" => &["--repository-name", "--image-ids"],
+        "put-image" => &[
+            "--repository-name",
+            "--image-tag",
+            "--image-digest",
+            "--image-manifest",
+        ],
+        "start-image-scan" | "describe-image-scan-findings" => &["--repository-name", "--image-id"],
+        "list-images" | "get-lifecycle-policy" | "get-lifecycle-policy-preview" => {
+            &["--repository-name"]
+        }
+        _ => &[],
+    }
+}
+
 /// Operations of the real `aws ecr` Orca does not carry out (for "Invalid choice").
 const OTHER: &[&str] = &[
     "batch-check-layer-availability",

@@ -20,6 +20,7 @@ use crate::scenario::spec::{Action, SchedulingStrategy};
 use crate::time::SimTime;
 use crate::world::World;
 
+pub use ecr::{SUPPORTED as ECR_SUPPORTED, flags as ecr_flags};
 pub use register::reply_task_definition;
 pub use shapes::{reply_container_instances, reply_service, reply_task};
 
