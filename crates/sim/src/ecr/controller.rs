@@ -321,19 +321,29 @@ pub fn begin_scan(ctx: &mut EcrCtx, r: usize, i: usize, enhanced: bool) {
     ctx.schedule(done, EcrTimer::ScanDone(r as u32, i as u32));
 }
 
-/// A scan due now completes with the findings the feed has published by now.
-pub fn on_scan_done(ctx: &mut EcrCtx, r: usize, i: usize) {
+/// Scans of repository `r` due now complete. The timer names the image by its index when the
+/// scan started; an expiry or deletion since may have moved it, so every scan of the repository
+/// due now completes here (and a later timer for the same instant finds none left).
+pub fn on_scan_done(ctx: &mut EcrCtx, r: usize, _i: usize) {
     let now = ctx.now;
-    let due = ctx
-        .reg
-        .repositories
-        .get(r)
-        .and_then(|repo| repo.images.get(i))
-        .and_then(|im| im.scan.as_ref())
-        .is_some_and(|s| s.status == ScanStatus::InProgress && s.completed_at == now);
-    if !due {
-        return;
+    let due: Vec<usize> = ctx.reg.repositories.get(r).map_or(Vec::new(), |repo| {
+        (0..repo.images.len())
+            .filter(|&k| {
+                repo.images[k]
+                    .scan
+                    .as_ref()
+                    .is_some_and(|s| s.status == ScanStatus::InProgress && s.completed_at == now)
+            })
+            .collect()
+    });
+    for i in due {
+        complete_scan(ctx, r, i);
     }
+}
+
+/// A scan completes with the findings the feed has published by now.
+fn complete_scan(ctx: &mut EcrCtx, r: usize, i: usize) {
+    let now = ctx.now;
     let findings = findings_at(ctx.reg, r, i, now);
     let enhanced = ctx.reg.repositories[r].images[i]
         .scan
