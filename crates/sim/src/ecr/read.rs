@@ -27,7 +27,8 @@ pub struct ImageRow {
     pub scan_status: Option<&'static str>,
     /// Most severe first.
     pub severity_counts: Vec<(Severity, u32)>,
-    /// Live ECS tasks (their ids) whose containers name this image now.
+    /// Live ECS tasks (their ids) that pulled this image (or, before their pull, whose
+    /// containers name it).
     pub tasks: Vec<String>,
     /// Pods (their names) whose container names this image now.
     pub pods: Vec<String>,
@@ -104,9 +105,11 @@ fn tasks_using(world: &World, r: usize, i: usize) -> Vec<String> {
         .iter()
         .filter(|t| t.is_live())
         .filter(|t| {
-            t.containers
-                .iter()
-                .any(|c| world.ecr.lookup(&c.image) == Lookup::Found(r, i))
+            // The digest it pulled; before its pull, the image its reference names now.
+            t.containers.iter().any(|c| match &c.image_digest {
+                Some(d) => *d == world.ecr.repositories[r].images[i].digest,
+                None => world.ecr.lookup(&c.image) == Lookup::Found(r, i),
+            })
         })
         .map(|t| t.id.clone())
         .collect()

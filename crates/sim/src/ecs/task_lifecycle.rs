@@ -167,6 +167,7 @@ fn create(
             Container {
                 name: c.name.clone(),
                 image: c.image.clone(),
+                image_digest: None,
                 essential: c.essential,
                 last_status: ContainerStatus::Pending,
                 health_status: HealthStatus::Unknown,
@@ -309,6 +310,8 @@ pub fn launch_running(
     t.pull_failure = None;
     // It did not walk PROVISIONING → RUNNING in front of us: it is first seen RUNNING.
     t.last_status = TaskStatus::Running;
+    // It pulled its image before the scenario started.
+    record_digests(ctx, idx);
     state_changed(ctx, idx, None);
     enter_running(ctx, idx, true);
     idx
@@ -378,6 +381,16 @@ fn gone_from_registry(ctx: &Ctx, idx: TaskIdx) -> Option<String> {
         .map(|c| messages::cannot_pull_not_found(&c.image))
 }
 
+/// The digest each container's image resolved to, when it came from a modelled repository.
+fn record_digests(ctx: &mut Ctx, idx: TaskIdx) {
+    let registry = ctx.registry;
+    for c in &mut ctx.world.task_mut(idx).containers {
+        if let crate::ecr::Lookup::Found(r, i) = registry.lookup(&c.image) {
+            c.image_digest = Some(registry.repositories[r].images[i].digest.clone());
+        }
+    }
+}
+
 pub fn on_step_due(ctx: &mut Ctx, idx: TaskIdx) {
     let now = ctx.now;
     let t = ctx.world.task(idx);
@@ -408,6 +421,7 @@ pub fn on_step_due(ctx: &mut Ctx, idx: TaskIdx) {
                 }
                 stop(ctx, idx, StopCause::ImagePullFailed { reason });
             } else {
+                record_digests(ctx, idx);
                 let d = between(
                     &mut ctx.rngs.timing,
                     ctx.timings.activating.0,

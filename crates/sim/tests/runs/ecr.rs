@@ -293,3 +293,51 @@ fn tab_completes_ecr_operations_flags_and_repositories() {
         ["web", "worker"]
     );
 }
+
+#[test]
+fn a_task_remembers_the_digest_it_pulled_when_a_mutable_tag_moves() {
+    // web's tags are MUTABLE: a push of v1 moves the tag; the running tasks keep the digest
+    // they pulled, which describe-tasks shows and the read model counts as in use.
+    let mut p = at(LIFECYCLE, 30);
+    let old = p.world().ecr.repositories[0].images[0].digest.clone();
+    act(
+        &mut p,
+        "aws ecr put-image --repository-name web --image-tag v1",
+    );
+    p.seek(SimTime::from_secs(40));
+    let ecs = p.world().ecs.as_ref().expect("ECS");
+    let task = ecs.tasks.iter().find(|t| t.is_live()).expect("a task");
+    assert_eq!(
+        task.containers[0].image_digest.as_deref(),
+        Some(old.as_str())
+    );
+    let out = printed(
+        &p,
+        &format!("aws ecs describe-tasks --cluster demo --tasks {}", task.id),
+    );
+    assert!(
+        out.contains(&format!("\"imageDigest\": \"{old}\"")),
+        "{out}"
+    );
+    let repos = read::repositories(p.world());
+    let old_row = repos[0]
+        .images
+        .iter()
+        .find(|i| i.digest == old)
+        .expect("old");
+    assert!(
+        old_row.tags.is_empty(),
+        "the tag moved away: the old image is untagged"
+    );
+    assert_eq!(
+        old_row.tasks.len(),
+        2,
+        "both tasks still run the old digest"
+    );
+    let new_row = repos[0]
+        .images
+        .iter()
+        .find(|i| i.tags == ["v1"])
+        .expect("new");
+    assert!(new_row.tasks.is_empty());
+}
