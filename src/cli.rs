@@ -348,6 +348,7 @@ pub const SOURCES: &[&str] = &[
     "replicaset",
     "pod",
     "node",
+    "registry",
     "scenario",
     "quiz",
     "goal",

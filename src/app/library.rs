@@ -92,6 +92,18 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/eks-sandbox-bad-image.ron"),
     ),
     (
+        "ecr-lifecycle-expires-running-image",
+        include_str!("../../scenarios/ecr-lifecycle-expires-running-image.ron"),
+    ),
+    (
+        "ecr-immutable-tag",
+        include_str!("../../scenarios/ecr-immutable-tag.ron"),
+    ),
+    (
+        "ecr-continuous-scanning",
+        include_str!("../../scenarios/ecr-continuous-scanning.ron"),
+    ),
+    (
         "side-by-side-rolling-update",
         include_str!("../../scenarios/side-by-side-rolling-update.ron"),
     ),

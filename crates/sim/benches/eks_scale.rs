@@ -76,6 +76,7 @@ fn main() {
     let mut timers = Timers::default();
     let mut log = Vec::new();
     let timings = Timings::from(&TimingsSpec::default());
+    let registry = orca_sim::ecr::Registry::default();
     let mut run_to = |c: &mut EksCluster, from: u64, to: u64| {
         for s in from..=to {
             let now = SimTime::from_secs(s);
@@ -83,6 +84,7 @@ fn main() {
                 now,
                 world: c,
                 net: &mut net,
+                registry: &registry,
                 timers: &mut timers,
                 rngs: &mut rngs,
                 log: &mut log,

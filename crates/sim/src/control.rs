@@ -10,6 +10,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use crate::ecr::Registry;
 use crate::ecs::ids::{InstanceIdx, ServiceIdx, TargetGroupIdx, TaskIdx};
 use crate::event::{Event, EventKind, Source, Subject};
 use crate::net::Network;
@@ -29,6 +30,7 @@ pub enum Timer {
     Goals,
     Ecs(EcsTimer),
     Eks(EksTimer),
+    Ecr(EcrTimer),
 }
 
 /// Timers of the ECS part.
@@ -54,6 +56,17 @@ pub enum EcsTimer {
 pub enum EksTimer {
     /// One second of the EKS cluster (the kubelet and the controllers resync about that often).
     Tick,
+}
+
+/// Timers of the registry (Amazon ECR).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EcrTimer {
+    /// Lifecycle policies are applied to every repository that has one.
+    Lifecycle,
+    /// The vulnerability feed publishes its i-th CVE.
+    CvePublished(u32),
+    /// A scan of an image (repository, image index) is due to complete.
+    ScanDone(u32, u32),
 }
 
 /// The timer queue. Within one instant, the scenario's timeline entries (scripted actions and
@@ -146,6 +159,8 @@ pub struct Ctx<'a, P> {
     pub now: SimTime,
     pub world: &'a mut P,
     pub net: &'a mut Network,
+    /// The registry images are pulled from (read only: the ECR controller changes it).
+    pub registry: &'a Registry,
     pub timers: &'a mut Timers,
     pub rngs: &'a mut Rngs,
     pub log: &'a mut Vec<Event>,
@@ -155,6 +170,12 @@ pub struct Ctx<'a, P> {
 impl From<EcsTimer> for Timer {
     fn from(t: EcsTimer) -> Timer {
         Timer::Ecs(t)
+    }
+}
+
+impl From<EcrTimer> for Timer {
+    fn from(t: EcrTimer) -> Timer {
+        Timer::Ecr(t)
     }
 }
 

@@ -36,6 +36,9 @@ pub enum Source {
     Kube(String),
     /// Application Auto Scaling and its CloudWatch alarms, per service.
     AutoScaling(String),
+    /// An Amazon ECR repository (pushes, deletions, lifecycle expiry, scans, Inspector
+    /// findings).
+    Ecr(String),
     /// Timeline actions and notes of the scenario.
     Scenario,
     Quiz,
@@ -70,6 +73,7 @@ impl Source {
                 _ => "deployment",
             },
             Source::AutoScaling(_) => "autoscaling",
+            Source::Ecr(_) => "registry",
             Source::Scenario => "scenario",
             Source::Quiz => "quiz",
             Source::Goal => "goal",
@@ -86,6 +90,7 @@ impl std::fmt::Display for Source {
             Source::Instance(n) => write!(f, "instance {n}"),
             Source::Kube(object) => f.write_str(object),
             Source::AutoScaling(n) => write!(f, "autoscaling {n}"),
+            Source::Ecr(n) => write!(f, "ecr {n}"),
             Source::Scenario => f.write_str("scenario"),
             Source::Quiz => f.write_str("quiz"),
             Source::Goal => f.write_str("goal"),
@@ -289,6 +294,14 @@ pub enum EventKind {
     },
     SpotInstanceInterruptionWarning {
         instance: String,
+    },
+    // --- Amazon ECR
+    /// Something happened to an image of a repository: `what` is `PUSH`, `PUSH_REFUSED`,
+    /// `DELETE`, `EXPIRE`, `SCAN` or `FINDING`.
+    Ecr {
+        repository: String,
+        image_digest: String,
+        what: String,
     },
     // --- Kubernetes (kubectl get events)
     Kube {

@@ -4,6 +4,7 @@ pub mod aas;
 pub mod aws;
 pub mod console;
 pub mod control;
+pub mod ecr;
 pub mod ecs;
 pub mod elb;
 pub mod engine;

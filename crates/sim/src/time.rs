@@ -129,6 +129,17 @@ impl SimTime {
         )
     }
 
+    /// [`SimTime::iso8601`] of a moment `ms` milliseconds from the start, which may be before
+    /// it (an image pushed days before the scenario).
+    pub fn iso8601_signed(ms: i64) -> String {
+        let unix_ms = (START_UNIX_SECS as i64 * 1000 + ms).max(0) as u64;
+        let (date, h, m, s) = civil(unix_ms / 1000);
+        format!(
+            "{date}T{h:02}:{m:02}:{s:02}.{:06}+00:00",
+            (unix_ms % 1000) * 1000
+        )
+    }
+
     /// `Mon, 05 Jan 2026 09:01:26 +0000`, as `kubectl describe` prints a start time.
     pub fn rfc1123(self) -> String {
         let secs = START_UNIX_SECS + self.0 / 1000;

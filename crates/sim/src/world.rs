@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::ecr::Registry;
 use crate::ecs::cluster::EcsCluster;
 use crate::k8s::cluster::EksCluster;
 use crate::net::Network;
@@ -21,6 +22,8 @@ pub struct World {
     pub ecs: Option<EcsCluster>,
     /// The Amazon EKS cluster of the scenario, if it has one.
     pub eks: Option<EksCluster>,
+    /// The account's Amazon ECR registry (empty when the scenario models none).
+    pub ecr: Registry,
 }
 
 impl World {
@@ -50,6 +53,12 @@ impl World {
                 + k.replica_sets.len() * 1024
                 + k.samples.len() * 64
         });
-        size_of::<World>() + ecs + eks
+        let ecr = self
+            .ecr
+            .repositories
+            .iter()
+            .map(|r| r.images.len() * 512)
+            .sum::<usize>();
+        size_of::<World>() + ecs + eks + ecr
     }
 }

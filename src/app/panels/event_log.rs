@@ -46,7 +46,11 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
                 ui.strong("Events");
                 ui.separator();
                 let world = player.playback.world();
-                let parts = (world.ecs.is_some(), world.eks.is_some());
+                let parts = (
+                    world.ecs.is_some(),
+                    world.eks.is_some(),
+                    !world.ecr.repositories.is_empty(),
+                );
                 for (i, s) in SOURCES.iter().enumerate() {
                     if !relevant_source(s, parts) {
                         continue;
@@ -124,7 +128,7 @@ fn subject_to_select(e: &Event) -> Option<Selection> {
         .map(Selection::from_subject)
 }
 
-const SOURCES: [&str; 11] = [
+const SOURCES: [&str; 12] = [
     "service",
     "target-group",
     "task",
@@ -134,16 +138,17 @@ const SOURCES: [&str; 11] = [
     "replicaset",
     "pod",
     "node",
+    "registry",
     "scenario",
     "quiz",
 ];
 
-/// The sources that exist in a world: ECS objects or Kubernetes objects, plus the scenario's.
 /// Whether the filter of a source is worth a checkbox in a world with an ECS part, an EKS
-/// part, or both (`parts`).
-fn relevant_source(category: &str, (ecs, eks): (bool, bool)) -> bool {
+/// part, both, and an ECR registry or not (`parts`).
+fn relevant_source(category: &str, (ecs, eks, registry): (bool, bool, bool)) -> bool {
     match category {
         "scenario" | "quiz" => true,
+        "registry" => registry,
         "deployment" | "replicaset" | "pod" | "node" => eks,
         _ => ecs,
     }

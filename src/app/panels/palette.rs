@@ -25,6 +25,7 @@ pub(super) fn source_color(category: &str) -> egui::Color32 {
         "pod" => egui::Color32::from_rgb(180, 200, 210),
         "node" => egui::Color32::from_rgb(240, 170, 90),
         "autoscaling" => egui::Color32::from_rgb(255, 150, 120),
+        "registry" => egui::Color32::from_rgb(120, 210, 230),
         _ => egui::Color32::from_rgb(255, 225, 60),
     }
 }

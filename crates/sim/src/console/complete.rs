@@ -76,8 +76,20 @@ fn owned(v: &[&str]) -> Vec<String> {
 fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
     match words {
         [] => owned(&["aws", "kubectl"]),
-        ["aws"] => owned(&["ecs"]),
+        ["aws"] => owned(&["ecr", "ecs"]),
         ["aws", "ecs"] => owned(super::aws::SUPPORTED),
+        ["aws", "ecr"] => owned(super::aws::ECR_SUPPORTED),
+        ["aws", "ecr", op, rest @ ..] => match rest.last() {
+            Some(&"--repository-name" | &"--repository-names") => cx
+                .world
+                .ecr
+                .repositories
+                .iter()
+                .map(|r| r.name.clone())
+                .collect(),
+            Some(flag) if flag.starts_with("--") => Vec::new(),
+            _ => owned(super::aws::ecr_flags(op)),
+        },
         ["aws", "ecs", op, rest @ ..] => match rest.last() {
             Some(flag) if flag.starts_with("--") && takes_value(op, flag) => {
                 values(flag, words, cx)

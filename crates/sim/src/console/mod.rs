@@ -75,6 +75,8 @@ const HELP: &str = "The console carries out, against the run at this moment:
   aws ecs update-service|stop-task|update-container-instances-state
   aws ecs register-task-definition|create-service --cli-input-json file://FILE
   aws ec2 terminate-instances --instance-ids ID
+  aws ecr describe-repositories|describe-images|list-images|describe-image-scan-findings|
+          get-lifecycle-policy|get-lifecycle-policy-preview|put-image|batch-delete-image|start-image-scan
   kubectl get|describe|top|logs|rollout status|rollout history   (-n NAMESPACE, -A)
   kubectl scale|set image|rollout undo|restart|pause|resume|delete pod|cordon|uncordon|drain
   kubectl apply -f FILE [--dry-run=client]   (Deployment, Service, HorizontalPodAutoscaler)

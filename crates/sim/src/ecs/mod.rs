@@ -253,6 +253,9 @@ pub enum Host {
 pub struct Container {
     pub name: String,
     pub image: String,
+    /// The digest the image resolved to when it was pulled from a modelled ECR repository
+    /// (`containers[].imageDigest` of `describe-tasks`).
+    pub image_digest: Option<String>,
     pub essential: bool,
     pub last_status: ContainerStatus,
     pub health_status: HealthStatus,

@@ -167,6 +167,7 @@ fn create(
             Container {
                 name: c.name.clone(),
                 image: c.image.clone(),
+                image_digest: None,
                 essential: c.essential,
                 last_status: ContainerStatus::Pending,
                 health_status: HealthStatus::Unknown,
@@ -309,6 +310,8 @@ pub fn launch_running(
     t.pull_failure = None;
     // It did not walk PROVISIONING → RUNNING in front of us: it is first seen RUNNING.
     t.last_status = TaskStatus::Running;
+    // It pulled its image before the scenario started.
+    record_digests(ctx, idx);
     state_changed(ctx, idx, None);
     enter_running(ctx, idx, true);
     idx
@@ -366,6 +369,28 @@ fn set_status(ctx: &mut Ctx, idx: TaskIdx, to: TaskStatus, next_in: Option<Milli
     }
 }
 
+/// The pull of an image from a modelled ECR repository fails when its tag or digest is no
+/// longer there (deleted, or expired by a lifecycle policy): `CannotPullContainerError: … not
+/// found` (ECS Developer Guide, "Cannot pull container image errors"; docs/rules/ecr.md).
+fn gone_from_registry(ctx: &Ctx, idx: TaskIdx) -> Option<String> {
+    ctx.world
+        .task(idx)
+        .containers
+        .iter()
+        .find(|c| ctx.registry.missing(&c.image))
+        .map(|c| messages::cannot_pull_not_found(&c.image))
+}
+
+/// The digest each container's image resolved to, when it came from a modelled repository.
+fn record_digests(ctx: &mut Ctx, idx: TaskIdx) {
+    let registry = ctx.registry;
+    for c in &mut ctx.world.task_mut(idx).containers {
+        if let crate::ecr::Lookup::Found(r, i) = registry.lookup(&c.image) {
+            c.image_digest = Some(registry.repositories[r].images[i].digest.clone());
+        }
+    }
+}
+
 pub fn on_step_due(ctx: &mut Ctx, idx: TaskIdx) {
     let now = ctx.now;
     let t = ctx.world.task(idx);
@@ -384,12 +409,19 @@ pub fn on_step_due(ctx: &mut Ctx, idx: TaskIdx) {
             set_status(ctx, idx, TaskStatus::Pending, Some(pull));
         }
         TaskStatus::Pending => {
-            if let Some(reason) = ctx.world.task(idx).pull_failure.clone() {
+            let pull_failure = ctx
+                .world
+                .task(idx)
+                .pull_failure
+                .clone()
+                .or_else(|| gone_from_registry(ctx, idx));
+            if let Some(reason) = pull_failure {
                 for c in &mut ctx.world.task_mut(idx).containers {
                     c.reason = Some(reason.clone());
                 }
                 stop(ctx, idx, StopCause::ImagePullFailed { reason });
             } else {
+                record_digests(ctx, idx);
                 let d = between(
                     &mut ctx.rngs.timing,
                     ctx.timings.activating.0,

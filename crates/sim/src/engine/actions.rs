@@ -58,6 +58,7 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
         Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
             zone_changed(ctx, zone, matches!(action, Action::ZoneOutage { .. }));
         }
+        a if a.is_ecr() => crate::ecr::controller::on_action(&mut ctx.ecr(), action),
         a if a.is_eks() => {
             if let Some(mut c) = ctx.eks() {
                 eks(&mut c, action);

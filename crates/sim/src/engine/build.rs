@@ -285,8 +285,10 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
     let mut net = Network::new(&c.region, &c.account_id, &c.availability_zones);
     let ecs = ecs_spec(scenario).map(|spec| ecs(spec, &mut net, rngs));
     let eks = eks(scenario, &mut net, rngs);
+    let ecr_spec = scenario.world.ecr();
     World {
         now: SimTime::ZERO,
+        ecr: crate::ecr::Registry::new(ecr_spec, &c.account_id, &c.region),
         net,
         ecs,
         eks,
@@ -600,6 +602,7 @@ fn container_definition(c: &ContainerSpec) -> ContainerDefinition {
 /// Start the clocks of each part and create the services' first deployments: already steady,
 /// or just created.
 pub(super) fn start(ctx: &mut WorldCtx, scenario: &Scenario) {
+    crate::ecr::controller::start(&mut ctx.ecr());
     if ctx.world.eks.is_some() {
         // The kubelet and the controllers resync about once a second.
         ctx.schedule(SimTime::from_secs(1), EksTimer::Tick);

@@ -11,7 +11,8 @@ pub use playback::{Intervention, Playback, QuizMoment, SNAPSHOT_BUDGET};
 
 use std::sync::Arc;
 
-use crate::control::{Ctx, EcsTimer, EksTimer, Timer, Timers, Timings, record};
+use crate::control::{Ctx, EcrTimer, EcsTimer, EksTimer, Timer, Timers, Timings, record};
+use crate::ecr::controller::{self as ecr_controller, EcrCtx};
 use crate::ecs::cluster::EcsCluster;
 use crate::ecs::{capacity_provider, container_health, service_scheduler, task_lifecycle};
 use crate::elb::target_health;
@@ -37,11 +38,12 @@ pub struct WorldCtx<'a> {
 impl WorldCtx<'_> {
     /// The controller context of the ECS part, if the world has one.
     pub fn ecs(&mut self) -> Option<Ctx<'_, EcsCluster>> {
-        let World { ecs, net, .. } = &mut *self.world;
+        let World { ecs, net, ecr, .. } = &mut *self.world;
         Some(Ctx {
             now: self.now,
             world: ecs.as_mut()?,
             net,
+            registry: ecr,
             timers: self.timers,
             rngs: self.rngs,
             log: self.log,
@@ -51,16 +53,27 @@ impl WorldCtx<'_> {
 
     /// The controller context of the EKS part, if the world has one.
     pub fn eks(&mut self) -> Option<Ctx<'_, EksCluster>> {
-        let World { eks, net, .. } = &mut *self.world;
+        let World { eks, net, ecr, .. } = &mut *self.world;
         Some(Ctx {
             now: self.now,
             world: eks.as_mut()?,
             net,
+            registry: ecr,
             timers: self.timers,
             rngs: self.rngs,
             log: self.log,
             timings: self.timings,
         })
+    }
+
+    /// The registry controller's context.
+    pub fn ecr(&mut self) -> EcrCtx<'_> {
+        EcrCtx {
+            now: self.now,
+            reg: &mut self.world.ecr,
+            timers: self.timers,
+            log: self.log,
+        }
     }
 
     pub fn schedule(&mut self, at: SimTime, timer: impl Into<Timer>) {
@@ -458,6 +471,16 @@ fn dispatch(ctx: &mut WorldCtx, scenario: &Scenario, timer: Timer) {
             if let Some(mut eks) = ctx.eks() {
                 match t {
                     EksTimer::Tick => crate::k8s::tick::on_tick(&mut eks),
+                }
+            }
+        }
+        Timer::Ecr(t) => {
+            let mut ecr = ctx.ecr();
+            match t {
+                EcrTimer::Lifecycle => ecr_controller::on_lifecycle(&mut ecr),
+                EcrTimer::CvePublished(v) => ecr_controller::on_cve_published(&mut ecr, v as usize),
+                EcrTimer::ScanDone(r, i) => {
+                    ecr_controller::on_scan_done(&mut ecr, r as usize, i as usize)
                 }
             }
         }

@@ -402,7 +402,7 @@ fn start_pull(ctx: &mut EksCtx, p: usize) {
     }
     let t = ctx.world.template_of(p);
     let image = t.image.clone();
-    let seconds = if t.behavior.image_missing {
+    let seconds = if t.behavior.image_missing || ctx.registry.missing(&t.image) {
         FAILED_PULL_SECONDS
     } else {
         PULL_SECONDS
@@ -419,8 +419,15 @@ fn finish_pull(ctx: &mut EksCtx, p: usize) {
     let now = ctx.now;
     let t = ctx.world.template_of(p).clone();
     ctx.world.pods[p].pulling = false;
-    if !t.behavior.image_missing {
-        let bytes = 50_000_000 + ctx.rngs.timing.random_range(0..90_000_000u64);
+    // An image of a modelled ECR repository whose tag or digest is gone fails like a missing
+    // tag (docs/rules/ecr.md).
+    if !t.behavior.image_missing && !ctx.registry.missing(&t.image) {
+        let drawn = 50_000_000 + ctx.rngs.timing.random_range(0..90_000_000u64);
+        // An image of a modelled ECR repository has its own size.
+        let bytes = match ctx.registry.lookup(&t.image) {
+            crate::ecr::Lookup::Found(r, i) => ctx.registry.repositories[r].images[i].size_bytes,
+            _ => drawn,
+        };
         let msg = messages::pulled(&t.image, PULL_SECONDS as f64, bytes);
         emit_pod(ctx, p, false, "Pulled", msg, None);
         start_container(ctx, p);

@@ -7,6 +7,7 @@
 //! Without `--cluster` the CLI uses the cluster called `default`, as the real one does.
 
 mod args;
+mod ecr;
 mod register;
 mod shapes;
 
@@ -19,6 +20,7 @@ use crate::scenario::spec::{Action, SchedulingStrategy};
 use crate::time::SimTime;
 use crate::world::World;
 
+pub use ecr::{SUPPORTED as ECR_SUPPORTED, flags as ecr_flags};
 pub use register::reply_task_definition;
 pub use shapes::{reply_container_instances, reply_service, reply_task};
 
@@ -123,6 +125,9 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
     if service == "ec2" {
         return ec2(&words[1..], cx);
     }
+    if service == "ecr" {
+        return ecr::run(&words[1..], cx);
+    }
     if service != "ecs" {
         let hint = if suggest::similar(service, &["ecs"]).is_empty() {
             String::new()
@@ -130,7 +135,7 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             "\n\nDid you mean `ecs`?".to_string()
         };
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\necs (Orca's console simulates Amazon ECS; the real CLI lists every AWS service here){hint}\n"
+            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\necs (Orca's console simulates Amazon ECS and ECR; the real CLI lists every AWS service here){hint}\n"
         ));
     }
     let Some(op) = words.get(1) else {

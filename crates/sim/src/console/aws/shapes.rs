@@ -241,6 +241,9 @@ fn task(world: &World, ecs: &EcsCluster, now: SimTime, t: &Task) -> Value {
             if let Some(r) = &c.reason {
                 v["reason"] = json!(r);
             }
+            if let Some(d) = &c.image_digest {
+                v["imageDigest"] = json!(d);
+            }
             let binding = match (def.and_then(|d| d.port), t.host_port) {
                 (Some(port), Some(host)) => {
                     vec![json!({"bindIP": "0.0.0.0", "containerPort": port, "hostPort": host, "protocol": "tcp"})]

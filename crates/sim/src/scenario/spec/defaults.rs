@@ -165,3 +165,20 @@ pub fn deprovisioning() -> (f64, f64) {
 pub fn scheduler_reaction() -> f64 {
     1.0
 }
+
+// --- Amazon ECR (docs/rules/ecr.md)
+
+/// Amazon Inspector's re-scan duration for ECR images in new accounts: 14 days (Inspector User
+/// Guide, "Configuring the ECR re-scan duration").
+pub fn rescan_days() -> Option<u32> {
+    Some(14)
+}
+/// ECR applies a lifecycle policy "within 24 hours" (ECR User Guide, "Lifecycle policies");
+/// Orca evaluates once a day unless the scenario says otherwise [inferred].
+pub fn lifecycle_interval() -> f64 {
+    86_400.0
+}
+/// A typical small service image [model].
+pub fn image_size_mib() -> f64 {
+    60.0
+}

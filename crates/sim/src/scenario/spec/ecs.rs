@@ -1,7 +1,7 @@
 //! The ECS world: what it holds, and how long the lifecycle steps of its tasks take.
 
 use super::{
-    CapacitySpec, ClusterSpec, ServiceSpec, TargetGroupSpec, TaskDefinitionSpec, defaults,
+    CapacitySpec, ClusterSpec, EcrSpec, ServiceSpec, TargetGroupSpec, TaskDefinitionSpec, defaults,
 };
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +17,9 @@ pub struct EcsWorld {
     pub services: Vec<ServiceSpec>,
     #[serde(default)]
     pub timings: TimingsSpec,
+    /// Amazon ECR: repositories the task definitions' images may name.
+    #[serde(default, skip_serializing_if = "EcrSpec::is_empty")]
+    pub ecr: EcrSpec,
 }
 
 /// How long lifecycle steps take. AWS publishes no numbers; these ranges are Orca's model of

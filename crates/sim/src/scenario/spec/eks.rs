@@ -1,7 +1,7 @@
 //! The EKS world: managed node groups, Fargate profiles, Deployments, the images they run,
 //! Services, the HPA and Karpenter's NodePool.
 
-use super::{ClusterSpec, LoadSpec, defaults};
+use super::{ClusterSpec, EcrSpec, LoadSpec, defaults};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +36,9 @@ pub struct EksWorld {
     /// consolidates them (an alternative to `cluster_autoscaler`, not a companion).
     #[serde(default)]
     pub karpenter: Option<NodePoolSpec>,
+    /// Amazon ECR: repositories the pod specs' images may name.
+    #[serde(default, skip_serializing_if = "EcrSpec::is_empty")]
+    pub ecr: EcrSpec,
 }
 
 /// A Karpenter `NodePool` (karpenter.sh/v1). Defaults are Karpenter's own.

@@ -7,6 +7,7 @@
 
 mod cluster;
 pub mod defaults;
+mod ecr;
 mod ecs;
 mod ecs_capacity;
 mod eks;
@@ -20,6 +21,7 @@ mod task_definition;
 mod timeline;
 
 pub use cluster::*;
+pub use ecr::*;
 pub use ecs::*;
 pub use ecs_capacity::*;
 pub use eks::*;
@@ -99,6 +101,15 @@ impl WorldSpec {
             WorldSpec::Eks(k) => Some(k),
             WorldSpec::Both(b) => Some(&b.eks),
             WorldSpec::Ecs(_) => None,
+        }
+    }
+
+    /// The ECR registry of the world's account (a Both world declares it under `ecs`).
+    pub fn ecr(&self) -> &EcrSpec {
+        match self {
+            WorldSpec::Ecs(e) => &e.ecr,
+            WorldSpec::Eks(k) => &k.ecr,
+            WorldSpec::Both(b) => &b.ecs.ecr,
         }
     }
 

@@ -202,6 +202,37 @@ pub enum Action {
         deployment: String,
         hpa: HpaSpec,
     },
+    /// `aws ecr put-image`: a push to a repository of the scenario's registry — a new image
+    /// (with `tag`, or untagged), or with `image_digest` the tag put on an image that is there.
+    PushImage {
+        repository: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tag: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        image_digest: Option<String>,
+        #[serde(default = "defaults::image_size_mib")]
+        size_mib: f64,
+        /// The packages inside the new image (`name version`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        packages: Vec<String>,
+    },
+    /// `aws ecr batch-delete-image` of one image id: a tag (only the tag comes off an image
+    /// that has others) or a digest (the image goes).
+    DeleteImage {
+        repository: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tag: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        image_digest: Option<String>,
+    },
+    /// `aws ecr start-image-scan` (basic scanning: one scan per image per 24 hours).
+    StartImageScan {
+        repository: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tag: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        image_digest: Option<String>,
+    },
     /// A caption for the learner, shown in the event log.
     Note(String),
 }
@@ -230,6 +261,14 @@ impl Action {
 
     /// Whether the action works on either part (it names a service or a Deployment).
     pub fn is_either(&self) -> bool {
-        matches!(self, Action::SetLoad { .. })
+        matches!(self, Action::SetLoad { .. }) || self.is_ecr()
+    }
+
+    /// Whether the action works on the registry (either world has one).
+    pub fn is_ecr(&self) -> bool {
+        matches!(
+            self,
+            Action::PushImage { .. } | Action::DeleteImage { .. } | Action::StartImageScan { .. }
+        )
     }
 }

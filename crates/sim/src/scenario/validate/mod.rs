@@ -15,6 +15,7 @@
 mod caps;
 mod cluster;
 mod common;
+mod ecr;
 mod ecs_capacity;
 mod ecs_index;
 mod eks;
@@ -93,6 +94,22 @@ pub(super) fn validate(s: &Scenario) -> Problems {
         _ => wp.field("cluster"),
     };
     cluster::cluster(&mut out, s.world.cluster(), &cluster_path);
+    let ecr_spec = s.world.ecr();
+    let ecr_path = match &s.world {
+        WorldSpec::Both(_) => wp.field("ecs").field("ecr"),
+        _ => wp.field("ecr"),
+    };
+    ecr::ecr(&mut out, ecr_spec, &ecr_path);
+    ecr::timeline(&mut out, s, ecr_spec);
+    ecr::lifecycle_cost(&mut out, s, ecr_spec, &ecr_path);
+    if let WorldSpec::Both(b) = &s.world
+        && b.eks.ecr != Default::default()
+    {
+        out.push((
+            wp.field("eks").field("ecr"),
+            "a Both world has one account and one registry: declare it once, under ecs".into(),
+        ));
+    }
     match &s.world {
         WorldSpec::Both(b) => {
             let ep = wp.field("eks");
@@ -127,6 +144,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
                 target_groups: Vec::new(),
                 services: Vec::new(),
                 timings: TimingsSpec::default(),
+                ecr: Default::default(),
             };
             let ix = EcsIndex::new(&w);
             eks::eks_world(&mut out, k, &wp);
