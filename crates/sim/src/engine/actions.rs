@@ -11,6 +11,7 @@ use crate::engine::WorldCtx;
 use crate::engine::build::{self, fail_mode};
 use crate::event::{EventKind, Source, Subject};
 use crate::k8s::interventions;
+use crate::k8s::rollout::IntOrPercent;
 use crate::k8s::tick::EksCtx;
 use crate::rng::chance;
 use crate::scenario::spec::Action;
@@ -273,6 +274,39 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
                 ),
             );
         }
+        Action::ApplyPdb { pdb } => {
+            let now = ctx.now;
+            let c = &mut *ctx.world;
+            let made = build::pdb(pdb, now);
+            let verb = match c.pdbs.iter_mut().find(|b| b.name == pdb.name) {
+                Some(b) => {
+                    // The object keeps its creation time; its spec changes.
+                    let created_at = b.created_at;
+                    *b = crate::k8s::budget::Pdb { created_at, ..made };
+                    "configured"
+                }
+                None => {
+                    c.pdbs.push(made);
+                    "created"
+                }
+            };
+            let bound = match (pdb.min_available, pdb.max_unavailable) {
+                (Some(m), _) => format!("minAvailable {}", IntOrPercent::from(m)),
+                (None, Some(m)) => format!("maxUnavailable {}", IntOrPercent::from(m)),
+                (None, None) => "no bound".into(),
+            };
+            ctx.emit(
+                Source::Scenario,
+                EventKind::ActionApplied {
+                    description: format!("kubectl apply -f … poddisruptionbudget/{}", pdb.name),
+                },
+                format!(
+                    "kubectl apply -f …  →  poddisruptionbudget.policy/{} {verb} ({bound})",
+                    pdb.name
+                ),
+                Vec::new(),
+            );
+        }
         Action::DeletePod { pod } => {
             let Some(p) = ctx
                 .world
@@ -328,7 +362,7 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             match action {
                 Action::CordonNode { .. } => interventions::cordon(ctx, n, true),
                 Action::UncordonNode { .. } => interventions::cordon(ctx, n, false),
-                _ => interventions::drain(ctx, n),
+                _ => crate::k8s::drain::start(ctx, n),
             }
         }
         _ => {}

@@ -108,6 +108,23 @@ pub(super) fn k8s_service(s: &K8sServiceSpec) -> (String, String, u16) {
 
 /// A HorizontalPodAutoscaler created at `at` (its first sync 15 s later, the controller's
 /// `--horizontal-pod-autoscaler-sync-period`).
+/// A PodDisruptionBudget of the scenario (or applied with kubectl) in the cluster's
+/// `default` namespace.
+pub(super) fn pdb(b: &crate::scenario::spec::PdbSpec, at: SimTime) -> crate::k8s::budget::Pdb {
+    crate::k8s::budget::Pdb {
+        name: b.name.clone(),
+        namespace: "default".into(),
+        min_available: b.min_available.map(IntOrPercent::from),
+        max_unavailable: b.max_unavailable.map(IntOrPercent::from),
+        selector: b
+            .match_labels
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        created_at: at,
+    }
+}
+
 pub(super) fn hpa(name: &str, deployment: usize, h: &HpaSpec, at: SimTime) -> Hpa {
     Hpa::new(
         name,
@@ -187,6 +204,9 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
         if let Some(h) = &d.hpa {
             c.hpas.push(hpa(&d.name, di, h, SimTime::ZERO));
         }
+    }
+    for b in &k.pod_disruption_budgets {
+        c.pdbs.push(pdb(b, SimTime::ZERO));
     }
     for ds in &k.daemon_sets {
         let t = template(&ds.container, c.behavior_of(&ds.container.image));

@@ -585,7 +585,8 @@ fn kubectl_acts_and_the_cluster_follows() {
     assert!(!refused.contains("evicting"), "{refused}");
     // With it: the DaemonSet pods stay (a warning names them), the others go elsewhere.
     let reply = act(&mut p, &format!("kubectl drain {node} --ignore-daemonsets"));
-    assert!(reply.ends_with(&format!("node/{node} drained")), "{reply}");
+    // kubectl waits for the evicted pods to be gone: `drained` comes later, in the log.
+    assert!(!reply.contains("drained"), "{reply}");
     assert!(
         reply.contains("\nWarning: ignoring DaemonSet-managed Pods: kube-system/aws-node-"),
         "{reply}"
@@ -596,6 +597,11 @@ fn kubectl_acts_and_the_cluster_follows() {
         "{reply}"
     );
     p.seek(SimTime::from_secs(300));
+    let drained = format!("kubectl drain {node}: node/{node} drained");
+    assert!(
+        p.log().iter().any(|e| e.message == drained),
+        "the drain finishes in the log"
+    );
     {
         let eks = p.world().eks.as_ref().expect("EKS");
         let n = eks.nodes.iter().position(|x| x.name == node).expect("node");

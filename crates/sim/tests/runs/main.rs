@@ -9,6 +9,7 @@ mod apply;
 mod challenges;
 mod console;
 mod determinism;
+mod disruption;
 mod golden;
 mod properties;
 mod register;

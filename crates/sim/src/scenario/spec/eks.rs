@@ -36,6 +36,10 @@ pub struct EksWorld {
     /// consolidates them (an alternative to `cluster_autoscaler`, not a companion).
     #[serde(default)]
     pub karpenter: Option<NodePoolSpec>,
+    /// PodDisruptionBudgets: the Eviction API (`kubectl drain`, the Cluster Autoscaler,
+    /// Karpenter) keeps to them.
+    #[serde(default)]
+    pub pod_disruption_budgets: Vec<super::PdbSpec>,
 }
 
 /// A Karpenter `NodePool` (karpenter.sh/v1). Defaults are Karpenter's own.

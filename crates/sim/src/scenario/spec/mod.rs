@@ -7,6 +7,7 @@
 
 mod cluster;
 pub mod defaults;
+mod disruption;
 mod ecs;
 mod ecs_capacity;
 mod eks;
@@ -20,6 +21,7 @@ mod task_definition;
 mod timeline;
 
 pub use cluster::*;
+pub use disruption::*;
 pub use ecs::*;
 pub use ecs_capacity::*;
 pub use eks::*;

@@ -202,6 +202,11 @@ pub enum Action {
         deployment: String,
         hpa: HpaSpec,
     },
+    /// `kubectl apply -f` of a PodDisruptionBudget (policy/v1): it is created, or its
+    /// `minAvailable`/`maxUnavailable` and selector change.
+    ApplyPdb {
+        pdb: super::PdbSpec,
+    },
     /// A caption for the learner, shown in the event log.
     Note(String),
 }
@@ -225,6 +230,7 @@ impl Action {
                 | Action::ApplyDeployment { .. }
                 | Action::ApplyService { .. }
                 | Action::ApplyHpa { .. }
+                | Action::ApplyPdb { .. }
         )
     }
 
