@@ -175,14 +175,14 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
                 }
                 Action::RolloutPause { .. } => {
                     c.deployments[d].paused = true;
-                    paused_condition(&mut c.deployments[d], now, "DeploymentPaused", "paused");
+                    paused_condition(&mut c.deployments[d], now, true);
                     "pause"
                 }
                 _ => {
                     c.deployments[d].paused = false;
                     // Progress is measured from the resume: the controller rewrites the
                     // Progressing condition when a paused Deployment resumes.
-                    paused_condition(&mut c.deployments[d], now, "DeploymentResumed", "resumed");
+                    paused_condition(&mut c.deployments[d], now, false);
                     "resume"
                 }
             };
@@ -802,23 +802,16 @@ fn zone_changed(ctx: &mut WorldCtx, zone: &str, outage: bool) {
     }
 }
 
-/// `checkPausedConditions` of the deployment controller: pausing and resuming rewrite the
-/// `Progressing` condition, and the progress deadline counts from the rewrite
-/// (https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/deployment/progress.go).
-/// Kubernetes sets the condition's status to Unknown; Orca's condition has only True/False and
-/// keeps True, so `kubectl describe` shows True where Kubernetes shows Unknown (a simplification).
+/// `checkPausedConditions` of the deployment controller (`progress::paused_condition`):
+/// pausing and resuming set the `Progressing` condition to Unknown, and the progress deadline
+/// counts from the resume.
 fn paused_condition(
     d: &mut crate::k8s::cluster::DeploymentState,
     now: crate::time::SimTime,
-    reason: &str,
-    verb: &str,
+    paused: bool,
 ) {
-    d.progress_deadline_exceeded = false;
-    d.progressing = Some(crate::k8s::cluster::DeploymentCondition {
-        status: true,
-        reason: reason.into(),
-        message: format!("Deployment is {verb}"),
-        last_update: now,
-        last_transition: now,
-    });
+    if let Some(cond) = crate::k8s::progress::paused_condition(d.progressing.as_ref(), paused, now)
+    {
+        d.progressing = Some(cond);
+    }
 }

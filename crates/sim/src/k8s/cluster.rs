@@ -310,6 +310,7 @@ impl DeploymentState {
             template,
             progressing: Some(DeploymentCondition {
                 status: true,
+                unknown: false,
                 reason: "NewReplicaSetAvailable".into(),
                 message,
                 last_update: now,
@@ -349,8 +350,12 @@ pub struct DeploymentCounts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeploymentCondition {
     pub status: bool,
+    /// The status is `Unknown` (pausing or resuming a Deployment sets it so); `status` is then
+    /// not shown.
+    pub unknown: bool,
     /// `NewReplicaSetCreated`, `FoundNewReplicaSet`, `ReplicaSetUpdated`,
-    /// `NewReplicaSetAvailable`, `ProgressDeadlineExceeded`.
+    /// `NewReplicaSetAvailable`, `ProgressDeadlineExceeded`, `DeploymentPaused`,
+    /// `DeploymentResumed`.
     pub reason: String,
     pub message: String,
     /// The last time the controller saw progress (the deadline counts from it).

@@ -1094,3 +1094,43 @@ fn a_paused_deployment_scales_but_does_not_roll_out_until_resumed() {
         "the rollout starts on resume:\n{rs}"
     );
 }
+
+/// `checkPausedConditions` (kubernetes `pkg/controller/deployment/sync.go`): a paused
+/// Deployment's `Progressing` condition is Unknown with reason `DeploymentPaused`; resumed, the
+/// controller estimates progress again.
+#[test]
+fn a_paused_deployment_shows_progressing_unknown() {
+    let mut p = Playback::new(scenario("eks-sandbox-drain"));
+    p.seek(SimTime::from_secs(30));
+    assert_eq!(
+        act(&mut p, "kubectl rollout pause deployment/web"),
+        "deployment.apps/web paused"
+    );
+    p.seek(SimTime::from_secs(40));
+    let out = printed(&p, "kubectl describe deployment web");
+    assert!(
+        out.contains("  Progressing    Unknown DeploymentPaused\n"),
+        "{out}"
+    );
+    let eks = p.world().eks.as_ref().expect("EKS");
+    let conds = orca_sim::k8s::read::deployment_conditions(eks, 0, p.now());
+    let prog = conds
+        .iter()
+        .find(|c| c.kind == "Progressing")
+        .expect("Progressing");
+    assert!(prog.unknown, "{prog:?}");
+    assert_eq!(
+        (prog.reason.as_str(), prog.message.as_str()),
+        ("DeploymentPaused", "Deployment is paused")
+    );
+    assert_eq!(
+        act(&mut p, "kubectl rollout resume deployment/web"),
+        "deployment.apps/web resumed"
+    );
+    p.seek(SimTime::from_secs(50));
+    let out = printed(&p, "kubectl describe deployment web");
+    assert!(
+        out.contains("  Progressing    True    NewReplicaSetAvailable\n"),
+        "{out}"
+    );
+}

@@ -383,8 +383,12 @@ fn deployment(k: &Kube, d: usize) -> String {
             "MinimumReplicasUnavailable"
         }
     );
+    let unknown = dep.progressing.as_ref().filter(|p| p.unknown);
     let (progressing, reason) = if dep.progress_deadline_exceeded {
         ("False", "ProgressDeadlineExceeded")
+    } else if let Some(p) = unknown {
+        // Paused or just resumed (`checkPausedConditions`).
+        ("Unknown", p.reason.as_str())
     } else if st.updated_replicas == dep.replicas && st.available_replicas >= dep.replicas {
         ("True", "NewReplicaSetAvailable")
     } else {
