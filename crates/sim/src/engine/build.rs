@@ -236,6 +236,7 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
             consolidate_after: Millis::from_secs(np.consolidate_after as u64),
             budget_nodes: crate::k8s::karpenter::parse_budget(&np.budget_nodes)
                 .expect("validated: budget_nodes is a node count or a percentage"),
+            expire_after: np.expire_after.map(Millis::from_secs),
         }));
     }
     if k.cluster_autoscaler {

@@ -55,6 +55,8 @@ pub struct NodePool {
     pub consolidate_after: Millis,
     /// `disruption.budgets[0].nodes`.
     pub budget_nodes: IntOrPercent,
+    /// `template.spec.expireAfter` (`None`: Never).
+    pub expire_after: Option<Millis>,
 }
 
 /// Where a NodeClaim is in its life.

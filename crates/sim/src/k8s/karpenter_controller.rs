@@ -35,6 +35,7 @@ pub fn reconcile(ctx: &mut EksCtx) {
     claim_lifecycle(ctx, &mut k);
     continue_replace(ctx, &mut k);
     provision(ctx, &mut k);
+    expire(ctx, &mut k);
     evict_pods(ctx, &mut k);
     count_claim_pods(ctx, &mut k);
     finish_terminations(ctx, &mut k);
@@ -715,6 +716,41 @@ fn drain_claim(ctx: &mut EksCtx, k: &mut Karpenter, c: usize, why: String) {
     k.claims[c].evicting = true;
     k.claims[c].disruption_why = Some(why);
     evict_claim_pods(ctx, k, c);
+}
+
+/// Expiration (karpenter `pkg/controllers/nodeclaim/expiration/controller.go`): a NodeClaim
+/// whose age reaches the NodePool's `expireAfter` is deleted. It is forceful: no disruption
+/// budget, no replacement launched first; the termination controller taints the node and
+/// evicts its pods (PodDisruptionBudgets still hold each eviction), and the pods that find no
+/// room are provisioned for as any pending pod. Karpenter records no event of its own for the
+/// expiry (it logs "deleting expired nodeclaim"); the evictions say `Evicted pod: Expired`
+/// [inferred: the reason Karpenter's terminator gives for an expired NodeClaim].
+fn expire(ctx: &mut EksCtx, k: &mut Karpenter) {
+    let Some(after) = k.pool.expire_after else {
+        return;
+    };
+    let now = ctx.now;
+    for c in 0..k.claims.len() {
+        let claim = &k.claims[c];
+        if claim.gone
+            || claim.disruption.is_some()
+            || claim.node.is_none()
+            || now < claim.created_at.plus(after)
+            || k.replacing
+                .is_some_and(|r| r.replacement == c || r.candidate == c)
+        {
+            continue;
+        }
+        let why = format!(
+            "the NodeClaim was created at {} and expireAfter is {} s: it is deleted whatever the disruption budgets say, and its pods are evicted",
+            claim.created_at,
+            after.0 / 1000
+        );
+        mark_disrupted(ctx, k, c, "Expired");
+        k.claims[c].evicting = true;
+        k.claims[c].disruption_why = Some(why);
+        evict_claim_pods(ctx, k, c);
+    }
 }
 
 /// The termination controller's eviction queue: every second, each pod still on a node being

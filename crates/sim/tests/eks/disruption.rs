@@ -75,3 +75,67 @@ fn a_budget_with_room_lets_karpenter_consolidate_one_pod_at_a_time() {
     let c = sim.world().eks.as_ref().expect("EKS");
     assert!(c.karpenter.as_ref().expect("Karpenter").claims[0].gone);
 }
+
+/// A NodePool with `expire_after` seconds; 6 pods of 500m: 3 on the system node, 3 on a
+/// Karpenter node.
+fn expiring(expire_after: &str) -> Simulation {
+    let src = format!(
+        "(version: 1, title: \"expiry test\", seed: 3, duration: 360,
+world: Eks(
+    cluster: (name: \"demo\", availability_zones: [\"us-east-1a\", \"us-east-1b\"]),
+    node_groups: [(name: \"system\", instance_type: \"m5.large\", count: 1)],
+    karpenter: (consolidation_policy: WhenEmpty, expire_after: {expire_after}),
+    deployments: [(name: \"web\", replicas: 0,
+        container: (name: \"web\", image: \"web:v1\", cpu: 500, memory: 512))],
+),
+timeline: [(at: 10, action: ScaleDeployment(deployment: \"web\", replicas: 6))],
+)"
+    );
+    let mut sim = Simulation::new(common::parse(&src));
+    let end = sim.end();
+    sim.advance_to(end);
+    sim
+}
+
+#[test]
+fn an_expired_nodeclaim_is_replaced_and_its_pods_move() {
+    // Karpenter docs, "Disruption": expireAfter deletes a NodeClaim once it is that old.
+    let sim = expiring("Some(120)");
+    let c = sim.world().eks.as_ref().expect("EKS");
+    let k = c.karpenter.as_ref().expect("Karpenter");
+    let first = &k.claims[0];
+    assert!(first.gone, "the first NodeClaim expired");
+    assert_eq!(first.disruption, Some("Expired"));
+    let evicted = with_reason(&sim, "Evicted");
+    assert!(evicted.iter().all(|e| e.message == "Evicted pod: Expired"));
+    // Exactly 120 s after the claim was created (the controller looks every second), its 3
+    // pods at once: expiry is forceful, no budget spreads it.
+    let expiry = first
+        .created_at
+        .plus(orca_sim::time::Millis::from_secs(120));
+    assert_eq!(evicted.iter().filter(|e| e.at == expiry).count(), 3);
+    assert!(evicted.iter().all(|e| e.at >= expiry));
+    // The replacement expires in its turn, 120 s after its own creation.
+    let second = &k.claims[1];
+    let second_expiry = second
+        .created_at
+        .plus(orca_sim::time::Millis::from_secs(120));
+    assert_eq!(evicted.iter().filter(|e| e.at == second_expiry).count(), 3);
+    // Its pods were provisioned for again: a new NodeClaim, and nothing left pending.
+    assert!(k.claims.len() >= 2);
+    assert!(
+        c.pods
+            .iter()
+            .filter(|p| p.counts())
+            .all(|p| p.node.is_some()),
+        "every web pod runs again"
+    );
+}
+
+#[test]
+fn without_expiry_the_nodeclaim_stays() {
+    let sim = expiring("None");
+    let c = sim.world().eks.as_ref().expect("EKS");
+    assert!(!c.karpenter.as_ref().expect("Karpenter").claims[0].gone);
+    assert!(with_reason(&sim, "Evicted").is_empty());
+}

@@ -67,6 +67,10 @@ pub struct NodePoolSpec {
     /// or a percentage of the pool's nodes rounded up ("10%", the default).
     #[serde(default = "defaults::budget_nodes")]
     pub budget_nodes: String,
+    /// `template.spec.expireAfter` in seconds (Karpenter default 720h; `None` is `Never`): a
+    /// NodeClaim that old is deleted and its node drained, whatever the budgets say.
+    #[serde(default = "defaults::expire_after")]
+    pub expire_after: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
