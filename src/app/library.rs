@@ -104,6 +104,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/ecr-continuous-scanning.ron"),
     ),
     (
+        "eks-pdb-drain",
+        include_str!("../../scenarios/eks-pdb-drain.ron"),
+    ),
+    (
+        "eks-karpenter-expiry",
+        include_str!("../../scenarios/eks-karpenter-expiry.ron"),
+    ),
+    (
         "side-by-side-rolling-update",
         include_str!("../../scenarios/side-by-side-rolling-update.ron"),
     ),

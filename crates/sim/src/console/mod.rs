@@ -67,6 +67,9 @@ pub enum After {
         revision: u32,
         warnings: Vec<String>,
     },
+    /// What `kubectl drain` printed at once (cordon, evictions, refusals); it prints the rest
+    /// as it happens, into the log.
+    Drain { node: String },
 }
 
 const HELP: &str = "The console carries out, against the run at this moment:
@@ -79,7 +82,8 @@ const HELP: &str = "The console carries out, against the run at this moment:
           get-lifecycle-policy|get-lifecycle-policy-preview|put-image|batch-delete-image|start-image-scan
   kubectl get|describe|top|logs|rollout status|rollout history   (-n NAMESPACE, -A)
   kubectl scale|set image|rollout undo|restart|pause|resume|delete pod|cordon|uncordon|drain
-  kubectl apply -f FILE [--dry-run=client]   (Deployment, Service, HorizontalPodAutoscaler)
+  kubectl apply -f FILE [--dry-run=client]   (Deployment, Service, HorizontalPodAutoscaler,
+                                              PodDisruptionBudget)
   orca zone-outage|zone-recover|fail-health-checks|crash|heal|set-load   (orca help)
 Acting commands change the run from this moment on; Ctrl+Z undoes the last one.
 ";
@@ -124,5 +128,10 @@ pub fn reply(after: &After, world: &World, log: &[Event], now: SimTime) -> Strin
             revision,
             warnings,
         } => aws::reply_task_definition(world, family, *revision, warnings),
+        After::Drain { node } => world
+            .eks
+            .as_ref()
+            .and_then(|c| crate::k8s::drain::first_output(c, node, now))
+            .unwrap_or_default(),
     }
 }

@@ -11,6 +11,7 @@ use crate::engine::WorldCtx;
 use crate::engine::build::{self, fail_mode};
 use crate::event::{EventKind, Source, Subject};
 use crate::k8s::interventions;
+use crate::k8s::rollout::IntOrPercent;
 use crate::k8s::tick::EksCtx;
 use crate::rng::chance;
 use crate::scenario::spec::Action;
@@ -175,14 +176,14 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
                 }
                 Action::RolloutPause { .. } => {
                     c.deployments[d].paused = true;
-                    paused_condition(&mut c.deployments[d], now, "DeploymentPaused", "paused");
+                    paused_condition(&mut c.deployments[d], now, true);
                     "pause"
                 }
                 _ => {
                     c.deployments[d].paused = false;
                     // Progress is measured from the resume: the controller rewrites the
                     // Progressing condition when a paused Deployment resumes.
-                    paused_condition(&mut c.deployments[d], now, "DeploymentResumed", "resumed");
+                    paused_condition(&mut c.deployments[d], now, false);
                     "resume"
                 }
             };
@@ -274,6 +275,39 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
                 ),
             );
         }
+        Action::ApplyPdb { pdb } => {
+            let now = ctx.now;
+            let c = &mut *ctx.world;
+            let made = build::pdb(pdb, now);
+            let verb = match c.pdbs.iter_mut().find(|b| b.name == pdb.name) {
+                Some(b) => {
+                    // The object keeps its creation time; its spec changes.
+                    let created_at = b.created_at;
+                    *b = crate::k8s::budget::Pdb { created_at, ..made };
+                    "configured"
+                }
+                None => {
+                    c.pdbs.push(made);
+                    "created"
+                }
+            };
+            let bound = match (pdb.min_available, pdb.max_unavailable) {
+                (Some(m), _) => format!("minAvailable {}", IntOrPercent::from(m)),
+                (None, Some(m)) => format!("maxUnavailable {}", IntOrPercent::from(m)),
+                (None, None) => "no bound".into(),
+            };
+            ctx.emit(
+                Source::Scenario,
+                EventKind::ActionApplied {
+                    description: format!("kubectl apply -f … poddisruptionbudget/{}", pdb.name),
+                },
+                format!(
+                    "kubectl apply -f …  →  poddisruptionbudget.policy/{} {verb} ({bound})",
+                    pdb.name
+                ),
+                Vec::new(),
+            );
+        }
         Action::DeletePod { pod } => {
             let Some(p) = ctx
                 .world
@@ -329,7 +363,7 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             match action {
                 Action::CordonNode { .. } => interventions::cordon(ctx, n, true),
                 Action::UncordonNode { .. } => interventions::cordon(ctx, n, false),
-                _ => interventions::drain(ctx, n),
+                _ => crate::k8s::drain::start(ctx, n),
             }
         }
         _ => {}
@@ -769,23 +803,16 @@ fn zone_changed(ctx: &mut WorldCtx, zone: &str, outage: bool) {
     }
 }
 
-/// `checkPausedConditions` of the deployment controller: pausing and resuming rewrite the
-/// `Progressing` condition, and the progress deadline counts from the rewrite
-/// (https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/deployment/progress.go).
-/// Kubernetes sets the condition's status to Unknown; Orca's condition has only True/False and
-/// keeps True, so `kubectl describe` shows True where Kubernetes shows Unknown (a simplification).
+/// `checkPausedConditions` of the deployment controller (`progress::paused_condition`):
+/// pausing and resuming set the `Progressing` condition to Unknown, and the progress deadline
+/// counts from the resume.
 fn paused_condition(
     d: &mut crate::k8s::cluster::DeploymentState,
     now: crate::time::SimTime,
-    reason: &str,
-    verb: &str,
+    paused: bool,
 ) {
-    d.progress_deadline_exceeded = false;
-    d.progressing = Some(crate::k8s::cluster::DeploymentCondition {
-        status: true,
-        reason: reason.into(),
-        message: format!("Deployment is {verb}"),
-        last_update: now,
-        last_transition: now,
-    });
+    if let Some(cond) = crate::k8s::progress::paused_condition(d.progressing.as_ref(), paused, now)
+    {
+        d.progressing = Some(cond);
+    }
 }

@@ -102,6 +102,23 @@ pub(super) fn k8s_service(s: &K8sServiceSpec) -> (String, String, u16) {
 
 /// A HorizontalPodAutoscaler created at `at` (its first sync 15 s later, the controller's
 /// `--horizontal-pod-autoscaler-sync-period`).
+/// A PodDisruptionBudget of the scenario (or applied with kubectl) in the cluster's
+/// `default` namespace.
+pub(super) fn pdb(b: &crate::scenario::spec::PdbSpec, at: SimTime) -> crate::k8s::budget::Pdb {
+    crate::k8s::budget::Pdb {
+        name: b.name.clone(),
+        namespace: "default".into(),
+        min_available: b.min_available.map(IntOrPercent::from),
+        max_unavailable: b.max_unavailable.map(IntOrPercent::from),
+        selector: b
+            .match_labels
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        created_at: at,
+    }
+}
+
 pub(super) fn hpa(name: &str, deployment: usize, h: &HpaSpec, at: SimTime) -> Hpa {
     Hpa::new(
         name,
@@ -180,6 +197,9 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
             c.hpas.push(hpa(&d.name, di, h, SimTime::ZERO));
         }
     }
+    for b in &k.pod_disruption_budgets {
+        c.pdbs.push(pdb(b, SimTime::ZERO));
+    }
     for ds in &k.daemon_sets {
         let t = template(&ds.container, c.behavior_of(&ds.container.image));
         setup::add_daemon_set(&mut c, &ds.name, t, IntOrPercent::from(ds.max_unavailable));
@@ -208,6 +228,7 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
             consolidate_after: Millis::from_secs(np.consolidate_after as u64),
             budget_nodes: crate::k8s::karpenter::parse_budget(&np.budget_nodes)
                 .expect("validated: budget_nodes is a node count or a percentage"),
+            expire_after: np.expire_after.map(Millis::from_secs),
         }));
     }
     if k.cluster_autoscaler {

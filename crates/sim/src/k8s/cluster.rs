@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::autoscaling::{Hpa, Load, NodeGroupScaling};
 use super::backoff::{Backoff, PullBackoff};
+use super::budget::{NodeDrain, Pdb};
 use super::karpenter::Karpenter;
 use super::messages::ProbeKind;
 use super::names;
@@ -309,6 +310,7 @@ impl DeploymentState {
             template,
             progressing: Some(DeploymentCondition {
                 status: true,
+                unknown: false,
                 reason: "NewReplicaSetAvailable".into(),
                 message,
                 last_update: now,
@@ -348,8 +350,12 @@ pub struct DeploymentCounts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeploymentCondition {
     pub status: bool,
+    /// The status is `Unknown` (pausing or resuming a Deployment sets it so); `status` is then
+    /// not shown.
+    pub unknown: bool,
     /// `NewReplicaSetCreated`, `FoundNewReplicaSet`, `ReplicaSetUpdated`,
-    /// `NewReplicaSetAvailable`, `ProgressDeadlineExceeded`.
+    /// `NewReplicaSetAvailable`, `ProgressDeadlineExceeded`, `DeploymentPaused`,
+    /// `DeploymentResumed`.
     pub reason: String,
     pub message: String,
     /// The last time the controller saw progress (the deadline counts from it).
@@ -401,6 +407,10 @@ pub struct EksCluster {
     /// Kubernetes' random suffixes would, while the scenario's own pod names stay where the
     /// `names` stream puts them.
     pub name_seed: u64,
+    /// PodDisruptionBudgets, in the order they were created.
+    pub pdbs: Vec<Pdb>,
+    /// `kubectl drain` commands still running (and finished ones, kept for their output).
+    pub drains: Vec<NodeDrain>,
 }
 
 impl Default for EksCluster {
@@ -427,7 +437,24 @@ impl EksCluster {
             samples: Vec::new(),
             ami_images: Vec::new(),
             name_seed: 0,
+            pdbs: Vec::new(),
+            drains: Vec::new(),
         }
+    }
+
+    /// The labels of a pod: `app=<workload>`, and `pod-template-hash` (a Deployment's pods) or
+    /// `controller-revision-hash` (a DaemonSet's).
+    pub fn pod_labels(&self, p: usize) -> Vec<(String, String)> {
+        let rs = &self.replica_sets[self.pods[p].replica_set];
+        let hash = if self.is_daemon_set(rs.deployment) {
+            "controller-revision-hash"
+        } else {
+            "pod-template-hash"
+        };
+        vec![
+            ("app".into(), self.deployments[rs.deployment].name.clone()),
+            (hash.into(), rs.pod_template_hash.clone()),
+        ]
     }
 
     /// The Deployment called `name` (in the scenario's namespace).

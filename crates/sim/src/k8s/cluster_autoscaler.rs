@@ -6,6 +6,7 @@
 use super::autoscaling::{self, NODE_LAUNCH, SCALE_DOWN_THRESHOLD, SCALE_DOWN_UNNEEDED};
 use super::cluster::{EksCluster, EksCtx, Node};
 use super::events;
+use super::eviction;
 use super::objects;
 use super::scheduler::{NodeView, Requests};
 use crate::time::SimTime;
@@ -254,7 +255,17 @@ fn scale_down(ctx: &mut EksCtx) {
                 && pod.daemon_node.is_none()
                 && c.namespace_of(p) == "kube-system"
         });
-        if used >= SCALE_DOWN_THRESHOLD || staying <= min || system_pod {
+        // Pods whose PodDisruptionBudget would not let them all be evicted keep the node
+        // (CA FAQ, "What types of pods can prevent CA from removing a node?": pods with a
+        // restrictive PDB; its simulation counts each eviction against the budget).
+        let movable: Vec<usize> = (0..c.pods.len())
+            .filter(|&p| {
+                let pod = &c.pods[p];
+                !pod.gone && pod.node == Some(n) && pod.counts() && pod.daemon_node.is_none()
+            })
+            .collect();
+        let pdb_blocks = eviction::plan(c, &movable).is_err();
+        if used >= SCALE_DOWN_THRESHOLD || staying <= min || system_pod || pdb_blocks {
             c.nodes[n].unneeded_since = None;
             continue;
         }
@@ -304,7 +315,8 @@ fn scale_down(ctx: &mut EksCtx) {
                 subjects,
                 None,
             );
-            objects::evict(ctx.world, p, now, evicted.clone());
+            // Through the Eviction API: the budgets were checked above, so it is allowed.
+            let _ = eviction::evict(ctx, p, evicted.clone());
         }
     }
 }

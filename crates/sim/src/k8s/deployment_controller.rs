@@ -418,11 +418,12 @@ fn set_progressing(
 ) {
     let dep = &mut c.deployments[d];
     let last_transition = match &dep.progressing {
-        Some(p) if p.status == status => p.last_transition,
+        Some(p) if p.status == status && !p.unknown => p.last_transition,
         _ => now,
     };
     dep.progressing = Some(DeploymentCondition {
         status,
+        unknown: false,
         reason: reason.into(),
         message,
         last_update: now,
@@ -468,7 +469,12 @@ fn sync_rollout_status(ctx: &mut EksCtx, d: usize, new: usize, counts: &[Counts]
         &c.replica_sets[new].name,
         now,
     );
-    let was = dep.progressing.as_ref().map(|p| p.status);
+    // From Unknown (paused or resumed) a status is not a flip of True and False.
+    let was = dep
+        .progressing
+        .as_ref()
+        .filter(|p| !p.unknown)
+        .map(|p| p.status);
     let dep = &mut ctx.world.deployments[d];
     dep.status = status;
     let Some(cond) = next else {

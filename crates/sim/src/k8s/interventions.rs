@@ -1,7 +1,8 @@
 //! What a user's kubectl does to the cluster, beyond `set image`, `scale` and `rollout undo`
 //! (those live on [`EksCluster`]): delete a pod, cordon, uncordon or drain a node, restart,
 //! pause and resume a rollout. Each changes the objects as the API server would and records the
-//! events the cluster's components then write; the controllers carry on from there.
+//! events the cluster's components then write; the controllers carry on from there. `kubectl
+//! drain` runs over time: `drain.rs`.
 
 use super::cluster::{EksCluster, EksCtx};
 use super::events;
@@ -78,53 +79,6 @@ pub fn cordon(ctx: &mut EksCtx, n: usize, on: bool) {
             "Uncordoned: the scheduler may place pods on it again.".into()
         }),
     );
-}
-
-/// `kubectl drain --ignore-daemonsets`: cordon the node, then evict every pod on it but the
-/// DaemonSet's (each evicted pod terminates and its ReplicaSet makes a replacement elsewhere).
-/// kubectl skips DaemonSet-managed pods ("Warning: ignoring DaemonSet-managed Pods"): the
-/// DaemonSet controller would put them straight back, and they tolerate `unschedulable`
-/// (kubectl `pkg/drain/filters.go`, `daemonSetFilter`; kubernetes.io/docs/tasks/administer-cluster/safely-drain-node/).
-/// Without `--ignore-daemonsets` kubectl refuses before changing anything; the console says so
-/// and never sends the action. The eviction API honours PodDisruptionBudgets; Orca's scenarios
-/// declare none, so every eviction is allowed.
-pub fn drain(ctx: &mut EksCtx, n: usize) {
-    cordon(ctx, n, true);
-    let now = ctx.now;
-    let node = ctx.world.nodes[n].name.clone();
-    let on: Vec<usize> = (0..ctx.world.pods.len())
-        .filter(|&p| {
-            let pod = &ctx.world.pods[p];
-            !pod.gone
-                && pod.node == Some(n)
-                && pod.deleting_at.is_none()
-                && !ctx.world.is_daemon_pod(p)
-        })
-        .collect();
-    for p in on {
-        let running = matches!(ctx.world.pods[p].state, ContainerState::Running { .. });
-        let container = ctx.world.template_of(p).container.clone();
-        let name = ctx.world.pods[p].name.clone();
-        objects::evict(
-            ctx.world,
-            p,
-            now,
-            format!(
-                "Evicted by kubectl drain of {node}; its ReplicaSet creates a replacement on another node."
-            ),
-        );
-        if running {
-            let (object, subjects) = events::pod(&name);
-            events::normal(
-                ctx,
-                "Killing",
-                object,
-                messages::stopping_container(&container),
-                subjects,
-                None,
-            );
-        }
-    }
 }
 
 /// `kubectl rollout restart`: the `kubectl.kubernetes.io/restartedAt` annotation changes the

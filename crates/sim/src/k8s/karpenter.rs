@@ -55,6 +55,8 @@ pub struct NodePool {
     pub consolidate_after: Millis,
     /// `disruption.budgets[0].nodes`.
     pub budget_nodes: IntOrPercent,
+    /// `template.spec.expireAfter` (`None`: Never).
+    pub expire_after: Option<Millis>,
 }
 
 /// Where a NodeClaim is in its life.
@@ -88,6 +90,11 @@ pub struct NodeClaim {
     pub unconsolidatable_reported_at: Option<SimTime>,
     /// Why it is being disrupted, with the numbers (for the replace that drains it later).
     pub disruption_why: Option<String>,
+    /// The termination controller is evicting its pods (through the Eviction API, retried
+    /// while a PodDisruptionBudget refuses).
+    pub evicting: bool,
+    /// When a PodDisruptionBudget last kept it from being a disruption candidate.
+    pub pdb_blocked_reported_at: Option<SimTime>,
     /// The node and the instance are gone.
     pub gone: bool,
 }

@@ -12,6 +12,7 @@ use rand::Rng;
 
 use super::cluster::{EksCluster, EksCtx, Node};
 use super::events;
+use super::eviction;
 use super::karpenter::{
     BLOCKED_DEDUPE, ClaimPhase, ConsolidationPolicy, DISRUPTION_POLL, INITIALIZED_AFTER, Karpenter,
     LAUNCHED_AFTER, Load, NodeClaim, REGISTERED_AFTER, Replace, Replacement,
@@ -34,6 +35,8 @@ pub fn reconcile(ctx: &mut EksCtx) {
     claim_lifecycle(ctx, &mut k);
     continue_replace(ctx, &mut k);
     provision(ctx, &mut k);
+    expire(ctx, &mut k);
+    evict_pods(ctx, &mut k);
     count_claim_pods(ctx, &mut k);
     finish_terminations(ctx, &mut k);
     if ctx.now >= k.next_disruption {
@@ -341,6 +344,8 @@ fn create_claim(ctx: &mut EksCtx, k: &mut Karpenter, t: &'static InstanceType) -
         disruption: None,
         unconsolidatable_reported_at: None,
         disruption_why: None,
+        evicting: false,
+        pdb_blocked_reported_at: None,
         gone: false,
     });
     k.claims.len() - 1
@@ -486,6 +491,9 @@ fn disrupt(ctx: &mut EksCtx, k: &mut Karpenter) {
         };
         let mut pods = on[n].clone();
         pods.retain(|&p| ctx.world.pods[p].counts());
+        if pdb_blocked(ctx, k, c, &pods) {
+            continue;
+        }
         match fits_elsewhere(ctx, n, &pods) {
             Ok(()) => {
                 if allowed == 0 {
@@ -705,6 +713,64 @@ fn drain_claim(ctx: &mut EksCtx, k: &mut Karpenter, c: usize, why: String) {
         disrupting("NodeClaim", reason),
         Some(why.clone()),
     );
+    k.claims[c].evicting = true;
+    k.claims[c].disruption_why = Some(why);
+    evict_claim_pods(ctx, k, c);
+}
+
+/// Expiration (karpenter `pkg/controllers/nodeclaim/expiration/controller.go`): a NodeClaim
+/// whose age reaches the NodePool's `expireAfter` is deleted. It is forceful: no disruption
+/// budget, no replacement launched first; the termination controller taints the node and
+/// evicts its pods (PodDisruptionBudgets still hold each eviction), and the pods that find no
+/// room are provisioned for as any pending pod. Karpenter records no event of its own for the
+/// expiry (it logs "deleting expired nodeclaim"); the evictions say `Evicted pod: Expired`
+/// [inferred: the reason Karpenter's terminator gives for an expired NodeClaim].
+fn expire(ctx: &mut EksCtx, k: &mut Karpenter) {
+    let Some(after) = k.pool.expire_after else {
+        return;
+    };
+    let now = ctx.now;
+    for c in 0..k.claims.len() {
+        let claim = &k.claims[c];
+        if claim.gone
+            || claim.disruption.is_some()
+            || claim.node.is_none()
+            || now < claim.created_at.plus(after)
+            || k.replacing
+                .is_some_and(|r| r.replacement == c || r.candidate == c)
+        {
+            continue;
+        }
+        let why = format!(
+            "the NodeClaim was created at {} and expireAfter is {} s: it is deleted whatever the disruption budgets say, and its pods are evicted",
+            claim.created_at,
+            after.0 / 1000
+        );
+        mark_disrupted(ctx, k, c, "Expired");
+        k.claims[c].evicting = true;
+        k.claims[c].disruption_why = Some(why);
+        evict_claim_pods(ctx, k, c);
+    }
+}
+
+/// The termination controller's eviction queue: every second, each pod still on a node being
+/// terminated is evicted through the Eviction API; one a PodDisruptionBudget refuses stays and
+/// is tried again (karpenter `pkg/controllers/node/termination/terminator/eviction.go`:
+/// a 429 is requeued) [model: Karpenter backs off between tries; Orca tries every second].
+fn evict_pods(ctx: &mut EksCtx, k: &mut Karpenter) {
+    for c in 0..k.claims.len() {
+        if k.claims[c].evicting && !k.claims[c].gone {
+            evict_claim_pods(ctx, k, c);
+        }
+    }
+}
+
+fn evict_claim_pods(ctx: &mut EksCtx, k: &mut Karpenter, c: usize) {
+    let reason = k.claims[c].disruption.unwrap_or("Underutilized");
+    let Some(n) = k.claims[c].node else {
+        return;
+    };
+    let why = k.claims[c].disruption_why.clone().unwrap_or_default();
     let on: Vec<usize> = (0..ctx.world.pods.len())
         .filter(|&p| {
             let pod = &ctx.world.pods[p];
@@ -716,7 +782,11 @@ fn drain_claim(ctx: &mut EksCtx, k: &mut Karpenter, c: usize, why: String) {
         "Evicted by Karpenter, which disrupts its node {node} ({reason}): {why}; the ReplicaSet creates a replacement elsewhere"
     );
     for p in on {
-        let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+        let name = ctx.world.pods[p].name.clone();
+        if eviction::evict(ctx, p, evicted.clone()).is_err() {
+            continue;
+        }
+        let (object, subjects) = events::pod(&name);
         events::normal(
             ctx,
             "Evicted",
@@ -725,8 +795,44 @@ fn drain_claim(ctx: &mut EksCtx, k: &mut Karpenter, c: usize, why: String) {
             subjects,
             None,
         );
-        objects::evict(ctx.world, p, ctx.now, evicted.clone());
     }
+}
+
+/// Karpenter's candidate check (`pdb.Limits.CanEvictPods`): a node with a pod whose
+/// PodDisruptionBudget allows no disruption now is not a candidate; Karpenter says so on the
+/// node and its NodeClaim, `Pdb prevents pod evictions (PodDisruptionBudget=[NS/NAME])`
+/// (karpenter `pkg/controllers/disruption/types.go`, `NewCandidate`), at most once per
+/// dedupe window [model: the same window as `Unconsolidatable`].
+fn pdb_blocked(ctx: &mut EksCtx, k: &mut Karpenter, c: usize, pods: &[usize]) -> bool {
+    let c_ = &*ctx.world;
+    let blocking = pods.iter().find_map(|&p| {
+        eviction::budgets_of(c_, p)
+            .into_iter()
+            .find(|&b| eviction::status(c_, b).disruptions_allowed == 0)
+    });
+    let Some(b) = blocking else {
+        return false;
+    };
+    let now = ctx.now;
+    if k.claims[c]
+        .pdb_blocked_reported_at
+        .is_some_and(|t| now.since(t) < UNCONSOLIDATABLE_DEDUPE)
+    {
+        return true;
+    }
+    k.claims[c].pdb_blocked_reported_at = Some(now);
+    let key = eviction::key(ctx.world, b);
+    let st = eviction::status(ctx.world, b);
+    let msg = format!("Pdb prevents pod evictions (PodDisruptionBudget=[{key}])");
+    let why = format!(
+        "PodDisruptionBudget {key} allows {} disruptions: {} of its pods are healthy and it needs {}",
+        st.disruptions_allowed, st.current_healthy, st.desired_healthy
+    );
+    if let Some(n) = k.claims[c].node {
+        node_event(ctx, n, "DisruptionBlocked", msg.clone(), Some(why.clone()));
+    }
+    claim_event(ctx, k, c, "DisruptionBlocked", msg, Some(why));
+    true
 }
 
 fn unconsolidatable(ctx: &mut EksCtx, k: &mut Karpenter, c: usize, msg: &str) {

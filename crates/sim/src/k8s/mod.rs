@@ -13,12 +13,15 @@
 
 pub mod autoscaling;
 pub mod backoff;
+pub mod budget;
 pub mod cluster;
 pub mod cluster_autoscaler;
 pub mod daemonset_controller;
 pub mod deployment_controller;
+pub mod drain;
 pub mod endpoints;
 pub mod events;
+pub mod eviction;
 pub mod horizontal;
 pub mod hpa;
 pub mod interventions;

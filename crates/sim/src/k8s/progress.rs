@@ -12,6 +12,43 @@ pub const FOUND_NEW_RS: &str = "FoundNewReplicaSet";
 pub const RS_UPDATED: &str = "ReplicaSetUpdated";
 pub const NEW_RS_AVAILABLE: &str = "NewReplicaSetAvailable";
 pub const TIMED_OUT: &str = "ProgressDeadlineExceeded";
+/// `deploymentutil.PausedDeployReason` and `ResumedDeployReason`.
+pub const PAUSED: &str = "DeploymentPaused";
+pub const RESUMED: &str = "DeploymentResumed";
+
+/// `checkPausedConditions` (kubernetes `pkg/controller/deployment/sync.go`): pausing a
+/// Deployment sets `Progressing` to status **Unknown**, reason `DeploymentPaused`, "Deployment
+/// is paused"; resuming one whose condition says paused sets Unknown, `DeploymentResumed`,
+/// "Deployment is resumed", so the progress deadline counts from the resume. A condition that
+/// already reports `ProgressDeadlineExceeded` is not overwritten. `None`: no change.
+pub fn paused_condition(
+    current: Option<&DeploymentCondition>,
+    paused: bool,
+    now: SimTime,
+) -> Option<DeploymentCondition> {
+    if current.is_some_and(|c| c.reason == TIMED_OUT) {
+        return None;
+    }
+    let says_paused = current.is_some_and(|c| c.reason == PAUSED);
+    let (reason, message) = match (paused, says_paused) {
+        (true, false) => (PAUSED, "Deployment is paused"),
+        (false, true) => (RESUMED, "Deployment is resumed"),
+        _ => return None,
+    };
+    // `SetDeploymentCondition` keeps the transition time only when the status is the same.
+    let last_transition = match current {
+        Some(c) if c.unknown => c.last_transition,
+        _ => now,
+    };
+    Some(DeploymentCondition {
+        status: false,
+        unknown: true,
+        reason: reason.into(),
+        message: message.into(),
+        last_update: now,
+        last_transition,
+    })
+}
 
 /// `DeploymentComplete`: every replica is updated and available, and no old one is left.
 pub fn complete(replicas: u32, status: DeploymentCounts) -> bool {
@@ -58,11 +95,12 @@ pub fn next_condition(
     }
     let set = |status: bool, reason: &str, message: String, last_update: SimTime| {
         let last_transition = match current {
-            Some(c) if c.status == status => c.last_transition,
+            Some(c) if c.status == status && !c.unknown => c.last_transition,
             _ => now,
         };
         Some(DeploymentCondition {
             status,
+            unknown: false,
             reason: reason.into(),
             message,
             last_update,
@@ -110,6 +148,41 @@ pub fn recheck_at(cond: &DeploymentCondition, deadline: Millis) -> Option<SimTim
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pausing_sets_progressing_unknown_and_resuming_says_resumed() {
+        let at = SimTime::from_secs(30);
+        let running = DeploymentCondition {
+            status: true,
+            unknown: false,
+            reason: RS_UPDATED.into(),
+            message: "ReplicaSet \"web-1\" is progressing.".into(),
+            last_update: SimTime::ZERO,
+            last_transition: SimTime::ZERO,
+        };
+        let paused = paused_condition(Some(&running), true, at).expect("paused");
+        assert!(paused.unknown);
+        assert_eq!(
+            (paused.reason.as_str(), paused.message.as_str()),
+            (PAUSED, "Deployment is paused")
+        );
+        assert_eq!((paused.last_update, paused.last_transition), (at, at));
+        // Paused again: nothing changes.
+        assert_eq!(paused_condition(Some(&paused), true, at), None);
+        let later = SimTime::from_secs(90);
+        let resumed = paused_condition(Some(&paused), false, later).expect("resumed");
+        assert!(resumed.unknown);
+        assert_eq!(resumed.reason, RESUMED);
+        // Unknown to Unknown: the transition time stays; the deadline counts from the resume.
+        assert_eq!((resumed.last_update, resumed.last_transition), (later, at));
+        // A Deployment that already timed out keeps saying so.
+        let timed_out = DeploymentCondition {
+            status: false,
+            reason: TIMED_OUT.into(),
+            ..running
+        };
+        assert_eq!(paused_condition(Some(&timed_out), true, at), None);
+    }
 
     fn counts(replicas: u32, updated: u32, ready: u32, available: u32) -> DeploymentCounts {
         DeploymentCounts {

@@ -204,6 +204,8 @@ pub struct DeploymentConditionView {
     /// `Available` or `Progressing`.
     pub kind: &'static str,
     pub status: bool,
+    /// The status is `Unknown` (a paused or just resumed Deployment's `Progressing`).
+    pub unknown: bool,
     pub reason: String,
     pub message: String,
 }
@@ -222,6 +224,7 @@ pub fn deployment_conditions(
         DeploymentConditionView {
             kind: "Available",
             status: true,
+            unknown: false,
             reason: "MinimumReplicasAvailable".into(),
             message: "Deployment has minimum availability.".into(),
         }
@@ -229,6 +232,7 @@ pub fn deployment_conditions(
         DeploymentConditionView {
             kind: "Available",
             status: false,
+            unknown: false,
             reason: "MinimumReplicasUnavailable".into(),
             message: "Deployment does not have minimum availability.".into(),
         }
@@ -237,6 +241,7 @@ pub fn deployment_conditions(
         out.push(DeploymentConditionView {
             kind: "Progressing",
             status: p.status,
+            unknown: p.unknown,
             reason: p.reason.clone(),
             message: p.message.clone(),
         });

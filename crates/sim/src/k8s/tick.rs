@@ -2,8 +2,8 @@
 //! this order. Each records its own events.
 
 use super::{
-    cluster_autoscaler, daemonset_controller, deployment_controller, hpa, karpenter_controller,
-    kubelet, metrics, replicaset_controller, scheduler_binding,
+    cluster_autoscaler, daemonset_controller, deployment_controller, drain, hpa,
+    karpenter_controller, kubelet, metrics, replicaset_controller, scheduler_binding,
 };
 use crate::control::EksTimer;
 use crate::time::Millis;
@@ -26,5 +26,8 @@ pub fn on_tick(ctx: &mut EksCtx) {
     daemonset_controller::reconcile(ctx);
     scheduler_binding::reconcile(ctx);
     kubelet::reconcile(ctx);
+    // A running `kubectl drain` sees the pods the kubelet removed and retries refused
+    // evictions.
+    drain::reconcile(ctx);
     ctx.schedule(ctx.now.plus(Millis::from_secs(1)), EksTimer::Tick);
 }

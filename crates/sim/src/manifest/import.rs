@@ -243,9 +243,52 @@ fn eks_world(inputs: &[Input], warnings: &mut Vec<Warning>) -> Result<EksWorld, 
             "no Deployment: an EKS scenario runs at least one",
         ));
     }
+    let mut pod_disruption_budgets: Vec<crate::scenario::spec::PdbSpec> = Vec::new();
     for (file, o) in &objects {
         match o {
             Object::Deployment(_) => {}
+            Object::Pdb(b) => {
+                // Orca labels a Deployment's pods app=<name>: the budget selects the pods of the
+                // Deployment whose template labels its selector matches.
+                let d = labels.iter().position(|l| {
+                    b.spec
+                        .match_labels
+                        .iter()
+                        .all(|(k, v)| l.contains(&(k.clone(), v.clone())))
+                });
+                let Some(d) = d else {
+                    return Err(err(
+                        file,
+                        b.at,
+                        format!(
+                            "poddisruptionbudget {}: its selector matches no Deployment's pod template labels",
+                            b.spec.name
+                        ),
+                    ));
+                };
+                let mut spec = b.spec.clone();
+                let app: std::collections::BTreeMap<String, String> =
+                    [("app".to_string(), deployments[d].name.clone())].into();
+                if spec.match_labels != app {
+                    warnings.push(assumed(
+                        file,
+                        "spec.selector.matchLabels",
+                        format!(
+                            "Orca labels the pods of Deployment {} app={}: the budget {} selects them by that label",
+                            deployments[d].name, deployments[d].name, spec.name
+                        ),
+                    ));
+                    spec.match_labels = app;
+                }
+                if pod_disruption_budgets.iter().any(|x| x.name == spec.name) {
+                    return Err(err(
+                        file,
+                        b.at,
+                        format!("poddisruptionbudget {} is defined twice", spec.name),
+                    ));
+                }
+                pod_disruption_budgets.push(spec);
+            }
             Object::Service(s) => {
                 let d = labels
                     .iter()
@@ -331,5 +374,6 @@ fn eks_world(inputs: &[Input], warnings: &mut Vec<Warning>) -> Result<EksWorld, 
         daemon_sets: Vec::new(),
         pod_identity_agent: false,
         ecr: Default::default(),
+        pod_disruption_budgets,
     })
 }

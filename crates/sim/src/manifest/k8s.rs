@@ -1,5 +1,5 @@
 //! Kubernetes manifests (Deployment apps/v1, Service v1, HorizontalPodAutoscaler autoscaling/v2
-//! or v1) read into Orca's scenario types. Field names and defaults are the Kubernetes API's
+//! or v1, PodDisruptionBudget policy/v1 in `pdb.rs`) read into Orca's scenario types. Field names and defaults are the Kubernetes API's
 //! (API reference, <https://kubernetes.io/docs/reference/kubernetes-api/>): `replicas` 1,
 //! `maxSurge`/`maxUnavailable` 25 %, `progressDeadlineSeconds` 600, `revisionHistoryLimit` 10,
 //! an HPA's `minReplicas` 1 and, without `metrics`, 80 % average CPU utilization.
@@ -22,6 +22,7 @@ pub enum Object {
     Deployment(DeploymentManifest),
     Service(ServiceManifest),
     Hpa(HpaManifest),
+    Pdb(super::pdb::PdbManifest),
 }
 
 impl Object {
@@ -31,6 +32,7 @@ impl Object {
             Object::Deployment(d) => format!("deployment.apps/{}", d.spec.name),
             Object::Service(s) => format!("service/{}", s.spec.name),
             Object::Hpa(h) => format!("horizontalpodautoscaler.autoscaling/{}", h.name),
+            Object::Pdb(b) => format!("poddisruptionbudget.policy/{}", b.spec.name),
         }
     }
 
@@ -39,6 +41,7 @@ impl Object {
             Object::Deployment(d) => d.at,
             Object::Service(s) => s.at,
             Object::Hpa(h) => h.at,
+            Object::Pdb(b) => b.at,
         }
     }
 }
@@ -73,7 +76,7 @@ pub struct HpaManifest {
 
 impl Reader<'_> {
     /// An IntOrString count or percentage (`maxSurge: 1`, `maxSurge: "25%"`).
-    fn amount(&self, n: &Node, path: &str) -> R<Amount> {
+    pub(super) fn amount(&self, n: &Node, path: &str) -> R<Amount> {
         match &n.value {
             Value::Int(_) => Ok(Amount::Count(self.int(n, path, i32::MAX as u32)?)),
             Value::Str(s) => match s.strip_suffix('%').map(str::parse::<u32>) {
@@ -93,7 +96,7 @@ impl Reader<'_> {
     }
 
     /// `labels`/`matchLabels`/`selector`: a mapping of strings.
-    fn labels(&self, n: &Node, path: &str) -> R<Vec<(String, String)>> {
+    pub(super) fn labels(&self, n: &Node, path: &str) -> R<Vec<(String, String)>> {
         let Value::Map(m) = &n.value else {
             return Err(self.err(
                 n.at,
@@ -184,18 +187,12 @@ pub fn object(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Object> 
         "Deployment" => &["apps/v1"],
         "Service" => &["v1"],
         "HorizontalPodAutoscaler" => &["autoscaling/v2", "autoscaling/v1"],
-        "PodDisruptionBudget" => {
-            return Err(r.err(
-                kind_node.at,
-                "kind",
-                "PodDisruptionBudget is not modelled by Orca: kubectl drain, the Cluster Autoscaler and Karpenter evict pods without budgets here",
-            ));
-        }
+        "PodDisruptionBudget" => &["policy/v1"],
         other => {
             return Err(r.err(
                 kind_node.at,
                 "kind",
-                format!("{other} ({api}) is not modelled by Orca; it reads Deployment (apps/v1), Service (v1) and HorizontalPodAutoscaler (autoscaling/v2)"),
+                format!("{other} ({api}) is not modelled by Orca; it reads Deployment (apps/v1), Service (v1), HorizontalPodAutoscaler (autoscaling/v2) and PodDisruptionBudget (policy/v1)"),
             ));
         }
     };
@@ -216,6 +213,7 @@ pub fn object(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Object> 
     match kind.as_str() {
         "Deployment" => deployment(&mut r, name, spec, doc.at).map(Object::Deployment),
         "Service" => service(&mut r, name, spec, doc.at).map(Object::Service),
+        "PodDisruptionBudget" => super::pdb::pdb(&mut r, name, spec, doc.at).map(Object::Pdb),
         _ => hpa(&mut r, name, &api, spec, doc.at).map(Object::Hpa),
     }
 }

@@ -9,6 +9,7 @@
 pub mod ecs;
 pub mod import;
 pub mod k8s;
+pub mod pdb;
 mod reader;
 pub mod yaml;
 

@@ -200,6 +200,8 @@ pub const AFTER_SECONDS: Range = Range::new(0, DAY_SECONDS);
 /// Karpenter `limits.cpu` in vCPUs (Orca's cap) and `consolidateAfter` (a day).
 pub const CPU_LIMIT: Range = Range::new(0, 100_000);
 pub const CONSOLIDATE_AFTER: Range = Range::new(0, DAY_SECONDS);
+/// Karpenter `expireAfter` in seconds: from 1 s to 10 years (Orca's cap; `None` is Never).
+pub const EXPIRE_AFTER: Range = Range::new(1, 3_650 * DAY_SECONDS);
 
 // ---------------------------------------------------------------------------------------------
 // Quizzes
@@ -271,6 +273,7 @@ pub fn of(pattern: &str) -> Option<Range> {
         ("world.images[]", "crashes_after_seconds" | "oom_after_seconds") => AFTER_SECONDS,
         (_, "cpu_limit") => CPU_LIMIT,
         (_, "consolidate_after") => CONSOLIDATE_AFTER,
+        (_, "expire_after") => EXPIRE_AFTER,
         ("quizzes[]", "correct[]") => CHOICE_INDEX,
         _ => return None,
     })

@@ -479,7 +479,14 @@ fn found(index: &locate::Index<'_>, v: &locate::Value) -> String {
                     "[" => "]",
                     _ => "}",
                 };
-                format!("{}…{close}", &text[..=i])
+                // A name before the bracket is cut as any value is (a 10,000-character name
+                // must not come back whole).
+                let name = if i == 0 {
+                    String::new()
+                } else {
+                    shown::bare(&text[..i])
+                };
+                format!("{name}{}…{close}", &text[i..=i])
             }
             None => "…".to_string(),
         };

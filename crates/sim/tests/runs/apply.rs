@@ -260,10 +260,24 @@ fn malformed_manifests_are_refused_with_a_place_and_nothing_applied() {
         e.contains("bad.yaml:22:18: spec.template.spec.containers[0].resources.requests.cpu"),
         "{e}"
     );
-    let pdb = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 2\n";
+    // The API server refuses a budget with both bounds.
+    let pdb = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 2\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n      app: web\n";
     let e = fail(pdb);
+    assert_eq!(
+        e,
+        "error: bad.yaml:7:19: spec: The PodDisruptionBudget \"web\" is invalid: minAvailable and maxUnavailable cannot be both set\n(nothing was applied)\n"
+    );
+    let e = fail(
+        &pdb.replace("  maxUnavailable: 1\n", "")
+            .replace("app: web", "app: api"),
+    );
+    assert!(e.contains("matches no Deployment's pods"), "{e}");
+    let e = fail(
+        &pdb.replace("  maxUnavailable: 1\n", "")
+            .replace("minAvailable: 2", "minAvailable: \"150%\""),
+    );
     assert!(
-        e.contains("bad.yaml:2:7: kind: PodDisruptionBudget is not modelled"),
+        e.contains("spec.minAvailable: \"150%\" is not a count or a percentage"),
         "{e}"
     );
     let e = fail(&web("web:v2", 6, "").replace("name: web\nspec", "name: shop\nspec"));

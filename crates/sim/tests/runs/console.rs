@@ -585,7 +585,8 @@ fn kubectl_acts_and_the_cluster_follows() {
     assert!(!refused.contains("evicting"), "{refused}");
     // With it: the DaemonSet pods stay (a warning names them), the others go elsewhere.
     let reply = act(&mut p, &format!("kubectl drain {node} --ignore-daemonsets"));
-    assert!(reply.ends_with(&format!("node/{node} drained")), "{reply}");
+    // kubectl waits for the evicted pods to be gone: `drained` comes later, in the log.
+    assert!(!reply.contains("drained"), "{reply}");
     assert!(
         reply.contains("\nWarning: ignoring DaemonSet-managed Pods: kube-system/aws-node-"),
         "{reply}"
@@ -596,6 +597,11 @@ fn kubectl_acts_and_the_cluster_follows() {
         "{reply}"
     );
     p.seek(SimTime::from_secs(300));
+    let drained = format!("kubectl drain {node}: node/{node} drained");
+    assert!(
+        p.log().iter().any(|e| e.message == drained),
+        "the drain finishes in the log"
+    );
     {
         let eks = p.world().eks.as_ref().expect("EKS");
         let n = eks.nodes.iter().position(|x| x.name == node).expect("node");
@@ -1086,5 +1092,45 @@ fn a_paused_deployment_scales_but_does_not_roll_out_until_resumed() {
         rs.lines().skip(1).count(),
         2,
         "the rollout starts on resume:\n{rs}"
+    );
+}
+
+/// `checkPausedConditions` (kubernetes `pkg/controller/deployment/sync.go`): a paused
+/// Deployment's `Progressing` condition is Unknown with reason `DeploymentPaused`; resumed, the
+/// controller estimates progress again.
+#[test]
+fn a_paused_deployment_shows_progressing_unknown() {
+    let mut p = Playback::new(scenario("eks-sandbox-drain"));
+    p.seek(SimTime::from_secs(30));
+    assert_eq!(
+        act(&mut p, "kubectl rollout pause deployment/web"),
+        "deployment.apps/web paused"
+    );
+    p.seek(SimTime::from_secs(40));
+    let out = printed(&p, "kubectl describe deployment web");
+    assert!(
+        out.contains("  Progressing    Unknown DeploymentPaused\n"),
+        "{out}"
+    );
+    let eks = p.world().eks.as_ref().expect("EKS");
+    let conds = orca_sim::k8s::read::deployment_conditions(eks, 0, p.now());
+    let prog = conds
+        .iter()
+        .find(|c| c.kind == "Progressing")
+        .expect("Progressing");
+    assert!(prog.unknown, "{prog:?}");
+    assert_eq!(
+        (prog.reason.as_str(), prog.message.as_str()),
+        ("DeploymentPaused", "Deployment is paused")
+    );
+    assert_eq!(
+        act(&mut p, "kubectl rollout resume deployment/web"),
+        "deployment.apps/web resumed"
+    );
+    p.seek(SimTime::from_secs(50));
+    let out = printed(&p, "kubectl describe deployment web");
+    assert!(
+        out.contains("  Progressing    True    NewReplicaSetAvailable\n"),
+        "{out}"
     );
 }

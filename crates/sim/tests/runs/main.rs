@@ -10,6 +10,7 @@ mod challenges;
 mod console;
 mod determinism;
 mod ecr;
+mod disruption;
 mod golden;
 mod properties;
 mod register;

@@ -269,3 +269,38 @@ fn a_daemon_service_imports_without_a_desired_count() {
     assert_eq!(w.services[0].desired_count, None);
     assert!(import(&[td(), svc("SOMETIMES")], "x").is_err());
 }
+
+/// `nginx-pdb.yaml`: the `zk-pdb` example of "Specifying a Disruption Budget for your
+/// Application" (<https://kubernetes.io/docs/tasks/run-application/configure-pdb/>) with its
+/// selector on the nginx Deployment's pods.
+#[test]
+fn a_pod_disruption_budget_imports_with_the_deployment_it_selects() {
+    let got = import(
+        &[input("nginx-deployment.yaml"), input("nginx-pdb.yaml")],
+        "nginx with a budget",
+    )
+    .expect("imports");
+    passes_orca_check(&got.scenario);
+    let WorldSpec::Eks(w) = &got.scenario.world else {
+        panic!("an EKS world")
+    };
+    let b = &w.pod_disruption_budgets[0];
+    assert_eq!(b.name, "nginx-pdb");
+    assert_eq!(
+        b.min_available,
+        Some(orca_sim::scenario::spec::Amount::Count(2))
+    );
+    assert_eq!(b.max_unavailable, None);
+    // Orca labels the Deployment's pods app=<name>: the selector follows, with a warning.
+    let dep = &w.deployments[0].name;
+    assert_eq!(
+        b.match_labels.iter().collect::<Vec<_>>(),
+        vec![(&"app".to_string(), dep)]
+    );
+    assert!(
+        got.warnings
+            .iter()
+            .any(|x| x.path == "spec.selector.matchLabels"),
+        "the relabelling is said"
+    );
+}

@@ -253,8 +253,10 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
 /// with the flag they are left where they are, with a warning, and the others are evicted
 /// (kubectl `pkg/drain/filters.go` `daemonSetFilter`, `cmd/drain/drain.go` `RunDrain`; the
 /// wording as kubectl prints it, e.g. github.com/red-hat-storage/ocs-ci/issues/6735). Pods
-/// are listed as the API lists them, by namespace and name. Mirror pods, unmanaged pods
-/// (`--force`) and emptyDir data are not modelled.
+/// are listed as the API lists them, by namespace and name; each is evicted through the
+/// Eviction API, which keeps to PodDisruptionBudgets, and a refused eviction is retried every
+/// 5 s while the drain runs on. Mirror pods, unmanaged pods (`--force`) and emptyDir data are
+/// not modelled.
 fn drain(k: &Kube, node: String, ignore_daemonsets: bool) -> Outcome {
     let Some(n) = k.node_named(&node) else {
         return Kube::not_found(Kind::Node, &node);
@@ -294,26 +296,12 @@ fn drain(k: &Kube, node: String, ignore_daemonsets: bool) -> Outcome {
         }
         return act(Action::CordonNode { node }, reply.trim_end().to_string());
     }
-    if !daemon.is_empty() {
-        reply.push_str(&format!(
-            "Warning: ignoring DaemonSet-managed Pods: {}\n",
-            daemon.join(", ")
-        ));
+    // What kubectl prints next depends on the Eviction API's answers: the drain runs in the
+    // cluster (`k8s/drain.rs`) and its first lines are the reply.
+    Outcome::Act {
+        actions: vec![Action::DrainNode { node: node.clone() }],
+        after: After::Drain { node },
     }
-    let evicted: Vec<&str> = on
-        .iter()
-        .filter(|(_, d)| !*d)
-        .map(|(p, _)| p.as_str())
-        .collect();
-    for p in &evicted {
-        reply.push_str(&format!("evicting pod {p}\n"));
-    }
-    for p in &evicted {
-        let name = p.split_once('/').map_or(*p, |(_, n)| n);
-        reply.push_str(&format!("pod/{name} evicted\n"));
-    }
-    reply.push_str(&format!("node/{node} drained"));
-    act(Action::DrainNode { node }, reply)
 }
 
 /// `kubectl cordon`/`uncordon`: a change, or kubectl's "already" answer.

@@ -14,6 +14,7 @@ use crate::console::{After, Outcome};
 use crate::k8s::cluster::DeploymentState;
 use crate::k8s::rollout::IntOrPercent;
 use crate::manifest::k8s::{DeploymentManifest, HpaManifest, Object, ServiceManifest};
+use crate::manifest::pdb::PdbManifest;
 use crate::manifest::{self, ManifestError};
 use crate::scenario::spec::{Action, K8sDeploymentSpec};
 use crate::scenario::spec::{K8sServiceType, K8sStrategy};
@@ -41,6 +42,7 @@ pub fn apply(k: &Kube, file: &str, dry_run: bool) -> Outcome {
             Object::Deployment(d) => deployment(k, d),
             Object::Service(s) => service(k, s, &objects),
             Object::Hpa(h) => hpa(k, h),
+            Object::Pdb(b) => pdb(k, b, &objects),
         };
         let (verb, action) = match change {
             Ok(c) => c,
@@ -235,4 +237,55 @@ fn hpa(k: &Kube, h: &HpaManifest) -> Change {
             hpa: h.hpa.clone(),
         }),
     ))
+}
+
+/// A PodDisruptionBudget: its selector must pick the pods of a Deployment (one applied in the
+/// same file whose template labels it matches, or a live one whose pods carry `app=<name>`);
+/// it is kept as `app=<name>`, the label Orca's pods carry.
+fn pdb(k: &Kube, b: &PdbManifest, objects: &[Object]) -> Change {
+    let wanted: Vec<(String, String)> = b
+        .spec
+        .match_labels
+        .iter()
+        .map(|(a, v)| (a.clone(), v.clone()))
+        .collect();
+    let matches = |labels: &[(String, String)]| wanted.iter().all(|l| labels.contains(l));
+    let d = objects
+        .iter()
+        .find_map(|o| match o {
+            Object::Deployment(d) if matches(&d.labels) => k.eks.deployment_index(&d.spec.name),
+            _ => None,
+        })
+        .or_else(|| {
+            k.deployments()
+                .find(|&d| matches(&[("app".to_string(), k.eks.deployments[d].name.clone())]))
+        });
+    let Some(d) = d else {
+        let sel: Vec<String> = wanted.iter().map(|(a, v)| format!("{a}={v}")).collect();
+        return Err(format!(
+            "poddisruptionbudgets.policy \"{}\": its selector {} matches no Deployment's pods (Orca labels them app=<deployment name>)",
+            b.spec.name,
+            sel.join(",")
+        ));
+    };
+    let mut spec = b.spec.clone();
+    spec.match_labels = [("app".to_string(), k.eks.deployments[d].name.clone())].into();
+    let live = k.eks.pdbs.iter().find(|x| x.name == spec.name);
+    let verb = match live {
+        Some(x)
+            if x.min_available == spec.min_available.map(IntOrPercent::from)
+                && x.max_unavailable == spec.max_unavailable.map(IntOrPercent::from)
+                && x.selector
+                    == spec
+                        .match_labels
+                        .iter()
+                        .map(|(a, v)| (a.clone(), v.clone()))
+                        .collect::<Vec<_>>() =>
+        {
+            return Ok(("unchanged", None));
+        }
+        Some(_) => "configured",
+        None => "created",
+    };
+    Ok((verb, Some(Action::ApplyPdb { pdb: spec })))
 }

@@ -37,7 +37,11 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
             .filter(|h| k.in_scope(&k.eks.deployments[h.deployment].namespace))
             .map(|h| h.name.clone())
             .collect(),
-        Kind::Event | Kind::Pdb => Vec::new(),
+        Kind::Pdb => super::pdb::list(k, &|_| true)
+            .into_iter()
+            .map(|b| k.eks.pdbs[b].name.clone())
+            .collect(),
+        Kind::Event => Vec::new(),
     };
     let targets: Vec<String> = if names.is_empty() {
         all.clone()
@@ -105,7 +109,8 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
                 o.push_str("Events:            <none>\n");
                 o
             }),
-            Kind::Event | Kind::Pdb => None,
+            Kind::Pdb => super::pdb::named(k, name).map(|b| super::pdb::describe(k, b)),
+            Kind::Event => None,
         };
         match text {
             Some(t) => out.push(t),
@@ -378,8 +383,12 @@ fn deployment(k: &Kube, d: usize) -> String {
             "MinimumReplicasUnavailable"
         }
     );
+    let unknown = dep.progressing.as_ref().filter(|p| p.unknown);
     let (progressing, reason) = if dep.progress_deadline_exceeded {
         ("False", "ProgressDeadlineExceeded")
+    } else if let Some(p) = unknown {
+        // Paused or just resumed (`checkPausedConditions`).
+        ("Unknown", p.reason.as_str())
     } else if st.updated_replicas == dep.replicas && st.available_replicas >= dep.replicas {
         ("True", "NewReplicaSetAvailable")
     } else {

@@ -136,7 +136,15 @@ pub fn get(
             list
         }
         Kind::Event => return Outcome::Print(events(k)),
-        Kind::Pdb => Vec::new(),
+        Kind::Pdb => {
+            let list = super::pdb::list(k, &|n| wanted(n));
+            missing.extend(
+                names
+                    .iter()
+                    .filter(|n| !list.iter().any(|&b| &k.eks.pdbs[b].name == *n)),
+            );
+            list
+        }
     };
     let mut out = String::new();
     if !found.is_empty() {
@@ -199,7 +207,8 @@ fn name_of(k: &Kube, kind: Kind, i: usize) -> String {
             .get(i)
             .map(|s| s.name.clone())
             .unwrap_or_default(),
-        Kind::Event | Kind::Pdb => String::new(),
+        Kind::Pdb => k.eks.pdbs[i].name.clone(),
+        Kind::Event => String::new(),
     }
 }
 
@@ -531,7 +540,8 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
                 .collect();
             render(&header(&h), &rows)
         }
-        Kind::Event | Kind::Pdb => String::new(),
+        Kind::Pdb => super::pdb::table(k, found, all_namespaces),
+        Kind::Event => String::new(),
     }
 }
 

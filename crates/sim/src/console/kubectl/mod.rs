@@ -14,6 +14,7 @@ mod get;
 mod labels;
 mod objects;
 pub mod parse;
+mod pdb;
 mod services;
 mod table;
 mod top_logs;
@@ -201,20 +202,7 @@ impl Kube<'_> {
     /// The labels of a pod: a DaemonSet's pods carry `controller-revision-hash` where a
     /// Deployment's carry `pod-template-hash`.
     pub fn pod_labels(&self, p: usize) -> Vec<(String, String)> {
-        let pod = &self.eks.pods[p];
-        let rs = &self.eks.replica_sets[pod.replica_set];
-        let hash = if self.eks.is_daemon_set(rs.deployment) {
-            "controller-revision-hash"
-        } else {
-            "pod-template-hash"
-        };
-        vec![
-            (
-                "app".into(),
-                self.eks.deployments[rs.deployment].name.clone(),
-            ),
-            (hash.into(), rs.pod_template_hash.clone()),
-        ]
+        self.eks.pod_labels(p)
     }
 
     /// The labels of a node, as EKS sets them.

@@ -20,7 +20,8 @@ pub fn object(k: &Kube, kind: Kind, i: usize) -> Value {
         Kind::Node => node(k, i),
         Kind::Hpa => hpa(k, i),
         Kind::Service => service(k, i),
-        Kind::Event | Kind::Pdb => Value::Null,
+        Kind::Pdb => super::pdb::object(k, i),
+        Kind::Event => Value::Null,
     };
     sorted(v)
 }

@@ -25,6 +25,10 @@ pub fn karpenter_instance_types() -> Vec<String> {
         .map(|t| t.name.to_string())
         .collect()
 }
+/// Karpenter's `expireAfter` default, 720h, in seconds.
+pub fn expire_after() -> Option<u64> {
+    Some(720 * 3_600)
+}
 pub fn budget_nodes() -> String {
     "10%".into()
 }

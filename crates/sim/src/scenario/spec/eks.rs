@@ -39,6 +39,10 @@ pub struct EksWorld {
     /// Amazon ECR: repositories the pod specs' images may name.
     #[serde(default, skip_serializing_if = "EcrSpec::is_empty")]
     pub ecr: EcrSpec,
+    /// PodDisruptionBudgets: the Eviction API (`kubectl drain`, the Cluster Autoscaler,
+    /// Karpenter) keeps to them.
+    #[serde(default)]
+    pub pod_disruption_budgets: Vec<super::PdbSpec>,
 }
 
 /// A Karpenter `NodePool` (karpenter.sh/v1). Defaults are Karpenter's own.
@@ -66,6 +70,10 @@ pub struct NodePoolSpec {
     /// or a percentage of the pool's nodes rounded up ("10%", the default).
     #[serde(default = "defaults::budget_nodes")]
     pub budget_nodes: String,
+    /// `template.spec.expireAfter` in seconds (Karpenter default 720h; `None` is `Never`): a
+    /// NodeClaim that old is deleted and its node drained, whatever the budgets say.
+    #[serde(default = "defaults::expire_after")]
+    pub expire_after: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -8,6 +8,7 @@
 mod cluster;
 pub mod defaults;
 mod ecr;
+mod disruption;
 mod ecs;
 mod ecs_capacity;
 mod eks;
@@ -22,6 +23,7 @@ mod timeline;
 
 pub use cluster::*;
 pub use ecr::*;
+pub use disruption::*;
 pub use ecs::*;
 pub use ecs_capacity::*;
 pub use eks::*;

@@ -233,6 +233,11 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         image_digest: Option<String>,
     },
+    /// `kubectl apply -f` of a PodDisruptionBudget (policy/v1): it is created, or its
+    /// `minAvailable`/`maxUnavailable` and selector change.
+    ApplyPdb {
+        pdb: super::PdbSpec,
+    },
     /// A caption for the learner, shown in the event log.
     Note(String),
 }
@@ -256,6 +261,7 @@ impl Action {
                 | Action::ApplyDeployment { .. }
                 | Action::ApplyService { .. }
                 | Action::ApplyHpa { .. }
+                | Action::ApplyPdb { .. }
         )
     }
 

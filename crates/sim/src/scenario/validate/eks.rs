@@ -510,6 +510,16 @@ fn node_pool(out: &mut Problems, k: &EksWorld, np: &NodePoolSpec, p: &Path) {
         CONSOLIDATE_AFTER,
         " s",
     );
+    if let Some(e) = np.expire_after {
+        check_limit(
+            out,
+            p.field("expire_after"),
+            "expire_after",
+            e,
+            crate::scenario::limits::EXPIRE_AFTER,
+            " s",
+        );
+    }
     if crate::k8s::karpenter::parse_budget(&np.budget_nodes).is_none() {
         out.push((
             p.field("budget_nodes"),

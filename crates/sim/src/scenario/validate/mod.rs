@@ -16,6 +16,7 @@ mod caps;
 mod cluster;
 mod common;
 mod ecr;
+mod disruption;
 mod ecs_capacity;
 mod ecs_index;
 mod eks;
@@ -148,6 +149,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
             };
             let ix = EcsIndex::new(&w);
             eks::eks_world(&mut out, k, &wp);
+            disruption::pdbs(&mut out, k, &wp);
             timeline::timeline(&mut out, s, &ix, Some(k));
             quizzes::quizzes(&mut out, s, &ix, Some(k));
             goals::goals(&mut out, s, &ix, Some(k));
