@@ -67,6 +67,9 @@ pub enum After {
         revision: u32,
         warnings: Vec<String>,
     },
+    /// `{"deploymentId": …}` as `aws deploy create-deployment` returns it (the service's
+    /// newest deployment).
+    Deployment { service: String },
 }
 
 const HELP: &str = "The console carries out, against the run at this moment:
@@ -74,6 +77,7 @@ const HELP: &str = "The console carries out, against the run at this moment:
           list-container-instances|describe-task-definition|describe-clusters
   aws ecs update-service|stop-task|update-container-instances-state
   aws ecs register-task-definition|create-service --cli-input-json file://FILE
+  aws deploy get-deployment|get-deployment-target|list-deployments|create-deployment
   aws ec2 terminate-instances --instance-ids ID
   kubectl get|describe|top|logs|rollout status|rollout history   (-n NAMESPACE, -A)
   kubectl scale|set image|rollout undo|restart|pause|resume|delete pod|cordon|uncordon|drain
@@ -122,5 +126,10 @@ pub fn reply(after: &After, world: &World, log: &[Event], now: SimTime) -> Strin
             revision,
             warnings,
         } => aws::reply_task_definition(world, family, *revision, warnings),
+        After::Deployment { service } => world
+            .ecs
+            .as_ref()
+            .map(|ecs| aws::reply_deployment(ecs, service))
+            .unwrap_or_default(),
     }
 }

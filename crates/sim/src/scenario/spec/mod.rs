@@ -5,6 +5,7 @@
 //! One file per concern; every type is re-exported here, so `spec::ServiceSpec` names it
 //! wherever it is defined.
 
+mod blue_green;
 mod cluster;
 pub mod defaults;
 mod ecs;
@@ -19,6 +20,7 @@ mod target_group;
 mod task_definition;
 mod timeline;
 
+pub use blue_green::*;
 pub use cluster::*;
 pub use ecs::*;
 pub use ecs_capacity::*;

@@ -202,6 +202,12 @@ pub enum Action {
         deployment: String,
         hpa: HpaSpec,
     },
+    /// `aws deploy create-deployment` for a service with the CodeDeploy deployment controller:
+    /// an AppSpec whose `TargetService` runs `task_definition` (`family:revision`).
+    CreateDeployment {
+        service: String,
+        task_definition: String,
+    },
     /// A caption for the learner, shown in the event log.
     Note(String),
 }

@@ -12,6 +12,7 @@
 //! then the ECS or EKS world, the timeline and the quizzes. Each part of the file has its file
 //! here, named after the part of the spec it checks.
 
+mod blue_green;
 mod caps;
 mod cluster;
 mod common;
