@@ -194,7 +194,7 @@ fn create_deployment_starts_one_deployment_at_a_time() {
     let reply = json(&console::reply(&after, p.world(), p.log(), p.now()));
     let id = reply["deploymentId"].as_str().expect("an id").to_string();
     assert!(id.starts_with("d-") && id.len() == 11, "{id}");
-    assert_eq!(deployment_ids(&p), [id.clone()]);
+    assert_eq!(deployment_ids(&p), std::slice::from_ref(&id));
     let again = failed(&p, line);
     assert!(
         again.contains(&format!(
