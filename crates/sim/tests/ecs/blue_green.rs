@@ -23,7 +23,11 @@ const WEB: ServiceIdx = ServiceIdx(0);
 /// A CodeDeploy service of 4 Fargate tasks (web:1), a deployment of web:2 at 0:30.
 /// `controller` goes inside `CodeDeploy(…)`, `traffic` inside `traffic_shift: (…)`.
 fn code_deploy(controller: &str, traffic: &str, duration: u32) -> Arc<Scenario> {
-    common::parse(&format!(
+    common::parse(&code_deploy_src(controller, traffic, duration))
+}
+
+fn code_deploy_src(controller: &str, traffic: &str, duration: u32) -> String {
+    format!(
         r#"(
     version: 1,
     title: "codedeploy",
@@ -48,7 +52,7 @@ fn code_deploy(controller: &str, traffic: &str, duration: u32) -> Arc<Scenario> 
     ),
     timeline: [(at: 30, action: CreateDeployment(service: "web", task_definition: "web:2"))],
 )"#
-    ))
+    )
 }
 
 fn run(s: &Arc<Scenario>, secs: u64) -> Simulation {
@@ -397,4 +401,38 @@ fn an_ecs_hook_failure_rolls_the_service_deployment_back() {
     assert_eq!(b.production.weights, [100.0, 0.0]);
     assert_eq!(b.task_sets.len(), 1);
     assert_eq!(b.task_sets[0].id, b.deployments[0].blue);
+}
+
+// The replacement task set must be steady within an hour; otherwise the deployment fails
+// ("The deployment timed out while waiting for the replacement task set to become healthy.",
+// observed) and, with rollback on failure, traffic never leaves the original.
+#[test]
+fn a_replacement_that_never_becomes_healthy_times_out_after_an_hour() {
+    let src = code_deploy_src(
+        r#"deployment_config_name: "CodeDeployDefault.ECSAllAtOnce""#,
+        "",
+        4200,
+    )
+    .replace(
+        r#"image: "web:v2", port: 80)"#,
+        r#"image: "web:v2", port: 80, behavior: (fails_health_checks: (after_seconds: 0, response: Status(500))))"#,
+    );
+    let sim = run(&common::parse(&src), 4200);
+    let b = bg(&sim);
+    let failed = &b.deployments[0];
+    assert_eq!(failed.state, DeploymentState::Failed);
+    let error = failed.error.as_ref().expect("errorInformation");
+    assert_eq!(error.code, "TIMEOUT");
+    assert_eq!(
+        error.message,
+        "The deployment timed out while waiting for the replacement task set to become healthy."
+    );
+    let install = &failed.stages[1];
+    assert_eq!(install.name, "Install");
+    let (start, end) = (install.start.expect("started"), install.end.expect("ended"));
+    assert_eq!(end.since(start), Millis::from_secs(3600));
+    assert_eq!(b.deployments[1].creator, "codeDeployRollback");
+    assert_eq!(b.production.weights, [100.0, 0.0]);
+    assert_eq!(b.task_sets.len(), 1);
+    assert_eq!(b.task_sets[0].id, failed.blue);
 }
