@@ -76,8 +76,10 @@ fn owned(v: &[&str]) -> Vec<String> {
 fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
     match words {
         [] => owned(&["aws", "kubectl"]),
-        ["aws"] => owned(&["ecs"]),
+        ["aws"] => owned(&["deploy", "ecs"]),
         ["aws", "ecs"] => owned(super::aws::SUPPORTED),
+        ["aws", "deploy"] => owned(super::aws::DEPLOY_SUPPORTED),
+        ["aws", "deploy", op, ..] => owned(super::aws::deploy_flags(op)),
         ["aws", "ecs", op, rest @ ..] => match rest.last() {
             Some(flag) if flag.starts_with("--") && takes_value(op, flag) => {
                 values(flag, words, cx)

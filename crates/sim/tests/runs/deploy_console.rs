@@ -239,3 +239,27 @@ fn a_linear_service_shows_its_strategy_and_revisions() {
     assert_eq!(deployments[0]["rolloutState"], "IN_PROGRESS");
     assert_eq!(deployments[1]["status"], "ACTIVE");
 }
+
+#[test]
+fn tab_completes_aws_deploy_operations_and_options() {
+    let p = canary_at(10);
+    let complete = |line: &str| {
+        let cx = Context {
+            world: p.world(),
+            scenario: p.scenario(),
+            now: p.now(),
+            log: p.log(),
+            files: &no_files,
+        };
+        console::complete::complete(line, &cx).candidates
+    };
+    assert_eq!(complete("aws de"), ["deploy"]);
+    assert_eq!(
+        complete("aws deploy get-"),
+        ["get-deployment", "get-deployment-target"]
+    );
+    assert_eq!(
+        complete("aws deploy get-deployment-target --t"),
+        ["--target-id"]
+    );
+}

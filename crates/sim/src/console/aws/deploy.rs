@@ -28,6 +28,23 @@ pub const SUPPORTED: &[&str] = &[
     "list-deployments",
 ];
 
+/// The options of each operation (Tab completion).
+pub fn flags(op: &str) -> &'static [&'static str] {
+    match op {
+        "get-deployment" => &["--deployment-id"],
+        "get-deployment-target" => &["--deployment-id", "--target-id"],
+        "list-deployments" => &["--application-name", "--deployment-group-name"],
+        "create-deployment" => &[
+            "--application-name",
+            "--deployment-group-name",
+            "--revision",
+            "--deployment-config-name",
+            "--description",
+        ],
+        _ => &[],
+    }
+}
+
 fn exception(op: &str, code: &str, message: &str) -> Outcome {
     Outcome::Fail(format!(
         "\nAn error occurred ({code}) when calling the {op} operation: {message}\n"

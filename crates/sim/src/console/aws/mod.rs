@@ -21,7 +21,7 @@ use crate::scenario::spec::{Action, SchedulingStrategy};
 use crate::time::SimTime;
 use crate::world::World;
 
-pub use deploy::reply_deployment;
+pub use deploy::{SUPPORTED as DEPLOY_SUPPORTED, flags as deploy_flags, reply_deployment};
 pub use register::reply_task_definition;
 pub use shapes::{reply_container_instances, reply_service, reply_task};
 
@@ -136,7 +136,7 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             "\n\nDid you mean `ecs`?".to_string()
         };
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\necs (Orca's console simulates Amazon ECS; the real CLI lists every AWS service here){hint}\n"
+            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\ndeploy | ec2 | ecs (Orca's console simulates Amazon ECS, CodeDeploy for it and terminate-instances; the real CLI lists every AWS service here){hint}\n"
         ));
     }
     let Some(op) = words.get(1) else {
