@@ -224,7 +224,15 @@ pub fn stop_on_alarm(ctx: &mut Ctx, s: ServiceIdx, alarms: &[String]) {
         .blue_green
         .as_deref()
         .and_then(|bg| bg.active())
-        .is_some_and(|d| d.state == DeploymentState::InProgress && d.creator == "user");
+        .is_some_and(|d| {
+            // Once the original is being terminated there is nothing left to return to: the
+            // deployment is past the point an alarm can roll it back [inferred].
+            let terminating = d
+                .stages
+                .get(d.current)
+                .is_some_and(|st| st.kind == StageKind::CleanUp);
+            d.state == DeploymentState::InProgress && d.creator == "user" && !terminating
+        });
     if !watching {
         return;
     }

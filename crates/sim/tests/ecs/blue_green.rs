@@ -436,3 +436,26 @@ fn a_replacement_that_never_becomes_healthy_times_out_after_an_hour() {
     assert_eq!(b.task_sets.len(), 1);
     assert_eq!(b.task_sets[0].id, failed.blue);
 }
+
+// During the termination wait the original task set still runs, so an alarm still rolls the
+// deployment back: traffic goes from 100 % on the replacement back to the original.
+#[test]
+fn an_alarm_during_the_termination_wait_still_rolls_back() {
+    // 1 % errors: 6 a minute at the 10 % canary (below 30), 60 a minute at 100 %.
+    let s = code_deploy(
+        r#"deployment_config_name: "CodeDeployDefault.ECSCanary10Percent5Minutes", termination_wait_minutes: 10"#,
+        r#"alarms: [(name: "web-5xx", threshold: 30)], requests_per_second: 100, error_percent: [(2, 1.0)]"#,
+        1500,
+    );
+    let sim = run(&s, 1500);
+    let b = bg(&sim);
+    let stopped = &b.deployments[0];
+    assert_eq!(stopped.state, DeploymentState::Stopped);
+    assert!(stopped.termination_wait_started);
+    let percents: Vec<f64> = replacement_steps(&sim).iter().map(|(_, p)| *p).collect();
+    assert_eq!(percents, [0.0, 10.0, 100.0, 0.0]);
+    assert_eq!(b.deployments[1].state, DeploymentState::Succeeded);
+    assert_eq!(b.task_sets.len(), 1);
+    assert_eq!(b.task_sets[0].id, stopped.blue);
+    assert_eq!(b.task_sets[0].status, TaskSetStatus::Primary);
+}

@@ -96,6 +96,14 @@ pub struct ServiceSpec {
     pub traffic_shift: Option<TrafficShiftSpec>,
 }
 
+impl ServiceSpec {
+    /// Deploys blue/green (the CodeDeploy controller, or a BLUE_GREEN, LINEAR or CANARY
+    /// strategy) rather than rolling its tasks.
+    pub fn is_blue_green(&self) -> bool {
+        !self.deployment_controller.is_ecs() || !self.deployment_configuration.strategy.is_rolling()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CapacityProvider {
     Fargate,

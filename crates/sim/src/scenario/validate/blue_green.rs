@@ -21,11 +21,6 @@ use crate::scenario::spec::{
     DeploymentControllerSpec, SchedulingStrategy, ServiceSpec, StrategySpec, TrafficShiftSpec,
 };
 
-/// Whether a service deploys blue/green (CodeDeploy, or a non-rolling ECS strategy).
-pub(super) fn is_blue_green(svc: &ServiceSpec) -> bool {
-    !svc.deployment_controller.is_ecs() || !svc.deployment_configuration.strategy.is_rolling()
-}
-
 pub(super) fn service(out: &mut Problems, ix: &EcsIndex, svc: &ServiceSpec, p: &Path) {
     let strategy = &svc.deployment_configuration.strategy;
     let dp = p.field("deployment_configuration");
@@ -67,7 +62,7 @@ pub(super) fn service(out: &mut Problems, ix: &EcsIndex, svc: &ServiceSpec, p: &
         }
         DeploymentControllerSpec::Ecs => false,
     };
-    if !is_blue_green(svc) {
+    if !svc.is_blue_green() {
         if svc.traffic_shift.is_some() {
             out.push((
                 p.field("traffic_shift"),

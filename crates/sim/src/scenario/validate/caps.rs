@@ -199,7 +199,7 @@ pub(super) fn ecs_peak(s: &Scenario, w: &EcsWorld) -> Peak {
             .min(limits::MAXIMUM_PERCENT.max as u32) as u64;
         // A blue/green deployment runs the original and the replacement at full size at once,
         // whatever maximumPercent says.
-        let percent = if super::blue_green::is_blue_green(svc) {
+        let percent = if svc.is_blue_green() {
             percent.max(200)
         } else {
             percent
