@@ -344,6 +344,7 @@ pub const SOURCES: &[&str] = &[
     "task",
     "instance",
     "autoscaling",
+    "deploy",
     "deployment",
     "replicaset",
     "pod",

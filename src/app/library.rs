@@ -112,6 +112,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/eks-karpenter-expiry.ron"),
     ),
     (
+        "ecs-codedeploy-canary-rollback",
+        include_str!("../../scenarios/ecs-codedeploy-canary-rollback.ron"),
+    ),
+    (
+        "ecs-linear-bake",
+        include_str!("../../scenarios/ecs-linear-bake.ron"),
+    ),
+    (
         "side-by-side-rolling-update",
         include_str!("../../scenarios/side-by-side-rolling-update.ron"),
     ),

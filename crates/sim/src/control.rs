@@ -49,6 +49,10 @@ pub enum EcsTimer {
     InstanceRegistered(InstanceIdx),
     /// EC2 reclaims a Spot Instance at the end of its interruption notice.
     SpotTermination(InstanceIdx),
+    /// A blue/green deployment's next step is due (a hook answers, traffic shifts, a wait ends).
+    BlueGreenStep(ServiceIdx),
+    /// A one-minute CloudWatch period of a blue/green service's 5xx alarms and traffic chart.
+    BlueGreenMinute(ServiceIdx),
 }
 
 /// Timers of the EKS part.

@@ -39,6 +39,9 @@ pub enum Source {
     /// An Amazon ECR repository (pushes, deletions, lifecycle expiry, scans, Inspector
     /// findings).
     Ecr(String),
+    /// A blue/green deployment of a service: CodeDeploy's lifecycle events and traffic shifts,
+    /// or those of ECS's BLUE_GREEN / LINEAR / CANARY strategies, and the alarms they watch.
+    Deploy(String),
     /// Timeline actions and notes of the scenario.
     Scenario,
     Quiz,
@@ -74,6 +77,7 @@ impl Source {
             },
             Source::AutoScaling(_) => "autoscaling",
             Source::Ecr(_) => "registry",
+            Source::Deploy(_) => "deploy",
             Source::Scenario => "scenario",
             Source::Quiz => "quiz",
             Source::Goal => "goal",
@@ -91,6 +95,7 @@ impl std::fmt::Display for Source {
             Source::Kube(object) => f.write_str(object),
             Source::AutoScaling(n) => write!(f, "autoscaling {n}"),
             Source::Ecr(n) => write!(f, "ecr {n}"),
+            Source::Deploy(n) => write!(f, "deploy {n}"),
             Source::Scenario => f.write_str("scenario"),
             Source::Quiz => f.write_str("quiz"),
             Source::Goal => f.write_str("goal"),
@@ -236,6 +241,32 @@ pub enum EventKind {
     ZoneChanged {
         zone: String,
         outage: bool,
+    },
+    // --- blue/green deployments (CodeDeploy, ECS BLUE_GREEN / LINEAR / CANARY)
+    /// A task set's computed desired count or stability changed (a service event).
+    TaskSetUpdated {
+        service: String,
+        task_set: String,
+    },
+    /// A listener's weights changed: the replacement now gets `replacement_percent`.
+    TrafficShifted {
+        service: String,
+        deployment: String,
+        listener: u16,
+        replacement_percent: f64,
+    },
+    /// A lifecycle event (CodeDeploy) or stage (ECS) of a deployment changed status.
+    LifecycleEvent {
+        service: String,
+        deployment: String,
+        stage: String,
+        status: String,
+    },
+    /// A blue/green deployment was created or changed status.
+    BlueGreenDeployment {
+        service: String,
+        deployment: String,
+        status: String,
     },
     // --- scenario
     ActionApplied {

@@ -128,12 +128,13 @@ fn subject_to_select(e: &Event) -> Option<Selection> {
         .map(Selection::from_subject)
 }
 
-const SOURCES: [&str; 12] = [
+const SOURCES: [&str; 13] = [
     "service",
     "target-group",
     "task",
     "instance",
     "autoscaling",
+    "deploy",
     "deployment",
     "replicaset",
     "pod",
@@ -149,6 +150,8 @@ fn relevant_source(category: &str, (ecs, eks, registry): (bool, bool, bool)) -> 
     match category {
         "scenario" | "quiz" => true,
         "registry" => registry,
+        // CodeDeploy and ECS blue/green deployments.
+        "deploy" => ecs,
         "deployment" | "replicaset" | "pod" | "node" => eks,
         _ => ecs,
     }

@@ -76,7 +76,7 @@ fn owned(v: &[&str]) -> Vec<String> {
 fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
     match words {
         [] => owned(&["aws", "kubectl"]),
-        ["aws"] => owned(&["ecr", "ecs"]),
+        ["aws"] => owned(&["deploy", "ecr", "ecs"]),
         ["aws", "ecs"] => owned(super::aws::SUPPORTED),
         ["aws", "ecr"] => owned(super::aws::ECR_SUPPORTED),
         ["aws", "ecr", op, rest @ ..] => match rest.last() {
@@ -90,6 +90,8 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
             Some(flag) if flag.starts_with("--") => Vec::new(),
             _ => owned(super::aws::ecr_flags(op)),
         },
+        ["aws", "deploy"] => owned(super::aws::DEPLOY_SUPPORTED),
+        ["aws", "deploy", op, ..] => owned(super::aws::deploy_flags(op)),
         ["aws", "ecs", op, rest @ ..] => match rest.last() {
             Some(flag) if flag.starts_with("--") && takes_value(op, flag) => {
                 values(flag, words, cx)

@@ -70,6 +70,9 @@ pub enum After {
     /// What `kubectl drain` printed at once (cordon, evictions, refusals); it prints the rest
     /// as it happens, into the log.
     Drain { node: String },
+    /// `{"deploymentId": …}` as `aws deploy create-deployment` returns it (the service's
+    /// newest deployment).
+    Deployment { service: String },
 }
 
 const HELP: &str = "The console carries out, against the run at this moment:
@@ -77,6 +80,7 @@ const HELP: &str = "The console carries out, against the run at this moment:
           list-container-instances|describe-task-definition|describe-clusters
   aws ecs update-service|stop-task|update-container-instances-state
   aws ecs register-task-definition|create-service --cli-input-json file://FILE
+  aws deploy get-deployment|get-deployment-target|list-deployments|create-deployment
   aws ec2 terminate-instances --instance-ids ID
   aws ecr describe-repositories|describe-images|list-images|describe-image-scan-findings|
           get-lifecycle-policy|get-lifecycle-policy-preview|put-image|batch-delete-image|start-image-scan
@@ -132,6 +136,11 @@ pub fn reply(after: &After, world: &World, log: &[Event], now: SimTime) -> Strin
             .eks
             .as_ref()
             .and_then(|c| crate::k8s::drain::first_output(c, node, now))
+            .unwrap_or_default(),
+        After::Deployment { service } => world
+            .ecs
+            .as_ref()
+            .map(|ecs| aws::reply_deployment(ecs, service))
             .unwrap_or_default(),
     }
 }

@@ -2,11 +2,17 @@
 //! controllers that move it (one file each, each a reconcile step).
 
 pub mod auto_scaling_group;
+pub mod blue_green_read;
 pub mod capacity_provider;
 pub mod circuit_breaker;
 pub mod cluster;
+pub mod codedeploy;
 pub mod container_health;
 pub mod container_restart;
+pub mod deploy_alarms;
+pub mod deploy_plan;
+pub mod deploy_rollback;
+pub mod deploy_traffic;
 pub mod deployments;
 pub mod ids;
 pub mod messages;
@@ -14,6 +20,10 @@ pub mod placement;
 pub mod read;
 pub mod service_scheduler;
 pub mod task_lifecycle;
+pub mod task_set;
+pub mod task_set_links;
+pub mod task_sets;
+pub mod traffic_shift;
 
 use serde::Serialize;
 
@@ -629,6 +639,9 @@ pub struct Service {
     pub metrics: Vec<ServiceSample>,
     /// Capacity provider strategy: (provider, base, weight).
     pub capacity_providers: Vec<(String, u32, u32)>,
+    /// Task sets, listeners and deployments of a blue/green service (the CodeDeploy
+    /// controller, or ECS's BLUE_GREEN / LINEAR / CANARY strategy); `None` for a rolling one.
+    pub blue_green: Option<Box<crate::ecs::task_set::BlueGreen>>,
 }
 
 /// One minute of a service's metrics.

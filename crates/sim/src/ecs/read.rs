@@ -164,6 +164,15 @@ pub fn task_card(world: &EcsCluster, now: SimTime, t: TaskIdx) -> TaskCard {
 /// of a service without a PRIMARY deployment, does not.
 pub fn runs_primary_revision(world: &EcsCluster, t: TaskIdx) -> bool {
     let task = world.task(t);
+    // A blue/green service's primary is its PRIMARY task set (the one serving production).
+    if let Some(bg) = task
+        .service
+        .and_then(|s| world.service(s).blue_green.as_deref())
+    {
+        return bg
+            .primary()
+            .is_some_and(|p| p.task_definition == task.task_definition);
+    }
     task.service
         .and_then(|s| world.service(s).primary())
         .is_some_and(|d| d.task_definition == task.task_definition)
@@ -174,11 +183,8 @@ fn target_states(world: &EcsCluster, t: TaskIdx) -> Vec<TargetState> {
     let Some(s) = world.task(t).service else {
         return Vec::new();
     };
-    world
-        .service(s)
-        .load_balancers
-        .iter()
-        .filter_map(|lb| world.target_group(lb.target_group).target_of(t))
+    crate::ecs::task_set_links::target_groups_of(world, s, t)
+        .filter_map(|tg| world.target_group(tg).target_of(t))
         .map(|x| x.state)
         .collect()
 }

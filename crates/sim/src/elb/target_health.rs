@@ -21,7 +21,7 @@ use crate::time::SimTime;
 /// Register a task that reached RUNNING with each of its service's target groups.
 pub fn register_task(ctx: &mut Ctx, service: ServiceIdx, task: TaskIdx, already_healthy: bool) {
     let now = ctx.now;
-    let lbs = ctx.world.service(service).load_balancers.clone();
+    let lbs = crate::ecs::task_set_links::load_balancers_for(ctx.world, service, task);
     for lb in lbs {
         let t = ctx.world.task(task);
         let tg = ctx.world.target_group(lb.target_group);
@@ -83,6 +83,7 @@ pub fn register_task(ctx: &mut Ctx, service: ServiceIdx, task: TaskIdx, already_
         emit_change(ctx, lb.target_group, task, None);
         if !already_healthy {
             let name = ctx.world.service(service).name.clone();
+            let label = crate::ecs::task_set_links::service_label(ctx.world, service, task);
             ctx.emit(
                 Source::Service(name.clone()),
                 EventKind::TargetsRegistered {
@@ -90,7 +91,7 @@ pub fn register_task(ctx: &mut Ctx, service: ServiceIdx, task: TaskIdx, already_
                     target_group: ctx.world.target_group(lb.target_group).name.clone(),
                     count: 1,
                 },
-                messages::registered_targets(&name, 1, &tg_arn),
+                messages::registered_targets(&label, 1, &tg_arn),
                 vec![
                     Subject::Service(name),
                     Subject::Task(ctx.world.task(task).id.clone()),
@@ -118,7 +119,7 @@ pub fn deregister_task(
 ) -> Option<SimTime> {
     let now = ctx.now;
     let mut until = None;
-    let lbs = ctx.world.service(service).load_balancers.clone();
+    let lbs = crate::ecs::task_set_links::load_balancers_for(ctx.world, service, task);
     for lb in lbs {
         let tg = ctx.world.target_group_mut(lb.target_group);
         let delay = tg.deregistration_delay;
@@ -140,6 +141,7 @@ pub fn deregister_task(
         ctx.schedule(now.plus(delay), EcsTimer::Target(lb.target_group, task));
         emit_change(ctx, lb.target_group, task, Some(from));
         let name = ctx.world.service(service).name.clone();
+        let label = crate::ecs::task_set_links::service_label(ctx.world, service, task);
         let task_id = ctx.world.task(task).id.clone();
         let task_set = ctx
             .world
@@ -159,7 +161,7 @@ pub fn deregister_task(
                 target_group: tg_name,
                 count: 1,
             },
-            messages::deregistered_targets(&name, 1, &tg_arn),
+            messages::deregistered_targets(&label, 1, &tg_arn),
             subjects.clone(),
         );
         ctx.emit_why(

@@ -457,6 +457,18 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             if let Some(g) = health_check_grace_period_seconds {
                 svc.health_check_grace_period = crate::time::Millis::from_secs(u64::from(*g));
             }
+            if svc.blue_green.is_some() {
+                if let Err(e) = crate::ecs::codedeploy::update_service(
+                    ctx,
+                    s,
+                    td,
+                    *desired_count,
+                    *force_new_deployment,
+                ) {
+                    announce(ctx, e.cli_error("UpdateService"), Vec::new());
+                }
+                return;
+            }
             deployments::update_service(
                 ctx,
                 s,
@@ -466,6 +478,29 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                 *minimum_healthy_percent,
                 *maximum_percent,
             );
+        }
+        Action::CreateDeployment {
+            service,
+            task_definition,
+        } => {
+            let Some(s) = ctx.world.service_by_name(service) else {
+                return;
+            };
+            announce(
+                ctx,
+                crate::ecs::deploy_plan::create_deployment_cli(&cluster, service, task_definition),
+                vec![Subject::Service(service.clone())],
+            );
+            let result = match ctx.world.task_definition_by_ref(task_definition) {
+                Some(td) => crate::ecs::codedeploy::create_deployment(ctx, s, td),
+                None => Err(crate::ecs::deploy_plan::Refused {
+                    code: "InvalidRevisionException",
+                    message: format!("Task definition {task_definition} does not exist."),
+                }),
+            };
+            if let Err(e) = result {
+                announce(ctx, e.cli_error("CreateDeployment"), Vec::new());
+            }
         }
         Action::StopTask { service, count } => {
             let Some(s) = ctx.world.service_by_name(service) else {

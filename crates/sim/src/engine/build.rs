@@ -528,6 +528,7 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
                 .iter()
                 .map(|i| (i.capacity_provider.as_str().to_string(), i.base, i.weight))
                 .collect(),
+            blue_green: crate::ecs::deploy_plan::from_spec(s, &world.target_groups),
         });
     }
     world
@@ -653,6 +654,10 @@ fn start_ecs(ctx: &mut Ctx, spec: &EcsWorld) {
     }
     for (i, s) in spec.services.iter().enumerate() {
         let service = ServiceIdx(i as u32);
+        if ctx.world.service(service).blue_green.is_some() {
+            crate::ecs::task_sets::start(ctx, service, s.start == ServiceStart::Steady);
+            continue;
+        }
         match s.start {
             ServiceStart::Steady => service_scheduler::start_steady(ctx, service),
             ServiceStart::Created => service_scheduler::create(ctx, service),

@@ -493,5 +493,7 @@ pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Service
         auto_scaling: None,
         load: None,
         capacity_provider_strategy: Vec::new(),
+        deployment_controller: Default::default(),
+        traffic_shift: None,
     })
 }

@@ -157,6 +157,24 @@ pub const ALARM_PERIOD: Range = Range::new(60, 60);
 pub const EVALUATION_PERIODS: Range = Range::new(1, 1_440);
 
 // ---------------------------------------------------------------------------------------------
+// Blue/green deployments
+
+/// `terminationWaitTimeInMinutes`: "The maximum setting is 2880 minutes (2 days)" (CodeDeploy
+/// API Reference, BlueInstanceTerminationOption).
+pub const TERMINATION_WAIT_MINUTES: Range = Range::new(0, 2_880);
+/// `bakeTimeInMinutes`, `stepBakeTimeInMinutes`, `canaryBakeTimeInMinutes`: 0–1,440 (Amazon ECS
+/// API Reference, DeploymentConfiguration, LinearConfiguration, CanaryConfiguration).
+pub const BAKE_MINUTES: Range = Range::new(0, 1_440);
+/// A lifecycle hook must report within an hour ("the deployment fails if the hook does not
+/// call PutLifecycleEventHookExecutionStatus within one hour", CodeDeploy User Guide, AppSpec
+/// hooks; a lifecycle event lasts at most 3,600 s, CodeDeploy quotas).
+pub const HOOK_SECONDS: Range = Range::new(0, 3_600);
+/// "A maximum of 10 alarms can be added" (CodeDeploy API Reference, AlarmConfiguration).
+pub const DEPLOYMENT_ALARMS: usize = 10;
+/// Requests per second a blue/green service's listener receives: Orca's cap.
+pub const MAX_REQUESTS_PER_SECOND: f64 = 1_000_000.0;
+
+// ---------------------------------------------------------------------------------------------
 // EKS
 
 /// Nodes in one managed node group, and Deployment replicas: Orca's cap (the APIs allow

@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod blue_green;
 mod capacity_provider;
 mod circuit_breaker_placement;
 mod daemon;

@@ -7,6 +7,8 @@
 //! Without `--cluster` the CLI uses the cluster called `default`, as the real one does.
 
 mod args;
+mod blue_green_shape;
+mod deploy;
 mod ecr;
 mod register;
 mod shapes;
@@ -20,6 +22,7 @@ use crate::scenario::spec::{Action, SchedulingStrategy};
 use crate::time::SimTime;
 use crate::world::World;
 
+pub use deploy::{SUPPORTED as DEPLOY_SUPPORTED, flags as deploy_flags, reply_deployment};
 pub use ecr::{SUPPORTED as ECR_SUPPORTED, flags as ecr_flags};
 pub use register::reply_task_definition;
 pub use shapes::{reply_container_instances, reply_service, reply_task};
@@ -128,6 +131,9 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
     if service == "ecr" {
         return ecr::run(&words[1..], cx);
     }
+    if service == "deploy" {
+        return deploy::run(&words[1..], cx);
+    }
     if service != "ecs" {
         let hint = if suggest::similar(service, &["ecs"]).is_empty() {
             String::new()
@@ -135,7 +141,7 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             "\n\nDid you mean `ecs`?".to_string()
         };
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\necs (Orca's console simulates Amazon ECS and ECR; the real CLI lists every AWS service here){hint}\n"
+            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\ndeploy | ec2 | ecr | ecs (Orca's console simulates Amazon ECS, ECR, CodeDeploy for ECS and terminate-instances; the real CLI lists every AWS service here){hint}\n"
         ));
     }
     let Some(op) = words.get(1) else {
@@ -525,6 +531,24 @@ fn update_service(cx: &EcsContext, words: &[String]) -> Outcome {
         return cx.exception("ServiceNotFoundException", "");
     };
     let service = cx.ecs.services[s].name.clone();
+    // A CODE_DEPLOY service's task definition changes only through CodeDeploy (observed
+    // error: boto/boto3#1936, terraform-provider-aws#8005).
+    let code_deploy = cx.ecs.services[s]
+        .blue_green
+        .as_deref()
+        .is_some_and(|bg| bg.controller.is_code_deploy());
+    if code_deploy && args.one("--task-definition").is_some() {
+        return cx.exception(
+            "InvalidParameterException",
+            "Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.",
+        );
+    }
+    if code_deploy && args.flag("--force-new-deployment") {
+        return cx.exception(
+            "InvalidParameterException",
+            "Cannot force a new deployment on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.",
+        );
+    }
     let task_definition = match args.one("--task-definition") {
         Some(given) => match cx.task_definition_named(given) {
             Some(td) => Some(cx.ecs.task_definitions[td].family_revision()),

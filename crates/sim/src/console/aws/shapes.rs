@@ -195,6 +195,7 @@ fn service(world: &World, ecs: &EcsCluster, log: &[Event], svc: &Service) -> Val
     v["enableECSManagedTags"] = json!(false);
     v["propagateTags"] = json!("NONE");
     v["enableExecuteCommand"] = json!(false);
+    super::blue_green_shape::service_fields(&mut v, ecs, svc);
     v
 }
 

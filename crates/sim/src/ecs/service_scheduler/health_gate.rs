@@ -69,10 +69,10 @@ impl HealthyBy {
         if self.load_balancer
             && let Some(s) = world.task(t).service
         {
-            for lb in &world.service(s).load_balancers {
+            for tg in crate::ecs::task_set_links::target_groups_of(world, s, t) {
                 rules.push(format!(
                     "its target is healthy in {}",
-                    world.target_group(lb.target_group).name
+                    world.target_group(tg).name
                 ));
             }
         }
@@ -166,8 +166,8 @@ pub fn health_gate(world: &EcsCluster, now: SimTime, t: TaskIdx) -> Gate {
             }
         }
     }
-    for lb in &svc.load_balancers {
-        let tg = world.target_group(lb.target_group);
+    for tg_idx in crate::ecs::task_set_links::target_groups_of(world, s, t) {
+        let tg = world.target_group(tg_idx);
         match tg.target_of(t) {
             Some(target) if target.state == TargetState::Healthy => by.load_balancer = true,
             Some(target) if target.state == TargetState::Unhealthy && !in_grace => {
@@ -177,7 +177,7 @@ pub fn health_gate(world: &EcsCluster, now: SimTime, t: TaskIdx) -> Gate {
                     .map(|r| r.description())
                     .unwrap_or_else(|| "Health checks failed".into());
                 return Gate::Failing(UnhealthyReason::TargetGroup {
-                    target_group: lb.target_group,
+                    target_group: tg_idx,
                     reason,
                 });
             }

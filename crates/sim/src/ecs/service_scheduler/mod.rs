@@ -90,6 +90,11 @@ pub fn on_pass_due(ctx: &mut Ctx, s: ServiceIdx) {
         return;
     }
     ctx.world.service_mut(s).pass_at = None;
+    if ctx.world.service(s).blue_green.is_some() {
+        // Blue/green services keep task sets, not a rolling deployment.
+        crate::ecs::task_sets::pass(ctx, s);
+        return;
+    }
     pass(ctx, s);
 }
 

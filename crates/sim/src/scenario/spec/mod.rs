@@ -5,10 +5,11 @@
 //! One file per concern; every type is re-exported here, so `spec::ServiceSpec` names it
 //! wherever it is defined.
 
+mod blue_green;
 mod cluster;
 pub mod defaults;
-mod ecr;
 mod disruption;
+mod ecr;
 mod ecs;
 mod ecs_capacity;
 mod eks;
@@ -21,9 +22,10 @@ mod target_group;
 mod task_definition;
 mod timeline;
 
+pub use blue_green::*;
 pub use cluster::*;
-pub use ecr::*;
 pub use disruption::*;
+pub use ecr::*;
 pub use ecs::*;
 pub use ecs_capacity::*;
 pub use eks::*;

@@ -1,6 +1,9 @@
 //! ECS services: deployment configuration, load balancers, placement and capacity providers.
 
-use super::{LoadSpec, ServiceAutoScalingSpec, defaults};
+use super::{
+    DeploymentControllerSpec, LoadSpec, ServiceAutoScalingSpec, StrategySpec, TrafficShiftSpec,
+    defaults,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -84,6 +87,21 @@ pub struct ServiceSpec {
     /// providers (launch_type Ec2), with base and weight.
     #[serde(default)]
     pub capacity_provider_strategy: Vec<CapacityProviderItem>,
+    /// `deploymentController`: ECS (the default) or a CodeDeploy deployment group.
+    #[serde(default, skip_serializing_if = "DeploymentControllerSpec::is_ecs")]
+    pub deployment_controller: DeploymentControllerSpec,
+    /// The second target group, listeners, hooks and alarms of a blue/green, linear or canary
+    /// deployment (CodeDeploy, or a non-rolling `strategy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_shift: Option<TrafficShiftSpec>,
+}
+
+impl ServiceSpec {
+    /// Deploys blue/green (the CodeDeploy controller, or a BLUE_GREEN, LINEAR or CANARY
+    /// strategy) rather than rolling its tasks.
+    pub fn is_blue_green(&self) -> bool {
+        !self.deployment_controller.is_ecs() || !self.deployment_configuration.strategy.is_rolling()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -130,6 +148,12 @@ pub struct DeploymentConfigurationSpec {
     pub maximum_percent: Option<u32>,
     #[serde(default)]
     pub deployment_circuit_breaker: CircuitBreakerSpec,
+    /// `strategy`: ROLLING (the default), BLUE_GREEN, LINEAR or CANARY.
+    #[serde(default, skip_serializing_if = "StrategySpec::is_rolling")]
+    pub strategy: StrategySpec,
+    /// `bakeTimeInMinutes`: both revisions keep running this long after the full shift.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bake_time_in_minutes: Option<u32>,
 }
 
 impl DeploymentConfigurationSpec {

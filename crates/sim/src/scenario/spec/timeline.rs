@@ -238,6 +238,12 @@ pub enum Action {
     ApplyPdb {
         pdb: super::PdbSpec,
     },
+    /// `aws deploy create-deployment` for a service with the CodeDeploy deployment controller:
+    /// an AppSpec whose `TargetService` runs `task_definition` (`family:revision`).
+    CreateDeployment {
+        service: String,
+        task_definition: String,
+    },
     /// A caption for the learner, shown in the event log.
     Note(String),
 }

@@ -209,6 +209,13 @@ pub(super) fn ecs_peak(s: &Scenario, w: &EcsWorld) -> Peak {
             .max()
             .unwrap_or(100)
             .min(limits::MAXIMUM_PERCENT.max as u32) as u64;
+        // A blue/green deployment runs the original and the replacement at full size at once,
+        // whatever maximumPercent says.
+        let percent = if svc.is_blue_green() {
+            percent.max(200)
+        } else {
+            percent
+        };
         let desired = peak.get(svc.name.as_str()).copied().unwrap_or(0);
         work += desired * percent.max(100) / 100;
     }

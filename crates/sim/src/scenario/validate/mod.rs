@@ -12,11 +12,12 @@
 //! then the ECS or EKS world, the timeline and the quizzes. Each part of the file has its file
 //! here, named after the part of the spec it checks.
 
+mod blue_green;
 mod caps;
 mod cluster;
 mod common;
-mod ecr;
 mod disruption;
+mod ecr;
 mod ecs_capacity;
 mod ecs_index;
 mod eks;

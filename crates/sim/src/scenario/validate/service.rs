@@ -192,6 +192,7 @@ pub(super) fn service(
             ));
         }
     }
+    super::blue_green::service(out, ix, svc, p);
 }
 
 /// `healthCheckGracePeriodSeconds`: ECS holds back unhealthy verdicts of load balancer and

@@ -51,7 +51,7 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
             (None, true) => {
                 out.push((
                     ap.clone(),
-                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, RegisterTaskDefinition, StopTask, StopTaskById, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, ActivateInstance, SpotInstanceInterruption, ZoneOutage, ZoneRecovers or Note"
+                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, CreateDeployment, RegisterTaskDefinition, StopTask, StopTaskById, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, ActivateInstance, SpotInstanceInterruption, ZoneOutage, ZoneRecovers or Note"
                         .into(),
                 ));
                 continue;
@@ -231,6 +231,10 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         Action::CordonNode { node }
         | Action::UncordonNode { node }
         | Action::DrainNode { node } => dns_name(out, ap.field("node"), "node", node),
+        Action::CreateDeployment {
+            service,
+            task_definition,
+        } => super::blue_green::create_deployment(out, ix, service, task_definition, ap),
         Action::UpdateService {
             service,
             task_definition,
@@ -238,11 +242,19 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             minimum_healthy_percent,
             maximum_percent,
             health_check_grace_period_seconds,
+            force_new_deployment,
             ..
         } => {
             let svc = ix.service_ref(out, service, ap.field("service"));
             if let Some(svc) = svc {
                 super::scheduling::daemon_update(out, svc, ap, *desired_count, *maximum_percent);
+                super::blue_green::update_service(
+                    out,
+                    svc,
+                    task_definition.as_deref(),
+                    *force_new_deployment,
+                    ap,
+                );
             }
             if let Some(g) = health_check_grace_period_seconds {
                 check_limit(
