@@ -8,12 +8,14 @@ pub mod cluster;
 pub mod container_health;
 pub mod container_restart;
 pub mod deployments;
+pub mod efs;
 pub mod ids;
 pub mod messages;
 pub mod placement;
 pub mod read;
 pub mod service_scheduler;
 pub mod task_lifecycle;
+pub mod volumes;
 
 use serde::Serialize;
 
@@ -37,6 +39,10 @@ pub struct TaskDefinition {
     pub network_mode: NetworkMode,
     pub containers: Vec<ContainerDefinition>,
     pub task_role_arn: Option<String>,
+    /// Volumes backed by EFS (`volumes[].efsVolumeConfiguration`).
+    pub efs_volumes: Vec<efs::EfsVolume>,
+    /// Fargate ephemeral storage in GiB (`ephemeralStorage.sizeInGiB`; 20 by default).
+    pub ephemeral_storage_gib: u32,
 }
 
 impl TaskDefinition {

@@ -56,6 +56,8 @@ pub struct Template {
     /// The `kubectl.kubernetes.io/restartedAt` annotation `kubectl rollout restart` sets: a new
     /// template, so a new ReplicaSet, with the same container.
     pub restarted_at: Option<SimTime>,
+    /// The PersistentVolumeClaim the pod mounts (`volumes[].persistentVolumeClaim.claimName`).
+    pub claim: Option<String>,
 }
 
 impl Template {
@@ -401,6 +403,8 @@ pub struct EksCluster {
     /// Kubernetes' random suffixes would, while the scenario's own pod names stay where the
     /// `names` stream puts them.
     pub name_seed: u64,
+    /// StorageClasses, claims and the volumes provisioned for them.
+    pub storage: super::storage::Storage,
 }
 
 impl Default for EksCluster {
@@ -427,6 +431,7 @@ impl EksCluster {
             samples: Vec::new(),
             ami_images: Vec::new(),
             name_seed: 0,
+            storage: super::storage::Storage::default(),
         }
     }
 

@@ -446,6 +446,7 @@ mod tests {
                 ..AppBehavior::default()
             },
             restarted_at: None,
+            claim: None,
         }
     }
 

@@ -217,6 +217,7 @@ fn ecs_world(inputs: &[Input], warnings: &mut Vec<Warning>) -> Result<EcsWorld, 
         target_groups: Vec::new(),
         services: out,
         timings: TimingsSpec::default(),
+        efs_file_systems: Vec::new(),
     })
 }
 
@@ -329,5 +330,8 @@ fn eks_world(inputs: &[Input], warnings: &mut Vec<Warning>) -> Result<EksWorld, 
         karpenter: None,
         daemon_sets: Vec::new(),
         pod_identity_agent: false,
+        kubernetes_version: None,
+        storage_classes: Vec::new(),
+        persistent_volume_claims: Vec::new(),
     })
 }

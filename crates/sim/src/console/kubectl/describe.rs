@@ -37,7 +37,11 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
             .filter(|h| k.in_scope(&k.eks.deployments[h.deployment].namespace))
             .map(|h| h.name.clone())
             .collect(),
-        Kind::Event | Kind::Pdb => Vec::new(),
+        Kind::Event
+        | Kind::Pdb
+        | Kind::PersistentVolumeClaim
+        | Kind::PersistentVolume
+        | Kind::StorageClass => Vec::new(),
     };
     let targets: Vec<String> = if names.is_empty() {
         all.clone()
@@ -105,7 +109,11 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
                 o.push_str("Events:            <none>\n");
                 o
             }),
-            Kind::Event | Kind::Pdb => None,
+            Kind::Event
+            | Kind::Pdb
+            | Kind::PersistentVolumeClaim
+            | Kind::PersistentVolume
+            | Kind::StorageClass => None,
         };
         match text {
             Some(t) => out.push(t),
@@ -120,7 +128,7 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
 
 /// The Events section of an object: repeats of the same reason and message folded into one
 /// row with their count and first sighting.
-fn events(k: &Kube, object: &str) -> String {
+pub(super) fn events(k: &Kube, object: &str) -> String {
     struct Row<'a> {
         warning: bool,
         reason: &'a str,

@@ -136,7 +136,9 @@ pub fn get(
             list
         }
         Kind::Event => return Outcome::Print(events(k)),
-        Kind::Pdb => Vec::new(),
+        Kind::Pdb | Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::StorageClass => {
+            Vec::new()
+        }
     };
     let mut out = String::new();
     if !found.is_empty() {
@@ -199,7 +201,11 @@ fn name_of(k: &Kube, kind: Kind, i: usize) -> String {
             .get(i)
             .map(|s| s.name.clone())
             .unwrap_or_default(),
-        Kind::Event | Kind::Pdb => String::new(),
+        Kind::Event
+        | Kind::Pdb
+        | Kind::PersistentVolumeClaim
+        | Kind::PersistentVolume
+        | Kind::StorageClass => String::new(),
     }
 }
 
@@ -531,7 +537,11 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
                 .collect();
             render(&header(&h), &rows)
         }
-        Kind::Event | Kind::Pdb => String::new(),
+        Kind::Event
+        | Kind::Pdb
+        | Kind::PersistentVolumeClaim
+        | Kind::PersistentVolume
+        | Kind::StorageClass => String::new(),
     }
 }
 

@@ -20,7 +20,11 @@ pub fn object(k: &Kube, kind: Kind, i: usize) -> Value {
         Kind::Node => node(k, i),
         Kind::Hpa => hpa(k, i),
         Kind::Service => service(k, i),
-        Kind::Event | Kind::Pdb => Value::Null,
+        Kind::Event
+        | Kind::Pdb
+        | Kind::PersistentVolumeClaim
+        | Kind::PersistentVolume
+        | Kind::StorageClass => Value::Null,
     };
     sorted(v)
 }

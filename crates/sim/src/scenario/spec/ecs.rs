@@ -17,6 +17,9 @@ pub struct EcsWorld {
     pub services: Vec<ServiceSpec>,
     #[serde(default)]
     pub timings: TimingsSpec,
+    /// Amazon EFS file systems the task definitions' volumes may mount.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub efs_file_systems: Vec<super::EfsFileSystemSpec>,
 }
 
 /// How long lifecycle steps take. AWS publishes no numbers; these ranges are Orca's model of

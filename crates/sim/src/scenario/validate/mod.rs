@@ -17,6 +17,7 @@ mod cluster;
 mod common;
 mod ecs_capacity;
 mod ecs_index;
+mod ecs_storage;
 mod eks;
 mod goals;
 mod load;
@@ -24,6 +25,7 @@ mod quizzes;
 mod scheduling;
 mod service;
 mod service_scaling;
+mod storage;
 mod target_group;
 mod task_definition;
 mod timeline;
@@ -96,6 +98,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
     match &s.world {
         WorldSpec::Ecs(w) => {
             let ix = ecs_world(&mut out, s, w, &wp);
+            ecs_storage::ecs_storage(&mut out, w, &wp);
             timeline::timeline(&mut out, s, &ix, None);
             quizzes::quizzes(&mut out, s, &ix, None);
             goals::goals(&mut out, s, &ix, None);
@@ -110,9 +113,11 @@ pub(super) fn validate(s: &Scenario) -> Problems {
                 target_groups: Vec::new(),
                 services: Vec::new(),
                 timings: TimingsSpec::default(),
+                efs_file_systems: Vec::new(),
             };
             let ix = EcsIndex::new(&w);
             eks::eks_world(&mut out, k, &wp);
+            storage::eks_storage(&mut out, k, &wp);
             timeline::timeline(&mut out, s, &ix, Some(k));
             quizzes::quizzes(&mut out, s, &ix, Some(k));
             goals::goals(&mut out, s, &ix, Some(k));
