@@ -211,3 +211,39 @@ fn kubectl_shows_claims_volumes_and_classes() {
         )
     );
 }
+
+#[test]
+fn kubectl_apply_of_a_manifest_without_volumes_keeps_the_claim() {
+    use orca_sim::scenario::spec::{Action, WorldSpec};
+    let s = zone_scenario();
+    let WorldSpec::Eks(k) = &s.world else {
+        panic!("an EKS scenario")
+    };
+    let mut spec = k.deployments[0].clone();
+    spec.persistent_volume_claim = None;
+    spec.replicas = 1;
+    spec.container.image = "postgres:17".into();
+    let mut p = Playback::new(s.clone());
+    p.seek(SimTime::from_secs(60));
+    p.intervene(Action::ApplyDeployment {
+        spec,
+        keep_replicas: false,
+    });
+    // Before the drain at 1:30.
+    p.seek(SimTime::from_secs(85));
+    let c = p.world().eks.as_ref().expect("an EKS world");
+    let d = c.deployment_index("orders-db").expect("orders-db");
+    assert_eq!(c.deployments[d].template.image, "postgres:17");
+    assert_eq!(c.deployments[d].template.claim.as_deref(), Some("data"));
+    // Recreate: the old pod goes first, the new one mounts the same volume in us-east-1c.
+    let running: Vec<_> = (0..c.pods.len())
+        .filter(|&i| {
+            c.pods[i].counts()
+                && c.pod_deployment(i) == d
+                && c.template_of(i).image == "postgres:17"
+        })
+        .collect();
+    assert_eq!(running.len(), 1);
+    let n = c.pods[running[0]].node.expect("bound");
+    assert_eq!(c.nodes[n].zone, "us-east-1c");
+}
