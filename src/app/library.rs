@@ -120,6 +120,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/ecs-linear-bake.ron"),
     ),
     (
+        "eks-ebs-volume-zone",
+        include_str!("../../scenarios/eks-ebs-volume-zone.ron"),
+    ),
+    (
+        "ecs-efs-mount-targets",
+        include_str!("../../scenarios/ecs-efs-mount-targets.ron"),
+    ),
+    (
         "side-by-side-rolling-update",
         include_str!("../../scenarios/side-by-side-rolling-update.ron"),
     ),

@@ -57,6 +57,7 @@ fn main() {
                 ..AppBehavior::default()
             },
             restarted_at: None,
+            claim: None,
         };
         setup::add_deployment(
             &mut c,

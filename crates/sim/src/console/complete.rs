@@ -259,6 +259,17 @@ fn names_of_kind(kind: &str, scope: &Scope, cx: &Context) -> Vec<String> {
             .filter(|n| !n.gone)
             .map(|n| n.name.clone())
             .collect(),
+        Some(Kind::PersistentVolumeClaim) => eks
+            .storage
+            .claims
+            .iter()
+            .filter(|c| in_scope(&c.namespace))
+            .map(|c| c.name.clone())
+            .collect(),
+        Some(Kind::PersistentVolume) => {
+            eks.storage.volumes.iter().map(|v| v.name.clone()).collect()
+        }
+        Some(Kind::StorageClass) => eks.storage.classes.iter().map(|c| c.name.clone()).collect(),
         Some(Kind::Hpa) => eks
             .hpas
             .iter()
@@ -280,6 +291,9 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
         "events",
         "hpa",
         "services",
+        "pvc",
+        "pv",
+        "storageclasses",
     ]);
     if rest.last().is_some_and(|w| *w == "-o") {
         return values("-o", rest, cx);

@@ -14,6 +14,7 @@ pub mod deploy_plan;
 pub mod deploy_rollback;
 pub mod deploy_traffic;
 pub mod deployments;
+pub mod efs;
 pub mod ids;
 pub mod messages;
 pub mod placement;
@@ -24,6 +25,7 @@ pub mod task_set;
 pub mod task_set_links;
 pub mod task_sets;
 pub mod traffic_shift;
+pub mod volumes;
 
 use serde::Serialize;
 
@@ -47,6 +49,10 @@ pub struct TaskDefinition {
     pub network_mode: NetworkMode,
     pub containers: Vec<ContainerDefinition>,
     pub task_role_arn: Option<String>,
+    /// Volumes backed by EFS (`volumes[].efsVolumeConfiguration`).
+    pub efs_volumes: Vec<efs::EfsVolume>,
+    /// Fargate ephemeral storage in GiB (`ephemeralStorage.sizeInGiB`; 20 by default).
+    pub ephemeral_storage_gib: u32,
 }
 
 impl TaskDefinition {

@@ -400,6 +400,16 @@ pub fn on_step_due(ctx: &mut Ctx, idx: TaskIdx) {
     let awsvpc = ctx.world.task_definition(t.task_definition).network_mode == NetworkMode::Awsvpc;
     match t.last_status {
         TaskStatus::Provisioning => {
+            // The task's volumes are set up before its images are pulled: an EFS volume whose
+            // file system has no mount target in the task's zone fails at once
+            // (`ecs/volumes.rs`).
+            let region = ctx.net.region.clone();
+            if let Some(reason) = super::volumes::mount_failure(ctx.world, idx, &region) {
+                ctx.world.task_mut(idx).pull_failure = Some(reason);
+                ctx.world.task_mut(idx).pull_started_at = Some(now);
+                set_status(ctx, idx, TaskStatus::Pending, Some(Millis::from_secs(1)));
+                return;
+            }
             let pull = between(
                 &mut ctx.rngs.timing,
                 ctx.timings.image_pull.0,

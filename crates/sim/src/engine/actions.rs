@@ -206,6 +206,12 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             // A `rollout restart` annotation stays: apply merges the manifest into the live
             // object and leaves fields it never set (kubectl's three-way merge).
             t.restarted_at = c.deployments[d].template.restarted_at;
+            // The volume: the manifest's claim, else the one the pod template mounts now
+            // (Orca's manifest reader does not read `volumes`, so a manifest never drops it).
+            t.claim = spec
+                .persistent_volume_claim
+                .clone()
+                .or_else(|| c.deployments[d].template.claim.clone());
             build::rollout_settings(&mut c.deployments[d], spec);
             if !keep_replicas {
                 c.scale(d, spec.replicas);

@@ -60,6 +60,23 @@ pub(super) fn task_definition(
         network_mode: td.network_mode,
         containers: td.containers.iter().map(container_definition).collect(),
         task_role_arn: td.task_role_arn.clone(),
+        efs_volumes: td
+            .volumes
+            .iter()
+            .filter_map(|v| {
+                let e = v.efs_volume_configuration.as_ref()?;
+                Some(crate::ecs::volumes::EfsVolume {
+                    name: v.name.clone(),
+                    file_system_id: e.file_system_id.clone(),
+                    root_directory: e.root_directory.clone().unwrap_or_else(|| "/".into()),
+                    transit_encryption: e.transit_encryption
+                        == crate::scenario::spec::TransitEncryption::Enabled,
+                    access_point_id: e.access_point_id.clone(),
+                    iam: e.iam,
+                })
+            })
+            .collect(),
+        ephemeral_storage_gib: crate::ecs::volumes::ephemeral_storage_gib(td.ephemeral_storage_gib),
     }
 }
 
@@ -78,6 +95,7 @@ pub(super) fn template(c: &K8sContainerSpec, behavior: AppBehavior) -> Template 
         startup_probe: c.startup_probe,
         behavior,
         restarted_at: None,
+        claim: None,
     }
 }
 
@@ -164,8 +182,10 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
             )
         })
         .collect();
+    crate::k8s::storage_setup::add_storage(&mut c, k);
     for (i, d) in k.deployments.iter().enumerate() {
-        let t = template(&d.container, c.behavior_of(&d.container.image));
+        let mut t = template(&d.container, c.behavior_of(&d.container.image));
+        t.claim = d.persistent_volume_claim.clone();
         let di = setup::add_deployment_unplaced(&mut c, &mut rngs.names, &d.name, d.replicas, t);
         rollout_settings(&mut c.deployments[di], d);
         setup::annotate_replica_sets(&mut c, di);
@@ -207,6 +227,7 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
     let ec2_capacity = !k.node_groups.is_empty() || k.karpenter.is_some();
     setup::add_system_workloads(&mut c, &net.region, k.pod_identity_agent, !ec2_capacity);
     setup::place_pods(&mut c, net);
+    crate::k8s::storage_setup::bind_placed(&mut c, rngs);
     if let Some(np) = &k.karpenter {
         use crate::k8s::karpenter::{ConsolidationPolicy, Karpenter, NodePool};
         use crate::scenario::spec::ConsolidationPolicy as Policy;
@@ -321,6 +342,21 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
 fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
     let c = &spec.cluster;
     let mut world = EcsCluster::new(&c.name, &c.region, &c.account_id);
+    world.file_systems = spec
+        .efs_file_systems
+        .iter()
+        .map(|f| crate::ecs::volumes::FileSystem {
+            id: f.file_system_id.clone(),
+            mount_targets: f
+                .mount_targets
+                .clone()
+                .unwrap_or_else(|| c.availability_zones.clone()),
+            access_points: f.access_points.clone(),
+            initial_files: u64::from(f.files),
+            files_per_task_minute: f.files_per_task_minute,
+            file_size_kib: f.file_size_kib,
+        })
+        .collect();
     for group in &spec.capacity.instances {
         for n in 0..group.count {
             let name = if group.count == 1 {

@@ -57,6 +57,8 @@ pub struct Template {
     /// The `kubectl.kubernetes.io/restartedAt` annotation `kubectl rollout restart` sets: a new
     /// template, so a new ReplicaSet, with the same container.
     pub restarted_at: Option<SimTime>,
+    /// The PersistentVolumeClaim the pod mounts (`volumes[].persistentVolumeClaim.claimName`).
+    pub claim: Option<String>,
 }
 
 impl Template {
@@ -411,6 +413,8 @@ pub struct EksCluster {
     pub pdbs: Vec<Pdb>,
     /// `kubectl drain` commands still running (and finished ones, kept for their output).
     pub drains: Vec<NodeDrain>,
+    /// StorageClasses, claims and the volumes provisioned for them.
+    pub storage: super::storage::Storage,
 }
 
 impl Default for EksCluster {
@@ -439,6 +443,7 @@ impl EksCluster {
             name_seed: 0,
             pdbs: Vec::new(),
             drains: Vec::new(),
+            storage: super::storage::Storage::default(),
         }
     }
 

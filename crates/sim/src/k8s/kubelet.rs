@@ -353,6 +353,10 @@ fn sync_pod(ctx: &mut EksCtx, p: usize) {
             }
         }
         ContainerState::Waiting { .. } | ContainerState::Terminated { .. } => {
+            // The volume manager: no sandbox before the pod's volume is attached here.
+            if pod.ip.is_none() && !super::volumes::ready_on_node(c, p, now) {
+                return;
+            }
             if pod.due.is_none_or(|d| d <= now) {
                 start_or_restart(ctx, p);
             }

@@ -451,6 +451,7 @@ mod tests {
                 ..AppBehavior::default()
             },
             restarted_at: None,
+            claim: None,
         }
     }
 

@@ -123,13 +123,29 @@ pub fn why_bound(nodes: &[NodeView], pod: Requests, placement: &Placement) -> St
 /// Pick the best feasible node; ties go to the lower index (Kubernetes breaks ties at random;
 /// see `docs/rules/README.md#known-differences-from-the-real-services`).
 pub fn schedule(nodes: &[NodeView], pod: Requests) -> Decision {
+    schedule_with(nodes, pod, &|_| None)
+}
+
+/// [`schedule`] with one more filter, run on the nodes that pass the others (as the
+/// VolumeBinding plugin runs after NodeUnschedulable and NodeResourcesFit): `extra(i)` is the
+/// reason node `i` fails it. Such a reason is not one preemption can fix.
+pub fn schedule_with(
+    nodes: &[NodeView],
+    pod: Requests,
+    extra: &dyn Fn(usize) -> Option<&'static str>,
+) -> Decision {
     let mut histogram: BTreeMap<&'static str, u32> = BTreeMap::new();
     let mut best: Option<(f64, usize)> = None;
     let mut feasible = 0;
     // Per node: could evicting lower-priority pods help (a resource shortage) or not.
     let (mut victims, mut not_helpful) = (0, 0);
     for (i, n) in nodes.iter().enumerate() {
-        let reasons = filter(n, pod);
+        let mut reasons = filter(n, pod);
+        if reasons.is_empty()
+            && let Some(r) = extra(i)
+        {
+            reasons.push(r);
+        }
         if reasons.is_empty() {
             feasible += 1;
             let s = score(n, pod);

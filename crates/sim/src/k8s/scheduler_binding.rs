@@ -10,6 +10,8 @@ use super::kubelet;
 use super::messages;
 use super::objects;
 use super::scheduler::{self, Decision, NodeView};
+use super::volume_binding::{self, Gate};
+use super::volumes;
 use crate::event::Subject;
 use crate::time::Millis;
 
@@ -53,11 +55,24 @@ pub fn reconcile(ctx: &mut EksCtx) {
         }
         let views = views.get_or_insert_with(|| c.node_views());
         let req = c.requests_of(p);
-        let decision = match pod.daemon_node {
-            Some(n) => scheduler::schedule_daemon_pod(views, n, req),
-            None => scheduler::schedule(views, req),
+        // A claim the pod mounts: the VolumeBinding plugin (`volume_binding.rs`).
+        let gate = volume_binding::gate(c, p);
+        let decision = match (pod.daemon_node, &gate) {
+            (_, Gate::Wait) => continue,
+            (Some(n), _) => scheduler::schedule_daemon_pod(views, n, req),
+            (None, Gate::UnboundImmediate) => {
+                Decision::Unschedulable(volumes::unbound_immediate_message(views.len()))
+            }
+            (None, _) => {
+                scheduler::schedule_with(views, req, &|i| volume_binding::node_reason(c, &gate, i))
+            }
         };
         match decision {
+            Decision::Bind(placement) if matches!(gate, Gate::Provision(_)) => {
+                if let Gate::Provision(cl) = gate {
+                    volume_binding::select_node(ctx, p, cl, placement.node);
+                }
+            }
             Decision::Bind(placement) => {
                 let n = placement.node;
                 let why = scheduler::why_bound(views, req, &placement);
@@ -71,10 +86,10 @@ pub fn reconcile(ctx: &mut EksCtx) {
                     continue;
                 }
                 ctx.world.pods[p].reported_failed_scheduling = true;
-                let why = format!(
+                let why = volume_binding::why_unschedulable(ctx.world, p, &gate).unwrap_or_else(|| format!(
                     "the pod requests {}m CPU and {} MiB and every node was filtered out (counted in the message); it stays Pending and is retried as the cluster changes",
                     req.cpu_millis, req.memory_mib
-                );
+                ));
                 ctx.world.pods[p].explain(ctx.now, format!("Pending: {msg}"));
                 let (object, subjects) = events::pod(&ctx.world.pods[p].name);
                 events::warning(ctx, "FailedScheduling", object, msg, subjects, Some(why));
@@ -103,5 +118,9 @@ fn bind(ctx: &mut EksCtx, p: usize, n: usize, why: String) {
         subjects,
         Some(why),
     );
-    kubelet::start_sandbox(ctx, p);
+    // A pod whose volume must first be attached to the node waits for it (the kubelet's
+    // volume manager); the attach/detach controller attaches it.
+    if volumes::ready_on_node(ctx.world, p, ctx.now) {
+        kubelet::start_sandbox(ctx, p);
+    }
 }

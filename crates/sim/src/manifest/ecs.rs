@@ -177,6 +177,8 @@ pub fn task_definition(
         network_mode,
         containers,
         task_role_arn,
+        volumes: Vec::new(),
+        ephemeral_storage_gib: None,
     })
 }
 

@@ -218,6 +218,7 @@ fn ecs_world(inputs: &[Input], warnings: &mut Vec<Warning>) -> Result<EcsWorld, 
         services: out,
         timings: TimingsSpec::default(),
         ecr: Default::default(),
+        efs_file_systems: Vec::new(),
     })
 }
 
@@ -375,5 +376,8 @@ fn eks_world(inputs: &[Input], warnings: &mut Vec<Warning>) -> Result<EksWorld, 
         pod_identity_agent: false,
         ecr: Default::default(),
         pod_disruption_budgets,
+        kubernetes_version: None,
+        storage_classes: Vec::new(),
+        persistent_volume_claims: Vec::new(),
     })
 }

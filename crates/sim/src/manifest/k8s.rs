@@ -19,7 +19,7 @@ use crate::scenario::spec::{
 /// One object of a manifest.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Object {
-    Deployment(DeploymentManifest),
+    Deployment(Box<DeploymentManifest>),
     Service(ServiceManifest),
     Hpa(HpaManifest),
     Pdb(super::pdb::PdbManifest),
@@ -211,7 +211,9 @@ pub fn object(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Object> 
         return Err(r.err(doc.at, "spec", format!("required: the {kind}'s spec")));
     };
     match kind.as_str() {
-        "Deployment" => deployment(&mut r, name, spec, doc.at).map(Object::Deployment),
+        "Deployment" => {
+            deployment(&mut r, name, spec, doc.at).map(|d| Object::Deployment(Box::new(d)))
+        }
         "Service" => service(&mut r, name, spec, doc.at).map(Object::Service),
         "PodDisruptionBudget" => super::pdb::pdb(&mut r, name, spec, doc.at).map(Object::Pdb),
         _ => hpa(&mut r, name, &api, spec, doc.at).map(Object::Hpa),
@@ -299,6 +301,7 @@ fn deployment(r: &mut Reader, name: String, spec: &Node, at: Pos) -> R<Deploymen
             service: None,
             hpa: None,
             load: None,
+            persistent_volume_claim: None,
         },
         replicas_given: replicas.is_some(),
         labels,

@@ -212,6 +212,27 @@ pub const HPA_TARGET: Range = Range::new(1, 1_000);
 pub const HPA_STABILIZATION: Range = Range::new(0, 3_600);
 pub const HPA_POLICY_PERIOD: Range = Range::new(1, 1_800);
 pub const HPA_POLICY_VALUE: Range = Range::new(1, 100_000);
+/// An EBS volume's size in GiB: gp3, gp2, io1 and io2 take 1 GiB to 16 TiB; st1 and sc1 need
+/// 125 GiB at least (Amazon EBS User Guide, "Amazon EBS volume types",
+/// https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html).
+pub const EBS_SIZE_GIB: Range = Range::new(1, 16_384);
+/// The minor version of a `1.N` Kubernetes version Orca accepts: the EKS releases from 1.23
+/// (Orca's wording covers them) to 1.35.
+pub const KUBERNETES_MINOR: Range = Range::new(23, 35);
+/// Fargate ephemeral storage `sizeInGiB`: 21–200 (ECS API EphemeralStorage; 20 is the
+/// default when it is left out).
+pub const EPHEMERAL_STORAGE_GIB: Range = Range::new(21, 200);
+/// EFS file systems and task definition volumes: Orca's caps. Files on a file system and
+/// written per task-minute, and their size: Orca's caps, so that a day of a thousand tasks
+/// cannot overflow the counts.
+pub const FILE_SYSTEMS: Range = Range::new(0, 20);
+pub const TASK_VOLUMES: Range = Range::new(0, 20);
+pub const EFS_FILES: Range = Range::new(0, 100_000_000);
+pub const EFS_FILES_PER_MINUTE: Range = Range::new(0, 100_000);
+pub const EFS_FILE_KIB: Range = Range::new(1, 1_048_576);
+/// StorageClasses and PersistentVolumeClaims in one scenario: Orca's caps.
+pub const STORAGE_CLASSES: Range = Range::new(0, 20);
+pub const CLAIMS: Range = Range::new(0, 100);
 /// Seconds until an image's application answers, crashes or runs out of memory: Orca's caps.
 pub const STARTUP_SECONDS: Range = Range::new(0, 3_600);
 pub const AFTER_SECONDS: Range = Range::new(0, DAY_SECONDS);
@@ -283,6 +304,11 @@ pub fn of(pattern: &str) -> Option<Range> {
         (_, "min_ready_seconds" | "progress_deadline_seconds" | "revision_history_limit") => {
             K8S_INT32
         }
+        ("world.persistent_volume_claims[]", "storage_gib") => EBS_SIZE_GIB,
+        (_, "ephemeral_storage_gib") => EPHEMERAL_STORAGE_GIB,
+        ("world.efs_file_systems[]", "files") => EFS_FILES,
+        ("world.efs_file_systems[]", "files_per_task_minute") => EFS_FILES_PER_MINUTE,
+        ("world.efs_file_systems[]", "file_size_kib") => EFS_FILE_KIB,
         ("world.deployments[].container", "cpu") => CPU_MILLICORES,
         ("world.deployments[].container", "memory") => K8S_MEMORY_MIB,
         (_, "min_replicas" | "max_replicas") => HPA_REPLICAS,

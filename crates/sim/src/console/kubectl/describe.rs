@@ -41,7 +41,9 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
             .into_iter()
             .map(|b| k.eks.pdbs[b].name.clone())
             .collect(),
-        Kind::Event => Vec::new(),
+        Kind::Event | Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::StorageClass => {
+            Vec::new()
+        }
     };
     let targets: Vec<String> = if names.is_empty() {
         all.clone()
@@ -110,7 +112,10 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
                 o
             }),
             Kind::Pdb => super::pdb::named(k, name).map(|b| super::pdb::describe(k, b)),
-            Kind::Event => None,
+            Kind::Event
+            | Kind::PersistentVolumeClaim
+            | Kind::PersistentVolume
+            | Kind::StorageClass => None,
         };
         match text {
             Some(t) => out.push(t),
@@ -125,7 +130,7 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
 
 /// The Events section of an object: repeats of the same reason and message folded into one
 /// row with their count and first sighting.
-fn events(k: &Kube, object: &str) -> String {
+pub(super) fn events(k: &Kube, object: &str) -> String {
     struct Row<'a> {
         warning: bool,
         reason: &'a str,

@@ -145,6 +145,7 @@ pub fn get(
             );
             list
         }
+        Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::StorageClass => Vec::new(),
     };
     let mut out = String::new();
     if !found.is_empty() {
@@ -208,7 +209,9 @@ fn name_of(k: &Kube, kind: Kind, i: usize) -> String {
             .map(|s| s.name.clone())
             .unwrap_or_default(),
         Kind::Pdb => k.eks.pdbs[i].name.clone(),
-        Kind::Event => String::new(),
+        Kind::Event | Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::StorageClass => {
+            String::new()
+        }
     }
 }
 
@@ -541,7 +544,9 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
             render(&header(&h), &rows)
         }
         Kind::Pdb => super::pdb::table(k, found, all_namespaces),
-        Kind::Event => String::new(),
+        Kind::Event | Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::StorageClass => {
+            String::new()
+        }
     }
 }
 

@@ -11,11 +11,13 @@ mod act;
 mod apply;
 mod describe;
 mod get;
+mod kind;
 mod labels;
 mod objects;
 pub mod parse;
 mod pdb;
 mod services;
+mod storage;
 mod table;
 mod top_logs;
 mod yaml;
@@ -50,8 +52,17 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             kind,
             names,
             output,
+            ..
+        } if storage::is_storage(kind) => storage::get(&k, kind, &names, output),
+        Command::Get {
+            kind,
+            names,
+            output,
             selector,
         } => get::get(&k, kind, &names, output, selector.as_deref()),
+        Command::Describe { kind, names } if storage::is_storage(kind) => {
+            storage::describe(&k, kind, &names)
+        }
         Command::Describe { kind, names } => describe::describe(&k, kind, &names),
         Command::Top { kind } => top_logs::top(&k, kind),
         Command::Logs {
@@ -275,6 +286,11 @@ pub fn reporter(reason: &str) -> &'static str {
         "TriggeredScaleUp" | "NotTriggerScaleUp" | "ScaleDown" => "cluster-autoscaler",
         "RegisteredNode" | "RemovingNode" | "NodeNotReady" => "node-controller",
         "NodeNotSchedulable" | "NodeSchedulable" | "NodeReady" | "Starting" => "kubelet",
+        "WaitForFirstConsumer" | "ExternalProvisioning" => "persistentvolume-controller",
+        "Provisioning" | "ProvisioningSucceeded" | "ProvisioningFailed" => {
+            crate::k8s::volumes::EBS_CSI_CONTROLLER
+        }
+        "SuccessfulAttachVolume" | "FailedAttachVolume" => "attachdetach-controller",
         r if r.starts_with("Disruption")
             || r.starts_with("Nominated")
             || r == "Launched"

@@ -20,6 +20,9 @@ pub struct EcsWorld {
     /// Amazon ECR: repositories the task definitions' images may name.
     #[serde(default, skip_serializing_if = "EcrSpec::is_empty")]
     pub ecr: EcrSpec,
+    /// Amazon EFS file systems the task definitions' volumes may mount.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub efs_file_systems: Vec<super::EfsFileSystemSpec>,
 }
 
 /// How long lifecycle steps take. AWS publishes no numbers; these ranges are Orca's model of

@@ -43,6 +43,16 @@ pub struct EksWorld {
     /// Karpenter) keeps to them.
     #[serde(default)]
     pub pod_disruption_budgets: Vec<super::PdbSpec>,
+    /// The cluster's Kubernetes version (`"1.33"`): some messages changed between versions.
+    /// None: 1.33.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kubernetes_version: Option<String>,
+    /// StorageClasses (none: claims cannot be provisioned).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage_classes: Vec<super::StorageClassSpec>,
+    /// PersistentVolumeClaims the Deployments' pods may mount.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub persistent_volume_claims: Vec<super::PersistentVolumeClaimSpec>,
 }
 
 /// A Karpenter `NodePool` (karpenter.sh/v1). Defaults are Karpenter's own.
@@ -161,6 +171,9 @@ pub struct K8sDeploymentSpec {
     /// The demand the Deployment serves, which sets its pods' CPU utilization.
     #[serde(default)]
     pub load: Option<LoadSpec>,
+    /// A PersistentVolumeClaim the pod template mounts (`volumes[].persistentVolumeClaim`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persistent_volume_claim: Option<String>,
 }
 
 /// A DaemonSet (apps/v1): one pod on every EC2 node that it may run on.

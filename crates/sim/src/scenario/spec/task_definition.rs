@@ -32,6 +32,12 @@ pub struct TaskDefinitionSpec {
     /// IAM task role, shown in the inspector (least privilege is per task, not per host).
     #[serde(default)]
     pub task_role_arn: Option<String>,
+    /// `volumes`: EFS file systems the containers mount.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volumes: Vec<super::TaskVolumeSpec>,
+    /// `ephemeralStorage.sizeInGiB` on Fargate (21–200; left out: 20 GiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ephemeral_storage_gib: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

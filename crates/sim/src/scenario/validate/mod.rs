@@ -20,6 +20,7 @@ mod disruption;
 mod ecr;
 mod ecs_capacity;
 mod ecs_index;
+mod ecs_storage;
 mod eks;
 mod goals;
 mod load;
@@ -27,13 +28,14 @@ mod quizzes;
 mod scheduling;
 mod service;
 mod service_scaling;
+mod storage;
 mod target_group;
 mod task_definition;
 mod timeline;
 
 use super::locate::Path;
 use super::shown::{escaped, quoted};
-use super::spec::{CapacitySpec, EcsWorld, Scenario, TimingsSpec, WorldSpec};
+use super::spec::{CapacitySpec, EcsWorld, EksWorld, Scenario, TimingsSpec, WorldSpec};
 use caps::{
     MAX_DURATION, MAX_PROBLEMS, MAX_QUIZZES, MAX_SERVICES, MAX_TARGET_GROUPS, MAX_TASK_DEFINITIONS,
     MAX_TIMELINE,
@@ -122,8 +124,8 @@ pub(super) fn validate(s: &Scenario) -> Problems {
                 &b.eks.cluster,
                 &ep.field("cluster"),
             );
-            let ix = ecs_world(&mut out, s, &b.ecs, &wp.field("ecs"));
-            eks::eks_world(&mut out, &b.eks, &ep);
+            let ix = ecs_part(&mut out, s, &b.ecs, &wp.field("ecs"));
+            eks_part(&mut out, &b.eks, &ep);
             timeline::timeline(&mut out, s, &ix, Some(&b.eks));
             quizzes::quizzes(&mut out, s, &ix, Some(&b.eks));
             goals::goals(&mut out, s, &ix, Some(&b.eks));
@@ -131,7 +133,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
             caps::run_cost(&mut out, s, &caps::Peak::both(&e, &k));
         }
         WorldSpec::Ecs(w) => {
-            let ix = ecs_world(&mut out, s, w, &wp);
+            let ix = ecs_part(&mut out, s, w, &wp);
             timeline::timeline(&mut out, s, &ix, None);
             quizzes::quizzes(&mut out, s, &ix, None);
             goals::goals(&mut out, s, &ix, None);
@@ -147,10 +149,10 @@ pub(super) fn validate(s: &Scenario) -> Problems {
                 services: Vec::new(),
                 timings: TimingsSpec::default(),
                 ecr: Default::default(),
+                efs_file_systems: Vec::new(),
             };
             let ix = EcsIndex::new(&w);
-            eks::eks_world(&mut out, k, &wp);
-            disruption::pdbs(&mut out, k, &wp);
+            eks_part(&mut out, k, &wp);
             timeline::timeline(&mut out, s, &ix, Some(k));
             quizzes::quizzes(&mut out, s, &ix, Some(k));
             goals::goals(&mut out, s, &ix, Some(k));
@@ -166,6 +168,22 @@ pub(super) fn validate(s: &Scenario) -> Problems {
         ));
     }
     out
+}
+
+/// Everything of an ECS part that does not depend on the timeline (an ECS world, or a Both
+/// world's `ecs`).
+fn ecs_part<'a>(out: &mut Problems, s: &'a Scenario, w: &'a EcsWorld, wp: &Path) -> EcsIndex<'a> {
+    let ix = ecs_world(out, s, w, wp);
+    ecs_storage::ecs_storage(out, w, wp);
+    ix
+}
+
+/// Everything of an EKS part that does not depend on the timeline (an EKS world, or a Both
+/// world's `eks`).
+fn eks_part(out: &mut Problems, k: &EksWorld, wp: &Path) {
+    eks::eks_world(out, k, wp);
+    disruption::pdbs(out, k, wp);
+    storage::eks_storage(out, k, wp);
 }
 
 fn ecs_world<'a>(out: &mut Problems, s: &'a Scenario, w: &'a EcsWorld, wp: &Path) -> EcsIndex<'a> {

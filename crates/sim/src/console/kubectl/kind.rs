@@ -1,0 +1,94 @@
+//! The kinds of object kubectl names, with the words it accepts for them.
+
+/// The kinds of object the console knows, with the names kubectl accepts for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Pod,
+    Deployment,
+    ReplicaSet,
+    DaemonSet,
+    Node,
+    Event,
+    Hpa,
+    Service,
+    Pdb,
+    PersistentVolumeClaim,
+    PersistentVolume,
+    StorageClass,
+}
+
+impl Kind {
+    /// `pods`, `pod`, `po` …
+    pub fn from_word(w: &str) -> Option<Kind> {
+        let w = w.to_ascii_lowercase();
+        Some(match w.as_str() {
+            "pods" | "pod" | "po" => Kind::Pod,
+            "deployments" | "deployment" | "deploy" | "deployments.apps" | "deployment.apps" => {
+                Kind::Deployment
+            }
+            "replicasets" | "replicaset" | "rs" | "replicasets.apps" => Kind::ReplicaSet,
+            "daemonsets" | "daemonset" | "ds" | "daemonsets.apps" | "daemonset.apps" => {
+                Kind::DaemonSet
+            }
+            "nodes" | "node" | "no" => Kind::Node,
+            "events" | "event" | "ev" => Kind::Event,
+            "horizontalpodautoscalers" | "horizontalpodautoscaler" | "hpa" => Kind::Hpa,
+            "services" | "service" | "svc" => Kind::Service,
+            "poddisruptionbudgets" | "poddisruptionbudget" | "pdb" => Kind::Pdb,
+            "persistentvolumeclaims" | "persistentvolumeclaim" | "pvc" => {
+                Kind::PersistentVolumeClaim
+            }
+            "persistentvolumes" | "persistentvolume" | "pv" => Kind::PersistentVolume,
+            "storageclasses" | "storageclass" | "sc" | "storageclasses.storage.k8s.io" => {
+                Kind::StorageClass
+            }
+            _ => return None,
+        })
+    }
+
+    /// The plural resource name the API server uses in messages (`deployments.apps`).
+    pub fn resource(self) -> &'static str {
+        match self {
+            Kind::Pod => "pods",
+            Kind::Deployment => "deployments.apps",
+            Kind::ReplicaSet => "replicasets.apps",
+            Kind::DaemonSet => "daemonsets.apps",
+            Kind::Node => "nodes",
+            Kind::Event => "events",
+            Kind::Hpa => "horizontalpodautoscalers.autoscaling",
+            Kind::Service => "services",
+            Kind::Pdb => "poddisruptionbudgets.policy",
+            Kind::PersistentVolumeClaim => "persistentvolumeclaims",
+            Kind::PersistentVolume => "persistentvolumes",
+            Kind::StorageClass => "storageclasses.storage.k8s.io",
+        }
+    }
+
+    /// The `kind/name` prefix kubectl prints (`deployment.apps/web`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Kind::Pod => "pod",
+            Kind::Deployment => "deployment.apps",
+            Kind::ReplicaSet => "replicaset.apps",
+            Kind::DaemonSet => "daemonset.apps",
+            Kind::Node => "node",
+            Kind::Event => "event",
+            Kind::Hpa => "horizontalpodautoscaler.autoscaling",
+            Kind::Service => "service",
+            Kind::Pdb => "poddisruptionbudget.policy",
+            Kind::PersistentVolumeClaim => "persistentvolumeclaim",
+            Kind::PersistentVolume => "persistentvolume",
+            Kind::StorageClass => "storageclass.storage.k8s.io",
+        }
+    }
+}
+
+impl Kind {
+    /// Objects of this kind live in a namespace (nodes do not).
+    pub fn namespaced(self) -> bool {
+        !matches!(
+            self,
+            Kind::Node | Kind::PersistentVolume | Kind::StorageClass
+        )
+    }
+}

@@ -1,0 +1,389 @@
+//! `kubectl get pvc|pv|storageclass` and `kubectl describe pvc|pv|storageclass`: the storage
+//! objects of the EKS world in kubectl's columns (kubectl's printers,
+//! `pkg/printers/internalversion/printers.go`: `persistentVolumeClaimColumnDefinitions`,
+//! `persistentVolumeColumnDefinitions`, `storageClassColumnDefinitions`).
+
+use std::fmt::Write;
+
+use super::get::age;
+use super::parse::{Kind, Output};
+use super::table::render;
+use super::{Kube, Outcome};
+use crate::k8s::volumes::{self, Claim, StorageClass, Volume};
+
+/// Is this one of the storage kinds.
+pub fn is_storage(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::StorageClass
+    )
+}
+
+/// The names of the objects of a storage kind in scope, by index.
+fn names_of(k: &Kube, kind: Kind) -> Vec<String> {
+    let s = &k.eks.storage;
+    match kind {
+        Kind::PersistentVolumeClaim => s
+            .claims
+            .iter()
+            .filter(|c| k.in_scope(&c.namespace))
+            .map(|c| c.name.clone())
+            .collect(),
+        Kind::PersistentVolume => s.volumes.iter().map(|v| v.name.clone()).collect(),
+        Kind::StorageClass => s.classes.iter().map(|c| c.name.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `kubectl get` of a storage kind.
+pub fn get(k: &Kube, kind: Kind, names: &[String], output: Output) -> Outcome {
+    let all = names_of(k, kind);
+    let found: Vec<&String> = all
+        .iter()
+        .filter(|n| names.is_empty() || names.contains(n))
+        .collect();
+    let missing: String = names
+        .iter()
+        .filter(|n| !all.contains(n))
+        .map(|n| {
+            format!(
+                "Error from server (NotFound): {} \"{n}\" not found\n",
+                kind.resource()
+            )
+        })
+        .collect();
+    if found.is_empty() {
+        if names.is_empty() {
+            return Outcome::Print(if kind.namespaced() {
+                k.no_resources()
+            } else {
+                "No resources found\n".into()
+            });
+        }
+        return Outcome::Fail(missing);
+    }
+    let out = match output {
+        Output::Name => found
+            .iter()
+            .map(|n| format!("{}/{n}\n", kind.prefix()))
+            .collect(),
+        _ => table(k, kind, &found, output == Output::Wide),
+    };
+    Outcome::Print(out + &missing)
+}
+
+fn claim<'a>(k: &'a Kube, name: &str) -> Option<&'a Claim> {
+    k.eks
+        .storage
+        .claims
+        .iter()
+        .find(|c| c.name == name && k.in_scope(&c.namespace))
+}
+
+fn volume<'a>(k: &'a Kube, name: &str) -> Option<&'a Volume> {
+    k.eks.storage.volumes.iter().find(|v| v.name == name)
+}
+
+fn class<'a>(k: &'a Kube, name: &str) -> Option<&'a StorageClass> {
+    k.eks.storage.classes.iter().find(|c| c.name == name)
+}
+
+fn class_name(k: &Kube, c: &Claim) -> String {
+    c.class
+        .map(|i| k.eks.storage.classes[i].name.clone())
+        .unwrap_or_default()
+}
+
+fn table(k: &Kube, kind: Kind, found: &[&String], wide: bool) -> String {
+    let all_namespaces = k.all_namespaces();
+    match kind {
+        Kind::PersistentVolumeClaim => {
+            let mut h = vec![
+                "NAME",
+                "STATUS",
+                "VOLUME",
+                "CAPACITY",
+                "ACCESS MODES",
+                "STORAGECLASS",
+                "VOLUMEATTRIBUTESCLASS",
+                "AGE",
+            ];
+            if wide {
+                h.push("VOLUMEMODE");
+            }
+            if all_namespaces {
+                h.insert(0, "NAMESPACE");
+            }
+            let rows: Vec<Vec<String>> = found
+                .iter()
+                .filter_map(|n| claim(k, n))
+                .map(|c| {
+                    let v = c.volume.map(|v| &k.eks.storage.volumes[v]);
+                    let mut r = vec![
+                        c.name.clone(),
+                        volumes::claim_phase(c).into(),
+                        v.map_or(String::new(), |v| v.name.clone()),
+                        v.map_or(String::new(), |v| format!("{}Gi", v.storage_gib)),
+                        v.map_or(String::new(), |v| v.access.short().into()),
+                        class_name(k, c),
+                        "<unset>".into(),
+                        age(k.now, c.created_at),
+                    ];
+                    if wide {
+                        r.push("Filesystem".into());
+                    }
+                    if all_namespaces {
+                        r.insert(0, c.namespace.clone());
+                    }
+                    r
+                })
+                .collect();
+            render(&h, &rows)
+        }
+        Kind::PersistentVolume => {
+            let mut h = vec![
+                "NAME",
+                "CAPACITY",
+                "ACCESS MODES",
+                "RECLAIM POLICY",
+                "STATUS",
+                "CLAIM",
+                "STORAGECLASS",
+                "VOLUMEATTRIBUTESCLASS",
+                "REASON",
+                "AGE",
+            ];
+            if wide {
+                h.push("VOLUMEMODE");
+            }
+            let rows: Vec<Vec<String>> = found
+                .iter()
+                .filter_map(|n| volume(k, n))
+                .map(|v| {
+                    let c = &k.eks.storage.claims[v.claim];
+                    let mut r = vec![
+                        v.name.clone(),
+                        format!("{}Gi", v.storage_gib),
+                        v.access.short().into(),
+                        "Delete".into(),
+                        "Bound".into(),
+                        format!("{}/{}", c.namespace, c.name),
+                        class_name(k, c),
+                        "<unset>".into(),
+                        String::new(),
+                        age(k.now, v.created_at),
+                    ];
+                    if wide {
+                        r.push("Filesystem".into());
+                    }
+                    r
+                })
+                .collect();
+            render(&h, &rows)
+        }
+        _ => {
+            let h = [
+                "NAME",
+                "PROVISIONER",
+                "RECLAIMPOLICY",
+                "VOLUMEBINDINGMODE",
+                "ALLOWVOLUMEEXPANSION",
+                "AGE",
+            ];
+            let rows: Vec<Vec<String>> = found
+                .iter()
+                .filter_map(|n| class(k, n))
+                .map(|s| {
+                    vec![
+                        if s.is_default {
+                            format!("{} (default)", s.name)
+                        } else {
+                            s.name.clone()
+                        },
+                        s.provisioner.clone(),
+                        "Delete".into(),
+                        binding_mode(s).into(),
+                        "false".into(),
+                        age(k.now, crate::time::SimTime::ZERO),
+                    ]
+                })
+                .collect();
+            render(&h, &rows)
+        }
+    }
+}
+
+fn binding_mode(s: &StorageClass) -> &'static str {
+    if s.wait_for_first_consumer {
+        "WaitForFirstConsumer"
+    } else {
+        "Immediate"
+    }
+}
+
+/// `kubectl describe` of a storage kind.
+pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
+    let targets = if names.is_empty() {
+        names_of(k, kind)
+    } else {
+        names.to_vec()
+    };
+    let mut out = Vec::new();
+    for name in &targets {
+        let text = match kind {
+            Kind::PersistentVolumeClaim => claim(k, name).map(|c| describe_claim(k, c)),
+            Kind::PersistentVolume => volume(k, name).map(|v| describe_volume(k, v)),
+            _ => class(k, name).map(describe_class),
+        };
+        match text {
+            Some(t) => out.push(t),
+            None => return Kube::not_found(kind, name),
+        }
+    }
+    if out.is_empty() {
+        return Outcome::Print(k.no_resources());
+    }
+    Outcome::Print(out.join("\n\n"))
+}
+
+fn lines(o: &mut String, head: &str, width: usize, values: &[String]) {
+    if values.is_empty() {
+        let _ = writeln!(o, "{:<width$}<none>", head);
+    }
+    for (i, v) in values.iter().enumerate() {
+        let h = if i == 0 { head } else { "" };
+        let _ = writeln!(o, "{h:<width$}{v}");
+    }
+}
+
+fn describe_claim(k: &Kube, c: &Claim) -> String {
+    const W: usize = 15;
+    let mut o = String::new();
+    let v = c.volume.map(|v| &k.eks.storage.volumes[v]);
+    let provisioner = c.class.map_or(volumes::EBS_CSI.to_string(), |i| {
+        k.eks.storage.classes[i].provisioner.clone()
+    });
+    let _ = writeln!(o, "{:<W$}{}", "Name:", c.name);
+    let _ = writeln!(o, "{:<W$}{}", "Namespace:", c.namespace);
+    let _ = writeln!(o, "{:<W$}{}", "StorageClass:", class_name(k, c));
+    let _ = writeln!(o, "{:<W$}{}", "Status:", volumes::claim_phase(c));
+    let _ = writeln!(
+        o,
+        "{:<W$}{}",
+        "Volume:",
+        v.map_or(String::new(), |v| v.name.clone())
+    );
+    let _ = writeln!(o, "{:<W$}<none>", "Labels:");
+    let mut ann = Vec::new();
+    if v.is_some() {
+        ann.push("pv.kubernetes.io/bind-completed: yes".to_string());
+        ann.push("pv.kubernetes.io/bound-by-controller: yes".to_string());
+    }
+    let selected = c.selected_node.map(|n| k.eks.nodes[n].name.clone());
+    let started = v.is_some() || c.provisioning.is_some();
+    if started {
+        ann.push(format!(
+            "volume.beta.kubernetes.io/storage-provisioner: {provisioner}"
+        ));
+    }
+    if let Some(n) = selected {
+        ann.push(format!("volume.kubernetes.io/selected-node: {n}"));
+    }
+    if started {
+        ann.push(format!(
+            "volume.kubernetes.io/storage-provisioner: {provisioner}"
+        ));
+    }
+    lines(&mut o, "Annotations:", W, &ann);
+    let _ = writeln!(o, "{:<W$}[kubernetes.io/pvc-protection]", "Finalizers:");
+    let _ = writeln!(
+        o,
+        "{:<W$}{}",
+        "Capacity:",
+        v.map_or(String::new(), |v| format!("{}Gi", v.storage_gib))
+    );
+    let _ = writeln!(
+        o,
+        "{:<W$}{}",
+        "Access Modes:",
+        v.map_or(String::new(), |v| v.access.short().into())
+    );
+    let _ = writeln!(o, "{:<W$}Filesystem", "VolumeMode:");
+    let ci = k.eks.storage.claim_named(&c.namespace, &c.name);
+    let used: Vec<String> = (0..k.eks.pods.len())
+        .filter(|&p| !k.eks.pods[p].gone && volumes::claim_of(k.eks, p) == ci)
+        .map(|p| k.eks.pods[p].name.clone())
+        .collect();
+    lines(&mut o, "Used By:", W, &used);
+    o.push_str(&super::describe::events(
+        k,
+        &format!("persistentvolumeclaim/{}", c.name),
+    ));
+    o
+}
+
+fn describe_volume(k: &Kube, v: &Volume) -> String {
+    const W: usize = 18;
+    let c = &k.eks.storage.claims[v.claim];
+    let mut o = String::new();
+    let _ = writeln!(o, "{:<W$}{}", "Name:", v.name);
+    let _ = writeln!(o, "{:<W$}<none>", "Labels:");
+    let _ = writeln!(
+        o,
+        "{:<W$}pv.kubernetes.io/provisioned-by: {}",
+        "Annotations:",
+        volumes::EBS_CSI
+    );
+    let _ = writeln!(
+        o,
+        "{:<W$}[kubernetes.io/pv-protection external-attacher/ebs-csi-aws-com]",
+        "Finalizers:"
+    );
+    let _ = writeln!(o, "{:<W$}{}", "StorageClass:", class_name(k, c));
+    let _ = writeln!(o, "{:<W$}Bound", "Status:");
+    let _ = writeln!(o, "{:<W$}{}/{}", "Claim:", c.namespace, c.name);
+    let _ = writeln!(o, "{:<W$}Delete", "Reclaim Policy:");
+    let _ = writeln!(o, "{:<W$}{}", "Access Modes:", v.access.short());
+    let _ = writeln!(o, "{:<W$}Filesystem", "VolumeMode:");
+    let _ = writeln!(o, "{:<W$}{}Gi", "Capacity:", v.storage_gib);
+    let _ = writeln!(o, "Node Affinity:");
+    let _ = writeln!(o, "  Required Terms:");
+    let _ = writeln!(
+        o,
+        "    Term 0:        topology.kubernetes.io/zone in [{}]",
+        v.zone
+    );
+    let _ = writeln!(o, "Message:");
+    let _ = writeln!(o, "Source:");
+    let _ = writeln!(
+        o,
+        "    Type:              CSI (a Container Storage Interface (CSI) volume source)"
+    );
+    let _ = writeln!(o, "    Driver:            {}", volumes::EBS_CSI);
+    let _ = writeln!(o, "    FSType:            ext4");
+    let _ = writeln!(o, "    VolumeHandle:      {}", v.volume_id);
+    let _ = writeln!(o, "    ReadOnly:          false");
+    o.push_str("Events:                <none>\n");
+    o
+}
+
+fn describe_class(s: &StorageClass) -> String {
+    const W: usize = 22;
+    let mut o = String::new();
+    let _ = writeln!(o, "{:<W$}{}", "Name:", s.name);
+    let _ = writeln!(
+        o,
+        "{:<W$}{}",
+        "IsDefaultClass:",
+        if s.is_default { "Yes" } else { "No" }
+    );
+    let _ = writeln!(o, "{:<W$}<none>", "Annotations:");
+    let _ = writeln!(o, "{:<W$}{}", "Provisioner:", s.provisioner);
+    let _ = writeln!(o, "{:<W$}type={}", "Parameters:", s.volume_type);
+    let _ = writeln!(o, "{:<W$}<unset>", "AllowVolumeExpansion:");
+    let _ = writeln!(o, "{:<W$}<none>", "MountOptions:");
+    let _ = writeln!(o, "{:<W$}Delete", "ReclaimPolicy:");
+    let _ = writeln!(o, "{:<W$}{}", "VolumeBindingMode:", binding_mode(s));
+    o.push_str("Events:                <none>\n");
+    o
+}

@@ -1,0 +1,86 @@
+//! The storage objects of a scenario when it starts: its StorageClasses and claims, and for a
+//! claim whose pod already runs, the volume it was bound to in that pod's zone, attached to
+//! the pod's node (as a Deployment rolled out before the scenario would have it).
+
+use super::cluster::EksCluster;
+use super::volumes::{self, AccessMode, Attachment, Claim, StorageClass, Volume};
+use crate::rng::Rngs;
+use crate::scenario::spec::{AccessModeSpec, EksWorld, VolumeBindingMode};
+use crate::time::SimTime;
+
+/// The scenario's classes and claims (validation guarantees every name resolves).
+pub fn add_storage(c: &mut EksCluster, k: &EksWorld) {
+    c.storage.minor = volumes::minor_of(k.kubernetes_version.as_deref());
+    c.storage.classes = k
+        .storage_classes
+        .iter()
+        .map(|s| StorageClass {
+            name: s.name.clone(),
+            provisioner: s.provisioner.clone(),
+            wait_for_first_consumer: s.volume_binding_mode
+                == VolumeBindingMode::WaitForFirstConsumer,
+            volume_type: s.volume_type.clone(),
+            is_default: s.is_default,
+        })
+        .collect();
+    let default_class = c.storage.classes.iter().position(|s| s.is_default);
+    c.storage.claims = k
+        .persistent_volume_claims
+        .iter()
+        .map(|p| Claim {
+            name: p.name.clone(),
+            namespace: c.namespace.clone(),
+            class: match &p.storage_class {
+                Some(n) => c.storage.classes.iter().position(|s| &s.name == n),
+                None => default_class,
+            },
+            storage_gib: p.storage_gib,
+            access: match p.access_mode {
+                AccessModeSpec::ReadWriteOnce => AccessMode::ReadWriteOnce,
+                AccessModeSpec::ReadWriteMany => AccessMode::ReadWriteMany,
+            },
+            created_at: SimTime::ZERO,
+            volume: None,
+            provisioning: None,
+            reported_waiting: false,
+            selected_node: None,
+        })
+        .collect();
+}
+
+/// After the first pods are placed: each claim a running pod mounts is bound to a volume in
+/// that pod's zone, attached to its node.
+pub fn bind_placed(c: &mut EksCluster, rngs: &mut Rngs) {
+    for p in 0..c.pods.len() {
+        let Some(n) = c.pods[p].node else { continue };
+        let Some(cl) = volumes::claim_of(c, p) else {
+            continue;
+        };
+        if c.storage.claims[cl].volume.is_some() {
+            continue;
+        }
+        let claim = &c.storage.claims[cl];
+        let volume_type = claim.class.map_or("gp3".to_string(), |k| {
+            c.storage.classes[k].volume_type.clone()
+        });
+        let volume = Volume {
+            name: format!("pvc-{}", crate::rng::uuid(&mut rngs.names)),
+            claim: cl,
+            zone: c.nodes[n].zone.clone(),
+            storage_gib: claim.storage_gib,
+            access: claim.access,
+            volume_id: format!("vol-0{}", crate::rng::hex(&mut rngs.ids, 16)),
+            volume_type,
+            created_at: SimTime::ZERO,
+            attachment: Some(Attachment {
+                node: n,
+                ready_at: SimTime::ZERO,
+                detach_at: None,
+            }),
+        };
+        c.storage.volumes.push(volume);
+        c.storage.claims[cl].volume = Some(c.storage.volumes.len() - 1);
+        let uid = c.pods[p].uid.clone();
+        c.storage.reported_attached.push(uid);
+    }
+}

@@ -1,0 +1,74 @@
+//! Storage on EKS: StorageClasses and PersistentVolumeClaims (the EBS CSI driver provisions
+//! one zone-bound volume per claim). Defaults are the Kubernetes API's and the driver's.
+//! Rules: `docs/rules/storage.md`.
+
+use serde::{Deserialize, Serialize};
+
+/// `volumeBindingMode` of a StorageClass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum VolumeBindingMode {
+    /// The Kubernetes default: the volume is created as soon as the claim exists, in a zone
+    /// chosen without knowing where its pod will run.
+    #[default]
+    Immediate,
+    /// The volume is created once a pod uses the claim, in the zone of the node the scheduler
+    /// picked for that pod.
+    WaitForFirstConsumer,
+}
+
+/// A `storage.k8s.io/v1` StorageClass.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageClassSpec {
+    pub name: String,
+    /// The CSI driver that provisions its volumes (default the EBS CSI driver).
+    #[serde(default = "ebs_provisioner")]
+    pub provisioner: String,
+    #[serde(default)]
+    pub volume_binding_mode: VolumeBindingMode,
+    /// `parameters.type`: the EBS volume type (driver default gp3).
+    #[serde(default = "gp3")]
+    pub volume_type: String,
+    /// The `storageclass.kubernetes.io/is-default-class` annotation: claims that name no class
+    /// get this one.
+    #[serde(default)]
+    pub is_default: bool,
+}
+
+/// An access mode of a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum AccessModeSpec {
+    /// One node at a time (`RWO`): what an EBS volume allows.
+    #[default]
+    ReadWriteOnce,
+    /// Many nodes at once (`RWX`): EFS, not EBS.
+    ReadWriteMany,
+}
+
+/// A PersistentVolumeClaim in the scenario's namespace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersistentVolumeClaimSpec {
+    pub name: String,
+    /// `spec.storageClassName`; none takes the default class.
+    #[serde(default)]
+    pub storage_class: Option<String>,
+    /// `spec.resources.requests.storage` in GiB.
+    #[serde(default = "four")]
+    pub storage_gib: u32,
+    #[serde(default)]
+    pub access_mode: AccessModeSpec,
+}
+
+/// The EBS CSI driver's name.
+pub fn ebs_provisioner() -> String {
+    crate::k8s::volumes::EBS_CSI.into()
+}
+
+fn gp3() -> String {
+    "gp3".into()
+}
+
+fn four() -> u32 {
+    4
+}
