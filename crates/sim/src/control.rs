@@ -47,6 +47,8 @@ pub enum EcsTimer {
     InstanceRegistered(InstanceIdx),
     /// EC2 reclaims a Spot Instance at the end of its interruption notice.
     SpotTermination(InstanceIdx),
+    /// The task's application makes its due AWS calls (`iam::ecs_calls`).
+    AppCalls(TaskIdx),
 }
 
 /// Timers of the EKS part.

@@ -305,6 +305,18 @@ pub enum EventKind {
         status: bool,
         reason: String,
     },
+    // --- IAM
+    /// The application of a task or pod made an AWS call, allowed or denied (logged when the
+    /// credentials or the verdict change).
+    AwsCall {
+        /// The task id or pod name.
+        workload: String,
+        action: String,
+        resource: String,
+        /// The role whose session made it (none: no credentials).
+        role: Option<String>,
+        allowed: bool,
+    },
 }
 
 impl EventKind {

@@ -9,6 +9,7 @@ pub mod elb;
 pub mod engine;
 pub mod event;
 pub mod goals;
+pub mod iam;
 pub mod k8s;
 pub mod manifest;
 pub mod net;

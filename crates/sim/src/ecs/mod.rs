@@ -37,6 +37,7 @@ pub struct TaskDefinition {
     pub network_mode: NetworkMode,
     pub containers: Vec<ContainerDefinition>,
     pub task_role_arn: Option<String>,
+    pub execution_role_arn: Option<String>,
 }
 
 impl TaskDefinition {
@@ -86,6 +87,11 @@ pub struct ContainerDefinition {
     pub stop_timeout: Millis,
     /// The container restart policy, when enabled.
     pub restart_policy: Option<RestartPolicy>,
+    pub privileged: bool,
+    pub readonly_root_filesystem: bool,
+    pub user: Option<String>,
+    /// Secrets Manager ARNs fetched with the execution role at start.
+    pub secrets: Vec<String>,
     pub behavior: Behavior,
 }
 

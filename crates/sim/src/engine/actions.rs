@@ -58,6 +58,24 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
         Action::ZoneOutage { zone } | Action::ZoneRecovers { zone } => {
             zone_changed(ctx, zone, matches!(action, Action::ZoneOutage { .. }));
         }
+        a if a.is_iam() => {
+            let crate::world::World { ecs, eks, .. } = &mut *ctx.world;
+            let iam = match (ecs, eks) {
+                (Some(c), _) => c.iam.as_mut(),
+                (None, Some(k)) => k.iam.as_mut(),
+                (None, None) => None,
+            };
+            if let Some(line) = iam.and_then(|i| crate::iam::actions::apply(i, action)) {
+                ctx.emit(
+                    Source::Scenario,
+                    EventKind::ActionApplied {
+                        description: line.clone(),
+                    },
+                    line,
+                    Vec::new(),
+                );
+            }
+        }
         a if a.is_eks() => {
             if let Some(mut c) = ctx.eks() {
                 eks(&mut c, action);

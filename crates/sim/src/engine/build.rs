@@ -66,6 +66,7 @@ pub(super) fn task_definition(
         network_mode: td.network_mode,
         containers: td.containers.iter().map(container_definition).collect(),
         task_role_arn: td.task_role_arn.clone(),
+        execution_role_arn: td.execution_role_arn.clone(),
     }
 }
 
@@ -137,6 +138,12 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
         .collect();
     let mut c = EksCluster::new();
     c.name_seed = scenario.seed;
+    let cs = &k.cluster;
+    c.iam = crate::iam::Iam::build(&k.iam, &cs.name, &cs.region, &cs.account_id).map(|mut i| {
+        i.pod_identity_agent = k.pod_identity_agent;
+        i.cluster = cs.name.clone();
+        i
+    });
     setup::add_node_groups(&mut c, net, &groups);
     c.images = k
         .images
@@ -306,6 +313,7 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
 fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
     let c = &spec.cluster;
     let mut world = EcsCluster::new(&c.name, &c.region, &c.account_id);
+    world.iam = crate::iam::Iam::build(&spec.iam, &c.name, &c.region, &c.account_id);
     for group in &spec.capacity.instances {
         for n in 0..group.count {
             let name = if group.count == 1 {
@@ -583,6 +591,10 @@ fn container_definition(c: &ContainerSpec) -> ContainerDefinition {
                 ignored_exit_codes: r.ignored_exit_codes.clone(),
                 restart_attempt_period: Millis::from_secs(r.restart_attempt_period as u64),
             }),
+        privileged: c.privileged,
+        readonly_root_filesystem: c.readonly_root_filesystem,
+        user: c.user.clone(),
+        secrets: c.secrets.clone(),
         behavior: Behavior {
             startup: Millis::from_secs_f64(c.behavior.startup_seconds),
             fails_health_checks: c

@@ -482,5 +482,6 @@ fn dispatch_ecs(ctx: &mut crate::ecs::cluster::Ctx, timer: EcsTimer) {
         }
         EcsTimer::InstanceRegistered(i) => capacity_provider::on_registered(ctx, i),
         EcsTimer::SpotTermination(i) => capacity_provider::on_spot_termination(ctx, i),
+        EcsTimer::AppCalls(task) => crate::iam::ecs_calls::on_due(ctx, task),
     }
 }

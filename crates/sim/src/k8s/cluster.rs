@@ -401,6 +401,8 @@ pub struct EksCluster {
     /// Kubernetes' random suffixes would, while the scenario's own pod names stay where the
     /// `names` stream puts them.
     pub name_seed: u64,
+    /// IAM of the account, when the scenario models it.
+    pub iam: Option<crate::iam::Iam>,
 }
 
 impl Default for EksCluster {
@@ -427,6 +429,7 @@ impl EksCluster {
             samples: Vec::new(),
             ami_images: Vec::new(),
             name_seed: 0,
+            iam: None,
         }
     }
 

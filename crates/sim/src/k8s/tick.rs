@@ -26,5 +26,7 @@ pub fn on_tick(ctx: &mut EksCtx) {
     daemonset_controller::reconcile(ctx);
     scheduler_binding::reconcile(ctx);
     kubelet::reconcile(ctx);
+    // The applications' AWS calls, with the credentials each pod's SDK finds.
+    crate::iam::eks_calls::reconcile(ctx);
     ctx.schedule(ctx.now.plus(Millis::from_secs(1)), EksTimer::Tick);
 }

@@ -1,7 +1,8 @@
 //! The ECS world: what it holds, and how long the lifecycle steps of its tasks take.
 
 use super::{
-    CapacitySpec, ClusterSpec, ServiceSpec, TargetGroupSpec, TaskDefinitionSpec, defaults,
+    CapacitySpec, ClusterSpec, IamSpec, ServiceSpec, TargetGroupSpec, TaskDefinitionSpec,
+    defaults,
 };
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,9 @@ pub struct EcsWorld {
     pub services: Vec<ServiceSpec>,
     #[serde(default)]
     pub timings: TimingsSpec,
+    /// Roles, the instance role and instance metadata, and the application's AWS calls.
+    #[serde(default, skip_serializing_if = "crate::scenario::spec::IamSpec::is_empty")]
+    pub iam: IamSpec,
 }
 
 /// How long lifecycle steps take. AWS publishes no numbers; these ranges are Orca's model of

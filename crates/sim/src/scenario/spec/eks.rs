@@ -1,7 +1,7 @@
 //! The EKS world: managed node groups, Fargate profiles, Deployments, the images they run,
 //! Services, the HPA and Karpenter's NodePool.
 
-use super::{ClusterSpec, LoadSpec, defaults};
+use super::{ClusterSpec, IamSpec, LoadSpec, defaults};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +36,10 @@ pub struct EksWorld {
     /// consolidates them (an alternative to `cluster_autoscaler`, not a companion).
     #[serde(default)]
     pub karpenter: Option<NodePoolSpec>,
+    /// Roles, the node role and instance metadata, service accounts (IRSA), Pod Identity
+    /// associations and the application's AWS calls.
+    #[serde(default, skip_serializing_if = "crate::scenario::spec::IamSpec::is_empty")]
+    pub iam: IamSpec,
 }
 
 /// A Karpenter `NodePool` (karpenter.sh/v1). Defaults are Karpenter's own.

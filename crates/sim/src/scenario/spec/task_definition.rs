@@ -32,6 +32,10 @@ pub struct TaskDefinitionSpec {
     /// IAM task role, shown in the inspector (least privilege is per task, not per host).
     #[serde(default)]
     pub task_role_arn: Option<String>,
+    /// IAM task execution role: the agent pulls from ECR, writes awslogs and fetches
+    /// `secrets` with it when the task starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_role_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,6 +67,19 @@ pub struct ContainerSpec {
     /// `restartPolicy`: the ECS agent restarts the container inside its task when it exits.
     #[serde(default)]
     pub restart_policy: Option<RestartPolicySpec>,
+    /// `privileged`: the container gets the host's root privileges.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub privileged: bool,
+    /// `readonlyRootFilesystem`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub readonly_root_filesystem: bool,
+    /// `user` (left out: the image's, usually root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// `secrets[].valueFrom`: Secrets Manager secret ARNs the agent fetches with the
+    /// execution role before the container starts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<String>,
     /// How the simulated application behaves (not an AWS field).
     #[serde(default)]
     pub behavior: BehaviorSpec,

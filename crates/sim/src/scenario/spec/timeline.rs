@@ -1,8 +1,8 @@
 //! The timeline: what happens to the world at given moments.
 
 use super::{
-    CircuitBreakerSpec, FailureResponse, HpaSpec, K8sDeploymentSpec, K8sServiceSpec,
-    TaskDefinitionSpec, defaults,
+    CircuitBreakerSpec, FailureResponse, HpaSpec, HttpTokens, K8sDeploymentSpec, K8sServiceSpec,
+    StatementSpec, TaskDefinitionSpec, TrustSpec, defaults,
 };
 use serde::{Deserialize, Serialize};
 
@@ -202,6 +202,38 @@ pub enum Action {
         deployment: String,
         hpa: HpaSpec,
     },
+    /// `aws ec2 modify-instance-metadata-options` on every instance (or node) of the cluster:
+    /// `--http-put-response-hop-limit` and `--http-tokens`. Takes effect at once.
+    ModifyInstanceMetadataOptions {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hop_limit: Option<u8>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        http_tokens: Option<HttpTokens>,
+    },
+    /// `aws iam put-role-policy`: the role's statements become `statements`.
+    PutRolePolicy {
+        role: String,
+        statements: Vec<StatementSpec>,
+    },
+    /// `aws iam update-assume-role-policy`: the role's trust becomes `trust`.
+    UpdateAssumeRolePolicy {
+        role: String,
+        trust: TrustSpec,
+    },
+    /// `kubectl annotate serviceaccount <name> eks.amazonaws.com/role-arn=<arn> --overwrite`
+    /// (or `…/role-arn-` to remove it, `role_arn` left out). Only pods created afterwards see
+    /// it.
+    AnnotateServiceAccount {
+        service_account: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role_arn: Option<String>,
+    },
+    /// `aws eks create-pod-identity-association` for a service account of the `default`
+    /// namespace. Only pods created afterwards see it.
+    CreatePodIdentityAssociation {
+        service_account: String,
+        role_arn: String,
+    },
     /// A caption for the learner, shown in the event log.
     Note(String),
 }
@@ -230,6 +262,18 @@ impl Action {
 
     /// Whether the action works on either part (it names a service or a Deployment).
     pub fn is_either(&self) -> bool {
-        matches!(self, Action::SetLoad { .. })
+        matches!(self, Action::SetLoad { .. }) || self.is_iam()
+    }
+
+    /// Whether the action changes IAM (or instance metadata); it needs the world's `iam`.
+    pub fn is_iam(&self) -> bool {
+        matches!(
+            self,
+            Action::ModifyInstanceMetadataOptions { .. }
+                | Action::PutRolePolicy { .. }
+                | Action::UpdateAssumeRolePolicy { .. }
+                | Action::AnnotateServiceAccount { .. }
+                | Action::CreatePodIdentityAssociation { .. }
+        )
     }
 }

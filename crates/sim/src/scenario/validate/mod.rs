@@ -19,6 +19,7 @@ mod ecs_capacity;
 mod ecs_index;
 mod eks;
 mod goals;
+mod iam;
 mod load;
 mod quizzes;
 mod scheduling;
@@ -110,9 +111,17 @@ pub(super) fn validate(s: &Scenario) -> Problems {
                 target_groups: Vec::new(),
                 services: Vec::new(),
                 timings: TimingsSpec::default(),
+                iam: Default::default(),
             };
             let ix = EcsIndex::new(&w);
             eks::eks_world(&mut out, k, &wp);
+            iam::iam(
+                &mut out,
+                &k.iam,
+                &wp.field("iam"),
+                &k.cluster.account_id,
+                iam::Targets::Eks(k.deployments.iter().map(|d| d.name.as_str()).collect()),
+            );
             timeline::timeline(&mut out, s, &ix, Some(k));
             quizzes::quizzes(&mut out, s, &ix, Some(k));
             goals::goals(&mut out, s, &ix, Some(k));
@@ -133,6 +142,24 @@ pub(super) fn validate(s: &Scenario) -> Problems {
 fn ecs_world<'a>(out: &mut Problems, s: &'a Scenario, w: &'a EcsWorld, wp: &Path) -> EcsIndex<'a> {
     let mut ix = EcsIndex::new(w);
     ix.register(&s.timeline);
+    let families: Vec<&str> = w
+        .task_definitions
+        .iter()
+        .map(|t| t.family.as_str())
+        .chain(s.timeline.iter().filter_map(|e| match &e.action {
+            crate::scenario::spec::Action::RegisterTaskDefinition { task_definition } => {
+                Some(task_definition.family.as_str())
+            }
+            _ => None,
+        }))
+        .collect();
+    iam::iam(
+        out,
+        &w.iam,
+        &wp.field("iam"),
+        &w.cluster.account_id,
+        iam::Targets::Ecs(families),
+    );
     ecs_capacity::instances(out, &mut ix, &wp.field("capacity").field("instances"));
     caps::instances_total(out, w, &wp.field("capacity"));
     ecs_capacity::auto_scaling_groups(
@@ -155,6 +182,7 @@ fn ecs_world<'a>(out: &mut Problems, s: &'a Scenario, w: &'a EcsWorld, wp: &Path
     for (i, td) in w.task_definitions.iter().enumerate() {
         let p = tp.index(i);
         task_definition::task_definition(out, td, &p);
+        iam::task_definition_roles(out, td, &p, &w.iam, &w.cluster.account_id);
         if ix.task_definitions.get(&(td.family.as_str(), td.revision)) != Some(&i) {
             out.push((
                 p.field("revision"),

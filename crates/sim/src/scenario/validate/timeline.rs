@@ -178,6 +178,7 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         } => {
             let tp = ap.field("task_definition");
             super::task_definition::task_definition(out, td, &tp);
+            super::iam::task_definition_roles(out, td, &tp, &ix.w.iam, &ix.w.cluster.account_id);
             if ix
                 .w
                 .task_definitions
@@ -424,6 +425,17 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                     ),
                 ));
             }
+        }
+        Action::ModifyInstanceMetadataOptions { .. }
+        | Action::PutRolePolicy { .. }
+        | Action::UpdateAssumeRolePolicy { .. }
+        | Action::AnnotateServiceAccount { .. }
+        | Action::CreatePodIdentityAssociation { .. } => {
+            let (spec, account) = match eks {
+                Some(k) => (&k.iam, &k.cluster.account_id),
+                None => (&ix.w.iam, &ix.w.cluster.account_id),
+            };
+            super::iam::action(out, a, ap, spec, account, eks.is_some());
         }
         Action::Note(_) => {}
     }
