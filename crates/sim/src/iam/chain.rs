@@ -43,9 +43,9 @@ impl ChainStep {
 
     pub fn name(self) -> &'static str {
         match self {
-            ChainStep::WebIdentity => "web identity token (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE)",
+            ChainStep::WebIdentity => "web identity token",
             ChainStep::ContainerProvider => "container credentials endpoint",
-            ChainStep::InstanceMetadata => "instance metadata (169.254.169.254)",
+            ChainStep::InstanceMetadata => "instance metadata",
         }
     }
 }

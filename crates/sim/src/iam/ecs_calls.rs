@@ -114,17 +114,7 @@ pub fn on_due(ctx: &mut Ctx, idx: TaskIdx) {
     }
     for (i, o) in to_log {
         let call = &calls[i];
-        let message = if o.allowed {
-            format!(
-                "{} {} → 200 OK as {} ({})",
-                call.action,
-                call.resource,
-                o.role_arn.as_deref().unwrap_or(""),
-                o.step.map_or("", |s| s.name())
-            )
-        } else {
-            o.result.clone()
-        };
+        let message = super::log_line(&call, &o);
         ctx.emit_why(
             Source::Task(task_id.clone()),
             EventKind::AwsCall {

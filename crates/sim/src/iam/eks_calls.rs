@@ -180,17 +180,7 @@ pub fn reconcile(ctx: &mut EksCtx) {
         }
     }
     for (pod, call, o) in to_log {
-        let message = if o.allowed {
-            format!(
-                "{} {} → 200 OK as {} ({})",
-                call.action,
-                call.resource,
-                o.role_arn.as_deref().unwrap_or(""),
-                o.step.map_or("", |s| s.name())
-            )
-        } else {
-            o.result.clone()
-        };
+        let message = super::log_line(&call, &o);
         ctx.emit_why(
             Source::Kube(format!("pod/{pod}")),
             EventKind::AwsCall {

@@ -401,6 +401,22 @@ pub fn decide(
     }
 }
 
+/// The line the log shows for a call: Orca's own wording for a success, the SDK's error
+/// (after the action it failed) for a failure.
+pub fn log_line(call: &AwsCall, o: &CallOutcome) -> String {
+    if o.allowed {
+        format!(
+            "{} {} → 200 OK as {} ({})",
+            call.action,
+            call.resource,
+            o.role_arn.as_deref().unwrap_or(""),
+            o.step.map_or("", |s| s.name())
+        )
+    } else {
+        format!("{} failed: {}", call.action, o.result)
+    }
+}
+
 /// Whether an outcome differs from the last one in what the log reports (credentials or
 /// verdict), so a call repeated every few seconds is logged when it changes, not each time.
 pub fn changed(last: Option<&CallOutcome>, new: &CallOutcome) -> bool {

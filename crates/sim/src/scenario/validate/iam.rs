@@ -73,7 +73,7 @@ fn statements(out: &mut Problems, list: &[StatementSpec], p: &Path) {
                 out.push((
                     sp.field("actions").index(k),
                     format!(
-                        "action {} is not service:Action; e.g. \"s3:GetObject\", \"s3:*\" or \"*\"",
+                        "action {} has no service prefix; e.g. \"s3:GetObject\", \"s3:*\" or \"*\"",
                         quoted(a)
                     ),
                 ));
