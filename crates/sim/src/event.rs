@@ -41,6 +41,8 @@ pub enum Source {
     Quiz,
     /// A challenge's goals: met or failed.
     Goal,
+    /// An AWS Config rule's evaluations.
+    Config(String),
 }
 
 impl Event {
@@ -73,6 +75,7 @@ impl Source {
             Source::Scenario => "scenario",
             Source::Quiz => "quiz",
             Source::Goal => "goal",
+            Source::Config(_) => "config",
         }
     }
 }
@@ -89,6 +92,7 @@ impl std::fmt::Display for Source {
             Source::Scenario => f.write_str("scenario"),
             Source::Quiz => f.write_str("quiz"),
             Source::Goal => f.write_str("goal"),
+            Source::Config(rule) => write!(f, "config {rule}"),
         }
     }
 }
@@ -316,6 +320,13 @@ pub enum EventKind {
         /// The role whose session made it (none: no credentials).
         role: Option<String>,
         allowed: bool,
+    },
+    /// An AWS Config rule's verdict on a resource is new or changed.
+    ConfigEvaluation {
+        rule: String,
+        /// `family:revision`.
+        resource: String,
+        compliant: bool,
     },
 }
 

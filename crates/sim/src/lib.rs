@@ -2,6 +2,7 @@
 //! Amazon EKS) driven by a scenario file. No I/O, no Bevy, no wall clock.
 pub mod aas;
 pub mod aws;
+pub mod compliance;
 pub mod console;
 pub mod control;
 pub mod ecs;

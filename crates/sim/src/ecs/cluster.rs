@@ -23,6 +23,9 @@ pub struct EcsCluster {
     pub auto_scaling_groups: Vec<AutoScalingGroup>,
     /// IAM of the account, when the scenario models it.
     pub iam: Option<crate::iam::Iam>,
+    /// AWS Config managed rules enabled on the account, and their last verdicts.
+    pub config_rules: Vec<String>,
+    pub config_evaluations: Vec<crate::compliance::Evaluation>,
 }
 
 impl EcsCluster {
@@ -38,6 +41,8 @@ impl EcsCluster {
             target_groups: Vec::new(),
             auto_scaling_groups: Vec::new(),
             iam: None,
+            config_rules: Vec::new(),
+            config_evaluations: Vec::new(),
         }
     }
 

@@ -96,6 +96,9 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
         _ => {
             if let Some(mut c) = ctx.ecs() {
                 ecs(&mut c, action);
+                if matches!(action, Action::RegisterTaskDefinition { .. }) {
+                    crate::compliance::reevaluate(&mut c);
+                }
             }
         }
     }

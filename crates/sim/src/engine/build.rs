@@ -314,6 +314,7 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
     let c = &spec.cluster;
     let mut world = EcsCluster::new(&c.name, &c.region, &c.account_id);
     world.iam = crate::iam::Iam::build(&spec.iam, &c.name, &c.region, &c.account_id);
+    world.config_rules = spec.config_rules.clone();
     for group in &spec.capacity.instances {
         for n in 0..group.count {
             let name = if group.count == 1 {
@@ -626,6 +627,7 @@ pub(super) fn start(ctx: &mut WorldCtx, scenario: &Scenario) {
     }
     if let (Some(spec), Some(mut ecs)) = (ecs_spec(scenario), ctx.ecs()) {
         start_ecs(&mut ecs, spec);
+        crate::compliance::reevaluate(&mut ecs);
     }
 }
 

@@ -105,7 +105,9 @@ pub fn imds_reachable(runs: Runs, s: &ImdsSettings) -> Result<String, String> {
         };
     }
     Ok(if one_hop {
-        format!("169.254.169.254 answers: the container is one hop away and the hop limit is {hop_limit}.")
+        format!(
+            "169.254.169.254 answers: the container is one hop away and the hop limit is {hop_limit}."
+        )
     } else {
         "169.254.169.254 answers: host networking is the instance's own network.".into()
     })
@@ -149,8 +151,12 @@ pub fn resolve(input: &ChainInput) -> Result<Found, String> {
     }
     if let Some((role, source)) = &input.container {
         let why = match source {
-            ContainerSource::EcsTaskRole => "The task has a task role: the agent set AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, and the container provider comes before instance metadata.",
-            ContainerSource::PodIdentity => "A Pod Identity association: AWS_CONTAINER_CREDENTIALS_FULL_URI points at the agent (169.254.170.23), and the container provider comes before instance metadata.",
+            ContainerSource::EcsTaskRole => {
+                "The task has a task role: the agent set AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, and the container provider comes before instance metadata."
+            }
+            ContainerSource::PodIdentity => {
+                "A Pod Identity association: AWS_CONTAINER_CREDENTIALS_FULL_URI points at the agent (169.254.170.23), and the container provider comes before instance metadata."
+            }
         };
         return Ok(Found {
             step: ChainStep::ContainerProvider,
@@ -162,7 +168,9 @@ pub fn resolve(input: &ChainInput) -> Result<Found, String> {
         Ok((Some(role), how)) => Ok(Found {
             step: ChainStep::InstanceMetadata,
             role_arn: role.clone(),
-            why: format!("No web identity and no container credentials, so the SDK asks instance metadata for the instance profile's role. {how}"),
+            why: format!(
+                "No web identity and no container credentials, so the SDK asks instance metadata for the instance profile's role. {how}"
+            ),
         }),
         Ok((None, how)) => Err(format!(
             "No web identity, no container credentials, and the instance has no instance profile. {how}"
@@ -225,7 +233,10 @@ mod tests {
         let node = Ok((Some("arn:aws:iam::1:role/node".to_string()), String::new()));
         let all = ChainInput {
             web_identity: Some("arn:aws:iam::1:role/irsa".into()),
-            container: Some(("arn:aws:iam::1:role/pi".into(), ContainerSource::PodIdentity)),
+            container: Some((
+                "arn:aws:iam::1:role/pi".into(),
+                ContainerSource::PodIdentity,
+            )),
             imds: node.clone(),
         };
         // IRSA's web identity comes before Pod Identity's container provider.

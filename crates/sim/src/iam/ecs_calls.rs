@@ -39,7 +39,10 @@ pub fn start(ctx: &mut Ctx, idx: TaskIdx) {
 }
 
 /// The task's credentials as its SDK finds them now.
-pub fn credentials(cluster: &crate::ecs::cluster::EcsCluster, idx: TaskIdx) -> Option<(Result<chain::Found, String>, String)> {
+pub fn credentials(
+    cluster: &crate::ecs::cluster::EcsCluster,
+    idx: TaskIdx,
+) -> Option<(Result<chain::Found, String>, String)> {
     let iam = cluster.iam.as_ref()?;
     let t = cluster.task(idx);
     let td = cluster.task_definition(t.task_definition);

@@ -5,8 +5,8 @@
 //! trust policy does not match), the Pod Identity agent, or the node role from instance
 //! metadata when it answers.
 
-use crate::k8s::cluster::{ContainerState, EksCluster, EksCtx};
 use crate::event::{EventKind, Source, Subject};
+use crate::k8s::cluster::{ContainerState, EksCluster, EksCtx};
 
 use super::chain::{self, ChainInput, ChainStep, ContainerSource, Runs};
 use super::{CallOutcome, Iam, PodEnv, Workload, changed, decide, fnv, web_identity};
@@ -35,7 +35,11 @@ pub fn credentials(
     pod: usize,
     env: &PodEnv,
     sa: &str,
-) -> (Result<chain::Found, String>, String, Option<(String, String)>) {
+) -> (
+    Result<chain::Found, String>,
+    String,
+    Option<(String, String)>,
+) {
     let p = &c.pods[pod];
     let node = p.node.map(|n| &c.nodes[n]);
     let runs = if node.is_some_and(|n| n.fargate) {
@@ -110,8 +114,8 @@ pub fn reconcile(ctx: &mut EksCtx) {
                 ));
             }
             Some(w) => {
-                let running = matches!(p.state, ContainerState::Running { .. })
-                    && p.deleting_at.is_none();
+                let running =
+                    matches!(p.state, ContainerState::Running { .. }) && p.deleting_at.is_none();
                 if running && (w.calls.is_empty() || w.calls.iter().any(|r| r.next_at <= now)) {
                     due.push(i);
                 }

@@ -31,14 +31,14 @@ pub fn start_failure(
         .execution_role_arn
         .as_deref()
         .and_then(|a| iam.role_by_arn(a));
-    let exec_principal = exec.map(|r| messages::assumed_role_arn(&iam.account_id, &r.name, task_id));
+    let exec_principal =
+        exec.map(|r| messages::assumed_role_arn(&iam.account_id, &r.name, task_id));
     for c in &td.containers {
         // Secrets first: the agent resolves them before it pulls (both are "resources" it
         // retrieves with the execution role; the order is inferred).
         for secret in &c.secrets {
-            let allowed = exec.is_some_and(|r| {
-                evaluate(r, "secretsmanager:GetSecretValue", secret).allowed()
-            });
+            let allowed = exec
+                .is_some_and(|r| evaluate(r, "secretsmanager:GetSecretValue", secret).allowed());
             if !allowed {
                 let p = exec_principal.clone().unwrap_or_default();
                 return Some(messages::secret_denied(&p, secret));
@@ -50,7 +50,11 @@ pub fn start_failure(
         let (role, principal, legacy) = match (exec, instance) {
             (Some(r), _) => (r, exec_principal.clone().unwrap_or_default(), false),
             (None, Some(i)) => match iam.instance_role.map(|k| &iam.roles[k]) {
-                Some(r) => (r, messages::assumed_role_arn(&iam.account_id, &r.name, i), true),
+                Some(r) => (
+                    r,
+                    messages::assumed_role_arn(&iam.account_id, &r.name, i),
+                    true,
+                ),
                 None => return Some(crate::ecs::messages::cannot_pull_access_denied(&c.image)),
             },
             // Fargate without an execution role cannot authenticate to ECR (inferred: the

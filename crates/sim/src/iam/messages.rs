@@ -70,7 +70,8 @@ pub fn sdk_access_denied(principal: &str, action: &str, resource: &str, d: Decis
 }
 
 /// botocore `NoCredentialsError`: no provider in the chain had credentials.
-pub const NO_CREDENTIALS: &str = "botocore.exceptions.NoCredentialsError: Unable to locate credentials";
+pub const NO_CREDENTIALS: &str =
+    "botocore.exceptions.NoCredentialsError: Unable to locate credentials";
 
 /// STS refuses the web identity token: the trust policy does not name this provider, subject
 /// or audience, or the role does not exist (observed; Knowledge Center

@@ -220,7 +220,11 @@ impl Iam {
             .as_ref()
             .and_then(|n| roles.iter().position(|r| &r.name == n));
         // An EKS OIDC issuer id is 32 upper-case hex digits; Orca derives it from the name.
-        let issuer_id = format!("{:016X}{:016X}", fnv(cluster), fnv(&format!("{cluster}/oidc")));
+        let issuer_id = format!(
+            "{:016X}{:016X}",
+            fnv(cluster),
+            fnv(&format!("{cluster}/oidc"))
+        );
         let mut iam = Iam {
             account_id: account_id.to_string(),
             region: region.to_string(),
@@ -421,7 +425,9 @@ pub fn log_line(call: &AwsCall, o: &CallOutcome) -> String {
 /// verdict), so a call repeated every few seconds is logged when it changes, not each time.
 pub fn changed(last: Option<&CallOutcome>, new: &CallOutcome) -> bool {
     last.is_none_or(|l| {
-        l.allowed != new.allowed || l.role_arn != new.role_arn || l.step != new.step
+        l.allowed != new.allowed
+            || l.role_arn != new.role_arn
+            || l.step != new.step
             || l.result != new.result
     })
 }

@@ -15,8 +15,12 @@ use super::Role;
 /// How a request was decided, and by which statement (index into the role's statements).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Decision {
-    Allowed { statement: usize },
-    ExplicitDeny { statement: usize },
+    Allowed {
+        statement: usize,
+    },
+    ExplicitDeny {
+        statement: usize,
+    },
     /// No statement allows it.
     ImplicitDeny,
 }
@@ -63,20 +67,14 @@ pub fn wildcard_match(pattern: &str, value: &str, ignore_case: bool) -> bool {
 pub fn evaluate(role: &Role, action: &str, resource: &str) -> Decision {
     let matches = |s: &super::Statement| {
         s.actions.iter().any(|a| wildcard_match(a, action, true))
-            && s.resources.iter().any(|r| wildcard_match(r, resource, false))
+            && s.resources
+                .iter()
+                .any(|r| wildcard_match(r, resource, false))
     };
-    if let Some(i) = role
-        .statements
-        .iter()
-        .position(|s| s.deny && matches(s))
-    {
+    if let Some(i) = role.statements.iter().position(|s| s.deny && matches(s)) {
         return Decision::ExplicitDeny { statement: i };
     }
-    match role
-        .statements
-        .iter()
-        .position(|s| !s.deny && matches(s))
-    {
+    match role.statements.iter().position(|s| !s.deny && matches(s)) {
         Some(i) => Decision::Allowed { statement: i },
         None => Decision::ImplicitDeny,
     }
@@ -112,8 +110,16 @@ mod tests {
         // Action names are case-insensitive.
         assert!(wildcard_match("S3:getobject", "s3:GetObject", true));
         // `?` is one character.
-        assert!(wildcard_match("arn:aws:s3:::log?", "arn:aws:s3:::logs", false));
-        assert!(!wildcard_match("arn:aws:s3:::log?", "arn:aws:s3:::log", false));
+        assert!(wildcard_match(
+            "arn:aws:s3:::log?",
+            "arn:aws:s3:::logs",
+            false
+        ));
+        assert!(!wildcard_match(
+            "arn:aws:s3:::log?",
+            "arn:aws:s3:::log",
+            false
+        ));
         // A bucket ARN does not cover its objects; `bucket/*` does.
         assert!(!wildcard_match(
             "arn:aws:s3:::orders-bucket",
@@ -126,7 +132,11 @@ mod tests {
             false
         ));
         // Resources are case-sensitive.
-        assert!(!wildcard_match("arn:aws:s3:::Orders/*", "arn:aws:s3:::orders/a", false));
+        assert!(!wildcard_match(
+            "arn:aws:s3:::Orders/*",
+            "arn:aws:s3:::orders/a",
+            false
+        ));
         assert!(wildcard_match("*", "", false));
         assert!(wildcard_match("a*b*c", "axxbyyc", false));
         assert!(!wildcard_match("a*b*c", "axxbyy", false));

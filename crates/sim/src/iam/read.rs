@@ -90,7 +90,11 @@ pub fn task_identity(c: &EcsCluster, idx: TaskIdx) -> Option<IdentityView> {
         roles,
         imds_reachable: imds.is_ok(),
         imds_why: imds.unwrap_or_else(|e| e),
-        calls: iam.tasks.get(&idx.0).map(|w| calls(iam, w)).unwrap_or_default(),
+        calls: iam
+            .tasks
+            .get(&idx.0)
+            .map(|w| calls(iam, w))
+            .unwrap_or_default(),
     })
 }
 
@@ -101,11 +105,18 @@ pub fn pod_identity(c: &EksCluster, pod: usize) -> Option<IdentityView> {
     let w = iam.pods.get(&p.name)?;
     let env = w.env.clone()?;
     let fargate = p.node.is_some_and(|n| c.nodes[n].fargate);
-    let runs = if fargate { Runs::Fargate } else { Runs::EksEc2Pod };
+    let runs = if fargate {
+        Runs::Fargate
+    } else {
+        Runs::EksEc2Pod
+    };
     let imds = chain::imds_reachable(runs, &iam.imds);
     let sa = &iam.app_calls[w.app].service_account;
     let mut roles = vec![
-        ("service account".to_string(), format!("{}/{sa}", c.namespace)),
+        (
+            "service account".to_string(),
+            format!("{}/{sa}", c.namespace),
+        ),
         ("AWS_ROLE_ARN (IRSA)".to_string(), or_none(env.aws_role_arn)),
         (
             "Pod Identity association".to_string(),

@@ -30,7 +30,12 @@ pub fn pod_env(iam: &Iam, namespace: &str, sa: &str, agent: bool) -> PodEnv {
 /// `sts:AssumeRoleWithWebIdentity` with the token of `namespace/sa` for `role_arn`: `Ok` or the
 /// error the SDK raises. Checked in STS's order: the ARN's form, the OIDC provider, then the
 /// role's trust policy (provider, `aud`, `sub`).
-pub fn assume(iam: &Iam, role_arn: &str, namespace: &str, sa: &str) -> Result<(), (String, String)> {
+pub fn assume(
+    iam: &Iam,
+    role_arn: &str,
+    namespace: &str,
+    sa: &str,
+) -> Result<(), (String, String)> {
     let well_formed = role_arn
         .strip_prefix("arn:aws:iam::")
         .and_then(|r| r.split_once(":role/"))
@@ -79,7 +84,11 @@ pub fn assume(iam: &Iam, role_arn: &str, namespace: &str, sa: &str) -> Result<()
     if !ok {
         return denied(format!(
             "The trust policy's {} sub is {want_sub}; the token's sub is {sub}.",
-            if *string_like { "StringLike" } else { "StringEquals" }
+            if *string_like {
+                "StringLike"
+            } else {
+                "StringEquals"
+            }
         ));
     }
     Ok(())
@@ -148,8 +157,16 @@ mod tests {
         assert_eq!(env.aws_role_arn.as_deref(), Some(ROLE));
         assert_eq!(env.pod_identity_role, None);
         i.associate("default", "app", "arn:aws:iam::111122223333:role/app");
-        assert!(pod_env(&i, "default", "app", true).pod_identity_role.is_some());
+        assert!(
+            pod_env(&i, "default", "app", true)
+                .pod_identity_role
+                .is_some()
+        );
         // Without the agent add-on the association gives the pod nothing.
-        assert!(pod_env(&i, "default", "app", false).pod_identity_role.is_none());
+        assert!(
+            pod_env(&i, "default", "app", false)
+                .pod_identity_role
+                .is_none()
+        );
     }
 }

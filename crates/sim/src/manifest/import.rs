@@ -218,6 +218,7 @@ fn ecs_world(inputs: &[Input], warnings: &mut Vec<Warning>) -> Result<EcsWorld, 
         services: out,
         timings: TimingsSpec::default(),
         iam: Default::default(),
+        config_rules: Vec::new(),
     })
 }
 

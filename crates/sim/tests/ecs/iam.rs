@@ -23,7 +23,13 @@ const ROLES: &str = r#"roles: [
 
 /// Service `web` of 1 task of web:1 (launched at 0:01, so it walks the whole lifecycle) with `td_extra` in its task definition, launch type
 /// `launch`, and `iam_extra` in the world's iam section; the app reads `resource` every 10 s.
-fn sim(td_extra: &str, container_extra: &str, launch: &str, iam_extra: &str, resource: &str) -> Simulation {
+fn sim(
+    td_extra: &str,
+    container_extra: &str,
+    launch: &str,
+    iam_extra: &str,
+    resource: &str,
+) -> Simulation {
     let src = format!(
         r#"(version: 1, title: "iam", seed: 3, duration: 600,
     world: Ecs(
@@ -109,14 +115,32 @@ fn hop_limit_one_with_imdsv2_required_leaves_no_credentials() {
 
 #[test]
 fn ecs_awsvpc_block_imds_closes_metadata_to_awsvpc_tasks_only() {
-    let mut s = sim("network_mode: Awsvpc,", "", "Ec2", "ecs_awsvpc_block_imds: true,", "arn:aws:s3:::b/k");
+    let mut s = sim(
+        "network_mode: Awsvpc,",
+        "",
+        "Ec2",
+        "ecs_awsvpc_block_imds: true,",
+        "arn:aws:s3:::b/k",
+    );
     run(&mut s, 120);
     assert_eq!(last_call(&s).2, Some(false));
-    let mut s = sim("network_mode: Bridge,", "", "Ec2", "ecs_awsvpc_block_imds: true,", "arn:aws:s3:::b/k");
+    let mut s = sim(
+        "network_mode: Bridge,",
+        "",
+        "Ec2",
+        "ecs_awsvpc_block_imds: true,",
+        "arn:aws:s3:::b/k",
+    );
     run(&mut s, 120);
     assert_eq!(last_call(&s).1.as_deref(), Some("ecsInstanceRole"));
     // Host mode shares the instance's network: zero hops, nothing blocks it.
-    let mut s = sim("network_mode: Host,", "", "Ec2", "instance_metadata: (hop_limit: 1), iptables_block_imds: true, ecs_awsvpc_block_imds: true,", "arn:aws:s3:::b/k");
+    let mut s = sim(
+        "network_mode: Host,",
+        "",
+        "Ec2",
+        "instance_metadata: (hop_limit: 1), iptables_block_imds: true, ecs_awsvpc_block_imds: true,",
+        "arn:aws:s3:::b/k",
+    );
     run(&mut s, 120);
     assert_eq!(last_call(&s).1.as_deref(), Some("ecsInstanceRole"));
 }
@@ -148,7 +172,11 @@ fn a_task_role_answers_before_instance_metadata_and_an_explicit_deny_wins() {
         .filter(|e| matches!(&e.kind, EventKind::AwsCall { allowed: false, .. }))
         .collect();
     assert_eq!(denied.len(), 1);
-    assert!(denied[0].message.starts_with("s3:GetObject failed: An error occurred (AccessDenied)"));
+    assert!(
+        denied[0]
+            .message
+            .starts_with("s3:GetObject failed: An error occurred (AccessDenied)")
+    );
 }
 
 #[test]
@@ -211,5 +239,8 @@ fn an_execution_role_without_ecr_permissions_cannot_pull() {
     // On EC2 without an execution role, the instance role pulls (and may).
     let mut s = sim("", "", "Ec2", "", "arn:aws:s3:::b/k");
     run(&mut s, 300);
-    assert_eq!(s.world().ecs_cluster().tasks[0].last_status, TaskStatus::Running);
+    assert_eq!(
+        s.world().ecs_cluster().tasks[0].last_status,
+        TaskStatus::Running
+    );
 }

@@ -43,13 +43,19 @@ fn web_identity_comes_before_pod_identity_which_comes_before_the_node_role() {
     let find = |d: &str| got.iter().find(|c| c.0 == d).cloned().unwrap();
     let ledger = find("ledger");
     assert!(ledger.1.as_deref().unwrap().starts_with("3 "));
-    assert_eq!((ledger.2.as_deref(), ledger.3), (Some("ledger-dynamodb"), Some(true)));
+    assert_eq!(
+        (ledger.2.as_deref(), ledger.3),
+        (Some("ledger-dynamodb"), Some(true))
+    );
     let notifier = find("notifier");
     assert!(notifier.1.as_deref().unwrap().starts_with("11 "));
     assert_eq!(notifier.2.as_deref(), Some("notifier-sqs"));
     let legacy = find("legacy");
     assert!(legacy.1.as_deref().unwrap().starts_with("12 "));
-    assert_eq!((legacy.2.as_deref(), legacy.3), (Some("eksNodeRole"), Some(true)));
+    assert_eq!(
+        (legacy.2.as_deref(), legacy.3),
+        (Some("eksNodeRole"), Some(true))
+    );
     // Hop limit 1 at 2:00: only the pod that fell through to instance metadata loses it.
     let sim = at("eks-pod-identity-vs-irsa", 200);
     let got = calls(&sim);
@@ -71,9 +77,17 @@ fn a_trust_policy_sub_mismatch_is_refused_until_corrected() {
     let v = pod_identity(c, i).unwrap();
     assert_eq!(
         v.calls[0].result.as_deref(),
-        Some("An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity")
+        Some(
+            "An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity"
+        )
     );
-    assert!(v.calls[0].why.as_deref().unwrap().contains("system:serviceaccount:default:report;"));
+    assert!(
+        v.calls[0]
+            .why
+            .as_deref()
+            .unwrap()
+            .contains("system:serviceaccount:default:report;")
+    );
     assert!(v.calls[0].denied >= 3);
     let sim = at("eks-irsa-trust-policy", 200);
     let allowed = sim
@@ -81,5 +95,8 @@ fn a_trust_policy_sub_mismatch_is_refused_until_corrected() {
         .iter()
         .filter(|e| matches!(&e.kind, EventKind::AwsCall { allowed: true, .. }))
         .count();
-    assert_eq!(allowed, 2, "each of the two pods logs its first success once");
+    assert_eq!(
+        allowed, 2,
+        "each of the two pods logs its first success once"
+    );
 }

@@ -7,6 +7,8 @@
 //! Without `--cluster` the CLI uses the cluster called `default`, as the real one does.
 
 mod args;
+mod config;
+mod iam;
 mod register;
 mod shapes;
 
@@ -22,7 +24,8 @@ use crate::world::World;
 pub use register::reply_task_definition;
 pub use shapes::{reply_container_instances, reply_service, reply_task};
 
-const USAGE: &str = "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]
+pub(super) const USAGE: &str =
+    "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]
 To see help text, you can run:
 
   aws help
@@ -122,6 +125,12 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
     };
     if service == "ec2" {
         return ec2(&words[1..], cx);
+    }
+    if service == "iam" {
+        return iam::run(&words[1..], cx);
+    }
+    if service == "configservice" {
+        return config::run(&words[1..], cx);
     }
     if service != "ecs" {
         let hint = if suggest::similar(service, &["ecs"]).is_empty() {
@@ -706,9 +715,12 @@ fn update_container_instances_state(cx: &EcsContext, words: &[String]) -> Outcom
 /// instances' EC2 instances; an Auto Scaling group replaces its own).
 fn ec2(words: &[String], cx: &Context) -> Outcome {
     let op = words.first().map(String::as_str);
+    if op == Some("modify-instance-metadata-options") {
+        return iam::modify_instance_metadata_options(&words[1..], cx);
+    }
     if op != Some("terminate-instances") {
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\nterminate-instances (the EC2 operation Orca simulates; the real CLI lists every EC2 operation here)\n"
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\nmodify-instance-metadata-options         | terminate-instances\n(the EC2 operations Orca simulates; the real CLI lists every EC2 operation here)\n"
         ));
     }
     let args = match args::parse(&words[1..], &[Param::list("--instance-ids").required()]) {

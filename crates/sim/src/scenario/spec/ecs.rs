@@ -1,8 +1,7 @@
 //! The ECS world: what it holds, and how long the lifecycle steps of its tasks take.
 
 use super::{
-    CapacitySpec, ClusterSpec, IamSpec, ServiceSpec, TargetGroupSpec, TaskDefinitionSpec,
-    defaults,
+    CapacitySpec, ClusterSpec, IamSpec, ServiceSpec, TargetGroupSpec, TaskDefinitionSpec, defaults,
 };
 use serde::{Deserialize, Serialize};
 
@@ -19,8 +18,15 @@ pub struct EcsWorld {
     #[serde(default)]
     pub timings: TimingsSpec,
     /// Roles, the instance role and instance metadata, and the application's AWS calls.
-    #[serde(default, skip_serializing_if = "crate::scenario::spec::IamSpec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::scenario::spec::IamSpec::is_empty"
+    )]
     pub iam: IamSpec,
+    /// AWS Config managed rules evaluated on the task definitions (`ecs-containers-nonprivileged`,
+    /// ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub config_rules: Vec<String>,
 }
 
 /// How long lifecycle steps take. AWS publishes no numbers; these ranges are Orca's model of

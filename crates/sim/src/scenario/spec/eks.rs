@@ -38,7 +38,10 @@ pub struct EksWorld {
     pub karpenter: Option<NodePoolSpec>,
     /// Roles, the node role and instance metadata, service accounts (IRSA), Pod Identity
     /// associations and the application's AWS calls.
-    #[serde(default, skip_serializing_if = "crate::scenario::spec::IamSpec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::scenario::spec::IamSpec::is_empty"
+    )]
     pub iam: IamSpec,
 }
 

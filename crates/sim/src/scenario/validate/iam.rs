@@ -8,9 +8,7 @@ use super::caps::MAX_DURATION;
 use super::common::{Unique, list, name_problem};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
-use crate::scenario::spec::{
-    Action, IamSpec, StatementSpec, TaskDefinitionSpec, TrustSpec,
-};
+use crate::scenario::spec::{Action, IamSpec, StatementSpec, TaskDefinitionSpec, TrustSpec};
 
 /// Orca's caps (IAM's own quotas are larger: 1,000 roles, 10,240 characters of policy).
 pub const MAX_ROLES: usize = 50;
@@ -44,7 +42,10 @@ fn statements(out: &mut Problems, list: &[StatementSpec], p: &Path) {
     if list.len() > MAX_STATEMENTS {
         out.push((
             p.clone(),
-            format!("{} statements; Orca models at most {MAX_STATEMENTS}", list.len()),
+            format!(
+                "{} statements; Orca models at most {MAX_STATEMENTS}",
+                list.len()
+            ),
         ));
     }
     for (i, s) in list.iter().enumerate() {
@@ -63,7 +64,10 @@ fn statements(out: &mut Problems, list: &[StatementSpec], p: &Path) {
                 if v.is_empty() || v.chars().count() > MAX_PATTERN_LEN {
                     out.push((
                         sp.field(field).index(k),
-                        format!("{field} pattern {} must have 1 to {MAX_PATTERN_LEN} characters", quoted(v)),
+                        format!(
+                            "{field} pattern {} must have 1 to {MAX_PATTERN_LEN} characters",
+                            quoted(v)
+                        ),
                     ));
                 }
             }
@@ -109,7 +113,10 @@ pub(super) fn iam(out: &mut Problems, spec: &IamSpec, p: &Path, account: &str, t
     if spec.roles.len() > MAX_ROLES {
         out.push((
             rp.clone(),
-            format!("{} roles; Orca models at most {MAX_ROLES}", spec.roles.len()),
+            format!(
+                "{} roles; Orca models at most {MAX_ROLES}",
+                spec.roles.len()
+            ),
         ));
     }
     let mut names = Unique::new();
@@ -166,7 +173,10 @@ pub(super) fn iam(out: &mut Problems, spec: &IamSpec, p: &Path, account: &str, t
     if spec.app_calls.len() > MAX_APPS {
         out.push((
             ap.clone(),
-            format!("{} applications; Orca models at most {MAX_APPS}", spec.app_calls.len()),
+            format!(
+                "{} applications; Orca models at most {MAX_APPS}",
+                spec.app_calls.len()
+            ),
         ));
     }
     for (i, a) in spec.app_calls.iter().enumerate() {
@@ -176,7 +186,11 @@ pub(super) fn iam(out: &mut Problems, spec: &IamSpec, p: &Path, account: &str, t
                 p.field("target"),
                 format!(
                     "{} {} is not defined; {}",
-                    if eks { "Deployment" } else { "task definition family" },
+                    if eks {
+                        "Deployment"
+                    } else {
+                        "task definition family"
+                    },
                     quoted(&a.target),
                     list(target_names.iter())
                 ),
@@ -215,7 +229,10 @@ pub(super) fn iam(out: &mut Problems, spec: &IamSpec, p: &Path, account: &str, t
         if a.calls.is_empty() || a.calls.len() > MAX_CALLS {
             out.push((
                 p.field("calls"),
-                format!("{} calls; an application makes 1 to {MAX_CALLS}", a.calls.len()),
+                format!(
+                    "{} calls; an application makes 1 to {MAX_CALLS}",
+                    a.calls.len()
+                ),
             ));
         }
         for (k, c) in a.calls.iter().enumerate() {
@@ -258,12 +275,19 @@ pub(super) fn iam(out: &mut Problems, spec: &IamSpec, p: &Path, account: &str, t
         }
     };
     ek(out, "service_accounts", spec.service_accounts.len());
-    ek(out, "pod_identity_associations", spec.pod_identity_associations.len());
+    ek(
+        out,
+        "pod_identity_associations",
+        spec.pod_identity_associations.len(),
+    );
     let sp = p.field("service_accounts");
     if spec.service_accounts.len() > MAX_SERVICE_ACCOUNTS {
         out.push((
             sp.clone(),
-            format!("{} service accounts; at most {MAX_SERVICE_ACCOUNTS}", spec.service_accounts.len()),
+            format!(
+                "{} service accounts; at most {MAX_SERVICE_ACCOUNTS}",
+                spec.service_accounts.len()
+            ),
         ));
     }
     for (i, s) in spec.service_accounts.iter().enumerate() {
@@ -290,7 +314,14 @@ pub(super) fn iam(out: &mut Problems, spec: &IamSpec, p: &Path, account: &str, t
         ));
     }
     for (i, a) in spec.pod_identity_associations.iter().enumerate() {
-        role_ref(out, spec, account, &a.role_arn, pp.index(i).field("role_arn"), "role_arn");
+        role_ref(
+            out,
+            spec,
+            account,
+            &a.role_arn,
+            pp.index(i).field("role_arn"),
+            "role_arn",
+        );
     }
 }
 
@@ -323,11 +354,19 @@ pub(super) fn task_definition_roles(
 }
 
 /// An IAM timeline action: the world must model IAM, and what it names must exist.
-pub(super) fn action(out: &mut Problems, a: &Action, ap: &Path, spec: &IamSpec, account: &str, eks: bool) {
+pub(super) fn action(
+    out: &mut Problems,
+    a: &Action,
+    ap: &Path,
+    spec: &IamSpec,
+    account: &str,
+    eks: bool,
+) {
     if spec.is_empty() {
         out.push((
             ap.clone(),
-            "this action changes IAM, but the world has no iam section; add iam with its roles".into(),
+            "this action changes IAM, but the world has no iam section; add iam with its roles"
+                .into(),
         ));
         return;
     }
@@ -363,7 +402,10 @@ pub(super) fn action(out: &mut Problems, a: &Action, ap: &Path, spec: &IamSpec, 
                 ));
             }
         }
-        Action::PutRolePolicy { role: r, statements: s } => {
+        Action::PutRolePolicy {
+            role: r,
+            statements: s,
+        } => {
             role(out, r);
             statements(out, s, &ap.field("statements"));
         }
@@ -373,7 +415,10 @@ pub(super) fn action(out: &mut Problems, a: &Action, ap: &Path, spec: &IamSpec, 
             role_arn,
         } => {
             if !eks {
-                out.push((ap.clone(), "service accounts are EKS objects; this world is Ecs".into()));
+                out.push((
+                    ap.clone(),
+                    "service accounts are EKS objects; this world is Ecs".into(),
+                ));
             }
             if service_account.is_empty() || service_account.len() > 253 {
                 out.push((
@@ -381,7 +426,10 @@ pub(super) fn action(out: &mut Problems, a: &Action, ap: &Path, spec: &IamSpec, 
                     "a service account name has 1 to 253 characters".into(),
                 ));
             }
-            if role_arn.as_ref().is_some_and(|r| r.chars().count() > MAX_PATTERN_LEN) {
+            if role_arn
+                .as_ref()
+                .is_some_and(|r| r.chars().count() > MAX_PATTERN_LEN)
+            {
                 out.push((
                     ap.field("role_arn"),
                     format!("role_arn has at most {MAX_PATTERN_LEN} characters"),
@@ -393,7 +441,10 @@ pub(super) fn action(out: &mut Problems, a: &Action, ap: &Path, spec: &IamSpec, 
             role_arn,
         } => {
             if !eks {
-                out.push((ap.clone(), "Pod Identity associations are EKS objects; this world is Ecs".into()));
+                out.push((
+                    ap.clone(),
+                    "Pod Identity associations are EKS objects; this world is Ecs".into(),
+                ));
             }
             if service_account.is_empty() || service_account.len() > 253 {
                 out.push((
@@ -401,8 +452,35 @@ pub(super) fn action(out: &mut Problems, a: &Action, ap: &Path, spec: &IamSpec, 
                     "a service account name has 1 to 253 characters".into(),
                 ));
             }
-            role_ref(out, spec, account, role_arn, ap.field("role_arn"), "role_arn");
+            role_ref(
+                out,
+                spec,
+                account,
+                role_arn,
+                ap.field("role_arn"),
+                "role_arn",
+            );
         }
         _ => {}
+    }
+}
+
+/// AWS Config managed rules: ones Orca evaluates, each once.
+pub(super) fn config_rules(out: &mut Problems, rules: &[String], p: &Path) {
+    let known = crate::compliance::RULES;
+    let mut seen = Unique::new();
+    for (i, r) in rules.iter().enumerate() {
+        if !known.contains(&r.as_str()) {
+            out.push((
+                p.index(i),
+                format!(
+                    "{} is not a rule Orca evaluates; valid: {}",
+                    quoted(r),
+                    super::common::quoted_names(known)
+                ),
+            ));
+        } else {
+            seen.check(out, p.index(i), "config rule", r);
+        }
     }
 }

@@ -112,6 +112,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
                 services: Vec::new(),
                 timings: TimingsSpec::default(),
                 iam: Default::default(),
+                config_rules: Vec::new(),
             };
             let ix = EcsIndex::new(&w);
             eks::eks_world(&mut out, k, &wp);
@@ -160,6 +161,7 @@ fn ecs_world<'a>(out: &mut Problems, s: &'a Scenario, w: &'a EcsWorld, wp: &Path
         &w.cluster.account_id,
         iam::Targets::Ecs(families),
     );
+    iam::config_rules(out, &w.config_rules, &wp.field("config_rules"));
     ecs_capacity::instances(out, &mut ix, &wp.field("capacity").field("instances"));
     caps::instances_total(out, w, &wp.field("capacity"));
     ecs_capacity::auto_scaling_groups(
