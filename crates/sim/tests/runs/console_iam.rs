@@ -106,3 +106,37 @@ fn a_hop_limit_set_from_the_console_cuts_a_borrowing_task_off() {
     );
     assert!(e.contains("InvalidParameterValue"), "{e}");
 }
+
+#[test]
+fn config_flags_the_privileged_revision_when_it_is_registered() {
+    let mut p = Playback::new(common::built_in_named("ecs-config-privileged"));
+    p.seek(SimTime::from_secs(30));
+    let before = printed(&p, "aws configservice describe-compliance-by-config-rule");
+    let v: serde_json::Value = serde_json::from_str(&before).expect("JSON");
+    for r in v["ComplianceByConfigRules"].as_array().unwrap() {
+        assert_eq!(r["Compliance"]["ComplianceType"], "COMPLIANT", "{r}");
+    }
+    p.seek(SimTime::from_secs(61));
+    insta::assert_snapshot!(
+        "config_describe_compliance_after_privileged",
+        printed(&p, "aws configservice describe-compliance-by-config-rule")
+    );
+    insta::assert_snapshot!(
+        "config_details_privileged",
+        printed(
+            &p,
+            "aws configservice get-compliance-details-by-config-rule --config-rule-name ecs-containers-nonprivileged --compliance-types NON_COMPLIANT"
+        )
+    );
+    assert!(
+        failed(
+            &p,
+            "aws configservice describe-compliance-by-config-rule --config-rule-names nope"
+        )
+        .contains("NoSuchConfigRuleException")
+    );
+    // metrics:3 fixes both settings: the latest revision is compliant again.
+    p.seek(SimTime::from_secs(241));
+    let after = printed(&p, "aws configservice describe-compliance-by-config-rule");
+    assert!(!after.contains("NON_COMPLIANT"), "{after}");
+}

@@ -138,7 +138,7 @@ fn get_role(iam: &Iam, role: &Role) -> Value {
         }),
     };
     // Role ids are `AROA` and 17 characters; Orca derives them from the name.
-    let id: String = format!("{:020X}", fnv(&role.arn))
+    let id: String = format!("{:016X}{:016X}", fnv(&role.arn), fnv(&role.name))
         .chars()
         .take(17)
         .collect();
