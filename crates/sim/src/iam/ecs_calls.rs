@@ -117,7 +117,7 @@ pub fn on_due(ctx: &mut Ctx, idx: TaskIdx) {
     }
     for (i, o) in to_log {
         let call = &calls[i];
-        let message = super::log_line(&call, &o);
+        let message = super::log_line(call, &o);
         ctx.emit_why(
             Source::Task(task_id.clone()),
             EventKind::AwsCall {

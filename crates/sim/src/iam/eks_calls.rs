@@ -78,6 +78,9 @@ pub fn credentials(
     (found, session, refused)
 }
 
+/// One call made: its index, what it did, whether the log shows it.
+type Made = (usize, CallOutcome, bool);
+
 /// Give new application pods their webhook environment, and make running pods' due calls.
 pub fn reconcile(ctx: &mut EksCtx) {
     let now = ctx.now;
@@ -122,7 +125,7 @@ pub fn reconcile(ctx: &mut EksCtx) {
             }
         }
     }
-    let mut outcomes: Vec<(usize, Vec<(usize, CallOutcome, bool)>)> = Vec::new();
+    let mut outcomes: Vec<(usize, Vec<Made>)> = Vec::new();
     for &i in &due {
         let p = &c.pods[i];
         let w = &iam.pods[&p.name];

@@ -12,8 +12,11 @@ fn at(name: &str, secs: u64) -> Simulation {
     sim
 }
 
-/// (pod's Deployment prefix, chain step text, role name, allowed) of every app pod's first call.
-fn calls(sim: &Simulation) -> Vec<(String, Option<String>, Option<String>, Option<bool>)> {
+/// (pod's Deployment prefix, chain step text, role name, allowed) of an app pod's first call.
+type Call = (String, Option<String>, Option<String>, Option<bool>);
+
+/// Every app pod's first call.
+fn calls(sim: &Simulation) -> Vec<Call> {
     let c = sim.world().eks.as_ref().unwrap();
     let mut out = Vec::new();
     for (i, p) in c.pods.iter().enumerate() {
