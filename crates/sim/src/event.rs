@@ -43,6 +43,8 @@ pub enum Source {
     Goal,
     /// An AWS Config rule's evaluations.
     Config(String),
+    /// GuardDuty findings.
+    GuardDuty,
 }
 
 impl Event {
@@ -76,6 +78,7 @@ impl Source {
             Source::Quiz => "quiz",
             Source::Goal => "goal",
             Source::Config(_) => "config",
+            Source::GuardDuty => "guardduty",
         }
     }
 }
@@ -93,6 +96,7 @@ impl std::fmt::Display for Source {
             Source::Quiz => f.write_str("quiz"),
             Source::Goal => f.write_str("goal"),
             Source::Config(rule) => write!(f, "config {rule}"),
+            Source::GuardDuty => f.write_str("guardduty"),
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod net;
 pub mod probe;
 pub mod rng;
 pub mod scenario;
+pub mod security;
 pub mod time;
 pub mod why;
 pub mod world;

@@ -76,6 +76,44 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
                 );
             }
         }
+        a if a.is_audited() => {
+            let at_ms = ctx.now.0;
+            // `kubectl exec` names a pod, or `deploy/<name>` for one of a Deployment's pods.
+            let resolved = match (action, ctx.world.eks.as_ref()) {
+                (Action::ExecIntoPod { pod, namespace }, Some(k)) => {
+                    crate::security::exec::resolve_pod(k, pod, namespace).map(|p| {
+                        Action::ExecIntoPod {
+                            pod: p,
+                            namespace: namespace.clone(),
+                        }
+                    })
+                }
+                (a, _) => Ok(a.clone()),
+            };
+            let lines = match (
+                resolved,
+                ctx.world.eks.as_mut().and_then(|k| k.security.as_mut()),
+            ) {
+                (Ok(a), Some(s)) => crate::security::apply(s, &a, at_ms),
+                (Err(e), _) => vec![(false, e)],
+                _ => Vec::new(),
+            };
+            for (finding, line) in lines {
+                let source = if finding {
+                    Source::GuardDuty
+                } else {
+                    Source::Scenario
+                };
+                ctx.emit(
+                    source,
+                    EventKind::ActionApplied {
+                        description: line.clone(),
+                    },
+                    line,
+                    Vec::new(),
+                );
+            }
+        }
         a if a.is_eks() => {
             if let Some(mut c) = ctx.eks() {
                 eks(&mut c, action);
@@ -97,7 +135,7 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
             if let Some(mut c) = ctx.ecs() {
                 ecs(&mut c, action);
                 if matches!(action, Action::RegisterTaskDefinition { .. }) {
-                    crate::compliance::reevaluate(&mut c);
+                    crate::compliance::reevaluate::reevaluate(&mut c);
                 }
             }
         }

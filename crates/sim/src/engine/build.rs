@@ -139,6 +139,7 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
     let mut c = EksCluster::new();
     c.name_seed = scenario.seed;
     let cs = &k.cluster;
+    c.security = Some(crate::security::Security::build(&k.security, &cs.name));
     c.iam = crate::iam::Iam::build(&k.iam, &cs.name, &cs.region, &cs.account_id).map(|mut i| {
         i.pod_identity_agent = k.pod_identity_agent;
         i.cluster = cs.name.clone();
@@ -627,7 +628,7 @@ pub(super) fn start(ctx: &mut WorldCtx, scenario: &Scenario) {
     }
     if let (Some(spec), Some(mut ecs)) = (ecs_spec(scenario), ctx.ecs()) {
         start_ecs(&mut ecs, spec);
-        crate::compliance::reevaluate(&mut ecs);
+        crate::compliance::reevaluate::reevaluate(&mut ecs);
     }
 }
 

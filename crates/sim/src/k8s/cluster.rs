@@ -403,6 +403,8 @@ pub struct EksCluster {
     pub name_seed: u64,
     /// IAM of the account, when the scenario models it.
     pub iam: Option<crate::iam::Iam>,
+    /// Control plane logging and GuardDuty's findings.
+    pub security: Option<crate::security::Security>,
 }
 
 impl Default for EksCluster {
@@ -430,6 +432,7 @@ impl EksCluster {
             ami_images: Vec::new(),
             name_seed: 0,
             iam: None,
+            security: None,
         }
     }
 

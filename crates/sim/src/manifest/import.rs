@@ -332,5 +332,6 @@ fn eks_world(inputs: &[Input], warnings: &mut Vec<Warning>) -> Result<EksWorld, 
         daemon_sets: Vec::new(),
         pod_identity_agent: false,
         iam: Default::default(),
+        security: Default::default(),
     })
 }

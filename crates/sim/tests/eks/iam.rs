@@ -103,3 +103,29 @@ fn a_trust_policy_sub_mismatch_is_refused_until_corrected() {
         "each of the two pods logs its first success once"
     );
 }
+
+#[test]
+fn guardduty_finds_exec_and_anonymous_access_with_control_plane_logging_off() {
+    let sim = at("eks-guardduty-audit", 200);
+    let s = sim.world().eks.as_ref().unwrap().security.as_ref().unwrap();
+    assert!(s.logging.is_empty(), "control plane logging is off");
+    let types: Vec<(&str, f64)> = s
+        .findings
+        .iter()
+        .map(|f| (f.finding_type.as_str(), f.severity))
+        .collect();
+    assert_eq!(
+        types,
+        vec![
+            ("Execution:Kubernetes/ExecInKubeSystemPod", 5.0),
+            ("Policy:Kubernetes/AnonymousAccessGranted", 8.0)
+        ]
+    );
+    assert!(
+        s.findings[0]
+            .target
+            .starts_with("pods/exec kube-system/coredns-")
+    );
+    let lines: Vec<&str> = sim.log().iter().map(|e| e.message.as_str()).collect();
+    assert!(lines.contains(&"audit log: not sent to CloudWatch Logs (the audit log type is off)"));
+}

@@ -140,3 +140,35 @@ fn config_flags_the_privileged_revision_when_it_is_registered() {
     let after = printed(&p, "aws configservice describe-compliance-by-config-rule");
     assert!(!after.contains("NON_COMPLIANT"), "{after}");
 }
+
+#[test]
+fn guardduty_lists_and_describes_its_findings() {
+    let mut p = Playback::new(common::built_in_named("eks-guardduty-audit"));
+    p.seek(SimTime::from_secs(30));
+    let detectors = printed(&p, "aws guardduty list-detectors");
+    let v: serde_json::Value = serde_json::from_str(&detectors).expect("JSON");
+    let id = v["DetectorIds"][0].as_str().unwrap().to_string();
+    let none = printed(
+        &p,
+        &format!("aws guardduty list-findings --detector-id {id}"),
+    );
+    assert!(none.contains("\"FindingIds\": []"), "{none}");
+    p.seek(SimTime::from_secs(61));
+    let list = printed(
+        &p,
+        &format!("aws guardduty list-findings --detector-id {id}"),
+    );
+    let v: serde_json::Value = serde_json::from_str(&list).expect("JSON");
+    let finding = v["FindingIds"][0].as_str().unwrap().to_string();
+    insta::assert_snapshot!(
+        "guardduty_get_findings_exec",
+        printed(
+            &p,
+            &format!("aws guardduty get-findings --detector-id {id} --finding-ids {finding}")
+        )
+    );
+    assert!(
+        failed(&p, "aws guardduty list-findings --detector-id 12ab")
+            .contains("BadRequestException")
+    );
+}

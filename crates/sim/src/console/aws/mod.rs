@@ -8,6 +8,7 @@
 
 mod args;
 mod config;
+mod guardduty;
 mod iam;
 mod register;
 mod shapes;
@@ -131,6 +132,9 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
     }
     if service == "configservice" {
         return config::run(&words[1..], cx);
+    }
+    if service == "guardduty" {
+        return guardduty::run(&words[1..], cx);
     }
     if service != "ecs" {
         let hint = if suggest::similar(service, &["ecs"]).is_empty() {

@@ -1,7 +1,7 @@
 //! The EKS world: managed node groups, Fargate profiles, Deployments, the images they run,
 //! Services, the HPA and Karpenter's NodePool.
 
-use super::{ClusterSpec, IamSpec, LoadSpec, defaults};
+use super::{ClusterSpec, EksSecuritySpec, IamSpec, LoadSpec, defaults};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +43,12 @@ pub struct EksWorld {
         skip_serializing_if = "crate::scenario::spec::IamSpec::is_empty"
     )]
     pub iam: IamSpec,
+    /// Control plane logging and GuardDuty EKS Protection.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::scenario::spec::EksSecuritySpec::is_empty"
+    )]
+    pub security: EksSecuritySpec,
 }
 
 /// A Karpenter `NodePool` (karpenter.sh/v1). Defaults are Karpenter's own.

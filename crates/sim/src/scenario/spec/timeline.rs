@@ -234,8 +234,24 @@ pub enum Action {
         service_account: String,
         role_arn: String,
     },
+    /// `kubectl exec -n <namespace> <pod> -- sh`: someone opens a shell in a pod.
+    ExecIntoPod {
+        pod: String,
+        #[serde(default = "default_namespace")]
+        namespace: String,
+    },
+    /// `kubectl create clusterrolebinding <name> --clusterrole=<cluster_role> --user=<user>`.
+    CreateClusterRoleBinding {
+        name: String,
+        cluster_role: String,
+        user: String,
+    },
     /// A caption for the learner, shown in the event log.
     Note(String),
+}
+
+fn default_namespace() -> String {
+    "default".into()
 }
 
 impl Action {
@@ -262,7 +278,7 @@ impl Action {
 
     /// Whether the action works on either part (it names a service or a Deployment).
     pub fn is_either(&self) -> bool {
-        matches!(self, Action::SetLoad { .. }) || self.is_iam()
+        matches!(self, Action::SetLoad { .. }) || self.is_iam() || self.is_audited()
     }
 
     /// Whether the action changes IAM (or instance metadata); it needs the world's `iam`.
@@ -274,6 +290,14 @@ impl Action {
                 | Action::UpdateAssumeRolePolicy { .. }
                 | Action::AnnotateServiceAccount { .. }
                 | Action::CreatePodIdentityAssociation { .. }
+        )
+    }
+
+    /// Whether the action is a Kubernetes API call GuardDuty and the audit log see.
+    pub fn is_audited(&self) -> bool {
+        matches!(
+            self,
+            Action::ExecIntoPod { .. } | Action::CreateClusterRoleBinding { .. }
         )
     }
 }

@@ -437,6 +437,39 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             };
             super::iam::action(out, a, ap, spec, account, eks.is_some());
         }
+        Action::ExecIntoPod { pod, namespace } => {
+            if eks.is_none() {
+                out.push((
+                    ap.clone(),
+                    "kubectl exec works on an EKS cluster; the scenario's world is Ecs".into(),
+                ));
+            }
+            let name = pod
+                .strip_prefix("deploy/")
+                .or_else(|| pod.strip_prefix("deployment/"))
+                .unwrap_or(pod);
+            dns_name(out, ap.field("pod"), "pod", name);
+            dns_name(out, ap.field("namespace"), "namespace", namespace);
+        }
+        Action::CreateClusterRoleBinding {
+            name,
+            cluster_role,
+            user,
+        } => {
+            if eks.is_none() {
+                out.push((
+                    ap.clone(),
+                    "cluster role bindings are Kubernetes objects; the scenario's world is Ecs"
+                        .into(),
+                ));
+            }
+            dns_name(out, ap.field("name"), "binding", name);
+            for (field, v) in [("cluster_role", cluster_role), ("user", user)] {
+                if v.is_empty() || v.len() > 253 {
+                    out.push((ap.field(field), format!("{field} has 1 to 253 characters")));
+                }
+            }
+        }
         Action::Note(_) => {}
     }
 }
