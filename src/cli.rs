@@ -350,6 +350,8 @@ pub const SOURCES: &[&str] = &[
     "pod",
     "node",
     "registry",
+    "config",
+    "guardduty",
     "scenario",
     "quiz",
     "goal",

@@ -128,6 +128,26 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/ecs-efs-mount-targets.ron"),
     ),
     (
+        "ecs-task-role",
+        include_str!("../../scenarios/ecs-task-role.ron"),
+    ),
+    (
+        "eks-irsa-trust-policy",
+        include_str!("../../scenarios/eks-irsa-trust-policy.ron"),
+    ),
+    (
+        "ecs-config-privileged",
+        include_str!("../../scenarios/ecs-config-privileged.ron"),
+    ),
+    (
+        "eks-pod-identity-vs-irsa",
+        include_str!("../../scenarios/eks-pod-identity-vs-irsa.ron"),
+    ),
+    (
+        "eks-guardduty-audit",
+        include_str!("../../scenarios/eks-guardduty-audit.ron"),
+    ),
+    (
         "side-by-side-rolling-update",
         include_str!("../../scenarios/side-by-side-rolling-update.ron"),
     ),

@@ -22,7 +22,7 @@ pub struct UiState {
     pub newest_first: bool,
     /// service, target-group, task, instance, autoscaling, deployment, replicaset, pod,
     /// scenario, quiz
-    pub filters: [bool; 13],
+    pub filters: [bool; 15],
     pub text_scale: f32,
     pub open_path: String,
     pub picker_error: Option<String>,
@@ -50,6 +50,7 @@ impl Default for UiState {
             newest_first: true,
             filters: [
                 true, true, false, true, true, true, true, true, true, true, true, true, true,
+                true, true,
             ],
             text_scale: 1.0,
             open_path: String::new(),

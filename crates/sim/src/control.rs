@@ -53,6 +53,8 @@ pub enum EcsTimer {
     BlueGreenStep(ServiceIdx),
     /// A one-minute CloudWatch period of a blue/green service's 5xx alarms and traffic chart.
     BlueGreenMinute(ServiceIdx),
+    /// The task's application makes its due AWS calls (`iam::ecs_calls`).
+    AppCalls(TaskIdx),
 }
 
 /// Timers of the EKS part.

@@ -47,6 +47,10 @@ pub enum Source {
     Quiz,
     /// A challenge's goals: met or failed.
     Goal,
+    /// An AWS Config rule's evaluations.
+    Config(String),
+    /// GuardDuty findings.
+    GuardDuty,
 }
 
 impl Event {
@@ -81,6 +85,8 @@ impl Source {
             Source::Scenario => "scenario",
             Source::Quiz => "quiz",
             Source::Goal => "goal",
+            Source::Config(_) => "config",
+            Source::GuardDuty => "guardduty",
         }
     }
 }
@@ -99,6 +105,8 @@ impl std::fmt::Display for Source {
             Source::Scenario => f.write_str("scenario"),
             Source::Quiz => f.write_str("quiz"),
             Source::Goal => f.write_str("goal"),
+            Source::Config(rule) => write!(f, "config {rule}"),
+            Source::GuardDuty => f.write_str("guardduty"),
         }
     }
 }
@@ -348,6 +356,25 @@ pub enum EventKind {
         condition: String,
         status: bool,
         reason: String,
+    },
+    // --- IAM
+    /// The application of a task or pod made an AWS call, allowed or denied (logged when the
+    /// credentials or the verdict change).
+    AwsCall {
+        /// The task id or pod name.
+        workload: String,
+        action: String,
+        resource: String,
+        /// The role whose session made it (none: no credentials).
+        role: Option<String>,
+        allowed: bool,
+    },
+    /// An AWS Config rule's verdict on a resource is new or changed.
+    ConfigEvaluation {
+        rule: String,
+        /// `family:revision`.
+        resource: String,
+        compliant: bool,
     },
 }
 

@@ -2,6 +2,7 @@
 //! Amazon EKS) driven by a scenario file. No I/O, no Bevy, no wall clock.
 pub mod aas;
 pub mod aws;
+pub mod compliance;
 pub mod console;
 pub mod control;
 pub mod ecr;
@@ -10,12 +11,14 @@ pub mod elb;
 pub mod engine;
 pub mod event;
 pub mod goals;
+pub mod iam;
 pub mod k8s;
 pub mod manifest;
 pub mod net;
 pub mod probe;
 pub mod rng;
 pub mod scenario;
+pub mod security;
 pub mod time;
 pub mod why;
 pub mod world;

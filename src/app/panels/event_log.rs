@@ -128,7 +128,7 @@ fn subject_to_select(e: &Event) -> Option<Selection> {
         .map(Selection::from_subject)
 }
 
-const SOURCES: [&str; 13] = [
+const SOURCES: [&str; 15] = [
     "service",
     "target-group",
     "task",
@@ -140,6 +140,8 @@ const SOURCES: [&str; 13] = [
     "pod",
     "node",
     "registry",
+    "config",
+    "guardduty",
     "scenario",
     "quiz",
 ];
@@ -151,7 +153,8 @@ fn relevant_source(category: &str, (ecs, eks, registry): (bool, bool, bool)) -> 
         "scenario" | "quiz" => true,
         "registry" => registry,
         // CodeDeploy and ECS blue/green deployments.
-        "deploy" => ecs,
+        "deploy" | "config" => ecs,
+        "guardduty" => eks,
         "deployment" | "replicaset" | "pod" | "node" => eks,
         _ => ecs,
     }

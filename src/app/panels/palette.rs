@@ -27,6 +27,7 @@ pub(super) fn source_color(category: &str) -> egui::Color32 {
         "autoscaling" => egui::Color32::from_rgb(255, 150, 120),
         "registry" => egui::Color32::from_rgb(120, 210, 230),
         "deploy" => egui::Color32::from_rgb(130, 230, 200),
+        "config" | "guardduty" => egui::Color32::from_rgb(255, 140, 170),
         _ => egui::Color32::from_rgb(255, 225, 60),
     }
 }

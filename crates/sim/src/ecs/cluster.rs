@@ -23,6 +23,11 @@ pub struct EcsCluster {
     pub auto_scaling_groups: Vec<AutoScalingGroup>,
     /// Amazon EFS file systems in the cluster's VPC.
     pub file_systems: Vec<crate::ecs::efs::FileSystem>,
+    /// IAM of the account, when the scenario models it.
+    pub iam: Option<crate::iam::Iam>,
+    /// AWS Config managed rules enabled on the account, and their last verdicts.
+    pub config_rules: Vec<String>,
+    pub config_evaluations: Vec<crate::compliance::Evaluation>,
 }
 
 impl EcsCluster {
@@ -38,6 +43,9 @@ impl EcsCluster {
             target_groups: Vec::new(),
             auto_scaling_groups: Vec::new(),
             file_systems: Vec::new(),
+            iam: None,
+            config_rules: Vec::new(),
+            config_evaluations: Vec::new(),
         }
     }
 

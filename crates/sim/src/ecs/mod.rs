@@ -53,6 +53,7 @@ pub struct TaskDefinition {
     pub efs_volumes: Vec<efs::EfsVolume>,
     /// Fargate ephemeral storage in GiB (`ephemeralStorage.sizeInGiB`; 20 by default).
     pub ephemeral_storage_gib: u32,
+    pub execution_role_arn: Option<String>,
 }
 
 impl TaskDefinition {
@@ -102,6 +103,11 @@ pub struct ContainerDefinition {
     pub stop_timeout: Millis,
     /// The container restart policy, when enabled.
     pub restart_policy: Option<RestartPolicy>,
+    pub privileged: bool,
+    pub readonly_root_filesystem: bool,
+    pub user: Option<String>,
+    /// Secrets Manager ARNs fetched with the execution role at start.
+    pub secrets: Vec<String>,
     pub behavior: Behavior,
 }
 

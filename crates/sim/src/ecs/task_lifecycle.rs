@@ -183,6 +183,20 @@ fn create(
             }
         })
         .collect();
+    // The execution role (or, without one on EC2, the instance role) must let the agent
+    // fetch the task's secrets and pull its ECR images.
+    // A task still waiting for an instance is checked as if on EC2 with the instance role
+    // unnamed (inferred simplification: the role, not the instance, decides).
+    if pull_failure.is_none()
+        && let Some(iam) = &ctx.world.iam
+    {
+        let instance = match placement.host {
+            Host::Instance(i) => Some(ctx.world.instance(i).ec2_instance_id.as_str()),
+            Host::AwaitingCapacity => Some(""),
+            Host::Fargate => None,
+        };
+        pull_failure = crate::iam::execution::start_failure(iam, td, &id, instance);
+    }
     let (first, step) = if network_mode == NetworkMode::Awsvpc || waiting {
         (TaskStatus::Provisioning, ctx.timings.provisioning)
     } else {
@@ -539,6 +553,7 @@ fn enter_running(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
         ctx.schedule(at, EcsTimer::ContainerExit(idx));
     }
     set_status(ctx, idx, TaskStatus::Running, None);
+    crate::iam::ecs_calls::start(ctx, idx);
     container_health::start(ctx, idx, already_healthy);
     let Some(service) = ctx.world.task(idx).service else {
         return;

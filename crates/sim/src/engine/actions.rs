@@ -60,6 +60,62 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
             zone_changed(ctx, zone, matches!(action, Action::ZoneOutage { .. }));
         }
         a if a.is_ecr() => crate::ecr::controller::on_action(&mut ctx.ecr(), action),
+        a if a.is_iam() => {
+            let crate::world::World { ecs, eks, .. } = &mut *ctx.world;
+            let iam = match (ecs, eks) {
+                (Some(c), _) => c.iam.as_mut(),
+                (None, Some(k)) => k.iam.as_mut(),
+                (None, None) => None,
+            };
+            if let Some(line) = iam.and_then(|i| crate::iam::actions::apply(i, action)) {
+                ctx.emit(
+                    Source::Scenario,
+                    EventKind::ActionApplied {
+                        description: line.clone(),
+                    },
+                    line,
+                    Vec::new(),
+                );
+            }
+        }
+        a if a.is_audited() => {
+            let at_ms = ctx.now.0;
+            // `kubectl exec` names a pod, or `deploy/<name>` for one of a Deployment's pods.
+            let resolved = match (action, ctx.world.eks.as_ref()) {
+                (Action::ExecIntoPod { pod, namespace }, Some(k)) => {
+                    crate::security::exec::resolve_pod(k, pod, namespace).map(|p| {
+                        Action::ExecIntoPod {
+                            pod: p,
+                            namespace: namespace.clone(),
+                        }
+                    })
+                }
+                (a, _) => Ok(a.clone()),
+            };
+            let lines = match (
+                resolved,
+                ctx.world.eks.as_mut().and_then(|k| k.security.as_mut()),
+            ) {
+                (Ok(a), Some(s)) => crate::security::apply(s, &a, at_ms),
+                (Err(e), _) => vec![(false, e)],
+                _ => Vec::new(),
+            };
+            for (finding, line) in lines {
+                let source = if finding {
+                    Source::GuardDuty
+                } else {
+                    Source::Scenario
+                };
+                ctx.emit(
+                    source,
+                    EventKind::ActionApplied {
+                        description: line.clone(),
+                    },
+                    line,
+                    Vec::new(),
+                );
+            }
+        }
         a if a.is_eks() => {
             if let Some(mut c) = ctx.eks() {
                 eks(&mut c, action);
@@ -80,6 +136,9 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
         _ => {
             if let Some(mut c) = ctx.ecs() {
                 ecs(&mut c, action);
+                if matches!(action, Action::RegisterTaskDefinition { .. }) {
+                    crate::compliance::reevaluate::reevaluate(&mut c);
+                }
             }
         }
     }

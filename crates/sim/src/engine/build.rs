@@ -77,6 +77,7 @@ pub(super) fn task_definition(
             })
             .collect(),
         ephemeral_storage_gib: crate::ecs::volumes::ephemeral_storage_gib(td.ephemeral_storage_gib),
+        execution_role_arn: td.execution_role_arn.clone(),
     }
 }
 
@@ -164,6 +165,13 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
         .collect();
     let mut c = EksCluster::new();
     c.name_seed = scenario.seed;
+    let cs = &k.cluster;
+    c.security = Some(crate::security::Security::build(&k.security, &cs.name));
+    c.iam = crate::iam::Iam::build(&k.iam, &cs.name, &cs.region, &cs.account_id).map(|mut i| {
+        i.pod_identity_agent = k.pod_identity_agent;
+        i.cluster = cs.name.clone();
+        i
+    });
     setup::add_node_groups(&mut c, net, &groups);
     c.images = k
         .images
@@ -357,6 +365,8 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
             file_size_kib: f.file_size_kib,
         })
         .collect();
+    world.iam = crate::iam::Iam::build(&spec.iam, &c.name, &c.region, &c.account_id);
+    world.config_rules = spec.config_rules.clone();
     for group in &spec.capacity.instances {
         for n in 0..group.count {
             let name = if group.count == 1 {
@@ -635,6 +645,10 @@ fn container_definition(c: &ContainerSpec) -> ContainerDefinition {
                 ignored_exit_codes: r.ignored_exit_codes.clone(),
                 restart_attempt_period: Millis::from_secs(r.restart_attempt_period as u64),
             }),
+        privileged: c.privileged,
+        readonly_root_filesystem: c.readonly_root_filesystem,
+        user: c.user.clone(),
+        secrets: c.secrets.clone(),
         behavior: Behavior {
             startup: Millis::from_secs_f64(c.behavior.startup_seconds),
             fails_health_checks: c
@@ -667,6 +681,7 @@ pub(super) fn start(ctx: &mut WorldCtx, scenario: &Scenario) {
     }
     if let (Some(spec), Some(mut ecs)) = (ecs_spec(scenario), ctx.ecs()) {
         start_ecs(&mut ecs, spec);
+        crate::compliance::reevaluate::reevaluate(&mut ecs);
     }
 }
 

@@ -507,5 +507,6 @@ fn dispatch_ecs(ctx: &mut crate::ecs::cluster::Ctx, timer: EcsTimer) {
         EcsTimer::SpotTermination(i) => capacity_provider::on_spot_termination(ctx, i),
         EcsTimer::BlueGreenStep(s) => crate::ecs::codedeploy::on_step_due(ctx, s),
         EcsTimer::BlueGreenMinute(s) => crate::ecs::deploy_alarms::on_minute(ctx, s),
+        EcsTimer::AppCalls(task) => crate::iam::ecs_calls::on_due(ctx, task),
     }
 }

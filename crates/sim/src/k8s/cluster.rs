@@ -415,6 +415,10 @@ pub struct EksCluster {
     pub drains: Vec<NodeDrain>,
     /// StorageClasses, claims and the volumes provisioned for them.
     pub storage: super::storage::Storage,
+    /// IAM of the account, when the scenario models it.
+    pub iam: Option<crate::iam::Iam>,
+    /// Control plane logging and GuardDuty's findings.
+    pub security: Option<crate::security::Security>,
 }
 
 impl Default for EksCluster {
@@ -444,6 +448,8 @@ impl EksCluster {
             pdbs: Vec::new(),
             drains: Vec::new(),
             storage: super::storage::Storage::default(),
+            iam: None,
+            security: None,
         }
     }
 

@@ -31,5 +31,7 @@ pub fn on_tick(ctx: &mut EksCtx) {
     // A running `kubectl drain` sees the pods the kubelet removed and retries refused
     // evictions.
     drain::reconcile(ctx);
+    // The applications' AWS calls, with the credentials each pod's SDK finds.
+    crate::iam::eks_calls::reconcile(ctx);
     ctx.schedule(ctx.now.plus(Millis::from_secs(1)), EksTimer::Tick);
 }

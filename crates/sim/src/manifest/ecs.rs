@@ -82,6 +82,7 @@ pub fn task_definition(
     let known = [
         "family",
         "taskRoleArn",
+        "executionRoleArn",
         "networkMode",
         "containerDefinitions",
         "cpu",
@@ -137,6 +138,10 @@ pub fn task_definition(
         .get("taskRoleArn")
         .map(|n| r.string(n, &p("taskRoleArn")))
         .transpose()?;
+    let execution_role_arn = td
+        .get("executionRoleArn")
+        .map(|n| r.string(n, &p("executionRoleArn")))
+        .transpose()?;
     if let Some(n) = td.get("requiresCompatibilities") {
         // Which launch types the definition is valid for; the service's launch type or
         // capacity provider decides where it runs in Orca.
@@ -179,6 +184,7 @@ pub fn task_definition(
         task_role_arn,
         volumes: Vec::new(),
         ephemeral_storage_gib: None,
+        execution_role_arn,
     })
 }
 
@@ -194,6 +200,10 @@ fn container(r: &mut Reader, c: &Node, path: &str) -> R<ContainerSpec> {
         "healthCheck",
         "stopTimeout",
         "restartPolicy",
+        "privileged",
+        "readonlyRootFilesystem",
+        "user",
+        "secrets",
     ];
     r.map_with(c, path, &known, &[])?;
     let p = |k: &str| join(path, k);
@@ -218,6 +228,36 @@ fn container(r: &mut Reader, c: &Node, path: &str) -> R<ContainerSpec> {
             }
         },
     };
+    let flag = |r: &Reader, k: &str| -> R<bool> {
+        match c.get(k) {
+            None => Ok(false),
+            Some(n) => match n.value {
+                Value::Bool(b) => Ok(b),
+                ref v => Err(r.err(
+                    n.at,
+                    &p(k),
+                    format!("expected true or false, got {}", v.type_name()),
+                )),
+            },
+        }
+    };
+    let privileged = flag(r, "privileged")?;
+    let readonly_root_filesystem = flag(r, "readonlyRootFilesystem")?;
+    let user = c.get("user").map(|n| r.string(n, &p("user"))).transpose()?;
+    let mut secrets = Vec::new();
+    if let Some(s) = c.get("secrets") {
+        let Value::Seq(items) = &s.value else {
+            return Err(r.err(s.at, &p("secrets"), "expected a list of {name, valueFrom}"));
+        };
+        for (i, item) in items.iter().enumerate() {
+            let sp = format!("{}[{i}]", p("secrets"));
+            r.map_with(item, &sp, &["name", "valueFrom"], &[])?;
+            match item.get("valueFrom") {
+                Some(v) => secrets.push(r.string(v, &join(&sp, "valueFrom"))?),
+                None => return Err(r.err(item.at, &join(&sp, "valueFrom"), "required")),
+            }
+        }
+    }
     let opt = |r: &Reader, k: &str, max: u32| c.get(k).map(|n| r.int(n, &p(k), max)).transpose();
     let cpu = opt(r, "cpu", 196_608)?.unwrap_or(0);
     let memory = opt(r, "memory", 4_194_304)?;
@@ -295,6 +335,10 @@ fn container(r: &mut Reader, c: &Node, path: &str) -> R<ContainerSpec> {
         health_check,
         stop_timeout,
         restart_policy: restart_policy(r, c, path)?,
+        privileged,
+        readonly_root_filesystem,
+        user,
+        secrets,
         behavior: BehaviorSpec::default(),
     })
 }

@@ -219,6 +219,8 @@ fn ecs_world(inputs: &[Input], warnings: &mut Vec<Warning>) -> Result<EcsWorld, 
         timings: TimingsSpec::default(),
         ecr: Default::default(),
         efs_file_systems: Vec::new(),
+        iam: Default::default(),
+        config_rules: Vec::new(),
     })
 }
 
@@ -379,5 +381,7 @@ fn eks_world(inputs: &[Input], warnings: &mut Vec<Warning>) -> Result<EksWorld, 
         kubernetes_version: None,
         storage_classes: Vec::new(),
         persistent_volume_claims: Vec::new(),
+        iam: Default::default(),
+        security: Default::default(),
     })
 }

@@ -11,6 +11,7 @@ mod capacity_provider;
 mod circuit_breaker_placement;
 mod daemon;
 mod health_verdict;
+mod iam;
 mod restart_policy;
 mod scheduler_rules;
 mod step_scaling;

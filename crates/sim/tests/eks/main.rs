@@ -7,4 +7,5 @@ mod common;
 mod cluster;
 mod daemonsets;
 mod disruption;
+mod iam;
 mod karpenter;

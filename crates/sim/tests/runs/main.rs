@@ -8,6 +8,7 @@ mod common;
 mod apply;
 mod challenges;
 mod console;
+mod console_iam;
 mod deploy_console;
 mod determinism;
 mod disruption;

@@ -79,7 +79,12 @@ fn a_registered_revision_is_printed_and_a_service_can_roll_to_it() {
         v["taskDefinition"]["revision"], 3,
         "the family's latest plus one"
     );
-    assert!(reply.contains("td.json:7:25: executionRoleArn"), "{reply}");
+    // executionRoleArn is modelled (docs/rules/iam.md): read, kept and shown, not ignored.
+    assert!(!reply.contains("td.json:7:25: executionRoleArn"), "{reply}");
+    assert_eq!(
+        v["taskDefinition"]["executionRoleArn"],
+        "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"
+    );
     assert!(
         reply.contains("containerDefinitions[0].logConfiguration"),
         "{reply}"

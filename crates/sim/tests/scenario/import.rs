@@ -46,6 +46,8 @@ fn ecs_task_and_service_definitions_import() {
     assert_eq!(w.task_definitions[0].revision, 1);
     assert_eq!(w.task_definitions[0].cpu, Some(256));
     assert_eq!(w.task_definitions[0].containers[0].port, Some(80));
+    // The execution role is modelled (docs/rules/iam.md), so it is read rather than warned about.
+    assert!(w.task_definitions[0].execution_role_arn.is_some());
     assert_eq!(w.services[0].name, "MyService");
     assert_eq!(w.services[0].task_definition, "fargate-task-definition:1");
     assert_eq!(w.services[0].desired_count, Some(2));
@@ -55,7 +57,6 @@ fn ecs_task_and_service_definitions_import() {
         "containerDefinitions[0].command",
         "containerDefinitions[0].entryPoint",
         "containerDefinitions[0].logConfiguration",
-        "executionRoleArn",
         "runtimePlatform",
         "platformVersion",
         "networkConfiguration",

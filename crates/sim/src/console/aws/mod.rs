@@ -8,8 +8,11 @@
 
 mod args;
 mod blue_green_shape;
+mod config;
 mod deploy;
 mod ecr;
+mod guardduty;
+mod iam;
 mod register;
 mod shapes;
 
@@ -27,7 +30,8 @@ pub use ecr::{SUPPORTED as ECR_SUPPORTED, flags as ecr_flags};
 pub use register::reply_task_definition;
 pub use shapes::{reply_container_instances, reply_service, reply_task};
 
-const USAGE: &str = "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]
+pub(super) const USAGE: &str =
+    "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]
 To see help text, you can run:
 
   aws help
@@ -133,6 +137,15 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
     }
     if service == "deploy" {
         return deploy::run(&words[1..], cx);
+    }
+    if service == "iam" {
+        return iam::run(&words[1..], cx);
+    }
+    if service == "configservice" {
+        return config::run(&words[1..], cx);
+    }
+    if service == "guardduty" {
+        return guardduty::run(&words[1..], cx);
     }
     if service != "ecs" {
         let hint = if suggest::similar(service, &["ecs"]).is_empty() {
@@ -735,9 +748,12 @@ fn update_container_instances_state(cx: &EcsContext, words: &[String]) -> Outcom
 /// instances' EC2 instances; an Auto Scaling group replaces its own).
 fn ec2(words: &[String], cx: &Context) -> Outcome {
     let op = words.first().map(String::as_str);
+    if op == Some("modify-instance-metadata-options") {
+        return iam::modify_instance_metadata_options(&words[1..], cx);
+    }
     if op != Some("terminate-instances") {
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\nterminate-instances (the EC2 operation Orca simulates; the real CLI lists every EC2 operation here)\n"
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\nmodify-instance-metadata-options         | terminate-instances\n(the EC2 operations Orca simulates; the real CLI lists every EC2 operation here)\n"
         ));
     }
     let args = match args::parse(&words[1..], &[Param::list("--instance-ids").required()]) {

@@ -441,6 +441,18 @@ pub fn describe_task_definition(world: &World, ecs: &EcsCluster, i: usize) -> St
             v["environment"] = json!([]);
             v["mountPoints"] = json!([]);
             v["volumesFrom"] = json!([]);
+            if !c.secrets.is_empty() {
+                // `secrets[].name` is the environment variable; Orca keeps only the ARN and
+                // names the variable after the secret (Orca model).
+                v["secrets"] = json!(c
+                    .secrets
+                    .iter()
+                    .map(|s| json!({
+                        "name": s.rsplit(':').next().unwrap_or(s).to_uppercase().replace('-', "_"),
+                        "valueFrom": s,
+                    }))
+                    .collect::<Vec<_>>());
+            }
             if let Some(h) = &c.health_check {
                 v["healthCheck"] = json!({
                     "command": h.command,
@@ -451,6 +463,15 @@ pub fn describe_task_definition(world: &World, ecs: &EcsCluster, i: usize) -> St
                 });
             }
             v["stopTimeout"] = json!(c.stop_timeout.0 / 1000);
+            if let Some(u) = &c.user {
+                v["user"] = json!(u);
+            }
+            if c.privileged {
+                v["privileged"] = json!(true);
+            }
+            if c.readonly_root_filesystem {
+                v["readonlyRootFilesystem"] = json!(true);
+            }
             v
         })
         .collect();
@@ -466,6 +487,9 @@ pub fn describe_task_definition(world: &World, ecs: &EcsCluster, i: usize) -> St
     });
     if let Some(r) = &td.task_role_arn {
         v["taskRoleArn"] = json!(r);
+    }
+    if let Some(r) = &td.execution_role_arn {
+        v["executionRoleArn"] = json!(r);
     }
     v["networkMode"] = json!(network_mode);
     v["revision"] = json!(td.revision);

@@ -1,7 +1,8 @@
 //! The ECS world: what it holds, and how long the lifecycle steps of its tasks take.
 
 use super::{
-    CapacitySpec, ClusterSpec, EcrSpec, ServiceSpec, TargetGroupSpec, TaskDefinitionSpec, defaults,
+    CapacitySpec, ClusterSpec, EcrSpec, IamSpec, ServiceSpec, TargetGroupSpec, TaskDefinitionSpec,
+    defaults,
 };
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,16 @@ pub struct EcsWorld {
     /// Amazon EFS file systems the task definitions' volumes may mount.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub efs_file_systems: Vec<super::EfsFileSystemSpec>,
+    /// Roles, the instance role and instance metadata, and the application's AWS calls.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::scenario::spec::IamSpec::is_empty"
+    )]
+    pub iam: IamSpec,
+    /// AWS Config managed rules evaluated on the task definitions (`ecs-containers-nonprivileged`,
+    /// ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub config_rules: Vec<String>,
 }
 
 /// How long lifecycle steps take. AWS publishes no numbers; these ranges are Orca's model of

@@ -1,7 +1,7 @@
 //! The EKS world: managed node groups, Fargate profiles, Deployments, the images they run,
 //! Services, the HPA and Karpenter's NodePool.
 
-use super::{ClusterSpec, EcrSpec, LoadSpec, defaults};
+use super::{ClusterSpec, EcrSpec, EksSecuritySpec, IamSpec, LoadSpec, defaults};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,6 +53,19 @@ pub struct EksWorld {
     /// PersistentVolumeClaims the Deployments' pods may mount.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub persistent_volume_claims: Vec<super::PersistentVolumeClaimSpec>,
+    /// Roles, the node role and instance metadata, service accounts (IRSA), Pod Identity
+    /// associations and the application's AWS calls.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::scenario::spec::IamSpec::is_empty"
+    )]
+    pub iam: IamSpec,
+    /// Control plane logging and GuardDuty EKS Protection.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::scenario::spec::EksSecuritySpec::is_empty"
+    )]
+    pub security: EksSecuritySpec,
 }
 
 /// A Karpenter `NodePool` (karpenter.sh/v1). Defaults are Karpenter's own.

@@ -38,6 +38,10 @@ pub struct TaskDefinitionSpec {
     /// `ephemeralStorage.sizeInGiB` on Fargate (21–200; left out: 20 GiB).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage_gib: Option<u32>,
+    /// IAM task execution role: the agent pulls from ECR, writes awslogs and fetches
+    /// `secrets` with it when the task starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_role_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,6 +73,19 @@ pub struct ContainerSpec {
     /// `restartPolicy`: the ECS agent restarts the container inside its task when it exits.
     #[serde(default)]
     pub restart_policy: Option<RestartPolicySpec>,
+    /// `privileged`: the container gets the host's root privileges.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub privileged: bool,
+    /// `readonlyRootFilesystem`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub readonly_root_filesystem: bool,
+    /// `user` (left out: the image's, usually root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// `secrets[].valueFrom`: Secrets Manager secret ARNs the agent fetches with the
+    /// execution role before the container starts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<String>,
     /// How the simulated application behaves (not an AWS field).
     #[serde(default)]
     pub behavior: BehaviorSpec,

@@ -1,8 +1,8 @@
 //! The timeline: what happens to the world at given moments.
 
 use super::{
-    CircuitBreakerSpec, FailureResponse, HpaSpec, K8sDeploymentSpec, K8sServiceSpec,
-    TaskDefinitionSpec, defaults,
+    CircuitBreakerSpec, FailureResponse, HpaSpec, HttpTokens, K8sDeploymentSpec, K8sServiceSpec,
+    StatementSpec, TaskDefinitionSpec, TrustSpec, defaults,
 };
 use serde::{Deserialize, Serialize};
 
@@ -244,8 +244,56 @@ pub enum Action {
         service: String,
         task_definition: String,
     },
+    /// `aws ec2 modify-instance-metadata-options` on every instance (or node) of the cluster:
+    /// `--http-put-response-hop-limit` and `--http-tokens`. Takes effect at once.
+    ModifyInstanceMetadataOptions {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hop_limit: Option<u8>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        http_tokens: Option<HttpTokens>,
+    },
+    /// `aws iam put-role-policy`: the role's statements become `statements`.
+    PutRolePolicy {
+        role: String,
+        statements: Vec<StatementSpec>,
+    },
+    /// `aws iam update-assume-role-policy`: the role's trust becomes `trust`.
+    UpdateAssumeRolePolicy {
+        role: String,
+        trust: TrustSpec,
+    },
+    /// `kubectl annotate serviceaccount <name> eks.amazonaws.com/role-arn=<arn> --overwrite`
+    /// (or `…/role-arn-` to remove it, `role_arn` left out). Only pods created afterwards see
+    /// it.
+    AnnotateServiceAccount {
+        service_account: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role_arn: Option<String>,
+    },
+    /// `aws eks create-pod-identity-association` for a service account of the `default`
+    /// namespace. Only pods created afterwards see it.
+    CreatePodIdentityAssociation {
+        service_account: String,
+        role_arn: String,
+    },
+    /// `kubectl exec -n <namespace> <pod> -- sh`: someone opens a shell in a pod.
+    ExecIntoPod {
+        pod: String,
+        #[serde(default = "default_namespace")]
+        namespace: String,
+    },
+    /// `kubectl create clusterrolebinding <name> --clusterrole=<cluster_role> --user=<user>`.
+    CreateClusterRoleBinding {
+        name: String,
+        cluster_role: String,
+        user: String,
+    },
     /// A caption for the learner, shown in the event log.
     Note(String),
+}
+
+fn default_namespace() -> String {
+    "default".into()
 }
 
 impl Action {
@@ -273,7 +321,10 @@ impl Action {
 
     /// Whether the action works on either part (it names a service or a Deployment).
     pub fn is_either(&self) -> bool {
-        matches!(self, Action::SetLoad { .. }) || self.is_ecr()
+        matches!(self, Action::SetLoad { .. })
+            || self.is_ecr()
+            || self.is_iam()
+            || self.is_audited()
     }
 
     /// Whether the action works on the registry (either world has one).
@@ -281,6 +332,26 @@ impl Action {
         matches!(
             self,
             Action::PushImage { .. } | Action::DeleteImage { .. } | Action::StartImageScan { .. }
+        )
+    }
+
+    /// Whether the action changes IAM (or instance metadata); it needs the world's `iam`.
+    pub fn is_iam(&self) -> bool {
+        matches!(
+            self,
+            Action::ModifyInstanceMetadataOptions { .. }
+                | Action::PutRolePolicy { .. }
+                | Action::UpdateAssumeRolePolicy { .. }
+                | Action::AnnotateServiceAccount { .. }
+                | Action::CreatePodIdentityAssociation { .. }
+        )
+    }
+
+    /// Whether the action is a Kubernetes API call GuardDuty and the audit log see.
+    pub fn is_audited(&self) -> bool {
+        matches!(
+            self,
+            Action::ExecIntoPod { .. } | Action::CreateClusterRoleBinding { .. }
         )
     }
 }

@@ -23,6 +23,7 @@ mod ecs_index;
 mod ecs_storage;
 mod eks;
 mod goals;
+mod iam;
 mod load;
 mod quizzes;
 mod scheduling;
@@ -150,6 +151,8 @@ pub(super) fn validate(s: &Scenario) -> Problems {
                 timings: TimingsSpec::default(),
                 ecr: Default::default(),
                 efs_file_systems: Vec::new(),
+                iam: Default::default(),
+                config_rules: Vec::new(),
             };
             let ix = EcsIndex::new(&w);
             eks_part(&mut out, k, &wp);
@@ -184,11 +187,37 @@ fn eks_part(out: &mut Problems, k: &EksWorld, wp: &Path) {
     eks::eks_world(out, k, wp);
     disruption::pdbs(out, k, wp);
     storage::eks_storage(out, k, wp);
+    iam::iam(
+        out,
+        &k.iam,
+        &wp.field("iam"),
+        &k.cluster.account_id,
+        iam::Targets::Eks(k.deployments.iter().map(|d| d.name.as_str()).collect()),
+    );
 }
 
 fn ecs_world<'a>(out: &mut Problems, s: &'a Scenario, w: &'a EcsWorld, wp: &Path) -> EcsIndex<'a> {
     let mut ix = EcsIndex::new(w);
     ix.register(&s.timeline);
+    let families: Vec<&str> = w
+        .task_definitions
+        .iter()
+        .map(|t| t.family.as_str())
+        .chain(s.timeline.iter().filter_map(|e| match &e.action {
+            crate::scenario::spec::Action::RegisterTaskDefinition { task_definition } => {
+                Some(task_definition.family.as_str())
+            }
+            _ => None,
+        }))
+        .collect();
+    iam::iam(
+        out,
+        &w.iam,
+        &wp.field("iam"),
+        &w.cluster.account_id,
+        iam::Targets::Ecs(families),
+    );
+    iam::config_rules(out, &w.config_rules, &wp.field("config_rules"));
     ecs_capacity::instances(out, &mut ix, &wp.field("capacity").field("instances"));
     caps::instances_total(out, w, &wp.field("capacity"));
     ecs_capacity::auto_scaling_groups(
@@ -211,6 +240,7 @@ fn ecs_world<'a>(out: &mut Problems, s: &'a Scenario, w: &'a EcsWorld, wp: &Path
     for (i, td) in w.task_definitions.iter().enumerate() {
         let p = tp.index(i);
         task_definition::task_definition(out, td, &p);
+        iam::task_definition_roles(out, td, &p, &w.iam, &w.cluster.account_id);
         if ix.task_definitions.get(&(td.family.as_str(), td.revision)) != Some(&i) {
             out.push((
                 p.field("revision"),

@@ -183,6 +183,7 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         } => {
             let tp = ap.field("task_definition");
             super::task_definition::task_definition(out, td, &tp);
+            super::iam::task_definition_roles(out, td, &tp, &ix.w.iam, &ix.w.cluster.account_id);
             if ix
                 .w
                 .task_definitions
@@ -445,6 +446,50 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         }
         // The registry's actions are checked against its repositories in `ecr.rs`.
         Action::PushImage { .. } | Action::DeleteImage { .. } | Action::StartImageScan { .. } => {}
+        Action::ModifyInstanceMetadataOptions { .. }
+        | Action::PutRolePolicy { .. }
+        | Action::UpdateAssumeRolePolicy { .. }
+        | Action::AnnotateServiceAccount { .. }
+        | Action::CreatePodIdentityAssociation { .. } => {
+            let (spec, account) = match eks {
+                Some(k) => (&k.iam, &k.cluster.account_id),
+                None => (&ix.w.iam, &ix.w.cluster.account_id),
+            };
+            super::iam::action(out, a, ap, spec, account, eks.is_some());
+        }
+        Action::ExecIntoPod { pod, namespace } => {
+            if eks.is_none() {
+                out.push((
+                    ap.clone(),
+                    "kubectl exec works on an EKS cluster; the scenario's world is Ecs".into(),
+                ));
+            }
+            let name = pod
+                .strip_prefix("deploy/")
+                .or_else(|| pod.strip_prefix("deployment/"))
+                .unwrap_or(pod);
+            dns_name(out, ap.field("pod"), "pod", name);
+            dns_name(out, ap.field("namespace"), "namespace", namespace);
+        }
+        Action::CreateClusterRoleBinding {
+            name,
+            cluster_role,
+            user,
+        } => {
+            if eks.is_none() {
+                out.push((
+                    ap.clone(),
+                    "cluster role bindings are Kubernetes objects; the scenario's world is Ecs"
+                        .into(),
+                ));
+            }
+            dns_name(out, ap.field("name"), "binding", name);
+            for (field, v) in [("cluster_role", cluster_role), ("user", user)] {
+                if v.is_empty() || v.len() > 253 {
+                    out.push((ap.field(field), format!("{field} has 1 to 253 characters")));
+                }
+            }
+        }
         Action::Note(_) => {}
     }
 }

@@ -1,0 +1,108 @@
+//! `aws guardduty list-detectors`, `list-findings` and `get-findings` on the EKS cluster's
+//! GuardDuty findings, in the shapes of the GuardDuty API Reference (ListDetectors,
+//! ListFindings, GetFindings). Times count from Orca's stand-in start, 2025-01-01T00:00:00Z.
+
+use serde_json::json;
+
+use super::args::{self, Param};
+use super::shapes::pretty;
+use super::{Context, Outcome, USAGE};
+use crate::security::{Finding, Security};
+
+const OPERATIONS: &[&str] = &["get-findings", "list-detectors", "list-findings"];
+
+fn time(ms: u64) -> String {
+    let s = ms / 1000;
+    format!(
+        "2025-01-01T{:02}:{:02}:{:02}.{:03}Z",
+        s / 3600 % 24,
+        s / 60 % 60,
+        s % 60,
+        ms % 1000
+    )
+}
+
+fn finding(s: &Security, f: &Finding, account: &str, region: &str) -> serde_json::Value {
+    let detector = s.detector_id();
+    json!({
+        "AccountId": account,
+        "Arn": format!("arn:aws:guardduty:{region}:{account}:detector/{detector}/finding/{}", f.id),
+        "CreatedAt": time(f.at_ms),
+        "Description": f.title,
+        "Id": f.id,
+        "Partition": "aws",
+        "Region": region,
+        "Resource": {
+            "ResourceType": "EKSCluster",
+            "EksClusterDetails": {
+                "Name": s.cluster,
+                "Arn": format!("arn:aws:eks:{region}:{account}:cluster/{}", s.cluster),
+                "Status": "ACTIVE",
+            },
+            "KubernetesDetails": {
+                "KubernetesUserDetails": { "Username": f.username },
+            },
+        },
+        "SchemaVersion": "2.0",
+        "Service": {
+            "ServiceName": "guardduty",
+            "DetectorId": detector,
+            "FeatureName": "EksAuditLogs",
+            "Count": 1,
+        },
+        "Severity": f.severity,
+        "Title": f.title,
+        "Type": f.finding_type,
+        "UpdatedAt": time(f.at_ms),
+    })
+}
+
+/// `aws guardduty <words…>`.
+pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
+    let op = words.first().map(String::as_str).unwrap_or("");
+    if !OPERATIONS.contains(&op) {
+        return Outcome::Fail(format!(
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\nget-findings                             | list-detectors\nlist-findings\n(the GuardDuty operations Orca simulates; the real CLI lists every operation here)\n"
+        ));
+    }
+    let eks = cx.world.eks.as_ref();
+    let security = eks
+        .and_then(|k| k.security.as_ref())
+        .filter(|s| s.detector.is_some());
+    if op == "list-detectors" {
+        let ids: Vec<String> = security.map(|s| s.detector_id()).into_iter().collect();
+        return Outcome::Print(pretty(&json!({ "DetectorIds": ids })));
+    }
+    let mut params = vec![Param::text("--detector-id").required()];
+    if op == "get-findings" {
+        params.push(Param::list("--finding-ids").required());
+    }
+    let args = match args::parse(&words[1..], &params) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let given = args.one("--detector-id").unwrap_or_default();
+    let api = if op == "list-findings" {
+        "ListFindings"
+    } else {
+        "GetFindings"
+    };
+    let Some(s) = security.filter(|s| s.detector_id() == given) else {
+        return Outcome::Fail(format!(
+            "\nAn error occurred (BadRequestException) when calling the {api} operation: The request is rejected because the input detectorId is not owned by the current account.\n"
+        ));
+    };
+    if op == "list-findings" {
+        let ids: Vec<&str> = s.findings.iter().map(|f| f.id.as_str()).collect();
+        return Outcome::Print(pretty(&json!({ "FindingIds": ids })));
+    }
+    let (account, region) = (&cx.world.net.account_id, &cx.world.net.region);
+    let wanted: Vec<&str> = args.list("--finding-ids").collect();
+    let found: Vec<_> = s
+        .findings
+        .iter()
+        .filter(|f| wanted.contains(&f.id.as_str()))
+        .map(|f| finding(s, f, account, region))
+        .collect();
+    Outcome::Print(pretty(&json!({ "Findings": found })))
+}

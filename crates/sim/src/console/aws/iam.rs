@@ -1,0 +1,250 @@
+//! `aws iam get-role`, `aws iam get-role-policy` and `aws ec2 modify-instance-metadata-options`
+//! against the scenario's IAM model, in the shapes of the IAM and EC2 API references (GetRole,
+//! GetRolePolicy, ModifyInstanceMetadataOptions) as the CLI prints them.
+
+use serde_json::{Value, json};
+
+use super::args::{self, Param};
+use super::shapes::pretty;
+use super::{After, Context, Outcome, USAGE};
+use crate::iam::{Iam, Role, Trust, fnv};
+use crate::scenario::spec::{Action, HttpTokens};
+
+/// The account's IAM, from whichever cluster the scenario has.
+fn model<'a>(cx: &'a Context) -> Option<&'a Iam> {
+    cx.world
+        .ecs
+        .as_ref()
+        .and_then(|e| e.iam.as_ref())
+        .or_else(|| cx.world.eks.as_ref().and_then(|k| k.iam.as_ref()))
+}
+
+fn exception(op: &str, code: &str, message: &str) -> Outcome {
+    Outcome::Fail(format!(
+        "\nAn error occurred ({code}) when calling the {op} operation: {message}\n"
+    ))
+}
+
+const OPERATIONS: &[&str] = &["get-role", "get-role-policy"];
+
+/// `aws iam <words…>`.
+pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
+    let op = words.first().map(String::as_str).unwrap_or("");
+    if !OPERATIONS.contains(&op) {
+        return Outcome::Fail(format!(
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\nget-role                                 | get-role-policy\n(the IAM operations Orca simulates; the real CLI lists every IAM operation here)\n"
+        ));
+    }
+    let mut params = vec![Param::text("--role-name").required()];
+    if op == "get-role-policy" {
+        params.push(Param::text("--policy-name").required());
+    }
+    let args = match args::parse(&words[1..], &params) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let name = args.one("--role-name").unwrap_or_default();
+    let api = if op == "get-role" {
+        "GetRole"
+    } else {
+        "GetRolePolicy"
+    };
+    let Some(iam) = model(cx) else {
+        return exception(
+            api,
+            "NoSuchEntity",
+            &format!("The role with name {name} cannot be found."),
+        );
+    };
+    let Some(role) = iam.role_by_name(name) else {
+        return exception(
+            api,
+            "NoSuchEntity",
+            &format!("The role with name {name} cannot be found."),
+        );
+    };
+    if op == "get-role" {
+        return Outcome::Print(pretty(&json!({ "Role": get_role(iam, role) })));
+    }
+    let policy = args.one("--policy-name").unwrap_or_default();
+    if policy != policy_name(role) || role.statements.is_empty() {
+        return exception(
+            api,
+            "NoSuchEntity",
+            &format!("The role policy with name {policy} cannot be found."),
+        );
+    }
+    Outcome::Print(pretty(&json!({
+        "RoleName": role.name,
+        "PolicyName": policy,
+        "PolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": role.statements.iter().map(|s| json!({
+                "Effect": if s.deny { "Deny" } else { "Allow" },
+                "Action": one_or_list(&s.actions),
+                "Resource": one_or_list(&s.resources),
+            })).collect::<Vec<_>>(),
+        },
+    })))
+}
+
+/// The name of the role's one inline policy in Orca: `<role>-policy`.
+pub fn policy_name(role: &Role) -> String {
+    format!("{}-policy", role.name)
+}
+
+fn one_or_list(v: &[String]) -> Value {
+    match v {
+        [one] => json!(one),
+        many => json!(many),
+    }
+}
+
+/// `Role` of GetRole: its trust policy as the document IAM returns (URL-decoded by the CLI).
+fn get_role(iam: &Iam, role: &Role) -> Value {
+    let statement = match &role.trust {
+        Trust::WebIdentity {
+            sub,
+            aud,
+            string_like,
+        } => {
+            let issuer = iam.oidc_issuer.trim_start_matches("https://");
+            let op = if *string_like {
+                "StringLike"
+            } else {
+                "StringEquals"
+            };
+            json!({
+                "Effect": "Allow",
+                "Principal": {
+                    "Federated": format!("arn:aws:iam::{}:oidc-provider/{issuer}", iam.account_id)
+                },
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": { op: {
+                    format!("{issuer}:sub"): sub,
+                    format!("{issuer}:aud"): aud,
+                }},
+            })
+        }
+        Trust::PodsEks => json!({
+            "Effect": "Allow",
+            "Principal": { "Service": "pods.eks.amazonaws.com" },
+            "Action": ["sts:AssumeRole", "sts:TagSession"],
+        }),
+        other => json!({
+            "Effect": "Allow",
+            "Principal": { "Service": other.principal() },
+            "Action": "sts:AssumeRole",
+        }),
+    };
+    // Role ids are `AROA` and 17 characters; Orca derives them from the name.
+    let id: String = format!("{:016X}{:016X}", fnv(&role.arn), fnv(&role.name))
+        .chars()
+        .take(17)
+        .collect();
+    json!({
+        "Path": "/",
+        "RoleName": role.name,
+        "RoleId": format!("AROA{id}"),
+        "Arn": role.arn,
+        "CreateDate": "2025-01-01T00:00:00+00:00",
+        "AssumeRolePolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [statement],
+        },
+        "MaxSessionDuration": 3600,
+        "RoleLastUsed": {},
+    })
+}
+
+/// `aws ec2 modify-instance-metadata-options --instance-id i-… [--http-put-response-hop-limit
+/// N] [--http-tokens required|optional]`. Orca keeps one set of options for the cluster's
+/// instances, so the change applies to all of them (Orca model).
+pub(super) fn modify_instance_metadata_options(words: &[String], cx: &Context) -> Outcome {
+    let args = match args::parse(
+        words,
+        &[
+            Param::text("--instance-id").required(),
+            Param::int("--http-put-response-hop-limit"),
+            Param::text("--http-tokens"),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let op = "ModifyInstanceMetadataOptions";
+    let id = args.one("--instance-id").unwrap_or_default();
+    let known = cx
+        .world
+        .ecs
+        .as_ref()
+        .is_some_and(|e| e.instances.iter().any(|i| i.ec2_instance_id == id))
+        || cx.world.eks.as_ref().is_some_and(|k| {
+            k.nodes
+                .iter()
+                .any(|n| !n.fargate && crate::iam::eks_calls::node_instance_id(&n.name) == id)
+        });
+    if !known {
+        return exception(
+            op,
+            "InvalidInstanceID.NotFound",
+            &format!("The instance ID '{id}' does not exist"),
+        );
+    }
+    let Some(iam) = model(cx) else {
+        return Outcome::Fail(
+            "Orca models instance metadata only in scenarios with an iam section.\n".into(),
+        );
+    };
+    let hop_limit = match args.one("--http-put-response-hop-limit") {
+        None => None,
+        Some(h) => match h.parse::<u8>() {
+            Ok(n) if (1..=64).contains(&n) => Some(n),
+            _ => {
+                return exception(
+                    op,
+                    "InvalidParameterValue",
+                    &format!(
+                        "The HttpPutResponseHopLimit value '{h}' is not valid. Specify a value from 1 to 64."
+                    ),
+                );
+            }
+        },
+    };
+    let http_tokens = match args.one("--http-tokens") {
+        None => None,
+        Some("required") => Some(HttpTokens::Required),
+        Some("optional") => Some(HttpTokens::Optional),
+        Some(other) => {
+            return Outcome::Fail(format!(
+                "\nInvalid value '{other}' for parameter --http-tokens: valid values are optional, required\n"
+            ));
+        }
+    };
+    if hop_limit.is_none() && http_tokens.is_none() {
+        return exception(
+            op,
+            "InvalidParameterCombination",
+            "No parameter changes were specified.",
+        );
+    }
+    let tokens = http_tokens.unwrap_or(iam.imds.options.http_tokens);
+    let reply = pretty(&json!({
+        "InstanceId": id,
+        "InstanceMetadataOptions": {
+            "State": "pending",
+            "HttpTokens": if tokens == HttpTokens::Required { "required" } else { "optional" },
+            "HttpPutResponseHopLimit": hop_limit.unwrap_or(iam.imds.options.hop_limit),
+            "HttpEndpoint": "enabled",
+            "HttpProtocolIpv6": "disabled",
+            "InstanceMetadataTags": "disabled",
+        },
+    }));
+    Outcome::Act {
+        actions: vec![Action::ModifyInstanceMetadataOptions {
+            hop_limit,
+            http_tokens,
+        }],
+        after: After::Text(reply),
+    }
+}

@@ -1,0 +1,227 @@
+//! EKS control plane logging and GuardDuty EKS Protection (docs/rules/security-monitoring.md).
+//!
+//! - Control plane logs (Amazon EKS User Guide, "Send control plane logs to CloudWatch
+//!   Logs"): five types, all off by default, each enabled on its own, into the log group
+//!   `/aws/eks/<cluster>/cluster`; the audit log's stream is `kube-apiserver-audit-<hash>`.
+//! - GuardDuty EKS Protection (GuardDuty User Guide, "EKS Protection"): with the detector's
+//!   `EKS_AUDIT_LOGS` feature GuardDuty reads the cluster's audit log "through an independent
+//!   and duplicative stream" — control plane logging need not be on.
+//! - Findings (GuardDuty User Guide, "EKS audit logs finding types"):
+//!   `Execution:Kubernetes/ExecInKubeSystemPod` (Medium) for a command run inside a pod in
+//!   `kube-system`; `Policy:Kubernetes/AnonymousAccessGranted` (High) for a binding that
+//!   grants `system:anonymous` a role.
+
+use serde::Serialize;
+
+pub mod exec;
+
+use crate::iam::fnv;
+use crate::scenario::spec::{Action, EksSecuritySpec, LogType};
+
+/// One GuardDuty finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// 32 hex digits.
+    pub id: String,
+    pub finding_type: String,
+    /// GuardDuty's number: High 8, Medium 5 (the levels are documented; the values within
+    /// their ranges, 7.0–8.9 and 4.0–6.9, are inferred).
+    pub severity: f64,
+    pub title: String,
+    /// The Kubernetes user that made the call.
+    pub username: String,
+    /// `pods/exec` on `kube-system/<pod>`, `clusterrolebindings/<name>`.
+    pub target: String,
+    pub at_ms: u64,
+}
+
+/// The cluster's monitoring setup and what GuardDuty found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Security {
+    pub cluster: String,
+    pub logging: Vec<LogType>,
+    /// A detector exists; `audit`: its EKS audit log monitoring is on.
+    pub detector: Option<bool>,
+    pub findings: Vec<Finding>,
+}
+
+impl Security {
+    pub fn build(spec: &EksSecuritySpec, cluster: &str) -> Security {
+        let mut logging = spec.control_plane_logging.clone();
+        logging.sort();
+        logging.dedup();
+        Security {
+            cluster: cluster.to_string(),
+            logging,
+            detector: spec.guardduty.as_ref().map(|g| g.eks_audit_logs),
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn log_group(&self) -> String {
+        format!("/aws/eks/{}/cluster", self.cluster)
+    }
+
+    /// The detector's id (32 hex digits, derived from the cluster's name).
+    pub fn detector_id(&self) -> String {
+        format!("{:016x}{:016x}", fnv(&self.cluster), fnv("guardduty"))
+    }
+
+    /// Where the audit log entry of an API call goes.
+    pub fn audit_destination(&self) -> String {
+        if self.logging.contains(&LogType::Audit) {
+            format!(
+                "audit log → {} (stream {}{:016x})",
+                self.log_group(),
+                LogType::Audit.stream_prefix(),
+                fnv(&self.cluster)
+            )
+        } else {
+            "audit log: not sent to CloudWatch Logs (the audit log type is off)".into()
+        }
+    }
+}
+
+/// The finding an audited API call produces, if any: (type, severity, title, target).
+pub fn finding_for(action: &Action) -> Option<(&'static str, f64, String, String)> {
+    match action {
+        Action::ExecIntoPod { pod, namespace } if namespace == "kube-system" => Some((
+            "Execution:Kubernetes/ExecInKubeSystemPod",
+            5.0,
+            "Command executed inside a pod in kube-system namespace.".to_string(),
+            format!("pods/exec kube-system/{pod}"),
+        )),
+        Action::CreateClusterRoleBinding {
+            name,
+            cluster_role,
+            user,
+        } if user == "system:anonymous" => Some((
+            "Policy:Kubernetes/AnonymousAccessGranted",
+            8.0,
+            format!("Anonymous user was granted access ({cluster_role})."),
+            format!("clusterrolebindings/{name}"),
+        )),
+        _ => None,
+    }
+}
+
+/// The kubectl command line an audited action stands for.
+pub fn command(action: &Action) -> String {
+    match action {
+        Action::ExecIntoPod { pod, namespace } => {
+            format!("kubectl exec -n {namespace} {pod} -- sh")
+        }
+        Action::CreateClusterRoleBinding {
+            name,
+            cluster_role,
+            user,
+        } => format!(
+            "kubectl create clusterrolebinding {name} --clusterrole={cluster_role} --user={user}"
+        ),
+        _ => String::new(),
+    }
+}
+
+/// Record an audited call: returns the lines to log (the command, where its audit entry
+/// went, and a finding when GuardDuty's audit log monitoring sees one).
+pub fn apply(s: &mut Security, action: &Action, at_ms: u64) -> Vec<(bool, String)> {
+    let mut out = vec![(false, command(action)), (false, s.audit_destination())];
+    if s.detector == Some(true)
+        && let Some((kind, severity, title, target)) = finding_for(action)
+    {
+        let id = format!(
+            "{:016x}{:016x}",
+            fnv(&format!("{kind}/{target}")),
+            fnv(&format!("{at_ms}"))
+        );
+        out.push((
+            true,
+            format!(
+                "GuardDuty finding {kind} (severity {severity:.1}, EKSCluster {}): {title}",
+                s.cluster
+            ),
+        ));
+        s.findings.push(Finding {
+            id,
+            finding_type: kind.into(),
+            severity,
+            title,
+            username: "kubernetes-admin".into(),
+            target,
+            at_ms,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::spec::GuardDutySpec;
+
+    fn exec() -> Action {
+        Action::ExecIntoPod {
+            pod: "coredns-1".into(),
+            namespace: "kube-system".into(),
+        }
+    }
+
+    #[test]
+    fn guardduty_sees_the_audit_log_though_control_plane_logging_is_off() {
+        let mut s = Security::build(
+            &EksSecuritySpec {
+                control_plane_logging: vec![],
+                guardduty: Some(GuardDutySpec {
+                    eks_audit_logs: true,
+                }),
+            },
+            "prod",
+        );
+        let lines = apply(&mut s, &exec(), 1000);
+        assert!(lines[1].1.contains("not sent to CloudWatch Logs"));
+        assert_eq!(s.findings.len(), 1);
+        assert_eq!(
+            s.findings[0].finding_type,
+            "Execution:Kubernetes/ExecInKubeSystemPod"
+        );
+        // Exec into a pod of another namespace is not this finding.
+        let other = Action::ExecIntoPod {
+            pod: "web-1".into(),
+            namespace: "default".into(),
+        };
+        apply(&mut s, &other, 2000);
+        assert_eq!(s.findings.len(), 1);
+    }
+
+    #[test]
+    fn no_findings_without_eks_audit_log_monitoring_and_audit_logs_go_to_the_cluster_group() {
+        let mut s = Security::build(
+            &EksSecuritySpec {
+                control_plane_logging: vec![LogType::Audit, LogType::Api],
+                guardduty: Some(GuardDutySpec {
+                    eks_audit_logs: false,
+                }),
+            },
+            "prod",
+        );
+        let lines = apply(&mut s, &exec(), 1000);
+        assert!(s.findings.is_empty());
+        assert!(
+            lines[1]
+                .1
+                .starts_with("audit log → /aws/eks/prod/cluster (stream kube-apiserver-audit-")
+        );
+        let anon = Action::CreateClusterRoleBinding {
+            name: "open".into(),
+            cluster_role: "cluster-admin".into(),
+            user: "system:anonymous".into(),
+        };
+        s.detector = Some(true);
+        apply(&mut s, &anon, 3000);
+        assert_eq!(
+            s.findings[0].finding_type,
+            "Policy:Kubernetes/AnonymousAccessGranted"
+        );
+        assert_eq!(s.findings[0].severity, 8.0);
+    }
+}
