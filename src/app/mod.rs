@@ -19,6 +19,7 @@ mod panels;
 pub mod player;
 mod presenter;
 mod presenter_view;
+mod presenter_window;
 mod screenshot;
 mod session;
 mod shot;

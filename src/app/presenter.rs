@@ -41,13 +41,7 @@ impl Presenter {
         let total: u64 = self.votes.iter().map(|&v| v as u64).sum();
         self.votes
             .iter()
-            .map(|&v| {
-                if total == 0 {
-                    0
-                } else {
-                    ((v as u64 * 100 + total / 2) / total) as u32
-                }
-            })
+            .map(|&v| (v as u64 * 100 + total / 2).checked_div(total).unwrap_or(0) as u32)
             .collect()
     }
 }
@@ -121,7 +115,7 @@ fn open_or_close(
         return;
     }
     if ui.presenter {
-        let (window, camera) = crate::app::presenter_view::spawn_window(&mut commands);
+        let (window, camera) = crate::app::presenter_window::spawn_window(&mut commands);
         presenter.window = Some((window, camera));
         // The projector shows the canvas, the timeline and the question only.
         ui.presenting = true;

@@ -2,54 +2,17 @@
 //! the moment's notes, the open or next quiz with its answer and explanation, the count of
 //! hands, and the keys. Nothing here is shown on the projector.
 
-use bevy::camera::RenderTarget;
-use bevy::camera::visibility::RenderLayers;
-use bevy::ecs::schedule::ScheduleLabel;
 use bevy::prelude::*;
-use bevy::window::{WindowRef, WindowResolution};
-use bevy_egui::{EguiContext, EguiSchedule, egui};
+use bevy_egui::{EguiContext, egui};
 use orca_sim::SimTime;
 
 use crate::app::player::Player;
 use crate::app::presenter::{MAX_VOTES, Presenter};
+use crate::app::presenter_window::{PresenterCamera, PresenterContextPass};
 use crate::app::ui_state::UiState;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(PresenterContextPass, show_presenter);
-}
-
-/// The egui pass of the presenter window.
-#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct PresenterContextPass;
-
-/// The presenter window's camera (it draws egui only).
-#[derive(Component)]
-pub struct PresenterCamera;
-
-/// Open the presenter window: the window and the camera that draws its egui.
-pub fn spawn_window(commands: &mut Commands) -> (Entity, Entity) {
-    let window = commands
-        .spawn(Window {
-            title: "Orca — presenter".to_owned(),
-            resolution: WindowResolution::new(900, 720),
-            ..default()
-        })
-        .id();
-    let camera = commands
-        .spawn((
-            PresenterCamera,
-            Camera2d,
-            Camera {
-                clear_color: ClearColorConfig::Custom(Color::srgb(0.08, 0.09, 0.11)),
-                ..default()
-            },
-            // Nothing of the canvas: egui only.
-            RenderLayers::none(),
-            RenderTarget::Window(WindowRef::Entity(window)),
-            EguiSchedule::new(PresenterContextPass),
-        ))
-        .id();
-    (window, camera)
 }
 
 /// The keys a presenter uses, for the window's reference card.
