@@ -1,4 +1,4 @@
-//! The command line: `orca [FILE]`, `orca check`, `orca run`, `orca shot`, `orca import`.
+//! The command line: `orca [FILE]`, `orca check`, `orca run`, `orca shot`, `orca record`, `orca import`.
 
 pub use crate::output::{Closed, INTERRUPTED, Out, note};
 pub use crate::run_args::RunArgs;
@@ -49,6 +49,13 @@ pub enum Command {
     /// Build a scenario from ECS task and service definitions (JSON) or Kubernetes manifests
     /// (YAML); fields Orca does not model are listed as warnings. Never overwrites OUT.
     Import(ImportArgs),
+    /// Record the app's view of a scenario from one moment to another as an animated GIF or
+    /// PNG (a window opens while it renders, as for `shot`).
+    Record(crate::record::RecordArgs),
+    /// Write a printable page for a class into a folder: the scenario's description, a
+    /// picture at each quiz and event, the questions, and the answers at the end. Never
+    /// writes over files an earlier handout did not write, unless --force.
+    Handout(crate::handout::HandoutArgs),
 }
 
 #[derive(Args, Debug)]

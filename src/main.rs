@@ -13,6 +13,8 @@ fn main() -> ExitCode {
         Some(cli::Command::Run(run)) => cli::run(&run),
         Some(cli::Command::Progress(args)) => cli::progress(&args),
         Some(cli::Command::Import(import)) => orca::import::run(&import),
+        Some(cli::Command::Record(record)) => orca::record::run(&record),
+        Some(cli::Command::Handout(handout)) => orca::handout::run(&handout),
         Some(cli::Command::Shot(shot)) => {
             if !(shot.at.is_finite() && shot.at >= 0.0) {
                 eprintln!("--at must be a number of seconds ≥ 0; got {}", shot.at);

@@ -53,6 +53,10 @@ pub enum Actions {
     ToggleProgress,
     ToggleOrder,
     TogglePresenting,
+    /// Presenter mode: a second window for the teacher (F5).
+    TogglePresenter,
+    /// Presenter mode: show or hide the count of hands on the projector (H).
+    ShowHands,
     /// Save a picture of the window (F12).
     Screenshot,
     /// Open or close the console (C).
@@ -77,7 +81,7 @@ fn keyboard_actions(
     let Some(keys) = keys else { return };
     // Typing a path in the scenario picker or a command: the keys are text, not shortcuts
     // (F12, which types nothing, still takes a picture).
-    if ui.typing || ui.console_focus {
+    if ui.typing || ui.console_focus || ui.presenter_typing {
         if keys.just_pressed(KeyCode::F12) {
             out.write(Actions::Screenshot);
         }
@@ -111,6 +115,8 @@ fn keyboard_actions(
             KeyCode::KeyN => Actions::ToggleOrder,
             KeyCode::KeyP => Actions::TogglePresenting,
             KeyCode::F12 => Actions::Screenshot,
+            KeyCode::F5 => Actions::TogglePresenter,
+            KeyCode::KeyH if ui.presenter => Actions::ShowHands,
             KeyCode::Tab if shift => Actions::SelectPrevious,
             KeyCode::Tab => Actions::SelectNext,
             KeyCode::Escape => Actions::Escape,
@@ -158,6 +164,10 @@ fn apply_actions(
                 let end = player.end();
                 player.seek_asking(end);
             }
+            // In presenter mode the class answers by hands, counted in the presenter window;
+            // Enter reveals (`presenter.rs`).
+            Actions::Pick(_) | Actions::Confirm | Actions::ShowHands if ui.presenter => {}
+            Actions::ShowHands => {}
             Actions::Pick(i) => player.pick(*i),
             Actions::Confirm if ui.show_intro => ui.show_intro = false,
             Actions::Confirm => match player.quiz.as_ref().map(|q| q.verdict.is_some()) {
@@ -178,6 +188,12 @@ fn apply_actions(
             Actions::ToggleProgress => ui.show_progress = !ui.show_progress,
             Actions::ToggleOrder => ui.newest_first = !ui.newest_first,
             Actions::TogglePresenting => ui.presenting = !ui.presenting,
+            Actions::TogglePresenter => {
+                ui.presenter = !ui.presenter;
+                if !ui.presenter {
+                    ui.presenting = false;
+                }
+            }
             Actions::Screenshot => ui.screenshot_requested = true,
             Actions::SelectNext | Actions::SelectPrevious => {
                 let forward = *a == Actions::SelectNext;

@@ -8,6 +8,7 @@
 pub mod actions;
 mod camera;
 pub mod canvas;
+mod capture;
 mod font;
 mod graphics;
 mod highlights;
@@ -16,6 +17,9 @@ pub mod library;
 mod loading;
 mod panels;
 pub mod player;
+mod presenter;
+mod presenter_view;
+mod presenter_window;
 mod screenshot;
 mod session;
 mod shot;
@@ -24,6 +28,7 @@ mod window;
 
 use bevy::prelude::*;
 
+pub use capture::capture;
 pub use shot::run_shot;
 pub use window::run_app;
 

@@ -724,6 +724,14 @@ impl Player {
         }
     }
 
+    /// Close the open quiz without an answer and play on: in presenter mode the class
+    /// answered by hands and nothing is recorded. It is not asked again in this viewing.
+    pub fn continue_unanswered(&mut self) {
+        if self.quiz.take().is_some() {
+            self.playing = true;
+        }
+    }
+
     /// Right answers out of quizzes answered in this scenario (from the progress file).
     pub fn score(&self) -> (usize, usize, usize) {
         let key = self.source.progress_key();

@@ -25,6 +25,19 @@ struct ShotPlan {
     /// Frames to render before the capture (`ORCA_SHOT_FRAMES`, default [`SHOT_FRAME`]).
     capture_at: u32,
     started: Option<std::time::Instant>,
+    /// Also save the presenter window here.
+    presenter_out: Option<PathBuf>,
+    /// A count of hands to show on the projector.
+    hands: Option<Vec<u32>>,
+}
+
+/// `x.png` → `x-presenter.png`.
+fn presenter_path(out: &std::path::Path) -> PathBuf {
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    out.with_file_name(format!("{stem}-presenter.png"))
 }
 
 #[derive(Resource, Default, Clone)]
@@ -50,10 +63,17 @@ pub fn run_shot(
     let title = format!("Orca — {}", player.scenario().title);
     let mut app = App::new();
     app.insert_resource(player);
+    // For pictures of presenter mode: ORCA_PRESENTER=1 opens the presenter window (saved
+    // beside OUT as OUT-presenter.png), ORCA_HANDS=3,10,2 shows that count of hands.
+    let presenter = std::env::var("ORCA_PRESENTER").is_ok_and(|v| v == "1");
     app.insert_resource(UiState {
-        presenting: std::env::var("ORCA_PRESENT").is_ok_and(|v| v == "1"),
+        presenting: presenter || std::env::var("ORCA_PRESENT").is_ok_and(|v| v == "1"),
+        presenter,
         ..UiState::default()
     });
+    let hands: Option<Vec<u32>> = std::env::var("ORCA_HANDS")
+        .ok()
+        .and_then(|v| v.split(',').map(|n| n.trim().parse().ok()).collect());
     let capture_at = std::env::var("ORCA_SHOT_FRAMES")
         .ok()
         .and_then(|v| v.parse::<u32>().ok())
@@ -65,6 +85,8 @@ pub fn run_shot(
         requested: false,
         capture_at,
         started: None,
+        presenter_out: presenter.then(|| presenter_path(&out)),
+        hands,
     });
     let done = ShotDone::default();
     app.insert_resource(done.clone());
@@ -88,9 +110,19 @@ fn take_shot(
     mut plan: ResMut<ShotPlan>,
     done: Res<ShotDone>,
     mut exit: MessageWriter<AppExit>,
+    mut presenter: ResMut<crate::app::presenter::Presenter>,
 ) {
     use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
     plan.frame += 1;
+    if plan.frame == 5
+        && let Some(hands) = &plan.hands
+    {
+        // As many counts as the open quiz has choices.
+        let mut votes = hands.clone();
+        votes.resize(presenter.votes.len(), 0);
+        presenter.votes = votes;
+        presenter.hands_shown = true;
+    }
     if plan.frame == 5 {
         plan.started = Some(std::time::Instant::now());
     }
@@ -104,6 +136,11 @@ fn take_shot(
                 frames as f64 / secs.max(1e-9)
             );
         }
+        if let (Some(path), Some((window, _))) = (plan.presenter_out.clone(), presenter.window) {
+            commands
+                .spawn(Screenshot::window(window))
+                .observe(save_to_disk(path));
+        }
         let path = plan.out.clone();
         let flag = done.0.clone();
         commands
@@ -114,7 +151,8 @@ fn take_shot(
             });
     }
     let finished = done.0.load(std::sync::atomic::Ordering::SeqCst);
-    if finished && plan.out.exists() || plan.frame > plan.capture_at + 600 {
+    let presenter_saved = plan.presenter_out.as_ref().is_none_or(|p| p.exists());
+    if finished && plan.out.exists() && presenter_saved || plan.frame > plan.capture_at + 600 {
         exit.write(AppExit::Success);
     }
 }

@@ -19,6 +19,10 @@ pub struct UiState {
     pub show_intro: bool,
     /// Presentation mode: hide the side panel and the event log for a bigger canvas.
     pub presenting: bool,
+    /// Presenter mode (F5): the presenter window is open and this one is the projector's.
+    pub presenter: bool,
+    /// A count in the presenter window has the keyboard (shortcuts are off meanwhile).
+    pub presenter_typing: bool,
     pub newest_first: bool,
     /// service, target-group, task, instance, autoscaling, deployment, replicaset, pod,
     /// scenario, quiz
@@ -47,6 +51,8 @@ impl Default for UiState {
             show_legend: true,
             show_intro: false,
             presenting: false,
+            presenter: false,
+            presenter_typing: false,
             newest_first: true,
             filters: [
                 true, true, false, true, true, true, true, true, true, true, true, true, true,

@@ -9,7 +9,10 @@ use bevy::prelude::*;
 use crate::app::library::{self, Progress, ScenarioSource};
 use crate::app::player::Player;
 use crate::app::ui_state::UiState;
-use crate::app::{CorePlugin, camera, font, graphics, highlights, loading, panels, screenshot};
+use crate::app::{
+    CorePlugin, camera, font, graphics, highlights, loading, panels, presenter, presenter_view,
+    screenshot,
+};
 
 /// Window, rendering, egui, camera and picking on top of [`CorePlugin`].
 pub(super) fn add_view_plugins(app: &mut App, title: String, size: (u32, u32), shot: bool) {
@@ -49,6 +52,8 @@ pub(super) fn add_view_plugins(app: &mut App, title: String, size: (u32, u32), s
         panels::plugin,
         screenshot::plugin,
         loading::window_plugin,
+        presenter::plugin,
+        presenter_view::plugin,
     ));
     if shot {
         app.insert_resource(bevy::winit::WinitSettings::continuous());

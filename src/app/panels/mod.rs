@@ -15,6 +15,7 @@ mod load_error;
 mod palette;
 mod picker;
 mod progress_view;
+mod projector_quiz;
 mod quiz;
 mod services;
 mod shortcuts;
@@ -66,6 +67,7 @@ pub(super) fn plugin(app: &mut App) {
             event_log::plugin,
             side_panel::plugin,
             quiz::plugin,
+            projector_quiz::plugin,
             intro::plugin,
             shortcuts::plugin,
             picker::plugin,
@@ -125,25 +127,7 @@ fn open_root(
     let ctx = contexts.ctx_mut()?.clone();
     if !*fonts_set {
         *fonts_set = true;
-        let mut fonts = egui::FontDefinitions::default();
-        fonts.font_data.insert(
-            "dejavu".into(),
-            std::sync::Arc::new(egui::FontData::from_static(FONT_BYTES)),
-        );
-        for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-            fonts
-                .families
-                .entry(family)
-                .or_default()
-                .push("dejavu".into());
-        }
-        ctx.set_fonts(fonts);
-        let mut style = (*ctx.global_style()).clone();
-        style
-            .text_styles
-            .iter_mut()
-            .for_each(|(_, f)| f.size += 1.0);
-        ctx.set_global_style(style);
+        install_fonts(&ctx);
     }
     if (ctx.zoom_factor() - ui_state.text_scale).abs() > 0.001 {
         ctx.set_zoom_factor(ui_state.text_scale);
@@ -156,6 +140,29 @@ fn open_root(
             .max_rect(ctx.viewport_rect()),
     ));
     Ok(())
+}
+
+/// The shipped font (for ✓, ✗, ⇣ …) in every egui text, one point larger than egui's sizes.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "dejavu".into(),
+        std::sync::Arc::new(egui::FontData::from_static(FONT_BYTES)),
+    );
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push("dejavu".into());
+    }
+    ctx.set_fonts(fonts);
+    let mut style = (*ctx.global_style()).clone();
+    style
+        .text_styles
+        .iter_mut()
+        .for_each(|(_, f)| f.size += 1.0);
+    ctx.set_global_style(style);
 }
 
 /// The area the panels left is the canvas's: the camera's viewport, in logical pixels.

@@ -6,12 +6,17 @@ use bevy_egui::{EguiPrimaryContextPass, egui};
 
 use super::{PanelSystems, Root};
 use crate::app::player::Player;
+use crate::app::ui_state::UiState;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(EguiPrimaryContextPass, show_quiz.in_set(PanelSystems::Quiz));
 }
 
-fn show_quiz(mut root: ResMut<Root>, mut player: ResMut<Player>) {
+fn show_quiz(mut root: ResMut<Root>, mut player: ResMut<Player>, ui_state: Res<UiState>) {
+    if ui_state.presenter {
+        // The projector's quiz panel (`projector_quiz.rs`) shows it.
+        return;
+    }
     let Some(root) = root.ui() else { return };
     quiz_panel(root, &mut player);
 }

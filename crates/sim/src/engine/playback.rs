@@ -265,6 +265,7 @@ impl Playback {
         scenario.timeline.push(TimelineEntry {
             at: at.secs_f64(),
             action: action.clone(),
+            notes: String::new(),
         });
         let index = (scenario.timeline.len() - 1) as u32;
         self.interventions.push(Intervention { at, action, index });

@@ -183,6 +183,7 @@ pub fn check_actions(s: &Scenario, actions: &[spec::Action]) -> Result<(), Vec<S
         .extend(actions.iter().map(|a| spec::TimelineEntry {
             at,
             action: a.clone(),
+            notes: String::new(),
         }));
     let mine = |p: &locate::Path| {
         matches!(

@@ -228,6 +228,7 @@ fn with_timeline(
         s.timeline.push(orca_sim::scenario::spec::TimelineEntry {
             at: at.secs_f64(),
             action: action.clone(),
+            notes: String::new(),
         });
     }
     Arc::new(s)

@@ -53,6 +53,10 @@ pub struct Quiz {
     /// What to highlight; a `When` trigger highlights what its event names when this is omitted.
     #[serde(default)]
     pub focus: Option<Focus>,
+    /// What the presenter may say around this question: shown in the app's presenter view
+    /// only, never to the class.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -12,6 +12,10 @@ pub struct TimelineEntry {
     /// Seconds since the scenario started.
     pub at: f64,
     pub action: Action,
+    /// What the presenter may say at this moment: shown in the app's presenter view only,
+    /// never to the class.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -11,6 +11,24 @@ use crate::scenario::locate::Path;
 use crate::scenario::shown::{self, quoted};
 use crate::scenario::spec::Scenario;
 
+/// Presenter notes (`notes` of a timeline entry or a quiz) are read off a screen while
+/// teaching: at most this many characters (Orca's own cap, about a page).
+pub const MAX_NOTES: usize = 2_000;
+
+/// A `notes` text is within [`MAX_NOTES`].
+pub(super) fn notes(out: &mut Problems, text: &str, p: Path) {
+    let len = text.chars().count();
+    if len > MAX_NOTES {
+        out.push((
+            p,
+            format!(
+                "notes {} is {len} characters long; at most {MAX_NOTES} (the presenter reads them during the class: keep them to the point)",
+                shown::quoted_start(text)
+            ),
+        ));
+    }
+}
+
 /// Names listed in one message; the rest are counted.
 const MAX_LISTED: usize = 20;
 

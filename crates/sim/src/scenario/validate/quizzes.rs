@@ -137,6 +137,7 @@ pub(super) fn quizzes(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opti
                 ),
             ));
         }
+        super::common::notes(out, &q.notes, p.field("notes"));
         if q.question.trim().is_empty() {
             out.push((
                 p.field("question"),

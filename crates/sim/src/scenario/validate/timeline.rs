@@ -30,6 +30,7 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
                 ),
             ));
         }
+        super::common::notes(out, &entry.notes, p.field("notes"));
         let ap = p.field("action");
         let is_eks_action = entry.action.is_eks();
         if entry.action.is_either() {
