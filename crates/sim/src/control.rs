@@ -37,6 +37,8 @@ pub enum EcsTimer {
     TaskStep(TaskIdx),
     ContainerHealth(TaskIdx),
     ContainerExit(TaskIdx),
+    /// A container of the task waits for its dependencies (`dependsOn`) until this moment.
+    ContainerDeps(TaskIdx),
     Target(TargetGroupIdx, TaskIdx),
     SchedulerPass(ServiceIdx),
     /// A CloudWatch one-minute period for ECS service metrics and target tracking.

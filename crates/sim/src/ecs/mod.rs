@@ -5,6 +5,7 @@ pub mod auto_scaling_group;
 pub mod capacity_provider;
 pub mod circuit_breaker;
 pub mod cluster;
+pub mod container_deps;
 pub mod container_health;
 pub mod container_restart;
 pub mod deployments;
@@ -86,6 +87,14 @@ pub struct ContainerDefinition {
     pub stop_timeout: Millis,
     /// The container restart policy, when enabled.
     pub restart_policy: Option<RestartPolicy>,
+    /// `dependsOn`: (container name, condition) pairs, in the definition's order.
+    pub depends_on: Vec<(String, crate::scenario::spec::DependencyCondition)>,
+    /// `startTimeout`: how long containers depending on this one wait for it.
+    pub start_timeout: Millis,
+    /// `logConfiguration`, when the container has one.
+    pub log: Option<crate::scenario::spec::LogConfigurationSpec>,
+    /// `firelensConfiguration`: this container is the task's log router.
+    pub firelens: Option<crate::scenario::spec::FirelensType>,
     pub behavior: Behavior,
 }
 
@@ -271,6 +280,8 @@ pub struct Container {
     pub restart_count: u32,
     /// When it was last restarted in place.
     pub last_restart_at: Option<SimTime>,
+    /// When it stopped (exited, was killed, or gave up waiting for its dependencies).
+    pub stopped_at: Option<SimTime>,
 }
 
 /// The application's behaviour over time, fixed when the container starts and changed only by

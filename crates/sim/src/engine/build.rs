@@ -583,6 +583,16 @@ fn container_definition(c: &ContainerSpec) -> ContainerDefinition {
                 ignored_exit_codes: r.ignored_exit_codes.clone(),
                 restart_attempt_period: Millis::from_secs(r.restart_attempt_period as u64),
             }),
+        depends_on: c
+            .depends_on
+            .iter()
+            .map(|d| (d.container_name.clone(), d.condition))
+            .collect(),
+        // Without startTimeout the wait is 3 minutes (ContainerDefinition.startTimeout, Amazon
+        // ECS API Reference; the agent's ECS_CONTAINER_START_TIMEOUT default on Linux).
+        start_timeout: Millis::from_secs(u64::from(c.start_timeout.unwrap_or(180))),
+        log: c.log_configuration.clone(),
+        firelens: c.firelens_configuration.as_ref().map(|f| f.kind),
         behavior: Behavior {
             startup: Millis::from_secs_f64(c.behavior.startup_seconds),
             fails_health_checks: c

@@ -293,6 +293,12 @@ fn container(r: &mut Reader, c: &Node, path: &str) -> R<ContainerSpec> {
         health_check,
         stop_timeout,
         restart_policy: restart_policy(r, c, path)?,
+        // dependsOn, startTimeout, logConfiguration and firelensConfiguration are read from
+        // the scenario format only; here they stay warnings of fields Orca does not model.
+        depends_on: Vec::new(),
+        start_timeout: None,
+        log_configuration: None,
+        firelens_configuration: None,
         behavior: BehaviorSpec::default(),
     })
 }
