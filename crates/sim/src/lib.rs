@@ -10,6 +10,7 @@ pub mod engine;
 pub mod event;
 pub mod goals;
 pub mod k8s;
+pub mod logs;
 pub mod manifest;
 pub mod net;
 pub mod probe;

@@ -10,6 +10,7 @@ mod challenges;
 mod console;
 mod determinism;
 mod golden;
+mod logs;
 mod properties;
 mod register;
 mod script;

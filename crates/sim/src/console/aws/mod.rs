@@ -7,6 +7,7 @@
 //! Without `--cluster` the CLI uses the cluster called `default`, as the real one does.
 
 mod args;
+mod logs;
 mod register;
 mod shapes;
 
@@ -122,6 +123,9 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
     };
     if service == "ec2" {
         return ec2(&words[1..], cx);
+    }
+    if service == "logs" {
+        return logs::run(&words[1..], cx);
     }
     if service != "ecs" {
         let hint = if suggest::similar(service, &["ecs"]).is_empty() {

@@ -15,6 +15,7 @@
 mod caps;
 mod cluster;
 mod common;
+mod container_deps;
 mod ecs_capacity;
 mod ecs_index;
 mod eks;
