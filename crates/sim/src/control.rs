@@ -43,6 +43,8 @@ pub enum EcsTimer {
     SchedulerPass(ServiceIdx),
     /// A CloudWatch one-minute period for ECS service metrics and target tracking.
     MetricMinute,
+    /// A one-minute period of Container Insights (cluster setting `containerInsights`).
+    InsightsMinute,
     /// A one-minute period of ECS managed scaling (`CapacityProviderReservation`).
     ManagedScaling,
     /// The ECS agent of an instance an Auto Scaling group launched registers it.

@@ -9,6 +9,7 @@ pub mod elb;
 pub mod engine;
 pub mod event;
 pub mod goals;
+pub mod insights;
 pub mod k8s;
 pub mod logs;
 pub mod manifest;

@@ -21,6 +21,8 @@ pub struct EcsCluster {
     pub target_groups: Vec<TargetGroup>,
     /// EC2 Auto Scaling groups behind capacity providers.
     pub auto_scaling_groups: Vec<AutoScalingGroup>,
+    /// Container Insights: whether the cluster setting is enabled, and its one-minute samples.
+    pub insights: crate::insights::Insights,
 }
 
 impl EcsCluster {
@@ -35,6 +37,7 @@ impl EcsCluster {
             tasks: Vec::new(),
             target_groups: Vec::new(),
             auto_scaling_groups: Vec::new(),
+            insights: crate::insights::Insights::default(),
         }
     }
 

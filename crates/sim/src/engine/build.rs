@@ -137,6 +137,9 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
         .collect();
     let mut c = EksCluster::new();
     c.name_seed = scenario.seed;
+    if k.cloudwatch_observability {
+        c.insights = crate::insights::Insights::enabled(&k.cluster.name);
+    }
     setup::add_node_groups(&mut c, net, &groups);
     c.images = k
         .images
@@ -306,6 +309,9 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
 fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
     let c = &spec.cluster;
     let mut world = EcsCluster::new(&c.name, &c.region, &c.account_id);
+    if spec.container_insights {
+        world.insights = crate::insights::Insights::enabled(&c.name);
+    }
     for group in &spec.capacity.instances {
         for n in 0..group.count {
             let name = if group.count == 1 {
@@ -636,6 +642,10 @@ fn start_ecs(ctx: &mut Ctx, spec: &EcsWorld) {
     {
         // CloudWatch one-minute datapoints for ECS service metrics.
         ctx.schedule(SimTime::from_secs(60), EcsTimer::MetricMinute);
+    }
+    if ctx.world.insights.enabled {
+        // Container Insights publishes once a minute.
+        ctx.schedule(SimTime::from_secs(60), EcsTimer::InsightsMinute);
     }
     if ctx
         .world

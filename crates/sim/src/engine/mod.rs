@@ -478,6 +478,7 @@ fn dispatch_ecs(ctx: &mut crate::ecs::cluster::Ctx, timer: EcsTimer) {
         EcsTimer::Target(tg, task) => target_health::on_due(ctx, tg, task),
         EcsTimer::SchedulerPass(service) => service_scheduler::on_pass_due(ctx, service),
         EcsTimer::MetricMinute => crate::aas::metric_minute::on_minute(ctx),
+        EcsTimer::InsightsMinute => crate::insights::ecs::on_minute(ctx),
         EcsTimer::ManagedScaling => {
             capacity_provider::on_minute(ctx);
             ctx.schedule(

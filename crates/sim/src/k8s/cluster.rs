@@ -401,6 +401,8 @@ pub struct EksCluster {
     /// Kubernetes' random suffixes would, while the scenario's own pod names stay where the
     /// `names` stream puts them.
     pub name_seed: u64,
+    /// Container Insights: whether the CloudWatch agent runs, and its one-minute samples.
+    pub insights: crate::insights::Insights,
 }
 
 impl Default for EksCluster {
@@ -427,6 +429,7 @@ impl EksCluster {
             samples: Vec::new(),
             ami_images: Vec::new(),
             name_seed: 0,
+            insights: crate::insights::Insights::default(),
         }
     }
 

@@ -26,5 +26,7 @@ pub fn on_tick(ctx: &mut EksCtx) {
     daemonset_controller::reconcile(ctx);
     scheduler_binding::reconcile(ctx);
     kubelet::reconcile(ctx);
+    // Container Insights samples what the second left, once a minute, if its agent runs.
+    crate::insights::eks::on_tick(ctx);
     ctx.schedule(ctx.now.plus(Millis::from_secs(1)), EksTimer::Tick);
 }

@@ -217,6 +217,7 @@ fn ecs_world(inputs: &[Input], warnings: &mut Vec<Warning>) -> Result<EcsWorld, 
         target_groups: Vec::new(),
         services: out,
         timings: TimingsSpec::default(),
+        container_insights: false,
     })
 }
 
@@ -329,5 +330,6 @@ fn eks_world(inputs: &[Input], warnings: &mut Vec<Warning>) -> Result<EksWorld, 
         karpenter: None,
         daemon_sets: Vec::new(),
         pod_identity_agent: false,
+        cloudwatch_observability: false,
     })
 }

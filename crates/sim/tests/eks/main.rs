@@ -6,4 +6,5 @@ mod common;
 
 mod cluster;
 mod daemonsets;
+mod insights;
 mod karpenter;

@@ -144,3 +144,35 @@ fn a_container_without_a_log_configuration_has_no_stream_and_the_read_model_says
     let groups = printed(&p, "aws logs describe-log-groups");
     assert_eq!(groups.trim(), "{\n    \"logGroups\": []\n}");
 }
+
+/// Container Insights on ECS (cluster setting enabled in the sidecar scenario): the service's
+/// task counts and its CPU from the load, once a minute.
+#[test]
+fn ecs_container_insights_publishes_service_metrics_once_a_minute() {
+    let p = at(600);
+    let ecs = p.world().ecs.as_ref().expect("ECS");
+    let i = &ecs.insights;
+    assert!(i.enabled);
+    let running = i.series(
+        "RunningTaskCount",
+        &[("ClusterName", "demo"), ("ServiceName", "web")],
+    );
+    assert_eq!(running.len(), 10, "one a minute from 1:00 to 10:00");
+    assert_eq!(running[0], (SimTime::from_secs(60), 2.0));
+    // 40 requests per second over 2 tasks of 512 CPU units at 100 per task at 100 %: 20 % each.
+    let cpu = i.series("CpuUtilized", &[("ClusterName", "demo"), ("ServiceName", "web")]);
+    assert_eq!(cpu[0].1, 204.8);
+    let reserved = i.series("CpuReserved", &[("ClusterName", "demo"), ("ServiceName", "web")]);
+    assert_eq!(reserved[0].1, 1024.0);
+    assert!(
+        i.metrics()
+            .iter()
+            .any(|(m, d)| *m == "MemoryUtilized" && d.len() == 2 && d[1].0 == "TaskDefinitionFamily")
+    );
+    // Without the setting nothing is published.
+    let mut q = Playback::new(common::built_in_named("ecs-target-tracking"));
+    q.seek(SimTime::from_secs(600));
+    let other = q.world().ecs.as_ref().expect("ECS");
+    assert!(!other.insights.enabled);
+    assert!(other.insights.samples.is_empty());
+}

@@ -10,24 +10,10 @@ use super::{Kube, Outcome};
 use crate::k8s::cluster::ContainerState;
 use crate::time::{Millis, SimTime};
 
-/// CPU (millicores) and memory (MiB) a pod uses now: CPU from the Deployment's load (the same
-/// utilization the HPA sees) or 1m idle, memory a share of the request that grows with CPU
-/// [model: Orca does not model memory on EKS; this keeps `top` plausible].
+/// CPU (millicores) and memory (MiB) a pod uses now, as metrics-server would report it: the
+/// core's usage model (`insights::eks::pod_usage`), which Container Insights publishes too.
 pub fn pod_usage(k: &Kube, p: usize) -> (u32, u32) {
-    let d = k.eks.pod_deployment(p);
-    let dep = &k.eks.deployments[d];
-    let req = k.eks.requests_of(p);
-    let ready = k
-        .all_pods()
-        .filter(|&q| k.eks.pod_deployment(q) == d && k.eks.pods[q].counts() && k.eks.pods[q].ready)
-        .count() as u32;
-    let util = dep
-        .load
-        .as_ref()
-        .map_or(0.4, |l| l.utilization_per_pod(k.now, ready.max(1)));
-    let cpu = ((f64::from(req.cpu_millis) * util / 100.0).round() as u32).max(1);
-    let memory = (f64::from(req.memory_mib) * (0.3 + 0.3 * (util / 100.0).min(1.0))).round() as u32;
-    (cpu, memory.max(4))
+    crate::insights::eks::pod_usage(k.eks, p, k.now)
 }
 
 fn running(k: &Kube, p: usize) -> bool {
@@ -70,7 +56,7 @@ pub fn top(k: &Kube, kind: Kind) -> Outcome {
                 .map(|n| {
                     let node = &k.eks.nodes[n];
                     // The kubelet, the container runtime and the system pods use some too.
-                    let (mut cpu, mut mem) = (60u32, 550u32);
+                    let (mut cpu, mut mem) = crate::insights::eks::NODE_OVERHEAD;
                     for p in k
                         .all_pods()
                         .filter(|&p| k.eks.pods[p].node == Some(n) && running(k, p))

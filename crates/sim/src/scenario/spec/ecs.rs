@@ -17,6 +17,10 @@ pub struct EcsWorld {
     pub services: Vec<ServiceSpec>,
     #[serde(default)]
     pub timings: TimingsSpec,
+    /// The cluster setting `containerInsights` is `enabled`: ECS publishes Container Insights
+    /// metrics for the cluster, its services and task definition families once a minute.
+    #[serde(default)]
+    pub container_insights: bool,
 }
 
 /// How long lifecycle steps take. AWS publishes no numbers; these ranges are Orca's model of

@@ -23,6 +23,11 @@ pub struct EksWorld {
     /// kube-system) is installed.
     #[serde(default)]
     pub pod_identity_agent: bool,
+    /// The Amazon CloudWatch Observability add-on (`amazon-cloudwatch-observability`: the
+    /// CloudWatch agent and Fluent Bit as DaemonSets) is installed: Container Insights
+    /// publishes node and pod metrics once a minute.
+    #[serde(default)]
+    pub cloudwatch_observability: bool,
     /// How each image behaves; an image not listed here starts and serves normally.
     #[serde(default)]
     pub images: Vec<ImageSpec>,

@@ -111,6 +111,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
                 target_groups: Vec::new(),
                 services: Vec::new(),
                 timings: TimingsSpec::default(),
+                container_insights: false,
             };
             let ix = EcsIndex::new(&w);
             eks::eks_world(&mut out, k, &wp);
