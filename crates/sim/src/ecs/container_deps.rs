@@ -50,10 +50,7 @@ pub fn reached(condition: DependencyCondition, dep: &Container) -> DepState {
     let stopped = dep.last_status == ContainerStatus::Stopped;
     let ran = dep.started_at.is_some();
     if stopped && !ran {
-        return DepState::Never(format!(
-            "container {} stopped without starting",
-            dep.name
-        ));
+        return DepState::Never(format!("container {} stopped without starting", dep.name));
     }
     match condition {
         DependencyCondition::Start if ran => DepState::Met,
@@ -358,7 +355,12 @@ pub fn emit(ctx: &mut Ctx, idx: TaskIdx, i: usize) {
         essential: c.essential,
     };
     let id = t.id.clone();
-    ctx.emit(Source::Task(id.clone()), kind, message, vec![Subject::Task(id)]);
+    ctx.emit(
+        Source::Task(id.clone()),
+        kind,
+        message,
+        vec![Subject::Task(id)],
+    );
 }
 
 #[cfg(test)]
@@ -489,7 +491,13 @@ mod tests {
             Some(SimTime::ZERO.plus(Millis::from_secs(60)))
         );
         assert!(matches!(
-            decide(&defs, &cs, 1, since, SimTime::ZERO.plus(Millis::from_secs(60))),
+            decide(
+                &defs,
+                &cs,
+                1,
+                since,
+                SimTime::ZERO.plus(Millis::from_secs(60))
+            ),
             Decision::GiveUp(_)
         ));
     }

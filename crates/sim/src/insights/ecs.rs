@@ -19,7 +19,10 @@ use crate::time::SimTime;
 /// CPU (units) and memory (MiB) a RUNNING task uses at `now`: (used, reserved) of each.
 pub fn task_usage(ecs: &EcsCluster, t: &Task, now: SimTime) -> ((f64, f64), (f64, f64)) {
     let td = ecs.task_definition(t.task_definition);
-    let (cpu_res, mem_res) = (f64::from(td.reserved_cpu()), f64::from(td.reserved_memory()));
+    let (cpu_res, mem_res) = (
+        f64::from(td.reserved_cpu()),
+        f64::from(td.reserved_memory()),
+    );
     let load = t.service.and_then(|s| ecs.service(s).load.as_ref());
     let running = t.service.map_or(1, |s| {
         ecs.service(s)
@@ -28,7 +31,9 @@ pub fn task_usage(ecs: &EcsCluster, t: &Task, now: SimTime) -> ((f64, f64), (f64
             .filter(|&&o| ecs.task(o).last_status == TaskStatus::Running)
             .count() as u32
     });
-    let cpu_pct = load.map_or(10.0, |l| l.utilization_per_pod(now, running.max(1)).min(100.0));
+    let cpu_pct = load.map_or(10.0, |l| {
+        l.utilization_per_pod(now, running.max(1)).min(100.0)
+    });
     let mem_pct = load
         .and_then(|l| l.memory_per_task(now, running.max(1)))
         .unwrap_or(30.0);
@@ -42,7 +47,13 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn push(data: &mut Vec<Datum>, dims: &[(&'static str, String)], metric: &'static str, v: f64, unit: &'static str) {
+fn push(
+    data: &mut Vec<Datum>,
+    dims: &[(&'static str, String)],
+    metric: &'static str,
+    v: f64,
+    unit: &'static str,
+) {
     data.push(Datum {
         metric,
         dimensions: dims.to_vec(),
@@ -79,8 +90,20 @@ pub fn sample(ecs: &EcsCluster, now: SimTime) -> Vec<Datum> {
     };
     let cluster = vec![cl()];
     usage_data(&mut data, &cluster, sum(&running));
-    push(&mut data, &cluster, "TaskCount", running.len() as f64, "Count");
-    push(&mut data, &cluster, "ServiceCount", ecs.services.len() as f64, "Count");
+    push(
+        &mut data,
+        &cluster,
+        "TaskCount",
+        running.len() as f64,
+        "Count",
+    );
+    push(
+        &mut data,
+        &cluster,
+        "ServiceCount",
+        ecs.services.len() as f64,
+        "Count",
+    );
     for (k, svc) in ecs.services.iter().enumerate() {
         let mine: Vec<&Task> = running
             .iter()
@@ -94,15 +117,39 @@ pub fn sample(ecs: &EcsCluster, now: SimTime) -> Vec<Datum> {
             .count();
         let dims = vec![cl(), ("ServiceName", svc.name.clone())];
         usage_data(&mut data, &dims, sum(&mine));
-        push(&mut data, &dims, "RunningTaskCount", mine.len() as f64, "Count");
-        push(&mut data, &dims, "PendingTaskCount", pending as f64, "Count");
-        push(&mut data, &dims, "DesiredTaskCount", f64::from(svc.desired_count), "Count");
+        push(
+            &mut data,
+            &dims,
+            "RunningTaskCount",
+            mine.len() as f64,
+            "Count",
+        );
+        push(
+            &mut data,
+            &dims,
+            "PendingTaskCount",
+            pending as f64,
+            "Count",
+        );
+        push(
+            &mut data,
+            &dims,
+            "DesiredTaskCount",
+            f64::from(svc.desired_count),
+            "Count",
+        );
         let deployments = svc
             .deployments
             .iter()
             .filter(|d| d.status != DeploymentStatus::Inactive)
             .count();
-        push(&mut data, &dims, "DeploymentCount", deployments as f64, "Count");
+        push(
+            &mut data,
+            &dims,
+            "DeploymentCount",
+            deployments as f64,
+            "Count",
+        );
     }
     let mut families: Vec<&str> = running
         .iter()

@@ -115,8 +115,10 @@ pub fn sample(eks: &EksCluster, cluster: &str, now: SimTime) -> Vec<Datum> {
         if !node.ready {
             continue;
         }
-        let on: Vec<&(usize, (u32, u32))> =
-            usage.iter().filter(|(p, _)| eks.pods[*p].node == Some(n)).collect();
+        let on: Vec<&(usize, (u32, u32))> = usage
+            .iter()
+            .filter(|(p, _)| eks.pods[*p].node == Some(n))
+            .collect();
         let cpu = NODE_OVERHEAD.0 + on.iter().map(|(_, u)| u.0).sum::<u32>();
         let mem = NODE_OVERHEAD.1 + on.iter().map(|(_, u)| u.1).sum::<u32>();
         let (cc, mc) = capacity(n);

@@ -117,10 +117,7 @@ mod tests {
                     },
                     Datum {
                         metric: "node_cpu_utilization",
-                        dimensions: vec![
-                            ("ClusterName", "demo".into()),
-                            ("NodeName", "n1".into()),
-                        ],
+                        dimensions: vec![("ClusterName", "demo".into()), ("NodeName", "n1".into())],
                         value: 1.0,
                         unit: "Percent",
                     },

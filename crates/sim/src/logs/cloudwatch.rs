@@ -123,7 +123,12 @@ pub fn streams(ecs: &EcsCluster, now: SimTime) -> Vec<Stream> {
 }
 
 /// When the log router `r` of a task was running: from its start to its stop (or now).
-fn router_window(ecs: &EcsCluster, task: TaskIdx, r: usize, now: SimTime) -> Option<(SimTime, SimTime)> {
+fn router_window(
+    ecs: &EcsCluster,
+    task: TaskIdx,
+    r: usize,
+    now: SimTime,
+) -> Option<(SimTime, SimTime)> {
     let c = ecs.task(task).containers.get(r)?;
     let from = c.started_at?;
     let until = match c.last_status {
@@ -206,6 +211,9 @@ mod tests {
         assert_eq!(a.len(), 64);
         assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
         assert_eq!(a, docker_id("4d590253bb114126b7afa7b58eea9221", "web"));
-        assert_ne!(a, docker_id("4d590253bb114126b7afa7b58eea9221", "log_router"));
+        assert_ne!(
+            a,
+            docker_id("4d590253bb114126b7afa7b58eea9221", "log_router")
+        );
     }
 }

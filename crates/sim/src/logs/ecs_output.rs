@@ -78,7 +78,12 @@ pub fn container_output(ecs: &EcsCluster, task: TaskIdx, i: usize, until: SimTim
     } else {
         push(
             start,
-            format!("{} INFO  {} starting (image {})", stamp(start), c.name, c.image),
+            format!(
+                "{} INFO  {} starting (image {})",
+                stamp(start),
+                c.name,
+                c.image
+            ),
         );
         if let Some(up) = c.app.up_at.filter(|&u| u <= end) {
             let what = def
@@ -200,7 +205,10 @@ mod tests {
             health_path(&cmd("curl -f http://localhost:8080/health || exit 1")),
             "/health"
         );
-        assert_eq!(health_path(&cmd("curl -f http://localhost/ || exit 1")), "/");
+        assert_eq!(
+            health_path(&cmd("curl -f http://localhost/ || exit 1")),
+            "/"
+        );
         assert_eq!(health_path(&cmd("pgrep nginx")), "/health");
     }
 }

@@ -193,6 +193,11 @@ fn container(r: &mut Reader, c: &Node, path: &str) -> R<ContainerSpec> {
         "stopTimeout",
         "restartPolicy",
     ];
+    let known: Vec<&str> = known
+        .iter()
+        .chain(super::ecs_containers::KEYS)
+        .copied()
+        .collect();
     r.map_with(c, path, &known, &[])?;
     let p = |k: &str| join(path, k);
     let name = match c.get("name") {
@@ -293,12 +298,10 @@ fn container(r: &mut Reader, c: &Node, path: &str) -> R<ContainerSpec> {
         health_check,
         stop_timeout,
         restart_policy: restart_policy(r, c, path)?,
-        // dependsOn, startTimeout, logConfiguration and firelensConfiguration are read from
-        // the scenario format only; here they stay warnings of fields Orca does not model.
-        depends_on: Vec::new(),
-        start_timeout: None,
-        log_configuration: None,
-        firelens_configuration: None,
+        depends_on: super::ecs_containers::depends_on(r, c, path)?,
+        start_timeout: super::ecs_containers::start_timeout(r, c, path)?,
+        log_configuration: super::ecs_containers::log_configuration(r, c, path)?,
+        firelens_configuration: super::ecs_containers::firelens(r, c, path)?,
         behavior: BehaviorSpec::default(),
     })
 }

@@ -66,7 +66,11 @@ fn a_success_dependency_starts_its_dependent_when_it_exits_zero() {
     let web = r#"(name: "web", image: "web:v1", depends_on: [(container_name: "migrate", condition: Success)])"#;
     let sim = run(&format!("{MIGRATE_OK}, {web}"), 30);
     let c = containers(&sim);
-    assert_eq!(c[0].1, ContainerStatus::Running, "migrate still runs at 0:30");
+    assert_eq!(
+        c[0].1,
+        ContainerStatus::Running,
+        "migrate still runs at 0:30"
+    );
     assert_eq!(c[1].1, ContainerStatus::Pending, "web waits for it");
     let sim = run(&format!("{MIGRATE_OK}, {web}"), 60);
     let c = containers(&sim);
@@ -76,7 +80,10 @@ fn a_success_dependency_starts_its_dependent_when_it_exits_zero() {
     assert_eq!(c[1].2, Some(SimTime::from_secs(RUNNING_AT + 20)));
     let ecs = sim.world().ecs.as_ref().expect("ECS");
     assert_eq!(ecs.tasks[0].last_status, TaskStatus::Running);
-    assert!(stop_codes(&sim).is_empty(), "the migration's exit stops nothing");
+    assert!(
+        stop_codes(&sim).is_empty(),
+        "the migration's exit stops nothing"
+    );
 }
 
 /// A SUCCESS dependency that exits 1 can never be met: the essential web gives up and the task
@@ -138,7 +145,11 @@ fn a_dependent_gives_up_at_the_start_timeout_and_only_an_essential_one_stops_the
         .find(|e| matches!(&e.kind, EventKind::ContainerStateChanged { container, .. } if container == "helper"))
         .expect("an event");
     assert_eq!(gave_up.at, SimTime::from_secs(RUNNING_AT + 30));
-    assert!(gave_up.message.contains("without starting"), "{}", gave_up.message);
+    assert!(
+        gave_up.message.contains("without starting"),
+        "{}",
+        gave_up.message
+    );
 }
 
 /// A START dependency orders the start only: app and router start in the same instant,

@@ -8,8 +8,8 @@ mod common;
 
 mod capacity_provider;
 mod circuit_breaker_placement;
-mod daemon;
 mod container_deps;
+mod daemon;
 mod health_verdict;
 mod restart_policy;
 mod scheduler_rules;

@@ -59,7 +59,10 @@ fn a_crashed_router_that_is_not_essential_leaves_the_task_running_and_its_logs_s
     let crash = t.containers[0].stopped_at.expect("stopped at");
     assert_eq!(crash, SimTime::from_secs(180));
 
-    let streams = printed(&p, "aws logs describe-log-streams --log-group-name /ecs/web");
+    let streams = printed(
+        &p,
+        "aws logs describe-log-streams --log-group-name /ecs/web",
+    );
     insta::assert_snapshot!("describe_log_streams_web", streams);
     let name = format!("web-web-firelens-{}", t.id);
     assert!(streams.contains(&name), "{streams}");
@@ -67,19 +70,30 @@ fn a_crashed_router_that_is_not_essential_leaves_the_task_running_and_its_logs_s
     // CloudWatch holds web's lines up to the crash only; the application wrote on.
     let out = printed(
         &p,
-        &format!("aws logs get-log-events --log-group-name /ecs/web --log-stream-name {name} --limit 5"),
+        &format!(
+            "aws logs get-log-events --log-group-name /ecs/web --log-stream-name {name} --limit 5"
+        ),
     );
     insta::assert_snapshot!("get_log_events_web_after_router_crash", out);
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     let events = v["events"].as_array().expect("events");
     assert_eq!(events.len(), 5);
-    let last = events.last().and_then(|e| e["timestamp"].as_u64()).expect("ts");
-    assert!(last < epoch_millis(crash), "nothing after the crash reaches CloudWatch");
+    let last = events
+        .last()
+        .and_then(|e| e["timestamp"].as_u64())
+        .expect("ts");
+    assert!(
+        last < epoch_millis(crash),
+        "nothing after the crash reaches CloudWatch"
+    );
     let stream = cloudwatch::streams(ecs, p.now())
         .into_iter()
         .find(|s| s.name == name)
         .expect("stream");
-    assert!(cloudwatch::lost(ecs, &stream, p.now()) > 0, "lines were lost");
+    assert!(
+        cloudwatch::lost(ecs, &stream, p.now()) > 0,
+        "lines were lost"
+    );
     let why = cloudwatch::why_absent(ecs, first, 1, p.now()).expect("a reason");
     assert!(why.contains("log router log_router stopped"), "{why}");
 
@@ -108,9 +122,9 @@ fn filter_log_events_searches_every_stream_of_the_group() {
     assert_eq!(events.len(), 4);
     // 40 requests per second shared by two tasks: 1,200 a minute each.
     assert!(
-        events
-            .iter()
-            .all(|e| e["message"].as_str().is_some_and(|m| m.contains("served 1200 requests"))),
+        events.iter().all(|e| e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("served 1200 requests"))),
         "{out}"
     );
 }
@@ -121,10 +135,19 @@ fn missing_groups_and_streams_are_resource_not_found() {
     insta::assert_snapshot!(
         "logs_errors",
         [
-            failed(&p, "aws logs get-log-events --log-group-name /ecs/nope --log-stream-name x"),
-            failed(&p, "aws logs get-log-events --log-group-name /ecs/web --log-stream-name web/web/0"),
+            failed(
+                &p,
+                "aws logs get-log-events --log-group-name /ecs/nope --log-stream-name x"
+            ),
+            failed(
+                &p,
+                "aws logs get-log-events --log-group-name /ecs/web --log-stream-name web/web/0"
+            ),
             failed(&p, "aws logs get-log-events --log-stream-name x"),
-            failed(&p, "aws logs get-log-events --log-group-name /ecs/web --log-stream-name x --limit 0"),
+            failed(
+                &p,
+                "aws logs get-log-events --log-group-name /ecs/web --log-stream-name x --limit 0"
+            ),
             failed(&p, "aws logs filter-log-events --log-group-name /ecs/nope"),
             failed(&p, "aws logs tail /ecs/web"),
         ]
@@ -160,14 +183,20 @@ fn ecs_container_insights_publishes_service_metrics_once_a_minute() {
     assert_eq!(running.len(), 10, "one a minute from 1:00 to 10:00");
     assert_eq!(running[0], (SimTime::from_secs(60), 2.0));
     // 40 requests per second over 2 tasks of 512 CPU units at 100 per task at 100 %: 20 % each.
-    let cpu = i.series("CpuUtilized", &[("ClusterName", "demo"), ("ServiceName", "web")]);
+    let cpu = i.series(
+        "CpuUtilized",
+        &[("ClusterName", "demo"), ("ServiceName", "web")],
+    );
     assert_eq!(cpu[0].1, 204.8);
-    let reserved = i.series("CpuReserved", &[("ClusterName", "demo"), ("ServiceName", "web")]);
+    let reserved = i.series(
+        "CpuReserved",
+        &[("ClusterName", "demo"), ("ServiceName", "web")],
+    );
     assert_eq!(reserved[0].1, 1024.0);
     assert!(
-        i.metrics()
-            .iter()
-            .any(|(m, d)| *m == "MemoryUtilized" && d.len() == 2 && d[1].0 == "TaskDefinitionFamily")
+        i.metrics().iter().any(|(m, d)| *m == "MemoryUtilized"
+            && d.len() == 2
+            && d[1].0 == "TaskDefinitionFamily")
     );
     // Without the setting nothing is published.
     let mut q = Playback::new(common::built_in_named("ecs-target-tracking"));
@@ -175,4 +204,32 @@ fn ecs_container_insights_publishes_service_metrics_once_a_minute() {
     let other = q.world().ecs.as_ref().expect("ECS");
     assert!(!other.insights.enabled);
     assert!(other.insights.samples.is_empty());
+}
+
+#[test]
+fn describe_task_definition_and_describe_tasks_show_the_sidecar() {
+    let p = at(280);
+    let td = printed(
+        &p,
+        "aws ecs describe-task-definition --task-definition web:1",
+    );
+    insta::assert_snapshot!("describe_task_definition_sidecar", td);
+    let v: serde_json::Value = serde_json::from_str(&td).expect("JSON");
+    let c = &v["taskDefinition"]["containerDefinitions"];
+    assert_eq!(c[0]["firelensConfiguration"]["type"], "fluentbit");
+    assert_eq!(c[1]["dependsOn"][0]["condition"], "START");
+    assert_eq!(c[1]["logConfiguration"]["logDriver"], "awsfirelens");
+    let ecs = p.world().ecs.as_ref().expect("ECS");
+    let id = ecs.tasks[0].id.clone();
+    let tasks = printed(
+        &p,
+        &format!("aws ecs describe-tasks --cluster demo --tasks {id}"),
+    );
+    let v: serde_json::Value = serde_json::from_str(&tasks).expect("JSON");
+    let t = &v["tasks"][0];
+    assert_eq!(t["lastStatus"], "RUNNING");
+    assert_eq!(t["containers"][0]["name"], "log_router");
+    assert_eq!(t["containers"][0]["lastStatus"], "STOPPED");
+    assert_eq!(t["containers"][0]["exitCode"], 139);
+    assert_eq!(t["containers"][1]["lastStatus"], "RUNNING");
 }

@@ -244,8 +244,7 @@ fn filter_log_events(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]) -
     let pattern = args.one("--filter-pattern").unwrap_or("");
     let mut found: Vec<(LogLine, String, usize)> = Vec::new();
     for (k, s) in streams_of(Some(ecs), cx, group).iter().enumerate() {
-        if (!names.is_empty() && !names.contains(&s.name.as_str())) || !s.name.starts_with(prefix)
-        {
+        if (!names.is_empty() && !names.contains(&s.name.as_str())) || !s.name.starts_with(prefix) {
             continue;
         }
         for l in cloudwatch::delivered(ecs, s, cx.now) {
@@ -317,7 +316,9 @@ fn describe_log_streams(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]
         .iter()
         .map(|(s, lines)| {
             let c = &ecs.task(s.task).containers[s.container];
-            let created = lines.first().map_or(c.started_at.unwrap_or(cx.now), |l| l.at);
+            let created = lines
+                .first()
+                .map_or(c.started_at.unwrap_or(cx.now), |l| l.at);
             let mut v = json!({
                 "logStreamName": s.name,
                 "creationTime": epoch_millis(created),
