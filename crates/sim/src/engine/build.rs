@@ -84,7 +84,24 @@ pub(super) fn template(c: &K8sContainerSpec, behavior: AppBehavior) -> Template 
         startup_probe: c.startup_probe,
         behavior,
         restarted_at: None,
+        init_containers: Vec::new(),
     }
+}
+
+/// A Deployment's template with its init containers.
+pub(super) fn template_with_init(d: &K8sDeploymentSpec, behavior: AppBehavior) -> Template {
+    let mut t = template(&d.container, behavior);
+    t.init_containers = d
+        .init_containers
+        .iter()
+        .map(|i| crate::k8s::cluster::InitContainer {
+            name: i.name.clone(),
+            image: i.image.clone(),
+            runs: Millis::from_secs(u64::from(i.runs_seconds)),
+            exit_code: i.exit_code,
+        })
+        .collect();
+    t
 }
 
 /// A Deployment's rollout settings from its spec (strategy, surge, minReadySeconds, deadlines).
@@ -159,7 +176,7 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
         })
         .collect();
     for (i, d) in k.deployments.iter().enumerate() {
-        let t = template(&d.container, c.behavior_of(&d.container.image));
+        let t = template_with_init(d, c.behavior_of(&d.container.image));
         let di = setup::add_deployment_unplaced(&mut c, &mut rngs.names, &d.name, d.replicas, t);
         rollout_settings(&mut c.deployments[di], d);
         setup::annotate_replica_sets(&mut c, di);

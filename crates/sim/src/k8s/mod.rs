@@ -21,6 +21,7 @@ pub mod endpoints;
 pub mod events;
 pub mod horizontal;
 pub mod hpa;
+pub mod init_containers;
 pub mod interventions;
 pub mod karpenter;
 pub mod karpenter_controller;

@@ -108,6 +108,7 @@ fn system_template(container: &str, image: String, cpu: u32, memory: u32, port: 
             ..AppBehavior::default()
         },
         restarted_at: None,
+        init_containers: Vec::new(),
     }
 }
 

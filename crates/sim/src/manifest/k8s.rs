@@ -298,6 +298,7 @@ fn deployment(r: &mut Reader, name: String, spec: &Node, at: Pos) -> R<Deploymen
             strategy,
             revision_history_limit,
             container,
+            init_containers: Vec::new(),
             service: None,
             hpa: None,
             load: None,

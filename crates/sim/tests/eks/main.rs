@@ -6,5 +6,6 @@ mod common;
 
 mod cluster;
 mod daemonsets;
+mod init_containers;
 mod insights;
 mod karpenter;

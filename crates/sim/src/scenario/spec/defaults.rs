@@ -165,3 +165,8 @@ pub fn deprovisioning() -> (f64, f64) {
 pub fn scheduler_reaction() -> f64 {
     1.0
 }
+
+/// An init container runs 5 seconds unless told otherwise [model].
+pub fn init_runs_seconds() -> u32 {
+    5
+}

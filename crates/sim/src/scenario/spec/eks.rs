@@ -146,6 +146,9 @@ pub struct K8sDeploymentSpec {
     #[serde(default = "defaults::revision_history_limit")]
     pub revision_history_limit: u32,
     pub container: K8sContainerSpec,
+    /// `initContainers`: run one after the other, each to completion, before the container.
+    #[serde(default)]
+    pub init_containers: Vec<K8sInitContainerSpec>,
     /// A Service selecting this Deployment's pods.
     #[serde(default)]
     pub service: Option<K8sServiceSpec>,
@@ -155,6 +158,21 @@ pub struct K8sDeploymentSpec {
     /// The demand the Deployment serves, which sets its pods' CPU utilization.
     #[serde(default)]
     pub load: Option<LoadSpec>,
+}
+
+/// An init container of a pod template, and how its process behaves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct K8sInitContainerSpec {
+    pub name: String,
+    pub image: String,
+    /// Seconds the process runs before it exits (waiting for a database, a migration…).
+    #[serde(default = "defaults::init_runs_seconds")]
+    pub runs_seconds: u32,
+    /// Its exit code: 0 completes it; anything else fails it, and the kubelet runs it again
+    /// after a back-off.
+    #[serde(default)]
+    pub exit_code: i32,
 }
 
 /// A DaemonSet (apps/v1): one pod on every EC2 node that it may run on.

@@ -20,6 +20,7 @@ mod ecs_capacity;
 mod ecs_index;
 mod eks;
 mod goals;
+mod init_containers;
 mod load;
 mod quizzes;
 mod scheduling;
