@@ -42,6 +42,7 @@ fn main() {
                 ..AppBehavior::default()
             },
             restarted_at: None,
+            init_containers: Vec::new(),
         };
         setup::add_deployment(
             &mut c,

@@ -19,7 +19,8 @@ use crate::scenario::spec::{
 /// One object of a manifest.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Object {
-    Deployment(DeploymentManifest),
+    /// Boxed: a Deployment is much larger than the other objects.
+    Deployment(Box<DeploymentManifest>),
     Service(ServiceManifest),
     Hpa(HpaManifest),
 }
@@ -214,7 +215,9 @@ pub fn object(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Object> 
         return Err(r.err(doc.at, "spec", format!("required: the {kind}'s spec")));
     };
     match kind.as_str() {
-        "Deployment" => deployment(&mut r, name, spec, doc.at).map(Object::Deployment),
+        "Deployment" => {
+            deployment(&mut r, name, spec, doc.at).map(|d| Object::Deployment(Box::new(d)))
+        }
         "Service" => service(&mut r, name, spec, doc.at).map(Object::Service),
         _ => hpa(&mut r, name, &api, spec, doc.at).map(Object::Hpa),
     }
