@@ -6,6 +6,7 @@
 
 pub mod cloudwatch;
 pub mod ecs_output;
+pub mod eks_output;
 
 use crate::time::{START_UNIX_SECS, SimTime};
 
