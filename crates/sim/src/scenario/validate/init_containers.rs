@@ -3,8 +3,7 @@
 //! documentation, "Init Containers"; container names are DNS labels (RFC 1123).
 
 use super::Problems;
-use super::common::check_limit;
-use super::eks::dns_label_ok;
+use super::common::{check_limit, dns_label_ok};
 use crate::scenario::limits::{EXIT_CODE, INIT_CONTAINERS, INIT_RUNS};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
