@@ -148,6 +148,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/eks-guardduty-audit.ron"),
     ),
     (
+        "ecs-log-router-sidecar",
+        include_str!("../../scenarios/ecs-log-router-sidecar.ron"),
+    ),
+    (
+        "eks-memory-leak",
+        include_str!("../../scenarios/eks-memory-leak.ron"),
+    ),
+    (
         "side-by-side-rolling-update",
         include_str!("../../scenarios/side-by-side-rolling-update.ron"),
     ),

@@ -58,6 +58,7 @@ fn main() {
             },
             restarted_at: None,
             claim: None,
+            init_containers: Vec::new(),
         };
         setup::add_deployment(
             &mut c,

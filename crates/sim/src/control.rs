@@ -39,10 +39,14 @@ pub enum EcsTimer {
     TaskStep(TaskIdx),
     ContainerHealth(TaskIdx),
     ContainerExit(TaskIdx),
+    /// A container of the task waits for its dependencies (`dependsOn`) until this moment.
+    ContainerDeps(TaskIdx),
     Target(TargetGroupIdx, TaskIdx),
     SchedulerPass(ServiceIdx),
     /// A CloudWatch one-minute period for ECS service metrics and target tracking.
     MetricMinute,
+    /// A one-minute period of Container Insights (cluster setting `containerInsights`).
+    InsightsMinute,
     /// A one-minute period of ECS managed scaling (`CapacityProviderReservation`).
     ManagedScaling,
     /// The ECS agent of an instance an Auto Scaling group launched registers it.

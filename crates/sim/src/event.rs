@@ -233,6 +233,17 @@ pub enum EventKind {
         exit_code: i32,
         restart_count: u32,
     },
+    /// A container of a task changed state on its own schedule: it started after its
+    /// dependencies (`dependsOn`) were met, exited while its task goes on, or gave up waiting.
+    ContainerStateChanged {
+        task: String,
+        service: Option<String>,
+        revision: u32,
+        container: String,
+        to: crate::ecs::ContainerStatus,
+        exit_code: Option<i32>,
+        essential: bool,
+    },
     TargetHealthChanged {
         target_group: String,
         target: String,

@@ -174,6 +174,10 @@ mod tests {
             readonly_root_filesystem: ro,
             user: user.map(String::from),
             secrets: vec![],
+            depends_on: Vec::new(),
+            start_timeout: Millis(180_000),
+            log: None,
+            firelens: None,
             behavior: Behavior {
                 startup: Millis(0),
                 fails_health_checks: None,

@@ -28,6 +28,8 @@ pub struct EcsCluster {
     /// AWS Config managed rules enabled on the account, and their last verdicts.
     pub config_rules: Vec<String>,
     pub config_evaluations: Vec<crate::compliance::Evaluation>,
+    /// Container Insights: whether the cluster setting is enabled, and its one-minute samples.
+    pub insights: crate::insights::Insights,
 }
 
 impl EcsCluster {
@@ -46,6 +48,7 @@ impl EcsCluster {
             iam: None,
             config_rules: Vec::new(),
             config_evaluations: Vec::new(),
+            insights: crate::insights::Insights::default(),
         }
     }
 

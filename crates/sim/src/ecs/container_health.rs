@@ -26,6 +26,11 @@ pub fn start(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
         let Some(hc) = &def.health_check else {
             continue;
         };
+        // A container still waiting for its dependencies (`dependsOn`) is checked once it
+        // starts (`start_one`).
+        if c.last_status != crate::ecs::ContainerStatus::Running {
+            continue;
+        }
         let mut p = prober(hc, now);
         if already_healthy {
             p.verdict = Verdict::Healthy;
@@ -37,6 +42,28 @@ pub fn start(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
         t.health_status = HealthStatus::Healthy;
     }
     reschedule(ctx, idx);
+}
+
+/// Begin checking one container that started after its task reached RUNNING (it waited for
+/// its dependencies): as Docker does for any container, first check one interval from now.
+pub fn start_one(ctx: &mut Ctx, idx: TaskIdx, container: usize) {
+    let now = ctx.now;
+    {
+        let world = &mut *ctx.world;
+        let t = &mut world.tasks[idx.0 as usize];
+        let td = &world.task_definitions[t.task_definition.0 as usize];
+        let (Some(c), Some(hc)) = (
+            t.containers.get_mut(container),
+            td.containers
+                .get(container)
+                .and_then(|d| d.health_check.as_ref()),
+        ) else {
+            return;
+        };
+        c.health_check = Some(prober(hc, now));
+        c.health_status = HealthStatus::Unknown;
+    }
+    update(ctx, idx);
 }
 
 /// A container's health check as Docker starts it with the container: first check one

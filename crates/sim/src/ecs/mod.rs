@@ -7,6 +7,7 @@ pub mod capacity_provider;
 pub mod circuit_breaker;
 pub mod cluster;
 pub mod codedeploy;
+pub mod container_deps;
 pub mod container_health;
 pub mod container_restart;
 pub mod deploy_alarms;
@@ -108,6 +109,14 @@ pub struct ContainerDefinition {
     pub user: Option<String>,
     /// Secrets Manager ARNs fetched with the execution role at start.
     pub secrets: Vec<String>,
+    /// `dependsOn`: (container name, condition) pairs, in the definition's order.
+    pub depends_on: Vec<(String, crate::scenario::spec::DependencyCondition)>,
+    /// `startTimeout`: how long containers depending on this one wait for it.
+    pub start_timeout: Millis,
+    /// `logConfiguration`, when the container has one.
+    pub log: Option<crate::scenario::spec::LogConfigurationSpec>,
+    /// `firelensConfiguration`: this container is the task's log router.
+    pub firelens: Option<crate::scenario::spec::FirelensType>,
     pub behavior: Behavior,
 }
 
@@ -296,6 +305,8 @@ pub struct Container {
     pub restart_count: u32,
     /// When it was last restarted in place.
     pub last_restart_at: Option<SimTime>,
+    /// When it stopped (exited, was killed, or gave up waiting for its dependencies).
+    pub stopped_at: Option<SimTime>,
 }
 
 /// The application's behaviour over time, fixed when the container starts and changed only by

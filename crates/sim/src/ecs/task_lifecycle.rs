@@ -11,8 +11,9 @@ use crate::ecs::cluster::Ctx;
 use crate::ecs::ids::{ServiceIdx, TaskDefIdx, TaskIdx};
 use crate::ecs::placement::Placement;
 use crate::ecs::{
-    AppFate, Container, ContainerStatus, DesiredStatus, FailWindow, HealthStatus, Host, StopCode,
-    Task, TaskStatus, circuit_breaker, container_health, container_restart, deployments, messages,
+    AppFate, Container, ContainerStatus, DesiredStatus, HealthStatus, Host, StopCode, Task,
+    TaskStatus, circuit_breaker, container_deps, container_health, container_restart, deployments,
+    messages,
 };
 use crate::elb::target_health;
 use crate::event::{EventKind, Source, Subject};
@@ -180,6 +181,7 @@ fn create(
                 exit_hit,
                 restart_count: 0,
                 last_restart_at: None,
+                stopped_at: None,
             }
         })
         .collect();
@@ -492,6 +494,7 @@ pub fn on_step_due(ctx: &mut Ctx, idx: TaskIdx) {
                     c.last_status = ContainerStatus::Stopped;
                     // SIGKILL after stopTimeout is exit code 137 (128 + 9).
                     c.exit_code = Some(if def.behavior.ignores_sigterm { 137 } else { 0 });
+                    c.stopped_at = Some(now);
                 }
                 c.health_check = None;
             }
@@ -521,25 +524,14 @@ fn enter_running(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
         let td = &world.task_definitions[t.task_definition.0 as usize];
         t.started_at = Some(now);
         t.reached_running = true;
-        for (c, def) in t.containers.iter_mut().zip(&td.containers) {
-            let b = &def.behavior;
-            c.last_status = ContainerStatus::Running;
-            c.started_at = Some(now);
-            c.app.up_at = Some(if already_healthy {
-                now
-            } else {
-                now.plus(b.startup)
-            });
-            if let Some(f) = b.fails_health_checks.filter(|_| c.fault_hit) {
-                c.app.failing.push(FailWindow {
-                    from: now.plus(f.after),
-                    until: None,
-                    mode: f.response,
-                });
+        if already_healthy {
+            // Already running when the scenario starts: every container has started.
+            for (c, def) in t.containers.iter_mut().zip(&td.containers) {
+                container_deps::start_container(c, def, now, true);
             }
-            if let Some(e) = b.exits.filter(|_| c.exit_hit) {
-                c.app.exits_at = Some((now.plus(e.after), e.exit_code));
-            }
+        } else {
+            // Containers start in `dependsOn` order; the others wait (container_deps.rs).
+            container_deps::initial_starts(&td.containers, &mut t.containers, now);
         }
     }
     let exits: Vec<_> = ctx
@@ -561,6 +553,15 @@ fn enter_running(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
     target_health::register_task(ctx, service, idx, already_healthy);
     deployments::record_launch_success(ctx, service);
     ctx.request_pass(service);
+    resolve_dependencies(ctx, idx);
+}
+
+/// Start the containers of a running task whose dependencies (`dependsOn`) are now met, and
+/// stop the task if an essential one gave up waiting (docs/rules/containers-and-logs.md).
+pub fn resolve_dependencies(ctx: &mut Ctx, idx: TaskIdx) {
+    if container_deps::resolve(ctx, idx).essential_gave_up {
+        stop(ctx, idx, StopCause::EssentialContainerExited);
+    }
 }
 
 /// An essential (or any) container's process exits on its own. A container whose restart
@@ -590,11 +591,26 @@ pub fn on_container_exit_due(ctx: &mut Ctx, idx: TaskIdx) {
         let c = &mut ctx.world.task_mut(idx).containers[i];
         c.last_status = ContainerStatus::Stopped;
         c.exit_code = Some(code);
+        c.stopped_at = Some(now);
         c.health_check = None;
-        essential_exited |= c.essential;
+        let essential = c.essential;
+        essential_exited |= essential;
+        if !essential {
+            // A container that is not essential may exit; its task goes on (Amazon ECS
+            // Developer Guide, task definition parameters, "essential").
+            let name = c.name.clone();
+            ctx.world.task_mut(idx).explain(
+                now,
+                format!("Container {name} exited with code {code}. It is not essential, so the task keeps running without it."),
+            );
+            container_deps::emit(ctx, idx, i);
+        }
     }
     if essential_exited {
         stop(ctx, idx, StopCause::EssentialContainerExited);
+    } else {
+        // A COMPLETE or SUCCESS dependency may be met now.
+        resolve_dependencies(ctx, idx);
     }
 }
 
@@ -709,6 +725,7 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
             if c.last_status == ContainerStatus::Running {
                 c.last_status = ContainerStatus::Stopped;
                 c.exit_code = Some(137);
+                c.stopped_at = Some(now);
             }
             c.health_check = None;
         }
@@ -776,6 +793,7 @@ fn finish(ctx: &mut Ctx, idx: TaskIdx) {
         for c in &mut t.containers {
             if c.last_status != ContainerStatus::Stopped {
                 c.last_status = ContainerStatus::Stopped;
+                c.stopped_at = Some(now);
             }
             c.health_check = None;
         }

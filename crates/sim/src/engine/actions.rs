@@ -261,7 +261,7 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             let Some(d) = c.deployment_index(&spec.name) else {
                 return;
             };
-            let mut t = build::template(&spec.container, c.behavior_of(&spec.container.image));
+            let mut t = build::template_with_init(spec, c.behavior_of(&spec.container.image));
             // A `rollout restart` annotation stays: apply merges the manifest into the live
             // object and leaves fields it never set (kubectl's three-way merge).
             t.restarted_at = c.deployments[d].template.restarted_at;

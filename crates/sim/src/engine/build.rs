@@ -97,7 +97,24 @@ pub(super) fn template(c: &K8sContainerSpec, behavior: AppBehavior) -> Template 
         behavior,
         restarted_at: None,
         claim: None,
+        init_containers: Vec::new(),
     }
+}
+
+/// A Deployment's template with its init containers.
+pub(super) fn template_with_init(d: &K8sDeploymentSpec, behavior: AppBehavior) -> Template {
+    let mut t = template(&d.container, behavior);
+    t.init_containers = d
+        .init_containers
+        .iter()
+        .map(|i| crate::k8s::cluster::InitContainer {
+            name: i.name.clone(),
+            image: i.image.clone(),
+            runs: Millis::from_secs(u64::from(i.runs_seconds)),
+            exit_code: i.exit_code,
+        })
+        .collect();
+    t
 }
 
 /// A Deployment's rollout settings from its spec (strategy, surge, minReadySeconds, deadlines).
@@ -172,6 +189,9 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
         i.cluster = cs.name.clone();
         i
     });
+    if k.cloudwatch_observability {
+        c.insights = crate::insights::Insights::enabled(&k.cluster.name);
+    }
     setup::add_node_groups(&mut c, net, &groups);
     c.images = k
         .images
@@ -192,7 +212,7 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
         .collect();
     crate::k8s::storage_setup::add_storage(&mut c, k);
     for (i, d) in k.deployments.iter().enumerate() {
-        let mut t = template(&d.container, c.behavior_of(&d.container.image));
+        let mut t = template_with_init(d, c.behavior_of(&d.container.image));
         t.claim = d.persistent_volume_claim.clone();
         let di = setup::add_deployment_unplaced(&mut c, &mut rngs.names, &d.name, d.replicas, t);
         rollout_settings(&mut c.deployments[di], d);
@@ -367,6 +387,9 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
         .collect();
     world.iam = crate::iam::Iam::build(&spec.iam, &c.name, &c.region, &c.account_id);
     world.config_rules = spec.config_rules.clone();
+    if spec.container_insights {
+        world.insights = crate::insights::Insights::enabled(&c.name);
+    }
     for group in &spec.capacity.instances {
         for n in 0..group.count {
             let name = if group.count == 1 {
@@ -649,6 +672,16 @@ fn container_definition(c: &ContainerSpec) -> ContainerDefinition {
         readonly_root_filesystem: c.readonly_root_filesystem,
         user: c.user.clone(),
         secrets: c.secrets.clone(),
+        depends_on: c
+            .depends_on
+            .iter()
+            .map(|d| (d.container_name.clone(), d.condition))
+            .collect(),
+        // Without startTimeout the wait is 3 minutes (ContainerDefinition.startTimeout, Amazon
+        // ECS API Reference; the agent's ECS_CONTAINER_START_TIMEOUT default on Linux).
+        start_timeout: Millis::from_secs(u64::from(c.start_timeout.unwrap_or(180))),
+        log: c.log_configuration.clone(),
+        firelens: c.firelens_configuration.as_ref().map(|f| f.kind),
         behavior: Behavior {
             startup: Millis::from_secs_f64(c.behavior.startup_seconds),
             fails_health_checks: c
@@ -694,6 +727,10 @@ fn start_ecs(ctx: &mut Ctx, spec: &EcsWorld) {
     {
         // CloudWatch one-minute datapoints for ECS service metrics.
         ctx.schedule(SimTime::from_secs(60), EcsTimer::MetricMinute);
+    }
+    if ctx.world.insights.enabled {
+        // Container Insights publishes once a minute.
+        ctx.schedule(SimTime::from_secs(60), EcsTimer::InsightsMinute);
     }
     if ctx
         .world

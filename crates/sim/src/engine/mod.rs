@@ -492,10 +492,16 @@ fn dispatch_ecs(ctx: &mut crate::ecs::cluster::Ctx, timer: EcsTimer) {
     match timer {
         EcsTimer::TaskStep(task) => task_lifecycle::on_step_due(ctx, task),
         EcsTimer::ContainerExit(task) => task_lifecycle::on_container_exit_due(ctx, task),
-        EcsTimer::ContainerHealth(task) => container_health::on_due(ctx, task),
+        EcsTimer::ContainerHealth(task) => {
+            container_health::on_due(ctx, task);
+            // A dependency may have become HEALTHY.
+            task_lifecycle::resolve_dependencies(ctx, task);
+        }
+        EcsTimer::ContainerDeps(task) => task_lifecycle::resolve_dependencies(ctx, task),
         EcsTimer::Target(tg, task) => target_health::on_due(ctx, tg, task),
         EcsTimer::SchedulerPass(service) => service_scheduler::on_pass_due(ctx, service),
         EcsTimer::MetricMinute => crate::aas::metric_minute::on_minute(ctx),
+        EcsTimer::InsightsMinute => crate::insights::ecs::on_minute(ctx),
         EcsTimer::ManagedScaling => {
             capacity_provider::on_minute(ctx);
             ctx.schedule(

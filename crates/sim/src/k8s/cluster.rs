@@ -59,6 +59,17 @@ pub struct Template {
     pub restarted_at: Option<SimTime>,
     /// The PersistentVolumeClaim the pod mounts (`volumes[].persistentVolumeClaim.claimName`).
     pub claim: Option<String>,
+    /// Init containers, in the order they run.
+    pub init_containers: Vec<InitContainer>,
+}
+
+/// An init container of a template: its name, image, how long it runs and its exit code.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InitContainer {
+    pub name: String,
+    pub image: String,
+    pub runs: Millis,
+    pub exit_code: i32,
 }
 
 impl Template {
@@ -74,6 +85,9 @@ impl Template {
         );
         if let Some(at) = self.restarted_at {
             text.push_str(&format!("|restartedAt={}", at.millis()));
+        }
+        for i in &self.init_containers {
+            text.push_str(&format!("|init={}:{}", i.name, i.image));
         }
         names::pod_template_hash(&text)
     }
@@ -182,6 +196,10 @@ pub struct Pod {
     /// A DaemonSet pod: the node it is made for (the DaemonSet controller pins it there with
     /// a node affinity).
     pub daemon_node: Option<usize>,
+    /// Init containers that have completed (they run in order before the container).
+    pub init_done: u32,
+    /// An init container is running now (it ends at `due`).
+    pub init_running: bool,
     /// Why the pod is as it is, oldest first: pending, bound, not ready, restarted, deleted.
     pub why: Vec<Why>,
 }
@@ -419,6 +437,8 @@ pub struct EksCluster {
     pub iam: Option<crate::iam::Iam>,
     /// Control plane logging and GuardDuty's findings.
     pub security: Option<crate::security::Security>,
+    /// Container Insights: whether the CloudWatch agent runs, and its one-minute samples.
+    pub insights: crate::insights::Insights,
 }
 
 impl Default for EksCluster {
@@ -450,6 +470,7 @@ impl EksCluster {
             storage: super::storage::Storage::default(),
             iam: None,
             security: None,
+            insights: crate::insights::Insights::default(),
         }
     }
 

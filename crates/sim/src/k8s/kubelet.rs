@@ -12,6 +12,7 @@ use rand::Rng;
 
 use super::cluster::{ContainerState, EksCtx, Pod, ProbeWorker, Probes, Template};
 use super::events;
+use super::init_containers;
 use super::messages::{self, ProbeKind};
 use super::objects;
 use crate::probe::{CheckResult, FailMode, Prober, Signal, Thresholds, Transition, Verdict};
@@ -246,6 +247,8 @@ fn container_started(pod: &mut Pod, t: &Template, now: SimTime) {
 /// `now`, its liveness and readiness probes passing.
 pub fn already_running(pod: &mut Pod, t: &Template, now: SimTime) {
     container_started(pod, t, now);
+    // Its init containers completed before the scenario started.
+    pod.init_done = t.init_containers.len() as u32;
     pod.started = true;
     pod.probes = Probes::default();
     start_probes(&mut pod.probes, t, now, now);
@@ -371,8 +374,15 @@ fn start_or_restart(ctx: &mut EksCtx, p: usize) {
         ContainerState::Waiting { reason } => {
             if pod.ip.is_none() {
                 start_sandbox(ctx, p);
+            } else if pod.init_running {
+                if init_containers::finish(ctx, p) {
+                    start_pull(ctx, p);
+                }
             } else if pod.pulling {
                 finish_pull(ctx, p);
+            } else if reason.starts_with("Init:") {
+                // A failed init container runs again after its back-off.
+                start_pull(ctx, p);
             } else if reason == "ErrImagePull" || reason == "ImagePullBackOff" {
                 resync_failed_pull(ctx, p);
             } else {
@@ -387,6 +397,11 @@ fn start_or_restart(ctx: &mut EksCtx, p: usize) {
 /// The kubelet pulls the image (`Pulling image "…"`); the pull ends at `due`. An image the EKS
 /// AMI caches is already there on an EC2 node.
 fn start_pull(ctx: &mut EksCtx, p: usize) {
+    // Init containers first, one after the other (init_containers.rs).
+    if let Some(i) = init_containers::next(&ctx.world.pods[p], ctx.world.template_of(p)) {
+        init_containers::run(ctx, p, i);
+        return;
+    }
     let now = ctx.now;
     let c = &*ctx.world;
     let t = c.template_of(p);

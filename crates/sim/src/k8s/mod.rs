@@ -24,6 +24,7 @@ pub mod events;
 pub mod eviction;
 pub mod horizontal;
 pub mod hpa;
+pub mod init_containers;
 pub mod interventions;
 pub mod karpenter;
 pub mod karpenter_controller;

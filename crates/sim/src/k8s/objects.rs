@@ -96,6 +96,8 @@ fn push_pod(c: &mut EksCluster, rs: usize, name: String, uid: String, now: SimTi
         reported_failed_scheduling: false,
         fargate_ready_at: None,
         daemon_node: None,
+        init_done: 0,
+        init_running: false,
         why: Vec::new(),
     });
     c.pods.len() - 1

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::cluster::{EksCluster, Pod};
+use super::cluster::{ContainerState, EksCluster, Pod};
 use super::kubelet;
 use super::messages::{self, ProbeKind};
 use super::rollout::{resolve_fenceposts, why_fenceposts};
@@ -37,10 +37,18 @@ pub fn pod_conditions(pod: &Pod) -> Vec<PodCondition> {
         return vec![cond("PodScheduled", false, reason)];
     }
     let not_ready = Some("ContainersNotReady");
+    // Initialized stays False while an init container has not completed
+    // (https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-conditions).
+    let initializing =
+        matches!(&pod.state, ContainerState::Waiting { reason } if reason.starts_with("Init:"));
     vec![
         cond("PodScheduled", true, None),
         cond("PodReadyToStartContainers", pod.ip.is_some(), None),
-        cond("Initialized", true, None),
+        cond(
+            "Initialized",
+            !initializing,
+            Some("ContainersNotInitialized"),
+        ),
         cond("ContainersReady", pod.ready, not_ready),
         cond("Ready", pod.ready, not_ready),
     ]
@@ -452,6 +460,7 @@ mod tests {
             },
             restarted_at: None,
             claim: None,
+            init_containers: Vec::new(),
         }
     }
 

@@ -33,5 +33,7 @@ pub fn on_tick(ctx: &mut EksCtx) {
     drain::reconcile(ctx);
     // The applications' AWS calls, with the credentials each pod's SDK finds.
     crate::iam::eks_calls::reconcile(ctx);
+    // Container Insights samples what the second left, once a minute, if its agent runs.
+    crate::insights::eks::on_tick(ctx);
     ctx.schedule(ctx.now.plus(Millis::from_secs(1)), EksTimer::Tick);
 }

@@ -205,6 +205,11 @@ fn container(r: &mut Reader, c: &Node, path: &str) -> R<ContainerSpec> {
         "user",
         "secrets",
     ];
+    let known: Vec<&str> = known
+        .iter()
+        .chain(super::ecs_containers::KEYS)
+        .copied()
+        .collect();
     r.map_with(c, path, &known, &[])?;
     let p = |k: &str| join(path, k);
     let name = match c.get("name") {
@@ -339,6 +344,10 @@ fn container(r: &mut Reader, c: &Node, path: &str) -> R<ContainerSpec> {
         readonly_root_filesystem,
         user,
         secrets,
+        depends_on: super::ecs_containers::depends_on(r, c, path)?,
+        start_timeout: super::ecs_containers::start_timeout(r, c, path)?,
+        log_configuration: super::ecs_containers::log_configuration(r, c, path)?,
+        firelens_configuration: super::ecs_containers::firelens(r, c, path)?,
         behavior: BehaviorSpec::default(),
     })
 }

@@ -221,6 +221,7 @@ fn ecs_world(inputs: &[Input], warnings: &mut Vec<Warning>) -> Result<EcsWorld, 
         efs_file_systems: Vec::new(),
         iam: Default::default(),
         config_rules: Vec::new(),
+        container_insights: false,
     })
 }
 
@@ -383,5 +384,6 @@ fn eks_world(inputs: &[Input], warnings: &mut Vec<Warning>) -> Result<EksWorld, 
         persistent_volume_claims: Vec::new(),
         iam: Default::default(),
         security: Default::default(),
+        cloudwatch_observability: false,
     })
 }

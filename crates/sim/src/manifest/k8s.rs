@@ -19,6 +19,7 @@ use crate::scenario::spec::{
 /// One object of a manifest.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Object {
+    /// Boxed: a Deployment is much larger than the other objects.
     Deployment(Box<DeploymentManifest>),
     Service(ServiceManifest),
     Hpa(HpaManifest),
@@ -298,6 +299,7 @@ fn deployment(r: &mut Reader, name: String, spec: &Node, at: Pos) -> R<Deploymen
             strategy,
             revision_history_limit,
             container,
+            init_containers: Vec::new(),
             service: None,
             hpa: None,
             load: None,

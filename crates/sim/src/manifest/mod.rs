@@ -7,6 +7,7 @@
 //! never dropped silently. Pure: the caller reads the files.
 
 pub mod ecs;
+mod ecs_containers;
 pub mod import;
 pub mod k8s;
 pub mod pdb;

@@ -101,6 +101,14 @@ pub const STOP_TIMEOUT: Range = Range::new(0, DAY_SECONDS);
 /// maximum of 50 container exit codes" (Amazon ECS API Reference, ContainerRestartPolicy).
 pub const RESTART_ATTEMPT_PERIOD: Range = Range::new(60, 1_800);
 pub const IGNORED_EXIT_CODES: usize = 50;
+/// Container `startTimeout`: "The valid values for Fargate are 2-120 seconds" (Amazon ECS API
+/// Reference, ContainerDefinition); Orca applies that range on every launch type.
+pub const START_TIMEOUT: Range = Range::new(2, 120);
+/// `dependsOn` entries of one container: at most one per other container of the task (10).
+pub const DEPENDS_ON: usize = 9;
+/// Init containers of one pod template (Orca's cap) and how long one runs (a day).
+pub const INIT_CONTAINERS: usize = 10;
+pub const INIT_RUNS: Range = Range::new(0, DAY_SECONDS);
 /// A container's exit code. POSIX `exit()` (The Open Group Base Specifications): only the
 /// least significant 8 bits of the status reach the parent, so Docker and ECS report 0–255.
 pub const EXIT_CODE: Range = Range::new(0, 255);
@@ -266,6 +274,8 @@ pub fn of(pattern: &str) -> Option<Range> {
         ("world.task_definitions[].containers[]", "cpu") => CONTAINER_CPU,
         ("world.task_definitions[].containers[]", "memory" | "memory_reservation") => MEMORY_MIB,
         ("world.task_definitions[].containers[]", "stop_timeout") => STOP_TIMEOUT,
+        ("world.task_definitions[].containers[]", "start_timeout") => START_TIMEOUT,
+        (_, "runs_seconds") => INIT_RUNS,
         (_, "revision") => REVISION,
         ("timeline[].action", "to_revision") => K8S_REVISION,
         (_, "port" | "host_port" | "container_port") => PORT,

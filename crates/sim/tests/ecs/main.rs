@@ -9,6 +9,7 @@ mod common;
 mod blue_green;
 mod capacity_provider;
 mod circuit_breaker_placement;
+mod container_deps;
 mod daemon;
 mod health_verdict;
 mod iam;

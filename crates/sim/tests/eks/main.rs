@@ -8,4 +8,6 @@ mod cluster;
 mod daemonsets;
 mod disruption;
 mod iam;
+mod init_containers;
+mod insights;
 mod karpenter;

@@ -15,6 +15,7 @@ mod disruption;
 mod ecr;
 mod efs;
 mod golden;
+mod logs;
 mod properties;
 mod register;
 mod script;

@@ -52,11 +52,17 @@ fn ecs_task_and_service_definitions_import() {
     assert_eq!(w.services[0].task_definition, "fargate-task-definition:1");
     assert_eq!(w.services[0].desired_count, Some(2));
     assert_eq!(w.services[0].launch_type, LaunchType::Fargate);
+    // Its awslogs logConfiguration is read (docs/rules/containers-and-logs.md), not warned
+    // about.
+    assert!(
+        w.task_definitions[0].containers[0]
+            .log_configuration
+            .is_some()
+    );
     let paths: Vec<&str> = got.warnings.iter().map(|w| w.path.as_str()).collect();
     for p in [
         "containerDefinitions[0].command",
         "containerDefinitions[0].entryPoint",
-        "containerDefinitions[0].logConfiguration",
         "runtimePlatform",
         "platformVersion",
         "networkConfiguration",

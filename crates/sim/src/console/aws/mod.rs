@@ -13,6 +13,7 @@ mod deploy;
 mod ecr;
 mod guardduty;
 mod iam;
+mod logs;
 mod register;
 mod shapes;
 
@@ -146,6 +147,9 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
     }
     if service == "guardduty" {
         return guardduty::run(&words[1..], cx);
+    }
+    if service == "logs" {
+        return logs::run(&words[1..], cx);
     }
     if service != "ecs" {
         let hint = if suggest::similar(service, &["ecs"]).is_empty() {

@@ -413,6 +413,30 @@ pub fn reply_container_instances(world: &World, names: &[String]) -> String {
     describe_container_instances(ecs, &found, Vec::new())
 }
 
+/// A container's `logConfiguration` as ECS prints it: the driver and its options.
+fn log_configuration(l: &crate::scenario::spec::LogConfigurationSpec, region: &str) -> Value {
+    use crate::scenario::spec::LogDriver;
+    let mut options = serde_json::Map::new();
+    match l.log_driver {
+        LogDriver::Awslogs => {
+            options.insert("awslogs-group".into(), json!(l.group));
+            options.insert("awslogs-region".into(), json!(region));
+            if let Some(p) = &l.stream_prefix {
+                options.insert("awslogs-stream-prefix".into(), json!(p));
+            }
+        }
+        LogDriver::Awsfirelens => {
+            options.insert("Name".into(), json!("cloudwatch_logs"));
+            options.insert("region".into(), json!(region));
+            options.insert("log_group_name".into(), json!(l.group));
+            if let Some(p) = &l.stream_prefix {
+                options.insert("log_stream_prefix".into(), json!(p));
+            }
+        }
+    }
+    json!({"logDriver": l.log_driver.as_str(), "options": options, "secretOptions": []})
+}
+
 pub fn describe_task_definition(world: &World, ecs: &EcsCluster, i: usize) -> String {
     let td = &ecs.task_definitions[i];
     let containers: Vec<Value> = td
@@ -462,6 +486,14 @@ pub fn describe_task_definition(world: &World, ecs: &EcsCluster, i: usize) -> St
                     "startPeriod": h.start_period.0 / 1000,
                 });
             }
+            if !c.depends_on.is_empty() {
+                v["dependsOn"] = json!(
+                    c.depends_on
+                        .iter()
+                        .map(|(n, cond)| json!({"containerName": n, "condition": cond.as_str()}))
+                        .collect::<Vec<_>>()
+                );
+            }
             v["stopTimeout"] = json!(c.stop_timeout.0 / 1000);
             if let Some(u) = &c.user {
                 v["user"] = json!(u);
@@ -471,6 +503,12 @@ pub fn describe_task_definition(world: &World, ecs: &EcsCluster, i: usize) -> St
             }
             if c.readonly_root_filesystem {
                 v["readonlyRootFilesystem"] = json!(true);
+            }
+            if let Some(l) = &c.log {
+                v["logConfiguration"] = log_configuration(l, &world.net.region);
+            }
+            if let Some(f) = c.firelens {
+                v["firelensConfiguration"] = json!({"type": f.as_str()});
             }
             v
         })

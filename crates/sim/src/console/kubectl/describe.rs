@@ -264,12 +264,18 @@ fn pod(k: &Kube, p: usize) -> String {
         let _ = writeln!(o, "IPs:\n  IP:           {ip}");
     }
     let _ = writeln!(o, "Controlled By:    ReplicaSet/{}", rs.name);
+    super::describe_init::init_containers(&mut o, pod, t);
     let _ = writeln!(o, "Containers:");
     let _ = writeln!(o, "  {}:", t.container);
     let _ = writeln!(o, "    Image:          {}", t.image);
     let _ = writeln!(o, "    Port:           {}/TCP", t.port);
     let _ = writeln!(o, "    Host Port:      0/TCP");
     match &pod.state {
+        // While the init containers run, the container waits to be initialized.
+        ContainerState::Waiting { reason } if reason.starts_with("Init:") => {
+            let _ = writeln!(o, "    State:          Waiting");
+            let _ = writeln!(o, "      Reason:       PodInitializing");
+        }
         ContainerState::Waiting { reason } => {
             let _ = writeln!(o, "    State:          Waiting");
             let _ = writeln!(o, "      Reason:       {reason}");

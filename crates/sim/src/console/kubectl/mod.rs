@@ -10,6 +10,7 @@
 mod act;
 mod apply;
 mod describe;
+mod describe_init;
 mod get;
 mod kind;
 mod labels;

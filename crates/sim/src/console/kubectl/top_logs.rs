@@ -8,26 +8,12 @@ use super::parse::Kind;
 use super::table::render;
 use super::{Kube, Outcome};
 use crate::k8s::cluster::ContainerState;
-use crate::time::{Millis, SimTime};
+use crate::logs::eks_output;
 
-/// CPU (millicores) and memory (MiB) a pod uses now: CPU from the Deployment's load (the same
-/// utilization the HPA sees) or 1m idle, memory a share of the request that grows with CPU
-/// [model: Orca does not model memory on EKS; this keeps `top` plausible].
+/// CPU (millicores) and memory (MiB) a pod uses now, as metrics-server would report it: the
+/// core's usage model (`insights::eks::pod_usage`), which Container Insights publishes too.
 pub fn pod_usage(k: &Kube, p: usize) -> (u32, u32) {
-    let d = k.eks.pod_deployment(p);
-    let dep = &k.eks.deployments[d];
-    let req = k.eks.requests_of(p);
-    let ready = k
-        .all_pods()
-        .filter(|&q| k.eks.pod_deployment(q) == d && k.eks.pods[q].counts() && k.eks.pods[q].ready)
-        .count() as u32;
-    let util = dep
-        .load
-        .as_ref()
-        .map_or(0.4, |l| l.utilization_per_pod(k.now, ready.max(1)));
-    let cpu = ((f64::from(req.cpu_millis) * util / 100.0).round() as u32).max(1);
-    let memory = (f64::from(req.memory_mib) * (0.3 + 0.3 * (util / 100.0).min(1.0))).round() as u32;
-    (cpu, memory.max(4))
+    crate::insights::eks::pod_usage(k.eks, p, k.now)
 }
 
 fn running(k: &Kube, p: usize) -> bool {
@@ -70,7 +56,7 @@ pub fn top(k: &Kube, kind: Kind) -> Outcome {
                 .map(|n| {
                     let node = &k.eks.nodes[n];
                     // The kubelet, the container runtime and the system pods use some too.
-                    let (mut cpu, mut mem) = (60u32, 550u32);
+                    let (mut cpu, mut mem) = crate::insights::eks::NODE_OVERHEAD;
                     for p in k
                         .all_pods()
                         .filter(|&p| k.eks.pods[p].node == Some(n) && running(k, p))
@@ -124,7 +110,14 @@ pub fn logs(k: &Kube, pod_name: &str, previous: bool, tail: Option<usize>) -> Ou
                 t.container
             ));
         }
-        let lines = run_lines(k, p, previous_start(k, pod_name), true);
+        let lines = eks_output::run_lines(
+            k.eks,
+            k.cx.log,
+            k.now,
+            p,
+            eks_output::previous_start(k.cx.log, pod_name),
+            true,
+        );
         return Outcome::Print(tail_of(lines, tail));
     }
     let started = match &pod.state {
@@ -140,24 +133,12 @@ pub fn logs(k: &Kube, pod_name: &str, previous: bool, tail: Option<usize>) -> Ou
                 }
             ));
         }
-        ContainerState::Terminated { .. } => previous_start(k, pod_name),
+        ContainerState::Terminated { .. } => eks_output::previous_start(k.cx.log, pod_name),
     };
-    Outcome::Print(tail_of(run_lines(k, p, started, false), tail))
-}
-
-/// When the container's previous run started: the last `Started` event before the current one.
-fn previous_start(k: &Kube, pod: &str) -> SimTime {
-    let object = format!("pod/{pod}");
-    let starts: Vec<SimTime> = k
-        .events_of(&object)
-        .filter(|e| matches!(&e.kind, crate::event::EventKind::Kube { reason, .. } if reason == "Started"))
-        .map(|e| e.at)
-        .collect();
-    match starts.len() {
-        0 => SimTime::ZERO,
-        1 => starts[0],
-        n => starts[n - 2],
-    }
+    Outcome::Print(tail_of(
+        eks_output::run_lines(k.eks, k.cx.log, k.now, p, started, false),
+        tail,
+    ))
 }
 
 fn tail_of(lines: Vec<String>, tail: Option<usize>) -> String {
@@ -167,87 +148,4 @@ fn tail_of(lines: Vec<String>, tail: Option<usize>) -> String {
         let _ = writeln!(out, "{l}");
     }
     out
-}
-
-/// The lines one run of the container wrote from `start`: the app starting, the kubelet's
-/// probes every 10 s answered as the app's behaviour says, and the end of the run if it ended.
-fn run_lines(k: &Kube, p: usize, start: SimTime, previous: bool) -> Vec<String> {
-    let pod = &k.eks.pods[p];
-    let t = k.eks.template_of(p);
-    let b = &t.behavior;
-    let stamp = |at: SimTime| at.iso8601().replace("+00:00", "Z");
-    let node_ip = pod.node.map_or_else(
-        || "10.0.0.1".to_string(),
-        |n| k.eks.nodes[n].private_ip.clone(),
-    );
-    let mut lines = vec![format!(
-        "{} INFO  {} starting (image {})",
-        stamp(start),
-        t.container,
-        t.image
-    )];
-    let up = start.plus(Millis::from_secs(b.startup_seconds));
-    // The run ends at the next restart (previous run) or now.
-    let next_start = if previous {
-        let object = format!("pod/{}", pod.name);
-        k.events_of(&object)
-            .filter(|e| matches!(&e.kind, crate::event::EventKind::Kube { reason, .. } if reason == "Started"))
-            .map(|e| e.at)
-            .find(|&at| at > start)
-            .unwrap_or(k.now)
-    } else {
-        k.now
-    };
-    let crash = b
-        .crashes_after_seconds
-        .map(|s| start.plus(Millis::from_secs(s)))
-        .filter(|&at| at <= next_start);
-    let oom = b
-        .oom_after_seconds
-        .map(|s| start.plus(Millis::from_secs(s)))
-        .filter(|&at| at <= next_start);
-    let end = [crash, oom]
-        .into_iter()
-        .flatten()
-        .min()
-        .unwrap_or(next_start);
-    if up <= end {
-        lines.push(format!(
-            "{} INFO  listening on :{} (started in {}s)",
-            stamp(up),
-            t.port,
-            b.startup_seconds
-        ));
-    }
-    let mut at = start.plus(Millis::from_secs(10));
-    while at <= end && lines.len() < 2000 {
-        if at >= up {
-            let probes = [
-                (t.readiness_probe, "/ready", b.readiness_fails_with),
-                (t.liveness_probe, "/healthz", b.liveness_fails_with),
-            ];
-            for (on, path, fails) in probes {
-                if on {
-                    let code = fails.unwrap_or(200);
-                    lines.push(format!(
-                        "{node_ip} - - [{}] \"GET {path} HTTP/1.1\" {code} {} \"-\" \"kube-probe/1.31\"",
-                        stamp(at),
-                        if code == 200 { 2 } else { 21 }
-                    ));
-                }
-            }
-        }
-        at = at.plus(Millis::from_secs(10));
-    }
-    if let Some(c) = crash
-        && Some(c) == [crash, oom].into_iter().flatten().min()
-    {
-        lines.push(format!(
-            "{} ERROR configuration invalid: cannot start {}; exiting with status 1",
-            stamp(c),
-            t.container
-        ));
-    }
-    // An OOM kill leaves no last words: the kernel ends the process.
-    lines
 }

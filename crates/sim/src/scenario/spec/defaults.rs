@@ -186,3 +186,7 @@ pub fn lifecycle_interval() -> f64 {
 pub fn image_size_mib() -> f64 {
     60.0
 }
+/// An init container runs 5 seconds unless told otherwise [model].
+pub fn init_runs_seconds() -> u32 {
+    5
+}

@@ -34,6 +34,10 @@ pub struct EcsWorld {
     /// ...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub config_rules: Vec<String>,
+    /// The cluster setting `containerInsights` is `enabled`: ECS publishes Container Insights
+    /// metrics for the cluster, its services and task definition families once a minute.
+    #[serde(default)]
+    pub container_insights: bool,
 }
 
 /// How long lifecycle steps take. AWS publishes no numbers; these ranges are Orca's model of

@@ -23,6 +23,11 @@ pub struct EksWorld {
     /// kube-system) is installed.
     #[serde(default)]
     pub pod_identity_agent: bool,
+    /// The Amazon CloudWatch Observability add-on (`amazon-cloudwatch-observability`: the
+    /// CloudWatch agent and Fluent Bit as DaemonSets) is installed: Container Insights
+    /// publishes node and pod metrics once a minute.
+    #[serde(default)]
+    pub cloudwatch_observability: bool,
     /// How each image behaves; an image not listed here starts and serves normally.
     #[serde(default)]
     pub images: Vec<ImageSpec>,
@@ -175,6 +180,9 @@ pub struct K8sDeploymentSpec {
     #[serde(default = "defaults::revision_history_limit")]
     pub revision_history_limit: u32,
     pub container: K8sContainerSpec,
+    /// `initContainers`: run one after the other, each to completion, before the container.
+    #[serde(default)]
+    pub init_containers: Vec<K8sInitContainerSpec>,
     /// A Service selecting this Deployment's pods.
     #[serde(default)]
     pub service: Option<K8sServiceSpec>,
@@ -187,6 +195,21 @@ pub struct K8sDeploymentSpec {
     /// A PersistentVolumeClaim the pod template mounts (`volumes[].persistentVolumeClaim`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_volume_claim: Option<String>,
+}
+
+/// An init container of a pod template, and how its process behaves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct K8sInitContainerSpec {
+    pub name: String,
+    pub image: String,
+    /// Seconds the process runs before it exits (waiting for a database, a migration…).
+    #[serde(default = "defaults::init_runs_seconds")]
+    pub runs_seconds: u32,
+    /// Its exit code: 0 completes it; anything else fails it, and the kubelet runs it again
+    /// after a back-off.
+    #[serde(default)]
+    pub exit_code: i32,
 }
 
 /// A DaemonSet (apps/v1): one pod on every EC2 node that it may run on.

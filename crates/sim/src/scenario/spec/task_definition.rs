@@ -86,9 +86,107 @@ pub struct ContainerSpec {
     /// execution role before the container starts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<String>,
+    /// `dependsOn`: containers that must reach a condition before this one starts.
+    #[serde(default)]
+    pub depends_on: Vec<ContainerDependencySpec>,
+    /// `startTimeout` in seconds: how long containers that depend on this one wait for it to
+    /// reach their condition before they give up (default 180).
+    #[serde(default)]
+    pub start_timeout: Option<u32>,
+    /// `logConfiguration`: where the container's output goes; none means nowhere Orca shows
+    /// outside the task (no CloudWatch log stream).
+    #[serde(default)]
+    pub log_configuration: Option<LogConfigurationSpec>,
+    /// `firelensConfiguration`: this container is the task's log router (FireLens).
+    #[serde(default)]
+    pub firelens_configuration: Option<FirelensSpec>,
     /// How the simulated application behaves (not an AWS field).
     #[serde(default)]
     pub behavior: BehaviorSpec,
+}
+
+/// One entry of `dependsOn` (Amazon ECS API Reference, ContainerDependency).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerDependencySpec {
+    pub container_name: String,
+    pub condition: DependencyCondition,
+}
+
+/// `condition` of a container dependency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DependencyCondition {
+    /// The dependency has started.
+    Start,
+    /// The dependency has run to completion (exited, any code).
+    Complete,
+    /// The dependency has exited with code 0.
+    Success,
+    /// The dependency's health check has passed (needs a health check).
+    Healthy,
+}
+
+impl DependencyCondition {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DependencyCondition::Start => "START",
+            DependencyCondition::Complete => "COMPLETE",
+            DependencyCondition::Success => "SUCCESS",
+            DependencyCondition::Healthy => "HEALTHY",
+        }
+    }
+}
+
+/// `logConfiguration` of a container: the driver and the options Orca models.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfigurationSpec {
+    pub log_driver: LogDriver,
+    /// `awslogs-group` (awslogs) or `log_group_name` (FireLens' cloudwatch_logs output).
+    pub group: String,
+    /// `awslogs-stream-prefix` (awslogs) or `log_stream_prefix` (FireLens).
+    #[serde(default)]
+    pub stream_prefix: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LogDriver {
+    /// `awslogs`: Docker sends the output straight to CloudWatch Logs.
+    Awslogs,
+    /// `awsfirelens`: the output goes to the task's log router container, which sends it on.
+    Awsfirelens,
+}
+
+impl LogDriver {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogDriver::Awslogs => "awslogs",
+            LogDriver::Awsfirelens => "awsfirelens",
+        }
+    }
+}
+
+/// `firelensConfiguration` of the log router container.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FirelensSpec {
+    #[serde(rename = "type")]
+    pub kind: FirelensType,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FirelensType {
+    FluentBit,
+    Fluentd,
+}
+
+impl FirelensType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FirelensType::FluentBit => "fluentbit",
+            FirelensType::Fluentd => "fluentd",
+        }
+    }
 }
 
 /// A container restart policy (`restartPolicy` of a container definition; Amazon ECS API

@@ -220,6 +220,18 @@ pub(super) fn scenario_end(s: &Scenario) -> f64 {
     }
 }
 
+/// A Kubernetes object name (RFC 1123 label): lowercase letters, digits and '-', 1–63
+/// characters, starting and ending with a letter or digit.
+pub(super) fn dns_label_ok(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

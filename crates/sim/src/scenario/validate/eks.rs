@@ -22,17 +22,8 @@ use crate::scenario::spec::{
     K8sDeploymentSpec, NodePoolSpec,
 };
 
-/// A Kubernetes object name (RFC 1123 label): lowercase letters, digits and '-', 1–63
-/// characters, starting and ending with a letter or digit.
-pub(super) fn dns_label_ok(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 63
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !name.starts_with('-')
-        && !name.ends_with('-')
-}
+/// A Kubernetes object name check, shared with the init containers' validation.
+pub(super) use super::common::dns_label_ok;
 
 fn amount_value(a: Amount) -> (u32, bool) {
     match a {
@@ -260,6 +251,7 @@ pub(super) fn deployment(out: &mut Problems, d: &K8sDeploymentSpec, p: &Path) {
         }
     }
     container(out, &d.container, &p.field("container"));
+    super::init_containers::init_containers(out, d, p);
 }
 
 /// A HorizontalPodAutoscaler's bounds, target and `behavior`.

@@ -16,6 +16,7 @@ mod blue_green;
 mod caps;
 mod cluster;
 mod common;
+mod container_deps;
 mod disruption;
 mod ecr;
 mod ecs_capacity;
@@ -24,6 +25,7 @@ mod ecs_storage;
 mod eks;
 mod goals;
 mod iam;
+mod init_containers;
 mod load;
 mod quizzes;
 mod scheduling;
@@ -153,6 +155,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
                 efs_file_systems: Vec::new(),
                 iam: Default::default(),
                 config_rules: Vec::new(),
+                container_insights: false,
             };
             let ix = EcsIndex::new(&w);
             eks_part(&mut out, k, &wp);

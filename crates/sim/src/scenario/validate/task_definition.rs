@@ -89,6 +89,7 @@ pub(super) fn task_definition(out: &mut Problems, td: &TaskDefinitionSpec, p: &P
             ),
         ));
     }
+    super::container_deps::containers_together(out, td, &cp);
     let mut names = Unique::new();
     let mut reserved: u64 = 0;
     let mut cpu: u64 = 0;

@@ -1,0 +1,384 @@
+//! `aws logs …`: what CloudWatch Logs holds of the containers' output (the read model in
+//! `crate::logs::cloudwatch`), in the shapes of the CloudWatch Logs API Reference
+//! (GetLogEvents, FilterLogEvents, DescribeLogStreams) and the AWS CLI's examples
+//! (<https://github.com/aws/aws-cli/tree/develop/awscli/examples/logs>). A group or stream
+//! that does not exist is the service's `ResourceNotFoundException`.
+
+use serde_json::{Value, json};
+
+use super::args::{self, Args, Param};
+use super::{USAGE, api_name, shapes, two_columns};
+use crate::console::{Context, Outcome};
+use crate::ecs::cluster::EcsCluster;
+use crate::logs::cloudwatch::{self, INGESTION_DELAY, Stream};
+use crate::logs::{LogLine, epoch_millis};
+
+/// The operations of `aws logs` Orca carries out (the CLI has many more).
+pub const SUPPORTED: &[&str] = &[
+    "describe-log-groups",
+    "describe-log-streams",
+    "filter-log-events",
+    "get-log-events",
+];
+
+/// GetLogEvents and FilterLogEvents return at most 10,000 events by default.
+const MAX_EVENTS: usize = 10_000;
+
+fn exception(op: &str, code: &str, message: &str) -> Outcome {
+    Outcome::Fail(format!(
+        "\nAn error occurred ({code}) when calling the {} operation: {message}\n",
+        api_name(op)
+    ))
+}
+
+fn no_group(op: &str) -> Outcome {
+    exception(
+        op,
+        "ResourceNotFoundException",
+        "The specified log group does not exist.",
+    )
+}
+
+/// `aws logs <words…>`.
+pub fn run(words: &[String], cx: &Context) -> Outcome {
+    let Some(op) = words.first() else {
+        return Outcome::Fail(format!(
+            "{USAGE}\naws: error: the following arguments are required: operation\n"
+        ));
+    };
+    if !SUPPORTED.contains(&op.as_str()) {
+        return Outcome::Fail(format!(
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\n{}\n\n(Orca simulates these CloudWatch Logs operations; the real CLI lists every one here.)\n",
+            two_columns(SUPPORTED)
+        ));
+    }
+    let rest = &words[1..];
+    let ecs = cx.world.ecs.as_ref();
+    match op.as_str() {
+        "get-log-events" => get_log_events(ecs, cx, rest),
+        "filter-log-events" => filter_log_events(ecs, cx, rest),
+        "describe-log-streams" => describe_log_streams(ecs, cx, rest),
+        _ => describe_log_groups(ecs, cx, rest),
+    }
+}
+
+fn parse(words: &[String], params: &[Param]) -> Result<Args, Outcome> {
+    args::parse(words, params).map_err(Outcome::Fail)
+}
+
+/// The limit given, checked as the service does (1 to 10,000).
+fn limit(args: &Args, op: &str) -> Result<usize, Outcome> {
+    match args.int("--limit") {
+        None => Ok(MAX_EVENTS),
+        Some(Err(e)) => Err(Outcome::Fail(e)),
+        Some(Ok(n)) if (1..=MAX_EVENTS as i64).contains(&n) => Ok(n as usize),
+        Some(Ok(n)) => Err(exception(
+            op,
+            "InvalidParameterException",
+            &format!(
+                "1 validation error detected: Value '{n}' at 'limit' failed to satisfy constraint: Member must have value {}",
+                if n < 1 {
+                    "greater than or equal to 1"
+                } else {
+                    "less than or equal to 10000"
+                }
+            ),
+        )),
+    }
+}
+
+fn group_exists(ecs: Option<&EcsCluster>, group: &str) -> bool {
+    ecs.is_some_and(|e| cloudwatch::groups(e).iter().any(|g| g == group))
+}
+
+fn streams_of(ecs: Option<&EcsCluster>, cx: &Context, group: &str) -> Vec<Stream> {
+    ecs.map(|e| {
+        cloudwatch::streams(e, cx.now)
+            .into_iter()
+            .filter(|s| s.group == group)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn event(l: &LogLine) -> Value {
+    json!({
+        "timestamp": epoch_millis(l.at),
+        "message": l.text,
+        "ingestionTime": epoch_millis(l.at.plus(INGESTION_DELAY)),
+    })
+}
+
+/// A 56-digit token or event id, as CloudWatch Logs prints them [model: the digits are Orca's].
+fn digits(a: u64, b: u64) -> String {
+    format!("{a:028}{b:028}")
+}
+
+fn get_log_events(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]) -> Outcome {
+    const OP: &str = "get-log-events";
+    let args = match parse(
+        words,
+        &[
+            Param::text("--log-group-name"),
+            Param::text("--log-group-identifier"),
+            Param::text("--log-stream-name").required(),
+            Param::int("--limit"),
+            Param::flag("--start-from-head"),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let Some(group) = args
+        .one("--log-group-name")
+        .or_else(|| args.one("--log-group-identifier"))
+    else {
+        return exception(
+            OP,
+            "InvalidParameterException",
+            "Should provide either logGroupName or logGroupIdentifier.",
+        );
+    };
+    let limit = match limit(&args, OP) {
+        Ok(n) => n,
+        Err(o) => return o,
+    };
+    if !group_exists(ecs, group) {
+        return no_group(OP);
+    }
+    let name = args.one("--log-stream-name").unwrap_or_default();
+    let Some(ecs) = ecs else {
+        return no_group(OP);
+    };
+    let Some(stream) = streams_of(Some(ecs), cx, group)
+        .into_iter()
+        .find(|s| s.name == name)
+    else {
+        return exception(
+            OP,
+            "ResourceNotFoundException",
+            "The specified log stream does not exist.",
+        );
+    };
+    let lines = cloudwatch::delivered(ecs, &stream, cx.now);
+    // Without --start-from-head the newest events come back (the last page).
+    let (from, to) = if args.flag("--start-from-head") {
+        (0, lines.len().min(limit))
+    } else {
+        (lines.len().saturating_sub(limit), lines.len())
+    };
+    let events: Vec<Value> = lines[from..to].iter().map(event).collect();
+    shapes_print(&json!({
+        "events": events,
+        "nextForwardToken": format!("f/{}", digits(to as u64, 0)),
+        "nextBackwardToken": format!("b/{}", digits(from as u64, 0)),
+    }))
+}
+
+fn shapes_print(v: &Value) -> Outcome {
+    Outcome::Print(shapes::pretty(v))
+}
+
+/// A CloudWatch Logs filter pattern for unstructured lines: every term must appear (a quoted
+/// term as one phrase); an empty pattern matches everything (CloudWatch Logs User Guide,
+/// "Filter pattern syntax for metric filters, subscription filters, filter log events").
+pub fn matches(pattern: &str, line: &str) -> bool {
+    let mut terms = Vec::new();
+    let mut rest = pattern.trim();
+    while !rest.is_empty() {
+        if let Some(q) = rest.strip_prefix('"') {
+            let end = q.find('"').unwrap_or(q.len());
+            terms.push(&q[..end]);
+            rest = q.get(end + 1..).unwrap_or("").trim_start();
+        } else {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            terms.push(&rest[..end]);
+            rest = rest[end..].trim_start();
+        }
+    }
+    terms.iter().all(|t| line.contains(t))
+}
+
+fn filter_log_events(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]) -> Outcome {
+    const OP: &str = "filter-log-events";
+    let args = match parse(
+        words,
+        &[
+            Param::text("--log-group-name"),
+            Param::text("--log-group-identifier"),
+            Param::list("--log-stream-names"),
+            Param::text("--log-stream-name-prefix"),
+            Param::text("--filter-pattern"),
+            Param::int("--limit"),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let Some(group) = args
+        .one("--log-group-name")
+        .or_else(|| args.one("--log-group-identifier"))
+    else {
+        return exception(
+            OP,
+            "InvalidParameterException",
+            "Should provide either logGroupName or logGroupIdentifier.",
+        );
+    };
+    let limit = match limit(&args, OP) {
+        Ok(n) => n,
+        Err(o) => return o,
+    };
+    let (Some(ecs), true) = (ecs, group_exists(ecs, group)) else {
+        return no_group(OP);
+    };
+    let names: Vec<&str> = args.list("--log-stream-names").collect();
+    if !names.is_empty() && args.one("--log-stream-name-prefix").is_some() {
+        return exception(
+            OP,
+            "InvalidParameterException",
+            "logStreamNames and logStreamNamePrefix are mutually exclusive",
+        );
+    }
+    let prefix = args.one("--log-stream-name-prefix").unwrap_or("");
+    let pattern = args.one("--filter-pattern").unwrap_or("");
+    let mut found: Vec<(LogLine, String, usize)> = Vec::new();
+    for (k, s) in streams_of(Some(ecs), cx, group).iter().enumerate() {
+        if (!names.is_empty() && !names.contains(&s.name.as_str())) || !s.name.starts_with(prefix) {
+            continue;
+        }
+        for l in cloudwatch::delivered(ecs, s, cx.now) {
+            if matches(pattern, &l.text) {
+                found.push((l, s.name.clone(), k));
+            }
+        }
+    }
+    // Events come back in time order across the streams.
+    found.sort_by(|a, b| a.0.at.cmp(&b.0.at).then(a.2.cmp(&b.2)));
+    found.truncate(limit);
+    let events: Vec<Value> = found
+        .iter()
+        .enumerate()
+        .map(|(n, (l, stream, _))| {
+            json!({
+                "logStreamName": stream,
+                "timestamp": epoch_millis(l.at),
+                "message": l.text,
+                "ingestionTime": epoch_millis(l.at.plus(INGESTION_DELAY)),
+                "eventId": digits(epoch_millis(l.at), n as u64),
+            })
+        })
+        .collect();
+    shapes_print(&json!({ "events": events, "searchedLogStreams": [] }))
+}
+
+fn describe_log_streams(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]) -> Outcome {
+    const OP: &str = "describe-log-streams";
+    let args = match parse(
+        words,
+        &[
+            Param::text("--log-group-name"),
+            Param::text("--log-group-identifier"),
+            Param::text("--log-stream-name-prefix"),
+            Param::int("--limit"),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let Some(group) = args
+        .one("--log-group-name")
+        .or_else(|| args.one("--log-group-identifier"))
+    else {
+        return exception(
+            OP,
+            "InvalidParameterException",
+            "Should provide either logGroupName or logGroupIdentifier.",
+        );
+    };
+    let (Some(ecs), true) = (ecs, group_exists(ecs, group)) else {
+        return no_group(OP);
+    };
+    let prefix = args.one("--log-stream-name-prefix").unwrap_or("");
+    let mut streams: Vec<(Stream, Vec<LogLine>)> = streams_of(Some(ecs), cx, group)
+        .into_iter()
+        .filter(|s| s.name.starts_with(prefix))
+        .map(|s| {
+            let lines = cloudwatch::delivered(ecs, &s, cx.now);
+            (s, lines)
+        })
+        .collect();
+    // The default order is by stream name (LogStreamName).
+    streams.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    let region = cx.world.net.region.as_str();
+    let account = cx.world.net.account_id.as_str();
+    let list: Vec<Value> = streams
+        .iter()
+        .map(|(s, lines)| {
+            let c = &ecs.task(s.task).containers[s.container];
+            let created = lines
+                .first()
+                .map_or(c.started_at.unwrap_or(cx.now), |l| l.at);
+            let mut v = json!({
+                "logStreamName": s.name,
+                "creationTime": epoch_millis(created),
+            });
+            if let (Some(first), Some(last)) = (lines.first(), lines.last()) {
+                v["firstEventTimestamp"] = json!(epoch_millis(first.at));
+                v["lastEventTimestamp"] = json!(epoch_millis(last.at));
+                v["lastIngestionTime"] = json!(epoch_millis(last.at.plus(INGESTION_DELAY)));
+            }
+            v["arn"] = json!(format!(
+                "arn:aws:logs:{region}:{account}:log-group:{}:log-stream:{}",
+                s.group, s.name
+            ));
+            v["storedBytes"] = json!(0);
+            v
+        })
+        .collect();
+    shapes_print(&json!({ "logStreams": list }))
+}
+
+fn describe_log_groups(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]) -> Outcome {
+    let args = match parse(words, &[Param::text("--log-group-name-prefix")]) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let prefix = args.one("--log-group-name-prefix").unwrap_or("");
+    let region = cx.world.net.region.as_str();
+    let account = cx.world.net.account_id.as_str();
+    let groups: Vec<Value> = ecs
+        .map(cloudwatch::groups)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|g| g.starts_with(prefix))
+        .map(|g| {
+            json!({
+                "logGroupName": g,
+                "creationTime": epoch_millis(crate::time::SimTime::ZERO),
+                "metricFilterCount": 0,
+                "arn": format!("arn:aws:logs:{region}:{account}:log-group:{g}:*"),
+                "storedBytes": 0,
+                "logGroupClass": "STANDARD",
+                "logGroupArn": format!("arn:aws:logs:{region}:{account}:log-group:{g}"),
+            })
+        })
+        .collect();
+    shapes_print(&json!({ "logGroups": groups }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn filter_patterns_need_every_term_and_quoted_phrases() {
+        assert!(matches("", "anything"));
+        assert!(matches("ERROR", "2026 ERROR boom"));
+        assert!(!matches("ERROR", "2026 INFO fine"));
+        assert!(matches("ERROR 500", "ERROR failed with HTTP 500"));
+        assert!(!matches("ERROR 503", "ERROR failed with HTTP 500"));
+        assert!(matches("\"GET /health\"", "\"GET /health HTTP/1.1\" 200"));
+        assert!(!matches("\"GET /ready\"", "\"GET /health HTTP/1.1\" 200"));
+    }
+}
