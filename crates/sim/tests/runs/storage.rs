@@ -226,7 +226,7 @@ fn kubectl_apply_of_a_manifest_without_volumes_keeps_the_claim() {
     let mut p = Playback::new(s.clone());
     p.seek(SimTime::from_secs(60));
     p.intervene(Action::ApplyDeployment {
-        spec,
+        spec: Box::new(spec),
         keep_replicas: false,
     });
     // Before the drain at 1:30.

@@ -117,7 +117,7 @@ fn deployment(k: &Kube, d: &DeploymentManifest) -> Change {
     Ok((
         "configured",
         Some(Action::ApplyDeployment {
-            spec: d.spec.clone(),
+            spec: Box::new(d.spec.clone()),
             keep_replicas: !d.replicas_given,
         }),
     ))

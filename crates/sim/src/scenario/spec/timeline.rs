@@ -189,7 +189,7 @@ pub enum Action {
     /// settings and the replica count change in place. With `keep_replicas` the manifest left
     /// `spec.replicas` out and the current count stays.
     ApplyDeployment {
-        spec: K8sDeploymentSpec,
+        spec: Box<K8sDeploymentSpec>,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         keep_replicas: bool,
     },
