@@ -117,6 +117,18 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
             });
         }
         let lp = &svc.last_pass;
+        // A blue/green service is not rolled by the replica scheduler's bounds: its task sets
+        // and traffic are in the event log (deploy) and `aws deploy get-deployment`.
+        if svc.blue_green.is_some() {
+            ui.label(
+                egui::RichText::new(
+                    "blue/green: task sets and listener weights in the log (deploy) and `aws deploy get-deployment`",
+                )
+                .weak(),
+            );
+            ui.add_space(6.0);
+            continue;
+        }
         ui.label(
             egui::RichText::new(format!(
                 "bounds: min healthy {} ({} %) · max {} ({} %) · healthy now {}",
