@@ -4,39 +4,11 @@
 
 use crate::common;
 
-use orca_sim::console::{self, Context, Outcome};
+use crate::say::{failed, printed, run};
+use orca_sim::console::{self, Outcome};
 use orca_sim::iam::read::task_identity;
 use orca_sim::world::TaskIdx;
 use orca_sim::{Playback, SimTime};
-
-fn no_files(path: &str) -> Result<String, String> {
-    Err(format!("no such file: {path}"))
-}
-
-fn run(p: &Playback, line: &str) -> Outcome {
-    let cx = Context {
-        world: p.world(),
-        scenario: p.scenario(),
-        now: p.now(),
-        log: p.log(),
-        files: &no_files,
-    };
-    console::execute(line, &cx)
-}
-
-fn printed(p: &Playback, line: &str) -> String {
-    match run(p, line) {
-        Outcome::Print(s) => s,
-        other => panic!("`{line}` did not print: {other:?}"),
-    }
-}
-
-fn failed(p: &Playback, line: &str) -> String {
-    match run(p, line) {
-        Outcome::Fail(s) => s,
-        other => panic!("`{line}` did not fail: {other:?}"),
-    }
-}
 
 #[test]
 fn get_role_shows_the_trust_policy_and_get_role_policy_the_statements() {

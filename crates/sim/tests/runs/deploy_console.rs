@@ -4,39 +4,11 @@
 
 use crate::common;
 
+use crate::say::{failed, no_files, printed, run};
 use orca_sim::console::{self, Context, Outcome};
 use orca_sim::{Playback, SimTime};
 
 const CANARY: &str = "ecs-codedeploy-canary-rollback";
-
-fn no_files(path: &str) -> Result<String, String> {
-    Err(format!("no such file: {path}"))
-}
-
-fn run(p: &Playback, line: &str) -> Outcome {
-    let cx = Context {
-        world: p.world(),
-        scenario: p.scenario(),
-        now: p.now(),
-        log: p.log(),
-        files: &no_files,
-    };
-    console::execute(line, &cx)
-}
-
-fn printed(p: &Playback, line: &str) -> String {
-    match run(p, line) {
-        Outcome::Print(s) => s,
-        other => panic!("`{line}` did not print: {other:?}"),
-    }
-}
-
-fn failed(p: &Playback, line: &str) -> String {
-    match run(p, line) {
-        Outcome::Fail(s) => s,
-        other => panic!("`{line}` did not fail: {other:?}"),
-    }
-}
 
 fn json(s: &str) -> serde_json::Value {
     serde_json::from_str(s).expect("JSON")

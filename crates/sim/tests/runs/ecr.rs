@@ -4,51 +4,11 @@
 
 use crate::common;
 
-use orca_sim::console::{self, Context, Outcome};
+use crate::say::{act, failed, no_files, printed};
+use orca_sim::console::{self, Context};
 use orca_sim::ecr::read;
 use orca_sim::k8s::cluster::ContainerState;
 use orca_sim::{Playback, SimTime};
-
-fn no_files(path: &str) -> Result<String, String> {
-    Err(format!("no such file: {path}"))
-}
-
-fn run(p: &Playback, line: &str) -> Outcome {
-    let cx = Context {
-        world: p.world(),
-        scenario: p.scenario(),
-        now: p.now(),
-        log: p.log(),
-        files: &no_files,
-    };
-    console::execute(line, &cx)
-}
-
-fn printed(p: &Playback, line: &str) -> String {
-    match run(p, line) {
-        Outcome::Print(s) => s,
-        other => panic!("`{line}` did not print: {other:?}"),
-    }
-}
-
-fn failed(p: &Playback, line: &str) -> String {
-    match run(p, line) {
-        Outcome::Fail(s) => s,
-        other => panic!("`{line}` did not fail: {other:?}"),
-    }
-}
-
-fn act(p: &mut Playback, line: &str) -> String {
-    match run(p, line) {
-        Outcome::Act { actions, after } => {
-            for a in actions {
-                p.intervene(a);
-            }
-            console::reply(&after, p.world(), p.log(), p.now())
-        }
-        other => panic!("`{line}` did not act: {other:?}"),
-    }
-}
 
 fn at(name: &str, secs: u64) -> Playback {
     let mut p = Playback::new(common::built_in_named(name));

@@ -4,40 +4,11 @@
 
 use crate::common;
 
-use orca_sim::console::{self, Context, Outcome};
+use crate::say::{failed, printed};
 use orca_sim::ecs::ContainerStatus;
 use orca_sim::ecs::ids::TaskIdx;
 use orca_sim::logs::{cloudwatch, epoch_millis};
 use orca_sim::{Playback, SimTime};
-
-fn no_files(path: &str) -> Result<String, String> {
-    Err(format!("no such file: {path}"))
-}
-
-fn run(p: &Playback, line: &str) -> Outcome {
-    let cx = Context {
-        world: p.world(),
-        scenario: p.scenario(),
-        now: p.now(),
-        log: p.log(),
-        files: &no_files,
-    };
-    console::execute(line, &cx)
-}
-
-fn printed(p: &Playback, line: &str) -> String {
-    match run(p, line) {
-        Outcome::Print(s) => s,
-        other => panic!("`{line}` did not print: {other:?}"),
-    }
-}
-
-fn failed(p: &Playback, line: &str) -> String {
-    match run(p, line) {
-        Outcome::Fail(s) => s,
-        other => panic!("`{line}` did not fail: {other:?}"),
-    }
-}
 
 fn at(secs: u64) -> Playback {
     let mut p = Playback::new(common::built_in_named("ecs-log-router-sidecar"));

@@ -18,5 +18,6 @@ mod golden;
 mod logs;
 mod properties;
 mod register;
+mod say;
 mod script;
 mod storage;

@@ -6,13 +6,10 @@ use crate::common;
 
 use std::sync::Arc;
 
+use crate::say::no_files;
 use orca_sim::console::{self, Context, Outcome};
 use orca_sim::scenario::spec::Scenario;
 use orca_sim::{Playback, SimTime};
-
-fn no_files(path: &str) -> Result<String, String> {
-    Err(format!("no such file: {path}"))
-}
 
 fn printed(p: &Playback, line: &str) -> String {
     let cx = Context {

@@ -1,0 +1,48 @@
+//! Console commands against a playback's moment, shared by the console test files: `run` one
+//! line, expect it to `printed` or `failed`, or `act` it (its actions become interventions).
+
+use orca_sim::Playback;
+use orca_sim::console::{self, Context, Outcome};
+
+/// Files the tests' commands may read: none.
+pub fn no_files(path: &str) -> Result<String, String> {
+    Err(format!("no such file: {path}"))
+}
+
+pub fn run(p: &Playback, line: &str) -> Outcome {
+    let cx = Context {
+        world: p.world(),
+        scenario: p.scenario(),
+        now: p.now(),
+        log: p.log(),
+        files: &no_files,
+    };
+    console::execute(line, &cx)
+}
+
+pub fn printed(p: &Playback, line: &str) -> String {
+    match run(p, line) {
+        Outcome::Print(s) => s,
+        other => panic!("`{line}` did not print: {other:?}"),
+    }
+}
+
+pub fn failed(p: &Playback, line: &str) -> String {
+    match run(p, line) {
+        Outcome::Fail(s) => s,
+        other => panic!("`{line}` did not fail: {other:?}"),
+    }
+}
+
+/// Carry out an acting command and return its reply.
+pub fn act(p: &mut Playback, line: &str) -> String {
+    match run(p, line) {
+        Outcome::Act { actions, after } => {
+            for a in actions {
+                p.intervene(a);
+            }
+            console::reply(&after, p.world(), p.log(), p.now())
+        }
+        other => panic!("`{line}` did not act: {other:?}"),
+    }
+}
