@@ -129,15 +129,9 @@ fn get_log_events(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]) -> O
         Ok(a) => a,
         Err(o) => return o,
     };
-    let Some(group) = args
-        .one("--log-group-name")
-        .or_else(|| args.one("--log-group-identifier"))
-    else {
-        return exception(
-            OP,
-            "InvalidParameterException",
-            "Should provide either logGroupName or logGroupIdentifier.",
-        );
+    let group = match group_of(&args, OP) {
+        Ok(g) => g,
+        Err(o) => return o,
     };
     let limit = match limit(&args, OP) {
         Ok(n) => n,
@@ -215,15 +209,9 @@ fn filter_log_events(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]) -
         Ok(a) => a,
         Err(o) => return o,
     };
-    let Some(group) = args
-        .one("--log-group-name")
-        .or_else(|| args.one("--log-group-identifier"))
-    else {
-        return exception(
-            OP,
-            "InvalidParameterException",
-            "Should provide either logGroupName or logGroupIdentifier.",
-        );
+    let group = match group_of(&args, OP) {
+        Ok(g) => g,
+        Err(o) => return o,
     };
     let limit = match limit(&args, OP) {
         Ok(n) => n,
@@ -286,15 +274,9 @@ fn describe_log_streams(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]
         Ok(a) => a,
         Err(o) => return o,
     };
-    let Some(group) = args
-        .one("--log-group-name")
-        .or_else(|| args.one("--log-group-identifier"))
-    else {
-        return exception(
-            OP,
-            "InvalidParameterException",
-            "Should provide either logGroupName or logGroupIdentifier.",
-        );
+    let group = match group_of(&args, OP) {
+        Ok(g) => g,
+        Err(o) => return o,
     };
     let (Some(ecs), true) = (ecs, group_exists(ecs, group)) else {
         return no_group(OP);
@@ -365,6 +347,19 @@ fn describe_log_groups(ecs: Option<&EcsCluster>, cx: &Context, words: &[String])
         })
         .collect();
     shapes_print(&json!({ "logGroups": groups }))
+}
+
+/// `--log-group-name` or `--log-group-identifier`, or the API's error when neither is given.
+fn group_of<'a>(args: &'a Args, op: &str) -> Result<&'a str, Outcome> {
+    args.one("--log-group-name")
+        .or_else(|| args.one("--log-group-identifier"))
+        .ok_or_else(|| {
+            exception(
+                op,
+                "InvalidParameterException",
+                "Should provide either logGroupName or logGroupIdentifier.",
+            )
+        })
 }
 
 #[cfg(test)]
