@@ -93,6 +93,9 @@ pub struct ShotArgs {
     pub width: u32,
     #[arg(long, default_value_t = 720)]
     pub height: u32,
+    /// The colours: `dark` (the default) or `light` (high contrast, for a bright room).
+    #[arg(long, value_enum, default_value = "dark")]
+    pub theme: crate::settings::Theme,
 }
 
 /// The `.ron` files under the paths `check` was given: folders are walked (following

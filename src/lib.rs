@@ -14,3 +14,5 @@ pub mod review;
 pub mod run_args;
 pub mod run_commands;
 pub mod scenario_file;
+pub mod settings;
+pub mod user_file;

@@ -16,13 +16,13 @@
 //! the review schedule (`crate::review`) needs.
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use orca_sim::Scenario;
 use serde::{Deserialize, Serialize};
+
+use crate::user_file;
 
 /// The format this version writes. 1 had no `version` field; 2 had no answer times.
 pub const FORMAT: u32 = 3;
@@ -100,11 +100,7 @@ pub fn default_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("ORCA_PROGRESS") {
         return Some(PathBuf::from(p));
     }
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
-    Some(base.join("orca").join("progress.ron"))
+    user_file::xdg_path("XDG_DATA_HOME", ".local/share", "progress.ron")
 }
 
 /// Why a file could not be used.
@@ -117,30 +113,17 @@ enum Unreadable {
     Broken(String),
 }
 
+impl From<user_file::Unreadable> for Unreadable {
+    fn from(u: user_file::Unreadable) -> Self {
+        match u {
+            user_file::Unreadable::NotAFile => Unreadable::NotAFile,
+            user_file::Unreadable::Broken(why) => Unreadable::Broken(why),
+        }
+    }
+}
+
 fn read_text(path: &Path) -> Result<Option<String>, Unreadable> {
-    let meta = match fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Unreadable::Broken(e.to_string())),
-    };
-    if !meta.is_file() {
-        // Reading a FIFO would block.
-        return Err(Unreadable::NotAFile);
-    }
-    let file = fs::File::open(path).map_err(|e| Unreadable::Broken(e.to_string()))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Unreadable::Broken(e.to_string()))?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err(Unreadable::Broken(format!(
-            "larger than {} MiB",
-            MAX_BYTES / 1024 / 1024
-        )));
-    }
-    String::from_utf8(bytes)
-        .map(Some)
-        .map_err(|_| Unreadable::Broken("not UTF-8 text".into()))
+    user_file::read_text(path, MAX_BYTES).map_err(Unreadable::from)
 }
 
 fn parse(text: &str) -> Result<BTreeMap<String, BTreeMap<String, QuizRecord>>, Unreadable> {
@@ -174,27 +157,6 @@ fn parse(text: &str) -> Result<BTreeMap<String, BTreeMap<String, QuizRecord>>, U
             .collect()),
         Err(e) => Err(Unreadable::Broken(e.to_string())),
     }
-}
-
-/// The file a chain of symbolic links ends at (which need not exist yet), so a save replaces
-/// that file and keeps the links.
-fn link_target(path: &Path) -> PathBuf {
-    let mut p = path.to_path_buf();
-    // As many links as Linux follows (MAXSYMLINKS); a loop ends there.
-    for _ in 0..40 {
-        let Ok(meta) = fs::symlink_metadata(&p) else {
-            break;
-        };
-        if !meta.file_type().is_symlink() {
-            break;
-        }
-        let Ok(next) = fs::read_link(&p) else { break };
-        p = match p.parent() {
-            Some(dir) if next.is_relative() => dir.join(next),
-            _ => next,
-        };
-    }
-    p
 }
 
 /// The wall clock, in seconds since the Unix epoch (0 if the clock is before it).
@@ -231,25 +193,22 @@ impl Progress {
                     path.display()
                 ));
             }
-            Err(Unreadable::Broken(why)) => {
-                let aside = PathBuf::from(format!("{}.unreadable-{}", path.display(), unix_now()));
-                match fs::rename(&path, &aside) {
-                    Ok(()) => {
-                        p.last_error = Some(format!(
-                            "{}: the progress file could not be read ({why}); it was kept as {} and a new one is started",
-                            path.display(),
-                            aside.display()
-                        ));
-                    }
-                    Err(e) => {
-                        p.read_only = true;
-                        p.last_error = Some(format!(
-                            "{}: the progress file could not be read ({why}) nor set aside ({e}); it is left as it is and answers given now are not saved",
-                            path.display()
-                        ));
-                    }
+            Err(Unreadable::Broken(why)) => match user_file::set_aside(&path, unix_now()) {
+                Ok(aside) => {
+                    p.last_error = Some(format!(
+                        "{}: the progress file could not be read ({why}); it was kept as {} and a new one is started",
+                        path.display(),
+                        aside.display()
+                    ));
                 }
-            }
+                Err(e) => {
+                    p.read_only = true;
+                    p.last_error = Some(format!(
+                        "{}: the progress file could not be read ({why}) nor set aside ({e}); it is left as it is and answers given now are not saved",
+                        path.display()
+                    ));
+                }
+            },
         }
         p
     }
@@ -354,44 +313,20 @@ impl Progress {
                 path.display()
             ));
         }
-        let target = link_target(path);
         let file = FileV3 {
             version: FORMAT,
             scenarios: self.scenarios.clone(),
         };
         let text = ron::ser::to_string_pretty(&file, ron::ser::PrettyConfig::default())
             .map_err(|e| format!("cannot encode progress: {e}"))?;
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "progress.ron".into());
-        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        let write = || -> std::io::Result<()> {
-            let mut f = fs::File::create(&tmp)?;
-            f.write_all(text.as_bytes())?;
-            f.sync_all()?;
-            fs::rename(&tmp, &target)?;
-            // The rename itself survives a crash once the folder is synced.
-            if let Ok(d) = fs::File::open(&dir) {
-                let _ = d.sync_all();
-            }
-            Ok(())
-        };
-        write().map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            format!("{}: answers not saved: {e}", target.display())
-        })
+        user_file::write_atomic(path, &text).map_err(|e| format!("{e}: answers not saved"))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn temp(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("orca-progress-{name}-{}", std::process::id()));

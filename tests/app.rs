@@ -773,3 +773,50 @@ fn a_review_click_opens_the_scenario_at_the_quiz_moment_and_asks_it() {
     let open = p.quiz.as_ref().expect("asked at once");
     assert_eq!(p.scenario().quizzes[moments[open.moment].quiz].id, first_id);
 }
+
+#[test]
+fn t_switches_the_canvas_to_the_light_theme_and_back() {
+    use orca::app::canvas::palette::paint;
+    use orca::app::ui_state::UiState;
+    use orca::settings::Theme;
+    let mut app = app_with("ecs-rolling-update", Progress::default());
+    player_seek(&mut app, SimTime::from_secs(56));
+    let press = |app: &mut App, k: KeyCode| {
+        app.world_mut()
+            .resource_mut::<ButtonInput<KeyCode>>()
+            .press(k);
+        app.update();
+        let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+        input.release(k);
+        input.clear();
+        app.update();
+    };
+    // Every card's fill is its state's colour in the theme, as opaque cards show it.
+    let fills_match = |app: &mut App, theme: Theme| {
+        let mut q = app.world_mut().query::<(&CardAnim, &Sprite)>();
+        let mut n = 0;
+        for (anim, sprite) in q.iter(app.world()) {
+            if sprite.color.alpha() < 1.0 {
+                continue;
+            }
+            let want = paint(theme, anim.state.color()).to_srgba();
+            let got = sprite.color.to_srgba();
+            assert!(
+                (want.red - got.red).abs() < 1e-3
+                    && (want.green - got.green).abs() < 1e-3
+                    && (want.blue - got.blue).abs() < 1e-3,
+                "{:?}: {got:?} is not {want:?}",
+                anim.state
+            );
+            n += 1;
+        }
+        n
+    };
+    assert!(fills_match(&mut app, Theme::Dark) > 0);
+    press(&mut app, KeyCode::KeyT);
+    assert_eq!(app.world().resource::<UiState>().theme, Theme::Light);
+    assert!(fills_match(&mut app, Theme::Light) > 0);
+    press(&mut app, KeyCode::KeyT);
+    assert_eq!(app.world().resource::<UiState>().theme, Theme::Dark);
+    assert!(fills_match(&mut app, Theme::Dark) > 0);
+}

@@ -48,6 +48,11 @@ fn srgb8(c: bevy::color::Color) -> [u8; 3] {
 /// `orca shot SCENARIO --at AT` under Xvfb into a temporary PNG, or `None` (after skipping or
 /// failing, see [`skip_or_fail`]) when this machine cannot render.
 fn shot(scenario: &str, at: &str, tag: &str) -> Option<std::path::PathBuf> {
+    shot_with(scenario, at, tag, &[])
+}
+
+/// [`shot`] with more arguments for `orca shot`.
+fn shot_with(scenario: &str, at: &str, tag: &str, extra: &[&str]) -> Option<std::path::PathBuf> {
     if Command::new("xvfb-run").arg("--help").output().is_err() {
         skip_or_fail("xvfb-run is not installed (apt-get install xvfb xauth)");
         return None;
@@ -67,6 +72,7 @@ fn shot(scenario: &str, at: &str, tag: &str) -> Option<std::path::PathBuf> {
         .arg(&scenario)
         .args(["--at", at, "--out"])
         .arg(&out)
+        .args(extra)
         .env("WGPU_BACKEND", "vulkan");
     if icd.exists() {
         cmd.env("VK_ICD_FILENAMES", icd);
@@ -153,5 +159,40 @@ fn shot_renders_a_side_by_side_world_with_both_parts() {
     }
     assert!(left > 500, "ECS side healthy pixels: {left}");
     assert!(right > 500, "EKS side ready pixels: {right}");
+    let _ = std::fs::remove_file(&out);
+}
+
+#[test]
+fn shot_renders_the_light_high_contrast_theme() {
+    let Some(out) = shot_with(
+        "scenarios/ecs-rolling-update.ron",
+        "56",
+        "light",
+        &["--theme", "light"],
+    ) else {
+        return;
+    };
+    let (w, h, channels, px) = pixels(&out);
+    use orca::app::canvas::card_state::CardState;
+    use orca::app::canvas::palette::{CANVAS_BG, paint};
+    use orca::settings::Theme;
+    // The canvas clears to the light canvas colour, the panels are white, and the healthy
+    // cards are painted in the light theme's fill (not the dark theme's).
+    let canvas = count_near(&px, channels, srgb8(paint(Theme::Light, CANVAS_BG)));
+    let white = count_near(&px, channels, [255, 255, 255]);
+    let healthy = count_near(
+        &px,
+        channels,
+        srgb8(paint(Theme::Light, CardState::Healthy.color())),
+    );
+    let dark_healthy = count_near(&px, channels, srgb8(CardState::Healthy.color()));
+    let area = (w * h) as usize;
+    assert!(canvas > area / 20, "light canvas pixels: {canvas}");
+    assert!(white > area / 10, "white panel pixels: {white}");
+    assert!(healthy > 2_000, "light healthy card pixels: {healthy}");
+    assert!(
+        dark_healthy < 200,
+        "dark healthy card pixels: {dark_healthy}"
+    );
     let _ = std::fs::remove_file(&out);
 }

@@ -7,6 +7,7 @@ use orca_sim::SimTime;
 use crate::app::AppSystems;
 use crate::app::player::Player;
 use crate::app::ui_state::UiState;
+use crate::settings::{TEXT_SCALE_MAX, TEXT_SCALE_MIN};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<Actions>()
@@ -59,6 +60,8 @@ pub enum Actions {
     ShowHands,
     /// Save a picture of the window (F12).
     Screenshot,
+    /// Switch between the dark and the light, high-contrast theme (T).
+    ToggleTheme,
     /// Open or close the console (C).
     ToggleConsole,
     /// Take the learner's last action back (Ctrl+Z).
@@ -114,6 +117,7 @@ fn keyboard_actions(
             KeyCode::KeyG => Actions::ToggleProgress,
             KeyCode::KeyN => Actions::ToggleOrder,
             KeyCode::KeyP => Actions::TogglePresenting,
+            KeyCode::KeyT => Actions::ToggleTheme,
             KeyCode::F12 => Actions::Screenshot,
             KeyCode::F5 => Actions::TogglePresenter,
             KeyCode::KeyH if ui.presenter => Actions::ShowHands,
@@ -179,8 +183,8 @@ fn apply_actions(
             },
             // The canvas camera refits (see `camera`).
             Actions::Fit => {}
-            Actions::TextBigger => ui.text_scale = (ui.text_scale + 0.125).min(3.0),
-            Actions::TextSmaller => ui.text_scale = (ui.text_scale - 0.125).max(0.75),
+            Actions::TextBigger => ui.text_scale = (ui.text_scale + 0.125).min(TEXT_SCALE_MAX),
+            Actions::TextSmaller => ui.text_scale = (ui.text_scale - 0.125).max(TEXT_SCALE_MIN),
             Actions::TextReset => ui.text_scale = 1.0,
             Actions::ToggleLegend => ui.show_legend = !ui.show_legend,
             Actions::ToggleHelp => ui.show_help = !ui.show_help,
@@ -188,6 +192,7 @@ fn apply_actions(
             Actions::ToggleProgress => ui.show_progress = !ui.show_progress,
             Actions::ToggleOrder => ui.newest_first = !ui.newest_first,
             Actions::TogglePresenting => ui.presenting = !ui.presenting,
+            Actions::ToggleTheme => ui.theme = ui.theme.other(),
             Actions::TogglePresenter => {
                 ui.presenter = !ui.presenter;
                 if !ui.presenter {

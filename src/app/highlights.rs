@@ -9,9 +9,11 @@ use orca_sim::{Subject, World};
 
 use crate::app::AppSystems;
 use crate::app::camera::{CanvasRect, fit_camera};
+use crate::app::canvas::palette::{HIGHLIGHT, SELECTION, paint};
 use crate::app::canvas::scene::{Area, CARD_H, CARD_W, CardKey, Detail};
 use crate::app::canvas::sync::{Canvas, CardAnim, Selectable};
 use crate::app::player::{Player, Selection};
+use crate::app::ui_state::UiState;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_plugins(crate::app::canvas::links::plugin)
@@ -47,11 +49,12 @@ fn select_on_click(
 fn draw_highlights(
     player: Res<Player>,
     canvas: Res<Canvas>,
+    ui_state: Res<UiState>,
     cards: Query<&CardAnim>,
     mut solid: Gizmos,
 ) {
     let world = player.playback.world();
-    let highlight = Color::srgb(1.0, 0.90, 0.20);
+    let highlight = paint(ui_state.theme, HIGHLIGHT);
     // A quiz about particular tasks highlights those, not every task of their service.
     let names_tasks = player
         .quiz_subjects()
@@ -82,7 +85,12 @@ fn draw_highlights(
             Selection::Deployment(_) => Target::Cards(Vec::new()),
         };
         for (c, size) in boxes_of(&canvas, &cards, &target) {
-            outline(&mut solid, c, size + Vec2::splat(6.0), Color::WHITE);
+            outline(
+                &mut solid,
+                c,
+                size + Vec2::splat(6.0),
+                paint(ui_state.theme, SELECTION),
+            );
         }
     }
 }

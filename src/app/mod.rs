@@ -23,6 +23,7 @@ mod presenter_window;
 mod screenshot;
 mod session;
 mod shot;
+pub mod theme;
 pub mod ui_state;
 mod window;
 

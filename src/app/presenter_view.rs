@@ -6,6 +6,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContext, egui};
 use orca_sim::SimTime;
 
+use crate::app::panels::palette::ink;
 use crate::app::player::Player;
 use crate::app::presenter::{MAX_VOTES, Presenter};
 use crate::app::presenter_window::{PresenterCamera, PresenterContextPass};
@@ -68,7 +69,7 @@ fn heading(ui: &mut egui::Ui, text: &str) {
         egui::RichText::new(text)
             .size(20.0)
             .strong()
-            .color(egui::Color32::from_rgb(255, 225, 60)),
+            .color(ink(ui, egui::Color32::from_rgb(255, 225, 60))),
     );
 }
 
@@ -161,7 +162,9 @@ fn contents(ui: &mut egui::Ui, player: &Player, presenter: &mut Presenter, typin
             );
             let mut rich = egui::RichText::new(text).size(16.0);
             if right {
-                rich = rich.color(egui::Color32::from_rgb(120, 230, 140)).strong();
+                rich = rich
+                    .color(ink(ui, egui::Color32::from_rgb(120, 230, 140)))
+                    .strong();
             }
             ui.label(rich);
         });
@@ -170,7 +173,7 @@ fn contents(ui: &mut egui::Ui, player: &Player, presenter: &mut Presenter, typin
                 ui.label(
                     egui::RichText::new(why)
                         .size(14.0)
-                        .color(egui::Color32::from_rgb(255, 190, 170)),
+                        .color(ink(ui, egui::Color32::from_rgb(255, 190, 170))),
                 );
             });
         }

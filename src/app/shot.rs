@@ -11,6 +11,7 @@ use crate::app::library::{Progress, ScenarioSource};
 use crate::app::player::Player;
 use crate::app::ui_state::UiState;
 use crate::app::window::add_view_plugins;
+use crate::settings::Theme;
 
 fn plugin(app: &mut App) {
     app.add_systems(Last, take_shot);
@@ -53,6 +54,7 @@ pub fn run_shot(
     at: SimTime,
     out: PathBuf,
     size: (u32, u32),
+    theme: Theme,
 ) -> std::process::ExitCode {
     if let Some(status) = graphics::check() {
         return status;
@@ -69,6 +71,7 @@ pub fn run_shot(
     app.insert_resource(UiState {
         presenting: presenter || std::env::var("ORCA_PRESENT").is_ok_and(|v| v == "1"),
         presenter,
+        theme,
         ..UiState::default()
     });
     let hands: Option<Vec<u32>> = std::env::var("ORCA_HANDS")

@@ -3,6 +3,8 @@
 
 use bevy::prelude::*;
 
+use crate::settings::Theme;
+
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<UiState>();
 }
@@ -28,6 +30,8 @@ pub struct UiState {
     /// scenario, quiz
     pub filters: [bool; 15],
     pub text_scale: f32,
+    /// The app's colours (T switches; remembered in the settings file).
+    pub theme: Theme,
     pub open_path: String,
     pub picker_error: Option<String>,
     /// F12 was pressed: the view saves a PNG of the window.
@@ -59,6 +63,7 @@ impl Default for UiState {
                 true, true,
             ],
             text_scale: 1.0,
+            theme: Theme::Dark,
             open_path: String::new(),
             picker_error: None,
             screenshot_requested: false,

@@ -11,8 +11,9 @@ use crate::app::player::Player;
 use crate::app::ui_state::UiState;
 use crate::app::{
     CorePlugin, camera, font, graphics, highlights, loading, panels, presenter, presenter_view,
-    screenshot,
+    screenshot, theme,
 };
+use crate::settings::Settings;
 
 /// Window, rendering, egui, camera and picking on top of [`CorePlugin`].
 pub(super) fn add_view_plugins(app: &mut App, title: String, size: (u32, u32), shot: bool) {
@@ -54,6 +55,7 @@ pub(super) fn add_view_plugins(app: &mut App, title: String, size: (u32, u32), s
         loading::window_plugin,
         presenter::plugin,
         presenter_view::plugin,
+        theme::plugin,
     ));
     if shot {
         app.insert_resource(bevy::winit::WinitSettings::continuous());
@@ -92,11 +94,20 @@ pub fn run_app(file: Option<PathBuf>) -> std::process::ExitCode {
     // The window opens at once; the run is simulated on another thread meanwhile.
     let player = Player::open(scenario, source, progress);
     app.insert_resource(player);
+    // The theme and text size the learner chose last time.
+    let settings = Settings::load(crate::settings::default_path());
+    if let Some(e) = &settings.last_error {
+        eprintln!("{e}");
+    }
     app.insert_resource(UiState {
         show_picker,
         show_intro: !show_picker,
+        theme: settings.theme,
+        text_scale: settings.text_scale,
+        notice: settings.last_error.clone(),
         ..default()
     });
+    app.insert_resource(theme::SavedSettings(settings));
     graphics::install_panic_hook();
     add_view_plugins(&mut app, title, (1280, 800), false);
     app.run();

@@ -11,11 +11,12 @@ use bevy::platform::collections::HashMap;
 use bevy::prelude::*;
 use orca_sim::elb::TargetState;
 
-use super::palette::LINK_TRUNK;
+use super::palette::{LINK_TRUNK, paint};
 use super::scene::{CARD_H, GAP, LinkEnd, PAD};
 use super::sync::{Canvas, CardAnim};
 use super::view::CanvasView;
 use crate::app::AppSystems;
+use crate::app::ui_state::UiState;
 
 pub(crate) fn plugin(app: &mut App) {
     app.init_gizmo_group::<LinkGizmos>()
@@ -49,6 +50,7 @@ fn configure(mut store: ResMut<GizmoConfigStore>) {
 fn draw_links(
     canvas: Res<Canvas>,
     view: Res<CanvasView>,
+    ui_state: Res<UiState>,
     cards: Query<&CardAnim>,
     mut solid: Gizmos<LinkGizmos>,
     mut dashed: Gizmos<DashedLinkGizmos>,
@@ -87,7 +89,7 @@ fn draw_links(
             .entry((link.group, x.to_bits()))
             .or_insert((x, turn_y));
         e.1 = e.1.max(turn_y);
-        let color = link_color(link.state);
+        let color = paint(ui_state.theme, link_color(link.state));
         let is_dashed = matches!(link.state, TargetState::Draining | TargetState::Unhealthy);
         // The branch to the target: along the gap above its row, then down into it.
         let (end, drop_to) = match link.to {
@@ -129,8 +131,12 @@ fn draw_links(
         };
         let from = Vec2::new(area.x + area.w / 2.0, -(area.y + area.h));
         let top = Vec2::new(x, 0.0);
-        solid.line_2d(from, top, LINK_TRUNK);
-        solid.line_2d(top, Vec2::new(x, -bottom), LINK_TRUNK);
+        solid.line_2d(from, top, paint(ui_state.theme, LINK_TRUNK));
+        solid.line_2d(
+            top,
+            Vec2::new(x, -bottom),
+            paint(ui_state.theme, LINK_TRUNK),
+        );
     }
 }
 

@@ -16,7 +16,7 @@ use super::card_state::CardState;
 use super::layout::{Shape, arrange, model};
 use super::layout_ecs;
 use super::layout_eks;
-use super::palette::{NEW_REVISION, OLD_REVISION, TEXT};
+use super::palette::{NEW_REVISION, OLD_REVISION, TEXT, paint, paint_fill};
 use super::run_shape::{RunStats, choose_shape};
 use super::scene::{CARD_H, CARD_W, Card, CardKey, Detail, Prim, Scene, TEXT_CARD};
 use super::text_width::clip;
@@ -24,6 +24,8 @@ use super::view::{CanvasView, DEFAULT_VIEWPORT};
 use crate::app::AppSystems;
 use crate::app::font::CanvasFont;
 use crate::app::player::{Player, Selection};
+use crate::app::ui_state::UiState;
+use crate::settings::Theme;
 
 /// Card motion to a new place, in simulated ms.
 const MOVE_MS: f32 = 900.0;
@@ -51,6 +53,8 @@ pub struct Canvas {
     /// The shape chosen for a run's samples and a canvas size.
     shape: Option<(RunStats, Vec2, Shape)>,
     frame: u32,
+    /// The theme the entities are painted in.
+    theme: Theme,
 }
 
 /// A card's entities and what they show now.
@@ -123,8 +127,26 @@ pub fn sync_canvas(
     view: Res<CanvasView>,
     mut canvas: ResMut<Canvas>,
     font: Option<Res<CanvasFont>>,
+    ui_state: Res<UiState>,
     mut q: PrimQuery,
 ) {
+    let theme = ui_state.theme;
+    if canvas.theme != theme {
+        // Everything is painted anew in the other theme's colours.
+        for e in canvas
+            .entities
+            .values()
+            .chain(canvas.cards.values().map(|c| &c.entity))
+        {
+            if let Ok(mut ec) = commands.get_entity(*e) {
+                ec.despawn();
+            }
+        }
+        canvas.entities.clear();
+        canvas.cards.clear();
+        canvas.scene = Scene::default();
+        canvas.theme = theme;
+    }
     let world = player.playback.world();
     let shape = canvas.shape_for(
         &player.layout_run,
@@ -181,6 +203,13 @@ fn sync_prims(
         let entity = canvas.entities.remove(key);
         let e = match prim {
             Prim::Rect { area, color, z } => {
+                // Boxes that can hold text stay light under the light theme's black text;
+                // thin strips and ticks keep their hue's contrast against the background.
+                let color = &if area.w.min(area.h) >= 12.0 {
+                    paint_fill(canvas.theme, *color)
+                } else {
+                    paint(canvas.theme, *color)
+                };
                 let pos = area.center().extend(*z);
                 let size = Vec2::new(area.w, area.h);
                 match entity.and_then(|e| q.get_mut(e).ok().map(|r| (e, r))) {
@@ -216,6 +245,7 @@ fn sync_prims(
                 color,
                 z,
             } => {
+                let color = &paint(canvas.theme, *color);
                 let pos = Vec2::new(at.x, -at.y).extend(*z);
                 match entity.and_then(|e| q.get_mut(e).ok().map(|r| (e, r))) {
                     Some((e, (mut tf, _, Some(mut t), Some(mut c), _))) => {
@@ -269,9 +299,10 @@ fn sync_card(
     let target = card.area.center();
     // A fading card changes colour in steps, so it is not touched every frame.
     let alpha = (card.alpha * 32.0).round() / 32.0;
-    let fill = with_alpha(card.state.color(), alpha);
-    let stripe = with_alpha(revision_color(card.new_revision), alpha);
-    let text_color = with_alpha(TEXT, alpha);
+    let theme = canvas.theme;
+    let fill = with_alpha(paint(theme, card.state.color()), alpha);
+    let stripe = with_alpha(paint(theme, revision_color(card.new_revision)), alpha);
+    let text_color = with_alpha(paint(theme, TEXT), alpha);
     let Some(existing) = canvas.cards.get_mut(&card.key) else {
         let scale = pop_in(card.appear);
         let task_id = card_id(world, card.key);

@@ -6,6 +6,7 @@
 //! (egui_plot's own legend sits on the plotted lines), with the line's colour and its style:
 //! series are solid, targets dashed, alarm thresholds dotted, now a white vertical line.
 
+use super::palette::ink;
 use bevy_egui::egui::{self, Color32};
 use egui_plot::{GridInput, HLine, HoverPosition, Line, LineStyle, VLine};
 use orca_sim::SimTime;
@@ -82,7 +83,7 @@ fn legend(ui: &mut egui::Ui, keys: &[Key]) {
                     );
                 }
             }
-            ui.label(egui::RichText::new(&k.name).color(egui::Color32::from_gray(215)));
+            ui.label(egui::RichText::new(&k.name).color(ink(ui, egui::Color32::from_gray(215))));
             ui.add_space(10.0);
         }
     });
@@ -123,8 +124,12 @@ fn chart<'a>(
     ui: &mut egui::Ui,
     id: impl egui::AsId,
     height: f32,
-    keys: &[Key],
+    keys: &mut [Key],
 ) -> egui_plot::Plot<'a> {
+    // The keys (and so the lines drawn from them) in the panel's theme.
+    for k in keys.iter_mut() {
+        k.color = ink(ui, k.color);
+    }
     legend(ui, keys);
     // The spacer tells the axis which step it labels, so the labels keep one rhythm.
     let labelled = std::rc::Rc::new(std::cell::Cell::new(60.0));
@@ -177,8 +182,12 @@ fn reference_line(k: &Key, y: f64) -> HLine {
     HLine::new(k.name.clone(), y).color(k.color).style(style)
 }
 
-fn now_line(now: f64) -> VLine {
-    VLine::new("now", now).color(NOW)
+fn now_line(keys: &[Key], now: f64) -> VLine {
+    let color = keys
+        .iter()
+        .find(|k| k.mark == Mark::Now)
+        .map_or(NOW, |k| k.color);
+    VLine::new("now", now).color(color)
 }
 
 fn now_key() -> Key {
@@ -206,29 +215,29 @@ pub(super) fn eks_metrics(ui: &mut egui::Ui, eks: &Cluster, now: f64) {
         keys.push(key("HPA target", REFERENCE, Mark::Dashed));
     }
     keys.push(now_key());
-    chart(ui, "cpu", 130.0, &keys)
+    chart(ui, "cpu", 130.0, &mut keys)
         .include_y(100.0)
         .show(ui, |p| {
             p.line(series_line(&keys[0], series(&|s| s.utilization)));
             if let Some(t) = target {
                 p.hline(reference_line(&keys[1], t));
             }
-            p.vline(now_line(now));
+            p.vline(now_line(&keys, now));
         });
     ui.label(egui::RichText::new("pods and nodes").weak());
-    let keys = [
+    let mut keys = [
         series_key(0, "desired replicas"),
         series_key(1, "ready pods"),
         series_key(2, "pending pods"),
         series_key(3, "nodes"),
         now_key(),
     ];
-    chart(ui, "counts", 130.0, &keys).show(ui, |p| {
+    chart(ui, "counts", 130.0, &mut keys).show(ui, |p| {
         p.line(series_line(&keys[0], series(&|s| s.desired as f64)));
         p.line(series_line(&keys[1], series(&|s| s.ready as f64)));
         p.line(series_line(&keys[2], series(&|s| s.pending as f64)));
         p.line(series_line(&keys[3], series(&|s| s.nodes as f64)));
-        p.vline(now_line(now));
+        p.vline(now_line(&keys, now));
     });
 }
 
@@ -275,7 +284,7 @@ pub(super) fn service_metrics(
     keys.extend(target.iter().map(|(k, _)| k.clone()));
     keys.extend(thresholds.iter().map(|(k, _)| k.clone()));
     keys.push(now_key());
-    chart(ui, format!("cpu-{}", svc.name), 130.0, &keys)
+    chart(ui, format!("cpu-{}", svc.name), 130.0, &mut keys)
         .include_y(100.0)
         .show(ui, |p| {
             p.line(series_line(&cpu, series(&|m| m.cpu)));
@@ -288,18 +297,18 @@ pub(super) fn service_metrics(
             for (k, t) in &thresholds {
                 p.hline(reference_line(k, *t));
             }
-            p.vline(now_line(now));
+            p.vline(now_line(&keys, now));
         });
     alarm_lines(ui, alarms);
-    let keys = [
+    let mut keys = [
         series_key(0, "desired"),
         series_key(1, "running"),
         now_key(),
     ];
-    chart(ui, format!("tasks-{}", svc.name), 120.0, &keys).show(ui, |p| {
+    chart(ui, format!("tasks-{}", svc.name), 120.0, &mut keys).show(ui, |p| {
         p.line(series_line(&keys[0], series(&|m| m.desired as f64)));
         p.line(series_line(&keys[1], series(&|m| m.running as f64)));
-        p.vline(now_line(now));
+        p.vline(now_line(&keys, now));
     });
 }
 
@@ -331,17 +340,17 @@ pub(super) fn capacity_metrics(
     ui.label(
         egui::RichText::new("CapacityProviderReservation = M needed / N in group × 100").weak(),
     );
-    let keys = [
+    let mut keys = [
         series_key(0, "reservation %"),
         key("target capacity", REFERENCE, Mark::Dashed),
         now_key(),
     ];
-    chart(ui, format!("cpr-{}", g.name), 120.0, &keys)
+    chart(ui, format!("cpr-{}", g.name), 120.0, &mut keys)
         .include_y(200.0)
         .show(ui, |p| {
             p.line(series_line(&keys[0], series(&|m| m.reservation)));
             p.hline(reference_line(&keys[1], target));
-            p.vline(now_line(now));
+            p.vline(now_line(&keys, now));
         });
     alarm_lines(ui, alarms);
     ui.label(
@@ -351,17 +360,17 @@ pub(super) fn capacity_metrics(
         ))
         .weak(),
     );
-    let keys = [
+    let mut keys = [
         series_key(0, "desired instances"),
         series_key(1, "registered"),
         series_key(2, "tasks waiting"),
         now_key(),
     ];
-    chart(ui, format!("asg-{}", g.name), 110.0, &keys).show(ui, |p| {
+    chart(ui, format!("asg-{}", g.name), 110.0, &mut keys).show(ui, |p| {
         p.line(series_line(&keys[0], series(&|m| m.desired as f64)));
         p.line(series_line(&keys[1], series(&|m| m.registered as f64)));
         p.line(series_line(&keys[2], series(&|m| m.waiting as f64)));
-        p.vline(now_line(now));
+        p.vline(now_line(&keys, now));
     });
 }
 

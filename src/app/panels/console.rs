@@ -8,6 +8,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiPrimaryContextPass, egui};
 use orca_sim::console::{self, Context, Outcome};
 
+use super::palette::ink;
 use super::{PanelSystems, Root};
 use crate::app::AppSystems;
 use crate::app::actions::Actions;
@@ -204,7 +205,7 @@ fn show_console(
                         if !e.output.is_empty() {
                             let text = egui::RichText::new(e.output.trim_end()).monospace();
                             let text = if e.failed {
-                                text.color(egui::Color32::from_rgb(255, 140, 120))
+                                text.color(ink(ui, egui::Color32::from_rgb(255, 140, 120)))
                             } else {
                                 text
                             };

@@ -6,7 +6,7 @@ use bevy_egui::{EguiPrimaryContextPass, egui};
 use orca_sim::{Event, Subject};
 
 use super::console::ConsoleState;
-use super::palette::source_color;
+use super::palette::{ink, source_color};
 use super::{PanelSystems, Root};
 use crate::app::player::{Player, Selection};
 use crate::app::ui_state::UiState;
@@ -57,7 +57,7 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
                     }
                     ui.checkbox(
                         &mut ui_state.filters[i],
-                        egui::RichText::new(*s).color(source_color(s)),
+                        egui::RichText::new(*s).color(ink(ui, source_color(s))),
                     );
                 }
                 ui.separator();
@@ -93,7 +93,7 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
                                 ui.label(egui::RichText::new(format!("[{}]", e.at)).monospace());
                                 ui.label(
                                     egui::RichText::new(e.source.to_string())
-                                        .color(source_color(e.source.category()))
+                                        .color(ink(ui, source_color(e.source.category())))
                                         .monospace(),
                                 );
                                 ui.label(&e.message);

@@ -8,7 +8,7 @@ use bevy_egui::{EguiPrimaryContextPass, egui};
 use orca_sim::goals::{self, GoalStatus, HINT_COST};
 
 use super::console::ConsoleState;
-use super::palette;
+use super::palette::{self, ink};
 use super::{PanelSystems, Root};
 use crate::app::player::Player;
 
@@ -51,11 +51,11 @@ fn goal_rows(ui: &mut egui::Ui, player: &Player) {
     {
         let (mark, colour, words) = status_line(s);
         ui.horizontal_wrapped(|ui| {
-            ui.label(egui::RichText::new(mark).strong().color(colour));
+            ui.label(egui::RichText::new(mark).strong().color(ink(ui, colour)));
             ui.label(format!("{}. {}", i + 1, goals::describe(g)));
         });
         ui.indent(("goal", i), |ui| {
-            ui.label(egui::RichText::new(words).color(colour));
+            ui.label(egui::RichText::new(words).color(ink(ui, colour)));
         });
     }
 }
@@ -124,7 +124,7 @@ fn show_result(mut root: ResMut<Root>, mut player: ResMut<Player>, console: Res<
                 egui::RichText::new(headline)
                     .size(20.0)
                     .strong()
-                    .color(colour),
+                    .color(ink(ui, colour)),
             );
             ui.label(
                 egui::RichText::new(format!("Score {score} of 100"))

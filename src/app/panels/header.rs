@@ -4,6 +4,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiPrimaryContextPass, egui};
 
+use super::palette::ink;
 use super::{PanelSystems, Root};
 use crate::app::actions::Actions;
 use crate::app::player::{Player, SPEEDS};
@@ -64,7 +65,7 @@ fn header(
                     );
                 }
                 if let Some(e) = &player.progress.last_error {
-                    ui.colored_label(egui::Color32::from_rgb(255, 190, 120), "⚠ progress file")
+                    ui.colored_label(ink(ui, egui::Color32::from_rgb(255, 190, 120)), "⚠ progress file")
                         .on_hover_text(e.as_str());
                 }
                 ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {

@@ -4,7 +4,7 @@
 use bevy::prelude::Color;
 use bevy_egui::egui;
 
-use super::palette::c32;
+use super::palette::{c32, ink};
 use crate::app::canvas::card_state::CardState;
 use crate::app::canvas::palette::{
     INSTANCE_BOOTING_BG, INSTANCE_GONE_BG, NEW_REVISION, OLD_REVISION,
@@ -51,7 +51,7 @@ fn row(ui: &mut egui::Ui, swatch: Option<Color>, text: &str) -> egui::Response {
     ui.horizontal(|ui| {
         let (r, _) = ui.allocate_exact_size(egui::vec2(18.0, 14.0), egui::Sense::hover());
         if let Some(c) = swatch {
-            ui.painter().rect_filled(r, 2.0, c32(c));
+            ui.painter().rect_filled(r, 2.0, ink(ui, c32(c)));
         }
         ui.add(egui::Label::new(text).wrap())
     })

@@ -4,6 +4,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiPrimaryContextPass, egui};
 
+use super::palette::ink;
 use super::{PanelSystems, Root};
 use crate::app::player::Player;
 
@@ -18,14 +19,14 @@ fn show_load_error(mut root: ResMut<Root>, player: Res<Player>) {
     let Some(root) = root.ui() else { return };
     if let Some(err) = player.load_error.clone() {
         egui::Panel::top("error")
-            .frame(egui::Frame::default().fill(egui::Color32::from_rgb(110, 25, 25)).inner_margin(6.0))
+            .frame(egui::Frame::default().fill(ink(root, egui::Color32::from_rgb(110, 25, 25))).inner_margin(6.0))
             .show(root, |ui| {
                 ui.horizontal_wrapped(|ui| {
                     ui.label(
                         egui::RichText::new(format!(
                             "⚠ The edited file has an error; still showing the last good version.\n{err}"
                         ))
-                        .color(egui::Color32::WHITE)
+                        .color(ink(ui, egui::Color32::WHITE))
                         .monospace(),
                     );
                 });

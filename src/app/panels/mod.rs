@@ -12,7 +12,7 @@ mod inspector;
 mod intro;
 mod legend;
 mod load_error;
-mod palette;
+pub(crate) mod palette;
 mod picker;
 mod progress_view;
 mod projector_quiz;

@@ -3,6 +3,9 @@
 use bevy::prelude::*;
 use bevy_egui::egui;
 
+use crate::app::canvas::palette::paint;
+use crate::settings::Theme;
+
 pub(super) fn c32(c: Color) -> egui::Color32 {
     let s = c.to_srgba();
     egui::Color32::from_rgba_unmultiplied(
@@ -38,3 +41,13 @@ pub(super) const OK: egui::Color32 = egui::Color32::from_rgb(120, 230, 140);
 pub(super) const BAD: egui::Color32 = egui::Color32::from_rgb(255, 120, 120);
 /// Not decided yet.
 pub(super) const MUTED: egui::Color32 = egui::Color32::from_rgb(170, 170, 180);
+
+/// A colour of the dark palette as the panel's theme shows it (the canvas's rule,
+/// [`paint`]): unchanged on dark panels, turned around on light ones so it stays legible.
+pub(crate) fn ink(ui: &egui::Ui, c: egui::Color32) -> egui::Color32 {
+    if ui.visuals().dark_mode {
+        return c;
+    }
+    let [r, g, b, a] = c.to_srgba_unmultiplied();
+    c32(paint(Theme::Light, Color::srgba_u8(r, g, b, a)))
+}

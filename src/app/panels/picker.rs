@@ -3,6 +3,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiPrimaryContextPass, egui};
 
+use super::palette::ink;
 use super::{PanelSystems, Root};
 use crate::app::camera::ViewState;
 use crate::app::library;
@@ -71,7 +72,7 @@ fn picker(ctx: &egui::Context, player: &mut Player, ui_state: &mut UiState, view
                 ui.label(
                     egui::RichText::new(e)
                         .monospace()
-                        .color(egui::Color32::from_rgb(255, 120, 120)),
+                        .color(ink(ui, egui::Color32::from_rgb(255, 120, 120))),
                 );
             }
             ui.separator();

@@ -8,6 +8,7 @@ use bevy_egui::{EguiPrimaryContextPass, egui};
 use super::{PanelSystems, Root};
 use std::collections::BTreeMap;
 
+use super::palette::ink;
 use crate::app::actions::Review;
 use crate::app::library;
 use crate::app::player::Player;
@@ -81,7 +82,10 @@ fn show_progress_view(
             );
             ui.weak("The score counts first attempts; answering again is practice (retakes).");
             if let Some(e) = &player.progress.last_error {
-                ui.colored_label(egui::Color32::from_rgb(255, 190, 120), format!("⚠ {e}"));
+                ui.colored_label(
+                    ink(ui, egui::Color32::from_rgb(255, 190, 120)),
+                    format!("⚠ {e}"),
+                );
             }
             // Room for the lines above and below, so the window fits the screen.
             let list_height = (ctx.content_rect().height() - 260.0).max(120.0);
@@ -147,7 +151,7 @@ fn review_list(ui: &mut egui::Ui, cache: &Cache, reviews: &mut MessageWriter<Rev
                         ui.label(
                             egui::RichText::new(&row.why)
                                 .strong()
-                                .color(egui::Color32::from_rgb(255, 190, 120)),
+                                .color(ink(ui, egui::Color32::from_rgb(255, 190, 120))),
                         );
                         ui.add(
                             egui::Label::new(

@@ -6,6 +6,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiPrimaryContextPass, egui};
 
+use super::palette::ink;
 use super::{PanelSystems, Root};
 use crate::app::player::Player;
 use crate::app::presenter::Presenter;
@@ -44,7 +45,7 @@ fn show_projector_quiz(
         .exact_size(520.0)
         .frame(
             egui::Frame::side_top_panel(root.style())
-                .fill(egui::Color32::from_rgb(38, 36, 22))
+                .fill(ink(root, egui::Color32::from_rgb(38, 36, 22)))
                 .inner_margin(14.0),
         )
         .show(root, |ui| {
@@ -56,7 +57,7 @@ fn show_projector_quiz(
                 })
                 .size(26.0)
                 .strong()
-                .color(YELLOW),
+                .color(ink(ui, YELLOW)),
             );
             ui.add_space(8.0);
             ui.label(egui::RichText::new(&quiz.question).size(24.0).strong());
@@ -71,7 +72,7 @@ fn show_projector_quiz(
                     egui::RichText::new(format!("{mark}{}. {choice}", (b'A' + c as u8) as char))
                         .size(22.0);
                 if right {
-                    text = text.color(GREEN).strong();
+                    text = text.color(ink(ui, GREEN)).strong();
                 } else if presenter.revealed {
                     text = text.weak();
                 }
@@ -86,11 +87,14 @@ fn show_projector_quiz(
                             egui::Sense::hover(),
                         );
                         ui.painter()
-                            .rect_filled(rect, 3.0, egui::Color32::from_gray(60));
+                            .rect_filled(rect, 3.0, ink(ui, egui::Color32::from_gray(60)));
                         let mut filled = rect;
                         filled.set_width(rect.width() * share as f32 / 100.0);
-                        ui.painter()
-                            .rect_filled(filled, 3.0, if right { GREEN } else { YELLOW });
+                        ui.painter().rect_filled(
+                            filled,
+                            3.0,
+                            ink(ui, if right { GREEN } else { YELLOW }),
+                        );
                         ui.label(egui::RichText::new(format!("{votes} · {share} %")).size(18.0));
                     });
                 }

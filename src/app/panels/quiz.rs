@@ -4,6 +4,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiPrimaryContextPass, egui};
 
+use super::palette::ink;
 use super::{PanelSystems, Root};
 use crate::app::player::Player;
 use crate::app::ui_state::UiState;
@@ -38,7 +39,7 @@ fn quiz_panel(root: &mut egui::Ui, player: &mut Player) {
         .exact_size(420.0)
         .frame(
             egui::Frame::side_top_panel(root.style())
-                .fill(egui::Color32::from_rgb(38, 36, 22))
+                .fill(ink(root, egui::Color32::from_rgb(38, 36, 22)))
                 .inner_margin(12.0),
         )
         .show(root, |ui| {
@@ -46,7 +47,7 @@ fn quiz_panel(root: &mut egui::Ui, player: &mut Player) {
                 egui::RichText::new(title)
                     .size(20.0)
                     .strong()
-                    .color(egui::Color32::from_rgb(255, 225, 60)),
+                    .color(ink(ui, egui::Color32::from_rgb(255, 225, 60))),
             );
             ui.weak("The highlighted objects are what the question is about.");
             ui.add_space(6.0);
@@ -66,12 +67,12 @@ fn quiz_panel(root: &mut egui::Ui, player: &mut Player) {
                     if quiz.correct.contains(&i) {
                         text = egui::RichText::new(format!("✓ {}  {}", shown + 1, choice))
                             .size(16.0)
-                            .color(egui::Color32::from_rgb(120, 230, 140))
+                            .color(ink(ui, egui::Color32::from_rgb(120, 230, 140)))
                             .strong();
                     } else if picked {
                         text = egui::RichText::new(format!("✗ {}  {}", shown + 1, choice))
                             .size(16.0)
-                            .color(egui::Color32::from_rgb(255, 120, 120));
+                            .color(ink(ui, egui::Color32::from_rgb(255, 120, 120)));
                     }
                 }
                 let r = ui.add(egui::Button::selectable(picked, text).wrap());
@@ -87,7 +88,7 @@ fn quiz_panel(root: &mut egui::Ui, player: &mut Player) {
                         ui.label(
                             egui::RichText::new(why)
                                 .size(14.0)
-                                .color(egui::Color32::from_rgb(255, 190, 170)),
+                                .color(ink(ui, egui::Color32::from_rgb(255, 190, 170))),
                         );
                     });
                 }
@@ -116,9 +117,9 @@ fn quiz_panel(root: &mut egui::Ui, player: &mut Player) {
                         .size(18.0)
                         .strong()
                         .color(if right {
-                            egui::Color32::from_rgb(120, 230, 140)
+                            ink(ui, egui::Color32::from_rgb(120, 230, 140))
                         } else {
-                            egui::Color32::from_rgb(255, 120, 120)
+                            ink(ui, egui::Color32::from_rgb(255, 120, 120))
                         }),
                     );
                     ui.label(egui::RichText::new(&quiz.explanation).size(15.0));

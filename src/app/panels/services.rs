@@ -8,7 +8,7 @@ use orca_sim::k8s::cluster::Cluster;
 use orca_sim::k8s::read;
 
 use super::charts::{capacity_metrics, eks_metrics, service_metrics};
-use super::palette::c32;
+use super::palette::{c32, ink};
 use crate::app::canvas::palette::{NEW_REVISION, OLD_REVISION};
 use crate::app::player::{Player, Selection};
 
@@ -93,7 +93,7 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
                 ui.painter().rect_filled(
                     r,
                     1.0,
-                    c32(if primary { NEW_REVISION } else { OLD_REVISION }),
+                    ink(ui, c32(if primary { NEW_REVISION } else { OLD_REVISION })),
                 );
                 ui.add(
                     egui::Label::new(
@@ -197,11 +197,14 @@ pub(super) fn deployment_summary(
             ui.painter().rect_filled(
                 r,
                 1.0,
-                c32(if Some(i) == current {
-                    NEW_REVISION
-                } else {
-                    OLD_REVISION
-                }),
+                ink(
+                    ui,
+                    c32(if Some(i) == current {
+                        NEW_REVISION
+                    } else {
+                        OLD_REVISION
+                    }),
+                ),
             );
             ui.add(
                 egui::Label::new(

@@ -46,6 +46,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("N", "newest events first / oldest first"),
     ("P", "presentation mode: canvas only (with the timeline)"),
     (
+        "T",
+        "theme: dark / light, high contrast (for a bright room)",
+    ),
+    (
         "F5",
         "presenter mode: a second window for the teacher (H count, Enter reveal)",
     ),

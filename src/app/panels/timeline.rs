@@ -5,7 +5,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiPrimaryContextPass, egui};
 use orca_sim::{SimTime, Source};
 
-use super::palette::source_color;
+use super::palette::{ink, source_color};
 use super::{PanelSystems, Root};
 use crate::app::player::Player;
 
@@ -28,7 +28,7 @@ fn timeline(root: &mut egui::Ui, player: &mut Player) {
             let (rect, response) =
                 ui.allocate_exact_size(ui.available_size(), egui::Sense::click_and_drag());
             let painter = ui.painter_at(rect);
-            painter.rect_filled(rect, 4.0, egui::Color32::from_rgb(24, 27, 34));
+            painter.rect_filled(rect, 4.0, ink(ui, egui::Color32::from_rgb(24, 27, 34)));
             let end = player.end().millis().max(1) as f32;
             let x_of =
                 |t: SimTime| rect.left() + 8.0 + (rect.width() - 16.0) * (t.millis() as f32 / end);
@@ -43,7 +43,10 @@ fn timeline(root: &mut egui::Ui, player: &mut Player) {
                 let x = x_of(e.at);
                 painter.line_segment(
                     [egui::pos2(x, mid - 7.0), egui::pos2(x, mid + 7.0)],
-                    egui::Stroke::new(1.0, source_color(e.source.category()).gamma_multiply(0.7)),
+                    egui::Stroke::new(
+                        1.0,
+                        ink(ui, source_color(e.source.category())).gamma_multiply(0.7),
+                    ),
                 );
             }
             for m in player.playback.quiz_moments() {
@@ -57,14 +60,14 @@ fn timeline(root: &mut egui::Ui, player: &mut Player) {
                 ];
                 painter.add(egui::Shape::convex_polygon(
                     pts,
-                    egui::Color32::from_rgb(255, 225, 60),
-                    egui::Stroke::new(1.0, egui::Color32::BLACK),
+                    ink(ui, egui::Color32::from_rgb(255, 225, 60)),
+                    egui::Stroke::new(1.0, ink(ui, egui::Color32::BLACK)),
                 ));
             }
             let x = x_of(player.now());
             painter.line_segment(
                 [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
-                egui::Stroke::new(3.0, egui::Color32::WHITE),
+                egui::Stroke::new(3.0, ink(ui, egui::Color32::WHITE)),
             );
             if let Some(p) = response.interact_pointer_pos()
                 && (response.clicked() || response.dragged())
@@ -74,7 +77,7 @@ fn timeline(root: &mut egui::Ui, player: &mut Player) {
                 player.playing = false;
                 player.seek_asking(t);
             }
-            let label_color = egui::Color32::from_gray(170);
+            let label_color = ink(ui, egui::Color32::from_gray(170));
             painter.text(
                 egui::pos2(rect.left() + 8.0, rect.bottom() - 2.0),
                 egui::Align2::LEFT_BOTTOM,
