@@ -38,6 +38,19 @@ const POLL: Duration = Duration::from_millis(500);
 const SAFETY_POLL: Duration = Duration::from_secs(5);
 /// Events closer together than this are one save (editors write, rename and chmod).
 const QUIET: Duration = Duration::from_millis(100);
+/// How long a file must stay empty before its emptiness counts as a change.
+const EMPTY_SETTLE: Duration = Duration::from_millis(300);
+
+/// Whether to read the file now, and since when it has been empty: an empty file is read only
+/// once it has been empty for [`EMPTY_SETTLE`] (a save in place truncates first).
+fn settle(empty: bool, empty_since: Option<Instant>, now: Instant) -> (bool, Option<Instant>) {
+    match (empty, empty_since) {
+        (false, _) => (true, None),
+        (true, None) => (false, Some(now)),
+        (true, Some(t)) if now.duration_since(t) >= EMPTY_SETTLE => (true, None),
+        (true, Some(t)) => (false, Some(t)),
+    }
+}
 
 /// The watcher of the player's file, and whether a change waits for the current load to end.
 #[derive(Resource, Default)]
@@ -165,17 +178,30 @@ fn watch_file(
     let mut last_look = Instant::now();
     // A save between the read and the watch's start is caught by looking once at once.
     let mut look = true;
+    // When an empty file was first seen: an editor that saves in place truncates the file
+    // before writing it, so an empty file counts only once it has stayed empty a moment.
+    let mut empty_since: Option<Instant> = None;
     while !stop.load(Ordering::SeqCst) {
+        if let Some(t) = empty_since
+            && t.elapsed() >= EMPTY_SETTLE
+        {
+            look = true;
+        }
         if look {
             look = false;
             last_stamp = stamp(path);
-            // An unreadable file (gone for a moment while an editor replaces it) is not a
-            // change: the next event or poll looks again.
-            if let Some(print) = scenario_file::fingerprint(path)
-                && Some(print) != seen
-            {
-                seen = Some(print);
-                changed.store(true, Ordering::SeqCst);
+            let empty = last_stamp.is_some_and(|(_, len)| len == 0);
+            let read;
+            (read, empty_since) = settle(empty, empty_since, Instant::now());
+            if read {
+                // An unreadable file (gone for a moment while an editor replaces it) is not a
+                // change: the next event or poll looks again.
+                if let Some(print) = scenario_file::fingerprint(path)
+                    && Some(print) != seen
+                {
+                    seen = Some(print);
+                    changed.store(true, Ordering::SeqCst);
+                }
             }
         }
         match rx.recv_timeout(Duration::from_millis(200)) {
@@ -228,6 +254,20 @@ fn concerns(event: &notify::Event, names: &[PathBuf]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_file_counts_only_once_it_stays_empty() {
+        let t0 = Instant::now();
+        // First seen empty: not read; a moment later still empty: still not read.
+        assert_eq!(settle(true, None, t0), (false, Some(t0)));
+        let soon = t0 + Duration::from_millis(100);
+        assert_eq!(settle(true, Some(t0), soon), (false, Some(t0)));
+        // Written meanwhile (the save's second half): read at once, the wait forgotten.
+        assert_eq!(settle(false, Some(t0), soon), (true, None));
+        // Still empty after the settling time: a real change to an empty file.
+        let later = t0 + EMPTY_SETTLE;
+        assert_eq!(settle(true, Some(t0), later), (true, None));
+    }
 
     fn wait_for(w: &FileWatcher, secs: u64) -> bool {
         let until = Instant::now() + Duration::from_secs(secs);
