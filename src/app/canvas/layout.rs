@@ -18,7 +18,7 @@ use orca_sim::elb::TargetState;
 use super::card_state::CardState;
 use super::model::{BarModel, GroupModel, HostModel, LaneModel, Model};
 use super::palette::{
-    BAR_BG, NEW_REVISION, OLD_REVISION, TEXT, TEXT_DIM, TG_BG, ZONE_BG, ZONE_OUT_BG,
+    BAR_BG, NEW_REVISION, OLD_REVISION, PART_RULE, TEXT, TEXT_DIM, TG_BG, ZONE_BG, ZONE_OUT_BG,
 };
 use super::scene::{
     Area, BAR_GAP, BAR_H, CARD_H, CARD_W, Card, Detail, FitBounds, GAP, HostBox, Link, LinkEnd,
@@ -125,7 +125,27 @@ fn push_zones(scene: &mut Scene, m: &Model, p: &Placement, host_w: f32) {
         );
         scene.areas.insert(key, area);
     }
+    // A side-by-side world: a rule down the gap between the ECS part's zones and the EKS
+    // part's, so the two read as two clusters.
+    if let Some(k) = m.eks_zones_from.filter(|k| *k > 0 && *k < m.zones.len()) {
+        let x = k as f32 * (p.zone_w + ZONE_GAP) - ZONE_GAP / 2.0;
+        push_rect(
+            scene,
+            "divider:parts".into(),
+            Area {
+                x: x - PART_RULE_W / 2.0,
+                y: 0.0,
+                w: PART_RULE_W,
+                h: p.zone_h,
+            },
+            PART_RULE,
+            0.0,
+        );
+    }
 }
+
+/// The width of the rule between a side-by-side world's two parts.
+const PART_RULE_W: f32 = 4.0;
 
 /// A host: its box, name, notes and bars, and its cards or counts.
 fn push_host(

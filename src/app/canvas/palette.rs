@@ -22,6 +22,8 @@ pub(super) const BAR_MEM: Color = Color::srgb(0.55, 0.40, 0.85);
 pub(super) const BAR_PODS: Color = Color::srgb(0.35, 0.6, 0.5);
 /// The shared part of the lines from a target group or Service down to its targets.
 pub(super) const LINK_TRUNK: Color = Color::srgb(0.58, 0.52, 0.80);
+/// The rule between a side-by-side world's ECS and EKS parts.
+pub(super) const PART_RULE: Color = Color::srgb(0.55, 0.58, 0.66);
 /// The outline of what a quiz is about.
 pub const HIGHLIGHT: Color = Color::srgb(1.0, 0.90, 0.20);
 /// The outline of the selection.

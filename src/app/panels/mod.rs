@@ -19,6 +19,7 @@ mod projector_quiz;
 mod quiz;
 mod services;
 mod shortcuts;
+mod side_by_side;
 mod side_panel;
 mod timeline;
 

@@ -8,6 +8,7 @@ use super::goals::goals_section;
 use super::inspector::inspector;
 use super::legend::legend;
 use super::services::services;
+use super::side_by_side::side_by_side;
 use super::{PanelSystems, Root};
 use crate::app::player::Player;
 use crate::app::ui_state::UiState;
@@ -45,6 +46,7 @@ fn side_panel(root: &mut egui::Ui, player: &mut Player, show_legend: bool) {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
+                    side_by_side(ui, player.playback.world());
                     if !player.scenario().goals.is_empty() {
                         goals_section(ui, player);
                         ui.separator();
