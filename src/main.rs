@@ -7,6 +7,7 @@ use orca::{app, cli};
 use orca_sim::SimTime;
 
 fn main() -> ExitCode {
+    app::cold_start::mark_process_start();
     let args = cli::Cli::parse();
     match args.command {
         Some(cli::Command::Check { paths }) => cli::check(&paths),

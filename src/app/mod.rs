@@ -9,6 +9,7 @@ pub mod actions;
 mod camera;
 pub mod canvas;
 mod capture;
+pub mod cold_start;
 mod font;
 mod graphics;
 mod highlights;

@@ -110,6 +110,9 @@ pub fn run_app(file: Option<PathBuf>) -> std::process::ExitCode {
     app.insert_resource(theme::SavedSettings(settings));
     graphics::install_panic_hook();
     add_view_plugins(&mut app, title, (1280, 800), false);
+    if super::cold_start::requested() {
+        app.add_plugins(super::cold_start::plugin);
+    }
     app.run();
     std::process::ExitCode::SUCCESS
 }
