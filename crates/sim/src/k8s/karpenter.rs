@@ -57,6 +57,9 @@ pub struct NodePool {
     pub budget_nodes: IntOrPercent,
     /// `template.spec.expireAfter` (`None`: Never).
     pub expire_after: Option<Millis>,
+    /// The AMI the EC2NodeClass resolves to (`amiSelectorTerms`): a NodeClaim launched from
+    /// another AMI has drifted.
+    pub ami_id: String,
 }
 
 /// Where a NodeClaim is in its life.
@@ -97,21 +100,36 @@ pub struct NodeClaim {
     pub pdb_blocked_reported_at: Option<SimTime>,
     /// The node and the instance are gone.
     pub gone: bool,
+    /// The AMI the instance was launched from.
+    pub ami_id: String,
+    /// The `Drifted` condition: its reason (`AMIDrift`) and when it became True.
+    pub drifted: Option<(&'static str, SimTime)>,
 }
 
-/// A replace command in flight (single-node consolidation that needs one new, cheaper node).
-/// As Karpenter's orchestration queue does it: the candidate is tainted and the replacement
-/// launched at once; only when the replacement is Initialized is the candidate deleted, its
-/// pods evicted onto the new capacity. Orca runs one such command per NodePool at a time.
-/// [model: Karpenter can run several commands in parallel.]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// A replace command in flight (consolidation that needs one new, cheaper node, or drift that
+/// needs new nodes for the pods that fit nowhere else). As Karpenter's orchestration queue does
+/// it: the candidates are tainted and the replacements launched at once; only when every
+/// replacement is Initialized are the candidates deleted, their pods evicted onto the new
+/// capacity. Orca runs one such command per NodePool at a time. [model: Karpenter can run
+/// several commands in parallel.]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Replace {
-    /// The NodeClaim being replaced.
-    pub candidate: usize,
-    /// The cheaper NodeClaim launched for its pods.
-    pub replacement: usize,
-    /// The replacement is Initialized and the candidate is being drained.
+    /// The NodeClaims being replaced (several for multi-node consolidation).
+    pub candidates: Vec<usize>,
+    /// The NodeClaims launched for their pods.
+    pub replacements: Vec<usize>,
+    /// The replacements are Initialized and the candidates are being drained.
     pub draining: bool,
+}
+
+impl Replace {
+    pub fn replaces(&self, c: usize) -> bool {
+        self.candidates.contains(&c)
+    }
+
+    pub fn launched(&self, c: usize) -> bool {
+        self.replacements.contains(&c)
+    }
 }
 
 impl NodeClaim {
@@ -261,6 +279,63 @@ pub fn replacement(
     }
 }
 
+/// Multi-node consolidation's replacement for the candidates `current` whose pods that fit
+/// nowhere else add up to `load` (karpenter `pkg/controllers/disruption/consolidation.go`,
+/// `computeConsolidation`, and `multinodeconsolidation.go`, `filterOutSameInstanceType`): the
+/// cheapest allowed type that holds them, strictly cheaper than all the candidates together;
+/// and when one of the candidates' own types could be the replacement, only types strictly
+/// cheaper than the cheapest such candidate (else deleting the others and keeping that node
+/// would move fewer pods). `None`: no such type, within `cpu_left`.
+pub fn multi_replacement(
+    types: &[&'static InstanceType],
+    current: &[&'static InstanceType],
+    load: Load,
+    cpu_left: Option<u32>,
+) -> Option<&'static InstanceType> {
+    let total: f64 = current.iter().map(|t| t.on_demand_usd_per_hour()).sum();
+    let options: Vec<&'static InstanceType> = types
+        .iter()
+        .copied()
+        .filter(|t| t.on_demand_usd_per_hour() < total && load.fits(t))
+        .collect();
+    let cap = options
+        .iter()
+        .filter(|o| current.iter().any(|c| c.name == o.name))
+        .map(|o| o.on_demand_usd_per_hour())
+        .fold(f64::MAX, f64::min);
+    let options: Vec<&'static InstanceType> = options
+        .into_iter()
+        .filter(|t| t.on_demand_usd_per_hour() < cap)
+        .collect();
+    cheapest_fit(&options, load, cpu_left)
+}
+
+/// Multi-node consolidation's search (`firstNConsolidationOption`): the candidates are sorted
+/// by disruption cost, and a binary search finds the largest `n` for which the first `n`
+/// candidates can go together (`works(n)`), from 2 up to `len` (at most 100 are considered).
+/// A single candidate is left to single-node consolidation. `None`: no `n` works.
+pub fn first_n(len: usize, mut works: impl FnMut(usize) -> bool) -> Option<usize> {
+    if len < 2 {
+        return None;
+    }
+    let len = len.min(MULTI_NODE_MAX);
+    let (mut min, mut max) = (1usize, len - 1);
+    let mut best = None;
+    while min <= max {
+        let mid = (min + max) / 2;
+        if works(mid + 1) {
+            best = Some(mid + 1);
+            min = mid + 1;
+        } else {
+            max = mid - 1;
+        }
+    }
+    best
+}
+
+/// Multi-node consolidation considers at most the first 100 candidates.
+pub const MULTI_NODE_MAX: usize = 100;
+
 /// Why a pod of the batch got no NodeClaim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unfit {
@@ -362,6 +437,15 @@ pub fn parse_budget(s: &str) -> Option<IntOrPercent> {
     }
 }
 
+/// An AMI id: `ami-` and 8 or 17 lowercase hexadecimal digits (EC2's two id lengths).
+pub fn ami_id_ok(s: &str) -> bool {
+    s.strip_prefix("ami-").is_some_and(|h| {
+        (h.len() == 8 || h.len() == 17)
+            && h.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
 /// A status condition event on a NodeClaim (operatorpkg's status controller wording).
 pub fn condition_transitioned(kind: &str) -> String {
     format!("Status condition transitioned, Type: {kind}, Status: Unknown -> True, Reason: {kind}")
@@ -397,6 +481,16 @@ pub fn replace_exceeds_limits(pool: &str, pods: &[String]) -> String {
         })
         .collect();
     format!("Not all pods would schedule, {}", errors.join(" "))
+}
+
+/// The `Drifted` condition on a NodeClaim: Karpenter sets it with the drift reason as reason
+/// and message (karpenter `pkg/controllers/nodeclaim/disruption/drift.go`, `SetTrueWithReason`),
+/// and operatorpkg's status controller appends a non-empty message. [inferred: the condition
+/// did not exist before, which the event shows as `Unknown`.]
+pub fn drifted_condition(reason: &str) -> String {
+    format!(
+        "Status condition transitioned, Type: Drifted, Status: Unknown -> True, Reason: {reason}, Message: {reason}"
+    )
 }
 
 /// `Nominated` on a pod.

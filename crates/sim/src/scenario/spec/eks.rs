@@ -102,6 +102,10 @@ pub struct NodePoolSpec {
     /// NodeClaim that old is deleted and its node drained, whatever the budgets say.
     #[serde(default = "defaults::expire_after")]
     pub expire_after: Option<u64>,
+    /// The AMI its EC2NodeClass selects (`amiSelectorTerms: [{id: ...}]`): NodeClaims are
+    /// launched from it, and an `UpdateEc2NodeClass` that changes it makes them `Drifted`.
+    #[serde(default = "defaults::karpenter_ami_id")]
+    pub ami_id: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -292,6 +292,12 @@ pub enum Action {
         cluster_role: String,
         user: String,
     },
+    /// `kubectl apply -f` of the Karpenter NodePool's EC2NodeClass with `amiSelectorTerms:
+    /// [{id: <ami_id>}]`: NodeClaims launched from another AMI become `Drifted` and Karpenter
+    /// replaces them.
+    UpdateEc2NodeClass {
+        ami_id: String,
+    },
     /// A caption for the learner, shown in the event log.
     Note(String),
 }
@@ -320,6 +326,7 @@ impl Action {
                 | Action::ApplyService { .. }
                 | Action::ApplyHpa { .. }
                 | Action::ApplyPdb { .. }
+                | Action::UpdateEc2NodeClass { .. }
         )
     }
 

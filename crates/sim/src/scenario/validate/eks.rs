@@ -512,6 +512,9 @@ fn node_pool(out: &mut Problems, k: &EksWorld, np: &NodePoolSpec, p: &Path) {
             " s",
         );
     }
+    if !crate::k8s::karpenter::ami_id_ok(&np.ami_id) {
+        out.push((p.field("ami_id"), bad_ami(&np.ami_id)));
+    }
     if crate::k8s::karpenter::parse_budget(&np.budget_nodes).is_none() {
         out.push((
             p.field("budget_nodes"),
@@ -520,5 +523,30 @@ fn node_pool(out: &mut Problems, k: &EksWorld, np: &NodePoolSpec, p: &Path) {
                 quoted(&np.budget_nodes)
             ),
         ));
+    }
+}
+
+fn bad_ami(ami: &str) -> String {
+    format!(
+        "ami_id {} is not an AMI id; valid: \"ami-\" and 8 or 17 lowercase hexadecimal digits, e.g. \"ami-0e7f1a2b3c4d5e6f7\"",
+        quoted(ami)
+    )
+}
+
+/// `UpdateEc2NodeClass`: the world has a Karpenter NodePool, and the id is an AMI id.
+pub(super) fn update_node_class(
+    out: &mut Problems,
+    eks: Option<&EksWorld>,
+    ami_id: &str,
+    p: &Path,
+) {
+    if eks.is_some_and(|k| k.karpenter.is_none()) {
+        out.push((
+            p.clone(),
+            "UpdateEc2NodeClass changes the EC2NodeClass of the Karpenter NodePool, but the world has no karpenter; add karpenter: (...) to the Eks world".into(),
+        ));
+    }
+    if !crate::k8s::karpenter::ami_id_ok(ami_id) {
+        out.push((p.field("ami_id"), bad_ami(ami_id)));
     }
 }

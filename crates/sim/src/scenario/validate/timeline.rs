@@ -229,6 +229,9 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             super::eks::hpa(out, hpa, &ap.field("hpa"));
         }
         Action::ApplyPdb { pdb } => super::disruption::pdb(out, pdb, &ap.field("pdb")),
+        Action::UpdateEc2NodeClass { ami_id } => {
+            super::eks::update_node_class(out, eks, ami_id, &ap)
+        }
         Action::DeletePod { pod } => dns_name(out, ap.field("pod"), "pod", pod),
         Action::CordonNode { node }
         | Action::UncordonNode { node }
