@@ -389,6 +389,9 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
                 Vec::new(),
             );
         }
+        Action::SpotInterruptNodeClaim { nodeclaim } => {
+            crate::k8s::karpenter_interruption::warning(ctx, *nodeclaim as usize);
+        }
         Action::DeletePod { pod } => {
             let Some(p) = ctx
                 .world

@@ -279,6 +279,8 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
                 .expect("validated: budget_nodes is a node count or a percentage"),
             expire_after: np.expire_after.map(Millis::from_secs),
             ami_id: np.ami_id.clone(),
+            spot: np.spot,
+            interruption_queue: np.interruption_queue,
         }));
     }
     if k.cluster_autoscaler {

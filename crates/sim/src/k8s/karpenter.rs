@@ -60,7 +60,16 @@ pub struct NodePool {
     /// The AMI the EC2NodeClass resolves to (`amiSelectorTerms`): a NodeClaim launched from
     /// another AMI has drifted.
     pub ami_id: String,
+    /// `karpenter.sh/capacity-type In [spot]`: the NodeClaims are Spot instances.
+    pub spot: bool,
+    /// Karpenter's `settings.interruptionQueue` names an SQS queue that EventBridge feeds with
+    /// EC2 Spot interruption warnings.
+    pub interruption_queue: bool,
 }
+
+/// An EC2 Spot Instance interruption notice comes 2 minutes before the instance is
+/// interrupted (Amazon EC2 User Guide, "Spot Instance interruption notices").
+pub const SPOT_NOTICE: Millis = Millis::from_secs(120);
 
 /// Where a NodeClaim is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -104,6 +113,9 @@ pub struct NodeClaim {
     pub ami_id: String,
     /// The `Drifted` condition: its reason (`AMIDrift`) and when it became True.
     pub drifted: Option<(&'static str, SimTime)>,
+    /// A Spot interruption warning for its instance came at this time; EC2 interrupts the
+    /// instance `SPOT_NOTICE` later.
+    pub interrupted_at: Option<SimTime>,
 }
 
 /// A replace command in flight (consolidation that needs one new, cheaper node, or drift that
@@ -493,6 +505,15 @@ pub fn drifted_condition(reason: &str) -> String {
     )
 }
 
+/// The AWS provider's interruption controller's events (karpenter-provider-aws
+/// `pkg/controllers/interruption/events/events.go`), Warnings on the NodeClaim and its node.
+pub const SPOT_INTERRUPTED: &str = "Spot interruption warning was triggered";
+
+/// `TerminatingOnInterruption`, on the NodeClaim (`kind` "NodeClaim") or its node ("Node").
+pub fn terminating_on_interruption(kind: &str) -> String {
+    format!("Interruption triggered termination for the {kind}")
+}
+
 /// `Nominated` on a pod.
 pub fn nominated(claim: &str) -> String {
     format!("Pod should schedule on: nodeclaim/{claim}")
@@ -706,5 +727,81 @@ mod tests {
             exceeds_limits("default"),
             "Failed to schedule pod, all available instance types exceed limits for nodepool \"default\""
         );
+    }
+
+    #[test]
+    fn multi_node_replacement_filters_out_the_candidates_own_types() {
+        // karpenter multinodeconsolidation.go, filterOutSameInstanceType's example: NodeClaims
+        // [t3a.2xlarge, t3a.2xlarge, t3a.small] → 1 of t3a.small, t3a.xlarge, t3a.2xlarge is
+        // no consolidation at all (deleting the two 2xlarge and keeping the small is); with a
+        // t3a.nano among the options, the nano is the replacement. Orca's table has t3 types
+        // (t3.micro standing in for the nano).
+        let big = lookup("t3.2xlarge").expect("t3.2xlarge");
+        let small = lookup("t3.small").expect("t3.small");
+        let current = [big, big, small];
+        let load = Load::default().plus(req(300, 256));
+        let without_nano = types(&["t3.small", "t3.xlarge", "t3.2xlarge"]);
+        assert_eq!(multi_replacement(&without_nano, &current, load, None), None);
+        let with_nano = types(&["t3.micro", "t3.small", "t3.xlarge", "t3.2xlarge"]);
+        assert_eq!(
+            multi_replacement(&with_nano, &current, load, None).map(|t| t.name),
+            Some("t3.micro")
+        );
+        // Two c5.xlarge ($0.34/h together) whose leftover pods need 3 vCPUs: one c5.xlarge
+        // would be a candidate's own type, so nothing (not even the $0.34 c5.2xlarge).
+        let xl = lookup("c5.xlarge").expect("c5.xlarge");
+        let three = [req(1000, 512); 3]
+            .iter()
+            .fold(Load::default(), |l, &r| l.plus(r));
+        let c5 = types(&["c5.large", "c5.xlarge", "c5.2xlarge"]);
+        assert_eq!(multi_replacement(&c5, &[xl, xl], three, None), None);
+        // An m5.xlarge ($0.192/h) is cheaper than the two c5.xlarge and not one of their
+        // types: it replaces them.
+        let mixed = types(&["c5.large", "m5.xlarge"]);
+        assert_eq!(
+            multi_replacement(&mixed, &[xl, xl], three, None).map(|t| t.name),
+            Some("m5.xlarge")
+        );
+        // ... unless limits.cpu leaves fewer than its 4 vCPUs.
+        assert_eq!(multi_replacement(&mixed, &[xl, xl], three, Some(3)), None);
+    }
+
+    #[test]
+    fn multi_node_searches_for_the_largest_first_n() {
+        // firstNConsolidationOption: a binary search from 2 to len; with 5 candidates of
+        // which the first 3 can go together, it asks about 3 (works), then 4 (does not).
+        let mut asked = Vec::new();
+        let n = first_n(5, |n| {
+            asked.push(n);
+            n <= 3
+        });
+        assert_eq!(n, Some(3));
+        assert_eq!(asked, vec![3, 4]);
+        // Fewer than two candidates is single-node consolidation's business.
+        assert_eq!(first_n(1, |_| true), None);
+        // No pair works: nothing.
+        assert_eq!(first_n(4, |_| false), None);
+        // Every candidate can go: all of them, capped at 100.
+        assert_eq!(first_n(7, |_| true), Some(7));
+        assert_eq!(first_n(250, |_| true), Some(MULTI_NODE_MAX));
+    }
+
+    #[test]
+    fn ami_ids_and_drift_wording() {
+        assert!(ami_id_ok("ami-0e7f1a2b3c4d5e6f7"));
+        assert!(ami_id_ok("ami-12345678"));
+        assert!(!ami_id_ok("ami-XYZ"));
+        assert!(!ami_id_ok("al2023@latest"));
+        assert!(!ami_id_ok("ami-0E7F1A2B3C4D5E6F7"));
+        assert_eq!(
+            drifted_condition("AMIDrift"),
+            "Status condition transitioned, Type: Drifted, Status: Unknown -> True, Reason: AMIDrift, Message: AMIDrift"
+        );
+        assert_eq!(
+            terminating_on_interruption("NodeClaim"),
+            "Interruption triggered termination for the NodeClaim"
+        );
+        assert_eq!(SPOT_INTERRUPTED, "Spot interruption warning was triggered");
+        assert_eq!(SPOT_NOTICE, Millis::from_secs(120));
     }
 }

@@ -78,6 +78,7 @@ pub(super) fn create_claim(ctx: &mut EksCtx, k: &mut Karpenter, t: &'static Inst
         gone: false,
         ami_id: k.pool.ami_id.clone(),
         drifted: None,
+        interrupted_at: None,
     });
     k.claims.len() - 1
 }

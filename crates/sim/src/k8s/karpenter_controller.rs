@@ -20,6 +20,7 @@ use super::karpenter_actions::{
     movable_pods_per_node, node_event, overhead,
 };
 use super::karpenter_disruption::{disrupt, mark_drifted};
+use super::karpenter_interruption::notice_over;
 use super::objects;
 use super::scheduler::Requests;
 
@@ -37,6 +38,7 @@ pub fn reconcile(ctx: &mut EksCtx) {
     evict_pods(ctx, &mut k);
     count_claim_pods(ctx, &mut k);
     finish_terminations(ctx, &mut k);
+    notice_over(ctx, &mut k);
     if ctx.now >= k.next_disruption {
         k.next_disruption = ctx.now.plus(DISRUPTION_POLL);
         disrupt(ctx, &mut k);
@@ -345,6 +347,21 @@ fn continue_replace(ctx: &mut EksCtx, k: &mut Karpenter) {
         return;
     };
     if r.candidates.iter().all(|&c| k.claims[c].gone) {
+        k.replacing = None;
+        return;
+    }
+    if !r.draining && r.replacements.iter().any(|&n| k.claims[n].gone) {
+        // A replacement went away before it was Initialized (a Spot interruption): Karpenter
+        // un-taints the candidates and starts over at its next poll (karpenter docs,
+        // "Disruption Controller": "If a replacement node fails to initialize, un-taint the
+        // node(s), and restart from Step (1)").
+        for &c in &r.candidates {
+            k.claims[c].disruption = None;
+            k.claims[c].disruption_why = None;
+            if let Some(n) = k.claims[c].node {
+                ctx.world.nodes[n].draining = false;
+            }
+        }
         k.replacing = None;
         return;
     }

@@ -30,6 +30,7 @@ pub mod karpenter;
 pub mod karpenter_actions;
 pub mod karpenter_controller;
 pub mod karpenter_disruption;
+pub mod karpenter_interruption;
 pub mod kubelet;
 pub mod messages;
 pub mod metrics;

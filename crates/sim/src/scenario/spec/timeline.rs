@@ -298,6 +298,12 @@ pub enum Action {
     UpdateEc2NodeClass {
         ami_id: String,
     },
+    /// EC2 sends a Spot Instance interruption warning for the instance of the Karpenter
+    /// NodeClaim created `nodeclaim`-th (0 is the first Karpenter launched); the instance is
+    /// interrupted 2 minutes later. Needs a Spot NodePool (`spot: true`).
+    SpotInterruptNodeClaim {
+        nodeclaim: u32,
+    },
     /// A caption for the learner, shown in the event log.
     Note(String),
 }
@@ -327,6 +333,7 @@ impl Action {
                 | Action::ApplyHpa { .. }
                 | Action::ApplyPdb { .. }
                 | Action::UpdateEc2NodeClass { .. }
+                | Action::SpotInterruptNodeClaim { .. }
         )
     }
 

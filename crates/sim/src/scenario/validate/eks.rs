@@ -550,3 +550,27 @@ pub(super) fn update_node_class(
         out.push((p.field("ami_id"), bad_ami(ami_id)));
     }
 }
+
+/// `SpotInterruptNodeClaim`: the world has a Karpenter NodePool of Spot capacity, and the
+/// NodeClaim's number is within what a run can launch.
+pub(super) fn spot_interrupt(out: &mut Problems, eks: Option<&EksWorld>, nodeclaim: u32, p: &Path) {
+    match eks.map(|k| k.karpenter.as_ref()) {
+        Some(None) => out.push((
+            p.clone(),
+            "SpotInterruptNodeClaim interrupts a Karpenter node, but the world has no karpenter; add karpenter: (spot: true, ...) to the Eks world".into(),
+        )),
+        Some(Some(np)) if !np.spot => out.push((
+            p.clone(),
+            "SpotInterruptNodeClaim needs Spot capacity, but the NodePool launches on-demand instances, which EC2 does not interrupt; add spot: true to karpenter".into(),
+        )),
+        _ => {}
+    }
+    check_limit(
+        out,
+        p.field("nodeclaim"),
+        "nodeclaim",
+        nodeclaim,
+        crate::scenario::limits::NODECLAIM_INDEX,
+        "",
+    );
+}
