@@ -278,6 +278,9 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
             budget_nodes: crate::k8s::karpenter::parse_budget(&np.budget_nodes)
                 .expect("validated: budget_nodes is a node count or a percentage"),
             expire_after: np.expire_after.map(Millis::from_secs),
+            ami_id: np.ami_id.clone(),
+            spot: np.spot,
+            interruption_queue: np.interruption_queue,
         }));
     }
     if k.cluster_autoscaler {

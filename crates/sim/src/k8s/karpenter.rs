@@ -57,7 +57,19 @@ pub struct NodePool {
     pub budget_nodes: IntOrPercent,
     /// `template.spec.expireAfter` (`None`: Never).
     pub expire_after: Option<Millis>,
+    /// The AMI the EC2NodeClass resolves to (`amiSelectorTerms`): a NodeClaim launched from
+    /// another AMI has drifted.
+    pub ami_id: String,
+    /// `karpenter.sh/capacity-type In [spot]`: the NodeClaims are Spot instances.
+    pub spot: bool,
+    /// Karpenter's `settings.interruptionQueue` names an SQS queue that EventBridge feeds with
+    /// EC2 Spot interruption warnings.
+    pub interruption_queue: bool,
 }
+
+/// An EC2 Spot Instance interruption notice comes 2 minutes before the instance is
+/// interrupted (Amazon EC2 User Guide, "Spot Instance interruption notices").
+pub const SPOT_NOTICE: Millis = Millis::from_secs(120);
 
 /// Where a NodeClaim is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -97,21 +109,39 @@ pub struct NodeClaim {
     pub pdb_blocked_reported_at: Option<SimTime>,
     /// The node and the instance are gone.
     pub gone: bool,
+    /// The AMI the instance was launched from.
+    pub ami_id: String,
+    /// The `Drifted` condition: its reason (`AMIDrift`) and when it became True.
+    pub drifted: Option<(&'static str, SimTime)>,
+    /// A Spot interruption warning for its instance came at this time; EC2 interrupts the
+    /// instance `SPOT_NOTICE` later.
+    pub interrupted_at: Option<SimTime>,
 }
 
-/// A replace command in flight (single-node consolidation that needs one new, cheaper node).
-/// As Karpenter's orchestration queue does it: the candidate is tainted and the replacement
-/// launched at once; only when the replacement is Initialized is the candidate deleted, its
-/// pods evicted onto the new capacity. Orca runs one such command per NodePool at a time.
-/// [model: Karpenter can run several commands in parallel.]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// A replace command in flight (consolidation that needs one new, cheaper node, or drift that
+/// needs new nodes for the pods that fit nowhere else). As Karpenter's orchestration queue does
+/// it: the candidates are tainted and the replacements launched at once; only when every
+/// replacement is Initialized are the candidates deleted, their pods evicted onto the new
+/// capacity. Orca runs one such command per NodePool at a time. [model: Karpenter can run
+/// several commands in parallel.]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Replace {
-    /// The NodeClaim being replaced.
-    pub candidate: usize,
-    /// The cheaper NodeClaim launched for its pods.
-    pub replacement: usize,
-    /// The replacement is Initialized and the candidate is being drained.
+    /// The NodeClaims being replaced (several for multi-node consolidation).
+    pub candidates: Vec<usize>,
+    /// The NodeClaims launched for their pods.
+    pub replacements: Vec<usize>,
+    /// The replacements are Initialized and the candidates are being drained.
     pub draining: bool,
+}
+
+impl Replace {
+    pub fn replaces(&self, c: usize) -> bool {
+        self.candidates.contains(&c)
+    }
+
+    pub fn launched(&self, c: usize) -> bool {
+        self.replacements.contains(&c)
+    }
 }
 
 impl NodeClaim {
@@ -261,6 +291,63 @@ pub fn replacement(
     }
 }
 
+/// Multi-node consolidation's replacement for the candidates `current` whose pods that fit
+/// nowhere else add up to `load` (karpenter `pkg/controllers/disruption/consolidation.go`,
+/// `computeConsolidation`, and `multinodeconsolidation.go`, `filterOutSameInstanceType`): the
+/// cheapest allowed type that holds them, strictly cheaper than all the candidates together;
+/// and when one of the candidates' own types could be the replacement, only types strictly
+/// cheaper than the cheapest such candidate (else deleting the others and keeping that node
+/// would move fewer pods). `None`: no such type, within `cpu_left`.
+pub fn multi_replacement(
+    types: &[&'static InstanceType],
+    current: &[&'static InstanceType],
+    load: Load,
+    cpu_left: Option<u32>,
+) -> Option<&'static InstanceType> {
+    let total: f64 = current.iter().map(|t| t.on_demand_usd_per_hour()).sum();
+    let options: Vec<&'static InstanceType> = types
+        .iter()
+        .copied()
+        .filter(|t| t.on_demand_usd_per_hour() < total && load.fits(t))
+        .collect();
+    let cap = options
+        .iter()
+        .filter(|o| current.iter().any(|c| c.name == o.name))
+        .map(|o| o.on_demand_usd_per_hour())
+        .fold(f64::MAX, f64::min);
+    let options: Vec<&'static InstanceType> = options
+        .into_iter()
+        .filter(|t| t.on_demand_usd_per_hour() < cap)
+        .collect();
+    cheapest_fit(&options, load, cpu_left)
+}
+
+/// Multi-node consolidation's search (`firstNConsolidationOption`): the candidates are sorted
+/// by disruption cost, and a binary search finds the largest `n` for which the first `n`
+/// candidates can go together (`works(n)`), from 2 up to `len` (at most 100 are considered).
+/// A single candidate is left to single-node consolidation. `None`: no `n` works.
+pub fn first_n(len: usize, mut works: impl FnMut(usize) -> bool) -> Option<usize> {
+    if len < 2 {
+        return None;
+    }
+    let len = len.min(MULTI_NODE_MAX);
+    let (mut min, mut max) = (1usize, len - 1);
+    let mut best = None;
+    while min <= max {
+        let mid = (min + max) / 2;
+        if works(mid + 1) {
+            best = Some(mid + 1);
+            min = mid + 1;
+        } else {
+            max = mid - 1;
+        }
+    }
+    best
+}
+
+/// Multi-node consolidation considers at most the first 100 candidates.
+pub const MULTI_NODE_MAX: usize = 100;
+
 /// Why a pod of the batch got no NodeClaim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unfit {
@@ -362,6 +449,15 @@ pub fn parse_budget(s: &str) -> Option<IntOrPercent> {
     }
 }
 
+/// An AMI id: `ami-` and 8 or 17 lowercase hexadecimal digits (EC2's two id lengths).
+pub fn ami_id_ok(s: &str) -> bool {
+    s.strip_prefix("ami-").is_some_and(|h| {
+        (h.len() == 8 || h.len() == 17)
+            && h.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
 /// A status condition event on a NodeClaim (operatorpkg's status controller wording).
 pub fn condition_transitioned(kind: &str) -> String {
     format!("Status condition transitioned, Type: {kind}, Status: Unknown -> True, Reason: {kind}")
@@ -397,6 +493,25 @@ pub fn replace_exceeds_limits(pool: &str, pods: &[String]) -> String {
         })
         .collect();
     format!("Not all pods would schedule, {}", errors.join(" "))
+}
+
+/// The `Drifted` condition on a NodeClaim: Karpenter sets it with the drift reason as reason
+/// and message (karpenter `pkg/controllers/nodeclaim/disruption/drift.go`, `SetTrueWithReason`),
+/// and operatorpkg's status controller appends a non-empty message. [inferred: the condition
+/// did not exist before, which the event shows as `Unknown`.]
+pub fn drifted_condition(reason: &str) -> String {
+    format!(
+        "Status condition transitioned, Type: Drifted, Status: Unknown -> True, Reason: {reason}, Message: {reason}"
+    )
+}
+
+/// The AWS provider's interruption controller's events (karpenter-provider-aws
+/// `pkg/controllers/interruption/events/events.go`), Warnings on the NodeClaim and its node.
+pub const SPOT_INTERRUPTED: &str = "Spot interruption warning was triggered";
+
+/// `TerminatingOnInterruption`, on the NodeClaim (`kind` "NodeClaim") or its node ("Node").
+pub fn terminating_on_interruption(kind: &str) -> String {
+    format!("Interruption triggered termination for the {kind}")
 }
 
 /// `Nominated` on a pod.
@@ -612,5 +727,81 @@ mod tests {
             exceeds_limits("default"),
             "Failed to schedule pod, all available instance types exceed limits for nodepool \"default\""
         );
+    }
+
+    #[test]
+    fn multi_node_replacement_filters_out_the_candidates_own_types() {
+        // karpenter multinodeconsolidation.go, filterOutSameInstanceType's example: NodeClaims
+        // [t3a.2xlarge, t3a.2xlarge, t3a.small] → 1 of t3a.small, t3a.xlarge, t3a.2xlarge is
+        // no consolidation at all (deleting the two 2xlarge and keeping the small is); with a
+        // t3a.nano among the options, the nano is the replacement. Orca's table has t3 types
+        // (t3.micro standing in for the nano).
+        let big = lookup("t3.2xlarge").expect("t3.2xlarge");
+        let small = lookup("t3.small").expect("t3.small");
+        let current = [big, big, small];
+        let load = Load::default().plus(req(300, 256));
+        let without_nano = types(&["t3.small", "t3.xlarge", "t3.2xlarge"]);
+        assert_eq!(multi_replacement(&without_nano, &current, load, None), None);
+        let with_nano = types(&["t3.micro", "t3.small", "t3.xlarge", "t3.2xlarge"]);
+        assert_eq!(
+            multi_replacement(&with_nano, &current, load, None).map(|t| t.name),
+            Some("t3.micro")
+        );
+        // Two c5.xlarge ($0.34/h together) whose leftover pods need 3 vCPUs: one c5.xlarge
+        // would be a candidate's own type, so nothing (not even the $0.34 c5.2xlarge).
+        let xl = lookup("c5.xlarge").expect("c5.xlarge");
+        let three = [req(1000, 512); 3]
+            .iter()
+            .fold(Load::default(), |l, &r| l.plus(r));
+        let c5 = types(&["c5.large", "c5.xlarge", "c5.2xlarge"]);
+        assert_eq!(multi_replacement(&c5, &[xl, xl], three, None), None);
+        // An m5.xlarge ($0.192/h) is cheaper than the two c5.xlarge and not one of their
+        // types: it replaces them.
+        let mixed = types(&["c5.large", "m5.xlarge"]);
+        assert_eq!(
+            multi_replacement(&mixed, &[xl, xl], three, None).map(|t| t.name),
+            Some("m5.xlarge")
+        );
+        // ... unless limits.cpu leaves fewer than its 4 vCPUs.
+        assert_eq!(multi_replacement(&mixed, &[xl, xl], three, Some(3)), None);
+    }
+
+    #[test]
+    fn multi_node_searches_for_the_largest_first_n() {
+        // firstNConsolidationOption: a binary search from 2 to len; with 5 candidates of
+        // which the first 3 can go together, it asks about 3 (works), then 4 (does not).
+        let mut asked = Vec::new();
+        let n = first_n(5, |n| {
+            asked.push(n);
+            n <= 3
+        });
+        assert_eq!(n, Some(3));
+        assert_eq!(asked, vec![3, 4]);
+        // Fewer than two candidates is single-node consolidation's business.
+        assert_eq!(first_n(1, |_| true), None);
+        // No pair works: nothing.
+        assert_eq!(first_n(4, |_| false), None);
+        // Every candidate can go: all of them, capped at 100.
+        assert_eq!(first_n(7, |_| true), Some(7));
+        assert_eq!(first_n(250, |_| true), Some(MULTI_NODE_MAX));
+    }
+
+    #[test]
+    fn ami_ids_and_drift_wording() {
+        assert!(ami_id_ok("ami-0e7f1a2b3c4d5e6f7"));
+        assert!(ami_id_ok("ami-12345678"));
+        assert!(!ami_id_ok("ami-XYZ"));
+        assert!(!ami_id_ok("al2023@latest"));
+        assert!(!ami_id_ok("ami-0E7F1A2B3C4D5E6F7"));
+        assert_eq!(
+            drifted_condition("AMIDrift"),
+            "Status condition transitioned, Type: Drifted, Status: Unknown -> True, Reason: AMIDrift, Message: AMIDrift"
+        );
+        assert_eq!(
+            terminating_on_interruption("NodeClaim"),
+            "Interruption triggered termination for the NodeClaim"
+        );
+        assert_eq!(SPOT_INTERRUPTED, "Spot interruption warning was triggered");
+        assert_eq!(SPOT_NOTICE, Millis::from_secs(120));
     }
 }

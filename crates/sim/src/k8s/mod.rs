@@ -6,7 +6,8 @@
 //! score, `FailedScheduling`), `backoff.rs` (CrashLoopBackOff), `autoscaling.rs` (load model,
 //! HPA formula), `karpenter.rs` (packing, cheapest fit, replacement, budgets), `names.rs`,
 //! `messages.rs` (kubectl wording). Controllers: `hpa.rs`, `cluster_autoscaler.rs`,
-//! `karpenter_controller.rs`, `deployment_controller.rs`, `replicaset_controller.rs`,
+//! `karpenter_controller.rs` (with `karpenter_disruption.rs`, `karpenter_interruption.rs`,
+//! `karpenter_actions.rs`), `deployment_controller.rs`, `replicaset_controller.rs`,
 //! `scheduler_binding.rs`, `kubelet.rs`. For the app: a Service's endpoints (`endpoints.rs`)
 //! and the read model (`read.rs`: pod conditions and probes, ReplicaSet and Deployment status,
 //! node usage).
@@ -27,7 +28,10 @@ pub mod hpa;
 pub mod init_containers;
 pub mod interventions;
 pub mod karpenter;
+pub mod karpenter_actions;
 pub mod karpenter_controller;
+pub mod karpenter_disruption;
+pub mod karpenter_interruption;
 pub mod kubelet;
 pub mod messages;
 pub mod metrics;

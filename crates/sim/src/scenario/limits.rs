@@ -249,6 +249,8 @@ pub const CPU_LIMIT: Range = Range::new(0, 100_000);
 pub const CONSOLIDATE_AFTER: Range = Range::new(0, DAY_SECONDS);
 /// Karpenter `expireAfter` in seconds: from 1 s to 10 years (Orca's cap; `None` is Never).
 pub const EXPIRE_AFTER: Range = Range::new(1, 3_650 * DAY_SECONDS);
+/// `SpotInterruptNodeClaim`'s NodeClaim number, counted from 0 in creation order (Orca's cap).
+pub const NODECLAIM_INDEX: Range = Range::new(0, 9_999);
 
 // ---------------------------------------------------------------------------------------------
 // Quizzes
@@ -328,6 +330,7 @@ pub fn of(pattern: &str) -> Option<Range> {
         (_, "cpu_limit") => CPU_LIMIT,
         (_, "consolidate_after") => CONSOLIDATE_AFTER,
         (_, "expire_after") => EXPIRE_AFTER,
+        ("timeline[].action", "nodeclaim") => NODECLAIM_INDEX,
         ("quizzes[]", "correct[]") => CHOICE_INDEX,
         _ => return None,
     })

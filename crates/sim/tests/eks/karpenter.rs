@@ -476,11 +476,12 @@ fn the_old_node_is_tainted_before_the_replacement_launches() {
     sim.advance_to(launch_at);
     let c = eks(&sim);
     let k = c.karpenter.as_ref().expect("Karpenter");
-    let r = k.replacing.expect("a replace in flight");
-    let old = k.claims[r.candidate].node.expect("registered");
+    let r = k.replacing.as_ref().expect("a replace in flight");
+    assert_eq!((r.candidates.len(), r.replacements.len()), (1, 1));
+    let old = k.claims[r.candidates[0]].node.expect("registered");
     assert!(c.nodes[old].draining, "tainted karpenter.sh/disrupted");
     assert!(
-        !k.claims[r.replacement]
+        !k.claims[r.replacements[0]]
             .node
             .is_some_and(|n| c.nodes[n].ready)
     );

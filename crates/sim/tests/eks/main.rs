@@ -11,3 +11,4 @@ mod iam;
 mod init_containers;
 mod insights;
 mod karpenter;
+mod karpenter_methods;

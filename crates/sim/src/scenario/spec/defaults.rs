@@ -29,6 +29,10 @@ pub fn karpenter_instance_types() -> Vec<String> {
 pub fn expire_after() -> Option<u64> {
     Some(720 * 3_600)
 }
+/// The AMI a NodePool's EC2NodeClass selects when the scenario names none (an Orca value).
+pub fn karpenter_ami_id() -> String {
+    "ami-0e7f1a2b3c4d5e6f7".into()
+}
 pub fn budget_nodes() -> String {
     "10%".into()
 }

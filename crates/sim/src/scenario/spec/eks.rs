@@ -102,6 +102,19 @@ pub struct NodePoolSpec {
     /// NodeClaim that old is deleted and its node drained, whatever the budgets say.
     #[serde(default = "defaults::expire_after")]
     pub expire_after: Option<u64>,
+    /// The AMI its EC2NodeClass selects (`amiSelectorTerms: [{id: ...}]`): NodeClaims are
+    /// launched from it, and an `UpdateEc2NodeClass` that changes it makes them `Drifted`.
+    #[serde(default = "defaults::karpenter_ami_id")]
+    pub ami_id: String,
+    /// `karpenter.sh/capacity-type In [spot]`: NodeClaims are Spot instances (default
+    /// on-demand).
+    #[serde(default)]
+    pub spot: bool,
+    /// Karpenter's `settings.interruptionQueue` is set: an SQS queue fed by EventBridge with
+    /// EC2 Spot interruption warnings, so Karpenter drains a Spot node as soon as the warning
+    /// comes. Without it the node just disappears when EC2 interrupts the instance.
+    #[serde(default)]
+    pub interruption_queue: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -292,6 +292,18 @@ pub enum Action {
         cluster_role: String,
         user: String,
     },
+    /// `kubectl apply -f` of the Karpenter NodePool's EC2NodeClass with `amiSelectorTerms:
+    /// [{id: <ami_id>}]`: NodeClaims launched from another AMI become `Drifted` and Karpenter
+    /// replaces them.
+    UpdateEc2NodeClass {
+        ami_id: String,
+    },
+    /// EC2 sends a Spot Instance interruption warning for the instance of the Karpenter
+    /// NodeClaim created `nodeclaim`-th (0 is the first Karpenter launched); the instance is
+    /// interrupted 2 minutes later. Needs a Spot NodePool (`spot: true`).
+    SpotInterruptNodeClaim {
+        nodeclaim: u32,
+    },
     /// A caption for the learner, shown in the event log.
     Note(String),
 }
@@ -320,6 +332,8 @@ impl Action {
                 | Action::ApplyService { .. }
                 | Action::ApplyHpa { .. }
                 | Action::ApplyPdb { .. }
+                | Action::UpdateEc2NodeClass { .. }
+                | Action::SpotInterruptNodeClaim { .. }
         )
     }
 

@@ -512,6 +512,9 @@ fn node_pool(out: &mut Problems, k: &EksWorld, np: &NodePoolSpec, p: &Path) {
             " s",
         );
     }
+    if !crate::k8s::karpenter::ami_id_ok(&np.ami_id) {
+        out.push((p.field("ami_id"), bad_ami(&np.ami_id)));
+    }
     if crate::k8s::karpenter::parse_budget(&np.budget_nodes).is_none() {
         out.push((
             p.field("budget_nodes"),
@@ -521,4 +524,53 @@ fn node_pool(out: &mut Problems, k: &EksWorld, np: &NodePoolSpec, p: &Path) {
             ),
         ));
     }
+}
+
+fn bad_ami(ami: &str) -> String {
+    format!(
+        "ami_id {} is not an AMI id; valid: \"ami-\" and 8 or 17 lowercase hexadecimal digits, e.g. \"ami-0e7f1a2b3c4d5e6f7\"",
+        quoted(ami)
+    )
+}
+
+/// `UpdateEc2NodeClass`: the world has a Karpenter NodePool, and the id is an AMI id.
+pub(super) fn update_node_class(
+    out: &mut Problems,
+    eks: Option<&EksWorld>,
+    ami_id: &str,
+    p: &Path,
+) {
+    if eks.is_some_and(|k| k.karpenter.is_none()) {
+        out.push((
+            p.clone(),
+            "UpdateEc2NodeClass changes the EC2NodeClass of the Karpenter NodePool, but the world has no karpenter; add karpenter: (...) to the Eks world".into(),
+        ));
+    }
+    if !crate::k8s::karpenter::ami_id_ok(ami_id) {
+        out.push((p.field("ami_id"), bad_ami(ami_id)));
+    }
+}
+
+/// `SpotInterruptNodeClaim`: the world has a Karpenter NodePool of Spot capacity, and the
+/// NodeClaim's number is within what a run can launch.
+pub(super) fn spot_interrupt(out: &mut Problems, eks: Option<&EksWorld>, nodeclaim: u32, p: &Path) {
+    match eks.map(|k| k.karpenter.as_ref()) {
+        Some(None) => out.push((
+            p.clone(),
+            "SpotInterruptNodeClaim interrupts a Karpenter node, but the world has no karpenter; add karpenter: (spot: true, ...) to the Eks world".into(),
+        )),
+        Some(Some(np)) if !np.spot => out.push((
+            p.clone(),
+            "SpotInterruptNodeClaim needs Spot capacity, but the NodePool launches on-demand instances, which EC2 does not interrupt; add spot: true to karpenter".into(),
+        )),
+        _ => {}
+    }
+    check_limit(
+        out,
+        p.field("nodeclaim"),
+        "nodeclaim",
+        nodeclaim,
+        crate::scenario::limits::NODECLAIM_INDEX,
+        "",
+    );
 }

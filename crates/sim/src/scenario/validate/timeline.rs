@@ -229,6 +229,12 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             super::eks::hpa(out, hpa, &ap.field("hpa"));
         }
         Action::ApplyPdb { pdb } => super::disruption::pdb(out, pdb, &ap.field("pdb")),
+        Action::UpdateEc2NodeClass { ami_id } => {
+            super::eks::update_node_class(out, eks, ami_id, ap)
+        }
+        Action::SpotInterruptNodeClaim { nodeclaim } => {
+            super::eks::spot_interrupt(out, eks, *nodeclaim, ap)
+        }
         Action::DeletePod { pod } => dns_name(out, ap.field("pod"), "pod", pod),
         Action::CordonNode { node }
         | Action::UncordonNode { node }
