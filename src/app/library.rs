@@ -156,6 +156,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/eks-memory-leak.ron"),
     ),
     (
+        "eks-karpenter-disruption",
+        include_str!("../../scenarios/eks-karpenter-disruption.ron"),
+    ),
+    (
         "side-by-side-rolling-update",
         include_str!("../../scenarios/side-by-side-rolling-update.ron"),
     ),
