@@ -196,3 +196,31 @@ fn kubectl_get_and_describe_statefulsets() {
         printed(&p, "kubectl describe statefulset web")
     );
 }
+
+#[test]
+fn an_ordered_set_waits_behind_a_pod_its_volume_pins_to_a_drained_zone() {
+    let s = common::built_in_named("eks-statefulset-zone-pending");
+    let log = common::run_log(&s);
+    let pending = first(&log, "pod/db-1                 0/3 nodes are available");
+    assert!(log[pending].ends_with("0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match PersistentVolume's node affinity. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."), "{}", log[pending]);
+    // Scaled to 4 at 2:30, db-3 appears only after the uncordon at 5:00 and db-1's return.
+    let db3 = first(&log, "create Pod db-3 in StatefulSet db successful");
+    let back = log
+        .iter()
+        .rposition(|l| l.contains("pod/db-1                 Started container"))
+        .expect("db-1 starts again");
+    assert!(secs(&log[back]) > 300 && db3 > back);
+    let mut p = Playback::new(s);
+    p.seek(SimTime::from_secs(200));
+    let rows = statefulset_read::rows(p.world().eks.as_ref().expect("eks"), p.now());
+    assert_eq!(rows[0].status.replicas, 4);
+    assert_eq!(rows[0].status.current, 3);
+    assert_eq!(rows[0].waiting_for, Some(1));
+    assert_eq!(rows[0].ordinals.len(), 4);
+    assert_eq!(rows[0].ordinals[1].status.as_deref(), Some("Pending"));
+    assert_eq!(rows[0].ordinals[3].status, None);
+    insta::assert_snapshot!(
+        "kubectl_describe_sts_waiting",
+        printed(&p, "kubectl describe sts db")
+    );
+}
