@@ -443,7 +443,7 @@ pub struct EksCluster {
     /// Container Insights: whether the CloudWatch agent runs, and its one-minute samples.
     pub insights: crate::insights::Insights,
     /// What only the StatefulSets among `deployments` have.
-    pub stateful_sets: Vec<super::statefulset::StatefulSet>,
+    pub stateful_sets: Vec<super::statefulset_state::StatefulSet>,
 }
 
 impl Default for EksCluster {

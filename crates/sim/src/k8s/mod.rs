@@ -45,6 +45,7 @@ pub mod setup_statefulset;
 pub mod statefulset;
 pub mod statefulset_controller;
 pub mod statefulset_read;
+pub mod statefulset_state;
 pub mod storage;
 pub mod storage_setup;
 pub mod tick;

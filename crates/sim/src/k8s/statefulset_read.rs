@@ -41,6 +41,39 @@ pub fn status(c: &EksCluster, d: usize, _now: SimTime) -> StatefulSetStatus {
     s
 }
 
+/// `kubectl rollout status statefulset/<name>` at this moment: kubectl's
+/// `StatefulSetStatusViewer` (`staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go`)
+/// on the status counts. The second value is whether the rollout is done.
+pub fn rollout_status(c: &EksCluster, d: usize, now: SimTime) -> (String, bool) {
+    let st = status(c, d, now);
+    let partition = statefulset::of_workload(c, d).map_or(0, |s| c.stateful_sets[s].partition);
+    if st.ready < st.replicas {
+        return (
+            format!("Waiting for {} pods to be ready...", st.replicas - st.ready),
+            false,
+        );
+    }
+    // The API server defaults `updateStrategy.rollingUpdate.partition` to 0, so kubectl always
+    // takes its partitioned path for a RollingUpdate StatefulSet.
+    let wanted = st.replicas.saturating_sub(partition);
+    if st.updated < wanted {
+        return (
+            format!(
+                "Waiting for partitioned roll out to finish: {} out of {wanted} new pods have been updated...",
+                st.updated
+            ),
+            false,
+        );
+    }
+    (
+        format!(
+            "partitioned roll out complete: {} new pods have been updated...",
+            st.updated
+        ),
+        true,
+    )
+}
+
 /// One ordinal of a StatefulSet as the app draws it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrdinalRow {

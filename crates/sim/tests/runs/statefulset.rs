@@ -224,3 +224,24 @@ fn an_ordered_set_waits_behind_a_pod_its_volume_pins_to_a_drained_zone() {
         printed(&p, "kubectl describe sts db")
     );
 }
+
+#[test]
+fn kubectl_rollout_status_follows_the_partition_and_the_revisions() {
+    let mut p = Playback::new(common::built_in_named(NAME));
+    let at = |p: &mut Playback, t: u64| {
+        p.seek(SimTime::from_secs(t));
+        printed(p, "kubectl rollout status statefulset/web")
+    };
+    assert_eq!(at(&mut p, 45), "Waiting for 2 pods to be ready...\n");
+    // Partition 2: web-2 replaced and Ready again.
+    assert_eq!(
+        at(&mut p, 260),
+        "partitioned roll out complete: 1 new pods have been updated...\n"
+    );
+    // Partition 0 at 4:30: web-1 is recreated and not Ready yet.
+    assert_eq!(at(&mut p, 285), "Waiting for 1 pods to be ready...\n");
+    assert_eq!(
+        at(&mut p, 400),
+        "partitioned roll out complete: 3 new pods have been updated...\n"
+    );
+}

@@ -63,7 +63,10 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
             Kind::StatefulSet => k
                 .stateful_sets()
                 .find(|&d| &k.eks.deployments[d].name == name)
-                .map(|d| super::statefulset::describe(k, d)),
+                .map(|d| {
+                    let events = events(k, &format!("statefulset/{name}"));
+                    super::statefulset::describe(k, d, &events)
+                }),
             Kind::ReplicaSet => k
                 .replica_sets()
                 .find(|&r| &k.eks.replica_sets[r].name == name)

@@ -9,14 +9,14 @@ use std::fmt::Write;
 use serde_json::{Value, json};
 
 use super::Kube;
-use super::describe::events;
 use crate::k8s::cluster::ContainerState;
 use crate::k8s::statefulset;
 use crate::k8s::statefulset_read;
 use crate::time::SimTime;
 
 /// `kubectl describe statefulset <name>` for workload `d`.
-pub fn describe(k: &Kube, d: usize) -> String {
+/// `events` is the Events section of `statefulset/<name>`.
+pub fn describe(k: &Kube, d: usize, events: &str) -> String {
     let ss = &k.eks.deployments[d];
     let set = statefulset::of_workload(k.eks, d).map(|s| &k.eks.stateful_sets[s]);
     let pods: Vec<usize> = k
@@ -78,7 +78,7 @@ pub fn describe(k: &Kube, d: usize) -> String {
     } else {
         let _ = writeln!(o, "Volume Claims:  <none>");
     }
-    o.push_str(&events(k, &format!("statefulset/{}", ss.name)));
+    o.push_str(events);
     o
 }
 
