@@ -160,6 +160,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/eks-karpenter-disruption.ron"),
     ),
     (
+        "eks-statefulset-rolling-update",
+        include_str!("../../scenarios/eks-statefulset-rolling-update.ron"),
+    ),
+    (
+        "eks-statefulset-zone-pending",
+        include_str!("../../scenarios/eks-statefulset-zone-pending.ron"),
+    ),
+    (
         "side-by-side-rolling-update",
         include_str!("../../scenarios/side-by-side-rolling-update.ron"),
     ),

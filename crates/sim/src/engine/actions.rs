@@ -392,6 +392,47 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
         Action::SpotInterruptNodeClaim { nodeclaim } => {
             crate::k8s::karpenter_interruption::warning(ctx, *nodeclaim as usize);
         }
+        Action::UpdateStatefulSet {
+            stateful_set,
+            image,
+            replicas,
+            partition,
+        } => {
+            let now = ctx.now;
+            let Some(d) = ctx.world.stateful_set_index(stateful_set) else {
+                return;
+            };
+            let subject = || Subject::Deployment(stateful_set.clone());
+            if let Some(n) = partition {
+                if let Some(s) = crate::k8s::statefulset::of_workload(ctx.world, d) {
+                    ctx.world.stateful_sets[s].partition = *n;
+                }
+                announce_kube(
+                    ctx,
+                    format!(
+                        "kubectl patch statefulset {stateful_set} -p '{{\"spec\":{{\"updateStrategy\":{{\"type\":\"RollingUpdate\",\"rollingUpdate\":{{\"partition\":{n}}}}}}}}}'"
+                    ),
+                    subject(),
+                );
+            }
+            if let Some(image) = image {
+                let container = ctx.world.deployments[d].template.container.clone();
+                ctx.world.set_image(d, image, now);
+                announce_kube(
+                    ctx,
+                    format!("kubectl set image statefulset/{stateful_set} {container}={image}"),
+                    subject(),
+                );
+            }
+            if let Some(n) = replicas {
+                ctx.world.scale(d, *n);
+                announce_kube(
+                    ctx,
+                    format!("kubectl scale statefulset/{stateful_set} --replicas={n}"),
+                    subject(),
+                );
+            }
+        }
         Action::DeletePod { pod } => {
             let Some(p) = ctx
                 .world

@@ -252,6 +252,10 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
         let t = template(&ds.container, c.behavior_of(&ds.container.image));
         setup::add_daemon_set(&mut c, &ds.name, t, IntOrPercent::from(ds.max_unavailable));
     }
+    for ss in &k.stateful_sets {
+        let t = template(&ss.container, c.behavior_of(&ss.container.image));
+        crate::k8s::setup_statefulset::add_stateful_set(&mut c, ss, t);
+    }
     let ec2_capacity = !k.node_groups.is_empty() || k.karpenter.is_some();
     setup::add_system_workloads(&mut c, &net.region, k.pod_identity_agent, !ec2_capacity);
     setup::place_pods(&mut c, net);

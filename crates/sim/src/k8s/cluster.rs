@@ -261,6 +261,9 @@ pub enum WorkloadKind {
     /// A DaemonSet: one pod on every eligible node. Its ReplicaSet entries stand for its
     /// ControllerRevisions (one per template; `spec_replicas` unused).
     DaemonSet,
+    /// A StatefulSet: pods `<name>-<ordinal>`, each with claims of its own
+    /// (`EksCluster::stateful_sets`). Its ReplicaSet entries stand for its ControllerRevisions.
+    StatefulSet,
 }
 
 /// One workload (a Deployment, or a DaemonSet) and its rollout settings.
@@ -439,6 +442,8 @@ pub struct EksCluster {
     pub security: Option<crate::security::Security>,
     /// Container Insights: whether the CloudWatch agent runs, and its one-minute samples.
     pub insights: crate::insights::Insights,
+    /// What only the StatefulSets among `deployments` have.
+    pub stateful_sets: Vec<super::statefulset_state::StatefulSet>,
 }
 
 impl Default for EksCluster {
@@ -471,6 +476,7 @@ impl EksCluster {
             iam: None,
             security: None,
             insights: crate::insights::Insights::default(),
+            stateful_sets: Vec::new(),
         }
     }
 
@@ -478,7 +484,7 @@ impl EksCluster {
     /// `controller-revision-hash` (a DaemonSet's).
     pub fn pod_labels(&self, p: usize) -> Vec<(String, String)> {
         let rs = &self.replica_sets[self.pods[p].replica_set];
-        let hash = if self.is_daemon_set(rs.deployment) {
+        let hash = if self.deployments[rs.deployment].kind != WorkloadKind::Deployment {
             "controller-revision-hash"
         } else {
             "pod-template-hash"
@@ -501,6 +507,18 @@ impl EksCluster {
         self.deployments
             .iter()
             .position(|d| d.name == name && d.kind == WorkloadKind::DaemonSet)
+    }
+
+    /// The StatefulSet called `name`.
+    pub fn stateful_set_index(&self, name: &str) -> Option<usize> {
+        self.deployments
+            .iter()
+            .position(|d| d.name == name && d.kind == WorkloadKind::StatefulSet)
+    }
+
+    /// The workload is a Deployment (its ReplicaSets are real ReplicaSets).
+    pub fn is_deployment(&self, d: usize) -> bool {
+        self.deployments[d].kind == WorkloadKind::Deployment
     }
 
     /// The workload is a DaemonSet.

@@ -33,7 +33,7 @@ struct Counts {
 pub fn reconcile(ctx: &mut EksCtx) {
     let counts = count(ctx.world, ctx.now);
     for d in 0..ctx.world.deployments.len() {
-        if !ctx.world.is_daemon_set(d) {
+        if ctx.world.is_deployment(d) {
             sync(ctx, d, &counts);
         }
     }

@@ -25,6 +25,8 @@ pub fn delete_pod(ctx: &mut EksCtx, p: usize) {
     let name = c.pods[p].name.clone();
     let owner = if c.is_daemon_pod(p) {
         "its DaemonSet creates a replacement on the same node"
+    } else if super::statefulset::ordinal(c, p).is_some() {
+        "its StatefulSet creates it again, with the same name and claims, once it is gone"
     } else {
         "its ReplicaSet creates a replacement"
     };

@@ -69,6 +69,15 @@ pub fn new_pod_hashed(
     push_pod(c, rs, format!("{prefix}-{suffix}"), uid, now)
 }
 
+/// A new pod with a name its controller chose (a StatefulSet's `<set>-<ordinal>`), its uid
+/// derived from the name, the number of pods so far and the run's seed [model: Kubernetes
+/// draws uids at random].
+pub fn new_pod_named(c: &mut EksCluster, rs: usize, name: String, now: SimTime) -> usize {
+    let (_, uid) =
+        names::hashed_suffix_and_uid(&format!("{name}|{}|{}", c.pods.len(), c.name_seed));
+    push_pod(c, rs, name, uid, now)
+}
+
 fn push_pod(c: &mut EksCluster, rs: usize, name: String, uid: String, now: SimTime) -> usize {
     c.pods.push(Pod {
         name,

@@ -375,6 +375,9 @@ pub fn workloads(c: &EksCluster, now: SimTime) -> Vec<WorkloadReady> {
             let (kind, ready, desired) = if c.is_daemon_set(d) {
                 let s = super::daemonset_controller::status(c, d, now);
                 ("daemonset", s.ready, s.desired)
+            } else if dep.kind == super::cluster::WorkloadKind::StatefulSet {
+                let s = super::statefulset_read::status(c, d, now);
+                ("statefulset", s.ready, s.replicas)
             } else {
                 let s = deployment_status(c, d, now);
                 ("deployment", s.ready_replicas, s.replicas)

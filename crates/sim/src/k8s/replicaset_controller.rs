@@ -66,10 +66,11 @@ pub fn reconcile(ctx: &mut EksCtx) {
         }
     }
     for (rs, mine) in by_rs.into_iter().enumerate() {
-        // A DaemonSet's revisions are not ReplicaSets: the DaemonSet controller keeps its pods.
-        if ctx
+        // A DaemonSet's or StatefulSet's revisions are not ReplicaSets: their own controllers
+        // keep their pods.
+        if !ctx
             .world
-            .is_daemon_set(ctx.world.replica_sets[rs].deployment)
+            .is_deployment(ctx.world.replica_sets[rs].deployment)
         {
             continue;
         }

@@ -4,7 +4,7 @@
 use super::{
     cluster_autoscaler, daemonset_controller, deployment_controller, drain, hpa,
     karpenter_controller, kubelet, metrics, replicaset_controller, scheduler_binding,
-    volume_controller,
+    statefulset_controller, volume_controller,
 };
 use crate::control::EksTimer;
 use crate::time::Millis;
@@ -20,11 +20,13 @@ pub fn on_tick(ctx: &mut EksCtx) {
     cluster_autoscaler::reconcile(ctx);
     karpenter_controller::reconcile(ctx);
     // Workloads: Deployments set their ReplicaSets' replicas, ReplicaSets create or delete
-    // pods, DaemonSets keep a pod on every node, the scheduler binds pending pods, volumes are
-    // provisioned and attached, and each node's kubelet runs its pods.
+    // pods, DaemonSets keep a pod on every node, StatefulSets keep their ordinals, the
+    // scheduler binds pending pods, volumes are provisioned and attached, and each node's
+    // kubelet runs its pods.
     deployment_controller::reconcile(ctx);
     replicaset_controller::reconcile(ctx);
     daemonset_controller::reconcile(ctx);
+    statefulset_controller::reconcile(ctx);
     scheduler_binding::reconcile(ctx);
     volume_controller::reconcile(ctx);
     kubelet::reconcile(ctx);

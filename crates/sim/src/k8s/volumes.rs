@@ -92,6 +92,9 @@ pub fn attach_succeeded(volume: &str) -> String {
 
 /// The claim a pod mounts, if any.
 pub fn claim_of(c: &EksCluster, p: usize) -> Option<usize> {
+    if let Some(name) = super::statefulset::pod_claim(c, p) {
+        return c.storage.claim_named(c.namespace_of(p), &name);
+    }
     let name = c.template_of(p).claim.as_deref()?;
     c.storage.claim_named(c.namespace_of(p), name)
 }

@@ -92,10 +92,16 @@ fn another_seed_gives_other_task_ids() {
             assert!(world_ids(&a).is_disjoint(&world_ids(&b)), "{name}");
         } else {
             // Pods a log may not name (a sandbox logs none until the learner acts): compare
-            // the world's.
+            // the world's. A StatefulSet's pods have stable names (`web-0`) whatever the
+            // seed: their uids must differ instead.
             let pods = |sim: &Simulation| -> BTreeSet<String> {
                 let eks = sim.world().eks.as_ref().expect("an EKS scenario");
-                eks.pods.iter().map(|p| p.name.clone()).collect()
+                (0..eks.pods.len())
+                    .map(|p| match orca_sim::k8s::statefulset::ordinal(eks, p) {
+                        Some(_) => format!("uid {}", eks.pods[p].uid),
+                        None => eks.pods[p].name.clone(),
+                    })
+                    .collect()
             };
             assert!(!pods(&a).is_empty(), "{name}: no pods");
             assert!(

@@ -20,4 +20,5 @@ mod properties;
 mod register;
 mod say;
 mod script;
+mod statefulset;
 mod storage;

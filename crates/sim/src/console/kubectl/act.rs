@@ -125,6 +125,18 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
                 format!("deployment.apps/{name} image updated"),
             )
         }
+        Command::StatefulSetRolloutStatus { name } => {
+            match k
+                .stateful_sets()
+                .find(|&d| k.eks.deployments[d].name == name)
+            {
+                Some(d) => Outcome::Print(format!(
+                    "{}\n",
+                    crate::k8s::statefulset_read::rollout_status(k.eks, d, k.now).0
+                )),
+                None => Kube::not_found(Kind::StatefulSet, &name),
+            }
+        }
         Command::Rollout {
             verb,
             name,

@@ -24,6 +24,10 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
             .daemon_sets()
             .map(|d| k.eks.deployments[d].name.clone())
             .collect(),
+        Kind::StatefulSet => k
+            .stateful_sets()
+            .map(|d| k.eks.deployments[d].name.clone())
+            .collect(),
         Kind::ReplicaSet => k
             .replica_sets()
             .map(|r| k.eks.replica_sets[r].name.clone())
@@ -56,6 +60,13 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
             Kind::Pod => k.pod_named(name).map(|p| pod(k, p)),
             Kind::Deployment => k.deployment_named(name).map(|d| deployment(k, d)),
             Kind::DaemonSet => k.daemon_set_named(name).map(|d| daemon_set(k, d)),
+            Kind::StatefulSet => k
+                .stateful_sets()
+                .find(|&d| &k.eks.deployments[d].name == name)
+                .map(|d| {
+                    let events = events(k, &format!("statefulset/{name}"));
+                    super::statefulset::describe(k, d, &events)
+                }),
             Kind::ReplicaSet => k
                 .replica_sets()
                 .find(|&r| &k.eks.replica_sets[r].name == name)
@@ -186,7 +197,12 @@ pub(super) fn events(k: &Kube, object: &str) -> String {
                 if r.warning { "Warning" } else { "Normal" }.to_string(),
                 r.reason.to_string(),
                 age,
-                reporter(r.reason).to_string(),
+                if object.starts_with("statefulset/") {
+                    // The StatefulSet controller records its events on the set.
+                    "statefulset-controller".to_string()
+                } else {
+                    reporter(r.reason).to_string()
+                },
                 r.message.to_string(),
             ]
         })

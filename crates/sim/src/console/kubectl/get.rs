@@ -46,11 +46,11 @@ pub fn get(
             );
             list
         }
-        Kind::Deployment | Kind::DaemonSet => {
-            let workloads: Vec<usize> = if kind == Kind::Deployment {
-                k.deployments().collect()
-            } else {
-                k.daemon_sets().collect()
+        Kind::Deployment | Kind::DaemonSet | Kind::StatefulSet => {
+            let workloads: Vec<usize> = match kind {
+                Kind::Deployment => k.deployments().collect(),
+                Kind::DaemonSet => k.daemon_sets().collect(),
+                _ => k.stateful_sets().collect(),
             };
             let list: Vec<usize> = workloads
                 .into_iter()
@@ -200,7 +200,7 @@ pub fn get(
 fn name_of(k: &Kube, kind: Kind, i: usize) -> String {
     match kind {
         Kind::Pod => k.eks.pods[i].name.clone(),
-        Kind::Deployment | Kind::DaemonSet => k.eks.deployments[i].name.clone(),
+        Kind::Deployment | Kind::DaemonSet | Kind::StatefulSet => k.eks.deployments[i].name.clone(),
         Kind::ReplicaSet => k.eks.replica_sets[i].name.clone(),
         Kind::Node => k.eks.nodes[i].name.clone(),
         Kind::Hpa => k.eks.hpas[i].name.clone(),
@@ -496,6 +496,31 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
                         ));
                     }
                     ns(&s.namespace, r)
+                })
+                .collect();
+            render(&header(&h), &rows)
+        }
+        Kind::StatefulSet => {
+            // kubectl's StatefulSet columns (`printers/internalversion/printers.go`,
+            // `statefulSetColumnDefinitions`): READY is ready/spec.replicas.
+            let mut h = vec!["NAME", "READY", "AGE"];
+            if wide {
+                h.extend(["CONTAINERS", "IMAGES"]);
+            }
+            let rows: Vec<Vec<String>> = found
+                .iter()
+                .map(|&d| {
+                    let st = crate::k8s::statefulset_read::status(k.eks, d, now);
+                    let ss = &k.eks.deployments[d];
+                    let mut r = vec![
+                        ss.name.clone(),
+                        format!("{}/{}", st.ready, st.replicas),
+                        age(now, SimTime::ZERO),
+                    ];
+                    if wide {
+                        r.extend([ss.template.container.clone(), ss.template.image.clone()]);
+                    }
+                    ns(&ss.namespace, r)
                 })
                 .collect();
             render(&header(&h), &rows)

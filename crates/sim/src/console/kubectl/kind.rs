@@ -7,6 +7,7 @@ pub enum Kind {
     Deployment,
     ReplicaSet,
     DaemonSet,
+    StatefulSet,
     Node,
     Event,
     Hpa,
@@ -29,6 +30,9 @@ impl Kind {
             "replicasets" | "replicaset" | "rs" | "replicasets.apps" => Kind::ReplicaSet,
             "daemonsets" | "daemonset" | "ds" | "daemonsets.apps" | "daemonset.apps" => {
                 Kind::DaemonSet
+            }
+            "statefulsets" | "statefulset" | "sts" | "statefulsets.apps" | "statefulset.apps" => {
+                Kind::StatefulSet
             }
             "nodes" | "node" | "no" => Kind::Node,
             "events" | "event" | "ev" => Kind::Event,
@@ -53,6 +57,7 @@ impl Kind {
             Kind::Deployment => "deployments.apps",
             Kind::ReplicaSet => "replicasets.apps",
             Kind::DaemonSet => "daemonsets.apps",
+            Kind::StatefulSet => "statefulsets.apps",
             Kind::Node => "nodes",
             Kind::Event => "events",
             Kind::Hpa => "horizontalpodautoscalers.autoscaling",
@@ -71,6 +76,7 @@ impl Kind {
             Kind::Deployment => "deployment.apps",
             Kind::ReplicaSet => "replicaset.apps",
             Kind::DaemonSet => "daemonset.apps",
+            Kind::StatefulSet => "statefulset.apps",
             Kind::Node => "node",
             Kind::Event => "event",
             Kind::Hpa => "horizontalpodautoscaler.autoscaling",

@@ -18,6 +18,7 @@ mod objects;
 pub mod parse;
 mod pdb;
 mod services;
+mod statefulset;
 mod storage;
 mod table;
 mod top_logs;
@@ -140,6 +141,14 @@ impl Kube<'_> {
         })
     }
 
+    /// StatefulSets in scope.
+    pub fn stateful_sets(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.eks.deployments.len()).filter(|&d| {
+            let w = &self.eks.deployments[d];
+            w.kind == WorkloadKind::StatefulSet && self.in_scope(&w.namespace)
+        })
+    }
+
     pub fn deployment_named(&self, name: &str) -> Option<usize> {
         self.deployments()
             .find(|&d| self.eks.deployments[d].name == name)
@@ -190,8 +199,13 @@ impl Kube<'_> {
                 .iter()
                 .find(|r| r.name == name)
                 .map(|r| r.deployment),
-            "deployment" | "daemonset" => eks.deployments.iter().position(|d| {
-                d.name == name && (d.kind == WorkloadKind::DaemonSet) == (kind == "daemonset")
+            "deployment" | "daemonset" | "statefulset" => eks.deployments.iter().position(|d| {
+                d.name == name
+                    && match kind {
+                        "daemonset" => d.kind == WorkloadKind::DaemonSet,
+                        "statefulset" => d.kind == WorkloadKind::StatefulSet,
+                        _ => d.kind == WorkloadKind::Deployment,
+                    }
             }),
             "horizontalpodautoscaler" | "hpa" => eks
                 .hpas

@@ -17,6 +17,7 @@ pub fn object(k: &Kube, kind: Kind, i: usize) -> Value {
         Kind::Deployment => deployment(k, i),
         Kind::ReplicaSet => replica_set(k, i),
         Kind::DaemonSet => daemon_set(k, i),
+        Kind::StatefulSet => super::statefulset::object(k, i),
         Kind::Node => node(k, i),
         Kind::Hpa => hpa(k, i),
         Kind::Service => service(k, i),

@@ -61,6 +61,10 @@ pub enum Command {
         /// (container, image) pairs.
         images: Vec<(String, String)>,
     },
+    /// `kubectl rollout status statefulset/<name>`.
+    StatefulSetRolloutStatus {
+        name: String,
+    },
     Rollout {
         verb: RolloutVerb,
         name: String,
@@ -585,6 +589,15 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
             .parse(&rest[1..])?;
             scope = scope_of(&p);
             let (kind, names) = kind_and_names(&p.positional, "rollout")?;
+            if kind == Kind::StatefulSet && matches!(verb, RolloutVerb::Status) {
+                let [name] = names.as_slice() else {
+                    return Err("error: required resource name not specified\n".into());
+                };
+                return Ok((
+                    Command::StatefulSetRolloutStatus { name: name.clone() },
+                    scope,
+                ));
+            }
             if kind != Kind::Deployment {
                 return Err(format!(
                     "error: no rollout for {}: Orca's Deployments are the resources with rollouts\n",

@@ -19,6 +19,9 @@ pub struct EksWorld {
     /// kube-proxy and CoreDNS, are always there).
     #[serde(default)]
     pub daemon_sets: Vec<DaemonSetSpec>,
+    /// StatefulSets of the scenario (stable names, a claim per pod).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stateful_sets: Vec<super::StatefulSetSpec>,
     /// The EKS Pod Identity Agent add-on (`eks-pod-identity-agent`, a DaemonSet in
     /// kube-system) is installed.
     #[serde(default)]

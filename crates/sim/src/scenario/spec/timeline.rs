@@ -150,6 +150,18 @@ pub enum Action {
     RolloutResume {
         deployment: String,
     },
+    /// `kubectl patch statefulset <stateful_set>`: a new image (a new revision rolls out from
+    /// the highest ordinal down), a replica count, or the RollingUpdate `partition`; what is
+    /// left out stays.
+    UpdateStatefulSet {
+        stateful_set: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        image: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replicas: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        partition: Option<u32>,
+    },
     /// `kubectl delete pod <pod>` (pod names come from the run: the same scenario and seed give
     /// the same names).
     DeletePod {
@@ -325,6 +337,7 @@ impl Action {
                 | Action::RolloutPause { .. }
                 | Action::RolloutResume { .. }
                 | Action::DeletePod { .. }
+                | Action::UpdateStatefulSet { .. }
                 | Action::CordonNode { .. }
                 | Action::UncordonNode { .. }
                 | Action::DrainNode { .. }

@@ -287,6 +287,18 @@ pub(super) fn eks_peak(s: &Scenario, k: &EksWorld) -> Peak {
             fargate_nodes += pods;
         }
     }
+    // A StatefulSet replaces one pod at a time and never surges: its largest replica count.
+    for set in &k.stateful_sets {
+        let scaled = s.timeline.iter().filter_map(|e| match &e.action {
+            Action::UpdateStatefulSet {
+                stateful_set,
+                replicas: Some(n),
+                ..
+            } if *stateful_set == set.name => Some(*n as u64),
+            _ => None,
+        });
+        work += scaled.chain([set.replicas as u64]).max().unwrap_or(0);
+    }
     let karpenter = match &k.karpenter {
         Some(_) => karpenter_nodes(k).unwrap_or(work),
         None => 0,

@@ -292,7 +292,7 @@ pub(super) fn hpa(out: &mut Problems, h: &HpaSpec, p: &Path) {
 }
 
 /// A pod template's one container: a valid name, an image, requests and a port.
-fn container(out: &mut Problems, c: &K8sContainerSpec, cp: &Path) {
+pub(super) fn container(out: &mut Problems, c: &K8sContainerSpec, cp: &Path) {
     {
         if !dns_label_ok(&c.name) {
             out.push((cp.field("name"), format!("container name {} is not a valid Kubernetes name; use lowercase letters, digits and '-'", quoted(&c.name))));

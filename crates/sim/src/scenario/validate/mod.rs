@@ -31,6 +31,7 @@ mod quizzes;
 mod scheduling;
 mod service;
 mod service_scaling;
+mod statefulset;
 mod storage;
 mod target_group;
 mod task_definition;
@@ -190,6 +191,7 @@ fn eks_part(out: &mut Problems, k: &EksWorld, wp: &Path) {
     eks::eks_world(out, k, wp);
     disruption::pdbs(out, k, wp);
     storage::eks_storage(out, k, wp);
+    statefulset::stateful_sets(out, k, wp);
     iam::iam(
         out,
         &k.iam,

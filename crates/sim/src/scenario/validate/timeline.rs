@@ -45,7 +45,7 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
             (Some(_), false) if !is_note => {
                 out.push((
                     ap.clone(),
-                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, ScaleDeployment, RolloutUndo, Autoscale, RolloutRestart, RolloutPause, RolloutResume, DeletePod, CordonNode, UncordonNode, DrainNode, ApplyDeployment, ApplyService, ApplyHpa or Note".into(),
+                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, ScaleDeployment, RolloutUndo, Autoscale, RolloutRestart, RolloutPause, RolloutResume, DeletePod, UpdateStatefulSet, CordonNode, UncordonNode, DrainNode, ApplyDeployment, ApplyService, ApplyHpa or Note".into(),
                 ));
                 continue;
             }
@@ -78,6 +78,20 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         }
     };
     match a {
+        Action::UpdateStatefulSet {
+            stateful_set,
+            image,
+            replicas,
+            partition,
+        } => super::statefulset::update(
+            out,
+            eks,
+            ap,
+            stateful_set,
+            image.as_deref(),
+            *replicas,
+            *partition,
+        ),
         Action::SetImage { deployment, image } => {
             deployment_ref(out, deployment);
             if image.trim().is_empty() {
