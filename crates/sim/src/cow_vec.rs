@@ -10,7 +10,9 @@
 //! snapshots share every object nothing wrote to between them.
 //!
 //! Equality, `Debug` and serialization are those of the elements, as for `Vec<T>`: nothing the
-//! world compares or prints can tell the two apart.
+//! world compares or prints can tell the two apart (equality takes one element shared by both
+//! sides as equal without comparing it, which differs from `Vec` only for an element not equal
+//! to itself, such as a NaN).
 
 use std::fmt;
 use std::ops::{Index, IndexMut, RangeBounds};
