@@ -5,6 +5,7 @@ pub mod aws;
 pub mod compliance;
 pub mod console;
 pub mod control;
+pub mod cow_vec;
 pub mod ecr;
 pub mod ecs;
 pub mod elb;

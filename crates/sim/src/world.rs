@@ -1,13 +1,18 @@
 //! The simulated world at one moment: everything the app draws and the inspector shows. Plain
-//! data, cheap to clone (the playback keeps snapshots of it), compared whole by the seek tests.
+//! data, cheap to clone (the playback keeps snapshots of it; tasks and targets are shared
+//! between clones until one writes them, see [`crate::cow_vec`]), compared whole by the seek
+//! tests.
 //!
 //! One shape for every scenario: the shared network (region, zones, subnets), and an optional
 //! ECS part and an optional EKS part — a scenario may hold either or both.
 
 use serde::Serialize;
 
+use crate::cow_vec::CowVec;
 use crate::ecr::Registry;
+use crate::ecs::Task;
 use crate::ecs::cluster::EcsCluster;
+use crate::elb::Target;
 use crate::k8s::cluster::EksCluster;
 use crate::net::Network;
 use crate::time::SimTime;
@@ -31,16 +36,54 @@ impl World {
     /// targets, metric samples) at a typical size each. The playback keeps its snapshots
     /// within a budget with it.
     pub fn approx_bytes(&self) -> usize {
+        self.approx_bytes_counting(CowVec::len, |_, v| v.len())
+    }
+
+    /// [`World::approx_bytes`] less the tasks and targets this world shares with `older` (an
+    /// earlier clone of it: a snapshot before this one), which cost only a pointer here.
+    pub fn approx_bytes_beyond(&self, older: &World) -> usize {
+        let older_ecs = older.ecs.as_ref();
+        self.approx_bytes_counting(
+            |tasks| older_ecs.map_or(tasks.len(), |o| tasks.count_not_in(&o.tasks)),
+            |g, targets| {
+                older_ecs
+                    .and_then(|o| o.target_groups.get(g))
+                    .map_or(targets.len(), |o| targets.count_not_in(&o.targets))
+            },
+        )
+    }
+
+    /// [`World::approx_bytes`] less the tasks and targets another clone of this world still
+    /// holds: what a snapshot taken now adds to the snapshots before it.
+    pub fn approx_unshared_bytes(&self) -> usize {
+        self.approx_bytes_counting(CowVec::count_unshared, |_, v| v.count_unshared())
+    }
+
+    /// The size, with `tasks` and `targets` (given each target group's index) saying how
+    /// many of those objects to count whole; the others cost a pointer.
+    fn approx_bytes_counting(
+        &self,
+        tasks: impl Fn(&CowVec<Task>) -> usize,
+        targets: impl Fn(usize, &CowVec<Target>) -> usize,
+    ) -> usize {
         use std::mem::size_of;
         // Strings, containers and explanations a task or pod carries besides its own struct.
         const TASK_EXTRA: usize = 1024;
         const POD_EXTRA: usize = 512;
+        // A target's strings and prober besides its own struct.
+        const TARGET_EXTRA: usize = 128;
+        const POINTER: usize = size_of::<usize>();
         let ecs = self.ecs.as_ref().map_or(0, |e| {
-            e.tasks.len() * (size_of::<crate::ecs::Task>() + TASK_EXTRA)
+            e.tasks.len() * POINTER
+                + tasks(&e.tasks) * (size_of::<Task>() + TASK_EXTRA)
                 + e.instances.len() * (size_of::<crate::ecs::ContainerInstance>() + 512)
                 + e.target_groups
                     .iter()
-                    .map(|g| g.targets.len() * 256)
+                    .enumerate()
+                    .map(|(i, g)| {
+                        g.targets.len() * POINTER
+                            + targets(i, &g.targets) * (size_of::<Target>() + TARGET_EXTRA)
+                    })
                     .sum::<usize>()
                 + e.services
                     .iter()

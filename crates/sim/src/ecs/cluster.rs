@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::control::EcsTimer;
+use crate::cow_vec::CowVec;
 use crate::ecs::auto_scaling_group::AutoScalingGroup;
 use crate::ecs::ids::{InstanceIdx, ServiceIdx, TargetGroupIdx, TaskDefIdx, TaskIdx};
 use crate::ecs::{ContainerInstance, Service, Task, TaskDefinition};
@@ -17,7 +18,8 @@ pub struct EcsCluster {
     pub instances: Vec<ContainerInstance>,
     pub task_definitions: Vec<TaskDefinition>,
     pub services: Vec<Service>,
-    pub tasks: Vec<Task>,
+    /// Every task the run has seen, stopped ones included (a [`CowVec`]: snapshots share them).
+    pub tasks: CowVec<Task>,
     pub target_groups: Vec<TargetGroup>,
     /// EC2 Auto Scaling groups behind capacity providers.
     pub auto_scaling_groups: Vec<AutoScalingGroup>,
@@ -41,7 +43,7 @@ impl EcsCluster {
             instances: Vec::new(),
             task_definitions: Vec::new(),
             services: Vec::new(),
-            tasks: Vec::new(),
+            tasks: CowVec::new(),
             target_groups: Vec::new(),
             auto_scaling_groups: Vec::new(),
             file_systems: Vec::new(),

@@ -155,8 +155,14 @@ pub fn record_launch_success(ctx: &mut Ctx, s: ServiceIdx) {
 /// runningCount / pendingCount of the service and of each deployment.
 pub fn refresh_counts(world: &mut EcsCluster, s: ServiceIdx) {
     // (deployment index, running?, starting?) per live task; deployments are few, so a
-    // position lookup by id is cheaper than cloning ids.
+    // position lookup is cheaper than cloning ids. Keys are compared first (numbers; equal
+    // ids give equal keys) and the ids only where the keys match.
     let svc = world.service(s);
+    let keys: Vec<u64> = svc
+        .deployments
+        .iter()
+        .map(|d| crate::ecs::deployment_key(&d.id))
+        .collect();
     let mut per_dep = vec![(0u32, 0u32); svc.deployments.len()];
     let (mut running, mut pending) = (0, 0);
     for &t in &svc.tasks {
@@ -168,11 +174,13 @@ pub fn refresh_counts(world: &mut EcsCluster, s: ServiceIdx) {
         let start = task.last_status.is_starting();
         running += u32::from(run);
         pending += u32::from(start);
-        if let Some(i) = task
-            .deployment_id
-            .as_deref()
-            .and_then(|id| svc.deployments.iter().position(|d| d.id == id))
-        {
+        if let Some(i) = task.deployment_id.as_deref().and_then(|id| {
+            let same = |i: usize| svc.deployments[i].id == id;
+            match task.deployment_key {
+                Some(key) => (0..keys.len()).find(|&i| keys[i] == key && same(i)),
+                None => (0..keys.len()).find(|&i| same(i)),
+            }
+        }) {
             per_dep[i].0 += u32::from(run);
             per_dep[i].1 += u32::from(start);
         }

@@ -4,6 +4,7 @@ pub mod target_health;
 
 use serde::Serialize;
 
+use crate::cow_vec::CowVec;
 use crate::ecs::ids::{ServiceIdx, TaskIdx};
 use crate::probe::Prober;
 use crate::scenario::spec::TargetType;
@@ -117,7 +118,8 @@ pub struct TargetGroup {
     pub target_type: TargetType,
     pub health_check: TargetGroupHealthCheck,
     pub deregistration_delay: Millis,
-    pub targets: Vec<Target>,
+    /// Sorted by task (a [`CowVec`]: snapshots share the targets nothing wrote to).
+    pub targets: CowVec<Target>,
 }
 
 impl TargetGroup {
@@ -145,7 +147,7 @@ impl TargetGroup {
     pub fn remove_targets_of(&mut self, task: TaskIdx) {
         let from = self.targets.partition_point(|t| t.task < task);
         let to = self.targets.partition_point(|t| t.task <= task);
-        self.targets.drain(from..to);
+        self.targets.remove_range(from..to);
     }
 
     /// When every registered target is unhealthy, an ALB "fails open" and routes to all of them.

@@ -491,7 +491,7 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
                 matcher: tg.health_check.matcher.clone(),
             },
             deregistration_delay: Millis::from_secs(tg.deregistration_delay_seconds as u64),
-            targets: Vec::new(),
+            targets: crate::cow_vec::CowVec::new(),
         });
     }
 

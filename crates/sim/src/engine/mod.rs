@@ -7,7 +7,7 @@ mod build;
 mod playback;
 mod quiz;
 
-pub use playback::{Intervention, Playback, QuizMoment, SNAPSHOT_BUDGET};
+pub use playback::{Intervention, Playback, QuizMoment, SNAPSHOT_BUDGET, WORK_PER_SNAPSHOT};
 
 use std::sync::Arc;
 
@@ -106,6 +106,9 @@ pub struct Simulation {
     /// empties the window instead of cutting the log back.
     windowed: bool,
     event_limit: usize,
+    /// Timers dispatched so far by this simulation (not part of its state: a restore does
+    /// not set it back). A playback measures the work between its snapshots with it.
+    work: u64,
 }
 
 /// Everything that changes as the simulation runs (except the append-only log).
@@ -144,9 +147,29 @@ impl Snapshot {
         &mut self.state.timers
     }
 
-    /// A rough size of the snapshot in bytes, to keep the snapshots of a run within a budget.
+    /// A rough size of the snapshot in bytes, as if it shared nothing with other snapshots.
     pub fn approx_bytes(&self) -> usize {
-        self.state.world.approx_bytes() + self.state.timers.len() * 48
+        self.state.world.approx_bytes() + self.state.timers.len() * TIMER_BYTES
+    }
+
+    /// A rough size of what this snapshot holds beyond `older`, an earlier snapshot of the
+    /// same run: the objects it shares with `older` are not counted (see [`crate::cow_vec`]).
+    pub fn approx_bytes_beyond(&self, older: &Snapshot) -> usize {
+        self.state.world.approx_bytes_beyond(&older.state.world)
+            + self.state.timers.len() * TIMER_BYTES
+    }
+}
+
+/// A queued timer's size in bytes (with the heap's slack), for snapshot sizes.
+const TIMER_BYTES: usize = 48;
+
+impl Snapshot {
+    /// The moment's state, kept; and a rough size of what it holds beyond the snapshots
+    /// taken before it in this run (the objects written or added since the last of them).
+    /// Exact while nothing but the simulation and its snapshots holds the world's objects.
+    fn of(sim: &Simulation) -> (Snapshot, usize) {
+        let bytes = sim.state.world.approx_unshared_bytes() + sim.state.timers.len() * TIMER_BYTES;
+        (sim.snapshot(), bytes)
     }
 }
 
@@ -173,6 +196,7 @@ impl Simulation {
             log_base: 0,
             windowed: false,
             event_limit: MAX_EVENTS,
+            work: 0,
             scenario,
         };
         let scenario = sim.scenario.clone();
@@ -272,6 +296,12 @@ impl Simulation {
         self.windowed = true;
         self.log_base += self.log.len();
         std::mem::take(&mut self.log)
+    }
+
+    /// How many timers this simulation has dispatched, restores notwithstanding: a measure of
+    /// the work it has done.
+    pub fn work(&self) -> u64 {
+        self.work
     }
 
     /// The next moment something is due, if anything is.
@@ -381,6 +411,7 @@ impl Simulation {
                 debug_assert!(false, "timer storm at {at}");
                 break;
             }
+            self.work += 1;
             let scenario = self.scenario.clone();
             self.with_ctx(at, |ctx| dispatch(ctx, &scenario, timer));
         }

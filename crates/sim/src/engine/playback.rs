@@ -1,8 +1,13 @@
 //! Seekable playback of a scenario: the app's and the CLI's view of a whole run.
 //!
 //! The scenario is run to its end once (milliseconds for the built-in scenarios), keeping a
-//! snapshot every so often. Seeking to any moment restores the last snapshot at or before it
-//! and runs forward from there; determinism makes that identical to playing straight through.
+//! snapshot after every so much work (timers dispatched, [`WORK_PER_SNAPSHOT`] at first) or
+//! simulated time (a 64th of the run, 5 s at least), whichever comes first, so a seek replays
+//! a bounded amount of work however busy the stretch it lands in. Seeking to
+//! any moment restores the last snapshot at or before it and runs forward from there;
+//! determinism makes that identical to playing straight through. Snapshots share the tasks
+//! and targets nothing wrote to between them ([`crate::cow_vec`]), so one costs the objects
+//! that changed since the one before, not the whole world.
 //!
 //! The learner can act on the run: an intervention becomes an entry of the run's timeline at
 //! the current moment, and the run is simulated again from the last snapshot before it. The
@@ -11,8 +16,8 @@
 //! entries in its timeline.
 //!
 //! Memory stays bounded: the log is kept once (the simulation keeps only what it logged since
-//! the last restore), snapshots thin out (every other one dropped, the interval doubled) when
-//! their estimated size passes [`SNAPSHOT_BUDGET`], and a run stops at
+//! the last restore), snapshots thin out (every other one dropped, the work between them
+//! doubled) when their estimated size passes [`SNAPSHOT_BUDGET`], and a run stops at
 //! [`crate::engine::MAX_EVENTS`] events.
 
 use std::sync::Arc;
@@ -58,8 +63,11 @@ pub struct Intervention {
 pub struct Playback {
     sim: Simulation,
     snapshots: Vec<Snapshot>,
-    /// The estimated size of each snapshot, in bytes.
+    /// The estimated size of what each snapshot holds beyond the one before it, in bytes.
     snapshot_bytes: Vec<usize>,
+    /// A snapshot is kept after this many timers dispatched since the last one, or
+    /// `interval` of simulated time, whichever comes first.
+    work_per_snapshot: u64,
     interval: Millis,
     full_log: Arc<Vec<Event>>,
     quiz_moments: Vec<QuizMoment>,
@@ -68,8 +76,15 @@ pub struct Playback {
     snapshot_budget: usize,
 }
 
-/// Snapshots per run at most (the interval adapts to the scenario's length).
+/// Timers dispatched between two snapshots at most, before any thinning. Measured on the seek
+/// bench (a 10,000-task rolling update): a seek replays at most this much work, a few
+/// milliseconds.
+pub const WORK_PER_SNAPSHOT: u64 = 500;
+/// Snapshots per run at least, in quiet runs (the interval adapts to the scenario's length).
 const SNAPSHOTS: u64 = 64;
+/// How many times the progress callback hears of the run's advance in simulated time, at
+/// most, besides after each snapshot.
+const PROGRESS_STEPS: u64 = 64;
 /// The most memory the snapshots of one run may take, by their estimated size.
 pub const SNAPSHOT_BUDGET: usize = 512 << 20;
 
@@ -82,7 +97,12 @@ impl Playback {
     /// goes: after each snapshot, and 1 at the end. For an app that simulates a large scenario
     /// in the background; the callback only watches, so the playback is the same.
     pub fn new_with_progress(scenario: Arc<Scenario>, progress: &dyn Fn(f64)) -> Self {
-        Playback::build(Simulation::new(scenario), SNAPSHOT_BUDGET, progress)
+        Playback::build(
+            Simulation::new(scenario),
+            SNAPSHOT_BUDGET,
+            WORK_PER_SNAPSHOT,
+            progress,
+        )
     }
 
     /// Play back a simulation that stands at time zero (a test may have lowered its event
@@ -93,17 +113,23 @@ impl Playback {
 
     /// [`Playback::of`] with the snapshots kept within `budget` bytes.
     pub fn with_snapshot_budget(sim: Simulation, budget: usize) -> Self {
-        Playback::build(sim, budget, &|_| {})
+        Playback::with_snapshots(sim, budget, WORK_PER_SNAPSHOT)
     }
 
-    fn build(mut sim: Simulation, budget: usize, progress: &dyn Fn(f64)) -> Self {
+    /// [`Playback::with_snapshot_budget`], keeping a snapshot after every `work` timers
+    /// dispatched (before any thinning) instead of [`WORK_PER_SNAPSHOT`].
+    pub fn with_snapshots(sim: Simulation, budget: usize, work: u64) -> Self {
+        Playback::build(sim, budget, work, &|_| {})
+    }
+
+    fn build(mut sim: Simulation, budget: usize, work: u64, progress: &dyn Fn(f64)) -> Self {
         let end = sim.end();
-        let interval = Millis((end.0 / SNAPSHOTS).max(5_000));
         let full_log = Arc::new(sim.detach_log());
         let mut p = Playback {
             snapshots: Vec::new(),
             snapshot_bytes: Vec::new(),
-            interval,
+            work_per_snapshot: work.max(1),
+            interval: Millis((end.0 / SNAPSHOTS).max(5_000)),
             full_log,
             quiz_moments: Vec::new(),
             end,
@@ -121,14 +147,28 @@ impl Playback {
     /// and make the log of the whole run from what was kept before and what this run logged.
     fn run_to_end(&mut self, progress: &dyn Fn(f64)) {
         let scenario_end = SimTime::from_secs_f64(self.sim.scenario().duration);
-        let mut next = self.next_snapshot_time();
-        while next < scenario_end && self.sim.halted_at().is_none() {
-            self.sim.advance_to(next);
-            if self.sim.halted_at().is_none() {
-                self.keep_snapshot();
+        let fraction = |t: SimTime| t.0 as f64 / scenario_end.0.max(1) as f64;
+        let progress_step = (scenario_end.0 / PROGRESS_STEPS).max(1);
+        let mut told = self.sim.now().0 / progress_step;
+        let mut since = self.sim.work();
+        let mut last = self.sim.now();
+        while self.sim.next_due().is_some_and(|t| t <= scenario_end) {
+            let Some(at) = self.sim.step() else { break };
+            if self.sim.halted_at().is_some() {
+                break;
             }
-            progress(next.0 as f64 / scenario_end.0.max(1) as f64);
-            next = self.next_snapshot_time();
+            let due = self.sim.work() - since >= self.work_per_snapshot
+                || at.0 - last.0 >= self.interval.0;
+            if due && at < scenario_end {
+                last = at;
+                self.keep_snapshot();
+                since = self.sim.work();
+                told = at.0 / progress_step;
+                progress(fraction(at));
+            } else if at.0 / progress_step > told {
+                told = at.0 / progress_step;
+                progress(fraction(at));
+            }
         }
         self.sim.advance_to(scenario_end);
         progress(1.0);
@@ -153,36 +193,42 @@ impl Playback {
             .collect();
     }
 
-    fn next_snapshot_time(&self) -> SimTime {
-        let last = self.snapshots.last().map_or(SimTime::ZERO, Snapshot::at);
-        SimTime((last.0 / self.interval.0 + 1) * self.interval.0)
+    /// Keep a snapshot of the moment the simulation stands at; while the snapshots pass their
+    /// budget, keep every other one and double the work between them.
+    fn keep_snapshot(&mut self) {
+        if self
+            .snapshots
+            .last()
+            .is_some_and(|s| s.at() >= self.sim.now())
+        {
+            return;
+        }
+        let (snapshot, bytes) = Snapshot::of(&self.sim);
+        self.snapshot_bytes.push(bytes);
+        self.snapshots.push(snapshot);
+        while self.snapshot_bytes() > self.snapshot_budget && self.snapshots.len() > 1 {
+            self.work_per_snapshot = self.work_per_snapshot.saturating_mul(2);
+            self.interval = self.interval.times(2);
+            // The first snapshot (time zero) always stays.
+            let mut i = 0;
+            self.snapshots.retain(|_| {
+                i += 1;
+                i % 2 == 1
+            });
+            // What each one holds beyond the one now before it.
+            self.snapshot_bytes = (0..self.snapshots.len())
+                .map(|i| match i.checked_sub(1) {
+                    None => self.snapshots[i].approx_bytes(),
+                    Some(before) => self.snapshots[i].approx_bytes_beyond(&self.snapshots[before]),
+                })
+                .collect();
+        }
     }
 
-    /// Keep a snapshot of the moment the simulation stands at; when the snapshots pass their
-    /// budget, keep every other one and double the interval.
-    fn keep_snapshot(&mut self) {
-        let snapshot = self.sim.snapshot();
-        self.snapshot_bytes.push(snapshot.approx_bytes());
-        self.snapshots.push(snapshot);
-        while self.snapshot_bytes.iter().sum::<usize>() > self.snapshot_budget
-            && self.snapshots.len() > 1
-        {
-            self.interval = self.interval.times(2);
-            let interval = self.interval.0;
-            // The first snapshot (time zero) always stays.
-            let keep: Vec<bool> = self
-                .snapshots
-                .iter()
-                .enumerate()
-                .map(|(i, s)| i == 0 || s.at().0 % interval == 0)
-                .collect();
-            let mut k = keep.iter();
-            self.snapshots
-                .retain(|_| k.next().copied().unwrap_or(false));
-            let mut k = keep.iter();
-            self.snapshot_bytes
-                .retain(|_| k.next().copied().unwrap_or(false));
-        }
+    /// The estimated size of the kept snapshots, in bytes (within the budget unless there is
+    /// only the first one).
+    pub fn snapshot_bytes(&self) -> usize {
+        self.snapshot_bytes.iter().sum()
     }
 
     pub fn scenario(&self) -> &Arc<Scenario> {
@@ -303,7 +349,7 @@ impl Playback {
             let limit = self.sim.event_limit();
             let interventions = std::mem::take(&mut self.interventions);
             let sim = Simulation::new(scenario).with_event_limit(limit);
-            *self = Playback::with_snapshot_budget(sim, self.snapshot_budget);
+            *self = Playback::with_snapshots(sim, self.snapshot_budget, WORK_PER_SNAPSHOT);
             self.interventions = interventions;
             self.seek(at);
             return;

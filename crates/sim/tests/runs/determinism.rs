@@ -379,18 +379,27 @@ fn snapshots_thin_out_within_their_budget_and_seeking_still_equals_a_straight_ru
         .find(|(n, _)| n == "ecs-rolling-update")
         .map(|(_, s)| s)
         .expect("built-in scenario");
-    let roomy = Playback::new(s.clone());
+    // A snapshot every 20 timers: many of them, sharing most of their tasks.
+    let roomy = Playback::with_snapshots(Simulation::new(s.clone()), usize::MAX, 20);
     let one = {
         let mut sim = Simulation::new(s.clone());
         sim.advance_to(sim.end());
         sim.snapshot().approx_bytes()
     };
-    // Room for about eight snapshots of the largest world.
-    let mut tight = Playback::with_snapshot_budget(Simulation::new(s.clone()), one * 8);
     assert!(
-        tight.snapshot_count() <= 9 && tight.snapshot_count() < roomy.snapshot_count(),
-        "{} snapshots within the budget, {} without",
+        roomy.snapshot_bytes() < one * roomy.snapshot_count() / 2,
+        "{} snapshots share what nothing wrote to: {} bytes, {one} each alone",
+        roomy.snapshot_count(),
+        roomy.snapshot_bytes()
+    );
+    // Room for a third of them.
+    let budget = roomy.snapshot_bytes() / 3;
+    let mut tight = Playback::with_snapshots(Simulation::new(s.clone()), budget, 20);
+    assert!(
+        tight.snapshot_bytes() <= budget && tight.snapshot_count() < roomy.snapshot_count(),
+        "{} snapshots ({} bytes) within {budget} bytes, {} without",
         tight.snapshot_count(),
+        tight.snapshot_bytes(),
         roomy.snapshot_count()
     );
     for t in seek_times(tight.end().millis()) {
