@@ -232,3 +232,75 @@ pub fn pod_volume_lines(eks: &Cluster, p: usize, now: SimTime) -> Vec<(String, S
     }
     out
 }
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::sync::Arc;
+
+    use orca_sim::{Playback, SimTime};
+
+    use super::*;
+
+    /// A built-in scenario played to `secs`.
+    pub(crate) fn at(name: &str, secs: u64) -> Playback {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(format!("{name}.ron"));
+        let src = std::fs::read_to_string(&path).expect("readable");
+        let s = orca_sim::scenario::parse(&format!("{name}.ron"), &src).expect("parses");
+        let mut p = Playback::new(Arc::new(s));
+        p.seek(SimTime::from_secs(secs));
+        p
+    }
+
+    #[test]
+    fn a_pod_pinned_to_its_volume_s_zone_says_why_it_waits() {
+        // 1:40: the node in us-east-1c was drained at 1:30; the replacement pod is Pending.
+        let pb = at("eks-ebs-volume-zone", 100);
+        let eks = pb.world().eks.as_ref().expect("eks");
+        let p = (0..eks.pods.len())
+            .find(|&p| {
+                let pod = &eks.pods[p];
+                !pod.gone && pod.name.starts_with("orders-db") && pod.node.is_none()
+            })
+            .expect("a pending orders-db pod");
+        let lines = pod_volume_lines(eks, p, pb.world().now);
+        let get = |k: &str| lines.iter().find(|(l, _)| l == k).map(|(_, v)| v.clone());
+        assert!(get("claim data").unwrap().starts_with("Bound · 20 GiB · RWO"));
+        assert_eq!(get("zone").unwrap(), "us-east-1c (EBS: this zone only)");
+        assert!(get("waits because")
+            .unwrap()
+            .ends_with("is an EBS volume in us-east-1c: only a node in us-east-1c can mount it"));
+    }
+
+    #[test]
+    fn a_task_in_a_zone_without_a_mount_target_shows_it_on_its_volume() {
+        let pb = at("ecs-efs-mount-targets", 60);
+        let ecs = pb.world().ecs.as_ref().expect("ecs");
+        let line = |zone: &str| {
+            let t = ecs
+                .tasks
+                .iter()
+                .position(|t| t.availability_zone == zone)
+                .expect("a task in the zone");
+            task_volume_lines(ecs, TaskIdx(t as u32))
+        };
+        let c = line("us-east-1c");
+        assert!(c[0].1.contains("✕ no mount target in us-east-1c"), "{c:?}");
+        let a = line("us-east-1a");
+        assert!(a[0].1.ends_with("mount target in us-east-1a ✓"), "{a:?}");
+        // Fargate's ephemeral storage, as the task definition asks (40 GiB here).
+        assert!(a.iter().any(|(k, v)| k == "ephemeralStorage" && v.starts_with("40 GiB")));
+    }
+
+    #[test]
+    fn the_app_container_depends_on_its_router_and_the_router_is_not_essential_in_web_1() {
+        let pb = at("ecs-log-router-sidecar", 30);
+        let ecs = pb.world().ecs.as_ref().expect("ecs");
+        let lines = task_container_lines(ecs, TaskIdx(0));
+        let router = lines.iter().find(|(k, _)| k == "container log_router").unwrap();
+        assert!(router.1.starts_with("not essential, log router (FireLens, fluentbit) · RUNNING"));
+        let web = lines.iter().find(|(k, _)| k == "container web").unwrap();
+        assert!(web.1.contains("dependsOn log_router START: met ✓"), "{web:?}");
+    }
+}

@@ -131,3 +131,40 @@ pub(super) fn pod_logs(ui: &mut egui::Ui, eks: &Cluster, p: usize, log: &[Event]
         .default_open(true)
         .show(ui, |ui| show(ui, &pod_log_view(eks, p, log, now)));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::panels::inspector_containers::tests::at;
+
+    #[test]
+    fn lines_written_after_the_firelens_router_stopped_are_shown_as_lost() {
+        // web:1's router crashes 3 minutes after it starts; at 3:50 the app has written on.
+        let pb = at("ecs-log-router-sidecar", 230);
+        let ecs = pb.world().ecs.as_ref().expect("ecs");
+        let view = task_log_view(ecs, TaskIdx(0), pb.world().now);
+        let id = &ecs.task(TaskIdx(0)).id;
+        let web = view.iter().find(|c| c.heading.starts_with("web →")).unwrap();
+        assert!(web.heading.ends_with(&format!("web-firelens-{id}")), "{}", web.heading);
+        assert!(
+            web.notes.iter().any(|n| n.ends_with("never reached CloudWatch")),
+            "{:?}",
+            web.notes
+        );
+        assert!(!web.lines.is_empty() && web.lines.len() <= SHOWN);
+        // Every line shown was written before the router stopped, at 3:00.
+        assert!(web.lines.iter().all(|l| l.get(..7).is_some_and(|s| s <= "[03:00]")), "{:?}", web.lines);
+    }
+
+    #[test]
+    fn a_running_pod_prints_its_run_as_kubectl_logs_does() {
+        let pb = at("eks-ebs-volume-zone", 60);
+        let eks = pb.world().eks.as_ref().expect("eks");
+        let p = (0..eks.pods.len())
+            .find(|&p| eks.pods[p].name.starts_with("orders-db") && !eks.pods[p].gone)
+            .expect("orders-db");
+        let v = pod_log_view(eks, p, pb.log(), pb.world().now);
+        assert_eq!(v.heading, format!("kubectl logs {}", eks.pods[p].name));
+        assert!(v.lines[0].contains("INFO  postgres starting"), "{:?}", v.lines);
+    }
+}
