@@ -100,15 +100,20 @@ fn pod_label(eks: &Cluster, name: &str) -> String {
 
 /// An EBS volume's box: the claim, size and type, its attachment in words, its pods.
 pub fn ebs_host(card: &VolumeCard, blocked: &[String], zone: usize) -> HostModel {
-    // The state first: a tile shows only the first note.
-    let state = match card.state {
-        _ if !blocked.is_empty() => "✕ Multi-Attach blocks a pod",
-        "Attaching" => "◔ attaching",
-        "Attached" => "⛓ attached",
-        "Detaching" => "⇣ detaching",
-        _ => "○ not attached",
-    };
-    let mut notes = vec![state.to_string()];
+    // What needs attention first: a tile shows only the first note.
+    let mut notes = Vec::new();
+    if !blocked.is_empty() {
+        notes.push("✕ Multi-Attach blocks a pod".to_string());
+    }
+    notes.push(
+        match card.state {
+            "Attaching" => "◔ attaching",
+            "Attached" => "⛓ attached",
+            "Detaching" => "⇣ detaching",
+            _ => "○ not attached",
+        }
+        .to_string(),
+    );
     if let Some(n) = &card.node {
         notes.push(format!("node {}", short_node(n)));
     }
@@ -255,7 +260,10 @@ mod tests {
     fn a_pod_held_by_multi_attach_is_named_and_the_box_changes() {
         let card = volume("Attached", Some("node-a"), &["web-0"]);
         let h = ebs_host(&card, &["web-0".to_string()], 0);
-        assert_eq!(h.notes[0], "✕ Multi-Attach blocks a pod");
+        assert_eq!(
+            h.notes[..3],
+            ["✕ Multi-Attach blocks a pod", "⛓ attached", "node node-a"]
+        );
         assert!(h.notes.contains(&"✕ web-0 waits".to_string()));
         assert!(!h.notes.contains(&"pod web-0".to_string()));
         assert_eq!(h.bg, EBS_BLOCKED_BG);
@@ -310,5 +318,52 @@ mod tests {
         let keys: Vec<&str> = m.hosts.iter().map(|h| h.key.as_str()).collect();
         assert_eq!(keys, ["n1", "n2", "v0", "v1", "n3", "v2"]);
         assert_eq!(size(5 * 1024 * 1024 + 300_000), "5.3 MiB");
+    }
+
+    /// The runs test's Multi-Attach case: one zone, two nodes; the rollout's surge pod lands
+    /// on the other node while the old pod holds the volume.
+    #[test]
+    fn a_rolling_update_of_a_read_write_once_volume_shows_the_waiting_pod_on_the_volume() {
+        let src = r#"(
+    version: 1, title: "multi-attach", seed: 3, duration: 120,
+    world: Eks(
+        cluster: (name: "c", availability_zones: ["us-east-1a"]),
+        node_groups: [(name: "ng", instance_type: "m5.large", count: 2)],
+        storage_classes: [(name: "gp3", volume_binding_mode: WaitForFirstConsumer, is_default: true)],
+        persistent_volume_claims: [(name: "data")],
+        deployments: [(
+            name: "db", replicas: 1,
+            container: (name: "db", image: "db:v1", cpu: 1000, memory: 1024),
+            persistent_volume_claim: "data",
+        )],
+    ),
+    timeline: [(at: 20, action: SetImage(deployment: "db", image: "db:v2"))],
+)"#;
+        let s = orca_sim::scenario::parse("multi-attach.ron", src).expect("parses");
+        let mut p = orca_sim::Playback::new(std::sync::Arc::new(s));
+        p.seek(SimTime::from_secs(60));
+        let m = crate::app::canvas::layout::model(p.world());
+        let ebs = m.hosts.iter().find(|h| h.key.starts_with("ebs:")).unwrap();
+        assert_eq!(ebs.title, "⛁ EBS data");
+        assert_eq!(
+            ebs.notes[..2],
+            ["✕ Multi-Attach blocks a pod", "⛓ attached"]
+        );
+        assert_eq!(
+            ebs.notes.iter().filter(|n| n.ends_with(" waits")).count(),
+            1
+        );
+        assert_eq!(
+            ebs.notes
+                .iter()
+                .filter(|n| n.starts_with("pod db "))
+                .count(),
+            1
+        );
+        // Drawn in its zone, after the zone's two nodes.
+        assert_eq!(
+            m.hosts.last().map(|h| h.key.as_str()),
+            Some(ebs.key.as_str())
+        );
     }
 }

@@ -266,11 +266,17 @@ pub(super) mod tests {
             .expect("a pending orders-db pod");
         let lines = pod_volume_lines(eks, p, pb.world().now);
         let get = |k: &str| lines.iter().find(|(l, _)| l == k).map(|(_, v)| v.clone());
-        assert!(get("claim data").unwrap().starts_with("Bound · 20 GiB · RWO"));
+        assert!(
+            get("claim data")
+                .unwrap()
+                .starts_with("Bound · 20 GiB · RWO")
+        );
         assert_eq!(get("zone").unwrap(), "us-east-1c (EBS: this zone only)");
-        assert!(get("waits because")
-            .unwrap()
-            .ends_with("is an EBS volume in us-east-1c: only a node in us-east-1c can mount it"));
+        assert!(
+            get("waits because").unwrap().ends_with(
+                "is an EBS volume in us-east-1c: only a node in us-east-1c can mount it"
+            )
+        );
     }
 
     #[test]
@@ -290,7 +296,10 @@ pub(super) mod tests {
         let a = line("us-east-1a");
         assert!(a[0].1.ends_with("mount target in us-east-1a ✓"), "{a:?}");
         // Fargate's ephemeral storage, as the task definition asks (40 GiB here).
-        assert!(a.iter().any(|(k, v)| k == "ephemeralStorage" && v.starts_with("40 GiB")));
+        assert!(
+            a.iter()
+                .any(|(k, v)| k == "ephemeralStorage" && v.starts_with("40 GiB"))
+        );
     }
 
     #[test]
@@ -298,9 +307,19 @@ pub(super) mod tests {
         let pb = at("ecs-log-router-sidecar", 30);
         let ecs = pb.world().ecs.as_ref().expect("ecs");
         let lines = task_container_lines(ecs, TaskIdx(0));
-        let router = lines.iter().find(|(k, _)| k == "container log_router").unwrap();
-        assert!(router.1.starts_with("not essential, log router (FireLens, fluentbit) · RUNNING"));
+        let router = lines
+            .iter()
+            .find(|(k, _)| k == "container log_router")
+            .unwrap();
+        assert!(
+            router
+                .1
+                .starts_with("not essential, log router (FireLens, fluentbit) · RUNNING")
+        );
         let web = lines.iter().find(|(k, _)| k == "container web").unwrap();
-        assert!(web.1.contains("dependsOn log_router START: met ✓"), "{web:?}");
+        assert!(
+            web.1.contains("dependsOn log_router START: met ✓"),
+            "{web:?}"
+        );
     }
 }

@@ -144,16 +144,31 @@ mod tests {
         let ecs = pb.world().ecs.as_ref().expect("ecs");
         let view = task_log_view(ecs, TaskIdx(0), pb.world().now);
         let id = &ecs.task(TaskIdx(0)).id;
-        let web = view.iter().find(|c| c.heading.starts_with("web →")).unwrap();
-        assert!(web.heading.ends_with(&format!("web-firelens-{id}")), "{}", web.heading);
+        let web = view
+            .iter()
+            .find(|c| c.heading.starts_with("web →"))
+            .unwrap();
         assert!(
-            web.notes.iter().any(|n| n.ends_with("never reached CloudWatch")),
+            web.heading.ends_with(&format!("web-firelens-{id}")),
+            "{}",
+            web.heading
+        );
+        assert!(
+            web.notes
+                .iter()
+                .any(|n| n.ends_with("never reached CloudWatch")),
             "{:?}",
             web.notes
         );
         assert!(!web.lines.is_empty() && web.lines.len() <= SHOWN);
         // Every line shown was written before the router stopped, at 3:00.
-        assert!(web.lines.iter().all(|l| l.get(..7).is_some_and(|s| s <= "[03:00]")), "{:?}", web.lines);
+        assert!(
+            web.lines
+                .iter()
+                .all(|l| l.get(..7).is_some_and(|s| s <= "[03:00]")),
+            "{:?}",
+            web.lines
+        );
     }
 
     #[test]
@@ -165,6 +180,10 @@ mod tests {
             .expect("orders-db");
         let v = pod_log_view(eks, p, pb.log(), pb.world().now);
         assert_eq!(v.heading, format!("kubectl logs {}", eks.pods[p].name));
-        assert!(v.lines[0].contains("INFO  postgres starting"), "{:?}", v.lines);
+        assert!(
+            v.lines[0].contains("INFO  postgres starting"),
+            "{:?}",
+            v.lines
+        );
     }
 }
