@@ -25,10 +25,10 @@ pub(super) const TEXT_DIM: Color = Color::srgb(0.68, 0.71, 0.77);
 
 // Storage (EBS volumes and EFS mount targets, `layout_volumes`).
 /// An EBS volume's box in its zone.
-pub(super) const EBS_BG: Color = Color::srgb(0.15, 0.21, 0.20);
+pub const EBS_BG: Color = Color::srgb(0.15, 0.21, 0.20);
 /// An EBS volume a pod cannot have (Multi-Attach).
-pub(super) const EBS_BLOCKED_BG: Color = Color::srgb(0.25, 0.14, 0.12);
+pub const EBS_BLOCKED_BG: Color = Color::srgb(0.25, 0.14, 0.12);
 /// A zone's EFS mount target.
-pub(super) const EFS_MOUNT_BG: Color = Color::srgb(0.13, 0.19, 0.22);
+pub const EFS_MOUNT_BG: Color = Color::srgb(0.13, 0.19, 0.22);
 /// A zone without an EFS mount target.
-pub(super) const EFS_NO_MOUNT_BG: Color = Color::srgb(0.22, 0.12, 0.12);
+pub const EFS_NO_MOUNT_BG: Color = Color::srgb(0.22, 0.12, 0.12);
