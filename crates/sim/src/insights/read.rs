@@ -4,8 +4,9 @@
 //! (docs/rules/containers-and-logs.md#container-insights).
 //!
 //! ECS publishes no utilisation percentage: the chart's is `CpuUtilized / CpuReserved` and
-//! `MemoryUtilized / MemoryReserved`, as the CloudWatch console's Container Insights view
-//! computes it. EKS publishes `pod_cpu_utilization`, `pod_memory_utilization` (of the node)
+//! `MemoryUtilized / MemoryReserved` [inferred: the share of the reservation in use, from the
+//! documented metrics (Amazon CloudWatch User Guide, "Amazon ECS Container Insights metrics",
+//! <https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html>)]. EKS publishes `pod_cpu_utilization`, `pod_memory_utilization` (of the node)
 //! and `pod_memory_utilization_over_pod_limit` directly.
 
 use super::series::Insights;
