@@ -196,3 +196,18 @@ fn shot_renders_the_light_high_contrast_theme() {
     );
     let _ = std::fs::remove_file(&out);
 }
+
+#[test]
+fn shot_renders_efs_mount_targets_and_the_zone_without_one() {
+    let Some(out) = shot("scenarios/ecs-efs-mount-targets.ron", "60", "efs") else {
+        return;
+    };
+    let (_, _, channels, px) = pixels(&out);
+    use orca::app::canvas::palette::{EFS_MOUNT_BG, EFS_NO_MOUNT_BG};
+    // Two zones with a mount target, one box each; us-east-1c's box says there is none.
+    let mount = count_near(&px, channels, srgb8(EFS_MOUNT_BG));
+    let none = count_near(&px, channels, srgb8(EFS_NO_MOUNT_BG));
+    assert!(mount > 4_000, "mount target box pixels: {mount}");
+    assert!(none > 2_000, "no-mount-target box pixels: {none}");
+    let _ = std::fs::remove_file(&out);
+}

@@ -62,6 +62,11 @@ pub fn run_shot(
     let mut player = Player::new(scenario, source, Progress::default());
     player.seek(at);
     player.open_quiz_near(at);
+    // For pictures of the inspector: ORCA_SELECT=task#N selects the N-th task of the run,
+    // ORCA_SELECT=PREFIX the first pod or task whose name or id starts with PREFIX.
+    if let Ok(v) = std::env::var("ORCA_SELECT") {
+        player.selection = select_for_shot(player.playback.world(), &v);
+    }
     let title = format!("Orca — {}", player.scenario().title);
     let mut app = App::new();
     app.insert_resource(player);
@@ -158,4 +163,30 @@ fn take_shot(
     if finished && plan.out.exists() && presenter_saved || plan.frame > plan.capture_at + 600 {
         exit.write(AppExit::Success);
     }
+}
+
+/// What `ORCA_SELECT` names at this moment, if it exists.
+fn select_for_shot(world: &orca_sim::World, v: &str) -> Option<crate::app::player::Selection> {
+    use crate::app::player::Selection;
+    if let Some(n) = v.strip_prefix("task#") {
+        let n: usize = n.parse().ok()?;
+        return Some(Selection::Task(
+            world.ecs.as_ref()?.tasks.get(n)?.id.clone(),
+        ));
+    }
+    let pod = world
+        .eks
+        .iter()
+        .flat_map(|e| e.pods.iter())
+        .find(|p| !p.gone && p.name.starts_with(v))
+        .map(|p| p.name.clone());
+    let task = || {
+        world
+            .ecs
+            .iter()
+            .flat_map(|e| e.tasks.iter())
+            .find(|t| t.id.starts_with(v))
+            .map(|t| t.id.clone())
+    };
+    pod.or_else(task).map(Selection::Task)
 }

@@ -271,6 +271,8 @@ fn push_host(
             content,
             Some(host),
         ),
+        // A box without cards of its own (a volume, a mount target) has no counts.
+        _ if h.cards.is_empty() && !h.keeps_a_row => {}
         _ => push_counts(
             scene,
             m,

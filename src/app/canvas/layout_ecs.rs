@@ -195,6 +195,7 @@ pub(super) fn model(world: &World, ecs: &EcsCluster) -> Model {
                 .collect(),
         });
     }
+    super::layout_volumes::add_ecs(&mut m, ecs, now);
     m
 }
 

@@ -161,6 +161,7 @@ pub(super) fn model(world: &World, eks: &Cluster) -> Model {
                 .collect(),
         });
     }
+    super::layout_volumes::add_eks(&mut m, eks, now);
     m
 }
 
@@ -254,6 +255,15 @@ fn why_pending(eks: &Cluster, pending: &[usize]) -> (&'static str, &'static str)
         (
             "Pending: Karpenter launches NodeClaims",
             "for these pods (Nominated)",
+        )
+    } else if pending.iter().all(|&p| {
+        orca_sim::k8s::volumes::claim_of(eks, p)
+            .is_some_and(|c| eks.storage.claims[c].volume.is_some())
+    }) {
+        // A bound EBS claim's PersistentVolume limits the pod to the volume's zone.
+        (
+            "Unscheduled: held to its EBS volume's zone",
+            "no node there can take it",
         )
     } else {
         ("Unscheduled: no node has room", "see FailedScheduling")

@@ -167,3 +167,12 @@ mod tests {
         assert_eq!(paint(Theme::Dark, TEXT), TEXT);
     }
 }
+// Storage (EBS volumes and EFS mount targets, `layout_volumes`).
+/// An EBS volume's box in its zone.
+pub const EBS_BG: Color = Color::srgb(0.15, 0.21, 0.20);
+/// An EBS volume a pod cannot have (Multi-Attach).
+pub const EBS_BLOCKED_BG: Color = Color::srgb(0.25, 0.14, 0.12);
+/// A zone's EFS mount target.
+pub const EFS_MOUNT_BG: Color = Color::srgb(0.13, 0.19, 0.22);
+/// A zone without an EFS mount target.
+pub const EFS_NO_MOUNT_BG: Color = Color::srgb(0.22, 0.12, 0.12);

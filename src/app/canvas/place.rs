@@ -150,6 +150,8 @@ impl HostLoad {
 
     pub(super) fn height(&self, shape: &Shape, detail: Detail) -> f32 {
         let content = match detail {
+            // A box without cards of its own (a volume, a mount target): its texts only.
+            _ if self.cards == 0 && !self.keeps_a_row => PAD / 2.0,
             Detail::Cards => {
                 let rows = self.cards.div_ceil(shape.card_cols.max(1));
                 let rows = if self.keeps_a_row { rows.max(1) } else { rows };

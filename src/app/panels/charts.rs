@@ -20,12 +20,12 @@ const SERIES: [Color32; 4] = [
     Color32::from_rgb(205, 125, 225),
 ];
 /// Targets and thresholds.
-const REFERENCE: Color32 = Color32::from_rgb(175, 180, 200);
+pub(super) const REFERENCE: Color32 = Color32::from_rgb(175, 180, 200);
 const NOW: Color32 = Color32::WHITE;
 
 /// How a line is drawn, in the chart and in its legend.
 #[derive(Clone, Copy, PartialEq)]
-enum Mark {
+pub(super) enum Mark {
     Solid,
     Dashed,
     Dotted,
@@ -34,13 +34,13 @@ enum Mark {
 
 /// One entry of a chart's legend.
 #[derive(Clone)]
-struct Key {
+pub(super) struct Key {
     name: String,
     color: Color32,
     mark: Mark,
 }
 
-fn key(name: impl Into<String>, color: Color32, mark: Mark) -> Key {
+pub(super) fn key(name: impl Into<String>, color: Color32, mark: Mark) -> Key {
     Key {
         name: name.into(),
         color,
@@ -48,7 +48,7 @@ fn key(name: impl Into<String>, color: Color32, mark: Mark) -> Key {
     }
 }
 
-fn series_key(n: usize, name: &str) -> Key {
+pub(super) fn series_key(n: usize, name: &str) -> Key {
     key(name, SERIES[n % SERIES.len()], Mark::Solid)
 }
 
@@ -120,7 +120,7 @@ fn time_steps(input: &GridInput) -> [f64; 3] {
 
 /// A fixed chart of the side panel: time on x from 0 in `mm:ss`, no dragging or zooming (the
 /// timeline does the navigating), its legend above it.
-fn chart<'a>(
+pub(super) fn chart<'a>(
     ui: &mut egui::Ui,
     id: impl egui::AsId,
     height: f32,
@@ -168,12 +168,12 @@ fn chart<'a>(
 }
 
 /// A series in its legend's colour.
-fn series_line<'a>(k: &Key, points: egui_plot::PlotPoints<'a>) -> Line<'a> {
+pub(super) fn series_line<'a>(k: &Key, points: egui_plot::PlotPoints<'a>) -> Line<'a> {
     Line::new(k.name.clone(), points).color(k.color).width(2.0)
 }
 
 /// A horizontal target (dashed) or threshold (dotted).
-fn reference_line(k: &Key, y: f64) -> HLine {
+pub(super) fn reference_line(k: &Key, y: f64) -> HLine {
     let style = if k.mark == Mark::Dotted {
         LineStyle::dotted_dense()
     } else {
@@ -182,7 +182,7 @@ fn reference_line(k: &Key, y: f64) -> HLine {
     HLine::new(k.name.clone(), y).color(k.color).style(style)
 }
 
-fn now_line(keys: &[Key], now: f64) -> VLine {
+pub(super) fn now_line(keys: &[Key], now: f64) -> VLine {
     let color = keys
         .iter()
         .find(|k| k.mark == Mark::Now)
@@ -190,7 +190,7 @@ fn now_line(keys: &[Key], now: f64) -> VLine {
     VLine::new("now", now).color(color)
 }
 
-fn now_key() -> Key {
+pub(super) fn now_key() -> Key {
     key("now", NOW, Mark::Now)
 }
 

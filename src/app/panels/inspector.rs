@@ -143,6 +143,12 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
                     FADE_MS / 1000
                 ));
             }
+            super::inspector_containers::task_containers(
+                ui,
+                ecs,
+                orca_sim::world::TaskIdx(ti as u32),
+                world.now,
+            );
             why(ui, task.why.iter().map(|w| (w.at, w.text.as_str())));
         }
         Selection::Instance(name) => {
@@ -410,6 +416,13 @@ fn pod_inspector(ui: &mut egui::Ui, player: &Player, eks: &Cluster, name: &str) 
             format!("{} ({progress})", probe.describe()),
         );
     }
+    super::inspector_containers::pod_containers(
+        ui,
+        eks,
+        p,
+        player.playback.log(),
+        player.playback.world().now,
+    );
     ui.add_space(4.0);
     ui.strong("Events");
     let object = format!("pod/{}", pod.name);

@@ -52,6 +52,7 @@ fn side_panel(root: &mut egui::Ui, player: &mut Player, show_legend: bool) {
                         ui.separator();
                     }
                     services(ui, player);
+                    super::insights_charts::insights_section(ui, player);
                     ui.separator();
                     inspector(ui, player);
                     if show_legend {

@@ -5,6 +5,7 @@
 
 pub mod ecs;
 pub mod eks;
+pub mod read;
 pub mod series;
 
 pub use series::{Datum, Insights, Sample};

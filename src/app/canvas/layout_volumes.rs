@@ -1,0 +1,369 @@
+//! Storage on the canvas, added to a [`Model`] after its hosts: an EBS volume is a box in its
+//! zone (a volume cannot leave it) saying to which node it is attached, in which state, and
+//! which pods use it — a pod held back by Multi-Attach is named under it; an EFS file system
+//! is a box in the row above the zones with the data its tasks share and a line to each task
+//! mounting it, and each zone shows whether it has a mount target for it.
+//!
+//! The boxes are read from the simulation's read models (`k8s::volumes::volume_cards`,
+//! `ecs::volumes::file_system_cards`), so every volume the simulation has is drawn. States are
+//! words and symbols, not colours alone.
+
+use bevy::prelude::*;
+use orca_sim::SimTime;
+use orca_sim::ecs::cluster::EcsCluster;
+use orca_sim::ecs::volumes::{FileSystemCard, file_system_cards};
+use orca_sim::elb::TargetState;
+use orca_sim::k8s::cluster::Cluster;
+use orca_sim::k8s::volumes::{VolumeCard, volume_cards};
+
+use super::model::{GroupModel, HostModel, Model};
+use super::palette::{EBS_BG, EBS_BLOCKED_BG, EFS_MOUNT_BG, EFS_NO_MOUNT_BG};
+use super::scene::CardKey;
+
+/// The EKS cluster's EBS volumes, each in its zone after the zone's nodes.
+pub(super) fn add_eks(m: &mut Model, eks: &Cluster, now: SimTime) {
+    for card in volume_cards(eks, now) {
+        let Some(zone) = m.zones.iter().position(|z| z.name == card.zone) else {
+            continue;
+        };
+        let blocked: Vec<String> = multi_attach_blocked(eks, &card)
+            .iter()
+            .map(|n| pod_label(eks, n))
+            .collect();
+        let mut card = card;
+        card.pods = card.pods.iter().map(|n| pod_label(eks, n)).collect();
+        insert_host(m, ebs_host(&card, &blocked, zone));
+    }
+}
+
+/// The ECS cluster's EFS file systems: one box each above the zones with lines to the tasks
+/// that mount it, and a mount-target marker (or its absence) in every zone.
+pub(super) fn add_ecs(m: &mut Model, ecs: &EcsCluster, now: SimTime) {
+    let cards = file_system_cards(ecs, now);
+    for fs in &cards {
+        let targets = fs
+            .mounted_by
+            .iter()
+            .filter_map(|id| {
+                let t = ecs.tasks.iter().position(|t| &t.id == id)?;
+                let c = m
+                    .cards
+                    .iter()
+                    .position(|c| c.key == CardKey::Task(t as u32))?;
+                // A mount is drawn as a neutral (blue-grey) line, not a target's health.
+                Some((c, TargetState::Initial))
+            })
+            .collect();
+        m.groups.push(efs_group(fs, targets));
+    }
+    if cards.is_empty() {
+        return;
+    }
+    for zone in 0..m.zones.len() {
+        let name = m.zones[zone].name.clone();
+        insert_host(m, mount_target_host(&cards, &name, zone));
+    }
+}
+
+/// Pods that use a volume but sit on another node than the one it is attached to: the
+/// attach/detach controller refuses them (Multi-Attach) until it is detached.
+fn multi_attach_blocked(eks: &Cluster, card: &VolumeCard) -> Vec<String> {
+    let Some(attached) = &card.node else {
+        return Vec::new();
+    };
+    card.pods
+        .iter()
+        .filter(|name| {
+            eks.pods
+                .iter()
+                .any(|p| &p.name == *name && p.node.is_some_and(|n| &eks.nodes[n].name != attached))
+        })
+        .cloned()
+        .collect()
+}
+
+/// A pod as the volume box names it: its Deployment and name suffix, like its card, and
+/// "Pending" while no node has it.
+fn pod_label(eks: &Cluster, name: &str) -> String {
+    let Some(p) = eks.pods.iter().position(|p| !p.gone && p.name == name) else {
+        return name.to_string();
+    };
+    let pod = &eks.pods[p];
+    let deployment = &eks.deployments[eks.pod_deployment(p)].name;
+    let suffix = name.rsplit('-').next().unwrap_or(name);
+    if pod.node.is_none() {
+        format!("{deployment} {suffix} (Pending)")
+    } else {
+        format!("{deployment} {suffix}")
+    }
+}
+
+/// An EBS volume's box: the claim, size and type, its attachment in words, its pods.
+pub fn ebs_host(card: &VolumeCard, blocked: &[String], zone: usize) -> HostModel {
+    // What needs attention first: a tile shows only the first note.
+    let mut notes = Vec::new();
+    if !blocked.is_empty() {
+        notes.push("✕ Multi-Attach blocks a pod".to_string());
+    }
+    notes.push(
+        match card.state {
+            "Attaching" => "◔ attaching",
+            "Attached" => "⛓ attached",
+            "Detaching" => "⇣ detaching",
+            _ => "○ not attached",
+        }
+        .to_string(),
+    );
+    if let Some(n) = &card.node {
+        notes.push(format!("node {}", short_node(n)));
+    }
+    notes.push(format!("{} GiB {}", card.size_gib, card.volume_type));
+    for p in &card.pods {
+        if blocked.contains(p) {
+            notes.push(format!("✕ {p} waits"));
+        } else {
+            notes.push(format!("pod {p}"));
+        }
+    }
+    HostModel {
+        key: format!("ebs:{}", card.volume),
+        zone,
+        title: format!("⛁ EBS {}", card.claim),
+        notes,
+        bars: Vec::new(),
+        bg: if blocked.is_empty() {
+            EBS_BG
+        } else {
+            EBS_BLOCKED_BG
+        },
+        cards: 0..0,
+        keeps_a_row: false,
+    }
+}
+
+/// `ip-10-0-32-4.ec2.internal` → `ip-10-0-32-4`: the node's name without its DNS domain, so
+/// it fits a box.
+fn short_node(name: &str) -> &str {
+    name.split_once('.').map_or(name, |(host, _)| host)
+}
+
+/// Whether `zone` has a mount target for each file system, in one box.
+pub fn mount_target_host(cards: &[FileSystemCard], zone: &str, zi: usize) -> HostModel {
+    let missing: Vec<&str> = cards
+        .iter()
+        .filter(|fs| !fs.mount_targets.iter().any(|z| z == zone))
+        .map(|fs| fs.id.as_str())
+        .collect();
+    let (title, bg) = if missing.is_empty() {
+        ("⛁ EFS mount target ✓", EFS_MOUNT_BG)
+    } else {
+        ("✕ no EFS mount target", EFS_NO_MOUNT_BG)
+    };
+    let notes = if missing.is_empty() {
+        cards.iter().map(|fs| fs.id.clone()).collect()
+    } else {
+        let mut n: Vec<String> = missing.iter().map(|id| id.to_string()).collect();
+        n.push("tasks here fail to mount".into());
+        n
+    };
+    HostModel {
+        key: format!("efsmt:{zone}"),
+        zone: zi,
+        title: title.to_string(),
+        notes,
+        bars: Vec::new(),
+        bg,
+        cards: 0..0,
+        keeps_a_row: false,
+    }
+}
+
+/// A file system's box above the zones: what its tasks share, and lines to the tasks.
+pub fn efs_group(fs: &FileSystemCard, targets: Vec<(usize, TargetState)>) -> GroupModel {
+    GroupModel {
+        key: format!("efs:{}", fs.id),
+        title: format!("⛁ EFS {} (shared)", fs.id),
+        summary: format!(
+            "{} files · {} · mounted by {} task{}",
+            fs.files,
+            size(fs.bytes),
+            fs.mounted_by.len(),
+            if fs.mounted_by.len() == 1 { "" } else { "s" }
+        ),
+        targets,
+    }
+}
+
+/// `4.8 MiB`, `512 KiB`, `12 B`.
+pub fn size(bytes: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b >= KIB * KIB * KIB {
+        format!("{:.1} GiB", b / (KIB * KIB * KIB))
+    } else if b >= KIB * KIB {
+        format!("{:.1} MiB", b / (KIB * KIB))
+    } else if b >= KIB {
+        format!("{:.0} KiB", b / KIB)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+/// Put a box after the last host of its zone, keeping the hosts in zone order; it has no
+/// cards (an empty run at the end of the cards).
+fn insert_host(m: &mut Model, mut h: HostModel) {
+    let end = m.cards.len();
+    h.cards = end..end;
+    let at = m
+        .hosts
+        .iter()
+        .rposition(|o| o.zone <= h.zone)
+        .map_or(0, |i| i + 1);
+    m.hosts.insert(at, h);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::canvas::model::ZoneModel;
+
+    fn volume(state: &'static str, node: Option<&str>, pods: &[&str]) -> VolumeCard {
+        VolumeCard {
+            volume: "pvc-0a1b".into(),
+            claim: "data".into(),
+            zone: "us-east-1a".into(),
+            size_gib: 10,
+            volume_type: "gp3".into(),
+            state,
+            node: node.map(str::to_string),
+            pods: pods.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn an_ebs_volume_says_its_attachment_in_words() {
+        let h = ebs_host(&volume("Attaching", Some("node-a"), &["web-0"]), &[], 0);
+        assert_eq!(h.title, "⛁ EBS data");
+        assert_eq!(h.notes[..2], ["◔ attaching", "node node-a"]);
+        assert!(h.notes.contains(&"pod web-0".to_string()));
+        let h = ebs_host(
+            &volume("Detaching", Some("ip-10-0-32-4.ec2.internal"), &[]),
+            &[],
+            0,
+        );
+        assert_eq!(h.notes[..2], ["⇣ detaching", "node ip-10-0-32-4"]);
+        let h = ebs_host(&volume("Available", None, &[]), &[], 0);
+        assert_eq!(h.notes[0], "○ not attached");
+    }
+
+    #[test]
+    fn a_pod_held_by_multi_attach_is_named_and_the_box_changes() {
+        let card = volume("Attached", Some("node-a"), &["web-0"]);
+        let h = ebs_host(&card, &["web-0".to_string()], 0);
+        assert_eq!(
+            h.notes[..3],
+            ["✕ Multi-Attach blocks a pod", "⛓ attached", "node node-a"]
+        );
+        assert!(h.notes.contains(&"✕ web-0 waits".to_string()));
+        assert!(!h.notes.contains(&"pod web-0".to_string()));
+        assert_eq!(h.bg, EBS_BLOCKED_BG);
+    }
+
+    #[test]
+    fn a_zone_without_a_mount_target_says_so() {
+        let fs = FileSystemCard {
+            id: "fs-1".into(),
+            mount_targets: vec!["a".into(), "b".into()],
+            files: 10,
+            bytes: 10 * 4096,
+            mounted_by: vec!["t1".into()],
+        };
+        let yes = mount_target_host(std::slice::from_ref(&fs), "a", 0);
+        assert_eq!(yes.title, "⛁ EFS mount target ✓");
+        let no = mount_target_host(std::slice::from_ref(&fs), "c", 2);
+        assert_eq!(no.title, "✕ no EFS mount target");
+        assert_eq!(no.notes[0], "fs-1");
+        let g = efs_group(&fs, vec![]);
+        assert_eq!(g.summary, "10 files · 40 KiB · mounted by 1 task");
+    }
+
+    #[test]
+    fn boxes_go_after_their_zone_s_hosts() {
+        let host = |key: &str, zone| HostModel {
+            key: key.into(),
+            zone,
+            title: String::new(),
+            notes: vec![],
+            bars: vec![],
+            bg: EBS_BG,
+            cards: 0..0,
+            keeps_a_row: true,
+        };
+        let mut m = Model {
+            zones: vec![
+                ZoneModel {
+                    name: "a".into(),
+                    subnet: String::new(),
+                    out: false,
+                    part: None,
+                };
+                3
+            ],
+            hosts: vec![host("n1", 0), host("n2", 0), host("n3", 2)],
+            ..Model::default()
+        };
+        insert_host(&mut m, host("v0", 0));
+        insert_host(&mut m, host("v1", 1));
+        insert_host(&mut m, host("v2", 2));
+        let keys: Vec<&str> = m.hosts.iter().map(|h| h.key.as_str()).collect();
+        assert_eq!(keys, ["n1", "n2", "v0", "v1", "n3", "v2"]);
+        assert_eq!(size(5 * 1024 * 1024 + 300_000), "5.3 MiB");
+    }
+
+    /// The runs test's Multi-Attach case: one zone, two nodes; the rollout's surge pod lands
+    /// on the other node while the old pod holds the volume.
+    #[test]
+    fn a_rolling_update_of_a_read_write_once_volume_shows_the_waiting_pod_on_the_volume() {
+        let src = r#"(
+    version: 1, title: "multi-attach", seed: 3, duration: 120,
+    world: Eks(
+        cluster: (name: "c", availability_zones: ["us-east-1a"]),
+        node_groups: [(name: "ng", instance_type: "m5.large", count: 2)],
+        storage_classes: [(name: "gp3", volume_binding_mode: WaitForFirstConsumer, is_default: true)],
+        persistent_volume_claims: [(name: "data")],
+        deployments: [(
+            name: "db", replicas: 1,
+            container: (name: "db", image: "db:v1", cpu: 1000, memory: 1024),
+            persistent_volume_claim: "data",
+        )],
+    ),
+    timeline: [(at: 20, action: SetImage(deployment: "db", image: "db:v2"))],
+)"#;
+        let s = orca_sim::scenario::parse("multi-attach.ron", src).expect("parses");
+        let mut p = orca_sim::Playback::new(std::sync::Arc::new(s));
+        p.seek(SimTime::from_secs(60));
+        let m = crate::app::canvas::layout::model(p.world());
+        let ebs = m.hosts.iter().find(|h| h.key.starts_with("ebs:")).unwrap();
+        assert_eq!(ebs.title, "⛁ EBS data");
+        assert_eq!(
+            ebs.notes[..2],
+            ["✕ Multi-Attach blocks a pod", "⛓ attached"]
+        );
+        assert_eq!(
+            ebs.notes.iter().filter(|n| n.ends_with(" waits")).count(),
+            1
+        );
+        assert_eq!(
+            ebs.notes
+                .iter()
+                .filter(|n| n.starts_with("pod db "))
+                .count(),
+            1
+        );
+        // Drawn in its zone, after the zone's two nodes.
+        assert_eq!(
+            m.hosts.last().map(|h| h.key.as_str()),
+            Some(ebs.key.as_str())
+        );
+    }
+}
