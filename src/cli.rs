@@ -93,6 +93,10 @@ pub struct ShotArgs {
     pub width: u32,
     #[arg(long, default_value_t = 720)]
     pub height: u32,
+    /// Select something first, as a click would: a task id or pod name (or their first
+    /// characters: the first live one), or an instance, node, service or Deployment name.
+    #[arg(long, value_name = "NAME")]
+    pub select: Option<String>,
 }
 
 /// The `.ron` files under the paths `check` was given: folders are walked (following

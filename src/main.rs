@@ -34,6 +34,7 @@ fn main() -> ExitCode {
                     SimTime::from_secs_f64(shot.at),
                     shot.out.clone(),
                     (shot.width, shot.height),
+                    shot.select.clone(),
                 ),
                 Err(e) => {
                     eprintln!("{e}");

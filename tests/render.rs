@@ -48,6 +48,11 @@ fn srgb8(c: bevy::color::Color) -> [u8; 3] {
 /// `orca shot SCENARIO --at AT` under Xvfb into a temporary PNG, or `None` (after skipping or
 /// failing, see [`skip_or_fail`]) when this machine cannot render.
 fn shot(scenario: &str, at: &str, tag: &str) -> Option<std::path::PathBuf> {
+    shot_with(scenario, at, tag, &[])
+}
+
+/// [`shot`] with more arguments (`--select NAME`).
+fn shot_with(scenario: &str, at: &str, tag: &str, extra: &[&str]) -> Option<std::path::PathBuf> {
     if Command::new("xvfb-run").arg("--help").output().is_err() {
         skip_or_fail("xvfb-run is not installed (apt-get install xvfb xauth)");
         return None;
@@ -65,7 +70,9 @@ fn shot(scenario: &str, at: &str, tag: &str) -> Option<std::path::PathBuf> {
         .arg(env!("CARGO_BIN_EXE_orca"))
         .arg("shot")
         .arg(&scenario)
-        .args(["--at", at, "--out"])
+        .args(["--at", at])
+        .args(extra)
+        .arg("--out")
         .arg(&out)
         .env("WGPU_BACKEND", "vulkan");
     if icd.exists() {
@@ -154,4 +161,29 @@ fn shot_renders_a_side_by_side_world_with_both_parts() {
     assert!(left > 500, "ECS side healthy pixels: {left}");
     assert!(right > 500, "EKS side ready pixels: {right}");
     let _ = std::fs::remove_file(&out);
+}
+
+#[test]
+fn the_credential_path_of_a_selected_task_is_drawn_as_the_fallback_warning() {
+    // At 1:00 the orders:1 tasks have no task role and borrow the instance role through
+    // instance metadata: the selected task's path is drawn in the fallback colour.
+    let scenario = "scenarios/ecs-task-role.ron";
+    let Some(with) = shot_with(scenario, "60", "cred-path", &["--select", "79c01266"]) else {
+        return;
+    };
+    let Some(without) = shot(scenario, "60", "no-cred-path") else {
+        return;
+    };
+    let amber = srgb8(orca::app::canvas::palette::CRED_FALLBACK);
+    let count = |p: &Path| {
+        let (_, _, channels, px) = pixels(p);
+        count_near(&px, channels, amber)
+    };
+    let (drawn, none) = (count(&with), count(&without));
+    assert!(
+        drawn > 400 && drawn > 4 * none,
+        "fallback-path pixels: {drawn} selected, {none} without a selection"
+    );
+    let _ = std::fs::remove_file(&with);
+    let _ = std::fs::remove_file(&without);
 }

@@ -15,6 +15,7 @@ use crate::app::player::{Player, Selection};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_plugins(crate::app::canvas::links::plugin)
+        .add_plugins(crate::app::canvas::credential_path::plugin)
         .add_systems(Startup, thick_outlines)
         .add_systems(
             Update,

@@ -8,7 +8,7 @@ use orca_sim::{Scenario, SimTime};
 
 use crate::app::graphics;
 use crate::app::library::{Progress, ScenarioSource};
-use crate::app::player::Player;
+use crate::app::player::{Player, Selection};
 use crate::app::ui_state::UiState;
 use crate::app::window::add_view_plugins;
 
@@ -46,6 +46,53 @@ struct ShotDone(Arc<std::sync::atomic::AtomicBool>);
 /// Frames rendered before the capture: egui needs a few to settle its layout.
 const SHOT_FRAME: u32 = 40;
 
+/// What `--select NAME` selects at this moment: a task id or pod name, exactly or by its first
+/// characters (the first live one), else an instance, node, service or Deployment by name.
+pub fn find_selection(world: &orca_sim::World, name: &str) -> Option<Selection> {
+    if name.is_empty() {
+        return None;
+    }
+    let pods = world
+        .eks
+        .iter()
+        .flat_map(|k| k.pods.iter().filter(|p| !p.gone));
+    let tasks = world
+        .ecs
+        .iter()
+        .flat_map(|c| c.tasks.iter().filter(|t| t.is_live()));
+    let exact = pods
+        .clone()
+        .map(|p| &p.name)
+        .chain(tasks.clone().map(|t| &t.id))
+        .find(|n| *n == name);
+    let prefix = || {
+        pods.clone()
+            .map(|p| &p.name)
+            .chain(tasks.clone().map(|t| &t.id))
+            .find(|n| n.starts_with(name))
+    };
+    if let Some(id) = exact.or_else(prefix) {
+        return Some(Selection::Task(id.clone()));
+    }
+    if let Some(ecs) = &world.ecs {
+        if ecs.instances.iter().any(|i| i.name == name) {
+            return Some(Selection::Instance(name.into()));
+        }
+        if ecs.services.iter().any(|s| s.name == name) {
+            return Some(Selection::Service(name.into()));
+        }
+    }
+    if let Some(eks) = &world.eks {
+        if eks.nodes.iter().any(|n| n.name == name) {
+            return Some(Selection::Node(name.into()));
+        }
+        if eks.deployment_index(name).is_some() {
+            return Some(Selection::Deployment(name.into()));
+        }
+    }
+    None
+}
+
 /// Render the app view of `scenario` at `at` to a PNG.
 pub fn run_shot(
     scenario: Arc<Scenario>,
@@ -53,6 +100,7 @@ pub fn run_shot(
     at: SimTime,
     out: PathBuf,
     size: (u32, u32),
+    select: Option<String>,
 ) -> std::process::ExitCode {
     if let Some(status) = graphics::check() {
         return status;
@@ -60,6 +108,17 @@ pub fn run_shot(
     let mut player = Player::new(scenario, source, Progress::default());
     player.seek(at);
     player.open_quiz_near(at);
+    if let Some(name) = select {
+        match find_selection(player.playback.world(), &name) {
+            Some(sel) => player.selection = Some(sel),
+            None => {
+                eprintln!(
+                    "--select {name}: no task, pod, instance, node, service or Deployment of that name at {at}"
+                );
+                return std::process::ExitCode::from(2);
+            }
+        }
+    }
     let title = format!("Orca — {}", player.scenario().title);
     let mut app = App::new();
     app.insert_resource(player);

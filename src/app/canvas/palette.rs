@@ -22,3 +22,12 @@ pub(super) const BAR_PODS: Color = Color::srgb(0.35, 0.6, 0.5);
 pub(super) const LINK_TRUNK: Color = Color::srgb(0.58, 0.52, 0.80);
 pub(super) const TEXT: Color = Color::srgb(0.92, 0.93, 0.95);
 pub(super) const TEXT_DIM: Color = Color::srgb(0.68, 0.71, 0.77);
+
+// The credential path overlay (`credential_path.rs`).
+/// The workload's own role: task role, IRSA, Pod Identity.
+pub(super) const CRED_SCOPED: Color = Color::srgb(0.35, 0.88, 0.62);
+/// The fallback to the instance or node role through instance metadata.
+pub const CRED_FALLBACK: Color = Color::srgb(1.0, 0.72, 0.25);
+/// No credentials, or STS refused the token.
+pub(super) const CRED_BROKEN: Color = Color::srgb(1.0, 0.42, 0.42);
+pub(super) const CRED_BOX_BG: Color = Color::srgba(0.05, 0.06, 0.09, 0.94);

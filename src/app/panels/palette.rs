@@ -38,3 +38,7 @@ pub(super) const OK: egui::Color32 = egui::Color32::from_rgb(120, 230, 140);
 pub(super) const BAD: egui::Color32 = egui::Color32::from_rgb(255, 120, 120);
 /// Not decided yet.
 pub(super) const MUTED: egui::Color32 = egui::Color32::from_rgb(170, 170, 180);
+
+// Identity and security (the inspector's identity section, the security sections).
+/// A warning that is not a failure: credentials borrowed from the instance or node role.
+pub(super) const WARN: egui::Color32 = egui::Color32::from_rgb(255, 200, 90);

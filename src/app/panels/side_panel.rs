@@ -50,6 +50,7 @@ fn side_panel(root: &mut egui::Ui, player: &mut Player, show_legend: bool) {
                         ui.separator();
                     }
                     services(ui, player);
+                    super::security::security_sections(ui, player);
                     ui.separator();
                     inspector(ui, player);
                     if show_legend {
