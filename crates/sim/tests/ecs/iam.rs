@@ -254,7 +254,7 @@ fn the_identity_view_names_the_provider_that_answers_now() {
     let v = task_identity(s.world().ecs_cluster(), TaskIdx(0)).unwrap();
     assert_eq!(v.answer.source, Some(CredentialSource::InstanceMetadata));
     assert_eq!(v.answer.role_name(), Some("ecsInstanceRole"));
-    assert_eq!(v.host.as_deref(), Some("node-1"));
+    assert_eq!(v.host.as_deref(), Some("node"));
     // A task role: the agent's endpoint answers before instance metadata is asked.
     let mut s = sim(
         r#"task_role_arn: "arn:aws:iam::123456789012:role/app","#,
