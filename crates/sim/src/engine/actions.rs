@@ -73,8 +73,8 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
         a if a.is_iam() => {
             // A side-by-side world: the part (or parts) the action names.
             let crate::world::World { ecs, eks, .. } = &mut *ctx.world;
-            let mut ecs_iam = ecs.as_mut().and_then(|c| c.iam.as_mut());
-            let mut eks_iam = eks.as_mut().and_then(|k| k.iam.as_mut());
+            let ecs_iam = ecs.as_mut().and_then(|c| c.iam.as_mut());
+            let eks_iam = eks.as_mut().and_then(|k| k.iam.as_mut());
             let ecs_roles = ecs_iam.as_deref().map(role_names);
             let eks_roles = eks_iam.as_deref().map(role_names);
             let (ecs_refs, eks_refs) = (str_refs(&ecs_roles), str_refs(&eks_roles));
@@ -83,12 +83,12 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
             let mut line = None;
             if let Ok(parts) = parts {
                 if parts.ecs
-                    && let Some(i) = ecs_iam.as_deref_mut()
+                    && let Some(i) = ecs_iam
                 {
                     line = crate::iam::actions::apply(i, action).or(line);
                 }
                 if parts.eks
-                    && let Some(i) = eks_iam.as_deref_mut()
+                    && let Some(i) = eks_iam
                 {
                     line = crate::iam::actions::apply(i, action).or(line);
                 }
