@@ -96,6 +96,10 @@ pub struct ShotArgs {
     /// The colours: `dark` (the default) or `light` (high contrast, for a bright room).
     #[arg(long, value_enum, default_value = "dark")]
     pub theme: crate::settings::Theme,
+    /// Select something first, as a click would: a task id or pod name (or their first
+    /// characters: the first live one), or an instance, node, service or Deployment name.
+    #[arg(long, value_name = "NAME")]
+    pub select: Option<String>,
 }
 
 /// The `.ron` files under the paths `check` was given: folders are walked (following

@@ -36,6 +36,7 @@ fn main() -> ExitCode {
                     shot.out.clone(),
                     (shot.width, shot.height),
                     shot.theme,
+                    shot.select.clone(),
                 ),
                 Err(e) => {
                     eprintln!("{e}");

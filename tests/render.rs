@@ -70,7 +70,9 @@ fn shot_with(scenario: &str, at: &str, tag: &str, extra: &[&str]) -> Option<std:
         .arg(env!("CARGO_BIN_EXE_orca"))
         .arg("shot")
         .arg(&scenario)
-        .args(["--at", at, "--out"])
+        .args(["--at", at])
+        .args(extra)
+        .arg("--out")
         .arg(&out)
         .args(extra)
         .env("WGPU_BACKEND", "vulkan");
@@ -210,4 +212,29 @@ fn shot_renders_efs_mount_targets_and_the_zone_without_one() {
     assert!(mount > 4_000, "mount target box pixels: {mount}");
     assert!(none > 2_000, "no-mount-target box pixels: {none}");
     let _ = std::fs::remove_file(&out);
+}
+
+#[test]
+fn the_credential_path_of_a_selected_task_is_drawn_as_the_fallback_warning() {
+    // At 1:00 the orders:1 tasks have no task role and borrow the instance role through
+    // instance metadata: the selected task's path is drawn in the fallback colour.
+    let scenario = "scenarios/ecs-task-role.ron";
+    let Some(with) = shot_with(scenario, "60", "cred-path", &["--select", "79c01266"]) else {
+        return;
+    };
+    let Some(without) = shot(scenario, "60", "no-cred-path") else {
+        return;
+    };
+    let amber = srgb8(orca::app::canvas::palette::CRED_FALLBACK);
+    let count = |p: &Path| {
+        let (_, _, channels, px) = pixels(p);
+        count_near(&px, channels, amber)
+    };
+    let (drawn, none) = (count(&with), count(&without));
+    assert!(
+        drawn > 400 && drawn > 4 * none,
+        "fallback-path pixels: {drawn} selected, {none} without a selection"
+    );
+    let _ = std::fs::remove_file(&with);
+    let _ = std::fs::remove_file(&without);
 }

@@ -17,6 +17,7 @@ use crate::app::ui_state::UiState;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_plugins(crate::app::canvas::links::plugin)
+        .add_plugins(crate::app::canvas::credential_path::plugin)
         .add_systems(Startup, thick_outlines)
         .add_systems(
             Update,

@@ -8,7 +8,7 @@ use orca_sim::{Scenario, SimTime};
 
 use crate::app::graphics;
 use crate::app::library::{Progress, ScenarioSource};
-use crate::app::player::Player;
+use crate::app::player::{Player, Selection};
 use crate::app::ui_state::UiState;
 use crate::app::window::add_view_plugins;
 use crate::settings::Theme;
@@ -47,6 +47,53 @@ struct ShotDone(Arc<std::sync::atomic::AtomicBool>);
 /// Frames rendered before the capture: egui needs a few to settle its layout.
 const SHOT_FRAME: u32 = 40;
 
+/// What `--select NAME` selects at this moment: a task id or pod name, exactly or by its first
+/// characters (the first live one), else an instance, node, service or Deployment by name.
+pub fn find_selection(world: &orca_sim::World, name: &str) -> Option<Selection> {
+    if name.is_empty() {
+        return None;
+    }
+    let pods = world
+        .eks
+        .iter()
+        .flat_map(|k| k.pods.iter().filter(|p| !p.gone));
+    let tasks = world
+        .ecs
+        .iter()
+        .flat_map(|c| c.tasks.iter().filter(|t| t.is_live()));
+    let exact = pods
+        .clone()
+        .map(|p| &p.name)
+        .chain(tasks.clone().map(|t| &t.id))
+        .find(|n| *n == name);
+    let prefix = || {
+        pods.clone()
+            .map(|p| &p.name)
+            .chain(tasks.clone().map(|t| &t.id))
+            .find(|n| n.starts_with(name))
+    };
+    if let Some(id) = exact.or_else(prefix) {
+        return Some(Selection::Task(id.clone()));
+    }
+    if let Some(ecs) = &world.ecs {
+        if ecs.instances.iter().any(|i| i.name == name) {
+            return Some(Selection::Instance(name.into()));
+        }
+        if ecs.services.iter().any(|s| s.name == name) {
+            return Some(Selection::Service(name.into()));
+        }
+    }
+    if let Some(eks) = &world.eks {
+        if eks.nodes.iter().any(|n| n.name == name) {
+            return Some(Selection::Node(name.into()));
+        }
+        if eks.deployment_index(name).is_some() {
+            return Some(Selection::Deployment(name.into()));
+        }
+    }
+    None
+}
+
 /// Render the app view of `scenario` at `at` to a PNG.
 pub fn run_shot(
     scenario: Arc<Scenario>,
@@ -55,6 +102,7 @@ pub fn run_shot(
     out: PathBuf,
     size: (u32, u32),
     theme: Theme,
+    select: Option<String>,
 ) -> std::process::ExitCode {
     if let Some(status) = graphics::check() {
         return status;
@@ -62,10 +110,16 @@ pub fn run_shot(
     let mut player = Player::new(scenario, source, Progress::default());
     player.seek(at);
     player.open_quiz_near(at);
-    // For pictures of the inspector: ORCA_SELECT=task#N selects the N-th task of the run,
-    // ORCA_SELECT=PREFIX the first pod or task whose name or id starts with PREFIX.
-    if let Ok(v) = std::env::var("ORCA_SELECT") {
-        player.selection = select_for_shot(player.playback.world(), &v);
+    if let Some(name) = select {
+        match find_selection(player.playback.world(), &name) {
+            Some(sel) => player.selection = Some(sel),
+            None => {
+                eprintln!(
+                    "--select {name}: no task, pod, instance, node, service or Deployment of that name at {at}"
+                );
+                return std::process::ExitCode::from(2);
+            }
+        }
     }
     let title = format!("Orca — {}", player.scenario().title);
     let mut app = App::new();
@@ -163,30 +217,4 @@ fn take_shot(
     if finished && plan.out.exists() && presenter_saved || plan.frame > plan.capture_at + 600 {
         exit.write(AppExit::Success);
     }
-}
-
-/// What `ORCA_SELECT` names at this moment, if it exists.
-fn select_for_shot(world: &orca_sim::World, v: &str) -> Option<crate::app::player::Selection> {
-    use crate::app::player::Selection;
-    if let Some(n) = v.strip_prefix("task#") {
-        let n: usize = n.parse().ok()?;
-        return Some(Selection::Task(
-            world.ecs.as_ref()?.tasks.get(n)?.id.clone(),
-        ));
-    }
-    let pod = world
-        .eks
-        .iter()
-        .flat_map(|e| e.pods.iter())
-        .find(|p| !p.gone && p.name.starts_with(v))
-        .map(|p| p.name.clone());
-    let task = || {
-        world
-            .ecs
-            .iter()
-            .flat_map(|e| e.tasks.iter())
-            .find(|t| t.id.starts_with(v))
-            .map(|t| t.id.clone())
-    };
-    pod.or_else(task).map(Selection::Task)
 }

@@ -5,6 +5,7 @@
 //! window (everything with cards, no lines).
 
 pub mod card_state;
+pub mod credential_path;
 pub mod layout;
 pub mod layout_both;
 pub mod layout_ecs;

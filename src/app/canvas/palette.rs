@@ -176,3 +176,11 @@ pub const EBS_BLOCKED_BG: Color = Color::srgb(0.25, 0.14, 0.12);
 pub const EFS_MOUNT_BG: Color = Color::srgb(0.13, 0.19, 0.22);
 /// A zone without an EFS mount target.
 pub const EFS_NO_MOUNT_BG: Color = Color::srgb(0.22, 0.12, 0.12);
+// The credential path overlay (`credential_path.rs`).
+/// The workload's own role: task role, IRSA, Pod Identity.
+pub(super) const CRED_SCOPED: Color = Color::srgb(0.35, 0.88, 0.62);
+/// The fallback to the instance or node role through instance metadata.
+pub const CRED_FALLBACK: Color = Color::srgb(1.0, 0.72, 0.25);
+/// No credentials, or STS refused the token.
+pub(super) const CRED_BROKEN: Color = Color::srgb(1.0, 0.42, 0.42);
+pub(super) const CRED_BOX_BG: Color = Color::srgba(0.05, 0.06, 0.09, 0.94);

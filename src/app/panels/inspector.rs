@@ -137,6 +137,11 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
                     );
                 }
             }
+            super::inspector_identity::task_identity(
+                ui,
+                player,
+                orca_sim::world::TaskIdx(ti as u32),
+            );
             if task.last_status == TaskStatus::Stopped {
                 ui.weak(format!(
                     "STOPPED tasks fade from the canvas after {} s.",
@@ -423,6 +428,7 @@ fn pod_inspector(ui: &mut egui::Ui, player: &Player, eks: &Cluster, name: &str) 
         player.playback.log(),
         player.playback.world().now,
     );
+    super::inspector_identity::pod_identity(ui, player, p);
     ui.add_space(4.0);
     ui.strong("Events");
     let object = format!("pod/{}", pod.name);

@@ -51,3 +51,6 @@ pub(crate) fn ink(ui: &egui::Ui, c: egui::Color32) -> egui::Color32 {
     let [r, g, b, a] = c.to_srgba_unmultiplied();
     c32(paint(Theme::Light, Color::srgba_u8(r, g, b, a)))
 }
+// Identity and security (the inspector's identity section, the security sections).
+/// A warning that is not a failure: credentials borrowed from the instance or node role.
+pub(super) const WARN: egui::Color32 = egui::Color32::from_rgb(255, 200, 90);

@@ -41,6 +41,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl + =  /  Ctrl + -", "bigger / smaller text and panels"),
     ("Ctrl + 0", "reset text size"),
     ("L", "show / hide the legend"),
+    (
+        "I",
+        "show / hide the selected task's or pod's credential path",
+    ),
     ("O", "open the scenario picker"),
     ("G", "your progress: every scenario and topic"),
     ("N", "newest events first / oldest first"),

@@ -53,6 +53,7 @@ fn side_panel(root: &mut egui::Ui, player: &mut Player, show_legend: bool) {
                     }
                     services(ui, player);
                     super::insights_charts::insights_section(ui, player);
+                    super::security::security_sections(ui, player);
                     ui.separator();
                     inspector(ui, player);
                     if show_legend {

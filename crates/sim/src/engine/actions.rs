@@ -45,6 +45,16 @@ fn running_tasks(ctx: &Ctx, s: ServiceIdx, revision: Option<u32>) -> Vec<TaskIdx
         .collect()
 }
 
+fn role_names(iam: &crate::iam::Iam) -> Vec<String> {
+    iam.roles.iter().map(|r| r.name.clone()).collect()
+}
+
+fn str_refs(names: &Option<Vec<String>>) -> Option<Vec<&str>> {
+    names
+        .as_ref()
+        .map(|n| n.iter().map(String::as_str).collect())
+}
+
 /// Carry out a timeline action: on the network, the ECS part or the EKS part.
 pub fn apply(ctx: &mut WorldCtx, action: &Action) {
     match action {
@@ -61,13 +71,29 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
         }
         a if a.is_ecr() => crate::ecr::controller::on_action(&mut ctx.ecr(), action),
         a if a.is_iam() => {
+            // A side-by-side world: the part (or parts) the action names.
             let crate::world::World { ecs, eks, .. } = &mut *ctx.world;
-            let iam = match (ecs, eks) {
-                (Some(c), _) => c.iam.as_mut(),
-                (None, Some(k)) => k.iam.as_mut(),
-                (None, None) => None,
-            };
-            if let Some(line) = iam.and_then(|i| crate::iam::actions::apply(i, action)) {
+            let ecs_iam = ecs.as_mut().and_then(|c| c.iam.as_mut());
+            let eks_iam = eks.as_mut().and_then(|k| k.iam.as_mut());
+            let ecs_roles = ecs_iam.as_deref().map(role_names);
+            let eks_roles = eks_iam.as_deref().map(role_names);
+            let (ecs_refs, eks_refs) = (str_refs(&ecs_roles), str_refs(&eks_roles));
+            let parts =
+                crate::iam::actions::route(action, ecs_refs.as_deref(), eks_refs.as_deref());
+            let mut line = None;
+            if let Ok(parts) = parts {
+                if parts.ecs
+                    && let Some(i) = ecs_iam
+                {
+                    line = crate::iam::actions::apply(i, action).or(line);
+                }
+                if parts.eks
+                    && let Some(i) = eks_iam
+                {
+                    line = crate::iam::actions::apply(i, action).or(line);
+                }
+            }
+            if let Some(line) = line {
                 ctx.emit(
                     Source::Scenario,
                     EventKind::ActionApplied {

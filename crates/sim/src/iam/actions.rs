@@ -100,3 +100,140 @@ pub fn apply(iam: &mut Iam, action: &Action) -> Option<String> {
         _ => None,
     }
 }
+
+/// The parts of a world an IAM action changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    pub ecs: bool,
+    pub eks: bool,
+}
+
+/// Where an IAM action goes in a world whose ECS and EKS parts may each model IAM (`ecs`,
+/// `eks`: the role names of a part that has an `iam` section). Service accounts and Pod
+/// Identity associations are EKS objects; a role's policy or trust changes in every part that
+/// declares the role (a side-by-side world is one account, so a role both declare is one
+/// role); instance metadata options change on every part's instances and nodes. `Err` says
+/// why no part can take it.
+pub fn route(action: &Action, ecs: Option<&[&str]>, eks: Option<&[&str]>) -> Result<Parts, String> {
+    let parts = match action {
+        Action::AnnotateServiceAccount { .. } | Action::CreatePodIdentityAssociation { .. } => {
+            if eks.is_none() {
+                return Err(
+                    "this action changes EKS IAM, but the eks part has no iam section; add iam under eks"
+                        .into(),
+                );
+            }
+            Parts {
+                ecs: false,
+                eks: true,
+            }
+        }
+        Action::PutRolePolicy { role, .. } | Action::UpdateAssumeRolePolicy { role, .. } => {
+            let has = |part: Option<&[&str]>| part.is_some_and(|r| r.contains(&role.as_str()));
+            let parts = Parts {
+                ecs: has(ecs),
+                eks: has(eks),
+            };
+            if !(parts.ecs || parts.eks) {
+                let mut names: Vec<&str> = ecs.into_iter().chain(eks).flatten().copied().collect();
+                names.sort_unstable();
+                names.dedup();
+                return Err(format!(
+                    "role \"{role}\" is not defined in either part's iam; valid: {}",
+                    if names.is_empty() {
+                        "none (no part declares a role)".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                ));
+            }
+            parts
+        }
+        _ => Parts {
+            ecs: ecs.is_some(),
+            eks: eks.is_some(),
+        },
+    };
+    if parts.ecs || parts.eks {
+        Ok(parts)
+    } else {
+        Err(
+            "this action changes IAM, but the world has no iam section; add iam with its roles"
+                .into(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(role: &str) -> Action {
+        Action::PutRolePolicy {
+            role: role.into(),
+            statements: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_side_by_side_world_routes_each_action_to_the_part_it_names() {
+        let ecs: &[&str] = &["ecsInstanceRole", "orders-task-role", "shared"];
+        let eks: &[&str] = &["eksNodeRole", "ledger-irsa", "shared"];
+        let route2 = |a: &Action| route(a, Some(ecs), Some(eks));
+        assert_eq!(
+            route2(&put("ledger-irsa")),
+            Ok(Parts {
+                ecs: false,
+                eks: true
+            })
+        );
+        assert_eq!(
+            route2(&put("orders-task-role")),
+            Ok(Parts {
+                ecs: true,
+                eks: false
+            })
+        );
+        // One account: a role both parts declare is the same role.
+        assert_eq!(
+            route2(&put("shared")),
+            Ok(Parts {
+                ecs: true,
+                eks: true
+            })
+        );
+        let err = route2(&put("nope")).unwrap_err();
+        assert!(err.contains("eksNodeRole, ecsInstanceRole") || err.contains("ecsInstanceRole"));
+        let annotate = Action::AnnotateServiceAccount {
+            service_account: "ledger".into(),
+            role_arn: None,
+        };
+        assert_eq!(
+            route2(&annotate),
+            Ok(Parts {
+                ecs: false,
+                eks: true
+            })
+        );
+        assert!(route(&annotate, Some(ecs), None).is_err());
+        let imds = Action::ModifyInstanceMetadataOptions {
+            hop_limit: Some(1),
+            http_tokens: None,
+        };
+        assert_eq!(
+            route(&imds, Some(ecs), None),
+            Ok(Parts {
+                ecs: true,
+                eks: false
+            })
+        );
+        assert_eq!(
+            route2(&imds),
+            Ok(Parts {
+                ecs: true,
+                eks: true
+            })
+        );
+        assert!(route(&imds, None, None).is_err());
+    }
+}

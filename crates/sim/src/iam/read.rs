@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::chain::{self, Runs};
+use super::chain::{self, ChainStep, Runs};
 use super::{CallRecord, Iam, Workload};
 use crate::ecs::Host;
 use crate::ecs::cluster::EcsCluster;
@@ -19,7 +19,101 @@ pub struct IdentityView {
     /// Whether instance metadata answers this task or pod, and why.
     pub imds_reachable: bool,
     pub imds_why: String,
+    /// The credentials the SDK finds now, in the chain's order.
+    pub answer: Answer,
+    /// The instance or node the task or pod runs on (none on Fargate or before placement).
+    pub host: Option<String>,
     pub calls: Vec<CallView>,
+}
+
+/// Where a container's credentials come from: the path the canvas draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CredentialSource {
+    /// An ECS task role, from the agent's credentials endpoint (chain step 11).
+    TaskRole,
+    /// IRSA: the projected service account token exchanged with STS (chain step 3).
+    WebIdentity,
+    /// EKS Pod Identity: the agent on the node (chain step 11).
+    PodIdentity,
+    /// The instance (or node) role from instance metadata (chain step 12): every container
+    /// on the host that reaches metadata gets the same role.
+    InstanceMetadata,
+}
+
+impl CredentialSource {
+    /// The endpoint the SDK asks, with the address AWS documents for it.
+    pub fn endpoint(self) -> &'static str {
+        match self {
+            // Amazon ECS Developer Guide, "Task IAM role": the agent serves credentials at
+            // 169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI.
+            CredentialSource::TaskRole => "ECS agent credentials endpoint 169.254.170.2",
+            // Amazon EKS User Guide, "IAM roles for service accounts": the SDK reads the token
+            // file and calls sts:AssumeRoleWithWebIdentity itself.
+            CredentialSource::WebIdentity => "STS AssumeRoleWithWebIdentity (projected token)",
+            // Amazon EKS User Guide, "Pod Identity": the agent listens on 169.254.170.23.
+            CredentialSource::PodIdentity => "EKS Pod Identity Agent 169.254.170.23",
+            CredentialSource::InstanceMetadata => "instance metadata 169.254.169.254",
+        }
+    }
+
+    /// Whether the endpoint runs on the instance or node (not a regional service).
+    pub fn on_host(self) -> bool {
+        self != CredentialSource::WebIdentity
+    }
+
+    /// The role's kind as the path names it.
+    pub fn role_kind(self, eks: bool) -> &'static str {
+        match (self, eks) {
+            (CredentialSource::TaskRole, _) => "task role",
+            (CredentialSource::WebIdentity, _) => "IRSA role",
+            (CredentialSource::PodIdentity, _) => "Pod Identity role",
+            (CredentialSource::InstanceMetadata, false) => "instance role",
+            (CredentialSource::InstanceMetadata, true) => "node role",
+        }
+    }
+}
+
+/// What the SDK's chain finds now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    /// None: no provider had credentials ("Unable to locate credentials").
+    pub source: Option<CredentialSource>,
+    pub role_arn: Option<String>,
+    /// Why this provider answered (and the earlier ones did not), or why none did.
+    pub why: String,
+    /// IRSA: the error STS gave the token, which the SDK raises (it does not fall through).
+    pub refused: Option<String>,
+}
+
+impl Answer {
+    fn of(found: Result<chain::Found, String>, eks: bool, refused: Option<String>) -> Answer {
+        match found {
+            Ok(f) => Answer {
+                source: Some(match (f.step, eks) {
+                    (ChainStep::WebIdentity, _) => CredentialSource::WebIdentity,
+                    (ChainStep::ContainerProvider, false) => CredentialSource::TaskRole,
+                    (ChainStep::ContainerProvider, true) => CredentialSource::PodIdentity,
+                    (ChainStep::InstanceMetadata, _) => CredentialSource::InstanceMetadata,
+                }),
+                role_arn: Some(f.role_arn),
+                why: f.why,
+                refused,
+            },
+            Err(why) => Answer {
+                source: None,
+                role_arn: None,
+                why,
+                refused,
+            },
+        }
+    }
+
+    /// The role's name (the part of its ARN after `role/`).
+    pub fn role_name(&self) -> Option<&str> {
+        self.role_arn
+            .as_deref()
+            .map(|a| a.rsplit_once(":role/").map_or(a, |(_, n)| n))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -86,10 +180,18 @@ pub fn task_identity(c: &EcsCluster, idx: TaskIdx) -> Option<IdentityView> {
     if runs != Runs::Fargate {
         roles.push(("instance role".into(), or_none(iam.instance_role_arn())));
     }
+    let answer =
+        super::ecs_calls::credentials(c, idx).map(|(found, _)| Answer::of(found, false, None))?;
+    let host = match t.host {
+        Host::Instance(i) => Some(c.instance(i).name.clone()),
+        _ => None,
+    };
     Some(IdentityView {
         roles,
         imds_reachable: imds.is_ok(),
         imds_why: imds.unwrap_or_else(|e| e),
+        answer,
+        host,
         calls: iam
             .tasks
             .get(&idx.0)
@@ -117,19 +219,26 @@ pub fn pod_identity(c: &EksCluster, pod: usize) -> Option<IdentityView> {
             "service account".to_string(),
             format!("{}/{sa}", c.namespace),
         ),
-        ("AWS_ROLE_ARN (IRSA)".to_string(), or_none(env.aws_role_arn)),
+        (
+            "AWS_ROLE_ARN (IRSA)".to_string(),
+            or_none(env.aws_role_arn.clone()),
+        ),
         (
             "Pod Identity association".to_string(),
-            or_none(env.pod_identity_role),
+            or_none(env.pod_identity_role.clone()),
         ),
     ];
     if !fargate {
         roles.push(("node role".into(), or_none(iam.instance_role_arn())));
     }
+    let (found, _, refused) = super::eks_calls::credentials(c, iam, pod, &env, sa);
+    let answer = Answer::of(found, true, refused.map(|(error, _)| error));
     Some(IdentityView {
         roles,
         imds_reachable: imds.is_ok(),
         imds_why: imds.unwrap_or_else(|e| e),
+        answer,
+        host: p.node.filter(|_| !fargate).map(|n| c.nodes[n].name.clone()),
         calls: calls(iam, w),
     })
 }

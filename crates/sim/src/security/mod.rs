@@ -14,6 +14,7 @@
 use serde::Serialize;
 
 pub mod exec;
+pub mod read;
 
 use crate::iam::fnv;
 use crate::scenario::spec::{Action, EksSecuritySpec, LogType};
@@ -35,6 +36,19 @@ pub struct Finding {
     pub at_ms: u64,
 }
 
+impl Finding {
+    /// GuardDuty's level for the number (GuardDuty User Guide, "Severity levels of GuardDuty
+    /// findings"): High 7.0–8.9, Medium 4.0–6.9, Low 1.0–3.9; Critical 9.0–10.0.
+    pub fn severity_label(&self) -> &'static str {
+        match self.severity {
+            s if s >= 9.0 => "Critical",
+            s if s >= 7.0 => "High",
+            s if s >= 4.0 => "Medium",
+            _ => "Low",
+        }
+    }
+}
+
 /// The cluster's monitoring setup and what GuardDuty found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Security {
@@ -43,6 +57,8 @@ pub struct Security {
     /// A detector exists; `audit`: its EKS audit log monitoring is on.
     pub detector: Option<bool>,
     pub findings: Vec<Finding>,
+    /// The audited API calls made so far: (milliseconds, the kubectl command line).
+    pub audited: Vec<(u64, String)>,
 }
 
 impl Security {
@@ -55,6 +71,7 @@ impl Security {
             logging,
             detector: spec.guardduty.as_ref().map(|g| g.eks_audit_logs),
             findings: Vec::new(),
+            audited: Vec::new(),
         }
     }
 
@@ -126,6 +143,7 @@ pub fn command(action: &Action) -> String {
 /// went, and a finding when GuardDuty's audit log monitoring sees one).
 pub fn apply(s: &mut Security, action: &Action, at_ms: u64) -> Vec<(bool, String)> {
     let mut out = vec![(false, command(action)), (false, s.audit_destination())];
+    s.audited.push((at_ms, command(action)));
     if s.detector == Some(true)
         && let Some((kind, severity, title, target)) = finding_for(action)
     {
@@ -223,5 +241,6 @@ mod tests {
             "Policy:Kubernetes/AnonymousAccessGranted"
         );
         assert_eq!(s.findings[0].severity, 8.0);
+        assert_eq!(s.findings[0].severity_label(), "High");
     }
 }

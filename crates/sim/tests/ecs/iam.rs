@@ -244,3 +244,92 @@ fn an_execution_role_without_ecr_permissions_cannot_pull() {
         TaskStatus::Running
     );
 }
+
+#[test]
+fn the_identity_view_names_the_provider_that_answers_now() {
+    use orca_sim::iam::read::CredentialSource;
+    // No task role, metadata reachable: the instance role, through instance metadata.
+    let mut s = sim("", "", "Ec2", "", "arn:aws:s3:::b/k");
+    run(&mut s, 60);
+    let v = task_identity(s.world().ecs_cluster(), TaskIdx(0)).unwrap();
+    assert_eq!(v.answer.source, Some(CredentialSource::InstanceMetadata));
+    assert_eq!(v.answer.role_name(), Some("ecsInstanceRole"));
+    assert_eq!(v.host.as_deref(), Some("node"));
+    // A task role: the agent's endpoint answers before instance metadata is asked.
+    let mut s = sim(
+        r#"task_role_arn: "arn:aws:iam::123456789012:role/app","#,
+        "",
+        "Ec2",
+        "",
+        "arn:aws:s3:::b/k",
+    );
+    run(&mut s, 60);
+    let v = task_identity(s.world().ecs_cluster(), TaskIdx(0)).unwrap();
+    assert_eq!(v.answer.source, Some(CredentialSource::TaskRole));
+    assert_eq!(v.answer.role_name(), Some("app"));
+    // Hop limit 1, IMDSv2 required, no task role: nothing answers.
+    let mut s = sim(
+        "",
+        "",
+        "Ec2",
+        "instance_metadata: (hop_limit: 1),",
+        "arn:aws:s3:::b/k",
+    );
+    run(&mut s, 60);
+    let v = task_identity(s.world().ecs_cluster(), TaskIdx(0)).unwrap();
+    assert_eq!(
+        (v.answer.source, v.answer.role_arn.as_deref()),
+        (None, None)
+    );
+    assert!(v.answer.why.contains("Hop limit 1"), "{}", v.answer.why);
+}
+
+#[test]
+fn a_side_by_side_world_applies_an_iam_action_to_the_part_that_declares_the_role() {
+    let src = r#"(version: 1, title: "both iam", seed: 3, duration: 120,
+    world: Both(
+        ecs: (
+            cluster: (name: "demo-ecs", availability_zones: ["us-east-1a"]),
+            task_definitions: [(family: "web", revision: 1, cpu: 256, memory: 512, containers: [(name: "web", image: "web:v1")])],
+            services: [(name: "web", task_definition: "web:1", desired_count: 1, launch_type: Fargate)],
+            iam: (roles: [(name: "web-task", statements: [(actions: ["s3:GetObject"])])]),
+        ),
+        eks: (
+            cluster: (name: "demo-eks", availability_zones: ["us-east-1a"]),
+            node_groups: [(name: "ng-1", instance_type: "m5.large", count: 1)],
+            deployments: [(name: "web", replicas: 1, container: (name: "web", image: "web:v1", cpu: 250, memory: 256))],
+            iam: (roles: [(name: "eksNodeRole", trust: Ec2, statements: [(actions: ["s3:GetObject"])])], instance_role: "eksNodeRole"),
+        ),
+    ),
+    timeline: [
+        (at: 10, action: PutRolePolicy(role: "eksNodeRole", statements: [(actions: ["s3:*"])])),
+        (at: 20, action: CreatePodIdentityAssociation(service_account: "web", role_arn: "arn:aws:iam::123456789012:role/eksNodeRole")),
+        (at: 30, action: ModifyInstanceMetadataOptions(hop_limit: 1)),
+    ],
+)"#;
+    let s = orca_sim::scenario::parse("both.ron", src).unwrap_or_else(|e| panic!("{e}"));
+    let mut sim = Simulation::new(Arc::new(s));
+    sim.advance_to(SimTime::from_secs(40));
+    let w = sim.world();
+    let ecs = w.ecs.as_ref().unwrap().iam.as_ref().unwrap();
+    let eks = w.eks.as_ref().unwrap().iam.as_ref().unwrap();
+    // The EKS role changed; the ECS part, which has no such role, did not take it.
+    assert_eq!(eks.roles[0].statements[0].actions, vec!["s3:*".to_string()]);
+    assert_eq!(
+        ecs.roles[0].statements[0].actions,
+        vec!["s3:GetObject".to_string()]
+    );
+    // The association is an EKS object.
+    assert_eq!(eks.associations.len(), 1);
+    // Instance metadata options change on both parts' instances and nodes.
+    assert_eq!(
+        (ecs.imds.options.hop_limit, eks.imds.options.hop_limit),
+        (1, 1)
+    );
+    let applied = sim
+        .log()
+        .iter()
+        .filter(|e| matches!(&e.kind, EventKind::ActionApplied { .. }))
+        .count();
+    assert_eq!(applied, 3, "each action logged once");
+}

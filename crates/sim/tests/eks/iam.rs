@@ -129,3 +129,55 @@ fn guardduty_finds_exec_and_anonymous_access_with_control_plane_logging_off() {
     let lines: Vec<&str> = sim.log().iter().map(|e| e.message.as_str()).collect();
     assert!(lines.contains(&"audit log: not sent to CloudWatch Logs (the audit log type is off)"));
 }
+
+#[test]
+fn the_identity_view_names_the_provider_and_sts_refusal() {
+    use orca_sim::iam::read::CredentialSource;
+    let sim = at("eks-pod-identity-vs-irsa", 60);
+    let c = sim.world().eks.as_ref().unwrap();
+    let source = |prefix: &str| {
+        let i = c
+            .pods
+            .iter()
+            .position(|p| !p.gone && p.name.starts_with(prefix))
+            .unwrap();
+        let v = pod_identity(c, i).unwrap();
+        (
+            v.answer.source,
+            v.answer.role_name().map(String::from),
+            v.host,
+        )
+    };
+    let (s, role, host) = source("ledger-");
+    assert_eq!(
+        (s, role.as_deref()),
+        (Some(CredentialSource::WebIdentity), Some("ledger-dynamodb"))
+    );
+    assert!(host.is_some());
+    assert_eq!(source("notifier-").0, Some(CredentialSource::PodIdentity));
+    let (s, role, _) = source("legacy-");
+    assert_eq!(
+        (s, role.as_deref()),
+        (
+            Some(CredentialSource::InstanceMetadata),
+            Some("eksNodeRole")
+        )
+    );
+    // STS refuses the token of a role whose trust names another service account.
+    let sim = at("eks-irsa-trust-policy", 60);
+    let c = sim.world().eks.as_ref().unwrap();
+    let i = c
+        .pods
+        .iter()
+        .position(|p| p.name.starts_with("reports-"))
+        .unwrap();
+    let v = pod_identity(c, i).unwrap();
+    assert_eq!(v.answer.source, Some(CredentialSource::WebIdentity));
+    assert!(
+        v.answer
+            .refused
+            .as_deref()
+            .unwrap()
+            .contains("AssumeRoleWithWebIdentity")
+    );
+}

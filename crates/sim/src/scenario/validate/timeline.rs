@@ -473,6 +473,24 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         | Action::AnnotateServiceAccount { .. }
         | Action::CreatePodIdentityAssociation { .. } => {
             let (spec, account) = match eks {
+                // A side-by-side world whose ECS part models IAM: the part the action names.
+                Some(k) if !ix.w.iam.is_empty() => {
+                    let ecs_roles = role_names(&ix.w.iam);
+                    let eks_roles = (!k.iam.is_empty()).then(|| role_names(&k.iam));
+                    match crate::iam::actions::route(a, Some(&ecs_roles), eks_roles.as_deref()) {
+                        Err(e) => {
+                            let at = match a {
+                                Action::PutRolePolicy { .. }
+                                | Action::UpdateAssumeRolePolicy { .. } => ap.field("role"),
+                                _ => ap.clone(),
+                            };
+                            out.push((at, e));
+                            return;
+                        }
+                        Ok(parts) if parts.eks => (&k.iam, &k.cluster.account_id),
+                        Ok(_) => (&ix.w.iam, &ix.w.cluster.account_id),
+                    }
+                }
                 Some(k) => (&k.iam, &k.cluster.account_id),
                 None => (&ix.w.iam, &ix.w.cluster.account_id),
             };
@@ -518,6 +536,10 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
 /// Pod and node names come from the run (the same scenario and seed give the same names), so
 /// only their form is checked: a DNS subdomain name (lowercase letters, digits, `-` and `.`, at
 /// most 253 characters) — Kubernetes, "Object Names and IDs".
+fn role_names(s: &crate::scenario::spec::IamSpec) -> Vec<&str> {
+    s.roles.iter().map(|r| r.name.as_str()).collect()
+}
+
 fn dns_name(out: &mut Problems, p: Path, what: &str, name: &str) {
     let ok = !name.is_empty()
         && name.len() <= 253
