@@ -606,6 +606,7 @@ impl EksCluster {
                 requested_memory_mib: 0,
                 pods: 0,
                 unschedulable: n.fargate || n.gone || n.draining || n.cordoned || !n.ready,
+                gone: n.gone,
             })
             .collect();
         for p in &self.pods {

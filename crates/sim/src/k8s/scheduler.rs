@@ -16,6 +16,9 @@ pub struct NodeView {
     pub pods: u32,
     /// Cordoned, or not Ready yet.
     pub unschedulable: bool,
+    /// The Node object is deleted: it has left the scheduler's snapshot, so it is neither
+    /// considered nor counted in a `FailedScheduling` message.
+    pub gone: bool,
 }
 
 /// A pod's requests (sum over its containers).
@@ -112,7 +115,7 @@ pub fn why_bound(nodes: &[NodeView], pod: Requests, placement: &Placement) -> St
     format!(
         "{} of {} nodes fit {}m CPU and {} MiB; {} scored highest ({:.1} of 200, LeastAllocated + BalancedAllocation)",
         placement.feasible,
-        nodes.len(),
+        in_snapshot(nodes),
         pod.cpu_millis,
         pod.memory_mib,
         nodes[placement.node].name,
@@ -140,6 +143,9 @@ pub fn schedule_with(
     // Per node: could evicting lower-priority pods help (a resource shortage) or not.
     let (mut victims, mut not_helpful) = (0, 0);
     for (i, n) in nodes.iter().enumerate() {
+        if n.gone {
+            continue;
+        }
         let mut reasons = filter(n, pod);
         if reasons.is_empty()
             && let Some(r) = extra(i)
@@ -170,7 +176,7 @@ pub fn schedule_with(
             score,
         }),
         None => Decision::Unschedulable(failed_scheduling(
-            nodes.len(),
+            in_snapshot(nodes),
             &histogram,
             victims,
             not_helpful,
@@ -183,7 +189,17 @@ pub fn schedule_with(
 /// considered and only for room. The other nodes fail the affinity
 /// (`node(s) didn't match Pod's node affinity/selector`).
 pub fn schedule_daemon_pod(nodes: &[NodeView], n: usize, pod: Requests) -> Decision {
-    let mut view = nodes[n].clone();
+    const AFFINITY: &str = "node(s) didn't match Pod's node affinity/selector";
+    let total = in_snapshot(nodes);
+    let mut histogram: BTreeMap<&'static str, u32> = BTreeMap::new();
+    // Its node deleted, the pod's affinity matches no node left in the snapshot.
+    let Some(node) = nodes.get(n).filter(|v| !v.gone) else {
+        if total > 0 {
+            histogram.insert(AFFINITY, total as u32);
+        }
+        return Decision::Unschedulable(failed_scheduling(total, &histogram, 0, total as u32));
+    };
+    let mut view = node.clone();
     view.unschedulable = false;
     let reasons = filter(&view, pod);
     if reasons.is_empty() {
@@ -193,18 +209,26 @@ pub fn schedule_daemon_pod(nodes: &[NodeView], n: usize, pod: Requests) -> Decis
             score: score(&view, pod),
         });
     }
-    let mut histogram: BTreeMap<&'static str, u32> = BTreeMap::new();
     for r in reasons {
         *histogram.entry(r).or_default() += 1;
     }
-    let others = nodes.len() as u32 - 1;
+    let others = total.saturating_sub(1) as u32;
     if others > 0 {
-        *histogram
-            .entry("node(s) didn't match Pod's node affinity/selector")
-            .or_default() += others;
+        *histogram.entry(AFFINITY).or_default() += others;
     }
-    Decision::Unschedulable(failed_scheduling(nodes.len(), &histogram, 1, others))
+    Decision::Unschedulable(failed_scheduling(total, &histogram, 1, others))
 }
+
+/// The nodes in the scheduler's snapshot: `FitError`'s `NumAllNodes` is
+/// `nodeInfoSnapshot.NumNodes()` (`pkg/scheduler/schedule_one.go`, `schedulePod`), and a
+/// deleted Node leaves the scheduler's cache, so it is not in the total.
+pub fn in_snapshot(nodes: &[NodeView]) -> usize {
+    nodes.iter().filter(|n| !n.gone).count()
+}
+
+/// With no node at all, the scheduler fails before filtering (`ErrNoNodesAvailable` in
+/// `pkg/scheduler/schedule_one.go`).
+pub const NO_NODES_AVAILABLE: &str = "no nodes available to schedule pods";
 
 /// Resource shortages are what preemption could fix (Orca's pods share one priority, so no
 /// victims exist); other reasons make preemption "not helpful".
@@ -235,6 +259,9 @@ pub fn failed_scheduling(
         ));
     }
     pre.sort();
+    if total == 0 {
+        return NO_NODES_AVAILABLE.to_string();
+    }
     format!(
         "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}.",
         entries.join(", "),
@@ -256,6 +283,7 @@ mod tests {
             requested_memory_mib: 7518 - mem_free,
             pods: 3,
             unschedulable: false,
+            gone: false,
         }
     }
 
@@ -296,6 +324,59 @@ mod tests {
         assert_eq!(
             m,
             "0/3 nodes are available: 1 Insufficient memory, 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
+        );
+    }
+
+    /// A deleted node has left the scheduler's snapshot (`NumAllNodes` is the snapshot's
+    /// `NumNodes()`, `pkg/scheduler/schedule_one.go`): it counts neither in the total nor as
+    /// unschedulable, while a cordoned node that still exists does.
+    #[test]
+    fn a_deleted_node_is_not_counted() {
+        let mut gone = node("gone", 1930, 7518);
+        gone.unschedulable = true;
+        gone.gone = true;
+        let mut cordoned = node("cordoned", 1930, 7518);
+        cordoned.unschedulable = true;
+        let nodes = vec![gone, node("a", 100, 5000), cordoned, node("b", 200, 5000)];
+        let pod = Requests {
+            cpu_millis: 500,
+            memory_mib: 256,
+        };
+        assert_eq!(
+            schedule(&nodes, pod),
+            Decision::Unschedulable(
+                "0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+                    .into()
+            )
+        );
+        // A fitting node among them: "1 of 3 nodes fit".
+        let mut with_room = nodes.clone();
+        with_room.push(node("c", 1900, 7000));
+        let Decision::Bind(placement) = schedule(&with_room, pod) else {
+            panic!("c fits")
+        };
+        assert_eq!(placement.node, 4);
+        assert!(why_bound(&with_room, pod, &placement).starts_with("1 of 4 nodes fit"));
+    }
+
+    #[test]
+    fn with_every_node_deleted_no_nodes_are_available() {
+        let mut gone = node("gone", 1930, 7518);
+        gone.gone = true;
+        let pod = Requests {
+            cpu_millis: 500,
+            memory_mib: 256,
+        };
+        assert_eq!(
+            schedule(&[gone.clone()], pod),
+            Decision::Unschedulable("no nodes available to schedule pods".into())
+        );
+        assert_eq!(
+            schedule_daemon_pod(&[gone, node("a", 100, 5000)], 0, pod),
+            Decision::Unschedulable(
+                "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling."
+                    .into()
+            )
         );
     }
 

@@ -60,9 +60,9 @@ pub fn reconcile(ctx: &mut EksCtx) {
         let decision = match (pod.daemon_node, &gate) {
             (_, Gate::Wait) => continue,
             (Some(n), _) => scheduler::schedule_daemon_pod(views, n, req),
-            (None, Gate::UnboundImmediate) => {
-                Decision::Unschedulable(volumes::unbound_immediate_message(views.len()))
-            }
+            (None, Gate::UnboundImmediate) => Decision::Unschedulable(
+                volumes::unbound_immediate_message(scheduler::in_snapshot(views)),
+            ),
             (None, _) => {
                 scheduler::schedule_with(views, req, &|i| volume_binding::node_reason(c, &gate, i))
             }

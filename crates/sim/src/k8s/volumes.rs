@@ -51,6 +51,9 @@ pub fn node_conflict_reason(minor: u32) -> &'static str {
 /// (`ErrReasonBindConflict`'s sibling in binder.go): no node is even looked at, and preemption
 /// cannot help.
 pub fn unbound_immediate_message(nodes: usize) -> String {
+    if nodes == 0 {
+        return super::scheduler::NO_NODES_AVAILABLE.to_string();
+    }
     format!(
         "0/{nodes} nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/{nodes} nodes are available: {nodes} Preemption is not helpful for scheduling."
     )

@@ -164,6 +164,83 @@ fn a_rollout_with_the_defaults_stops_every_old_task_before_a_new_one_starts() {
     assert_eq!(revs, vec![2; 5]);
 }
 
+// "When the service scheduler stops running tasks, it attempts to maintain balance across the
+// Availability Zones in your cluster": without a placement strategy (a daemon service has none)
+// it stops tasks in the zone with the most running tasks of the service, on the instance with
+// the most (the Daemon section of "Amazon ECS services").
+
+#[test]
+fn a_rollout_that_stops_some_daemon_tasks_takes_them_from_the_fullest_zone() {
+    // Two groups of three, each spread a, b, a by its Auto Scaling group: four instances in
+    // us-east-1a and two in us-east-1b, in the order a, b, a, a, b, a. Minimum healthy 60 %
+    // of 6 keeps 4, so the rollout's first step stops 2 — both from us-east-1a (4 → 3 → 2);
+    // the task order alone would take one from each zone.
+    let src = format!(
+        r#"(
+    version: 1,
+    title: "daemon zones",
+    seed: 5,
+    duration: 600,
+    world: Ecs(
+        cluster: (name: "demo", availability_zones: ["us-east-1a", "us-east-1b"]),
+        capacity: (instances: [
+            (name: "east", instance_type: "m5.large", count: 3),
+            (name: "west", instance_type: "m5.large", count: 3),
+        ]),
+        task_definitions: [
+            (family: "agent", revision: 1, network_mode: Bridge,
+             containers: [(name: "agent", image: "public.ecr.aws/datadog/agent:7", cpu: 128, memory: 256)]),
+            (family: "agent", revision: 2, network_mode: Bridge,
+             containers: [(name: "agent", image: "public.ecr.aws/datadog/agent:7.1", cpu: 128, memory: 256)]),
+        ],
+        services: [(name: "agent", task_definition: "agent:1", scheduling_strategy: Daemon, launch_type: Ec2,
+                    deployment_configuration: (minimum_healthy_percent: 60))],
+    ),
+    timeline: [{}],
+)"#,
+        r#"(at: 120, action: UpdateService(service: "agent", task_definition: "agent:2"))"#
+    );
+    let s = common::parse(&src);
+    let mut sim = at(&s, 119);
+    let w = sim.world().ecs_cluster();
+    let zones: Vec<&str> = w
+        .instances
+        .iter()
+        .map(|i| i.availability_zone.as_str())
+        .collect();
+    assert_eq!(
+        zones,
+        [
+            "us-east-1a",
+            "us-east-1b",
+            "us-east-1a",
+            "us-east-1a",
+            "us-east-1b",
+            "us-east-1a"
+        ]
+    );
+    assert_eq!(service(w, "agent").running_count, 6);
+    // The first step of the rollout: the old tasks told to stop.
+    let mut first_step: Vec<String> = Vec::new();
+    for secs in 120..=180 {
+        sim.advance_to(SimTime::from_secs(secs));
+        let w = sim.world().ecs_cluster();
+        first_step = w
+            .tasks
+            .iter()
+            .filter(|t| {
+                w.task_definition(t.task_definition).revision == 1
+                    && t.desired_status == DesiredStatus::Stopped
+            })
+            .map(|t| t.availability_zone.clone())
+            .collect();
+        if !first_step.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(first_step, ["us-east-1a", "us-east-1a"]);
+}
+
 // "The service scheduler also monitors when new container instances are added to your cluster
 // and adds the daemon tasks to them." And the daemon task is "the first task to launch on the
 // instances".

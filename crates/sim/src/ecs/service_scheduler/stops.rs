@@ -288,7 +288,11 @@ impl Candidates {
 
 /// Choose which candidate to stop: tasks still waiting for capacity first, then those not yet
 /// RUNNING; then from the zone with the most tasks of the service, the instance with the most,
-/// then the oldest (docs/rules/ecs-placement.md#which-task-stops-first).
+/// then the oldest (docs/rules/ecs-placement.md#which-task-stops-first). A DAEMON service
+/// stops its tasks the same way: it has no placement strategy, and the Daemon section of
+/// "Amazon ECS services" gives it the no-strategy rule (zone with the most running tasks of the
+/// service, then the instance with the most;
+/// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html#service_scheduler_daemon>).
 fn pick_to_stop(candidates: &mut Candidates, counts: &mut SpreadCounts) -> TaskIdx {
     let key = |c: &Candidate| {
         let on_instance = c.instance.map_or(0, |i| counts.per_instance[i]);
