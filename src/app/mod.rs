@@ -13,6 +13,7 @@ mod font;
 mod graphics;
 mod highlights;
 mod hot_reload;
+mod image_highlight;
 pub mod library;
 mod loading;
 mod panels;

@@ -22,3 +22,6 @@ pub(super) const BAR_PODS: Color = Color::srgb(0.35, 0.6, 0.5);
 pub(super) const LINK_TRUNK: Color = Color::srgb(0.58, 0.52, 0.80);
 pub(super) const TEXT: Color = Color::srgb(0.92, 0.93, 0.95);
 pub(super) const TEXT_DIM: Color = Color::srgb(0.68, 0.71, 0.77);
+
+// The registry panel's selected image: the outline around the tasks and pods running it.
+pub const IMAGE_HIGHLIGHT: Color = Color::srgb(0.95, 0.55, 0.95);

@@ -17,6 +17,7 @@ mod picker;
 mod progress_view;
 mod projector_quiz;
 mod quiz;
+mod registry;
 mod services;
 mod shortcuts;
 mod side_panel;

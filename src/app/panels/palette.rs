@@ -38,3 +38,11 @@ pub(super) const OK: egui::Color32 = egui::Color32::from_rgb(120, 230, 140);
 pub(super) const BAD: egui::Color32 = egui::Color32::from_rgb(255, 120, 120);
 /// Not decided yet.
 pub(super) const MUTED: egui::Color32 = egui::Color32::from_rgb(170, 170, 180);
+
+// The registry panel (ECR): finding severities, an image the lifecycle policy would expire,
+// the selected image's row.
+pub(super) const SEVERITY_CRITICAL: egui::Color32 = egui::Color32::from_rgb(255, 110, 110);
+pub(super) const SEVERITY_HIGH: egui::Color32 = egui::Color32::from_rgb(255, 170, 90);
+pub(super) const SEVERITY_MEDIUM: egui::Color32 = egui::Color32::from_rgb(240, 215, 100);
+pub(super) const SEVERITY_OTHER: egui::Color32 = egui::Color32::from_rgb(170, 190, 210);
+pub(super) const EXPIRING: egui::Color32 = egui::Color32::from_rgb(255, 150, 120);
