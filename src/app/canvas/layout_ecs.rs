@@ -195,6 +195,7 @@ pub(super) fn model(world: &World, ecs: &EcsCluster) -> Model {
                 .collect(),
         });
     }
+    super::layout_traffic::annotate(ecs, now, &mut m);
     m
 }
 

@@ -30,6 +30,8 @@ pub struct Model {
     pub eks_zones_from: Option<usize>,
     /// The waiting lane holds pods (a side-by-side world whose ECS part waits for nothing).
     pub waiting_eks: bool,
+    /// Blue/green services' listeners and bands (`layout_traffic`).
+    pub traffic: Vec<super::layout_traffic::TrafficModel>,
 }
 
 impl Model {
