@@ -203,6 +203,44 @@ pub(super) fn band(listeners: Area, from: f32, to: f32, weight: f64, half: f32) 
 mod tests {
     use super::*;
 
+    fn canary_at(secs: u64) -> Model {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/ecs-codedeploy-canary-rollback.ron");
+        let src = std::fs::read_to_string(path).expect("scenario");
+        let s = orca_sim::scenario::parse("canary.ron", &src).expect("valid");
+        let mut p = orca_sim::Playback::new(std::sync::Arc::new(s));
+        p.seek(SimTime::from_secs(secs));
+        super::super::layout::model(p.world())
+    }
+
+    #[test]
+    fn the_listeners_sit_between_the_task_sets_labelled_by_their_share() {
+        // 1:50: the canary has 10 % of production traffic; the test listener sends all to it.
+        let m = canary_at(110);
+        let titles: Vec<&str> = m.groups.iter().map(|g| g.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "blue · PRIMARY · 90 %",
+                "⚖ web-alb listeners",
+                "green · ACTIVE · 10 %"
+            ]
+        );
+        assert_eq!(
+            m.groups[1].summary,
+            ":80 production 90 % | 10 %  :8080 test 0 % | 100 %"
+        );
+        assert!(m.groups[0].summary.starts_with("web-tg-1 · rev 1  ✓4 healthy"), "{}", m.groups[0].summary);
+        assert_eq!(m.traffic.len(), 1);
+        let t = &m.traffic[0];
+        assert_eq!((t.left, t.listeners, t.right), (0, 1, 2));
+        assert_eq!(t.production, [90.0, 10.0]);
+        assert_eq!(t.test, Some([0.0, 100.0]));
+        // After the alarm's rollback at 2:00 production is back on web-tg-1.
+        let m = canary_at(130);
+        assert_eq!(m.traffic[0].production, [100.0, 0.0]);
+    }
+
     #[test]
     fn a_production_band_eases_to_the_new_weight_and_then_holds() {
         let h = [

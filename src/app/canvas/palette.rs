@@ -27,5 +27,5 @@ pub(super) const TEXT_DIM: Color = Color::srgb(0.68, 0.71, 0.77);
 pub const IMAGE_HIGHLIGHT: Color = Color::srgb(0.95, 0.55, 0.95);
 
 // Blue/green traffic (`layout_traffic`): the bands from the listeners to each target group.
-pub(super) const TRAFFIC_PRODUCTION: Color = Color::srgb(0.45, 0.80, 0.95);
-pub(super) const TRAFFIC_TEST: Color = Color::srgb(0.75, 0.70, 0.95);
+pub const TRAFFIC_PRODUCTION: Color = Color::srgb(0.45, 0.80, 0.95);
+pub const TRAFFIC_TEST: Color = Color::srgb(0.75, 0.70, 0.95);

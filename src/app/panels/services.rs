@@ -122,7 +122,7 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
         if svc.blue_green.is_some() {
             ui.label(
                 egui::RichText::new(
-                    "blue/green: task sets and listener weights in the log (deploy) and `aws deploy get-deployment`",
+                    "blue/green: task sets and listener weights on the canvas and in the Traffic chart below; stages in the log (deploy) and `aws deploy get-deployment`",
                 )
                 .weak(),
             );
