@@ -158,7 +158,11 @@ fn shot_renders_a_side_by_side_world_with_both_parts() {
 
 #[test]
 fn shot_renders_the_listeners_bands_of_a_canary() {
-    let Some(out) = shot("scenarios/ecs-codedeploy-canary-rollback.ron", "110", "canary") else {
+    let Some(out) = shot(
+        "scenarios/ecs-codedeploy-canary-rollback.ron",
+        "110",
+        "canary",
+    ) else {
         return;
     };
     let (_, _, channels, px) = pixels(&out);

@@ -18,12 +18,12 @@ pub(super) fn plugin(app: &mut App) {
         crate::app::canvas::links::plugin,
         crate::app::image_highlight::plugin,
     ))
-        .add_systems(Startup, thick_outlines)
-        .add_systems(
-            Update,
-            draw_highlights.in_set(AppSystems::View).after(fit_camera),
-        )
-        .add_observer(select_on_click);
+    .add_systems(Startup, thick_outlines)
+    .add_systems(
+        Update,
+        draw_highlights.in_set(AppSystems::View).after(fit_camera),
+    )
+    .add_observer(select_on_click);
 }
 
 fn thick_outlines(mut store: ResMut<GizmoConfigStore>) {
@@ -142,7 +142,11 @@ pub(crate) fn card_of_id(world: &World, id: &str) -> Option<CardKey> {
 
 /// Centre and size of each box to outline. Cards are outlined where they are drawn (on
 /// screen, easing); with counts, the hosts that hold them.
-pub(crate) fn boxes_of(canvas: &Canvas, cards: &Query<&CardAnim>, target: &Target) -> Vec<(Vec2, Vec2)> {
+pub(crate) fn boxes_of(
+    canvas: &Canvas,
+    cards: &Query<&CardAnim>,
+    target: &Target,
+) -> Vec<(Vec2, Vec2)> {
     let scene = &canvas.scene;
     let area_box = |a: &Area| (a.center(), Vec2::new(a.w, a.h));
     match target {

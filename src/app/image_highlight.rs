@@ -34,7 +34,10 @@ fn draw_image_users(
     let Some(digest) = &view.image else { return };
     let world = player.playback.world();
     let users = users_of(world, digest);
-    let keys = users.iter().filter_map(|id| card_of_id(world, id)).collect();
+    let keys = users
+        .iter()
+        .filter_map(|id| card_of_id(world, id))
+        .collect();
     for (c, size) in boxes_of(&canvas, &cards, &Target::Cards(keys)) {
         gizmos.rect_2d(
             Isometry2d::from_translation(c),

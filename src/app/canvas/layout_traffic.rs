@@ -45,7 +45,10 @@ pub(super) fn annotate(ecs: &EcsCluster, now: SimTime, m: &mut Model) {
         let Some(production) = view.listeners.iter().find(|l| l.production) else {
             continue;
         };
-        let names = [production.weights[0].0.clone(), production.weights[1].0.clone()];
+        let names = [
+            production.weights[0].0.clone(),
+            production.weights[1].0.clone(),
+        ];
         let find = |m: &Model, n: &str| m.groups.iter().position(|g| g.key == format!("tg:{n}"));
         let (Some(a), Some(b)) = (find(m, &names[0]), find(m, &names[1])) else {
             continue;
@@ -175,7 +178,13 @@ pub(super) fn push_bands(scene: &mut Scene, m: &Model) {
                 .chain(t.test.map(|w| (w[side], TRAFFIC_TEST, 1.0)));
             for (n, (w, color, half)) in halves.enumerate() {
                 if let Some(band) = band(a, from, to, w, half) {
-                    push_rect(scene, format!("{}/band{side}{n}", m.groups[t.listeners].key), band, color, 0.5);
+                    push_rect(
+                        scene,
+                        format!("{}/band{side}{n}", m.groups[t.listeners].key),
+                        band,
+                        color,
+                        0.5,
+                    );
                 }
             }
         }
@@ -230,7 +239,13 @@ mod tests {
             m.groups[1].summary,
             ":80 production 90 % | 10 %  :8080 test 0 % | 100 %"
         );
-        assert!(m.groups[0].summary.starts_with("web-tg-1 · rev 1  ✓4 healthy"), "{}", m.groups[0].summary);
+        assert!(
+            m.groups[0]
+                .summary
+                .starts_with("web-tg-1 · rev 1  ✓4 healthy"),
+            "{}",
+            m.groups[0].summary
+        );
         assert_eq!(m.traffic.len(), 1);
         let t = &m.traffic[0];
         assert_eq!((t.left, t.listeners, t.right), (0, 1, 2));
@@ -247,16 +262,30 @@ mod tests {
             (SimTime::from_secs(0), [100.0, 0.0]),
             (SimTime::from_secs(100), [90.0, 10.0]),
         ];
-        assert_eq!(eased(&h, SimTime::from_secs(50), [100.0, 0.0]), [100.0, 0.0]);
-        assert_eq!(eased(&h, SimTime::from_secs(100), [90.0, 10.0]), [100.0, 0.0]);
+        assert_eq!(
+            eased(&h, SimTime::from_secs(50), [100.0, 0.0]),
+            [100.0, 0.0]
+        );
+        assert_eq!(
+            eased(&h, SimTime::from_secs(100), [90.0, 10.0]),
+            [100.0, 0.0]
+        );
         let mid = eased(&h, SimTime::from_millis(101_000), [90.0, 10.0]);
         assert!((mid[1] - 5.0).abs() < 0.01, "{mid:?}");
-        assert_eq!(eased(&h, SimTime::from_secs(110), [90.0, 10.0]), [90.0, 10.0]);
+        assert_eq!(
+            eased(&h, SimTime::from_secs(110), [90.0, 10.0]),
+            [90.0, 10.0]
+        );
     }
 
     #[test]
     fn a_band_is_as_thick_as_its_weight_in_its_half_and_none_without_traffic() {
-        let box_ = Area { x: 100.0, y: -80.0, w: 200.0, h: 52.0 };
+        let box_ = Area {
+            x: 100.0,
+            y: -80.0,
+            w: 200.0,
+            h: 52.0,
+        };
         // Half the box less a margin: 20 units at 100 %.
         let full = band(box_, 80.0, 100.0, 100.0, 0.0).expect("a band");
         assert_eq!((full.x, full.w, full.h), (80.0, 20.0, 20.0));

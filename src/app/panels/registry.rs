@@ -27,13 +27,21 @@ pub(super) fn registry(ui: &mut egui::Ui, world: &World, view: &mut RegistryView
         .id_salt("registry")
         .default_open(true)
         .show(ui, |ui| {
+            ui.label(
+                egui::RichText::new(
+                    "Click an image: its findings below, its tasks and pods outlined on the canvas.",
+                )
+                .weak(),
+            );
             for repo in &repos {
                 repository(ui, repo, view);
                 ui.add_space(6.0);
             }
             // The selected image may have expired: then nothing is selected.
             if let Some(d) = &view.image
-                && !repos.iter().any(|r| r.images.iter().any(|i| &i.digest == d))
+                && !repos
+                    .iter()
+                    .any(|r| r.images.iter().any(|i| &i.digest == d))
             {
                 view.image = None;
             }
@@ -92,8 +100,7 @@ fn repository(ui: &mut egui::Ui, repo: &RepositoryRow, view: &mut RegistryView) 
         ui.label(egui::RichText::new("lifecycle policy (lowest rulePriority first):").weak());
         for r in &repo.lifecycle_rules {
             ui.label(
-                egui::RichText::new(format!("  rule {}: {}", r.rule_priority, rule_text(r)))
-                    .weak(),
+                egui::RichText::new(format!("  rule {}: {}", r.rule_priority, rule_text(r))).weak(),
             );
         }
         let expiring = repo
@@ -118,7 +125,9 @@ pub(super) fn image_text(im: &ImageRow) -> String {
     } else {
         im.tags.join(", ")
     };
-    let scan = im.scan_status.map_or("not scanned".to_string(), |s| format!("scan {s}"));
+    let scan = im
+        .scan_status
+        .map_or("not scanned".to_string(), |s| format!("scan {s}"));
     let severities = if im.severity_counts.is_empty() {
         if im.scan_status.is_some() {
             "no findings".to_string()
@@ -256,7 +265,9 @@ fn findings(ui: &mut egui::Ui, repo: &RepositoryRow, im: &ImageRow) {
         .show(ui, |ui| {
             for f in &im.findings {
                 ui.label(egui::RichText::new(&f.id).monospace());
-                ui.label(egui::RichText::new(f.severity.as_str()).color(severity_color(f.severity)));
+                ui.label(
+                    egui::RichText::new(f.severity.as_str()).color(severity_color(f.severity)),
+                );
                 ui.label(&f.package);
                 ui.end_row();
             }

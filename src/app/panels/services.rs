@@ -155,7 +155,8 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
         }
     }
     for (i, svc) in world.services.iter().enumerate() {
-        if let Some(c) = orca_sim::ecs::blue_green_read::traffic_chart(world, ServiceIdx(i as u32)) {
+        if let Some(c) = orca_sim::ecs::blue_green_read::traffic_chart(world, ServiceIdx(i as u32))
+        {
             traffic_metrics(ui, &svc.name, &c, now);
         }
     }

@@ -340,6 +340,14 @@ fn the_read_model_lists_the_lifecycle_rules_in_priority_order() {
             .windows(2)
             .all(|w| w[0].rule_priority < w[1].rule_priority)
     );
-    let v1 = repos[0].images.iter().find(|i| i.tags == ["v1"]).expect("v1");
-    assert!(rules.iter().any(|r| Some(r.rule_priority) == v1.expires_by_rule));
+    let v1 = repos[0]
+        .images
+        .iter()
+        .find(|i| i.tags == ["v1"])
+        .expect("v1");
+    assert!(
+        rules
+            .iter()
+            .any(|r| Some(r.rule_priority) == v1.expires_by_rule)
+    );
 }

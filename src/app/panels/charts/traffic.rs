@@ -7,9 +7,7 @@ use bevy_egui::egui;
 use orca_sim::SimTime;
 use orca_sim::ecs::blue_green_read::TrafficChart;
 
-use super::{
-    Mark, SERIES, chart, key, now_key, now_line, reference_line, series_key, series_line,
-};
+use super::{Mark, SERIES, chart, key, now_key, now_line, reference_line, series_key, series_line};
 
 pub(in crate::app::panels) fn traffic_metrics(
     ui: &mut egui::Ui,
@@ -19,9 +17,7 @@ pub(in crate::app::panels) fn traffic_metrics(
 ) {
     ui.separator();
     ui.heading(format!("Traffic: {service}"));
-    ui.label(
-        egui::RichText::new("production listener: % of requests to each target group").weak(),
-    );
+    ui.label(egui::RichText::new("production listener: % of requests to each target group").weak());
     let keys = [
         series_key(0, &c.target_groups[0]),
         series_key(1, &c.target_groups[1]),
@@ -49,7 +45,11 @@ pub(in crate::app::panels) fn traffic_metrics(
         .enumerate()
         .map(|(i, (name, t))| {
             (
-                key(format!("{name} threshold"), SERIES[(3 + i) % SERIES.len()], Mark::Dotted),
+                key(
+                    format!("{name} threshold"),
+                    SERIES[(3 + i) % SERIES.len()],
+                    Mark::Dotted,
+                ),
                 *t,
             )
         })
@@ -61,7 +61,8 @@ pub(in crate::app::panels) fn traffic_metrics(
     chart(ui, format!("errors-{service}"), 110.0, &keys)
         .include_y(top)
         .show(ui, |p| {
-            let points: Vec<[f64; 2]> = c.errors.iter().map(|(at, e)| [at.secs_f64(), *e]).collect();
+            let points: Vec<[f64; 2]> =
+                c.errors.iter().map(|(at, e)| [at.secs_f64(), *e]).collect();
             p.line(series_line(&errors, points.into()));
             for (k, t) in &thresholds {
                 p.hline(reference_line(k, *t));
