@@ -14,16 +14,13 @@ use crate::app::canvas::sync::{Canvas, CardAnim, Selectable};
 use crate::app::player::{Player, Selection};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_plugins((
-        crate::app::canvas::links::plugin,
-        crate::app::image_highlight::plugin,
-    ))
-    .add_systems(Startup, thick_outlines)
-    .add_systems(
-        Update,
-        draw_highlights.in_set(AppSystems::View).after(fit_camera),
-    )
-    .add_observer(select_on_click);
+    app.add_plugins(crate::app::canvas::links::plugin)
+        .add_systems(Startup, thick_outlines)
+        .add_systems(
+            Update,
+            draw_highlights.in_set(AppSystems::View).after(fit_camera),
+        )
+        .add_observer(select_on_click);
 }
 
 fn thick_outlines(mut store: ResMut<GizmoConfigStore>) {

@@ -13,7 +13,7 @@ use orca_sim::ecs::blue_green_read::{TrafficView, traffic_chart, traffic_view};
 use orca_sim::ecs::cluster::EcsCluster;
 use orca_sim::ecs::ids::ServiceIdx;
 
-use super::model::{GroupModel, Model};
+use super::model::{GroupModel, Model, TrafficModel};
 use super::palette::{TRAFFIC_PRODUCTION, TRAFFIC_TEST};
 use super::scene::{Area, Scene, push_rect};
 
@@ -21,18 +21,6 @@ use super::scene::{Area, Scene, push_rect};
 pub const EASE_MS: f64 = 2_000.0;
 /// The thinnest band that still shows (a target group with no traffic has none).
 const MIN_BAND: f32 = 2.0;
-
-/// A blue/green service's place in the row of groups, for its bands.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrafficModel {
-    /// Indices into [`Model::groups`]: the first target group, the listeners, the second.
-    pub left: usize,
-    pub listeners: usize,
-    pub right: usize,
-    /// Production weights of the two target groups (eased), and the test listener's.
-    pub production: [f64; 2],
-    pub test: Option<[f64; 2]>,
-}
 
 /// Label each blue/green service's target groups as task sets and put its listeners between
 /// them. Called once the groups are in the model.
