@@ -238,3 +238,23 @@ fn the_credential_path_of_a_selected_task_is_drawn_as_the_fallback_warning() {
     let _ = std::fs::remove_file(&with);
     let _ = std::fs::remove_file(&without);
 }
+
+#[test]
+fn shot_renders_the_listeners_bands_of_a_canary() {
+    let Some(out) = shot(
+        "scenarios/ecs-codedeploy-canary-rollback.ron",
+        "110",
+        "canary",
+    ) else {
+        return;
+    };
+    let (_, _, channels, px) = pixels(&out);
+    use orca::app::canvas::palette::{TRAFFIC_PRODUCTION, TRAFFIC_TEST};
+    // 1:50: production 90 % | 10 %, test 0 % | 100 %: a thick and a thin production band, and
+    // one full test band, in the gaps beside the listeners' box.
+    let production = count_near(&px, channels, srgb8(TRAFFIC_PRODUCTION));
+    let test = count_near(&px, channels, srgb8(TRAFFIC_TEST));
+    assert!(production > 150, "production band pixels: {production}");
+    assert!(test > 150, "test band pixels: {test}");
+    let _ = std::fs::remove_file(&out);
+}

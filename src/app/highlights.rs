@@ -97,7 +97,7 @@ fn draw_highlights(
 }
 
 /// What an outline goes around: a box of the scene by key, or cards.
-enum Target {
+pub(crate) enum Target {
     Area(String),
     Cards(Vec<CardKey>),
 }
@@ -133,7 +133,7 @@ impl Target {
 }
 
 /// The card of a task id or a pod name.
-fn card_of_id(world: &World, id: &str) -> Option<CardKey> {
+pub(crate) fn card_of_id(world: &World, id: &str) -> Option<CardKey> {
     if let Some(eks) = &world.eks
         && let Some(p) = eks.pods.iter().position(|p| p.name == id)
     {
@@ -148,7 +148,11 @@ fn card_of_id(world: &World, id: &str) -> Option<CardKey> {
 
 /// Centre and size of each box to outline. Cards are outlined where they are drawn (on
 /// screen, easing); with counts, the hosts that hold them.
-fn boxes_of(canvas: &Canvas, cards: &Query<&CardAnim>, target: &Target) -> Vec<(Vec2, Vec2)> {
+pub(crate) fn boxes_of(
+    canvas: &Canvas,
+    cards: &Query<&CardAnim>,
+    target: &Target,
+) -> Vec<(Vec2, Vec2)> {
     let scene = &canvas.scene;
     let area_box = |a: &Area| (a.center(), Vec2::new(a.w, a.h));
     match target {

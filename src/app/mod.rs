@@ -14,6 +14,7 @@ mod font;
 mod graphics;
 mod highlights;
 mod hot_reload;
+mod image_highlight;
 pub mod library;
 mod loading;
 mod panels;

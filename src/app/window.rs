@@ -50,6 +50,7 @@ pub(super) fn add_view_plugins(app: &mut App, title: String, size: (u32, u32), s
         font::plugin,
         camera::plugin,
         highlights::plugin,
+        crate::app::image_highlight::plugin,
         panels::plugin,
         screenshot::plugin,
         loading::window_plugin,

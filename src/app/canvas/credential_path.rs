@@ -17,7 +17,7 @@ use bevy_egui::{EguiPrimaryContextPass, egui};
 use orca_sim::World;
 use orca_sim::iam::read::{CredentialSource, IdentityView};
 
-use super::palette::{CRED_BOX_BG, CRED_BROKEN, CRED_FALLBACK, CRED_SCOPED};
+use super::palette::{CRED_BOX_BG, CRED_BROKEN, CRED_FALLBACK, CRED_SCOPED, paint, paint_fill};
 use super::scene::{Area, CARD_H, CARD_W, CardKey, Detail};
 use super::sync::{Canvas, CardAnim};
 use crate::app::camera::{CanvasCamera, CanvasRect};
@@ -222,6 +222,7 @@ fn draw(
     cards: Query<&CardAnim>,
     camera: Query<(&Transform, &Projection), With<CanvasCamera>>,
     window: Query<&Window, With<PrimaryWindow>>,
+    ui_state: Res<UiState>,
 ) {
     if !overlay.shown {
         return;
@@ -277,11 +278,16 @@ fn draw(
         egui::vec2(rect.size.x / to_logical, rect.size.y / to_logical),
     );
     let p = path(&view, &label, eks);
-    let color = c32(match p.kind {
-        PathKind::Scoped => CRED_SCOPED,
-        PathKind::Fallback => CRED_FALLBACK,
-        PathKind::Broken => CRED_BROKEN,
-    });
+    let theme = ui_state.theme;
+    let color = c32(paint(
+        theme,
+        match p.kind {
+            PathKind::Scoped => CRED_SCOPED,
+            PathKind::Fallback => CRED_FALLBACK,
+            PathKind::Broken => CRED_BROKEN,
+        },
+    ));
+    let text_color = c32(paint(theme, Color::WHITE));
     let painter = ctx
         .layer_painter(egui::LayerId::new(
             egui::Order::Background,
@@ -296,7 +302,7 @@ fn draw(
         let g = painter.layout(
             s,
             font.clone(),
-            if strong { color } else { egui::Color32::WHITE },
+            if strong { color } else { text_color },
             width - 16.0,
         );
         lines.push((g, strong));
@@ -372,12 +378,12 @@ fn draw(
             painter.add(egui::Shape::line(corners.to_vec(), stroke));
         }
     }
-    painter.rect_filled(boxr, 4.0, c32(CRED_BOX_BG));
+    painter.rect_filled(boxr, 4.0, c32(paint_fill(theme, CRED_BOX_BG)));
     painter.rect_stroke(boxr, 4.0, stroke, egui::StrokeKind::Inside);
     let mut y = boxr.min.y + 8.0;
     for (g, _) in lines {
         let h = g.size().y;
-        painter.galley(egui::pos2(boxr.min.x + 8.0, y), g, egui::Color32::WHITE);
+        painter.galley(egui::pos2(boxr.min.x + 8.0, y), g, text_color);
         y += h;
     }
 }

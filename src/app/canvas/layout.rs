@@ -70,6 +70,7 @@ pub fn arrange(m: &Model, shape: Shape, detail: Detail) -> Scene {
         push_group(&mut scene, g, *area, p.groups_one_line, &p.group_texts[gi]);
         push_links(&mut scene, gi, g);
     }
+    super::layout_traffic::push_bands(&mut scene, m);
     scene
 }
 

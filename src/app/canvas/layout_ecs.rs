@@ -196,6 +196,7 @@ pub(super) fn model(world: &World, ecs: &EcsCluster) -> Model {
         });
     }
     super::layout_volumes::add_ecs(&mut m, ecs, now);
+    super::layout_traffic::annotate(ecs, now, &mut m);
     m
 }
 

@@ -10,6 +10,7 @@ pub mod layout;
 pub mod layout_both;
 pub mod layout_ecs;
 pub mod layout_eks;
+pub mod layout_traffic;
 pub mod layout_volumes;
 pub mod legibility;
 pub mod links;

@@ -30,6 +30,8 @@ pub struct Model {
     pub eks_zones_from: Option<usize>,
     /// The waiting lane holds pods (a side-by-side world whose ECS part waits for nothing).
     pub waiting_eks: bool,
+    /// Blue/green services' listeners and bands (`layout_traffic`).
+    pub traffic: Vec<TrafficModel>,
 }
 
 impl Model {
@@ -122,4 +124,16 @@ pub struct CardModel {
     pub new_revision: bool,
     pub alpha: f32,
     pub appear: f32,
+}
+
+/// A blue/green service's place in the row of groups, for its bands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrafficModel {
+    /// Indices into [`Model::groups`]: the first target group, the listeners, the second.
+    pub left: usize,
+    pub listeners: usize,
+    pub right: usize,
+    /// Production weights of the two target groups (eased), and the test listener's.
+    pub production: [f64; 2],
+    pub test: Option<[f64; 2]>,
 }

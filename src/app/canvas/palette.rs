@@ -184,3 +184,9 @@ pub const CRED_FALLBACK: Color = Color::srgb(1.0, 0.72, 0.25);
 /// No credentials, or STS refused the token.
 pub(super) const CRED_BROKEN: Color = Color::srgb(1.0, 0.42, 0.42);
 pub(super) const CRED_BOX_BG: Color = Color::srgba(0.05, 0.06, 0.09, 0.94);
+// The registry panel's selected image: the outline around the tasks and pods running it.
+pub const IMAGE_HIGHLIGHT: Color = Color::srgb(0.95, 0.55, 0.95);
+
+// Blue/green traffic (`layout_traffic`): the bands from the listeners to each target group.
+pub const TRAFFIC_PRODUCTION: Color = Color::srgb(0.45, 0.80, 0.95);
+pub const TRAFFIC_TEST: Color = Color::srgb(0.75, 0.70, 0.95);

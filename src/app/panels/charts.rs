@@ -12,6 +12,9 @@ use egui_plot::{GridInput, HLine, HoverPosition, Line, LineStyle, VLine};
 use orca_sim::SimTime;
 use orca_sim::k8s::cluster::Cluster;
 
+mod traffic;
+pub(super) use traffic::traffic_metrics;
+
 /// The colours of a chart's series, in the order they are added.
 const SERIES: [Color32; 4] = [
     Color32::from_rgb(235, 110, 90),

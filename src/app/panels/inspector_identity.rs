@@ -8,7 +8,7 @@ use orca_sim::EventKind;
 use orca_sim::iam::read::{CredentialSource, IdentityView};
 use orca_sim::world::TaskIdx;
 
-use super::palette::{BAD, MUTED, OK, WARN};
+use super::palette::{BAD, MUTED, OK, WARN, ink};
 use crate::app::player::Player;
 
 /// The section for ECS task `idx`, when the scenario models IAM.
@@ -69,11 +69,11 @@ fn section(ui: &mut egui::Ui, player: &Player, v: &IdentityView, workload: &str,
     };
     ui.horizontal_wrapped(|ui| {
         ui.label(egui::RichText::new("credentials").weak());
-        ui.label(egui::RichText::new(format!("{mark} {text}")).color(color));
+        ui.label(egui::RichText::new(format!("{mark} {text}")).color(ink(ui, color)));
     });
     ui.label(egui::RichText::new(&v.answer.why));
     if let Some(e) = &v.answer.refused {
-        ui.label(egui::RichText::new(e).monospace().color(BAD));
+        ui.label(egui::RichText::new(e).monospace().color(ink(ui, BAD)));
     }
     for (k, role) in &v.roles {
         kv(ui, k, role);
@@ -103,7 +103,7 @@ fn section(ui: &mut egui::Ui, player: &Player, v: &IdentityView, workload: &str,
             None => ("·", MUTED),
         };
         ui.horizontal_wrapped(|ui| {
-            ui.label(egui::RichText::new(format!("{mark} {}", c.action)).color(color));
+            ui.label(egui::RichText::new(format!("{mark} {}", c.action)).color(ink(ui, color)));
             ui.label(
                 egui::RichText::new(format!(
                     "{} allowed · {} denied · every {} s",
@@ -118,7 +118,7 @@ fn section(ui: &mut egui::Ui, player: &Player, v: &IdentityView, workload: &str,
         if c.allowed == Some(false)
             && let Some(r) = &c.result
         {
-            ui.label(egui::RichText::new(r).monospace().color(BAD));
+            ui.label(egui::RichText::new(r).monospace().color(ink(ui, BAD)));
         }
     }
     // The calls' log lines for this workload: each change of credentials or verdict.

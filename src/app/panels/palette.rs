@@ -54,3 +54,10 @@ pub(crate) fn ink(ui: &egui::Ui, c: egui::Color32) -> egui::Color32 {
 // Identity and security (the inspector's identity section, the security sections).
 /// A warning that is not a failure: credentials borrowed from the instance or node role.
 pub(super) const WARN: egui::Color32 = egui::Color32::from_rgb(255, 200, 90);
+// The registry panel (ECR): finding severities, an image the lifecycle policy would expire,
+// the selected image's row.
+pub(super) const SEVERITY_CRITICAL: egui::Color32 = egui::Color32::from_rgb(255, 110, 110);
+pub(super) const SEVERITY_HIGH: egui::Color32 = egui::Color32::from_rgb(255, 170, 90);
+pub(super) const SEVERITY_MEDIUM: egui::Color32 = egui::Color32::from_rgb(240, 215, 100);
+pub(super) const SEVERITY_OTHER: egui::Color32 = egui::Color32::from_rgb(170, 190, 210);
+pub(super) const EXPIRING: egui::Color32 = egui::Color32::from_rgb(255, 150, 120);

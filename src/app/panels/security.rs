@@ -10,7 +10,7 @@ use orca_sim::security::Security;
 use orca_sim::security::read::log_types;
 use orca_sim::{Event, EventKind, SimTime};
 
-use super::palette::{BAD, MUTED, OK};
+use super::palette::{BAD, MUTED, OK, ink};
 use crate::app::player::Player;
 
 /// Entries shown per log type.
@@ -68,9 +68,13 @@ fn guardduty(ui: &mut egui::Ui, sec: &Security) {
                 ui.label(
                     egui::RichText::new(format!("[{}]", SimTime(f.at_ms)))
                         .monospace()
-                        .color(MUTED),
+                        .color(ink(ui, MUTED)),
                 );
-                ui.label(egui::RichText::new(&f.finding_type).strong().color(BAD));
+                ui.label(
+                    egui::RichText::new(&f.finding_type)
+                        .strong()
+                        .color(ink(ui, BAD)),
+                );
             });
             ui.label(
                 egui::RichText::new(format!(
@@ -114,7 +118,7 @@ fn control_plane_logs(ui: &mut egui::Ui, sec: &Security, log: &[Event]) {
                         if t.enabled { "on" } else { "off" }
                     ))
                     .monospace()
-                    .color(color),
+                    .color(ink(ui, color)),
                 );
                 ui.label(
                     egui::RichText::new(if t.enabled {
@@ -169,7 +173,7 @@ fn config(ui: &mut egui::Ui, ecs: &EcsCluster, log: &[Event]) {
                             e.compliance.as_str()
                         ))
                         .monospace()
-                        .color(color),
+                        .color(ink(ui, color)),
                     );
                     if let Some(at) = since {
                         ui.label(egui::RichText::new(format!("since {at}")));

@@ -7,7 +7,7 @@ use orca_sim::ecs::ids::ServiceIdx;
 use orca_sim::k8s::cluster::Cluster;
 use orca_sim::k8s::read;
 
-use super::charts::{capacity_metrics, eks_metrics, service_metrics};
+use super::charts::{capacity_metrics, eks_metrics, service_metrics, traffic_metrics};
 use super::palette::{c32, ink};
 use crate::app::canvas::palette::{NEW_REVISION, OLD_REVISION};
 use crate::app::player::{Player, Selection};
@@ -122,7 +122,7 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
         if svc.blue_green.is_some() {
             ui.label(
                 egui::RichText::new(
-                    "blue/green: task sets and listener weights in the log (deploy) and `aws deploy get-deployment`",
+                    "blue/green: task sets and listener weights on the canvas and in the Traffic chart below; stages in the log (deploy) and `aws deploy get-deployment`",
                 )
                 .weak(),
             );
@@ -152,6 +152,12 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
         if svc.metrics.len() > 1 {
             let alarms = orca_sim::ecs::read::service_alarms(world, ServiceIdx(i as u32));
             service_metrics(ui, svc, &alarms, now);
+        }
+    }
+    for (i, svc) in world.services.iter().enumerate() {
+        if let Some(c) = orca_sim::ecs::blue_green_read::traffic_chart(world, ServiceIdx(i as u32))
+        {
+            traffic_metrics(ui, &svc.name, &c, now);
         }
     }
     for (i, g) in world.auto_scaling_groups.iter().enumerate() {

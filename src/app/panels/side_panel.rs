@@ -10,6 +10,7 @@ use super::legend::legend;
 use super::services::services;
 use super::side_by_side::side_by_side;
 use super::{PanelSystems, Root};
+use crate::app::image_highlight::RegistryView;
 use crate::app::player::Player;
 use crate::app::ui_state::UiState;
 
@@ -24,9 +25,14 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-fn show_side_panel(mut root: ResMut<Root>, mut player: ResMut<Player>, ui_state: Res<UiState>) {
+fn show_side_panel(
+    mut root: ResMut<Root>,
+    mut player: ResMut<Player>,
+    ui_state: Res<UiState>,
+    mut registry_view: ResMut<RegistryView>,
+) {
     let Some(root) = root.ui() else { return };
-    side_panel(root, &mut player, ui_state.show_legend);
+    side_panel(root, &mut player, ui_state.show_legend, &mut registry_view);
 }
 
 /// The side panel's width: its default, its least, and its greatest share of the window.
@@ -34,7 +40,12 @@ const SIDE_DEFAULT: f32 = 360.0;
 const SIDE_MIN: f32 = 280.0;
 const SIDE_SHARE: f32 = 0.34;
 
-fn side_panel(root: &mut egui::Ui, player: &mut Player, show_legend: bool) {
+fn side_panel(
+    root: &mut egui::Ui,
+    player: &mut Player,
+    show_legend: bool,
+    registry_view: &mut RegistryView,
+) {
     // At most a third of the window (a little more on a narrow one): its rows wrap rather than
     // push the canvas aside, so the cluster keeps the room its cards need to stay legible.
     let max = (root.max_rect().width() * SIDE_SHARE).max(SIDE_MIN);
@@ -54,6 +65,7 @@ fn side_panel(root: &mut egui::Ui, player: &mut Player, show_legend: bool) {
                     services(ui, player);
                     super::insights_charts::insights_section(ui, player);
                     super::security::security_sections(ui, player);
+                    super::registry::registry(ui, player.playback.world(), registry_view);
                     ui.separator();
                     inspector(ui, player);
                     if show_legend {

@@ -5,7 +5,7 @@
 use super::controller::counts_by_severity;
 use super::lifecycle::{self, Candidate, Expiry};
 use super::{Lookup, Registry};
-use crate::scenario::spec::{Severity, TagMutability};
+use crate::scenario::spec::{LifecycleRuleSpec, ScanFrequency, Severity, TagMutability};
 use crate::world::World;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -13,7 +13,20 @@ pub struct RepositoryRow {
     pub name: String,
     pub uri: String,
     pub mutability: TagMutability,
+    /// The repository's scan frequency and whether the registry scans with Amazon Inspector.
+    pub scan_frequency: ScanFrequency,
+    pub enhanced: bool,
+    /// The lifecycle policy's rules, in priority order (empty without a policy).
+    pub lifecycle_rules: Vec<LifecycleRuleSpec>,
     pub images: Vec<ImageRow>,
+}
+
+/// One finding of an image's last scan: the CVE, its severity and the affected package.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingRow {
+    pub id: String,
+    pub severity: Severity,
+    pub package: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +40,8 @@ pub struct ImageRow {
     pub scan_status: Option<&'static str>,
     /// Most severe first.
     pub severity_counts: Vec<(Severity, u32)>,
+    /// The last scan's findings, most severe first, then by CVE id.
+    pub findings: Vec<FindingRow>,
     /// Live ECS tasks (their ids) that pulled this image (or, before their pull, whose
     /// containers name it).
     pub tasks: Vec<String>,
@@ -60,6 +75,11 @@ pub fn repositories(world: &World) -> Vec<RepositoryRow> {
                         .as_ref()
                         .map(|s| counts_by_severity(reg, &s.findings))
                         .unwrap_or_default(),
+                    findings: im
+                        .scan
+                        .as_ref()
+                        .map(|s| findings(reg, &s.findings))
+                        .unwrap_or_default(),
                     tasks: tasks_using(world, r, i),
                     pods: pods_using(world, r, i),
                     expires_by_rule: preview
@@ -73,6 +93,13 @@ pub fn repositories(world: &World) -> Vec<RepositoryRow> {
                 name: repo.name.clone(),
                 uri: repo.uri.clone(),
                 mutability: repo.mutability,
+                scan_frequency: repo.scan_frequency,
+                enhanced: reg.scan_type == crate::scenario::spec::ScanType::Enhanced,
+                lifecycle_rules: {
+                    let mut rules = repo.lifecycle_policy.clone().unwrap_or_default();
+                    rules.sort_by_key(|r| r.rule_priority);
+                    rules
+                },
                 images,
             }
         })
@@ -95,6 +122,33 @@ pub fn lifecycle_preview(reg: &Registry, r: usize, now_ms: i64) -> Vec<Expiry> {
         })
         .collect();
     lifecycle::evaluate(rules, &candidates, now_ms)
+}
+
+/// The vulnerabilities `found` (indices into the registry's feed), most severe first.
+fn findings(reg: &Registry, found: &[usize]) -> Vec<FindingRow> {
+    let rank = |s: Severity| match s {
+        Severity::Critical => 0,
+        Severity::High => 1,
+        Severity::Medium => 2,
+        Severity::Low => 3,
+        Severity::Informational => 4,
+        Severity::Undefined => 5,
+    };
+    let mut rows: Vec<FindingRow> = found
+        .iter()
+        .filter_map(|&k| reg.vulnerabilities.get(k))
+        .map(|v| FindingRow {
+            id: v.id.clone(),
+            severity: v.severity,
+            package: v.package.clone(),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        rank(a.severity)
+            .cmp(&rank(b.severity))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    rows
 }
 
 fn tasks_using(world: &World, r: usize, i: usize) -> Vec<String> {

@@ -301,3 +301,53 @@ fn a_task_remembers_the_digest_it_pulled_when_a_mutable_tag_moves() {
         .expect("new");
     assert!(new_row.tasks.is_empty());
 }
+
+#[test]
+fn the_read_model_lists_findings_and_scan_settings_for_the_registry_panel() {
+    use orca_sim::scenario::spec::{ScanFrequency, Severity};
+    let before = at("ecr-continuous-scanning", 100);
+    let after = at("ecr-continuous-scanning", 200);
+    let web = |p: &Playback| {
+        read::repositories(p.world())
+            .into_iter()
+            .find(|r| r.name == "web")
+            .expect("web")
+    };
+    let r = web(&before);
+    assert_eq!(r.scan_frequency, ScanFrequency::ContinuousScan);
+    assert!(r.enhanced);
+    assert!(r.lifecycle_rules.is_empty());
+    let v7 = |r: &read::RepositoryRow| r.images.iter().find(|i| i.tags == ["v7"]).cloned();
+    assert!(
+        v7(&r).expect("v7").findings.is_empty(),
+        "no finding before the CVE is published at 2:00"
+    );
+    let found = v7(&web(&after)).expect("v7").findings;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].id, "CVE-2026-0142");
+    assert_eq!(found[0].severity, Severity::Critical);
+    assert_eq!(found[0].package, "openssl 3.0.13");
+}
+
+#[test]
+fn the_read_model_lists_the_lifecycle_rules_in_priority_order() {
+    let p = at(LIFECYCLE, 200);
+    let repos = read::repositories(p.world());
+    let rules = &repos[0].lifecycle_rules;
+    assert!(!rules.is_empty());
+    assert!(
+        rules
+            .windows(2)
+            .all(|w| w[0].rule_priority < w[1].rule_priority)
+    );
+    let v1 = repos[0]
+        .images
+        .iter()
+        .find(|i| i.tags == ["v1"])
+        .expect("v1");
+    assert!(
+        rules
+            .iter()
+            .any(|r| Some(r.rule_priority) == v1.expires_by_rule)
+    );
+}
