@@ -111,6 +111,30 @@ pub fn contrast(a: Color, b: Color) -> f32 {
     (x.max(y) + 0.05) / (x.min(y) + 0.05)
 }
 
+// Storage (EBS volumes and EFS mount targets, `layout_volumes`).
+/// An EBS volume's box in its zone.
+pub const EBS_BG: Color = Color::srgb(0.15, 0.21, 0.20);
+/// An EBS volume a pod cannot have (Multi-Attach).
+pub const EBS_BLOCKED_BG: Color = Color::srgb(0.25, 0.14, 0.12);
+/// A zone's EFS mount target.
+pub const EFS_MOUNT_BG: Color = Color::srgb(0.13, 0.19, 0.22);
+/// A zone without an EFS mount target.
+pub const EFS_NO_MOUNT_BG: Color = Color::srgb(0.22, 0.12, 0.12);
+// The credential path overlay (`credential_path.rs`).
+/// The workload's own role: task role, IRSA, Pod Identity.
+pub(super) const CRED_SCOPED: Color = Color::srgb(0.35, 0.88, 0.62);
+/// The fallback to the instance or node role through instance metadata.
+pub const CRED_FALLBACK: Color = Color::srgb(1.0, 0.72, 0.25);
+/// No credentials, or STS refused the token.
+pub(super) const CRED_BROKEN: Color = Color::srgb(1.0, 0.42, 0.42);
+pub(super) const CRED_BOX_BG: Color = Color::srgba(0.05, 0.06, 0.09, 0.94);
+// The registry panel's selected image: the outline around the tasks and pods running it.
+pub const IMAGE_HIGHLIGHT: Color = Color::srgb(0.95, 0.55, 0.95);
+
+// Blue/green traffic (`layout_traffic`): the bands from the listeners to each target group.
+pub const TRAFFIC_PRODUCTION: Color = Color::srgb(0.45, 0.80, 0.95);
+pub const TRAFFIC_TEST: Color = Color::srgb(0.75, 0.70, 0.95);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,26 +191,3 @@ mod tests {
         assert_eq!(paint(Theme::Dark, TEXT), TEXT);
     }
 }
-// Storage (EBS volumes and EFS mount targets, `layout_volumes`).
-/// An EBS volume's box in its zone.
-pub const EBS_BG: Color = Color::srgb(0.15, 0.21, 0.20);
-/// An EBS volume a pod cannot have (Multi-Attach).
-pub const EBS_BLOCKED_BG: Color = Color::srgb(0.25, 0.14, 0.12);
-/// A zone's EFS mount target.
-pub const EFS_MOUNT_BG: Color = Color::srgb(0.13, 0.19, 0.22);
-/// A zone without an EFS mount target.
-pub const EFS_NO_MOUNT_BG: Color = Color::srgb(0.22, 0.12, 0.12);
-// The credential path overlay (`credential_path.rs`).
-/// The workload's own role: task role, IRSA, Pod Identity.
-pub(super) const CRED_SCOPED: Color = Color::srgb(0.35, 0.88, 0.62);
-/// The fallback to the instance or node role through instance metadata.
-pub const CRED_FALLBACK: Color = Color::srgb(1.0, 0.72, 0.25);
-/// No credentials, or STS refused the token.
-pub(super) const CRED_BROKEN: Color = Color::srgb(1.0, 0.42, 0.42);
-pub(super) const CRED_BOX_BG: Color = Color::srgba(0.05, 0.06, 0.09, 0.94);
-// The registry panel's selected image: the outline around the tasks and pods running it.
-pub const IMAGE_HIGHLIGHT: Color = Color::srgb(0.95, 0.55, 0.95);
-
-// Blue/green traffic (`layout_traffic`): the bands from the listeners to each target group.
-pub const TRAFFIC_PRODUCTION: Color = Color::srgb(0.45, 0.80, 0.95);
-pub const TRAFFIC_TEST: Color = Color::srgb(0.75, 0.70, 0.95);
