@@ -74,7 +74,6 @@ fn shot_with(scenario: &str, at: &str, tag: &str, extra: &[&str]) -> Option<std:
         .args(extra)
         .arg("--out")
         .arg(&out)
-        .args(extra)
         .env("WGPU_BACKEND", "vulkan");
     if icd.exists() {
         cmd.env("VK_ICD_FILENAMES", icd);

@@ -400,20 +400,7 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             );
         }
         Action::UpdateEc2NodeClass { ami_id } => {
-            let Some(k) = ctx.world.karpenter.as_mut() else {
-                return;
-            };
-            k.pool.ami_id = ami_id.clone();
-            ctx.emit(
-                Source::Scenario,
-                EventKind::ActionApplied {
-                    description: "kubectl apply -f … ec2nodeclass/default".into(),
-                },
-                format!(
-                    "kubectl apply -f …  →  ec2nodeclass.karpenter.k8s.aws/default configured (amiSelectorTerms: id {ami_id})"
-                ),
-                Vec::new(),
-            );
+            crate::k8s::karpenter_disruption::update_node_class(ctx, ami_id);
         }
         Action::SpotInterruptNodeClaim { nodeclaim } => {
             crate::k8s::karpenter_interruption::warning(ctx, *nodeclaim as usize);

@@ -498,3 +498,22 @@ fn fits_elsewhere(ctx: &EksCtx, nodes: &[usize], pods: &[usize]) -> Result<(), V
     }
     if left.is_empty() { Ok(()) } else { Err(left) }
 }
+
+/// `UpdateEc2NodeClass`: the EC2NodeClass's AMI changes (as `kubectl apply` of it would); the
+/// next disruption pass finds the NodeClaims launched from the old AMI drifted.
+pub(crate) fn update_node_class(ctx: &mut EksCtx, ami_id: &str) {
+    let Some(k) = ctx.world.karpenter.as_mut() else {
+        return;
+    };
+    k.pool.ami_id = ami_id.to_string();
+    ctx.emit(
+        crate::event::Source::Scenario,
+        crate::event::EventKind::ActionApplied {
+            description: "kubectl apply -f … ec2nodeclass/default".into(),
+        },
+        format!(
+            "kubectl apply -f …  →  ec2nodeclass.karpenter.k8s.aws/default configured (amiSelectorTerms: id {ami_id})"
+        ),
+        Vec::new(),
+    );
+}
