@@ -531,21 +531,7 @@ fn daemon_set(k: &Kube, d: usize) -> String {
     let st = crate::k8s::daemonset_controller::status(k.eks, d, k.now);
     let current = k.eks.current_replica_set(d);
     let generation = current.map_or(1, |r| k.eks.replica_sets[r].revision);
-    let pods: Vec<usize> = k
-        .all_pods()
-        .filter(|&p| k.eks.pod_deployment(p) == d && k.eks.pods[p].counts())
-        .collect();
-    let running = pods
-        .iter()
-        .filter(|&&p| matches!(k.eks.pods[p].state, ContainerState::Running { .. }))
-        .count();
-    let failed = pods
-        .iter()
-        .filter(|&&p| {
-            matches!(k.eks.pods[p].state, ContainerState::Terminated { exit_code, .. } if exit_code != 0)
-        })
-        .count();
-    let waiting = pods.len() - running - failed;
+    let (_, running, waiting, failed) = k.workload_pods_status(d);
     let t = &ds.template;
     let mut o = String::new();
     let _ = writeln!(o, "Name:           {}", ds.name);

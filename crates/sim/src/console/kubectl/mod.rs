@@ -28,7 +28,7 @@ use parse::{Command, Kind, Scope};
 
 use super::{Context, Outcome};
 use crate::event::{Event, EventKind, Source};
-use crate::k8s::cluster::{EksCluster, WorkloadKind};
+use crate::k8s::cluster::{ContainerState, EksCluster, WorkloadKind};
 use crate::time::SimTime;
 
 /// `kubectl <words…>`.
@@ -316,5 +316,28 @@ pub fn reporter(reason: &str) -> &'static str {
             "karpenter"
         }
         _ => "kubelet",
+    }
+}
+
+impl Kube<'_> {
+    /// The pods of workload `d` that count (not terminating or gone), and how many are running,
+    /// waiting and failed: the "Pods Status" line of `kubectl describe daemonset|statefulset`.
+    pub(super) fn workload_pods_status(&self, d: usize) -> (Vec<usize>, usize, usize, usize) {
+        let pods: Vec<usize> = self
+            .all_pods()
+            .filter(|&p| self.eks.pod_deployment(p) == d && self.eks.pods[p].counts())
+            .collect();
+        let running = pods
+            .iter()
+            .filter(|&&p| matches!(self.eks.pods[p].state, ContainerState::Running { .. }))
+            .count();
+        let failed = pods
+            .iter()
+            .filter(|&&p| {
+                matches!(self.eks.pods[p].state, ContainerState::Terminated { exit_code, .. } if exit_code != 0)
+            })
+            .count();
+        let waiting = pods.len() - running - failed;
+        (pods, running, waiting, failed)
     }
 }

@@ -9,7 +9,6 @@ use std::fmt::Write;
 use serde_json::{Value, json};
 
 use super::Kube;
-use crate::k8s::cluster::ContainerState;
 use crate::k8s::statefulset;
 use crate::k8s::statefulset_read;
 use crate::time::SimTime;
@@ -19,21 +18,7 @@ use crate::time::SimTime;
 pub fn describe(k: &Kube, d: usize, events: &str) -> String {
     let ss = &k.eks.deployments[d];
     let set = statefulset::of_workload(k.eks, d).map(|s| &k.eks.stateful_sets[s]);
-    let pods: Vec<usize> = k
-        .all_pods()
-        .filter(|&p| k.eks.pod_deployment(p) == d && k.eks.pods[p].counts())
-        .collect();
-    let running = pods
-        .iter()
-        .filter(|&&p| matches!(k.eks.pods[p].state, ContainerState::Running { .. }))
-        .count();
-    let failed = pods
-        .iter()
-        .filter(|&&p| {
-            matches!(k.eks.pods[p].state, ContainerState::Terminated { exit_code, .. } if exit_code != 0)
-        })
-        .count();
-    let waiting = pods.len() - running - failed;
+    let (pods, running, waiting, failed) = k.workload_pods_status(d);
     let t = &ss.template;
     let mut o = String::new();
     let _ = writeln!(o, "Name:               {}", ss.name);
