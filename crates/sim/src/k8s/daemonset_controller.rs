@@ -8,13 +8,13 @@
 //! tolerate the taints of a node being removed (`karpenter.sh/disrupted`,
 //! `ToBeDeletedByClusterAutoscaler`).
 
-use super::cluster::{ContainerState, EksCluster, EksCtx};
+use super::cluster::{EksCluster, EksCtx};
 use super::events;
 use super::messages;
-use super::objects::{self, SIGTERM_EXIT_SECONDS};
+use super::objects::{self};
 use super::rollout::IntOrPercent;
 use crate::event::Subject;
-use crate::time::{Millis, SimTime};
+use crate::time::SimTime;
 
 /// One pass over every DaemonSet.
 pub fn reconcile(ctx: &mut EksCtx) {
@@ -200,25 +200,7 @@ fn delete(ctx: &mut EksCtx, d: usize, p: usize, why: &str) {
         vec![Subject::Pod(name.clone())],
         Some(why.to_string()),
     );
-    let c = &mut *ctx.world;
-    let pod = &mut c.pods[p];
-    pod.deleting_at = Some(now);
-    pod.ready = false;
-    if pod.node.is_none() || !matches!(pod.state, ContainerState::Running { .. }) {
-        objects::pod_gone(c, ctx.net, p);
-        return;
-    }
-    pod.due = Some(now.plus(Millis::from_secs(SIGTERM_EXIT_SECONDS)));
-    let container = c.template_of(p).container.clone();
-    let (object, subjects) = events::pod(&name);
-    events::normal(
-        ctx,
-        "Killing",
-        object,
-        messages::stopping_container(&container),
-        subjects,
-        None,
-    );
+    objects::terminate(ctx, p);
 }
 
 /// `kubectl get ds`: DESIRED, CURRENT, READY, UP-TO-DATE, AVAILABLE.

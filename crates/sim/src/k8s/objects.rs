@@ -4,8 +4,9 @@
 use rand_chacha::ChaCha8Rng;
 
 use super::backoff::{Backoff, PullBackoff};
-use super::cluster::{ContainerState, EksCluster, Node, Pod, Probes, ReplicaSet};
+use super::cluster::{ContainerState, EksCluster, EksCtx, Node, Pod, Probes, ReplicaSet};
 use super::names;
+use super::{events, messages};
 use crate::aws::instance_types::InstanceType;
 use crate::net::Network;
 use crate::time::{Millis, SimTime};
@@ -120,6 +121,33 @@ pub fn evict(c: &mut EksCluster, p: usize, now: SimTime, why: String) {
     pod.deleting_at = Some(now);
     pod.ready = false;
     pod.due = Some(now.plus(Millis::from_secs(SIGTERM_EXIT_SECONDS)));
+}
+
+/// A controller deleted pod `p` (its `SuccessfulDelete` is already recorded): it stops being
+/// ready and terminates — at once if it never ran or has no node, else its container gets
+/// SIGTERM (the kubelet's `Killing` event) and exits [`SIGTERM_EXIT_SECONDS`] later.
+pub fn terminate(ctx: &mut EksCtx, p: usize) {
+    let now = ctx.now;
+    let c = &mut *ctx.world;
+    let pod = &mut c.pods[p];
+    pod.deleting_at = Some(now);
+    pod.ready = false;
+    if pod.node.is_none() || !matches!(pod.state, ContainerState::Running { .. }) {
+        pod_gone(c, ctx.net, p);
+        return;
+    }
+    pod.due = Some(now.plus(Millis::from_secs(SIGTERM_EXIT_SECONDS)));
+    let name = pod.name.clone();
+    let container = c.template_of(p).container.clone();
+    let (object, subjects) = events::pod(&name);
+    events::normal(
+        ctx,
+        "Killing",
+        object,
+        messages::stopping_container(&container),
+        subjects,
+        None,
+    );
 }
 
 /// The pod object is gone: its address goes back to its node's subnet (a pod on Fargate

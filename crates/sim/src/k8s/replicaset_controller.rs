@@ -5,12 +5,12 @@
 
 use std::cmp::Reverse;
 
-use super::cluster::{ContainerState, EksCtx};
+use super::cluster::EksCtx;
 use super::events;
 use super::messages;
-use super::objects::{self, SIGTERM_EXIT_SECONDS};
+use super::objects::{self};
 use crate::event::Subject;
-use crate::time::{Millis, SimTime};
+use crate::time::SimTime;
 
 /// A pod as the ReplicaSet controller ranks it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,25 +148,7 @@ fn delete(ctx: &mut EksCtx, p: usize, why: &str) {
         subjects,
         Some(why.to_string()),
     );
-    let c = &mut *ctx.world;
-    let pod = &mut c.pods[p];
-    pod.deleting_at = Some(now);
-    pod.ready = false;
-    if pod.node.is_none() || !matches!(pod.state, ContainerState::Running { .. }) {
-        objects::pod_gone(c, ctx.net, p);
-        return;
-    }
-    pod.due = Some(now.plus(Millis::from_secs(SIGTERM_EXIT_SECONDS)));
-    let container = c.replica_sets[rs].template.container.clone();
-    let (object, subjects) = events::pod(&name);
-    events::normal(
-        ctx,
-        "Killing",
-        object,
-        messages::stopping_container(&container),
-        subjects,
-        None,
-    );
+    objects::terminate(ctx, p);
 }
 
 #[cfg(test)]

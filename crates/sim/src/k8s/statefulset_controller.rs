@@ -6,12 +6,10 @@
 
 use super::cluster::{ContainerState, EksCtx};
 use super::events;
-use super::messages;
-use super::objects::{self, SIGTERM_EXIT_SECONDS};
+use super::objects::{self};
 use super::statefulset::{self, PodPolicy, Slot, Step};
 use super::volumes::Claim;
 use crate::event::Subject;
-use crate::time::Millis;
 
 /// One sync of every StatefulSet.
 pub fn reconcile(ctx: &mut EksCtx) {
@@ -205,25 +203,7 @@ fn delete(ctx: &mut EksCtx, d: usize, p: usize, why: String) {
         vec![Subject::Pod(name.clone())],
         Some(why),
     );
-    let c = &mut *ctx.world;
-    let pod = &mut c.pods[p];
-    pod.deleting_at = Some(now);
-    pod.ready = false;
-    if pod.node.is_none() || !matches!(pod.state, ContainerState::Running { .. }) {
-        objects::pod_gone(c, ctx.net, p);
-        return;
-    }
-    pod.due = Some(now.plus(Millis::from_secs(SIGTERM_EXIT_SECONDS)));
-    let container = c.template_of(p).container.clone();
-    let (object, subjects) = events::pod(&name);
-    events::normal(
-        ctx,
-        "Killing",
-        object,
-        messages::stopping_container(&container),
-        subjects,
-        None,
-    );
+    objects::terminate(ctx, p);
 }
 
 #[cfg(test)]
