@@ -22,7 +22,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use orca_sim::Scenario;
 use serde::{Deserialize, Serialize};
 
-use crate::user_file;
+use crate::user_file::{self, Unreadable};
 
 /// The format this version writes. 1 had no `version` field; 2 had no answer times.
 pub const FORMAT: u32 = 3;
@@ -103,27 +103,17 @@ pub fn default_path() -> Option<PathBuf> {
     user_file::xdg_path("XDG_DATA_HOME", ".local/share", "progress.ron")
 }
 
-/// Why a file could not be used.
-enum Unreadable {
-    /// From a newer Orca: leave it alone.
-    Newer(u32),
-    /// A folder, a FIFO, a device: not ours to move.
-    NotAFile,
-    /// Anything else: set it aside.
-    Broken(String),
-}
-
-impl From<user_file::Unreadable> for Unreadable {
-    fn from(u: user_file::Unreadable) -> Self {
-        match u {
-            user_file::Unreadable::NotAFile => Unreadable::NotAFile,
-            user_file::Unreadable::Broken(why) => Unreadable::Broken(why),
-        }
-    }
-}
+/// How the learner is told about a progress file that cannot be used.
+const WORDS: user_file::Words = user_file::Words {
+    noun: "the progress file",
+    format: "progress",
+    newest: FORMAT,
+    kept_back: "answers given now are not saved",
+    fresh: "a new one is started",
+};
 
 fn read_text(path: &Path) -> Result<Option<String>, Unreadable> {
-    user_file::read_text(path, MAX_BYTES).map_err(Unreadable::from)
+    user_file::read_text(path, MAX_BYTES)
 }
 
 fn parse(text: &str) -> Result<BTreeMap<String, BTreeMap<String, QuizRecord>>, Unreadable> {
@@ -179,36 +169,11 @@ impl Progress {
         match read_text(&path).and_then(|text| text.map(|t| parse(&t)).transpose()) {
             Ok(Some(scenarios)) => p.scenarios = scenarios,
             Ok(None) => {}
-            Err(Unreadable::Newer(v)) => {
-                p.read_only = true;
-                p.last_error = Some(format!(
-                    "{}: written by a newer Orca (progress format {v}, this one reads up to {FORMAT}); it is left as it is and answers given now are not saved",
-                    path.display()
-                ));
+            Err(problem) => {
+                let (read_only, message) = user_file::unusable(&path, problem, &WORDS, unix_now());
+                p.read_only = read_only;
+                p.last_error = Some(message);
             }
-            Err(Unreadable::NotAFile) => {
-                p.read_only = true;
-                p.last_error = Some(format!(
-                    "{}: not a regular file; it is left as it is and answers given now are not saved",
-                    path.display()
-                ));
-            }
-            Err(Unreadable::Broken(why)) => match user_file::set_aside(&path, unix_now()) {
-                Ok(aside) => {
-                    p.last_error = Some(format!(
-                        "{}: the progress file could not be read ({why}); it was kept as {} and a new one is started",
-                        path.display(),
-                        aside.display()
-                    ));
-                }
-                Err(e) => {
-                    p.read_only = true;
-                    p.last_error = Some(format!(
-                        "{}: the progress file could not be read ({why}) nor set aside ({e}); it is left as it is and answers given now are not saved",
-                        path.display()
-                    ));
-                }
-            },
         }
         p
     }

@@ -101,25 +101,28 @@ pub fn default_path() -> Option<PathBuf> {
     user_file::xdg_path("XDG_CONFIG_HOME", ".config", "settings.ron")
 }
 
-enum Problem {
-    Newer(u32),
-    Unreadable(Unreadable),
-}
+/// How the learner is told about a settings file that cannot be used.
+const WORDS: user_file::Words = user_file::Words {
+    noun: "the settings",
+    format: "settings",
+    newest: FORMAT,
+    kept_back: "changes are kept for this run only",
+    fresh: "the defaults are used",
+};
 
-fn parse(text: &str) -> Result<File, Problem> {
+fn parse(text: &str) -> Result<File, Unreadable> {
     let version = ron::from_str::<VersionOnly>(text)
-        .map_err(|e| Problem::Unreadable(Unreadable::Broken(e.to_string())))?
+        .map_err(|e| Unreadable::Broken(e.to_string()))?
         .version;
     if version > FORMAT {
-        return Err(Problem::Newer(version));
+        return Err(Unreadable::Newer(version));
     }
-    let file = ron::from_str::<File>(text)
-        .map_err(|e| Problem::Unreadable(Unreadable::Broken(e.to_string())))?;
+    let file = ron::from_str::<File>(text).map_err(|e| Unreadable::Broken(e.to_string()))?;
     if !(TEXT_SCALE_MIN..=TEXT_SCALE_MAX).contains(&file.text_scale) {
-        return Err(Problem::Unreadable(Unreadable::Broken(format!(
+        return Err(Unreadable::Broken(format!(
             "text_scale {} is outside {TEXT_SCALE_MIN}–{TEXT_SCALE_MAX}",
             file.text_scale
-        ))));
+        )));
     }
     Ok(file)
 }
@@ -134,7 +137,6 @@ impl Settings {
         };
         let Some(path) = path else { return s };
         let read = user_file::read_text(&path, MAX_BYTES)
-            .map_err(Problem::Unreadable)
             .and_then(|text| text.map(|t| parse(&t)).transpose());
         match read {
             Ok(Some(file)) => {
@@ -142,37 +144,10 @@ impl Settings {
                 s.text_scale = file.text_scale;
             }
             Ok(None) => {}
-            Err(Problem::Newer(v)) => {
-                s.read_only = true;
-                s.last_error = Some(format!(
-                    "{}: written by a newer Orca (settings format {v}, this one reads up to {FORMAT}); it is left as it is and changes are kept for this run only",
-                    path.display()
-                ));
-            }
-            Err(Problem::Unreadable(Unreadable::NotAFile)) => {
-                s.read_only = true;
-                s.last_error = Some(format!(
-                    "{}: not a regular file; it is left as it is and changes are kept for this run only",
-                    path.display()
-                ));
-            }
-            Err(Problem::Unreadable(Unreadable::Broken(why))) => {
-                match user_file::set_aside(&path, unix_now()) {
-                    Ok(aside) => {
-                        s.last_error = Some(format!(
-                            "{}: the settings could not be read ({why}); the file was kept as {} and the defaults are used",
-                            path.display(),
-                            aside.display()
-                        ));
-                    }
-                    Err(e) => {
-                        s.read_only = true;
-                        s.last_error = Some(format!(
-                            "{}: the settings could not be read ({why}) nor set aside ({e}); it is left as it is and changes are kept for this run only",
-                            path.display()
-                        ));
-                    }
-                }
+            Err(problem) => {
+                let (read_only, message) = user_file::unusable(&path, problem, &WORDS, unix_now());
+                s.read_only = read_only;
+                s.last_error = Some(message);
             }
         }
         s

@@ -7,12 +7,65 @@ use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-/// Why a file could not be read.
+/// Why a file could not be used.
 pub enum Unreadable {
+    /// Written by a newer Orca (its format number): leave it alone.
+    Newer(u32),
     /// A folder, a FIFO, a device: not ours to read or move.
     NotAFile,
-    /// Anything else (too big, not UTF-8, an I/O error).
+    /// Anything else (too big, not UTF-8, not this format, an I/O error): set it aside.
     Broken(String),
+}
+
+/// How a kind of file is spoken of when it cannot be used.
+pub struct Words {
+    /// "the progress file"
+    pub noun: &'static str,
+    /// "progress", as in "progress format 4"
+    pub format: &'static str,
+    /// The newest format this Orca reads.
+    pub newest: u32,
+    /// What happens while the file is left alone: "answers given now are not saved".
+    pub kept_back: &'static str,
+    /// What happens once it is set aside: "a new one is started".
+    pub fresh: &'static str,
+}
+
+/// What a file that could not be used comes to: whether it must be left alone from now on
+/// (nothing is saved over it) and what to tell the learner. A broken file is set aside
+/// (renamed `<path>.unreadable-<unix_now>`); a newer one, or one that is not a file, is not
+/// touched.
+pub fn unusable(path: &Path, problem: Unreadable, w: &Words, unix_now: u64) -> (bool, String) {
+    let p = path.display();
+    let left = format!("it is left as it is and {}", w.kept_back);
+    match problem {
+        Unreadable::Newer(v) => (
+            true,
+            format!(
+                "{p}: written by a newer Orca ({} format {v}, this one reads up to {}); {left}",
+                w.format, w.newest
+            ),
+        ),
+        Unreadable::NotAFile => (true, format!("{p}: not a regular file; {left}")),
+        Unreadable::Broken(why) => match set_aside(path, unix_now) {
+            Ok(aside) => (
+                false,
+                format!(
+                    "{p}: {} could not be read ({why}); it was kept as {} and {}",
+                    w.noun,
+                    aside.display(),
+                    w.fresh
+                ),
+            ),
+            Err(e) => (
+                true,
+                format!(
+                    "{p}: {} could not be read ({why}) nor set aside ({e}); {left}",
+                    w.noun
+                ),
+            ),
+        },
+    }
 }
 
 /// The text of `path`, `None` when there is no file, at most `max_bytes` long.
