@@ -18,8 +18,9 @@ use orca_sim::World;
 use orca_sim::iam::read::{CredentialSource, IdentityView};
 
 use super::palette::{CRED_BOX_BG, CRED_BROKEN, CRED_FALLBACK, CRED_SCOPED, paint, paint_fill};
-use super::scene::{Area, CARD_H, CARD_W, CardKey, Detail};
+use super::scene::{Area, CARD_H, CARD_W, CardKey, Detail, Prim};
 use super::sync::{Canvas, CardAnim};
+use super::text_width::text_width;
 use crate::app::camera::{CanvasCamera, CanvasRect};
 use crate::app::panels::{PanelSystems, Root};
 use crate::app::player::{Player, Selection};
@@ -167,17 +168,89 @@ pub fn path(v: &IdentityView, workload: &str, eks: bool) -> CredentialPath {
 /// Margin between the box and the canvas's edges, in points.
 const MARGIN: f32 = 8.0;
 
-/// Where the box goes: the top corner of the canvas away from the card, so the card stays in
-/// view; kept inside the canvas (its top-left if the canvas is smaller than the box).
-pub fn box_origin(card: egui::Rect, canvas: egui::Rect, size: egui::Vec2) -> egui::Pos2 {
-    let right = card.center().x < canvas.center().x;
-    let x = if right {
-        canvas.max.x - MARGIN - size.x
-    } else {
-        canvas.min.x + MARGIN
-    };
-    egui::pos2(x.max(canvas.min.x), canvas.min.y + MARGIN)
+/// Where the box goes, and which of its `sizes` (widest first; each is the box laid out to a
+/// width) it takes: inside the canvas, over none of the other cards (`cards`: they show live
+/// state) and none of the canvas's text (`texts`: zone and host titles) if any place and size
+/// allow, else over as few cards, then as few texts, as can be. The selected card is never
+/// hidden. Among equally good places: the widest size, then the top corner away
+/// from the card (so the card stays in view), then the place nearest to it.
+pub fn box_place(
+    card: egui::Rect,
+    canvas: egui::Rect,
+    sizes: &[egui::Vec2],
+    cards: &[egui::Rect],
+    texts: &[egui::Rect],
+) -> (usize, egui::Pos2) {
+    let away_right = card.center().x < canvas.center().x;
+    let mut best: Option<((u32, u32, u32, usize, u32), (usize, egui::Pos2))> = None;
+    for (i, size) in sizes.iter().enumerate() {
+        let corner = egui::pos2(
+            if away_right {
+                canvas.max.x - MARGIN - size.x
+            } else {
+                canvas.min.x + MARGIN
+            },
+            canvas.min.y + MARGIN,
+        );
+        let (x0, x1) = (canvas.min.x + MARGIN, canvas.max.x - MARGIN - size.x);
+        let (y0, y1) = (canvas.min.y + MARGIN, canvas.max.y - MARGIN - size.y);
+        let steps = |lo: f32, hi: f32| {
+            let n = ((hi - lo) / PLACE_STEP).floor().max(0.0) as u32;
+            (0..=n).map(move |k| {
+                if k == n {
+                    hi.max(lo)
+                } else {
+                    lo + k as f32 * PLACE_STEP
+                }
+            })
+        };
+        for y in steps(y0, y1) {
+            for x in steps(x0, x1) {
+                let o = egui::pos2(x.max(canvas.min.x), y.max(canvas.min.y));
+                let b = egui::Rect::from_min_size(o, *size);
+                if b.intersects(card) {
+                    continue;
+                }
+                let hidden = |rs: &[egui::Rect]| rs.iter().filter(|t| b.intersects(**t)).count();
+                let (cards_hidden, texts_hidden) = (hidden(cards) as u32, hidden(texts) as u32);
+                let area: f32 = texts
+                    .iter()
+                    .map(|t| {
+                        let i = b.intersect(*t);
+                        if i.is_positive() { i.area() } else { 0.0 }
+                    })
+                    .sum();
+                let cost = (
+                    cards_hidden,
+                    texts_hidden,
+                    area as u32,
+                    i,
+                    o.distance(corner) as u32,
+                );
+                if best.as_ref().is_none_or(|(c, _)| cost < *c) {
+                    best = Some((cost, (i, o)));
+                }
+            }
+        }
+    }
+    best.map_or((0, canvas.min), |(_, p)| p)
 }
+
+/// How many of `texts` a path of straight segments crosses.
+pub fn crossings(points: &[egui::Pos2], texts: &[egui::Rect]) -> usize {
+    texts
+        .iter()
+        .filter(|t| {
+            points.windows(2).any(|w| {
+                let n = (w[0].distance(w[1]) / 3.0).ceil().max(1.0) as usize;
+                (0..=n).any(|k| t.contains(w[0].lerp(w[1], k as f32 / n as f32)))
+            })
+        })
+        .count()
+}
+
+/// The grid the box's place is searched on, in points.
+const PLACE_STEP: f32 = 12.0;
 
 fn c32(c: Color) -> egui::Color32 {
     let s = c.to_srgba();
@@ -294,31 +367,67 @@ fn draw(
             egui::Id::new("credential-path"),
         ))
         .with_clip_rect(free);
-    // The box's text, laid out to its width.
+    // The box's text, laid out to a width: the widest that fits somewhere over no text.
     let font = egui::TextStyle::Body.resolve(&ctx.global_style());
-    let width = (free.width() * 0.45).clamp(220.0, 380.0);
-    let mut lines: Vec<(std::sync::Arc<egui::Galley>, bool)> = Vec::new();
-    let mut text = |s: String, strong: bool| {
-        let g = painter.layout(
-            s,
-            font.clone(),
-            if strong { color } else { text_color },
-            width - 16.0,
-        );
-        lines.push((g, strong));
+    let widest = (free.width() * 0.45).clamp(220.0, 380.0);
+    let layout = |width: f32| -> Vec<(std::sync::Arc<egui::Galley>, bool)> {
+        let mut lines = Vec::new();
+        let mut text = |s: String, strong: bool| {
+            let g = painter.layout(
+                s,
+                font.clone(),
+                if strong { color } else { text_color },
+                width - 16.0,
+            );
+            lines.push((g, strong));
+        };
+        text(p.title.clone(), true);
+        for (i, s) in p.steps.iter().enumerate() {
+            let arrow = if i > 0 { "↓ " } else { "" };
+            text(
+                format!("{arrow}{} {s}", ["①", "②", "③", "④", "⑤"][i.min(4)]),
+                false,
+            );
+        }
+        text("(I hides this path)".into(), false);
+        lines
     };
-    text(p.title.clone(), true);
-    for (i, s) in p.steps.iter().enumerate() {
-        let arrow = if i > 0 { "↓ " } else { "" };
-        text(
-            format!("{arrow}{} {s}", ["①", "②", "③", "④", "⑤"][i.min(4)]),
-            false,
-        );
-    }
-    text("(I hides this path)".into(), false);
-    let height: f32 = lines.iter().map(|(g, _)| g.size().y).sum::<f32>() + 16.0;
-    let size = egui::vec2(width, height);
-    let origin = box_origin(card_rect, free, size);
+    let widths: Vec<f32> = [widest, 300.0, 240.0]
+        .into_iter()
+        .filter(|w| *w <= widest)
+        .collect();
+    let layouts: Vec<_> = widths.iter().map(|w| layout(*w)).collect();
+    let sizes: Vec<egui::Vec2> = widths
+        .iter()
+        .zip(&layouts)
+        .map(|(w, lines)| {
+            egui::vec2(
+                *w,
+                lines.iter().map(|(g, _)| g.size().y).sum::<f32>() + 16.0,
+            )
+        })
+        .collect();
+    // The canvas's text and cards on screen, which the box should not hide.
+    let mut texts: Vec<egui::Rect> = scene
+        .prims
+        .iter()
+        .filter_map(|(_, prim)| match prim {
+            Prim::Text { at, text, size, .. } => Some(area_rect(&Area {
+                x: at.x,
+                y: at.y,
+                w: text_width(text, *size),
+                h: *size * 1.25,
+            })),
+            Prim::Rect { .. } => None,
+        })
+        .collect();
+    let cards: Vec<egui::Rect> = match scene.detail {
+        Detail::Cards => scene.cards.iter().map(|c| area_rect(&c.area)).collect(),
+        _ => Vec::new(),
+    };
+    let (chosen, origin) = box_place(card_rect, free, &sizes, &cards, &texts);
+    texts.extend(cards);
+    let (size, lines) = (sizes[chosen], &layouts[chosen]);
     let boxr = egui::Rect::from_min_size(origin, size);
     let stroke = egui::Stroke::new(2.5, color);
     // From the card's side facing the box, along the gap beside its host (where no text is)
@@ -344,6 +453,22 @@ fn draw(
         boxr.min.y + 12.0,
     );
     points.push(end);
+    // Or, if it crosses less text, down from the card to the lane below the cluster, along
+    // it, and up to the box.
+    if via.is_none()
+        && let Some(bounds) = scene.bounds
+    {
+        let lane = area_rect(&bounds).max.y + 6.0;
+        let below = vec![
+            egui::pos2(card_rect.center().x, card_rect.max.y + 4.0),
+            egui::pos2(card_rect.center().x, lane),
+            egui::pos2(boxr.center().x, lane),
+            egui::pos2(boxr.center().x, boxr.max.y),
+        ];
+        if lane < free.max.y && crossings(&below, &texts) < crossings(&points, &texts) {
+            points = below;
+        }
+    }
     for w in points.windows(2) {
         match p.kind {
             PathKind::Scoped => {
@@ -383,7 +508,7 @@ fn draw(
     let mut y = boxr.min.y + 8.0;
     for (g, _) in lines {
         let h = g.size().y;
-        painter.galley(egui::pos2(boxr.min.x + 8.0, y), g, text_color);
+        painter.galley(egui::pos2(boxr.min.x + 8.0, y), g.clone(), text_color);
         y += h;
     }
 }
@@ -467,17 +592,70 @@ mod tests {
     }
 
     #[test]
-    fn the_box_goes_to_the_corner_away_from_the_card_and_stays_inside() {
+    fn the_box_goes_to_the_top_corner_away_from_the_card_and_stays_inside() {
         let canvas = egui::Rect::from_min_size(egui::pos2(0.0, 40.0), egui::vec2(800.0, 500.0));
         let size = egui::vec2(300.0, 120.0);
         let left_card = egui::Rect::from_min_size(egui::pos2(50.0, 300.0), egui::vec2(100.0, 26.0));
-        let o = box_origin(left_card, canvas, size);
-        assert_eq!(o, egui::pos2(800.0 - MARGIN - 300.0, 40.0 + MARGIN));
+        let (i, o) = box_place(left_card, canvas, &[size], &[], &[]);
+        assert_eq!(
+            (i, o),
+            (0, egui::pos2(800.0 - MARGIN - 300.0, 40.0 + MARGIN))
+        );
         let right_card =
             egui::Rect::from_min_size(egui::pos2(600.0, 300.0), egui::vec2(100.0, 26.0));
-        assert_eq!(box_origin(right_card, canvas, size).x, MARGIN);
-        let b = egui::Rect::from_min_size(box_origin(left_card, canvas, size), size);
+        assert_eq!(box_place(right_card, canvas, &[size], &[], &[]).1.x, MARGIN);
+        let b = egui::Rect::from_min_size(o, size);
         assert!(canvas.contains_rect(b));
         assert!(!b.intersects(left_card));
+    }
+
+    #[test]
+    fn crossings_counts_the_texts_a_path_passes_through() {
+        let a = egui::Rect::from_min_size(egui::pos2(10.0, 0.0), egui::vec2(20.0, 10.0));
+        let b = egui::Rect::from_min_size(egui::pos2(100.0, 50.0), egui::vec2(20.0, 10.0));
+        let straight = [egui::pos2(0.0, 5.0), egui::pos2(200.0, 5.0)];
+        assert_eq!(crossings(&straight, &[a, b]), 1);
+        let around = [
+            egui::pos2(0.0, 20.0),
+            egui::pos2(150.0, 20.0),
+            egui::pos2(150.0, 60.0),
+        ];
+        assert_eq!(crossings(&around, &[a, b]), 0);
+        let through = [egui::pos2(0.0, 20.0), egui::pos2(110.0, 55.0)];
+        assert_eq!(crossings(&through, &[a, b]), 1);
+    }
+
+    #[test]
+    fn the_box_hides_no_title_when_a_place_or_a_narrower_size_allows() {
+        let canvas = egui::Rect::from_min_size(egui::pos2(0.0, 40.0), egui::vec2(800.0, 500.0));
+        let left_card = egui::Rect::from_min_size(egui::pos2(50.0, 300.0), egui::vec2(100.0, 26.0));
+        // A zone title in the top-right corner: the box moves below it.
+        let title = egui::Rect::from_min_size(egui::pos2(600.0, 48.0), egui::vec2(190.0, 24.0));
+        let wide = egui::vec2(300.0, 120.0);
+        let (_, o) = box_place(left_card, canvas, &[wide], &[], &[title]);
+        let b = egui::Rect::from_min_size(o, wide);
+        assert!(!b.intersects(title) && !b.intersects(left_card) && canvas.contains_rect(b));
+        // Text everywhere but a 260-wide column: only the narrower size fits over none.
+        let texts: Vec<egui::Rect> = (0..8)
+            .map(|k| {
+                let x = if k < 4 { 0.0 } else { 540.0 };
+                egui::Rect::from_min_size(
+                    egui::pos2(x, 40.0 + (k % 4) as f32 * 125.0),
+                    egui::vec2(if k < 4 { 270.0 } else { 260.0 }, 120.0),
+                )
+            })
+            .collect();
+        let narrow = egui::vec2(240.0, 200.0);
+        let right_card =
+            egui::Rect::from_min_size(egui::pos2(600.0, 300.0), egui::vec2(100.0, 26.0));
+        let (i, o) = box_place(right_card, canvas, &[wide, narrow], &[], &texts);
+        assert_eq!(i, 1);
+        let b = egui::Rect::from_min_size(o, narrow);
+        assert!(texts.iter().all(|t| !b.intersects(*t)));
+        // Where every place hides something, a title goes before a card.
+        let other_card =
+            egui::Rect::from_min_size(egui::pos2(600.0, 420.0), egui::vec2(150.0, 60.0));
+        let (_, o) = box_place(left_card, canvas, &[wide], &[other_card], &texts);
+        assert!(!egui::Rect::from_min_size(o, wide).intersects(other_card));
     }
 }
