@@ -49,6 +49,8 @@ pub enum Actions {
     TextSmaller,
     TextReset,
     ToggleLegend,
+    /// The logs window of the selected task or pod (K).
+    ToggleLogs,
     ToggleHelp,
     TogglePicker,
     ToggleProgress,
@@ -113,6 +115,7 @@ fn keyboard_actions(
             KeyCode::Enter | KeyCode::NumpadEnter => Actions::Confirm,
             KeyCode::KeyF => Actions::Fit,
             KeyCode::KeyL => Actions::ToggleLegend,
+            KeyCode::KeyK => Actions::ToggleLogs,
             KeyCode::KeyO => Actions::TogglePicker,
             KeyCode::KeyG => Actions::ToggleProgress,
             KeyCode::KeyN => Actions::ToggleOrder,
@@ -187,6 +190,7 @@ fn apply_actions(
             Actions::TextSmaller => ui.text_scale = (ui.text_scale - 0.125).max(TEXT_SCALE_MIN),
             Actions::TextReset => ui.text_scale = 1.0,
             Actions::ToggleLegend => ui.show_legend = !ui.show_legend,
+            Actions::ToggleLogs => ui.show_logs = !ui.show_logs,
             Actions::ToggleHelp => ui.show_help = !ui.show_help,
             Actions::TogglePicker => ui.show_picker = !ui.show_picker,
             Actions::ToggleProgress => ui.show_progress = !ui.show_progress,
@@ -205,8 +209,14 @@ fn apply_actions(
                 player.select_adjacent_task(forward);
             }
             Actions::Escape => {
-                if ui.show_help || ui.show_picker || ui.show_intro || ui.show_progress {
+                if ui.show_help
+                    || ui.show_picker
+                    || ui.show_intro
+                    || ui.show_progress
+                    || ui.show_logs
+                {
                     ui.show_help = false;
+                    ui.show_logs = false;
                     ui.show_picker = false;
                     ui.show_progress = false;
                     ui.show_intro = false;

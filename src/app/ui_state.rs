@@ -17,6 +17,8 @@ pub struct UiState {
     /// The progress view (G).
     pub show_progress: bool,
     pub show_legend: bool,
+    /// The logs window of the selected task or pod (K).
+    pub show_logs: bool,
     /// The scenario's title and description, shown when it opens.
     pub show_intro: bool,
     /// Presentation mode: hide the side panel and the event log for a bigger canvas.
@@ -53,6 +55,7 @@ impl Default for UiState {
             show_picker: false,
             show_progress: false,
             show_legend: true,
+            show_logs: false,
             show_intro: false,
             presenting: false,
             presenter: false,

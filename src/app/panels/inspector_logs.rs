@@ -12,9 +12,11 @@ use orca_sim::logs::eks_output::{previous_start, run_lines};
 use orca_sim::world::TaskIdx;
 use orca_sim::{Event, SimTime};
 
-/// At most this many of the newest lines per container (the console's `aws logs` and
-/// `kubectl logs` show everything).
+/// At most this many of the newest lines per container in the inspector (the logs window, K,
+/// shows [`WINDOW_LINES`]; the console's `aws logs` and `kubectl logs` show everything).
 pub const SHOWN: usize = 12;
+/// At most this many of the newest lines per container in the logs window.
+pub const WINDOW_LINES: usize = 500;
 
 /// What the panel shows of one container: a heading, notes, and its newest lines.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,15 +26,20 @@ pub struct ContainerLog {
     pub lines: Vec<String>,
 }
 
-fn newest(mut lines: Vec<String>) -> Vec<String> {
-    if lines.len() > SHOWN {
-        lines.drain(..lines.len() - SHOWN);
+fn newest(mut lines: Vec<String>, limit: usize) -> Vec<String> {
+    if lines.len() > limit {
+        lines.drain(..lines.len() - limit);
     }
     lines
 }
 
 /// Each container of a task, as CloudWatch Logs holds its output at `now`.
-pub fn task_log_view(ecs: &EcsCluster, t: TaskIdx, now: SimTime) -> Vec<ContainerLog> {
+pub fn task_log_view(
+    ecs: &EcsCluster,
+    t: TaskIdx,
+    now: SimTime,
+    limit: usize,
+) -> Vec<ContainerLog> {
     let task = ecs.task(t);
     let td = ecs.task_definition(task.task_definition);
     (0..task.containers.len().min(td.containers.len()))
@@ -55,7 +62,7 @@ pub fn task_log_view(ecs: &EcsCluster, t: TaskIdx, now: SimTime) -> Vec<Containe
                     ContainerLog {
                         heading: format!("{name} → {} · stream {}", s.group, s.name),
                         notes,
-                        lines: newest(lines),
+                        lines: newest(lines, limit),
                     }
                 }
                 // No stream: the output stays with the container runtime (`docker logs`).
@@ -67,6 +74,7 @@ pub fn task_log_view(ecs: &EcsCluster, t: TaskIdx, now: SimTime) -> Vec<Containe
                             .into_iter()
                             .map(|l| format!("[{}] (runtime only) {}", l.at, l.text))
                             .collect(),
+                        limit,
                     ),
                 },
             }
@@ -75,7 +83,13 @@ pub fn task_log_view(ecs: &EcsCluster, t: TaskIdx, now: SimTime) -> Vec<Containe
 }
 
 /// The pod's container as `kubectl logs` prints it at `now`, or why it prints nothing.
-pub fn pod_log_view(eks: &Cluster, p: usize, log: &[Event], now: SimTime) -> ContainerLog {
+pub fn pod_log_view(
+    eks: &Cluster,
+    p: usize,
+    log: &[Event],
+    now: SimTime,
+    limit: usize,
+) -> ContainerLog {
     let pod = &eks.pods[p];
     let t = eks.template_of(p);
     let heading = format!("kubectl logs {}", pod.name);
@@ -96,11 +110,11 @@ pub fn pod_log_view(eks: &Cluster, p: usize, log: &[Event], now: SimTime) -> Con
     ContainerLog {
         heading,
         notes: Vec::new(),
-        lines: newest(run_lines(eks, log, now, p, start, false)),
+        lines: newest(run_lines(eks, log, now, p, start, false), limit),
     }
 }
 
-fn show(ui: &mut egui::Ui, c: &ContainerLog) {
+pub(super) fn show(ui: &mut egui::Ui, c: &ContainerLog) {
     ui.label(egui::RichText::new(&c.heading).strong());
     for n in &c.notes {
         ui.label(egui::RichText::new(format!("⚠ {n}")).weak());
@@ -119,7 +133,8 @@ pub(super) fn task_logs(ui: &mut egui::Ui, ecs: &EcsCluster, t: TaskIdx, now: Si
         .id_salt("task-logs")
         .default_open(true)
         .show(ui, |ui| {
-            for c in task_log_view(ecs, t, now) {
+            ui.weak("K opens them in a window");
+            for c in task_log_view(ecs, t, now, SHOWN) {
                 show(ui, &c);
             }
         });
@@ -129,7 +144,10 @@ pub(super) fn pod_logs(ui: &mut egui::Ui, eks: &Cluster, p: usize, log: &[Event]
     egui::CollapsingHeader::new("Logs (kubectl logs)")
         .id_salt("pod-logs")
         .default_open(true)
-        .show(ui, |ui| show(ui, &pod_log_view(eks, p, log, now)));
+        .show(ui, |ui| {
+            ui.weak("K opens them in a window");
+            show(ui, &pod_log_view(eks, p, log, now, SHOWN));
+        });
 }
 
 #[cfg(test)]
@@ -142,7 +160,7 @@ mod tests {
         // web:1's router crashes 3 minutes after it starts; at 3:50 the app has written on.
         let pb = at("ecs-log-router-sidecar", 230);
         let ecs = pb.world().ecs.as_ref().expect("ecs");
-        let view = task_log_view(ecs, TaskIdx(0), pb.world().now);
+        let view = task_log_view(ecs, TaskIdx(0), pb.world().now, SHOWN);
         let id = &ecs.task(TaskIdx(0)).id;
         let web = view
             .iter()
@@ -178,7 +196,7 @@ mod tests {
         let p = (0..eks.pods.len())
             .find(|&p| eks.pods[p].name.starts_with("orders-db") && !eks.pods[p].gone)
             .expect("orders-db");
-        let v = pod_log_view(eks, p, pb.log(), pb.world().now);
+        let v = pod_log_view(eks, p, pb.log(), pb.world().now, SHOWN);
         assert_eq!(v.heading, format!("kubectl logs {}", eks.pods[p].name));
         assert!(
             v.lines[0].contains("INFO  postgres starting"),

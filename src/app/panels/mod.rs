@@ -16,6 +16,7 @@ mod inspector_logs;
 mod intro;
 mod legend;
 mod load_error;
+mod logs_window;
 pub(crate) mod palette;
 mod picker;
 mod progress_view;
@@ -81,6 +82,7 @@ pub(super) fn plugin(app: &mut App) {
             progress_view::plugin,
             actions_menu::plugin,
             goals::plugin,
+            logs_window::plugin,
         ));
 }
 

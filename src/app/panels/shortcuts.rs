@@ -41,6 +41,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl + =  /  Ctrl + -", "bigger / smaller text and panels"),
     ("Ctrl + 0", "reset text size"),
     ("L", "show / hide the legend"),
+    ("K", "the selected task's or pod's logs, in a window"),
     (
         "I",
         "show / hide the selected task's or pod's credential path",
