@@ -108,28 +108,31 @@ mod tests {
 
     #[test]
     fn the_window_shows_more_than_the_inspector_and_says_what_is_missing() {
-        let pb = at("ecs-log-router-sidecar", 600);
+        let pb = at("eks-ebs-volume-zone", 600);
         let (world, log) = (pb.world(), pb.log());
-        let ecs = world.ecs.as_ref().expect("ecs");
-        let id = ecs.task(orca_sim::world::TaskIdx(0)).id.clone();
+        let eks = world.eks.as_ref().expect("eks");
         assert!(
             logs_of(world, log, None, WINDOW_LINES).1.is_err(),
             "nothing selected"
         );
-        let sel = Selection::Task(id);
-        let (title, view) = logs_of(world, log, Some(&sel), WINDOW_LINES);
-        assert!(title.starts_with("Logs — task "), "{title}");
-        let view = view.expect("a task's logs");
-        let short = logs_of(world, log, Some(&sel), super::super::inspector_logs::SHOWN).1;
-        let short = short.expect("a task's logs");
         let count = |v: &[ContainerLog]| v.iter().map(|c| c.lines.len()).sum::<usize>();
-        assert!(
-            count(&view) > count(&short),
-            "{} vs {}",
-            count(&view),
-            count(&short)
-        );
-        let gone = Selection::Task("no-such-task".into());
+        let lines = |name: &str, limit| {
+            let sel = Selection::Task(name.to_string());
+            let (title, view) = logs_of(world, log, Some(&sel), limit);
+            assert_eq!(title, format!("Logs — pod {name}"));
+            count(&view.expect("a pod's logs"))
+        };
+        // The pod that has run longest has more lines than the inspector shows.
+        let long = eks
+            .pods
+            .iter()
+            .filter(|p| !p.gone)
+            .max_by_key(|p| lines(&p.name, WINDOW_LINES))
+            .expect("a pod");
+        let shown = super::super::inspector_logs::SHOWN;
+        assert!(lines(&long.name, WINDOW_LINES) > shown);
+        assert_eq!(lines(&long.name, shown), shown);
+        let gone = Selection::Task("no-such-pod".into());
         assert!(logs_of(world, log, Some(&gone), WINDOW_LINES).1.is_err());
     }
 }
