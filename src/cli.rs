@@ -97,7 +97,9 @@ pub struct ShotArgs {
     #[arg(long, value_enum, default_value = "dark")]
     pub theme: crate::settings::Theme,
     /// Select something first, as a click would: a task id or pod name (or their first
-    /// characters: the first live one), or an instance, node, service or Deployment name.
+    /// characters: the first live one), an instance, node, service or Deployment name, or an
+    /// ECR image (`repository:tag`, `repository@sha256:…`, `sha256:…`), whose tasks and pods
+    /// are outlined as a click in the registry panel does.
     #[arg(long, value_name = "NAME")]
     pub select: Option<String>,
 }

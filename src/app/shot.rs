@@ -7,6 +7,7 @@ use bevy::prelude::*;
 use orca_sim::{Scenario, SimTime};
 
 use crate::app::graphics;
+use crate::app::image_highlight::{RegistryView, find_image};
 use crate::app::library::{Progress, ScenarioSource};
 use crate::app::player::{Player, Selection};
 use crate::app::ui_state::UiState;
@@ -110,12 +111,15 @@ pub fn run_shot(
     let mut player = Player::new(scenario, source, Progress::default());
     player.seek(at);
     player.open_quiz_near(at);
+    let mut registry_view = RegistryView::default();
     if let Some(name) = select {
-        match find_selection(player.playback.world(), &name) {
-            Some(sel) => player.selection = Some(sel),
-            None => {
+        let world = player.playback.world();
+        match (find_selection(world, &name), find_image(world, &name)) {
+            (Some(sel), _) => player.selection = Some(sel),
+            (None, Some(digest)) => registry_view.image = Some(digest),
+            (None, None) => {
                 eprintln!(
-                    "--select {name}: no task, pod, instance, node, service or Deployment of that name at {at}"
+                    "--select {name}: no task, pod, instance, node, service, Deployment or ECR image (repository:tag, repository@digest, sha256:…) of that name at {at}"
                 );
                 return std::process::ExitCode::from(2);
             }
@@ -124,6 +128,7 @@ pub fn run_shot(
     let title = format!("Orca — {}", player.scenario().title);
     let mut app = App::new();
     app.insert_resource(player);
+    app.insert_resource(registry_view);
     // For pictures of presenter mode: ORCA_PRESENTER=1 opens the presenter window (saved
     // beside OUT as OUT-presenter.png), ORCA_HANDS=3,10,2 shows that count of hands.
     let presenter = std::env::var("ORCA_PRESENTER").is_ok_and(|v| v == "1");
