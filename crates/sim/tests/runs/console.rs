@@ -1093,3 +1093,22 @@ fn a_paused_deployment_shows_progressing_unknown() {
         "{out}"
     );
 }
+
+#[test]
+fn describe_daemonset_names_the_daemonset_controller_as_the_reporter_of_its_pods() {
+    // Karpenter launches nodes; aws-node's controller creates a pod on each.
+    let mut p = Playback::new(scenario("eks-karpenter"));
+    p.seek(SimTime::from_secs(600));
+    let ds = printed(&p, "kubectl describe ds aws-node -n kube-system");
+    let created: Vec<&str> = ds
+        .lines()
+        .filter(|l| l.contains("SuccessfulCreate"))
+        .collect();
+    assert!(!created.is_empty(), "{ds}");
+    assert!(
+        created
+            .iter()
+            .all(|l| l.contains("daemonset-controller") && l.contains("Created pod: aws-node-")),
+        "{ds}"
+    );
+}

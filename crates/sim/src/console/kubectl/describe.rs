@@ -200,6 +200,12 @@ pub(super) fn events(k: &Kube, object: &str) -> String {
                 if object.starts_with("statefulset/") {
                     // The StatefulSet controller records its events on the set.
                     "statefulset-controller".to_string()
+                } else if object.starts_with("daemonset/")
+                    && matches!(r.reason, "SuccessfulCreate" | "SuccessfulDelete")
+                {
+                    // So does the DaemonSet controller (pkg/controller/daemon: `SuccessfulCreate`
+                    // "Created pod: …" recorded by "daemonset-controller").
+                    "daemonset-controller".to_string()
                 } else {
                     reporter(r.reason).to_string()
                 },
