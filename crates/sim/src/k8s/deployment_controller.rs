@@ -133,19 +133,22 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
     let new_state = state(c, counts, new, now);
     let old_states: Vec<RsState> = old.iter().map(|&i| state(c, counts, i, now)).collect();
     let step = rolling_step(replicas, surge, unavailable, new_state, &old_states);
-    let bounds = why_fenceposts(max_surge, max_unavailable, replicas);
+    // The explanation is written only for a step that records an event.
+    let bounds = || why_fenceposts(max_surge, max_unavailable, replicas);
     match &step {
         RolloutStep::ScaleUpNew { from, to } => {
             ctx.world.replica_sets[new].spec_replicas = *to;
             let why = format!(
-                "{bounds}: {}",
+                "{}: {}",
+                bounds(),
                 why_step(replicas, surge, unavailable, new_state, &old_states, &step)
             );
             scaled(ctx, d, new, *from, *to, why);
         }
         RolloutStep::ScaleDownOld(changes) => {
             let why = format!(
-                "{bounds}: {}",
+                "{}: {}",
+                bounds(),
                 why_step(replicas, surge, unavailable, new_state, &old_states, &step)
             );
             for &(k, from, to) in changes {
