@@ -73,7 +73,10 @@ mod tests {
         w.kubelet.remove(&2);
         // Waking a pod not yet seen is a no-op: it joins as new anyway.
         w.kubelet(5);
-        assert_eq!(Wake::due(&mut w.kubelet, &mut w.kubelet_seen, 4), vec![0, 3]);
+        assert_eq!(
+            Wake::due(&mut w.kubelet, &mut w.kubelet_seen, 4),
+            vec![0, 3]
+        );
         w.kubelet(2);
         assert_eq!(
             Wake::due(&mut w.kubelet, &mut w.kubelet_seen, 6),
