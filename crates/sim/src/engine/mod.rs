@@ -265,6 +265,15 @@ impl Simulation {
         self
     }
 
+    /// Debug switch for tests: the EKS kubelet and scheduler visit every pod every second
+    /// instead of those `k8s/wake.rs` keeps (the log must not change).
+    pub fn visiting_every_pod(mut self) -> Self {
+        if let Some(eks) = self.state.world.eks.as_mut() {
+            eks.wake.visit_all = true;
+        }
+        self
+    }
+
     /// Swap in the same scenario with entries added to (or taken off) the end of its timeline:
     /// the learner's interventions. The entries both share keep their indices.
     pub(crate) fn set_scenario(&mut self, scenario: Arc<Scenario>) {

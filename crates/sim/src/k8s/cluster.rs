@@ -444,6 +444,8 @@ pub struct EksCluster {
     pub insights: crate::insights::Insights,
     /// What only the StatefulSets among `deployments` have.
     pub stateful_sets: Vec<super::statefulset_state::StatefulSet>,
+    /// Which pods the kubelet and the scheduler look at in their next pass (`wake.rs`).
+    pub wake: super::wake::Wake,
 }
 
 impl Default for EksCluster {
@@ -477,6 +479,7 @@ impl EksCluster {
             security: None,
             insights: crate::insights::Insights::default(),
             stateful_sets: Vec::new(),
+            wake: super::wake::Wake::default(),
         }
     }
 

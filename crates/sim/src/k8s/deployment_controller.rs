@@ -41,16 +41,20 @@ pub fn reconcile(ctx: &mut EksCtx) {
 
 fn count(c: &EksCluster, now: SimTime) -> Vec<Counts> {
     let mut counts = vec![Counts::default(); c.replica_sets.len()];
-    for (p, pod) in c.pods.iter().enumerate() {
-        if pod.gone {
-            continue;
-        }
+    // `EksCluster::is_available` with each ReplicaSet's `minReadySeconds` looked up once.
+    let min_ready: Vec<Millis> = c
+        .replica_sets
+        .iter()
+        .map(|r| Millis::from_secs(c.deployments[r.deployment].min_ready_seconds))
+        .collect();
+    for pod in c.pods.iter().filter(|pod| !pod.gone) {
         let k = &mut counts[pod.replica_set];
         k.existing += 1;
         if pod.deleting_at.is_none() {
             k.pods += 1;
             k.ready += u32::from(pod.ready);
-            if c.is_available(p, now) {
+            let min_ready = min_ready[pod.replica_set];
+            if pod.ready && pod.ready_since.is_some_and(|t| now.since(t) >= min_ready) {
                 k.available += 1;
             }
         }
@@ -133,19 +137,22 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
     let new_state = state(c, counts, new, now);
     let old_states: Vec<RsState> = old.iter().map(|&i| state(c, counts, i, now)).collect();
     let step = rolling_step(replicas, surge, unavailable, new_state, &old_states);
-    let bounds = why_fenceposts(max_surge, max_unavailable, replicas);
+    // The explanation is written only for a step that records an event.
+    let bounds = || why_fenceposts(max_surge, max_unavailable, replicas);
     match &step {
         RolloutStep::ScaleUpNew { from, to } => {
             ctx.world.replica_sets[new].spec_replicas = *to;
             let why = format!(
-                "{bounds}: {}",
+                "{}: {}",
+                bounds(),
                 why_step(replicas, surge, unavailable, new_state, &old_states, &step)
             );
             scaled(ctx, d, new, *from, *to, why);
         }
         RolloutStep::ScaleDownOld(changes) => {
             let why = format!(
-                "{bounds}: {}",
+                "{}: {}",
+                bounds(),
                 why_step(replicas, surge, unavailable, new_state, &old_states, &step)
             );
             for &(k, from, to) in changes {

@@ -119,11 +119,35 @@ fn probe_due(probes: &Probes, started: bool) -> Option<SimTime> {
     workers.into_iter().flatten().filter_map(next_visit).min()
 }
 
-/// One kubelet pass over every pod.
+/// One kubelet pass over the pods that may have something due (`wake.rs`): a pod running
+/// with nothing scheduled leaves the set until it is bound or deleted.
 pub fn reconcile(ctx: &mut EksCtx) {
-    for p in 0..ctx.world.pods.len() {
-        sync_pod(ctx, p);
+    let len = ctx.world.pods.len();
+    if ctx.world.wake.visit_all {
+        for p in 0..len {
+            sync_pod(ctx, p);
+        }
+        return;
     }
+    let mut from = 0;
+    while let Some(p) = ctx.world.wake.next_for_kubelet(from, len) {
+        from = p + 1;
+        sync_pod(ctx, p);
+        if settled(&ctx.world.pods[p]) {
+            ctx.world.wake.kubelet.remove(&p);
+        }
+    }
+}
+
+/// Nothing can be due for the pod until something outside the kubelet binds or deletes it: it
+/// is gone, not bound yet, or running with no probe visit, exit or termination scheduled.
+fn settled(pod: &Pod) -> bool {
+    pod.gone
+        || pod.node.is_none()
+        || (pod.deleting_at.is_none()
+            && matches!(pod.state, ContainerState::Running { .. })
+            && pod.probe_due.is_none()
+            && pod.exits_at.is_none())
 }
 
 /// The pod's sandbox on its node: with an address the image pull starts; without one (the

@@ -56,3 +56,4 @@ pub mod tick;
 pub mod volume_binding;
 pub mod volume_controller;
 pub mod volumes;
+pub mod wake;

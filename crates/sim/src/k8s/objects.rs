@@ -121,6 +121,7 @@ pub fn evict(c: &mut EksCluster, p: usize, now: SimTime, why: String) {
     pod.deleting_at = Some(now);
     pod.ready = false;
     pod.due = Some(now.plus(Millis::from_secs(SIGTERM_EXIT_SECONDS)));
+    c.wake.kubelet(p);
 }
 
 /// A controller deleted pod `p` (its `SuccessfulDelete` is already recorded): it stops being
@@ -138,6 +139,7 @@ pub fn terminate(ctx: &mut EksCtx, p: usize) {
     }
     pod.due = Some(now.plus(Millis::from_secs(SIGTERM_EXIT_SECONDS)));
     let name = pod.name.clone();
+    c.wake.kubelet(p);
     let container = c.template_of(p).container.clone();
     let (object, subjects) = events::pod(&name);
     events::normal(

@@ -54,37 +54,51 @@ pub fn decide(replicas: u32, pods: &[Ranked]) -> Step {
 /// One pass over every ReplicaSet.
 pub fn reconcile(ctx: &mut EksCtx) {
     let c = &*ctx.world;
+    // Count first; rank only the pods of ReplicaSets with too many (most seconds: none).
+    let mut have = vec![0u32; c.replica_sets.len()];
+    for pod in c.pods.iter().filter(|pod| pod.counts()) {
+        have[pod.replica_set] += 1;
+    }
+    // A DaemonSet's or StatefulSet's revisions are not ReplicaSets: their own controllers
+    // keep their pods.
+    let off = |rs: usize| {
+        let r = &c.replica_sets[rs];
+        !c.is_deployment(r.deployment) || have[rs] == r.spec_replicas
+    };
+    let surplus: Vec<bool> = (0..have.len())
+        .map(|rs| !off(rs) && have[rs] > c.replica_sets[rs].spec_replicas)
+        .collect();
     let mut by_rs: Vec<Vec<Ranked>> = vec![Vec::new(); c.replica_sets.len()];
-    for (p, pod) in c.pods.iter().enumerate() {
-        if pod.counts() {
-            by_rs[pod.replica_set].push(Ranked {
-                pod: p,
-                scheduled: pod.node.is_some(),
-                ready: pod.ready,
-                created_at: pod.created_at,
-            });
+    if surplus.contains(&true) {
+        for (p, pod) in c.pods.iter().enumerate() {
+            if pod.counts() && surplus[pod.replica_set] {
+                by_rs[pod.replica_set].push(Ranked {
+                    pod: p,
+                    scheduled: pod.node.is_some(),
+                    ready: pod.ready,
+                    created_at: pod.created_at,
+                });
+            }
         }
     }
-    for (rs, mine) in by_rs.into_iter().enumerate() {
-        // A DaemonSet's or StatefulSet's revisions are not ReplicaSets: their own controllers
-        // keep their pods.
-        if !ctx
-            .world
-            .is_deployment(ctx.world.replica_sets[rs].deployment)
-        {
-            continue;
-        }
+    let todo: Vec<usize> = (0..have.len()).filter(|&rs| !off(rs)).collect();
+    for rs in todo {
+        let mine = std::mem::take(&mut by_rs[rs]);
         let replicas = ctx.world.replica_sets[rs].spec_replicas;
-        let step = decide(replicas, &mine);
+        let count = have[rs] as usize;
+        let step = if surplus[rs] {
+            decide(replicas, &mine)
+        } else {
+            Step::Create(replicas - have[rs])
+        };
         if step == Step::None {
             continue;
         }
         let r = &ctx.world.replica_sets[rs];
         let mut why = format!(
-            "ReplicaSet {} has {} pod{} for spec.replicas {replicas}",
+            "ReplicaSet {} has {count} pod{} for spec.replicas {replicas}",
             r.name,
-            mine.len(),
-            if mine.len() == 1 { "" } else { "s" }
+            if count == 1 { "" } else { "s" }
         );
         if let Some(scaled) = &r.scaled_why {
             why.push_str(&format!(" (the deployment controller scaled it {scaled})"));

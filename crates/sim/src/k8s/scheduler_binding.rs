@@ -4,7 +4,7 @@
 //! node of its own instead, once Fargate has provisioned it
 //! (`docs/rules/k8s-scheduling.md#fargate-pods-on-eks`).
 
-use super::cluster::EksCtx;
+use super::cluster::{EksCluster, EksCtx};
 use super::events;
 use super::kubelet;
 use super::messages;
@@ -12,6 +12,7 @@ use super::objects;
 use super::scheduler::{self, Decision, NodeView};
 use super::volume_binding::{self, Gate};
 use super::volumes;
+use super::wake::Wake;
 use crate::event::Subject;
 use crate::time::Millis;
 
@@ -21,7 +22,8 @@ pub const FARGATE_PROVISION_SECONDS: u64 = 40;
 /// One scheduling pass over the pending pods: Fargate pods first, then the others in order.
 pub fn reconcile(ctx: &mut EksCtx) {
     let now = ctx.now;
-    for p in 0..ctx.world.pods.len() {
+    let pending = pending(ctx.world);
+    for &p in &pending {
         let c = &*ctx.world;
         let pod = &c.pods[p];
         if pod.node.is_some() || !pod.counts() || !c.deployments[c.pod_deployment(p)].fargate {
@@ -47,7 +49,7 @@ pub fn reconcile(ctx: &mut EksCtx) {
         }
     }
     let mut views: Option<Vec<NodeView>> = None;
-    for p in 0..ctx.world.pods.len() {
+    for &p in &pending {
         let c = &*ctx.world;
         let pod = &c.pods[p];
         if pod.node.is_some() || !pod.counts() || c.deployments[c.pod_deployment(p)].fargate {
@@ -98,6 +100,20 @@ pub fn reconcile(ctx: &mut EksCtx) {
     }
 }
 
+/// The pods not bound yet, in index order (every pod with the debug switch on); those bound,
+/// gone or terminating since the last pass leave the set for good (`wake.rs`).
+fn pending(c: &mut EksCluster) -> Vec<usize> {
+    let len = c.pods.len();
+    if c.wake.visit_all {
+        return (0..len).collect();
+    }
+    let w = &mut c.wake;
+    let pods = &c.pods;
+    w.pending
+        .retain(|&p| p >= len || (pods[p].node.is_none() && pods[p].counts()));
+    Wake::due(&mut w.pending, &mut w.pending_seen, len)
+}
+
 /// Bind a pod to a node: the kubelet there sets up its network (an address of the node's
 /// subnet) and starts pulling its image.
 fn bind(ctx: &mut EksCtx, p: usize, n: usize, why: String) {
@@ -105,6 +121,7 @@ fn bind(ctx: &mut EksCtx, p: usize, n: usize, why: String) {
     let node = c.nodes[n].name.clone();
     let name = c.pods[p].name.clone();
     c.pods[p].node = Some(n);
+    c.wake.kubelet(p);
     let zone = c.nodes[n].zone.clone();
     c.pods[p].explain(ctx.now, format!("Bound to {node} in {zone}: {why}"));
     let ns = c.namespace_of(p).to_string();

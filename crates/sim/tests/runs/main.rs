@@ -22,3 +22,4 @@ mod say;
 mod script;
 mod statefulset;
 mod storage;
+mod wake;

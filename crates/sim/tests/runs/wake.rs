@@ -1,0 +1,71 @@
+//! The event-driven EKS passes (`k8s/wake.rs`) change when work is done, never what happens:
+//! every built-in scenario with an EKS cluster logs the same events byte for byte when the
+//! kubelet and the scheduler visit every pod every second, and after every instant each pod the
+//! kubelet's set leaves out has nothing due and each pod the scheduler's set leaves out is bound
+//! or no longer counts.
+
+use crate::common;
+
+use orca_sim::k8s::cluster::{ContainerState, EksCluster};
+use orca_sim::{SimTime, Simulation};
+
+fn json(sim: &Simulation) -> String {
+    serde_json::to_string(sim.log()).expect("events serialize")
+}
+
+/// The invariant the sets keep: what they leave out needs no visit.
+fn check(c: &EksCluster, name: &str, at: SimTime) {
+    let w = &c.wake;
+    for (p, pod) in c.pods.iter().enumerate() {
+        if p < w.kubelet_seen && !w.kubelet.contains(&p) {
+            let settled = pod.gone
+                || pod.node.is_none()
+                || (pod.deleting_at.is_none()
+                    && matches!(pod.state, ContainerState::Running { .. })
+                    && pod.probe_due.is_none()
+                    && pod.exits_at.is_none());
+            assert!(
+                settled,
+                "{name} at {at}: pod {} left out of the kubelet's pass with something due: {pod:?}",
+                pod.name
+            );
+        }
+        if p < w.pending_seen && !w.pending.contains(&p) {
+            assert!(
+                pod.node.is_some() || !pod.counts(),
+                "{name} at {at}: pending pod {} left out of the scheduler's pass",
+                pod.name
+            );
+        }
+    }
+}
+
+#[test]
+fn visiting_every_pod_gives_the_same_log() {
+    let mut compared = 0;
+    for (name, s) in common::built_in() {
+        let mut event_driven = Simulation::new(s.clone());
+        if event_driven.world().eks.is_none() {
+            continue;
+        }
+        let end = event_driven.end();
+        let mut every_pod = Simulation::new(s.clone()).visiting_every_pod();
+        while event_driven.next_due().is_some_and(|t| t <= end) {
+            let Some(at) = event_driven.step() else {
+                break;
+            };
+            if let Some(c) = &event_driven.world().eks {
+                check(c, &name, at);
+            }
+        }
+        every_pod.advance_to(end);
+        event_driven.advance_to(end);
+        assert_eq!(
+            json(&event_driven),
+            json(&every_pod),
+            "{name}: the event-driven passes changed the log"
+        );
+        compared += 1;
+    }
+    assert!(compared >= 10, "only {compared} EKS scenarios compared");
+}
