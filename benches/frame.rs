@@ -16,6 +16,8 @@ use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use orca::app::CorePlugin;
 use orca::app::actions::Actions;
+use orca::app::canvas::layout;
+use orca::app::canvas::place::Shape;
 use orca::app::canvas::scene::Detail;
 use orca::app::canvas::sync::Canvas;
 use orca::app::canvas::view::{self, CanvasView};
@@ -85,6 +87,34 @@ fn main() {
     for zoomed_in in [false, true] {
         measure(&mut app, zoomed_in, frames);
     }
+    parts(&app);
+}
+
+/// Where a frame's canvas time goes: reading the world into a model and arranging it into a
+/// scene, each timed on its own (the world as the last frame left it).
+fn parts(app: &App) {
+    let player = app.world().resource::<Player>();
+    let world = player.playback.world();
+    let mut model_t = Vec::new();
+    let mut arrange_t = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        let m = layout::model(world);
+        model_t.push(t.elapsed());
+        let t = Instant::now();
+        let scene = layout::arrange(&m, Shape::default(), Detail::Counts);
+        arrange_t.push(t.elapsed());
+        std::hint::black_box(scene);
+    }
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    println!(
+        "of a frame: model {:?}, arrange (counts) {:?} (medians)",
+        median(model_t),
+        median(arrange_t)
+    );
 }
 
 /// From 1:15, the deployment under way, play `frames` frames of 16 ms at 4× (600 frames play
