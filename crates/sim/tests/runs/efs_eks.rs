@@ -204,6 +204,11 @@ fn kubectl_shows_the_efs_claim_volume_and_class() {
     p.seek(SimTime::from_secs(120));
     insta::assert_snapshot!("efs_kubectl_get_pv", printed(&p, "kubectl get pv"));
     insta::assert_snapshot!("efs_kubectl_get_pvc", printed(&p, "kubectl get pvc"));
+    insta::assert_snapshot!("efs_kubectl_get_pv_pvc", printed(&p, "kubectl get pv,pvc"));
+    assert_eq!(
+        printed(&p, "kubectl get pvc,storageclass -o name"),
+        "persistentvolumeclaim/shared\nstorageclass.storage.k8s.io/efs-sc\n"
+    );
     insta::assert_snapshot!(
         "efs_kubectl_describe_pvc",
         printed(&p, "kubectl describe pvc shared")
