@@ -8,6 +8,7 @@ pub mod control;
 pub mod cow_vec;
 pub mod ecr;
 pub mod ecs;
+pub mod efs;
 pub mod elb;
 pub mod engine;
 pub mod event;

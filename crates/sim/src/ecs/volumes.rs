@@ -82,8 +82,7 @@ pub fn file_system_cards(c: &EcsCluster, now: SimTime) -> Vec<FileSystemCard> {
                 .filter(|t| mounts(t))
                 .map(|t| writing_seconds(t, now))
                 .sum();
-            let written = task_seconds * u64::from(fs.files_per_task_minute) / 60;
-            let files = fs.initial_files + written;
+            let files = fs.files_after(task_seconds);
             let mounted_by = c
                 .tasks
                 .iter()
@@ -94,7 +93,7 @@ pub fn file_system_cards(c: &EcsCluster, now: SimTime) -> Vec<FileSystemCard> {
                 id: fs.id.clone(),
                 mount_targets: fs.mount_targets.clone(),
                 files,
-                bytes: files * u64::from(fs.file_size_kib) * 1024,
+                bytes: fs.bytes_of(files),
                 mounted_by,
             }
         })

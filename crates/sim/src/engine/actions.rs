@@ -446,6 +446,12 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
                 );
             }
         }
+        Action::CreateMountTarget {
+            file_system_id,
+            zone,
+        } => {
+            crate::k8s::efs_provision::create_mount_target(ctx, file_system_id, zone);
+        }
         Action::DeletePod { pod } => {
             let Some(p) = ctx
                 .world

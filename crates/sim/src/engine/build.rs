@@ -380,17 +380,7 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
     world.file_systems = spec
         .efs_file_systems
         .iter()
-        .map(|f| crate::ecs::volumes::FileSystem {
-            id: f.file_system_id.clone(),
-            mount_targets: f
-                .mount_targets
-                .clone()
-                .unwrap_or_else(|| c.availability_zones.clone()),
-            access_points: f.access_points.clone(),
-            initial_files: u64::from(f.files),
-            files_per_task_minute: f.files_per_task_minute,
-            file_size_kib: f.file_size_kib,
-        })
+        .map(|f| crate::efs::FileSystem::from_spec(f, &c.availability_zones))
         .collect();
     world.iam = crate::iam::Iam::build(&spec.iam, &c.name, &c.region, &c.account_id);
     world.config_rules = spec.config_rules.clone();

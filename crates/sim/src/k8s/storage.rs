@@ -34,6 +34,32 @@ pub struct StorageClass {
     /// `parameters.type`.
     pub volume_type: String,
     pub is_default: bool,
+    /// The EFS CSI driver's parameters, for a class of `efs.csi.aws.com`.
+    pub efs: Option<EfsParameters>,
+}
+
+/// The parameters of an EFS StorageClass (`provisioningMode: efs-ap`): each claim gets an
+/// access point on `file_system_id` whose root is `<base_path>/<PV name>`, owned by the next
+/// free GID of the range.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EfsParameters {
+    pub file_system_id: String,
+    pub directory_perms: String,
+    pub gid_range_start: u32,
+    pub gid_range_end: u32,
+    pub base_path: String,
+}
+
+/// What an EFS PersistentVolume mounts: the file system through an access point (its
+/// `volumeHandle` is `fs-…::fsap-…`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EfsSource {
+    pub file_system_id: String,
+    pub access_point_id: String,
+    /// The access point's POSIX user and group id.
+    pub gid: u32,
+    /// The access point's root directory.
+    pub root_directory: String,
 }
 
 /// A volume being created for a claim: in `zone`, for the pod the scheduler put on `node`
@@ -74,7 +100,8 @@ pub struct Attachment {
     pub detach_at: Option<SimTime>,
 }
 
-/// A PersistentVolume (an EBS volume): one zone, one node at a time.
+/// A PersistentVolume: an EBS volume (one zone, one node at a time) or an EFS access point
+/// (`efs`: every zone with a mount target, any number of nodes; no zone, no attachment).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Volume {
     /// `pvc-<uid of the claim>`.
@@ -88,6 +115,8 @@ pub struct Volume {
     pub volume_type: String,
     pub created_at: SimTime,
     pub attachment: Option<Attachment>,
+    /// Set for a volume of the EFS CSI driver.
+    pub efs: Option<EfsSource>,
 }
 
 /// The storage part of the EKS world.
@@ -101,9 +130,26 @@ pub struct Storage {
     /// Pods (by uid) whose Multi-Attach error or successful attach was reported.
     pub reported_multi_attach: Vec<String>,
     pub reported_attached: Vec<String>,
+    /// Amazon EFS file systems in the cluster's VPC.
+    pub file_systems: Vec<crate::efs::FileSystem>,
+    /// Seconds pods have spent writing to each file system (by index), summed over the pods.
+    pub efs_writer_seconds: Vec<u64>,
+    /// The EFS CSI driver add-on is installed.
+    pub efs_driver: bool,
+    /// The cluster's region (the file systems' DNS names).
+    pub region: String,
+    /// Pods (by uid) whose EFS `FailedMount` was reported.
+    pub reported_mount_failed: Vec<String>,
+    /// Mount targets being created: (file system index, zone, when it is `available`).
+    pub creating_mount_targets: Vec<(usize, String, SimTime)>,
 }
 
 impl Storage {
+    /// The file system with this id.
+    pub fn file_system(&self, id: &str) -> Option<usize> {
+        self.file_systems.iter().position(|f| f.id == id)
+    }
+
     /// The claim called `name` in `namespace`.
     pub fn claim_named(&self, namespace: &str, name: &str) -> Option<usize> {
         self.claims

@@ -3,7 +3,7 @@
 //! the pod's node (as a Deployment rolled out before the scenario would have it).
 
 use super::cluster::EksCluster;
-use super::volumes::{self, AccessMode, Attachment, Claim, StorageClass, Volume};
+use super::volumes::{self, AccessMode, Attachment, Claim, EfsParameters, StorageClass, Volume};
 use crate::rng::Rngs;
 use crate::scenario::spec::{AccessModeSpec, EksWorld, VolumeBindingMode};
 use crate::time::SimTime;
@@ -21,8 +21,23 @@ pub fn add_storage(c: &mut EksCluster, k: &EksWorld) {
                 == VolumeBindingMode::WaitForFirstConsumer,
             volume_type: s.volume_type.clone(),
             is_default: s.is_default,
+            efs: (s.provisioner == volumes::EFS_CSI).then(|| EfsParameters {
+                file_system_id: s.file_system_id.clone().unwrap_or_default(),
+                directory_perms: s.directory_perms.clone().unwrap_or_else(|| "700".into()),
+                gid_range_start: s.gid_range_start.unwrap_or(volumes::EFS_GID_RANGE_START),
+                gid_range_end: s.gid_range_end.unwrap_or(volumes::EFS_GID_RANGE_END),
+                base_path: s.base_path.clone().unwrap_or_default(),
+            }),
         })
         .collect();
+    c.storage.file_systems = k
+        .efs_file_systems
+        .iter()
+        .map(|f| crate::efs::FileSystem::from_spec(f, &k.cluster.availability_zones))
+        .collect();
+    c.storage.efs_writer_seconds = vec![0; c.storage.file_systems.len()];
+    c.storage.efs_driver = k.efs_csi_driver;
+    c.storage.region = k.cluster.region.clone();
     let default_class = c.storage.classes.iter().position(|s| s.is_default);
     c.storage.claims = k
         .persistent_volume_claims
@@ -59,6 +74,15 @@ pub fn bind_placed(c: &mut EksCluster, rngs: &mut Rngs) {
         if c.storage.claims[cl].volume.is_some() {
             continue;
         }
+        if volumes::efs_class(c, cl).is_some() {
+            // An EFS claim: its access point was made before the scenario; nothing attaches.
+            let now = SimTime::ZERO;
+            if let Some(v) = super::efs_provision::access_point_volume(c, cl, now, rngs) {
+                c.storage.volumes.push(v);
+                c.storage.claims[cl].volume = Some(c.storage.volumes.len() - 1);
+            }
+            continue;
+        }
         let claim = &c.storage.claims[cl];
         let volume_type = claim.class.map_or("gp3".to_string(), |k| {
             c.storage.classes[k].volume_type.clone()
@@ -77,6 +101,7 @@ pub fn bind_placed(c: &mut EksCluster, rngs: &mut Rngs) {
                 ready_at: SimTime::ZERO,
                 detach_at: None,
             }),
+            efs: None,
         };
         c.storage.volumes.push(volume);
         c.storage.claims[cl].volume = Some(c.storage.volumes.len() - 1);

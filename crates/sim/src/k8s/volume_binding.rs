@@ -36,6 +36,11 @@ pub fn gate(c: &EksCluster, p: usize) -> Gate {
     };
     let claim = &c.storage.claims[cl];
     if let Some(v) = claim.volume {
+        // An EFS volume has no zone: every node may mount it (if its zone has a mount target,
+        // which the kubelet finds out, not the scheduler).
+        if c.storage.volumes[v].efs.is_some() {
+            return Gate::Free;
+        }
         return Gate::Zone(c.storage.volumes[v].zone.clone());
     }
     if claim.provisioning.is_some() {
@@ -124,6 +129,9 @@ pub fn start_provisioning(ctx: &mut EksCtx, cl: usize, for_pod: Option<(&str, &s
     let why = match for_pod {
         Some((pod, node)) => format!(
             "WaitForFirstConsumer: pod {pod} was scheduled to {node}, so the claim is annotated volume.kubernetes.io/selected-node={node} and the volume is created in {zone}"
+        ),
+        None if class.as_ref().is_some_and(|k| k.efs.is_some()) => format!(
+            "volumeBindingMode Immediate: {provisioner} makes an access point for the claim at once; an EFS volume belongs to no zone"
         ),
         None => format!(
             "volumeBindingMode Immediate: the volume is created as soon as the claim exists, in a zone chosen without knowing where its pod will run ({zone})"

@@ -12,6 +12,7 @@
 use rand::Rng;
 
 use super::cluster::EksCtx;
+use super::efs_provision;
 use super::events;
 use super::volume_binding::{self, claim_object};
 use super::volumes::{self, Attachment, Provisioning, Volume};
@@ -19,6 +20,7 @@ use crate::event::Subject;
 
 /// One pass: claims, then detaching, then attaching.
 pub fn reconcile(ctx: &mut EksCtx) {
+    efs_provision::mount_targets_available(ctx.world, ctx.now);
     if ctx.world.storage.claims.is_empty() {
         return;
     }
@@ -27,6 +29,8 @@ pub fn reconcile(ctx: &mut EksCtx) {
     }
     detach(ctx);
     attach(ctx);
+    efs_provision::report_mounts(ctx);
+    efs_provision::write_second(ctx.world);
 }
 
 fn claim(ctx: &mut EksCtx, cl: usize) {
@@ -34,6 +38,10 @@ fn claim(ctx: &mut EksCtx, cl: usize) {
     let c = &*ctx.world;
     let claim = &c.storage.claims[cl];
     if claim.volume.is_some() {
+        return;
+    }
+    if volumes::efs_class(c, cl).is_some() {
+        efs_provision::claim(ctx, cl);
         return;
     }
     let wffc = claim
@@ -109,6 +117,7 @@ fn provisioned(ctx: &mut EksCtx, cl: usize) {
         volume_type: volume_type.clone(),
         created_at: now,
         attachment: None,
+        efs: None,
     });
     claim.volume = Some(c.storage.volumes.len() - 1);
     let (object, subjects) = claim_object(&claim_name, &p.zone);
@@ -172,6 +181,10 @@ fn attach(ctx: &mut EksCtx) {
             continue;
         };
         let vol = &c.storage.volumes[v];
+        if vol.efs.is_some() {
+            // EFS needs no attachment: the node plugin mounts it (efs_provision).
+            continue;
+        }
         let uid = pod.uid.clone();
         let (pod_name, node) = (pod.name.clone(), c.nodes[n].name.clone());
         let volume = vol.name.clone();

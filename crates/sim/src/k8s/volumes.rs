@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use super::cluster::EksCluster;
+pub use super::efs_csi::{EFS_CSI, EFS_GID_RANGE_END, EFS_GID_RANGE_START};
 pub use super::storage::*;
 use crate::time::{Millis, SimTime};
 
@@ -102,8 +103,27 @@ pub fn claim_of(c: &EksCluster, p: usize) -> Option<usize> {
     c.storage.claim_named(c.namespace_of(p), name)
 }
 
+/// The EFS parameters of claim `cl`'s class, if it is an EFS class.
+pub fn efs_class(c: &EksCluster, cl: usize) -> Option<&EfsParameters> {
+    let k = c.storage.claims[cl].class?;
+    c.storage.classes[k].efs.as_ref()
+}
+
+/// The node can mount EFS volume `v`: the driver's node plugin runs there (the add-on) and
+/// the node's zone has a mount target of the file system.
+pub fn efs_mountable(c: &EksCluster, v: &Volume, n: usize) -> bool {
+    let Some(src) = &v.efs else {
+        return false;
+    };
+    c.storage.efs_driver
+        && c.storage
+            .file_system(&src.file_system_id)
+            .is_some_and(|f| c.storage.file_systems[f].reachable_from(&c.nodes[n].zone))
+}
+
 /// The volume is attached to the pod's node and usable: the kubelet may set the pod up. A pod
-/// without a claim, or whose volume needs no attachment, is always ready.
+/// without a claim is always ready; an EFS volume needs no attachment, only a node that can
+/// mount it.
 pub fn ready_on_node(c: &EksCluster, p: usize, now: SimTime) -> bool {
     let Some(cl) = claim_of(c, p) else {
         return true;
@@ -111,6 +131,11 @@ pub fn ready_on_node(c: &EksCluster, p: usize, now: SimTime) -> bool {
     let Some(v) = c.storage.claims[cl].volume else {
         return false;
     };
+    if c.storage.volumes[v].efs.is_some() {
+        return c.pods[p]
+            .node
+            .is_some_and(|n| efs_mountable(c, &c.storage.volumes[v], n));
+    }
     match (&c.storage.volumes[v].attachment, c.pods[p].node) {
         (Some(a), Some(n)) => a.node == n && a.ready_at <= now,
         _ => false,
@@ -141,11 +166,12 @@ pub struct VolumeCard {
     pub pods: Vec<String>,
 }
 
-/// Every volume of the cluster for the canvas.
+/// Every EBS volume of the cluster for the canvas (EFS volumes are in `efs_read`).
 pub fn volume_cards(c: &EksCluster, now: SimTime) -> Vec<VolumeCard> {
     c.storage
         .volumes
         .iter()
+        .filter(|v| v.efs.is_none())
         .map(|v| {
             let claim = &c.storage.claims[v.claim];
             let pods = (0..c.pods.len())
@@ -182,6 +208,9 @@ pub fn pod_volume_reason(c: &EksCluster, p: usize, now: SimTime) -> Option<Strin
         return None;
     }
     let claim = &c.storage.claims[cl];
+    if let Some(e) = efs_class(c, cl) {
+        return Some(efs_reason(c, cl, e, pod.node));
+    }
     let Some(v) = claim.volume else {
         return Some(match &claim.provisioning {
             Some(pr) => format!(
@@ -206,6 +235,32 @@ pub fn pod_volume_reason(c: &EksCluster, p: usize, now: SimTime) -> Option<Strin
             vol.name, c.nodes[n].name
         ),
     })
+}
+
+/// Why a pod whose claim is an EFS one waits.
+fn efs_reason(c: &EksCluster, cl: usize, e: &EfsParameters, node: Option<usize>) -> String {
+    let claim = &c.storage.claims[cl];
+    let Some(v) = claim.volume else {
+        return if !c.storage.efs_driver {
+            format!(
+                "claim {} waits for {EFS_CSI}, which is not running: the aws-efs-csi-driver add-on is not installed",
+                claim.name
+            )
+        } else {
+            format!(
+                "claim {} is being provisioned: an access point on {}",
+                claim.name, e.file_system_id
+            )
+        };
+    };
+    let vol = &c.storage.volumes[v];
+    match node {
+        None => format!("volume {} is not mounted yet", vol.name),
+        Some(n) => format!(
+            "{} in {} cannot mount EFS volume {}: no mount target of {} in that zone",
+            c.nodes[n].name, c.nodes[n].zone, vol.name, e.file_system_id
+        ),
+    }
 }
 
 #[cfg(test)]

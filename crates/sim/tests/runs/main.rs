@@ -14,6 +14,7 @@ mod determinism;
 mod disruption;
 mod ecr;
 mod efs;
+mod efs_eks;
 mod golden;
 mod logs;
 mod properties;

@@ -254,6 +254,7 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
         } => drain(k, node, ignore_daemonsets),
         Command::Apply { file, dry_run } => super::apply::apply(k, &file, dry_run),
         Command::Get { .. }
+        | Command::GetKinds { .. }
         | Command::Describe { .. }
         | Command::Top { .. }
         | Command::Logs { .. } => Outcome::Fail("error: not an acting command\n".into()),

@@ -206,6 +206,9 @@ pub(super) fn events(k: &Kube, object: &str) -> String {
                     // So does the DaemonSet controller (pkg/controller/daemon: `SuccessfulCreate`
                     // "Created pod: …" recorded by "daemonset-controller").
                     "daemonset-controller".to_string()
+                } else if r.reason.starts_with("Provisioning") && efs_claim(k, object) {
+                    // The EFS CSI driver's external provisioner reports these.
+                    crate::k8s::efs_csi::EFS_CSI_CONTROLLER.to_string()
                 } else {
                     reporter(r.reason).to_string()
                 },
@@ -799,4 +802,12 @@ fn hpa(k: &Kube, h: usize) -> String {
     );
     o.push_str(&events(k, &format!("horizontalpodautoscaler/{}", hpa.name)));
     o
+}
+
+/// `persistentvolumeclaim/<name>` of a claim whose class is the EFS CSI driver's.
+fn efs_claim(k: &Kube, object: &str) -> bool {
+    object
+        .strip_prefix("persistentvolumeclaim/")
+        .and_then(|n| k.eks.storage.claims.iter().position(|c| c.name == n))
+        .is_some_and(|cl| crate::k8s::volumes::efs_class(k.eks, cl).is_some())
 }

@@ -12,6 +12,7 @@ mod apply;
 mod describe;
 mod describe_init;
 mod get;
+mod get_kinds;
 mod kind;
 mod labels;
 mod objects;
@@ -62,6 +63,11 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             output,
             selector,
         } => get::get(&k, kind, &names, output, selector.as_deref()),
+        Command::GetKinds {
+            kinds,
+            output,
+            selector,
+        } => get_kinds::get_kinds(&k, &kinds, output, selector.as_deref()),
         Command::Describe { kind, names } if storage::is_storage(kind) => {
             storage::describe(&k, kind, &names)
         }

@@ -40,6 +40,12 @@ pub enum Command {
         output: Output,
         selector: Option<String>,
     },
+    /// `kubectl get pv,pvc`: several kinds, every object of each.
+    GetKinds {
+        kinds: Vec<Kind>,
+        output: Output,
+        selector: Option<String>,
+    },
     Describe {
         kind: Kind,
         names: Vec<String>,
@@ -405,14 +411,30 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
             ]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
             scope = scope_of(&p);
-            let (kind, names) = kind_and_names(&p.positional, cmd)?;
-            check_names_in_scope(kind, &names, &scope)?;
-            Ok(Command::Get {
-                kind,
-                names,
-                output: output(&p)?,
-                selector: p.get("selector").map(str::to_string),
-            })
+            if let [one] = p.positional.as_slice()
+                && one.contains(',')
+                && !one.contains('/')
+            {
+                one.split(',')
+                    .map(|w| Kind::from_word(w).ok_or_else(|| unknown_type(w)))
+                    .collect::<Result<Vec<_>, _>>()
+                    .and_then(|kinds| {
+                        Ok(Command::GetKinds {
+                            kinds,
+                            output: output(&p)?,
+                            selector: p.get("selector").map(str::to_string),
+                        })
+                    })
+            } else {
+                let (kind, names) = kind_and_names(&p.positional, cmd)?;
+                check_names_in_scope(kind, &names, &scope)?;
+                Ok(Command::Get {
+                    kind,
+                    names,
+                    output: output(&p)?,
+                    selector: p.get("selector").map(str::to_string),
+                })
+            }
         }
         "describe" => {
             let known = with(&[("selector", true), all]);
@@ -928,6 +950,19 @@ mod tests {
         assert!(
             p("kubectl exec web-1 -- sh")
                 .is_err_and(|e| e.starts_with("Orca does not simulate `kubectl exec`"))
+        );
+    }
+
+    #[test]
+    fn several_kinds_separated_by_commas_are_one_get() {
+        assert!(matches!(
+            p("kubectl get pv,pvc"),
+            Ok(Command::GetKinds { ref kinds, .. })
+                if kinds == &[Kind::PersistentVolume, Kind::PersistentVolumeClaim]
+        ));
+        assert_eq!(
+            p("kubectl get pv,podz").err().as_deref(),
+            Some("error: the server doesn't have a resource type \"podz\"\n")
         );
     }
 }

@@ -323,6 +323,9 @@ fn describe_claim(k: &Kube, c: &Claim) -> String {
 }
 
 fn describe_volume(k: &Kube, v: &Volume) -> String {
+    if let Some(src) = &v.efs {
+        return describe_efs_volume(k, v, src);
+    }
     const W: usize = 18;
     let c = &k.eks.storage.claims[v.claim];
     let mut o = String::new();
@@ -367,6 +370,67 @@ fn describe_volume(k: &Kube, v: &Volume) -> String {
     o
 }
 
+/// An EFS PersistentVolume: no node affinity, nothing attaches it (the driver's CSIDriver
+/// object has `attachRequired: false`), the access point in its volume handle.
+fn describe_efs_volume(k: &Kube, v: &Volume, src: &volumes::EfsSource) -> String {
+    const W: usize = 18;
+    let c = &k.eks.storage.claims[v.claim];
+    let mut o = String::new();
+    let _ = writeln!(o, "{:<W$}{}", "Name:", v.name);
+    let _ = writeln!(o, "{:<W$}<none>", "Labels:");
+    let _ = writeln!(
+        o,
+        "{:<W$}pv.kubernetes.io/provisioned-by: {}",
+        "Annotations:",
+        volumes::EFS_CSI
+    );
+    let _ = writeln!(o, "{:<W$}[kubernetes.io/pv-protection]", "Finalizers:");
+    let _ = writeln!(o, "{:<W$}{}", "StorageClass:", class_name(k, c));
+    let _ = writeln!(o, "{:<W$}Bound", "Status:");
+    let _ = writeln!(o, "{:<W$}{}/{}", "Claim:", c.namespace, c.name);
+    let _ = writeln!(o, "{:<W$}Delete", "Reclaim Policy:");
+    let _ = writeln!(o, "{:<W$}{}", "Access Modes:", v.access.short());
+    let _ = writeln!(o, "{:<W$}Filesystem", "VolumeMode:");
+    let _ = writeln!(o, "{:<W$}{}Gi", "Capacity:", v.storage_gib);
+    let _ = writeln!(o, "{:<W$}<none>", "Node Affinity:");
+    let _ = writeln!(o, "Message:");
+    let _ = writeln!(o, "Source:");
+    let _ = writeln!(
+        o,
+        "    Type:              CSI (a Container Storage Interface (CSI) volume source)"
+    );
+    let _ = writeln!(o, "    Driver:            {}", volumes::EFS_CSI);
+    let _ = writeln!(o, "    FSType:            ");
+    let _ = writeln!(
+        o,
+        "    VolumeHandle:      {}",
+        crate::k8s::efs_csi::volume_handle(src)
+    );
+    let _ = writeln!(o, "    ReadOnly:          false");
+    o.push_str("Events:                <none>\n");
+    o
+}
+
+/// A class's `parameters` as kubectl prints them: `key=value` pairs sorted by key.
+fn parameters(s: &StorageClass) -> String {
+    let Some(e) = &s.efs else {
+        return format!("type={}", s.volume_type);
+    };
+    let mut p = Vec::new();
+    if !e.base_path.is_empty() {
+        p.push(format!("basePath={}", e.base_path));
+    }
+    p.push(format!("directoryPerms={}", e.directory_perms));
+    p.push(format!("fileSystemId={}", e.file_system_id));
+    p.push(format!("gidRangeEnd={}", e.gid_range_end));
+    p.push(format!("gidRangeStart={}", e.gid_range_start));
+    p.push(format!(
+        "provisioningMode={}",
+        crate::k8s::efs_csi::PROVISIONING_MODE
+    ));
+    p.join(",")
+}
+
 fn describe_class(s: &StorageClass) -> String {
     const W: usize = 22;
     let mut o = String::new();
@@ -379,7 +443,7 @@ fn describe_class(s: &StorageClass) -> String {
     );
     let _ = writeln!(o, "{:<W$}<none>", "Annotations:");
     let _ = writeln!(o, "{:<W$}{}", "Provisioner:", s.provisioner);
-    let _ = writeln!(o, "{:<W$}type={}", "Parameters:", s.volume_type);
+    let _ = writeln!(o, "{:<W$}{}", "Parameters:", parameters(s));
     let _ = writeln!(o, "{:<W$}<unset>", "AllowVolumeExpansion:");
     let _ = writeln!(o, "{:<W$}<none>", "MountOptions:");
     let _ = writeln!(o, "{:<W$}Delete", "ReclaimPolicy:");

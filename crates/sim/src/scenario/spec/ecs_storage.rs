@@ -20,9 +20,10 @@ pub struct EfsFileSystemSpec {
     /// Files on it when the scenario starts.
     #[serde(default)]
     pub files: u32,
-    /// Files each running task that mounts it writes per minute (how the application behaves;
-    /// not an AWS field).
-    #[serde(default)]
+    /// Files each running task (or, on EKS, pod) that mounts it writes per minute (how the
+    /// application behaves; not an AWS field). EKS scenarios may call it
+    /// `files_per_pod_minute`.
+    #[serde(default, alias = "files_per_pod_minute")]
     pub files_per_task_minute: u32,
     /// The size of each file in KiB.
     #[serde(default = "file_kib")]

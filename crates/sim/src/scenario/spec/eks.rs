@@ -58,6 +58,15 @@ pub struct EksWorld {
     /// StorageClasses (none: claims cannot be provisioned).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub storage_classes: Vec<super::StorageClassSpec>,
+    /// Amazon EFS file systems in the cluster's VPC, with their mount targets (what EFS
+    /// StorageClasses provision access points on).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub efs_file_systems: Vec<super::EfsFileSystemSpec>,
+    /// The Amazon EFS CSI driver add-on (`aws-efs-csi-driver`: the `efs-csi-controller`
+    /// Deployment and the `efs-csi-node` DaemonSet) is installed. Without it nothing
+    /// provisions or mounts a volume of `efs.csi.aws.com`.
+    #[serde(default)]
+    pub efs_csi_driver: bool,
     /// PersistentVolumeClaims the Deployments' pods may mount.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub persistent_volume_claims: Vec<super::PersistentVolumeClaimSpec>,

@@ -33,6 +33,25 @@ pub struct StorageClassSpec {
     /// get this one.
     #[serde(default)]
     pub is_default: bool,
+    /// EFS CSI driver parameters (`provisioner: "efs.csi.aws.com"`): `provisioningMode`
+    /// (only `efs-ap`, an access point per claim).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioning_mode: Option<String>,
+    /// `fileSystemId`: the EFS file system the access points are made on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_system_id: Option<String>,
+    /// `directoryPerms`: the octal permissions of each access point's root directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_perms: Option<String>,
+    /// `gidRangeStart` (driver default 50000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gid_range_start: Option<u32>,
+    /// `gidRangeEnd` (driver default 7000000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gid_range_end: Option<u32>,
+    /// `basePath`: the directory under which each access point's root is made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_path: Option<String>,
 }
 
 /// An access mode of a claim.

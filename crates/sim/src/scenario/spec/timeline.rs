@@ -167,6 +167,12 @@ pub enum Action {
     DeletePod {
         pod: String,
     },
+    /// `aws efs create-mount-target` for an EFS file system of the EKS world in a subnet of
+    /// `zone`: the mount target is `available` some time later, and nodes there can mount it.
+    CreateMountTarget {
+        file_system_id: String,
+        zone: String,
+    },
     /// `kubectl autoscale deployment/<deployment> --min=N --max=M --cpu-percent=P`: a
     /// HorizontalPodAutoscaler for the Deployment (its settings replaced if it has one).
     Autoscale {
@@ -337,6 +343,7 @@ impl Action {
                 | Action::RolloutPause { .. }
                 | Action::RolloutResume { .. }
                 | Action::DeletePod { .. }
+                | Action::CreateMountTarget { .. }
                 | Action::UpdateStatefulSet { .. }
                 | Action::CordonNode { .. }
                 | Action::UncordonNode { .. }

@@ -9,9 +9,9 @@ use crate::scenario::limits::{
 };
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
-use crate::scenario::spec::{EcsWorld, TaskDefinitionSpec, TransitEncryption};
+use crate::scenario::spec::{EcsWorld, EfsFileSystemSpec, TaskDefinitionSpec, TransitEncryption};
 
-fn hex_id(id: &str, prefix: &str, lengths: &[usize]) -> bool {
+pub(super) fn hex_id(id: &str, prefix: &str, lengths: &[usize]) -> bool {
     id.strip_prefix(prefix).is_some_and(|h| {
         lengths.contains(&h.len())
             && h.chars()
@@ -20,17 +20,37 @@ fn hex_id(id: &str, prefix: &str, lengths: &[usize]) -> bool {
 }
 
 pub(super) fn ecs_storage(out: &mut Problems, w: &EcsWorld, wp: &Path) {
-    let fp = wp.field("efs_file_systems");
+    efs_file_systems(
+        out,
+        &w.efs_file_systems,
+        &w.cluster.availability_zones,
+        &wp.field("efs_file_systems"),
+    );
+    let tp = wp.field("task_definitions");
+    for (i, td) in w.task_definitions.iter().enumerate() {
+        task_definition_storage(out, w, td, &tp.index(i));
+    }
+}
+
+/// The EFS file systems of a world (ECS or EKS): ids, mount-target zones, access points and
+/// the application's file counts.
+pub(super) fn efs_file_systems(
+    out: &mut Problems,
+    fss: &[EfsFileSystemSpec],
+    cluster_zones: &[String],
+    fp: &Path,
+) {
+    let fp = fp.clone();
     check_limit(
         out,
         fp.clone(),
         "number of EFS file systems",
-        w.efs_file_systems.len() as u32,
+        fss.len() as u32,
         FILE_SYSTEMS,
         "",
     );
     let mut ids = Unique::new();
-    for (i, fs) in w.efs_file_systems.iter().enumerate() {
+    for (i, fs) in fss.iter().enumerate() {
         let p = fp.index(i);
         if !hex_id(&fs.file_system_id, "fs-", &[8, 17]) {
             out.push((
@@ -50,13 +70,13 @@ pub(super) fn ecs_storage(out: &mut Problems, w: &EcsWorld, wp: &Path) {
         if let Some(zones) = &fs.mount_targets {
             for (j, z) in zones.iter().enumerate() {
                 let zp = p.field("mount_targets").index(j);
-                if !w.cluster.availability_zones.contains(z) {
+                if !cluster_zones.contains(z) {
                     out.push((
                         zp.clone(),
                         format!(
                             "zone {} is not one of the cluster's; {}",
                             quoted(z),
-                            list(&w.cluster.availability_zones)
+                            list(cluster_zones)
                         ),
                     ));
                 }
@@ -99,10 +119,6 @@ pub(super) fn ecs_storage(out: &mut Problems, w: &EcsWorld, wp: &Path) {
             EFS_FILE_KIB,
             " KiB",
         );
-    }
-    let tp = wp.field("task_definitions");
-    for (i, td) in w.task_definitions.iter().enumerate() {
-        task_definition_storage(out, w, td, &tp.index(i));
     }
 }
 

@@ -23,6 +23,7 @@ mod ecs_capacity;
 mod ecs_index;
 mod ecs_storage;
 mod eks;
+mod eks_efs;
 mod goals;
 mod iam;
 mod init_containers;
@@ -191,6 +192,7 @@ fn eks_part(out: &mut Problems, k: &EksWorld, wp: &Path) {
     eks::eks_world(out, k, wp);
     disruption::pdbs(out, k, wp);
     storage::eks_storage(out, k, wp);
+    eks_efs::eks_efs(out, k, wp);
     statefulset::stateful_sets(out, k, wp);
     iam::iam(
         out,

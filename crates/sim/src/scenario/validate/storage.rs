@@ -4,7 +4,8 @@
 use super::Problems;
 use super::common::{Unique, check_limit, list};
 use super::eks::dns_label_ok;
-use crate::k8s::volumes::{EBS_CSI, EBS_CSI_AUTO_MODE};
+use super::eks_efs::{class_of, is_efs};
+use crate::k8s::volumes::{EBS_CSI, EBS_CSI_AUTO_MODE, EFS_CSI};
 use crate::scenario::limits::{CLAIMS, EBS_SIZE_GIB, KUBERNETES_MINOR, STORAGE_CLASSES};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
@@ -49,16 +50,16 @@ pub(super) fn eks_storage(out: &mut Problems, k: &EksWorld, wp: &Path) {
             ));
         }
         names.check(out, p.field("name"), "StorageClass", &s.name);
-        if s.provisioner != EBS_CSI && s.provisioner != EBS_CSI_AUTO_MODE {
+        if ![EBS_CSI, EBS_CSI_AUTO_MODE, EFS_CSI].contains(&s.provisioner.as_str()) {
             out.push((
                 p.field("provisioner"),
                 format!(
-                    "provisioner {} is not one Orca simulates; valid: \"{EBS_CSI}\" (the EBS CSI driver) or \"{EBS_CSI_AUTO_MODE}\" (EKS Auto Mode)",
+                    "provisioner {} is not one Orca simulates; valid: \"{EBS_CSI}\" (the EBS CSI driver), \"{EBS_CSI_AUTO_MODE}\" (EKS Auto Mode) or \"{EFS_CSI}\" (the EFS CSI driver)",
                     quoted(&s.provisioner)
                 ),
             ));
         }
-        if !EBS_TYPES.contains(&s.volume_type.as_str()) {
+        if !is_efs(s) && !EBS_TYPES.contains(&s.volume_type.as_str()) {
             out.push((
                 p.field("volume_type"),
                 format!(
@@ -124,7 +125,8 @@ pub(super) fn eks_storage(out: &mut Problems, k: &EksWorld, wp: &Path) {
             EBS_SIZE_GIB,
             " GiB",
         );
-        if c.access_mode == AccessModeSpec::ReadWriteMany {
+        let efs = class_of(k, c.storage_class.as_ref()).is_some_and(is_efs);
+        if c.access_mode == AccessModeSpec::ReadWriteMany && !efs {
             out.push((
                 p.field("access_mode"),
                 "an EBS volume attaches to one node at a time; the EBS CSI driver refuses ReadWriteMany (use ReadWriteOnce, or EFS for storage shared across nodes)".into(),
@@ -154,6 +156,16 @@ pub(super) fn eks_storage(out: &mut Problems, k: &EksWorld, wp: &Path) {
                     list(k.persistent_volume_claims.iter().map(|c| c.name.as_str()))
                 ),
             ));
+            continue;
+        }
+        let efs = k
+            .persistent_volume_claims
+            .iter()
+            .find(|c| &c.name == name)
+            .and_then(|c| class_of(k, c.storage_class.as_ref()))
+            .is_some_and(is_efs);
+        if efs {
+            // EFS claims: eks_efs checks them (many replicas and Deployments may share one).
             continue;
         }
         if fargate(&d.name) {

@@ -45,7 +45,7 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
             (Some(_), false) if !is_note => {
                 out.push((
                     ap.clone(),
-                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, ScaleDeployment, RolloutUndo, Autoscale, RolloutRestart, RolloutPause, RolloutResume, DeletePod, UpdateStatefulSet, CordonNode, UncordonNode, DrainNode, ApplyDeployment, ApplyService, ApplyHpa or Note".into(),
+                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, ScaleDeployment, RolloutUndo, Autoscale, RolloutRestart, RolloutPause, RolloutResume, DeletePod, CreateMountTarget, UpdateStatefulSet, CordonNode, UncordonNode, DrainNode, ApplyDeployment, ApplyService, ApplyHpa or Note".into(),
                 ));
                 continue;
             }
@@ -250,6 +250,10 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             super::eks::spot_interrupt(out, eks, *nodeclaim, ap)
         }
         Action::DeletePod { pod } => dns_name(out, ap.field("pod"), "pod", pod),
+        Action::CreateMountTarget {
+            file_system_id,
+            zone,
+        } => super::eks_efs::create_mount_target(out, eks, file_system_id, zone, ap),
         Action::CordonNode { node }
         | Action::UncordonNode { node }
         | Action::DrainNode { node } => dns_name(out, ap.field("node"), "node", node),
