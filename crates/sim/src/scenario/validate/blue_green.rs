@@ -18,7 +18,8 @@ use crate::scenario::limits::{
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
 use crate::scenario::spec::{
-    DeploymentControllerSpec, SchedulingStrategy, ServiceSpec, StrategySpec, TrafficShiftSpec,
+    Action, DeploymentControllerSpec, HookTargetSpec, SchedulingStrategy, ServiceSpec,
+    StrategySpec, TrafficShiftSpec,
 };
 
 pub(super) fn service(out: &mut Problems, ix: &EcsIndex, svc: &ServiceSpec, p: &Path) {
@@ -391,6 +392,56 @@ pub(super) fn update_service(
         out.push((
             ap.field("force_new_deployment"),
             "Cannot force a new deployment on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment (CreateDeployment).".into(),
+        ));
+    }
+}
+
+/// `ContinueServiceDeployment` and `StopServiceDeployment` act on a service with an ECS
+/// BLUE_GREEN, LINEAR or CANARY strategy (the first needs a PAUSE hook to act on);
+/// `StopDeployment` and `ContinueDeployment` on a CodeDeploy service.
+pub(super) fn deploy_control(out: &mut Problems, ix: &EcsIndex, a: &Action, ap: &Path) {
+    let (service, wants_code_deploy) = match a {
+        Action::ContinueServiceDeployment { service, .. }
+        | Action::StopServiceDeployment { service } => (service, false),
+        Action::StopDeployment { service, .. } | Action::ContinueDeployment { service } => {
+            (service, true)
+        }
+        _ => return,
+    };
+    let Some(svc) = ix.service_ref(out, service, ap.field("service")) else {
+        return;
+    };
+    let code_deploy = !svc.deployment_controller.is_ecs();
+    if wants_code_deploy && !code_deploy {
+        out.push((
+            ap.field("service"),
+            format!(
+                "service {} has no CodeDeploy deployment (deployment_controller is Ecs); use StopServiceDeployment or ContinueServiceDeployment for an ECS deployment",
+                quoted(service)
+            ),
+        ));
+    } else if !wants_code_deploy && (code_deploy || !svc.is_blue_green()) {
+        out.push((
+            ap.field("service"),
+            format!(
+                "service {} has no ECS blue/green deployment to act on; this action needs deployment_controller Ecs with a strategy BlueGreen, Linear(…) or Canary(…){}",
+                quoted(service),
+                if code_deploy { " (use StopDeployment or ContinueDeployment for CodeDeploy)" } else { "" }
+            ),
+        ));
+    } else if matches!(a, Action::ContinueServiceDeployment { .. })
+        && !svc.traffic_shift.as_ref().is_some_and(|ts| {
+            ts.hooks
+                .iter()
+                .any(|h| h.target_type == HookTargetSpec::Pause)
+        })
+    {
+        out.push((
+            ap.clone(),
+            format!(
+                "ContinueServiceDeployment releases a PAUSE hook, but service {} has none; add a hook with target_type: Pause",
+                quoted(service)
+            ),
         ));
     }
 }
