@@ -17,10 +17,10 @@
 //! engine's next moment always follows from the deployment's state (seek = replay).
 
 use crate::ecs::cluster::Ctx;
+use crate::ecs::deploy_hooks::{self, HookCheck};
 use crate::ecs::deploy_plan::{
     READY_TIMEOUT, READY_TIMEOUT_MESSAGE, Refused, code_deploy_id, code_deploy_stages, ecs_stages,
 };
-use crate::ecs::deploy_hooks::{self, HookCheck};
 use crate::ecs::deploy_rollback::fail;
 use crate::ecs::deploy_traffic::{
     active_mut, deploy_event, deployment_words, green_of, lifecycle_event, make_primary,

@@ -27,14 +27,22 @@ pub fn on_action(ctx: &mut Ctx, action: &Action) {
         let line = match action {
             Action::ContinueServiceDeployment { action, .. } => format!(
                 "aws ecs continue-service-deployment ({service}) --action {}",
-                if *action == HookTimeoutAction::Continue { "CONTINUE" } else { "ROLLBACK" }
+                if *action == HookTimeoutAction::Continue {
+                    "CONTINUE"
+                } else {
+                    "ROLLBACK"
+                }
             ),
             Action::StopServiceDeployment { .. } => {
                 format!("aws ecs stop-service-deployment ({service}) --stop-type ROLLBACK")
             }
             Action::StopDeployment { auto_rollback, .. } => format!(
                 "aws deploy stop-deployment ({service}){}",
-                if *auto_rollback { " --auto-rollback-enabled" } else { "" }
+                if *auto_rollback {
+                    " --auto-rollback-enabled"
+                } else {
+                    ""
+                }
             ),
             _ => format!(
                 "aws deploy continue-deployment ({service}) --deployment-wait-type TERMINATION_WAIT"
@@ -62,9 +70,7 @@ pub fn on_action(ctx: &mut Ctx, action: &Action) {
         } => with_service(ctx, service, |ctx, s| {
             stop_code_deploy(ctx, s, *auto_rollback)
         }),
-        Action::ContinueDeployment { service } => {
-            with_service(ctx, service, end_termination_wait)
-        }
+        Action::ContinueDeployment { service } => with_service(ctx, service, end_termination_wait),
         _ => Ok(()),
     };
     if let (Err(message), Some(service)) = (result, service_of(action)) {

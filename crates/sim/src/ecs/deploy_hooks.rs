@@ -193,7 +193,9 @@ fn record(
             invocation,
         } => (
             "InProgress",
-            format!("{id} {name}: hook {f} answered IN_PROGRESS (invocation {invocation}); it is invoked again at {at}."),
+            format!(
+                "{id} {name}: hook {f} answered IN_PROGRESS (invocation {invocation}); it is invoked again at {at}."
+            ),
             Some(format!(
                 "IN_PROGRESS tells ECS the check is not finished: ECS invokes the function again after the callBackDelay ({call_back_delay}); the stage waits meanwhile."
             )),

@@ -253,7 +253,12 @@ pub(super) fn ecs_stages(bg: &BlueGreen, schedule: Schedule, bake: Millis) -> Ve
     for (k, &(at, percent)) in steps.iter().enumerate() {
         let next = steps.get(k + 1).map(|(n, _)| *n);
         let hold = next.map_or(Millis::ZERO, |n| Millis(n.0.saturating_sub(at.0)));
-        v.push(stage(bg, "PRE_PRODUCTION_TRAFFIC_SHIFT", StageKind::Hook, true));
+        v.push(stage(
+            bg,
+            "PRE_PRODUCTION_TRAFFIC_SHIFT",
+            StageKind::Hook,
+            true,
+        ));
         v.push(stage(
             bg,
             "PRODUCTION_TRAFFIC_SHIFT",
@@ -265,7 +270,12 @@ pub(super) fn ecs_stages(bg: &BlueGreen, schedule: Schedule, bake: Millis) -> Ve
             true,
         ));
     }
-    v.push(stage(bg, "POST_PRODUCTION_TRAFFIC_SHIFT", StageKind::Hook, true));
+    v.push(stage(
+        bg,
+        "POST_PRODUCTION_TRAFFIC_SHIFT",
+        StageKind::Hook,
+        true,
+    ));
     v.push(stage(bg, "BAKE_TIME", StageKind::Wait(bake), true));
     v.push(stage(bg, "CLEAN_UP", StageKind::CleanUp, true));
     v

@@ -264,7 +264,10 @@ fn a_pause_hook_waits_for_continue_or_times_out() {
     let l = stage_lines(&sim, "POST_TEST_TRAFFIC_SHIFT");
     assert!(l[0].1.contains("AWAITING_ACTION"), "{l:#?}");
     assert_eq!(l[1].0, 300);
-    assert!(l[1].1.contains("ContinueServiceDeployment action CONTINUE"), "{l:#?}");
+    assert!(
+        l[1].1.contains("ContinueServiceDeployment action CONTINUE"),
+        "{l:#?}"
+    );
     assert_eq!(bg(&sim).deployments[0].state, DeploymentState::Succeeded);
 
     let sim = run(&paused(""), 1800);

@@ -508,16 +508,18 @@ fn continue_deployment(ecs: &EcsCluster, words: &[String]) -> Outcome {
         "READY_WAIT" => exception(
             op,
             "DeploymentIsNotInReadyStateException",
-            &format!("The deployment {id} is not in a ready state: its deployment group sends traffic to the replacement without waiting (deploymentReadyOption actionOnTimeout CONTINUE_DEPLOYMENT)."),
+            &format!(
+                "The deployment {id} is not in a ready state: its deployment group sends traffic to the replacement without waiting (deploymentReadyOption actionOnTimeout CONTINUE_DEPLOYMENT)."
+            ),
         ),
         "TERMINATION_WAIT" => {
-            if !d.termination_wait_started
-                || d.stages.get(d.current).is_none_or(|st| st.listed)
-            {
+            if !d.termination_wait_started || d.stages.get(d.current).is_none_or(|st| st.listed) {
                 return exception(
                     op,
                     "DeploymentIsNotInReadyStateException",
-                    &format!("The deployment {id} is not waiting to terminate the original task set."),
+                    &format!(
+                        "The deployment {id} is not waiting to terminate the original task set."
+                    ),
                 );
             }
             Outcome::Act {

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::args::Param;
 use super::shapes::pretty;
-use super::{EcsContext, parse};
+use super::{EcsContext, args, parse};
 use crate::console::{After, Outcome};
 use crate::ecs::Service;
 use crate::ecs::task_set::{BgDeployment, BlueGreen, DeploymentState, StageStatus};
@@ -62,7 +62,14 @@ fn revision_arn(svc: &Service, task_set: &str) -> String {
 }
 
 /// Every ECS-strategy deployment of the cluster with its service, oldest first.
-fn all<'a>(cx: &'a EcsContext) -> impl Iterator<Item = (&'a Service, &'a BlueGreen, &'a BgDeployment)> {
+/// The options of an operation that names its deployment by ARN (no `--cluster`).
+fn by_arn(words: &[String], params: &[Param]) -> Result<args::Args, Outcome> {
+    args::parse(words, params).map_err(Outcome::Fail)
+}
+
+fn all<'a>(
+    cx: &'a EcsContext,
+) -> impl Iterator<Item = (&'a Service, &'a BlueGreen, &'a BgDeployment)> {
     cx.ecs.services.iter().flat_map(|s| {
         s.blue_green
             .as_deref()
@@ -127,7 +134,10 @@ pub(super) fn list(cx: &EcsContext, words: &[String]) -> Outcome {
         Err(o) => return o,
     };
     let Some(s) = args.one("--service").and_then(|n| cx.service_named(n)) else {
-        return cx.exception("ServiceNotFoundException", "The service could not be found.");
+        return cx.exception(
+            "ServiceNotFoundException",
+            "The service could not be found.",
+        );
     };
     let svc = &cx.ecs.services[s];
     let wanted: Vec<&str> = args.list("--status").collect();
@@ -143,8 +153,7 @@ pub(super) fn list(cx: &EcsContext, words: &[String]) -> Outcome {
 }
 
 pub(super) fn describe(cx: &EcsContext, words: &[String]) -> Outcome {
-    let args = match parse(
-        cx,
+    let args = match by_arn(
         words,
         &[Param::list("--service-deployment-arns").required()],
     ) {
@@ -177,7 +186,6 @@ fn full(cx: &EcsContext, svc: &Service, bg: &BlueGreen, d: &BgDeployment) -> Val
         })
     };
     let mut v = brief(cx, svc, d);
-    v["updatedAt"] = json!(d.completed_at.unwrap_or(cx.now).iso8601());
     v["sourceServiceRevisions"] = json!([revision(&d.blue)]);
     if let Some(g) = &d.green {
         v["targetServiceRevision"] = revision(g);
@@ -245,8 +253,7 @@ fn target<'a>(
 }
 
 pub(super) fn stop(cx: &EcsContext, words: &[String]) -> Outcome {
-    let args = match parse(
-        cx,
+    let args = match by_arn(
         words,
         &[
             Param::text("--service-deployment-arn").required(),
@@ -298,8 +305,7 @@ pub(super) fn stop(cx: &EcsContext, words: &[String]) -> Outcome {
 }
 
 pub(super) fn continue_(cx: &EcsContext, words: &[String]) -> Outcome {
-    let args = match parse(
-        cx,
+    let args = match by_arn(
         words,
         &[
             Param::text("--service-deployment-arn").required(),
@@ -330,13 +336,14 @@ pub(super) fn continue_(cx: &EcsContext, words: &[String]) -> Outcome {
     // (Developer Guide, continue-service-deployment); the wording is Orca's [inferred].
     let awaiting = d.state == DeploymentState::InProgress
         && run.is_some_and(|r| {
-            r.id == hook_id
-                && r.status == crate::ecs::lifecycle_hooks::HookStatus::AwaitingAction
+            r.id == hook_id && r.status == crate::ecs::lifecycle_hooks::HookStatus::AwaitingAction
         });
     if !awaiting {
         return cx.exception(
             "InvalidParameterException",
-            &format!("The hook {hook_id} is not in AWAITING_ACTION status for this service deployment."),
+            &format!(
+                "The hook {hook_id} is not in AWAITING_ACTION status for this service deployment."
+            ),
         );
     }
     Outcome::Act {

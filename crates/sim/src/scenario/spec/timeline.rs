@@ -270,7 +270,9 @@ pub enum Action {
     },
     /// `aws ecs stop-service-deployment --stop-type ROLLBACK` of the service's deployment in
     /// progress (ECS BLUE_GREEN, LINEAR or CANARY strategy).
-    StopServiceDeployment { service: String },
+    StopServiceDeployment {
+        service: String,
+    },
     /// `aws deploy stop-deployment [--auto-rollback-enabled]` of the service's CodeDeploy
     /// deployment in progress.
     StopDeployment {
@@ -280,7 +282,9 @@ pub enum Action {
     },
     /// `aws deploy continue-deployment --deployment-wait-type TERMINATION_WAIT`: the service's
     /// CodeDeploy deployment ends its wait before the original task set is terminated.
-    ContinueDeployment { service: String },
+    ContinueDeployment {
+        service: String,
+    },
     /// `aws ec2 modify-instance-metadata-options` on every instance (or node) of the cluster:
     /// `--http-put-response-hop-limit` and `--http-tokens`. Takes effect at once.
     ModifyInstanceMetadataOptions {
