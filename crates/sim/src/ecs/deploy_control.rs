@@ -73,18 +73,18 @@ pub fn on_action(ctx: &mut Ctx, action: &Action) {
         Action::ContinueDeployment { service } => with_service(ctx, service, end_termination_wait),
         _ => Ok(()),
     };
-    if let (Err(message), Some(service)) = (result, service_of(action)) {
-        if let Some(s) = ctx.world.service_by_name(service) {
-            let id = ctx
-                .world
-                .service(s)
-                .blue_green
-                .as_deref()
-                .and_then(|bg| bg.deployments.last())
-                .map(|d| d.id.clone())
-                .unwrap_or_default();
-            deploy_event(ctx, s, &id, message, "Unchanged".into(), None);
-        }
+    if let (Err(message), Some(service)) = (result, service_of(action))
+        && let Some(s) = ctx.world.service_by_name(service)
+    {
+        let id = ctx
+            .world
+            .service(s)
+            .blue_green
+            .as_deref()
+            .and_then(|bg| bg.deployments.last())
+            .map(|d| d.id.clone())
+            .unwrap_or_default();
+        deploy_event(ctx, s, &id, message, "Unchanged".into(), None);
     }
 }
 

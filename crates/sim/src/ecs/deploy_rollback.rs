@@ -109,6 +109,8 @@ pub fn fail_with(
                 _ => {
                     let why = if wanted {
                         "There is no replacement task set yet, so there is nothing to roll back: the original keeps serving."
+                    } else if rollback == Some(false) {
+                        "StopDeployment without autoRollbackEnabled: the task sets and listeners stay as they are."
                     } else {
                         "Automatic rollback is off for this cause: the task sets and listeners stay as they are."
                     };
