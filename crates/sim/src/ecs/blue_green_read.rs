@@ -147,6 +147,11 @@ fn deployment_view(bg: &BlueGreen, d: &BgDeployment) -> DeploymentView {
                 .get(st.shifts_done as usize)
                 .map(|(at, _)| start.plus(*at))
         }
+        // An ECS step: its step bake ends then; the next step's pre-shift hook (if any) runs
+        // before its weights move.
+        StageKind::ProductionStep {
+            hold, last: false, ..
+        } if st.status == StageStatus::InProgress => st.start.map(|t| t.plus(*hold)),
         _ => None,
     });
     let replacement_percent = d

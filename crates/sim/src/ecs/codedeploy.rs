@@ -17,6 +17,7 @@
 //! engine's next moment always follows from the deployment's state (seek = replay).
 
 use crate::ecs::cluster::Ctx;
+use crate::ecs::deploy_hooks::{self, HookCheck};
 use crate::ecs::deploy_plan::{
     READY_TIMEOUT, READY_TIMEOUT_MESSAGE, Refused, code_deploy_id, code_deploy_stages, ecs_stages,
 };
@@ -248,26 +249,11 @@ fn begin(ctx: &mut Ctx, s: ServiceIdx) {
     st.start = Some(now);
     let kind = st.kind.clone();
     let name = st.name.clone();
-    let hook = st.hook.clone();
     let listed = st.listed;
     match kind {
         StageKind::Hook => {
-            st.due = Some(now.plus(hook.as_ref().map_or(Millis::ZERO, |h| h.duration)));
-            if let Some(h) = hook {
-                lifecycle_event(
-                    ctx,
-                    s,
-                    &id,
-                    &name,
-                    "InProgress",
-                    format!("{id} {name}: InProgress, hook {} invoked.", h.function),
-                    Some(format!(
-                        "The hook is a Lambda function; it answers after {} with {}.",
-                        h.duration,
-                        if h.succeeds { "Succeeded" } else { "Failed" }
-                    )),
-                );
-            }
+            st.due = Some(now);
+            deploy_hooks::start(ctx, s);
         }
         StageKind::Install => {
             st.due = Some(now.plus(READY_TIMEOUT));
@@ -299,10 +285,23 @@ fn begin(ctx: &mut Ctx, s: ServiceIdx) {
         StageKind::TestTraffic => {
             st.due = Some(now);
             route_test(ctx, s, &id);
+            deploy_hooks::start(ctx, s);
         }
         StageKind::ProductionTraffic(_) => {
             st.due = Some(now);
             st.shifts_done = 0;
+        }
+        StageKind::ProductionStep {
+            percent,
+            hold,
+            last,
+        } => {
+            // The step's weights change as it begins; it holds for the step bake time.
+            let next = (!last).then(|| now.plus(hold));
+            st.due = Some(now.plus(hold));
+            st.shifts_done = 1;
+            shift_production(ctx, s, &id, percent, next);
+            deploy_hooks::start(ctx, s);
         }
         StageKind::Wait(wait) => {
             st.due = Some(now.plus(wait));
@@ -345,22 +344,32 @@ fn check(ctx: &mut Ctx, s: ServiceIdx) -> Check {
     let Some(d) = bg.active() else {
         return Check::Wait(None);
     };
+    if st_has_run(d) {
+        match deploy_hooks::check(ctx, s) {
+            HookCheck::Proceed => {}
+            HookCheck::Wait(at) => return Check::Wait(at),
+            HookCheck::Failed { code, message } => return Check::Failed { code, message },
+        }
+    }
+    let Some(bg) = ctx.world.service(s).blue_green.as_deref() else {
+        return Check::Wait(None);
+    };
+    let Some(d) = bg.active() else {
+        return Check::Wait(None);
+    };
     let st = &d.stages[d.current];
     let due = st.due.unwrap_or(now);
     match &st.kind {
-        StageKind::Hook => {
-            if now < due {
-                return Check::Wait(Some(due));
-            }
-            match &st.hook {
-                Some(h) if !h.succeeds => Check::Failed {
-                    code: "HOOK_EXECUTION_FAILURE",
-                    message: format!(
-                        "The {} lifecycle event hook {} returned Failed.",
-                        st.name, h.function
-                    ),
-                },
-                _ => Check::Done,
+        StageKind::Hook => Check::Done,
+        StageKind::ProductionStep { hold, last, .. } => {
+            let start = st.start.unwrap_or(now);
+            if now < start.plus(*hold) {
+                Check::Wait(Some(start.plus(*hold)))
+            } else {
+                if *last {
+                    make_primary(ctx, s);
+                }
+                Check::Done
             }
         }
         StageKind::Install => {
@@ -443,6 +452,11 @@ fn check(ctx: &mut Ctx, s: ServiceIdx) -> Check {
             }
         }
     }
+}
+
+/// The current stage has a hook at work or done.
+fn st_has_run(d: &BgDeployment) -> bool {
+    d.stages.get(d.current).is_some_and(|st| st.run.is_some())
 }
 
 /// The current stage succeeded: record it and move on.

@@ -10,13 +10,19 @@
 
 use crate::ecs::cluster::Ctx;
 use crate::ecs::ids::TargetGroupIdx;
+use crate::ecs::lifecycle_hooks::{
+    DEFAULT_CALL_BACK_DELAY, DEFAULT_TIMEOUT, HookAnswer, HookTarget,
+};
 use crate::ecs::task_set::{
     BlueGreen, Controller, DeploymentAlarm, Hook, Listener, Stage, StageKind, StageStatus,
 };
 use crate::ecs::traffic_shift::{self, Schedule};
 use crate::elb::TargetGroup;
 use crate::rng::hex;
-use crate::scenario::spec::{DeploymentControllerSpec, ServiceSpec};
+use crate::scenario::spec::{
+    DeploymentControllerSpec, HookSpec, HookStatusSpec, HookTargetSpec, HookTimeoutAction,
+    ServiceSpec,
+};
 use crate::time::Millis;
 
 /// The replacement task set must be steady within an hour ("The deployment timed out while
@@ -37,15 +43,25 @@ pub const CODE_DEPLOY_HOOKS: [&str; 5] = [
     "AfterAllowTraffic",
 ];
 
-/// The ECS lifecycle stages Orca runs a hook at (TEST_TRAFFIC_SHIFT and
-/// PRODUCTION_TRAFFIC_SHIFT also take Lambda hooks in ECS; Orca does not model those two).
-pub const ECS_HOOK_STAGES: [&str; 5] = [
+/// The ECS lifecycle stages that take a hook, in order (API Reference,
+/// DeploymentLifecycleHook.lifecycleStages). RECONCILE_SERVICE runs only when a deployment
+/// starts with more than one ACTIVE service revision, which Orca never has (one deployment at
+/// a time), so a hook there is accepted and never invoked.
+pub const ECS_HOOK_STAGES: [&str; 8] = [
+    "RECONCILE_SERVICE",
     "PRE_SCALE_UP",
     "POST_SCALE_UP",
+    "TEST_TRAFFIC_SHIFT",
     "POST_TEST_TRAFFIC_SHIFT",
     "PRE_PRODUCTION_TRAFFIC_SHIFT",
+    "PRODUCTION_TRAFFIC_SHIFT",
     "POST_PRODUCTION_TRAFFIC_SHIFT",
 ];
+
+/// "PAUSE hooks cannot be configured at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT
+/// stages. These stages are only valid for AWS_LAMBDA hooks" (API Reference,
+/// DeploymentLifecycleHook; Developer Guide, pause-lifecycle-hooks).
+pub const LAMBDA_ONLY_STAGES: [&str; 2] = ["TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"];
 
 /// The blue/green state of a service built from its scenario entry, or `None` for a rolling
 /// service. Validation has checked the names.
@@ -98,16 +114,7 @@ pub fn from_spec(spec: &ServiceSpec, tgs: &[TargetGroup]) -> Option<Box<BlueGree
         hooks: ts
             .hooks
             .iter()
-            .map(|h| {
-                (
-                    h.stage.clone(),
-                    Hook {
-                        function: h.function.clone(),
-                        duration: Millis::from_secs(u64::from(h.duration_seconds)),
-                        succeeds: h.succeeds,
-                    },
-                )
-            })
+            .map(|h| (h.stage.clone(), hook(h)))
             .collect(),
         alarms: ts
             .alarms
@@ -128,10 +135,58 @@ pub fn from_spec(spec: &ServiceSpec, tgs: &[TargetGroup]) -> Option<Box<BlueGree
     }))
 }
 
+/// A hook from its scenario entry. Without `answers` it answers once, SUCCEEDED or FAILED
+/// after `succeeds` (the older form of the file, which keeps its meaning).
+pub fn hook(h: &HookSpec) -> Hook {
+    let answers = if h.answers.is_empty() {
+        vec![if h.succeeds {
+            HookAnswer::Succeeded
+        } else {
+            HookAnswer::Failed
+        }]
+    } else {
+        h.answers
+            .iter()
+            .map(|a| match a.hook_status {
+                HookStatusSpec::Succeeded => HookAnswer::Succeeded,
+                HookStatusSpec::Failed => HookAnswer::Failed,
+                HookStatusSpec::Invalid => HookAnswer::Invalid,
+                HookStatusSpec::InProgress => HookAnswer::InProgress {
+                    call_back_delay: a
+                        .call_back_delay
+                        .map_or(DEFAULT_CALL_BACK_DELAY, |s| Millis::from_secs(u64::from(s))),
+                },
+            })
+            .collect()
+    };
+    let timeout = h.timeout.as_ref();
+    Hook {
+        function: h.function.clone(),
+        target: match h.target_type {
+            HookTargetSpec::Lambda => HookTarget::Lambda,
+            HookTargetSpec::Pause => HookTarget::Pause,
+        },
+        duration: Millis::from_secs(u64::from(h.duration_seconds)),
+        answers,
+        timeout: timeout.map_or(DEFAULT_TIMEOUT, |t| {
+            Millis::from_secs(u64::from(t.timeout_in_minutes) * 60)
+        }),
+        timeout_continues: timeout.is_some_and(|t| t.action == HookTimeoutAction::Continue),
+    }
+}
+
 pub(super) fn stage(bg: &BlueGreen, name: &str, kind: StageKind, listed: bool) -> Stage {
+    let hooked = match kind {
+        StageKind::Hook => true,
+        // ECS invokes Lambda hooks while test and production traffic shift.
+        StageKind::TestTraffic | StageKind::ProductionStep { .. } => {
+            !bg.controller.is_code_deploy()
+        }
+        _ => false,
+    };
     Stage {
         name: name.to_string(),
-        hook: if kind == StageKind::Hook {
+        hook: if hooked {
             bg.hook_for(name).cloned()
         } else {
             None
@@ -143,6 +198,7 @@ pub(super) fn stage(bg: &BlueGreen, name: &str, kind: StageKind, listed: bool) -
         end: None,
         due: None,
         shifts_done: 0,
+        run: None,
     }
 }
 
@@ -178,26 +234,51 @@ pub(super) fn code_deploy_stages(bg: &BlueGreen, schedule: Schedule, wait: Milli
     v
 }
 
-/// ECS's lifecycle stages (RECONCILE_SERVICE, which runs only with more than one active
-/// revision, is left out).
+/// ECS's lifecycle stages. RECONCILE_SERVICE, which runs only with more than one active
+/// revision, is left out (Orca runs one deployment at a time). A linear or canary shift
+/// repeats PRE_PRODUCTION_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT for every step ("For
+/// linear and canary deployments, this stage is invoked before every traffic shift step",
+/// API Reference, DeploymentLifecycleHook); each step holds for the step bake time after its
+/// weights change, so a hook's time adds to the schedule [inferred: the order of a step's
+/// hook and its bake time is not published].
 pub(super) fn ecs_stages(bg: &BlueGreen, schedule: Schedule, bake: Millis) -> Vec<Stage> {
-    vec![
+    let mut v = vec![
         stage(bg, "PRE_SCALE_UP", StageKind::Hook, true),
         stage(bg, "SCALE_UP", StageKind::Install, true),
         stage(bg, "POST_SCALE_UP", StageKind::Hook, true),
         stage(bg, "TEST_TRAFFIC_SHIFT", StageKind::TestTraffic, true),
         stage(bg, "POST_TEST_TRAFFIC_SHIFT", StageKind::Hook, true),
-        stage(bg, "PRE_PRODUCTION_TRAFFIC_SHIFT", StageKind::Hook, true),
-        stage(
+    ];
+    let steps = &schedule.steps;
+    for (k, &(at, percent)) in steps.iter().enumerate() {
+        let next = steps.get(k + 1).map(|(n, _)| *n);
+        let hold = next.map_or(Millis::ZERO, |n| Millis(n.0.saturating_sub(at.0)));
+        v.push(stage(
+            bg,
+            "PRE_PRODUCTION_TRAFFIC_SHIFT",
+            StageKind::Hook,
+            true,
+        ));
+        v.push(stage(
             bg,
             "PRODUCTION_TRAFFIC_SHIFT",
-            StageKind::ProductionTraffic(schedule),
+            StageKind::ProductionStep {
+                percent,
+                hold,
+                last: next.is_none(),
+            },
             true,
-        ),
-        stage(bg, "POST_PRODUCTION_TRAFFIC_SHIFT", StageKind::Hook, true),
-        stage(bg, "BAKE_TIME", StageKind::Wait(bake), true),
-        stage(bg, "CLEAN_UP", StageKind::CleanUp, true),
-    ]
+        ));
+    }
+    v.push(stage(
+        bg,
+        "POST_PRODUCTION_TRAFFIC_SHIFT",
+        StageKind::Hook,
+        true,
+    ));
+    v.push(stage(bg, "BAKE_TIME", StageKind::Wait(bake), true));
+    v.push(stage(bg, "CLEAN_UP", StageKind::CleanUp, true));
+    v
 }
 
 /// Why a deployment could not be created (the API's error).

@@ -22,6 +22,19 @@ use crate::ecs::task_set_links::request_step;
 /// The deployment fails (a hook, a timeout) or is stopped (an alarm): its stage fails, what is
 /// left is skipped, and it rolls back if it is set to.
 pub fn fail(ctx: &mut Ctx, s: ServiceIdx, code: &'static str, message: String, stopped: bool) {
+    fail_with(ctx, s, code, message, stopped, None);
+}
+
+/// [`fail`], with the CodeDeploy rollback decided by the caller (`aws deploy stop-deployment
+/// --auto-rollback-enabled`) instead of the deployment group's settings.
+pub fn fail_with(
+    ctx: &mut Ctx,
+    s: ServiceIdx,
+    code: &'static str,
+    message: String,
+    stopped: bool,
+    rollback: Option<bool>,
+) {
     let now = ctx.now;
     let Some(bg) = ctx.world.service_mut(s).blue_green.as_deref_mut() else {
         return;
@@ -86,16 +99,18 @@ pub fn fail(ctx: &mut Ctx, s: ServiceIdx, code: &'static str, message: String, s
                 status.to_string(),
                 None,
             );
-            let wanted = if stopped {
+            let wanted = rollback.unwrap_or(if stopped {
                 rollback_on_alarm
             } else {
                 rollback_on_failure
-            };
+            });
             match green {
                 Some(green) if wanted => code_deploy_rollback(ctx, s, &id, &blue, &green),
                 _ => {
                     let why = if wanted {
                         "There is no replacement task set yet, so there is nothing to roll back: the original keeps serving."
+                    } else if rollback == Some(false) {
+                        "StopDeployment without autoRollbackEnabled: the task sets and listeners stay as they are."
                     } else {
                         "Automatic rollback is off for this cause: the task sets and listeners stay as they are."
                     };
@@ -126,6 +141,7 @@ pub fn fail(ctx: &mut Ctx, s: ServiceIdx, code: &'static str, message: String, s
                     end: None,
                     due: None,
                     shifts_done: 0,
+                    run: None,
                 });
                 d.current = d.stages.len() - 1;
             } else {

@@ -179,8 +179,16 @@ pub enum StageKind {
     Install,
     /// Points the test listener at the replacement.
     TestTraffic,
-    /// Moves production weight per the schedule.
+    /// Moves production weight per the schedule (CodeDeploy's AllowTraffic).
     ProductionTraffic(Schedule),
+    /// One step of an ECS shift: the replacement gets `percent`, then the step holds for
+    /// `hold` (the step bake time) before the next step's PRE_PRODUCTION_TRAFFIC_SHIFT; the
+    /// last step makes the replacement PRIMARY.
+    ProductionStep {
+        percent: f64,
+        hold: Millis,
+        last: bool,
+    },
     /// Waits (ECS bake time; CodeDeploy's wait before the original task set is terminated).
     Wait(Millis),
     /// Scales the original task set to 0 and deletes it.
@@ -189,13 +197,7 @@ pub enum StageKind {
     RemoveReplacement,
 }
 
-/// A lifecycle hook as the scenario scripts it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Hook {
-    pub function: String,
-    pub duration: Millis,
-    pub succeeds: bool,
-}
+pub use crate::ecs::lifecycle_hooks::{Hook, HookRun};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stage {
@@ -206,6 +208,8 @@ pub struct Stage {
     /// are steps, not lifecycle events).
     pub listed: bool,
     pub hook: Option<Hook>,
+    /// The hook at work (or done) at this stage.
+    pub run: Option<HookRun>,
     pub status: StageStatus,
     pub start: Option<SimTime>,
     pub end: Option<SimTime>,

@@ -904,6 +904,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                 task_lifecycle::stop(ctx, t, StopCause::SpotInterruption);
             }
         }
+        a if a.is_deploy_control() => crate::ecs::deploy_control::on_action(ctx, a),
         _ => {}
     }
 }

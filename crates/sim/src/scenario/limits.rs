@@ -177,6 +177,14 @@ pub const BAKE_MINUTES: Range = Range::new(0, 1_440);
 /// call PutLifecycleEventHookExecutionStatus within one hour", CodeDeploy User Guide, AppSpec
 /// hooks; a lifecycle event lasts at most 3,600 s, CodeDeploy quotas).
 pub const HOOK_SECONDS: Range = Range::new(0, 3_600);
+/// `timeoutConfiguration.timeoutInMinutes` of an ECS lifecycle hook: 1–20,160 (Amazon ECS API
+/// Reference, DeploymentLifecycleHookTimeoutConfiguration).
+pub const HOOK_TIMEOUT_MINUTES: Range = Range::new(1, 20_160);
+/// A scripted `callBackDelay`: at least a second, so an `IN_PROGRESS` loop always moves time
+/// forward, at most 15 minutes (Orca's bound; AWS publishes none).
+pub const CALL_BACK_SECONDS: Range = Range::new(1, 900);
+/// Scripted answers of one hook (Orca's bound; the last answer repeats).
+pub const HOOK_ANSWERS: usize = 20;
 /// "A maximum of 10 alarms can be added" (CodeDeploy API Reference, AlarmConfiguration).
 pub const DEPLOYMENT_ALARMS: usize = 10;
 /// Requests per second a blue/green service's listener receives: Orca's cap.

@@ -353,7 +353,9 @@ fn the_read_model_shows_weights_stage_and_next_shift() {
 }
 
 // ECS LINEAR (stepPercent 25, stepBakeTimeInMinutes 2) with bakeTimeInMinutes 3: 25 % more
-// every 2 minutes (100 % six minutes after the first step), then both revisions for 3 minutes,
+// every 2 minutes, each step after its PRE_PRODUCTION_TRAFFIC_SHIFT hook (20 s; "invoked
+// before every traffic shift step", API Reference, DeploymentLifecycleHook), so 100 % comes
+// 3 × (2 min + 20 s) = 7 minutes after the first step; then both revisions for 3 minutes,
 // then CLEAN_UP.
 #[test]
 fn ecs_linear_reaches_100_after_three_step_bakes_and_cleans_up_after_the_bake_time() {
@@ -362,7 +364,8 @@ fn ecs_linear_reaches_100_after_three_step_bakes_and_cleans_up_after_the_bake_ti
     let steps: Vec<(SimTime, f64)> = replacement_steps(&sim).into_iter().skip(1).collect();
     let percents: Vec<f64> = steps.iter().map(|(_, p)| *p).collect();
     assert_eq!(percents, [25.0, 50.0, 75.0, 100.0]);
-    assert_eq!(secs(steps[3].0) - secs(steps[0].0), 6 * 60);
+    assert_eq!(secs(steps[1].0) - secs(steps[0].0), 2 * 60 + 20);
+    assert_eq!(secs(steps[3].0) - secs(steps[0].0), 7 * 60);
     let b = bg(&sim);
     let d = &b.deployments[0];
     assert_eq!(d.state, DeploymentState::Succeeded);

@@ -7,6 +7,7 @@
 mod common;
 
 mod blue_green;
+mod blue_green_hooks;
 mod capacity_provider;
 mod circuit_breaker_placement;
 mod container_deps;

@@ -127,7 +127,9 @@ fn wrong_input_gets_the_aws_cli_answers() {
     let p = Playback::new(scenario("ecs-rolling-update"));
     let e = failed(&p, "aws ecs describe-service --cluster demo --services web");
     assert!(e.contains("aws: error: argument operation: Invalid choice, valid choices are:"));
-    assert!(e.contains("describe-services                        | describe-task-definition"));
+    // The CLI's list includes continue-service-deployment (2025), so describe-services ends
+    // a row.
+    assert!(e.contains("describe-service-revisions               | describe-services"));
     let e = failed(
         &p,
         "aws ecs update-service --cluster demo --desired-count 3",

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use crate::say::{failed, no_files, printed, run};
+use crate::say::{act, failed, no_files, printed, run};
 use orca_sim::console::{self, Context, Outcome};
 use orca_sim::{Playback, SimTime};
 
@@ -233,5 +233,190 @@ fn tab_completes_aws_deploy_operations_and_options() {
     assert_eq!(
         complete("aws deploy get-deployment-target --t"),
         ["--target-id"]
+    );
+}
+
+/// The hooks scenario at `secs` (the pause hook awaits action from 2:02 to the timeline's
+/// continue at 5:00).
+fn hooks_at(secs: u64) -> Playback {
+    let mut p = Playback::new(common::built_in_named("ecs-native-hooks"));
+    p.seek(SimTime::from_secs(secs));
+    p
+}
+
+fn service_deployment_arn(p: &Playback) -> String {
+    let v = json(&printed(
+        p,
+        "aws ecs list-service-deployments --cluster demo --service web",
+    ));
+    v["serviceDeployments"][0]["serviceDeploymentArn"]
+        .as_str()
+        .expect("an ARN")
+        .to_string()
+}
+
+#[test]
+fn service_deployments_show_the_stage_and_the_paused_hook() {
+    let p = hooks_at(200);
+    let list = printed(
+        &p,
+        "aws ecs list-service-deployments --cluster demo --service web",
+    );
+    insta::assert_snapshot!("list_service_deployments_paused", list);
+    let arn = service_deployment_arn(&p);
+    assert!(
+        arn.starts_with("arn:aws:ecs:us-east-1:123456789012:service-deployment/demo/web/"),
+        "{arn}"
+    );
+    let out = printed(
+        &p,
+        &format!("aws ecs describe-service-deployments --service-deployment-arns {arn}"),
+    );
+    insta::assert_snapshot!("describe_service_deployments_paused", out);
+    let v = json(&out);
+    let d = &v["serviceDeployments"][0];
+    assert_eq!(d["status"], "IN_PROGRESS");
+    assert_eq!(d["lifecycleStage"], "POST_TEST_TRAFFIC_SHIFT");
+    let hook = &d["lifecycleHookDetails"][0];
+    assert_eq!(hook["targetType"], "PAUSE");
+    assert_eq!(hook["status"], "AWAITING_ACTION");
+    assert_eq!(hook["timeoutAction"], "ROLLBACK");
+    assert!(
+        hook["hookId"]
+            .as_str()
+            .is_some_and(|h| h.starts_with("ecs-pause-"))
+    );
+    let missing = json(&printed(
+        &p,
+        "aws ecs describe-service-deployments --service-deployment-arns arn:aws:ecs:us-east-1:123456789012:service-deployment/demo/web/nope",
+    ));
+    assert_eq!(missing["failures"][0]["reason"], "MISSING");
+}
+
+#[test]
+fn continue_service_deployment_releases_the_pause_hook() {
+    let mut p = hooks_at(200);
+    let arn = service_deployment_arn(&p);
+    let d = json(&printed(
+        &p,
+        &format!("aws ecs describe-service-deployments --service-deployment-arns {arn}"),
+    ));
+    let hook = d["serviceDeployments"][0]["lifecycleHookDetails"][0]["hookId"]
+        .as_str()
+        .expect("a hookId")
+        .to_string();
+    let wrong = failed(
+        &p,
+        &format!(
+            "aws ecs continue-service-deployment --service-deployment-arn {arn} --hook-id ecs-pause-x"
+        ),
+    );
+    insta::assert_snapshot!("continue_service_deployment_wrong_hook", wrong);
+    let bad_action = failed(
+        &p,
+        &format!(
+            "aws ecs continue-service-deployment --service-deployment-arn {arn} --hook-id {hook} --action GO"
+        ),
+    );
+    assert!(bad_action.contains("ValidationException"), "{bad_action}");
+    let reply = act(
+        &mut p,
+        &format!(
+            "aws ecs continue-service-deployment --service-deployment-arn {arn} --hook-id {hook}"
+        ),
+    );
+    assert_eq!(json(&reply)["serviceDeploymentArn"], arn.as_str());
+    p.seek(SimTime::from_secs(210));
+    let d = json(&printed(
+        &p,
+        &format!("aws ecs describe-service-deployments --service-deployment-arns {arn}"),
+    ));
+    assert_eq!(
+        d["serviceDeployments"][0]["lifecycleStage"],
+        "PRE_PRODUCTION_TRAFFIC_SHIFT"
+    );
+    // The hook is no longer awaiting action.
+    let again = failed(
+        &p,
+        &format!(
+            "aws ecs continue-service-deployment --service-deployment-arn {arn} --hook-id {hook}"
+        ),
+    );
+    assert!(again.contains("InvalidParameterException"), "{again}");
+}
+
+#[test]
+fn stop_service_deployment_rolls_back_and_refuses_abort() {
+    let mut p = hooks_at(200);
+    let arn = service_deployment_arn(&p);
+    let abort = failed(
+        &p,
+        &format!(
+            "aws ecs stop-service-deployment --service-deployment-arn {arn} --stop-type ABORT"
+        ),
+    );
+    insta::assert_snapshot!("stop_service_deployment_abort", abort);
+    let reply = act(
+        &mut p,
+        &format!(
+            "aws ecs stop-service-deployment --service-deployment-arn {arn} --stop-type ROLLBACK"
+        ),
+    );
+    assert_eq!(json(&reply)["serviceDeploymentArn"], arn.as_str());
+    p.seek(SimTime::from_secs(400));
+    let d = json(&printed(
+        &p,
+        &format!("aws ecs describe-service-deployments --service-deployment-arns {arn}"),
+    ));
+    let d = &d["serviceDeployments"][0];
+    assert_eq!(d["status"], "ROLLBACK_SUCCESSFUL");
+    assert!(d["rollback"]["serviceRevisionArn"].as_str().is_some());
+    let done = failed(
+        &p,
+        &format!("aws ecs stop-service-deployment --service-deployment-arn {arn}"),
+    );
+    assert!(done.contains("can no longer be stopped"), "{done}");
+}
+
+#[test]
+fn stop_deployment_and_continue_deployment_for_code_deploy() {
+    // 1:50: the canary runs; stop it with a rollback.
+    let mut p = canary_at(110);
+    let id = deployment_ids(&p).remove(0);
+    let reply = act(
+        &mut p,
+        &format!("aws deploy stop-deployment --deployment-id {id} --auto-rollback-enabled"),
+    );
+    insta::assert_snapshot!("stop_deployment_reply", reply);
+    p.seek(SimTime::from_secs(130));
+    let ids = deployment_ids(&p);
+    assert_eq!(ids.len(), 2, "a rollback deployment");
+    let v = json(&printed(
+        &p,
+        &format!("aws deploy get-deployment --deployment-id {id}"),
+    ));
+    assert_eq!(v["deploymentInfo"]["status"], "Stopped");
+    assert_eq!(
+        v["deploymentInfo"]["errorInformation"]["code"],
+        "MANUAL_STOP"
+    );
+    let done = failed(
+        &p,
+        &format!("aws deploy stop-deployment --deployment-id {id}"),
+    );
+    assert!(
+        done.contains("DeploymentAlreadyCompletedException"),
+        "{done}"
+    );
+    let ready = failed(
+        &p,
+        &format!(
+            "aws deploy continue-deployment --deployment-id {} --deployment-wait-type READY_WAIT",
+            ids[1]
+        ),
+    );
+    assert!(
+        ready.contains("DeploymentIsNotInReadyStateException"),
+        "{ready}"
     );
 }

@@ -22,10 +22,12 @@ use crate::scenario::spec::Action;
 
 /// The operations Orca carries out.
 pub const SUPPORTED: &[&str] = &[
+    "continue-deployment",
     "create-deployment",
     "get-deployment",
     "get-deployment-target",
     "list-deployments",
+    "stop-deployment",
 ];
 
 /// The options of each operation (Tab completion).
@@ -34,6 +36,12 @@ pub fn flags(op: &str) -> &'static [&'static str] {
         "get-deployment" => &["--deployment-id"],
         "get-deployment-target" => &["--deployment-id", "--target-id"],
         "list-deployments" => &["--application-name", "--deployment-group-name"],
+        "stop-deployment" => &[
+            "--deployment-id",
+            "--auto-rollback-enabled",
+            "--no-auto-rollback-enabled",
+        ],
+        "continue-deployment" => &["--deployment-id", "--deployment-wait-type"],
         "create-deployment" => &[
             "--application-name",
             "--deployment-group-name",
@@ -70,6 +78,8 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
         "get-deployment-target" => get_deployment_target(ecs, rest),
         "list-deployments" => list_deployments(ecs, rest),
         "create-deployment" => create_deployment(ecs, rest),
+        "stop-deployment" => stop_deployment(ecs, rest),
+        "continue-deployment" => continue_deployment(ecs, rest),
         _ => Outcome::Fail(format!(
             "Orca does not simulate `aws deploy {op}`. The console carries out: {}.\n",
             SUPPORTED.join(", ")
@@ -406,6 +416,122 @@ fn create_deployment(ecs: &EcsCluster, words: &[String]) -> Outcome {
         after: After::Deployment {
             service: svc.name.clone(),
         },
+    }
+}
+
+/// A deployment in progress named by `--deployment-id`, or the API's error.
+fn in_progress<'a>(
+    ecs: &'a EcsCluster,
+    op: &str,
+    id: &str,
+) -> Result<(&'a Service, &'a BgDeployment), Outcome> {
+    let Some((svc, _, d)) = find(ecs, id) else {
+        return Err(exception(
+            op,
+            "DeploymentDoesNotExistException",
+            &format!("The deployment {id} could not be found."),
+        ));
+    };
+    if !d.state.is_running() {
+        return Err(exception(
+            op,
+            "DeploymentAlreadyCompletedException",
+            &format!("Deployment {id} has already completed"),
+        ));
+    }
+    Ok((svc, d))
+}
+
+/// `aws deploy stop-deployment --deployment-id d-… [--auto-rollback-enabled]` (CodeDeploy API
+/// Reference, StopDeployment: `{"status": "Pending"|"Succeeded", "statusMessage"}`; the CLI's
+/// example answers Succeeded, "No more commands will be scheduled for deployment …").
+fn stop_deployment(ecs: &EcsCluster, words: &[String]) -> Outcome {
+    let args = match args::parse(
+        words,
+        &[
+            Param::text("--deployment-id").required(),
+            Param::flag("--auto-rollback-enabled"),
+            Param::flag("--no-auto-rollback-enabled"),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let id = args.one("--deployment-id").unwrap_or_default();
+    let (svc, d) = match in_progress(ecs, "StopDeployment", id) {
+        Ok(x) => x,
+        Err(o) => return o,
+    };
+    if d.creator != "user" {
+        return exception(
+            "StopDeployment",
+            "InvalidDeploymentIdException",
+            &format!("Deployment {id} is a rollback deployment; Orca lets it finish."),
+        );
+    }
+    let reply = json!({
+        "status": "Succeeded",
+        "statusMessage": format!("No more commands will be scheduled for deployment {id}"),
+    });
+    Outcome::Act {
+        actions: vec![Action::StopDeployment {
+            service: svc.name.clone(),
+            auto_rollback: args.flag("--auto-rollback-enabled"),
+        }],
+        after: After::Text(pretty(&reply)),
+    }
+}
+
+/// `aws deploy continue-deployment --deployment-id d-… --deployment-wait-type
+/// READY_WAIT|TERMINATION_WAIT` (CodeDeploy API Reference, ContinueDeployment; no output).
+/// Orca's deployment groups reroute traffic as soon as the replacement is ready
+/// (`actionOnTimeout CONTINUE_DEPLOYMENT`), so READY_WAIT never applies; TERMINATION_WAIT ends
+/// the wait before the original task set is terminated.
+fn continue_deployment(ecs: &EcsCluster, words: &[String]) -> Outcome {
+    let args = match args::parse(
+        words,
+        &[
+            Param::text("--deployment-id").required(),
+            Param::text("--deployment-wait-type"),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let op = "ContinueDeployment";
+    let id = args.one("--deployment-id").unwrap_or_default();
+    let (svc, d) = match in_progress(ecs, op, id) {
+        Ok(x) => x,
+        Err(o) => return o,
+    };
+    match args.one("--deployment-wait-type").unwrap_or("READY_WAIT") {
+        "READY_WAIT" => exception(
+            op,
+            "DeploymentIsNotInReadyStateException",
+            &format!(
+                "The deployment {id} is not in a ready state: its deployment group sends traffic to the replacement without waiting (deploymentReadyOption actionOnTimeout CONTINUE_DEPLOYMENT)."
+            ),
+        ),
+        "TERMINATION_WAIT" => {
+            if !d.termination_wait_started || d.stages.get(d.current).is_none_or(|st| st.listed) {
+                return exception(
+                    op,
+                    "DeploymentIsNotInReadyStateException",
+                    &format!(
+                        "The deployment {id} is not waiting to terminate the original task set."
+                    ),
+                );
+            }
+            Outcome::Act {
+                actions: vec![Action::ContinueDeployment {
+                    service: svc.name.clone(),
+                }],
+                after: After::Text(String::new()),
+            }
+        }
+        other => Outcome::Fail(format!(
+            "\nAn error occurred (InvalidDeploymentWaitTypeException) when calling the ContinueDeployment operation: The wait type {other} is invalid; valid: READY_WAIT, TERMINATION_WAIT\n"
+        )),
     }
 }
 

@@ -15,6 +15,7 @@ mod guardduty;
 mod iam;
 mod logs;
 mod register;
+mod service_deployments;
 mod shapes;
 
 use args::{Args, Param};
@@ -42,6 +43,7 @@ To see help text, you can run:
 
 /// The operations of `aws ecs` (AWS CLI v2), for the "Invalid choice" listing.
 const ECS_OPERATIONS: &[&str] = &[
+    "continue-service-deployment",
     "create-capacity-provider",
     "create-cluster",
     "create-service",
@@ -108,16 +110,20 @@ const ECS_OPERATIONS: &[&str] = &[
 
 /// The operations Orca carries out.
 pub const SUPPORTED: &[&str] = &[
+    "continue-service-deployment",
     "create-service",
     "describe-clusters",
     "describe-container-instances",
+    "describe-service-deployments",
     "describe-services",
     "describe-task-definition",
     "describe-tasks",
     "list-container-instances",
+    "list-service-deployments",
     "list-services",
     "list-tasks",
     "register-task-definition",
+    "stop-service-deployment",
     "stop-task",
     "update-container-instances-state",
     "update-service",
@@ -201,6 +207,10 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
         "update-container-instances-state" => update_container_instances_state(&ecs_cx, rest),
         "register-task-definition" => register::register_task_definition(&ecs_cx, rest, cx.files),
         "create-service" => register::create_service(&ecs_cx, rest, cx.files),
+        "list-service-deployments" => service_deployments::list(&ecs_cx, rest),
+        "describe-service-deployments" => service_deployments::describe(&ecs_cx, rest),
+        "stop-service-deployment" => service_deployments::stop(&ecs_cx, rest),
+        "continue-service-deployment" => service_deployments::continue_(&ecs_cx, rest),
         "help" => Outcome::Print(help()),
         other => Outcome::Fail(format!(
             "Orca does not simulate `aws ecs {other}`. The console carries out: {}.\n",

@@ -195,9 +195,77 @@ pub struct HookSpec {
     /// Seconds from invocation to its answer.
     #[serde(default = "default_hook_seconds")]
     pub duration_seconds: u32,
-    /// `true`: Succeeded; `false`: Failed.
+    /// `true`: Succeeded; `false`: Failed. The answer of a hook without `answers`.
     #[serde(default = "yes")]
     pub succeeds: bool,
+    /// `targetType` (ECS strategies): a Lambda function (the default) or a `Pause` that waits
+    /// for `ContinueServiceDeployment`.
+    #[serde(default)]
+    pub target_type: HookTargetSpec,
+    /// What the Lambda function answers at each invocation, in order; the last answer repeats.
+    /// Left out: one answer, SUCCEEDED or FAILED after `succeeds` (ECS strategies only).
+    #[serde(default)]
+    pub answers: Vec<HookAnswerSpec>,
+    /// `timeoutConfiguration` (ECS strategies; API defaults 1,440 minutes, ROLLBACK).
+    #[serde(default)]
+    pub timeout: Option<HookTimeoutSpec>,
+}
+
+/// `DeploymentLifecycleHook.targetType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum HookTargetSpec {
+    /// `AWS_LAMBDA`.
+    #[default]
+    Lambda,
+    /// `PAUSE`.
+    Pause,
+}
+
+/// One answer of a Lambda hook: `{"hookStatus": …, "callBackDelay": …}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HookAnswerSpec {
+    pub hook_status: HookStatusSpec,
+    /// Seconds before ECS invokes the function again after `InProgress` (default 30).
+    #[serde(default)]
+    pub call_back_delay: Option<u32>,
+}
+
+/// `hookStatus` as the function returns it; `Invalid` stands for a missing or unknown value or
+/// an error of the function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HookStatusSpec {
+    Succeeded,
+    Failed,
+    InProgress,
+    Invalid,
+}
+
+/// `timeoutConfiguration {timeoutInMinutes, action}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HookTimeoutSpec {
+    #[serde(default = "default_hook_timeout")]
+    pub timeout_in_minutes: u32,
+    #[serde(default)]
+    pub action: HookTimeoutAction,
+}
+
+/// `ContinueServiceDeployment.action` when left out: CONTINUE.
+pub fn continue_by_default() -> HookTimeoutAction {
+    HookTimeoutAction::Continue
+}
+
+fn default_hook_timeout() -> u32 {
+    1_440
+}
+
+/// `timeoutConfiguration.action`, also `ContinueServiceDeployment`'s `action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum HookTimeoutAction {
+    #[default]
+    Rollback,
+    Continue,
 }
 
 fn default_hook_name() -> String {

@@ -266,6 +266,31 @@ pub enum Action {
         service: String,
         task_definition: String,
     },
+    /// `aws ecs continue-service-deployment --action CONTINUE|ROLLBACK` on the paused hook of
+    /// the service's deployment (ECS BLUE_GREEN, LINEAR or CANARY strategy).
+    ContinueServiceDeployment {
+        service: String,
+        /// `CONTINUE` (the API's default) or `ROLLBACK`.
+        #[serde(default = "super::continue_by_default")]
+        action: super::HookTimeoutAction,
+    },
+    /// `aws ecs stop-service-deployment --stop-type ROLLBACK` of the service's deployment in
+    /// progress (ECS BLUE_GREEN, LINEAR or CANARY strategy).
+    StopServiceDeployment {
+        service: String,
+    },
+    /// `aws deploy stop-deployment [--auto-rollback-enabled]` of the service's CodeDeploy
+    /// deployment in progress.
+    StopDeployment {
+        service: String,
+        #[serde(default)]
+        auto_rollback: bool,
+    },
+    /// `aws deploy continue-deployment --deployment-wait-type TERMINATION_WAIT`: the service's
+    /// CodeDeploy deployment ends its wait before the original task set is terminated.
+    ContinueDeployment {
+        service: String,
+    },
     /// `aws ec2 modify-instance-metadata-options` on every instance (or node) of the cluster:
     /// `--http-put-response-hop-limit` and `--http-tokens`. Takes effect at once.
     ModifyInstanceMetadataOptions {
@@ -382,6 +407,17 @@ impl Action {
                 | Action::UpdateAssumeRolePolicy { .. }
                 | Action::AnnotateServiceAccount { .. }
                 | Action::CreatePodIdentityAssociation { .. }
+        )
+    }
+
+    /// Whether the action stops or continues a blue/green deployment (`ecs::deploy_control`).
+    pub fn is_deploy_control(&self) -> bool {
+        matches!(
+            self,
+            Action::ContinueServiceDeployment { .. }
+                | Action::StopServiceDeployment { .. }
+                | Action::StopDeployment { .. }
+                | Action::ContinueDeployment { .. }
         )
     }
 

@@ -9,16 +9,17 @@ use super::Problems;
 use super::common::{check_limit, check_range, list};
 use super::ecs_index::EcsIndex;
 use super::task_definition::{FitAt, task_definition_fits};
-use crate::ecs::deploy_plan::{CODE_DEPLOY_HOOKS, ECS_HOOK_STAGES};
+use crate::ecs::deploy_plan::{CODE_DEPLOY_HOOKS, ECS_HOOK_STAGES, LAMBDA_ONLY_STAGES};
 use crate::ecs::traffic_shift::{PREDEFINED, predefined};
 use crate::scenario::limits::{
-    BAKE_MINUTES, DEPLOYMENT_ALARMS, EVALUATION_PERIODS, HOOK_SECONDS, MAX_REQUESTS_PER_SECOND,
-    PORT, TERMINATION_WAIT_MINUTES,
+    BAKE_MINUTES, CALL_BACK_SECONDS, DEPLOYMENT_ALARMS, EVALUATION_PERIODS, HOOK_ANSWERS,
+    HOOK_SECONDS, HOOK_TIMEOUT_MINUTES, MAX_REQUESTS_PER_SECOND, PORT, TERMINATION_WAIT_MINUTES,
 };
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
 use crate::scenario::spec::{
-    DeploymentControllerSpec, SchedulingStrategy, ServiceSpec, StrategySpec, TrafficShiftSpec,
+    Action, DeploymentControllerSpec, HookSpec, HookTargetSpec, SchedulingStrategy, ServiceSpec,
+    StrategySpec, TrafficShiftSpec,
 };
 
 pub(super) fn service(out: &mut Problems, ix: &EcsIndex, svc: &ServiceSpec, p: &Path) {
@@ -269,6 +270,7 @@ fn traffic(
             HOOK_SECONDS,
             " s",
         );
+        hook_target(out, h, &hp, code_deploy);
     }
     if ts.alarms.len() > DEPLOYMENT_ALARMS {
         out.push((
@@ -392,5 +394,132 @@ pub(super) fn update_service(
             ap.field("force_new_deployment"),
             "Cannot force a new deployment on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment (CreateDeployment).".into(),
         ));
+    }
+}
+
+/// `ContinueServiceDeployment` and `StopServiceDeployment` act on a service with an ECS
+/// BLUE_GREEN, LINEAR or CANARY strategy (the first needs a PAUSE hook to act on);
+/// `StopDeployment` and `ContinueDeployment` on a CodeDeploy service.
+pub(super) fn deploy_control(out: &mut Problems, ix: &EcsIndex, a: &Action, ap: &Path) {
+    let (service, wants_code_deploy) = match a {
+        Action::ContinueServiceDeployment { service, .. }
+        | Action::StopServiceDeployment { service } => (service, false),
+        Action::StopDeployment { service, .. } | Action::ContinueDeployment { service } => {
+            (service, true)
+        }
+        _ => return,
+    };
+    let Some(svc) = ix.service_ref(out, service, ap.field("service")) else {
+        return;
+    };
+    let code_deploy = !svc.deployment_controller.is_ecs();
+    if wants_code_deploy && !code_deploy {
+        out.push((
+            ap.field("service"),
+            format!(
+                "service {} has no CodeDeploy deployment (deployment_controller is Ecs); use StopServiceDeployment or ContinueServiceDeployment for an ECS deployment",
+                quoted(service)
+            ),
+        ));
+    } else if !wants_code_deploy && (code_deploy || !svc.is_blue_green()) {
+        out.push((
+            ap.field("service"),
+            format!(
+                "service {} has no ECS blue/green deployment to act on; this action needs deployment_controller Ecs with a strategy BlueGreen, Linear(…) or Canary(…){}",
+                quoted(service),
+                if code_deploy { " (use StopDeployment or ContinueDeployment for CodeDeploy)" } else { "" }
+            ),
+        ));
+    } else if matches!(a, Action::ContinueServiceDeployment { .. })
+        && !svc.traffic_shift.as_ref().is_some_and(|ts| {
+            ts.hooks
+                .iter()
+                .any(|h| h.target_type == HookTargetSpec::Pause)
+        })
+    {
+        out.push((
+            ap.clone(),
+            format!(
+                "ContinueServiceDeployment releases a PAUSE hook, but service {} has none; add a hook with target_type: Pause",
+                quoted(service)
+            ),
+        ));
+    }
+}
+
+/// What only ECS's hooks have (target type, answers, timeout), and what each allows: a PAUSE
+/// hook not at a Lambda-only stage and without answers; answers and delays in range
+/// (API Reference, DeploymentLifecycleHook, DeploymentLifecycleHookTimeoutConfiguration).
+fn hook_target(out: &mut Problems, h: &HookSpec, hp: &Path, code_deploy: bool) {
+    let pause = h.target_type == HookTargetSpec::Pause;
+    if code_deploy {
+        let extra = [
+            (pause, "target_type"),
+            (!h.answers.is_empty(), "answers"),
+            (h.timeout.is_some(), "timeout"),
+        ];
+        for (given, field) in extra {
+            if given {
+                out.push((
+                    hp.field(field),
+                    format!(
+                        "{field} belongs to ECS's lifecycle hooks (deployment_controller Ecs); a CodeDeploy hook is a Lambda function that answers Succeeded or Failed (use succeeds)"
+                    ),
+                ));
+            }
+        }
+        return;
+    }
+    if pause && LAMBDA_ONLY_STAGES.contains(&h.stage.as_str()) {
+        out.push((
+            hp.field("target_type"),
+            format!(
+                "a Pause hook cannot run at {}: TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT take only Lambda hooks; valid stages for Pause: {}",
+                h.stage,
+                ECS_HOOK_STAGES
+                    .iter()
+                    .filter(|s| !LAMBDA_ONLY_STAGES.contains(s))
+                    .map(|s| quoted(s))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    if pause && !h.answers.is_empty() {
+        out.push((
+            hp.field("answers"),
+            "a Pause hook has no function to answer; it waits for ContinueServiceDeployment (leave answers out, or use target_type: Lambda)".into(),
+        ));
+    }
+    if h.answers.len() > HOOK_ANSWERS {
+        out.push((
+            hp.field("answers"),
+            format!(
+                "{} answers; Orca scripts at most {HOOK_ANSWERS} (the last answer repeats)",
+                h.answers.len()
+            ),
+        ));
+    }
+    for (j, a) in h.answers.iter().enumerate() {
+        if let Some(d) = a.call_back_delay {
+            check_limit(
+                out,
+                hp.field("answers").index(j).field("call_back_delay"),
+                "call_back_delay",
+                d,
+                CALL_BACK_SECONDS,
+                " s",
+            );
+        }
+    }
+    if let Some(t) = &h.timeout {
+        check_limit(
+            out,
+            hp.field("timeout").field("timeout_in_minutes"),
+            "timeout_in_minutes",
+            t.timeout_in_minutes,
+            HOOK_TIMEOUT_MINUTES,
+            " minutes",
+        );
     }
 }

@@ -261,6 +261,10 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             service,
             task_definition,
         } => super::blue_green::create_deployment(out, ix, service, task_definition, ap),
+        Action::ContinueServiceDeployment { .. }
+        | Action::StopServiceDeployment { .. }
+        | Action::StopDeployment { .. }
+        | Action::ContinueDeployment { .. } => super::blue_green::deploy_control(out, ix, a, ap),
         Action::UpdateService {
             service,
             task_definition,
