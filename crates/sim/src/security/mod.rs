@@ -18,7 +18,7 @@ pub mod read;
 pub mod runtime;
 
 use crate::iam::fnv;
-use crate::scenario::spec::{Action, EksSecuritySpec, LogType, RuntimeActivity};
+use crate::scenario::spec::{Action, ContainerActivity, EksSecuritySpec, LogType};
 
 /// One GuardDuty finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -54,7 +54,7 @@ pub struct RuntimeContext {
     pub node_ip: String,
     pub instance_type: String,
     pub zone: String,
-    pub activity: RuntimeActivity,
+    pub activity: ContainerActivity,
     /// When the agent saw it (the finding comes later).
     pub seen_at_ms: u64,
 }

@@ -26,9 +26,9 @@ use super::Finding;
 use crate::event::{EventKind, Source, Subject};
 use crate::iam::fnv;
 use crate::k8s::cluster::{ContainerState, EksCluster, EksCtx, Template};
-use crate::k8s::scheduler::Requests;
 use crate::k8s::rollout::IntOrPercent;
-use crate::scenario::spec::{Action, RuntimeActivity, RuntimeMonitoringSpec};
+use crate::k8s::scheduler::Requests;
+use crate::scenario::spec::{Action, ContainerActivity, RuntimeMonitoringSpec};
 use crate::time::{Millis, SimTime};
 
 /// The add-on's name and its DaemonSet's.
@@ -142,7 +142,9 @@ impl AgentOnNode {
 /// The agent's DaemonSet, if the add-on is on the cluster.
 pub fn agent_daemon_set(c: &EksCluster) -> Option<usize> {
     (0..c.deployments.len()).find(|&d| {
-        c.is_daemon_set(d) && c.deployments[d].name == AGENT && c.deployments[d].namespace == NAMESPACE
+        c.is_daemon_set(d)
+            && c.deployments[d].name == AGENT
+            && c.deployments[d].namespace == NAMESPACE
     })
 }
 
@@ -219,29 +221,29 @@ pub fn install_agent(c: &mut EksCluster, region: &str, groups: Vec<String>) {
 /// What the activity is, as GuardDuty's finding type, severity, title and the detail it shows
 /// (severities: the finding types' pages, "Default severity: High", except
 /// `Execution:Runtime/NewBinaryExecuted`, Medium).
-pub fn finding_type(a: &RuntimeActivity) -> (&'static str, f64, &'static str) {
+pub fn finding_type(a: &ContainerActivity) -> (&'static str, f64, &'static str) {
     match a {
-        RuntimeActivity::QueryCommandAndControlDomain(_) => (
+        ContainerActivity::QueryCommandAndControlDomain(_) => (
             "Backdoor:Runtime/C&CActivity.B!DNS",
             8.0,
             "A container queried a domain name associated with a known command and control server.",
         ),
-        RuntimeActivity::QueryBitcoinDomain(_) => (
+        ContainerActivity::QueryBitcoinDomain(_) => (
             "CryptoCurrency:Runtime/BitcoinTool.B!DNS",
             8.0,
             "A container queried a domain name associated with cryptocurrency activity.",
         ),
-        RuntimeActivity::RunCryptoMiner(_) => (
+        ContainerActivity::RunCryptoMiner(_) => (
             "Impact:Runtime/CryptoMinerExecuted",
             8.0,
             "A container executed a process associated with cryptocurrency mining.",
         ),
-        RuntimeActivity::OpenReverseShell(_) => (
+        ContainerActivity::OpenReverseShell(_) => (
             "Execution:Runtime/ReverseShell",
             8.0,
             "A process in a container created a reverse shell.",
         ),
-        RuntimeActivity::RunNewBinary(_) => (
+        ContainerActivity::RunNewBinary(_) => (
             "Execution:Runtime/NewBinaryExecuted",
             5.0,
             "A newly created or recently modified binary was executed in a container.",
@@ -250,15 +252,16 @@ pub fn finding_type(a: &RuntimeActivity) -> (&'static str, f64, &'static str) {
 }
 
 /// What the container did, in words.
-pub fn describe(a: &RuntimeActivity) -> String {
+pub fn describe(a: &ContainerActivity) -> String {
     match a {
-        RuntimeActivity::QueryCommandAndControlDomain(d) | RuntimeActivity::QueryBitcoinDomain(d) => {
+        ContainerActivity::QueryCommandAndControlDomain(d)
+        | ContainerActivity::QueryBitcoinDomain(d) => {
             format!("resolves {d}")
         }
-        RuntimeActivity::RunCryptoMiner(p) | RuntimeActivity::RunNewBinary(p) => {
+        ContainerActivity::RunCryptoMiner(p) | ContainerActivity::RunNewBinary(p) => {
             format!("executes {p}")
         }
-        RuntimeActivity::OpenReverseShell(r) => format!("opens a reverse shell to {r}"),
+        ContainerActivity::OpenReverseShell(r) => format!("opens a reverse shell to {r}"),
     }
 }
 
@@ -323,7 +326,11 @@ pub fn act(ctx: &mut EksCtx, action: &Action) {
     let Some(s) = c.security.as_ref() else {
         return;
     };
-    let groups = s.runtime.as_ref().map(|r| r.groups.clone()).unwrap_or_default();
+    let groups = s
+        .runtime
+        .as_ref()
+        .map(|r| r.groups.clone())
+        .unwrap_or_default();
     let p = match resolve(c, &groups, pod, namespace, node_group.as_deref()) {
         Ok(p) => p,
         Err(e) => {
@@ -413,16 +420,13 @@ pub fn act(ctx: &mut EksCtx, action: &Action) {
     emit(
         ctx,
         Source::GuardDuty,
-        format!("GuardDuty's agent on {node} saw it; a finding follows in {FINDING_DELAY_SECONDS} s"),
+        format!(
+            "GuardDuty's agent on {node} saw it; a finding follows in {FINDING_DELAY_SECONDS} s"
+        ),
         subjects,
         Some(why),
     );
-    if let Some(r) = ctx
-        .world
-        .security
-        .as_mut()
-        .and_then(|s| s.runtime.as_mut())
-    {
+    if let Some(r) = ctx.world.security.as_mut().and_then(|s| s.runtime.as_mut()) {
         r.pending.push(pending);
     }
 }

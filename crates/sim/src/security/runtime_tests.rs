@@ -4,27 +4,27 @@ use super::*;
 fn finding_types_are_current_runtime_types_with_their_default_severities() {
     let cases = [
         (
-            RuntimeActivity::QueryCommandAndControlDomain("c2.example".into()),
+            ContainerActivity::QueryCommandAndControlDomain("c2.example".into()),
             "Backdoor:Runtime/C&CActivity.B!DNS",
             "High",
         ),
         (
-            RuntimeActivity::QueryBitcoinDomain("pool.example".into()),
+            ContainerActivity::QueryBitcoinDomain("pool.example".into()),
             "CryptoCurrency:Runtime/BitcoinTool.B!DNS",
             "High",
         ),
         (
-            RuntimeActivity::RunCryptoMiner("/tmp/xmrig".into()),
+            ContainerActivity::RunCryptoMiner("/tmp/xmrig".into()),
             "Impact:Runtime/CryptoMinerExecuted",
             "High",
         ),
         (
-            RuntimeActivity::OpenReverseShell("198.51.100.7:4444".into()),
+            ContainerActivity::OpenReverseShell("198.51.100.7:4444".into()),
             "Execution:Runtime/ReverseShell",
             "High",
         ),
         (
-            RuntimeActivity::RunNewBinary("/tmp/x".into()),
+            ContainerActivity::RunNewBinary("/tmp/x".into()),
             "Execution:Runtime/NewBinaryExecuted",
             "Medium",
         ),

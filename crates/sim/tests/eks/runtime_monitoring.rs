@@ -82,11 +82,19 @@ fn the_agent_runs_where_it_fits_and_only_there_an_event_becomes_a_finding() {
     );
     // The panel's view gives each finding and each node a why.
     let v = guardduty(c).unwrap();
-    assert!(v.findings[0].why.contains("resolves beacon.c2-relay.example"));
+    assert!(
+        v.findings[0]
+            .why
+            .contains("resolves beacon.c2-relay.example")
+    );
     let (status, issue, nodes) = v.coverage.unwrap();
     assert_eq!(status, "UNHEALTHY");
     assert!(issue.unwrap().contains("1 of 2 compatible nodes"));
-    assert!(nodes.iter().any(|n| !n.covered && n.why.contains("Pending")));
+    assert!(
+        nodes
+            .iter()
+            .any(|n| !n.covered && n.why.contains("Pending"))
+    );
 }
 
 #[test]
@@ -102,11 +110,9 @@ fn without_the_add_on_nothing_is_seen_and_coverage_says_why() {
     let cov = runtime::coverage(c).unwrap();
     assert_eq!(cov.management, Management::NotInstalled);
     assert!(!cov.healthy && cov.issue.unwrap().contains("add-on is not installed"));
-    assert!(
-        sim.log()
-            .iter()
-            .any(|e| e.message.contains("GuardDuty sees nothing of it: the aws-guardduty-agent add-on is not installed"))
-    );
+    assert!(sim.log().iter().any(|e| e.message.contains(
+        "GuardDuty sees nothing of it: the aws-guardduty-agent add-on is not installed"
+    )));
 }
 
 #[test]
@@ -139,11 +145,10 @@ fn a_pod_on_fargate_is_never_covered_and_does_not_count_as_a_compatible_node() {
     assert!(cov.healthy);
     assert_eq!((cov.covered_nodes, cov.compatible_nodes), (1, 1));
     assert!(cov.nodes.iter().any(|(_, _, a)| *a == AgentOnNode::Fargate));
-    assert!(
-        sim.log()
-            .iter()
-            .any(|e| e.message.contains("is a Fargate node: Runtime Monitoring does not support EKS on Fargate"))
-    );
+    assert!(sim.log().iter().any(|e| {
+        e.message
+            .contains("is a Fargate node: Runtime Monitoring does not support EKS on Fargate")
+    }));
 }
 
 #[test]
@@ -154,11 +159,10 @@ fn with_runtime_monitoring_off_the_audit_log_feature_does_not_see_runtime_events
     assert!(runtime::coverage(c).is_none());
     assert!(runtime::agent_daemon_set(c).is_none());
     assert!(c.security.as_ref().unwrap().findings.is_empty());
-    assert!(
-        sim.log()
-            .iter()
-            .any(|e| e.message.contains("Runtime Monitoring (RUNTIME_MONITORING) is off"))
-    );
+    assert!(sim.log().iter().any(|e| {
+        e.message
+            .contains("Runtime Monitoring (RUNTIME_MONITORING) is off")
+    }));
 }
 
 #[test]

@@ -144,3 +144,46 @@ fn guardduty_lists_and_describes_its_findings() {
             .contains("BadRequestException")
     );
 }
+
+#[test]
+fn guardduty_list_coverage_and_a_runtime_finding() {
+    let mut p = Playback::new(common::built_in_named("eks-guardduty-runtime"));
+    p.seek(SimTime::from_secs(60));
+    let detectors = printed(&p, "aws guardduty list-detectors");
+    let v: serde_json::Value = serde_json::from_str(&detectors).expect("JSON");
+    let id = v["DetectorIds"][0].as_str().unwrap().to_string();
+    insta::assert_snapshot!(
+        "guardduty_list_coverage_unhealthy",
+        printed(
+            &p,
+            &format!("aws guardduty list-coverage --detector-id {id}")
+        )
+    );
+    p.seek(SimTime::from_secs(181));
+    let list = printed(
+        &p,
+        &format!("aws guardduty list-findings --detector-id {id}"),
+    );
+    let v: serde_json::Value = serde_json::from_str(&list).expect("JSON");
+    let ids = v["FindingIds"].as_array().unwrap();
+    assert_eq!(ids.len(), 1, "{list}");
+    let finding = ids[0].as_str().unwrap().to_string();
+    insta::assert_snapshot!(
+        "guardduty_get_findings_runtime_dns",
+        printed(
+            &p,
+            &format!("aws guardduty get-findings --detector-id {id} --finding-ids {finding}")
+        )
+    );
+    assert!(
+        failed(&p, "aws guardduty list-coverage --detector-id 12ab")
+            .contains("(BadRequestException) when calling the ListCoverage operation")
+    );
+    assert!(failed(&p, "aws guardduty list-coverage").contains("--detector-id"));
+    // The agent's pods, one Pending, in their namespace.
+    let pods = printed(&p, "kubectl get pods -n amazon-guardduty");
+    assert!(
+        pods.contains("aws-guardduty-agent-") && pods.contains("Pending"),
+        "{pods}"
+    );
+}

@@ -107,12 +107,7 @@ pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
         let resources: Vec<serde_json::Value> = eks
             .and_then(crate::security::runtime::coverage)
             .map(|c| {
-                super::guardduty_runtime::coverage(
-                    s,
-                    &c,
-                    &cx.world.net.account_id,
-                    &time(cx.now.0),
-                )
+                super::guardduty_runtime::coverage(s, &c, &cx.world.net.account_id, &time(cx.now.0))
             })
             .into_iter()
             .collect();

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::scenario::spec::RuntimeActivity;
+use crate::scenario::spec::ContainerActivity;
 use crate::security::runtime::{self, ADDON_VERSION, Coverage};
 use crate::security::{RuntimeContext, Security};
 
@@ -46,15 +46,15 @@ pub(super) fn resource(s: &Security, r: &RuntimeContext, account: &str, region: 
 /// A runtime finding's `Service`: the feature, the process and what it did.
 pub(super) fn service(detector: &str, r: &RuntimeContext, seen: &str) -> Value {
     let (process, action) = match &r.activity {
-        RuntimeActivity::QueryCommandAndControlDomain(d)
-        | RuntimeActivity::QueryBitcoinDomain(d) => (
+        ContainerActivity::QueryCommandAndControlDomain(d)
+        | ContainerActivity::QueryBitcoinDomain(d) => (
             None,
             json!({
                 "ActionType": "DNS_REQUEST",
                 "DnsRequestAction": { "Domain": d, "Protocol": "UDP", "Blocked": false },
             }),
         ),
-        RuntimeActivity::OpenReverseShell(remote) => {
+        ContainerActivity::OpenReverseShell(remote) => {
             let (ip, port) = remote.rsplit_once(':').unwrap_or((remote.as_str(), "0"));
             (
                 Some("/bin/sh"),
@@ -69,7 +69,7 @@ pub(super) fn service(detector: &str, r: &RuntimeContext, seen: &str) -> Value {
                 }),
             )
         }
-        RuntimeActivity::RunCryptoMiner(p) | RuntimeActivity::RunNewBinary(p) => {
+        ContainerActivity::RunCryptoMiner(p) | ContainerActivity::RunNewBinary(p) => {
             (Some(p.as_str()), Value::Null)
         }
     };
@@ -83,10 +83,14 @@ pub(super) fn service(detector: &str, r: &RuntimeContext, seen: &str) -> Value {
         "RuntimeDetails": {
             "Process": {
                 "Name": process.map_or(r.container.as_str(), |p| p.rsplit('/').next().unwrap_or(p)),
-                "ExecutablePath": process.unwrap_or("(the container's entrypoint)"),
             },
         },
     });
+    // The executable's path when Orca knows it (a DNS query's process is the container's
+    // main process, whose path the scenario does not give).
+    if let Some(p) = process {
+        out["RuntimeDetails"]["Process"]["ExecutablePath"] = json!(p);
+    }
     if !action.is_null() {
         out["Action"] = action;
     }
@@ -94,12 +98,7 @@ pub(super) fn service(detector: &str, r: &RuntimeContext, seen: &str) -> Value {
 }
 
 /// `list-coverage`'s one resource, the EKS cluster.
-pub(super) fn coverage(
-    s: &Security,
-    c: &Coverage,
-    account: &str,
-    updated: &str,
-) -> Value {
+pub(super) fn coverage(s: &Security, c: &Coverage, account: &str, updated: &str) -> Value {
     let mut details = json!({
         "ClusterName": s.cluster,
         "CoveredNodes": c.covered_nodes,

@@ -99,7 +99,7 @@ impl RuntimeMonitoringSpec {
 /// What a container does at run time that the GuardDuty security agent sees (its DNS
 /// queries, the processes it starts, its connections).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RuntimeActivity {
+pub enum ContainerActivity {
     /// It resolves a domain on GuardDuty's threat intelligence list of command and control
     /// servers.
     QueryCommandAndControlDomain(String),

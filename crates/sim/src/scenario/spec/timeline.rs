@@ -308,7 +308,7 @@ pub enum Action {
         namespace: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         node_group: Option<String>,
-        activity: super::RuntimeActivity,
+        activity: super::ContainerActivity,
     },
     /// `kubectl create clusterrolebinding <name> --clusterrole=<cluster_role> --user=<user>`.
     CreateClusterRoleBinding {

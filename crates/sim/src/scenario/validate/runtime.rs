@@ -3,7 +3,7 @@
 use super::Problems;
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
-use crate::scenario::spec::{Action, EksWorld, RuntimeActivity};
+use crate::scenario::spec::{Action, ContainerActivity, EksWorld};
 
 /// The longest domain name (RFC 1035: 253 characters), path or address an activity names.
 pub const ACTIVITY_TEXT: usize = 253;
@@ -58,10 +58,10 @@ pub(super) fn action(out: &mut Problems, a: &Action, ap: &Path, eks: Option<&Eks
         ));
     }
     let (what, text) = match activity {
-        RuntimeActivity::QueryCommandAndControlDomain(d)
-        | RuntimeActivity::QueryBitcoinDomain(d) => ("domain", d),
-        RuntimeActivity::RunCryptoMiner(p) | RuntimeActivity::RunNewBinary(p) => ("path", p),
-        RuntimeActivity::OpenReverseShell(r) => ("address", r),
+        ContainerActivity::QueryCommandAndControlDomain(d)
+        | ContainerActivity::QueryBitcoinDomain(d) => ("domain", d),
+        ContainerActivity::RunCryptoMiner(p) | ContainerActivity::RunNewBinary(p) => ("path", p),
+        ContainerActivity::OpenReverseShell(r) => ("address", r),
     };
     if text.is_empty() || text.len() > ACTIVITY_TEXT || text.chars().any(char::is_control) {
         out.push((
