@@ -187,3 +187,55 @@ fn guardduty_list_coverage_and_a_runtime_finding() {
         "{pods}"
     );
 }
+
+#[test]
+fn a_reverse_shell_finding_shows_the_network_connection_and_the_process() {
+    let s = common::parse(
+        r#"(
+    version: 1, title: "t", description: "d", seed: 3, duration: 200,
+    world: Eks(
+        cluster: (name: "prod"),
+        node_groups: [(name: "ng", instance_type: "m5.large", count: 1)],
+        deployments: [(name: "api", replicas: 1, container: (name: "api", image: "api:v1", cpu: 100, memory: 128))],
+        security: (guardduty: (runtime_monitoring: ())),
+    ),
+    timeline: [(at: 30, action: RuntimeActivity(pod: "deploy/api", activity: OpenReverseShell("198.51.100.7:4444")))],
+)"#,
+    );
+    let mut p = Playback::new(s);
+    p.seek(SimTime::from_secs(91));
+    let detectors = printed(&p, "aws guardduty list-detectors");
+    let v: serde_json::Value = serde_json::from_str(&detectors).expect("JSON");
+    let id = v["DetectorIds"][0].as_str().unwrap().to_string();
+    let list = printed(
+        &p,
+        &format!("aws guardduty list-findings --detector-id {id}"),
+    );
+    let v: serde_json::Value = serde_json::from_str(&list).expect("JSON");
+    let finding = v["FindingIds"][0].as_str().unwrap().to_string();
+    let out = printed(
+        &p,
+        &format!("aws guardduty get-findings --detector-id {id} --finding-ids {finding}"),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let f = &v["Findings"][0];
+    assert_eq!(f["Type"], "Execution:Runtime/ReverseShell");
+    let action = &f["Service"]["Action"];
+    assert_eq!(action["ActionType"], "NETWORK_CONNECTION");
+    let c = &action["NetworkConnectionAction"];
+    assert_eq!(c["RemoteIpDetails"]["IpAddressV4"], "198.51.100.7");
+    assert_eq!(c["RemotePortDetails"]["Port"], 4444);
+    assert_eq!(
+        f["Service"]["RuntimeDetails"]["Process"]["ExecutablePath"],
+        "/bin/sh"
+    );
+    // The one EC2 node runs the agent: coverage is HEALTHY, with no Issue.
+    let cov = printed(
+        &p,
+        &format!("aws guardduty list-coverage --detector-id {id}"),
+    );
+    assert!(
+        cov.contains("\"CoverageStatus\": \"HEALTHY\"") && !cov.contains("Issue"),
+        "{cov}"
+    );
+}
