@@ -405,6 +405,7 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
         Action::SpotInterruptNodeClaim { nodeclaim } => {
             crate::k8s::karpenter_interruption::warning(ctx, *nodeclaim as usize);
         }
+        Action::RuntimeActivity { .. } => crate::security::runtime::act(ctx, action),
         Action::UpdateStatefulSet {
             stateful_set,
             image,

@@ -259,6 +259,11 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
     let ec2_capacity = !k.node_groups.is_empty() || k.karpenter.is_some();
     setup::add_system_workloads(&mut c, &net.region, k.pod_identity_agent, !ec2_capacity);
     setup::place_pods(&mut c, net);
+    crate::security::runtime::install_agent(
+        &mut c,
+        &net.region,
+        k.node_groups.iter().map(|g| g.name.clone()).collect(),
+    );
     crate::k8s::storage_setup::bind_placed(&mut c, rngs);
     if let Some(np) = &k.karpenter {
         use crate::k8s::karpenter::{ConsolidationPolicy, Karpenter, NodePool};

@@ -37,5 +37,6 @@ pub fn on_tick(ctx: &mut EksCtx) {
     crate::iam::eks_calls::reconcile(ctx);
     // Container Insights samples what the second left, once a minute, if its agent runs.
     crate::insights::eks::on_tick(ctx);
+    crate::security::runtime::on_tick(ctx);
     ctx.schedule(ctx.now.plus(Millis::from_secs(1)), EksTimer::Tick);
 }

@@ -15,9 +15,10 @@ use serde::Serialize;
 
 pub mod exec;
 pub mod read;
+pub mod runtime;
 
 use crate::iam::fnv;
-use crate::scenario::spec::{Action, EksSecuritySpec, LogType};
+use crate::scenario::spec::{Action, ContainerActivity, EksSecuritySpec, LogType};
 
 /// One GuardDuty finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,6 +35,28 @@ pub struct Finding {
     /// `pods/exec` on `kube-system/<pod>`, `clusterrolebindings/<name>`.
     pub target: String,
     pub at_ms: u64,
+    /// A Runtime Monitoring finding: the container and node, and what it did.
+    pub runtime: Option<RuntimeContext>,
+}
+
+/// What GuardDuty's agent reported of a runtime event (`Service.RuntimeDetails`, and the
+/// resource's Kubernetes workload, container and node).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuntimeContext {
+    pub namespace: String,
+    pub pod: String,
+    pub pod_uid: String,
+    /// The pod's Deployment (or DaemonSet, StatefulSet).
+    pub workload: String,
+    pub container: String,
+    pub image: String,
+    pub node: String,
+    pub node_ip: String,
+    pub instance_type: String,
+    pub zone: String,
+    pub activity: ContainerActivity,
+    /// When the agent saw it (the finding comes later).
+    pub seen_at_ms: u64,
 }
 
 impl Finding {
@@ -59,6 +82,8 @@ pub struct Security {
     pub findings: Vec<Finding>,
     /// The audited API calls made so far: (milliseconds, the kubectl command line).
     pub audited: Vec<(u64, String)>,
+    /// Runtime Monitoring, when the detector has it on.
+    pub runtime: Option<runtime::Runtime>,
 }
 
 impl Security {
@@ -72,6 +97,11 @@ impl Security {
             detector: spec.guardduty.as_ref().map(|g| g.eks_audit_logs),
             findings: Vec::new(),
             audited: Vec::new(),
+            runtime: spec
+                .guardduty
+                .as_ref()
+                .and_then(|g| g.runtime_monitoring.as_ref())
+                .map(|r| runtime::Runtime::build(r, Vec::new())),
         }
     }
 
@@ -167,6 +197,7 @@ pub fn apply(s: &mut Security, action: &Action, at_ms: u64) -> Vec<(bool, String
             username: "kubernetes-admin".into(),
             target,
             at_ms,
+            runtime: None,
         });
     }
     out
@@ -191,6 +222,7 @@ mod tests {
                 control_plane_logging: vec![],
                 guardduty: Some(GuardDutySpec {
                     eks_audit_logs: true,
+                    runtime_monitoring: None,
                 }),
             },
             "prod",
@@ -218,6 +250,7 @@ mod tests {
                 control_plane_logging: vec![LogType::Audit, LogType::Api],
                 guardduty: Some(GuardDutySpec {
                     eks_audit_logs: false,
+                    runtime_monitoring: None,
                 }),
             },
             "prod",

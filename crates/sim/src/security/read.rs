@@ -83,6 +83,93 @@ pub fn log_types(s: &Security, log: &[Event], keep: usize) -> Vec<LogTypeView> {
         .collect()
 }
 
+/// One GuardDuty finding as the side panel lists it, with why it is there.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingView {
+    pub at: SimTime,
+    pub finding_type: String,
+    pub severity: f64,
+    pub severity_label: &'static str,
+    /// `EKSCluster prod`, and for a runtime finding the pod and node.
+    pub resource: String,
+    pub why: String,
+}
+
+/// One node's Runtime Monitoring coverage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NodeCoverageView {
+    pub node: String,
+    pub node_group: Option<String>,
+    pub covered: bool,
+    pub why: String,
+}
+
+/// GuardDuty for the panel: every finding, and Runtime Monitoring's coverage (None: off).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GuardDutyView {
+    pub findings: Vec<FindingView>,
+    /// `HEALTHY` or `UNHEALTHY`, the issue, and each node.
+    pub coverage: Option<(&'static str, Option<String>, Vec<NodeCoverageView>)>,
+}
+
+/// What GuardDuty found on the cluster and where its runtime agent runs.
+pub fn guardduty(c: &crate::k8s::cluster::EksCluster) -> Option<GuardDutyView> {
+    let s = c.security.as_ref()?;
+    s.detector?;
+    let findings = s
+        .findings
+        .iter()
+        .map(|f| {
+            let (resource, why) = match &f.runtime {
+                Some(r) => (
+                    format!("EKSCluster {}, pod {}/{}, node {}", s.cluster, r.namespace, r.pod, r.node),
+                    format!(
+                        "Runtime Monitoring: the GuardDuty agent on {} saw container {} {} at {}; GuardDuty reported it {} s later (the delay is Orca's)",
+                        r.node,
+                        r.container,
+                        super::runtime::describe(&r.activity),
+                        SimTime(r.seen_at_ms),
+                        super::runtime::FINDING_DELAY_SECONDS
+                    ),
+                ),
+                None => (
+                    format!("EKSCluster {}", s.cluster),
+                    format!(
+                        "EKS audit log monitoring: the API server's audit log recorded {} by {}",
+                        f.target, f.username
+                    ),
+                ),
+            };
+            FindingView {
+                at: SimTime(f.at_ms),
+                finding_type: f.finding_type.clone(),
+                severity: f.severity,
+                severity_label: f.severity_label(),
+                resource,
+                why,
+            }
+        })
+        .collect();
+    let coverage = super::runtime::coverage(c).map(|cov| {
+        let nodes = cov
+            .nodes
+            .iter()
+            .map(|(node, group, agent)| NodeCoverageView {
+                node: node.clone(),
+                node_group: group.clone(),
+                covered: agent.covered(),
+                why: agent.why(node),
+            })
+            .collect();
+        (
+            if cov.healthy { "HEALTHY" } else { "UNHEALTHY" },
+            cov.issue,
+            nodes,
+        )
+    });
+    Some(GuardDutyView { findings, coverage })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

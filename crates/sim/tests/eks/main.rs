@@ -12,3 +12,4 @@ mod init_containers;
 mod insights;
 mod karpenter;
 mod karpenter_methods;
+mod runtime_monitoring;

@@ -144,3 +144,98 @@ fn guardduty_lists_and_describes_its_findings() {
             .contains("BadRequestException")
     );
 }
+
+#[test]
+fn guardduty_list_coverage_and_a_runtime_finding() {
+    let mut p = Playback::new(common::built_in_named("eks-guardduty-runtime"));
+    p.seek(SimTime::from_secs(60));
+    let detectors = printed(&p, "aws guardduty list-detectors");
+    let v: serde_json::Value = serde_json::from_str(&detectors).expect("JSON");
+    let id = v["DetectorIds"][0].as_str().unwrap().to_string();
+    insta::assert_snapshot!(
+        "guardduty_list_coverage_unhealthy",
+        printed(
+            &p,
+            &format!("aws guardduty list-coverage --detector-id {id}")
+        )
+    );
+    p.seek(SimTime::from_secs(181));
+    let list = printed(
+        &p,
+        &format!("aws guardduty list-findings --detector-id {id}"),
+    );
+    let v: serde_json::Value = serde_json::from_str(&list).expect("JSON");
+    let ids = v["FindingIds"].as_array().unwrap();
+    assert_eq!(ids.len(), 1, "{list}");
+    let finding = ids[0].as_str().unwrap().to_string();
+    insta::assert_snapshot!(
+        "guardduty_get_findings_runtime_dns",
+        printed(
+            &p,
+            &format!("aws guardduty get-findings --detector-id {id} --finding-ids {finding}")
+        )
+    );
+    assert!(
+        failed(&p, "aws guardduty list-coverage --detector-id 12ab")
+            .contains("(BadRequestException) when calling the ListCoverage operation")
+    );
+    assert!(failed(&p, "aws guardduty list-coverage").contains("--detector-id"));
+    // The agent's pods, one Pending, in their namespace.
+    let pods = printed(&p, "kubectl get pods -n amazon-guardduty");
+    assert!(
+        pods.contains("aws-guardduty-agent-") && pods.contains("Pending"),
+        "{pods}"
+    );
+}
+
+#[test]
+fn a_reverse_shell_finding_shows_the_network_connection_and_the_process() {
+    let s = common::parse(
+        r#"(
+    version: 1, title: "t", description: "d", seed: 3, duration: 200,
+    world: Eks(
+        cluster: (name: "prod"),
+        node_groups: [(name: "ng", instance_type: "m5.large", count: 1)],
+        deployments: [(name: "api", replicas: 1, container: (name: "api", image: "api:v1", cpu: 100, memory: 128))],
+        security: (guardduty: (runtime_monitoring: ())),
+    ),
+    timeline: [(at: 30, action: RuntimeActivity(pod: "deploy/api", activity: OpenReverseShell("198.51.100.7:4444")))],
+)"#,
+    );
+    let mut p = Playback::new(s);
+    p.seek(SimTime::from_secs(91));
+    let detectors = printed(&p, "aws guardduty list-detectors");
+    let v: serde_json::Value = serde_json::from_str(&detectors).expect("JSON");
+    let id = v["DetectorIds"][0].as_str().unwrap().to_string();
+    let list = printed(
+        &p,
+        &format!("aws guardduty list-findings --detector-id {id}"),
+    );
+    let v: serde_json::Value = serde_json::from_str(&list).expect("JSON");
+    let finding = v["FindingIds"][0].as_str().unwrap().to_string();
+    let out = printed(
+        &p,
+        &format!("aws guardduty get-findings --detector-id {id} --finding-ids {finding}"),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let f = &v["Findings"][0];
+    assert_eq!(f["Type"], "Execution:Runtime/ReverseShell");
+    let action = &f["Service"]["Action"];
+    assert_eq!(action["ActionType"], "NETWORK_CONNECTION");
+    let c = &action["NetworkConnectionAction"];
+    assert_eq!(c["RemoteIpDetails"]["IpAddressV4"], "198.51.100.7");
+    assert_eq!(c["RemotePortDetails"]["Port"], 4444);
+    assert_eq!(
+        f["Service"]["RuntimeDetails"]["Process"]["ExecutablePath"],
+        "/bin/sh"
+    );
+    // The one EC2 node runs the agent: coverage is HEALTHY, with no Issue.
+    let cov = printed(
+        &p,
+        &format!("aws guardduty list-coverage --detector-id {id}"),
+    );
+    assert!(
+        cov.contains("\"CoverageStatus\": \"HEALTHY\"") && !cov.contains("Issue"),
+        "{cov}"
+    );
+}

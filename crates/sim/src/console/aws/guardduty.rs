@@ -9,7 +9,12 @@ use super::shapes::pretty;
 use super::{Context, Outcome, USAGE};
 use crate::security::{Finding, Security};
 
-const OPERATIONS: &[&str] = &["get-findings", "list-detectors", "list-findings"];
+const OPERATIONS: &[&str] = &[
+    "get-findings",
+    "list-coverage",
+    "list-detectors",
+    "list-findings",
+];
 
 fn time(ms: u64) -> String {
     let s = ms / 1000;
@@ -32,7 +37,9 @@ fn finding(s: &Security, f: &Finding, account: &str, region: &str) -> serde_json
         "Id": f.id,
         "Partition": "aws",
         "Region": region,
-        "Resource": {
+        "Resource": match &f.runtime {
+            Some(r) => super::guardduty_runtime::resource(s, r, account, region),
+            None => json!({
             "ResourceType": "EKSCluster",
             "EksClusterDetails": {
                 "Name": s.cluster,
@@ -42,13 +49,17 @@ fn finding(s: &Security, f: &Finding, account: &str, region: &str) -> serde_json
             "KubernetesDetails": {
                 "KubernetesUserDetails": { "Username": f.username },
             },
+            }),
         },
         "SchemaVersion": "2.0",
-        "Service": {
+        "Service": match &f.runtime {
+            Some(r) => super::guardduty_runtime::service(&detector, r, &time(r.seen_at_ms)),
+            None => json!({
             "ServiceName": "guardduty",
             "DetectorId": detector,
             "FeatureName": "EksAuditLogs",
             "Count": 1,
+            }),
         },
         "Severity": f.severity,
         "Title": f.title,
@@ -62,7 +73,7 @@ pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
     let op = words.first().map(String::as_str).unwrap_or("");
     if !OPERATIONS.contains(&op) {
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\nget-findings                             | list-detectors\nlist-findings\n(the GuardDuty operations Orca simulates; the real CLI lists every operation here)\n"
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\nget-findings                             | list-coverage\nlist-detectors                           | list-findings\n(the GuardDuty operations Orca simulates; the real CLI lists every operation here)\n"
         ));
     }
     let eks = cx.world.eks.as_ref();
@@ -82,16 +93,26 @@ pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
         Err(e) => return Outcome::Fail(e),
     };
     let given = args.one("--detector-id").unwrap_or_default();
-    let api = if op == "list-findings" {
-        "ListFindings"
-    } else {
-        "GetFindings"
+    let api = match op {
+        "list-findings" => "ListFindings",
+        "list-coverage" => "ListCoverage",
+        _ => "GetFindings",
     };
     let Some(s) = security.filter(|s| s.detector_id() == given) else {
         return Outcome::Fail(format!(
             "\nAn error occurred (BadRequestException) when calling the {api} operation: The request is rejected because the input detectorId is not owned by the current account.\n"
         ));
     };
+    if op == "list-coverage" {
+        let resources: Vec<serde_json::Value> = eks
+            .and_then(crate::security::runtime::coverage)
+            .map(|c| {
+                super::guardduty_runtime::coverage(s, &c, &cx.world.net.account_id, &time(cx.now.0))
+            })
+            .into_iter()
+            .collect();
+        return Outcome::Print(pretty(&json!({ "Resources": resources })));
+    }
     if op == "list-findings" {
         let ids: Vec<&str> = s.findings.iter().map(|f| f.id.as_str()).collect();
         return Outcome::Print(pretty(&json!({ "FindingIds": ids })));

@@ -12,6 +12,7 @@ mod config;
 mod deploy;
 mod ecr;
 mod guardduty;
+mod guardduty_runtime;
 mod iam;
 mod logs;
 mod register;

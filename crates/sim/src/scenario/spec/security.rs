@@ -68,6 +68,50 @@ pub struct GuardDutySpec {
     /// The detector's `EKS_AUDIT_LOGS` feature (EKS Protection).
     #[serde(default = "yes")]
     pub eks_audit_logs: bool,
+    /// The detector's `RUNTIME_MONITORING` feature and how its agent gets onto the cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_monitoring: Option<RuntimeMonitoringSpec>,
+}
+
+/// GuardDuty Runtime Monitoring for the EKS cluster (GuardDuty User Guide, "Runtime
+/// Monitoring"; API `DetectorFeatureConfiguration` `RUNTIME_MONITORING` with the additional
+/// configuration `EKS_ADDON_MANAGEMENT`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimeMonitoringSpec {
+    /// `EKS_ADDON_MANAGEMENT`: GuardDuty installs and updates the `aws-guardduty-agent` add-on
+    /// itself (automated agent configuration).
+    #[serde(default = "yes")]
+    pub eks_addon_management: bool,
+    /// The `aws-guardduty-agent` add-on installed by hand (`aws eks create-addon`), as one
+    /// does when automated agent configuration is off.
+    #[serde(default)]
+    pub manual_addon: bool,
+}
+
+impl RuntimeMonitoringSpec {
+    /// The agent's DaemonSet is on the cluster.
+    pub fn agent_installed(&self) -> bool {
+        self.eks_addon_management || self.manual_addon
+    }
+}
+
+/// What a container does at run time that the GuardDuty security agent sees (its DNS
+/// queries, the processes it starts, its connections).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContainerActivity {
+    /// It resolves a domain on GuardDuty's threat intelligence list of command and control
+    /// servers.
+    QueryCommandAndControlDomain(String),
+    /// It resolves a domain known for Bitcoin or other cryptocurrency activity.
+    QueryBitcoinDomain(String),
+    /// It executes a crypto-mining binary (the process's path).
+    RunCryptoMiner(String),
+    /// It opens a reverse shell to a remote address (`ip:port`).
+    OpenReverseShell(String),
+    /// It executes a binary that was created or modified in the container after it started
+    /// (the binary's path).
+    RunNewBinary(String),
 }
 
 fn yes() -> bool {

@@ -329,6 +329,18 @@ pub enum Action {
         #[serde(default = "default_namespace")]
         namespace: String,
     },
+    /// A container of a pod does something at run time (`pod`: a pod's name or
+    /// `deploy/<name>`, the Deployment's first running pod; with `node_group`, its first
+    /// running pod on a node of that group). GuardDuty Runtime Monitoring sees it only where
+    /// its agent runs.
+    RuntimeActivity {
+        pod: String,
+        #[serde(default = "default_namespace")]
+        namespace: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        node_group: Option<String>,
+        activity: super::ContainerActivity,
+    },
     /// `kubectl create clusterrolebinding <name> --clusterrole=<cluster_role> --user=<user>`.
     CreateClusterRoleBinding {
         name: String,
@@ -379,6 +391,7 @@ impl Action {
                 | Action::ApplyPdb { .. }
                 | Action::UpdateEc2NodeClass { .. }
                 | Action::SpotInterruptNodeClaim { .. }
+                | Action::RuntimeActivity { .. }
         )
     }
 

@@ -33,6 +33,7 @@ fn amount_value(a: Amount) -> (u32, bool) {
 }
 
 pub(super) fn eks_world(out: &mut Problems, k: &EksWorld, wp: &Path) {
+    super::runtime::spec(out, k, wp);
     let gp = wp.field("node_groups");
     let deployment_set: HashSet<&str> = k.deployments.iter().map(|d| d.name.as_str()).collect();
     let on_fargate: HashSet<&str> = k

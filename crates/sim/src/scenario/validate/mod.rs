@@ -29,6 +29,7 @@ mod iam;
 mod init_containers;
 mod load;
 mod quizzes;
+mod runtime;
 mod scheduling;
 mod service;
 mod service_scaling;

@@ -537,6 +537,15 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                 }
             }
         }
+        Action::RuntimeActivity { pod, namespace, .. } => {
+            let name = pod
+                .strip_prefix("deploy/")
+                .or_else(|| pod.strip_prefix("deployment/"))
+                .unwrap_or(pod);
+            dns_name(out, ap.field("pod"), "pod", name);
+            dns_name(out, ap.field("namespace"), "namespace", namespace);
+            super::runtime::action(out, a, ap, eks);
+        }
         Action::Note(_) => {}
     }
 }
