@@ -15,6 +15,7 @@ use super::events;
 use super::init_containers;
 use super::messages::{self, ProbeKind};
 use super::objects;
+use super::sidecars;
 use crate::probe::{CheckResult, FailMode, Prober, Signal, Thresholds, Transition, Verdict};
 use crate::time::{Millis, SimTime};
 
@@ -123,6 +124,7 @@ fn probe_due(probes: &Probes, started: bool) -> Option<SimTime> {
 pub fn reconcile(ctx: &mut EksCtx) {
     for p in 0..ctx.world.pods.len() {
         sync_pod(ctx, p);
+        sidecars::sync(ctx, p);
     }
 }
 
@@ -214,6 +216,7 @@ fn start_container(ctx: &mut EksCtx, p: usize) {
         None,
     );
     container_started(&mut ctx.world.pods[p], &t, now);
+    sidecars::start_apps(ctx, p);
 }
 
 /// The container runs from `now`: its probes start (the startup probe first, if any), and a
@@ -247,8 +250,9 @@ fn container_started(pod: &mut Pod, t: &Template, now: SimTime) {
 /// `now`, its liveness and readiness probes passing.
 pub fn already_running(pod: &mut Pod, t: &Template, now: SimTime) {
     container_started(pod, t, now);
-    // Its init containers completed before the scenario started.
+    // Its init containers completed before the scenario started; its sidecars run.
     pod.init_done = t.init_containers.len() as u32;
+    pod.side = sidecars::already_running(t, now);
     pod.started = true;
     pod.probes = Probes::default();
     start_probes(&mut pod.probes, t, now, now);
@@ -328,7 +332,7 @@ fn sync_pod(ctx: &mut EksCtx, p: usize) {
     }
     // Termination after SIGTERM.
     if pod.deleting_at.is_some() {
-        if pod.due.is_none_or(|d| d <= now) {
+        if pod.due.is_none_or(|d| d <= now) && !sidecars::stop_next(ctx, p) {
             let c = &mut *ctx.world;
             objects::pod_gone(c, ctx.net, p);
             // A Fargate node goes with its pod.

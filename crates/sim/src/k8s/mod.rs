@@ -46,6 +46,7 @@ pub mod scheduler;
 pub mod scheduler_binding;
 pub mod setup;
 pub mod setup_statefulset;
+pub mod sidecars;
 pub mod statefulset;
 pub mod statefulset_controller;
 pub mod statefulset_read;

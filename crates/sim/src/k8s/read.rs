@@ -464,6 +464,7 @@ mod tests {
             restarted_at: None,
             claim: None,
             init_containers: Vec::new(),
+        containers: Vec::new(),
         }
     }
 

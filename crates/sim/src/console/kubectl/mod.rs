@@ -11,6 +11,7 @@ mod act;
 mod apply;
 mod describe;
 mod describe_init;
+mod describe_side;
 mod get;
 mod kind;
 mod labels;
@@ -69,9 +70,10 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
         Command::Top { kind } => top_logs::top(&k, kind),
         Command::Logs {
             pod,
+            container,
             previous,
             tail,
-        } => top_logs::logs(&k, &pod, previous, tail),
+        } => top_logs::logs(&k, &pod, container.as_deref(), previous, tail),
         other => act::act_on(&k, other),
     }
 }
