@@ -26,6 +26,7 @@ mod eks;
 mod goals;
 mod iam;
 mod init_containers;
+mod sidecars;
 mod load;
 mod quizzes;
 mod scheduling;
