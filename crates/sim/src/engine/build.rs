@@ -117,7 +117,9 @@ pub(super) fn template_with_init(d: &K8sDeploymentSpec, behavior: AppBehavior) -
                 startup_probe: i.startup_probe,
                 readiness_probe: i.readiness_probe,
                 startup: Millis::from_secs(u64::from(i.startup_seconds)),
-                crashes_after: i.crashes_after_seconds.map(|s| Millis::from_secs(u64::from(s))),
+                crashes_after: i
+                    .crashes_after_seconds
+                    .map(|s| Millis::from_secs(u64::from(s))),
                 not_ready_after: i
                     .not_ready_after_seconds
                     .map(|s| Millis::from_secs(u64::from(s))),
@@ -134,7 +136,9 @@ pub(super) fn template_with_init(d: &K8sDeploymentSpec, behavior: AppBehavior) -
                 startup_probe: c.startup_probe,
                 readiness_probe: c.readiness_probe,
                 startup: Millis::from_secs(u64::from(c.startup_seconds)),
-                crashes_after: c.crashes_after_seconds.map(|s| Millis::from_secs(u64::from(s))),
+                crashes_after: c
+                    .crashes_after_seconds
+                    .map(|s| Millis::from_secs(u64::from(s))),
                 not_ready_after: c
                     .not_ready_after_seconds
                     .map(|s| Millis::from_secs(u64::from(s))),

@@ -320,9 +320,8 @@ impl Pod {
         let mut has_running = false;
         for state in states.into_iter().rev() {
             match state {
-                ContainerState::Waiting { reason: r } | ContainerState::Terminated { reason: r, .. } => {
-                    reason = r.clone()
-                }
+                ContainerState::Waiting { reason: r }
+                | ContainerState::Terminated { reason: r, .. } => reason = r.clone(),
                 ContainerState::Running { .. } => has_running = true,
             }
         }
@@ -352,7 +351,11 @@ impl Pod {
     /// The READY column's counts: ready containers (app containers and native sidecars) and
     /// all of them; ordinary init containers do not count.
     pub fn ready_counts(&self, t: &Template) -> (usize, usize) {
-        let sidecars = t.init_containers.iter().filter(|i| i.sidecar.is_some()).count();
+        let sidecars = t
+            .init_containers
+            .iter()
+            .filter(|i| i.sidecar.is_some())
+            .count();
         let of = 1 + t.containers.len() + sidecars;
         let ready = usize::from(self.deleting_at.is_none() && self.main_ready())
             + self

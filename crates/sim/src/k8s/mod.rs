@@ -40,6 +40,7 @@ pub mod objects;
 pub mod progress;
 pub mod proportional;
 pub mod read;
+pub mod read_containers;
 pub mod replicaset_controller;
 pub mod rollout;
 pub mod scheduler;

@@ -107,9 +107,9 @@ pub fn behavior<'a>(t: &'a Template, name: &str) -> Option<(&'a str, &'a SideBeh
 
 /// The next moment after `now` that the kubelet must look at a container in this run.
 fn next_due(s: &SideStatus, run: &Run, now: SimTime) -> Option<SimTime> {
-    let failures = run.first_failure.map(|f| {
-        (0..READINESS_FAILURES).map(move |k| f.plus(Millis(PERIOD.0 * k)))
-    });
+    let failures = run
+        .first_failure
+        .map(|f| (0..READINESS_FAILURES).map(move |k| f.plus(Millis(PERIOD.0 * k))));
     [
         run.exits,
         (!s.started).then_some(run.started),
@@ -230,11 +230,11 @@ pub fn sidecar_started(ctx: &mut EksCtx, p: usize, name: &str) -> bool {
 /// container runs, has started and is ready.
 pub fn already_running(t: &Template, now: SimTime) -> Vec<SideStatus> {
     let n = t.init_containers.len() as u32;
-    let sidecars = t
-        .init_containers
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| c.sidecar.as_ref().map(|b| (c.name.as_str(), Some((i as u32, n)), b)));
+    let sidecars = t.init_containers.iter().enumerate().filter_map(|(i, c)| {
+        c.sidecar
+            .as_ref()
+            .map(|b| (c.name.as_str(), Some((i as u32, n)), b))
+    });
     let apps = t
         .containers
         .iter()
@@ -340,7 +340,10 @@ fn step(ctx: &mut EksCtx, p: usize, s: usize) {
     }
     if !c.ready && run.ready.is_some_and(|r| r <= now) && run.unready.is_none_or(|u| u > now) {
         c.ready = true;
-        pod.explain(now, format!("Container {name} is ready (its readiness probe passed)"));
+        pod.explain(
+            now,
+            format!("Container {name} is ready (its readiness probe passed)"),
+        );
     }
     let c = &mut pod.side[s];
     if c.ready && run.unready.is_some_and(|u| u <= now) {

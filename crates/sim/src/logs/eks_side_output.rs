@@ -9,7 +9,13 @@ use crate::k8s::sidecars;
 use crate::time::{Millis, SimTime};
 
 /// The lines of container `s` of pod `p`: its current run, or with `previous` the run before.
-pub fn run_lines(eks: &EksCluster, now: SimTime, p: usize, s: &SideStatus, previous: bool) -> Vec<String> {
+pub fn run_lines(
+    eks: &EksCluster,
+    now: SimTime,
+    p: usize,
+    s: &SideStatus,
+    previous: bool,
+) -> Vec<String> {
     let pod = &eks.pods[p];
     let t = eks.template_of(p);
     let Some((image, b)) = sidecars::behavior(t, &s.name) else {
@@ -36,10 +42,7 @@ pub fn run_lines(eks: &EksCluster, now: SimTime, p: usize, s: &SideStatus, previ
         lines.push(format!("{} INFO  {} running", stamp(up), s.name));
     }
     let failing_from = b.not_ready_after.map(|a| start.plus(a));
-    let probes = [
-        (b.startup_probe, "/started"),
-        (b.readiness_probe, "/ready"),
-    ];
+    let probes = [(b.startup_probe, "/started"), (b.readiness_probe, "/ready")];
     let mut at = start.plus(Millis::from_secs(10));
     while at <= end && lines.len() < crate::logs::MAX_LINES {
         if at >= up {

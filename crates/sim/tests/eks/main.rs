@@ -9,7 +9,7 @@ mod daemonsets;
 mod disruption;
 mod iam;
 mod init_containers;
-mod sidecars;
 mod insights;
 mod karpenter;
 mod karpenter_methods;
+mod sidecars;

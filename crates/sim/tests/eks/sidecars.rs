@@ -134,8 +134,17 @@ fn kubectl_shows_init_then_pod_initializing_then_ready_two_of_two() {
     }
     let seen: Vec<&str> = seen.iter().map(String::as_str).collect();
     assert!(
-        seen.ends_with(&["0/2 Init:0/1", "0/2 PodInitializing", "1/2 Running", "2/2 Running"])
-            || seen.ends_with(&["0/2 Init:0/1", "1/2 PodInitializing", "1/2 Running", "2/2 Running"]),
+        seen.ends_with(&[
+            "0/2 Init:0/1",
+            "0/2 PodInitializing",
+            "1/2 Running",
+            "2/2 Running"
+        ]) || seen.ends_with(&[
+            "0/2 Init:0/1",
+            "1/2 PodInitializing",
+            "1/2 Running",
+            "2/2 Running"
+        ]),
         "{seen:?}"
     );
 }
@@ -220,7 +229,10 @@ fn a_crashing_sidecar_shows_as_an_init_container_and_is_restarted() {
             statuses.push(st);
         }
     }
-    assert!(statuses.contains(&"Init:CrashLoopBackOff".to_string()), "{statuses:?}");
+    assert!(
+        statuses.contains(&"Init:CrashLoopBackOff".to_string()),
+        "{statuses:?}"
+    );
     assert!(statuses.contains(&"Running".to_string()), "{statuses:?}");
     assert!(pod(&p, 0).side[0].restarts >= 3);
 }
@@ -230,16 +242,31 @@ fn at_deletion_app_containers_stop_first_then_sidecars_last_first() {
     let two = r#"(name: "log-router", image: "fluent-bit:3.1", restart_policy: Always),
         (name: "otel", image: "adot:v1", restart_policy: Always)"#;
     let exporter = r#"(name: "exporter", image: "exporter:v1")"#;
-    let mut p = playback(two, exporter, r#", (at: 100, action: ScaleDeployment(deployment: "web", replicas: 1))"#);
+    let mut p = playback(
+        two,
+        exporter,
+        r#", (at: 100, action: ScaleDeployment(deployment: "web", replicas: 1))"#,
+    );
     p.seek(SimTime::from_secs(140));
     let stops: Vec<(u64, String)> = p
         .log()
         .iter()
         .filter(|e| e.message.starts_with("Stopping container") && e.at >= SimTime::from_secs(100))
-        .map(|e| (e.at.0 / 1000, e.message.trim_start_matches("Stopping container ").to_string()))
+        .map(|e| {
+            (
+                e.at.0 / 1000,
+                e.message
+                    .trim_start_matches("Stopping container ")
+                    .to_string(),
+            )
+        })
         .collect();
     let names: Vec<&str> = stops.iter().map(|(_, n)| n.as_str()).collect();
-    assert_eq!(names, ["web", "exporter", "otel", "log-router"], "{stops:?}");
+    assert_eq!(
+        names,
+        ["web", "exporter", "otel", "log-router"],
+        "{stops:?}"
+    );
     // The app containers together, then each sidecar after the one before has exited (2 s).
     assert_eq!(stops[0].0, stops[1].0);
     assert_eq!(stops[2].0, stops[0].0 + 2);
@@ -260,12 +287,17 @@ fn kubectl_logs_needs_no_c_on_one_container_and_defaults_to_the_first() {
         "{out}"
     );
     let side = kubectl(&p, &format!("kubectl logs {name} -c log-router"));
-    assert!(side.contains("log-router starting (image fluent-bit:3.1)"), "{side}");
+    assert!(
+        side.contains("log-router starting (image fluent-bit:3.1)"),
+        "{side}"
+    );
     assert!(!side.contains("Defaulted"), "{side}");
     match run(&p, &format!("kubectl logs {name} -c nope")) {
         Outcome::Fail(e) => assert_eq!(
             e,
-            format!("error: container nope is not valid for pod {name} out of: web, exporter, log-router (init)\n")
+            format!(
+                "error: container nope is not valid for pod {name} out of: web, exporter, log-router (init)\n"
+            )
         ),
         other => panic!("{other:?}"),
     }
@@ -285,4 +317,42 @@ fn describe_pod_lists_the_sidecar_among_init_containers_and_every_app_container(
         .and_then(|s| s.split("\nConditions:").next())
         .expect("sections");
     insta::assert_snapshot!("describe_pod_sidecar", containers);
+}
+
+#[test]
+fn the_read_model_gives_each_container_its_state_ready_and_restarts() {
+    use orca_sim::k8s::read::{ContainerKind, pod_containers};
+    let exporter = r#"(name: "exporter", image: "exporter:v1", crashes_after_seconds: 30)"#;
+    let mut p = playback(&format!("{LOG_ROUTER}, {MIGRATE}"), exporter, "");
+    p.seek(SimTime::from_secs(200));
+    let eks = p.world().eks.as_ref().expect("EKS");
+    let first = eks
+        .pods
+        .iter()
+        .position(|q| q.name.starts_with("web-"))
+        .expect("pod");
+    let rows = pod_containers(eks, first);
+    let names: Vec<(&str, ContainerKind)> =
+        rows.iter().map(|r| (r.name.as_str(), r.kind)).collect();
+    assert_eq!(
+        names,
+        [
+            ("web", ContainerKind::App),
+            ("exporter", ContainerKind::App),
+            ("log-router", ContainerKind::Sidecar),
+            ("migrate", ContainerKind::Init),
+        ]
+    );
+    assert!(rows[0].ready && rows[0].restarts == 0);
+    assert!(rows[1].restarts >= 2, "{:?}", rows[1]);
+    assert_eq!(
+        rows[1].restarts,
+        eks.pods[first]
+            .side
+            .iter()
+            .find(|s| s.name == "exporter")
+            .map_or(0, |s| s.restarts)
+    );
+    assert!(rows[2].ready && rows[2].state == "Running");
+    assert_eq!(rows[3].state, "Terminated (Completed)");
 }

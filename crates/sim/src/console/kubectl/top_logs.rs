@@ -104,7 +104,11 @@ pub fn top(k: &Kube, kind: Kind) -> Outcome {
 fn all_container_names(t: &Template) -> String {
     std::iter::once(t.container.clone())
         .chain(t.containers.iter().map(|c| c.name.clone()))
-        .chain(t.init_containers.iter().map(|c| format!("{} (init)", c.name)))
+        .chain(
+            t.init_containers
+                .iter()
+                .map(|c| format!("{} (init)", c.name)),
+        )
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -168,8 +172,15 @@ fn side_logs(
     let pod = &k.eks.pods[p];
     let Some(s) = pod.side.iter().find(|s| s.name == c) else {
         let t = k.eks.template_of(p);
-        if let Some(ic) = t.init_containers.iter().find(|i| i.name == c && i.sidecar.is_none())
-            && (pod.init_done as usize) > t.init_containers.iter().position(|i| i.name == c).unwrap_or(usize::MAX)
+        if let Some(ic) = t
+            .init_containers
+            .iter()
+            .find(|i| i.name == c && i.sidecar.is_none())
+            && (pod.init_done as usize)
+                > t.init_containers
+                    .iter()
+                    .position(|i| i.name == c)
+                    .unwrap_or(usize::MAX)
         {
             // A completed init container: the start and end of its last run.
             let started = k

@@ -37,7 +37,10 @@ pub(super) fn sidecars(out: &mut Problems, d: &K8sDeploymentSpec, p: &Path) {
                 ("readiness_probe", c.readiness_probe),
                 ("startup_seconds", c.startup_seconds != 0),
                 ("crashes_after_seconds", c.crashes_after_seconds.is_some()),
-                ("not_ready_after_seconds", c.not_ready_after_seconds.is_some()),
+                (
+                    "not_ready_after_seconds",
+                    c.not_ready_after_seconds.is_some(),
+                ),
             ];
             for (field, _) in set.iter().filter(|(_, on)| *on) {
                 out.push((
