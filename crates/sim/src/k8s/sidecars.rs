@@ -318,7 +318,7 @@ fn step(ctx: &mut EksCtx, p: usize, s: usize) {
     if let Some(f) = run.first_failure
         && f <= now
         && now < f.plus(Millis(PERIOD.0 * READINESS_FAILURES))
-        && (now.0 - f.0) % PERIOD.0 == 0
+        && (now.0 - f.0).is_multiple_of(PERIOD.0)
     {
         let failures = (now.0 - f.0) / PERIOD.0 + 1;
         let why = format!(

@@ -281,9 +281,7 @@ fn kubectl_logs_needs_no_c_on_one_container_and_defaults_to_the_first() {
     let name = pod(&p, 0).name;
     let out = kubectl(&p, &format!("kubectl logs {name}"));
     assert!(
-        out.starts_with(&format!(
-            "Defaulted container \"web\" out of: web, exporter, log-router (init)\n"
-        )),
+        out.starts_with("Defaulted container \"web\" out of: web, exporter, log-router (init)\n"),
         "{out}"
     );
     let side = kubectl(&p, &format!("kubectl logs {name} -c log-router"));

@@ -140,7 +140,7 @@ pub fn logs(
                     all_container_names(t)
                 ));
             }
-            return side_logs(k, p, pod_name, c, previous, tail);
+            side_logs(k, p, pod_name, c, previous, tail)
         }
         Some(_) => main_logs(k, p, pod_name, previous, tail),
         None if several => {
