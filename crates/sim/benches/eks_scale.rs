@@ -70,6 +70,7 @@ fn main() {
             restarted_at: None,
             claim: None,
             init_containers: Vec::new(),
+            containers: Vec::new(),
         };
         setup::add_deployment(
             &mut c,

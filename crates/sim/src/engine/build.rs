@@ -98,6 +98,7 @@ pub(super) fn template(c: &K8sContainerSpec, behavior: AppBehavior) -> Template 
         restarted_at: None,
         claim: None,
         init_containers: Vec::new(),
+        containers: Vec::new(),
     }
 }
 
@@ -112,6 +113,36 @@ pub(super) fn template_with_init(d: &K8sDeploymentSpec, behavior: AppBehavior) -
             image: i.image.clone(),
             runs: Millis::from_secs(u64::from(i.runs_seconds)),
             exit_code: i.exit_code,
+            sidecar: i.restart_policy.map(|_| crate::k8s::cluster::SideBehavior {
+                startup_probe: i.startup_probe,
+                readiness_probe: i.readiness_probe,
+                startup: Millis::from_secs(u64::from(i.startup_seconds)),
+                crashes_after: i
+                    .crashes_after_seconds
+                    .map(|s| Millis::from_secs(u64::from(s))),
+                not_ready_after: i
+                    .not_ready_after_seconds
+                    .map(|s| Millis::from_secs(u64::from(s))),
+            }),
+        })
+        .collect();
+    t.containers = d
+        .containers
+        .iter()
+        .map(|c| crate::k8s::cluster::ExtraContainer {
+            name: c.name.clone(),
+            image: c.image.clone(),
+            behavior: crate::k8s::cluster::SideBehavior {
+                startup_probe: c.startup_probe,
+                readiness_probe: c.readiness_probe,
+                startup: Millis::from_secs(u64::from(c.startup_seconds)),
+                crashes_after: c
+                    .crashes_after_seconds
+                    .map(|s| Millis::from_secs(u64::from(s))),
+                not_ready_after: c
+                    .not_ready_after_seconds
+                    .map(|s| Millis::from_secs(u64::from(s))),
+            },
         })
         .collect();
     t

@@ -59,8 +59,10 @@ pub struct Template {
     pub restarted_at: Option<SimTime>,
     /// The PersistentVolumeClaim the pod mounts (`volumes[].persistentVolumeClaim.claimName`).
     pub claim: Option<String>,
-    /// Init containers, in the order they run.
+    /// Init containers, in the order they run (native sidecars among them).
     pub init_containers: Vec<InitContainer>,
+    /// The pod's app containers after the first (`container`), in spec order.
+    pub containers: Vec<ExtraContainer>,
 }
 
 /// An init container of a template: its name, image, how long it runs and its exit code.
@@ -70,6 +72,53 @@ pub struct InitContainer {
     pub image: String,
     pub runs: Millis,
     pub exit_code: i32,
+    /// `restartPolicy: Always`: a native sidecar, with how its process behaves.
+    pub sidecar: Option<SideBehavior>,
+}
+
+/// How the process of a native sidecar or of a pod's further app container behaves [Orca
+/// model]: it answers nothing until `startup` after its start, its readiness probe fails from
+/// `not_ready_after`, it exits with code 1 at `crashes_after`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct SideBehavior {
+    pub startup_probe: bool,
+    pub readiness_probe: bool,
+    pub startup: Millis,
+    pub crashes_after: Option<Millis>,
+    pub not_ready_after: Option<Millis>,
+}
+
+/// An app container of a template after the first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExtraContainer {
+    pub name: String,
+    pub image: String,
+    pub behavior: SideBehavior,
+}
+
+/// The kubelet's record of a pod's container other than its first app container: a native
+/// sidecar (`init_index` is its place among the init containers, and their count) or a further
+/// app container. Made when the container first starts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SideStatus {
+    pub name: String,
+    pub init_index: Option<(u32, u32)>,
+    pub state: ContainerState,
+    /// When the current (or last) run started.
+    pub started_at: SimTime,
+    /// Its startup probe passed in this run (or it has none).
+    pub started: bool,
+    pub ready: bool,
+    pub restarts: u32,
+    pub backoff: Backoff,
+    /// The next moment the kubelet looks at it.
+    pub due: Option<SimTime>,
+    /// Its last termination (reason, exit code), for `Last State`.
+    pub last: Option<(String, i32)>,
+    /// When the run before this one started (`kubectl logs -p`).
+    pub previous_start: Option<SimTime>,
+    /// The pod is terminating and this container got SIGTERM; it exits at `due`.
+    pub stopping: bool,
 }
 
 impl Template {
@@ -88,6 +137,12 @@ impl Template {
         }
         for i in &self.init_containers {
             text.push_str(&format!("|init={}:{}", i.name, i.image));
+            if i.sidecar.is_some() {
+                text.push_str("|restartPolicy=Always");
+            }
+        }
+        for c in &self.containers {
+            text.push_str(&format!("|container={}:{}", c.name, c.image));
         }
         names::pod_template_hash(&text)
     }
@@ -200,6 +255,8 @@ pub struct Pod {
     pub init_done: u32,
     /// An init container is running now (it ends at `due`).
     pub init_running: bool,
+    /// Its native sidecars and further app containers, once started (`sidecars.rs`).
+    pub side: Vec<SideStatus>,
     /// Why the pod is as it is, oldest first: pending, bound, not ready, restarted, deleted.
     pub why: Vec<Why>,
 }
@@ -213,11 +270,100 @@ impl Pod {
         if self.node.is_none() {
             return "Pending".into();
         }
+        if !self.side.is_empty() {
+            return self.status_of_several();
+        }
         match &self.state {
             ContainerState::Waiting { reason } => reason.clone(),
             ContainerState::Running { .. } => "Running".into(),
             ContainerState::Terminated { reason, .. } => reason.clone(),
         }
+    }
+
+    /// kubectl's STATUS of a pod with several containers (`printPod` in kubectl's
+    /// `pkg/printers/internalversion/printers.go`): a native sidecar that has not started (yet,
+    /// or again after an exit) shows as an init container (`Init:1/2`, `Init:CrashLoopBackOff`);
+    /// then the app containers are read last to first, so the first one with a waiting or
+    /// terminated reason names the status; `Completed` beside a running container reads
+    /// `Running`, or `NotReady` when the pod is not Ready.
+    fn status_of_several(&self) -> String {
+        let mut reason = match &self.state {
+            // Still initializing: the first container's waiting reason carries `Init:N/M`.
+            ContainerState::Waiting { reason }
+                if reason.starts_with("Init:") || reason == "PodInitializing" =>
+            {
+                return reason.clone();
+            }
+            _ => "Running".to_string(),
+        };
+        for s in &self.side {
+            let Some((i, of)) = s.init_index else {
+                continue;
+            };
+            if s.started {
+                continue;
+            }
+            reason = match &s.state {
+                ContainerState::Terminated { reason, .. } => format!("Init:{reason}"),
+                ContainerState::Waiting { reason } => format!("Init:{reason}"),
+                ContainerState::Running { .. } => format!("Init:{i}/{of}"),
+            };
+            break;
+        }
+        let apps = std::iter::once(&self.state).chain(
+            self.side
+                .iter()
+                .filter(|s| s.init_index.is_none())
+                .map(|s| &s.state),
+        );
+        let states: Vec<&ContainerState> = apps.collect();
+        let mut has_running = false;
+        for state in states.into_iter().rev() {
+            match state {
+                ContainerState::Waiting { reason: r }
+                | ContainerState::Terminated { reason: r, .. } => reason = r.clone(),
+                ContainerState::Running { .. } => has_running = true,
+            }
+        }
+        if reason == "Completed" && has_running {
+            reason = if self.ready { "Running" } else { "NotReady" }.into();
+        }
+        reason
+    }
+
+    /// The first app container is ready: running, started, its readiness probe passing (or
+    /// none).
+    pub fn main_ready(&self) -> bool {
+        matches!(self.state, ContainerState::Running { .. })
+            && self.started
+            && self
+                .probes
+                .readiness
+                .as_ref()
+                .is_none_or(|w| w.prober.verdict == crate::probe::Verdict::Healthy)
+    }
+
+    /// kubectl's RESTARTS: the app containers' and the native sidecars' restarts together.
+    pub fn restarts_total(&self) -> u32 {
+        self.restarts + self.side.iter().map(|s| s.restarts).sum::<u32>()
+    }
+
+    /// The READY column's counts: ready containers (app containers and native sidecars) and
+    /// all of them; ordinary init containers do not count.
+    pub fn ready_counts(&self, t: &Template) -> (usize, usize) {
+        let sidecars = t
+            .init_containers
+            .iter()
+            .filter(|i| i.sidecar.is_some())
+            .count();
+        let of = 1 + t.containers.len() + sidecars;
+        let ready = usize::from(self.deleting_at.is_none() && self.main_ready())
+            + self
+                .side
+                .iter()
+                .filter(|s| s.ready && matches!(s.state, ContainerState::Running { .. }))
+                .count();
+        (ready, of)
     }
 
     /// The pod exists and is not terminating: it counts toward its ReplicaSet.

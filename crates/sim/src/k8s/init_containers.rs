@@ -16,7 +16,7 @@
 //!   sandbox would).
 
 use super::cluster::{ContainerState, EksCtx, Pod, Template};
-use super::{events, messages};
+use super::{events, messages, sidecars};
 
 /// The init container a pod must run next, if any is left.
 pub fn next(pod: &Pod, t: &Template) -> Option<usize> {
@@ -36,6 +36,17 @@ pub fn run(ctx: &mut EksCtx, p: usize, i: usize) {
     let Some(ic) = t.init_containers.get(i) else {
         return;
     };
+    if ic.sidecar.is_some() {
+        let of = t.init_containers.len() as u32;
+        let started = sidecars::start(ctx, p, &ic.name, Some((i as u32, of)));
+        let pod = &mut ctx.world.pods[p];
+        pod.state = ContainerState::Waiting {
+            reason: status(pod.init_done, t.init_containers.len()),
+        };
+        pod.init_running = true;
+        pod.due = Some(started);
+        return;
+    }
     let (object, subjects) = events::pod(&ctx.world.pods[p].name);
     events::normal(
         ctx,
@@ -84,6 +95,25 @@ pub fn run(ctx: &mut EksCtx, p: usize, i: usize) {
 pub fn finish(ctx: &mut EksCtx, p: usize) -> bool {
     let now = ctx.now;
     let t = ctx.world.template_of(p).clone();
+    let i = ctx.world.pods[p].init_done as usize;
+    if let Some(ic) = t.init_containers.get(i).filter(|ic| ic.sidecar.is_some()) {
+        // A native sidecar's turn ends once it has started; it keeps running.
+        if !sidecars::sidecar_started(ctx, p, &ic.name) {
+            ctx.world.pods[p].due = Some(now.plus(crate::time::Millis::from_secs(1)));
+            return false;
+        }
+        let pod = &mut ctx.world.pods[p];
+        pod.init_running = false;
+        pod.init_done += 1;
+        pod.state = ContainerState::Waiting {
+            reason: if pod.init_done as usize == t.init_containers.len() {
+                "PodInitializing".into()
+            } else {
+                status(pod.init_done, t.init_containers.len())
+            },
+        };
+        return true;
+    }
     let namespace = ctx.world.namespace_of(p).to_string();
     let pod = &mut ctx.world.pods[p];
     pod.init_running = false;

@@ -15,6 +15,7 @@ use super::events;
 use super::init_containers;
 use super::messages::{self, ProbeKind};
 use super::objects;
+use super::sidecars;
 use crate::probe::{CheckResult, FailMode, Prober, Signal, Thresholds, Transition, Verdict};
 use crate::time::{Millis, SimTime};
 
@@ -126,6 +127,7 @@ pub fn reconcile(ctx: &mut EksCtx) {
     if ctx.world.wake.visit_all {
         for p in 0..len {
             sync_pod(ctx, p);
+            sidecars::sync(ctx, p);
         }
         return;
     }
@@ -133,6 +135,7 @@ pub fn reconcile(ctx: &mut EksCtx) {
     while let Some(p) = ctx.world.wake.next_for_kubelet(from, len) {
         from = p + 1;
         sync_pod(ctx, p);
+        sidecars::sync(ctx, p);
         if settled(&ctx.world.pods[p]) {
             ctx.world.wake.kubelet.remove(&p);
         }
@@ -140,11 +143,14 @@ pub fn reconcile(ctx: &mut EksCtx) {
 }
 
 /// Nothing can be due for the pod until something outside the kubelet binds or deletes it: it
-/// is gone, not bound yet, or running with no probe visit, exit or termination scheduled.
+/// is gone, not bound yet, or running with no probe visit, exit or termination scheduled. A
+/// pod with sidecars or several app containers is never settled: their containers keep
+/// timers of their own (`sidecars.rs`), so it is visited every second.
 fn settled(pod: &Pod) -> bool {
     pod.gone
         || pod.node.is_none()
         || (pod.deleting_at.is_none()
+            && pod.side.is_empty()
             && matches!(pod.state, ContainerState::Running { .. })
             && pod.probe_due.is_none()
             && pod.exits_at.is_none())
@@ -238,6 +244,7 @@ fn start_container(ctx: &mut EksCtx, p: usize) {
         None,
     );
     container_started(&mut ctx.world.pods[p], &t, now);
+    sidecars::start_apps(ctx, p);
 }
 
 /// The container runs from `now`: its probes start (the startup probe first, if any), and a
@@ -271,8 +278,9 @@ fn container_started(pod: &mut Pod, t: &Template, now: SimTime) {
 /// `now`, its liveness and readiness probes passing.
 pub fn already_running(pod: &mut Pod, t: &Template, now: SimTime) {
     container_started(pod, t, now);
-    // Its init containers completed before the scenario started.
+    // Its init containers completed before the scenario started; its sidecars run.
     pod.init_done = t.init_containers.len() as u32;
+    pod.side = sidecars::already_running(t, now);
     pod.started = true;
     pod.probes = Probes::default();
     start_probes(&mut pod.probes, t, now, now);
@@ -352,7 +360,7 @@ fn sync_pod(ctx: &mut EksCtx, p: usize) {
     }
     // Termination after SIGTERM.
     if pod.deleting_at.is_some() {
-        if pod.due.is_none_or(|d| d <= now) {
+        if pod.due.is_none_or(|d| d <= now) && !sidecars::stop_next(ctx, p) {
             let c = &mut *ctx.world;
             objects::pod_gone(c, ctx.net, p);
             // A Fargate node goes with its pod.

@@ -108,6 +108,7 @@ fn push_pod(c: &mut EksCluster, rs: usize, name: String, uid: String, now: SimTi
         daemon_node: None,
         init_done: 0,
         init_running: false,
+        side: Vec::new(),
         why: Vec::new(),
     });
     c.pods.len() - 1
@@ -150,6 +151,7 @@ pub fn terminate(ctx: &mut EksCtx, p: usize) {
         subjects,
         None,
     );
+    super::sidecars::sigterm_apps(ctx, p);
 }
 
 /// The pod object is gone: its address goes back to its node's subnet (a pod on Fargate

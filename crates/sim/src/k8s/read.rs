@@ -11,6 +11,9 @@ use super::rollout::{resolve_fenceposts, why_fenceposts};
 use crate::probe::Verdict;
 use crate::time::SimTime;
 
+/// Per-container rows of a pod (state, ready, restarts, why): `read_containers.rs`.
+pub use super::read_containers::{ContainerKind, ContainerRow, pod_containers};
+
 /// One entry of a pod's `status.conditions`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PodCondition {
@@ -464,6 +467,7 @@ mod tests {
             restarted_at: None,
             claim: None,
             init_containers: Vec::new(),
+            containers: Vec::new(),
         }
     }
 

@@ -110,6 +110,7 @@ fn system_template(container: &str, image: String, cpu: u32, memory: u32, port: 
         restarted_at: None,
         claim: None,
         init_containers: Vec::new(),
+        containers: Vec::new(),
     }
 }
 

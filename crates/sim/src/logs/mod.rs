@@ -7,6 +7,7 @@
 pub mod cloudwatch;
 pub mod ecs_output;
 pub mod eks_output;
+pub mod eks_side_output;
 
 use crate::time::{START_UNIX_SECS, SimTime};
 

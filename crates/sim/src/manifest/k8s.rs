@@ -300,6 +300,7 @@ fn deployment(r: &mut Reader, name: String, spec: &Node, at: Pos) -> R<Deploymen
             revision_history_limit,
             container,
             init_containers: Vec::new(),
+            containers: Vec::new(),
             service: None,
             hpa: None,
             load: None,

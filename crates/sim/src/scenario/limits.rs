@@ -109,6 +109,15 @@ pub const DEPENDS_ON: usize = 9;
 /// Init containers of one pod template (Orca's cap) and how long one runs (a day).
 pub const INIT_CONTAINERS: usize = 10;
 pub const INIT_RUNS: Range = Range::new(0, DAY_SECONDS);
+/// App containers of one pod template after the first (Orca's cap).
+pub const APP_CONTAINERS: usize = 10;
+/// Seconds a native sidecar or further app container needs to answer: under the 300 s a
+/// startup probe allows (failureThreshold 30 × periodSeconds 10, Kubernetes documentation,
+/// "Configure Liveness, Readiness and Startup Probes"); Orca applies the bound with or
+/// without one.
+pub const SIDE_STARTUP: Range = Range::new(0, 290);
+/// When such a container exits or its readiness starts failing, after its start (a day).
+pub const SIDE_AFTER: Range = Range::new(1, DAY_SECONDS);
 /// A container's exit code. POSIX `exit()` (The Open Group Base Specifications): only the
 /// least significant 8 bits of the status reach the parent, so Docker and ECS report 0–255.
 pub const EXIT_CODE: Range = Range::new(0, 255);
@@ -334,6 +343,14 @@ pub fn of(pattern: &str) -> Option<Range> {
         (_, "min_replicas" | "max_replicas") => HPA_REPLICAS,
         ("world.deployments[].hpa", "target_cpu_utilization") => HPA_TARGET,
         ("world.images[]", "startup_seconds") => STARTUP_SECONDS,
+        (
+            "world.deployments[].init_containers[]" | "world.deployments[].containers[]",
+            "startup_seconds",
+        ) => SIDE_STARTUP,
+        (
+            "world.deployments[].init_containers[]" | "world.deployments[].containers[]",
+            "crashes_after_seconds" | "not_ready_after_seconds",
+        ) => SIDE_AFTER,
         ("world.images[]", "crashes_after_seconds" | "oom_after_seconds") => AFTER_SECONDS,
         (_, "cpu_limit") => CPU_LIMIT,
         (_, "consolidate_after") => CONSOLIDATE_AFTER,

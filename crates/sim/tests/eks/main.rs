@@ -13,3 +13,4 @@ mod insights;
 mod karpenter;
 mod karpenter_methods;
 mod runtime_monitoring;
+mod sidecars;

@@ -315,10 +315,16 @@ fn pod(k: &Kube, p: usize) -> String {
             let _ = writeln!(o, "      Exit Code:    {exit_code}");
         }
     }
+    // With several containers the pod's Ready is theirs together; this is the first one's.
+    let ready = if pod.side.is_empty() {
+        pod.ready
+    } else {
+        pod.main_ready() && pod.deleting_at.is_none()
+    };
     let _ = writeln!(
         o,
         "    Ready:          {}",
-        if pod.ready { "True" } else { "False" }
+        if ready { "True" } else { "False" }
     );
     let _ = writeln!(o, "    Restart Count:  {}", pod.restarts);
     let _ = writeln!(o, "    Requests:");
@@ -330,6 +336,10 @@ fn pod(k: &Kube, p: usize) -> String {
     }
     let _ = writeln!(o, "    Environment:    <none>");
     let _ = writeln!(o, "    Mounts:         <none>");
+    for c in &t.containers {
+        let s = pod.side.iter().find(|s| s.name == c.name);
+        super::describe_side::container(&mut o, &c.name, &c.image, s, "PodInitializing");
+    }
     let _ = writeln!(o, "Conditions:");
     let _ = writeln!(o, "  Type                        Status");
     for c in read::pod_conditions(pod) {

@@ -17,6 +17,12 @@ pub fn init_containers(o: &mut String, pod: &Pod, t: &Template) {
     let failing = matches!(&pod.state, ContainerState::Waiting { reason }
         if reason == "Init:Error" || reason == "Init:CrashLoopBackOff");
     for (i, ic) in t.init_containers.iter().enumerate() {
+        if ic.sidecar.is_some() {
+            // A native sidecar: its own state, running beside the app containers.
+            let s = pod.side.iter().find(|s| s.name == ic.name);
+            super::describe_side::container(o, &ic.name, &ic.image, s, "PodInitializing");
+            continue;
+        }
         let _ = writeln!(o, "  {}:", ic.name);
         let _ = writeln!(o, "    Image:          {}", ic.image);
         let mut restarts = 0;

@@ -223,7 +223,8 @@ pub fn age(now: SimTime, created: SimTime) -> String {
 /// The RESTARTS column: `2 (45s ago)` after a restart, else the count.
 pub fn restarts(k: &Kube, p: usize) -> String {
     let pod = &k.eks.pods[p];
-    if pod.restarts == 0 {
+    let total = pod.restarts_total();
+    if total == 0 {
         return "0".into();
     }
     let object = format!("pod/{}", pod.name);
@@ -233,9 +234,22 @@ pub fn restarts(k: &Kube, p: usize) -> String {
         .map(|e| e.at)
         .last();
     match last {
-        Some(at) => format!("{} ({} ago)", pod.restarts, k.now.since(at).kube_age()),
-        None => pod.restarts.to_string(),
+        Some(at) => format!("{total} ({} ago)", k.now.since(at).kube_age()),
+        None => total.to_string(),
     }
+}
+
+/// The pod's READY column for a pod with several containers: ready app containers and
+/// native sidecars / all of them (kubectl's `printPod`; ordinary init containers do not
+/// count).
+pub fn ready_of(k: &Kube, p: usize) -> String {
+    let pod = &k.eks.pods[p];
+    let t = k.eks.template_of(p);
+    if t.containers.is_empty() && t.init_containers.iter().all(|i| i.sidecar.is_none()) {
+        return ready_column(pod.ready).into();
+    }
+    let (ready, of) = pod.ready_counts(t);
+    format!("{ready}/{of}")
 }
 
 /// The pod's READY column: ready containers / containers.
@@ -304,7 +318,7 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
                     let pod = &k.eks.pods[p];
                     let mut r = vec![
                         pod.name.clone(),
-                        ready_column(pod.ready).into(),
+                        ready_of(k, p),
                         pod_status(k, p),
                         restarts(k, p),
                         age(now, pod.created_at),

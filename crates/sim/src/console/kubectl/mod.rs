@@ -11,6 +11,7 @@ mod act;
 mod apply;
 mod describe;
 mod describe_init;
+mod describe_side;
 mod get;
 mod get_kinds;
 mod kind;
@@ -75,9 +76,10 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
         Command::Top { kind } => top_logs::top(&k, kind),
         Command::Logs {
             pod,
+            container,
             previous,
             tail,
-        } => top_logs::logs(&k, &pod, previous, tail),
+        } => top_logs::logs(&k, &pod, container.as_deref(), previous, tail),
         other => act::act_on(&k, other),
     }
 }

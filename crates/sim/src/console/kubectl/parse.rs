@@ -94,6 +94,8 @@ pub enum Command {
     },
     Logs {
         pod: String,
+        /// `-c NAME`: the container (without it, the pod's first).
+        container: Option<String>,
         previous: bool,
         tail: Option<usize>,
     },
@@ -736,6 +738,7 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
             };
             Ok(Command::Logs {
                 pod,
+                container: p.get("container").map(str::to_string),
                 previous: p.has("previous"),
                 tail,
             })

@@ -7,7 +7,8 @@ use std::fmt::Write;
 use super::parse::Kind;
 use super::table::render;
 use super::{Kube, Outcome};
-use crate::k8s::cluster::ContainerState;
+use crate::k8s::cluster::{ContainerState, Template};
+use crate::k8s::messages;
 use crate::logs::eks_output;
 
 /// CPU (millicores) and memory (MiB) a pod uses now, as metrics-server would report it: the
@@ -97,10 +98,123 @@ pub fn top(k: &Kube, kind: Kind) -> Outcome {
     }
 }
 
-pub fn logs(k: &Kube, pod_name: &str, previous: bool, tail: Option<usize>) -> Outcome {
+/// kubectl's list of a pod's containers (`AllContainerNames` in kubectl's
+/// `pkg/cmd/util/podcmd/podcmd.go`): the app containers, then the init containers marked
+/// `(init)`.
+fn all_container_names(t: &Template) -> String {
+    std::iter::once(t.container.clone())
+        .chain(t.containers.iter().map(|c| c.name.clone()))
+        .chain(
+            t.init_containers
+                .iter()
+                .map(|c| format!("{} (init)", c.name)),
+        )
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `kubectl logs POD [-c NAME]`. Without `-c`, kubectl takes the pod's first container and,
+/// when the pod has others (init containers included), says so on stderr first:
+/// `Defaulted container "web" out of: web, log-router (init)` (`FindOrDefaultContainerByName`
+/// in kubectl's `podcmd.go`, since kubectl 1.21); a name the pod does not have is refused
+/// there too.
+pub fn logs(
+    k: &Kube,
+    pod_name: &str,
+    container: Option<&str>,
+    previous: bool,
+    tail: Option<usize>,
+) -> Outcome {
     let Some(p) = k.pod_named(pod_name) else {
         return Kube::not_found(Kind::Pod, pod_name);
     };
+    let t = k.eks.template_of(p);
+    let several = !t.containers.is_empty() || !t.init_containers.is_empty();
+    match container {
+        Some(c) if c != t.container => {
+            let known = t.containers.iter().any(|x| x.name == c)
+                || t.init_containers.iter().any(|x| x.name == c);
+            if !known {
+                return Outcome::Fail(format!(
+                    "error: container {c} is not valid for pod {pod_name} out of: {}\n",
+                    all_container_names(t)
+                ));
+            }
+            side_logs(k, p, pod_name, c, previous, tail)
+        }
+        Some(_) => main_logs(k, p, pod_name, previous, tail),
+        None if several => {
+            let note = format!(
+                "Defaulted container \"{}\" out of: {}\n",
+                t.container,
+                all_container_names(t)
+            );
+            match main_logs(k, p, pod_name, previous, tail) {
+                Outcome::Print(s) => Outcome::Print(note + &s),
+                Outcome::Fail(s) => Outcome::Fail(note + &s),
+                other => other,
+            }
+        }
+        None => main_logs(k, p, pod_name, previous, tail),
+    }
+}
+
+/// The logs of a native sidecar or further app container (an ordinary init container's
+/// output is not modelled: it shows how its run started and ended).
+fn side_logs(
+    k: &Kube,
+    p: usize,
+    pod_name: &str,
+    c: &str,
+    previous: bool,
+    tail: Option<usize>,
+) -> Outcome {
+    let pod = &k.eks.pods[p];
+    let Some(s) = pod.side.iter().find(|s| s.name == c) else {
+        let t = k.eks.template_of(p);
+        if let Some(ic) = t
+            .init_containers
+            .iter()
+            .find(|i| i.name == c && i.sidecar.is_none())
+            && (pod.init_done as usize)
+                > t.init_containers
+                    .iter()
+                    .position(|i| i.name == c)
+                    .unwrap_or(usize::MAX)
+        {
+            // A completed init container: the start and end of its last run.
+            let started = k
+                .events_of(&format!("pod/{pod_name}"))
+                .filter(|e| e.message == messages::started_container(c))
+                .map(|e| e.at)
+                .last()
+                .unwrap_or(pod.created_at);
+            let stamp = |at: crate::time::SimTime| at.iso8601().replace("+00:00", "Z");
+            return Outcome::Print(format!(
+                "{} INFO  {} starting (image {})\n{} INFO  {} done; exiting with status 0\n",
+                stamp(started),
+                ic.name,
+                ic.image,
+                stamp(started.plus(ic.runs)),
+                ic.name
+            ));
+        }
+        return Outcome::Fail(format!(
+            "Error from server (BadRequest): container \"{c}\" in pod \"{pod_name}\" is waiting to start: PodInitializing\n"
+        ));
+    };
+    if previous && s.previous_start.is_none() {
+        return Outcome::Fail(format!(
+            "Error from server (BadRequest): previous terminated container \"{c}\" in pod \"{pod_name}\" not found\n"
+        ));
+    }
+    Outcome::Print(tail_of(
+        crate::logs::eks_side_output::run_lines(k.eks, k.now, p, s, previous),
+        tail,
+    ))
+}
+
+fn main_logs(k: &Kube, p: usize, pod_name: &str, previous: bool, tail: Option<usize>) -> Outcome {
     let pod = &k.eks.pods[p];
     let t = k.eks.template_of(p);
     if previous {

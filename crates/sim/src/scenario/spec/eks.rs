@@ -1,6 +1,7 @@
 //! The EKS world: managed node groups, Fargate profiles, Deployments, the images they run,
 //! Services, the HPA and Karpenter's NodePool.
 
+use super::sidecars::{ContainerRestartPolicy, K8sAppContainerSpec};
 use super::{ClusterSpec, EcrSpec, EksSecuritySpec, IamSpec, LoadSpec, defaults};
 use serde::{Deserialize, Serialize};
 
@@ -205,9 +206,13 @@ pub struct K8sDeploymentSpec {
     #[serde(default = "defaults::revision_history_limit")]
     pub revision_history_limit: u32,
     pub container: K8sContainerSpec,
-    /// `initContainers`: run one after the other, each to completion, before the container.
+    /// `initContainers`: run one after the other, each to completion, before the container
+    /// (a native sidecar, `restart_policy: Always`, is started and keeps running).
     #[serde(default)]
     pub init_containers: Vec<K8sInitContainerSpec>,
+    /// The pod's further app containers, after `container` (`spec.containers[1..]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub containers: Vec<K8sAppContainerSpec>,
     /// A Service selecting this Deployment's pods.
     #[serde(default)]
     pub service: Option<K8sServiceSpec>,
@@ -235,6 +240,29 @@ pub struct K8sInitContainerSpec {
     /// after a back-off.
     #[serde(default)]
     pub exit_code: i32,
+    /// `restartPolicy: Always` makes it a native sidecar: started in its turn, it keeps
+    /// running beside the app containers (the fields below describe its process).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_policy: Option<ContainerRestartPolicy>,
+    /// A sidecar's startup probe: the next init container waits until it passes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub startup_probe: bool,
+    /// A sidecar's readiness probe: the pod is Ready only while it passes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub readiness_probe: bool,
+    /// Seconds from a sidecar's start until it answers its probes.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub startup_seconds: u32,
+    /// A sidecar's process exits with code 1 this many seconds after it starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crashes_after_seconds: Option<u32>,
+    /// A sidecar's readiness checks fail (HTTP 503) from this many seconds after it starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_ready_after_seconds: Option<u32>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// A DaemonSet (apps/v1): one pod on every EC2 node that it may run on.

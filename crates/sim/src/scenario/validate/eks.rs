@@ -253,6 +253,7 @@ pub(super) fn deployment(out: &mut Problems, d: &K8sDeploymentSpec, p: &Path) {
     }
     container(out, &d.container, &p.field("container"));
     super::init_containers::init_containers(out, d, p);
+    super::sidecars::sidecars(out, d, p);
 }
 
 /// A HorizontalPodAutoscaler's bounds, target and `behavior`.

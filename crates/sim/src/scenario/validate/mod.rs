@@ -33,6 +33,7 @@ mod runtime;
 mod scheduling;
 mod service;
 mod service_scaling;
+mod sidecars;
 mod statefulset;
 mod storage;
 mod target_group;

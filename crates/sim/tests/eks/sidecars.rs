@@ -1,0 +1,356 @@
+//! Several containers per pod and native sidecars
+//! (docs/rules/k8s-pods.md#several-containers-and-native-sidecars): the start order, READY
+//! `n/m`, STATUS, RESTARTS, readiness and endpoints, restarts of one container, the stop
+//! order, `kubectl describe pod` and `kubectl logs -c`. Sources: Kubernetes documentation,
+//! "Sidecar Containers" and "Pod Lifecycle"; kubectl's `printPod`.
+
+use std::sync::Arc;
+
+use orca_sim::console::{self, Context, Outcome};
+use orca_sim::k8s::cluster::ContainerState;
+use orca_sim::{Playback, SimTime};
+
+fn playback_of(src: &str) -> Playback {
+    let s = orca_sim::scenario::parse("sidecars.ron", src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+    Playback::new(Arc::new(s))
+}
+
+/// `web` (1 replica, steady) with `init` and `containers`; scaled to 2 at 0:10 so the new pod
+/// starts in front of us; `timeline` entries after that.
+fn playback(init: &str, containers: &str, timeline: &str) -> Playback {
+    playback_of(&format!(
+        r#"(version: 1, title: "sidecars", seed: 3, duration: 900,
+    world: Eks(
+        cluster: (name: "demo"),
+        node_groups: [(name: "ng-1", instance_type: "m5.large", count: 1)],
+        deployments: [(name: "web", replicas: 1,
+            container: (name: "web", image: "nginx:1.27", cpu: 100, memory: 128, readiness_probe: true),
+            init_containers: [{init}],
+            containers: [{containers}],
+            service: (name: "web", port: 80))],
+    ),
+    timeline: [(at: 10, action: ScaleDeployment(deployment: "web", replicas: 2)){timeline}],
+)"#
+    ))
+}
+
+fn no_files(path: &str) -> Result<String, String> {
+    Err(format!("no such file: {path}"))
+}
+
+fn run(p: &Playback, line: &str) -> Outcome {
+    let cx = Context {
+        world: p.world(),
+        scenario: p.scenario(),
+        now: p.now(),
+        log: p.log(),
+        files: &no_files,
+    };
+    console::execute(line, &cx)
+}
+
+fn kubectl(p: &Playback, line: &str) -> String {
+    match run(p, line) {
+        Outcome::Print(s) => s,
+        other => panic!("`{line}` did not print: {other:?}"),
+    }
+}
+
+/// The pod `n` of web (0: the one there at the start, 1: the new one).
+fn pod(p: &Playback, n: usize) -> orca_sim::k8s::cluster::Pod {
+    let eks = p.world().eks.as_ref().expect("EKS");
+    eks.pods
+        .iter()
+        .filter(|q| q.name.starts_with("web-") && !q.gone)
+        .nth(n)
+        .expect("a web pod")
+        .clone()
+}
+
+/// The `Endpoints:` line of `kubectl describe service web`.
+fn endpoint_line(p: &Playback) -> String {
+    kubectl(p, "kubectl describe service web")
+        .lines()
+        .find(|l| l.starts_with("Endpoints:"))
+        .expect("an Endpoints line")
+        .to_string()
+}
+
+fn row(p: &Playback, name: &str) -> String {
+    kubectl(p, "kubectl get pods")
+        .lines()
+        .find(|l| l.starts_with(name))
+        .expect("a row")
+        .split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const LOG_ROUTER: &str = r#"(name: "log-router", image: "fluent-bit:3.1", restart_policy: Always, startup_probe: true, startup_seconds: 15)"#;
+const MIGRATE: &str = r#"(name: "migrate", image: "migrate:v1", runs_seconds: 20)"#;
+
+#[test]
+fn the_next_init_container_starts_once_the_sidecar_has_started() {
+    // Sidecar first, then an ordinary init container: the startup probe passes at its check
+    // 20 s after the start (the process answers from 15 s), then migrate runs 20 s.
+    let mut p = playback(&format!("{LOG_ROUTER}, {MIGRATE}"), "", "");
+    p.seek(SimTime::from_secs(120));
+    let started = |what: &str| {
+        p.log()
+            .iter()
+            .filter(|e| e.message == format!("Started container {what}"))
+            .map(|e| e.at)
+            .next_back()
+            .expect(what)
+    };
+    let sidecar = started("log-router");
+    let migrate = started("migrate");
+    let web = started("web");
+    // The kubelet goes on at its next pass after the probe's success (1 s) [Orca model].
+    assert!(
+        migrate.0 >= sidecar.0 + 20_000 && migrate.0 <= sidecar.0 + 21_000,
+        "{sidecar:?} {migrate:?}"
+    );
+    assert!(web.0 >= migrate.0 + 20_000, "{migrate:?} {web:?}");
+    // It is still running beside web, and counts in READY; migrate does not.
+    let new = pod(&p, 1);
+    assert_eq!(row(&p, &new.name).split(' ').nth(1), Some("2/2"));
+    assert!(matches!(new.side[0].state, ContainerState::Running { .. }));
+}
+
+#[test]
+fn kubectl_shows_init_then_pod_initializing_then_ready_two_of_two() {
+    let mut p = playback(LOG_ROUTER, "", "");
+    let mut seen: Vec<String> = Vec::new();
+    for s in 10..80 {
+        p.seek(SimTime::from_secs(s));
+        let name = pod(&p, 1).name;
+        let r = row(&p, &name);
+        let r = r.split(' ').skip(1).take(2).collect::<Vec<_>>().join(" ");
+        if seen.last() != Some(&r) {
+            seen.push(r);
+        }
+    }
+    let seen: Vec<&str> = seen.iter().map(String::as_str).collect();
+    assert!(
+        seen.ends_with(&[
+            "0/2 Init:0/1",
+            "0/2 PodInitializing",
+            "1/2 Running",
+            "2/2 Running"
+        ]) || seen.ends_with(&[
+            "0/2 Init:0/1",
+            "1/2 PodInitializing",
+            "1/2 Running",
+            "2/2 Running"
+        ]),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn a_sidecar_that_is_not_ready_makes_the_pod_not_ready() {
+    let sidecar = r#"(name: "log-router", image: "fluent-bit:3.1", restart_policy: Always, readiness_probe: true, not_ready_after_seconds: 200)"#;
+    let mut p = playback(sidecar, "", "");
+    p.seek(SimTime::from_secs(150));
+    let first = pod(&p, 0);
+    assert!(first.ready);
+    assert_eq!(row(&p, &first.name).split(' ').nth(1), Some("2/2"));
+    assert!(endpoint_line(&p).contains(first.ip.as_deref().unwrap_or("?")));
+    // The pod at the start: its sidecar's checks fail at 200, 210 and 220 s.
+    p.seek(SimTime::from_secs(219));
+    assert!(pod(&p, 0).ready, "ready until the third failure");
+    p.seek(SimTime::from_secs(220));
+    let first = pod(&p, 0);
+    assert!(!first.ready, "{:?}", first.why.last());
+    let r = row(&p, &first.name);
+    assert_eq!(r.split(' ').nth(1), Some("1/2"), "{r}");
+    assert_eq!(r.split(' ').nth(2), Some("Running"), "{r}");
+    // No longer a Service endpoint; the web container still runs, nothing restarted.
+    let eps = endpoint_line(&p);
+    assert!(!eps.contains(first.ip.as_deref().unwrap_or("?")), "{eps}");
+    assert!(matches!(first.state, ContainerState::Running { .. }));
+    assert_eq!(first.restarts_total(), 0);
+}
+
+#[test]
+fn one_crashing_app_container_backs_off_alone_and_the_pod_leaves_the_service() {
+    let exporter = r#"(name: "exporter", image: "exporter:v1", crashes_after_seconds: 30)"#;
+    let mut p = playback("", exporter, "");
+    p.seek(SimTime::from_secs(300));
+    let first = pod(&p, 0);
+    let exporter = &first.side[0];
+    assert!(exporter.restarts >= 3, "{}", exporter.restarts);
+    // The web container never restarted: restarts belong to the exporter.
+    assert_eq!(first.restarts, 0);
+    assert!(matches!(first.state, ContainerState::Running { .. }));
+    // Back-offs 0, 10, 20, 40 s… between runs of 30 s.
+    let backoffs: Vec<&str> = p
+        .log()
+        .iter()
+        .filter(|e| {
+            e.message
+                .starts_with("Back-off restarting failed container exporter in pod")
+                && e.message.contains(&first.name)
+        })
+        .map(|e| e.message.as_str())
+        .collect();
+    assert!(!backoffs.is_empty());
+    // While it backs off: 1/2 CrashLoopBackOff; the pod is not Ready, not an endpoint.
+    let mut t = 300;
+    while !matches!(pod(&p, 0).side[0].state, ContainerState::Waiting { .. }) && t < 900 {
+        t += 1;
+        p.seek(SimTime::from_secs(t));
+    }
+    let first = pod(&p, 0);
+    let r = row(&p, &first.name);
+    assert!(r.contains(" 1/2 CrashLoopBackOff "), "{r}");
+    assert_eq!(
+        r.split(' ').nth(3),
+        Some(first.side[0].restarts.to_string().as_str()),
+        "RESTARTS sums the containers' restarts"
+    );
+    assert!(!first.ready);
+    let eps = endpoint_line(&p);
+    assert!(!eps.contains(first.ip.as_deref().unwrap_or("?")), "{eps}");
+}
+
+#[test]
+fn a_crashing_sidecar_shows_as_an_init_container_and_is_restarted() {
+    // kubectl's printPod: a sidecar that has not started again reads Init:<reason>.
+    let sidecar = r#"(name: "log-router", image: "fluent-bit:3.1", restart_policy: Always, crashes_after_seconds: 30)"#;
+    let mut p = playback(sidecar, "", "");
+    let mut statuses = Vec::new();
+    for s in (100..400).step_by(1) {
+        p.seek(SimTime::from_secs(s));
+        let st = pod(&p, 0).status();
+        if !statuses.contains(&st) {
+            statuses.push(st);
+        }
+    }
+    assert!(
+        statuses.contains(&"Init:CrashLoopBackOff".to_string()),
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&"Running".to_string()), "{statuses:?}");
+    assert!(pod(&p, 0).side[0].restarts >= 3);
+}
+
+#[test]
+fn at_deletion_app_containers_stop_first_then_sidecars_last_first() {
+    let two = r#"(name: "log-router", image: "fluent-bit:3.1", restart_policy: Always),
+        (name: "otel", image: "adot:v1", restart_policy: Always)"#;
+    let exporter = r#"(name: "exporter", image: "exporter:v1")"#;
+    let mut p = playback(
+        two,
+        exporter,
+        r#", (at: 100, action: ScaleDeployment(deployment: "web", replicas: 1))"#,
+    );
+    p.seek(SimTime::from_secs(140));
+    let stops: Vec<(u64, String)> = p
+        .log()
+        .iter()
+        .filter(|e| e.message.starts_with("Stopping container") && e.at >= SimTime::from_secs(100))
+        .map(|e| {
+            (
+                e.at.0 / 1000,
+                e.message
+                    .trim_start_matches("Stopping container ")
+                    .to_string(),
+            )
+        })
+        .collect();
+    let names: Vec<&str> = stops.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["web", "exporter", "otel", "log-router"],
+        "{stops:?}"
+    );
+    // The app containers together, then each sidecar after the one before has exited (2 s).
+    assert_eq!(stops[0].0, stops[1].0);
+    assert_eq!(stops[2].0, stops[0].0 + 2);
+    assert_eq!(stops[3].0, stops[0].0 + 4);
+}
+
+#[test]
+fn kubectl_logs_needs_no_c_on_one_container_and_defaults_to_the_first() {
+    let exporter = r#"(name: "exporter", image: "exporter:v1")"#;
+    let mut p = playback(LOG_ROUTER, exporter, "");
+    p.seek(SimTime::from_secs(120));
+    let name = pod(&p, 0).name;
+    let out = kubectl(&p, &format!("kubectl logs {name}"));
+    assert!(
+        out.starts_with("Defaulted container \"web\" out of: web, exporter, log-router (init)\n"),
+        "{out}"
+    );
+    let side = kubectl(&p, &format!("kubectl logs {name} -c log-router"));
+    assert!(
+        side.contains("log-router starting (image fluent-bit:3.1)"),
+        "{side}"
+    );
+    assert!(!side.contains("Defaulted"), "{side}");
+    match run(&p, &format!("kubectl logs {name} -c nope")) {
+        Outcome::Fail(e) => assert_eq!(
+            e,
+            format!(
+                "error: container nope is not valid for pod {name} out of: web, exporter, log-router (init)\n"
+            )
+        ),
+        other => panic!("{other:?}"),
+    }
+    insta::assert_snapshot!("logs_sidecar", side);
+}
+
+#[test]
+fn describe_pod_lists_the_sidecar_among_init_containers_and_every_app_container() {
+    let exporter = r#"(name: "exporter", image: "exporter:v1", crashes_after_seconds: 30)"#;
+    let mut p = playback(LOG_ROUTER, exporter, "");
+    p.seek(SimTime::from_secs(95));
+    let name = pod(&p, 0).name;
+    let d = kubectl(&p, &format!("kubectl describe pod {name}"));
+    let containers = d
+        .split("Init Containers:")
+        .nth(1)
+        .and_then(|s| s.split("\nConditions:").next())
+        .expect("sections");
+    insta::assert_snapshot!("describe_pod_sidecar", containers);
+}
+
+#[test]
+fn the_read_model_gives_each_container_its_state_ready_and_restarts() {
+    use orca_sim::k8s::read::{ContainerKind, pod_containers};
+    let exporter = r#"(name: "exporter", image: "exporter:v1", crashes_after_seconds: 30)"#;
+    let mut p = playback(&format!("{LOG_ROUTER}, {MIGRATE}"), exporter, "");
+    p.seek(SimTime::from_secs(200));
+    let eks = p.world().eks.as_ref().expect("EKS");
+    let first = eks
+        .pods
+        .iter()
+        .position(|q| q.name.starts_with("web-"))
+        .expect("pod");
+    let rows = pod_containers(eks, first);
+    let names: Vec<(&str, ContainerKind)> =
+        rows.iter().map(|r| (r.name.as_str(), r.kind)).collect();
+    assert_eq!(
+        names,
+        [
+            ("web", ContainerKind::App),
+            ("exporter", ContainerKind::App),
+            ("log-router", ContainerKind::Sidecar),
+            ("migrate", ContainerKind::Init),
+        ]
+    );
+    assert!(rows[0].ready && rows[0].restarts == 0);
+    assert!(rows[1].restarts >= 2, "{:?}", rows[1]);
+    assert_eq!(
+        rows[1].restarts,
+        eks.pods[first]
+            .side
+            .iter()
+            .find(|s| s.name == "exporter")
+            .map_or(0, |s| s.restarts)
+    );
+    assert!(rows[2].ready && rows[2].state == "Running");
+    assert_eq!(rows[3].state, "Terminated (Completed)");
+}
