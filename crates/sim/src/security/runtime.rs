@@ -213,6 +213,7 @@ pub fn install_agent(c: &mut EksCluster, region: &str, groups: Vec<String>) {
         restarted_at: None,
         claim: None,
         init_containers: Vec::new(),
+        containers: Vec::new(),
     };
     let d = crate::k8s::setup::add_daemon_set(c, AGENT, template, IntOrPercent::Int(1));
     c.deployments[d].namespace = NAMESPACE.into();
