@@ -79,7 +79,7 @@ pub struct Playback {
 /// Timers dispatched between two snapshots at most, before any thinning. Measured on the seek
 /// bench (a 10,000-task rolling update): a seek replays at most this much work, a few
 /// milliseconds.
-pub const WORK_PER_SNAPSHOT: u64 = 500;
+pub const WORK_PER_SNAPSHOT: u64 = 250;
 /// Snapshots per run at least, in quiet runs (the interval adapts to the scenario's length).
 const SNAPSHOTS: u64 = 64;
 /// How many times the progress callback hears of the run's advance in simulated time, at

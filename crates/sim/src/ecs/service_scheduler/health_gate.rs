@@ -10,7 +10,7 @@
 
 use crate::ecs::circuit_breaker;
 use crate::ecs::cluster::{Ctx, EcsCluster};
-use crate::ecs::ids::{ServiceIdx, TaskIdx};
+use crate::ecs::ids::{ServiceIdx, TargetGroupIdx, TaskIdx};
 use crate::ecs::{HealthStatus, Host, TaskStatus, UnhealthyReason, messages};
 use crate::elb::TargetState;
 use crate::event::{EventKind, HealthCheckKind, Source, Subject};
@@ -119,102 +119,164 @@ impl Waiting {
 /// The documented "healthy" rules for a service task, with `healthCheckGracePeriodSeconds`
 /// holding back unhealthy verdicts.
 pub fn health_gate(world: &EcsCluster, now: SimTime, t: TaskIdx) -> Gate {
-    let task = world.task(t);
-    let not_running = Gate::NotYet {
+    match world.task(t).service {
+        Some(s) => ServiceGates::new(world, now, s).gate(t),
+        None => not_running(),
+    }
+}
+
+/// The gate of a task that is not a live RUNNING task of a service.
+fn not_running() -> Gate {
+    Gate::NotYet {
         wake: None,
         waiting: Waiting {
             not_running: true,
             ..Waiting::default()
         },
-    };
-    let Some(s) = task.service else {
-        return not_running;
-    };
-    if task.last_status != TaskStatus::Running || !task.is_live() {
-        return not_running;
-    }
-    let svc = world.service(s);
-    let td = world.task_definition(task.task_definition);
-    let started = task.started_at.unwrap_or(now);
-    let grace_end = started.plus(svc.health_check_grace_period);
-    let in_grace = now < grace_end;
-    let mut healthy = true;
-    let mut wake = None;
-    let mut by = HealthyBy::default();
-    let mut waiting = Waiting::default();
-    let has_check = td.has_essential_health_check();
-    if has_check {
-        match task.health_status {
-            HealthStatus::Healthy => by.container_checks = true,
-            HealthStatus::Unhealthy if !in_grace => {
-                let container = task
-                    .containers
-                    .iter()
-                    .find(|c| c.essential && c.health_status == HealthStatus::Unhealthy)
-                    .map(|c| c.name.clone())
-                    .unwrap_or_default();
-                return Gate::Failing(UnhealthyReason::ContainerHealthCheck { container });
-            }
-            HealthStatus::Unhealthy => {
-                healthy = false;
-                wake = Some(grace_end);
-                waiting.grace_period = true;
-            }
-            HealthStatus::Unknown => {
-                healthy = false;
-                waiting.container_checks = true;
-            }
-        }
-    }
-    for tg_idx in crate::ecs::task_set_links::target_groups_of(world, s, t) {
-        let tg = world.target_group(tg_idx);
-        match tg.target_of(t) {
-            Some(target) if target.state == TargetState::Healthy => by.load_balancer = true,
-            Some(target) if target.state == TargetState::Unhealthy && !in_grace => {
-                let reason = target
-                    .reason
-                    .as_ref()
-                    .map(|r| r.description())
-                    .unwrap_or_else(|| "Health checks failed".into());
-                return Gate::Failing(UnhealthyReason::TargetGroup {
-                    target_group: tg_idx,
-                    reason,
-                });
-            }
-            Some(target) if target.state == TargetState::Unhealthy => {
-                healthy = false;
-                wake = Some(grace_end);
-                waiting.grace_period = true;
-            }
-            _ => {
-                healthy = false;
-                waiting.target = true;
-            }
-        }
-    }
-    if !has_check && svc.load_balancers.is_empty() {
-        let at = started.plus(NO_HEALTH_CHECK_RULE);
-        // Tasks of a service that was already steady when the scenario began have long
-        // passed the 40 s mark (`healthy_at` is set for them at the start).
-        if now < at && task.healthy_at.is_none() {
-            healthy = false;
-            wake = Some(at);
-            waiting.forty_seconds = true;
-        } else {
-            by.forty_seconds = true;
-        }
-    }
-    if healthy {
-        Gate::Healthy(by)
-    } else {
-        Gate::NotYet { wake, waiting }
     }
 }
 
-/// The gates of `live` tasks at `now`, in that order (the pass's observation).
+/// What the gates of one service's tasks share at one moment, looked up once: a pass asks
+/// for the gate of every live task of the service.
+struct ServiceGates<'a> {
+    world: &'a EcsCluster,
+    now: SimTime,
+    s: ServiceIdx,
+    /// The service's target groups, in order, unless it is blue/green (then each task's
+    /// task set decides: [`crate::ecs::task_set_links::target_groups_of`]).
+    target_groups: Option<Vec<TargetGroupIdx>>,
+}
+
+impl<'a> ServiceGates<'a> {
+    fn new(world: &'a EcsCluster, now: SimTime, s: ServiceIdx) -> Self {
+        let svc = world.service(s);
+        let target_groups = svc.blue_green.is_none().then(|| {
+            svc.load_balancers
+                .iter()
+                .map(|lb| lb.target_group)
+                .collect()
+        });
+        ServiceGates {
+            world,
+            now,
+            s,
+            target_groups,
+        }
+    }
+
+    /// The gate of task `t`, a task of this service.
+    fn gate(&self, t: TaskIdx) -> Gate {
+        let (world, now, s) = (self.world, self.now, self.s);
+        let task = world.task(t);
+        if task.service != Some(s) {
+            return health_gate(world, now, t);
+        }
+        if task.last_status != TaskStatus::Running || !task.is_live() {
+            return not_running();
+        }
+        let svc = world.service(s);
+        let td = world.task_definition(task.task_definition);
+        let started = task.started_at.unwrap_or(now);
+        let grace_end = started.plus(svc.health_check_grace_period);
+        let in_grace = now < grace_end;
+        let mut healthy = true;
+        let mut wake = None;
+        let mut by = HealthyBy::default();
+        let mut waiting = Waiting::default();
+        let has_check = td.has_essential_health_check();
+        if has_check {
+            match task.health_status {
+                HealthStatus::Healthy => by.container_checks = true,
+                HealthStatus::Unhealthy if !in_grace => {
+                    let container = task
+                        .containers
+                        .iter()
+                        .find(|c| c.essential && c.health_status == HealthStatus::Unhealthy)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default();
+                    return Gate::Failing(UnhealthyReason::ContainerHealthCheck { container });
+                }
+                HealthStatus::Unhealthy => {
+                    healthy = false;
+                    wake = Some(grace_end);
+                    waiting.grace_period = true;
+                }
+                HealthStatus::Unknown => {
+                    healthy = false;
+                    waiting.container_checks = true;
+                }
+            }
+        }
+        let task_sets;
+        let target_groups: &[TargetGroupIdx] = match &self.target_groups {
+            Some(tgs) => tgs,
+            None => {
+                task_sets =
+                    crate::ecs::task_set_links::target_groups_of(world, s, t).collect::<Vec<_>>();
+                &task_sets
+            }
+        };
+        for &tg_idx in target_groups {
+            let tg = world.target_group(tg_idx);
+            match tg.target_of(t) {
+                Some(target) if target.state == TargetState::Healthy => by.load_balancer = true,
+                Some(target) if target.state == TargetState::Unhealthy && !in_grace => {
+                    let reason = target
+                        .reason
+                        .as_ref()
+                        .map(|r| r.description())
+                        .unwrap_or_else(|| "Health checks failed".into());
+                    return Gate::Failing(UnhealthyReason::TargetGroup {
+                        target_group: tg_idx,
+                        reason,
+                    });
+                }
+                Some(target) if target.state == TargetState::Unhealthy => {
+                    healthy = false;
+                    wake = Some(grace_end);
+                    waiting.grace_period = true;
+                }
+                _ => {
+                    healthy = false;
+                    waiting.target = true;
+                }
+            }
+        }
+        if !has_check && svc.load_balancers.is_empty() {
+            let at = started.plus(NO_HEALTH_CHECK_RULE);
+            // Tasks of a service that was already steady when the scenario began have long
+            // passed the 40 s mark (`healthy_at` is set for them at the start).
+            if now < at && task.healthy_at.is_none() {
+                healthy = false;
+                wake = Some(at);
+                waiting.forty_seconds = true;
+            } else {
+                by.forty_seconds = true;
+            }
+        }
+        if healthy {
+            Gate::Healthy(by)
+        } else {
+            Gate::NotYet { wake, waiting }
+        }
+    }
+}
+
+/// The gates of `live` tasks at `now`, in that order (the pass's observation). What the tasks
+/// of one service share is looked up once for them.
 pub fn evaluate(world: &EcsCluster, now: SimTime, live: &[TaskIdx]) -> Vec<(TaskIdx, Gate)> {
+    let mut shared: Option<ServiceGates> = None;
     live.iter()
-        .map(|&t| (t, health_gate(world, now, t)))
+        .map(|&t| {
+            let gate = match world.task(t).service {
+                None => not_running(),
+                Some(s) => match &shared {
+                    Some(g) if g.s == s => g.gate(t),
+                    _ => shared.insert(ServiceGates::new(world, now, s)).gate(t),
+                },
+            };
+            (t, gate)
+        })
         .collect()
 }
 

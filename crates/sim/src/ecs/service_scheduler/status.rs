@@ -67,10 +67,33 @@ impl Tally {
             Gate::NotYet { .. } => 1,
             Gate::Failing(_) => 2,
         };
-        let mut known: Vec<(TaskIdx, u8)> =
-            pass.gates.iter().map(|(t, g)| (*t, kind_of(g))).collect();
-        known.sort_unstable_by_key(|(t, _)| *t);
-        let gate_kind = |t: TaskIdx| -> u8 {
+        // The gates are in the order of the service's tasks when the pass began, and the pass
+        // only appends tasks to that list or takes stopped ones out: one walk in step with the
+        // service's tasks finds each gate (stepping over tasks stopped since). Should the order ever differ, the gates are looked
+        // up by task instead (sorted once, on the first miss).
+        let mut next = 0usize;
+        let mut sorted: Option<Vec<(TaskIdx, u8)>> = None;
+        let mut gate_kind = |t: TaskIdx| -> u8 {
+            // Tasks that stopped during the pass are not asked for: step over them.
+            while pass
+                .gates
+                .get(next)
+                .is_some_and(|(x, _)| !w.task(*x).is_live())
+            {
+                next += 1;
+            }
+            if let Some((x, g)) = pass.gates.get(next)
+                && *x == t
+            {
+                next += 1;
+                return kind_of(g);
+            }
+            let known = sorted.get_or_insert_with(|| {
+                let mut known: Vec<(TaskIdx, u8)> =
+                    pass.gates.iter().map(|(t, g)| (*t, kind_of(g))).collect();
+                known.sort_unstable_by_key(|(t, _)| *t);
+                known
+            });
             known
                 .binary_search_by_key(&t, |(x, _)| *x)
                 .ok()
