@@ -118,15 +118,23 @@ pub struct TargetGroup {
     pub target_type: TargetType,
     pub health_check: TargetGroupHealthCheck,
     pub deregistration_delay: Millis,
-    /// Sorted by task (a [`CowVec`]: snapshots share the targets nothing wrote to).
+    /// Sorted by task (a [`CowVec`]: snapshots share the targets nothing wrote to). Add and
+    /// remove targets only with [`TargetGroup::insert_target`] and
+    /// [`TargetGroup::remove_targets_of`], which keep `task_keys` in step.
     pub targets: CowVec<Target>,
+    /// Each target's task number, in `targets`' order: what lookups search. Every element
+    /// of `targets` sits behind its own pointer, so a binary search over them misses the
+    /// cache at every step; this array is a few kilobytes (the canvas looks up every task's
+    /// target on every frame, the health gates on every scheduler pass).
+    #[serde(skip)]
+    pub task_keys: Vec<u32>,
 }
 
 impl TargetGroup {
     /// Where the target of `task` is in `targets` (kept sorted by task, so this is a binary
     /// search: health gates look targets up for every task on every scheduler pass).
     pub fn position_of(&self, task: TaskIdx) -> Option<usize> {
-        self.targets.binary_search_by_key(&task, |t| t.task).ok()
+        self.task_keys.binary_search(&task.0).ok()
     }
 
     pub fn target_of(&self, task: TaskIdx) -> Option<&Target> {
@@ -139,14 +147,16 @@ impl TargetGroup {
 
     /// Add a target, keeping `targets` sorted by task.
     pub fn insert_target(&mut self, target: Target) {
-        let at = self.targets.partition_point(|t| t.task < target.task);
+        let at = self.task_keys.partition_point(|&k| k < target.task.0);
+        self.task_keys.insert(at, target.task.0);
         self.targets.insert(at, target);
     }
 
     /// Remove the task's targets (a range, since `targets` is sorted by task).
     pub fn remove_targets_of(&mut self, task: TaskIdx) {
-        let from = self.targets.partition_point(|t| t.task < task);
-        let to = self.targets.partition_point(|t| t.task <= task);
+        let from = self.task_keys.partition_point(|&k| k < task.0);
+        let to = self.task_keys.partition_point(|&k| k <= task.0);
+        self.task_keys.drain(from..to);
         self.targets.remove_range(from..to);
     }
 

@@ -85,6 +85,11 @@ fn card_read_model_and_log_agree_with_the_scheduler_in_every_ecs_scenario() {
             sim.step();
             let now = sim.now();
             let w = sim.world().ecs.as_ref().expect("an ECS world");
+            // The targets' lookup index is in step with the targets.
+            for tg in &w.target_groups {
+                let tasks: Vec<u32> = tg.targets.iter().map(|x| x.task.0).collect();
+                assert_eq!(tg.task_keys, tasks, "{name} at {now}: {}", tg.name);
+            }
             for t in (0..w.tasks.len()).map(|i| TaskIdx(i as u32)) {
                 let at = format!("{name} at {now}, task {}", w.task(t).short_id());
                 check_task(w, now, t, &at);
