@@ -373,8 +373,17 @@ pub const SOURCES: &[&str] = &[
     "goal",
 ];
 
-/// Wall time after which `orca run` shows its progress (when standard error is a terminal).
+/// Wall time after which `orca run` shows its progress (when standard error is a terminal);
+/// `ORCA_PROGRESS_AFTER_MS` sets another (the tests use 0, so a run that has become fast still
+/// shows it).
 const PROGRESS_AFTER: Duration = Duration::from_secs(1);
+
+fn progress_after() -> Duration {
+    std::env::var("ORCA_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or(PROGRESS_AFTER, Duration::from_millis)
+}
 
 pub fn run(args: &RunArgs) -> ExitCode {
     let unknown: Vec<&str> = args
@@ -520,6 +529,7 @@ fn print_run(
 struct ProgressLine {
     enabled: bool,
     started: Instant,
+    after: Duration,
     last: Option<Instant>,
     shown: bool,
 }
@@ -529,6 +539,7 @@ impl ProgressLine {
         ProgressLine {
             enabled,
             started: Instant::now(),
+            after: progress_after(),
             last: None,
             shown: false,
         }
@@ -538,7 +549,7 @@ impl ProgressLine {
     /// first second.
     fn due(&mut self) -> bool {
         let now = Instant::now();
-        if now.duration_since(self.started) < PROGRESS_AFTER {
+        if now.duration_since(self.started) < self.after {
             return false;
         }
         if self

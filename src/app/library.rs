@@ -168,6 +168,22 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/eks-statefulset-zone-pending.ron"),
     ),
     (
+        "ecs-native-hooks",
+        include_str!("../../scenarios/ecs-native-hooks.ron"),
+    ),
+    (
+        "eks-guardduty-runtime",
+        include_str!("../../scenarios/eks-guardduty-runtime.ron"),
+    ),
+    (
+        "eks-efs-shared",
+        include_str!("../../scenarios/eks-efs-shared.ron"),
+    ),
+    (
+        "eks-native-sidecar",
+        include_str!("../../scenarios/eks-native-sidecar.ron"),
+    ),
+    (
         "side-by-side-rolling-update",
         include_str!("../../scenarios/side-by-side-rolling-update.ron"),
     ),

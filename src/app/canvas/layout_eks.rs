@@ -218,7 +218,8 @@ fn pod_state(pod: &Pod) -> CardState {
 
 /// How a pod card reads: colour (via the closest task state) and kubectl-like status text
 /// (the restarts are on the card's first line).
-pub fn pod_look(pod: &Pod) -> (CardState, String) {
+pub fn pod_look(eks: &Cluster, p: usize) -> (CardState, String) {
+    let pod = &eks.pods[p];
     let state = pod_state(pod);
     let glyph = match state {
         CardState::Healthy => "✓",
@@ -228,7 +229,7 @@ pub fn pod_look(pod: &Pod) -> (CardState, String) {
         _ => "◌",
     };
     let ready = if matches!(pod.state, ContainerState::Running { .. }) {
-        let (ready, total) = read::ready_containers(pod);
+        let (ready, total) = read::ready_containers(eks, p);
         format!(" · {ready}/{total} ready")
     } else {
         String::new()

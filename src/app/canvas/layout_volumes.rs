@@ -14,13 +14,15 @@ use orca_sim::ecs::cluster::EcsCluster;
 use orca_sim::ecs::volumes::{FileSystemCard, file_system_cards};
 use orca_sim::elb::TargetState;
 use orca_sim::k8s::cluster::Cluster;
+use orca_sim::k8s::efs_read::efs_cards;
 use orca_sim::k8s::volumes::{VolumeCard, volume_cards};
 
 use super::model::{GroupModel, HostModel, Model};
 use super::palette::{EBS_BG, EBS_BLOCKED_BG, EFS_MOUNT_BG, EFS_NO_MOUNT_BG};
 use super::scene::CardKey;
 
-/// The EKS cluster's EBS volumes, each in its zone after the zone's nodes.
+/// The EKS cluster's EBS volumes, each in its zone after the zone's nodes, and its EFS file
+/// systems.
 pub(super) fn add_eks(m: &mut Model, eks: &Cluster, now: SimTime) {
     for card in volume_cards(eks, now) {
         let Some(zone) = m.zones.iter().position(|z| z.name == card.zone) else {
@@ -34,34 +36,74 @@ pub(super) fn add_eks(m: &mut Model, eks: &Cluster, now: SimTime) {
         card.pods = card.pods.iter().map(|n| pod_label(eks, n)).collect();
         insert_host(m, ebs_host(&card, &blocked, zone));
     }
+    add_eks_file_systems(m, eks);
 }
 
 /// The ECS cluster's EFS file systems: one box each above the zones with lines to the tasks
 /// that mount it, and a mount-target marker (or its absence) in every zone.
 pub(super) fn add_ecs(m: &mut Model, ecs: &EcsCluster, now: SimTime) {
     let cards = file_system_cards(ecs, now);
-    for fs in &cards {
+    add_file_systems(m, &cards, "task", |id| {
+        ecs.tasks
+            .iter()
+            .position(|t| t.id == id)
+            .map(|t| CardKey::Task(t as u32))
+    });
+}
+
+/// The EKS cluster's EFS file systems (through the EFS CSI driver), drawn as ECS's are: the
+/// box above the zones with lines to the pods that mounted it, and each zone's mount target.
+fn add_eks_file_systems(m: &mut Model, eks: &Cluster) {
+    let cards: Vec<FileSystemCard> = efs_cards(eks)
+        .into_iter()
+        .map(|c| FileSystemCard {
+            id: c.id,
+            mount_targets: c.mount_targets,
+            files: c.files,
+            bytes: c.bytes,
+            mounted_by: c
+                .pods
+                .into_iter()
+                .filter(|p| p.mounted)
+                .map(|p| p.pod)
+                .collect(),
+        })
+        .collect();
+    add_file_systems(m, &cards, "pod", |name| {
+        eks.pods
+            .iter()
+            .position(|p| !p.gone && p.name == name)
+            .map(|p| CardKey::Pod(p as u32))
+    });
+}
+
+/// File systems' boxes with a line to the card of each task or pod (`card_of` its id or name)
+/// that mounts them, and a mount-target marker (or its absence) in every zone.
+fn add_file_systems(
+    m: &mut Model,
+    cards: &[FileSystemCard],
+    who: &str,
+    card_of: impl Fn(&str) -> Option<CardKey>,
+) {
+    for fs in cards {
         let targets = fs
             .mounted_by
             .iter()
             .filter_map(|id| {
-                let t = ecs.tasks.iter().position(|t| &t.id == id)?;
-                let c = m
-                    .cards
-                    .iter()
-                    .position(|c| c.key == CardKey::Task(t as u32))?;
+                let key = card_of(id)?;
+                let c = m.cards.iter().position(|c| c.key == key)?;
                 // A mount is drawn as a neutral (blue-grey) line, not a target's health.
                 Some((c, TargetState::Initial))
             })
             .collect();
-        m.groups.push(efs_group(fs, targets));
+        m.groups.push(efs_group(fs, targets, who));
     }
     if cards.is_empty() {
         return;
     }
     for zone in 0..m.zones.len() {
         let name = m.zones[zone].name.clone();
-        insert_host(m, mount_target_host(&cards, &name, zone));
+        insert_host(m, mount_target_host(cards, &name, zone, who));
     }
 }
 
@@ -148,7 +190,8 @@ fn short_node(name: &str) -> &str {
 }
 
 /// Whether `zone` has a mount target for each file system, in one box.
-pub fn mount_target_host(cards: &[FileSystemCard], zone: &str, zi: usize) -> HostModel {
+/// `who` is what mounts: `task` or `pod`.
+pub fn mount_target_host(cards: &[FileSystemCard], zone: &str, zi: usize, who: &str) -> HostModel {
     let missing: Vec<&str> = cards
         .iter()
         .filter(|fs| !fs.mount_targets.iter().any(|z| z == zone))
@@ -163,7 +206,7 @@ pub fn mount_target_host(cards: &[FileSystemCard], zone: &str, zi: usize) -> Hos
         cards.iter().map(|fs| fs.id.clone()).collect()
     } else {
         let mut n: Vec<String> = missing.iter().map(|id| id.to_string()).collect();
-        n.push("tasks here fail to mount".into());
+        n.push(format!("{who}s here fail to mount"));
         n
     };
     HostModel {
@@ -179,12 +222,12 @@ pub fn mount_target_host(cards: &[FileSystemCard], zone: &str, zi: usize) -> Hos
 }
 
 /// A file system's box above the zones: what its tasks share, and lines to the tasks.
-pub fn efs_group(fs: &FileSystemCard, targets: Vec<(usize, TargetState)>) -> GroupModel {
+pub fn efs_group(fs: &FileSystemCard, targets: Vec<(usize, TargetState)>, who: &str) -> GroupModel {
     GroupModel {
         key: format!("efs:{}", fs.id),
         title: format!("⛁ EFS {} (shared)", fs.id),
         summary: format!(
-            "{} files · {} · mounted by {} task{}",
+            "{} files · {} · mounted by {} {who}{}",
             fs.files,
             size(fs.bytes),
             fs.mounted_by.len(),
@@ -278,13 +321,20 @@ mod tests {
             bytes: 10 * 4096,
             mounted_by: vec!["t1".into()],
         };
-        let yes = mount_target_host(std::slice::from_ref(&fs), "a", 0);
+        let yes = mount_target_host(std::slice::from_ref(&fs), "a", 0, "task");
         assert_eq!(yes.title, "⛁ EFS mount target ✓");
-        let no = mount_target_host(std::slice::from_ref(&fs), "c", 2);
+        let no = mount_target_host(std::slice::from_ref(&fs), "c", 2, "task");
         assert_eq!(no.title, "✕ no EFS mount target");
         assert_eq!(no.notes[0], "fs-1");
-        let g = efs_group(&fs, vec![]);
+        assert_eq!(no.notes[1], "tasks here fail to mount");
+        let g = efs_group(&fs, vec![], "task");
         assert_eq!(g.summary, "10 files · 40 KiB · mounted by 1 task");
+        let pods = mount_target_host(std::slice::from_ref(&fs), "c", 2, "pod");
+        assert_eq!(pods.notes[1], "pods here fail to mount");
+        assert_eq!(
+            efs_group(&fs, vec![], "pod").summary,
+            "10 files · 40 KiB · mounted by 1 pod"
+        );
     }
 
     #[test]

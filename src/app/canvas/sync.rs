@@ -432,7 +432,7 @@ pub fn card_id(world: &World, key: CardKey) -> &str {
 /// A card's status line: the state's words for a task, kubectl's STATUS for a pod.
 pub(super) fn card_label(world: &World, card: &Card) -> String {
     match (card.key, &world.eks) {
-        (CardKey::Pod(p), Some(eks)) => layout_eks::pod_look(&eks.pods[p as usize]).1,
+        (CardKey::Pod(p), Some(eks)) => layout_eks::pod_look(eks, p as usize).1,
         _ => card.state.label().to_string(),
     }
 }

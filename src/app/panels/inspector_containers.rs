@@ -158,6 +158,27 @@ pub(super) fn pod_containers(
 pub fn pod_container_lines(eks: &Cluster, p: usize) -> Vec<(String, String)> {
     let pod = &eks.pods[p];
     let t = eks.template_of(p);
+    // Several app containers or native sidecars: one row each, as the core reads them.
+    if !pod.side.is_empty() {
+        use orca_sim::k8s::read_containers::{ContainerKind, pod_containers};
+        return pod_containers(eks, p)
+            .into_iter()
+            .map(|r| {
+                let kind = match r.kind {
+                    ContainerKind::App => "container",
+                    ContainerKind::Sidecar => "sidecar (init, restartPolicy Always)",
+                    ContainerKind::Init => "init container",
+                };
+                (
+                    format!("{kind} {}", r.name),
+                    format!(
+                        "{} · ready {} · restarts {} · {}",
+                        r.state, r.ready, r.restarts, r.why
+                    ),
+                )
+            })
+            .collect();
+    }
     let mut out = Vec::new();
     for (i, ic) in t.init_containers.iter().enumerate() {
         let i = i as u32;

@@ -9,6 +9,7 @@ use orca_sim::k8s::cluster::{Cluster, ContainerState};
 use orca_sim::logs::cloudwatch::{delivered, lost, stream_of, why_absent};
 use orca_sim::logs::ecs_output::container_output;
 use orca_sim::logs::eks_output::{previous_start, run_lines};
+use orca_sim::logs::eks_side_output::run_lines as side_run_lines;
 use orca_sim::world::TaskIdx;
 use orca_sim::{Event, SimTime};
 
@@ -82,6 +83,36 @@ pub fn task_log_view(
         .collect()
 }
 
+/// Each container of the pod as `kubectl logs POD -c NAME` prints it at `now`: the first app
+/// container (as [`pod_log_view`]), then its native sidecars and further app containers.
+pub fn pod_log_views(
+    eks: &Cluster,
+    p: usize,
+    log: &[Event],
+    now: SimTime,
+    limit: usize,
+) -> Vec<ContainerLog> {
+    let pod = &eks.pods[p];
+    let mut first = pod_log_view(eks, p, log, now, limit);
+    if pod.side.is_empty() {
+        return vec![first];
+    }
+    first.heading = format!(
+        "kubectl logs {} -c {}",
+        pod.name,
+        eks.template_of(p).container
+    );
+    let mut out = vec![first];
+    for s in &pod.side {
+        out.push(ContainerLog {
+            heading: format!("kubectl logs {} -c {}", pod.name, s.name),
+            notes: Vec::new(),
+            lines: newest(side_run_lines(eks, now, p, s, false), limit),
+        });
+    }
+    out
+}
+
 /// The pod's container as `kubectl logs` prints it at `now`, or why it prints nothing.
 pub fn pod_log_view(
     eks: &Cluster,
@@ -146,7 +177,9 @@ pub(super) fn pod_logs(ui: &mut egui::Ui, eks: &Cluster, p: usize, log: &[Event]
         .default_open(true)
         .show(ui, |ui| {
             ui.weak("K opens them in a window");
-            show(ui, &pod_log_view(eks, p, log, now, SHOWN));
+            for c in pod_log_views(eks, p, log, now, SHOWN) {
+                show(ui, &c);
+            }
         });
 }
 

@@ -5,7 +5,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiPrimaryContextPass, egui};
 
-use super::inspector_logs::{ContainerLog, WINDOW_LINES, pod_log_view, show, task_log_view};
+use super::inspector_logs::{ContainerLog, WINDOW_LINES, pod_log_views, show, task_log_view};
 use super::{PanelSystems, Root};
 use crate::app::player::{Player, Selection};
 use crate::app::ui_state::UiState;
@@ -44,8 +44,8 @@ pub fn logs_of(
                 Err("This pod does not exist at this moment.".into()),
             );
         };
-        let view = pod_log_view(eks, p, log, world.now, limit);
-        return (format!("Logs — pod {id}"), Ok(vec![view]));
+        let view = pod_log_views(eks, p, log, world.now, limit);
+        return (format!("Logs — pod {id}"), Ok(view));
     }
     let Some(ecs) = &world.ecs else {
         return ("Logs".into(), Err("No task is selected.".into()));

@@ -19,10 +19,12 @@ const LOG_ENTRIES: usize = 3;
 pub(super) fn security_sections(ui: &mut egui::Ui, player: &Player) {
     let world = player.playback.world();
     let log = player.playback.log();
-    if let Some(sec) = world.eks.as_ref().and_then(|k| k.security.as_ref()) {
+    if let Some(eks) = world.eks.as_ref()
+        && let Some(sec) = eks.security.as_ref()
+    {
         if sec.detector.is_some() {
             ui.separator();
-            guardduty(ui, sec);
+            guardduty(ui, eks, sec);
         }
         // A scenario without a security section keeps the default (every type off) unshown.
         if sec.detector.is_some() || !sec.logging.is_empty() {
@@ -42,7 +44,7 @@ fn header(title: String, id: &str) -> egui::CollapsingHeader {
         .default_open(true)
 }
 
-fn guardduty(ui: &mut egui::Ui, sec: &Security) {
+fn guardduty(ui: &mut egui::Ui, eks: &orca_sim::k8s::cluster::EksCluster, sec: &Security) {
     header(
         format!("GuardDuty findings ({})", sec.findings.len()),
         "guardduty",
@@ -60,10 +62,37 @@ fn guardduty(ui: &mut egui::Ui, sec: &Security) {
             ))
             .weak(),
         );
+        let view = orca_sim::security::read::guardduty(eks);
+        if let Some((status, issue, nodes)) = view.as_ref().and_then(|v| v.coverage.as_ref()) {
+            let healthy = *status == "HEALTHY";
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} Runtime Monitoring coverage: {status}",
+                    if healthy { "✓" } else { "✗" }
+                ))
+                .strong()
+                .color(ink(ui, if healthy { OK } else { BAD })),
+            );
+            if let Some(issue) = issue {
+                ui.weak(issue);
+            }
+            for n in nodes {
+                ui.label(format!(
+                    "{} {}{}: {}",
+                    if n.covered { "✓" } else { "✗" },
+                    n.node,
+                    n.node_group
+                        .as_ref()
+                        .map_or(String::new(), |g| format!(" ({g})")),
+                    n.why
+                ));
+            }
+        }
         if sec.findings.is_empty() {
             ui.weak("No findings yet.");
         }
-        for f in sec.findings.iter().rev() {
+        let views = view.map(|v| v.findings).unwrap_or_default();
+        for (f, v) in sec.findings.iter().zip(&views).rev() {
             ui.horizontal_wrapped(|ui| {
                 ui.label(
                     egui::RichText::new(format!("[{}]", SimTime(f.at_ms)))
@@ -78,16 +107,13 @@ fn guardduty(ui: &mut egui::Ui, sec: &Security) {
             });
             ui.label(
                 egui::RichText::new(format!(
-                    "{} {:.1} · EKSCluster {} · {} by {}",
-                    f.severity_label(),
-                    f.severity,
-                    sec.cluster,
-                    f.target,
-                    f.username
+                    "{} {:.1} · {}",
+                    v.severity_label, v.severity, v.resource
                 ))
                 .monospace(),
             );
             ui.label(egui::RichText::new(&f.title));
+            ui.label(egui::RichText::new(&v.why).weak());
         }
     });
 }

@@ -407,9 +407,15 @@ pub fn pods_of_deployment(c: &EksCluster, d: usize) -> Vec<usize> {
         .collect()
 }
 
-/// kubectl's READY column of a pod: ready containers over containers (Orca's pods have one).
-pub fn ready_containers(pod: &Pod) -> (u32, u32) {
-    (u32::from(pod.ready), 1)
+/// kubectl's READY column of pod `p`: ready containers over containers, app containers and
+/// native sidecars (ordinary init containers do not count).
+pub fn ready_containers(c: &EksCluster, p: usize) -> (u32, u32) {
+    let pod = &c.pods[p];
+    if pod.side.is_empty() {
+        return (u32::from(pod.ready), 1);
+    }
+    let (ready, of) = pod.ready_counts(c.template_of(p));
+    (ready as u32, of as u32)
 }
 
 /// Why a pod with no node waits.
