@@ -39,8 +39,20 @@ fn timeline(root: &mut egui::Ui, player: &mut Player) {
             let shown = |e: &&orca_sim::Event| {
                 !matches!(e.source, Source::Task(_)) && hidden_from.is_none_or(|h| e.at < h)
             };
+            // One tick per pixel column and kind of source: a long run has hundreds of
+            // thousands of events, and a tick drawn over an identical one adds nothing (the
+            // log is in time order, so a column's events are next to each other).
+            let mut column: (i32, Vec<&str>) = (i32::MIN, Vec::new());
             for e in player.playback.full_log().iter().filter(shown) {
                 let x = x_of(e.at);
+                let (col, kind) = (x.round() as i32, e.source.category());
+                if col != column.0 {
+                    column = (col, Vec::new());
+                }
+                if column.1.contains(&kind) {
+                    continue;
+                }
+                column.1.push(kind);
                 painter.line_segment(
                     [egui::pos2(x, mid - 7.0), egui::pos2(x, mid + 7.0)],
                     egui::Stroke::new(
