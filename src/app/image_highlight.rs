@@ -124,7 +124,7 @@ mod tests {
         let image = repo
             .images
             .iter()
-            .find(|i| !i.tags.is_empty() && !(i.tasks.is_empty() && i.pods.is_empty()))
+            .find(|i| !i.tags.is_empty() && (!i.tasks.is_empty() || !i.pods.is_empty()))
             .expect("a tagged image in use");
         let tag = &image.tags[0];
         let d = Some(image.digest.clone());
