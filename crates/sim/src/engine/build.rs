@@ -145,7 +145,52 @@ pub(super) fn template_with_init(d: &K8sDeploymentSpec, behavior: AppBehavior) -
             },
         })
         .collect();
+    t.requests = pod_requests(d);
     t
+}
+
+/// A pod's requests from its containers', as the scheduler counts them (Kubernetes
+/// documentation, "Sidecar Containers", resource sharing within containers): the larger of
+/// (a) the sum of the app containers and all native sidecars, which run together, and (b) the
+/// effective init request, the largest of each ordinary init container's request plus the
+/// sidecars started before it (they run beside it).
+pub(super) fn pod_requests(d: &K8sDeploymentSpec) -> Requests {
+    let mut running = Requests {
+        cpu_millis: d.container.cpu,
+        memory_mib: d.container.memory,
+    };
+    for c in &d.containers {
+        running.cpu_millis = running.cpu_millis.saturating_add(c.cpu);
+        running.memory_mib = running.memory_mib.saturating_add(c.memory);
+    }
+    let mut sidecars = Requests {
+        cpu_millis: 0,
+        memory_mib: 0,
+    };
+    let mut init = sidecars;
+    for i in &d.init_containers {
+        if i.restart_policy.is_some() {
+            sidecars.cpu_millis = sidecars.cpu_millis.saturating_add(i.cpu);
+            sidecars.memory_mib = sidecars.memory_mib.saturating_add(i.memory);
+        } else {
+            init.cpu_millis = init
+                .cpu_millis
+                .max(sidecars.cpu_millis.saturating_add(i.cpu));
+            init.memory_mib = init
+                .memory_mib
+                .max(sidecars.memory_mib.saturating_add(i.memory));
+        }
+    }
+    Requests {
+        cpu_millis: running
+            .cpu_millis
+            .saturating_add(sidecars.cpu_millis)
+            .max(init.cpu_millis),
+        memory_mib: running
+            .memory_mib
+            .saturating_add(sidecars.memory_mib)
+            .max(init.memory_mib),
+    }
 }
 
 /// A Deployment's rollout settings from its spec (strategy, surge, minReadySeconds, deadlines).

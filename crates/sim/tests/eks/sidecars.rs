@@ -354,3 +354,44 @@ fn the_read_model_gives_each_container_its_state_ready_and_restarts() {
     assert!(rows[2].ready && rows[2].state == "Running");
     assert_eq!(rows[3].state, "Terminated (Completed)");
 }
+
+/// The pod's requests as the scheduler counts them: every app container and native sidecar
+/// together (they run together), or an ordinary init container with the sidecars started
+/// before it, whichever is larger ("Sidecar Containers", resource sharing within containers).
+#[test]
+fn a_pod_requests_its_app_containers_and_sidecars_together_and_the_larger_init_phase() {
+    let p = playback(
+        r#"(name: "log-router", image: "fluent-bit:3.1", restart_policy: Always, cpu: 200, memory: 64)"#,
+        r#"(name: "exporter", image: "exporter:1", cpu: 50, memory: 32)"#,
+        "",
+    );
+    let eks = p.world().eks.as_ref().expect("eks");
+    let web = (0..eks.pods.len())
+        .find(|&i| eks.pods[i].name.starts_with("web-"))
+        .expect("a web pod");
+    let r = eks.requests_of(web);
+    // web 100m/128Mi + log-router 200m/64Mi + exporter 50m/32Mi.
+    assert_eq!((r.cpu_millis, r.memory_mib), (350, 224));
+    // The node's allocated CPU includes them (its other pods are EKS's own).
+    let node = eks.pods[web].node.expect("bound");
+    let describe = kubectl(
+        &p,
+        &format!("kubectl describe node {}", eks.nodes[node].name),
+    );
+    assert!(describe.contains("350m"), "{describe}");
+
+    // An ordinary init container after the sidecar needs 1,000m while it runs, beside the
+    // sidecar's 200m: the init phase's 1,200m is larger than the 350m that runs after it.
+    let p = playback(
+        r#"(name: "log-router", image: "fluent-bit:3.1", restart_policy: Always, cpu: 200, memory: 64),
+           (name: "migrate", image: "migrate:1", runs_seconds: 5, cpu: 1000, memory: 100)"#,
+        r#"(name: "exporter", image: "exporter:1", cpu: 50, memory: 32)"#,
+        "",
+    );
+    let eks = p.world().eks.as_ref().expect("eks");
+    let web = (0..eks.pods.len())
+        .find(|&i| eks.pods[i].name.starts_with("web-"))
+        .expect("a web pod");
+    let r = eks.requests_of(web);
+    assert_eq!((r.cpu_millis, r.memory_mib), (1200, 224));
+}

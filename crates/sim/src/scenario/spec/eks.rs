@@ -240,6 +240,14 @@ pub struct K8sInitContainerSpec {
     /// after a back-off.
     #[serde(default)]
     pub exit_code: i32,
+    /// Its CPU request in millicores: a sidecar's adds to the pod's app containers' (it runs
+    /// beside them); an ordinary init container's counts only while it runs, so the pod
+    /// requests the larger of the two (see `engine::build::pod_requests`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cpu: u32,
+    /// Its memory request in MiB, counted the same way.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub memory: u32,
     /// `restartPolicy: Always` makes it a native sidecar: started in its turn, it keeps
     /// running beside the app containers (the fields below describe its process).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -17,6 +17,13 @@ pub enum ContainerRestartPolicy {
 pub struct K8sAppContainerSpec {
     pub name: String,
     pub image: String,
+    /// Its CPU request in millicores, added to the pod's (the scheduler and the node's
+    /// allocated resources see the sum of a pod's app containers and sidecars).
+    #[serde(default)]
+    pub cpu: u32,
+    /// Its memory request in MiB, added to the pod's.
+    #[serde(default)]
+    pub memory: u32,
     /// A startup probe (period 10 s, failureThreshold 30).
     #[serde(default)]
     pub startup_probe: bool,
