@@ -754,7 +754,21 @@ impl EksCluster {
                 requested_cpu_millis: 0,
                 requested_memory_mib: 0,
                 pods: 0,
-                unschedulable: n.fargate || n.gone || n.draining || n.cordoned || !n.ready,
+                // Kubernetes' taints as the scheduler reports them (`kubectl describe node`'s
+                // Taints): the node lifecycle controller's not-ready taint, EKS's Fargate
+                // taint, Karpenter's disruption taint. The Cluster Autoscaler's
+                // ToBeDeletedByClusterAutoscaler taint is reported as unschedulable (its
+                // value, the taint's Unix time, is not kept: a simplification).
+                unschedulable: n.gone || n.cordoned || (n.draining && n.nodeclaim.is_none()),
+                taint: if n.fargate {
+                    Some(TAINT_FARGATE)
+                } else if !n.ready {
+                    Some(TAINT_NOT_READY)
+                } else if n.draining {
+                    Some(TAINT_KARPENTER_DISRUPTED)
+                } else {
+                    None
+                },
                 gone: n.gone,
             })
             .collect();
@@ -890,3 +904,14 @@ impl EksCluster {
         }
     }
 }
+
+/// `FailedScheduling` reasons of the NoSchedule taints Orca's nodes carry (the TaintToleration
+/// filter's `node(s) had untolerated taint {key: value}`): a node that is not Ready yet
+/// (`node.kubernetes.io/not-ready`, added by the node lifecycle controller and the kubelet at
+/// registration), an EKS Fargate node (`eks.amazonaws.com/compute-type=fargate`), and a node
+/// Karpenter is disrupting (`karpenter.sh/disrupted`).
+pub const TAINT_NOT_READY: &str = "node(s) had untolerated taint {node.kubernetes.io/not-ready: }";
+pub const TAINT_FARGATE: &str =
+    "node(s) had untolerated taint {eks.amazonaws.com/compute-type: fargate}";
+pub const TAINT_KARPENTER_DISRUPTED: &str =
+    "node(s) had untolerated taint {karpenter.sh/disrupted: }";

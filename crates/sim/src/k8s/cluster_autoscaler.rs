@@ -93,6 +93,7 @@ fn template_view(c: &EksCluster, n: &Node) -> NodeView {
         requested_memory_mib: daemons.memory_mib,
         pods,
         unschedulable: false,
+        taint: None,
         gone: false,
     }
 }
@@ -336,6 +337,7 @@ mod tests {
             requested_memory_mib: 0,
             pods: 0,
             unschedulable: false,
+            taint: None,
             gone: false,
         }
     }

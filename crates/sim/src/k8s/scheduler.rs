@@ -14,8 +14,13 @@ pub struct NodeView {
     pub requested_cpu_millis: u32,
     pub requested_memory_mib: u32,
     pub pods: u32,
-    /// Cordoned, or not Ready yet.
+    /// Cordoned (`spec.unschedulable`): the NodeUnschedulable filter, first in the
+    /// scheduler's order.
     pub unschedulable: bool,
+    /// The `FailedScheduling` reason of a NoSchedule taint the pod does not tolerate, which
+    /// the TaintToleration filter reports next: not Ready yet, a Fargate node, a node Karpenter
+    /// is disrupting.
+    pub taint: Option<&'static str>,
     /// The Node object is deleted: it has left the scheduler's snapshot, so it is neither
     /// considered nor counted in a `FailedScheduling` message.
     pub gone: bool,
@@ -33,6 +38,10 @@ pub fn filter(node: &NodeView, pod: Requests) -> Vec<&'static str> {
     let mut reasons = Vec::new();
     if node.unschedulable {
         reasons.push("node(s) were unschedulable");
+        return reasons;
+    }
+    if let Some(taint) = node.taint {
+        reasons.push(taint);
         return reasons;
     }
     if node.pods >= node.max_pods {
@@ -201,6 +210,7 @@ pub fn schedule_daemon_pod(nodes: &[NodeView], n: usize, pod: Requests) -> Decis
     };
     let mut view = node.clone();
     view.unschedulable = false;
+    view.taint = None;
     let reasons = filter(&view, pod);
     if reasons.is_empty() {
         return Decision::Bind(Placement {
@@ -283,6 +293,7 @@ mod tests {
             requested_memory_mib: 7518 - mem_free,
             pods: 3,
             unschedulable: false,
+            taint: None,
             gone: false,
         }
     }
@@ -324,6 +335,38 @@ mod tests {
         assert_eq!(
             m,
             "0/3 nodes are available: 1 Insufficient memory, 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
+        );
+    }
+
+    /// Untolerated NoSchedule taints are reported by the TaintToleration filter as
+    /// `node(s) had untolerated taint {key: value}`, after NodeUnschedulable (a cordoned node
+    /// is "unschedulable" whatever its taints). kube-scheduler's `pkg/scheduler/framework/
+    /// plugins/tainttoleration`; the message shape is the documented example's
+    /// (`{node-role.kubernetes.io/control-plane: }`).
+    #[test]
+    fn taints_are_reported_by_key_and_value_after_unschedulable() {
+        let mut not_ready = node("new", 1930, 7518);
+        not_ready.taint = Some(crate::k8s::cluster::TAINT_NOT_READY);
+        let mut fargate = node("fargate", 1930, 7518);
+        fargate.taint = Some(crate::k8s::cluster::TAINT_FARGATE);
+        let mut cordoned_and_not_ready = not_ready.clone();
+        cordoned_and_not_ready.unschedulable = true;
+        let pod = Requests {
+            cpu_millis: 500,
+            memory_mib: 256,
+        };
+        let nodes = vec![
+            not_ready,
+            fargate,
+            cordoned_and_not_ready,
+            node("full", 100, 5000),
+        ];
+        let Decision::Unschedulable(m) = schedule(&nodes, pod) else {
+            panic!("nothing fits")
+        };
+        assert_eq!(
+            m,
+            "0/4 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {eks.amazonaws.com/compute-type: fargate}, 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, 1 node(s) were unschedulable. preemption: 0/4 nodes are available: 1 No preemption victims found for incoming pod, 3 Preemption is not helpful for scheduling."
         );
     }
 
