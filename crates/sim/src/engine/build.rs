@@ -113,16 +113,13 @@ pub(super) fn template_with_init(d: &K8sDeploymentSpec, behavior: AppBehavior) -
             image: i.image.clone(),
             runs: Millis::from_secs(u64::from(i.runs_seconds)),
             exit_code: i.exit_code,
-            sidecar: i.restart_policy.map(|_| crate::k8s::cluster::SideBehavior {
-                startup_probe: i.startup_probe,
-                readiness_probe: i.readiness_probe,
-                startup: Millis::from_secs(u64::from(i.startup_seconds)),
-                crashes_after: i
-                    .crashes_after_seconds
-                    .map(|s| Millis::from_secs(u64::from(s))),
-                not_ready_after: i
-                    .not_ready_after_seconds
-                    .map(|s| Millis::from_secs(u64::from(s))),
+            sidecar: i.restart_policy.map(|_| {
+                side_behavior(
+                    (i.startup_probe, i.readiness_probe),
+                    i.startup_seconds,
+                    i.crashes_after_seconds,
+                    i.not_ready_after_seconds,
+                )
             }),
         })
         .collect();
@@ -132,21 +129,34 @@ pub(super) fn template_with_init(d: &K8sDeploymentSpec, behavior: AppBehavior) -
         .map(|c| crate::k8s::cluster::ExtraContainer {
             name: c.name.clone(),
             image: c.image.clone(),
-            behavior: crate::k8s::cluster::SideBehavior {
-                startup_probe: c.startup_probe,
-                readiness_probe: c.readiness_probe,
-                startup: Millis::from_secs(u64::from(c.startup_seconds)),
-                crashes_after: c
-                    .crashes_after_seconds
-                    .map(|s| Millis::from_secs(u64::from(s))),
-                not_ready_after: c
-                    .not_ready_after_seconds
-                    .map(|s| Millis::from_secs(u64::from(s))),
-            },
+            behavior: side_behavior(
+                (c.startup_probe, c.readiness_probe),
+                c.startup_seconds,
+                c.crashes_after_seconds,
+                c.not_ready_after_seconds,
+            ),
         })
         .collect();
     t.requests = pod_requests(d);
     t
+}
+
+/// How a native sidecar's or a further app container's process behaves, from its scenario
+/// fields (`probes`: startup, readiness; times in seconds).
+fn side_behavior(
+    (startup_probe, readiness_probe): (bool, bool),
+    startup_seconds: u32,
+    crashes_after_seconds: Option<u32>,
+    not_ready_after_seconds: Option<u32>,
+) -> crate::k8s::cluster::SideBehavior {
+    let secs = |s: u32| Millis::from_secs(u64::from(s));
+    crate::k8s::cluster::SideBehavior {
+        startup_probe,
+        readiness_probe,
+        startup: secs(startup_seconds),
+        crashes_after: crashes_after_seconds.map(secs),
+        not_ready_after: not_ready_after_seconds.map(secs),
+    }
 }
 
 /// A pod's requests from its containers', as the scheduler counts them (Kubernetes
