@@ -355,6 +355,15 @@ fn the_read_model_gives_each_container_its_state_ready_and_restarts() {
     assert_eq!(rows[3].state, "Terminated (Completed)");
 }
 
+/// The cluster and the index of its first `web` pod.
+fn first_web_pod(p: &Playback) -> (&orca_sim::k8s::cluster::EksCluster, usize) {
+    let eks = p.world().eks.as_ref().expect("eks");
+    let web = (0..eks.pods.len())
+        .find(|&i| eks.pods[i].name.starts_with("web-"))
+        .expect("a web pod");
+    (eks, web)
+}
+
 /// The pod's requests as the scheduler counts them: every app container and native sidecar
 /// together (they run together), or an ordinary init container with the sidecars started
 /// before it, whichever is larger ("Sidecar Containers", resource sharing within containers).
@@ -365,10 +374,7 @@ fn a_pod_requests_its_app_containers_and_sidecars_together_and_the_larger_init_p
         r#"(name: "exporter", image: "exporter:1", cpu: 50, memory: 32)"#,
         "",
     );
-    let eks = p.world().eks.as_ref().expect("eks");
-    let web = (0..eks.pods.len())
-        .find(|&i| eks.pods[i].name.starts_with("web-"))
-        .expect("a web pod");
+    let (eks, web) = first_web_pod(&p);
     let r = eks.requests_of(web);
     // web 100m/128Mi + log-router 200m/64Mi + exporter 50m/32Mi.
     assert_eq!((r.cpu_millis, r.memory_mib), (350, 224));
@@ -388,10 +394,7 @@ fn a_pod_requests_its_app_containers_and_sidecars_together_and_the_larger_init_p
         r#"(name: "exporter", image: "exporter:1", cpu: 50, memory: 32)"#,
         "",
     );
-    let eks = p.world().eks.as_ref().expect("eks");
-    let web = (0..eks.pods.len())
-        .find(|&i| eks.pods[i].name.starts_with("web-"))
-        .expect("a web pod");
+    let (eks, web) = first_web_pod(&p);
     let r = eks.requests_of(web);
     assert_eq!((r.cpu_millis, r.memory_mib), (1200, 224));
 }

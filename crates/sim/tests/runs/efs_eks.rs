@@ -8,8 +8,7 @@ use crate::common;
 
 use std::sync::Arc;
 
-use crate::say::no_files;
-use orca_sim::console::{self, Context, Outcome};
+use crate::say::printed;
 use orca_sim::k8s::cluster::EksCluster;
 use orca_sim::k8s::efs_read::efs_cards;
 use orca_sim::scenario::spec::Scenario;
@@ -31,20 +30,6 @@ fn variant(from: &str, to: &str) -> Arc<Scenario> {
 
 fn eks(p: &Playback) -> &EksCluster {
     p.world().eks.as_ref().expect("an EKS world")
-}
-
-fn printed(p: &Playback, line: &str) -> String {
-    let cx = Context {
-        world: p.world(),
-        scenario: p.scenario(),
-        now: p.now(),
-        log: p.log(),
-        files: &no_files,
-    };
-    match console::execute(line, &cx) {
-        Outcome::Print(s) => s,
-        other => panic!("`{line}` did not print: {other:?}"),
-    }
 }
 
 /// (pod name, zone of its node, kubectl STATUS) of every gallery pod that counts.

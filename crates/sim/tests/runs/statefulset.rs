@@ -7,27 +7,12 @@
 use std::sync::Arc;
 
 use crate::common;
-use crate::say::no_files;
-use orca_sim::console::{self, Context, Outcome};
+use crate::say::printed;
 use orca_sim::k8s::statefulset_read;
 use orca_sim::scenario::spec::Scenario;
 use orca_sim::{Playback, SimTime};
 
 const NAME: &str = "eks-statefulset-rolling-update";
-
-fn printed(p: &Playback, line: &str) -> String {
-    let cx = Context {
-        world: p.world(),
-        scenario: p.scenario(),
-        now: p.now(),
-        log: p.log(),
-        files: &no_files,
-    };
-    match console::execute(line, &cx) {
-        Outcome::Print(s) => s,
-        other => panic!("`{line}` did not print: {other:?}"),
-    }
-}
 
 /// The scenario's text with one change, parsed.
 fn variant(from: &str, to: &str) -> Arc<Scenario> {

@@ -6,24 +6,10 @@ use crate::common;
 
 use std::sync::Arc;
 
-use crate::say::no_files;
+use crate::say::{no_files, printed};
 use orca_sim::console::{self, Context, Outcome};
 use orca_sim::scenario::spec::Scenario;
 use orca_sim::{Playback, SimTime};
-
-fn printed(p: &Playback, line: &str) -> String {
-    let cx = Context {
-        world: p.world(),
-        scenario: p.scenario(),
-        now: p.now(),
-        log: p.log(),
-        files: &no_files,
-    };
-    match console::execute(line, &cx) {
-        Outcome::Print(s) => s,
-        other => panic!("`{line}` did not print: {other:?}"),
-    }
-}
 
 fn zone_scenario() -> Arc<Scenario> {
     common::built_in_named("eks-ebs-volume-zone")
