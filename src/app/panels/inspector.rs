@@ -14,8 +14,13 @@ use crate::app::canvas::layout_ecs::FADE_MS;
 use crate::app::player::{Player, Selection};
 
 pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
-    ui.heading("Inspector");
     let world = player.playback.world();
+    ui.horizontal(|ui| {
+        ui.heading("Inspector");
+        if player.selection.is_some() {
+            ui.weak("Esc clears the selection");
+        }
+    });
     let Some(sel) = &player.selection else {
         ui.label("Click a task, an instance, a target group or a service (or an event) to see its fields and why it is in its state.");
         return;
@@ -380,6 +385,8 @@ fn pod_inspector(ui: &mut egui::Ui, player: &Player, eks: &Cluster, name: &str) 
     kv(ui, "State", state);
     kv(ui, "Ready", pod.ready.to_string());
     kv(ui, "Restart Count", pod.restarts.to_string());
+    super::inspector_containers::pod_container_rows(ui, eks, p);
+    ui.add_space(4.0);
     let running = matches!(pod.state, ContainerState::Running { .. });
     kv(
         ui,
@@ -421,7 +428,7 @@ fn pod_inspector(ui: &mut egui::Ui, player: &Player, eks: &Cluster, name: &str) 
             format!("{} ({progress})", probe.describe()),
         );
     }
-    super::inspector_containers::pod_containers(
+    super::inspector_containers::pod_volumes_and_logs(
         ui,
         eks,
         p,

@@ -131,18 +131,24 @@ pub fn task_volume_lines(ecs: &EcsCluster, t: TaskIdx) -> Vec<(String, String)> 
 }
 
 /// The pod's init containers, container, volume and logs.
-pub(super) fn pod_containers(
+/// The pod's containers, one row each: shown right under the pod's status (as `kubectl describe
+/// pod` lists Containers before Conditions), so a failing sidecar is in view without scrolling.
+pub(super) fn pod_container_rows(ui: &mut egui::Ui, eks: &Cluster, p: usize) {
+    ui.add_space(4.0);
+    ui.strong("Containers");
+    for (k, v) in pod_container_lines(eks, p) {
+        kv(ui, &k, v);
+    }
+}
+
+/// The pod's volumes and its containers' logs.
+pub(super) fn pod_volumes_and_logs(
     ui: &mut egui::Ui,
     eks: &Cluster,
     p: usize,
     log: &[Event],
     now: SimTime,
 ) {
-    ui.add_space(4.0);
-    ui.strong("Containers");
-    for (k, v) in pod_container_lines(eks, p) {
-        kv(ui, &k, v);
-    }
     let volumes = pod_volume_lines(eks, p, now);
     if !volumes.is_empty() {
         ui.add_space(4.0);

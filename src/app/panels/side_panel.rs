@@ -1,5 +1,7 @@
 //! The side panel on the right: services (or Deployments) with their charts, the inspector and
-//! the legend. A quiz takes its place while it is open.
+//! the legend. A quiz takes its place while it is open. While something is selected the
+//! inspector comes first, so a click on a card shows its fields without scrolling (at 1280×720
+//! the sections above it used to push it below the fold).
 
 use bevy::prelude::*;
 use bevy_egui::{EguiPrimaryContextPass, egui};
@@ -11,7 +13,7 @@ use super::services::services;
 use super::side_by_side::side_by_side;
 use super::{PanelSystems, Root};
 use crate::app::image_highlight::RegistryView;
-use crate::app::player::Player;
+use crate::app::player::{Player, Selection};
 use crate::app::ui_state::UiState;
 
 pub(super) fn plugin(app: &mut App) {
@@ -30,9 +32,22 @@ fn show_side_panel(
     mut player: ResMut<Player>,
     ui_state: Res<UiState>,
     mut registry_view: ResMut<RegistryView>,
+    mut shown: Local<Option<Selection>>,
 ) {
     let Some(root) = root.ui() else { return };
-    side_panel(root, &mut player, ui_state.show_legend, &mut registry_view);
+    // A new selection scrolls the panel to the inspector's top once; after that the learner
+    // scrolls freely.
+    let changed = *shown != player.selection;
+    if changed {
+        *shown = player.selection.clone();
+    }
+    side_panel(
+        root,
+        &mut player,
+        ui_state.show_legend,
+        &mut registry_view,
+        changed,
+    );
 }
 
 /// The side panel's width: its default, its least, and its greatest share of the window.
@@ -45,6 +60,7 @@ fn side_panel(
     player: &mut Player,
     show_legend: bool,
     registry_view: &mut RegistryView,
+    selection_changed: bool,
 ) {
     // At most a third of the window (a little more on a narrow one): its rows wrap rather than
     // push the canvas aside, so the cluster keeps the room its cards need to stay legible.
@@ -58,6 +74,14 @@ fn side_panel(
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
                     side_by_side(ui, player.playback.world());
+                    let selected = player.selection.is_some();
+                    if selected {
+                        let shown = ui.scope(|ui| inspector(ui, player)).response;
+                        if selection_changed {
+                            shown.scroll_to_me(Some(egui::Align::TOP));
+                        }
+                        ui.separator();
+                    }
                     if !player.scenario().goals.is_empty() {
                         goals_section(ui, player);
                         ui.separator();
@@ -66,8 +90,10 @@ fn side_panel(
                     super::insights_charts::insights_section(ui, player);
                     super::security::security_sections(ui, player);
                     super::registry::registry(ui, player.playback.world(), registry_view);
-                    ui.separator();
-                    inspector(ui, player);
+                    if !selected {
+                        ui.separator();
+                        inspector(ui, player);
+                    }
                     if show_legend {
                         ui.separator();
                         legend(ui);
