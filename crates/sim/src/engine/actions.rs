@@ -287,16 +287,8 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             let Some(d) = c.deployment_index(&spec.name) else {
                 return;
             };
-            let mut t = build::template_with_init(spec, c.behavior_of(&spec.container.image));
-            // A `rollout restart` annotation stays: apply merges the manifest into the live
-            // object and leaves fields it never set (kubectl's three-way merge).
-            t.restarted_at = c.deployments[d].template.restarted_at;
-            // The volume: the manifest's claim, else the one the pod template mounts now
-            // (Orca's manifest reader does not read `volumes`, so a manifest never drops it).
-            t.claim = spec
-                .persistent_volume_claim
-                .clone()
-                .or_else(|| c.deployments[d].template.claim.clone());
+            let behavior = c.behavior_of(&spec.container.image);
+            let t = build::applied_template(spec, &c.deployments[d].template, behavior);
             build::rollout_settings(&mut c.deployments[d], spec);
             if !keep_replicas {
                 c.scale(d, spec.replicas);

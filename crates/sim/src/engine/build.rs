@@ -141,6 +141,57 @@ pub(super) fn template_with_init(d: &K8sDeploymentSpec, behavior: AppBehavior) -
     t
 }
 
+/// The pod template `kubectl apply` of `spec` gives a Deployment whose template is now `live`:
+/// the manifest's containers, with what a manifest does not say kept from the live template —
+/// the `rollout restart` annotation (kubectl's three-way merge leaves fields it never set), the
+/// claim the pods mount (Orca's manifest reader does not read `volumes`), and how a sidecar's
+/// or further container's process behaves when its name and image are unchanged (Orca model:
+/// behaviour belongs to the image, as the first container's does).
+pub fn applied_template(
+    spec: &K8sDeploymentSpec,
+    live: &Template,
+    behavior: AppBehavior,
+) -> Template {
+    let mut t = template_with_init(spec, behavior);
+    t.restarted_at = live.restarted_at;
+    t.claim = spec
+        .persistent_volume_claim
+        .clone()
+        .or_else(|| live.claim.clone());
+    for i in &mut t.init_containers {
+        let Some(old) = live
+            .init_containers
+            .iter()
+            .find(|o| o.name == i.name && o.image == i.image)
+        else {
+            continue;
+        };
+        i.runs = old.runs;
+        i.exit_code = old.exit_code;
+        if let (Some(side), Some(was)) = (&mut i.sidecar, &old.sidecar) {
+            *side = crate::k8s::cluster::SideBehavior {
+                startup_probe: side.startup_probe,
+                readiness_probe: side.readiness_probe,
+                ..was.clone()
+            };
+        }
+    }
+    for c in &mut t.containers {
+        if let Some(old) = live
+            .containers
+            .iter()
+            .find(|o| o.name == c.name && o.image == c.image)
+        {
+            c.behavior = crate::k8s::cluster::SideBehavior {
+                startup_probe: c.behavior.startup_probe,
+                readiness_probe: c.behavior.readiness_probe,
+                ..old.behavior.clone()
+            };
+        }
+    }
+    t
+}
+
 /// How a native sidecar's or a further app container's process behaves, from its scenario
 /// fields (`probes`: startup, readiness; times in seconds).
 fn side_behavior(

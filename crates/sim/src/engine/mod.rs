@@ -4,6 +4,7 @@
 
 mod actions;
 mod build;
+pub use build::applied_template;
 mod playback;
 mod quiz;
 

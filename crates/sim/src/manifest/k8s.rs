@@ -13,7 +13,7 @@ use super::reader::{R, Reader, join};
 use super::yaml::{Node, Pos, Value};
 use crate::scenario::spec::{
     Amount, HpaBehaviorSpec, HpaPolicySpec, HpaScalingRulesSpec, HpaSelectPolicy, HpaSpec,
-    K8sContainerSpec, K8sDeploymentSpec, K8sServiceSpec, K8sServiceType, K8sStrategy, defaults,
+    K8sDeploymentSpec, K8sServiceSpec, K8sServiceType, K8sStrategy, defaults,
 };
 
 /// One object of a manifest.
@@ -153,7 +153,7 @@ impl Reader<'_> {
     }
 }
 
-fn dns_label(s: &str) -> bool {
+pub(super) fn dns_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
         && s.chars()
@@ -287,7 +287,7 @@ fn deployment(r: &mut Reader, name: String, spec: &Node, at: Pos) -> R<Deploymen
     let Some(pod) = template.get("spec") else {
         return Err(r.err(template.at, "spec.template.spec", "required: the pod spec"));
     };
-    let container = container(r, pod)?;
+    let containers = super::k8s_containers::pod_containers(r, pod)?;
     Ok(DeploymentManifest {
         spec: K8sDeploymentSpec {
             name,
@@ -298,9 +298,9 @@ fn deployment(r: &mut Reader, name: String, spec: &Node, at: Pos) -> R<Deploymen
             progress_deadline_seconds,
             strategy,
             revision_history_limit,
-            container,
-            init_containers: Vec::new(),
-            containers: Vec::new(),
+            container: containers.first,
+            init_containers: containers.init,
+            containers: containers.more,
             service: None,
             hpa: None,
             load: None,
@@ -364,164 +364,6 @@ fn strategy(r: &mut Reader, spec: &Node) -> R<(K8sStrategy, Amount, Amount)> {
         }
     }
     Ok(out)
-}
-
-fn container(r: &mut Reader, pod: &Node) -> R<K8sContainerSpec> {
-    r.map(pod, "spec.template.spec", &["containers"])?;
-    let Some(list) = pod.get("containers") else {
-        return Err(r.err(pod.at, "spec.template.spec.containers", "required"));
-    };
-    let Value::Seq(cs) = &list.value else {
-        return Err(r.err(
-            list.at,
-            "spec.template.spec.containers",
-            format!("expected a list, got {}", list.value.type_name()),
-        ));
-    };
-    let Some(c) = cs.first() else {
-        return Err(r.err(
-            list.at,
-            "spec.template.spec.containers",
-            "Required value: a pod has at least one container",
-        ));
-    };
-    for (i, extra) in cs.iter().enumerate().skip(1) {
-        r.warn(
-            extra.at,
-            format!("spec.template.spec.containers[{i}]"),
-            "Orca models one container per pod; this one is not modelled (ignored)",
-        );
-    }
-    let p = "spec.template.spec.containers[0]";
-    let known = [
-        "name",
-        "image",
-        "ports",
-        "resources",
-        "readinessProbe",
-        "livenessProbe",
-        "startupProbe",
-    ];
-    r.map(c, p, &known)?;
-    let name = match c.get("name") {
-        Some(n) => r.string(n, &join(p, "name"))?,
-        None => return Err(r.err(c.at, &join(p, "name"), "Required value")),
-    };
-    if !dns_label(&name) {
-        return Err(r.err(
-            c.at,
-            &join(p, "name"),
-            format!("{name:?} is not a valid container name (RFC 1123 label)"),
-        ));
-    }
-    let image = match c.get("image") {
-        Some(n) => r.string(n, &join(p, "image"))?,
-        None => return Err(r.err(c.at, &join(p, "image"), "Required value")),
-    };
-    if image.trim().is_empty() {
-        return Err(r.err(c.at, &join(p, "image"), "Required value: an image"));
-    }
-    let mut port = defaults::k8s_port();
-    if let Some(ports) = c.get("ports") {
-        let pp = join(p, "ports");
-        let Value::Seq(items) = &ports.value else {
-            return Err(r.err(
-                ports.at,
-                &pp,
-                format!("expected a list, got {}", ports.value.type_name()),
-            ));
-        };
-        for (i, item) in items.iter().enumerate() {
-            let ip = format!("{pp}[{i}]");
-            if i > 0 {
-                r.warn(item.at, ip, "Orca models one port per container (ignored)");
-                continue;
-            }
-            r.map(item, &ip, &["containerPort", "name", "protocol"])?;
-            if let Some(n) = item.get("containerPort") {
-                let v = r.int(n, &join(&ip, "containerPort"), 65_535)?;
-                if v == 0 {
-                    return Err(r.err(
-                        n.at,
-                        &join(&ip, "containerPort"),
-                        "0 is not a port; valid: 1 to 65535",
-                    ));
-                }
-                port = v as u16;
-            }
-            if let Some(proto) = item.get("protocol")
-                && r.string(proto, &join(&ip, "protocol"))? != "TCP"
-            {
-                r.warn(
-                    proto.at,
-                    join(&ip, "protocol"),
-                    "Orca models TCP only (ignored)",
-                );
-            }
-        }
-    }
-    let (mut cpu, mut memory) = (None, None);
-    let rp = join(p, "resources");
-    if let Some(res) = c.get("resources") {
-        r.map(res, &rp, &["requests"])?;
-        if let Some(req) = res.get("requests") {
-            let qp = join(&rp, "requests");
-            r.map(req, &qp, &["cpu", "memory"])?;
-            if let Some(n) = req.get("cpu") {
-                cpu = Some(cpu_millis(n).ok_or_else(|| {
-                    r.err(
-                        n.at,
-                        &join(&qp, "cpu"),
-                        "not a CPU quantity such as \"250m\" or \"0.5\"",
-                    )
-                })?);
-            }
-            if let Some(n) = req.get("memory") {
-                memory = Some(memory_mib(n).ok_or_else(|| {
-                    r.err(
-                        n.at,
-                        &join(&qp, "memory"),
-                        "not a memory quantity such as \"128Mi\" or \"1Gi\"",
-                    )
-                })?);
-            }
-        }
-    }
-    if cpu.is_none() {
-        r.warn(
-            c.at,
-            join(&rp, "requests.cpu"),
-            &format!("not set; Orca gives the container a request of {}m (its scheduler and HPA need one)", defaults::cpu_request()),
-        );
-    }
-    if memory.is_none() {
-        r.warn(
-            c.at,
-            join(&rp, "requests.memory"),
-            &format!(
-                "not set; Orca gives the container a request of {} MiB",
-                defaults::memory_request()
-            ),
-        );
-    }
-    let mut probe = |key: &str| -> R<bool> {
-        let Some(n) = c.get(key) else {
-            return Ok(false);
-        };
-        let pp = join(p, key);
-        r.map(n, &pp, &["httpGet", "tcpSocket", "grpc", "exec"])?;
-        Ok(true)
-    };
-    Ok(K8sContainerSpec {
-        name,
-        image,
-        cpu: cpu.unwrap_or_else(defaults::cpu_request),
-        memory: memory.unwrap_or_else(defaults::memory_request),
-        port,
-        readiness_probe: probe("readinessProbe")?,
-        liveness_probe: probe("livenessProbe")?,
-        startup_probe: probe("startupProbe")?,
-    })
 }
 
 /// A CPU quantity in millicores: `250m`, `0.5`, `1`, `2` (Kubernetes resource units,

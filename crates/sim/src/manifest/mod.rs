@@ -10,6 +10,7 @@ pub mod ecs;
 mod ecs_containers;
 pub mod import;
 pub mod k8s;
+mod k8s_containers;
 pub mod pdb;
 mod reader;
 pub mod yaml;

@@ -2,7 +2,7 @@
 //! changes (and what does not), kubectl's replies, and malformed manifests refused with file,
 //! line and column and nothing half-applied.
 
-use crate::common;
+use crate::{common, say};
 
 use std::sync::Arc;
 
@@ -311,4 +311,108 @@ fn applied_actions_survive_a_save_as_scenario() {
     let back = orca_sim::scenario::parse("saved.ron", &saved)
         .expect("the saved session is a valid scenario");
     assert_eq!(back.timeline, p.scenario().timeline);
+}
+
+/// eks-native-sidecar's shop Deployment as a manifest: the shop container and its Fluent Bit
+/// log router as a native sidecar, with `extra` spliced into the pod spec's containers.
+fn shop(extra: &str) -> String {
+    format!(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: shop
+  template:
+    metadata:
+      labels:
+        app: shop
+    spec:
+      initContainers:
+      - name: log-router
+        image: public.ecr.aws/aws-observability/aws-for-fluent-bit:stable
+        restartPolicy: Always
+        startupProbe:
+          httpGet: {{path: /, port: 2020}}
+        readinessProbe:
+          httpGet: {{path: /, port: 2020}}
+      containers:
+      - name: shop
+        image: shop:v1
+        resources:
+          requests: {{cpu: 250m, memory: 256Mi}}
+        readinessProbe:
+          httpGet: {{path: /, port: 8080}}
+{extra}"
+    )
+}
+
+#[test]
+fn a_manifest_with_a_native_sidecar_matches_the_live_deployment_and_keeps_its_behaviour() {
+    let mut p = Playback::new(scenario("eks-native-sidecar"));
+    p.seek(SimTime::from_secs(10));
+    let out = run(
+        &p,
+        "kubectl apply -f shop.yaml",
+        &[("shop.yaml", &shop(""))],
+    );
+    assert_eq!(
+        out,
+        Outcome::Print("deployment.apps/shop unchanged\n".into()),
+        "the sidecar, its probes and the pod's requests are read from the manifest"
+    );
+}
+
+#[test]
+fn applying_a_second_app_container_rolls_out_pods_that_run_both() {
+    let mut p = Playback::new(scenario("eks-native-sidecar"));
+    p.seek(SimTime::from_secs(10));
+    let extra = "      - name: metrics
+        image: exporter:v1
+        resources:
+          requests: {cpu: 100m, memory: 64Mi}
+";
+    let file = shop(extra);
+    let (actions, reply) = acted(run(
+        &p,
+        "kubectl apply -f shop.yaml",
+        &[("shop.yaml", &file)],
+    ));
+    assert_eq!(reply, "deployment.apps/shop configured");
+    for a in actions {
+        p.intervene(a);
+    }
+    let eks = p.world().eks.as_ref().expect("EKS");
+    let t = &eks.deployments[0].template;
+    assert_eq!(t.containers.len(), 1);
+    assert_eq!(t.containers[0].name, "metrics");
+    // The pod requests its app containers and sidecar together: 250m + 100m.
+    assert_eq!(t.requests.cpu_millis, 350);
+    // The sidecar kept what the scenario says of its process (it turns not ready at 4:00).
+    let side = t.init_containers[0]
+        .sidecar
+        .as_ref()
+        .expect("still a sidecar");
+    assert_eq!(side.not_ready_after, Some(orca_sim::Millis::from_secs(240)));
+    p.seek(SimTime::from_secs(150));
+    let pods = say::printed(&p, "kubectl get pods");
+    let new: Vec<&str> = pods
+        .lines()
+        .filter(|l| l.starts_with("shop-") && l.contains("Running"))
+        .collect();
+    assert!(
+        new.len() >= 2 && new.iter().all(|l| l.contains(" 3/3 ")),
+        "the new pods run shop, metrics and the log router:\n{pods}"
+    );
+    // The same containers again (at the replica count the scenario scaled to at 0:20) change
+    // nothing.
+    let file = file.replace("replicas: 2", "replicas: 3");
+    let again = run(&p, "kubectl apply -f shop.yaml", &[("shop.yaml", &file)]);
+    assert_eq!(
+        again,
+        Outcome::Print("deployment.apps/shop unchanged\n".into())
+    );
 }

@@ -9,7 +9,10 @@
 //! - `nginx-deployment.yaml`: the Kubernetes "Deployments" page,
 //!   <https://kubernetes.io/docs/concepts/workloads/controllers/deployment/>;
 //! - `php-apache.yaml`: the Kubernetes "HorizontalPodAutoscaler Walkthrough",
-//!   <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale-walkthrough/>.
+//!   <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale-walkthrough/>;
+//! - `sidecar-deployment.yaml`: the Deployment with a `logshipper` native sidecar of the
+//!   Kubernetes "Sidecar Containers" page,
+//!   <https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/>.
 
 use orca_sim::manifest::import::{Input, import};
 use orca_sim::scenario::spec::{LaunchType, WorldSpec};
@@ -310,4 +313,49 @@ fn a_pod_disruption_budget_imports_with_the_deployment_it_selects() {
             .any(|x| x.path == "spec.selector.matchLabels"),
         "the relabelling is said"
     );
+}
+
+#[test]
+fn a_deployment_with_a_native_sidecar_imports_and_runs_both_containers() {
+    let got = import(&[input("sidecar-deployment.yaml")], "A sidecar").expect("imports");
+    passes_orca_check(&got.scenario);
+    let WorldSpec::Eks(k) = &got.scenario.world else {
+        panic!("an EKS world")
+    };
+    let d = &k.deployments[0];
+    assert_eq!(d.container.name, "myapp");
+    assert_eq!(d.init_containers.len(), 1);
+    assert_eq!(d.init_containers[0].name, "logshipper");
+    assert!(
+        d.init_containers[0].restart_policy.is_some(),
+        "a native sidecar"
+    );
+    let paths: Vec<&str> = got.warnings.iter().map(|w| w.path.as_str()).collect();
+    for p in [
+        "spec.template.spec.initContainers[0].command",
+        "spec.template.spec.volumes",
+    ] {
+        assert!(paths.contains(&p), "{p} is warned about: {paths:?}");
+    }
+    // It runs: the pod shows both containers ready, as kubectl would.
+    let mut p = orca_sim::Playback::new(std::sync::Arc::new(got.scenario.clone()));
+    p.seek(orca_sim::SimTime::from_secs(120));
+    let none = |path: &str| -> Result<String, String> { Err(format!("no file {path}")) };
+    let cx = orca_sim::console::Context {
+        world: p.world(),
+        scenario: p.scenario(),
+        now: p.now(),
+        log: p.log(),
+        files: &none,
+    };
+    let orca_sim::console::Outcome::Print(pods) =
+        orca_sim::console::execute("kubectl get pods", &cx)
+    else {
+        panic!("kubectl get pods prints")
+    };
+    let row = pods
+        .lines()
+        .find(|l| l.starts_with("myapp-"))
+        .unwrap_or_else(|| panic!("a myapp pod:\n{pods}"));
+    assert!(row.contains(" 2/2 ") && row.contains("Running"), "{pods}");
 }

@@ -83,17 +83,11 @@ fn refuse(e: &ManifestError) -> Outcome {
 type Change = Result<(&'static str, Option<Action>), String>;
 
 /// Whether the live Deployment already is what the manifest says.
-fn same(live: &DeploymentState, d: &K8sDeploymentSpec, replicas_given: bool) -> bool {
-    let t = &live.template;
-    let c = &d.container;
-    t.container == c.name
-        && t.image == c.image
-        && t.requests.cpu_millis == c.cpu
-        && t.requests.memory_mib == c.memory
-        && t.port == c.port
-        && t.readiness_probe == c.readiness_probe
-        && t.liveness_probe == c.liveness_probe
-        && t.startup_probe == c.startup_probe
+/// Its pod template is the one the engine would make of the manifest (every container, the
+/// pod's requests), so a manifest that only adds a sidecar is a change.
+fn same(k: &Kube, live: &DeploymentState, d: &K8sDeploymentSpec, replicas_given: bool) -> bool {
+    let behavior = k.eks.behavior_of(&d.container.image);
+    crate::engine::applied_template(d, &live.template, behavior) == live.template
         && (!replicas_given || live.replicas == d.replicas)
         && live.max_surge == IntOrPercent::from(d.max_surge)
         && live.max_unavailable == IntOrPercent::from(d.max_unavailable)
@@ -111,7 +105,7 @@ fn deployment(k: &Kube, d: &DeploymentManifest) -> Change {
             names(k.eks.deployments.iter().map(|x| x.name.as_str()))
         ));
     };
-    if same(&k.eks.deployments[i], &d.spec, d.replicas_given) {
+    if same(k, &k.eks.deployments[i], &d.spec, d.replicas_given) {
         return Ok(("unchanged", None));
     }
     Ok((
