@@ -115,10 +115,10 @@ pub(super) fn template_with_init(d: &K8sDeploymentSpec, behavior: AppBehavior) -
             exit_code: i.exit_code,
             sidecar: i.restart_policy.map(|_| {
                 side_behavior(
-                    (i.startup_probe, i.readiness_probe),
+                    (i.startup_probe, i.readiness_probe, i.liveness_probe),
                     i.startup_seconds,
                     i.crashes_after_seconds,
-                    i.not_ready_after_seconds,
+                    (i.not_ready_after_seconds, i.liveness_fails_after_seconds),
                 )
             }),
         })
@@ -130,10 +130,10 @@ pub(super) fn template_with_init(d: &K8sDeploymentSpec, behavior: AppBehavior) -
             name: c.name.clone(),
             image: c.image.clone(),
             behavior: side_behavior(
-                (c.startup_probe, c.readiness_probe),
+                (c.startup_probe, c.readiness_probe, c.liveness_probe),
                 c.startup_seconds,
                 c.crashes_after_seconds,
-                c.not_ready_after_seconds,
+                (c.not_ready_after_seconds, c.liveness_fails_after_seconds),
             ),
         })
         .collect();
@@ -172,6 +172,7 @@ pub fn applied_template(
             *side = crate::k8s::cluster::SideBehavior {
                 startup_probe: side.startup_probe,
                 readiness_probe: side.readiness_probe,
+                liveness_probe: side.liveness_probe,
                 ..was.clone()
             };
         }
@@ -185,6 +186,7 @@ pub fn applied_template(
             c.behavior = crate::k8s::cluster::SideBehavior {
                 startup_probe: c.behavior.startup_probe,
                 readiness_probe: c.behavior.readiness_probe,
+                liveness_probe: c.behavior.liveness_probe,
                 ..old.behavior.clone()
             };
         }
@@ -193,12 +195,13 @@ pub fn applied_template(
 }
 
 /// How a native sidecar's or a further app container's process behaves, from its scenario
-/// fields (`probes`: startup, readiness; times in seconds).
+/// fields (`probes`: startup, readiness, liveness; `fails_after`: readiness, liveness; times in
+/// seconds).
 fn side_behavior(
-    (startup_probe, readiness_probe): (bool, bool),
+    (startup_probe, readiness_probe, liveness_probe): (bool, bool, bool),
     startup_seconds: u32,
     crashes_after_seconds: Option<u32>,
-    not_ready_after_seconds: Option<u32>,
+    (not_ready_after_seconds, liveness_fails_after_seconds): (Option<u32>, Option<u32>),
 ) -> crate::k8s::cluster::SideBehavior {
     let secs = |s: u32| Millis::from_secs(u64::from(s));
     crate::k8s::cluster::SideBehavior {
@@ -207,6 +210,8 @@ fn side_behavior(
         startup: secs(startup_seconds),
         crashes_after: crashes_after_seconds.map(secs),
         not_ready_after: not_ready_after_seconds.map(secs),
+        liveness_probe,
+        liveness_fails_after: liveness_fails_after_seconds.map(secs),
     }
 }
 

@@ -78,7 +78,8 @@ pub struct InitContainer {
 
 /// How the process of a native sidecar or of a pod's further app container behaves [Orca
 /// model]: it answers nothing until `startup` after its start, its readiness probe fails from
-/// `not_ready_after`, it exits with code 1 at `crashes_after`.
+/// `not_ready_after`, its liveness probe from `liveness_fails_after`, it exits with code 1 at
+/// `crashes_after`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SideBehavior {
     pub startup_probe: bool,
@@ -86,6 +87,9 @@ pub struct SideBehavior {
     pub startup: Millis,
     pub crashes_after: Option<Millis>,
     pub not_ready_after: Option<Millis>,
+    pub liveness_probe: bool,
+    /// Its liveness checks fail from this long after its start.
+    pub liveness_fails_after: Option<Millis>,
 }
 
 /// An app container of a template after the first.

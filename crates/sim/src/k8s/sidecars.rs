@@ -25,6 +25,8 @@ use crate::time::{Millis, SimTime};
 const PERIOD: Millis = Millis::from_secs(10);
 /// Readiness `failureThreshold` default.
 const READINESS_FAILURES: u64 = 3;
+/// Liveness `failureThreshold` default (`SetDefaults_Probe`: 3 for every probe).
+const LIVENESS_FAILURES: u64 = 3;
 /// [Orca model] A well-behaved process exits this long after SIGTERM (as the app container's
 /// `SIGTERM_EXIT_SECONDS`).
 const SIGTERM_EXIT: Millis = Millis::from_secs(2);
@@ -42,6 +44,10 @@ pub struct Run {
     pub unready: Option<SimTime>,
     /// Its process exits (code 1).
     pub exits: Option<SimTime>,
+    /// Its liveness checks start failing at this check…
+    pub liveness_failure: Option<SimTime>,
+    /// …and at the third failure in a row the kubelet kills it (exit code 137).
+    pub killed: Option<SimTime>,
 }
 
 /// The first probe check at or after `at` of a probe whose checks run every period from
@@ -82,12 +88,22 @@ pub fn plan(b: &SideBehavior, t0: SimTime) -> Run {
             unready = Some(f.plus(Millis(PERIOD.0 * (READINESS_FAILURES - 1))));
         }
     }
+    // Liveness is checked once the container has started (after its startup probe's success),
+    // and passes until the endpoint fails: only failures count towards the threshold.
+    let liveness_failure = if b.liveness_probe {
+        b.liveness_fails_after
+            .map(|after| first_check(from, t0.plus(after).max(from)))
+    } else {
+        None
+    };
     Run {
         started,
         ready,
         first_failure,
         unready,
         exits: b.crashes_after.map(|a| t0.plus(a)),
+        liveness_failure,
+        killed: liveness_failure.map(|f| f.plus(Millis(PERIOD.0 * (LIVENESS_FAILURES - 1)))),
     }
 }
 
@@ -110,6 +126,9 @@ fn next_due(s: &SideStatus, run: &Run, now: SimTime) -> Option<SimTime> {
     let failures = run
         .first_failure
         .map(|f| (0..READINESS_FAILURES).map(move |k| f.plus(Millis(PERIOD.0 * k))));
+    let liveness = run
+        .liveness_failure
+        .map(|f| (0..LIVENESS_FAILURES).map(move |k| f.plus(Millis(PERIOD.0 * k))));
     [
         run.exits,
         (!s.started).then_some(run.started),
@@ -118,6 +137,7 @@ fn next_due(s: &SideStatus, run: &Run, now: SimTime) -> Option<SimTime> {
     .into_iter()
     .flatten()
     .chain(failures.into_iter().flatten())
+    .chain(liveness.into_iter().flatten())
     .filter(|&t| t > now)
     .min()
 }
@@ -311,8 +331,52 @@ fn step(ctx: &mut EksCtx, p: usize, s: usize) {
         return;
     };
     let run = plan(b, started_at);
-    if run.exits.is_some_and(|e| e <= now) {
-        crash(ctx, p, s);
+    let killed = run
+        .killed
+        .filter(|&k| k <= now && run.exits.is_none_or(|e| e > k));
+    if run.exits.is_some_and(|e| e <= now) && killed.is_none() {
+        crash(ctx, p, s, 1, "terminated (Error, exit code 1)".into());
+        return;
+    }
+    if let Some(f) = run.liveness_failure
+        && f <= now
+        && now < f.plus(Millis(PERIOD.0 * LIVENESS_FAILURES))
+        && (now.0 - f.0).is_multiple_of(PERIOD.0)
+    {
+        let failures = (now.0 - f.0) / PERIOD.0 + 1;
+        let msg = messages::probe_failed(ProbeKind::Liveness, &messages::http_status_output(503));
+        let why = format!(
+            "container {name}: liveness {failures} of failureThreshold {LIVENESS_FAILURES} consecutive failures, one check every 10 s{}",
+            if failures >= LIVENESS_FAILURES {
+                ": the kubelet kills this container and restarts it in the pod"
+            } else {
+                ": nothing happens until the threshold"
+            }
+        );
+        let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+        events::warning(ctx, "Unhealthy", object, msg, subjects, Some(why));
+    }
+    if killed.is_some() {
+        let why = format!(
+            "the liveness probe of container {name} failed 3 times in a row (failureThreshold 3, every 10 s): the kubelet kills it (Error, exit code 137) and restarts it; the pod's other containers keep running"
+        );
+        let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+        events::normal(
+            ctx,
+            "Killing",
+            object,
+            messages::killing_liveness(&name),
+            subjects,
+            Some(why),
+        );
+        crash(
+            ctx,
+            p,
+            s,
+            137,
+            "was killed after its liveness probe failed 3 times in a row (Error, exit code 137)"
+                .into(),
+        );
         return;
     }
     if let Some(f) = run.first_failure
@@ -362,7 +426,7 @@ fn step(ctx: &mut EksCtx, p: usize, s: usize) {
 /// The container's process exited (code 1): restartPolicy Always (a sidecar's own, or the
 /// pod's) restarts it in place, at once the first time, then after the CrashLoopBackOff delay;
 /// the pod's other containers keep running.
-fn crash(ctx: &mut EksCtx, p: usize, s: usize) {
+fn crash(ctx: &mut EksCtx, p: usize, s: usize, exit_code: i32, what: String) {
     let now = ctx.now;
     let c = &mut *ctx.world;
     let namespace = c.namespace_of(p).to_string();
@@ -370,9 +434,9 @@ fn crash(ctx: &mut EksCtx, p: usize, s: usize) {
     let side = &mut pod.side[s];
     side.state = ContainerState::Terminated {
         reason: "Error".into(),
-        exit_code: 1,
+        exit_code,
     };
-    side.last = Some(("Error".into(), 1));
+    side.last = Some(("Error".into(), exit_code));
     side.ready = false;
     side.started = false;
     let delay = side.backoff.next_delay(now);
@@ -387,7 +451,7 @@ fn crash(ctx: &mut EksCtx, p: usize, s: usize) {
     pod.explain(
         now,
         format!(
-            "Container {name} ({kind}) terminated (Error, exit code 1); it is restarted in this pod {}, while the pod's other containers keep running",
+            "Container {name} ({kind}) {what}; it is restarted in this pod {}, while the pod's other containers keep running",
             if delay.0 == 0 {
                 "at once".to_string()
             } else {
@@ -401,7 +465,7 @@ fn crash(ctx: &mut EksCtx, p: usize, s: usize) {
         };
         let msg = messages::back_off_restarting(&name, &pod.name, &namespace, &pod.uid);
         let why = format!(
-            "restartPolicy Always: container {name} exited (Error, exit code 1); after {restarts} restarts the kubelet waits {} s before the next (10 s doubling up to 300 s)",
+            "restartPolicy Always: container {name} exited (Error, exit code {exit_code}); after {restarts} restarts the kubelet waits {} s before the next (10 s doubling up to 300 s)",
             delay.0 / 1000
         );
         let (object, subjects) = events::pod(&pod.name);

@@ -9,6 +9,7 @@
 //! template, a kind Orca does not model) is an error. See docs/importing.md.
 
 use super::Warning;
+use super::k8s_containers::dns_label;
 use super::reader::{R, Reader, join};
 use super::yaml::{Node, Pos, Value};
 use crate::scenario::spec::{
@@ -151,15 +152,6 @@ impl Reader<'_> {
         }
         Ok(name)
     }
-}
-
-pub(super) fn dns_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
 }
 
 /// Read one document: a Deployment, Service or HPA; any other kind is refused.
@@ -364,48 +356,6 @@ fn strategy(r: &mut Reader, spec: &Node) -> R<(K8sStrategy, Amount, Amount)> {
         }
     }
     Ok(out)
-}
-
-/// A CPU quantity in millicores: `250m`, `0.5`, `1`, `2` (Kubernetes resource units,
-/// <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#resource-units-in-kubernetes>).
-pub fn cpu_millis(n: &Node) -> Option<u32> {
-    let cores = match &n.value {
-        Value::Int(i) => *i as f64,
-        Value::Float(f) => *f,
-        Value::Str(s) => match s.strip_suffix('m') {
-            Some(m) => return m.parse::<u32>().ok().filter(|v| *v <= 1_000_000),
-            None => s.parse::<f64>().ok()?,
-        },
-        _ => return None,
-    };
-    let m = (cores * 1000.0).ceil();
-    (m.is_finite() && (0.0..=1_000_000.0).contains(&m)).then_some(m as u32)
-}
-
-/// A memory quantity in MiB, rounded up: `128Mi`, `1Gi`, `512M`, `1G`, bytes.
-pub fn memory_mib(n: &Node) -> Option<u32> {
-    let bytes: f64 = match &n.value {
-        Value::Int(i) => *i as f64,
-        Value::Str(s) => {
-            let suffixes: [(&str, f64); 8] = [
-                ("Ki", 1024.0),
-                ("Mi", 1048576.0),
-                ("Gi", 1073741824.0),
-                ("Ti", 1099511627776.0),
-                ("k", 1e3),
-                ("M", 1e6),
-                ("G", 1e9),
-                ("T", 1e12),
-            ];
-            match suffixes.iter().find(|(suf, _)| s.ends_with(suf)) {
-                Some((suf, mul)) => s[..s.len() - suf.len()].parse::<f64>().ok()? * mul,
-                None => s.parse::<f64>().ok()?,
-            }
-        }
-        _ => return None,
-    };
-    let mib = (bytes / 1048576.0).ceil();
-    (mib.is_finite() && (0.0..=16_777_216.0).contains(&mib)).then_some(mib as u32)
 }
 
 fn service(r: &mut Reader, name: String, spec: &Node, at: Pos) -> R<ServiceManifest> {

@@ -7,7 +7,6 @@
 //! unique across both lists, a container's own `restartPolicy` is accepted only on an init
 //! container and only as `Always`, and an init container without it may not have probes.
 
-use super::k8s::{cpu_millis, dns_label, memory_mib};
 use super::reader::{R, Reader, join};
 use super::yaml::{Node, Pos, Value};
 use crate::scenario::spec::{
@@ -122,6 +121,8 @@ pub(super) fn pod_containers(r: &mut Reader, pod: &Node) -> R<PodContainers> {
                 startup_seconds: 0,
                 crashes_after_seconds: None,
                 not_ready_after_seconds: None,
+                liveness_probe: f.liveness,
+                liveness_fails_after_seconds: None,
             }),
             Kind::Init => init.push(K8sInitContainerSpec {
                 name: f.name,
@@ -136,6 +137,8 @@ pub(super) fn pod_containers(r: &mut Reader, pod: &Node) -> R<PodContainers> {
                 startup_seconds: 0,
                 crashes_after_seconds: None,
                 not_ready_after_seconds: None,
+                liveness_probe: f.liveness,
+                liveness_fails_after_seconds: None,
             }),
         }
     }
@@ -217,16 +220,6 @@ fn fields(r: &mut Reader, c: &Node, p: &str, kind: Kind) -> R<Fields> {
     let readiness = probe("readinessProbe")?;
     let liveness = probe("livenessProbe")?;
     let startup = probe("startupProbe")?;
-    if liveness
-        && kind != Kind::First
-        && let Some(n) = c.get("livenessProbe")
-    {
-        r.warn(
-            n.at,
-            join(p, "livenessProbe"),
-            "Orca models the liveness probe of the first container only (ignored)",
-        );
-    }
     Ok(Fields {
         at: c.at,
         name,
@@ -347,6 +340,57 @@ fn requests(r: &mut Reader, c: &Node, p: &str, kind: Kind) -> R<(Option<u32>, Op
         }
     }
     Ok((cpu, memory))
+}
+
+pub(super) fn dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// A CPU quantity in millicores: `250m`, `0.5`, `1`, `2` (Kubernetes resource units,
+/// <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#resource-units-in-kubernetes>).
+pub fn cpu_millis(n: &Node) -> Option<u32> {
+    let cores = match &n.value {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        Value::Str(s) => match s.strip_suffix('m') {
+            Some(m) => return m.parse::<u32>().ok().filter(|v| *v <= 1_000_000),
+            None => s.parse::<f64>().ok()?,
+        },
+        _ => return None,
+    };
+    let m = (cores * 1000.0).ceil();
+    (m.is_finite() && (0.0..=1_000_000.0).contains(&m)).then_some(m as u32)
+}
+
+/// A memory quantity in MiB, rounded up: `128Mi`, `1Gi`, `512M`, `1G`, bytes.
+pub fn memory_mib(n: &Node) -> Option<u32> {
+    let bytes: f64 = match &n.value {
+        Value::Int(i) => *i as f64,
+        Value::Str(s) => {
+            let suffixes: [(&str, f64); 8] = [
+                ("Ki", 1024.0),
+                ("Mi", 1048576.0),
+                ("Gi", 1073741824.0),
+                ("Ti", 1099511627776.0),
+                ("k", 1e3),
+                ("M", 1e6),
+                ("G", 1e9),
+                ("T", 1e12),
+            ];
+            match suffixes.iter().find(|(suf, _)| s.ends_with(suf)) {
+                Some((suf, mul)) => s[..s.len() - suf.len()].parse::<f64>().ok()? * mul,
+                None => s.parse::<f64>().ok()?,
+            }
+        }
+        _ => return None,
+    };
+    let mib = (bytes / 1048576.0).ceil();
+    (mib.is_finite() && (0.0..=16_777_216.0).contains(&mib)).then_some(mib as u32)
 }
 
 #[cfg(test)]

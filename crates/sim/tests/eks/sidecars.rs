@@ -398,3 +398,55 @@ fn a_pod_requests_its_app_containers_and_sidecars_together_and_the_larger_init_p
     let r = eks.requests_of(web);
     assert_eq!((r.cpu_millis, r.memory_mib), (1200, 224));
 }
+
+#[test]
+fn a_sidecar_failing_its_liveness_probe_is_killed_and_restarted_alone() {
+    // Probe defaults (periodSeconds 10, failureThreshold 3) and the kubelet's words: three
+    // `Liveness probe failed` warnings, then `Killing … failed liveness probe, will be
+    // restarted`; the app container is not touched (Kubernetes "Sidecar Containers": a
+    // sidecar has its own probes and restarts on its own).
+    let sidecar = r#"(name: "log-router", image: "fluent-bit:3.1", restart_policy: Always, liveness_probe: true, liveness_fails_after_seconds: 45)"#;
+    let mut p = playback(sidecar, "", "");
+    p.seek(SimTime::from_secs(200));
+    let mine: Vec<(u64, String)> = p
+        .log()
+        .iter()
+        .filter(|e| e.message.contains("log-router") || e.message.starts_with("Liveness"))
+        .filter(|e| e.source.to_string().contains(&pod(&p, 0).name))
+        .map(|e| (e.at.secs(), e.message.clone()))
+        .collect();
+    let failures: Vec<u64> = mine
+        .iter()
+        .filter(|(_, m)| m == "Liveness probe failed: HTTP probe failed with statuscode: 503")
+        .map(|(t, _)| *t)
+        .collect();
+    assert!(failures.len() >= 3, "{mine:#?}");
+    // The first check at or after 45 s from the sidecar's start, then every 10 s.
+    assert_eq!(failures[1] - failures[0], 10, "{mine:#?}");
+    assert_eq!(failures[2] - failures[1], 10, "{mine:#?}");
+    let killed = mine
+        .iter()
+        .find(|(_, m)| m == "Container log-router failed liveness probe, will be restarted")
+        .unwrap_or_else(|| panic!("a Killing event: {mine:#?}"));
+    assert_eq!(killed.0, failures[2], "killed at the third failure");
+    let q = pod(&p, 0);
+    assert!(q.side[0].restarts >= 1, "the sidecar restarted");
+    assert_eq!(q.restarts, 0, "the app container was not touched");
+    assert_eq!(q.side[0].last, Some(("Error".to_string(), 137)));
+}
+
+#[test]
+fn a_failing_liveness_endpoint_without_a_probe_is_refused() {
+    let src = r#"(version: 1, title: "x", seed: 1, duration: 60,
+    world: Eks(cluster: (name: "demo"), node_groups: [(name: "ng", instance_type: "m5.large", count: 1)],
+        deployments: [(name: "web", replicas: 1, container: (name: "web", image: "nginx:1.27"),
+            init_containers: [(name: "proxy", image: "envoy:1", restart_policy: Always, liveness_fails_after_seconds: 30)])]),
+)"#;
+    let e = orca_sim::scenario::parse("liveness.ron", src)
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        e.contains("without a liveness probe nothing notices a failing liveness endpoint"),
+        "{e}"
+    );
+}

@@ -267,6 +267,13 @@ pub struct K8sInitContainerSpec {
     /// A sidecar's readiness checks fail (HTTP 503) from this many seconds after it starts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_ready_after_seconds: Option<u32>,
+    /// A sidecar's liveness probe (period 10 s, failureThreshold 3): the third failure in a
+    /// row makes the kubelet kill and restart the sidecar alone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub liveness_probe: bool,
+    /// A sidecar's liveness checks fail (HTTP 503) from this many seconds after it starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liveness_fails_after_seconds: Option<u32>,
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -39,4 +39,11 @@ pub struct K8sAppContainerSpec {
     /// Its readiness checks fail (HTTP 503) from this many seconds after it starts.
     #[serde(default)]
     pub not_ready_after_seconds: Option<u32>,
+    /// A liveness probe (period 10 s, failureThreshold 3): the third failure in a row makes
+    /// the kubelet kill and restart this container alone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub liveness_probe: bool,
+    /// Its liveness checks fail (HTTP 503) from this many seconds after it starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liveness_fails_after_seconds: Option<u32>,
 }

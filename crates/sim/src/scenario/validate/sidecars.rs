@@ -1,7 +1,7 @@
 //! Native sidecars and a pod's further app containers: `restart_policy` and the behaviour
 //! fields belong to sidecars (an ordinary init container runs to completion), a sidecar keeps
-//! running (no `exit_code`) and must start before it can exit, a failing readiness needs a
-//! readiness probe, and the further containers have valid, distinct names. Kubernetes
+//! running (no `exit_code`) and must start before it can exit, a failing readiness or liveness
+//! endpoint needs its probe, and the further containers have valid, distinct names. Kubernetes
 //! documentation, "Sidecar Containers"; container names are DNS labels (RFC 1123).
 
 use super::Problems;
@@ -18,6 +18,8 @@ struct Behaviour {
     startup_seconds: u32,
     crashes_after_seconds: Option<u32>,
     not_ready_after_seconds: Option<u32>,
+    liveness_probe: bool,
+    liveness_fails_after_seconds: Option<u32>,
 }
 
 pub(super) fn sidecars(out: &mut Problems, d: &K8sDeploymentSpec, p: &Path) {
@@ -30,6 +32,8 @@ pub(super) fn sidecars(out: &mut Problems, d: &K8sDeploymentSpec, p: &Path) {
             startup_seconds: c.startup_seconds,
             crashes_after_seconds: c.crashes_after_seconds,
             not_ready_after_seconds: c.not_ready_after_seconds,
+            liveness_probe: c.liveness_probe,
+            liveness_fails_after_seconds: c.liveness_fails_after_seconds,
         };
         if c.restart_policy.is_none() {
             let set = [
@@ -40,6 +44,11 @@ pub(super) fn sidecars(out: &mut Problems, d: &K8sDeploymentSpec, p: &Path) {
                 (
                     "not_ready_after_seconds",
                     c.not_ready_after_seconds.is_some(),
+                ),
+                ("liveness_probe", c.liveness_probe),
+                (
+                    "liveness_fails_after_seconds",
+                    c.liveness_fails_after_seconds.is_some(),
                 ),
             ];
             for (field, _) in set.iter().filter(|(_, on)| *on) {
@@ -109,6 +118,8 @@ pub(super) fn sidecars(out: &mut Problems, d: &K8sDeploymentSpec, p: &Path) {
             startup_seconds: c.startup_seconds,
             crashes_after_seconds: c.crashes_after_seconds,
             not_ready_after_seconds: c.not_ready_after_seconds,
+            liveness_probe: c.liveness_probe,
+            liveness_fails_after_seconds: c.liveness_fails_after_seconds,
         };
         behaviour(out, &b, &cp, false);
     }
@@ -126,6 +137,10 @@ fn behaviour(out: &mut Problems, b: &Behaviour, cp: &Path, sidecar: bool) {
     for (field, v) in [
         ("crashes_after_seconds", b.crashes_after_seconds),
         ("not_ready_after_seconds", b.not_ready_after_seconds),
+        (
+            "liveness_fails_after_seconds",
+            b.liveness_fails_after_seconds,
+        ),
     ] {
         if let Some(v) = v {
             check_limit(out, cp.field(field), field, v, SIDE_AFTER, " s");
@@ -135,6 +150,12 @@ fn behaviour(out: &mut Problems, b: &Behaviour, cp: &Path, sidecar: bool) {
         out.push((
             cp.field("not_ready_after_seconds"),
             "without a readiness probe nothing notices a failing readiness endpoint; add readiness_probe: true".into(),
+        ));
+    }
+    if b.liveness_fails_after_seconds.is_some() && !b.liveness_probe {
+        out.push((
+            cp.field("liveness_fails_after_seconds"),
+            "without a liveness probe nothing notices a failing liveness endpoint; add liveness_probe: true".into(),
         ));
     }
     // A sidecar's turn among the init containers ends when it has started: it must not exit
