@@ -150,7 +150,7 @@ fn managed_ebs_volume(out: &mut Problems, e: &ManagedEbsVolumeSpec, p: &Path) {
             check_range(
                 out,
                 p.field("size_in_gib"),
-                &format!("size_in_gib of a {} volume", t.as_str()),
+                &format!("{} size_in_gib", t.as_str()),
                 gib,
                 lo,
                 hi,
@@ -171,20 +171,18 @@ fn managed_ebs_volume(out: &mut Problems, e: &ManagedEbsVolumeSpec, p: &Path) {
         ));
     }
     match (e.iops, iops_range(t)) {
-        (None, _) if iops_required(t) => {
-            out.push((p.clone(), format!("a {} volume needs iops", t.as_str())))
-        }
+        (None, _) if iops_required(t) => out.push((
+            p.clone(),
+            format!("volume_type {t:?} needs iops (io1 and io2 are provisioned IOPS volumes)"),
+        )),
         (Some(_), None) => out.push((
             p.field("iops"),
-            format!(
-                "iops cannot be set for a {} volume; it is set for gp3, io1 and io2",
-                t.as_str()
-            ),
+            format!("volume_type {t:?} takes no iops; iops is set for Gp3, Io1 and Io2 volumes"),
         )),
         (Some(n), Some((lo, hi))) => check_range(
             out,
             p.field("iops"),
-            &format!("iops of a {} volume", t.as_str()),
+            &format!("{} iops", t.as_str()),
             n,
             lo,
             hi,
@@ -206,7 +204,9 @@ fn managed_ebs_volume(out: &mut Problems, e: &ManagedEbsVolumeSpec, p: &Path) {
         } else {
             out.push((
                 p.field("throughput"),
-                format!("throughput is set for gp3 volumes only, not {}", t.as_str()),
+                format!(
+                    "volume_type {t:?} takes no throughput; throughput is set for Gp3 volumes only"
+                ),
             ));
         }
     }
