@@ -319,6 +319,34 @@ fn emit(
     );
 }
 
+/// `--volume-configurations` in the CLI's shorthand syntax, as `update-service` is typed.
+pub fn cli_shorthand(c: &[ServiceVolumeConfigurationSpec]) -> String {
+    c.iter()
+        .map(|c| {
+            let e = &c.managed_ebs_volume;
+            let mut m = vec![
+                format!("roleArn={}", e.role_arn),
+                format!("volumeType={}", e.volume_type.as_str()),
+            ];
+            if let Some(g) = e.size_in_gib {
+                m.push(format!("sizeInGiB={g}"));
+            }
+            if let Some(s) = &e.snapshot_id {
+                m.push(format!("snapshotId={s}"));
+            }
+            if let Some(i) = e.iops {
+                m.push(format!("iops={i}"));
+            }
+            if let Some(t) = e.throughput {
+                m.push(format!("throughput={t}"));
+            }
+            m.push(format!("filesystemType={}", e.filesystem_type.as_str()));
+            format!("name={},managedEBSVolume={{{}}}", c.name, m.join(","))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

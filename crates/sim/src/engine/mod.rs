@@ -6,6 +6,7 @@ mod actions;
 mod build;
 mod playback;
 mod quiz;
+mod update_service;
 
 pub use playback::{Intervention, Playback, QuizMoment, SNAPSHOT_BUDGET, WORK_PER_SNAPSHOT};
 

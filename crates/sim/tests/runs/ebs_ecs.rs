@@ -190,3 +190,49 @@ fn a_role_ecs_cannot_assume_fails_the_task_before_it_starts() {
         )
     );
 }
+
+#[test]
+fn new_volume_settings_start_a_deployment_whose_tasks_get_volumes_of_the_new_size() {
+    use orca_sim::scenario::spec::{Action, ManagedEbsVolumeSpec, ServiceVolumeConfigurationSpec};
+    let mut p = Playback::new(scenario());
+    p.seek(SimTime::from_secs(400));
+    let mut config: Vec<ServiceVolumeConfigurationSpec> = p.world().ecs_cluster().services[0]
+        .volume_configurations
+        .clone();
+    let ManagedEbsVolumeSpec { size_in_gib, .. } = &mut config[0].managed_ebs_volume;
+    *size_in_gib = Some(40);
+    p.intervene(Action::UpdateService {
+        service: "ledger".into(),
+        task_definition: None,
+        desired_count: None,
+        force_new_deployment: false,
+        minimum_healthy_percent: None,
+        maximum_percent: None,
+        circuit_breaker: None,
+        health_check_grace_period_seconds: None,
+        volume_configurations: Some(config),
+    });
+    p.seek(SimTime::from_secs(600));
+    let c = p.world().ecs_cluster();
+    let svc = &c.services[0];
+    let primary = svc.primary().expect("a primary deployment");
+    assert_eq!(
+        primary.volume_configurations[0]
+            .managed_ebs_volume
+            .size_in_gib,
+        Some(40)
+    );
+    let live = volumes(c, p.now());
+    assert_eq!(live.len(), 3, "{live:?}");
+    assert!(live.iter().all(|v| v.size_gib == 40), "{live:?}");
+    let line = p
+        .log()
+        .iter()
+        .find(|e| e.message.contains("--volume-configurations"))
+        .map(|e| e.message.clone())
+        .unwrap_or_default();
+    assert!(
+        line.contains("name=data,managedEBSVolume={roleArn=arn:aws:iam::123456789012:role/ecsInfrastructureRole,volumeType=gp3,sizeInGiB=40,filesystemType=xfs}"),
+        "{line}"
+    );
+}

@@ -663,6 +663,7 @@ fn update_service(cx: &EcsContext, words: &[String]) -> Outcome {
             maximum_percent: config.maximum_percent,
             circuit_breaker: config.circuit_breaker,
             health_check_grace_period_seconds: grace,
+            volume_configurations: None,
         }],
         after: After::Service { service },
     }

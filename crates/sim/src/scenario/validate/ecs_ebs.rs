@@ -4,13 +4,14 @@
 
 use super::Problems;
 use super::common::{check_range, list};
+use super::ecs_index::EcsIndex;
 use super::ecs_storage::hex_id;
 use crate::ecs::ebs::{THROUGHPUT, iops_range, iops_required, size_range};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
 use crate::scenario::spec::{
     EbsVolumeType, EcsWorld, ManagedEbsVolumeSpec, SchedulingStrategy, ServiceSpec,
-    TaskDefinitionSpec,
+    ServiceVolumeConfigurationSpec, TaskDefinitionSpec,
 };
 
 /// The task definitions' volumes configured at launch, and every service's volume
@@ -81,6 +82,34 @@ fn service(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &Path) {
         }
         return;
     }
+    configurations(out, svc, td, &svc.volume_configurations, &vp);
+}
+
+/// An `UpdateService` timeline entry with `volume_configurations`: they configure the volume
+/// of the task definition the service runs after the update.
+pub(super) fn update_service(
+    out: &mut Problems,
+    ix: &EcsIndex,
+    svc: &ServiceSpec,
+    task_definition: Option<&str>,
+    configs: &[ServiceVolumeConfigurationSpec],
+    ap: &Path,
+) {
+    let reference = task_definition.unwrap_or(&svc.task_definition);
+    if let Ok((_, td)) = ix.find_td(reference) {
+        configurations(out, svc, td, configs, &ap.field("volume_configurations"));
+    }
+}
+
+/// The volume configurations `configs` of service `svc` running task definition `td`.
+fn configurations(
+    out: &mut Problems,
+    svc: &ServiceSpec,
+    td: &TaskDefinitionSpec,
+    configs: &[ServiceVolumeConfigurationSpec],
+    vp: &Path,
+) {
+    let at_launch = td.volumes.iter().find(|v| v.configured_at_launch);
     // ECS developer guide (ebs-volumes.html): volumes configured at deployment are for
     // REPLICA services; Orca models them for rolling (ECS controller) deployments only.
     if svc.scheduling_strategy == SchedulingStrategy::Daemon {
@@ -101,13 +130,13 @@ fn service(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &Path) {
             ),
         ));
     }
-    if svc.volume_configurations.len() > 1 {
+    if configs.len() > 1 {
         out.push((
             vp.index(1),
             "a service configures one volume (its task definition may have one volume configured at launch)".into(),
         ));
     }
-    for (i, c) in svc.volume_configurations.iter().enumerate() {
+    for (i, c) in configs.iter().enumerate() {
         let cp = vp.index(i);
         if at_launch.is_none_or(|v| v.name != c.name) {
             out.push((
@@ -115,7 +144,7 @@ fn service(out: &mut Problems, w: &EcsWorld, svc: &ServiceSpec, p: &Path) {
                 format!(
                     "volume {} is not a volume configured at launch in task definition {}; {}",
                     quoted(&c.name),
-                    svc.task_definition,
+                    td.family.clone() + ":" + &td.revision.to_string(),
                     list(
                         td.volumes
                             .iter()
