@@ -7,6 +7,7 @@ use crate::ecs::{ContainerStatus, FailWindow, InstanceStatus, TaskStatus, contai
 use crate::elb::target_health;
 use crate::engine::WorldCtx;
 use crate::engine::build::{self, fail_mode};
+use crate::engine::update_service::announce;
 use crate::event::{EventKind, Source, Subject};
 use crate::k8s::interventions;
 use crate::k8s::rollout::IntOrPercent;
@@ -14,17 +15,6 @@ use crate::k8s::tick::EksCtx;
 use crate::rng::chance;
 use crate::scenario::spec::Action;
 use crate::time::SimTime;
-
-pub(super) fn announce(ctx: &mut Ctx, description: String, subjects: Vec<Subject>) {
-    ctx.emit(
-        Source::Scenario,
-        EventKind::ActionApplied {
-            description: description.clone(),
-        },
-        description,
-        subjects,
-    );
-}
 
 /// Running tasks of a service (optionally of one revision), oldest first.
 fn running_tasks(ctx: &Ctx, s: ServiceIdx, revision: Option<u32>) -> Vec<TaskIdx> {

@@ -1,13 +1,24 @@
 //! `aws ecs update-service` as a timeline action or a learner's command: the CLI line it
 //! announces, the service settings it changes at once, and the deployment it starts (through
-//! `ecs::deployments::update_service`, or CodeDeploy for a blue/green service). Moved out of
-//! `actions.rs`.
+//! `ecs::deployments::update_service`, or CodeDeploy for a blue/green service); and
+//! `announce`, the log line of every ECS action, which `actions.rs` uses too.
 
-use super::actions::announce;
 use crate::ecs::cluster::Ctx;
 use crate::ecs::deployments;
-use crate::event::Subject;
+use crate::event::{EventKind, Source, Subject};
 use crate::scenario::spec::Action;
+
+/// A timeline or console action's line in the log (`Source::Scenario`).
+pub(super) fn announce(ctx: &mut Ctx, description: String, subjects: Vec<Subject>) {
+    ctx.emit(
+        Source::Scenario,
+        EventKind::ActionApplied {
+            description: description.clone(),
+        },
+        description,
+        subjects,
+    );
+}
 
 pub(super) fn apply(ctx: &mut Ctx, cluster: &str, action: &Action) {
     let Action::UpdateService {

@@ -4,8 +4,6 @@
 
 use serde_json::{Value, json};
 
-use super::shapes::pretty;
-use crate::console::Outcome;
 use crate::ecs::cluster::EcsCluster;
 use crate::ecs::ebs::TaskEbsVolume;
 use crate::ecs::ebs_read;
@@ -78,7 +76,7 @@ pub(super) fn volume_configurations(c: &[ServiceVolumeConfigurationSpec]) -> Val
 
 /// `aws ec2 describe-volumes`: the volumes ECS created for tasks that EC2 still lists (EC2
 /// API `Volume`; other volumes of the account are not modelled).
-pub(super) fn describe_volumes(ecs: Option<&EcsCluster>, now: SimTime) -> Outcome {
+pub(super) fn describe_volumes(ecs: Option<&EcsCluster>, now: SimTime) -> Value {
     let volumes: Vec<Value> = ecs
         .map(|c| ebs_read::volumes(c, now))
         .unwrap_or_default()
@@ -102,5 +100,5 @@ pub(super) fn describe_volumes(ecs: Option<&EcsCluster>, now: SimTime) -> Outcom
             })
         })
         .collect();
-    Outcome::Print(pretty(&json!({ "Volumes": volumes })))
+    json!({ "Volumes": volumes })
 }

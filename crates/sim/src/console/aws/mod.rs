@@ -766,7 +766,10 @@ fn update_container_instances_state(cx: &EcsContext, words: &[String]) -> Outcom
 fn ec2(words: &[String], cx: &Context) -> Outcome {
     let op = words.first().map(String::as_str);
     if op == Some("describe-volumes") {
-        return ebs::describe_volumes(cx.world.ecs.as_ref(), cx.now);
+        return Outcome::Print(shapes::pretty(&ebs::describe_volumes(
+            cx.world.ecs.as_ref(),
+            cx.now,
+        )));
     }
     if op == Some("modify-instance-metadata-options") {
         return iam::modify_instance_metadata_options(&words[1..], cx);
