@@ -380,6 +380,14 @@ pub enum EventKind {
         role: Option<String>,
         allowed: bool,
     },
+    /// The EBS volume ECS manages for a task was created, attached, failed or deleted
+    /// (`status`: `CREATED`, `ATTACHED`, `FAILED`, `DELETED`).
+    EbsVolume {
+        task: String,
+        service: Option<String>,
+        volume: String,
+        status: String,
+    },
     /// An AWS Config rule's verdict on a resource is new or changed.
     ConfigEvaluation {
         rule: String,
@@ -412,7 +420,8 @@ impl EventKind {
             | TaskStopRequested { service, .. }
             | TaskHealthChanged { service, .. }
             | ContainerRestarted { service, .. }
-            | TargetHealthChanged { service, .. } => service.as_deref(),
+            | TargetHealthChanged { service, .. }
+            | EbsVolume { service, .. } => service.as_deref(),
             _ => None,
         }
     }

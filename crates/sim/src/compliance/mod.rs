@@ -200,6 +200,7 @@ mod tests {
             task_role_arn: None,
             execution_role_arn: None,
             efs_volumes: Vec::new(),
+            configured_at_launch: None,
             ephemeral_storage_gib: 20,
         }
     }

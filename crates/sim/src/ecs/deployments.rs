@@ -67,6 +67,7 @@ pub fn new_deployment(
         created_at: now,
         updated_at: now,
         unhealthy_to_replace: 0,
+        volume_configurations: svc.volume_configurations.clone(),
     });
     svc.task_definition = td;
     svc.steady = false;

@@ -17,6 +17,8 @@ pub mod deploy_plan;
 pub mod deploy_rollback;
 pub mod deploy_traffic;
 pub mod deployments;
+pub mod ebs;
+pub mod ebs_read;
 pub mod efs;
 pub mod ids;
 pub mod lifecycle_hooks;
@@ -55,6 +57,8 @@ pub struct TaskDefinition {
     pub task_role_arn: Option<String>,
     /// Volumes backed by EFS (`volumes[].efsVolumeConfiguration`).
     pub efs_volumes: Vec<efs::EfsVolume>,
+    /// The name of its one volume `configuredAtLaunch` (an EBS volume the service configures).
+    pub configured_at_launch: Option<String>,
     /// Fargate ephemeral storage in GiB (`ephemeralStorage.sizeInGiB`; 20 by default).
     pub ephemeral_storage_gib: u32,
     pub execution_role_arn: Option<String>,
@@ -411,6 +415,8 @@ pub struct Task {
     pub pull_failure: Option<String>,
     /// The task reached RUNNING at some point.
     pub reached_running: bool,
+    /// The EBS volume ECS created for it (`ebs.rs`), when its service configures one.
+    pub ebs: Option<Box<ebs::TaskEbsVolume>>,
 }
 
 impl Task {
@@ -581,6 +587,8 @@ pub struct Deployment {
     /// Unhealthy tasks of this deployment stopped and not yet replaced, so the next start says
     /// "Amazon ECS replaced N tasks due to an unhealthy status."
     pub unhealthy_to_replace: u32,
+    /// `volumeConfigurations` the deployment launches its tasks with.
+    pub volume_configurations: Vec<crate::scenario::spec::ServiceVolumeConfigurationSpec>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -668,6 +676,8 @@ pub struct Service {
     /// Task sets, listeners and deployments of a blue/green service (the CodeDeploy
     /// controller, or ECS's BLUE_GREEN / LINEAR / CANARY strategy); `None` for a rolling one.
     pub blue_green: Option<Box<crate::ecs::task_set::BlueGreen>>,
+    /// `volumeConfigurations`: the EBS volume each new task gets (copied to each deployment).
+    pub volume_configurations: Vec<crate::scenario::spec::ServiceVolumeConfigurationSpec>,
 }
 
 /// One minute of a service's metrics.

@@ -111,6 +111,7 @@ pub fn launch(
         why,
     );
     state_changed(ctx, idx, None);
+    super::ebs::create_for_task(ctx, idx, true);
     idx
 }
 
@@ -244,6 +245,7 @@ fn create(
         health_next_at: None,
         pull_failure,
         reached_running: false,
+        ebs: None,
     };
     let idx = TaskIdx(ctx.world.tasks.len() as u32);
     ctx.world.tasks.push(task);
@@ -300,6 +302,7 @@ pub fn place_waiting(ctx: &mut Ctx, idx: TaskIdx, placement: Placement) {
         format!("Placed on {instance}, which registered with the cluster; provisioning goes on."),
     );
     ctx.schedule(now.plus(step), EcsTimer::TaskStep(idx));
+    super::ebs::create_for_task(ctx, idx, true);
 }
 
 /// Put an already-running, healthy task in place at time zero (a service that starts steady).
@@ -320,6 +323,9 @@ pub fn launch_running(
         capacity_provider,
         "Running when the scenario starts.".into(),
     );
+    // Its volume was created and attached before the scenario started.
+    super::ebs::create_for_task(ctx, idx, false);
+    super::ebs::attached_before_start(ctx, idx);
     let now = ctx.now;
     let t = ctx.world.task_mut(idx);
     t.pull_started_at = Some(now);
@@ -425,6 +431,19 @@ pub fn on_step_due(ctx: &mut Ctx, idx: TaskIdx) {
                 ctx.world.task_mut(idx).pull_started_at = Some(now);
                 set_status(ctx, idx, TaskStatus::Pending, Some(Millis::from_secs(1)));
                 return;
+            }
+            // An EBS volume configured at deployment is attached next; the task stays
+            // PROVISIONING meanwhile (`ecs/ebs.rs`).
+            match super::ebs::attach_step(ctx, idx) {
+                Ok(Some(wait)) => {
+                    set_status(ctx, idx, TaskStatus::Provisioning, Some(wait));
+                    return;
+                }
+                Ok(None) => {}
+                Err(reason) => {
+                    stop(ctx, idx, StopCause::ImagePullFailed { reason });
+                    return;
+                }
             }
             let pull = between(
                 &mut ctx.rngs.timing,
@@ -800,6 +819,7 @@ fn finish(ctx: &mut Ctx, idx: TaskIdx) {
         (t.host, t.host_port, t.service)
     };
     set_status(ctx, idx, TaskStatus::Stopped, None);
+    super::ebs::release(ctx, idx);
     // An awsvpc (or Fargate) task's ENI is gone now: its address goes back to the subnet. A
     // bridge or host task used its instance's address, which stays with the instance.
     if owns_ip(network_mode, host) {

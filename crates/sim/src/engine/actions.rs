@@ -3,12 +3,11 @@
 use crate::ecs::cluster::Ctx;
 use crate::ecs::ids::{ServiceIdx, TaskIdx};
 use crate::ecs::task_lifecycle::{self, StopCause};
-use crate::ecs::{
-    ContainerStatus, FailWindow, InstanceStatus, TaskStatus, container_health, deployments,
-};
+use crate::ecs::{ContainerStatus, FailWindow, InstanceStatus, TaskStatus, container_health};
 use crate::elb::target_health;
 use crate::engine::WorldCtx;
 use crate::engine::build::{self, fail_mode};
+use crate::engine::update_service::announce;
 use crate::event::{EventKind, Source, Subject};
 use crate::k8s::interventions;
 use crate::k8s::rollout::IntOrPercent;
@@ -16,17 +15,6 @@ use crate::k8s::tick::EksCtx;
 use crate::rng::chance;
 use crate::scenario::spec::Action;
 use crate::time::SimTime;
-
-fn announce(ctx: &mut Ctx, description: String, subjects: Vec<Subject>) {
-    ctx.emit(
-        Source::Scenario,
-        EventKind::ActionApplied {
-            description: description.clone(),
-        },
-        description,
-        subjects,
-    );
-}
 
 /// Running tasks of a service (optionally of one revision), oldest first.
 fn running_tasks(ctx: &Ctx, s: ServiceIdx, revision: Option<u32>) -> Vec<TaskIdx> {
@@ -537,85 +525,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             ctx.world.task_definitions.push(def);
             announce(ctx, text, Vec::new());
         }
-        Action::UpdateService {
-            service,
-            task_definition,
-            desired_count,
-            force_new_deployment,
-            minimum_healthy_percent,
-            maximum_percent,
-            circuit_breaker,
-            health_check_grace_period_seconds,
-        } => {
-            let Some(s) = ctx.world.service_by_name(service) else {
-                return;
-            };
-            let td = task_definition
-                .as_deref()
-                .and_then(|r| ctx.world.task_definition_by_ref(r));
-            let mut cli = format!("aws ecs update-service --cluster {cluster} --service {service}");
-            if let Some(r) = task_definition {
-                cli.push_str(&format!(" --task-definition {r}"));
-            }
-            if let Some(n) = desired_count {
-                cli.push_str(&format!(" --desired-count {n}"));
-            }
-            if minimum_healthy_percent.is_some()
-                || maximum_percent.is_some()
-                || circuit_breaker.is_some()
-            {
-                let cfg = &ctx.world.service(s).deployment_configuration;
-                cli.push_str(&format!(
-                    " --deployment-configuration minimumHealthyPercent={},maximumPercent={}",
-                    minimum_healthy_percent.unwrap_or(cfg.minimum_healthy_percent),
-                    maximum_percent.unwrap_or(cfg.maximum_percent)
-                ));
-                if let Some(cb) = circuit_breaker {
-                    cli.push_str(&format!(
-                        ",deploymentCircuitBreaker={{enable={},rollback={}}}",
-                        cb.enable, cb.rollback
-                    ));
-                }
-            }
-            if let Some(g) = health_check_grace_period_seconds {
-                cli.push_str(&format!(" --health-check-grace-period-seconds {g}"));
-            }
-            if *force_new_deployment {
-                cli.push_str(" --force-new-deployment");
-            }
-            announce(ctx, cli, vec![Subject::Service(service.clone())]);
-            // The new settings apply from this pass on (they are part of the service, not of a
-            // deployment).
-            let svc = ctx.world.service_mut(s);
-            if let Some(cb) = circuit_breaker {
-                svc.deployment_configuration.circuit_breaker_enable = cb.enable;
-                svc.deployment_configuration.circuit_breaker_rollback = cb.rollback;
-            }
-            if let Some(g) = health_check_grace_period_seconds {
-                svc.health_check_grace_period = crate::time::Millis::from_secs(u64::from(*g));
-            }
-            if svc.blue_green.is_some() {
-                if let Err(e) = crate::ecs::codedeploy::update_service(
-                    ctx,
-                    s,
-                    td,
-                    *desired_count,
-                    *force_new_deployment,
-                ) {
-                    announce(ctx, e.cli_error("UpdateService"), Vec::new());
-                }
-                return;
-            }
-            deployments::update_service(
-                ctx,
-                s,
-                td,
-                *desired_count,
-                *force_new_deployment,
-                *minimum_healthy_percent,
-                *maximum_percent,
-            );
-        }
+        Action::UpdateService { .. } => super::update_service::apply(ctx, &cluster, action),
         Action::CreateDeployment {
             service,
             task_definition,

@@ -76,6 +76,11 @@ pub(super) fn task_definition(
                 })
             })
             .collect(),
+        configured_at_launch: td
+            .volumes
+            .iter()
+            .find(|v| v.configured_at_launch)
+            .map(|v| v.name.clone()),
         ephemeral_storage_gib: crate::ecs::volumes::ephemeral_storage_gib(td.ephemeral_storage_gib),
         execution_role_arn: td.execution_role_arn.clone(),
     }
@@ -743,6 +748,7 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
                 .map(|i| (i.capacity_provider.as_str().to_string(), i.base, i.weight))
                 .collect(),
             blue_green: crate::ecs::deploy_plan::from_spec(s, &world.target_groups),
+            volume_configurations: s.volume_configurations.clone(),
         });
     }
     world

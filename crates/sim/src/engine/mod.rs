@@ -7,6 +7,7 @@ mod build;
 pub use build::applied_template;
 mod playback;
 mod quiz;
+mod update_service;
 
 pub use playback::{Intervention, Playback, QuizMoment, SNAPSHOT_BUDGET, WORK_PER_SNAPSHOT};
 

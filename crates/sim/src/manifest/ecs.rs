@@ -550,5 +550,6 @@ pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Service
         capacity_provider_strategy: Vec::new(),
         deployment_controller: Default::default(),
         traffic_shift: None,
+        volume_configurations: Vec::new(),
     })
 }

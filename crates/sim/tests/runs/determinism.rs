@@ -250,6 +250,7 @@ fn scale_web(n: u32) -> orca_sim::scenario::spec::Action {
         maximum_percent: None,
         circuit_breaker: None,
         health_check_grace_period_seconds: None,
+        volume_configurations: None,
     }
 }
 

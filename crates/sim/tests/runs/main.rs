@@ -12,6 +12,7 @@ mod console_iam;
 mod deploy_console;
 mod determinism;
 mod disruption;
+mod ebs_ecs;
 mod ecr;
 mod efs;
 mod efs_eks;

@@ -10,6 +10,7 @@ mod args;
 mod blue_green_shape;
 mod config;
 mod deploy;
+mod ebs;
 mod ecr;
 mod guardduty;
 mod guardduty_runtime;
@@ -662,6 +663,7 @@ fn update_service(cx: &EcsContext, words: &[String]) -> Outcome {
             maximum_percent: config.maximum_percent,
             circuit_breaker: config.circuit_breaker,
             health_check_grace_period_seconds: grace,
+            volume_configurations: None,
         }],
         after: After::Service { service },
     }
@@ -763,12 +765,18 @@ fn update_container_instances_state(cx: &EcsContext, words: &[String]) -> Outcom
 /// instances' EC2 instances; an Auto Scaling group replaces its own).
 fn ec2(words: &[String], cx: &Context) -> Outcome {
     let op = words.first().map(String::as_str);
+    if op == Some("describe-volumes") {
+        return Outcome::Print(shapes::pretty(&ebs::describe_volumes(
+            cx.world.ecs.as_ref(),
+            cx.now,
+        )));
+    }
     if op == Some("modify-instance-metadata-options") {
         return iam::modify_instance_metadata_options(&words[1..], cx);
     }
     if op != Some("terminate-instances") {
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\nmodify-instance-metadata-options         | terminate-instances\n(the EC2 operations Orca simulates; the real CLI lists every EC2 operation here)\n"
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\ndescribe-volumes                         | modify-instance-metadata-options\nterminate-instances\n(the EC2 operations Orca simulates; the real CLI lists every EC2 operation here)\n"
         ));
     }
     let args = match args::parse(&words[1..], &[Param::list("--instance-ids").required()]) {

@@ -130,6 +130,10 @@ fn service(world: &World, ecs: &EcsCluster, log: &[Event], svc: &Service) -> Val
             }
             v["rolloutState"] = json!(d.rollout_state.as_str());
             v["rolloutStateReason"] = json!(d.rollout_state_reason);
+            if !d.volume_configurations.is_empty() {
+                v["volumeConfigurations"] =
+                    super::ebs::volume_configurations(&d.volume_configurations);
+            }
             v
         })
         .collect();
@@ -280,6 +284,14 @@ fn task(world: &World, ecs: &EcsCluster, now: SimTime, t: &Task) -> Value {
         "launchType": launch_type(t.launch_type),
         "memory": td.reserved_memory().to_string(),
     });
+    if let Some(e) = t.ebs.as_deref() {
+        // `attachments` comes first, as the API lists a task's fields alphabetically.
+        let rest = std::mem::take(&mut v);
+        v = json!({ "attachments": [super::ebs::attachment(&t.id, e)] });
+        if let (Some(o), Value::Object(r)) = (v.as_object_mut(), rest) {
+            o.extend(r);
+        }
+    }
     if let Some(cp) = &t.capacity_provider {
         v["capacityProviderName"] = json!(cp);
     }

@@ -94,6 +94,10 @@ pub struct ServiceSpec {
     /// deployment (CodeDeploy, or a non-rolling `strategy`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_shift: Option<TrafficShiftSpec>,
+    /// `volumeConfigurations`: the Amazon EBS volume each task gets for its task definition's
+    /// `configured_at_launch` volume.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volume_configurations: Vec<super::ServiceVolumeConfigurationSpec>,
 }
 
 impl ServiceSpec {

@@ -38,6 +38,10 @@ pub enum Action {
         circuit_breaker: Option<CircuitBreakerSpec>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         health_check_grace_period_seconds: Option<u32>,
+        /// `--volume-configurations`: new settings for the EBS volume each task gets (a change
+        /// starts a new deployment).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        volume_configurations: Option<Vec<super::ServiceVolumeConfigurationSpec>>,
     },
     /// `aws ecs stop-task` on running tasks of a service.
     StopTask {

@@ -20,6 +20,7 @@ mod container_deps;
 mod disruption;
 mod ecr;
 mod ecs_capacity;
+mod ecs_ebs;
 mod ecs_index;
 mod ecs_storage;
 mod eks;
@@ -185,6 +186,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
 fn ecs_part<'a>(out: &mut Problems, s: &'a Scenario, w: &'a EcsWorld, wp: &Path) -> EcsIndex<'a> {
     let ix = ecs_world(out, s, w, wp);
     ecs_storage::ecs_storage(out, w, wp);
+    ecs_ebs::ecs_ebs(out, w, wp);
     ix
 }
 

@@ -273,9 +273,13 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             maximum_percent,
             health_check_grace_period_seconds,
             force_new_deployment,
+            volume_configurations,
             ..
         } => {
             let svc = ix.service_ref(out, service, ap.field("service"));
+            if let (Some(svc), Some(v)) = (svc, volume_configurations) {
+                super::ecs_ebs::update_service(out, ix, svc, task_definition.as_deref(), v, ap);
+            }
             if let Some(svc) = svc {
                 super::scheduling::daemon_update(out, svc, ap, *desired_count, *maximum_percent);
                 super::blue_green::update_service(
