@@ -128,6 +128,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/ecs-efs-mount-targets.ron"),
     ),
     (
+        "ecs-managed-ebs",
+        include_str!("../../scenarios/ecs-managed-ebs.ron"),
+    ),
+    (
         "ecs-task-role",
         include_str!("../../scenarios/ecs-task-role.ron"),
     ),

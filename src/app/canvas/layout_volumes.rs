@@ -2,7 +2,9 @@
 //! zone (a volume cannot leave it) saying to which node it is attached, in which state, and
 //! which pods use it — a pod held back by Multi-Attach is named under it; an EFS file system
 //! is a box in the row above the zones with the data its tasks share and a line to each task
-//! mounting it, and each zone shows whether it has a mount target for it.
+//! mounting it, and each zone shows whether it has a mount target for it. An ECS-managed EBS
+//! volume (one per task, configured at deployment) is a box in its task's zone naming the task,
+//! its attachment and the files on it; a zone with more than a few becomes one summary box.
 //!
 //! The boxes are read from the simulation's read models (`k8s::volumes::volume_cards`,
 //! `ecs::volumes::file_system_cards`), so every volume the simulation has is drawn. States are
@@ -11,6 +13,7 @@
 use bevy::prelude::*;
 use orca_sim::SimTime;
 use orca_sim::ecs::cluster::EcsCluster;
+use orca_sim::ecs::ebs_read::{EbsVolumeCard, volumes as ebs_volumes};
 use orca_sim::ecs::volumes::{FileSystemCard, file_system_cards};
 use orca_sim::elb::TargetState;
 use orca_sim::k8s::cluster::Cluster;
@@ -42,6 +45,7 @@ pub(super) fn add_eks(m: &mut Model, eks: &Cluster, now: SimTime) {
 /// The ECS cluster's EFS file systems: one box each above the zones with lines to the tasks
 /// that mount it, and a mount-target marker (or its absence) in every zone.
 pub(super) fn add_ecs(m: &mut Model, ecs: &EcsCluster, now: SimTime) {
+    add_ecs_ebs(m, &ebs_volumes(ecs, now));
     let cards = file_system_cards(ecs, now);
     add_file_systems(m, &cards, "task", |id| {
         ecs.tasks
@@ -49,6 +53,93 @@ pub(super) fn add_ecs(m: &mut Model, ecs: &EcsCluster, now: SimTime) {
             .position(|t| t.id == id)
             .map(|t| CardKey::Task(t as u32))
     });
+}
+
+/// Above this many EBS volumes in a zone, the zone shows one summary box instead of one box
+/// per volume (a service of hundreds of tasks would otherwise fill the canvas with boxes).
+const EBS_BOXES_PER_ZONE: usize = 4;
+
+/// ECS-managed EBS volumes, each in its task's zone (a volume never leaves its zone).
+fn add_ecs_ebs(m: &mut Model, cards: &[EbsVolumeCard]) {
+    for zone in 0..m.zones.len() {
+        let here: Vec<&EbsVolumeCard> = cards
+            .iter()
+            .filter(|c| c.availability_zone == m.zones[zone].name)
+            .collect();
+        if here.len() > EBS_BOXES_PER_ZONE {
+            insert_host(m, ecs_ebs_summary(&here, zone));
+        } else {
+            for c in here {
+                insert_host(m, ecs_ebs_host(c, zone));
+            }
+        }
+    }
+}
+
+/// An attachment or EC2 state in words, with a symbol (never colour alone).
+fn ebs_state(c: &EbsVolumeCard) -> &'static str {
+    match (c.attachment_status, c.ec2_state) {
+        ("FAILED", _) => "✕ attach failed",
+        (_, Some("deleting")) | ("DELETED", _) => "⇣ deleting (task stopped)",
+        (_, Some("creating")) => "◔ creating",
+        ("ATTACHING", _) => "◔ attaching",
+        ("ATTACHED", _) => "● attached",
+        _ => "○ not attached",
+    }
+}
+
+/// One task's EBS volume: its state first (a tile shows only the first note), the task it
+/// belongs to, size and type, and the files on it — a new volume starts with none.
+pub fn ecs_ebs_host(c: &EbsVolumeCard, zone: usize) -> HostModel {
+    let task = &c.task[..8.min(c.task.len())];
+    HostModel {
+        key: format!("ebs:{}", c.volume_id),
+        zone,
+        title: format!("⛁ EBS {}", c.name),
+        notes: vec![
+            ebs_state(c).to_string(),
+            format!("task {task}"),
+            format!(
+                "{} GiB {} · {}",
+                c.size_gib, c.volume_type, c.filesystem_type
+            ),
+            format!("{} files", c.files),
+            c.volume_id.clone(),
+        ],
+        bars: Vec::new(),
+        bg: if c.attachment_status == "FAILED" {
+            EBS_BLOCKED_BG
+        } else {
+            EBS_BG
+        },
+        cards: 0..0,
+        keeps_a_row: false,
+    }
+}
+
+/// A zone's many EBS volumes as one box: how many in each state.
+fn ecs_ebs_summary(cards: &[&EbsVolumeCard], zone: usize) -> HostModel {
+    let mut states: Vec<(&'static str, usize)> = Vec::new();
+    for c in cards {
+        let s = ebs_state(c);
+        match states.iter_mut().find(|(k, _)| *k == s) {
+            Some((_, n)) => *n += 1,
+            None => states.push((s, 1)),
+        }
+    }
+    // What needs attention first.
+    states.sort_by_key(|(k, _)| !k.starts_with('✕'));
+    let failed = states.iter().any(|(k, _)| k.starts_with('✕'));
+    HostModel {
+        key: format!("ebs-zone:{zone}"),
+        zone,
+        title: format!("⛁ {} EBS volumes, one per task", cards.len()),
+        notes: states.iter().map(|(k, n)| format!("{n} {k}")).collect(),
+        bars: Vec::new(),
+        bg: if failed { EBS_BLOCKED_BG } else { EBS_BG },
+        cards: 0..0,
+        keeps_a_row: false,
+    }
 }
 
 /// The EKS cluster's EFS file systems (through the EFS CSI driver), drawn as ECS's are: the
@@ -150,7 +241,7 @@ pub fn ebs_host(card: &VolumeCard, blocked: &[String], zone: usize) -> HostModel
     notes.push(
         match card.state {
             "Attaching" => "◔ attaching",
-            "Attached" => "⛓ attached",
+            "Attached" => "● attached",
             "Detaching" => "⇣ detaching",
             _ => "○ not attached",
         }
@@ -305,11 +396,67 @@ mod tests {
         let h = ebs_host(&card, &["web-0".to_string()], 0);
         assert_eq!(
             h.notes[..3],
-            ["✕ Multi-Attach blocks a pod", "⛓ attached", "node node-a"]
+            ["✕ Multi-Attach blocks a pod", "● attached", "node node-a"]
         );
         assert!(h.notes.contains(&"✕ web-0 waits".to_string()));
         assert!(!h.notes.contains(&"pod web-0".to_string()));
         assert_eq!(h.bg, EBS_BLOCKED_BG);
+    }
+
+    fn ebs(task: &str, attachment: &'static str, ec2: Option<&'static str>) -> EbsVolumeCard {
+        EbsVolumeCard {
+            volume_id: "vol-0123456789abcdef0".into(),
+            task: task.into(),
+            name: "data".into(),
+            size_gib: 20,
+            volume_type: "gp3",
+            filesystem_type: "xfs",
+            availability_zone: "us-east-1a".into(),
+            attachment_status: attachment,
+            ec2_state: ec2,
+            files: 7,
+        }
+    }
+
+    #[test]
+    fn an_ecs_ebs_volume_names_its_task_state_and_files() {
+        let h = ecs_ebs_host(&ebs("1a2b3c4d5e6f", "ATTACHED", Some("in-use")), 0);
+        assert_eq!(h.title, "⛁ EBS data");
+        assert_eq!(h.notes[1], "task 1a2b3c4d");
+        assert_eq!(h.notes[0], "● attached");
+        assert!(h.notes.contains(&"20 GiB gp3 · xfs".to_string()));
+        assert!(h.notes.contains(&"7 files".to_string()));
+        let gone = ecs_ebs_host(&ebs("1a2b3c4d", "DELETED", Some("deleting")), 0);
+        assert_eq!(gone.notes[0], "⇣ deleting (task stopped)");
+    }
+
+    #[test]
+    fn many_ecs_ebs_volumes_in_a_zone_become_one_box_that_keeps_a_failure_first() {
+        let mut m = Model {
+            zones: vec![ZoneModel {
+                name: "us-east-1a".into(),
+                subnet: String::new(),
+                out: false,
+                part: None,
+            }],
+            ..Model::default()
+        };
+        let mut cards: Vec<EbsVolumeCard> = (0..6)
+            .map(|i| ebs(&format!("task{i}"), "ATTACHED", Some("in-use")))
+            .collect();
+        cards.push(ebs("taskx", "FAILED", Some("available")));
+        add_ecs_ebs(&mut m, &cards);
+        assert_eq!(m.hosts.len(), 1, "one summary box");
+        assert_eq!(m.hosts[0].title, "⛁ 7 EBS volumes, one per task");
+        assert_eq!(m.hosts[0].notes[0], "1 ✕ attach failed");
+        assert_eq!(m.hosts[0].notes[1], "6 ● attached");
+        // A few volumes: one box each.
+        let mut few = Model {
+            zones: m.zones.clone(),
+            ..Model::default()
+        };
+        add_ecs_ebs(&mut few, &cards[..3]);
+        assert_eq!(few.hosts.len(), 3);
     }
 
     #[test]
@@ -397,7 +544,7 @@ mod tests {
         assert_eq!(ebs.title, "⛁ EBS data");
         assert_eq!(
             ebs.notes[..2],
-            ["✕ Multi-Attach blocks a pod", "⛓ attached"]
+            ["✕ Multi-Attach blocks a pod", "● attached"]
         );
         assert_eq!(
             ebs.notes.iter().filter(|n| n.ends_with(" waits")).count(),
