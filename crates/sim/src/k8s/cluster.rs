@@ -592,6 +592,8 @@ pub struct EksCluster {
     pub stateful_sets: Vec<super::statefulset_state::StatefulSet>,
     /// Which pods the kubelet and the scheduler look at in their next pass (`wake.rs`).
     pub wake: super::wake::Wake,
+    /// Per-ReplicaSet pod counts and each Deployment's ReplicaSets (`pod_counts.rs`).
+    pub counts: super::pod_counts::PodCounts,
 }
 
 impl Default for EksCluster {
@@ -626,6 +628,7 @@ impl EksCluster {
             insights: crate::insights::Insights::default(),
             stateful_sets: Vec::new(),
             wake: super::wake::Wake::default(),
+            counts: super::pod_counts::PodCounts::default(),
         }
     }
 
@@ -733,12 +736,24 @@ impl EksCluster {
             })
     }
 
+    /// Bring `counts` up to date with the pods (`pod_counts.rs`).
+    pub fn settle_counts(&mut self) {
+        self.counts.settle(&self.pods, &self.replica_sets);
+    }
+
     /// The ReplicaSet the Deployment's current template belongs to.
     pub fn current_replica_set(&self, d: usize) -> Option<usize> {
         let h = self.deployments[d].template.hash();
-        self.replica_sets
+        self.replica_set_with_hash(d, &h)
+    }
+
+    /// Deployment `d`'s ReplicaSet (not deleted) of this `pod-template-hash`.
+    pub fn replica_set_with_hash(&self, d: usize, h: &str) -> Option<usize> {
+        self.counts
+            .replica_sets_of(d)
             .iter()
-            .position(|r| r.deployment == d && !r.deleted && r.pod_template_hash == h)
+            .copied()
+            .find(|&i| !self.replica_sets[i].deleted && self.replica_sets[i].pod_template_hash == h)
     }
 
     /// What the scheduler sees of every node (one pass over the pods).

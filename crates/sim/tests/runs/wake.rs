@@ -2,11 +2,13 @@
 //! every built-in scenario with an EKS cluster logs the same events byte for byte when the
 //! kubelet and the scheduler visit every pod every second, and after every instant each pod the
 //! kubelet's set leaves out has nothing due and each pod the scheduler's set leaves out is bound
-//! or no longer counts.
+//! or no longer counts. The pod counts kept per ReplicaSet (`k8s/pod_counts.rs`) equal a
+//! recount at every instant.
 
 use crate::common;
 
 use orca_sim::k8s::cluster::{ContainerState, EksCluster};
+use orca_sim::k8s::pod_counts::PodCounts;
 use orca_sim::{SimTime, Simulation};
 
 fn json(sim: &Simulation) -> String {
@@ -40,6 +42,28 @@ fn check(c: &EksCluster, name: &str, at: SimTime) {
     }
 }
 
+/// The per-ReplicaSet counts the controllers read (`k8s/pod_counts.rs`), once settled, equal
+/// a count over every pod, and each Deployment's list holds exactly its ReplicaSets.
+fn check_counts(c: &EksCluster, name: &str, at: SimTime) {
+    let mut settled = c.counts.clone();
+    settled.settle(&c.pods, &c.replica_sets);
+    assert_eq!(
+        settled.per_rs,
+        PodCounts::recount(&c.pods, &c.replica_sets),
+        "{name} at {at}: the kept pod counts differ from a recount"
+    );
+    for d in 0..c.deployments.len() {
+        let listed: Vec<usize> = (0..c.replica_sets.len())
+            .filter(|&i| c.replica_sets[i].deployment == d)
+            .collect();
+        assert_eq!(
+            settled.replica_sets_of(d),
+            listed.as_slice(),
+            "{name} at {at}: the ReplicaSets listed for workload {d}"
+        );
+    }
+}
+
 #[test]
 fn visiting_every_pod_gives_the_same_log() {
     let mut compared = 0;
@@ -56,6 +80,7 @@ fn visiting_every_pod_gives_the_same_log() {
             };
             if let Some(c) = &event_driven.world().eks {
                 check(c, &name, at);
+                check_counts(c, &name, at);
             }
         }
         every_pod.advance_to(end);
