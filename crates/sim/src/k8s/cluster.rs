@@ -744,11 +744,6 @@ impl EksCluster {
     /// The ReplicaSet the Deployment's current template belongs to.
     pub fn current_replica_set(&self, d: usize) -> Option<usize> {
         let h = self.deployments[d].template.hash();
-        self.replica_set_with_hash(d, &h)
-    }
-
-    /// Deployment `d`'s ReplicaSet (not deleted) of this `pod-template-hash`.
-    pub fn replica_set_with_hash(&self, d: usize, h: &str) -> Option<usize> {
         self.counts
             .replica_sets_of(d)
             .iter()

@@ -85,8 +85,9 @@ fn existing(c: &EksCluster, counts: &[Counts], rs: usize) -> u32 {
 fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
     let now = ctx.now;
     let c = &mut *ctx.world;
-    let hash = c.counts.template_hash(d, &c.deployments[d].template);
-    let current = c.replica_set_with_hash(d, &hash);
+    let current = c
+        .counts
+        .current(d, &c.deployments[d].template, &c.replica_sets);
     if let Some(n) = current {
         sync_revision(ctx.world, d, n);
     }

@@ -160,19 +160,29 @@ impl PodCounts {
         self.by_deployment.get(d).map_or(&[], |v| v.as_slice())
     }
 
-    /// `template.hash()` of Deployment `d`'s template, computed again only when it changed.
-    pub fn template_hash(&mut self, d: usize, template: &Template) -> String {
+    /// Deployment `d`'s ReplicaSet (not deleted) of its current `template`
+    /// (`EksCluster::current_replica_set`), the template hashed again only when it changed.
+    pub fn current(
+        &mut self,
+        d: usize,
+        template: &Template,
+        replica_sets: &[ReplicaSet],
+    ) -> Option<usize> {
         if self.hashes.len() <= d {
             self.hashes.resize_with(d + 1, || None);
         }
-        match &self.hashes[d] {
-            Some((t, h)) if t == template => h.clone(),
+        let hash = match &self.hashes[d] {
+            Some((t, h)) if t == template => h,
             _ => {
                 let h = template.hash();
-                self.hashes[d] = Some((template.clone(), h.clone()));
-                h
+                &self.hashes[d].insert((template.clone(), h)).1
             }
-        }
+        };
+        self.by_deployment
+            .get(d)?
+            .iter()
+            .copied()
+            .find(|&i| !replica_sets[i].deleted && replica_sets[i].pod_template_hash == *hash)
     }
 
     /// The counts as a pass over every pod would find them.

@@ -52,7 +52,26 @@ fn check_counts(c: &EksCluster, name: &str, at: SimTime) {
         PodCounts::recount(&c.pods, &c.replica_sets),
         "{name} at {at}: the kept pod counts differ from a recount"
     );
+    let pending = c
+        .pods
+        .iter()
+        .filter(|p| p.counts() && p.node.is_none())
+        .count() as u32;
+    assert_eq!(
+        orca_sim::k8s::wake::pending_count(c),
+        pending,
+        "{name} at {at}: pending pods"
+    );
     for d in 0..c.deployments.len() {
+        let ready: u32 = (0..c.pods.len())
+            .filter(|&p| c.pods[p].counts() && c.pods[p].ready && c.pod_deployment(p) == d)
+            .count() as u32;
+        let kept: u32 = settled
+            .replica_sets_of(d)
+            .iter()
+            .map(|&rs| settled.per_rs[rs].ready)
+            .sum();
+        assert_eq!(kept, ready, "{name} at {at}: endpoints of workload {d}");
         let listed: Vec<usize> = (0..c.replica_sets.len())
             .filter(|&i| c.replica_sets[i].deployment == d)
             .collect();
