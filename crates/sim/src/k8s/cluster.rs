@@ -371,6 +371,19 @@ impl Pod {
         !self.gone && self.deleting_at.is_none()
     }
 
+    /// What the pod adds to its ReplicaSet's counts (`pod_counts.rs`).
+    pub fn share(&self) -> super::pod_counts::Share {
+        let counts = self.counts();
+        let ready = counts && self.ready;
+        super::pod_counts::Share {
+            rs: self.replica_set,
+            existing: !self.gone,
+            counts,
+            ready,
+            ready_since: if ready { self.ready_since } else { None },
+        }
+    }
+
     /// Record why the pod is as it is.
     pub fn explain(&mut self, at: SimTime, text: impl Into<String>) {
         self.why.push(Why {
@@ -593,7 +606,7 @@ pub struct EksCluster {
     /// Which pods the kubelet and the scheduler look at in their next pass (`wake.rs`).
     pub wake: super::wake::Wake,
     /// Per-ReplicaSet pod counts and each Deployment's ReplicaSets (`pod_counts.rs`).
-    pub counts: super::pod_counts::PodCounts,
+    pub counts: super::pod_counts::PodCounts<Template>,
 }
 
 impl Default for EksCluster {
@@ -738,7 +751,29 @@ impl EksCluster {
 
     /// Bring `counts` up to date with the pods (`pod_counts.rs`).
     pub fn settle_counts(&mut self) {
-        self.counts.settle(&self.pods, &self.replica_sets);
+        let (pods, replica_sets) = (&self.pods, &self.replica_sets);
+        self.counts.settle(
+            pods.len(),
+            |p| pods[p].share(),
+            replica_sets.len(),
+            |rs| replica_sets[rs].deployment,
+        );
+    }
+
+    /// List the ReplicaSets created since the last call under their Deployments.
+    pub fn see_replica_sets(&mut self) {
+        let replica_sets = &self.replica_sets;
+        self.counts
+            .see_replica_sets(replica_sets.len(), |rs| replica_sets[rs].deployment);
+    }
+
+    /// Deployment `d`'s ReplicaSet of its current template, through `counts`' list and memo.
+    pub fn current_replica_set_kept(&mut self, d: usize) -> Option<usize> {
+        let replica_sets = &self.replica_sets;
+        self.counts
+            .current(d, &self.deployments[d].template, Template::hash, |rs, h| {
+                !replica_sets[rs].deleted && replica_sets[rs].pod_template_hash == h
+            })
     }
 
     /// The ReplicaSet the Deployment's current template belongs to.

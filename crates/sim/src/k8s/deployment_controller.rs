@@ -84,10 +84,7 @@ fn existing(c: &EksCluster, counts: &[Counts], rs: usize) -> u32 {
 
 fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
     let now = ctx.now;
-    let c = &mut *ctx.world;
-    let current = c
-        .counts
-        .current(d, &c.deployments[d].template, &c.replica_sets);
+    let current = ctx.world.current_replica_set_kept(d);
     if let Some(n) = current {
         sync_revision(ctx.world, d, n);
     }

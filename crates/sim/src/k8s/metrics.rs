@@ -40,7 +40,7 @@ pub fn sample(ctx: &mut EksCtx, hpa_synced: &[usize]) {
             .map(|h| h.target_cpu_utilization),
         desired: c.deployments[0].replicas,
         ready,
-        pending: super::wake::pending_count(c),
+        pending: super::scheduler_binding::pending_count(c),
         nodes: c.nodes.iter().filter(|n| !n.gone && !n.fargate).count() as u32,
     };
     for _ in 0..n {

@@ -17,7 +17,7 @@ pub const SIGTERM_EXIT_SECONDS: u64 = 2;
 /// A new ReplicaSet for the Deployment's current template, at the next revision, with no
 /// replicas yet.
 pub fn new_replica_set(c: &mut EksCluster, d: usize) -> usize {
-    c.counts.see_replica_sets(&c.replica_sets);
+    c.see_replica_sets();
     let revision = c
         .counts
         .replica_sets_of(d)
@@ -42,7 +42,7 @@ pub fn new_replica_set(c: &mut EksCluster, d: usize) -> usize {
         max_replicas: Some(dep.replicas + if dep.recreate { 0 } else { surge }),
         scaled_why: None,
     });
-    c.counts.see_replica_sets(&c.replica_sets);
+    c.see_replica_sets();
     c.replica_sets.len() - 1
 }
 

@@ -12,6 +12,9 @@
 //! ever appended and never change owner, so the per-Deployment lists extend from
 //! `replica_sets_seen` on.
 //!
+//! The module knows pods and ReplicaSets only through what `cluster.rs` passes in (`Pod::share`,
+//! each ReplicaSet's owner, hash and `deleted`), so that `cluster.rs` may hold it.
+//!
 //! `tests/runs/wake.rs` checks at every instant of every built-in EKS scenario that the
 //! settled counts equal a recount ([`PodCounts::recount`]).
 
@@ -19,7 +22,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::cluster::{Pod, ReplicaSet, Template};
 use crate::time::{Millis, SimTime};
 
 /// What one pod adds to its ReplicaSet's counts.
@@ -34,20 +36,6 @@ pub struct Share {
     pub ready: bool,
     /// It counts, is ready, and has been since then (`is_available` needs the time).
     pub ready_since: Option<SimTime>,
-}
-
-impl Share {
-    pub fn of(pod: &Pod) -> Share {
-        let counts = pod.counts();
-        let ready = counts && pod.ready;
-        Share {
-            rs: pod.replica_set,
-            existing: !pod.gone,
-            counts,
-            ready,
-            ready_since: if ready { pod.ready_since } else { None },
-        }
-    }
 }
 
 /// One ReplicaSet's counts.
@@ -100,8 +88,9 @@ impl RsCount {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct PodCounts {
+/// `T` is the pod template (`cluster::Template`), kept to hash it again only when it changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PodCounts<T> {
     /// Per ReplicaSet (index as in `EksCluster::replica_sets`).
     pub per_rs: Vec<RsCount>,
     /// The share each pod contributes now (pods from `shares.len()` on are not counted yet).
@@ -112,10 +101,23 @@ pub struct PodCounts {
     by_deployment: Vec<Vec<usize>>,
     replica_sets_seen: usize,
     /// Per Deployment, the last template hashed and its `pod-template-hash`.
-    hashes: Vec<Option<(Template, String)>>,
+    hashes: Vec<Option<(T, String)>>,
 }
 
-impl PodCounts {
+impl<T> Default for PodCounts<T> {
+    fn default() -> Self {
+        PodCounts {
+            per_rs: Vec::new(),
+            shares: Vec::new(),
+            touched: Vec::new(),
+            by_deployment: Vec::new(),
+            replica_sets_seen: 0,
+            hashes: Vec::new(),
+        }
+    }
+}
+
+impl<T: PartialEq + Clone> PodCounts<T> {
     /// Pod `p` may have changed what its share reads: re-read it at the next settle.
     pub fn touch(&mut self, p: usize) {
         if p < self.shares.len() {
@@ -123,11 +125,18 @@ impl PodCounts {
         }
     }
 
-    /// Bring the counts up to date with the pods and ReplicaSets.
-    pub fn settle(&mut self, pods: &[Pod], replica_sets: &[ReplicaSet]) {
-        self.see_replica_sets(replica_sets);
+    /// Bring the counts up to date with the `pods` pods (`share(p)`: what pod `p` adds now) and
+    /// the ReplicaSets (`owner(rs)`: the Deployment of each of the `replica_sets`).
+    pub fn settle(
+        &mut self,
+        pods: usize,
+        share: impl Fn(usize) -> Share,
+        replica_sets: usize,
+        owner: impl Fn(usize) -> usize,
+    ) {
+        self.see_replica_sets(replica_sets, owner);
         for p in std::mem::take(&mut self.touched) {
-            let now = Share::of(&pods[p]);
+            let now = share(p);
             let was = self.shares[p];
             if now != was {
                 self.per_rs[was.rs].add(was, -1);
@@ -135,24 +144,25 @@ impl PodCounts {
                 self.shares[p] = now;
             }
         }
-        for pod in &pods[self.shares.len()..] {
-            let s = Share::of(pod);
+        for p in self.shares.len()..pods {
+            let s = share(p);
             self.per_rs[s.rs].add(s, 1);
             self.shares.push(s);
         }
     }
 
-    /// Count and list the ReplicaSets created since the last call.
-    pub fn see_replica_sets(&mut self, replica_sets: &[ReplicaSet]) {
-        self.per_rs
-            .resize_with(replica_sets.len(), RsCount::default);
-        for (i, r) in replica_sets.iter().enumerate().skip(self.replica_sets_seen) {
-            if self.by_deployment.len() <= r.deployment {
-                self.by_deployment.resize_with(r.deployment + 1, Vec::new);
+    /// Count and list the ReplicaSets created since the last call (`owner(rs)`: its
+    /// Deployment).
+    pub fn see_replica_sets(&mut self, replica_sets: usize, owner: impl Fn(usize) -> usize) {
+        self.per_rs.resize_with(replica_sets, RsCount::default);
+        for i in self.replica_sets_seen..replica_sets {
+            let d = owner(i);
+            if self.by_deployment.len() <= d {
+                self.by_deployment.resize_with(d + 1, Vec::new);
             }
-            self.by_deployment[r.deployment].push(i);
+            self.by_deployment[d].push(i);
         }
-        self.replica_sets_seen = replica_sets.len();
+        self.replica_sets_seen = self.replica_sets_seen.max(replica_sets);
     }
 
     /// Deployment `d`'s ReplicaSets (deleted ones included), oldest first; call `settle` first.
@@ -161,35 +171,33 @@ impl PodCounts {
     }
 
     /// Deployment `d`'s ReplicaSet (not deleted) of its current `template`
-    /// (`EksCluster::current_replica_set`), the template hashed again only when it changed.
+    /// (`EksCluster::current_replica_set`): `hash(template)` is computed again only when the
+    /// template changed; `matches(rs, hash)`: ReplicaSet `rs` is not deleted and has that hash.
     pub fn current(
         &mut self,
         d: usize,
-        template: &Template,
-        replica_sets: &[ReplicaSet],
+        template: &T,
+        hash: impl Fn(&T) -> String,
+        matches: impl Fn(usize, &str) -> bool,
     ) -> Option<usize> {
         if self.hashes.len() <= d {
             self.hashes.resize_with(d + 1, || None);
         }
-        let hash = match &self.hashes[d] {
+        let h = match &self.hashes[d] {
             Some((t, h)) if t == template => h,
-            _ => {
-                let h = template.hash();
-                &self.hashes[d].insert((template.clone(), h)).1
-            }
+            _ => &self.hashes[d].insert((template.clone(), hash(template))).1,
         };
         self.by_deployment
             .get(d)?
             .iter()
             .copied()
-            .find(|&i| !replica_sets[i].deleted && replica_sets[i].pod_template_hash == *hash)
+            .find(|&i| matches(i, h))
     }
 
-    /// The counts as a pass over every pod would find them.
-    pub fn recount(pods: &[Pod], replica_sets: &[ReplicaSet]) -> Vec<RsCount> {
-        let mut per_rs = vec![RsCount::default(); replica_sets.len()];
-        for pod in pods {
-            let s = Share::of(pod);
+    /// The counts as a pass over every pod would find them (`shares`: every pod's).
+    pub fn recount(shares: impl Iterator<Item = Share>, replica_sets: usize) -> Vec<RsCount> {
+        let mut per_rs = vec![RsCount::default(); replica_sets];
+        for s in shares {
             per_rs[s.rs].add(s, 1);
         }
         per_rs

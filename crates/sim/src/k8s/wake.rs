@@ -74,17 +74,6 @@ impl Wake {
     }
 }
 
-/// Pods not bound yet that still count (a pass over every pod would find the same): only the
-/// scheduler's set and the pods new since its last pass can be such pods.
-pub fn pending_count(c: &super::cluster::EksCluster) -> u32 {
-    let w = &c.wake;
-    let pending = |&p: &usize| c.pods[p].counts() && c.pods[p].node.is_none();
-    let len = c.pods.len();
-    let seen = w.pending_seen.min(len);
-    (w.pending.range(..seen).filter(|p| pending(p)).count()
-        + (seen..len).filter(|p| pending(p)).count()) as u32
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

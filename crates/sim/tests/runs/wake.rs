@@ -7,7 +7,7 @@
 
 use crate::common;
 
-use orca_sim::k8s::cluster::{ContainerState, EksCluster};
+use orca_sim::k8s::cluster::{ContainerState, EksCluster, Template};
 use orca_sim::k8s::pod_counts::PodCounts;
 use orca_sim::{SimTime, Simulation};
 
@@ -45,11 +45,12 @@ fn check(c: &EksCluster, name: &str, at: SimTime) {
 /// The per-ReplicaSet counts the controllers read (`k8s/pod_counts.rs`), once settled, equal
 /// a count over every pod, and each Deployment's list holds exactly its ReplicaSets.
 fn check_counts(c: &EksCluster, name: &str, at: SimTime) {
-    let mut settled = c.counts.clone();
-    settled.settle(&c.pods, &c.replica_sets);
+    let mut settled = c.clone();
+    settled.settle_counts();
+    let settled = settled.counts;
     assert_eq!(
         settled.per_rs,
-        PodCounts::recount(&c.pods, &c.replica_sets),
+        PodCounts::<Template>::recount(c.pods.iter().map(|p| p.share()), c.replica_sets.len()),
         "{name} at {at}: the kept pod counts differ from a recount"
     );
     let pending = c
@@ -58,7 +59,7 @@ fn check_counts(c: &EksCluster, name: &str, at: SimTime) {
         .filter(|p| p.counts() && p.node.is_none())
         .count() as u32;
     assert_eq!(
-        orca_sim::k8s::wake::pending_count(c),
+        orca_sim::k8s::scheduler_binding::pending_count(c),
         pending,
         "{name} at {at}: pending pods"
     );
