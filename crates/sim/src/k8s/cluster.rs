@@ -758,6 +758,16 @@ impl EksCluster {
             replica_sets.len(),
             |rs| replica_sets[rs].deployment,
         );
+        // The invariant, where the counts are read: a change to a pod's readiness, deletion
+        // or existence that did not call `counts.touch` shows here in debug builds and tests.
+        debug_assert_eq!(
+            self.counts.per_rs,
+            super::pod_counts::PodCounts::<Template>::recount(
+                self.pods.iter().map(Pod::share),
+                self.replica_sets.len()
+            ),
+            "the kept pod counts differ from a recount"
+        );
     }
 
     /// List the ReplicaSets created since the last call under their Deployments.
