@@ -375,6 +375,19 @@ impl Pod {
         !self.gone && self.deleting_at.is_none()
     }
 
+    /// What the pod adds to its ReplicaSet's counts (`pod_counts.rs`).
+    pub fn share(&self) -> super::pod_counts::Share {
+        let counts = self.counts();
+        let ready = counts && self.ready;
+        super::pod_counts::Share {
+            rs: self.replica_set,
+            existing: !self.gone,
+            counts,
+            ready,
+            ready_since: if ready { self.ready_since } else { None },
+        }
+    }
+
     /// Record why the pod is as it is.
     pub fn explain(&mut self, at: SimTime, text: impl Into<String>) {
         self.why.push(Why {
@@ -596,6 +609,8 @@ pub struct EksCluster {
     pub stateful_sets: Vec<super::statefulset_state::StatefulSet>,
     /// Which pods the kubelet and the scheduler look at in their next pass (`wake.rs`).
     pub wake: super::wake::Wake,
+    /// Per-ReplicaSet pod counts and each Deployment's ReplicaSets (`pod_counts.rs`).
+    pub counts: super::pod_counts::PodCounts<Template>,
 }
 
 impl Default for EksCluster {
@@ -630,6 +645,7 @@ impl EksCluster {
             insights: crate::insights::Insights::default(),
             stateful_sets: Vec::new(),
             wake: super::wake::Wake::default(),
+            counts: super::pod_counts::PodCounts::default(),
         }
     }
 
@@ -737,12 +753,51 @@ impl EksCluster {
             })
     }
 
+    /// Bring `counts` up to date with the pods (`pod_counts.rs`).
+    pub fn settle_counts(&mut self) {
+        let (pods, replica_sets) = (&self.pods, &self.replica_sets);
+        self.counts.settle(
+            pods.len(),
+            |p| pods[p].share(),
+            replica_sets.len(),
+            |rs| replica_sets[rs].deployment,
+        );
+        // The invariant, where the counts are read: a change to a pod's readiness, deletion
+        // or existence that did not call `counts.touch` shows here in debug builds and tests.
+        debug_assert_eq!(
+            self.counts.per_rs,
+            super::pod_counts::PodCounts::<Template>::recount(
+                self.pods.iter().map(Pod::share),
+                self.replica_sets.len()
+            ),
+            "the kept pod counts differ from a recount"
+        );
+    }
+
+    /// List the ReplicaSets created since the last call under their Deployments.
+    pub fn see_replica_sets(&mut self) {
+        let replica_sets = &self.replica_sets;
+        self.counts
+            .see_replica_sets(replica_sets.len(), |rs| replica_sets[rs].deployment);
+    }
+
+    /// Deployment `d`'s ReplicaSet of its current template, through `counts`' list and memo.
+    pub fn current_replica_set_kept(&mut self, d: usize) -> Option<usize> {
+        let replica_sets = &self.replica_sets;
+        self.counts
+            .current(d, &self.deployments[d].template, Template::hash, |rs, h| {
+                !replica_sets[rs].deleted && replica_sets[rs].pod_template_hash == h
+            })
+    }
+
     /// The ReplicaSet the Deployment's current template belongs to.
     pub fn current_replica_set(&self, d: usize) -> Option<usize> {
         let h = self.deployments[d].template.hash();
-        self.replica_sets
+        self.counts
+            .replica_sets_of(d)
             .iter()
-            .position(|r| r.deployment == d && !r.deleted && r.pod_template_hash == h)
+            .copied()
+            .find(|&i| !self.replica_sets[i].deleted && self.replica_sets[i].pod_template_hash == h)
     }
 
     /// What the scheduler sees of every node (one pass over the pods).

@@ -31,6 +31,7 @@ struct Counts {
 
 /// One pass of the deployment controller over every Deployment.
 pub fn reconcile(ctx: &mut EksCtx) {
+    ctx.world.settle_counts();
     let counts = count(ctx.world, ctx.now);
     for d in 0..ctx.world.deployments.len() {
         if ctx.world.is_deployment(d) {
@@ -39,27 +40,22 @@ pub fn reconcile(ctx: &mut EksCtx) {
     }
 }
 
+/// The counts kept as pods change (`pod_counts.rs`), settled at the start of the pass.
 fn count(c: &EksCluster, now: SimTime) -> Vec<Counts> {
-    let mut counts = vec![Counts::default(); c.replica_sets.len()];
-    // `EksCluster::is_available` with each ReplicaSet's `minReadySeconds` looked up once.
-    let min_ready: Vec<Millis> = c
-        .replica_sets
+    c.replica_sets
         .iter()
-        .map(|r| Millis::from_secs(c.deployments[r.deployment].min_ready_seconds))
-        .collect();
-    for pod in c.pods.iter().filter(|pod| !pod.gone) {
-        let k = &mut counts[pod.replica_set];
-        k.existing += 1;
-        if pod.deleting_at.is_none() {
-            k.pods += 1;
-            k.ready += u32::from(pod.ready);
-            let min_ready = min_ready[pod.replica_set];
-            if pod.ready && pod.ready_since.is_some_and(|t| now.since(t) >= min_ready) {
-                k.available += 1;
+        .zip(&c.counts.per_rs)
+        .map(|(r, k)| {
+            // `EksCluster::is_available` with the ReplicaSet's `minReadySeconds`.
+            let min_ready = Millis::from_secs(c.deployments[r.deployment].min_ready_seconds);
+            Counts {
+                pods: k.pods,
+                ready: k.ready,
+                available: k.available(now, min_ready),
+                existing: k.existing,
             }
-        }
-    }
-    counts
+        })
+        .collect()
 }
 
 /// The ReplicaSet as the controller sees it in this pass (a ReplicaSet made during the pass
@@ -88,7 +84,7 @@ fn existing(c: &EksCluster, counts: &[Counts], rs: usize) -> u32 {
 
 fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
     let now = ctx.now;
-    let current = ctx.world.current_replica_set(d);
+    let current = ctx.world.current_replica_set_kept(d);
     if let Some(n) = current {
         sync_revision(ctx.world, d, n);
     }
@@ -128,10 +124,12 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
     let replicas = dep.replicas;
     let (max_surge, max_unavailable) = (dep.max_surge, dep.max_unavailable);
     let (surge, unavailable) = resolve_fenceposts(max_surge, max_unavailable, replicas);
-    let mut old: Vec<usize> = (0..c.replica_sets.len())
-        .filter(|&i| {
-            i != new && c.replica_sets[i].deployment == d && c.replica_sets[i].spec_replicas > 0
-        })
+    let mut old: Vec<usize> = c
+        .counts
+        .replica_sets_of(d)
+        .iter()
+        .copied()
+        .filter(|&i| i != new && c.replica_sets[i].spec_replicas > 0)
         .collect();
     old.sort_by_key(|&i| c.replica_sets[i].revision);
     let new_state = state(c, counts, new, now);
@@ -176,9 +174,11 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
 /// as `getAllReplicaSetsAndSyncRevision` does.
 fn sync_revision(c: &mut EksCluster, d: usize, new: usize) {
     let newest = c
-        .replica_sets
+        .counts
+        .replica_sets_of(d)
         .iter()
-        .filter(|r| r.deployment == d && !r.deleted)
+        .map(|&i| &c.replica_sets[i])
+        .filter(|r| !r.deleted)
         .map(|r| r.revision)
         .max()
         .unwrap_or(0);
@@ -190,9 +190,11 @@ fn sync_revision(c: &mut EksCluster, d: usize, new: usize) {
 /// `isScalingEvent`: a ReplicaSet with pods was last sized for another `replicas`.
 fn scaling_event(c: &EksCluster, d: usize) -> bool {
     let desired: Vec<Option<u32>> = c
-        .replica_sets
+        .counts
+        .replica_sets_of(d)
         .iter()
-        .filter(|r| r.deployment == d && !r.deleted && r.spec_replicas > 0)
+        .map(|&i| &c.replica_sets[i])
+        .filter(|r| !r.deleted && r.spec_replicas > 0)
         .map(|r| r.desired_replicas)
         .collect();
     proportional::is_scaling_event(c.deployments[d].replicas, &desired)
@@ -206,8 +208,12 @@ fn scale(ctx: &mut EksCtx, d: usize, new: Option<usize>, counts: &[Counts]) {
     let c = &*ctx.world;
     let dep = &c.deployments[d];
     let replicas = dep.replicas;
-    let all: Vec<usize> = (0..c.replica_sets.len())
-        .filter(|&i| c.replica_sets[i].deployment == d && !c.replica_sets[i].deleted)
+    let all: Vec<usize> = c
+        .counts
+        .replica_sets_of(d)
+        .iter()
+        .copied()
+        .filter(|&i| !c.replica_sets[i].deleted)
         .collect();
     let active: Vec<usize> = all
         .iter()
@@ -309,8 +315,12 @@ fn annotate(c: &mut EksCluster, d: usize, rs: usize) {
 fn recreate(ctx: &mut EksCtx, d: usize, new: usize, counts: &[Counts]) {
     let c = &*ctx.world;
     let replicas = c.deployments[d].replicas;
-    let old: Vec<usize> = (0..c.replica_sets.len())
-        .filter(|&rs| rs != new && c.replica_sets[rs].deployment == d)
+    let old: Vec<usize> = c
+        .counts
+        .replica_sets_of(d)
+        .iter()
+        .copied()
+        .filter(|&rs| rs != new)
         .collect();
     let old_specs: Vec<u32> = old
         .iter()
@@ -441,10 +451,7 @@ fn set_progressing(
 /// `calculateStatus`: the Deployment's status counts from this pass's counts.
 fn status_of(c: &EksCluster, d: usize, new: Option<usize>, counts: &[Counts]) -> DeploymentCounts {
     let mut status = DeploymentCounts::default();
-    for (rs, r) in c.replica_sets.iter().enumerate() {
-        if r.deployment != d {
-            continue;
-        }
+    for &rs in c.counts.replica_sets_of(d) {
         let k = counts.get(rs).copied().unwrap_or_default();
         status.replicas += k.pods;
         status.ready += k.ready;
@@ -521,10 +528,14 @@ fn sync_rollout_status(ctx: &mut EksCtx, d: usize, new: usize, counts: &[Counts]
 /// `revisionHistoryLimit` (they can no longer be rolled back to).
 fn clean_up_history(c: &mut EksCluster, d: usize, new: usize, counts: &[Counts]) {
     let limit = c.deployments[d].revision_history_limit as usize;
-    let candidates: Vec<usize> = (0..c.replica_sets.len())
+    let candidates: Vec<usize> = c
+        .counts
+        .replica_sets_of(d)
+        .iter()
+        .copied()
         .filter(|&i| {
             let r = &c.replica_sets[i];
-            i != new && r.deployment == d && !r.deleted && r.spec_replicas == 0
+            i != new && !r.deleted && r.spec_replicas == 0
         })
         .collect();
     if candidates.len() <= limit {

@@ -14,3 +14,14 @@ pub fn endpoints(c: &EksCluster, d: usize) -> Vec<usize> {
         .filter(|&p| is_endpoint(&c.pods[p]) && c.pod_deployment(p) == d)
         .collect()
 }
+
+/// How many pods are behind the Deployment's Service (`endpoints(c, d).len()`), read from the
+/// per-ReplicaSet counts (`pod_counts.rs`) instead of a pass over every pod.
+pub fn endpoint_count(c: &mut EksCluster, d: usize) -> u32 {
+    c.settle_counts();
+    c.counts
+        .replica_sets_of(d)
+        .iter()
+        .map(|&rs| c.counts.per_rs[rs].ready)
+        .sum()
+}

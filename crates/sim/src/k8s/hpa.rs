@@ -47,7 +47,7 @@ pub fn reconcile(ctx: &mut EksCtx) -> Vec<usize> {
 /// seeded noise: (ready pods, utilization).
 pub fn utilization(ctx: &mut EksCtx, d: usize) -> (u32, f64) {
     let c = &mut *ctx.world;
-    let ready = endpoints::endpoints(c, d).len() as u32;
+    let ready = endpoints::endpoint_count(c, d);
     let base = c.deployments[d]
         .load
         .as_ref()

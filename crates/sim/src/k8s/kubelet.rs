@@ -128,6 +128,7 @@ pub fn reconcile(ctx: &mut EksCtx) {
         for p in 0..len {
             sync_pod(ctx, p);
             sidecars::sync(ctx, p);
+            ctx.world.counts.touch(p);
         }
         return;
     }
@@ -136,6 +137,7 @@ pub fn reconcile(ctx: &mut EksCtx) {
         from = p + 1;
         sync_pod(ctx, p);
         sidecars::sync(ctx, p);
+        ctx.world.counts.touch(p);
         if settled(&ctx.world.pods[p]) {
             ctx.world.wake.kubelet.remove(&p);
         }

@@ -8,7 +8,7 @@ use super::endpoints;
 /// Take this second's samples: one for each sync of an HPA of the first Deployment, or one
 /// every 15 s when the cluster has no HPA.
 pub fn sample(ctx: &mut EksCtx, hpa_synced: &[usize]) {
-    let c = &*ctx.world;
+    let c = &mut *ctx.world;
     let n = if c.hpas.is_empty() {
         usize::from(ctx.now.0.is_multiple_of(autoscaling::SYNC.0))
     } else {
@@ -17,7 +17,8 @@ pub fn sample(ctx: &mut EksCtx, hpa_synced: &[usize]) {
     if n == 0 || c.deployments.is_empty() {
         return;
     }
-    let ready = endpoints::endpoints(c, 0).len() as u32;
+    let ready = endpoints::endpoint_count(c, 0);
+    let c = &*c;
     let utilization = c
         .hpas
         .iter()
@@ -39,11 +40,7 @@ pub fn sample(ctx: &mut EksCtx, hpa_synced: &[usize]) {
             .map(|h| h.target_cpu_utilization),
         desired: c.deployments[0].replicas,
         ready,
-        pending: c
-            .pods
-            .iter()
-            .filter(|p| p.counts() && p.node.is_none())
-            .count() as u32,
+        pending: super::scheduler_binding::pending_count(c),
         nodes: c.nodes.iter().filter(|n| !n.gone && !n.fargate).count() as u32,
     };
     for _ in 0..n {

@@ -40,6 +40,7 @@ pub mod messages;
 pub mod metrics;
 pub mod names;
 pub mod objects;
+pub mod pod_counts;
 pub mod progress;
 pub mod proportional;
 pub mod read;

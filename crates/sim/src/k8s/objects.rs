@@ -17,11 +17,12 @@ pub const SIGTERM_EXIT_SECONDS: u64 = 2;
 /// A new ReplicaSet for the Deployment's current template, at the next revision, with no
 /// replicas yet.
 pub fn new_replica_set(c: &mut EksCluster, d: usize) -> usize {
+    c.see_replica_sets();
     let revision = c
-        .replica_sets
+        .counts
+        .replica_sets_of(d)
         .iter()
-        .filter(|r| r.deployment == d)
-        .map(|r| r.revision)
+        .map(|&i| c.replica_sets[i].revision)
         .max()
         .unwrap_or(0)
         + 1;
@@ -41,6 +42,7 @@ pub fn new_replica_set(c: &mut EksCluster, d: usize) -> usize {
         max_replicas: Some(dep.replicas + if dep.recreate { 0 } else { surge }),
         scaled_why: None,
     });
+    c.see_replica_sets();
     c.replica_sets.len() - 1
 }
 
@@ -123,6 +125,7 @@ pub fn evict(c: &mut EksCluster, p: usize, now: SimTime, why: String) {
     pod.ready = false;
     pod.due = Some(now.plus(Millis::from_secs(SIGTERM_EXIT_SECONDS)));
     c.wake.kubelet(p);
+    c.counts.touch(p);
 }
 
 /// A controller deleted pod `p` (its `SuccessfulDelete` is already recorded): it stops being
@@ -134,6 +137,7 @@ pub fn terminate(ctx: &mut EksCtx, p: usize) {
     let pod = &mut c.pods[p];
     pod.deleting_at = Some(now);
     pod.ready = false;
+    c.counts.touch(p);
     if pod.node.is_none() || !matches!(pod.state, ContainerState::Running { .. }) {
         pod_gone(c, ctx.net, p);
         return;
@@ -160,6 +164,7 @@ pub fn pod_gone(c: &mut EksCluster, net: &mut Network, p: usize) {
     let host_network = c.deployments[c.pod_deployment(p)].host_network;
     let pod = &mut c.pods[p];
     pod.gone = true;
+    c.counts.touch(p);
     let Some(ip) = pod.ip.take() else {
         return;
     };

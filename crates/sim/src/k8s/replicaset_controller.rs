@@ -53,12 +53,11 @@ pub fn decide(replicas: u32, pods: &[Ranked]) -> Step {
 
 /// One pass over every ReplicaSet.
 pub fn reconcile(ctx: &mut EksCtx) {
+    // Count first (the counts kept as pods change, `pod_counts.rs`); rank only the pods of
+    // ReplicaSets with too many (most seconds: none).
+    ctx.world.settle_counts();
     let c = &*ctx.world;
-    // Count first; rank only the pods of ReplicaSets with too many (most seconds: none).
-    let mut have = vec![0u32; c.replica_sets.len()];
-    for pod in c.pods.iter().filter(|pod| pod.counts()) {
-        have[pod.replica_set] += 1;
-    }
+    let have: Vec<u32> = c.counts.per_rs.iter().map(|k| k.pods).collect();
     // A DaemonSet's or StatefulSet's revisions are not ReplicaSets: their own controllers
     // keep their pods.
     let off = |rs: usize| {

@@ -64,6 +64,21 @@ pub fn filter(node: &NodeView, pod: Requests) -> Vec<&'static str> {
     reasons
 }
 
+/// The node passes every filter: `filter(node, pod)` is empty.
+fn fits(node: &NodeView, pod: Requests) -> bool {
+    !node.unschedulable
+        && node.taint.is_none()
+        && node.pods < node.max_pods
+        && node
+            .allocatable_cpu_millis
+            .saturating_sub(node.requested_cpu_millis)
+            >= pod.cpu_millis
+        && node
+            .allocatable_memory_mib
+            .saturating_sub(node.requested_memory_mib)
+            >= pod.memory_mib
+}
+
 /// NodeResourcesFit (LeastAllocated, cpu and memory weighted 1) + BalancedAllocation, each
 /// 0–100, weight 1: higher is better. Computed as if the pod were already on the node.
 pub fn score(node: &NodeView, pod: Requests) -> f64 {
@@ -155,7 +170,12 @@ pub fn schedule_with(
         if n.gone {
             continue;
         }
-        let mut reasons = filter(n, pod);
+        // `filter` allocates its reasons; most nodes have none, so check that first.
+        let mut reasons = if fits(n, pod) {
+            Vec::new()
+        } else {
+            filter(n, pod)
+        };
         if reasons.is_empty()
             && let Some(r) = extra(i)
         {

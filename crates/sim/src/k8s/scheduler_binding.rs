@@ -55,10 +55,31 @@ pub fn reconcile(ctx: &mut EksCtx) {
         if pod.node.is_some() || !pod.counts() || c.deployments[c.pod_deployment(p)].fargate {
             continue;
         }
-        let views = views.get_or_insert_with(|| c.node_views());
+        if views.is_none() {
+            let fresh = c.node_views();
+            if fresh != c.wake.views {
+                ctx.world.wake.views_version += 1;
+            }
+            views = Some(fresh);
+        }
+        let Some(views) = views.as_mut() else {
+            continue;
+        };
+        let c = &*ctx.world;
+        let pod = &c.pods[p];
         let req = c.requests_of(p);
         // A claim the pod mounts: the VolumeBinding plugin (`volume_binding.rs`).
         let gate = volume_binding::gate(c, p);
+        // Plain pods reported unschedulable against this very view fail again the same way.
+        let plain = pod.daemon_node.is_none() && matches!(gate, Gate::Free);
+        let version = c.wake.views_version;
+        if plain
+            && !c.wake.visit_all
+            && pod.reported_failed_scheduling
+            && c.wake.unschedulable_at.get(&p) == Some(&version)
+        {
+            continue;
+        }
         let decision = match (pod.daemon_node, &gate) {
             (_, Gate::Wait) => continue,
             (Some(n), _) => scheduler::schedule_daemon_pod(views, n, req),
@@ -81,9 +102,14 @@ pub fn reconcile(ctx: &mut EksCtx) {
                 views[n].requested_cpu_millis += req.cpu_millis;
                 views[n].requested_memory_mib += req.memory_mib;
                 views[n].pods += 1;
+                ctx.world.wake.views_version += 1;
+                ctx.world.wake.unschedulable_at.remove(&p);
                 bind(ctx, p, n, why);
             }
             Decision::Unschedulable(msg) => {
+                if plain {
+                    ctx.world.wake.unschedulable_at.insert(p, version);
+                }
                 if ctx.world.pods[p].reported_failed_scheduling {
                     continue;
                 }
@@ -98,6 +124,25 @@ pub fn reconcile(ctx: &mut EksCtx) {
             }
         }
     }
+    if let Some(views) = views {
+        let w = &mut ctx.world.wake;
+        w.views = views;
+        // Pods bound or gone leave the list.
+        let pods = &ctx.world.pods;
+        w.unschedulable_at
+            .retain(|&p, _| pods[p].node.is_none() && pods[p].counts());
+    }
+}
+
+/// Pods not bound yet that still count (a pass over every pod would find the same): only the
+/// scheduler's set and the pods new since its last pass can be such pods.
+pub fn pending_count(c: &EksCluster) -> u32 {
+    let w = &c.wake;
+    let pending = |&p: &usize| c.pods[p].counts() && c.pods[p].node.is_none();
+    let len = c.pods.len();
+    let seen = w.pending_seen.min(len);
+    (w.pending.range(..seen).filter(|p| pending(p)).count()
+        + (seen..len).filter(|p| pending(p)).count()) as u32
 }
 
 /// The pods not bound yet, in index order (every pod with the debug switch on); those bound,

@@ -220,6 +220,7 @@ pub fn place_pods(c: &mut EksCluster, net: &mut Network) {
             if objects::assign_pod_ip(c, net, p).is_some() {
                 let t = c.deployments[d].template.clone();
                 kubelet::already_running(&mut c.pods[p], &t, now);
+                c.counts.touch(p);
             }
         }
     }
@@ -236,6 +237,7 @@ pub fn place_pods(c: &mut EksCluster, net: &mut Network) {
                 c.pods[p].node = Some(n);
                 objects::assign_pod_ip(c, net, p);
                 kubelet::already_running(&mut c.pods[p], &t, now);
+                c.counts.touch(p);
             }
             continue;
         }
@@ -247,6 +249,7 @@ pub fn place_pods(c: &mut EksCluster, net: &mut Network) {
             c.pods[p].node = Some(n);
             if objects::assign_pod_ip(c, net, p).is_some() {
                 kubelet::already_running(&mut c.pods[p], &t, now);
+                c.counts.touch(p);
             }
         }
     }
@@ -291,11 +294,13 @@ pub fn use_fargate(c: &mut EksCluster, net: &mut Network, d: usize) {
         };
         pod.ready = false;
         pod.ready_since = None;
+        c.counts.touch(p);
         if let Some(n) = objects::fargate_node_for(c, net, p, now) {
             c.pods[p].node = Some(n);
             objects::assign_pod_ip(c, net, p);
             let t = c.deployments[d].template.clone();
             kubelet::already_running(&mut c.pods[p], &t, now);
+            c.counts.touch(p);
         }
     }
 }

@@ -11,12 +11,17 @@
 //! - `pending`: every pod not yet bound that still counts. Pods are never unbound, so a pod
 //!   leaves it for good once bound, gone or terminating; new pods join on their own.
 //!
+//! - `unschedulable_at`: pending pods the scheduler need not filter again until its view of
+//!   the nodes changes (`scheduler_binding::reconcile`).
+//!
 //! `visit_all` turns the sets off (every pass visits every pod, as before): the property test
 //! `tests/runs/wake.rs` runs each built-in scenario both ways and compares the logs.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
+
+use super::scheduler::NodeView;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Wake {
@@ -29,6 +34,17 @@ pub struct Wake {
     pub pending_seen: usize,
     /// Debug switch: visit every pod every second (the engine before these sets).
     pub visit_all: bool,
+    /// The scheduler's view of the nodes as its last pass left it, and a number that changes
+    /// whenever that view does (`scheduler_binding::reconcile`).
+    #[serde(skip)]
+    pub views: Vec<NodeView>,
+    pub views_version: u64,
+    /// Pods without a claim and not a DaemonSet's that the scheduler found unschedulable (and
+    /// reported), with the view's number then: against the same view, the same pod fails the
+    /// same way (`scheduler::schedule` is a function of the view and the requests), so it is
+    /// not filtered again until the view changes (a node added, Ready, uncordoned or
+    /// untainted, a pod bound elsewhere or gone).
+    pub unschedulable_at: BTreeMap<usize, u64>,
 }
 
 impl Wake {
