@@ -2,11 +2,20 @@
 //! (docs/rules/ecs-service-events.md; source:
 //! <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html>). Kept together so the wording can be checked against the table in one place.
 
+use crate::event::text;
+
 fn task_list(ids: &[String]) -> String {
-    ids.iter()
-        .map(|id| format!("(task {id})"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    // One buffer for the whole list (a rollout starts and stops thousands of tasks).
+    let mut out = String::with_capacity(ids.iter().map(|id| id.len() + 8).sum());
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str("(task ");
+        out.push_str(id);
+        out.push(')');
+    }
+    out
 }
 
 pub fn steady_state(service: &str) -> String {
@@ -18,10 +27,13 @@ pub fn deployment_completed(service: &str, deployment: &str) -> String {
 }
 
 pub fn started_tasks(service: &str, ids: &[String], replaced_unhealthy: u32) -> String {
-    let mut m = format!(
-        "(service {service}) has started {} tasks: {}.",
-        ids.len(),
-        task_list(ids)
+    let list = task_list(ids);
+    let mut m = text(
+        service.len() + list.len() + 120,
+        format_args!(
+            "(service {service}) has started {} tasks: {list}.",
+            ids.len()
+        ),
     );
     if replaced_unhealthy > 0 {
         m.push_str(&format!(
@@ -32,10 +44,13 @@ pub fn started_tasks(service: &str, ids: &[String], replaced_unhealthy: u32) -> 
 }
 
 pub fn stopped_running_tasks(service: &str, ids: &[String]) -> String {
-    format!(
-        "(service {service}) has stopped {} running tasks: {}.",
-        ids.len(),
-        task_list(ids)
+    let list = task_list(ids);
+    text(
+        service.len() + list.len() + 50,
+        format_args!(
+            "(service {service}) has stopped {} running tasks: {list}.",
+            ids.len()
+        ),
     )
 }
 
@@ -46,16 +61,29 @@ pub fn stopped_pending_tasks(service: &str, count: usize) -> String {
 
 /// No trailing period: that is how ECS prints it.
 pub fn registered_targets(service: &str, count: u32, target_group_arn: &str) -> String {
-    format!("(service {service}) registered {count} targets in (target-group {target_group_arn})")
+    text(
+        service.len() + target_group_arn.len() + 60,
+        format_args!(
+            "(service {service}) registered {count} targets in (target-group {target_group_arn})"
+        ),
+    )
 }
 
 pub fn deregistered_targets(service: &str, count: u32, target_group_arn: &str) -> String {
-    format!("(service {service}) deregistered {count} targets in (target-group {target_group_arn})")
+    text(
+        service.len() + target_group_arn.len() + 60,
+        format_args!(
+            "(service {service}) deregistered {count} targets in (target-group {target_group_arn})"
+        ),
+    )
 }
 
 pub fn draining(service: &str, task_set: &str, count: u32) -> String {
-    format!(
-        "(service {service}, taskSet {task_set}) has begun draining connections on {count} tasks."
+    text(
+        service.len() + task_set.len() + 80,
+        format_args!(
+            "(service {service}, taskSet {task_set}) has begun draining connections on {count} tasks."
+        ),
     )
 }
 

@@ -16,7 +16,7 @@ use crate::ecs::{
     messages,
 };
 use crate::elb::target_health;
-use crate::event::{EventKind, Source, Subject};
+use crate::event::{EventKind, Source, Subject, text};
 use crate::rng::{between, chance, hex};
 use crate::scenario::spec::{ImagePull, NetworkMode, SchedulingStrategy};
 use crate::time::Millis;
@@ -128,9 +128,12 @@ fn create(
     let now = ctx.now;
     let network_mode = ctx.world.task_definition(td_idx).network_mode;
     let id = hex(&mut ctx.rngs.ids, 32);
-    let arn = format!(
-        "arn:aws:ecs:{}:{}:task/{}/{}",
-        ctx.net.region, ctx.net.account_id, ctx.world.name, id
+    let arn = text(
+        ctx.net.region.len() + ctx.net.account_id.len() + ctx.world.name.len() + id.len() + 20,
+        format_args!(
+            "arn:aws:ecs:{}:{}:task/{}/{}",
+            ctx.net.region, ctx.net.account_id, ctx.world.name, id
+        ),
     );
     let waiting = placement.host == Host::AwaitingCapacity;
     let zone = if waiting {
@@ -343,27 +346,41 @@ fn state_changed(ctx: &mut Ctx, idx: TaskIdx, from: Option<TaskStatus>) {
     let t = ctx.world.task(idx);
     let td = ctx.world.task_definition(t.task_definition);
     let service = t.service.map(|s| ctx.world.service(s).name.clone());
+    // Written in one buffer: every task changes state several times.
+    let capacity = td.family.len() + t.id.len() + 80;
     let message = match from {
         // Only a task already running when the scenario starts is first seen RUNNING.
-        None if t.last_status == TaskStatus::Running => format!(
-            "{} task {} already RUNNING when the scenario starts (desiredStatus {})",
-            td.family_revision(),
-            t.id,
-            t.desired_status.as_str()
+        None if t.last_status == TaskStatus::Running => text(
+            capacity,
+            format_args!(
+                "{}:{} task {} already RUNNING when the scenario starts (desiredStatus {})",
+                td.family,
+                td.revision,
+                t.id,
+                t.desired_status.as_str()
+            ),
         ),
-        None => format!(
-            "{} task {} created: lastStatus {}, desiredStatus {}",
-            td.family_revision(),
-            t.id,
-            t.last_status.as_str(),
-            t.desired_status.as_str()
+        None => text(
+            capacity,
+            format_args!(
+                "{}:{} task {} created: lastStatus {}, desiredStatus {}",
+                td.family,
+                td.revision,
+                t.id,
+                t.last_status.as_str(),
+                t.desired_status.as_str()
+            ),
         ),
-        Some(f) => format!(
-            "{} lastStatus {} → {} (desiredStatus {})",
-            td.family_revision(),
-            f.as_str(),
-            t.last_status.as_str(),
-            t.desired_status.as_str()
+        Some(f) => text(
+            capacity,
+            format_args!(
+                "{}:{} lastStatus {} → {} (desiredStatus {})",
+                td.family,
+                td.revision,
+                f.as_str(),
+                t.last_status.as_str(),
+                t.desired_status.as_str()
+            ),
         ),
     };
     let kind = EventKind::TaskStateChanged {
@@ -683,7 +700,13 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
         t.stop_code = Some(code);
         t.stopped_reason = Some(reason.clone());
         t.stopping_at = Some(now);
-        t.explain(now, format!("Stopping ({}): {reason}", code.as_str()));
+        t.explain(
+            now,
+            text(
+                reason.len() + 40,
+                format_args!("Stopping ({}): {reason}", code.as_str()),
+            ),
+        );
     }
     let t = ctx.world.task(idx);
     let service_name = service.map(|s| ctx.world.service(s).name.clone());
@@ -697,9 +720,12 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
             reason: reason.clone(),
             was_running,
         },
-        format!(
-            "desiredStatus → STOPPED, stopCode {}: {reason}",
-            code.as_str()
+        text(
+            reason.len() + 60,
+            format_args!(
+                "desiredStatus → STOPPED, stopCode {}: {reason}",
+                code.as_str()
+            ),
         ),
         vec![Subject::Task(t.id.clone())],
     );

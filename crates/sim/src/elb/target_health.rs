@@ -11,7 +11,7 @@ use crate::ecs::cluster::EcsCluster;
 use crate::ecs::ids::{ServiceIdx, TargetGroupIdx, TaskIdx};
 use crate::ecs::{FailMode, Host, messages};
 use crate::elb::{Target, TargetReason, TargetState};
-use crate::event::{EventKind, Source, Subject};
+use crate::event::{EventKind, Source, Subject, text};
 use crate::net::Network;
 use crate::probe::{Prober, Signal, Thresholds, Verdict};
 use crate::rng::between;
@@ -174,12 +174,18 @@ pub fn deregister_task(
             messages::draining(&name, &task_set, 1),
             subjects,
             Some(if already_down {
-                format!(
-                    "The task's containers are already gone, so ECS stops it without waiting; its target still drains for the target group's deregistration delay ({delay})."
+                text(
+                    170,
+                    format_args!(
+                        "The task's containers are already gone, so ECS stops it without waiting; its target still drains for the target group's deregistration delay ({delay})."
+                    ),
                 )
             } else {
-                format!(
-                    "The target drains for the target group's deregistration delay ({delay}) so in-flight requests can finish."
+                text(
+                    130,
+                    format_args!(
+                        "The target drains for the target group's deregistration delay ({delay}) so in-flight requests can finish."
+                    ),
                 )
             }),
         );
@@ -354,31 +360,64 @@ fn emit_change(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx, from: Option<Ta
     };
     let t = ctx.world.task(task);
     let td = ctx.world.task_definition(t.task_definition);
-    let reason = target
-        .reason
-        .as_ref()
-        .map(|r| format!(" ({}: {})", r.code(), r.description()))
-        .unwrap_or_default();
-    let message = match from {
-        None => format!(
-            "registered target {} (task {}, {}): {}{reason}",
-            target.endpoint(),
-            t.short_id(),
-            td.family_revision(),
-            target.state.as_str()
+    let endpoint = text(
+        target.id.len() + 6,
+        format_args!("{}:{}", target.id, target.port),
+    );
+    // "registered target 10.0.1.5:8080 (task 1a2b3c4d, web:2): initial (Elb.…: …)", written
+    // in one buffer (this runs for every target change of every task).
+    let description = target.reason.as_ref().map(|r| r.description());
+    let reason_len = description.as_ref().map_or(0, |d| d.len() + 40);
+    let capacity = endpoint.len() + td.family.len() + reason_len + 80;
+    let message = match (from, &target.reason, &description) {
+        (None, Some(r), Some(d)) => text(
+            capacity,
+            format_args!(
+                "registered target {endpoint} (task {}, {}:{}): {} ({}: {d})",
+                t.short_id(),
+                td.family,
+                td.revision,
+                target.state.as_str(),
+                r.code(),
+            ),
         ),
-        Some(f) => format!(
-            "target {} (task {}, {}): {} → {}{reason}",
-            target.endpoint(),
-            t.short_id(),
-            td.family_revision(),
-            f.as_str(),
-            target.state.as_str()
+        (None, _, _) => text(
+            capacity,
+            format_args!(
+                "registered target {endpoint} (task {}, {}:{}): {}",
+                t.short_id(),
+                td.family,
+                td.revision,
+                target.state.as_str(),
+            ),
+        ),
+        (Some(f), Some(r), Some(d)) => text(
+            capacity,
+            format_args!(
+                "target {endpoint} (task {}, {}:{}): {} → {} ({}: {d})",
+                t.short_id(),
+                td.family,
+                td.revision,
+                f.as_str(),
+                target.state.as_str(),
+                r.code(),
+            ),
+        ),
+        (Some(f), _, _) => text(
+            capacity,
+            format_args!(
+                "target {endpoint} (task {}, {}:{}): {} → {}",
+                t.short_id(),
+                td.family,
+                td.revision,
+                f.as_str(),
+                target.state.as_str()
+            ),
         ),
     };
     let kind = EventKind::TargetHealthChanged {
         target_group: group.name.clone(),
-        target: target.endpoint(),
+        target: endpoint,
         task: t.id.clone(),
         service: t.service.map(|s| ctx.world.service(s).name.clone()),
         revision: td.revision,
@@ -404,15 +443,22 @@ fn emit_removed(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
     };
     let t = ctx.world.task(task);
     let td = ctx.world.task_definition(t.task_definition);
-    let message = format!(
-        "target {} (task {}, {}): draining finished, deregistered",
-        target.endpoint(),
-        t.short_id(),
-        td.family_revision()
+    let endpoint = text(
+        target.id.len() + 6,
+        format_args!("{}:{}", target.id, target.port),
+    );
+    let message = text(
+        endpoint.len() + td.family.len() + 70,
+        format_args!(
+            "target {endpoint} (task {}, {}:{}): draining finished, deregistered",
+            t.short_id(),
+            td.family,
+            td.revision
+        ),
     );
     let kind = EventKind::TargetHealthChanged {
         target_group: group.name.clone(),
-        target: target.endpoint(),
+        target: endpoint,
         task: t.id.clone(),
         service: t.service.map(|s| ctx.world.service(s).name.clone()),
         revision: td.revision,

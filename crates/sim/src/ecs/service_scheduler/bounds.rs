@@ -5,6 +5,8 @@
 //! A [`Bounds`] value is plain numbers; it writes its own explanation, so the why of a
 //! scheduler event, the scheduler's last decision and the app all show the same arithmetic.
 
+use std::fmt::Write;
+
 use serde::Serialize;
 
 /// floor(desired × maximumPercent / 100): ECS rounds the upper bound down.
@@ -70,52 +72,86 @@ impl Bounds {
 
     /// "upper floor(4 × 200 / 100) = 8, lower ceil(4 × 100 / 100) = 4"
     pub fn rules(&self) -> String {
-        format!(
+        let mut out = String::with_capacity(RULES_CAPACITY);
+        self.write_rules(&mut out);
+        out
+    }
+
+    /// "upper floor(4 × 200 / 100) = 8, lower ceil(4 × 100 / 100) = 4: 6 running or pending
+    /// leaves room for 2"
+    pub fn explain_room(&self) -> String {
+        let mut out = String::with_capacity(RULES_CAPACITY + ROOM_CAPACITY);
+        self.write_rules(&mut out);
+        out.push_str(": ");
+        self.write_room(&mut out);
+        out
+    }
+
+    /// "6 running or pending leaves room for 2"
+    pub fn room_text(&self) -> String {
+        let mut out = String::with_capacity(ROOM_CAPACITY);
+        self.write_room(&mut out);
+        out
+    }
+
+    /// "healthy 5 − lower 4 = 1 may stop"
+    pub fn stop_text(&self) -> String {
+        let mut out = String::with_capacity(STOP_CAPACITY);
+        self.write_stop(&mut out);
+        out
+    }
+
+    /// Both bounds with both counts: "upper floor(4 × 200 / 100) = 8, lower ceil(4 × 100 /
+    /// 100) = 4: 6 running or pending leaves room for 2; healthy 5 − lower 4 = 1 may stop"
+    pub fn explain(&self) -> String {
+        let mut out = String::with_capacity(RULES_CAPACITY + ROOM_CAPACITY + STOP_CAPACITY);
+        self.write_rules(&mut out);
+        out.push_str(": ");
+        self.write_room(&mut out);
+        out.push_str("; ");
+        self.write_stop(&mut out);
+        out
+    }
+
+    // The texts are written into one buffer each (a pass writes several per started task).
+    // Writing into a String cannot fail.
+
+    fn write_rules(&self, out: &mut String) {
+        let _ = write!(
+            out,
             "upper floor({d} × {max} / 100) = {upper}, lower ceil({d} × {min} / 100) = {lower}",
             d = self.desired,
             max = self.maximum_percent,
             upper = self.upper,
             min = self.minimum_healthy_percent,
             lower = self.lower,
-        )
+        );
     }
 
-    /// "upper floor(4 × 200 / 100) = 8, lower ceil(4 × 100 / 100) = 4: 6 running or pending
-    /// leaves room for 2"
-    pub fn explain_room(&self) -> String {
-        format!("{}: {}", self.rules(), self.room_text())
-    }
-
-    /// "6 running or pending leaves room for 2"
-    pub fn room_text(&self) -> String {
-        format!(
+    fn write_room(&self, out: &mut String) {
+        let _ = write!(
+            out,
             "{} running or pending leaves room for {}",
             self.running_or_pending,
             self.room()
-        )
+        );
     }
 
-    /// "healthy 5 − lower 4 = 1 may stop"
-    pub fn stop_text(&self) -> String {
-        format!(
+    fn write_stop(&self, out: &mut String) {
+        let _ = write!(
+            out,
             "healthy {} − lower {} = {} may stop",
             self.healthy,
             self.lower,
             self.may_stop()
-        )
-    }
-
-    /// Both bounds with both counts: "upper floor(4 × 200 / 100) = 8, lower ceil(4 × 100 /
-    /// 100) = 4: 6 running or pending leaves room for 2; healthy 5 − lower 4 = 1 may stop"
-    pub fn explain(&self) -> String {
-        format!(
-            "{}: {}; {}",
-            self.rules(),
-            self.room_text(),
-            self.stop_text()
-        )
+        );
     }
 }
+
+/// Room for each text with its numbers (10 digits each at most), so the buffers never grow.
+const RULES_CAPACITY: usize = 64 + 7 * 10;
+const ROOM_CAPACITY: usize = 40 + 2 * 10;
+const STOP_CAPACITY: usize = 40 + 3 * 10;
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,7 @@ use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{ServiceIdx, TargetGroupIdx, TaskIdx};
 use crate::ecs::{HealthStatus, Host, TaskStatus, UnhealthyReason, messages};
 use crate::elb::TargetState;
-use crate::event::{EventKind, HealthCheckKind, Source, Subject};
+use crate::event::{EventKind, HealthCheckKind, Source, Subject, text};
 use crate::scenario::spec::TargetType;
 use crate::time::{Millis, SimTime};
 
@@ -295,7 +295,10 @@ pub fn record(ctx: &mut Ctx, s: ServiceIdx, gates: &[(TaskIdx, Gate)]) {
                     task.healthy_at = Some(now);
                     task.explain(
                         now,
-                        format!("Counts as healthy for the deployment: {rule}."),
+                        text(
+                            rule.len() + 40,
+                            format_args!("Counts as healthy for the deployment: {rule}."),
+                        ),
                     );
                     let dep = task.deployment_id.clone().unwrap_or_default();
                     circuit_breaker::record_success(ctx, s, &dep);

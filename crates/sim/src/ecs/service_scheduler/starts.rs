@@ -11,7 +11,7 @@ use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{ServiceIdx, TaskDefIdx, TaskIdx};
 use crate::ecs::placement::{self, Placement, SpreadCounts};
 use crate::ecs::{Host, RolloutState, TaskStatus, circuit_breaker, messages, task_lifecycle};
-use crate::event::{EventKind, Source, Subject};
+use crate::event::{EventKind, Source, Subject, text};
 use crate::time::Millis;
 
 /// How long the scheduler waits before trying again to place a task that did not fit [model].
@@ -149,10 +149,13 @@ fn launch_for(
             counts,
             &mut ctx.rngs.placement,
         );
-        let why = format!(
-            "Started by deployment {dep_id}: {}, and the deployment needs {} more.",
-            pass.bounds.explain_room(),
-            need - ids.len() as u32
+        let room = pass.bounds.explain_room();
+        let why = text(
+            dep_id.len() + room.len() + 70,
+            format_args!(
+                "Started by deployment {dep_id}: {room}, and the deployment needs {} more.",
+                need - ids.len() as u32
+            ),
         );
         match placed {
             Ok(p) => {

@@ -31,7 +31,9 @@ pub(super) fn record(ctx: &mut Ctx, pass: &Pass) {
     let decision = if steady {
         "Steady: every desired task is running and healthy.".to_string()
     } else {
-        format!("{}.", bounds.explain())
+        let mut decision = bounds.explain();
+        decision.push('.');
+        decision
     };
     ctx.world.service_mut(pass.s).last_pass = SchedulerView {
         at: ctx.now,

@@ -13,7 +13,7 @@ use crate::ecs::ids::{ServiceIdx, TaskIdx};
 use crate::ecs::placement::SpreadCounts;
 use crate::ecs::task_lifecycle::{self, StopCause};
 use crate::ecs::{Host, TaskStatus, UnhealthyReason, messages};
-use crate::event::{EventKind, Source, Subject};
+use crate::event::{EventKind, Source, Subject, text};
 use crate::net::Zone;
 
 /// A task a pass decided to stop, and why.
@@ -69,11 +69,14 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
     let may_stop = budget;
     // "healthy 5 − lower 4 = 1 may stop (stop 1 of 1; upper …, lower …)"
     let budget_why = |before: i64| {
-        format!(
-            "{} (stop {} of {may_stop}; {})",
-            pass.bounds.stop_text(),
-            may_stop - before + 1,
-            pass.rules
+        text(
+            pass.rules.len() + 100,
+            format_args!(
+                "{} (stop {} of {may_stop}; {})",
+                pass.bounds.stop_text(),
+                may_stop - before + 1,
+                pass.rules
+            ),
         )
     };
     let primary = &pass.primary;
@@ -197,7 +200,13 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
         stops.push(Stop {
             t,
             cause: scaling.clone(),
-            why: format!("Stopped by deployment {primary}: {}.", budget_why(budget)),
+            why: {
+                let budget = budget_why(budget);
+                text(
+                    primary.len() + budget.len() + 30,
+                    format_args!("Stopped by deployment {primary}: {budget}."),
+                )
+            },
             scales_down: true,
         });
         budget -= 1;
