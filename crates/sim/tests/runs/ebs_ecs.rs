@@ -236,3 +236,63 @@ fn new_volume_settings_start_a_deployment_whose_tasks_get_volumes_of_the_new_siz
         "{line}"
     );
 }
+
+#[test]
+fn update_service_volume_configurations_from_the_console_rolls_out_bigger_volumes() {
+    let mut p = Playback::new(scenario());
+    p.seek(SimTime::from_secs(60));
+    let reply = crate::say::act(
+        &mut p,
+        "aws ecs update-service --cluster books --service ledger --volume-configurations 'name=data,managedEBSVolume={roleArn=arn:aws:iam::123456789012:role/ecsInfrastructureRole,volumeType=gp3,sizeInGiB=40}'",
+    );
+    assert!(reply.contains("\"sizeInGiB\": 40"), "{reply}");
+    p.seek(SimTime::from_secs(280));
+    let sizes: Vec<u32> = volumes(p.world().ecs_cluster(), p.now())
+        .iter()
+        .filter(|v| v.attachment_status == "ATTACHED")
+        .map(|v| v.size_gib)
+        .collect();
+    assert!(
+        sizes.len() >= 3 && sizes.iter().all(|s| *s == 40),
+        "the new deployment's tasks got 40 GiB volumes and the old ones are gone: {sizes:?}"
+    );
+    // The scenario's write rate carries over: the new volumes fill up too.
+    p.seek(SimTime::from_secs(290));
+    assert!(
+        volumes(p.world().ecs_cluster(), p.now())
+            .iter()
+            .any(|v| v.files > 0)
+    );
+}
+
+#[test]
+fn update_service_refuses_volume_settings_ecs_would_refuse() {
+    let mut p = Playback::new(scenario());
+    p.seek(SimTime::from_secs(60));
+    let role = "roleArn=arn:aws:iam::123456789012:role/ecsInfrastructureRole";
+    let e = crate::say::failed(
+        &p,
+        &format!(
+            "aws ecs update-service --cluster books --service ledger --volume-configurations 'name=logs,managedEBSVolume={{{role},sizeInGiB=40}}'"
+        ),
+    );
+    assert!(
+        e.contains("InvalidParameterException") && e.contains("'logs' does not match a volume configured at launch in task definition ledger:1 (it has 'data')"),
+        "{e}"
+    );
+    let e = crate::say::failed(
+        &p,
+        &format!(
+            "aws ecs update-service --cluster books --service ledger --volume-configurations 'name=data,managedEBSVolume={{{role},sizeInGiB=20000}}'"
+        ),
+    );
+    assert!(e.contains("sizeInGiB"), "{e}");
+    let e = crate::say::failed(
+        &p,
+        "aws ecs update-service --cluster books --service ledger --volume-configurations '[{\"name\":\"data\",\"managedEBSVolume\":{\"size\":3}}]'",
+    );
+    assert!(
+        e.contains("Unknown parameter in volumeConfigurations[0].managedEBSVolume: \"size\""),
+        "{e}"
+    );
+}

@@ -158,7 +158,7 @@ fn configurations(
     }
 }
 
-fn managed_ebs_volume(out: &mut Problems, e: &ManagedEbsVolumeSpec, p: &Path) {
+pub(super) fn managed_ebs_volume(out: &mut Problems, e: &ManagedEbsVolumeSpec, p: &Path) {
     let t = e.volume_type;
     if !is_role_arn(&e.role_arn) {
         out.push((

@@ -54,6 +54,14 @@ use ecs_index::EcsIndex;
 /// A problem: where it is in the file, and the message.
 pub(super) type Problems = Vec<(Path, String)>;
 
+/// What is wrong with a `managedEBSVolume` given at run time (the console's
+/// `update-service --volume-configurations`), in the words the scenario check uses.
+pub(crate) fn managed_ebs_volume_problems(e: &super::spec::ManagedEbsVolumeSpec) -> Vec<String> {
+    let mut out = Problems::new();
+    ecs_ebs::managed_ebs_volume(&mut out, e, &Path::root());
+    out.into_iter().map(|(_, m)| m).collect()
+}
+
 /// Problems, each with where it is and what would be valid.
 pub(super) fn validate(s: &Scenario) -> Problems {
     let mut out = Vec::new();
