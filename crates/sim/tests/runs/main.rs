@@ -15,6 +15,7 @@ mod disruption;
 mod ecr;
 mod efs;
 mod efs_eks;
+mod efs_static;
 mod golden;
 mod logs;
 mod properties;
