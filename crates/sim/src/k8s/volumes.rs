@@ -236,6 +236,10 @@ pub fn pod_volume_reason(c: &EksCluster, p: usize, now: SimTime) -> Option<Strin
                 "claim {} is being provisioned: a new EBS volume in {}",
                 claim.name, pr.zone
             ),
+            None if claim.class.is_none() => format!(
+                "claim {} names no StorageClass, so nothing provisions it, and no PersistentVolume written by hand matches it (FailedBinding)",
+                claim.name
+            ),
             None => format!("claim {} is not bound to a volume yet", claim.name),
         });
     };

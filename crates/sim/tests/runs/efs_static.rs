@@ -161,6 +161,17 @@ fn a_claim_of_no_class_that_no_pv_matches_gets_failed_binding_and_its_pod_waits(
     assert!(printed(&p, "kubectl get pvc").contains("reports   Pending"));
     let reporter = pods_of(eks(&p), "reporter");
     assert!(reporter.iter().all(|(_, _, _, s)| s == "Pending"));
+    let pod = eks(&p)
+        .pods
+        .iter()
+        .position(|x| x.counts() && x.name.starts_with("reporter-"))
+        .expect("the reporter pod");
+    let reason = orca_sim::k8s::volumes::pod_volume_reason(eks(&p), pod, p.now())
+        .expect("the volume is why it waits");
+    assert!(
+        reason.contains("no PersistentVolume written by hand matches it"),
+        "{reason}"
+    );
     // media-archive (ReadWriteMany only) stays Available for the ReadWriteOnce claim.
     assert!(printed(&p, "kubectl get pv media-archive").contains("Available"));
 }
