@@ -14,6 +14,9 @@ pub struct FileSystem {
     pub id: String,
     /// The zones with a mount target, in the cluster's zone order.
     pub mount_targets: Vec<String>,
+    /// A One Zone file system's zone (its data is stored there only; its one mount target can
+    /// only be there). None: Regional.
+    pub availability_zone_name: Option<String>,
     /// Access point ids (`fsap-…`).
     pub access_points: Vec<String>,
     /// Files on it when the scenario starts.
@@ -26,11 +29,17 @@ pub struct FileSystem {
 }
 
 impl FileSystem {
-    /// The file system of a scenario's spec; no `mount_targets` means one in every zone.
+    /// The file system of a scenario's spec; no `mount_targets` means one in every zone (One
+    /// Zone: in its zone).
     pub fn from_spec(f: &EfsFileSystemSpec, zones: &[String]) -> Self {
+        let all = match &f.availability_zone_name {
+            Some(z) => vec![z.clone()],
+            None => zones.to_vec(),
+        };
         FileSystem {
             id: f.file_system_id.clone(),
-            mount_targets: f.mount_targets.clone().unwrap_or_else(|| zones.to_vec()),
+            mount_targets: f.mount_targets.clone().unwrap_or(all),
+            availability_zone_name: f.availability_zone_name.clone(),
             access_points: f.access_points.clone(),
             initial_files: u64::from(f.files),
             files_per_task_minute: f.files_per_task_minute,
@@ -69,6 +78,7 @@ mod tests {
         FileSystem {
             id: "fs-0123456789abcdef0".into(),
             mount_targets: vec!["us-east-1a".into(), "us-east-1b".into()],
+            availability_zone_name: None,
             access_points: Vec::new(),
             initial_files: 10,
             files_per_task_minute: 6,

@@ -74,12 +74,30 @@ pub fn no_mount_target_output(fs: &FileSystem, zone: &str, region: &str) -> Stri
 
 /// `Warning FailedMount` (kubelet) for pod `pod_uid` whose node cannot mount EFS volume `v`
 /// (observed wording, as posted in public troubleshooting notes).
+/// The source is `fs-…:<path>` (`/` unless a PV written by hand names a directory) and the
+/// options those the node plugin passes (`efs_static::mount_args`).
 pub fn failed_mount(v: &Volume, src: &EfsSource, pod_uid: &str, output: &str) -> String {
     let dir = pod_mount_dir(pod_uid, &v.name);
-    let fs = &src.file_system_id;
+    let (path, args) = match &v.manual {
+        Some(m) => (
+            src.root_directory.as_str(),
+            super::efs_static::mount_args(
+                Some(src.access_point_id.as_str()).filter(|a| !a.is_empty()),
+                m.encrypt_in_transit,
+                &m.mount_options,
+            ),
+        ),
+        None => ("/", format!("accesspoint={},tls", src.access_point_id)),
+    };
+    let source = format!("{}:{path}", src.file_system_id);
+    let options = if args.is_empty() {
+        String::new()
+    } else {
+        format!("-o {args} ")
+    };
     format!(
-        "MountVolume.SetUp failed for volume \"{}\" : rpc error: code = Internal desc = Could not mount \"{fs}:/\" at \"{dir}\": mount failed: exit status 1 Mounting command: mount Mounting arguments: -t efs -o accesspoint={},tls {fs}:/ {dir} Output: {output}",
-        v.name, src.access_point_id
+        "MountVolume.SetUp failed for volume \"{}\" : rpc error: code = Internal desc = Could not mount \"{source}\" at \"{dir}\": mount failed: exit status 1 Mounting command: mount Mounting arguments: -t efs {options}{source} {dir} Output: {output}",
+        v.name
     )
 }
 
@@ -91,6 +109,7 @@ mod tests {
         FileSystem {
             id: "fs-0263715a9518b3f0c".into(),
             mount_targets: zones.iter().map(|z| z.to_string()).collect(),
+            availability_zone_name: None,
             access_points: Vec::new(),
             initial_files: 0,
             files_per_task_minute: 0,

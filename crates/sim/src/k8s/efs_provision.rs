@@ -41,7 +41,7 @@ pub fn access_point_volume(
     let claim = &c.storage.claims[cl];
     Some(Volume {
         name: name.clone(),
-        claim: cl,
+        claim: Some(cl),
         zone: String::new(),
         storage_gib: claim.storage_gib,
         access: claim.access,
@@ -55,6 +55,7 @@ pub fn access_point_volume(
             gid,
             root_directory: efs_csi::access_point_root(&e.base_path, &name),
         }),
+        manual: None,
     })
 }
 
@@ -63,6 +64,11 @@ pub fn claim(ctx: &mut EksCtx, cl: usize) {
     let now = ctx.now;
     let c = &*ctx.world;
     let claim = &c.storage.claims[cl];
+    if volumes::efs_class(c, cl).is_some_and(|e| e.file_system_id.is_empty()) {
+        // A class without parameters is for PVs written by hand only (validation gives each
+        // of its claims one): the driver's provisioner has nothing to make.
+        return;
+    }
     match &claim.provisioning {
         Some(p) if p.done_at <= now => provisioned(ctx, cl),
         Some(_) => {}
@@ -146,7 +152,7 @@ pub fn report_mounts(ctx: &mut EksCtx) {
         };
         let vol = &c.storage.volumes[v];
         let Some(src) = &vol.efs else { continue };
-        if !c.storage.efs_driver || volumes::efs_mountable(c, vol, n) {
+        if !volumes::efs_driver_on(c, n) || volumes::efs_mountable(c, vol, n) {
             continue;
         }
         let Some(f) = c.storage.file_system(&src.file_system_id) else {
@@ -154,17 +160,28 @@ pub fn report_mounts(ctx: &mut EksCtx) {
         };
         let fs = &c.storage.file_systems[f];
         let (node, zone) = (c.nodes[n].name.clone(), c.nodes[n].zone.clone());
-        let output = efs_csi::no_mount_target_output(fs, &zone, &c.storage.region);
+        let target_zone = volumes::efs_mount_zone(c, vol, n).to_string();
+        let output = efs_csi::no_mount_target_output(fs, &target_zone, &c.storage.region);
         let message = efs_csi::failed_mount(vol, src, &pod.uid, &output);
-        let why = format!(
-            "{node} is in {zone}, where {} has no mount target (mount targets: {}); efs-utils on the node looks up the mount target of its own zone and does not fall back to another zone's, so the pod stays ContainerCreating while the kubelet retries",
-            fs.id,
-            if fs.mount_targets.is_empty() {
-                "none".to_string()
-            } else {
-                fs.mount_targets.join(", ")
-            }
-        );
+        let targets = if fs.mount_targets.is_empty() {
+            "none".to_string()
+        } else {
+            fs.mount_targets.join(", ")
+        };
+        let why = if target_zone != zone {
+            format!(
+                "the PersistentVolume's mount option az={target_zone} sends {node} (in {zone}) to the mount target in {target_zone}, and {} has none there (mount targets: {targets}); the pod stays ContainerCreating while the kubelet retries",
+                fs.id
+            )
+        } else {
+            let one_zone = fs.availability_zone_name.as_ref().map_or(String::new(), |z| {
+                format!(" {} is a One Zone file system in {z}: a node in another zone mounts it only with the mount option az={z};", fs.id)
+            });
+            format!(
+                "{node} is in {zone}, where {} has no mount target (mount targets: {targets}); efs-utils on the node looks up the mount target of its own zone and does not fall back to another zone's;{one_zone} so the pod stays ContainerCreating while the kubelet retries",
+                fs.id
+            )
+        };
         let (uid, pod_name) = (pod.uid.clone(), pod.name.clone());
         ctx.world.storage.reported_mount_failed.push(uid);
         ctx.world.pods[p].explain(now, format!("ContainerCreating: {why}"));

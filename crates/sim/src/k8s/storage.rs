@@ -51,14 +51,15 @@ pub struct EfsParameters {
 }
 
 /// What an EFS PersistentVolume mounts: the file system through an access point (its
-/// `volumeHandle` is `fs-…::fsap-…`).
+/// `volumeHandle` is `fs-…::fsap-…`), or, for a PV written by hand, the file system's root or
+/// a directory of it (`access_point_id` empty, `gid` 0).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EfsSource {
     pub file_system_id: String,
     pub access_point_id: String,
     /// The access point's POSIX user and group id.
     pub gid: u32,
-    /// The access point's root directory.
+    /// The access point's root directory (a PV written by hand: the directory it mounts).
     pub root_directory: String,
 }
 
@@ -100,13 +101,30 @@ pub struct Attachment {
     pub detach_at: Option<SimTime>,
 }
 
+/// What a PersistentVolume written by hand (static provisioning) says beyond its EFS source:
+/// no provisioner made it, and it waits `Available` until the PV controller binds a claim.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ManualPv {
+    /// `spec.storageClassName` (`""`: none).
+    pub storage_class: String,
+    /// `Retain` or `Delete`.
+    pub reclaim_policy: &'static str,
+    /// `spec.csi.volumeHandle` as written.
+    pub volume_handle: String,
+    /// `spec.mountOptions`.
+    pub mount_options: Vec<String>,
+    /// `volumeAttributes.encryptInTransit`.
+    pub encrypt_in_transit: bool,
+}
+
 /// A PersistentVolume: an EBS volume (one zone, one node at a time) or an EFS access point
 /// (`efs`: every zone with a mount target, any number of nodes; no zone, no attachment).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Volume {
-    /// `pvc-<uid of the claim>`.
+    /// `pvc-<uid of the claim>`, or the name a PV written by hand has.
     pub name: String,
-    pub claim: usize,
+    /// The claim it is bound to (a PV written by hand is `Available` until one binds).
+    pub claim: Option<usize>,
     pub zone: String,
     pub storage_gib: u32,
     pub access: AccessMode,
@@ -117,6 +135,8 @@ pub struct Volume {
     pub attachment: Option<Attachment>,
     /// Set for a volume of the EFS CSI driver.
     pub efs: Option<EfsSource>,
+    /// Set for a PV written by hand (static provisioning).
+    pub manual: Option<ManualPv>,
 }
 
 /// The storage part of the EKS world.

@@ -3,9 +3,14 @@
 //! the pod's node (as a Deployment rolled out before the scenario would have it).
 
 use super::cluster::EksCluster;
-use super::volumes::{self, AccessMode, Attachment, Claim, EfsParameters, StorageClass, Volume};
+use super::efs_static;
+use super::volumes::{
+    self, AccessMode, Attachment, Claim, EfsParameters, EfsSource, ManualPv, StorageClass, Volume,
+};
 use crate::rng::Rngs;
-use crate::scenario::spec::{AccessModeSpec, EksWorld, VolumeBindingMode};
+use crate::scenario::spec::{
+    AccessModeSpec, EksWorld, PersistentVolumeSpec, ReclaimPolicySpec, VolumeBindingMode,
+};
 use crate::time::SimTime;
 
 /// The scenario's classes and claims (validation guarantees every name resolves).
@@ -50,10 +55,7 @@ pub fn add_storage(c: &mut EksCluster, k: &EksWorld) {
                 None => default_class,
             },
             storage_gib: p.storage_gib,
-            access: match p.access_mode {
-                AccessModeSpec::ReadWriteOnce => AccessMode::ReadWriteOnce,
-                AccessModeSpec::ReadWriteMany => AccessMode::ReadWriteMany,
-            },
+            access: access(p.access_mode),
             created_at: SimTime::ZERO,
             volume: None,
             provisioning: None,
@@ -61,6 +63,47 @@ pub fn add_storage(c: &mut EksCluster, k: &EksWorld) {
             selected_node: None,
         })
         .collect();
+    c.storage.volumes = k.persistent_volumes.iter().filter_map(manual).collect();
+}
+
+fn access(a: AccessModeSpec) -> AccessMode {
+    match a {
+        AccessModeSpec::ReadWriteOnce => AccessMode::ReadWriteOnce,
+        AccessModeSpec::ReadWriteMany => AccessMode::ReadWriteMany,
+    }
+}
+
+/// A PersistentVolume written by hand: `Available`, bound to no claim yet (validation
+/// guarantees its volume handle parses).
+fn manual(p: &PersistentVolumeSpec) -> Option<Volume> {
+    let h = efs_static::parse_handle(&p.volume_handle).ok()?;
+    Some(Volume {
+        name: p.name.clone(),
+        claim: None,
+        zone: String::new(),
+        storage_gib: p.storage_gib,
+        access: access(p.access_mode),
+        volume_id: String::new(),
+        volume_type: String::new(),
+        created_at: SimTime::ZERO,
+        attachment: None,
+        efs: Some(EfsSource {
+            file_system_id: h.file_system_id,
+            access_point_id: h.access_point_id.unwrap_or_default(),
+            gid: 0,
+            root_directory: h.path,
+        }),
+        manual: Some(ManualPv {
+            storage_class: p.storage_class.clone(),
+            reclaim_policy: match p.reclaim_policy {
+                ReclaimPolicySpec::Retain => "Retain",
+                ReclaimPolicySpec::Delete => "Delete",
+            },
+            volume_handle: p.volume_handle.clone(),
+            mount_options: p.mount_options.clone(),
+            encrypt_in_transit: p.encrypt_in_transit,
+        }),
+    })
 }
 
 /// After the first pods are placed: each claim a running pod mounts is bound to a volume in
@@ -89,7 +132,7 @@ pub fn bind_placed(c: &mut EksCluster, rngs: &mut Rngs) {
         });
         let volume = Volume {
             name: format!("pvc-{}", crate::rng::uuid(&mut rngs.names)),
-            claim: cl,
+            claim: Some(cl),
             zone: c.nodes[n].zone.clone(),
             storage_gib: claim.storage_gib,
             access: claim.access,
@@ -102,6 +145,7 @@ pub fn bind_placed(c: &mut EksCluster, rngs: &mut Rngs) {
                 detach_at: None,
             }),
             efs: None,
+            manual: None,
         };
         c.storage.volumes.push(volume);
         c.storage.claims[cl].volume = Some(c.storage.volumes.len() - 1);

@@ -14,6 +14,7 @@ use rand::Rng;
 use super::cluster::EksCtx;
 use super::efs_provision;
 use super::events;
+use super::static_binding;
 use super::volume_binding::{self, claim_object};
 use super::volumes::{self, Attachment, Provisioning, Volume};
 use crate::event::Subject;
@@ -40,6 +41,11 @@ fn claim(ctx: &mut EksCtx, cl: usize) {
     if claim.volume.is_some() {
         return;
     }
+    if claim.provisioning.is_none() && static_binding::bind(ctx, cl) {
+        return;
+    }
+    let c = &*ctx.world;
+    let claim = &c.storage.claims[cl];
     if volumes::efs_class(c, cl).is_some() {
         efs_provision::claim(ctx, cl);
         return;
@@ -109,7 +115,7 @@ fn provisioned(ctx: &mut EksCtx, cl: usize) {
     let size = claim.storage_gib;
     c.storage.volumes.push(Volume {
         name: name.clone(),
-        claim: cl,
+        claim: Some(cl),
         zone: p.zone.clone(),
         storage_gib: size,
         access: claim.access,
@@ -118,6 +124,7 @@ fn provisioned(ctx: &mut EksCtx, cl: usize) {
         created_at: now,
         attachment: None,
         efs: None,
+        manual: None,
     });
     claim.volume = Some(c.storage.volumes.len() - 1);
     let (object, subjects) = claim_object(&claim_name, &p.zone);
@@ -147,7 +154,9 @@ fn detach(ctx: &mut EksCtx) {
             c.storage.volumes[v].attachment = None;
             continue;
         }
-        let cl = c.storage.volumes[v].claim;
+        let Some(cl) = c.storage.volumes[v].claim else {
+            continue;
+        };
         let in_use = (0..c.pods.len()).any(|p| {
             !c.pods[p].gone && c.pods[p].node == Some(a.node) && volumes::claim_of(c, p) == Some(cl)
         });

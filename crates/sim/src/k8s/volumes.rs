@@ -109,16 +109,31 @@ pub fn efs_class(c: &EksCluster, cl: usize) -> Option<&EfsParameters> {
     c.storage.classes[k].efs.as_ref()
 }
 
-/// The node can mount EFS volume `v`: the driver's node plugin runs there (the add-on) and
-/// the node's zone has a mount target of the file system.
+/// The node can mount EFS volume `v`: the driver's node plugin runs there (the add-on's
+/// DaemonSet on an EC2 node; built into Fargate) and the file system has a mount target in
+/// the zone the mount helper looks in (the node's own, or the PV's `az=` mount option's).
 pub fn efs_mountable(c: &EksCluster, v: &Volume, n: usize) -> bool {
     let Some(src) = &v.efs else {
         return false;
     };
-    c.storage.efs_driver
+    efs_driver_on(c, n)
         && c.storage
             .file_system(&src.file_system_id)
-            .is_some_and(|f| c.storage.file_systems[f].reachable_from(&c.nodes[n].zone))
+            .is_some_and(|f| c.storage.file_systems[f].reachable_from(efs_mount_zone(c, v, n)))
+}
+
+/// The EFS CSI driver's node plugin runs on node `n`: the add-on is installed, or it is a
+/// Fargate node, where the driver is built in (EKS User Guide, efs-csi: "You can't use
+/// dynamic provisioning for persistent volumes with Fargate nodes, but you can use static
+/// provisioning"; the add-on's DaemonSet does not run on Fargate).
+pub fn efs_driver_on(c: &EksCluster, n: usize) -> bool {
+    c.storage.efs_driver || c.nodes[n].fargate
+}
+
+/// The zone whose mount target node `n` mounts EFS volume `v` through.
+pub fn efs_mount_zone<'a>(c: &'a EksCluster, v: &'a Volume, n: usize) -> &'a str {
+    let options = v.manual.as_ref().map_or(&[][..], |m| &m.mount_options[..]);
+    super::efs_static::mount_zone(options, &c.nodes[n].zone)
 }
 
 /// The volume is attached to the pod's node and usable: the kubelet may set the pod up. A pod
@@ -172,10 +187,11 @@ pub fn volume_cards(c: &EksCluster, now: SimTime) -> Vec<VolumeCard> {
         .volumes
         .iter()
         .filter(|v| v.efs.is_none())
-        .map(|v| {
-            let claim = &c.storage.claims[v.claim];
+        .filter_map(|v| {
+            let cl = v.claim?;
+            let claim = &c.storage.claims[cl];
             let pods = (0..c.pods.len())
-                .filter(|&p| !c.pods[p].gone && claim_of(c, p) == Some(v.claim))
+                .filter(|&p| !c.pods[p].gone && claim_of(c, p) == Some(cl))
                 .map(|p| c.pods[p].name.clone())
                 .collect();
             let state = match &v.attachment {
@@ -184,7 +200,7 @@ pub fn volume_cards(c: &EksCluster, now: SimTime) -> Vec<VolumeCard> {
                 Some(a) if a.ready_at > now => "Attaching",
                 Some(_) => "Attached",
             };
-            VolumeCard {
+            Some(VolumeCard {
                 volume: v.name.clone(),
                 claim: claim.name.clone(),
                 zone: v.zone.clone(),
@@ -193,7 +209,7 @@ pub fn volume_cards(c: &EksCluster, now: SimTime) -> Vec<VolumeCard> {
                 state,
                 node: v.attachment.as_ref().map(|a| c.nodes[a.node].name.clone()),
                 pods,
-            }
+            })
         })
         .collect()
 }
@@ -208,14 +224,21 @@ pub fn pod_volume_reason(c: &EksCluster, p: usize, now: SimTime) -> Option<Strin
         return None;
     }
     let claim = &c.storage.claims[cl];
-    if let Some(e) = efs_class(c, cl) {
-        return Some(efs_reason(c, cl, e, pod.node));
+    let efs_volume = claim
+        .volume
+        .is_some_and(|v| c.storage.volumes[v].efs.is_some());
+    if efs_volume || efs_class(c, cl).is_some_and(|e| !e.file_system_id.is_empty()) {
+        return Some(efs_reason(c, cl, pod.node));
     }
     let Some(v) = claim.volume else {
         return Some(match &claim.provisioning {
             Some(pr) => format!(
                 "claim {} is being provisioned: a new EBS volume in {}",
                 claim.name, pr.zone
+            ),
+            None if claim.class.is_none() => format!(
+                "claim {} names no StorageClass, so nothing provisions it, and no PersistentVolume written by hand matches it (FailedBinding)",
+                claim.name
             ),
             None => format!("claim {} is not bound to a volume yet", claim.name),
         });
@@ -238,9 +261,10 @@ pub fn pod_volume_reason(c: &EksCluster, p: usize, now: SimTime) -> Option<Strin
 }
 
 /// Why a pod whose claim is an EFS one waits.
-fn efs_reason(c: &EksCluster, cl: usize, e: &EfsParameters, node: Option<usize>) -> String {
+fn efs_reason(c: &EksCluster, cl: usize, node: Option<usize>) -> String {
     let claim = &c.storage.claims[cl];
     let Some(v) = claim.volume else {
+        let fs = efs_class(c, cl).map_or("", |e| e.file_system_id.as_str());
         return if !c.storage.efs_driver {
             format!(
                 "claim {} waits for {EFS_CSI}, which is not running: the aws-efs-csi-driver add-on is not installed",
@@ -248,17 +272,25 @@ fn efs_reason(c: &EksCluster, cl: usize, e: &EfsParameters, node: Option<usize>)
             )
         } else {
             format!(
-                "claim {} is being provisioned: an access point on {}",
-                claim.name, e.file_system_id
+                "claim {} is being provisioned: an access point on {fs}",
+                claim.name
             )
         };
     };
     let vol = &c.storage.volumes[v];
+    let fs = vol.efs.as_ref().map_or("", |s| s.file_system_id.as_str());
     match node {
         None => format!("volume {} is not mounted yet", vol.name),
+        Some(n) if !efs_driver_on(c, n) => format!(
+            "{} cannot mount EFS volume {}: the EFS CSI driver's node plugin does not run there (the aws-efs-csi-driver add-on is not installed)",
+            c.nodes[n].name, vol.name
+        ),
         Some(n) => format!(
-            "{} in {} cannot mount EFS volume {}: no mount target of {} in that zone",
-            c.nodes[n].name, c.nodes[n].zone, vol.name, e.file_system_id
+            "{} in {} cannot mount EFS volume {}: no mount target of {fs} in {}",
+            c.nodes[n].name,
+            c.nodes[n].zone,
+            vol.name,
+            efs_mount_zone(c, vol, n)
         ),
     }
 }

@@ -16,6 +16,7 @@ mod ebs_ecs;
 mod ecr;
 mod efs;
 mod efs_eks;
+mod efs_static;
 mod golden;
 mod logs;
 mod properties;

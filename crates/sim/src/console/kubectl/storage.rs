@@ -94,6 +94,37 @@ fn class_name(k: &Kube, c: &Claim) -> String {
         .unwrap_or_default()
 }
 
+/// A PV's class: its own (a PV written by hand) or its claim's.
+fn volume_class(k: &Kube, v: &Volume) -> String {
+    match (&v.manual, v.claim) {
+        (Some(m), _) => m.storage_class.clone(),
+        (None, Some(cl)) => class_name(k, &k.eks.storage.claims[cl]),
+        (None, None) => String::new(),
+    }
+}
+
+/// `Bound` or, for a PV written by hand no claim has bound yet, `Available`.
+fn volume_phase(v: &Volume) -> &'static str {
+    if v.claim.is_some() {
+        "Bound"
+    } else {
+        "Available"
+    }
+}
+
+/// A provisioned PV is `Delete` (its class's policy); one written by hand has its own.
+fn reclaim_policy(v: &Volume) -> &'static str {
+    v.manual.as_ref().map_or("Delete", |m| m.reclaim_policy)
+}
+
+/// `namespace/name` of the claim bound to it, or nothing.
+fn bound_claim(k: &Kube, v: &Volume) -> String {
+    v.claim.map_or(String::new(), |cl| {
+        let c = &k.eks.storage.claims[cl];
+        format!("{}/{}", c.namespace, c.name)
+    })
+}
+
 fn table(k: &Kube, kind: Kind, found: &[&String], wide: bool) -> String {
     let all_namespaces = k.all_namespaces();
     match kind {
@@ -160,15 +191,14 @@ fn table(k: &Kube, kind: Kind, found: &[&String], wide: bool) -> String {
                 .iter()
                 .filter_map(|n| volume(k, n))
                 .map(|v| {
-                    let c = &k.eks.storage.claims[v.claim];
                     let mut r = vec![
                         v.name.clone(),
                         format!("{}Gi", v.storage_gib),
                         v.access.short().into(),
-                        "Delete".into(),
-                        "Bound".into(),
-                        format!("{}/{}", c.namespace, c.name),
-                        class_name(k, c),
+                        reclaim_policy(v).into(),
+                        volume_phase(v).into(),
+                        bound_claim(k, v),
+                        volume_class(k, v),
                         "<unset>".into(),
                         String::new(),
                         age(k.now, v.created_at),
@@ -280,7 +310,8 @@ fn describe_claim(k: &Kube, c: &Claim) -> String {
         ann.push("pv.kubernetes.io/bound-by-controller: yes".to_string());
     }
     let selected = c.selected_node.map(|n| k.eks.nodes[n].name.clone());
-    let started = v.is_some() || c.provisioning.is_some();
+    // A claim bound to a PV written by hand was never handed to a provisioner.
+    let started = v.is_some_and(|v| v.manual.is_none()) || c.provisioning.is_some();
     if started {
         ann.push(format!(
             "volume.beta.kubernetes.io/storage-provisioner: {provisioner}"
@@ -327,7 +358,6 @@ fn describe_volume(k: &Kube, v: &Volume) -> String {
         return describe_efs_volume(k, v, src);
     }
     const W: usize = 18;
-    let c = &k.eks.storage.claims[v.claim];
     let mut o = String::new();
     let _ = writeln!(o, "{:<W$}{}", "Name:", v.name);
     let _ = writeln!(o, "{:<W$}<none>", "Labels:");
@@ -342,13 +372,7 @@ fn describe_volume(k: &Kube, v: &Volume) -> String {
         "{:<W$}[kubernetes.io/pv-protection external-attacher/ebs-csi-aws-com]",
         "Finalizers:"
     );
-    let _ = writeln!(o, "{:<W$}{}", "StorageClass:", class_name(k, c));
-    let _ = writeln!(o, "{:<W$}Bound", "Status:");
-    let _ = writeln!(o, "{:<W$}{}/{}", "Claim:", c.namespace, c.name);
-    let _ = writeln!(o, "{:<W$}Delete", "Reclaim Policy:");
-    let _ = writeln!(o, "{:<W$}{}", "Access Modes:", v.access.short());
-    let _ = writeln!(o, "{:<W$}Filesystem", "VolumeMode:");
-    let _ = writeln!(o, "{:<W$}{}Gi", "Capacity:", v.storage_gib);
+    binding_lines(&mut o, k, v);
     let _ = writeln!(o, "Node Affinity:");
     let _ = writeln!(o, "  Required Terms:");
     let _ = writeln!(
@@ -374,24 +398,33 @@ fn describe_volume(k: &Kube, v: &Volume) -> String {
 /// object has `attachRequired: false`), the access point in its volume handle.
 fn describe_efs_volume(k: &Kube, v: &Volume, src: &volumes::EfsSource) -> String {
     const W: usize = 18;
-    let c = &k.eks.storage.claims[v.claim];
     let mut o = String::new();
     let _ = writeln!(o, "{:<W$}{}", "Name:", v.name);
     let _ = writeln!(o, "{:<W$}<none>", "Labels:");
-    let _ = writeln!(
-        o,
-        "{:<W$}pv.kubernetes.io/provisioned-by: {}",
-        "Annotations:",
-        volumes::EFS_CSI
-    );
+    // A PV written by hand has no provisioner; the controller marks the one it bound
+    // (`pv.kubernetes.io/bound-by-controller`).
+    match (&v.manual, v.claim) {
+        (None, _) => {
+            let _ = writeln!(
+                o,
+                "{:<W$}pv.kubernetes.io/provisioned-by: {}",
+                "Annotations:",
+                volumes::EFS_CSI
+            );
+        }
+        (Some(_), Some(_)) => {
+            let _ = writeln!(
+                o,
+                "{:<W$}pv.kubernetes.io/bound-by-controller: yes",
+                "Annotations:"
+            );
+        }
+        (Some(_), None) => {
+            let _ = writeln!(o, "{:<W$}<none>", "Annotations:");
+        }
+    }
     let _ = writeln!(o, "{:<W$}[kubernetes.io/pv-protection]", "Finalizers:");
-    let _ = writeln!(o, "{:<W$}{}", "StorageClass:", class_name(k, c));
-    let _ = writeln!(o, "{:<W$}Bound", "Status:");
-    let _ = writeln!(o, "{:<W$}{}/{}", "Claim:", c.namespace, c.name);
-    let _ = writeln!(o, "{:<W$}Delete", "Reclaim Policy:");
-    let _ = writeln!(o, "{:<W$}{}", "Access Modes:", v.access.short());
-    let _ = writeln!(o, "{:<W$}Filesystem", "VolumeMode:");
-    let _ = writeln!(o, "{:<W$}{}Gi", "Capacity:", v.storage_gib);
+    binding_lines(&mut o, k, v);
     let _ = writeln!(o, "{:<W$}<none>", "Node Affinity:");
     let _ = writeln!(o, "Message:");
     let _ = writeln!(o, "Source:");
@@ -401,14 +434,29 @@ fn describe_efs_volume(k: &Kube, v: &Volume, src: &volumes::EfsSource) -> String
     );
     let _ = writeln!(o, "    Driver:            {}", volumes::EFS_CSI);
     let _ = writeln!(o, "    FSType:            ");
-    let _ = writeln!(
-        o,
-        "    VolumeHandle:      {}",
-        crate::k8s::efs_csi::volume_handle(src)
+    let handle = v.manual.as_ref().map_or_else(
+        || crate::k8s::efs_csi::volume_handle(src),
+        |m| m.volume_handle.clone(),
     );
+    let _ = writeln!(o, "    VolumeHandle:      {handle}");
     let _ = writeln!(o, "    ReadOnly:          false");
+    if v.manual.as_ref().is_some_and(|m| !m.encrypt_in_transit) {
+        let _ = writeln!(o, "    VolumeAttributes:      encryptInTransit=false");
+    }
     o.push_str("Events:                <none>\n");
     o
+}
+
+/// From `StorageClass:` to `Capacity:`, the lines every PV's description has.
+fn binding_lines(o: &mut String, k: &Kube, v: &Volume) {
+    const W: usize = 18;
+    let _ = writeln!(o, "{:<W$}{}", "StorageClass:", volume_class(k, v));
+    let _ = writeln!(o, "{:<W$}{}", "Status:", volume_phase(v));
+    let _ = writeln!(o, "{:<W$}{}", "Claim:", bound_claim(k, v));
+    let _ = writeln!(o, "{:<W$}{}", "Reclaim Policy:", reclaim_policy(v));
+    let _ = writeln!(o, "{:<W$}{}", "Access Modes:", v.access.short());
+    let _ = writeln!(o, "{:<W$}Filesystem", "VolumeMode:");
+    let _ = writeln!(o, "{:<W$}{}Gi", "Capacity:", v.storage_gib);
 }
 
 /// A class's `parameters` as kubectl prints them: `key=value` pairs sorted by key.
@@ -416,6 +464,10 @@ fn parameters(s: &StorageClass) -> String {
     let Some(e) = &s.efs else {
         return format!("type={}", s.volume_type);
     };
+    if e.file_system_id.is_empty() {
+        // A class for PVs written by hand only: no parameters.
+        return "<none>".into();
+    }
     let mut p = Vec::new();
     if !e.base_path.is_empty() {
         p.push(format!("basePath={}", e.base_path));

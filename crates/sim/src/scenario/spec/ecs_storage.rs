@@ -13,9 +13,14 @@ use serde::{Deserialize, Serialize};
 pub struct EfsFileSystemSpec {
     /// `fs-` and 8 or 17 hexadecimal digits.
     pub file_system_id: String,
-    /// The zones with a mount target (one per zone at most). None: every zone of the cluster.
+    /// The zones with a mount target (one per zone at most). None: every zone of the cluster
+    /// (a One Zone file system: its own zone).
     #[serde(default)]
     pub mount_targets: Option<Vec<String>>,
+    /// `AvailabilityZoneName`: a One Zone file system, stored in this zone only, with at most
+    /// one mount target, in this zone. None: a Regional file system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone_name: Option<String>,
     /// Access points (`fsap-` and 17 hexadecimal digits).
     #[serde(default)]
     pub access_points: Vec<String>,

@@ -71,6 +71,10 @@ pub struct EksWorld {
     /// PersistentVolumeClaims the Deployments' pods may mount.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub persistent_volume_claims: Vec<super::PersistentVolumeClaimSpec>,
+    /// PersistentVolumes written by hand (static provisioning: an EFS file system, a
+    /// directory of it or an access point); the PV controller binds claims to them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub persistent_volumes: Vec<super::PersistentVolumeSpec>,
     /// Roles, the node role and instance metadata, service accounts (IRSA), Pod Identity
     /// associations and the application's AWS calls.
     #[serde(

@@ -91,3 +91,61 @@ fn gp3() -> String {
 fn four() -> u32 {
     4
 }
+
+/// `persistentVolumeReclaimPolicy` of a PersistentVolume written by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ReclaimPolicySpec {
+    /// The Kubernetes default for a PV written by hand: the volume (and the data) stays when
+    /// its claim is deleted.
+    #[default]
+    Retain,
+    Delete,
+}
+
+/// A PersistentVolume written by hand (static provisioning) for the EFS CSI driver
+/// (aws-efs-csi-driver, `examples/kubernetes/efs/static_provisioning`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersistentVolumeSpec {
+    pub name: String,
+    /// `spec.capacity.storage` in GiB: a placeholder for EFS, which is elastic, but the PV
+    /// controller compares it with the claim's request.
+    #[serde(default = "five")]
+    pub storage_gib: u32,
+    #[serde(default = "read_write_many")]
+    pub access_mode: AccessModeSpec,
+    /// `spec.storageClassName`: `""` (no class; the default) or a class name. A claim binds
+    /// to a PV of the same class.
+    #[serde(default)]
+    pub storage_class: String,
+    #[serde(default)]
+    pub reclaim_policy: ReclaimPolicySpec,
+    /// `spec.csi.driver` (only the EFS CSI driver is simulated for PVs written by hand).
+    #[serde(default = "efs_driver")]
+    pub driver: String,
+    /// `spec.csi.volumeHandle`: `fs-…`, `fs-…:/dir`, `fs-…::fsap-…` or `fs-…:/dir:fsap-…`.
+    pub volume_handle: String,
+    /// `spec.mountOptions`, passed to the EFS mount helper (`az=us-east-1a`: the mount
+    /// target of that zone, for a node in another zone).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mount_options: Vec<String>,
+    /// `spec.csi.volumeAttributes.encryptInTransit` (driver default true: TLS).
+    #[serde(default = "yes")]
+    pub encrypt_in_transit: bool,
+}
+
+fn five() -> u32 {
+    5
+}
+
+fn read_write_many() -> AccessModeSpec {
+    AccessModeSpec::ReadWriteMany
+}
+
+fn efs_driver() -> String {
+    crate::k8s::volumes::EFS_CSI.into()
+}
+
+fn yes() -> bool {
+    true
+}

@@ -41,6 +41,7 @@ pub(super) fn efs_file_systems(
     fp: &Path,
 ) {
     let fp = fp.clone();
+    super::eks_efs_static::one_zone(out, fss, cluster_zones, &fp);
     check_limit(
         out,
         fp.clone(),

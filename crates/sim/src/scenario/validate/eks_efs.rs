@@ -5,6 +5,7 @@
 use super::Problems;
 use super::common::list;
 use super::ecs_storage::efs_file_systems;
+use super::eks_efs_static;
 use crate::k8s::efs_csi::{EFS_CSI, PROVISIONING_MODE};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
@@ -33,11 +34,31 @@ pub(super) fn eks_efs(out: &mut Problems, k: &EksWorld, wp: &Path) {
         &k.cluster.availability_zones,
         &wp.field("efs_file_systems"),
     );
+    eks_efs_static::persistent_volumes(out, k, wp);
+    let bindings = eks_efs_static::static_bindings(k);
     let sp = wp.field("storage_classes");
     for (i, s) in k.storage_classes.iter().enumerate() {
         class(out, k, s, &sp.index(i));
     }
-    // Claims of an EFS class: each takes a GID of its class's range.
+    // A claim of a class without parameters (for PVs written by hand) needs one.
+    for (i, c) in k.persistent_volume_claims.iter().enumerate() {
+        let static_only = class_of(k, c.storage_class.as_ref()).is_some_and(|s| {
+            is_efs(s) && s.provisioning_mode.is_none() && s.file_system_id.is_none()
+        });
+        if static_only && bindings[i].is_none() {
+            out.push((
+                wp.field("persistent_volume_claims").index(i),
+                format!(
+                    "no PersistentVolume binds claim {}: write one in persistent_volumes of class {} holding at least {} GiB with its access mode (the class has no provisioning_mode, so the driver provisions nothing for it)",
+                    quoted(&c.name),
+                    quoted(c.storage_class.as_deref().unwrap_or_default()),
+                    c.storage_gib
+                ),
+            ));
+        }
+    }
+    // Claims of an EFS class that no PV written by hand binds: each takes a GID of its
+    // class's range.
     for (i, s) in k
         .storage_classes
         .iter()
@@ -47,7 +68,11 @@ pub(super) fn eks_efs(out: &mut Problems, k: &EksWorld, wp: &Path) {
         let claims = k
             .persistent_volume_claims
             .iter()
-            .filter(|c| class_of(k, c.storage_class.as_ref()).is_some_and(|x| x.name == s.name))
+            .enumerate()
+            .filter(|(j, c)| {
+                bindings[*j].is_none()
+                    && class_of(k, c.storage_class.as_ref()).is_some_and(|x| x.name == s.name)
+            })
             .count() as u64;
         let (start, end) = (
             s.gid_range_start
@@ -67,14 +92,15 @@ pub(super) fn eks_efs(out: &mut Problems, k: &EksWorld, wp: &Path) {
         }
     }
     for (i, d) in k.deployments.iter().enumerate() {
-        let Some(claim) = d
+        let Some(ci) = d
             .persistent_volume_claim
             .as_ref()
-            .and_then(|n| k.persistent_volume_claims.iter().find(|c| &c.name == n))
+            .and_then(|n| k.persistent_volume_claims.iter().position(|c| &c.name == n))
         else {
             continue;
         };
-        if !class_of(k, claim.storage_class.as_ref()).is_some_and(is_efs) {
+        let claim = &k.persistent_volume_claims[ci];
+        if !is_efs_claim(k, ci, &bindings) {
             continue;
         }
         let p = wp.field("deployments").index(i);
@@ -82,12 +108,15 @@ pub(super) fn eks_efs(out: &mut Problems, k: &EksWorld, wp: &Path) {
             .fargate_profiles
             .iter()
             .any(|f| f.deployments.iter().any(|x| x == &d.name));
-        if fargate {
+        if fargate && bindings[ci].is_none() {
+            // EKS User Guide, efs-csi: "You can't use dynamic provisioning for persistent
+            // volumes with Fargate nodes, but you can use static provisioning."
             out.push((
                 p.field("persistent_volume_claim"),
                 format!(
-                    "Deployment {} runs on Fargate, and the EFS CSI driver does not provision volumes dynamically for Fargate pods; run it on a node group",
-                    quoted(&d.name)
+                    "Deployment {} runs on Fargate, and claim {} would be provisioned dynamically; Fargate pods mount only statically provisioned EFS volumes: bind the claim to a PersistentVolume written by hand (persistent_volumes, volume_handle \"fs-…\"), or run the Deployment on a node group",
+                    quoted(&d.name),
+                    quoted(&claim.name)
                 ),
             ));
         }
@@ -95,7 +124,7 @@ pub(super) fn eks_efs(out: &mut Problems, k: &EksWorld, wp: &Path) {
             out.push((
                 p.field("replicas"),
                 format!(
-                    "Deployment {} mounts the EFS claim {} and starts with {} replicas; Orca starts such a Deployment at 0 replicas (scale it in the timeline to watch the access point made and each node mount it)",
+                    "Deployment {} mounts the EFS claim {} and starts with {} replicas; Orca starts such a Deployment at 0 replicas (scale it in the timeline to watch the claim bound and each node mount it)",
                     quoted(&d.name),
                     quoted(&claim.name),
                     d.replicas
@@ -105,8 +134,15 @@ pub(super) fn eks_efs(out: &mut Problems, k: &EksWorld, wp: &Path) {
     }
 }
 
-/// One StorageClass's EFS parameters: required and well formed for an EFS class, absent for
-/// the others.
+/// The claim is one of EFS: of an EFS class, or bound to a PV written by hand (all of EFS).
+pub(super) fn is_efs_claim(k: &EksWorld, i: usize, bindings: &[Option<usize>]) -> bool {
+    bindings[i].is_some()
+        || class_of(k, k.persistent_volume_claims[i].storage_class.as_ref()).is_some_and(is_efs)
+}
+
+/// One StorageClass's EFS parameters: required and well formed for an EFS class that
+/// provisions, absent for the others; an EFS class with none at all is for PVs written by
+/// hand only (the driver's static provisioning example).
 fn class(out: &mut Problems, k: &EksWorld, s: &StorageClassSpec, p: &Path) {
     if !is_efs(s) {
         let set = [
@@ -127,6 +163,15 @@ fn class(out: &mut Problems, k: &EksWorld, s: &StorageClassSpec, p: &Path) {
                 ),
             ));
         }
+        return;
+    }
+    let none = s.provisioning_mode.is_none()
+        && s.file_system_id.is_none()
+        && s.directory_perms.is_none()
+        && s.gid_range_start.is_none()
+        && s.gid_range_end.is_none()
+        && s.base_path.is_none();
+    if none {
         return;
     }
     match s.provisioning_mode.as_deref() {
@@ -228,7 +273,16 @@ pub(super) fn create_mount_target(
         return;
     };
     let zones = &k.cluster.availability_zones;
-    if !zones.iter().any(|z| z == zone) {
+    if let Some(az) = &fs.availability_zone_name {
+        out.push((
+            ap.field("zone"),
+            format!(
+                "file system {} is a One Zone file system in {}: its one mount target is there, and EFS allows no other",
+                quoted(file_system_id),
+                quoted(az)
+            ),
+        ));
+    } else if !zones.iter().any(|z| z == zone) {
         out.push((
             ap.field("zone"),
             format!(

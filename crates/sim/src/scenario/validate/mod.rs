@@ -25,6 +25,7 @@ mod ecs_index;
 mod ecs_storage;
 mod eks;
 mod eks_efs;
+mod eks_efs_static;
 mod goals;
 mod iam;
 mod init_containers;

@@ -4,7 +4,8 @@
 use super::Problems;
 use super::common::{Unique, check_limit, list};
 use super::eks::dns_label_ok;
-use super::eks_efs::{class_of, is_efs};
+use super::eks_efs::{is_efs, is_efs_claim};
+use super::eks_efs_static::static_bindings;
 use crate::k8s::volumes::{EBS_CSI, EBS_CSI_AUTO_MODE, EFS_CSI};
 use crate::scenario::limits::{CLAIMS, EBS_SIZE_GIB, KUBERNETES_MINOR, STORAGE_CLASSES};
 use crate::scenario::locate::Path;
@@ -88,6 +89,7 @@ pub(super) fn eks_storage(out: &mut Problems, k: &EksWorld, wp: &Path) {
         CLAIMS,
         "",
     );
+    let bindings = static_bindings(k);
     let mut claims = Unique::new();
     for (i, c) in k.persistent_volume_claims.iter().enumerate() {
         let p = cp.index(i);
@@ -99,6 +101,8 @@ pub(super) fn eks_storage(out: &mut Problems, k: &EksWorld, wp: &Path) {
         }
         claims.check(out, p.field("name"), "PersistentVolumeClaim", &c.name);
         match &c.storage_class {
+            // `""`: no class; only a PV written by hand of no class binds it.
+            Some(n) if n.is_empty() => {}
             Some(n) if !k.storage_classes.iter().any(|s| &s.name == n) => out.push((
                 p.field("storage_class"),
                 format!(
@@ -111,7 +115,7 @@ pub(super) fn eks_storage(out: &mut Problems, k: &EksWorld, wp: &Path) {
             None if !k.storage_classes.iter().any(|s| s.is_default) => out.push((
                 p.clone(),
                 format!(
-                    "PersistentVolumeClaim {} names no storage_class and no StorageClass is is_default: name one, e.g. storage_class: \"gp3\"",
+                    "PersistentVolumeClaim {} names no storage_class and no StorageClass is is_default: name one, e.g. storage_class: \"gp3\", or storage_class: \"\" for a PersistentVolume of no class written by hand",
                     quoted(&c.name)
                 ),
             )),
@@ -125,7 +129,7 @@ pub(super) fn eks_storage(out: &mut Problems, k: &EksWorld, wp: &Path) {
             EBS_SIZE_GIB,
             " GiB",
         );
-        let efs = class_of(k, c.storage_class.as_ref()).is_some_and(is_efs);
+        let efs = is_efs_claim(k, i, &bindings);
         if c.access_mode == AccessModeSpec::ReadWriteMany && !efs {
             out.push((
                 p.field("access_mode"),
@@ -161,9 +165,8 @@ pub(super) fn eks_storage(out: &mut Problems, k: &EksWorld, wp: &Path) {
         let efs = k
             .persistent_volume_claims
             .iter()
-            .find(|c| &c.name == name)
-            .and_then(|c| class_of(k, c.storage_class.as_ref()))
-            .is_some_and(is_efs);
+            .position(|c| &c.name == name)
+            .is_some_and(|ci| is_efs_claim(k, ci, &bindings));
         if efs {
             // EFS claims: eks_efs checks them (many replicas and Deployments may share one).
             continue;
