@@ -184,6 +184,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/eks-efs-shared.ron"),
     ),
     (
+        "eks-efs-static-fargate",
+        include_str!("../../scenarios/eks-efs-static-fargate.ron"),
+    ),
+    (
         "eks-native-sidecar",
         include_str!("../../scenarios/eks-native-sidecar.ron"),
     ),
