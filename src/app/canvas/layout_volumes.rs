@@ -96,15 +96,13 @@ pub fn ecs_ebs_host(c: &EbsVolumeCard, zone: usize) -> HostModel {
         key: format!("ebs:{}", c.volume_id),
         zone,
         title: format!("⛁ EBS {}", c.name),
+        // Short, so a zone's boxes leave its cards room: the volume id and file system type
+        // are in the inspector and `aws ec2 describe-volumes`.
         notes: vec![
             ebs_state(c).to_string(),
             format!("task {task}"),
-            format!(
-                "{} GiB {} · {}",
-                c.size_gib, c.volume_type, c.filesystem_type
-            ),
+            format!("{} GiB {}", c.size_gib, c.volume_type),
             format!("{} files", c.files),
-            c.volume_id.clone(),
         ],
         bars: Vec::new(),
         bg: if c.attachment_status == "FAILED" {
@@ -424,7 +422,7 @@ mod tests {
         assert_eq!(h.title, "⛁ EBS data");
         assert_eq!(h.notes[1], "task 1a2b3c4d");
         assert_eq!(h.notes[0], "● attached");
-        assert!(h.notes.contains(&"20 GiB gp3 · xfs".to_string()));
+        assert!(h.notes.contains(&"20 GiB gp3".to_string()));
         assert!(h.notes.contains(&"7 files".to_string()));
         let gone = ecs_ebs_host(&ebs("1a2b3c4d", "DELETED", Some("deleting")), 0);
         assert_eq!(gone.notes[0], "⇣ deleting (task stopped)");

@@ -31,7 +31,7 @@ pub(super) fn task_containers(ui: &mut egui::Ui, ecs: &EcsCluster, t: TaskIdx, n
     for line in task_container_lines(ecs, t) {
         kv(ui, &line.0, line.1);
     }
-    let volumes = task_volume_lines(ecs, t);
+    let volumes = task_volume_lines(ecs, t, now);
     if !volumes.is_empty() {
         ui.add_space(4.0);
         ui.strong("Volumes");
@@ -87,7 +87,7 @@ pub fn task_container_lines(ecs: &EcsCluster, t: TaskIdx) -> Vec<(String, String
 
 /// `(label, words)` for each volume of a task: its EFS volumes with the mount target of its
 /// zone, and Fargate's ephemeral storage.
-pub fn task_volume_lines(ecs: &EcsCluster, t: TaskIdx) -> Vec<(String, String)> {
+pub fn task_volume_lines(ecs: &EcsCluster, t: TaskIdx, now: SimTime) -> Vec<(String, String)> {
     let task = ecs.task(t);
     let td = ecs.task_definition(task.task_definition);
     let zone = &task.availability_zone;
@@ -118,6 +118,29 @@ pub fn task_volume_lines(ecs: &EcsCluster, t: TaskIdx) -> Vec<(String, String)> 
             )
         })
         .collect();
+    // Its own EBS volume, configured at deployment: made for this task in its zone, gone
+    // with it (docs/rules/storage.md#ecs-managed-ebs).
+    if let Some(v) = orca_sim::ecs::ebs_read::task_volume(ecs, t, now) {
+        let why = match v.attachment_status {
+            "ATTACHING" => " · the task stays PROVISIONING until it is attached",
+            "FAILED" => " · ECS could not attach it, so the task cannot start",
+            "DELETED" => " · deleted with the task: its files are gone",
+            _ => "",
+        };
+        out.push((
+            format!("volume {}", v.name),
+            format!(
+                "EBS {} · {} · {} GiB {} {} · {} · {} files{why}",
+                v.volume_id,
+                v.attachment_status,
+                v.size_gib,
+                v.volume_type,
+                v.filesystem_type,
+                v.availability_zone,
+                v.files
+            ),
+        ));
+    }
     if task.host == Host::Fargate {
         out.push((
             "ephemeralStorage".to_string(),
@@ -316,7 +339,7 @@ pub(super) mod tests {
                 .iter()
                 .position(|t| t.availability_zone == zone)
                 .expect("a task in the zone");
-            task_volume_lines(ecs, TaskIdx(t as u32))
+            task_volume_lines(ecs, TaskIdx(t as u32), pb.world().now)
         };
         let c = line("us-east-1c");
         assert!(c[0].1.contains("✕ no mount target in us-east-1c"), "{c:?}");
@@ -326,6 +349,31 @@ pub(super) mod tests {
         assert!(
             a.iter()
                 .any(|(k, v)| k == "ephemeralStorage" && v.starts_with("40 GiB"))
+        );
+    }
+
+    #[test]
+    fn a_task_shows_its_own_ebs_volume_and_why_it_waits_for_it() {
+        // 2:10: the replacement of the task stopped at 2:00 is PROVISIONING while its new
+        // volume attaches.
+        let pb = at("ecs-managed-ebs", 130);
+        let ecs = pb.world().ecs.as_ref().expect("ecs");
+        let t = ecs
+            .tasks
+            .iter()
+            .position(|t| t.last_status == orca_sim::ecs::TaskStatus::Provisioning)
+            .expect("a provisioning task");
+        let lines = task_volume_lines(ecs, TaskIdx(t as u32), pb.world().now);
+        let (k, v) = &lines[0];
+        assert_eq!(k, "volume data");
+        assert!(
+            v.starts_with("EBS vol-") && v.contains("ATTACHING · 20 GiB gp3 xfs"),
+            "{v}"
+        );
+        assert!(v.contains("0 files"), "a new volume starts empty: {v}");
+        assert!(
+            v.ends_with("the task stays PROVISIONING until it is attached"),
+            "{v}"
         );
     }
 
