@@ -214,6 +214,28 @@ fn shot_renders_efs_mount_targets_and_the_zone_without_one() {
 }
 
 #[test]
+fn shot_renders_one_ebs_volume_per_task_and_a_rollout_doubles_them() {
+    use orca::app::canvas::palette::EBS_BG;
+    // 0:30: three tasks, three volumes; 5:30, mid-rollout: the three new tasks have their own
+    // volumes beside the old ones (ECS-managed EBS: one new volume per task).
+    let (Some(before), Some(during)) = (
+        shot("scenarios/ecs-managed-ebs.ron", "30", "ebs-before"),
+        shot("scenarios/ecs-managed-ebs.ron", "330", "ebs-during"),
+    ) else {
+        return;
+    };
+    let count = |out: &Path| {
+        let (_, _, channels, px) = pixels(out);
+        count_near(&px, channels, srgb8(EBS_BG))
+    };
+    let (b, d) = (count(&before), count(&during));
+    assert!(b > 6_000, "three EBS boxes: {b} pixels");
+    assert!(d > b * 3 / 2, "six boxes cover more than three: {d} against {b}");
+    let _ = std::fs::remove_file(&before);
+    let _ = std::fs::remove_file(&during);
+}
+
+#[test]
 fn the_credential_path_of_a_selected_task_is_drawn_as_the_fallback_warning() {
     // At 1:00 the orders:1 tasks have no task role and borrow the instance role through
     // instance metadata: the selected task's path is drawn in the fallback colour.
