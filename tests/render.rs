@@ -230,7 +230,10 @@ fn shot_renders_one_ebs_volume_per_task_and_a_rollout_doubles_them() {
     };
     let (b, d) = (count(&before), count(&during));
     assert!(b > 6_000, "three EBS boxes: {b} pixels");
-    assert!(d > b * 3 / 2, "six boxes cover more than three: {d} against {b}");
+    assert!(
+        d > b * 3 / 2,
+        "six boxes cover more than three: {d} against {b}"
+    );
     let _ = std::fs::remove_file(&before);
     let _ = std::fs::remove_file(&during);
 }
