@@ -4,10 +4,11 @@
 
 use serde::Serialize;
 
+use super::Task;
 use super::cluster::EcsCluster;
 use super::ebs::{EbsState, TaskEbsVolume};
 use super::ids::TaskIdx;
-use super::{Task, TaskStatus};
+use super::volumes::writing_seconds;
 use crate::time::SimTime;
 
 /// One task's EBS volume at a moment.
@@ -30,18 +31,6 @@ pub struct EbsVolumeCard {
     /// Files the task wrote to it so far (a new volume starts empty; the count is gone with the
     /// volume when the task stops).
     pub files: u64,
-}
-
-/// The seconds a task wrote to its volume: from RUNNING until it was asked to stop (or `now`).
-fn writing_seconds(task: &Task, now: SimTime) -> u64 {
-    let Some(start) = task.started_at else {
-        return 0;
-    };
-    if !task.reached_running && task.last_status != TaskStatus::Running {
-        return 0;
-    }
-    let end = task.stopping_at.unwrap_or(now).min(now);
-    end.since(start).0 / 1000
 }
 
 fn card(task: &Task, v: &TaskEbsVolume, now: SimTime) -> EbsVolumeCard {

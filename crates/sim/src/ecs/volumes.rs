@@ -42,7 +42,8 @@ pub fn mount_failure(c: &EcsCluster, t: TaskIdx, region: &str) -> Option<String>
 }
 
 /// The seconds a task has been writing: from RUNNING until it was asked to stop (or `now`).
-fn writing_seconds(task: &Task, now: SimTime) -> u64 {
+/// Its EFS file systems and its own EBS volume (`ebs_read`) fill at this pace.
+pub(super) fn writing_seconds(task: &Task, now: SimTime) -> u64 {
     let Some(start) = task.started_at else {
         return 0;
     };
