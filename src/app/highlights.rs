@@ -82,7 +82,7 @@ fn draw_highlights(
             Selection::TargetGroup(n) => Target::Area(format!("tg:{n}")),
             Selection::Zone(n) => Target::Area(format!("zone:{n}")),
             Selection::Node(n) => Target::Area(format!("node:{n}")),
-            Selection::Service(n) => Target::of_subject(world, &Subject::Service(n.clone())),
+            Selection::Service(n) => Target::of_subject(world, &Subject::Service(n.into())),
             Selection::Deployment(_) => Target::Cards(Vec::new()),
         };
         for (c, size) in boxes_of(&canvas, &cards, &target) {
@@ -105,9 +105,8 @@ pub(crate) enum Target {
 impl Target {
     fn of_subject(world: &World, s: &Subject) -> Target {
         match s {
-            Subject::Task(id) | Subject::Pod(id) => {
-                Target::Cards(card_of_id(world, id).into_iter().collect())
-            }
+            Subject::Task(id) => Target::Cards(card_of_id(world, id).into_iter().collect()),
+            Subject::Pod(id) => Target::Cards(card_of_id(world, id).into_iter().collect()),
             Subject::Instance(n) => Target::Area(format!("inst:{n}")),
             Subject::TargetGroup(n) => Target::Area(format!("tg:{n}")),
             Subject::Zone(n) => Target::Area(format!("zone:{n}")),

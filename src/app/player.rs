@@ -52,10 +52,10 @@ pub enum Selection {
 impl Selection {
     pub fn from_subject(s: &Subject) -> Selection {
         match s {
-            Subject::Service(n) => Selection::Service(n.clone()),
-            Subject::Task(id) => Selection::Task(id.clone()),
+            Subject::Service(n) => Selection::Service(n.to_string()),
+            Subject::Task(id) => Selection::Task(id.to_string()),
             Subject::Instance(n) => Selection::Instance(n.clone()),
-            Subject::TargetGroup(n) => Selection::TargetGroup(n.clone()),
+            Subject::TargetGroup(n) => Selection::TargetGroup(n.to_string()),
             Subject::Zone(n) => Selection::Zone(n.clone()),
             // Pod cards share the task selection (both are cards keyed by name).
             Subject::Pod(n) => Selection::Task(n.clone()),

@@ -64,17 +64,17 @@ pub fn find_selection(world: &orca_sim::World, name: &str) -> Option<Selection> 
         .flat_map(|c| c.tasks.iter().filter(|t| t.is_live()));
     let exact = pods
         .clone()
-        .map(|p| &p.name)
-        .chain(tasks.clone().map(|t| &t.id))
+        .map(|p| p.name.as_str())
+        .chain(tasks.clone().map(|t| t.id.as_str()))
         .find(|n| *n == name);
     let prefix = || {
         pods.clone()
-            .map(|p| &p.name)
-            .chain(tasks.clone().map(|t| &t.id))
+            .map(|p| p.name.as_str())
+            .chain(tasks.clone().map(|t| t.id.as_str()))
             .find(|n| n.starts_with(name))
     };
     if let Some(id) = exact.or_else(prefix) {
-        return Some(Selection::Task(id.clone()));
+        return Some(Selection::Task(id.to_string()));
     }
     if let Some(ecs) = &world.ecs {
         if ecs.instances.iter().any(|i| i.name == name) {

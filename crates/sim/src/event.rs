@@ -1,6 +1,7 @@
 //! The event log: what happened, when, in the words AWS would use, plus a structured form that
 //! quizzes match on and `orca run --json` prints.
 
+use crate::name::Name;
 use serde::Serialize;
 
 use crate::ecs::{HealthStatus, StopCode, TaskStatus};
@@ -25,11 +26,11 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Source {
     /// `describe-services` events of a service.
-    Service(String),
+    Service(Name),
     /// Target health changes (`describe-target-health`).
-    TargetGroup(String),
+    TargetGroup(Name),
     /// Task state changes (as EventBridge "ECS Task State Change" reports them).
-    Task(String),
+    Task(Name),
     Instance(String),
     /// A Kubernetes object as `kubectl get events` names it: `pod/web-7d4b9c8f6d-x2k9p`,
     /// `deployment/web`, `replicaset/web-7d4b9c8f6d`.
@@ -126,12 +127,12 @@ impl std::fmt::Display for Source {
 /// An object an event names.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum Subject {
-    Service(String),
+    Service(Name),
     /// A task by its 32-digit id.
-    Task(String),
+    Task(Name),
     /// A container instance by its scenario name.
     Instance(String),
-    TargetGroup(String),
+    TargetGroup(Name),
     Zone(String),
     /// A Kubernetes pod by name.
     Pod(String),
@@ -152,78 +153,78 @@ pub enum HealthCheckKind {
 pub enum EventKind {
     // --- service events (describe-services)
     TasksStarted {
-        service: String,
-        deployment: String,
+        service: Name,
+        deployment: Name,
         revision: u32,
-        tasks: Vec<String>,
+        tasks: Vec<Name>,
         replaced_unhealthy: u32,
     },
     TasksStopped {
-        service: String,
-        tasks: Vec<String>,
+        service: Name,
+        tasks: Vec<Name>,
         /// The tasks had reached RUNNING ("has stopped N running tasks").
         running: bool,
     },
     TargetsRegistered {
-        service: String,
-        target_group: String,
+        service: Name,
+        target_group: Name,
         count: u32,
     },
     TargetsDeregistered {
-        service: String,
-        target_group: String,
+        service: Name,
+        target_group: Name,
         count: u32,
     },
     DrainingBegun {
-        service: String,
-        deployment: String,
+        service: Name,
+        deployment: Name,
         count: u32,
     },
     TaskUnhealthy {
-        service: String,
-        task: String,
+        service: Name,
+        task: Name,
         revision: u32,
         check: HealthCheckKind,
     },
     UnableToPlace {
-        service: String,
+        service: Name,
         reason: String,
     },
     DeploymentStuck {
-        service: String,
+        service: Name,
     },
     Throttled {
-        service: String,
+        service: Name,
     },
     DeploymentCompleted {
-        service: String,
-        deployment: String,
+        service: Name,
+        deployment: Name,
         revision: u32,
     },
     DeploymentFailed {
-        service: String,
-        deployment: String,
+        service: Name,
+        deployment: Name,
         revision: u32,
     },
     RollingBack {
-        service: String,
+        service: Name,
         to_deployment: String,
         revision: u32,
     },
     SteadyState {
-        service: String,
+        service: Name,
     },
     // --- task and target state
     TaskStateChanged {
-        task: String,
-        service: Option<String>,
+        task: Name,
+        service: Option<Name>,
         revision: u32,
         from: Option<TaskStatus>,
         to: TaskStatus,
     },
     TaskStopRequested {
-        task: String,
-        service: Option<String>,
+        task: Name,
+        service: Option<Name>,
         revision: u32,
         stop_code: StopCode,
         reason: String,
@@ -231,15 +232,15 @@ pub enum EventKind {
         was_running: bool,
     },
     TaskHealthChanged {
-        task: String,
-        service: Option<String>,
+        task: Name,
+        service: Option<Name>,
         revision: u32,
         health: HealthStatus,
     },
     /// The agent restarted an exited container inside its task (container restart policy).
     ContainerRestarted {
-        task: String,
-        service: Option<String>,
+        task: Name,
+        service: Option<Name>,
         revision: u32,
         container: String,
         exit_code: i32,
@@ -248,8 +249,8 @@ pub enum EventKind {
     /// A container of a task changed state on its own schedule: it started after its
     /// dependencies (`dependsOn`) were met, exited while its task goes on, or gave up waiting.
     ContainerStateChanged {
-        task: String,
-        service: Option<String>,
+        task: Name,
+        service: Option<Name>,
         revision: u32,
         container: String,
         to: crate::ecs::ContainerStatus,
@@ -257,10 +258,10 @@ pub enum EventKind {
         essential: bool,
     },
     TargetHealthChanged {
-        target_group: String,
+        target_group: Name,
         target: String,
-        task: String,
-        service: Option<String>,
+        task: Name,
+        service: Option<Name>,
         revision: u32,
         from: Option<TargetState>,
         to: TargetState,
@@ -276,27 +277,27 @@ pub enum EventKind {
     // --- blue/green deployments (CodeDeploy, ECS BLUE_GREEN / LINEAR / CANARY)
     /// A task set's computed desired count or stability changed (a service event).
     TaskSetUpdated {
-        service: String,
+        service: Name,
         task_set: String,
     },
     /// A listener's weights changed: the replacement now gets `replacement_percent`.
     TrafficShifted {
-        service: String,
-        deployment: String,
+        service: Name,
+        deployment: Name,
         listener: u16,
         replacement_percent: f64,
     },
     /// A lifecycle event (CodeDeploy) or stage (ECS) of a deployment changed status.
     LifecycleEvent {
-        service: String,
-        deployment: String,
+        service: Name,
+        deployment: Name,
         stage: String,
         status: String,
     },
     /// A blue/green deployment was created or changed status.
     BlueGreenDeployment {
-        service: String,
-        deployment: String,
+        service: Name,
+        deployment: Name,
         status: String,
     },
     // --- scenario
@@ -325,12 +326,12 @@ pub enum EventKind {
     },
     // --- Application Auto Scaling
     AlarmStateChanged {
-        service: String,
+        service: Name,
         alarm: String,
         state: String,
     },
     ScalingActivity {
-        service: String,
+        service: Name,
         desired: u32,
         scale_out: bool,
     },
@@ -395,8 +396,8 @@ pub enum EventKind {
     /// The EBS volume ECS manages for a task was created, attached, failed or deleted
     /// (`status`: `CREATED`, `ATTACHED`, `FAILED`, `DELETED`).
     EbsVolume {
-        task: String,
-        service: Option<String>,
+        task: Name,
+        service: Option<Name>,
         volume: String,
         status: String,
     },

@@ -18,6 +18,7 @@ pub mod insights;
 pub mod k8s;
 pub mod logs;
 pub mod manifest;
+pub mod name;
 pub mod net;
 pub mod probe;
 pub mod rng;
@@ -29,6 +30,7 @@ pub mod world;
 
 pub use engine::{Playback, QuizMoment, Simulation, Snapshot};
 pub use event::{Event, EventKind, Source, Subject};
+pub use name::Name;
 pub use scenario::spec::Scenario;
 pub use time::{Millis, SimTime};
 pub use world::World;

@@ -83,7 +83,7 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
             );
             kv(ui, "privateIp", &task.private_ip);
             if let Some(d) = &task.deployment_id {
-                kv(ui, "startedBy", d);
+                kv(ui, "startedBy", d.as_str());
             }
             kv(ui, "createdAt", task.created_at.to_string());
             if let Some(t) = task.started_at {

@@ -83,7 +83,7 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
             .sense(egui::Sense::click()),
         );
         if r.clicked() {
-            select = Some(Selection::Service(svc.name.clone()));
+            select = Some(Selection::Service(svc.name.to_string()));
         }
         for d in &svc.deployments {
             let dtd = world.task_definition(d.task_definition);

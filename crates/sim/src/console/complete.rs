@@ -146,14 +146,14 @@ fn values(flag: &str, _words: &[&str], cx: &Context) -> Vec<String> {
     match flag {
         "--cluster" | "--clusters" => ecs.map(|e| vec![e.name.clone()]).unwrap_or_default(),
         "--service" | "--services" | "--service-name" => ecs
-            .map(|e| e.services.iter().map(|s| s.name.clone()).collect())
+            .map(|e| e.services.iter().map(|s| s.name.to_string()).collect())
             .unwrap_or_default(),
         "--task" | "--tasks" => ecs
             .map(|e| {
                 e.tasks
                     .iter()
                     .filter(|t| t.is_live())
-                    .map(|t| t.id.clone())
+                    .map(|t| t.id.to_string())
                     .collect()
             })
             .unwrap_or_default(),

@@ -165,7 +165,7 @@ fn tasks_using(world: &World, r: usize, i: usize) -> Vec<String> {
                 None => world.ecr.lookup(&c.image) == Lookup::Found(r, i),
             })
         })
-        .map(|t| t.id.clone())
+        .map(|t| t.id.to_string())
         .collect()
 }
 

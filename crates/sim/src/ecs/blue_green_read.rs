@@ -78,15 +78,18 @@ pub fn traffic_view(world: &EcsCluster, s: ServiceIdx) -> Option<TrafficView> {
         production: true,
         port: bg.production.port,
         weights: vec![
-            (tg(0), bg.production.weights[0]),
-            (tg(1), bg.production.weights[1]),
+            (tg(0).to_string(), bg.production.weights[0]),
+            (tg(1).to_string(), bg.production.weights[1]),
         ],
     }];
     if let Some(t) = &bg.test {
         listeners.push(ListenerView {
             production: false,
             port: t.port,
-            weights: vec![(tg(0), t.weights[0]), (tg(1), t.weights[1])],
+            weights: vec![
+                (tg(0).to_string(), t.weights[0]),
+                (tg(1).to_string(), t.weights[1]),
+            ],
         });
     }
     let shown = bg.active().or(bg.deployments.last());
@@ -97,7 +100,7 @@ pub fn traffic_view(world: &EcsCluster, s: ServiceIdx) -> Option<TrafficView> {
             id: t.id.clone(),
             status: t.status.as_str(),
             label: label(shown, &t.id),
-            target_group: world.target_group(t.target_group).name.clone(),
+            target_group: world.target_group(t.target_group).name.to_string(),
             revision: world.task_definition(t.task_definition).revision,
             computed_desired_count: t.computed_desired_count,
             running: t.running_count,
@@ -111,7 +114,7 @@ pub fn traffic_view(world: &EcsCluster, s: ServiceIdx) -> Option<TrafficView> {
         Controller::Ecs { strategy, .. } => ("ECS", strategy.clone()),
     };
     Some(TrafficView {
-        service: svc.name.clone(),
+        service: svc.name.to_string(),
         controller,
         configuration,
         listeners,
@@ -205,8 +208,8 @@ pub fn traffic_chart(world: &EcsCluster, s: ServiceIdx) -> Option<TrafficChart> 
     }
     Some(TrafficChart {
         target_groups: [
-            world.target_group(bg.target_groups[0]).name.clone(),
-            world.target_group(bg.target_groups[1]).name.clone(),
+            world.target_group(bg.target_groups[0]).name.to_string(),
+            world.target_group(bg.target_groups[1]).name.to_string(),
         ],
         weights,
         errors: bg

@@ -36,10 +36,10 @@ pub(super) fn deploy_event(
 ) {
     let name = ctx.world.service(s).name.clone();
     ctx.emit_why(
-        Source::Deploy(name.clone()),
+        Source::Deploy(name.to_string()),
         EventKind::BlueGreenDeployment {
             service: name.clone(),
-            deployment: id.to_string(),
+            deployment: id.to_string().into(),
             status,
         },
         message,
@@ -67,10 +67,10 @@ pub(super) fn lifecycle_event(
 ) {
     let name = ctx.world.service(s).name.clone();
     ctx.emit_why(
-        Source::Deploy(name.clone()),
+        Source::Deploy(name.to_string()),
         EventKind::LifecycleEvent {
             service: name.clone(),
-            deployment: id.to_string(),
+            deployment: id.to_string().into(),
             stage: stage.to_string(),
             status: status.to_string(),
         },
@@ -107,10 +107,10 @@ pub(super) fn route_test(ctx: &mut Ctx, s: ServiceIdx, dep: &str) {
     let tg_name = ctx.world.target_group(tg).name.clone();
     let name = ctx.world.service(s).name.clone();
     ctx.emit_why(
-        Source::Deploy(name.clone()),
+        Source::Deploy(name.to_string()),
         EventKind::TrafficShifted {
             service: name.clone(),
-            deployment: dep.to_string(),
+            deployment: dep.to_string().into(),
             listener: port,
             replacement_percent: 100.0,
         },
@@ -159,10 +159,10 @@ pub(super) fn shift_production(
         None => "The schedule's last step: all production traffic goes to the replacement.".into(),
     };
     ctx.emit_why(
-        Source::Deploy(name.clone()),
+        Source::Deploy(name.to_string()),
         EventKind::TrafficShifted {
             service: name.clone(),
-            deployment: dep.to_string(),
+            deployment: dep.to_string().into(),
             listener: port,
             replacement_percent: percent,
         },
@@ -232,10 +232,10 @@ pub(super) fn reroute_to(ctx: &mut Ctx, s: ServiceIdx, dep: &str, to: &str) {
     let tg_name = ctx.world.target_group(tg).name.clone();
     let name = ctx.world.service(s).name.clone();
     ctx.emit_why(
-        Source::Deploy(name.clone()),
+        Source::Deploy(name.to_string()),
         EventKind::TrafficShifted {
             service: name.clone(),
-            deployment: dep.to_string(),
+            deployment: dep.to_string().into(),
             listener: port,
             replacement_percent: 0.0,
         },

@@ -8,6 +8,7 @@ use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{ServiceIdx, TaskDefIdx};
 use crate::ecs::{Deployment, DeploymentStatus, RolloutState, Suppressed, TaskStatus, messages};
 use crate::event::{EventKind, Source, Subject};
+use crate::name::Name;
 use crate::rng::digits;
 use crate::time::Millis;
 
@@ -21,10 +22,10 @@ pub fn new_deployment(
     s: ServiceIdx,
     td: TaskDefIdx,
     reason: Option<String>,
-) -> String {
+) -> Name {
     let now = ctx.now;
-    let id = format!("ecs-svc/{}", digits(&mut ctx.rngs.ids, 19));
-    let live: Vec<(String, u32)> = {
+    let id = Name::from(format!("ecs-svc/{}", digits(&mut ctx.rngs.ids, 19)));
+    let live: Vec<(Name, u32)> = {
         let w = &*ctx.world;
         w.service(s)
             .deployments

@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::cluster::Ctx;
 use super::ids::TaskIdx;
 use crate::event::{EventKind, Source, Subject};
+use crate::name::Name;
 use crate::rng::hex;
 use crate::scenario::spec::{EbsVolumeType, ServiceVolumeConfigurationSpec};
 use crate::time::{Millis, SimTime};
@@ -197,7 +198,7 @@ pub fn create_for_task(ctx: &mut Ctx, idx: TaskIdx, announce: bool) {
         emit(
             ctx,
             &task_id,
-            Some(service_name),
+            Some(service_name.clone()),
             &volume_id,
             "CREATED",
             message,
@@ -301,21 +302,21 @@ pub fn release(ctx: &mut Ctx, idx: TaskIdx) {
 fn emit(
     ctx: &mut Ctx,
     task: &str,
-    service: Option<String>,
+    service: Option<Name>,
     volume: &str,
     status: &str,
     message: String,
 ) {
     ctx.emit(
-        Source::Task(task.to_string()),
+        Source::Task(task.to_string().into()),
         EventKind::EbsVolume {
-            task: task.to_string(),
+            task: task.to_string().into(),
             service,
             volume: volume.to_string(),
             status: status.to_string(),
         },
         message,
-        vec![Subject::Task(task.to_string())],
+        vec![Subject::Task(task.to_string().into())],
     );
 }
 

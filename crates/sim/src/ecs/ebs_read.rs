@@ -42,7 +42,7 @@ fn card(task: &Task, v: &TaskEbsVolume, now: SimTime) -> EbsVolumeCard {
     };
     EbsVolumeCard {
         volume_id: v.volume_id.clone(),
-        task: task.id.clone(),
+        task: task.id.to_string(),
         name: v.name.clone(),
         size_gib: v.size_gib,
         volume_type: e.volume_type.as_str(),

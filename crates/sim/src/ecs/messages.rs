@@ -3,8 +3,9 @@
 //! <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html>). Kept together so the wording can be checked against the table in one place.
 
 use crate::event::text;
+use crate::name::Name;
 
-fn task_list(ids: &[String]) -> String {
+fn task_list(ids: &[Name]) -> String {
     // One buffer for the whole list (a rollout starts and stops thousands of tasks).
     let mut out = String::with_capacity(ids.iter().map(|id| id.len() + 8).sum());
     for (i, id) in ids.iter().enumerate() {
@@ -26,7 +27,7 @@ pub fn deployment_completed(service: &str, deployment: &str) -> String {
     format!("(service {service}) (deployment {deployment}) deployment completed.")
 }
 
-pub fn started_tasks(service: &str, ids: &[String], replaced_unhealthy: u32) -> String {
+pub fn started_tasks(service: &str, ids: &[Name], replaced_unhealthy: u32) -> String {
     let list = task_list(ids);
     let mut m = text(
         service.len() + list.len() + 120,
@@ -43,7 +44,7 @@ pub fn started_tasks(service: &str, ids: &[String], replaced_unhealthy: u32) -> 
     m
 }
 
-pub fn stopped_running_tasks(service: &str, ids: &[String]) -> String {
+pub fn stopped_running_tasks(service: &str, ids: &[Name]) -> String {
     let list = task_list(ids);
     text(
         service.len() + list.len() + 50,

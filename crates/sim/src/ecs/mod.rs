@@ -36,6 +36,7 @@ pub mod volumes;
 use serde::Serialize;
 
 use crate::ecs::ids::{InstanceIdx, ServiceIdx, TargetGroupIdx, TaskDefIdx, TaskIdx};
+pub use crate::name::Name;
 use crate::probe::{Prober, Signal};
 use crate::scenario::spec::{
     LaunchType, NetworkMode, PlacementConstraint, PlacementStrategy, SchedulingStrategy,
@@ -371,12 +372,12 @@ pub use crate::why::Why;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Task {
     /// 32 hex digits.
-    pub id: String,
+    pub id: Name,
     pub arn: String,
     pub task_definition: TaskDefIdx,
     pub service: Option<ServiceIdx>,
     /// The service deployment that launched it (`ecs-svc/...`).
-    pub deployment_id: Option<String>,
+    pub deployment_id: Option<Name>,
     /// `deployment_id` as a number ([`deployment_key`]), which hot loops compare instead.
     pub deployment_key: Option<u64>,
     pub started_by: String,
@@ -572,7 +573,7 @@ pub fn deployment_key(id: &str) -> u64 {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Deployment {
     /// `ecs-svc/` and 19 digits.
-    pub id: String,
+    pub id: Name,
     pub status: DeploymentStatus,
     pub task_definition: TaskDefIdx,
     pub desired_count: u32,
@@ -626,7 +627,7 @@ pub struct SchedulerView {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Service {
-    pub name: String,
+    pub name: Name,
     pub arn: String,
     pub status: String,
     pub desired_count: u32,
@@ -659,7 +660,7 @@ pub struct Service {
     pub throttled_until: Option<SimTime>,
     /// The last deployment that reached COMPLETED (id and task definition): where a circuit
     /// breaker rolls back to.
-    pub last_completed: Option<(String, TaskDefIdx)>,
+    pub last_completed: Option<(Name, TaskDefIdx)>,
     pub last_pass: SchedulerView,
     /// A scheduler pass is already scheduled at this time.
     pub pass_at: Option<SimTime>,

@@ -17,6 +17,7 @@ use crate::ecs::{
 };
 use crate::elb::target_health;
 use crate::event::{EventKind, Source, Subject, text};
+use crate::name::Name;
 use crate::rng::{between, chance, hex};
 use crate::scenario::spec::{ImagePull, NetworkMode, SchedulingStrategy};
 use crate::time::Millis;
@@ -27,7 +28,7 @@ use crate::time::Millis;
 pub enum StopCause {
     /// Rolling deployment, scale-in or replacement decided by the service scheduler.
     Scheduler {
-        deployment: String,
+        deployment: Name,
     },
     ContainerHealthCheck,
     LoadBalancerHealthCheck {
@@ -216,11 +217,11 @@ fn create(
     };
     let svc = ctx.world.service(service);
     let task = Task {
-        id: id.clone(),
+        id: id.clone().into(),
         arn,
         task_definition: td_idx,
         service: Some(service),
-        deployment_id: Some(deployment_id.to_string()),
+        deployment_id: Some(deployment_id.to_string().into()),
         deployment_key: Some(crate::ecs::deployment_key(deployment_id)),
         started_by: deployment_id.to_string(),
         launch_type: svc.launch_type,

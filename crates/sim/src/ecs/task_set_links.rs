@@ -98,6 +98,6 @@ pub fn service_label(world: &EcsCluster, s: ServiceIdx, t: TaskIdx) -> String {
         (Some(bg), Some(id)) if bg.controller.is_code_deploy() => {
             format!("{}, taskSet {id}", svc.name)
         }
-        _ => svc.name.clone(),
+        _ => svc.name.to_string(),
     }
 }

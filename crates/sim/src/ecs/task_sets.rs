@@ -21,6 +21,7 @@ use crate::ecs::task_set::{Stability, TaskSet, TaskSetStatus, computed_desired_c
 use crate::ecs::task_set_links::service_label;
 use crate::ecs::{UnhealthyReason, deployment_key, messages};
 use crate::event::{EventKind, Source, Subject};
+use crate::name::Name;
 use crate::rng::digits;
 use crate::time::{Millis, SimTime};
 
@@ -340,7 +341,7 @@ fn launch(
         Source::Service(name.clone()),
         EventKind::TasksStarted {
             service: name,
-            deployment: set.to_string(),
+            deployment: set.to_string().into(),
             revision,
             tasks: ids.clone(),
             replaced_unhealthy: 0,
@@ -367,7 +368,7 @@ fn scale_in(ctx: &mut Ctx, s: ServiceIdx, set: &str, keep: &[TaskIdx], n: u32) {
     };
     let label = service_label(ctx.world, s, first);
     let name = ctx.world.service(s).name.clone();
-    let running: Vec<String> = chosen
+    let running: Vec<Name> = chosen
         .iter()
         .filter(|&&t| !ctx.world.task(t).last_status.is_starting())
         .map(|&t| ctx.world.task(t).id.clone())
@@ -378,7 +379,7 @@ fn scale_in(ctx: &mut Ctx, s: ServiceIdx, set: &str, keep: &[TaskIdx], n: u32) {
             ctx,
             t,
             StopCause::Scheduler {
-                deployment: set.to_string(),
+                deployment: set.into(),
             },
         );
     }

@@ -88,7 +88,7 @@ pub fn file_system_cards(c: &EcsCluster, now: SimTime) -> Vec<FileSystemCard> {
                 .tasks
                 .iter()
                 .filter(|t| mounts(t) && t.last_status == TaskStatus::Running && t.is_live())
-                .map(|t| t.id.clone())
+                .map(|t| t.id.to_string())
                 .collect();
             FileSystemCard {
                 id: fs.id.clone(),

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::cow_vec::CowVec;
 use crate::ecs::ids::{ServiceIdx, TaskIdx};
+use crate::name::Name;
 use crate::probe::Prober;
 use crate::scenario::spec::TargetType;
 use crate::time::{Millis, SimTime};
@@ -110,7 +111,7 @@ pub struct TargetGroupHealthCheck {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TargetGroup {
-    pub name: String,
+    pub name: Name,
     pub arn: String,
     pub load_balancer: String,
     pub load_balancer_arn: String,

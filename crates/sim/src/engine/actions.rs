@@ -536,7 +536,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             announce(
                 ctx,
                 crate::ecs::deploy_plan::create_deployment_cli(&cluster, service, task_definition),
-                vec![Subject::Service(service.clone())],
+                vec![Subject::Service(service.clone().into())],
             );
             let result = match ctx.world.task_definition_by_ref(task_definition) {
                 Some(td) => crate::ecs::codedeploy::create_deployment(ctx, s, td),
@@ -700,7 +700,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                 format!(
                     "Fix: the application of {service}{which} answers its health checks again."
                 ),
-                vec![Subject::Service(service.clone())],
+                vec![Subject::Service(service.clone().into())],
             );
             for t in healed {
                 container_health::update(ctx, t);
@@ -719,7 +719,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             announce(
                 ctx,
                 format!("Load: {target} now receives {rps} requests per second."),
-                vec![Subject::Service(target.clone())],
+                vec![Subject::Service(target.clone().into())],
             );
         }
         Action::StopTaskById { task, reason } => {
@@ -730,7 +730,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             if let Some(r) = reason {
                 cli.push_str(&format!(" --reason \"{r}\""));
             }
-            announce(ctx, cli, vec![Subject::Task(task.clone())]);
+            announce(ctx, cli, vec![Subject::Task(task.clone().into())]);
             task_lifecycle::stop(ctx, t, StopCause::User);
         }
         Action::ActivateInstance { instance } => {
@@ -801,7 +801,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                     "Fargate Spot reclaims capacity: {} FARGATE_SPOT task(s) of {service} get a two-minute warning",
                     victims.len()
                 ),
-                vec![Subject::Service(service.clone())],
+                vec![Subject::Service(service.clone().into())],
             );
             for t in victims {
                 task_lifecycle::stop(ctx, t, StopCause::SpotInterruption);

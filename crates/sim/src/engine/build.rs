@@ -621,7 +621,7 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
                 hex(&mut rngs.ids, 16)
             ),
             load_balancer: lb,
-            name: tg.name.clone(),
+            name: tg.name.clone().into(),
             port: tg.port,
             target_type: tg.target_type,
             health_check: TargetGroupHealthCheck {
@@ -660,7 +660,7 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
             })
             .collect();
         world.services.push(Service {
-            name: s.name.clone(),
+            name: s.name.clone().into(),
             arn: format!(
                 "arn:aws:ecs:{}:{}:service/{}/{}",
                 c.region, c.account_id, c.name, s.name

@@ -74,7 +74,7 @@ pub(super) fn apply(ctx: &mut Ctx, cluster: &str, action: &Action) {
     if *force_new_deployment {
         cli.push_str(" --force-new-deployment");
     }
-    announce(ctx, cli, vec![Subject::Service(service.clone())]);
+    announce(ctx, cli, vec![Subject::Service(service.clone().into())]);
     // The new settings apply from this pass on (they are part of the service, not of a
     // deployment).
     let svc = ctx.world.service_mut(s);

@@ -66,7 +66,7 @@ pub fn credentials(
     // The task role's session is named after the task; instance metadata's after the instance.
     let session = match &found {
         Ok(f) if f.step == chain::ChainStep::InstanceMetadata => instance_id.unwrap_or_default(),
-        _ => t.id.clone(),
+        _ => t.id.to_string(),
     };
     Some((found, session))
 }
@@ -121,7 +121,7 @@ pub fn on_due(ctx: &mut Ctx, idx: TaskIdx) {
         ctx.emit_why(
             Source::Task(task_id.clone()),
             EventKind::AwsCall {
-                workload: task_id.clone(),
+                workload: task_id.to_string(),
                 action: call.action.clone(),
                 resource: call.resource.clone(),
                 role: o.role_arn.clone(),

@@ -115,7 +115,7 @@ pub fn sample(ecs: &EcsCluster, now: SimTime) -> Vec<Datum> {
             .iter()
             .filter(|&&t| ecs.task(t).last_status.is_starting())
             .count();
-        let dims = vec![cl(), ("ServiceName", svc.name.clone())];
+        let dims = vec![cl(), ("ServiceName", svc.name.to_string())];
         usage_data(&mut data, &dims, sum(&mine));
         push(
             &mut data,

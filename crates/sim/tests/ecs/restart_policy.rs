@@ -51,7 +51,7 @@ fn restarts(sim: &Simulation) -> Vec<(SimTime, String, u32)> {
                 task,
                 restart_count,
                 ..
-            } => Some((e.at, task.clone(), *restart_count)),
+            } => Some((e.at, task.to_string(), *restart_count)),
             _ => None,
         })
         .collect()

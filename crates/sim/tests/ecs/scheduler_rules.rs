@@ -336,7 +336,7 @@ fn deployment_completed(sim: &Simulation) -> Vec<(SimTime, String, u32)> {
                 deployment,
                 revision,
                 ..
-            } => Some((e.at, deployment.clone(), *revision)),
+            } => Some((e.at, deployment.to_string(), *revision)),
             _ => None,
         })
         .collect()
@@ -350,7 +350,7 @@ fn deployment_created_by_update(s: &Ecs, at: u64) -> String {
         .primary()
         .expect("a primary deployment")
         .id
-        .clone()
+        .to_string()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -740,7 +740,7 @@ fn draining_lasts_the_deregistration_delay_then_ecs_sends_sigterm() {
             .collect();
         let stopped = at_stop
             .iter()
-            .position(|m| m.starts_with("(service web) has stopped") && m.contains(&t.id))
+            .position(|m| m.starts_with("(service web) has stopped") && m.contains(t.id.as_str()))
             .expect("has stopped");
         let dereg = format!("(service web) deregistered 1 targets in (target-group {tg_arn})");
         let drain = format!(
@@ -845,7 +845,10 @@ fn breaker_trips_after_exactly_3_failed_tasks_for_desired_4_and_rolls_back() {
     );
     assert_eq!(primary.rollout_state, RolloutState::Completed);
     let done = deployment_completed(&sim);
-    assert_eq!(done.last().map(|d| (&d.1, d.2)), Some((&primary.id, 1)));
+    assert_eq!(
+        done.last().map(|d| (&d.1, d.2)),
+        Some((&primary.id.to_string(), 1))
+    );
     assert!(
         done.iter().all(|d| d.1 != failing),
         "the failed one never completes"
@@ -2066,7 +2069,7 @@ fn draining_with_min_50_max_100_stops_two_tasks_before_starting_two() {
     let before = s.run_until(59);
     let drained: Vec<String> = on_instance(&before, "node-1")
         .iter()
-        .map(|t| t.id.clone())
+        .map(|t| t.id.to_string())
         .collect();
     assert_eq!(drained.len(), 2);
     let sim = s.run();

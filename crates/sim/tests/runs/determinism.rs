@@ -25,7 +25,8 @@ fn ids(log: &[Event]) -> BTreeSet<String> {
     log.iter()
         .flat_map(|e| e.subjects.iter())
         .filter_map(|s| match s {
-            Subject::Task(id) | Subject::Pod(id) => Some(id.clone()),
+            Subject::Task(id) => Some(id.to_string()),
+            Subject::Pod(id) => Some(id.clone()),
             _ => None,
         })
         .collect()
@@ -86,7 +87,7 @@ fn another_seed_gives_other_task_ids() {
                     .ecs_cluster()
                     .tasks
                     .iter()
-                    .map(|t| t.id.clone())
+                    .map(|t| t.id.to_string())
                     .collect()
             };
             assert!(world_ids(&a).is_disjoint(&world_ids(&b)), "{name}");

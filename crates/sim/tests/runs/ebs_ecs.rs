@@ -108,7 +108,7 @@ fn a_rolling_update_gives_every_new_task_a_new_volume() {
         .map(|t| t.id.clone())
         .collect();
     assert_eq!(rev2.len(), 3);
-    assert!(live.iter().all(|v| rev2.contains(&v.task)));
+    assert!(live.iter().all(|v| rev2.iter().any(|id| *id == v.task)));
     let deleted = c
         .tasks
         .iter()

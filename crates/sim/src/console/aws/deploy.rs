@@ -410,11 +410,11 @@ fn create_deployment(ecs: &EcsCluster, words: &[String]) -> Outcome {
     }
     Outcome::Act {
         actions: vec![Action::CreateDeployment {
-            service: svc.name.clone(),
+            service: svc.name.to_string(),
             task_definition: td,
         }],
         after: After::Deployment {
-            service: svc.name.clone(),
+            service: svc.name.to_string(),
         },
     }
 }
@@ -475,7 +475,7 @@ fn stop_deployment(ecs: &EcsCluster, words: &[String]) -> Outcome {
     });
     Outcome::Act {
         actions: vec![Action::StopDeployment {
-            service: svc.name.clone(),
+            service: svc.name.to_string(),
             auto_rollback: args.flag("--auto-rollback-enabled"),
         }],
         after: After::Text(pretty(&reply)),
@@ -524,7 +524,7 @@ fn continue_deployment(ecs: &EcsCluster, words: &[String]) -> Outcome {
             }
             Outcome::Act {
                 actions: vec![Action::ContinueDeployment {
-                    service: svc.name.clone(),
+                    service: svc.name.to_string(),
                 }],
                 after: After::Text(String::new()),
             }

@@ -664,7 +664,7 @@ fn update_service(cx: &EcsContext, words: &[String]) -> Outcome {
     };
     Outcome::Act {
         actions: vec![Action::UpdateService {
-            service: service.clone(),
+            service: service.to_string(),
             task_definition,
             desired_count,
             force_new_deployment: args.flag("--force-new-deployment"),
@@ -674,7 +674,9 @@ fn update_service(cx: &EcsContext, words: &[String]) -> Outcome {
             health_check_grace_period_seconds: grace,
             volume_configurations,
         }],
-        after: After::Service { service },
+        after: After::Service {
+            service: service.to_string(),
+        },
     }
 }
 
@@ -770,11 +772,11 @@ fn stop_task(cx: &EcsContext, words: &[String]) -> Outcome {
     }
     Outcome::Act {
         actions: vec![Action::StopTaskById {
-            task: task.id.clone(),
+            task: task.id.to_string(),
             reason: args.one("--reason").map(str::to_string),
         }],
         after: After::Task {
-            task: task.id.clone(),
+            task: task.id.to_string(),
         },
     }
 }

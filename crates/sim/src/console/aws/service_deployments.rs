@@ -298,7 +298,7 @@ pub(super) fn stop(cx: &EcsContext, words: &[String]) -> Outcome {
     }
     Outcome::Act {
         actions: vec![Action::StopServiceDeployment {
-            service: svc.name.clone(),
+            service: svc.name.to_string(),
         }],
         after: After::Text(pretty(&json!({ "serviceDeploymentArn": arn }))),
     }
@@ -348,7 +348,7 @@ pub(super) fn continue_(cx: &EcsContext, words: &[String]) -> Outcome {
     }
     Outcome::Act {
         actions: vec![Action::ContinueServiceDeployment {
-            service: svc.name.clone(),
+            service: svc.name.to_string(),
             action,
         }],
         after: After::Text(pretty(&json!({ "serviceDeploymentArn": arn }))),

@@ -7,15 +7,16 @@ use super::health_gate::{self, Gate};
 use crate::ecs::cluster::EcsCluster;
 use crate::ecs::ids::{ServiceIdx, TaskIdx};
 use crate::ecs::{Host, InstanceStatus};
+use crate::name::Name;
 use crate::time::SimTime;
 
 /// One scheduler pass over one service.
 pub(super) struct Pass {
     pub s: ServiceIdx,
-    pub name: String,
+    pub name: Name,
     /// The PRIMARY deployment when the pass began (a rollback during the pass adds a newer
     /// one; the pass still works for this one).
-    pub primary: String,
+    pub primary: Name,
     /// The bounds; `running_or_pending` follows the pass's starts and stops, `healthy` is
     /// counted when the pass chooses its stops.
     pub bounds: Bounds,
@@ -38,7 +39,7 @@ pub(super) struct Pass {
     /// Per deployment, failing tasks this pass stops after starting their replacements: their
     /// start already said "replaced due to an unhealthy status", so their stop must not count
     /// them again.
-    pub credited: Vec<(String, u32)>,
+    pub credited: Vec<(Name, u32)>,
     /// Healthy tasks that may still stop (healthy − lower, less the stops chosen so far).
     pub budget: i64,
 }
@@ -109,14 +110,14 @@ impl Pass {
 /// The deployment of each task live when a pass begins, as a position in the service's
 /// deployments, so the pass compares small numbers instead of deployment ids.
 pub(super) struct LiveDeployments {
-    ids: Vec<String>,
+    ids: Vec<Name>,
     /// Parallel to the pass's `live` tasks; `None` for a task whose deployment is not listed.
     positions: Vec<Option<usize>>,
 }
 
 impl LiveDeployments {
     fn of(world: &EcsCluster, s: ServiceIdx, live: &[TaskIdx]) -> Self {
-        let ids: Vec<String> = world
+        let ids: Vec<Name> = world
             .service(s)
             .deployments
             .iter()

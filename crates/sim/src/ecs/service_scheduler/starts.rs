@@ -12,6 +12,7 @@ use crate::ecs::ids::{ServiceIdx, TaskDefIdx, TaskIdx};
 use crate::ecs::placement::{self, Placement, SpreadCounts};
 use crate::ecs::{Host, RolloutState, TaskStatus, circuit_breaker, messages, task_lifecycle};
 use crate::event::{EventKind, Source, Subject, text};
+use crate::name::Name;
 use crate::time::Millis;
 
 /// How long the scheduler waits before trying again to place a task that did not fit [model].
@@ -84,7 +85,7 @@ pub(super) fn launch(ctx: &mut Ctx, pass: &mut Pass) {
         .service(pass.s)
         .throttled_until
         .filter(|t| *t > now);
-    let mut order: Vec<String> = vec![pass.primary.clone()];
+    let mut order: Vec<Name> = vec![pass.primary.clone()];
     order.extend(
         ctx.world
             .service(pass.s)
@@ -130,14 +131,14 @@ pub(super) fn launch(ctx: &mut Ctx, pass: &mut Pass) {
 fn launch_for(
     ctx: &mut Ctx,
     pass: &mut Pass,
-    dep_id: &str,
+    dep_id: &Name,
     td: TaskDefIdx,
     need: u32,
     counts: &mut SpreadCounts,
-) -> Vec<String> {
+) -> Vec<Name> {
     let s = pass.s;
     let n = need.min(pass.bounds.room());
-    let mut ids = Vec::new();
+    let mut ids: Vec<Name> = Vec::new();
     for _ in 0..n {
         let provider = task_lifecycle::choose_capacity_provider(ctx.world, s);
         let placed = placement::place(
@@ -214,10 +215,10 @@ fn has_running_task(world: &EcsCluster, s: ServiceIdx, dep_id: &str) -> bool {
 fn report_started(
     ctx: &mut Ctx,
     pass: &mut Pass,
-    dep_id: &str,
+    dep_id: &Name,
     td: TaskDefIdx,
     need: u32,
-    ids: Vec<String>,
+    ids: Vec<Name>,
     before: super::bounds::Bounds,
 ) {
     pass.progressed = true;
@@ -235,7 +236,7 @@ fn report_started(
     d.unhealthy_to_replace -= from_earlier;
     let from_this_pass = stopping_after.min(started - from_earlier);
     if from_this_pass > 0 {
-        pass.credited.push((dep_id.to_string(), from_this_pass));
+        pass.credited.push((dep_id.clone(), from_this_pass));
     }
     let replaced = from_earlier + from_this_pass;
     let revision = ctx.world.task_definition(td).revision;
@@ -246,7 +247,7 @@ fn report_started(
         Source::Service(name.clone()),
         EventKind::TasksStarted {
             service: name.clone(),
-            deployment: dep_id.to_string(),
+            deployment: dep_id.to_string().into(),
             revision,
             tasks: ids.clone(),
             replaced_unhealthy: replaced,
@@ -294,13 +295,13 @@ fn report_unable_to_place(
     }
     svc.unable_to_place_reported = Some((now, message.clone()));
     ctx.emit_why(
-        Source::Service(name.to_string()),
+        Source::Service(name.to_string().into()),
         EventKind::UnableToPlace {
-            service: name.to_string(),
+            service: name.to_string().into(),
             reason: message.clone(),
         },
         message,
-        vec![Subject::Service(name.to_string())],
+        vec![Subject::Service(name.to_string().into())],
         Some("No instance has room for the task (or every zone is unavailable). ECS retries every 15 seconds; it does not repeat the same message until a task is placed or 6 hours pass, but a different reason or closest-matching instance is reported at once.".into()),
     );
 }

@@ -14,6 +14,7 @@ use crate::ecs::{
     messages,
 };
 use crate::event::{EventKind, Source, Subject};
+use crate::name::Name;
 use crate::time::{Millis, SimTime};
 
 /// The steady-state message repeats after the same 6 hours as any other message.
@@ -144,7 +145,7 @@ impl Tally {
 /// have been created during this pass (a circuit-breaker rollback tripped by a stop).
 fn drop_deployments_without_tasks(w: &mut EcsCluster, pass: &Pass) {
     let svc = w.service(pass.s);
-    let keep: Vec<String> = svc
+    let keep: Vec<Name> = svc
         .deployments
         .iter()
         .filter(|d| {
@@ -154,7 +155,7 @@ fn drop_deployments_without_tasks(w: &mut EcsCluster, pass: &Pass) {
             }
         })
         .map(|d| d.id.clone())
-        .collect();
+        .collect::<Vec<Name>>();
     w.service_mut(pass.s)
         .deployments
         .retain(|d| keep.contains(&d.id));

@@ -14,6 +14,7 @@ use crate::ecs::placement::SpreadCounts;
 use crate::ecs::task_lifecycle::{self, StopCause};
 use crate::ecs::{Host, TaskStatus, UnhealthyReason, messages};
 use crate::event::{EventKind, Source, Subject, text};
+use crate::name::Name;
 use crate::net::Zone;
 
 /// A task a pass decided to stop, and why.
@@ -336,22 +337,22 @@ fn pick_to_stop(candidates: &mut Candidates, counts: &mut SpreadCounts) -> TaskI
 
 /// Report the stops of a pass the way ECS does (running and pending tasks separately), then
 /// carry them out.
-pub(super) fn execute(ctx: &mut Ctx, name: &str, stops: Vec<Stop>) {
+pub(super) fn execute(ctx: &mut Ctx, name: &Name, stops: Vec<Stop>) {
     let now = ctx.now;
     let (running, pending): (Vec<&Stop>, Vec<&Stop>) = stops
         .iter()
         .partition(|x| ctx.world.task(x.t).last_status == TaskStatus::Running);
     if !running.is_empty() {
-        let ids: Vec<String> = running
+        let ids: Vec<Name> = running
             .iter()
             .map(|x| ctx.world.task(x.t).id.clone())
             .collect();
-        let mut subjects = vec![Subject::Service(name.to_string())];
+        let mut subjects = vec![Subject::Service(name.clone())];
         subjects.extend(ids.iter().map(|i| Subject::Task(i.clone())));
         ctx.emit_why(
-            Source::Service(name.to_string()),
+            Source::Service(name.to_string().into()),
             EventKind::TasksStopped {
-                service: name.to_string(),
+                service: name.to_string().into(),
                 tasks: ids.clone(),
                 running: true,
             },
@@ -361,16 +362,16 @@ pub(super) fn execute(ctx: &mut Ctx, name: &str, stops: Vec<Stop>) {
         );
     }
     if !pending.is_empty() {
-        let ids: Vec<String> = pending
+        let ids: Vec<Name> = pending
             .iter()
             .map(|x| ctx.world.task(x.t).id.clone())
             .collect();
-        let mut subjects = vec![Subject::Service(name.to_string())];
+        let mut subjects = vec![Subject::Service(name.clone())];
         subjects.extend(ids.iter().map(|i| Subject::Task(i.clone())));
         ctx.emit_why(
-            Source::Service(name.to_string()),
+            Source::Service(name.to_string().into()),
             EventKind::TasksStopped {
-                service: name.to_string(),
+                service: name.to_string().into(),
                 tasks: ids,
                 running: false,
             },
