@@ -14,8 +14,16 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Eq, PartialOrd, Ord, Hash)]
 pub struct Name(Arc<str>);
+
+/// Two clones of one name share their text, so the pointers are compared first (a task's
+/// deployment id against its deployment's, in loops over every task).
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+    }
+}
 
 impl Name {
     pub fn as_str(&self) -> &str {

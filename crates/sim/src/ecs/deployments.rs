@@ -176,8 +176,8 @@ pub fn refresh_counts(world: &mut EcsCluster, s: ServiceIdx) {
         let start = task.last_status.is_starting();
         running += u32::from(run);
         pending += u32::from(start);
-        if let Some(i) = task.deployment_id.as_deref().and_then(|id| {
-            let same = |i: usize| svc.deployments[i].id == id;
+        if let Some(i) = task.deployment_id.as_ref().and_then(|id| {
+            let same = |i: usize| svc.deployments[i].id == *id;
             match task.deployment_key {
                 Some(key) => (0..keys.len()).find(|&i| keys[i] == key && same(i)),
                 None => (0..keys.len()).find(|&i| same(i)),

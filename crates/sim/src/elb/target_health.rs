@@ -125,15 +125,16 @@ pub fn deregister_task(
         let delay = tg.deregistration_delay;
         let tg_arn = tg.arn.clone();
         let tg_name = tg.name.clone();
-        let Some(target) = tg.target_of_mut(task) else {
+        let Some(pos) = tg.position_of(task) else {
             continue;
         };
-        if target.state == TargetState::Draining {
-            until = until.max(target.drain_until);
+        let from = tg.targets[pos].state;
+        if from == TargetState::Draining {
+            until = until.max(tg.targets[pos].drain_until);
             continue;
         }
-        let from = target.state;
-        target.state = TargetState::Draining;
+        tg.set_state(pos, TargetState::Draining);
+        let target = &mut tg.targets[pos];
         target.reason = Some(TargetReason::DeregistrationInProgress);
         target.drain_until = Some(now.plus(delay));
         target.next_at = Some(now.plus(delay));
@@ -248,7 +249,8 @@ pub fn update(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
         return;
     };
     let sig = signal(ctx.world, ctx.net, &ctx.world.target_group(tg).targets[pos]);
-    let target = &mut ctx.world.target_group_mut(tg).targets[pos];
+    let group = ctx.world.target_group_mut(tg);
+    let target = &mut group.targets[pos];
     if target.state == TargetState::Draining {
         return;
     }
@@ -279,7 +281,8 @@ pub fn update(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
         }
         changes.push((from, tr));
     }
-    let service = target.service;
+    let (service, state) = (target.service, target.state);
+    group.states[pos] = state;
     for (from, tr) in changes {
         let text = match tr.to {
             Verdict::Healthy => {

@@ -635,6 +635,7 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
             deregistration_delay: Millis::from_secs(tg.deregistration_delay_seconds as u64),
             targets: crate::cow_vec::CowVec::new(),
             task_keys: Vec::new(),
+            states: Vec::new(),
         });
     }
 

@@ -218,12 +218,12 @@ impl<'a> ServiceGates<'a> {
         };
         for &tg_idx in target_groups {
             let tg = world.target_group(tg_idx);
-            match tg.target_of(t) {
-                Some(target) if target.state == TargetState::Healthy => by.load_balancer = true,
-                Some(target) if target.state == TargetState::Unhealthy && !in_grace => {
-                    let reason = target
-                        .reason
-                        .as_ref()
+            match tg.state_of(t) {
+                Some(TargetState::Healthy) => by.load_balancer = true,
+                Some(TargetState::Unhealthy) if !in_grace => {
+                    let reason = tg
+                        .target_of(t)
+                        .and_then(|target| target.reason.as_ref())
                         .map(|r| r.description())
                         .unwrap_or_else(|| "Health checks failed".into());
                     return Gate::Failing(UnhealthyReason::TargetGroup {
@@ -231,7 +231,7 @@ impl<'a> ServiceGates<'a> {
                         reason,
                     });
                 }
-                Some(target) if target.state == TargetState::Unhealthy => {
+                Some(TargetState::Unhealthy) => {
                     healthy = false;
                     wake = Some(grace_end);
                     waiting.grace_period = true;
