@@ -679,6 +679,10 @@ pub struct Service {
     pub blue_green: Option<Box<crate::ecs::task_set::BlueGreen>>,
     /// `volumeConfigurations`: the EBS volume each new task gets (copied to each deployment).
     pub volume_configurations: Vec<crate::scenario::spec::ServiceVolumeConfigurationSpec>,
+    /// A task of the service may be waiting for capacity (set when one is launched without a
+    /// host, cleared by a pass that finds none): passes skip looking through every task for
+    /// waiting ones while it is false.
+    pub may_have_waiting: bool,
 }
 
 /// One minute of a service's metrics.

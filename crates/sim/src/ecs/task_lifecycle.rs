@@ -96,7 +96,7 @@ pub fn owns_ip(network_mode: NetworkMode, host: Host) -> bool {
 pub fn launch(
     ctx: &mut Ctx,
     service: ServiceIdx,
-    deployment_id: &str,
+    deployment_id: &Name,
     td_idx: TaskDefIdx,
     placement: Placement,
     capacity_provider: Option<String>,
@@ -120,7 +120,7 @@ pub fn launch(
 fn create(
     ctx: &mut Ctx,
     service: ServiceIdx,
-    deployment_id: &str,
+    deployment_id: &Name,
     td_idx: TaskDefIdx,
     placement: Placement,
     capacity_provider: Option<String>,
@@ -221,7 +221,7 @@ fn create(
         arn,
         task_definition: td_idx,
         service: Some(service),
-        deployment_id: Some(deployment_id.to_string().into()),
+        deployment_id: Some(deployment_id.clone()),
         deployment_key: Some(crate::ecs::deployment_key(deployment_id)),
         started_by: deployment_id.to_string(),
         launch_type: svc.launch_type,
@@ -313,7 +313,7 @@ pub fn place_waiting(ctx: &mut Ctx, idx: TaskIdx, placement: Placement) {
 pub fn launch_running(
     ctx: &mut Ctx,
     service: ServiceIdx,
-    deployment_id: &str,
+    deployment_id: &Name,
     td: TaskDefIdx,
     placement: Placement,
     capacity_provider: Option<String>,

@@ -38,6 +38,7 @@ pub fn start(ctx: &mut Ctx, s: ServiceIdx, steady: bool) {
         None => return,
     };
     let id = new_id(ctx);
+    let id_name = Name::from(&id);
     create(
         ctx,
         s,
@@ -66,7 +67,7 @@ pub fn start(ctx: &mut Ctx, s: ServiceIdx, steady: bool) {
             ) else {
                 break;
             };
-            let t = task_lifecycle::launch_running(ctx, s, &id, td, p, provider);
+            let t = task_lifecycle::launch_running(ctx, s, &id_name, td, p, provider);
             ctx.world.task_mut(t).healthy_at = Some(now);
         }
         if let Some(bg) = ctx.world.service_mut(s).blue_green.as_deref_mut() {
@@ -292,6 +293,7 @@ fn launch(
 ) {
     let mut ids = Vec::new();
     let mut tasks = Vec::new();
+    let set_id = Name::from(set);
     for _ in 0..need {
         let provider = task_lifecycle::choose_capacity_provider(ctx.world, s);
         let placed = placement::place(
@@ -308,7 +310,7 @@ fn launch(
                 let why = format!(
                     "Started for task set {set}: it runs fewer tasks than its computedDesiredCount."
                 );
-                let t = task_lifecycle::launch(ctx, s, set, td, p, provider, why);
+                let t = task_lifecycle::launch(ctx, s, &set_id, td, p, provider, why);
                 ids.push(ctx.world.task(t).id.clone());
                 tasks.push(t);
             }

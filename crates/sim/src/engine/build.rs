@@ -750,6 +750,7 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
                 .collect(),
             blue_green: crate::ecs::deploy_plan::from_spec(s, &world.target_groups),
             volume_configurations: s.volume_configurations.clone(),
+            may_have_waiting: false,
         });
     }
     world

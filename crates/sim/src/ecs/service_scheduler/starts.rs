@@ -25,6 +25,9 @@ pub(super) const DUPLICATE_MESSAGE_SUPPRESSION: Millis = Millis::from_secs(6 * 3
 /// Place the service's tasks that wait for capacity, oldest first, on instances that have
 /// registered since.
 pub(super) fn place_waiting(ctx: &mut Ctx, s: ServiceIdx) {
+    if !ctx.world.service(s).may_have_waiting {
+        return;
+    }
     let waiting: Vec<TaskIdx> = ctx
         .world
         .service(s)
@@ -37,6 +40,7 @@ pub(super) fn place_waiting(ctx: &mut Ctx, s: ServiceIdx) {
         })
         .collect();
     if waiting.is_empty() {
+        ctx.world.service_mut(s).may_have_waiting = false;
         return;
     }
     let mut counts = SpreadCounts::of(ctx.world, &ctx.net.zones, s);
@@ -175,6 +179,7 @@ fn launch_for(
                     zone_index: 0,
                     host_port: None,
                 };
+                ctx.world.service_mut(s).may_have_waiting = true;
                 let t = task_lifecycle::launch(ctx, s, dep_id, td, waiting, provider, why);
                 ids.push(ctx.world.task(t).id.clone());
                 pass.bounds.running_or_pending += 1;

@@ -31,6 +31,15 @@ pub(super) struct Stop {
 /// (docs/rules/ecs-scaling.md#container-instance-draining); their replacements start
 /// elsewhere in this pass.
 pub(super) fn stop_starting_on_draining(ctx: &mut Ctx, s: ServiceIdx) {
+    // Most passes find no DRAINING instance: then no task needs looking at.
+    if !ctx
+        .world
+        .instances
+        .iter()
+        .any(|i| i.status == crate::ecs::InstanceStatus::Draining)
+    {
+        return;
+    }
     let stops: Vec<Stop> = ctx
         .world
         .service(s)
