@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-#[derive(Clone, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Eq, PartialOrd, Ord)]
 pub struct Name(Arc<str>);
 
 /// Two clones of one name share their text, so the pointers are compared first (a task's
@@ -28,6 +28,13 @@ impl PartialEq for Name {
 impl Name {
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Hashes the text, as `eq` compares it (pointer equality implies equal text).
+impl std::hash::Hash for Name {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
     }
 }
 
