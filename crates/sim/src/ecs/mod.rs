@@ -369,43 +369,51 @@ impl AppFate {
 /// it stopped (shared with the EKS side).
 pub use crate::why::Why;
 
+/// `repr(C)`, with what every scheduler pass reads of every live task first (liveness, status,
+/// host, service, deployment, health timing): a pass over a service reads each of its tasks,
+/// each behind its own pointer, and with these fields together that costs one or two cache
+/// lines per task instead of most of the struct (`benches/simulate.rs`). The order is not
+/// visible: events serialize on their own, and nothing keeps a serialized `Task`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[repr(C)]
 pub struct Task {
+    pub desired_status: DesiredStatus,
+    pub last_status: TaskStatus,
+    pub health_status: HealthStatus,
+    /// The task reached RUNNING at some point.
+    pub reached_running: bool,
+    pub launch_type: LaunchType,
+    pub host: Host,
+    pub service: Option<ServiceIdx>,
+    pub task_definition: TaskDefIdx,
+    /// Index of `availability_zone` in the cluster's zones.
+    pub zone: usize,
+    /// `deployment_id` as a number ([`deployment_key`]), which hot loops compare instead.
+    pub deployment_key: Option<u64>,
+    pub started_at: Option<SimTime>,
+    /// When the task first counted as healthy for the deployment's bounds.
+    pub healthy_at: Option<SimTime>,
+    /// The service deployment that launched it (`ecs-svc/...`).
+    pub deployment_id: Option<Name>,
+    /// The health failure the scheduler acted on (set when it decides to replace the task).
+    pub unhealthy_reason: Option<UnhealthyReason>,
     /// 32 hex digits.
     pub id: Name,
     pub arn: String,
-    pub task_definition: TaskDefIdx,
-    pub service: Option<ServiceIdx>,
-    /// The service deployment that launched it (`ecs-svc/...`).
-    pub deployment_id: Option<Name>,
-    /// `deployment_id` as a number ([`deployment_key`]), which hot loops compare instead.
-    pub deployment_key: Option<u64>,
     pub started_by: String,
-    pub launch_type: LaunchType,
     /// `FARGATE` or `FARGATE_SPOT` when the service uses a capacity provider strategy.
     pub capacity_provider: Option<String>,
     pub availability_zone: String,
-    /// Index of `availability_zone` in the cluster's zones.
-    pub zone: usize,
-    pub host: Host,
     pub private_ip: String,
     /// Host port (bridge/host mode) the load balancer targets.
     pub host_port: Option<u16>,
-    pub last_status: TaskStatus,
-    pub desired_status: DesiredStatus,
-    pub health_status: HealthStatus,
     pub containers: Vec<Container>,
     pub created_at: SimTime,
     pub pull_started_at: Option<SimTime>,
-    pub started_at: Option<SimTime>,
     pub stopping_at: Option<SimTime>,
     pub stopped_at: Option<SimTime>,
     pub stop_code: Option<StopCode>,
     pub stopped_reason: Option<String>,
-    /// When the task first counted as healthy for the deployment's bounds.
-    pub healthy_at: Option<SimTime>,
-    /// The health failure the scheduler acted on (set when it decides to replace the task).
-    pub unhealthy_reason: Option<UnhealthyReason>,
     /// Why the task is as it is, oldest first.
     pub why: Vec<Why>,
     /// The next lifecycle step is due at this moment.
@@ -414,8 +422,6 @@ pub struct Task {
     pub health_next_at: Option<SimTime>,
     /// The image pull will fail with this stoppedReason.
     pub pull_failure: Option<String>,
-    /// The task reached RUNNING at some point.
-    pub reached_running: bool,
     /// The EBS volume ECS created for it (`ebs.rs`), when its service configures one.
     pub ebs: Option<Box<ebs::TaskEbsVolume>>,
 }
