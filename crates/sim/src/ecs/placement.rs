@@ -41,17 +41,6 @@ pub struct SpreadCounts {
 }
 
 impl SpreadCounts {
-    /// Counts given directly (tests of the stop order).
-    #[cfg(test)]
-    pub(crate) fn from_counts(per_zone: Vec<u32>, per_instance: Vec<u32>) -> Self {
-        SpreadCounts {
-            per_zone,
-            per_instance,
-            placements: 0,
-            index: None,
-        }
-    }
-
     pub fn of(world: &EcsCluster, zones: &[Zone], service: ServiceIdx) -> Self {
         let mut c = SpreadCounts {
             per_zone: vec![0; zones.len()],

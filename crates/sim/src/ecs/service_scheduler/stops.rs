@@ -16,8 +16,6 @@ use crate::ecs::{Host, TaskStatus, UnhealthyReason, messages};
 use crate::event::{EventKind, Source, Subject, text};
 use crate::name::Name;
 use crate::net::Zone;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 /// A task a pass decided to stop, and why.
 pub(super) struct Stop {
@@ -131,7 +129,8 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
     };
     let mut old_unready = Candidates::of(world, old_unready);
     let mut old_healthy = Candidates::of(world, old_healthy);
-    while let Some(t) = pick_to_stop(&mut old_unready, &mut counts) {
+    while !old_unready.is_empty() {
+        let t = pick_to_stop(&mut old_unready, &mut counts);
         stops.push(Stop {
             t,
             cause: scaling.clone(),
@@ -154,9 +153,8 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
         .filter(|&t| !super::daemon::stops_last(world, t))
         .collect();
     let mut drained = Candidates::of(world, drained);
-    while budget > 0
-        && let Some(t) = pick_to_stop(&mut drained, &mut counts)
-    {
+    while budget > 0 && !drained.is_empty() {
+        let t = pick_to_stop(&mut drained, &mut counts);
         let deployment = world.task(t).deployment_id.clone().unwrap_or_default();
         stops.push(Stop {
             t,
@@ -180,9 +178,8 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
             primary_tasks.iter().partition(|&&t| !is_healthy(t));
         let (mut unready, mut ready) =
             (Candidates::of(world, unready), Candidates::of(world, ready));
-        while excess > 0
-            && let Some(t) = pick_to_stop(&mut unready, &mut counts)
-        {
+        while excess > 0 && !unready.is_empty() {
+            let t = pick_to_stop(&mut unready, &mut counts);
             stops.push(Stop {
                 t,
                 cause: scaling.clone(),
@@ -193,10 +190,8 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
             });
             excess -= 1;
         }
-        while excess > 0
-            && budget > 0
-            && let Some(t) = pick_to_stop(&mut ready, &mut counts)
-        {
+        while excess > 0 && budget > 0 && !ready.is_empty() {
+            let t = pick_to_stop(&mut ready, &mut counts);
             stops.push(Stop {
                 t,
                 cause: scaling.clone(),
@@ -210,9 +205,8 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
             budget -= 1;
         }
     }
-    while budget > 0
-        && let Some(t) = pick_to_stop(&mut old_healthy, &mut counts)
-    {
+    while budget > 0 && !old_healthy.is_empty() {
+        let t = pick_to_stop(&mut old_healthy, &mut counts);
         stops.push(Stop {
             t,
             cause: scaling.clone(),
@@ -272,22 +266,8 @@ pub(super) fn failing_cause(world: &EcsCluster, t: TaskIdx) -> StopCause {
 }
 
 /// Candidates for stopping, with what [`pick_to_stop`] compares read from the world once (the
-/// world does not change while a pass chooses its stops), and, from the first pick on, a
-/// min-heap of their keys.
-///
-/// A key depends on the spread counts, which only go down as tasks are picked, so a key can
-/// only grow: a heap entry whose stored key is out of date is put back with its current key
-/// when it reaches the top, and an entry whose stored key is current is the true minimum (every
-/// other current key is at least its stored key). Keys end with the task index, so they are
-/// distinct and the pick is the one a scan for the minimum makes. A pass that stops hundreds
-/// of old tasks no longer scans every candidate for each.
-struct Candidates {
-    items: Vec<Candidate>,
-    heap: Option<BinaryHeap<Reverse<(StopKey, usize)>>>,
-}
-
-/// What [`pick_to_stop`] orders by, smallest first.
-type StopKey = (bool, bool, Reverse<u32>, Reverse<u32>, TaskIdx);
+/// world does not change while a pass chooses its stops).
+struct Candidates(Vec<Candidate>);
 
 #[derive(Clone, Copy)]
 struct Candidate {
@@ -300,36 +280,28 @@ struct Candidate {
 
 impl Candidates {
     fn of(world: &EcsCluster, tasks: impl IntoIterator<Item = TaskIdx>) -> Self {
-        let items = tasks
-            .into_iter()
-            .map(|t| {
-                let task = world.task(t);
-                Candidate {
-                    t,
-                    waiting: task.host == Host::AwaitingCapacity,
-                    running: task.last_status == TaskStatus::Running,
-                    zone: task.zone,
-                    instance: match task.host {
-                        Host::Instance(i) => Some(i.0 as usize),
-                        Host::Fargate | Host::AwaitingCapacity => None,
-                    },
-                }
-            })
-            .collect();
-        Candidates { items, heap: None }
-    }
-}
-
-impl Candidate {
-    fn key(&self, counts: &SpreadCounts) -> StopKey {
-        let on_instance = self.instance.map_or(0, |i| counts.per_instance[i]);
-        (
-            !self.waiting,
-            self.running,
-            Reverse(counts.per_zone[self.zone]),
-            Reverse(on_instance),
-            self.t,
+        Candidates(
+            tasks
+                .into_iter()
+                .map(|t| {
+                    let task = world.task(t);
+                    Candidate {
+                        t,
+                        waiting: task.host == Host::AwaitingCapacity,
+                        running: task.last_status == TaskStatus::Running,
+                        zone: task.zone,
+                        instance: match task.host {
+                            Host::Instance(i) => Some(i.0 as usize),
+                            Host::Fargate | Host::AwaitingCapacity => None,
+                        },
+                    }
+                })
+                .collect(),
         )
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -340,23 +312,26 @@ impl Candidate {
 /// "Amazon ECS services" gives it the no-strategy rule (zone with the most running tasks of the
 /// service, then the instance with the most;
 /// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html#service_scheduler_daemon>).
-fn pick_to_stop(candidates: &mut Candidates, counts: &mut SpreadCounts) -> Option<TaskIdx> {
-    let items = &candidates.items;
-    let heap = candidates.heap.get_or_insert_with(|| {
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, c)| Reverse((c.key(counts), i)))
-            .collect()
-    });
-    let c = loop {
-        let Reverse((stored, i)) = heap.pop()?;
-        let current = items[i].key(counts);
-        if current == stored {
-            break items[i];
-        }
-        heap.push(Reverse((current, i)));
+fn pick_to_stop(candidates: &mut Candidates, counts: &mut SpreadCounts) -> TaskIdx {
+    let key = |c: &Candidate| {
+        let on_instance = c.instance.map_or(0, |i| counts.per_instance[i]);
+        (
+            !c.waiting,
+            c.running,
+            std::cmp::Reverse(counts.per_zone[c.zone]),
+            std::cmp::Reverse(on_instance),
+            c.t,
+        )
     };
+    let pos = candidates
+        .0
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, c)| key(c))
+        .map(|(p, _)| p)
+        .unwrap_or(0);
+    // Keys end with the task index, so the order of the rest does not matter.
+    let c = candidates.0.swap_remove(pos);
     if !c.waiting
         && let Some(n) = counts.per_zone.get_mut(c.zone)
     {
@@ -366,7 +341,7 @@ fn pick_to_stop(candidates: &mut Candidates, counts: &mut SpreadCounts) -> Optio
         let n = &mut counts.per_instance[i];
         *n = n.saturating_sub(1);
     }
-    Some(c.t)
+    c.t
 }
 
 /// Report the stops of a pass the way ECS does (running and pending tasks separately), then
@@ -417,74 +392,5 @@ pub(super) fn execute(ctx: &mut Ctx, name: &Name, stops: Vec<Stop>) {
     for stop in stops {
         ctx.world.task_mut(stop.t).explain(now, stop.why);
         task_lifecycle::stop(ctx, stop.t, stop.cause);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rand::{Rng, SeedableRng};
-    use rand_chacha::ChaCha8Rng;
-
-    /// The scan the heap replaces: the smallest key among the candidates left.
-    fn pick_by_scan(items: &mut Vec<Candidate>, counts: &mut SpreadCounts) -> Option<TaskIdx> {
-        let pos = (0..items.len()).min_by_key(|&i| items[i].key(counts))?;
-        let c = items.swap_remove(pos);
-        if !c.waiting {
-            counts.per_zone[c.zone] = counts.per_zone[c.zone].saturating_sub(1);
-        }
-        if let Some(i) = c.instance {
-            counts.per_instance[i] = counts.per_instance[i].saturating_sub(1);
-        }
-        Some(c.t)
-    }
-
-    #[test]
-    fn the_heap_picks_tasks_in_the_order_a_scan_for_the_smallest_key_does() {
-        let mut rng = ChaCha8Rng::seed_from_u64(7);
-        for round in 0..200 {
-            let (zones, instances) = (rng.random_range(1..4), rng.random_range(1..8));
-            let n = rng.random_range(0..60);
-            let items: Vec<Candidate> = (0..n)
-                .map(|k| {
-                    let waiting = rng.random_bool(0.1);
-                    Candidate {
-                        t: TaskIdx(k),
-                        waiting,
-                        running: rng.random_bool(0.7),
-                        zone: rng.random_range(0..zones),
-                        instance: (!waiting).then(|| rng.random_range(0..instances)),
-                    }
-                })
-                .collect();
-            let mut per_zone = vec![0; zones];
-            let mut per_instance = vec![0; instances];
-            for c in &items {
-                per_zone[c.zone] += u32::from(!c.waiting);
-                if let Some(i) = c.instance {
-                    per_instance[i] += 1;
-                }
-            }
-            // Counts the service also has from tasks that are not candidates.
-            for z in &mut per_zone {
-                *z += rng.random_range(0..3);
-            }
-            let mut heap_counts = SpreadCounts::from_counts(per_zone.clone(), per_instance.clone());
-            let mut scan_counts = SpreadCounts::from_counts(per_zone, per_instance);
-            let mut candidates = Candidates {
-                items: items.clone(),
-                heap: None,
-            };
-            let mut left = items;
-            let (mut by_heap, mut by_scan) = (Vec::new(), Vec::new());
-            while let Some(t) = pick_to_stop(&mut candidates, &mut heap_counts) {
-                by_heap.push(t);
-            }
-            while let Some(t) = pick_by_scan(&mut left, &mut scan_counts) {
-                by_scan.push(t);
-            }
-            assert_eq!(by_heap, by_scan, "round {round}");
-            assert_eq!(by_heap.len(), n as usize);
-        }
     }
 }
