@@ -358,6 +358,7 @@ pub const SOURCES: &[&str] = &[
     "service",
     "target-group",
     "task",
+    "volume",
     "instance",
     "autoscaling",
     "deploy",

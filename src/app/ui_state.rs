@@ -30,7 +30,7 @@ pub struct UiState {
     pub newest_first: bool,
     /// service, target-group, task, instance, autoscaling, deployment, replicaset, pod,
     /// scenario, quiz
-    pub filters: [bool; 15],
+    pub filters: [bool; 16],
     pub text_scale: f32,
     /// The app's colours (T switches; remembered in the settings file).
     pub theme: Theme,
@@ -63,7 +63,7 @@ impl Default for UiState {
             newest_first: true,
             filters: [
                 true, true, false, true, true, true, true, true, true, true, true, true, true,
-                true, true,
+                true, true, true,
             ],
             text_scale: 1.0,
             theme: Theme::Dark,

@@ -31,6 +31,10 @@ pub enum Source {
     TargetGroup(Name),
     /// Task state changes (as EventBridge "ECS Task State Change" reports them).
     Task(Name),
+    /// An Amazon EBS volume ECS manages for a task, by volume id: created, attached, deleted
+    /// (Amazon EC2 reports these as "EBS Volume Notification" events; the volume's own row,
+    /// not the task's, so the filter shows them without every task state change).
+    Volume(String),
     Instance(String),
     /// A Kubernetes object as `kubectl get events` names it: `pod/web-7d4b9c8f6d-x2k9p`,
     /// `deployment/web`, `replicaset/web-7d4b9c8f6d`.
@@ -85,6 +89,7 @@ impl Source {
             Source::Service(_) => "service",
             Source::TargetGroup(_) => "target-group",
             Source::Task(_) => "task",
+            Source::Volume(_) => "volume",
             Source::Instance(_) => "instance",
             Source::Kube(object) => match object.split('/').next() {
                 Some("pod") => "pod",
@@ -110,6 +115,9 @@ impl std::fmt::Display for Source {
             Source::Service(n) => write!(f, "service {n}"),
             Source::TargetGroup(n) => write!(f, "target-group {n}"),
             Source::Task(id) => write!(f, "task {}", &id[..8.min(id.len())]),
+            // `vol-` and the first 8 of its 17 hex digits, as a task shows 8 of its 32: the
+            // message names the whole id.
+            Source::Volume(id) => write!(f, "volume {}", &id[..12.min(id.len())]),
             Source::Instance(n) => write!(f, "instance {n}"),
             Source::Kube(object) => f.write_str(object),
             Source::AutoScaling(n) => write!(f, "autoscaling {n}"),

@@ -50,6 +50,11 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
                     world.ecs.is_some(),
                     world.eks.is_some(),
                     !world.ecr.repositories.is_empty(),
+                    world.ecs.as_ref().is_some_and(|c| {
+                        c.services
+                            .iter()
+                            .any(|s| !s.volume_configurations.is_empty())
+                    }),
                 );
                 for (i, s) in SOURCES.iter().enumerate() {
                     if !relevant_source(s, parts) {
@@ -128,10 +133,11 @@ fn subject_to_select(e: &Event) -> Option<Selection> {
         .map(Selection::from_subject)
 }
 
-const SOURCES: [&str; 15] = [
+const SOURCES: [&str; 16] = [
     "service",
     "target-group",
     "task",
+    "volume",
     "instance",
     "autoscaling",
     "deploy",
@@ -147,11 +153,16 @@ const SOURCES: [&str; 15] = [
 ];
 
 /// Whether the filter of a source is worth a checkbox in a world with an ECS part, an EKS
-/// part, both, and an ECR registry or not (`parts`).
-fn relevant_source(category: &str, (ecs, eks, registry): (bool, bool, bool)) -> bool {
+/// part, both, an ECR registry or not, and ECS-managed EBS volumes or not (`parts`).
+fn relevant_source(
+    category: &str,
+    (ecs, eks, registry, volumes): (bool, bool, bool, bool),
+) -> bool {
     match category {
         "scenario" | "quiz" => true,
         "registry" => registry,
+        // ECS-managed EBS volumes: only where a service configures them.
+        "volume" => volumes,
         // CodeDeploy and ECS blue/green deployments.
         "deploy" | "config" => ecs,
         "guardduty" => eks,

@@ -21,6 +21,7 @@ pub(super) fn source_color(category: &str) -> egui::Color32 {
         "service" => egui::Color32::from_rgb(110, 180, 255),
         "target-group" => egui::Color32::from_rgb(200, 160, 255),
         "task" => egui::Color32::from_rgb(150, 150, 160),
+        "volume" => egui::Color32::from_rgb(120, 210, 230),
         "instance" => egui::Color32::from_rgb(240, 170, 90),
         "scenario" => egui::Color32::from_rgb(120, 220, 160),
         "deployment" => egui::Color32::from_rgb(110, 180, 255),

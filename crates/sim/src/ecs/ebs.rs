@@ -308,7 +308,7 @@ fn emit(
     message: String,
 ) {
     ctx.emit(
-        Source::Task(task.to_string().into()),
+        Source::Volume(volume.to_string()),
         EventKind::EbsVolume {
             task: task.to_string().into(),
             service,

@@ -296,3 +296,25 @@ fn update_service_refuses_volume_settings_ecs_would_refuse() {
         "{e}"
     );
 }
+
+#[test]
+fn volume_events_have_their_own_source_so_the_log_shows_them_without_task_state_changes() {
+    let mut p = Playback::new(scenario());
+    p.seek(SimTime::from_secs(600));
+    let volume_events: Vec<_> = p
+        .log()
+        .iter()
+        .filter(|e| matches!(e.kind, orca_sim::EventKind::EbsVolume { .. }))
+        .collect();
+    assert!(volume_events.len() >= 6, "{volume_events:?}");
+    for e in volume_events {
+        let orca_sim::EventKind::EbsVolume { volume, .. } = &e.kind else {
+            unreachable!()
+        };
+        assert_eq!(e.source, orca_sim::Source::Volume(volume.clone()));
+        assert_eq!(e.source.category(), "volume");
+        // The log's source column shows the id as a task shows its own: shortened.
+        assert_eq!(e.source.to_string(), format!("volume {}", &volume[..12]));
+        assert!(e.message.contains(volume.as_str()), "{}", e.message);
+    }
+}
