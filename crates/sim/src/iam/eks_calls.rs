@@ -12,8 +12,9 @@ use super::chain::{self, ChainInput, ChainStep, ContainerSource, Runs};
 use super::{CallOutcome, Iam, PodEnv, Workload, changed, decide, fnv, web_identity};
 
 /// Seconds since the Unix epoch at which every scenario starts, for names the SDK builds from
-/// the clock (`botocore-session-<time>`): Orca's stand-in, 2025-01-01T00:00:00Z.
-const EPOCH_AT_START: u64 = 1_735_689_600;
+/// the clock (`botocore-session-<time>`): the moment the CLIs' timestamps start from, so a
+/// session name and the times around it agree.
+const EPOCH_AT_START: u64 = crate::time::START_UNIX_SECS;
 
 /// The EC2 instance id Orca gives an EKS node (derived from its name).
 pub fn node_instance_id(node: &str) -> String {

@@ -181,3 +181,33 @@ fn the_identity_view_names_the_provider_and_sts_refusal() {
             .contains("AssumeRoleWithWebIdentity")
     );
 }
+
+#[test]
+fn a_web_identity_session_is_named_by_the_clock_the_consoles_timestamps_use() {
+    // The trust policy fixed at 2:00, but the role may not read the object: the denial names
+    // the role session, `botocore-session-<Unix time the pod was created>`.
+    let src = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../scenarios/eks-irsa-trust-policy.ron"),
+    )
+    .expect("the built-in scenario");
+    let src = src.replace(
+        r#"(actions: ["s3:GetObject", "s3:ListBucket"]"#,
+        r#"(actions: ["s3:ListBucket"]"#,
+    );
+    let mut sim = Simulation::new(common::parse(&src));
+    sim.advance_to(SimTime::from_secs(200));
+    let c = sim.world().eks.as_ref().unwrap();
+    let (i, p) = c
+        .pods
+        .iter()
+        .enumerate()
+        .find(|(_, p)| p.name.starts_with("reports-"))
+        .unwrap();
+    let session = format!(
+        "assumed-role/reports-s3-reader/botocore-session-{}",
+        orca_sim::time::START_UNIX_SECS + p.created_at.0 / 1000
+    );
+    let result = pod_identity(c, i).unwrap().calls[0].result.clone().unwrap();
+    assert!(result.contains(&session), "{result}");
+}
