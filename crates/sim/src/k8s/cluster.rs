@@ -4,6 +4,7 @@
 //! in this folder change it, one reconcile step each (see `tick.rs` for their order).
 
 use serde::Serialize;
+use std::borrow::Cow;
 
 use super::autoscaling::{Hpa, Load, NodeGroupScaling};
 use super::backoff::{Backoff, PullBackoff};
@@ -173,6 +174,9 @@ pub struct Node {
     /// The Cluster Autoscaler is draining it for removal, or Karpenter tainted it
     /// `karpenter.sh/disrupted:NoSchedule`: nothing new schedules there.
     pub draining: bool,
+    /// When the Cluster Autoscaler tainted it `ToBeDeletedByClusterAutoscaler=<Unix time>:NoSchedule`
+    /// to remove it (the taint's value is that time).
+    pub to_be_deleted_at: Option<SimTime>,
     /// The kubelet reports Ready (a Karpenter node registers a little before it is Ready).
     pub ready: bool,
     /// `spec.unschedulable`, set by `kubectl cordon` or `drain`: nothing new schedules there.
@@ -815,16 +819,21 @@ impl EksCluster {
                 pods: 0,
                 // Kubernetes' taints as the scheduler reports them (`kubectl describe node`'s
                 // Taints): the node lifecycle controller's not-ready taint, EKS's Fargate
-                // taint, Karpenter's disruption taint. The Cluster Autoscaler's
-                // ToBeDeletedByClusterAutoscaler taint is reported as unschedulable (its
-                // value, the taint's Unix time, is not kept: a simplification).
-                unschedulable: n.gone || n.cordoned || (n.draining && n.nodeclaim.is_none()),
+                // taint, Karpenter's disruption taint, and the Cluster Autoscaler's
+                // ToBeDeletedByClusterAutoscaler taint, whose value is the Unix time it was
+                // added (cluster-autoscaler `utils/taints`: `MarkToBeDeleted`).
+                unschedulable: n.gone || n.cordoned,
                 taint: if n.fargate {
-                    Some(TAINT_FARGATE)
+                    Some(Cow::Borrowed(TAINT_FARGATE))
                 } else if !n.ready {
-                    Some(TAINT_NOT_READY)
+                    Some(Cow::Borrowed(TAINT_NOT_READY))
+                } else if n.draining && n.nodeclaim.is_some() {
+                    Some(Cow::Borrowed(TAINT_KARPENTER_DISRUPTED))
                 } else if n.draining {
-                    Some(TAINT_KARPENTER_DISRUPTED)
+                    Some(Cow::Owned(format!(
+                        "node(s) had untolerated taint {{ToBeDeletedByClusterAutoscaler: {}}}",
+                        to_be_deleted_value(n)
+                    )))
                 } else {
                     None
                 },
@@ -974,3 +983,9 @@ pub const TAINT_FARGATE: &str =
     "node(s) had untolerated taint {eks.amazonaws.com/compute-type: fargate}";
 pub const TAINT_KARPENTER_DISRUPTED: &str =
     "node(s) had untolerated taint {karpenter.sh/disrupted: }";
+
+/// The value of the Cluster Autoscaler's `ToBeDeletedByClusterAutoscaler` taint on `n`: the
+/// Unix time it was added, on the clock the CLIs' timestamps use.
+pub fn to_be_deleted_value(n: &Node) -> u64 {
+    crate::time::START_UNIX_SECS + n.to_be_deleted_at.unwrap_or(n.created_at).0 / 1000
+}

@@ -278,6 +278,7 @@ fn scale_down(ctx: &mut EksCtx) {
         // Drain: evict its pods (their ReplicaSets recreate them elsewhere).
         removed_one = true;
         c.nodes[n].draining = true;
+        c.nodes[n].to_be_deleted_at = Some(now);
         let why = format!(
             "its pods request {:.0}% of it (the larger of CPU and memory), under the {:.0}% threshold since {since} (10 minutes or more); the group keeps {} nodes, its minimum is {min}",
             used * 100.0,

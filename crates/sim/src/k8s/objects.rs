@@ -219,6 +219,7 @@ pub fn node_like(template: &Node, net: &mut Network, zone: usize, now: SimTime) 
         gone: false,
         unneeded_since: None,
         draining: false,
+        to_be_deleted_at: None,
         cordoned: false,
         created_at: now,
         ..template.clone()
@@ -242,6 +243,7 @@ pub fn ec2_node(net: &mut Network, zone: usize, t: &InstanceType, now: SimTime) 
         group: None,
         unneeded_since: None,
         draining: false,
+        to_be_deleted_at: None,
         ready: true,
         cordoned: false,
         nodeclaim: None,
@@ -291,6 +293,7 @@ pub fn fargate_node_for(
         group: None,
         unneeded_since: None,
         draining: false,
+        to_be_deleted_at: None,
         ready: true,
         cordoned: false,
         nodeclaim: None,

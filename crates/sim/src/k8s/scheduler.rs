@@ -2,6 +2,7 @@
 //! requests against allocatable and the pod limit, score the rest by LeastAllocated +
 //! BalancedAllocation, and explain a failure with the `FailedScheduling` histogram.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// What the scheduler knows of a node.
@@ -19,8 +20,8 @@ pub struct NodeView {
     pub unschedulable: bool,
     /// The `FailedScheduling` reason of a NoSchedule taint the pod does not tolerate, which
     /// the TaintToleration filter reports next: not Ready yet, a Fargate node, a node Karpenter
-    /// is disrupting.
-    pub taint: Option<&'static str>,
+    /// is disrupting or the Cluster Autoscaler is removing (with the taint's time).
+    pub taint: Option<Cow<'static, str>>,
     /// The Node object is deleted: it has left the scheduler's snapshot, so it is neither
     /// considered nor counted in a `FailedScheduling` message.
     pub gone: bool,
@@ -34,13 +35,13 @@ pub struct Requests {
 }
 
 /// Why a node was filtered out, worded as the scheduler words it.
-pub fn filter(node: &NodeView, pod: Requests) -> Vec<&'static str> {
+pub fn filter(node: &NodeView, pod: Requests) -> Vec<&str> {
     let mut reasons = Vec::new();
     if node.unschedulable {
         reasons.push("node(s) were unschedulable");
         return reasons;
     }
-    if let Some(taint) = node.taint {
+    if let Some(taint) = node.taint.as_deref() {
         reasons.push(taint);
         return reasons;
     }
@@ -161,7 +162,7 @@ pub fn schedule_with(
     pod: Requests,
     extra: &dyn Fn(usize) -> Option<&'static str>,
 ) -> Decision {
-    let mut histogram: BTreeMap<&'static str, u32> = BTreeMap::new();
+    let mut histogram: BTreeMap<&str, u32> = BTreeMap::new();
     let mut best: Option<(f64, usize)> = None;
     let mut feasible = 0;
     // Per node: could evicting lower-priority pods help (a resource shortage) or not.
@@ -220,7 +221,7 @@ pub fn schedule_with(
 pub fn schedule_daemon_pod(nodes: &[NodeView], n: usize, pod: Requests) -> Decision {
     const AFFINITY: &str = "node(s) didn't match Pod's node affinity/selector";
     let total = in_snapshot(nodes);
-    let mut histogram: BTreeMap<&'static str, u32> = BTreeMap::new();
+    let mut histogram: BTreeMap<&str, u32> = BTreeMap::new();
     // Its node deleted, the pod's affinity matches no node left in the snapshot.
     let Some(node) = nodes.get(n).filter(|v| !v.gone) else {
         if total > 0 {
@@ -271,7 +272,7 @@ fn is_resource(reason: &str) -> bool {
 /// strings; `victims` and `not_helpful` count nodes for the preemption part.
 pub fn failed_scheduling(
     total: usize,
-    histogram: &BTreeMap<&'static str, u32>,
+    histogram: &BTreeMap<&str, u32>,
     victims: u32,
     not_helpful: u32,
 ) -> String {
@@ -366,9 +367,9 @@ mod tests {
     #[test]
     fn taints_are_reported_by_key_and_value_after_unschedulable() {
         let mut not_ready = node("new", 1930, 7518);
-        not_ready.taint = Some(crate::k8s::cluster::TAINT_NOT_READY);
+        not_ready.taint = Some(crate::k8s::cluster::TAINT_NOT_READY.into());
         let mut fargate = node("fargate", 1930, 7518);
-        fargate.taint = Some(crate::k8s::cluster::TAINT_FARGATE);
+        fargate.taint = Some(crate::k8s::cluster::TAINT_FARGATE.into());
         let mut cordoned_and_not_ready = not_ready.clone();
         cordoned_and_not_ready.unschedulable = true;
         let pod = Requests {

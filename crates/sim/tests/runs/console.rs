@@ -1114,3 +1114,38 @@ fn describe_daemonset_names_the_daemonset_controller_as_the_reporter_of_its_pods
         "{ds}"
     );
 }
+
+#[test]
+fn a_node_the_cluster_autoscaler_removes_carries_its_taint_with_the_time_it_was_added() {
+    // eks-autoscaling: at 21:51 the Cluster Autoscaler marks an idle node for deletion.
+    let mut p = Playback::new(scenario("eks-autoscaling"));
+    p.seek(SimTime::from_secs(21 * 60 + 52));
+    let eks = p.world().eks.as_ref().expect("EKS");
+    let (n, node) = eks
+        .nodes
+        .iter()
+        .enumerate()
+        .find(|(_, n)| n.draining && !n.gone)
+        .expect("a node the autoscaler is removing");
+    let at = node.to_be_deleted_at.expect("marked");
+    assert_eq!(at, SimTime::from_secs(21 * 60 + 51));
+    let value = orca_sim::time::START_UNIX_SECS + 21 * 60 + 51;
+    // The scheduler's TaintToleration reason names the taint and its value; the node is not
+    // cordoned, so it is not "unschedulable".
+    let view = &eks.node_views()[n];
+    assert!(!view.unschedulable);
+    assert_eq!(
+        view.taint.as_deref(),
+        Some(
+            format!("node(s) had untolerated taint {{ToBeDeletedByClusterAutoscaler: {value}}}")
+                .as_str()
+        )
+    );
+    let out = printed(&p, &format!("kubectl describe node {}", node.name));
+    assert!(
+        out.contains(&format!(
+            "ToBeDeletedByClusterAutoscaler={value}:NoSchedule"
+        )),
+        "{out}"
+    );
+}

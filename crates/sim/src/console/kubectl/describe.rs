@@ -608,19 +608,22 @@ fn node(k: &Kube, n: usize) -> String {
         let _ = writeln!(o, "{head}{lk}={lv}");
     }
     let _ = writeln!(o, "CreationTimestamp:  {}", node.created_at.rfc1123());
-    let mut taints = Vec::new();
+    let mut taints: Vec<String> = Vec::new();
     if node.cordoned {
-        taints.push("node.kubernetes.io/unschedulable:NoSchedule");
+        taints.push("node.kubernetes.io/unschedulable:NoSchedule".into());
     }
     if node.draining {
         taints.push(if node.nodeclaim.is_some() {
-            "karpenter.sh/disrupted:NoSchedule"
+            "karpenter.sh/disrupted:NoSchedule".into()
         } else {
-            "ToBeDeletedByClusterAutoscaler:NoSchedule"
+            format!(
+                "ToBeDeletedByClusterAutoscaler={}:NoSchedule",
+                crate::k8s::cluster::to_be_deleted_value(node)
+            )
         });
     }
     if !node.ready {
-        taints.push("node.kubernetes.io/not-ready:NoSchedule");
+        taints.push("node.kubernetes.io/not-ready:NoSchedule".into());
     }
     for (i, t) in taints.iter().enumerate() {
         let head = if i == 0 {
