@@ -54,7 +54,7 @@ pub fn on_action(ctx: &mut Ctx, action: &Action) {
                 description: line.clone(),
             },
             line,
-            vec![Subject::Service(service.to_string().into())],
+            vec![Subject::Service(service.into())],
         );
     }
     let result = match action {

@@ -39,7 +39,7 @@ pub(super) fn deploy_event(
         Source::Deploy(name.to_string()),
         EventKind::BlueGreenDeployment {
             service: name.clone(),
-            deployment: id.to_string().into(),
+            deployment: id.into(),
             status,
         },
         message,
@@ -70,7 +70,7 @@ pub(super) fn lifecycle_event(
         Source::Deploy(name.to_string()),
         EventKind::LifecycleEvent {
             service: name.clone(),
-            deployment: id.to_string().into(),
+            deployment: id.into(),
             stage: stage.to_string(),
             status: status.to_string(),
         },
@@ -110,7 +110,7 @@ pub(super) fn route_test(ctx: &mut Ctx, s: ServiceIdx, dep: &str) {
         Source::Deploy(name.to_string()),
         EventKind::TrafficShifted {
             service: name.clone(),
-            deployment: dep.to_string().into(),
+            deployment: dep.into(),
             listener: port,
             replacement_percent: 100.0,
         },
@@ -162,7 +162,7 @@ pub(super) fn shift_production(
         Source::Deploy(name.to_string()),
         EventKind::TrafficShifted {
             service: name.clone(),
-            deployment: dep.to_string().into(),
+            deployment: dep.into(),
             listener: port,
             replacement_percent: percent,
         },
@@ -235,7 +235,7 @@ pub(super) fn reroute_to(ctx: &mut Ctx, s: ServiceIdx, dep: &str, to: &str) {
         Source::Deploy(name.to_string()),
         EventKind::TrafficShifted {
             service: name.clone(),
-            deployment: dep.to_string().into(),
+            deployment: dep.into(),
             listener: port,
             replacement_percent: 0.0,
         },

@@ -301,7 +301,7 @@ pub fn release(ctx: &mut Ctx, idx: TaskIdx) {
 
 fn emit(
     ctx: &mut Ctx,
-    task: &str,
+    task: &Name,
     service: Option<Name>,
     volume: &str,
     status: &str,
@@ -310,13 +310,13 @@ fn emit(
     ctx.emit(
         Source::Volume(volume.to_string()),
         EventKind::EbsVolume {
-            task: task.to_string().into(),
+            task: task.clone(),
             service,
             volume: volume.to_string(),
             status: status.to_string(),
         },
         message,
-        vec![Subject::Task(task.to_string().into())],
+        vec![Subject::Task(task.clone())],
     );
 }
 

@@ -128,7 +128,7 @@ fn create(
 ) -> TaskIdx {
     let now = ctx.now;
     let network_mode = ctx.world.task_definition(td_idx).network_mode;
-    let id = hex(&mut ctx.rngs.ids, 32);
+    let id = Name::from(hex(&mut ctx.rngs.ids, 32));
     let arn = text(
         ctx.net.region.len() + ctx.net.account_id.len() + ctx.world.name.len() + id.len() + 20,
         format_args!(
@@ -217,7 +217,7 @@ fn create(
     };
     let svc = ctx.world.service(service);
     let task = Task {
-        id: id.clone().into(),
+        id,
         arn,
         task_definition: td_idx,
         service: Some(service),

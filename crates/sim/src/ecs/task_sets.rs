@@ -343,7 +343,7 @@ fn launch(
         Source::Service(name.clone()),
         EventKind::TasksStarted {
             service: name,
-            deployment: set.to_string().into(),
+            deployment: set.into(),
             revision,
             tasks: ids.clone(),
             replaced_unhealthy: 0,

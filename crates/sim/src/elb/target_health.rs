@@ -282,7 +282,8 @@ pub fn update(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
         changes.push((from, tr));
     }
     let (service, state) = (target.service, target.state);
-    group.states[pos] = state;
+    // The probe may have moved the state several times; the compact array takes the last.
+    group.set_state(pos, state);
     for (from, tr) in changes {
         let text = match tr.to {
             Verdict::Healthy => {

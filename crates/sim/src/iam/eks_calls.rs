@@ -11,11 +11,6 @@ use crate::k8s::cluster::{ContainerState, EksCluster, EksCtx};
 use super::chain::{self, ChainInput, ChainStep, ContainerSource, Runs};
 use super::{CallOutcome, Iam, PodEnv, Workload, changed, decide, fnv, web_identity};
 
-/// Seconds since the Unix epoch at which every scenario starts, for names the SDK builds from
-/// the clock (`botocore-session-<time>`): the moment the CLIs' timestamps start from, so a
-/// session name and the times around it agree.
-const EPOCH_AT_START: u64 = crate::time::START_UNIX_SECS;
-
 /// The EC2 instance id Orca gives an EKS node (derived from its name).
 pub fn node_instance_id(node: &str) -> String {
     format!("i-{}", &format!("{:020x}", fnv(node))[..17])
@@ -64,9 +59,10 @@ pub fn credentials(
             if let Err(e) = web_identity::assume(iam, &f.role_arn, &c.namespace, sa) {
                 refused = Some(e);
             }
+            // The SDK names the session after the clock: the clock the CLIs' timestamps show.
             format!(
                 "botocore-session-{}",
-                EPOCH_AT_START + p.created_at.0 / 1000
+                crate::time::START_UNIX_SECS + p.created_at.0 / 1000
             )
         }
         Ok(f) if f.step == ChainStep::ContainerProvider => {

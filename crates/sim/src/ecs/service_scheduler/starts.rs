@@ -252,7 +252,7 @@ fn report_started(
         Source::Service(name.clone()),
         EventKind::TasksStarted {
             service: name.clone(),
-            deployment: dep_id.to_string().into(),
+            deployment: dep_id.clone(),
             revision,
             tasks: ids.clone(),
             replaced_unhealthy: replaced,
@@ -300,13 +300,13 @@ fn report_unable_to_place(
     }
     svc.unable_to_place_reported = Some((now, message.clone()));
     ctx.emit_why(
-        Source::Service(name.to_string().into()),
+        Source::Service(name.into()),
         EventKind::UnableToPlace {
-            service: name.to_string().into(),
+            service: name.into(),
             reason: message.clone(),
         },
         message,
-        vec![Subject::Service(name.to_string().into())],
+        vec![Subject::Service(name.into())],
         Some("No instance has room for the task (or every zone is unavailable). ECS retries every 15 seconds; it does not repeat the same message until a task is placed or 6 hours pass, but a different reason or closest-matching instance is reported at once.".into()),
     );
 }

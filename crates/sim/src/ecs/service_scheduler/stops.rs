@@ -359,9 +359,9 @@ pub(super) fn execute(ctx: &mut Ctx, name: &Name, stops: Vec<Stop>) {
         let mut subjects = vec![Subject::Service(name.clone())];
         subjects.extend(ids.iter().map(|i| Subject::Task(i.clone())));
         ctx.emit_why(
-            Source::Service(name.to_string().into()),
+            Source::Service(name.clone()),
             EventKind::TasksStopped {
-                service: name.to_string().into(),
+                service: name.clone(),
                 tasks: ids.clone(),
                 running: true,
             },
@@ -378,9 +378,9 @@ pub(super) fn execute(ctx: &mut Ctx, name: &Name, stops: Vec<Stop>) {
         let mut subjects = vec![Subject::Service(name.clone())];
         subjects.extend(ids.iter().map(|i| Subject::Task(i.clone())));
         ctx.emit_why(
-            Source::Service(name.to_string().into()),
+            Source::Service(name.clone()),
             EventKind::TasksStopped {
-                service: name.to_string().into(),
+                service: name.clone(),
                 tasks: ids,
                 running: false,
             },
