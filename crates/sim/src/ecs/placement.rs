@@ -42,28 +42,37 @@ pub struct SpreadCounts {
 
 impl SpreadCounts {
     pub fn of(world: &EcsCluster, zones: &[Zone], service: ServiceIdx) -> Self {
-        let mut c = SpreadCounts {
+        let mut c = SpreadCounts::empty(world, zones);
+        for &t in &world.service(service).tasks {
+            let task = world.task(t);
+            if task.is_live() {
+                c.add(task.host, task.zone);
+            }
+        }
+        c
+    }
+
+    /// No task counted yet.
+    pub fn empty(world: &EcsCluster, zones: &[Zone]) -> Self {
+        SpreadCounts {
             per_zone: vec![0; zones.len()],
             per_instance: vec![0; world.instances.len()],
             placements: 0,
             index: None,
-        };
-        for &t in &world.service(service).tasks {
-            let task = world.task(t);
-            if !task.is_live() {
-                continue;
-            }
-            match task.host {
-                Host::Instance(i) => c.per_instance[i.0 as usize] += 1,
-                Host::Fargate => {}
-                // Not in any zone yet.
-                Host::AwaitingCapacity => continue,
-            }
-            if let Some(n) = c.per_zone.get_mut(task.zone) {
-                *n += 1;
-            }
         }
-        c
+    }
+
+    /// Count one live task on `host` in zone `zone` (a task waiting for capacity is in no
+    /// zone yet).
+    pub fn add(&mut self, host: Host, zone: usize) {
+        match host {
+            Host::Instance(i) => self.per_instance[i.0 as usize] += 1,
+            Host::Fargate => {}
+            Host::AwaitingCapacity => return,
+        }
+        if let Some(n) = self.per_zone.get_mut(zone) {
+            *n += 1;
+        }
     }
 }
 

@@ -138,7 +138,7 @@ fn not_running() -> Gate {
 
 /// What the gates of one service's tasks share at one moment, looked up once: a pass asks
 /// for the gate of every live task of the service.
-struct ServiceGates<'a> {
+pub(crate) struct ServiceGates<'a> {
     world: &'a EcsCluster,
     now: SimTime,
     s: ServiceIdx,
@@ -148,7 +148,7 @@ struct ServiceGates<'a> {
 }
 
 impl<'a> ServiceGates<'a> {
-    fn new(world: &'a EcsCluster, now: SimTime, s: ServiceIdx) -> Self {
+    pub(crate) fn new(world: &'a EcsCluster, now: SimTime, s: ServiceIdx) -> Self {
         let svc = world.service(s);
         let target_groups = svc.blue_green.is_none().then(|| {
             svc.load_balancers
@@ -165,7 +165,7 @@ impl<'a> ServiceGates<'a> {
     }
 
     /// The gate of task `t`, a task of this service.
-    fn gate(&self, t: TaskIdx) -> Gate {
+    pub(crate) fn gate(&self, t: TaskIdx) -> Gate {
         let (world, now, s) = (self.world, self.now, self.s);
         let task = world.task(t);
         if task.service != Some(s) {
@@ -283,7 +283,11 @@ pub fn evaluate(world: &EcsCluster, now: SimTime, live: &[TaskIdx]) -> Vec<(Task
 /// Act on the gates a pass observed, in order: a task healthy for the first time is recorded
 /// (and resets the circuit breaker's count), a failing one is reported once, and a gate that
 /// will open by itself (the grace period ending, the 40-second mark) gets a pass then.
-pub fn record(ctx: &mut Ctx, s: ServiceIdx, gates: &[(TaskIdx, Gate)]) {
+pub fn record<'a>(
+    ctx: &mut Ctx,
+    s: ServiceIdx,
+    gates: impl IntoIterator<Item = &'a (TaskIdx, Gate)>,
+) {
     let now = ctx.now;
     for (t, gate) in gates {
         let t = *t;

@@ -113,9 +113,19 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     let Some(mut pass) = Pass::observe(ctx.world, ctx.now, s) else {
         return;
     };
-    health_gate::record(ctx, s, &pass.gates);
+    // A task that already counted as healthy has nothing to record.
+    let to_record = pass.gates.iter().zip(&pass.rows);
+    health_gate::record(
+        ctx,
+        s,
+        to_record
+            .filter(|(_, row)| !(row.healthy && row.counted))
+            .map(|(gate, _)| gate),
+    );
+    pass.failing_noticed();
 
     if let Some(stop) = starts::stop_first_for_replacement(ctx.world, &pass) {
+        pass.stopped(stop.t);
         stops::execute(ctx, &pass.name, vec![stop]);
         pass.bounds.running_or_pending -= 1;
         pass.progressed = true;

@@ -6,9 +6,48 @@ use super::bounds::Bounds;
 use super::health_gate::{self, Gate};
 use crate::ecs::cluster::EcsCluster;
 use crate::ecs::ids::{ServiceIdx, TaskIdx};
-use crate::ecs::{Host, InstanceStatus};
+use crate::ecs::placement::SpreadCounts;
+use crate::ecs::{Host, InstanceStatus, Task, TaskStatus};
 use crate::name::Name;
+use crate::net::Zone;
 use crate::time::SimTime;
+
+/// What a pass needs of one task live when it began, read from the world once. A pass looks at
+/// its service's tasks several times (deployment counts, stop candidates, spread counts, the
+/// tally); these rows sit side by side, so the later looks read neither the tasks again nor
+/// their instances. The pass keeps `live` and `unhealthy` in step with what it does itself
+/// (the only changes to these tasks while it runs: it stops some, and the health gates mark
+/// failing ones).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Row {
+    pub t: TaskIdx,
+    /// The task's deployment as a position in [`LiveDeployments`]' ids (first match of its
+    /// key), or [`Row::UNLISTED`].
+    dep: u32,
+    pub host: Host,
+    pub zone: u32,
+    pub running: bool,
+    pub draining: bool,
+    pub live: bool,
+    /// The scheduler has acted on a failed health check of the task (`unhealthy_reason`).
+    pub unhealthy: bool,
+    /// Its health gate is open (`Gate::Healthy`) when the pass began.
+    pub healthy: bool,
+    /// It counted as healthy for the deployment before this pass (`healthy_at` set).
+    pub counted: bool,
+}
+
+impl Row {
+    const UNLISTED: u32 = u32::MAX;
+
+    /// The instance the task is on, if any.
+    pub fn instance(&self) -> Option<usize> {
+        match self.host {
+            Host::Instance(i) => Some(i.0 as usize),
+            Host::Fargate | Host::AwaitingCapacity => None,
+        }
+    }
+}
 
 /// One scheduler pass over one service.
 pub(super) struct Pass {
@@ -22,14 +61,16 @@ pub(super) struct Pass {
     pub bounds: Bounds,
     /// `bounds.rules()`, written once per pass for the explanations.
     pub rules: String,
-    /// The service's live tasks when the pass began.
-    pub live: Vec<TaskIdx>,
+    /// The service's live tasks when the pass began, in the service's order.
+    pub rows: Vec<Row>,
     pub deployments: LiveDeployments,
-    /// The health gate of each live task, in `live` order.
+    /// The health gate of each live task, in `rows` order.
     pub gates: Vec<(TaskIdx, Gate)>,
     /// Failing tasks to stop once their replacements have started (emptied when there is no
     /// room and one stops first instead).
     pub failing: Vec<TaskIdx>,
+    /// Tasks this pass launched, in order.
+    pub launched: Vec<TaskIdx>,
     /// Whether the pass started or stopped a task.
     pub progressed: bool,
     /// A task fitted nowhere (the pass retries later).
@@ -45,7 +86,8 @@ pub(super) struct Pass {
 }
 
 impl Pass {
-    /// Observe service `s` at `now`; `None` if it has no PRIMARY deployment.
+    /// Observe service `s` at `now`; `None` if it has no PRIMARY deployment. Each live task is
+    /// read once: its row and its health gate.
     pub fn observe(world: &EcsCluster, now: SimTime, s: ServiceIdx) -> Option<Pass> {
         let svc = world.service(s);
         let cfg = &svc.deployment_configuration;
@@ -55,24 +97,47 @@ impl Pass {
             cfg.maximum_percent,
         );
         let primary = svc.primary()?.id.clone();
-        let live: Vec<TaskIdx> = svc
+        let (ids, keys) = LiveDeployments::listed(world, s);
+        let gate_of = health_gate::ServiceGates::new(world, now, s);
+        // The tasks lie apart in memory, and reading one can take as long as a pass spends
+        // on it otherwise: a first loop that only asks whether each is live lets the processor
+        // fetch many at once; the second one then finds them at hand.
+        let live: Vec<(TaskIdx, &Task)> = svc
             .tasks
             .iter()
-            .copied()
-            .filter(|&t| world.task(t).is_live())
+            .map(|&t| (t, world.task(t)))
+            .filter(|(_, task)| task.is_live())
             .collect();
-        let deployments = LiveDeployments::of(world, s, &live);
-        let gates = health_gate::evaluate(world, now, &live);
+        let mut rows = Vec::with_capacity(live.len());
+        let mut gates = Vec::with_capacity(live.len());
+        for (t, task) in live {
+            let gate = gate_of.gate(t);
+            let dep = task
+                .deployment_key
+                .and_then(|key| keys.iter().position(|k| *k == key))
+                .map_or(Row::UNLISTED, |p| p as u32);
+            rows.push(Row {
+                t,
+                dep,
+                host: task.host,
+                zone: task.zone as u32,
+                running: task.last_status == TaskStatus::Running,
+                draining: on_draining_instance(world, t),
+                live: true,
+                unhealthy: task.unhealthy_reason.is_some(),
+                healthy: matches!(gate, Gate::Healthy(_)),
+                counted: task.healthy_at.is_some(),
+            });
+            gates.push((t, gate));
+        }
         // [inferred] A DAEMON service's task on a DRAINING instance is not counted against the
         // upper bound: its instance no longer wants one, and the new instance that replaces
         // it gets its own task at once ("adds the daemon tasks to them", Amazon ECS Developer
         // Guide, "Amazon ECS services", Daemon), not after the drained task stops last.
         let counted = if super::daemon::is_daemon(world, s) {
-            live.iter()
-                .filter(|&&t| !on_draining_instance(world, t))
-                .count()
+            rows.iter().filter(|r| !r.draining).count()
         } else {
-            live.len()
+            rows.len()
         };
         let failing = gates
             .iter()
@@ -85,10 +150,11 @@ impl Pass {
             primary,
             rules: bounds.rules(),
             bounds: bounds.counting(counted as u32, 0),
-            live,
-            deployments,
+            rows,
+            deployments: LiveDeployments { ids },
             gates,
             failing,
+            launched: Vec::new(),
             progressed: false,
             placement_failed: false,
             throttled: None,
@@ -97,71 +163,118 @@ impl Pass {
         })
     }
 
-    /// The tasks of the pass's `live` list that still count for deployment `dep`.
-    pub fn tasks_of<'a>(
+    /// The rows of tasks live when the pass began that still count for deployment `dep`:
+    /// live, not failing, not on a DRAINING instance.
+    pub fn rows_of<'a>(
         &'a self,
         world: &'a EcsCluster,
         dep: &'a str,
-    ) -> impl Iterator<Item = TaskIdx> + 'a {
-        self.deployments.tasks_of(world, &self.live, dep)
+    ) -> impl Iterator<Item = &'a Row> + 'a {
+        // Positions are first matches, so equal positions mean equal ids; a deployment that
+        // was not listed (created during this pass) is compared by id.
+        let wanted = self
+            .deployments
+            .ids
+            .iter()
+            .position(|id| id == dep)
+            .map(|p| p as u32);
+        self.rows.iter().filter(move |r| {
+            let same = match wanted {
+                Some(w) if r.dep != Row::UNLISTED => r.dep == w,
+                _ => world.task(r.t).deployment_id.as_deref() == Some(dep),
+            };
+            #[cfg(debug_assertions)]
+            {
+                let task = world.task(r.t);
+                debug_assert_eq!(r.live, task.is_live(), "row of {}: live", task.id);
+                debug_assert_eq!(
+                    r.unhealthy,
+                    task.unhealthy_reason.is_some(),
+                    "row of {}",
+                    task.id
+                );
+                debug_assert_eq!(
+                    r.draining,
+                    on_draining_instance(world, r.t),
+                    "row of {}",
+                    task.id
+                );
+            }
+            r.live && !r.unhealthy && same && !r.draining
+        })
+    }
+
+    /// The task of row `t` was stopped by this pass.
+    pub fn stopped(&mut self, t: TaskIdx) {
+        if let Some(row) = self.row_mut(t) {
+            row.live = false;
+        }
+    }
+
+    /// The scheduler acted on the failed health checks of the failing tasks (`health_gate::
+    /// record` gave each an `unhealthy_reason`).
+    pub fn failing_noticed(&mut self) {
+        for (row, (_, gate)) in self.rows.iter_mut().zip(&self.gates) {
+            if matches!(gate, Gate::Failing(_)) {
+                row.unhealthy = true;
+            }
+        }
+    }
+
+    fn row_mut(&mut self, t: TaskIdx) -> Option<&mut Row> {
+        // Rows follow the service's task list, which is in creation (index) order.
+        match self.rows.binary_search_by_key(&t, |r| r.t) {
+            Ok(i) => Some(&mut self.rows[i]),
+            Err(_) => self.rows.iter_mut().find(|r| r.t == t),
+        }
+    }
+
+    /// Live tasks of the service per zone and per instance now: the rows still live and the
+    /// tasks this pass launched (what [`SpreadCounts::of`] counts, without reading every task).
+    pub fn spread_counts(&self, world: &EcsCluster, zones: &[Zone]) -> SpreadCounts {
+        let mut counts = SpreadCounts::empty(world, zones);
+        let launched = self.launched.iter().map(|&t| {
+            let task = world.task(t);
+            (task.is_live(), task.host, task.zone)
+        });
+        let rows = self.rows.iter().map(|r| (r.live, r.host, r.zone as usize));
+        for (live, host, zone) in rows.chain(launched) {
+            if live {
+                counts.add(host, zone);
+            }
+        }
+        #[cfg(debug_assertions)]
+        {
+            let of = SpreadCounts::of(world, zones, self.s);
+            debug_assert!(
+                of.per_zone == counts.per_zone && of.per_instance == counts.per_instance,
+                "the pass's rows are out of step with the service's tasks"
+            );
+        }
+        counts
     }
 }
 
-/// The deployment of each task live when a pass begins, as a position in the service's
-/// deployments, so the pass compares small numbers instead of deployment ids.
+/// The service's deployments when a pass begins, so the pass compares small numbers (positions
+/// in this list) instead of deployment ids.
 pub(super) struct LiveDeployments {
     ids: Vec<Name>,
-    /// Parallel to the pass's `live` tasks; `None` for a task whose deployment is not listed.
-    positions: Vec<Option<usize>>,
 }
 
 impl LiveDeployments {
-    fn of(world: &EcsCluster, s: ServiceIdx, live: &[TaskIdx]) -> Self {
+    /// The ids of the service's deployments and their keys.
+    fn listed(world: &EcsCluster, s: ServiceIdx) -> (Vec<Name>, Vec<u64>) {
         let ids: Vec<Name> = world
             .service(s)
             .deployments
             .iter()
             .map(|d| d.id.clone())
             .collect();
-        let keys: Vec<u64> = ids
+        let keys = ids
             .iter()
             .map(|id| crate::ecs::deployment_key(id))
             .collect();
-        let positions = live
-            .iter()
-            .map(|&t| {
-                let key = world.task(t).deployment_key?;
-                keys.iter().position(|k| *k == key)
-            })
-            .collect();
-        LiveDeployments { ids, positions }
-    }
-
-    /// The tasks of `live` (the list this was built from) that still count for deployment
-    /// `dep`: live, not failing, not on a DRAINING instance.
-    fn tasks_of<'a>(
-        &'a self,
-        world: &'a EcsCluster,
-        live: &'a [TaskIdx],
-        dep: &'a str,
-    ) -> impl Iterator<Item = TaskIdx> + 'a {
-        // Positions are first matches, so equal positions mean equal ids; a deployment that
-        // was not listed (created during this pass) is compared by id.
-        let wanted = self.ids.iter().position(|id| id == dep);
-        live.iter()
-            .zip(&self.positions)
-            .filter(move |&(&t, &position)| {
-                let task = world.task(t);
-                let same = match (position, wanted) {
-                    (Some(p), Some(w)) => p == w,
-                    _ => task.deployment_id.as_deref() == Some(dep),
-                };
-                task.is_live()
-                    && task.unhealthy_reason.is_none()
-                    && same
-                    && !on_draining_instance(world, t)
-            })
-            .map(|(&t, _)| t)
+        (ids, keys)
     }
 }
 

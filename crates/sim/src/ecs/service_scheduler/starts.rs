@@ -99,7 +99,7 @@ pub(super) fn launch(ctx: &mut Ctx, pass: &mut Pass) {
             .filter(|d| d.id != pass.primary)
             .map(|d| d.id.clone()),
     );
-    let mut counts = SpreadCounts::of(ctx.world, &ctx.net.zones, pass.s);
+    let mut counts = pass.spread_counts(ctx.world, &ctx.net.zones);
     for dep_id in order {
         let Some(dep) = ctx.world.service(pass.s).deployment(&dep_id) else {
             continue;
@@ -109,7 +109,7 @@ pub(super) fn launch(ctx: &mut Ctx, pass: &mut Pass) {
         }
         // Tasks on a DRAINING instance are on their way out: their replacements start like
         // any missing task, within the upper bound.
-        let have = pass.tasks_of(ctx.world, &dep_id).count() as u32;
+        let have = pass.rows_of(ctx.world, &dep_id).count() as u32;
         let need = dep.desired_count.saturating_sub(have);
         if need == 0 {
             continue;
@@ -166,6 +166,7 @@ fn launch_for(
             Ok(p) => {
                 let t = task_lifecycle::launch(ctx, s, dep_id, td, p, provider, why);
                 ids.push(ctx.world.task(t).id.clone());
+                pass.launched.push(t);
                 pass.bounds.running_or_pending += 1;
             }
             Err(problem) if waits_for_capacity(ctx.world, provider.as_deref()) => {
@@ -182,6 +183,7 @@ fn launch_for(
                 ctx.world.service_mut(s).may_have_waiting = true;
                 let t = task_lifecycle::launch(ctx, s, dep_id, td, waiting, provider, why);
                 ids.push(ctx.world.task(t).id.clone());
+                pass.launched.push(t);
                 pass.bounds.running_or_pending += 1;
             }
             Err(problem) => {

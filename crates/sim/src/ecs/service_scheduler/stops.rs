@@ -6,8 +6,7 @@
 //! docs/rules/ecs-placement.md#which-task-stops-first;
 //! docs/rules/ecs-scaling.md#container-instance-draining).
 
-use super::health_gate::Gate;
-use super::observe::{Pass, on_draining_instance};
+use super::observe::{Pass, Row, on_draining_instance};
 use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{ServiceIdx, TaskIdx};
 use crate::ecs::placement::SpreadCounts;
@@ -69,11 +68,7 @@ pub(super) fn stop_starting_on_draining(ctx: &mut Ctx, s: ServiceIdx) {
 /// Choose the pass's stops (a pure decision over what the pass observed and the world now),
 /// in the order they are reported. Leaves the remaining budget and the healthy count in `pass`.
 pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec<Stop> {
-    let healthy_now = pass
-        .gates
-        .iter()
-        .filter(|(t, g)| matches!(g, Gate::Healthy(_)) && world.task(*t).is_live())
-        .count() as u32;
+    let healthy_now = pass.rows.iter().filter(|r| r.healthy && r.live).count() as u32;
     pass.bounds.healthy = healthy_now;
     let mut budget = healthy_now as i64 - pass.bounds.lower as i64;
     let may_stop = budget;
@@ -102,33 +97,25 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
             scales_down: false,
         });
     }
-    let mut healthy_set: Vec<TaskIdx> = pass
-        .gates
-        .iter()
-        .filter(|(_, g)| matches!(g, Gate::Healthy(_)))
-        .map(|(t, _)| *t)
-        .collect();
-    healthy_set.sort_unstable();
-    let is_healthy = |t: TaskIdx| healthy_set.binary_search(&t).is_ok();
-    let mut counts = SpreadCounts::of(world, zones, pass.s);
+    let mut counts = pass.spread_counts(world, zones);
     let svc = world.service(pass.s);
     // Old deployments, oldest first.
     let mut old_unready = Vec::new();
     let mut old_healthy = Vec::new();
     for dep in svc.deployments.iter().filter(|d| d.id != *primary) {
-        for t in pass.tasks_of(world, &dep.id) {
-            if is_healthy(t) {
-                old_healthy.push(t);
+        for row in pass.rows_of(world, &dep.id) {
+            if row.healthy {
+                old_healthy.push(row);
             } else {
-                old_unready.push(t);
+                old_unready.push(row);
             }
         }
     }
     let scaling = StopCause::Scheduler {
         deployment: primary.clone(),
     };
-    let mut old_unready = Candidates::of(world, old_unready);
-    let mut old_healthy = Candidates::of(world, old_healthy);
+    let mut old_unready = Candidates::of(old_unready);
+    let mut old_healthy = Candidates::of(old_healthy);
     while !old_unready.is_empty() {
         let t = pick_to_stop(&mut old_unready, &mut counts);
         stops.push(Stop {
@@ -144,15 +131,13 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
     // 100 % only once their replacements are healthy
     // (docs/rules/ecs-scaling.md#container-instance-draining). The stoppedReason is the
     // scheduler's usual one [inferred: AWS documents none for draining].
-    let drained: Vec<TaskIdx> = pass
-        .live
+    let drained = pass
+        .rows
         .iter()
-        .copied()
-        .filter(|&t| world.task(t).is_live() && on_draining_instance(world, t))
-        .filter(|t| !pass.failing.contains(t))
-        .filter(|&t| !super::daemon::stops_last(world, t))
-        .collect();
-    let mut drained = Candidates::of(world, drained);
+        .filter(|r| r.live && r.draining)
+        .filter(|r| !pass.failing.contains(&r.t))
+        .filter(|r| !super::daemon::stops_last(world, r.t));
+    let mut drained = Candidates::of(drained);
     while budget > 0 && !drained.is_empty() {
         let t = pick_to_stop(&mut drained, &mut counts);
         let deployment = world.task(t).deployment_id.clone().unwrap_or_default();
@@ -168,16 +153,15 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
         budget -= 1;
     }
     // Primary excess (desired count lowered).
-    let primary_tasks: Vec<TaskIdx> = pass.tasks_of(world, primary).collect();
+    let primary_tasks: Vec<&Row> = pass.rows_of(world, primary).collect();
     let primary_desired = svc
         .deployment(primary)
         .map_or(pass.bounds.desired, |d| d.desired_count);
     let mut excess = (primary_tasks.len() as u32).saturating_sub(primary_desired);
     if excess > 0 {
-        let (unready, ready): (Vec<TaskIdx>, Vec<TaskIdx>) =
-            primary_tasks.iter().partition(|&&t| !is_healthy(t));
-        let (mut unready, mut ready) =
-            (Candidates::of(world, unready), Candidates::of(world, ready));
+        let (unready, ready): (Vec<&Row>, Vec<&Row>) =
+            primary_tasks.iter().partition(|r| !r.healthy);
+        let (mut unready, mut ready) = (Candidates::of(unready), Candidates::of(ready));
         while excess > 0 && !unready.is_empty() {
             let t = pick_to_stop(&mut unready, &mut counts);
             stops.push(Stop {
@@ -244,6 +228,9 @@ pub(super) fn apply(ctx: &mut Ctx, pass: &mut Pass, stops: Vec<Stop>) {
                 d.desired_count = d.desired_count.saturating_sub(1);
             }
         }
+        for stop in &stops {
+            pass.stopped(stop.t);
+        }
         execute(ctx, &pass.name, stops);
     }
     for (dep, n) in pass.credited.drain(..) {
@@ -265,7 +252,7 @@ pub(super) fn failing_cause(world: &EcsCluster, t: TaskIdx) -> StopCause {
     }
 }
 
-/// Candidates for stopping, with what [`pick_to_stop`] compares read from the world once (the
+/// Candidates for stopping, with what [`pick_to_stop`] compares, from the pass's rows (the
 /// world does not change while a pass chooses its stops).
 struct Candidates(Vec<Candidate>);
 
@@ -279,22 +266,15 @@ struct Candidate {
 }
 
 impl Candidates {
-    fn of(world: &EcsCluster, tasks: impl IntoIterator<Item = TaskIdx>) -> Self {
+    fn of<'a>(rows: impl IntoIterator<Item = &'a Row>) -> Self {
         Candidates(
-            tasks
-                .into_iter()
-                .map(|t| {
-                    let task = world.task(t);
-                    Candidate {
-                        t,
-                        waiting: task.host == Host::AwaitingCapacity,
-                        running: task.last_status == TaskStatus::Running,
-                        zone: task.zone,
-                        instance: match task.host {
-                            Host::Instance(i) => Some(i.0 as usize),
-                            Host::Fargate | Host::AwaitingCapacity => None,
-                        },
-                    }
+            rows.into_iter()
+                .map(|r| Candidate {
+                    t: r.t,
+                    waiting: r.host == Host::AwaitingCapacity,
+                    running: r.running,
+                    zone: r.zone as usize,
+                    instance: r.instance(),
                 })
                 .collect(),
         )
