@@ -116,6 +116,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/ecs-codedeploy-canary-rollback.ron"),
     ),
     (
+        "ecs-codedeploy-manual-reroute",
+        include_str!("../../scenarios/ecs-codedeploy-manual-reroute.ron"),
+    ),
+    (
         "ecs-linear-bake",
         include_str!("../../scenarios/ecs-linear-bake.ron"),
     ),

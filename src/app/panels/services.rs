@@ -120,6 +120,23 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
         // A blue/green service is not rolled by the replica scheduler's bounds: its task sets
         // and traffic are in the event log (deploy) and `aws deploy get-deployment`.
         if svc.blue_green.is_some() {
+            let s = world.service_by_name(&svc.name);
+            let view = s.and_then(|s| orca_sim::ecs::blue_green_read::traffic_view(world, s));
+            if let Some(d) = view.as_ref().and_then(|v| v.deployment.as_ref()) {
+                ui.label(egui::RichText::new(deployment_line(d)).monospace());
+                if let Some(e) = &d.error {
+                    ui.label(egui::RichText::new(e).italics());
+                }
+                if d.status == "Ready" {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "waiting for you to reroute traffic: aws deploy continue-deployment --deployment-id {} --deployment-wait-type READY_WAIT",
+                            d.id
+                        ))
+                        .italics(),
+                    );
+                }
+            }
             ui.label(
                 egui::RichText::new(
                     "blue/green: task sets and listener weights on the canvas and in the Traffic chart below; stages in the log (deploy) and `aws deploy get-deployment`",
@@ -167,6 +184,22 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
             capacity_metrics(ui, g, &alarms, now);
         }
     }
+}
+
+/// "deployment d-… Ready · ReadyWait InProgress until 11:43 · replacement 0 % of production".
+fn deployment_line(d: &orca_sim::ecs::blue_green_read::DeploymentView) -> String {
+    let mut line = format!("deployment {} {}", d.id, d.status);
+    if !d.stage.is_empty() {
+        line.push_str(&format!(" · {} {}", d.stage, d.stage_status));
+    }
+    if let Some(at) = d.stage_due {
+        line.push_str(&format!(" until {at}"));
+    }
+    line.push_str(&format!(
+        " · replacement {} % of production",
+        d.replacement_percent.round()
+    ));
+    line
 }
 
 pub(super) fn deployment_summary(

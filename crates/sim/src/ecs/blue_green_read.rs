@@ -165,7 +165,7 @@ fn deployment_view(bg: &BlueGreen, d: &BgDeployment) -> DeploymentView {
     DeploymentView {
         id: d.id.clone(),
         status: if bg.controller.is_code_deploy() {
-            d.state.code_deploy()
+            d.code_deploy_status()
         } else {
             d.state.ecs()
         },

@@ -21,7 +21,7 @@ use crate::ecs::deploy_hooks::{self, HookCheck};
 use crate::ecs::deploy_plan::{
     READY_TIMEOUT, READY_TIMEOUT_MESSAGE, Refused, code_deploy_id, code_deploy_stages, ecs_stages,
 };
-use crate::ecs::deploy_rollback::fail;
+use crate::ecs::deploy_rollback::{fail, fail_with};
 use crate::ecs::deploy_traffic::{
     active_mut, deploy_event, deployment_words, green_of, lifecycle_event, make_primary,
     route_test, shift_production,
@@ -125,11 +125,12 @@ pub fn start_deployment(ctx: &mut Ctx, s: ServiceIdx, td: TaskDefIdx) -> Result<
         Controller::CodeDeploy {
             config_name,
             termination_wait,
+            ready_wait,
             ..
         } => {
             let routing =
                 traffic_shift::predefined(config_name).unwrap_or(traffic_shift::Routing::AllAtOnce);
-            let stages = code_deploy_stages(bg, routing.schedule(), *termination_wait);
+            let stages = code_deploy_stages(bg, routing.schedule(), *termination_wait, *ready_wait);
             (code_deploy_id(ctx), stages)
         }
         Controller::Ecs {
@@ -323,6 +324,22 @@ fn begin(ctx: &mut Ctx, s: ServiceIdx) {
                 );
             }
         }
+        StageKind::ReadyWait(wait) => {
+            let until = now.plus(wait);
+            st.due = Some(until);
+            deploy_event(
+                ctx,
+                s,
+                &id,
+                format!(
+                    "{id}: Ready. The replacement task set is installed and tested; production traffic stays on the original task set until someone reroutes it (continue-deployment --deployment-wait-type READY_WAIT), at the latest by {until}."
+                ),
+                "Ready".into(),
+                Some(format!(
+                    "deploymentReadyOption actionOnTimeout STOP_DEPLOYMENT: CodeDeploy does not move production traffic by itself. If no one continues the deployment within waitTimeInMinutes ({wait}), it is Stopped and traffic stays where it is."
+                )),
+            );
+        }
         StageKind::CleanUp => {
             let blue = d.blue.clone();
             scale_down(ctx, s, &blue);
@@ -361,6 +378,24 @@ fn check(ctx: &mut Ctx, s: ServiceIdx) -> Check {
     let due = st.due.unwrap_or(now);
     match &st.kind {
         StageKind::Hook => Check::Done,
+        StageKind::ReadyWait(wait) => {
+            if st.shifts_done > 0 {
+                Check::Done
+            } else if now < due {
+                Check::Wait(Some(due))
+            } else {
+                // "If traffic rerouting is not started before the end of the specified wait
+                // period, the deployment status is changed to Stopped" (CodeDeploy API
+                // Reference, DeploymentReadyOption). [inferred] The error code TIMEOUT and
+                // no rollback: a timeout is none of autoRollbackConfiguration's events
+                // (DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST).
+                let message = format!(
+                    "Traffic was not rerouted to the replacement task set within the wait time ({wait}) of deploymentReadyOption STOP_DEPLOYMENT."
+                );
+                fail_with(ctx, s, "TIMEOUT", message, true, Some(false));
+                Check::Wait(None)
+            }
+        }
         StageKind::ProductionStep { hold, last, .. } => {
             let start = st.start.unwrap_or(now);
             if now < start.plus(*hold) {

@@ -19,7 +19,7 @@ use crate::ecs::ids::ServiceIdx;
 use crate::ecs::task_set::{DeploymentState, StageKind};
 use crate::ecs::task_set_links::request_step;
 use crate::event::{EventKind, Source, Subject};
-use crate::scenario::spec::{Action, HookTimeoutAction};
+use crate::scenario::spec::{Action, DeploymentWaitType, HookTimeoutAction};
 
 /// A timeline or console action of `Action::is_deploy_control`.
 pub fn on_action(ctx: &mut Ctx, action: &Action) {
@@ -44,9 +44,11 @@ pub fn on_action(ctx: &mut Ctx, action: &Action) {
                     ""
                 }
             ),
-            _ => format!(
-                "aws deploy continue-deployment ({service}) --deployment-wait-type TERMINATION_WAIT"
+            Action::ContinueDeployment { wait_type, .. } => format!(
+                "aws deploy continue-deployment ({service}) --deployment-wait-type {}",
+                wait_type.as_api()
             ),
+            _ => String::new(),
         };
         ctx.emit(
             Source::Scenario,
@@ -70,7 +72,10 @@ pub fn on_action(ctx: &mut Ctx, action: &Action) {
         } => with_service(ctx, service, |ctx, s| {
             stop_code_deploy(ctx, s, *auto_rollback)
         }),
-        Action::ContinueDeployment { service } => with_service(ctx, service, end_termination_wait),
+        Action::ContinueDeployment { service, wait_type } => match wait_type {
+            DeploymentWaitType::TerminationWait => with_service(ctx, service, end_termination_wait),
+            DeploymentWaitType::ReadyWait => with_service(ctx, service, reroute_now),
+        },
         _ => Ok(()),
     };
     if let (Err(message), Some(service)) = (result, service_of(action))
@@ -93,7 +98,7 @@ fn service_of(action: &Action) -> Option<&str> {
         Action::ContinueServiceDeployment { service, .. }
         | Action::StopServiceDeployment { service }
         | Action::StopDeployment { service, .. }
-        | Action::ContinueDeployment { service } => Some(service),
+        | Action::ContinueDeployment { service, .. } => Some(service),
         _ => None,
     }
 }
@@ -164,6 +169,42 @@ fn stop_code_deploy(ctx: &mut Ctx, s: ServiceIdx, rollback: bool) -> Result<(), 
         true,
         Some(rollback),
     );
+    Ok(())
+}
+
+/// `aws deploy continue-deployment --deployment-wait-type READY_WAIT`: a deployment waiting
+/// for someone to reroute traffic (`deploymentReadyOption` STOP_DEPLOYMENT) goes on to its
+/// production traffic events now.
+fn reroute_now(ctx: &mut Ctx, s: ServiceIdx) -> Result<(), String> {
+    let now = ctx.now;
+    let Some(d) = active_mut(ctx, s) else {
+        return Err("continue-deployment: the service has no deployment in progress.".into());
+    };
+    let id = d.id.clone();
+    let i = d.current;
+    let in_progress = d.state == DeploymentState::InProgress;
+    match d.stages.get_mut(i) {
+        Some(st)
+            if matches!(st.kind, StageKind::ReadyWait(_)) && st.shifts_done == 0 && in_progress =>
+        {
+            st.shifts_done = 1;
+            st.due = Some(now);
+        }
+        _ => {
+            return Err(format!(
+                "continue-deployment: deployment {id} is not in a ready state (it is not waiting for traffic to be rerouted)."
+            ));
+        }
+    }
+    deploy_event(
+        ctx,
+        s,
+        &id,
+        format!("{id}: continue-deployment --deployment-wait-type READY_WAIT; production traffic is rerouted to the replacement task set now."),
+        "InProgress".into(),
+        Some("ContinueDeployment with READY_WAIT ends the ready wait of deploymentReadyOption STOP_DEPLOYMENT: the production traffic events begin.".into()),
+    );
+    request_step(ctx, s, now);
     Ok(())
 }
 

@@ -72,6 +72,9 @@ pub fn from_spec(spec: &ServiceSpec, tgs: &[TargetGroup]) -> Option<Box<BlueGree
         DeploymentControllerSpec::CodeDeploy(cd) => Controller::CodeDeploy {
             config_name: cd.deployment_config_name.clone(),
             termination_wait: Millis::from_secs(u64::from(cd.termination_wait_minutes) * 60),
+            ready_wait: cd
+                .ready_wait_minutes
+                .map(|m| Millis::from_secs(u64::from(m) * 60)),
             rollback_on_failure: cd.auto_rollback.on_failure,
             rollback_on_alarm: cd.auto_rollback.on_alarm,
         },
@@ -206,7 +209,12 @@ pub(super) fn stage(bg: &BlueGreen, name: &str, kind: StageKind, listed: bool) -
 /// traffic events are left out (CodeDeploy User Guide, deployment-steps-ecs). The wait before
 /// the original task set is terminated and its termination are steps of the deployment, not
 /// lifecycle events.
-pub(super) fn code_deploy_stages(bg: &BlueGreen, schedule: Schedule, wait: Millis) -> Vec<Stage> {
+pub(super) fn code_deploy_stages(
+    bg: &BlueGreen,
+    schedule: Schedule,
+    wait: Millis,
+    ready_wait: Option<Millis>,
+) -> Vec<Stage> {
     let mut v = vec![
         stage(bg, "BeforeInstall", StageKind::Hook, true),
         stage(bg, "Install", StageKind::Install, true),
@@ -215,6 +223,13 @@ pub(super) fn code_deploy_stages(bg: &BlueGreen, schedule: Schedule, wait: Milli
     if bg.test.is_some() {
         v.push(stage(bg, "AllowTestTraffic", StageKind::TestTraffic, true));
         v.push(stage(bg, "AfterAllowTestTraffic", StageKind::Hook, true));
+    }
+    // With STOP_DEPLOYMENT the replacement, installed and tested, waits for someone to
+    // reroute traffic before the production events begin [inferred: the ready wait sits
+    // between the test traffic events and BeforeAllowTraffic, as CodeDeploy's console shows
+    // "Wait for the replacement to be ready" before "Reroute traffic"]. Not a lifecycle event.
+    if let Some(ready) = ready_wait {
+        v.push(stage(bg, "ReadyWait", StageKind::ReadyWait(ready), false));
     }
     v.push(stage(bg, "BeforeAllowTraffic", StageKind::Hook, true));
     v.push(stage(

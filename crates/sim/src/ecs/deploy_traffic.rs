@@ -15,12 +15,11 @@ use crate::time::SimTime;
 
 /// ("Deployment" | "Service deployment", the status word of the active deployment).
 pub(super) fn deployment_words(bg: &BlueGreen) -> (&'static str, String) {
-    let state = bg
-        .deployments
-        .last()
-        .map_or(DeploymentState::InProgress, |d| d.state);
+    let last = bg.deployments.last();
+    let state = last.map_or(DeploymentState::InProgress, |d| d.state);
     if bg.controller.is_code_deploy() {
-        ("Deployment", state.code_deploy().to_string())
+        let status = last.map_or(state.code_deploy(), BgDeployment::code_deploy_status);
+        ("Deployment", status.to_string())
     } else {
         ("Service deployment", state.ecs().to_string())
     }

@@ -79,6 +79,10 @@ pub enum Controller {
     CodeDeploy {
         config_name: String,
         termination_wait: Millis,
+        /// `deploymentReadyOption` STOP_DEPLOYMENT: how long a ready replacement waits for
+        /// `ContinueDeployment` (READY_WAIT) before the deployment stops; `None`: traffic
+        /// moves at once (CONTINUE_DEPLOYMENT).
+        ready_wait: Option<Millis>,
         rollback_on_failure: bool,
         rollback_on_alarm: bool,
     },
@@ -191,6 +195,10 @@ pub enum StageKind {
     },
     /// Waits (ECS bake time; CodeDeploy's wait before the original task set is terminated).
     Wait(Millis),
+    /// CodeDeploy's ready wait (`deploymentReadyOption` STOP_DEPLOYMENT): production traffic
+    /// waits for `ContinueDeployment` (READY_WAIT) at most this long; then the deployment
+    /// stops. `Stage::shifts_done` is 1 once someone continued.
+    ReadyWait(Millis),
     /// Scales the original task set to 0 and deletes it.
     CleanUp,
     /// A rollback: scales the replacement task set to 0 and deletes it.
@@ -256,6 +264,30 @@ pub struct BgDeployment {
     pub termination_wait_started: bool,
     pub created_at: SimTime,
     pub completed_at: Option<SimTime>,
+}
+
+impl BgDeployment {
+    /// `deploymentInfo.status` (CodeDeploy): `Ready` while a ready replacement waits for
+    /// someone to reroute traffic (`deploymentReadyOption` STOP_DEPLOYMENT; CodeDeploy API
+    /// Reference, DeploymentStatus), else the state's word.
+    pub fn code_deploy_status(&self) -> &'static str {
+        let ready = self.state == DeploymentState::InProgress
+            && self.stages.get(self.current).is_some_and(|st| {
+                matches!(st.kind, StageKind::ReadyWait(_))
+                    && st.status == StageStatus::InProgress
+                    && st.shifts_done == 0
+            });
+        if ready {
+            "Ready"
+        } else {
+            self.state.code_deploy()
+        }
+    }
+
+    /// Waiting for `ContinueDeployment` with READY_WAIT.
+    pub fn is_ready_waiting(&self) -> bool {
+        self.code_deploy_status() == "Ready"
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -179,6 +179,10 @@ pub const EVALUATION_PERIODS: Range = Range::new(1, 1_440);
 /// `terminationWaitTimeInMinutes`: "The maximum setting is 2880 minutes (2 days)" (CodeDeploy
 /// API Reference, BlueInstanceTerminationOption).
 pub const TERMINATION_WAIT_MINUTES: Range = Range::new(0, 2_880);
+/// `deploymentReadyOption.waitTimeInMinutes` for an ECS deployment group: up to 120 hours
+/// (CodeDeploy User Guide, "Create a deployment group for an Amazon ECS deployment": traffic
+/// rerouting "Specify when to reroute traffic").
+pub const READY_WAIT_MINUTES: Range = Range::new(0, 7_200);
 /// `bakeTimeInMinutes`, `stepBakeTimeInMinutes`, `canaryBakeTimeInMinutes`: 0–1,440 (Amazon ECS
 /// API Reference, DeploymentConfiguration, LinearConfiguration, CanaryConfiguration).
 pub const BAKE_MINUTES: Range = Range::new(0, 1_440);

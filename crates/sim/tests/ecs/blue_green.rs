@@ -462,3 +462,123 @@ fn an_alarm_during_the_termination_wait_still_rolls_back() {
     assert_eq!(b.task_sets[0].id, stopped.blue);
     assert_eq!(b.task_sets[0].status, TaskSetStatus::Primary);
 }
+
+/// The CodeDeploy service with a test listener and `ready_wait_minutes`, and `timeline` entries
+/// after the deployment at 0:30.
+fn ready_wait(minutes: u32, timeline: &str, duration: u32) -> Arc<Scenario> {
+    let src = code_deploy_src(
+        &format!(
+            r#"deployment_config_name: "CodeDeployDefault.ECSAllAtOnce", termination_wait_minutes: 1, ready_wait_minutes: {minutes}"#
+        ),
+        "test_listener: 8080",
+        duration,
+    )
+    .replace(
+        r#"task_definition: "web:2"))],"#,
+        &format!(r#"task_definition: "web:2")){timeline}],"#),
+    );
+    common::parse(&src)
+}
+
+/// When the deployment's ready wait began (its `Ready` line).
+fn ready_at(sim: &Simulation) -> SimTime {
+    sim.log()
+        .iter()
+        .find(|e| e.message.contains(": Ready. The replacement task set"))
+        .map(|e| e.at)
+        .expect("the deployment became Ready")
+}
+
+// CodeDeploy API Reference, DeploymentReadyOption: with STOP_DEPLOYMENT the replacement gets no
+// production traffic "unless traffic rerouting is started using ContinueDeployment"; the
+// deployment's status meanwhile is Ready (DeploymentStatus).
+#[test]
+fn a_ready_wait_holds_production_traffic_until_continue_deployment() {
+    let s = ready_wait(
+        10,
+        r#", (at: 300, action: ContinueDeployment(service: "web", wait_type: ReadyWait))"#,
+        900,
+    );
+    let sim = run(&s, 299);
+    let b = bg(&sim);
+    let d = &b.deployments[0];
+    assert_eq!(d.code_deploy_status(), "Ready");
+    assert!(ready_at(&sim) < SimTime::from_secs(299));
+    assert_eq!(
+        b.production.weights,
+        [100.0, 0.0],
+        "production stays on web:1"
+    );
+    assert_eq!(
+        b.test.as_ref().map(|t| t.weights),
+        Some([0.0, 100.0]),
+        "the test listener already points at web:2"
+    );
+    let stages: Vec<String> = lifecycle(&sim, &d.id)
+        .into_iter()
+        .map(|(_, stage, _)| stage)
+        .collect();
+    assert!(
+        !stages
+            .iter()
+            .any(|s| s.contains("AllowTraffic") && !s.contains("Test"))
+    );
+
+    let sim = run(&s, 900);
+    let b = bg(&sim);
+    let d = &b.deployments[0];
+    assert_eq!(d.state, DeploymentState::Succeeded);
+    let allow = lifecycle(&sim, &d.id)
+        .into_iter()
+        .find(|(_, stage, status)| stage == "AllowTraffic" && status == "Succeeded")
+        .map(|(at, _, _)| secs(at));
+    assert_eq!(allow, Some(300), "production moves when someone continues");
+    let steps: Vec<(u64, f64)> = replacement_steps(&sim)
+        .into_iter()
+        .map(|(t, p)| (secs(t), p))
+        .collect();
+    assert_eq!(steps.iter().find(|(_, p)| *p > 0.0), Some(&(300, 100.0)));
+}
+
+// "If traffic rerouting is not started before the end of the specified wait period, the
+// deployment status is changed to Stopped" (DeploymentReadyOption). Production never moved.
+#[test]
+fn a_ready_wait_that_runs_out_stops_the_deployment_without_moving_traffic() {
+    let s = ready_wait(2, "", 900);
+    let sim = run(&s, 900);
+    let b = bg(&sim);
+    let d = &b.deployments[0];
+    assert_eq!(d.state, DeploymentState::Stopped);
+    assert_eq!(d.code_deploy_status(), "Stopped");
+    assert_eq!(d.error.as_ref().map(|e| e.code.as_str()), Some("TIMEOUT"));
+    assert_eq!(
+        d.completed_at.map(secs),
+        Some(secs(ready_at(&sim)) + 120),
+        "stopped when the 2 minutes ran out"
+    );
+    assert!(replacement_steps(&sim).iter().all(|(_, p)| *p == 0.0));
+    assert_eq!(b.production.weights, [100.0, 0.0]);
+    assert_eq!(
+        b.deployments.len(),
+        1,
+        "a timeout is not a rollback trigger"
+    );
+}
+
+// A continue-deployment that comes before the replacement is ready changes nothing: the
+// deployment still waits when it becomes Ready, and the log says why the request did nothing.
+#[test]
+fn continue_deployment_before_the_replacement_is_ready_is_refused() {
+    let s = ready_wait(
+        3,
+        r#", (at: 40, action: ContinueDeployment(service: "web", wait_type: ReadyWait))"#,
+        900,
+    );
+    let sim = run(&s, 900);
+    let refused = sim
+        .log()
+        .iter()
+        .find(|e| e.at == SimTime::from_secs(40) && e.message.contains("not in a ready state"));
+    assert!(refused.is_some(), "the request is refused in the log");
+    assert_eq!(bg(&sim).deployments[0].state, DeploymentState::Stopped);
+}

@@ -420,3 +420,55 @@ fn stop_deployment_and_continue_deployment_for_code_deploy() {
         "{ready}"
     );
 }
+
+#[test]
+fn continue_deployment_ready_wait_reroutes_a_ready_deployment() {
+    const REROUTE: &str = "ecs-codedeploy-manual-reroute";
+    // 1:00: the replacement is still being installed.
+    let mut p = Playback::new(common::built_in_named(REROUTE));
+    p.seek(SimTime::from_secs(60));
+    let id = deployment_ids(&p).remove(0);
+    let continue_ready = format!(
+        "aws deploy continue-deployment --deployment-id {id} --deployment-wait-type READY_WAIT"
+    );
+    let early = failed(&p, &continue_ready);
+    assert!(
+        early.contains("DeploymentIsNotInReadyStateException")
+            && early.contains("not waiting for traffic to be rerouted"),
+        "{early}"
+    );
+    // 2:00: installed and tested, the deployment is Ready (deploymentReadyOption STOP_DEPLOYMENT).
+    p.seek(SimTime::from_secs(120));
+    let info = json(&printed(
+        &p,
+        &format!("aws deploy get-deployment --deployment-id {id}"),
+    ));
+    let info = &info["deploymentInfo"];
+    assert_eq!(info["status"], "Ready");
+    assert_eq!(
+        info["blueGreenDeploymentConfiguration"]["deploymentReadyOption"],
+        serde_json::json!({"actionOnTimeout": "STOP_DEPLOYMENT", "waitTimeInMinutes": 10})
+    );
+    let termination = failed(
+        &p,
+        &format!(
+            "aws deploy continue-deployment --deployment-id {id} --deployment-wait-type TERMINATION_WAIT"
+        ),
+    );
+    assert!(
+        termination.contains("DeploymentIsNotInReadyStateException"),
+        "{termination}"
+    );
+    assert_eq!(act(&mut p, &continue_ready), "");
+    p.seek(SimTime::from_secs(180));
+    let info = json(&printed(
+        &p,
+        &format!("aws deploy get-deployment --deployment-id {id}"),
+    ));
+    assert_eq!(info["deploymentInfo"]["status"], "InProgress");
+    let rerouted = p
+        .log()
+        .iter()
+        .any(|e| e.message.contains("AllowTraffic: Succeeded") && e.at == SimTime::from_secs(120));
+    assert!(rerouted, "AllowTraffic ran when the learner continued");
+}

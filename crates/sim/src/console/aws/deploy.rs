@@ -18,7 +18,7 @@ use crate::console::{After, Context, Outcome};
 use crate::ecs::Service;
 use crate::ecs::cluster::EcsCluster;
 use crate::ecs::task_set::{BgDeployment, BlueGreen, Controller, TaskSet};
-use crate::scenario::spec::Action;
+use crate::scenario::spec::{Action, DeploymentWaitType};
 
 /// The operations Orca carries out.
 pub const SUPPORTED: &[&str] = &[
@@ -150,6 +150,7 @@ pub fn deployment_info(ecs: &EcsCluster, svc: &Service, bg: &BlueGreen, d: &BgDe
     let Controller::CodeDeploy {
         config_name,
         termination_wait,
+        ready_wait,
         rollback_on_failure,
         rollback_on_alarm,
     } = &bg.controller
@@ -183,7 +184,7 @@ pub fn deployment_info(ecs: &EcsCluster, svc: &Service, bg: &BlueGreen, d: &BgDe
                 ecs.task_definition(d.task_definition).arn, bg.container_name, bg.container_port
             )},
         },
-        "status": d.state.code_deploy(),
+        "status": d.code_deploy_status(),
         "createTime": d.created_at.iso8601(),
         "creator": d.creator,
         "ignoreApplicationStopFailures": false,
@@ -196,7 +197,10 @@ pub fn deployment_info(ecs: &EcsCluster, svc: &Service, bg: &BlueGreen, d: &BgDe
                 "action": "TERMINATE",
                 "terminationWaitTimeInMinutes": termination_wait.0 / 60_000,
             },
-            "deploymentReadyOption": {"actionOnTimeout": "CONTINUE_DEPLOYMENT", "waitTimeInMinutes": 0},
+            "deploymentReadyOption": match ready_wait {
+                Some(wait) => json!({"actionOnTimeout": "STOP_DEPLOYMENT", "waitTimeInMinutes": wait.0 / 60_000}),
+                None => json!({"actionOnTimeout": "CONTINUE_DEPLOYMENT", "waitTimeInMinutes": 0}),
+            },
         },
         "loadBalancerInfo": {"targetGroupPairInfoList": [pair]},
         "fileExistsBehavior": "DISALLOW",
@@ -281,7 +285,7 @@ fn get_deployment_target(ecs: &EcsCluster, words: &[String]) -> Outcome {
             "targetArn": svc.arn,
             "lastUpdatedAt": d.completed_at.unwrap_or(d.created_at).iso8601(),
             "lifecycleEvents": lifecycle,
-            "status": d.state.code_deploy(),
+            "status": d.code_deploy_status(),
             "taskSetsInfo": sets,
         },
     }})))
@@ -484,9 +488,9 @@ fn stop_deployment(ecs: &EcsCluster, words: &[String]) -> Outcome {
 
 /// `aws deploy continue-deployment --deployment-id d-… --deployment-wait-type
 /// READY_WAIT|TERMINATION_WAIT` (CodeDeploy API Reference, ContinueDeployment; no output).
-/// Orca's deployment groups reroute traffic as soon as the replacement is ready
-/// (`actionOnTimeout CONTINUE_DEPLOYMENT`), so READY_WAIT never applies; TERMINATION_WAIT ends
-/// the wait before the original task set is terminated.
+/// READY_WAIT reroutes traffic to a replacement that waits for it (a deployment group with
+/// `deploymentReadyOption` STOP_DEPLOYMENT, status `Ready`); TERMINATION_WAIT ends the wait
+/// before the original task set is terminated.
 fn continue_deployment(ecs: &EcsCluster, words: &[String]) -> Outcome {
     let args = match args::parse(
         words,
@@ -505,11 +509,23 @@ fn continue_deployment(ecs: &EcsCluster, words: &[String]) -> Outcome {
         Err(o) => return o,
     };
     match args.one("--deployment-wait-type").unwrap_or("READY_WAIT") {
+        "READY_WAIT" if d.is_ready_waiting() => Outcome::Act {
+            actions: vec![Action::ContinueDeployment {
+                service: svc.name.to_string(),
+                wait_type: DeploymentWaitType::ReadyWait,
+            }],
+            after: After::Text(String::new()),
+        },
         "READY_WAIT" => exception(
             op,
             "DeploymentIsNotInReadyStateException",
             &format!(
-                "The deployment {id} is not in a ready state: its deployment group sends traffic to the replacement without waiting (deploymentReadyOption actionOnTimeout CONTINUE_DEPLOYMENT)."
+                "The deployment {id} is not in a ready state: {}",
+                if ready_wait_of(&svc.blue_green) {
+                    "it is not waiting for traffic to be rerouted (it waits only once the replacement task set is ready)."
+                } else {
+                    "its deployment group sends traffic to the replacement without waiting (deploymentReadyOption actionOnTimeout CONTINUE_DEPLOYMENT)."
+                }
             ),
         ),
         "TERMINATION_WAIT" => {
@@ -525,6 +541,7 @@ fn continue_deployment(ecs: &EcsCluster, words: &[String]) -> Outcome {
             Outcome::Act {
                 actions: vec![Action::ContinueDeployment {
                     service: svc.name.to_string(),
+                    wait_type: DeploymentWaitType::TerminationWait,
                 }],
                 after: After::Text(String::new()),
             }
@@ -533,6 +550,19 @@ fn continue_deployment(ecs: &EcsCluster, words: &[String]) -> Outcome {
             "\nAn error occurred (InvalidDeploymentWaitTypeException) when calling the ContinueDeployment operation: The wait type {other} is invalid; valid: READY_WAIT, TERMINATION_WAIT\n"
         )),
     }
+}
+
+/// The service's deployment group waits for traffic to be rerouted (STOP_DEPLOYMENT).
+fn ready_wait_of(bg: &Option<Box<BlueGreen>>) -> bool {
+    bg.as_deref().is_some_and(|bg| {
+        matches!(
+            bg.controller,
+            Controller::CodeDeploy {
+                ready_wait: Some(_),
+                ..
+            }
+        )
+    })
 }
 
 /// `{"deploymentId": …}`: what create-deployment prints once the deployment exists.

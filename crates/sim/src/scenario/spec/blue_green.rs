@@ -34,6 +34,13 @@ pub struct CodeDeploySpec {
     /// TERMINATE). The classic ECS console's default is 60.
     #[serde(default = "default_termination_wait")]
     pub termination_wait_minutes: u32,
+    /// `deploymentReadyOption {actionOnTimeout: STOP_DEPLOYMENT, waitTimeInMinutes}`: once the
+    /// replacement task set is ready (and has passed its test traffic hooks) the deployment
+    /// waits, status `Ready`, for `aws deploy continue-deployment --deployment-wait-type
+    /// READY_WAIT` before production traffic moves; after this many minutes without it the
+    /// deployment is `Stopped`. Left out: `CONTINUE_DEPLOYMENT`, traffic moves at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready_wait_minutes: Option<u32>,
     /// `autoRollbackConfiguration`: roll back on DEPLOYMENT_FAILURE / DEPLOYMENT_STOP_ON_ALARM.
     #[serde(default)]
     pub auto_rollback: AutoRollbackSpec,

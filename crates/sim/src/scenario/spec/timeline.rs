@@ -290,10 +290,14 @@ pub enum Action {
         #[serde(default)]
         auto_rollback: bool,
     },
-    /// `aws deploy continue-deployment --deployment-wait-type TERMINATION_WAIT`: the service's
-    /// CodeDeploy deployment ends its wait before the original task set is terminated.
+    /// `aws deploy continue-deployment --deployment-wait-type …`: the service's CodeDeploy
+    /// deployment ends a wait — `TerminationWait` (the default): the wait before the original
+    /// task set is terminated; `ReadyWait`: the replacement is ready and traffic is rerouted
+    /// now (a deployment group with `ready_wait_minutes`).
     ContinueDeployment {
         service: String,
+        #[serde(default)]
+        wait_type: DeploymentWaitType,
     },
     /// `aws ec2 modify-instance-metadata-options` on every instance (or node) of the cluster:
     /// `--http-put-response-hop-limit` and `--http-tokens`. Takes effect at once.
@@ -369,6 +373,25 @@ pub enum Action {
 
 fn default_namespace() -> String {
     "default".into()
+}
+
+/// `deploymentWaitType` of `ContinueDeployment` (CodeDeploy API Reference).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum DeploymentWaitType {
+    /// `READY_WAIT`: reroute traffic to the replacement task set now.
+    ReadyWait,
+    /// `TERMINATION_WAIT`: terminate the original task set now.
+    #[default]
+    TerminationWait,
+}
+
+impl DeploymentWaitType {
+    pub fn as_api(self) -> &'static str {
+        match self {
+            DeploymentWaitType::ReadyWait => "READY_WAIT",
+            DeploymentWaitType::TerminationWait => "TERMINATION_WAIT",
+        }
+    }
 }
 
 impl Action {

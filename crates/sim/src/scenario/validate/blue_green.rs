@@ -13,7 +13,8 @@ use crate::ecs::deploy_plan::{CODE_DEPLOY_HOOKS, ECS_HOOK_STAGES, LAMBDA_ONLY_ST
 use crate::ecs::traffic_shift::{PREDEFINED, predefined};
 use crate::scenario::limits::{
     BAKE_MINUTES, CALL_BACK_SECONDS, DEPLOYMENT_ALARMS, EVALUATION_PERIODS, HOOK_ANSWERS,
-    HOOK_SECONDS, HOOK_TIMEOUT_MINUTES, MAX_REQUESTS_PER_SECOND, PORT, TERMINATION_WAIT_MINUTES,
+    HOOK_SECONDS, HOOK_TIMEOUT_MINUTES, MAX_REQUESTS_PER_SECOND, PORT, READY_WAIT_MINUTES,
+    TERMINATION_WAIT_MINUTES,
 };
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
@@ -50,6 +51,16 @@ pub(super) fn service(out: &mut Problems, ix: &EcsIndex, svc: &ServiceSpec, p: &
                 TERMINATION_WAIT_MINUTES,
                 " minutes",
             );
+            if let Some(wait) = cd.ready_wait_minutes {
+                check_limit(
+                    out,
+                    cp.field("ready_wait_minutes"),
+                    "ready_wait_minutes",
+                    wait,
+                    READY_WAIT_MINUTES,
+                    " minutes",
+                );
+            }
             if !strategy.is_rolling() {
                 out.push((
                     dp.field("strategy"),
@@ -404,7 +415,7 @@ pub(super) fn deploy_control(out: &mut Problems, ix: &EcsIndex, a: &Action, ap: 
     let (service, wants_code_deploy) = match a {
         Action::ContinueServiceDeployment { service, .. }
         | Action::StopServiceDeployment { service } => (service, false),
-        Action::StopDeployment { service, .. } | Action::ContinueDeployment { service } => {
+        Action::StopDeployment { service, .. } | Action::ContinueDeployment { service, .. } => {
             (service, true)
         }
         _ => return,
