@@ -449,6 +449,21 @@ fn continue_deployment_ready_wait_reroutes_a_ready_deployment() {
         info["blueGreenDeploymentConfiguration"]["deploymentReadyOption"],
         serde_json::json!({"actionOnTimeout": "STOP_DEPLOYMENT", "waitTimeInMinutes": 10})
     );
+    let ready = json(&printed(
+        &p,
+        "aws deploy list-deployments --include-only-statuses Ready",
+    ));
+    assert_eq!(ready["deployments"], serde_json::json!([id.clone()]));
+    let none = json(&printed(
+        &p,
+        "aws deploy list-deployments --include-only-statuses InProgress Succeeded",
+    ));
+    assert_eq!(none["deployments"], serde_json::json!([]));
+    let bad = failed(
+        &p,
+        "aws deploy list-deployments --include-only-statuses Waiting",
+    );
+    assert!(bad.contains("InvalidDeploymentStatusException"), "{bad}");
     let termination = failed(
         &p,
         &format!(

@@ -35,7 +35,11 @@ pub fn flags(op: &str) -> &'static [&'static str] {
     match op {
         "get-deployment" => &["--deployment-id"],
         "get-deployment-target" => &["--deployment-id", "--target-id"],
-        "list-deployments" => &["--application-name", "--deployment-group-name"],
+        "list-deployments" => &[
+            "--application-name",
+            "--deployment-group-name",
+            "--include-only-statuses",
+        ],
         "stop-deployment" => &[
             "--deployment-id",
             "--auto-rollback-enabled",
@@ -312,6 +316,7 @@ fn list_deployments(ecs: &EcsCluster, words: &[String]) -> Outcome {
         &[
             Param::text("--application-name"),
             Param::text("--deployment-group-name"),
+            Param::list("--include-only-statuses"),
         ],
     ) {
         Ok(a) => a,
@@ -319,9 +324,32 @@ fn list_deployments(ecs: &EcsCluster, words: &[String]) -> Outcome {
     };
     let app = args.one("--application-name");
     let grp = args.one("--deployment-group-name");
+    let statuses: Vec<&str> = args.list("--include-only-statuses").collect();
+    // DeploymentStatus (CodeDeploy API Reference); the service refuses anything else.
+    const STATUSES: [&str; 8] = [
+        "Created",
+        "Queued",
+        "InProgress",
+        "Baking",
+        "Succeeded",
+        "Failed",
+        "Stopped",
+        "Ready",
+    ];
+    if let Some(bad) = statuses.iter().find(|x| !STATUSES.contains(x)) {
+        return exception(
+            "ListDeployments",
+            "InvalidDeploymentStatusException",
+            &format!(
+                "The deployment status {bad} is not valid; valid: {}",
+                STATUSES.join(", ")
+            ),
+        );
+    }
     let ids: Vec<&str> = all_deployments(ecs)
         .filter(|(s, _, _)| app.is_none_or(|a| a == application(ecs, s)))
         .filter(|(s, _, _)| grp.is_none_or(|g| g == group(ecs, s)))
+        .filter(|(_, _, d)| statuses.is_empty() || statuses.contains(&d.code_deploy_status()))
         .map(|(_, _, d)| d.id.as_str())
         .collect();
     Outcome::Print(pretty(&json!({ "deployments": ids })))
