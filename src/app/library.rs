@@ -220,6 +220,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/challenge-ecs-zone-outage.ron"),
     ),
     (
+        "challenge-ecs-reroute-traffic",
+        include_str!("../../scenarios/challenge-ecs-reroute-traffic.ron"),
+    ),
+    (
         "challenge-eks-bad-image",
         include_str!("../../scenarios/challenge-eks-bad-image.ron"),
     ),

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::ecs::InstanceStatus;
-use crate::ecs::ids::TaskIdx;
+use crate::ecs::ids::{TaskDefIdx, TaskIdx};
 use crate::ecs::read::deployment_health;
 use crate::event::{Event, EventKind};
 use crate::k8s::read::deployment_status;
@@ -333,8 +333,9 @@ fn verdict(
     }
 }
 
-/// Whether the ECS service is steady on `revision`: one deployment, on that revision, with
-/// every desired task running, and the steady state reported. Otherwise, what it is.
+/// Whether the ECS service is steady on `revision`: one deployment (for a blue/green service,
+/// one task set), on that revision, with every desired task running, and the steady state
+/// reported. Otherwise, what it is.
 fn ecs_steady(world: &World, service: &str, revision: u32) -> (bool, String) {
     let Some(ecs) = world.ecs.as_ref() else {
         return (false, "no ECS cluster".into());
@@ -343,28 +344,46 @@ fn ecs_steady(world: &World, service: &str, revision: u32) -> (bool, String) {
         return (false, format!("no service {service}"));
     };
     let svc = ecs.service(si);
-    let revisions: Vec<String> = svc
-        .deployments
+    // (task definition, running, desired) of each deployment, or of each task set.
+    let parts: Vec<(TaskDefIdx, u32, u32)> = match svc.blue_green.as_deref() {
+        Some(bg) => bg
+            .task_sets
+            .iter()
+            .map(|t| (t.task_definition, t.running_count, t.computed_desired_count))
+            .collect(),
+        None => svc
+            .deployments
+            .iter()
+            .map(|d| (d.task_definition, d.running_count, d.desired_count))
+            .collect(),
+    };
+    let revisions: Vec<String> = parts
         .iter()
-        .map(|d| {
-            let td = ecs.task_definition(d.task_definition);
-            format!(
-                "{}:{} {}/{} running",
-                td.family, td.revision, d.running_count, d.desired_count
-            )
+        .map(|&(td, running, desired)| {
+            let td = ecs.task_definition(td);
+            format!("{}:{} {running}/{desired} running", td.family, td.revision)
         })
         .collect();
-    let on_revision = svc.deployments.len() == 1
-        && svc.deployments.iter().all(|d| {
-            ecs.task_definition(d.task_definition).revision == revision
-                && d.running_count == d.desired_count
+    let on_revision = parts.len() == 1
+        && parts.iter().all(|&(td, running, desired)| {
+            ecs.task_definition(td).revision == revision && running == desired
         });
-    let state = if revisions.is_empty() {
-        "no deployment".to_string()
+    let what = if svc.blue_green.is_some() {
+        "task sets"
     } else {
-        format!("deployments {}", revisions.join(", "))
+        "deployments"
     };
-    (on_revision && svc.steady, state)
+    let state = if revisions.is_empty() {
+        format!("no {}", &what[..what.len() - 1])
+    } else {
+        format!("{what} {}", revisions.join(", "))
+    };
+    // A blue/green service reports its steady state from its task sets.
+    let steady = svc
+        .blue_green
+        .as_deref()
+        .map_or(svc.steady, |bg| bg.steady_reported);
+    (on_revision && steady, state)
 }
 
 /// Tasks of the service the scheduler counts as healthy now.
