@@ -120,6 +120,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/ecs-codedeploy-manual-reroute.ron"),
     ),
     (
+        "ecs-guardduty-fargate-agent",
+        include_str!("../../scenarios/ecs-guardduty-fargate-agent.ron"),
+    ),
+    (
         "ecs-linear-bake",
         include_str!("../../scenarios/ecs-linear-bake.ron"),
     ),

@@ -218,16 +218,27 @@ fn card(ecs: &EcsCluster, t: TaskIdx, now: SimTime) -> CardModel {
     }
 }
 
-/// The first line of a task's card: its short id and task definition, and SPOT for a
-/// FARGATE_SPOT task.
+/// The first line of a task's card: its short id and task definition, SPOT for a
+/// FARGATE_SPOT task, and where GuardDuty Runtime Monitoring is on whether the task runs its
+/// security agent (GD✓) or not (GD✗).
 pub fn card_title(ecs: &EcsCluster, t: TaskIdx) -> String {
     let task = ecs.task(t);
     let td = ecs.task_definition(task.task_definition);
-    if task.capacity_provider.as_deref() == Some("FARGATE_SPOT") {
+    let mut title = if task.capacity_provider.as_deref() == Some("FARGATE_SPOT") {
         format!("{} {} SPOT", task.short_id(), td.family_revision())
     } else {
         format!("{}  {}", task.short_id(), td.family_revision())
+    };
+    // First, so a long family name clips the revision rather than the mark.
+    let monitoring = ecs.guardduty.as_ref().is_some_and(|g| g.runtime_monitoring);
+    if monitoring && task.host == orca_sim::ecs::Host::Fargate {
+        let mark = match task.guardduty_agent.as_deref() {
+            Some(orca_sim::ecs::guardduty::Agent::Added(_)) => "GD✓",
+            _ => "GD✗",
+        };
+        title = format!("{mark} {}", title.replacen("  ", " ", 1));
     }
+    title
 }
 
 /// Whether a task has a card: every task that has not stopped, and a stopped one while it

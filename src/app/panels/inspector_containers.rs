@@ -7,6 +7,7 @@
 use bevy_egui::egui;
 use orca_sim::ecs::cluster::EcsCluster;
 use orca_sim::ecs::container_deps::{DepState, reached};
+use orca_sim::ecs::guardduty::{Agent, agent_status};
 use orca_sim::ecs::volumes::file_system;
 use orca_sim::ecs::{ContainerStatus, Host};
 use orca_sim::k8s::cluster::{Cluster, ContainerState};
@@ -81,6 +82,29 @@ pub fn task_container_lines(ecs: &EcsCluster, t: TaskIdx) -> Vec<(String, String
             words.push_str(&format!("\n  dependsOn {dep} {}: {state}", cond.as_str()));
         }
         out.push((format!("container {}", def.name), words));
+    }
+    // GuardDuty Runtime Monitoring's sidecar, or why the task has none.
+    match task.guardduty_agent.as_deref() {
+        Some(Agent::Added(name)) => out.push((
+            format!("container {name}"),
+            format!(
+                "GuardDuty security agent (sidecar GuardDuty added, not in the task definition) · not essential · {}",
+                agent_status(task)
+            ),
+        )),
+        Some(Agent::Missing(_)) => out.push((
+            "GuardDuty".to_string(),
+            "no security agent: this task is not monitored (why: below)".to_string(),
+        )),
+        None if ecs.guardduty.as_ref().is_some_and(|g| g.runtime_monitoring)
+            && task.host == Host::Fargate =>
+        {
+            out.push((
+                "GuardDuty".to_string(),
+                "no security agent: the task was launched before Runtime Monitoring was on, and GuardDuty never changes a running task; a new deployment brings the agent".to_string(),
+            ))
+        }
+        None => {}
     }
     out
 }

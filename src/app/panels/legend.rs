@@ -42,6 +42,11 @@ pub(super) fn legend(ui: &mut egui::Ui) {
                 Some(INSTANCE_GONE_BG),
                 "⇣ ✕ host leaving: draining or terminated instance, disrupted node",
             );
+            row(
+                ui,
+                None,
+                "GD✓ / GD✗ on a Fargate task: GuardDuty's security agent runs in it / does not (Runtime Monitoring on)",
+            );
         });
 }
 

@@ -32,6 +32,8 @@ pub struct EcsCluster {
     pub config_evaluations: Vec<crate::compliance::Evaluation>,
     /// Container Insights: whether the cluster setting is enabled, and its one-minute samples.
     pub insights: crate::insights::Insights,
+    /// Amazon GuardDuty's detector, when the scenario has one (Runtime Monitoring for Fargate).
+    pub guardduty: Option<crate::ecs::guardduty_state::EcsGuardDuty>,
 }
 
 impl EcsCluster {
@@ -51,6 +53,7 @@ impl EcsCluster {
             config_rules: Vec::new(),
             config_evaluations: Vec::new(),
             insights: crate::insights::Insights::default(),
+            guardduty: None,
         }
     }
 

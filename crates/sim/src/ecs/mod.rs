@@ -20,6 +20,8 @@ pub mod deployments;
 pub mod ebs;
 pub mod ebs_read;
 pub mod efs;
+pub mod guardduty;
+pub mod guardduty_state;
 pub mod ids;
 pub mod lifecycle_hooks;
 pub mod messages;
@@ -424,6 +426,9 @@ pub struct Task {
     pub pull_failure: Option<String>,
     /// The EBS volume ECS created for it (`ebs.rs`), when its service configures one.
     pub ebs: Option<Box<ebs::TaskEbsVolume>>,
+    /// GuardDuty Runtime Monitoring's security agent sidecar, or why it has none (`None`
+    /// while Runtime Monitoring was off when it was launched).
+    pub guardduty_agent: Option<Box<crate::ecs::guardduty_state::Agent>>,
 }
 
 impl Task {

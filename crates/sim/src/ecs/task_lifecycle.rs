@@ -250,7 +250,27 @@ fn create(
         pull_failure,
         reached_running: false,
         ebs: None,
+        guardduty_agent: None,
     };
+    let mut task = task;
+    // GuardDuty Runtime Monitoring attaches its agent when a task starts, if the task's
+    // deployment (or task set) started while automated agent configuration was on.
+    let svc = ctx.world.service(service);
+    let deployment_started = svc
+        .deployment(deployment_id)
+        .map(|d| d.created_at)
+        .or_else(|| {
+            svc.blue_green
+                .as_deref()
+                .and_then(|bg| bg.task_set(deployment_id))
+                .map(|t| t.created_at)
+        })
+        .unwrap_or(now);
+    if let Some((agent, why)) = crate::ecs::guardduty::decide(ctx.world, &task, deployment_started)
+    {
+        task.guardduty_agent = Some(Box::new(agent));
+        task.explain(now, why);
+    }
     let idx = TaskIdx(ctx.world.tasks.len() as u32);
     ctx.world.tasks.push(task);
     ctx.world.service_mut(service).tasks.push(idx);

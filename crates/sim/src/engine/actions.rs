@@ -808,6 +808,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             }
         }
         a if a.is_deploy_control() => crate::ecs::deploy_control::on_action(ctx, a),
+        Action::UpdateDetector { .. } => crate::ecs::guardduty::on_action(ctx, action),
         _ => {}
     }
 }

@@ -539,6 +539,10 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
     if spec.container_insights {
         world.insights = crate::insights::Insights::enabled(&c.name);
     }
+    world.guardduty = spec
+        .guardduty
+        .as_ref()
+        .map(|g| crate::ecs::guardduty::build(g, &c.name));
     for group in &spec.capacity.instances {
         for n in 0..group.count {
             let name = if group.count == 1 {

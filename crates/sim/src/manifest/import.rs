@@ -222,6 +222,7 @@ fn ecs_world(inputs: &[Input], warnings: &mut Vec<Warning>) -> Result<EcsWorld, 
         iam: Default::default(),
         config_rules: Vec::new(),
         container_insights: false,
+        guardduty: None,
     })
 }
 

@@ -12,6 +12,7 @@ mod capacity_provider;
 mod circuit_breaker_placement;
 mod container_deps;
 mod daemon;
+mod guardduty;
 mod health_verdict;
 mod iam;
 mod restart_policy;

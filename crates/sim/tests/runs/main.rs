@@ -18,6 +18,7 @@ mod efs;
 mod efs_eks;
 mod efs_static;
 mod golden;
+mod guardduty_ecs;
 mod logs;
 mod properties;
 mod register;

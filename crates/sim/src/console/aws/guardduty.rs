@@ -14,6 +14,7 @@ const OPERATIONS: &[&str] = &[
     "list-coverage",
     "list-detectors",
     "list-findings",
+    "update-detector",
 ];
 
 fn time(ms: u64) -> String {
@@ -73,8 +74,19 @@ pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
     let op = words.first().map(String::as_str).unwrap_or("");
     if !OPERATIONS.contains(&op) {
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\nget-findings                             | list-coverage\nlist-detectors                           | list-findings\n(the GuardDuty operations Orca simulates; the real CLI lists every operation here)\n"
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\nget-findings                             | list-coverage\nlist-detectors                           | list-findings\nupdate-detector\n(the GuardDuty operations Orca simulates; the real CLI lists every operation here)\n"
         ));
+    }
+    // An ECS world's detector: Runtime Monitoring for Fargate tasks (guardduty_ecs.rs).
+    if let Some(ecs) = cx.world.ecs.as_ref()
+        && let Some(gd) = ecs.guardduty.as_ref()
+    {
+        return super::guardduty_ecs::run(op, &words[1..], cx, ecs, gd);
+    }
+    if op == "update-detector" {
+        return Outcome::Fail(
+            "\nOrca changes an EKS cluster's detector only through the scenario (security: (guardduty: …)); update-detector acts on an ECS world's detector.\n".into(),
+        );
     }
     let eks = cx.world.eks.as_ref();
     let security = eks

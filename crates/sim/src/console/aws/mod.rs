@@ -13,6 +13,7 @@ mod deploy;
 mod ebs;
 mod ecr;
 mod guardduty;
+mod guardduty_ecs;
 mod guardduty_runtime;
 mod iam;
 mod logs;

@@ -269,6 +269,26 @@ fn task(world: &World, ecs: &EcsCluster, now: SimTime, t: &Task) -> Value {
             v
         })
         .collect();
+    let mut containers = containers;
+    // GuardDuty's security agent sidecar is a container of the task, not of its task
+    // definition (ECS Developer Guide, "Troubleshooting Runtime Monitoring": DescribeTasks
+    // lists it; it has no ECS Exec agent).
+    if let Some(crate::ecs::guardduty::Agent::Added(name)) = t.guardduty_agent.as_deref() {
+        containers.push(json!({
+            "containerArn": format!(
+                "arn:aws:ecs:{}:{}:container/{}/{}/{}",
+                world.net.region, world.net.account_id, ecs.name, t.id, name
+            ),
+            "taskArn": t.arn,
+            "name": name,
+            "image": crate::ecs::guardduty::AGENT_IMAGE,
+            "lastStatus": crate::ecs::guardduty::agent_status(t),
+            "networkBindings": [],
+            "networkInterfaces": [],
+            "healthStatus": "UNKNOWN",
+            "managedAgents": [],
+        }));
+    }
     let mut v = json!({
         "availabilityZone": t.availability_zone,
         "clusterArn": ecs.arn,

@@ -38,6 +38,9 @@ pub struct EcsWorld {
     /// metrics for the cluster, its services and task definition families once a minute.
     #[serde(default)]
     pub container_insights: bool,
+    /// Amazon GuardDuty: the account's detector and its Runtime Monitoring for Fargate tasks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guardduty: Option<super::EcsGuardDutySpec>,
 }
 
 /// How long lifecycle steps take. AWS publishes no numbers; these ranges are Orca's model of

@@ -62,6 +62,20 @@ impl EksSecuritySpec {
     }
 }
 
+/// The account's GuardDuty detector, seen from an ECS world: Runtime Monitoring and its
+/// automated agent configuration for AWS Fargate (API `DetectorFeatureConfiguration`
+/// `RUNTIME_MONITORING` with the additional configuration `ECS_FARGATE_AGENT_MANAGEMENT`).
+/// Both default to off: the detector exists, and `UpdateDetector` (or `aws guardduty
+/// update-detector`) turns them on during the run.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EcsGuardDutySpec {
+    #[serde(default)]
+    pub runtime_monitoring: bool,
+    #[serde(default)]
+    pub ecs_fargate_agent_management: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GuardDutySpec {

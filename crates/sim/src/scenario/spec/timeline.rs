@@ -349,6 +349,15 @@ pub enum Action {
         node_group: Option<String>,
         activity: super::ContainerActivity,
     },
+    /// `aws guardduty update-detector --features …` on an ECS world's detector: turn Runtime
+    /// Monitoring and its automated agent configuration for Fargate on or off (a feature left
+    /// out stays as it is).
+    UpdateDetector {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        runtime_monitoring: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ecs_fargate_agent_management: Option<bool>,
+    },
     /// `kubectl create clusterrolebinding <name> --clusterrole=<cluster_role> --user=<user>`.
     CreateClusterRoleBinding {
         name: String,

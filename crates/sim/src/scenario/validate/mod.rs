@@ -170,6 +170,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
                 iam: Default::default(),
                 config_rules: Vec::new(),
                 container_insights: false,
+                guardduty: None,
             };
             let ix = EcsIndex::new(&w);
             eks_part(&mut out, k, &wp);
@@ -196,7 +197,36 @@ fn ecs_part<'a>(out: &mut Problems, s: &'a Scenario, w: &'a EcsWorld, wp: &Path)
     let ix = ecs_world(out, s, w, wp);
     ecs_storage::ecs_storage(out, w, wp);
     ecs_ebs::ecs_ebs(out, w, wp);
+    ecs_guardduty(out, s, w, wp);
     ix
+}
+
+/// GuardDuty on an ECS world: the automated agent configuration for Fargate belongs to Runtime
+/// Monitoring, and `UpdateDetector` needs the detector.
+fn ecs_guardduty(out: &mut Problems, s: &Scenario, w: &EcsWorld, wp: &Path) {
+    if let Some(g) = &w.guardduty
+        && g.ecs_fargate_agent_management
+        && !g.runtime_monitoring
+    {
+        out.push((
+            wp.field("guardduty").field("ecs_fargate_agent_management"),
+            "ecs_fargate_agent_management is an additional configuration of Runtime Monitoring; set runtime_monitoring: true as well".into(),
+        ));
+    }
+    if w.guardduty.is_some() {
+        return;
+    }
+    for (i, entry) in s.timeline.iter().enumerate() {
+        if matches!(
+            entry.action,
+            crate::scenario::spec::Action::UpdateDetector { .. }
+        ) {
+            out.push((
+                Path::root().field("timeline").index(i).field("action"),
+                "UpdateDetector needs the account's GuardDuty detector: add guardduty: (runtime_monitoring: false) to the world".into(),
+            ));
+        }
+    }
 }
 
 /// Everything of an EKS part that does not depend on the timeline (an EKS world, or a Both

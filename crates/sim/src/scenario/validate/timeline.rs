@@ -550,6 +550,8 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             dns_name(out, ap.field("namespace"), "namespace", namespace);
             super::runtime::action(out, a, ap, eks);
         }
+        // Checked with the world's detector (`ecs_guardduty`).
+        Action::UpdateDetector { .. } => {}
         Action::Note(_) => {}
     }
 }

@@ -1,0 +1,275 @@
+//! GuardDuty Runtime Monitoring for Amazon ECS on AWS Fargate: which tasks get the GuardDuty
+//! security agent, and the cluster's coverage (docs/rules/security-monitoring.md, "GuardDuty
+//! Runtime Monitoring (ECS on Fargate)").
+//!
+//! - GuardDuty User Guide, "How Runtime Monitoring works with Fargate (Amazon ECS only)"
+//!   (<https://docs.aws.amazon.com/guardduty/latest/ug/how-runtime-monitoring-works-ecs-fargate.html>):
+//!   for a new Fargate task GuardDuty attaches a sidecar container in which its security agent
+//!   runs; it never adds one to a task that is already running (tasks are immutable).
+//! - "Managing automated security agent for Fargate (Amazon ECS only)"
+//!   (<https://docs.aws.amazon.com/guardduty/latest/ug/managing-gdu-agent-ecs-automated.html>):
+//!   a service whose last deployment started before automated agent configuration was turned
+//!   on needs a new deployment (`forceNewDeployment`) before its tasks are monitored.
+//! - Amazon ECS Developer Guide, "Troubleshooting Runtime Monitoring"
+//!   (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-guard-duty-troubleshooting.html>):
+//!   without a task execution role "the task starts without the GuardDuty security agent
+//!   sidecar container".
+//! - "Runtime coverage and troubleshooting for Fargate (Amazon ECS only)"
+//!   (<https://docs.aws.amazon.com/guardduty/latest/ug/gdu-assess-coverage-ecs.html>): coverage
+//!   is assessed per task; the issue texts below are the documented ones.
+//!
+//! Orca's model, inferred: the sidecar's status follows its task's (it starts and stops with
+//! it); the cluster is HEALTHY when every RUNNING Fargate task runs the agent; the first issue
+//! is the resource's `Issue`, all of them are `FargateDetails.Issues`.
+
+use serde::Serialize;
+
+pub use crate::ecs::guardduty_state::{Agent, EcsGuardDuty, Missing};
+
+use crate::ecs::cluster::{Ctx, EcsCluster};
+use crate::ecs::{Host, Task, TaskStatus};
+use crate::event::{EventKind, Source, Subject};
+use crate::iam::fnv;
+use crate::scenario::spec::{Action, EcsGuardDutySpec};
+use crate::time::SimTime;
+
+/// The agent container's name: this prefix and six letters or digits (as `describe-tasks`
+/// shows it, e.g. `aws-guardduty-agent-mfjGLB`; the ECS troubleshooting page names it
+/// `aws-gd-agent`).
+pub const AGENT_PREFIX: &str = "aws-guardduty-agent-";
+/// The agent's image in GuardDuty's ECR repository for us-east-1 (GuardDuty User Guide, "Amazon
+/// ECR repository hosting GuardDuty agent"; the tag is inferred).
+pub const AGENT_IMAGE: &str =
+    "593207742271.dkr.ecr.us-east-1.amazonaws.com/aws-guardduty-agent-fargate:v1.5.0-Fg_x86_64";
+
+/// The detector of an ECS world from its scenario entry.
+pub fn build(spec: &EcsGuardDutySpec, cluster: &str) -> EcsGuardDuty {
+    let on = spec.runtime_monitoring && spec.ecs_fargate_agent_management;
+    EcsGuardDuty {
+        detector_id: format!("{:016x}{:016x}", fnv(cluster), fnv("guardduty")),
+        runtime_monitoring: spec.runtime_monitoring,
+        fargate_agent: spec.ecs_fargate_agent_management,
+        since: on.then_some(SimTime::ZERO),
+    }
+}
+
+/// The agent a task launched now gets, with the sentence its inspector shows; `None` when
+/// GuardDuty has no detector or Runtime Monitoring is off (nothing to say).
+pub fn decide(
+    world: &EcsCluster,
+    task: &Task,
+    deployment_started: SimTime,
+) -> Option<(Agent, String)> {
+    let gd = world.guardduty.as_ref().filter(|g| g.runtime_monitoring)?;
+    let td = world.task_definition(task.task_definition);
+    let decided = if task.host != Host::Fargate {
+        (
+            Agent::Missing(Missing::NotFargate),
+            "GuardDuty adds no security agent: this is an EC2 task, and automated agent configuration for Fargate covers Fargate tasks only (EC2 instances get the agent on the instance, which Orca does not model).".to_string(),
+        )
+    } else if !gd.fargate_agent {
+        (
+            Agent::Missing(Missing::DeployedBefore),
+            "GuardDuty adds no security agent: Runtime Monitoring is on, but its automated agent configuration for AWS Fargate (ECS_FARGATE_AGENT_MANAGEMENT) is off.".to_string(),
+        )
+    } else if gd.since.is_some_and(|since| deployment_started < since) {
+        (
+            Agent::Missing(Missing::DeployedBefore),
+            format!(
+                "GuardDuty adds no security agent: this task's deployment started at {deployment_started}, before automated agent configuration for Fargate was turned on at {}. A running deployment keeps its tasks as they were; a new deployment (update-service --force-new-deployment) brings the agent.",
+                gd.since.unwrap_or(SimTime::ZERO)
+            ),
+        )
+    } else if td.execution_role_arn.is_none() {
+        (
+            Agent::Missing(Missing::NoExecutionRole),
+            format!(
+                "GuardDuty adds no security agent: task definition {} has no task execution role, which Fargate needs to pull the agent's image from GuardDuty's ECR repository; the task runs without it.",
+                td.family_revision()
+            ),
+        )
+    } else {
+        let name = agent_name(&task.id);
+        let why = format!(
+            "GuardDuty Runtime Monitoring attached its security agent as a sidecar container, {name}: automated agent configuration for Fargate was on when this task's deployment started."
+        );
+        (Agent::Added(name), why)
+    };
+    Some(decided)
+}
+
+/// `aws-guardduty-agent-` and six letters or digits, derived from the task id (a replay gives
+/// the same name).
+pub fn agent_name(task_id: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut h = fnv(task_id);
+    let mut name = String::from(AGENT_PREFIX);
+    for _ in 0..6 {
+        name.push(ALPHABET[(h % ALPHABET.len() as u64) as usize] as char);
+        h /= ALPHABET.len() as u64;
+    }
+    name
+}
+
+/// The sidecar's `lastStatus`: it starts and stops with its task [inferred].
+pub fn agent_status(task: &Task) -> &'static str {
+    match task.last_status {
+        TaskStatus::Provisioning | TaskStatus::Pending | TaskStatus::Activating => "PENDING",
+        TaskStatus::Running | TaskStatus::Deactivating => "RUNNING",
+        TaskStatus::Stopping | TaskStatus::Deprovisioning | TaskStatus::Stopped => "STOPPED",
+    }
+}
+
+/// `aws guardduty update-detector --features …` (timeline `UpdateDetector`): the features
+/// change now; tasks already running keep what they have.
+pub fn on_action(ctx: &mut Ctx, action: &Action) {
+    let Action::UpdateDetector {
+        runtime_monitoring,
+        ecs_fargate_agent_management,
+    } = action
+    else {
+        return;
+    };
+    let now = ctx.now;
+    let Some(gd) = ctx.world.guardduty.as_mut() else {
+        return;
+    };
+    let was_on = gd.runtime_monitoring && gd.fargate_agent;
+    if let Some(on) = runtime_monitoring {
+        gd.runtime_monitoring = *on;
+    }
+    if let Some(on) = ecs_fargate_agent_management {
+        gd.fargate_agent = *on;
+    }
+    let is_on = gd.runtime_monitoring && gd.fargate_agent;
+    if is_on && !was_on {
+        gd.since = Some(now);
+    } else if !is_on {
+        gd.since = None;
+    }
+    let feature = |on: &Option<bool>, name: &str| {
+        on.map(|on| format!("{name} {}", if on { "ENABLED" } else { "DISABLED" }))
+    };
+    let features: Vec<String> = [
+        feature(runtime_monitoring, "RUNTIME_MONITORING"),
+        feature(ecs_fargate_agent_management, "ECS_FARGATE_AGENT_MANAGEMENT"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let line = format!("aws guardduty update-detector: {}", features.join(", "));
+    ctx.emit(
+        Source::Scenario,
+        EventKind::ActionApplied {
+            description: line.clone(),
+        },
+        line,
+        Vec::new(),
+    );
+    let (message, why) = if is_on && !was_on {
+        let running = running_fargate_tasks(ctx.world).count();
+        (
+            format!(
+                "Runtime Monitoring with automated agent configuration for Fargate is on: new Fargate tasks of new deployments get the security agent; the {running} running Fargate task(s) do not."
+            ),
+            "GuardDuty never changes a running task (Fargate tasks are immutable): it attaches its agent sidecar when a task starts, and a service's tasks get it once a deployment starts after this moment.".to_string(),
+        )
+    } else if !is_on && was_on {
+        (
+            "Automated agent configuration for Fargate is off: new tasks start without the security agent; tasks that have it keep it.".to_string(),
+            "GuardDuty cannot remove its agent from a running task; it only stops adding it to new ones.".to_string(),
+        )
+    } else {
+        return;
+    };
+    ctx.emit_why(
+        Source::GuardDuty,
+        EventKind::ActionApplied {
+            description: message.clone(),
+        },
+        message,
+        Vec::<Subject>::new(),
+        Some(why),
+    );
+}
+
+fn running_fargate_tasks(world: &EcsCluster) -> impl Iterator<Item = &Task> {
+    world.services.iter().flat_map(move |s| {
+        s.tasks
+            .iter()
+            .map(move |&t| world.task(t))
+            .filter(|t| t.host == Host::Fargate && t.last_status == TaskStatus::Running)
+    })
+}
+
+/// The cluster's runtime coverage (`list-coverage`), or `None` without Runtime Monitoring.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EcsCoverage {
+    /// `HEALTHY` or `UNHEALTHY`.
+    pub status: &'static str,
+    pub management: &'static str,
+    /// RUNNING Fargate tasks with the agent, and all of them.
+    pub covered: usize,
+    pub tasks: usize,
+    /// The documented issue texts, one per cause.
+    pub issues: Vec<String>,
+}
+
+pub fn coverage(world: &EcsCluster) -> Option<EcsCoverage> {
+    let gd = world.guardduty.as_ref().filter(|g| g.runtime_monitoring)?;
+    let (mut covered, mut tasks) = (0, 0);
+    let mut before: Vec<String> = Vec::new();
+    let mut no_role: Vec<String> = Vec::new();
+    for s in &world.services {
+        for &t in &s.tasks {
+            let task = world.task(t);
+            if task.host != Host::Fargate || task.last_status != TaskStatus::Running {
+                continue;
+            }
+            tasks += 1;
+            match task.guardduty_agent.as_deref() {
+                Some(Agent::Added(_)) => covered += 1,
+                Some(Agent::Missing(Missing::NoExecutionRole)) => {
+                    let td = world
+                        .task_definition(task.task_definition)
+                        .family_revision();
+                    if !no_role.contains(&td) {
+                        no_role.push(td);
+                    }
+                }
+                _ => {
+                    if !before.iter().any(|n| *n == *s.name) {
+                        before.push(s.name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let mut issues = Vec::new();
+    if !gd.fargate_agent && tasks > covered {
+        // [inferred] wording: the documented issues all assume the automation is on.
+        issues.push("Automated agent configuration for AWS Fargate (ECS only) is disabled: GuardDuty does not add its security agent to new tasks.".to_string());
+    } else if !before.is_empty() {
+        let names: Vec<String> = before.iter().map(|n| format!("'{n}'")).collect();
+        issues.push(format!(
+            "Services deployed before enabling Automated Agent Configuration are not covered. Impacted service name(s): {}",
+            names.join(", ")
+        ));
+    }
+    for td in no_role {
+        issues.push(format!(
+            "TaskExecutionRole missing from TaskDefinition - '{td}'"
+        ));
+    }
+    Some(EcsCoverage {
+        status: if covered == tasks {
+            "HEALTHY"
+        } else {
+            "UNHEALTHY"
+        },
+        management: gd.management(),
+        covered,
+        tasks,
+        issues,
+    })
+}
