@@ -48,6 +48,15 @@
 //! — about 1,100 passes over up to 1,000 tasks in the hour. The next lever is a compact
 //! per-task summary (status, liveness, deployment, host) the passes read instead of the
 //! tasks, kept in step wherever a task changes; fewer passes would change the logs.
+//!
+//! 2026-12-04 at 17:00 UTC (pass rows): a pass reads each live task once, into a compact row
+//! (deployment position, host, zone, running, draining, failing, healthy) that its starts,
+//! stops, spread counts and health-gate record read instead of the tasks; a first loop only
+//! asks which tasks are live, so their reads overlap. Criterion, idle: the hour 0.21 s →
+//! 0.193 s (≈ 18,600×), build + hour 0.225 s; the same events. `perf record` after: the
+//! pass's single read of each task is about a fifth of the hour, page faults about 9 % (most
+//! of them filling the 35 MB event log), event texts and their allocations most of the rest.
+//! 50,000× needs passes that cost what changed and event texts written only when read.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
