@@ -220,27 +220,22 @@ pub fn coverage(world: &EcsCluster) -> Option<EcsCoverage> {
     let (mut covered, mut tasks) = (0, 0);
     let mut before: Vec<String> = Vec::new();
     let mut no_role: Vec<String> = Vec::new();
-    for s in &world.services {
-        for &t in &s.tasks {
-            let task = world.task(t);
-            if task.host != Host::Fargate || task.last_status != TaskStatus::Running {
-                continue;
-            }
-            tasks += 1;
-            match task.guardduty_agent.as_deref() {
-                Some(Agent::Added(_)) => covered += 1,
-                Some(Agent::Missing(Missing::NoExecutionRole)) => {
-                    let td = world
-                        .task_definition(task.task_definition)
-                        .family_revision();
-                    if !no_role.contains(&td) {
-                        no_role.push(td);
-                    }
+    for task in running_fargate_tasks(world) {
+        tasks += 1;
+        match task.guardduty_agent.as_deref() {
+            Some(Agent::Added(_)) => covered += 1,
+            Some(Agent::Missing(Missing::NoExecutionRole)) => {
+                let td = world
+                    .task_definition(task.task_definition)
+                    .family_revision();
+                if !no_role.contains(&td) {
+                    no_role.push(td);
                 }
-                _ => {
-                    if !before.iter().any(|n| *n == *s.name) {
-                        before.push(s.name.to_string());
-                    }
+            }
+            _ => {
+                let service = task.service.map(|s| world.service(s).name.to_string());
+                if let Some(name) = service.filter(|n| !before.contains(n)) {
+                    before.push(name);
                 }
             }
         }
