@@ -59,6 +59,8 @@ pub enum EcsTimer {
     BlueGreenMinute(ServiceIdx),
     /// The task's application makes its due AWS calls (`iam::ecs_calls`).
     AppCalls(TaskIdx),
+    /// GuardDuty publishes the runtime findings due now (`ecs::guardduty`).
+    GuardDutyFindings,
 }
 
 /// Timers of the EKS part.

@@ -24,13 +24,14 @@
 
 use serde::Serialize;
 
-pub use crate::ecs::guardduty_state::{Agent, EcsGuardDuty, Missing};
+pub use crate::ecs::guardduty_state::{Agent, EcsFinding, EcsGuardDuty, Missing};
 
+use crate::control::EcsTimer;
 use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::{Host, Task, TaskStatus};
 use crate::event::{EventKind, Source, Subject};
 use crate::iam::fnv;
-use crate::scenario::spec::{Action, EcsGuardDutySpec};
+use crate::scenario::spec::{Action, ContainerActivity, EcsGuardDutySpec};
 use crate::time::SimTime;
 
 /// The agent container's name: this prefix and six letters or digits (as `describe-tasks`
@@ -50,6 +51,7 @@ pub fn build(spec: &EcsGuardDutySpec, cluster: &str) -> EcsGuardDuty {
         runtime_monitoring: spec.runtime_monitoring,
         fargate_agent: spec.ecs_fargate_agent_management,
         since: on.then_some(SimTime::ZERO),
+        findings: Vec::new(),
     }
 }
 
@@ -267,4 +269,170 @@ pub fn coverage(world: &EcsCluster) -> Option<EcsCoverage> {
         tasks,
         issues,
     })
+}
+
+/// Seconds from a runtime event the agent saw to its finding (the same model as on EKS:
+/// GuardDuty documents no figure).
+const FINDING_DELAY: crate::time::Millis =
+    crate::time::Millis::from_secs(crate::security::runtime::FINDING_DELAY_SECONDS);
+
+/// Timeline `TaskRuntimeActivity`: a container of the service's first RUNNING task does
+/// something; GuardDuty sees it only through an agent sidecar running in that task, and
+/// publishes the finding [`FINDING_DELAY`] later.
+pub fn runtime_activity(ctx: &mut Ctx, service: &str, activity: &ContainerActivity) {
+    let now = ctx.now;
+    let what = crate::security::runtime::describe(activity);
+    let Some(s) = ctx.world.service_by_name(service) else {
+        return;
+    };
+    let running = ctx
+        .world
+        .service(s)
+        .tasks
+        .iter()
+        .copied()
+        .find(|&t| ctx.world.task(t).last_status == TaskStatus::Running);
+    let Some(t) = running else {
+        let line =
+            format!("service {service} has no RUNNING task for the runtime activity ({what})");
+        announce(ctx, Source::Scenario, line, Vec::new(), None);
+        return;
+    };
+    let task = ctx.world.task(t);
+    let td = ctx.world.task_definition(task.task_definition);
+    let container = td
+        .containers
+        .first()
+        .map(|c| (c.name.clone(), c.image.clone()));
+    let (container, image) = container.unwrap_or_default();
+    let subjects = vec![
+        Subject::Service(task_service_name(ctx.world, t)),
+        Subject::Task(task.id.clone()),
+    ];
+    let line = format!(
+        "container {container} of task {} (service {service}) {what}",
+        task.short_id()
+    );
+    announce(ctx, Source::Scenario, line, subjects.clone(), None);
+    let task = ctx.world.task(t);
+    let td = ctx.world.task_definition(task.task_definition);
+    let gd = ctx.world.guardduty.as_ref();
+    let agent = match (gd, task.guardduty_agent.as_deref()) {
+        (Some(g), Some(Agent::Added(name))) if g.runtime_monitoring => Ok(name.clone()),
+        (None, _) => Err("the account has no GuardDuty detector".to_string()),
+        (Some(g), _) if !g.runtime_monitoring => {
+            Err("the detector's Runtime Monitoring is off".to_string())
+        }
+        (Some(_), Some(Agent::Missing(Missing::NoExecutionRole))) => Err(format!(
+            "task {} runs without the GuardDuty security agent: its task definition {} has no task execution role",
+            task.short_id(),
+            td.family_revision()
+        )),
+        (Some(_), _) => Err(format!(
+            "task {} runs without the GuardDuty security agent: it was launched by a deployment that started before automated agent configuration for Fargate was on",
+            task.short_id()
+        )),
+    };
+    let name = match agent {
+        Ok(name) => name,
+        Err(why) => {
+            let line = format!("GuardDuty sees nothing of it: {why}");
+            announce(ctx, Source::GuardDuty, line, subjects, Some(why));
+            return;
+        }
+    };
+    let (kind, severity, title) = crate::security::runtime::finding_type(activity);
+    let id = format!(
+        "{:016x}{:016x}",
+        fnv(&task.id),
+        fnv(&format!("{kind}{}", now.0))
+    );
+    let finding = EcsFinding {
+        id,
+        finding_type: kind.to_string(),
+        severity,
+        title: title.to_string(),
+        service: service.to_string(),
+        task_arn: task.arn.clone(),
+        task_definition_arn: td.arn.clone(),
+        task_created_at: task.created_at,
+        task_started_at: task.started_at,
+        started_by: task.started_by.clone(),
+        container,
+        image,
+        activity: activity.clone(),
+        seen_at: now,
+        at: now.plus(FINDING_DELAY),
+    };
+    let why = format!(
+        "the GuardDuty security agent runs in task {} as its sidecar container {name} and reports the task's runtime events",
+        task.short_id()
+    );
+    if let Some(g) = ctx.world.guardduty.as_mut() {
+        g.findings.push(finding);
+    }
+    let line = format!(
+        "GuardDuty's agent in task {} saw it; a finding follows in {}",
+        ctx.world.task(t).short_id(),
+        FINDING_DELAY
+    );
+    announce(ctx, Source::GuardDuty, line, subjects, Some(why));
+    ctx.schedule(now.plus(FINDING_DELAY), EcsTimer::GuardDutyFindings);
+}
+
+/// The findings due now are published: one log line each.
+pub fn publish_due(ctx: &mut Ctx) {
+    let now = ctx.now;
+    let Some(gd) = ctx.world.guardduty.as_ref() else {
+        return;
+    };
+    let cluster = ctx.world.name.clone();
+    let due: Vec<(String, Vec<Subject>)> = gd
+        .findings
+        .iter()
+        .filter(|f| f.at == now)
+        .map(|f| {
+            let short = f.task_arn.rsplit('/').next().unwrap_or_default();
+            (
+                format!(
+                    "GuardDuty finding {} (severity {:.1}, ECSCluster {cluster}, task {} of service {}): {}",
+                    f.finding_type,
+                    f.severity,
+                    &short[..8.min(short.len())],
+                    f.service,
+                    f.title
+                ),
+                vec![Subject::Service(f.service.as_str().into())],
+            )
+        })
+        .collect();
+    for (line, subjects) in due {
+        announce(ctx, Source::GuardDuty, line, subjects, None);
+    }
+}
+
+fn task_service_name(world: &EcsCluster, t: crate::ecs::ids::TaskIdx) -> crate::name::Name {
+    world
+        .task(t)
+        .service
+        .map(|s| world.service(s).name.clone())
+        .unwrap_or_default()
+}
+
+fn announce(
+    ctx: &mut Ctx,
+    source: Source,
+    line: String,
+    subjects: Vec<Subject>,
+    why: Option<String>,
+) {
+    ctx.emit_why(
+        source,
+        EventKind::ActionApplied {
+            description: line.clone(),
+        },
+        line,
+        subjects,
+        why,
+    );
 }

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::scenario::spec::ContainerActivity;
 use crate::time::SimTime;
 
 /// The account's GuardDuty detector as the ECS cluster sees it.
@@ -16,6 +17,30 @@ pub struct EcsGuardDuty {
     pub fargate_agent: bool,
     /// Since when both are on (the moment a later deployment must start after).
     pub since: Option<SimTime>,
+    /// Runtime findings, oldest first; one whose `at` is still ahead is not published yet.
+    pub findings: Vec<EcsFinding>,
+}
+
+/// A GuardDuty Runtime Monitoring finding on a task of the cluster.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EcsFinding {
+    /// 32 hex digits.
+    pub id: String,
+    pub finding_type: String,
+    pub severity: f64,
+    pub title: String,
+    pub service: String,
+    pub task_arn: String,
+    pub task_definition_arn: String,
+    pub task_created_at: SimTime,
+    pub task_started_at: Option<SimTime>,
+    pub started_by: String,
+    pub container: String,
+    pub image: String,
+    pub activity: ContainerActivity,
+    /// When the agent saw it, and when the finding is published.
+    pub seen_at: SimTime,
+    pub at: SimTime,
 }
 
 impl EcsGuardDuty {

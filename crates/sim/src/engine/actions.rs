@@ -809,6 +809,9 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
         }
         a if a.is_deploy_control() => crate::ecs::deploy_control::on_action(ctx, a),
         Action::UpdateDetector { .. } => crate::ecs::guardduty::on_action(ctx, action),
+        Action::TaskRuntimeActivity { service, activity } => {
+            crate::ecs::guardduty::runtime_activity(ctx, service, activity)
+        }
         _ => {}
     }
 }

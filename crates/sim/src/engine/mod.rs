@@ -556,5 +556,6 @@ fn dispatch_ecs(ctx: &mut crate::ecs::cluster::Ctx, timer: EcsTimer) {
         EcsTimer::BlueGreenStep(s) => crate::ecs::codedeploy::on_step_due(ctx, s),
         EcsTimer::BlueGreenMinute(s) => crate::ecs::deploy_alarms::on_minute(ctx, s),
         EcsTimer::AppCalls(task) => crate::iam::ecs_calls::on_due(ctx, task),
+        EcsTimer::GuardDutyFindings => crate::ecs::guardduty::publish_due(ctx),
     }
 }

@@ -117,3 +117,42 @@ fn a_replacement_task_of_an_older_deployment_gets_no_agent() {
         "its why says so"
     );
 }
+
+// Runtime findings come from the agent inside the task (GuardDuty User Guide, "How Runtime
+// Monitoring works with Fargate"): the web task's miner is found a minute later (Orca's delay,
+// as on EKS); the report task has no agent, so nothing is found there.
+#[test]
+fn only_a_task_with_the_agent_gives_a_runtime_finding() {
+    let s = common::built_in_named(SCENARIO);
+    let before = at(&s, 419);
+    let gd = before
+        .world()
+        .ecs_cluster()
+        .guardduty
+        .as_ref()
+        .expect("a detector");
+    assert_eq!(gd.findings.len(), 1, "one event seen, by web's agent");
+    assert!(
+        gd.findings[0].at > SimTime::from_secs(419),
+        "not published yet"
+    );
+    let sim = at(&s, 420);
+    let gd = sim
+        .world()
+        .ecs_cluster()
+        .guardduty
+        .as_ref()
+        .expect("a detector");
+    let f = &gd.findings[0];
+    assert_eq!(f.finding_type, "Impact:Runtime/CryptoMinerExecuted");
+    assert_eq!(
+        (f.service.as_str(), f.seen_at, f.at),
+        ("web", SimTime::from_secs(360), SimTime::from_secs(420))
+    );
+    assert!(
+        sim.log().iter().any(|e| e.at == SimTime::from_secs(360)
+            && e.message.starts_with("GuardDuty sees nothing of it: task")
+            && e.message.contains("no task execution role")),
+        "report's miner goes unseen, and the log says why"
+    );
+}

@@ -101,3 +101,47 @@ fn describe_tasks_lists_the_agent_sidecar_of_a_new_task() {
     assert_eq!(agent["lastStatus"], "RUNNING");
     assert_eq!(agent["managedAgents"], serde_json::json!([]));
 }
+
+#[test]
+fn list_findings_and_get_findings_show_the_task_of_a_runtime_finding() {
+    let p = at(390);
+    let id = detector(&p);
+    let none = json(&printed(
+        &p,
+        &format!("aws guardduty list-findings --detector-id {id}"),
+    ));
+    assert_eq!(
+        none["FindingIds"],
+        serde_json::json!([]),
+        "not published before 7:00"
+    );
+    let p = at(430);
+    let ids = json(&printed(
+        &p,
+        &format!("aws guardduty list-findings --detector-id {id}"),
+    ));
+    let finding_id = ids["FindingIds"][0]
+        .as_str()
+        .expect("one finding")
+        .to_string();
+    let v = json(&printed(
+        &p,
+        &format!("aws guardduty get-findings --detector-id {id} --finding-ids {finding_id}"),
+    ));
+    let f = &v["Findings"][0];
+    assert_eq!(f["Type"], "Impact:Runtime/CryptoMinerExecuted");
+    assert_eq!(f["Resource"]["ResourceType"], "ECSCluster");
+    let task = &f["Resource"]["EcsClusterDetails"]["TaskDetails"];
+    assert!(
+        task["Arn"]
+            .as_str()
+            .is_some_and(|a| a.contains(":task/demo/")),
+        "{task}"
+    );
+    assert_eq!(task["Containers"][0]["Name"], "web");
+    assert_eq!(f["Service"]["FeatureName"], "RuntimeMonitoring");
+    assert_eq!(
+        f["Service"]["RuntimeDetails"]["Process"]["ExecutablePath"],
+        "/tmp/.cache/xmrig"
+    );
+}

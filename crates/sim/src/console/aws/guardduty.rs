@@ -54,7 +54,12 @@ fn finding(s: &Security, f: &Finding, account: &str, region: &str) -> serde_json
         },
         "SchemaVersion": "2.0",
         "Service": match &f.runtime {
-            Some(r) => super::guardduty_runtime::service(&detector, r, &time(r.seen_at_ms)),
+            Some(r) => super::guardduty_runtime::service(
+                &detector,
+                &r.activity,
+                &r.container,
+                &time(r.seen_at_ms),
+            ),
             None => json!({
             "ServiceName": "guardduty",
             "DetectorId": detector,

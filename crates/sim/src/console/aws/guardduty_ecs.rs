@@ -1,8 +1,8 @@
 //! `aws guardduty` on an ECS world's detector: `list-detectors`, `update-detector --features`
 //! (Runtime Monitoring and its automated agent configuration for Fargate), `list-coverage` (the
-//! cluster's Fargate coverage), and `list-findings` / `get-findings` (Orca models no ECS
-//! runtime findings yet: both are empty). Shapes from the GuardDuty API Reference
-//! (UpdateDetector, ListCoverage, CoverageResource, CoverageEcsClusterDetails, FargateDetails).
+//! cluster's Fargate coverage), and `list-findings` / `get-findings` (runtime findings on the
+//! cluster's tasks). Shapes from the GuardDuty API Reference (UpdateDetector, ListCoverage,
+//! CoverageResource, CoverageEcsClusterDetails, FargateDetails, Finding, EcsTaskDetails).
 
 use serde_json::{Value, json};
 
@@ -11,7 +11,7 @@ use super::shapes::pretty;
 use super::{Context, Outcome};
 use crate::console::After;
 use crate::ecs::cluster::EcsCluster;
-use crate::ecs::guardduty::{self, EcsGuardDuty};
+use crate::ecs::guardduty::{self, EcsFinding, EcsGuardDuty};
 use crate::scenario::spec::Action;
 
 /// The detector's features (`DetectorFeature`) and additional configurations
@@ -80,9 +80,68 @@ pub(super) fn run(
                 .collect();
             Outcome::Print(pretty(&json!({ "Resources": resources })))
         }
-        "list-findings" => Outcome::Print(pretty(&json!({ "FindingIds": [] }))),
-        _ => Outcome::Print(pretty(&json!({ "Findings": [] }))),
+        "list-findings" => {
+            let ids: Vec<&str> = published(gd, cx).map(|f| f.id.as_str()).collect();
+            Outcome::Print(pretty(&json!({ "FindingIds": ids })))
+        }
+        _ => {
+            let wanted: Vec<&str> = args.list("--finding-ids").collect();
+            let found: Vec<Value> = published(gd, cx)
+                .filter(|f| wanted.contains(&f.id.as_str()))
+                .map(|f| finding(ecs, gd, f, cx))
+                .collect();
+            Outcome::Print(pretty(&json!({ "Findings": found })))
+        }
     }
+}
+
+/// The findings GuardDuty has published by now.
+fn published<'a>(gd: &'a EcsGuardDuty, cx: &'a Context) -> impl Iterator<Item = &'a EcsFinding> {
+    gd.findings.iter().filter(|f| f.at <= cx.now)
+}
+
+/// A runtime finding on a task (GuardDuty API Reference: Finding, Resource with
+/// `EcsClusterDetails.TaskDetails`, Service with `RuntimeDetails`). `ResourceType`
+/// `ECSCluster` as real findings show it.
+fn finding(ecs: &EcsCluster, gd: &EcsGuardDuty, f: &EcsFinding, cx: &Context) -> Value {
+    let (account, region) = (&cx.world.net.account_id, &cx.world.net.region);
+    json!({
+        "AccountId": account,
+        "Arn": format!("arn:aws:guardduty:{region}:{account}:detector/{}/finding/{}", gd.detector_id, f.id),
+        "CreatedAt": f.at.iso8601(),
+        "Description": f.title,
+        "Id": f.id,
+        "Partition": "aws",
+        "Region": region,
+        "Resource": {
+            "ResourceType": "ECSCluster",
+            "EcsClusterDetails": {
+                "Name": ecs.name,
+                "Arn": ecs.arn,
+                "Status": "ACTIVE",
+                "TaskDetails": {
+                    "Arn": f.task_arn,
+                    "DefinitionArn": f.task_definition_arn,
+                    "TaskCreatedAt": f.task_created_at.iso8601(),
+                    "StartedAt": f.task_started_at.map(|t| t.iso8601()),
+                    "StartedBy": f.started_by,
+                    "LaunchType": "FARGATE",
+                    "Containers": [{"Name": f.container, "Image": f.image}],
+                },
+            },
+        },
+        "SchemaVersion": "2.0",
+        "Service": super::guardduty_runtime::service(
+            &gd.detector_id,
+            &f.activity,
+            &f.container,
+            &f.seen_at.iso8601(),
+        ),
+        "Severity": f.severity,
+        "Title": f.title,
+        "Type": f.finding_type,
+        "UpdatedAt": f.at.iso8601(),
+    })
 }
 
 /// `--features` in the CLI's shorthand (`Name=RUNTIME_MONITORING,Status=ENABLED,

@@ -44,8 +44,13 @@ pub(super) fn resource(s: &Security, r: &RuntimeContext, account: &str, region: 
 }
 
 /// A runtime finding's `Service`: the feature, the process and what it did.
-pub(super) fn service(detector: &str, r: &RuntimeContext, seen: &str) -> Value {
-    let (process, action) = match &r.activity {
+pub(super) fn service(
+    detector: &str,
+    activity: &ContainerActivity,
+    container: &str,
+    seen: &str,
+) -> Value {
+    let (process, action) = match activity {
         ContainerActivity::QueryCommandAndControlDomain(d)
         | ContainerActivity::QueryBitcoinDomain(d) => (
             None,
@@ -82,7 +87,7 @@ pub(super) fn service(detector: &str, r: &RuntimeContext, seen: &str) -> Value {
         "EventLastSeen": seen,
         "RuntimeDetails": {
             "Process": {
-                "Name": process.map_or(r.container.as_str(), |p| p.rsplit('/').next().unwrap_or(p)),
+                "Name": process.map_or(container, |p| p.rsplit('/').next().unwrap_or(p)),
             },
         },
     });

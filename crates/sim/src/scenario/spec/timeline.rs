@@ -349,6 +349,12 @@ pub enum Action {
         node_group: Option<String>,
         activity: super::ContainerActivity,
     },
+    /// A container of the ECS service's first RUNNING task does something at run time;
+    /// GuardDuty Runtime Monitoring sees it only when its agent sidecar runs in that task.
+    TaskRuntimeActivity {
+        service: String,
+        activity: super::ContainerActivity,
+    },
     /// `aws guardduty update-detector --features …` on an ECS world's detector: turn Runtime
     /// Monitoring and its automated agent configuration for Fargate on or off (a feature left
     /// out stays as it is).

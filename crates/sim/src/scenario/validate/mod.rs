@@ -202,7 +202,7 @@ fn ecs_part<'a>(out: &mut Problems, s: &'a Scenario, w: &'a EcsWorld, wp: &Path)
 }
 
 /// GuardDuty on an ECS world: the automated agent configuration for Fargate belongs to Runtime
-/// Monitoring, and `UpdateDetector` needs the detector.
+/// Monitoring, and `UpdateDetector` and `TaskRuntimeActivity` need the detector.
 fn ecs_guardduty(out: &mut Problems, s: &Scenario, w: &EcsWorld, wp: &Path) {
     if let Some(g) = &w.guardduty
         && g.ecs_fargate_agent_management
@@ -220,10 +220,11 @@ fn ecs_guardduty(out: &mut Problems, s: &Scenario, w: &EcsWorld, wp: &Path) {
         if matches!(
             entry.action,
             crate::scenario::spec::Action::UpdateDetector { .. }
+                | crate::scenario::spec::Action::TaskRuntimeActivity { .. }
         ) {
             out.push((
                 Path::root().field("timeline").index(i).field("action"),
-                "UpdateDetector needs the account's GuardDuty detector: add guardduty: (runtime_monitoring: false) to the world".into(),
+                "this action needs the account's GuardDuty detector: add guardduty: (runtime_monitoring: false) to the world".into(),
             ));
         }
     }

@@ -552,6 +552,9 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         }
         // Checked with the world's detector (`ecs_guardduty`).
         Action::UpdateDetector { .. } => {}
+        Action::TaskRuntimeActivity { service, .. } => {
+            ix.service_ref(out, service, ap.field("service"));
+        }
         Action::Note(_) => {}
     }
 }
