@@ -129,6 +129,13 @@ impl SimTime {
         )
     }
 
+    /// `2026-01-05T09:01:26.037Z`: the string timestamps GuardDuty returns (a finding's
+    /// `CreatedAt`, `UpdatedAt`, `EventFirstSeen`), on the same clock as [`SimTime::iso8601`].
+    pub fn iso8601_millis_z(self) -> String {
+        let (date, h, m, s) = civil(START_UNIX_SECS + self.0 / 1000);
+        format!("{date}T{h:02}:{m:02}:{s:02}.{:03}Z", self.0 % 1000)
+    }
+
     /// [`SimTime::iso8601`] of a moment `ms` milliseconds from the start, which may be before
     /// it (an image pushed days before the scenario).
     pub fn iso8601_signed(ms: i64) -> String {

@@ -1,6 +1,7 @@
 //! `aws guardduty list-detectors`, `list-findings` and `get-findings` on the EKS cluster's
 //! GuardDuty findings, in the shapes of the GuardDuty API Reference (ListDetectors,
-//! ListFindings, GetFindings). Times count from Orca's stand-in start, 2025-01-01T00:00:00Z.
+//! ListFindings, GetFindings). Times are on the clock every CLI timestamp uses (the run starts
+//! at 2026-01-05T09:00:00Z, `crate::time::START_UNIX_SECS`).
 
 use serde_json::json;
 
@@ -17,15 +18,9 @@ const OPERATIONS: &[&str] = &[
     "update-detector",
 ];
 
+/// GuardDuty's string timestamp of a moment `ms` into the run, on the CLIs' clock.
 fn time(ms: u64) -> String {
-    let s = ms / 1000;
-    format!(
-        "2025-01-01T{:02}:{:02}:{:02}.{:03}Z",
-        s / 3600 % 24,
-        s / 60 % 60,
-        s % 60,
-        ms % 1000
-    )
+    crate::time::SimTime(ms).iso8601_millis_z()
 }
 
 fn finding(s: &Security, f: &Finding, account: &str, region: &str) -> serde_json::Value {

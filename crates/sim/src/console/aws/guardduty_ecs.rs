@@ -108,7 +108,7 @@ fn finding(ecs: &EcsCluster, gd: &EcsGuardDuty, f: &EcsFinding, cx: &Context) ->
     json!({
         "AccountId": account,
         "Arn": format!("arn:aws:guardduty:{region}:{account}:detector/{}/finding/{}", gd.detector_id, f.id),
-        "CreatedAt": f.at.iso8601(),
+        "CreatedAt": f.at.iso8601_millis_z(),
         "Description": f.title,
         "Id": f.id,
         "Partition": "aws",
@@ -135,12 +135,12 @@ fn finding(ecs: &EcsCluster, gd: &EcsGuardDuty, f: &EcsFinding, cx: &Context) ->
             &gd.detector_id,
             &f.activity,
             &f.container,
-            &f.seen_at.iso8601(),
+            &f.seen_at.iso8601_millis_z(),
         ),
         "Severity": f.severity,
         "Title": f.title,
         "Type": f.finding_type,
-        "UpdatedAt": f.at.iso8601(),
+        "UpdatedAt": f.at.iso8601_millis_z(),
     })
 }
 
