@@ -214,6 +214,21 @@ impl<P> Ctx<'_, P> {
         self.emit_why(source, kind, message, subjects, None);
     }
 
+    /// Record a line that reports what happened (`EventKind::ActionApplied` with the line as
+    /// its description), with the why behind it if any.
+    pub fn announce(
+        &mut self,
+        source: Source,
+        line: String,
+        subjects: Vec<Subject>,
+        why: Option<String>,
+    ) {
+        let kind = EventKind::ActionApplied {
+            description: line.clone(),
+        };
+        self.emit_why(source, kind, line, subjects, why);
+    }
+
     /// Record an event and the rule and numbers behind it.
     pub fn emit_why(
         &mut self,

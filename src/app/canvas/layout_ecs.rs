@@ -230,12 +230,8 @@ pub fn card_title(ecs: &EcsCluster, t: TaskIdx) -> String {
         format!("{}  {}", task.short_id(), td.family_revision())
     };
     // First, so a long family name clips the revision rather than the mark.
-    let monitoring = ecs.guardduty.as_ref().is_some_and(|g| g.runtime_monitoring);
-    if monitoring && task.host == orca_sim::ecs::Host::Fargate {
-        let mark = match task.guardduty_agent.as_deref() {
-            Some(orca_sim::ecs::guardduty::Agent::Added(_)) => "GD✓",
-            _ => "GD✗",
-        };
+    if let Some(watched) = orca_sim::ecs::guardduty::watched(ecs, task) {
+        let mark = if watched { "GD✓" } else { "GD✗" };
         title = format!("{mark} {}", title.replacen("  ", " ", 1));
     }
     title

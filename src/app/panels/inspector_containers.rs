@@ -7,7 +7,7 @@
 use bevy_egui::egui;
 use orca_sim::ecs::cluster::EcsCluster;
 use orca_sim::ecs::container_deps::{DepState, reached};
-use orca_sim::ecs::guardduty::{Agent, agent_status};
+use orca_sim::ecs::guardduty::{Agent, agent_status, watched};
 use orca_sim::ecs::volumes::file_system;
 use orca_sim::ecs::{ContainerStatus, Host};
 use orca_sim::k8s::cluster::{Cluster, ContainerState};
@@ -96,9 +96,7 @@ pub fn task_container_lines(ecs: &EcsCluster, t: TaskIdx) -> Vec<(String, String
             "GuardDuty".to_string(),
             "no security agent: this task is not monitored (why: below)".to_string(),
         )),
-        None if ecs.guardduty.as_ref().is_some_and(|g| g.runtime_monitoring)
-            && task.host == Host::Fargate =>
-        {
+        None if watched(ecs, task) == Some(false) => {
             out.push((
                 "GuardDuty".to_string(),
                 "no security agent: the task was launched before Runtime Monitoring was on, and GuardDuty never changes a running task; a new deployment brings the agent".to_string(),

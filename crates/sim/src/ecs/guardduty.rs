@@ -29,7 +29,7 @@ pub use crate::ecs::guardduty_state::{Agent, EcsFinding, EcsGuardDuty, Missing};
 use crate::control::EcsTimer;
 use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::{Host, Task, TaskStatus};
-use crate::event::{EventKind, Source, Subject};
+use crate::event::{Source, Subject};
 use crate::iam::fnv;
 use crate::scenario::spec::{Action, ContainerActivity, EcsGuardDutySpec};
 use crate::time::SimTime;
@@ -113,6 +113,19 @@ pub fn agent_name(task_id: &str) -> String {
     name
 }
 
+/// Whether GuardDuty watches the task: `None` where the question does not arise (Runtime
+/// Monitoring off, or not a Fargate task), else whether its agent sidecar runs in it.
+pub fn watched(world: &EcsCluster, task: &Task) -> Option<bool> {
+    let on = world
+        .guardduty
+        .as_ref()
+        .is_some_and(|g| g.runtime_monitoring);
+    (on && task.host == Host::Fargate).then_some(matches!(
+        task.guardduty_agent.as_deref(),
+        Some(Agent::Added(_))
+    ))
+}
+
 /// The sidecar's `lastStatus`: it starts and stops with its task [inferred].
 pub fn agent_status(task: &Task) -> &'static str {
     match task.last_status {
@@ -160,14 +173,7 @@ pub fn on_action(ctx: &mut Ctx, action: &Action) {
     .flatten()
     .collect();
     let line = format!("aws guardduty update-detector: {}", features.join(", "));
-    ctx.emit(
-        Source::Scenario,
-        EventKind::ActionApplied {
-            description: line.clone(),
-        },
-        line,
-        Vec::new(),
-    );
+    ctx.announce(Source::Scenario, line, Vec::new(), None);
     let (message, why) = if is_on && !was_on {
         let running = running_fargate_tasks(ctx.world).count();
         (
@@ -184,15 +190,7 @@ pub fn on_action(ctx: &mut Ctx, action: &Action) {
     } else {
         return;
     };
-    ctx.emit_why(
-        Source::GuardDuty,
-        EventKind::ActionApplied {
-            description: message.clone(),
-        },
-        message,
-        Vec::<Subject>::new(),
-        Some(why),
-    );
+    ctx.announce(Source::GuardDuty, message, Vec::new(), Some(why));
 }
 
 fn running_fargate_tasks(world: &EcsCluster) -> impl Iterator<Item = &Task> {
@@ -295,7 +293,7 @@ pub fn runtime_activity(ctx: &mut Ctx, service: &str, activity: &ContainerActivi
     let Some(t) = running else {
         let line =
             format!("service {service} has no RUNNING task for the runtime activity ({what})");
-        announce(ctx, Source::Scenario, line, Vec::new(), None);
+        ctx.announce(Source::Scenario, line, Vec::new(), None);
         return;
     };
     let task = ctx.world.task(t);
@@ -313,7 +311,7 @@ pub fn runtime_activity(ctx: &mut Ctx, service: &str, activity: &ContainerActivi
         "container {container} of task {} (service {service}) {what}",
         task.short_id()
     );
-    announce(ctx, Source::Scenario, line, subjects.clone(), None);
+    ctx.announce(Source::Scenario, line, subjects.clone(), None);
     let task = ctx.world.task(t);
     let td = ctx.world.task_definition(task.task_definition);
     let gd = ctx.world.guardduty.as_ref();
@@ -337,7 +335,7 @@ pub fn runtime_activity(ctx: &mut Ctx, service: &str, activity: &ContainerActivi
         Ok(name) => name,
         Err(why) => {
             let line = format!("GuardDuty sees nothing of it: {why}");
-            announce(ctx, Source::GuardDuty, line, subjects, Some(why));
+            ctx.announce(Source::GuardDuty, line, subjects, Some(why));
             return;
         }
     };
@@ -376,7 +374,7 @@ pub fn runtime_activity(ctx: &mut Ctx, service: &str, activity: &ContainerActivi
         ctx.world.task(t).short_id(),
         FINDING_DELAY
     );
-    announce(ctx, Source::GuardDuty, line, subjects, Some(why));
+    ctx.announce(Source::GuardDuty, line, subjects, Some(why));
     ctx.schedule(now.plus(FINDING_DELAY), EcsTimer::GuardDutyFindings);
 }
 
@@ -407,7 +405,7 @@ pub fn publish_due(ctx: &mut Ctx) {
         })
         .collect();
     for (line, subjects) in due {
-        announce(ctx, Source::GuardDuty, line, subjects, None);
+        ctx.announce(Source::GuardDuty, line, subjects, None);
     }
 }
 
@@ -417,22 +415,4 @@ fn task_service_name(world: &EcsCluster, t: crate::ecs::ids::TaskIdx) -> crate::
         .service
         .map(|s| world.service(s).name.clone())
         .unwrap_or_default()
-}
-
-fn announce(
-    ctx: &mut Ctx,
-    source: Source,
-    line: String,
-    subjects: Vec<Subject>,
-    why: Option<String>,
-) {
-    ctx.emit_why(
-        source,
-        EventKind::ActionApplied {
-            description: line.clone(),
-        },
-        line,
-        subjects,
-        why,
-    );
 }

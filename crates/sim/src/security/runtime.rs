@@ -23,7 +23,7 @@
 use serde::Serialize;
 
 use super::Finding;
-use crate::event::{EventKind, Source, Subject};
+use crate::event::{Source, Subject};
 use crate::iam::fnv;
 use crate::k8s::cluster::{ContainerState, EksCluster, EksCtx, Template};
 use crate::k8s::rollout::IntOrPercent;
@@ -335,7 +335,7 @@ pub fn act(ctx: &mut EksCtx, action: &Action) {
     let p = match resolve(c, &groups, pod, namespace, node_group.as_deref()) {
         Ok(p) => p,
         Err(e) => {
-            emit(ctx, Source::Scenario, e, Vec::new(), None);
+            ctx.announce(Source::Scenario, e, Vec::new(), None);
             return;
         }
     };
@@ -407,10 +407,9 @@ pub fn act(ctx: &mut EksCtx, action: &Action) {
             subjects: subjects.clone(),
         }
     });
-    emit(ctx, Source::Scenario, line, subjects.clone(), None);
+    ctx.announce(Source::Scenario, line, subjects.clone(), None);
     let Some(pending) = pending else {
-        emit(
-            ctx,
+        ctx.announce(
             Source::GuardDuty,
             format!("GuardDuty sees nothing of it: {why}"),
             subjects,
@@ -418,8 +417,7 @@ pub fn act(ctx: &mut EksCtx, action: &Action) {
         );
         return;
     };
-    emit(
-        ctx,
+    ctx.announce(
         Source::GuardDuty,
         format!(
             "GuardDuty's agent on {node} saw it; a finding follows in {FINDING_DELAY_SECONDS} s"
@@ -453,26 +451,8 @@ pub fn on_tick(ctx: &mut EksCtx) {
         lines.push((p.line, p.subjects, p.why));
     }
     for (line, subjects, why) in lines {
-        emit(ctx, Source::GuardDuty, line, subjects, Some(why));
+        ctx.announce(Source::GuardDuty, line, subjects, Some(why));
     }
-}
-
-fn emit(
-    ctx: &mut EksCtx,
-    source: Source,
-    line: String,
-    subjects: Vec<Subject>,
-    why: Option<String>,
-) {
-    ctx.emit_why(
-        source,
-        EventKind::ActionApplied {
-            description: line.clone(),
-        },
-        line,
-        subjects,
-        why,
-    );
 }
 
 /// The cluster's coverage as `list-coverage` reports it.
