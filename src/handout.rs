@@ -64,7 +64,7 @@ pub fn moments(playback: &Playback) -> (Vec<Moment>, Vec<SimTime>) {
         if e.source == orca_sim::event::Source::Scenario {
             out.push(Moment {
                 at: e.at,
-                kind: MomentKind::Event(e.message.clone()),
+                kind: MomentKind::Event(e.message().to_string()),
                 picture: None,
             });
         }

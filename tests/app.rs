@@ -675,7 +675,7 @@ fn an_intervention_then_step_back_and_seek_equals_a_straight_run_with_it() {
             .playback
             .log()
             .iter()
-            .any(|e| e.message.contains("web:2")),
+            .any(|e| e.message().contains("web:2")),
         "the rollout moved after the intervention"
     );
 }

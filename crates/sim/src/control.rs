@@ -12,7 +12,7 @@ use std::collections::BinaryHeap;
 
 use crate::ecr::Registry;
 use crate::ecs::ids::{InstanceIdx, ServiceIdx, TargetGroupIdx, TaskIdx};
-use crate::event::{Event, EventKind, Source, Subject};
+use crate::event::{Event, EventKind, Message, Source, Subject};
 use crate::net::Network;
 use crate::rng::Rngs;
 use crate::scenario::spec::TimingsSpec;
@@ -208,7 +208,7 @@ impl<P> Ctx<'_, P> {
         &mut self,
         source: Source,
         kind: EventKind,
-        message: String,
+        message: impl Into<Message>,
         subjects: Vec<Subject>,
     ) {
         self.emit_why(source, kind, message, subjects, None);
@@ -234,7 +234,7 @@ impl<P> Ctx<'_, P> {
         &mut self,
         source: Source,
         kind: EventKind,
-        message: String,
+        message: impl Into<Message>,
         subjects: Vec<Subject>,
         why: Option<String>,
     ) {
@@ -248,16 +248,9 @@ pub fn record(
     at: SimTime,
     source: Source,
     kind: EventKind,
-    message: String,
+    message: impl Into<Message>,
     subjects: Vec<Subject>,
     why: Option<String>,
 ) {
-    log.push(Event {
-        at,
-        source,
-        kind,
-        message,
-        subjects,
-        why,
-    });
+    log.push(Event::new(at, source, kind, message, subjects, why));
 }

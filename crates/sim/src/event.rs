@@ -4,18 +4,19 @@
 use crate::name::Name;
 use serde::Serialize;
 
-use crate::ecs::{HealthStatus, StopCode, TaskStatus};
-use crate::elb::TargetState;
+use std::borrow::Cow;
+
+use crate::ecs::{DesiredStatus, HealthStatus, StopCode, TaskStatus};
+use crate::elb::{TargetReason, TargetState};
 use crate::time::SimTime;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub at: SimTime,
     pub source: Source,
     pub kind: EventKind,
-    /// The message as the real system prints it (`describe-services` wording for service
-    /// events); Orca's own wording where AWS shows no message.
-    pub message: String,
+    /// The message ([`Event::message`]), or what writing it needs beyond the kind.
+    text: Message,
     /// The objects the event is about, for selecting and highlighting.
     pub subjects: Vec<Subject>,
     /// The rule and numbers behind a decision, when the event records one.
@@ -59,14 +60,203 @@ pub enum Source {
 }
 
 impl Event {
+    pub fn new(
+        at: SimTime,
+        source: Source,
+        kind: EventKind,
+        message: impl Into<Message>,
+        subjects: Vec<Subject>,
+        why: Option<String>,
+    ) -> Event {
+        Event {
+            at,
+            source,
+            kind,
+            text: message.into(),
+            subjects,
+            why,
+        }
+    }
+
+    /// The message as the real system prints it (`describe-services` wording for service
+    /// events); Orca's own wording where AWS shows no message. The messages of task and target
+    /// state changes, most of a large run's events, are written here when read, not when
+    /// logged ([`Message`]).
+    pub fn message(&self) -> Cow<'_, str> {
+        match (&self.text, &self.kind) {
+            (Message::Written(text), _) => Cow::Borrowed(text),
+            (
+                Message::TaskState { family, desired },
+                EventKind::TaskStateChanged {
+                    task,
+                    revision,
+                    from,
+                    to,
+                    ..
+                },
+            ) => Cow::Owned(task_state_text(
+                family, *revision, task, *from, *to, *desired,
+            )),
+            (
+                Message::TargetState { family, reason },
+                EventKind::TargetHealthChanged {
+                    target,
+                    task,
+                    revision,
+                    from,
+                    to,
+                    ..
+                },
+            ) => Cow::Owned(target_state_text(
+                target, task, family, *revision, *from, *to, *reason,
+            )),
+            // `Message`'s constructors pair each deferred text with its kind.
+            _ => Cow::Borrowed(""),
+        }
+    }
+
     /// The line `orca run` prints: `[mm:ss] source  message`.
     pub fn log_line(&self) -> String {
         format!(
             "[{}] {:<24} {}",
             self.at,
             self.source.to_string(),
-            self.message
+            self.message()
         )
+    }
+}
+
+/// An event's message: written when the event is logged, or, for the events a large run logs
+/// by the hundred thousand (task and target state changes), the little the event's kind does
+/// not hold, so that [`Event::message`] writes it only when someone reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    Written(String),
+    /// The text of an [`EventKind::TaskStateChanged`].
+    TaskState {
+        family: Name,
+        desired: DesiredStatus,
+    },
+    /// The text of an [`EventKind::TargetHealthChanged`] that changes a registered target's
+    /// state.
+    TargetState {
+        family: Name,
+        reason: Option<TargetReason>,
+    },
+}
+
+impl From<String> for Message {
+    fn from(text: String) -> Message {
+        Message::Written(text)
+    }
+}
+
+/// The fields of the derived form, the message written out.
+impl Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Event", 6)?;
+        s.serialize_field("at", &self.at)?;
+        s.serialize_field("source", &self.source)?;
+        s.serialize_field("kind", &self.kind)?;
+        s.serialize_field("message", &self.message())?;
+        s.serialize_field("subjects", &self.subjects)?;
+        s.serialize_field("why", &self.why)?;
+        s.end()
+    }
+}
+
+/// The message of a task state change (`EventKind::TaskStateChanged`): its task definition
+/// `family:revision`, the change, and the desired status then.
+fn task_state_text(
+    family: &str,
+    revision: u32,
+    task: &str,
+    from: Option<TaskStatus>,
+    to: TaskStatus,
+    desired: DesiredStatus,
+) -> String {
+    // Written in one buffer.
+    let capacity = family.len() + task.len() + 80;
+    match from {
+        // Only a task already running when the scenario starts is first seen RUNNING.
+        None if to == TaskStatus::Running => text(
+            capacity,
+            format_args!(
+                "{family}:{revision} task {task} already RUNNING when the scenario starts (desiredStatus {})",
+                desired.as_str()
+            ),
+        ),
+        None => text(
+            capacity,
+            format_args!(
+                "{family}:{revision} task {task} created: lastStatus {}, desiredStatus {}",
+                to.as_str(),
+                desired.as_str()
+            ),
+        ),
+        Some(f) => text(
+            capacity,
+            format_args!(
+                "{family}:{revision} lastStatus {} → {} (desiredStatus {})",
+                f.as_str(),
+                to.as_str(),
+                desired.as_str()
+            ),
+        ),
+    }
+}
+
+/// The message of a registered target's state change (`EventKind::TargetHealthChanged`):
+/// "registered target 10.0.1.5:8080 (task 1a2b3c4d, web:2): initial (Elb.…: …)" or
+/// "target … : initial → healthy", with the reason code and description if any.
+fn target_state_text(
+    endpoint: &str,
+    task: &str,
+    family: &str,
+    revision: u32,
+    from: Option<TargetState>,
+    to: TargetState,
+    reason: Option<TargetReason>,
+) -> String {
+    let short = &task[..8.min(task.len())];
+    let description = reason.as_ref().map(|r| r.description());
+    let reason_len = description.as_ref().map_or(0, |d| d.len() + 40);
+    // Written in one buffer.
+    let capacity = endpoint.len() + family.len() + reason_len + 80;
+    match (from, &reason, &description) {
+        (None, Some(r), Some(d)) => text(
+            capacity,
+            format_args!(
+                "registered target {endpoint} (task {short}, {family}:{revision}): {} ({}: {d})",
+                to.as_str(),
+                r.code(),
+            ),
+        ),
+        (None, _, _) => text(
+            capacity,
+            format_args!(
+                "registered target {endpoint} (task {short}, {family}:{revision}): {}",
+                to.as_str(),
+            ),
+        ),
+        (Some(f), Some(r), Some(d)) => text(
+            capacity,
+            format_args!(
+                "target {endpoint} (task {short}, {family}:{revision}): {} → {} ({}: {d})",
+                f.as_str(),
+                to.as_str(),
+                r.code(),
+            ),
+        ),
+        (Some(f), _, _) => text(
+            capacity,
+            format_args!(
+                "target {endpoint} (task {short}, {family}:{revision}): {} → {}",
+                f.as_str(),
+                to.as_str()
+            ),
+        ),
     }
 }
 

@@ -101,7 +101,7 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
                                         .color(ink(ui, source_color(e.source.category())))
                                         .monospace(),
                                 );
-                                ui.label(&e.message);
+                                ui.label(&*e.message());
                             })
                             .response
                             .interact(egui::Sense::click());

@@ -462,7 +462,7 @@ fn pod_inspector(ui: &mut egui::Ui, player: &Player, eks: &Cluster, name: &str) 
                     ))
                     .monospace(),
                 );
-                ui.label(&e.message);
+                ui.label(&*e.message());
             });
         }
     }

@@ -135,7 +135,7 @@ fn section(ui: &mut egui::Ui, player: &Player, v: &IdentityView, workload: &str,
         for e in recent.into_iter().rev() {
             ui.horizontal_wrapped(|ui| {
                 ui.label(egui::RichText::new(format!("[{}]", e.at)).monospace());
-                ui.label(egui::RichText::new(&e.message));
+                ui.label(egui::RichText::new(&*e.message()));
             });
         }
     }

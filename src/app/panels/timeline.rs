@@ -115,7 +115,7 @@ fn timeline(root: &mut egui::Ui, player: &mut Player) {
                     .min_by_key(|e| e.at.millis().abs_diff(t.millis()));
                 match near {
                     Some(e) if (x_of(e.at) - p.x).abs() < 6.0 => {
-                        format!("[{}] {}", e.at, e.message)
+                        format!("[{}] {}", e.at, e.message())
                     }
                     _ => {
                         format!("{t} — click or drag to move through time. ◆ quiz, ticks = events")

@@ -50,7 +50,7 @@ use crate::time::{Millis, SimTime};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaskDefinition {
-    pub family: String,
+    pub family: Name,
     pub revision: u32,
     pub arn: String,
     pub cpu: Option<u32>,

@@ -16,7 +16,7 @@ use crate::ecs::{
     messages,
 };
 use crate::elb::target_health;
-use crate::event::{EventKind, Source, Subject, text};
+use crate::event::{EventKind, Message, Source, Subject, text};
 use crate::name::Name;
 use crate::rng::{between, chance, hex};
 use crate::scenario::spec::{ImagePull, NetworkMode, SchedulingStrategy};
@@ -367,42 +367,11 @@ fn state_changed(ctx: &mut Ctx, idx: TaskIdx, from: Option<TaskStatus>) {
     let t = ctx.world.task(idx);
     let td = ctx.world.task_definition(t.task_definition);
     let service = t.service.map(|s| ctx.world.service(s).name.clone());
-    // Written in one buffer: every task changes state several times.
-    let capacity = td.family.len() + t.id.len() + 80;
-    let message = match from {
-        // Only a task already running when the scenario starts is first seen RUNNING.
-        None if t.last_status == TaskStatus::Running => text(
-            capacity,
-            format_args!(
-                "{}:{} task {} already RUNNING when the scenario starts (desiredStatus {})",
-                td.family,
-                td.revision,
-                t.id,
-                t.desired_status.as_str()
-            ),
-        ),
-        None => text(
-            capacity,
-            format_args!(
-                "{}:{} task {} created: lastStatus {}, desiredStatus {}",
-                td.family,
-                td.revision,
-                t.id,
-                t.last_status.as_str(),
-                t.desired_status.as_str()
-            ),
-        ),
-        Some(f) => text(
-            capacity,
-            format_args!(
-                "{}:{} lastStatus {} → {} (desiredStatus {})",
-                td.family,
-                td.revision,
-                f.as_str(),
-                t.last_status.as_str(),
-                t.desired_status.as_str()
-            ),
-        ),
+    // Every task changes state several times: the text is written when read
+    // (`event::task_state_text`).
+    let message = Message::TaskState {
+        family: td.family.clone(),
+        desired: t.desired_status,
     };
     let kind = EventKind::TaskStateChanged {
         task: t.id.clone(),

@@ -34,7 +34,7 @@ impl TargetState {
 }
 
 /// `TargetHealth.Reason` codes with their descriptions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum TargetReason {
     RegistrationInProgress,
     InitialHealthChecking,

@@ -11,7 +11,7 @@ use crate::ecs::cluster::EcsCluster;
 use crate::ecs::ids::{ServiceIdx, TargetGroupIdx, TaskIdx};
 use crate::ecs::{FailMode, Host, messages};
 use crate::elb::{Target, TargetReason, TargetState};
-use crate::event::{EventKind, Source, Subject, text};
+use crate::event::{EventKind, Message, Source, Subject, text};
 use crate::net::Network;
 use crate::probe::{Prober, Signal, Thresholds, Verdict};
 use crate::rng::between;
@@ -368,56 +368,11 @@ fn emit_change(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx, from: Option<Ta
         target.id.len() + 6,
         format_args!("{}:{}", target.id, target.port),
     );
-    // "registered target 10.0.1.5:8080 (task 1a2b3c4d, web:2): initial (Elb.…: …)", written
-    // in one buffer (this runs for every target change of every task).
-    let description = target.reason.as_ref().map(|r| r.description());
-    let reason_len = description.as_ref().map_or(0, |d| d.len() + 40);
-    let capacity = endpoint.len() + td.family.len() + reason_len + 80;
-    let message = match (from, &target.reason, &description) {
-        (None, Some(r), Some(d)) => text(
-            capacity,
-            format_args!(
-                "registered target {endpoint} (task {}, {}:{}): {} ({}: {d})",
-                t.short_id(),
-                td.family,
-                td.revision,
-                target.state.as_str(),
-                r.code(),
-            ),
-        ),
-        (None, _, _) => text(
-            capacity,
-            format_args!(
-                "registered target {endpoint} (task {}, {}:{}): {}",
-                t.short_id(),
-                td.family,
-                td.revision,
-                target.state.as_str(),
-            ),
-        ),
-        (Some(f), Some(r), Some(d)) => text(
-            capacity,
-            format_args!(
-                "target {endpoint} (task {}, {}:{}): {} → {} ({}: {d})",
-                t.short_id(),
-                td.family,
-                td.revision,
-                f.as_str(),
-                target.state.as_str(),
-                r.code(),
-            ),
-        ),
-        (Some(f), _, _) => text(
-            capacity,
-            format_args!(
-                "target {endpoint} (task {}, {}:{}): {} → {}",
-                t.short_id(),
-                td.family,
-                td.revision,
-                f.as_str(),
-                target.state.as_str()
-            ),
-        ),
+    // Every target of every task changes state several times: the text is written when read
+    // (`event::target_state_text`).
+    let message = Message::TargetState {
+        family: td.family.clone(),
+        reason: target.reason,
     };
     let kind = EventKind::TargetHealthChanged {
         target_group: group.name.clone(),

@@ -15,6 +15,7 @@ use crate::k8s::autoscaling::Hpa;
 use crate::k8s::cluster::{AppBehavior, DeploymentState, EksCluster, Template};
 use crate::k8s::rollout::IntOrPercent;
 use crate::k8s::scheduler::Requests;
+use crate::name::Name;
 use crate::net::Network;
 use crate::rng::{Rngs, hex};
 use crate::scenario::spec::{
@@ -49,7 +50,7 @@ pub(super) fn task_definition(
     account_id: &str,
 ) -> TaskDefinition {
     TaskDefinition {
-        family: td.family.clone(),
+        family: Name::from(td.family.clone()),
         revision: td.revision,
         arn: format!(
             "arn:aws:ecs:{region}:{account_id}:task-definition/{}:{}",

@@ -132,15 +132,15 @@ pub fn matches(cond: &Condition, e: &Event) -> bool {
         }
         (Condition::PodCrashLoop, EventKind::Kube { reason, object, .. }) => {
             reason == "BackOff"
-                && e.message.starts_with("Back-off restarting")
+                && e.message().starts_with("Back-off restarting")
                 && object.starts_with("pod/")
         }
         (Condition::ReadinessFailed, EventKind::Kube { reason, .. }) => {
-            reason == "Unhealthy" && e.message.starts_with("Readiness probe failed")
+            reason == "Unhealthy" && e.message().starts_with("Readiness probe failed")
         }
         (Condition::LivenessRestart, EventKind::Kube { reason, .. }) => {
             reason == "Killing"
-                && e.message
+                && e.message()
                     .ends_with("failed liveness probe, will be restarted")
         }
         (Condition::FailedScheduling, EventKind::Kube { reason, .. }) => {

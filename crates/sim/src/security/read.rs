@@ -68,7 +68,7 @@ pub fn log_types(s: &Security, log: &[Event], keep: usize) -> Vec<LogTypeView> {
                     .filter(|e| {
                         matches!(&e.kind, EventKind::Kube { reason, .. } if component(reason) == Some(t))
                     })
-                    .map(|e| (e.at, e.message.clone()))
+                    .map(|e| (e.at, e.message().into_owned()))
                     .collect(),
             };
             let count = all.len();
@@ -193,17 +193,19 @@ mod tests {
             },
             60_000,
         );
-        let ev = |reason: &str, msg: &str| Event {
-            at: SimTime(1000),
-            source: Source::Kube("pod/web-1".into()),
-            kind: EventKind::Kube {
-                warning: false,
-                reason: reason.into(),
-                object: "pod/web-1".into(),
-            },
-            message: msg.into(),
-            subjects: Vec::new(),
-            why: None,
+        let ev = |reason: &str, msg: &str| {
+            Event::new(
+                SimTime(1000),
+                Source::Kube("pod/web-1".into()),
+                EventKind::Kube {
+                    warning: false,
+                    reason: reason.into(),
+                    object: "pod/web-1".into(),
+                },
+                msg.to_string(),
+                Vec::new(),
+                None,
+            )
         };
         let log = vec![
             ev("Scheduled", "Successfully assigned default/web-1 to n1"),

@@ -177,7 +177,7 @@ fn canary_shifts_10_percent_then_the_rest_after_5_minutes_and_terminates_the_ori
         .log()
         .iter()
         .find(|e| {
-            e.message
+            e.message()
                 == format!(
                     "(service web) updated computedDesiredCount for taskSet {} to 0.",
                     d.blue
@@ -484,7 +484,7 @@ fn ready_wait(minutes: u32, timeline: &str, duration: u32) -> Arc<Scenario> {
 fn ready_at(sim: &Simulation) -> SimTime {
     sim.log()
         .iter()
-        .find(|e| e.message.contains(": Ready. The replacement task set"))
+        .find(|e| e.message().contains(": Ready. The replacement task set"))
         .map(|e| e.at)
         .expect("the deployment became Ready")
 }
@@ -578,7 +578,7 @@ fn continue_deployment_before_the_replacement_is_ready_is_refused() {
     let refused = sim
         .log()
         .iter()
-        .find(|e| e.at == SimTime::from_secs(40) && e.message.contains("not in a ready state"));
+        .find(|e| e.at == SimTime::from_secs(40) && e.message().contains("not in a ready state"));
     assert!(refused.is_some(), "the request is refused in the log");
     assert_eq!(bg(&sim).deployments[0].state, DeploymentState::Stopped);
 }

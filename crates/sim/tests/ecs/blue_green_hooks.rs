@@ -78,7 +78,7 @@ fn lines(sim: &Simulation) -> Vec<(u64, String, String, String)> {
                 e.at.secs(),
                 stage.clone(),
                 status.clone(),
-                e.message.clone(),
+                e.message().into_owned(),
             )),
             _ => None,
         })

@@ -103,16 +103,20 @@ fn the_group_scales_out_to_m_over_target_and_the_tasks_run_on_the_new_instances(
         .expect("a launch");
     assert!(
         first
-            .message
+            .message()
             .starts_with("Launching a new EC2 instance: i-0")
     );
     assert!(
         first
-            .message
+            .message()
             .contains("changing the desired capacity from 2 to 5")
     );
-    assert!(first.message.contains("ECSManagedAutoScalingPolicy-"));
-    assert!(first.message.contains("TargetTracking-asg-api-AlarmHigh-"));
+    assert!(first.message().contains("ECSManagedAutoScalingPolicy-"));
+    assert!(
+        first
+            .message()
+            .contains("TargetTracking-asg-api-AlarmHigh-")
+    );
 
     let sim = at(&s, 420);
     let w = sim.world().ecs_cluster();
@@ -255,7 +259,7 @@ fn scale_in_waits_fifteen_low_datapoints_and_terminates_only_empty_instances() {
         .filter(|i| i.status == InstanceStatus::Inactive)
     {
         // No task was ever stopped because its host went away.
-        assert!(!sim.log().iter().any(|e| e.message.contains(&format!(
+        assert!(!sim.log().iter().any(|e| e.message().contains(&format!(
             "Host EC2 (instance {}) stopped/terminated",
             i.ec2_instance_id
         ))));
@@ -326,7 +330,7 @@ fn a_launch_into_a_full_subnet_fails_with_the_auto_scaling_activity() {
         .filter(|e| matches!(e.kind, EventKind::InstanceLaunchFailed { .. }))
         .collect();
     assert_eq!(failed.len(), 1);
-    assert!(failed[0].message.starts_with(
+    assert!(failed[0].message().starts_with(
         "Launching a new EC2 instance. Status Reason: There are not enough free addresses in subnet '10.0.0.0/20' (us-east-1a)"
     ));
     assert_eq!(group_instances(&sim, InstanceStatus::Registering), 0);
@@ -383,9 +387,12 @@ fn without_termination_protection_a_busy_instance_is_drained_before_it_is_termin
     let log = sim.log();
     // Which instance the ASG picks (zone balance, then the oldest) decides whether draining
     // is needed; either way no task dies with its host.
-    assert!(!log.iter().any(|e| e.message.contains("stopped/terminated")));
+    assert!(
+        !log.iter()
+            .any(|e| e.message().contains("stopped/terminated"))
+    );
     assert_eq!(running(&sim), 2);
-    let drained = log.iter().any(|e| e.message.contains("status DRAINING"));
+    let drained = log.iter().any(|e| e.message().contains("status DRAINING"));
     let picked_busy = log.iter().any(|e| {
         matches!(e.kind, EventKind::InstanceTerminating { .. })
             && e.why
@@ -404,7 +411,7 @@ fn with_termination_protection_only_the_empty_instance_goes() {
     let s = two_instances(true);
     let sim = at(&s, 2100);
     let log = sim.log();
-    assert!(!log.iter().any(|e| e.message.contains("status DRAINING")));
+    assert!(!log.iter().any(|e| e.message().contains("status DRAINING")));
     let w = sim.world().ecs_cluster();
     let gone: Vec<&str> = w
         .instances
@@ -433,7 +440,10 @@ fn spot_instance_draining_moves_the_tasks_before_ec2_reclaims_the_instance() {
     let i = w.instance_by_name("ecs-node-3").expect("instance");
     assert_eq!(w.instance(i).status, InstanceStatus::Inactive);
     assert_eq!(w.instance(i).terminated_at, Some(SimTime::from_secs(420)));
-    assert!(!log.iter().any(|e| e.message.contains("stopped/terminated")));
+    assert!(
+        !log.iter()
+            .any(|e| e.message().contains("stopped/terminated"))
+    );
     assert_eq!(running(&sim), 4);
 }
 

@@ -146,9 +146,9 @@ fn a_dependent_gives_up_at_the_start_timeout_and_only_an_essential_one_stops_the
         .expect("an event");
     assert_eq!(gave_up.at, SimTime::from_secs(RUNNING_AT + 30));
     assert!(
-        gave_up.message.contains("without starting"),
+        gave_up.message().contains("without starting"),
         "{}",
-        gave_up.message
+        gave_up.message()
     );
 }
 

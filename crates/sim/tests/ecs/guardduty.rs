@@ -151,8 +151,9 @@ fn only_a_task_with_the_agent_gives_a_runtime_finding() {
     );
     assert!(
         sim.log().iter().any(|e| e.at == SimTime::from_secs(360)
-            && e.message.starts_with("GuardDuty sees nothing of it: task")
-            && e.message.contains("no task execution role")),
+            && e.message()
+                .starts_with("GuardDuty sees nothing of it: task")
+            && e.message().contains("no task execution role")),
         "report's miner goes unseen, and the log says why"
     );
 }

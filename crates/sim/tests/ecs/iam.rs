@@ -174,7 +174,7 @@ fn a_task_role_answers_before_instance_metadata_and_an_explicit_deny_wins() {
     assert_eq!(denied.len(), 1);
     assert!(
         denied[0]
-            .message
+            .message()
             .starts_with("s3:GetObject failed: An error occurred (AccessDenied)")
     );
 }

@@ -106,7 +106,7 @@ fn with_the_default_period_a_container_that_ran_400_s_is_restarted_in_its_task_e
         .find(|e| matches!(e.kind, EventKind::ContainerRestarted { .. }))
         .expect("a restart");
     assert_eq!(
-        restart.message,
+        restart.message(),
         "web:1 container web exited with code 1; the agent restarted it in the same task (restartCount 1)"
     );
     assert!(

@@ -372,7 +372,7 @@ fn activities(src: &str) -> Vec<(u64, u32, String)> {
             EventKind::ScalingActivity { desired, .. } => Some((
                 e.at.since(SimTime::ZERO).0 / 1000,
                 *desired,
-                e.message.clone(),
+                e.message().into_owned(),
             )),
             _ => None,
         })

@@ -101,11 +101,11 @@ fn a_full_subnet_fails_placement_with_insufficient_free_addresses() {
         "nothing placed without an address"
     );
     assert_addresses_in_subnet_and_unique(&sim);
-    let messages: Vec<&str> = sim
+    let messages: Vec<String> = sim
         .log()
         .iter()
         .filter(|e| matches!(e.kind, EventKind::UnableToPlace { .. }))
-        .map(|e| e.message.as_str())
+        .map(|e| e.message().into_owned())
         .collect();
     assert_eq!(
         messages,
@@ -179,7 +179,7 @@ fn awsvpc_tasks_on_ec2_stop_being_placed_when_the_subnet_is_full() {
         .rfind(|e| matches!(e.kind, EventKind::UnableToPlace { .. }))
         .expect("placement failed");
     assert_eq!(
-        last.message,
+        last.message(),
         "(service web) was unable to place a task. Reason: InsufficientFreeAddressesInSubnet: The specified subnet does not have enough free addresses to satisfy the request."
     );
 }

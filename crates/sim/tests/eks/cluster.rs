@@ -70,10 +70,10 @@ fn a_rollout_of_10_replicas_stays_between_8_and_13_pods() {
     }
     let first = reason(&sim, "ScalingReplicaSet")[0];
     assert!(
-        first.message.starts_with("Scaled up replica set web-")
-            && first.message.ends_with(" from 0 to 3"),
+        first.message().starts_with("Scaled up replica set web-")
+            && first.message().ends_with(" from 0 to 3"),
         "{}",
-        first.message
+        first.message()
     );
     assert_eq!(
         first.why.as_deref(),
@@ -116,7 +116,7 @@ fn a_crashing_version_loops_with_growing_back_off_and_undo_restores() {
         crashing.iter().map(|p| p.restarts).collect::<Vec<_>>()
     );
     assert!(reason(&sim, "BackOff").iter().any(|e| {
-        e.message
+        e.message()
             .starts_with("Back-off restarting failed container web in pod web-")
     }));
     // maxUnavailable 0 for 3 replicas: the old pods keep serving.
@@ -143,16 +143,16 @@ fn a_crashing_version_loops_with_growing_back_off_and_undo_restores() {
     assert_eq!(changes.len(), 1);
     assert!(
         changes[0]
-            .message
+            .message()
             .starts_with("Progressing=False (ProgressDeadlineExceeded): ReplicaSet \"web-"),
         "{}",
-        changes[0].message
+        changes[0].message()
     );
     sim.advance_to(secs(800));
     assert!(
         sim.log()
             .iter()
-            .any(|e| e.message.ends_with("→  deployment.apps/web rolled back"))
+            .any(|e| e.message().ends_with("→  deployment.apps/web rolled back"))
     );
     let c = cluster(&sim);
     assert_eq!(c.totals(0, sim.now()), (3, 3));
@@ -205,7 +205,7 @@ fn a_missing_image_alternates_err_image_pull_and_image_pull_back_off() {
                 .contains(&orca_sim::event::Subject::Pod(pod.clone()))
         })
         .filter(|e| matches!(&e.kind, EventKind::Kube { object, .. } if object.starts_with("pod/")))
-        .map(|e| (e.at.millis() / 1000, e.message.clone()))
+        .map(|e| (e.at.millis() / 1000, e.message().into_owned()))
         .collect();
     let bound = lines[0].0;
     let rel: Vec<(u64, &str)> = lines.iter().map(|(t, m)| (t - bound, m.as_str())).collect();
@@ -284,10 +284,10 @@ fn scaling_a_stuck_rollout_shares_the_new_replicas_in_proportion() {
     sim.advance_to(secs(61));
     let c = cluster(&sim);
     assert_eq!(specs(c), (11, 7));
-    let scaled: Vec<&str> = reason(&sim, "ScalingReplicaSet")
+    let scaled: Vec<String> = reason(&sim, "ScalingReplicaSet")
         .iter()
         .filter(|e| e.at == secs(60))
-        .map(|e| e.message.as_str())
+        .map(|e| e.message().into_owned())
         .collect();
     let (old_name, new_name) = (&c.replica_sets[old_rs].name, &c.replica_sets[new_rs].name);
     assert_eq!(
@@ -318,9 +318,9 @@ fn readiness_failures_keep_pods_running_but_out_of_service() {
             .all(|p| p.status() == "Running" && !p.ready && p.restarts == 0)
     );
     assert!(
-        reason(&sim, "Unhealthy")
-            .iter()
-            .any(|e| e.message == "Readiness probe failed: HTTP probe failed with statuscode: 503")
+        reason(&sim, "Unhealthy").iter().any(
+            |e| e.message() == "Readiness probe failed: HTTP probe failed with statuscode: 503"
+        )
     );
 }
 
@@ -331,7 +331,7 @@ fn a_pod_too_big_for_any_node_fails_scheduling() {
     sim.advance_to(secs(30));
     let e = reason(&sim, "FailedScheduling")[0];
     assert_eq!(
-        e.message,
+        e.message(),
         "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
     );
     assert!(
@@ -366,9 +366,9 @@ fn recreate_stops_every_old_pod_before_starting_new_ones() {
     }
     assert!(saw_gap, "Recreate has a moment with no pods");
     assert_eq!(cluster(&sim).totals(0, sim.now()), (4, 4));
-    let scaling: Vec<&str> = reason(&sim, "ScalingReplicaSet")
+    let scaling: Vec<String> = reason(&sim, "ScalingReplicaSet")
         .iter()
-        .map(|e| e.message.as_str())
+        .map(|e| e.message().into_owned())
         .collect();
     assert!(
         scaling[0].ends_with("from 4 to 0") && scaling[1].ends_with("from 0 to 4"),
@@ -399,12 +399,12 @@ fn a_startup_probe_holds_liveness_back_and_oom_restarts() {
     assert!(
         unhealthy
             .iter()
-            .any(|e| e.message.starts_with("Startup probe failed:"))
+            .any(|e| e.message().starts_with("Startup probe failed:"))
     );
     assert!(
         !sim.log()
             .iter()
-            .any(|e| e.message.contains("failed liveness probe"))
+            .any(|e| e.message().contains("failed liveness probe"))
     );
     assert!(
         current_pods(cluster(&sim))
@@ -507,7 +507,7 @@ deployments: [
     assert!(
         sim.log()
             .iter()
-            .all(|e| !e.message.contains("replica set api-"))
+            .all(|e| !e.message().contains("replica set api-"))
     );
 }
 
@@ -526,11 +526,11 @@ fn run(name: &str) -> Simulation {
 #[test]
 fn hpa_scales_up_in_limited_steps_and_down_after_stabilization() {
     let sim = run("eks-autoscaling");
-    let rescales: Vec<(SimTime, &str)> = sim
+    let rescales: Vec<(SimTime, String)> = sim
         .log()
         .iter()
         .filter(|e| e.source.to_string() == "horizontalpodautoscaler/web")
-        .map(|e| (e.at, e.message.as_str()))
+        .map(|e| (e.at, e.message().into_owned()))
         .collect();
     assert!(rescales.len() >= 4, "{rescales:?}");
     // 2 pods at 300 % of a 60 % target want 10. The HPA has no behavior section: each sync
@@ -565,30 +565,30 @@ fn the_cluster_autoscaler_adds_nodes_for_pending_pods_and_removes_idle_ones() {
     let log = sim.log();
     let trigger = log
         .iter()
-        .find(|e| e.message.starts_with("pod triggered scale-up:"))
+        .find(|e| e.message().starts_with("pod triggered scale-up:"))
         .expect("scale-up");
     // Two pending 500m pods (the HPA's step to 8) fit one m5.large (1,930m allocatable); the
     // step to 10 leaves four pending, which need two: one more.
     assert!(
-        trigger.message.ends_with("2->3 (max: 5)}]"),
+        trigger.message().ends_with("2->3 (max: 5)}]"),
         "{}",
-        trigger.message
+        trigger.message()
     );
     assert!(
         log.iter()
-            .any(|e| e.message.starts_with("pod triggered scale-up:")
-                && e.message.ends_with("3->4 (max: 5)}]"))
+            .any(|e| e.message().starts_with("pod triggered scale-up:")
+                && e.message().ends_with("3->4 (max: 5)}]"))
     );
     let registered: Vec<SimTime> = log
         .iter()
-        .filter(|e| e.message.contains("Registered Node"))
+        .filter(|e| e.message().contains("Registered Node"))
         .map(|e| e.at)
         .collect();
     assert_eq!(registered.len(), 2);
     assert!(registered.iter().all(|t| t.since(trigger.at).0 >= 75_000));
     let removed = log
         .iter()
-        .filter(|e| e.message == "node removed by cluster autoscaler")
+        .filter(|e| e.message() == "node removed by cluster autoscaler")
         .count();
     assert_eq!(removed, 2, "back to the group minimum of 2, never below");
     let eks = sim.world().eks.as_ref().expect("EKS world");
@@ -615,15 +615,15 @@ fn replicas_stay_within_the_hpa_bounds() {
 #[test]
 fn ecs_target_tracking_waits_for_its_alarms() {
     let sim = run("ecs-target-tracking");
-    let activities: Vec<(SimTime, &str)> = sim
+    let activities: Vec<(SimTime, String)> = sim
         .log()
         .iter()
-        .filter(|e| e.message.starts_with("Setting desired count to"))
-        .map(|e| (e.at, e.message.as_str()))
+        .filter(|e| e.message().starts_with("Setting desired count to"))
+        .map(|e| (e.at, e.message().into_owned()))
         .collect();
     assert!(activities.len() >= 2, "{activities:?}");
     // The spike starts at 5:00; the high alarm needs 3 one-minute datapoints above target.
-    let first = activities[0];
+    let first = &activities[0];
     assert!(first.0 >= SimTime::from_secs(300 + 3 * 60), "{}", first.0);
     assert!(first.1.contains("-AlarmHigh-") && first.1.contains("in state ALARM triggered policy"));
     assert!(
@@ -804,7 +804,7 @@ timeline: [],
     assert!(waiting.iter().all(|p| p.status() == "ContainerCreating"));
     let failed = reason(&sim, "FailedCreatePodSandBox");
     assert!(!failed.is_empty());
-    assert!(failed[0].message.ends_with(
+    assert!(failed[0].message().ends_with(
         "plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container"
     ));
 }
@@ -892,7 +892,7 @@ fn a_restarted_pod_says_its_liveness_probe_failed_three_times() {
     let killing = reason(&sim, "Killing")
         .into_iter()
         .find(|e| {
-            e.message
+            e.message()
                 .ends_with("failed liveness probe, will be restarted")
         })
         .expect("Killing");
@@ -919,7 +919,7 @@ fn a_pending_pod_carries_the_schedulers_message() {
         .into_iter()
         .find(|w| w.contains("Pending: "))
         .expect("a pending pod");
-    assert!(pending.contains(&event.message), "{pending}");
+    assert!(pending.contains(&*event.message()), "{pending}");
 }
 
 #[test]
@@ -1063,7 +1063,7 @@ world: Eks(cluster: (name: \"demo\"), {w}))"
     sim.advance_to(secs(15));
     assert!(
         reason(&sim, "SuccessfulRescale")[0]
-            .message
+            .message()
             .starts_with("New size: 6;")
     );
     // Scale-up disabled: the HPA never grows.

@@ -39,7 +39,7 @@ fn failed_scheduling(sim: &Simulation) -> Vec<String> {
         .filter(
             |e| matches!(&e.kind, EventKind::Kube { reason, .. } if reason == "FailedScheduling"),
         )
-        .map(|e| e.message.clone())
+        .map(|e| e.message().into_owned())
         .collect()
 }
 
@@ -163,7 +163,7 @@ deployments: [(name: \"web\", replicas: 4, container: (name: \"web\", image: \"w
     let new = live[1];
     assert_eq!(pods_of_on(c, "aws-node", new), 1);
     assert_eq!(pods_of_on(c, "kube-proxy", new), 1);
-    let log: Vec<&str> = sim.log().iter().map(|e| e.message.as_str()).collect();
+    let log: Vec<String> = sim.log().iter().map(|e| e.message().into_owned()).collect();
     let registered = log
         .iter()
         .position(|m| m.contains("Registered Node") && m.contains(&c.nodes[new].name))

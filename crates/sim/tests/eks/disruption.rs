@@ -44,14 +44,14 @@ fn a_budget_that_allows_no_disruption_keeps_the_node_and_karpenter_says_why() {
     assert!(with_reason(&sim, "DisruptionTerminating").is_empty());
     let blocked: Vec<&Event> = with_reason(&sim, "DisruptionBlocked")
         .into_iter()
-        .filter(|e| e.message.starts_with("Pdb"))
+        .filter(|e| e.message().starts_with("Pdb"))
         .collect();
     // Once for the node and once for its NodeClaim within the 15-minute window.
     assert_eq!(blocked.len(), 2, "{blocked:?}");
     assert!(
-        blocked
-            .iter()
-            .all(|e| e.message == "Pdb prevents pod evictions (PodDisruptionBudget=[default/web])")
+        blocked.iter().all(
+            |e| e.message() == "Pdb prevents pod evictions (PodDisruptionBudget=[default/web])"
+        )
     );
     // Karpenter filters candidates by budget before it looks at where the pods would go.
     assert!(blocked[0].at < SimTime::from_secs(200));
@@ -107,7 +107,11 @@ fn an_expired_nodeclaim_is_replaced_and_its_pods_move() {
     assert!(first.gone, "the first NodeClaim expired");
     assert_eq!(first.disruption, Some("Expired"));
     let evicted = with_reason(&sim, "Evicted");
-    assert!(evicted.iter().all(|e| e.message == "Evicted pod: Expired"));
+    assert!(
+        evicted
+            .iter()
+            .all(|e| e.message() == "Evicted pod: Expired")
+    );
     // Exactly 120 s after the claim was created (the controller looks every second), its 3
     // pods at once: expiry is forceful, no budget spreads it.
     let expiry = first

@@ -81,8 +81,8 @@ fn init_containers_run_in_order_then_the_container_starts() {
     let starts: Vec<(SimTime, String)> = p
         .log()
         .iter()
-        .filter(|e| e.message.starts_with("Started container"))
-        .map(|e| (e.at, e.message.clone()))
+        .filter(|e| e.message().starts_with("Started container"))
+        .map(|e| (e.at, e.message().into_owned()))
         .collect();
     let at = |what: &str| {
         starts
@@ -143,7 +143,7 @@ fn a_failing_init_container_backs_off_and_the_container_never_starts() {
     assert!(pod.restarts >= 3, "{}", pod.restarts);
     assert!(!matches!(pod.state, ContainerState::Running { .. }));
     assert!(
-        p.log().iter().any(|e| e.message
+        p.log().iter().any(|e| e.message()
             == format!(
                 "Back-off restarting failed container wait-for-db in pod {name}_default({})",
                 pod.uid
@@ -153,6 +153,6 @@ fn a_failing_init_container_backs_off_and_the_container_never_starts() {
     assert!(
         !p.log()
             .iter()
-            .any(|e| e.message == "Started container web" && e.at > SimTime::from_secs(10))
+            .any(|e| e.message() == "Started container web" && e.at > SimTime::from_secs(10))
     );
 }

@@ -98,7 +98,7 @@ fn six_pending_500m_pods_get_one_c5_xlarge() {
     let nominated = with_reason(&sim, "Nominated");
     assert_eq!(nominated.len(), 6);
     let expected = format!("Pod should schedule on: nodeclaim/{}", k.claims[0].name);
-    assert!(nominated.iter().all(|e| e.message == expected));
+    assert!(nominated.iter().all(|e| e.message() == expected));
     // Every pod ends up running on the new node.
     let c = eks(&sim);
     let node = k.claims[0].node.expect("registered");
@@ -128,7 +128,10 @@ fn the_node_is_ready_within_a_minute_of_the_batch() {
     let scheduled = sim
         .log()
         .iter()
-        .filter(|e| e.message.starts_with("Successfully assigned default/web-"))
+        .filter(|e| {
+            e.message()
+                .starts_with("Successfully assigned default/web-")
+        })
         .map(|e| e.at)
         .min()
         .expect("scheduled");
@@ -182,10 +185,10 @@ fn the_cpu_limit_leaves_pods_pending_with_karpenters_event() {
     assert!(k.cpu_in_use() <= 4);
     let refused: Vec<&Event> = with_reason(&sim, "FailedScheduling")
         .into_iter()
-        .filter(|e| e.message.starts_with("Failed to schedule pod"))
+        .filter(|e| e.message().starts_with("Failed to schedule pod"))
         .collect();
     assert_eq!(refused.len(), 3, "one event per pod, not one per batch");
-    assert!(refused.iter().all(|e| e.message
+    assert!(refused.iter().all(|e| e.message()
         == "Failed to schedule pod, all available instance types exceed limits for nodepool \"default\""));
     assert_eq!(pending(eks(&sim)), 3);
 }
@@ -209,7 +212,7 @@ fn a_pod_larger_than_every_allowed_type_is_refused() {
             .is_empty()
     );
     let refused = with_reason(&sim, "FailedScheduling");
-    assert!(refused.iter().any(|e| e.message
+    assert!(refused.iter().any(|e| e.message()
         == "Failed to schedule pod, incompatible with nodepool \"default\", daemonset overhead={\"cpu\":\"125m\",\"pods\":\"2\"}, no instance type satisfied resources {\"cpu\":\"3125m\",\"memory\":\"1Gi\",\"pods\":\"3\"} and requirements karpenter.sh/nodepool In [default], node.kubernetes.io/instance-type In [c5.large]"));
 }
 
@@ -229,7 +232,7 @@ fn when_empty_waits_consolidate_after_from_the_last_pod_leaving() {
         .filter(|e| e.source.to_string().starts_with("node/"))
         .collect();
     assert_eq!(disrupted.len(), 1);
-    assert_eq!(disrupted[0].message, "Disrupting Node: Empty");
+    assert_eq!(disrupted[0].message(), "Disrupting Node: Empty");
     let at = disrupted[0].at;
     assert!(
         at >= SimTime::from_secs(202 + 120) && at <= SimTime::from_secs(202 + 120 + 10),
@@ -270,7 +273,7 @@ fn when_empty_keeps_a_node_whose_pods_could_move() {
     assert!(
         refusals
             .iter()
-            .all(|e| e.message == "NodePool \"default\" has non-empty consolidation disabled")
+            .all(|e| e.message() == "NodePool \"default\" has non-empty consolidation disabled")
     );
     // Deduplicated for 15 minutes: one for the node, one for the NodeClaim.
     assert_eq!(refusals.len(), 2);
@@ -283,15 +286,18 @@ fn when_empty_or_underutilized_moves_the_pods_and_removes_the_node() {
     let sim = movable("WhenEmptyOrUnderutilized");
     let disrupted: Vec<&Event> = with_reason(&sim, "DisruptionTerminating");
     assert_eq!(disrupted.len(), 2, "the node and its NodeClaim");
-    assert_eq!(disrupted[0].message, "Disrupting Node: Underutilized");
-    assert_eq!(disrupted[1].message, "Disrupting NodeClaim: Underutilized");
+    assert_eq!(disrupted[0].message(), "Disrupting Node: Underutilized");
+    assert_eq!(
+        disrupted[1].message(),
+        "Disrupting NodeClaim: Underutilized"
+    );
     assert!(disrupted[0].at > SimTime::from_secs(200));
     let evicted = with_reason(&sim, "Evicted");
     assert_eq!(evicted.len(), 3);
     assert!(
         evicted
             .iter()
-            .all(|e| e.message == "Evicted pod: Underutilized")
+            .all(|e| e.message() == "Evicted pod: Underutilized")
     );
     // The ReplicaSet recreated them on the system node; nothing is left Pending.
     let c = eks(&sim);
@@ -355,7 +361,7 @@ fn a_zero_budget_blocks_disruption() {
     assert!(!blocked.is_empty());
     assert_eq!(blocked[0].source.to_string(), "nodepool/default");
     assert_eq!(
-        blocked[0].message,
+        blocked[0].message(),
         "No allowed disruptions due to blocking budget"
     );
     // Deduplicated to one a minute.
@@ -423,11 +429,11 @@ fn a_node_whose_pods_fit_one_cheaper_node_is_replaced() {
     let launching = with_reason(&sim, "DisruptionLaunching");
     assert_eq!(launching.len(), 1);
     assert_eq!(launching[0].source.to_string(), new_claim);
-    assert_eq!(launching[0].message, "Launching NodeClaim: Underutilized");
+    assert_eq!(launching[0].message(), "Launching NodeClaim: Underutilized");
     let waiting = with_reason(&sim, "DisruptionWaitingReadiness");
     assert_eq!(waiting.len(), 1);
     assert_eq!(
-        waiting[0].message,
+        waiting[0].message(),
         "Waiting on readiness to continue disruption"
     );
     // The replacement goes through the same lifecycle as any NodeClaim.
@@ -440,9 +446,9 @@ fn a_node_whose_pods_fit_one_cheaper_node_is_replaced() {
     let terminating: Vec<&Event> = with_reason(&sim, "DisruptionTerminating");
     assert_eq!(terminating.len(), 2, "the old node and its NodeClaim");
     assert_eq!(terminating[0].source.to_string(), old_node);
-    assert_eq!(terminating[0].message, "Disrupting Node: Underutilized");
+    assert_eq!(terminating[0].message(), "Disrupting Node: Underutilized");
     assert_eq!(
-        terminating[1].message,
+        terminating[1].message(),
         "Disrupting NodeClaim: Underutilized"
     );
     let evicted = with_reason(&sim, "Evicted");
@@ -450,7 +456,7 @@ fn a_node_whose_pods_fit_one_cheaper_node_is_replaced() {
     assert!(
         evicted
             .iter()
-            .all(|e| e.at >= initialized && e.message == "Evicted pod: Underutilized")
+            .all(|e| e.at >= initialized && e.message() == "Evicted pod: Underutilized")
     );
     assert_eq!(terminating[0].at, initialized);
     let removed = first_at(&sim, "RemovingNode", &old_node).expect("old node removed");
@@ -504,7 +510,7 @@ fn no_replace_without_a_strictly_cheaper_type() {
     assert!(
         refusals
             .iter()
-            .all(|e| e.message == "Can't replace with a cheaper node")
+            .all(|e| e.message() == "Can't replace with a cheaper node")
     );
     let k = eks(&sim).karpenter.as_ref().expect("Karpenter");
     assert_eq!(k.claims.len(), 1);
@@ -525,7 +531,7 @@ fn no_replace_when_both_nodes_would_exceed_the_cpu_limit() {
     assert!(with_reason(&sim, "DisruptionLaunching").is_empty());
     let last = with_reason(&sim, "Unconsolidatable")
         .last()
-        .map(|e| e.message.clone())
+        .map(|e| e.message().into_owned())
         .expect("refusals");
     assert!(
         last.starts_with("Not all pods would schedule, default/web-")

@@ -49,7 +49,7 @@ fn two_underutilized_nodes_go_in_one_command() {
     let sim = run();
     let underutilized: Vec<&Event> = on_nodes(&with_reason(&sim, "DisruptionTerminating"))
         .into_iter()
-        .filter(|e| e.message == "Disrupting Node: Underutilized")
+        .filter(|e| e.message() == "Disrupting Node: Underutilized")
         .collect();
     assert_eq!(underutilized.len(), 2, "two nodes");
     // In the same poll: batch went to 0 at 4:00, consolidateAfter is 60 s, the poll is 5:10.
@@ -60,16 +60,16 @@ fn two_underutilized_nodes_go_in_one_command() {
     assert!(
         with_reason(&sim, "DisruptionLaunching")
             .iter()
-            .all(|e| e.message != "Launching NodeClaim: Underutilized")
+            .all(|e| e.message() != "Launching NodeClaim: Underutilized")
     );
     assert!(
         with_reason(&sim, "DisruptionTerminating")
             .iter()
-            .all(|e| !e.message.ends_with("Empty"))
+            .all(|e| !e.message().ends_with("Empty"))
     );
     let evicted: Vec<&Event> = with_reason(&sim, "Evicted")
         .into_iter()
-        .filter(|e| e.message == "Evicted pod: Underutilized")
+        .filter(|e| e.message() == "Evicted pod: Underutilized")
         .collect();
     assert_eq!(evicted.len(), 2, "one web pod from each");
 }
@@ -81,7 +81,7 @@ fn a_budget_of_one_node_leaves_it_to_single_node_consolidation() {
     let sim = run_with("budget_nodes: \"100%\"", "budget_nodes: \"1\"");
     let at: Vec<SimTime> = on_nodes(&with_reason(&sim, "DisruptionTerminating"))
         .into_iter()
-        .filter(|e| e.message == "Disrupting Node: Underutilized")
+        .filter(|e| e.message() == "Disrupting Node: Underutilized")
         .map(|e| e.at)
         .collect();
     assert!(at.len() >= 2, "{at:?}");
@@ -97,7 +97,7 @@ fn when_empty_consolidates_nothing_that_runs_pods() {
     assert!(
         with_reason(&sim, "DisruptionTerminating")
             .iter()
-            .all(|e| !e.message.ends_with("Underutilized"))
+            .all(|e| !e.message().ends_with("Underutilized"))
     );
 }
 
@@ -108,12 +108,12 @@ fn a_new_ami_drifts_the_node_which_is_replaced_before_it_drains() {
     assert_eq!(drifted.len(), 1, "the one node left at 8:00");
     assert_eq!(drifted[0].at, SimTime::from_secs(480));
     assert_eq!(
-        drifted[0].message,
+        drifted[0].message(),
         "Status condition transitioned, Type: Drifted, Status: Unknown -> True, Reason: AMIDrift, Message: AMIDrift"
     );
     let launching = with_reason(&sim, "DisruptionLaunching");
     assert_eq!(launching.len(), 1);
-    assert_eq!(launching[0].message, "Launching NodeClaim: Drifted");
+    assert_eq!(launching[0].message(), "Launching NodeClaim: Drifted");
     let replacement = launching[0].source.to_string();
     let initialized = with_reason(&sim, "Initialized")
         .into_iter()
@@ -122,14 +122,14 @@ fn a_new_ami_drifts_the_node_which_is_replaced_before_it_drains() {
         .expect("the replacement is Initialized");
     let drained: Vec<&Event> = with_reason(&sim, "DisruptionTerminating")
         .into_iter()
-        .filter(|e| e.message.ends_with("Drifted"))
+        .filter(|e| e.message().ends_with("Drifted"))
         .collect();
     assert_eq!(drained.len(), 2, "the node and its NodeClaim");
     assert_eq!(
         drained[0].at, initialized,
         "drained once the replacement is ready"
     );
-    assert_eq!(drained[1].message, "Disrupting NodeClaim: Drifted");
+    assert_eq!(drained[1].message(), "Disrupting NodeClaim: Drifted");
 }
 
 #[test]
@@ -150,21 +150,21 @@ fn with_the_queue_the_spot_node_is_drained_at_the_warning() {
     assert_eq!(spot.len(), 2, "the NodeClaim and its node");
     assert!(
         spot.iter()
-            .all(|e| e.at == warned && e.message == "Spot interruption warning was triggered")
+            .all(|e| e.at == warned && e.message() == "Spot interruption warning was triggered")
     );
     let term = with_reason(&sim, "TerminatingOnInterruption");
     assert_eq!(term.len(), 2);
     assert_eq!(
-        term[0].message,
+        term[0].message(),
         "Interruption triggered termination for the NodeClaim"
     );
     assert_eq!(
-        term[1].message,
+        term[1].message(),
         "Interruption triggered termination for the Node"
     );
     let evicted: Vec<&Event> = with_reason(&sim, "Evicted")
         .into_iter()
-        .filter(|e| e.message == "Evicted pod: Interrupted")
+        .filter(|e| e.message() == "Evicted pod: Interrupted")
         .collect();
     assert_eq!(evicted.len(), 3);
     assert!(evicted.iter().all(|e| e.at == warned));
@@ -174,7 +174,7 @@ fn with_the_queue_the_spot_node_is_drained_at_the_warning() {
     let scheduled_again = sim
         .log()
         .iter()
-        .filter(|e| e.at > warned && e.message.contains("Successfully assigned default/web-"))
+        .filter(|e| e.at > warned && e.message().contains("Successfully assigned default/web-"))
         .count();
     assert_eq!(scheduled_again, 3);
     assert_eq!(c.totals(web, sim.now()).0, 3);
@@ -188,7 +188,7 @@ fn without_the_queue_the_node_just_goes_at_the_end_of_the_notice() {
     assert!(
         with_reason(&sim, "Evicted")
             .iter()
-            .all(|e| e.message != "Evicted pod: Interrupted")
+            .all(|e| e.message() != "Evicted pod: Interrupted")
     );
     let gone = SimTime::from_secs(660 + 120);
     let removed: Vec<&Event> = with_reason(&sim, "RemovingNode")
@@ -204,7 +204,7 @@ fn without_the_queue_the_node_just_goes_at_the_end_of_the_notice() {
     let pending_after = sim
         .log()
         .iter()
-        .filter(|e| e.at == gone && e.message.starts_with("0/"))
+        .filter(|e| e.at == gone && e.message().starts_with("0/"))
         .count();
     assert_eq!(pending_after, 3);
 }

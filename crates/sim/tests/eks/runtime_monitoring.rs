@@ -110,7 +110,7 @@ fn without_the_add_on_nothing_is_seen_and_coverage_says_why() {
     let cov = runtime::coverage(c).unwrap();
     assert_eq!(cov.management, Management::NotInstalled);
     assert!(!cov.healthy && cov.issue.unwrap().contains("add-on is not installed"));
-    assert!(sim.log().iter().any(|e| e.message.contains(
+    assert!(sim.log().iter().any(|e| e.message().contains(
         "GuardDuty sees nothing of it: the aws-guardduty-agent add-on is not installed"
     )));
 }
@@ -146,7 +146,7 @@ fn a_pod_on_fargate_is_never_covered_and_does_not_count_as_a_compatible_node() {
     assert_eq!((cov.covered_nodes, cov.compatible_nodes), (1, 1));
     assert!(cov.nodes.iter().any(|(_, _, a)| *a == AgentOnNode::Fargate));
     assert!(sim.log().iter().any(|e| {
-        e.message
+        e.message()
             .contains("is a Fargate node: Runtime Monitoring does not support EKS on Fargate")
     }));
 }
@@ -160,7 +160,7 @@ fn with_runtime_monitoring_off_the_audit_log_feature_does_not_see_runtime_events
     assert!(runtime::agent_daemon_set(c).is_none());
     assert!(c.security.as_ref().unwrap().findings.is_empty());
     assert!(sim.log().iter().any(|e| {
-        e.message
+        e.message()
             .contains("Runtime Monitoring (RUNTIME_MONITORING) is off")
     }));
 }

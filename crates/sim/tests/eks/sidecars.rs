@@ -99,7 +99,7 @@ fn the_next_init_container_starts_once_the_sidecar_has_started() {
     let started = |what: &str| {
         p.log()
             .iter()
-            .filter(|e| e.message == format!("Started container {what}"))
+            .filter(|e| e.message() == format!("Started container {what}"))
             .map(|e| e.at)
             .next_back()
             .expect(what)
@@ -186,15 +186,15 @@ fn one_crashing_app_container_backs_off_alone_and_the_pod_leaves_the_service() {
     assert_eq!(first.restarts, 0);
     assert!(matches!(first.state, ContainerState::Running { .. }));
     // Back-offs 0, 10, 20, 40 s… between runs of 30 s.
-    let backoffs: Vec<&str> = p
+    let backoffs: Vec<String> = p
         .log()
         .iter()
         .filter(|e| {
-            e.message
+            e.message()
                 .starts_with("Back-off restarting failed container exporter in pod")
-                && e.message.contains(&first.name)
+                && e.message().contains(&first.name)
         })
-        .map(|e| e.message.as_str())
+        .map(|e| e.message().into_owned())
         .collect();
     assert!(!backoffs.is_empty());
     // While it backs off: 1/2 CrashLoopBackOff; the pod is not Ready, not an endpoint.
@@ -251,11 +251,13 @@ fn at_deletion_app_containers_stop_first_then_sidecars_last_first() {
     let stops: Vec<(u64, String)> = p
         .log()
         .iter()
-        .filter(|e| e.message.starts_with("Stopping container") && e.at >= SimTime::from_secs(100))
+        .filter(|e| {
+            e.message().starts_with("Stopping container") && e.at >= SimTime::from_secs(100)
+        })
         .map(|e| {
             (
                 e.at.0 / 1000,
-                e.message
+                e.message()
                     .trim_start_matches("Stopping container ")
                     .to_string(),
             )
@@ -411,9 +413,9 @@ fn a_sidecar_failing_its_liveness_probe_is_killed_and_restarted_alone() {
     let mine: Vec<(u64, String)> = p
         .log()
         .iter()
-        .filter(|e| e.message.contains("log-router") || e.message.starts_with("Liveness"))
+        .filter(|e| e.message().contains("log-router") || e.message().starts_with("Liveness"))
         .filter(|e| e.source.to_string().contains(&pod(&p, 0).name))
-        .map(|e| (e.at.secs(), e.message.clone()))
+        .map(|e| (e.at.secs(), e.message().into_owned()))
         .collect();
     let failures: Vec<u64> = mine
         .iter()

@@ -155,7 +155,7 @@ fn a_new_image_rolls_out_and_scaling_alone_does_not() {
         .map(|r| r.revision)
         .collect();
     assert!(revisions.contains(&2), "a new ReplicaSet: {revisions:?}");
-    let log: Vec<&str> = p.log().iter().map(|e| e.message.as_str()).collect();
+    let log: Vec<String> = p.log().iter().map(|e| e.message().into_owned()).collect();
     assert!(
         log.iter()
             .any(|m| m.contains("deployment.apps/web configured (a new pod template")),

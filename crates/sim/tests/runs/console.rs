@@ -206,11 +206,11 @@ fn update_service_acts_at_the_current_moment_and_replies_with_the_new_deployment
         .find(|e| e.at == SimTime::from_secs(200))
         .expect("logged at the moment");
     assert!(
-        logged.message.starts_with(
+        logged.message().starts_with(
             "aws ecs update-service --cluster demo --service web --desired-count 6 --deployment-configuration minimumHealthyPercent=50,maximumPercent=150,deploymentCircuitBreaker={enable=true,rollback=true}"
         ),
         "{}",
-        logged.message
+        logged.message()
     );
     // The service reaches six tasks later in the run.
     p.seek(p.end());
@@ -560,7 +560,7 @@ fn kubectl_acts_and_the_cluster_follows() {
     p.seek(SimTime::from_secs(300));
     let drained = format!("kubectl drain {node}: node/{node} drained");
     assert!(
-        p.log().iter().any(|e| e.message == drained),
+        p.log().iter().any(|e| e.message() == drained),
         "the drain finishes in the log"
     );
     {

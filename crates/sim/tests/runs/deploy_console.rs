@@ -481,9 +481,8 @@ fn continue_deployment_ready_wait_reroutes_a_ready_deployment() {
         &format!("aws deploy get-deployment --deployment-id {id}"),
     ));
     assert_eq!(info["deploymentInfo"]["status"], "InProgress");
-    let rerouted = p
-        .log()
-        .iter()
-        .any(|e| e.message.contains("AllowTraffic: Succeeded") && e.at == SimTime::from_secs(120));
+    let rerouted = p.log().iter().any(|e| {
+        e.message().contains("AllowTraffic: Succeeded") && e.at == SimTime::from_secs(120)
+    });
     assert!(rerouted, "AllowTraffic ran when the learner continued");
 }

@@ -282,7 +282,7 @@ fn an_intervention_gives_what_a_fresh_run_with_it_in_the_timeline_gives() {
         straight
             .log()
             .iter()
-            .any(|e| e.at == t1 && e.message.contains("--desired-count 6")),
+            .any(|e| e.at == t1 && e.message().contains("--desired-count 6")),
         "the intervention is logged at its moment"
     );
     for t in seek_times(playback.end().millis()) {
@@ -337,7 +337,7 @@ fn an_intervention_at_time_zero_equals_a_fresh_run_with_it() {
         playback
             .full_log()
             .iter()
-            .any(|e| e.at == SimTime::ZERO && e.message.contains("--desired-count 5"))
+            .any(|e| e.at == SimTime::ZERO && e.message().contains("--desired-count 5"))
     );
 }
 
@@ -358,7 +358,7 @@ fn a_run_stops_at_the_event_limit_and_says_so() {
     let last = sim.log().last().expect("events");
     assert!(matches!(last.kind, orca_sim::EventKind::RunStopped { events } if events == limit));
     assert!(
-        last.message
+        last.message()
             .starts_with(&format!("Orca stopped this run at {halted}"))
     );
     // Up to the stop, the run is the full run.

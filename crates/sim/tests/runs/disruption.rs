@@ -96,11 +96,11 @@ fn a_drain_held_by_a_budget_retries_every_five_seconds_until_it_may_go_on() {
     let lines: Vec<(u64, String)> = p
         .log()
         .iter()
-        .filter(|e| e.message.starts_with(&format!("kubectl drain {NODE}: ")))
+        .filter(|e| e.message().starts_with(&format!("kubectl drain {NODE}: ")))
         .map(|e| {
             (
                 e.at.millis() / 1000,
-                e.message[format!("kubectl drain {NODE}: ").len()..].to_string(),
+                e.message()[format!("kubectl drain {NODE}: ").len()..].to_string(),
             )
         })
         .collect();

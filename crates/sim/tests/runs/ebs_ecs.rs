@@ -228,8 +228,8 @@ fn new_volume_settings_start_a_deployment_whose_tasks_get_volumes_of_the_new_siz
     let line = p
         .log()
         .iter()
-        .find(|e| e.message.contains("--volume-configurations"))
-        .map(|e| e.message.clone())
+        .find(|e| e.message().contains("--volume-configurations"))
+        .map(|e| e.message().into_owned())
         .unwrap_or_default();
     assert!(
         line.contains("name=data,managedEBSVolume={roleArn=arn:aws:iam::123456789012:role/ecsInfrastructureRole,volumeType=gp3,sizeInGiB=40,filesystemType=xfs}"),
@@ -315,6 +315,6 @@ fn volume_events_have_their_own_source_so_the_log_shows_them_without_task_state_
         assert_eq!(e.source.category(), "volume");
         // The log's source column shows the id as a task shows its own: shortened.
         assert_eq!(e.source.to_string(), format!("volume {}", &volume[..12]));
-        assert!(e.message.contains(volume.as_str()), "{}", e.message);
+        assert!(e.message().contains(volume.as_str()), "{}", e.message());
     }
 }

@@ -180,7 +180,7 @@ fn a_pod_whose_tag_was_never_pushed_backs_off_pulling() {
             .all(|r| *r == "ErrImagePull" || *r == "ImagePullBackOff"),
         "{waiting:?}"
     );
-    let log: Vec<String> = p.log().iter().map(|e| e.message.clone()).collect();
+    let log: Vec<String> = p.log().iter().map(|e| e.message().into_owned()).collect();
     assert!(log.iter().any(|m| m == "Failed to pull image \"123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v3\": rpc error: code = NotFound desc = failed to pull and unpack image \"123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v3\": not found"));
 }
 

@@ -232,7 +232,7 @@ fn a_one_zone_file_system_fails_to_mount_from_another_zone_without_the_az_option
     let e = p
         .log()
         .iter()
-        .find(|e| e.message.contains("MountVolume.SetUp failed"))
+        .find(|e| e.message().contains("MountVolume.SetUp failed"))
         .expect("the FailedMount");
     assert!(
         e.why

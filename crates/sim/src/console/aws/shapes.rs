@@ -56,7 +56,7 @@ fn at(t: SimTime) -> Value {
 /// event one; reading must not draw from the run's random streams).
 fn event_id(i: usize, e: &Event) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in e.message.bytes().chain(i.to_le_bytes()) {
+    for b in e.message().bytes().chain(i.to_le_bytes()) {
         h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
     }
     let g = h.rotate_left(29) ^ 0x9e37_79b9_7f4a_7c15;
@@ -104,7 +104,7 @@ fn service(world: &World, ecs: &EcsCluster, log: &[Event], svc: &Service) -> Val
         .rev()
         .filter(|(_, e)| matches!(&e.source, Source::Service(n) if *n == svc.name))
         .take(100)
-        .map(|(i, e)| json!({"id": event_id(i, e), "createdAt": at(e.at), "message": e.message}))
+        .map(|(i, e)| json!({"id": event_id(i, e), "createdAt": at(e.at), "message": e.message()}))
         .collect();
     let fargate = svc.launch_type == LaunchType::Fargate;
     let deployments: Vec<Value> = svc

@@ -145,7 +145,7 @@ pub(super) fn events(k: &Kube, object: &str) -> String {
     struct Row<'a> {
         warning: bool,
         reason: &'a str,
-        message: &'a str,
+        message: std::borrow::Cow<'a, str>,
         first: SimTime,
         last: SimTime,
         count: u32,
@@ -160,7 +160,7 @@ pub(super) fn events(k: &Kube, object: &str) -> String {
         };
         match rows
             .iter_mut()
-            .find(|r| r.reason == reason && r.message == e.message)
+            .find(|r| r.reason == reason && r.message == e.message())
         {
             Some(r) => {
                 r.last = e.at;
@@ -169,7 +169,7 @@ pub(super) fn events(k: &Kube, object: &str) -> String {
             None => rows.push(Row {
                 warning: *warning,
                 reason,
-                message: &e.message,
+                message: e.message(),
                 first: e.at,
                 last: e.at,
                 count: 1,

@@ -593,7 +593,7 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
 pub fn first_event_of_rs(k: &Kube, r: usize) -> Option<SimTime> {
     let name = &k.eks.replica_sets[r].name;
     k.kube_events()
-        .find(|e| e.message.contains(name.as_str()))
+        .find(|e| e.message().contains(name.as_str()))
         .map(|e| e.at)
 }
 
@@ -605,7 +605,7 @@ fn events(k: &Kube) -> String {
         warning: bool,
         reason: &'a str,
         object: &'a str,
-        message: &'a str,
+        message: std::borrow::Cow<'a, str>,
         last: SimTime,
     }
     let mut rows: Vec<Row> = Vec::new();
@@ -624,14 +624,14 @@ fn events(k: &Kube) -> String {
         }
         match rows
             .iter_mut()
-            .find(|r| r.reason == reason && r.object == object && r.message == e.message)
+            .find(|r| r.reason == reason && r.object == object && r.message == e.message())
         {
             Some(r) => r.last = e.at,
             None => rows.push(Row {
                 warning: *warning,
                 reason,
                 object,
-                message: &e.message,
+                message: e.message(),
                 last: e.at,
             }),
         }
@@ -652,7 +652,7 @@ fn events(k: &Kube) -> String {
                 if r.warning { "Warning" } else { "Normal" }.into(),
                 r.reason.into(),
                 r.object.into(),
-                r.message.into(),
+                r.message.to_string(),
             ];
             if all_namespaces {
                 row.insert(0, k.event_namespace(r.object).into());

@@ -185,7 +185,7 @@ fn side_logs(
             // A completed init container: the start and end of its last run.
             let started = k
                 .events_of(&format!("pod/{pod_name}"))
-                .filter(|e| e.message == messages::started_container(c))
+                .filter(|e| e.message() == messages::started_container(c))
                 .map(|e| e.at)
                 .last()
                 .unwrap_or(pod.created_at);
