@@ -212,6 +212,46 @@ fn run_json_prints_one_object_per_event() {
     assert!(n > 10);
 }
 
+/// A task or target state change writes its text when read (`Event::message`): `--json` carries
+/// the same text the plain log prints, event by event.
+#[test]
+fn run_json_carries_the_texts_the_log_prints() {
+    let args = [
+        "run",
+        "scenarios/ecs-failed-health-check.ron",
+        "--until",
+        "300",
+    ];
+    let plain = text(&orca(&args).stdout);
+    let json = text(&orca(&[&args[..], &["--json"]].concat()).stdout);
+    let messages: Vec<String> = json
+        .lines()
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).expect("valid JSON");
+            v["message"].as_str().expect("a message").to_string()
+        })
+        .collect();
+    let lines: Vec<&str> = plain.lines().filter(|l| l.starts_with('[')).collect();
+    assert_eq!(lines.len(), messages.len(), "{plain}");
+    for (line, message) in lines.iter().zip(&messages) {
+        assert!(
+            !message.is_empty() && line.ends_with(message.as_str()),
+            "{line} / {message}"
+        );
+    }
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains(" lastStatus PENDING → ACTIVATING"))
+    );
+    assert!(messages.iter().any(|m| m.starts_with("registered target ")));
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("): initial → unhealthy (Target."))
+    );
+}
+
 #[test]
 fn the_readme_example_scenario_is_valid() {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
