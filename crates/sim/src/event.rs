@@ -110,6 +110,15 @@ impl Event {
             ) => Cow::Owned(target_state_text(
                 target, task, family, *revision, *from, *to, *reason,
             )),
+            (
+                Message::TargetRemoved { family },
+                EventKind::TargetHealthChanged {
+                    target,
+                    task,
+                    revision,
+                    ..
+                },
+            ) => Cow::Owned(target_removed_text(target, task, family, *revision)),
             // `Message`'s constructors pair each deferred text with its kind.
             _ => Cow::Borrowed(""),
         }
@@ -142,6 +151,11 @@ pub enum Message {
     TargetState {
         family: Name,
         reason: Option<TargetReason>,
+    },
+    /// The text of an [`EventKind::TargetHealthChanged`] that removes a target whose draining
+    /// finished.
+    TargetRemoved {
+        family: Name,
     },
 }
 
@@ -219,7 +233,7 @@ fn target_state_text(
     to: TargetState,
     reason: Option<TargetReason>,
 ) -> String {
-    let short = &task[..8.min(task.len())];
+    let short = short_id(task);
     let description = reason.as_ref().map(|r| r.description());
     let reason_len = description.as_ref().map_or(0, |d| d.len() + 40);
     // Written in one buffer.
@@ -258,6 +272,22 @@ fn target_state_text(
             ),
         ),
     }
+}
+
+/// The first 8 characters of a task id, as target messages name a task.
+fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+/// The message of a target removed once its draining finished.
+fn target_removed_text(endpoint: &str, task: &str, family: &str, revision: u32) -> String {
+    text(
+        endpoint.len() + family.len() + 70,
+        format_args!(
+            "target {endpoint} (task {}, {family}:{revision}): draining finished, deregistered",
+            short_id(task)
+        ),
+    )
 }
 
 /// `format_args!` written into one buffer of `capacity` bytes: the event and explanation text

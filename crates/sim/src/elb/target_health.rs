@@ -406,15 +406,10 @@ fn emit_removed(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
         target.id.len() + 6,
         format_args!("{}:{}", target.id, target.port),
     );
-    let message = text(
-        endpoint.len() + td.family.len() + 70,
-        format_args!(
-            "target {endpoint} (task {}, {}:{}): draining finished, deregistered",
-            t.short_id(),
-            td.family,
-            td.revision
-        ),
-    );
+    // Written when read (`event::target_removed_text`), as the other target changes.
+    let message = Message::TargetRemoved {
+        family: td.family.clone(),
+    };
     let kind = EventKind::TargetHealthChanged {
         target_group: group.name.clone(),
         target: endpoint,
