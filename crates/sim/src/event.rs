@@ -68,11 +68,16 @@ impl Event {
         subjects: Vec<Subject>,
         why: Option<String>,
     ) -> Event {
+        let text = message.into();
+        debug_assert!(
+            text.fits(&kind),
+            "a deferred text logged with a kind it cannot be written from: {kind:?}"
+        );
         Event {
             at,
             source,
             kind,
-            text: message.into(),
+            text,
             subjects,
             why,
         }
@@ -119,7 +124,7 @@ impl Event {
                     ..
                 },
             ) => Cow::Owned(target_removed_text(target, task, family, *revision)),
-            // `Message`'s constructors pair each deferred text with its kind.
+            // `Event::new` checks (debug builds) that a deferred text comes with its kind.
             _ => Cow::Borrowed(""),
         }
     }
@@ -157,6 +162,19 @@ pub enum Message {
     TargetRemoved {
         family: Name,
     },
+}
+
+impl Message {
+    /// Whether [`Event::message`] can write this text from an event of `kind`.
+    fn fits(&self, kind: &EventKind) -> bool {
+        match self {
+            Message::Written(_) => true,
+            Message::TaskState { .. } => matches!(kind, EventKind::TaskStateChanged { .. }),
+            Message::TargetState { .. } | Message::TargetRemoved { .. } => {
+                matches!(kind, EventKind::TargetHealthChanged { .. })
+            }
+        }
+    }
 }
 
 impl From<String> for Message {
