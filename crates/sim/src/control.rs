@@ -238,19 +238,7 @@ impl<P> Ctx<'_, P> {
         subjects: Vec<Subject>,
         why: Option<String>,
     ) {
-        record(self.log, self.now, source, kind, message, subjects, why);
+        self.log
+            .push(Event::new(self.now, source, kind, message, subjects, why));
     }
-}
-
-/// Append one event to a log: the one place events are made.
-pub fn record(
-    log: &mut Vec<Event>,
-    at: SimTime,
-    source: Source,
-    kind: EventKind,
-    message: impl Into<Message>,
-    subjects: Vec<Subject>,
-    why: Option<String>,
-) {
-    log.push(Event::new(at, source, kind, message, subjects, why));
 }

@@ -60,6 +60,7 @@ pub enum Source {
 }
 
 impl Event {
+    /// An event as logged: the one place events are made.
     pub fn new(
         at: SimTime,
         source: Source,

@@ -10,7 +10,7 @@
 use super::lifecycle::{self, Candidate};
 use super::ops::{self, Deleted, ImageId, Push};
 use super::{DAY_MS, ImageScan, Registry, ScanStatus};
-use crate::control::{EcrTimer, Timer, Timers, record};
+use crate::control::{EcrTimer, Timer, Timers};
 use crate::event::{Event, EventKind, Source};
 use crate::scenario::spec::{ScanFrequency, ScanType};
 use crate::time::{Millis, SimTime};
@@ -45,8 +45,7 @@ impl EcrCtx<'_> {
         why: Option<String>,
     ) {
         let repository = self.reg.repositories[repo].name.clone();
-        record(
-            self.log,
+        self.log.push(Event::new(
             self.now,
             Source::Ecr(repository.clone()),
             EventKind::Ecr {
@@ -57,7 +56,7 @@ impl EcrCtx<'_> {
             message,
             Vec::new(),
             why,
-        );
+        ));
     }
 
     fn now_ms(&self) -> i64 {

@@ -13,7 +13,7 @@ pub use playback::{Intervention, Playback, QuizMoment, SNAPSHOT_BUDGET, WORK_PER
 
 use std::sync::Arc;
 
-use crate::control::{Ctx, EcrTimer, EcsTimer, EksTimer, Timer, Timers, Timings, record};
+use crate::control::{Ctx, EcrTimer, EcsTimer, EksTimer, Timer, Timers, Timings};
 use crate::ecr::controller::{self as ecr_controller, EcrCtx};
 use crate::ecs::cluster::EcsCluster;
 use crate::ecs::{capacity_provider, container_health, service_scheduler, task_lifecycle};
@@ -89,7 +89,8 @@ impl WorldCtx<'_> {
         message: String,
         subjects: Vec<Subject>,
     ) {
-        record(self.log, self.now, source, kind, message, subjects, None);
+        self.log
+            .push(Event::new(self.now, source, kind, message, subjects, None));
     }
 }
 
