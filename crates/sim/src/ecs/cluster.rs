@@ -5,9 +5,9 @@
 use serde::Serialize;
 
 use crate::control::EcsTimer;
-use crate::cow_vec::CowVec;
 use crate::ecs::auto_scaling_group::AutoScalingGroup;
 use crate::ecs::ids::{InstanceIdx, ServiceIdx, TargetGroupIdx, TaskDefIdx, TaskIdx};
+use crate::ecs::task_table::TaskTable;
 use crate::ecs::{ContainerInstance, Service, Task, TaskDefinition};
 use crate::elb::TargetGroup;
 
@@ -18,8 +18,10 @@ pub struct EcsCluster {
     pub instances: Vec<ContainerInstance>,
     pub task_definitions: Vec<TaskDefinition>,
     pub services: Vec<Service>,
-    /// Every task the run has seen, stopped ones included (a [`CowVec`]: snapshots share them).
-    pub tasks: CowVec<Task>,
+    /// Every task the run has seen, stopped ones included (a [`crate::cow_vec::CowVec`]:
+    /// snapshots share them), with a brief of each for the loops over a service's tasks
+    /// ([`TaskTable`]).
+    pub tasks: TaskTable,
     pub target_groups: Vec<TargetGroup>,
     /// EC2 Auto Scaling groups behind capacity providers.
     pub auto_scaling_groups: Vec<AutoScalingGroup>,
@@ -45,7 +47,7 @@ impl EcsCluster {
             instances: Vec::new(),
             task_definitions: Vec::new(),
             services: Vec::new(),
-            tasks: CowVec::new(),
+            tasks: TaskTable::new(),
             target_groups: Vec::new(),
             auto_scaling_groups: Vec::new(),
             file_systems: Vec::new(),

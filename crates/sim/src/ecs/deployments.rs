@@ -5,7 +5,7 @@
 //! and Application Auto Scaling can use them without depending on the service scheduler.
 
 use crate::ecs::cluster::{Ctx, EcsCluster};
-use crate::ecs::ids::{ServiceIdx, TaskDefIdx};
+use crate::ecs::ids::{ServiceIdx, TaskDefIdx, TaskIdx};
 use crate::ecs::{Deployment, DeploymentStatus, RolloutState, Suppressed, TaskStatus, messages};
 use crate::event::{EventKind, Source, Subject};
 use crate::name::Name;
@@ -165,24 +165,31 @@ pub fn refresh_counts(world: &mut EcsCluster, s: ServiceIdx) {
         .iter()
         .map(|d| crate::ecs::deployment_key(&d.id))
         .collect();
+    // Where both ids are `ecs-svc/<digits>` as Orca writes them, equal keys are equal ids
+    // (`task_table::key_is_exact`): the task's brief answers without reading the task.
+    let exact: Vec<bool> = svc
+        .deployments
+        .iter()
+        .map(|d| crate::ecs::task_table::key_is_exact(&d.id))
+        .collect();
     let mut per_dep = vec![(0u32, 0u32); svc.deployments.len()];
     let (mut running, mut pending) = (0, 0);
     for &t in &svc.tasks {
-        let task = world.task(t);
-        if !task.is_live() {
+        let brief = world.tasks.brief(t);
+        if !brief.live {
             continue;
         }
-        let run = task.last_status == TaskStatus::Running;
-        let start = task.last_status.is_starting();
+        let run = brief.last_status == TaskStatus::Running;
+        let start = brief.last_status.is_starting();
         running += u32::from(run);
         pending += u32::from(start);
-        if let Some(i) = task.deployment_id.as_ref().and_then(|id| {
-            let same = |i: usize| svc.deployments[i].id == *id;
-            match task.deployment_key {
-                Some(key) => (0..keys.len()).find(|&i| keys[i] == key && same(i)),
-                None => (0..keys.len()).find(|&i| same(i)),
-            }
-        }) {
+        let found = match brief.deployment_key {
+            Some(key) if brief.key_exact => (0..keys.len()).find(|&i| {
+                keys[i] == key && (exact[i] || same_deployment(world, t, &svc.deployments[i].id))
+            }),
+            _ => (0..keys.len()).find(|&i| same_deployment(world, t, &svc.deployments[i].id)),
+        };
+        if let Some(i) = found {
             per_dep[i].0 += u32::from(run);
             per_dep[i].1 += u32::from(start);
         }
@@ -194,4 +201,9 @@ pub fn refresh_counts(world: &mut EcsCluster, s: ServiceIdx) {
         d.running_count = r;
         d.pending_count = p;
     }
+}
+
+/// Task `t` was launched by deployment `id`.
+fn same_deployment(world: &EcsCluster, t: TaskIdx, id: &str) -> bool {
+    world.task(t).deployment_id.as_deref() == Some(id)
 }

@@ -32,6 +32,7 @@ pub mod task_lifecycle;
 pub mod task_set;
 pub mod task_set_links;
 pub mod task_sets;
+pub mod task_table;
 pub mod traffic_shift;
 pub mod volumes;
 

@@ -54,9 +54,14 @@ impl SpreadCounts {
 
     /// No task counted yet.
     pub fn empty(world: &EcsCluster, zones: &[Zone]) -> Self {
+        SpreadCounts::sized(zones.len(), world.instances.len())
+    }
+
+    /// No task counted yet, in `zones` zones on `instances` instances.
+    pub fn sized(zones: usize, instances: usize) -> Self {
         SpreadCounts {
-            per_zone: vec![0; zones.len()],
-            per_instance: vec![0; world.instances.len()],
+            per_zone: vec![0; zones],
+            per_instance: vec![0; instances],
             placements: 0,
             index: None,
         }

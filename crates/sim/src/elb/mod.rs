@@ -137,11 +137,38 @@ pub struct TargetGroup {
     pub states: Vec<TargetState>,
 }
 
+/// The first position of `key` in sorted `keys`, searching forward from `from` (where the
+/// previous search ended) when `key` is not below the key before it, and anew otherwise;
+/// leaves `from` at the first position whose key is `key` or more.
+fn first_from(keys: &[u32], key: u32, from: &mut usize) -> Option<usize> {
+    if *from > keys.len() || (*from > 0 && keys[*from - 1] >= key) {
+        *from = keys.partition_point(|&k| k < key);
+    } else {
+        while keys.get(*from).is_some_and(|&k| k < key) {
+            *from += 1;
+        }
+    }
+    (keys.get(*from) == Some(&key)).then_some(*from)
+}
+
 impl TargetGroup {
     /// Where the target of `task` is in `targets` (kept sorted by task, so this is a binary
     /// search: health gates look targets up for every task on every scheduler pass).
     pub fn position_of(&self, task: TaskIdx) -> Option<usize> {
         self.task_keys.binary_search(&task.0).ok()
+    }
+
+    /// [`TargetGroup::position_of`] for lookups that come in increasing task order (a pass
+    /// over a service's tasks): `from` is where the previous lookup ended, and the search
+    /// steps forward from there instead of starting over. Any order gives the same answer;
+    /// a task before `from` is searched for anew.
+    pub fn position_from(&self, task: TaskIdx, from: &mut usize) -> Option<usize> {
+        let at = first_from(&self.task_keys, task.0, from)?;
+        // A task with several targets here: the one `position_of` finds.
+        if self.task_keys.get(at + 1) == Some(&task.0) {
+            return self.position_of(task);
+        }
+        Some(at)
     }
 
     pub fn target_of(&self, task: TaskIdx) -> Option<&Target> {
@@ -154,8 +181,12 @@ impl TargetGroup {
 
     /// The state of the target of `task`, read from the compact `states` array.
     pub fn state_of(&self, task: TaskIdx) -> Option<TargetState> {
-        let i = self.position_of(task)?;
-        let state = self.states[i];
+        self.state_at(self.position_of(task)?)
+    }
+
+    /// The state of the target at `i` (a position in `targets`).
+    pub fn state_at(&self, i: usize) -> Option<TargetState> {
+        let state = *self.states.get(i)?;
         debug_assert_eq!(
             state, self.targets[i].state,
             "states out of step with targets"
@@ -194,5 +225,29 @@ impl TargetGroup {
             .filter(|t| t.state != TargetState::Draining && t.state != TargetState::Unused)
             .peekable();
         in_service.peek().is_some() && in_service.all(|t| t.state == TargetState::Unhealthy)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Searching forward from the last answer finds what a search from scratch finds,
+        /// in any order of questions.
+        #[test]
+        fn a_search_from_the_last_answer_agrees_with_one_from_scratch(
+            mut keys in proptest::collection::vec(0..60u32, 0..40),
+            questions in proptest::collection::vec(0..64u32, 0..60),
+        ) {
+            keys.sort_unstable();
+            let mut from = 0;
+            for key in questions {
+                let first = keys.partition_point(|&k| k < key);
+                let expected = (keys.get(first) == Some(&key)).then_some(first);
+                prop_assert_eq!(super::first_from(&keys, key, &mut from), expected);
+                prop_assert_eq!(from, first);
+            }
+        }
     }
 }

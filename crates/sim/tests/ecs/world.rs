@@ -183,3 +183,68 @@ fn awsvpc_tasks_on_ec2_stop_being_placed_when_the_subnet_is_full() {
         "(service web) was unable to place a task. Reason: InsufficientFreeAddressesInSubnet: The specified subnet does not have enough free addresses to satisfy the request."
     );
 }
+
+/// The briefs the scheduler's passes read (`ecs::task_table`) describe each task as it is: after
+/// a run, after a write (before and after a refresh), and in a clone, which does not share the
+/// original's later writes.
+#[test]
+fn a_task_brief_follows_every_write_to_its_task() {
+    use orca_sim::ecs::ids::TaskIdx;
+    use orca_sim::ecs::task_table::TaskBrief;
+
+    let mut sim = Simulation::new(common::parse(&fargate_web(3)));
+    sim.advance_to(SimTime::from_secs(120));
+    let mut tasks = sim.world().ecs_cluster().tasks.clone();
+    let all = |tasks: &orca_sim::ecs::task_table::TaskTable| {
+        (0..tasks.len()).all(|i| tasks.brief(TaskIdx(i as u32)) == TaskBrief::of(&tasks[i]))
+    };
+    // A clone starts without briefs: they are computed from the tasks, then rebuilt.
+    assert!(all(&tasks));
+    tasks.refresh();
+    assert!(all(&tasks));
+    assert!(tasks.brief(TaskIdx(0)).live);
+
+    let snapshot = tasks.clone();
+    tasks[0].last_status = TaskStatus::Stopped;
+    tasks[1].healthy_at = None;
+    // Before a refresh the written tasks' briefs are computed from them…
+    assert!(!tasks.brief(TaskIdx(0)).live);
+    assert!(!tasks.brief(TaskIdx(1)).counted);
+    assert!(all(&tasks));
+    // …and after one they are stored again.
+    tasks.refresh();
+    assert!(!tasks.brief(TaskIdx(0)).live);
+    assert!(all(&tasks));
+    // The clone taken before the writes still describes the tasks as they were.
+    assert!(snapshot.brief(TaskIdx(0)).live);
+    assert!(snapshot.brief(TaskIdx(1)).counted);
+    // Writing every task at once rebuilds every brief.
+    for t in tasks.iter_mut() {
+        t.zone = 0;
+        t.started_at = None;
+    }
+    assert!(tasks.brief(TaskIdx(2)).started_at.is_none());
+    tasks.refresh();
+    assert!(all(&tasks));
+}
+
+/// Equal deployment keys mean equal ids only for `ecs-svc/` and digits written as Orca writes
+/// them; anything else is compared as text.
+#[test]
+fn a_deployment_key_is_exact_only_for_canonical_ids() {
+    use orca_sim::ecs::deployment_key;
+    use orca_sim::ecs::task_table::key_is_exact;
+
+    assert!(key_is_exact("ecs-svc/1234567890123456789"));
+    assert!(key_is_exact("ecs-svc/0"));
+    // Two spellings of one number, a sign, a number past u64, another prefix.
+    assert!(!key_is_exact("ecs-svc/0123"));
+    assert_eq!(
+        deployment_key("ecs-svc/0123"),
+        deployment_key("ecs-svc/123")
+    );
+    assert!(!key_is_exact("ecs-svc/+5"));
+    assert!(!key_is_exact("ecs-svc/99999999999999999999"));
+    assert!(!key_is_exact("ecs-svc/"));
+    assert!(!key_is_exact("deploy/123"));
+}

@@ -11,6 +11,7 @@
 use crate::ecs::circuit_breaker;
 use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{ServiceIdx, TargetGroupIdx, TaskIdx};
+use crate::ecs::task_table::TaskBrief;
 use crate::ecs::{HealthStatus, Host, TaskStatus, UnhealthyReason, messages};
 use crate::elb::TargetState;
 use crate::event::{EventKind, HealthCheckKind, Source, Subject, text};
@@ -145,6 +146,9 @@ pub(crate) struct ServiceGates<'a> {
     /// The service's target groups, in order, unless it is blue/green (then each task's
     /// task set decides: [`crate::ecs::task_set_links::target_groups_of`]).
     target_groups: Option<Vec<TargetGroupIdx>>,
+    /// Per target group of `target_groups`, where the last lookup ended: a pass asks in the
+    /// order of the service's tasks, which is the order of each group's targets.
+    cursors: Vec<std::cell::Cell<usize>>,
 }
 
 impl<'a> ServiceGates<'a> {
@@ -156,22 +160,31 @@ impl<'a> ServiceGates<'a> {
                 .map(|lb| lb.target_group)
                 .collect()
         });
+        let cursors = target_groups.as_ref().map_or(Vec::new(), |tgs: &Vec<_>| {
+            tgs.iter().map(|_| std::cell::Cell::new(0)).collect()
+        });
         ServiceGates {
             world,
             now,
             s,
             target_groups,
+            cursors,
         }
     }
 
     /// The gate of task `t`, a task of this service.
     pub(crate) fn gate(&self, t: TaskIdx) -> Gate {
+        self.gate_of_brief(t, &self.world.tasks.brief(t))
+    }
+
+    /// The gate of task `t` from its brief (what a pass reads instead of the task: the task
+    /// itself only when it fails its container health checks).
+    pub(crate) fn gate_of_brief(&self, t: TaskIdx, task: &TaskBrief) -> Gate {
         let (world, now, s) = (self.world, self.now, self.s);
-        let task = world.task(t);
         if task.service != Some(s) {
             return health_gate(world, now, t);
         }
-        if task.last_status != TaskStatus::Running || !task.is_live() {
+        if task.last_status != TaskStatus::Running || !task.live {
             return not_running();
         }
         let svc = world.service(s);
@@ -188,7 +201,8 @@ impl<'a> ServiceGates<'a> {
             match task.health_status {
                 HealthStatus::Healthy => by.container_checks = true,
                 HealthStatus::Unhealthy if !in_grace => {
-                    let container = task
+                    let container = world
+                        .task(t)
                         .containers
                         .iter()
                         .find(|c| c.essential && c.health_status == HealthStatus::Unhealthy)
@@ -216,9 +230,18 @@ impl<'a> ServiceGates<'a> {
                 &task_sets
             }
         };
-        for &tg_idx in target_groups {
+        for (k, &tg_idx) in target_groups.iter().enumerate() {
             let tg = world.target_group(tg_idx);
-            match tg.state_of(t) {
+            let state = match self.cursors.get(k).filter(|_| self.target_groups.is_some()) {
+                Some(cursor) => {
+                    let mut from = cursor.get();
+                    let pos = tg.position_from(t, &mut from);
+                    cursor.set(from);
+                    pos.and_then(|i| tg.state_at(i))
+                }
+                None => tg.state_of(t),
+            };
+            match state {
                 Some(TargetState::Healthy) => by.load_balancer = true,
                 Some(TargetState::Unhealthy) if !in_grace => {
                     let reason = tg
@@ -246,7 +269,7 @@ impl<'a> ServiceGates<'a> {
             let at = started.plus(NO_HEALTH_CHECK_RULE);
             // Tasks of a service that was already steady when the scenario began have long
             // passed the 40 s mark (`healthy_at` is set for them at the start).
-            if now < at && task.healthy_at.is_none() {
+            if now < at && !task.counted {
                 healthy = false;
                 wake = Some(at);
                 waiting.forty_seconds = true;

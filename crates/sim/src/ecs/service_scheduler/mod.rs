@@ -110,6 +110,8 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     stops::stop_starting_on_draining(ctx, s);
     daemon::follow_instances(ctx, s);
 
+    // The pass reads the briefs of the service's tasks (`ecs::task_table`).
+    ctx.world.tasks.refresh();
     let Some(mut pass) = Pass::observe(ctx.world, ctx.now, s) else {
         return;
     };

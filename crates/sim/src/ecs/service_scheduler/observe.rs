@@ -7,7 +7,7 @@ use super::health_gate::{self, Gate};
 use crate::ecs::cluster::EcsCluster;
 use crate::ecs::ids::{ServiceIdx, TaskIdx};
 use crate::ecs::placement::SpreadCounts;
-use crate::ecs::{Host, InstanceStatus, Task, TaskStatus};
+use crate::ecs::{Host, InstanceStatus, TaskStatus};
 use crate::name::Name;
 use crate::net::Zone;
 use crate::time::SimTime;
@@ -99,19 +99,16 @@ impl Pass {
         let primary = svc.primary()?.id.clone();
         let (ids, keys) = LiveDeployments::listed(world, s);
         let gate_of = health_gate::ServiceGates::new(world, now, s);
-        // The tasks lie apart in memory, and reading one can take as long as a pass spends
-        // on it otherwise: a first loop that only asks whether each is live lets the processor
-        // fetch many at once; the second one then finds them at hand.
-        let live: Vec<(TaskIdx, &Task)> = svc
-            .tasks
-            .iter()
-            .map(|&t| (t, world.task(t)))
-            .filter(|(_, task)| task.is_live())
-            .collect();
-        let mut rows = Vec::with_capacity(live.len());
-        let mut gates = Vec::with_capacity(live.len());
-        for (t, task) in live {
-            let gate = gate_of.gate(t);
+        // The briefs of the tasks (`ecs::task_table`), not the tasks: they lie side by side,
+        // while each task sits behind its own pointer.
+        let mut rows = Vec::with_capacity(svc.tasks.len());
+        let mut gates = Vec::with_capacity(svc.tasks.len());
+        for &t in &svc.tasks {
+            let task = world.tasks.brief(t);
+            if !task.live {
+                continue;
+            }
+            let gate = gate_of.gate_of_brief(t, &task);
             let dep = task
                 .deployment_key
                 .and_then(|key| keys.iter().position(|k| *k == key))
@@ -120,13 +117,13 @@ impl Pass {
                 t,
                 dep,
                 host: task.host,
-                zone: task.zone as u32,
+                zone: task.zone,
                 running: task.last_status == TaskStatus::Running,
-                draining: on_draining_instance(world, t),
+                draining: host_draining(world, task.host),
                 live: true,
-                unhealthy: task.unhealthy_reason.is_some(),
+                unhealthy: task.unhealthy,
                 healthy: matches!(gate, Gate::Healthy(_)),
-                counted: task.healthy_at.is_some(),
+                counted: task.counted,
             });
             gates.push((t, gate));
         }
@@ -280,7 +277,12 @@ impl LiveDeployments {
 
 /// True when the task runs on a container instance that is DRAINING.
 pub(super) fn on_draining_instance(world: &EcsCluster, t: TaskIdx) -> bool {
-    match world.task(t).host {
+    host_draining(world, world.task(t).host)
+}
+
+/// True when `host` is a container instance that is DRAINING.
+fn host_draining(world: &EcsCluster, host: Host) -> bool {
+    match host {
         Host::Instance(i) => world.instance(i).status == InstanceStatus::Draining,
         _ => false,
     }

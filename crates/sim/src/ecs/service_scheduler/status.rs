@@ -22,6 +22,7 @@ const STEADY_REPEAT: Millis = DUPLICATE_MESSAGE_SUPPRESSION;
 
 /// Record the outcome of a pass.
 pub(super) fn record(ctx: &mut Ctx, pass: &Pass) {
+    ctx.world.tasks.refresh();
     deployments::refresh_counts(ctx.world, pass.s);
     let tally = Tally::of(ctx.world, ctx.now, pass);
     drop_deployments_without_tasks(ctx.world, pass);
@@ -81,7 +82,7 @@ impl Tally {
             while pass
                 .gates
                 .get(next)
-                .is_some_and(|(x, _)| !w.task(*x).is_live())
+                .is_some_and(|(x, _)| !w.tasks.brief(*x).live)
             {
                 next += 1;
             }
@@ -116,10 +117,10 @@ impl Tally {
         };
         let primary_key = deployment_key(&pass.primary);
         for &t in &svc.tasks {
-            let task = w.task(t);
+            let task = w.tasks.brief(t);
             let is_primary = task.deployment_key == Some(primary_key);
             tally.only_primary_left &= is_primary;
-            if !task.is_live() {
+            if !task.live {
                 continue;
             }
             let kind = gate_kind(t);
@@ -151,7 +152,9 @@ fn drop_deployments_without_tasks(w: &mut EcsCluster, pass: &Pass) {
         .filter(|d| {
             d.id == pass.primary || d.status == DeploymentStatus::Primary || {
                 let key = Some(deployment_key(&d.id));
-                svc.tasks.iter().any(|&t| w.task(t).deployment_key == key)
+                svc.tasks
+                    .iter()
+                    .any(|&t| w.tasks.brief(t).deployment_key == key)
             }
         })
         .map(|d| d.id.clone())

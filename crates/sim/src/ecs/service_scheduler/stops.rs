@@ -15,6 +15,7 @@ use crate::ecs::{Host, TaskStatus, UnhealthyReason, messages};
 use crate::event::{EventKind, Source, Subject, text};
 use crate::name::Name;
 use crate::net::Zone;
+use std::cmp::Reverse;
 
 /// A task a pass decided to stop, and why.
 pub(super) struct Stop {
@@ -114,10 +115,10 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
     let scaling = StopCause::Scheduler {
         deployment: primary.clone(),
     };
-    let mut old_unready = Candidates::of(old_unready);
-    let mut old_healthy = Candidates::of(old_healthy);
-    while !old_unready.is_empty() {
-        let t = pick_to_stop(&mut old_unready, &mut counts);
+    let old_unready = Candidates::of(old_unready);
+    let old_healthy = Candidates::of(old_healthy);
+    let mut picker = Picker::new(old_unready, &mut counts);
+    while let Some(t) = picker.pick() {
         stops.push(Stop {
             t,
             cause: scaling.clone(),
@@ -137,9 +138,10 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
         .filter(|r| r.live && r.draining)
         .filter(|r| !pass.failing.contains(&r.t))
         .filter(|r| !super::daemon::stops_last(world, r.t));
-    let mut drained = Candidates::of(drained);
-    while budget > 0 && !drained.is_empty() {
-        let t = pick_to_stop(&mut drained, &mut counts);
+    let mut picker = Picker::new(Candidates::of(drained), &mut counts);
+    while budget > 0
+        && let Some(t) = picker.pick()
+    {
         let deployment = world.task(t).deployment_id.clone().unwrap_or_default();
         stops.push(Stop {
             t,
@@ -161,9 +163,10 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
     if excess > 0 {
         let (unready, ready): (Vec<&Row>, Vec<&Row>) =
             primary_tasks.iter().partition(|r| !r.healthy);
-        let (mut unready, mut ready) = (Candidates::of(unready), Candidates::of(ready));
-        while excess > 0 && !unready.is_empty() {
-            let t = pick_to_stop(&mut unready, &mut counts);
+        let mut picker = Picker::new(Candidates::of(unready), &mut counts);
+        while excess > 0
+            && let Some(t) = picker.pick()
+        {
             stops.push(Stop {
                 t,
                 cause: scaling.clone(),
@@ -174,8 +177,11 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
             });
             excess -= 1;
         }
-        while excess > 0 && budget > 0 && !ready.is_empty() {
-            let t = pick_to_stop(&mut ready, &mut counts);
+        let mut picker = Picker::new(Candidates::of(ready), &mut counts);
+        while excess > 0
+            && budget > 0
+            && let Some(t) = picker.pick()
+        {
             stops.push(Stop {
                 t,
                 cause: scaling.clone(),
@@ -189,8 +195,10 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
             budget -= 1;
         }
     }
-    while budget > 0 && !old_healthy.is_empty() {
-        let t = pick_to_stop(&mut old_healthy, &mut counts);
+    let mut picker = Picker::new(old_healthy, &mut counts);
+    while budget > 0
+        && let Some(t) = picker.pick()
+    {
         stops.push(Stop {
             t,
             cause: scaling.clone(),
@@ -252,7 +260,7 @@ pub(super) fn failing_cause(world: &EcsCluster, t: TaskIdx) -> StopCause {
     }
 }
 
-/// Candidates for stopping, with what [`pick_to_stop`] compares, from the pass's rows (the
+/// Candidates for stopping, with what a [`Picker`] compares, from the pass's rows (the
 /// world does not change while a pass chooses its stops).
 struct Candidates(Vec<Candidate>);
 
@@ -263,6 +271,13 @@ struct Candidate {
     running: bool,
     zone: usize,
     instance: Option<usize>,
+}
+
+impl Candidate {
+    /// Waiting for capacity, then not RUNNING, then RUNNING: the first part of the stop order.
+    fn class(&self) -> u8 {
+        u8::from(!self.waiting) * 2 + u8::from(self.running)
+    }
 }
 
 impl Candidates {
@@ -279,10 +294,6 @@ impl Candidates {
                 .collect(),
         )
     }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 /// Choose which candidate to stop: tasks still waiting for capacity first, then those not yet
@@ -292,36 +303,158 @@ impl Candidates {
 /// "Amazon ECS services" gives it the no-strategy rule (zone with the most running tasks of the
 /// service, then the instance with the most;
 /// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html#service_scheduler_daemon>).
-fn pick_to_stop(candidates: &mut Candidates, counts: &mut SpreadCounts) -> TaskIdx {
-    let key = |c: &Candidate| {
-        let on_instance = c.instance.map_or(0, |i| counts.per_instance[i]);
-        (
-            !c.waiting,
-            c.running,
-            std::cmp::Reverse(counts.per_zone[c.zone]),
-            std::cmp::Reverse(on_instance),
-            c.t,
-        )
-    };
-    let pos = candidates
-        .0
-        .iter()
-        .enumerate()
-        .min_by_key(|(_, c)| key(c))
-        .map(|(p, _)| p)
-        .unwrap_or(0);
-    // Keys end with the task index, so the order of the rest does not matter.
-    let c = candidates.0.swap_remove(pos);
-    if !c.waiting
-        && let Some(n) = counts.per_zone.get_mut(c.zone)
-    {
-        *n = n.saturating_sub(1);
+///
+/// A [`Picker`] takes the candidates one by one in that order. It holds the spread counts
+/// while it picks (each pick lowers the counts of its zone and instance, which moves the
+/// candidates that share them down the order) and keeps the candidates of each zone sorted by
+/// the rest of the order, so a pick costs a few steps rather than a look at every candidate.
+struct Picker<'a> {
+    counts: &'a mut SpreadCounts,
+    /// The candidates until the first pick sorts them (a pass often picks none).
+    unsorted: Option<Candidates>,
+    /// Per zone, its candidates sorted by [`Key`], the first to pick last (so it pops).
+    zones: Vec<Vec<Key>>,
+    /// The candidates on instances, as (instance, task, zone position), sorted: who moves
+    /// when a pick lowers an instance's count.
+    on_instance: Vec<(usize, TaskIdx, usize)>,
+    /// The class of each candidate on an instance, by task (sorted by task).
+    classes: Vec<(TaskIdx, u8, usize)>,
+}
+
+/// A candidate's place within its zone: its class (waiting for capacity, then not RUNNING,
+/// then RUNNING), then the most tasks on its instance, then the oldest.
+type Key = (u8, Reverse<u32>, TaskIdx);
+
+impl<'a> Picker<'a> {
+    fn new(candidates: Candidates, counts: &'a mut SpreadCounts) -> Self {
+        Picker {
+            counts,
+            unsorted: Some(candidates),
+            zones: Vec::new(),
+            on_instance: Vec::new(),
+            classes: Vec::new(),
+        }
     }
-    if let Some(i) = c.instance {
-        let n = &mut counts.per_instance[i];
-        *n = n.saturating_sub(1);
+
+    /// Sort the candidates by the counts as they are at the first pick.
+    fn sort(&mut self, candidates: Candidates) {
+        let counts = &*self.counts;
+        let zone_count = counts.per_zone.len().max(1);
+        let mut zones: Vec<Vec<Key>> = vec![Vec::new(); zone_count];
+        let mut on_instance = Vec::new();
+        let mut classes = Vec::new();
+        for c in candidates.0 {
+            let zone = c.zone.min(zone_count - 1);
+            let key = Self::key(counts, c.class(), c.instance, c.t);
+            zones[zone].push(key);
+            if let Some(i) = c.instance {
+                on_instance.push((i, c.t, zone));
+                classes.push((c.t, c.class(), i));
+            }
+        }
+        for z in &mut zones {
+            z.sort_unstable_by(|a, b| b.cmp(a));
+        }
+        on_instance.sort_unstable();
+        classes.sort_unstable();
+        self.zones = zones;
+        self.on_instance = on_instance;
+        self.classes = classes;
     }
-    c.t
+
+    fn key(counts: &SpreadCounts, class: u8, instance: Option<usize>, t: TaskIdx) -> Key {
+        let on_instance = instance.map_or(0, |i| counts.per_instance[i]);
+        (class, Reverse(on_instance), t)
+    }
+
+    /// The next task to stop, or `None` when no candidate is left.
+    fn pick(&mut self) -> Option<TaskIdx> {
+        if let Some(candidates) = self.unsorted.take() {
+            self.sort(candidates);
+        }
+        #[cfg(debug_assertions)]
+        let expected = self.slow_pick();
+        // The zone whose first candidate comes first: lowest class, then the zone with the
+        // most tasks, then the rest of the key (the zone's count is the same for all of its
+        // candidates, so each zone's own order decides within it).
+        let per_zone = &self.counts.per_zone;
+        let (zone, _) = self
+            .zones
+            .iter()
+            .enumerate()
+            .filter_map(|(z, keys)| {
+                let &(class, on_instance, t) = keys.last()?;
+                let in_zone = per_zone.get(z).copied().unwrap_or(0);
+                Some((z, (class, Reverse(in_zone), on_instance, t)))
+            })
+            .min_by_key(|(_, key)| *key)?;
+        let (class, _, t) = self.zones[zone].pop()?;
+        if class >= 2
+            && let Some(n) = self.counts.per_zone.get_mut(zone)
+        {
+            *n = n.saturating_sub(1);
+        }
+        self.lower_instance(t);
+        #[cfg(debug_assertions)]
+        debug_assert_eq!(Some(t), expected, "the picker and the stop order disagree");
+        Some(t)
+    }
+
+    /// The instance of picked task `t`, if any, has one task fewer: the other candidates
+    /// there move down their zone.
+    fn lower_instance(&mut self, t: TaskIdx) {
+        let Ok(at) = self.classes.binary_search_by_key(&t, |(x, _, _)| *x) else {
+            return;
+        };
+        let i = self.classes[at].2;
+        let from = self.on_instance.partition_point(|(j, _, _)| *j < i);
+        let to = self.on_instance.partition_point(|(j, _, _)| *j <= i);
+        let mut moved = Vec::new();
+        for &(_, other, z) in &self.on_instance[from..to] {
+            if other == t {
+                continue;
+            }
+            let Ok(c) = self.classes.binary_search_by_key(&other, |(x, _, _)| *x) else {
+                continue;
+            };
+            let old = Self::key(self.counts, self.classes[c].1, Some(i), other);
+            let keys = &mut self.zones[z];
+            // Sorted descending: search with the order reversed.
+            if let Ok(p) = keys.binary_search_by(|k| old.cmp(k)) {
+                keys.remove(p);
+                moved.push((z, self.classes[c].1, other));
+            }
+        }
+        let n = &mut self.counts.per_instance[i];
+        *n = n.saturating_sub(1);
+        for (z, class, other) in moved {
+            let new = Self::key(self.counts, class, Some(i), other);
+            let keys = &mut self.zones[z];
+            let p = keys.partition_point(|k| *k > new);
+            keys.insert(p, new);
+        }
+    }
+
+    /// The first candidate by the whole stop order, found by looking at every one (what
+    /// debug builds check each pick against).
+    #[cfg(debug_assertions)]
+    fn slow_pick(&self) -> Option<TaskIdx> {
+        let instance_of: std::collections::HashMap<TaskIdx, usize> =
+            self.classes.iter().map(|&(t, _, i)| (t, i)).collect();
+        self.zones
+            .iter()
+            .enumerate()
+            .flat_map(|(z, keys)| keys.iter().map(move |k| (z, *k)))
+            .map(|(z, (class, _, t))| {
+                let on_instance = instance_of
+                    .get(&t)
+                    .map_or(0, |&i| self.counts.per_instance[i]);
+                let in_zone = self.counts.per_zone.get(z).copied().unwrap_or(0);
+                (class, Reverse(in_zone), Reverse(on_instance), t)
+            })
+            .min()
+            .map(|(_, _, _, t)| t)
+    }
 }
 
 /// Report the stops of a pass the way ECS does (running and pending tasks separately), then
@@ -372,5 +505,108 @@ pub(super) fn execute(ctx: &mut Ctx, name: &Name, stops: Vec<Stop>) {
     for stop in stops {
         ctx.world.task_mut(stop.t).explain(now, stop.why);
         task_lifecycle::stop(ctx, stop.t, stop.cause);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ecs::ids::InstanceIdx;
+    use proptest::prelude::*;
+
+    /// The stop order as the scheduler wrote it before the [`Picker`]: every candidate's whole
+    /// key, looked at on every pick.
+    fn linear(mut candidates: Vec<Candidate>, counts: &mut SpreadCounts) -> Vec<TaskIdx> {
+        let mut picked = Vec::new();
+        while !candidates.is_empty() {
+            let key = |c: &Candidate| {
+                let on_instance = c.instance.map_or(0, |i| counts.per_instance[i]);
+                (
+                    !c.waiting,
+                    c.running,
+                    Reverse(counts.per_zone[c.zone]),
+                    Reverse(on_instance),
+                    c.t,
+                )
+            };
+            let pos = (0..candidates.len())
+                .min_by_key(|&p| key(&candidates[p]))
+                .unwrap_or(0);
+            let c = candidates.swap_remove(pos);
+            if !c.waiting {
+                counts.per_zone[c.zone] = counts.per_zone[c.zone].saturating_sub(1);
+            }
+            if let Some(i) = c.instance {
+                counts.per_instance[i] = counts.per_instance[i].saturating_sub(1);
+            }
+            picked.push(c.t);
+        }
+        picked
+    }
+
+    /// (waiting, running, zone, instance) per candidate, and live tasks that are not
+    /// candidates, on 3 zones and 6 instances (instance i is in zone i % 3).
+    type Shape = (bool, bool, usize, Option<usize>);
+
+    fn shapes() -> impl Strategy<Value = (Vec<Shape>, Vec<usize>)> {
+        let candidate = (
+            any::<bool>(),
+            any::<bool>(),
+            0..3usize,
+            proptest::option::of(0..6usize),
+        )
+            .prop_map(|(waiting, running, zone, instance)| {
+                if waiting {
+                    (true, false, zone, None)
+                } else {
+                    (false, running, instance.map_or(zone, |i| i % 3), instance)
+                }
+            });
+        (
+            proptest::collection::vec(candidate, 0..40),
+            proptest::collection::vec(0..6usize, 0..20),
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn the_picker_stops_in_the_documented_order((shape, others) in shapes()) {
+            let candidates: Vec<Candidate> = shape
+                .iter()
+                .enumerate()
+                .map(|(n, &(waiting, running, zone, instance))| Candidate {
+                    t: TaskIdx(n as u32 * 3 + 1),
+                    waiting,
+                    running,
+                    zone,
+                    instance,
+                })
+                .collect();
+            let mut counts = SpreadCounts::sized(3, 6);
+            for c in &candidates {
+                let host = match (c.waiting, c.instance) {
+                    (true, _) => Host::AwaitingCapacity,
+                    (false, Some(i)) => Host::Instance(InstanceIdx(i as u32)),
+                    (false, None) => Host::Fargate,
+                };
+                counts.add(host, c.zone);
+            }
+            for &i in &others {
+                counts.add(Host::Instance(InstanceIdx(i as u32)), i % 3);
+            }
+            let mut reference = SpreadCounts::sized(3, 6);
+            reference.per_zone.clone_from(&counts.per_zone);
+            reference.per_instance.clone_from(&counts.per_instance);
+            let expected = linear(candidates.clone(), &mut reference);
+
+            let mut picker = Picker::new(Candidates(candidates), &mut counts);
+            let mut picked = Vec::new();
+            while let Some(t) = picker.pick() {
+                picked.push(t);
+            }
+            prop_assert_eq!(picked, expected);
+            prop_assert_eq!(&counts.per_zone, &reference.per_zone);
+            prop_assert_eq!(&counts.per_instance, &reference.per_instance);
+        }
     }
 }

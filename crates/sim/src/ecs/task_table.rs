@@ -1,0 +1,241 @@
+//! The cluster's tasks, with a compact [`TaskBrief`] of each beside them for the loops that
+//! read every task of a service (the scheduler's pass, the deployment counts).
+//!
+//! Each `Task` sits behind its own pointer (a [`CowVec`], so snapshots share them), and a
+//! pass over a service of 1,000 tasks spent most of its time waiting for each task's first
+//! cache line (`benches/simulate.rs`). The briefs lie side by side (64 bytes each); a pass
+//! reads them instead.
+//!
+//! Keeping them in step: every write to a task goes through this table (`IndexMut`, `get_mut`,
+//! `iter_mut`, ...), which marks its brief stale; [`TaskTable::refresh`] rewrites the stale
+//! ones. [`TaskTable::brief`] is right whatever the order: a stale brief is computed from the
+//! task instead. So a refresh only makes reads faster, and a forgotten one cannot make them
+//! wrong. Debug builds (every test) check each fresh brief they read against its task.
+//!
+//! The briefs are a cache, not state: a clone (a playback's snapshot) does not copy them (it
+//! costs a pointer per task, as before), and the first refresh after restoring one rebuilds
+//! them. Equality, `Debug` and serialization are those of the tasks.
+
+use std::fmt;
+use std::ops::{Deref, Index, IndexMut};
+
+use serde::{Serialize, Serializer};
+
+use crate::cow_vec::CowVec;
+use crate::ecs::ids::{ServiceIdx, TaskDefIdx, TaskIdx};
+use crate::ecs::{HealthStatus, Host, Task, TaskStatus};
+use crate::time::SimTime;
+
+/// What the hot loops read of a task, copied out of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaskBrief {
+    pub started_at: Option<SimTime>,
+    /// `Task::deployment_key`.
+    pub deployment_key: Option<u64>,
+    pub host: Host,
+    pub service: Option<ServiceIdx>,
+    pub task_definition: TaskDefIdx,
+    pub zone: u32,
+    pub last_status: TaskStatus,
+    pub health_status: HealthStatus,
+    /// `Task::is_live`.
+    pub live: bool,
+    /// It counted as healthy for its deployment (`healthy_at` is set).
+    pub counted: bool,
+    /// The scheduler acted on a failed health check of it (`unhealthy_reason` is set).
+    pub unhealthy: bool,
+    /// Its `deployment_id` is `ecs-svc/` and digits that `deployment_key` reads back
+    /// exactly, so equal keys of two such ids mean equal ids.
+    pub key_exact: bool,
+    /// Written since the last refresh: read the task instead.
+    stale: bool,
+}
+
+impl TaskBrief {
+    pub fn of(task: &Task) -> TaskBrief {
+        TaskBrief {
+            started_at: task.started_at,
+            deployment_key: task.deployment_key,
+            host: task.host,
+            service: task.service,
+            task_definition: task.task_definition,
+            zone: task.zone as u32,
+            last_status: task.last_status,
+            health_status: task.health_status,
+            live: task.is_live(),
+            counted: task.healthy_at.is_some(),
+            unhealthy: task.unhealthy_reason.is_some(),
+            key_exact: task.deployment_id.as_deref().is_some_and(key_is_exact),
+            stale: false,
+        }
+    }
+}
+
+/// `ecs-svc/` and digits with no leading zero that fit a `u64`: [`crate::ecs::deployment_key`]
+/// is then the number, and two such ids with the same key are the same id.
+pub fn key_is_exact(id: &str) -> bool {
+    id.strip_prefix("ecs-svc/").is_some_and(|digits| {
+        !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !(digits.len() > 1 && digits.starts_with('0'))
+            && digits.parse::<u64>().is_ok()
+    })
+}
+
+/// The cluster's tasks and their briefs. Reads go to the [`CowVec`] (`Deref`); writes go
+/// through the methods here, which mark what they write stale.
+#[derive(Default)]
+pub struct TaskTable {
+    tasks: CowVec<Task>,
+    /// `briefs[i]` describes `tasks[i]` unless it is marked stale; shorter than `tasks` after a
+    /// clone (the missing ones are computed when read, and rebuilt by a refresh).
+    briefs: Vec<TaskBrief>,
+    /// The positions marked stale since the last refresh, each once.
+    stale: Vec<u32>,
+}
+
+impl TaskTable {
+    pub const fn new() -> Self {
+        TaskTable {
+            tasks: CowVec::new(),
+            briefs: Vec::new(),
+            stale: Vec::new(),
+        }
+    }
+
+    /// The brief of task `t`, as it is now.
+    pub fn brief(&self, t: TaskIdx) -> TaskBrief {
+        let i = t.0 as usize;
+        match self.briefs.get(i) {
+            Some(b) if !b.stale => {
+                #[cfg(debug_assertions)]
+                debug_assert_eq!(
+                    *b,
+                    TaskBrief::of(&self.tasks[i]),
+                    "the brief of task {} is out of step with it",
+                    self.tasks[i].id
+                );
+                *b
+            }
+            _ => TaskBrief::of(&self.tasks[i]),
+        }
+    }
+
+    /// Rewrite the briefs of the tasks written since the last refresh (all of them after a
+    /// clone).
+    pub fn refresh(&mut self) {
+        if self.briefs.len() != self.tasks.len() {
+            self.stale.clear();
+            self.briefs = self.tasks.iter().map(TaskBrief::of).collect();
+            return;
+        }
+        for i in self.stale.drain(..) {
+            let i = i as usize;
+            self.briefs[i] = TaskBrief::of(&self.tasks[i]);
+        }
+    }
+
+    fn mark(&mut self, i: usize) {
+        if let Some(b) = self.briefs.get_mut(i)
+            && !b.stale
+        {
+            b.stale = true;
+            self.stale.push(i as u32);
+        }
+    }
+
+    /// Every brief is to be rebuilt (after a write to many tasks).
+    fn mark_all(&mut self) {
+        self.briefs.clear();
+        self.stale.clear();
+    }
+
+    pub fn push(&mut self, task: Task) {
+        if self.briefs.len() == self.tasks.len() {
+            self.briefs.push(TaskBrief::of(&task));
+        }
+        self.tasks.push(task);
+    }
+
+    pub fn get_mut(&mut self, index: usize) -> Option<&mut Task> {
+        self.mark(index);
+        self.tasks.get_mut(index)
+    }
+
+    /// Every task, writable (every brief is rebuilt at the next refresh).
+    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Task> + ExactSizeIterator {
+        self.mark_all();
+        self.tasks.iter_mut()
+    }
+}
+
+impl Deref for TaskTable {
+    type Target = CowVec<Task>;
+
+    fn deref(&self) -> &CowVec<Task> {
+        &self.tasks
+    }
+}
+
+impl Index<usize> for TaskTable {
+    type Output = Task;
+
+    fn index(&self, index: usize) -> &Task {
+        &self.tasks[index]
+    }
+}
+
+impl IndexMut<usize> for TaskTable {
+    fn index_mut(&mut self, index: usize) -> &mut Task {
+        self.mark(index);
+        &mut self.tasks[index]
+    }
+}
+
+impl<'a> IntoIterator for &'a TaskTable {
+    type Item = &'a Task;
+    type IntoIter = crate::cow_vec::Iter<'a, Task>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.tasks.iter()
+    }
+}
+
+/// Cheap: shares every task, and leaves the briefs to be rebuilt.
+impl Clone for TaskTable {
+    fn clone(&self) -> Self {
+        TaskTable {
+            tasks: self.tasks.clone(),
+            briefs: Vec::new(),
+            stale: Vec::new(),
+        }
+    }
+}
+
+impl PartialEq for TaskTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.tasks == other.tasks
+    }
+}
+
+impl fmt::Debug for TaskTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.tasks.fmt(f)
+    }
+}
+
+impl Serialize for TaskTable {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.tasks.serialize(serializer)
+    }
+}
+
+impl FromIterator<Task> for TaskTable {
+    fn from_iter<I: IntoIterator<Item = Task>>(iter: I) -> Self {
+        let mut table = TaskTable::new();
+        for task in iter {
+            table.push(task);
+        }
+        table
+    }
+}
