@@ -7,12 +7,10 @@
 //! timer queue, the seeded randomness and the log. This module sits below every controller and
 //! the engine sits above them, so controllers never import the engine.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use crate::ecr::Registry;
 use crate::ecs::ids::{InstanceIdx, ServiceIdx, TargetGroupIdx, TaskIdx};
 use crate::event::{Event, EventKind, Message, Source, Subject};
+use crate::min_heap::MinHeap;
 use crate::net::Network;
 use crate::rng::Rngs;
 use crate::scenario::spec::TimingsSpec;
@@ -88,7 +86,7 @@ pub enum EcrTimer {
 /// in a fresh run of the scenario that contains it.
 #[derive(Debug, Clone, Default)]
 pub struct Timers {
-    heap: BinaryHeap<Reverse<(SimTime, u64, Timer)>>,
+    heap: MinHeap<(SimTime, u64, Timer)>,
     seq: u64,
 }
 
@@ -98,29 +96,28 @@ const SCHEDULED: u64 = 1 << 32;
 impl Timers {
     pub fn schedule(&mut self, at: SimTime, timer: Timer) {
         self.seq += 1;
-        self.heap.push(Reverse((at, SCHEDULED + self.seq, timer)));
+        self.heap.push((at, SCHEDULED + self.seq, timer));
     }
 
     /// Queue the timeline's entry `index` at `at`.
     pub fn schedule_timeline(&mut self, at: SimTime, index: u32) {
         self.heap
-            .push(Reverse((at, u64::from(index), Timer::Timeline(index))));
+            .push((at, u64::from(index), Timer::Timeline(index)));
     }
 
     /// Take a timeline entry out of the queue (an intervention undone).
     pub fn cancel_timeline(&mut self, index: u32) {
-        self.heap
-            .retain(|Reverse((_, _, t))| *t != Timer::Timeline(index));
+        self.heap.retain(|(_, _, t)| *t != Timer::Timeline(index));
     }
 
     pub fn next_at(&self) -> Option<SimTime> {
-        self.heap.peek().map(|Reverse((t, _, _))| *t)
+        self.heap.peek().map(|(t, _, _)| *t)
     }
 
     /// The next timer due at or before `now`, in the order they were scheduled.
     pub fn pop_due(&mut self, now: SimTime) -> Option<Timer> {
         if self.next_at()? <= now {
-            self.heap.pop().map(|Reverse((_, _, t))| t)
+            self.heap.pop().map(|(_, _, t)| t)
         } else {
             None
         }

@@ -18,6 +18,7 @@ pub mod insights;
 pub mod k8s;
 pub mod logs;
 pub mod manifest;
+pub mod min_heap;
 pub mod name;
 pub mod net;
 pub mod probe;
