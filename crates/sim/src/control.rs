@@ -110,6 +110,11 @@ impl Timers {
         self.heap.retain(|(_, _, t)| *t != Timer::Timeline(index));
     }
 
+    /// The next timer to run, if any.
+    pub fn peek(&self) -> Option<&Timer> {
+        self.heap.peek().map(|(_, _, t)| t)
+    }
+
     pub fn next_at(&self) -> Option<SimTime> {
         self.heap.peek().map(|(t, _, _)| *t)
     }

@@ -21,6 +21,7 @@ pub mod manifest;
 pub mod min_heap;
 pub mod name;
 pub mod net;
+pub mod prefetch;
 pub mod probe;
 pub mod rng;
 pub mod scenario;

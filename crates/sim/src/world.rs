@@ -32,6 +32,35 @@ pub struct World {
 }
 
 impl World {
+    /// Hint that the object `timer` reads first will be read soon ([`crate::prefetch`]).
+    pub fn prefetch_for(&self, timer: &crate::control::Timer) {
+        use crate::control::{EcsTimer, Timer};
+        let (Timer::Ecs(timer), Some(ecs)) = (timer, &self.ecs) else {
+            return;
+        };
+        match *timer {
+            EcsTimer::TaskStep(t)
+            | EcsTimer::ContainerHealth(t)
+            | EcsTimer::ContainerExit(t)
+            | EcsTimer::ContainerDeps(t)
+            | EcsTimer::AppCalls(t) => {
+                if let Some(task) = ecs.tasks.get(t.0 as usize) {
+                    crate::prefetch::hint(task);
+                }
+            }
+            EcsTimer::Target(tg, t) => {
+                if let Some(target) = ecs
+                    .target_groups
+                    .get(tg.0 as usize)
+                    .and_then(|g| g.target_of(t))
+                {
+                    crate::prefetch::hint(target);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// A rough size of the world in bytes: the objects that grow with a run (tasks, pods,
     /// targets, metric samples) at a typical size each. The playback keeps its snapshots
     /// within a budget with it.

@@ -373,7 +373,7 @@ impl AppFate {
 pub use crate::why::Why;
 
 /// `repr(C)`, with what every scheduler pass reads of every live task first (liveness, status,
-/// host, service, deployment, health timing): a pass over a service reads each of its tasks,
+/// host, service, deployment, health timing, the next step's moment): a pass over a service reads each of its tasks,
 /// each behind its own pointer, and with these fields together that costs one or two cache
 /// lines per task instead of most of the struct (`benches/simulate.rs`). The order is not
 /// visible: events serialize on their own, and nothing keeps a serialized `Task`.
@@ -386,6 +386,9 @@ pub struct Task {
     /// The task reached RUNNING at some point.
     pub reached_running: bool,
     pub launch_type: LaunchType,
+    /// The next lifecycle step is due at this moment (read first by every step's timer, to
+    /// tell a due step from one rescheduled since).
+    pub next_step_at: Option<SimTime>,
     pub host: Host,
     pub service: Option<ServiceIdx>,
     pub task_definition: TaskDefIdx,
@@ -419,8 +422,6 @@ pub struct Task {
     pub stopped_reason: Option<String>,
     /// Why the task is as it is, oldest first.
     pub why: Vec<Why>,
-    /// The next lifecycle step is due at this moment.
-    pub next_step_at: Option<SimTime>,
     /// The next container health verdict change is due at this moment.
     pub health_next_at: Option<SimTime>,
     /// The image pull will fail with this stoppedReason.

@@ -417,6 +417,7 @@ impl Simulation {
     fn process_instant(&mut self, at: SimTime, log_start: usize) {
         self.state.world.now = at;
         let mut guard = 0usize;
+        let scenario = self.scenario.clone();
         while let Some(timer) = self.state.timers.pop_due(at) {
             guard += 1;
             if guard > MAX_TIMERS_PER_INSTANT {
@@ -424,10 +425,12 @@ impl Simulation {
                 break;
             }
             self.work += 1;
-            let scenario = self.scenario.clone();
+            // The object the next timer reads first comes into the cache meanwhile.
+            if let Some(next) = self.state.timers.peek() {
+                self.state.world.prefetch_for(next);
+            }
             self.with_ctx(at, |ctx| dispatch(ctx, &scenario, timer));
         }
-        let scenario = self.scenario.clone();
         let fired = std::mem::take(&mut self.state.quiz_fired);
         let mut fired = fired;
         self.with_ctx(at, |ctx| quiz::check(ctx, &scenario, &mut fired, log_start));
