@@ -223,6 +223,7 @@ fn create(
         service: Some(service),
         deployment_id: Some(deployment_id.clone()),
         deployment_key: Some(crate::ecs::deployment_key(deployment_id)),
+        deployment_key_exact: crate::ecs::task_table::key_is_exact(deployment_id),
         started_by: deployment_id.to_string(),
         launch_type: svc.launch_type,
         capacity_provider,

@@ -53,6 +53,12 @@ pub struct TaskBrief {
 
 impl TaskBrief {
     pub fn of(task: &Task) -> TaskBrief {
+        debug_assert_eq!(
+            task.deployment_key_exact,
+            task.deployment_id.as_deref().is_some_and(key_is_exact),
+            "task {}: deployment_key_exact out of step with its deployment id",
+            task.id
+        );
         TaskBrief {
             started_at: task.started_at,
             deployment_key: task.deployment_key,
@@ -65,7 +71,7 @@ impl TaskBrief {
             live: task.is_live(),
             counted: task.healthy_at.is_some(),
             unhealthy: task.unhealthy_reason.is_some(),
-            key_exact: task.deployment_id.as_deref().is_some_and(key_is_exact),
+            key_exact: task.deployment_key_exact,
             stale: false,
         }
     }
