@@ -23,6 +23,15 @@
 //!   (open 0.435 G, seeks 1.079 G; the gates 0.351 G, were 0.383 G): −11 % in all since before.
 //!   Not measured at 4,000 or 10,000 tasks (no time left).
 //!
+//! - 2026-12-04 at 22:40 UTC, idle, back to back with the 19:40 build: 10,000 tasks open in
+//!   0.68–0.76 s (was 0.91–0.94 s), seek median 3.4–3.6 ms (3.8–4.0), p95 5.0–5.4 ms
+//!   (5.4–5.7), peak RSS 373 MB (368 MB). A snapshot does not copy the task briefs
+//!   (`ecs::task_table`), so the first pass after a seek rebuilds them (20,000 tasks): that
+//!   first made seeks slower (median 4.6 ms) until a task kept whether its deployment id reads
+//!   back from its key, which the rebuild had parsed from the id's text. Rebuilding a few
+//!   hundred briefs per pass instead measured worse (median 10 ms: the missing briefs are
+//!   each computed again on every read).
+//!
 //! Where the time goes (callgrind, 4,000 tasks): the scheduler's passes are ~80 % of all
 //! instructions, opening and seeking alike — the health gate of every live task on every pass
 //! (~30 %), the pass's tally and counts (`status`, `refresh_counts`: ~20 %), placement spread
