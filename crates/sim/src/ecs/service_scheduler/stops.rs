@@ -317,7 +317,8 @@ struct Picker<'a> {
     /// The candidates on instances, as (instance, task, zone position), sorted: who moves
     /// when a pick lowers an instance's count.
     on_instance: Vec<(usize, TaskIdx, usize)>,
-    /// The class of each candidate on an instance, by task (sorted by task).
+    /// (task, class, instance) of each candidate on an instance, sorted by task: what a pick
+    /// looks up of the task it took.
     classes: Vec<(TaskIdx, u8, usize)>,
 }
 
