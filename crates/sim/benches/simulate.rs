@@ -89,6 +89,7 @@
 //!   reads first (`prefetch.rs`), and a task's next-step moment sits with its hot fields: −3 %.
 //!   Fetching, in the same way, the task id that the timer after next will clone measured no
 //!   different, nor did fetching ahead while the briefs are rebuilt; both were left out.
+//!
 //! What remains is spread thin: the passes about half of the hour (sweeps of ~700 rows, and
 //! the real work of 20,000 starts and 10,000 stops), making the events (224 bytes each: the
 //! copy into the log and its page faults are ~8 %), first reads of tasks and targets.
