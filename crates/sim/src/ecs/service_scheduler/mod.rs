@@ -115,15 +115,9 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     let Some(mut pass) = Pass::observe(ctx.world, ctx.now, s) else {
         return;
     };
-    // A task that already counted as healthy has nothing to record.
-    let to_record = pass.gates.iter().zip(&pass.rows);
-    health_gate::record(
-        ctx,
-        s,
-        to_record
-            .filter(|(_, row)| !(row.healthy && row.counted))
-            .map(|(gate, _)| gate),
-    );
+    // The gates of tasks that already counted as healthy and still are were not kept: they
+    // have nothing to record.
+    health_gate::record(ctx, s, &pass.gates);
     pass.failing_noticed();
 
     if let Some(stop) = starts::stop_first_for_replacement(ctx.world, &pass) {

@@ -33,8 +33,8 @@ pub(super) struct Row {
     pub unhealthy: bool,
     /// Its health gate is open (`Gate::Healthy`) when the pass began.
     pub healthy: bool,
-    /// It counted as healthy for the deployment before this pass (`healthy_at` set).
-    pub counted: bool,
+    /// Its health gate says it fails its health checks (`Gate::Failing`) when the pass began.
+    pub failing: bool,
 }
 
 impl Row {
@@ -64,7 +64,9 @@ pub(super) struct Pass {
     /// The service's live tasks when the pass began, in the service's order.
     pub rows: Vec<Row>,
     pub deployments: LiveDeployments,
-    /// The health gate of each live task, in `rows` order.
+    /// The health gates the pass records, in `rows` order: those of the live tasks that had
+    /// not counted as healthy yet or are not healthy now (a task that counted and still is
+    /// has nothing to record; its row says what the rest of the pass needs).
     pub gates: Vec<(TaskIdx, Gate)>,
     /// Failing tasks to stop once their replacements have started (emptied when there is no
     /// room and one stops first instead).
@@ -102,7 +104,7 @@ impl Pass {
         // The briefs of the tasks (`ecs::task_table`), not the tasks: they lie side by side,
         // while each task sits behind its own pointer.
         let mut rows = Vec::with_capacity(svc.tasks.len());
-        let mut gates = Vec::with_capacity(svc.tasks.len());
+        let mut gates = Vec::new();
         for &t in &svc.tasks {
             let task = world.tasks.brief(t);
             if !task.live {
@@ -123,9 +125,11 @@ impl Pass {
                 live: true,
                 unhealthy: task.unhealthy,
                 healthy: matches!(gate, Gate::Healthy(_)),
-                counted: task.counted,
+                failing: matches!(gate, Gate::Failing(_)),
             });
-            gates.push((t, gate));
+            if !(matches!(gate, Gate::Healthy(_)) && task.counted) {
+                gates.push((t, gate));
+            }
         }
         // [inferred] A DAEMON service's task on a DRAINING instance is not counted against the
         // upper bound: its instance no longer wants one, and the new instance that replaces
@@ -136,11 +140,7 @@ impl Pass {
         } else {
             rows.len()
         };
-        let failing = gates
-            .iter()
-            .filter(|(_, g)| matches!(g, Gate::Failing(_)))
-            .map(|(t, _)| *t)
-            .collect();
+        let failing = rows.iter().filter(|r| r.failing).map(|r| r.t).collect();
         Some(Pass {
             s,
             name: svc.name.clone(),
@@ -211,10 +211,8 @@ impl Pass {
     /// The scheduler acted on the failed health checks of the failing tasks (`health_gate::
     /// record` gave each an `unhealthy_reason`).
     pub fn failing_noticed(&mut self) {
-        for (row, (_, gate)) in self.rows.iter_mut().zip(&self.gates) {
-            if matches!(gate, Gate::Failing(_)) {
-                row.unhealthy = true;
-            }
+        for row in self.rows.iter_mut().filter(|r| r.failing) {
+            row.unhealthy = true;
         }
     }
 

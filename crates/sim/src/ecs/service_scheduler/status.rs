@@ -5,7 +5,7 @@
 //! docs/rules/ecs-service-events.md#deployment-and-steady-state).
 
 use super::health_gate::{Gate, health_gate};
-use super::observe::Pass;
+use super::observe::{Pass, Row};
 use super::starts::DUPLICATE_MESSAGE_SUPPRESSION;
 use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::TaskIdx;
@@ -66,35 +66,41 @@ impl Tally {
     fn of(w: &EcsCluster, now: SimTime, pass: &Pass) -> Tally {
         // Gates computed at the start of this pass still hold (same moment; stopped tasks are
         // no longer live); only tasks launched in this pass are new, and they are not RUNNING.
+        // The rows say which gates were open or failing.
         let kind_of = |g: &Gate| match g {
             Gate::Healthy(_) => 0u8,
             Gate::NotYet { .. } => 1,
             Gate::Failing(_) => 2,
         };
-        // The gates are in the order of the service's tasks when the pass began, and the pass
+        let row_kind = |r: &Row| match (r.healthy, r.failing) {
+            (true, _) => 0u8,
+            (false, false) => 1,
+            (false, true) => 2,
+        };
+        // The rows are in the order of the service's tasks when the pass began, and the pass
         // only appends tasks to that list or takes stopped ones out: one walk in step with the
-        // service's tasks finds each gate (stepping over tasks stopped since). Should the order ever differ, the gates are looked
-        // up by task instead (sorted once, on the first miss).
+        // service's tasks finds each row (stepping over tasks stopped since). Should the order
+        // ever differ, the rows are looked up by task instead (sorted once, on the first miss).
         let mut next = 0usize;
         let mut sorted: Option<Vec<(TaskIdx, u8)>> = None;
         let mut gate_kind = |t: TaskIdx| -> u8 {
             // Tasks that stopped during the pass are not asked for: step over them.
             while pass
-                .gates
+                .rows
                 .get(next)
-                .is_some_and(|(x, _)| !w.tasks.brief(*x).live)
+                .is_some_and(|r| !w.tasks.brief(r.t).live)
             {
                 next += 1;
             }
-            if let Some((x, g)) = pass.gates.get(next)
-                && *x == t
+            if let Some(r) = pass.rows.get(next)
+                && r.t == t
             {
                 next += 1;
-                return kind_of(g);
+                return row_kind(r);
             }
             let known = sorted.get_or_insert_with(|| {
                 let mut known: Vec<(TaskIdx, u8)> =
-                    pass.gates.iter().map(|(t, g)| (*t, kind_of(g))).collect();
+                    pass.rows.iter().map(|r| (r.t, row_kind(r))).collect();
                 known.sort_unstable_by_key(|(t, _)| *t);
                 known
             });
