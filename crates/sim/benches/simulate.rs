@@ -72,10 +72,10 @@
 //! packed `u128` key for the timer heap's (moment, order) pairs: 190–195 ms either way.
 //! Callgrind, `TASKS=2000`, the five checked runs: 1.62 G → 1.37 G instructions.
 //!
-//! 2026-12-04 at 22:45 UTC (briefs, picker, heap, prefetch). Criterion, back to back with the
-//! 19:40 build on the same machine (slower today than at 19:40): the hour 0.198 s → 0.161 s
-//! (≈ 22,400×), build + hour 0.215 s → 0.196 s; the same events and texts. The steps, each
-//! measured in alternating checked runs:
+//! 2026-12-04 at 23:25 UTC (briefs, picker, heap, prefetch, fewer gates). Criterion, back to
+//! back with the 19:40 build on the same machine (slower tonight than at 19:40): the hour
+//! 0.193 s → 0.157 s (≈ 23,000×), build + hour 0.206 s → 0.178 s; the same events and texts.
+//! The steps, each measured in alternating checked runs:
 //! - a pass reads each task's 64-byte brief (`ecs::task_table`, kept beside the tasks; the
 //!   compact copy tried at 19:40, now with the rest of the pass reading it too) and steps
 //!   through each target group's targets in task order (`TargetGroup::position_from`)
@@ -89,6 +89,8 @@
 //!   reads first (`prefetch.rs`), and a task's next-step moment sits with its hot fields: −3 %.
 //!   Fetching, in the same way, the task id that the timer after next will clone measured no
 //!   different, nor did fetching ahead while the briefs are rebuilt; both were left out.
+//! - a pass keeps only the health gates it records (tasks not yet counted as healthy, or not
+//!   healthy now); its rows say whether each gate was open or failing: −2 to −3 %.
 //!
 //! What remains is spread thin: the passes about half of the hour (sweeps of ~700 rows, and
 //! the real work of 20,000 starts and 10,000 stops), making the events (224 bytes each: the
