@@ -232,7 +232,8 @@ impl<'a> ServiceGates<'a> {
         };
         for (k, &tg_idx) in target_groups.iter().enumerate() {
             let tg = world.target_group(tg_idx);
-            let state = match self.cursors.get(k).filter(|_| self.target_groups.is_some()) {
+            // Only a service's own target groups have cursors (none for blue/green task sets).
+            let state = match self.cursors.get(k) {
                 Some(cursor) => {
                     let mut from = cursor.get();
                     let pos = tg.position_from(t, &mut from);
