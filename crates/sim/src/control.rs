@@ -9,7 +9,7 @@
 
 use crate::ecr::Registry;
 use crate::ecs::ids::{InstanceIdx, ServiceIdx, TargetGroupIdx, TaskIdx};
-use crate::event::{Event, EventKind, Message, Source, Subject};
+use crate::event::{Event, EventKind, Message, Source, Subject, Subjects};
 use crate::min_heap::MinHeap;
 use crate::net::Network;
 use crate::rng::Rngs;
@@ -211,7 +211,7 @@ impl<P> Ctx<'_, P> {
         source: Source,
         kind: EventKind,
         message: impl Into<Message>,
-        subjects: Vec<Subject>,
+        subjects: impl Into<Subjects>,
     ) {
         self.emit_why(source, kind, message, subjects, None);
     }
@@ -237,7 +237,7 @@ impl<P> Ctx<'_, P> {
         source: Source,
         kind: EventKind,
         message: impl Into<Message>,
-        subjects: Vec<Subject>,
+        subjects: impl Into<Subjects>,
         why: Option<String>,
     ) {
         self.log

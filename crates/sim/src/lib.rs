@@ -31,7 +31,7 @@ pub mod why;
 pub mod world;
 
 pub use engine::{Playback, QuizMoment, Simulation, Snapshot};
-pub use event::{Event, EventKind, Source, Subject};
+pub use event::{Event, EventKind, Source, Subject, Subjects};
 pub use name::Name;
 pub use scenario::spec::Scenario;
 pub use time::{Millis, SimTime};

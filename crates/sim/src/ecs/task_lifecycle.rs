@@ -382,7 +382,7 @@ fn state_changed(ctx: &mut Ctx, idx: TaskIdx, from: Option<TaskStatus>) {
         to: t.last_status,
     };
     let (source, subject) = (Source::Task(t.id.clone()), Subject::Task(t.id.clone()));
-    ctx.emit(source, kind, message, vec![subject]);
+    ctx.emit(source, kind, message, [subject]);
 }
 
 fn set_status(ctx: &mut Ctx, idx: TaskIdx, to: TaskStatus, next_in: Option<Millis>) {
@@ -718,7 +718,7 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
                 code.as_str()
             ),
         ),
-        vec![Subject::Task(t.id.clone())],
+        [Subject::Task(t.id.clone())],
     );
 
     // What the circuit breaker and the throttle count.
@@ -872,7 +872,15 @@ fn finish(ctx: &mut Ctx, idx: TaskIdx) {
         }
     }
     if let Some(s) = service {
-        ctx.world.service_mut(s).tasks.retain(|t| *t != idx);
+        // A service's task list is in creation (index) order: a task joins it when created.
+        let tasks = &mut ctx.world.service_mut(s).tasks;
+        debug_assert!(tasks.is_sorted(), "a service's tasks are in index order");
+        match tasks.binary_search(&idx) {
+            Ok(at) => {
+                tasks.remove(at);
+            }
+            Err(_) => tasks.retain(|t| *t != idx),
+        }
         ctx.request_pass(s);
     }
 }

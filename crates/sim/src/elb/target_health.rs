@@ -92,7 +92,7 @@ pub fn register_task(ctx: &mut Ctx, service: ServiceIdx, task: TaskIdx, already_
                     count: 1,
                 },
                 messages::registered_targets(&label, 1, &tg_arn),
-                vec![
+                [
                     Subject::Service(name),
                     Subject::Task(ctx.world.task(task).id.clone()),
                     Subject::TargetGroup(ctx.world.target_group(lb.target_group).name.clone()),
@@ -150,7 +150,7 @@ pub fn deregister_task(
             .deployment_id
             .clone()
             .unwrap_or_default();
-        let subjects = vec![
+        let subjects = [
             Subject::Service(name.clone()),
             Subject::Task(task_id),
             Subject::TargetGroup(tg_name.clone()),
@@ -306,16 +306,25 @@ pub fn update(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
         emit_change(ctx, tg, task, Some(from));
     }
     ctx.request_pass(service);
-    reschedule(ctx, tg, task);
+    // What the target answers did not change while its checks ran.
+    reschedule_with(ctx, tg, task, &sig);
 }
 
 fn reschedule(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
-    let now = ctx.now;
     let Some(target) = ctx.world.target_group(tg).target_of(task) else {
         return;
     };
     let sig = signal(ctx.world, ctx.net, target);
-    let mut next = target.prober.next_transition(&sig);
+    reschedule_with(ctx, tg, task, &sig);
+}
+
+/// [`reschedule`] with the target's signal already at hand.
+fn reschedule_with(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx, sig: &Signal) {
+    let now = ctx.now;
+    let Some(target) = ctx.world.target_group(tg).target_of(task) else {
+        return;
+    };
+    let mut next = target.prober.next_transition(sig);
     if target.reason == Some(TargetReason::RegistrationInProgress)
         && target.prober.first_check_at > now
     {
@@ -383,7 +392,7 @@ fn emit_change(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx, from: Option<Ta
         from,
         to: target.state,
     };
-    let subjects = vec![
+    let subjects = [
         Subject::TargetGroup(group.name.clone()),
         Subject::Task(t.id.clone()),
     ];
@@ -419,7 +428,7 @@ fn emit_removed(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
         from: Some(TargetState::Draining),
         to: TargetState::Unused,
     };
-    let subjects = vec![
+    let subjects = [
         Subject::TargetGroup(group.name.clone()),
         Subject::Task(t.id.clone()),
     ];

@@ -188,7 +188,7 @@ impl Playback {
                     quiz: scenario.quizzes.iter().position(|q| &q.id == quiz)?,
                     at: e.at,
                     predict: *predict,
-                    subjects: e.subjects.clone(),
+                    subjects: e.subjects.to_vec(),
                 }),
                 _ => None,
             })

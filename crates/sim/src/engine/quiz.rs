@@ -19,7 +19,7 @@ pub fn check(ctx: &mut Ctx, scenario: &Scenario, fired: &mut [bool], log_start: 
         let hit = ctx.log[log_start..end]
             .iter()
             .find(|e| matches(cond, e))
-            .map(|e| e.subjects.clone());
+            .map(|e| e.subjects.to_vec());
         if let Some(subjects) = hit {
             fired[i] = true;
             ask(ctx, quiz, subjects);

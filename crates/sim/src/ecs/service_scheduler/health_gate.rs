@@ -400,7 +400,7 @@ fn notice_failing(ctx: &mut Ctx, s: ServiceIdx, t: TaskIdx, reason: UnhealthyRea
             check,
         },
         message,
-        vec![Subject::Service(name), Subject::Task(id)],
+        [Subject::Service(name), Subject::Task(id)],
         Some(why),
     );
 }

@@ -204,7 +204,7 @@ fn complete_deployment(ctx: &mut Ctx, pass: &Pass, tally: &Tally) {
                 revision,
             },
             messages::deployment_completed(name, primary),
-            vec![Subject::Service(name.clone())],
+            [Subject::Service(name.clone())],
             Some(format!(
                 "All {desired} tasks of the deployment are running and healthy and no task of an older deployment is left."
             )),
@@ -239,7 +239,7 @@ fn report_stuck(ctx: &mut Ctx, pass: &Pass, tally: &Tally) {
                     service: name.clone(),
                 },
                 messages::deployment_stuck(name),
-                vec![Subject::Service(name.clone())],
+                [Subject::Service(name.clone())],
                 Some(format!(
                     "{}: no task may start and no healthy task may stop.",
                     bounds.explain()
@@ -281,7 +281,7 @@ fn report_steady(ctx: &mut Ctx, pass: &Pass, tally: &Tally) -> bool {
                 service: name.clone(),
             },
             messages::steady_state(name),
-            vec![Subject::Service(name.clone())],
+            [Subject::Service(name.clone())],
         );
         ctx.request_pass_at(pass.s, now.plus(STEADY_REPEAT));
     } else if !steady {
