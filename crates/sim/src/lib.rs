@@ -26,6 +26,7 @@ pub mod probe;
 pub mod rng;
 pub mod scenario;
 pub mod security;
+pub mod text;
 pub mod time;
 pub mod why;
 pub mod world;

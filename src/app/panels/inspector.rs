@@ -261,7 +261,7 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
                 return;
             };
             ui.strong(format!("Target group {}", tg.name));
-            kv(ui, "targetGroupArn", &tg.arn);
+            kv(ui, "targetGroupArn", tg.arn.as_str());
             kv(ui, "loadBalancer", &tg.load_balancer);
             let hc = &tg.health_check;
             kv(

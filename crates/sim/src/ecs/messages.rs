@@ -2,8 +2,8 @@
 //! (docs/rules/ecs-service-events.md; source:
 //! <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html>). Kept together so the wording can be checked against the table in one place.
 
-use crate::event::text;
 use crate::name::Name;
+use crate::text::text;
 
 fn task_list(ids: &[Name]) -> String {
     // One buffer for the whole list (a rollout starts and stops thousands of tasks).

@@ -711,13 +711,8 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
             reason: reason.clone(),
             was_running,
         },
-        text(
-            reason.len() + 60,
-            format_args!(
-                "desiredStatus → STOPPED, stopCode {}: {reason}",
-                code.as_str()
-            ),
-        ),
+        // Written when read (`event::Message::OfKind`).
+        Message::OfKind,
         [Subject::Task(t.id.clone())],
     );
 

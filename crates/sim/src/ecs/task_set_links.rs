@@ -8,6 +8,7 @@ use crate::ecs::ServiceLoadBalancer;
 use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{ServiceIdx, TargetGroupIdx, TaskIdx};
 use crate::ecs::task_set::TrafficSample;
+use crate::name::Name;
 use crate::time::SimTime;
 
 /// Ask the lifecycle engine to look at the service's deployment at `at` (one timer at a time:
@@ -89,15 +90,15 @@ pub fn target_groups_of(
 
 /// How a service event names the service of a task: `web`, or `web, taskSet ecs-svc/…` for a
 /// task of a CodeDeploy task set (as in `(service web, taskSet ecs-svc/…) registered …`).
-pub fn service_label(world: &EcsCluster, s: ServiceIdx, t: TaskIdx) -> String {
+pub fn service_label(world: &EcsCluster, s: ServiceIdx, t: TaskIdx) -> Name {
     let svc = world.service(s);
     match (
         svc.blue_green.as_deref(),
         world.task(t).deployment_id.as_deref(),
     ) {
         (Some(bg), Some(id)) if bg.controller.is_code_deploy() => {
-            format!("{}, taskSet {id}", svc.name)
+            format!("{}, taskSet {id}", svc.name).into()
         }
-        _ => svc.name.to_string(),
+        _ => svc.name.clone(),
     }
 }

@@ -276,7 +276,7 @@ fn failing_cause(world: &EcsCluster, t: TaskIdx) -> StopCause {
     match &world.task(t).unhealthy_reason {
         Some(UnhealthyReason::TargetGroup { target_group, .. }) => {
             StopCause::LoadBalancerHealthCheck {
-                target_group_arn: world.target_group(*target_group).arn.clone(),
+                target_group_arn: world.target_group(*target_group).arn.to_string(),
             }
         }
         _ => StopCause::ContainerHealthCheck,

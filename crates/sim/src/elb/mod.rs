@@ -112,7 +112,7 @@ pub struct TargetGroupHealthCheck {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TargetGroup {
     pub name: Name,
-    pub arn: String,
+    pub arn: Name,
     pub load_balancer: String,
     pub load_balancer_arn: String,
     pub port: u16,

@@ -9,7 +9,7 @@ use crate::control::EcsTimer;
 use crate::ecs::cluster::Ctx;
 use crate::ecs::cluster::EcsCluster;
 use crate::ecs::ids::{ServiceIdx, TargetGroupIdx, TaskIdx};
-use crate::ecs::{FailMode, Host, messages};
+use crate::ecs::{FailMode, Host};
 use crate::elb::{Target, TargetReason, TargetState};
 use crate::event::{EventKind, Message, Source, Subject, text};
 use crate::net::Network;
@@ -91,7 +91,8 @@ pub fn register_task(ctx: &mut Ctx, service: ServiceIdx, task: TaskIdx, already_
                     target_group: ctx.world.target_group(lb.target_group).name.clone(),
                     count: 1,
                 },
-                messages::registered_targets(&label, 1, &tg_arn),
+                // Written when read (`event::Message::Targets`).
+                Message::Targets { label, arn: tg_arn },
                 [
                     Subject::Service(name),
                     Subject::Task(ctx.world.task(task).id.clone()),
@@ -162,7 +163,7 @@ pub fn deregister_task(
                 target_group: tg_name,
                 count: 1,
             },
-            messages::deregistered_targets(&label, 1, &tg_arn),
+            Message::Targets { label, arn: tg_arn },
             subjects.clone(),
         );
         ctx.emit_why(
@@ -172,7 +173,7 @@ pub fn deregister_task(
                 deployment: task_set.clone(),
                 count: 1,
             },
-            messages::draining(&name, &task_set, 1),
+            Message::OfKind,
             subjects,
             Some(if already_down {
                 text(

@@ -617,7 +617,8 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
                 c.account_id,
                 tg.name,
                 hex(&mut rngs.ids, 16)
-            ),
+            )
+            .into(),
             load_balancer_arn: format!(
                 "arn:aws:elasticloadbalancing:{}:{}:loadbalancer/app/{}/{}",
                 c.region,

@@ -98,7 +98,8 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
             scales_down: false,
         });
     }
-    let mut counts = pass.spread_counts(world, zones);
+    // The spread counts are counted at the first pick: most passes pick nothing.
+    let mut counts = None;
     let svc = world.service(pass.s);
     // Old deployments, oldest first.
     let mut old_unready = Vec::new();
@@ -116,9 +117,8 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
         deployment: primary.clone(),
     };
     let old_unready = Candidates::of(old_unready);
-    let old_healthy = Candidates::of(old_healthy);
-    let mut picker = Picker::new(old_unready, &mut counts);
-    while let Some(t) = picker.pick() {
+    let mut picker = Picker::lazy(old_unready, &mut counts, pass, world, zones);
+    while let Some(t) = picker.as_mut().and_then(Picker::pick) {
         stops.push(Stop {
             t,
             cause: scaling.clone(),
@@ -138,9 +138,10 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
         .filter(|r| r.live && r.draining)
         .filter(|r| !pass.failing.contains(&r.t))
         .filter(|r| !super::daemon::stops_last(world, r.t));
-    let mut picker = Picker::new(Candidates::of(drained), &mut counts);
+    let drained = Candidates::within(budget, drained);
+    let mut picker = Picker::lazy(drained, &mut counts, pass, world, zones);
     while budget > 0
-        && let Some(t) = picker.pick()
+        && let Some(t) = picker.as_mut().and_then(Picker::pick)
     {
         let deployment = world.task(t).deployment_id.clone().unwrap_or_default();
         stops.push(Stop {
@@ -163,9 +164,9 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
     if excess > 0 {
         let (unready, ready): (Vec<&Row>, Vec<&Row>) =
             primary_tasks.iter().partition(|r| !r.healthy);
-        let mut picker = Picker::new(Candidates::of(unready), &mut counts);
+        let mut picker = Picker::lazy(Candidates::of(unready), &mut counts, pass, world, zones);
         while excess > 0
-            && let Some(t) = picker.pick()
+            && let Some(t) = picker.as_mut().and_then(Picker::pick)
         {
             stops.push(Stop {
                 t,
@@ -177,10 +178,11 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
             });
             excess -= 1;
         }
-        let mut picker = Picker::new(Candidates::of(ready), &mut counts);
+        let ready = Candidates::within(budget, ready);
+        let mut picker = Picker::lazy(ready, &mut counts, pass, world, zones);
         while excess > 0
             && budget > 0
-            && let Some(t) = picker.pick()
+            && let Some(t) = picker.as_mut().and_then(Picker::pick)
         {
             stops.push(Stop {
                 t,
@@ -195,9 +197,10 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
             budget -= 1;
         }
     }
-    let mut picker = Picker::new(old_healthy, &mut counts);
+    let old_healthy = Candidates::within(budget, old_healthy);
+    let mut picker = Picker::lazy(old_healthy, &mut counts, pass, world, zones);
     while budget > 0
-        && let Some(t) = picker.pick()
+        && let Some(t) = picker.as_mut().and_then(Picker::pick)
     {
         stops.push(Stop {
             t,
@@ -253,7 +256,7 @@ pub(super) fn failing_cause(world: &EcsCluster, t: TaskIdx) -> StopCause {
     match &world.task(t).unhealthy_reason {
         Some(UnhealthyReason::TargetGroup { target_group, .. }) => {
             StopCause::LoadBalancerHealthCheck {
-                target_group_arn: world.target_group(*target_group).arn.clone(),
+                target_group_arn: world.target_group(*target_group).arn.to_string(),
             }
         }
         _ => StopCause::ContainerHealthCheck,
@@ -281,6 +284,16 @@ impl Candidate {
 }
 
 impl Candidates {
+    /// The candidates among `rows` when a budget of healthy tasks allows a stop; none when
+    /// it does not (nothing would be picked).
+    fn within<'a>(budget: i64, rows: impl IntoIterator<Item = &'a Row>) -> Self {
+        if budget > 0 {
+            Candidates::of(rows)
+        } else {
+            Candidates(Vec::new())
+        }
+    }
+
     fn of<'a>(rows: impl IntoIterator<Item = &'a Row>) -> Self {
         Candidates(
             rows.into_iter()
@@ -335,6 +348,22 @@ impl<'a> Picker<'a> {
             on_instance: Vec::new(),
             classes: Vec::new(),
         }
+    }
+
+    /// A picker over `candidates`, if there are any, with the pass's spread counts (counted
+    /// into `slot` by the first picker that has candidates; most passes pick nothing).
+    fn lazy(
+        candidates: Candidates,
+        slot: &'a mut Option<SpreadCounts>,
+        pass: &Pass,
+        world: &EcsCluster,
+        zones: &[Zone],
+    ) -> Option<Self> {
+        if candidates.0.is_empty() {
+            return None;
+        }
+        let counts = slot.get_or_insert_with(|| pass.spread_counts(world, zones));
+        Some(Picker::new(candidates, counts))
     }
 
     /// Sort the candidates by the counts as they are at the first pick.

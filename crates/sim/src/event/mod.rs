@@ -1,14 +1,21 @@
 //! The event log: what happened, when, in the words AWS would use, plus a structured form that
 //! quizzes match on and `orca run --json` prints.
 
+mod message;
+mod subjects;
+
 use crate::name::Name;
 use serde::Serialize;
 
 use std::borrow::Cow;
 
-use crate::ecs::{DesiredStatus, HealthStatus, StopCode, TaskStatus};
-use crate::elb::{TargetReason, TargetState};
+use crate::ecs::{HealthStatus, StopCode, TaskStatus};
+use crate::elb::TargetState;
 use crate::time::SimTime;
+
+pub use crate::text::text;
+pub use message::Message;
+pub use subjects::{Subject, Subjects};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -89,45 +96,7 @@ impl Event {
     /// state changes, most of a large run's events, are written here when read, not when
     /// logged ([`Message`]).
     pub fn message(&self) -> Cow<'_, str> {
-        match (&self.text, &self.kind) {
-            (Message::Written(text), _) => Cow::Borrowed(text),
-            (
-                Message::TaskState { family, desired },
-                EventKind::TaskStateChanged {
-                    task,
-                    revision,
-                    from,
-                    to,
-                    ..
-                },
-            ) => Cow::Owned(task_state_text(
-                family, *revision, task, *from, *to, *desired,
-            )),
-            (
-                Message::TargetState { family, reason },
-                EventKind::TargetHealthChanged {
-                    target,
-                    task,
-                    revision,
-                    from,
-                    to,
-                    ..
-                },
-            ) => Cow::Owned(target_state_text(
-                target, task, family, *revision, *from, *to, *reason,
-            )),
-            (
-                Message::TargetRemoved { family },
-                EventKind::TargetHealthChanged {
-                    target,
-                    task,
-                    revision,
-                    ..
-                },
-            ) => Cow::Owned(target_removed_text(target, task, family, *revision)),
-            // `Event::new` checks (debug builds) that a deferred text comes with its kind.
-            _ => Cow::Borrowed(""),
-        }
+        self.text.write(&self.kind)
     }
 
     /// The line `orca run` prints: `[mm:ss] source  message`.
@@ -138,49 +107,6 @@ impl Event {
             self.source.to_string(),
             self.message()
         )
-    }
-}
-
-/// An event's message: written when the event is logged, or, for the events a large run logs
-/// by the hundred thousand (task and target state changes), the little the event's kind does
-/// not hold, so that [`Event::message`] writes it only when someone reads it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Message {
-    Written(String),
-    /// The text of an [`EventKind::TaskStateChanged`].
-    TaskState {
-        family: Name,
-        desired: DesiredStatus,
-    },
-    /// The text of an [`EventKind::TargetHealthChanged`] that changes a registered target's
-    /// state.
-    TargetState {
-        family: Name,
-        reason: Option<TargetReason>,
-    },
-    /// The text of an [`EventKind::TargetHealthChanged`] that removes a target whose draining
-    /// finished.
-    TargetRemoved {
-        family: Name,
-    },
-}
-
-impl Message {
-    /// Whether [`Event::message`] can write this text from an event of `kind`.
-    fn fits(&self, kind: &EventKind) -> bool {
-        match self {
-            Message::Written(_) => true,
-            Message::TaskState { .. } => matches!(kind, EventKind::TaskStateChanged { .. }),
-            Message::TargetState { .. } | Message::TargetRemoved { .. } => {
-                matches!(kind, EventKind::TargetHealthChanged { .. })
-            }
-        }
-    }
-}
-
-impl From<String> for Message {
-    fn from(text: String) -> Message {
-        Message::Written(text)
     }
 }
 
@@ -197,128 +123,6 @@ impl Serialize for Event {
         s.serialize_field("why", &self.why)?;
         s.end()
     }
-}
-
-/// The message of a task state change (`EventKind::TaskStateChanged`): its task definition
-/// `family:revision`, the change, and the desired status then.
-fn task_state_text(
-    family: &str,
-    revision: u32,
-    task: &str,
-    from: Option<TaskStatus>,
-    to: TaskStatus,
-    desired: DesiredStatus,
-) -> String {
-    // Written in one buffer.
-    let capacity = family.len() + task.len() + 80;
-    match from {
-        // Only a task already running when the scenario starts is first seen RUNNING.
-        None if to == TaskStatus::Running => text(
-            capacity,
-            format_args!(
-                "{family}:{revision} task {task} already RUNNING when the scenario starts (desiredStatus {})",
-                desired.as_str()
-            ),
-        ),
-        None => text(
-            capacity,
-            format_args!(
-                "{family}:{revision} task {task} created: lastStatus {}, desiredStatus {}",
-                to.as_str(),
-                desired.as_str()
-            ),
-        ),
-        Some(f) => text(
-            capacity,
-            format_args!(
-                "{family}:{revision} lastStatus {} → {} (desiredStatus {})",
-                f.as_str(),
-                to.as_str(),
-                desired.as_str()
-            ),
-        ),
-    }
-}
-
-/// The message of a registered target's state change (`EventKind::TargetHealthChanged`):
-/// "registered target 10.0.1.5:8080 (task 1a2b3c4d, web:2): initial (Elb.…: …)" or
-/// "target … : initial → healthy", with the reason code and description if any.
-fn target_state_text(
-    endpoint: &str,
-    task: &str,
-    family: &str,
-    revision: u32,
-    from: Option<TargetState>,
-    to: TargetState,
-    reason: Option<TargetReason>,
-) -> String {
-    let short = short_id(task);
-    let description = reason.as_ref().map(|r| r.description());
-    let reason_len = description.as_ref().map_or(0, |d| d.len() + 40);
-    // Written in one buffer.
-    let capacity = endpoint.len() + family.len() + reason_len + 80;
-    match (from, &reason, &description) {
-        (None, Some(r), Some(d)) => text(
-            capacity,
-            format_args!(
-                "registered target {endpoint} (task {short}, {family}:{revision}): {} ({}: {d})",
-                to.as_str(),
-                r.code(),
-            ),
-        ),
-        (None, _, _) => text(
-            capacity,
-            format_args!(
-                "registered target {endpoint} (task {short}, {family}:{revision}): {}",
-                to.as_str(),
-            ),
-        ),
-        (Some(f), Some(r), Some(d)) => text(
-            capacity,
-            format_args!(
-                "target {endpoint} (task {short}, {family}:{revision}): {} → {} ({}: {d})",
-                f.as_str(),
-                to.as_str(),
-                r.code(),
-            ),
-        ),
-        (Some(f), _, _) => text(
-            capacity,
-            format_args!(
-                "target {endpoint} (task {short}, {family}:{revision}): {} → {}",
-                f.as_str(),
-                to.as_str()
-            ),
-        ),
-    }
-}
-
-/// The first 8 characters of a task id, as target messages name a task.
-fn short_id(id: &str) -> &str {
-    id.get(..8).unwrap_or(id)
-}
-
-/// The message of a target removed once its draining finished.
-fn target_removed_text(endpoint: &str, task: &str, family: &str, revision: u32) -> String {
-    text(
-        endpoint.len() + family.len() + 70,
-        format_args!(
-            "target {endpoint} (task {}, {family}:{revision}): draining finished, deregistered",
-            short_id(task)
-        ),
-    )
-}
-
-/// `format_args!` written into one buffer of `capacity` bytes: the event and explanation text
-/// of hot paths (thousands per simulated minute) is built with one allocation instead of the
-/// several a `format!` whose capacity guess is too small grows through. Give a capacity at
-/// least the text's length (the literal parts plus the arguments' lengths) so nothing grows.
-pub fn text(capacity: usize, args: std::fmt::Arguments<'_>) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(capacity);
-    // Writing into a String cannot fail.
-    let _ = out.write_fmt(args);
-    out
 }
 
 impl Source {
@@ -367,135 +171,6 @@ impl std::fmt::Display for Source {
             Source::Goal => f.write_str("goal"),
             Source::Config(rule) => write!(f, "config {rule}"),
             Source::GuardDuty => f.write_str("guardduty"),
-        }
-    }
-}
-
-/// An object an event names.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub enum Subject {
-    Service(Name),
-    /// A task by its 32-digit id.
-    Task(Name),
-    /// A container instance by its scenario name.
-    Instance(String),
-    TargetGroup(Name),
-    Zone(String),
-    /// A Kubernetes pod by name.
-    Pod(String),
-    /// A Kubernetes node by name.
-    Node(String),
-    /// A Kubernetes Deployment by name.
-    Deployment(String),
-}
-
-/// The subjects of an event, a slice to read (`Deref`). Nearly every event names one to three
-/// objects; those are kept inside the event, so logging one allocates nothing for them (a
-/// large run logs hundreds of thousands of events). Build it from an array or a `Vec`.
-#[derive(Clone)]
-pub struct Subjects(Few);
-
-/// Up to three inline; `Many` holds four or more.
-#[derive(Clone)]
-enum Few {
-    Zero,
-    One([Subject; 1]),
-    Two([Subject; 2]),
-    Three([Subject; 3]),
-    Many(Vec<Subject>),
-}
-
-impl Subjects {
-    pub const fn new() -> Subjects {
-        Subjects(Few::Zero)
-    }
-}
-
-impl Default for Subjects {
-    fn default() -> Subjects {
-        Subjects::new()
-    }
-}
-
-impl std::ops::Deref for Subjects {
-    type Target = [Subject];
-    fn deref(&self) -> &[Subject] {
-        match &self.0 {
-            Few::Zero => &[],
-            Few::One(s) => s,
-            Few::Two(s) => s,
-            Few::Three(s) => s,
-            Few::Many(s) => s,
-        }
-    }
-}
-
-impl PartialEq for Subjects {
-    fn eq(&self, other: &Subjects) -> bool {
-        self[..] == other[..]
-    }
-}
-
-impl std::fmt::Debug for Subjects {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
-
-impl From<Vec<Subject>> for Subjects {
-    fn from(v: Vec<Subject>) -> Subjects {
-        let v = match <[Subject; 1]>::try_from(v) {
-            Ok(a) => return a.into(),
-            Err(v) => v,
-        };
-        let v = match <[Subject; 2]>::try_from(v) {
-            Ok(a) => return a.into(),
-            Err(v) => v,
-        };
-        let v = match <[Subject; 3]>::try_from(v) {
-            Ok(a) => return a.into(),
-            Err(v) => v,
-        };
-        if v.is_empty() {
-            Subjects::new()
-        } else {
-            Subjects(Few::Many(v))
-        }
-    }
-}
-
-impl From<[Subject; 0]> for Subjects {
-    fn from(_: [Subject; 0]) -> Subjects {
-        Subjects::new()
-    }
-}
-
-impl From<[Subject; 1]> for Subjects {
-    fn from(a: [Subject; 1]) -> Subjects {
-        Subjects(Few::One(a))
-    }
-}
-
-impl From<[Subject; 2]> for Subjects {
-    fn from(a: [Subject; 2]) -> Subjects {
-        Subjects(Few::Two(a))
-    }
-}
-
-impl From<[Subject; 3]> for Subjects {
-    fn from(a: [Subject; 3]) -> Subjects {
-        Subjects(Few::Three(a))
-    }
-}
-
-impl From<Subjects> for Vec<Subject> {
-    fn from(s: Subjects) -> Vec<Subject> {
-        match s.0 {
-            Few::Zero => Vec::new(),
-            Few::One(a) => a.into(),
-            Few::Two(a) => a.into(),
-            Few::Three(a) => a.into(),
-            Few::Many(v) => v,
         }
     }
 }
