@@ -10,7 +10,7 @@
 
 use crate::ecs::circuit_breaker;
 use crate::ecs::cluster::{Ctx, EcsCluster};
-use crate::ecs::ids::{ServiceIdx, TargetGroupIdx, TaskIdx};
+use crate::ecs::ids::{ServiceIdx, TargetGroupIdx, TaskDefIdx, TaskIdx};
 use crate::ecs::task_table::TaskBrief;
 use crate::ecs::{HealthStatus, Host, TaskStatus, UnhealthyReason, messages};
 use crate::elb::TargetState;
@@ -149,6 +149,10 @@ pub(crate) struct ServiceGates<'a> {
     /// Per target group of `target_groups`, where the last lookup ended: a pass asks in the
     /// order of the service's tasks, which is the order of each group's targets.
     cursors: Vec<std::cell::Cell<usize>>,
+    /// The last task definition asked about and whether it has an essential container with
+    /// a health check: a service's tasks share one or two, and looking through a definition's
+    /// containers for every task of a pass cost more than the rest of its gate.
+    last_check: std::cell::Cell<Option<(TaskDefIdx, bool)>>,
 }
 
 impl<'a> ServiceGates<'a> {
@@ -169,6 +173,19 @@ impl<'a> ServiceGates<'a> {
             s,
             target_groups,
             cursors,
+            last_check: std::cell::Cell::new(None),
+        }
+    }
+
+    /// Whether task definition `td` has an essential container with a health check.
+    fn has_check(&self, td: TaskDefIdx) -> bool {
+        match self.last_check.get() {
+            Some((last, has)) if last == td => has,
+            _ => {
+                let has = self.world.task_definition(td).has_essential_health_check();
+                self.last_check.set(Some((td, has)));
+                has
+            }
         }
     }
 
@@ -188,7 +205,6 @@ impl<'a> ServiceGates<'a> {
             return not_running();
         }
         let svc = world.service(s);
-        let td = world.task_definition(task.task_definition);
         let started = task.started_at.unwrap_or(now);
         let grace_end = started.plus(svc.health_check_grace_period);
         let in_grace = now < grace_end;
@@ -196,7 +212,7 @@ impl<'a> ServiceGates<'a> {
         let mut wake = None;
         let mut by = HealthyBy::default();
         let mut waiting = Waiting::default();
-        let has_check = td.has_essential_health_check();
+        let has_check = self.has_check(task.task_definition);
         if has_check {
             match task.health_status {
                 HealthStatus::Healthy => by.container_checks = true,
