@@ -54,13 +54,13 @@ impl Selection {
         match s {
             Subject::Service(n) => Selection::Service(n.to_string()),
             Subject::Task(id) => Selection::Task(id.to_string()),
-            Subject::Instance(n) => Selection::Instance(n.clone()),
+            Subject::Instance(n) => Selection::Instance(n.to_string()),
             Subject::TargetGroup(n) => Selection::TargetGroup(n.to_string()),
-            Subject::Zone(n) => Selection::Zone(n.clone()),
+            Subject::Zone(n) => Selection::Zone(n.to_string()),
             // Pod cards share the task selection (both are cards keyed by name).
-            Subject::Pod(n) => Selection::Task(n.clone()),
-            Subject::Node(n) => Selection::Node(n.clone()),
-            Subject::Deployment(n) => Selection::Deployment(n.clone()),
+            Subject::Pod(n) => Selection::Task(n.to_string()),
+            Subject::Node(n) => Selection::Node(n.to_string()),
+            Subject::Deployment(n) => Selection::Deployment(n.to_string()),
         }
     }
 }

@@ -376,7 +376,7 @@ pub fn on_minute(ctx: &mut Ctx) {
         let name = group.name.clone();
         for (alarm, state) in changes {
             ctx.emit_why(
-                Source::AutoScaling(name.clone()),
+                Source::AutoScaling(name.clone().into()),
                 EventKind::CapacityAlarmStateChanged {
                     group: name.clone(),
                     alarm: alarm.clone(),
@@ -469,7 +469,7 @@ fn scale_out(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) 
                 .map(|z| format!("'{}' ({})", z.subnet_cidr, z.name))
                 .collect();
             ctx.emit(
-                Source::AutoScaling(name.clone()),
+                Source::AutoScaling(name.clone().into()),
                 EventKind::InstanceLaunchFailed {
                     group: name.clone(),
                     desired: wanted,
@@ -490,14 +490,14 @@ fn scale_out(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) 
         let inst = ctx.world.instance(i);
         let (iname, ec2) = (inst.name.clone(), inst.ec2_instance_id.clone());
         ctx.emit_why(
-            Source::AutoScaling(name.clone()),
+            Source::AutoScaling(name.clone().into()),
             EventKind::InstanceLaunched {
                 group: name.clone(),
                 instance: iname.clone(),
                 desired: wanted,
             },
             format!("Launching a new EC2 instance: {ec2}. Cause: {cause}"),
-            vec![Subject::Instance(iname)],
+            vec![Subject::Instance(iname.into())],
             Some(format!(
                 "CapacityProviderReservation {value:.0} %: {} tasks wait for capacity and need {} more instance(s) by a binpack estimate; M = {} needed, N = {} in the group, desired ⌈M × 100 / target⌉ = {wanted} (min {}, max {}).",
                 r.waiting,
@@ -577,7 +577,7 @@ fn scale_in(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) {
             inst.tasks.len(),
         );
         ctx.emit_why(
-            Source::AutoScaling(name.clone()),
+            Source::AutoScaling(name.clone().into()),
             EventKind::InstanceTerminating {
                 group: name.clone(),
                 instance: iname.clone(),
@@ -586,7 +586,7 @@ fn scale_in(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) {
             format!(
                 "Terminating EC2 instance: {ec2}. Cause: {cause} At {now} instance {ec2} was selected for termination."
             ),
-            vec![Subject::Instance(iname)],
+            vec![Subject::Instance(iname.into())],
             Some(format!(
                 "CapacityProviderReservation {value:.0} % below the target for {SCALE_IN_DATAPOINTS} minutes: M = {} needed, N = {} in the group; {}",
                 r.needed,
@@ -654,13 +654,13 @@ pub fn drain_instance(ctx: &mut Ctx, i: InstanceIdx) {
         )
     };
     ctx.emit(
-        Source::Instance(name.clone()),
+        Source::Instance(name.clone().into()),
         EventKind::InstanceStateChanged {
             instance: name.clone(),
             status: "DRAINING".into(),
         },
         format!("container instance {id} ({ec2}) status DRAINING: no new tasks are placed on it"),
-        vec![Subject::Instance(name)],
+        vec![Subject::Instance(name.into())],
     );
     let mut services: Vec<ServiceIdx> = ctx
         .world
@@ -694,13 +694,13 @@ pub fn activate_instance(ctx: &mut Ctx, i: InstanceIdx) {
         )
     };
     ctx.emit(
-        Source::Instance(name.clone()),
+        Source::Instance(name.clone().into()),
         EventKind::InstanceStateChanged {
             instance: name.clone(),
             status: "ACTIVE".into(),
         },
         format!("container instance {id} ({ec2}) status ACTIVE: tasks can be placed on it again"),
-        vec![Subject::Instance(name)],
+        vec![Subject::Instance(name.into())],
     );
     // Services waiting for room may place tasks here now.
     for s in 0..ctx.world.services.len() {
@@ -724,12 +724,12 @@ pub fn spot_interruption(ctx: &mut Ctx, i: InstanceIdx) {
     );
     let at = now.plus(SPOT_NOTICE);
     ctx.emit_why(
-        Source::Instance(name.clone()),
+        Source::Instance(name.clone().into()),
         EventKind::SpotInstanceInterruptionWarning {
             instance: name.clone(),
         },
         format!("EC2 Spot Instance Interruption Warning: instance {ec2} will be terminated at {at}"),
-        vec![Subject::Instance(name)],
+        vec![Subject::Instance(name.into())],
         Some(if drains {
             "ECS_ENABLE_SPOT_INSTANCE_DRAINING is true: the agent sets the instance DRAINING now, and the service scheduler has two minutes to replace its tasks elsewhere.".into()
         } else {
@@ -766,13 +766,13 @@ pub fn terminate_instance(ctx: &mut Ctx, i: InstanceIdx) {
         )
     };
     ctx.emit(
-        Source::Instance(name.clone()),
+        Source::Instance(name.clone().into()),
         EventKind::InstanceStateChanged {
             instance: name.clone(),
             status: "INACTIVE".into(),
         },
         format!("container instance {id} ({ec2}) terminated: status INACTIVE"),
-        vec![Subject::Instance(name)],
+        vec![Subject::Instance(name.into())],
     );
     let victims: Vec<TaskIdx> = ctx.world.instance(i).tasks.clone();
     for t in victims {
@@ -808,7 +808,7 @@ pub fn on_registered(ctx: &mut Ctx, i: InstanceIdx) {
         )
     };
     ctx.emit(
-        Source::Instance(name.clone()),
+        Source::Instance(name.clone().into()),
         EventKind::InstanceStateChanged {
             instance: name.clone(),
             status: "ACTIVE".into(),
@@ -816,7 +816,7 @@ pub fn on_registered(ctx: &mut Ctx, i: InstanceIdx) {
         format!(
             "container instance {id} ({ec2}) registered: status ACTIVE, {cpu} CPU units and {mem} MiB available"
         ),
-        vec![Subject::Instance(name)],
+        vec![Subject::Instance(name.into())],
     );
     // "The service scheduler also monitors when new container instances are added to your
     // cluster and adds the daemon tasks to them" (docs/rules/ecs-daemon.md).

@@ -308,12 +308,12 @@ fn emit(
     message: String,
 ) {
     ctx.emit(
-        Source::Volume(volume.to_string()),
+        Source::Volume(volume.to_string().into()),
         EventKind::EbsVolume {
             task: task.clone(),
             service,
-            volume: volume.to_string(),
-            status: status.to_string(),
+            volume: volume.into(),
+            status: status.into(),
         },
         message,
         vec![Subject::Task(task.clone())],

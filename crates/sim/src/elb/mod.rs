@@ -75,6 +75,8 @@ pub struct Target {
     /// IP address (ip targets) or EC2 instance id (instance targets).
     pub id: String,
     pub port: u16,
+    /// `id:port`, as the target's events name it ([`Target::endpoint`]), written once.
+    pub address: Name,
     pub availability_zone: String,
     pub task: TaskIdx,
     pub service: ServiceIdx,
@@ -95,7 +97,12 @@ pub struct Target {
 impl Target {
     /// `10.0.1.23:80` or `i-0abc…:32768`.
     pub fn endpoint(&self) -> String {
-        format!("{}:{}", self.id, self.port)
+        self.address.to_string()
+    }
+
+    /// The `address` of a target `id` on `port`.
+    pub fn address_of(id: &str, port: u16) -> Name {
+        crate::text::text(id.len() + 6, format_args!("{id}:{port}")).into()
     }
 }
 

@@ -9,9 +9,10 @@ use crate::control::EcsTimer;
 use crate::ecs::cluster::Ctx;
 use crate::ecs::cluster::EcsCluster;
 use crate::ecs::ids::{ServiceIdx, TargetGroupIdx, TaskIdx};
-use crate::ecs::{FailMode, Host};
+use crate::ecs::{FailMode, Host, messages};
 use crate::elb::{Target, TargetReason, TargetState};
 use crate::event::{EventKind, Message, Source, Subject, text};
+use crate::name::Name;
 use crate::net::Network;
 use crate::probe::{Prober, Signal, Thresholds, Verdict};
 use crate::rng::between;
@@ -62,6 +63,7 @@ pub fn register_task(ctx: &mut Ctx, service: ServiceIdx, task: TaskIdx, already_
             )
         };
         let target = Target {
+            address: Target::address_of(&id, port),
             id,
             port,
             availability_zone: t.availability_zone.clone(),
@@ -91,8 +93,7 @@ pub fn register_task(ctx: &mut Ctx, service: ServiceIdx, task: TaskIdx, already_
                     target_group: ctx.world.target_group(lb.target_group).name.clone(),
                     count: 1,
                 },
-                // Written when read (`event::Message::Targets`).
-                Message::Targets { label, arn: tg_arn },
+                targets_message(&label, &name, tg_arn, true),
                 [
                     Subject::Service(name),
                     Subject::Task(ctx.world.task(task).id.clone()),
@@ -163,7 +164,7 @@ pub fn deregister_task(
                 target_group: tg_name,
                 count: 1,
             },
-            Message::Targets { label, arn: tg_arn },
+            targets_message(&label, &name, tg_arn, false),
             subjects.clone(),
         );
         ctx.emit_why(
@@ -311,6 +312,17 @@ pub fn update(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
     reschedule_with(ctx, tg, task, &sig);
 }
 
+/// The message of a target registered (or deregistered) in the target group `arn`: written
+/// when read (`event::Message::Targets`) when it names the service as the event's kind does;
+/// written now when it names a CodeDeploy task set too.
+fn targets_message(label: &Name, service: &Name, arn: Name, registered: bool) -> Message {
+    match (label == service, registered) {
+        (true, _) => Message::Targets { arn },
+        (false, true) => messages::registered_targets(label, 1, &arn).into(),
+        (false, false) => messages::deregistered_targets(label, 1, &arn).into(),
+    }
+}
+
 fn reschedule(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
     let Some(target) = ctx.world.target_group(tg).target_of(task) else {
         return;
@@ -374,10 +386,7 @@ fn emit_change(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx, from: Option<Ta
     };
     let t = ctx.world.task(task);
     let td = ctx.world.task_definition(t.task_definition);
-    let endpoint = text(
-        target.id.len() + 6,
-        format_args!("{}:{}", target.id, target.port),
-    );
+    let endpoint = target.address.clone();
     // Every target of every task changes state several times: the text is written when read
     // (`event::target_state_text`).
     let message = Message::TargetState {
@@ -412,10 +421,7 @@ fn emit_removed(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
     };
     let t = ctx.world.task(task);
     let td = ctx.world.task_definition(t.task_definition);
-    let endpoint = text(
-        target.id.len() + 6,
-        format_args!("{}:{}", target.id, target.port),
-    );
+    let endpoint = target.address.clone();
     // Written when read (`event::target_removed_text`), as the other target changes.
     let message = Message::TargetRemoved {
         family: td.family.clone(),

@@ -396,7 +396,7 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             let Some(d) = ctx.world.stateful_set_index(stateful_set) else {
                 return;
             };
-            let subject = || Subject::Deployment(stateful_set.clone());
+            let subject = || Subject::Deployment(stateful_set.clone().into());
             if let Some(n) = partition {
                 if let Some(s) = crate::k8s::statefulset::of_workload(ctx.world, d) {
                     ctx.world.stateful_sets[s].partition = *n;
@@ -445,7 +445,7 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             announce_kube(
                 ctx,
                 format!("kubectl delete pod {pod}"),
-                Subject::Pod(pod.clone()),
+                Subject::Pod(pod.clone().into()),
             );
             interventions::delete_pod(ctx, p);
         }
@@ -461,7 +461,7 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             announce_kube(
                 ctx,
                 format!("Load: {target} now receives {rps} requests per second."),
-                Subject::Deployment(target.clone()),
+                Subject::Deployment(target.clone().into()),
             );
         }
         Action::CordonNode { node }
@@ -483,7 +483,7 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             announce_kube(
                 ctx,
                 format!("kubectl {verb} {node}"),
-                Subject::Node(node.clone()),
+                Subject::Node(node.clone().into()),
             );
             match action {
                 Action::CordonNode { .. } => interventions::cordon(ctx, n, true),
@@ -743,7 +743,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                 format!(
                     "aws ecs update-container-instances-state --cluster {cluster} --container-instances {id} --status ACTIVE   # {instance}"
                 ),
-                vec![Subject::Instance(instance.clone())],
+                vec![Subject::Instance(instance.clone().into())],
             );
             crate::ecs::capacity_provider::activate_instance(ctx, i);
         }
@@ -759,7 +759,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                     "aws ecs update-container-instances-state --cluster {} --container-instances {id} --status DRAINING   # {instance}",
                     ctx.world.name
                 ),
-                vec![Subject::Instance(instance.clone())],
+                vec![Subject::Instance(instance.clone().into())],
             );
             crate::ecs::capacity_provider::drain_instance(ctx, i);
         }
@@ -770,7 +770,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             announce(
                 ctx,
                 format!("EC2 reclaims Spot capacity: interruption notice for {instance}"),
-                vec![Subject::Instance(instance.clone())],
+                vec![Subject::Instance(instance.clone().into())],
             );
             crate::ecs::capacity_provider::spot_interruption(ctx, i);
         }
@@ -782,7 +782,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             announce(
                 ctx,
                 format!("aws ec2 terminate-instances --instance-ids {ec2}   # {instance}"),
-                vec![Subject::Instance(instance.clone())],
+                vec![Subject::Instance(instance.clone().into())],
             );
             crate::ecs::capacity_provider::terminate_instance(ctx, i);
         }
@@ -835,7 +835,9 @@ fn kubectl(ctx: &mut EksCtx, deployment: &str, command: String) {
             description: command.clone(),
         },
         command,
-        vec![crate::event::Subject::Deployment(deployment.to_string())],
+        vec![crate::event::Subject::Deployment(
+            deployment.to_string().into(),
+        )],
     );
 }
 
@@ -870,7 +872,7 @@ fn zone_changed(ctx: &mut WorldCtx, zone: &str, outage: bool) {
             outage,
         },
         text,
-        vec![Subject::Zone(zone.to_string())],
+        vec![Subject::Zone(zone.to_string().into())],
     );
     let Some(mut ctx) = ctx.ecs() else {
         return;

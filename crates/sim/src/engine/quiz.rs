@@ -54,8 +54,8 @@ fn focus_subjects(ctx: &Ctx, focus: &Focus) -> Vec<Subject> {
     match focus {
         Focus::Service(s) => vec![Subject::Service(s.clone().into())],
         Focus::TargetGroup(t) => vec![Subject::TargetGroup(t.clone().into())],
-        Focus::Instance(i) => vec![Subject::Instance(i.clone())],
-        Focus::Zone(z) => vec![Subject::Zone(z.clone())],
+        Focus::Instance(i) => vec![Subject::Instance(i.clone().into())],
+        Focus::Zone(z) => vec![Subject::Zone(z.clone().into())],
         Focus::Revision { service, revision } => {
             // The revision's tasks; the whole service when none exists yet (a prediction
             // asked before they start).

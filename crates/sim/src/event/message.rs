@@ -31,11 +31,10 @@ pub enum Message {
     TargetRemoved {
         family: Name,
     },
-    /// The text of an [`EventKind::TargetsRegistered`] or [`EventKind::TargetsDeregistered`]:
-    /// the service as the message names it (with its task set under CodeDeploy) and the
-    /// target group's ARN.
+    /// The text of an [`EventKind::TargetsRegistered`] or [`EventKind::TargetsDeregistered`]
+    /// that names the service as the kind does (not a CodeDeploy task set): the target group's
+    /// ARN.
     Targets {
-        label: Name,
         arn: Name,
     },
     /// The text of an [`EventKind::DrainingBegun`] or [`EventKind::TaskStopRequested`]: the
@@ -67,11 +66,11 @@ impl Message {
     pub(super) fn write<'a>(&'a self, kind: &'a EventKind) -> Cow<'a, str> {
         match (self, kind) {
             (Message::Written(text), _) => Cow::Borrowed(text),
-            (Message::Targets { label, arn }, EventKind::TargetsRegistered { count, .. }) => {
-                Cow::Owned(messages::registered_targets(label, *count, arn))
+            (Message::Targets { arn }, EventKind::TargetsRegistered { service, count, .. }) => {
+                Cow::Owned(messages::registered_targets(service, *count, arn))
             }
-            (Message::Targets { label, arn }, EventKind::TargetsDeregistered { count, .. }) => {
-                Cow::Owned(messages::deregistered_targets(label, *count, arn))
+            (Message::Targets { arn }, EventKind::TargetsDeregistered { service, count, .. }) => {
+                Cow::Owned(messages::deregistered_targets(service, *count, arn))
             }
             (
                 Message::OfKind,

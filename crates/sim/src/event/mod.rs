@@ -42,19 +42,19 @@ pub enum Source {
     /// An Amazon EBS volume ECS manages for a task, by volume id: created, attached, deleted
     /// (Amazon EC2 reports these as "EBS Volume Notification" events; the volume's own row,
     /// not the task's, so the filter shows them without every task state change).
-    Volume(String),
-    Instance(String),
+    Volume(Name),
+    Instance(Name),
     /// A Kubernetes object as `kubectl get events` names it: `pod/web-7d4b9c8f6d-x2k9p`,
     /// `deployment/web`, `replicaset/web-7d4b9c8f6d`.
-    Kube(String),
+    Kube(Name),
     /// Application Auto Scaling and its CloudWatch alarms, per service.
-    AutoScaling(String),
+    AutoScaling(Name),
     /// An Amazon ECR repository (pushes, deletions, lifecycle expiry, scans, Inspector
     /// findings).
-    Ecr(String),
+    Ecr(Name),
     /// A blue/green deployment of a service: CodeDeploy's lifecycle events and traffic shifts,
     /// or those of ECS's BLUE_GREEN / LINEAR / CANARY strategies, and the alarms they watch.
-    Deploy(String),
+    Deploy(Name),
     /// Timeline actions and notes of the scenario.
     Scenario,
     Quiz,
@@ -292,7 +292,7 @@ pub enum EventKind {
     },
     TargetHealthChanged {
         target_group: Name,
-        target: String,
+        target: Name,
         task: Name,
         service: Option<Name>,
         revision: u32,
@@ -324,8 +324,8 @@ pub enum EventKind {
     LifecycleEvent {
         service: Name,
         deployment: Name,
-        stage: String,
-        status: String,
+        stage: Name,
+        status: Name,
     },
     /// A blue/green deployment was created or changed status.
     BlueGreenDeployment {
@@ -409,21 +409,21 @@ pub enum EventKind {
     /// they are not events): a Deployment's `Progressing` turning False with
     /// `ProgressDeadlineExceeded`, or True again.
     KubeCondition {
-        object: String,
-        condition: String,
+        object: Name,
+        condition: Name,
         status: bool,
-        reason: String,
+        reason: Name,
     },
     // --- IAM
     /// The application of a task or pod made an AWS call, allowed or denied (logged when the
     /// credentials or the verdict change).
     AwsCall {
         /// The task id or pod name.
-        workload: String,
-        action: String,
-        resource: String,
+        workload: Name,
+        action: Name,
+        resource: Name,
         /// The role whose session made it (none: no credentials).
-        role: Option<String>,
+        role: Option<Name>,
         allowed: bool,
     },
     /// The EBS volume ECS manages for a task was created, attached, failed or deleted
@@ -431,8 +431,8 @@ pub enum EventKind {
     EbsVolume {
         task: Name,
         service: Option<Name>,
-        volume: String,
-        status: String,
+        volume: Name,
+        status: Name,
     },
     /// An AWS Config rule's verdict on a resource is new or changed.
     ConfigEvaluation {

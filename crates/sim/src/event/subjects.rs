@@ -11,15 +11,15 @@ pub enum Subject {
     /// A task by its 32-digit id.
     Task(Name),
     /// A container instance by its scenario name.
-    Instance(String),
+    Instance(Name),
     TargetGroup(Name),
-    Zone(String),
+    Zone(Name),
     /// A Kubernetes pod by name.
-    Pod(String),
+    Pod(Name),
     /// A Kubernetes node by name.
-    Node(String),
+    Node(Name),
     /// A Kubernetes Deployment by name.
-    Deployment(String),
+    Deployment(Name),
 }
 
 /// The subjects of an event, a slice to read (`Deref`). Nearly every event names one to three

@@ -8,6 +8,7 @@ use crate::ecs::cluster::Ctx;
 use crate::ecs::ids::TaskIdx;
 use crate::ecs::{Host, TaskStatus};
 use crate::event::{EventKind, Source, Subject};
+use crate::name::Name;
 use crate::time::SimTime;
 
 use super::chain::{self, ChainInput, ContainerSource, Runs};
@@ -121,10 +122,10 @@ pub fn on_due(ctx: &mut Ctx, idx: TaskIdx) {
         ctx.emit_why(
             Source::Task(task_id.clone()),
             EventKind::AwsCall {
-                workload: task_id.to_string(),
-                action: call.action.clone(),
-                resource: call.resource.clone(),
-                role: o.role_arn.clone(),
+                workload: task_id.clone(),
+                action: call.action.as_str().into(),
+                resource: call.resource.as_str().into(),
+                role: o.role_arn.as_deref().map(Name::from),
                 allowed: o.allowed,
             },
             message,

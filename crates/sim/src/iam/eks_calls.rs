@@ -7,6 +7,7 @@
 
 use crate::event::{EventKind, Source, Subject};
 use crate::k8s::cluster::{ContainerState, EksCluster, EksCtx};
+use crate::name::Name;
 
 use super::chain::{self, ChainInput, ChainStep, ContainerSource, Runs};
 use super::{CallOutcome, Iam, PodEnv, Workload, changed, decide, fnv, web_identity};
@@ -186,16 +187,16 @@ pub fn reconcile(ctx: &mut EksCtx) {
     for (pod, call, o) in to_log {
         let message = super::log_line(&call, &o);
         ctx.emit_why(
-            Source::Kube(format!("pod/{pod}")),
+            Source::Kube(format!("pod/{pod}").into()),
             EventKind::AwsCall {
-                workload: pod.clone(),
-                action: call.action.clone(),
-                resource: call.resource.clone(),
-                role: o.role_arn.clone(),
+                workload: pod.as_str().into(),
+                action: call.action.as_str().into(),
+                resource: call.resource.as_str().into(),
+                role: o.role_arn.as_deref().map(Name::from),
                 allowed: o.allowed,
             },
             message,
-            vec![Subject::Pod(pod.clone())],
+            vec![Subject::Pod(pod.clone().into())],
             Some(o.why),
         );
     }

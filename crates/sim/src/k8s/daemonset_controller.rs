@@ -180,7 +180,10 @@ fn create(ctx: &mut EksCtx, d: usize, rs: usize, n: usize) {
         "SuccessfulCreate",
         format!("daemonset/{ds}"),
         messages::created_pod(&name),
-        vec![Subject::Pod(name.clone()), Subject::Node(node)],
+        vec![
+            Subject::Pod(name.clone().into()),
+            Subject::Node(node.into()),
+        ],
         Some(why),
     );
 }
@@ -197,7 +200,7 @@ fn delete(ctx: &mut EksCtx, d: usize, p: usize, why: &str) {
         "SuccessfulDelete",
         format!("daemonset/{ds}"),
         messages::deleted_pod(&name),
-        vec![Subject::Pod(name.clone())],
+        vec![Subject::Pod(name.clone().into())],
         Some(why.to_string()),
     );
     objects::terminate(ctx, p);

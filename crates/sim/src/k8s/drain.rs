@@ -90,7 +90,7 @@ fn say(ctx: &mut EksCtx, d: usize, line: String) {
         Source::Scenario,
         EventKind::Note { text: line.clone() },
         format!("kubectl drain {node}: {line}"),
-        vec![Subject::Node(node)],
+        vec![Subject::Node(node.into())],
     );
 }
 

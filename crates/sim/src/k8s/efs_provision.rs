@@ -186,8 +186,8 @@ pub fn report_mounts(ctx: &mut EksCtx) {
         ctx.world.storage.reported_mount_failed.push(uid);
         ctx.world.pods[p].explain(now, format!("ContainerCreating: {why}"));
         let (object, mut subjects) = events::pod(&pod_name);
-        subjects.push(Subject::Node(node));
-        subjects.push(Subject::Zone(zone));
+        subjects.push(Subject::Node(node.into()));
+        subjects.push(Subject::Zone(zone.into()));
         events::warning(ctx, "FailedMount", object, message, subjects, Some(why));
     }
 }
@@ -218,7 +218,7 @@ pub fn create_mount_target(ctx: &mut EksCtx, file_system_id: &str, zone: &str) {
             description: line.clone(),
         },
         line,
-        vec![Subject::Zone(zone.to_string())],
+        vec![Subject::Zone(zone.to_string().into())],
     );
 }
 

@@ -39,7 +39,7 @@ fn record(
     why: Option<String>,
 ) {
     ctx.emit_why(
-        Source::Kube(object.clone()),
+        Source::Kube(object.clone().into()),
         EventKind::Kube {
             warning,
             reason: reason.to_string(),
@@ -70,12 +70,12 @@ pub fn condition(
         if status { "True" } else { "False" }
     );
     ctx.emit_why(
-        Source::Kube(object.clone()),
+        Source::Kube(object.clone().into()),
         EventKind::KubeCondition {
-            object,
-            condition: condition.to_string(),
+            object: object.as_str().into(),
+            condition: condition.into(),
             status,
-            reason: reason.to_string(),
+            reason: reason.into(),
         },
         shown,
         subjects,
@@ -85,14 +85,17 @@ pub fn condition(
 
 /// `pod/<name>` and the pod as the event's subject.
 pub fn pod(name: &str) -> (String, Vec<Subject>) {
-    (format!("pod/{name}"), vec![Subject::Pod(name.to_string())])
+    (
+        format!("pod/{name}"),
+        vec![Subject::Pod(name.to_string().into())],
+    )
 }
 
 /// `node/<name>` and the node as the event's subject.
 pub fn node(name: &str) -> (String, Vec<Subject>) {
     (
         format!("node/{name}"),
-        vec![Subject::Node(name.to_string())],
+        vec![Subject::Node(name.to_string().into())],
     )
 }
 
@@ -100,6 +103,6 @@ pub fn node(name: &str) -> (String, Vec<Subject>) {
 pub fn deployment(name: &str) -> (String, Vec<Subject>) {
     (
         format!("deployment/{name}"),
-        vec![Subject::Deployment(name.to_string())],
+        vec![Subject::Deployment(name.to_string().into())],
     )
 }

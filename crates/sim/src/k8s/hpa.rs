@@ -28,7 +28,9 @@ pub fn reconcile(ctx: &mut EksCtx) -> Vec<usize> {
             let name = hpa.name.clone();
             let n = r.replicas;
             ctx.world.deployments[d].replicas = n;
-            let subjects = vec![Subject::Deployment(ctx.world.deployments[d].name.clone())];
+            let subjects = vec![Subject::Deployment(
+                ctx.world.deployments[d].name.clone().into(),
+            )];
             events::normal(
                 ctx,
                 "SuccessfulRescale",

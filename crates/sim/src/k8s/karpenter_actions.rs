@@ -29,7 +29,7 @@ pub(super) fn claim_event(
 ) {
     let subjects = k.claims[c]
         .node
-        .map(|n| vec![Subject::Node(ctx.world.nodes[n].name.clone())])
+        .map(|n| vec![Subject::Node(ctx.world.nodes[n].name.clone().into())])
         .unwrap_or_default();
     let object = format!("nodeclaim/{}", k.claims[c].name);
     events::normal(ctx, reason, object, message, subjects, why);

@@ -213,7 +213,7 @@ fn attach(ctx: &mut EksCtx) {
                 if a.ready_at <= now && !ctx.world.storage.reported_attached.contains(&uid) {
                     ctx.world.storage.reported_attached.push(uid);
                     let (object, mut subjects) = events::pod(&pod_name);
-                    subjects.push(Subject::Node(node.clone()));
+                    subjects.push(Subject::Node(node.clone().into()));
                     events::normal(
                         ctx,
                         "SuccessfulAttachVolume",
@@ -235,7 +235,7 @@ fn attach(ctx: &mut EksCtx) {
                 );
                 ctx.world.pods[p].explain(now, format!("ContainerCreating: {why}"));
                 let (object, mut subjects) = events::pod(&pod_name);
-                subjects.push(Subject::Node(other));
+                subjects.push(Subject::Node(other.into()));
                 events::warning(
                     ctx,
                     "FailedAttachVolume",

@@ -351,7 +351,10 @@ pub fn act(ctx: &mut EksCtx, action: &Action) {
         template.container,
         describe(activity)
     );
-    let subjects = vec![Subject::Pod(pod.name.clone()), Subject::Node(node.clone())];
+    let subjects = vec![
+        Subject::Pod(pod.name.clone().into()),
+        Subject::Node(node.clone().into()),
+    ];
     let agent = agent_on(c, n);
     let detector_on = s.detector.is_some();
     let runtime_on = s.runtime.is_some();

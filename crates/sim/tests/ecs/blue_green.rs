@@ -80,7 +80,7 @@ fn lifecycle(sim: &Simulation, id: &str) -> Vec<(SimTime, String, String)> {
                 stage,
                 status,
                 ..
-            } if deployment == id => Some((e.at, stage.clone(), status.clone())),
+            } if deployment == id => Some((e.at, stage.to_string(), status.to_string())),
             _ => None,
         })
         .collect()

@@ -76,8 +76,8 @@ fn lines(sim: &Simulation) -> Vec<(u64, String, String, String)> {
         .filter_map(|e| match &e.kind {
             EventKind::LifecycleEvent { stage, status, .. } => Some((
                 e.at.secs(),
-                stage.clone(),
-                status.clone(),
+                stage.to_string(),
+                status.to_string(),
                 e.message().into_owned(),
             )),
             _ => None,

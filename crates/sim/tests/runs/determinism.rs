@@ -26,7 +26,7 @@ fn ids(log: &[Event]) -> BTreeSet<String> {
         .flat_map(|e| e.subjects.iter())
         .filter_map(|s| match s {
             Subject::Task(id) => Some(id.to_string()),
-            Subject::Pod(id) => Some(id.clone()),
+            Subject::Pod(id) => Some(id.to_string()),
             _ => None,
         })
         .collect()
