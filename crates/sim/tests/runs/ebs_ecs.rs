@@ -311,7 +311,7 @@ fn volume_events_have_their_own_source_so_the_log_shows_them_without_task_state_
         let orca_sim::EventKind::EbsVolume { volume, .. } = &e.kind else {
             unreachable!()
         };
-        assert_eq!(e.source, orca_sim::Source::Volume(volume.clone().into()));
+        assert_eq!(e.source, orca_sim::Source::Volume(volume.clone()));
         assert_eq!(e.source.category(), "volume");
         // The log's source column shows the id as a task shows its own: shortened.
         assert_eq!(e.source.to_string(), format!("volume {}", &volume[..12]));
