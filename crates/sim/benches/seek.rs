@@ -31,9 +31,10 @@
 //!   back from its key, which the rebuild had parsed from the id's text. Rebuilding a few
 //!   hundred briefs per pass instead measured worse (median 10 ms: the missing briefs are
 //!   each computed again on every read).
-//! - 2026-12-05 at 02:00 UTC, idle, two runs (after the changes `benches/simulate.rs` dates
-//!   the same day; not back to back with an older build): open 0.58–0.63 s, seek median
-//!   2.3–2.9 ms, p95 3.6–4.4 ms, max 10.5–12.7 ms, peak RSS 364 MB.
+//! - 2026-12-05, after the changes `benches/simulate.rs` dates the same day (not back to back
+//!   with an older build), two runs each: before the events shrank to 240 bytes, open
+//!   0.58–0.63 s, seek median 2.3–2.9 ms, p95 3.6–4.4 ms, max 10.5–12.7 ms, peak RSS 364 MB;
+//!   after, open 0.64–0.66 s, median 2.4–2.9 ms, p95 3.5–4.1 ms, max 7.2–8.6 ms, 341 MB.
 //!
 //! Where the time goes (callgrind, 4,000 tasks): the scheduler's passes are ~80 % of all
 //! instructions, opening and seeking alike — the health gate of every live task on every pass

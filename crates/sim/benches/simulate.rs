@@ -96,34 +96,44 @@
 //! the real work of 20,000 starts and 10,000 stops), making the events (224 bytes each: the
 //! copy into the log and its page faults were ~8 %), first reads of tasks and targets.
 //!
-//! 2026-12-05 at 02:00 UTC (subjects inline, more texts written when read). Criterion, back
-//! to back with the 23:25 build: the hour 0.156 s → 0.151 s (≈ 23,800×), build + hour
-//! 0.173 s → 0.162 s; the same events and texts. Counted with temporary counters: the hour
-//! runs 71,149 timers and 1,109 passes (566 of which log nothing) over 734,643 rows in all.
-//! The steps:
+//! 2026-12-05 (subjects inline, smaller events, more texts written when read). The machine
+//! was noisier than the day before (the 23:25 build measured 0.156 s at 00:50 and 0.170–0.173 s
+//! at 01:50), so only back-to-back pairs mean something. Criterion, the 23:25 build then this
+//! one: the hour 0.173 s → 0.151 s and 0.170 s → 0.161 s (−13 %, −5 %), build + hour
+//! 0.189 s → 0.181 s and 0.189 s → 0.182 s (−4 %); alternating checked runs (six pairs): the
+//! hour −7 to −9 %, build + hour −13 to −16 %. About 22,000–24,000× real time depending on the
+//! load. The same events and texts. Counted with temporary counters: the hour runs 71,149
+//! timers and 1,109 passes (566 of which log nothing) over 734,643 rows in all. The steps:
 //! - an event keeps its one to three subjects inline (`event::Subjects`) instead of a `Vec`
 //!   of its own: one allocation less per event, most of the gain of build + hour;
+//! - an event is 240 bytes, was 224 with a separate `Vec` of subjects and 304 with them
+//!   inline: every source and subject is a shared `Name` (24 bytes, not 32), the widest kinds
+//!   hold `Name`s instead of `String`s (`EventKind` 104 → 80 bytes), and a target's events
+//!   clone the address it keeps (`Target::address`) instead of writing it each time: −4 %;
 //! - the texts of targets registered and deregistered, draining begun and a stop requested
 //!   (40,000 events) are written when read (`event::Message::Targets`, `OfKind`);
 //! - the stop choice counts the spread only when a picker has candidates it may pick; a
 //!   target's update works out what its application answers once; a pass's gates look up
 //!   whether a task definition has an essential health check once per definition.
 //!
-//! Tried and not kept: a memo of each service's rows and gates kept between passes, with a
-//! stamp on every task write (and on every target change) saying which rows to read again.
-//! 92 % of rows were reused, the pass's observation fell from 10.8 % to 9.5 % of the hour
-//! (`perf`), and the hour did not change (154–158 ms both ways, alternating): the rows are
-//! still copied, and a row read from a 64-byte brief costs little more than one copied. Nor
-//! transparent huge pages for the allocator (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`): page
-//! faults fell from ~14,700 to ~2,400 per run, the time did not fall reliably.
+//! Tried and not kept:
+//! - a memo of each service's rows and gates kept between passes, with a stamp on every task
+//!   write (and on every target change) saying which rows to read again. 92 % of rows were
+//!   reused and the pass's observation fell from 10.8 % to 9.5 % of the hour (`perf`), but
+//!   the hour did not change (154–158 ms both ways, alternating): the rows are still copied,
+//!   and a row read from a 64-byte brief costs little more than one copied;
+//! - the deployment counts taken in the tally's walk over the tasks instead of a walk of
+//!   their own: no difference;
+//! - transparent huge pages for the allocator (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`, no
+//!   code): page faults fell from ~14,700 to ~2,400 per run, the time did not fall reliably.
 //!
-//! Where the hour goes now (`perf`, release): the passes 54 % (observing ~660 rows 13 %,
-//! launching 11 %, stopping 12 %, choosing stops 8 %, status 5 %); writing each event into
-//! the log about 12 % (an `Event` is 304 bytes with its subjects inline; most of that cost is
-//! the page faults of a 48 MB log, ~2 µs each on this machine); name clones 6 %; target
-//! health updates 10 %. 50,000× (72 ms) needs a smaller event (the largest kinds boxed,
-//! names as thin pointers) and passes whose every step costs what changed, not only their
-//! observation.
+//! Where the hour goes now (`perf`, release): the passes about half (observing ~660 rows
+//! 11 %, launching 11 %, stopping 13 %, choosing stops 8 %, status 6 %); writing each event
+//! into the log about 10 % (mostly the page faults of a 38 MB log, ~2 µs each on this
+//! machine); name clones 7 % (a count bumped atomically, several per event); target health
+//! updates 10 %. 50,000× (72 ms) needs fewer bytes and clones per event (kinds that refer to
+//! objects by number, not by name) and passes whose every step costs what changed, not only
+//! their observation.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
