@@ -58,6 +58,21 @@ pub(super) fn service(
 ) {
     let w = ix.w;
     match ix.find_td(&svc.task_definition) {
+        // The timeline's revisions come after the world's in the index: they do not exist yet
+        // when the scenario creates its services (CreateService refuses a task definition
+        // that is not registered).
+        Ok((i, _)) if i >= w.task_definitions.len() => out.push((
+            p.field("task_definition"),
+            format!(
+                "task definition {} is registered by the timeline, after the service is created; a service starts with one of the world's task_definitions; {}",
+                quoted(&svc.task_definition),
+                list(
+                    w.task_definitions
+                        .iter()
+                        .map(|t| format!("{}:{}", t.family, t.revision))
+                )
+            ),
+        )),
         Ok(td) => task_definition_fits(out, ix, svc, td, FitAt::Service(p)),
         Err(e) => out.push((p.field("task_definition"), e)),
     }
