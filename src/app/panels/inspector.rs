@@ -285,7 +285,7 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
             for t in &tg.targets {
                 kv(
                     ui,
-                    &t.endpoint(),
+                    t.endpoint(),
                     format!(
                         "{}{}",
                         t.state.as_str(),

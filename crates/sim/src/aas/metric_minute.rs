@@ -56,7 +56,7 @@ fn minute_of(ctx: &mut Ctx, s: ServiceIdx) {
     let name = svc.name.clone();
     for (alarm, state) in changes {
         ctx.emit(
-            Source::AutoScaling(name.to_string().into()),
+            Source::AutoScaling(name.clone()),
             EventKind::AlarmStateChanged {
                 service: name.clone(),
                 alarm: alarm.clone(),
@@ -68,7 +68,7 @@ fn minute_of(ctx: &mut Ctx, s: ServiceIdx) {
     }
     if let Some((d, policy, why)) = action {
         ctx.emit_why(
-            Source::AutoScaling(name.to_string().into()),
+            Source::AutoScaling(name.clone()),
             EventKind::ScalingActivity {
                 service: name.clone(),
                 desired: d.desired,

@@ -47,7 +47,7 @@ impl EcrCtx<'_> {
         let repository = self.reg.repositories[repo].name.clone();
         self.log.push(Event::new(
             self.now,
-            Source::Ecr(repository.clone().into()),
+            Source::Ecr(repository.as_str().into()),
             EventKind::Ecr {
                 repository,
                 image_digest: digest.to_string(),

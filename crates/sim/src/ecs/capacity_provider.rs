@@ -376,7 +376,7 @@ pub fn on_minute(ctx: &mut Ctx) {
         let name = group.name.clone();
         for (alarm, state) in changes {
             ctx.emit_why(
-                Source::AutoScaling(name.clone().into()),
+                Source::AutoScaling(name.as_str().into()),
                 EventKind::CapacityAlarmStateChanged {
                     group: name.clone(),
                     alarm: alarm.clone(),
@@ -469,7 +469,7 @@ fn scale_out(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) 
                 .map(|z| format!("'{}' ({})", z.subnet_cidr, z.name))
                 .collect();
             ctx.emit(
-                Source::AutoScaling(name.clone().into()),
+                Source::AutoScaling(name.as_str().into()),
                 EventKind::InstanceLaunchFailed {
                     group: name.clone(),
                     desired: wanted,
@@ -490,7 +490,7 @@ fn scale_out(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) 
         let inst = ctx.world.instance(i);
         let (iname, ec2) = (inst.name.clone(), inst.ec2_instance_id.clone());
         ctx.emit_why(
-            Source::AutoScaling(name.clone().into()),
+            Source::AutoScaling(name.as_str().into()),
             EventKind::InstanceLaunched {
                 group: name.clone(),
                 instance: iname.clone(),
@@ -577,7 +577,7 @@ fn scale_in(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) {
             inst.tasks.len(),
         );
         ctx.emit_why(
-            Source::AutoScaling(name.clone().into()),
+            Source::AutoScaling(name.as_str().into()),
             EventKind::InstanceTerminating {
                 group: name.clone(),
                 instance: iname.clone(),
@@ -654,7 +654,7 @@ pub fn drain_instance(ctx: &mut Ctx, i: InstanceIdx) {
         )
     };
     ctx.emit(
-        Source::Instance(name.clone().into()),
+        Source::Instance(name.as_str().into()),
         EventKind::InstanceStateChanged {
             instance: name.clone(),
             status: "DRAINING".into(),
@@ -694,7 +694,7 @@ pub fn activate_instance(ctx: &mut Ctx, i: InstanceIdx) {
         )
     };
     ctx.emit(
-        Source::Instance(name.clone().into()),
+        Source::Instance(name.as_str().into()),
         EventKind::InstanceStateChanged {
             instance: name.clone(),
             status: "ACTIVE".into(),
@@ -724,7 +724,7 @@ pub fn spot_interruption(ctx: &mut Ctx, i: InstanceIdx) {
     );
     let at = now.plus(SPOT_NOTICE);
     ctx.emit_why(
-        Source::Instance(name.clone().into()),
+        Source::Instance(name.as_str().into()),
         EventKind::SpotInstanceInterruptionWarning {
             instance: name.clone(),
         },
@@ -766,7 +766,7 @@ pub fn terminate_instance(ctx: &mut Ctx, i: InstanceIdx) {
         )
     };
     ctx.emit(
-        Source::Instance(name.clone().into()),
+        Source::Instance(name.as_str().into()),
         EventKind::InstanceStateChanged {
             instance: name.clone(),
             status: "INACTIVE".into(),
@@ -808,7 +808,7 @@ pub fn on_registered(ctx: &mut Ctx, i: InstanceIdx) {
         )
     };
     ctx.emit(
-        Source::Instance(name.clone().into()),
+        Source::Instance(name.as_str().into()),
         EventKind::InstanceStateChanged {
             instance: name.clone(),
             status: "ACTIVE".into(),

@@ -73,7 +73,7 @@ pub fn on_minute(ctx: &mut Ctx, s: ServiceIdx) {
     let name = ctx.world.service(s).name.clone();
     for (alarm, from, to, threshold, periods) in changed {
         ctx.emit_why(
-            Source::Deploy(name.to_string().into()),
+            Source::Deploy(name.clone()),
             EventKind::AlarmStateChanged {
                 service: name.clone(),
                 alarm: alarm.clone(),

@@ -35,7 +35,7 @@ pub(super) fn deploy_event(
 ) {
     let name = ctx.world.service(s).name.clone();
     ctx.emit_why(
-        Source::Deploy(name.to_string().into()),
+        Source::Deploy(name.clone()),
         EventKind::BlueGreenDeployment {
             service: name.clone(),
             deployment: id.into(),
@@ -66,7 +66,7 @@ pub(super) fn lifecycle_event(
 ) {
     let name = ctx.world.service(s).name.clone();
     ctx.emit_why(
-        Source::Deploy(name.to_string().into()),
+        Source::Deploy(name.clone()),
         EventKind::LifecycleEvent {
             service: name.clone(),
             deployment: id.into(),
@@ -106,7 +106,7 @@ pub(super) fn route_test(ctx: &mut Ctx, s: ServiceIdx, dep: &str) {
     let tg_name = ctx.world.target_group(tg).name.clone();
     let name = ctx.world.service(s).name.clone();
     ctx.emit_why(
-        Source::Deploy(name.to_string().into()),
+        Source::Deploy(name.clone()),
         EventKind::TrafficShifted {
             service: name.clone(),
             deployment: dep.into(),
@@ -158,7 +158,7 @@ pub(super) fn shift_production(
         None => "The schedule's last step: all production traffic goes to the replacement.".into(),
     };
     ctx.emit_why(
-        Source::Deploy(name.to_string().into()),
+        Source::Deploy(name.clone()),
         EventKind::TrafficShifted {
             service: name.clone(),
             deployment: dep.into(),
@@ -231,7 +231,7 @@ pub(super) fn reroute_to(ctx: &mut Ctx, s: ServiceIdx, dep: &str, to: &str) {
     let tg_name = ctx.world.target_group(tg).name.clone();
     let name = ctx.world.service(s).name.clone();
     ctx.emit_why(
-        Source::Deploy(name.to_string().into()),
+        Source::Deploy(name.clone()),
         EventKind::TrafficShifted {
             service: name.clone(),
             deployment: dep.into(),

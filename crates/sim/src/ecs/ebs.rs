@@ -308,7 +308,7 @@ fn emit(
     message: String,
 ) {
     ctx.emit(
-        Source::Volume(volume.to_string().into()),
+        Source::Volume(volume.into()),
         EventKind::EbsVolume {
             task: task.clone(),
             service,

@@ -96,8 +96,8 @@ pub struct Target {
 
 impl Target {
     /// `10.0.1.23:80` or `i-0abc…:32768`.
-    pub fn endpoint(&self) -> String {
-        self.address.to_string()
+    pub fn endpoint(&self) -> &str {
+        &self.address
     }
 
     /// The `address` of a target `id` on `port`.

@@ -396,7 +396,7 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             let Some(d) = ctx.world.stateful_set_index(stateful_set) else {
                 return;
             };
-            let subject = || Subject::Deployment(stateful_set.clone().into());
+            let subject = || Subject::Deployment(stateful_set.as_str().into());
             if let Some(n) = partition {
                 if let Some(s) = crate::k8s::statefulset::of_workload(ctx.world, d) {
                     ctx.world.stateful_sets[s].partition = *n;
@@ -445,7 +445,7 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             announce_kube(
                 ctx,
                 format!("kubectl delete pod {pod}"),
-                Subject::Pod(pod.clone().into()),
+                Subject::Pod(pod.as_str().into()),
             );
             interventions::delete_pod(ctx, p);
         }
@@ -461,7 +461,7 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             announce_kube(
                 ctx,
                 format!("Load: {target} now receives {rps} requests per second."),
-                Subject::Deployment(target.clone().into()),
+                Subject::Deployment(target.as_str().into()),
             );
         }
         Action::CordonNode { node }
@@ -483,7 +483,7 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             announce_kube(
                 ctx,
                 format!("kubectl {verb} {node}"),
-                Subject::Node(node.clone().into()),
+                Subject::Node(node.as_str().into()),
             );
             match action {
                 Action::CordonNode { .. } => interventions::cordon(ctx, n, true),
@@ -536,7 +536,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             announce(
                 ctx,
                 crate::ecs::deploy_plan::create_deployment_cli(&cluster, service, task_definition),
-                vec![Subject::Service(service.clone().into())],
+                vec![Subject::Service(service.as_str().into())],
             );
             let result = match ctx.world.task_definition_by_ref(task_definition) {
                 Some(td) => crate::ecs::codedeploy::create_deployment(ctx, s, td),
@@ -700,7 +700,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                 format!(
                     "Fix: the application of {service}{which} answers its health checks again."
                 ),
-                vec![Subject::Service(service.clone().into())],
+                vec![Subject::Service(service.as_str().into())],
             );
             for t in healed {
                 container_health::update(ctx, t);
@@ -719,7 +719,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             announce(
                 ctx,
                 format!("Load: {target} now receives {rps} requests per second."),
-                vec![Subject::Service(target.clone().into())],
+                vec![Subject::Service(target.as_str().into())],
             );
         }
         Action::StopTaskById { task, reason } => {
@@ -730,7 +730,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             if let Some(r) = reason {
                 cli.push_str(&format!(" --reason \"{r}\""));
             }
-            announce(ctx, cli, vec![Subject::Task(task.clone().into())]);
+            announce(ctx, cli, vec![Subject::Task(task.as_str().into())]);
             task_lifecycle::stop(ctx, t, StopCause::User);
         }
         Action::ActivateInstance { instance } => {
@@ -743,7 +743,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                 format!(
                     "aws ecs update-container-instances-state --cluster {cluster} --container-instances {id} --status ACTIVE   # {instance}"
                 ),
-                vec![Subject::Instance(instance.clone().into())],
+                vec![Subject::Instance(instance.as_str().into())],
             );
             crate::ecs::capacity_provider::activate_instance(ctx, i);
         }
@@ -759,7 +759,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                     "aws ecs update-container-instances-state --cluster {} --container-instances {id} --status DRAINING   # {instance}",
                     ctx.world.name
                 ),
-                vec![Subject::Instance(instance.clone().into())],
+                vec![Subject::Instance(instance.as_str().into())],
             );
             crate::ecs::capacity_provider::drain_instance(ctx, i);
         }
@@ -770,7 +770,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             announce(
                 ctx,
                 format!("EC2 reclaims Spot capacity: interruption notice for {instance}"),
-                vec![Subject::Instance(instance.clone().into())],
+                vec![Subject::Instance(instance.as_str().into())],
             );
             crate::ecs::capacity_provider::spot_interruption(ctx, i);
         }
@@ -782,7 +782,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
             announce(
                 ctx,
                 format!("aws ec2 terminate-instances --instance-ids {ec2}   # {instance}"),
-                vec![Subject::Instance(instance.clone().into())],
+                vec![Subject::Instance(instance.as_str().into())],
             );
             crate::ecs::capacity_provider::terminate_instance(ctx, i);
         }
@@ -801,7 +801,7 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                     "Fargate Spot reclaims capacity: {} FARGATE_SPOT task(s) of {service} get a two-minute warning",
                     victims.len()
                 ),
-                vec![Subject::Service(service.clone().into())],
+                vec![Subject::Service(service.as_str().into())],
             );
             for t in victims {
                 task_lifecycle::stop(ctx, t, StopCause::SpotInterruption);
@@ -872,7 +872,7 @@ fn zone_changed(ctx: &mut WorldCtx, zone: &str, outage: bool) {
             outage,
         },
         text,
-        vec![Subject::Zone(zone.to_string().into())],
+        vec![Subject::Zone(zone.into())],
     );
     let Some(mut ctx) = ctx.ecs() else {
         return;

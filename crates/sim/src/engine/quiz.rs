@@ -52,14 +52,14 @@ fn ask(ctx: &mut Ctx, quiz: &Quiz, event_subjects: Vec<Subject>) {
 
 fn focus_subjects(ctx: &Ctx, focus: &Focus) -> Vec<Subject> {
     match focus {
-        Focus::Service(s) => vec![Subject::Service(s.clone().into())],
-        Focus::TargetGroup(t) => vec![Subject::TargetGroup(t.clone().into())],
-        Focus::Instance(i) => vec![Subject::Instance(i.clone().into())],
-        Focus::Zone(z) => vec![Subject::Zone(z.clone().into())],
+        Focus::Service(s) => vec![Subject::Service(s.as_str().into())],
+        Focus::TargetGroup(t) => vec![Subject::TargetGroup(t.as_str().into())],
+        Focus::Instance(i) => vec![Subject::Instance(i.as_str().into())],
+        Focus::Zone(z) => vec![Subject::Zone(z.as_str().into())],
         Focus::Revision { service, revision } => {
             // The revision's tasks; the whole service when none exists yet (a prediction
             // asked before they start).
-            let mut out = vec![Subject::Service(service.clone().into())];
+            let mut out = vec![Subject::Service(service.as_str().into())];
             if let Some(ecs) = &ctx.world.ecs
                 && let Some(s) = ecs.service_by_name(service)
             {

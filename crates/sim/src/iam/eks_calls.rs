@@ -196,7 +196,7 @@ pub fn reconcile(ctx: &mut EksCtx) {
                 allowed: o.allowed,
             },
             message,
-            vec![Subject::Pod(pod.clone().into())],
+            vec![Subject::Pod(pod.as_str().into())],
             Some(o.why),
         );
     }

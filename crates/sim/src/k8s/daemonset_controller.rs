@@ -181,7 +181,7 @@ fn create(ctx: &mut EksCtx, d: usize, rs: usize, n: usize) {
         format!("daemonset/{ds}"),
         messages::created_pod(&name),
         vec![
-            Subject::Pod(name.clone().into()),
+            Subject::Pod(name.as_str().into()),
             Subject::Node(node.into()),
         ],
         Some(why),
@@ -200,7 +200,7 @@ fn delete(ctx: &mut EksCtx, d: usize, p: usize, why: &str) {
         "SuccessfulDelete",
         format!("daemonset/{ds}"),
         messages::deleted_pod(&name),
-        vec![Subject::Pod(name.clone().into())],
+        vec![Subject::Pod(name.as_str().into())],
         Some(why.to_string()),
     );
     objects::terminate(ctx, p);

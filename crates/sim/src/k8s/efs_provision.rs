@@ -218,7 +218,7 @@ pub fn create_mount_target(ctx: &mut EksCtx, file_system_id: &str, zone: &str) {
             description: line.clone(),
         },
         line,
-        vec![Subject::Zone(zone.to_string().into())],
+        vec![Subject::Zone(zone.into())],
     );
 }
 

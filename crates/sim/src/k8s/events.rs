@@ -39,7 +39,7 @@ fn record(
     why: Option<String>,
 ) {
     ctx.emit_why(
-        Source::Kube(object.clone().into()),
+        Source::Kube(object.as_str().into()),
         EventKind::Kube {
             warning,
             reason: reason.to_string(),
@@ -70,7 +70,7 @@ pub fn condition(
         if status { "True" } else { "False" }
     );
     ctx.emit_why(
-        Source::Kube(object.clone().into()),
+        Source::Kube(object.as_str().into()),
         EventKind::KubeCondition {
             object: object.as_str().into(),
             condition: condition.into(),
@@ -85,24 +85,18 @@ pub fn condition(
 
 /// `pod/<name>` and the pod as the event's subject.
 pub fn pod(name: &str) -> (String, Vec<Subject>) {
-    (
-        format!("pod/{name}"),
-        vec![Subject::Pod(name.to_string().into())],
-    )
+    (format!("pod/{name}"), vec![Subject::Pod(name.into())])
 }
 
 /// `node/<name>` and the node as the event's subject.
 pub fn node(name: &str) -> (String, Vec<Subject>) {
-    (
-        format!("node/{name}"),
-        vec![Subject::Node(name.to_string().into())],
-    )
+    (format!("node/{name}"), vec![Subject::Node(name.into())])
 }
 
 /// `deployment/<name>` and the Deployment as the event's subject.
 pub fn deployment(name: &str) -> (String, Vec<Subject>) {
     (
         format!("deployment/{name}"),
-        vec![Subject::Deployment(name.to_string().into())],
+        vec![Subject::Deployment(name.into())],
     )
 }

@@ -128,7 +128,7 @@ fn create(ctx: &mut EksCtx, rs: usize, why: &str) {
     let rs_name = ctx.world.replica_sets[rs].name.clone();
     let d = ctx.world.replica_sets[rs].deployment;
     let subjects = vec![
-        Subject::Pod(name.clone().into()),
+        Subject::Pod(name.as_str().into()),
         Subject::Deployment(ctx.world.deployments[d].name.clone().into()),
     ];
     events::normal(
@@ -150,7 +150,7 @@ fn delete(ctx: &mut EksCtx, p: usize, why: &str) {
     let name = c.pods[p].name.clone();
     let d = c.replica_sets[rs].deployment;
     let subjects = vec![
-        Subject::Pod(name.clone().into()),
+        Subject::Pod(name.as_str().into()),
         Subject::Deployment(c.deployments[d].name.clone().into()),
     ];
     events::normal(

@@ -171,7 +171,7 @@ fn bind(ctx: &mut EksCtx, p: usize, n: usize, why: String) {
     c.pods[p].explain(ctx.now, format!("Bound to {node} in {zone}: {why}"));
     let ns = c.namespace_of(p).to_string();
     let (object, mut subjects) = events::pod(&name);
-    subjects.push(Subject::Node(node.clone().into()));
+    subjects.push(Subject::Node(node.as_str().into()));
     events::normal(
         ctx,
         "Scheduled",

@@ -168,7 +168,7 @@ fn create(ctx: &mut EksCtx, s: usize, rs: usize, i: u32, why: String) {
             "SuccessfulCreate",
             format!("statefulset/{set}"),
             claim_event(&claim, &pod, &set),
-            vec![Subject::Pod(pod.clone().into())],
+            vec![Subject::Pod(pod.as_str().into())],
             Some(format!(
                 "volumeClaimTemplates {}: every pod of the StatefulSet gets a claim of its own, named <template>-<pod>; it is created before the pod and is never deleted with it",
                 t.name
@@ -200,7 +200,7 @@ fn delete(ctx: &mut EksCtx, d: usize, p: usize, why: String) {
         "SuccessfulDelete",
         format!("statefulset/{set}"),
         pod_event("delete", &name, &set),
-        vec![Subject::Pod(name.clone().into())],
+        vec![Subject::Pod(name.as_str().into())],
         Some(why),
     );
     objects::terminate(ctx, p);

@@ -160,7 +160,7 @@ pub fn claim_object(name: &str, zone: &str) -> (String, Vec<Subject>) {
     let subjects = if zone.is_empty() {
         Vec::new()
     } else {
-        vec![Subject::Zone(zone.to_string().into())]
+        vec![Subject::Zone(zone.into())]
     };
     (format!("persistentvolumeclaim/{name}"), subjects)
 }

@@ -213,7 +213,7 @@ fn attach(ctx: &mut EksCtx) {
                 if a.ready_at <= now && !ctx.world.storage.reported_attached.contains(&uid) {
                     ctx.world.storage.reported_attached.push(uid);
                     let (object, mut subjects) = events::pod(&pod_name);
-                    subjects.push(Subject::Node(node.clone().into()));
+                    subjects.push(Subject::Node(node.as_str().into()));
                     events::normal(
                         ctx,
                         "SuccessfulAttachVolume",

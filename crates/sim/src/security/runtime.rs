@@ -352,8 +352,8 @@ pub fn act(ctx: &mut EksCtx, action: &Action) {
         describe(activity)
     );
     let subjects = vec![
-        Subject::Pod(pod.name.clone().into()),
-        Subject::Node(node.clone().into()),
+        Subject::Pod(pod.name.as_str().into()),
+        Subject::Node(node.as_str().into()),
     ];
     let agent = agent_on(c, n);
     let detector_on = s.detector.is_some();

@@ -202,7 +202,7 @@ fn a_missing_image_alternates_err_image_pull_and_image_pull_back_off() {
         .iter()
         .filter(|e| {
             e.subjects
-                .contains(&orca_sim::event::Subject::Pod(pod.clone().into()))
+                .contains(&orca_sim::event::Subject::Pod(pod.as_str().into()))
         })
         .filter(|e| matches!(&e.kind, EventKind::Kube { object, .. } if object.starts_with("pod/")))
         .map(|e| (e.at.millis() / 1000, e.message().into_owned()))
