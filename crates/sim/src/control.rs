@@ -226,7 +226,7 @@ impl<P> Ctx<'_, P> {
         why: Option<String>,
     ) {
         let kind = EventKind::ActionApplied {
-            description: line.clone(),
+            description: line.as_str().into(),
         };
         self.emit_why(source, kind, line, subjects, why);
     }

@@ -59,8 +59,8 @@ fn minute_of(ctx: &mut Ctx, s: ServiceIdx) {
             Source::AutoScaling(name.clone()),
             EventKind::AlarmStateChanged {
                 service: name.clone(),
-                alarm: alarm.clone(),
-                state: state.as_str().to_string(),
+                alarm: alarm.as_str().into(),
+                state: state.as_str().into(),
             },
             format!("CloudWatch alarm {alarm} is now {}", state.as_str()),
             vec![Subject::Service(name.clone())],

@@ -34,10 +34,10 @@ pub fn reevaluate(ctx: &mut crate::ecs::cluster::Ctx) {
             )
         };
         ctx.emit_why(
-            crate::event::Source::Config(e.rule.clone()),
+            crate::event::Source::Config(e.rule.as_str().into()),
             crate::event::EventKind::ConfigEvaluation {
-                rule: e.rule.clone(),
-                resource: e.resource.clone(),
+                rule: e.rule.as_str().into(),
+                resource: e.resource.as_str().into(),
                 compliant: e.compliance == ComplianceType::Compliant,
             },
             message,

@@ -49,9 +49,9 @@ impl EcrCtx<'_> {
             self.now,
             Source::Ecr(repository.as_str().into()),
             EventKind::Ecr {
-                repository,
-                image_digest: digest.to_string(),
-                what: what.to_string(),
+                repository: repository.into(),
+                image_digest: digest.into(),
+                what: what.into(),
             },
             message,
             Vec::new(),

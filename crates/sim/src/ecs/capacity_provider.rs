@@ -378,9 +378,9 @@ pub fn on_minute(ctx: &mut Ctx) {
             ctx.emit_why(
                 Source::AutoScaling(name.as_str().into()),
                 EventKind::CapacityAlarmStateChanged {
-                    group: name.clone(),
-                    alarm: alarm.clone(),
-                    state: state.as_str().to_string(),
+                    group: name.as_str().into(),
+                    alarm: alarm.as_str().into(),
+                    state: state.as_str().into(),
                 },
                 format!("CloudWatch alarm {alarm} is now {}", state.as_str()),
                 Vec::new(),
@@ -471,7 +471,7 @@ fn scale_out(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) 
             ctx.emit(
                 Source::AutoScaling(name.as_str().into()),
                 EventKind::InstanceLaunchFailed {
-                    group: name.clone(),
+                    group: name.as_str().into(),
                     desired: wanted,
                 },
                 format!(
@@ -492,8 +492,8 @@ fn scale_out(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) 
         ctx.emit_why(
             Source::AutoScaling(name.as_str().into()),
             EventKind::InstanceLaunched {
-                group: name.clone(),
-                instance: iname.clone(),
+                group: name.as_str().into(),
+                instance: iname.as_str().into(),
                 desired: wanted,
             },
             format!("Launching a new EC2 instance: {ec2}. Cause: {cause}"),
@@ -579,8 +579,8 @@ fn scale_in(ctx: &mut Ctx, g: usize, wanted: u32, value: f64, r: &Reservation) {
         ctx.emit_why(
             Source::AutoScaling(name.as_str().into()),
             EventKind::InstanceTerminating {
-                group: name.clone(),
-                instance: iname.clone(),
+                group: name.as_str().into(),
+                instance: iname.as_str().into(),
                 desired: to,
             },
             format!(
@@ -656,7 +656,7 @@ pub fn drain_instance(ctx: &mut Ctx, i: InstanceIdx) {
     ctx.emit(
         Source::Instance(name.as_str().into()),
         EventKind::InstanceStateChanged {
-            instance: name.clone(),
+            instance: name.as_str().into(),
             status: "DRAINING".into(),
         },
         format!("container instance {id} ({ec2}) status DRAINING: no new tasks are placed on it"),
@@ -696,7 +696,7 @@ pub fn activate_instance(ctx: &mut Ctx, i: InstanceIdx) {
     ctx.emit(
         Source::Instance(name.as_str().into()),
         EventKind::InstanceStateChanged {
-            instance: name.clone(),
+            instance: name.as_str().into(),
             status: "ACTIVE".into(),
         },
         format!("container instance {id} ({ec2}) status ACTIVE: tasks can be placed on it again"),
@@ -726,7 +726,7 @@ pub fn spot_interruption(ctx: &mut Ctx, i: InstanceIdx) {
     ctx.emit_why(
         Source::Instance(name.as_str().into()),
         EventKind::SpotInstanceInterruptionWarning {
-            instance: name.clone(),
+            instance: name.as_str().into(),
         },
         format!("EC2 Spot Instance Interruption Warning: instance {ec2} will be terminated at {at}"),
         vec![Subject::Instance(name.into())],
@@ -768,7 +768,7 @@ pub fn terminate_instance(ctx: &mut Ctx, i: InstanceIdx) {
     ctx.emit(
         Source::Instance(name.as_str().into()),
         EventKind::InstanceStateChanged {
-            instance: name.clone(),
+            instance: name.as_str().into(),
             status: "INACTIVE".into(),
         },
         format!("container instance {id} ({ec2}) terminated: status INACTIVE"),
@@ -810,7 +810,7 @@ pub fn on_registered(ctx: &mut Ctx, i: InstanceIdx) {
     ctx.emit(
         Source::Instance(name.as_str().into()),
         EventKind::InstanceStateChanged {
-            instance: name.clone(),
+            instance: name.as_str().into(),
             status: "ACTIVE".into(),
         },
         format!(

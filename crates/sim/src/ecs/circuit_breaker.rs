@@ -95,7 +95,7 @@ fn trip(ctx: &mut Ctx, service: ServiceIdx, failed: u32, limit: u32) {
         Source::Service(name.clone()),
         EventKind::RollingBack {
             service: name.clone(),
-            to_deployment: to_id.to_string(),
+            to_deployment: to_id.clone(),
             revision: to_revision,
         },
         messages::rolling_back(&name, &to_id),

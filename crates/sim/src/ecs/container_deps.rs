@@ -349,7 +349,7 @@ pub fn emit(ctx: &mut Ctx, idx: TaskIdx, i: usize) {
         task: t.id.clone(),
         service,
         revision: td.revision,
-        container: c.name.clone(),
+        container: c.name.as_str().into(),
         to: c.last_status,
         exit_code: c.exit_code,
         essential: c.essential,

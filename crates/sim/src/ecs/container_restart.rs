@@ -144,7 +144,7 @@ fn restart(ctx: &mut Ctx, idx: TaskIdx, container: usize, exit_code: i32, why: S
             task: id.clone(),
             service,
             revision: td.revision,
-            container: name.clone(),
+            container: name.as_str().into(),
             exit_code,
             restart_count: count,
         },

@@ -76,8 +76,8 @@ pub fn on_minute(ctx: &mut Ctx, s: ServiceIdx) {
             Source::Deploy(name.clone()),
             EventKind::AlarmStateChanged {
                 service: name.clone(),
-                alarm: alarm.clone(),
-                state: to.as_str().to_string(),
+                alarm: alarm.as_str().into(),
+                state: to.as_str().into(),
             },
             format!(
                 "CloudWatch alarm {alarm}: {} → {}",

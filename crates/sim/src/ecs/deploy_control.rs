@@ -53,7 +53,7 @@ pub fn on_action(ctx: &mut Ctx, action: &Action) {
         ctx.emit(
             Source::Scenario,
             EventKind::ActionApplied {
-                description: line.clone(),
+                description: line.as_str().into(),
             },
             line,
             vec![Subject::Service(service.into())],

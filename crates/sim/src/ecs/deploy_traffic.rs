@@ -39,7 +39,7 @@ pub(super) fn deploy_event(
         EventKind::BlueGreenDeployment {
             service: name.clone(),
             deployment: id.into(),
-            status,
+            status: status.into(),
         },
         message,
         vec![Subject::Service(name)],

@@ -708,7 +708,7 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
             service: service_name,
             revision,
             stop_code: code,
-            reason: reason.clone(),
+            reason: reason.as_str().into(),
             was_running,
         },
         // Written when read (`event::Message::OfKind`).

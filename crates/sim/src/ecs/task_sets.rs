@@ -199,7 +199,7 @@ fn report_computed(ctx: &mut Ctx, s: ServiceIdx, id: &str, computed: u32) {
         Source::Service(name.clone()),
         EventKind::TaskSetUpdated {
             service: name.clone(),
-            task_set: id.to_string(),
+            task_set: id.into(),
         },
         format!("(service {name}) updated computedDesiredCount for taskSet {id} to {computed}."),
         vec![Subject::Service(name)],
@@ -321,7 +321,7 @@ fn launch(
                     Source::Service(name.clone()),
                     EventKind::UnableToPlace {
                         service: name.clone(),
-                        reason: message.clone(),
+                        reason: message.as_str().into(),
                     },
                     message,
                     vec![Subject::Service(name)],
@@ -488,7 +488,7 @@ fn record(ctx: &mut Ctx, s: ServiceIdx, sets: &[(String, TaskDefIdx, u32)]) {
                 Source::Service(name.clone()),
                 EventKind::TaskSetUpdated {
                     service: name.clone(),
-                    task_set: id.clone(),
+                    task_set: id.as_str().into(),
                 },
                 format!("(service {name}, taskSet {id}) updated state to STEADY_STATE."),
                 vec![Subject::Service(name.clone())],

@@ -49,7 +49,9 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
         Action::Note(text) => {
             ctx.emit(
                 Source::Scenario,
-                EventKind::Note { text: text.clone() },
+                EventKind::Note {
+                    text: text.as_str().into(),
+                },
                 text.clone(),
                 Vec::new(),
             );
@@ -85,7 +87,7 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
                 ctx.emit(
                     Source::Scenario,
                     EventKind::ActionApplied {
-                        description: line.clone(),
+                        description: line.as_str().into(),
                     },
                     line,
                     Vec::new(),
@@ -123,7 +125,7 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
                 ctx.emit(
                     source,
                     EventKind::ActionApplied {
-                        description: line.clone(),
+                        description: line.as_str().into(),
                     },
                     line,
                     Vec::new(),
@@ -370,7 +372,8 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             ctx.emit(
                 Source::Scenario,
                 EventKind::ActionApplied {
-                    description: format!("kubectl apply -f … poddisruptionbudget/{}", pdb.name),
+                    description: format!("kubectl apply -f … poddisruptionbudget/{}", pdb.name)
+                        .into(),
                 },
                 format!(
                     "kubectl apply -f …  →  poddisruptionbudget.policy/{} {verb} ({bound})",
@@ -821,7 +824,7 @@ fn announce_kube(ctx: &mut EksCtx, command: String, subject: Subject) {
     ctx.emit(
         Source::Scenario,
         EventKind::ActionApplied {
-            description: command.clone(),
+            description: command.as_str().into(),
         },
         command,
         vec![subject],
@@ -832,7 +835,7 @@ fn kubectl(ctx: &mut EksCtx, deployment: &str, command: String) {
     ctx.emit(
         Source::Scenario,
         EventKind::ActionApplied {
-            description: command.clone(),
+            description: command.as_str().into(),
         },
         command,
         vec![crate::event::Subject::Deployment(
@@ -868,7 +871,7 @@ fn zone_changed(ctx: &mut WorldCtx, zone: &str, outage: bool) {
     ctx.emit(
         Source::Scenario,
         EventKind::ZoneChanged {
-            zone: zone.to_string(),
+            zone: zone.into(),
             outage,
         },
         text,

@@ -465,7 +465,7 @@ impl Simulation {
                 GoalStatus::Failed { reason, .. } => (
                     EventKind::GoalFailed {
                         goal: i as u32,
-                        reason: reason.clone(),
+                        reason: reason.as_str().into(),
                     },
                     format!("Goal {} failed: {what} — {reason}", i + 1),
                 ),

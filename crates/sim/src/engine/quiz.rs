@@ -42,7 +42,7 @@ fn ask(ctx: &mut Ctx, quiz: &Quiz, event_subjects: Vec<Subject>) {
     ctx.emit(
         Source::Quiz,
         EventKind::QuizAsked {
-            quiz: quiz.id.clone(),
+            quiz: quiz.id.as_str().into(),
             predict: quiz.predict,
         },
         quiz.question.clone(),

@@ -13,7 +13,7 @@ pub(super) fn announce(ctx: &mut Ctx, description: String, subjects: Vec<Subject
     ctx.emit(
         Source::Scenario,
         EventKind::ActionApplied {
-            description: description.clone(),
+            description: description.as_str().into(),
         },
         description,
         subjects,

@@ -30,6 +30,11 @@ pub struct Event {
     pub why: Option<String>,
 }
 
+// A large run logs 160,000 events (`benches/simulate.rs`): every byte here is 160 kB of log.
+// Names are one pointer, and every text field of a kind is a `Name`, so the widest kinds are
+// 48 bytes.
+const _: () = assert!(std::mem::size_of::<Event>() <= 168);
+
 /// Who reports the event: the log's filterable source column.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Source {
@@ -61,7 +66,7 @@ pub enum Source {
     /// A challenge's goals: met or failed.
     Goal,
     /// An AWS Config rule's evaluations.
-    Config(String),
+    Config(Name),
     /// GuardDuty findings.
     GuardDuty,
 }
@@ -221,7 +226,7 @@ pub enum EventKind {
     },
     UnableToPlace {
         service: Name,
-        reason: String,
+        reason: Name,
     },
     DeploymentStuck {
         service: Name,
@@ -241,7 +246,7 @@ pub enum EventKind {
     },
     RollingBack {
         service: Name,
-        to_deployment: String,
+        to_deployment: Name,
         revision: u32,
     },
     SteadyState {
@@ -260,7 +265,7 @@ pub enum EventKind {
         service: Option<Name>,
         revision: u32,
         stop_code: StopCode,
-        reason: String,
+        reason: Name,
         /// The task had reached RUNNING.
         was_running: bool,
     },
@@ -275,7 +280,7 @@ pub enum EventKind {
         task: Name,
         service: Option<Name>,
         revision: u32,
-        container: String,
+        container: Name,
         exit_code: i32,
         restart_count: u32,
     },
@@ -285,7 +290,7 @@ pub enum EventKind {
         task: Name,
         service: Option<Name>,
         revision: u32,
-        container: String,
+        container: Name,
         to: crate::ecs::ContainerStatus,
         exit_code: Option<i32>,
         essential: bool,
@@ -300,18 +305,18 @@ pub enum EventKind {
         to: TargetState,
     },
     InstanceStateChanged {
-        instance: String,
-        status: String,
+        instance: Name,
+        status: Name,
     },
     ZoneChanged {
-        zone: String,
+        zone: Name,
         outage: bool,
     },
     // --- blue/green deployments (CodeDeploy, ECS BLUE_GREEN / LINEAR / CANARY)
     /// A task set's computed desired count or stability changed (a service event).
     TaskSetUpdated {
         service: Name,
-        task_set: String,
+        task_set: Name,
     },
     /// A listener's weights changed: the replacement now gets `replacement_percent`.
     TrafficShifted {
@@ -331,17 +336,17 @@ pub enum EventKind {
     BlueGreenDeployment {
         service: Name,
         deployment: Name,
-        status: String,
+        status: Name,
     },
     // --- scenario
     ActionApplied {
-        description: String,
+        description: Name,
     },
     Note {
-        text: String,
+        text: Name,
     },
     QuizAsked {
-        quiz: String,
+        quiz: Name,
         predict: bool,
     },
     /// A challenge goal (index into the scenario's `goals`) is met.
@@ -351,7 +356,7 @@ pub enum EventKind {
     /// A challenge goal failed, and why.
     GoalFailed {
         goal: u32,
-        reason: String,
+        reason: Name,
     },
     /// The run reached the most events one run keeps and stopped.
     RunStopped {
@@ -360,8 +365,8 @@ pub enum EventKind {
     // --- Application Auto Scaling
     AlarmStateChanged {
         service: Name,
-        alarm: String,
-        state: String,
+        alarm: Name,
+        state: Name,
     },
     ScalingActivity {
         service: Name,
@@ -370,40 +375,40 @@ pub enum EventKind {
     },
     // --- EC2 Auto Scaling groups behind ECS capacity providers
     CapacityAlarmStateChanged {
-        group: String,
-        alarm: String,
-        state: String,
+        group: Name,
+        alarm: Name,
+        state: Name,
     },
     InstanceLaunched {
-        group: String,
-        instance: String,
+        group: Name,
+        instance: Name,
         desired: u32,
     },
     InstanceTerminating {
-        group: String,
-        instance: String,
+        group: Name,
+        instance: Name,
         desired: u32,
     },
     InstanceLaunchFailed {
-        group: String,
+        group: Name,
         desired: u32,
     },
     SpotInstanceInterruptionWarning {
-        instance: String,
+        instance: Name,
     },
     // --- Amazon ECR
     /// Something happened to an image of a repository: `what` is `PUSH`, `PUSH_REFUSED`,
     /// `DELETE`, `EXPIRE`, `SCAN` or `FINDING`.
     Ecr {
-        repository: String,
-        image_digest: String,
-        what: String,
+        repository: Name,
+        image_digest: Name,
+        what: Name,
     },
     // --- Kubernetes (kubectl get events)
     Kube {
         warning: bool,
-        reason: String,
-        object: String,
+        reason: Name,
+        object: Name,
     },
     /// A Kubernetes object's status condition changed (`kubectl describe` lists conditions;
     /// they are not events): a Deployment's `Progressing` turning False with
@@ -436,9 +441,9 @@ pub enum EventKind {
     },
     /// An AWS Config rule's verdict on a resource is new or changed.
     ConfigEvaluation {
-        rule: String,
+        rule: Name,
         /// `family:revision`.
-        resource: String,
+        resource: Name,
         compliant: bool,
     },
 }

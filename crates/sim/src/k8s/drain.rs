@@ -88,7 +88,9 @@ fn say(ctx: &mut EksCtx, d: usize, line: String) {
     let node = ctx.world.nodes[drain.node].name.clone();
     ctx.emit(
         Source::Scenario,
-        EventKind::Note { text: line.clone() },
+        EventKind::Note {
+            text: line.as_str().into(),
+        },
         format!("kubectl drain {node}: {line}"),
         vec![Subject::Node(node.into())],
     );

@@ -215,7 +215,7 @@ pub fn create_mount_target(ctx: &mut EksCtx, file_system_id: &str, zone: &str) {
     ctx.emit(
         crate::event::Source::Scenario,
         crate::event::EventKind::ActionApplied {
-            description: line.clone(),
+            description: line.as_str().into(),
         },
         line,
         vec![Subject::Zone(zone.into())],

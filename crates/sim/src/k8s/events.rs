@@ -42,8 +42,8 @@ fn record(
         Source::Kube(object.as_str().into()),
         EventKind::Kube {
             warning,
-            reason: reason.to_string(),
-            object,
+            reason: reason.into(),
+            object: object.into(),
         },
         message,
         subjects,

@@ -309,7 +309,9 @@ fn stop_service_deployment_rolls_back_a_linear_shift() {
         .log()
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::BlueGreenDeployment { status, .. } => Some((e.at.secs(), status.clone())),
+            EventKind::BlueGreenDeployment { status, .. } => {
+                Some((e.at.secs(), status.to_string()))
+            }
             _ => None,
         })
         .collect();

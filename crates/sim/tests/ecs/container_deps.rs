@@ -45,7 +45,7 @@ fn stop_codes(sim: &Simulation) -> Vec<(SimTime, StopCode, String)> {
         .filter_map(|e| match &e.kind {
             EventKind::TaskStopRequested {
                 stop_code, reason, ..
-            } => Some((e.at, *stop_code, reason.clone())),
+            } => Some((e.at, *stop_code, reason.to_string())),
             _ => None,
         })
         .collect()

@@ -305,7 +305,7 @@ fn report_unable_to_place(
         Source::Service(name.into()),
         EventKind::UnableToPlace {
             service: name.into(),
-            reason: message.clone(),
+            reason: message.as_str().into(),
         },
         message,
         [Subject::Service(name.into())],
