@@ -141,7 +141,11 @@
 //! and the log of the hour 27 MB, was 38 MB. Criterion, back to back with the build before
 //! (two pairs): the hour 0.148 s → 0.138 s and 0.144 s → 0.135 s (−7 %, ≈ 26,700× real time),
 //! build + hour 0.170 s → 0.157 s and 0.163 s → 0.163 s; checked runs (four alternating pairs,
-//! median of 4 each) 146.8–149.6 ms → 141.3–142.2 ms. The same events and texts.
+//! median of 4 each) 146.8–149.6 ms → 141.3–142.2 ms. The same events and texts. Ten minutes
+//! later the machine was much less loaded and the same two binaries ran a third faster; back
+//! to back again (two pairs): the hour 0.091 s → 0.086 s and 0.097 s → 0.088 s (≈ 41,000× real
+//! time), build + hour 0.132 s → 0.118 s and 0.124 s → 0.120 s. Only pairs measured back to
+//! back compare.
 //!
 //! Counted with temporary timers around each pass (not kept): the 566 passes that log nothing
 //! take 15 ms of the hour and the 543 that start or stop tasks 60–70 ms; 436 of the former
@@ -156,6 +160,8 @@
 //! - an event's `why` as a `Box<str>` (8 bytes less than a `String`): no difference;
 //! - popping the timer heap bottom-up (Floyd's variant, as `std`'s `BinaryHeap` does): no
 //!   difference.
+//! - hinting the briefs eight tasks ahead in the three walks over a service's tasks (observe,
+//!   the tally, the deployment counts): no difference (five alternating pairs, quiet machine).
 //!
 //! Where the hour goes after (`perf`, release): the passes about 56 % (observing 14 %,
 //! launching 11 %, stopping 11 %, choosing stops 9 %), target health updates 10 %, writing
