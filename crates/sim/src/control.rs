@@ -10,8 +10,8 @@
 use crate::ecr::Registry;
 use crate::ecs::ids::{InstanceIdx, ServiceIdx, TargetGroupIdx, TaskIdx};
 use crate::event::{Event, EventKind, Message, Source, Subject, Subjects};
-use crate::min_heap::MinHeap;
 use crate::net::Network;
+use crate::radix_heap::RadixHeap;
 use crate::rng::Rngs;
 use crate::scenario::spec::TimingsSpec;
 use crate::time::{Millis, SimTime};
@@ -86,43 +86,60 @@ pub enum EcrTimer {
 /// in a fresh run of the scenario that contains it.
 #[derive(Debug, Clone, Default)]
 pub struct Timers {
-    heap: MinHeap<(SimTime, u64, Timer)>,
+    /// Keyed by the moment (high 64 bits) and the order within it (low 64 bits).
+    heap: RadixHeap<Timer>,
     seq: u64,
 }
 
 /// Order keys of scheduled timers start here; below are the timeline entries' indices.
 const SCHEDULED: u64 = 1 << 32;
 
+fn key(at: SimTime, order: u64) -> u128 {
+    (u128::from(at.0) << 64) | u128::from(order)
+}
+
+fn moment(key: u128) -> SimTime {
+    SimTime((key >> 64) as u64)
+}
+
 impl Timers {
     pub fn schedule(&mut self, at: SimTime, timer: Timer) {
         self.seq += 1;
-        self.heap.push((at, SCHEDULED + self.seq, timer));
+        self.heap.push(key(at, SCHEDULED + self.seq), timer);
     }
 
     /// Queue the timeline's entry `index` at `at`.
     pub fn schedule_timeline(&mut self, at: SimTime, index: u32) {
         self.heap
-            .push((at, u64::from(index), Timer::Timeline(index)));
+            .push(key(at, u64::from(index)), Timer::Timeline(index));
     }
 
     /// Take a timeline entry out of the queue (an intervention undone).
     pub fn cancel_timeline(&mut self, index: u32) {
-        self.heap.retain(|(_, _, t)| *t != Timer::Timeline(index));
+        self.heap.retain(|t| *t != Timer::Timeline(index));
     }
 
-    /// The next timer to run, if any.
-    pub fn peek(&self) -> Option<&Timer> {
-        self.heap.peek().map(|(_, _, t)| t)
+    /// The next timer to run, if any (found once: asking again, or taking it out, costs
+    /// nothing more).
+    pub fn peek(&mut self) -> Option<&Timer> {
+        self.heap.peek_mut().map(|(_, t)| t)
     }
 
+    /// The moment of the next timer, if any, without changing the queue (see
+    /// [`Timers::next_at_mut`]).
     pub fn next_at(&self) -> Option<SimTime> {
-        self.heap.peek().map(|(t, _, _)| *t)
+        self.heap.peek().map(|(k, _)| moment(k))
+    }
+
+    /// [`Timers::next_at`], finding the next timer once (see [`Timers::peek`]).
+    pub fn next_at_mut(&mut self) -> Option<SimTime> {
+        self.heap.peek_mut().map(|(k, _)| moment(k))
     }
 
     /// The next timer due at or before `now`, in the order they were scheduled.
     pub fn pop_due(&mut self, now: SimTime) -> Option<Timer> {
-        if self.next_at()? <= now {
-            self.heap.pop().map(|(_, _, t)| t)
+        if self.next_at_mut()? <= now {
+            self.heap.pop().map(|(_, t)| t)
         } else {
             None
         }

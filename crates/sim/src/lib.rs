@@ -23,6 +23,7 @@ pub mod name;
 pub mod net;
 pub mod prefetch;
 pub mod probe;
+pub mod radix_heap;
 pub mod rng;
 pub mod scenario;
 pub mod security;

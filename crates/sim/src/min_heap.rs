@@ -1,13 +1,13 @@
-//! A min-heap with four children per node: the timer queue's storage.
+//! A min-heap with four children per node: the timer queue's storage until the radix heap
+//! (`radix_heap.rs`) replaced it, and now where that heap keeps the few keys that arrive below
+//! its last one.
 //!
-//! A run of 10,000 tasks keeps tens of thousands of timers queued, and taking the next one out
-//! of a binary heap walks about 15 levels, most of them outside the cache. With four children
-//! per node the walk is half as deep and each step reads four neighbouring entries (one or two
-//! cache lines), which is what a pop mostly waits for (`benches/simulate.rs`).
+//! Taking the least element out of a binary heap of tens of thousands walks about 15 levels,
+//! most of them outside the cache; with four children per node the walk is half as deep and
+//! each step reads four neighbouring entries (one or two cache lines).
 //!
 //! The order of pops is the order of the elements (`Ord`), as for
-//! `BinaryHeap<Reverse<T>>`: equal elements come out in no particular order, so the timer
-//! queue gives every element a distinct key.
+//! `BinaryHeap<Reverse<T>>`: equal elements come out in no particular order.
 
 /// Children per node.
 const D: usize = 4;

@@ -55,8 +55,11 @@ pub fn new_deployment(
             d.desired_count = *n;
         }
     }
+    let (key, key_exact) = crate::ecs::task_table::key_of(&id);
     svc.deployments.push(Deployment {
         id: id.clone(),
+        key,
+        key_exact,
         status: DeploymentStatus::Primary,
         task_definition: td,
         desired_count: svc.desired_count,
@@ -160,18 +163,10 @@ pub fn refresh_counts(world: &mut EcsCluster, s: ServiceIdx) {
     // position lookup is cheaper than cloning ids. Keys are compared first (numbers; equal
     // ids give equal keys) and the ids only where the keys match.
     let svc = world.service(s);
-    let keys: Vec<u64> = svc
-        .deployments
-        .iter()
-        .map(|d| crate::ecs::deployment_key(&d.id))
-        .collect();
+    let keys: Vec<u64> = svc.deployments.iter().map(|d| d.key).collect();
     // Where both ids are `ecs-svc/<digits>` as Orca writes them, equal keys are equal ids
-    // (`task_table::key_is_exact`): the task's brief answers without reading the task.
-    let exact: Vec<bool> = svc
-        .deployments
-        .iter()
-        .map(|d| crate::ecs::task_table::key_is_exact(&d.id))
-        .collect();
+    // (`task_table::key_of`): the task's brief answers without reading the task.
+    let exact: Vec<bool> = svc.deployments.iter().map(|d| d.key_exact).collect();
     let mut per_dep = vec![(0u32, 0u32); svc.deployments.len()];
     let (mut running, mut pending) = (0, 0);
     for &t in &svc.tasks {

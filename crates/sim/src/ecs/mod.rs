@@ -590,6 +590,12 @@ pub fn deployment_key(id: &str) -> u64 {
 pub struct Deployment {
     /// `ecs-svc/` and 19 digits.
     pub id: Name,
+    /// `id` as a number and whether it reads back exactly ([`task_table::key_of`]), worked out
+    /// once: scheduler passes compare them with every task's.
+    #[serde(skip)]
+    pub key: u64,
+    #[serde(skip)]
+    pub key_exact: bool,
     pub status: DeploymentStatus,
     pub task_definition: TaskDefIdx,
     pub desired_count: u32,

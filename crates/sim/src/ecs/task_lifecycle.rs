@@ -216,14 +216,15 @@ fn create(
         between(&mut ctx.rngs.timing, step.0, step.1)
     };
     let svc = ctx.world.service(service);
+    let (key, key_exact) = crate::ecs::task_table::key_of(deployment_id);
     let task = Task {
         id,
         arn,
         task_definition: td_idx,
         service: Some(service),
         deployment_id: Some(deployment_id.clone()),
-        deployment_key: Some(crate::ecs::deployment_key(deployment_id)),
-        deployment_key_exact: crate::ecs::task_table::key_is_exact(deployment_id),
+        deployment_key: Some(key),
+        deployment_key_exact: key_exact,
         started_by: deployment_id.to_string(),
         launch_type: svc.launch_type,
         capacity_provider,

@@ -77,6 +77,22 @@ impl TaskBrief {
     }
 }
 
+/// [`crate::ecs::deployment_key`] of `id` and [`key_is_exact`] of it, reading the digits once
+/// (a task's creation and a deployment's need both).
+pub fn key_of(id: &str) -> (u64, bool) {
+    let digits = id.strip_prefix("ecs-svc/");
+    let found = match digits.map(|d| (d, d.parse::<u64>())) {
+        // `deployment_key` is then the number.
+        Some((d, Ok(n))) => (
+            n,
+            d.bytes().all(|b| b.is_ascii_digit()) && !(d.len() > 1 && d.starts_with('0')),
+        ),
+        _ => (crate::ecs::deployment_key(id), false),
+    };
+    debug_assert_eq!(found, (crate::ecs::deployment_key(id), key_is_exact(id)));
+    found
+}
+
 /// `ecs-svc/` and digits with no leading zero that fit a `u64`: [`crate::ecs::deployment_key`]
 /// is then the number, and two such ids with the same key are the same id.
 pub fn key_is_exact(id: &str) -> bool {
@@ -243,5 +259,31 @@ impl FromIterator<Task> for TaskTable {
             table.push(task);
         }
         table
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{key_is_exact, key_of};
+    use crate::ecs::deployment_key;
+
+    /// One reading of the digits gives what the two separate readings give.
+    #[test]
+    fn key_of_agrees_with_deployment_key_and_key_is_exact() {
+        for id in [
+            "ecs-svc/1234567890123456789",
+            "ecs-svc/0",
+            "ecs-svc/01",
+            "ecs-svc/+5",
+            "ecs-svc/",
+            "ecs-svc/99999999999999999999",
+            "ecs-svc/12a",
+            "blue",
+        ] {
+            assert_eq!(key_of(id), (deployment_key(id), key_is_exact(id)), "{id}");
+        }
+        assert_eq!(key_of("ecs-svc/42"), (42, true));
+        assert!(!key_of("ecs-svc/042").1);
+        assert!(!key_of("ecs-svc/+5").1);
     }
 }

@@ -364,11 +364,11 @@ impl Simulation {
     }
 
     /// The next moment something is due, unless the run has stopped at the event limit.
-    fn next_to_run(&self) -> Option<SimTime> {
+    fn next_to_run(&mut self) -> Option<SimTime> {
         if self.state.halted_at.is_some() {
             return None;
         }
-        self.state.timers.next_at()
+        self.state.timers.next_at_mut()
     }
 
     pub fn snapshot(&self) -> Snapshot {

@@ -259,16 +259,9 @@ pub(super) struct LiveDeployments {
 impl LiveDeployments {
     /// The ids of the service's deployments and their keys.
     fn listed(world: &EcsCluster, s: ServiceIdx) -> (Vec<Name>, Vec<u64>) {
-        let ids: Vec<Name> = world
-            .service(s)
-            .deployments
-            .iter()
-            .map(|d| d.id.clone())
-            .collect();
-        let keys = ids
-            .iter()
-            .map(|id| crate::ecs::deployment_key(id))
-            .collect();
+        let deployments = &world.service(s).deployments;
+        let ids = deployments.iter().map(|d| d.id.clone()).collect();
+        let keys = deployments.iter().map(|d| d.key).collect();
         (ids, keys)
     }
 }

@@ -157,7 +157,7 @@ fn drop_deployments_without_tasks(w: &mut EcsCluster, pass: &Pass) {
         .iter()
         .filter(|d| {
             d.id == pass.primary || d.status == DeploymentStatus::Primary || {
-                let key = Some(deployment_key(&d.id));
+                let key = Some(d.key);
                 svc.tasks
                     .iter()
                     .any(|&t| w.tasks.brief(t).deployment_key == key)
