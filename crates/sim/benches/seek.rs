@@ -38,6 +38,10 @@
 //! - 2026-12-05 at 04:10 UTC, one-pointer names and 168-byte events, back to back with the
 //!   build before: open 0.60 s → 0.55 s, seek median 2.7 ms both, p95 3.7 ms both, max 7.2 →
 //!   6.9 ms, peak RSS 341 MB → 314 MB.
+//! - 2026-12-05 at 06:00 UTC, a new machine, the timer queue a radix heap (`radix_heap.rs`;
+//!   snapshots clone it): the build before (four runs) and after (three), alternating: open
+//!   0.58–0.80 s and 0.55–0.63 s, seek median 2.3–4.2 ms and 2.2–2.6 ms, p95 3.1–5.9 ms and
+//!   2.8–3.9 ms, peak RSS 313 MB both: within the machine's noise, no change measured.
 //!
 //! Where the time goes (callgrind, 4,000 tasks): the scheduler's passes are ~80 % of all
 //! instructions, opening and seeking alike — the health gate of every live task on every pass

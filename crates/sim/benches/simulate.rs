@@ -172,6 +172,39 @@
 //! first reads of objects scattered in memory (tasks, their containers, targets, names), not
 //! by instructions: 50,000× (72 ms) still needs events that refer to objects by number and
 //! passes whose every step costs what changed.
+//!
+//! 2026-12-05 at 06:00 UTC (radix heap), on a new machine of the same kind, slower than the
+//! quiet hour of 04:20 and as noisy (the same binary's checked runs ranged 125–180 ms within
+//! minutes). The timer queue is a radix heap (`radix_heap.rs`): `perf` puts taking the next
+//! timer at ~3.5 % of the hour, was ~8.6 % with the four-ary heap; a deployment keeps its id's
+//! key and a task's creation reads the id's digits once. Alternating checked runs against the
+//! build before, the radix heap alone: 137.9 → 132.1 ms and 138.3 → 134.7 ms (medians of 20
+//! and 15 pairs); with the keys too: 145.5 → 139.6 ms (30 pairs); −3 to −4 %, the lower
+//! quartiles −2 to −3 %. Criterion, back to back (two pairs), did not tell them apart: the
+//! hour 143.5 and 131.8 ms before, 143.7 and 133.7 ms after (≈ 25,000–27,000× real time on
+//! this machine). Callgrind, `TASKS=2000`, the five checked runs: 1.231 G → 1.238 G
+//! instructions (the radix heap moves more entries, and waits less for memory). The same
+//! events.
+//!
+//! Tried and not kept (each measured against the build before, alternating):
+//! - the log reserving room for `MAX_EVENTS` events when a run begins (address space only: a
+//!   page is backed once written), so that it never copies itself as it grows: the copies
+//!   went (`realloc` was ~5 % of the hour in `perf`), but every run then faults in fresh pages
+//!   where the repeated runs of the bench had reused freed ones; medians of 12 and 20 pairs
+//!   −3 to −5 %, minimum and quartiles unchanged;
+//! - a health-check signal keeping its segments and change points in place instead of in
+//!   `Vec`s (a signal is built on every target update): −1 % instructions, no difference in
+//!   time (15 pairs, and criterion);
+//! - another allocator for the whole process (`LD_PRELOAD` of Debian's mimalloc 2.0 and
+//!   jemalloc 5.3, no code): no gain (mimalloc within the noise, jemalloc slower).
+//!
+//! Where the hour goes now (`perf`, release): the scheduler's passes 56 % (observing 15 %,
+//! launching 12 %, stopping 11 %, choosing stops 8 %, status 6 %), writing events into the
+//! log ~10 %, page faults ~12 % (most of them the log's and the new tasks' first writes),
+//! target health updates 9 % (building each target's signal 6 %), name clones 7 %, the timer
+//! queue ~3.5 %. 50,000× (72 ms) still needs the changes named above: events that refer to
+//! objects by number (fewer bytes and clones per event), and passes whose every step costs
+//! what changed.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
