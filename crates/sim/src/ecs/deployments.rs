@@ -163,6 +163,12 @@ pub fn refresh_counts(world: &mut EcsCluster, s: ServiceIdx) {
     // position lookup is cheaper than cloning ids. Keys are compared first (numbers; equal
     // ids give equal keys) and the ids only where the keys match.
     let svc = world.service(s);
+    debug_assert!(
+        svc.deployments
+            .iter()
+            .all(|d| (d.key, d.key_exact) == crate::ecs::task_table::key_of(&d.id)),
+        "a deployment's key is out of step with its id"
+    );
     let keys: Vec<u64> = svc.deployments.iter().map(|d| d.key).collect();
     // Where both ids are `ecs-svc/<digits>` as Orca writes them, equal keys are equal ids
     // (`task_table::key_of`): the task's brief answers without reading the task.
