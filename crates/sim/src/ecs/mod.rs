@@ -397,7 +397,7 @@ pub struct Task {
     /// `deployment_id` as a number ([`deployment_key`]), which hot loops compare instead.
     pub deployment_key: Option<u64>,
     /// `deployment_id` is `ecs-svc/` and digits that `deployment_key` reads back exactly
-    /// ([`task_table::key_is_exact`]), so equal keys of two such ids mean equal ids.
+    /// ([`task_table::key_of`]), so equal keys of two such ids mean equal ids.
     pub deployment_key_exact: bool,
     pub started_at: Option<SimTime>,
     /// When the task first counted as healthy for the deployment's bounds.

@@ -77,31 +77,30 @@ impl TaskBrief {
     }
 }
 
-/// [`crate::ecs::deployment_key`] of `id` and [`key_is_exact`] of it, reading the digits once
-/// (a task's creation and a deployment's need both).
+/// [`crate::ecs::deployment_key`] of `id`, and whether it is exact: `ecs-svc/` and digits with
+/// no leading zero that fit a `u64`. The key is then the number, and two such ids with the same
+/// key are the same id. The digits are read once (a task's creation and a deployment's need
+/// both halves).
 pub fn key_of(id: &str) -> (u64, bool) {
-    let digits = id.strip_prefix("ecs-svc/");
-    let found = match digits.map(|d| (d, d.parse::<u64>())) {
+    let found = match id
+        .strip_prefix("ecs-svc/")
+        .map(|digits| (digits, digits.parse::<u64>()))
+    {
         // `deployment_key` is then the number.
-        Some((d, Ok(n))) => (
+        Some((digits, Ok(n))) => (
             n,
-            d.bytes().all(|b| b.is_ascii_digit()) && !(d.len() > 1 && d.starts_with('0')),
+            digits.bytes().all(|b| b.is_ascii_digit())
+                && !(digits.len() > 1 && digits.starts_with('0')),
         ),
         _ => (crate::ecs::deployment_key(id), false),
     };
-    debug_assert_eq!(found, (crate::ecs::deployment_key(id), key_is_exact(id)));
+    debug_assert_eq!(found.0, crate::ecs::deployment_key(id));
     found
 }
 
-/// `ecs-svc/` and digits with no leading zero that fit a `u64`: [`crate::ecs::deployment_key`]
-/// is then the number, and two such ids with the same key are the same id.
+/// The exactness half of [`key_of`].
 pub fn key_is_exact(id: &str) -> bool {
-    id.strip_prefix("ecs-svc/").is_some_and(|digits| {
-        !digits.is_empty()
-            && digits.bytes().all(|b| b.is_ascii_digit())
-            && !(digits.len() > 1 && digits.starts_with('0'))
-            && digits.parse::<u64>().is_ok()
-    })
+    key_of(id).1
 }
 
 /// The cluster's tasks and their briefs. Reads go to the [`CowVec`] (`Deref`); writes go
@@ -267,7 +266,8 @@ mod tests {
     use super::{key_is_exact, key_of};
     use crate::ecs::deployment_key;
 
-    /// One reading of the digits gives what the two separate readings give.
+    /// One reading of the digits gives the key `deployment_key` gives, and says which ids
+    /// read back exactly.
     #[test]
     fn key_of_agrees_with_deployment_key_and_key_is_exact() {
         for id in [
@@ -285,5 +285,9 @@ mod tests {
         assert_eq!(key_of("ecs-svc/42"), (42, true));
         assert!(!key_of("ecs-svc/042").1);
         assert!(!key_of("ecs-svc/+5").1);
+        assert!(!key_of("ecs-svc/99999999999999999999").1);
+        assert!(!key_of("ecs-svc/").1);
+        assert!(!key_of("blue").1);
+        assert!(key_of("ecs-svc/0").1);
     }
 }
