@@ -7,6 +7,7 @@ use std::net::Ipv4Addr;
 
 use serde::Serialize;
 
+use crate::name::Name;
 use crate::time::SimTime;
 
 /// Where the scenario runs: one region, one account, its zones with their subnets.
@@ -19,7 +20,7 @@ pub struct Network {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Zone {
-    pub name: String,
+    pub name: Name,
     /// The zone's subnet, e.g. `10.0.0.0/20`.
     pub subnet_cidr: String,
     /// Outages (from, until); the last one is open while the zone is cut off. Kept whole so
@@ -41,7 +42,7 @@ impl Zone {
     /// A zone with a fresh subnet: the i-th zone of the region gets the i-th /20.
     pub fn new(name: &str, index: usize) -> Zone {
         Zone {
-            name: name.to_string(),
+            name: name.into(),
             subnet_cidr: subnet_cidr(index),
             outages: Vec::new(),
             next_ip: 0,

@@ -175,13 +175,24 @@ impl Prober {
 
     /// Evaluate every check whose result is known at `now`; returns the verdict changes.
     pub fn catch_up(&mut self, now: SimTime, signal: &Signal) -> Vec<Transition> {
-        self.run(signal, now, false)
+        let mut out = Vec::new();
+        self.run(signal, now, |t| {
+            out.push(t);
+            true
+        });
+        out
     }
 
     /// When the verdict will next change if the signal stays as it is, or `None` if never.
     pub fn next_transition(&self, signal: &Signal) -> Option<SimTime> {
         let mut ahead = self.clone();
-        ahead.run(signal, SimTime::MAX, true).first().map(|t| t.at)
+        let mut first = None;
+        // The first change ends the run: nothing is gathered (this runs on every target update).
+        ahead.run(signal, SimTime::MAX, |t| {
+            first = Some(t.at);
+            false
+        });
+        first
     }
 
     /// Successes or failures still needed for the next flip, for "2 of 3 failed" displays.
@@ -208,14 +219,15 @@ impl Prober {
         }
     }
 
-    fn run(&mut self, signal: &Signal, until: SimTime, stop_at_first: bool) -> Vec<Transition> {
-        let mut out = Vec::new();
+    /// Evaluate checks up to `until`, handing each verdict change to `on`; the run ends where
+    /// `on` returns false.
+    fn run(&mut self, signal: &Signal, until: SimTime, mut on: impl FnMut(Transition) -> bool) {
         loop {
             let k = self.checks_done;
             let sent = self.check_sent_at(k);
             let failure = signal.at(sent);
             if self.result_at(sent, failure) > until {
-                return out;
+                return;
             }
             let counted = failure.is_none() || sent >= self.count_failures_from;
             // The run of checks that all give this same result: up to the next signal change
@@ -252,7 +264,7 @@ impl Prober {
             let take = in_run.min(known).min(needed_for_flip.unwrap_or(u64::MAX));
             if take == u64::MAX {
                 // Absorbing for ever: nothing will change unless the signal does.
-                return out;
+                return;
             }
             let last_sent = self.check_sent_at(k + take - 1);
             let n = take.min(u32::MAX as u64) as u32;
@@ -281,14 +293,14 @@ impl Prober {
                 } else {
                     Verdict::Unhealthy
                 };
-                out.push(Transition {
+                let go_on = on(Transition {
                     at: self.result_at(last_sent, failure),
                     from,
                     to: self.verdict,
                     check,
                 });
-                if stop_at_first {
-                    return out;
+                if !go_on {
+                    return;
                 }
             }
         }

@@ -68,7 +68,7 @@ pub(super) fn model(world: &World, ecs: &EcsCluster) -> Model {
     };
     for (zi, zone) in net.zones.iter().enumerate() {
         m.zones.push(ZoneModel {
-            name: zone.name.clone(),
+            name: zone.name.to_string(),
             subnet: zone.subnet_cidr.clone(),
             out: zone.is_out(),
             part: None,
@@ -111,7 +111,7 @@ pub(super) fn model(world: &World, ecs: &EcsCluster) -> Model {
                 notes.push("Spot".into());
             }
             notes.extend(inst.capacity_provider.clone());
-            notes.push(inst.ec2_instance_id.clone());
+            notes.push(inst.ec2_instance_id.to_string());
             let cards = push_cards(&mut m, &by_instance[ii]);
             m.hosts.push(HostModel {
                 key: format!("inst:{}", inst.name),

@@ -47,7 +47,7 @@ pub(super) fn model(world: &World, eks: &Cluster) -> Model {
     };
     for (zi, zone) in world.net.zones.iter().enumerate() {
         m.zones.push(ZoneModel {
-            name: zone.name.clone(),
+            name: zone.name.to_string(),
             subnet: zone.subnet_cidr.clone(),
             out: zone.is_out(),
             part: None,

@@ -63,7 +63,7 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
             }
             kv(ui, "desiredStatus", task.desired_status.as_str());
             kv(ui, "healthStatus", task.health_status.as_str());
-            kv(ui, "availabilityZone", &task.availability_zone);
+            kv(ui, "availabilityZone", task.availability_zone.as_str());
             if let Some(cp) = &task.capacity_provider {
                 kv(ui, "capacityProviderName", cp);
             }
@@ -81,7 +81,7 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
                     }
                 },
             );
-            kv(ui, "privateIp", &task.private_ip);
+            kv(ui, "privateIp", task.private_ip.as_str());
             if let Some(d) = &task.deployment_id {
                 kv(ui, "startedBy", d.as_str());
             }
@@ -168,10 +168,10 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
                 return;
             };
             ui.strong(format!("Container instance {}", inst.name));
-            kv(ui, "ec2InstanceId", &inst.ec2_instance_id);
+            kv(ui, "ec2InstanceId", inst.ec2_instance_id.as_str());
             kv(ui, "containerInstanceArn", &inst.arn);
             kv(ui, "instanceType", &inst.instance_type);
-            kv(ui, "availabilityZone", &inst.availability_zone);
+            kv(ui, "availabilityZone", inst.availability_zone.as_str());
             kv(ui, "status", inst.status.as_str());
             kv(ui, "agentConnected", inst.agent_connected.to_string());
             kv(

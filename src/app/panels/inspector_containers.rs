@@ -118,7 +118,7 @@ pub fn task_volume_lines(ecs: &EcsCluster, t: TaskIdx, now: SimTime) -> Vec<(Str
         .iter()
         .map(|v| {
             let target = match file_system(ecs, &v.file_system_id) {
-                Some(fs) if fs.mount_targets.contains(zone) => {
+                Some(fs) if fs.mount_targets.iter().any(|z| z == zone) => {
                     format!("mount target in {zone} ✓")
                 }
                 Some(_) => format!(

@@ -60,7 +60,7 @@ pub fn evaluate(rule: &str, td: &TaskDefinition) -> Option<Evaluation> {
         td.containers
             .iter()
             .filter(|c| pred(c))
-            .map(|c| c.name.clone())
+            .map(|c| c.name.to_string())
             .collect()
     };
     let (bad, why): (bool, String) = match rule {

@@ -130,7 +130,7 @@ pub fn new_instance(
     let ip = net.allocate_ip(zone_index);
     ContainerInstance {
         name,
-        ec2_instance_id,
+        ec2_instance_id: ec2_instance_id.into(),
         arn: format!(
             "arn:aws:ecs:{}:{}:container-instance/{}/{}",
             net.region, net.account_id, cluster, id
@@ -139,7 +139,7 @@ pub fn new_instance(
         instance_type: instance_type.to_string(),
         availability_zone: net.zones[zone_index].name.clone(),
         zone: zone_index,
-        private_ip: ip,
+        private_ip: ip.into(),
         status,
         agent_connected: status == InstanceStatus::Active,
         registered_cpu: it.map_or(0, |t| t.cpu_units()),
@@ -780,7 +780,7 @@ pub fn terminate_instance(ctx: &mut Ctx, i: InstanceIdx) {
             ctx,
             t,
             StopCause::HostTerminated {
-                ec2_instance_id: ec2.clone(),
+                ec2_instance_id: ec2.to_string(),
             },
         );
     }

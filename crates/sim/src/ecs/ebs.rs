@@ -180,7 +180,7 @@ pub fn create_for_task(ctx: &mut Ctx, idx: TaskIdx, announce: bool) {
     t.ebs = Some(Box::new(TaskEbsVolume {
         volume_id: volume_id.clone(),
         name,
-        availability_zone: zone,
+        availability_zone: zone.to_string(),
         config,
         size_gib,
         state: EbsState::Attaching,

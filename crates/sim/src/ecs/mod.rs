@@ -103,8 +103,8 @@ impl TaskDefinition {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContainerDefinition {
-    pub name: String,
-    pub image: String,
+    pub name: Name,
+    pub image: Name,
     pub essential: bool,
     pub cpu: u32,
     pub memory: Option<u32>,
@@ -293,8 +293,8 @@ pub enum Host {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Container {
-    pub name: String,
-    pub image: String,
+    pub name: Name,
+    pub image: Name,
     /// The digest the image resolved to when it was pulled from a modelled ECR repository
     /// (`containers[].imageDigest` of `describe-tasks`).
     pub image_digest: Option<String>,
@@ -409,11 +409,11 @@ pub struct Task {
     /// 32 hex digits.
     pub id: Name,
     pub arn: String,
-    pub started_by: String,
+    pub started_by: Name,
     /// `FARGATE` or `FARGATE_SPOT` when the service uses a capacity provider strategy.
     pub capacity_provider: Option<String>,
-    pub availability_zone: String,
-    pub private_ip: String,
+    pub availability_zone: Name,
+    pub private_ip: Name,
     /// Host port (bridge/host mode) the load balancer targets.
     pub host_port: Option<u16>,
     pub containers: Vec<Container>,
@@ -493,15 +493,15 @@ pub struct ContainerInstance {
     /// The name the scenario gave it (`Name` tag).
     pub name: String,
     /// EC2 instance id, `i-` and 17 hex digits.
-    pub ec2_instance_id: String,
+    pub ec2_instance_id: Name,
     /// Container instance id, 32 hex digits.
     pub id: String,
     pub arn: String,
     pub instance_type: String,
-    pub availability_zone: String,
+    pub availability_zone: Name,
     /// Index of `availability_zone` in the cluster's zones.
     pub zone: usize,
-    pub private_ip: String,
+    pub private_ip: Name,
     pub status: InstanceStatus,
     pub agent_connected: bool,
     pub registered_cpu: u32,
@@ -617,7 +617,7 @@ pub struct Deployment {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ServiceLoadBalancer {
     pub target_group: TargetGroupIdx,
-    pub container_name: String,
+    pub container_name: Name,
     pub container_port: u16,
 }
 

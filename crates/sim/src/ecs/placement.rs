@@ -661,15 +661,15 @@ fn glob(pattern: &str, s: &str) -> bool {
 pub fn member_of(expr: &str, inst: &ContainerInstance) -> Result<bool, String> {
     Ok(parse_member_of(expr)?.iter().all(|c| {
         let v = match c.attribute {
-            Attribute::InstanceType => &inst.instance_type,
-            Attribute::AvailabilityZone => &inst.availability_zone,
+            Attribute::InstanceType => inst.instance_type.as_str(),
+            Attribute::AvailabilityZone => inst.availability_zone.as_str(),
         };
         match &c.op {
             Op::Eq(x) => v == x,
             Op::Ne(x) => v != x,
             Op::Matches(p) => glob(p, v),
-            Op::In(xs) => xs.contains(v),
-            Op::NotIn(xs) => !xs.contains(v),
+            Op::In(xs) => xs.iter().any(|x| x == v),
+            Op::NotIn(xs) => !xs.iter().any(|x| x == v),
         }
     }))
 }

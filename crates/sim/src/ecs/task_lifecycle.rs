@@ -138,17 +138,17 @@ fn create(
     );
     let waiting = placement.host == Host::AwaitingCapacity;
     let zone = if waiting {
-        String::new()
+        Name::default()
     } else {
         ctx.net.zones[placement.zone_index].name.clone()
     };
     let private_ip = match placement.host {
-        Host::AwaitingCapacity => String::new(),
+        Host::AwaitingCapacity => Name::default(),
         Host::Instance(i) if !owns_ip(network_mode, placement.host) => {
             ctx.world.instance(i).private_ip.clone()
         }
         // Placement checked that the zone's subnet has a free address.
-        _ => ctx.net.allocate_ip(placement.zone_index),
+        _ => ctx.net.allocate_ip(placement.zone_index).into(),
     };
     let mut pull_failure = None;
     let td = ctx.world.task_definition(td_idx);
@@ -225,7 +225,7 @@ fn create(
         deployment_id: Some(deployment_id.clone()),
         deployment_key: Some(key),
         deployment_key_exact: key_exact,
-        started_by: deployment_id.to_string(),
+        started_by: deployment_id.clone(),
         launch_type: svc.launch_type,
         capacity_provider,
         availability_zone: zone,
@@ -297,7 +297,7 @@ pub fn place_waiting(ctx: &mut Ctx, idx: TaskIdx, placement: Placement) {
     let private_ip = match placement.host {
         Host::Instance(i) if !awsvpc => ctx.world.instance(i).private_ip.clone(),
         // Placement checked that the zone's subnet has a free address.
-        _ => ctx.net.allocate_ip(placement.zone_index),
+        _ => ctx.net.allocate_ip(placement.zone_index).into(),
     };
     let zone = ctx.net.zones[placement.zone_index].name.clone();
     let step = if awsvpc {

@@ -61,7 +61,7 @@ pub fn load_balancers_for(
     match set {
         Some(set) => vec![ServiceLoadBalancer {
             target_group: set.target_group,
-            container_name: bg.container_name.clone(),
+            container_name: bg.container_name.as_str().into(),
             container_port: bg.container_port,
         }],
         None => svc.load_balancers.clone(),

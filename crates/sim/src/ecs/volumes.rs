@@ -36,8 +36,10 @@ pub fn mount_failure(c: &EcsCluster, t: TaskIdx, region: &str) -> Option<String>
     let td = c.task_definition(task.task_definition);
     td.efs_volumes.iter().find_map(|v| {
         let fs = file_system(c, &v.file_system_id)?;
-        (!fs.mount_targets.contains(&task.availability_zone))
-            .then(|| no_mount_target_reason(&fs.id, region))
+        (!fs.mount_targets
+            .iter()
+            .any(|z| *z == task.availability_zone))
+        .then(|| no_mount_target_reason(&fs.id, region))
     })
 }
 

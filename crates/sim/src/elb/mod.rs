@@ -73,11 +73,11 @@ impl TargetReason {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Target {
     /// IP address (ip targets) or EC2 instance id (instance targets).
-    pub id: String,
+    pub id: Name,
     pub port: u16,
     /// `id:port`, as the target's events name it ([`Target::endpoint`]), written once.
     pub address: Name,
-    pub availability_zone: String,
+    pub availability_zone: Name,
     pub task: TaskIdx,
     pub service: ServiceIdx,
     pub state: TargetState,
@@ -85,7 +85,7 @@ pub struct Target {
     pub registered_at: SimTime,
     pub prober: Prober,
     /// The container that answers the checks.
-    pub container: String,
+    pub container: Name,
     /// The next moment this target's state changes (a timer is due then).
     pub next_at: Option<SimTime>,
     /// Draining ends (deregistration delay elapsed).

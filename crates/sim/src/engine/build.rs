@@ -661,7 +661,7 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
                     .expect("validated: a service's target groups are defined");
                 ServiceLoadBalancer {
                     target_group: TargetGroupIdx(tg as u32),
-                    container_name: lb.container_name.clone(),
+                    container_name: lb.container_name.as_str().into(),
                     container_port: lb.container_port,
                 }
             })
@@ -801,8 +801,8 @@ fn step_scaling(p: &StepScalingPolicySpec, min: u32, max: u32) -> crate::aas::St
 
 fn container_definition(c: &ContainerSpec) -> ContainerDefinition {
     ContainerDefinition {
-        name: c.name.clone(),
-        image: c.image.clone(),
+        name: c.name.as_str().into(),
+        image: c.image.as_str().into(),
         essential: c.essential,
         cpu: c.cpu,
         memory: c.memory,

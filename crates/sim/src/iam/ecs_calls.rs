@@ -67,9 +67,9 @@ pub fn credentials(
     // The task role's session is named after the task; instance metadata's after the instance.
     let session = match &found {
         Ok(f) if f.step == chain::ChainStep::InstanceMetadata => instance_id.unwrap_or_default(),
-        _ => t.id.to_string(),
+        _ => t.id.clone(),
     };
-    Some((found, session))
+    Some((found, session.to_string()))
 }
 
 /// Make the task's due calls and come back when the next one is due.

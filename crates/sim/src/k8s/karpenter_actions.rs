@@ -64,7 +64,7 @@ pub(super) fn create_claim(ctx: &mut EksCtx, k: &mut Karpenter, t: &'static Inst
     k.claims.push(NodeClaim {
         name: format!("{}-{suffix}", k.pool.name),
         instance_type: t,
-        zone,
+        zone: zone.to_string(),
         created_at: ctx.now,
         phase: ClaimPhase::Created,
         node: None,

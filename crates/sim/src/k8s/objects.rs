@@ -215,7 +215,7 @@ pub fn node_like(template: &Node, net: &mut Network, zone: usize, now: SimTime) 
     Some(Node {
         name: names::node_name(&ip, &net.region),
         private_ip: ip,
-        zone: net.zones[zone].name.clone(),
+        zone: net.zones[zone].name.to_string(),
         gone: false,
         unneeded_since: None,
         draining: false,
@@ -234,7 +234,7 @@ pub fn ec2_node(net: &mut Network, zone: usize, t: &InstanceType, now: SimTime) 
         name: names::node_name(&ip, &net.region),
         private_ip: ip,
         instance_type: t.name.to_string(),
-        zone: net.zones[zone].name.clone(),
+        zone: net.zones[zone].name.to_string(),
         allocatable_cpu_millis: t.eks_allocatable_cpu_millis(),
         allocatable_memory_mib: t.eks_allocatable_memory_mib(),
         max_pods: t.eks_max_pods(),
@@ -284,7 +284,7 @@ pub fn fargate_node_for(
             cpu as f64 / 1000.0,
             memory as f64 / 1024.0
         ),
-        zone: net.zones[z].name.clone(),
+        zone: net.zones[z].name.to_string(),
         allocatable_cpu_millis: cpu,
         allocatable_memory_mib: memory,
         max_pods: 1,

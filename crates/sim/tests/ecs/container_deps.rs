@@ -35,7 +35,7 @@ fn containers(sim: &Simulation) -> Vec<(String, ContainerStatus, Option<SimTime>
     ecs.tasks[0]
         .containers
         .iter()
-        .map(|c| (c.name.clone(), c.last_status, c.started_at, c.exit_code))
+        .map(|c| (c.name.to_string(), c.last_status, c.started_at, c.exit_code))
         .collect()
 }
 

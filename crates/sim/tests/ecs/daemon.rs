@@ -232,7 +232,7 @@ fn a_rollout_that_stops_some_daemon_tasks_takes_them_from_the_fullest_zone() {
                 w.task_definition(t.task_definition).revision == 1
                     && t.desired_status == DesiredStatus::Stopped
             })
-            .map(|t| t.availability_zone.clone())
+            .map(|t| t.availability_zone.to_string())
             .collect();
         if !first_step.is_empty() {
             break;

@@ -80,11 +80,16 @@ impl Bounds {
     /// "upper floor(4 × 200 / 100) = 8, lower ceil(4 × 100 / 100) = 4: 6 running or pending
     /// leaves room for 2"
     pub fn explain_room(&self) -> String {
-        let mut out = String::with_capacity(RULES_CAPACITY + ROOM_CAPACITY);
-        self.write_rules(&mut out);
-        out.push_str(": ");
-        self.write_room(&mut out);
+        let mut out = String::with_capacity(EXPLAIN_ROOM_CAPACITY);
+        self.write_explain_room(&mut out);
         out
+    }
+
+    /// [`Bounds::explain_room`] written into `out` (a started task's explanation around it).
+    pub fn write_explain_room(&self, out: &mut String) {
+        self.write_rules(out);
+        out.push_str(": ");
+        self.write_room(out);
     }
 
     /// "6 running or pending leaves room for 2"
@@ -137,7 +142,8 @@ impl Bounds {
         );
     }
 
-    fn write_stop(&self, out: &mut String) {
+    /// [`Bounds::stop_text`] written into `out` (a stopped task's explanation around it).
+    pub fn write_stop(&self, out: &mut String) {
         let _ = write!(
             out,
             "healthy {} − lower {} = {} may stop",
@@ -151,7 +157,8 @@ impl Bounds {
 /// Room for each text with its numbers (10 digits each at most), so the buffers never grow.
 const RULES_CAPACITY: usize = 64 + 7 * 10;
 const ROOM_CAPACITY: usize = 40 + 2 * 10;
-const STOP_CAPACITY: usize = 40 + 3 * 10;
+pub const STOP_CAPACITY: usize = 40 + 3 * 10;
+pub const EXPLAIN_ROOM_CAPACITY: usize = RULES_CAPACITY + 2 + ROOM_CAPACITY;
 
 #[cfg(test)]
 mod tests {

@@ -14,7 +14,7 @@ use crate::ecs::ids::{ServiceIdx, TargetGroupIdx, TaskDefIdx, TaskIdx};
 use crate::ecs::task_table::TaskBrief;
 use crate::ecs::{HealthStatus, Host, TaskStatus, UnhealthyReason, messages};
 use crate::elb::TargetState;
-use crate::event::{EventKind, HealthCheckKind, Source, Subject, text};
+use crate::event::{EventKind, HealthCheckKind, Source, Subject};
 use crate::scenario::spec::TargetType;
 use crate::time::{Millis, SimTime};
 
@@ -63,24 +63,39 @@ pub struct Waiting {
 
 impl HealthyBy {
     pub fn describe(&self, world: &EcsCluster, t: TaskIdx) -> String {
-        let mut rules = Vec::new();
+        let mut out = String::with_capacity(96);
+        self.write_description(world, t, &mut out);
+        out
+    }
+
+    /// [`HealthyBy::describe`] written into `out`: the rules joined by " and " (a task's
+    /// explanation around it, written once per task that turns healthy).
+    pub fn write_description(&self, world: &EcsCluster, t: TaskIdx, out: &mut String) {
+        let mut first = true;
+        let mut rule = |out: &mut String, text: &str| {
+            if !first {
+                out.push_str(" and ");
+            }
+            first = false;
+            out.push_str(text);
+        };
         if self.container_checks {
-            rules.push("its container health checks report HEALTHY".to_string());
+            rule(out, "its container health checks report HEALTHY");
         }
         if self.load_balancer
             && let Some(s) = world.task(t).service
         {
             for tg in crate::ecs::task_set_links::target_groups_of(world, s, t) {
-                rules.push(format!(
-                    "its target is healthy in {}",
-                    world.target_group(tg).name
-                ));
+                rule(out, "its target is healthy in ");
+                out.push_str(&world.target_group(tg).name);
             }
         }
         if self.forty_seconds {
-            rules.push("it has been RUNNING for 40s and has neither container health checks nor a load balancer".into());
+            rule(
+                out,
+                "it has been RUNNING for 40s and has neither container health checks nor a load balancer",
+            );
         }
-        rules.join(" and ")
     }
 }
 
@@ -222,7 +237,7 @@ impl<'a> ServiceGates<'a> {
                         .containers
                         .iter()
                         .find(|c| c.essential && c.health_status == HealthStatus::Unhealthy)
-                        .map(|c| c.name.clone())
+                        .map(|c| c.name.to_string())
                         .unwrap_or_default();
                     return Gate::Failing(UnhealthyReason::ContainerHealthCheck { container });
                 }
@@ -334,16 +349,13 @@ pub fn record<'a>(
         match gate {
             Gate::Healthy(by) => {
                 if ctx.world.task(t).healthy_at.is_none() {
-                    let rule = by.describe(ctx.world, t);
+                    let mut why = String::with_capacity(140);
+                    why.push_str("Counts as healthy for the deployment: ");
+                    by.write_description(ctx.world, t, &mut why);
+                    why.push('.');
                     let task = ctx.world.task_mut(t);
                     task.healthy_at = Some(now);
-                    task.explain(
-                        now,
-                        text(
-                            rule.len() + 40,
-                            format_args!("Counts as healthy for the deployment: {rule}."),
-                        ),
-                    );
+                    task.explain(now, why);
                     let dep = task.deployment_id.clone().unwrap_or_default();
                     circuit_breaker::record_success(ctx, s, &dep);
                 }

@@ -5,15 +5,17 @@
 //! #replacing-unhealthy-tasks-outside-a-deployment; docs/rules/ecs-scaling.md, managed
 //! scaling; docs/rules/ecs-service-events.md#unable-to-place-a-task).
 
+use super::bounds::EXPLAIN_ROOM_CAPACITY;
 use super::observe::Pass;
 use super::stops::{self, Stop};
 use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{ServiceIdx, TaskDefIdx, TaskIdx};
 use crate::ecs::placement::{self, Placement, SpreadCounts};
 use crate::ecs::{Host, RolloutState, TaskStatus, circuit_breaker, messages, task_lifecycle};
-use crate::event::{EventKind, Source, Subject, text};
+use crate::event::{EventKind, Source, Subject};
 use crate::name::Name;
 use crate::time::Millis;
+use std::fmt::Write as _;
 
 /// How long the scheduler waits before trying again to place a task that did not fit [model].
 const PLACEMENT_RETRY: Millis = Millis::from_secs(15);
@@ -154,13 +156,17 @@ fn launch_for(
             counts,
             &mut ctx.rngs.placement,
         );
-        let room = pass.bounds.explain_room();
-        let why = text(
-            dep_id.len() + room.len() + 70,
-            format_args!(
-                "Started by deployment {dep_id}: {room}, and the deployment needs {} more.",
-                need - ids.len() as u32
-            ),
+        // "Started by deployment ecs-svc/…: upper …, lower …: 6 running or pending leaves
+        // room for 2, and the deployment needs 2 more." One buffer for all of it.
+        let mut why = String::with_capacity(dep_id.len() + EXPLAIN_ROOM_CAPACITY + 70);
+        why.push_str("Started by deployment ");
+        why.push_str(dep_id);
+        why.push_str(": ");
+        pass.bounds.write_explain_room(&mut why);
+        let _ = write!(
+            why,
+            ", and the deployment needs {} more.",
+            need - ids.len() as u32
         );
         match placed {
             Ok(p) => {
