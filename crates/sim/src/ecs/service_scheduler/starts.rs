@@ -144,7 +144,7 @@ fn launch_for(
 ) -> Vec<Name> {
     let s = pass.s;
     let n = need.min(pass.bounds.room());
-    let mut ids: Vec<Name> = Vec::new();
+    let mut ids: Vec<Name> = Vec::with_capacity(n as usize);
     for _ in 0..n {
         let provider = task_lifecycle::choose_capacity_provider(ctx.world, s);
         let placed = placement::place(

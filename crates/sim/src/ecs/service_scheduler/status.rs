@@ -10,8 +10,8 @@ use super::starts::DUPLICATE_MESSAGE_SUPPRESSION;
 use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::TaskIdx;
 use crate::ecs::{
-    DeploymentStatus, RolloutState, SchedulerView, Suppressed, deployment_key, deployments,
-    messages,
+    DeploymentStatus, RolloutState, SchedulerView, Suppressed, TaskStatus, deployment_key,
+    deployments, messages,
 };
 use crate::event::{EventKind, Source, Subject};
 use crate::name::Name;
@@ -97,6 +97,11 @@ impl Tally {
             {
                 next += 1;
                 return row_kind(r);
+            }
+            // A task that is not RUNNING (one this pass launched) is not healthy yet: no lookup.
+            if w.tasks.brief(t).last_status != TaskStatus::Running {
+                debug_assert_eq!(kind_of(&health_gate(w, now, t)), 1);
+                return 1;
             }
             let known = sorted.get_or_insert_with(|| {
                 let mut known: Vec<(TaskIdx, u8)> =

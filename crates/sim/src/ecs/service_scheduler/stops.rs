@@ -13,7 +13,7 @@ use crate::ecs::ids::{ServiceIdx, TaskIdx};
 use crate::ecs::placement::SpreadCounts;
 use crate::ecs::task_lifecycle::{self, StopCause};
 use crate::ecs::{Host, TaskStatus, UnhealthyReason, messages};
-use crate::event::{EventKind, Source, Subject, text};
+use crate::event::{EventKind, Source, Subject};
 use crate::name::Name;
 use crate::net::Zone;
 use std::cmp::Reverse;
@@ -76,9 +76,12 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
     let mut budget = healthy_now as i64 - pass.bounds.lower as i64;
     let may_stop = budget;
     // "{lead}healthy 5 − lower 4 = 1 may stop (stop 1 of 1; upper …, lower …)." in one buffer.
-    let budget_why = |lead: &str, before: i64| {
-        let mut why = String::with_capacity(lead.len() + STOP_CAPACITY + pass.rules.len() + 40);
-        why.push_str(lead);
+    let budget_why = |lead: &[&str], before: i64| {
+        let lead_len: usize = lead.iter().map(|p| p.len()).sum();
+        let mut why = String::with_capacity(lead_len + STOP_CAPACITY + pass.rules.len() + 40);
+        for part in lead {
+            why.push_str(part);
+        }
         pass.bounds.write_stop(&mut why);
         let _ = write!(
             why,
@@ -152,7 +155,7 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
             t,
             cause: StopCause::Scheduler { deployment },
             why: budget_why(
-                "Stopped because its container instance is DRAINING: ",
+                &["Stopped because its container instance is DRAINING: "],
                 budget,
             ),
             scales_down: false,
@@ -192,7 +195,9 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
                 t,
                 cause: scaling.clone(),
                 why: budget_why(
-                    &format!("Stopped because the desired count is {primary_desired}: "),
+                    &[&format!(
+                        "Stopped because the desired count is {primary_desired}: "
+                    )],
                     budget,
                 ),
                 scales_down: true,
@@ -209,13 +214,7 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
         stops.push(Stop {
             t,
             cause: scaling.clone(),
-            why: {
-                let lead = text(
-                    primary.len() + 24,
-                    format_args!("Stopped by deployment {primary}: "),
-                );
-                budget_why(&lead, budget)
-            },
+            why: budget_why(&["Stopped by deployment ", primary, ": "], budget),
             scales_down: true,
         });
         budget -= 1;
