@@ -14,7 +14,8 @@ use crate::text::text;
 /// it only when someone reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
-    Written(String),
+    /// Shared and one pointer wide, so the message takes 16 bytes of every event.
+    Written(Name),
     /// The text of an [`EventKind::TaskStateChanged`].
     TaskState {
         family: Name,
@@ -28,15 +29,11 @@ pub enum Message {
     },
     /// The text of an [`EventKind::TargetHealthChanged`] that removes a target whose draining
     /// finished.
-    TargetRemoved {
-        family: Name,
-    },
+    TargetRemoved { family: Name },
     /// The text of an [`EventKind::TargetsRegistered`] or [`EventKind::TargetsDeregistered`]
     /// that names the service as the kind does (not a CodeDeploy task set): the target group's
     /// ARN.
-    Targets {
-        arn: Name,
-    },
+    Targets { arn: Name },
     /// The text of an [`EventKind::DrainingBegun`] or [`EventKind::TaskStopRequested`]: the
     /// kind holds all of it.
     OfKind,
@@ -128,7 +125,7 @@ impl Message {
 
 impl From<String> for Message {
     fn from(text: String) -> Message {
-        Message::Written(text)
+        Message::Written(text.into())
     }
 }
 

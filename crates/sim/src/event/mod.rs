@@ -26,14 +26,15 @@ pub struct Event {
     text: Message,
     /// The objects the event is about, for selecting and highlighting.
     pub subjects: Subjects,
-    /// The rule and numbers behind a decision, when the event records one.
-    pub why: Option<String>,
+    /// The rule and numbers behind a decision, when the event records one (shared and one
+    /// pointer wide: most events have none, and every byte here is a byte of every event).
+    pub why: Option<Name>,
 }
 
 // A large run logs 160,000 events (`benches/simulate.rs`): every byte here is 160 kB of log.
 // Names are one pointer, and every text field of a kind is a `Name`, so the widest kinds are
-// 48 bytes.
-const _: () = assert!(std::mem::size_of::<Event>() <= 168);
+// 48 bytes; a written message and a why are `Name`s too (16 and 8 bytes, were 24 each).
+const _: () = assert!(std::mem::size_of::<Event>() <= 144);
 
 /// Who reports the event: the log's filterable source column.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -92,7 +93,7 @@ impl Event {
             kind,
             text,
             subjects: subjects.into(),
-            why,
+            why: why.map(Name::from),
         }
     }
 
