@@ -644,6 +644,7 @@ pub fn drain_instance(ctx: &mut Ctx, i: InstanceIdx) {
     }
     let now = ctx.now;
     let (name, ec2, id) = {
+        ctx.world.draining_instances += 1;
         let inst = ctx.world.instance_mut(i);
         inst.status = InstanceStatus::Draining;
         inst.drained_since = Some(now);
@@ -684,6 +685,7 @@ pub fn activate_instance(ctx: &mut Ctx, i: InstanceIdx) {
         return;
     }
     let (name, ec2, id) = {
+        ctx.world.draining_instances -= 1;
         let inst = ctx.world.instance_mut(i);
         inst.status = InstanceStatus::Active;
         inst.drained_since = None;
@@ -753,6 +755,9 @@ pub fn on_spot_termination(ctx: &mut Ctx, i: InstanceIdx) {
 pub fn terminate_instance(ctx: &mut Ctx, i: InstanceIdx) {
     let now = ctx.now;
     let (name, ec2, id, zone, ip) = {
+        if ctx.world.instance(i).status == InstanceStatus::Draining {
+            ctx.world.draining_instances -= 1;
+        }
         let inst = ctx.world.instance_mut(i);
         inst.status = InstanceStatus::Inactive;
         inst.terminated_at = Some(now);

@@ -36,6 +36,11 @@ pub struct EcsCluster {
     pub insights: crate::insights::Insights,
     /// Amazon GuardDuty's detector, when the scenario has one (Runtime Monitoring for Fargate).
     pub guardduty: Option<crate::ecs::guardduty_state::EcsGuardDuty>,
+    /// How many instances are DRAINING (kept by `capacity_provider`, the one place that
+    /// changes an instance's status): a pass asks it before looking at each task's instance,
+    /// and almost always there is none.
+    #[serde(skip)]
+    pub draining_instances: u32,
 }
 
 impl EcsCluster {
@@ -56,7 +61,21 @@ impl EcsCluster {
             config_evaluations: Vec::new(),
             insights: crate::insights::Insights::default(),
             guardduty: None,
+            draining_instances: 0,
         }
+    }
+
+    /// Whether any container instance is DRAINING.
+    pub fn any_draining(&self) -> bool {
+        debug_assert_eq!(
+            self.draining_instances as usize,
+            self.instances
+                .iter()
+                .filter(|i| i.status == crate::ecs::InstanceStatus::Draining)
+                .count(),
+            "the count of DRAINING instances is out of step"
+        );
+        self.draining_instances > 0
     }
 
     pub fn task(&self, i: TaskIdx) -> &Task {

@@ -101,6 +101,8 @@ impl Pass {
         let primary = svc.primary()?.id.clone();
         let (ids, keys) = LiveDeployments::listed(world, s);
         let gate_of = health_gate::ServiceGates::new(world, now, s);
+        // Most passes find no DRAINING instance: then no task's instance needs reading.
+        let any_draining = world.any_draining();
         // The briefs of the tasks (`ecs::task_table`), not the tasks: they lie side by side,
         // while each task sits behind its own pointer.
         let mut rows = Vec::with_capacity(svc.tasks.len());
@@ -121,7 +123,7 @@ impl Pass {
                 host: task.host,
                 zone: task.zone,
                 running: task.last_status == TaskStatus::Running,
-                draining: host_draining(world, task.host),
+                draining: any_draining && host_draining(world, task.host),
                 live: true,
                 unhealthy: task.unhealthy,
                 healthy: matches!(gate, Gate::Healthy(_)),

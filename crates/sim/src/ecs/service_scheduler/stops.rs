@@ -34,12 +34,7 @@ pub(super) struct Stop {
 /// elsewhere in this pass.
 pub(super) fn stop_starting_on_draining(ctx: &mut Ctx, s: ServiceIdx) {
     // Most passes find no DRAINING instance: then no task needs looking at.
-    if !ctx
-        .world
-        .instances
-        .iter()
-        .any(|i| i.status == crate::ecs::InstanceStatus::Draining)
-    {
+    if !ctx.world.any_draining() {
         return;
     }
     let stops: Vec<Stop> = ctx
