@@ -38,6 +38,42 @@ impl Name {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// `args` written into a new `Name` with one allocation, where `text(..).into()` takes two
+    /// (a `String`, then the `Name` it is copied into): a target's address, written for every
+    /// target a rollout registers. Texts longer than [`Name::FORMAT_INLINE`] bytes go through a
+    /// `String`.
+    pub fn format(args: fmt::Arguments<'_>) -> Name {
+        let mut stack = StackText {
+            buf: [0; Name::FORMAT_INLINE],
+            len: 0,
+        };
+        if fmt::write(&mut stack, args).is_ok()
+            && let Ok(text) = std::str::from_utf8(&stack.buf[..stack.len])
+        {
+            return Name::from(text);
+        }
+        Name::from(fmt::format(args))
+    }
+
+    /// The longest text [`Name::format`] writes without a `String` in between.
+    pub const FORMAT_INLINE: usize = 128;
+}
+
+/// A text written into a buffer on the stack; a write that does not fit fails.
+struct StackText {
+    buf: [u8; Name::FORMAT_INLINE],
+    len: usize,
+}
+
+impl fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        let to = self.buf.get_mut(self.len..end).ok_or(fmt::Error)?;
+        to.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 /// Hashes the text, as `eq` compares it (pointer equality implies equal text).
@@ -175,5 +211,21 @@ mod tests {
         assert_eq!(serde_json::to_string(&n).ok().as_deref(), Some("\"web\""));
         let (a, b) = (Name::from("a"), Name::from("b"));
         assert!(a < b, "ordered by text");
+    }
+
+    #[test]
+    fn format_writes_short_and_long_texts_alike() {
+        let (id, port) = ("i-0123456789abcdef0", 32768);
+        assert_eq!(
+            Name::format(format_args!("{id}:{port}")),
+            "i-0123456789abcdef0:32768"
+        );
+        // Longer than the stack buffer: through a `String`, the same text.
+        let long = "é".repeat(Name::FORMAT_INLINE);
+        assert_eq!(
+            Name::format(format_args!("{long}:{port}")).as_str(),
+            format!("{long}:{port}")
+        );
+        assert_eq!(Name::format(format_args!("")), "");
     }
 }

@@ -5,6 +5,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::name::Name;
 use crate::time::Millis;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +49,21 @@ pub fn hex(rng: &mut ChaCha8Rng, n: usize) -> String {
     (0..n)
         .map(|_| DIGITS[rng.random_range(0..16)] as char)
         .collect()
+}
+
+/// `n` lowercase hex digits as a [`Name`] (a task's id): the same digits, from the same draws,
+/// as [`hex`], written into the name with one allocation.
+pub fn hex_name(rng: &mut ChaCha8Rng, n: usize) -> Name {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut buf = [0u8; Name::FORMAT_INLINE];
+    if n > buf.len() {
+        return Name::from(hex(rng, n));
+    }
+    for b in &mut buf[..n] {
+        *b = DIGITS[rng.random_range(0..16)];
+    }
+    // Hex digits are ASCII.
+    Name::from(std::str::from_utf8(&buf[..n]).unwrap_or_default())
 }
 
 /// A random UUID in its usual 8-4-4-4-12 hex form (the suffix of CloudWatch alarm and scaling
@@ -147,6 +163,21 @@ pub fn choice_order(seed: u64, quiz_id: &str, attempt: u32, n: usize) -> Vec<usi
         order.swap(i, j);
     }
     order
+}
+
+#[cfg(test)]
+mod hex_tests {
+    use super::*;
+
+    #[test]
+    fn hex_name_draws_the_digits_hex_draws() {
+        for n in [0, 1, 32, 200] {
+            let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(9), ChaCha8Rng::seed_from_u64(9));
+            assert_eq!(hex_name(&mut a, n).as_str(), hex(&mut b, n));
+            // And leaves the stream where `hex` leaves it.
+            assert_eq!(a.random_range(0..1000), b.random_range(0..1000));
+        }
+    }
 }
 
 #[cfg(test)]

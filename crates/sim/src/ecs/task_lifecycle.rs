@@ -18,7 +18,7 @@ use crate::ecs::{
 use crate::elb::target_health;
 use crate::event::{EventKind, Message, Source, Subject, text};
 use crate::name::Name;
-use crate::rng::{between, chance, hex};
+use crate::rng::{between, chance, hex_name};
 use crate::scenario::spec::{ImagePull, NetworkMode, SchedulingStrategy};
 use crate::time::Millis;
 
@@ -128,7 +128,7 @@ fn create(
 ) -> TaskIdx {
     let now = ctx.now;
     let network_mode = ctx.world.task_definition(td_idx).network_mode;
-    let id = Name::from(hex(&mut ctx.rngs.ids, 32));
+    let id = hex_name(&mut ctx.rngs.ids, 32);
     let arn = text(
         ctx.net.region.len() + ctx.net.account_id.len() + ctx.world.name.len() + id.len() + 20,
         format_args!(

@@ -102,7 +102,7 @@ impl Target {
 
     /// The `address` of a target `id` on `port`.
     pub fn address_of(id: &str, port: u16) -> Name {
-        crate::text::text(id.len() + 6, format_args!("{id}:{port}")).into()
+        Name::format(format_args!("{id}:{port}"))
     }
 }
 
@@ -209,7 +209,13 @@ impl TargetGroup {
 
     /// Add a target, keeping `targets` sorted by task.
     pub fn insert_target(&mut self, target: Target) {
-        let at = self.task_keys.partition_point(|&k| k < target.task.0);
+        // A new task has the highest index yet: its target almost always goes last.
+        let key = target.task.0;
+        let at = if self.task_keys.last().is_none_or(|&k| k < key) {
+            self.task_keys.len()
+        } else {
+            self.task_keys.partition_point(|&k| k < key)
+        };
         self.task_keys.insert(at, target.task.0);
         self.states.insert(at, target.state);
         self.targets.insert(at, target);
