@@ -103,9 +103,15 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
     let mut counts = None;
     let svc = world.service(pass.s);
     // Old deployments, oldest first.
-    // Sized for every row at once: growing them step by step cost more than the room.
-    let mut old_unready = Vec::with_capacity(pass.rows.len());
-    let mut old_healthy = Vec::with_capacity(pass.rows.len());
+    // Sized for every row at once when there is an old deployment (growing them step by step
+    // cost more than the room); most passes have none, and allocate nothing.
+    let room = if svc.deployments.iter().any(|d| d.id != *primary) {
+        pass.rows.len()
+    } else {
+        0
+    };
+    let mut old_unready = Vec::with_capacity(room);
+    let mut old_healthy = Vec::with_capacity(room);
     for dep in svc.deployments.iter().filter(|d| d.id != *primary) {
         for row in pass.rows_of(world, &dep.id) {
             if row.healthy {
