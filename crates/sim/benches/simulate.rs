@@ -205,6 +205,53 @@
 //! queue ~3.5 %. 50,000× (72 ms) still needs the changes named above: events that refer to
 //! objects by number (fewer bytes and clones per event), and passes whose every step costs
 //! what changed.
+//!
+//! 2026-12-05 at 08:40 UTC (fewer allocations per task and per pass, smaller events), the
+//! machine of 06:00, quieter. `valgrind --tool=dhat` counted the allocations of the hour
+//! (`TASKS=2000`, five checked runs): 620,865, about 40 per replaced task and 20 per pass; after
+//! the steps below, 462,730. Back to back with the 06:00 build: alternating checked runs
+//! (median of 15 pairs) **131.1 → 112.8 ms (−14 %)**; criterion, two pairs: the hour alone
+//! 111.1 / 113.2 → 93.8 / 99.2 ms (≈ 36,300–38,400× real time), build + hour 148.0 / 146.0 →
+//! 128.7 / 129.4 ms (−12 %); callgrind (`TASKS=2000`, five checked runs) 1.231 G → 1.063 G
+//! instructions (−14 %). The same events, messages and explanations: every event's text and
+//! `why` and every task's explanations, in all 58 built-in scenarios, compared byte for byte
+//! with the build before (and every golden log unchanged). The steps, each measured in
+//! alternating checked runs against the one before:
+//! - a task's zone, address and `startedBy`, its containers' names and images, an instance's EC2
+//!   id, zone and address, a target's id, zone and container, and a zone's name are shared
+//!   `Name`s (a clone counts, it does not copy); a pass counts the PRIMARY's rows instead of
+//!   gathering them, sizes its stop candidates' lists once (growing them had been a third of
+//!   `Picker::sort`), and writes each started, stopped and healthy task's explanation into one
+//!   buffer instead of three or four; the next health-check flip is found without gathering
+//!   the flips: 121.0 → 110.6 ms (median of 15), 1.232 G → 1.085 G instructions;
+//! - a pass's tally answers for the tasks it launched without building a health gate for each:
+//!   1.074 G instructions, time within the noise;
+//! - an event is 144 bytes (was 168): a written message and a `why` are `Name`s (16 and 8 bytes,
+//!   were 24 each); the hour's log 23 MB (was 27 MB), page faults per run of the bench
+//!   45,900 → 41,200, the hour −1.5 to −3 %;
+//! - a count of DRAINING instances spares each pass a look at every task's instance (and a walk
+//!   over every instance); a target's address and a task's id are written straight into their
+//!   `Name`s (`Name::format`, `rng::hex_name`); a new task's target is appended without a search:
+//!   111.9 → 109.7 ms (median of 12), 1.063 G instructions.
+//!
+//! Tried and not kept:
+//! - the event log asking the kernel for huge pages as it grows (`madvise(MADV_HUGEPAGE)` on the
+//!   room each doubling adds), to spare it its page faults (~15 % of the hour in `perf`, most of
+//!   them the log's first writes): page faults rose from 45,910 to 66,754 per run of the bench
+//!   and the hour from 108 to 122 ms (median of 12 pairs). Huge pages for every allocation
+//!   (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`, which a program cannot set for itself) measured
+//!   −5 % (median of 10 pairs, 10,742 page faults);
+//! - the runningCount and pendingCount of a pass's deployments taken from its rows and the tasks
+//!   it launched instead of a walk of every task the service remembers (with a debug check
+//!   against the walk): +0.5 % instructions, the same time (median of 12 pairs), as when the
+//!   counts were taken in the tally's walk (2026-12-05, above).
+//!
+//! Where the hour goes after (`perf`): the scheduler's passes ~60 % (observing 16 %, stopping
+//! 13 %, launching 12 %, choosing stops 8 %, the status's two walks 8 %), writing events into
+//! the log ~13 % (the copy and its page faults), a task reaching RUNNING 9 % (its target's
+//! registration), target health updates 8 %; page faults ~14 % across all of it. 50,000× (72 ms) still needs events that refer to
+//! objects by number (an event is 144 bytes: kind 48, subjects 48, message 16, source 16, why 8,
+//! moment 8) and passes whose every step costs what changed.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
