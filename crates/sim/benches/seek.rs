@@ -47,7 +47,9 @@
 //!   names for a task's, instance's and target's texts, 144-byte events, fewer allocations per
 //!   pass): open 0.57–0.59 s → 0.51 s, seek median 2.3–2.6 ms → 2.1–2.2 ms, p95 3.2–3.6 ms →
 //!   2.7–2.8 ms, max 5.3–6.2 ms → 4.2–4.5 ms, peak RSS 314 MB → 275 MB; the same 182,622 events
-//!   and 184 snapshots.
+//!   and 184 snapshots. Then with subjects packed (128-byte events), two runs each against
+//!   that build: open 0.53–0.56 s (0.51–0.61 s), p95 2.7–2.9 ms (2.4–2.7 ms), peak RSS 270 MB
+//!   (275 MB): less memory, the times within the noise.
 //!
 //! Where the time goes (callgrind, 4,000 tasks): the scheduler's passes are ~80 % of all
 //! instructions, opening and seeking alike — the health gate of every live task on every pass

@@ -130,7 +130,7 @@ fn subject_to_select(e: &Event) -> Option<Selection> {
     e.subjects
         .iter()
         .min_by_key(|s| rank(s))
-        .map(Selection::from_subject)
+        .map(|s| Selection::from_subject(&s))
 }
 
 const SOURCES: [&str; 16] = [
