@@ -43,24 +43,25 @@ impl Rngs {
     }
 }
 
+/// One lowercase hex digit, as an ASCII byte (one draw).
+fn hex_digit(rng: &mut ChaCha8Rng) -> u8 {
+    b"0123456789abcdef"[rng.random_range(0..16)]
+}
+
 /// `n` lowercase hex digits.
 pub fn hex(rng: &mut ChaCha8Rng, n: usize) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    (0..n)
-        .map(|_| DIGITS[rng.random_range(0..16)] as char)
-        .collect()
+    (0..n).map(|_| hex_digit(rng) as char).collect()
 }
 
 /// `n` lowercase hex digits as a [`Name`] (a task's id): the same digits, from the same draws,
 /// as [`hex`], written into the name with one allocation.
 pub fn hex_name(rng: &mut ChaCha8Rng, n: usize) -> Name {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut buf = [0u8; Name::FORMAT_INLINE];
     if n > buf.len() {
         return Name::from(hex(rng, n));
     }
     for b in &mut buf[..n] {
-        *b = DIGITS[rng.random_range(0..16)];
+        *b = hex_digit(rng);
     }
     // Hex digits are ASCII.
     Name::from(std::str::from_utf8(&buf[..n]).unwrap_or_default())

@@ -644,9 +644,8 @@ pub fn drain_instance(ctx: &mut Ctx, i: InstanceIdx) {
     }
     let now = ctx.now;
     let (name, ec2, id) = {
-        ctx.world.draining_instances += 1;
+        ctx.world.set_instance_status(i, InstanceStatus::Draining);
         let inst = ctx.world.instance_mut(i);
-        inst.status = InstanceStatus::Draining;
         inst.drained_since = Some(now);
         (
             inst.name.clone(),
@@ -685,9 +684,8 @@ pub fn activate_instance(ctx: &mut Ctx, i: InstanceIdx) {
         return;
     }
     let (name, ec2, id) = {
-        ctx.world.draining_instances -= 1;
+        ctx.world.set_instance_status(i, InstanceStatus::Active);
         let inst = ctx.world.instance_mut(i);
-        inst.status = InstanceStatus::Active;
         inst.drained_since = None;
         (
             inst.name.clone(),
@@ -755,11 +753,8 @@ pub fn on_spot_termination(ctx: &mut Ctx, i: InstanceIdx) {
 pub fn terminate_instance(ctx: &mut Ctx, i: InstanceIdx) {
     let now = ctx.now;
     let (name, ec2, id, zone, ip) = {
-        if ctx.world.instance(i).status == InstanceStatus::Draining {
-            ctx.world.draining_instances -= 1;
-        }
+        ctx.world.set_instance_status(i, InstanceStatus::Inactive);
         let inst = ctx.world.instance_mut(i);
-        inst.status = InstanceStatus::Inactive;
         inst.terminated_at = Some(now);
         inst.agent_connected = false;
         (
@@ -800,8 +795,8 @@ pub fn on_registered(ctx: &mut Ctx, i: InstanceIdx) {
         return;
     }
     let (name, ec2, id, cpu, mem, provider) = {
+        ctx.world.set_instance_status(i, InstanceStatus::Active);
         let inst = ctx.world.instance_mut(i);
-        inst.status = InstanceStatus::Active;
         inst.agent_connected = true;
         (
             inst.name.clone(),

@@ -36,9 +36,9 @@ pub struct EcsCluster {
     pub insights: crate::insights::Insights,
     /// Amazon GuardDuty's detector, when the scenario has one (Runtime Monitoring for Fargate).
     pub guardduty: Option<crate::ecs::guardduty_state::EcsGuardDuty>,
-    /// How many instances are DRAINING (kept by `capacity_provider`, the one place that
-    /// changes an instance's status): a pass asks it before looking at each task's instance,
-    /// and almost always there is none.
+    /// How many instances are DRAINING (kept by [`EcsCluster::set_instance_status`], which
+    /// every change of an instance's status goes through): a pass asks it before looking at
+    /// each task's instance, and almost always there is none.
     #[serde(skip)]
     pub draining_instances: u32,
 }
@@ -63,6 +63,18 @@ impl EcsCluster {
             guardduty: None,
             draining_instances: 0,
         }
+    }
+
+    /// Set instance `i`'s status, keeping the count of DRAINING instances.
+    pub fn set_instance_status(&mut self, i: InstanceIdx, status: crate::ecs::InstanceStatus) {
+        use crate::ecs::InstanceStatus::Draining;
+        let inst = &mut self.instances[i.0 as usize];
+        match (inst.status == Draining, status == Draining) {
+            (false, true) => self.draining_instances += 1,
+            (true, false) => self.draining_instances -= 1,
+            _ => {}
+        }
+        inst.status = status;
     }
 
     /// Whether any container instance is DRAINING.
