@@ -93,19 +93,7 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
                         ui.weak(format!("({} older events not shown)", keep.len() - shown));
                     }
                     for e in rows {
-                        let r = ui
-                            .horizontal_wrapped(|ui| {
-                                ui.label(egui::RichText::new(format!("[{}]", e.at)).monospace());
-                                ui.label(
-                                    egui::RichText::new(e.source.to_string())
-                                        .color(ink(ui, source_color(e.source.category())))
-                                        .monospace(),
-                                );
-                                ui.label(&*e.message());
-                            })
-                            .response
-                            .interact(egui::Sense::click());
-                        if r.clicked() {
+                        if event_row(ui, e).clicked() {
                             clicked = subject_to_select(e);
                         }
                     }
@@ -114,6 +102,41 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
                 player.selection = clicked;
             }
         });
+}
+
+/// One row of the log: time, source and message, wrapped to the log's width. The whole row,
+/// text and the room beside it, answers a click (and shows so under the pointer); its text
+/// is not selectable, which would take the press for a selection instead.
+fn event_row(ui: &mut egui::Ui, e: &Event) -> egui::Response {
+    let style = ui.style().clone();
+    let mut job = egui::text::LayoutJob::default();
+    let mut add = |text: egui::RichText| {
+        text.append_to(
+            &mut job,
+            &style,
+            egui::FontSelection::Default,
+            egui::Align::Center,
+        )
+    };
+    add(egui::RichText::new(format!("[{}] ", e.at)).monospace());
+    add(egui::RichText::new(format!("{} ", e.source))
+        .color(ink(ui, source_color(e.source.category())))
+        .monospace());
+    add(egui::RichText::new(&*e.message()).color(ui.visuals().text_color()));
+    let width = ui.available_width();
+    job.wrap.max_width = width;
+    let galley = ui.painter().layout_job(job);
+    let (rect, response) =
+        ui.allocate_exact_size(egui::vec2(width, galley.size().y), egui::Sense::click());
+    if ui.is_rect_visible(rect) {
+        if response.hovered() {
+            let fill = ui.visuals().widgets.hovered.weak_bg_fill;
+            ui.painter().rect_filled(rect.expand(1.0), 2.0, fill);
+        }
+        let color = ui.visuals().text_color();
+        ui.painter().galley(rect.min, galley, color);
+    }
+    response.on_hover_cursor(egui::CursorIcon::PointingHand)
 }
 
 fn subject_to_select(e: &Event) -> Option<Selection> {
@@ -168,5 +191,96 @@ fn relevant_source(
         "guardduty" => eks,
         "deployment" | "replicaset" | "pod" | "node" => eks,
         _ => ecs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orca_sim::SimTime;
+    use std::sync::Arc;
+
+    fn rolling_update_log() -> Vec<Event> {
+        let scenario = crate::app::library::built_in("ecs-rolling-update").expect("built-in");
+        let mut sim = orca_sim::Simulation::new(Arc::clone(&scenario));
+        sim.advance_to(SimTime::from_secs(120));
+        sim.log().to_vec()
+    }
+
+    /// Lays the rows out in a 900 x 600 screen, with `events` of the pointer in the frame,
+    /// and returns each row's rectangle and which rows were clicked.
+    fn frame(
+        ctx: &egui::Context,
+        rows: &[Event],
+        events: Vec<egui::Event>,
+    ) -> (Vec<egui::Rect>, Vec<usize>) {
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(900.0, 600.0),
+            )),
+            events,
+            ..Default::default()
+        };
+        let mut rects = Vec::new();
+        let mut clicked = Vec::new();
+        let mut out = ctx.run_ui(input, |ui| {
+            for (i, e) in rows.iter().enumerate() {
+                let r = event_row(ui, e);
+                rects.push(r.rect);
+                if r.clicked() {
+                    clicked.push(i);
+                }
+            }
+        });
+        // No painter here: the font atlas's updates are dropped on purpose.
+        out.textures_delta.clear();
+        (rects, clicked)
+    }
+
+    fn press(pos: egui::Pos2, pressed: bool) -> egui::Event {
+        egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        }
+    }
+
+    /// Clicks `at` (relative to row `row`'s rectangle) and returns the rows that saw the click.
+    fn click(rows: &[Event], row: usize, at: impl Fn(egui::Rect) -> egui::Pos2) -> Vec<usize> {
+        let ctx = egui::Context::default();
+        let (rects, _) = frame(&ctx, rows, vec![]);
+        let pos = at(rects[row]);
+        let mut seen = Vec::new();
+        for events in [
+            vec![egui::Event::PointerMoved(pos)],
+            vec![press(pos, true)],
+            vec![press(pos, false)],
+            vec![],
+        ] {
+            seen.extend(frame(&ctx, rows, events).1);
+        }
+        seen
+    }
+
+    #[test]
+    fn clicking_a_row_on_its_text_or_beside_it_clicks_that_row() {
+        let log = rolling_update_log();
+        let rows: Vec<Event> = log.iter().take(6).cloned().collect();
+        assert!(
+            rows.len() == 6,
+            "the scenario logs at least six events by 2:00"
+        );
+        // On the time stamp, in the middle of the message, and on the empty right of the row.
+        assert_eq!(
+            click(&rows, 3, |r| r.left_center() + egui::vec2(8.0, 0.0)),
+            [3]
+        );
+        assert_eq!(click(&rows, 4, |r| r.center()), [4]);
+        assert_eq!(
+            click(&rows, 2, |r| r.right_center() - egui::vec2(4.0, 0.0)),
+            [2]
+        );
     }
 }
