@@ -10,6 +10,7 @@
 use crate::ecr::Registry;
 use crate::ecs::ids::{InstanceIdx, ServiceIdx, TargetGroupIdx, TaskIdx};
 use crate::event::{Event, EventKind, Message, Source, Subject, Subjects};
+use crate::name::Name;
 use crate::net::Network;
 use crate::radix_heap::RadixHeap;
 use crate::rng::Rngs;
@@ -230,7 +231,7 @@ impl<P> Ctx<'_, P> {
         message: impl Into<Message>,
         subjects: impl Into<Subjects>,
     ) {
-        self.emit_why(source, kind, message, subjects, None);
+        self.emit_why(source, kind, message, subjects, None::<Name>);
     }
 
     /// Record a line that reports what happened (`EventKind::ActionApplied` with the line as
@@ -255,8 +256,10 @@ impl<P> Ctx<'_, P> {
         kind: EventKind,
         message: impl Into<Message>,
         subjects: impl Into<Subjects>,
-        why: Option<String>,
+        why: Option<impl Into<Name>>,
     ) {
+        // A why written as a `Name` is kept as it is; a `String` is copied into one.
+        let why = why.map(Into::into);
         self.log
             .push(Event::new(self.now, source, kind, message, subjects, why));
     }

@@ -58,6 +58,26 @@ impl Name {
 
     /// The longest text [`Name::format`] writes without a `String` in between.
     pub const FORMAT_INLINE: usize = 128;
+
+    /// `parts` one after the other, copied straight into a new `Name` (one allocation, and no
+    /// formatting machinery: a target's address, written for every target a rollout
+    /// registers).
+    pub fn concat(parts: &[&str]) -> Name {
+        let len = parts.iter().map(|p| p.len()).sum();
+        if len == 0 {
+            // `ArcStr::init_with` asks for at least one byte.
+            return Name::from("");
+        }
+        let joined = ArcStr::init_with(len, |buf| {
+            let mut at = 0;
+            for p in parts {
+                buf[at..at + p.len()].copy_from_slice(p.as_bytes());
+                at += p.len();
+            }
+        });
+        // Pieces of `str` joined are UTF-8; the check cannot fail.
+        joined.map_or_else(|_| Name::from(parts.concat()), Name)
+    }
 }
 
 /// A text written into a buffer on the stack; a write that does not fit fails.
@@ -195,6 +215,17 @@ impl<'de> Deserialize<'de> for Name {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn concat_joins_its_parts() {
+        assert_eq!(
+            Name::concat(&["i-0abc", ":", "32768"]).as_str(),
+            "i-0abc:32768"
+        );
+        assert_eq!(Name::concat(&[]).as_str(), "");
+        assert_eq!(Name::concat(&["é", "x"]).as_str(), "éx");
+    }
+
     use super::Name;
 
     #[test]

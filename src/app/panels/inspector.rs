@@ -99,7 +99,7 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
                 kv(ui, "stopCode", c.as_str());
             }
             if let Some(r) = &task.stopped_reason {
-                kv(ui, "stoppedReason", r);
+                kv(ui, "stoppedReason", r.as_str());
             }
             for c in &task.containers {
                 kv(

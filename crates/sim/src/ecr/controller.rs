@@ -12,6 +12,7 @@ use super::ops::{self, Deleted, ImageId, Push};
 use super::{DAY_MS, ImageScan, Registry, ScanStatus};
 use crate::control::{EcrTimer, Timer, Timers};
 use crate::event::{Event, EventKind, Source};
+use crate::name::Name;
 use crate::scenario::spec::{ScanFrequency, ScanType};
 use crate::time::{Millis, SimTime};
 
@@ -55,7 +56,7 @@ impl EcrCtx<'_> {
             },
             message,
             Vec::new(),
-            why,
+            why.map(Name::from),
         ));
     }
 

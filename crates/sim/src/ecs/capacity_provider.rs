@@ -731,9 +731,9 @@ pub fn spot_interruption(ctx: &mut Ctx, i: InstanceIdx) {
         format!("EC2 Spot Instance Interruption Warning: instance {ec2} will be terminated at {at}"),
         vec![Subject::Instance(name.into())],
         Some(if drains {
-            "ECS_ENABLE_SPOT_INSTANCE_DRAINING is true: the agent sets the instance DRAINING now, and the service scheduler has two minutes to replace its tasks elsewhere.".into()
+            "ECS_ENABLE_SPOT_INSTANCE_DRAINING is true: the agent sets the instance DRAINING now, and the service scheduler has two minutes to replace its tasks elsewhere."
         } else {
-            "ECS_ENABLE_SPOT_INSTANCE_DRAINING is not set: ECS keeps the instance ACTIVE, and its tasks stop only when EC2 terminates it.".into()
+            "ECS_ENABLE_SPOT_INSTANCE_DRAINING is not set: ECS keeps the instance ACTIVE, and its tasks stop only when EC2 terminates it."
         }),
     );
     if drains {

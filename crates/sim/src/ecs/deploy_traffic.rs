@@ -115,7 +115,7 @@ pub(super) fn route_test(ctx: &mut Ctx, s: ServiceIdx, dep: &str) {
         },
         format!("{dep} test listener :{port} → {tg_name} 100 %."),
         vec![Subject::Service(name), Subject::TargetGroup(tg_name)],
-        Some("The test listener sends its requests to the replacement so hooks can check it before any production traffic moves.".into()),
+        Some(crate::name::Name::from("The test listener sends its requests to the replacement so hooks can check it before any production traffic moves.")),
     );
 }
 
@@ -240,6 +240,6 @@ pub(super) fn reroute_to(ctx: &mut Ctx, s: ServiceIdx, dep: &str, to: &str) {
         },
         format!("{dep} production listener :{port} → {tg_name} 100 % (rollback to task set {to})."),
         vec![Subject::Service(name), Subject::TargetGroup(tg_name)],
-        Some("A rollback reroutes all traffic to the original task set at once; no schedule applies.".into()),
+        Some(crate::name::Name::from("A rollback reroutes all traffic to the original task set at once; no schedule applies.")),
     );
 }

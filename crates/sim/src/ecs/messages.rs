@@ -224,8 +224,11 @@ pub fn failed_elb_health_checks(target_group_arn: &str) -> String {
     format!("Task failed ELB health checks in (target-group {target_group_arn})")
 }
 
-pub fn scaling_activity(deployment: &str) -> String {
-    format!("Scaling activity initiated by (deployment {deployment})")
+/// A `Name`: it is every scheduler-stopped task's stoppedReason and its event's reason.
+pub fn scaling_activity(deployment: &str) -> Name {
+    Name::format(format_args!(
+        "Scaling activity initiated by (deployment {deployment})"
+    ))
 }
 
 /// No trailing period, as ECS writes it (docs/rules/ecs-tasks.md#stopped-reasons).

@@ -422,7 +422,7 @@ pub struct Task {
     pub stopping_at: Option<SimTime>,
     pub stopped_at: Option<SimTime>,
     pub stop_code: Option<StopCode>,
-    pub stopped_reason: Option<String>,
+    pub stopped_reason: Option<Name>,
     /// Why the task is as it is, oldest first.
     pub why: Vec<Why>,
     /// The next container health verdict change is due at this moment.

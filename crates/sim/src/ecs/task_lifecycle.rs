@@ -649,35 +649,35 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
     if t.desired_status == DesiredStatus::Stopped {
         return;
     }
-    let (code, reason) = match &cause {
+    // One `Name`, shared by the task's stoppedReason and the event.
+    let (code, reason): (StopCode, Name) = match &cause {
         StopCause::Scheduler { deployment } => (
             StopCode::ServiceSchedulerInitiated,
             messages::scaling_activity(deployment),
         ),
         StopCause::ContainerHealthCheck => (
             StopCode::ServiceSchedulerInitiated,
-            messages::FAILED_CONTAINER_HEALTH_CHECKS.to_string(),
+            messages::FAILED_CONTAINER_HEALTH_CHECKS.into(),
         ),
         StopCause::LoadBalancerHealthCheck { target_group_arn } => (
             StopCode::ServiceSchedulerInitiated,
-            messages::failed_elb_health_checks(target_group_arn),
+            messages::failed_elb_health_checks(target_group_arn).into(),
         ),
         StopCause::EssentialContainerExited => (
             StopCode::EssentialContainerExited,
-            messages::ESSENTIAL_CONTAINER_EXITED.to_string(),
+            messages::ESSENTIAL_CONTAINER_EXITED.into(),
         ),
-        StopCause::ImagePullFailed { reason } => (StopCode::TaskFailedToStart, reason.clone()),
-        StopCause::User => (
-            StopCode::UserInitiated,
-            messages::STOPPED_BY_USER.to_string(),
-        ),
+        StopCause::ImagePullFailed { reason } => {
+            (StopCode::TaskFailedToStart, reason.as_str().into())
+        }
+        StopCause::User => (StopCode::UserInitiated, messages::STOPPED_BY_USER.into()),
         StopCause::HostTerminated { ec2_instance_id } => (
             StopCode::TerminationNotice,
-            messages::host_terminated(ec2_instance_id),
+            messages::host_terminated(ec2_instance_id).into(),
         ),
         StopCause::SpotInterruption => (
             StopCode::SpotInterruption,
-            messages::SPOT_INTERRUPTED.to_string(),
+            messages::SPOT_INTERRUPTED.into(),
         ),
     };
     let was_running = t.last_status == TaskStatus::Running;
@@ -709,7 +709,7 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
             service: service_name,
             revision,
             stop_code: code,
-            reason: reason.as_str().into(),
+            reason: reason.clone(),
             was_running,
         },
         // Written when read (`event::Message::OfKind`).

@@ -42,29 +42,27 @@ pub fn record_sample(world: &mut EcsCluster, s: ServiceIdx, now: SimTime) {
     });
 }
 
-/// The load balancers a task registers with: its task set's target group when the service is
-/// blue/green, else the service's load balancers.
-pub fn load_balancers_for(
+/// The `i`-th load balancer a task registers with (`None` past the last): its task set's
+/// target group when the service is blue/green, else the service's load balancers. Asked by
+/// position, so registering a task allocates no list of them.
+pub fn load_balancer_for(
     world: &EcsCluster,
     s: ServiceIdx,
     t: TaskIdx,
-) -> Vec<ServiceLoadBalancer> {
+    i: usize,
+) -> Option<ServiceLoadBalancer> {
     let svc = world.service(s);
-    let Some(bg) = svc.blue_green.as_deref() else {
-        return svc.load_balancers.clone();
-    };
-    let set = world
-        .task(t)
-        .deployment_id
-        .as_deref()
-        .and_then(|id| bg.task_set(id));
+    let set = svc.blue_green.as_deref().and_then(|bg| {
+        let id = world.task(t).deployment_id.as_deref()?;
+        bg.task_set(id).map(|set| (bg, set))
+    });
     match set {
-        Some(set) => vec![ServiceLoadBalancer {
+        Some((bg, set)) => (i == 0).then(|| ServiceLoadBalancer {
             target_group: set.target_group,
             container_name: bg.container_name.as_str().into(),
             container_port: bg.container_port,
-        }],
-        None => svc.load_balancers.clone(),
+        }),
+        None => svc.load_balancers.get(i).cloned(),
     }
 }
 

@@ -529,7 +529,7 @@ fn record(ctx: &mut Ctx, s: ServiceIdx, sets: &[(String, TaskDefIdx, u32)]) {
             },
             messages::steady_state(&name),
             vec![Subject::Service(name)],
-            Some("Every task set runs its computed desired count of healthy tasks and no deployment is under way.".into()),
+            Some(Name::from("Every task set runs its computed desired count of healthy tasks and no deployment is under way.")),
         );
     }
 }

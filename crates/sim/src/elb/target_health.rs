@@ -11,7 +11,7 @@ use crate::ecs::cluster::EcsCluster;
 use crate::ecs::ids::{ServiceIdx, TargetGroupIdx, TaskIdx};
 use crate::ecs::{FailMode, Host, messages};
 use crate::elb::{Target, TargetReason, TargetState};
-use crate::event::{EventKind, Message, Source, Subject, text};
+use crate::event::{EventKind, Message, Source, Subject};
 use crate::name::Name;
 use crate::net::Network;
 use crate::probe::{Prober, Signal, Thresholds, Verdict};
@@ -22,8 +22,11 @@ use crate::time::SimTime;
 /// Register a task that reached RUNNING with each of its service's target groups.
 pub fn register_task(ctx: &mut Ctx, service: ServiceIdx, task: TaskIdx, already_healthy: bool) {
     let now = ctx.now;
-    let lbs = crate::ecs::task_set_links::load_balancers_for(ctx.world, service, task);
-    for lb in lbs {
+    let mut next = 0;
+    while let Some(lb) =
+        crate::ecs::task_set_links::load_balancer_for(ctx.world, service, task, next)
+    {
+        next += 1;
         let t = ctx.world.task(task);
         let tg = ctx.world.target_group(lb.target_group);
         let (id, port) = match (tg.target_type, t.host) {
@@ -121,8 +124,11 @@ pub fn deregister_task(
 ) -> Option<SimTime> {
     let now = ctx.now;
     let mut until = None;
-    let lbs = crate::ecs::task_set_links::load_balancers_for(ctx.world, service, task);
-    for lb in lbs {
+    let mut next = 0;
+    while let Some(lb) =
+        crate::ecs::task_set_links::load_balancer_for(ctx.world, service, task, next)
+    {
+        next += 1;
         let tg = ctx.world.target_group_mut(lb.target_group);
         let delay = tg.deregistration_delay;
         let tg_arn = tg.arn.clone();
@@ -176,20 +182,15 @@ pub fn deregister_task(
             },
             Message::OfKind,
             subjects,
+            // Written straight into a `Name` (one allocation per drain, not two).
             Some(if already_down {
-                text(
-                    170,
-                    format_args!(
-                        "The task's containers are already gone, so ECS stops it without waiting; its target still drains for the target group's deregistration delay ({delay})."
-                    ),
-                )
+                Name::format(format_args!(
+                    "The task's containers are already gone, so ECS stops it without waiting; its target still drains for the target group's deregistration delay ({delay})."
+                ))
             } else {
-                text(
-                    130,
-                    format_args!(
-                        "The target drains for the target group's deregistration delay ({delay}) so in-flight requests can finish."
-                    ),
-                )
+                Name::format(format_args!(
+                    "The target drains for the target group's deregistration delay ({delay}) so in-flight requests can finish."
+                ))
             }),
         );
     }

@@ -81,7 +81,7 @@ impl Event {
         kind: EventKind,
         message: impl Into<Message>,
         subjects: impl Into<Subjects>,
-        why: Option<String>,
+        why: Option<Name>,
     ) -> Event {
         let text = message.into();
         debug_assert!(
@@ -94,7 +94,7 @@ impl Event {
             kind,
             text,
             subjects: subjects.into(),
-            why: why.map(Name::from),
+            why,
         }
     }
 

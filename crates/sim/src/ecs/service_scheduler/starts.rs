@@ -315,6 +315,6 @@ fn report_unable_to_place(
         },
         message,
         [Subject::Service(name.into())],
-        Some("No instance has room for the task (or every zone is unavailable). ECS retries every 15 seconds; it does not repeat the same message until a task is placed or 6 hours pass, but a different reason or closest-matching instance is reported at once.".into()),
+        Some(Name::from("No instance has room for the task (or every zone is unavailable). ECS retries every 15 seconds; it does not repeat the same message until a task is placed or 6 hours pass, but a different reason or closest-matching instance is reported at once.")),
     );
 }
