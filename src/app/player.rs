@@ -63,6 +63,20 @@ impl Selection {
             Subject::Deployment(n) => Selection::Deployment(n.to_string()),
         }
     }
+
+    /// Whether `s` names the selected object (what [`Selection::from_subject`] of it would be).
+    pub fn is(&self, s: &Subject) -> bool {
+        match (self, s) {
+            (Selection::Service(a), Subject::Service(b))
+            | (Selection::Task(a), Subject::Task(b) | Subject::Pod(b))
+            | (Selection::Instance(a), Subject::Instance(b))
+            | (Selection::TargetGroup(a), Subject::TargetGroup(b))
+            | (Selection::Zone(a), Subject::Zone(b))
+            | (Selection::Node(a), Subject::Node(b))
+            | (Selection::Deployment(a), Subject::Deployment(b)) => a == b.as_str(),
+            _ => false,
+        }
+    }
 }
 
 /// The quiz being asked.

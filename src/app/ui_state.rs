@@ -28,6 +28,8 @@ pub struct UiState {
     /// A count in the presenter window has the keyboard (shortcuts are off meanwhile).
     pub presenter_typing: bool,
     pub newest_first: bool,
+    /// The event log shows only the events about the selected object (when one is selected).
+    pub only_selection: bool,
     /// service, target-group, task, instance, autoscaling, deployment, replicaset, pod,
     /// scenario, quiz
     pub filters: [bool; 16],
@@ -61,6 +63,7 @@ impl Default for UiState {
             presenter: false,
             presenter_typing: false,
             newest_first: true,
+            only_selection: false,
             filters: [
                 true, true, false, true, true, true, true, true, true, true, true, true, true,
                 true, true, true,

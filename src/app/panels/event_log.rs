@@ -67,17 +67,22 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
                 }
                 ui.separator();
                 ui.checkbox(&mut ui_state.newest_first, "newest first");
+                if let Some(sel) = &player.selection {
+                    ui.separator();
+                    ui.checkbox(
+                        &mut ui_state.only_selection,
+                        format!("only {}", selection_label(sel)),
+                    )
+                    .on_hover_text("Show only the events about the selected object; rows about it are marked with a bar either way.");
+                }
             });
             ui.separator();
             let log = player.playback.log();
+            let selection = player.selection.as_ref();
+            let only = selection.filter(|_| ui_state.only_selection);
             let keep: Vec<&Event> = log
                 .iter()
-                .filter(|e| {
-                    SOURCES
-                        .iter()
-                        .position(|s| *s == e.source.category())
-                        .is_some_and(|i| ui_state.filters[i])
-                })
+                .filter(|e| shown(e, &ui_state.filters, only))
                 .collect();
             let shown = 400.min(keep.len());
             let mut rows: Vec<&Event> = keep[keep.len() - shown..].to_vec();
@@ -92,8 +97,12 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
                     if keep.len() > shown {
                         ui.weak(format!("({} older events not shown)", keep.len() - shown));
                     }
+                    if let (Some(sel), true) = (only, keep.is_empty()) {
+                        ui.weak(format!("(no event about {} yet)", selection_label(sel)));
+                    }
                     for e in rows {
-                        if event_row(ui, e).clicked() {
+                        let about = selection.is_some_and(|sel| is_about(e, sel));
+                        if event_row(ui, e, about).clicked() {
                             clicked = subject_to_select(e);
                         }
                     }
@@ -104,10 +113,44 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
         });
 }
 
-/// One row of the log: time, source and message, wrapped to the log's width. The whole row,
-/// text and the room beside it, answers a click (and shows so under the pointer); its text
-/// is not selectable, which would take the press for a selection instead.
-fn event_row(ui: &mut egui::Ui, e: &Event) -> egui::Response {
+/// Whether the log shows `e`: its source's filter is on and, with `only` a selection, it
+/// names the selected object.
+fn shown(e: &Event, filters: &[bool; 16], only: Option<&Selection>) -> bool {
+    SOURCES
+        .iter()
+        .position(|s| *s == e.source.category())
+        .is_some_and(|i| filters[i])
+        && only.is_none_or(|sel| is_about(e, sel))
+}
+
+/// The event names the selected object.
+fn is_about(e: &Event, sel: &Selection) -> bool {
+    e.subjects.iter().any(|s| sel.is(&s))
+}
+
+/// "task 9aa62a88", "service web": the selection as the log's filter names it.
+fn selection_label(sel: &Selection) -> String {
+    let (what, name) = match sel {
+        // A task's id is 32 digits; its first 8 are what its card shows.
+        Selection::Task(id) => ("task", id.get(..8).unwrap_or(id)),
+        Selection::Instance(n) => ("instance", n.as_str()),
+        Selection::Service(n) => ("service", n.as_str()),
+        Selection::TargetGroup(n) => ("target group", n.as_str()),
+        Selection::Zone(n) => ("zone", n.as_str()),
+        Selection::Node(n) => ("node", n.as_str()),
+        Selection::Deployment(n) => ("deployment", n.as_str()),
+    };
+    format!("{what} {name}")
+}
+
+/// Room at the left of every row for the bar that marks rows about the selection.
+const MARK_WIDTH: f32 = 7.0;
+
+/// One row of the log: time, source and message, wrapped to the log's width; `about` (it
+/// names the selected object) marks it with a bar at its left and a faint background. The
+/// whole row, text and the room beside it, answers a click (and shows so under the pointer);
+/// its text is not selectable, which would take the press for a selection instead.
+fn event_row(ui: &mut egui::Ui, e: &Event, about: bool) -> egui::Response {
     let style = ui.style().clone();
     let mut job = egui::text::LayoutJob::default();
     let mut add = |text: egui::RichText| {
@@ -124,17 +167,26 @@ fn event_row(ui: &mut egui::Ui, e: &Event) -> egui::Response {
         .monospace());
     add(egui::RichText::new(&*e.message()).color(ui.visuals().text_color()));
     let width = ui.available_width();
-    job.wrap.max_width = width;
+    job.wrap.max_width = (width - MARK_WIDTH).max(1.0);
     let galley = ui.painter().layout_job(job);
     let (rect, response) =
         ui.allocate_exact_size(egui::vec2(width, galley.size().y), egui::Sense::click());
     if ui.is_rect_visible(rect) {
+        let selection = ui.visuals().selection.bg_fill;
         if response.hovered() {
             let fill = ui.visuals().widgets.hovered.weak_bg_fill;
             ui.painter().rect_filled(rect.expand(1.0), 2.0, fill);
+        } else if about {
+            ui.painter()
+                .rect_filled(rect.expand(1.0), 2.0, selection.gamma_multiply(0.25));
+        }
+        if about {
+            let bar = egui::Rect::from_min_size(rect.min, egui::vec2(3.0, rect.height()));
+            ui.painter().rect_filled(bar, 1.0, selection);
         }
         let color = ui.visuals().text_color();
-        ui.painter().galley(rect.min, galley, color);
+        ui.painter()
+            .galley(rect.min + egui::vec2(MARK_WIDTH, 0.0), galley, color);
     }
     response.on_hover_cursor(egui::CursorIcon::PointingHand)
 }
@@ -226,7 +278,7 @@ mod tests {
         let mut clicked = Vec::new();
         let mut out = ctx.run_ui(input, |ui| {
             for (i, e) in rows.iter().enumerate() {
-                let r = event_row(ui, e);
+                let r = event_row(ui, e, i == 1);
                 rects.push(r.rect);
                 if r.clicked() {
                     clicked.push(i);
@@ -262,6 +314,45 @@ mod tests {
             seen.extend(frame(&ctx, rows, events).1);
         }
         seen
+    }
+
+    #[test]
+    fn only_the_selection_keeps_the_events_that_name_it_within_the_filters() {
+        let log = rolling_update_log();
+        let task = log
+            .iter()
+            .flat_map(|e| e.subjects.iter())
+            .find_map(|s| match s {
+                Subject::Task(id) => Some(id),
+                _ => None,
+            })
+            .expect("the scenario logs task events");
+        let sel = Selection::Task(task.to_string());
+        let all = [true; 16];
+        let about: Vec<&Event> = log.iter().filter(|e| shown(e, &all, Some(&sel))).collect();
+        assert!(!about.is_empty());
+        assert!(about.len() < log.len(), "other tasks' events are left out");
+        for e in &log {
+            let names_it = e.subjects.iter().any(|s| s == Subject::Task(task.clone()));
+            assert_eq!(shown(e, &all, Some(&sel)), names_it, "{}", e.message());
+            assert!(shown(e, &all, None));
+        }
+        // The source filters still apply: with target-group events off, none of them shows.
+        let mut filters = all;
+        let tg = SOURCES.iter().position(|s| *s == "target-group").expect("a source");
+        filters[tg] = false;
+        assert!(
+            about
+                .iter()
+                .any(|e| e.source.category() == "target-group"),
+            "the task's target has events"
+        );
+        assert!(
+            log.iter()
+                .filter(|e| shown(e, &filters, Some(&sel)))
+                .all(|e| e.source.category() != "target-group")
+        );
+        assert_eq!(selection_label(&sel), format!("task {}", &task[..8]));
     }
 
     #[test]
