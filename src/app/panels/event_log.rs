@@ -339,12 +339,13 @@ mod tests {
         }
         // The source filters still apply: with target-group events off, none of them shows.
         let mut filters = all;
-        let tg = SOURCES.iter().position(|s| *s == "target-group").expect("a source");
+        let tg = SOURCES
+            .iter()
+            .position(|s| *s == "target-group")
+            .expect("a source");
         filters[tg] = false;
         assert!(
-            about
-                .iter()
-                .any(|e| e.source.category() == "target-group"),
+            about.iter().any(|e| e.source.category() == "target-group"),
             "the task's target has events"
         );
         assert!(
