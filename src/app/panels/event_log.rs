@@ -103,7 +103,7 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
                     for e in rows {
                         let about = selection.is_some_and(|sel| is_about(e, sel));
                         if event_row(ui, e, about).clicked() {
-                            clicked = subject_to_select(e);
+                            clicked = row_selection(e, selection);
                         }
                     }
                 });
@@ -189,6 +189,16 @@ fn event_row(ui: &mut egui::Ui, e: &Event, about: bool) -> egui::Response {
             .galley(rect.min + egui::vec2(MARK_WIDTH, 0.0), galley, color);
     }
     response.on_hover_cursor(egui::CursorIcon::PointingHand)
+}
+
+/// What a click on the row of `e` selects: the current selection when the event names it (a
+/// "has started 4 tasks" row keeps the task it was read for, and the log narrowed to it stays
+/// so), else what the event is most about.
+fn row_selection(e: &Event, current: Option<&Selection>) -> Option<Selection> {
+    match current {
+        Some(sel) if is_about(e, sel) => Some(sel.clone()),
+        _ => subject_to_select(e),
+    }
 }
 
 fn subject_to_select(e: &Event) -> Option<Selection> {
@@ -354,6 +364,36 @@ mod tests {
                 .all(|e| e.source.category() != "target-group")
         );
         assert_eq!(selection_label(&sel), format!("task {}", &task[..8]));
+    }
+
+    #[test]
+    fn a_click_keeps_a_selection_the_event_names_and_else_picks_its_first_task() {
+        let log = rolling_update_log();
+        // "has started 4 tasks": the service and its four new tasks.
+        let started = log
+            .iter()
+            .find(|e| {
+                e.subjects
+                    .iter()
+                    .filter(|s| matches!(s, Subject::Task(_)))
+                    .count()
+                    > 1
+            })
+            .expect("an event naming several tasks");
+        let tasks: Vec<Selection> = started
+            .subjects
+            .iter()
+            .filter(|s| matches!(s, Subject::Task(_)))
+            .map(|s| Selection::from_subject(&s))
+            .collect();
+        let second = &tasks[1];
+        assert_eq!(row_selection(started, Some(second)).as_ref(), Some(second));
+        assert_eq!(row_selection(started, None).as_ref(), Some(&tasks[0]));
+        let elsewhere = Selection::Task("not-in-this-event".into());
+        assert_eq!(
+            row_selection(started, Some(&elsewhere)).as_ref(),
+            Some(&tasks[0])
+        );
     }
 
     #[test]
