@@ -182,7 +182,8 @@ pub fn deregister_task(
             },
             Message::OfKind,
             subjects,
-            // Written straight into a `Name` (one allocation per drain, not two).
+            // Written straight into a `Name`: one allocation per drain, not a `String` and a
+            // copy (the longer text of a task already gone still goes through a `String`).
             Some(if already_down {
                 Name::format(format_args!(
                     "The task's containers are already gone, so ECS stops it without waiting; its target still drains for the target group's deregistration delay ({delay})."
