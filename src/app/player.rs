@@ -64,6 +64,15 @@ impl Selection {
         }
     }
 
+    /// Whether a `Task` selection names a pod: in an EKS world, or in a side-by-side world
+    /// when a pod has that name (otherwise it is an ECS task's id).
+    pub fn names_pod(world: &orca_sim::World, id: &str) -> bool {
+        world
+            .eks
+            .as_ref()
+            .is_some_and(|eks| world.ecs.is_none() || eks.pods.iter().any(|p| p.name == id))
+    }
+
     /// Whether `s` names the selected object (what [`Selection::from_subject`] of it would be).
     pub fn is(&self, s: &Subject) -> bool {
         match (self, s) {

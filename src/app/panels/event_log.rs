@@ -71,7 +71,7 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
                     ui.separator();
                     ui.checkbox(
                         &mut ui_state.only_selection,
-                        format!("only {}", selection_label(sel)),
+                        format!("only {}", selection_label(sel, player.playback.world())),
                     )
                     .on_hover_text("Show only the events about the selected object; rows about it are marked with a bar either way.");
                 }
@@ -98,7 +98,10 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
                         ui.weak(format!("({} older events not shown)", keep.len() - shown));
                     }
                     if let (Some(sel), true) = (only, keep.is_empty()) {
-                        ui.weak(format!("(no event about {} yet)", selection_label(sel)));
+                        ui.weak(format!(
+                            "(no event about {} yet)",
+                            selection_label(sel, player.playback.world())
+                        ));
                     }
                     for e in rows {
                         let about = selection.is_some_and(|sel| is_about(e, sel));
@@ -128,11 +131,12 @@ fn is_about(e: &Event, sel: &Selection) -> bool {
     e.subjects.iter().any(|s| sel.is(&s))
 }
 
-/// "task 9aa62a88", "service web": the selection as the log's filter names it.
-fn selection_label(sel: &Selection) -> String {
+/// "task 9aa62a88", "pod web-7c9f-x2k4q", "service web": the selection as the log's filter
+/// names it in `world`.
+fn selection_label(sel: &Selection, world: &orca_sim::World) -> String {
     let (what, name) = match sel {
-        // A task's id is 32 digits; its first 8 are what its card shows.
-        Selection::Task(id) => ("task", id.get(..8).unwrap_or(id)),
+        Selection::Task(name) if Selection::names_pod(world, name) => ("pod", name.as_str()),
+        Selection::Task(id) => ("task", orca_sim::ecs::short_task_id(id)),
         Selection::Instance(n) => ("instance", n.as_str()),
         Selection::Service(n) => ("service", n.as_str()),
         Selection::TargetGroup(n) => ("target group", n.as_str()),
@@ -262,11 +266,60 @@ mod tests {
     use orca_sim::SimTime;
     use std::sync::Arc;
 
-    fn rolling_update_log() -> Vec<Event> {
-        let scenario = crate::app::library::built_in("ecs-rolling-update").expect("built-in");
+    /// A built-in scenario simulated to 2:00.
+    fn at_two_minutes(name: &'static str) -> orca_sim::Simulation {
+        let scenario = crate::app::library::built_in(name).expect("built-in");
         let mut sim = orca_sim::Simulation::new(Arc::clone(&scenario));
         sim.advance_to(SimTime::from_secs(120));
-        sim.log().to_vec()
+        sim
+    }
+
+    fn rolling_update_log() -> Vec<Event> {
+        at_two_minutes("ecs-rolling-update").log().to_vec()
+    }
+
+    #[test]
+    fn the_filter_names_a_task_by_its_short_id_and_a_pod_by_its_name() {
+        let ecs = at_two_minutes("ecs-rolling-update");
+        let id = ecs.world().ecs.as_ref().expect("ECS").tasks[0]
+            .id
+            .to_string();
+        let label = selection_label(&Selection::Task(id.clone()), ecs.world());
+        assert_eq!(label, format!("task {}", &id[..8]));
+        let eks = at_two_minutes("eks-rolling-update");
+        let pod = eks.world().eks.as_ref().expect("EKS").pods[0]
+            .name
+            .to_string();
+        let label = selection_label(&Selection::Task(pod.clone()), eks.world());
+        assert_eq!(label, format!("pod {pod}"));
+    }
+
+    /// `Selection::is` answers what comparing with `Selection::from_subject` would, for every
+    /// kind of subject (a pod is a `Task` selection).
+    #[test]
+    fn a_selection_is_the_subjects_that_select_it() {
+        let n = |s: &str| orca_sim::Name::from(s);
+        let subjects = [
+            Subject::Service(n("a")),
+            Subject::Task(n("a")),
+            Subject::Instance(n("a")),
+            Subject::TargetGroup(n("a")),
+            Subject::Zone(n("a")),
+            Subject::Pod(n("a")),
+            Subject::Node(n("a")),
+            Subject::Deployment(n("a")),
+            Subject::Task(n("b")),
+        ];
+        for selected in &subjects {
+            let sel = Selection::from_subject(selected);
+            for s in &subjects {
+                assert_eq!(
+                    sel.is(s),
+                    Selection::from_subject(s) == sel,
+                    "{sel:?} {s:?}"
+                );
+            }
+        }
     }
 
     /// Lays the rows out in a 900 x 600 screen, with `events` of the pointer in the frame,
@@ -363,7 +416,6 @@ mod tests {
                 .filter(|e| shown(e, &filters, Some(&sel)))
                 .all(|e| e.source.category() != "target-group")
         );
-        assert_eq!(selection_label(&sel), format!("task {}", &task[..8]));
     }
 
     #[test]

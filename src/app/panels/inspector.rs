@@ -29,7 +29,7 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
         Selection::Task(id) => {
             // A pod's name, or (ECS, or a side-by-side world's ECS part) a task's id.
             if let Some(eks) = &world.eks
-                && (world.ecs.is_none() || eks.pods.iter().any(|p| &p.name == id))
+                && Selection::names_pod(world, id)
             {
                 pod_inspector(ui, player, eks, id);
                 return;

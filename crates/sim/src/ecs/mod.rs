@@ -372,6 +372,12 @@ impl AppFate {
 /// it stopped (shared with the EKS side).
 pub use crate::why::Why;
 
+/// The first 8 of a task id's 32 digits: what its card, its log source and its short forms
+/// show.
+pub fn short_task_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
 /// `repr(C)`, with what every scheduler pass reads of every live task first (liveness, status,
 /// host, service, deployment, health timing, the next step's moment): a pass over a service reads each of its tasks,
 /// each behind its own pointer, and with these fields together that costs one or two cache
@@ -443,7 +449,7 @@ impl Task {
     }
 
     pub fn short_id(&self) -> &str {
-        &self.id[..8.min(self.id.len())]
+        short_task_id(&self.id)
     }
 
     pub fn explain(&mut self, at: SimTime, text: impl Into<String>) {

@@ -164,7 +164,7 @@ impl std::fmt::Display for Source {
         match self {
             Source::Service(n) => write!(f, "service {n}"),
             Source::TargetGroup(n) => write!(f, "target-group {n}"),
-            Source::Task(id) => write!(f, "task {}", &id[..8.min(id.len())]),
+            Source::Task(id) => write!(f, "task {}", crate::ecs::short_task_id(id)),
             // `vol-` and the first 8 of its 17 hex digits, as a task shows 8 of its 32: the
             // message names the whole id.
             Source::Volume(id) => write!(f, "volume {}", &id[..12.min(id.len())]),
