@@ -206,6 +206,9 @@ pub struct ReplicaSet {
     pub max_replicas: Option<u32>,
     /// Why the deployment controller last scaled it, with the numbers.
     pub scaled_why: Option<String>,
+    /// `metadata.creationTimestamp` (zero for the ReplicaSets a scenario starts with): what
+    /// `kubectl get rs` counts its AGE from.
+    pub created_at: SimTime,
 }
 
 /// The container's state as `kubectl describe pod` shows it.

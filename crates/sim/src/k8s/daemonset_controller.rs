@@ -90,7 +90,7 @@ fn sync(ctx: &mut EksCtx, d: usize) {
     let now = ctx.now;
     let rs = match ctx.world.current_replica_set(d) {
         Some(rs) => rs,
-        None => objects::new_replica_set(ctx.world, d),
+        None => objects::new_replica_set(ctx.world, d, now),
     };
     let c = &*ctx.world;
     let mut on: Vec<OnNode> = vec![OnNode::default(); c.nodes.len()];

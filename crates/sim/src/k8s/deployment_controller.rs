@@ -108,7 +108,7 @@ fn sync(ctx: &mut EksCtx, d: usize, counts: &[Counts]) {
             i
         }
         None => {
-            let rs = objects::new_replica_set(ctx.world, d);
+            let rs = objects::new_replica_set(ctx.world, d, now);
             created_new_replica_set(ctx.world, d, rs, now);
             rs
         }

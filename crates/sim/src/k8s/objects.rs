@@ -15,8 +15,8 @@ use crate::time::{Millis, SimTime};
 pub const SIGTERM_EXIT_SECONDS: u64 = 2;
 
 /// A new ReplicaSet for the Deployment's current template, at the next revision, with no
-/// replicas yet.
-pub fn new_replica_set(c: &mut EksCluster, d: usize) -> usize {
+/// replicas yet, created at `now`.
+pub fn new_replica_set(c: &mut EksCluster, d: usize, now: SimTime) -> usize {
     c.see_replica_sets();
     let revision = c
         .counts
@@ -41,6 +41,7 @@ pub fn new_replica_set(c: &mut EksCluster, d: usize) -> usize {
         desired_replicas: Some(dep.replicas),
         max_replicas: Some(dep.replicas + if dep.recreate { 0 } else { surge }),
         scaled_why: None,
+        created_at: now,
     });
     c.see_replica_sets();
     c.replica_sets.len() - 1

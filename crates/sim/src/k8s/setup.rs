@@ -60,7 +60,7 @@ pub fn add_deployment_unplaced(
     c.deployments
         .push(DeploymentState::new(name, replicas, template, now));
     let d = c.deployments.len() - 1;
-    let rs = objects::new_replica_set(c, d);
+    let rs = objects::new_replica_set(c, d, now);
     c.replica_sets[rs].spec_replicas = replicas;
     for _ in 0..replicas {
         objects::new_pod(c, names, rs, now);
@@ -82,7 +82,7 @@ pub fn add_daemon_set(
     dep.progressing = None;
     c.deployments.push(dep);
     let d = c.deployments.len() - 1;
-    objects::new_replica_set(c, d);
+    objects::new_replica_set(c, d, SimTime::ZERO);
     d
 }
 
@@ -180,7 +180,7 @@ pub fn add_system_workloads(
     dep.fargate = fargate_only;
     c.deployments.push(dep);
     let d = c.deployments.len() - 1;
-    let rs = objects::new_replica_set(c, d);
+    let rs = objects::new_replica_set(c, d, SimTime::ZERO);
     c.replica_sets[rs].spec_replicas = 2;
     annotate_replica_sets(c, d);
     let rs_name = c.replica_sets[rs].name.clone();

@@ -22,7 +22,7 @@ pub fn add_stateful_set(c: &mut EksCluster, spec: &StatefulSetSpec, t: Template)
     dep.status = Default::default();
     c.deployments.push(dep);
     let d = c.deployments.len() - 1;
-    let rs = objects::new_replica_set(c, d);
+    let rs = objects::new_replica_set(c, d, SimTime::ZERO);
     let default_class = c.storage.classes.iter().position(|s| s.is_default);
     let claim_templates = spec
         .volume_claim_templates

@@ -33,7 +33,7 @@ fn sync(ctx: &mut EksCtx, s: usize) {
     let d = ctx.world.stateful_sets[s].workload;
     let update = match ctx.world.current_replica_set(d) {
         Some(rs) => rs,
-        None => objects::new_replica_set(ctx.world, d),
+        None => objects::new_replica_set(ctx.world, d, now),
     };
     let c = &*ctx.world;
     let set = &c.stateful_sets[s];

@@ -356,6 +356,16 @@ fn kubectl_get_prints_kubectl_tables() {
     );
     insta::assert_snapshot!("kubectl_get_deploy", printed(&p, "kubectl get deploy"));
     insta::assert_snapshot!("kubectl_get_rs", printed(&p, "kubectl get rs -o wide"));
+    // AGE counts from each ReplicaSet's creation: the first one is as old as the scenario
+    // (45 s), the update's one was created at 0:30 (it once read the first event naming it,
+    // which made the first ReplicaSet look younger than its pods).
+    let rs = printed(&p, "kubectl get rs");
+    let ages: Vec<&str> = rs
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().nth(4))
+        .collect();
+    assert_eq!(ages, ["45s", "15s"], "{rs}");
     insta::assert_snapshot!("kubectl_get_nodes", printed(&p, "kubectl get nodes"));
     insta::assert_snapshot!("kubectl_get_events", printed(&p, "kubectl get events"));
     let deploy = printed(&p, "kubectl get deploy web");

@@ -382,13 +382,12 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
                 .map(|&r| {
                     let st = read::replica_set_status(k.eks, r, now);
                     let rs = &k.eks.replica_sets[r];
-                    let created = first_event_of_rs(k, r).unwrap_or(SimTime::ZERO);
                     let mut row = vec![
                         rs.name.clone(),
                         st.desired.to_string(),
                         st.replicas.to_string(),
                         st.ready_replicas.to_string(),
-                        age(now, created),
+                        age(now, rs.created_at),
                     ];
                     if wide {
                         row.extend([
@@ -587,14 +586,6 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
             String::new()
         }
     }
-}
-
-/// When a ReplicaSet appeared: the first event that names it.
-pub fn first_event_of_rs(k: &Kube, r: usize) -> Option<SimTime> {
-    let name = &k.eks.replica_sets[r].name;
-    k.kube_events()
-        .find(|e| e.message().contains(name.as_str()))
-        .map(|e| e.at)
 }
 
 /// `kubectl get events`: one row per event object (repeats of the same reason and message for

@@ -240,6 +240,7 @@ fn replica_set(k: &Kube, r: usize) -> Value {
         "kind": "ReplicaSet",
         "metadata": {
             "annotations": {"deployment.kubernetes.io/desired-replicas": dep.replicas.to_string(), "deployment.kubernetes.io/revision": rs.revision.to_string()},
+            "creationTimestamp": ts(rs.created_at),
             "labels": {"app": dep.name, "pod-template-hash": rs.pod_template_hash},
             "name": rs.name,
             "namespace": dep.namespace,
