@@ -103,7 +103,13 @@ pub fn run(
             for o in &outputs {
                 if o.failed {
                     refused += 1;
-                    let first = o.output.lines().next().unwrap_or_default();
+                    // The CLI starts some errors with an empty line; name the first one
+                    // that says something.
+                    let first = o
+                        .output
+                        .lines()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap_or_default();
                     note(&format!("{name}:{}:{}: {first}", o.line, o.column));
                 }
                 print_command(&mut out, o, args.json)?;

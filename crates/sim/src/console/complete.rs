@@ -87,11 +87,15 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
                 .iter()
                 .map(|r| r.name.clone())
                 .collect(),
+            Some(&"--output") => owned(OUTPUT_FORMATS),
             Some(flag) if flag.starts_with("--") => Vec::new(),
-            _ => owned(super::aws::ecr_flags(op)),
+            _ => with_global_flags(owned(super::aws::ecr_flags(op))),
         },
         ["aws", "deploy"] => owned(super::aws::DEPLOY_SUPPORTED),
-        ["aws", "deploy", op, ..] => owned(super::aws::deploy_flags(op)),
+        ["aws", "deploy", op, rest @ ..] => match rest.last() {
+            Some(&"--output") => owned(OUTPUT_FORMATS),
+            _ => with_global_flags(owned(super::aws::deploy_flags(op))),
+        },
         ["aws", "ecs", op, rest @ ..] => match rest.last() {
             Some(flag) if flag.starts_with("--") && takes_value(op, flag) => {
                 values(flag, words, cx)
@@ -133,7 +137,19 @@ fn aws_flags(op: &str) -> Vec<String> {
         "update-container-instances-state" => &["--cluster", "--container-instances", "--status"],
         _ => &[],
     };
-    owned(flags)
+    with_global_flags(owned(flags))
+}
+
+/// The formats `--output` offers (`table` is refused: not simulated).
+const OUTPUT_FORMATS: &[&str] = &["json", "text", "yaml", "yaml-stream"];
+
+/// An operation's flags and the CLI's global `--query` and `--output` (none for an unknown
+/// operation).
+fn with_global_flags(mut flags: Vec<String>) -> Vec<String> {
+    if !flags.is_empty() {
+        flags.extend(["--output".to_string(), "--query".to_string()]);
+    }
+    flags
 }
 
 fn takes_value(_op: &str, flag: &str) -> bool {
@@ -141,9 +157,10 @@ fn takes_value(_op: &str, flag: &str) -> bool {
 }
 
 /// Values a flag takes: names of the objects it names.
-fn values(flag: &str, _words: &[&str], cx: &Context) -> Vec<String> {
+fn values(flag: &str, words: &[&str], cx: &Context) -> Vec<String> {
     let ecs = cx.world.ecs.as_ref();
     match flag {
+        "--output" if words.first() == Some(&"aws") => owned(OUTPUT_FORMATS),
         "--cluster" | "--clusters" => ecs.map(|e| vec![e.name.clone()]).unwrap_or_default(),
         "--service" | "--services" | "--service-name" => ecs
             .map(|e| e.services.iter().map(|s| s.name.to_string()).collect())

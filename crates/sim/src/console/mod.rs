@@ -73,6 +73,11 @@ pub enum After {
     /// `{"deploymentId": …}` as `aws deploy create-deployment` returns it (the service's
     /// newest deployment).
     Deployment { service: String },
+    /// What `after` prints, through the AWS CLI's `--query` and `--output` options.
+    Shaped {
+        after: Box<After>,
+        shape: aws::output::Shape,
+    },
 }
 
 const HELP: &str = "The console carries out, against the run at this moment:
@@ -80,6 +85,7 @@ const HELP: &str = "The console carries out, against the run at this moment:
           list-container-instances|describe-task-definition|describe-clusters
   aws ecs update-service|stop-task|update-container-instances-state
   aws ecs register-task-definition|create-service --cli-input-json file://FILE
+  aws …  --query JMESPATH  --output json|text|yaml   (the CLI's global options)
   aws deploy get-deployment|get-deployment-target|list-deployments|create-deployment
   aws ec2 terminate-instances --instance-ids ID
   aws ecr describe-repositories|describe-images|list-images|describe-image-scan-findings|
@@ -142,5 +148,9 @@ pub fn reply(after: &After, world: &World, log: &[Event], now: SimTime) -> Strin
             .as_ref()
             .map(|ecs| aws::reply_deployment(ecs, service))
             .unwrap_or_default(),
+        // A query that fails on the reply prints its error where the reply would be.
+        After::Shaped { after, shape } => shape
+            .apply(&reply(after, world, log, now))
+            .unwrap_or_else(|e| e),
     }
 }

@@ -1159,3 +1159,66 @@ fn a_node_the_cluster_autoscaler_removes_carries_its_taint_with_the_time_it_was_
         "{out}"
     );
 }
+
+#[test]
+fn aws_query_and_output_shape_what_the_cli_prints() {
+    let mut p = Playback::new(scenario("ecs-sandbox-stuck-rollout"));
+    p.seek(SimTime::from_secs(45));
+    // The stuck rollout at a glance: both deployments, one line each.
+    assert_eq!(
+        printed(
+            &p,
+            "aws ecs describe-services --cluster demo --services web --query 'services[0].deployments[].[status,runningCount,rolloutState]' --output text"
+        ),
+        "PRIMARY\t0\tIN_PROGRESS\nACTIVE\t4\tCOMPLETED\n"
+    );
+    // A filter with the CLI examples' backtick string, then a pipe.
+    assert_eq!(
+        printed(
+            &p,
+            "aws ecs describe-services --cluster demo --services web --query 'services[0].deployments[?status==`PRIMARY`] | [0].runningCount'"
+        ),
+        "0"
+    );
+    // The global options may come before the service; text output of a list names its key.
+    let arns = printed(
+        &p,
+        "aws --output text ecs list-tasks --cluster demo --service-name web",
+    );
+    assert_eq!(arns.lines().count(), 4, "{arns}");
+    assert!(
+        arns.lines()
+            .all(|l| l.starts_with("TASKARNS\tarn:aws:ecs:")),
+        "{arns}"
+    );
+    assert_eq!(
+        printed(
+            &p,
+            "aws ecs describe-services --cluster demo --services web --query 'services[0].{desired: desiredCount, running: runningCount}' --output yaml"
+        ),
+        "desired: 4\nrunning: 4\n"
+    );
+    // Errors read as the CLI's and say what would be valid.
+    let e = failed(
+        &p,
+        "aws ecs describe-services --cluster demo --services web --query 'services[0'",
+    );
+    assert!(
+        e.starts_with("\nBad value for --query services[0: ") && e.contains("column 10"),
+        "{e}"
+    );
+    let e = failed(&p, "aws ecs list-tasks --cluster demo --output xml");
+    assert!(e.contains("valid choices are"), "{e}");
+    // An acting command's reply goes through the query too.
+    let reply = act(
+        &mut p,
+        "aws ecs update-service --cluster demo --service web --deployment-configuration maximumPercent=200 --query service.deploymentConfiguration.maximumPercent",
+    );
+    assert_eq!(reply, "200");
+    // Tab completion offers the global options and the formats.
+    assert!(completions(&p, "aws ecs list-tasks --").contains(&"--query".to_string()));
+    assert_eq!(
+        completions(&p, "aws ecs list-tasks --output "),
+        ["json", "text", "yaml", "yaml-stream"]
+    );
+}

@@ -16,7 +16,9 @@ mod guardduty;
 mod guardduty_ecs;
 mod guardduty_runtime;
 mod iam;
+mod jmespath;
 mod logs;
+pub mod output;
 mod register;
 mod service_deployments;
 mod shapes;
@@ -135,6 +137,33 @@ pub const SUPPORTED: &[&str] = &[
 
 /// `aws <words…>`.
 pub fn run(words: &[String], cx: &Context) -> Outcome {
+    // `--query`, `--output` and `--no-cli-pager` are the CLI's global options: taken out
+    // first, wherever they are, and applied to what the command prints.
+    let (words, shape) = match output::take(words) {
+        Ok(found) => found,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let outcome = run_command(&words, cx);
+    let Some(shape) = shape else {
+        return outcome;
+    };
+    match outcome {
+        Outcome::Print(printed) => match shape.apply(&printed) {
+            Ok(shaped) => Outcome::Print(shaped),
+            Err(e) => Outcome::Fail(e),
+        },
+        Outcome::Act { actions, after } => Outcome::Act {
+            actions,
+            after: After::Shaped {
+                after: Box::new(after),
+                shape,
+            },
+        },
+        failed @ Outcome::Fail(_) => failed,
+    }
+}
+
+fn run_command(words: &[String], cx: &Context) -> Outcome {
     let Some(service) = words.first() else {
         return Outcome::Fail(format!(
             "{USAGE}\naws: error: the following arguments are required: command\n"

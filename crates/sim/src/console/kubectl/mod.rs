@@ -24,7 +24,7 @@ mod statefulset;
 mod storage;
 mod table;
 mod top_logs;
-mod yaml;
+pub(crate) mod yaml;
 
 use parse::{Command, Kind, Scope};
 
