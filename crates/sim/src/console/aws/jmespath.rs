@@ -811,7 +811,11 @@ fn slice(a: &[Value], start: Option<i64>, stop: Option<i64>, step: Option<i64>) 
         if let Some(v) = usize::try_from(i).ok().and_then(|i| a.get(i)) {
             out.push(v.clone());
         }
-        i += step;
+        // A step past the end of `i64` has left the array anyway.
+        let Some(next) = i.checked_add(step) else {
+            break;
+        };
+        i = next;
     }
     out
 }
@@ -1269,6 +1273,26 @@ mod tests {
         }
         let deep = "(".repeat(200) + "a" + &")".repeat(200);
         assert!(Query::compile(&deep).is_err(), "nesting is bounded");
+    }
+
+    proptest::proptest! {
+        // Whatever a learner types compiles or is refused, and a compiled query evaluates or
+        // reports an error: never a panic.
+        #[test]
+        fn any_text_compiles_or_is_refused(text in "[a-z0-9\\[\\]{}()*@.|&!=<>?:,'`\" -]{0,24}") {
+            if let Ok(query) = Query::compile(&text) {
+                let data = json!({"a": [1, {"b": [2, 3]}, "c"], "b": {"c": true}, "c": null});
+                let _ = query.search(&data);
+            }
+        }
+    }
+
+    #[test]
+    fn huge_slice_steps_and_indices_stay_in_bounds() {
+        let d = json!([0, 1, 2]);
+        assert_eq!(q("[1::9223372036854775807]", &d), json!([1]));
+        assert_eq!(q("[::-9223372036854775807]", &d), json!([2]));
+        assert_eq!(q("[-9223372036854775807]", &d), Value::Null);
     }
 
     #[test]
