@@ -193,7 +193,7 @@ fn values(flag: &str, words: &[&str], cx: &Context) -> Vec<String> {
             .unwrap_or_default(),
         "--status" => owned(&["ACTIVE", "DRAINING"]),
         "--desired-status" => owned(&["RUNNING", "STOPPED"]),
-        "-o" | "--output" => owned(&["wide", "yaml", "json", "name"]),
+        "-o" | "--output" => owned(&["wide", "yaml", "json", "name", "jsonpath="]),
         "-n" | "--namespace" => namespaces(cx),
         "--replicas" => owned(&["0", "1", "2", "3", "4", "5", "6", "8", "10"]),
         _ => Vec::new(),
@@ -339,7 +339,7 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
             [kind, ..] => {
                 let mut v = names_of_kind(kind, cx);
                 if cmd == "get" {
-                    v.extend(owned(&["-o", "-l", "-A", "-n"]));
+                    v.extend(owned(&["-o", "-l", "-A", "-n", "--sort-by"]));
                 }
                 v
             }

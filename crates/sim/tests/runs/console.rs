@@ -724,19 +724,27 @@ fn tab_completes_commands_flags_and_object_names() {
     // Names come from the default namespace unless -n or -A says otherwise.
     assert_eq!(
         completions(&eks, "kubectl get deploy "),
-        ["-A", "-l", "-n", "-o", "web"]
+        ["--sort-by", "-A", "-l", "-n", "-o", "web"]
     );
     assert_eq!(
         completions(&eks, "kubectl get deploy -n kube-system "),
-        ["-A", "-l", "-n", "-o", "coredns"]
+        ["--sort-by", "-A", "-l", "-n", "-o", "coredns"]
     );
     assert_eq!(
         completions(&eks, "kubectl get ds -n kube-system "),
-        ["-A", "-l", "-n", "-o", "aws-node", "kube-proxy"]
+        [
+            "--sort-by",
+            "-A",
+            "-l",
+            "-n",
+            "-o",
+            "aws-node",
+            "kube-proxy"
+        ]
     );
     assert_eq!(
         completions(&eks, "kubectl get ds "),
-        ["-A", "-l", "-n", "-o"]
+        ["--sort-by", "-A", "-l", "-n", "-o"]
     );
     assert!(
         completions(&eks, "kubectl get pods ")
@@ -1221,4 +1229,65 @@ fn aws_query_and_output_shape_what_the_cli_prints() {
         completions(&p, "aws ecs list-tasks --output "),
         ["json", "text", "yaml", "yaml-stream"]
     );
+}
+
+#[test]
+fn kubectl_jsonpath_and_sort_by_print_what_kubectl_prints() {
+    let mut p = Playback::new(scenario("eks-rolling-update"));
+    p.seek(SimTime::from_secs(46));
+    // One line per pod, as the Kubernetes docs' range example prints.
+    let lines = printed(
+        &p,
+        r#"kubectl get pods -o jsonpath='{range .items[*]}{.metadata.name}{"\t"}{.status.phase}{"\n"}{end}'"#,
+    );
+    let table = printed(&p, "kubectl get pods -o name");
+    assert_eq!(lines.lines().count(), table.lines().count(), "{lines}");
+    assert!(
+        lines.lines().all(
+            |l| l.starts_with("web-") && (l.ends_with("\tRunning") || l.ends_with("\tPending"))
+        ),
+        "{lines}"
+    );
+    // Results of one action are separated by spaces; a filter picks the InternalIP.
+    assert_eq!(
+        printed(
+            &p,
+            r#"kubectl get nodes -o jsonpath='{.items[*].status.addresses[?(@.type=="InternalIP")].address}'"#
+        ),
+        "10.0.0.4 10.0.16.4 10.0.32.4"
+    );
+    let ready = printed(
+        &p,
+        "kubectl get deploy web -o jsonpath='{.status.readyReplicas}/{.spec.replicas}'",
+    );
+    assert!(ready.ends_with("/10"), "{ready}");
+    // --sort-by orders the table by the field (strings as text).
+    let by_ip = printed(&p, "kubectl get pods --sort-by=.status.podIP -o wide");
+    let ips: Vec<&str> = by_ip
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().nth(5))
+        .collect();
+    let mut sorted = ips.clone();
+    sorted.sort();
+    assert!(ips.len() > 5, "{by_ip}");
+    assert_eq!(ips, sorted, "{by_ip}");
+    // Events are listed by last occurrence: that sort is what they already are.
+    assert_eq!(
+        printed(&p, "kubectl get events --sort-by=.lastTimestamp"),
+        printed(&p, "kubectl get events")
+    );
+    // Wrong input gets kubectl's words.
+    assert_eq!(
+        failed(&p, "kubectl get pods --sort-by=.foo"),
+        "error: couldn't find any field with path \"{.foo}\" in the list of objects\n"
+    );
+    assert_eq!(
+        failed(&p, "kubectl get pods -o jsonpath='{.items'"),
+        "error: error parsing jsonpath {.items, unclosed action\n"
+    );
+    assert!(
+        failed(&p, "kubectl get pods -o custom-columns=N:.metadata.name").contains("not simulated")
+    );
+    assert!(failed(&p, "kubectl get pv -o jsonpath='{.items}'").contains("as a table only"));
 }

@@ -1,6 +1,7 @@
 //! `kubectl get`: the tables kubectl prints (and `-o wide|name|json|yaml`), from the simulated
 //! objects; ages count from the object's creation, as kubectl's AGE column does.
 
+use super::jsonpath::{SortPath, Template};
 use super::labels::Selector;
 use super::objects;
 use super::parse::{Kind, Output};
@@ -13,13 +14,22 @@ use crate::time::{Millis, SimTime};
 
 use super::services::{NODE_VERSION, services};
 
+/// How `kubectl get` prints: `-o`, the template of `-o jsonpath=…`, and `--sort-by`.
+#[derive(Debug, Clone, Copy)]
+pub struct Printing<'a> {
+    pub output: Output,
+    pub template: Option<&'a str>,
+    pub sort_by: Option<&'a str>,
+}
+
 pub fn get(
     k: &Kube,
     kind: Kind,
     names: &[String],
-    output: Output,
+    printing: Printing,
     selector: Option<&str>,
 ) -> Outcome {
+    let output = printing.output;
     let all_namespaces = k.all_namespaces();
     let selector = match selector.map(Selector::parse).transpose() {
         Ok(s) => s,
@@ -135,7 +145,18 @@ pub fn get(
             );
             list
         }
-        Kind::Event => return Outcome::Print(events(k)),
+        Kind::Event => {
+            return match printing.sort_by.map(SortPath::relaxed).transpose() {
+                Err(e) => Outcome::Fail(e),
+                // The table is in the order of each event's last occurrence already.
+                Ok(None) => Outcome::Print(events(k)),
+                Ok(Some(path)) if path.text == "{.lastTimestamp}" => Outcome::Print(events(k)),
+                Ok(Some(path)) => Outcome::Fail(format!(
+                    "error: Orca's console sorts events by {{.lastTimestamp}} only (they are listed in that order); {} is not simulated\n",
+                    path.text
+                )),
+            };
+        }
         Kind::Pdb => {
             let list = super::pdb::list(k, &|n| wanted(n));
             missing.extend(
@@ -147,21 +168,30 @@ pub fn get(
         }
         Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::StorageClass => Vec::new(),
     };
+    let mut found = found;
+    if let Some(expr) = printing.sort_by {
+        match sort(k, kind, &mut found, expr) {
+            Ok(()) => {}
+            Err(e) => return Outcome::Fail(e),
+        }
+    }
     let mut out = String::new();
     if !found.is_empty() {
         out = match output {
+            Output::JsonPath => {
+                let template = printing.template.unwrap_or_default();
+                let value = listed(k, kind, &found, names.len() == 1);
+                match Template::parse(template) {
+                    Ok(t) => t.execute(&value),
+                    Err(e) => return Outcome::Fail(e),
+                }
+            }
             Output::Name => found
                 .iter()
                 .map(|&i| format!("{}/{}\n", kind.prefix(), name_of(k, kind, i)))
                 .collect(),
             Output::Json | Output::Yaml => {
-                let items: Vec<serde_json::Value> =
-                    found.iter().map(|&i| objects::object(k, kind, i)).collect();
-                let value = if names.len() == 1 && items.len() == 1 {
-                    items.into_iter().next().unwrap_or_default()
-                } else {
-                    serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
-                };
+                let value = listed(k, kind, &found, names.len() == 1);
                 if output == Output::Json {
                     let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
                     s.push('\n');
@@ -652,4 +682,50 @@ fn events(k: &Kube) -> String {
         })
         .collect();
     render(&header, &table_rows)
+}
+
+/// What `-o json|yaml|jsonpath` prints from: one object when one was named and found, else a
+/// `List` of them.
+fn listed(k: &Kube, kind: Kind, found: &[usize], one_named: bool) -> serde_json::Value {
+    let mut items: Vec<serde_json::Value> =
+        found.iter().map(|&i| objects::object(k, kind, i)).collect();
+    if one_named && items.len() == 1 {
+        items.pop().unwrap_or_default()
+    } else {
+        serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
+    }
+}
+
+/// `--sort-by`: the objects in the order of the field the path finds in each (numbers by value,
+/// strings and timestamps as text; objects without it first), kept in their order on ties. A
+/// path no object has is an error, as in kubectl.
+fn sort(k: &Kube, kind: Kind, found: &mut [usize], expr: &str) -> Result<(), String> {
+    let path = SortPath::relaxed(expr)?;
+    let keys: Vec<(usize, Option<serde_json::Value>)> = found
+        .iter()
+        .map(|&i| (i, path.first(&objects::object(k, kind, i))))
+        .collect();
+    if !found.is_empty() && keys.iter().all(|(_, v)| v.is_none()) {
+        return Err(format!(
+            "error: couldn't find any field with path \"{}\" in the list of objects\n",
+            path.text
+        ));
+    }
+    let mut keys = keys;
+    keys.sort_by(|(_, a), (_, b)| match (a, b) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, Some(_)) => std::cmp::Ordering::Less,
+        (Some(_), None) => std::cmp::Ordering::Greater,
+        (Some(x), Some(y)) => match (x.as_f64(), y.as_f64()) {
+            (Some(p), Some(q)) => p.partial_cmp(&q).unwrap_or(std::cmp::Ordering::Equal),
+            _ => match (x.as_str(), y.as_str()) {
+                (Some(p), Some(q)) => p.cmp(q),
+                _ => x.to_string().cmp(&y.to_string()),
+            },
+        },
+    });
+    for (slot, (i, _)) in found.iter_mut().zip(keys) {
+        *slot = i;
+    }
+    Ok(())
 }

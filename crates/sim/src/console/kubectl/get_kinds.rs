@@ -12,7 +12,17 @@ pub fn get_kinds(k: &Kube, kinds: &[Kind], output: Output, selector: Option<&str
         let printed = if storage::is_storage(kind) {
             storage::get(k, kind, &[], output)
         } else {
-            get::get(k, kind, &[], output, selector)
+            get::get(
+                k,
+                kind,
+                &[],
+                get::Printing {
+                    output,
+                    template: None,
+                    sort_by: None,
+                },
+                selector,
+            )
         };
         let text = match printed {
             Outcome::Print(t) => t,

@@ -14,6 +14,7 @@ mod describe_init;
 mod describe_side;
 mod get;
 mod get_kinds;
+mod jsonpath;
 mod kind;
 mod labels;
 mod objects;
@@ -26,7 +27,7 @@ mod table;
 mod top_logs;
 pub(crate) mod yaml;
 
-use parse::{Command, Kind, Scope};
+use parse::{Command, Kind, Output, Scope};
 
 use super::{Context, Outcome};
 use crate::event::{Event, EventKind, Source};
@@ -54,6 +55,19 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
     match command {
         Command::Get {
             kind,
+            output,
+            ref sort_by,
+            ..
+        } if (storage::is_storage(kind) || kind == Kind::Event)
+            && (output == Output::JsonPath || (sort_by.is_some() && kind != Kind::Event)) =>
+        {
+            Outcome::Fail(format!(
+                "error: Orca's console prints {} as a table only: -o jsonpath and --sort-by are simulated for pods, deployments, replicasets, daemonsets, statefulsets, nodes, services, hpa and pdb\n",
+                kind.resource()
+            ))
+        }
+        Command::Get {
+            kind,
             names,
             output,
             ..
@@ -63,7 +77,19 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             names,
             output,
             selector,
-        } => get::get(&k, kind, &names, output, selector.as_deref()),
+            template,
+            sort_by,
+        } => get::get(
+            &k,
+            kind,
+            &names,
+            get::Printing {
+                output,
+                template: template.as_deref(),
+                sort_by: sort_by.as_deref(),
+            },
+            selector.as_deref(),
+        ),
         Command::GetKinds {
             kinds,
             output,

@@ -29,6 +29,8 @@ pub enum Output {
     Yaml,
     Json,
     Name,
+    /// `-o jsonpath=TEMPLATE` (the template is the command's `template`).
+    JsonPath,
 }
 
 /// A parsed kubectl command line.
@@ -39,6 +41,10 @@ pub enum Command {
         names: Vec<String>,
         output: Output,
         selector: Option<String>,
+        /// The template of `-o jsonpath=…`.
+        template: Option<String>,
+        /// `--sort-by`'s JSONPath.
+        sort_by: Option<String>,
     },
     /// `kubectl get pv,pvc`: several kinds, every object of each.
     GetKinds {
@@ -325,16 +331,40 @@ fn unknown_type(t: &str) -> String {
     format!("error: the server doesn't have a resource type \"{t}\"\n")
 }
 
-fn output(p: &Parsed) -> Result<Output, String> {
+/// `-o`'s format, and the template of `-o jsonpath=TEMPLATE`.
+fn output(p: &Parsed) -> Result<(Output, Option<String>), String> {
     Ok(match p.get("output") {
-        None => Output::Table,
-        Some("wide") => Output::Wide,
-        Some("yaml") => Output::Yaml,
-        Some("json") => Output::Json,
-        Some("name") => Output::Name,
+        None => (Output::Table, None),
+        Some("wide") => (Output::Wide, None),
+        Some("yaml") => (Output::Yaml, None),
+        Some("json") => (Output::Json, None),
+        Some("name") => (Output::Name, None),
+        Some("jsonpath") => {
+            return Err("error: template format specified but no template given\n".into());
+        }
+        Some(other) if other.starts_with("jsonpath=") => {
+            let template = &other["jsonpath=".len()..];
+            super::jsonpath::Template::parse(template)?;
+            (Output::JsonPath, Some(template.to_string()))
+        }
         Some(other) => {
+            // kubectl's own formats that Orca does not print get a note saying so.
+            let real = [
+                "custom-columns",
+                "go-template",
+                "jsonpath-as-json",
+                "jsonpath-file",
+                "template",
+            ]
+            .iter()
+            .any(|f| other.starts_with(f));
+            let note = if real {
+                "(Orca's console prints -o wide, yaml, json, name and jsonpath=…; this kubectl format is not simulated.)\n"
+            } else {
+                ""
+            };
             return Err(format!(
-                "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n"
+                "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n{note}"
             ));
         }
     })
@@ -409,6 +439,7 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                 ("selector", true),
                 ("watch", false),
                 ("show-labels", false),
+                ("sort-by", true),
                 all,
             ]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
@@ -421,20 +452,27 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                     .map(|w| Kind::from_word(w).ok_or_else(|| unknown_type(w)))
                     .collect::<Result<Vec<_>, _>>()
                     .and_then(|kinds| {
+                        let (output, _) = output(&p)?;
+                        if output == Output::JsonPath || p.get("sort-by").is_some() {
+                            return Err("error: Orca's console takes -o jsonpath and --sort-by with one resource type at a time (kubectl get pods -o jsonpath=…)\n".into());
+                        }
                         Ok(Command::GetKinds {
                             kinds,
-                            output: output(&p)?,
+                            output,
                             selector: p.get("selector").map(str::to_string),
                         })
                     })
             } else {
                 let (kind, names) = kind_and_names(&p.positional, cmd)?;
                 check_names_in_scope(kind, &names, &scope)?;
+                let (output, template) = output(&p)?;
                 Ok(Command::Get {
                     kind,
                     names,
-                    output: output(&p)?,
+                    output,
                     selector: p.get("selector").map(str::to_string),
+                    template,
+                    sort_by: p.get("sort-by").map(str::to_string),
                 })
             }
         }
@@ -840,6 +878,8 @@ mod tests {
                 names: vec!["aws-node".into()],
                 output: Output::Table,
                 selector: None,
+                template: None,
+                sort_by: None,
             })
         );
     }
