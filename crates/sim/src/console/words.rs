@@ -41,6 +41,9 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
                                 return Err("unexpected EOF while looking for matching `\"'".into());
                             }
                         },
+                        Some('$') if chars.clone().next() == Some('(') => {
+                            return Err(shell_feature('$'));
+                        }
                         Some(c) => word.push(c),
                         None => {
                             return Err("unexpected EOF while looking for matching `\"'".into());
@@ -54,6 +57,14 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
                     word.push(c);
                 }
             }
+            '|' | ';' | '&' | '>' | '<' | '`' => return Err(shell_feature(c)),
+            '$' if chars
+                .clone()
+                .next()
+                .is_some_and(|n| n == '(' || n == '{' || n == '_' || n.is_ascii_alphabetic()) =>
+            {
+                return Err(shell_feature(c));
+            }
             c => {
                 in_word = true;
                 word.push(c);
@@ -66,9 +77,53 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
     Ok(words)
 }
 
+/// What to do instead of a shell feature the console does not have (it runs one command, as
+/// its words; a real shell would pipe, substitute or redirect). A quoted character is a
+/// character: `--query 'a | b'` is one word.
+fn shell_feature(c: char) -> String {
+    match c {
+        '|' => "the console runs one command at a time: pipes (|) are not available. To pick what to print, use the tool's own options: --query and --output text for aws, -o jsonpath=…, -l or --sort-by for kubectl (quote a --query that contains |).".into(),
+        ';' | '&' => "the console runs one command at a time: ;, && and & are not available. Type the commands one after the other.".into(),
+        '>' | '<' => "redirection (> and <) is not available: select the transcript to copy what a command printed (quote a --query that compares with < or >).".into(),
+        '`' | '$' => "shell substitution ($(…), `…`, $VARIABLE) is not available: run the inner command first, then type what it printed (--output text prints bare values).".into(),
+        _ => format!("the shell character {c} is not available in the console."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_features_are_refused_with_what_to_do_instead() {
+        for line in [
+            "kubectl get pods | grep web",
+            "aws ecs list-tasks; kubectl get pods",
+            "kubectl get pods -o yaml > pod.yaml",
+            "aws ecs describe-tasks --tasks $(aws ecs list-tasks)",
+            "aws ecs describe-tasks --tasks \"$(aws ecs list-tasks)\"",
+            "aws ecs describe-tasks --tasks `x`",
+            "aws ecs describe-services --cluster $CLUSTER",
+        ] {
+            let e = split(line).expect_err(line);
+            assert!(e.contains("not available"), "{line}: {e}");
+        }
+        // Quoted, they are characters of a word.
+        assert_eq!(
+            split("aws ecs x --query 'a[?b > `1`] | [0]' -o '{$.kind}'").unwrap(),
+            [
+                "aws",
+                "ecs",
+                "x",
+                "--query",
+                "a[?b > `1`] | [0]",
+                "-o",
+                "{$.kind}"
+            ]
+        );
+        // A dollar that begins no variable stays a dollar.
+        assert_eq!(split("orca set-load web $5").unwrap()[3], "$5");
+    }
 
     #[test]
     fn blanks_separate_words_and_quotes_keep_them() {
