@@ -76,7 +76,7 @@ fn owned(v: &[&str]) -> Vec<String> {
 fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
     match words {
         [] => owned(&["aws", "kubectl"]),
-        ["aws"] => owned(&["deploy", "ecr", "ecs"]),
+        ["aws"] => owned(super::aws::SERVICES),
         ["aws", "ecs"] => owned(super::aws::SUPPORTED),
         ["aws", "ecr"] => owned(super::aws::ECR_SUPPORTED),
         ["aws", "ecr", op, rest @ ..] => match rest.last() {

@@ -245,7 +245,7 @@ fn tab_completes_ecr_operations_flags_and_repositories() {
         files: &no_files,
     };
     let c = |line: &str| console::complete::complete(line, &cx).candidates;
-    assert_eq!(c("aws ec"), ["ecr", "ecs"]);
+    assert_eq!(c("aws ec"), ["ec2", "ecr", "ecs"]);
     assert_eq!(c("aws ecr list-"), ["list-images"]);
     assert_eq!(c("aws ecr list-images --rep"), ["--repository-name"]);
     assert_eq!(

@@ -120,7 +120,10 @@ fn missing_groups_and_streams_are_resource_not_found() {
                 "aws logs get-log-events --log-group-name /ecs/web --log-stream-name x --limit 0"
             ),
             failed(&p, "aws logs filter-log-events --log-group-name /ecs/nope"),
-            failed(&p, "aws logs tail /ecs/web"),
+            failed(&p, "aws logs tail /ecs/nope"),
+            failed(&p, "aws logs tail"),
+            failed(&p, "aws logs tail /ecs/web --since 5x"),
+            failed(&p, "aws logs mystery"),
         ]
         .join("\n---\n")
     );
@@ -203,4 +206,60 @@ fn describe_task_definition_and_describe_tasks_show_the_sidecar() {
     assert_eq!(t["containers"][0]["lastStatus"], "STOPPED");
     assert_eq!(t["containers"][0]["exitCode"], 139);
     assert_eq!(t["containers"][1]["lastStatus"], "RUNNING");
+}
+
+#[test]
+fn logs_tail_prints_the_last_minutes_one_line_per_event() {
+    let p = at(100);
+    // Detailed: ISO time, stream, message; only the events of the last --since.
+    let all = printed(&p, "aws logs tail /ecs/web --since 10m");
+    let last = printed(&p, "aws logs tail /ecs/web --since 30s");
+    assert!(
+        !last.is_empty() && last.lines().count() < all.lines().count(),
+        "{last}"
+    );
+    for line in last.lines() {
+        let mut parts = line.splitn(3, ' ');
+        let (at, stream, message) = (parts.next(), parts.next(), parts.next());
+        let at = at.unwrap_or_default();
+        // 1:40 into a run that starts at 09:00:00: the last 30 s begin at 09:01:10.
+        let time_of_day = at.get(11..19).unwrap_or_default();
+        assert!(
+            at.ends_with("+00:00") && time_of_day >= "09:01:10",
+            "{line}"
+        );
+        assert!(stream.is_some_and(|s| s.starts_with("web-")), "{line}");
+        assert!(message.is_some(), "{line}");
+    }
+    // The same events as filter-log-events, in the same order.
+    let filtered = printed(&p, "aws logs filter-log-events --log-group-name /ecs/web");
+    let v: serde_json::Value = serde_json::from_str(&filtered).expect("json");
+    let messages: Vec<&str> = v["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["message"].as_str())
+        .collect();
+    let tailed: Vec<&str> = all
+        .lines()
+        .filter_map(|l| l.splitn(3, ' ').nth(2))
+        .collect();
+    assert_eq!(tailed, messages);
+    // Short: the time to the second and the message; a filter pattern narrows it.
+    let short = printed(
+        &p,
+        "aws logs tail /ecs/web --format short --filter-pattern served",
+    );
+    assert!(
+        short.lines().count() > 0
+            && short
+                .lines()
+                .all(|l| l.len() > 20 && &l[19..20] == " " && l.contains("served 1200 requests")),
+        "{short}"
+    );
+    let follow = printed(&p, "aws logs tail /ecs/web --follow");
+    assert!(
+        follow.ends_with("run the command again for newer ones.)\n"),
+        "{follow}"
+    );
 }

@@ -19,6 +19,7 @@ pub const SUPPORTED: &[&str] = &[
     "describe-log-streams",
     "filter-log-events",
     "get-log-events",
+    "tail",
 ];
 
 /// GetLogEvents and FilterLogEvents return at most 10,000 events by default.
@@ -57,6 +58,7 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
     match op.as_str() {
         "get-log-events" => get_log_events(ecs, cx, rest),
         "filter-log-events" => filter_log_events(ecs, cx, rest),
+        "tail" => tail(ecs, cx, rest),
         "describe-log-streams" => describe_log_streams(ecs, cx, rest),
         _ => describe_log_groups(ecs, cx, rest),
     }
@@ -230,19 +232,7 @@ fn filter_log_events(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]) -
     }
     let prefix = args.one("--log-stream-name-prefix").unwrap_or("");
     let pattern = args.one("--filter-pattern").unwrap_or("");
-    let mut found: Vec<(LogLine, String, usize)> = Vec::new();
-    for (k, s) in streams_of(Some(ecs), cx, group).iter().enumerate() {
-        if (!names.is_empty() && !names.contains(&s.name.as_str())) || !s.name.starts_with(prefix) {
-            continue;
-        }
-        for l in cloudwatch::delivered(ecs, s, cx.now) {
-            if matches(pattern, &l.text) {
-                found.push((l, s.name.clone(), k));
-            }
-        }
-    }
-    // Events come back in time order across the streams.
-    found.sort_by(|a, b| a.0.at.cmp(&b.0.at).then(a.2.cmp(&b.2)));
+    let mut found = matching(ecs, cx, group, &names, prefix, pattern);
     found.truncate(limit);
     let events: Vec<Value> = found
         .iter()
@@ -258,6 +248,118 @@ fn filter_log_events(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]) -
         })
         .collect();
     shapes_print(&json!({ "events": events, "searchedLogStreams": [] }))
+}
+
+/// The delivered events of `group`'s streams (those named, or with the prefix) that match
+/// `pattern`, in time order across the streams, with their stream's name and position.
+fn matching(
+    ecs: &EcsCluster,
+    cx: &Context,
+    group: &str,
+    names: &[&str],
+    prefix: &str,
+    pattern: &str,
+) -> Vec<(LogLine, String, usize)> {
+    let mut found: Vec<(LogLine, String, usize)> = Vec::new();
+    for (k, s) in streams_of(Some(ecs), cx, group).iter().enumerate() {
+        if (!names.is_empty() && !names.contains(&s.name.as_str())) || !s.name.starts_with(prefix) {
+            continue;
+        }
+        for l in cloudwatch::delivered(ecs, s, cx.now) {
+            if matches(pattern, &l.text) {
+                found.push((l, s.name.clone(), k));
+            }
+        }
+    }
+    found.sort_by(|a, b| a.0.at.cmp(&b.0.at).then(a.2.cmp(&b.2)));
+    found
+}
+
+/// `aws logs tail GROUP [--since 10m] [--filter-pattern P] [--format detailed|short]`: the
+/// group's events from `--since` ago (10 minutes by default) up to now, one per line — in the
+/// detailed format the time (ISO 8601), the stream and the message; in the short format the
+/// time to the second and the message (AWS CLI Command Reference, `aws logs tail`). The CLI
+/// reads them with FilterLogEvents. `--follow` would keep printing new events; the console
+/// prints those up to this moment and says so.
+fn tail(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]) -> Outcome {
+    const OP: &str = "filter-log-events";
+    let (group, rest) = match words.split_first() {
+        Some((g, rest)) if !g.starts_with("--") => (g.as_str(), rest),
+        _ => {
+            return Outcome::Fail(format!(
+                "{USAGE}\naws: error: the following arguments are required: group_name\n"
+            ));
+        }
+    };
+    let args = match parse(
+        rest,
+        &[
+            Param::text("--since"),
+            Param::text("--filter-pattern"),
+            Param::text("--format"),
+            Param::list("--log-stream-names"),
+            Param::text("--log-stream-name-prefix"),
+            Param::flag("--follow"),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let since = args.one("--since").unwrap_or("10m");
+    let Some(back) = relative(since) else {
+        return Outcome::Fail(format!(
+            "\nInvalid value for --since: '{since}'. Orca's console takes a relative time: a number and s, m, h, d or w (30s, 10m, 2h, 1d, 1w).\n"
+        ));
+    };
+    let short = match args.one("--format").unwrap_or("detailed") {
+        "detailed" | "json" => false,
+        "short" => true,
+        other => {
+            return Outcome::Fail(format!(
+                "{USAGE}\naws: error: argument --format: Invalid choice, valid choices are:\n\ndetailed                                 | short\njson\n\n(You gave: {other})\n"
+            ));
+        }
+    };
+    let (Some(ecs), true) = (ecs, group_exists(ecs, group)) else {
+        return no_group(OP);
+    };
+    let names: Vec<&str> = args.list("--log-stream-names").collect();
+    let prefix = args.one("--log-stream-name-prefix").unwrap_or("");
+    let pattern = args.one("--filter-pattern").unwrap_or("");
+    let from = crate::time::SimTime(cx.now.0.saturating_sub(back.0));
+    let mut out = String::new();
+    for (l, stream, _) in matching(ecs, cx, group, &names, prefix, pattern) {
+        if l.at < from {
+            continue;
+        }
+        let at = l.at.iso8601();
+        if short {
+            out.push_str(&format!("{} {}\n", &at[..at.len().min(19)], l.text));
+        } else {
+            out.push_str(&format!("{at} {stream} {}\n", l.text));
+        }
+    }
+    if args.flag("--follow") {
+        out.push_str("(--follow: Orca's console prints the events up to this moment; run the command again for newer ones.)\n");
+    }
+    Outcome::Print(out)
+}
+
+/// `30s`, `10m`, `2h`, `1d`, `1w` as a span of time.
+fn relative(text: &str) -> Option<crate::time::Millis> {
+    let unit = text.chars().last()?;
+    let n: u64 = text[..text.len() - unit.len_utf8()].parse().ok()?;
+    let secs = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        'w' => 604_800,
+        _ => return None,
+    };
+    n.checked_mul(secs)?
+        .checked_mul(1000)
+        .map(crate::time::Millis)
 }
 
 fn describe_log_streams(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]) -> Outcome {
@@ -365,6 +467,18 @@ fn group_of<'a>(args: &'a Args, op: &str) -> Result<&'a str, Outcome> {
 #[cfg(test)]
 mod tests {
     use super::matches;
+
+    #[test]
+    fn relative_times_read_as_the_cli_reads_them() {
+        use crate::time::Millis;
+        assert_eq!(super::relative("30s"), Some(Millis(30_000)));
+        assert_eq!(super::relative("10m"), Some(Millis(600_000)));
+        assert_eq!(super::relative("2h"), Some(Millis(7_200_000)));
+        assert_eq!(super::relative("1w"), Some(Millis(604_800_000)));
+        for bad in ["", "m", "10", "10x", "-5m", "99999999999999999999d"] {
+            assert_eq!(super::relative(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn filter_patterns_need_every_term_and_quoted_phrases() {

@@ -114,6 +114,18 @@ const ECS_OPERATIONS: &[&str] = &[
     "help",
 ];
 
+/// The services `aws` answers for.
+pub const SERVICES: &[&str] = &[
+    "configservice",
+    "deploy",
+    "ec2",
+    "ecr",
+    "ecs",
+    "guardduty",
+    "iam",
+    "logs",
+];
+
 /// The operations Orca carries out.
 pub const SUPPORTED: &[&str] = &[
     "continue-service-deployment",
@@ -191,13 +203,13 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
         return logs::run(&words[1..], cx);
     }
     if service != "ecs" {
-        let hint = if suggest::similar(service, &["ecs"]).is_empty() {
-            String::new()
-        } else {
-            "\n\nDid you mean `ecs`?".to_string()
+        let hint = match suggest::similar(service, SERVICES).first() {
+            Some(s) => format!("\n\nDid you mean `{s}`?"),
+            None => String::new(),
         };
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\ndeploy | ec2 | ecr | ecs (Orca's console simulates Amazon ECS, ECR, CodeDeploy for ECS and terminate-instances; the real CLI lists every AWS service here){hint}\n"
+            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\n{}\n\n(Orca's console simulates these: Amazon ECS, ECR, CodeDeploy for ECS, EC2 instances and volumes, IAM roles, CloudWatch Logs, AWS Config and GuardDuty; the real CLI lists every AWS service here){hint}\n",
+            two_columns(SERVICES)
         ));
     }
     let Some(op) = words.get(1) else {
