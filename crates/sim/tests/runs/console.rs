@@ -1291,3 +1291,81 @@ fn kubectl_jsonpath_and_sort_by_print_what_kubectl_prints() {
     );
     assert!(failed(&p, "kubectl get pv -o jsonpath='{.items}'").contains("as a table only"));
 }
+
+#[test]
+fn kubectl_logs_of_a_workload_or_a_selector_and_field_selectors() {
+    let mut p = Playback::new(scenario("eks-crashloop"));
+    p.seek(SimTime::from_secs(90));
+    // A Deployment stands for one of its pods: a Running, ready one, and kubectl says which.
+    let out = printed(&p, "kubectl logs deploy/web");
+    let first = out.lines().next().unwrap_or_default();
+    let chosen = first
+        .strip_prefix("Found 5 pods, using pod/")
+        .unwrap_or_else(|| panic!("{out}"));
+    let running = printed(
+        &p,
+        "kubectl get pods --field-selector=status.phase=Running -o name",
+    );
+    assert!(running.contains(&format!("pod/{chosen}\n")), "{running}");
+    let ready_one = printed(&p, "kubectl get pods -o wide");
+    let row = ready_one
+        .lines()
+        .find(|l| l.starts_with(chosen))
+        .unwrap_or_default();
+    assert!(row.contains(" 1/1 "), "a ready pod is chosen first: {row}");
+    assert_eq!(
+        out.lines().skip(1).collect::<Vec<_>>(),
+        printed(&p, &format!("kubectl logs {chosen}"))
+            .lines()
+            .collect::<Vec<_>>()
+    );
+    // A selector: every matching pod, 10 lines each at most, prefixed on request.
+    let all = printed(&p, "kubectl logs -l app=web --prefix");
+    assert!(all.lines().all(|l| l.starts_with("[pod/web-")), "{all}");
+    let pods = printed(&p, "kubectl get pods -l app=web -o name");
+    for pod in pods.lines() {
+        let n = all
+            .lines()
+            .filter(|l| l.starts_with(&format!("[{pod}/api] ")))
+            .count();
+        assert!((1..=10).contains(&n), "{pod}: {n} lines\n{all}");
+    }
+    assert_eq!(
+        failed(&p, "kubectl logs web -l app=web"),
+        "error: only a selector (-l) or a POD name is allowed\n"
+    );
+    assert!(
+        failed(&p, "kubectl logs node/ip-10-0-0-4.ec2.internal").contains("cannot get the logs")
+    );
+    // Field selectors: the phase, the node, and what is not a field label.
+    let crashing = printed(
+        &p,
+        "kubectl get pods --field-selector status.phase!=Running",
+    );
+    assert_eq!(
+        crashing, "No resources found in default namespace.\n",
+        "crash-looping pods are Running"
+    );
+    let on_node = printed(
+        &p,
+        "kubectl get pods -o name --field-selector spec.nodeName=ip-10-0-0-4.ec2.internal",
+    );
+    let wide = printed(&p, "kubectl get pods -o wide");
+    let expected = wide
+        .lines()
+        .filter(|l| l.contains(" ip-10-0-0-4.ec2.internal "))
+        .count();
+    assert_eq!(on_node.lines().count(), expected, "{on_node}\n{wide}");
+    assert!(
+        failed(&p, "kubectl get pods --field-selector spec.containers=web")
+            .contains("field label not supported: spec.containers")
+    );
+    // No node is cordoned: all of them are schedulable.
+    assert_eq!(
+        printed(
+            &p,
+            "kubectl get nodes --field-selector spec.unschedulable=false -o name"
+        ),
+        printed(&p, "kubectl get nodes -o name")
+    );
+}

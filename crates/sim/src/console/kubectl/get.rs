@@ -20,6 +20,7 @@ pub struct Printing<'a> {
     pub output: Output,
     pub template: Option<&'a str>,
     pub sort_by: Option<&'a str>,
+    pub field_selector: Option<&'a str>,
 }
 
 pub fn get(
@@ -169,6 +170,12 @@ pub fn get(
         Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::StorageClass => Vec::new(),
     };
     let mut found = found;
+    if let Some(fs) = printing.field_selector {
+        match FieldSelector::parse(kind, fs) {
+            Ok(fs) => found.retain(|&i| fs.matches(&objects::object(k, kind, i))),
+            Err(e) => return Outcome::Fail(e),
+        }
+    }
     if let Some(expr) = printing.sort_by {
         match sort(k, kind, &mut found, expr) {
             Ok(()) => {}
@@ -728,4 +735,72 @@ fn sort(k: &Kube, kind: Kind, found: &mut [usize], expr: &str) -> Result<(), Str
         *slot = i;
     }
     Ok(())
+}
+
+/// `--field-selector key=value,key!=value`: the fields the API server lets a list be filtered
+/// by (Kubernetes documentation, "Field Selectors": every kind takes `metadata.name` and
+/// `metadata.namespace`; pods also `spec.nodeName`, `spec.restartPolicy`,
+/// `spec.schedulerName`, `spec.serviceAccountName`, `status.phase`, `status.podIP`,
+/// `status.nominatedNodeName`; nodes `spec.unschedulable`). A field an object does not have
+/// compares as empty (`spec.nodeName=` finds unscheduled pods).
+struct FieldSelector {
+    terms: Vec<(String, bool, String)>,
+}
+
+impl FieldSelector {
+    fn parse(kind: Kind, text: &str) -> Result<FieldSelector, String> {
+        let mut allowed = vec!["metadata.name", "metadata.namespace"];
+        match kind {
+            Kind::Pod => allowed.extend([
+                "spec.nodeName",
+                "spec.restartPolicy",
+                "spec.schedulerName",
+                "spec.serviceAccountName",
+                "status.phase",
+                "status.podIP",
+                "status.nominatedNodeName",
+            ]),
+            Kind::Node => allowed.push("spec.unschedulable"),
+            _ => {}
+        }
+        let mut terms = Vec::new();
+        for term in text.split(',').filter(|t| !t.is_empty()) {
+            let (key, equal, value) = if let Some((k, v)) = term.split_once("!=") {
+                (k, false, v)
+            } else if let Some((k, v)) = term.split_once("==") {
+                (k, true, v)
+            } else if let Some((k, v)) = term.split_once('=') {
+                (k, true, v)
+            } else {
+                return Err(format!(
+                    "error: invalid field selector: '{text}'; expected key=value, key==value or key!=value\n"
+                ));
+            };
+            if !allowed.contains(&key) {
+                return Err(format!(
+                    "Error from server (BadRequest): Unable to find \"{}\" that match label selector \"\", field selector \"{text}\": field label not supported: {key}\n",
+                    kind.resource()
+                ));
+            }
+            terms.push((key.to_string(), equal, value.to_string()));
+        }
+        Ok(FieldSelector { terms })
+    }
+
+    fn matches(&self, object: &serde_json::Value) -> bool {
+        self.terms.iter().all(|(key, equal, value)| {
+            let mut v = object;
+            for part in key.split('.') {
+                v = v.get(part).unwrap_or(&serde_json::Value::Null);
+            }
+            let actual = match v {
+                // A schedulable node has no `unschedulable` field; it reads as false.
+                serde_json::Value::Null if key == "spec.unschedulable" => "false".to_string(),
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (actual == *value) == *equal
+        })
+    }
 }

@@ -20,6 +20,7 @@ pub fn get_kinds(k: &Kube, kinds: &[Kind], output: Output, selector: Option<&str
                     output,
                     template: None,
                     sort_by: None,
+                    field_selector: None,
                 },
                 selector,
             )

@@ -57,12 +57,15 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             kind,
             output,
             ref sort_by,
+            ref field_selector,
             ..
         } if (storage::is_storage(kind) || kind == Kind::Event)
-            && (output == Output::JsonPath || (sort_by.is_some() && kind != Kind::Event)) =>
+            && (output == Output::JsonPath
+                || field_selector.is_some()
+                || (sort_by.is_some() && kind != Kind::Event)) =>
         {
             Outcome::Fail(format!(
-                "error: Orca's console prints {} as a table only: -o jsonpath and --sort-by are simulated for pods, deployments, replicasets, daemonsets, statefulsets, nodes, services, hpa and pdb\n",
+                "error: Orca's console prints {} as a table only: -o jsonpath, --sort-by and --field-selector are simulated for pods, deployments, replicasets, daemonsets, statefulsets, nodes, services, hpa and pdb\n",
                 kind.resource()
             ))
         }
@@ -79,6 +82,7 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             selector,
             template,
             sort_by,
+            field_selector,
         } => get::get(
             &k,
             kind,
@@ -87,6 +91,7 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
                 output,
                 template: template.as_deref(),
                 sort_by: sort_by.as_deref(),
+                field_selector: field_selector.as_deref(),
             },
             selector.as_deref(),
         ),
@@ -105,7 +110,19 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             container,
             previous,
             tail,
-        } => top_logs::logs(&k, &pod, container.as_deref(), previous, tail),
+            selector,
+            prefix,
+        } => top_logs::logs_of(
+            &k,
+            &pod,
+            selector.as_deref(),
+            top_logs::LogOptions {
+                container: container.as_deref(),
+                previous,
+                tail,
+                prefix,
+            },
+        ),
         other => act::act_on(&k, other),
     }
 }

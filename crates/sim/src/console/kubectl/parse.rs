@@ -45,6 +45,8 @@ pub enum Command {
         template: Option<String>,
         /// `--sort-by`'s JSONPath.
         sort_by: Option<String>,
+        /// `--field-selector`.
+        field_selector: Option<String>,
     },
     /// `kubectl get pv,pvc`: several kinds, every object of each.
     GetKinds {
@@ -99,11 +101,16 @@ pub enum Command {
         kind: Kind,
     },
     Logs {
+        /// `POD`, `pod/POD` or `TYPE/NAME` (a workload: one of its pods); empty with `-l`.
         pod: String,
         /// `-c NAME`: the container (without it, the pod's first).
         container: Option<String>,
         previous: bool,
         tail: Option<usize>,
+        /// `-l`: every matching pod's logs, one pod after another.
+        selector: Option<String>,
+        /// `--prefix`: each line begins with `[pod/NAME/CONTAINER]`.
+        prefix: bool,
     },
     Apply {
         file: String,
@@ -440,6 +447,7 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                 ("watch", false),
                 ("show-labels", false),
                 ("sort-by", true),
+                ("field-selector", true),
                 all,
             ]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
@@ -453,8 +461,11 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                     .collect::<Result<Vec<_>, _>>()
                     .and_then(|kinds| {
                         let (output, _) = output(&p)?;
-                        if output == Output::JsonPath || p.get("sort-by").is_some() {
-                            return Err("error: Orca's console takes -o jsonpath and --sort-by with one resource type at a time (kubectl get pods -o jsonpath=…)\n".into());
+                        if output == Output::JsonPath
+                            || p.get("sort-by").is_some()
+                            || p.get("field-selector").is_some()
+                        {
+                            return Err("error: Orca's console takes -o jsonpath, --sort-by and --field-selector with one resource type at a time (kubectl get pods -o jsonpath=…)\n".into());
                         }
                         Ok(Command::GetKinds {
                             kinds,
@@ -473,6 +484,7 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                     selector: p.get("selector").map(str::to_string),
                     template,
                     sort_by: p.get("sort-by").map(str::to_string),
+                    field_selector: p.get("field-selector").map(str::to_string),
                 })
             }
         }
@@ -755,13 +767,22 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                 ("tail", true),
                 ("follow", false),
                 ("timestamps", false),
+                ("selector", true),
+                ("prefix", false),
             ]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
             scope = scope_of(&p);
-            let Some(target) = p.positional.first() else {
-                return Err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\n".into());
+            let selector = p.get("selector").map(str::to_string);
+            let pod = match (p.positional.first(), &selector) {
+                (Some(_), Some(_)) => {
+                    return Err("error: only a selector (-l) or a POD name is allowed\n".into());
+                }
+                (Some(target), None) => target.strip_prefix("pod/").unwrap_or(target).to_string(),
+                (None, Some(_)) => String::new(),
+                (None, None) => {
+                    return Err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\n".into());
+                }
             };
-            let pod = target.strip_prefix("pod/").unwrap_or(target).to_string();
             let tail = match p.get("tail") {
                 Some(t) => match t.parse::<i64>() {
                     Ok(n) if n < 0 => None,
@@ -779,6 +800,8 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                 container: p.get("container").map(str::to_string),
                 previous: p.has("previous"),
                 tail,
+                selector,
+                prefix: p.has("prefix"),
             })
         }
         "apply" => {
@@ -816,196 +839,5 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn p(line: &str) -> Result<Command, String> {
-        let words = super::super::super::words::split(line).expect("words");
-        parse(&words[1..])
-    }
-
-    #[test]
-    fn resources_are_named_every_way_kubectl_accepts() {
-        for line in [
-            "kubectl get deploy web",
-            "kubectl get deployments.apps web",
-            "kubectl get deployment/web",
-        ] {
-            assert!(
-                matches!(p(line), Ok(Command::Get { kind: Kind::Deployment, ref names, .. }) if names == &["web"]),
-                "{line}"
-            );
-        }
-        assert!(matches!(
-            p("kubectl get po -owide -l app=web"),
-            Ok(Command::Get { kind: Kind::Pod, output: Output::Wide, selector: Some(ref s), .. }) if s == "app=web"
-        ));
-        assert!(matches!(
-            p("kubectl get pods -o=json"),
-            Ok(Command::Get {
-                output: Output::Json,
-                ..
-            })
-        ));
-    }
-
-    #[test]
-    fn namespaces_come_from_n_and_a_anywhere_on_the_line() {
-        let scope = |line: &str| {
-            let words = super::super::super::words::split(line).expect("words");
-            parse_line(&words[1..]).map(|(_, s)| s)
-        };
-        let system = Ok(Scope::Namespace("kube-system".into()));
-        assert_eq!(scope("kubectl get pods"), Ok(Scope::default()));
-        assert_eq!(scope("kubectl get pods -n kube-system"), system);
-        assert_eq!(scope("kubectl get pods --namespace=kube-system"), system);
-        assert_eq!(scope("kubectl -n kube-system get pods"), system);
-        assert_eq!(
-            scope("kubectl describe deploy coredns -nkube-system"),
-            system
-        );
-        assert_eq!(scope("kubectl get pods -A"), Ok(Scope::All));
-        assert_eq!(scope("kubectl get pods -n kube-system -A"), Ok(Scope::All));
-        assert_eq!(scope("kubectl top pods --all-namespaces"), Ok(Scope::All));
-        assert!(
-            scope("kubectl scale deploy/web -A --replicas=2")
-                .is_err_and(|e| e.starts_with("error: unknown shorthand flag: 'A' in -A\n"))
-        );
-        assert_eq!(
-            p("kubectl get ds aws-node -n kube-system"),
-            Ok(Command::Get {
-                kind: Kind::DaemonSet,
-                names: vec!["aws-node".into()],
-                output: Output::Table,
-                selector: None,
-                template: None,
-                sort_by: None,
-            })
-        );
-    }
-
-    #[test]
-    fn acting_commands_parse_in_their_usual_forms() {
-        assert_eq!(
-            p("kubectl scale deployment/web --replicas=5"),
-            Ok(Command::Scale {
-                kind: Kind::Deployment,
-                name: "web".into(),
-                replicas: 5
-            })
-        );
-        assert_eq!(
-            p("kubectl scale --replicas 2 deploy web"),
-            Ok(Command::Scale {
-                kind: Kind::Deployment,
-                name: "web".into(),
-                replicas: 2
-            })
-        );
-        assert_eq!(
-            p("kubectl set image deployment/web web=nginx:1.28"),
-            Ok(Command::SetImage {
-                name: "web".into(),
-                images: vec![("web".into(), "nginx:1.28".into())]
-            })
-        );
-        assert_eq!(
-            p("kubectl rollout undo deployment/web --to-revision=2"),
-            Ok(Command::Rollout {
-                verb: RolloutVerb::Undo,
-                name: "web".into(),
-                to_revision: Some(2)
-            })
-        );
-        assert_eq!(
-            p("kubectl drain ip-10-0-1-23.ec2.internal --ignore-daemonsets"),
-            Ok(Command::Drain {
-                node: "ip-10-0-1-23.ec2.internal".into(),
-                ignore_daemonsets: true
-            })
-        );
-        assert_eq!(
-            p("kubectl delete pod web-1 pod-2"),
-            Ok(Command::DeletePod {
-                names: vec!["web-1".into(), "pod-2".into()]
-            })
-        );
-        assert_eq!(
-            p("kubectl apply -f web.yaml"),
-            Ok(Command::Apply {
-                file: "web.yaml".into(),
-                dry_run: false,
-            })
-        );
-        assert_eq!(
-            p("kubectl apply -f web.yaml --dry-run=client"),
-            Ok(Command::Apply {
-                file: "web.yaml".into(),
-                dry_run: true,
-            })
-        );
-        assert!(p("kubectl apply -f web.yaml --dry-run=maybe").is_err());
-    }
-
-    #[test]
-    fn wrong_input_gets_kubectl_answers() {
-        assert_eq!(
-            p("kubectl scal deployment/web --replicas=3"),
-            Err(
-                "error: unknown command \"scal\" for \"kubectl\"\n\nDid you mean this?\n\tscale\n"
-                    .into()
-            )
-        );
-        assert_eq!(
-            p("kubectl get podz"),
-            Err("error: the server doesn't have a resource type \"podz\"\n".into())
-        );
-        assert_eq!(
-            p("kubectl scale deployment/web"),
-            Err("error: required flag(s) \"replicas\" not set\n".into())
-        );
-        assert!(
-            p("kubectl scale deployment/web --replica=3")
-                .is_err_and(|e| e.starts_with("error: unknown flag: --replica\n"))
-        );
-        assert!(
-            p("kubectl get pods -z")
-                .is_err_and(|e| e.starts_with("error: unknown shorthand flag: 'z' in -z"))
-        );
-        assert!(
-            p("kubectl get")
-                .is_err_and(|e| e.starts_with("error: You must provide one or more resources"))
-        );
-        assert!(
-            p("kubectl rollout undoo deployment/web")
-                .is_err_and(|e| e.contains("Did you mean this?\n\tundo"))
-        );
-        assert!(
-            p("kubectl get pods -o table").is_err_and(|e| e.contains("unable to match a printer"))
-        );
-        assert!(p("kubectl get pod web-1 -A").is_err_and(
-            |e| e == "error: a resource cannot be retrieved by name across all namespaces\n"
-        ));
-        assert!(
-            p("kubectl logs web-1 -A")
-                .is_err_and(|e| e.starts_with("error: unknown shorthand flag: 'A' in -A\n"))
-        );
-        assert!(
-            p("kubectl exec web-1 -- sh")
-                .is_err_and(|e| e.starts_with("Orca does not simulate `kubectl exec`"))
-        );
-    }
-
-    #[test]
-    fn several_kinds_separated_by_commas_are_one_get() {
-        assert!(matches!(
-            p("kubectl get pv,pvc"),
-            Ok(Command::GetKinds { ref kinds, .. })
-                if kinds == &[Kind::PersistentVolume, Kind::PersistentVolumeClaim]
-        ));
-        assert_eq!(
-            p("kubectl get pv,podz").err().as_deref(),
-            Some("error: the server doesn't have a resource type \"podz\"\n")
-        );
-    }
-}
+#[path = "parse_tests.rs"]
+mod tests;

@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use super::labels::Selector;
 use super::parse::Kind;
 use super::table::render;
 use super::{Kube, Outcome};
@@ -118,6 +119,152 @@ fn all_container_names(t: &Template) -> String {
 /// `Defaulted container "web" out of: web, log-router (init)` (`FindOrDefaultContainerByName`
 /// in kubectl's `podcmd.go`, since kubectl 1.21); a name the pod does not have is refused
 /// there too.
+/// What `kubectl logs` prints besides its target.
+#[derive(Debug, Clone, Copy)]
+pub struct LogOptions<'a> {
+    pub container: Option<&'a str>,
+    pub previous: bool,
+    pub tail: Option<usize>,
+    pub prefix: bool,
+}
+
+/// `kubectl logs TARGET` or `kubectl logs -l SELECTOR`. A workload (`deploy/web`,
+/// `rs/…`, `ds/…`, `sts/…`) stands for one of its pods, chosen as kubectl chooses (a pod on a
+/// node first, then Running before Pending, ready before not, ready longer, more restarts,
+/// older), and kubectl says which when there are several. A selector prints every matching
+/// pod's logs one after another, the last 10 lines of each unless `--tail` says otherwise
+/// (kubectl's documented default with a selector).
+pub fn logs_of(k: &Kube, target: &str, selector: Option<&str>, o: LogOptions) -> Outcome {
+    if let Some(selector) = selector {
+        let selector = match Selector::parse(selector) {
+            Ok(s) => s,
+            Err(e) => return Outcome::Fail(e),
+        };
+        let pods: Vec<usize> = k
+            .pods()
+            .filter(|&p| selector.matches(&k.pod_labels(p)))
+            .collect();
+        if pods.is_empty() {
+            return Outcome::Print(k.no_resources());
+        }
+        let mut out = String::new();
+        for p in pods {
+            let name = k.eks.pods[p].name.clone();
+            let tail = o.tail.or(Some(10));
+            match logs(k, &name, o.container, o.previous, tail) {
+                Outcome::Print(s) | Outcome::Fail(s) => out.push_str(&prefixed(k, p, &s, o)),
+                Outcome::Act { .. } => {}
+            }
+        }
+        return Outcome::Print(out);
+    }
+    let Some((kind_word, name)) = target.split_once('/') else {
+        return single(k, target, o);
+    };
+    let Some(kind) = Kind::from_word(kind_word) else {
+        return Outcome::Fail(format!(
+            "error: the server doesn't have a resource type \"{kind_word}\"\n"
+        ));
+    };
+    let pods: Vec<usize> = match kind {
+        Kind::Pod => return single(k, name, o),
+        Kind::Deployment | Kind::DaemonSet | Kind::StatefulSet => {
+            let found = match kind {
+                Kind::Deployment => k.deployments().find(|&d| k.eks.deployments[d].name == name),
+                Kind::DaemonSet => k.daemon_sets().find(|&d| k.eks.deployments[d].name == name),
+                _ => k
+                    .stateful_sets()
+                    .find(|&d| k.eks.deployments[d].name == name),
+            };
+            let Some(d) = found else {
+                return Kube::not_found(kind, name);
+            };
+            k.pods()
+                .filter(|&p| k.eks.replica_sets[k.eks.pods[p].replica_set].deployment == d)
+                .collect()
+        }
+        Kind::ReplicaSet => {
+            let Some(r) = k
+                .replica_sets()
+                .find(|&r| k.eks.replica_sets[r].name == name)
+            else {
+                return Kube::not_found(kind, name);
+            };
+            k.pods()
+                .filter(|&p| k.eks.pods[p].replica_set == r)
+                .collect()
+        }
+        other => {
+            return Outcome::Fail(format!(
+                "error: cannot get the logs of a {}: name a pod, a deployment, a replicaset, a daemonset or a statefulset\n",
+                other.prefix()
+            ));
+        }
+    };
+    let Some(&chosen) = pods.iter().min_by_key(|&&p| logging_order(k, p)) else {
+        return Outcome::Fail(format!(
+            "error: {}/{name} has no pods to read logs from\n",
+            kind.prefix()
+        ));
+    };
+    let pod_name = k.eks.pods[chosen].name.clone();
+    let found = if pods.len() > 1 {
+        format!("Found {} pods, using pod/{pod_name}\n", pods.len())
+    } else {
+        String::new()
+    };
+    match single(k, &pod_name, o) {
+        Outcome::Print(s) => Outcome::Print(found + &s),
+        Outcome::Fail(s) => Outcome::Fail(found + &s),
+        other => other,
+    }
+}
+
+/// One pod's logs, prefixed if asked.
+fn single(k: &Kube, pod_name: &str, o: LogOptions) -> Outcome {
+    let out = logs(k, pod_name, o.container, o.previous, o.tail);
+    match (o.prefix, out, k.pod_named(pod_name)) {
+        (true, Outcome::Print(s), Some(p)) => Outcome::Print(prefixed(k, p, &s, o)),
+        (_, out, _) => out,
+    }
+}
+
+/// With `--prefix`, each log line begins with `[pod/NAME/CONTAINER]`.
+fn prefixed(k: &Kube, p: usize, text: &str, o: LogOptions) -> String {
+    if !o.prefix {
+        return text.to_string();
+    }
+    let pod = &k.eks.pods[p];
+    let container = o
+        .container
+        .map_or_else(|| k.eks.template_of(p).container.clone(), str::to_string);
+    text.lines()
+        .map(|l| format!("[pod/{}/{container}] {l}\n", pod.name))
+        .collect()
+}
+
+/// kubectl's order for choosing a workload's pod to read (`podutils.ByLogging`): on a node,
+/// Running before Pending, ready, ready longer, more restarts, older.
+fn logging_order(k: &Kube, p: usize) -> impl Ord {
+    let pod = &k.eks.pods[p];
+    // The pod's phase: a pod whose container never started is Pending; one that started
+    // (crash-looping or terminating included) is Running.
+    let status = pod.status();
+    let pending = matches!(
+        status.as_str(),
+        "Pending" | "ContainerCreating" | "ErrImagePull" | "ImagePullBackOff"
+    ) || status.starts_with("Init");
+    (
+        pod.node.is_none(),
+        pending,
+        !pod.ready,
+        pod.ready_since.map_or(u64::MAX, |t| t.0),
+        std::cmp::Reverse(pod.restarts),
+        pod.created_at.0,
+        p,
+    )
+}
+
 pub fn logs(
     k: &Kube,
     pod_name: &str,
