@@ -1337,6 +1337,16 @@ fn kubectl_logs_of_a_workload_or_a_selector_and_field_selectors() {
     assert!(
         failed(&p, "kubectl logs node/ip-10-0-0-4.ec2.internal").contains("cannot get the logs")
     );
+    // -w cannot stream in the console: the list, and a note saying so.
+    let watched = printed(&p, "kubectl get pods -w");
+    assert!(
+        watched.starts_with(&printed(&p, "kubectl get pods")),
+        "{watched}"
+    );
+    assert!(
+        watched.ends_with("ask again to see it change.)\n"),
+        "{watched}"
+    );
     // Field selectors: the phase, the node, and what is not a field label.
     let crashing = printed(
         &p,

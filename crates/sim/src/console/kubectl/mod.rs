@@ -83,17 +83,21 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             template,
             sort_by,
             field_selector,
-        } => get::get(
-            &k,
-            kind,
-            &names,
-            get::Printing {
-                output,
-                template: template.as_deref(),
-                sort_by: sort_by.as_deref(),
-                field_selector: field_selector.as_deref(),
-            },
-            selector.as_deref(),
+            watch,
+        } => watching(
+            watch,
+            get::get(
+                &k,
+                kind,
+                &names,
+                get::Printing {
+                    output,
+                    template: template.as_deref(),
+                    sort_by: sort_by.as_deref(),
+                    field_selector: field_selector.as_deref(),
+                },
+                selector.as_deref(),
+            ),
         ),
         Command::GetKinds {
             kinds,
@@ -124,6 +128,17 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             },
         ),
         other => act::act_on(&k, other),
+    }
+}
+
+/// `kubectl get -w` prints the list, then each change as it happens; the console answers at
+/// one moment, so it prints the list and says how to see it change.
+fn watching(watch: bool, out: Outcome) -> Outcome {
+    match out {
+        Outcome::Print(s) if watch => Outcome::Print(
+            s + "(-w: the console prints the list at this moment; play the run and ask again to see it change.)\n",
+        ),
+        other => other,
     }
 }
 

@@ -47,6 +47,8 @@ pub enum Command {
         sort_by: Option<String>,
         /// `--field-selector`.
         field_selector: Option<String>,
+        /// `-w`: kubectl would go on printing changes.
+        watch: bool,
     },
     /// `kubectl get pv,pvc`: several kinds, every object of each.
     GetKinds {
@@ -485,6 +487,7 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                     template,
                     sort_by: p.get("sort-by").map(str::to_string),
                     field_selector: p.get("field-selector").map(str::to_string),
+                    watch: p.has("watch"),
                 })
             }
         }
