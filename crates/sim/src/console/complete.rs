@@ -91,6 +91,29 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
             Some(flag) if flag.starts_with("--") => Vec::new(),
             _ => with_global_flags(owned(super::aws::ecr_flags(op))),
         },
+        ["aws", "elbv2"] => owned(super::aws::elbv2::SUPPORTED),
+        ["aws", "elbv2", op, rest @ ..] => match rest.last() {
+            Some(&"--target-group-arn" | &"--target-group-arns") => cx
+                .world
+                .ecs
+                .iter()
+                .flat_map(|e| e.target_groups.iter().map(|g| g.arn.to_string()))
+                .collect(),
+            Some(&"--names") => cx
+                .world
+                .ecs
+                .iter()
+                .flat_map(|e| e.target_groups.iter().map(|g| g.name.to_string()))
+                .collect(),
+            Some(&"--output") => owned(OUTPUT_FORMATS),
+            _ => with_global_flags(owned(match *op {
+                "describe-target-health" => &["--target-group-arn", "--targets"],
+                "describe-target-groups" => {
+                    &["--names", "--target-group-arns", "--load-balancer-arn"]
+                }
+                _ => &[],
+            })),
+        },
         ["aws", "deploy"] => owned(super::aws::DEPLOY_SUPPORTED),
         ["aws", "deploy", op, rest @ ..] => match rest.last() {
             Some(&"--output") => owned(OUTPUT_FORMATS),

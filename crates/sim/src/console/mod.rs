@@ -88,6 +88,7 @@ const HELP: &str = "The console carries out, against the run at this moment:
   aws …  --query JMESPATH  --output json|text|yaml   (the CLI's global options)
   aws deploy get-deployment|get-deployment-target|list-deployments|create-deployment
   aws ec2 terminate-instances --instance-ids ID
+  aws elbv2 describe-target-health --target-group-arn ARN | describe-target-groups
   aws ecr describe-repositories|describe-images|list-images|describe-image-scan-findings|
           get-lifecycle-policy|get-lifecycle-policy-preview|put-image|batch-delete-image|start-image-scan
   kubectl get|describe|top|logs|rollout status|rollout history   (-n NAMESPACE, -A)

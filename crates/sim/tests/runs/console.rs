@@ -1379,3 +1379,68 @@ fn kubectl_logs_of_a_workload_or_a_selector_and_field_selectors() {
         printed(&p, "kubectl get nodes -o name")
     );
 }
+
+#[test]
+fn elbv2_describe_target_health_shows_what_the_log_shows() {
+    let mut p = Playback::new(scenario("ecs-failed-health-check"));
+    p.seek(SimTime::from_secs(150));
+    let arn = printed(
+        &p,
+        "aws elbv2 describe-target-groups --names web-tg --query TargetGroups[0].TargetGroupArn --output text",
+    );
+    let arn = arn.trim();
+    assert!(
+        arn.starts_with("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/"),
+        "{arn}"
+    );
+    let rows = printed(
+        &p,
+        &format!(
+            "aws elbv2 describe-target-health --target-group-arn {arn} --query 'TargetHealthDescriptions[].[Target.Id,TargetHealth.State,TargetHealth.Reason]' --output text"
+        ),
+    );
+    // Every target of the group, with the state and reason the simulation keeps.
+    let world = p.world().ecs.as_ref().expect("ECS");
+    let tg = world
+        .target_groups
+        .iter()
+        .find(|g| g.name.as_str() == "web-tg")
+        .expect("web-tg");
+    let expected: Vec<String> = tg
+        .targets
+        .iter()
+        .map(|t| {
+            format!(
+                "{}\t{}\t{}",
+                t.id,
+                t.state.as_str(),
+                t.reason.map_or("None", |r| r.code())
+            )
+        })
+        .collect();
+    assert_eq!(rows.lines().collect::<Vec<_>>(), expected, "{rows}");
+    assert!(
+        rows.contains("draining\tTarget.DeregistrationInProgress"),
+        "the failing task's target drains: {rows}"
+    );
+    // Errors as the API gives them: a name where an ARN belongs, an unknown ARN.
+    assert_eq!(
+        failed(
+            &p,
+            "aws elbv2 describe-target-health --target-group-arn web-tg"
+        ),
+        "\nAn error occurred (ValidationError) when calling the DescribeTargetHealth operation: 'web-tg' is not a valid target group ARN\n"
+    );
+    assert!(
+        failed(
+            &p,
+            "aws elbv2 describe-target-health --target-group-arn arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/nope/1"
+        )
+        .contains("(TargetGroupNotFound)")
+    );
+    // Tab offers the group's ARN.
+    assert_eq!(
+        completions(&p, "aws elbv2 describe-target-health --target-group-arn "),
+        [arn.to_string()]
+    );
+}

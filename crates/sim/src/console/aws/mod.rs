@@ -12,6 +12,7 @@ mod config;
 mod deploy;
 mod ebs;
 mod ecr;
+pub mod elbv2;
 mod guardduty;
 mod guardduty_ecs;
 mod guardduty_runtime;
@@ -121,6 +122,7 @@ pub const SERVICES: &[&str] = &[
     "ec2",
     "ecr",
     "ecs",
+    "elbv2",
     "guardduty",
     "iam",
     "logs",
@@ -202,13 +204,16 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
     if service == "logs" {
         return logs::run(&words[1..], cx);
     }
+    if service == "elbv2" {
+        return elbv2::run(&words[1..], cx);
+    }
     if service != "ecs" {
         let hint = match suggest::similar(service, SERVICES).first() {
             Some(s) => format!("\n\nDid you mean `{s}`?"),
             None => String::new(),
         };
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\n{}\n\n(Orca's console simulates these: Amazon ECS, ECR, CodeDeploy for ECS, EC2 instances and volumes, IAM roles, CloudWatch Logs, AWS Config and GuardDuty; the real CLI lists every AWS service here){hint}\n",
+            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\n{}\n\n(Orca's console simulates these: Amazon ECS, ECR, CodeDeploy for ECS, EC2 instances and volumes, target health in Elastic Load Balancing, IAM roles, CloudWatch Logs, AWS Config and GuardDuty; the real CLI lists every AWS service here){hint}\n",
             two_columns(SERVICES)
         ));
     }
