@@ -119,6 +119,15 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
             Some(&"--output") => owned(OUTPUT_FORMATS),
             _ => with_global_flags(owned(super::aws::deploy_flags(op))),
         },
+        ["aws", "ecs", "wait"] => owned(super::aws::WAITERS),
+        ["aws", "ecs", "wait", waiter, rest @ ..] => match rest.last() {
+            Some(flag) if flag.starts_with("--") && *flag != "--output" => values(flag, words, cx),
+            Some(&"--output") => owned(OUTPUT_FORMATS),
+            _ => owned(match *waiter {
+                "services-stable" => &["--cluster", "--services"],
+                _ => &["--cluster", "--tasks"],
+            }),
+        },
         ["aws", "ecs", op, rest @ ..] => match rest.last() {
             Some(flag) if flag.starts_with("--") && takes_value(op, flag) => {
                 values(flag, words, cx)

@@ -1444,3 +1444,59 @@ fn elbv2_describe_target_health_shows_what_the_log_shows() {
         [arn.to_string()]
     );
 }
+
+#[test]
+fn aws_ecs_wait_answers_with_the_clis_waiters_at_this_moment() {
+    let mut p = Playback::new(scenario("ecs-rolling-update"));
+    p.seek(SimTime::from_secs(10));
+    // Steady before the update: the waiter succeeds and prints nothing.
+    assert_eq!(
+        printed(
+            &p,
+            "aws ecs wait services-stable --cluster demo --services web"
+        ),
+        ""
+    );
+    // Mid-rollout: two deployments, so not stable yet; the console says it cannot poll.
+    p.seek(SimTime::from_secs(75));
+    let out = printed(
+        &p,
+        "aws ecs wait services-stable --cluster demo --services web",
+    );
+    assert!(
+        out.starts_with("(Waiter ServicesStable: not reached"),
+        "{out}"
+    );
+    assert!(
+        out.contains("every 15 s, up to 40 times (10 minutes)"),
+        "{out}"
+    );
+    // A missing service is a terminal failure, in the CLI's words.
+    assert_eq!(
+        failed(
+            &p,
+            "aws ecs wait services-stable --cluster demo --services nope"
+        ),
+        "\nWaiter ServicesStable failed: Waiter encountered a terminal failure state: For expression \"failures[].reason\" we matched expected path: \"MISSING\" at least once\n"
+    );
+    // tasks-running succeeds on a running task.
+    let arn = printed(
+        &p,
+        "aws ecs list-tasks --cluster demo --service-name web --query taskArns[0] --output text",
+    );
+    assert_eq!(
+        printed(
+            &p,
+            &format!(
+                "aws ecs wait tasks-running --cluster demo --tasks {}",
+                arn.trim()
+            )
+        ),
+        ""
+    );
+    assert!(failed(&p, "aws ecs wait soon").contains("services-stable"));
+    assert_eq!(
+        completions(&p, "aws ecs wait "),
+        ["services-stable", "tasks-running", "tasks-stopped"]
+    );
+}

@@ -24,6 +24,9 @@ mod register;
 mod service_deployments;
 mod shapes;
 mod volume_args;
+mod wait;
+
+pub use wait::WAITERS;
 
 use args::{Args, Param};
 
@@ -147,6 +150,7 @@ pub const SUPPORTED: &[&str] = &[
     "stop-task",
     "update-container-instances-state",
     "update-service",
+    "wait",
 ];
 
 /// `aws <words…>`.
@@ -261,6 +265,7 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
         "describe-service-deployments" => service_deployments::describe(&ecs_cx, rest),
         "stop-service-deployment" => service_deployments::stop(&ecs_cx, rest),
         "continue-service-deployment" => service_deployments::continue_(&ecs_cx, rest),
+        "wait" => wait::run(&ecs_cx, rest),
         "help" => Outcome::Print(help()),
         other => Outcome::Fail(format!(
             "Orca does not simulate `aws ecs {other}`. The console carries out: {}.\n",
