@@ -191,7 +191,9 @@ fn show_console(
             });
             ui.separator();
             let input_height = ui.text_style_height(&egui::TextStyle::Monospace) + 16.0;
-            egui::ScrollArea::vertical()
+            // Tables and JSON keep their lines (wrapping would break their columns), so the
+            // transcript scrolls sideways too; an error is prose, and wraps.
+            egui::ScrollArea::both()
                 .auto_shrink([false, false])
                 .max_height((ui.available_height() - input_height).max(40.0))
                 .stick_to_bottom(true)
@@ -204,12 +206,25 @@ fn show_console(
                         );
                         if !e.output.is_empty() {
                             let text = egui::RichText::new(e.output.trim_end()).monospace();
-                            let text = if e.failed {
-                                text.color(ink(ui, egui::Color32::from_rgb(255, 140, 120)))
+                            let (text, wrap) = if e.failed {
+                                (
+                                    text.color(ink(ui, egui::Color32::from_rgb(255, 140, 120))),
+                                    egui::TextWrapMode::Wrap,
+                                )
                             } else {
-                                text
+                                (text, egui::TextWrapMode::Extend)
                             };
-                            ui.add(egui::Label::new(text).selectable(true).wrap_mode(egui::TextWrapMode::Extend));
+                            let label = egui::Label::new(text).selectable(true).wrap_mode(wrap);
+                            if e.failed {
+                                // Wrap at the visible width, not at the widest line above.
+                                let visible = ui.clip_rect().width();
+                                ui.scope(|ui| {
+                                    ui.set_max_width(visible);
+                                    ui.add(label);
+                                });
+                            } else {
+                                ui.add(label);
+                            }
                         }
                     }
                     if console.scroll_to_end {
