@@ -92,7 +92,7 @@ const HELP: &str = "The console carries out, against the run at this moment:
   aws ecr describe-repositories|describe-images|list-images|describe-image-scan-findings|
           get-lifecycle-policy|get-lifecycle-policy-preview|put-image|batch-delete-image|start-image-scan
   kubectl get|describe|top|logs|rollout status|rollout history   (-n NAMESPACE, -A)
-  kubectl get … -o wide|yaml|json|name|jsonpath=TEMPLATE  --sort-by=PATH  --field-selector=K=V
+  kubectl get … -o wide|yaml|json|name|jsonpath=T|custom-columns=H:P,…  --sort-by=P  --field-selector=K=V
   kubectl logs POD|deploy/NAME|-l SELECTOR [--tail=N] [--prefix] [-p] [-c CONTAINER]
   kubectl scale|set image|rollout undo|restart|pause|resume|delete pod|cordon|uncordon|drain
   kubectl apply -f FILE [--dry-run=client]   (Deployment, Service, HorizontalPodAutoscaler,

@@ -1286,9 +1286,22 @@ fn kubectl_jsonpath_and_sort_by_print_what_kubectl_prints() {
         failed(&p, "kubectl get pods -o jsonpath='{.items'"),
         "error: error parsing jsonpath {.items, unclosed action\n"
     );
-    assert!(
-        failed(&p, "kubectl get pods -o custom-columns=N:.metadata.name").contains("not simulated")
+    assert!(failed(&p, "kubectl get pods -o go-template={{.kind}}").contains("not simulated"));
+    // custom-columns: a header per column, a cell per pod (several values joined by commas).
+    let cols = printed(
+        &p,
+        "kubectl get pods -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName,IMAGES:.spec.containers[*].image",
     );
+    let mut lines = cols.lines();
+    assert_eq!(
+        lines
+            .next()
+            .map(|h| h.split_whitespace().collect::<Vec<_>>()),
+        Some(vec!["NAME", "NODE", "IMAGES"]),
+        "{cols}"
+    );
+    assert_eq!(lines.count(), table.lines().count(), "{cols}");
+    assert!(cols.contains(".ec2.internal   nginx:1.2"), "{cols}");
     assert!(failed(&p, "kubectl get pv -o jsonpath='{.items}'").contains("as a table only"));
 }
 

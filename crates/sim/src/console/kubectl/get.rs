@@ -1,7 +1,7 @@
 //! `kubectl get`: the tables kubectl prints (and `-o wide|name|json|yaml`), from the simulated
 //! objects; ages count from the object's creation, as kubectl's AGE column does.
 
-use super::jsonpath::{SortPath, Template};
+use super::jsonpath::{self, SortPath, Template};
 use super::labels::Selector;
 use super::objects;
 use super::parse::{Kind, Output};
@@ -185,6 +185,24 @@ pub fn get(
     let mut out = String::new();
     if !found.is_empty() {
         out = match output {
+            Output::CustomColumns => {
+                let spec = printing.template.unwrap_or_default();
+                let cols = match jsonpath::columns(spec) {
+                    Ok(c) => c,
+                    Err(e) => return Outcome::Fail(e),
+                };
+                let header: Vec<&str> = cols.iter().map(|(h, _)| h.as_str()).collect();
+                let rows: Vec<Vec<String>> = found
+                    .iter()
+                    .map(|&i| {
+                        let object = objects::object(k, kind, i);
+                        cols.iter()
+                            .map(|(_, path)| jsonpath::cell(path, &object))
+                            .collect()
+                    })
+                    .collect();
+                render(&header, &rows)
+            }
             Output::JsonPath => {
                 let template = printing.template.unwrap_or_default();
                 let value = listed(k, kind, &found, names.len() == 1);

@@ -160,10 +160,40 @@ impl SortPath {
 
     /// The first value the path finds in `data` (what `--sort-by` compares).
     pub fn first(&self, data: &Value) -> Option<Value> {
+        self.all(data).into_iter().next()
+    }
+
+    /// Every value the path finds in `data`.
+    pub fn all(&self, data: &Value) -> Vec<Value> {
         let mut found = Vec::new();
         walk(&self.steps, data, data, &mut found);
-        found.into_iter().next()
+        found
     }
+}
+
+/// `-o custom-columns=NAME:.metadata.name,STATUS:.status.phase`: each column's header and
+/// path (relaxed, as `--sort-by`'s).
+pub fn columns(spec: &str) -> Result<Vec<(String, SortPath)>, String> {
+    spec.split(',')
+        .map(|part| {
+            let Some((header, path)) = part.split_once(':').filter(|(h, p)| !h.is_empty() && !p.is_empty()) else {
+                return Err(format!(
+                    "error: unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>\n"
+                ));
+            };
+            Ok((header.to_string(), SortPath::relaxed(path)?))
+        })
+        .collect()
+}
+
+/// One custom column's cell: the values the path finds, joined by commas (strings bare), or
+/// `<none>`.
+pub fn cell(path: &SortPath, data: &Value) -> String {
+    let found = path.all(data);
+    if found.is_empty() {
+        return "<none>".into();
+    }
+    found.iter().map(print).collect::<Vec<_>>().join(",")
 }
 
 fn run(nodes: &[Node], root: &Value, current: &Value, out: &mut String) {
@@ -591,6 +621,20 @@ mod tests {
             }
             let _ = SortPath::relaxed(&text).map(|p| p.first(&pods()));
         }
+    }
+
+    #[test]
+    fn custom_columns_read_header_and_path_pairs() {
+        let cols = columns("NAME:.metadata.name,IMAGES:.spec.containers[*].image,IP:status.podIP")
+            .expect("valid");
+        let items = pods();
+        let second = &items["items"][1];
+        let cells: Vec<String> = cols.iter().map(|(_, p)| cell(p, second)).collect();
+        assert_eq!(cells, ["web-2", "nginx:1.28,fluent-bit", "<none>"]);
+        assert_eq!(
+            columns("NAME").expect_err("no path"),
+            "error: unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>\n"
+        );
     }
 
     #[test]

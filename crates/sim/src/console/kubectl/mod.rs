@@ -60,12 +60,12 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             ref field_selector,
             ..
         } if (storage::is_storage(kind) || kind == Kind::Event)
-            && (output == Output::JsonPath
+            && (matches!(output, Output::JsonPath | Output::CustomColumns)
                 || field_selector.is_some()
                 || (sort_by.is_some() && kind != Kind::Event)) =>
         {
             Outcome::Fail(format!(
-                "error: Orca's console prints {} as a table only: -o jsonpath, --sort-by and --field-selector are simulated for pods, deployments, replicasets, daemonsets, statefulsets, nodes, services, hpa and pdb\n",
+                "error: Orca's console prints {} as a table only: -o jsonpath, -o custom-columns, --sort-by and --field-selector are simulated for pods, deployments, replicasets, daemonsets, statefulsets, nodes, services, hpa and pdb\n",
                 kind.resource()
             ))
         }

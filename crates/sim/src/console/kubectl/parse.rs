@@ -31,6 +31,8 @@ pub enum Output {
     Name,
     /// `-o jsonpath=TEMPLATE` (the template is the command's `template`).
     JsonPath,
+    /// `-o custom-columns=HEADER:PATH,…` (the spec is the command's `template`).
+    CustomColumns,
 }
 
 /// A parsed kubectl command line.
@@ -356,10 +358,20 @@ fn output(p: &Parsed) -> Result<(Output, Option<String>), String> {
             super::jsonpath::Template::parse(template)?;
             (Output::JsonPath, Some(template.to_string()))
         }
+        Some("custom-columns") => {
+            return Err(
+                "error: custom-columns format specified but no custom columns given\n".into(),
+            );
+        }
+        Some(other) if other.starts_with("custom-columns=") => {
+            let spec = &other["custom-columns=".len()..];
+            super::jsonpath::columns(spec)?;
+            (Output::CustomColumns, Some(spec.to_string()))
+        }
         Some(other) => {
             // kubectl's own formats that Orca does not print get a note saying so.
             let real = [
-                "custom-columns",
+                "custom-columns-file",
                 "go-template",
                 "jsonpath-as-json",
                 "jsonpath-file",
@@ -368,7 +380,7 @@ fn output(p: &Parsed) -> Result<(Output, Option<String>), String> {
             .iter()
             .any(|f| other.starts_with(f));
             let note = if real {
-                "(Orca's console prints -o wide, yaml, json, name and jsonpath=…; this kubectl format is not simulated.)\n"
+                "(Orca's console prints -o wide, yaml, json, name, jsonpath=… and custom-columns=…; this kubectl format is not simulated.)\n"
             } else {
                 ""
             };
@@ -463,7 +475,7 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                     .collect::<Result<Vec<_>, _>>()
                     .and_then(|kinds| {
                         let (output, _) = output(&p)?;
-                        if output == Output::JsonPath
+                        if matches!(output, Output::JsonPath | Output::CustomColumns)
                             || p.get("sort-by").is_some()
                             || p.get("field-selector").is_some()
                         {
