@@ -172,8 +172,8 @@ fn aws_flags(op: &str) -> Vec<String> {
     with_global_flags(owned(flags))
 }
 
-/// The formats `--output` offers (`table` is refused: not simulated).
-const OUTPUT_FORMATS: &[&str] = &["json", "text", "yaml", "yaml-stream"];
+/// The formats `--output` offers.
+const OUTPUT_FORMATS: &[&str] = &["json", "table", "text", "yaml", "yaml-stream"];
 
 /// An operation's flags and the CLI's global `--query` and `--output` (none for an unknown
 /// operation).

@@ -76,7 +76,7 @@ pub enum After {
     /// What `after` prints, through the AWS CLI's `--query` and `--output` options.
     Shaped {
         after: Box<After>,
-        shape: aws::output::Shape,
+        shape: Box<aws::output::Shape>,
     },
 }
 
@@ -85,7 +85,7 @@ const HELP: &str = "The console carries out, against the run at this moment:
           list-container-instances|describe-task-definition|describe-clusters
   aws ecs update-service|stop-task|update-container-instances-state
   aws ecs register-task-definition|create-service --cli-input-json file://FILE
-  aws …  --query JMESPATH  --output json|text|yaml   (the CLI's global options)
+  aws …  --query JMESPATH  --output json|text|table|yaml   (the CLI's global options)
   aws deploy get-deployment|get-deployment-target|list-deployments|create-deployment
   aws ec2 terminate-instances --instance-ids ID
   aws elbv2 describe-target-health --target-group-arn ARN | describe-target-groups

@@ -1227,7 +1227,7 @@ fn aws_query_and_output_shape_what_the_cli_prints() {
     assert!(completions(&p, "aws ecs list-tasks --").contains(&"--query".to_string()));
     assert_eq!(
         completions(&p, "aws ecs list-tasks --output "),
-        ["json", "text", "yaml", "yaml-stream"]
+        ["json", "table", "text", "yaml", "yaml-stream"]
     );
 }
 
@@ -1511,5 +1511,33 @@ fn aws_ecs_wait_answers_with_the_clis_waiters_at_this_moment() {
     assert_eq!(
         completions(&p, "aws ecs wait "),
         ["services-stable", "tasks-running", "tasks-stopped"]
+    );
+}
+
+#[test]
+fn aws_output_table_draws_the_clis_boxes() {
+    let mut p = Playback::new(scenario("ecs-sandbox-stuck-rollout"));
+    p.seek(SimTime::from_secs(45));
+    let out = printed(
+        &p,
+        "aws ecs describe-services --cluster demo --services web --query 'services[0].deployments[].{id:id,status:status,running:runningCount}' --output table",
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    let width = lines[0].chars().count();
+    assert!(lines.iter().all(|l| l.chars().count() == width), "{out}");
+    assert!(lines[1].contains("DescribeServices"), "{out}");
+    let header: Vec<&str> = lines[3]
+        .split('|')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(header, ["id", "running", "status"], "sorted keys: {out}");
+    assert!(
+        lines[5].contains("|  0 ") && lines[5].contains("|  PRIMARY "),
+        "{out}"
+    );
+    assert!(
+        lines[6].contains("|  4 ") && lines[6].contains("|  ACTIVE "),
+        "{out}"
     );
 }

@@ -23,6 +23,7 @@ pub mod output;
 mod register;
 mod service_deployments;
 mod shapes;
+mod table;
 mod volume_args;
 mod wait;
 
@@ -174,7 +175,7 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             actions,
             after: After::Shaped {
                 after: Box::new(after),
-                shape,
+                shape: Box::new(shape),
             },
         },
         failed @ Outcome::Fail(_) => failed,

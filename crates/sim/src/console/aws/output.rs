@@ -1,7 +1,6 @@
 //! The AWS CLI's global output options, wherever they sit on the line: `--query` (a JMESPath
-//! expression applied to the response) and `--output` (`json`, `text`, `yaml`,
-//! `yaml-stream`; `table` is not simulated and says so), and `--no-cli-pager`, which changes
-//! nothing here. The CLI applies the query to the whole response, then formats the result
+//! expression applied to the response) and `--output` (`json`, `text`, `table`, `yaml`,
+//! `yaml-stream`), and `--no-cli-pager`, which changes nothing here. The CLI applies the query to the whole response, then formats the result
 //! (AWS CLI source, `awscli/formatter.py`; the text rules: `awscli/text.py`; user guide,
 //! "Filter output in the AWS CLI" and "Setting the output format in the AWS CLI").
 
@@ -15,12 +14,15 @@ use super::shapes::pretty;
 pub struct Shape {
     query: Option<Query>,
     format: Format,
+    /// The API operation (`DescribeServices`): a table's title.
+    operation: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Format {
     Json,
     Text,
+    Table,
     Yaml,
 }
 
@@ -63,12 +65,7 @@ pub fn take(words: &[String]) -> Result<(Vec<String>, Option<Shape>), String> {
                         "json" => Format::Json,
                         "text" => Format::Text,
                         "yaml" | "yaml-stream" => Format::Yaml,
-                        "table" => {
-                            return Err(
-                                "Orca's console prints --output json, text and yaml; the CLI's boxed table layout is not simulated (try --output text, or --query to pick the fields you want).\n"
-                                    .to_string(),
-                            );
-                        }
+                        "table" => Format::Table,
                         other => {
                             return Err(format!(
                                 "{}\naws: error: argument --output: Invalid choice, valid choices are:\n\n{}\n\n(You gave: {other})\n",
@@ -84,7 +81,15 @@ pub fn take(words: &[String]) -> Result<(Vec<String>, Option<Shape>), String> {
         }
         i += 1;
     }
-    let shape = (query.is_some() || format != Format::Json).then_some(Shape { query, format });
+    let operation = rest
+        .get(1)
+        .map(|op| super::api_name(op))
+        .unwrap_or_default();
+    let shape = (query.is_some() || format != Format::Json).then_some(Shape {
+        query,
+        format,
+        operation,
+    });
     Ok((rest, shape))
 }
 
@@ -102,6 +107,7 @@ impl Shape {
         Ok(match self.format {
             Format::Json => pretty(&result),
             Format::Text => text(&result),
+            Format::Table => super::table::render(&self.operation, &result),
             Format::Yaml => crate::console::kubectl::yaml::to_yaml(&result),
         })
     }
@@ -258,8 +264,8 @@ mod tests {
         let e = take(&words("ecs list-tasks --output xml")).expect_err("xml");
         assert!(e.contains("argument --output: Invalid choice"), "{e}");
         assert!(e.contains("yaml-stream"), "{e}");
-        let e = take(&words("ecs list-tasks --output table")).expect_err("table");
-        assert!(e.contains("not simulated"), "{e}");
+        let (_, table) = take(&words("ecs list-tasks --output table")).expect("table");
+        assert_eq!(table.map(|s| s.operation), Some("ListTasks".to_string()));
         let e = take(&words("ecs list-tasks --query")).expect_err("no value");
         assert!(e.contains("argument --query: expected one argument"), "{e}");
         let e = take(&words("ecs list-tasks --query services[0")).expect_err("syntax");
