@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 
 use super::args::{self, Param};
-use super::{USAGE, shapes, two_columns};
+use super::shapes;
 use crate::console::{Context, Outcome};
 use crate::ecs::cluster::EcsCluster;
 use crate::elb::{TargetGroup, TargetState};
@@ -26,23 +26,16 @@ fn exception(op: &str, code: &str, message: &str) -> Outcome {
 
 /// `aws elbv2 <words…>`.
 pub fn run(words: &[String], cx: &Context) -> Outcome {
-    let Some(op) = words.first() else {
-        return Outcome::Fail(format!(
-            "{USAGE}\naws: error: the following arguments are required: operation\n"
-        ));
+    let op = match super::operation(words, SUPPORTED, "Elastic Load Balancing") {
+        Ok(op) => op,
+        Err(o) => return o,
     };
-    if !SUPPORTED.contains(&op.as_str()) {
-        return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\n{}\n\n(Orca simulates these Elastic Load Balancing operations; the real CLI lists every one here.)\n",
-            two_columns(SUPPORTED)
-        ));
-    }
     let groups: &[TargetGroup] = cx
         .world
         .ecs
         .as_ref()
         .map_or(&[], |e: &EcsCluster| &e.target_groups);
-    match op.as_str() {
+    match op {
         "describe-target-health" => describe_target_health(groups, &words[1..]),
         _ => describe_target_groups(cx, groups, &words[1..]),
     }
@@ -106,49 +99,37 @@ fn describe_target_health(groups: &[TargetGroup], words: &[String]) -> Outcome {
             }
             json!({"Target": target, "HealthCheckPort": port.to_string(), "TargetHealth": health})
         };
-    let mut out: Vec<Value> = Vec::new();
-    if wanted.is_empty() {
-        for t in tg.targets.iter() {
-            let reason = t.reason.map(|r| (r.code(), r.description()));
-            out.push(describe(
-                &t.id,
-                t.port,
-                &t.availability_zone,
-                t.state,
-                reason,
-            ));
-        }
+    let registered = |t: &crate::elb::Target| {
+        let reason = t.reason.map(|r| (r.code(), r.description()));
+        describe(&t.id, t.port, &t.availability_zone, t.state, reason)
+    };
+    let out: Vec<Value> = if wanted.is_empty() {
+        tg.targets.iter().map(registered).collect()
     } else {
-        for (id, port) in &wanted {
-            let port = port.unwrap_or(tg.port);
-            match tg
-                .targets
-                .iter()
-                .find(|t| t.id.as_str() == id && t.port == port)
-            {
-                Some(t) => {
-                    let reason = t.reason.map(|r| (r.code(), r.description()));
-                    out.push(describe(
-                        &t.id,
-                        t.port,
-                        &t.availability_zone,
-                        t.state,
-                        reason,
-                    ));
+        wanted
+            .iter()
+            .map(|(id, port)| {
+                let port = port.unwrap_or(tg.port);
+                match tg
+                    .targets
+                    .iter()
+                    .find(|t| t.id.as_str() == id && t.port == port)
+                {
+                    Some(t) => registered(t),
+                    None => describe(
+                        id,
+                        port,
+                        "",
+                        TargetState::Unused,
+                        Some((
+                            "Target.NotRegistered",
+                            "Target is not registered to the target group".into(),
+                        )),
+                    ),
                 }
-                None => out.push(describe(
-                    id,
-                    port,
-                    "",
-                    TargetState::Unused,
-                    Some((
-                        "Target.NotRegistered",
-                        "Target is not registered to the target group".into(),
-                    )),
-                )),
-            }
-        }
-    }
+            })
+            .collect()
+    };
     Outcome::Print(shapes::pretty(&json!({ "TargetHealthDescriptions": out })))
 }
 

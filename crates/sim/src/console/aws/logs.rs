@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use super::args::{self, Args, Param};
-use super::{USAGE, api_name, shapes, two_columns};
+use super::{USAGE, api_name, shapes};
 use crate::console::{Context, Outcome};
 use crate::ecs::cluster::EcsCluster;
 use crate::logs::cloudwatch::{self, INGESTION_DELAY, Stream};
@@ -42,20 +42,13 @@ fn no_group(op: &str) -> Outcome {
 
 /// `aws logs <words…>`.
 pub fn run(words: &[String], cx: &Context) -> Outcome {
-    let Some(op) = words.first() else {
-        return Outcome::Fail(format!(
-            "{USAGE}\naws: error: the following arguments are required: operation\n"
-        ));
+    let op = match super::operation(words, SUPPORTED, "CloudWatch Logs") {
+        Ok(op) => op,
+        Err(o) => return o,
     };
-    if !SUPPORTED.contains(&op.as_str()) {
-        return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\n{}\n\n(Orca simulates these CloudWatch Logs operations; the real CLI lists every one here.)\n",
-            two_columns(SUPPORTED)
-        ));
-    }
     let rest = &words[1..];
     let ecs = cx.world.ecs.as_ref();
-    match op.as_str() {
+    match op {
         "get-log-events" => get_log_events(ecs, cx, rest),
         "filter-log-events" => filter_log_events(ecs, cx, rest),
         "tail" => tail(ecs, cx, rest),

@@ -286,6 +286,27 @@ fn help() -> String {
     )
 }
 
+/// The operation of `aws SERVICE OPERATION …` when Orca carries it out, else the CLI's usage
+/// error listing `supported` and a note naming the service (`CloudWatch Logs`).
+fn operation<'a>(
+    words: &'a [String],
+    supported: &[&str],
+    service: &str,
+) -> Result<&'a str, Outcome> {
+    let Some(op) = words.first() else {
+        return Err(Outcome::Fail(format!(
+            "{USAGE}\naws: error: the following arguments are required: operation\n"
+        )));
+    };
+    if !supported.contains(&op.as_str()) {
+        return Err(Outcome::Fail(format!(
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\n{}\n\n(Orca simulates these {service} operations; the real CLI lists every one here.)\n",
+            two_columns(supported)
+        )));
+    }
+    Ok(op)
+}
+
 /// Two columns as the CLI lists choices: `name<pad to 41>| name`.
 fn two_columns(items: &[&str]) -> String {
     items

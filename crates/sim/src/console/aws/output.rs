@@ -123,7 +123,7 @@ pub fn text(v: &Value) -> String {
     out
 }
 
-fn scalar(v: &Value) -> String {
+pub(super) fn scalar(v: &Value) -> String {
     // Python's str() of the decoded JSON, as the CLI writes it.
     match v {
         Value::Null => "None".into(),
@@ -134,7 +134,7 @@ fn scalar(v: &Value) -> String {
     }
 }
 
-fn is_scalar(v: &Value) -> bool {
+pub(super) fn is_scalar(v: &Value) -> bool {
     !matches!(v, Value::Array(_) | Value::Object(_))
 }
 

@@ -8,6 +8,8 @@
 
 use serde_json::Value;
 
+use super::output::{is_scalar as scalar, scalar as cell};
+
 /// The width the CLI assumes when it cannot ask the terminal.
 const TERMINAL_WIDTH: usize = 80;
 
@@ -91,21 +93,6 @@ impl Section {
             + 2 * self.indent;
         total.max(self.title.chars().count() + 2 + 2 * self.indent)
     }
-}
-
-/// Python's `str()` of a decoded JSON value.
-fn cell(v: &Value) -> String {
-    match v {
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn scalar(v: &Value) -> bool {
-    !matches!(v, Value::Array(_) | Value::Object(_))
 }
 
 /// Python's truth of the value: empty and zero values are false.
