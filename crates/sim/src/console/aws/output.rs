@@ -1,8 +1,9 @@
 //! The AWS CLI's global output options, wherever they sit on the line: `--query` (a JMESPath
 //! expression applied to the response) and `--output` (`json`, `text`, `table`, `yaml`,
-//! `yaml-stream`), and `--no-cli-pager`, which changes nothing here. The CLI applies the query to the whole response, then formats the result
-//! (AWS CLI source, `awscli/formatter.py`; the text rules: `awscli/text.py`; user guide,
-//! "Filter output in the AWS CLI" and "Setting the output format in the AWS CLI").
+//! `yaml-stream`), and `--no-cli-pager`, which changes nothing here. The CLI applies the query
+//! to the whole response, then formats the result (AWS CLI source, `awscli/formatter.py`; the
+//! text rules: `awscli/text.py`; user guide, "Filter output in the AWS CLI" and "Setting the
+//! output format in the AWS CLI").
 
 use serde_json::Value;
 
