@@ -156,9 +156,9 @@ pub const SUPPORTED: &[&str] = &[
 
 /// `aws <words…>`.
 pub fn run(words: &[String], cx: &Context) -> Outcome {
-    // `--query`, `--output` and `--no-cli-pager` are the CLI's global options: taken out
-    // first, wherever they are, and applied to what the command prints.
-    let (words, shape) = match output::take(words) {
+    // `--query`, `--output`, `--region`, `--profile` and `--no-cli-pager` are the CLI's global
+    // options: taken out first, wherever they are; the output ones apply to what it prints.
+    let (words, shape) = match output::take(words, &cx.world.net.region) {
         Ok(found) => found,
         Err(e) => return Outcome::Fail(e),
     };

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::jmespath::Query;
 use super::shapes::pretty;
+use super::table::{is_scalar, scalar};
 
 /// How to print a response, when it differs from the default (the whole response as JSON).
 #[derive(Debug, Clone, PartialEq)]
@@ -29,9 +30,14 @@ enum Format {
 
 const FORMATS: &[&str] = &["json", "text", "table", "yaml", "yaml-stream"];
 
-/// Take the global output options out of `words` (the words after `aws`). `None` when the
+/// The global options that take a value.
+const GLOBAL: &[&str] = &["--query", "--output", "--region", "--profile"];
+
+/// Take the global options out of `words` (the words after `aws`): the output options, and
+/// `--region` (the scenario's own Region, or a note that Orca simulates that one only) and
+/// `--profile` (it chooses credentials, which the console does not model). `None` when the
 /// response prints as it is; an error reads as the CLI's own.
-pub fn take(words: &[String]) -> Result<(Vec<String>, Option<Shape>), String> {
+pub fn take(words: &[String], region: &str) -> Result<(Vec<String>, Option<Shape>), String> {
     let mut rest = Vec::with_capacity(words.len());
     let mut query = None;
     let mut format = Format::Json;
@@ -39,10 +45,29 @@ pub fn take(words: &[String]) -> Result<(Vec<String>, Option<Shape>), String> {
     while i < words.len() {
         let w = &words[i];
         let (name, inline) = match w.split_once('=') {
-            Some((n, v)) if n == "--query" || n == "--output" => (n, Some(v.to_string())),
+            Some((n, v)) if GLOBAL.contains(&n) => (n, Some(v.to_string())),
             _ => (w.as_str(), None),
         };
         match name {
+            "--region" | "--profile" => {
+                let value = match inline {
+                    Some(v) => v,
+                    None => {
+                        i += 1;
+                        words.get(i).cloned().ok_or_else(|| {
+                            format!(
+                                "{}\naws: error: argument {name}: expected one argument\n",
+                                super::USAGE
+                            )
+                        })?
+                    }
+                };
+                if name == "--region" && value != region {
+                    return Err(format!(
+                        "Orca simulates one Region, {region}: --region {value} would ask another Region, where this scenario has nothing (leave --region out, or give {region}).\n"
+                    ));
+                }
+            }
             "--query" | "--output" => {
                 let value = match inline {
                     Some(v) => v,
@@ -122,21 +147,6 @@ pub fn text(v: &Value) -> String {
     let mut out = String::new();
     text_item(v, None, None, &mut out);
     out
-}
-
-pub(super) fn scalar(v: &Value) -> String {
-    // Python's str() of the decoded JSON, as the CLI writes it.
-    match v {
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-pub(super) fn is_scalar(v: &Value) -> bool {
-    !matches!(v, Value::Array(_) | Value::Object(_))
 }
 
 fn text_item(v: &Value, identifier: Option<&str>, keys: Option<&[String]>, out: &mut String) {
@@ -244,9 +254,25 @@ mod tests {
         line.split_whitespace().map(String::from).collect()
     }
 
+    fn take_here(words: &[String]) -> Result<(Vec<String>, Option<Shape>), String> {
+        take(words, "us-east-1")
+    }
+
+    #[test]
+    fn region_and_profile_are_taken_too() {
+        let (rest, shape) = take_here(&words(
+            "ecs list-tasks --region us-east-1 --profile dev --cluster demo",
+        ))
+        .expect("the scenario's Region");
+        assert_eq!(rest, words("ecs list-tasks --cluster demo"));
+        assert_eq!(shape, None);
+        let e = take_here(&words("ecs list-tasks --region=eu-west-1")).expect_err("elsewhere");
+        assert!(e.starts_with("Orca simulates one Region, us-east-1"), "{e}");
+    }
+
     #[test]
     fn the_options_are_taken_wherever_they_are() {
-        let (rest, shape) = take(&words(
+        let (rest, shape) = take_here(&words(
             "--output text ecs list-tasks --cluster demo --query=taskArns --no-cli-pager",
         ))
         .expect("valid");
@@ -255,21 +281,21 @@ mod tests {
         assert_eq!(shape.format, Format::Text);
         assert!(shape.query.is_some());
         let (rest, shape) =
-            take(&words("ecs list-tasks --cluster demo --output json")).expect("ok");
+            take_here(&words("ecs list-tasks --cluster demo --output json")).expect("ok");
         assert_eq!(rest, words("ecs list-tasks --cluster demo"));
         assert_eq!(shape, None, "json without a query prints as it always did");
     }
 
     #[test]
     fn bad_options_say_what_would_be_valid() {
-        let e = take(&words("ecs list-tasks --output xml")).expect_err("xml");
+        let e = take_here(&words("ecs list-tasks --output xml")).expect_err("xml");
         assert!(e.contains("argument --output: Invalid choice"), "{e}");
         assert!(e.contains("yaml-stream"), "{e}");
-        let (_, table) = take(&words("ecs list-tasks --output table")).expect("table");
+        let (_, table) = take_here(&words("ecs list-tasks --output table")).expect("table");
         assert_eq!(table.map(|s| s.operation), Some("ListTasks".to_string()));
-        let e = take(&words("ecs list-tasks --query")).expect_err("no value");
+        let e = take_here(&words("ecs list-tasks --query")).expect_err("no value");
         assert!(e.contains("argument --query: expected one argument"), "{e}");
-        let e = take(&words("ecs list-tasks --query services[0")).expect_err("syntax");
+        let e = take_here(&words("ecs list-tasks --query services[0")).expect_err("syntax");
         assert!(e.starts_with("\nBad value for --query services[0: "), "{e}");
     }
 
@@ -292,7 +318,7 @@ mod tests {
 
     #[test]
     fn a_query_then_a_format() {
-        let (_, shape) = take(&words(
+        let (_, shape) = take_here(&words(
             "ecs describe-services --query services[0].deployments[].[status,runningCount] --output text",
         ))
         .expect("ok");

@@ -8,8 +8,6 @@
 
 use serde_json::Value;
 
-use super::output::{is_scalar as scalar, scalar as cell};
-
 /// The width the CLI assumes when it cannot ask the terminal.
 const TERMINAL_WIDTH: usize = 80;
 
@@ -95,6 +93,22 @@ impl Section {
     }
 }
 
+/// Python's `str()` of a decoded JSON value, as the CLI writes a cell or a text field.
+pub(super) fn scalar(v: &Value) -> String {
+    match v {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Neither a list nor a dictionary.
+pub(super) fn is_scalar(v: &Value) -> bool {
+    !matches!(v, Value::Array(_) | Value::Object(_))
+}
+
 /// Python's truth of the value: empty and zero values are false.
 fn truthy(v: &Value) -> bool {
     match v {
@@ -143,10 +157,10 @@ impl Builder {
             Value::Array(items) => {
                 for item in items {
                     match item {
-                        Value::Array(inner) if inner.iter().all(scalar) => {
-                            self.section().add_row(inner.iter().map(cell).collect());
+                        Value::Array(inner) if inner.iter().all(is_scalar) => {
+                            self.section().add_row(inner.iter().map(scalar).collect());
                         }
-                        v if scalar(v) => self.section().add_row(vec![cell(v)]),
+                        v if is_scalar(v) => self.section().add_row(vec![scalar(v)]),
                         other => {
                             self.build(None, other, 0);
                         }
@@ -165,7 +179,7 @@ impl Builder {
         let mut more = Vec::new();
         if let Value::Object(map) = v {
             for (k, x) in map {
-                if scalar(x) {
+                if is_scalar(x) {
                     headers.push(k.clone());
                 } else {
                     more.push(k.clone());
@@ -180,10 +194,13 @@ impl Builder {
     fn add_dict(&mut self, current: &Value, indent: usize) {
         let (headers, more) = Self::keys(current);
         if headers.len() == 1 {
-            let value = cell(&current[headers[0].as_str()]);
+            let value = scalar(&current[headers[0].as_str()]);
             self.section().add_row(vec![headers[0].clone(), value]);
         } else if !headers.is_empty() {
-            let row = headers.iter().map(|h| cell(&current[h.as_str()])).collect();
+            let row = headers
+                .iter()
+                .map(|h| scalar(&current[h.as_str()]))
+                .collect();
             self.section().add_header(headers);
             self.section().add_row(row);
         }
@@ -214,7 +231,7 @@ impl Builder {
             first = false;
             let row = headers
                 .iter()
-                .map(|h| item.get(h.as_str()).map_or_else(String::new, cell))
+                .map(|h| item.get(h.as_str()).map_or_else(String::new, scalar))
                 .collect();
             self.section().add_row(row);
             for key in &more {
