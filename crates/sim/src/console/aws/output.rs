@@ -49,7 +49,7 @@ pub fn take(words: &[String], region: &str) -> Result<(Vec<String>, Option<Shape
             _ => (w.as_str(), None),
         };
         match name {
-            "--region" | "--profile" => {
+            "--region" | "--profile" | "--query" | "--output" => {
                 let value = match inline {
                     Some(v) => v,
                     None => {
@@ -62,44 +62,35 @@ pub fn take(words: &[String], region: &str) -> Result<(Vec<String>, Option<Shape
                         })?
                     }
                 };
-                if name == "--region" && value != region {
-                    return Err(format!(
-                        "Orca simulates one Region, {region}: --region {value} would ask another Region, where this scenario has nothing (leave --region out, or give {region}).\n"
-                    ));
-                }
-            }
-            "--query" | "--output" => {
-                let value = match inline {
-                    Some(v) => v,
-                    None => {
-                        i += 1;
-                        words.get(i).cloned().ok_or_else(|| {
-                            format!(
-                                "{}\naws: error: argument {name}: expected one argument\n",
-                                super::USAGE
-                            )
-                        })?
+                match name {
+                    "--region" if value != region => {
+                        return Err(format!(
+                            "Orca simulates one Region, {region}: --region {value} would ask another Region, where this scenario has nothing (leave --region out, or give {region}).\n"
+                        ));
                     }
-                };
-                if name == "--query" {
-                    query = Some(
-                        Query::compile(&value)
-                            .map_err(|e| format!("\nBad value for --query {value}: {e}\n"))?,
-                    );
-                } else {
-                    format = match value.as_str() {
-                        "json" => Format::Json,
-                        "text" => Format::Text,
-                        "yaml" | "yaml-stream" => Format::Yaml,
-                        "table" => Format::Table,
-                        other => {
-                            return Err(format!(
-                                "{}\naws: error: argument --output: Invalid choice, valid choices are:\n\n{}\n\n(You gave: {other})\n",
-                                super::USAGE,
-                                super::two_columns(FORMATS)
-                            ));
-                        }
-                    };
+                    "--query" => {
+                        query = Some(
+                            Query::compile(&value)
+                                .map_err(|e| format!("\nBad value for --query {value}: {e}\n"))?,
+                        );
+                    }
+                    "--output" => {
+                        format = match value.as_str() {
+                            "json" => Format::Json,
+                            "text" => Format::Text,
+                            "yaml" | "yaml-stream" => Format::Yaml,
+                            "table" => Format::Table,
+                            other => {
+                                return Err(format!(
+                                    "{}\naws: error: argument --output: Invalid choice, valid choices are:\n\n{}\n\n(You gave: {other})\n",
+                                    super::USAGE,
+                                    super::two_columns(FORMATS)
+                                ));
+                            }
+                        };
+                    }
+                    // The scenario's Region, or a profile (credentials are not modelled).
+                    _ => {}
                 }
             }
             "--no-cli-pager" => {}
