@@ -203,11 +203,9 @@ fn describe_target_groups(cx: &Context, groups: &[TargetGroup], words: &[String]
     Outcome::Print(shapes::pretty(&json!({ "TargetGroups": found })))
 }
 
-/// The cluster's VPC: an id of Orca's own, the same for a scenario every time.
+/// The cluster's VPC: an id of Orca's own, derived from the cluster's name (not the
+/// scenario's title, which a teacher may reword), the same every time.
 fn vpc_id(cx: &Context) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in cx.scenario.title.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("vpc-0{h:016x}")
+    let cluster = cx.world.ecs.as_ref().map_or("", |e| e.name.as_str());
+    format!("vpc-0{:016x}", crate::iam::fnv(&format!("vpc/{cluster}")))
 }
