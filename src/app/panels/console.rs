@@ -206,24 +206,24 @@ fn show_console(
                         );
                         if !e.output.is_empty() {
                             let text = egui::RichText::new(e.output.trim_end()).monospace();
-                            let (text, wrap) = if e.failed {
-                                (
-                                    text.color(ink(ui, egui::Color32::from_rgb(255, 140, 120))),
-                                    egui::TextWrapMode::Wrap,
-                                )
-                            } else {
-                                (text, egui::TextWrapMode::Extend)
-                            };
-                            let label = egui::Label::new(text).selectable(true).wrap_mode(wrap);
                             if e.failed {
-                                // Wrap at the visible width, not at the widest line above.
+                                // An error is prose: it wraps at the visible width, not at
+                                // the widest line above it.
+                                let red = ink(ui, egui::Color32::from_rgb(255, 140, 120));
+                                let label = egui::Label::new(text.color(red))
+                                    .selectable(true)
+                                    .wrap_mode(egui::TextWrapMode::Wrap);
                                 let visible = ui.clip_rect().width();
                                 ui.scope(|ui| {
                                     ui.set_max_width(visible);
                                     ui.add(label);
                                 });
                             } else {
-                                ui.add(label);
+                                ui.add(
+                                    egui::Label::new(text)
+                                        .selectable(true)
+                                        .wrap_mode(egui::TextWrapMode::Extend),
+                                );
                             }
                         }
                     }
