@@ -150,6 +150,7 @@ fn aws_flags(op: &str) -> Vec<String> {
             "--desired-status",
             "--container-instance",
             "--family",
+            "--started-by",
         ],
         "list-services" => &["--cluster"],
         "describe-container-instances" => &["--cluster", "--container-instances"],
@@ -164,6 +165,15 @@ fn aws_flags(op: &str) -> Vec<String> {
             "--force-new-deployment",
             "--deployment-configuration",
             "--health-check-grace-period-seconds",
+        ],
+        "run-task" => &[
+            "--cluster",
+            "--task-definition",
+            "--count",
+            "--launch-type",
+            "--group",
+            "--started-by",
+            "--network-configuration",
         ],
         "stop-task" => &["--cluster", "--task", "--reason"],
         "update-container-instances-state" => &["--cluster", "--container-instances", "--status"],
@@ -224,6 +234,7 @@ fn values(flag: &str, words: &[&str], cx: &Context) -> Vec<String> {
             })
             .unwrap_or_default(),
         "--status" => owned(&["ACTIVE", "DRAINING"]),
+        "--launch-type" => owned(&["EC2", "FARGATE"]),
         "--desired-status" => owned(&["RUNNING", "STOPPED"]),
         "-o" | "--output" => owned(&[
             "wide",

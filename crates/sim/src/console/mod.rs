@@ -70,6 +70,14 @@ pub enum After {
     /// What `kubectl drain` printed at once (cordon, evictions, refusals); it prints the rest
     /// as it happens, into the log.
     Drain { node: String },
+    /// `{"tasks": …, "failures": …}` as `run-task` returns it: the standalone tasks created
+    /// after the task list had `before` tasks.
+    RunTask {
+        before: usize,
+        count: u32,
+        task_definition: String,
+        launch_type: crate::scenario::spec::LaunchType,
+    },
     /// `{"deploymentId": …}` as `aws deploy create-deployment` returns it (the service's
     /// newest deployment).
     Deployment { service: String },
@@ -83,7 +91,7 @@ pub enum After {
 const HELP: &str = "The console carries out, against the run at this moment:
   aws ecs describe-services|describe-tasks|list-tasks|list-services|describe-container-instances|
           list-container-instances|describe-task-definition|describe-clusters
-  aws ecs update-service|stop-task|update-container-instances-state
+  aws ecs update-service|run-task|stop-task|update-container-instances-state
   aws ecs register-task-definition|create-service --cli-input-json file://FILE
   aws …  --query JMESPATH  --output json|text|table|yaml   (the CLI's global options)
   aws deploy get-deployment|get-deployment-target|list-deployments|create-deployment
@@ -135,6 +143,12 @@ pub fn reply(after: &After, world: &World, log: &[Event], now: SimTime) -> Strin
         After::Text(t) => t.clone(),
         After::Service { service } => aws::reply_service(world, log, service),
         After::Task { task } => aws::reply_task(world, now, task),
+        After::RunTask {
+            before,
+            count,
+            task_definition,
+            launch_type,
+        } => aws::run_task::reply(world, now, *before, *count, task_definition, *launch_type),
         After::ContainerInstances { instances } => aws::reply_container_instances(world, instances),
         After::TaskDefinition {
             family,

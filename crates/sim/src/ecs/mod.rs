@@ -28,6 +28,7 @@ pub mod messages;
 pub mod placement;
 pub mod read;
 pub mod service_scheduler;
+pub mod standalone;
 pub mod task_lifecycle;
 pub mod task_set;
 pub mod task_set_links;
@@ -416,6 +417,9 @@ pub struct Task {
     pub id: Name,
     pub arn: String,
     pub started_by: Name,
+    /// A standalone task's task group (`family:NAME` unless `RunTask` named one); `None` for a
+    /// service's task, whose group is `service:NAME`.
+    pub group: Option<Name>,
     /// `FARGATE` or `FARGATE_SPOT` when the service uses a capacity provider strategy.
     pub capacity_provider: Option<String>,
     pub availability_zone: Name,

@@ -81,7 +81,59 @@ impl SpreadCounts {
     }
 }
 
-/// AWS's default for services without a strategy.
+/// Whose task is being placed: a service's (its strategies, constraints and launch type) or a
+/// standalone task's (`RunTask`: no constraints, the default strategies, its own launch type;
+/// spread counts its task group).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placing {
+    Service(ServiceIdx),
+    Standalone(LaunchType),
+}
+
+impl Placing {
+    fn launch_type(self, world: &EcsCluster) -> LaunchType {
+        match self {
+            Placing::Service(s) => world.service(s).launch_type,
+            Placing::Standalone(l) => l,
+        }
+    }
+
+    fn strategies(self, world: &EcsCluster) -> &[PlacementStrategy] {
+        let given: &[PlacementStrategy] = match self {
+            Placing::Service(s) => &world.service(s).placement_strategy,
+            Placing::Standalone(_) => &[],
+        };
+        if given.is_empty() {
+            &DEFAULT_STRATEGY
+        } else {
+            given
+        }
+    }
+
+    fn constraints(self, world: &EcsCluster) -> &[PlacementConstraint] {
+        match self {
+            Placing::Service(s) => &world.service(s).placement_constraints,
+            // "There isn't a default task placement constraint for tasks not in services"
+            // (Amazon ECS Developer Guide, "Use strategies to define Amazon ECS task placement").
+            Placing::Standalone(_) => &[],
+        }
+    }
+
+    fn daemon(self, world: &EcsCluster) -> bool {
+        match self {
+            Placing::Service(s) => {
+                world.service(s).scheduling_strategy == SchedulingStrategy::Daemon
+            }
+            Placing::Standalone(_) => false,
+        }
+    }
+}
+
+/// AWS's default for services without a strategy. A standalone task gets the same [inferred]:
+/// the guide says the default "depends on whether you run tasks manually (standalone tasks) or
+/// within a service" without naming the standalone one; the console's default template for a
+/// task it runs is "AZ balanced spread", and a spread of standalone tasks counts their task
+/// group (Amazon ECS Developer Guide, "Task placement strategies").
 const DEFAULT_STRATEGY: [PlacementStrategy; 2] = [
     PlacementStrategy::Spread(SpreadField::AvailabilityZone),
     PlacementStrategy::Spread(SpreadField::InstanceId),
@@ -98,10 +150,30 @@ pub fn place(
     counts: &mut SpreadCounts,
     rng: &mut ChaCha8Rng,
 ) -> Result<Placement, PlacementProblem> {
-    let svc = world.service(service);
-    match svc.launch_type {
+    place_for(
+        world,
+        zones,
+        Placing::Service(service),
+        td,
+        provider,
+        counts,
+        rng,
+    )
+}
+
+/// Choose a host for one task of a service or a standalone task, and reserve its resources.
+pub fn place_for(
+    world: &mut EcsCluster,
+    zones: &[Zone],
+    who: Placing,
+    td: TaskDefIdx,
+    provider: Option<&str>,
+    counts: &mut SpreadCounts,
+    rng: &mut ChaCha8Rng,
+) -> Result<Placement, PlacementProblem> {
+    match who.launch_type(world) {
         LaunchType::Fargate => place_fargate(zones, counts),
-        LaunchType::Ec2 => place_ec2(world, zones, service, td, provider, counts, rng),
+        LaunchType::Ec2 => place_ec2(world, zones, who, td, provider, counts, rng),
     }
 }
 
@@ -194,7 +266,7 @@ impl Problem {
 fn first_problem(
     world: &EcsCluster,
     zones: &[Zone],
-    service: ServiceIdx,
+    who: Placing,
     inst: &ContainerInstance,
     i: usize,
     need: &Need,
@@ -209,7 +281,7 @@ fn first_problem(
     if need.awsvpc && !zones[inst.zone].has_free_ip() {
         return Some(Problem::NoFreeAddress);
     }
-    constraint_problem(world, service, inst, i, counts)
+    constraint_problem(world, who, inst, i, counts)
 }
 
 /// What one task asks of an instance.
@@ -238,19 +310,18 @@ fn resource_problem(inst: &ContainerInstance, need: &Need) -> Option<Problem> {
 
 fn constraint_problem(
     world: &EcsCluster,
-    service: ServiceIdx,
+    who: Placing,
     inst: &ContainerInstance,
     i: usize,
     counts: &SpreadCounts,
 ) -> Option<Problem> {
-    let svc = world.service(service);
     // A DAEMON service runs exactly one task on each instance (docs/rules/ecs-daemon.md;
     // source: <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html#service_scheduler_daemon>):
     // an instance that has one, even one still stopping, takes no other.
-    if svc.scheduling_strategy == SchedulingStrategy::Daemon && counts.per_instance[i] > 0 {
+    if who.daemon(world) && counts.per_instance[i] > 0 {
         return Some(Problem::Distinct);
     }
-    for c in &svc.placement_constraints {
+    for c in who.constraints(world) {
         match c {
             PlacementConstraint::DistinctInstance => {
                 if counts.per_instance[i] > 0 {
@@ -296,7 +367,7 @@ fn eligible(inst: &ContainerInstance, provider: Option<&str>) -> bool {
 /// but the zone's reachability and free addresses, which are checked per zone).
 fn fits_instance(
     world: &EcsCluster,
-    service: ServiceIdx,
+    who: Placing,
     inst: &ContainerInstance,
     i: usize,
     need: &Need,
@@ -304,7 +375,7 @@ fn fits_instance(
 ) -> bool {
     inst.agent_connected
         && resource_problem(inst, need).is_none()
-        && constraint_problem(world, service, inst, i, counts).is_none()
+        && constraint_problem(world, who, inst, i, counts).is_none()
 }
 
 /// The instances that fit a service's tasks, per zone, in the order the spread strategies rank
@@ -326,7 +397,7 @@ impl SpreadIndex {
     fn build(
         world: &EcsCluster,
         zones: &[Zone],
-        service: ServiceIdx,
+        who: Placing,
         td: TaskDefIdx,
         provider: Option<&str>,
         need: &Need,
@@ -340,7 +411,7 @@ impl SpreadIndex {
             per_zone: vec![BTreeSet::new(); zones.len()],
         };
         for (i, inst) in world.instances.iter().enumerate() {
-            if eligible(inst, provider) && fits_instance(world, service, inst, i, need, counts) {
+            if eligible(inst, provider) && fits_instance(world, who, inst, i, need, counts) {
                 let entry = index.entry(i, counts);
                 index.per_zone[inst.zone].insert(entry);
             }
@@ -382,7 +453,7 @@ impl SpreadIndex {
     fn placed_on(
         &mut self,
         world: &EcsCluster,
-        service: ServiceIdx,
+        who: Placing,
         i: usize,
         need: &Need,
         before: u32,
@@ -391,7 +462,7 @@ impl SpreadIndex {
         let inst = &world.instances[i];
         let old = (if self.by_instance { before } else { 0 }, i);
         self.per_zone[inst.zone].remove(&old);
-        if fits_instance(world, service, inst, i, need, counts) {
+        if fits_instance(world, who, inst, i, need, counts) {
             let entry = self.entry(i, counts);
             self.per_zone[inst.zone].insert(entry);
         }
@@ -421,7 +492,7 @@ fn spread_key(
 fn place_ec2(
     world: &mut EcsCluster,
     zones: &[Zone],
-    service: ServiceIdx,
+    who: Placing,
     td_idx: TaskDefIdx,
     provider: Option<&str>,
     counts: &mut SpreadCounts,
@@ -435,10 +506,7 @@ fn place_ec2(
         port,
         awsvpc: td.network_mode == NetworkMode::Awsvpc,
     };
-    let strategies: &[PlacementStrategy] = {
-        let s = &world.service(service).placement_strategy;
-        if s.is_empty() { &DEFAULT_STRATEGY } else { s }
-    };
+    let strategies = who.strategies(world);
     // Spread strategies rank instances by task counts alone (no random draws, no free
     // resources), so from the second task of a pass on an index finds the same instance.
     let spread_only = strategies
@@ -455,7 +523,7 @@ fn place_ec2(
         counts.index = Some(SpreadIndex::build(
             world,
             zones,
-            service,
+            who,
             td_idx,
             provider,
             &need,
@@ -469,9 +537,7 @@ fn place_ec2(
     };
     let i = match found {
         Some(i) => i,
-        None => scan(
-            world, zones, service, provider, &need, strategies, counts, rng,
-        )?,
+        None => scan(world, zones, who, provider, &need, strategies, counts, rng)?,
     };
     let zone = world.instances[i].zone;
     let inst = world.instance_mut(InstanceIdx(i as u32));
@@ -498,7 +564,7 @@ fn place_ec2(
     counts.per_instance[i] += 1;
     counts.placements += 1;
     if let Some(mut index) = counts.index.take().filter(|_| indexed) {
-        index.placed_on(world, service, i, &need, before, counts);
+        index.placed_on(world, who, i, &need, before, counts);
         counts.index = Some(index);
     }
     Ok(Placement {
@@ -513,7 +579,7 @@ fn place_ec2(
 fn scan(
     world: &EcsCluster,
     zones: &[Zone],
-    service: ServiceIdx,
+    who: Placing,
     provider: Option<&str>,
     need: &Need,
     strategies: &[PlacementStrategy],
@@ -528,7 +594,7 @@ fn scan(
             continue;
         }
         any_active = true;
-        if let Some(problem) = first_problem(world, zones, service, inst, i, need, counts) {
+        if let Some(problem) = first_problem(world, zones, who, inst, i, need, counts) {
             let rank = problem.rank();
             // "Closest matching": the instance that got furthest through the checks, then the
             // one with the most memory free [model].

@@ -102,25 +102,48 @@ pub fn launch(
     capacity_provider: Option<String>,
     why: String,
 ) -> TaskIdx {
-    let idx = create(
-        ctx,
+    let owner = Owner::Deployment {
         service,
-        deployment_id,
-        td_idx,
-        placement,
-        capacity_provider,
-        why,
-    );
+        id: deployment_id,
+    };
+    let idx = create(ctx, owner, td_idx, placement, capacity_provider, why);
     state_changed(ctx, idx, None);
     super::ebs::create_for_task(ctx, idx, true);
+    idx
+}
+
+/// Who a new task belongs to.
+pub enum Owner<'a> {
+    /// A service's deployment (or task set) launched it.
+    Deployment { service: ServiceIdx, id: &'a Name },
+    /// `RunTask` started it: a standalone task of a task group (`family:NAME` unless given),
+    /// started by whoever `started_by` names (empty: nobody said).
+    Standalone {
+        launch_type: crate::scenario::spec::LaunchType,
+        group: Name,
+        started_by: Name,
+    },
+}
+
+/// Launch a standalone task (`RunTask`) on a placement already chosen. No service watches it:
+/// it stops when its essential container exits or someone stops it, and is not replaced.
+pub fn launch_standalone(
+    ctx: &mut Ctx,
+    owner: Owner,
+    td_idx: TaskDefIdx,
+    placement: Placement,
+    why: String,
+) -> TaskIdx {
+    debug_assert!(matches!(owner, Owner::Standalone { .. }));
+    let idx = create(ctx, owner, td_idx, placement, None, why);
+    state_changed(ctx, idx, None);
     idx
 }
 
 /// A new task in its first state, on its host, with its first step scheduled; no event yet.
 fn create(
     ctx: &mut Ctx,
-    service: ServiceIdx,
-    deployment_id: &Name,
+    owner: Owner,
     td_idx: TaskDefIdx,
     placement: Placement,
     capacity_provider: Option<String>,
@@ -215,18 +238,38 @@ fn create(
     } else {
         between(&mut ctx.rngs.timing, step.0, step.1)
     };
-    let svc = ctx.world.service(service);
-    let (key, key_exact) = crate::ecs::task_table::key_of(deployment_id);
+    let (service, deployment_id, launch_type, group, started_by) = match owner {
+        Owner::Deployment { service, id } => (
+            Some(service),
+            Some(id),
+            ctx.world.service(service).launch_type,
+            None,
+            id.clone(),
+        ),
+        Owner::Standalone {
+            launch_type,
+            group,
+            started_by,
+        } => (None, None, launch_type, Some(group), started_by),
+    };
+    let (deployment_key, key_exact) = match deployment_id {
+        Some(d) => {
+            let (key, exact) = crate::ecs::task_table::key_of(d);
+            (Some(key), exact)
+        }
+        None => (None, false),
+    };
     let task = Task {
         id,
         arn,
         task_definition: td_idx,
-        service: Some(service),
-        deployment_id: Some(deployment_id.clone()),
-        deployment_key: Some(key),
+        service,
+        deployment_id: deployment_id.cloned(),
+        deployment_key,
         deployment_key_exact: key_exact,
-        started_by: deployment_id.clone(),
-        launch_type: svc.launch_type,
+        started_by,
+        group,
+        launch_type,
         capacity_provider,
         availability_zone: zone,
         zone: placement.zone_index,
@@ -257,17 +300,22 @@ fn create(
     let mut task = task;
     // GuardDuty Runtime Monitoring attaches its agent when a task starts, if the task's
     // deployment (or task set) started while automated agent configuration was on.
-    let svc = ctx.world.service(service);
-    let deployment_started = svc
-        .deployment(deployment_id)
-        .map(|d| d.created_at)
-        .or_else(|| {
-            svc.blue_green
-                .as_deref()
-                .and_then(|bg| bg.task_set(deployment_id))
-                .map(|t| t.created_at)
-        })
-        .unwrap_or(now);
+    // A standalone task starts its own "deployment": the setting counts as it launches.
+    let deployment_started = match (service, deployment_id) {
+        (Some(service), Some(deployment_id)) => {
+            let svc = ctx.world.service(service);
+            svc.deployment(deployment_id)
+                .map(|d| d.created_at)
+                .or_else(|| {
+                    svc.blue_green
+                        .as_deref()
+                        .and_then(|bg| bg.task_set(deployment_id))
+                        .map(|t| t.created_at)
+                })
+                .unwrap_or(now)
+        }
+        _ => now,
+    };
     if let Some((agent, why)) = crate::ecs::guardduty::decide(ctx.world, &task, deployment_started)
     {
         task.guardduty_agent = Some(Box::new(agent));
@@ -275,7 +323,9 @@ fn create(
     }
     let idx = TaskIdx(ctx.world.tasks.len() as u32);
     ctx.world.tasks.push(task);
-    ctx.world.service_mut(service).tasks.push(idx);
+    if let Some(service) = service {
+        ctx.world.service_mut(service).tasks.push(idx);
+    }
     if let Host::Instance(i) = placement.host {
         ctx.world.instance_mut(i).tasks.push(idx);
     }
@@ -340,10 +390,13 @@ pub fn launch_running(
     placement: Placement,
     capacity_provider: Option<String>,
 ) -> TaskIdx {
+    let owner = Owner::Deployment {
+        service,
+        id: deployment_id,
+    };
     let idx = create(
         ctx,
-        service,
-        deployment_id,
+        owner,
         td,
         placement,
         capacity_provider,
@@ -575,12 +628,12 @@ fn enter_running(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
     set_status(ctx, idx, TaskStatus::Running, None);
     crate::iam::ecs_calls::start(ctx, idx);
     container_health::start(ctx, idx, already_healthy);
-    let Some(service) = ctx.world.task(idx).service else {
-        return;
-    };
-    target_health::register_task(ctx, service, idx, already_healthy);
-    deployments::record_launch_success(ctx, service);
-    ctx.request_pass(service);
+    // A standalone task has no load balancer, deployment or scheduler to tell.
+    if let Some(service) = ctx.world.task(idx).service {
+        target_health::register_task(ctx, service, idx, already_healthy);
+        deployments::record_launch_success(ctx, service);
+        ctx.request_pass(service);
+    }
     resolve_dependencies(ctx, idx);
 }
 

@@ -552,6 +552,26 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                 announce(ctx, e.cli_error("CreateDeployment"), Vec::new());
             }
         }
+        Action::RunTask {
+            task_definition,
+            count,
+            launch_type,
+            group,
+            started_by,
+        } => {
+            let run = crate::ecs::standalone::RunTask {
+                task_definition,
+                count: *count,
+                launch_type: launch_type.unwrap_or(crate::scenario::spec::LaunchType::Ec2),
+                group: group.as_deref(),
+                started_by: started_by.as_deref(),
+            };
+            let cli = run.cli(&cluster);
+            announce(ctx, cli, Vec::new());
+            if let Some(line) = crate::ecs::standalone::apply(ctx, &run) {
+                announce(ctx, line, Vec::new());
+            }
+        }
         Action::StopTask { service, count } => {
             let Some(s) = ctx.world.service_by_name(service) else {
                 return;

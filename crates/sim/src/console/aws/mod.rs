@@ -21,6 +21,7 @@ mod jmespath;
 mod logs;
 pub mod output;
 mod register;
+pub mod run_task;
 mod service_deployments;
 mod shapes;
 mod table;
@@ -148,6 +149,7 @@ pub const SUPPORTED: &[&str] = &[
     "list-tasks",
     "register-task-definition",
     "stop-service-deployment",
+    "run-task",
     "stop-task",
     "update-container-instances-state",
     "update-service",
@@ -258,6 +260,7 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
         "describe-task-definition" => describe_task_definition(&ecs_cx, rest),
         "describe-clusters" => describe_clusters(&ecs_cx, rest),
         "update-service" => update_service(&ecs_cx, rest),
+        "run-task" => run_task::run_task(&ecs_cx, rest),
         "stop-task" => stop_task(&ecs_cx, rest),
         "update-container-instances-state" => update_container_instances_state(&ecs_cx, rest),
         "register-task-definition" => register::register_task_definition(&ecs_cx, rest, cx.files),
@@ -469,6 +472,7 @@ fn list_tasks(cx: &EcsContext, words: &[String]) -> Outcome {
             Param::text("--desired-status"),
             Param::text("--container-instance"),
             Param::text("--family"),
+            Param::text("--started-by"),
         ],
     ) {
         Ok(a) => a,
@@ -504,6 +508,7 @@ fn list_tasks(cx: &EcsContext, words: &[String]) -> Outcome {
         None => None,
     };
     let family = args.one("--family");
+    let started_by = args.one("--started-by");
     let arns: Vec<String> = cx
         .ecs
         .tasks
@@ -520,6 +525,7 @@ fn list_tasks(cx: &EcsContext, words: &[String]) -> Outcome {
                     |i| matches!(t.host, crate::ecs::Host::Instance(x) if x.0 as usize == i),
                 )
                 && family.is_none_or(|f| cx.ecs.task_definition(t.task_definition).family == f)
+                && started_by.is_none_or(|b| t.started_by == b)
         })
         .map(|t| t.arn.clone())
         .collect();

@@ -223,7 +223,7 @@ pub fn reply_service(world: &World, log: &[Event], name: &str) -> String {
 }
 
 /// A task as `describe-tasks` shows it (the API lists a task's fields alphabetically).
-fn task(world: &World, ecs: &EcsCluster, now: SimTime, t: &Task) -> Value {
+pub(super) fn task(world: &World, ecs: &EcsCluster, now: SimTime, t: &Task) -> Value {
     let td = ecs.task_definition(t.task_definition);
     let containers: Vec<Value> = t
         .containers
@@ -298,7 +298,11 @@ fn task(world: &World, ecs: &EcsCluster, now: SimTime, t: &Task) -> Value {
         "createdAt": at(t.created_at),
         "desiredStatus": t.desired_status.as_str(),
         "enableExecuteCommand": false,
-        "group": t.service.map_or_else(|| "family:".to_string() + &td.family, |s| format!("service:{}", ecs.service(s).name)),
+        "group": match (t.service, &t.group) {
+            (Some(s), _) => format!("service:{}", ecs.service(s).name),
+            (None, Some(g)) => g.to_string(),
+            (None, None) => format!("family:{}", td.family),
+        },
         "healthStatus": t.health_status.as_str(),
         "lastStatus": t.last_status.as_str(),
         "launchType": launch_type(t.launch_type),
@@ -328,7 +332,10 @@ fn task(world: &World, ecs: &EcsCluster, now: SimTime, t: &Task) -> Value {
     if let Some(s) = t.started_at {
         v["startedAt"] = at(s);
     }
-    v["startedBy"] = json!(t.started_by);
+    // RunTask without --started-by leaves it out.
+    if !t.started_by.is_empty() {
+        v["startedBy"] = json!(t.started_by);
+    }
     if let Some(code) = t.stop_code {
         v["stopCode"] = json!(code.as_str());
     }

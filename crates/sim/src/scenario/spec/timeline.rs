@@ -56,6 +56,24 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// `aws ecs run-task`: standalone tasks of a task definition, outside any service (a batch
+    /// job, a database migration). Placed once each, never replaced.
+    RunTask {
+        /// `family:revision`.
+        task_definition: String,
+        #[serde(default = "defaults::one")]
+        count: u32,
+        /// `Ec2` unless given (the cluster's instances); `Fargate` needs the awsvpc network
+        /// mode.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        launch_type: Option<super::LaunchType>,
+        /// The task group (`family:NAME` unless given).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
+        /// `--started-by`: who started it (shown as `startedBy`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        started_by: Option<String>,
+    },
     /// Running tasks of a service start failing their health checks (a dependency went down).
     FailHealthChecks {
         service: String,

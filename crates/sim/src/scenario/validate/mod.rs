@@ -22,6 +22,7 @@ mod ecr;
 mod ecs_capacity;
 mod ecs_ebs;
 mod ecs_index;
+mod ecs_run_task;
 mod ecs_storage;
 mod eks;
 mod eks_efs;

@@ -52,7 +52,7 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
             (None, true) => {
                 out.push((
                     ap.clone(),
-                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, CreateDeployment, RegisterTaskDefinition, StopTask, StopTaskById, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, ActivateInstance, SpotInstanceInterruption, ZoneOutage, ZoneRecovers or Note"
+                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, CreateDeployment, RegisterTaskDefinition, RunTask, StopTask, StopTaskById, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, ActivateInstance, SpotInstanceInterruption, ZoneOutage, ZoneRecovers or Note"
                         .into(),
                 ));
                 continue;
@@ -363,6 +363,24 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                 "",
             );
         }
+        Action::RunTask {
+            task_definition,
+            count,
+            launch_type,
+            group,
+            started_by,
+        } => super::ecs_run_task::run_task(
+            out,
+            ix,
+            super::ecs_run_task::RunTaskRef {
+                task_definition,
+                count: *count,
+                launch_type: *launch_type,
+                group: group.as_deref(),
+                started_by: started_by.as_deref(),
+            },
+            ap,
+        ),
         Action::StopTask { service, count } => {
             ix.service_ref(out, service, ap.field("service"));
             check_limit(

@@ -1,0 +1,139 @@
+//! `aws ecs run-task`: standalone tasks (`ecs::standalone`, docs/rules/ecs-standalone-tasks.md).
+//! The command becomes a `RunTask` action; its reply, `{"tasks": […], "failures": […]}`, is
+//! written from the world once the action took effect.
+
+use rand::SeedableRng;
+use serde_json::json;
+
+use super::args::Param;
+use super::shapes;
+use super::{EcsContext, parse};
+use crate::console::{After, Outcome};
+use crate::ecs::placement::{self, Placing, SpreadCounts};
+use crate::ecs::standalone::{self, MAX_COUNT};
+use crate::scenario::spec::{Action, LaunchType};
+use crate::time::SimTime;
+use crate::world::World;
+
+pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
+    let args = match parse(
+        cx,
+        words,
+        &[
+            Param::text("--cluster"),
+            Param::text("--task-definition").required(),
+            Param::int("--count"),
+            Param::text("--launch-type"),
+            Param::text("--group"),
+            Param::text("--started-by"),
+            Param::text("--network-configuration"),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let given = args.one("--task-definition").unwrap_or_default();
+    let Some(td) = cx.task_definition_named(given) else {
+        return cx.exception(
+            "ClientException",
+            &format!("Unable to describe task definition {given}."),
+        );
+    };
+    let count = match args.int("--count") {
+        None => 1,
+        Some(Ok(n)) if (1..=MAX_COUNT as i64).contains(&n) => n as u32,
+        Some(Ok(n)) => {
+            return cx.exception(
+                "InvalidParameterException",
+                &format!("count must be between 1 and {MAX_COUNT}; got {n}."),
+            );
+        }
+        Some(Err(e)) => return Outcome::Fail(e),
+    };
+    // With neither a launch type nor a capacity provider strategy, a cluster without a default
+    // capacity provider strategy runs the task with the EC2 launch type (Amazon ECS API
+    // Reference, `RunTask`, `launchType`); Orca's clusters have no default strategy.
+    let launch_type = match args.one("--launch-type").unwrap_or("EC2") {
+        "EC2" => LaunchType::Ec2,
+        "FARGATE" => LaunchType::Fargate,
+        other => {
+            return cx.exception(
+                "InvalidParameterException",
+                &format!(
+                    "Invalid launch type {other}. Orca runs tasks with EC2 or FARGATE (EXTERNAL and MANAGED_INSTANCES are not simulated)."
+                ),
+            );
+        }
+    };
+    let network = args.one("--network-configuration").is_some();
+    let td_idx = crate::ecs::ids::TaskDefIdx(td as u32);
+    if let Some(refused) = standalone::refusal(cx.ecs, td_idx, launch_type, count, network) {
+        return cx.exception(refused.code, &refused.message);
+    }
+    let def = &cx.ecs.task_definitions[td];
+    let task_definition = format!("{}:{}", def.family, def.revision);
+    Outcome::Act {
+        actions: vec![Action::RunTask {
+            task_definition: task_definition.clone(),
+            count,
+            launch_type: Some(launch_type),
+            group: args.one("--group").map(str::to_string),
+            started_by: args.one("--started-by").map(str::to_string),
+        }],
+        after: After::RunTask {
+            before: cx.ecs.tasks.len(),
+            count,
+            task_definition,
+            launch_type,
+        },
+    }
+}
+
+/// `{"tasks": […], "failures": […]}` once the action took effect: the standalone tasks created
+/// since the command (the task list had `before` tasks), and a failure for each task asked for
+/// and not started, whose reason placement gives again on a copy of the world as it is now.
+pub fn reply(
+    world: &World,
+    now: SimTime,
+    before: usize,
+    count: u32,
+    task_definition: &str,
+    launch_type: LaunchType,
+) -> String {
+    let Some(ecs) = world.ecs.as_ref() else {
+        return String::new();
+    };
+    let tasks: Vec<_> = ecs
+        .tasks
+        .iter()
+        .skip(before)
+        .filter(|t| t.service.is_none())
+        .map(|t| shapes::task(world, ecs, now, t))
+        .collect();
+    let mut failures = Vec::new();
+    if let Some(td) = ecs.task_definition_by_ref(task_definition) {
+        let mut scratch = ecs.clone();
+        // Standalone tasks spread (no random draws): the generator is never read.
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+        let mut counts = SpreadCounts::empty(ecs, &world.net.zones);
+        for _ in tasks.len()..count as usize {
+            let placed = placement::place_for(
+                &mut scratch,
+                &world.net.zones,
+                Placing::Standalone(launch_type),
+                td,
+                None,
+                &mut counts,
+                &mut rng,
+            );
+            if let Err(problem) = placed {
+                let f = standalone::failure(ecs, &problem);
+                failures.push(match f.arn {
+                    Some(arn) => json!({ "arn": arn, "reason": f.reason }),
+                    None => json!({ "reason": f.reason }),
+                });
+            }
+        }
+    }
+    shapes::pretty(&json!({ "tasks": tasks, "failures": failures }))
+}

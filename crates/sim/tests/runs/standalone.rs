@@ -1,0 +1,203 @@
+//! Standalone tasks (`aws ecs run-task`, `RunTask` actions): placed once in their task group, not
+//! replaced when they stop, their health ignored; what `run-task` answers (tasks and failures)
+//! and what it refuses (docs/rules/ecs-standalone-tasks.md).
+
+use crate::common;
+
+use crate::say::{act, failed, printed};
+use orca_sim::ecs::{DesiredStatus, StopCode, TaskStatus};
+use orca_sim::{EventKind, Playback, SimTime, Simulation};
+
+const NAME: &str = "ecs-standalone-task";
+
+#[test]
+fn a_standalone_task_stops_when_its_essential_container_exits_and_is_not_replaced() {
+    let s = common::built_in_named(NAME);
+    let mut sim = Simulation::new(s.clone());
+    sim.advance_to(SimTime::from_secs(300));
+    let ecs = sim.world().ecs.as_ref().expect("ecs");
+    let migrate: Vec<_> = ecs
+        .tasks
+        .iter()
+        .filter(|t| ecs.task_definition(t.task_definition).family == "migrate")
+        .collect();
+    assert_eq!(migrate.len(), 1, "one migrate task, never a second");
+    let t = migrate[0];
+    assert_eq!(t.service, None);
+    assert_eq!(t.group.as_deref(), Some("family:migrate"));
+    assert_eq!(&*t.started_by, "deploy-pipeline");
+    assert_eq!(t.last_status, TaskStatus::Stopped);
+    assert_eq!(t.stop_code, Some(StopCode::EssentialContainerExited));
+    assert_eq!(t.containers[0].exit_code, Some(0));
+    // The web task stopped by hand was replaced: the service keeps two running.
+    let web_running = ecs
+        .tasks
+        .iter()
+        .filter(|t| t.service.is_some() && t.is_live() && t.last_status == TaskStatus::Running)
+        .count();
+    assert_eq!(web_running, 2);
+}
+
+#[test]
+fn run_task_without_room_logs_its_failure_and_starts_nothing() {
+    let s = common::built_in_named(NAME);
+    let mut sim = Simulation::new(s);
+    sim.advance_to(SimTime::from_secs(300));
+    let ecs = sim.world().ecs.as_ref().expect("ecs");
+    assert!(
+        !ecs.tasks
+            .iter()
+            .any(|t| ecs.task_definition(t.task_definition).family == "report"),
+        "report:1 fits on no t3.medium"
+    );
+    let line = sim
+        .log()
+        .iter()
+        .map(|e| e.message().into_owned())
+        .find(|m| m.starts_with("run-task started"))
+        .expect("the failure is logged");
+    assert!(
+        line.starts_with("run-task started 0 of 1 tasks; failures: RESOURCE:MEMORY (arn:aws:ecs:us-east-1:123456789012:container-instance/demo/"),
+        "{line}"
+    );
+}
+
+#[test]
+fn run_task_spreads_a_task_group_over_zones_and_replies_with_its_tasks() {
+    let s = common::built_in_named(NAME);
+    let mut p = Playback::new(s);
+    p.seek(SimTime::from_secs(10));
+    let out = act(
+        &mut p,
+        "aws ecs run-task --cluster demo --task-definition migrate --count 2 --group batch --started-by me",
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let tasks = v["tasks"].as_array().expect("tasks");
+    assert_eq!(tasks.len(), 2, "{out}");
+    assert_eq!(v["failures"].as_array().map(Vec::len), Some(0));
+    let zones: Vec<&str> = tasks
+        .iter()
+        .map(|t| t["availabilityZone"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(zones, ["us-east-1a", "us-east-1b"], "spread over the zones");
+    for t in tasks {
+        assert_eq!(t["group"], "batch");
+        assert_eq!(t["startedBy"], "me");
+        assert_eq!(t["lastStatus"], "PENDING");
+        assert_eq!(t["launchType"], "EC2");
+    }
+    let listed = printed(&p, "aws ecs list-tasks --cluster demo --started-by me");
+    let v: serde_json::Value = serde_json::from_str(&listed).expect("JSON");
+    assert_eq!(v["taskArns"].as_array().map(Vec::len), Some(2));
+    // The action is in the log as the command it stands for.
+    assert!(p.log().iter().any(|e| matches!(&e.kind, EventKind::ActionApplied { description }
+        if description.starts_with("aws ecs run-task --cluster demo --task-definition migrate:1 --count 2 --launch-type EC2 --group batch --started-by me"))));
+}
+
+#[test]
+fn run_task_answers_resource_memory_with_the_closest_instance() {
+    let s = common::built_in_named(NAME);
+    let mut p = Playback::new(s);
+    p.seek(SimTime::from_secs(10));
+    let out = act(
+        &mut p,
+        "aws ecs run-task --cluster demo --task-definition report:1",
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["tasks"].as_array().map(Vec::len), Some(0), "{out}");
+    assert_eq!(v["failures"][0]["reason"], "RESOURCE:MEMORY");
+    let arn = v["failures"][0]["arn"].as_str().unwrap_or("");
+    assert!(
+        arn.starts_with("arn:aws:ecs:us-east-1:123456789012:container-instance/demo/"),
+        "{arn}"
+    );
+}
+
+#[test]
+fn run_task_refuses_what_the_api_refuses() {
+    let s = common::built_in_named(NAME);
+    let p = Playback::new(s);
+    for (line, wanted) in [
+        (
+            "aws ecs run-task --cluster demo --task-definition migrate --launch-type FARGATE",
+            "(ClientException) when calling the RunTask operation: Task definition migrate:1 does not support launch type FARGATE",
+        ),
+        (
+            "aws ecs run-task --cluster demo --task-definition migrate --count 11",
+            "(InvalidParameterException) when calling the RunTask operation: count must be between 1 and 10",
+        ),
+        (
+            "aws ecs run-task --cluster demo --task-definition nope",
+            "(ClientException) when calling the RunTask operation: Unable to describe task definition nope.",
+        ),
+        (
+            "aws ecs run-task --cluster demo --task-definition migrate --launch-type EXTERNAL",
+            "Invalid launch type EXTERNAL",
+        ),
+        ("aws ecs run-task --cluster demo", "--task-definition"),
+    ] {
+        let out = failed(&p, line);
+        assert!(out.contains(wanted), "`{line}`: {out}");
+    }
+}
+
+#[test]
+fn an_awsvpc_task_needs_a_network_configuration() {
+    let s = common::built_in_named("ecs-failed-health-check");
+    let p = Playback::new(s.clone());
+    let ecs = p.world().ecs.as_ref().expect("ecs");
+    let awsvpc = ecs
+        .task_definitions
+        .iter()
+        .find(|t| t.network_mode == orca_sim::scenario::spec::NetworkMode::Awsvpc)
+        .map(|t| t.family_revision())
+        .expect("an awsvpc task definition in this scenario");
+    let out = failed(
+        &p,
+        &format!(
+            "aws ecs run-task --cluster {} --task-definition {awsvpc} --launch-type FARGATE",
+            ecs.name
+        ),
+    );
+    assert!(
+        out.contains(
+            "Network Configuration must be provided when networkMode 'awsvpc' is specified."
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_standalone_task_ignores_its_failing_health_check() {
+    // A task definition whose container health check fails: a service would replace the task;
+    // a standalone task keeps running, UNHEALTHY.
+    let src = r#"(
+        version: 1, title: "t", description: "d", seed: 1, duration: 400,
+        world: Ecs(
+            cluster: (name: "c", availability_zones: ["us-east-1a"]),
+            capacity: (instances: [(name: "n", instance_type: "t3.medium", count: 1)]),
+            task_definitions: [(
+                family: "job", revision: 1, network_mode: Bridge,
+                containers: [(name: "job", image: "job:1", cpu: 256, memory: 256,
+                    health_check: (command: ["CMD-SHELL", "exit 1"], interval: 10, retries: 2),
+                    behavior: (fails_health_checks: (after_seconds: 0, response: Status(500))))],
+            )],
+            services: [],
+        ),
+        timeline: [(at: 10, action: RunTask(task_definition: "job:1"))],
+        quizzes: [],
+    )"#;
+    let s = common::parse(src);
+    let mut sim = Simulation::new(s);
+    sim.advance_to(SimTime::from_secs(400));
+    let ecs = sim.world().ecs.as_ref().expect("ecs");
+    assert_eq!(ecs.tasks.len(), 1);
+    let t = &ecs.tasks[0];
+    assert_eq!(
+        t.health_status,
+        orca_sim::ecs::HealthStatus::Unhealthy,
+        "its check failed"
+    );
+    assert_eq!(t.last_status, TaskStatus::Running, "and nothing stopped it");
+    assert_eq!(t.desired_status, DesiredStatus::Running);
+}
