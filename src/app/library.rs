@@ -51,6 +51,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ),
     ("ecs-daemon", include_str!("../../scenarios/ecs-daemon.ron")),
     (
+        "ecs-standalone-task",
+        include_str!("../../scenarios/ecs-standalone-task.ron"),
+    ),
+    (
         "eks-rolling-update",
         include_str!("../../scenarios/eks-rolling-update.ron"),
     ),

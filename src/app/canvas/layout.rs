@@ -467,7 +467,7 @@ fn place_cards(
                 h: CARD_H,
             },
             state: c.state,
-            new_revision: c.new_revision,
+            stripe: c.stripe,
             alpha: c.alpha,
             appear: c.appear,
             host,
@@ -537,7 +537,7 @@ fn push_counts(
             key: c.key,
             area: bar,
             state: c.state,
-            new_revision: c.new_revision,
+            stripe: c.stripe,
             alpha: c.alpha,
             appear: c.appear,
             host,
@@ -632,7 +632,7 @@ mod tests {
                 m.cards.push(CardModel {
                     key: CardKey::Task(m.cards.len() as u32),
                     state,
-                    new_revision: false,
+                    stripe: crate::app::canvas::scene::Stripe::Old,
                     alpha: 1.0,
                     appear: 1.0,
                 });

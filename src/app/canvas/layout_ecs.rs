@@ -11,7 +11,9 @@ use orca_sim::world::TaskIdx;
 use orca_sim::{SimTime, World};
 
 use super::card_state::CardState;
-use super::model::{BarModel, CardModel, GroupModel, HostModel, LaneModel, Model, ZoneModel};
+use super::model::{
+    BarModel, CardModel, GroupModel, HostModel, LaneModel, Model, Stripe, ZoneModel,
+};
 use super::palette::{
     BAR_CPU, BAR_MEM, INSTANCE_BG, INSTANCE_BOOTING_BG, INSTANCE_GONE_BG, LANE_BG,
 };
@@ -212,7 +214,11 @@ fn card(ecs: &EcsCluster, t: TaskIdx, now: SimTime) -> CardModel {
     CardModel {
         key: CardKey::Task(t.0),
         state,
-        new_revision: orca_sim::ecs::read::runs_primary_revision(ecs, t),
+        stripe: if task.service.is_none() {
+            Stripe::Standalone
+        } else {
+            Stripe::revision(orca_sim::ecs::read::runs_primary_revision(ecs, t))
+        },
         alpha,
         appear: (now.since(task.created_at).0 as f32 / APPEAR_MS).clamp(0.0, 1.0),
     }

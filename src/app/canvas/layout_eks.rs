@@ -9,7 +9,9 @@ use orca_sim::k8s::read::{self, PendingReason, node_usage};
 use orca_sim::{SimTime, World};
 
 use super::card_state::CardState;
-use super::model::{BarModel, CardModel, GroupModel, HostModel, LaneModel, Model, ZoneModel};
+use super::model::{
+    BarModel, CardModel, GroupModel, HostModel, LaneModel, Model, Stripe, ZoneModel,
+};
 use super::palette::{
     BAR_CPU, BAR_MEM, BAR_PODS, INSTANCE_BG, INSTANCE_BOOTING_BG, INSTANCE_GONE_BG,
 };
@@ -171,7 +173,7 @@ fn card(eks: &Cluster, p: usize, now: SimTime) -> CardModel {
     CardModel {
         key: CardKey::Pod(p as u32),
         state: pod_state(pod),
-        new_revision: Some(pod.replica_set) == eks.current_replica_set(rs.deployment),
+        stripe: Stripe::revision(Some(pod.replica_set) == eks.current_replica_set(rs.deployment)),
         alpha: 1.0,
         appear: (now.since(pod.created_at).0 as f32 / APPEAR_MS).clamp(0.0, 1.0),
     }

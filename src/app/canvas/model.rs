@@ -11,6 +11,7 @@ use orca_sim::elb::TargetState;
 
 use super::card_state::CardState;
 use super::scene::CardKey;
+pub use super::scene::Stripe;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Model {
@@ -121,7 +122,7 @@ pub struct GroupModel {
 pub struct CardModel {
     pub key: CardKey,
     pub state: CardState,
-    pub new_revision: bool,
+    pub stripe: Stripe,
     pub alpha: f32,
     pub appear: f32,
 }

@@ -7,6 +7,8 @@ use crate::settings::Theme;
 /// Stripe colours: the new (PRIMARY) revision and older ones.
 pub const NEW_REVISION: Color = Color::srgb(0.35, 0.88, 0.98);
 pub const OLD_REVISION: Color = Color::srgb(0.80, 0.55, 1.0);
+/// The stripe of a standalone task (`run-task`), which belongs to no service and no revision.
+pub const STANDALONE: Color = Color::srgb(0.93, 0.93, 0.90);
 pub const CANVAS_BG: Color = Color::srgb(0.07, 0.08, 0.11);
 pub(super) const ZONE_BG: Color = Color::srgb(0.11, 0.13, 0.17);
 pub(super) const ZONE_OUT_BG: Color = Color::srgb(0.22, 0.09, 0.09);

@@ -7,7 +7,7 @@
 use bevy::prelude::*;
 
 use super::card_state::CardState;
-use super::model::{CardModel, GroupModel, HostModel, LaneModel, Model, ZoneModel};
+use super::model::{CardModel, GroupModel, HostModel, LaneModel, Model, Stripe, ZoneModel};
 use super::scene::{
     Area, BAR_GAP, BAR_H, CARD_H, CARD_W, Detail, GAP, GROUP_GAP_Y, HOST_GAP, HostBox, LINE, PAD,
     TEXT_GROUP, TEXT_NAME, TEXT_SMALL, TEXT_TITLE, ZONE_GAP,
@@ -207,10 +207,11 @@ impl Counts {
         let mut c = Counts::default();
         for card in cards {
             c.states[card.state as usize] += 1;
-            if card.new_revision {
-                c.new += 1;
-            } else {
-                c.old += 1;
+            // A standalone task is of no revision: its state counts, not its age.
+            match card.stripe {
+                Stripe::New => c.new += 1,
+                Stripe::Old => c.old += 1,
+                Stripe::Standalone => {}
             }
         }
         c

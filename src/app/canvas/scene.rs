@@ -143,7 +143,7 @@ pub struct Card {
     /// Where the card is; without cards, the counts bar of its host.
     pub area: Area,
     pub state: CardState,
-    pub new_revision: bool,
+    pub stripe: Stripe,
     pub alpha: f32,
     /// 0 → 1 over the first moments after the task was created (drives the pop-in).
     pub appear: f32,
@@ -228,4 +228,19 @@ pub(super) fn push_text(
             z: 5.0,
         },
     ));
+}
+
+/// What a card's left stripe says: the task or pod runs its service's (or Deployment's)
+/// current revision, an older one, or it is a standalone task (`run-task`) of no service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stripe {
+    New,
+    Old,
+    Standalone,
+}
+
+impl Stripe {
+    pub fn revision(new: bool) -> Stripe {
+        if new { Stripe::New } else { Stripe::Old }
+    }
 }

@@ -16,8 +16,9 @@ use super::card_state::CardState;
 use super::layout::{Shape, arrange, model};
 use super::layout_ecs;
 use super::layout_eks;
-use super::palette::{NEW_REVISION, OLD_REVISION, TEXT, paint, paint_fill};
+use super::palette::{NEW_REVISION, OLD_REVISION, STANDALONE, TEXT, paint, paint_fill};
 use super::run_shape::{RunStats, choose_shape};
+use super::scene::Stripe;
 use super::scene::{CARD_H, CARD_W, Card, CardKey, Detail, Prim, Scene, TEXT_CARD};
 use super::text_width::clip;
 use super::view::{CanvasView, DEFAULT_VIEWPORT};
@@ -64,7 +65,7 @@ pub struct CardEntity {
     stripe: Entity,
     text: Entity,
     text_shown: String,
-    new_revision: bool,
+    stripe_shown: Stripe,
     alpha: f32,
     seen: u32,
 }
@@ -301,7 +302,7 @@ fn sync_card(
     let alpha = (card.alpha * 32.0).round() / 32.0;
     let theme = canvas.theme;
     let fill = with_alpha(paint(theme, card.state.color()), alpha);
-    let stripe = with_alpha(paint(theme, revision_color(card.new_revision)), alpha);
+    let stripe = with_alpha(paint(theme, stripe_color(card.stripe)), alpha);
     let text_color = with_alpha(paint(theme, TEXT), alpha);
     let Some(existing) = canvas.cards.get_mut(&card.key) else {
         let scale = pop_in(card.appear);
@@ -352,7 +353,7 @@ fn sync_card(
                 stripe,
                 text,
                 text_shown,
-                new_revision: card.new_revision,
+                stripe_shown: card.stripe,
                 alpha,
                 seen: frame,
             },
@@ -386,8 +387,8 @@ fn sync_card(
             sprite.color = fill;
         }
     }
-    if existing.new_revision != card.new_revision || existing.alpha != alpha {
-        existing.new_revision = card.new_revision;
+    if existing.stripe_shown != card.stripe || existing.alpha != alpha {
+        existing.stripe_shown = card.stripe;
         if let Ok((_, Some(mut sprite), _, _, _)) = q.get_mut(existing.stripe) {
             sprite.color = stripe;
         }
@@ -411,8 +412,12 @@ fn pop_in(appear: f32) -> f32 {
     0.6 + 0.4 * EaseFunction::BackOut.sample_clamped(appear)
 }
 
-fn revision_color(new: bool) -> Color {
-    if new { NEW_REVISION } else { OLD_REVISION }
+fn stripe_color(stripe: Stripe) -> Color {
+    match stripe {
+        Stripe::New => NEW_REVISION,
+        Stripe::Old => OLD_REVISION,
+        Stripe::Standalone => STANDALONE,
+    }
 }
 
 /// The task id or pod name a card shows.
@@ -429,10 +434,12 @@ pub fn card_id(world: &World, key: CardKey) -> &str {
     }
 }
 
-/// A card's status line: the state's words for a task, kubectl's STATUS for a pod.
+/// A card's status line: the state's words for a task (and `run-task` for a standalone one,
+/// whose stripe alone would say it by colour), kubectl's STATUS for a pod.
 pub(super) fn card_label(world: &World, card: &Card) -> String {
     match (card.key, &world.eks) {
         (CardKey::Pod(p), Some(eks)) => layout_eks::pod_look(eks, p as usize).1,
+        _ if card.stripe == Stripe::Standalone => format!("{} · run-task", card.state.label()),
         _ => card.state.label().to_string(),
     }
 }

@@ -7,7 +7,7 @@ use bevy_egui::egui;
 use super::palette::{c32, ink};
 use crate::app::canvas::card_state::CardState;
 use crate::app::canvas::palette::{
-    INSTANCE_BOOTING_BG, INSTANCE_GONE_BG, NEW_REVISION, OLD_REVISION,
+    INSTANCE_BOOTING_BG, INSTANCE_GONE_BG, NEW_REVISION, OLD_REVISION, STANDALONE,
 };
 
 pub(super) fn legend(ui: &mut egui::Ui) {
@@ -27,6 +27,11 @@ pub(super) fn legend(ui: &mut egui::Ui) {
                 "left stripe: new (PRIMARY) revision",
             );
             row(ui, Some(OLD_REVISION), "left stripe: older revision");
+            row(
+                ui,
+                Some(STANDALONE),
+                "left stripe: standalone task (run-task, no service)",
+            );
             row(
                 ui,
                 None,

@@ -9,7 +9,7 @@ use orca_sim::k8s::read;
 
 use super::charts::{capacity_metrics, eks_metrics, service_metrics, traffic_metrics};
 use super::palette::{c32, ink};
-use crate::app::canvas::palette::{NEW_REVISION, OLD_REVISION};
+use crate::app::canvas::palette::{NEW_REVISION, OLD_REVISION, STANDALONE};
 use crate::app::player::{Player, Selection};
 
 pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
@@ -165,6 +165,7 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
     if select.is_some() {
         player.selection = select;
     }
+    standalone_groups(ui, world);
     for (i, svc) in world.services.iter().enumerate() {
         if svc.metrics.len() > 1 {
             let alarms = orca_sim::ecs::read::service_alarms(world, ServiceIdx(i as u32));
@@ -183,6 +184,35 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
         {
             capacity_metrics(ui, g, &alarms, now);
         }
+    }
+}
+
+/// Standalone tasks (`run-task`) per task group: no service keeps them, so no desired count.
+fn standalone_groups(ui: &mut egui::Ui, world: &orca_sim::ecs::cluster::EcsCluster) {
+    for g in orca_sim::ecs::standalone::groups(world) {
+        ui.horizontal(|ui| {
+            let (r, _) = ui.allocate_exact_size(egui::vec2(8.0, 16.0), egui::Sense::hover());
+            ui.painter().rect_filled(r, 1.0, ink(ui, c32(STANDALONE)));
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(format!(
+                        "run-task {}  ({})   running {} · pending {} · stopped {}",
+                        g.group,
+                        g.task_definitions.join(", "),
+                        g.running,
+                        g.pending,
+                        g.stopped
+                    ))
+                    .strong(),
+                )
+                .wrap(),
+            );
+        });
+        ui.label(
+            egui::RichText::new("standalone: no service replaces these tasks when they stop")
+                .weak(),
+        );
+        ui.add_space(6.0);
     }
 }
 
