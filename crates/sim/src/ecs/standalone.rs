@@ -233,7 +233,28 @@ pub struct RunTask<'a> {
     pub started_by: Option<&'a str>,
 }
 
-impl RunTask<'_> {
+impl<'a> RunTask<'a> {
+    /// The call a `RunTask` timeline action stands for (EC2 unless it names a launch type).
+    pub fn of(action: &'a crate::scenario::spec::Action) -> Option<RunTask<'a>> {
+        let crate::scenario::spec::Action::RunTask {
+            task_definition,
+            count,
+            launch_type,
+            group,
+            started_by,
+        } = action
+        else {
+            return None;
+        };
+        Some(RunTask {
+            task_definition,
+            count: *count,
+            launch_type: launch_type.unwrap_or(LaunchType::Ec2),
+            group: group.as_deref(),
+            started_by: started_by.as_deref(),
+        })
+    }
+
     /// The command line, as the log shows an action.
     pub fn cli(&self, cluster: &str) -> String {
         let mut line = format!(

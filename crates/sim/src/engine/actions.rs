@@ -552,19 +552,9 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                 announce(ctx, e.cli_error("CreateDeployment"), Vec::new());
             }
         }
-        Action::RunTask {
-            task_definition,
-            count,
-            launch_type,
-            group,
-            started_by,
-        } => {
-            let run = crate::ecs::standalone::RunTask {
-                task_definition,
-                count: *count,
-                launch_type: launch_type.unwrap_or(crate::scenario::spec::LaunchType::Ec2),
-                group: group.as_deref(),
-                started_by: started_by.as_deref(),
+        Action::RunTask { .. } => {
+            let Some(run) = crate::ecs::standalone::RunTask::of(action) else {
+                return;
             };
             let cli = run.cli(&cluster);
             announce(ctx, cli, Vec::new());

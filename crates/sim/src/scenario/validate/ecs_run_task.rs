@@ -4,19 +4,10 @@
 
 use super::Problems;
 use super::ecs_index::EcsIndex;
-use crate::ecs::standalone::MAX_COUNT;
+use crate::ecs::standalone::{MAX_COUNT, RunTask};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
 use crate::scenario::spec::{LaunchType, NetworkMode};
-
-/// The fields of a `RunTask` action.
-pub(super) struct RunTaskRef<'a> {
-    pub task_definition: &'a str,
-    pub count: u32,
-    pub launch_type: Option<LaunchType>,
-    pub group: Option<&'a str>,
-    pub started_by: Option<&'a str>,
-}
 
 /// `startedBy`: "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-), forward
 /// slash (/), and underscores (_) are allowed" (Amazon ECS API Reference, `RunTask`).
@@ -24,12 +15,11 @@ const STARTED_BY_MAX: usize = 128;
 /// `group`: Orca's cap (the API names no length); a task group is a short label.
 const GROUP_MAX: usize = 255;
 
-pub(super) fn run_task(out: &mut Problems, ix: &EcsIndex, a: RunTaskRef, ap: &Path) {
+pub(super) fn run_task(out: &mut Problems, ix: &EcsIndex, a: RunTask, ap: &Path) {
     let tp = ap.field("task_definition");
     match ix.find_td(a.task_definition) {
         Ok((_, td)) => {
-            if a.launch_type == Some(LaunchType::Fargate) && td.network_mode != NetworkMode::Awsvpc
-            {
+            if a.launch_type == LaunchType::Fargate && td.network_mode != NetworkMode::Awsvpc {
                 out.push((
                     ap.field("launch_type"),
                     format!(

@@ -363,24 +363,11 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                 "",
             );
         }
-        Action::RunTask {
-            task_definition,
-            count,
-            launch_type,
-            group,
-            started_by,
-        } => super::ecs_run_task::run_task(
-            out,
-            ix,
-            super::ecs_run_task::RunTaskRef {
-                task_definition,
-                count: *count,
-                launch_type: *launch_type,
-                group: group.as_deref(),
-                started_by: started_by.as_deref(),
-            },
-            ap,
-        ),
+        Action::RunTask { .. } => {
+            if let Some(run) = crate::ecs::standalone::RunTask::of(a) {
+                super::ecs_run_task::run_task(out, ix, run, ap);
+            }
+        }
         Action::StopTask { service, count } => {
             ix.service_ref(out, service, ap.field("service"));
             check_limit(
