@@ -204,6 +204,7 @@ fn print_command(out: &mut Out, o: &CommandOutput, json: bool) -> Result<(), Clo
             "output": o.output,
             "failed": o.failed,
             "acted": o.acted,
+            "watched": o.watched,
         });
         return out.line(&v.to_string());
     }

@@ -68,6 +68,8 @@ pub enum Actions {
     ToggleConsole,
     /// Take the learner's last action back (Ctrl+Z).
     Undo,
+    /// Stop the console command still printing (Ctrl+C), as at a terminal.
+    Interrupt,
     /// Save the session (the scenario with the learner's actions) as a scenario file (Ctrl+S).
     SaveSession,
     /// Open the actions menu of the selected object (A).
@@ -100,6 +102,7 @@ fn keyboard_actions(
             KeyCode::Minus | KeyCode::NumpadSubtract if ctrl => Actions::TextSmaller,
             KeyCode::Digit0 if ctrl => Actions::TextReset,
             KeyCode::KeyZ if ctrl => Actions::Undo,
+            KeyCode::KeyC if ctrl => Actions::Interrupt,
             KeyCode::KeyS if ctrl => Actions::SaveSession,
             KeyCode::KeyC | KeyCode::Backquote => Actions::ToggleConsole,
             KeyCode::KeyA => Actions::ActionsMenu,
@@ -145,7 +148,7 @@ fn apply_actions(
         match a {
             // The console panel and the actions menu act on these (`panels::console`,
             // `panels::actions_menu`): undo names the command it undid from the transcript.
-            Actions::ToggleConsole | Actions::Undo | Actions::ActionsMenu => {}
+            Actions::ToggleConsole | Actions::Undo | Actions::Interrupt | Actions::ActionsMenu => {}
             Actions::SaveSession => {
                 ui.notice = Some(match crate::app::session::save(&player) {
                     Ok(path) => format!("session saved as {path}"),

@@ -2,10 +2,14 @@
 //! at a terminal. Reading commands print what the real tool prints for this moment; acting
 //! commands change the run from this moment on (Ctrl+Z undoes the last). Tab completes, ↑/↓
 //! walk the history; the transcript can be selected and copied. The canvas's actions menu runs
-//! its commands here too, so every action shows its CLI form.
+//! its commands here too, so every action shows its CLI form. A command that keeps printing
+//! (`kubectl get -w`, `kubectl rollout status`, `aws logs tail --follow`, `aws ecs wait`) goes on
+//! as the run plays, until it ends, Ctrl+C stops it, another command is run or the run moves
+//! back.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiPrimaryContextPass, egui};
+use orca_sim::console::watch::{Ended, Watch};
 use orca_sim::console::{self, Context, Outcome};
 
 use super::palette::ink;
@@ -23,7 +27,35 @@ pub(super) fn plugin(app: &mut App) {
                 .in_set(PanelSystems::Console)
                 .run_if(|c: Res<ConsoleState>| c.open),
         )
-        .add_systems(Update, console_actions.in_set(AppSystems::ApplyActions));
+        .add_systems(Update, console_actions.in_set(AppSystems::ApplyActions))
+        .add_systems(Update, poll_watch.after(AppSystems::ApplyActions));
+}
+
+/// A command still printing: ask it what is new now that the run has moved (open console or
+/// not: a terminal keeps printing behind other windows).
+fn poll_watch(mut console: ResMut<ConsoleState>, player: Res<Player>) {
+    if console.watching.is_none() {
+        return;
+    }
+    let playback = &player.playback;
+    let cx = Context::at(playback, &read_file);
+    let Some((entry, watch)) = console.watching.as_mut() else {
+        return;
+    };
+    let entry = *entry;
+    let polled = watch.poll(&cx);
+    if let Some(ended) = polled.ended {
+        console.watching = None;
+        if let Some(e) = console.transcript.get_mut(entry) {
+            e.failed |= ended == Ended::Failed;
+        }
+    }
+    if !polled.output.is_empty()
+        && let Some(e) = console.transcript.get_mut(entry)
+    {
+        e.output.push_str(&polled.output);
+        console.scroll_to_end = true;
+    }
 }
 
 /// The keyboard's console actions: open or close it, and undo the last command that acted.
@@ -36,6 +68,7 @@ fn console_actions(
     for a in actions.read() {
         match a {
             Actions::ToggleConsole => console.toggle(),
+            Actions::Interrupt => console.interrupt(),
             Actions::Undo => {
                 ui.notice = Some(match console.undo(&mut player) {
                     Some(command) => format!("undid: {command}"),
@@ -71,12 +104,29 @@ pub struct ConsoleState {
     acted: Vec<String>,
     /// Scroll to the newest entry.
     scroll_to_end: bool,
+    /// The command still printing: its entry in `transcript`, and its watch.
+    watching: Option<(usize, Watch)>,
 }
 
 impl ConsoleState {
     pub fn toggle(&mut self) {
         self.open = !self.open;
         self.focus_requested = self.open;
+    }
+
+    /// Whether a command is still printing.
+    pub fn is_watching(&self) -> bool {
+        self.watching.is_some()
+    }
+
+    /// Stop the command still printing, as Ctrl+C does at a terminal.
+    pub fn interrupt(&mut self) {
+        if let Some((entry, _)) = self.watching.take()
+            && let Some(e) = self.transcript.get_mut(entry)
+        {
+            e.output.push_str("^C\n");
+            self.scroll_to_end = true;
+        }
     }
 
     /// Run a command line (typed, or chosen from the canvas's actions menu) and keep it in the
@@ -91,8 +141,10 @@ impl ConsoleState {
             self.history.push(line);
             return;
         }
+        // A new command stops the one still printing.
+        self.interrupt();
         let at = player.now().to_string();
-        let (output, failed) = execute(player, &line, &mut self.acted);
+        let (output, failed, watch) = execute(player, &line, &mut self.acted);
         if self.history.last() != Some(&line) {
             self.history.push(line.clone());
         }
@@ -106,6 +158,9 @@ impl ConsoleState {
         // A long session keeps the newest 500 commands.
         if self.transcript.len() > 500 {
             self.transcript.remove(0);
+        }
+        if let Some(w) = watch {
+            self.watching = Some((self.transcript.len() - 1, w));
         }
         self.scroll_to_end = true;
     }
@@ -137,28 +192,27 @@ fn read_file(path: &str) -> Result<String, String> {
     crate::scenario_file::read_text(std::path::Path::new(path))
 }
 
-/// Carry out one command: its output and whether it failed.
-fn execute(player: &mut Player, line: &str, acted: &mut Vec<String>) -> (String, bool) {
+/// Carry out one command: its output, whether it failed, and what keeps printing.
+fn execute(
+    player: &mut Player,
+    line: &str,
+    acted: &mut Vec<String>,
+) -> (String, bool, Option<Watch>) {
     let outcome = {
         let playback = &player.playback;
-        let cx = Context {
-            world: playback.world(),
-            scenario: playback.scenario(),
-            now: playback.now(),
-            log: playback.log(),
-            files: &read_file,
-        };
+        let cx = Context::at(playback, &read_file);
         console::execute(line, &cx)
     };
     match outcome {
-        Outcome::Print(s) => (s, false),
-        Outcome::Fail(s) => (s, true),
+        Outcome::Print(s) => (s, false, None),
+        Outcome::Fail(s) => (s, true, None),
+        Outcome::Watch { first, watch } => (first, false, Some(*watch)),
         Outcome::Act { actions, after } => {
             player.intervene(actions);
             acted.push(line.to_string());
             let playback = &player.playback;
             let reply = console::reply(&after, playback.world(), playback.log(), playback.now());
-            (reply, false)
+            (reply, false, None)
         }
     }
 }
@@ -182,6 +236,9 @@ fn show_console(
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui.button("Close (Esc)").clicked() {
                         close = true;
+                    }
+                    if console.is_watching() && ui.button("Stop (Ctrl+C)").clicked() {
+                        console.interrupt();
                     }
                     let n = player.intervention_count();
                     if n > 0 && ui.button(format!("Undo last ({n})")).clicked() {
@@ -235,6 +292,23 @@ fn show_console(
             ui.horizontal(|ui| {
                 ui.label(egui::RichText::new("$").monospace().strong());
                 let mut input = std::mem::take(&mut console.input);
+                // Ctrl+C stops the command still printing, and types nothing.
+                let ctrl_c = ui.input_mut(|i| {
+                    let pressed = i.modifiers.ctrl
+                        && i.events.iter().any(|e| {
+                            matches!(e, egui::Event::Key { key: egui::Key::C, pressed: true, .. })
+                                || matches!(e, egui::Event::Copy)
+                        });
+                    if pressed {
+                        i.events.retain(|e| {
+                            !matches!(e, egui::Event::Text(t) if t.eq_ignore_ascii_case("c"))
+                        });
+                    }
+                    pressed
+                });
+                if ctrl_c && console.is_watching() {
+                    console.interrupt();
+                }
                 let field = ui.add(
                     egui::TextEdit::singleline(&mut input)
                         .font(egui::TextStyle::Monospace)
@@ -283,13 +357,7 @@ fn show_console(
 /// Tab: complete the last word (or list the choices when several fit).
 fn complete(player: &Player, input: &str, console: &mut ConsoleState) -> String {
     let playback = &player.playback;
-    let cx = Context {
-        world: playback.world(),
-        scenario: playback.scenario(),
-        now: playback.now(),
-        log: playback.log(),
-        files: &read_file,
-    };
+    let cx = Context::at(playback, &read_file);
     let c = console::complete::complete(input, &cx);
     match c.candidates.len() {
         0 => input.to_string(),

@@ -18,6 +18,7 @@ pub mod kubectl;
 pub mod orca;
 pub mod script;
 pub mod suggest;
+pub mod watch;
 pub mod words;
 
 use crate::event::Event;
@@ -36,6 +37,22 @@ pub struct Context<'a> {
     pub files: &'a dyn Fn(&str) -> Result<String, String>,
 }
 
+impl<'a> Context<'a> {
+    /// What a command sees at the playback's moment.
+    pub fn at(
+        playback: &'a crate::engine::Playback,
+        files: &'a dyn Fn(&str) -> Result<String, String>,
+    ) -> Context<'a> {
+        Context {
+            world: playback.world(),
+            scenario: playback.scenario(),
+            now: playback.now(),
+            log: playback.log(),
+            files,
+        }
+    }
+}
+
 /// What a command did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -46,6 +63,13 @@ pub enum Outcome {
     Print(String),
     /// The tool refuses: its error output (it exits non-zero).
     Fail(String),
+    /// The command goes on printing while the run plays (`kubectl get -w`, `rollout status`,
+    /// `aws logs tail --follow`, `aws ecs wait`): `first` now, then what [`watch::Watch::poll`]
+    /// gives, until it ends or is stopped.
+    Watch {
+        first: String,
+        watch: Box<watch::Watch>,
+    },
 }
 
 /// What an acting command prints once its action has taken effect.
@@ -107,6 +131,8 @@ const HELP: &str = "The console carries out, against the run at this moment:
                                               PodDisruptionBudget)
   orca zone-outage|zone-recover|fail-health-checks|crash|heal|set-load   (orca help)
 Acting commands change the run from this moment on; Ctrl+Z undoes the last one.
+get -w, rollout status, logs -f, aws logs tail --follow and aws ecs wait keep printing while
+the run plays, until Ctrl+C or the next command.
 ";
 
 /// Carry out one command line.
@@ -115,6 +141,17 @@ pub fn execute(line: &str, cx: &Context) -> Outcome {
         Ok(w) => w,
         Err(e) => return Outcome::Fail(format!("orca: {e}")),
     };
+    match execute_words(&words, cx) {
+        Outcome::Watch { first, watch } => Outcome::Watch {
+            first,
+            watch: watch.started(&words, cx.now),
+        },
+        other => other,
+    }
+}
+
+/// Carry out a command line already split into words.
+fn execute_words(words: &[String], cx: &Context) -> Outcome {
     let Some(tool) = words.first() else {
         return Outcome::Print(String::new());
     };

@@ -3,6 +3,11 @@
 //! (an acting command becomes an intervention of the [`Playback`], a reading command prints
 //! what the tool prints at that moment).
 //!
+//! A command that keeps printing (`kubectl get -w`, `rollout status`, `aws logs tail --follow`,
+//! `aws ecs wait`; [`super::watch`]) goes on doing so as the run plays, until it ends by itself,
+//! the file's next command stops it (as Ctrl+C would before typing that command) or the run
+//! ends.
+//!
 //! Commands run moment by moment, oldest first; commands of one moment run in file order. Once
 //! the commands of a moment have run, every event up to and including that moment is final
 //! (later commands only change what follows them), which is what lets the CLI stream the log.
@@ -10,6 +15,7 @@
 use std::sync::Arc;
 
 use super::commands::{CommandFileError, TimedCommand};
+use super::watch::{Ended, Watch};
 use super::{Context, Outcome};
 use crate::engine::Playback;
 use crate::scenario::spec::Scenario;
@@ -30,6 +36,8 @@ pub struct CommandOutput {
     pub failed: bool,
     /// The command changed the run.
     pub acted: bool,
+    /// What a command that keeps printing printed later, at `at` (not the command itself).
+    pub watched: bool,
 }
 
 /// The command file's commands that lie past the end of the run, as errors to report before
@@ -54,16 +62,22 @@ pub struct Script {
     playback: Playback,
     commands: Vec<TimedCommand>,
     next: usize,
+    /// The command still printing, if any.
+    watch: Option<(TimedCommand, Watch)>,
+    end: SimTime,
 }
 
 impl Script {
     /// Run the scenario (as [`Playback::new`] does) and get ready to carry out `commands`
     /// (in time order, as [`super::commands::parse`] gives them).
     pub fn new(scenario: Arc<Scenario>, commands: Vec<TimedCommand>) -> Script {
+        let end = SimTime::from_secs_f64(scenario.duration);
         Script {
             playback: Playback::new(scenario),
             commands,
             next: 0,
+            watch: None,
+            end,
         }
     }
 
@@ -83,7 +97,42 @@ impl Script {
         &mut self,
         files: &dyn Fn(&str) -> Result<String, String>,
     ) -> Option<(SimTime, Vec<CommandOutput>)> {
-        let at = self.commands.get(self.next)?.at;
+        let next_command = self.commands.get(self.next).map(|c| c.at);
+        while let Some((origin, watch)) = &mut self.watch {
+            let due = watch.next_poll();
+            let in_time = match next_command {
+                Some(at) => due < at,
+                None => due <= self.end,
+            };
+            if !in_time {
+                // The next command stops it (or the run ends).
+                self.watch = None;
+                break;
+            }
+            self.playback.seek(due);
+            let polled = {
+                let p = &self.playback;
+                let cx = Context::at(p, files);
+                watch.poll(&cx)
+            };
+            let out = CommandOutput {
+                at: due,
+                line: origin.line,
+                column: origin.column,
+                command: origin.command.clone(),
+                output: polled.output,
+                failed: polled.ended == Some(Ended::Failed),
+                acted: false,
+                watched: true,
+            };
+            if polled.ended.is_some() {
+                self.watch = None;
+            }
+            if !out.output.is_empty() {
+                return Some((due, vec![out]));
+            }
+        }
+        let at = next_command?;
         self.playback.seek(at);
         let mut outputs = Vec::new();
         while let Some(c) = self.commands.get(self.next).filter(|c| c.at == at) {
@@ -99,20 +148,20 @@ impl Script {
         c: &TimedCommand,
         files: &dyn Fn(&str) -> Result<String, String>,
     ) -> CommandOutput {
+        // A command stops the one still printing, as Ctrl+C before typing it would.
+        self.watch = None;
         let outcome = {
             let p = &self.playback;
-            let cx = Context {
-                world: p.world(),
-                scenario: p.scenario(),
-                now: p.now(),
-                log: p.log(),
-                files,
-            };
+            let cx = Context::at(p, files);
             super::execute(&c.command, &cx)
         };
         let (output, failed, acted) = match outcome {
             Outcome::Print(s) => (s, false, false),
             Outcome::Fail(s) => (s, true, false),
+            Outcome::Watch { first, watch } => {
+                self.watch = Some((c.clone(), *watch));
+                (first, false, false)
+            }
             Outcome::Act { actions, after } => {
                 for a in actions {
                     self.playback.intervene(a);
@@ -133,12 +182,15 @@ impl Script {
             output,
             failed,
             acted,
+            watched: false,
         }
     }
 }
 
 /// The transcript line a command's output is printed under in the log:
-/// `[01:30] console                  $ kubectl get pods`.
+/// `[01:30] console                  $ kubectl get pods`; what a command still running printed
+/// later: `[01:31] console                  … kubectl get pods -w`.
 pub fn log_line(c: &CommandOutput) -> String {
-    format!("[{}] {:<24} $ {}", c.at, "console", c.command)
+    let mark = if c.watched { '…' } else { '$' };
+    format!("[{}] {:<24} {mark} {}", c.at, "console", c.command)
 }

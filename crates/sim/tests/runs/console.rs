@@ -5,7 +5,7 @@ use crate::common;
 
 use std::sync::Arc;
 
-use crate::say::{act, failed, no_files, printed};
+use crate::say::{act, failed, no_files, poll, printed, watched};
 use orca_sim::console::{After, Context};
 use orca_sim::scenario::spec::{Action, Scenario};
 use orca_sim::{Playback, SimTime};
@@ -437,7 +437,8 @@ fn kubectl_describe_shows_fields_conditions_and_events() {
     let node_out = printed(&p, &format!("kubectl describe node {node}"));
     assert!(node_out.contains("Non-terminated Pods:"), "{node_out}");
     assert!(node_out.contains("Allocated resources:"), "{node_out}");
-    let status = printed(&p, "kubectl rollout status deployment/web");
+    // kubectl waits for the rollout: the status so far, then it keeps printing.
+    let (status, _) = watched(&p, "kubectl rollout status deployment/web");
     assert!(
         status.starts_with("Waiting for deployment \"web\" rollout to finish: "),
         "{status}"
@@ -1350,15 +1351,14 @@ fn kubectl_logs_of_a_workload_or_a_selector_and_field_selectors() {
     assert!(
         failed(&p, "kubectl logs node/ip-10-0-0-4.ec2.internal").contains("cannot get the logs")
     );
-    // -w cannot stream in the console: the list, and a note saying so.
-    let watched = printed(&p, "kubectl get pods -w");
+    // -w prints the list, then keeps printing what changes (runs/watch.rs).
+    let (first, _) = watched(&p, "kubectl get pods -w");
+    assert_eq!(first, printed(&p, "kubectl get pods"));
+    // With an output format, the list at this moment and a note.
+    let json = printed(&p, "kubectl get pods -w -o name");
     assert!(
-        watched.starts_with(&printed(&p, "kubectl get pods")),
-        "{watched}"
-    );
-    assert!(
-        watched.ends_with("ask again to see it change.)\n"),
-        "{watched}"
+        json.ends_with("without -o it keeps printing each change.)\n"),
+        "{json}"
     );
     // Field selectors: the phase, the node, and what is not a field label.
     let crashing = printed(
@@ -1470,20 +1470,45 @@ fn aws_ecs_wait_answers_with_the_clis_waiters_at_this_moment() {
         ),
         ""
     );
-    // Mid-rollout: two deployments, so not stable yet; the console says it cannot poll.
+    // Mid-rollout: two deployments, so not stable yet; the waiter asks again every 15 s and
+    // returns, printing nothing, at the first ask after the service is steady.
     p.seek(SimTime::from_secs(75));
-    let out = printed(
+    let (first, mut waiter) = watched(
         &p,
         "aws ecs wait services-stable --cluster demo --services web",
     );
+    assert_eq!(first, "");
+    let steady = p
+        .full_log()
+        .iter()
+        .filter(|e| {
+            matches!(e.kind, orca_sim::EventKind::SteadyState { .. })
+                && e.at > SimTime::from_secs(75)
+        })
+        .map(|e| e.at)
+        .next()
+        .expect("the rollout ends in a steady state");
+    let ended_at = loop {
+        let asked = waiter.next_poll();
+        assert_eq!(
+            (asked.0 - 75_000) % 15_000,
+            0,
+            "asks fall on the delay: {asked}"
+        );
+        p.seek(asked);
+        let polled = poll(&p, &mut waiter);
+        if let Some(ended) = polled.ended {
+            assert_eq!(ended, orca_sim::console::watch::Ended::Done);
+            assert_eq!(polled.output, "");
+            break asked;
+        }
+        assert!(asked < steady, "not done at {asked}, steady at {steady}");
+    };
     assert!(
-        out.starts_with("(Waiter ServicesStable: not reached"),
-        "{out}"
+        ended_at >= steady && ended_at.0 - steady.0 < 15_000,
+        "{ended_at} vs {steady}"
     );
-    assert!(
-        out.contains("every 15 s, up to 40 times (10 minutes)"),
-        "{out}"
-    );
+    p.seek(SimTime::from_secs(75));
     // A missing service is a terminal failure, in the CLI's words.
     assert_eq!(
         failed(

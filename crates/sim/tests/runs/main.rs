@@ -28,3 +28,4 @@ mod standalone;
 mod statefulset;
 mod storage;
 mod wake;
+mod watch;

@@ -10,13 +10,7 @@ pub fn no_files(path: &str) -> Result<String, String> {
 }
 
 pub fn run(p: &Playback, line: &str) -> Outcome {
-    let cx = Context {
-        world: p.world(),
-        scenario: p.scenario(),
-        now: p.now(),
-        log: p.log(),
-        files: &no_files,
-    };
+    let cx = Context::at(p, &no_files);
     console::execute(line, &cx)
 }
 
@@ -25,6 +19,20 @@ pub fn printed(p: &Playback, line: &str) -> String {
         Outcome::Print(s) => s,
         other => panic!("`{line}` did not print: {other:?}"),
     }
+}
+
+/// A command that keeps printing: what it printed at once, and its watch.
+pub fn watched(p: &Playback, line: &str) -> (String, console::watch::Watch) {
+    match run(p, line) {
+        Outcome::Watch { first, watch } => (first, *watch),
+        other => panic!("`{line}` did not keep printing: {other:?}"),
+    }
+}
+
+/// Poll `watch` against `p` at its moment.
+pub fn poll(p: &Playback, watch: &mut console::watch::Watch) -> console::watch::Polled {
+    let cx = Context::at(p, &no_files);
+    watch.poll(&cx)
 }
 
 pub fn failed(p: &Playback, line: &str) -> String {

@@ -333,7 +333,11 @@ fn tail(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]) -> Outcome {
         }
     }
     if args.flag("--follow") {
-        out.push_str("(--follow: Orca's console prints the events up to this moment; run the command again for newer ones.)\n");
+        // New lines print as the run plays, until Ctrl+C (`console::watch`).
+        return Outcome::Watch {
+            watch: crate::console::watch::Watch::lines(&out),
+            first: out,
+        };
     }
     Outcome::Print(out)
 }

@@ -181,6 +181,8 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             },
         },
         failed @ Outcome::Fail(_) => failed,
+        // What keeps printing (log lines, a waiter's silence) is not JSON to shape.
+        watch @ Outcome::Watch { .. } => watch,
     }
 }
 

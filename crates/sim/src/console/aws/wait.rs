@@ -1,8 +1,9 @@
 //! `aws ecs wait services-stable | tasks-running | tasks-stopped`. The CLI's waiters poll an
 //! operation and test its response with JMESPath acceptors (botocore's ECS `waiters-2.json`;
 //! AWS CLI Command Reference, `aws ecs wait`): success prints nothing, a failure acceptor ends
-//! the wait with `Waiter … failed: Waiter encountered a terminal failure state`. The console
-//! answers at one moment, so a waiter that would keep polling says so instead of blocking.
+//! the wait with `Waiter … failed: Waiter encountered a terminal failure state`. A waiter not met
+//! at once keeps asking as the run plays (`console::watch`), and after its last attempt fails
+//! with `Max attempts exceeded`.
 
 use serde_json::Value;
 
@@ -143,11 +144,9 @@ pub fn run(cx: &EcsContext, words: &[String]) -> Outcome {
             a.expected.as_str().unwrap_or_default()
         ));
     }
-    Outcome::Print(format!(
-        "(Waiter {}: not reached at this moment. The CLI would ask again every {} s, up to {} times ({} minutes), and then fail with \"Max attempts exceeded\"; the console answers at one moment: play the run and ask again.)\n",
-        w.name,
-        w.delay,
-        w.attempts,
-        w.delay * w.attempts / 60
-    ))
+    // Not met yet: the CLI asks again every `delay` seconds (`console::watch`).
+    Outcome::Watch {
+        first: String::new(),
+        watch: crate::console::watch::Watch::waiter(w.name, w.delay, w.attempts),
+    }
 }

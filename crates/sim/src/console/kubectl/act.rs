@@ -152,9 +152,16 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
             }
             match verb {
                 RolloutVerb::Status => {
+                    // kubectl waits for the rollout (`--watch` defaults to true): "Waiting
+                    // for …" again at each change, until it succeeds or fails.
                     let status = read::rollout_status(k.eks, d, k.now);
                     if status.starts_with("error:") {
                         Outcome::Fail(format!("{status}\n"))
+                    } else if status.starts_with("Waiting") {
+                        Outcome::Watch {
+                            watch: crate::console::watch::Watch::status(&status),
+                            first: format!("{status}\n"),
+                        }
                     } else {
                         Outcome::Print(format!("{status}\n"))
                     }

@@ -116,30 +116,52 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             tail,
             selector,
             prefix,
-        } => top_logs::logs_of(
-            &k,
-            &pod,
-            selector.as_deref(),
-            top_logs::LogOptions {
-                container: container.as_deref(),
-                previous,
-                tail,
-                prefix,
-            },
-        ),
+            follow,
+        } => {
+            let out = top_logs::logs_of(
+                &k,
+                &pod,
+                selector.as_deref(),
+                top_logs::LogOptions {
+                    container: container.as_deref(),
+                    previous,
+                    tail,
+                    prefix,
+                },
+            );
+            match out {
+                // `-f` keeps printing the lines the container writes next.
+                Outcome::Print(s) if follow => Outcome::Watch {
+                    watch: crate::console::watch::Watch::container_lines(&s),
+                    first: s,
+                },
+                other => other,
+            }
+        }
         other => act::act_on(&k, other),
     }
 }
 
-/// `kubectl get -w` prints the list, then each change as it happens; the console answers at
-/// one moment, so it prints the list and says how to see it change.
+/// `kubectl get -w` prints the list, then the row of each object as it changes, until stopped
+/// (`console::watch`). Other output formats print the list at this moment and say so.
 fn watching(watch: bool, out: Outcome) -> Outcome {
     match out {
+        Outcome::Print(s) if watch && is_table(&s) => Outcome::Watch {
+            watch: crate::console::watch::Watch::rows(&s),
+            first: s,
+        },
         Outcome::Print(s) if watch => Outcome::Print(
-            s + "(-w: the console prints the list at this moment; play the run and ask again to see it change.)\n",
+            s + "(-w: with this output format the console prints the list at this moment; without -o it keeps printing each change.)\n",
         ),
         other => other,
     }
+}
+
+/// A kubectl table: its first line is a header of capitalised column names.
+fn is_table(s: &str) -> bool {
+    s.lines()
+        .next()
+        .is_some_and(|h| h.starts_with("NAME") && h.chars().all(|c| !c.is_lowercase()))
 }
 
 /// What a kubectl command reads: the EKS cluster, the log, the moment, and the namespaces the

@@ -115,6 +115,8 @@ pub enum Command {
         selector: Option<String>,
         /// `--prefix`: each line begins with `[pod/NAME/CONTAINER]`.
         prefix: bool,
+        /// `-f`: keep printing new lines (`console::watch`).
+        follow: bool,
     },
     Apply {
         file: String,
@@ -246,6 +248,7 @@ const SHORT: &[(char, &str)] = &[
     ('n', "namespace"),
     ('A', "all-namespaces"),
     ('f', "filename"),
+    ('f', "follow"),
     ('c', "container"),
     ('p', "previous"),
     ('w', "watch"),
@@ -817,6 +820,7 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                 tail,
                 selector,
                 prefix: p.has("prefix"),
+                follow: p.has("follow"),
             })
         }
         "apply" => {

@@ -153,7 +153,7 @@ pub fn logs_of(k: &Kube, target: &str, selector: Option<&str>, o: LogOptions) ->
             let tail = o.tail.or(Some(10));
             match logs(k, &name, o.container, o.previous, tail) {
                 Outcome::Print(s) | Outcome::Fail(s) => out.push_str(&prefixed(k, p, &s, o)),
-                Outcome::Act { .. } => {}
+                Outcome::Act { .. } | Outcome::Watch { .. } => {}
             }
         }
         return Outcome::Print(out);

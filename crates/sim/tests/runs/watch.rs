@@ -1,0 +1,184 @@
+//! Commands that keep printing while the run plays (`console::watch`), through a command file
+//! as `orca run --commands` carries them out: `kubectl get -w` prints the rows that change,
+//! `kubectl rollout status` waits for the rollout, `aws logs tail --follow` and `kubectl logs
+//! -f` print new lines, `aws ecs wait` fails after its last attempt; the next command stops a
+//! watch, and a run that moves back stops it too.
+
+use crate::common;
+
+use orca_sim::SimTime;
+use orca_sim::console::commands;
+use orca_sim::console::script::{CommandOutput, Script};
+use orca_sim::console::watch::Ended;
+
+use crate::say::{no_files, poll, watched};
+
+/// Every output of a command file against a built-in scenario, in order.
+fn outputs(scenario: &str, file: &str) -> Vec<CommandOutput> {
+    let cmds = commands::parse(file).expect("valid command file");
+    let mut script = Script::new(common::built_in_named(scenario), cmds);
+    let mut out = Vec::new();
+    while let Some((_, outputs)) = script.next_moment(&no_files) {
+        out.extend(outputs);
+    }
+    out
+}
+
+#[test]
+fn get_w_prints_each_pod_again_when_it_changes_and_stops_at_the_next_command() {
+    let out = outputs(
+        "eks-rolling-update",
+        "0:15 kubectl get pods -w\n1:30 kubectl get deploy web\n",
+    );
+    let first = &out[0];
+    assert!(
+        !first.watched && first.output.starts_with("NAME "),
+        "{first:?}"
+    );
+    let later: Vec<&CommandOutput> = out.iter().filter(|o| o.watched).collect();
+    assert!(
+        later.len() > 5,
+        "the rollout changes pods many times: {later:?}"
+    );
+    for o in &later {
+        assert_eq!(o.command, "kubectl get pods -w");
+        assert!(o.at > SimTime::from_secs(15) && o.at < SimTime::from_secs(90));
+        // Rows only: no header again, and every row is a pod.
+        for row in o.output.lines() {
+            assert!(row.starts_with("web-"), "{row}");
+        }
+    }
+    // The update at 0:30 creates pods: their rows print at once, ContainerCreating.
+    let created = later
+        .iter()
+        .find(|o| o.output.contains("ContainerCreating"))
+        .expect("new pods print");
+    assert_eq!(created.at, SimTime::from_secs(30));
+    // A pod whose only change is its age never prints again: each printed row differs from
+    // the row printed before it for the same pod, beyond its AGE.
+    let mut last: std::collections::HashMap<String, String> = Default::default();
+    for o in &later {
+        for row in o.output.lines() {
+            let cells: Vec<&str> = row.split_whitespace().collect();
+            let steady = cells[..cells.len() - 1].join(" ");
+            let before = last.insert(cells[0].to_string(), steady.clone());
+            assert_ne!(
+                before.as_deref(),
+                Some(steady.as_str()),
+                "{row} printed twice"
+            );
+        }
+    }
+    // The next command stopped it: nothing printed after 1:30.
+    let last_cmd = out.last().expect("outputs");
+    assert_eq!(last_cmd.command, "kubectl get deploy web");
+    assert!(later.iter().all(|o| o.at < SimTime::from_secs(90)));
+}
+
+#[test]
+fn rollout_status_waits_until_the_rollout_is_done() {
+    let out = outputs(
+        "eks-rolling-update",
+        "0:31 kubectl rollout status deploy/web\n",
+    );
+    let lines: Vec<&str> = out.iter().map(|o| o.output.trim_end()).collect();
+    assert!(lines[0].starts_with("Waiting for deployment \"web\" rollout to finish:"));
+    assert_eq!(
+        *lines.last().expect("lines"),
+        "deployment \"web\" successfully rolled out"
+    );
+    // Each status line differs from the one before (it prints on change only).
+    for w in lines.windows(2) {
+        assert_ne!(w[0], w[1]);
+    }
+    // It ends at the first second the one-shot status says so.
+    let done = out.last().expect("lines").at;
+    let mut p = orca_sim::Playback::new(common::built_in_named("eks-rolling-update"));
+    p.seek(SimTime(done.0 - 1000));
+    let (before, _) = watched(&p, "kubectl rollout status deploy/web");
+    assert!(before.starts_with("Waiting"), "{before}");
+}
+
+#[test]
+fn logs_follow_prints_only_new_lines() {
+    let out = outputs(
+        "ecs-log-router-sidecar",
+        "0:30 aws logs tail /ecs/web --follow\n2:00 aws ecs list-services --cluster demo\n",
+    );
+    let mut seen = std::collections::HashSet::new();
+    let mut later = 0;
+    for o in out.iter().filter(|o| o.command.starts_with("aws logs")) {
+        for line in o.output.lines() {
+            // Full lines name the stream and the moment: none prints twice.
+            assert!(seen.insert(line.to_string()), "printed twice: {line}");
+        }
+        if o.watched {
+            later += 1;
+            assert!(o.at <= SimTime::from_secs(120));
+        }
+    }
+    assert!(later > 0, "new lines printed while the run played");
+}
+
+#[test]
+fn kubectl_logs_f_follows_the_container() {
+    let out = outputs("eks-crashloop", "0:25 kubectl logs deploy/web -f\n");
+    let later: Vec<&CommandOutput> = out.iter().filter(|o| o.watched).collect();
+    assert!(!later.is_empty());
+    assert!(
+        later.iter().all(|o| !o.output.contains("Found ")),
+        "which pod it reads is said once"
+    );
+}
+
+#[test]
+fn a_waiter_that_is_never_met_fails_after_its_last_attempt() {
+    // The stuck rollout never becomes stable: 40 attempts 15 s apart, then the CLI's failure.
+    let s = common::built_in_named("ecs-sandbox-stuck-rollout");
+    let cluster = s
+        .world
+        .ecs()
+        .map(|w| w.cluster.name.clone())
+        .expect("an ECS world");
+    let service = s
+        .world
+        .ecs()
+        .map(|w| w.services[0].name.clone())
+        .expect("a service");
+    let at = 120;
+    let file = format!(
+        "{}:{:02} aws ecs wait services-stable --cluster {cluster} --services {service}\n",
+        at / 60,
+        at % 60
+    );
+    let out = outputs("ecs-sandbox-stuck-rollout", &file);
+    let end = out.last().expect("outputs");
+    if s.duration >= (at + 600) as f64 {
+        assert!(end.watched && end.failed, "{end:?}");
+        assert_eq!(
+            end.output,
+            "\nWaiter ServicesStable failed: Max attempts exceeded\n"
+        );
+        assert_eq!(end.at, SimTime::from_secs(at + 39 * 15));
+    } else {
+        // The run ends first: the waiter is still asking when it does.
+        assert!(!end.failed, "{end:?}");
+    }
+}
+
+#[test]
+fn a_watch_stops_when_the_run_moves_back() {
+    let mut p = orca_sim::Playback::new(common::built_in_named("eks-rolling-update"));
+    p.seek(SimTime::from_secs(40));
+    let (_, mut w) = watched(&p, "kubectl get pods -w");
+    p.seek(SimTime::from_secs(50));
+    assert_eq!(poll(&p, &mut w).ended, None);
+    p.seek(SimTime::from_secs(20));
+    let polled = poll(&p, &mut w);
+    assert_eq!(polled.ended, Some(Ended::RunMovedBack));
+    assert!(
+        polled.output.contains("the run went back to 00:20"),
+        "{}",
+        polled.output
+    );
+}
