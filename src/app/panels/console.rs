@@ -54,8 +54,27 @@ fn poll_watch(mut console: ResMut<ConsoleState>, player: Res<Player>) {
         && let Some(e) = console.transcript.get_mut(entry)
     {
         e.output.push_str(&polled.output);
+        keep_tail(&mut e.output);
         console.scroll_to_end = true;
     }
+}
+
+/// A watch's output is kept to its last [`WATCH_KEPT`] bytes, as a terminal keeps a bounded
+/// scrollback: an hour of `kubectl get pods -w` on a large cluster would otherwise grow the
+/// transcript (and the text laid out every frame) without end.
+const WATCH_KEPT: usize = 256 * 1024;
+
+fn keep_tail(output: &mut String) {
+    const DROPPED: &str = "(earlier lines dropped)\n";
+    if output.len() <= WATCH_KEPT {
+        return;
+    }
+    let mut cut = output.len() - WATCH_KEPT / 2;
+    while !output.is_char_boundary(cut) {
+        cut += 1;
+    }
+    let from = output[cut..].find('\n').map_or(cut, |i| cut + i + 1);
+    *output = format!("{DROPPED}{}", &output[from..]);
 }
 
 /// The keyboard's console actions: open or close it, and undo the last command that acted.
@@ -398,4 +417,26 @@ fn walk_history(console: &mut ConsoleState, up: bool, current: &str) -> String {
     };
     console.history_pos = pos;
     pos.map_or_else(String::new, |p| console.history[p].clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_watch_keeps_its_newest_whole_lines() {
+        let mut out: String = (0..40_000).map(|i| format!("line {i}\n")).collect();
+        keep_tail(&mut out);
+        assert!(out.len() <= WATCH_KEPT, "{}", out.len());
+        assert!(
+            out.starts_with("(earlier lines dropped)\nline "),
+            "{}",
+            &out[..40]
+        );
+        assert!(out.ends_with("line 39999\n"));
+        let short = "a\nb\n".to_string();
+        let mut kept = short.clone();
+        keep_tail(&mut kept);
+        assert_eq!(kept, short);
+    }
 }
