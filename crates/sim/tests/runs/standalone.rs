@@ -135,6 +135,10 @@ fn run_task_refuses_what_the_api_refuses() {
             "Invalid launch type EXTERNAL",
         ),
         ("aws ecs run-task --cluster demo", "--task-definition"),
+        (
+            "aws ecs run-task --cluster demo --task-definition migrate --overrides {}",
+            "Orca does not simulate `run-task --overrides`",
+        ),
     ] {
         let out = failed(&p, line);
         assert!(out.contains(wanted), "`{line}`: {out}");

@@ -15,7 +15,32 @@ use crate::scenario::spec::{Action, LaunchType};
 use crate::time::SimTime;
 use crate::world::World;
 
+/// `RunTask` parameters the real CLI takes and Orca does not simulate (AWS CLI Command
+/// Reference, `aws ecs run-task`).
+const NOT_SIMULATED: &[&str] = &[
+    "--overrides",
+    "--capacity-provider-strategy",
+    "--placement-strategy",
+    "--placement-constraints",
+    "--platform-version",
+    "--enable-execute-command",
+    "--enable-ecs-managed-tags",
+    "--propagate-tags",
+    "--tags",
+    "--reference-id",
+    "--volume-configurations",
+    "--client-token",
+];
+
 pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
+    if let Some(flag) = words.iter().find_map(|w| {
+        let name = w.split_once('=').map_or(w.as_str(), |(n, _)| n);
+        NOT_SIMULATED.iter().find(|f| **f == name)
+    }) {
+        return Outcome::Fail(format!(
+            "Orca does not simulate `run-task {flag}`. It runs a task definition as it is, with --count, --launch-type EC2|FARGATE, --group, --started-by and --network-configuration.\n"
+        ));
+    }
     let args = match parse(
         cx,
         words,
