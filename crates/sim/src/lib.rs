@@ -13,6 +13,7 @@ pub mod elb;
 pub mod engine;
 pub mod event;
 pub mod goals;
+pub mod hash;
 pub mod iam;
 pub mod insights;
 pub mod k8s;

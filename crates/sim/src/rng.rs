@@ -151,10 +151,7 @@ mod tests {
 /// order (a class sees the same first order; a retake shows another), while the file keeps the
 /// author's order.
 pub fn choice_order(seed: u64, quiz_id: &str, attempt: u32, n: usize) -> Vec<usize> {
-    // FNV-1a: a hash that does not change between Rust versions, unlike `DefaultHasher`.
-    let id_hash = quiz_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
+    let id_hash = crate::hash::fnv(quiz_id);
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ id_hash);
     rng.set_stream(1000 + u64::from(attempt));
     let mut order: Vec<usize> = (0..n).collect();

@@ -151,10 +151,7 @@ pub fn split_ref(path: &str) -> ImageRef<'_> {
 /// A digest for the `n`-th push to a repository: deterministic, `sha256:` + 64 hex digits.
 /// Orca does not hash a real manifest; the value only has to be stable and distinct [model].
 pub fn digest(repository: &str, n: u64) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in repository.bytes().chain(n.to_le_bytes()) {
-        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-    }
+    let mut h = crate::hash::fnv1a(repository.bytes().chain(n.to_le_bytes()));
     let mut out = String::from("sha256:");
     for _ in 0..4 {
         // splitmix64 steps.

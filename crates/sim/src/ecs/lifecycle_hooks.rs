@@ -269,15 +269,12 @@ pub fn resolve(run: &mut HookRun, proceed: bool, now: SimTime) -> bool {
 /// gives the same id without drawing from the random streams.
 pub fn hook_id(target: HookTarget, deployment: &str, stage: &str, index: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in deployment
-        .bytes()
-        .chain(stage.bytes())
-        .chain((index as u64).to_le_bytes())
-    {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
+    let mut h = crate::hash::fnv1a(
+        deployment
+            .bytes()
+            .chain(stage.bytes())
+            .chain((index as u64).to_le_bytes()),
+    );
     let body: String = (0..43)
         .map(|i| {
             h ^= h >> 29;

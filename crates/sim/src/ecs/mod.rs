@@ -590,9 +590,7 @@ impl RolloutState {
 pub fn deployment_key(id: &str) -> u64 {
     match id.strip_prefix("ecs-svc/").map(str::parse::<u64>) {
         Some(Ok(n)) => n,
-        _ => id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        }),
+        _ => crate::hash::fnv(id),
     }
 }
 

@@ -172,11 +172,7 @@ pub fn role_arn(account_id: &str, name: &str) -> String {
 
 /// A stable 64-bit FNV-1a hash, for identifiers Orca derives from names (not from the seeded
 /// streams, so scenarios without IAM draw exactly what they drew before).
-pub fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
+pub use crate::hash::fnv;
 
 impl Iam {
     /// The model of `spec`, or none when the scenario says nothing about IAM.

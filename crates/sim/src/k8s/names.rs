@@ -36,11 +36,7 @@ pub fn pod_name(replica_set: &str, rng: &mut ChaCha8Rng) -> String {
 /// Five safe characters and an 8-hex-digit uid derived from `seed` (FNV-1a), for the pods
 /// Orca names without drawing from the `names` stream.
 pub fn hashed_suffix_and_uid(seed: &str) -> (String, String) {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in seed.as_bytes() {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
+    let h = crate::hash::fnv(seed);
     let suffix: String = (0..5)
         .map(|i| SAFE_ALPHABET[((h >> (i * 6)) as usize) % SAFE_ALPHABET.len()] as char)
         .collect();

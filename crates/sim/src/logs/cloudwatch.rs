@@ -41,13 +41,12 @@ pub const INGESTION_DELAY: Millis = Millis(200);
 /// has no prefix) [model: derived from the task id and the container's name, FNV-1a].
 pub fn docker_id(task_id: &str, container: &str) -> String {
     let mut out = String::with_capacity(64);
-    let mut seed: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut seed = crate::hash::FNV_OFFSET;
     for round in 0..4u8 {
-        let mut h = seed ^ u64::from(round);
-        for b in task_id.bytes().chain([b'/']).chain(container.bytes()) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        let h = crate::hash::fnv1a_from(
+            seed ^ u64::from(round),
+            task_id.bytes().chain([b'/']).chain(container.bytes()),
+        );
         out.push_str(&format!("{h:016x}"));
         seed = h;
     }

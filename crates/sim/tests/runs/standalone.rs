@@ -205,3 +205,26 @@ fn a_standalone_task_ignores_its_failing_health_check() {
     assert_eq!(t.last_status, TaskStatus::Running, "and nothing stopped it");
     assert_eq!(t.desired_status, DesiredStatus::Running);
 }
+
+#[test]
+fn a_session_with_run_task_saves_as_a_scenario_that_replays_the_same_log() {
+    let s = common::built_in_named(NAME);
+    let mut p = Playback::new(s);
+    p.seek(SimTime::from_secs(20));
+    act(
+        &mut p,
+        "aws ecs run-task --cluster demo --task-definition migrate --count 2 --group batch --started-by me",
+    );
+    p.seek(SimTime::from_secs(200));
+    act(
+        &mut p,
+        "aws ecs run-task --cluster demo --task-definition report:1",
+    );
+    let saved = orca_sim::scenario::to_ron(p.scenario()).expect("serializes");
+    assert!(saved.contains("RunTask("), "{saved}");
+    let again = orca_sim::scenario::parse("saved.ron", &saved).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(&again, p.scenario().as_ref());
+    let mut sim = Simulation::new(std::sync::Arc::new(again));
+    sim.advance_to(sim.end());
+    assert_eq!(sim.log(), p.full_log().as_slice());
+}

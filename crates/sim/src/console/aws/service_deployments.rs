@@ -28,11 +28,7 @@ use crate::scenario::spec::{Action, HookTimeoutAction};
 /// ECS draws it is not published].
 fn arn_id(id: &str) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut h: u64 = 0x9e37_79b9_7f4a_7c15;
-    for b in id.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
+    let mut h = crate::hash::fnv1a_from(0x9e37_79b9_7f4a_7c15, id.bytes());
     (0..22)
         .map(|i| {
             h ^= h >> 31;

@@ -55,10 +55,7 @@ fn at(t: SimTime) -> Value {
 /// A deterministic id for the i-th event of a run, in UUID form (the API gives each service
 /// event one; reading must not draw from the run's random streams).
 fn event_id(i: usize, e: &Event) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in e.message().bytes().chain(i.to_le_bytes()) {
-        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-    }
+    let h = crate::hash::fnv1a(e.message().bytes().chain(i.to_le_bytes()));
     let g = h.rotate_left(29) ^ 0x9e37_79b9_7f4a_7c15;
     let hex = format!("{h:016x}{g:016x}");
     format!(

@@ -758,9 +758,7 @@ fn node(k: &Kube, n: usize) -> String {
 
 /// An EC2 instance id for a node (stable from its name; EKS shows it in the provider ID).
 fn instance_id(name: &str) -> String {
-    let h = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
+    let h = crate::hash::fnv(name);
     format!("i-0{:016x}", h)
 }
 

@@ -56,10 +56,7 @@ fn ts(t: SimTime) -> String {
 /// A uid for an object from its kind and name (the API server draws them at random; reading
 /// must not draw from the run's streams).
 fn uid(kind: &str, name: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in kind.bytes().chain(name.bytes()) {
-        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-    }
+    let h = crate::hash::fnv1a(kind.bytes().chain(name.bytes()));
     let g = h.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15;
     let x = format!("{h:016x}{g:016x}");
     format!(
