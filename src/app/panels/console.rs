@@ -155,13 +155,13 @@ impl ConsoleState {
         if line.is_empty() {
             return;
         }
+        // A new command stops the one still printing (`clear` too: its entry goes).
+        self.interrupt();
         if line == "clear" {
             self.transcript.clear();
             self.history.push(line);
             return;
         }
-        // A new command stops the one still printing.
-        self.interrupt();
         let at = player.now().to_string();
         let (output, failed, watch) = execute(player, &line, &mut self.acted);
         if self.history.last() != Some(&line) {
