@@ -3,12 +3,13 @@
 //! event ids, digests, hook ids, uids) instead of drawing them from the seeded streams, so that
 //! reading never shifts what a run draws.
 
-const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+/// The offset basis, for a hash chained from the start ([`fnv1a_from`]).
+pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const PRIME: u64 = 0x0100_0000_01b3;
 
 /// FNV-1a of `bytes`.
 pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
-    fnv1a_from(OFFSET, bytes)
+    fnv1a_from(FNV_OFFSET, bytes)
 }
 
 /// FNV-1a of `bytes` from the state `h` (a hash chained from an earlier one).
@@ -22,9 +23,6 @@ pub fn fnv1a_from(h: u64, bytes: impl IntoIterator<Item = u8>) -> u64 {
 pub fn fnv(text: &str) -> u64 {
     fnv1a(text.bytes())
 }
-
-/// The offset basis, for a hash chained from the start.
-pub const FNV_OFFSET: u64 = OFFSET;
 
 #[cfg(test)]
 mod tests {
