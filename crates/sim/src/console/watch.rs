@@ -32,8 +32,16 @@ pub struct Watch {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Mode {
-    /// `kubectl get -w`: the rows printed so far, by object, with what may not change unseen.
-    Rows { seen: Vec<(String, String)> },
+    /// `kubectl get -w`: the list's header and the rows seen last, by object.
+    Rows {
+        header: String,
+        seen: Vec<Seen>,
+        /// The header has been printed (not yet when the list was empty or `--watch-only`:
+        /// kubectl prints it with the first row).
+        header_printed: bool,
+        /// `--output-watch-events`: each row starts with ADDED, MODIFIED or DELETED.
+        events: bool,
+    },
     /// `aws logs tail --follow`: how many times each line has been printed (two tasks may
     /// write the same line at the same second).
     Lines {
@@ -78,9 +86,35 @@ const EVERY: Millis = Millis(1000);
 const MAX_REMEMBERED: usize = 50_000;
 
 impl Watch {
-    /// `kubectl get -w` after printing `table`.
-    pub fn rows(table: &str) -> Box<Watch> {
-        Watch::new(Mode::Rows { seen: rows(table) })
+    /// `kubectl get -w` on the list `table` (a kubectl table, or "No resources found…" for an
+    /// empty list): what kubectl prints first, and the watch that goes on from it. With
+    /// `--watch-only` it prints nothing first; with `--output-watch-events` each row starts
+    /// with its event (the first list's rows are ADDED).
+    pub fn rows(table: &str, watch_only: bool, events: bool) -> (String, Box<Watch>) {
+        let listed = table_rows(table);
+        let header = match listed.is_empty() {
+            true => String::new(),
+            false => table.lines().next().unwrap_or("").trim_end().to_string(),
+        };
+        let printed_list = !watch_only && !listed.is_empty();
+        let first = if watch_only {
+            String::new()
+        } else if listed.is_empty() || !events {
+            table.to_string()
+        } else {
+            let mut out = with_event("EVENT", &header);
+            for row in &listed {
+                out += &with_event("ADDED", &row.line);
+            }
+            out
+        };
+        let watch = Watch::new(Mode::Rows {
+            header,
+            seen: listed,
+            header_printed: printed_list,
+            events,
+        });
+        (first, watch)
     }
 
     /// `aws logs tail --follow` after printing `lines`.
@@ -170,13 +204,40 @@ impl Watch {
         let outcome = super::execute_words(&self.words, cx);
         let started = self.started;
         match &mut self.mode {
-            Mode::Rows { seen } => match outcome {
-                Outcome::Watch { first, .. } | Outcome::Print(first) => Polled {
-                    output: changed_rows(seen, &first),
-                    ended: None,
+            Mode::Rows {
+                header,
+                seen,
+                header_printed,
+                events,
+            } => match outcome {
+                Outcome::Watch { watch, .. } => match watch.mode {
+                    Mode::Rows {
+                        header: now_header,
+                        seen: now,
+                        ..
+                    } => {
+                        if !now_header.is_empty() && !now.is_empty() {
+                            *header = now_header;
+                        }
+                        let mut output = changed_rows(seen, now, *events);
+                        if !output.is_empty() && !*header_printed {
+                            *header_printed = true;
+                            let head = if *events {
+                                with_event("EVENT", header)
+                            } else {
+                                format!("{header}\n")
+                            };
+                            output.insert_str(0, &head);
+                        }
+                        Polled {
+                            output,
+                            ended: None,
+                        }
+                    }
+                    _ => Polled::default(),
                 },
                 Outcome::Fail(e) => failed(e),
-                Outcome::Act { .. } => Polled::default(),
+                Outcome::Print(_) | Outcome::Act { .. } => Polled::default(),
             },
             Mode::Lines {
                 printed,
@@ -280,12 +341,23 @@ fn failed(e: String) -> Polled {
     }
 }
 
-/// The rows of a kubectl table, each as (the object's key, the row with what changes by itself
-/// left out): the key is the NAME column (NAMESPACE and NAME with `-A`); AGE and the "(… ago)"
-/// of RESTARTS change as time passes, not when the object does.
-fn rows(table: &str) -> Vec<(String, String)> {
+/// One object's row as a watch last saw it.
+#[derive(Debug, Clone, PartialEq)]
+struct Seen {
+    /// The NAME column (NAMESPACE/NAME with `-A`).
+    key: String,
+    /// The row without what changes by itself (AGE, the "(… ago)" of RESTARTS).
+    steady: String,
+    /// The row as printed.
+    line: String,
+}
+
+/// The rows of a kubectl table (none for "No resources found…"): each object's key is the NAME
+/// column (NAMESPACE and NAME with `-A`); AGE and the "(… ago)" of RESTARTS change as time
+/// passes, not when the object does.
+fn table_rows(table: &str) -> Vec<Seen> {
     let mut lines = table.lines();
-    let Some(header) = lines.next() else {
+    let Some(header) = lines.next().filter(|h| h.starts_with("NAME")) else {
         return Vec::new();
     };
     let starts = column_starts(header);
@@ -312,29 +384,45 @@ fn rows(table: &str) -> Vec<(String, String)> {
                 .map(|(cell, _)| without_ago(cell))
                 .collect::<Vec<_>>()
                 .join("\u{1f}");
-            (key, steady)
+            Seen {
+                key,
+                steady,
+                line: line.trim_end().to_string(),
+            }
         })
         .collect()
 }
 
-/// The rows of `table` that are new or changed since `seen` (which becomes `table`'s rows).
-fn changed_rows(seen: &mut Vec<(String, String)>, table: &str) -> String {
-    let now = rows(table);
+/// What kubectl's watch prints going from the rows `seen` to the rows `now` (which become
+/// `seen`): the row of each object that is new or changed, in the list's order, then the last
+/// row of each object that is gone (kubectl prints a deleted object's final state).
+fn changed_rows(seen: &mut Vec<Seen>, now: Vec<Seen>, events: bool) -> String {
     let mut out = String::new();
-    for (line, (key, steady)) in table
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('('))
-        .zip(now.iter())
-    {
-        let before = seen.iter().find(|(k, _)| k == key).map(|(_, s)| s);
-        if before != Some(steady) {
-            out.push_str(line.trim_end());
+    let mut print = |event: &str, line: &str| {
+        if events {
+            out += &with_event(event, line);
+        } else {
+            out += line;
             out.push('\n');
         }
+    };
+    for row in &now {
+        match seen.iter().find(|s| s.key == row.key) {
+            None => print("ADDED", &row.line),
+            Some(before) if before.steady != row.steady => print("MODIFIED", &row.line),
+            Some(_) => {}
+        }
+    }
+    for gone in seen.iter().filter(|s| !now.iter().any(|r| r.key == s.key)) {
+        print("DELETED", &gone.line);
     }
     *seen = now;
     out
+}
+
+/// A row (or the header) with `--output-watch-events`' EVENT column before it.
+fn with_event(event: &str, line: &str) -> String {
+    format!("{event:<11}{line}\n")
 }
 
 /// Byte offsets where the header's columns start (kubectl pads columns with spaces).
@@ -381,18 +469,22 @@ web-7d4b9c8f6d-aaaaa   1/1     Running   0          40s
 web-7d4b9c8f6d-bbbbb   0/1     Pending   0          2s
 ";
 
+    fn changed(seen: &mut Vec<Seen>, table: &str) -> String {
+        changed_rows(seen, table_rows(table), false)
+    }
+
     #[test]
     fn a_row_prints_again_when_its_object_changes_not_when_it_ages() {
-        let mut seen = rows(BEFORE);
+        let mut seen = table_rows(BEFORE);
         let aged = BEFORE.replace("40s", "41s").replace(" 2s", " 3s");
-        assert_eq!(changed_rows(&mut seen, &aged), "");
+        assert_eq!(changed(&mut seen, &aged), "");
         let running = "NAME                   READY   STATUS    RESTARTS      AGE
 web-7d4b9c8f6d-aaaaa   1/1     Running   0             45s
 web-7d4b9c8f6d-bbbbb   1/1     Running   0             7s
 web-7d4b9c8f6d-ccccc   0/1     Pending   0             1s
 ";
         assert_eq!(
-            changed_rows(&mut seen, running),
+            changed(&mut seen, running),
             "web-7d4b9c8f6d-bbbbb   1/1     Running   0             7s\nweb-7d4b9c8f6d-ccccc   0/1     Pending   0             1s\n"
         );
     }
@@ -402,16 +494,68 @@ web-7d4b9c8f6d-ccccc   0/1     Pending   0             1s
         let a = "NAME    READY   STATUS    RESTARTS      AGE\nweb-1   1/1     Running   2 (15s ago)   3m\n";
         let b = "NAME    READY   STATUS    RESTARTS      AGE\nweb-1   1/1     Running   2 (16s ago)   3m\n";
         let c = "NAME    READY   STATUS             RESTARTS     AGE\nweb-1   0/1     CrashLoopBackOff   3 (1s ago)   3m\n";
-        let mut seen = rows(a);
-        assert_eq!(changed_rows(&mut seen, b), "");
-        assert!(changed_rows(&mut seen, c).contains("CrashLoopBackOff"));
+        let mut seen = table_rows(a);
+        assert_eq!(changed(&mut seen, b), "");
+        assert!(changed(&mut seen, c).contains("CrashLoopBackOff"));
     }
 
     #[test]
     fn all_namespaces_key_by_namespace_and_name() {
         let t = "NAMESPACE     NAME      READY   STATUS    RESTARTS   AGE\ndefault       web-1     1/1     Running   0          1m\nkube-system   web-1     1/1     Running   0          1m\n";
-        let keys: Vec<String> = rows(t).into_iter().map(|(k, _)| k).collect();
+        let keys: Vec<String> = table_rows(t).into_iter().map(|r| r.key).collect();
         assert_eq!(keys, ["default/web-1", "kube-system/web-1"]);
+    }
+
+    #[test]
+    fn a_deleted_object_prints_its_last_row() {
+        let mut seen = table_rows(BEFORE);
+        let gone = "NAME                   READY   STATUS    RESTARTS   AGE
+web-7d4b9c8f6d-bbbbb   1/1     Running   0          3s
+";
+        assert_eq!(
+            changed(&mut seen, gone),
+            "web-7d4b9c8f6d-bbbbb   1/1     Running   0          3s\nweb-7d4b9c8f6d-aaaaa   1/1     Running   0          40s\n"
+        );
+        // Gone for good: it does not print again.
+        assert_eq!(changed(&mut seen, gone), "");
+    }
+
+    #[test]
+    fn watch_events_name_each_change() {
+        let (first, _) = Watch::rows(BEFORE, false, true);
+        assert_eq!(
+            first,
+            "EVENT      NAME                   READY   STATUS    RESTARTS   AGE
+ADDED      web-7d4b9c8f6d-aaaaa   1/1     Running   0          40s
+ADDED      web-7d4b9c8f6d-bbbbb   0/1     Pending   0          2s
+"
+        );
+        let mut seen = table_rows(BEFORE);
+        let next = "NAME                   READY   STATUS    RESTARTS   AGE
+web-7d4b9c8f6d-bbbbb   1/1     Running   0          3s
+web-7d4b9c8f6d-ccccc   0/1     Pending   0          0s
+";
+        assert_eq!(
+            changed_rows(&mut seen, table_rows(next), true),
+            "MODIFIED   web-7d4b9c8f6d-bbbbb   1/1     Running   0          3s
+ADDED      web-7d4b9c8f6d-ccccc   0/1     Pending   0          0s
+DELETED    web-7d4b9c8f6d-aaaaa   1/1     Running   0          40s
+"
+        );
+    }
+
+    #[test]
+    fn an_empty_list_or_watch_only_prints_no_header_until_a_row() {
+        let (first, w) = Watch::rows("No resources found in default namespace.\n", false, false);
+        assert_eq!(first, "No resources found in default namespace.\n");
+        assert!(
+            matches!(&w.mode, Mode::Rows { header_printed: false, seen, .. } if seen.is_empty())
+        );
+        let (first, w) = Watch::rows(BEFORE, true, false);
+        assert_eq!(first, "");
+        assert!(
+            matches!(&w.mode, Mode::Rows { header_printed: false, seen, .. } if seen.len() == 2)
+        );
     }
 
     #[test]

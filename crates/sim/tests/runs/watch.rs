@@ -55,24 +55,126 @@ fn get_w_prints_each_pod_again_when_it_changes_and_stops_at_the_next_command() {
         .expect("new pods print");
     assert_eq!(created.at, SimTime::from_secs(30));
     // A pod whose only change is its age never prints again: each printed row differs from
-    // the row printed before it for the same pod, beyond its AGE.
+    // the row printed before it for the same pod, beyond its AGE, except the last row of a
+    // pod that is gone (kubectl prints a deleted object's final state), after which the pod
+    // never prints again.
     let mut last: std::collections::HashMap<String, String> = Default::default();
+    let mut deleted = std::collections::HashSet::new();
     for o in &later {
         for row in o.output.lines() {
             let cells: Vec<&str> = row.split_whitespace().collect();
             let steady = cells[..cells.len() - 1].join(" ");
-            let before = last.insert(cells[0].to_string(), steady.clone());
-            assert_ne!(
-                before.as_deref(),
-                Some(steady.as_str()),
-                "{row} printed twice"
+            assert!(
+                !deleted.contains(cells[0]),
+                "{row} printed after its deletion"
             );
+            let before = last.insert(cells[0].to_string(), steady.clone());
+            if before.as_deref() == Some(steady.as_str()) {
+                deleted.insert(cells[0].to_string());
+            }
         }
+    }
+    // The old ReplicaSet's pods were deleted before 1:30, and each deletion printed: a
+    // Terminating row, then the same row once more as the pod went.
+    assert!(deleted.len() >= 8, "deletions printed: {deleted:?}");
+    for pod in &deleted {
+        assert!(
+            pod.starts_with("web-") && last[pod].contains("Terminating"),
+            "{pod}"
+        );
     }
     // The next command stopped it: nothing printed after 1:30.
     let last_cmd = out.last().expect("outputs");
     assert_eq!(last_cmd.command, "kubectl get deploy web");
     assert!(later.iter().all(|o| o.at < SimTime::from_secs(90)));
+}
+
+#[test]
+fn get_w_on_an_empty_list_prints_the_header_with_the_first_row() {
+    // The new template's pods (its pod-template-hash, as the golden log of the scenario names
+    // it) do not exist before the update at 0:30: kubectl says so and watches on.
+    let out = outputs(
+        "eks-rolling-update",
+        "0:15 kubectl get pods -w -l pod-template-hash=5dd576864b\n0:40 kubectl get pods --watch-only\n1:00 kubectl get deploy\n",
+    );
+    assert_eq!(out[0].output, "No resources found in default namespace.\n");
+    let first = &out[1];
+    assert!(
+        first.watched && first.at == SimTime::from_secs(30),
+        "{first:?}"
+    );
+    assert!(
+        first.output.starts_with("NAME ") && first.output.contains("web-5dd576864b-"),
+        "the header comes with the first row: {first:?}"
+    );
+    assert!(
+        out[2..]
+            .iter()
+            .filter(|o| o.command == out[0].command)
+            .all(|o| !o.output.contains("NAME ")),
+        "and only then"
+    );
+    // --watch-only: nothing at first, then only changes, the header with the first of them.
+    let only: Vec<&CommandOutput> = out
+        .iter()
+        .filter(|o| o.command == "kubectl get pods --watch-only")
+        .collect();
+    assert_eq!(only[0].output, "", "{only:?}");
+    let first_change = only
+        .iter()
+        .find(|o| !o.output.is_empty())
+        .expect("a change");
+    assert!(first_change.watched);
+    assert!(first_change.output.starts_with("NAME "), "{first_change:?}");
+    assert_eq!(
+        only.iter().filter(|o| o.output.contains("NAME ")).count(),
+        1,
+        "the header prints once"
+    );
+}
+
+#[test]
+fn get_w_output_watch_events_names_each_change() {
+    let out = outputs(
+        "eks-rolling-update",
+        "0:15 kubectl get pods -w --output-watch-events\n1:30 kubectl get deploy web\n",
+    );
+    assert!(
+        out[0].output.starts_with("EVENT      NAME "),
+        "{:?}",
+        out[0]
+    );
+    assert!(
+        out[0]
+            .output
+            .lines()
+            .skip(1)
+            .all(|l| l.starts_with("ADDED "))
+    );
+    let later: String = out
+        .iter()
+        .filter(|o| o.watched)
+        .map(|o| o.output.as_str())
+        .collect();
+    for event in ["ADDED ", "MODIFIED ", "DELETED "] {
+        assert!(later.contains(event), "{event} in {later}");
+    }
+    for line in later.lines() {
+        let event = line.split_whitespace().next().unwrap_or("");
+        assert!(["ADDED", "MODIFIED", "DELETED"].contains(&event), "{line}");
+    }
+    // A pod added by the rollout is ContainerCreating; a deleted one was Terminating.
+    assert!(
+        later
+            .lines()
+            .any(|l| l.starts_with("ADDED") && l.contains("ContainerCreating"))
+    );
+    assert!(
+        later
+            .lines()
+            .filter(|l| l.starts_with("DELETED"))
+            .all(|l| l.contains("Terminating"))
+    );
 }
 
 #[test]

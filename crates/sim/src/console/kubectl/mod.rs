@@ -142,15 +142,19 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
     }
 }
 
-/// `kubectl get -w` prints the list, then the row of each object as it changes, until stopped
-/// (`console::watch`). Other output formats print the list at this moment and say so.
-fn watching(watch: bool, out: Outcome) -> Outcome {
+/// `kubectl get -w` prints the list (unless `--watch-only`), then the row of each object as it
+/// changes or goes, until stopped (`console::watch`); an empty list is watched too, as pods may
+/// come. Other output formats print the list at this moment and say so.
+fn watching(watch: Option<parse::GetWatch>, out: Outcome) -> Outcome {
+    let Some(how) = watch else {
+        return out;
+    };
     match out {
-        Outcome::Print(s) if watch && is_table(&s) => Outcome::Watch {
-            watch: crate::console::watch::Watch::rows(&s),
-            first: s,
-        },
-        Outcome::Print(s) if watch => Outcome::Print(
+        Outcome::Print(s) if is_table(&s) || s.starts_with("No resources found") => {
+            let (first, watch) = crate::console::watch::Watch::rows(&s, how.only, how.events);
+            Outcome::Watch { first, watch }
+        }
+        Outcome::Print(s) => Outcome::Print(
             s + "(-w: with this output format the console prints the list at this moment; without -o it keeps printing each change.)\n",
         ),
         other => other,

@@ -35,6 +35,15 @@ pub enum Output {
     CustomColumns,
 }
 
+/// How `kubectl get` watches (`-w`, `--watch-only`, `--output-watch-events`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GetWatch {
+    /// `--watch-only`: no list first, only the changes.
+    pub only: bool,
+    /// `--output-watch-events`: an EVENT column (ADDED, MODIFIED, DELETED) before each row.
+    pub events: bool,
+}
+
 /// A parsed kubectl command line.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -49,8 +58,8 @@ pub enum Command {
         sort_by: Option<String>,
         /// `--field-selector`.
         field_selector: Option<String>,
-        /// `-w`: kubectl would go on printing changes.
-        watch: bool,
+        /// `-w` (or `--watch-only`): kubectl goes on printing changes.
+        watch: Option<GetWatch>,
     },
     /// `kubectl get pv,pvc`: several kinds, every object of each.
     GetKinds {
@@ -462,6 +471,8 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                 ("output", true),
                 ("selector", true),
                 ("watch", false),
+                ("watch-only", false),
+                ("output-watch-events", false),
                 ("show-labels", false),
                 ("sort-by", true),
                 ("field-selector", true),
@@ -502,7 +513,10 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                     template,
                     sort_by: p.get("sort-by").map(str::to_string),
                     field_selector: p.get("field-selector").map(str::to_string),
-                    watch: p.has("watch"),
+                    watch: (p.has("watch") || p.has("watch-only")).then(|| GetWatch {
+                        only: p.has("watch-only"),
+                        events: p.has("output-watch-events"),
+                    }),
                 })
             }
         }

@@ -63,7 +63,7 @@ fn namespaces_come_from_n_and_a_anywhere_on_the_line() {
             template: None,
             sort_by: None,
             field_selector: None,
-            watch: false,
+            watch: None,
         })
     );
 }
