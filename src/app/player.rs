@@ -37,6 +37,21 @@ pub(super) fn plugin(app: &mut App) {
 /// Speeds the `[` and `]` keys step through.
 pub const SPEEDS: [f32; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
 
+/// The most moments one frame stops at on its way (ten simulated minutes of a console watch's
+/// one-second polls; a frame that passes over more only shows the rest at its end).
+const MAX_STOPS: usize = 600;
+
+/// Moments a frame's advance stops at on its way. A console command still printing (`kubectl
+/// get -w`) looks at every simulated second, as it does in `orca run --commands`: at 64× and
+/// 30 frames a second a frame passes over two seconds, and a pod state that lasted one would
+/// otherwise never print.
+pub trait Stops {
+    /// The next moment to stop at, if any.
+    fn next_stop(&self) -> Option<SimTime>;
+    /// The playback is at that moment.
+    fn stop(&mut self, playback: &Playback);
+}
+
 /// What the inspector shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {
@@ -463,8 +478,9 @@ impl Player {
         self.playing = !self.playing;
     }
 
-    /// Advance by `real_dt` seconds of wall time at the current speed, stopping at quizzes.
-    pub fn tick(&mut self, real_dt: f64) {
+    /// Advance by `real_dt` seconds of wall time at the current speed, stopping at quizzes,
+    /// and on the way at each moment `stops` asks for.
+    pub fn tick(&mut self, real_dt: f64, stops: Option<&mut dyn Stops>) {
         self.frame_sim_dt_ms = 0.0;
         if !self.playing || self.quiz.is_some() || self.opening() {
             return;
@@ -472,6 +488,9 @@ impl Player {
         let before = self.clock_ms;
         let target = (self.clock_ms + real_dt * 1000.0 * self.speed() as f64)
             .min(self.end().millis() as f64);
+        if let Some(stops) = stops {
+            self.stop_on_the_way(target, stops);
+        }
         self.advance_to(target);
         self.frame_sim_dt_ms = (self.clock_ms - before).max(0.0);
         if self.now() >= self.end() {
@@ -479,19 +498,43 @@ impl Player {
         }
     }
 
-    /// Move forward to `target_ms`, stopping at the first quiz moment not yet asked.
-    fn advance_to(&mut self, target_ms: f64) {
-        let from = self.now();
+    /// Before a frame's advance to `target_ms`: stop at each moment `stops` names that comes
+    /// before it (and before the next quiz), so that what changes between two frames is seen
+    /// at its own moment. At most [`MAX_STOPS`] a frame; the frame's own moment is the last.
+    fn stop_on_the_way(&mut self, target_ms: f64, stops: &mut dyn Stops) {
         let target = SimTime(target_ms.max(0.0) as u64);
-        let next_quiz = self
-            .playback
+        let limit = self
+            .next_quiz(self.now(), target)
+            .map_or(target, |(_, at)| at);
+        for _ in 0..MAX_STOPS {
+            let Some(at) = stops.next_stop() else {
+                return;
+            };
+            if at <= self.now() || at >= limit {
+                return;
+            }
+            self.clock_ms = at.millis() as f64;
+            self.playback.seek(at);
+            stops.stop(&self.playback);
+        }
+    }
+
+    /// The first quiz moment not yet asked in `from..=target`: its index and moment.
+    fn next_quiz(&self, from: SimTime, target: SimTime) -> Option<(usize, SimTime)> {
+        self.playback
             .quiz_moments()
             .iter()
             .enumerate()
             .filter(|(i, m)| !self.asked[*i] && m.pause_at() >= from && m.pause_at() <= target)
             .min_by_key(|(_, m)| m.pause_at())
-            .map(|(i, m)| (i, m.pause_at()));
-        match next_quiz {
+            .map(|(i, m)| (i, m.pause_at()))
+    }
+
+    /// Move forward to `target_ms`, stopping at the first quiz moment not yet asked.
+    fn advance_to(&mut self, target_ms: f64) {
+        let from = self.now();
+        let target = SimTime(target_ms.max(0.0) as u64);
+        match self.next_quiz(from, target) {
             Some((i, at)) => {
                 self.clock_ms = at.millis() as f64;
                 self.playback.seek(at);
@@ -772,8 +815,17 @@ impl Player {
     }
 }
 
-fn tick(time: Res<Time>, mut player: ResMut<Player>) {
-    player.tick(time.delta_secs_f64());
+fn tick(
+    time: Res<Time>,
+    mut player: ResMut<Player>,
+    console: Option<ResMut<crate::app::panels::console::ConsoleState>>,
+) {
+    let mut console = console;
+    let stops = console
+        .as_deref_mut()
+        .filter(|c| c.is_watching())
+        .map(|c| c as &mut dyn Stops);
+    player.tick(time.delta_secs_f64(), stops);
 }
 
 /// The frame is drawn: from the next one, cards ease again.

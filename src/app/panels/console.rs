@@ -16,8 +16,9 @@ use super::palette::ink;
 use super::{PanelSystems, Root};
 use crate::app::AppSystems;
 use crate::app::actions::Actions;
-use crate::app::player::Player;
+use crate::app::player::{Player, Stops};
 use crate::app::ui_state::UiState;
+use orca_sim::{Playback, SimTime};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<ConsoleState>()
@@ -28,34 +29,50 @@ pub(super) fn plugin(app: &mut App) {
                 .run_if(|c: Res<ConsoleState>| c.open),
         )
         .add_systems(Update, console_actions.in_set(AppSystems::ApplyActions))
-        .add_systems(Update, poll_watch.after(AppSystems::ApplyActions));
+        .add_systems(Update, poll_watch.after(AppSystems::Tick));
 }
 
 /// A command still printing: ask it what is new now that the run has moved (open console or
-/// not: a terminal keeps printing behind other windows).
+/// not: a terminal keeps printing behind other windows). The frame's advance already asked at
+/// each second it passed over (`Stops`); this asks at the frame's own moment.
 fn poll_watch(mut console: ResMut<ConsoleState>, player: Res<Player>) {
-    if console.watching.is_none() {
-        return;
+    if console.watching.is_some() {
+        console.poll(&player.playback);
     }
-    let playback = &player.playback;
-    let cx = Context::at(playback, &read_file);
-    let Some((entry, watch)) = console.watching.as_mut() else {
-        return;
-    };
-    let entry = *entry;
-    let polled = watch.poll(&cx);
-    if let Some(ended) = polled.ended {
-        console.watching = None;
-        if let Some(e) = console.transcript.get_mut(entry) {
-            e.failed |= ended == Ended::Failed;
+}
+
+impl Stops for ConsoleState {
+    fn next_stop(&self) -> Option<SimTime> {
+        self.watching.as_ref().map(|(_, w)| w.next_poll())
+    }
+
+    fn stop(&mut self, playback: &Playback) {
+        self.poll(playback);
+    }
+}
+
+impl ConsoleState {
+    /// Ask the command still printing what is new at the playback's moment, and append it.
+    fn poll(&mut self, playback: &Playback) {
+        let cx = Context::at(playback, &read_file);
+        let Some((entry, watch)) = self.watching.as_mut() else {
+            return;
+        };
+        let entry = *entry;
+        let polled = watch.poll(&cx);
+        if let Some(ended) = polled.ended {
+            self.watching = None;
+            if let Some(e) = self.transcript.get_mut(entry) {
+                e.failed |= ended == Ended::Failed;
+            }
         }
-    }
-    if !polled.output.is_empty()
-        && let Some(e) = console.transcript.get_mut(entry)
-    {
-        e.output.push_str(&polled.output);
-        keep_tail(&mut e.output);
-        console.scroll_to_end = true;
+        if !polled.output.is_empty()
+            && let Some(e) = self.transcript.get_mut(entry)
+        {
+            e.output.push_str(&polled.output);
+            keep_tail(&mut e.output);
+            self.scroll_to_end = true;
+        }
     }
 }
 
