@@ -840,6 +840,55 @@ mod tests {
     use super::*;
     use crate::app::library;
 
+    /// Asks to stop every simulated second, and remembers where it was stopped.
+    struct EverySecond(Vec<SimTime>, SimTime);
+
+    impl Stops for EverySecond {
+        fn next_stop(&self) -> Option<SimTime> {
+            Some(self.1.plus(orca_sim::Millis(1000)))
+        }
+        fn stop(&mut self, playback: &Playback) {
+            self.0.push(playback.now());
+            self.1 = playback.now();
+        }
+    }
+
+    fn secs(range: std::ops::RangeInclusive<u64>) -> Vec<SimTime> {
+        range.map(SimTime::from_secs).collect()
+    }
+
+    #[test]
+    fn a_fast_frame_stops_at_each_moment_asked_for_on_its_way_but_not_past_a_quiz() {
+        let scenario = library::built_in("eks-rolling-update").expect("built-in");
+        let mut player = Player::new(
+            scenario,
+            ScenarioSource::BuiltIn("eks-rolling-update"),
+            Progress::default(),
+        );
+        while player.speed() < 64.0 {
+            player.faster();
+        }
+        player.toggle_play();
+        // A quarter of a second at 64× is 16 simulated seconds: stops at 1 … 15, then 16.
+        let mut stops = EverySecond(Vec::new(), player.now());
+        player.tick(0.25, Some(&mut stops));
+        assert_eq!(stops.0, secs(1..=15));
+        assert_eq!(player.now(), SimTime::from_secs(16));
+        // The scenario's first quiz pauses in the 30th second: the stops end before it and
+        // the frame ends at it, with the quiz open.
+        let quiz = player.playback.quiz_moments()[0].pause_at();
+        assert!(
+            quiz > SimTime::from_secs(29) && quiz < SimTime::from_secs(30),
+            "{quiz:?}"
+        );
+        player.seek(SimTime::from_secs(20));
+        let mut stops = EverySecond(Vec::new(), player.now());
+        player.tick(0.25, Some(&mut stops));
+        assert_eq!(stops.0, secs(21..=29));
+        assert_eq!(player.now(), quiz);
+        assert!(player.quiz.is_some());
+    }
+
     #[test]
     fn sampling_the_run_for_the_canvas_reports_progress_forward_to_the_end() {
         for (name, _) in library::BUILT_IN {
