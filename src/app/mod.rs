@@ -26,6 +26,7 @@ mod screenshot;
 mod session;
 mod shot;
 pub mod theme;
+mod tick;
 pub mod ui_state;
 mod window;
 
@@ -78,6 +79,7 @@ impl Plugin for CorePlugin {
             loading::plugin,
             hot_reload::plugin,
             player::plugin,
+            tick::plugin,
             canvas::plugin,
         ));
     }

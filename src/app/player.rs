@@ -25,13 +25,7 @@ mod interventions;
 mod review;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        Update,
-        (
-            tick.in_set(AppSystems::Tick),
-            end_frame.in_set(AppSystems::EndFrame),
-        ),
-    );
+    app.add_systems(Update, end_frame.in_set(AppSystems::EndFrame));
 }
 
 /// Speeds the `[` and `]` keys step through.
@@ -813,19 +807,6 @@ impl Player {
             None => &[],
         }
     }
-}
-
-fn tick(
-    time: Res<Time>,
-    mut player: ResMut<Player>,
-    console: Option<ResMut<crate::app::panels::console::ConsoleState>>,
-) {
-    let mut console = console;
-    let stops = console
-        .as_deref_mut()
-        .filter(|c| c.is_watching())
-        .map(|c| c as &mut dyn Stops);
-    player.tick(time.delta_secs_f64(), stops);
 }
 
 /// The frame is drawn: from the next one, cards ease again.
