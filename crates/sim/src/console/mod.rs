@@ -96,12 +96,7 @@ pub enum After {
     Drain { node: String },
     /// `{"tasks": …, "failures": …}` as `run-task` returns it: the standalone tasks created
     /// after the task list had `before` tasks.
-    RunTask {
-        before: usize,
-        count: u32,
-        task_definition: String,
-        launch_type: crate::scenario::spec::LaunchType,
-    },
+    RunTask { before: usize },
     /// `{"deploymentId": …}` as `aws deploy create-deployment` returns it (the service's
     /// newest deployment).
     Deployment { service: String },
@@ -180,12 +175,7 @@ pub fn reply(after: &After, world: &World, log: &[Event], now: SimTime) -> Strin
         After::Text(t) => t.clone(),
         After::Service { service } => aws::reply_service(world, log, service),
         After::Task { task } => aws::reply_task(world, now, task),
-        After::RunTask {
-            before,
-            count,
-            task_definition,
-            launch_type,
-        } => aws::run_task::reply(world, now, *before, *count, task_definition, *launch_type),
+        After::RunTask { before } => aws::run_task::reply(world, now, *before),
         After::ContainerInstances { instances } => aws::reply_container_instances(world, instances),
         After::TaskDefinition {
             family,

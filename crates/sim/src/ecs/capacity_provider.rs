@@ -212,18 +212,17 @@ pub fn add_instance(
     Some(idx)
 }
 
-/// Tasks of services using `provider` that wait for capacity, oldest first.
+/// Tasks that wait for `provider`'s capacity, services' and standalone ones, oldest first.
 pub fn waiting_tasks(world: &EcsCluster, provider: &str) -> Vec<TaskIdx> {
     let mut out = Vec::new();
-    for svc in &world.services {
-        for &t in &svc.tasks {
-            let task = world.task(t);
-            if task.host == Host::AwaitingCapacity
-                && task.last_status == TaskStatus::Provisioning
-                && task.capacity_provider.as_deref() == Some(provider)
-            {
-                out.push(t);
-            }
+    let services = world.services.iter().flat_map(|svc| svc.tasks.iter());
+    for &t in services.chain(&world.standalone_waiting) {
+        let task = world.task(t);
+        if task.host == Host::AwaitingCapacity
+            && task.last_status == TaskStatus::Provisioning
+            && task.capacity_provider.as_deref() == Some(provider)
+        {
+            out.push(t);
         }
     }
     out.sort_unstable();

@@ -344,3 +344,11 @@ mod tests {
         );
     }
 }
+
+/// One task `RunTask` could not start, as its `failures` list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunTaskFailure {
+    /// The container instance that came closest, when one did.
+    pub arn: Option<String>,
+    pub reason: String,
+}

@@ -29,6 +29,28 @@ pub struct Placement {
     pub host_port: Option<u16>,
 }
 
+impl Placement {
+    /// No host yet: the task waits in PROVISIONING for its capacity provider's Auto Scaling group
+    /// to add an instance it fits on ([`waits_for_capacity`]).
+    pub fn awaiting_capacity() -> Placement {
+        Placement {
+            host: Host::AwaitingCapacity,
+            zone_index: 0,
+            host_port: None,
+        }
+    }
+}
+
+/// Why a task that fits no instance of `provider` waits instead of failing (for its
+/// explanation).
+pub fn waiting_why(provider: Option<&str>, problem: &PlacementProblem) -> String {
+    format!(
+        "No instance of capacity provider {} fits it ({}), so it waits in PROVISIONING for managed scaling to add one.",
+        provider.unwrap_or_default(),
+        problem.reason()
+    )
+}
+
 /// Live tasks of one service per zone and per instance, kept up to date while a pass places
 /// several tasks.
 #[derive(Debug, Clone)]
@@ -738,6 +760,39 @@ pub fn member_of(expr: &str, inst: &ContainerInstance) -> Result<bool, String> {
             Op::NotIn(xs) => !xs.iter().any(|x| x == v),
         }
     }))
+}
+
+/// The capacity provider of a strategy (`(name, base, weight)` items) for the next task, given
+/// how many tasks each provider has: the provider with a `base` until the base is met, then the
+/// one furthest below its share of `weight` (the first of equals); `None` when no item has a
+/// weight (Amazon ECS API Reference, `CapacityProviderStrategyItem`).
+pub fn pick_provider(items: &[(String, u32, u32)], count: impl Fn(&str) -> f64) -> Option<String> {
+    if let Some((p, base, _)) = items.iter().find(|(_, b, _)| *b > 0)
+        && count(p) < *base as f64
+    {
+        return Some(p.clone());
+    }
+    items
+        .iter()
+        .filter(|(_, _, w)| *w > 0)
+        .min_by(|a, b| {
+            // Tasks beyond the base, per unit of weight: the lowest gets the next task.
+            let share =
+                |(p, base, w): &(String, u32, u32)| (count(p) - *base as f64).max(0.0) / *w as f64;
+            share(a).total_cmp(&share(b))
+        })
+        .map(|(p, _, _)| p.clone())
+}
+
+/// Whether a task of `provider` that fits no instance waits in PROVISIONING for the provider's
+/// Auto Scaling group to add one (managed scaling on), rather than failing to be placed.
+pub fn waits_for_capacity(world: &EcsCluster, provider: Option<&str>) -> bool {
+    provider.is_some_and(|p| {
+        world
+            .auto_scaling_groups
+            .iter()
+            .any(|g| g.capacity_provider == p && g.managed_scaling.is_some())
+    })
 }
 
 #[cfg(test)]

@@ -9,28 +9,33 @@
 //! `RESOURCE:PORTS` and `AGENT` are those of the Amazon ECS Developer Guide's "API failure
 //! reasons"). With no registered container instance at all, EC2 refuses the whole call with
 //! `InvalidParameterException: No Container Instances were found in your cluster.`
+//!
+//! With a capacity provider strategy instead of a launch type, each task goes to the provider
+//! the strategy picks; one that fits no instance of an Auto Scaling group provider with managed
+//! scaling waits in PROVISIONING, and managed scaling counts it ("Amazon ECS selects a capacity
+//! provider for each task by following the capacity provider strategy from the service,
+//! standalone task, or the cluster default", Developer Guide, "Amazon ECS managed scaling
+//! behavior"). A new instance of the provider takes it when it registers.
 
 use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{TaskDefIdx, TaskIdx};
 use crate::ecs::messages::PlacementProblem;
-use crate::ecs::placement::{self, Placing, SpreadCounts};
+use crate::ecs::placement::{self, Placement, Placing, SpreadCounts};
 use crate::ecs::task_lifecycle::{self, Owner};
-use crate::ecs::{Host, InstanceStatus};
+use crate::ecs::{Host, InstanceStatus, TaskStatus};
 use crate::name::Name;
 use crate::net::Zone;
-use crate::scenario::spec::{LaunchType, NetworkMode};
+use crate::scenario::spec::{CapacityProvider, CapacityProviderItem, LaunchType, NetworkMode};
 
 /// `RunTask` starts at most 10 tasks per call (Amazon ECS API Reference, `RunTask`, `count`:
 /// "You can specify up to 10 tasks for each call").
 pub const MAX_COUNT: u32 = 10;
 
-/// One task `RunTask` could not start, as its `failures` list shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    /// The container instance that came closest, when one did.
-    pub arn: Option<String>,
-    pub reason: String,
-}
+/// "A capacity provider strategy can contain a maximum of 20 capacity providers" (Amazon ECS
+/// API Reference, `RunTask`, `capacityProviderStrategy`).
+pub const MAX_STRATEGY_ITEMS: usize = 20;
+
+pub use crate::ecs::messages::RunTaskFailure as Failure;
 
 /// What one `RunTask` call did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -63,14 +68,15 @@ impl Refused {
     }
 }
 
-/// A `RunTask` call the API refuses as a whole, before placing anything.
+/// A `RunTask` call the API refuses as a whole, before placing anything. `network_configuration`
+/// says whether the call carries one (a timeline action always does: the scenario's subnets).
 pub fn refusal(
     world: &EcsCluster,
     td: TaskDefIdx,
-    launch_type: LaunchType,
-    count: u32,
+    run: &RunTask,
     network_configuration: bool,
 ) -> Option<Refused> {
+    let count = run.count;
     if !(1..=MAX_COUNT).contains(&count) {
         // [inferred] wording: the API documents the range, not the message.
         return Refused::new(
@@ -78,6 +84,10 @@ pub fn refusal(
             format!("count must be between 1 and {MAX_COUNT}."),
         );
     }
+    if let Some(refused) = strategy_refusal(world, run) {
+        return Some(refused);
+    }
+    let launch_type = run.runs_on();
     let def = world.task_definition(td);
     if launch_type == LaunchType::Fargate && def.network_mode != NetworkMode::Awsvpc {
         // Fargate runs awsvpc tasks only (Amazon ECS Developer Guide, "Fargate task networking").
@@ -96,7 +106,9 @@ pub fn refusal(
             "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
         );
     }
+    // An Auto Scaling group provider may have no instance yet: its tasks wait for one.
     if launch_type == LaunchType::Ec2
+        && run.strategy.is_empty()
         && !world
             .instances
             .iter()
@@ -105,6 +117,71 @@ pub fn refusal(
         return Refused::new(
             "InvalidParameterException",
             "No Container Instances were found in your cluster.",
+        );
+    }
+    None
+}
+
+/// What the API refuses in a capacity provider strategy (Amazon ECS API Reference, `RunTask`
+/// and `CapacityProviderStrategyItem`): a strategy with a launch type, a provider the cluster
+/// does not have, more than 20 items, several items none of which has a weight, more than one
+/// `base`, and (Developer Guide, "Amazon ECS capacity providers") Fargate and Auto Scaling
+/// group providers in one strategy.
+fn strategy_refusal(world: &EcsCluster, run: &RunTask) -> Option<Refused> {
+    let items = run.strategy;
+    if items.is_empty() {
+        return None;
+    }
+    if run.launch_type.is_some() {
+        // Observed wording (the API's error for both, as tools report it).
+        return Refused::new(
+            "InvalidParameterException",
+            "Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.",
+        );
+    }
+    let known = |p: &CapacityProvider| match p {
+        CapacityProvider::Fargate | CapacityProvider::FargateSpot => true,
+        CapacityProvider::Asg(name) => world
+            .auto_scaling_groups
+            .iter()
+            .any(|g| g.capacity_provider == *name),
+    };
+    if !items.iter().all(|i| known(&i.capacity_provider)) {
+        // Observed wording.
+        return Refused::new(
+            "InvalidParameterException",
+            "The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.",
+        );
+    }
+    // [inferred] wording below: the rules are documented, the messages are Orca's.
+    if items.len() > MAX_STRATEGY_ITEMS {
+        return Refused::new(
+            "InvalidParameterException",
+            format!(
+                "A capacity provider strategy can contain at most {MAX_STRATEGY_ITEMS} capacity providers."
+            ),
+        );
+    }
+    if items.iter().filter(|i| i.base > 0).count() > 1 {
+        return Refused::new(
+            "InvalidParameterException",
+            "Only one capacity provider in a capacity provider strategy can have a base defined.",
+        );
+    }
+    if items.len() > 1 && items.iter().all(|i| i.weight == 0) {
+        return Refused::new(
+            "InvalidParameterException",
+            "At least one capacity provider in the strategy must have a weight greater than 0.",
+        );
+    }
+    let fargate = items
+        .iter()
+        .filter(|i| i.capacity_provider.is_fargate())
+        .count();
+    if fargate > 0 && fargate < items.len() {
+        return Refused::new(
+            "InvalidParameterException",
+            "A capacity provider strategy cannot mix Fargate capacity providers and Auto Scaling group capacity providers.",
         );
     }
     None
@@ -130,36 +207,74 @@ fn group_counts(world: &EcsCluster, zones: &[Zone], group: &str) -> SpreadCounts
     counts
 }
 
-/// Carry out `RunTask`: place and launch up to `count` tasks of `td`, in one task group.
+/// Carry out `RunTask`: place and launch up to `count` tasks of `td`, in one task group. With a
+/// capacity provider strategy each task goes to the provider the strategy picks (counting this
+/// call's tasks: `base`, then `weight`); one that fits no instance of an Auto Scaling group
+/// provider with managed scaling is started in PROVISIONING, waiting for an instance, instead
+/// of failing.
 pub fn run(
     ctx: &mut Ctx,
     td: TaskDefIdx,
-    count: u32,
-    launch_type: LaunchType,
+    call: &RunTask,
     group: Name,
     started_by: Name,
 ) -> Started {
+    let launch_type = call.runs_on();
+    let strategy: Vec<(String, u32, u32)> = call
+        .strategy
+        .iter()
+        .map(|i| (i.capacity_provider.as_str().to_string(), i.base, i.weight))
+        .collect();
+    let mut per_provider: Vec<(String, u32)> = Vec::new();
     let mut started = Started::default();
     let mut counts = group_counts(ctx.world, &ctx.net.zones, &group);
-    for _ in 0..count.min(MAX_COUNT) {
+    for _ in 0..call.count.min(MAX_COUNT) {
+        // [inferred] The guide does not say what a standalone call's base and weights count;
+        // Orca counts the tasks of the call, as a service counts its own tasks.
+        let provider = (!strategy.is_empty()).then(|| {
+            let count = |p: &str| {
+                per_provider
+                    .iter()
+                    .find(|(q, _)| q == p)
+                    .map_or(0.0, |(_, n)| *n as f64)
+            };
+            // One item with weight 0 is allowed: it takes every task.
+            placement::pick_provider(&strategy, count).unwrap_or_else(|| strategy[0].0.clone())
+        });
+        if let Some(p) = &provider {
+            match per_provider.iter_mut().find(|(q, _)| q == p) {
+                Some((_, n)) => *n += 1,
+                None => per_provider.push((p.clone(), 1)),
+            }
+        }
         let placed = placement::place_for(
             ctx.world,
             &ctx.net.zones,
             Placing::Standalone(launch_type),
             td,
-            None,
+            provider.as_deref(),
             &mut counts,
             &mut ctx.rngs.placement,
         );
+        let owner = Owner::Standalone {
+            launch_type,
+            group: group.clone(),
+            started_by: started_by.clone(),
+        };
         match placed {
             Ok(p) => {
-                let why = placed_why(ctx, &p.host, &group);
-                let owner = Owner::Standalone {
-                    launch_type,
-                    group: group.clone(),
-                    started_by: started_by.clone(),
-                };
-                let t = task_lifecycle::launch_standalone(ctx, owner, td, p, why);
+                let why = placed_why(ctx, &p.host, &group, provider.as_deref());
+                let t = task_lifecycle::launch_standalone(ctx, owner, td, p, provider, why);
+                started.tasks.push(t);
+            }
+            Err(problem) if placement::waits_for_capacity(ctx.world, provider.as_deref()) => {
+                let why = format!(
+                    "Started by RunTask in task group {group}. {} No service watches it, so it is not replaced when it stops.",
+                    placement::waiting_why(provider.as_deref(), &problem)
+                );
+                let waiting = Placement::awaiting_capacity();
+                let t = task_lifecycle::launch_standalone(ctx, owner, td, waiting, provider, why);
+                ctx.world.standalone_waiting.push(t);
                 started.tasks.push(t);
             }
             Err(problem) => started.failures.push(failure(ctx.world, &problem)),
@@ -168,14 +283,70 @@ pub fn run(
     started
 }
 
-fn placed_why(ctx: &Ctx, host: &Host, group: &str) -> String {
+/// Instance `i` registered: if it belongs to a capacity provider, the standalone tasks waiting
+/// for that provider's capacity are placed, oldest first, on whatever fits now (a service's
+/// waiting tasks get a scheduler pass, `capacity_provider::on_registered`).
+pub fn on_instance_registered(ctx: &mut Ctx, i: crate::ecs::ids::InstanceIdx) {
+    let inst = ctx.world.instance(i);
+    if inst.status != InstanceStatus::Active || ctx.world.standalone_waiting.is_empty() {
+        return;
+    }
+    if let Some(provider) = inst.capacity_provider.clone() {
+        place_waiting(ctx, &provider);
+    }
+}
+
+fn place_waiting(ctx: &mut Ctx, provider: &str) {
+    let waiting: Vec<TaskIdx> = ctx
+        .world
+        .standalone_waiting
+        .iter()
+        .copied()
+        .filter(|&t| {
+            let task = ctx.world.task(t);
+            task.host == Host::AwaitingCapacity
+                && task.last_status == TaskStatus::Provisioning
+                && task.capacity_provider.as_deref() == Some(provider)
+        })
+        .collect();
+    for t in waiting {
+        let (td, group) = {
+            let task = ctx.world.task(t);
+            (task.task_definition, task.group.clone().unwrap_or_default())
+        };
+        let mut counts = group_counts(ctx.world, &ctx.net.zones, &group);
+        if let Ok(p) = placement::place_for(
+            ctx.world,
+            &ctx.net.zones,
+            Placing::Standalone(LaunchType::Ec2),
+            td,
+            Some(provider),
+            &mut counts,
+            &mut ctx.rngs.placement,
+        ) {
+            task_lifecycle::place_waiting(ctx, t, p);
+        }
+    }
+    // Forget the tasks that no longer wait (placed, or stopped while waiting).
+    let world = &*ctx.world;
+    let still: Vec<TaskIdx> = world
+        .standalone_waiting
+        .iter()
+        .copied()
+        .filter(|&t| world.task(t).host == Host::AwaitingCapacity && world.task(t).is_live())
+        .collect();
+    ctx.world.standalone_waiting = still;
+}
+
+fn placed_why(ctx: &Ctx, host: &Host, group: &str, provider: Option<&str>) -> String {
     let on = match host {
         Host::Instance(i) => ctx.world.instance(*i).name.clone(),
         Host::Fargate => "Fargate".to_string(),
         Host::AwaitingCapacity => "no host yet".to_string(),
     };
+    let via = provider.map_or(String::new(), |p| format!(" (capacity provider {p})"));
     format!(
-        "Started by RunTask in task group {group}, on {on}: no service watches it, so it is not replaced when it stops, and its health status changes nothing."
+        "Started by RunTask in task group {group}, on {on}{via}: no service watches it, so it is not replaced when it stops, and its health status changes nothing."
     )
 }
 
@@ -228,18 +399,22 @@ pub struct RunTask<'a> {
     /// `family:revision`.
     pub task_definition: &'a str,
     pub count: u32,
-    pub launch_type: LaunchType,
+    /// `--launch-type`, when given.
+    pub launch_type: Option<LaunchType>,
+    /// `--capacity-provider-strategy` (empty: none given).
+    pub strategy: &'a [CapacityProviderItem],
     pub group: Option<&'a str>,
     pub started_by: Option<&'a str>,
 }
 
 impl<'a> RunTask<'a> {
-    /// The call a `RunTask` timeline action stands for (EC2 unless it names a launch type).
+    /// The call a `RunTask` timeline action stands for.
     pub fn of(action: &'a crate::scenario::spec::Action) -> Option<RunTask<'a>> {
         let crate::scenario::spec::Action::RunTask {
             task_definition,
             count,
             launch_type,
+            capacity_provider_strategy,
             group,
             started_by,
         } = action
@@ -249,10 +424,23 @@ impl<'a> RunTask<'a> {
         Some(RunTask {
             task_definition,
             count: *count,
-            launch_type: launch_type.unwrap_or(LaunchType::Ec2),
+            launch_type: *launch_type,
+            strategy: capacity_provider_strategy,
             group: group.as_deref(),
             started_by: started_by.as_deref(),
         })
+    }
+
+    /// What the tasks run on: Fargate for a strategy of Fargate providers, EC2 for one of Auto
+    /// Scaling group providers; else the launch type given, EC2 when none was (a cluster with
+    /// no default capacity provider strategy, as Orca's are; Amazon ECS API Reference,
+    /// `RunTask`, `launchType`).
+    pub fn runs_on(&self) -> LaunchType {
+        match self.strategy.first() {
+            Some(i) if i.capacity_provider.is_fargate() => LaunchType::Fargate,
+            Some(_) => LaunchType::Ec2,
+            None => self.launch_type.unwrap_or(LaunchType::Ec2),
+        }
     }
 
     /// The command line, as the log shows an action.
@@ -264,10 +452,22 @@ impl<'a> RunTask<'a> {
         if self.count != 1 {
             line += &format!(" --count {}", self.count);
         }
-        line += match self.launch_type {
-            LaunchType::Ec2 => " --launch-type EC2",
-            LaunchType::Fargate => " --launch-type FARGATE",
-        };
+        if self.strategy.is_empty() || self.launch_type.is_some() {
+            line += match self.launch_type.unwrap_or(LaunchType::Ec2) {
+                LaunchType::Ec2 => " --launch-type EC2",
+                LaunchType::Fargate => " --launch-type FARGATE",
+            };
+        }
+        if !self.strategy.is_empty() {
+            line += " --capacity-provider-strategy";
+            for i in self.strategy {
+                line += &format!(" capacityProvider={}", i.capacity_provider.as_str());
+                if i.base > 0 {
+                    line += &format!(",base={}", i.base);
+                }
+                line += &format!(",weight={}", i.weight);
+            }
+        }
         if let Some(g) = self.group {
             line += &format!(" --group {g}");
         }
@@ -280,7 +480,8 @@ impl<'a> RunTask<'a> {
 
 /// Carry out a `RunTask` action; the line to log when the call was refused or placed fewer
 /// tasks than asked (the API's `failures`), else `None`. A timeline action is assumed to carry
-/// the network configuration an awsvpc task needs (the scenario's subnets).
+/// the network configuration an awsvpc task needs (the scenario's subnets). The call's failures
+/// are kept for its reply (`EcsCluster::last_run_task`).
 pub fn apply(ctx: &mut Ctx, run: &RunTask) -> Option<String> {
     let Some(td) = ctx.world.task_definition_by_ref(run.task_definition) else {
         return Some(
@@ -294,12 +495,14 @@ pub fn apply(ctx: &mut Ctx, run: &RunTask) -> Option<String> {
             .cli_error(),
         );
     };
-    if let Some(e) = refusal(ctx.world, td, run.launch_type, run.count, true) {
+    if let Some(e) = refusal(ctx.world, td, run, true) {
         return Some(e.cli_error());
     }
     let group = group_of(ctx.world, td, run.group);
     let started_by: Name = run.started_by.unwrap_or_default().into();
-    let started = self::run(ctx, td, run.count, run.launch_type, group, started_by);
+    let before = ctx.world.tasks.len();
+    let started = self::run(ctx, td, run, group, started_by);
+    ctx.world.last_run_task = Some((before, started.failures.clone()));
     if started.failures.is_empty() {
         return None;
     }

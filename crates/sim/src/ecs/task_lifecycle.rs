@@ -65,21 +65,7 @@ pub fn choose_capacity_provider(
             })
             .count() as f64
     };
-    if let Some((p, base, _)) = svc.capacity_providers.iter().find(|(_, b, _)| *b > 0)
-        && count(p) < *base as f64
-    {
-        return Some(p.clone());
-    }
-    svc.capacity_providers
-        .iter()
-        .filter(|(_, _, w)| *w > 0)
-        .min_by(|a, b| {
-            // Tasks beyond the base, per unit of weight: the lowest gets the next task.
-            let share =
-                |(p, base, w): &(String, u32, u32)| (count(p) - *base as f64).max(0.0) / *w as f64;
-            share(a).total_cmp(&share(b))
-        })
-        .map(|(p, _, _)| p.clone())
+    super::placement::pick_provider(&svc.capacity_providers, count)
 }
 
 /// Whether a task has an address of its own (its awsvpc ENI; every Fargate task is awsvpc)
@@ -132,10 +118,11 @@ pub fn launch_standalone(
     owner: Owner,
     td_idx: TaskDefIdx,
     placement: Placement,
+    capacity_provider: Option<String>,
     why: String,
 ) -> TaskIdx {
     debug_assert!(matches!(owner, Owner::Standalone { .. }));
-    let idx = create(ctx, owner, td_idx, placement, None, why);
+    let idx = create(ctx, owner, td_idx, placement, capacity_provider, why);
     state_changed(ctx, idx, None);
     idx
 }

@@ -555,7 +555,11 @@ fn dispatch_ecs(ctx: &mut crate::ecs::cluster::Ctx, timer: EcsTimer) {
                 EcsTimer::ManagedScaling,
             );
         }
-        EcsTimer::InstanceRegistered(i) => capacity_provider::on_registered(ctx, i),
+        EcsTimer::InstanceRegistered(i) => {
+            capacity_provider::on_registered(ctx, i);
+            // Standalone tasks have no scheduler pass: the new instance takes them at once.
+            crate::ecs::standalone::on_instance_registered(ctx, i);
+        }
         EcsTimer::SpotTermination(i) => capacity_provider::on_spot_termination(ctx, i),
         EcsTimer::BlueGreenStep(s) => crate::ecs::codedeploy::on_step_due(ctx, s),
         EcsTimer::BlueGreenMinute(s) => crate::ecs::deploy_alarms::on_minute(ctx, s),

@@ -228,3 +228,160 @@ fn a_session_with_run_task_saves_as_a_scenario_that_replays_the_same_log() {
     sim.advance_to(sim.end());
     assert_eq!(sim.log(), p.full_log().as_slice());
 }
+
+/// The tasks `run-task` started after the task list had `before` tasks: (last status, capacity
+/// provider, container instance name or "").
+fn standalone_since(p: &Playback, before: usize) -> Vec<(TaskStatus, String, String)> {
+    let ecs = p.world().ecs.as_ref().expect("ecs");
+    ecs.tasks
+        .iter()
+        .skip(before)
+        .filter(|t| t.service.is_none())
+        .map(|t| {
+            let on = match t.host {
+                orca_sim::ecs::Host::Instance(i) => ecs.instance(i).name.clone(),
+                _ => String::new(),
+            };
+            (
+                t.last_status,
+                t.capacity_provider.clone().unwrap_or_default(),
+                on,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn run_task_with_a_capacity_provider_strategy_waits_in_provisioning_for_managed_scaling() {
+    // Both m5.large of asg-api are full (two api tasks each). With a strategy of its capacity
+    // provider, the three tasks are created and wait; without one they would fail.
+    let s = common::built_in_named("ecs-cluster-auto-scaling");
+    let mut p = Playback::new(s);
+    p.seek(SimTime::from_secs(30));
+    let before = p.world().ecs.as_ref().expect("ecs").tasks.len();
+    let out = act(
+        &mut p,
+        "aws ecs run-task --cluster shop --task-definition api:1 --count 3 --capacity-provider-strategy capacityProvider=cp-api,weight=1 --query \"[tasks[].[lastStatus,capacityProviderName,group], failures]\" --output json",
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect(&out);
+    assert_eq!(v[0].as_array().map(Vec::len), Some(3), "{out}");
+    for t in v[0].as_array().into_iter().flatten() {
+        assert_eq!(
+            t,
+            &serde_json::json!(["PROVISIONING", "cp-api", "family:api"])
+        );
+    }
+    assert_eq!(v[1], serde_json::json!([]), "waiting is not failing: {out}");
+    // Managed scaling counts them: at the next minute the group grows for them (2 busy
+    // instances + 2 more for three 1-vCPU tasks on 2-vCPU instances: 200 %, 2 → 4).
+    p.seek(SimTime::from_secs(61));
+    let scaled = p
+        .log()
+        .iter()
+        .map(|e| e.message().into_owned())
+        .find(|m| m.starts_with("Launching a new EC2 instance"))
+        .expect("the group scales out for the standalone tasks");
+    assert!(
+        scaled.contains("changing the desired capacity from 2 to 4"),
+        "{scaled}"
+    );
+    // The new instances take them as they register; no service pass is involved.
+    p.seek(SimTime::from_secs(180));
+    let tasks = standalone_since(&p, before);
+    assert_eq!(tasks.len(), 3);
+    for (status, provider, on) in &tasks {
+        assert_eq!(*status, TaskStatus::Running, "{tasks:?}");
+        assert_eq!(provider, "cp-api");
+        assert!(
+            on == "asg-api-3" || on == "asg-api-4",
+            "on a new instance: {tasks:?}"
+        );
+    }
+}
+
+#[test]
+fn a_strategy_splits_the_call_by_base_then_weight() {
+    // worker:1 is awsvpc; FARGATE takes the base, then the weights share the rest.
+    let s = common::built_in_named("ecs-fargate-spot");
+    let mut p = Playback::new(s);
+    p.seek(SimTime::from_secs(20));
+    let before = p.world().ecs.as_ref().expect("ecs").tasks.len();
+    act(
+        &mut p,
+        "aws ecs run-task --cluster batch --task-definition worker:1 --count 4 --network-configuration awsvpcConfiguration={subnets=[subnet-1]} --capacity-provider-strategy capacityProvider=FARGATE,base=1,weight=1 capacityProvider=FARGATE_SPOT,weight=1",
+    );
+    let providers: Vec<String> = standalone_since(&p, before)
+        .into_iter()
+        .map(|(_, provider, _)| provider)
+        .collect();
+    // One for the base, then the three others in turn by the share of weight beyond the base
+    // (tasks beyond base ÷ weight; equal shares go to the first item): FARGATE, FARGATE_SPOT,
+    // FARGATE. Three tasks split 1:1 as two and one.
+    assert_eq!(
+        providers,
+        ["FARGATE", "FARGATE", "FARGATE_SPOT", "FARGATE"],
+        "base 1 on FARGATE, the other three split 1:1"
+    );
+    let ecs = p.world().ecs.as_ref().expect("ecs");
+    assert!(
+        ecs.tasks
+            .iter()
+            .skip(before)
+            .all(|t| t.host == orca_sim::ecs::Host::Fargate),
+        "a strategy of Fargate providers runs on Fargate"
+    );
+}
+
+#[test]
+fn run_task_refuses_what_the_api_refuses_in_a_capacity_provider_strategy() {
+    let s = common::built_in_named("ecs-cluster-auto-scaling");
+    let mut p = Playback::new(s);
+    p.seek(SimTime::from_secs(30));
+    let run = "aws ecs run-task --cluster shop --task-definition api:1";
+    for (args, expected) in [
+        (
+            "--launch-type EC2 --capacity-provider-strategy capacityProvider=cp-api,weight=1",
+            "(InvalidParameterException) when calling the RunTask operation: Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.",
+        ),
+        (
+            "--capacity-provider-strategy capacityProvider=cp-other,weight=1",
+            "(InvalidParameterException) when calling the RunTask operation: The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster.",
+        ),
+        (
+            "--capacity-provider-strategy capacityProvider=cp-api,weight=0 capacityProvider=FARGATE,weight=0",
+            "At least one capacity provider in the strategy must have a weight greater than 0.",
+        ),
+        (
+            "--capacity-provider-strategy capacityProvider=cp-api,weight=1 capacityProvider=FARGATE,weight=1",
+            "cannot mix Fargate capacity providers and Auto Scaling group capacity providers",
+        ),
+        (
+            "--capacity-provider-strategy capacityProvider=cp-api,weight=1,base=1 capacityProvider=cp-api,weight=1,base=2",
+            "Only one capacity provider in a capacity provider strategy can have a base defined.",
+        ),
+        (
+            "--capacity-provider-strategy capacityProvider=cp-api,weight=x",
+            "Invalid type for parameter capacityProviderStrategy[0].weight, value: x, valid types: <class 'int'>",
+        ),
+        (
+            "--capacity-provider-strategy weight=1",
+            "Missing required parameter in capacityProviderStrategy[0]: \"capacityProvider\"",
+        ),
+        (
+            "--capacity-provider-strategy capacityProvider=FARGATE,weight=1",
+            "does not support launch type FARGATE: Fargate requires the awsvpc network mode.",
+        ),
+    ] {
+        let line = format!("{run} {args}");
+        let out = failed(&p, &line);
+        assert!(out.contains(expected), "{line}\n{out}");
+    }
+    // The JSON form of the same strategy works as the shorthand does.
+    let out = act(
+        &mut p,
+        &format!(
+            "{run} --capacity-provider-strategy '[{{\"capacityProvider\":\"cp-api\",\"weight\":1}}]' --query \"tasks[0].capacityProviderName\""
+        ),
+    );
+    assert_eq!(out.trim(), "\"cp-api\"");
+}

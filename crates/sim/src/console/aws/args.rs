@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::USAGE;
-use crate::scenario::spec::CircuitBreakerSpec;
+use crate::scenario::spec::{CapacityProvider, CapacityProviderItem, CircuitBreakerSpec};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -194,7 +194,7 @@ pub fn deployment_configuration(text: &str) -> Result<DeploymentConfiguration, S
     let pairs: Vec<(String, String)> = if text.starts_with('{') {
         json_pairs(text)?
     } else {
-        shorthand_pairs(text)?
+        shorthand_pairs(text, "--deployment-configuration")?
     };
     let mut out = DeploymentConfiguration::default();
     for (key, value) in pairs {
@@ -204,7 +204,7 @@ pub fn deployment_configuration(text: &str) -> Result<DeploymentConfiguration, S
             "deploymentCircuitBreaker" => {
                 let inner = value.trim().trim_start_matches('{').trim_end_matches('}');
                 let mut cb = CircuitBreakerSpec::default();
-                for (k, v) in shorthand_pairs(inner)? {
+                for (k, v) in shorthand_pairs(inner, "--deployment-configuration")? {
                     let b = match v.as_str() {
                         "true" => true,
                         "false" => false,
@@ -230,6 +230,90 @@ pub fn deployment_configuration(text: &str) -> Result<DeploymentConfiguration, S
     Ok(out)
 }
 
+/// `--capacity-provider-strategy`: each word `capacityProvider=NAME,weight=N,base=N`
+/// (shorthand), or one JSON list of such objects.
+pub fn capacity_provider_strategy(words: &[&str]) -> Result<Vec<CapacityProviderItem>, String> {
+    const FIELD: &str = "capacityProviderStrategy";
+    let items: Vec<Vec<(String, String)>> = match words {
+        [one] if one.trim_start().starts_with('[') => {
+            let value: serde_json::Value = serde_json::from_str(one).map_err(|e| {
+                format!("\nError parsing parameter '--capacity-provider-strategy': Invalid JSON: {e}\nJSON received: {one}\n")
+            })?;
+            let Some(list) = value.as_array() else {
+                return Err(param_error(&format!(
+                    "Invalid type for parameter {FIELD}, valid types: <class 'list'>, <class 'tuple'>"
+                )));
+            };
+            let mut items = Vec::new();
+            for (n, v) in list.iter().enumerate() {
+                let Some(obj) = v.as_object() else {
+                    return Err(param_error(&format!(
+                        "Invalid type for parameter {FIELD}[{n}], valid types: <class 'dict'>"
+                    )));
+                };
+                items.push(
+                    obj.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().map_or(v.to_string(), str::to_string)))
+                        .collect(),
+                );
+            }
+            items
+        }
+        _ => words
+            .iter()
+            .map(|w| shorthand_pairs(w, "--capacity-provider-strategy"))
+            .collect::<Result<_, _>>()?,
+    };
+    let mut out = Vec::new();
+    for (n, pairs) in items.into_iter().enumerate() {
+        let mut provider = None;
+        let (mut base, mut weight) = (0, 0);
+        for (key, value) in pairs {
+            let int = |v: &str| {
+                let bad = || {
+                    param_error(&format!(
+                        "Invalid type for parameter {FIELD}[{n}].{key}, value: {v}, valid types: <class 'int'>"
+                    ))
+                };
+                match v.trim().parse::<i64>() {
+                    Ok(x) if x < 0 => Err(param_error(&format!(
+                        "Invalid value for parameter {FIELD}[{n}].{key}, value: {x}, valid min value: 0"
+                    ))),
+                    Ok(x) => u32::try_from(x).map_err(|_| bad()),
+                    Err(_) => Err(bad()),
+                }
+            };
+            match key.as_str() {
+                "capacityProvider" => {
+                    provider = Some(match value.as_str() {
+                        "FARGATE" => CapacityProvider::Fargate,
+                        "FARGATE_SPOT" => CapacityProvider::FargateSpot,
+                        name => CapacityProvider::Asg(name.to_string()),
+                    })
+                }
+                "weight" => weight = int(&value)?,
+                "base" => base = int(&value)?,
+                other => {
+                    return Err(param_error(&format!(
+                        "Unknown parameter in {FIELD}[{n}]: \"{other}\", must be one of: capacityProvider, weight, base"
+                    )));
+                }
+            }
+        }
+        let Some(capacity_provider) = provider else {
+            return Err(param_error(&format!(
+                "Missing required parameter in {FIELD}[{n}]: \"capacityProvider\""
+            )));
+        };
+        out.push(CapacityProviderItem {
+            capacity_provider,
+            base,
+            weight,
+        });
+    }
+    Ok(out)
+}
+
 fn param_error(message: &str) -> String {
     format!("\nParameter validation failed:\n{message}\n")
 }
@@ -249,7 +333,7 @@ fn number(key: &str, value: &str) -> Result<u32, String> {
 }
 
 /// `a=1,b={c=2,d=3}` → [(a, 1), (b, {c=2,d=3})]: commas inside braces stay.
-fn shorthand_pairs(text: &str) -> Result<Vec<(String, String)>, String> {
+fn shorthand_pairs(text: &str, option: &str) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
@@ -273,7 +357,7 @@ fn shorthand_pairs(text: &str) -> Result<Vec<(String, String)>, String> {
         }
         let Some((k, v)) = part.split_once('=') else {
             return Err(format!(
-                "\nError parsing parameter '--deployment-configuration': Expected: '=', received: 'EOF' for input:\n{text}\n"
+                "\nError parsing parameter '{option}': Expected: '=', received: 'EOF' for input:\n{text}\n"
             ));
         };
         out.push((k.trim().to_string(), v.trim().to_string()));

@@ -2,14 +2,12 @@
 //! The command becomes a `RunTask` action; its reply, `{"tasks": […], "failures": […]}`, is
 //! written from the world once the action took effect.
 
-use rand::SeedableRng;
 use serde_json::json;
 
-use super::args::Param;
+use super::args::{self, Param};
 use super::shapes;
 use super::{EcsContext, parse};
 use crate::console::{After, Outcome};
-use crate::ecs::placement::{self, Placing, SpreadCounts};
 use crate::ecs::standalone::{self, MAX_COUNT};
 use crate::scenario::spec::{Action, LaunchType};
 use crate::time::SimTime;
@@ -19,7 +17,6 @@ use crate::world::World;
 /// Reference, `aws ecs run-task`).
 const NOT_SIMULATED: &[&str] = &[
     "--overrides",
-    "--capacity-provider-strategy",
     "--placement-strategy",
     "--placement-constraints",
     "--platform-version",
@@ -38,7 +35,7 @@ pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
         NOT_SIMULATED.iter().find(|f| **f == name)
     }) {
         return Outcome::Fail(format!(
-            "Orca does not simulate `run-task {flag}`. It runs a task definition as it is, with --count, --launch-type EC2|FARGATE, --group, --started-by and --network-configuration.\n"
+            "Orca does not simulate `run-task {flag}`. It runs a task definition as it is, with --count, --launch-type EC2|FARGATE or --capacity-provider-strategy, --group, --started-by and --network-configuration.\n"
         ));
     }
     let args = match parse(
@@ -49,6 +46,7 @@ pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
             Param::text("--task-definition").required(),
             Param::int("--count"),
             Param::text("--launch-type"),
+            Param::list("--capacity-provider-strategy"),
             Param::text("--group"),
             Param::text("--started-by"),
             Param::text("--network-configuration"),
@@ -78,10 +76,11 @@ pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
     // With neither a launch type nor a capacity provider strategy, a cluster without a default
     // capacity provider strategy runs the task with the EC2 launch type (Amazon ECS API
     // Reference, `RunTask`, `launchType`); Orca's clusters have no default strategy.
-    let launch_type = match args.one("--launch-type").unwrap_or("EC2") {
-        "EC2" => LaunchType::Ec2,
-        "FARGATE" => LaunchType::Fargate,
-        other => {
+    let launch_type = match args.one("--launch-type") {
+        None => None,
+        Some("EC2") => Some(LaunchType::Ec2),
+        Some("FARGATE") => Some(LaunchType::Fargate),
+        Some(other) => {
             return cx.exception(
                 "InvalidParameterException",
                 &format!(
@@ -90,41 +89,45 @@ pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
             );
         }
     };
+    let strategy_words: Vec<&str> = args.list("--capacity-provider-strategy").collect();
+    let strategy = if strategy_words.is_empty() {
+        Vec::new()
+    } else {
+        match args::capacity_provider_strategy(&strategy_words) {
+            Ok(s) => s,
+            Err(e) => return Outcome::Fail(e),
+        }
+    };
     let network = args.one("--network-configuration").is_some();
     let td_idx = crate::ecs::ids::TaskDefIdx(td as u32);
-    if let Some(refused) = standalone::refusal(cx.ecs, td_idx, launch_type, count, network) {
+    let def = &cx.ecs.task_definitions[td];
+    let action = Action::RunTask {
+        task_definition: format!("{}:{}", def.family, def.revision),
+        count,
+        launch_type,
+        capacity_provider_strategy: strategy,
+        group: args.one("--group").map(str::to_string),
+        started_by: args.one("--started-by").map(str::to_string),
+    };
+    let Some(call) = standalone::RunTask::of(&action) else {
+        return Outcome::Fail("run-task: internal error\n".into());
+    };
+    if let Some(refused) = standalone::refusal(cx.ecs, td_idx, &call, network) {
         return cx.exception(refused.code, &refused.message);
     }
-    let def = &cx.ecs.task_definitions[td];
-    let task_definition = format!("{}:{}", def.family, def.revision);
     Outcome::Act {
-        actions: vec![Action::RunTask {
-            task_definition: task_definition.clone(),
-            count,
-            launch_type: Some(launch_type),
-            group: args.one("--group").map(str::to_string),
-            started_by: args.one("--started-by").map(str::to_string),
-        }],
+        actions: vec![action],
         after: After::RunTask {
             before: cx.ecs.tasks.len(),
-            count,
-            task_definition,
-            launch_type,
         },
     }
 }
 
 /// `{"tasks": […], "failures": […]}` once the action took effect: the standalone tasks created
-/// since the command (the task list had `before` tasks), and a failure for each task asked for
-/// and not started, whose reason placement gives again on a copy of the world as it is now.
-pub fn reply(
-    world: &World,
-    now: SimTime,
-    before: usize,
-    count: u32,
-    task_definition: &str,
-    launch_type: LaunchType,
-) -> String {
+/// since the command (the task list had `before` tasks; a task waiting for a capacity
+/// provider's instance is among them, PROVISIONING), and the failures the call kept
+/// (`EcsCluster::last_run_task`).
+pub fn reply(world: &World, now: SimTime, before: usize) -> String {
     let Some(ecs) = world.ecs.as_ref() else {
         return String::new();
     };
@@ -135,30 +138,15 @@ pub fn reply(
         .filter(|t| t.service.is_none())
         .map(|t| shapes::task(world, ecs, now, t))
         .collect();
-    let mut failures = Vec::new();
-    if let Some(td) = ecs.task_definition_by_ref(task_definition) {
-        let mut scratch = ecs.clone();
-        // Standalone tasks spread (no random draws): the generator is never read.
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
-        let mut counts = SpreadCounts::empty(ecs, &world.net.zones);
-        for _ in tasks.len()..count as usize {
-            let placed = placement::place_for(
-                &mut scratch,
-                &world.net.zones,
-                Placing::Standalone(launch_type),
-                td,
-                None,
-                &mut counts,
-                &mut rng,
-            );
-            if let Err(problem) = placed {
-                let f = standalone::failure(ecs, &problem);
-                failures.push(match f.arn {
-                    Some(arn) => json!({ "arn": arn, "reason": f.reason }),
-                    None => json!({ "reason": f.reason }),
-                });
-            }
-        }
-    }
+    let failures: Vec<_> = match &ecs.last_run_task {
+        Some((b, failures)) if *b == before => failures
+            .iter()
+            .map(|f| match &f.arn {
+                Some(arn) => json!({ "arn": arn, "reason": f.reason }),
+                None => json!({ "reason": f.reason }),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     shapes::pretty(&json!({ "tasks": tasks, "failures": failures }))
 }

@@ -175,17 +175,12 @@ fn launch_for(
                 pass.launched.push(t);
                 pass.bounds.running_or_pending += 1;
             }
-            Err(problem) if waits_for_capacity(ctx.world, provider.as_deref()) => {
+            Err(problem) if placement::waits_for_capacity(ctx.world, provider.as_deref()) => {
                 let why = format!(
-                    "{why} No instance of capacity provider {} fits it ({}), so it waits in PROVISIONING for managed scaling to add one.",
-                    provider.as_deref().unwrap_or_default(),
-                    problem.reason()
+                    "{why} {}",
+                    placement::waiting_why(provider.as_deref(), &problem)
                 );
-                let waiting = Placement {
-                    host: Host::AwaitingCapacity,
-                    zone_index: 0,
-                    host_port: None,
-                };
+                let waiting = Placement::awaiting_capacity();
                 ctx.world.service_mut(s).may_have_waiting = true;
                 let t = task_lifecycle::launch(ctx, s, dep_id, td, waiting, provider, why);
                 ids.push(ctx.world.task(t).id.clone());
@@ -276,15 +271,6 @@ fn report_started(
 
 /// True when a task of `provider` that fits nowhere waits in PROVISIONING for capacity (an Auto
 /// Scaling group provider with managed scaling) instead of being reported unable to place.
-fn waits_for_capacity(world: &EcsCluster, provider: Option<&str>) -> bool {
-    provider.is_some_and(|p| {
-        world
-            .auto_scaling_groups
-            .iter()
-            .any(|g| g.capacity_provider == p && g.managed_scaling.is_some())
-    })
-}
-
 fn report_unable_to_place(
     ctx: &mut Ctx,
     s: ServiceIdx,

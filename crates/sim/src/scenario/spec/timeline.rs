@@ -63,10 +63,15 @@ pub enum Action {
         task_definition: String,
         #[serde(default = "defaults::one")]
         count: u32,
-        /// `Ec2` unless given (the cluster's instances); `Fargate` needs the awsvpc network
-        /// mode.
+        /// `Ec2` unless given (the cluster's instances) or a capacity provider strategy is;
+        /// `Fargate` needs the awsvpc network mode.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         launch_type: Option<super::LaunchType>,
+        /// `--capacity-provider-strategy`, instead of a launch type: which capacity provider
+        /// each task goes to (`base`, then `weight`). A task that fits no instance of an Auto
+        /// Scaling group provider with managed scaling waits in PROVISIONING for one.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        capacity_provider_strategy: Vec<super::CapacityProviderItem>,
         /// The task group (`family:NAME` unless given).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         group: Option<String>,

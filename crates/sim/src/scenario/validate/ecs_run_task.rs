@@ -4,10 +4,10 @@
 
 use super::Problems;
 use super::ecs_index::EcsIndex;
-use crate::ecs::standalone::{MAX_COUNT, RunTask};
+use crate::ecs::standalone::{MAX_COUNT, MAX_STRATEGY_ITEMS, RunTask};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
-use crate::scenario::spec::{LaunchType, NetworkMode};
+use crate::scenario::spec::{CapacityProvider, LaunchType, NetworkMode};
 
 /// `startedBy`: "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-), forward
 /// slash (/), and underscores (_) are allowed" (Amazon ECS API Reference, `RunTask`).
@@ -17,13 +17,24 @@ const GROUP_MAX: usize = 255;
 
 pub(super) fn run_task(out: &mut Problems, ix: &EcsIndex, a: RunTask, ap: &Path) {
     let tp = ap.field("task_definition");
+    let strategy_ok = strategy(out, ix, &a, ap);
     match ix.find_td(a.task_definition) {
         Ok((_, td)) => {
-            if a.launch_type == LaunchType::Fargate && td.network_mode != NetworkMode::Awsvpc {
+            if strategy_ok
+                && a.runs_on() == LaunchType::Fargate
+                && td.network_mode != NetworkMode::Awsvpc
+            {
+                let (field, instead) = match a.strategy.is_empty() {
+                    true => ("launch_type", "launch_type: Ec2"),
+                    false => (
+                        "capacity_provider_strategy",
+                        "an Auto Scaling group's capacity provider",
+                    ),
+                };
                 out.push((
-                    ap.field("launch_type"),
+                    ap.field(field),
                     format!(
-                        "task definition {} uses the {:?} network mode, but Fargate runs awsvpc tasks only; use launch_type: Ec2 or a task definition with network_mode: Awsvpc",
+                        "task definition {} uses the {:?} network mode, but Fargate runs awsvpc tasks only; use {instead} or a task definition with network_mode: Awsvpc",
                         quoted(a.task_definition),
                         td.network_mode
                     ),
@@ -64,4 +75,76 @@ pub(super) fn run_task(out: &mut Problems, ix: &EcsIndex, a: RunTask, ap: &Path)
             ),
         ));
     }
+}
+
+/// The capacity provider strategy of a `RunTask` (what the API refuses:
+/// `ecs::standalone::refusal`); whether it is usable.
+fn strategy(out: &mut Problems, ix: &EcsIndex, a: &RunTask, ap: &Path) -> bool {
+    let items = a.strategy;
+    if items.is_empty() {
+        return true;
+    }
+    let sp = ap.field("capacity_provider_strategy");
+    let before = out.len();
+    if a.launch_type.is_some() {
+        out.push((
+            ap.field("launch_type"),
+            "a RunTask takes a launch_type or a capacity_provider_strategy, not both (the API refuses both); remove one".into(),
+        ));
+    }
+    let asgs: Vec<&str> =
+        ix.w.capacity
+            .auto_scaling_groups
+            .iter()
+            .map(|g| g.capacity_provider.as_str())
+            .collect();
+    for (i, item) in items.iter().enumerate() {
+        if let CapacityProvider::Asg(name) = &item.capacity_provider
+            && !asgs.contains(&name.as_str())
+        {
+            let valid = match asgs.is_empty() {
+                true => "the cluster has no Auto Scaling group (capacity.auto_scaling_groups); Fargate and FargateSpot need none".to_string(),
+                false => format!("valid: Fargate, FargateSpot, {}", asgs.iter().map(|a| format!("Asg({})", quoted(a))).collect::<Vec<_>>().join(", ")),
+            };
+            out.push((
+                sp.index(i).field("capacity_provider"),
+                format!(
+                    "capacity provider {} is not one of the cluster's; {valid}",
+                    quoted(name)
+                ),
+            ));
+        }
+    }
+    if items.len() > MAX_STRATEGY_ITEMS {
+        out.push((
+            sp.clone(),
+            format!(
+                "{} capacity providers; a strategy has at most {MAX_STRATEGY_ITEMS}",
+                items.len()
+            ),
+        ));
+    }
+    if items.iter().filter(|i| i.base > 0).count() > 1 {
+        out.push((
+            sp.clone(),
+            "more than one item sets a base; only one may".into(),
+        ));
+    }
+    if items.len() > 1 && items.iter().all(|i| i.weight == 0) {
+        out.push((
+            sp.clone(),
+            "no item has a weight; with several capacity providers at least one needs weight: 1 or more".into(),
+        ));
+    }
+    let fargate = items
+        .iter()
+        .filter(|i| i.capacity_provider.is_fargate())
+        .count();
+    if fargate > 0 && fargate < items.len() {
+        out.push((
+            sp,
+            "the strategy mixes Fargate and Auto Scaling group capacity providers; a strategy uses one kind only".into(),
+        ));
+    }
+    out.len() == before
 }
