@@ -42,6 +42,14 @@ enum Mode {
         /// `--output-watch-events`: each row starts with ADDED, MODIFIED or DELETED.
         events: bool,
     },
+    /// `kubectl get … -o yaml|json|name -w`: each object's last state and what it printed.
+    Objects {
+        seen: Vec<Seen>,
+        /// YAML documents after the first are separated by `---`.
+        yaml: bool,
+        /// Objects printed so far.
+        printed: u32,
+    },
     /// `aws logs tail --follow`: how many times each line has been printed (two tasks may
     /// write the same line at the same second).
     Lines {
@@ -115,6 +123,36 @@ impl Watch {
             events,
         });
         (first, watch)
+    }
+
+    /// `kubectl get … -o yaml|json|name -w` on `objects` (each object's key, its state as
+    /// text, and what it prints as): kubectl prints each object on its own (a YAML document
+    /// after `---` from the second on; not a `List`), first all of them unless `--watch-only`,
+    /// then each one that changes or goes.
+    pub fn objects(
+        objects: Vec<(String, String, String)>,
+        yaml: bool,
+        watch_only: bool,
+    ) -> (String, Box<Watch>) {
+        let seen: Vec<Seen> = objects
+            .into_iter()
+            .map(|(key, steady, line)| Seen { key, steady, line })
+            .collect();
+        let mut printed = 0;
+        let mut first = String::new();
+        if !watch_only {
+            for o in &seen {
+                print_object(&mut first, &o.line, yaml, &mut printed);
+            }
+        }
+        (
+            first,
+            Watch::new(Mode::Objects {
+                seen,
+                yaml,
+                printed,
+            }),
+        )
     }
 
     /// `aws logs tail --follow` after printing `lines`.
@@ -228,6 +266,27 @@ impl Watch {
                                 format!("{header}\n")
                             };
                             output.insert_str(0, &head);
+                        }
+                        Polled {
+                            output,
+                            ended: None,
+                        }
+                    }
+                    _ => Polled::default(),
+                },
+                Outcome::Fail(e) => failed(e),
+                Outcome::Print(_) | Outcome::Act { .. } => Polled::default(),
+            },
+            Mode::Objects {
+                seen,
+                yaml,
+                printed,
+            } => match outcome {
+                Outcome::Watch { watch, .. } => match watch.mode {
+                    Mode::Objects { seen: now, .. } => {
+                        let mut output = String::new();
+                        for o in changed(seen, now) {
+                            print_object(&mut output, &o, *yaml, printed);
                         }
                         Polled {
                             output,
@@ -418,6 +477,39 @@ fn changed_rows(seen: &mut Vec<Seen>, now: Vec<Seen>, events: bool) -> String {
     }
     *seen = now;
     out
+}
+
+/// What is new or changed in `now` against `seen` (which becomes `now`), in `now`'s order, then
+/// the last state of what is gone: each as printed.
+fn changed(seen: &mut Vec<Seen>, now: Vec<Seen>) -> Vec<String> {
+    let mut out: Vec<String> = now
+        .iter()
+        .filter(|o| {
+            seen.iter()
+                .find(|s| s.key == o.key)
+                .is_none_or(|s| s.steady != o.steady)
+        })
+        .map(|o| o.line.clone())
+        .collect();
+    out.extend(
+        seen.iter()
+            .filter(|s| !now.iter().any(|o| o.key == s.key))
+            .map(|s| s.line.clone()),
+    );
+    *seen = now;
+    out
+}
+
+/// One object as a watch prints it: YAML documents after the first follow a `---` line.
+fn print_object(out: &mut String, text: &str, yaml: bool, printed: &mut u32) {
+    if yaml && *printed > 0 {
+        out.push_str("---\n");
+    }
+    out.push_str(text);
+    if !text.ends_with('\n') {
+        out.push('\n');
+    }
+    *printed += 1;
 }
 
 /// A row (or the header) with `--output-watch-events`' EVENT column before it.

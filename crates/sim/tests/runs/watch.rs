@@ -178,6 +178,45 @@ fn get_w_output_watch_events_names_each_change() {
 }
 
 #[test]
+fn get_w_with_yaml_json_or_name_prints_each_object_that_changes() {
+    let out = outputs(
+        "eks-rolling-update",
+        "0:29 kubectl get deploy web -o yaml -w\n0:31 kubectl get pods -o name -w\n0:36 kubectl get deploy -o json -w\n0:50 kubectl get deploy\n",
+    );
+    // The Deployment alone, not a List; the update at 0:30 prints it again after `---`.
+    assert!(out[0].output.starts_with("apiVersion: apps/v1\nkind: Deployment\n"), "{:?}", out[0]);
+    assert!(out[0].output.contains("image: nginx:1.27"));
+    let updated = &out[1];
+    assert!(updated.watched && updated.at == SimTime::from_secs(30), "{updated:?}");
+    assert!(updated.output.starts_with("---\napiVersion: apps/v1\nkind: Deployment\n"));
+    assert!(updated.output.contains("image: nginx:1.28"));
+    // -o name: each pod's name when it changes, and once more when it goes.
+    let names: Vec<&CommandOutput> = out
+        .iter()
+        .filter(|o| o.command == "kubectl get pods -o name -w")
+        .collect();
+    assert!(names[0].output.lines().all(|l| l.starts_with("pod/web-")));
+    let deleted_at_33 = names
+        .iter()
+        .find(|o| o.at == SimTime::from_secs(33))
+        .expect("changes at 0:33");
+    assert!(
+        deleted_at_33.output.contains("pod/web-7988b664b9-"),
+        "an old pod that went prints its name: {deleted_at_33:?}"
+    );
+    // -o json: one pretty-printed object per change, no separator.
+    let json: Vec<&CommandOutput> = out
+        .iter()
+        .filter(|o| o.command == "kubectl get deploy -o json -w" && o.watched)
+        .collect();
+    assert!(!json.is_empty(), "the rollout changes the Deployment's status");
+    for o in json {
+        let v: serde_json::Value = serde_json::from_str(&o.output).expect(&o.output);
+        assert_eq!(v["kind"], "Deployment");
+    }
+}
+
+#[test]
 fn rollout_status_waits_until_the_rollout_is_done() {
     let out = outputs(
         "eks-rolling-update",

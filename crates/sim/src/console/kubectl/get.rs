@@ -21,6 +21,9 @@ pub struct Printing<'a> {
     pub template: Option<&'a str>,
     pub sort_by: Option<&'a str>,
     pub field_selector: Option<&'a str>,
+    /// `-w`: with `-o yaml|json|name` the objects are listed one by one for the watch
+    /// (`watched_objects`); a table is watched from its rows (`super::watching`).
+    pub watch: Option<super::parse::GetWatch>,
 }
 
 pub fn get(
@@ -182,6 +185,12 @@ pub fn get(
             Err(e) => return Outcome::Fail(e),
         }
     }
+    if let Some(how) = printing.watch
+        && matches!(output, Output::Json | Output::Yaml | Output::Name)
+        && missing.is_empty()
+    {
+        return watched_objects(k, kind, &found, output, how);
+    }
     let mut out = String::new();
     if !found.is_empty() {
         out = match output {
@@ -250,6 +259,49 @@ pub fn get(
             Outcome::Print(out + &errors)
         }
     }
+}
+
+/// `kubectl get … -o yaml|json|name -w`: each object on its own, as a watch prints it, and the
+/// watch that goes on from them (`console::watch::Watch::objects`); an empty list says so first,
+/// as a table's does.
+fn watched_objects(
+    k: &Kube,
+    kind: Kind,
+    found: &[usize],
+    output: Output,
+    how: super::parse::GetWatch,
+) -> Outcome {
+    if how.events {
+        return Outcome::Fail(
+            "error: Orca's console adds --output-watch-events' EVENT column to tables only; -o yaml|json|name -w prints each object as it changes\n".into(),
+        );
+    }
+    let objects = found
+        .iter()
+        .map(|&i| {
+            let value = objects::object(k, kind, i);
+            let meta = &value["metadata"];
+            let key = format!(
+                "{}/{}",
+                meta["namespace"].as_str().unwrap_or_default(),
+                meta["name"].as_str().unwrap_or_default()
+            );
+            let text = match output {
+                Output::Json => serde_json::to_string_pretty(&value).unwrap_or_default() + "\n",
+                Output::Yaml => super::yaml::to_yaml(&value),
+                _ => format!("{}/{}\n", kind.prefix(), name_of(k, kind, i)),
+            };
+            (key, value.to_string(), text)
+        })
+        .collect();
+    let (first, watch) =
+        crate::console::watch::Watch::objects(objects, output == Output::Yaml, how.only);
+    let first = if found.is_empty() && !how.only {
+        k.no_resources()
+    } else {
+        first
+    };
+    Outcome::Watch { first, watch }
 }
 
 fn name_of(k: &Kube, kind: Kind, i: usize) -> String {

@@ -21,6 +21,7 @@ pub fn get_kinds(k: &Kube, kinds: &[Kind], output: Output, selector: Option<&str
                     template: None,
                     sort_by: None,
                     field_selector: None,
+                    watch: None,
                 },
                 selector,
             )

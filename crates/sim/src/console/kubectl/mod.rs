@@ -95,6 +95,7 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
                     template: template.as_deref(),
                     sort_by: sort_by.as_deref(),
                     field_selector: field_selector.as_deref(),
+                    watch,
                 },
                 selector.as_deref(),
             ),
@@ -144,7 +145,8 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
 
 /// `kubectl get -w` prints the list (unless `--watch-only`), then the row of each object as it
 /// changes or goes, until stopped (`console::watch`); an empty list is watched too, as pods may
-/// come. Other output formats print the list at this moment and say so.
+/// come. `-o yaml|json|name` are watched object by object (`get::watched_objects`); other
+/// output formats print the list at this moment and say so.
 fn watching(watch: Option<parse::GetWatch>, out: Outcome) -> Outcome {
     let Some(how) = watch else {
         return out;
@@ -155,7 +157,7 @@ fn watching(watch: Option<parse::GetWatch>, out: Outcome) -> Outcome {
             Outcome::Watch { first, watch }
         }
         Outcome::Print(s) => Outcome::Print(
-            s + "(-w: with this output format the console prints the list at this moment; without -o it keeps printing each change.)\n",
+            s + "(-w: with this output format the console prints the list at this moment; as a table or with -o yaml|json|name it keeps printing each change.)\n",
         ),
         other => other,
     }
