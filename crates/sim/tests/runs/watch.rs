@@ -184,11 +184,24 @@ fn get_w_with_yaml_json_or_name_prints_each_object_that_changes() {
         "0:29 kubectl get deploy web -o yaml -w\n0:31 kubectl get pods -o name -w\n0:36 kubectl get deploy -o json -w\n0:50 kubectl get deploy\n",
     );
     // The Deployment alone, not a List; the update at 0:30 prints it again after `---`.
-    assert!(out[0].output.starts_with("apiVersion: apps/v1\nkind: Deployment\n"), "{:?}", out[0]);
+    assert!(
+        out[0]
+            .output
+            .starts_with("apiVersion: apps/v1\nkind: Deployment\n"),
+        "{:?}",
+        out[0]
+    );
     assert!(out[0].output.contains("image: nginx:1.27"));
     let updated = &out[1];
-    assert!(updated.watched && updated.at == SimTime::from_secs(30), "{updated:?}");
-    assert!(updated.output.starts_with("---\napiVersion: apps/v1\nkind: Deployment\n"));
+    assert!(
+        updated.watched && updated.at == SimTime::from_secs(30),
+        "{updated:?}"
+    );
+    assert!(
+        updated
+            .output
+            .starts_with("---\napiVersion: apps/v1\nkind: Deployment\n")
+    );
     assert!(updated.output.contains("image: nginx:1.28"));
     // -o name: each pod's name when it changes, and once more when it goes.
     let names: Vec<&CommandOutput> = out
@@ -209,7 +222,10 @@ fn get_w_with_yaml_json_or_name_prints_each_object_that_changes() {
         .iter()
         .filter(|o| o.command == "kubectl get deploy -o json -w" && o.watched)
         .collect();
-    assert!(!json.is_empty(), "the rollout changes the Deployment's status");
+    assert!(
+        !json.is_empty(),
+        "the rollout changes the Deployment's status"
+    );
     for o in json {
         let v: serde_json::Value = serde_json::from_str(&o.output).expect(&o.output);
         assert_eq!(v["kind"], "Deployment");

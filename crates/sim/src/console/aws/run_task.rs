@@ -101,22 +101,28 @@ pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
     let network = args.one("--network-configuration").is_some();
     let td_idx = crate::ecs::ids::TaskDefIdx(td as u32);
     let def = &cx.ecs.task_definitions[td];
-    let action = Action::RunTask {
-        task_definition: format!("{}:{}", def.family, def.revision),
+    let task_definition = format!("{}:{}", def.family, def.revision);
+    let (group, started_by) = (args.one("--group"), args.one("--started-by"));
+    let call = standalone::RunTask {
+        task_definition: &task_definition,
         count,
         launch_type,
-        capacity_provider_strategy: strategy,
-        group: args.one("--group").map(str::to_string),
-        started_by: args.one("--started-by").map(str::to_string),
-    };
-    let Some(call) = standalone::RunTask::of(&action) else {
-        return Outcome::Fail("run-task: internal error\n".into());
+        strategy: &strategy,
+        group,
+        started_by,
     };
     if let Some(refused) = standalone::refusal(cx.ecs, td_idx, &call, network) {
         return cx.exception(refused.code, &refused.message);
     }
     Outcome::Act {
-        actions: vec![action],
+        actions: vec![Action::RunTask {
+            task_definition,
+            count,
+            launch_type,
+            capacity_provider_strategy: strategy,
+            group: group.map(str::to_string),
+            started_by: started_by.map(str::to_string),
+        }],
         after: After::RunTask {
             before: cx.ecs.tasks.len(),
         },
