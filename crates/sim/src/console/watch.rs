@@ -285,7 +285,7 @@ impl Watch {
                 Outcome::Watch { watch, .. } => match watch.mode {
                     Mode::Objects { seen: now, .. } => {
                         let mut output = String::new();
-                        for o in changed(seen, now) {
+                        for (_, o) in changed(seen, now) {
                             print_object(&mut output, &o, *yaml, printed);
                         }
                         Polled {
@@ -400,14 +400,15 @@ fn failed(e: String) -> Polled {
     }
 }
 
-/// One object's row as a watch last saw it.
+/// One object as a watch last saw it: a table's row, or an object printed on its own.
 #[derive(Debug, Clone, PartialEq)]
 struct Seen {
-    /// The NAME column (NAMESPACE/NAME with `-A`).
+    /// Which object: the NAME column (NAMESPACE/NAME with `-A`), or namespace/name.
     key: String,
-    /// The row without what changes by itself (AGE, the "(… ago)" of RESTARTS).
+    /// What must change for it to print again: the row without what changes by itself (AGE,
+    /// the "(… ago)" of RESTARTS), or the whole object.
     steady: String,
-    /// The row as printed.
+    /// What it prints as.
     line: String,
 }
 
@@ -457,45 +458,31 @@ fn table_rows(table: &str) -> Vec<Seen> {
 /// row of each object that is gone (kubectl prints a deleted object's final state).
 fn changed_rows(seen: &mut Vec<Seen>, now: Vec<Seen>, events: bool) -> String {
     let mut out = String::new();
-    let mut print = |event: &str, line: &str| {
+    for (event, line) in changed(seen, now) {
         if events {
-            out += &with_event(event, line);
+            out += &with_event(event, &line);
         } else {
-            out += line;
+            out += &line;
             out.push('\n');
         }
-    };
-    for row in &now {
-        match seen.iter().find(|s| s.key == row.key) {
-            None => print("ADDED", &row.line),
-            Some(before) if before.steady != row.steady => print("MODIFIED", &row.line),
-            Some(_) => {}
-        }
     }
-    for gone in seen.iter().filter(|s| !now.iter().any(|r| r.key == s.key)) {
-        print("DELETED", &gone.line);
-    }
-    *seen = now;
     out
 }
 
-/// What is new or changed in `now` against `seen` (which becomes `now`), in `now`'s order, then
-/// the last state of what is gone: each as printed.
-fn changed(seen: &mut Vec<Seen>, now: Vec<Seen>) -> Vec<String> {
-    let mut out: Vec<String> = now
-        .iter()
-        .filter(|o| {
-            seen.iter()
-                .find(|s| s.key == o.key)
-                .is_none_or(|s| s.steady != o.steady)
-        })
-        .map(|o| o.line.clone())
-        .collect();
-    out.extend(
-        seen.iter()
-            .filter(|s| !now.iter().any(|o| o.key == s.key))
-            .map(|s| s.line.clone()),
-    );
+/// What is new (ADDED) or changed (MODIFIED) in `now` against `seen`, in `now`'s order, then
+/// the last state of what is gone (DELETED), each as printed; `seen` becomes `now`.
+fn changed(seen: &mut Vec<Seen>, now: Vec<Seen>) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for o in &now {
+        match seen.iter().find(|s| s.key == o.key) {
+            None => out.push(("ADDED", o.line.clone())),
+            Some(before) if before.steady != o.steady => out.push(("MODIFIED", o.line.clone())),
+            Some(_) => {}
+        }
+    }
+    for gone in seen.iter().filter(|s| !now.iter().any(|o| o.key == s.key)) {
+        out.push(("DELETED", gone.line.clone()));
+    }
     *seen = now;
     out
 }
