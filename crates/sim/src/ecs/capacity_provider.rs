@@ -214,19 +214,17 @@ pub fn add_instance(
 
 /// Tasks that wait for `provider`'s capacity, services' and standalone ones, oldest first.
 pub fn waiting_tasks(world: &EcsCluster, provider: &str) -> Vec<TaskIdx> {
-    let mut out = Vec::new();
-    let services = world.services.iter().flat_map(|svc| svc.tasks.iter());
-    for &t in services.chain(&world.standalone_waiting) {
-        let task = world.task(t);
-        if task.host == Host::AwaitingCapacity
-            && task.last_status == TaskStatus::Provisioning
-            && task.capacity_provider.as_deref() == Some(provider)
-        {
-            out.push(t);
-        }
-    }
-    out.sort_unstable();
-    out
+    world
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|(_, task)| {
+            task.host == Host::AwaitingCapacity
+                && task.last_status == TaskStatus::Provisioning
+                && task.capacity_provider.as_deref() == Some(provider)
+        })
+        .map(|(i, _)| TaskIdx(i as u32))
+        .collect()
 }
 
 /// How many fresh instances of `instance_type` the tasks need, packing the largest first onto

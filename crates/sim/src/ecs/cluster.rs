@@ -41,11 +41,6 @@ pub struct EcsCluster {
     /// each task's instance, and almost always there is none.
     #[serde(skip)]
     pub draining_instances: u32,
-    /// Standalone tasks created waiting for a capacity provider's instance (some may have been
-    /// placed or stopped since): no service lists them, so managed scaling and a new instance's
-    /// registration look here.
-    #[serde(skip)]
-    pub standalone_waiting: Vec<TaskIdx>,
     /// The failures of the last `RunTask` call: the task count before it, and what it could not
     /// start (its reply's `failures`).
     #[serde(skip)]
@@ -71,7 +66,6 @@ impl EcsCluster {
             insights: crate::insights::Insights::default(),
             guardduty: None,
             draining_instances: 0,
-            standalone_waiting: Vec::new(),
             last_run_task: None,
         }
     }

@@ -17,12 +17,13 @@
 //! standalone task, or the cluster default", Developer Guide, "Amazon ECS managed scaling
 //! behavior"). A new instance of the provider takes it when it registers.
 
+use crate::ecs::capacity_provider;
 use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{TaskDefIdx, TaskIdx};
 use crate::ecs::messages::PlacementProblem;
 use crate::ecs::placement::{self, Placement, Placing, SpreadCounts};
 use crate::ecs::task_lifecycle::{self, Owner};
-use crate::ecs::{Host, InstanceStatus, TaskStatus};
+use crate::ecs::{Host, InstanceStatus};
 use crate::name::Name;
 use crate::net::Zone;
 use crate::scenario::spec::{CapacityProvider, CapacityProviderItem, LaunchType, NetworkMode};
@@ -274,7 +275,6 @@ pub fn run(
                 );
                 let waiting = Placement::awaiting_capacity();
                 let t = task_lifecycle::launch_standalone(ctx, owner, td, waiting, provider, why);
-                ctx.world.standalone_waiting.push(t);
                 started.tasks.push(t);
             }
             Err(problem) => started.failures.push(failure(ctx.world, &problem)),
@@ -288,54 +288,32 @@ pub fn run(
 /// waiting tasks get a scheduler pass, `capacity_provider::on_registered`).
 pub fn on_instance_registered(ctx: &mut Ctx, i: crate::ecs::ids::InstanceIdx) {
     let inst = ctx.world.instance(i);
-    if inst.status != InstanceStatus::Active || ctx.world.standalone_waiting.is_empty() {
+    if inst.status != InstanceStatus::Active {
         return;
     }
-    if let Some(provider) = inst.capacity_provider.clone() {
-        place_waiting(ctx, &provider);
-    }
-}
-
-fn place_waiting(ctx: &mut Ctx, provider: &str) {
-    let waiting: Vec<TaskIdx> = ctx
-        .world
-        .standalone_waiting
-        .iter()
-        .copied()
-        .filter(|&t| {
-            let task = ctx.world.task(t);
-            task.host == Host::AwaitingCapacity
-                && task.last_status == TaskStatus::Provisioning
-                && task.capacity_provider.as_deref() == Some(provider)
-        })
-        .collect();
+    let Some(provider) = inst.capacity_provider.clone() else {
+        return;
+    };
+    let waiting = capacity_provider::waiting_tasks(ctx.world, &provider);
     for t in waiting {
-        let (td, group) = {
-            let task = ctx.world.task(t);
-            (task.task_definition, task.group.clone().unwrap_or_default())
-        };
+        let task = ctx.world.task(t);
+        if task.service.is_some() {
+            continue;
+        }
+        let (td, group) = (task.task_definition, task.group.clone().unwrap_or_default());
         let mut counts = group_counts(ctx.world, &ctx.net.zones, &group);
         if let Ok(p) = placement::place_for(
             ctx.world,
             &ctx.net.zones,
             Placing::Standalone(LaunchType::Ec2),
             td,
-            Some(provider),
+            Some(&provider),
             &mut counts,
             &mut ctx.rngs.placement,
         ) {
             task_lifecycle::place_waiting(ctx, t, p);
         }
     }
-    // Forget the tasks that no longer wait (placed, or stopped while waiting).
-    let world = &*ctx.world;
-    let still: Vec<TaskIdx> = world
-        .standalone_waiting
-        .iter()
-        .copied()
-        .filter(|&t| world.task(t).host == Host::AwaitingCapacity && world.task(t).is_live())
-        .collect();
-    ctx.world.standalone_waiting = still;
 }
 
 fn placed_why(ctx: &Ctx, host: &Host, group: &str, provider: Option<&str>) -> String {

@@ -1354,11 +1354,14 @@ fn kubectl_logs_of_a_workload_or_a_selector_and_field_selectors() {
     // -w prints the list, then keeps printing what changes (runs/watch.rs).
     let (first, _) = watched(&p, "kubectl get pods -w");
     assert_eq!(first, printed(&p, "kubectl get pods"));
-    // With an output format, the list at this moment and a note.
-    let json = printed(&p, "kubectl get pods -w -o name");
+    // -o name|yaml|json are watched object by object; -o jsonpath prints the list at this
+    // moment and a note.
+    let (names, _) = watched(&p, "kubectl get pods -w -o name");
+    assert_eq!(names, printed(&p, "kubectl get pods -o name"));
+    let jsonpath = printed(&p, "kubectl get pods -w -o jsonpath={.items[*].metadata.name}");
     assert!(
-        json.ends_with("without -o it keeps printing each change.)\n"),
-        "{json}"
+        jsonpath.ends_with("with -o yaml|json|name it keeps printing each change.)\n"),
+        "{jsonpath}"
     );
     // Field selectors: the phase, the node, and what is not a field label.
     let crashing = printed(
