@@ -1358,7 +1358,10 @@ fn kubectl_logs_of_a_workload_or_a_selector_and_field_selectors() {
     // moment and a note.
     let (names, _) = watched(&p, "kubectl get pods -w -o name");
     assert_eq!(names, printed(&p, "kubectl get pods -o name"));
-    let jsonpath = printed(&p, "kubectl get pods -w -o jsonpath={.items[*].metadata.name}");
+    let jsonpath = printed(
+        &p,
+        "kubectl get pods -w -o jsonpath={.items[*].metadata.name}",
+    );
     assert!(
         jsonpath.ends_with("with -o yaml|json|name it keeps printing each change.)\n"),
         "{jsonpath}"
