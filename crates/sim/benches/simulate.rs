@@ -290,6 +290,19 @@
 //! (four pairs), −4 % within the machine's noise, for platform-specific `unsafe` code in a
 //! crate that has none but a prefetch hint. So the log's memory is a tenth of the hour, and
 //! 50,000× (72 ms, −30 %) still needs the passes to cost what changed.
+//!
+//! 2026-12-05 at 17:30 UTC, quiet machine (load 0.7): the hour 100–103 ms (checked runs). `perf
+//! record --call-graph dwarf` with the simulations kept alive (so their drops are not counted):
+//! the passes about half of all samples (a stop and its five events 11 %, creating tasks 6 %,
+//! observing 6 %, health gates 4 %, the deployment counts 2 %), page faults about a fifth (the
+//! world's build included), `malloc` 15 %. One more measurement, not kept: glibc told to keep
+//! freed memory instead of returning it (`GLIBC_TUNABLES=glibc.malloc.mmap_threshold=…:
+//! glibc.malloc.trim_threshold=…`, no code) so that repeated runs fault in no fresh pages: the
+//! hour 100–125 → 86–93 ms (three alternating pairs). It is a setting of the C library's
+//! environment, and a first run in a process would not gain; still short of 72 ms. At 19:00,
+//! after that session's changes (run-task with capacity providers, console watches): the same
+//! 160,583 events, callgrind (`TASKS=2000`, five checked runs) 1.0427 G → 1.0432 G instructions
+//! (+0.05 %), the hour within 0–3 % of the build before in alternating runs (machine noise).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -171,6 +171,7 @@ fn aws_flags(op: &str) -> Vec<String> {
             "--task-definition",
             "--count",
             "--launch-type",
+            "--capacity-provider-strategy",
             "--group",
             "--started-by",
             "--network-configuration",
@@ -235,6 +236,17 @@ fn values(flag: &str, words: &[&str], cx: &Context) -> Vec<String> {
             .unwrap_or_default(),
         "--status" => owned(&["ACTIVE", "DRAINING"]),
         "--launch-type" => owned(&["EC2", "FARGATE"]),
+        // One shorthand item per capacity provider the cluster has.
+        "--capacity-provider-strategy" => ["FARGATE", "FARGATE_SPOT"]
+            .into_iter()
+            .map(str::to_string)
+            .chain(ecs.into_iter().flat_map(|e| {
+                e.auto_scaling_groups
+                    .iter()
+                    .map(|g| g.capacity_provider.clone())
+            }))
+            .map(|p| format!("capacityProvider={p},weight=1"))
+            .collect(),
         "--desired-status" => owned(&["RUNNING", "STOPPED"]),
         "-o" | "--output" => owned(&[
             "wide",
@@ -389,7 +401,16 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
             [kind, ..] => {
                 let mut v = names_of_kind(kind, cx);
                 if cmd == "get" {
-                    v.extend(owned(&["-o", "-l", "-A", "-n", "--sort-by"]));
+                    v.extend(owned(&[
+                        "-o",
+                        "-l",
+                        "-A",
+                        "-n",
+                        "-w",
+                        "--sort-by",
+                        "--watch-only",
+                        "--output-watch-events",
+                    ]));
                 }
                 v
             }

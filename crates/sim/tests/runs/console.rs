@@ -712,6 +712,19 @@ fn tab_completes_commands_flags_and_object_names() {
         ),
         ["web:1", "web:2"]
     );
+    // run-task offers one strategy item per capacity provider of the cluster.
+    let asg = Playback::new(scenario("ecs-cluster-auto-scaling"));
+    assert_eq!(
+        completions(
+            &asg,
+            "aws ecs run-task --task-definition api:1 --capacity-provider-strategy "
+        ),
+        [
+            "capacityProvider=FARGATE,weight=1",
+            "capacityProvider=FARGATE_SPOT,weight=1",
+            "capacityProvider=cp-api,weight=1"
+        ]
+    );
     let eks = Playback::new(scenario("eks-sandbox-drain"));
     let nodes = completions(&eks, "kubectl drain ip-");
     assert_eq!(nodes.len(), 3, "{nodes:?}");
@@ -725,27 +738,59 @@ fn tab_completes_commands_flags_and_object_names() {
     // Names come from the default namespace unless -n or -A says otherwise.
     assert_eq!(
         completions(&eks, "kubectl get deploy "),
-        ["--sort-by", "-A", "-l", "-n", "-o", "web"]
-    );
-    assert_eq!(
-        completions(&eks, "kubectl get deploy -n kube-system "),
-        ["--sort-by", "-A", "-l", "-n", "-o", "coredns"]
-    );
-    assert_eq!(
-        completions(&eks, "kubectl get ds -n kube-system "),
         [
+            "--output-watch-events",
             "--sort-by",
+            "--watch-only",
             "-A",
             "-l",
             "-n",
             "-o",
+            "-w",
+            "web"
+        ]
+    );
+    assert_eq!(
+        completions(&eks, "kubectl get deploy -n kube-system "),
+        [
+            "--output-watch-events",
+            "--sort-by",
+            "--watch-only",
+            "-A",
+            "-l",
+            "-n",
+            "-o",
+            "-w",
+            "coredns"
+        ]
+    );
+    assert_eq!(
+        completions(&eks, "kubectl get ds -n kube-system "),
+        [
+            "--output-watch-events",
+            "--sort-by",
+            "--watch-only",
+            "-A",
+            "-l",
+            "-n",
+            "-o",
+            "-w",
             "aws-node",
             "kube-proxy"
         ]
     );
     assert_eq!(
         completions(&eks, "kubectl get ds "),
-        ["--sort-by", "-A", "-l", "-n", "-o"]
+        [
+            "--output-watch-events",
+            "--sort-by",
+            "--watch-only",
+            "-A",
+            "-l",
+            "-n",
+            "-o",
+            "-w"
+        ]
     );
     assert!(
         completions(&eks, "kubectl get pods ")
