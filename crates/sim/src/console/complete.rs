@@ -175,6 +175,7 @@ fn aws_flags(op: &str) -> Vec<String> {
             "--group",
             "--started-by",
             "--network-configuration",
+            "--overrides",
         ],
         "stop-task" => &["--cluster", "--task", "--reason"],
         "update-container-instances-state" => &["--cluster", "--container-instances", "--status"],

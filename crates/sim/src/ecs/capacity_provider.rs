@@ -233,18 +233,30 @@ pub fn waiting_tasks(world: &EcsCluster, provider: &str) -> Vec<TaskIdx> {
 /// [model: first-fit decreasing on CPU and
 /// memory; one task per instance when it asks for a fixed host port].
 pub fn estimate_instances(tasks: &[&TaskDefinition], instance_type: &str, registering: u32) -> u32 {
+    let sizes: Vec<_> = tasks.iter().map(|td| (*td, None)).collect();
+    estimate_sized(&sizes, instance_type, registering)
+}
+
+/// [`estimate_instances`] for tasks whose size a `RunTask` override may change: each with its
+/// (CPU units, MiB) when it differs from its definition's.
+fn estimate_sized(
+    tasks: &[(&TaskDefinition, Option<(u32, u32)>)],
+    instance_type: &str,
+    registering: u32,
+) -> u32 {
     let Some(it) = crate::aws::instance_types::lookup(instance_type) else {
         return 0;
     };
     let (cap_cpu, cap_mem) = (it.cpu_units(), it.ecs_registered_memory_mib());
     let mut sizes: Vec<(u32, u32, bool)> = tasks
         .iter()
-        .map(|td| {
+        .map(|(td, size)| {
             let fixed_port = td
                 .containers
                 .iter()
                 .any(|c| c.host_port.is_some_and(|p| p != 0));
-            (td.reserved_cpu(), td.reserved_memory(), fixed_port)
+            let (cpu, memory) = size.unwrap_or_else(|| (td.reserved_cpu(), td.reserved_memory()));
+            (cpu, memory, fixed_port)
         })
         .filter(|(c, m, _)| *c <= cap_cpu && *m <= cap_mem)
         .collect();
@@ -308,11 +320,15 @@ pub fn reservation(world: &EcsCluster, g: usize) -> Reservation {
         }
     }
     let waiting = waiting_tasks(world, &group.capacity_provider);
-    let defs: Vec<&TaskDefinition> = waiting
+    let defs: Vec<(&TaskDefinition, Option<(u32, u32)>)> = waiting
         .iter()
-        .map(|&t| world.task_definition(world.task(t).task_definition))
+        .map(|&t| {
+            let task = world.task(t);
+            let td = world.task_definition(task.task_definition);
+            (td, task.overrides.is_some().then(|| task.reservation(td)))
+        })
         .collect();
-    let estimate = estimate_instances(&defs, &group.instance_type, registering);
+    let estimate = estimate_sized(&defs, &group.instance_type, registering);
     let needed = if estimate > 0 {
         let (lo, hi) = group.managed_scaling.as_ref().map_or((1, 10_000), |m| {
             (m.minimum_scaling_step_size, m.maximum_scaling_step_size)

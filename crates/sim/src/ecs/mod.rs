@@ -75,6 +75,39 @@ impl TaskDefinition {
         format!("{}:{}", self.family, self.revision)
     }
 
+    /// CPU units and memory (MiB) a task of this definition reserves on a container instance,
+    /// with a `RunTask` call's `overrides`: a task-level override replaces the definition's
+    /// task-level value; without either, each container counts with its own override
+    /// ([`TaskDefinition::reserved_cpu`], [`TaskDefinition::reserved_memory`]).
+    pub fn reservation(
+        &self,
+        overrides: Option<&crate::scenario::spec::TaskOverrideSpec>,
+    ) -> (u32, u32) {
+        let Some(o) = overrides else {
+            return (self.reserved_cpu(), self.reserved_memory());
+        };
+        let cpu = o.cpu.or(self.cpu).unwrap_or_else(|| {
+            self.containers
+                .iter()
+                .map(|c| o.container(&c.name).and_then(|x| x.cpu).unwrap_or(c.cpu))
+                .sum()
+        });
+        let memory = o.memory.or(self.memory).unwrap_or_else(|| {
+            self.containers
+                .iter()
+                .map(|c| {
+                    let x = o.container(&c.name);
+                    let hard = x.and_then(|x| x.memory).or(c.memory);
+                    let soft = x
+                        .and_then(|x| x.memory_reservation)
+                        .or(c.memory_reservation);
+                    hard.or(soft).unwrap_or(0)
+                })
+                .sum()
+        });
+        (cpu, memory)
+    }
+
     /// CPU units the task reserves on a container instance: the task-level value, else the sum
     /// of the containers' values.
     pub fn reserved_cpu(&self) -> u32 {
@@ -444,10 +477,33 @@ pub struct Task {
     /// GuardDuty Runtime Monitoring's security agent sidecar, or why it has none (`None`
     /// while Runtime Monitoring was off when it was launched).
     pub guardduty_agent: Option<Box<crate::ecs::guardduty_state::Agent>>,
+    /// `RunTask`'s `overrides` (standalone tasks only).
+    pub overrides: Option<Box<crate::scenario::spec::TaskOverrideSpec>>,
 }
 
 impl Task {
     /// RUNNING or about to be (desired RUNNING): counts toward the service's running+pending.
+    /// CPU units and memory (MiB) the task reserves: its definition's, with its overrides.
+    pub fn reservation(&self, td: &TaskDefinition) -> (u32, u32) {
+        td.reservation(self.overrides.as_deref())
+    }
+
+    /// The task role its application's calls use: the override's, else its definition's.
+    pub fn task_role_arn<'a>(&'a self, td: &'a TaskDefinition) -> Option<&'a str> {
+        self.overrides
+            .as_ref()
+            .and_then(|o| o.task_role_arn.as_deref())
+            .or(td.task_role_arn.as_deref())
+    }
+
+    /// The execution role the agent uses for it: the override's, else its definition's.
+    pub fn execution_role_arn<'a>(&'a self, td: &'a TaskDefinition) -> Option<&'a str> {
+        self.overrides
+            .as_ref()
+            .and_then(|o| o.execution_role_arn.as_deref())
+            .or(td.execution_role_arn.as_deref())
+    }
+
     pub fn is_live(&self) -> bool {
         self.desired_status == DesiredStatus::Running && self.last_status != TaskStatus::Stopped
     }

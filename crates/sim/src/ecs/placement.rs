@@ -109,21 +109,23 @@ impl SpreadCounts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Placing {
     Service(ServiceIdx),
-    Standalone(LaunchType),
+    /// A `RunTask` task; the size is its CPU units and memory (MiB) when `overrides` change
+    /// them from its definition's.
+    Standalone(LaunchType, Option<(u32, u32)>),
 }
 
 impl Placing {
     fn launch_type(self, world: &EcsCluster) -> LaunchType {
         match self {
             Placing::Service(s) => world.service(s).launch_type,
-            Placing::Standalone(l) => l,
+            Placing::Standalone(l, _) => l,
         }
     }
 
     fn strategies(self, world: &EcsCluster) -> &[PlacementStrategy] {
         let given: &[PlacementStrategy] = match self {
             Placing::Service(s) => &world.service(s).placement_strategy,
-            Placing::Standalone(_) => &[],
+            Placing::Standalone(..) => &[],
         };
         if given.is_empty() {
             &DEFAULT_STRATEGY
@@ -137,7 +139,7 @@ impl Placing {
             Placing::Service(s) => &world.service(s).placement_constraints,
             // "There isn't a default task placement constraint for tasks not in services"
             // (Amazon ECS Developer Guide, "Use strategies to define Amazon ECS task placement").
-            Placing::Standalone(_) => &[],
+            Placing::Standalone(..) => &[],
         }
     }
 
@@ -146,7 +148,7 @@ impl Placing {
             Placing::Service(s) => {
                 world.service(s).scheduling_strategy == SchedulingStrategy::Daemon
             }
-            Placing::Standalone(_) => false,
+            Placing::Standalone(..) => false,
         }
     }
 }
@@ -522,9 +524,13 @@ fn place_ec2(
 ) -> Result<Placement, PlacementProblem> {
     let td = world.task_definition(td_idx);
     let port = required_port(td);
+    let (cpu, memory) = match who {
+        Placing::Standalone(_, Some(size)) => size,
+        _ => (td.reserved_cpu(), td.reserved_memory()),
+    };
     let need = Need {
-        cpu: td.reserved_cpu(),
-        memory: td.reserved_memory(),
+        cpu,
+        memory,
         port,
         awsvpc: td.network_mode == NetworkMode::Awsvpc,
     };

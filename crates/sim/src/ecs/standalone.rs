@@ -26,7 +26,9 @@ use crate::ecs::task_lifecycle::{self, Owner};
 use crate::ecs::{Host, InstanceStatus};
 use crate::name::Name;
 use crate::net::Zone;
-use crate::scenario::spec::{CapacityProvider, CapacityProviderItem, LaunchType, NetworkMode};
+use crate::scenario::spec::{
+    CapacityProvider, CapacityProviderItem, LaunchType, NetworkMode, TaskOverrideSpec,
+};
 
 /// `RunTask` starts at most 10 tasks per call (Amazon ECS API Reference, `RunTask`, `count`:
 /// "You can specify up to 10 tasks for each call").
@@ -90,6 +92,11 @@ pub fn refusal(
     }
     let launch_type = run.runs_on();
     let def = world.task_definition(td);
+    if let Some(o) = run.overrides
+        && let Some(refused) = overrides_refusal(world, def, o, launch_type)
+    {
+        return Some(refused);
+    }
     if launch_type == LaunchType::Fargate && def.network_mode != NetworkMode::Awsvpc {
         // Fargate runs awsvpc tasks only (Amazon ECS Developer Guide, "Fargate task networking").
         // [inferred] wording; the rule is documented, the message is Orca's.
@@ -228,6 +235,10 @@ pub fn run(
         .collect();
     let mut per_provider: Vec<(String, u32)> = Vec::new();
     let mut started = Started::default();
+    // What each task reserves, when the overrides change its definition's size.
+    let size = call
+        .overrides
+        .map(|o| ctx.world.task_definition(td).reservation(Some(o)));
     let mut counts = group_counts(ctx.world, &ctx.net.zones, &group);
     for _ in 0..call.count.min(MAX_COUNT) {
         // [inferred] The guide does not say what a standalone call's base and weights count;
@@ -251,7 +262,7 @@ pub fn run(
         let placed = placement::place_for(
             ctx.world,
             &ctx.net.zones,
-            Placing::Standalone(launch_type),
+            Placing::Standalone(launch_type, size),
             td,
             provider.as_deref(),
             &mut counts,
@@ -261,17 +272,20 @@ pub fn run(
             launch_type,
             group: group.clone(),
             started_by: started_by.clone(),
+            overrides: call.overrides.map(|o| Box::new(o.clone())),
         };
         match placed {
             Ok(p) => {
-                let why = placed_why(ctx, &p.host, &group, provider.as_deref());
+                let mut why = placed_why(ctx, &p.host, &group, provider.as_deref());
+                why += &overrides_why(call.overrides, size);
                 let t = task_lifecycle::launch_standalone(ctx, owner, td, p, provider, why);
                 started.tasks.push(t);
             }
             Err(problem) if placement::waits_for_capacity(ctx.world, provider.as_deref()) => {
                 let why = format!(
-                    "Started by RunTask in task group {group}. {} No service watches it, so it is not replaced when it stops.",
-                    placement::waiting_why(provider.as_deref(), &problem)
+                    "Started by RunTask in task group {group}. {} No service watches it, so it is not replaced when it stops.{}",
+                    placement::waiting_why(provider.as_deref(), &problem),
+                    overrides_why(call.overrides, size)
                 );
                 let waiting = Placement::awaiting_capacity();
                 let t = task_lifecycle::launch_standalone(ctx, owner, td, waiting, provider, why);
@@ -301,11 +315,15 @@ pub fn on_instance_registered(ctx: &mut Ctx, i: crate::ecs::ids::InstanceIdx) {
             continue;
         }
         let (td, group) = (task.task_definition, task.group.clone().unwrap_or_default());
+        let size = task
+            .overrides
+            .is_some()
+            .then(|| task.reservation(ctx.world.task_definition(td)));
         let mut counts = group_counts(ctx.world, &ctx.net.zones, &group);
         if let Ok(p) = placement::place_for(
             ctx.world,
             &ctx.net.zones,
-            Placing::Standalone(LaunchType::Ec2),
+            Placing::Standalone(LaunchType::Ec2, size),
             td,
             Some(&provider),
             &mut counts,
@@ -314,6 +332,57 @@ pub fn on_instance_registered(ctx: &mut Ctx, i: crate::ecs::ids::InstanceIdx) {
             task_lifecycle::place_waiting(ctx, t, p);
         }
     }
+}
+
+/// What a call's overrides change for its tasks, in words (empty without any); `size` is
+/// what each task reserves with them.
+fn overrides_why(overrides: Option<&TaskOverrideSpec>, size: Option<(u32, u32)>) -> String {
+    let Some(o) = overrides.filter(|o| !o.is_empty()) else {
+        return String::new();
+    };
+    let mut parts = Vec::new();
+    if let Some(r) = &o.task_role_arn {
+        parts.push(format!("its application's AWS calls use the task role {r}"));
+    }
+    if let Some(r) = &o.execution_role_arn {
+        parts.push(format!(
+            "the agent pulls its images and fetches its secrets with the execution role {r}"
+        ));
+    }
+    let sized = o.cpu.is_some()
+        || o.memory.is_some()
+        || o.container_overrides
+            .iter()
+            .any(|c| c.cpu.is_some() || c.memory.is_some() || c.memory_reservation.is_some());
+    if let (true, Some((cpu, memory))) = (sized, size) {
+        parts.push(format!("it reserves {cpu} CPU units and {memory} MiB"));
+    }
+    for c in &o.container_overrides {
+        if let Some(cmd) = &c.command {
+            parts.push(format!("container {} runs {:?}", c.name, cmd.join(" ")));
+        }
+        if !c.environment.is_empty() {
+            let vars: Vec<String> = c
+                .environment
+                .iter()
+                .map(|e| format!("{}={}", e.name, e.value))
+                .collect();
+            parts.push(format!("container {} gets {}", c.name, vars.join(", ")));
+        }
+    }
+    let shown = o
+        .container_overrides
+        .iter()
+        .any(|c| c.command.is_some() || !c.environment.is_empty());
+    format!(
+        " Overrides: {}.{}",
+        parts.join("; "),
+        if shown {
+            " (Orca keeps the command and environment and shows them; the simulated application behaves as its task definition says.)"
+        } else {
+            ""
+        }
+    )
 }
 
 fn placed_why(ctx: &Ctx, host: &Host, group: &str, provider: Option<&str>) -> String {
@@ -371,6 +440,152 @@ pub fn failure(world: &EcsCluster, problem: &PlacementProblem) -> Failure {
     }
 }
 
+/// "A total of 8192 characters are allowed for overrides. This limit includes the JSON formatting
+/// characters of the override structure" (Amazon ECS API Reference, `RunTask`, `overrides`).
+pub const MAX_OVERRIDES_CHARS: usize = 8192;
+
+/// `overrides` as the API takes them and `describe-tasks` shows them (`TaskOverride`): only
+/// what was given, in the API's field names (task-level `cpu` and `memory` are strings).
+pub fn overrides_json(o: &TaskOverrideSpec) -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    let mut v = Map::new();
+    if !o.container_overrides.is_empty() {
+        let list = o
+            .container_overrides
+            .iter()
+            .map(|c| {
+                let mut m = Map::new();
+                m.insert("name".into(), json!(c.name));
+                if let Some(cmd) = &c.command {
+                    m.insert("command".into(), json!(cmd));
+                }
+                if !c.environment.is_empty() {
+                    let env: Vec<Value> = c
+                        .environment
+                        .iter()
+                        .map(|e| json!({"name": e.name, "value": e.value}))
+                        .collect();
+                    m.insert("environment".into(), Value::Array(env));
+                }
+                for (key, value) in [
+                    ("cpu", c.cpu),
+                    ("memory", c.memory),
+                    ("memoryReservation", c.memory_reservation),
+                ] {
+                    if let Some(x) = value {
+                        m.insert(key.into(), json!(x));
+                    }
+                }
+                Value::Object(m)
+            })
+            .collect();
+        v.insert("containerOverrides".into(), Value::Array(list));
+    }
+    if let Some(cpu) = o.cpu {
+        v.insert("cpu".into(), json!(cpu.to_string()));
+    }
+    if let Some(r) = &o.execution_role_arn {
+        v.insert("executionRoleArn".into(), json!(r));
+    }
+    if let Some(m) = o.memory {
+        v.insert("memory".into(), json!(m.to_string()));
+    }
+    if let Some(r) = &o.task_role_arn {
+        v.insert("taskRoleArn".into(), json!(r));
+    }
+    Value::Object(v)
+}
+
+/// What the API refuses in a call's `overrides`, for task definition `def` run on `launch_type`.
+fn overrides_refusal(
+    world: &EcsCluster,
+    def: &crate::ecs::TaskDefinition,
+    o: &TaskOverrideSpec,
+    launch_type: LaunchType,
+) -> Option<Refused> {
+    if let Some(c) = o
+        .container_overrides
+        .iter()
+        .find(|c| !def.containers.iter().any(|d| d.name == c.name))
+    {
+        // Observed wording (the API's answer to an override naming no container of the task
+        // definition, as reported by users of `RunTask`).
+        return Refused::new(
+            "InvalidParameterException",
+            format!(
+                "Override for container named {} is not a container in the TaskDefinition.",
+                c.name
+            ),
+        );
+    }
+    let length = overrides_json(o).to_string().chars().count();
+    if length > MAX_OVERRIDES_CHARS {
+        // [inferred] wording: the API documents the limit, not the message.
+        return Refused::new(
+            "InvalidParameterException",
+            format!(
+                "Container Overrides length must be at most {MAX_OVERRIDES_CHARS}; got {length} characters."
+            ),
+        );
+    }
+    let task_memory = o.memory.or(def.memory);
+    if let Some(task_memory) = task_memory {
+        for c in &def.containers {
+            let hard = o.container(&c.name).and_then(|x| x.memory).or(c.memory);
+            if hard.is_some_and(|m| m > task_memory) {
+                // The wording RegisterTaskDefinition answers with (observed); [inferred] that
+                // RunTask answers overrides the same way.
+                return Refused::new(
+                    "ClientException",
+                    format!(
+                        "The 'memory' setting for container '{}' is greater than for the task.",
+                        c.name
+                    ),
+                );
+            }
+        }
+    }
+    if launch_type == LaunchType::Fargate && (o.cpu.is_some() || o.memory.is_some()) {
+        let (cpu, memory) = (o.cpu.or(def.cpu), o.memory.or(def.memory));
+        let valid = match (cpu, memory) {
+            (Some(c), Some(m)) => crate::aws::fargate::validate_task_size(c, m).is_ok(),
+            _ => false,
+        };
+        if !valid {
+            // The wording RegisterTaskDefinition answers with (observed); [inferred] for RunTask.
+            return Refused::new(
+                "ClientException",
+                format!(
+                    "No Fargate configuration exists for given values: {} CPU, {} memory. See the Amazon ECS documentation for the valid values.",
+                    cpu.unwrap_or(0),
+                    memory.unwrap_or(0)
+                ),
+            );
+        }
+    }
+    if let Some(iam) = &world.iam {
+        for (what, arn) in [
+            ("taskRoleArn", &o.task_role_arn),
+            ("executionRoleArn", &o.execution_role_arn),
+        ] {
+            if let Some(arn) = arn
+                && iam.role_by_arn(arn).is_none()
+            {
+                // Orca's wording: the scenario's IAM holds every role there is.
+                let roles: Vec<&str> = iam.roles.iter().map(|r| r.arn.as_str()).collect();
+                return Refused::new(
+                    "InvalidParameterException",
+                    format!(
+                        "Orca: overrides.{what} {arn} is not a role of this scenario; its roles are {}.",
+                        roles.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    None
+}
+
 /// A `RunTask` call as a timeline action or the console gives it.
 #[derive(Debug, Clone, Copy)]
 pub struct RunTask<'a> {
@@ -383,6 +598,8 @@ pub struct RunTask<'a> {
     pub strategy: &'a [CapacityProviderItem],
     pub group: Option<&'a str>,
     pub started_by: Option<&'a str>,
+    /// `--overrides`, when given.
+    pub overrides: Option<&'a TaskOverrideSpec>,
 }
 
 impl<'a> RunTask<'a> {
@@ -395,6 +612,7 @@ impl<'a> RunTask<'a> {
             capacity_provider_strategy,
             group,
             started_by,
+            overrides,
         } = action
         else {
             return None;
@@ -406,6 +624,7 @@ impl<'a> RunTask<'a> {
             strategy: capacity_provider_strategy,
             group: group.as_deref(),
             started_by: started_by.as_deref(),
+            overrides: overrides.as_ref(),
         })
     }
 
@@ -451,6 +670,9 @@ impl<'a> RunTask<'a> {
         }
         if let Some(s) = self.started_by {
             line += &format!(" --started-by {s}");
+        }
+        if let Some(o) = self.overrides {
+            line += &format!(" --overrides '{}'", overrides_json(o));
         }
         line
     }

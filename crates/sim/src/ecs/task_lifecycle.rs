@@ -108,6 +108,8 @@ pub enum Owner<'a> {
         launch_type: crate::scenario::spec::LaunchType,
         group: Name,
         started_by: Name,
+        /// `RunTask`'s `overrides`, if the call gave any.
+        overrides: Option<Box<crate::scenario::spec::TaskOverrideSpec>>,
     },
 }
 
@@ -159,6 +161,22 @@ fn create(
         }
         // Placement checked that the zone's subnet has a free address.
         _ => ctx.net.allocate_ip(placement.zone_index).into(),
+    };
+    let (service, deployment_id, launch_type, group, started_by, overrides) = match owner {
+        Owner::Deployment { service, id } => (
+            Some(service),
+            Some(id),
+            ctx.world.service(service).launch_type,
+            None,
+            id.clone(),
+            None,
+        ),
+        Owner::Standalone {
+            launch_type,
+            group,
+            started_by,
+            overrides,
+        } => (None, None, launch_type, Some(group), started_by, overrides),
     };
     let mut pull_failure = None;
     let td = ctx.world.task_definition(td_idx);
@@ -212,7 +230,11 @@ fn create(
             Host::AwaitingCapacity => Some(""),
             Host::Fargate => None,
         };
-        pull_failure = crate::iam::execution::start_failure(iam, td, &id, instance);
+        let execution_role = overrides
+            .as_ref()
+            .and_then(|o| o.execution_role_arn.as_deref())
+            .or(td.execution_role_arn.as_deref());
+        pull_failure = crate::iam::execution::start_failure(iam, td, execution_role, &id, instance);
     }
     let (first, step) = if network_mode == NetworkMode::Awsvpc || waiting {
         (TaskStatus::Provisioning, ctx.timings.provisioning)
@@ -224,20 +246,6 @@ fn create(
         Millis(0)
     } else {
         between(&mut ctx.rngs.timing, step.0, step.1)
-    };
-    let (service, deployment_id, launch_type, group, started_by) = match owner {
-        Owner::Deployment { service, id } => (
-            Some(service),
-            Some(id),
-            ctx.world.service(service).launch_type,
-            None,
-            id.clone(),
-        ),
-        Owner::Standalone {
-            launch_type,
-            group,
-            started_by,
-        } => (None, None, launch_type, Some(group), started_by),
     };
     let (deployment_key, key_exact) = match deployment_id {
         Some(d) => {
@@ -283,6 +291,7 @@ fn create(
         reached_running: false,
         ebs: None,
         guardduty_agent: None,
+        overrides,
     };
     let mut task = task;
     // GuardDuty Runtime Monitoring attaches its agent when a task starts, if the task's
@@ -857,7 +866,8 @@ fn finish(ctx: &mut Ctx, idx: TaskIdx) {
     let td = ctx
         .world
         .task_definition(ctx.world.task(idx).task_definition);
-    let (network_mode, cpu, memory) = (td.network_mode, td.reserved_cpu(), td.reserved_memory());
+    let (cpu, memory) = ctx.world.task(idx).reservation(td);
+    let network_mode = td.network_mode;
     let (host, host_port, service) = {
         let t = ctx.world.task_mut(idx);
         t.stopped_at = Some(now);

@@ -57,10 +57,9 @@ pub fn credentials(
     let imds = chain::imds_reachable(runs, &iam.imds).map(|how| (iam.instance_role_arn(), how));
     let input = ChainInput {
         web_identity: None,
-        container: td
-            .task_role_arn
-            .clone()
-            .map(|r| (r, ContainerSource::EcsTaskRole)),
+        container: t
+            .task_role_arn(td)
+            .map(|r| (r.to_string(), ContainerSource::EcsTaskRole)),
         imds,
     };
     let found = chain::resolve(&input);

@@ -19,18 +19,17 @@ pub fn ecr_repository_arn(image: &str) -> Option<String> {
 }
 
 /// Why a task of `td` cannot start for lack of an execution-role (or instance-role)
-/// permission: the stopped reason, or none. `task_id` is the execution role's session name;
-/// `instance` the EC2 instance id when the task runs on one.
+/// permission: the stopped reason, or none. `execution_role` is the task's (its definition's,
+/// or a `RunTask` override's); `task_id` is the execution role's session name; `instance` the
+/// EC2 instance id when the task runs on one.
 pub fn start_failure(
     iam: &Iam,
     td: &TaskDefinition,
+    execution_role: Option<&str>,
     task_id: &str,
     instance: Option<&str>,
 ) -> Option<String> {
-    let exec = td
-        .execution_role_arn
-        .as_deref()
-        .and_then(|a| iam.role_by_arn(a));
+    let exec = execution_role.and_then(|a| iam.role_by_arn(a));
     let exec_principal =
         exec.map(|r| messages::assumed_role_arn(&iam.account_id, &r.name, task_id));
     for c in &td.containers {

@@ -170,11 +170,19 @@ pub fn task_identity(c: &EcsCluster, idx: TaskIdx) -> Option<IdentityView> {
         Host::Fargate => Runs::Fargate,
     };
     let imds = chain::imds_reachable(runs, &iam.imds);
+    // A `RunTask` override replaces the definition's role for this task; the inspector says so.
+    let role = |given: Option<&str>, from_def: &Option<String>| match given {
+        Some(r) if from_def.as_deref() != Some(r) => format!("{r} (RunTask override)"),
+        _ => or_none(from_def.clone()),
+    };
     let mut roles = vec![
-        ("task role".to_string(), or_none(td.task_role_arn.clone())),
+        (
+            "task role".to_string(),
+            role(t.task_role_arn(td), &td.task_role_arn),
+        ),
         (
             "execution role".to_string(),
-            or_none(td.execution_role_arn.clone()),
+            role(t.execution_role_arn(td), &td.execution_role_arn),
         ),
     ];
     if runs != Runs::Fargate {

@@ -18,11 +18,8 @@ use crate::time::SimTime;
 
 /// CPU (units) and memory (MiB) a RUNNING task uses at `now`: (used, reserved) of each.
 pub fn task_usage(ecs: &EcsCluster, t: &Task, now: SimTime) -> ((f64, f64), (f64, f64)) {
-    let td = ecs.task_definition(t.task_definition);
-    let (cpu_res, mem_res) = (
-        f64::from(td.reserved_cpu()),
-        f64::from(td.reserved_memory()),
-    );
+    let (cpu_res, mem_res) = t.reservation(ecs.task_definition(t.task_definition));
+    let (cpu_res, mem_res) = (f64::from(cpu_res), f64::from(mem_res));
     let load = t.service.and_then(|s| ecs.service(s).load.as_ref());
     let running = t.service.map_or(1, |s| {
         ecs.service(s)

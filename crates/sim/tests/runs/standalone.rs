@@ -85,6 +85,11 @@ fn run_task_spreads_a_task_group_over_zones_and_replies_with_its_tasks() {
         assert_eq!(t["startedBy"], "me");
         assert_eq!(t["lastStatus"], "PENDING");
         assert_eq!(t["launchType"], "EC2");
+        // Without overrides, describe-tasks still lists one container override per container.
+        assert_eq!(
+            t["overrides"],
+            serde_json::json!({"containerOverrides": [{"name": "migrate"}], "inferenceAcceleratorOverrides": []})
+        );
     }
     let listed = printed(&p, "aws ecs list-tasks --cluster demo --started-by me");
     let v: serde_json::Value = serde_json::from_str(&listed).expect("JSON");
@@ -136,8 +141,20 @@ fn run_task_refuses_what_the_api_refuses() {
         ),
         ("aws ecs run-task --cluster demo", "--task-definition"),
         (
-            "aws ecs run-task --cluster demo --task-definition migrate --overrides {}",
-            "Orca does not simulate `run-task --overrides`",
+            "aws ecs run-task --cluster demo --task-definition migrate --placement-strategy type=random",
+            "Orca does not simulate `run-task --placement-strategy`",
+        ),
+        (
+            r#"aws ecs run-task --cluster demo --task-definition migrate --overrides '{"containerOverrides": [{"name": "migrations", "command": ["up"]}]}'"#,
+            "(InvalidParameterException) when calling the RunTask operation: Override for container named migrations is not a container in the TaskDefinition.",
+        ),
+        (
+            r#"aws ecs run-task --cluster demo --task-definition migrate --overrides '{"memory": "256"}'"#,
+            "(ClientException) when calling the RunTask operation: The 'memory' setting for container 'migrate' is greater than for the task.",
+        ),
+        (
+            r#"aws ecs run-task --cluster demo --task-definition migrate --overrides '{"cpu": 256}'"#,
+            "Invalid type for parameter overrides.cpu, value: 256, valid types: <class 'str'>",
         ),
     ] {
         let out = failed(&p, line);
@@ -220,8 +237,13 @@ fn a_session_with_run_task_saves_as_a_scenario_that_replays_the_same_log() {
         &mut p,
         "aws ecs run-task --cluster demo --task-definition report:1",
     );
+    act(
+        &mut p,
+        r#"aws ecs run-task --cluster demo --task-definition report:1 --overrides '{"containerOverrides": [{"name": "report", "memory": 1024, "environment": [{"name": "MONTH", "value": "11"}]}]}'"#,
+    );
     let saved = orca_sim::scenario::to_ron(p.scenario()).expect("serializes");
     assert!(saved.contains("RunTask("), "{saved}");
+    assert!(saved.contains("overrides:"), "{saved}");
     let again = orca_sim::scenario::parse("saved.ron", &saved).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(&again, p.scenario().as_ref());
     let mut sim = Simulation::new(std::sync::Arc::new(again));
@@ -384,4 +406,127 @@ fn run_task_refuses_what_the_api_refuses_in_a_capacity_provider_strategy() {
         ),
     );
     assert_eq!(out.trim(), "\"cp-api\"");
+}
+
+#[test]
+fn a_container_memory_override_lets_the_report_fit_where_its_definition_does_not() {
+    let s = common::built_in_named(NAME);
+    let mut p = Playback::new(s);
+    p.seek(SimTime::from_secs(10));
+    // report:1 reserves 4 GiB, more than a t3.medium has; with 1 GiB it fits.
+    let out = act(
+        &mut p,
+        r#"aws ecs run-task --cluster demo --task-definition report:1 --overrides '{"containerOverrides": [{"name": "report", "memory": 1024, "command": ["report", "--month", "11"]}]}'"#,
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["failures"].as_array().map(Vec::len), Some(0), "{out}");
+    let task = &v["tasks"][0];
+    assert_eq!(task["memory"], "1024", "{out}");
+    assert_eq!(task["containers"][0]["memory"], "1024");
+    assert_eq!(
+        task["overrides"],
+        serde_json::json!({
+            "containerOverrides": [{"name": "report", "command": ["report", "--month", "11"], "memory": 1024}],
+            "inferenceAcceleratorOverrides": []
+        })
+    );
+    let ecs = p.world().ecs.as_ref().expect("ecs");
+    let t = ecs.tasks.last().expect("the report task");
+    let why = &t.why[0].text;
+    assert!(
+        why.contains("it reserves 512 CPU units and 1024 MiB"),
+        "{why}"
+    );
+    assert!(
+        why.contains("container report runs \"report --month 11\""),
+        "{why}"
+    );
+    // The instance reserves the overridden 1 GiB, and gets it back when the task stops.
+    let orca_sim::ecs::Host::Instance(i) = t.host else {
+        panic!("on an instance: {:?}", t.host)
+    };
+    let used = |p: &Playback| p.world().ecs.as_ref().expect("ecs").instance(i).used_memory;
+    let with_report = used(&p);
+    let id = t.id.to_string();
+    act(
+        &mut p,
+        &format!("aws ecs stop-task --cluster demo --task {id}"),
+    );
+    p.seek(SimTime::from_secs(120));
+    let ecs = p.world().ecs.as_ref().expect("ecs");
+    let t = ecs
+        .tasks
+        .iter()
+        .find(|t| *t.id == *id)
+        .expect("still listed");
+    assert_eq!(t.last_status, TaskStatus::Stopped);
+    assert_eq!(used(&p), with_report - 1024);
+}
+
+#[test]
+fn a_task_role_override_gives_the_one_off_task_its_own_credentials() {
+    // ecs-task-role: at 1:30 the hop limit cuts orders:1 (no task role) off the instance role.
+    let s = common::built_in_named("ecs-task-role");
+    let mut p = Playback::new(s);
+    p.seek(SimTime::from_secs(100));
+    let before = p.world().ecs.as_ref().expect("ecs").tasks.len();
+    act(
+        &mut p,
+        r#"aws ecs run-task --cluster shop --task-definition orders:1 --overrides '{"taskRoleArn": "arn:aws:iam::123456789012:role/orders-task-role"}'"#,
+    );
+    let id = p.world().ecs.as_ref().expect("ecs").tasks[before]
+        .id
+        .to_string();
+    let described = printed(
+        &p,
+        &format!("aws ecs describe-tasks --cluster shop --tasks {id}"),
+    );
+    let v: serde_json::Value = serde_json::from_str(&described).expect("JSON");
+    assert_eq!(
+        v["tasks"][0]["overrides"]["taskRoleArn"],
+        "arn:aws:iam::123456789012:role/orders-task-role",
+        "{described}"
+    );
+    p.seek(SimTime::from_secs(140));
+    let calls: Vec<(String, Option<String>, bool)> = p
+        .log()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::AwsCall {
+                workload,
+                action,
+                role,
+                allowed,
+                ..
+            } if **workload == *id => Some((
+                action.to_string(),
+                role.as_deref().map(str::to_string),
+                *allowed,
+            )),
+            _ => None,
+        })
+        .collect();
+    let role = Some("arn:aws:iam::123456789012:role/orders-task-role".to_string());
+    assert!(
+        calls.contains(&("s3:GetObject".into(), role.clone(), true)),
+        "reads are allowed by orders-task-role: {calls:?}"
+    );
+    assert!(
+        calls.contains(&("s3:PutObject".into(), role, false)),
+        "writes are not: {calls:?}"
+    );
+    // The service's own orders:1 tasks, still without a task role, have no credentials.
+    let service_task_calls = p.log().iter().any(|e| {
+        matches!(&e.kind, EventKind::AwsCall { workload, role: Some(_), .. }
+            if **workload != *id && e.at > SimTime::from_secs(100) && e.at <= SimTime::from_secs(140))
+    });
+    assert!(!service_task_calls, "the service's tasks found no role");
+    let refused = failed(
+        &p,
+        r#"aws ecs run-task --cluster shop --task-definition orders:1 --overrides '{"taskRoleArn": "arn:aws:iam::123456789012:role/nope"}'"#,
+    );
+    assert!(
+        refused.contains("overrides.taskRoleArn arn:aws:iam::123456789012:role/nope is not a role of this scenario"),
+        "{refused}"
+    );
 }

@@ -20,6 +20,7 @@ mod iam;
 mod jmespath;
 mod logs;
 pub mod output;
+mod overrides;
 mod register;
 pub mod run_task;
 mod service_deployments;

@@ -16,7 +16,6 @@ use crate::world::World;
 /// `RunTask` parameters the real CLI takes and Orca does not simulate (AWS CLI Command
 /// Reference, `aws ecs run-task`).
 const NOT_SIMULATED: &[&str] = &[
-    "--overrides",
     "--placement-strategy",
     "--placement-constraints",
     "--platform-version",
@@ -35,7 +34,7 @@ pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
         NOT_SIMULATED.iter().find(|f| **f == name)
     }) {
         return Outcome::Fail(format!(
-            "Orca does not simulate `run-task {flag}`. It runs a task definition as it is, with --count, --launch-type EC2|FARGATE or --capacity-provider-strategy, --group, --started-by and --network-configuration.\n"
+            "Orca does not simulate `run-task {flag}`. It runs a task definition with --count, --launch-type EC2|FARGATE or --capacity-provider-strategy, --group, --started-by, --network-configuration and --overrides.\n"
         ));
     }
     let args = match parse(
@@ -50,6 +49,7 @@ pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
             Param::text("--group"),
             Param::text("--started-by"),
             Param::text("--network-configuration"),
+            Param::text("--overrides"),
         ],
     ) {
         Ok(a) => a,
@@ -98,6 +98,11 @@ pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
             Err(e) => return Outcome::Fail(e),
         }
     };
+    let overrides = match args.one("--overrides").map(super::overrides::parse) {
+        None => None,
+        Some(Ok(o)) => Some(o),
+        Some(Err(e)) => return Outcome::Fail(e),
+    };
     let network = args.one("--network-configuration").is_some();
     let td_idx = crate::ecs::ids::TaskDefIdx(td as u32);
     let def = &cx.ecs.task_definitions[td];
@@ -110,6 +115,7 @@ pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
         strategy: &strategy,
         group,
         started_by,
+        overrides: overrides.as_ref(),
     };
     if let Some(refused) = standalone::refusal(cx.ecs, td_idx, &call, network) {
         return cx.exception(refused.code, &refused.message);
@@ -122,6 +128,7 @@ pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
             capacity_provider_strategy: strategy,
             group: group.map(str::to_string),
             started_by: started_by.map(str::to_string),
+            overrides,
         }],
         after: After::RunTask {
             before: cx.ecs.tasks.len(),

@@ -220,6 +220,42 @@ pub fn reply_service(world: &World, log: &[Event], name: &str) -> String {
 }
 
 /// A task as `describe-tasks` shows it (the API lists a task's fields alphabetically).
+/// A task's `overrides` as `describe-tasks` shows them: one container override per container
+/// (its name alone when `RunTask` changed nothing of it), then what the call overrode for the
+/// whole task, in the service model's order.
+fn task_overrides(
+    td: &crate::ecs::TaskDefinition,
+    o: Option<&crate::scenario::spec::TaskOverrideSpec>,
+) -> Value {
+    let given = o.map_or(Value::Null, crate::ecs::standalone::overrides_json);
+    let per_container: Vec<Value> = td
+        .containers
+        .iter()
+        .map(|c| {
+            given["containerOverrides"]
+                .as_array()
+                .and_then(|l| l.iter().find(|x| x["name"] == c.name.as_str()))
+                .cloned()
+                .unwrap_or_else(|| json!({ "name": c.name }))
+        })
+        .collect();
+    let mut v = json!({ "containerOverrides": per_container });
+    for key in [
+        "cpu",
+        "inferenceAcceleratorOverrides",
+        "executionRoleArn",
+        "memory",
+        "taskRoleArn",
+    ] {
+        if key == "inferenceAcceleratorOverrides" {
+            v[key] = json!([]);
+        } else if !given[key].is_null() {
+            v[key] = given[key].clone();
+        }
+    }
+    v
+}
+
 pub(super) fn task(world: &World, ecs: &EcsCluster, now: SimTime, t: &Task) -> Value {
     let td = ecs.task_definition(t.task_definition);
     let containers: Vec<Value> = t
@@ -259,8 +295,11 @@ pub(super) fn task(world: &World, ecs: &EcsCluster, now: SimTime, t: &Task) -> V
                 json!([])
             };
             v["healthStatus"] = json!(c.health_status.as_str());
-            v["cpu"] = json!(def.map_or(0, |d| d.cpu).to_string());
-            if let Some(m) = def.and_then(|d| d.memory) {
+            // A `RunTask` override of the container's size shows in its place.
+            let over = t.overrides.as_deref().and_then(|o| o.container(&c.name));
+            let cpu = over.and_then(|o| o.cpu).or(def.map(|d| d.cpu));
+            v["cpu"] = json!(cpu.unwrap_or(0).to_string());
+            if let Some(m) = over.and_then(|o| o.memory).or(def.and_then(|d| d.memory)) {
                 v["memory"] = json!(m.to_string());
             }
             v
@@ -291,7 +330,7 @@ pub(super) fn task(world: &World, ecs: &EcsCluster, now: SimTime, t: &Task) -> V
         "clusterArn": ecs.arn,
         "connectivity": if t.started_at.is_some() { "CONNECTED" } else { "DISCONNECTED" },
         "containers": containers,
-        "cpu": td.reserved_cpu().to_string(),
+        "cpu": t.reservation(td).0.to_string(),
         "createdAt": at(t.created_at),
         "desiredStatus": t.desired_status.as_str(),
         "enableExecuteCommand": false,
@@ -303,7 +342,8 @@ pub(super) fn task(world: &World, ecs: &EcsCluster, now: SimTime, t: &Task) -> V
         "healthStatus": t.health_status.as_str(),
         "lastStatus": t.last_status.as_str(),
         "launchType": launch_type(t.launch_type),
-        "memory": td.reserved_memory().to_string(),
+        "memory": t.reservation(td).1.to_string(),
+        "overrides": task_overrides(td, t.overrides.as_deref()),
     });
     if let Some(e) = t.ebs.as_deref() {
         // `attachments` comes first, as the API lists a task's fields alphabetically.

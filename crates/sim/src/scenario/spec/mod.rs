@@ -26,6 +26,7 @@ mod statefulset;
 mod storage;
 mod target_group;
 mod task_definition;
+mod task_override;
 mod timeline;
 
 pub use blue_green::*;
@@ -48,6 +49,7 @@ pub use statefulset::*;
 pub use storage::*;
 pub use target_group::*;
 pub use task_definition::*;
+pub use task_override::*;
 pub use timeline::*;
 
 use serde::{Deserialize, Serialize};

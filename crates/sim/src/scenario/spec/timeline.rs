@@ -78,6 +78,10 @@ pub enum Action {
         /// `--started-by`: who started it (shown as `startedBy`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         started_by: Option<String>,
+        /// `--overrides`: another task role or execution role, other sizes, a command or
+        /// environment variables for these tasks only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        overrides: Option<super::TaskOverrideSpec>,
     },
     /// Running tasks of a service start failing their health checks (a dependency went down).
     FailHealthChecks {

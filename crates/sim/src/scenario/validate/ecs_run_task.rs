@@ -7,7 +7,9 @@ use super::ecs_index::EcsIndex;
 use crate::ecs::standalone::{MAX_COUNT, MAX_STRATEGY_ITEMS, RunTask};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
-use crate::scenario::spec::{CapacityProvider, LaunchType, NetworkMode};
+use crate::scenario::spec::{
+    CapacityProvider, LaunchType, NetworkMode, TaskDefinitionSpec, TaskOverrideSpec,
+};
 
 /// `startedBy`: "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-), forward
 /// slash (/), and underscores (_) are allowed" (Amazon ECS API Reference, `RunTask`).
@@ -20,6 +22,9 @@ pub(super) fn run_task(out: &mut Problems, ix: &EcsIndex, a: RunTask, ap: &Path)
     let strategy_ok = strategy(out, ix, &a, ap);
     match ix.find_td(a.task_definition) {
         Ok((_, td)) => {
+            if let Some(o) = a.overrides {
+                overrides(out, ix, td, o, strategy_ok.then(|| a.runs_on()), ap);
+            }
             if strategy_ok
                 && a.runs_on() == LaunchType::Fargate
                 && td.network_mode != NetworkMode::Awsvpc
@@ -147,4 +152,99 @@ fn strategy(out: &mut Problems, ix: &EcsIndex, a: &RunTask, ap: &Path) -> bool {
         ));
     }
     out.len() == before
+}
+
+/// A `RunTask`'s `overrides` for task definition `td` (what the API refuses:
+/// `ecs::standalone::refusal`); `runs_on` when the strategy is usable.
+fn overrides(
+    out: &mut Problems,
+    ix: &EcsIndex,
+    td: &TaskDefinitionSpec,
+    o: &TaskOverrideSpec,
+    runs_on: Option<LaunchType>,
+    ap: &Path,
+) {
+    let op = ap.field("overrides");
+    let names = || {
+        td.containers
+            .iter()
+            .map(|c| quoted(&c.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (i, c) in o.container_overrides.iter().enumerate() {
+        let cp = op.field("container_overrides").index(i);
+        let Some(def) = td.containers.iter().find(|d| d.name == c.name) else {
+            out.push((
+                cp.field("name"),
+                format!(
+                    "container {} is not a container of {}; valid: {}",
+                    quoted(&c.name),
+                    quoted(&format!("{}:{}", td.family, td.revision)),
+                    names()
+                ),
+            ));
+            continue;
+        };
+        let hard = c.memory.or(def.memory);
+        if let (Some(m), Some(task)) = (hard, o.memory.or(td.memory))
+            && m > task
+        {
+            out.push((
+                cp.field("memory"),
+                format!(
+                    "container {} would have a hard memory limit of {m} MiB, more than the task's {task} MiB; the API refuses a container larger than its task",
+                    quoted(&c.name)
+                ),
+            ));
+        }
+    }
+    let length = crate::ecs::standalone::overrides_json(o)
+        .to_string()
+        .chars()
+        .count();
+    if length > crate::ecs::standalone::MAX_OVERRIDES_CHARS {
+        out.push((
+            op.clone(),
+            format!(
+                "the overrides take {length} characters as JSON; the API allows at most {}",
+                crate::ecs::standalone::MAX_OVERRIDES_CHARS
+            ),
+        ));
+    }
+    if runs_on == Some(LaunchType::Fargate) && (o.cpu.is_some() || o.memory.is_some()) {
+        match (o.cpu.or(td.cpu), o.memory.or(td.memory)) {
+            (Some(cpu), Some(memory)) => {
+                if let Err(e) = crate::aws::fargate::validate_task_size(cpu, memory) {
+                    let field = match e {
+                        crate::aws::fargate::FargateSizeError::Cpu { .. } => "cpu",
+                        crate::aws::fargate::FargateSizeError::Memory { .. } => "memory",
+                    };
+                    out.push((op.field(field), format!("the task runs on Fargate: {e}")));
+                }
+            }
+            _ => out.push((
+                op.clone(),
+                "the task runs on Fargate, which needs both a task-level cpu and memory; give both"
+                    .into(),
+            )),
+        }
+    }
+    if !ix.w.iam.is_empty() {
+        for (field, arn) in [
+            ("task_role_arn", &o.task_role_arn),
+            ("execution_role_arn", &o.execution_role_arn),
+        ] {
+            if let Some(arn) = arn {
+                super::iam::role_ref(
+                    out,
+                    &ix.w.iam,
+                    &ix.w.cluster.account_id,
+                    arn,
+                    op.field(field),
+                    field,
+                );
+            }
+        }
+    }
 }

@@ -86,7 +86,14 @@ fn statements(out: &mut Problems, list: &[StatementSpec], p: &Path) {
     }
 }
 
-fn role_ref(out: &mut Problems, spec: &IamSpec, account: &str, arn: &str, p: Path, what: &str) {
+pub(super) fn role_ref(
+    out: &mut Problems,
+    spec: &IamSpec,
+    account: &str,
+    arn: &str,
+    p: Path,
+    what: &str,
+) {
     let names = spec.roles.iter().map(|r| r.name.as_str());
     let arns: Vec<String> = names
         .clone()
