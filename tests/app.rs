@@ -820,3 +820,48 @@ fn t_switches_the_canvas_to_the_light_theme_and_back() {
     assert_eq!(app.world().resource::<UiState>().theme, Theme::Dark);
     assert!(fills_match(&mut app, Theme::Dark) > 0);
 }
+
+#[test]
+fn a_paused_canvas_moves_its_cards_to_a_new_layout() {
+    use orca::app::canvas::sync::Canvas;
+    use orca::app::canvas::view::CanvasView;
+    // Nothing plays: only the canvas's shape changes, as when the console opens or closes.
+    let mut app = app_with("ecs-cluster-auto-scaling", Progress::default());
+    // At 4:00 the group has grown: tasks run on hosts after the first of their zone.
+    player_seek(&mut app, SimTime::from_secs(240));
+    assert!(!player(&app).playing);
+    let targets = |app: &App| -> std::collections::HashMap<_, Vec2> {
+        let scene = &app.world().resource::<Canvas>().scene;
+        scene
+            .cards
+            .iter()
+            .map(|c| (c.key, c.area.center()))
+            .collect()
+    };
+    let shaped = |app: &mut App, size: Vec2| {
+        app.world_mut().resource_mut::<CanvasView>().viewport = Some(size);
+        // 1.2 s of wall time in steps of 100 ms: more than a card's 0.9 s move.
+        for _ in 0..12 {
+            app.update();
+        }
+    };
+    shaped(&mut app, Vec2::new(1600.0, 400.0));
+    let wide = targets(&app);
+    shaped(&mut app, Vec2::new(500.0, 900.0));
+    let tall = targets(&app);
+    assert!(!tall.is_empty());
+    assert!(
+        tall.iter().any(|(k, at)| wide.get(k) != Some(at)),
+        "the two shapes place the cards differently"
+    );
+    let mut q = app.world_mut().query::<&CardAnim>();
+    for anim in q.iter(app.world()) {
+        let target = tall[&anim.key];
+        assert!(
+            anim.position().distance(target) < 0.01,
+            "{} stays at {:?}, its place is {target:?}",
+            anim.task_id,
+            anim.position()
+        );
+    }
+}

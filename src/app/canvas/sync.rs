@@ -28,7 +28,8 @@ use crate::app::player::{Player, Selection};
 use crate::app::ui_state::UiState;
 use crate::settings::Theme;
 
-/// Card motion to a new place, in simulated ms.
+/// Card motion to a new place, in simulated ms while the clock runs, in wall-clock ms while it
+/// stands (the layout can change then too: the console opening or closing, a resize, A+/A−).
 const MOVE_MS: f32 = 900.0;
 /// Text is laid out at twice its size and scaled down, so it stays crisp when zoomed in.
 const TEXT_OVERSAMPLE: f32 = 2.0;
@@ -129,6 +130,7 @@ pub fn sync_canvas(
     mut canvas: ResMut<Canvas>,
     font: Option<Res<CanvasFont>>,
     ui_state: Res<UiState>,
+    time: Res<Time>,
     mut q: PrimQuery,
 ) {
     let theme = ui_state.theme;
@@ -161,7 +163,14 @@ pub fn sync_canvas(
     canvas.frame = canvas.frame.wrapping_add(1);
     let frame = canvas.frame;
     if scene.detail == Detail::Cards {
-        let dt = player.frame_sim_dt_ms as f32;
+        // A card moves with the simulated clock, so that at 64× a move is as quick as the
+        // change it shows; while the clock stands, only the layout moves cards, and they go to
+        // their new places in wall-clock time instead of staying where the old layout had them.
+        let dt = if player.frame_sim_dt_ms > 0.0 {
+            player.frame_sim_dt_ms as f32
+        } else {
+            time.delta_secs() * 1000.0
+        };
         for card in &scene.cards {
             if view.visible.is_some_and(|v| !v.intersects(&card.area)) {
                 continue;
