@@ -97,6 +97,9 @@ pub enum After {
     /// `{"tasks": …, "failures": …}` as `run-task` returns it: the standalone tasks created
     /// after the task list had `before` tasks.
     RunTask { before: usize },
+    /// `start-task`: as `RunTask`, with the container instances the command named that the
+    /// cluster does not have (the API's `MISSING` failures).
+    StartTask { before: usize, missing: Vec<String> },
     /// `{"deploymentId": …}` as `aws deploy create-deployment` returns it (the service's
     /// newest deployment).
     Deployment { service: String },
@@ -176,6 +179,9 @@ pub fn reply(after: &After, world: &World, log: &[Event], now: SimTime) -> Strin
         After::Service { service } => aws::reply_service(world, log, service),
         After::Task { task } => aws::reply_task(world, now, task),
         After::RunTask { before } => aws::run_task::reply(world, now, *before),
+        After::StartTask { before, missing } => {
+            aws::run_task::reply_start(world, now, *before, missing)
+        }
         After::ContainerInstances { instances } => aws::reply_container_instances(world, instances),
         After::TaskDefinition {
             family,

@@ -567,11 +567,26 @@ fn place_ec2(
         Some(i) => i,
         None => scan(world, zones, who, provider, &need, strategies, counts, rng)?,
     };
+    let placement = claim(world, i, &need);
+    let zone = placement.zone_index;
+    let before = counts.per_instance[i];
+    counts.per_zone[zone] += 1;
+    counts.per_instance[i] += 1;
+    counts.placements += 1;
+    if let Some(mut index) = counts.index.take().filter(|_| indexed) {
+        index.placed_on(world, who, i, &need, before, counts);
+        counts.index = Some(index);
+    }
+    Ok(placement)
+}
+
+/// Reserve on instance `i` what one task needs: its CPU, memory and host port.
+fn claim(world: &mut EcsCluster, i: usize, need: &Need) -> Placement {
     let zone = world.instances[i].zone;
     let inst = world.instance_mut(InstanceIdx(i as u32));
     inst.used_cpu += need.cpu;
     inst.used_memory += need.memory;
-    let host_port = match port {
+    let host_port = match need.port {
         None => None,
         Some(PortNeed::Static(p)) => Some(p),
         Some(PortNeed::Dynamic) => {
@@ -587,19 +602,44 @@ fn place_ec2(
     if let Some(p) = host_port {
         inst.reserved_ports.push(p);
     }
-    let before = counts.per_instance[i];
-    counts.per_zone[zone] += 1;
-    counts.per_instance[i] += 1;
-    counts.placements += 1;
-    if let Some(mut index) = counts.index.take().filter(|_| indexed) {
-        index.placed_on(world, who, i, &need, before, counts);
-        counts.index = Some(index);
-    }
-    Ok(Placement {
+    Placement {
         host: Host::Instance(InstanceIdx(i as u32)),
         zone_index: zone,
         host_port,
-    })
+    }
+}
+
+/// `StartTask`: one task of `td` on container instance `i`, which the call names: no strategy,
+/// no constraint, only whether it fits. `size` is the task's (CPU units, MiB) when overrides
+/// change its definition's. An instance that is not ACTIVE takes nothing: `Err(None)` for a
+/// DRAINING or INACTIVE one (the caller names the reason), `Err(Some(problem))` for one that
+/// is ACTIVE but cannot take the task.
+pub fn place_on(
+    world: &mut EcsCluster,
+    zones: &[Zone],
+    i: InstanceIdx,
+    td_idx: TaskDefIdx,
+    size: Option<(u32, u32)>,
+) -> Result<Placement, Option<PlacementProblem>> {
+    let td = world.task_definition(td_idx);
+    let (cpu, memory) = size.unwrap_or_else(|| (td.reserved_cpu(), td.reserved_memory()));
+    let need = Need {
+        cpu,
+        memory,
+        port: required_port(td),
+        awsvpc: td.network_mode == NetworkMode::Awsvpc,
+    };
+    let at = i.0 as usize;
+    let inst = &world.instances[at];
+    if inst.status != InstanceStatus::Active {
+        return Err(None);
+    }
+    let counts = SpreadCounts::empty(world, zones);
+    let who = Placing::Standalone(LaunchType::Ec2, size);
+    if let Some(problem) = first_problem(world, zones, who, inst, at, &need, &counts) {
+        return Err(Some(problem.describe(inst)));
+    }
+    Ok(claim(world, at, &need))
 }
 
 /// Walk every instance: the filters, then the strategies; on failure the closest match.

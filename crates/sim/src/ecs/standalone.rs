@@ -64,8 +64,13 @@ impl Refused {
 
     /// As the AWS CLI prints it.
     pub fn cli_error(&self) -> String {
+        self.cli_error_of("RunTask")
+    }
+
+    /// As the AWS CLI prints it for operation `op` (`RunTask`, `StartTask`).
+    pub fn cli_error_of(&self, op: &str) -> String {
         format!(
-            "An error occurred ({}) when calling the RunTask operation: {}",
+            "An error occurred ({}) when calling the {op} operation: {}",
             self.code, self.message
         )
     }
@@ -706,19 +711,11 @@ pub fn apply(ctx: &mut Ctx, run: &RunTask) -> Option<String> {
     if started.failures.is_empty() {
         return None;
     }
-    let reasons: Vec<String> = started
-        .failures
-        .iter()
-        .map(|f| match &f.arn {
-            Some(arn) => format!("{} ({arn})", f.reason),
-            None => f.reason.clone(),
-        })
-        .collect();
     Some(format!(
         "run-task started {} of {} tasks; failures: {}",
         started.tasks.len(),
         run.count,
-        reasons.join(", ")
+        failure_list(&started.failures)
     ))
 }
 
@@ -768,4 +765,212 @@ pub fn groups(world: &EcsCluster) -> Vec<GroupSummary> {
         }
     }
     out
+}
+
+/// `StartTask` takes "up to 10 container instances" (Amazon ECS API Reference, `StartTask`,
+/// `containerInstances`).
+pub const MAX_START_INSTANCES: usize = 10;
+
+/// A `StartTask` call as a timeline action or the console gives it: the container instances by
+/// their names in the scenario.
+#[derive(Debug, Clone, Copy)]
+pub struct StartTask<'a> {
+    /// `family:revision`.
+    pub task_definition: &'a str,
+    pub container_instances: &'a [String],
+    pub group: Option<&'a str>,
+    pub started_by: Option<&'a str>,
+    pub overrides: Option<&'a TaskOverrideSpec>,
+}
+
+impl<'a> StartTask<'a> {
+    /// The call a `StartTask` timeline action stands for.
+    pub fn of(action: &'a crate::scenario::spec::Action) -> Option<StartTask<'a>> {
+        let crate::scenario::spec::Action::StartTask {
+            task_definition,
+            container_instances,
+            group,
+            started_by,
+            overrides,
+        } = action
+        else {
+            return None;
+        };
+        Some(StartTask {
+            task_definition,
+            container_instances,
+            group: group.as_deref(),
+            started_by: started_by.as_deref(),
+            overrides: overrides.as_ref(),
+        })
+    }
+
+    /// The command line, as the log shows an action: the instances by their container
+    /// instance ids when the cluster has them.
+    pub fn cli(&self, world: &EcsCluster) -> String {
+        let ids: Vec<&str> = self
+            .container_instances
+            .iter()
+            .map(|n| {
+                world
+                    .instance_by_name(n)
+                    .map_or(n.as_str(), |i| world.instance(i).id.as_str())
+            })
+            .collect();
+        let mut line = format!(
+            "aws ecs start-task --cluster {} --task-definition {} --container-instances {}",
+            world.name,
+            self.task_definition,
+            ids.join(" ")
+        );
+        if let Some(g) = self.group {
+            line += &format!(" --group {g}");
+        }
+        if let Some(s) = self.started_by {
+            line += &format!(" --started-by {s}");
+        }
+        if let Some(o) = self.overrides {
+            line += &format!(" --overrides '{}'", overrides_json(o));
+        }
+        line
+    }
+}
+
+/// A `StartTask` call the API refuses as a whole: `instances` container instances named (found
+/// or not), `overrides` and `network_configuration` as for [`refusal`].
+pub fn start_refusal(
+    world: &EcsCluster,
+    td: TaskDefIdx,
+    instances: usize,
+    overrides: Option<&TaskOverrideSpec>,
+    network_configuration: bool,
+) -> Option<Refused> {
+    let n = instances;
+    if !(1..=MAX_START_INSTANCES).contains(&n) {
+        // [inferred] wording: the API documents the limit, not the message.
+        return Refused::new(
+            "InvalidParameterException",
+            format!(
+                "containerInstances must name 1 to {MAX_START_INSTANCES} container instances; got {n}."
+            ),
+        );
+    }
+    let def = world.task_definition(td);
+    if let Some(o) = overrides
+        && let Some(refused) = overrides_refusal(world, def, o, LaunchType::Ec2)
+    {
+        return Some(refused);
+    }
+    if def.network_mode == NetworkMode::Awsvpc && !network_configuration {
+        return Refused::new(
+            "InvalidParameterException",
+            "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
+        );
+    }
+    None
+}
+
+/// Carry out `StartTask`: one task of `td` on each instance named, in the order given. An
+/// instance that cannot take it gets a failure instead: `INACTIVE` when it was deregistered,
+/// `AGENT` or `RESOURCE:*` as for `RunTask` (Developer Guide, "API failure reasons"), and
+/// `DRAINING` when it is draining. [inferred] The guide says draining "prevents new tasks from
+/// being scheduled for placement on the container instance" and names no StartTask reason for
+/// it; `DRAINING` is Orca's.
+pub fn start(
+    ctx: &mut Ctx,
+    td: TaskDefIdx,
+    call: &StartTask,
+    group: Name,
+    started_by: Name,
+) -> Started {
+    let mut started = Started::default();
+    let size = call
+        .overrides
+        .map(|o| ctx.world.task_definition(td).reservation(Some(o)));
+    for name in call.container_instances {
+        let Some(i) = ctx.world.instance_by_name(name) else {
+            started.failures.push(Failure {
+                arn: Some(name.clone()),
+                reason: "MISSING".into(),
+            });
+            continue;
+        };
+        match placement::place_on(ctx.world, &ctx.net.zones, i, td, size) {
+            Ok(p) => {
+                let on = ctx.world.instance(i).name.clone();
+                let mut why = format!(
+                    "Started by StartTask in task group {group}, on {on}, the container instance the call named (no placement strategy): no service watches it, so it is not replaced when it stops, and its health status changes nothing."
+                );
+                why += &overrides_why(call.overrides, size);
+                let owner = Owner::Standalone {
+                    launch_type: LaunchType::Ec2,
+                    group: group.clone(),
+                    started_by: started_by.clone(),
+                    overrides: call.overrides.map(|o| Box::new(o.clone())),
+                };
+                let t = task_lifecycle::launch_standalone(ctx, owner, td, p, None, why);
+                started.tasks.push(t);
+            }
+            Err(Some(problem)) => started.failures.push(failure(ctx.world, &problem)),
+            Err(None) => {
+                let inst = ctx.world.instance(i);
+                let reason = match inst.status {
+                    InstanceStatus::Draining => "DRAINING",
+                    _ => "INACTIVE",
+                };
+                started.failures.push(Failure {
+                    arn: Some(inst.arn.clone()),
+                    reason: reason.into(),
+                });
+            }
+        }
+    }
+    started
+}
+
+/// Carry out a `StartTask` action; the line to log when the call was refused or some instance
+/// took no task, else `None` (as [`apply`] does for `RunTask`).
+pub fn apply_start(ctx: &mut Ctx, call: &StartTask) -> Option<String> {
+    let Some(td) = ctx.world.task_definition_by_ref(call.task_definition) else {
+        return Some(
+            Refused {
+                code: "ClientException",
+                message: format!(
+                    "Unable to describe task definition {}.",
+                    call.task_definition
+                ),
+            }
+            .cli_error_of("StartTask"),
+        );
+    };
+    let n = call.container_instances.len();
+    if let Some(e) = start_refusal(ctx.world, td, n, call.overrides, true) {
+        return Some(e.cli_error_of("StartTask"));
+    }
+    let group = group_of(ctx.world, td, call.group);
+    let started_by: Name = call.started_by.unwrap_or_default().into();
+    let before = ctx.world.tasks.len();
+    let started = start(ctx, td, call, group, started_by);
+    ctx.world.last_run_task = Some((before, started.failures.clone()));
+    if started.failures.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "start-task started {} of {} tasks; failures: {}",
+        started.tasks.len(),
+        call.container_instances.len(),
+        failure_list(&started.failures)
+    ))
+}
+
+/// Failures as the log lists them: `REASON (arn)`, comma-separated.
+fn failure_list(failures: &[Failure]) -> String {
+    failures
+        .iter()
+        .map(|f| match &f.arn {
+            Some(arn) => format!("{} ({arn})", f.reason),
+            None => f.reason.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -562,6 +562,16 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                 announce(ctx, line, Vec::new());
             }
         }
+        Action::StartTask { .. } => {
+            let Some(call) = crate::ecs::standalone::StartTask::of(action) else {
+                return;
+            };
+            let cli = call.cli(ctx.world);
+            announce(ctx, cli, Vec::new());
+            if let Some(line) = crate::ecs::standalone::apply_start(ctx, &call) {
+                announce(ctx, line, Vec::new());
+            }
+        }
         Action::StopTask { service, count } => {
             let Some(s) = ctx.world.service_by_name(service) else {
                 return;

@@ -530,3 +530,86 @@ fn a_task_role_override_gives_the_one_off_task_its_own_credentials() {
         "{refused}"
     );
 }
+
+#[test]
+fn start_task_puts_one_task_on_each_instance_named_and_answers_for_the_others() {
+    let s = common::built_in_named(NAME);
+    let mut p = Playback::new(s);
+    p.seek(SimTime::from_secs(10));
+    let ecs = p.world().ecs.as_ref().expect("ecs");
+    let (node1, node2) = (ecs.instances[0].clone(), ecs.instances[1].clone());
+    // By container instance id and by ARN, as list-container-instances gives them.
+    let out = act(
+        &mut p,
+        &format!(
+            "aws ecs start-task --cluster demo --task-definition migrate --container-instances {} {} --started-by me",
+            node2.id, node1.arn
+        ),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let on: Vec<&str> = v["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .map(|t| t["containerInstanceArn"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(on, [node2.arn.as_str(), node1.arn.as_str()], "{out}");
+    assert_eq!(v["failures"].as_array().map(Vec::len), Some(0));
+    assert!(p.log().iter().any(|e| matches!(&e.kind, EventKind::ActionApplied { description }
+        if *description == format!("aws ecs start-task --cluster demo --task-definition migrate:1 --container-instances {} {} --started-by me", node2.id, node1.id))));
+    // report:1 does not fit on a t3.medium; an instance the cluster does not have is MISSING.
+    let out = act(
+        &mut p,
+        &format!(
+            "aws ecs start-task --cluster demo --task-definition report:1 --container-instances {} 0123456789abcdef",
+            node1.id
+        ),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["tasks"].as_array().map(Vec::len), Some(0), "{out}");
+    assert_eq!(
+        v["failures"],
+        serde_json::json!([
+            {"arn": node1.arn, "reason": "RESOURCE:MEMORY"},
+            {"arn": "arn:aws:ecs:us-east-1:123456789012:container-instance/demo/0123456789abcdef", "reason": "MISSING"}
+        ])
+    );
+    // A DRAINING instance takes no new task.
+    act(
+        &mut p,
+        &format!(
+            "aws ecs update-container-instances-state --cluster demo --container-instances {} --status DRAINING",
+            node2.id
+        ),
+    );
+    let out = act(
+        &mut p,
+        &format!(
+            "aws ecs start-task --cluster demo --task-definition migrate --container-instances {}",
+            node2.id
+        ),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(
+        v["failures"],
+        serde_json::json!([{"arn": node2.arn, "reason": "DRAINING"}]),
+        "{out}"
+    );
+    let eleven = [node1.id.as_str(); 11].join(" ");
+    let refused = failed(
+        &p,
+        &format!(
+            "aws ecs start-task --cluster demo --task-definition migrate --container-instances {eleven}"
+        ),
+    );
+    assert!(
+        refused.contains("(InvalidParameterException) when calling the StartTask operation: containerInstances must name 1 to 10"),
+        "{refused}"
+    );
+    let saved = orca_sim::scenario::to_ron(p.scenario()).expect("serializes");
+    assert!(saved.contains("StartTask("), "{saved}");
+    let again = orca_sim::scenario::parse("saved.ron", &saved).unwrap_or_else(|e| panic!("{e}"));
+    let mut sim = Simulation::new(std::sync::Arc::new(again));
+    sim.advance_to(sim.end());
+    assert_eq!(sim.log(), p.full_log().as_slice());
+}

@@ -136,6 +136,120 @@ pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
     }
 }
 
+/// `StartTask` parameters the real CLI takes and Orca does not simulate (AWS CLI Command
+/// Reference, `aws ecs start-task`).
+const START_NOT_SIMULATED: &[&str] = &[
+    "--enable-execute-command",
+    "--enable-ecs-managed-tags",
+    "--propagate-tags",
+    "--tags",
+    "--reference-id",
+    "--volume-configurations",
+];
+
+/// `aws ecs start-task`: one standalone task on each container instance named, with no
+/// placement strategy (`ecs::standalone::start`).
+pub(super) fn start_task(cx: &EcsContext, words: &[String]) -> Outcome {
+    if let Some(flag) = words.iter().find_map(|w| {
+        let name = w.split_once('=').map_or(w.as_str(), |(n, _)| n);
+        START_NOT_SIMULATED.iter().find(|f| **f == name)
+    }) {
+        return Outcome::Fail(format!(
+            "Orca does not simulate `start-task {flag}`. It starts a task definition on the container instances named, with --group, --started-by, --network-configuration and --overrides.\n"
+        ));
+    }
+    let args = match parse(
+        cx,
+        words,
+        &[
+            Param::text("--cluster"),
+            Param::text("--task-definition").required(),
+            Param::list("--container-instances").required(),
+            Param::text("--group"),
+            Param::text("--started-by"),
+            Param::text("--network-configuration"),
+            Param::text("--overrides"),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let given = args.one("--task-definition").unwrap_or_default();
+    let Some(td) = cx.task_definition_named(given) else {
+        return cx.exception(
+            "ClientException",
+            &format!("Unable to describe task definition {given}."),
+        );
+    };
+    let overrides = match args.one("--overrides").map(super::overrides::parse) {
+        None => None,
+        Some(Ok(o)) => Some(o),
+        Some(Err(e)) => return Outcome::Fail(e),
+    };
+    // The instances the cluster has, by their names in the scenario; the others are the
+    // API's MISSING failures, answered in the reply.
+    let (mut names, mut missing) = (Vec::new(), Vec::new());
+    for given in args.list("--container-instances") {
+        match cx.instance_named(given) {
+            Some(i) => names.push(cx.ecs.instances[i].name.clone()),
+            None if given.starts_with("arn:") => missing.push(given.to_string()),
+            None => missing.push(format!(
+                "arn:aws:ecs:{}:{}:container-instance/{}/{given}",
+                cx.world.net.region, cx.world.net.account_id, cx.ecs.name
+            )),
+        }
+    }
+    let def = &cx.ecs.task_definitions[td];
+    let task_definition = format!("{}:{}", def.family, def.revision);
+    let (group, started_by) = (args.one("--group"), args.one("--started-by"));
+    let network = args.one("--network-configuration").is_some();
+    let td_idx = crate::ecs::ids::TaskDefIdx(td as u32);
+    // The whole list counts toward the API's limit of 10, found or not.
+    let all = names.len() + missing.len();
+    if let Some(refused) =
+        standalone::start_refusal(cx.ecs, td_idx, all, overrides.as_ref(), network)
+    {
+        return cx.exception(refused.code, &refused.message);
+    }
+    if names.is_empty() {
+        let failures: Vec<_> = missing
+            .iter()
+            .map(|arn| json!({ "arn": arn, "reason": "MISSING" }))
+            .collect();
+        return Outcome::Print(shapes::pretty(
+            &json!({ "tasks": [], "failures": failures }),
+        ));
+    }
+    Outcome::Act {
+        actions: vec![Action::StartTask {
+            task_definition,
+            container_instances: names,
+            group: group.map(str::to_string),
+            started_by: started_by.map(str::to_string),
+            overrides,
+        }],
+        after: After::StartTask {
+            before: cx.ecs.tasks.len(),
+            missing,
+        },
+    }
+}
+
+/// [`reply`] for `start-task`, with a `MISSING` failure for each container instance the
+/// cluster does not have.
+pub fn reply_start(world: &World, now: SimTime, before: usize, missing: &[String]) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(&reply(world, now, before))
+        .unwrap_or_else(|_| json!({ "tasks": [], "failures": [] }));
+    if let Some(failures) = v["failures"].as_array_mut() {
+        failures.extend(
+            missing
+                .iter()
+                .map(|arn| json!({ "arn": arn, "reason": "MISSING" })),
+        );
+    }
+    shapes::pretty(&v)
+}
+
 /// `{"tasks": […], "failures": […]}` once the action took effect: the standalone tasks created
 /// since the command (the task list had `before` tasks; a task waiting for a capacity
 /// provider's instance is among them, PROVISIONING), and the failures the call kept

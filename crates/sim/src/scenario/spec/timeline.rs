@@ -83,6 +83,23 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         overrides: Option<super::TaskOverrideSpec>,
     },
+    /// `aws ecs start-task`: one standalone task of a task definition on each container
+    /// instance named (by its name in the scenario), with no placement strategy.
+    StartTask {
+        /// `family:revision`.
+        task_definition: String,
+        /// The container instances, one task on each (1–10).
+        container_instances: Vec<String>,
+        /// The task group (`family:NAME` unless given).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
+        /// `--started-by`: who started it (shown as `startedBy`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        started_by: Option<String>,
+        /// `--overrides`, as for `RunTask`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        overrides: Option<super::TaskOverrideSpec>,
+    },
     /// Running tasks of a service start failing their health checks (a dependency went down).
     FailHealthChecks {
         service: String,

@@ -4,7 +4,9 @@
 
 use super::Problems;
 use super::ecs_index::EcsIndex;
-use crate::ecs::standalone::{MAX_COUNT, MAX_STRATEGY_ITEMS, RunTask};
+use crate::ecs::standalone::{
+    MAX_COUNT, MAX_START_INSTANCES, MAX_STRATEGY_ITEMS, RunTask, StartTask,
+};
 use crate::scenario::locate::Path;
 use crate::scenario::shown::quoted;
 use crate::scenario::spec::{
@@ -57,7 +59,57 @@ pub(super) fn run_task(out: &mut Problems, ix: &EcsIndex, a: RunTask, ap: &Path)
             ),
         ));
     }
-    if let Some(s) = a.started_by {
+    labels(out, a.started_by, a.group, ap);
+}
+
+/// `StartTask` timeline actions: the task definition exists, 1–10 container instances of the
+/// scenario by name, and the task group, `startedBy` and overrides as for `RunTask`.
+pub(super) fn start_task(out: &mut Problems, ix: &EcsIndex, a: StartTask, ap: &Path) {
+    match ix.find_td(a.task_definition) {
+        Ok((_, td)) => {
+            if let Some(o) = a.overrides {
+                overrides(out, ix, td, o, Some(LaunchType::Ec2), ap);
+            }
+        }
+        Err(e) => out.push((ap.field("task_definition"), e)),
+    }
+    let cp = ap.field("container_instances");
+    let n = a.container_instances.len();
+    if !(1..=MAX_START_INSTANCES).contains(&n) {
+        out.push((
+            cp.clone(),
+            format!("{n} container instances; a StartTask names 1 to {MAX_START_INSTANCES}"),
+        ));
+    }
+    for (i, name) in a.container_instances.iter().enumerate() {
+        if !ix.instance_set.contains(name) {
+            let valid = if ix.instances.is_empty() {
+                "the cluster has no container instances (capacity.instances)".to_string()
+            } else {
+                format!(
+                    "valid: {}",
+                    ix.instances
+                        .iter()
+                        .map(|n| quoted(n))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            out.push((
+                cp.index(i),
+                format!(
+                    "container instance {} is not one of the cluster's; {valid}",
+                    quoted(name)
+                ),
+            ));
+        }
+    }
+    labels(out, a.started_by, a.group, ap);
+}
+
+/// The `started_by` and `group` of a `RunTask` or `StartTask`.
+fn labels(out: &mut Problems, started_by: Option<&str>, group: Option<&str>, ap: &Path) {
+    if let Some(s) = started_by {
         let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '_');
         if s.is_empty() || s.chars().count() > STARTED_BY_MAX || !s.chars().all(allowed) {
             out.push((
@@ -69,7 +121,7 @@ pub(super) fn run_task(out: &mut Problems, ix: &EcsIndex, a: RunTask, ap: &Path)
             ));
         }
     }
-    if let Some(g) = a.group
+    if let Some(g) = group
         && (g.is_empty() || g.chars().count() > GROUP_MAX || g.chars().any(char::is_control))
     {
         out.push((

@@ -52,7 +52,7 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
             (None, true) => {
                 out.push((
                     ap.clone(),
-                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, CreateDeployment, RegisterTaskDefinition, RunTask, StopTask, StopTaskById, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, ActivateInstance, SpotInstanceInterruption, ZoneOutage, ZoneRecovers or Note"
+                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, CreateDeployment, RegisterTaskDefinition, RunTask, StartTask, StopTask, StopTaskById, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, ActivateInstance, SpotInstanceInterruption, ZoneOutage, ZoneRecovers or Note"
                         .into(),
                 ));
                 continue;
@@ -366,6 +366,11 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         Action::RunTask { .. } => {
             if let Some(run) = crate::ecs::standalone::RunTask::of(a) {
                 super::ecs_run_task::run_task(out, ix, run, ap);
+            }
+        }
+        Action::StartTask { .. } => {
+            if let Some(call) = crate::ecs::standalone::StartTask::of(a) {
+                super::ecs_run_task::start_task(out, ix, call, ap);
             }
         }
         Action::StopTask { service, count } => {
