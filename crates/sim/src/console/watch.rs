@@ -130,13 +130,26 @@ impl Watch {
     /// after `---` from the second on; not a `List`), first all of them unless `--watch-only`,
     /// then each one that changes or goes.
     pub fn objects(
-        objects: Vec<(String, String, String)>,
+        objects: Vec<(String, String, ObjectText)>,
         yaml: bool,
         watch_only: bool,
     ) -> (String, Box<Watch>) {
         let seen: Vec<Seen> = objects
             .into_iter()
-            .map(|(key, steady, line)| Seen { key, steady, line })
+            .map(|(key, steady, text)| match text {
+                ObjectText::Plain(line) => Seen {
+                    key,
+                    steady,
+                    line,
+                    events: None,
+                },
+                ObjectText::PerEvent([added, modified, deleted]) => Seen {
+                    key,
+                    steady,
+                    line: added,
+                    events: Some(Box::new([modified, deleted])),
+                },
+            })
             .collect();
         let mut printed = 0;
         let mut first = String::new();
@@ -410,6 +423,29 @@ struct Seen {
     steady: String,
     /// What it prints as.
     line: String,
+    /// With `--output-watch-events` and `-o json|yaml|jsonpath`: what it prints as when
+    /// MODIFIED and when DELETED (`line` is its ADDED text): kubectl prints the watch event,
+    /// `{type, object}`, not the object.
+    events: Option<Box<[String; 2]>>,
+}
+
+impl Seen {
+    /// What it prints as for `event` (ADDED, MODIFIED, DELETED).
+    fn text(&self, event: &str) -> String {
+        match (&self.events, event) {
+            (Some(t), "MODIFIED") => t[0].clone(),
+            (Some(t), "DELETED") => t[1].clone(),
+            _ => self.line.clone(),
+        }
+    }
+}
+
+/// How one object prints in a watch of objects: its text, or with `--output-watch-events` its
+/// text as each event (ADDED, MODIFIED, DELETED).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ObjectText {
+    Plain(String),
+    PerEvent([String; 3]),
 }
 
 /// The rows of a kubectl table (none for "No resources found…"): each object's key is the NAME
@@ -448,6 +484,7 @@ fn table_rows(table: &str) -> Vec<Seen> {
                 key,
                 steady,
                 line: line.trim_end().to_string(),
+                events: None,
             }
         })
         .collect()
@@ -475,13 +512,13 @@ fn changed(seen: &mut Vec<Seen>, now: Vec<Seen>) -> Vec<(&'static str, String)> 
     let mut out = Vec::new();
     for o in &now {
         match seen.iter().find(|s| s.key == o.key) {
-            None => out.push(("ADDED", o.line.clone())),
-            Some(before) if before.steady != o.steady => out.push(("MODIFIED", o.line.clone())),
+            None => out.push(("ADDED", o.text("ADDED"))),
+            Some(before) if before.steady != o.steady => out.push(("MODIFIED", o.text("MODIFIED"))),
             Some(_) => {}
         }
     }
     for gone in seen.iter().filter(|s| !now.iter().any(|o| o.key == s.key)) {
-        out.push(("DELETED", gone.line.clone()));
+        out.push(("DELETED", gone.text("DELETED")));
     }
     *seen = now;
     out

@@ -233,6 +233,75 @@ fn get_w_with_yaml_json_or_name_prints_each_object_that_changes() {
 }
 
 #[test]
+fn get_w_with_jsonpath_or_watch_events_prints_each_object_or_event() {
+    let out = outputs(
+        "eks-rolling-update",
+        "0:29 kubectl get pods -w -o 'jsonpath={.metadata.name}{\" \"}{.status.phase}{\"\\n\"}'\n0:40 kubectl get pods -w --output-watch-events -o 'jsonpath={.type}{\" \"}{.object.metadata.name}{\"\\n\"}'\n0:45 kubectl get deploy web -w --output-watch-events -o json\n0:50 kubectl get deploy web -w --output-watch-events -o yaml\n0:55 kubectl get deploy\n",
+    );
+    let of = |command: &str| -> Vec<&CommandOutput> {
+        out.iter()
+            .filter(|o| o.command.starts_with(command))
+            .collect()
+    };
+    // jsonpath runs on each pod: one line per pod first, then one per change.
+    let names = of("kubectl get pods -w -o 'jsonpath=");
+    assert!(
+        names[0]
+            .output
+            .lines()
+            .all(|l| l.starts_with("web-") && l.ends_with(" Running")),
+        "{:?}",
+        names[0]
+    );
+    assert!(
+        names.len() > 1 && names[1..].iter().all(|o| o.watched),
+        "{names:?}"
+    );
+    assert!(
+        names[1..].iter().any(|o| o.output.contains(" Pending")),
+        "a new pod starts Pending: {names:?}"
+    );
+    // With --output-watch-events the template reads the event: {.type} and {.object}.
+    let events = of("kubectl get pods -w --output-watch-events");
+    assert!(
+        events[0]
+            .output
+            .lines()
+            .all(|l| l.starts_with("ADDED web-")),
+        "{:?}",
+        events[0]
+    );
+    let later: String = events[1..].iter().map(|o| o.output.as_str()).collect();
+    assert!(
+        later.lines().any(|l| l.starts_with("MODIFIED web-")),
+        "{later}"
+    );
+    // -o json: the watch event, type first; -o yaml: its keys sorted, object first.
+    let json = of("kubectl get deploy web -w --output-watch-events -o json");
+    let v: serde_json::Value = serde_json::from_str(&json[0].output).expect(&json[0].output);
+    assert_eq!(v["type"], "ADDED");
+    assert_eq!(v["object"]["kind"], "Deployment");
+    assert!(
+        json[0].output.starts_with("{\n    \"type\": \"ADDED\",\n"),
+        "{}",
+        json[0].output
+    );
+    let yaml = of("kubectl get deploy web -w --output-watch-events -o yaml");
+    assert!(
+        yaml[0]
+            .output
+            .starts_with("object:\n  apiVersion: apps/v1\n"),
+        "{}",
+        yaml[0].output
+    );
+    assert!(
+        yaml[0].output.ends_with("type: ADDED\n"),
+        "{}",
+        yaml[0].output
+    );
+}
+
+#[test]
 fn rollout_status_waits_until_the_rollout_is_done() {
     let out = outputs(
         "eks-rolling-update",

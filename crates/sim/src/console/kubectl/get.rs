@@ -7,6 +7,7 @@ use super::objects;
 use super::parse::{Kind, Output};
 use super::table::render;
 use super::{Kube, Outcome};
+use crate::console::watch::ObjectText;
 use crate::event::EventKind;
 use crate::k8s::cluster::ContainerState;
 use crate::k8s::read;
@@ -186,10 +187,20 @@ pub fn get(
         }
     }
     if let Some(how) = printing.watch
-        && matches!(output, Output::Json | Output::Yaml | Output::Name)
+        && matches!(
+            output,
+            Output::Json | Output::Yaml | Output::Name | Output::JsonPath
+        )
         && missing.is_empty()
     {
-        return watched_objects(k, kind, &found, output, how);
+        let template = match output {
+            Output::JsonPath => match Template::parse(printing.template.unwrap_or_default()) {
+                Ok(t) => Some(t),
+                Err(e) => return Outcome::Fail(e),
+            },
+            _ => None,
+        };
+        return watched_objects(k, kind, &found, output, template.as_ref(), how);
     }
     let mut out = String::new();
     if !found.is_empty() {
@@ -227,9 +238,7 @@ pub fn get(
             Output::Json | Output::Yaml => {
                 let value = listed(k, kind, &found, names.len() == 1);
                 if output == Output::Json {
-                    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
-                    s.push('\n');
-                    s
+                    json_text(&value)
                 } else {
                     super::yaml::to_yaml(&value)
                 }
@@ -261,21 +270,29 @@ pub fn get(
     }
 }
 
-/// `kubectl get … -o yaml|json|name -w`: each object on its own, as a watch prints it, and the
-/// watch that goes on from them (`console::watch::Watch::objects`); an empty list says so first,
-/// as a table's does.
+/// `kubectl get … -o yaml|json|name|jsonpath -w`: each object on its own, as a watch prints it
+/// (a jsonpath template runs on each object, not on a list), and the watch that goes on from
+/// them (`console::watch::Watch::objects`); an empty list says so first, as a table's does.
+/// With `--output-watch-events` each is printed as the watch event kubectl prints, `{"type":
+/// "ADDED", "object": {…}}`, which a template reads as `{.type}` and `{.object.…}`.
 fn watched_objects(
     k: &Kube,
     kind: Kind,
     found: &[usize],
     output: Output,
+    template: Option<&Template>,
     how: super::parse::GetWatch,
 ) -> Outcome {
-    if how.events {
+    if how.events && output == Output::Name {
         return Outcome::Fail(
-            "error: Orca's console adds --output-watch-events' EVENT column to tables only; -o yaml|json|name -w prints each object as it changes\n".into(),
+            "error: Orca's console prints --output-watch-events as a table's EVENT column or as the watch event of -o json|yaml|jsonpath; -o name -w prints each name as it changes\n".into(),
         );
     }
+    let render = |value: &serde_json::Value| match output {
+        Output::Json => json_text(value),
+        Output::Yaml => super::yaml::to_yaml(value),
+        _ => template.map_or_else(String::new, |t| t.execute(value)),
+    };
     let objects = found
         .iter()
         .map(|&i| {
@@ -286,10 +303,21 @@ fn watched_objects(
                 meta["namespace"].as_str().unwrap_or_default(),
                 meta["name"].as_str().unwrap_or_default()
             );
-            let text = match output {
-                Output::Json => serde_json::to_string_pretty(&value).unwrap_or_default() + "\n",
-                Output::Yaml => super::yaml::to_yaml(&value),
-                _ => format!("{}/{}\n", kind.prefix(), name_of(k, kind, i)),
+            let text = if output == Output::Name {
+                ObjectText::Plain(format!("{}/{}\n", kind.prefix(), name_of(k, kind, i)))
+            } else if how.events {
+                // kubectl's watch event: `type` first in JSON; YAML keys come sorted.
+                let event = |t: &str| {
+                    let wrapped = if output == Output::Yaml {
+                        serde_json::json!({ "object": value, "type": t })
+                    } else {
+                        serde_json::json!({ "type": t, "object": value })
+                    };
+                    render(&wrapped)
+                };
+                ObjectText::PerEvent([event("ADDED"), event("MODIFIED"), event("DELETED")])
+            } else {
+                ObjectText::Plain(render(&value))
             };
             (key, value.to_string(), text)
         })
@@ -302,6 +330,18 @@ fn watched_objects(
         first
     };
     Outcome::Watch { first, watch }
+}
+
+/// `-o json` as kubectl prints it: indented by four spaces (its JSON printer's
+/// `json.MarshalIndent(obj, "", "    ")`), with a final newline.
+fn json_text(value: &serde_json::Value) -> String {
+    let mut out = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+    match serde::Serialize::serialize(value, &mut ser) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default() + "\n",
+        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
+    }
 }
 
 fn name_of(k: &Kube, kind: Kind, i: usize) -> String {

@@ -145,8 +145,8 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
 
 /// `kubectl get -w` prints the list (unless `--watch-only`), then the row of each object as it
 /// changes or goes, until stopped (`console::watch`); an empty list is watched too, as pods may
-/// come. `-o yaml|json|name` are watched object by object (`get::watched_objects`); other
-/// output formats print the list at this moment and say so.
+/// come. `-o yaml|json|name|jsonpath` are watched object by object (`get::watched_objects`);
+/// other output formats print the list at this moment and say so.
 fn watching(watch: Option<parse::GetWatch>, out: Outcome) -> Outcome {
     let Some(how) = watch else {
         return out;
@@ -157,7 +157,7 @@ fn watching(watch: Option<parse::GetWatch>, out: Outcome) -> Outcome {
             Outcome::Watch { first, watch }
         }
         Outcome::Print(s) => Outcome::Print(
-            s + "(-w: with this output format the console prints the list at this moment; as a table or with -o yaml|json|name it keeps printing each change.)\n",
+            s + "(-w: with this output format the console prints the list at this moment; as a table or with -o yaml|json|name|jsonpath it keeps printing each change.)\n",
         ),
         other => other,
     }
