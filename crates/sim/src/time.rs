@@ -191,6 +191,67 @@ fn civil(unix_secs: u64) -> (String, u64, u64, u64) {
     )
 }
 
+/// Days since 1970-01-01 of a civil date (the inverse of [`civil`]'s date; Howard Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Milliseconds from the scenario's start (negative before it) of an ISO 8601 timestamp as the
+/// AWS CLI takes one: `2026-01-05`, `2026-01-05T09:10`, `2026-01-05T09:10:30`, with fractions
+/// of a second, and `Z` or an offset such as `+01:00`. A time without an offset is read as
+/// UTC (the CLI reads it in the machine's time zone; Orca's clock has none but UTC).
+pub fn from_iso8601(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (date, time) = match text.split_once(['T', ' ']) {
+        Some((d, t)) => (d, Some(t)),
+        None => (text, None),
+    };
+    let mut parts = date.split('-');
+    let (y, m, d) = (
+        parts.next()?.parse::<i64>().ok()?,
+        parts.next()?.parse::<i64>().ok()?,
+        parts.next()?.parse::<i64>().ok()?,
+    );
+    if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let (mut ms, mut offset_secs) = (0i64, 0i64);
+    if let Some(time) = time {
+        let (clock, offset) = if let Some(c) = time.strip_suffix('Z') {
+            (c, 0)
+        } else if let Some(at) = time.rfind(['+', '-']) {
+            let (c, o) = time.split_at(at);
+            let sign = if o.starts_with('-') { -1 } else { 1 };
+            let (oh, om) = o[1..].split_once(':').unwrap_or((&o[1..], "0"));
+            let (oh, om) = (oh.parse::<i64>().ok()?, om.parse::<i64>().ok()?);
+            (c, sign * (oh * 3600 + om * 60))
+        } else {
+            (time, 0)
+        };
+        offset_secs = offset;
+        let mut hms = clock.split(':');
+        let h = hms.next()?.parse::<i64>().ok()?;
+        let mi = hms.next()?.parse::<i64>().ok()?;
+        let sec: f64 = match hms.next() {
+            Some(s) => s.parse().ok()?,
+            None => 0.0,
+        };
+        if hms.next().is_some() || h > 23 || mi > 59 || !(0.0..60.0).contains(&sec) {
+            return None;
+        }
+        ms = (h * 3600 + mi * 60) * 1000 + (sec * 1000.0).round() as i64;
+    }
+    let unix_ms = (days_from_civil(y, m, d) * 86_400 - offset_secs) * 1000 + ms;
+    Some(unix_ms - START_UNIX_SECS as i64 * 1000)
+}
+
 impl Millis {
     /// An age as kubectl prints it (`HumanDuration` in k8s.io/apimachinery): `45s` below two
     /// minutes, `3m14s` below ten, `25m` below three hours, `5h3m` below eight, `20h` below two
@@ -259,6 +320,24 @@ mod tests {
     #[test]
     fn timestamps_read_like_the_cli_prints_them() {
         assert_eq!(SimTime::ZERO.iso8601(), "2026-01-05T09:00:00.000000+00:00");
+        // The CLI's timestamps read back onto Orca's clock, before the start too.
+        assert_eq!(from_iso8601("2026-01-05T09:00:00Z"), Some(0));
+        assert_eq!(
+            from_iso8601("2026-01-05T09:01:26.037000+00:00"),
+            Some(86_037)
+        );
+        assert_eq!(from_iso8601("2026-01-05T10:05+01:00"), Some(300_000));
+        assert_eq!(from_iso8601("2026-01-05"), Some(-9 * 3_600_000));
+        assert_eq!(from_iso8601("2026-03-01T09:00:00"), Some(55 * 86_400_000));
+        for bad in [
+            "",
+            "5m",
+            "2026-13-01",
+            "2026-01-05T25:00",
+            "2026-01-05T09:00:00+xx",
+        ] {
+            assert_eq!(from_iso8601(bad), None, "{bad}");
+        }
         assert_eq!(
             SimTime(86_400_000 + 61_037).iso8601(),
             "2026-01-06T09:01:01.037000+00:00"

@@ -231,6 +231,23 @@ fn logs_tail_prints_the_last_minutes_one_line_per_event() {
         assert!(stream.is_some_and(|s| s.starts_with("web-")), "{line}");
         assert!(message.is_some(), "{line}");
     }
+    // An ISO 8601 timestamp instead: 1:40 into the run, 09:01:10 is 30 s ago; a date before
+    // the run began takes every event.
+    assert_eq!(
+        printed(&p, "aws logs tail /ecs/web --since 2026-01-05T09:01:10Z"),
+        last
+    );
+    assert_eq!(
+        printed(
+            &p,
+            "aws logs tail /ecs/web --since 2026-01-05T10:01:10+01:00"
+        ),
+        last
+    );
+    assert_eq!(
+        printed(&p, "aws logs tail /ecs/web --since 2026-01-05"),
+        all
+    );
     // The same events as filter-log-events, in the same order.
     let filtered = printed(&p, "aws logs filter-log-events --log-group-name /ecs/web");
     let v: serde_json::Value = serde_json::from_str(&filtered).expect("json");

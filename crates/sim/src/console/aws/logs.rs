@@ -299,10 +299,17 @@ fn tail(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]) -> Outcome {
         Err(o) => return o,
     };
     let since = args.one("--since").unwrap_or("10m");
-    let Some(back) = relative(since) else {
-        return Outcome::Fail(format!(
-            "\nInvalid value for --since: '{since}'. Orca's console takes a relative time: a number and s, m, h, d or w (30s, 10m, 2h, 1d, 1w).\n"
-        ));
+    // A relative time, or an ISO 8601 timestamp (AWS CLI Command Reference, `aws logs tail`,
+    // `--since`: "can be an ISO 8601 timestamp or a relative time").
+    let from = match (relative(since), crate::time::from_iso8601(since)) {
+        (Some(back), _) => crate::time::SimTime(cx.now.0.saturating_sub(back.0)),
+        (None, Some(ms)) => crate::time::SimTime(ms.max(0) as u64),
+        (None, None) => {
+            return Outcome::Fail(format!(
+                "\nInvalid value for --since: '{since}'. Give a relative time, a number and s, m, h, d or w (30s, 10m, 2h, 1d, 1w), or an ISO 8601 timestamp ({}, or a date).\n",
+                crate::time::SimTime::ZERO.iso8601_millis_z()
+            ));
+        }
     };
     let short = match args.one("--format").unwrap_or("detailed") {
         "detailed" | "json" => false,
@@ -319,7 +326,6 @@ fn tail(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]) -> Outcome {
     let names: Vec<&str> = args.list("--log-stream-names").collect();
     let prefix = args.one("--log-stream-name-prefix").unwrap_or("");
     let pattern = args.one("--filter-pattern").unwrap_or("");
-    let from = crate::time::SimTime(cx.now.0.saturating_sub(back.0));
     let mut out = String::new();
     for (l, stream, _) in matching(ecs, cx, group, &names, prefix, pattern) {
         if l.at < from {
