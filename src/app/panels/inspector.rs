@@ -45,7 +45,7 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
             kv(ui, "taskDefinition", td.family_revision());
             // A standalone task (`run-task`): its task group and who started it, as
             // `describe-tasks` shows them; no service keeps it.
-            if let Some(group) = &task.group {
+            if let Some(group) = task.group() {
                 kv(ui, "group", format!("{group}   (run-task: no service)"));
                 if !task.started_by.is_empty() {
                     kv(ui, "startedBy", task.started_by.as_str());

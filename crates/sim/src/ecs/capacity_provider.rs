@@ -325,7 +325,7 @@ pub fn reservation(world: &EcsCluster, g: usize) -> Reservation {
         .map(|&t| {
             let task = world.task(t);
             let td = world.task_definition(task.task_definition);
-            (td, task.overrides.is_some().then(|| task.reservation(td)))
+            (td, task.overrides().is_some().then(|| task.reservation(td)))
         })
         .collect();
     let estimate = estimate_sized(&defs, &group.instance_type, registering);

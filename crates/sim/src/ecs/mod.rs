@@ -450,9 +450,10 @@ pub struct Task {
     pub id: Name,
     pub arn: String,
     pub started_by: Name,
-    /// A standalone task's task group (`family:NAME` unless `RunTask` named one); `None` for a
-    /// service's task, whose group is `service:NAME`.
-    pub group: Option<Name>,
+    /// What only a standalone task has (`None` for a service's task, whose group is
+    /// `service:NAME`): its task group and `RunTask`'s overrides, behind one pointer so that a
+    /// service's task is no bigger for them.
+    pub standalone: Option<Box<Standalone>>,
     /// `FARGATE` or `FARGATE_SPOT` when the service uses a capacity provider strategy.
     pub capacity_provider: Option<String>,
     pub availability_zone: Name,
@@ -477,29 +478,44 @@ pub struct Task {
     /// GuardDuty Runtime Monitoring's security agent sidecar, or why it has none (`None`
     /// while Runtime Monitoring was off when it was launched).
     pub guardduty_agent: Option<Box<crate::ecs::guardduty_state::Agent>>,
-    /// `RunTask`'s `overrides` (standalone tasks only).
-    pub overrides: Option<Box<crate::scenario::spec::TaskOverrideSpec>>,
+}
+
+/// What a standalone task (`RunTask`, `StartTask`) has beyond a service's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Standalone {
+    /// Its task group (`family:NAME` unless the call named one).
+    pub group: Name,
+    /// The call's `overrides`, if it gave any.
+    pub overrides: Option<crate::scenario::spec::TaskOverrideSpec>,
 }
 
 impl Task {
     /// RUNNING or about to be (desired RUNNING): counts toward the service's running+pending.
+    /// A standalone task's task group.
+    pub fn group(&self) -> Option<&Name> {
+        self.standalone.as_ref().map(|s| &s.group)
+    }
+
+    /// A standalone task's `RunTask` or `StartTask` overrides.
+    pub fn overrides(&self) -> Option<&crate::scenario::spec::TaskOverrideSpec> {
+        self.standalone.as_ref().and_then(|s| s.overrides.as_ref())
+    }
+
     /// CPU units and memory (MiB) the task reserves: its definition's, with its overrides.
     pub fn reservation(&self, td: &TaskDefinition) -> (u32, u32) {
-        td.reservation(self.overrides.as_deref())
+        td.reservation(self.overrides())
     }
 
     /// The task role its application's calls use: the override's, else its definition's.
     pub fn task_role_arn<'a>(&'a self, td: &'a TaskDefinition) -> Option<&'a str> {
-        self.overrides
-            .as_ref()
+        self.overrides()
             .and_then(|o| o.task_role_arn.as_deref())
             .or(td.task_role_arn.as_deref())
     }
 
     /// The execution role the agent uses for it: the override's, else its definition's.
     pub fn execution_role_arn<'a>(&'a self, td: &'a TaskDefinition) -> Option<&'a str> {
-        self.overrides
-            .as_ref()
+        self.overrides()
             .and_then(|o| o.execution_role_arn.as_deref())
             .or(td.execution_role_arn.as_deref())
     }

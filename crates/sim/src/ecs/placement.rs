@@ -287,6 +287,7 @@ impl Problem {
 }
 
 /// The first requirement an instance fails, in the order ECS reports them.
+#[inline(always)] // inside `scan`'s walk over every instance, as before `place_on` shared it
 fn first_problem(
     world: &EcsCluster,
     zones: &[Zone],
@@ -581,6 +582,7 @@ fn place_ec2(
 }
 
 /// Reserve on instance `i` what one task needs: its CPU, memory and host port.
+#[inline(always)] // as it was inside `place_ec2`, the hot path; `place_on` is rare
 fn claim(world: &mut EcsCluster, i: usize, need: &Need) -> Placement {
     let zone = world.instances[i].zone;
     let inst = world.instance_mut(InstanceIdx(i as u32));

@@ -213,7 +213,7 @@ pub fn group_of(world: &EcsCluster, td: TaskDefIdx, group: Option<&str>) -> Name
 fn group_counts(world: &EcsCluster, zones: &[Zone], group: &str) -> SpreadCounts {
     let mut counts = SpreadCounts::empty(world, zones);
     for task in world.tasks.iter() {
-        if task.service.is_none() && task.is_live() && task.group.as_deref() == Some(group) {
+        if task.service.is_none() && task.is_live() && task.group().map(|g| &**g) == Some(group) {
             counts.add(task.host, task.zone);
         }
     }
@@ -277,7 +277,7 @@ pub fn run(
             launch_type,
             group: group.clone(),
             started_by: started_by.clone(),
-            overrides: call.overrides.map(|o| Box::new(o.clone())),
+            overrides: call.overrides.cloned(),
         };
         match placed {
             Ok(p) => {
@@ -319,9 +319,12 @@ pub fn on_instance_registered(ctx: &mut Ctx, i: crate::ecs::ids::InstanceIdx) {
         if task.service.is_some() {
             continue;
         }
-        let (td, group) = (task.task_definition, task.group.clone().unwrap_or_default());
+        let (td, group) = (
+            task.task_definition,
+            task.group().cloned().unwrap_or_default(),
+        );
         let size = task
-            .overrides
+            .overrides()
             .is_some()
             .then(|| task.reservation(ctx.world.task_definition(td)));
         let mut counts = group_counts(ctx.world, &ctx.net.zones, &group);
@@ -737,7 +740,7 @@ pub struct GroupSummary {
 pub fn groups(world: &EcsCluster) -> Vec<GroupSummary> {
     let mut out: Vec<GroupSummary> = Vec::new();
     for t in world.tasks.iter().filter(|t| t.service.is_none()) {
-        let Some(group) = &t.group else { continue };
+        let Some(group) = t.group() else { continue };
         let i = match out.iter().position(|g| &g.group == group) {
             Some(i) => i,
             None => {
@@ -906,7 +909,7 @@ pub fn start(
                     launch_type: LaunchType::Ec2,
                     group: group.clone(),
                     started_by: started_by.clone(),
-                    overrides: call.overrides.map(|o| Box::new(o.clone())),
+                    overrides: call.overrides.cloned(),
                 };
                 let t = task_lifecycle::launch_standalone(ctx, owner, td, p, None, why);
                 started.tasks.push(t);

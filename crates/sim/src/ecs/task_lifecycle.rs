@@ -109,7 +109,7 @@ pub enum Owner<'a> {
         group: Name,
         started_by: Name,
         /// `RunTask`'s `overrides`, if the call gave any.
-        overrides: Option<Box<crate::scenario::spec::TaskOverrideSpec>>,
+        overrides: Option<crate::scenario::spec::TaskOverrideSpec>,
     },
 }
 
@@ -162,21 +162,26 @@ fn create(
         // Placement checked that the zone's subnet has a free address.
         _ => ctx.net.allocate_ip(placement.zone_index).into(),
     };
-    let (service, deployment_id, launch_type, group, started_by, overrides) = match owner {
+    let (service, deployment_id, launch_type, standalone, started_by) = match owner {
         Owner::Deployment { service, id } => (
             Some(service),
             Some(id),
             ctx.world.service(service).launch_type,
             None,
             id.clone(),
-            None,
         ),
         Owner::Standalone {
             launch_type,
             group,
             started_by,
             overrides,
-        } => (None, None, launch_type, Some(group), started_by, overrides),
+        } => (
+            None,
+            None,
+            launch_type,
+            Some(Box::new(crate::ecs::Standalone { group, overrides })),
+            started_by,
+        ),
     };
     let mut pull_failure = None;
     let td = ctx.world.task_definition(td_idx);
@@ -230,8 +235,9 @@ fn create(
             Host::AwaitingCapacity => Some(""),
             Host::Fargate => None,
         };
-        let execution_role = overrides
+        let execution_role = standalone
             .as_ref()
+            .and_then(|s| s.overrides.as_ref())
             .and_then(|o| o.execution_role_arn.as_deref())
             .or(td.execution_role_arn.as_deref());
         pull_failure = crate::iam::execution::start_failure(iam, td, execution_role, &id, instance);
@@ -263,7 +269,7 @@ fn create(
         deployment_key,
         deployment_key_exact: key_exact,
         started_by,
-        group,
+        standalone,
         launch_type,
         capacity_provider,
         availability_zone: zone,
@@ -291,7 +297,6 @@ fn create(
         reached_running: false,
         ebs: None,
         guardduty_agent: None,
-        overrides,
     };
     let mut task = task;
     // GuardDuty Runtime Monitoring attaches its agent when a task starts, if the task's

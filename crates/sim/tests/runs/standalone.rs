@@ -24,7 +24,7 @@ fn a_standalone_task_stops_when_its_essential_container_exits_and_is_not_replace
     assert_eq!(migrate.len(), 1, "one migrate task, never a second");
     let t = migrate[0];
     assert_eq!(t.service, None);
-    assert_eq!(t.group.as_deref(), Some("family:migrate"));
+    assert_eq!(t.group().map(|g| &**g), Some("family:migrate"));
     assert_eq!(&*t.started_by, "deploy-pipeline");
     assert_eq!(t.last_status, TaskStatus::Stopped);
     assert_eq!(t.stop_code, Some(StopCode::EssentialContainerExited));

@@ -296,7 +296,7 @@ pub(super) fn task(world: &World, ecs: &EcsCluster, now: SimTime, t: &Task) -> V
             };
             v["healthStatus"] = json!(c.health_status.as_str());
             // A `RunTask` override of the container's size shows in its place.
-            let over = t.overrides.as_deref().and_then(|o| o.container(&c.name));
+            let over = t.overrides().and_then(|o| o.container(&c.name));
             let cpu = over.and_then(|o| o.cpu).or(def.map(|d| d.cpu));
             v["cpu"] = json!(cpu.unwrap_or(0).to_string());
             if let Some(m) = over.and_then(|o| o.memory).or(def.and_then(|d| d.memory)) {
@@ -334,7 +334,7 @@ pub(super) fn task(world: &World, ecs: &EcsCluster, now: SimTime, t: &Task) -> V
         "createdAt": at(t.created_at),
         "desiredStatus": t.desired_status.as_str(),
         "enableExecuteCommand": false,
-        "group": match (t.service, &t.group) {
+        "group": match (t.service, t.group()) {
             (Some(s), _) => format!("service:{}", ecs.service(s).name),
             (None, Some(g)) => g.to_string(),
             (None, None) => format!("family:{}", td.family),
@@ -343,7 +343,7 @@ pub(super) fn task(world: &World, ecs: &EcsCluster, now: SimTime, t: &Task) -> V
         "lastStatus": t.last_status.as_str(),
         "launchType": launch_type(t.launch_type),
         "memory": t.reservation(td).1.to_string(),
-        "overrides": task_overrides(td, t.overrides.as_deref()),
+        "overrides": task_overrides(td, t.overrides()),
     });
     if let Some(e) = t.ebs.as_deref() {
         // `attachments` comes first, as the API lists a task's fields alphabetically.
