@@ -303,6 +303,13 @@
 //! after that session's changes (run-task with capacity providers, console watches): the same
 //! 160,583 events, callgrind (`TASKS=2000`, five checked runs) 1.0427 G → 1.0432 G instructions
 //! (+0.05 %), the hour within 0–3 % of the build before in alternating runs (machine noise).
+//!
+//! 2026-12-05 at 19:48 UTC (load 0.6): the hour 115–129 ms in checked runs (≈ 28,000–31,000×).
+//! That session's changes (run-task overrides, start-task): callgrind (`TASKS=2000`, five
+//! checked runs) 1.0431 G → 1.0463 G with `Task::overrides` as a field of its own (+0.3 %: a
+//! bigger `Task` to copy, and `placement::first_problem` and `claim`, shared with `place_on`, no
+//! longer inlined), → 1.0434 G (+0.02 %) once the standalone fields shared one pointer and the
+//! two were inlined again; alternating checked runs (three pairs) 101–112 ms both.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

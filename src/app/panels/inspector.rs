@@ -46,7 +46,7 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
             // A standalone task (`run-task`): its task group and who started it, as
             // `describe-tasks` shows them; no service keeps it.
             if let Some(group) = task.group() {
-                kv(ui, "group", format!("{group}   (run-task: no service)"));
+                kv(ui, "group", format!("{group}   (standalone: no service)"));
                 if !task.started_by.is_empty() {
                     kv(ui, "startedBy", task.started_by.as_str());
                 }

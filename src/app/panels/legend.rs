@@ -30,7 +30,7 @@ pub(super) fn legend(ui: &mut egui::Ui) {
             row(
                 ui,
                 Some(STANDALONE),
-                "left stripe: standalone task (run-task, no service)",
+                "left stripe: standalone task (run-task or start-task, no service)",
             );
             row(
                 ui,
