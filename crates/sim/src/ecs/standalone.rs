@@ -673,16 +673,7 @@ impl<'a> RunTask<'a> {
                 line += &format!(",weight={}", i.weight);
             }
         }
-        if let Some(g) = self.group {
-            line += &format!(" --group {g}");
-        }
-        if let Some(s) = self.started_by {
-            line += &format!(" --started-by {s}");
-        }
-        if let Some(o) = self.overrides {
-            line += &format!(" --overrides '{}'", overrides_json(o));
-        }
-        line
+        line + &cli_labels(self.group, self.started_by, self.overrides)
     }
 }
 
@@ -691,34 +682,80 @@ impl<'a> RunTask<'a> {
 /// the network configuration an awsvpc task needs (the scenario's subnets). The call's failures
 /// are kept for its reply (`EcsCluster::last_run_task`).
 pub fn apply(ctx: &mut Ctx, run: &RunTask) -> Option<String> {
-    let Some(td) = ctx.world.task_definition_by_ref(run.task_definition) else {
+    carry_out(
+        ctx,
+        ("RunTask", "run-task"),
+        (run.task_definition, run.group, run.started_by),
+        run.count as usize,
+        |world, td| refusal(world, td, run, true),
+        |ctx, td, group, started_by| self::run(ctx, td, run, group, started_by),
+    )
+}
+
+/// The `--group`, `--started-by` and `--overrides` of a call's command line.
+fn cli_labels(
+    group: Option<&str>,
+    started_by: Option<&str>,
+    overrides: Option<&TaskOverrideSpec>,
+) -> String {
+    let mut line = String::new();
+    if let Some(g) = group {
+        line += &format!(" --group {g}");
+    }
+    if let Some(s) = started_by {
+        line += &format!(" --started-by {s}");
+    }
+    if let Some(o) = overrides {
+        line += &format!(" --overrides '{}'", overrides_json(o));
+    }
+    line
+}
+
+/// What `RunTask` and `StartTask` do alike: find the task definition, answer the API's refusal,
+/// launch the tasks in their task group, keep the failures for the reply
+/// (`EcsCluster::last_run_task`), and say what to log when some of the `asked` tasks failed.
+/// `(op, command)` name the call (`RunTask`, `run-task`); `(task definition, group, started
+/// by)` are the call's.
+fn carry_out(
+    ctx: &mut Ctx,
+    (op, command): (&str, &str),
+    (task_definition, group, started_by): (&str, Option<&str>, Option<&str>),
+    asked: usize,
+    refused: impl FnOnce(&EcsCluster, TaskDefIdx) -> Option<Refused>,
+    launch: impl FnOnce(&mut Ctx, TaskDefIdx, Name, Name) -> Started,
+) -> Option<String> {
+    let Some(td) = ctx.world.task_definition_by_ref(task_definition) else {
         return Some(
             Refused {
                 code: "ClientException",
-                message: format!(
-                    "Unable to describe task definition {}.",
-                    run.task_definition
-                ),
+                message: format!("Unable to describe task definition {task_definition}."),
             }
-            .cli_error(),
+            .cli_error_of(op),
         );
     };
-    if let Some(e) = refusal(ctx.world, td, run, true) {
-        return Some(e.cli_error());
+    if let Some(e) = refused(ctx.world, td) {
+        return Some(e.cli_error_of(op));
     }
-    let group = group_of(ctx.world, td, run.group);
-    let started_by: Name = run.started_by.unwrap_or_default().into();
+    let group = group_of(ctx.world, td, group);
+    let started_by: Name = started_by.unwrap_or_default().into();
     let before = ctx.world.tasks.len();
-    let started = self::run(ctx, td, run, group, started_by);
+    let started = launch(ctx, td, group, started_by);
     ctx.world.last_run_task = Some((before, started.failures.clone()));
     if started.failures.is_empty() {
         return None;
     }
+    let failures: Vec<String> = started
+        .failures
+        .iter()
+        .map(|f| match &f.arn {
+            Some(arn) => format!("{} ({arn})", f.reason),
+            None => f.reason.clone(),
+        })
+        .collect();
     Some(format!(
-        "run-task started {} of {} tasks; failures: {}",
+        "{command} started {} of {asked} tasks; failures: {}",
         started.tasks.len(),
-        run.count,
-        failure_list(&started.failures)
+        failures.join(", ")
     ))
 }
 
@@ -820,22 +857,13 @@ impl<'a> StartTask<'a> {
                     .map_or(n.as_str(), |i| world.instance(i).id.as_str())
             })
             .collect();
-        let mut line = format!(
+        let line = format!(
             "aws ecs start-task --cluster {} --task-definition {} --container-instances {}",
             world.name,
             self.task_definition,
             ids.join(" ")
         );
-        if let Some(g) = self.group {
-            line += &format!(" --group {g}");
-        }
-        if let Some(s) = self.started_by {
-            line += &format!(" --started-by {s}");
-        }
-        if let Some(o) = self.overrides {
-            line += &format!(" --overrides '{}'", overrides_json(o));
-        }
-        line
+        line + &cli_labels(self.group, self.started_by, self.overrides)
     }
 }
 
@@ -934,46 +962,13 @@ pub fn start(
 /// Carry out a `StartTask` action; the line to log when the call was refused or some instance
 /// took no task, else `None` (as [`apply`] does for `RunTask`).
 pub fn apply_start(ctx: &mut Ctx, call: &StartTask) -> Option<String> {
-    let Some(td) = ctx.world.task_definition_by_ref(call.task_definition) else {
-        return Some(
-            Refused {
-                code: "ClientException",
-                message: format!(
-                    "Unable to describe task definition {}.",
-                    call.task_definition
-                ),
-            }
-            .cli_error_of("StartTask"),
-        );
-    };
     let n = call.container_instances.len();
-    if let Some(e) = start_refusal(ctx.world, td, n, call.overrides, true) {
-        return Some(e.cli_error_of("StartTask"));
-    }
-    let group = group_of(ctx.world, td, call.group);
-    let started_by: Name = call.started_by.unwrap_or_default().into();
-    let before = ctx.world.tasks.len();
-    let started = start(ctx, td, call, group, started_by);
-    ctx.world.last_run_task = Some((before, started.failures.clone()));
-    if started.failures.is_empty() {
-        return None;
-    }
-    Some(format!(
-        "start-task started {} of {} tasks; failures: {}",
-        started.tasks.len(),
-        call.container_instances.len(),
-        failure_list(&started.failures)
-    ))
-}
-
-/// Failures as the log lists them: `REASON (arn)`, comma-separated.
-fn failure_list(failures: &[Failure]) -> String {
-    failures
-        .iter()
-        .map(|f| match &f.arn {
-            Some(arn) => format!("{} ({arn})", f.reason),
-            None => f.reason.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    carry_out(
+        ctx,
+        ("StartTask", "start-task"),
+        (call.task_definition, call.group, call.started_by),
+        n,
+        |world, td| start_refusal(world, td, n, call.overrides, true),
+        |ctx, td, group, started_by| start(ctx, td, call, group, started_by),
+    )
 }

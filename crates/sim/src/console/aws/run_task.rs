@@ -28,14 +28,26 @@ const NOT_SIMULATED: &[&str] = &[
     "--client-token",
 ];
 
-pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
-    if let Some(flag) = words.iter().find_map(|w| {
+/// The answer to a command that gives an option Orca does not simulate (one of `flags`):
+/// what the command does instead (`does`).
+fn not_simulated(words: &[String], flags: &[&str], command: &str, does: &str) -> Option<Outcome> {
+    let flag = words.iter().find_map(|w| {
         let name = w.split_once('=').map_or(w.as_str(), |(n, _)| n);
-        NOT_SIMULATED.iter().find(|f| **f == name)
-    }) {
-        return Outcome::Fail(format!(
-            "Orca does not simulate `run-task {flag}`. It runs a task definition with --count, --launch-type EC2|FARGATE or --capacity-provider-strategy, --group, --started-by, --network-configuration and --overrides.\n"
-        ));
+        flags.iter().find(|f| **f == name)
+    })?;
+    Some(Outcome::Fail(format!(
+        "Orca does not simulate `{command} {flag}`. It {does}.\n"
+    )))
+}
+
+pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
+    if let Some(refused) = not_simulated(
+        words,
+        NOT_SIMULATED,
+        "run-task",
+        "runs a task definition with --count, --launch-type EC2|FARGATE or --capacity-provider-strategy, --group, --started-by, --network-configuration and --overrides",
+    ) {
+        return refused;
     }
     let args = match parse(
         cx,
@@ -98,10 +110,13 @@ pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
             Err(e) => return Outcome::Fail(e),
         }
     };
-    let overrides = match args.one("--overrides").map(super::overrides::parse) {
-        None => None,
-        Some(Ok(o)) => Some(o),
-        Some(Err(e)) => return Outcome::Fail(e),
+    let overrides = match args
+        .one("--overrides")
+        .map(super::overrides::parse)
+        .transpose()
+    {
+        Ok(o) => o,
+        Err(e) => return Outcome::Fail(e),
     };
     let network = args.one("--network-configuration").is_some();
     let td_idx = crate::ecs::ids::TaskDefIdx(td as u32);
@@ -150,13 +165,13 @@ const START_NOT_SIMULATED: &[&str] = &[
 /// `aws ecs start-task`: one standalone task on each container instance named, with no
 /// placement strategy (`ecs::standalone::start`).
 pub(super) fn start_task(cx: &EcsContext, words: &[String]) -> Outcome {
-    if let Some(flag) = words.iter().find_map(|w| {
-        let name = w.split_once('=').map_or(w.as_str(), |(n, _)| n);
-        START_NOT_SIMULATED.iter().find(|f| **f == name)
-    }) {
-        return Outcome::Fail(format!(
-            "Orca does not simulate `start-task {flag}`. It starts a task definition on the container instances named, with --group, --started-by, --network-configuration and --overrides.\n"
-        ));
+    if let Some(refused) = not_simulated(
+        words,
+        START_NOT_SIMULATED,
+        "start-task",
+        "starts a task definition on the container instances named, with --group, --started-by, --network-configuration and --overrides",
+    ) {
+        return refused;
     }
     let args = match parse(
         cx,
@@ -181,10 +196,13 @@ pub(super) fn start_task(cx: &EcsContext, words: &[String]) -> Outcome {
             &format!("Unable to describe task definition {given}."),
         );
     };
-    let overrides = match args.one("--overrides").map(super::overrides::parse) {
-        None => None,
-        Some(Ok(o)) => Some(o),
-        Some(Err(e)) => return Outcome::Fail(e),
+    let overrides = match args
+        .one("--overrides")
+        .map(super::overrides::parse)
+        .transpose()
+    {
+        Ok(o) => o,
+        Err(e) => return Outcome::Fail(e),
     };
     // The instances the cluster has, by their names in the scenario; the others are the
     // API's MISSING failures, answered in the reply.
