@@ -443,12 +443,21 @@ pub fn card_id(world: &World, key: CardKey) -> &str {
     }
 }
 
-/// A card's status line: the state's words for a task (and `run-task` for a standalone one,
-/// whose stripe alone would say it by colour), kubectl's STATUS for a pod.
+/// A card's status line: the state's words for a task (and the call that started a standalone
+/// one, `run-task` or `start-task`, whose stripe alone would say it by colour), kubectl's
+/// STATUS for a pod.
 pub(super) fn card_label(world: &World, card: &Card) -> String {
     match (card.key, &world.eks) {
         (CardKey::Pod(p), Some(eks)) => layout_eks::pod_look(eks, p as usize).1,
-        _ if card.stripe == Stripe::Standalone => format!("{} · run-task", card.state.label()),
+        (CardKey::Task(t), _) if card.stripe == Stripe::Standalone => {
+            let call = world
+                .ecs
+                .as_ref()
+                .and_then(|ecs| ecs.tasks.get(t as usize))
+                .and_then(|task| task.standalone.as_ref())
+                .map_or("run-task", |s| s.started_with.command());
+            format!("{} · {call}", card.state.label())
+        }
         _ => card.state.label().to_string(),
     }
 }

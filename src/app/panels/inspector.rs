@@ -43,10 +43,15 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
             ui.strong(format!("Task {}", task.short_id()));
             kv(ui, "taskArn", &task.arn);
             kv(ui, "taskDefinition", td.family_revision());
-            // A standalone task (`run-task`): its task group and who started it, as
+            // A standalone task (`run-task`, `start-task`): its task group and who started it, as
             // `describe-tasks` shows them; no service keeps it.
-            if let Some(group) = task.group() {
-                kv(ui, "group", format!("{group}   (standalone: no service)"));
+            if let Some(standalone) = &task.standalone {
+                let call = standalone.started_with.command();
+                kv(
+                    ui,
+                    "group",
+                    format!("{}   ({call}: no service)", standalone.group),
+                );
                 if !task.started_by.is_empty() {
                     kv(ui, "startedBy", task.started_by.as_str());
                 }

@@ -187,7 +187,8 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
     }
 }
 
-/// Standalone tasks (`run-task`) per task group: no service keeps them, so no desired count.
+/// Standalone tasks (`run-task`, `start-task`) per task group: no service keeps them, so no
+/// desired count.
 fn standalone_groups(ui: &mut egui::Ui, world: &orca_sim::ecs::cluster::EcsCluster) {
     for g in orca_sim::ecs::standalone::groups(world) {
         ui.horizontal(|ui| {
@@ -196,7 +197,7 @@ fn standalone_groups(ui: &mut egui::Ui, world: &orca_sim::ecs::cluster::EcsClust
             ui.add(
                 egui::Label::new(
                     egui::RichText::new(format!(
-                        "run-task {}  ({})   running {} · pending {} · stopped {}",
+                        "standalone {}  ({})   running {} · pending {} · stopped {}",
                         g.group,
                         g.task_definitions.join(", "),
                         g.running,

@@ -487,6 +487,27 @@ pub struct Standalone {
     pub group: Name,
     /// The call's `overrides`, if it gave any.
     pub overrides: Option<crate::scenario::spec::TaskOverrideSpec>,
+    /// The call that started it.
+    pub started_with: StartedWith,
+}
+
+/// The API call that started a standalone task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StartedWith {
+    /// Placed by ECS (`aws ecs run-task`).
+    RunTask,
+    /// On the container instance the call named (`aws ecs start-task`).
+    StartTask,
+}
+
+impl StartedWith {
+    /// The CLI command: `run-task`, `start-task`.
+    pub fn command(self) -> &'static str {
+        match self {
+            StartedWith::RunTask => "run-task",
+            StartedWith::StartTask => "start-task",
+        }
+    }
 }
 
 impl Task {

@@ -278,6 +278,7 @@ pub fn run(
             group: group.clone(),
             started_by: started_by.clone(),
             overrides: call.overrides.cloned(),
+            started_with: crate::ecs::StartedWith::RunTask,
         };
         match placed {
             Ok(p) => {
@@ -938,6 +939,7 @@ pub fn start(
                     group: group.clone(),
                     started_by: started_by.clone(),
                     overrides: call.overrides.cloned(),
+                    started_with: crate::ecs::StartedWith::StartTask,
                 };
                 let t = task_lifecycle::launch_standalone(ctx, owner, td, p, None, why);
                 started.tasks.push(t);

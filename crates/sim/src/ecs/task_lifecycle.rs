@@ -110,6 +110,8 @@ pub enum Owner<'a> {
         started_by: Name,
         /// `RunTask`'s `overrides`, if the call gave any.
         overrides: Option<crate::scenario::spec::TaskOverrideSpec>,
+        /// The call that started it.
+        started_with: crate::ecs::StartedWith,
     },
 }
 
@@ -175,11 +177,16 @@ fn create(
             group,
             started_by,
             overrides,
+            started_with,
         } => (
             None,
             None,
             launch_type,
-            Some(Box::new(crate::ecs::Standalone { group, overrides })),
+            Some(Box::new(crate::ecs::Standalone {
+                group,
+                overrides,
+                started_with,
+            })),
             started_by,
         ),
     };

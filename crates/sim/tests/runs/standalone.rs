@@ -554,6 +554,15 @@ fn start_task_puts_one_task_on_each_instance_named_and_answers_for_the_others() 
         .map(|t| t["containerInstanceArn"].as_str().unwrap_or(""))
         .collect();
     assert_eq!(on, [node2.arn.as_str(), node1.arn.as_str()], "{out}");
+    // The card and the inspector say which call started it.
+    let started_with = p
+        .world()
+        .ecs
+        .as_ref()
+        .and_then(|e| e.tasks.last())
+        .and_then(|t| t.standalone.as_ref())
+        .map(|s| s.started_with.command());
+    assert_eq!(started_with, Some("start-task"));
     assert_eq!(v["failures"].as_array().map(Vec::len), Some(0));
     assert!(p.log().iter().any(|e| matches!(&e.kind, EventKind::ActionApplied { description }
         if *description == format!("aws ecs start-task --cluster demo --task-definition migrate:1 --container-instances {} {} --started-by me", node2.id, node1.id))));
