@@ -14,6 +14,7 @@
 pub mod aws;
 pub mod commands;
 pub mod complete;
+pub mod json;
 pub mod kubectl;
 pub mod orca;
 pub mod script;

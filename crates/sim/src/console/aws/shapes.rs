@@ -16,15 +16,7 @@ use crate::time::SimTime;
 use crate::world::World;
 
 /// JSON indented by four spaces, as the CLI prints it.
-pub fn pretty(v: &Value) -> String {
-    let mut out = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
-    match serde::Serialize::serialize(v, &mut ser) {
-        Ok(()) => String::from_utf8(out).unwrap_or_default(),
-        Err(e) => format!("{{\"error\": \"{e}\"}}"),
-    }
-}
+pub use crate::console::json::pretty;
 
 pub fn failure(arn: &str, reason: &str) -> Value {
     json!({ "arn": arn, "reason": reason })

@@ -332,16 +332,9 @@ fn watched_objects(
     Outcome::Watch { first, watch }
 }
 
-/// `-o json` as kubectl prints it: indented by four spaces (its JSON printer's
-/// `json.MarshalIndent(obj, "", "    ")`), with a final newline.
+/// `-o json` as kubectl prints it: indented by four spaces, with a final newline.
 fn json_text(value: &serde_json::Value) -> String {
-    let mut out = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
-    match serde::Serialize::serialize(value, &mut ser) {
-        Ok(()) => String::from_utf8(out).unwrap_or_default() + "\n",
-        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
-    }
+    crate::console::json::pretty(value) + "\n"
 }
 
 fn name_of(k: &Kube, kind: Kind, i: usize) -> String {
