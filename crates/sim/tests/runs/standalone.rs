@@ -42,14 +42,27 @@ fn a_standalone_task_stops_when_its_essential_container_exits_and_is_not_replace
 fn run_task_without_room_logs_its_failure_and_starts_nothing() {
     let s = common::built_in_named(NAME);
     let mut sim = Simulation::new(s);
-    sim.advance_to(SimTime::from_secs(300));
-    let ecs = sim.world().ecs.as_ref().expect("ecs");
-    assert!(
-        !ecs.tasks
+    sim.advance_to(SimTime::from_secs(240));
+    let reports = |sim: &Simulation| {
+        let ecs = sim.world().ecs.as_ref().expect("ecs");
+        ecs.tasks
             .iter()
-            .any(|t| ecs.task_definition(t.task_definition).family == "report"),
-        "report:1 fits on no t3.medium"
-    );
+            .filter(|t| ecs.task_definition(t.task_definition).family == "report")
+            .map(|t| (t.last_status, t.overrides().cloned()))
+            .collect::<Vec<_>>()
+    };
+    assert!(reports(&sim).is_empty(), "report:1 fits on no t3.medium");
+    // At 4:01 the scenario runs it again with a 1 GiB memory override: that one task fits.
+    sim.advance_to(SimTime::from_secs(300));
+    let after = reports(&sim);
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert_eq!(after[0].0, TaskStatus::Running);
+    let memory = after[0]
+        .1
+        .as_ref()
+        .and_then(|o| o.container("report"))
+        .and_then(|c| c.memory);
+    assert_eq!(memory, Some(1024));
     let line = sim
         .log()
         .iter()
