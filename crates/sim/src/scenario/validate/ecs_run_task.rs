@@ -86,14 +86,7 @@ pub(super) fn start_task(out: &mut Problems, ix: &EcsIndex, a: StartTask, ap: &P
             let valid = if ix.instances.is_empty() {
                 "the cluster has no container instances (capacity.instances)".to_string()
             } else {
-                format!(
-                    "valid: {}",
-                    ix.instances
-                        .iter()
-                        .map(|n| quoted(n))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                format!("valid: {}", super::common::quoted_names(&ix.instances))
             };
             out.push((
                 cp.index(i),
@@ -217,13 +210,6 @@ fn overrides(
     ap: &Path,
 ) {
     let op = ap.field("overrides");
-    let names = || {
-        td.containers
-            .iter()
-            .map(|c| quoted(&c.name))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     for (i, c) in o.container_overrides.iter().enumerate() {
         let cp = op.field("container_overrides").index(i);
         let Some(def) = td.containers.iter().find(|d| d.name == c.name) else {
@@ -233,7 +219,7 @@ fn overrides(
                     "container {} is not a container of {}; valid: {}",
                     quoted(&c.name),
                     quoted(&format!("{}:{}", td.family, td.revision)),
-                    names()
+                    super::common::quoted_names(td.containers.iter().map(|c| c.name.as_str()))
                 ),
             ));
             continue;
