@@ -60,6 +60,8 @@ pub enum EcsTimer {
     AppCalls(TaskIdx),
     /// GuardDuty publishes the runtime findings due now (`ecs::guardduty`).
     GuardDutyFindings,
+    /// Cloud Map applies a health status ECS reported for the task (`ecs::service_discovery`).
+    CloudMapHealth(TaskIdx),
 }
 
 /// Timers of the EKS part.

@@ -100,14 +100,7 @@ pub fn evaluate(rule: &str, td: &TaskDefinition) -> Option<Evaluation> {
         }
         "ecs-awsvpc-networking-enabled" => (
             td.network_mode != NetworkMode::Awsvpc,
-            format!(
-                "networkMode is {}",
-                match td.network_mode {
-                    NetworkMode::Awsvpc => "awsvpc",
-                    NetworkMode::Bridge => "bridge",
-                    NetworkMode::Host => "host",
-                }
-            ),
+            format!("networkMode is {}", td.network_mode.as_str()),
         ),
         _ => return None,
     };

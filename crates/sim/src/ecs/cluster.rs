@@ -25,6 +25,8 @@ pub struct EcsCluster {
     pub target_groups: Vec<TargetGroup>,
     /// EC2 Auto Scaling groups behind capacity providers.
     pub auto_scaling_groups: Vec<AutoScalingGroup>,
+    /// AWS Cloud Map namespaces and services (ECS service discovery).
+    pub cloud_map: crate::ecs::cloud_map::CloudMap,
     /// Amazon EFS file systems in the cluster's VPC.
     pub file_systems: Vec<crate::ecs::efs::FileSystem>,
     /// IAM of the account, when the scenario models it.
@@ -59,6 +61,7 @@ impl EcsCluster {
             tasks: TaskTable::new(),
             target_groups: Vec::new(),
             auto_scaling_groups: Vec::new(),
+            cloud_map: Default::default(),
             file_systems: Vec::new(),
             iam: None,
             config_rules: Vec::new(),

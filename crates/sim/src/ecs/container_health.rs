@@ -175,6 +175,7 @@ pub fn update(ctx: &mut Ctx, idx: TaskIdx) {
             message,
             vec![Subject::Task(id)],
         );
+        super::service_discovery::task_health_changed(ctx, idx, health);
         if let Some(s) = service {
             ctx.request_pass(s);
         }

@@ -5,6 +5,7 @@ pub mod auto_scaling_group;
 pub mod blue_green_read;
 pub mod capacity_provider;
 pub mod circuit_breaker;
+pub mod cloud_map;
 pub mod cluster;
 pub mod codedeploy;
 pub mod container_deps;
@@ -27,6 +28,7 @@ pub mod lifecycle_hooks;
 pub mod messages;
 pub mod placement;
 pub mod read;
+pub mod service_discovery;
 pub mod service_scheduler;
 pub mod standalone;
 pub mod task_lifecycle;
@@ -715,6 +717,16 @@ pub struct Deployment {
     pub volume_configurations: Vec<crate::scenario::spec::ServiceVolumeConfigurationSpec>,
 }
 
+/// `serviceRegistries[]`: the Cloud Map service a service's tasks register in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceRegistry {
+    /// Position in [`cloud_map::CloudMap::services`].
+    pub service: usize,
+    pub container_name: Option<Name>,
+    pub container_port: Option<u16>,
+    pub port: Option<u16>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ServiceLoadBalancer {
     pub target_group: TargetGroupIdx,
@@ -763,6 +775,8 @@ pub struct Service {
     pub deployment_configuration: DeploymentConfiguration,
     pub health_check_grace_period: Millis,
     pub load_balancers: Vec<ServiceLoadBalancer>,
+    /// `serviceRegistries` (at most one).
+    pub service_registries: Vec<ServiceRegistry>,
     pub placement_strategy: Vec<PlacementStrategy>,
     pub placement_constraints: Vec<PlacementConstraint>,
     /// Newest last. Deployments that became INACTIVE are dropped, as describe-services does.

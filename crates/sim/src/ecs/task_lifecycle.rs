@@ -633,6 +633,8 @@ fn enter_running(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
     for (at, _) in exits {
         ctx.schedule(at, EcsTimer::ContainerExit(idx));
     }
+    // Service discovery registration is part of ACTIVATING: it happens before RUNNING.
+    super::service_discovery::register(ctx, idx, already_healthy);
     set_status(ctx, idx, TaskStatus::Running, None);
     crate::iam::ecs_calls::start(ctx, idx);
     container_health::start(ctx, idx, already_healthy);
@@ -814,6 +816,7 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
         if let Some(service) = service {
             target_health::deregister_task(ctx, service, idx, true);
         }
+        super::service_discovery::deregister(ctx, idx);
         for c in &mut ctx.world.task_mut(idx).containers {
             if c.last_status == ContainerStatus::Running {
                 c.last_status = ContainerStatus::Stopped;
@@ -860,6 +863,7 @@ pub fn stop(ctx: &mut Ctx, idx: TaskIdx, cause: StopCause) {
                 Some(s) => target_health::deregister_task(ctx, s, idx, crashed),
                 None => None,
             };
+            super::service_discovery::deregister(ctx, idx);
             // ECS waits for the target to finish draining before it stops the containers
             // (unless they are already dead); without a load balancer DEACTIVATING is brief.
             let wait = match drain_until {
@@ -894,6 +898,8 @@ fn finish(ctx: &mut Ctx, idx: TaskIdx) {
         (t.host, t.host_port, t.service)
     };
     set_status(ctx, idx, TaskStatus::Stopped, None);
+    // A task stops registered only if its stop skipped DEACTIVATING.
+    super::service_discovery::deregister(ctx, idx);
     super::ebs::release(ctx, idx);
     // An awsvpc (or Fargate) task's ENI is gone now: its address goes back to the subnet. A
     // bridge or host task used its instance's address, which stays with the instance.

@@ -525,6 +525,54 @@ pub(super) fn world(scenario: &Scenario, rngs: &mut Rngs) -> World {
     }
 }
 
+/// Cloud Map at time zero: the namespaces (each with its private hosted zone) and services,
+/// with ids in the shapes of the Cloud Map API (`ns-`, `srv-`, 16 characters; the hosted zone's
+/// `Z` and 20) drawn from the id stream.
+fn cloud_map(
+    spec: &crate::scenario::spec::ServiceDiscoverySpec,
+    region: &str,
+    account_id: &str,
+    rngs: &mut Rngs,
+) -> crate::ecs::cloud_map::CloudMap {
+    use crate::ecs::cloud_map::{CloudMap, DiscoveryService, Namespace};
+    let mut map = CloudMap::default();
+    for ns in &spec.namespaces {
+        let id = format!("ns-{}", crate::rng::hex(&mut rngs.ids, 16));
+        map.namespaces.push(Namespace {
+            arn: format!("arn:aws:servicediscovery:{region}:{account_id}:namespace/{id}"),
+            id: id.into(),
+            name: ns.name.as_str().into(),
+            hosted_zone_id: format!(
+                "Z{}",
+                crate::rng::hex(&mut rngs.ids, 20).to_ascii_uppercase()
+            )
+            .into(),
+        });
+    }
+    for svc in &spec.services {
+        let id = format!("srv-{}", crate::rng::hex(&mut rngs.ids, 16));
+        map.services.push(DiscoveryService {
+            arn: format!("arn:aws:servicediscovery:{region}:{account_id}:service/{id}"),
+            id: id.into(),
+            name: svc.name.as_str().into(),
+            namespace: spec
+                .namespaces
+                .iter()
+                .position(|n| n.name == svc.namespace)
+                .expect("validated: a Cloud Map service's namespace is defined"),
+            dns_name: svc.dns_name().into(),
+            records: svc
+                .dns_records
+                .iter()
+                .map(|r| (r.record_type, r.ttl))
+                .collect(),
+            custom_health: svc.health_check_custom_config,
+            instances: Vec::new(),
+        });
+    }
+    map
+}
+
 /// The ECS cluster of a scenario at time zero: instances, task definitions, target groups and
 /// services (their tasks start in [`start`]).
 fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
@@ -535,6 +583,7 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
         .iter()
         .map(|f| crate::efs::FileSystem::from_spec(f, &c.availability_zones))
         .collect();
+    world.cloud_map = cloud_map(&spec.service_discovery, &c.region, &c.account_id, rngs);
     world.iam = crate::iam::Iam::build(&spec.iam, &c.name, &c.region, &c.account_id);
     world.config_rules = spec.config_rules.clone();
     if spec.container_insights {
@@ -666,6 +715,21 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
                 }
             })
             .collect();
+        let service_registries = s
+            .service_registries
+            .iter()
+            .map(|r| crate::ecs::ServiceRegistry {
+                service: world
+                    .cloud_map
+                    .services
+                    .iter()
+                    .position(|cm| cm.dns_name == r.registry)
+                    .expect("validated: a service registry names a Cloud Map service"),
+                container_name: r.container_name.as_deref().map(Into::into),
+                container_port: r.container_port,
+                port: r.port,
+            })
+            .collect();
         world.services.push(Service {
             name: s.name.clone().into(),
             arn: format!(
@@ -691,6 +755,7 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
                 s.health_check_grace_period_seconds as u64,
             ),
             load_balancers,
+            service_registries,
             placement_strategy: s.placement_strategy.clone(),
             placement_constraints: s.placement_constraints.clone(),
             deployments: Vec::new(),

@@ -544,6 +544,7 @@ fn dispatch_ecs(ctx: &mut crate::ecs::cluster::Ctx, timer: EcsTimer) {
             task_lifecycle::resolve_dependencies(ctx, task);
         }
         EcsTimer::ContainerDeps(task) => task_lifecycle::resolve_dependencies(ctx, task),
+        EcsTimer::CloudMapHealth(task) => crate::ecs::service_discovery::on_health_due(ctx, task),
         EcsTimer::Target(tg, task) => target_health::on_due(ctx, tg, task),
         EcsTimer::SchedulerPass(service) => service_scheduler::on_pass_due(ctx, service),
         EcsTimer::MetricMinute => crate::aas::metric_minute::on_minute(ctx),

@@ -71,6 +71,9 @@ pub enum Source {
     Config(Name),
     /// GuardDuty findings.
     GuardDuty,
+    /// A Cloud Map service of ECS service discovery, by its DNS name (`api.shop.local`):
+    /// instances registered, their health, deregistered.
+    CloudMap(Name),
 }
 
 impl Event {
@@ -155,6 +158,7 @@ impl Source {
             Source::Goal => "goal",
             Source::Config(_) => "config",
             Source::GuardDuty => "guardduty",
+            Source::CloudMap(_) => "cloud-map",
         }
     }
 }
@@ -178,6 +182,7 @@ impl std::fmt::Display for Source {
             Source::Goal => f.write_str("goal"),
             Source::Config(rule) => write!(f, "config {rule}"),
             Source::GuardDuty => f.write_str("guardduty"),
+            Source::CloudMap(n) => write!(f, "cloud-map {n}"),
         }
     }
 }
@@ -441,6 +446,27 @@ pub enum EventKind {
         volume: Name,
         status: Name,
     },
+    /// ECS registered a task of `service` as an instance of Cloud Map service `registry` (its
+    /// DNS name), with this health.
+    CloudMapRegistered {
+        service: Name,
+        registry: Name,
+        task: Name,
+        health: crate::ecs::cloud_map::InstanceHealth,
+    },
+    /// Cloud Map applied a health status ECS reported for a task's instance.
+    CloudMapHealthChanged {
+        service: Name,
+        registry: Name,
+        task: Name,
+        health: crate::ecs::cloud_map::InstanceHealth,
+    },
+    /// ECS deregistered a stopping task's instance.
+    CloudMapDeregistered {
+        service: Name,
+        registry: Name,
+        task: Name,
+    },
     /// An AWS Config rule's verdict on a resource is new or changed.
     ConfigEvaluation {
         rule: Name,
@@ -467,7 +493,10 @@ impl EventKind {
             | DeploymentCompleted { service, .. }
             | DeploymentFailed { service, .. }
             | RollingBack { service, .. }
-            | SteadyState { service } => Some(service),
+            | SteadyState { service }
+            | CloudMapRegistered { service, .. }
+            | CloudMapHealthChanged { service, .. }
+            | CloudMapDeregistered { service, .. } => Some(service),
             AlarmStateChanged { service, .. } | ScalingActivity { service, .. } => Some(service),
             TaskStateChanged { service, .. }
             | TaskStopRequested { service, .. }

@@ -551,5 +551,6 @@ pub fn service(file: &str, doc: &Node, warnings: &mut Vec<Warning>) -> R<Service
         deployment_controller: Default::default(),
         traffic_shift: None,
         volume_configurations: Vec::new(),
+        service_registries: Vec::new(),
     })
 }

@@ -259,6 +259,14 @@ pub const TASK_VOLUMES: Range = Range::new(0, 20);
 pub const EFS_FILES: Range = Range::new(0, 100_000_000);
 pub const EFS_FILES_PER_MINUTE: Range = Range::new(0, 100_000);
 pub const EFS_FILE_KIB: Range = Range::new(1, 1_048_576);
+/// Cloud Map namespaces and services in one scenario: Orca's caps. A DNS record's TTL:
+/// 0–2,147,483,647 seconds (AWS Cloud Map API Reference, DnsRecord). Tasks of a service that
+/// uses service discovery: at most 1,000, a Route 53 quota (Amazon ECS Developer Guide,
+/// "Service discovery considerations").
+pub const NAMESPACES: Range = Range::new(0, 20);
+pub const DISCOVERY_SERVICES: Range = Range::new(0, 50);
+pub const DNS_TTL: Range = Range::new(0, i32::MAX as i128);
+pub const DISCOVERY_TASKS: i128 = 1_000;
 /// StorageClasses and PersistentVolumeClaims in one scenario: Orca's caps.
 pub const STORAGE_CLASSES: Range = Range::new(0, 20);
 pub const CLAIMS: Range = Range::new(0, 100);
@@ -312,6 +320,7 @@ pub fn of(pattern: &str) -> Option<Range> {
         }
         (_, "response" | "readiness_fails_with" | "liveness_fails_with") => HTTP_STATUS,
         (_, "interval_seconds") => TG_INTERVAL,
+        ("world.service_discovery.services[].dns_records[]", "ttl") => DNS_TTL,
         (_, "timeout_seconds") => TG_TIMEOUT,
         (_, "healthy_threshold_count" | "unhealthy_threshold_count") => TG_THRESHOLD,
         (_, "deregistration_delay_seconds") => DEREGISTRATION_DELAY,

@@ -129,8 +129,13 @@ fn scenario_text(c: &Case) -> String {
     let mut tgs = Vec::new();
     let mut services = Vec::new();
     let mut timeline = Vec::new();
+    // Every service registers its tasks in Cloud Map (SRV records suit both network modes).
+    let mut discovery = Vec::new();
     for (i, s) in c.services.iter().enumerate() {
         let name = format!("s{i}");
+        discovery.push(format!(
+            r#"(name: "{name}", namespace: "prop.local", dns_records: [(type: SRV, ttl: 10)])"#
+        ));
         let check = match s.check {
             Check::Container => {
                 r#", health_check: (command: ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"], interval: 10)"#
@@ -169,6 +174,7 @@ fn scenario_text(c: &Case) -> String {
             r#"(name: "{name}", task_definition: "{name}:1", desired_count: {desired}, launch_type: {launch},
                 deployment_configuration: (minimum_healthy_percent: {min}, maximum_percent: {max},
                     deployment_circuit_breaker: (enable: {enable}, rollback: {rollback})),
+                service_registries: [(registry: "{name}.prop.local", container_name: "app", container_port: 8080)],
                 {lb})"#,
             desired = s.desired,
             min = s.min,
@@ -215,10 +221,12 @@ fn scenario_text(c: &Case) -> String {
             {capacity}
             task_definitions: [{defs}],
             target_groups: [{tgs}],
+            service_discovery: (namespaces: [(name: "prop.local")], services: [{discovery}]),
             services: [{services}],
         ),
         timeline: [{timeline}])"#,
         seed = c.seed,
+        discovery = discovery.join(",\n"),
         defs = defs.join(",\n"),
         tgs = tgs.join(",\n"),
         services = services.join(",\n"),
@@ -454,6 +462,30 @@ fn check(
             &inst.name
         );
     }
+    // Service discovery: Cloud Map holds one instance for each task that is RUNNING and meant to
+    // stay so (registered as it reaches RUNNING, deregistered as its stop begins), no other,
+    // with the task's address and, in bridge mode, its mapped host port.
+    let mut registered: Vec<u32> = Vec::new();
+    for svc in &w.cloud_map.services {
+        for i in &svc.instances {
+            let t = w.task(i.task);
+            prop_assert_eq!(i.id.as_str(), t.id.as_str());
+            prop_assert_eq!(i.ipv4.as_str(), t.private_ip.as_str());
+            prop_assert_eq!(i.port, Some(t.host_port.unwrap_or(8080)), "task {}", &t.id);
+            registered.push(i.task.0);
+        }
+    }
+    registered.sort_unstable();
+    let expected: Vec<u32> = w
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            t.last_status == TaskStatus::Running && t.desired_status == DesiredStatus::Running
+        })
+        .map(|(i, _)| i as u32)
+        .collect();
+    prop_assert_eq!(registered, expected, "Cloud Map instances at {}", now);
     Ok(())
 }
 

@@ -137,7 +137,17 @@ fn service(world: &World, ecs: &EcsCluster, log: &[Event], svc: &Service) -> Val
             "containerName": lb.container_name,
             "containerPort": lb.container_port,
         })).collect::<Vec<_>>(),
-        "serviceRegistries": [],
+        "serviceRegistries": svc.service_registries.iter().map(|r| {
+            let mut v = json!({"registryArn": ecs.cloud_map.services[r.service].arn});
+            if let Some(p) = r.port {
+                v["port"] = json!(p);
+            }
+            if let (Some(name), Some(port)) = (&r.container_name, r.container_port) {
+                v["containerName"] = json!(name.as_str());
+                v["containerPort"] = json!(port);
+            }
+            v
+        }).collect::<Vec<_>>(),
         "status": svc.status,
         "desiredCount": svc.desired_count,
         "runningCount": svc.running_count,
@@ -581,11 +591,7 @@ pub fn describe_task_definition(world: &World, ecs: &EcsCluster, i: usize) -> St
             v
         })
         .collect();
-    let network_mode = match td.network_mode {
-        NetworkMode::Awsvpc => "awsvpc",
-        NetworkMode::Bridge => "bridge",
-        NetworkMode::Host => "host",
-    };
+    let network_mode = td.network_mode.as_str();
     let mut v = json!({
         "taskDefinitionArn": td.arn,
         "containerDefinitions": containers,

@@ -21,6 +21,9 @@ pub struct EcsWorld {
     /// Amazon ECR: repositories the task definitions' images may name.
     #[serde(default, skip_serializing_if = "EcrSpec::is_empty")]
     pub ecr: EcrSpec,
+    /// AWS Cloud Map namespaces and services for ECS service discovery.
+    #[serde(default, skip_serializing_if = "super::ServiceDiscoverySpec::is_empty")]
+    pub service_discovery: super::ServiceDiscoverySpec,
     /// Amazon EFS file systems the task definitions' volumes may mount.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub efs_file_systems: Vec<super::EfsFileSystemSpec>,

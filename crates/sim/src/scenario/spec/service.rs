@@ -98,6 +98,10 @@ pub struct ServiceSpec {
     /// `configured_at_launch` volume.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub volume_configurations: Vec<super::ServiceVolumeConfigurationSpec>,
+    /// `serviceRegistries`: the Cloud Map service the tasks register in (at most one, as the
+    /// API allows).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub service_registries: Vec<super::ServiceRegistrySpec>,
 }
 
 impl ServiceSpec {

@@ -15,6 +15,17 @@ pub enum NetworkMode {
     Host,
 }
 
+impl NetworkMode {
+    /// The API's name: `awsvpc`, `bridge` or `host`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NetworkMode::Awsvpc => "awsvpc",
+            NetworkMode::Bridge => "bridge",
+            NetworkMode::Host => "host",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaskDefinitionSpec {

@@ -35,6 +35,7 @@ mod quizzes;
 mod runtime;
 mod scheduling;
 mod service;
+mod service_discovery;
 mod service_scaling;
 mod sidecars;
 mod statefulset;
@@ -167,6 +168,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
                 services: Vec::new(),
                 timings: TimingsSpec::default(),
                 ecr: Default::default(),
+                service_discovery: Default::default(),
                 efs_file_systems: Vec::new(),
                 iam: Default::default(),
                 config_rules: Vec::new(),
@@ -196,6 +198,7 @@ pub(super) fn validate(s: &Scenario) -> Problems {
 /// world's `ecs`).
 fn ecs_part<'a>(out: &mut Problems, s: &'a Scenario, w: &'a EcsWorld, wp: &Path) -> EcsIndex<'a> {
     let ix = ecs_world(out, s, w, wp);
+    service_discovery::world(out, &w.service_discovery, &wp.field("service_discovery"));
     ecs_storage::ecs_storage(out, w, wp);
     ecs_ebs::ecs_ebs(out, w, wp);
     ecs_guardduty(out, s, w, wp);

@@ -208,6 +208,8 @@ pub(super) fn service(
         }
     }
     super::blue_green::service(out, ix, svc, p);
+    let tds = service_task_definitions(ix, s, svc);
+    super::service_discovery::service(out, ix, &tds, svc, p);
 }
 
 /// `healthCheckGracePeriodSeconds`: ECS holds back unhealthy verdicts of load balancer and
