@@ -357,6 +357,7 @@ pub fn progress(args: &ProgressArgs) -> ExitCode {
 pub const SOURCES: &[&str] = &[
     "service",
     "target-group",
+    "cloud-map",
     "task",
     "volume",
     "instance",

@@ -55,6 +55,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/ecs-standalone-task.ron"),
     ),
     (
+        "ecs-service-discovery",
+        include_str!("../../scenarios/ecs-service-discovery.ron"),
+    ),
+    (
         "eks-rolling-update",
         include_str!("../../scenarios/eks-rolling-update.ron"),
     ),

@@ -32,7 +32,7 @@ pub struct UiState {
     pub only_selection: bool,
     /// service, target-group, task, instance, autoscaling, deployment, replicaset, pod,
     /// scenario, quiz
-    pub filters: [bool; 16],
+    pub filters: [bool; 17],
     pub text_scale: f32,
     /// The app's colours (T switches; remembered in the settings file).
     pub theme: Theme,
@@ -65,8 +65,8 @@ impl Default for UiState {
             newest_first: true,
             only_selection: false,
             filters: [
-                true, true, false, true, true, true, true, true, true, true, true, true, true,
-                true, true, true,
+                true, true, true, false, true, true, true, true, true, true, true, true, true,
+                true, true, true, true,
             ],
             text_scale: 1.0,
             theme: Theme::Dark,

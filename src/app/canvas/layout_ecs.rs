@@ -226,7 +226,8 @@ fn card(ecs: &EcsCluster, t: TaskIdx, now: SimTime) -> CardModel {
 
 /// The first line of a task's card: its short id and task definition, SPOT for a
 /// FARGATE_SPOT task, and where GuardDuty Runtime Monitoring is on whether the task runs its
-/// security agent (GD✓) or not (GD✗).
+/// security agent (GD✓) or not (GD✗); for a task registered in Cloud Map, whether its instance
+/// there is healthy (DNS✓) or not (DNS✗).
 pub fn card_title(ecs: &EcsCluster, t: TaskIdx) -> String {
     let task = ecs.task(t);
     let td = ecs.task_definition(task.task_definition);
@@ -238,6 +239,15 @@ pub fn card_title(ecs: &EcsCluster, t: TaskIdx) -> String {
     // First, so a long family name clips the revision rather than the mark.
     if let Some(watched) = orca_sim::ecs::guardduty::watched(ecs, task) {
         let mark = if watched { "GD✓" } else { "GD✗" };
+        title = format!("{mark} {}", title.replacen("  ", " ", 1));
+    }
+    // A task registered in Cloud Map (ECS service discovery): whether its instance is healthy
+    // there, which is what Route 53 answers by.
+    if let Some((_, inst)) = ecs.cloud_map.instances_of(t).next() {
+        let mark = match inst.health {
+            orca_sim::ecs::cloud_map::InstanceHealth::Unhealthy => "DNS✗",
+            _ => "DNS✓",
+        };
         title = format!("{mark} {}", title.replacen("  ", " ", 1));
     }
     title

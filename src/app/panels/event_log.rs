@@ -55,6 +55,7 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
                             .iter()
                             .any(|s| !s.volume_configurations.is_empty())
                     }),
+                    world.ecs.as_ref().is_some_and(|c| !c.cloud_map.is_empty()),
                 );
                 for (i, s) in SOURCES.iter().enumerate() {
                     if !relevant_source(s, parts) {
@@ -118,7 +119,7 @@ fn event_log(root: &mut egui::Ui, player: &mut Player, ui_state: &mut UiState, c
 
 /// Whether the log shows `e`: its source's filter is on and, with `only` a selection, it
 /// names the selected object.
-fn shown(e: &Event, filters: &[bool; 16], only: Option<&Selection>) -> bool {
+fn shown(e: &Event, filters: &[bool; 17], only: Option<&Selection>) -> bool {
     SOURCES
         .iter()
         .position(|s| *s == e.source.category())
@@ -222,9 +223,10 @@ fn subject_to_select(e: &Event) -> Option<Selection> {
         .map(|s| Selection::from_subject(&s))
 }
 
-const SOURCES: [&str; 16] = [
+const SOURCES: [&str; 17] = [
     "service",
     "target-group",
+    "cloud-map",
     "task",
     "volume",
     "instance",
@@ -242,13 +244,16 @@ const SOURCES: [&str; 16] = [
 ];
 
 /// Whether the filter of a source is worth a checkbox in a world with an ECS part, an EKS
-/// part, both, an ECR registry or not, and ECS-managed EBS volumes or not (`parts`).
+/// part, both, an ECR registry or not, ECS-managed EBS volumes or not, and Cloud Map
+/// namespaces or not (`parts`).
 fn relevant_source(
     category: &str,
-    (ecs, eks, registry, volumes): (bool, bool, bool, bool),
+    (ecs, eks, registry, volumes, cloud_map): (bool, bool, bool, bool, bool),
 ) -> bool {
     match category {
         "scenario" | "quiz" => true,
+        // ECS service discovery: only where the scenario has Cloud Map namespaces.
+        "cloud-map" => cloud_map,
         "registry" => registry,
         // ECS-managed EBS volumes: only where a service configures them.
         "volume" => volumes,
@@ -391,7 +396,7 @@ mod tests {
             })
             .expect("the scenario logs task events");
         let sel = Selection::Task(task.to_string());
-        let all = [true; 16];
+        let all = [true; 17];
         let about: Vec<&Event> = log.iter().filter(|e| shown(e, &all, Some(&sel))).collect();
         assert!(!about.is_empty());
         assert!(about.len() < log.len(), "other tasks' events are left out");

@@ -155,6 +155,28 @@ pub(super) fn inspector(ui: &mut egui::Ui, player: &Player) {
                     );
                 }
             }
+            // ECS service discovery: the task's Cloud Map instance and its health there.
+            for (svc, inst) in ecs
+                .cloud_map
+                .instances_of(orca_sim::world::TaskIdx(ti as u32))
+            {
+                kv(
+                    ui,
+                    &format!("instance in {}", svc.dns_name),
+                    format!(
+                        "{}{} {}{}",
+                        inst.ipv4,
+                        inst.port.map(|p| format!(":{p}")).unwrap_or_default(),
+                        inst.health.as_str(),
+                        inst.reported
+                            .map(|(h, at)| format!(
+                                " (ECS reported {}; Cloud Map applies it at {at})",
+                                h.as_str()
+                            ))
+                            .unwrap_or_default()
+                    ),
+                );
+            }
             super::inspector_identity::task_identity(
                 ui,
                 player,

@@ -52,6 +52,11 @@ pub(super) fn legend(ui: &mut egui::Ui) {
                 None,
                 "GD✓ / GD✗ on a Fargate task: GuardDuty's security agent runs in it / does not (Runtime Monitoring on)",
             );
+            row(
+                ui,
+                None,
+                "DNS✓ / DNS✗ on a task: its Cloud Map instance is healthy / unhealthy; Route 53 leaves unhealthy records out of its answers unless none is healthy",
+            );
         });
 }
 

@@ -20,6 +20,7 @@ pub(super) fn source_color(category: &str) -> egui::Color32 {
     match category {
         "service" => egui::Color32::from_rgb(110, 180, 255),
         "target-group" => egui::Color32::from_rgb(200, 160, 255),
+        "cloud-map" => egui::Color32::from_rgb(150, 220, 120),
         "task" => egui::Color32::from_rgb(150, 150, 160),
         "volume" => egui::Color32::from_rgb(120, 210, 230),
         "instance" => egui::Color32::from_rgb(240, 170, 90),

@@ -75,7 +75,7 @@ fn owned(v: &[&str]) -> Vec<String> {
 /// The words that may come after `words`.
 fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
     match words {
-        [] => owned(&["aws", "kubectl"]),
+        [] => owned(&["aws", "kubectl", "dig"]),
         ["aws"] => owned(super::aws::SERVICES),
         ["aws", "ecs"] => owned(super::aws::SUPPORTED),
         ["aws", "ecr"] => owned(super::aws::ECR_SUPPORTED),
@@ -92,6 +92,53 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
             _ => with_global_flags(owned(super::aws::ecr_flags(op))),
         },
         ["aws", "elbv2"] => owned(super::aws::elbv2::SUPPORTED),
+        ["aws", "servicediscovery"] => owned(super::aws::servicediscovery::SUPPORTED),
+        ["aws", "servicediscovery", op, rest @ ..] => {
+            let map = cx.world.ecs.as_ref().map(|e| &e.cloud_map);
+            let services = map.into_iter().flat_map(|m| m.services.iter());
+            match rest.last() {
+                Some(&"--service-id") => services.map(|s| s.id.to_string()).collect(),
+                Some(&"--id") if *op == "get-service" => {
+                    services.map(|s| s.id.to_string()).collect()
+                }
+                Some(&"--id") => map
+                    .into_iter()
+                    .flat_map(|m| m.namespaces.iter().map(|n| n.id.to_string()))
+                    .collect(),
+                Some(&"--namespace-name") => map
+                    .into_iter()
+                    .flat_map(|m| m.namespaces.iter().map(|n| n.name.to_string()))
+                    .collect(),
+                Some(&"--service-name") => services.map(|s| s.name.to_string()).collect(),
+                Some(&"--instances") => services
+                    .flat_map(|s| s.instances.iter().map(|i| i.id.to_string()))
+                    .collect(),
+                Some(&"--health-status") => {
+                    owned(&["HEALTHY", "UNHEALTHY", "ALL", "HEALTHY_OR_ELSE_ALL"])
+                }
+                Some(&"--output") => owned(OUTPUT_FORMATS),
+                _ => with_global_flags(owned(match *op {
+                    "get-namespace" | "get-service" => &["--id"],
+                    "list-instances" => &["--service-id"],
+                    "get-instances-health-status" => &["--service-id", "--instances"],
+                    "discover-instances" => &[
+                        "--namespace-name",
+                        "--service-name",
+                        "--health-status",
+                        "--max-results",
+                    ],
+                    "list-services" => &["--filters"],
+                    _ => &[],
+                })),
+            }
+        }
+        ["dig"] | ["dig", ..] => cx
+            .world
+            .ecs
+            .iter()
+            .flat_map(|e| e.cloud_map.services.iter().map(|s| s.dns_name.to_string()))
+            .chain(owned(&["+short", "A", "SRV"]))
+            .collect(),
         ["aws", "elbv2", op, rest @ ..] => match rest.last() {
             Some(&"--target-group-arn" | &"--target-group-arns") => cx
                 .world

@@ -14,6 +14,7 @@
 pub mod aws;
 pub mod commands;
 pub mod complete;
+mod dig;
 pub mod json;
 pub mod kubectl;
 pub mod orca;
@@ -122,6 +123,9 @@ const HELP: &str = "The console carries out, against the run at this moment:
   aws elbv2 describe-target-health --target-group-arn ARN | describe-target-groups
   aws ecr describe-repositories|describe-images|list-images|describe-image-scan-findings|
           get-lifecycle-policy|get-lifecycle-policy-preview|put-image|batch-delete-image|start-image-scan
+  aws servicediscovery list-namespaces|list-services|get-service|list-instances|
+          get-instances-health-status|discover-instances   (ECS service discovery, Cloud Map)
+  dig [+short] NAME [A|SRV]   (Route 53's answer for a Cloud Map name)
   kubectl get|describe|top|logs|rollout status|rollout history   (-n NAMESPACE, -A)
   kubectl get … -o wide|yaml|json|name|jsonpath=T|custom-columns=H:P,…  --sort-by=P  --field-selector=K=V
   kubectl logs POD|deploy/NAME|-l SELECTOR [--tail=N] [--prefix] [-p] [-c CONTAINER]
@@ -158,15 +162,20 @@ fn execute_words(words: &[String], cx: &Context) -> Outcome {
         "aws" => aws::run(&words[1..], cx),
         "kubectl" | "k" => kubectl::run(&words[1..], cx),
         "orca" => orca::run(&words[1..], cx),
+        "dig" => {
+            let empty = crate::ecs::cloud_map::CloudMap::default();
+            let map = cx.world.ecs.as_ref().map_or(&empty, |e| &e.cloud_map);
+            dig::run(&words[1..], map)
+        }
         "help" => Outcome::Print(HELP.into()),
         _ => {
-            let known = ["aws", "kubectl", "orca", "help"];
+            let known = ["aws", "kubectl", "orca", "dig", "help"];
             let hint = match suggest::similar(tool, &known).first() {
                 Some(s) => format!(" Did you mean `{s}`?"),
                 None => String::new(),
             };
             Outcome::Fail(format!(
-                "orca: command not found: {tool}.{hint} The console runs `aws ecs …`, `aws ec2 terminate-instances`, `kubectl …` and `orca …` (type help)."
+                "orca: command not found: {tool}.{hint} The console runs `aws ecs …`, `aws ec2 terminate-instances`, `kubectl …`, `dig …` and `orca …` (type help)."
             ))
         }
     }

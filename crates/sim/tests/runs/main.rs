@@ -24,6 +24,7 @@ mod properties;
 mod register;
 mod say;
 mod script;
+mod service_discovery;
 mod standalone;
 mod statefulset;
 mod storage;

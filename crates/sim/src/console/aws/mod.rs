@@ -24,6 +24,7 @@ mod overrides;
 mod register;
 pub mod run_task;
 mod service_deployments;
+pub mod servicediscovery;
 mod shapes;
 mod table;
 mod volume_args;
@@ -132,6 +133,7 @@ pub const SERVICES: &[&str] = &[
     "guardduty",
     "iam",
     "logs",
+    "servicediscovery",
 ];
 
 /// The operations Orca carries out.
@@ -194,29 +196,18 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
             "{USAGE}\naws: error: the following arguments are required: command\n"
         ));
     };
-    if service == "ec2" {
-        return ec2(&words[1..], cx);
-    }
-    if service == "ecr" {
-        return ecr::run(&words[1..], cx);
-    }
-    if service == "deploy" {
-        return deploy::run(&words[1..], cx);
-    }
-    if service == "iam" {
-        return iam::run(&words[1..], cx);
-    }
-    if service == "configservice" {
-        return config::run(&words[1..], cx);
-    }
-    if service == "guardduty" {
-        return guardduty::run(&words[1..], cx);
-    }
-    if service == "logs" {
-        return logs::run(&words[1..], cx);
-    }
-    if service == "elbv2" {
-        return elbv2::run(&words[1..], cx);
+    let rest = &words[1..];
+    match service.as_str() {
+        "ec2" => return ec2(rest, cx),
+        "ecr" => return ecr::run(rest, cx),
+        "deploy" => return deploy::run(rest, cx),
+        "iam" => return iam::run(rest, cx),
+        "configservice" => return config::run(rest, cx),
+        "guardduty" => return guardduty::run(rest, cx),
+        "logs" => return logs::run(rest, cx),
+        "elbv2" => return elbv2::run(rest, cx),
+        "servicediscovery" => return servicediscovery::run(rest, cx),
+        _ => {}
     }
     if service != "ecs" {
         let hint = match suggest::similar(service, SERVICES).first() {
@@ -224,7 +215,7 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
             None => String::new(),
         };
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\n{}\n\n(Orca's console simulates these: Amazon ECS, ECR, CodeDeploy for ECS, EC2 instances and volumes, target health in Elastic Load Balancing, IAM roles, CloudWatch Logs, AWS Config and GuardDuty; the real CLI lists every AWS service here){hint}\n",
+            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\n{}\n\n(Orca's console simulates these: Amazon ECS, ECR, CodeDeploy for ECS, EC2 instances and volumes, target health in Elastic Load Balancing, IAM roles, CloudWatch Logs, AWS Config, GuardDuty and Cloud Map (service discovery); the real CLI lists every AWS service here){hint}\n",
             two_columns(SERVICES)
         ));
     }
