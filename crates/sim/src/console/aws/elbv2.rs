@@ -8,6 +8,7 @@
 use serde_json::{Value, json};
 
 use super::args::{self, Param};
+use super::exception;
 use super::shapes;
 use crate::console::{Context, Outcome};
 use crate::ecs::cluster::EcsCluster;
@@ -16,13 +17,6 @@ use crate::scenario::spec::TargetType;
 
 /// The operations of `aws elbv2` Orca carries out (the CLI has many more).
 pub const SUPPORTED: &[&str] = &["describe-target-groups", "describe-target-health"];
-
-fn exception(op: &str, code: &str, message: &str) -> Outcome {
-    Outcome::Fail(format!(
-        "\nAn error occurred ({code}) when calling the {} operation: {message}\n",
-        super::api_name(op)
-    ))
-}
 
 /// `aws elbv2 <words…>`.
 pub fn run(words: &[String], cx: &Context) -> Outcome {

@@ -7,7 +7,8 @@
 use serde_json::{Value, json};
 
 use super::args::{self, Args, Param};
-use super::{USAGE, api_name, shapes};
+use super::exception;
+use super::{USAGE, shapes};
 use crate::console::{Context, Outcome};
 use crate::ecs::cluster::EcsCluster;
 use crate::logs::cloudwatch::{self, INGESTION_DELAY, Stream};
@@ -24,13 +25,6 @@ pub const SUPPORTED: &[&str] = &[
 
 /// GetLogEvents and FilterLogEvents return at most 10,000 events by default.
 const MAX_EVENTS: usize = 10_000;
-
-fn exception(op: &str, code: &str, message: &str) -> Outcome {
-    Outcome::Fail(format!(
-        "\nAn error occurred ({code}) when calling the {} operation: {message}\n",
-        api_name(op)
-    ))
-}
 
 fn no_group(op: &str) -> Outcome {
     exception(

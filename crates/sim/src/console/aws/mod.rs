@@ -320,6 +320,15 @@ fn two_columns(items: &[&str]) -> String {
 }
 
 /// The API operation an `aws ecs` subcommand calls: `update-service` → `UpdateService`.
+/// The error the CLI prints for an API exception of operation `op` (the CLI's name, e.g.
+/// `list-instances`).
+fn exception(op: &str, code: &str, message: &str) -> Outcome {
+    Outcome::Fail(format!(
+        "\nAn error occurred ({code}) when calling the {} operation: {message}\n",
+        api_name(op)
+    ))
+}
+
 fn api_name(op: &str) -> String {
     op.split('-')
         .map(|w| {
@@ -344,10 +353,7 @@ struct EcsContext<'a> {
 impl EcsContext<'_> {
     /// A service exception as the CLI prints it.
     fn exception(&self, code: &str, message: &str) -> Outcome {
-        Outcome::Fail(format!(
-            "\nAn error occurred ({code}) when calling the {} operation: {message}\n",
-            api_name(self.op)
-        ))
+        exception(self.op, code, message)
     }
 
     /// The `--cluster` value names this cluster (by name or ARN; `default` when left out).

@@ -10,6 +10,7 @@
 use serde_json::{Value, json};
 
 use super::args::{self, Param};
+use super::exception;
 use super::shapes;
 use crate::console::{Context, Outcome};
 use crate::ecs::cloud_map::{CloudMap, DiscoveryService, HealthFilter, Instance};
@@ -25,13 +26,6 @@ pub const SUPPORTED: &[&str] = &[
     "list-namespaces",
     "list-services",
 ];
-
-fn exception(op: &str, code: &str, message: &str) -> Outcome {
-    Outcome::Fail(format!(
-        "\nAn error occurred ({code}) when calling the {} operation: {message}\n",
-        super::api_name(op)
-    ))
-}
 
 /// `aws servicediscovery <words…>`.
 pub fn run(words: &[String], cx: &Context) -> Outcome {
