@@ -137,6 +137,11 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
             .ecs
             .iter()
             .flat_map(|e| e.cloud_map.services.iter().map(|s| s.dns_name.to_string()))
+            .chain(
+                super::kubectl::service_names(cx)
+                    .into_iter()
+                    .map(|(n, _)| n.trim_end_matches('.').to_string()),
+            )
             .chain(owned(&["+short", "A", "SRV"]))
             .collect(),
         ["aws", "elbv2", op, rest @ ..] => match rest.last() {

@@ -1,8 +1,17 @@
-//! `dig`: a DNS query to the VPC's Route 53 Resolver (the VPC's base address plus two) for the
-//! names of the scenario's Cloud Map namespaces, answered as Route 53 answers for the records
-//! Cloud Map keeps (`crate::ecs::cloud_map`): multivalue answers of at most eight healthy
-//! records, or up to eight unhealthy ones when none is healthy (Amazon ECS Developer Guide,
-//! "Service discovery considerations").
+//! `dig`: a DNS query for the names of the scenario's Cloud Map namespaces or its Kubernetes
+//! Services.
+//!
+//! A Cloud Map name goes to the VPC's Route 53 Resolver (the VPC's base address plus two),
+//! answered as Route 53 answers for the records Cloud Map keeps (`crate::ecs::cloud_map`):
+//! multivalue answers of at most eight healthy records, or up to eight unhealthy ones when none
+//! is healthy (Amazon ECS Developer Guide, "Service discovery considerations").
+//!
+//! A Service's name, `<service>.<namespace>.svc.cluster.local`, goes to CoreDNS (the kube-dns
+//! Service, `.10` of the service range), as from a pod: one A record, the Service's ClusterIP,
+//! whichever pods are ready (readiness changes the Service's endpoints, not its DNS record);
+//! TTL 5 s, the kubernetes plugin's default (CoreDNS documentation, "kubernetes" plugin).
+//! Headless Services are not simulated. dig searches no domain list, so a short name is NXDOMAIN,
+//! as with the real dig.
 //!
 //! Record values (AWS Cloud Map API Reference, DnsRecord): an A record is the instance's
 //! `AWS_INSTANCE_IPV4`; an SRV record is `1 1 <AWS_INSTANCE_PORT> <instance id>.<service>.
@@ -10,16 +19,23 @@
 //! layout, without its timing lines; `+short` prints the values alone. Orca's resolver knows
 //! only the scenario's namespaces: any other name is NXDOMAIN.
 
-use super::Outcome;
+use super::{Context, Outcome};
 use crate::ecs::cloud_map::{CloudMap, DiscoveryService, Instance};
 use crate::scenario::spec::DnsRecordType;
 
+/// The VPC's Route 53 Resolver (VPC 10.0.0.0/16).
 const RESOLVER: &str = "10.0.0.2";
+/// kube-dns in EKS's default service range 172.20.0.0/16.
+const KUBE_DNS: &str = "172.20.0.10";
+/// CoreDNS's kubernetes plugin answers with this TTL unless configured otherwise.
+const KUBE_TTL: u32 = 5;
 
 const USAGE: &str = "usage: dig [+short] [@server] name [A|SRV]\n";
 
 /// `dig <words…>`.
-pub fn run(words: &[String], map: &CloudMap) -> Outcome {
+pub fn run(words: &[String], cx: &Context) -> Outcome {
+    let empty = CloudMap::default();
+    let map = cx.world.ecs.as_ref().map_or(&empty, |e| &e.cloud_map);
     let mut short = false;
     let mut name = None;
     let mut kind = None;
@@ -48,7 +64,16 @@ pub fn run(words: &[String], map: &CloudMap) -> Outcome {
     };
     let kind = kind.unwrap_or(DnsRecordType::A);
     let fqdn = format!("{}.", name.trim_end_matches('.').to_ascii_lowercase());
-    let (status, answers) = answer(map, &fqdn, kind);
+    let services = super::kubectl::service_names(cx);
+    let kube = fqdn.ends_with(".cluster.local.") && cx.world.eks.is_some();
+    let (status, answers) = if kube {
+        kube_answer(&services, &fqdn, kind)
+    } else {
+        answer(map, &fqdn, kind)
+    };
+    // From a pod (an EKS-only world has no other place to ask from), CoreDNS answers.
+    let from_pod = kube || (cx.world.ecs.is_none() && cx.world.eks.is_some());
+    let server = if from_pod { KUBE_DNS } else { RESOLVER };
     if short {
         let lines: String = answers.iter().map(|(_, _, v)| format!("{v}\n")).collect();
         return Outcome::Print(lines);
@@ -72,11 +97,19 @@ pub fn run(words: &[String], map: &CloudMap) -> Outcome {
             ));
         }
     }
-    out.push_str(&format!("\n;; SERVER: {RESOLVER}#53({RESOLVER}) (UDP)\n"));
-    if status == "NXDOMAIN" && map.namespaces.is_empty() {
-        out.push_str(
-            "\n(This scenario has no Cloud Map namespace: Orca's resolver answers only for the names ECS service discovery registers.)\n",
-        );
+    out.push_str(&format!("\n;; SERVER: {server}#53({server}) (UDP)\n"));
+    if status == "NXDOMAIN" {
+        let known: Vec<&str> = map
+            .services
+            .iter()
+            .map(|s| s.dns_name.as_str())
+            .chain(services.iter().map(|(n, _)| n.trim_end_matches('.')))
+            .collect();
+        out.push_str(&if known.is_empty() {
+            "\n(This scenario has no Cloud Map namespace and no Kubernetes Service: Orca's resolver answers only for the names ECS service discovery registers and for Services.)\n".to_string()
+        } else {
+            format!("\n(Orca's resolver knows these names: {}.)\n", known.join(", "))
+        });
     }
     Outcome::Print(out)
 }
@@ -111,6 +144,21 @@ fn answer(
         return ("NOERROR", vec![(fqdn.to_string(), ttl, i.ipv4.to_string())]);
     }
     ("NXDOMAIN", Vec::new())
+}
+
+/// CoreDNS's answer for a Service name: its ClusterIP (no SRV records without named ports).
+fn kube_answer(
+    services: &[(String, String)],
+    fqdn: &str,
+    kind: DnsRecordType,
+) -> (&'static str, Vec<(String, u32, String)>) {
+    match services.iter().find(|(name, _)| name == fqdn) {
+        Some((_, ip)) if kind == DnsRecordType::A => {
+            ("NOERROR", vec![(fqdn.to_string(), KUBE_TTL, ip.clone())])
+        }
+        Some(_) => ("NOERROR", Vec::new()),
+        None => ("NXDOMAIN", Vec::new()),
+    }
 }
 
 fn value(svc: &DiscoveryService, i: &Instance, kind: DnsRecordType) -> String {

@@ -125,7 +125,8 @@ const HELP: &str = "The console carries out, against the run at this moment:
           get-lifecycle-policy|get-lifecycle-policy-preview|put-image|batch-delete-image|start-image-scan
   aws servicediscovery list-namespaces|list-services|get-service|list-instances|
           get-instances-health-status|discover-instances   (ECS service discovery, Cloud Map)
-  dig [+short] NAME [A|SRV]   (Route 53's answer for a Cloud Map name)
+  dig [+short] NAME [A|SRV]   (Route 53's answer for a Cloud Map name; CoreDNS's for
+                              SERVICE.NAMESPACE.svc.cluster.local)
   kubectl get|describe|top|logs|rollout status|rollout history   (-n NAMESPACE, -A)
   kubectl get … -o wide|yaml|json|name|jsonpath=T|custom-columns=H:P,…  --sort-by=P  --field-selector=K=V
   kubectl logs POD|deploy/NAME|-l SELECTOR [--tail=N] [--prefix] [-p] [-c CONTAINER]
@@ -162,11 +163,7 @@ fn execute_words(words: &[String], cx: &Context) -> Outcome {
         "aws" => aws::run(&words[1..], cx),
         "kubectl" | "k" => kubectl::run(&words[1..], cx),
         "orca" => orca::run(&words[1..], cx),
-        "dig" => {
-            let empty = crate::ecs::cloud_map::CloudMap::default();
-            let map = cx.world.ecs.as_ref().map_or(&empty, |e| &e.cloud_map);
-            dig::run(&words[1..], map)
-        }
+        "dig" => dig::run(&words[1..], cx),
         "help" => Outcome::Print(HELP.into()),
         _ => {
             let known = ["aws", "kubectl", "orca", "dig", "help"];

@@ -315,3 +315,34 @@ fn tab_completes_cloud_map_ids_names_and_dig_names() {
     assert!(complete("dig ").contains(&"api.shop.local".to_string()));
     assert!(complete("aws ").contains(&"servicediscovery".to_string()));
 }
+
+/// The EKS side of the same question: CoreDNS answers a Service's name with its ClusterIP,
+/// whichever pods are ready at the moment (a rollout changes the endpoints, not the record).
+#[test]
+fn a_kubernetes_service_name_resolves_to_its_cluster_ip_whatever_the_pods_do() {
+    let s = common::built_in_named("eks-rolling-update");
+    let mut p = Playback::new(s);
+    p.seek(SimTime::from_secs(10));
+    let ip = printed(&p, "kubectl get svc web -o jsonpath='{.spec.clusterIP}'");
+    let before = printed(&p, "dig +short web.default.svc.cluster.local");
+    assert_eq!(before.trim(), ip.trim());
+    let full = printed(&p, "dig web.default.svc.cluster.local");
+    assert!(
+        full.contains("\t5\tIN\tA\t"),
+        "CoreDNS's 5-second TTL: {full}"
+    );
+    assert!(full.contains("SERVER: 172.20.0.10#53"), "{full}");
+    // Mid-rollout, with pods starting and stopping, the record is the same.
+    p.seek(SimTime::from_secs(90));
+    assert_eq!(
+        printed(&p, "dig +short web.default.svc.cluster.local"),
+        before
+    );
+    // dig searches no domains: the short name is not found.
+    let short = printed(&p, "dig web");
+    assert!(short.contains("status: NXDOMAIN"), "{short}");
+    assert!(
+        short.contains("web.default.svc.cluster.local"),
+        "it lists the names it knows: {short}"
+    );
+}

@@ -173,6 +173,30 @@ fn is_table(s: &str) -> bool {
 /// What a kubectl command reads: the EKS cluster, the log, the moment, and the namespaces the
 /// command applies to. The iterators over namespaced objects (`pods`, `deployments`,
 /// `daemon_sets`, `replica_sets`) yield only those in scope.
+/// Every Service's DNS name in the cluster and its ClusterIP, as CoreDNS answers for them:
+/// `<service>.<namespace>.svc.cluster.local.` (Kubernetes documentation, "DNS for Services and
+/// Pods"). Empty without an EKS cluster.
+pub(crate) fn service_names(cx: &Context) -> Vec<(String, String)> {
+    let Some(eks) = cx.world.eks.as_ref() else {
+        return Vec::new();
+    };
+    let k = Kube {
+        eks,
+        cx,
+        now: cx.now,
+        scope: Scope::All,
+    };
+    services::services(&k)
+        .into_iter()
+        .map(|s| {
+            (
+                format!("{}.{}.svc.cluster.local.", s.name, s.namespace),
+                s.cluster_ip,
+            )
+        })
+        .collect()
+}
+
 pub(crate) struct Kube<'a> {
     pub eks: &'a EksCluster,
     pub cx: &'a Context<'a>,
