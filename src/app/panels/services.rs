@@ -116,6 +116,31 @@ pub(super) fn services(ui: &mut egui::Ui, player: &mut Player) {
                 );
             });
         }
+        // ECS service discovery: the Cloud Map service, its instances and what DNS answers now.
+        for reg in &svc.service_registries {
+            let cm = &world.cloud_map.services[reg.service];
+            let records: Vec<String> = cm
+                .records
+                .iter()
+                .map(|(kind, ttl)| format!("{} {ttl} s", kind.as_str()))
+                .collect();
+            let healthy = cm
+                .instances
+                .iter()
+                .filter(|i| i.health == orca_sim::ecs::cloud_map::InstanceHealth::Healthy)
+                .count();
+            ui.label(
+                egui::RichText::new(format!(
+                    "service discovery: {} ({}) · {} registered · {} HEALTHY · DNS answers {}",
+                    cm.dns_name,
+                    records.join(", "),
+                    cm.instances.len(),
+                    healthy,
+                    cm.dns_answer().len()
+                ))
+                .weak(),
+            );
+        }
         let lp = &svc.last_pass;
         // A blue/green service is not rolled by the replica scheduler's bounds: its task sets
         // and traffic are in the event log (deploy) and `aws deploy get-deployment`.
