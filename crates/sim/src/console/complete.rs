@@ -116,11 +116,18 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
                 Some(&"--health-status") => {
                     owned(&["HEALTHY", "UNHEALTHY", "ALL", "HEALTHY_OR_ELSE_ALL"])
                 }
+                Some(&"--status") => owned(&["HEALTHY", "UNHEALTHY"]),
+                Some(&"--instance-id") => services
+                    .flat_map(|s| s.instances.iter().map(|i| i.id.to_string()))
+                    .collect(),
                 Some(&"--output") => owned(OUTPUT_FORMATS),
                 _ => with_global_flags(owned(match *op {
                     "get-namespace" | "get-service" => &["--id"],
                     "list-instances" => &["--service-id"],
                     "get-instances-health-status" => &["--service-id", "--instances"],
+                    "update-instance-custom-health-status" => {
+                        &["--service-id", "--instance-id", "--status"]
+                    }
                     "discover-instances" => &[
                         "--namespace-name",
                         "--service-name",

@@ -124,7 +124,7 @@ const HELP: &str = "The console carries out, against the run at this moment:
   aws ecr describe-repositories|describe-images|list-images|describe-image-scan-findings|
           get-lifecycle-policy|get-lifecycle-policy-preview|put-image|batch-delete-image|start-image-scan
   aws servicediscovery list-namespaces|list-services|get-service|list-instances|
-          get-instances-health-status|discover-instances   (ECS service discovery, Cloud Map)
+          get-instances-health-status|discover-instances|update-instance-custom-health-status
   dig [+short] NAME [A|SRV]   (Route 53's answer for a Cloud Map name; CoreDNS's for
                               SERVICE.NAMESPACE.svc.cluster.local)
   kubectl get|describe|top|logs|rollout status|rollout history   (-n NAMESPACE, -A)

@@ -146,30 +146,77 @@ fn register_task(ctx: &mut Ctx, idx: TaskIdx, already_healthy: bool) {
 }
 
 /// The task's health status changed: ECS reports the new one to Cloud Map, which applies it
-/// [`APPLY_DELAY`] later.
+/// [`APPLY_DELAY`] later. ECS reports changes only [inferred]: a status someone else sent stays
+/// until the task's health changes again.
 pub fn task_health_changed(ctx: &mut Ctx, idx: TaskIdx, health: HealthStatus) {
     let wanted = match health {
         HealthStatus::Healthy => InstanceHealth::Healthy,
         HealthStatus::Unhealthy => InstanceHealth::Unhealthy,
         HealthStatus::Unknown => return,
     };
-    let due = ctx.now.plus(APPLY_DELAY);
     let mut schedule = false;
-    for svc in &mut ctx.world.cloud_map.services {
-        if !svc.custom_health {
-            continue;
-        }
-        for inst in svc.instances.iter_mut().filter(|i| i.task == idx) {
-            if inst.health == wanted {
-                inst.reported = None;
-            } else if inst.reported.map(|r| r.0) != Some(wanted) {
-                inst.reported = Some((wanted, due));
-                schedule = true;
-            }
-        }
+    for svc in 0..ctx.world.cloud_map.services.len() {
+        schedule |= report(ctx, svc, idx, wanted);
     }
     if schedule {
-        ctx.schedule(due, EcsTimer::CloudMapHealth(idx));
+        ctx.schedule(ctx.now.plus(APPLY_DELAY), EcsTimer::CloudMapHealth(idx));
+    }
+}
+
+/// An `UpdateInstanceCustomHealthStatus` request for task `idx`'s instance in Cloud Map
+/// service `svc`: a status that matches the instance's cancels one not applied yet; another
+/// waits [`APPLY_DELAY`], and repeating it does not hasten it. True when a status now waits.
+fn report(ctx: &mut Ctx, svc: usize, idx: TaskIdx, wanted: InstanceHealth) -> bool {
+    let due = ctx.now.plus(APPLY_DELAY);
+    let svc = &mut ctx.world.cloud_map.services[svc];
+    if !svc.custom_health {
+        return false;
+    }
+    let mut waits = false;
+    for inst in svc.instances.iter_mut().filter(|i| i.task == idx) {
+        if inst.health == wanted {
+            inst.reported = None;
+        } else if inst.reported.map(|r| r.0) != Some(wanted) {
+            inst.reported = Some((wanted, due));
+            waits = true;
+        }
+    }
+    waits
+}
+
+/// `aws servicediscovery update-instance-custom-health-status` (or the timeline's
+/// `UpdateInstanceCustomHealthStatus`): someone other than ECS sends a status for a task's
+/// instance. Nothing happens if the instance is not registered (the API's InstanceNotFound;
+/// the console refuses it before).
+pub fn custom_health_request(
+    ctx: &mut Ctx,
+    registry: &str,
+    instance: &str,
+    status: crate::scenario::spec::CustomHealthStatus,
+) {
+    let Some(svc) = ctx
+        .world
+        .cloud_map
+        .services
+        .iter()
+        .position(|s| s.dns_name.as_str() == registry)
+    else {
+        return;
+    };
+    let Some(idx) = ctx.world.cloud_map.services[svc]
+        .instances
+        .iter()
+        .find(|i| i.id.as_str() == instance)
+        .map(|i| i.task)
+    else {
+        return;
+    };
+    let wanted = match status {
+        crate::scenario::spec::CustomHealthStatus::Healthy => InstanceHealth::Healthy,
+        crate::scenario::spec::CustomHealthStatus::Unhealthy => InstanceHealth::Unhealthy,
+    };
+    if report(ctx, svc, idx, wanted) {
+        ctx.schedule(ctx.now.plus(APPLY_DELAY), EcsTimer::CloudMapHealth(idx));
     }
 }
 
@@ -200,16 +247,16 @@ pub fn on_health_due(ctx: &mut Ctx, idx: TaskIdx) {
         ctx.world.task_mut(idx).explain(
             now,
             format!(
-                "Cloud Map now holds the task's instance in {dns_name} as {}, 30 seconds after ECS reported it.",
+                "Cloud Map now holds the task's instance in {dns_name} as {}, 30 seconds after that status was reported.",
                 health.as_str()
             ),
         );
         let why = match health {
             InstanceHealth::Healthy => {
-                "ECS reported the task HEALTHY (its container health check passed) 30 seconds ago; Cloud Map applies a reported status about 30 seconds after the request. Route 53 now answers with its record."
+                "A HEALTHY status was reported for the task 30 seconds ago (by ECS when its container health check passed, or by an UpdateInstanceCustomHealthStatus request); Cloud Map applies a reported status about 30 seconds after the request. Route 53 now answers with its record."
             }
             _ => {
-                "ECS reported the task UNHEALTHY (its container health check failed) 30 seconds ago; Cloud Map applies a reported status about 30 seconds after the request. Route 53 now leaves its record out of answers, unless no record is healthy."
+                "An UNHEALTHY status was reported for the task 30 seconds ago (by ECS when its container health check failed, or by an UpdateInstanceCustomHealthStatus request); Cloud Map applies a reported status about 30 seconds after the request. Route 53 now leaves its record out of answers, unless no record is healthy."
             }
         };
         ctx.emit_why(

@@ -745,6 +745,27 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
                 vec![Subject::Service(target.as_str().into())],
             );
         }
+        Action::UpdateInstanceCustomHealthStatus {
+            registry,
+            instance,
+            status,
+        } => {
+            let service_id = ctx
+                .world
+                .cloud_map
+                .by_dns_name(registry)
+                .map(|s| s.id.to_string())
+                .unwrap_or_default();
+            announce(
+                ctx,
+                format!(
+                    "aws servicediscovery update-instance-custom-health-status --service-id {service_id} --instance-id {instance} --status {}   # {registry}",
+                    status.as_str()
+                ),
+                vec![Subject::Task(instance.as_str().into())],
+            );
+            crate::ecs::service_discovery::custom_health_request(ctx, registry, instance, *status);
+        }
         Action::StopTaskById { task, reason } => {
             let Some(t) = ctx.world.task_by_id(task) else {
                 return;

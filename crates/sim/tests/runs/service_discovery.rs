@@ -346,3 +346,59 @@ fn a_kubernetes_service_name_resolves_to_its_cluster_ip_whatever_the_pods_do() {
         "it lists the names it knows: {short}"
     );
 }
+
+/// A status sent by hand (`update-instance-custom-health-status`), as a third-party checker
+/// would: Cloud Map applies it 30 s later, Route 53 follows, and ECS, which reports changes of
+/// the task's health only, leaves it.
+#[test]
+fn a_custom_health_status_sent_by_hand_applies_30_s_later_and_dns_follows() {
+    let s = common::built_in_named(NAME);
+    let mut p = Playback::new(s);
+    p.seek(SimTime::from_secs(120));
+    let svc = &p.world().ecs.as_ref().expect("ecs").cloud_map.services[0];
+    let (id, victim, other) = (
+        svc.id.to_string(),
+        svc.instances[0].id.to_string(),
+        svc.instances[1].ipv4.to_string(),
+    );
+    let reply = crate::say::act(
+        &mut p,
+        &format!(
+            "aws servicediscovery update-instance-custom-health-status --service-id {id} --instance-id {victim} --status UNHEALTHY"
+        ),
+    );
+    assert_eq!(reply, "", "the CLI prints nothing");
+    p.seek(SimTime::from_secs(149));
+    assert_eq!(
+        printed(&p, "dig +short api.shop.local").lines().count(),
+        2,
+        "not yet"
+    );
+    p.seek(SimTime::from_secs(151));
+    assert_eq!(printed(&p, "dig +short api.shop.local").trim(), other);
+    let applied = p
+        .log()
+        .iter()
+        .filter(|e| {
+            matches!(&e.kind, EventKind::CloudMapHealthChanged { task, health: InstanceHealth::Unhealthy, .. }
+                if **task == *victim)
+        })
+        .map(|e| e.at)
+        .collect::<Vec<_>>();
+    assert_eq!(applied, vec![SimTime::from_secs(150)]);
+    // Refusals, as the API words them.
+    let err = failed(
+        &p,
+        &format!(
+            "aws servicediscovery update-instance-custom-health-status --service-id {id} --instance-id nope --status HEALTHY"
+        ),
+    );
+    assert!(err.contains("InstanceNotFound"), "{err}");
+    let err = failed(
+        &p,
+        &format!(
+            "aws servicediscovery update-instance-custom-health-status --service-id {id} --instance-id {victim} --status SICK"
+        ),
+    );
+    assert!(err.contains("not one of: HEALTHY, UNHEALTHY"), "{err}");
+}

@@ -12,9 +12,10 @@ use serde_json::{Value, json};
 use super::args::{self, Param};
 use super::exception;
 use super::shapes;
-use crate::console::{Context, Outcome};
+use crate::console::{After, Context, Outcome};
 use crate::ecs::cloud_map::{CloudMap, DiscoveryService, HealthFilter, Instance};
 use crate::event::EventKind;
+use crate::scenario::spec::{Action, CustomHealthStatus};
 
 /// The operations of `aws servicediscovery` Orca carries out (the CLI has many more).
 pub const SUPPORTED: &[&str] = &[
@@ -25,6 +26,7 @@ pub const SUPPORTED: &[&str] = &[
     "list-instances",
     "list-namespaces",
     "list-services",
+    "update-instance-custom-health-status",
 ];
 
 /// `aws servicediscovery <words…>`.
@@ -43,6 +45,7 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
         "get-service" => get_service(map, rest),
         "list-instances" => list_instances(map, rest),
         "get-instances-health-status" => health_status(map, rest),
+        "update-instance-custom-health-status" => update_health(map, rest),
         _ => discover(map, cx, rest),
     }
 }
@@ -248,6 +251,61 @@ fn health_status(map: &CloudMap, words: &[String]) -> Outcome {
         }
     }
     Outcome::Print(shapes::pretty(&json!({ "Status": status })))
+}
+
+/// A custom health status sent by hand, as a third-party health checker would: an acting
+/// command (`Action::UpdateInstanceCustomHealthStatus`). Cloud Map applies it about 30 s later;
+/// the CLI prints nothing.
+fn update_health(map: &CloudMap, words: &[String]) -> Outcome {
+    const OP: &str = "update-instance-custom-health-status";
+    let args = match args::parse(
+        words,
+        &[
+            Param::text("--service-id").required(),
+            Param::text("--instance-id").required(),
+            Param::text("--status").required(),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let status = match args.one("--status") {
+        Some("HEALTHY") => CustomHealthStatus::Healthy,
+        Some("UNHEALTHY") => CustomHealthStatus::Unhealthy,
+        other => {
+            return Outcome::Fail(format!(
+                "\nParameter validation failed:\nValue \"{}\" for parameter Status is not one of: HEALTHY, UNHEALTHY\n",
+                other.unwrap_or_default()
+            ));
+        }
+    };
+    let s = match service_by_id(map, OP, args.one("--service-id").unwrap_or_default()) {
+        Ok(s) => s,
+        Err(o) => return o,
+    };
+    let instance = args.one("--instance-id").unwrap_or_default();
+    if !s.instances.iter().any(|i| i.id.as_str() == instance) {
+        return exception(
+            OP,
+            "InstanceNotFound",
+            &format!("Instance not found: {instance}"),
+        );
+    }
+    if !s.custom_health {
+        return exception(
+            OP,
+            "CustomHealthNotFound",
+            "The health check for the instance that's specified by ServiceId and InstanceId isn't a custom health check.",
+        );
+    }
+    Outcome::Act {
+        actions: vec![Action::UpdateInstanceCustomHealthStatus {
+            registry: s.dns_name.to_string(),
+            instance: instance.to_string(),
+            status,
+        }],
+        after: After::Text(String::new()),
+    }
 }
 
 fn discover(map: &CloudMap, cx: &Context, words: &[String]) -> Outcome {

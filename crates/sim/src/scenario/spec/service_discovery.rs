@@ -114,3 +114,19 @@ pub struct ServiceRegistrySpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
 }
+
+/// A custom health status (`UpdateInstanceCustomHealthStatus`' `Status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CustomHealthStatus {
+    Healthy,
+    Unhealthy,
+}
+
+impl CustomHealthStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomHealthStatus::Healthy => "HEALTHY",
+            CustomHealthStatus::Unhealthy => "UNHEALTHY",
+        }
+    }
+}

@@ -56,6 +56,14 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// `aws servicediscovery update-instance-custom-health-status`: a health status for a task's
+    /// Cloud Map instance, as a custom health checker sends it; Cloud Map applies it about 30 s
+    /// later. `registry` is the Cloud Map service's DNS name, `instance` the task id.
+    UpdateInstanceCustomHealthStatus {
+        registry: String,
+        instance: String,
+        status: super::CustomHealthStatus,
+    },
     /// `aws ecs run-task`: standalone tasks of a task definition, outside any service (a batch
     /// job, a database migration). Placed once each, never replaced.
     RunTask {

@@ -256,3 +256,42 @@ pub(super) fn service(
         ));
     }
 }
+
+/// `UpdateInstanceCustomHealthStatus`: a Cloud Map service with a custom health check, and an
+/// instance id of the form ECS gives a task (which task exists is known only when it runs).
+pub(super) fn custom_health_action(
+    out: &mut Problems,
+    ix: &EcsIndex,
+    registry: &str,
+    instance: &str,
+    ap: &Path,
+) {
+    let sd = &ix.w.service_discovery;
+    match sd.services.iter().find(|s| s.dns_name() == registry) {
+        None => out.push((
+            ap.field("registry"),
+            format!(
+                "Cloud Map service {} is not defined; {}",
+                quoted(registry),
+                list(sd.services.iter().map(|s| s.dns_name()))
+            ),
+        )),
+        Some(s) if !s.health_check_custom_config => out.push((
+            ap.field("registry"),
+            format!(
+                "Cloud Map service {} has no custom health check (health_check_custom_config: false): Cloud Map refuses custom health statuses for it",
+                quoted(registry)
+            ),
+        )),
+        Some(_) => {}
+    }
+    if instance.len() != 32 || !instance.bytes().all(|b| b.is_ascii_hexdigit()) {
+        out.push((
+            ap.field("instance"),
+            format!(
+                "instance {} is not a task id; ECS registers each task under its 32 hex digits (as `orca run` prints them)",
+                quoted(instance)
+            ),
+        ));
+    }
+}

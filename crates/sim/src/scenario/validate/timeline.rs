@@ -52,7 +52,7 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
             (None, true) => {
                 out.push((
                     ap.clone(),
-                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, CreateDeployment, RegisterTaskDefinition, RunTask, StartTask, StopTask, StopTaskById, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, ActivateInstance, SpotInstanceInterruption, ZoneOutage, ZoneRecovers or Note"
+                    "this action works on an EKS Deployment, but the scenario's world is Ecs; use UpdateService, CreateDeployment, RegisterTaskDefinition, RunTask, StartTask, StopTask, StopTaskById, UpdateInstanceCustomHealthStatus, FailHealthChecks, ContainerExits, SpotInterruption, TerminateInstance, DrainInstance, ActivateInstance, SpotInstanceInterruption, ZoneOutage, ZoneRecovers or Note"
                         .into(),
                 ));
                 continue;
@@ -474,6 +474,9 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                 ));
             }
         }
+        Action::UpdateInstanceCustomHealthStatus {
+            registry, instance, ..
+        } => super::service_discovery::custom_health_action(out, ix, registry, instance, ap),
         Action::StopTaskById { task, .. } => {
             // Task ids come from the run (the same scenario and seed give the same ids), so
             // only their form can be checked here.
