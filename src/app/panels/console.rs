@@ -372,9 +372,11 @@ fn show_console(
                     field.request_focus();
                 } else if focused && tab {
                     input = complete(&player, &input, &mut console);
+                    cursor_to_end(ui.ctx(), field.id, &input);
                     field.request_focus();
                 } else if focused && (up || down) {
                     input = walk_history(&mut console, up, &input);
+                    cursor_to_end(ui.ctx(), field.id, &input);
                 } else if esc {
                     close = true;
                 }
@@ -388,6 +390,18 @@ fn show_console(
         console.open = false;
         ui_state.console_focus = false;
     }
+}
+
+/// Put the field's cursor after the last character: a line that Tab or the history replaced
+/// keeps the cursor where it was otherwise, and what the learner types next would land before
+/// the completed word.
+fn cursor_to_end(ctx: &egui::Context, id: egui::Id, text: &str) {
+    let mut state = egui::TextEdit::load_state(ctx, id).unwrap_or_default();
+    let end = egui::text::CCursor::new(text.chars().count());
+    state
+        .cursor
+        .set_char_range(Some(egui::text::CCursorRange::one(end)));
+    state.store(ctx, id);
 }
 
 /// Tab: complete the last word (or list the choices when several fit).
@@ -439,6 +453,36 @@ fn walk_history(console: &mut ConsoleState, up: bool, current: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_completed_line_puts_the_cursor_after_its_last_character() {
+        // A field whose cursor sits after "aws s", as while typing; Tab then replaces the line.
+        let ctx = egui::Context::default();
+        let id = egui::Id::new("console-line");
+        let mut typed = "aws s".to_string();
+        let mut frame = ctx.run_ui(egui::RawInput::default(), |ui| {
+            ui.add(egui::TextEdit::singleline(&mut typed).id(id));
+        });
+        // The font atlas of the first frame: no renderer takes it here.
+        frame.textures_delta.clear();
+        let mut state = egui::TextEdit::load_state(&ctx, id).unwrap_or_default();
+        state
+            .cursor
+            .set_char_range(Some(egui::text::CCursorRange::one(
+                egui::text::CCursor::new(5),
+            )));
+        state.store(&ctx, id);
+        let completed = "aws servicediscovery ";
+        cursor_to_end(&ctx, id, completed);
+        let range = egui::TextEdit::load_state(&ctx, id)
+            .and_then(|s| s.cursor.char_range())
+            .expect("a cursor");
+        let end = egui::text::CCursor::new(completed.chars().count());
+        assert_eq!(
+            (range.primary.index, range.secondary.index),
+            (end.index, end.index)
+        );
+    }
 
     #[test]
     fn a_long_watch_keeps_its_newest_whole_lines() {
