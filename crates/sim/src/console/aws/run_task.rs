@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::args::{self, Param};
+use super::args::{self, Args, Param};
 use super::shapes;
 use super::{EcsContext, parse};
 use crate::console::{After, Outcome};
@@ -67,12 +67,9 @@ pub(super) fn run_task(cx: &EcsContext, words: &[String]) -> Outcome {
         Ok(a) => a,
         Err(o) => return o,
     };
-    let given = args.one("--task-definition").unwrap_or_default();
-    let Some(td) = cx.task_definition_named(given) else {
-        return cx.exception(
-            "ClientException",
-            &format!("Unable to describe task definition {given}."),
-        );
+    let td = match task_definition(cx, &args) {
+        Ok(td) => td,
+        Err(o) => return o,
     };
     let count = match args.int("--count") {
         None => 1,
@@ -189,12 +186,9 @@ pub(super) fn start_task(cx: &EcsContext, words: &[String]) -> Outcome {
         Ok(a) => a,
         Err(o) => return o,
     };
-    let given = args.one("--task-definition").unwrap_or_default();
-    let Some(td) = cx.task_definition_named(given) else {
-        return cx.exception(
-            "ClientException",
-            &format!("Unable to describe task definition {given}."),
-        );
+    let td = match task_definition(cx, &args) {
+        Ok(td) => td,
+        Err(o) => return o,
     };
     let overrides = match args
         .one("--overrides")
@@ -294,4 +288,16 @@ pub fn reply(world: &World, now: SimTime, before: usize) -> String {
         _ => Vec::new(),
     };
     shapes::pretty(&json!({ "tasks": tasks, "failures": failures }))
+}
+
+/// The task definition `--task-definition` names (`family`, `family:revision` or its ARN), or
+/// the API's refusal, as RunTask and StartTask answer it.
+fn task_definition(cx: &EcsContext, args: &Args) -> Result<usize, Outcome> {
+    let given = args.one("--task-definition").unwrap_or_default();
+    cx.task_definition_named(given).ok_or_else(|| {
+        cx.exception(
+            "ClientException",
+            &format!("Unable to describe task definition {given}."),
+        )
+    })
 }
