@@ -208,6 +208,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/eks-native-sidecar.ron"),
     ),
     (
+        "eks-init-image-missing",
+        include_str!("../../scenarios/eks-init-image-missing.ron"),
+    ),
+    (
         "side-by-side-rolling-update",
         include_str!("../../scenarios/side-by-side-rolling-update.ron"),
     ),

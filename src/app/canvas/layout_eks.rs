@@ -210,9 +210,8 @@ fn pod_state(pod: &Pod) -> CardState {
         match &pod.state {
             ContainerState::Running { .. } if pod.ready => CardState::Healthy,
             ContainerState::Running { .. } => CardState::Initial,
-            ContainerState::Waiting { reason } if reason == "ContainerCreating" => {
-                CardState::Provisioning
-            }
+            // Creating, or running its init containers: on its way, not failing.
+            state if state.is_starting() => CardState::Provisioning,
             _ => CardState::Unhealthy,
         }
     }

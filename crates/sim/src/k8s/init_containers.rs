@@ -29,6 +29,23 @@ pub fn status(done: u32, of: usize) -> String {
     format!("Init:{done}/{of}")
 }
 
+impl ContainerState {
+    /// Waiting on its way to running, not for a failure: `ContainerCreating`,
+    /// `PodInitializing`, or `Init:N/M` while init containers run or their images are pulled
+    /// (`Init:ErrImagePull`, `Init:CrashLoopBackOff` and the like are failures).
+    pub fn is_starting(&self) -> bool {
+        let ContainerState::Waiting { reason } = self else {
+            return false;
+        };
+        match reason.strip_prefix("Init:") {
+            Some(progress) => progress
+                .split_once('/')
+                .is_some_and(|(done, of)| done.parse::<u32>().is_ok() && of.parse::<u32>().is_ok()),
+            None => reason == "ContainerCreating" || reason == "PodInitializing",
+        }
+    }
+}
+
 /// Start init container `i`: it runs until `due`.
 pub fn run(ctx: &mut EksCtx, p: usize, i: usize) {
     let now = ctx.now;
@@ -47,15 +64,8 @@ pub fn run(ctx: &mut EksCtx, p: usize, i: usize) {
         pod.due = Some(started);
         return;
     }
+    // The kubelet has its image (kubelet.rs: pulled, or already present).
     let (object, subjects) = events::pod(&ctx.world.pods[p].name);
-    events::normal(
-        ctx,
-        "Pulled",
-        object.clone(),
-        messages::already_present(&ic.image),
-        subjects.clone(),
-        None,
-    );
     events::normal(
         ctx,
         "Created",
@@ -171,4 +181,43 @@ pub fn finish(ctx: &mut EksCtx, p: usize) -> bool {
     let (object, subjects) = events::pod(&ctx.world.pods[p].name);
     events::warning(ctx, "BackOff", object, msg, subjects, Some(why));
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn waiting(reason: &str) -> ContainerState {
+        ContainerState::Waiting {
+            reason: reason.into(),
+        }
+    }
+
+    #[test]
+    fn init_progress_is_starting_and_init_failures_are_not() {
+        for starting in [
+            "ContainerCreating",
+            "PodInitializing",
+            "Init:0/2",
+            "Init:1/2",
+        ] {
+            assert!(waiting(starting).is_starting(), "{starting}");
+        }
+        for failing in [
+            "Init:ErrImagePull",
+            "Init:ImagePullBackOff",
+            "Init:CrashLoopBackOff",
+            "Init:Error",
+            "ErrImagePull",
+            "CrashLoopBackOff",
+        ] {
+            assert!(!waiting(failing).is_starting(), "{failing}");
+        }
+        assert!(
+            !ContainerState::Running {
+                started_at: crate::time::SimTime(0)
+            }
+            .is_starting()
+        );
+    }
 }

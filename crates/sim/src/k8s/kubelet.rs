@@ -10,6 +10,7 @@
 
 use rand::Rng;
 
+use super::backoff::PullBackoff;
 use super::cluster::{ContainerState, EksCtx, Pod, ProbeWorker, Probes, Template};
 use super::events;
 use super::init_containers;
@@ -414,11 +415,13 @@ fn start_or_restart(ctx: &mut EksCtx, p: usize) {
                 }
             } else if pod.pulling {
                 finish_pull(ctx, p);
-            } else if reason.starts_with("Init:") {
-                // A failed init container runs again after its back-off.
-                start_pull(ctx, p);
-            } else if reason == "ErrImagePull" || reason == "ImagePullBackOff" {
+            } else if matches!(
+                reason.trim_start_matches("Init:"),
+                "ErrImagePull" | "ImagePullBackOff"
+            ) {
                 resync_failed_pull(ctx, p);
+            } else if reason.starts_with("Init:") {
+                rerun_init(ctx, p);
             } else {
                 restart(ctx, p);
             }
@@ -428,82 +431,167 @@ fn start_or_restart(ctx: &mut EksCtx, p: usize) {
     }
 }
 
+/// What the kubelet pulls next for a pod: the image of its next init container (one that runs
+/// to completion; a native sidecar starts as `sidecars` says), or else its container's.
+struct Pull {
+    image: String,
+    /// The tag or digest does not exist: the pull fails.
+    missing: bool,
+    /// The init container it is for.
+    init: Option<usize>,
+}
+
+impl Pull {
+    fn next(ctx: &EksCtx, p: usize) -> Pull {
+        let t = ctx.world.template_of(p);
+        match init_containers::next(&ctx.world.pods[p], t) {
+            Some(i) => {
+                let image = t.init_containers[i].image.clone();
+                Pull {
+                    missing: ctx.registry.missing(&image),
+                    image,
+                    init: Some(i),
+                }
+            }
+            None => Pull {
+                image: t.image.clone(),
+                missing: t.behavior.image_missing || ctx.registry.missing(&t.image),
+                init: None,
+            },
+        }
+    }
+
+    /// kubectl's STATUS prefixes an init container's waiting reason with `Init:`
+    /// (`printPod` in kubectl's `pkg/printers/internalversion/printers.go`).
+    fn reason(&self, reason: &str) -> String {
+        match self.init {
+            Some(_) => format!("Init:{reason}"),
+            None => reason.to_string(),
+        }
+    }
+
+    /// The image is there: the init container runs, or the container starts.
+    fn start(&self, ctx: &mut EksCtx, p: usize) {
+        match self.init {
+            Some(i) => init_containers::run(ctx, p, i),
+            None => start_container(ctx, p),
+        }
+    }
+}
+
 /// The kubelet pulls the image (`Pulling image "…"`); the pull ends at `due`. An image the EKS
-/// AMI caches is already there on an EC2 node.
+/// AMI caches is already there on an EC2 node. Init containers come first, one after the other
+/// (init_containers.rs), each pulled before it runs, as the kubelet's `startContainer` does
+/// (`EnsureImageExists` first).
 fn start_pull(ctx: &mut EksCtx, p: usize) {
-    // Init containers first, one after the other (init_containers.rs).
-    if let Some(i) = init_containers::next(&ctx.world.pods[p], ctx.world.template_of(p)) {
+    let t = ctx.world.template_of(p);
+    if let Some(i) = init_containers::next(&ctx.world.pods[p], t)
+        && t.init_containers[i].sidecar.is_some()
+    {
+        // [model] A native sidecar's image is taken as present (sidecars.rs).
         init_containers::run(ctx, p, i);
         return;
     }
     let now = ctx.now;
+    let pull = Pull::next(ctx, p);
     let c = &*ctx.world;
-    let t = c.template_of(p);
     let on_ec2 = c.pods[p].node.is_some_and(|n| !c.nodes[n].fargate);
-    if on_ec2 && c.ami_images.contains(&t.image) {
-        let image = t.image.clone();
-        emit_pod(
-            ctx,
-            p,
-            false,
-            "Pulled",
-            messages::already_present(&image),
-            None,
-        );
-        start_container(ctx, p);
+    if on_ec2 && c.ami_images.contains(&pull.image) {
+        let msg = messages::already_present(&pull.image);
+        emit_pod(ctx, p, false, "Pulled", msg, None);
+        pull.start(ctx, p);
         return;
     }
-    let t = ctx.world.template_of(p);
-    let image = t.image.clone();
-    let seconds = if t.behavior.image_missing || ctx.registry.missing(&t.image) {
+    let seconds = if pull.missing {
         FAILED_PULL_SECONDS
     } else {
         PULL_SECONDS
     };
+    let of = ctx.world.template_of(p).init_containers.len();
     let pod = &mut ctx.world.pods[p];
     pod.pulling = true;
     pod.due = Some(now.plus(Millis::from_secs(seconds)));
-    emit_pod(ctx, p, false, "Pulling", messages::pulling(&image), None);
+    // The init container waits for its image (PodInitializing): STATUS `Init:N/M`. A pull
+    // after a failed one keeps the failure's reason until it ends, as the kubelet's reason
+    // cache does.
+    let failed_before = matches!(&pod.state, ContainerState::Waiting { reason }
+        if reason.ends_with("ErrImagePull") || reason.ends_with("ImagePullBackOff"));
+    if pull.init.is_some() && !failed_before {
+        pod.state = ContainerState::Waiting {
+            reason: init_containers::status(pod.init_done, of),
+        };
+    }
+    emit_pod(
+        ctx,
+        p,
+        false,
+        "Pulling",
+        messages::pulling(&pull.image),
+        None,
+    );
+}
+
+/// A failed init container runs again after its back-off: its image is on the node now.
+fn rerun_init(ctx: &mut EksCtx, p: usize) {
+    let t = ctx.world.template_of(p);
+    match init_containers::next(&ctx.world.pods[p], t) {
+        Some(i) if t.init_containers[i].sidecar.is_none() => {
+            let msg = messages::already_present(&t.init_containers[i].image);
+            emit_pod(ctx, p, false, "Pulled", msg, None);
+            init_containers::run(ctx, p, i);
+        }
+        _ => start_pull(ctx, p),
+    }
 }
 
 /// The pull is over: the image is there and the container starts, or the tag does not exist
 /// (`Failed to pull image`, then `Error: ErrImagePull`) and the pull back-off opens a window.
 fn finish_pull(ctx: &mut EksCtx, p: usize) {
     let now = ctx.now;
-    let t = ctx.world.template_of(p).clone();
+    let pull = Pull::next(ctx, p);
     ctx.world.pods[p].pulling = false;
     // An image of a modelled ECR repository whose tag or digest is gone fails like a missing
     // tag (docs/rules/ecr.md).
-    if !t.behavior.image_missing && !ctx.registry.missing(&t.image) {
+    if !pull.missing {
         let drawn = 50_000_000 + ctx.rngs.timing.random_range(0..90_000_000u64);
         // An image of a modelled ECR repository has its own size.
-        let bytes = match ctx.registry.lookup(&t.image) {
+        let bytes = match ctx.registry.lookup(&pull.image) {
             crate::ecr::Lookup::Found(r, i) => ctx.registry.repositories[r].images[i].size_bytes,
             _ => drawn,
         };
-        let msg = messages::pulled(&t.image, PULL_SECONDS as f64, bytes);
+        let msg = messages::pulled(&pull.image, PULL_SECONDS as f64, bytes);
         emit_pod(ctx, p, false, "Pulled", msg, None);
-        start_container(ctx, p);
+        // The kubelet keys its pull back-off by pod and image: the next image starts afresh.
+        ctx.world.pods[p].pull_backoff = PullBackoff::default();
+        pull.start(ctx, p);
         return;
     }
+    let whose = match pull.init {
+        Some(i) => format!(
+            "init container {}: ",
+            ctx.world.template_of(p).init_containers[i].name
+        ),
+        None => String::new(),
+    };
     let pod = &mut ctx.world.pods[p];
     let window = pod.pull_backoff.failed(now);
+    let reason = pull.reason("ErrImagePull");
     pod.state = ContainerState::Waiting {
-        reason: "ErrImagePull".into(),
+        reason: reason.clone(),
     };
     pod.due = Some(now.plus(SYNC_AFTER_ERROR));
     let why = format!(
-        "the registry has no image {}; the kubelet allows the next pull {} s after this failure (image pull back-off: 10 s, doubling up to 300 s) and syncs the pod again in 10 s",
-        t.image,
+        "{whose}the registry has no image {}; the kubelet allows the next pull {} s after this failure (image pull back-off: 10 s, doubling up to 300 s) and syncs the pod again in 10 s",
+        pull.image,
         window.0 / 1000
     );
-    pod.explain(now, format!("ErrImagePull: {why}"));
+    pod.explain(now, format!("{reason}: {why}"));
     emit_pod(
         ctx,
         p,
         true,
         "Failed",
-        messages::failed_pull(&t.image),
+        messages::failed_pull(&pull.image),
         None,
     );
     emit_pod(
@@ -523,7 +611,7 @@ fn finish_pull(ctx: &mut EksCtx, p: usize) {
 /// and visits the pod again when the window closes [model].
 fn resync_failed_pull(ctx: &mut EksCtx, p: usize) {
     let now = ctx.now;
-    let image = ctx.world.template_of(p).image.clone();
+    let pull = Pull::next(ctx, p);
     let pod = &mut ctx.world.pods[p];
     if !pod.pull_backoff.in_backoff(now) {
         start_pull(ctx, p);
@@ -531,22 +619,24 @@ fn resync_failed_pull(ctx: &mut EksCtx, p: usize) {
     }
     let retry_at = pod.pull_backoff.retry_at().unwrap_or(now);
     pod.due = Some(retry_at);
-    if matches!(&pod.state, ContainerState::Waiting { reason } if reason == "ImagePullBackOff") {
+    let reason = pull.reason("ImagePullBackOff");
+    if matches!(&pod.state, ContainerState::Waiting { reason: r } if *r == reason) {
         return;
     }
     pod.state = ContainerState::Waiting {
-        reason: "ImagePullBackOff".into(),
+        reason: reason.clone(),
     };
+    let image = &pull.image;
     let why = format!(
         "the last pull of {image} failed and its back-off window runs until {retry_at}; the kubelet does not pull before then"
     );
-    pod.explain(now, format!("ImagePullBackOff: {why}"));
+    pod.explain(now, format!("{reason}: {why}"));
     emit_pod(
         ctx,
         p,
         false,
         "BackOff",
-        messages::back_off_pulling(&image),
+        messages::back_off_pulling(image),
         Some(why),
     );
     emit_pod(

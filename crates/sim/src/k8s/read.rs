@@ -27,7 +27,7 @@ pub struct PodCondition {
 /// A pod's conditions (`docs/rules/k8s-pods.md#pod-phase-and-kubectl-status`). An unscheduled
 /// pod has only `PodScheduled` (False, `Unschedulable` once the scheduler said so); a scheduled
 /// one also has its sandbox (`PodReadyToStartContainers`, True once it has an address),
-/// `Initialized` (True: Orca's pods have no init containers), `ContainersReady` and `Ready`
+/// `Initialized` (False while an init container has not completed), `ContainersReady` and `Ready`
 /// (the readiness of its one container; `ContainersNotReady` when False).
 pub fn pod_conditions(pod: &Pod) -> Vec<PodCondition> {
     let cond = |kind, status: bool, reason| PodCondition {

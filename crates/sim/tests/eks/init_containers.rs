@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use orca_sim::console::{self, Context, Outcome};
+use orca_sim::event::Source;
 use orca_sim::k8s::cluster::ContainerState;
+use orca_sim::k8s::kubelet::PULL_SECONDS;
 use orca_sim::{Playback, SimTime};
 
 /// Deployment `web` (1 replica, steady) with `init` (RON list); scaled to 2 at 0:10, so the
@@ -25,6 +27,13 @@ fn playback(init: &str) -> Playback {
     );
     let s = orca_sim::scenario::parse("init.ron", &src).unwrap_or_else(|e| panic!("{e}\n{src}"));
     Playback::new(Arc::new(s))
+}
+
+/// The second web pod runs an init container now (rather than pulling its image).
+fn init_running(p: &Playback) -> bool {
+    let eks = p.world().eks.as_ref().expect("EKS");
+    let (name, _) = new_pod_status(p);
+    eks.pods.iter().any(|q| q.name == name && q.init_running)
 }
 
 fn no_files(path: &str) -> Result<String, String> {
@@ -92,9 +101,21 @@ fn init_containers_run_in_order_then_the_container_starts() {
             .map(|(t, _)| *t)
             .expect(what)
     };
+    // Each image is pulled before its container starts (none is cached on the node): the
+    // second init container starts when the first completes and its image is pulled.
+    let pull = PULL_SECONDS * 1000;
     let first = at("wait-for-db");
-    assert_eq!(at("migrate"), SimTime(first.0 + 20_000));
-    assert!(at(" web") >= SimTime(first.0 + 50_000));
+    assert_eq!(at("migrate"), SimTime(first.0 + 20_000 + pull));
+    assert!(at(" web") >= SimTime(first.0 + 50_000 + 2 * pull));
+    let messages: Vec<String> = p.log().iter().map(|e| e.message().into_owned()).collect();
+    let index = |m: &str| messages.iter().rposition(|x| x == m).expect(m);
+    assert!(index("Pulling image \"migrate:v1\"") < index("Started container migrate"));
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("Successfully pulled image \"busybox:1.36\" in 3.000s")),
+        "the init container's image is pulled, not found on a fresh node"
+    );
 }
 
 #[test]
@@ -103,7 +124,8 @@ fn get_and_describe_show_the_init_phase() {
     // Find a moment while the second init container runs.
     let mut t = 11;
     p.seek(SimTime::from_secs(t));
-    while new_pod_status(&p).1 != "Init:1/2" && t < 200 {
+    // (Its image is pulled first, with the same STATUS.)
+    while !(new_pod_status(&p).1 == "Init:1/2" && init_running(&p)) && t < 200 {
         t += 1;
         p.seek(SimTime::from_secs(t));
     }
@@ -155,4 +177,125 @@ fn a_failing_init_container_backs_off_and_the_container_never_starts() {
             .iter()
             .any(|e| e.message() == "Started container web" && e.at > SimTime::from_secs(10))
     );
+}
+
+/// Deployment `web` (1 replica) whose init container runs `migrate:v2` from the ECR repository
+/// `migrate`, which holds only v1 until CI pushes v2 at 1:30.
+fn missing_init_image() -> Playback {
+    let registry = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+    let src = format!(
+        r#"(version: 1, title: "init pull", seed: 5, duration: 400,
+    world: Eks(
+        cluster: (name: "demo"),
+        node_groups: [(name: "ng-1", instance_type: "m5.large", count: 1)],
+        deployments: [(name: "web", replicas: 1,
+            container: (name: "web", image: "nginx:1.27", cpu: 100, memory: 128),
+            init_containers: [(name: "migrate", image: "{registry}/migrate:v2", runs_seconds: 5)])],
+        ecr: (repositories: [(name: "migrate", images: [(tags: ["v1"], pushed_days_ago: 2, size_mib: 40)])]),
+    ),
+    timeline: [(at: 10, action: ScaleDeployment(deployment: "web", replicas: 2)),
+               (at: 90, action: PushImage(repository: "migrate", tag: "v2", size_mib: 41))],
+)"#
+    );
+    let s =
+        orca_sim::scenario::parse("init-pull.ron", &src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+    Playback::new(Arc::new(s))
+}
+
+#[test]
+fn an_init_container_whose_image_is_missing_backs_off_pulling_until_it_is_pushed() {
+    let mut p = missing_init_image();
+    let mut seen = Vec::new();
+    for s in 10..200 {
+        p.seek(SimTime::from_secs(s));
+        let (_, status) = new_pod_status(&p);
+        if seen.last() != Some(&status) {
+            seen.push(status);
+        }
+    }
+    let statuses: Vec<&str> = seen.iter().map(String::as_str).collect();
+    // kubectl prefixes an init container's waiting reason with `Init:`.
+    let failing = statuses
+        .iter()
+        .position(|s| *s == "Init:ErrImagePull")
+        .expect("Init:ErrImagePull");
+    assert!(
+        statuses[failing..].contains(&"Init:ImagePullBackOff"),
+        "{statuses:?}"
+    );
+    // A new pull keeps the failure's reason until it ends.
+    assert_eq!(statuses[..failing], ["Init:0/1"], "{statuses:?}");
+    assert!(
+        statuses.ends_with(&["Init:0/1", "PodInitializing", "Running"]),
+        "once v2 is pushed the next pull succeeds: {statuses:?}"
+    );
+
+    // While it backs off: the events, describe, logs.
+    p.seek(SimTime::from_secs(60));
+    let (name, status) = new_pod_status(&p);
+    assert_eq!(status, "Init:ImagePullBackOff");
+    let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/migrate:v2";
+    let log: Vec<String> = p
+        .log()
+        .iter()
+        .filter(|e| e.source == Source::Kube(format!("pod/{name}").as_str().into()))
+        .map(|e| e.message().into_owned())
+        .collect();
+    for expected in [
+        format!("Pulling image \"{image}\""),
+        format!(
+            "Failed to pull image \"{image}\": rpc error: code = NotFound desc = failed to pull and unpack image \"{image}\": not found"
+        ),
+        "Error: ErrImagePull".to_string(),
+        format!("Back-off pulling image \"{image}\""),
+        "Error: ImagePullBackOff".to_string(),
+    ] {
+        assert!(log.contains(&expected), "{expected}\n{log:#?}");
+    }
+    assert!(
+        !log.iter().any(|m| m.starts_with("Started container")),
+        "{log:#?}"
+    );
+    let describe = kubectl(&p, &format!("kubectl describe pod {name}"));
+    let init = describe
+        .split("Init Containers:")
+        .nth(1)
+        .and_then(|s| s.split("\nContainers:").next())
+        .expect("an Init Containers section");
+    assert!(
+        init.contains("State:          Waiting\n      Reason:       ImagePullBackOff"),
+        "{init}"
+    );
+    assert!(
+        init.contains("Restart Count:  0"),
+        "a failed pull is no restart: {init}"
+    );
+    assert!(!init.contains("Last State"), "it never ran: {init}");
+    let logs = |line: &str| match console::execute(
+        line,
+        &Context {
+            world: p.world(),
+            scenario: p.scenario(),
+            now: p.now(),
+            log: p.log(),
+            files: &no_files,
+        },
+    ) {
+        Outcome::Fail(s) | Outcome::Print(s) => s,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        logs(&format!("kubectl logs {name} -c migrate")),
+        format!(
+            "Error from server (BadRequest): container \"migrate\" in pod \"{name}\" is waiting to start: trying and failing to pull image\n"
+        )
+    );
+    let main = logs(&format!("kubectl logs {name}"));
+    assert!(
+        main.ends_with(&format!("Error from server (BadRequest): container \"web\" in pod \"{name}\" is waiting to start: PodInitializing\n")),
+        "{main}"
+    );
+    let eks = p.world().eks.as_ref().expect("EKS");
+    let pod = eks.pods.iter().find(|q| q.name == name).expect("pod");
+    assert_eq!(pod.restarts, 0);
 }

@@ -93,7 +93,8 @@ const MIGRATE: &str = r#"(name: "migrate", image: "migrate:v1", runs_seconds: 20
 #[test]
 fn the_next_init_container_starts_once_the_sidecar_has_started() {
     // Sidecar first, then an ordinary init container: the startup probe passes at its check
-    // 20 s after the start (the process answers from 15 s), then migrate runs 20 s.
+    // 20 s after the start (the process answers from 15 s), then migrate's image is pulled and
+    // it runs 20 s.
     let mut p = playback(&format!("{LOG_ROUTER}, {MIGRATE}"), "", "");
     p.seek(SimTime::from_secs(120));
     let started = |what: &str| {
@@ -107,9 +108,11 @@ fn the_next_init_container_starts_once_the_sidecar_has_started() {
     let sidecar = started("log-router");
     let migrate = started("migrate");
     let web = started("web");
-    // The kubelet goes on at its next pass after the probe's success (1 s) [Orca model].
+    // The kubelet goes on at its next pass after the probe's success (1 s) [Orca model], and
+    // pulls migrate's image first.
+    let pull = orca_sim::k8s::kubelet::PULL_SECONDS * 1000;
     assert!(
-        migrate.0 >= sidecar.0 + 20_000 && migrate.0 <= sidecar.0 + 21_000,
+        migrate.0 >= sidecar.0 + 20_000 + pull && migrate.0 <= sidecar.0 + 21_000 + pull,
         "{sidecar:?} {migrate:?}"
     );
     assert!(web.0 >= migrate.0 + 20_000, "{migrate:?} {web:?}");

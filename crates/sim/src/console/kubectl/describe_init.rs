@@ -1,7 +1,8 @@
 //! The `Init Containers:` section of `kubectl describe pod`: each init container's image and
 //! state — Terminated/Completed once it has run, Running while it runs, Waiting
-//! (PodInitializing) before its turn, and after a failure Waiting (CrashLoopBackOff) with its
-//! last termination (Kubernetes documentation, "Debug Init Containers",
+//! (PodInitializing) before its turn, Waiting (ErrImagePull, ImagePullBackOff) while its image
+//! cannot be pulled, and after a failure Waiting (CrashLoopBackOff) with its last termination
+//! (Kubernetes documentation, "Debug Init Containers",
 //! <https://kubernetes.io/docs/tasks/debug/debug-application/debug-init-containers/>).
 
 use std::fmt::Write;
@@ -16,6 +17,15 @@ pub fn init_containers(o: &mut String, pod: &Pod, t: &Template) {
     let done = pod.init_done as usize;
     let failing = matches!(&pod.state, ContainerState::Waiting { reason }
         if reason == "Init:Error" || reason == "Init:CrashLoopBackOff");
+    // Its image could not be pulled: it waits, and has never run.
+    let pull_failed = match &pod.state {
+        ContainerState::Waiting { reason }
+            if reason == "Init:ErrImagePull" || reason == "Init:ImagePullBackOff" =>
+        {
+            Some(reason.trim_start_matches("Init:"))
+        }
+        _ => None,
+    };
     for (i, ic) in t.init_containers.iter().enumerate() {
         if ic.sidecar.is_some() {
             // A native sidecar: its own state, running beside the app containers.
@@ -42,6 +52,10 @@ pub fn init_containers(o: &mut String, pod: &Pod, t: &Template) {
                 );
             }
             restarts = pod.restarts;
+            false
+        } else if let Some(reason) = pull_failed.filter(|_| i == done) {
+            let _ = writeln!(o, "    State:          Waiting");
+            let _ = writeln!(o, "      Reason:       {reason}");
             false
         } else if i == done && failing {
             let reason = match &pod.state {

@@ -346,8 +346,20 @@ fn side_logs(
                 ic.name
             ));
         }
+        // The init container whose image cannot be pulled says so; the others wait.
+        let pulling = t
+            .init_containers
+            .get(pod.init_done as usize)
+            .is_some_and(|i| i.name == c)
+            && matches!(&pod.state, ContainerState::Waiting { reason }
+                if reason == "Init:ErrImagePull" || reason == "Init:ImagePullBackOff");
+        let waiting = if pulling {
+            "trying and failing to pull image"
+        } else {
+            "PodInitializing"
+        };
         return Outcome::Fail(format!(
-            "Error from server (BadRequest): container \"{c}\" in pod \"{pod_name}\" is waiting to start: PodInitializing\n"
+            "Error from server (BadRequest): container \"{c}\" in pod \"{pod_name}\" is waiting to start: {waiting}\n"
         ));
     };
     if previous && s.previous_start.is_none() {
@@ -390,6 +402,8 @@ fn main_logs(k: &Kube, p: usize, pod_name: &str, previous: bool, tail: Option<us
                 match reason.as_str() {
                     "ImagePullBackOff" | "ErrImagePull" => "trying and failing to pull image",
                     "ContainerCreating" => "ContainerCreating",
+                    // While init containers run, the container waits with PodInitializing.
+                    other if other.starts_with("Init:") => "PodInitializing",
                     other => other,
                 }
             ));
