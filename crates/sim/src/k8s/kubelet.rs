@@ -432,7 +432,7 @@ fn start_or_restart(ctx: &mut EksCtx, p: usize) {
 }
 
 /// What the kubelet pulls next for a pod: the image of its next init container (one that runs
-/// to completion; a native sidecar starts as `sidecars` says), or else its container's.
+/// to completion, or a native sidecar), or else its container's.
 struct Pull {
     image: String,
     /// The tag or digest does not exist: the pull fails.
@@ -484,14 +484,6 @@ impl Pull {
 /// (init_containers.rs), each pulled before it runs, as the kubelet's `startContainer` does
 /// (`EnsureImageExists` first).
 fn start_pull(ctx: &mut EksCtx, p: usize) {
-    let t = ctx.world.template_of(p);
-    if let Some(i) = init_containers::next(&ctx.world.pods[p], t)
-        && t.init_containers[i].sidecar.is_some()
-    {
-        // [model] A native sidecar's image is taken as present (sidecars.rs).
-        init_containers::run(ctx, p, i);
-        return;
-    }
     let now = ctx.now;
     let pull = Pull::next(ctx, p);
     let c = &*ctx.world;

@@ -160,14 +160,16 @@ fn new_status(name: &str, init_index: Option<(u32, u32)>, now: SimTime) -> SideS
 }
 
 /// Start container `name` now (its first run): `Pulled`, `Created`, `Started`, and the kubelet
-/// follows its run from here. Returns when it will have started.
+/// follows its run from here. Returns when it will have started. A native sidecar's image was
+/// pulled in its turn among the init containers (`kubelet::Pull`), which reported it; a further
+/// app container's is taken as present [Orca model].
 pub fn start(ctx: &mut EksCtx, p: usize, name: &str, init_index: Option<(u32, u32)>) -> SimTime {
     let now = ctx.now;
     let t = ctx.world.template_of(p).clone();
     let Some((image, b)) = behavior(&t, name) else {
         return now;
     };
-    emit_start(ctx, p, name, image);
+    emit_start(ctx, p, name, image, init_index.is_none());
     let run = plan(b, now);
     let mut s = new_status(name, init_index, now);
     s.started = run.started <= now;
@@ -187,13 +189,15 @@ pub fn start(ctx: &mut EksCtx, p: usize, name: &str, init_index: Option<(u32, u3
     run.started
 }
 
-fn emit_start(ctx: &mut EksCtx, p: usize, name: &str, image: &str) {
+/// `Pulled` (already present, unless the pull was just reported), `Created`, `Started`.
+fn emit_start(ctx: &mut EksCtx, p: usize, name: &str, image: &str, present: bool) {
     let (object, subjects) = events::pod(&ctx.world.pods[p].name);
-    for (reason, message) in [
-        ("Pulled", messages::already_present(image)),
+    let pulled = present.then(|| ("Pulled", messages::already_present(image)));
+    let rest = [
         ("Created", messages::created_container(name)),
         ("Started", messages::started_container(name)),
-    ] {
+    ];
+    for (reason, message) in pulled.into_iter().chain(rest) {
         events::normal(ctx, reason, object.clone(), message, subjects.clone(), None);
     }
 }
@@ -476,7 +480,7 @@ fn crash(ctx: &mut EksCtx, p: usize, s: usize, exit_code: i32, what: String) {
 fn restart(ctx: &mut EksCtx, p: usize, s: usize, image: &str, b: &SideBehavior) {
     let now = ctx.now;
     let name = ctx.world.pods[p].side[s].name.clone();
-    emit_start(ctx, p, &name, image);
+    emit_start(ctx, p, &name, image, true);
     let run = plan(b, now);
     let c = &mut ctx.world.pods[p].side[s];
     c.restarts += 1;

@@ -455,3 +455,60 @@ fn a_failing_liveness_endpoint_without_a_probe_is_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn a_sidecar_whose_image_is_missing_holds_the_pod_at_init_image_pull_back_off() {
+    // log-router's tag is not in the ECR repository `fluent-bit`: the kubelet pulls a native
+    // sidecar's image in its turn among the init containers, so the pod stops there.
+    let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/fluent-bit:3.2";
+    let mut p = playback_of(&format!(
+        r#"(version: 1, title: "sidecar pull", seed: 3, duration: 300,
+    world: Eks(
+        cluster: (name: "demo"),
+        node_groups: [(name: "ng-1", instance_type: "m5.large", count: 1)],
+        deployments: [(name: "web", replicas: 1,
+            container: (name: "web", image: "nginx:1.27", cpu: 100, memory: 128),
+            init_containers: [(name: "log-router", image: "{image}", restart_policy: Always)])],
+        ecr: (repositories: [(name: "fluent-bit", images: [(tags: ["3.1"], pushed_days_ago: 9, size_mib: 70)])]),
+    ),
+    timeline: [(at: 10, action: ScaleDeployment(deployment: "web", replicas: 2))],
+)"#
+    ));
+    p.seek(SimTime::from_secs(60));
+    let new = pod(&p, 1);
+    let row = kubectl(&p, "kubectl get pods")
+        .lines()
+        .find(|l| l.starts_with(&new.name))
+        .expect("a row")
+        .split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        row == format!("{} 0/2 Init:ImagePullBackOff 0", new.name)
+            || row == format!("{} 0/2 Init:ErrImagePull 0", new.name),
+        "{row}"
+    );
+    assert!(new.side.is_empty(), "the sidecar never started");
+    let describe = kubectl(&p, &format!("kubectl describe pod {}", new.name));
+    let sidecar = describe
+        .split("  log-router:")
+        .nth(1)
+        .and_then(|s| s.split("\nContainers:").next())
+        .expect("the sidecar under Init Containers");
+    assert!(
+        sidecar.contains("State:          Waiting\n      Reason:       ImagePullBackOff")
+            || sidecar.contains("State:          Waiting\n      Reason:       ErrImagePull"),
+        "{sidecar}"
+    );
+    let messages: Vec<String> = p.log().iter().map(|e| e.message().into_owned()).collect();
+    assert!(messages.contains(&format!("Pulling image \"{image}\"")));
+    assert!(messages.contains(&"Error: ErrImagePull".to_string()));
+    assert!(
+        !messages
+            .iter()
+            .any(|m| m == &format!("Container image \"{image}\" already present on machine")),
+        "the missing image is not reported present"
+    );
+    assert!(!messages.contains(&"Started container log-router".to_string()));
+}

@@ -30,7 +30,10 @@ pub fn init_containers(o: &mut String, pod: &Pod, t: &Template) {
         if ic.sidecar.is_some() {
             // A native sidecar: its own state, running beside the app containers.
             let s = pod.side.iter().find(|s| s.name == ic.name);
-            super::describe_side::container(o, &ic.name, &ic.image, s, "PodInitializing");
+            let waiting = pull_failed
+                .filter(|_| i == done)
+                .unwrap_or("PodInitializing");
+            super::describe_side::container(o, &ic.name, &ic.image, s, waiting);
             continue;
         }
         let _ = writeln!(o, "  {}:", ic.name);
