@@ -124,6 +124,9 @@ pub struct SideStatus {
     pub previous_start: Option<SimTime>,
     /// The pod is terminating and this container got SIGTERM; it exits at `due`.
     pub stopping: bool,
+    /// Its image is being pulled (a further app container's, before its first start).
+    pub pulling: bool,
+    pub pull_backoff: PullBackoff,
 }
 
 impl Template {

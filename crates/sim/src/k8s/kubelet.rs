@@ -8,8 +8,6 @@
 //! ([`app_signal`]): the kubelet visits a pod only when a check fails or changes a verdict, and
 //! reports each failed check (`Unhealthy`).
 
-use rand::Rng;
-
 use super::backoff::PullBackoff;
 use super::cluster::{ContainerState, EksCtx, Pod, ProbeWorker, Probes, Template};
 use super::events;
@@ -20,15 +18,8 @@ use super::sidecars;
 use crate::probe::{CheckResult, FailMode, Prober, Signal, Thresholds, Transition, Verdict};
 use crate::time::{Millis, SimTime};
 
-/// Image pull time [model].
-pub const PULL_SECONDS: u64 = 3;
-/// A pull of a tag that does not exist fails this fast: the registry answers "not found" at
-/// once [model].
-pub const FAILED_PULL_SECONDS: u64 = 1;
-/// A pod whose sync failed (ErrImagePull, ImagePullBackOff) is synced again after the pod
-/// workers' `backOffPeriod`, 10 s (`completeWork` in `pkg/kubelet/pod_workers.go`; the
-/// up-to-50 % jitter is left out [model]).
-pub const SYNC_AFTER_ERROR: Millis = Millis::from_secs(10);
+pub use super::image_pull::{FAILED_PULL_SECONDS, PULL_SECONDS, SYNC_AFTER_ERROR};
+use super::image_pull::{image_on_node, pull_time, pulled_message};
 /// A pod whose sandbox got no address tries again this much later.
 const SANDBOX_RETRY: Millis = Millis::from_secs(10);
 /// Probe defaults (`SetDefaults_Probe`): periodSeconds 10, timeoutSeconds 1.
@@ -486,23 +477,16 @@ impl Pull {
 fn start_pull(ctx: &mut EksCtx, p: usize) {
     let now = ctx.now;
     let pull = Pull::next(ctx, p);
-    let c = &*ctx.world;
-    let on_ec2 = c.pods[p].node.is_some_and(|n| !c.nodes[n].fargate);
-    if on_ec2 && c.ami_images.contains(&pull.image) {
+    if image_on_node(ctx, p, &pull.image) {
         let msg = messages::already_present(&pull.image);
         emit_pod(ctx, p, false, "Pulled", msg, None);
         pull.start(ctx, p);
         return;
     }
-    let seconds = if pull.missing {
-        FAILED_PULL_SECONDS
-    } else {
-        PULL_SECONDS
-    };
     let of = ctx.world.template_of(p).init_containers.len();
     let pod = &mut ctx.world.pods[p];
     pod.pulling = true;
-    pod.due = Some(now.plus(Millis::from_secs(seconds)));
+    pod.due = Some(now.plus(pull_time(pull.missing)));
     // The init container waits for its image (PodInitializing): STATUS `Init:N/M`. A pull
     // after a failed one keeps the failure's reason until it ends, as the kubelet's reason
     // cache does.
@@ -545,13 +529,7 @@ fn finish_pull(ctx: &mut EksCtx, p: usize) {
     // An image of a modelled ECR repository whose tag or digest is gone fails like a missing
     // tag (docs/rules/ecr.md).
     if !pull.missing {
-        let drawn = 50_000_000 + ctx.rngs.timing.random_range(0..90_000_000u64);
-        // An image of a modelled ECR repository has its own size.
-        let bytes = match ctx.registry.lookup(&pull.image) {
-            crate::ecr::Lookup::Found(r, i) => ctx.registry.repositories[r].images[i].size_bytes,
-            _ => drawn,
-        };
-        let msg = messages::pulled(&pull.image, PULL_SECONDS as f64, bytes);
+        let msg = pulled_message(ctx, &pull.image);
         emit_pod(ctx, p, false, "Pulled", msg, None);
         // The kubelet keys its pull back-off by pod and image: the next image starts afresh.
         ctx.world.pods[p].pull_backoff = PullBackoff::default();

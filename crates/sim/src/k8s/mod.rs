@@ -29,6 +29,7 @@ pub mod events;
 pub mod eviction;
 pub mod horizontal;
 pub mod hpa;
+pub mod image_pull;
 pub mod init_containers;
 pub mod interventions;
 pub mod karpenter;

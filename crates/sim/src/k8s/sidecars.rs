@@ -16,9 +16,10 @@
 //! planned from its start (`plan`) with the probe defaults (a check every 10 s, the first one
 //! 10 s after the start; readiness fails after 3 consecutive failures).
 
+use super::backoff::{Backoff, PullBackoff};
 use super::cluster::{ContainerState, EksCtx, SideBehavior, SideStatus, Template};
 use super::messages::{self, ProbeKind};
-use super::{backoff::Backoff, events};
+use super::{events, image_pull};
 use crate::time::{Millis, SimTime};
 
 /// `periodSeconds` default (`SetDefaults_Probe`).
@@ -156,20 +157,37 @@ fn new_status(name: &str, init_index: Option<(u32, u32)>, now: SimTime) -> SideS
         last: None,
         previous_start: None,
         stopping: false,
+        pulling: false,
+        pull_backoff: PullBackoff::default(),
     }
 }
 
 /// Start container `name` now (its first run): `Pulled`, `Created`, `Started`, and the kubelet
 /// follows its run from here. Returns when it will have started. A native sidecar's image was
 /// pulled in its turn among the init containers (`kubelet::Pull`), which reported it; a further
-/// app container's is taken as present [Orca model].
+/// app container started here finds its image on the node (`start_apps`).
 pub fn start(ctx: &mut EksCtx, p: usize, name: &str, init_index: Option<(u32, u32)>) -> SimTime {
+    start_with(ctx, p, name, init_index, init_index.is_none())
+}
+
+/// Start container `name` whose pull was just reported (`Successfully pulled`).
+fn start_reported(ctx: &mut EksCtx, p: usize, name: &str, init_index: Option<(u32, u32)>) {
+    start_with(ctx, p, name, init_index, false);
+}
+
+fn start_with(
+    ctx: &mut EksCtx,
+    p: usize,
+    name: &str,
+    init_index: Option<(u32, u32)>,
+    present: bool,
+) -> SimTime {
     let now = ctx.now;
     let t = ctx.world.template_of(p).clone();
     let Some((image, b)) = behavior(&t, name) else {
         return now;
     };
-    emit_start(ctx, p, name, image, init_index.is_none());
+    emit_start(ctx, p, name, image, present);
     let run = plan(b, now);
     let mut s = new_status(name, init_index, now);
     s.started = run.started <= now;
@@ -202,21 +220,122 @@ fn emit_start(ctx: &mut EksCtx, p: usize, name: &str, image: &str, present: bool
     }
 }
 
-/// The pod's first container has started: its further app containers start with it (once;
-/// a restart of the first one leaves them running).
+/// The pod's first container has started: the kubelet goes on with its further app containers
+/// (once; a restart of the first one leaves them running), pulling each one's image first
+/// unless the node has it. [Orca model] They are pulled side by side, not one after the other.
 pub fn start_apps(ctx: &mut EksCtx, p: usize) {
-    let names: Vec<String> = ctx
+    let names: Vec<(String, String)> = ctx
         .world
         .template_of(p)
         .containers
         .iter()
-        .map(|c| c.name.clone())
+        .map(|c| (c.name.clone(), c.image.clone()))
         .collect();
-    for name in names {
-        if !ctx.world.pods[p].side.iter().any(|s| s.name == name) {
+    for (name, image) in names {
+        if ctx.world.pods[p].side.iter().any(|s| s.name == name) {
+            continue;
+        }
+        if image_pull::image_on_node(ctx, p, &image) {
             start(ctx, p, &name, None);
+        } else {
+            let mut s = new_status(&name, None, ctx.now);
+            pull(ctx, p, &mut s, &image);
+            ctx.world.pods[p].side.push(s);
         }
     }
+}
+
+/// Begin a pull of container `s`'s image: it waits (ContainerCreating the first time, the last
+/// failure's reason after one) until the pull ends at `due`.
+fn pull(ctx: &mut EksCtx, p: usize, s: &mut SideStatus, image: &str) {
+    let now = ctx.now;
+    if !matches!(&s.state, ContainerState::Waiting { reason }
+        if reason == "ErrImagePull" || reason == "ImagePullBackOff")
+    {
+        s.state = ContainerState::Waiting {
+            reason: "ContainerCreating".into(),
+        };
+    }
+    s.pulling = true;
+    s.due = Some(now.plus(image_pull::pull_time(ctx.registry.missing(image))));
+    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+    events::normal(
+        ctx,
+        "Pulling",
+        object,
+        messages::pulling(image),
+        subjects,
+        None,
+    );
+}
+
+/// The kubelet looks at further app container `s` whose image is not there yet: a pull ends
+/// (the container starts, or `ErrImagePull`), or the pull back-off window closes (pull again;
+/// `ImagePullBackOff` meanwhile) — the same rules as the pod's first container (kubelet.rs).
+fn pull_step(ctx: &mut EksCtx, p: usize, s: usize, name: &str, image: &str) {
+    let now = ctx.now;
+    let missing = ctx.registry.missing(image);
+    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+    if ctx.world.pods[p].side[s].pulling && !missing {
+        let msg = image_pull::pulled_message(ctx, image);
+        events::normal(ctx, "Pulled", object, msg, subjects, None);
+        start_reported(ctx, p, name, None);
+        return;
+    }
+    let c = &mut ctx.world.pods[p].side[s];
+    if c.pulling {
+        c.pulling = false;
+        let window = c.pull_backoff.failed(now);
+        c.state = ContainerState::Waiting {
+            reason: "ErrImagePull".into(),
+        };
+        c.due = Some(now.plus(image_pull::SYNC_AFTER_ERROR));
+        let why = format!(
+            "container {name}: the registry has no image {image}; the kubelet allows the next pull {} s after this failure (image pull back-off: 10 s, doubling up to 300 s); the pod's other containers keep running",
+            window.0 / 1000
+        );
+        ctx.world.pods[p].explain(now, format!("ErrImagePull: {why}"));
+        let failed = messages::failed_pull(image);
+        events::warning(
+            ctx,
+            "Failed",
+            object.clone(),
+            failed,
+            subjects.clone(),
+            None,
+        );
+        let error = messages::error_reason("ErrImagePull");
+        events::warning(ctx, "Failed", object, error, subjects, Some(why));
+        return;
+    }
+    if !c.pull_backoff.in_backoff(now) {
+        let mut status = c.clone();
+        pull(ctx, p, &mut status, image);
+        ctx.world.pods[p].side[s] = status;
+        return;
+    }
+    let retry_at = c.pull_backoff.retry_at().unwrap_or(now);
+    c.due = Some(retry_at);
+    if matches!(&c.state, ContainerState::Waiting { reason } if reason == "ImagePullBackOff") {
+        return;
+    }
+    c.state = ContainerState::Waiting {
+        reason: "ImagePullBackOff".into(),
+    };
+    let why = format!(
+        "container {name}: the last pull of {image} failed and its back-off window runs until {retry_at}; the kubelet does not pull before then"
+    );
+    let back_off = messages::back_off_pulling(image);
+    events::normal(
+        ctx,
+        "BackOff",
+        object.clone(),
+        back_off,
+        subjects.clone(),
+        Some(why),
+    );
+    let error = messages::error_reason("ImagePullBackOff");
+    events::warning(ctx, "Failed", object, error, subjects, None);
 }
 
 /// A sidecar's turn among the init containers is over once it has started: true then (the
@@ -330,6 +449,14 @@ fn step(ctx: &mut EksCtx, p: usize, s: usize) {
     let Some((image, b)) = behavior(&t, &name) else {
         return;
     };
+    let c = &ctx.world.pods[p].side[s];
+    if c.pulling
+        || matches!(&c.state, ContainerState::Waiting { reason }
+            if reason == "ErrImagePull" || reason == "ImagePullBackOff")
+    {
+        pull_step(ctx, p, s, &name, image);
+        return;
+    }
     let ContainerState::Running { started_at } = ctx.world.pods[p].side[s].state else {
         restart(ctx, p, s, image, b);
         return;

@@ -512,3 +512,98 @@ fn a_sidecar_whose_image_is_missing_holds_the_pod_at_init_image_pull_back_off() 
     );
     assert!(!messages.contains(&"Started container log-router".to_string()));
 }
+
+#[test]
+fn a_further_app_container_pulls_its_image_after_the_first_container_starts() {
+    let exporter = r#"(name: "exporter", image: "exporter:v1")"#;
+    let mut p = playback("", exporter, "");
+    p.seek(SimTime::from_secs(60));
+    let new = pod(&p, 1);
+    let events: Vec<(SimTime, String)> = p
+        .log()
+        .iter()
+        .filter(|e| e.source == orca_sim::event::Source::Kube(format!("pod/{}", new.name).into()))
+        .map(|e| (e.at, e.message().into_owned()))
+        .collect();
+    let at = |m: &str| {
+        events
+            .iter()
+            .find(|(_, x)| x.starts_with(m))
+            .map(|(t, _)| *t)
+            .unwrap_or_else(|| panic!("{m}: {events:#?}"))
+    };
+    let web = at("Started container web");
+    let pull = orca_sim::k8s::kubelet::PULL_SECONDS * 1000;
+    assert_eq!(at("Pulling image \"exporter:v1\""), web);
+    assert_eq!(
+        at("Successfully pulled image \"exporter:v1\""),
+        SimTime(web.0 + pull)
+    );
+    assert_eq!(at("Started container exporter"), SimTime(web.0 + pull));
+    assert!(
+        !events
+            .iter()
+            .any(|(_, m)| m == "Container image \"exporter:v1\" already present on machine"),
+        "a fresh node does not have it: {events:#?}"
+    );
+    assert!(row(&p, &new.name).contains(" 2/2 Running "));
+}
+
+#[test]
+fn a_further_app_container_whose_image_is_missing_waits_while_the_first_one_runs() {
+    let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/exporter:v9";
+    let mut p = playback_of(&format!(
+        r#"(version: 1, title: "app pull", seed: 3, duration: 300,
+    world: Eks(
+        cluster: (name: "demo"),
+        node_groups: [(name: "ng-1", instance_type: "m5.large", count: 1)],
+        deployments: [(name: "web", replicas: 1,
+            container: (name: "web", image: "nginx:1.27", cpu: 100, memory: 128),
+            containers: [(name: "exporter", image: "{image}")])],
+        ecr: (repositories: [(name: "exporter", images: [(tags: ["v8"], pushed_days_ago: 9, size_mib: 20)])]),
+    ),
+    timeline: [(at: 10, action: ScaleDeployment(deployment: "web", replicas: 2))],
+)"#
+    ));
+    p.seek(SimTime::from_secs(90));
+    let new = pod(&p, 1);
+    assert!(
+        matches!(new.state, ContainerState::Running { .. }),
+        "web runs"
+    );
+    assert!(!new.ready, "a pod is Ready only when every container is");
+    let r = row(&p, &new.name);
+    assert!(
+        r.contains(" 1/2 ImagePullBackOff 0") || r.contains(" 1/2 ErrImagePull 0"),
+        "{r}"
+    );
+    let describe = kubectl(&p, &format!("kubectl describe pod {}", new.name));
+    let exporter = describe
+        .split("  exporter:")
+        .nth(1)
+        .expect("the exporter in describe");
+    assert!(
+        exporter.contains("State:          Waiting\n      Reason:       ImagePullBackOff")
+            || exporter.contains("State:          Waiting\n      Reason:       ErrImagePull"),
+        "{exporter}"
+    );
+    match run(&p, &format!("kubectl logs {} -c exporter", new.name)) {
+        Outcome::Fail(s) => assert_eq!(
+            s,
+            format!(
+                "Error from server (BadRequest): container \"exporter\" in pod \"{}\" is waiting to start: trying and failing to pull image\n",
+                new.name
+            )
+        ),
+        other => panic!("{other:?}"),
+    }
+    let messages: Vec<String> = p.log().iter().map(|e| e.message().into_owned()).collect();
+    for expected in [
+        format!("Back-off pulling image \"{image}\""),
+        "Error: ImagePullBackOff".to_string(),
+        "Error: ErrImagePull".to_string(),
+    ] {
+        assert!(messages.contains(&expected), "{expected}");
+    }
+    assert!(!messages.contains(&"Started container exporter".to_string()));
+}

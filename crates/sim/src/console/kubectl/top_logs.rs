@@ -367,6 +367,18 @@ fn side_logs(
             "Error from server (BadRequest): previous terminated container \"{c}\" in pod \"{pod_name}\" not found\n"
         ));
     }
+    // A further app container whose image is not there yet has never run.
+    if let ContainerState::Waiting { reason } = &s.state
+        && (s.pulling || reason == "ErrImagePull" || reason == "ImagePullBackOff")
+    {
+        let waiting = match reason.as_str() {
+            "ErrImagePull" | "ImagePullBackOff" => "trying and failing to pull image",
+            other => other,
+        };
+        return Outcome::Fail(format!(
+            "Error from server (BadRequest): container \"{c}\" in pod \"{pod_name}\" is waiting to start: {waiting}\n"
+        ));
+    }
     Outcome::Print(tail_of(
         crate::logs::eks_side_output::run_lines(k.eks, k.now, p, s, previous),
         tail,
