@@ -29,6 +29,19 @@ fn playback(init: &str) -> Playback {
     Playback::new(Arc::new(s))
 }
 
+/// The new pod's STATUS second by second over `seconds`, each change once.
+fn statuses_over(p: &mut Playback, seconds: std::ops::Range<u64>) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for s in seconds {
+        p.seek(SimTime::from_secs(s));
+        let (_, status) = new_pod_status(p);
+        if seen.last() != Some(&status) {
+            seen.push(status);
+        }
+    }
+    seen
+}
+
 /// The second web pod runs an init container now (rather than pulling its image).
 fn init_running(p: &Playback) -> bool {
     let eks = p.world().eks.as_ref().expect("EKS");
@@ -72,14 +85,7 @@ const TWO: &str = r#"(name: "wait-for-db", image: "busybox:1.36", runs_seconds: 
 #[test]
 fn init_containers_run_in_order_then_the_container_starts() {
     let mut p = playback(TWO);
-    let mut seen = Vec::new();
-    for s in 10..120 {
-        p.seek(SimTime::from_secs(s));
-        let (_, status) = new_pod_status(&p);
-        if seen.last() != Some(&status) {
-            seen.push(status);
-        }
-    }
+    let seen = statuses_over(&mut p, 10..120);
     let statuses: Vec<&str> = seen.iter().map(String::as_str).collect();
     assert!(
         statuses.ends_with(&["Init:0/2", "Init:1/2", "PodInitializing", "Running"]),
@@ -205,14 +211,7 @@ fn missing_init_image() -> Playback {
 #[test]
 fn an_init_container_whose_image_is_missing_backs_off_pulling_until_it_is_pushed() {
     let mut p = missing_init_image();
-    let mut seen = Vec::new();
-    for s in 10..200 {
-        p.seek(SimTime::from_secs(s));
-        let (_, status) = new_pod_status(&p);
-        if seen.last() != Some(&status) {
-            seen.push(status);
-        }
-    }
+    let seen = statuses_over(&mut p, 10..200);
     let statuses: Vec<&str> = seen.iter().map(String::as_str).collect();
     // kubectl prefixes an init container's waiting reason with `Init:`.
     let failing = statuses
