@@ -29,6 +29,15 @@ fn playback(init: &str) -> Playback {
     Playback::new(Arc::new(s))
 }
 
+/// The `Init Containers:` section of `kubectl describe pod`.
+fn init_section(describe: &str) -> &str {
+    describe
+        .split("Init Containers:")
+        .nth(1)
+        .and_then(|s| s.split("\nContainers:").next())
+        .expect("an Init Containers section")
+}
+
 /// The new pod's STATUS second by second over `seconds`, each change once.
 fn statuses_over(p: &mut Playback, seconds: std::ops::Range<u64>) -> Vec<String> {
     let mut seen: Vec<String> = Vec::new();
@@ -140,11 +149,7 @@ fn get_and_describe_show_the_init_phase() {
     let row = get.lines().find(|l| l.starts_with(&name)).expect("row");
     assert!(row.contains("0/1") && row.contains("Init:1/2"), "{row}");
     let describe = kubectl(&p, &format!("kubectl describe pod {name}"));
-    let init = describe
-        .split("Init Containers:")
-        .nth(1)
-        .and_then(|s| s.split("\nContainers:").next())
-        .expect("an Init Containers section");
+    let init = init_section(&describe);
     insta::assert_snapshot!("describe_pod_init_containers", init);
     assert!(
         describe.contains("Initialized                 False"),
@@ -256,11 +261,7 @@ fn an_init_container_whose_image_is_missing_backs_off_pulling_until_it_is_pushed
         "{log:#?}"
     );
     let describe = kubectl(&p, &format!("kubectl describe pod {name}"));
-    let init = describe
-        .split("Init Containers:")
-        .nth(1)
-        .and_then(|s| s.split("\nContainers:").next())
-        .expect("an Init Containers section");
+    let init = init_section(&describe);
     assert!(
         init.contains("State:          Waiting\n      Reason:       ImagePullBackOff"),
         "{init}"
