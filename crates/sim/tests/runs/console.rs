@@ -1592,3 +1592,70 @@ fn aws_output_table_draws_the_clis_boxes() {
         "{out}"
     );
 }
+
+#[test]
+fn kubectl_get_events_takes_field_selectors() {
+    let mut p = Playback::new(scenario("eks-init-image-missing"));
+    p.seek(SimTime::from_secs(60));
+    let pod = pod_with_status(&p, "Init:ErrImagePull");
+    let all = printed(&p, "kubectl get events");
+    let mine = printed(
+        &p,
+        &format!("kubectl get events --field-selector involvedObject.name={pod}"),
+    );
+    let rows: Vec<&str> = mine.lines().skip(1).collect();
+    assert!(!rows.is_empty(), "{mine}");
+    assert!(
+        rows.iter().all(|r| r.contains(&format!("pod/{pod}"))),
+        "{mine}"
+    );
+    assert!(rows.len() < all.lines().count() - 1, "{all}");
+    // Several terms are ANDed; != excludes.
+    let warnings = printed(
+        &p,
+        &format!(
+            "kubectl get events --field-selector involvedObject.kind=Pod,involvedObject.name={pod},type=Warning"
+        ),
+    );
+    assert!(
+        warnings.lines().skip(1).all(|r| r.contains("Warning"))
+            && warnings.contains("ErrImagePull"),
+        "{warnings}"
+    );
+    let normal = printed(
+        &p,
+        &format!("kubectl get events --field-selector involvedObject.name={pod},type!=Warning"),
+    );
+    assert!(
+        normal.contains("Pulling") && !normal.contains("Warning"),
+        "{normal}"
+    );
+    let scaled = printed(
+        &p,
+        "kubectl get events --field-selector reason=ScalingReplicaSet",
+    );
+    assert!(
+        scaled.contains("deployment/web") && !scaled.contains("pod/"),
+        "{scaled}"
+    );
+    assert_eq!(
+        printed(
+            &p,
+            "kubectl get events --field-selector involvedObject.kind=Node"
+        ),
+        "No resources found in default namespace.\n"
+    );
+    assert!(
+        failed(&p, "kubectl get events --field-selector source=kubelet").starts_with(
+            "error: Orca's console does not simulate the field selector source for events"
+        )
+    );
+    assert!(
+        failed(&p, "kubectl get events --field-selector spec.nodeName=x")
+            .contains("field label not supported: spec.nodeName"),
+    );
+    assert!(
+        failed(&p, "kubectl get events -o jsonpath={.items}")
+            .starts_with("error: Orca's console prints events as a table only: -o jsonpath and -o custom-columns are simulated")
+    );
+}

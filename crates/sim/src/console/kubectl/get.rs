@@ -151,6 +151,15 @@ pub fn get(
             list
         }
         Kind::Event => {
+            let selector = match printing
+                .field_selector
+                .map(|fs| FieldSelector::parse(kind, fs))
+            {
+                Some(Err(e)) => return Outcome::Fail(e),
+                Some(Ok(fs)) => Some(fs),
+                None => None,
+            };
+            let events = |k: &Kube| events(k, selector.as_ref());
             return match printing.sort_by.map(SortPath::relaxed).transpose() {
                 Err(e) => Outcome::Fail(e),
                 // The table is in the order of each event's last occurrence already.
@@ -730,7 +739,9 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
 
 /// `kubectl get events`: one row per event object (repeats of the same reason and message for
 /// the same object are one object with a count), oldest last seen first.
-fn events(k: &Kube) -> String {
+/// `kubectl get events`: one row per event (repeats folded into their last occurrence), in the
+/// order of their last occurrence; with `--field-selector`, those whose fields match.
+fn events(k: &Kube, selector: Option<&FieldSelector>) -> String {
     let all_namespaces = k.all_namespaces();
     struct Row<'a> {
         warning: bool,
@@ -751,6 +762,11 @@ fn events(k: &Kube) -> String {
         };
         // Events expire after an hour (the API server's default event TTL).
         if k.now.since(e.at) > Millis::from_secs(3600) || !k.in_scope(k.event_namespace(object)) {
+            continue;
+        }
+        if let Some(fs) = selector
+            && !fs.matches(&event_fields(k, object, reason, *warning))
+        {
             continue;
         }
         match rows
@@ -846,6 +862,57 @@ fn sort(k: &Kube, kind: Kind, found: &mut [usize], expr: &str) -> Result<(), Str
 /// `spec.schedulerName`, `spec.serviceAccountName`, `status.phase`, `status.podIP`,
 /// `status.nominatedNodeName`; nodes `spec.unschedulable`). A field an object does not have
 /// compares as empty (`spec.nodeName=` finds unscheduled pods).
+/// Field selectors of events that Orca answers.
+const EVENT_FIELDS: [&str; 5] = [
+    "involvedObject.kind",
+    "involvedObject.name",
+    "involvedObject.namespace",
+    "reason",
+    "type",
+];
+
+/// Field selectors the API server accepts for events but Orca does not answer.
+const UNSIMULATED_EVENT_FIELDS: [&str; 7] = [
+    "involvedObject.uid",
+    "involvedObject.apiVersion",
+    "involvedObject.resourceVersion",
+    "involvedObject.fieldPath",
+    "reportingComponent",
+    "source",
+    "metadata.name",
+];
+
+/// The fields of an event that its field selectors read: `involvedObject` from the event's
+/// object (`pod/web-…` → kind `Pod`, name `web-…`), its namespace, reason and type.
+fn event_fields(k: &Kube, object: &str, reason: &str, warning: bool) -> serde_json::Value {
+    let (kind, name) = object.split_once('/').unwrap_or(("", object));
+    let kind = match kind {
+        "pod" => "Pod",
+        "node" => "Node",
+        "deployment" => "Deployment",
+        "replicaset" => "ReplicaSet",
+        "statefulset" => "StatefulSet",
+        "daemonset" => "DaemonSet",
+        "persistentvolumeclaim" => "PersistentVolumeClaim",
+        "horizontalpodautoscaler" => "HorizontalPodAutoscaler",
+        "nodeclaim" => "NodeClaim",
+        "nodepool" => "NodePool",
+        "service" => "Service",
+        "poddisruptionbudget" => "PodDisruptionBudget",
+        other => other,
+    };
+    let namespace = k.event_namespace(object);
+    // A cluster-scoped object's reference has no namespace; its events are in `default`.
+    let cluster_scoped = matches!(kind, "Node" | "NodeClaim" | "NodePool");
+    let involved_namespace = if cluster_scoped { "" } else { namespace };
+    serde_json::json!({
+        "metadata": {"namespace": namespace},
+        "involvedObject": {"kind": kind, "name": name, "namespace": involved_namespace},
+        "reason": reason,
+        "type": if warning { "Warning" } else { "Normal" },
+    })
+}
+
 struct FieldSelector {
     terms: Vec<(String, bool, String)>,
 }
@@ -864,6 +931,8 @@ impl FieldSelector {
                 "status.nominatedNodeName",
             ]),
             Kind::Node => allowed.push("spec.unschedulable"),
+            // The event field labels Orca's events carry (core/v1 `EventToSelectableFields`).
+            Kind::Event => allowed.extend(EVENT_FIELDS),
             _ => {}
         }
         let mut terms = Vec::new();
@@ -879,6 +948,12 @@ impl FieldSelector {
                     "error: invalid field selector: '{text}'; expected key=value, key==value or key!=value\n"
                 ));
             };
+            if kind == Kind::Event && UNSIMULATED_EVENT_FIELDS.contains(&key) {
+                return Err(format!(
+                    "error: Orca's console does not simulate the field selector {key} for events; it simulates {}\n",
+                    EVENT_FIELDS.join(", ")
+                ));
+            }
             if !allowed.contains(&key) {
                 return Err(format!(
                     "Error from server (BadRequest): Unable to find \"{}\" that match label selector \"\", field selector \"{text}\": field label not supported: {key}\n",

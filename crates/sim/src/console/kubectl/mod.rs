@@ -61,11 +61,17 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             ..
         } if (storage::is_storage(kind) || kind == Kind::Event)
             && (matches!(output, Output::JsonPath | Output::CustomColumns)
-                || field_selector.is_some()
+                || (field_selector.is_some() && kind != Kind::Event)
                 || (sort_by.is_some() && kind != Kind::Event)) =>
         {
+            // Events take --sort-by {.lastTimestamp} and --field-selector (get.rs).
+            let options = if kind == Kind::Event {
+                "-o jsonpath and -o custom-columns are"
+            } else {
+                "-o jsonpath, -o custom-columns, --sort-by and --field-selector are"
+            };
             Outcome::Fail(format!(
-                "error: Orca's console prints {} as a table only: -o jsonpath, -o custom-columns, --sort-by and --field-selector are simulated for pods, deployments, replicasets, daemonsets, statefulsets, nodes, services, hpa and pdb\n",
+                "error: Orca's console prints {} as a table only: {options} simulated for pods, deployments, replicasets, daemonsets, statefulsets, nodes, services, hpa and pdb\n",
                 kind.resource()
             ))
         }
