@@ -7,7 +7,7 @@
 use rand::Rng;
 
 use super::cluster::EksCtx;
-use super::messages;
+use super::{events, messages};
 use crate::time::Millis;
 
 /// Image pull time [model].
@@ -36,9 +36,63 @@ pub fn pull_time(missing: bool) -> Millis {
     })
 }
 
+/// `Normal Pulling`: `Pulling image "…"`, on pod `p`.
+pub fn report_pulling(ctx: &mut EksCtx, p: usize, image: &str) {
+    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+    events::normal(
+        ctx,
+        "Pulling",
+        object,
+        messages::pulling(image),
+        subjects,
+        None,
+    );
+}
+
+/// `Normal Pulled`: `Successfully pulled image …`, on pod `p`.
+pub fn report_pulled(ctx: &mut EksCtx, p: usize, image: &str) {
+    let msg = pulled_message(ctx, image);
+    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+    events::normal(ctx, "Pulled", object, msg, subjects, None);
+}
+
+/// A pull failed: `Warning Failed` `Failed to pull image …`, then `Warning Failed`
+/// `Error: ErrImagePull` with `why`.
+pub fn report_failed(ctx: &mut EksCtx, p: usize, image: &str, why: String) {
+    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+    let failed = messages::failed_pull(image);
+    events::warning(
+        ctx,
+        "Failed",
+        object.clone(),
+        failed,
+        subjects.clone(),
+        None,
+    );
+    let error = messages::error_reason("ErrImagePull");
+    events::warning(ctx, "Failed", object, error, subjects, Some(why));
+}
+
+/// Inside the pull back-off window: `Normal BackOff` `Back-off pulling image …` with `why`,
+/// then `Warning Failed` `Error: ImagePullBackOff`.
+pub fn report_back_off(ctx: &mut EksCtx, p: usize, image: &str, why: String) {
+    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+    let back_off = messages::back_off_pulling(image);
+    events::normal(
+        ctx,
+        "BackOff",
+        object.clone(),
+        back_off,
+        subjects.clone(),
+        Some(why),
+    );
+    let error = messages::error_reason("ImagePullBackOff");
+    events::warning(ctx, "Failed", object, error, subjects, None);
+}
+
 /// `Successfully pulled image …`, with the size of the image (a modelled ECR image's own, or
 /// drawn).
-pub fn pulled_message(ctx: &mut EksCtx, image: &str) -> String {
+fn pulled_message(ctx: &mut EksCtx, image: &str) -> String {
     let drawn = 50_000_000 + ctx.rngs.timing.random_range(0..90_000_000u64);
     let bytes = match ctx.registry.lookup(image) {
         crate::ecr::Lookup::Found(r, i) => ctx.registry.repositories[r].images[i].size_bytes,

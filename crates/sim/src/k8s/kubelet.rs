@@ -19,7 +19,9 @@ use crate::probe::{CheckResult, FailMode, Prober, Signal, Thresholds, Transition
 use crate::time::{Millis, SimTime};
 
 pub use super::image_pull::{FAILED_PULL_SECONDS, PULL_SECONDS, SYNC_AFTER_ERROR};
-use super::image_pull::{image_on_node, pull_time, pulled_message};
+use super::image_pull::{
+    image_on_node, pull_time, report_back_off, report_failed, report_pulled, report_pulling,
+};
 /// A pod whose sandbox got no address tries again this much later.
 const SANDBOX_RETRY: Millis = Millis::from_secs(10);
 /// Probe defaults (`SetDefaults_Probe`): periodSeconds 10, timeoutSeconds 1.
@@ -497,14 +499,7 @@ fn start_pull(ctx: &mut EksCtx, p: usize) {
             reason: init_containers::status(pod.init_done, of),
         };
     }
-    emit_pod(
-        ctx,
-        p,
-        false,
-        "Pulling",
-        messages::pulling(&pull.image),
-        None,
-    );
+    report_pulling(ctx, p, &pull.image);
 }
 
 /// A failed init container runs again after its back-off: its image is on the node now.
@@ -529,8 +524,7 @@ fn finish_pull(ctx: &mut EksCtx, p: usize) {
     // An image of a modelled ECR repository whose tag or digest is gone fails like a missing
     // tag (docs/rules/ecr.md).
     if !pull.missing {
-        let msg = pulled_message(ctx, &pull.image);
-        emit_pod(ctx, p, false, "Pulled", msg, None);
+        report_pulled(ctx, p, &pull.image);
         // The kubelet keys its pull back-off by pod and image: the next image starts afresh.
         ctx.world.pods[p].pull_backoff = PullBackoff::default();
         pull.start(ctx, p);
@@ -556,22 +550,7 @@ fn finish_pull(ctx: &mut EksCtx, p: usize) {
         window.0 / 1000
     );
     pod.explain(now, format!("{reason}: {why}"));
-    emit_pod(
-        ctx,
-        p,
-        true,
-        "Failed",
-        messages::failed_pull(&pull.image),
-        None,
-    );
-    emit_pod(
-        ctx,
-        p,
-        true,
-        "Failed",
-        messages::error_reason("ErrImagePull"),
-        Some(why),
-    );
+    report_failed(ctx, p, &pull.image, why);
 }
 
 /// The pod worker syncs a pod whose last pull failed: inside the pull back-off window the
@@ -601,22 +580,7 @@ fn resync_failed_pull(ctx: &mut EksCtx, p: usize) {
         "the last pull of {image} failed and its back-off window runs until {retry_at}; the kubelet does not pull before then"
     );
     pod.explain(now, format!("{reason}: {why}"));
-    emit_pod(
-        ctx,
-        p,
-        false,
-        "BackOff",
-        messages::back_off_pulling(image),
-        Some(why),
-    );
-    emit_pod(
-        ctx,
-        p,
-        true,
-        "Failed",
-        messages::error_reason("ImagePullBackOff"),
-        None,
-    );
+    report_back_off(ctx, p, image, why);
 }
 
 /// Restart the container in place after a crash (its image is already on the node).

@@ -238,35 +238,32 @@ pub fn start_apps(ctx: &mut EksCtx, p: usize) {
         if image_pull::image_on_node(ctx, p, &image) {
             start(ctx, p, &name, None);
         } else {
-            let mut s = new_status(&name, None, ctx.now);
-            pull(ctx, p, &mut s, &image);
-            ctx.world.pods[p].side.push(s);
+            let status = new_status(&name, None, ctx.now);
+            let side = &mut ctx.world.pods[p].side;
+            side.push(status);
+            let s = side.len() - 1;
+            pull(ctx, p, s, &image);
         }
     }
 }
 
 /// Begin a pull of container `s`'s image: it waits (ContainerCreating the first time, the last
 /// failure's reason after one) until the pull ends at `due`.
-fn pull(ctx: &mut EksCtx, p: usize, s: &mut SideStatus, image: &str) {
-    let now = ctx.now;
-    if !matches!(&s.state, ContainerState::Waiting { reason }
+fn pull(ctx: &mut EksCtx, p: usize, s: usize, image: &str) {
+    let due = ctx
+        .now
+        .plus(image_pull::pull_time(ctx.registry.missing(image)));
+    let c = &mut ctx.world.pods[p].side[s];
+    if !matches!(&c.state, ContainerState::Waiting { reason }
         if reason == "ErrImagePull" || reason == "ImagePullBackOff")
     {
-        s.state = ContainerState::Waiting {
+        c.state = ContainerState::Waiting {
             reason: "ContainerCreating".into(),
         };
     }
-    s.pulling = true;
-    s.due = Some(now.plus(image_pull::pull_time(ctx.registry.missing(image))));
-    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
-    events::normal(
-        ctx,
-        "Pulling",
-        object,
-        messages::pulling(image),
-        subjects,
-        None,
-    );
+    c.pulling = true;
+    c.due = Some(due);
+    image_pull::report_pulling(ctx, p, image);
 }
 
 /// The kubelet looks at further app container `s` whose image is not there yet: a pull ends
@@ -275,10 +272,8 @@ fn pull(ctx: &mut EksCtx, p: usize, s: &mut SideStatus, image: &str) {
 fn pull_step(ctx: &mut EksCtx, p: usize, s: usize, name: &str, image: &str) {
     let now = ctx.now;
     let missing = ctx.registry.missing(image);
-    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
     if ctx.world.pods[p].side[s].pulling && !missing {
-        let msg = image_pull::pulled_message(ctx, image);
-        events::normal(ctx, "Pulled", object, msg, subjects, None);
+        image_pull::report_pulled(ctx, p, image);
         start_reported(ctx, p, name, None);
         return;
     }
@@ -295,23 +290,11 @@ fn pull_step(ctx: &mut EksCtx, p: usize, s: usize, name: &str, image: &str) {
             window.0 / 1000
         );
         ctx.world.pods[p].explain(now, format!("ErrImagePull: {why}"));
-        let failed = messages::failed_pull(image);
-        events::warning(
-            ctx,
-            "Failed",
-            object.clone(),
-            failed,
-            subjects.clone(),
-            None,
-        );
-        let error = messages::error_reason("ErrImagePull");
-        events::warning(ctx, "Failed", object, error, subjects, Some(why));
+        image_pull::report_failed(ctx, p, image, why);
         return;
     }
     if !c.pull_backoff.in_backoff(now) {
-        let mut status = c.clone();
-        pull(ctx, p, &mut status, image);
-        ctx.world.pods[p].side[s] = status;
+        pull(ctx, p, s, image);
         return;
     }
     let retry_at = c.pull_backoff.retry_at().unwrap_or(now);
@@ -325,17 +308,7 @@ fn pull_step(ctx: &mut EksCtx, p: usize, s: usize, name: &str, image: &str) {
     let why = format!(
         "container {name}: the last pull of {image} failed and its back-off window runs until {retry_at}; the kubelet does not pull before then"
     );
-    let back_off = messages::back_off_pulling(image);
-    events::normal(
-        ctx,
-        "BackOff",
-        object.clone(),
-        back_off,
-        subjects.clone(),
-        Some(why),
-    );
-    let error = messages::error_reason("ImagePullBackOff");
-    events::warning(ctx, "Failed", object, error, subjects, None);
+    image_pull::report_back_off(ctx, p, image, why);
 }
 
 /// A sidecar's turn among the init containers is over once it has started: true then (the
