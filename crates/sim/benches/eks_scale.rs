@@ -64,6 +64,7 @@ fn main() {
         let template = Template {
             container: "app".into(),
             image: format!("app{d}:v1"),
+            pull_policy: orca_sim::scenario::spec::ImagePullPolicy::IfNotPresent,
             requests: Requests {
                 cpu_millis: 100,
                 memory_mib: 128,

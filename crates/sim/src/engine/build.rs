@@ -19,9 +19,9 @@ use crate::name::Name;
 use crate::net::Network;
 use crate::rng::{Rngs, hex};
 use crate::scenario::spec::{
-    ClusterSpec, ContainerSpec, EcsWorld, FailureResponse, HpaSpec, K8sContainerSpec,
-    K8sDeploymentSpec, K8sServiceSpec, K8sServiceType, K8sStrategy, Scenario, ServiceStart,
-    StepScalingPolicySpec, TaskDefinitionSpec, TimingsSpec,
+    ClusterSpec, ContainerSpec, EcsWorld, FailureResponse, HpaSpec, ImagePullPolicy,
+    K8sContainerSpec, K8sDeploymentSpec, K8sServiceSpec, K8sServiceType, K8sStrategy, Scenario,
+    ServiceStart, StepScalingPolicySpec, TaskDefinitionSpec, TimingsSpec,
 };
 use crate::time::{Millis, SimTime};
 use crate::world::World;
@@ -92,6 +92,7 @@ pub(super) fn template(c: &K8sContainerSpec, behavior: AppBehavior) -> Template 
     Template {
         container: c.name.clone(),
         image: c.image.clone(),
+        pull_policy: ImagePullPolicy::resolve(c.image_pull_policy, &c.image),
         requests: Requests {
             cpu_millis: c.cpu,
             memory_mib: c.memory,
@@ -117,6 +118,7 @@ pub(super) fn template_with_init(d: &K8sDeploymentSpec, behavior: AppBehavior) -
         .map(|i| crate::k8s::cluster::InitContainer {
             name: i.name.clone(),
             image: i.image.clone(),
+            pull_policy: ImagePullPolicy::resolve(i.image_pull_policy, &i.image),
             runs: Millis::from_secs(u64::from(i.runs_seconds)),
             exit_code: i.exit_code,
             sidecar: i.restart_policy.map(|_| {
@@ -135,6 +137,7 @@ pub(super) fn template_with_init(d: &K8sDeploymentSpec, behavior: AppBehavior) -
         .map(|c| crate::k8s::cluster::ExtraContainer {
             name: c.name.clone(),
             image: c.image.clone(),
+            pull_policy: ImagePullPolicy::resolve(c.image_pull_policy, &c.image),
             behavior: side_behavior(
                 (c.startup_probe, c.readiness_probe, c.liveness_probe),
                 c.startup_seconds,
@@ -413,6 +416,7 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
         k.node_groups.iter().map(|g| g.name.clone()).collect(),
     );
     crate::k8s::storage_setup::bind_placed(&mut c, rngs);
+    crate::k8s::image_pull::remember_running_images(&mut c);
     if let Some(np) = &k.karpenter {
         use crate::k8s::karpenter::{ConsolidationPolicy, Karpenter, NodePool};
         use crate::scenario::spec::ConsolidationPolicy as Policy;

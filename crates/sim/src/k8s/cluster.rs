@@ -16,6 +16,7 @@ use super::rollout::{IntOrPercent, RsState};
 use super::scheduler::{NodeView, Requests};
 use crate::control::Ctx;
 use crate::probe::{Prober, Signal};
+use crate::scenario::spec::ImagePullPolicy;
 use crate::time::{Millis, SimTime};
 use crate::why::Why;
 
@@ -48,6 +49,8 @@ pub struct AppBehavior {
 pub struct Template {
     pub container: String,
     pub image: String,
+    /// `imagePullPolicy`, resolved (`image_pull.rs`).
+    pub pull_policy: ImagePullPolicy,
     pub requests: Requests,
     pub port: u16,
     pub readiness_probe: bool,
@@ -71,6 +74,7 @@ pub struct Template {
 pub struct InitContainer {
     pub name: String,
     pub image: String,
+    pub pull_policy: ImagePullPolicy,
     pub runs: Millis,
     pub exit_code: i32,
     /// `restartPolicy: Always`: a native sidecar, with how its process behaves.
@@ -98,6 +102,7 @@ pub struct SideBehavior {
 pub struct ExtraContainer {
     pub name: String,
     pub image: String,
+    pub pull_policy: ImagePullPolicy,
     pub behavior: SideBehavior,
 }
 
@@ -124,8 +129,9 @@ pub struct SideStatus {
     pub previous_start: Option<SimTime>,
     /// The pod is terminating and this container got SIGTERM; it exits at `due`.
     pub stopping: bool,
-    /// Its image is being pulled (a further app container's, before its first start).
-    pub pulling: bool,
+    /// Its image is being pulled (a further app container's, before its first start); the
+    /// pull takes this long.
+    pub pulling: Option<Millis>,
     pub pull_backoff: PullBackoff,
 }
 
@@ -143,14 +149,25 @@ impl Template {
         if let Some(at) = self.restarted_at {
             text.push_str(&format!("|restartedAt={}", at.millis()));
         }
+        // A policy the API server would not have set is part of the template (a default one is
+        // left out, so templates written before the field hash as they did).
+        if self.pull_policy != ImagePullPolicy::default_for(&self.image) {
+            text.push_str(&format!("|imagePullPolicy={}", self.pull_policy.as_str()));
+        }
         for i in &self.init_containers {
             text.push_str(&format!("|init={}:{}", i.name, i.image));
+            if i.pull_policy != ImagePullPolicy::default_for(&i.image) {
+                text.push_str(&format!("|imagePullPolicy={}", i.pull_policy.as_str()));
+            }
             if i.sidecar.is_some() {
                 text.push_str("|restartPolicy=Always");
             }
         }
         for c in &self.containers {
             text.push_str(&format!("|container={}:{}", c.name, c.image));
+            if c.pull_policy != ImagePullPolicy::default_for(&c.image) {
+                text.push_str(&format!("|imagePullPolicy={}", c.pull_policy.as_str()));
+            }
         }
         names::pod_template_hash(&text)
     }
@@ -188,6 +205,8 @@ pub struct Node {
     pub nodeclaim: Option<String>,
     /// When the node object appeared (zero for the scenario's first nodes).
     pub created_at: SimTime,
+    /// Images pulled onto it since it started, beside those its AMI caches (`image_pull.rs`).
+    pub images: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -244,8 +263,8 @@ pub struct Pod {
     pub backoff: Backoff,
     /// The image-pull back-off (ImagePullBackOff), the kubelet's other back-off.
     pub pull_backoff: PullBackoff,
-    /// The kubelet is pulling the image; the pull ends at `due`.
-    pub pulling: bool,
+    /// The kubelet is pulling the image, a pull this long; it ends at `due`.
+    pub pulling: Option<Millis>,
     /// When the next kubelet step for this pod is due (pull done, restart after back-off,
     /// exit after SIGTERM).
     pub due: Option<SimTime>,
@@ -276,75 +295,6 @@ pub struct Pod {
 }
 
 impl Pod {
-    /// kubectl's STATUS column.
-    pub fn status(&self) -> String {
-        if self.deleting_at.is_some() {
-            return "Terminating".into();
-        }
-        if self.node.is_none() {
-            return "Pending".into();
-        }
-        if !self.side.is_empty() {
-            return self.status_of_several();
-        }
-        match &self.state {
-            ContainerState::Waiting { reason } => reason.clone(),
-            ContainerState::Running { .. } => "Running".into(),
-            ContainerState::Terminated { reason, .. } => reason.clone(),
-        }
-    }
-
-    /// kubectl's STATUS of a pod with several containers (`printPod` in kubectl's
-    /// `pkg/printers/internalversion/printers.go`): a native sidecar that has not started (yet,
-    /// or again after an exit) shows as an init container (`Init:1/2`, `Init:CrashLoopBackOff`);
-    /// then the app containers are read last to first, so the first one with a waiting or
-    /// terminated reason names the status; `Completed` beside a running container reads
-    /// `Running`, or `NotReady` when the pod is not Ready.
-    fn status_of_several(&self) -> String {
-        let mut reason = match &self.state {
-            // Still initializing: the first container's waiting reason carries `Init:N/M`.
-            ContainerState::Waiting { reason }
-                if reason.starts_with("Init:") || reason == "PodInitializing" =>
-            {
-                return reason.clone();
-            }
-            _ => "Running".to_string(),
-        };
-        for s in &self.side {
-            let Some((i, of)) = s.init_index else {
-                continue;
-            };
-            if s.started {
-                continue;
-            }
-            reason = match &s.state {
-                ContainerState::Terminated { reason, .. } => format!("Init:{reason}"),
-                ContainerState::Waiting { reason } => format!("Init:{reason}"),
-                ContainerState::Running { .. } => format!("Init:{i}/{of}"),
-            };
-            break;
-        }
-        let apps = std::iter::once(&self.state).chain(
-            self.side
-                .iter()
-                .filter(|s| s.init_index.is_none())
-                .map(|s| &s.state),
-        );
-        let states: Vec<&ContainerState> = apps.collect();
-        let mut has_running = false;
-        for state in states.into_iter().rev() {
-            match state {
-                ContainerState::Waiting { reason: r }
-                | ContainerState::Terminated { reason: r, .. } => reason = r.clone(),
-                ContainerState::Running { .. } => has_running = true,
-            }
-        }
-        if reason == "Completed" && has_running {
-            reason = if self.ready { "Running" } else { "NotReady" }.into();
-        }
-        reason
-    }
-
     /// The first app container is ready: running, started, its readiness probe passing (or
     /// none).
     pub fn main_ready(&self) -> bool {

@@ -1,17 +1,25 @@
 //! What every image pull of the kubelet shares — the pod's first container's, an init
 //! container's, a native sidecar's, a further app container's: whether the node already has
-//! the image, how long a pull takes, and the `Pulled` message
-//! (docs/rules/k8s-pods.md#image-pull-back-off; Kubernetes documentation, "Images"
-//! <https://kubernetes.io/docs/concepts/containers/images/>).
+//! the image, what the container's `imagePullPolicy` makes of that, how long a pull takes, and
+//! the `Pulled` messages (docs/rules/k8s-pods.md#images-on-the-node; Kubernetes documentation,
+//! "Images" <https://kubernetes.io/docs/concepts/containers/images/>; the kubelet's
+//! `EnsureImageExists` in `pkg/kubelet/images/image_manager.go`).
+//!
+//! A node keeps every image pulled onto it (`Node::images`) beside those its EKS AMI caches;
+//! the kubelet's image garbage collection (which deletes unused images once the disk is 85 %
+//! full) is not modelled [model]. A Fargate node is made for one pod, so its pod finds nothing
+//! there but what it pulled itself.
 
-use rand::Rng;
-
-use super::cluster::EksCtx;
+use super::cluster::{ContainerState, EksCluster, EksCtx};
 use super::{events, messages};
+use crate::scenario::spec::ImagePullPolicy;
 use crate::time::Millis;
 
 /// Image pull time [model].
 pub const PULL_SECONDS: u64 = 3;
+/// A pull of an image the node already has (`imagePullPolicy: Always`): the kubelet asks the
+/// registry for the tag's digest and downloads no layer [model].
+pub const CACHED_PULL: Millis = Millis(500);
 /// A pull of a tag that does not exist fails this fast: the registry answers "not found" at
 /// once [model].
 pub const FAILED_PULL_SECONDS: u64 = 1;
@@ -20,20 +28,86 @@ pub const FAILED_PULL_SECONDS: u64 = 1;
 /// up-to-50 % jitter is left out [model]).
 pub const SYNC_AFTER_ERROR: Millis = Millis::from_secs(10);
 
-/// The image is on the pod's node before any pull: an EC2 node whose EKS AMI caches it.
+/// The image is on the pod's node: pulled there before (for any pod), or cached by the EKS AMI
+/// of an EC2 node.
 pub fn image_on_node(ctx: &EksCtx, p: usize, image: &str) -> bool {
     let c = &*ctx.world;
-    let on_ec2 = c.pods[p].node.is_some_and(|n| !c.nodes[n].fargate);
-    on_ec2 && c.ami_images.contains(&image.to_string())
+    let Some(node) = c.pods[p].node.map(|n| &c.nodes[n]) else {
+        return false;
+    };
+    node.images.iter().any(|i| i == image)
+        || (!node.fargate && c.ami_images.iter().any(|i| i == image))
 }
 
-/// How long a pull takes: a tag that does not exist fails fast.
-pub fn pull_time(missing: bool) -> Millis {
-    Millis::from_secs(if missing {
-        FAILED_PULL_SECONDS
+/// A pull onto pod `p`'s node succeeded: the node keeps the image.
+pub fn keep_on_node(ctx: &mut EksCtx, p: usize, image: &str) {
+    let c = &mut *ctx.world;
+    if let Some(node) = c.pods[p].node.map(|n| &mut c.nodes[n])
+        && !node.images.iter().any(|i| i == image)
+    {
+        node.images.push(image.to_string());
+    }
+}
+
+/// The pods running when the scenario starts pulled their images before it: their nodes have
+/// them (every container's: the first, the init containers, the others).
+pub fn remember_running_images(c: &mut EksCluster) {
+    for p in 0..c.pods.len() {
+        let pod = &c.pods[p];
+        let Some(n) = pod.node else {
+            continue;
+        };
+        if pod.gone || !matches!(pod.state, ContainerState::Running { .. }) {
+            continue;
+        }
+        let t = c.template_of(p);
+        let images: Vec<String> = std::iter::once(&t.image)
+            .chain(t.init_containers.iter().map(|i| &i.image))
+            .chain(t.containers.iter().map(|x| &x.image))
+            .cloned()
+            .collect();
+        let node = &mut c.nodes[n];
+        for image in images {
+            if !node.images.contains(&image) {
+                node.images.push(image);
+            }
+        }
+    }
+}
+
+/// What the kubelet does about a container's image before it creates the container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ensure {
+    /// `Container image "…" already present on machine`.
+    Present,
+    /// Pull; `cached` when the node has the image already (`Always` asks the registry anyway).
+    Pull { cached: bool },
+    /// `imagePullPolicy: Never` and the node does not have it: `ErrImageNeverPull`.
+    NeverPull,
+}
+
+/// `shouldPullImage` of the kubelet's image manager: `Never` never pulls, `IfNotPresent` pulls
+/// an image the node lacks, `Always` always pulls.
+pub fn ensure(ctx: &EksCtx, p: usize, image: &str, policy: ImagePullPolicy) -> Ensure {
+    let present = image_on_node(ctx, p, image);
+    match (policy, present) {
+        (ImagePullPolicy::Always, cached) => Ensure::Pull { cached },
+        (_, true) => Ensure::Present,
+        (ImagePullPolicy::IfNotPresent, false) => Ensure::Pull { cached: false },
+        (ImagePullPolicy::Never, false) => Ensure::NeverPull,
+    }
+}
+
+/// How long a pull takes: a tag that does not exist fails fast, an image the node has is only
+/// resolved.
+pub fn pull_time(missing: bool, cached: bool) -> Millis {
+    if missing {
+        Millis::from_secs(FAILED_PULL_SECONDS)
+    } else if cached {
+        CACHED_PULL
     } else {
-        PULL_SECONDS
-    })
+        Millis::from_secs(PULL_SECONDS)
+    }
 }
 
 /// `Normal Pulling`: `Pulling image "…"`, on pod `p`.
@@ -49,11 +123,54 @@ pub fn report_pulling(ctx: &mut EksCtx, p: usize, image: &str) {
     );
 }
 
-/// `Normal Pulled`: `Successfully pulled image …`, on pod `p`.
-pub fn report_pulled(ctx: &mut EksCtx, p: usize, image: &str) {
-    let msg = pulled_message(ctx, image);
+/// `Normal Pulled`: `Successfully pulled image … in 3s …`, on pod `p`, after a pull that took
+/// `took`; the node keeps the image.
+pub fn report_pulled(ctx: &mut EksCtx, p: usize, image: &str, took: Millis) {
+    let msg = pulled_message(ctx, image, took);
     let (object, subjects) = events::pod(&ctx.world.pods[p].name);
     events::normal(ctx, "Pulled", object, msg, subjects, None);
+    keep_on_node(ctx, p, image);
+}
+
+/// `Normal Pulled`: `Container image "…" already present on machine`, with `why`.
+pub fn report_present(ctx: &mut EksCtx, p: usize, image: &str) {
+    let why = present_why(ctx, p, image);
+    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+    let msg = messages::already_present(image);
+    events::normal(ctx, "Pulled", object, msg, subjects, Some(why));
+}
+
+/// Why the image is there.
+fn present_why(ctx: &EksCtx, p: usize, image: &str) -> String {
+    let c = &*ctx.world;
+    let node = c.pods[p]
+        .node
+        .map(|n| c.nodes[n].name.as_str())
+        .unwrap_or("");
+    if c.ami_images.iter().any(|i| i == image) {
+        format!("the EKS AMI of {node} comes with {image}; the kubelet does not pull it")
+    } else {
+        format!(
+            "{node} pulled {image} before (for this or another pod) and keeps it: the kubelet does not pull it again"
+        )
+    }
+}
+
+/// `imagePullPolicy: Never` and the image is not on the node: `Warning ErrImageNeverPull`
+/// `Container image "…" is not present with pull policy of Never`, then `Warning Failed`
+/// `Error: ErrImageNeverPull` with `why`.
+pub fn report_never_pull(ctx: &mut EksCtx, p: usize, image: &str, why: String) {
+    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+    events::warning(
+        ctx,
+        "ErrImageNeverPull",
+        object.clone(),
+        messages::never_pull(image),
+        subjects.clone(),
+        None,
+    );
+    let error = messages::error_reason("ErrImageNeverPull");
+    events::warning(ctx, "Failed", object, error, subjects, Some(why));
 }
 
 /// A pull failed: `Warning Failed` `Failed to pull image …`, then `Warning Failed`
@@ -90,13 +207,12 @@ pub fn report_back_off(ctx: &mut EksCtx, p: usize, image: &str, why: String) {
     events::warning(ctx, "Failed", object, error, subjects, None);
 }
 
-/// `Successfully pulled image …`, with the size of the image (a modelled ECR image's own, or
-/// drawn).
-fn pulled_message(ctx: &mut EksCtx, image: &str) -> String {
-    let drawn = 50_000_000 + ctx.rngs.timing.random_range(0..90_000_000u64);
+/// `Successfully pulled image …`, with the size of the image: a modelled ECR image's own, or
+/// one derived from the reference, so that every pull of an image reports the same size [model].
+fn pulled_message(ctx: &EksCtx, image: &str, took: Millis) -> String {
     let bytes = match ctx.registry.lookup(image) {
         crate::ecr::Lookup::Found(r, i) => ctx.registry.repositories[r].images[i].size_bytes,
-        _ => drawn,
+        _ => 50_000_000 + crate::hash::fnv(image) % 90_000_000,
     };
-    messages::pulled(image, PULL_SECONDS as f64, bytes)
+    messages::pulled(image, took, bytes)
 }

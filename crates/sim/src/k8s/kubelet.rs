@@ -18,10 +18,12 @@ use super::sidecars;
 use crate::probe::{CheckResult, FailMode, Prober, Signal, Thresholds, Transition, Verdict};
 use crate::time::{Millis, SimTime};
 
-pub use super::image_pull::{FAILED_PULL_SECONDS, PULL_SECONDS, SYNC_AFTER_ERROR};
 use super::image_pull::{
-    image_on_node, pull_time, report_back_off, report_failed, report_pulled, report_pulling,
+    Ensure, ensure, pull_time, report_back_off, report_failed, report_never_pull, report_present,
+    report_pulled, report_pulling,
 };
+pub use super::image_pull::{FAILED_PULL_SECONDS, PULL_SECONDS, SYNC_AFTER_ERROR};
+use crate::scenario::spec::ImagePullPolicy;
 /// A pod whose sandbox got no address tries again this much later.
 const SANDBOX_RETRY: Millis = Millis::from_secs(10);
 /// Probe defaults (`SetDefaults_Probe`): periodSeconds 10, timeoutSeconds 1.
@@ -398,6 +400,10 @@ fn sync_pod(ctx: &mut EksCtx, p: usize) {
 /// Pull (or find) the image and start the container; or keep backing off a missing image.
 fn start_or_restart(ctx: &mut EksCtx, p: usize) {
     let pod = &ctx.world.pods[p];
+    if let Some(took) = pod.pulling {
+        finish_pull(ctx, p, took);
+        return;
+    }
     match pod.state.clone() {
         ContainerState::Waiting { reason } => {
             if pod.ip.is_none() {
@@ -406,8 +412,8 @@ fn start_or_restart(ctx: &mut EksCtx, p: usize) {
                 if init_containers::finish(ctx, p) {
                     start_pull(ctx, p);
                 }
-            } else if pod.pulling {
-                finish_pull(ctx, p);
+            } else if reason.trim_start_matches("Init:") == "ErrImageNeverPull" {
+                resync_never_pull(ctx, p);
             } else if matches!(
                 reason.trim_start_matches("Init:"),
                 "ErrImagePull" | "ImagePullBackOff"
@@ -428,6 +434,7 @@ fn start_or_restart(ctx: &mut EksCtx, p: usize) {
 /// to completion, or a native sidecar), or else its container's.
 struct Pull {
     image: String,
+    policy: ImagePullPolicy,
     /// The tag or digest does not exist: the pull fails.
     missing: bool,
     /// The init container it is for.
@@ -443,11 +450,13 @@ impl Pull {
                 Pull {
                     missing: ctx.registry.missing(&image),
                     image,
+                    policy: t.init_containers[i].pull_policy,
                     init: Some(i),
                 }
             }
             None => Pull {
                 image: t.image.clone(),
+                policy: t.pull_policy,
                 missing: t.behavior.image_missing || ctx.registry.missing(&t.image),
                 init: None,
             },
@@ -472,23 +481,31 @@ impl Pull {
     }
 }
 
-/// The kubelet pulls the image (`Pulling image "…"`); the pull ends at `due`. An image the EKS
-/// AMI caches is already there on an EC2 node. Init containers come first, one after the other
-/// (init_containers.rs), each pulled before it runs, as the kubelet's `startContainer` does
-/// (`EnsureImageExists` first).
+/// The kubelet makes sure the image is there before it creates the container, as its
+/// `startContainer` does (`EnsureImageExists` first): the node has it (`already present on
+/// machine`), or it pulls it (`Pulling image "…"`; the pull ends at `due`), or, with
+/// `imagePullPolicy: Never`, the container cannot start (`ErrImageNeverPull`). Init containers
+/// come first, one after the other (init_containers.rs).
 fn start_pull(ctx: &mut EksCtx, p: usize) {
     let now = ctx.now;
     let pull = Pull::next(ctx, p);
-    if image_on_node(ctx, p, &pull.image) {
-        let msg = messages::already_present(&pull.image);
-        emit_pod(ctx, p, false, "Pulled", msg, None);
-        pull.start(ctx, p);
-        return;
-    }
+    let cached = match ensure(ctx, p, &pull.image, pull.policy) {
+        Ensure::Present => {
+            report_present(ctx, p, &pull.image);
+            pull.start(ctx, p);
+            return;
+        }
+        Ensure::NeverPull => {
+            never_pull(ctx, p, &pull);
+            return;
+        }
+        Ensure::Pull { cached } => cached,
+    };
     let of = ctx.world.template_of(p).init_containers.len();
     let pod = &mut ctx.world.pods[p];
-    pod.pulling = true;
-    pod.due = Some(now.plus(pull_time(pull.missing)));
+    let took = pull_time(pull.missing, cached);
+    pod.pulling = Some(took);
+    pod.due = Some(now.plus(took));
     // The init container waits for its image (PodInitializing): STATUS `Init:N/M`. A pull
     // after a failed one keeps the failure's reason until it ends, as the kubelet's reason
     // cache does.
@@ -502,29 +519,58 @@ fn start_pull(ctx: &mut EksCtx, p: usize) {
     report_pulling(ctx, p, &pull.image);
 }
 
-/// A failed init container runs again after its back-off: its image is on the node now.
+/// A failed init container runs again after its back-off: the kubelet makes sure of its image
+/// again (the node kept it, unless the policy is `Always`).
 fn rerun_init(ctx: &mut EksCtx, p: usize) {
-    let t = ctx.world.template_of(p);
-    match init_containers::next(&ctx.world.pods[p], t) {
-        Some(i) if t.init_containers[i].sidecar.is_none() => {
-            let msg = messages::already_present(&t.init_containers[i].image);
-            emit_pod(ctx, p, false, "Pulled", msg, None);
-            init_containers::run(ctx, p, i);
-        }
-        _ => start_pull(ctx, p),
+    start_pull(ctx, p);
+}
+
+/// `imagePullPolicy: Never` and the node does not have the image: the container waits with
+/// `ErrImageNeverPull` (`Init:ErrImageNeverPull` for an init container). No back-off: the
+/// kubelet looks again at each sync of the pod.
+fn never_pull(ctx: &mut EksCtx, p: usize, pull: &Pull) {
+    let now = ctx.now;
+    let reason = pull.reason("ErrImageNeverPull");
+    let node = ctx.world.pods[p]
+        .node
+        .map(|n| ctx.world.nodes[n].name.clone())
+        .unwrap_or_default();
+    let pod = &mut ctx.world.pods[p];
+    pod.state = ContainerState::Waiting {
+        reason: reason.clone(),
+    };
+    pod.due = Some(now.plus(SYNC_AFTER_ERROR));
+    let why = format!(
+        "imagePullPolicy Never: {node} does not have {} and the kubelet never pulls it; the container starts only once the image is on the node (the kubelet looks again every 10 s)",
+        pull.image
+    );
+    pod.explain(now, format!("{reason}: {why}"));
+    report_never_pull(ctx, p, &pull.image, why);
+}
+
+/// The pod worker syncs a pod waiting with `ErrImageNeverPull`: the image may be on the node
+/// now (another pod pulled it there). The kubelet repeats the two warnings at every sync,
+/// which kubectl folds as `(xN over …)`; Orca writes them once [model].
+fn resync_never_pull(ctx: &mut EksCtx, p: usize) {
+    let pull = Pull::next(ctx, p);
+    if ensure(ctx, p, &pull.image, pull.policy) == Ensure::NeverPull {
+        let now = ctx.now;
+        ctx.world.pods[p].due = Some(now.plus(SYNC_AFTER_ERROR));
+        return;
     }
+    start_pull(ctx, p);
 }
 
 /// The pull is over: the image is there and the container starts, or the tag does not exist
 /// (`Failed to pull image`, then `Error: ErrImagePull`) and the pull back-off opens a window.
-fn finish_pull(ctx: &mut EksCtx, p: usize) {
+fn finish_pull(ctx: &mut EksCtx, p: usize, took: Millis) {
     let now = ctx.now;
     let pull = Pull::next(ctx, p);
-    ctx.world.pods[p].pulling = false;
+    ctx.world.pods[p].pulling = None;
     // An image of a modelled ECR repository whose tag or digest is gone fails like a missing
     // tag (docs/rules/ecr.md).
     if !pull.missing {
-        report_pulled(ctx, p, &pull.image);
+        report_pulled(ctx, p, &pull.image, took);
         // The kubelet keys its pull back-off by pod and image: the next image starts afresh.
         ctx.world.pods[p].pull_backoff = PullBackoff::default();
         pull.start(ctx, p);
@@ -583,19 +629,12 @@ fn resync_failed_pull(ctx: &mut EksCtx, p: usize) {
     report_back_off(ctx, p, image, why);
 }
 
-/// Restart the container in place after a crash (its image is already on the node).
+/// Restart the container in place after a crash: the kubelet makes sure of its image first
+/// (the node kept it, so it is already present, unless the policy is `Always`: then it pulls
+/// again).
 fn restart(ctx: &mut EksCtx, p: usize) {
-    let image = ctx.world.template_of(p).image.clone();
     ctx.world.pods[p].restarts += 1;
-    emit_pod(
-        ctx,
-        p,
-        false,
-        "Pulled",
-        messages::already_present(&image),
-        None,
-    );
-    start_container(ctx, p);
+    start_pull(ctx, p);
 }
 
 /// The output of a failed check, as the probe reports it.

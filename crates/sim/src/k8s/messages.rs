@@ -3,6 +3,8 @@
 //! throughout (`Scaled up replica set X from A to B`, `Created container: c`, `Successfully
 //! pulled image … Image size: N bytes.`).
 
+use crate::time::Millis;
+
 /// `Normal ScalingReplicaSet` (deployment-controller, 1.31+ wording).
 pub fn scaled_replica_set(rs: &str, from: u32, to: u32) -> String {
     let dir = if to >= from { "up" } else { "down" };
@@ -28,10 +30,49 @@ pub fn pulling(image: &str) -> String {
     format!("Pulling image \"{image}\"")
 }
 
-pub fn pulled(image: &str, seconds: f64, size_bytes: u64) -> String {
+/// The kubelet prints the pull's time as a Go `time.Duration` truncated to milliseconds
+/// (`Successfully pulled image %q in %v (%v including waiting)` in
+/// `pkg/kubelet/images/image_manager.go`): `3s`, `500ms`, `1m5.5s`.
+pub fn pulled(image: &str, took: Millis, size_bytes: u64) -> String {
+    let took = go_duration(took);
     format!(
-        "Successfully pulled image \"{image}\" in {seconds:.3}s ({seconds:.3}s including waiting). Image size: {size_bytes} bytes."
+        "Successfully pulled image \"{image}\" in {took} ({took} including waiting). Image size: {size_bytes} bytes."
     )
+}
+
+/// `imagePullPolicy: Never` and no image on the node (`EnsureImageExists`).
+pub fn never_pull(image: &str) -> String {
+    format!("Container image \"{image}\" is not present with pull policy of Never")
+}
+
+/// Go's `time.Duration.String()` of a whole number of milliseconds: `0s`, `500ms`, `3s`,
+/// `2.345s`, `1m5s`, `1h0m0s`.
+pub fn go_duration(d: Millis) -> String {
+    let ms = d.0;
+    if ms == 0 {
+        return "0s".into();
+    }
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let secs = ms / 1000;
+    let frac = ms % 1000;
+    let mut s = format!("{}", secs % 60);
+    if frac > 0 {
+        let digits = format!("{frac:03}");
+        s.push('.');
+        s.push_str(digits.trim_end_matches('0'));
+    }
+    s.push('s');
+    let minutes = secs / 60;
+    if minutes == 0 {
+        return s;
+    }
+    let hours = minutes / 60;
+    if hours == 0 {
+        return format!("{minutes}m{s}");
+    }
+    format!("{hours}h{}m{s}", minutes % 60)
 }
 
 pub fn already_present(image: &str) -> String {
@@ -162,6 +203,29 @@ pub fn progress_deadline_exceeded(deployment: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pull_times_read_as_go_durations() {
+        for (ms, text) in [
+            (0, "0s"),
+            (500, "500ms"),
+            (3000, "3s"),
+            (2345, "2.345s"),
+            (1500, "1.5s"),
+            (65_000, "1m5s"),
+            (3_600_000, "1h0m0s"),
+        ] {
+            assert_eq!(go_duration(Millis(ms)), text);
+        }
+        assert_eq!(
+            pulled("nginx:1.25", Millis(3000), 71_234_567),
+            "Successfully pulled image \"nginx:1.25\" in 3s (3s including waiting). Image size: 71234567 bytes."
+        );
+        assert_eq!(
+            never_pull("myapp:v1.0"),
+            "Container image \"myapp:v1.0\" is not present with pull policy of Never"
+        );
+    }
 
     #[test]
     fn wording_matches_the_reference() {

@@ -43,6 +43,7 @@ pub mod metrics;
 pub mod names;
 pub mod objects;
 pub mod pod_counts;
+pub mod pod_status;
 pub mod progress;
 pub mod proportional;
 pub mod read;

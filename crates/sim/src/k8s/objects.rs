@@ -100,7 +100,7 @@ fn push_pod(c: &mut EksCluster, rs: usize, name: String, uid: String, now: SimTi
         gone: false,
         backoff: Backoff::default(),
         pull_backoff: PullBackoff::default(),
-        pulling: false,
+        pulling: None,
         due: None,
         probes: Probes::default(),
         probe_due: None,
@@ -223,6 +223,7 @@ pub fn node_like(template: &Node, net: &mut Network, zone: usize, now: SimTime) 
         to_be_deleted_at: None,
         cordoned: false,
         created_at: now,
+        images: Vec::new(),
         ..template.clone()
     })
 }
@@ -249,6 +250,7 @@ pub fn ec2_node(net: &mut Network, zone: usize, t: &InstanceType, now: SimTime) 
         cordoned: false,
         nodeclaim: None,
         created_at: now,
+        images: Vec::new(),
     })
 }
 
@@ -299,6 +301,7 @@ pub fn fargate_node_for(
         cordoned: false,
         nodeclaim: None,
         created_at: now,
+        images: Vec::new(),
     });
     Some(c.nodes.len() - 1)
 }

@@ -458,6 +458,7 @@ mod tests {
         Template {
             container: "web".into(),
             image: "web:v1".into(),
+            pull_policy: crate::scenario::spec::ImagePullPolicy::IfNotPresent,
             requests: Requests {
                 cpu_millis: 250,
                 memory_mib: 256,

@@ -14,6 +14,7 @@ use super::rollout::IntOrPercent;
 use super::scheduler::{self, Requests};
 use crate::aws::instance_types::InstanceType;
 use crate::net::Network;
+use crate::scenario::spec::ImagePullPolicy;
 use crate::time::SimTime;
 
 /// Nodes of several managed node groups, spread round-robin over the zones, each with an
@@ -94,6 +95,7 @@ fn eks_registry(region: &str) -> String {
 fn system_template(container: &str, image: String, cpu: u32, memory: u32, port: u16) -> Template {
     Template {
         container: container.into(),
+        pull_policy: ImagePullPolicy::default_for(&image),
         image,
         requests: Requests {
             cpu_millis: cpu,

@@ -18,8 +18,10 @@
 
 use super::backoff::{Backoff, PullBackoff};
 use super::cluster::{ContainerState, EksCtx, SideBehavior, SideStatus, Template};
+use super::events;
+use super::image_pull::{self, Ensure};
 use super::messages::{self, ProbeKind};
-use super::{events, image_pull};
+use crate::scenario::spec::ImagePullPolicy;
 use crate::time::{Millis, SimTime};
 
 /// `periodSeconds` default (`SetDefaults_Probe`).
@@ -157,7 +159,7 @@ fn new_status(name: &str, init_index: Option<(u32, u32)>, now: SimTime) -> SideS
         last: None,
         previous_start: None,
         stopping: false,
-        pulling: false,
+        pulling: None,
         pull_backoff: PullBackoff::default(),
     }
 }
@@ -209,50 +211,74 @@ fn start_with(
 
 /// `Pulled` (already present, unless the pull was just reported), `Created`, `Started`.
 fn emit_start(ctx: &mut EksCtx, p: usize, name: &str, image: &str, present: bool) {
+    if present {
+        image_pull::report_present(ctx, p, image);
+    }
     let (object, subjects) = events::pod(&ctx.world.pods[p].name);
-    let pulled = present.then(|| ("Pulled", messages::already_present(image)));
     let rest = [
         ("Created", messages::created_container(name)),
         ("Started", messages::started_container(name)),
     ];
-    for (reason, message) in pulled.into_iter().chain(rest) {
+    for (reason, message) in rest {
         events::normal(ctx, reason, object.clone(), message, subjects.clone(), None);
     }
 }
 
 /// The pod's first container has started: the kubelet goes on with its further app containers
-/// (once; a restart of the first one leaves them running), pulling each one's image first
-/// unless the node has it. [Orca model] They are pulled side by side, not one after the other.
+/// (once; a restart of the first one leaves them running), making sure of each one's image
+/// first as it did for the first (`image_pull::ensure`). [Orca model] They are pulled side by
+/// side, not one after the other.
 pub fn start_apps(ctx: &mut EksCtx, p: usize) {
-    let names: Vec<(String, String)> = ctx
+    let names: Vec<(String, String, ImagePullPolicy)> = ctx
         .world
         .template_of(p)
         .containers
         .iter()
-        .map(|c| (c.name.clone(), c.image.clone()))
+        .map(|c| (c.name.clone(), c.image.clone(), c.pull_policy))
         .collect();
-    for (name, image) in names {
+    for (name, image, policy) in names {
         if ctx.world.pods[p].side.iter().any(|s| s.name == name) {
             continue;
         }
-        if image_pull::image_on_node(ctx, p, &image) {
+        let ensure = image_pull::ensure(ctx, p, &image, policy);
+        if ensure == Ensure::Present {
             start(ctx, p, &name, None);
-        } else {
-            let status = new_status(&name, None, ctx.now);
-            let side = &mut ctx.world.pods[p].side;
-            side.push(status);
-            let s = side.len() - 1;
-            pull(ctx, p, s, &image);
+            continue;
+        }
+        let status = new_status(&name, None, ctx.now);
+        let side = &mut ctx.world.pods[p].side;
+        side.push(status);
+        let s = side.len() - 1;
+        match ensure {
+            Ensure::Pull { cached } => pull(ctx, p, s, &image, cached),
+            _ => never_pull(ctx, p, s, &name, &image),
         }
     }
 }
 
-/// Begin a pull of container `s`'s image: it waits (ContainerCreating the first time, the last
-/// failure's reason after one) until the pull ends at `due`.
-fn pull(ctx: &mut EksCtx, p: usize, s: usize, image: &str) {
-    let due = ctx
-        .now
-        .plus(image_pull::pull_time(ctx.registry.missing(image)));
+/// `imagePullPolicy: Never` and the node lacks container `s`'s image: it waits with
+/// `ErrImageNeverPull`, and the kubelet looks again every 10 s (the warnings are written once
+/// [model], as for the pod's first container).
+fn never_pull(ctx: &mut EksCtx, p: usize, s: usize, name: &str, image: &str) {
+    let now = ctx.now;
+    let c = &mut ctx.world.pods[p].side[s];
+    c.state = ContainerState::Waiting {
+        reason: "ErrImageNeverPull".into(),
+    };
+    c.due = Some(now.plus(image_pull::SYNC_AFTER_ERROR));
+    let why = format!(
+        "container {name}: imagePullPolicy Never and the node does not have {image}, which the kubelet never pulls; the pod's other containers keep running"
+    );
+    ctx.world.pods[p].explain(now, format!("ErrImageNeverPull: {why}"));
+    image_pull::report_never_pull(ctx, p, image, why);
+}
+
+/// Begin a pull of container `s`'s image (`cached`: the node has it; `Always` asks anyway): it
+/// waits (ContainerCreating the first time, the last failure's reason after one) until the
+/// pull ends at `due`.
+fn pull(ctx: &mut EksCtx, p: usize, s: usize, image: &str, cached: bool) {
+    let took = image_pull::pull_time(ctx.registry.missing(image), cached);
+    let due = ctx.now.plus(took);
     let c = &mut ctx.world.pods[p].side[s];
     if !matches!(&c.state, ContainerState::Waiting { reason }
         if reason == "ErrImagePull" || reason == "ImagePullBackOff")
@@ -261,7 +287,7 @@ fn pull(ctx: &mut EksCtx, p: usize, s: usize, image: &str) {
             reason: "ContainerCreating".into(),
         };
     }
-    c.pulling = true;
+    c.pulling = Some(took);
     c.due = Some(due);
     image_pull::report_pulling(ctx, p, image);
 }
@@ -272,14 +298,36 @@ fn pull(ctx: &mut EksCtx, p: usize, s: usize, image: &str) {
 fn pull_step(ctx: &mut EksCtx, p: usize, s: usize, name: &str, image: &str) {
     let now = ctx.now;
     let missing = ctx.registry.missing(image);
-    if ctx.world.pods[p].side[s].pulling && !missing {
-        image_pull::report_pulled(ctx, p, image);
+    let policy = ctx
+        .world
+        .template_of(p)
+        .containers
+        .iter()
+        .find(|c| c.name == name)
+        .map_or(ImagePullPolicy::IfNotPresent, |c| c.pull_policy);
+    if matches!(&ctx.world.pods[p].side[s].state,
+        ContainerState::Waiting { reason } if reason == "ErrImageNeverPull")
+    {
+        match image_pull::ensure(ctx, p, image, policy) {
+            Ensure::NeverPull => {
+                ctx.world.pods[p].side[s].due = Some(now.plus(image_pull::SYNC_AFTER_ERROR));
+            }
+            _ => {
+                start(ctx, p, name, None);
+            }
+        }
+        return;
+    }
+    if let Some(took) = ctx.world.pods[p].side[s].pulling
+        && !missing
+    {
+        image_pull::report_pulled(ctx, p, image, took);
         start_reported(ctx, p, name, None);
         return;
     }
     let c = &mut ctx.world.pods[p].side[s];
-    if c.pulling {
-        c.pulling = false;
+    if c.pulling.is_some() {
+        c.pulling = None;
         let window = c.pull_backoff.failed(now);
         c.state = ContainerState::Waiting {
             reason: "ErrImagePull".into(),
@@ -294,7 +342,13 @@ fn pull_step(ctx: &mut EksCtx, p: usize, s: usize, name: &str, image: &str) {
         return;
     }
     if !c.pull_backoff.in_backoff(now) {
-        pull(ctx, p, s, image);
+        // The image may have reached the node meanwhile (another pod pulled it).
+        match image_pull::ensure(ctx, p, image, policy) {
+            Ensure::Pull { cached } => pull(ctx, p, s, image, cached),
+            _ => {
+                start(ctx, p, name, None);
+            }
+        }
         return;
     }
     let retry_at = c.pull_backoff.retry_at().unwrap_or(now);
@@ -423,9 +477,9 @@ fn step(ctx: &mut EksCtx, p: usize, s: usize) {
         return;
     };
     let c = &ctx.world.pods[p].side[s];
-    if c.pulling
+    if c.pulling.is_some()
         || matches!(&c.state, ContainerState::Waiting { reason }
-            if reason == "ErrImagePull" || reason == "ImagePullBackOff")
+            if reason == "ErrImagePull" || reason == "ImagePullBackOff" || reason == "ErrImageNeverPull")
     {
         pull_step(ctx, p, s, &name, image);
         return;

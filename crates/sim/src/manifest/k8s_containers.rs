@@ -10,7 +10,8 @@
 use super::reader::{R, Reader, join};
 use super::yaml::{Node, Pos, Value};
 use crate::scenario::spec::{
-    ContainerRestartPolicy, K8sAppContainerSpec, K8sContainerSpec, K8sInitContainerSpec, defaults,
+    ContainerRestartPolicy, ImagePullPolicy, K8sAppContainerSpec, K8sContainerSpec,
+    K8sInitContainerSpec, defaults,
 };
 
 /// The containers of one pod template, as Orca's scenario format holds them.
@@ -33,6 +34,7 @@ struct Fields {
     at: Pos,
     name: String,
     image: String,
+    pull_policy: Option<ImagePullPolicy>,
     port: Option<u16>,
     cpu: Option<u32>,
     memory: Option<u32>,
@@ -103,6 +105,7 @@ pub(super) fn pod_containers(r: &mut Reader, pod: &Node) -> R<PodContainers> {
                 first = Some(K8sContainerSpec {
                     name: f.name,
                     image: f.image,
+                    image_pull_policy: f.pull_policy,
                     cpu: f.cpu.unwrap_or_else(defaults::cpu_request),
                     memory: f.memory.unwrap_or_else(defaults::memory_request),
                     port: f.port.unwrap_or_else(defaults::k8s_port),
@@ -114,6 +117,7 @@ pub(super) fn pod_containers(r: &mut Reader, pod: &Node) -> R<PodContainers> {
             Kind::More => more.push(K8sAppContainerSpec {
                 name: f.name,
                 image: f.image,
+                image_pull_policy: f.pull_policy,
                 cpu: f.cpu.unwrap_or(0),
                 memory: f.memory.unwrap_or(0),
                 startup_probe: f.startup,
@@ -127,6 +131,7 @@ pub(super) fn pod_containers(r: &mut Reader, pod: &Node) -> R<PodContainers> {
             Kind::Init => init.push(K8sInitContainerSpec {
                 name: f.name,
                 image: f.image,
+                image_pull_policy: f.pull_policy,
                 runs_seconds: defaults::init_runs_seconds(),
                 exit_code: 0,
                 cpu: f.cpu.unwrap_or(0),
@@ -164,7 +169,7 @@ fn seq<'n>(r: &Reader, n: &'n Node, path: &str) -> R<&'n [Node]> {
 }
 
 fn fields(r: &mut Reader, c: &Node, p: &str, kind: Kind) -> R<Fields> {
-    let mut known = vec!["name", "image", "ports", "resources"];
+    let mut known = vec!["name", "image", "imagePullPolicy", "ports", "resources"];
     known.extend(PROBES);
     if kind == Kind::Init {
         known.push("restartPolicy");
@@ -188,6 +193,21 @@ fn fields(r: &mut Reader, c: &Node, p: &str, kind: Kind) -> R<Fields> {
     if image.trim().is_empty() {
         return Err(r.err(c.at, &join(p, "image"), "Required value: an image"));
     }
+    let pull_policy = match c.get("imagePullPolicy") {
+        Some(n) => {
+            let v = r.string(n, &join(p, "imagePullPolicy"))?;
+            Some(ImagePullPolicy::parse(&v).ok_or_else(|| {
+                r.err(
+                    n.at,
+                    &join(p, "imagePullPolicy"),
+                    format!(
+                        "Unsupported value: {v:?}: supported values: \"Always\", \"IfNotPresent\", \"Never\""
+                    ),
+                )
+            })?)
+        }
+        None => None,
+    };
     let mut restart_always = false;
     if let Some(n) = c.get("restartPolicy") {
         let v = r.string(n, &join(p, "restartPolicy"))?;
@@ -224,6 +244,7 @@ fn fields(r: &mut Reader, c: &Node, p: &str, kind: Kind) -> R<Fields> {
         at: c.at,
         name,
         image,
+        pull_policy,
         port,
         cpu,
         memory,

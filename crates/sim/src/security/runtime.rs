@@ -200,6 +200,7 @@ pub fn install_agent(c: &mut EksCluster, region: &str, groups: Vec<String>) {
     );
     let template = Template {
         container: AGENT.into(),
+        pull_policy: crate::scenario::spec::ImagePullPolicy::default_for(&image),
         image,
         requests: AGENT_REQUESTS,
         port: 0,

@@ -61,3 +61,20 @@ impl EcsPart for orca_sim::World {
         self.ecs.as_ref().expect("an ECS scenario")
     }
 }
+
+/// Run a console command that must print (no files readable), as at the playback's moment.
+pub fn console_print(p: &orca_sim::Playback, line: &str) -> String {
+    use orca_sim::console::{self, Context, Outcome};
+    let no_files = |path: &str| -> Result<String, String> { Err(format!("no such file: {path}")) };
+    let cx = Context {
+        world: p.world(),
+        scenario: p.scenario(),
+        now: p.now(),
+        log: p.log(),
+        files: &no_files,
+    };
+    match console::execute(line, &cx) {
+        Outcome::Print(s) => s,
+        other => panic!("`{line}` did not print: {other:?}"),
+    }
+}

@@ -11,13 +11,14 @@ use orca_sim::k8s::kubelet::PULL_SECONDS;
 use orca_sim::{Playback, SimTime};
 
 /// Deployment `web` (1 replica, steady) with `init` (RON list); scaled to 2 at 0:10, so the
-/// new pod runs its init containers in front of us.
+/// new pod runs its init containers in front of us, on the second node, which has none of its
+/// images yet (the first keeps those of the running pod).
 fn playback(init: &str) -> Playback {
     let src = format!(
         r#"(version: 1, title: "init", seed: 3, duration: 600,
     world: Eks(
         cluster: (name: "demo"),
-        node_groups: [(name: "ng-1", instance_type: "m5.large", count: 1)],
+        node_groups: [(name: "ng-1", instance_type: "m5.large", count: 2)],
         deployments: [(name: "web", replicas: 1,
             container: (name: "web", image: "nginx:1.27", cpu: 100, memory: 128),
             init_containers: [{init}])],
@@ -58,22 +59,8 @@ fn init_running(p: &Playback) -> bool {
     eks.pods.iter().any(|q| q.name == name && q.init_running)
 }
 
-fn no_files(path: &str) -> Result<String, String> {
-    Err(format!("no such file: {path}"))
-}
-
 fn kubectl(p: &Playback, line: &str) -> String {
-    let cx = Context {
-        world: p.world(),
-        scenario: p.scenario(),
-        now: p.now(),
-        log: p.log(),
-        files: &no_files,
-    };
-    match console::execute(line, &cx) {
-        Outcome::Print(s) => s,
-        other => panic!("`{line}` did not print: {other:?}"),
-    }
+    crate::common::console_print(p, line)
 }
 
 /// The new pod (the second one) and its STATUS.
@@ -126,9 +113,9 @@ fn init_containers_run_in_order_then_the_container_starts() {
     let index = |m: &str| messages.iter().rposition(|x| x == m).expect(m);
     assert!(index("Pulling image \"migrate:v1\"") < index("Started container migrate"));
     assert!(
-        messages
-            .iter()
-            .any(|m| m.starts_with("Successfully pulled image \"busybox:1.36\" in 3.000s")),
+        messages.iter().any(|m| m.starts_with(
+            "Successfully pulled image \"busybox:1.36\" in 3s (3s including waiting)"
+        )),
         "the init container's image is pulled, not found on a fresh node"
     );
 }
@@ -198,7 +185,7 @@ fn missing_init_image() -> Playback {
         r#"(version: 1, title: "init pull", seed: 5, duration: 400,
     world: Eks(
         cluster: (name: "demo"),
-        node_groups: [(name: "ng-1", instance_type: "m5.large", count: 1)],
+        node_groups: [(name: "ng-1", instance_type: "m5.large", count: 2)],
         deployments: [(name: "web", replicas: 1,
             container: (name: "web", image: "nginx:1.27", cpu: 100, memory: 128),
             init_containers: [(name: "migrate", image: "{registry}/migrate:v2", runs_seconds: 5)])],
@@ -271,6 +258,7 @@ fn an_init_container_whose_image_is_missing_backs_off_pulling_until_it_is_pushed
         "a failed pull is no restart: {init}"
     );
     assert!(!init.contains("Last State"), "it never ran: {init}");
+    let no_files = |path: &str| -> Result<String, String> { Err(format!("no such file: {path}")) };
     let logs = |line: &str| match console::execute(
         line,
         &Context {

@@ -8,6 +8,7 @@ mod cluster;
 mod daemonsets;
 mod disruption;
 mod iam;
+mod image_cache;
 mod init_containers;
 mod insights;
 mod karpenter;

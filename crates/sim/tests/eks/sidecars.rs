@@ -16,13 +16,14 @@ fn playback_of(src: &str) -> Playback {
 }
 
 /// `web` (1 replica, steady) with `init` and `containers`; scaled to 2 at 0:10 so the new pod
-/// starts in front of us; `timeline` entries after that.
+/// starts in front of us, on the second node, which has none of its images yet (the first
+/// keeps those of the running pod); `timeline` entries after that.
 fn playback(init: &str, containers: &str, timeline: &str) -> Playback {
     playback_of(&format!(
         r#"(version: 1, title: "sidecars", seed: 3, duration: 900,
     world: Eks(
         cluster: (name: "demo"),
-        node_groups: [(name: "ng-1", instance_type: "m5.large", count: 1)],
+        node_groups: [(name: "ng-1", instance_type: "m5.large", count: 2)],
         deployments: [(name: "web", replicas: 1,
             container: (name: "web", image: "nginx:1.27", cpu: 100, memory: 128, readiness_probe: true),
             init_containers: [{init}],
@@ -465,7 +466,7 @@ fn a_sidecar_whose_image_is_missing_holds_the_pod_at_init_image_pull_back_off() 
         r#"(version: 1, title: "sidecar pull", seed: 3, duration: 300,
     world: Eks(
         cluster: (name: "demo"),
-        node_groups: [(name: "ng-1", instance_type: "m5.large", count: 1)],
+        node_groups: [(name: "ng-1", instance_type: "m5.large", count: 2)],
         deployments: [(name: "web", replicas: 1,
             container: (name: "web", image: "nginx:1.27", cpu: 100, memory: 128),
             init_containers: [(name: "log-router", image: "{image}", restart_policy: Always)])],
@@ -556,7 +557,7 @@ fn a_further_app_container_whose_image_is_missing_waits_while_the_first_one_runs
         r#"(version: 1, title: "app pull", seed: 3, duration: 300,
     world: Eks(
         cluster: (name: "demo"),
-        node_groups: [(name: "ng-1", instance_type: "m5.large", count: 1)],
+        node_groups: [(name: "ng-1", instance_type: "m5.large", count: 2)],
         deployments: [(name: "web", replicas: 1,
             container: (name: "web", image: "nginx:1.27", cpu: 100, memory: 128),
             containers: [(name: "exporter", image: "{image}")])],

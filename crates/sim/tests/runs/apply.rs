@@ -416,3 +416,39 @@ fn applying_a_second_app_container_rolls_out_pods_that_run_both() {
         Outcome::Print("deployment.apps/shop unchanged\n".into())
     );
 }
+
+#[test]
+fn a_manifest_sets_the_image_pull_policy_and_an_unknown_one_is_refused() {
+    let mut p = Playback::new(scenario("eks-sandbox-drain"));
+    p.seek(SimTime::from_secs(30));
+    // The same image with a policy the API server would not have defaulted: a new template.
+    let never = web("web:v1", 6, "").replace(
+        "        image: web:v1\n",
+        "        image: web:v1\n        imagePullPolicy: Never\n",
+    );
+    let (actions, reply) = acted(run(
+        &p,
+        "kubectl apply -f web.yaml",
+        &[("web.yaml", &never)],
+    ));
+    assert_eq!(reply, "deployment.apps/web configured");
+    for a in actions {
+        p.intervene(a);
+    }
+    let yaml = match run(&p, "kubectl get deployment web -o yaml", &[]) {
+        Outcome::Print(s) => s,
+        other => panic!("{other:?}"),
+    };
+    assert!(yaml.contains("imagePullPolicy: Never"), "{yaml}");
+    let bad = web("web:v1", 6, "").replace(
+        "        image: web:v1\n",
+        "        image: web:v1\n        imagePullPolicy: Sometimes\n",
+    );
+    match run(&p, "kubectl apply -f bad.yaml", &[("bad.yaml", &bad)]) {
+        Outcome::Fail(e) => assert_eq!(
+            e,
+            "error: bad.yaml:18:26: spec.template.spec.containers[0].imagePullPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\"\n(nothing was applied)\n"
+        ),
+        other => panic!("not refused: {other:?}"),
+    }
+}

@@ -81,7 +81,7 @@ fn labels(pairs: Vec<(String, String)>) -> Value {
 fn container(t: &crate::k8s::cluster::Template) -> Value {
     let mut c = json!({
         "image": t.image,
-        "imagePullPolicy": "IfNotPresent",
+        "imagePullPolicy": t.pull_policy.as_str(),
         "name": t.container,
         "ports": [{"containerPort": t.port, "protocol": "TCP"}],
         "resources": {"requests": {"cpu": format!("{}m", t.requests.cpu_millis), "memory": format!("{}Mi", t.requests.memory_mib)}},

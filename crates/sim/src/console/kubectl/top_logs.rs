@@ -369,7 +369,7 @@ fn side_logs(
     }
     // A further app container whose image is not there yet has never run.
     if let ContainerState::Waiting { reason } = &s.state
-        && (s.pulling || reason == "ErrImagePull" || reason == "ImagePullBackOff")
+        && (s.pulling.is_some() || reason == "ErrImagePull" || reason == "ImagePullBackOff")
     {
         let waiting = match reason.as_str() {
             "ErrImagePull" | "ImagePullBackOff" => "trying and failing to pull image",

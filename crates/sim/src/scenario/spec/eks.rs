@@ -1,7 +1,7 @@
 //! The EKS world: managed node groups, Fargate profiles, Deployments, the images they run,
 //! Services, the HPA and Karpenter's NodePool.
 
-use super::sidecars::{ContainerRestartPolicy, K8sAppContainerSpec};
+use super::sidecars::{ContainerRestartPolicy, ImagePullPolicy, K8sAppContainerSpec};
 use super::{ClusterSpec, EcrSpec, EksSecuritySpec, IamSpec, LoadSpec, defaults};
 use serde::{Deserialize, Serialize};
 
@@ -237,6 +237,10 @@ pub struct K8sDeploymentSpec {
 pub struct K8sInitContainerSpec {
     pub name: String,
     pub image: String,
+    /// `imagePullPolicy`; unset, the API server's default for the image's tag (`Always` for
+    /// `latest` or no tag, else `IfNotPresent`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_pull_policy: Option<ImagePullPolicy>,
     /// Seconds the process runs before it exits (waiting for a database, a migration…).
     #[serde(default = "defaults::init_runs_seconds")]
     pub runs_seconds: u32,
@@ -373,6 +377,10 @@ pub enum K8sStrategy {
 pub struct K8sContainerSpec {
     pub name: String,
     pub image: String,
+    /// `imagePullPolicy`; unset, the API server's default for the image's tag (`Always` for
+    /// `latest` or no tag, else `IfNotPresent`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_pull_policy: Option<ImagePullPolicy>,
     /// CPU request in millicores.
     #[serde(default = "defaults::cpu_request")]
     pub cpu: u32,
