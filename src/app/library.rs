@@ -212,6 +212,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/eks-init-image-missing.ron"),
     ),
     (
+        "ecr-ec2-cached-image",
+        include_str!("../../scenarios/ecr-ec2-cached-image.ron"),
+    ),
+    (
         "side-by-side-rolling-update",
         include_str!("../../scenarios/side-by-side-rolling-update.ron"),
     ),

@@ -38,6 +38,8 @@ pub struct EcsCluster {
     pub insights: crate::insights::Insights,
     /// Amazon GuardDuty's detector, when the scenario has one (Runtime Monitoring for Fargate).
     pub guardduty: Option<crate::ecs::guardduty_state::EcsGuardDuty>,
+    /// The ECS agent's `ECS_IMAGE_PULL_BEHAVIOR` on the container instances (`image_cache.rs`).
+    pub image_pull_behavior: crate::scenario::spec::EcsImagePullBehavior,
     /// How many instances are DRAINING (kept by [`EcsCluster::set_instance_status`], which
     /// every change of an instance's status goes through): a pass asks it before looking at
     /// each task's instance, and almost always there is none.
@@ -68,6 +70,7 @@ impl EcsCluster {
             config_evaluations: Vec::new(),
             insights: crate::insights::Insights::default(),
             guardduty: None,
+            image_pull_behavior: Default::default(),
             draining_instances: 0,
             last_run_task: None,
         }

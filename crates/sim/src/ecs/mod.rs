@@ -24,6 +24,7 @@ pub mod efs;
 pub mod guardduty;
 pub mod guardduty_state;
 pub mod ids;
+pub mod image_cache;
 pub mod lifecycle_hooks;
 pub mod messages;
 pub mod placement;

@@ -192,7 +192,7 @@ fn create(
     };
     let mut pull_failure = None;
     let td = ctx.world.task_definition(td_idx);
-    let containers = td
+    let containers: Vec<Container> = td
         .containers
         .iter()
         .map(|c| {
@@ -254,9 +254,18 @@ fn create(
     } else {
         (TaskStatus::Pending, ctx.timings.image_pull)
     };
+    // A task that starts PENDING begins its pull now, unless the ECS agent uses the images
+    // its instance keeps (`image_cache.rs`: `once`, `prefer-cached`).
+    let skip_pull =
+        first == TaskStatus::Pending && super::image_cache::prefers_cache(ctx.world) && {
+            let images: Vec<&str> = containers.iter().map(|c| c.image.as_ref()).collect();
+            super::image_cache::skips_pull(ctx.world, placement.host, &images)
+        };
     // A task waiting for capacity draws its provisioning time once it is placed.
     let step = if waiting {
         Millis(0)
+    } else if skip_pull {
+        super::image_cache::CACHED_START
     } else {
         between(&mut ctx.rngs.timing, step.0, step.1)
     };
@@ -289,7 +298,7 @@ fn create(
         health_status: HealthStatus::Unknown,
         containers,
         created_at: now,
-        pull_started_at: (first == TaskStatus::Pending).then_some(now),
+        pull_started_at: (first == TaskStatus::Pending && !skip_pull).then_some(now),
         started_at: None,
         stopping_at: None,
         stopped_at: None,
@@ -473,6 +482,37 @@ fn gone_from_registry(ctx: &Ctx, idx: TaskIdx) -> Option<String> {
         .map(|c| messages::cannot_pull_not_found(&c.image))
 }
 
+/// The end of PENDING: why the task cannot start, if it cannot. A pull skipped for the
+/// instance's cached images (`pull_started_at` unset) cannot fail as a pull; a failed pull
+/// falls back to those images under the agent's `default` behaviour (`image_cache.rs`).
+/// Otherwise each container records the digest it runs.
+fn pull_failure(ctx: &mut Ctx, idx: TaskIdx) -> Option<String> {
+    let t = ctx.world.task(idx);
+    let skipped = t.pull_started_at.is_none();
+    let failure = t.pull_failure.clone();
+    if skipped {
+        let failure = failure.filter(|r| !r.starts_with("CannotPullContainerError"));
+        if failure.is_none() {
+            match super::image_cache::cached_copies(ctx.world, idx) {
+                Some(copies) => {
+                    let why = super::image_cache::skipped_why(ctx.world, idx);
+                    super::image_cache::use_cached(ctx, idx, copies, why);
+                }
+                None => record_digests(ctx, idx),
+            }
+        }
+        return failure;
+    }
+    match failure.or_else(|| gone_from_registry(ctx, idx)) {
+        Some(reason) if super::image_cache::fall_back(ctx, idx, &reason) => None,
+        Some(reason) => Some(reason),
+        None => {
+            record_digests(ctx, idx);
+            None
+        }
+    }
+}
+
 /// The digest each container's image resolved to, when it came from a modelled repository.
 fn record_digests(ctx: &mut Ctx, idx: TaskIdx) {
     let registry = ctx.registry;
@@ -515,28 +555,25 @@ pub fn on_step_due(ctx: &mut Ctx, idx: TaskIdx) {
                     return;
                 }
             }
-            let pull = between(
-                &mut ctx.rngs.timing,
-                ctx.timings.image_pull.0,
-                ctx.timings.image_pull.1,
-            );
-            ctx.world.task_mut(idx).pull_started_at = Some(now);
+            let pull = if super::image_cache::skips_pull_of(ctx.world, idx) {
+                super::image_cache::CACHED_START
+            } else {
+                ctx.world.task_mut(idx).pull_started_at = Some(now);
+                between(
+                    &mut ctx.rngs.timing,
+                    ctx.timings.image_pull.0,
+                    ctx.timings.image_pull.1,
+                )
+            };
             set_status(ctx, idx, TaskStatus::Pending, Some(pull));
         }
         TaskStatus::Pending => {
-            let pull_failure = ctx
-                .world
-                .task(idx)
-                .pull_failure
-                .clone()
-                .or_else(|| gone_from_registry(ctx, idx));
-            if let Some(reason) = pull_failure {
+            if let Some(reason) = pull_failure(ctx, idx) {
                 for c in &mut ctx.world.task_mut(idx).containers {
                     c.reason = Some(reason.clone());
                 }
                 stop(ctx, idx, StopCause::ImagePullFailed { reason });
             } else {
-                record_digests(ctx, idx);
                 let d = between(
                     &mut ctx.rngs.timing,
                     ctx.timings.activating.0,

@@ -590,6 +590,7 @@ fn ecs(spec: &EcsWorld, net: &mut Network, rngs: &mut Rngs) -> EcsCluster {
     world.cloud_map = cloud_map(&spec.service_discovery, &c.region, &c.account_id, rngs);
     world.iam = crate::iam::Iam::build(&spec.iam, &c.name, &c.region, &c.account_id);
     world.config_rules = spec.config_rules.clone();
+    world.image_pull_behavior = spec.capacity.image_pull_behavior;
     if spec.container_insights {
         world.insights = crate::insights::Insights::enabled(&c.name);
     }

@@ -15,6 +15,7 @@ mod daemon;
 mod guardduty;
 mod health_verdict;
 mod iam;
+mod image_cache;
 mod restart_policy;
 mod scheduler_rules;
 mod step_scaling;

@@ -13,6 +13,41 @@ pub struct CapacitySpec {
     /// service's `capacity_provider_strategy`).
     #[serde(default)]
     pub auto_scaling_groups: Vec<AutoScalingGroupSpec>,
+    /// The ECS agent's `ECS_IMAGE_PULL_BEHAVIOR` on every container instance.
+    #[serde(default, skip_serializing_if = "EcsImagePullBehavior::is_default")]
+    pub image_pull_behavior: EcsImagePullBehavior,
+}
+
+/// The ECS agent's `ECS_IMAGE_PULL_BEHAVIOR` (Amazon ECS Developer Guide, "Container image pull
+/// behavior for the EC2 and external launch types"): what a container instance does with the
+/// images earlier tasks pulled onto it (`ecs/image_cache.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum EcsImagePullBehavior {
+    /// `default`: pull; if the pull fails, run the copy cached on the instance.
+    #[default]
+    Default,
+    /// `always`: pull; if the pull fails, the task fails.
+    Always,
+    /// `once`: pull only if no earlier task on the instance pulled the image.
+    Once,
+    /// `prefer-cached`: pull only if the instance has no cached copy.
+    PreferCached,
+}
+
+impl EcsImagePullBehavior {
+    pub fn is_default(&self) -> bool {
+        *self == EcsImagePullBehavior::Default
+    }
+
+    /// The agent setting's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EcsImagePullBehavior::Default => "default",
+            EcsImagePullBehavior::Always => "always",
+            EcsImagePullBehavior::Once => "once",
+            EcsImagePullBehavior::PreferCached => "prefer-cached",
+        }
+    }
 }
 
 /// An Auto Scaling group of identical container instances and the capacity provider that
