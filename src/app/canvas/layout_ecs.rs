@@ -17,7 +17,7 @@ use super::model::{
 use super::palette::{
     BAR_CPU, BAR_MEM, INSTANCE_BG, INSTANCE_BOOTING_BG, INSTANCE_GONE_BG, LANE_BG,
 };
-use super::scene::{APPEAR_MS, CardKey, INSTANCE_APPEAR_MS};
+use super::scene::{CardKey, INSTANCE_APPEAR_MS, card_appear};
 
 /// How long a STOPPED task stays on the canvas while it fades, in simulated ms.
 pub const FADE_MS: u64 = 20_000;
@@ -220,7 +220,7 @@ fn card(ecs: &EcsCluster, t: TaskIdx, now: SimTime) -> CardModel {
             Stripe::revision(orca_sim::ecs::read::runs_primary_revision(ecs, t))
         },
         alpha,
-        appear: (now.since(task.created_at).0 as f32 / APPEAR_MS).clamp(0.0, 1.0),
+        appear: card_appear(now, task.created_at),
     }
 }
 

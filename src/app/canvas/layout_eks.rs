@@ -15,7 +15,7 @@ use super::model::{
 use super::palette::{
     BAR_CPU, BAR_MEM, BAR_PODS, INSTANCE_BG, INSTANCE_BOOTING_BG, INSTANCE_GONE_BG,
 };
-use super::scene::{APPEAR_MS, CardKey, INSTANCE_APPEAR_MS};
+use super::scene::{CardKey, INSTANCE_APPEAR_MS, card_appear};
 
 /// What an EKS world shows. Pure: the same world always gives the same model.
 pub(super) fn model(world: &World, eks: &Cluster) -> Model {
@@ -175,7 +175,7 @@ fn card(eks: &Cluster, p: usize, now: SimTime) -> CardModel {
         state: pod_state(pod),
         stripe: Stripe::revision(Some(pod.replica_set) == eks.current_replica_set(rs.deployment)),
         alpha: 1.0,
-        appear: (now.since(pod.created_at).0 as f32 / APPEAR_MS).clamp(0.0, 1.0),
+        appear: card_appear(now, pod.created_at),
     }
 }
 

@@ -36,6 +36,16 @@ pub const TEXT_CARD: f32 = 15.0;
 
 /// How long a new card pops in, in simulated ms.
 pub(super) const APPEAR_MS: f32 = 700.0;
+
+/// How far a card created at `created` has grown at `now`: a task or pod there when the
+/// scenario starts is whole from the first frame (the clock stands still at 0:00 until the
+/// learner plays, and a card would otherwise wait there at 60 % of its size).
+pub(super) fn card_appear(now: orca_sim::SimTime, created: orca_sim::SimTime) -> f32 {
+    if created == orca_sim::SimTime::ZERO {
+        return 1.0;
+    }
+    (now.since(created).0 as f32 / APPEAR_MS).clamp(0.0, 1.0)
+}
 /// How long a new instance or node takes to fade in, in simulated ms.
 pub(super) const INSTANCE_APPEAR_MS: u64 = 4_000;
 
@@ -242,5 +252,21 @@ pub enum Stripe {
 impl Stripe {
     pub fn revision(new: bool) -> Stripe {
         if new { Stripe::New } else { Stripe::Old }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::card_appear;
+    use orca_sim::SimTime;
+
+    #[test]
+    fn cards_there_at_the_start_are_whole_and_new_ones_grow() {
+        // At 0:00, before the learner plays, the first cards are drawn at their full size.
+        assert_eq!(card_appear(SimTime::ZERO, SimTime::ZERO), 1.0);
+        // A card created later grows over 700 simulated ms.
+        assert_eq!(card_appear(SimTime(60_000), SimTime(60_000)), 0.0);
+        assert!((card_appear(SimTime(60_350), SimTime(60_000)) - 0.5).abs() < 1e-6);
+        assert_eq!(card_appear(SimTime(61_000), SimTime(60_000)), 1.0);
     }
 }
