@@ -24,6 +24,11 @@
 //! 1,741 M before, 243 M after (the whole program 2,015 M and 483 M). What is left is mostly
 //! the rollouts' own work: the scheduler filters and scores every node for each new pod, and
 //! the kubelet starts it.
+//!
+//! 2026-12-06 at 05:25 UTC (load ~1): nodes keep the images they pulled (`k8s/image_pull.rs`),
+//! so a pod on a node that has its image reports it already present instead of pulling it:
+//! 77,580 events (were 80,080), 10/10 rollouts; three checked runs, the hour in 0.32–0.47 s
+//! (7,700–11,300× real time), building the pods 1.8 s.
 
 use std::time::Instant;
 
