@@ -62,9 +62,9 @@ impl EcsPart for orca_sim::World {
     }
 }
 
-/// Run a console command that must print (no files readable), as at the playback's moment.
-pub fn console_print(p: &orca_sim::Playback, line: &str) -> String {
-    use orca_sim::console::{self, Context, Outcome};
+/// Run a console command (no files readable) as at the playback's moment.
+pub fn console_run(p: &orca_sim::Playback, line: &str) -> orca_sim::console::Outcome {
+    use orca_sim::console::{self, Context};
     let no_files = |path: &str| -> Result<String, String> { Err(format!("no such file: {path}")) };
     let cx = Context {
         world: p.world(),
@@ -73,8 +73,13 @@ pub fn console_print(p: &orca_sim::Playback, line: &str) -> String {
         log: p.log(),
         files: &no_files,
     };
-    match console::execute(line, &cx) {
-        Outcome::Print(s) => s,
+    console::execute(line, &cx)
+}
+
+/// Run a console command that must print, as at the playback's moment.
+pub fn console_print(p: &orca_sim::Playback, line: &str) -> String {
+    match console_run(p, line) {
+        orca_sim::console::Outcome::Print(s) => s,
         other => panic!("`{line}` did not print: {other:?}"),
     }
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use orca_sim::console::{self, Context, Outcome};
+use orca_sim::console::Outcome;
 use orca_sim::event::Source;
 use orca_sim::k8s::cluster::ContainerState;
 use orca_sim::k8s::kubelet::PULL_SECONDS;
@@ -258,17 +258,7 @@ fn an_init_container_whose_image_is_missing_backs_off_pulling_until_it_is_pushed
         "a failed pull is no restart: {init}"
     );
     assert!(!init.contains("Last State"), "it never ran: {init}");
-    let no_files = |path: &str| -> Result<String, String> { Err(format!("no such file: {path}")) };
-    let logs = |line: &str| match console::execute(
-        line,
-        &Context {
-            world: p.world(),
-            scenario: p.scenario(),
-            now: p.now(),
-            log: p.log(),
-            files: &no_files,
-        },
-    ) {
+    let logs = |line: &str| match crate::common::console_run(&p, line) {
         Outcome::Fail(s) | Outcome::Print(s) => s,
         other => panic!("{other:?}"),
     };

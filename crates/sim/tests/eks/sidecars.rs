@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use orca_sim::console::{self, Context, Outcome};
+use orca_sim::console::Outcome;
 use orca_sim::k8s::cluster::ContainerState;
 use orca_sim::{Playback, SimTime};
 
@@ -35,19 +35,8 @@ fn playback(init: &str, containers: &str, timeline: &str) -> Playback {
     ))
 }
 
-fn no_files(path: &str) -> Result<String, String> {
-    Err(format!("no such file: {path}"))
-}
-
 fn run(p: &Playback, line: &str) -> Outcome {
-    let cx = Context {
-        world: p.world(),
-        scenario: p.scenario(),
-        now: p.now(),
-        log: p.log(),
-        files: &no_files,
-    };
-    console::execute(line, &cx)
+    crate::common::console_run(p, line)
 }
 
 fn kubectl(p: &Playback, line: &str) -> String {
