@@ -136,6 +136,18 @@ impl SimTime {
         format!("{date}T{h:02}:{m:02}:{s:02}.{:03}Z", self.0 % 1000)
     }
 
+    /// `05/01/26 09:01:00` (day/month/two-digit year): how a CloudWatch alarm's state reason
+    /// stamps its datapoints ("… [82.5 (05/01/26 09:01:00)] …").
+    pub fn cloudwatch_stamp(self) -> String {
+        let (date, h, m, s) = civil(START_UNIX_SECS + self.0 / 1000);
+        format!(
+            "{}/{}/{} {h:02}:{m:02}:{s:02}",
+            &date[8..10],
+            &date[5..7],
+            &date[2..4]
+        )
+    }
+
     /// [`SimTime::iso8601`] of a moment `ms` milliseconds from the start, which may be before
     /// it (an image pushed days before the scenario).
     pub fn iso8601_signed(ms: i64) -> String {

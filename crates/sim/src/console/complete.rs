@@ -92,6 +92,31 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
             _ => with_global_flags(owned(super::aws::ecr_flags(op))),
         },
         ["aws", "elbv2"] => owned(super::aws::elbv2::SUPPORTED),
+        ["aws", "application-autoscaling"] => owned(super::aws::AUTOSCALING_SUPPORTED),
+        ["aws", "application-autoscaling", op, rest @ ..] => match rest.last() {
+            Some(&"--service-namespace") => owned(&["ecs"]),
+            Some(&"--scalable-dimension") => owned(&["ecs:service:DesiredCount"]),
+            Some(&"--output") => owned(OUTPUT_FORMATS),
+            Some(flag) if flag.starts_with("--") => Vec::new(),
+            _ => with_global_flags(owned(match *op {
+                "describe-scalable-targets" => &["--service-namespace", "--resource-ids"],
+                "describe-scaling-policies" => {
+                    &["--service-namespace", "--resource-id", "--policy-names"]
+                }
+                _ => &["--service-namespace", "--resource-id"],
+            })),
+        },
+        ["aws", "cloudwatch"] => owned(super::aws::CLOUDWATCH_SUPPORTED),
+        ["aws", "cloudwatch", op, rest @ ..] => match rest.last() {
+            Some(&"--state-value") => owned(&["OK", "ALARM", "INSUFFICIENT_DATA"]),
+            Some(&"--history-item-type") => owned(&["StateUpdate", "ConfigurationUpdate"]),
+            Some(&"--output") => owned(OUTPUT_FORMATS),
+            Some(flag) if flag.starts_with("--") => Vec::new(),
+            _ => with_global_flags(owned(match *op {
+                "describe-alarm-history" => &["--alarm-name", "--history-item-type"],
+                _ => &["--alarm-names", "--alarm-name-prefix", "--state-value"],
+            })),
+        },
         ["aws", "servicediscovery"] => owned(super::aws::servicediscovery::SUPPORTED),
         ["aws", "servicediscovery", op, rest @ ..] => {
             let map = cx.world.ecs.as_ref().map(|e| &e.cloud_map);

@@ -114,12 +114,16 @@ pub enum After {
 
 const HELP: &str = "The console carries out, against the run at this moment:
   aws ecs describe-services|describe-tasks|list-tasks|list-services|describe-container-instances|
-          list-container-instances|describe-task-definition|describe-clusters
+          list-container-instances|describe-task-definition|list-task-definitions|describe-clusters|
+          list-clusters
   aws ecs update-service|run-task|stop-task|update-container-instances-state
   aws ecs register-task-definition|create-service --cli-input-json file://FILE
   aws …  --query JMESPATH  --output json|text|table|yaml   (the CLI's global options)
   aws deploy get-deployment|get-deployment-target|list-deployments|create-deployment
   aws ec2 terminate-instances --instance-ids ID
+  aws application-autoscaling describe-scalable-targets|describe-scaling-policies|
+          describe-scaling-activities --service-namespace ecs
+  aws cloudwatch describe-alarms|describe-alarm-history   (the scaling and deployment alarms)
   aws elbv2 describe-target-health --target-group-arn ARN | describe-target-groups
   aws ecr describe-repositories|describe-images|list-images|describe-image-scan-findings|
           get-lifecycle-policy|get-lifecycle-policy-preview|put-image|batch-delete-image|start-image-scan

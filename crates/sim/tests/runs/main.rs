@@ -9,6 +9,7 @@ mod apply;
 mod challenges;
 mod console;
 mod console_iam;
+mod console_scaling;
 mod deploy_console;
 mod determinism;
 mod disruption;

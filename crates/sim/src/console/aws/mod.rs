@@ -7,11 +7,15 @@
 //! Without `--cluster` the CLI uses the cluster called `default`, as the real one does.
 
 mod args;
+mod autoscaling;
 mod blue_green_shape;
+mod cloudwatch;
 mod config;
 mod deploy;
 mod ebs;
 mod ecr;
+mod ecs_lists;
+mod ecs_operations;
 pub mod elbv2;
 mod guardduty;
 mod guardduty_ecs;
@@ -30,9 +34,11 @@ mod table;
 mod volume_args;
 mod wait;
 
+pub use ecs_operations::SUPPORTED;
 pub use wait::WAITERS;
 
 use args::{Args, Param};
+use ecs_operations::ECS_OPERATIONS;
 
 use super::{After, Context, Outcome, suggest};
 use crate::ecs::cluster::EcsCluster;
@@ -41,6 +47,8 @@ use crate::scenario::spec::{Action, SchedulingStrategy};
 use crate::time::SimTime;
 use crate::world::World;
 
+pub use autoscaling::SUPPORTED as AUTOSCALING_SUPPORTED;
+pub use cloudwatch::SUPPORTED as CLOUDWATCH_SUPPORTED;
 pub use deploy::{SUPPORTED as DEPLOY_SUPPORTED, flags as deploy_flags, reply_deployment};
 pub use ecr::{SUPPORTED as ECR_SUPPORTED, flags as ecr_flags};
 pub use register::reply_task_definition;
@@ -55,75 +63,10 @@ To see help text, you can run:
   aws <command> <subcommand> help
 ";
 
-/// The operations of `aws ecs` (AWS CLI v2), for the "Invalid choice" listing.
-const ECS_OPERATIONS: &[&str] = &[
-    "continue-service-deployment",
-    "create-capacity-provider",
-    "create-cluster",
-    "create-service",
-    "create-task-set",
-    "delete-account-setting",
-    "delete-attributes",
-    "delete-capacity-provider",
-    "delete-cluster",
-    "delete-service",
-    "delete-task-definitions",
-    "delete-task-set",
-    "deregister-container-instance",
-    "deregister-task-definition",
-    "describe-capacity-providers",
-    "describe-clusters",
-    "describe-container-instances",
-    "describe-service-deployments",
-    "describe-service-revisions",
-    "describe-services",
-    "describe-task-definition",
-    "describe-task-sets",
-    "describe-tasks",
-    "discover-poll-endpoint",
-    "execute-command",
-    "get-task-protection",
-    "list-account-settings",
-    "list-attributes",
-    "list-clusters",
-    "list-container-instances",
-    "list-service-deployments",
-    "list-services",
-    "list-services-by-namespace",
-    "list-tags-for-resource",
-    "list-task-definition-families",
-    "list-task-definitions",
-    "list-tasks",
-    "put-account-setting",
-    "put-account-setting-default",
-    "put-attributes",
-    "put-cluster-capacity-providers",
-    "register-container-instance",
-    "register-task-definition",
-    "run-task",
-    "start-task",
-    "stop-service-deployment",
-    "stop-task",
-    "submit-attachment-state-changes",
-    "submit-container-state-change",
-    "submit-task-state-change",
-    "tag-resource",
-    "untag-resource",
-    "update-capacity-provider",
-    "update-cluster",
-    "update-cluster-settings",
-    "update-container-agent",
-    "update-container-instances-state",
-    "update-service",
-    "update-service-primary-task-set",
-    "update-task-protection",
-    "update-task-set",
-    "wait",
-    "help",
-];
-
 /// The services `aws` answers for.
 pub const SERVICES: &[&str] = &[
+    "application-autoscaling",
+    "cloudwatch",
     "configservice",
     "deploy",
     "ec2",
@@ -134,30 +77,6 @@ pub const SERVICES: &[&str] = &[
     "iam",
     "logs",
     "servicediscovery",
-];
-
-/// The operations Orca carries out.
-pub const SUPPORTED: &[&str] = &[
-    "continue-service-deployment",
-    "create-service",
-    "describe-clusters",
-    "describe-container-instances",
-    "describe-service-deployments",
-    "describe-services",
-    "describe-task-definition",
-    "describe-tasks",
-    "list-container-instances",
-    "list-service-deployments",
-    "list-services",
-    "list-tasks",
-    "register-task-definition",
-    "stop-service-deployment",
-    "run-task",
-    "start-task",
-    "stop-task",
-    "update-container-instances-state",
-    "update-service",
-    "wait",
 ];
 
 /// `aws <words…>`.
@@ -198,6 +117,8 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
     };
     let rest = &words[1..];
     match service.as_str() {
+        "application-autoscaling" => return autoscaling::run(rest, cx),
+        "cloudwatch" => return cloudwatch::run(rest, cx),
         "ec2" => return ec2(rest, cx),
         "ecr" => return ecr::run(rest, cx),
         "deploy" => return deploy::run(rest, cx),
@@ -215,7 +136,7 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
             None => String::new(),
         };
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\n{}\n\n(Orca's console simulates these: Amazon ECS, ECR, CodeDeploy for ECS, EC2 instances and volumes, target health in Elastic Load Balancing, IAM roles, CloudWatch Logs, AWS Config, GuardDuty and Cloud Map (service discovery); the real CLI lists every AWS service here){hint}\n",
+            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\n{}\n\n(Orca's console simulates these: Amazon ECS, Application Auto Scaling and CloudWatch alarms for ECS services, ECR, CodeDeploy for ECS, EC2 instances and volumes, target health in Elastic Load Balancing, IAM roles, CloudWatch Logs, AWS Config, GuardDuty and Cloud Map (service discovery); the real CLI lists every AWS service here){hint}\n",
             two_columns(SERVICES)
         ));
     }
@@ -254,6 +175,8 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
         "list-container-instances" => list_container_instances(&ecs_cx, rest),
         "describe-task-definition" => describe_task_definition(&ecs_cx, rest),
         "describe-clusters" => describe_clusters(&ecs_cx, rest),
+        "list-clusters" => ecs_lists::list_clusters(&ecs_cx, rest),
+        "list-task-definitions" => ecs_lists::list_task_definitions(&ecs_cx, rest),
         "update-service" => update_service(&ecs_cx, rest),
         "run-task" => run_task::run_task(&ecs_cx, rest),
         "start-task" => run_task::start_task(&ecs_cx, rest),
