@@ -106,6 +106,21 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
                 _ => &["--service-namespace", "--resource-id"],
             })),
         },
+        ["aws", "autoscaling"] => owned(super::aws::EC2_AUTOSCALING_SUPPORTED),
+        ["aws", "autoscaling", op, rest @ ..] => match rest.last() {
+            Some(&"--auto-scaling-group-name" | &"--auto-scaling-group-names") => cx
+                .world
+                .ecs
+                .iter()
+                .flat_map(|e| e.auto_scaling_groups.iter().map(|g| g.name.clone()))
+                .collect(),
+            Some(&"--output") => owned(OUTPUT_FORMATS),
+            Some(flag) if flag.starts_with("--") => Vec::new(),
+            _ => with_global_flags(owned(match *op {
+                "describe-auto-scaling-groups" => &["--auto-scaling-group-names"],
+                _ => &["--auto-scaling-group-name"],
+            })),
+        },
         ["aws", "cloudwatch"] => owned(super::aws::CLOUDWATCH_SUPPORTED),
         ["aws", "cloudwatch", op, rest @ ..] => match rest.last() {
             Some(&"--state-value") => owned(&["OK", "ALARM", "INSUFFICIENT_DATA"]),

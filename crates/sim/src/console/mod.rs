@@ -123,6 +123,8 @@ const HELP: &str = "The console carries out, against the run at this moment:
   aws ec2 terminate-instances --instance-ids ID
   aws application-autoscaling describe-scalable-targets|describe-scaling-policies|
           describe-scaling-activities --service-namespace ecs
+  aws autoscaling describe-auto-scaling-groups|describe-scaling-activities   (EC2 Auto Scaling)
+  aws ecs describe-capacity-providers
   aws cloudwatch describe-alarms|describe-alarm-history   (the scaling and deployment alarms)
   aws elbv2 describe-target-health --target-group-arn ARN | describe-target-groups
   aws ecr describe-repositories|describe-images|list-images|describe-image-scan-findings|

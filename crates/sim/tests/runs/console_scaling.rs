@@ -1,7 +1,9 @@
 //! The console's view of ECS service auto scaling: `aws application-autoscaling
 //! describe-scalable-targets | describe-scaling-policies | describe-scaling-activities` and
 //! `aws cloudwatch describe-alarms | describe-alarm-history`, checked against what the run
-//! did (its scaling and alarm events), plus `aws ecs list-clusters | list-task-definitions`.
+//! did (its scaling and alarm events); EC2 Auto Scaling's `describe-auto-scaling-groups` and
+//! `describe-scaling-activities` and `aws ecs describe-capacity-providers` for cluster auto
+//! scaling; and `aws ecs list-clusters | list-task-definitions`.
 
 use crate::common;
 
@@ -361,4 +363,132 @@ fn list_clusters_and_task_definitions_give_arns() {
     let v = json(&p, "aws ecs list-task-definitions --status INACTIVE");
     assert_eq!(v["taskDefinitionArns"], serde_json::json!([]));
     assert!(failed(&p, "aws ecs list-clusters --cluster demo").contains("Unknown options"));
+}
+
+#[test]
+fn cluster_auto_scaling_shows_its_group_activities_and_alarms() {
+    let launched = |p: &Playback| -> Vec<(String, SimTime)> {
+        p.log()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::InstanceLaunched { instance, .. } => Some((instance.to_string(), e.at)),
+                _ => None,
+            })
+            .collect()
+    };
+    // 4:00: the scale-out of 3:00 has launched three instances that have not registered yet.
+    let p = at("ecs-cluster-auto-scaling", 240);
+    let ecs = p.world().ecs.as_ref().unwrap();
+    let group = &ecs.auto_scaling_groups[0];
+    let starts = launched(&p);
+    assert_eq!(starts.len(), 3);
+    let v = json(&p, "aws autoscaling describe-scaling-activities");
+    let acts = v["Activities"].as_array().unwrap();
+    assert_eq!(acts.len(), starts.len());
+    for a in acts {
+        assert_eq!(a["StatusCode"], "InProgress");
+        assert!(a.get("EndTime").is_none());
+        assert!(
+            a["Cause"].as_str().unwrap().starts_with(
+                "At 2026-01-05T09:03:00Z a monitor alarm TargetTracking-asg-api-AlarmHigh-"
+            ),
+            "{a}"
+        );
+    }
+    let v = json(&p, "aws autoscaling describe-auto-scaling-groups");
+    let g = &v["AutoScalingGroups"][0];
+    assert_eq!(g["AutoScalingGroupName"], group.name);
+    assert_eq!(g["DesiredCapacity"], group.desired_capacity);
+    let pending: Vec<&Value> = g["Instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["LifecycleState"] == "Pending")
+        .collect();
+    assert_eq!(pending.len(), starts.len());
+    for (name, _) in &starts {
+        let inst = ecs.instances.iter().find(|i| i.name == *name).unwrap();
+        let id = inst.ec2_instance_id.as_str();
+        assert!(pending.iter().any(|i| i["InstanceId"] == id), "{id}");
+        assert!(
+            acts.iter()
+                .any(|a| a["Description"] == format!("Launching a new EC2 instance: {id}")),
+            "{id}"
+        );
+    }
+    // 29:00: the launches finished when their container instances registered; the scale-in of
+    // 27:00 terminated two instances.
+    let p = at("ecs-cluster-auto-scaling", 29 * 60);
+    let v = json(&p, "aws autoscaling describe-scaling-activities");
+    let acts = v["Activities"].as_array().unwrap();
+    let registered: Vec<SimTime> = p
+        .log()
+        .iter()
+        .filter(|e| matches!(&e.kind, EventKind::InstanceStateChanged { status, .. } if **status == *"ACTIVE"))
+        .map(|e| e.at)
+        .collect();
+    let ends: Vec<&str> = acts
+        .iter()
+        .filter(|a| a["Description"].as_str().unwrap().starts_with("Launching"))
+        .map(|a| a["EndTime"].as_str().expect("finished"))
+        .collect();
+    assert_eq!(ends.len(), 3);
+    for end in ends {
+        assert!(registered.iter().any(|t| t.iso8601() == end), "{end}");
+    }
+    let terminations = acts
+        .iter()
+        .filter(|a| {
+            a["Description"]
+                .as_str()
+                .unwrap()
+                .starts_with("Terminating EC2 instance: i-")
+        })
+        .count();
+    assert_eq!(terminations, 2);
+    assert!(acts.iter().all(|a| a["StatusCode"] == "Successful"));
+    // Managed scaling's alarms are CapacityProviderReservation alarms against the target
+    // capacity.
+    let v = json(
+        &p,
+        "aws cloudwatch describe-alarms --alarm-name-prefix TargetTracking-asg-api-",
+    );
+    let alarms = v["MetricAlarms"].as_array().unwrap();
+    assert_eq!(alarms.len(), 2);
+    for a in alarms {
+        assert_eq!(a["Namespace"], "AWS/ECS/ManagedScaling");
+        assert_eq!(a["MetricName"], "CapacityProviderReservation");
+        assert_eq!(a["Threshold"], 100.0);
+    }
+    assert_eq!(alarms[1]["EvaluationPeriods"], 15);
+    // The capacity providers: the group's, then the two every account has.
+    let v = json(&p, "aws ecs describe-capacity-providers");
+    let names: Vec<&str> = v["capacityProviders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [group.capacity_provider.as_str(), "FARGATE", "FARGATE_SPOT"]
+    );
+    let v = json(
+        &p,
+        "aws ecs describe-capacity-providers --capacity-providers nope",
+    );
+    assert_eq!(v["failures"][0]["reason"], "MISSING");
+    assert_eq!(v["capacityProviders"], serde_json::json!([]));
+    let v = json(
+        &p,
+        &format!(
+            "aws ecs describe-capacity-providers --capacity-providers {}",
+            group.capacity_provider
+        ),
+    );
+    let managed = &v["capacityProviders"][0]["autoScalingGroupProvider"]["managedScaling"];
+    assert_eq!(
+        managed["targetCapacity"],
+        group.managed_scaling.as_ref().unwrap().target_capacity
+    );
 }

@@ -1,14 +1,16 @@
 //! `aws cloudwatch describe-alarms` and `describe-alarm-history` on the alarms the scenario's
 //! ECS services have: the AlarmHigh and AlarmLow that target tracking creates, the alarms of
-//! step scaling policies, and the deployment alarms of blue/green services. Shapes: the
+//! step scaling policies, the deployment alarms of blue/green services, and the
+//! CapacityProviderReservation alarms of ECS managed scaling on Auto Scaling groups. Shapes: the
 //! CloudWatch API Reference (DescribeAlarms' MetricAlarm, DescribeAlarmHistory's
 //! AlarmHistoryItem); state reasons in CloudWatch's wording, e.g. `Threshold Crossed: 3 out of
 //! the last 3 datapoints [82.5 (05/01/26 09:07:00), …] were greater than the threshold (50.0)
 //! (minimum 3 datapoints for OK -> ALARM transition).` (docs/rules/ecs-scaling.md#the-alarms-in-the-console).
 //!
 //! An alarm's datapoints are the one-minute samples the run recorded (a service's CPU and
-//! memory, a blue/green service's 5xx count); a datapoint is stamped with the start of its
-//! minute. Its state changes are read back from the log (`AlarmStateChanged` events), so the
+//! memory, a blue/green service's 5xx count, a group's capacity provider reservation); a
+//! datapoint is stamped with the start of its minute. Its state changes are read back from the
+//! log (`AlarmStateChanged` and `CapacityAlarmStateChanged` events), so the
 //! reason of each is worked out from the datapoints the alarm had then.
 
 use serde_json::{Value, json};
@@ -18,6 +20,10 @@ use super::autoscaling::{alarm_arn, policy_arn};
 use super::shapes::pretty;
 use super::{Context, Outcome};
 use crate::aas::{HIGH_COMPARISON, HIGH_DATAPOINTS, LOW_COMPARISON, LOW_DATAPOINTS, LOW_FACTOR};
+use crate::ecs::capacity_provider::{
+    RESERVATION_METRIC, SCALE_IN_COMPARISON, SCALE_IN_DATAPOINTS, SCALE_OUT_COMPARISON,
+    SCALE_OUT_DATAPOINTS,
+};
 use crate::event::EventKind;
 use crate::scenario::spec::{AlarmMetric, ComparisonOperator};
 use crate::time::{Millis, SimTime};
@@ -154,6 +160,47 @@ fn alarms(world: &World) -> Vec<Alarm> {
             }
         }
     }
+    // ECS managed scaling's target-tracking alarms on each Auto Scaling group
+    // (docs/rules/ecs-scaling.md#managed-scaling-capacityproviderreservation).
+    for g in &ecs.auto_scaling_groups {
+        let Some(ms) = &g.managed_scaling else {
+            continue;
+        };
+        let arn = super::ec2_autoscaling::managed_policy_arn(world, g);
+        let series: Vec<(SimTime, f64)> = g.samples.iter().map(|x| (x.at, x.reservation)).collect();
+        let alarm = |name: &str, comparison, periods: u32, state: crate::aas::AlarmState| Alarm {
+            name: name.to_string(),
+            description: Some(format!(
+                "DO NOT EDIT OR DELETE. For TargetTrackingScaling policy {arn}."
+            )),
+            actions: vec![arn.clone()],
+            metric: RESERVATION_METRIC,
+            namespace: "AWS/ECS/ManagedScaling",
+            statistic: "Average",
+            dimensions: vec![
+                ("CapacityProviderName", g.capacity_provider.clone()),
+                ("ClusterName", ecs.name.clone()),
+            ],
+            evaluation_periods: periods as usize,
+            datapoints_to_alarm: None,
+            threshold: f64::from(ms.target_capacity),
+            comparison,
+            state: state.as_str(),
+            series: series.clone(),
+        };
+        out.push(alarm(
+            &g.alarm_high,
+            SCALE_OUT_COMPARISON,
+            SCALE_OUT_DATAPOINTS,
+            g.high,
+        ));
+        out.push(alarm(
+            &g.alarm_low,
+            SCALE_IN_COMPARISON,
+            SCALE_IN_DATAPOINTS,
+            g.low,
+        ));
+    }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
 }
@@ -164,6 +211,9 @@ fn changes(cx: &Context, alarm: &Alarm) -> Vec<(SimTime, String, String)> {
     let mut out = Vec::new();
     for e in cx.log {
         if let EventKind::AlarmStateChanged {
+            alarm: name, state, ..
+        }
+        | EventKind::CapacityAlarmStateChanged {
             alarm: name, state, ..
         } = &e.kind
             && **name == *alarm.name

@@ -71,6 +71,7 @@ pub(super) const ECS_OPERATIONS: &[&str] = &[
 pub const SUPPORTED: &[&str] = &[
     "continue-service-deployment",
     "create-service",
+    "describe-capacity-providers",
     "describe-clusters",
     "describe-container-instances",
     "describe-service-deployments",

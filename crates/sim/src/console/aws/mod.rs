@@ -13,6 +13,7 @@ mod cloudwatch;
 mod config;
 mod deploy;
 mod ebs;
+mod ec2_autoscaling;
 mod ecr;
 mod ecs_lists;
 mod ecs_operations;
@@ -50,6 +51,7 @@ use crate::world::World;
 pub use autoscaling::SUPPORTED as AUTOSCALING_SUPPORTED;
 pub use cloudwatch::SUPPORTED as CLOUDWATCH_SUPPORTED;
 pub use deploy::{SUPPORTED as DEPLOY_SUPPORTED, flags as deploy_flags, reply_deployment};
+pub use ec2_autoscaling::SUPPORTED as EC2_AUTOSCALING_SUPPORTED;
 pub use ecr::{SUPPORTED as ECR_SUPPORTED, flags as ecr_flags};
 pub use register::reply_task_definition;
 pub use shapes::{reply_container_instances, reply_service, reply_task};
@@ -66,6 +68,7 @@ To see help text, you can run:
 /// The services `aws` answers for.
 pub const SERVICES: &[&str] = &[
     "application-autoscaling",
+    "autoscaling",
     "cloudwatch",
     "configservice",
     "deploy",
@@ -118,6 +121,7 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
     let rest = &words[1..];
     match service.as_str() {
         "application-autoscaling" => return autoscaling::run(rest, cx),
+        "autoscaling" => return ec2_autoscaling::run(rest, cx),
         "cloudwatch" => return cloudwatch::run(rest, cx),
         "ec2" => return ec2(rest, cx),
         "ecr" => return ecr::run(rest, cx),
@@ -136,7 +140,7 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
             None => String::new(),
         };
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\n{}\n\n(Orca's console simulates these: Amazon ECS, Application Auto Scaling and CloudWatch alarms for ECS services, ECR, CodeDeploy for ECS, EC2 instances and volumes, target health in Elastic Load Balancing, IAM roles, CloudWatch Logs, AWS Config, GuardDuty and Cloud Map (service discovery); the real CLI lists every AWS service here){hint}\n",
+            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\n{}\n\n(Orca's console simulates these: Amazon ECS, Application Auto Scaling, EC2 Auto Scaling groups and CloudWatch alarms for ECS, ECR, CodeDeploy for ECS, EC2 instances and volumes, target health in Elastic Load Balancing, IAM roles, CloudWatch Logs, AWS Config, GuardDuty and Cloud Map (service discovery); the real CLI lists every AWS service here){hint}\n",
             two_columns(SERVICES)
         ));
     }
@@ -176,6 +180,9 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
         "describe-task-definition" => describe_task_definition(&ecs_cx, rest),
         "describe-clusters" => describe_clusters(&ecs_cx, rest),
         "list-clusters" => ecs_lists::list_clusters(&ecs_cx, rest),
+        "describe-capacity-providers" => {
+            ec2_autoscaling::describe_capacity_providers(&ecs_cx, rest)
+        }
         "list-task-definitions" => ecs_lists::list_task_definitions(&ecs_cx, rest),
         "update-service" => update_service(&ecs_cx, rest),
         "run-task" => run_task::run_task(&ecs_cx, rest),
