@@ -129,6 +129,20 @@ impl SimTime {
         )
     }
 
+    /// A timestamp as AWS CLI v2 prints one (Python's `datetime.isoformat()`): microseconds
+    /// only when there is a fraction of a second, `2026-01-05T09:01:26.037000+00:00` or
+    /// `2026-01-05T09:00:00+00:00`.
+    pub fn aws_cli(self) -> String {
+        Self::aws_cli_signed(self.0 as i64)
+    }
+
+    /// [`SimTime::aws_cli`] of a moment `ms` milliseconds from the start, which may be before
+    /// it (an image pushed days before the scenario).
+    pub fn aws_cli_signed(ms: i64) -> String {
+        let iso = Self::iso8601_signed(ms);
+        iso.replace(".000000+", "+")
+    }
+
     /// `2026-01-05T09:01:26.037Z`: the string timestamps GuardDuty returns (a finding's
     /// `CreatedAt`, `UpdatedAt`, `EventFirstSeen`), on the same clock as [`SimTime::iso8601`].
     pub fn iso8601_millis_z(self) -> String {
@@ -332,6 +346,16 @@ mod tests {
     #[test]
     fn timestamps_read_like_the_cli_prints_them() {
         assert_eq!(SimTime::ZERO.iso8601(), "2026-01-05T09:00:00.000000+00:00");
+        // The AWS CLI prints a fraction only when there is one (Python's isoformat).
+        assert_eq!(SimTime::ZERO.aws_cli(), "2026-01-05T09:00:00+00:00");
+        assert_eq!(
+            SimTime(86_037).aws_cli(),
+            "2026-01-05T09:01:26.037000+00:00"
+        );
+        assert_eq!(
+            SimTime::aws_cli_signed(-86_400_000),
+            "2026-01-04T09:00:00+00:00"
+        );
         // The CLI's timestamps read back onto Orca's clock, before the start too.
         assert_eq!(from_iso8601("2026-01-05T09:00:00Z"), Some(0));
         assert_eq!(

@@ -126,8 +126,28 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
             Some(&"--state-value") => owned(&["OK", "ALARM", "INSUFFICIENT_DATA"]),
             Some(&"--history-item-type") => owned(&["StateUpdate", "ConfigurationUpdate"]),
             Some(&"--output") => owned(OUTPUT_FORMATS),
+            Some(&"--namespace") => owned(&[
+                "AWS/ECS",
+                "AWS/ECS/ManagedScaling",
+                "AWS/ApplicationELB",
+                "ECS/ContainerInsights",
+                "ContainerInsights",
+            ]),
+            Some(&"--statistics") => {
+                owned(&["Average", "Sum", "Minimum", "Maximum", "SampleCount"])
+            }
             Some(flag) if flag.starts_with("--") => Vec::new(),
             _ => with_global_flags(owned(match *op {
+                "list-metrics" => &["--namespace", "--metric-name", "--dimensions"],
+                "get-metric-statistics" => &[
+                    "--namespace",
+                    "--metric-name",
+                    "--dimensions",
+                    "--start-time",
+                    "--end-time",
+                    "--period",
+                    "--statistics",
+                ],
                 "describe-alarm-history" => &["--alarm-name", "--history-item-type"],
                 _ => &["--alarm-names", "--alarm-name-prefix", "--state-value"],
             })),

@@ -125,7 +125,7 @@ const HELP: &str = "The console carries out, against the run at this moment:
           describe-scaling-activities --service-namespace ecs
   aws autoscaling describe-auto-scaling-groups|describe-scaling-activities   (EC2 Auto Scaling)
   aws ecs describe-capacity-providers
-  aws cloudwatch describe-alarms|describe-alarm-history   (the scaling and deployment alarms)
+  aws cloudwatch describe-alarms|describe-alarm-history|list-metrics|get-metric-statistics
   aws elbv2 describe-target-health --target-group-arn ARN | describe-target-groups
   aws ecr describe-repositories|describe-images|list-images|describe-image-scan-findings|
           get-lifecycle-policy|get-lifecycle-policy-preview|put-image|batch-delete-image|start-image-scan

@@ -48,7 +48,7 @@ fn scaling_activities_are_the_runs_scaling_decisions_newest_first() {
     for (a, (when, desired, message)) in shown.iter().zip(decided.iter().rev()) {
         assert_eq!(a["ResourceId"], "service/demo/web");
         assert_eq!(a["ScalableDimension"], "ecs:service:DesiredCount");
-        assert_eq!(a["StartTime"], when.iso8601());
+        assert_eq!(a["StartTime"], when.aws_cli());
         assert_eq!(a["StatusCode"], "Successful");
         assert_eq!(
             a["Description"],
@@ -229,7 +229,7 @@ fn describe_alarms_gives_each_alarms_state_and_the_datapoints_behind_it() {
     assert!(reason.contains("(05/01/26 09:29:00)"), "{reason}");
     assert_eq!(
         low["StateUpdatedTimestamp"],
-        SimTime::from_secs(30 * 60).iso8601()
+        SimTime::from_secs(30 * 60).aws_cli()
     );
     assert!(high["AlarmDescription"].as_str().unwrap().starts_with(
         "DO NOT EDIT OR DELETE. For TargetTrackingScaling policy arn:aws:autoscaling:"
@@ -284,7 +284,7 @@ fn alarm_history_follows_the_logs_state_changes() {
     assert_eq!(items.len(), changes.len());
     let mut before = "INSUFFICIENT_DATA".to_string();
     for (item, (when, to)) in items.iter().rev().zip(&changes) {
-        assert_eq!(item["Timestamp"], when.iso8601());
+        assert_eq!(item["Timestamp"], when.aws_cli());
         assert_eq!(
             item["HistorySummary"],
             format!("Alarm updated from {before} to {to}")
@@ -434,7 +434,7 @@ fn cluster_auto_scaling_shows_its_group_activities_and_alarms() {
         .collect();
     assert_eq!(ends.len(), 3);
     for end in ends {
-        assert!(registered.iter().any(|t| t.iso8601() == end), "{end}");
+        assert!(registered.iter().any(|t| t.aws_cli() == end), "{end}");
     }
     let terminations = acts
         .iter()
@@ -491,4 +491,109 @@ fn cluster_auto_scaling_shows_its_group_activities_and_alarms() {
         managed["targetCapacity"],
         group.managed_scaling.as_ref().unwrap().target_capacity
     );
+}
+
+#[test]
+fn metric_statistics_aggregate_the_minutes_of_each_period() {
+    let p = at("ecs-target-tracking", 12 * 60);
+    let svc = &p.world().ecs.as_ref().unwrap().services[0];
+    let v = json(&p, "aws cloudwatch list-metrics --namespace AWS/ECS");
+    assert_eq!(v["Metrics"][0]["MetricName"], "CPUUtilization");
+    assert_eq!(
+        v["Metrics"][0]["Dimensions"],
+        serde_json::json!([{"Name": "ClusterName", "Value": "demo"}, {"Name": "ServiceName", "Value": "web"}])
+    );
+    let base = "aws cloudwatch get-metric-statistics --namespace AWS/ECS --metric-name CPUUtilization --dimensions Name=ClusterName,Value=demo Name=ServiceName,Value=web --start-time 2026-01-05T09:00:00Z --end-time 2026-01-05T09:12:00Z";
+    let v = json(
+        &p,
+        &format!("{base} --period 300 --statistics Average Maximum SampleCount"),
+    );
+    let points = v["Datapoints"].as_array().unwrap();
+    assert_eq!(points.len(), 3, "09:00, 09:05 and 09:10");
+    for (k, d) in points.iter().enumerate() {
+        let from = SimTime::from_secs(300 * k as u64);
+        assert_eq!(d["Timestamp"], from.aws_cli());
+        // The minutes that start in the period: their samples end a minute later.
+        let minutes: Vec<f64> = svc
+            .metrics
+            .iter()
+            .filter(|m| {
+                let start = m.at.0 - 60_000;
+                start >= from.0 && start < (from.0 + 300_000).min(720_000)
+            })
+            .map(|m| m.cpu)
+            .collect();
+        assert_eq!(d["SampleCount"], minutes.len() as f64);
+        let mean = minutes.iter().sum::<f64>() / minutes.len() as f64;
+        assert!((d["Average"].as_f64().unwrap() - mean).abs() < 1e-9);
+        let max = minutes.iter().copied().fold(f64::MIN, f64::max);
+        assert_eq!(d["Maximum"], max);
+        assert_eq!(d["Unit"], "Percent");
+    }
+    // The spike of 5:00 shows in the second period.
+    assert!(points[1]["Maximum"].as_f64().unwrap() > 90.0);
+    // A metric is asked for by its exact dimensions.
+    let v = json(
+        &p,
+        "aws cloudwatch get-metric-statistics --namespace AWS/ECS --metric-name CPUUtilization --dimensions Name=ClusterName,Value=demo --start-time 2026-01-05T09:00:00Z --end-time 2026-01-05T09:12:00Z --period 60 --statistics Average",
+    );
+    assert_eq!(v["Datapoints"], serde_json::json!([]));
+    let e = failed(&p, &format!("{base} --period 90 --statistics Average"));
+    assert!(e.contains("(InvalidParameterValue)"), "{e}");
+    let e = failed(&p, &format!("{base} --period 60 --statistics Median"));
+    assert!(
+        e.contains("The parameter Statistics.member.1 must be a value in the set"),
+        "{e}"
+    );
+    let e = failed(
+        &p,
+        "aws cloudwatch get-metric-statistics --namespace AWS/ECS --metric-name CPUUtilization --start-time 2026-01-05T09:10:00Z --end-time 2026-01-05T09:00:00Z --period 60 --statistics Average",
+    );
+    assert!(e.contains("StartTime must be less than"), "{e}");
+    let e = failed(
+        &p,
+        "aws cloudwatch get-metric-statistics --namespace AWS/ECS",
+    );
+    assert!(e.contains("--metric-name"), "{e}");
+}
+
+#[test]
+fn container_insights_metrics_are_in_cloudwatch_when_collected() {
+    let p = at("ecs-log-router-sidecar", 10 * 60);
+    let ecs = p.world().ecs.as_ref().unwrap();
+    let v = json(
+        &p,
+        "aws cloudwatch list-metrics --namespace ECS/ContainerInsights --metric-name RunningTaskCount",
+    );
+    let metrics = v["Metrics"].as_array().unwrap();
+    assert!(!metrics.is_empty());
+    let service = ecs.services[0].name.to_string();
+    let series = ecs.insights.series(
+        "RunningTaskCount",
+        &[("ClusterName", &ecs.name), ("ServiceName", &service)],
+    );
+    assert!(!series.is_empty());
+    let v = json(
+        &p,
+        &format!(
+            "aws cloudwatch get-metric-statistics --namespace ECS/ContainerInsights --metric-name RunningTaskCount --dimensions Name=ClusterName,Value={} Name=ServiceName,Value={service} --start-time {} --end-time {} --period 60 --statistics Maximum",
+            ecs.name,
+            SimTime::ZERO.aws_cli(),
+            SimTime::from_secs(600).aws_cli()
+        ),
+    );
+    let points = v["Datapoints"].as_array().unwrap();
+    assert_eq!(points.len(), series.len());
+    for (d, (end, value)) in points.iter().zip(&series) {
+        assert_eq!(d["Maximum"], *value);
+        assert_eq!(d["Timestamp"], SimTime(end.0 - 60_000).aws_cli());
+        assert_eq!(d["Unit"], "Count");
+    }
+    // A scenario whose cluster does not collect has no Container Insights metrics.
+    let p = at("ecs-rolling-update", 300);
+    let v = json(
+        &p,
+        "aws cloudwatch list-metrics --namespace ECS/ContainerInsights",
+    );
+    assert_eq!(v["Metrics"], serde_json::json!([]));
 }

@@ -203,7 +203,7 @@ fn capacity(s: &Service) -> (u32, u32) {
 
 /// When the scenario began: the scalable targets and policies are there from the start.
 fn created() -> String {
-    SimTime::ZERO.iso8601()
+    SimTime::ZERO.aws_cli()
 }
 
 fn scalable_target(world: &World, cluster: &str, s: &Service) -> Value {
@@ -322,7 +322,7 @@ fn activities(cx: &Context, ecs: &EcsCluster, resource: Option<&str>) -> Vec<Val
                 Some((d, c)) => (d.to_string(), c.to_string()),
                 None => (message.to_string(), String::new()),
             };
-            let at = e.at.iso8601();
+            let at = e.at.aws_cli();
             Some(json!({
                 "ActivityId": uuid_of(&format!("{id}/{i}")),
                 "ServiceNamespace": "ecs",

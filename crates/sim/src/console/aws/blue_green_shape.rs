@@ -71,8 +71,8 @@ pub fn service_fields(v: &mut Value, ecs: &EcsCluster, svc: &Service) {
                             "desiredCount": t.computed_desired_count,
                             "pendingCount": t.pending_count,
                             "runningCount": t.running_count,
-                            "createdAt": t.created_at.iso8601(),
-                            "updatedAt": t.updated_at.iso8601(),
+                            "createdAt": t.created_at.aws_cli(),
+                            "updatedAt": t.updated_at.aws_cli(),
                             "rolloutState": if primary && active.is_some() { "IN_PROGRESS" } else { "COMPLETED" },
                         })
                     })
@@ -96,8 +96,8 @@ fn task_set(ecs: &EcsCluster, svc: &Service, bg: &BlueGreen, t: &TaskSet) -> Val
         "computedDesiredCount": t.computed_desired_count,
         "pendingCount": t.pending_count,
         "runningCount": t.running_count,
-        "createdAt": t.created_at.iso8601(),
-        "updatedAt": t.updated_at.iso8601(),
+        "createdAt": t.created_at.aws_cli(),
+        "updatedAt": t.updated_at.aws_cli(),
         "launchType": if svc.launch_type == LaunchType::Fargate { "FARGATE" } else { "EC2" },
         "loadBalancers": [{
             "targetGroupArn": ecs.target_group(t.target_group).arn,
@@ -107,7 +107,7 @@ fn task_set(ecs: &EcsCluster, svc: &Service, bg: &BlueGreen, t: &TaskSet) -> Val
         "serviceRegistries": [],
         "scale": {"value": t.scale, "unit": "PERCENT"},
         "stabilityStatus": t.stability.as_str(),
-        "stabilityStatusAt": t.updated_at.iso8601(),
+        "stabilityStatusAt": t.updated_at.aws_cli(),
     });
     if let Some(x) = &t.external_id {
         v["externalId"] = json!(x);

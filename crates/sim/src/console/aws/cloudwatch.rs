@@ -30,7 +30,12 @@ use crate::time::{Millis, SimTime};
 use crate::world::World;
 
 /// The operations Orca carries out.
-pub const SUPPORTED: &[&str] = &["describe-alarm-history", "describe-alarms"];
+pub const SUPPORTED: &[&str] = &[
+    "describe-alarm-history",
+    "describe-alarms",
+    "get-metric-statistics",
+    "list-metrics",
+];
 
 const STATES: &[&str] = &["INSUFFICIENT_DATA", "ALARM", "OK"];
 
@@ -295,8 +300,13 @@ pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
         Ok(op) => op,
         Err(refused) => return refused,
     };
-    if op == "describe-alarm-history" {
-        return history(&words[1..], cx);
+    match op {
+        "describe-alarm-history" => return history(&words[1..], cx),
+        "list-metrics" => return super::cloudwatch_metrics::list_metrics(&words[1..], cx),
+        "get-metric-statistics" => {
+            return super::cloudwatch_metrics::get_metric_statistics(&words[1..], cx);
+        }
+        _ => {}
     }
     let args = match args::parse(
         &words[1..],
@@ -371,14 +381,14 @@ fn metric_alarm(cx: &Context, a: &Alarm) -> Value {
         .map(|(n, value)| json!({"Name": n, "Value": value}))
         .collect();
     let rest = json!({
-        "AlarmConfigurationUpdatedTimestamp": SimTime::ZERO.iso8601(),
+        "AlarmConfigurationUpdatedTimestamp": SimTime::ZERO.aws_cli(),
         "ActionsEnabled": true,
         "OKActions": [],
         "AlarmActions": a.actions,
         "InsufficientDataActions": [],
         "StateValue": a.state,
         "StateReason": reason,
-        "StateUpdatedTimestamp": updated.iso8601(),
+        "StateUpdatedTimestamp": updated.aws_cli(),
         "MetricName": a.metric,
         "Namespace": a.namespace,
         "Statistic": a.statistic,
@@ -395,7 +405,7 @@ fn metric_alarm(cx: &Context, a: &Alarm) -> Value {
         json!({
             "Threshold": a.threshold,
             "ComparisonOperator": format!("{:?}", a.comparison),
-            "StateTransitionedTimestamp": updated.iso8601(),
+            "StateTransitionedTimestamp": updated.aws_cli(),
         }),
     );
     v
@@ -462,7 +472,7 @@ fn history(words: &[String], cx: &Context) -> Outcome {
                 json!({
                     "AlarmName": a.name,
                     "AlarmType": "MetricAlarm",
-                    "Timestamp": at.iso8601(),
+                    "Timestamp": at.aws_cli(),
                     "HistoryItemType": "StateUpdate",
                     "HistorySummary": format!("Alarm updated from {from} to {to}"),
                     "HistoryData": data.to_string(),
@@ -475,7 +485,7 @@ fn history(words: &[String], cx: &Context) -> Outcome {
             json!({
                 "AlarmName": a.name,
                 "AlarmType": "MetricAlarm",
-                "Timestamp": SimTime::ZERO.iso8601(),
+                "Timestamp": SimTime::ZERO.aws_cli(),
                 "HistoryItemType": "ConfigurationUpdate",
                 "HistorySummary": format!("Alarm \"{}\" created", a.name),
                 "HistoryData": json!({"type": "Create", "version": "1.0"}).to_string(),

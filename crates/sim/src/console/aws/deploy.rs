@@ -189,7 +189,7 @@ pub fn deployment_info(ecs: &EcsCluster, svc: &Service, bg: &BlueGreen, d: &BgDe
             )},
         },
         "status": d.code_deploy_status(),
-        "createTime": d.created_at.iso8601(),
+        "createTime": d.created_at.aws_cli(),
         "creator": d.creator,
         "ignoreApplicationStopFailures": false,
         "autoRollbackConfiguration": {"enabled": !events.is_empty(), "events": events},
@@ -212,7 +212,7 @@ pub fn deployment_info(ecs: &EcsCluster, svc: &Service, bg: &BlueGreen, d: &BgDe
         "computePlatform": "ECS",
     });
     if let Some(t) = d.completed_at {
-        v["completeTime"] = json!(t.iso8601());
+        v["completeTime"] = json!(t.aws_cli());
     }
     if let Some(e) = &d.error {
         v["errorInformation"] = json!({"code": e.code, "message": e.message});
@@ -267,10 +267,10 @@ fn get_deployment_target(ecs: &EcsCluster, words: &[String]) -> Outcome {
         .map(|st| {
             let mut v = json!({"lifecycleEventName": st.name, "status": st.status.as_str()});
             if let Some(t) = st.start {
-                v["startTime"] = json!(t.iso8601());
+                v["startTime"] = json!(t.aws_cli());
             }
             if let Some(t) = st.end {
-                v["endTime"] = json!(t.iso8601());
+                v["endTime"] = json!(t.aws_cli());
             }
             v
         })
@@ -287,7 +287,7 @@ fn get_deployment_target(ecs: &EcsCluster, words: &[String]) -> Outcome {
             "deploymentId": d.id,
             "targetId": expected,
             "targetArn": svc.arn,
-            "lastUpdatedAt": d.completed_at.unwrap_or(d.created_at).iso8601(),
+            "lastUpdatedAt": d.completed_at.unwrap_or(d.created_at).aws_cli(),
             "lifecycleEvents": lifecycle,
             "status": d.code_deploy_status(),
             "taskSetsInfo": sets,

@@ -144,7 +144,7 @@ fn group(world: &World, ecs: &EcsCluster, i: usize, g: &AutoScalingGroup) -> Val
         "HealthCheckType": "EC2",
         "HealthCheckGracePeriod": 0,
         "Instances": instances,
-        "CreatedTime": SimTime::ZERO.iso8601(),
+        "CreatedTime": SimTime::ZERO.aws_cli(),
         "SuspendedProcesses": [],
         "EnabledMetrics": [],
         // ECS tags the groups it manages for a capacity provider with managed scaling.
@@ -237,10 +237,10 @@ fn activities(cx: &Context, ecs: &EcsCluster, only: Option<&str>) -> Vec<Value> 
             } else {
                 cause
             },
-            "StartTime": e.at.iso8601(),
+            "StartTime": e.at.aws_cli(),
         });
         if let Some(t) = end {
-            v["EndTime"] = json!(t.iso8601());
+            v["EndTime"] = json!(t.aws_cli());
         }
         v["StatusCode"] = json!(status);
         if inst.is_none() {

@@ -196,7 +196,7 @@ fn repository_json(reg: &Registry, r: &Repository) -> Value {
         "registryId": reg.registry_id,
         "repositoryName": r.name,
         "repositoryUri": r.uri,
-        "createdAt": SimTime::ZERO.iso8601(),
+        "createdAt": SimTime::ZERO.aws_cli(),
         "imageTagMutability": mutability(r.mutability),
         "imageScanningConfiguration": {"scanOnPush": r.scan_frequency != ScanFrequency::Manual},
         "encryptionConfiguration": {"encryptionType": "AES256"},
@@ -230,7 +230,7 @@ fn scan_status_json(im: &Image) -> Option<(Value, Value)> {
     };
     Some((
         json!({"status": s.status.as_str(), "description": description}),
-        json!(s.completed_at.iso8601()),
+        json!(s.completed_at.aws_cli()),
     ))
 }
 
@@ -245,7 +245,7 @@ fn image_detail(e: &Ecr, r: &Repository, im: &Image) -> Value {
     m.insert("imageSizeInBytes".into(), json!(im.size_bytes));
     m.insert(
         "imagePushedAt".into(),
-        json!(SimTime::iso8601_signed(im.pushed_at_ms)),
+        json!(SimTime::aws_cli_signed(im.pushed_at_ms)),
     );
     if let Some((status, at)) = scan_status_json(im) {
         m.insert("imageScanStatus".into(), status);
@@ -513,7 +513,7 @@ fn describe_image_scan_findings(e: &Ecr, words: &[String]) -> Result<Outcome, Ou
                             "vulnerabilityId": v.id,
                             "vulnerablePackages": [{"name": name, "version": version}],
                         },
-                        "firstObservedAt": v.published_at.max(scan.started_at).iso8601(),
+                        "firstObservedAt": v.published_at.max(scan.started_at).aws_cli(),
                         "fixAvailable": "YES",
                     })
                 } else {
@@ -615,7 +615,7 @@ fn get_lifecycle_policy(e: &Ecr, words: &[String]) -> Result<Outcome, Outcome> {
     let every = e.reg.lifecycle_interval.0.max(1);
     let passes = e.now.millis() / every;
     if passes > 0 {
-        reply["lastEvaluatedAt"] = json!(SimTime::from_millis(passes * every).iso8601());
+        reply["lastEvaluatedAt"] = json!(SimTime::from_millis(passes * every).aws_cli());
     }
     Ok(Outcome::Print(pretty(&reply)))
 }
@@ -632,7 +632,7 @@ fn get_lifecycle_policy_preview(e: &Ecr, words: &[String]) -> Result<Outcome, Ou
             json!({
                 "imageTags": im.tags,
                 "imageDigest": im.digest,
-                "imagePushedAt": SimTime::iso8601_signed(im.pushed_at_ms),
+                "imagePushedAt": SimTime::aws_cli_signed(im.pushed_at_ms),
                 "action": {"type": "EXPIRE"},
                 "appliedRulePriority": x.rule_priority,
             })

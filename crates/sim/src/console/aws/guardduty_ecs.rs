@@ -122,8 +122,8 @@ fn finding(ecs: &EcsCluster, gd: &EcsGuardDuty, f: &EcsFinding, cx: &Context) ->
                 "TaskDetails": {
                     "Arn": f.task_arn,
                     "DefinitionArn": f.task_definition_arn,
-                    "TaskCreatedAt": f.task_created_at.iso8601(),
-                    "StartedAt": f.task_started_at.map(|t| t.iso8601()),
+                    "TaskCreatedAt": f.task_created_at.aws_cli(),
+                    "StartedAt": f.task_started_at.map(|t| t.aws_cli()),
                     "StartedBy": f.started_by,
                     "LaunchType": "FARGATE",
                     "Containers": [{"Name": f.container, "Image": f.image}],
@@ -293,7 +293,7 @@ fn coverage(
             "ResourceType": "ECS",
         },
         "CoverageStatus": c.status,
-        "UpdatedAt": cx.now.iso8601(),
+        "UpdatedAt": cx.now.aws_cli(),
     });
     if let Some(issue) = c.issues.first() {
         r["Issue"] = json!(issue);

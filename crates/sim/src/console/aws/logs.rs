@@ -325,7 +325,7 @@ fn tail(ecs: Option<&EcsCluster>, cx: &Context, words: &[String]) -> Outcome {
         if l.at < from {
             continue;
         }
-        let at = l.at.iso8601();
+        let at = l.at.aws_cli();
         if short {
             out.push_str(&format!("{} {}\n", &at[..at.len().min(19)], l.text));
         } else {

@@ -10,6 +10,7 @@ mod args;
 mod autoscaling;
 mod blue_green_shape;
 mod cloudwatch;
+mod cloudwatch_metrics;
 mod config;
 mod deploy;
 mod ebs;

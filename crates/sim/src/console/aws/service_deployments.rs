@@ -105,13 +105,13 @@ fn brief(cx: &EcsContext, svc: &Service, d: &BgDeployment) -> Value {
         "serviceDeploymentArn": deployment_arn(svc, d),
         "serviceArn": svc.arn,
         "clusterArn": cx.ecs.arn,
-        "startedAt": d.created_at.iso8601(),
-        "createdAt": d.created_at.iso8601(),
+        "startedAt": d.created_at.aws_cli(),
+        "createdAt": d.created_at.aws_cli(),
         "targetServiceRevisionArn": revision_arn(svc, d.green.as_deref().unwrap_or(&d.id)),
         "status": status(d),
     });
     if let Some(t) = d.completed_at {
-        v["finishedAt"] = json!(t.iso8601());
+        v["finishedAt"] = json!(t.aws_cli());
     }
     v
 }
@@ -198,7 +198,7 @@ fn full(cx: &EcsContext, svc: &Service, bg: &BlueGreen, d: &BgDeployment) -> Val
     ) {
         v["rollback"] = json!({
             "reason": d.error.as_ref().map_or("", |e| e.message.as_str()),
-            "startedAt": d.stages.iter().filter_map(|st| st.end).max().unwrap_or(d.created_at).iso8601(),
+            "startedAt": d.stages.iter().filter_map(|st| st.end).max().unwrap_or(d.created_at).aws_cli(),
             "serviceRevisionArn": revision_arn(svc, &d.blue),
         });
     }
@@ -211,7 +211,7 @@ fn full(cx: &EcsContext, svc: &Service, bg: &BlueGreen, d: &BgDeployment) -> Val
                 "hookId": r.id,
                 "targetType": h.target.as_str(),
                 "status": r.status.as_str(),
-                "expiresAt": r.expires_at.iso8601(),
+                "expiresAt": r.expires_at.aws_cli(),
                 "timeoutAction": if h.timeout_continues { "CONTINUE" } else { "ROLLBACK" },
             });
             if h.target == crate::ecs::lifecycle_hooks::HookTarget::Lambda {

@@ -51,7 +51,7 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
 }
 
 fn created() -> Value {
-    json!(crate::time::SimTime::ZERO.iso8601())
+    json!(crate::time::SimTime::ZERO.aws_cli())
 }
 
 fn namespace_shape(map: &CloudMap, i: usize) -> Value {

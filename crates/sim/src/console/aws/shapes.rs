@@ -41,7 +41,7 @@ fn launch_type(l: LaunchType) -> &'static str {
 }
 
 fn at(t: SimTime) -> Value {
-    Value::String(t.iso8601())
+    Value::String(t.aws_cli())
 }
 
 /// A deterministic id for the i-th event of a run, in UUID form (the API gives each service
