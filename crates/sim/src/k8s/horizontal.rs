@@ -282,6 +282,8 @@ pub struct Hpa {
     pub next_sync: SimTime,
     /// The last observed average utilization, for the charts and the inspector.
     pub current_utilization: f64,
+    /// `status.conditions`.
+    pub conditions: Conditions,
 }
 
 impl Hpa {
@@ -307,6 +309,7 @@ impl Hpa {
             scale_down_events: Vec::new(),
             next_sync: first_sync,
             current_utilization: 0.0,
+            conditions: Conditions::default(),
         }
     }
 
@@ -351,6 +354,7 @@ impl Hpa {
             } else {
                 (min, "Current number of replicas below Spec.MinReplicas")
             };
+            self.succeeded(now, to);
             return Some(self.rescaled(
                 now,
                 current,
@@ -362,6 +366,13 @@ impl Hpa {
         let target = self.target_cpu_utilization;
         let tolerance = self.tolerance();
         let recommended = hpa_recommendation(current, ready, utilization, target, tolerance);
+        set(
+            &mut self.conditions.scaling_active,
+            now,
+            true,
+            "ValidMetricFound",
+            "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)".into(),
+        );
         let formula = formula(current, ready, utilization, target, recommended, tolerance);
         let (desired, limit_why) = match self.behavior.clone() {
             None => self.normalize_legacy(now, current, recommended),
@@ -370,6 +381,7 @@ impl Hpa {
         if desired == current {
             return None;
         }
+        self.succeeded(now, desired);
         let reason = if recommended > current {
             "cpu resource utilization (percentage of request) above target"
         } else {
@@ -382,6 +394,49 @@ impl Hpa {
             reason.into(),
             format!("{formula}{limit_why}"),
         ))
+    }
+
+    /// After a change of the target's scale: AbleToScale says so until the next sync.
+    fn succeeded(&mut self, now: SimTime, to: u32) {
+        set(
+            &mut self.conditions.able_to_scale,
+            now,
+            true,
+            "SucceededRescale",
+            format!("the HPA controller was able to update the target scale to {to}"),
+        );
+    }
+
+    /// The stabilization's AbleToScale and the bounds' ScalingLimited of one sync.
+    fn normalized(
+        &mut self,
+        now: SimTime,
+        able: &'static str,
+        (limited, reason, message): (bool, &'static str, String),
+    ) {
+        let able_message = match able {
+            "ScaleUpStabilized" => {
+                "recent recommendations were lower than current one, applying the lowest recent recommendation"
+            }
+            "ScaleDownStabilized" => {
+                "recent recommendations were higher than current one, applying the highest recent recommendation"
+            }
+            _ => "recommended size matches current size",
+        };
+        set(
+            &mut self.conditions.able_to_scale,
+            now,
+            true,
+            able,
+            able_message.into(),
+        );
+        set(
+            &mut self.conditions.scaling_limited,
+            now,
+            limited,
+            reason,
+            message,
+        );
     }
 
     fn rescaled(
@@ -426,6 +481,21 @@ impl Hpa {
         let limit = legacy_scale_up_limit(current);
         let max_allowed = self.max_replicas.min(limit);
         let desired = stabilized.clamp(self.min_replicas, max_allowed.max(self.min_replicas));
+        let verdict = if stabilized < self.min_replicas {
+            "TooFewReplicas"
+        } else if stabilized > max_allowed && self.max_replicas > limit {
+            "ScaleUpLimit"
+        } else if stabilized > max_allowed {
+            "TooManyReplicas"
+        } else {
+            "DesiredWithinRange"
+        };
+        let able = if stabilized != recommended {
+            "ScaleDownStabilized"
+        } else {
+            "ReadyForNewScale"
+        };
+        self.normalized(now, able, limit_verdict(stabilized, desired, verdict));
         let mut why = String::new();
         if stabilized != recommended {
             why.push_str(&format!(
@@ -482,6 +552,7 @@ impl Hpa {
             ));
         }
         let (min, max) = (self.min_replicas, self.max_replicas);
+        let mut verdict = "DesiredWithinRange";
         let desired = if stabilized > current {
             let limit = scale_up_limit_with_rules(
                 current,
@@ -493,6 +564,11 @@ impl Hpa {
             .max(current);
             let allowed = max.min(limit);
             if stabilized > allowed {
+                verdict = if limit < max {
+                    "ScaleUpLimit"
+                } else {
+                    "TooManyReplicas"
+                };
                 if allowed == limit && limit < max {
                     why.push_str(&format!(
                         "; the scaleUp policies ({}, selectPolicy {:?}) allow at most {limit} now (ScaleUpLimit)",
@@ -517,6 +593,11 @@ impl Hpa {
             .min(current);
             let allowed = min.max(limit);
             if stabilized < allowed {
+                verdict = if limit > min {
+                    "ScaleDownLimit"
+                } else {
+                    "TooFewReplicas"
+                };
                 if allowed == limit && limit > min {
                     why.push_str(&format!(
                         "; the scaleDown policies ({}, selectPolicy {:?}) allow no fewer than {limit} now (ScaleDownLimit)",
@@ -533,8 +614,91 @@ impl Hpa {
         } else {
             stabilized
         };
+        let able = if recommended >= current {
+            "ScaleUpStabilized"
+        } else {
+            "ScaleDownStabilized"
+        };
+        self.normalized(now, able, limit_verdict(stabilized, desired, verdict));
         (desired, why)
     }
+}
+
+/// One condition of an HPA's status, as `kubectl describe hpa` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Condition {
+    pub status: bool,
+    pub reason: &'static str,
+    pub message: String,
+    /// When its status last changed (`lastTransitionTime`).
+    pub since: SimTime,
+}
+
+/// The conditions the controller sets on each sync (`horizontal.go`): AbleToScale (the
+/// stabilization's verdict, or SucceededRescale after a change), ScalingActive (a replica
+/// count could be computed from the metric) and ScalingLimited (the bounds or the rate held
+/// the count back). Empty until the first sync.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Conditions {
+    pub able_to_scale: Option<Condition>,
+    pub scaling_active: Option<Condition>,
+    pub scaling_limited: Option<Condition>,
+}
+
+impl Conditions {
+    /// (type, condition) in the order kubectl prints them.
+    pub fn listed(&self) -> Vec<(&'static str, &Condition)> {
+        [
+            ("AbleToScale", &self.able_to_scale),
+            ("ScalingActive", &self.scaling_active),
+            ("ScalingLimited", &self.scaling_limited),
+        ]
+        .into_iter()
+        .filter_map(|(t, c)| c.as_ref().map(|c| (t, c)))
+        .collect()
+    }
+}
+
+/// `setCondition`: the new status, reason and message; the transition time moves only when the
+/// status changes.
+fn set(
+    slot: &mut Option<Condition>,
+    now: SimTime,
+    status: bool,
+    reason: &'static str,
+    message: String,
+) {
+    let since = match slot {
+        Some(c) if c.status == status => c.since,
+        _ => now,
+    };
+    *slot = Some(Condition {
+        status,
+        reason,
+        message,
+        since,
+    });
+}
+
+/// `convertDesiredReplicasWithRules` / `convertDesiredReplicasWithBehaviorRate`'s verdict on
+/// `desired` against the stabilized recommendation: (limited?, reason, message).
+fn limit_verdict(
+    stabilized: u32,
+    desired: u32,
+    reason: &'static str,
+) -> (bool, &'static str, String) {
+    let message = match reason {
+        "ScaleUpLimit" => {
+            "the desired replica count is increasing faster than the maximum scale rate"
+        }
+        "TooManyReplicas" => "the desired replica count is more than the maximum replica count",
+        "ScaleDownLimit" => {
+            "the desired replica count is decreasing faster than the maximum scale rate"
+        }
+        "TooFewReplicas" => "the desired replica count is less than the minimum replica count",
+        _ => "the desired count is within the acceptable range",
+    };
+    (desired != stabilized, reason, message.to_string())
 }
 
 /// A rescale: the new count, the reason `SuccessfulRescale` gives, and why.
@@ -755,5 +919,51 @@ mod tests {
             rescale_message(r.replicas, &r.reason),
             "New size: 10; reason: Current number of replicas above Spec.MaxReplicas"
         );
+    }
+    fn condition(h: &Hpa, kind: &str) -> (bool, &'static str) {
+        let (_, c) = h
+            .conditions
+            .listed()
+            .into_iter()
+            .find(|(t, _)| *t == kind)
+            .unwrap_or_else(|| panic!("no {kind}"));
+        (c.status, c.reason)
+    }
+
+    #[test]
+    fn each_sync_sets_the_conditions_kubectl_describe_shows() {
+        // No sync yet: no conditions.
+        let mut h = hpa(2, 10, 60.0, None);
+        assert!(h.conditions.listed().is_empty());
+        // Legacy path: 2 pods at 300 % want 10, the older rule allows 4 (ScaleUpLimit), and
+        // the change itself makes AbleToScale SucceededRescale.
+        assert_eq!(h.sync(s(15), 2, 2, 300.0), Some(4));
+        assert_eq!(condition(&h, "AbleToScale"), (true, "SucceededRescale"));
+        assert_eq!(condition(&h, "ScalingActive"), (true, "ValidMetricFound"));
+        assert_eq!(condition(&h, "ScalingLimited"), (true, "ScaleUpLimit"));
+        // At 10 of 10 the maximum holds the count: TooManyReplicas.
+        let mut h = hpa(2, 10, 60.0, None);
+        assert_eq!(h.sync(s(15), 10, 10, 300.0), None);
+        assert_eq!(condition(&h, "ScalingLimited"), (true, "TooManyReplicas"));
+        assert_eq!(condition(&h, "AbleToScale"), (true, "ReadyForNewScale"));
+        // Load gone: the highest recommendation of the last 300 s (50, from the sync before)
+        // holds the count (ScaleDownStabilized), and the maximum still holds that.
+        assert_eq!(h.sync(s(30), 10, 10, 6.0), None);
+        assert_eq!(condition(&h, "AbleToScale"), (true, "ScaleDownStabilized"));
+        assert_eq!(condition(&h, "ScalingLimited"), (true, "TooManyReplicas"));
+        // Below the minimum: TooFewReplicas once the window has passed.
+        let mut t = s(30);
+        while h.sync(t, 10, 10, 6.0).is_none() {
+            t = t.plus(SYNC);
+        }
+        assert_eq!(condition(&h, "ScalingLimited"), (true, "TooFewReplicas"));
+        // With a behavior the stabilization's reason follows the direction of the
+        // recommendation (stabilizeRecommendationWithBehaviors).
+        let b = Behavior::defaulted(RulesOverride::default(), RulesOverride::default());
+        let mut h = hpa(1, 10, 60.0, Some(b));
+        assert_eq!(h.sync(s(15), 4, 4, 60.0), None);
+        assert_eq!(condition(&h, "AbleToScale"), (true, "ScaleUpStabilized"));
+        assert_eq!(h.sync(s(30), 4, 4, 10.0), None);
+        assert_eq!(condition(&h, "AbleToScale"), (true, "ScaleDownStabilized"));
     }
 }

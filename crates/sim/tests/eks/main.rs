@@ -7,6 +7,7 @@ mod common;
 mod cluster;
 mod daemonsets;
 mod disruption;
+mod hpa_conditions;
 mod iam;
 mod image_cache;
 mod init_containers;

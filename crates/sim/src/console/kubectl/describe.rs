@@ -811,6 +811,31 @@ fn hpa(k: &Kube, h: usize) -> String {
         read::deployment_status(k.eks, hpa.deployment, k.now).total_replicas,
         dep.replicas
     );
+    // A block of its own in kubectl's tabwriter: each column as wide as its widest cell + 2.
+    let conditions = hpa.conditions.listed();
+    if !conditions.is_empty() {
+        let rows: Vec<[String; 4]> = [
+            ["Type", "Status", "Reason", "Message"].map(String::from),
+            ["----", "------", "------", "-------"].map(String::from),
+        ]
+        .into_iter()
+        .chain(conditions.iter().map(|(t, c)| {
+            [
+                t.to_string(),
+                if c.status { "True" } else { "False" }.to_string(),
+                c.reason.to_string(),
+                c.message.clone(),
+            ]
+        }))
+        .collect();
+        let width = |i: usize| rows.iter().map(|r| r[i].len()).max().unwrap_or(0) + 2;
+        let (w0, w1, w2) = (width(0) + 2, width(1), width(2));
+        let _ = writeln!(o, "Conditions:");
+        for r in &rows {
+            let first = format!("  {}", r[0]);
+            let _ = writeln!(o, "{first:<w0$}{:<w1$}{:<w2$}{}", r[1], r[2], r[3]);
+        }
+    }
     o.push_str(&events(k, &format!("horizontalpodautoscaler/{}", hpa.name)));
     o
 }

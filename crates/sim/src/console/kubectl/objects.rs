@@ -343,6 +343,13 @@ fn hpa(k: &Kube, h: usize) -> Value {
         },
         "status": {
             "currentMetrics": [{"resource": {"current": {"averageUtilization": hpa.current_utilization.round() as u32}, "name": "cpu"}, "type": "Resource"}],
+            "conditions": hpa.conditions.listed().iter().map(|(t, c)| json!({
+                "lastTransitionTime": ts(c.since),
+                "message": c.message,
+                "reason": c.reason,
+                "status": if c.status { "True" } else { "False" },
+                "type": t,
+            })).collect::<Vec<_>>(),
             "currentReplicas": dep.replicas,
             "desiredReplicas": dep.replicas,
         },
