@@ -325,6 +325,18 @@ impl Hpa {
             .map(|r| r.replicas)
     }
 
+    /// The pods' average CPU as `status.currentMetrics` gives it (`averageValue`, a quantity
+    /// such as `760m` or `1`): the utilization last observed × the pod's CPU request.
+    pub fn average_value(&self, cpu_request_millis: u32) -> String {
+        let millis =
+            (self.current_utilization * f64::from(cpu_request_millis) / 100.0).round() as u64;
+        if millis.is_multiple_of(1000) {
+            (millis / 1000).to_string()
+        } else {
+            format!("{millis}m")
+        }
+    }
+
     fn tolerance(&self) -> Tolerance {
         let b = self.behavior.as_ref();
         Tolerance {

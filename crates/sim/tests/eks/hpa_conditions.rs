@@ -56,6 +56,18 @@ fn describe_hpa_shows_why_the_count_moves_or_holds() {
         ),
         "{out}"
     );
+    // The current metric with its average value: 500m of request per pod, so N % is about
+    // 5 × N millicores.
+    let line = out
+        .lines()
+        .find(|l| l.contains("resource cpu on pods"))
+        .expect("a metrics line");
+    let value = line.split(":  ").nth(1).expect("a value");
+    let (pct, rest) = value.split_once("% (").expect("N% (Vm)");
+    let millis = rest.split_once("m)").expect("millicores").0;
+    let (pct, millis): (f64, f64) = (pct.parse().unwrap(), millis.parse().unwrap());
+    assert!(pct > 60.0 && (millis - pct * 5.0).abs() <= 3.0, "{line}");
+    assert!(line.ends_with(" / 60%"), "{line}");
     // 10:00: the load has fallen, but the highest recommendation of the last 5 minutes holds
     // the count at 10.
     let p = at(600);
@@ -76,4 +88,5 @@ fn describe_hpa_shows_why_the_count_moves_or_holds() {
     let yaml = crate::common::console_print(&p, "kubectl get hpa web -o yaml");
     assert!(yaml.contains("    reason: DesiredWithinRange\n"), "{yaml}");
     assert!(yaml.contains("    type: ScalingLimited\n"), "{yaml}");
+    assert!(yaml.contains("        averageValue: "), "{yaml}");
 }

@@ -792,8 +792,10 @@ fn hpa(k: &Kube, h: usize) -> String {
     );
     let _ = writeln!(
         o,
-        "  resource cpu on pods  (as a percentage of request):  {:.0}% / {:.0}%",
-        hpa.current_utilization, hpa.target_cpu_utilization
+        "  resource cpu on pods  (as a percentage of request):  {:.0}% ({}) / {:.0}%",
+        hpa.current_utilization,
+        hpa.average_value(dep.template.requests.cpu_millis),
+        hpa.target_cpu_utilization
     );
     let _ = writeln!(
         o,

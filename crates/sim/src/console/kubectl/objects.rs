@@ -342,7 +342,7 @@ fn hpa(k: &Kube, h: usize) -> Value {
             "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": dep.name},
         },
         "status": {
-            "currentMetrics": [{"resource": {"current": {"averageUtilization": hpa.current_utilization.round() as u32}, "name": "cpu"}, "type": "Resource"}],
+            "currentMetrics": [{"resource": {"current": {"averageUtilization": hpa.current_utilization.round() as u32, "averageValue": hpa.average_value(dep.template.requests.cpu_millis)}, "name": "cpu"}, "type": "Resource"}],
             "conditions": hpa.conditions.listed().iter().map(|(t, c)| json!({
                 "lastTransitionTime": ts(c.since),
                 "message": c.message,
