@@ -239,25 +239,36 @@ fn scalable_target(world: &World, cluster: &str, s: &Service) -> Value {
 fn policies(world: &World, cluster: &str, s: &Service) -> Vec<Value> {
     let resource = resource_id(cluster, s);
     let alarm = |name: &str| json!({"AlarmName": name, "AlarmARN": alarm_arn(world, name)});
-    let mut out = Vec::new();
-    if let Some(t) = &s.scaling {
-        out.push(json!({
-            "PolicyARN": policy_arn(world, cluster, s, &t.policy),
-            "PolicyName": t.policy,
+    // The fields every policy has, around its type's configuration and its alarms.
+    let policy = |name: &str, kind: &str, config: Value, alarms: Vec<Value>| {
+        let mut v = json!({
+            "PolicyARN": policy_arn(world, cluster, s, name),
+            "PolicyName": name,
             "ServiceNamespace": "ecs",
             "ResourceId": resource,
             "ScalableDimension": DIMENSION,
-            "PolicyType": "TargetTrackingScaling",
-            "TargetTrackingScalingPolicyConfiguration": {
-                "TargetValue": t.target,
-                "PredefinedMetricSpecification": {"PredefinedMetricType": SERVICE_CPU_METRIC},
-                "ScaleOutCooldown": t.scale_out_cooldown.0 / 1000,
-                "ScaleInCooldown": t.scale_in_cooldown.0 / 1000,
-                "DisableScaleIn": t.disable_scale_in,
-            },
-            "Alarms": [alarm(&t.alarm_high), alarm(&t.alarm_low)],
-            "CreationTime": created(),
-        }));
+            "PolicyType": kind,
+        });
+        let key = match kind {
+            "TargetTrackingScaling" => "TargetTrackingScalingPolicyConfiguration",
+            _ => "StepScalingPolicyConfiguration",
+        };
+        v[key] = config;
+        v["Alarms"] = json!(alarms);
+        v["CreationTime"] = json!(created());
+        v
+    };
+    let mut out = Vec::new();
+    if let Some(t) = &s.scaling {
+        let config = json!({
+            "TargetValue": t.target,
+            "PredefinedMetricSpecification": {"PredefinedMetricType": SERVICE_CPU_METRIC},
+            "ScaleOutCooldown": t.scale_out_cooldown.0 / 1000,
+            "ScaleInCooldown": t.scale_in_cooldown.0 / 1000,
+            "DisableScaleIn": t.disable_scale_in,
+        });
+        let alarms = vec![alarm(&t.alarm_high), alarm(&t.alarm_low)];
+        out.push(policy(&t.policy, "TargetTrackingScaling", config, alarms));
     }
     for p in &s.step_scaling {
         let steps: Vec<Value> = p
@@ -284,17 +295,12 @@ fn policies(world: &World, cluster: &str, s: &Service) -> Vec<Value> {
         }
         config["Cooldown"] = json!(p.cooldown.0 / 1000);
         config["MetricAggregationType"] = json!(format!("{:?}", p.aggregation));
-        out.push(json!({
-            "PolicyARN": policy_arn(world, cluster, s, &p.policy),
-            "PolicyName": p.policy,
-            "ServiceNamespace": "ecs",
-            "ResourceId": resource,
-            "ScalableDimension": DIMENSION,
-            "PolicyType": "StepScaling",
-            "StepScalingPolicyConfiguration": config,
-            "Alarms": [alarm(&p.alarm)],
-            "CreationTime": created(),
-        }));
+        out.push(policy(
+            &p.policy,
+            "StepScaling",
+            config,
+            vec![alarm(&p.alarm)],
+        ));
     }
     out
 }
