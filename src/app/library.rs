@@ -84,6 +84,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/eks-autoscaling.ron"),
     ),
     (
+        "eks-hpa-missing-request",
+        include_str!("../../scenarios/eks-hpa-missing-request.ron"),
+    ),
+    (
+        "eks-metrics-server-missing",
+        include_str!("../../scenarios/eks-metrics-server-missing.ron"),
+    ),
+    (
         "eks-karpenter",
         include_str!("../../scenarios/eks-karpenter.ron"),
     ),
@@ -250,6 +258,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "challenge-eks-hpa-spike",
         include_str!("../../scenarios/challenge-eks-hpa-spike.ron"),
+    ),
+    (
+        "challenge-eks-hpa-no-request",
+        include_str!("../../scenarios/challenge-eks-hpa-no-request.ron"),
     ),
     (
         "challenge-eks-drain",
@@ -436,6 +448,29 @@ mod tests {
                 !s.quizzes.is_empty() || !s.goals.is_empty(),
                 "{name} has neither quizzes nor goals"
             );
+        }
+    }
+
+    #[test]
+    fn every_scenario_file_is_in_the_library() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut files: Vec<String> = fs::read_dir(&dir)
+            .expect("scenarios/")
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()
+                    .and_then(|n| n.strip_suffix(".ron"))
+                    .map(String::from)
+            })
+            .collect();
+        files.sort();
+        let mut listed: Vec<String> = BUILT_IN.iter().map(|(n, _)| n.to_string()).collect();
+        listed.sort();
+        assert_eq!(listed, files, "BUILT_IN and scenarios/ differ");
+        for (name, text) in BUILT_IN {
+            let on_disk = fs::read_to_string(dir.join(format!("{name}.ron"))).expect("readable");
+            assert_eq!(*text, on_disk, "{name} embeds another file");
         }
     }
 }

@@ -74,6 +74,11 @@ fn main() {
                 cpu_millis: 100,
                 memory_mib: 128,
             },
+            cpu_requested: true,
+            own: Requests {
+                cpu_millis: 100,
+                memory_mib: 128,
+            },
             port: 8080,
             readiness_probe: true,
             liveness_probe: true,

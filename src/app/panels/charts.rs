@@ -211,7 +211,17 @@ pub(super) fn eks_metrics(ui: &mut egui::Ui, eks: &Cluster, now: f64) {
             .into()
     };
     let name = &eks.deployments[0].name;
-    ui.label(egui::RichText::new(format!("deployment/{name}: average CPU, % of request")).weak());
+    // A pod without a CPU request has no utilization; Orca's load model measures it against the
+    // request it would have by default, and the HPA, as in Kubernetes, reads <unknown>.
+    let of = if eks.deployments[0].template.cpu_requested {
+        "% of request".to_string()
+    } else {
+        format!(
+            "% of {}m (its pods request no CPU: the HPA sees <unknown>)",
+            orca_sim::scenario::spec::defaults::cpu_request()
+        )
+    };
+    ui.label(egui::RichText::new(format!("deployment/{name}: average CPU, {of}")).weak());
     let target = eks.samples.last().and_then(|s| s.target);
     let mut keys = vec![series_key(0, "utilization")];
     if target.is_some() {

@@ -8,7 +8,7 @@ use orca_sim::k8s::cluster::Cluster;
 use orca_sim::k8s::read;
 
 use super::charts::{capacity_metrics, eks_metrics, service_metrics, traffic_metrics};
-use super::palette::{c32, ink};
+use super::palette::{WARN, c32, ink};
 use crate::app::canvas::palette::{NEW_REVISION, OLD_REVISION, STANDALONE};
 use crate::app::player::{Player, Selection};
 
@@ -326,4 +326,36 @@ pub(super) fn deployment_summary(
         .monospace()
         .italics(),
     );
+    if let Some(hpa) = eks.hpas.iter().find(|h| h.deployment == d) {
+        hpa_summary(ui, hpa);
+    }
+}
+
+/// The HPA of a Deployment as `kubectl get hpa` sums it up, and, when it cannot compute a
+/// replica count, why (its ScalingActive condition), marked ⚠ so colour is not the only sign.
+fn hpa_summary(ui: &mut egui::Ui, hpa: &orca_sim::k8s::autoscaling::Hpa) {
+    let current = if hpa.measured {
+        format!("{:.0}%", hpa.current_utilization)
+    } else {
+        "<unknown>".to_string()
+    };
+    ui.label(
+        egui::RichText::new(format!(
+            "horizontalpodautoscaler/{}  cpu: {current}/{:.0}% · {}–{} replicas",
+            hpa.name, hpa.target_cpu_utilization, hpa.min_replicas, hpa.max_replicas
+        ))
+        .monospace(),
+    );
+    if let Some(active) = hpa.conditions.scaling_active.as_ref().filter(|c| !c.status) {
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(format!(
+                    "⚠ ScalingActive False ({}): {}",
+                    active.reason, active.message
+                ))
+                .color(ink(ui, WARN)),
+            )
+            .wrap(),
+        );
+    }
 }

@@ -106,6 +106,19 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
                 _ => &["--service-namespace", "--resource-id"],
             })),
         },
+        ["aws", "eks"] => owned(&["create-addon", "describe-addon"]),
+        ["aws", "eks", _, rest @ ..] => match rest.last() {
+            Some(&"--cluster-name") => cx
+                .world
+                .eks
+                .iter()
+                .map(|e| e.cluster_name.clone())
+                .collect(),
+            Some(&"--addon-name") => owned(&[crate::k8s::addons::METRICS_SERVER]),
+            Some(&"--output") => owned(OUTPUT_FORMATS),
+            Some(flag) if flag.starts_with("--") => Vec::new(),
+            _ => with_global_flags(owned(&["--cluster-name", "--addon-name"])),
+        },
         ["aws", "autoscaling"] => owned(super::aws::EC2_AUTOSCALING_SUPPORTED),
         ["aws", "autoscaling", op, rest @ ..] => match rest.last() {
             Some(&"--auto-scaling-group-name" | &"--auto-scaling-group-names") => cx
@@ -559,8 +572,8 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
             _ => owned(&["--min=", "--max=", "--cpu-percent="]),
         },
         "set" => match positional.as_slice() {
-            [] => owned(&["image"]),
-            ["image"] => names_of_kind("deployment", cx)
+            [] => owned(&["image", "resources"]),
+            ["image" | "resources"] => names_of_kind("deployment", cx)
                 .into_iter()
                 .map(|n| format!("deployment/{n}"))
                 .collect(),
@@ -577,6 +590,7 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
                     .map(|d| vec![format!("{}=", d.template.container)])
                     .unwrap_or_default()
             }
+            ["resources", _, ..] => owned(&["--requests=cpu=", "--requests=memory=", "-c="]),
             _ => Vec::new(),
         },
         "rollout" => match positional.as_slice() {

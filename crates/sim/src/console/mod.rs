@@ -137,6 +137,8 @@ const HELP: &str = "The console carries out, against the run at this moment:
   kubectl get … -o wide|yaml|json|name|jsonpath=T|custom-columns=H:P,…  --sort-by=P  --field-selector=K=V
   kubectl logs POD|deploy/NAME|-l SELECTOR [--tail=N] [--prefix] [-p] [-c CONTAINER]
   kubectl scale|set image|rollout undo|restart|pause|resume|delete pod|cordon|uncordon|drain
+  kubectl set resources deployment/NAME --requests=cpu=250m[,memory=256Mi]
+  aws eks create-addon|describe-addon --cluster-name NAME --addon-name metrics-server
   kubectl apply -f FILE [--dry-run=client]   (Deployment, Service, HorizontalPodAutoscaler,
                                               PodDisruptionBudget)
   orca zone-outage|zone-recover|fail-health-checks|crash|heal|set-load   (orca help)

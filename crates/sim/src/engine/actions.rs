@@ -176,6 +176,16 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
                 format!("kubectl set image deployment/{deployment} {container}={image}"),
             );
         }
+        Action::SetResources {
+            deployment,
+            cpu,
+            memory,
+        } => {
+            if let Some(command) = interventions::set_resources(ctx, deployment, *cpu, *memory) {
+                kubectl(ctx, deployment, command);
+            }
+        }
+        Action::CreateAddon { name } => interventions::create_addon(ctx, name),
         Action::ScaleDeployment {
             deployment,
             replicas,

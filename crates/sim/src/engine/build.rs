@@ -94,7 +94,12 @@ pub(super) fn template(c: &K8sContainerSpec, behavior: AppBehavior) -> Template 
         image: c.image.clone(),
         pull_policy: ImagePullPolicy::resolve(c.image_pull_policy, &c.image),
         requests: Requests {
-            cpu_millis: c.cpu,
+            cpu_millis: c.cpu.unwrap_or(0),
+            memory_mib: c.memory,
+        },
+        cpu_requested: c.cpu.is_some(),
+        own: Requests {
+            cpu_millis: c.cpu.unwrap_or(0),
             memory_mib: c.memory,
         },
         port: c.port,
@@ -231,7 +236,7 @@ fn side_behavior(
 /// sidecars started before it (they run beside it).
 pub(super) fn pod_requests(d: &K8sDeploymentSpec) -> Requests {
     let mut running = Requests {
-        cpu_millis: d.container.cpu,
+        cpu_millis: d.container.cpu.unwrap_or(0),
         memory_mib: d.container.memory,
     };
     for c in &d.containers {
@@ -334,6 +339,7 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
     let mut c = EksCluster::new();
     c.name_seed = scenario.seed;
     let cs = &k.cluster;
+    c.cluster_name = cs.name.clone();
     c.security = Some(crate::security::Security::build(&k.security, &cs.name));
     c.iam = crate::iam::Iam::build(&k.iam, &cs.name, &cs.region, &cs.account_id).map(|mut i| {
         i.pod_identity_agent = k.pod_identity_agent;
@@ -342,6 +348,9 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
     });
     if k.cloudwatch_observability {
         c.insights = crate::insights::Insights::enabled(&k.cluster.name);
+    }
+    if !k.metrics_server {
+        c.metrics_server = None;
     }
     setup::add_node_groups(&mut c, net, &groups);
     c.images = k

@@ -53,7 +53,14 @@ pub fn pod_usage(eks: &EksCluster, p: usize, now: SimTime) -> (u32, u32) {
         .load
         .as_ref()
         .map_or(0.4, |l| l.utilization_per_pod(now, ready.max(1)));
-    let cpu = ((f64::from(req.cpu_millis) * util / 100.0).round() as u32).max(1);
+    // [model] A pod serves `rps_per_pod` at 100 % of its CPU request; one whose container names
+    // no request uses what Orca's default request would be (250m) at that load.
+    let full = if eks.template_of(p).cpu_requested {
+        req.cpu_millis
+    } else {
+        req.cpu_millis + crate::scenario::spec::defaults::cpu_request()
+    };
+    let cpu = ((f64::from(full) * util / 100.0).round() as u32).max(1);
     let base = f64::from(req.memory_mib) * (0.3 + 0.3 * (util / 100.0).min(1.0));
     let behavior = &eks.template_of(p).behavior;
     let memory = match (behavior.oom_after_seconds, running_since(eks, p)) {

@@ -52,6 +52,12 @@ pub struct Template {
     /// `imagePullPolicy`, resolved (`image_pull.rs`).
     pub pull_policy: ImagePullPolicy,
     pub requests: Requests,
+    /// The first app container names a CPU request (`resources.requests.cpu`); without one its
+    /// request counts as 0m and an HPA on CPU utilization cannot compute it.
+    pub cpu_requested: bool,
+    /// The first app container's own requests (`requests` adds the other containers'), which
+    /// `kubectl set resources` replaces.
+    pub own: Requests,
     pub port: u16,
     pub readiness_probe: bool,
     pub liveness_probe: bool,
@@ -534,6 +540,10 @@ pub struct EksCluster {
     pub pods: Vec<Pod>,
     /// How each image behaves (images not listed start and serve normally).
     pub images: Vec<(String, AppBehavior)>,
+    /// The metrics-server add-on (the Metrics API); `None`: not installed.
+    pub metrics_server: Option<super::addons::Addon>,
+    /// The EKS cluster's name (`aws eks … --cluster-name`).
+    pub cluster_name: String,
     pub hpas: Vec<Hpa>,
     /// Managed node groups the Cluster Autoscaler may resize (empty: no autoscaler).
     pub node_groups: Vec<NodeGroupScaling>,
@@ -589,6 +599,8 @@ impl EksCluster {
             replica_sets: Vec::new(),
             pods: Vec::new(),
             images: Vec::new(),
+            metrics_server: Some(super::addons::Addon::from_start()),
+            cluster_name: String::new(),
             hpas: Vec::new(),
             node_groups: Vec::new(),
             ca_next_scan: SimTime::ZERO,
@@ -894,6 +906,29 @@ impl EksCluster {
         let dep = &mut self.deployments[d];
         dep.template.image = image.to_string();
         dep.template.behavior = behavior;
+    }
+
+    /// `kubectl set resources`: new requests for the first container, in place of its own (the
+    /// other containers' stay); a new revision rolls out.
+    pub fn set_requests(&mut self, d: usize, cpu: Option<u32>, memory: Option<u32>, _now: SimTime) {
+        let t = &mut self.deployments[d].template;
+        if let Some(cpu) = cpu {
+            t.requests.cpu_millis = t
+                .requests
+                .cpu_millis
+                .saturating_sub(t.own.cpu_millis)
+                .saturating_add(cpu);
+            t.own.cpu_millis = cpu;
+            t.cpu_requested = true;
+        }
+        if let Some(memory) = memory {
+            t.requests.memory_mib = t
+                .requests
+                .memory_mib
+                .saturating_sub(t.own.memory_mib)
+                .saturating_add(memory);
+            t.own.memory_mib = memory;
+        }
     }
 
     /// A new pod template (a new revision rolls out).

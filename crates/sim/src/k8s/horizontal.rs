@@ -15,6 +15,9 @@ use serde::Serialize;
 
 use crate::time::{Millis, SimTime};
 
+pub use super::hpa_conditions::{Condition, Conditions};
+use super::hpa_conditions::{limit_verdict, set};
+
 /// The HPA tolerance (`--horizontal-pod-autoscaler-tolerance`): no scaling while
 /// |ratio − 1| ≤ 0.1.
 pub const TOLERANCE: f64 = 0.1;
@@ -282,6 +285,9 @@ pub struct Hpa {
     pub next_sync: SimTime,
     /// The last observed average utilization, for the charts and the inspector.
     pub current_utilization: f64,
+    /// The last sync computed the utilization (`status.currentMetrics` has it); false before the
+    /// first sync and after a sync that could not (kubectl then shows `<unknown>`).
+    pub measured: bool,
     /// `status.conditions`.
     pub conditions: Conditions,
 }
@@ -309,6 +315,7 @@ impl Hpa {
             scale_down_events: Vec::new(),
             next_sync: first_sync,
             current_utilization: 0.0,
+            measured: false,
             conditions: Conditions::default(),
         }
     }
@@ -634,83 +641,6 @@ impl Hpa {
         self.normalized(now, able, limit_verdict(stabilized, desired, verdict));
         (desired, why)
     }
-}
-
-/// One condition of an HPA's status, as `kubectl describe hpa` lists it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Condition {
-    pub status: bool,
-    pub reason: &'static str,
-    pub message: String,
-    /// When its status last changed (`lastTransitionTime`).
-    pub since: SimTime,
-}
-
-/// The conditions the controller sets on each sync (`horizontal.go`): AbleToScale (the
-/// stabilization's verdict, or SucceededRescale after a change), ScalingActive (a replica
-/// count could be computed from the metric) and ScalingLimited (the bounds or the rate held
-/// the count back). Empty until the first sync.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Conditions {
-    pub able_to_scale: Option<Condition>,
-    pub scaling_active: Option<Condition>,
-    pub scaling_limited: Option<Condition>,
-}
-
-impl Conditions {
-    /// (type, condition) in the order kubectl prints them.
-    pub fn listed(&self) -> Vec<(&'static str, &Condition)> {
-        [
-            ("AbleToScale", &self.able_to_scale),
-            ("ScalingActive", &self.scaling_active),
-            ("ScalingLimited", &self.scaling_limited),
-        ]
-        .into_iter()
-        .filter_map(|(t, c)| c.as_ref().map(|c| (t, c)))
-        .collect()
-    }
-}
-
-/// `setCondition`: the new status, reason and message; the transition time moves only when the
-/// status changes.
-fn set(
-    slot: &mut Option<Condition>,
-    now: SimTime,
-    status: bool,
-    reason: &'static str,
-    message: String,
-) {
-    let since = match slot {
-        Some(c) if c.status == status => c.since,
-        _ => now,
-    };
-    *slot = Some(Condition {
-        status,
-        reason,
-        message,
-        since,
-    });
-}
-
-/// `convertDesiredReplicasWithRules` / `convertDesiredReplicasWithBehaviorRate`'s verdict on
-/// `desired` against the stabilized recommendation: (limited?, reason, message).
-fn limit_verdict(
-    stabilized: u32,
-    desired: u32,
-    reason: &'static str,
-) -> (bool, &'static str, String) {
-    let message = match reason {
-        "ScaleUpLimit" => {
-            "the desired replica count is increasing faster than the maximum scale rate"
-        }
-        "TooManyReplicas" => "the desired replica count is more than the maximum replica count",
-        "ScaleDownLimit" => {
-            "the desired replica count is decreasing faster than the maximum scale rate"
-        }
-        "TooFewReplicas" => "the desired replica count is less than the minimum replica count",
-        _ => "the desired count is within the acceptable range",
-    };
-    (desired != stabilized, reason, message.to_string())
 }
 
 /// A rescale: the new count, the reason `SuccessfulRescale` gives, and why.

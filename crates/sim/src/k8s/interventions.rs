@@ -149,3 +149,53 @@ pub fn autoscale(c: &mut EksCluster, d: usize, (min, max): (u32, u32), target: f
         &name, d, min, max, target, None, now,
     ));
 }
+
+/// `kubectl set resources deployment/<d> --requests=…`: the first container's new requests (a
+/// new revision rolls out). Returns the command as typed, or `None` for an unknown Deployment.
+pub fn set_resources(
+    ctx: &mut EksCtx,
+    deployment: &str,
+    cpu: Option<u32>,
+    memory: Option<u32>,
+) -> Option<String> {
+    let now = ctx.now;
+    let c = &mut *ctx.world;
+    let d = c.deployment_index(deployment)?;
+    let container = c.deployments[d].template.container.clone();
+    c.set_requests(d, cpu, memory, now);
+    let requests: Vec<String> = [
+        cpu.map(|m| format!("cpu={m}m")),
+        memory.map(|m| format!("memory={m}Mi")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    Some(format!(
+        "kubectl set resources deployment/{deployment} -c={container} --requests={}",
+        requests.join(",")
+    ))
+}
+
+/// `aws eks create-addon --addon-name metrics-server`: the add-on is CREATING, and ACTIVE with
+/// the Metrics API a minute later (`addons.rs`). A second create changes nothing (the API
+/// refuses it: `ResourceInUseException`).
+pub fn create_addon(ctx: &mut EksCtx, name: &str) {
+    let now = ctx.now;
+    let mut command = format!(
+        "aws eks create-addon --cluster-name {} --addon-name {name}",
+        ctx.world.cluster_name
+    );
+    if ctx.world.metrics_server.is_none() {
+        ctx.world.metrics_server = Some(super::addons::Addon::created(now));
+    } else {
+        command.push_str("  →  ResourceInUseException: Addon already exists.");
+    }
+    ctx.emit(
+        crate::event::Source::Scenario,
+        crate::event::EventKind::ActionApplied {
+            description: command.as_str().into(),
+        },
+        command,
+        Vec::new(),
+    );
+}

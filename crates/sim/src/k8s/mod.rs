@@ -12,6 +12,7 @@
 //! and the read model (`read.rs`: pod conditions and probes, ReplicaSet and Deployment status,
 //! node usage).
 
+pub mod addons;
 pub mod autoscaling;
 pub mod backoff;
 pub mod budget;
@@ -29,6 +30,7 @@ pub mod events;
 pub mod eviction;
 pub mod horizontal;
 pub mod hpa;
+pub mod hpa_conditions;
 pub mod image_pull;
 pub mod init_containers;
 pub mod interventions;

@@ -463,6 +463,11 @@ mod tests {
                 cpu_millis: 250,
                 memory_mib: 256,
             },
+            cpu_requested: true,
+            own: Requests {
+                cpu_millis: 250,
+                memory_mib: 256,
+            },
             port: 8080,
             readiness_probe: true,
             liveness_probe: true,

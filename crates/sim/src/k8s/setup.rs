@@ -101,6 +101,11 @@ fn system_template(container: &str, image: String, cpu: u32, memory: u32, port: 
             cpu_millis: cpu,
             memory_mib: memory,
         },
+        cpu_requested: true,
+        own: Requests {
+            cpu_millis: cpu,
+            memory_mib: memory,
+        },
         port,
         readiness_probe: false,
         liveness_probe: false,

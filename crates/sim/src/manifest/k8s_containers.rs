@@ -106,7 +106,7 @@ pub(super) fn pod_containers(r: &mut Reader, pod: &Node) -> R<PodContainers> {
                     name: f.name,
                     image: f.image,
                     image_pull_policy: f.pull_policy,
-                    cpu: f.cpu.unwrap_or_else(defaults::cpu_request),
+                    cpu: f.cpu,
                     memory: f.memory.unwrap_or_else(defaults::memory_request),
                     port: f.port.unwrap_or_else(defaults::k8s_port),
                     readiness_probe: f.readiness,
@@ -307,9 +307,10 @@ fn ports(r: &mut Reader, c: &Node, p: &str, kind: Kind) -> R<Option<u16>> {
     Ok(port)
 }
 
-/// `resources.requests`: the first container gets Orca's default request when it names none
-/// (the scheduler and the HPA need one), with a warning; the others request nothing, as
-/// Kubernetes counts a container without requests (or limits).
+/// `resources.requests`: a container that names none requests nothing, as Kubernetes counts a
+/// container without requests (or limits). The first container gets Orca's default memory
+/// request, and a warning for each request it leaves out: without a CPU request an HPA on CPU
+/// utilization fails, as in Kubernetes.
 fn requests(r: &mut Reader, c: &Node, p: &str, kind: Kind) -> R<(Option<u32>, Option<u32>)> {
     let (mut cpu, mut memory) = (None, None);
     let rp = join(p, "resources");
@@ -343,10 +344,7 @@ fn requests(r: &mut Reader, c: &Node, p: &str, kind: Kind) -> R<(Option<u32>, Op
             r.warn(
                 c.at,
                 join(&rp, "requests.cpu"),
-                &format!(
-                    "not set; Orca gives the container a request of {}m (its scheduler and HPA need one)",
-                    defaults::cpu_request()
-                ),
+                "not set: the container requests no CPU, so the scheduler counts 0m for it and an HPA on CPU utilization cannot work out a utilization (FailedGetResourceMetric: missing request for cpu)",
             );
         }
         if memory.is_none() {
@@ -386,6 +384,22 @@ pub fn cpu_millis(n: &Node) -> Option<u32> {
     };
     let m = (cores * 1000.0).ceil();
     (m.is_finite() && (0.0..=1_000_000.0).contains(&m)).then_some(m as u32)
+}
+
+/// [`cpu_millis`] of a quantity written as text (`kubectl set resources --requests=cpu=250m`).
+pub fn cpu_quantity(s: &str) -> Option<u32> {
+    cpu_millis(&Node {
+        at: Pos::default(),
+        value: Value::Str(s.to_string()),
+    })
+}
+
+/// [`memory_mib`] of a quantity written as text (`--requests=memory=256Mi`).
+pub fn memory_quantity(s: &str) -> Option<u32> {
+    memory_mib(&Node {
+        at: Pos::default(),
+        value: Value::Str(s.to_string()),
+    })
 }
 
 /// A memory quantity in MiB, rounded up: `128Mi`, `1Gi`, `512M`, `1G`, bytes.
@@ -430,6 +444,24 @@ mod tests {
             },
             Err(e) => Err(e.to_string()),
         }
+    }
+
+    #[test]
+    fn a_container_without_a_cpu_request_requests_none_with_a_warning() {
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  selector:\n    matchLabels: {app: shop}\n  template:\n    metadata:\n      labels: {app: shop}\n    spec:\n      containers:\n      - name: shop\n        image: shop:v1\n";
+        let (objects, warnings) = read_k8s("shop.yaml", text).expect("valid");
+        let Some(Object::Deployment(d)) = objects.into_iter().next() else {
+            panic!("a Deployment");
+        };
+        // No CPU request (the HPA then fails, as in Kubernetes); Orca's default memory one.
+        assert_eq!((d.spec.container.cpu, d.spec.container.memory), (None, 256));
+        let shown: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        assert!(
+            shown.iter().any(|w| w.contains("resources.requests.cpu")
+                && w.contains("requests no CPU")
+                && w.contains("FailedGetResourceMetric")),
+            "{shown:?}"
+        );
     }
 
     #[test]

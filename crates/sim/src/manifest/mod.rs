@@ -11,6 +11,7 @@ mod ecs_containers;
 pub mod import;
 pub mod k8s;
 mod k8s_containers;
+pub use k8s_containers::{cpu_quantity, memory_quantity};
 pub mod pdb;
 mod reader;
 pub mod yaml;

@@ -203,6 +203,8 @@ pub fn install_agent(c: &mut EksCluster, region: &str, groups: Vec<String>) {
         pull_policy: crate::scenario::spec::ImagePullPolicy::default_for(&image),
         image,
         requests: AGENT_REQUESTS,
+        cpu_requested: true,
+        own: AGENT_REQUESTS,
         port: 0,
         readiness_probe: false,
         liveness_probe: false,

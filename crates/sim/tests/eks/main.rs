@@ -8,6 +8,7 @@ mod cluster;
 mod daemonsets;
 mod disruption;
 mod hpa_conditions;
+mod hpa_metric;
 mod iam;
 mod image_cache;
 mod init_containers;

@@ -97,7 +97,7 @@ fn kubernetes_manifests_import() {
     assert_eq!(nginx.container.port, 80);
     let php = &k.deployments[1];
     assert_eq!(php.replicas, 1, "replicas left out: the API default");
-    assert_eq!(php.container.cpu, 200);
+    assert_eq!(php.container.cpu, Some(200));
     assert_eq!(php.service.as_ref().map(|s| s.port), Some(80));
     let hpa = php.hpa.as_ref().expect("the HPA");
     assert_eq!(

@@ -18,6 +18,7 @@ mod ec2_autoscaling;
 mod ecr;
 mod ecs_lists;
 mod ecs_operations;
+mod eks;
 pub mod elbv2;
 mod guardduty;
 mod guardduty_ecs;
@@ -76,6 +77,7 @@ pub const SERVICES: &[&str] = &[
     "ec2",
     "ecr",
     "ecs",
+    "eks",
     "elbv2",
     "guardduty",
     "iam",
@@ -126,6 +128,7 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
         "cloudwatch" => return cloudwatch::run(rest, cx),
         "ec2" => return ec2(rest, cx),
         "ecr" => return ecr::run(rest, cx),
+        "eks" => return eks::run(rest, cx),
         "deploy" => return deploy::run(rest, cx),
         "iam" => return iam::run(rest, cx),
         "configservice" => return config::run(rest, cx),
@@ -141,7 +144,7 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
             None => String::new(),
         };
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\n{}\n\n(Orca's console simulates these: Amazon ECS, Application Auto Scaling, EC2 Auto Scaling groups and CloudWatch alarms for ECS, ECR, CodeDeploy for ECS, EC2 instances and volumes, target health in Elastic Load Balancing, IAM roles, CloudWatch Logs, AWS Config, GuardDuty and Cloud Map (service discovery); the real CLI lists every AWS service here){hint}\n",
+            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\n{}\n\n(Orca's console simulates these: Amazon ECS, Application Auto Scaling, EC2 Auto Scaling groups and CloudWatch alarms for ECS, ECR, EKS add-ons (metrics-server), CodeDeploy for ECS, EC2 instances and volumes, target health in Elastic Load Balancing, IAM roles, CloudWatch Logs, AWS Config, GuardDuty and Cloud Map (service discovery); the real CLI lists every AWS service here){hint}\n",
             two_columns(SERVICES)
         ));
     }

@@ -125,6 +125,38 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
                 format!("deployment.apps/{name} image updated"),
             )
         }
+        Command::SetResources {
+            name,
+            containers,
+            cpu,
+            memory,
+        } => {
+            let d = match changeable(k, &name) {
+                Ok(d) => d,
+                Err(refused) => return refused,
+            };
+            let t = &k.eks.deployments[d].template;
+            // Orca's templates keep their first container's requests apart from the others'.
+            if containers != "*" && containers != t.container {
+                let others = t.containers.iter().map(|c| c.name.as_str());
+                return Outcome::Fail(if others.clone().any(|c| c == containers) {
+                    format!(
+                        "error: Orca's console sets the requests of the first container ({}), not of {containers}\n",
+                        t.container
+                    )
+                } else {
+                    format!("error: unable to find container named {containers}\n")
+                });
+            }
+            act(
+                Action::SetResources {
+                    deployment: name.clone(),
+                    cpu,
+                    memory,
+                },
+                format!("deployment.apps/{name} resource requirements updated"),
+            )
+        }
         Command::StatefulSetRolloutStatus { name } => {
             match k
                 .stateful_sets()

@@ -327,9 +327,7 @@ fn pod(k: &Kube, p: usize) -> String {
         if ready { "True" } else { "False" }
     );
     let _ = writeln!(o, "    Restart Count:  {}", pod.restarts);
-    let _ = writeln!(o, "    Requests:");
-    let _ = writeln!(o, "      cpu:        {}m", t.requests.cpu_millis);
-    let _ = writeln!(o, "      memory:     {}Mi", t.requests.memory_mib);
+    super::requests::requests_block(&mut o, t);
     for probe in read::probe_settings(k.eks, p) {
         let label = format!("{}:", probe.name());
         let _ = writeln!(o, "    {label:<10}      {}", probe.describe());
@@ -409,9 +407,7 @@ fn deployment(k: &Kube, d: usize) -> String {
     let _ = writeln!(o, "    Image:        {}", t.image);
     let _ = writeln!(o, "    Port:         {}/TCP", t.port);
     let _ = writeln!(o, "    Host Port:    0/TCP");
-    let _ = writeln!(o, "    Requests:");
-    let _ = writeln!(o, "      cpu:        {}m", t.requests.cpu_millis);
-    let _ = writeln!(o, "      memory:     {}Mi", t.requests.memory_mib);
+    super::requests::requests_block(&mut o, t);
     let _ = writeln!(o, "    Environment:  <none>");
     let _ = writeln!(o, "    Mounts:       <none>");
     let _ = writeln!(o, "  Volumes:        <none>");
@@ -584,11 +580,7 @@ fn daemon_set(k: &Kube, d: usize) -> String {
     let _ = writeln!(o, "   {}:", t.container);
     let _ = writeln!(o, "    Image:        {}", t.image);
     let _ = writeln!(o, "    Port:         {}/TCP", t.port);
-    let _ = writeln!(o, "    Requests:");
-    let _ = writeln!(o, "      cpu:        {}m", t.requests.cpu_millis);
-    if t.requests.memory_mib > 0 {
-        let _ = writeln!(o, "      memory:     {}Mi", t.requests.memory_mib);
-    }
+    super::requests::requests_block(&mut o, t);
     o.push_str(&events(k, &format!("daemonset/{}", ds.name)));
     o
 }
@@ -790,11 +782,18 @@ fn hpa(k: &Kube, h: usize) -> String {
         o,
         "Metrics:                                               ( current / target )"
     );
+    let current = if hpa.measured {
+        format!(
+            "{:.0}% ({})",
+            hpa.current_utilization,
+            hpa.average_value(dep.template.requests.cpu_millis)
+        )
+    } else {
+        "<unknown>".to_string()
+    };
     let _ = writeln!(
         o,
-        "  resource cpu on pods  (as a percentage of request):  {:.0}% ({}) / {:.0}%",
-        hpa.current_utilization,
-        hpa.average_value(dep.template.requests.cpu_millis),
+        "  resource cpu on pods  (as a percentage of request):  {current} / {:.0}%",
         hpa.target_cpu_utilization
     );
     let _ = writeln!(

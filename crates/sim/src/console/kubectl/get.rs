@@ -604,11 +604,12 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
                 .map(|&i| {
                     let hpa = &k.eks.hpas[i];
                     let dep = &k.eks.deployments[hpa.deployment];
-                    // Before its first sync the HPA has no metrics yet.
-                    let current = if k.now.millis() < crate::k8s::autoscaling::SYNC.0 {
-                        "<unknown>".to_string()
-                    } else {
+                    // Before its first sync, and after one that could not compute the
+                    // utilization, the HPA has no current metric.
+                    let current = if hpa.measured {
                         format!("{:.0}%", hpa.current_utilization)
+                    } else {
+                        "<unknown>".to_string()
                     };
                     ns(
                         &dep.namespace,

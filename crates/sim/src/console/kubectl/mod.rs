@@ -20,6 +20,7 @@ mod labels;
 mod objects;
 pub mod parse;
 mod pdb;
+mod requests;
 mod services;
 mod statefulset;
 mod storage;
@@ -421,7 +422,9 @@ pub fn reporter(reason: &str) -> &'static str {
             "deployment-controller"
         }
         "SuccessfulCreate" | "SuccessfulDelete" => "replicaset-controller",
-        "SuccessfulRescale" | "FailedGetResourceMetric" => "horizontal-pod-autoscaler",
+        "SuccessfulRescale" | "FailedGetResourceMetric" | "FailedComputeMetricsReplicas" => {
+            "horizontal-pod-autoscaler"
+        }
         "TriggeredScaleUp" | "NotTriggerScaleUp" | "ScaleDown" => "cluster-autoscaler",
         "RegisteredNode" | "RemovingNode" | "NodeNotReady" => "node-controller",
         "NodeNotSchedulable" | "NodeSchedulable" | "NodeReady" | "Starting" => "kubelet",

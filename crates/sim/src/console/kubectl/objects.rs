@@ -84,8 +84,11 @@ fn container(t: &crate::k8s::cluster::Template) -> Value {
         "imagePullPolicy": t.pull_policy.as_str(),
         "name": t.container,
         "ports": [{"containerPort": t.port, "protocol": "TCP"}],
-        "resources": {"requests": {"cpu": format!("{}m", t.requests.cpu_millis), "memory": format!("{}Mi", t.requests.memory_mib)}},
+        "resources": {"requests": {"memory": format!("{}Mi", t.requests.memory_mib)}},
     });
+    if t.cpu_requested {
+        c["resources"]["requests"]["cpu"] = json!(format!("{}m", t.requests.cpu_millis));
+    }
     let probe = |path: &str, failure: u32| json!({"failureThreshold": failure, "httpGet": {"path": path, "port": t.port, "scheme": "HTTP"}, "periodSeconds": 10, "successThreshold": 1, "timeoutSeconds": 1});
     if t.readiness_probe {
         c["readinessProbe"] = probe("/ready", 3);
@@ -331,7 +334,7 @@ fn node(k: &Kube, n: usize) -> Value {
 fn hpa(k: &Kube, h: usize) -> Value {
     let hpa = &k.eks.hpas[h];
     let dep = &k.eks.deployments[hpa.deployment];
-    json!({
+    let mut v = json!({
         "apiVersion": "autoscaling/v2",
         "kind": "HorizontalPodAutoscaler",
         "metadata": {"name": hpa.name, "namespace": dep.namespace, "uid": uid("HorizontalPodAutoscaler", &hpa.name)},
@@ -342,7 +345,6 @@ fn hpa(k: &Kube, h: usize) -> Value {
             "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": dep.name},
         },
         "status": {
-            "currentMetrics": [{"resource": {"current": {"averageUtilization": hpa.current_utilization.round() as u32, "averageValue": hpa.average_value(dep.template.requests.cpu_millis)}, "name": "cpu"}, "type": "Resource"}],
             "conditions": hpa.conditions.listed().iter().map(|(t, c)| json!({
                 "lastTransitionTime": ts(c.since),
                 "message": c.message,
@@ -353,7 +355,28 @@ fn hpa(k: &Kube, h: usize) -> Value {
             "currentReplicas": dep.replicas,
             "desiredReplicas": dep.replicas,
         },
-    })
+    });
+    // `status.currentMetrics`: the utilization when the last sync computed it; an empty status
+    // for the metric when it failed (`computeReplicasForMetrics` fills one per metric); none
+    // before the first sync or when no metric was read.
+    let failed = hpa
+        .conditions
+        .scaling_active
+        .as_ref()
+        .is_some_and(|c| c.reason == "FailedGetResourceMetric");
+    let current = if hpa.measured {
+        Some(
+            json!([{"resource": {"current": {"averageUtilization": hpa.current_utilization.round() as u32, "averageValue": hpa.average_value(dep.template.requests.cpu_millis)}, "name": "cpu"}, "type": "Resource"}]),
+        )
+    } else if failed {
+        Some(json!([{"type": ""}]))
+    } else {
+        None
+    };
+    if let Some(current) = current {
+        v["status"]["currentMetrics"] = current;
+    }
+    v
 }
 
 fn service(k: &Kube, i: usize) -> Value {

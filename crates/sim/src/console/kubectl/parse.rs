@@ -2,6 +2,8 @@
 //! `TYPE NAME` or `TYPE/NAME`, and flags (`--flag=value`, `--flag value`, `-o wide`, `-owide`),
 //! with kubectl's own error texts (kubectl reference, kubernetes.io/docs/reference/kubectl/).
 
+mod set_resources;
+
 use super::super::suggest;
 
 pub use super::kind::Kind;
@@ -87,6 +89,14 @@ pub enum Command {
         name: String,
         /// (container, image) pairs.
         images: Vec<(String, String)>,
+    },
+    /// `kubectl set resources deployment/<name> [-c NAME] --requests=cpu=…,memory=…`.
+    SetResources {
+        name: String,
+        /// `--containers` (`*` for all).
+        containers: String,
+        cpu: Option<u32>,
+        memory: Option<u32>,
     },
     /// `kubectl rollout status statefulset/<name>`.
     StatefulSetRolloutStatus {
@@ -259,6 +269,7 @@ const SHORT: &[(char, &str)] = &[
     ('f', "filename"),
     ('f', "follow"),
     ('c', "container"),
+    ('c', "containers"),
     ('p', "previous"),
     ('w', "watch"),
 ];
@@ -453,7 +464,7 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
         &reordered[..]
     };
     let Some(cmd) = words.first() else {
-        return Err("kubectl controls the Kubernetes cluster manager.\n\nOrca's console takes: kubectl get|describe|scale|autoscale|set image|rollout|delete pod|cordon|uncordon|drain|top|logs|apply -f\n".into());
+        return Err("kubectl controls the Kubernetes cluster manager.\n\nOrca's console takes: kubectl get|describe|scale|autoscale|set image|set resources|rollout|delete pod|cordon|uncordon|drain|top|logs|apply -f\n".into());
     };
     let rest = &words[1..];
     let cmd = cmd.as_str();
@@ -619,9 +630,14 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
             let Some(sub) = rest.first() else {
                 return Err("error: Required resource not specified.\nUse \"kubectl set image -h\" for help.\n".into());
             };
+            if sub == "resources" {
+                let (command, s) = set_resources::parse(&rest[1..])?;
+                scope = s;
+                return Ok((command, scope));
+            }
             if sub != "image" {
                 return Err(format!(
-                    "error: unknown command \"{sub}\" for \"kubectl set\"\n\nOrca's console takes: kubectl set image deployment/<name> <container>=<image>\n"
+                    "error: unknown command \"{sub}\" for \"kubectl set\"\n\nOrca's console takes: kubectl set image deployment/<name> <container>=<image>, kubectl set resources deployment/<name> --requests=cpu=<cpu>,memory=<memory>\n"
                 ));
             }
             let known = with(&[]);

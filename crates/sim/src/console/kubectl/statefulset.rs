@@ -45,9 +45,7 @@ pub fn describe(k: &Kube, d: usize, events: &str) -> String {
     let _ = writeln!(o, "   {}:", t.container);
     let _ = writeln!(o, "    Image:        {}", t.image);
     let _ = writeln!(o, "    Port:         {}/TCP", t.port);
-    let _ = writeln!(o, "    Requests:");
-    let _ = writeln!(o, "      cpu:        {}m", t.requests.cpu_millis);
-    let _ = writeln!(o, "      memory:     {}Mi", t.requests.memory_mib);
+    super::requests::requests_block(&mut o, t);
     if let Some(ct) = set.and_then(|s| s.claim_templates.first()) {
         let class = ct
             .class

@@ -24,6 +24,10 @@ fn running(k: &Kube, p: usize) -> bool {
 }
 
 pub fn top(k: &Kube, kind: Kind) -> Outcome {
+    // kubectl top asks the Metrics API first (`metricsutil`'s support check).
+    if !crate::k8s::addons::metrics_api(k.eks.metrics_server, k.now) {
+        return Outcome::Fail("error: Metrics API not available\n".into());
+    }
     match kind {
         Kind::Pod => {
             let rows: Vec<Vec<String>> = k

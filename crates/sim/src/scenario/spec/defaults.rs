@@ -59,6 +59,10 @@ pub fn alarm_period() -> u32 {
 pub fn cpu_request() -> u32 {
     250
 }
+/// A Kubernetes container's CPU request when the scenario names none: [`cpu_request`].
+pub fn cpu_request_named() -> Option<u32> {
+    Some(cpu_request())
+}
 pub fn memory_request() -> u32 {
     256
 }

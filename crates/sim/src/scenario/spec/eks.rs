@@ -32,6 +32,12 @@ pub struct EksWorld {
     /// publishes node and pod metrics once a minute.
     #[serde(default)]
     pub cloudwatch_observability: bool,
+    /// metrics-server (the Kubernetes Metrics API that `kubectl top` and the HPA read) is
+    /// installed; Orca's default. `false` is an EKS cluster as it comes: `kubectl top` answers
+    /// `error: Metrics API not available` and an HPA on CPU `<unknown>`, until `aws eks
+    /// create-addon --addon-name metrics-server`.
+    #[serde(default = "defaults::yes")]
+    pub metrics_server: bool,
     /// How each image behaves; an image not listed here starts and serves normally.
     #[serde(default)]
     pub images: Vec<ImageSpec>,
@@ -381,9 +387,11 @@ pub struct K8sContainerSpec {
     /// `latest` or no tag, else `IfNotPresent`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_pull_policy: Option<ImagePullPolicy>,
-    /// CPU request in millicores.
-    #[serde(default = "defaults::cpu_request")]
-    pub cpu: u32,
+    /// CPU request in millicores (`cpu: 250`); left out, Orca's default of 250m. `cpu: None`
+    /// names no request, as a manifest without `resources.requests.cpu`: the scheduler counts
+    /// 0m and an HPA on CPU utilization cannot compute it (`FailedGetResourceMetric`).
+    #[serde(default = "defaults::cpu_request_named", with = "optional_request")]
+    pub cpu: Option<u32>,
     /// Memory request in MiB.
     #[serde(default = "defaults::memory_request")]
     pub memory: u32,
@@ -439,4 +447,113 @@ pub struct K8sServiceSpec {
     pub service_type: K8sServiceType,
     #[serde(default = "defaults::port")]
     pub port: u16,
+}
+
+/// A request that may be missing, written as a bare number (`cpu: 250`), `None`, or
+/// `Some(250)`; a bare number when written back.
+mod optional_request {
+    use serde::de::{self, Deserializer, Visitor};
+    use serde::ser::Serializer;
+    use std::fmt;
+
+    pub fn serialize<S: Serializer>(value: &Option<u32>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => s.serialize_u32(*v),
+            None => s.serialize_none(),
+        }
+    }
+
+    struct Request;
+
+    impl<'de> Visitor<'de> for Request {
+        type Value = Option<u32>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a request in whole units such as 250, or None for no request")
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            u32::try_from(v)
+                .map(Some)
+                .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            u64::try_from(v)
+                .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+                .and_then(|v| self.visit_u64(v))
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(Request)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+        d.deserialize_any(Request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::spec::WorldSpec;
+    use crate::scenario::{parse, to_ron};
+
+    fn scenario(container: &str) -> String {
+        format!(
+            "(version: 1, title: \"t\", seed: 1, duration: 60,
+world: Eks(cluster: (name: \"demo\", availability_zones: [\"us-east-1a\"]),
+node_groups: [(name: \"ng\", instance_type: \"m5.large\", count: 1)],
+deployments: [(name: \"web\", replicas: 1, container: {container})]))"
+        )
+    }
+
+    fn cpu_of(container: &str) -> Result<Option<u32>, String> {
+        let s = parse("t.ron", &scenario(container)).map_err(|e| e.to_string())?;
+        match &s.world {
+            WorldSpec::Eks(w) => Ok(w.deployments[0].container.cpu),
+            _ => Err("not EKS".into()),
+        }
+    }
+
+    #[test]
+    fn a_cpu_request_is_a_number_none_or_left_out() {
+        let c = |cpu: &str| format!("(name: \"web\", image: \"web:v1\"{cpu})");
+        assert_eq!(cpu_of(&c(", cpu: 300")), Ok(Some(300)));
+        assert_eq!(cpu_of(&c(", cpu: Some(300)")), Ok(Some(300)));
+        assert_eq!(cpu_of(&c(", cpu: None")), Ok(None));
+        // Left out: Orca's default request.
+        assert_eq!(cpu_of(&c("")), Ok(Some(250)));
+        let err = cpu_of(&c(", cpu: \"lots\"")).expect_err("a string is no request");
+        assert!(
+            err.contains("t.ron:4:") && err.contains("or None for no request"),
+            "{err}"
+        );
+        let err = cpu_of(&c(", cpu: -5")).expect_err("negative");
+        assert!(err.contains("t.ron:4:"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_request_is_written_back_as_none() {
+        let s = parse(
+            "t.ron",
+            &scenario("(name: \"web\", image: \"web:v1\", cpu: None)"),
+        )
+        .expect("valid");
+        let text = to_ron(&s).expect("writes");
+        assert!(text.contains("cpu: None"), "{text}");
+        let again = parse("t.ron", &text).expect("reads back");
+        assert_eq!(again.world, s.world);
+        let s = parse("t.ron", &scenario("(name: \"web\", image: \"web:v1\")")).expect("valid");
+        let text = to_ron(&s).expect("writes");
+        assert!(text.contains("cpu: 250"), "{text}");
+    }
 }

@@ -182,6 +182,21 @@ pub enum Action {
         deployment: String,
         image: String,
     },
+    /// `kubectl set resources deployment/<deployment> --requests=cpu=<cpu>m,memory=<memory>Mi`:
+    /// new requests for the first container (a new revision rolls out). Give `cpu`, `memory`
+    /// or both, in millicores and MiB.
+    SetResources {
+        deployment: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cpu: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        memory: Option<u32>,
+    },
+    /// `aws eks create-addon --addon-name <name>`: Orca installs `metrics-server` (the Metrics
+    /// API that `kubectl top` and the HPA read), ACTIVE a minute later.
+    CreateAddon {
+        name: String,
+    },
     /// `kubectl scale deployment/<deployment> --replicas=N`.
     ScaleDeployment {
         deployment: String,
@@ -467,6 +482,8 @@ impl Action {
         matches!(
             self,
             Action::SetImage { .. }
+                | Action::SetResources { .. }
+                | Action::CreateAddon { .. }
                 | Action::ScaleDeployment { .. }
                 | Action::RolloutUndo { .. }
                 | Action::Autoscale { .. }

@@ -308,14 +308,16 @@ pub(super) fn container(out: &mut Problems, c: &K8sContainerSpec, cp: &Path) {
                 ),
             ));
         }
-        check_limit(
-            out,
-            cp.field("cpu"),
-            "cpu request",
-            c.cpu,
-            CPU_MILLICORES,
-            " millicores",
-        );
+        if let Some(cpu) = c.cpu {
+            check_limit(
+                out,
+                cp.field("cpu"),
+                "cpu request",
+                cpu,
+                CPU_MILLICORES,
+                " millicores",
+            );
+        }
         check_limit(
             out,
             cp.field("memory"),

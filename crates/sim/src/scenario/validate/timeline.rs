@@ -6,6 +6,7 @@ use super::caps::{MAX_DESIRED, MAX_DURATION};
 use super::common::{check_fraction, check_limit, check_status, list, scenario_end};
 use super::ecs_index::EcsIndex;
 use super::task_definition::{FitAt, task_definition_fits};
+use crate::scenario::limits::{CPU_MILLICORES, K8S_MEMORY_MIB};
 use crate::scenario::limits::{EXIT_CODE, HPA_REPLICAS, HPA_TARGET, K8S_REVISION};
 use crate::scenario::limits::{
     GRACE_PERIOD, MAXIMUM_PERCENT, MINIMUM_HEALTHY_PERCENT, PORT, REPLICAS, TASK_ACTION_COUNT,
@@ -45,7 +46,7 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
             (Some(_), false) if !is_note => {
                 out.push((
                     ap.clone(),
-                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, ScaleDeployment, RolloutUndo, Autoscale, RolloutRestart, RolloutPause, RolloutResume, DeletePod, CreateMountTarget, UpdateStatefulSet, CordonNode, UncordonNode, DrainNode, ApplyDeployment, ApplyService, ApplyHpa or Note".into(),
+                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, SetResources, CreateAddon, ScaleDeployment, RolloutUndo, Autoscale, RolloutRestart, RolloutPause, RolloutResume, DeletePod, CreateMountTarget, UpdateStatefulSet, CordonNode, UncordonNode, DrainNode, ApplyDeployment, ApplyService, ApplyHpa or Note".into(),
                 ));
                 continue;
             }
@@ -98,6 +99,51 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                 out.push((
                     ap.field("image"),
                     format!("the image {} is empty; e.g. \"nginx:1.28\"", escaped(image)),
+                ));
+            }
+        }
+        Action::SetResources {
+            deployment,
+            cpu,
+            memory,
+        } => {
+            deployment_ref(out, deployment);
+            if cpu.is_none() && memory.is_none() {
+                out.push((
+                    ap.clone(),
+                    "names no request; give cpu (millicores), memory (MiB) or both, e.g. SetResources(deployment: \"web\", cpu: 250)".into(),
+                ));
+            }
+            if let Some(cpu) = cpu {
+                check_limit(
+                    out,
+                    ap.field("cpu"),
+                    "cpu",
+                    *cpu,
+                    CPU_MILLICORES,
+                    " millicores",
+                );
+            }
+            if let Some(memory) = memory {
+                check_limit(
+                    out,
+                    ap.field("memory"),
+                    "memory",
+                    *memory,
+                    K8S_MEMORY_MIB,
+                    " MiB",
+                );
+            }
+        }
+        Action::CreateAddon { name } => {
+            if name != crate::k8s::addons::METRICS_SERVER {
+                out.push((
+                    ap.field("name"),
+                    format!(
+                        "Orca installs the add-on {} only, not {}",
+                        quoted(crate::k8s::addons::METRICS_SERVER),
+                        quoted(name)
+                    ),
                 ));
             }
         }
