@@ -126,6 +126,7 @@ pub(super) fn template_with_init(d: &K8sDeploymentSpec, behavior: AppBehavior) -
             pull_policy: ImagePullPolicy::resolve(i.image_pull_policy, &i.image),
             runs: Millis::from_secs(u64::from(i.runs_seconds)),
             exit_code: i.exit_code,
+            cpu_requested: i.cpu.is_some(),
             sidecar: i.restart_policy.map(|_| {
                 side_behavior(
                     (i.startup_probe, i.readiness_probe, i.liveness_probe),
@@ -143,6 +144,7 @@ pub(super) fn template_with_init(d: &K8sDeploymentSpec, behavior: AppBehavior) -
             name: c.name.clone(),
             image: c.image.clone(),
             pull_policy: ImagePullPolicy::resolve(c.image_pull_policy, &c.image),
+            cpu_requested: c.cpu.is_some(),
             behavior: side_behavior(
                 (c.startup_probe, c.readiness_probe, c.liveness_probe),
                 c.startup_seconds,
@@ -240,7 +242,7 @@ pub(super) fn pod_requests(d: &K8sDeploymentSpec) -> Requests {
         memory_mib: d.container.memory,
     };
     for c in &d.containers {
-        running.cpu_millis = running.cpu_millis.saturating_add(c.cpu);
+        running.cpu_millis = running.cpu_millis.saturating_add(c.cpu.unwrap_or(0));
         running.memory_mib = running.memory_mib.saturating_add(c.memory);
     }
     let mut sidecars = Requests {
@@ -250,12 +252,12 @@ pub(super) fn pod_requests(d: &K8sDeploymentSpec) -> Requests {
     let mut init = sidecars;
     for i in &d.init_containers {
         if i.restart_policy.is_some() {
-            sidecars.cpu_millis = sidecars.cpu_millis.saturating_add(i.cpu);
+            sidecars.cpu_millis = sidecars.cpu_millis.saturating_add(i.cpu.unwrap_or(0));
             sidecars.memory_mib = sidecars.memory_mib.saturating_add(i.memory);
         } else {
             init.cpu_millis = init
                 .cpu_millis
-                .max(sidecars.cpu_millis.saturating_add(i.cpu));
+                .max(sidecars.cpu_millis.saturating_add(i.cpu.unwrap_or(0)));
             init.memory_mib = init
                 .memory_mib
                 .max(sidecars.memory_mib.saturating_add(i.memory));

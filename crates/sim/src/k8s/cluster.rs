@@ -83,6 +83,8 @@ pub struct InitContainer {
     pub pull_policy: ImagePullPolicy,
     pub runs: Millis,
     pub exit_code: i32,
+    /// It names a CPU request (a native sidecar without one fails an HPA on CPU).
+    pub cpu_requested: bool,
     /// `restartPolicy: Always`: a native sidecar, with how its process behaves.
     pub sidecar: Option<SideBehavior>,
 }
@@ -109,6 +111,8 @@ pub struct ExtraContainer {
     pub name: String,
     pub image: String,
     pub pull_policy: ImagePullPolicy,
+    /// It names a CPU request (without one it fails an HPA on CPU).
+    pub cpu_requested: bool,
     pub behavior: SideBehavior,
 }
 
@@ -911,23 +915,18 @@ impl EksCluster {
     /// `kubectl set resources`: new requests for the first container, in place of its own (the
     /// other containers' stay); a new revision rolls out.
     pub fn set_requests(&mut self, d: usize, cpu: Option<u32>, memory: Option<u32>, _now: SimTime) {
+        // The pod's sum loses the container's old request and gains the new one.
+        let replace = |sum: &mut u32, own: &mut u32, new: u32| {
+            *sum = sum.saturating_sub(*own).saturating_add(new);
+            *own = new;
+        };
         let t = &mut self.deployments[d].template;
         if let Some(cpu) = cpu {
-            t.requests.cpu_millis = t
-                .requests
-                .cpu_millis
-                .saturating_sub(t.own.cpu_millis)
-                .saturating_add(cpu);
-            t.own.cpu_millis = cpu;
+            replace(&mut t.requests.cpu_millis, &mut t.own.cpu_millis, cpu);
             t.cpu_requested = true;
         }
         if let Some(memory) = memory {
-            t.requests.memory_mib = t
-                .requests
-                .memory_mib
-                .saturating_sub(t.own.memory_mib)
-                .saturating_add(memory);
-            t.own.memory_mib = memory;
+            replace(&mut t.requests.memory_mib, &mut t.own.memory_mib, memory);
         }
     }
 

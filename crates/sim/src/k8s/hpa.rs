@@ -7,7 +7,7 @@ use rand::Rng;
 
 use super::addons;
 use super::autoscaling::{self, Hpa};
-use super::cluster::{EksCluster, EksCtx};
+use super::cluster::{EksCluster, EksCtx, Template};
 use super::endpoints;
 use super::events;
 use super::hpa_conditions::set;
@@ -92,19 +92,39 @@ pub fn missing_cpu_request(c: &EksCluster, d: usize) -> Option<String> {
     // Most Deployments request CPU in every revision: no pod needs reading.
     if c.replica_sets
         .iter()
-        .all(|rs| rs.deployment != d || rs.template.cpu_requested)
+        .all(|rs| rs.deployment != d || unrequested(&rs.template).is_none())
     {
         return None;
     }
     c.pods
         .iter()
         .filter(|p| !p.gone && c.replica_sets[p.replica_set].deployment == d)
-        .find(|p| !c.replica_sets[p.replica_set].template.cpu_requested)
-        .map(|p| {
-            format!(
-                "missing request for cpu in container {} of Pod {}",
-                c.replica_sets[p.replica_set].template.container, p.name
-            )
+        .find_map(|p| {
+            unrequested(&c.replica_sets[p.replica_set].template).map(|container| {
+                format!(
+                    "missing request for cpu in container {container} of Pod {}",
+                    p.name
+                )
+            })
+        })
+}
+
+/// The first container of a template without a CPU request, in the order the replica
+/// calculator reads them: the app containers, then the native sidecars (restartable init
+/// containers); ordinary init containers do not count.
+pub fn unrequested(t: &Template) -> Option<&str> {
+    if !t.cpu_requested {
+        return Some(&t.container);
+    }
+    t.containers
+        .iter()
+        .find(|c| !c.cpu_requested)
+        .map(|c| c.name.as_str())
+        .or_else(|| {
+            t.init_containers
+                .iter()
+                .find(|i| i.sidecar.is_some() && !i.cpu_requested)
+                .map(|i| i.name.as_str())
         })
 }
 

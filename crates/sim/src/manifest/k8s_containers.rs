@@ -118,7 +118,7 @@ pub(super) fn pod_containers(r: &mut Reader, pod: &Node) -> R<PodContainers> {
                 name: f.name,
                 image: f.image,
                 image_pull_policy: f.pull_policy,
-                cpu: f.cpu.unwrap_or(0),
+                cpu: f.cpu,
                 memory: f.memory.unwrap_or(0),
                 startup_probe: f.startup,
                 readiness_probe: f.readiness,
@@ -134,7 +134,7 @@ pub(super) fn pod_containers(r: &mut Reader, pod: &Node) -> R<PodContainers> {
                 image_pull_policy: f.pull_policy,
                 runs_seconds: defaults::init_runs_seconds(),
                 exit_code: 0,
-                cpu: f.cpu.unwrap_or(0),
+                cpu: f.cpu,
                 memory: f.memory.unwrap_or(0),
                 restart_policy: f.restart_always.then_some(ContainerRestartPolicy::Always),
                 startup_probe: f.startup,
@@ -491,7 +491,7 @@ mod tests {
         assert_eq!(s.containers.len(), 1);
         assert_eq!(s.containers[0].name, "metrics");
         assert!(s.containers[0].readiness_probe);
-        assert_eq!((s.containers[0].cpu, s.containers[0].memory), (20, 0));
+        assert_eq!((s.containers[0].cpu, s.containers[0].memory), (Some(20), 0));
         assert_eq!(s.init_containers.len(), 2);
         assert_eq!(s.init_containers[0].restart_policy, None);
         assert_eq!(
@@ -501,7 +501,7 @@ mod tests {
         assert!(s.init_containers[1].startup_probe);
         assert_eq!(
             (s.init_containers[1].cpu, s.init_containers[1].memory),
-            (50, 64)
+            (Some(50), 64)
         );
     }
 

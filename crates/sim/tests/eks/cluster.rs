@@ -31,11 +31,11 @@ images: [{images}],"
     )
 }
 
-fn cluster(sim: &Simulation) -> &EksCluster {
+pub(crate) fn cluster(sim: &Simulation) -> &EksCluster {
     sim.world().eks.as_ref().expect("an EKS world")
 }
 
-fn reason<'a>(sim: &'a Simulation, r: &str) -> Vec<&'a Event> {
+pub(crate) fn reason<'a>(sim: &'a Simulation, r: &str) -> Vec<&'a Event> {
     sim.log()
         .iter()
         .filter(|e| matches!(&e.kind, EventKind::Kube { reason, .. } if reason == r))

@@ -2,23 +2,12 @@
 //! pods without a CPU request (`calculatePodRequests` in `replica_calculator.go`) and a target
 //! scaled to 0 (`reconcileAutoscaler` in `horizontal.go`).
 
+use crate::cluster::{cluster, reason};
 use crate::common;
 
 use orca_sim::console::{After, Outcome};
-use orca_sim::k8s::cluster::EksCluster;
 use orca_sim::scenario::spec::Action;
 use orca_sim::{Event, EventKind, Playback, SimTime, Simulation};
-
-fn cluster(sim: &Simulation) -> &EksCluster {
-    sim.world().eks.as_ref().expect("an EKS world")
-}
-
-fn reason<'a>(sim: &'a Simulation, r: &str) -> Vec<&'a Event> {
-    sim.log()
-        .iter()
-        .filter(|e| matches!(&e.kind, EventKind::Kube { reason, .. } if reason == r))
-        .collect()
-}
 
 fn missing_request() -> Simulation {
     Simulation::new(common::built_in_named("eks-hpa-missing-request"))
@@ -362,4 +351,71 @@ fn the_console_creates_the_add_on_once() {
         e.message()
             .ends_with("→  ResourceInUseException: Addon already exists.")
     }));
+}
+
+/// A Deployment `web` with a native sidecar and an ordinary init container, and an HPA; `cpu`
+/// of each is given as RON (`None` for no request).
+fn with_sidecar(sidecar_cpu: &str, init_cpu: &str) -> std::sync::Arc<orca_sim::Scenario> {
+    let src = format!(
+        "(version: 1, title: \"t\", seed: 3, duration: 120,
+world: Eks(cluster: (name: \"demo\", availability_zones: [\"us-east-1a\"]),
+node_groups: [(name: \"ng\", instance_type: \"m5.large\", count: 2)],
+deployments: [(name: \"web\", replicas: 2,
+    container: (name: \"web\", image: \"web:v1\", cpu: 250),
+    init_containers: [
+        (name: \"migrate\", image: \"migrate:v1\", runs_seconds: 2, cpu: {init_cpu}),
+        (name: \"log-router\", image: \"fluent-bit:3\", restart_policy: Always, cpu: {sidecar_cpu}),
+    ],
+    hpa: (min_replicas: 2, max_replicas: 4, target_cpu_utilization: 60),
+    load: (rps_per_pod: 100, points: [(0, 50)]))]))"
+    );
+    common::parse(&src)
+}
+
+#[test]
+fn a_native_sidecar_without_a_request_fails_the_metric_an_init_container_does_not() {
+    let mut sim = Simulation::new(with_sidecar("None", "50"));
+    sim.advance_to(SimTime::from_secs(60));
+    let failed = reason(&sim, "FailedGetResourceMetric");
+    assert!(!failed.is_empty());
+    assert!(
+        failed[0]
+            .message()
+            .starts_with("failed to get cpu utilization: missing request for cpu in container log-router of Pod web-"),
+        "{}",
+        failed[0].message()
+    );
+    // An ordinary init container only runs before the others: its request is not read.
+    let mut sim = Simulation::new(with_sidecar("20", "None"));
+    sim.advance_to(SimTime::from_secs(60));
+    assert!(reason(&sim, "FailedGetResourceMetric").is_empty());
+    assert!(cluster(&sim).hpas[0].measured);
+    // The console sets the first container's requests only, and says so rather than set them
+    // all as kubectl's default `-c '*'` would.
+    let mut p = Playback::new(with_sidecar("None", "50"));
+    p.seek(SimTime::from_secs(30));
+    match common::console_run(
+        &p,
+        "kubectl set resources deployment/web --requests=cpu=100m",
+    ) {
+        Outcome::Fail(out) => assert_eq!(
+            out,
+            "error: this pod also runs migrate, log-router; Orca's console sets one container's requests, the first one's: add -c web\n"
+        ),
+        other => panic!("{other:?}"),
+    }
+    match common::console_run(
+        &p,
+        "kubectl set resources deployment/web -c log-router --requests=cpu=100m",
+    ) {
+        Outcome::Fail(out) => assert!(out.contains("not of log-router"), "{out}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        common::console_run(
+            &p,
+            "kubectl set resources deployment/web -c web --requests=cpu=100m"
+        ),
+        Outcome::Act { .. }
+    ));
 }

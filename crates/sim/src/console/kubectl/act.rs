@@ -136,10 +136,23 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
                 Err(refused) => return refused,
             };
             let t = &k.eks.deployments[d].template;
-            // Orca's templates keep their first container's requests apart from the others'.
+            // Orca's templates keep their first container's requests apart from the others';
+            // kubectl's `-c '*'` (the default) would set every container's.
+            let others: Vec<&str> = t
+                .containers
+                .iter()
+                .map(|c| c.name.as_str())
+                .chain(t.init_containers.iter().map(|i| i.name.as_str()))
+                .collect();
+            if containers == "*" && !others.is_empty() {
+                return Outcome::Fail(format!(
+                    "error: this pod also runs {}; Orca's console sets one container's requests, the first one's: add -c {}\n",
+                    others.join(", "),
+                    t.container
+                ));
+            }
             if containers != "*" && containers != t.container {
-                let others = t.containers.iter().map(|c| c.name.as_str());
-                return Outcome::Fail(if others.clone().any(|c| c == containers) {
+                return Outcome::Fail(if others.contains(&containers.as_str()) {
                     format!(
                         "error: Orca's console sets the requests of the first container ({}), not of {containers}\n",
                         t.container

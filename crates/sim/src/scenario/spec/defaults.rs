@@ -59,6 +59,14 @@ pub fn alarm_period() -> u32 {
 pub fn cpu_request() -> u32 {
     250
 }
+/// A further container's or an init container's CPU request when the scenario names none: 0m.
+pub fn zero_request() -> Option<u32> {
+    Some(0)
+}
+/// Whether a request is the 0m of [`zero_request`] (left out when written).
+pub fn is_zero_request(v: &Option<u32>) -> bool {
+    *v == Some(0)
+}
 /// A Kubernetes container's CPU request when the scenario names none: [`cpu_request`].
 pub fn cpu_request_named() -> Option<u32> {
     Some(cpu_request())
@@ -197,4 +205,57 @@ pub fn image_size_mib() -> f64 {
 /// An init container runs 5 seconds unless told otherwise [model].
 pub fn init_runs_seconds() -> u32 {
     5
+}
+
+/// A request that may be missing, written as a bare number (`cpu: 250`), `None`, or
+/// `Some(250)`; a bare number when written back.
+pub mod optional_request {
+    use serde::de::{self, Deserializer, Visitor};
+    use serde::ser::Serializer;
+    use std::fmt;
+
+    pub fn serialize<S: Serializer>(value: &Option<u32>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => s.serialize_u32(*v),
+            None => s.serialize_none(),
+        }
+    }
+
+    struct Request;
+
+    impl<'de> Visitor<'de> for Request {
+        type Value = Option<u32>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a request in whole units such as 250, or None for no request")
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            u32::try_from(v)
+                .map(Some)
+                .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            u64::try_from(v)
+                .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+                .and_then(|v| self.visit_u64(v))
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(Request)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+        d.deserialize_any(Request)
+    }
 }

@@ -257,8 +257,14 @@ pub struct K8sInitContainerSpec {
     /// Its CPU request in millicores: a sidecar's adds to the pod's app containers' (it runs
     /// beside them); an ordinary init container's counts only while it runs, so the pod
     /// requests the larger of the two (see `engine::build::pod_requests`).
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub cpu: u32,
+    /// Left out, 0m; `None` names no request, which fails an HPA on CPU when the container is a
+    /// native sidecar (Kubernetes reads the app containers' and the sidecars' requests).
+    #[serde(
+        default = "defaults::zero_request",
+        with = "defaults::optional_request",
+        skip_serializing_if = "defaults::is_zero_request"
+    )]
+    pub cpu: Option<u32>,
     /// Its memory request in MiB, counted the same way.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub memory: u32,
@@ -390,7 +396,10 @@ pub struct K8sContainerSpec {
     /// CPU request in millicores (`cpu: 250`); left out, Orca's default of 250m. `cpu: None`
     /// names no request, as a manifest without `resources.requests.cpu`: the scheduler counts
     /// 0m and an HPA on CPU utilization cannot compute it (`FailedGetResourceMetric`).
-    #[serde(default = "defaults::cpu_request_named", with = "optional_request")]
+    #[serde(
+        default = "defaults::cpu_request_named",
+        with = "defaults::optional_request"
+    )]
     pub cpu: Option<u32>,
     /// Memory request in MiB.
     #[serde(default = "defaults::memory_request")]
@@ -447,59 +456,6 @@ pub struct K8sServiceSpec {
     pub service_type: K8sServiceType,
     #[serde(default = "defaults::port")]
     pub port: u16,
-}
-
-/// A request that may be missing, written as a bare number (`cpu: 250`), `None`, or
-/// `Some(250)`; a bare number when written back.
-mod optional_request {
-    use serde::de::{self, Deserializer, Visitor};
-    use serde::ser::Serializer;
-    use std::fmt;
-
-    pub fn serialize<S: Serializer>(value: &Option<u32>, s: S) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(v) => s.serialize_u32(*v),
-            None => s.serialize_none(),
-        }
-    }
-
-    struct Request;
-
-    impl<'de> Visitor<'de> for Request {
-        type Value = Option<u32>;
-
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a request in whole units such as 250, or None for no request")
-        }
-
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            u32::try_from(v)
-                .map(Some)
-                .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
-        }
-
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            u64::try_from(v)
-                .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
-                .and_then(|v| self.visit_u64(v))
-        }
-
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(Request)
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-        d.deserialize_any(Request)
-    }
 }
 
 #[cfg(test)]

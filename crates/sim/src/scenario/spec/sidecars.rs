@@ -22,9 +22,13 @@ pub struct K8sAppContainerSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_pull_policy: Option<ImagePullPolicy>,
     /// Its CPU request in millicores, added to the pod's (the scheduler and the node's
-    /// allocated resources see the sum of a pod's app containers and sidecars).
-    #[serde(default)]
-    pub cpu: u32,
+    /// allocated resources see the sum of a pod's app containers and sidecars). Left out, 0m;
+    /// `None` names no request, which fails an HPA on CPU as it does in Kubernetes.
+    #[serde(
+        default = "super::defaults::zero_request",
+        with = "super::defaults::optional_request"
+    )]
+    pub cpu: Option<u32>,
     /// Its memory request in MiB, added to the pod's.
     #[serde(default)]
     pub memory: u32,
