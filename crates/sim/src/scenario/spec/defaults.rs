@@ -59,14 +59,6 @@ pub fn alarm_period() -> u32 {
 pub fn cpu_request() -> u32 {
     250
 }
-/// A further container's or an init container's CPU request when the scenario names none: 0m.
-pub fn zero_request() -> Option<u32> {
-    Some(0)
-}
-/// Whether a request is the 0m of [`zero_request`] (left out when written).
-pub fn is_zero_request(v: &Option<u32>) -> bool {
-    *v == Some(0)
-}
 /// A Kubernetes container's CPU request when the scenario names none: [`cpu_request`].
 pub fn cpu_request_named() -> Option<u32> {
     Some(cpu_request())

@@ -257,12 +257,13 @@ pub struct K8sInitContainerSpec {
     /// Its CPU request in millicores: a sidecar's adds to the pod's app containers' (it runs
     /// beside them); an ordinary init container's counts only while it runs, so the pod
     /// requests the larger of the two (see `engine::build::pod_requests`).
-    /// Left out, 0m; `None` names no request, which fails an HPA on CPU when the container is a
-    /// native sidecar (Kubernetes reads the app containers' and the sidecars' requests).
+    /// Left out (or `None`), it names no request, as in a manifest: that fails an HPA on CPU
+    /// when the container is a native sidecar (Kubernetes reads the app containers' and the
+    /// sidecars' requests).
     #[serde(
-        default = "defaults::zero_request",
+        default,
         with = "defaults::optional_request",
-        skip_serializing_if = "defaults::is_zero_request"
+        skip_serializing_if = "Option::is_none"
     )]
     pub cpu: Option<u32>,
     /// Its memory request in MiB, counted the same way.

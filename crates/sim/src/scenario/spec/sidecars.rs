@@ -22,11 +22,13 @@ pub struct K8sAppContainerSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_pull_policy: Option<ImagePullPolicy>,
     /// Its CPU request in millicores, added to the pod's (the scheduler and the node's
-    /// allocated resources see the sum of a pod's app containers and sidecars). Left out, 0m;
-    /// `None` names no request, which fails an HPA on CPU as it does in Kubernetes.
+    /// allocated resources see the sum of a pod's app containers and sidecars). Left out (or
+    /// `None`), it names no request, as in a manifest, which fails an HPA on CPU as it does in
+    /// Kubernetes.
     #[serde(
-        default = "super::defaults::zero_request",
-        with = "super::defaults::optional_request"
+        default,
+        with = "super::defaults::optional_request",
+        skip_serializing_if = "Option::is_none"
     )]
     pub cpu: Option<u32>,
     /// Its memory request in MiB, added to the pod's.
