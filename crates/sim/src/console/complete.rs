@@ -231,11 +231,25 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
                 .iter()
                 .flat_map(|e| e.target_groups.iter().map(|g| g.arn.to_string()))
                 .collect(),
+            Some(&"--names") if *op == "describe-load-balancers" => cx
+                .world
+                .ecs
+                .iter()
+                .flat_map(|e| super::aws::elbv2::load_balancers(&e.target_groups))
+                .map(|lb| lb.name.to_string())
+                .collect(),
             Some(&"--names") => cx
                 .world
                 .ecs
                 .iter()
                 .flat_map(|e| e.target_groups.iter().map(|g| g.name.to_string()))
+                .collect(),
+            Some(&"--load-balancer-arns" | &"--load-balancer-arn") => cx
+                .world
+                .ecs
+                .iter()
+                .flat_map(|e| super::aws::elbv2::load_balancers(&e.target_groups))
+                .map(|lb| lb.arn.to_string())
                 .collect(),
             Some(&"--output") => owned(OUTPUT_FORMATS),
             _ => with_global_flags(owned(match *op {
@@ -243,6 +257,7 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
                 "describe-target-groups" => {
                     &["--names", "--target-group-arns", "--load-balancer-arn"]
                 }
+                "describe-load-balancers" => &["--names", "--load-balancer-arns"],
                 _ => &[],
             })),
         },
@@ -289,6 +304,7 @@ fn aws_flags(op: &str) -> Vec<String> {
         "list-container-instances" => &["--cluster", "--status"],
         "describe-task-definition" => &["--task-definition"],
         "describe-clusters" => &["--clusters"],
+        "list-task-definition-families" => &["--family-prefix", "--status"],
         "update-service" => &[
             "--cluster",
             "--service",
@@ -376,6 +392,17 @@ fn values(flag: &str, words: &[&str], cx: &Context) -> Vec<String> {
                     .collect()
             })
             .unwrap_or_default(),
+        "--status" if words.get(2) == Some(&"list-task-definition-families") => {
+            owned(&["ACTIVE", "INACTIVE", "ALL"])
+        }
+        "--family-prefix" => ecs
+            .map(|e| {
+                e.task_definitions
+                    .iter()
+                    .map(|t| t.family.to_string())
+                    .collect()
+            })
+            .unwrap_or_default(),
         "--status" => owned(&["ACTIVE", "DRAINING"]),
         "--launch-type" => owned(&["EC2", "FARGATE"]),
         // One shorthand item per capacity provider the cluster has.
@@ -406,11 +433,10 @@ fn values(flag: &str, words: &[&str], cx: &Context) -> Vec<String> {
 
 /// The namespaces of the cluster: `default` and those of its workloads.
 fn namespaces(cx: &Context) -> Vec<String> {
-    let mut v = vec!["default".to_string()];
-    if let Some(eks) = cx.world.eks.as_ref() {
-        v.extend(eks.deployments.iter().map(|d| d.namespace.clone()));
+    match cx.world.eks.as_ref() {
+        Some(eks) => crate::k8s::read::namespaces(eks),
+        None => vec!["default".to_string()],
     }
-    v
 }
 
 /// The namespaces a kubectl line so far applies to: `-n NS`/`--namespace[=]NS`, `-A`, or
@@ -491,6 +517,7 @@ fn names_of_kind(kind: &str, scope: &Scope, cx: &Context) -> Vec<String> {
             eks.storage.volumes.iter().map(|v| v.name.clone()).collect()
         }
         Some(Kind::StorageClass) => eks.storage.classes.iter().map(|c| c.name.clone()).collect(),
+        Some(Kind::Namespace) => crate::k8s::read::namespaces(eks),
         Some(Kind::Hpa) => eks
             .hpas
             .iter()
@@ -515,6 +542,8 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
         "pvc",
         "pv",
         "storageclasses",
+        "namespaces",
+        "endpoints",
     ]);
     if rest.last().is_some_and(|w| *w == "-o") {
         return values("-o", rest, cx);
@@ -539,6 +568,8 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
     let names_of_kind = |kind: &str, cx: &Context| names_of_kind(kind, &scope, cx);
     match cmd {
         "get" | "describe" => match positional.as_slice() {
+            // `kubectl get all`: the category of workloads, pods, Services and HPAs.
+            [] if cmd == "get" => kinds.into_iter().chain(owned(&["all"])).collect(),
             [] => kinds,
             [kind, ..] => {
                 let mut v = names_of_kind(kind, cx);
@@ -550,6 +581,7 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
                         "-n",
                         "-w",
                         "--sort-by",
+                        "--show-labels",
                         "--watch-only",
                         "--output-watch-events",
                     ]));

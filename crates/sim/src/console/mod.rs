@@ -115,7 +115,7 @@ pub enum After {
 const HELP: &str = "The console carries out, against the run at this moment:
   aws ecs describe-services|describe-tasks|list-tasks|list-services|describe-container-instances|
           list-container-instances|describe-task-definition|list-task-definitions|describe-clusters|
-          list-clusters
+          list-clusters|list-task-definition-families
   aws ecs update-service|run-task|stop-task|update-container-instances-state
   aws ecs register-task-definition|create-service --cli-input-json file://FILE
   aws …  --query JMESPATH  --output json|text|table|yaml   (the CLI's global options)
@@ -126,15 +126,18 @@ const HELP: &str = "The console carries out, against the run at this moment:
   aws autoscaling describe-auto-scaling-groups|describe-scaling-activities   (EC2 Auto Scaling)
   aws ecs describe-capacity-providers
   aws cloudwatch describe-alarms|describe-alarm-history|list-metrics|get-metric-statistics
-  aws elbv2 describe-target-health --target-group-arn ARN | describe-target-groups
+  aws elbv2 describe-target-health --target-group-arn ARN | describe-target-groups|
+          describe-load-balancers
   aws ecr describe-repositories|describe-images|list-images|describe-image-scan-findings|
           get-lifecycle-policy|get-lifecycle-policy-preview|put-image|batch-delete-image|start-image-scan
   aws servicediscovery list-namespaces|list-services|get-service|list-instances|
           get-instances-health-status|discover-instances|update-instance-custom-health-status
   dig [+short] NAME [A|SRV]   (Route 53's answer for a Cloud Map name; CoreDNS's for
                               SERVICE.NAMESPACE.svc.cluster.local)
-  kubectl get|describe|top|logs|rollout status|rollout history   (-n NAMESPACE, -A)
+  kubectl get|describe|top|logs|rollout status|rollout history [--revision=N]   (-n NAMESPACE, -A)
+  kubectl get all|pods,svc|namespaces|endpoints …  --show-labels
   kubectl get … -o wide|yaml|json|name|jsonpath=T|custom-columns=H:P,…  --sort-by=P  --field-selector=K=V
+  kubectl version | config current-context|get-contexts
   kubectl logs POD|deploy/NAME|-l SELECTOR [--tail=N] [--prefix] [-p] [-c CONTAINER]
   kubectl scale|set image|rollout undo|restart|pause|resume|delete pod|cordon|uncordon|drain
   kubectl set resources deployment/NAME --requests=cpu=250m[,memory=256Mi]

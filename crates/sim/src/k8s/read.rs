@@ -349,6 +349,21 @@ pub fn pods_on_node(c: &EksCluster, n: usize) -> Vec<usize> {
         .collect()
 }
 
+/// The cluster's namespaces, sorted as the API server lists them: the four every cluster has
+/// (`default`, `kube-node-lease`, `kube-public`, `kube-system`; Kubernetes documentation,
+/// "Namespaces", Initial namespaces) and those the scenario's workloads and claims live in.
+pub fn namespaces(c: &EksCluster) -> Vec<String> {
+    let mut v: Vec<String> = ["default", "kube-node-lease", "kube-public", "kube-system"]
+        .into_iter()
+        .map(String::from)
+        .chain(c.deployments.iter().map(|d| d.namespace.clone()))
+        .chain(c.storage.claims.iter().map(|cl| cl.namespace.clone()))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
 /// Whether pod `p` belongs to one of EKS's own `kube-system` workloads (aws-node, kube-proxy,
 /// CoreDNS…): the canvas counts them on their node instead of drawing a card each.
 pub fn is_system_pod(c: &EksCluster, p: usize) -> bool {

@@ -691,6 +691,7 @@ fn completions(p: &Playback, line: &str) -> Vec<String> {
 fn get_flags_then(names: &[&str]) -> Vec<String> {
     let flags = [
         "--output-watch-events",
+        "--show-labels",
         "--sort-by",
         "--watch-only",
         "-A",
@@ -776,7 +777,11 @@ fn tab_completes_commands_flags_and_object_names() {
             .any(|n| n.starts_with("coredns-"))
     );
     assert_eq!(completions(&eks, "kubectl get da"), ["daemonsets"]);
-    assert_eq!(completions(&eks, "kubectl get pods -n ku"), ["kube-system"]);
+    // Every cluster's namespaces, not only those with workloads.
+    assert_eq!(
+        completions(&eks, "kubectl get pods -n ku"),
+        ["kube-node-lease", "kube-public", "kube-system"]
+    );
     let c = orca_sim::console::complete::Completion {
         from: 0,
         candidates: vec!["describe-services".into(), "describe-tasks".into()],

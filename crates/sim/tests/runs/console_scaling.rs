@@ -3,7 +3,7 @@
 //! `aws cloudwatch describe-alarms | describe-alarm-history`, checked against what the run
 //! did (its scaling and alarm events); EC2 Auto Scaling's `describe-auto-scaling-groups` and
 //! `describe-scaling-activities` and `aws ecs describe-capacity-providers` for cluster auto
-//! scaling; and `aws ecs list-clusters | list-task-definitions`.
+//! scaling; and `aws ecs list-clusters | list-task-definitions | list-task-definition-families`.
 
 use crate::common;
 
@@ -363,6 +363,93 @@ fn list_clusters_and_task_definitions_give_arns() {
     let v = json(&p, "aws ecs list-task-definitions --status INACTIVE");
     assert_eq!(v["taskDefinitionArns"], serde_json::json!([]));
     assert!(failed(&p, "aws ecs list-clusters --cluster demo").contains("Unknown options"));
+}
+
+#[test]
+fn list_task_definition_families_gives_the_family_names_sorted() {
+    // web:1, migrate:1 and report:1, registered in that order.
+    let p = at("ecs-standalone-task", 60);
+    let all = "{\n    \"families\": [\n        \"migrate\",\n        \"report\",\n        \"web\"\n    ]\n}";
+    assert_eq!(printed(&p, "aws ecs list-task-definition-families"), all);
+    // Every revision is ACTIVE: ALL is ACTIVE, and no family is INACTIVE.
+    assert_eq!(
+        printed(&p, "aws ecs list-task-definition-families --status ACTIVE"),
+        all
+    );
+    assert_eq!(
+        printed(&p, "aws ecs list-task-definition-families --status ALL"),
+        all
+    );
+    assert_eq!(
+        printed(
+            &p,
+            "aws ecs list-task-definition-families --status INACTIVE"
+        ),
+        "{\n    \"families\": []\n}"
+    );
+    assert_eq!(
+        printed(
+            &p,
+            "aws ecs list-task-definition-families --family-prefix re"
+        ),
+        "{\n    \"families\": [\n        \"report\"\n    ]\n}"
+    );
+    assert_eq!(
+        printed(
+            &p,
+            "aws ecs list-task-definition-families --family-prefix nope"
+        ),
+        "{\n    \"families\": []\n}"
+    );
+    // A family with two revisions is named once.
+    let p = at("ecs-rolling-update", 40);
+    assert_eq!(
+        printed(
+            &p,
+            "aws ecs list-task-definition-families --query families --output text"
+        ),
+        "web\n"
+    );
+    assert_eq!(
+        failed(&p, "aws ecs list-task-definition-families --status DELETED"),
+        "\nAn error occurred (InvalidParameterException) when calling the ListTaskDefinitionFamilies operation: Invalid status: DELETED. Valid values are ACTIVE, INACTIVE and ALL.\n"
+    );
+    assert!(
+        failed(&p, "aws ecs list-task-definition-families --cluster demo")
+            .contains("Unknown options: --cluster, demo")
+    );
+    // An EKS scenario has no ECS cluster, as for every `aws ecs` operation.
+    assert!(
+        failed(
+            &at("eks-rolling-update", 30),
+            "aws ecs list-task-definition-families"
+        )
+        .contains(
+            "(ClusterNotFoundException) when calling the ListTaskDefinitionFamilies operation"
+        )
+    );
+    // Tab offers the operation, its options and their values.
+    let p = at("ecs-standalone-task", 60);
+    let complete = |line: &str| {
+        let cx = orca_sim::console::Context::at(&p, &crate::say::no_files);
+        orca_sim::console::complete::complete(line, &cx).candidates
+    };
+    assert_eq!(
+        complete("aws ecs list-task-definition-f"),
+        ["list-task-definition-families"]
+    );
+    assert_eq!(
+        complete("aws ecs list-task-definition-families --"),
+        ["--family-prefix", "--output", "--query", "--status"]
+    );
+    assert_eq!(
+        complete("aws ecs list-task-definition-families --status "),
+        ["ACTIVE", "ALL", "INACTIVE"]
+    );
+    assert_eq!(
+        complete("aws ecs list-task-definition-families --family-prefix "),
+        ["migrate", "report", "web"]
+    );
 }
 
 #[test]

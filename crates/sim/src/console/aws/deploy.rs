@@ -121,7 +121,8 @@ fn group(ecs: &EcsCluster, svc: &Service) -> String {
 }
 
 fn listener_arn(ecs: &EcsCluster, bg: &BlueGreen, port: u16) -> String {
-    let lb = &ecs.target_group(bg.target_groups[0]).load_balancer_arn;
+    let lb =
+        super::elbv2::load_balancer_arn(&ecs.target_groups, ecs.target_group(bg.target_groups[0]));
     let hash = (0..16)
         .map(|i| {
             let x = (u32::from(port).wrapping_mul(2_654_435_761) >> (i % 8 * 4)) ^ (i as u32 * 7);

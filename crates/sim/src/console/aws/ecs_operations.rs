@@ -82,6 +82,7 @@ pub const SUPPORTED: &[&str] = &[
     "list-container-instances",
     "list-service-deployments",
     "list-services",
+    "list-task-definition-families",
     "list-task-definitions",
     "list-tasks",
     "register-task-definition",

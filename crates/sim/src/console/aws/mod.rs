@@ -144,7 +144,7 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
             None => String::new(),
         };
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\n{}\n\n(Orca's console simulates these: Amazon ECS, Application Auto Scaling, EC2 Auto Scaling groups and CloudWatch alarms for ECS, ECR, EKS add-ons (metrics-server), CodeDeploy for ECS, EC2 instances and volumes, target health in Elastic Load Balancing, IAM roles, CloudWatch Logs, AWS Config, GuardDuty and Cloud Map (service discovery); the real CLI lists every AWS service here){hint}\n",
+            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\n{}\n\n(Orca's console simulates these: Amazon ECS, Application Auto Scaling, EC2 Auto Scaling groups and CloudWatch alarms for ECS, ECR, EKS add-ons (metrics-server), CodeDeploy for ECS, EC2 instances and volumes, target groups, target health and load balancers in Elastic Load Balancing, IAM roles, CloudWatch Logs, AWS Config, GuardDuty and Cloud Map (service discovery); the real CLI lists every AWS service here){hint}\n",
             two_columns(SERVICES)
         ));
     }
@@ -188,6 +188,7 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
             ec2_autoscaling::describe_capacity_providers(&ecs_cx, rest)
         }
         "list-task-definitions" => ecs_lists::list_task_definitions(&ecs_cx, rest),
+        "list-task-definition-families" => ecs_lists::list_task_definition_families(&ecs_cx, rest),
         "update-service" => update_service(&ecs_cx, rest),
         "run-task" => run_task::run_task(&ecs_cx, rest),
         "start-task" => run_task::start_task(&ecs_cx, rest),

@@ -211,7 +211,10 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
                         Outcome::Print(format!("{status}\n"))
                     }
                 }
-                RolloutVerb::History => Outcome::Print(history(k, d)),
+                RolloutVerb::History => match to_revision.filter(|&r| r > 0) {
+                    None => Outcome::Print(history(k, d)),
+                    Some(r) => revision(k, d, r),
+                },
                 RolloutVerb::Undo => {
                     let current = k.eks.current_replica_set(d);
                     let revisions: Vec<u32> = k
@@ -305,6 +308,27 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
             ignore_daemonsets,
         } => drain(k, node, ignore_daemonsets),
         Command::Apply { file, dry_run } => super::apply::apply(k, &file, dry_run),
+        Command::Version => Outcome::Print(format!(
+            "Client Version: {CLIENT_VERSION}\nKustomize Version: v5.4.2\nServer Version: {}\n",
+            super::services::SERVER_VERSION
+        )),
+        Command::Config { list } => {
+            let context = context_name(k);
+            Outcome::Print(if list {
+                super::table::render(
+                    &["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"],
+                    &[vec![
+                        "*".into(),
+                        context.clone(),
+                        context.clone(),
+                        context,
+                        String::new(),
+                    ]],
+                )
+            } else {
+                format!("{context}\n")
+            })
+        }
         Command::Get { .. }
         | Command::GetKinds { .. }
         | Command::Describe { .. }
@@ -407,4 +431,67 @@ fn history(k: &Kube, d: usize) -> String {
     out.push_str(&super::table::render(&["REVISION", "CHANGE-CAUSE"], &rows));
     out.push('\n');
     out
+}
+
+/// `kubectl rollout history deployment/NAME --revision=N`: the pod template of that revision
+/// (kubectl's `DeploymentHistoryViewer`: "with revision #N", then `DescribePodTemplate`
+/// written through a plain prefix writer, so its tabs reach the terminal as tabs; they are
+/// expanded here to the terminal's stops every 8 columns).
+fn revision(k: &Kube, d: usize, r: u32) -> Outcome {
+    let name = &k.eks.deployments[d].name;
+    let Some(rs) = k
+        .replica_sets()
+        .map(|i| &k.eks.replica_sets[i])
+        .find(|rs| rs.deployment == d && rs.revision == r)
+    else {
+        return Outcome::Fail("error: unable to find the specified revision\n".into());
+    };
+    let t = &rs.template;
+    let mut o = format!("deployment.apps/{name} with revision #{r}\nPod Template:\n");
+    o.push_str(&format!(
+        "  Labels:\tapp={name}\n\tpod-template-hash={}\n  Containers:\n   {}:\n    Image:\t{}\n    Port:\t{}/TCP\n    Host Port:\t0/TCP\n",
+        rs.pod_template_hash, t.container, t.image, t.port
+    ));
+    super::requests::requests_block(&mut o, t);
+    o.push_str("    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n\n");
+    Outcome::Print(expand_tabs(&o))
+}
+
+/// Tabs as a terminal shows them: to the next multiple of 8 columns.
+fn expand_tabs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let mut col = 0;
+        for c in line.chars() {
+            if c == '\t' {
+                let n = 8 - col % 8;
+                out.extend(std::iter::repeat_n(' ', n));
+                col += n;
+            } else {
+                out.push(c);
+                col += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The kubectl a learner would have beside an EKS 1.31 cluster (kubectl supports one minor
+/// version either side of the server; 1.31 ships Kustomize v5.4.2) [inferred: any supported
+/// client would do].
+const CLIENT_VERSION: &str = "v1.31.2";
+
+/// The context `aws eks update-kubeconfig --name CLUSTER` writes and selects: named after the
+/// cluster's ARN, as are its cluster and user entries (AWS CLI reference, `update-kubeconfig`,
+/// `--alias`: "By default, the context name is the cluster ARN").
+fn context_name(k: &Kube) -> String {
+    let (region, account, name) = match k.cx.scenario.world.eks() {
+        Some(spec) => (
+            spec.cluster.region.as_str(),
+            spec.cluster.account_id.as_str(),
+            spec.cluster.name.as_str(),
+        ),
+        None => ("us-east-1", "123456789012", k.eks.cluster_name.as_str()),
+    };
+    format!("arn:aws:eks:{region}:{account}:cluster/{name}")
 }

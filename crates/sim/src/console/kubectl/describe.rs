@@ -45,9 +45,12 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
             .into_iter()
             .map(|b| k.eks.pdbs[b].name.clone())
             .collect(),
-        Kind::Event | Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::StorageClass => {
-            Vec::new()
-        }
+        Kind::Event
+        | Kind::PersistentVolumeClaim
+        | Kind::PersistentVolume
+        | Kind::StorageClass
+        | Kind::Namespace
+        | Kind::Endpoints => Vec::new(),
     };
     let targets: Vec<String> = if names.is_empty() {
         all.clone()
@@ -95,30 +98,13 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
                 let _ = writeln!(o, "Type:              {}", s.kind);
                 let _ = writeln!(o, "IP:                {}", s.cluster_ip);
                 let _ = writeln!(o, "Port:              <unset>  {}", s.ports);
-                if let Some(d) = s.deployment {
-                    let eps: Vec<String> =
-                        k.pods()
-                            .filter(|&p| {
-                                k.eks.pod_deployment(p) == d
-                                    && k.eks.pods[p].counts()
-                                    && k.eks.pods[p].ready
-                            })
-                            .filter_map(|p| {
-                                k.eks.pods[p].ip.as_ref().map(|ip| {
-                                    format!("{ip}:{}", k.eks.deployments[d].template.port)
-                                })
-                            })
-                            .collect();
-                    let _ = writeln!(
-                        o,
-                        "Endpoints:         {}",
-                        if eps.is_empty() {
-                            "<none>".into()
-                        } else {
-                            eps.join(",")
-                        }
-                    );
-                }
+                // kubectl describes the EndpointSlices: three addresses, then how many more.
+                let eps = super::namespaces_endpoints::of_service(k, &s);
+                let _ = writeln!(
+                    o,
+                    "Endpoints:         {}",
+                    super::namespaces_endpoints::summary(&eps.ready_with_port())
+                );
                 o.push_str("Events:            <none>\n");
                 o
             }),
@@ -126,7 +112,9 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
             Kind::Event
             | Kind::PersistentVolumeClaim
             | Kind::PersistentVolume
-            | Kind::StorageClass => None,
+            | Kind::StorageClass
+            | Kind::Namespace
+            | Kind::Endpoints => None,
         };
         match text {
             Some(t) => out.push(t),

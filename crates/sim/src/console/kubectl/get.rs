@@ -180,7 +180,11 @@ pub fn get(
             );
             list
         }
-        Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::StorageClass => Vec::new(),
+        Kind::PersistentVolumeClaim
+        | Kind::PersistentVolume
+        | Kind::StorageClass
+        | Kind::Namespace
+        | Kind::Endpoints => Vec::new(),
     };
     let mut found = found;
     if let Some(fs) = printing.field_selector {
@@ -358,9 +362,12 @@ fn name_of(k: &Kube, kind: Kind, i: usize) -> String {
             .map(|s| s.name.clone())
             .unwrap_or_default(),
         Kind::Pdb => k.eks.pdbs[i].name.clone(),
-        Kind::Event | Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::StorageClass => {
-            String::new()
-        }
+        Kind::Event
+        | Kind::PersistentVolumeClaim
+        | Kind::PersistentVolume
+        | Kind::StorageClass
+        | Kind::Namespace
+        | Kind::Endpoints => String::new(),
     }
 }
 
@@ -732,9 +739,12 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
             render(&header(&h), &rows)
         }
         Kind::Pdb => super::pdb::table(k, found, all_namespaces),
-        Kind::Event | Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::StorageClass => {
-            String::new()
-        }
+        Kind::Event
+        | Kind::PersistentVolumeClaim
+        | Kind::PersistentVolume
+        | Kind::StorageClass
+        | Kind::Namespace
+        | Kind::Endpoints => String::new(),
     }
 }
 

@@ -16,6 +16,8 @@ pub enum Kind {
     PersistentVolumeClaim,
     PersistentVolume,
     StorageClass,
+    Namespace,
+    Endpoints,
 }
 
 impl Kind {
@@ -46,9 +48,24 @@ impl Kind {
             "storageclasses" | "storageclass" | "sc" | "storageclasses.storage.k8s.io" => {
                 Kind::StorageClass
             }
+            "namespaces" | "namespace" | "ns" => Kind::Namespace,
+            "endpoints" | "endpoint" | "ep" => Kind::Endpoints,
             _ => return None,
         })
     }
+
+    /// What `kubectl get all` lists: the kinds of the `all` category that Orca models, in
+    /// kubectl's order (pods, services, daemonsets, deployments, replicasets, statefulsets,
+    /// horizontalpodautoscalers; jobs and cronjobs are not modelled).
+    pub const ALL: [Kind; 7] = [
+        Kind::Pod,
+        Kind::Service,
+        Kind::DaemonSet,
+        Kind::Deployment,
+        Kind::ReplicaSet,
+        Kind::StatefulSet,
+        Kind::Hpa,
+    ];
 
     /// The plural resource name the API server uses in messages (`deployments.apps`).
     pub fn resource(self) -> &'static str {
@@ -66,6 +83,8 @@ impl Kind {
             Kind::PersistentVolumeClaim => "persistentvolumeclaims",
             Kind::PersistentVolume => "persistentvolumes",
             Kind::StorageClass => "storageclasses.storage.k8s.io",
+            Kind::Namespace => "namespaces",
+            Kind::Endpoints => "endpoints",
         }
     }
 
@@ -85,6 +104,8 @@ impl Kind {
             Kind::PersistentVolumeClaim => "persistentvolumeclaim",
             Kind::PersistentVolume => "persistentvolume",
             Kind::StorageClass => "storageclass.storage.k8s.io",
+            Kind::Namespace => "namespace",
+            Kind::Endpoints => "endpoints",
         }
     }
 }
@@ -94,7 +115,7 @@ impl Kind {
     pub fn namespaced(self) -> bool {
         !matches!(
             self,
-            Kind::Node | Kind::PersistentVolume | Kind::StorageClass
+            Kind::Node | Kind::PersistentVolume | Kind::StorageClass | Kind::Namespace
         )
     }
 }

@@ -17,11 +17,13 @@ mod get_kinds;
 mod jsonpath;
 mod kind;
 mod labels;
+mod namespaces_endpoints;
 mod objects;
 pub mod parse;
 mod pdb;
 mod requests;
 mod services;
+mod show_labels;
 mod statefulset;
 mod storage;
 mod table;
@@ -60,7 +62,9 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             ref sort_by,
             ref field_selector,
             ..
-        } if (storage::is_storage(kind) || kind == Kind::Event)
+        } if (storage::is_storage(kind)
+            || namespaces_endpoints::handles(kind)
+            || kind == Kind::Event)
             && (matches!(output, Output::JsonPath | Output::CustomColumns)
                 || (field_selector.is_some() && kind != Kind::Event)
                 || (sort_by.is_some() && kind != Kind::Event)) =>
@@ -86,34 +90,54 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             kind,
             names,
             output,
+            show_labels,
+            ..
+        } if namespaces_endpoints::handles(kind) => show_labels::with_labels(
+            namespaces_endpoints::get(&k, kind, &names, output),
+            show_labels.then_some((kind, output)),
+            &k,
+        ),
+        Command::Get {
+            kind,
+            names,
+            output,
             selector,
             template,
             sort_by,
             field_selector,
             watch,
+            show_labels,
         } => watching(
             watch,
-            get::get(
+            show_labels::with_labels(
+                get::get(
+                    &k,
+                    kind,
+                    &names,
+                    get::Printing {
+                        output,
+                        template: template.as_deref(),
+                        sort_by: sort_by.as_deref(),
+                        field_selector: field_selector.as_deref(),
+                        watch,
+                    },
+                    selector.as_deref(),
+                ),
+                show_labels.then_some((kind, output)),
                 &k,
-                kind,
-                &names,
-                get::Printing {
-                    output,
-                    template: template.as_deref(),
-                    sort_by: sort_by.as_deref(),
-                    field_selector: field_selector.as_deref(),
-                    watch,
-                },
-                selector.as_deref(),
             ),
         ),
         Command::GetKinds {
             kinds,
             output,
             selector,
-        } => get_kinds::get_kinds(&k, &kinds, output, selector.as_deref()),
+            show_labels,
+        } => get_kinds::get_kinds(&k, &kinds, output, selector.as_deref(), show_labels),
         Command::Describe { kind, names } if storage::is_storage(kind) => {
             storage::describe(&k, kind, &names)
+        }
+        Command::Describe { kind, names } if namespaces_endpoints::handles(kind) => {
+            namespaces_endpoints::describe(&k, kind, &names)
         }
         Command::Describe { kind, names } => describe::describe(&k, kind, &names),
         Command::Top { kind } => top_logs::top(&k, kind),

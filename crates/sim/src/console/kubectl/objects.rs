@@ -22,9 +22,12 @@ pub fn object(k: &Kube, kind: Kind, i: usize) -> Value {
         Kind::Hpa => hpa(k, i),
         Kind::Service => service(k, i),
         Kind::Pdb => super::pdb::object(k, i),
-        Kind::Event | Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::StorageClass => {
-            Value::Null
-        }
+        Kind::Event
+        | Kind::PersistentVolumeClaim
+        | Kind::PersistentVolume
+        | Kind::StorageClass
+        | Kind::Namespace
+        | Kind::Endpoints => Value::Null,
     };
     sorted(v)
 }

@@ -62,12 +62,15 @@ pub enum Command {
         field_selector: Option<String>,
         /// `-w` (or `--watch-only`): kubectl goes on printing changes.
         watch: Option<GetWatch>,
+        /// `--show-labels`: a LABELS column last.
+        show_labels: bool,
     },
-    /// `kubectl get pv,pvc`: several kinds, every object of each.
+    /// `kubectl get pv,pvc` or `kubectl get all`: several kinds, every object of each.
     GetKinds {
         kinds: Vec<Kind>,
         output: Output,
         selector: Option<String>,
+        show_labels: bool,
     },
     Describe {
         kind: Kind,
@@ -142,6 +145,13 @@ pub enum Command {
         /// `--dry-run=client|server`: print what would change, change nothing.
         dry_run: bool,
     },
+    /// `kubectl version`.
+    Version,
+    /// `kubectl config current-context|get-contexts`.
+    Config {
+        /// `get-contexts`, else `current-context`.
+        list: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,6 +225,8 @@ pub const SUPPORTED: &[&str] = &[
     "top",
     "logs",
     "apply",
+    "version",
+    "config",
 ];
 
 fn unknown_command(cmd: &str) -> String {
@@ -491,13 +503,35 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
             ]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
             scope = scope_of(&p);
-            if let [one] = p.positional.as_slice()
-                && one.contains(',')
+            let is_all = |w: &str| w.eq_ignore_ascii_case("all");
+            if let [first, _, ..] = p.positional.as_slice()
+                && first.split(',').any(is_all)
+            {
+                Err("error: Orca's console lists `kubectl get all` without names; name one kind to get one object (kubectl get deployment web)\n".into())
+            } else if let [one] = p.positional.as_slice()
+                && (one.contains(',') || is_all(one))
                 && !one.contains('/')
             {
                 one.split(',')
-                    .map(|w| Kind::from_word(w).ok_or_else(|| unknown_type(w)))
+                    .map(|w| {
+                        if is_all(w) {
+                            Ok(Kind::ALL.to_vec())
+                        } else {
+                            Kind::from_word(w)
+                                .map(|k| vec![k])
+                                .ok_or_else(|| unknown_type(w))
+                        }
+                    })
                     .collect::<Result<Vec<_>, _>>()
+                    .map(|lists| {
+                        let mut kinds: Vec<Kind> = Vec::new();
+                        for k in lists.into_iter().flatten() {
+                            if !kinds.contains(&k) {
+                                kinds.push(k);
+                            }
+                        }
+                        kinds
+                    })
                     .and_then(|kinds| {
                         let (output, _) = output(&p)?;
                         if matches!(output, Output::JsonPath | Output::CustomColumns)
@@ -510,6 +544,7 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                             kinds,
                             output,
                             selector: p.get("selector").map(str::to_string),
+                            show_labels: p.has("show-labels"),
                         })
                     })
             } else {
@@ -528,6 +563,7 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                         only: p.has("watch-only"),
                         events: p.has("output-watch-events"),
                     }),
+                    show_labels: p.has("show-labels"),
                 })
             }
         }
@@ -729,9 +765,15 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
             let [name] = names.as_slice() else {
                 return Err("error: required resource name not specified\n".into());
             };
-            let to_revision = match p.get("to-revision") {
+            // `undo --to-revision=N`, or the revision `history --revision=N` shows in full.
+            let flag = if matches!(verb, RolloutVerb::History) {
+                "revision"
+            } else {
+                "to-revision"
+            };
+            let to_revision = match p.get(flag) {
                 Some(r) => Some(r.parse::<u32>().map_err(|_| {
-                    format!("error: invalid argument \"{r}\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\n")
+                    format!("error: invalid argument \"{r}\" for \"--{flag}\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\n")
                 })?),
                 None => None,
             };
@@ -878,6 +920,22 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                 dry_run,
             })
         }
+        "version" => {
+            let known = with(&[("client", false), ("output", true)]);
+            let p = Flags { cmd, known: &known }.parse(rest)?;
+            if p.get("output").is_some() || p.has("client") {
+                return Err("error: Orca's console prints `kubectl version` as text, client and server\n".into());
+            }
+            Ok(Command::Version)
+        }
+        "config" => match rest.first().map(String::as_str) {
+            Some("current-context") => Ok(Command::Config { list: false }),
+            Some("get-contexts") => Ok(Command::Config { list: true }),
+            Some(other) => Err(format!(
+                "error: Orca's console reads the kubeconfig with `kubectl config current-context` and `get-contexts`; `kubectl config {other}` is not simulated (the scenario's kubeconfig is the one `aws eks update-kubeconfig` writes)\n"
+            )),
+            None => Err("Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".\n\nOrca's console takes: kubectl config current-context|get-contexts\n".into()),
+        },
         other if COMMANDS.contains(&other) => Err(format!(
             "Orca does not simulate `kubectl {other}`. The console carries out: kubectl {}.\n",
             SUPPORTED.join(", ")

@@ -64,6 +64,7 @@ fn namespaces_come_from_n_and_a_anywhere_on_the_line() {
             sort_by: None,
             field_selector: None,
             watch: None,
+            show_labels: false,
         })
     );
 }
@@ -189,4 +190,40 @@ fn several_kinds_separated_by_commas_are_one_get() {
         p("kubectl get pv,podz").err().as_deref(),
         Some("error: the server doesn't have a resource type \"podz\"\n")
     );
+}
+
+#[test]
+fn get_all_lists_the_all_category_once_and_takes_no_names() {
+    let kinds = |line: &str| match p(line) {
+        Ok(Command::GetKinds { kinds, .. }) => Ok(kinds),
+        Ok(other) => Err(format!("{other:?}")),
+        Err(e) => Err(e),
+    };
+    assert_eq!(kinds("kubectl get all"), Ok(Kind::ALL.to_vec()));
+    assert_eq!(
+        kinds("kubectl get ALL -n kube-system"),
+        Ok(Kind::ALL.to_vec())
+    );
+    let mut with_nodes = Kind::ALL.to_vec();
+    with_nodes.push(Kind::Node);
+    assert_eq!(kinds("kubectl get all,nodes,pods"), Ok(with_nodes));
+    assert!(p("kubectl get all web").is_err_and(|e| e.contains("without names")));
+    assert!(matches!(
+        p("kubectl get pods --show-labels"),
+        Ok(Command::Get {
+            show_labels: true,
+            ..
+        })
+    ));
+    assert!(matches!(
+        p("kubectl get ns"),
+        Ok(Command::Get {
+            kind: Kind::Namespace,
+            ..
+        })
+    ));
+    assert!(matches!(
+        p("kubectl get ep web"),
+        Ok(Command::Get { kind: Kind::Endpoints, ref names, .. }) if names == &["web"]
+    ));
 }

@@ -6,6 +6,11 @@ use super::Kube;
 /// The Kubernetes version the nodes report (EKS 1.31; the suffix is the build).
 pub const NODE_VERSION: &str = "v1.31.5-eks-5d632ec";
 
+/// The version the API server reports (`kubectl version`): EKS 1.31, the same patch as the
+/// nodes [inferred: EKS builds the control plane and the node AMIs separately; the suffix
+/// names a build].
+pub const SERVER_VERSION: &str = "v1.31.5-eks-5d632ec";
+
 /// A Service as `kubectl get svc` lists it.
 #[derive(Debug, Clone)]
 pub struct ServiceRow {
