@@ -299,3 +299,45 @@ fn tab_offers_all_namespaces_and_endpoints() {
         "describe all is not offered"
     );
 }
+
+#[test]
+fn no_headers_prints_the_rows_alone() {
+    let p = mid_rollout();
+    let with = printed(&p, "kubectl get pods");
+    let without = printed(&p, "kubectl get pods --no-headers");
+    assert_eq!(without, with.split_once('\n').map_or("", |(_, rows)| rows));
+    let all = printed(&p, "kubectl get all --no-headers");
+    assert!(
+        all.lines().all(|l| l.is_empty() || !l.starts_with("NAME")),
+        "{all}"
+    );
+    assert_eq!(all.split("\n\n").count(), 4, "the tables stay apart:\n{all}");
+}
+
+#[test]
+fn a_deployment_object_carries_its_conditions() {
+    let p = mid_rollout();
+    let json = printed(&p, "kubectl get deploy web -o json");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let conditions = v["status"]["conditions"].as_array().expect("conditions");
+    let kinds: Vec<&str> = conditions
+        .iter()
+        .filter_map(|c| c["type"].as_str())
+        .collect();
+    assert_eq!(kinds, ["Available", "Progressing"]);
+    assert_eq!(conditions[1]["reason"], "ReplicaSetUpdated", "mid-rollout");
+    assert_eq!(
+        printed(
+            &p,
+            "kubectl get deploy web -o jsonpath={.status.conditions[*].type}"
+        ),
+        "Available Progressing"
+    );
+    // Unavailable pods are counted only when there are some, as the API omits a zero.
+    let mut done = Playback::new(scenario("eks-rolling-update"));
+    done.seek(SimTime::from_secs(600));
+    let v: serde_json::Value =
+        serde_json::from_str(&printed(&done, "kubectl get deploy web -o json")).expect("JSON");
+    assert!(v["status"].get("unavailableReplicas").is_none(), "{v}");
+    assert_eq!(v["status"]["conditions"][1]["reason"], "NewReplicaSetAvailable");
+}

@@ -91,11 +91,15 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             names,
             output,
             show_labels,
+            no_headers,
             ..
-        } if namespaces_endpoints::handles(kind) => show_labels::with_labels(
-            namespaces_endpoints::get(&k, kind, &names, output),
-            show_labels.then_some((kind, output)),
-            &k,
+        } if namespaces_endpoints::handles(kind) => show_labels::without_headers(
+            show_labels::with_labels(
+                namespaces_endpoints::get(&k, kind, &names, output),
+                show_labels.then_some((kind, output)),
+                &k,
+            ),
+            no_headers,
         ),
         Command::Get {
             kind,
@@ -107,24 +111,29 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             field_selector,
             watch,
             show_labels,
+            no_headers,
         } => watching(
             watch,
-            show_labels::with_labels(
-                get::get(
+            show_labels::without_headers(
+                show_labels::with_labels(
+                    get::get(
+                        &k,
+                        kind,
+                        &names,
+                        get::Printing {
+                            output,
+                            template: template.as_deref(),
+                            sort_by: sort_by.as_deref(),
+                            field_selector: field_selector.as_deref(),
+                            watch,
+                        },
+                        selector.as_deref(),
+                    ),
+                    show_labels.then_some((kind, output)),
                     &k,
-                    kind,
-                    &names,
-                    get::Printing {
-                        output,
-                        template: template.as_deref(),
-                        sort_by: sort_by.as_deref(),
-                        field_selector: field_selector.as_deref(),
-                        watch,
-                    },
-                    selector.as_deref(),
                 ),
-                show_labels.then_some((kind, output)),
-                &k,
+                // A watched table keeps its header: the watch reads its columns from it.
+                no_headers && watch.is_none(),
             ),
         ),
         Command::GetKinds {
@@ -132,7 +141,11 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             output,
             selector,
             show_labels,
-        } => get_kinds::get_kinds(&k, &kinds, output, selector.as_deref(), show_labels),
+            no_headers,
+        } => show_labels::without_headers(
+            get_kinds::get_kinds(&k, &kinds, output, selector.as_deref(), show_labels),
+            no_headers,
+        ),
         Command::Describe { kind, names } if storage::is_storage(kind) => {
             storage::describe(&k, kind, &names)
         }

@@ -223,15 +223,47 @@ fn deployment(k: &Kube, d: usize) -> Value {
             "strategy": strategy,
             "template": {"metadata": {"labels": {"app": dep.name}}, "spec": {"containers": [container(&dep.template)]}},
         },
-        "status": {
-            "availableReplicas": st.available_replicas,
-            "readyReplicas": st.ready_replicas,
-            "replicas": st.total_replicas,
-            "unavailableReplicas": dep.replicas.saturating_sub(st.available_replicas),
-            "updatedReplicas": st.updated_replicas,
-            "observedGeneration": revision,
-        },
+        "status": deployment_status(k, d, &st, revision),
     })
+}
+
+/// A Deployment's `status`: the counts, with `unavailableReplicas` only when some are (the API
+/// omits a zero), and its conditions as `kubectl describe` lists them. Orca keeps the times of
+/// `Progressing` only; `Available` is shown without them [model].
+fn deployment_status(k: &Kube, d: usize, st: &read::DeploymentStatus, revision: u32) -> Value {
+    let dep = &k.eks.deployments[d];
+    let conditions: Vec<Value> = read::deployment_conditions(k.eks, d, k.now)
+        .into_iter()
+        .map(|c| {
+            let status = if c.unknown {
+                "Unknown"
+            } else if c.status {
+                "True"
+            } else {
+                "False"
+            };
+            let mut v =
+                json!({"message": c.message, "reason": c.reason, "status": status, "type": c.kind});
+            if let (Some(p), "Progressing") = (&dep.progressing, c.kind) {
+                v["lastTransitionTime"] = json!(ts(p.last_transition));
+                v["lastUpdateTime"] = json!(ts(p.last_update));
+            }
+            v
+        })
+        .collect();
+    let mut status = json!({
+        "availableReplicas": st.available_replicas,
+        "conditions": conditions,
+        "observedGeneration": revision,
+        "readyReplicas": st.ready_replicas,
+        "replicas": st.total_replicas,
+        "updatedReplicas": st.updated_replicas,
+    });
+    let unavailable = dep.replicas.saturating_sub(st.available_replicas);
+    if unavailable > 0 {
+        status["unavailableReplicas"] = json!(unavailable);
+    }
+    status
 }
 
 fn replica_set(k: &Kube, r: usize) -> Value {

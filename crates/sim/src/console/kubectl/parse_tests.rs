@@ -65,6 +65,7 @@ fn namespaces_come_from_n_and_a_anywhere_on_the_line() {
             field_selector: None,
             watch: None,
             show_labels: false,
+            no_headers: false,
         })
     );
 }
@@ -226,4 +227,16 @@ fn get_all_lists_the_all_category_once_and_takes_no_names() {
         p("kubectl get ep web"),
         Ok(Command::Get { kind: Kind::Endpoints, ref names, .. }) if names == &["web"]
     ));
+}
+
+#[test]
+fn a_real_resource_orca_does_not_model_is_not_called_unknown() {
+    let e = p("kubectl get sa").expect_err("not modelled");
+    assert!(e.contains("does not model serviceaccounts"), "{e}");
+    let e = p("kubectl get ConfigMaps").expect_err("not modelled");
+    assert!(e.contains("does not model configmaps"), "{e}");
+    assert_eq!(
+        p("kubectl get podz").expect_err("a typo"),
+        "error: the server doesn't have a resource type \"podz\"\n"
+    );
 }

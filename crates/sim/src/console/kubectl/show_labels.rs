@@ -1,6 +1,7 @@
-//! `kubectl get … --show-labels`: a LABELS column after the others, each object's labels as
-//! `key=value` pairs sorted by key and joined by commas, `<none>` without any (kubectl's
-//! printers add the column to every table; `labels.FormatLabels`).
+//! The table options of `kubectl get`: `--show-labels`, a LABELS column after the others, each
+//! object's labels as `key=value` pairs sorted by key and joined by commas, `<none>` without
+//! any (kubectl's printers add the column to every table; `labels.FormatLabels`); and
+//! `--no-headers`, the tables without their header lines.
 
 use super::objects;
 use super::parse::{Kind, Output};
@@ -18,6 +19,26 @@ pub fn with_labels(printed: Outcome, show: Option<(Kind, Output)>, k: &Kube) -> 
             Outcome::Print(add_column(&text, |namespace, name| {
                 labels_of(k, kind, namespace, name)
             }))
+        }
+        other => other,
+    }
+}
+
+/// The tables of `printed` without their header lines when `no_headers` (every table of a
+/// multi-kind `get`; the blank lines between them stay), anything else as it is.
+pub fn without_headers(printed: Outcome, no_headers: bool) -> Outcome {
+    match printed {
+        Outcome::Print(text) if no_headers => {
+            let mut out = String::with_capacity(text.len());
+            let mut first = true;
+            for line in text.split_inclusive('\n') {
+                let header = first && (line.starts_with("NAME") || line.starts_with("LAST SEEN"));
+                first = line.trim().is_empty();
+                if !header {
+                    out.push_str(line);
+                }
+            }
+            Outcome::Print(out)
         }
         other => other,
     }
@@ -145,6 +166,19 @@ mod tests {
             assert_eq!(&line[at..], format!("app={name}"), "{out}");
         }
         assert_eq!(at, "longer-name   0/1     Pending".len() + 3);
+    }
+
+    #[test]
+    fn no_headers_drops_each_tables_header_line() {
+        let t = "NAME    READY\npod/a   1/1\n\nNAME    TYPE\nservice/k   ClusterIP\n";
+        let Outcome::Print(out) = without_headers(Outcome::Print(t.into()), true) else {
+            panic!("printed")
+        };
+        assert_eq!(out, "pod/a   1/1\n\nservice/k   ClusterIP\n");
+        let none = "No resources found in default namespace.\n";
+        assert!(
+            matches!(without_headers(Outcome::Print(none.into()), true), Outcome::Print(s) if s == none)
+        );
     }
 
     #[test]
