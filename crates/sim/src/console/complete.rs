@@ -92,6 +92,13 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
             _ => with_global_flags(owned(super::aws::ecr_flags(op))),
         },
         ["aws", "elbv2"] => owned(super::aws::elbv2::SUPPORTED),
+        ["aws", "sts"] => owned(super::aws::STS_SUPPORTED),
+        ["aws", "sts", _, rest @ ..] => match rest.last() {
+            Some(&"--output") => owned(OUTPUT_FORMATS),
+            _ => owned(&["--output", "--query"]),
+        },
+        ["aws", "ec2"] => owned(super::aws::EC2_SUPPORTED),
+        ["aws", "ec2", op, rest @ ..] => ec2_next(op, rest.last().copied(), cx),
         ["aws", "application-autoscaling"] => owned(super::aws::AUTOSCALING_SUPPORTED),
         ["aws", "application-autoscaling", op, rest @ ..] => match rest.last() {
             Some(&"--service-namespace") => owned(&["ecs"]),
@@ -284,6 +291,54 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
         ["kubectl" | "k"] => owned(super::kubectl::parse::SUPPORTED),
         ["kubectl" | "k", cmd, rest @ ..] => kubectl_next(cmd, rest, cx),
         _ => Vec::new(),
+    }
+}
+
+/// What may follow `aws ec2 OP … last`: the instance ids EC2 lists (ECS container instances and
+/// EKS nodes on EC2), the filters' usual starts, or the operation's flags.
+fn ec2_next(op: &str, last: Option<&str>, cx: &Context) -> Vec<String> {
+    match last {
+        Some("--instance-ids" | "--instance-id") => {
+            let ecs = cx.world.ecs.iter().flat_map(|e| {
+                e.instances
+                    .iter()
+                    .filter(|i| i.status != crate::ecs::InstanceStatus::Inactive)
+                    .map(|i| i.ec2_instance_id.to_string())
+            });
+            let eks = cx.world.eks.iter().flat_map(|k| {
+                k.nodes
+                    .iter()
+                    .filter(|n| !n.fargate && !n.gone)
+                    .map(|n| crate::iam::eks_calls::node_instance_id(&n.name))
+            });
+            ecs.chain(eks).collect()
+        }
+        Some("--filters") => [
+            "instance-state-name",
+            "instance-type",
+            "availability-zone",
+            "tag:Name",
+            "instance-id",
+            "vpc-id",
+            "subnet-id",
+        ]
+        .iter()
+        .map(|f| format!("Name={f},Values="))
+        .collect(),
+        Some("--output") => owned(OUTPUT_FORMATS),
+        Some(flag) if flag.starts_with("--") => Vec::new(),
+        _ => with_global_flags(owned(match op {
+            "describe-instances" => &["--instance-ids", "--filters"],
+            "describe-vpcs" => &["--vpc-ids", "--filters"],
+            "describe-subnets" => &["--subnet-ids", "--filters"],
+            "terminate-instances" => &["--instance-ids"],
+            "modify-instance-metadata-options" => &[
+                "--instance-id",
+                "--http-put-response-hop-limit",
+                "--http-tokens",
+            ],
+            _ => &[],
+        })),
     }
 }
 

@@ -120,7 +120,9 @@ const HELP: &str = "The console carries out, against the run at this moment:
   aws ecs register-task-definition|create-service --cli-input-json file://FILE
   aws …  --query JMESPATH  --output json|text|table|yaml   (the CLI's global options)
   aws deploy get-deployment|get-deployment-target|list-deployments|create-deployment
-  aws ec2 terminate-instances --instance-ids ID
+  aws ec2 describe-instances [--instance-ids ID…] [--filters Name=…,Values=…]|describe-vpcs|
+          describe-subnets|describe-volumes|terminate-instances --instance-ids ID
+  aws sts get-caller-identity   (who the console acts as: the scenario's account and role)
   aws application-autoscaling describe-scalable-targets|describe-scaling-policies|
           describe-scaling-activities --service-namespace ecs
   aws autoscaling describe-auto-scaling-groups|describe-scaling-activities   (EC2 Auto Scaling)

@@ -460,11 +460,7 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
             c.node_groups
                 .push(crate::k8s::autoscaling::NodeGroupScaling {
                     name: g.name.clone(),
-                    asg: format!(
-                        "eks-{}-{}",
-                        g.name,
-                        crate::k8s::names::pod_template_hash(&g.name)
-                    ),
+                    asg: crate::k8s::names::node_group_asg(&g.name),
                     min: g.min.unwrap_or(g.count),
                     max: g.max.unwrap_or(g.count),
                     launching: Vec::new(),

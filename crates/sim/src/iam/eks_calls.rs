@@ -12,9 +12,11 @@ use crate::name::Name;
 use super::chain::{self, ChainInput, ChainStep, ContainerSource, Runs};
 use super::{CallOutcome, Iam, PodEnv, Workload, changed, decide, fnv, web_identity};
 
-/// The EC2 instance id Orca gives an EKS node (derived from its name).
+/// The EC2 instance id Orca gives an EKS node on EC2: `i-0` and 16 hex digits derived from its
+/// name — the id `kubectl describe node` prints in its `ProviderID`, `aws ec2
+/// describe-instances` lists and IMDS names a node role's session after.
 pub fn node_instance_id(node: &str) -> String {
-    format!("i-{}", &format!("{:020x}", fnv(node))[..17])
+    format!("i-0{:016x}", fnv(node))
 }
 
 /// The pod's Deployment name, for an application pod.

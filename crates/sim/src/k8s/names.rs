@@ -43,6 +43,13 @@ pub fn hashed_suffix_and_uid(seed: &str) -> (String, String) {
     (suffix, format!("{:08x}", (h >> 32) as u32))
 }
 
+/// The Auto Scaling group behind a managed node group, `eks-<group>-<id>` (the id is Orca's own,
+/// from the group's name): the name the Cluster Autoscaler reports and the group's instances'
+/// `aws:autoscaling:groupName` tag.
+pub fn node_group_asg(group: &str) -> String {
+    format!("eks-{group}-{}", pod_template_hash(group))
+}
+
 /// An EKS node's name: its private DNS name, `ip-10-0-1-23.ec2.internal` in us-east-1 and
 /// `ip-10-0-1-23.<region>.compute.internal` elsewhere.
 pub fn node_name(private_ip: &str, region: &str) -> String {

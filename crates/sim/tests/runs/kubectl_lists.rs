@@ -311,7 +311,11 @@ fn no_headers_prints_the_rows_alone() {
         all.lines().all(|l| l.is_empty() || !l.starts_with("NAME")),
         "{all}"
     );
-    assert_eq!(all.split("\n\n").count(), 4, "the tables stay apart:\n{all}");
+    assert_eq!(
+        all.split("\n\n").count(),
+        4,
+        "the tables stay apart:\n{all}"
+    );
 }
 
 #[test]
@@ -339,5 +343,8 @@ fn a_deployment_object_carries_its_conditions() {
     let v: serde_json::Value =
         serde_json::from_str(&printed(&done, "kubectl get deploy web -o json")).expect("JSON");
     assert!(v["status"].get("unavailableReplicas").is_none(), "{v}");
-    assert_eq!(v["status"]["conditions"][1]["reason"], "NewReplicaSetAvailable");
+    assert_eq!(
+        v["status"]["conditions"][1]["reason"],
+        "NewReplicaSetAvailable"
+    );
 }

@@ -8,6 +8,7 @@ mod common;
 mod apply;
 mod challenges;
 mod console;
+mod console_ec2;
 mod console_elbv2;
 mod console_iam;
 mod console_scaling;

@@ -6,11 +6,12 @@
 //! reason code and description are the ones the simulation keeps (`crate::elb`), so the
 //! console shows what the canvas and the log show. Orca's own: the VPC, subnet and security
 //! group ids and the digits of a load balancer's DNS name (derived from names, the same every
-//! time).
+//! time; the VPC's and the subnets' are `ec2_network`'s, which every command shares).
 
 use serde_json::{Value, json};
 
 use super::args::{self, Param};
+use super::ec2_network::{subnet_id, vpc_id};
 use super::exception;
 use super::shapes;
 use crate::console::{Context, Outcome};
@@ -169,7 +170,7 @@ fn describe_target_groups(cx: &Context, groups: &[TargetGroup], words: &[String]
         }
     }
     let lb = args.one("--load-balancer-arn");
-    let vpc = vpc_id(cx);
+    let vpc = vpc_id(cx.world);
     let found: Vec<Value> = groups
         .iter()
         .filter(|g| names.is_empty() || names.contains(&g.name.as_str()))
@@ -203,13 +204,6 @@ fn describe_target_groups(cx: &Context, groups: &[TargetGroup], words: &[String]
         })
         .collect();
     Outcome::Print(shapes::pretty(&json!({ "TargetGroups": found })))
-}
-
-/// The cluster's VPC: an id of Orca's own, derived from the cluster's name (not the
-/// scenario's title, which a teacher may reword), the same every time.
-fn vpc_id(cx: &Context) -> String {
-    let cluster = cx.world.ecs.as_ref().map_or("", |e| e.name.as_str());
-    format!("vpc-0{:016x}", crate::iam::fnv(&format!("vpc/{cluster}")))
 }
 
 /// A load balancer in front of the target groups, as the scenario names it.
@@ -295,7 +289,7 @@ fn describe_load_balancers(cx: &Context, groups: &[TargetGroup], words: &[String
         );
     }
     let cluster = cx.world.ecs.as_ref().map_or("", |e| e.name.as_str());
-    let vpc = vpc_id(cx);
+    let vpc = vpc_id(cx.world);
     let found: Vec<Value> = all
         .iter()
         .filter(|lb| names.is_empty() || names.contains(&lb.name))
@@ -307,7 +301,7 @@ fn describe_load_balancers(cx: &Context, groups: &[TargetGroup], words: &[String
                 .map(|z| {
                     json!({
                         "ZoneName": z.name.as_str(),
-                        "SubnetId": subnet_id(cluster, &z.name),
+                        "SubnetId": subnet_id(cx.world, &z.name),
                         "LoadBalancerAddresses": [],
                     })
                 })
@@ -338,15 +332,8 @@ fn dns_name(name: &str, region: &str) -> String {
     format!("{name}-{digits}.{region}.elb.amazonaws.com")
 }
 
-/// The subnet of a zone, in the cluster's VPC: an id of Orca's own, as [`vpc_id`].
-fn subnet_id(cluster: &str, zone: &str) -> String {
-    format!(
-        "subnet-0{:016x}",
-        crate::hash::fnv(&format!("{zone}/subnet/{cluster}"))
-    )
-}
-
-/// The load balancer's security group: an id of Orca's own, as [`vpc_id`].
+/// The load balancer's security group: an id of Orca's own, derived from names as the VPC's
+/// (`ec2_network::vpc_id`).
 fn security_group_id(cluster: &str, load_balancer: &str) -> String {
     format!(
         "sg-0{:016x}",

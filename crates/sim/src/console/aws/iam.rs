@@ -100,6 +100,25 @@ fn one_or_list(v: &[String]) -> Value {
     }
 }
 
+/// A role's unique id: `AROA` and 17 characters (IAM User Guide, "IAM identifiers", unique
+/// ID prefixes), which Orca derives from the role's ARN and name.
+pub(super) fn role_id(arn: &str, name: &str) -> String {
+    unique_id("AROA", arn, name)
+}
+
+/// An instance profile's unique id: `AIPA` and 17 characters, derived as [`role_id`].
+pub(super) fn instance_profile_id(arn: &str, name: &str) -> String {
+    unique_id("AIPA", arn, name)
+}
+
+fn unique_id(prefix: &str, arn: &str, name: &str) -> String {
+    let id: String = format!("{:016X}{:016X}", fnv(arn), fnv(name))
+        .chars()
+        .take(17)
+        .collect();
+    format!("{prefix}{id}")
+}
+
 /// `Role` of GetRole: its trust policy as the document IAM returns (URL-decoded by the CLI).
 fn get_role(iam: &Iam, role: &Role) -> Value {
     let statement = match &role.trust {
@@ -137,15 +156,10 @@ fn get_role(iam: &Iam, role: &Role) -> Value {
             "Action": "sts:AssumeRole",
         }),
     };
-    // Role ids are `AROA` and 17 characters; Orca derives them from the name.
-    let id: String = format!("{:016X}{:016X}", fnv(&role.arn), fnv(&role.name))
-        .chars()
-        .take(17)
-        .collect();
     json!({
         "Path": "/",
         "RoleName": role.name,
-        "RoleId": format!("AROA{id}"),
+        "RoleId": role_id(&role.arn, &role.name),
         "Arn": role.arn,
         "CreateDate": "2025-01-01T00:00:00+00:00",
         "AssumeRolePolicyDocument": {

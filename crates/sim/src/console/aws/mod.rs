@@ -15,6 +15,9 @@ mod config;
 mod deploy;
 mod ebs;
 mod ec2_autoscaling;
+mod ec2_filters;
+mod ec2_instances;
+mod ec2_network;
 mod ecr;
 mod ecs_lists;
 mod ecs_operations;
@@ -33,6 +36,7 @@ pub mod run_task;
 mod service_deployments;
 pub mod servicediscovery;
 mod shapes;
+mod sts;
 mod table;
 mod volume_args;
 mod wait;
@@ -54,9 +58,11 @@ pub use autoscaling::SUPPORTED as AUTOSCALING_SUPPORTED;
 pub use cloudwatch::SUPPORTED as CLOUDWATCH_SUPPORTED;
 pub use deploy::{SUPPORTED as DEPLOY_SUPPORTED, flags as deploy_flags, reply_deployment};
 pub use ec2_autoscaling::SUPPORTED as EC2_AUTOSCALING_SUPPORTED;
+pub use ec2_instances::SUPPORTED as EC2_SUPPORTED;
 pub use ecr::{SUPPORTED as ECR_SUPPORTED, flags as ecr_flags};
 pub use register::reply_task_definition;
 pub use shapes::{reply_container_instances, reply_service, reply_task};
+pub use sts::SUPPORTED as STS_SUPPORTED;
 
 pub(super) const USAGE: &str =
     "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]
@@ -83,6 +89,7 @@ pub const SERVICES: &[&str] = &[
     "iam",
     "logs",
     "servicediscovery",
+    "sts",
 ];
 
 /// `aws <words…>`.
@@ -126,7 +133,7 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
         "application-autoscaling" => return autoscaling::run(rest, cx),
         "autoscaling" => return ec2_autoscaling::run(rest, cx),
         "cloudwatch" => return cloudwatch::run(rest, cx),
-        "ec2" => return ec2(rest, cx),
+        "ec2" => return ec2_instances::run(rest, cx),
         "ecr" => return ecr::run(rest, cx),
         "eks" => return eks::run(rest, cx),
         "deploy" => return deploy::run(rest, cx),
@@ -136,6 +143,7 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
         "logs" => return logs::run(rest, cx),
         "elbv2" => return elbv2::run(rest, cx),
         "servicediscovery" => return servicediscovery::run(rest, cx),
+        "sts" => return sts::run(rest, cx),
         _ => {}
     }
     if service != "ecs" {
@@ -144,7 +152,7 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
             None => String::new(),
         };
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\n{}\n\n(Orca's console simulates these: Amazon ECS, Application Auto Scaling, EC2 Auto Scaling groups and CloudWatch alarms for ECS, ECR, EKS add-ons (metrics-server), CodeDeploy for ECS, EC2 instances and volumes, target groups, target health and load balancers in Elastic Load Balancing, IAM roles, CloudWatch Logs, AWS Config, GuardDuty and Cloud Map (service discovery); the real CLI lists every AWS service here){hint}\n",
+            "{USAGE}\naws: error: argument command: Invalid choice, valid choices are:\n\n{}\n\n(Orca's console simulates these: Amazon ECS, Application Auto Scaling, EC2 Auto Scaling groups and CloudWatch alarms for ECS, ECR, EKS add-ons (metrics-server), CodeDeploy for ECS, EC2 instances, VPC, subnets and volumes, target groups, target health and load balancers in Elastic Load Balancing, IAM roles, CloudWatch Logs, AWS Config, GuardDuty, Cloud Map (service discovery) and STS (who the console acts as); the real CLI lists every AWS service here){hint}\n",
             two_columns(SERVICES)
         ));
     }
@@ -851,62 +859,6 @@ fn update_container_instances_state(cx: &EcsContext, words: &[String]) -> Outcom
     Outcome::Act {
         actions,
         after: After::ContainerInstances { instances: names },
-    }
-}
-
-/// `aws ec2 terminate-instances`: the one EC2 operation the console takes (the container
-/// instances' EC2 instances; an Auto Scaling group replaces its own).
-fn ec2(words: &[String], cx: &Context) -> Outcome {
-    let op = words.first().map(String::as_str);
-    if op == Some("describe-volumes") {
-        return Outcome::Print(shapes::pretty(&ebs::describe_volumes(
-            cx.world.ecs.as_ref(),
-            cx.now,
-        )));
-    }
-    if op == Some("modify-instance-metadata-options") {
-        return iam::modify_instance_metadata_options(&words[1..], cx);
-    }
-    if op != Some("terminate-instances") {
-        return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\ndescribe-volumes                         | modify-instance-metadata-options\nterminate-instances\n(the EC2 operations Orca simulates; the real CLI lists every EC2 operation here)\n"
-        ));
-    }
-    let args = match args::parse(&words[1..], &[Param::list("--instance-ids").required()]) {
-        Ok(a) => a,
-        Err(e) => return Outcome::Fail(e),
-    };
-    let ecs = cx.world.ecs.as_ref();
-    let mut actions = Vec::new();
-    let mut states = Vec::new();
-    for id in args.list("--instance-ids") {
-        let Some(inst) = ecs.and_then(|e| e.instances.iter().find(|i| i.ec2_instance_id == id))
-        else {
-            return Outcome::Fail(format!(
-                "\nAn error occurred (InvalidInstanceID.NotFound) when calling the TerminateInstances operation: The instance ID '{id}' does not exist\n"
-            ));
-        };
-        let (code, name) = if inst.status == InstanceStatus::Inactive {
-            (48, "terminated")
-        } else {
-            actions.push(Action::TerminateInstance {
-                instance: inst.name.clone(),
-            });
-            (16, "running")
-        };
-        states.push(serde_json::json!({
-            "CurrentState": {"Code": if code == 48 { 48 } else { 32 }, "Name": if code == 48 { "terminated" } else { "shutting-down" }},
-            "InstanceId": id,
-            "PreviousState": {"Code": code, "Name": name},
-        }));
-    }
-    let reply = shapes::pretty(&serde_json::json!({ "TerminatingInstances": states }));
-    if actions.is_empty() {
-        return Outcome::Print(reply);
-    }
-    Outcome::Act {
-        actions,
-        after: After::Text(reply),
     }
 }
 

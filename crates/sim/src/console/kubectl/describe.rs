@@ -670,7 +670,7 @@ fn node(k: &Kube, n: usize) -> String {
         o,
         "ProviderID:                   aws:///{}/{}",
         node.zone,
-        instance_id(&node.name)
+        crate::iam::eks_calls::node_instance_id(&node.name)
     );
     // Every namespace's pods on the node, as kubectl lists them.
     let pods: Vec<usize> = k
@@ -737,11 +737,6 @@ fn node(k: &Kube, n: usize) -> String {
 }
 
 /// An EC2 instance id for a node (stable from its name; EKS shows it in the provider ID).
-fn instance_id(name: &str) -> String {
-    let h = crate::hash::fnv(name);
-    format!("i-0{:016x}", h)
-}
-
 fn hpa(k: &Kube, h: usize) -> String {
     let hpa = &k.eks.hpas[h];
     let dep = &k.eks.deployments[hpa.deployment];
