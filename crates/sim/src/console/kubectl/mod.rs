@@ -262,6 +262,41 @@ impl Kube<'_> {
         }
     }
 
+    /// The objects of `kind` that `names` picks from `all` (every one without names), and the
+    /// NotFound errors of the names not there, printed after what was found; or, when nothing
+    /// was found, what kubectl answers instead (`No resources found`, or the errors alone).
+    pub fn named<'a>(
+        &self,
+        kind: Kind,
+        all: &'a [String],
+        names: &[String],
+    ) -> Result<(Vec<&'a String>, String), Outcome> {
+        let found: Vec<&String> = all
+            .iter()
+            .filter(|n| names.is_empty() || names.contains(n))
+            .collect();
+        let missing: String = names
+            .iter()
+            .filter(|n| !all.contains(n))
+            .map(|n| {
+                format!(
+                    "Error from server (NotFound): {} \"{n}\" not found\n",
+                    kind.resource()
+                )
+            })
+            .collect();
+        if !found.is_empty() {
+            return Ok((found, missing));
+        }
+        Err(if !names.is_empty() {
+            Outcome::Fail(missing)
+        } else if kind.namespaced() {
+            Outcome::Print(self.no_resources())
+        } else {
+            Outcome::Print("No resources found\n".into())
+        })
+    }
+
     /// kubectl's answer for an empty list: `No resources found in <ns> namespace.`, or without
     /// a namespace under `-A`.
     pub fn no_resources(&self) -> String {

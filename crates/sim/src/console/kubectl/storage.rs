@@ -38,30 +38,10 @@ fn names_of(k: &Kube, kind: Kind) -> Vec<String> {
 /// `kubectl get` of a storage kind.
 pub fn get(k: &Kube, kind: Kind, names: &[String], output: Output) -> Outcome {
     let all = names_of(k, kind);
-    let found: Vec<&String> = all
-        .iter()
-        .filter(|n| names.is_empty() || names.contains(n))
-        .collect();
-    let missing: String = names
-        .iter()
-        .filter(|n| !all.contains(n))
-        .map(|n| {
-            format!(
-                "Error from server (NotFound): {} \"{n}\" not found\n",
-                kind.resource()
-            )
-        })
-        .collect();
-    if found.is_empty() {
-        if names.is_empty() {
-            return Outcome::Print(if kind.namespaced() {
-                k.no_resources()
-            } else {
-                "No resources found\n".into()
-            });
-        }
-        return Outcome::Fail(missing);
-    }
+    let (found, missing) = match k.named(kind, &all, names) {
+        Ok(picked) => picked,
+        Err(nothing) => return nothing,
+    };
     let out = match output {
         Output::Name => found
             .iter()
