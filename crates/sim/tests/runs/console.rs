@@ -5,8 +5,8 @@ use crate::common;
 
 use std::sync::Arc;
 
-use crate::say::{act, failed, no_files, poll, printed, watched};
-use orca_sim::console::{After, Context};
+use crate::say::{act, completions, failed, poll, printed, watched};
+use orca_sim::console::After;
 use orca_sim::scenario::spec::{Action, Scenario};
 use orca_sim::{Playback, SimTime};
 
@@ -674,17 +674,6 @@ fn wrong_kubectl_input_gets_kubectl_answers() {
     );
     let ecs = Playback::new(scenario("ecs-rolling-update"));
     assert!(failed(&ecs, "kubectl get pods").contains("no EKS cluster"));
-}
-
-fn completions(p: &Playback, line: &str) -> Vec<String> {
-    let cx = Context {
-        world: p.world(),
-        scenario: p.scenario(),
-        now: p.now(),
-        log: p.log(),
-        files: &no_files,
-    };
-    orca_sim::console::complete::complete(line, &cx).candidates
 }
 
 /// What Tab offers after `kubectl get KIND `: get's flags, then the names given (sorted).

@@ -6,8 +6,7 @@
 //! them, and the caller is the scenario's account and role.
 
 use crate::common;
-use crate::say::{act, failed, no_files, printed};
-use orca_sim::console::Context;
+use crate::say::{act, failed, printed};
 use orca_sim::ecs::InstanceStatus;
 use orca_sim::{Playback, SimTime};
 use serde_json::Value;
@@ -824,8 +823,7 @@ fn the_instance_profile_and_metadata_options_are_the_iam_models() {
 #[test]
 fn tab_completes_the_new_service_operations_and_instance_ids() {
     let p = at("ecs-instance-draining", 30);
-    let cx = Context::at(&p, &no_files);
-    let complete = |line: &str| orca_sim::console::complete::complete(line, &cx).candidates;
+    let complete = |line: &str| crate::say::completions(&p, line);
     assert!(complete("aws s").contains(&"sts".to_string()));
     assert_eq!(complete("aws sts "), ["get-caller-identity"]);
     assert_eq!(

@@ -4,8 +4,7 @@
 
 use crate::common;
 
-use crate::say::{failed, no_files, printed};
-use orca_sim::console::Context;
+use crate::say::{completions, failed, printed};
 use orca_sim::{Playback, SimTime};
 use serde_json::Value;
 
@@ -17,11 +16,6 @@ fn at(name: &str, secs: u64) -> Playback {
 
 fn json(p: &Playback, line: &str) -> Value {
     serde_json::from_str(&printed(p, line)).unwrap_or_else(|e| panic!("`{line}`: {e}"))
-}
-
-fn completions(p: &Playback, line: &str) -> Vec<String> {
-    let cx = Context::at(p, &no_files);
-    orca_sim::console::complete::complete(line, &cx).candidates
 }
 
 const WEB_ALB_ARN: &str =

@@ -430,10 +430,7 @@ fn list_task_definition_families_gives_the_family_names_sorted() {
     );
     // Tab offers the operation, its options and their values.
     let p = at("ecs-standalone-task", 60);
-    let complete = |line: &str| {
-        let cx = orca_sim::console::Context::at(&p, &crate::say::no_files);
-        orca_sim::console::complete::complete(line, &cx).candidates
-    };
+    let complete = |line: &str| crate::say::completions(&p, line);
     assert_eq!(
         complete("aws ecs list-task-definition-f"),
         ["list-task-definition-families"]

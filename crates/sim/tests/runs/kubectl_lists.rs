@@ -287,10 +287,7 @@ fn version_and_context_name_the_eks_cluster() {
 #[test]
 fn tab_offers_all_namespaces_and_endpoints() {
     let p = mid_rollout();
-    let offered = |line: &str| -> Vec<String> {
-        let cx = orca_sim::console::Context::at(&p, &crate::say::no_files);
-        orca_sim::console::complete::complete(line, &cx).candidates
-    };
+    let offered = |line: &str| crate::say::completions(&p, line);
     assert_eq!(offered("kubectl get al"), ["all"]);
     assert_eq!(offered("kubectl get endp"), ["endpoints"]);
     assert_eq!(offered("kubectl get namespaces kube-s"), ["kube-system"]);

@@ -9,6 +9,12 @@ pub fn no_files(path: &str) -> Result<String, String> {
     Err(format!("no such file: {path}"))
 }
 
+/// What Tab offers for `line` at the playback's moment.
+pub fn completions(p: &Playback, line: &str) -> Vec<String> {
+    let cx = Context::at(p, &no_files);
+    console::complete::complete(line, &cx).candidates
+}
+
 pub fn run(p: &Playback, line: &str) -> Outcome {
     let cx = Context::at(p, &no_files);
     console::execute(line, &cx)
