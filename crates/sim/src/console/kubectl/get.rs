@@ -6,6 +6,7 @@ use super::labels::Selector;
 use super::objects;
 use super::parse::{Kind, Output};
 use super::table::render;
+use super::yaml::{json_text, list_of};
 use super::{Kube, Outcome};
 use crate::console::watch::ObjectText;
 use crate::event::EventKind;
@@ -343,11 +344,6 @@ fn watched_objects(
         first
     };
     Outcome::Watch { first, watch }
-}
-
-/// `-o json` as kubectl prints it: indented by four spaces, with a final newline.
-fn json_text(value: &serde_json::Value) -> String {
-    crate::console::json::pretty(value) + "\n"
 }
 
 fn name_of(k: &Kube, kind: Kind, i: usize) -> String {
@@ -824,13 +820,10 @@ fn events(k: &Kube, selector: Option<&FieldSelector>) -> String {
 /// What `-o json|yaml|jsonpath` prints from: one object when one was named and found, else a
 /// `List` of them.
 fn listed(k: &Kube, kind: Kind, found: &[usize], one_named: bool) -> serde_json::Value {
-    let mut items: Vec<serde_json::Value> =
-        found.iter().map(|&i| objects::object(k, kind, i)).collect();
-    if one_named && items.len() == 1 {
-        items.pop().unwrap_or_default()
-    } else {
-        serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
-    }
+    list_of(
+        found.iter().map(|&i| objects::object(k, kind, i)).collect(),
+        one_named,
+    )
 }
 
 /// `--sort-by`: the objects in the order of the field the path finds in each (numbers by value,

@@ -143,14 +143,10 @@ pub fn get(k: &Kube, kind: Kind, names: &[String], output: Output) -> Outcome {
             .map(|n| format!("{}/{n}\n", kind.prefix()))
             .collect(),
         Output::Json | Output::Yaml => {
-            let mut items: Vec<Value> = found.iter().map(|n| object(k, kind, n)).collect();
-            let value = if names.len() == 1 && items.len() == 1 {
-                items.pop().unwrap_or_default()
-            } else {
-                json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
-            };
+            let items = found.iter().map(|n| object(k, kind, n)).collect();
+            let value = super::yaml::list_of(items, names.len() == 1);
             if output == Output::Json {
-                crate::console::json::pretty(&value) + "\n"
+                super::yaml::json_text(&value)
             } else {
                 super::yaml::to_yaml(&value)
             }
@@ -197,10 +193,7 @@ fn table(k: &Kube, kind: Kind, found: &[&String]) -> String {
 
 /// The object `-o yaml|json` prints.
 fn object(k: &Kube, kind: Kind, name: &str) -> Value {
-    let created = {
-        let iso = SimTime::ZERO.iso8601();
-        format!("{}Z", &iso[..iso.len().min(19)])
-    };
+    let created = super::objects::ts(SimTime::ZERO);
     match kind {
         Kind::Namespace => json!({
             "apiVersion": "v1",

@@ -50,7 +50,7 @@ fn sorted(v: Value) -> Value {
     }
 }
 
-fn ts(t: SimTime) -> String {
+pub(super) fn ts(t: SimTime) -> String {
     // RFC 3339 without fractions, as the API server writes creationTimestamp.
     let iso = t.iso8601();
     format!("{}Z", &iso[..19])

@@ -1,5 +1,6 @@
 //! YAML as kubectl prints it (`-o yaml`): block style, two-space indentation, list items at the
-//! indentation of their key, strings quoted only when plain style would change their meaning.
+//! indentation of their key, strings quoted only when plain style would change their meaning;
+//! and `-o json`'s text, and the `List` both print for several objects.
 
 use serde_json::Value;
 
@@ -103,6 +104,21 @@ fn needs_quotes(s: &str) -> bool {
         || s.contains(": ")
         || s.contains(" #")
         || s.contains('\n')
+}
+
+/// `-o json` as kubectl prints it: indented by four spaces, with a final newline.
+pub(super) fn json_text(value: &serde_json::Value) -> String {
+    crate::console::json::pretty(value) + "\n"
+}
+
+/// The objects as `-o json|yaml` prints them: the one object when one was named and found,
+/// else a `List`.
+pub(super) fn list_of(mut items: Vec<serde_json::Value>, one_named: bool) -> serde_json::Value {
+    if one_named && items.len() == 1 {
+        items.pop().unwrap_or_default()
+    } else {
+        serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
+    }
 }
 
 #[cfg(test)]
