@@ -358,7 +358,13 @@ fn aws_flags(op: &str) -> Vec<String> {
         "describe-container-instances" => &["--cluster", "--container-instances"],
         "list-container-instances" => &["--cluster", "--status"],
         "describe-task-definition" => &["--task-definition"],
-        "describe-clusters" => &["--clusters"],
+        "describe-clusters" => &["--clusters", "--include"],
+        "list-attributes" => &[
+            "--cluster",
+            "--target-type",
+            "--attribute-name",
+            "--attribute-value",
+        ],
         "list-task-definition-families" => &["--family-prefix", "--status"],
         "update-service" => &[
             "--cluster",
@@ -459,6 +465,15 @@ fn values(flag: &str, words: &[&str], cx: &Context) -> Vec<String> {
             })
             .unwrap_or_default(),
         "--status" => owned(&["ACTIVE", "DRAINING"]),
+        "--include" if words.get(2) == Some(&"describe-clusters") => owned(&[
+            "ATTACHMENTS",
+            "CONFIGURATIONS",
+            "SETTINGS",
+            "STATISTICS",
+            "TAGS",
+        ]),
+        "--target-type" => owned(&["container-instance"]),
+        "--attribute-name" => owned(&["ecs.availability-zone", "ecs.instance-type", "ecs.os-type"]),
         "--launch-type" => owned(&["EC2", "FARGATE"]),
         // One shorthand item per capacity provider the cluster has.
         "--capacity-provider-strategy" => ["FARGATE", "FARGATE_SPOT"]

@@ -114,8 +114,9 @@ pub enum After {
 
 const HELP: &str = "The console carries out, against the run at this moment:
   aws ecs describe-services|describe-tasks|list-tasks|list-services|describe-container-instances|
-          list-container-instances|describe-task-definition|list-task-definitions|describe-clusters|
-          list-clusters|list-task-definition-families
+          list-container-instances|describe-task-definition|list-task-definitions|list-clusters|
+          list-task-definition-families|list-attributes --target-type container-instance
+  aws ecs describe-clusters [--include STATISTICS SETTINGS ATTACHMENTS TAGS]
   aws ecs update-service|run-task|stop-task|update-container-instances-state
   aws ecs register-task-definition|create-service --cli-input-json file://FILE
   aws …  --query JMESPATH  --output json|text|table|yaml   (the CLI's global options)

@@ -78,6 +78,7 @@ pub const SUPPORTED: &[&str] = &[
     "describe-services",
     "describe-task-definition",
     "describe-tasks",
+    "list-attributes",
     "list-clusters",
     "list-container-instances",
     "list-service-deployments",

@@ -19,6 +19,7 @@ mod ec2_filters;
 mod ec2_instances;
 mod ec2_network;
 mod ecr;
+mod ecs_cluster;
 mod ecs_lists;
 mod ecs_operations;
 mod eks;
@@ -190,7 +191,8 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
         "describe-container-instances" => describe_container_instances(&ecs_cx, rest),
         "list-container-instances" => list_container_instances(&ecs_cx, rest),
         "describe-task-definition" => describe_task_definition(&ecs_cx, rest),
-        "describe-clusters" => describe_clusters(&ecs_cx, rest),
+        "describe-clusters" => ecs_cluster::describe_clusters(&ecs_cx, rest),
+        "list-attributes" => ecs_cluster::list_attributes(&ecs_cx, rest),
         "list-clusters" => ecs_lists::list_clusters(&ecs_cx, rest),
         "describe-capacity-providers" => {
             ec2_autoscaling::describe_capacity_providers(&ecs_cx, rest)
@@ -551,18 +553,6 @@ fn describe_task_definition(cx: &EcsContext, words: &[String]) -> Outcome {
         Some(td) => Outcome::Print(shapes::describe_task_definition(cx.world, cx.ecs, td)),
         None => cx.exception("ClientException", "Unable to describe task definition."),
     }
-}
-
-fn describe_clusters(cx: &EcsContext, words: &[String]) -> Outcome {
-    let args = match args::parse(words, &[Param::list("--clusters")]) {
-        Ok(a) => a,
-        Err(e) => return Outcome::Fail(e),
-    };
-    let mut wanted: Vec<&str> = args.list("--clusters").collect();
-    if wanted.is_empty() {
-        wanted.push("default");
-    }
-    Outcome::Print(shapes::describe_clusters(cx.ecs, cx.world, &wanted))
 }
 
 fn update_service(cx: &EcsContext, words: &[String]) -> Outcome {

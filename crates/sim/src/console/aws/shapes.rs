@@ -452,11 +452,10 @@ fn container_instance(ecs: &EcsCluster, i: usize) -> Value {
         "agentConnected": inst.agent_connected,
         "runningTasksCount": running,
         "pendingTasksCount": pending,
-        "attributes": [
-            {"name": "ecs.availability-zone", "value": inst.availability_zone},
-            {"name": "ecs.instance-type", "value": inst.instance_type},
-            {"name": "ecs.os-type", "value": "linux"},
-        ],
+        "attributes": super::ecs_cluster::instance_attributes(inst)
+            .iter()
+            .map(|(name, value)| json!({"name": name, "value": value}))
+            .collect::<Vec<_>>(),
         "registeredAt": at(inst.launched_at),
         "attachments": [],
         "tags": [{"key": "Name", "value": inst.name}],
@@ -625,58 +624,4 @@ pub fn describe_task_definition(world: &World, ecs: &EcsCluster, i: usize) -> St
         world.net.account_id
     ));
     pretty(&json!({ "taskDefinition": v, "tags": [] }))
-}
-
-pub fn describe_clusters(ecs: &EcsCluster, world: &World, wanted: &[&str]) -> String {
-    let mut clusters = Vec::new();
-    let mut failures = Vec::new();
-    for w in wanted {
-        if *w == ecs.name || *w == ecs.arn {
-            let running = ecs
-                .tasks
-                .iter()
-                .filter(|t| t.last_status == crate::ecs::TaskStatus::Running)
-                .count();
-            let pending = ecs
-                .tasks
-                .iter()
-                .filter(|t| t.is_live() && t.last_status.is_starting())
-                .count();
-            let registered = ecs
-                .instances
-                .iter()
-                .filter(|i| matches!(i.status, InstanceStatus::Active | InstanceStatus::Draining))
-                .count();
-            let providers: Vec<&str> = ecs
-                .auto_scaling_groups
-                .iter()
-                .map(|g| g.capacity_provider.as_str())
-                .collect();
-            clusters.push(json!({
-                "clusterArn": ecs.arn,
-                "clusterName": ecs.name,
-                "status": "ACTIVE",
-                "registeredContainerInstancesCount": registered,
-                "runningTasksCount": running,
-                "pendingTasksCount": pending,
-                "activeServicesCount": ecs.services.len(),
-                "statistics": [],
-                "tags": [],
-                "settings": [{"name": "containerInsights", "value": "disabled"}],
-                "capacityProviders": providers,
-                "defaultCapacityProviderStrategy": [],
-            }));
-        } else {
-            let arn = if w.starts_with("arn:") {
-                w.to_string()
-            } else {
-                format!(
-                    "arn:aws:ecs:{}:{}:cluster/{w}",
-                    world.net.region, world.net.account_id
-                )
-            };
-            failures.push(failure(&arn, "MISSING"));
-        }
-    }
-    pretty(&json!({ "clusters": clusters, "failures": failures }))
 }
