@@ -9,6 +9,7 @@ pub mod cow_vec;
 pub mod ecr;
 pub mod ecs;
 pub mod efs;
+pub mod eks_endpoint;
 pub mod elb;
 pub mod engine;
 pub mod event;

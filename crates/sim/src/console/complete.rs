@@ -113,9 +113,15 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
                 _ => &["--service-namespace", "--resource-id"],
             })),
         },
-        ["aws", "eks"] => owned(&["create-addon", "describe-addon"]),
-        ["aws", "eks", _, rest @ ..] => match rest.last() {
-            Some(&"--cluster-name") => cx
+        ["aws", "eks"] => owned(&[
+            "create-addon",
+            "describe-addon",
+            "describe-cluster",
+            "list-clusters",
+            "update-kubeconfig",
+        ]),
+        ["aws", "eks", op, rest @ ..] => match rest.last() {
+            Some(&"--cluster-name" | &"--name") => cx
                 .world
                 .eks
                 .iter()
@@ -124,7 +130,12 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
             Some(&"--addon-name") => owned(&[crate::k8s::addons::METRICS_SERVER]),
             Some(&"--output") => owned(OUTPUT_FORMATS),
             Some(flag) if flag.starts_with("--") => Vec::new(),
-            _ => with_global_flags(owned(&["--cluster-name", "--addon-name"])),
+            _ => with_global_flags(owned(match *op {
+                "describe-cluster" => &["--name"],
+                "update-kubeconfig" => &["--name", "--kubeconfig"],
+                "list-clusters" => &[],
+                _ => &["--cluster-name", "--addon-name"],
+            })),
         },
         ["aws", "autoscaling"] => owned(super::aws::EC2_AUTOSCALING_SUPPORTED),
         ["aws", "autoscaling", op, rest @ ..] => match rest.last() {

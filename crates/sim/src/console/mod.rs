@@ -140,11 +140,13 @@ const HELP: &str = "The console carries out, against the run at this moment:
   kubectl get|describe|top|logs|rollout status|rollout history [--revision=N]   (-n NAMESPACE, -A)
   kubectl get all|pods,svc|namespaces|endpoints …  --show-labels
   kubectl get … -o wide|yaml|json|name|jsonpath=T|custom-columns=H:P,…  --sort-by=P  --field-selector=K=V
-  kubectl version | config current-context|get-contexts
+  kubectl version | config current-context|get-contexts | cluster-info | api-resources
   kubectl logs POD|deploy/NAME|-l SELECTOR [--tail=N] [--prefix] [-p] [-c CONTAINER]
   kubectl scale|set image|rollout undo|restart|pause|resume|delete pod|cordon|uncordon|drain
   kubectl set resources deployment/NAME --requests=cpu=250m[,memory=256Mi]
   aws eks create-addon|describe-addon --cluster-name NAME --addon-name metrics-server
+  aws eks describe-cluster|update-kubeconfig --name NAME | list-clusters
+  aws iam get-role|get-role-policy --role-name NAME | list-open-id-connect-providers
   kubectl apply -f FILE [--dry-run=client]   (Deployment, Service, HorizontalPodAutoscaler,
                                               PodDisruptionBudget)
   orca zone-outage|zone-recover|fail-health-checks|crash|heal|set-load   (orca help)

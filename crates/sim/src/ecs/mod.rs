@@ -636,6 +636,20 @@ pub struct ContainerInstance {
 }
 
 impl ContainerInstance {
+    /// The attributes the ECS agent registers for it that Orca models: those `memberOf`
+    /// placement constraints read (`ecs.availability-zone`, `ecs.instance-type`) and its
+    /// operating system ("Amazon ECS container instance attributes", Developer Guide). The real
+    /// agent registers more (`ecs.ami-id`, `ecs.capability.*`, …).
+    pub fn attributes(&self) -> [(&'static str, &str); 3] {
+        [
+            ("ecs.availability-zone", self.availability_zone.as_ref()),
+            ("ecs.instance-type", self.instance_type.as_ref()),
+            ("ecs.os-type", "linux"),
+        ]
+    }
+}
+
+impl ContainerInstance {
     pub fn remaining_cpu(&self) -> u32 {
         self.registered_cpu.saturating_sub(self.used_cpu)
     }

@@ -215,12 +215,6 @@ impl Iam {
             .instance_role
             .as_ref()
             .and_then(|n| roles.iter().position(|r| &r.name == n));
-        // An EKS OIDC issuer id is 32 upper-case hex digits; Orca derives it from the name.
-        let issuer_id = format!(
-            "{:016X}{:016X}",
-            fnv(cluster),
-            fnv(&format!("{cluster}/oidc"))
-        );
         let mut iam = Iam {
             account_id: account_id.to_string(),
             region: region.to_string(),
@@ -248,7 +242,7 @@ impl Iam {
                         .collect(),
                 })
                 .collect(),
-            oidc_issuer: format!("https://oidc.eks.{region}.amazonaws.com/id/{issuer_id}"),
+            oidc_issuer: crate::eks_endpoint::oidc_issuer(cluster, region),
             oidc_provider: spec.oidc_provider,
             service_accounts: spec
                 .service_accounts

@@ -10,6 +10,7 @@ mod challenges;
 mod console;
 mod console_ec2;
 mod console_ecs_cluster;
+mod console_eks_cluster;
 mod console_elbv2;
 mod console_iam;
 mod console_scaling;

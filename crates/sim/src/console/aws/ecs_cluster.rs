@@ -16,7 +16,7 @@ use super::args::{self, Param};
 use super::shapes::pretty;
 use super::{EcsContext, Outcome};
 use crate::ecs::cluster::EcsCluster;
-use crate::ecs::{ContainerInstance, InstanceStatus, TaskStatus};
+use crate::ecs::{InstanceStatus, TaskStatus};
 use crate::scenario::spec::LaunchType;
 
 /// The values `--include` takes (DescribeClusters, "Valid Values").
@@ -241,17 +241,6 @@ impl Counts {
     }
 }
 
-/// The attributes the ECS agent registers for a container instance that Orca models (the
-/// ones placement constraints read: `ecs.availability-zone`, `ecs.instance-type`), and its
-/// operating system ("Amazon ECS container instance attributes", Developer Guide).
-pub(super) fn instance_attributes(inst: &ContainerInstance) -> [(&'static str, &str); 3] {
-    [
-        ("ecs.availability-zone", inst.availability_zone.as_ref()),
-        ("ecs.instance-type", inst.instance_type.as_ref()),
-        ("ecs.os-type", "linux"),
-    ]
-}
-
 /// `list-attributes --target-type container-instance [--cluster C] [--attribute-name N
 /// [--attribute-value V]]`: one entry per attribute of each registered container instance.
 pub(super) fn list_attributes(cx: &EcsContext, words: &[String]) -> Outcome {
@@ -292,7 +281,7 @@ pub(super) fn list_attributes(cx: &EcsContext, words: &[String]) -> Outcome {
         .iter()
         .filter(|i| i.status != InstanceStatus::Inactive)
     {
-        for (n, v) in instance_attributes(inst) {
+        for (n, v) in inst.attributes() {
             if name.is_some_and(|x| x != n) || value.is_some_and(|x| x != v) {
                 continue;
             }

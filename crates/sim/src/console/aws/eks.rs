@@ -12,15 +12,27 @@ use crate::k8s::addons::{self, Addon};
 use crate::scenario::spec::Action;
 use crate::time::SimTime;
 
-const OPERATIONS: &[&str] = &["create-addon", "describe-addon"];
+const OPERATIONS: &[&str] = &[
+    "create-addon",
+    "describe-addon",
+    "describe-cluster",
+    "list-clusters",
+    "update-kubeconfig",
+];
 
 /// `aws eks <words…>`.
 pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
     let op = words.first().map(String::as_str).unwrap_or("");
     if !OPERATIONS.contains(&op) {
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\ncreate-addon                             | describe-addon\n(the Amazon EKS operations Orca simulates; the real CLI lists every operation here)\n"
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\ncreate-addon                             | describe-addon\ndescribe-cluster                         | list-clusters\nupdate-kubeconfig\n(the Amazon EKS operations Orca simulates; the real CLI lists every operation here)\n"
         ));
+    }
+    match op {
+        "describe-cluster" => return super::eks_cluster::describe_cluster(&words[1..], cx),
+        "list-clusters" => return super::eks_cluster::list_clusters(&words[1..], cx),
+        "update-kubeconfig" => return super::eks_cluster::update_kubeconfig(&words[1..], cx),
+        _ => {}
     }
     let api = if op == "create-addon" {
         "CreateAddon"

@@ -25,15 +25,22 @@ fn exception(op: &str, code: &str, message: &str) -> Outcome {
     ))
 }
 
-const OPERATIONS: &[&str] = &["get-role", "get-role-policy"];
+const OPERATIONS: &[&str] = &[
+    "get-role",
+    "get-role-policy",
+    "list-open-id-connect-providers",
+];
 
 /// `aws iam <words…>`.
 pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
     let op = words.first().map(String::as_str).unwrap_or("");
     if !OPERATIONS.contains(&op) {
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\nget-role                                 | get-role-policy\n(the IAM operations Orca simulates; the real CLI lists every IAM operation here)\n"
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\nget-role                                 | get-role-policy\nlist-open-id-connect-providers\n(the IAM operations Orca simulates; the real CLI lists every IAM operation here)\n"
         ));
+    }
+    if op == "list-open-id-connect-providers" {
+        return list_oidc_providers(&words[1..], cx);
     }
     let mut params = vec![Param::text("--role-name").required()];
     if op == "get-role-policy" {
@@ -117,6 +124,28 @@ fn unique_id(prefix: &str, arn: &str, name: &str) -> String {
         .take(17)
         .collect();
     format!("{prefix}{id}")
+}
+
+/// `list-open-id-connect-providers` (IAM API Reference, ListOpenIDConnectProviders): the
+/// cluster's OIDC issuer when the scenario registered it as an identity provider
+/// (`iam.oidc_provider`), which IRSA needs before STS accepts a pod's token (EKS User Guide,
+/// "Create an IAM OIDC provider for your cluster"). [model] The account has no other provider.
+fn list_oidc_providers(words: &[String], cx: &Context) -> Outcome {
+    if let Err(e) = args::parse(words, &[]) {
+        return Outcome::Fail(e);
+    }
+    let providers: Vec<Value> = model(cx)
+        .filter(|iam| iam.oidc_provider)
+        .map(|iam| {
+            json!({"Arn": format!(
+                "arn:aws:iam::{}:oidc-provider/{}",
+                iam.account_id,
+                iam.oidc_issuer.trim_start_matches("https://")
+            )})
+        })
+        .into_iter()
+        .collect();
+    Outcome::Print(pretty(&json!({ "OpenIDConnectProviderList": providers })))
 }
 
 /// `Role` of GetRole: its trust policy as the document IAM returns (URL-decoded by the CLI).

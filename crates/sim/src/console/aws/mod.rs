@@ -23,6 +23,7 @@ mod ecs_cluster;
 mod ecs_lists;
 mod ecs_operations;
 mod eks;
+mod eks_cluster;
 pub mod elbv2;
 mod guardduty;
 mod guardduty_ecs;

@@ -452,7 +452,8 @@ fn container_instance(ecs: &EcsCluster, i: usize) -> Value {
         "agentConnected": inst.agent_connected,
         "runningTasksCount": running,
         "pendingTasksCount": pending,
-        "attributes": super::ecs_cluster::instance_attributes(inst)
+        "attributes": inst
+            .attributes()
             .iter()
             .map(|(name, value)| json!({"name": name, "value": value}))
             .collect::<Vec<_>>(),

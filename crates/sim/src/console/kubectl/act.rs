@@ -329,6 +329,8 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
                 format!("{context}\n")
             })
         }
+        Command::ClusterInfo => super::api_resources::cluster_info(k),
+        Command::ApiResources(o) => super::api_resources::api_resources(k, &o),
         Command::Get { .. }
         | Command::GetKinds { .. }
         | Command::Describe { .. }

@@ -120,69 +120,19 @@ impl Kind {
     }
 }
 
-/// kubectl's answer for a resource type it does not know.
+/// kubectl's answer for a resource type it does not know: a type a real cluster serves but
+/// Orca does not model is not a typo, so the answer says so instead of the API server's
+/// "doesn't have a resource type" (`api_resources` lists them).
 pub fn unknown_type(t: &str) -> String {
-    if let Some(resource) = unmodelled(t) {
-        return format!(
-            "error: Orca's console does not model {resource}, which a real cluster has: it lists pods, deployments, replicasets, daemonsets, statefulsets, nodes, services, endpoints, namespaces, hpa, pdb, pvc, pv, storageclasses and events (kubectl get all for the workloads)\n"
-        );
+    use super::api_resources::{Served, known_type};
+    const MODELLED: &str = "it lists pods, deployments, replicasets, daemonsets, statefulsets, nodes, services, endpoints, namespaces, hpa, pdb, pvc, pv, storageclasses and events (kubectl get all for the workloads)";
+    match known_type(t) {
+        Some((resource, Served::Karpenter)) => format!(
+            "error: Orca's console does not model {resource}, which a cluster running Karpenter has: {MODELLED}\n"
+        ),
+        Some((resource, _)) => format!(
+            "error: Orca's console does not model {resource}, which a real cluster has: {MODELLED}\n"
+        ),
+        None => format!("error: the server doesn't have a resource type \"{t}\"\n"),
     }
-    format!("error: the server doesn't have a resource type \"{t}\"\n")
-}
-
-/// Resource types every EKS cluster serves that Orca does not model, by the names kubectl
-/// accepts for them (`kubectl api-resources`): asking for one is not a typo, so the answer
-/// says so instead of the API server's "doesn't have a resource type".
-fn unmodelled(t: &str) -> Option<&'static str> {
-    const REAL: &[(&[&str], &str)] = &[
-        (&["configmaps", "configmap", "cm"], "configmaps"),
-        (&["secrets", "secret"], "secrets"),
-        (
-            &["serviceaccounts", "serviceaccount", "sa"],
-            "serviceaccounts",
-        ),
-        (&["ingresses", "ingress", "ing"], "ingresses"),
-        (&["jobs", "job"], "jobs"),
-        (&["cronjobs", "cronjob", "cj"], "cronjobs"),
-        (&["endpointslices", "endpointslice"], "endpointslices"),
-        (
-            &["networkpolicies", "networkpolicy", "netpol"],
-            "networkpolicies",
-        ),
-        (&["roles", "role"], "roles"),
-        (&["rolebindings", "rolebinding"], "rolebindings"),
-        (&["clusterroles", "clusterrole"], "clusterroles"),
-        (
-            &["clusterrolebindings", "clusterrolebinding"],
-            "clusterrolebindings",
-        ),
-        (&["limitranges", "limitrange", "limits"], "limitranges"),
-        (
-            &["resourcequotas", "resourcequota", "quota"],
-            "resourcequotas",
-        ),
-        (
-            &[
-                "customresourcedefinitions",
-                "customresourcedefinition",
-                "crd",
-                "crds",
-            ],
-            "customresourcedefinitions",
-        ),
-        (
-            &["replicationcontrollers", "replicationcontroller", "rc"],
-            "replicationcontrollers",
-        ),
-        (&["leases", "lease"], "leases"),
-        (
-            &["priorityclasses", "priorityclass", "pc"],
-            "priorityclasses",
-        ),
-        (&["ingressclasses", "ingressclass"], "ingressclasses"),
-    ];
-    let w = t.to_ascii_lowercase();
-    REAL.iter()
-        .find(|(names, _)| names.contains(&w.as_str()))
-        .map(|&(_, resource)| resource)
 }

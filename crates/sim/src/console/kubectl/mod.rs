@@ -8,6 +8,7 @@
 //! well-known EKS labels.
 
 mod act;
+mod api_resources;
 mod apply;
 mod describe;
 mod describe_init;
@@ -23,6 +24,7 @@ pub mod parse;
 mod pdb;
 mod requests;
 mod services;
+pub use services::SERVER_VERSION;
 mod show_labels;
 mod statefulset;
 mod storage;

@@ -2,6 +2,7 @@
 //! `TYPE NAME` or `TYPE/NAME`, and flags (`--flag=value`, `--flag value`, `-o wide`, `-owide`),
 //! with kubectl's own error texts (kubectl reference, kubernetes.io/docs/reference/kubectl/).
 
+mod info;
 mod set_resources;
 
 use super::super::suggest;
@@ -150,6 +151,10 @@ pub enum Command {
     },
     /// `kubectl version`.
     Version,
+    /// `kubectl cluster-info`.
+    ClusterInfo,
+    /// `kubectl api-resources`.
+    ApiResources(super::api_resources::ApiResourcesOptions),
     /// `kubectl config current-context|get-contexts`.
     Config {
         /// `get-contexts`, else `current-context`.
@@ -230,6 +235,8 @@ pub const SUPPORTED: &[&str] = &[
     "apply",
     "version",
     "config",
+    "cluster-info",
+    "api-resources",
 ];
 
 fn unknown_command(cmd: &str) -> String {
@@ -479,7 +486,7 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
         &reordered[..]
     };
     let Some(cmd) = words.first() else {
-        return Err("kubectl controls the Kubernetes cluster manager.\n\nOrca's console takes: kubectl get|describe|scale|autoscale|set image|set resources|rollout|delete pod|cordon|uncordon|drain|top|logs|apply -f\n".into());
+        return Err("kubectl controls the Kubernetes cluster manager.\n\nOrca's console takes: kubectl get|describe|scale|autoscale|set image|set resources|rollout|delete pod|cordon|uncordon|drain|top|logs|apply -f|version|config|cluster-info|api-resources\n".into());
     };
     let rest = &words[1..];
     let cmd = cmd.as_str();
@@ -934,6 +941,8 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
             }
             Ok(Command::Version)
         }
+        "cluster-info" => info::cluster_info(rest),
+        "api-resources" => info::api_resources(rest),
         "config" => match rest.first().map(String::as_str) {
             Some("current-context") => Ok(Command::Config { list: false }),
             Some("get-contexts") => Ok(Command::Config { list: true }),

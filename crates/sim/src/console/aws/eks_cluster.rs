@@ -1,0 +1,228 @@
+//! `aws eks describe-cluster`, `list-clusters` and `update-kubeconfig`, in the shapes of the
+//! Amazon EKS API Reference (DescribeCluster, ListClusters) and the AWS CLI
+//! (`update-kubeconfig` prints the context it wrote)
+//! (docs/rules/delivery-security-storage.md#aws-eks-describe-cluster-list-clusters-and-update-kubeconfig).
+//!
+//! What the cluster's description reads from the run: its name, Region and account, its
+//! Kubernetes version (the one `kubectl version` reports), the subnets of its zones in the
+//! VPC the other commands name, its control plane log types, its OIDC issuer (the one IRSA
+//! trust policies name) and its API server endpoint (the one `kubectl cluster-info` prints).
+
+use serde_json::{Value, json};
+
+use super::args::{self, Param};
+use super::ec2_network::{subnet_id, vpc_id};
+use super::shapes::pretty;
+use super::{Context, Outcome};
+use crate::scenario::spec::{ClusterSpec, LogType};
+use crate::time::SimTime;
+
+/// `aws eks describe-cluster --name N`.
+pub(super) fn describe_cluster(words: &[String], cx: &Context) -> Outcome {
+    let args = match args::parse(words, &[Param::text("--name").required()]) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let name = args.one("--name").unwrap_or_default();
+    match cluster_spec(cx).filter(|c| c.name == name) {
+        Some(c) => Outcome::Print(pretty(&json!({ "cluster": cluster(cx, c) }))),
+        None => not_found("DescribeCluster", name),
+    }
+}
+
+/// `aws eks list-clusters`: the scenario's EKS cluster, if it has one.
+pub(super) fn list_clusters(words: &[String], cx: &Context) -> Outcome {
+    if let Err(e) = args::parse(words, &[]) {
+        return Outcome::Fail(e);
+    }
+    let names: Vec<&str> = cluster_spec(cx)
+        .map(|c| c.name.as_str())
+        .into_iter()
+        .collect();
+    Outcome::Print(pretty(&json!({ "clusters": names })))
+}
+
+/// `aws eks update-kubeconfig --name N [--kubeconfig PATH]`: the kubeconfig already points at
+/// the cluster (the console's `kubectl` talks to it), so the CLI updates the context and says
+/// so. (`--region` is the CLI's global option: another Region than the scenario's is refused
+/// before this runs.)
+pub(super) fn update_kubeconfig(words: &[String], cx: &Context) -> Outcome {
+    let args = match args::parse(
+        words,
+        &[
+            Param::text("--name").required(),
+            Param::text("--alias"),
+            Param::text("--kubeconfig"),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let name = args.one("--name").unwrap_or_default();
+    let Some(c) = cluster_spec(cx).filter(|c| c.name == name) else {
+        return not_found("DescribeCluster", name);
+    };
+    if args.one("--alias").is_some() {
+        return Outcome::Fail(
+            "error: Orca's kubectl keeps the context named after the cluster's ARN; run update-kubeconfig without --alias\n"
+                .into(),
+        );
+    }
+    // [model] The kubeconfig's path is Orca's: the AWS CLI prints the absolute path of
+    // `~/.kube/config` (or of `--kubeconfig`).
+    let path = args
+        .one("--kubeconfig")
+        .unwrap_or("/home/learner/.kube/config");
+    Outcome::Print(format!("Updated context {} in {path}\n", arn(c)))
+}
+
+fn cluster_spec<'a>(cx: &Context<'a>) -> Option<&'a ClusterSpec> {
+    cx.world.eks.as_ref()?;
+    cx.scenario.world.eks().map(|e| &e.cluster)
+}
+
+fn arn(c: &ClusterSpec) -> String {
+    format!(
+        "arn:aws:eks:{}:{}:cluster/{}",
+        c.region, c.account_id, c.name
+    )
+}
+
+/// The `cluster` object of DescribeCluster.
+fn cluster(cx: &Context, c: &ClusterSpec) -> Value {
+    let on: Vec<LogType> = cx
+        .world
+        .eks
+        .as_ref()
+        .and_then(|e| e.security.as_ref())
+        .map(|s| s.logging.clone())
+        .unwrap_or_default();
+    let off: Vec<LogType> = LogType::ALL
+        .into_iter()
+        .filter(|t| !on.contains(t))
+        .collect();
+    let names = |types: &[LogType]| types.iter().map(|t| t.as_str()).collect::<Vec<_>>();
+    // [inferred] The log types that are on come first, then those that are off, each group
+    // in the API's order; a group with no type is left out.
+    let mut logging = Vec::new();
+    if !on.is_empty() {
+        logging.push(json!({"types": names(&on), "enabled": true}));
+    }
+    if !off.is_empty() {
+        logging.push(json!({"types": names(&off), "enabled": false}));
+    }
+    let subnets: Vec<String> = c
+        .availability_zones
+        .iter()
+        .map(|z| subnet_id(cx.world, z))
+        .collect();
+    let id = crate::eks_endpoint::cluster_id(&c.name);
+    // [model] The security groups' ids are Orca's, derived from the cluster's id.
+    let sg = |what: &str| format!("sg-0{:016x}", crate::hash::fnv(&format!("{id}/{what}")));
+    let version = crate::console::kubectl::SERVER_VERSION;
+    // `v1.31.5-eks-5d632ec` → `1.31`.
+    let minor: String = version
+        .trim_start_matches('v')
+        .split('.')
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(".");
+    json!({
+        "name": c.name,
+        "arn": arn(c),
+        "createdAt": SimTime::ZERO.aws_cli(),
+        "version": minor,
+        "endpoint": crate::eks_endpoint::api_endpoint(&c.name, &c.region),
+        // [model] The cluster role's name is Orca's (the EKS User Guide's example role).
+        "roleArn": format!("arn:aws:iam::{}:role/eksClusterRole", c.account_id),
+        "resourcesVpcConfig": {
+            "subnetIds": subnets,
+            "securityGroupIds": [],
+            "clusterSecurityGroupId": sg("cluster"),
+            "vpcId": vpc_id(cx.world),
+            "endpointPublicAccess": true,
+            "endpointPrivateAccess": false,
+            "publicAccessCidrs": ["0.0.0.0/0"],
+        },
+        // EKS's default service range when the VPC is in 10.0.0.0/8, the range the console's
+        // Services take their ClusterIPs from.
+        "kubernetesNetworkConfig": {
+            "serviceIpv4Cidr": "172.20.0.0/16",
+            "ipFamily": "ipv4",
+        },
+        "logging": {"clusterLogging": logging},
+        "identity": {"oidc": {"issuer": crate::eks_endpoint::oidc_issuer(&c.name, &c.region)}},
+        "status": "ACTIVE",
+        "certificateAuthority": {"data": certificate(&id)},
+        "platformVersion": "eks.24",
+        "tags": {},
+        "health": {"issues": []},
+        "accessConfig": {"authenticationMode": "API_AND_CONFIG_MAP"},
+        "upgradePolicy": {"supportType": "STANDARD"},
+    })
+}
+
+/// The cluster's certificate authority as DescribeCluster returns it: a PEM certificate,
+/// base64-encoded. [model] Its body is Orca's (not a real certificate), derived from `id`.
+fn certificate(id: &str) -> String {
+    let body: String = (0..4)
+        .map(|i| format!("{:016X}", crate::hash::fnv(&format!("{id}/ca/{i}"))))
+        .collect();
+    base64(format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n").as_bytes())
+}
+
+/// Standard base64 with padding (RFC 4648).
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn not_found(api: &str, name: &str) -> Outcome {
+    Outcome::Fail(format!(
+        "\nAn error occurred (ResourceNotFoundException) when calling the {api} operation: No cluster found for name: {name}.\n"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_follows_rfc_4648s_examples() {
+        // RFC 4648, section 10.
+        for (text, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(text.as_bytes()), encoded, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_certificate_is_a_base64_pem() {
+        let data = certificate("ABC");
+        assert!(
+            data.starts_with("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t"),
+            "{data}"
+        );
+    }
+}
