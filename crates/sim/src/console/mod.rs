@@ -132,7 +132,8 @@ const HELP: &str = "The console carries out, against the run at this moment:
   aws elbv2 describe-target-health --target-group-arn ARN | describe-target-groups|
           describe-load-balancers
   aws ecr describe-repositories|describe-images|list-images|describe-image-scan-findings|
-          get-lifecycle-policy|get-lifecycle-policy-preview|put-image|batch-delete-image|start-image-scan
+          get-lifecycle-policy|get-lifecycle-policy-preview|get-registry-scanning-configuration|
+          put-image|batch-delete-image|start-image-scan
   aws servicediscovery list-namespaces|list-services|get-service|list-instances|
           get-instances-health-status|discover-instances|update-instance-custom-health-status
   dig [+short] NAME [A|SRV]   (Route 53's answer for a Cloud Map name; CoreDNS's for

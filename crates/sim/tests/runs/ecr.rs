@@ -351,3 +351,52 @@ fn the_read_model_lists_the_lifecycle_rules_in_priority_order() {
             .any(|r| Some(r.rule_priority) == v1.expires_by_rule)
     );
 }
+
+#[test]
+fn the_registry_scanning_configuration_says_which_repositories_are_rescanned() {
+    // ecr-continuous-scanning: enhanced scanning, web continuously scanned, worker on push.
+    let p = at("ecr-continuous-scanning", 10);
+    let v: serde_json::Value =
+        serde_json::from_str(&printed(&p, "aws ecr get-registry-scanning-configuration"))
+            .expect("JSON");
+    assert_eq!(
+        v,
+        serde_json::json!({
+            "registryId": "123456789012",
+            "scanningConfiguration": {
+                "scanType": "ENHANCED",
+                "rules": [
+                    {"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": [{"filter": "web", "filterType": "WILDCARD"}]},
+                    {"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [{"filter": "worker", "filterType": "WILDCARD"}]},
+                ],
+            },
+        })
+    );
+    // What describe-repositories says of each repository agrees with the rules.
+    let repos: serde_json::Value =
+        serde_json::from_str(&printed(&p, "aws ecr describe-repositories")).expect("JSON");
+    for r in repos["repositories"].as_array().expect("repositories") {
+        let name = r["repositoryName"].as_str().expect("a name");
+        let on_push = r["imageScanningConfiguration"]["scanOnPush"] == true;
+        let ruled = v["scanningConfiguration"]["rules"]
+            .as_array()
+            .expect("rules")
+            .iter()
+            .any(|rule| rule["repositoryFilters"][0]["filter"] == name);
+        assert_eq!(on_push, ruled, "{name}");
+    }
+    // A basic registry whose repositories are scanned by hand has no rule.
+    let p = at(LIFECYCLE, 10);
+    let v: serde_json::Value =
+        serde_json::from_str(&printed(&p, "aws ecr get-registry-scanning-configuration"))
+            .expect("JSON");
+    assert_eq!(v["scanningConfiguration"]["scanType"], "BASIC");
+    assert_eq!(v["scanningConfiguration"]["rules"], serde_json::json!([]));
+    assert!(
+        failed(
+            &p,
+            "aws ecr put-registry-scanning-configuration --scan-type ENHANCED"
+        )
+        .contains("Orca does not simulate `aws ecr put-registry-scanning-configuration`")
+    );
+}

@@ -27,6 +27,7 @@ pub const SUPPORTED: &[&str] = &[
     "describe-repositories",
     "get-lifecycle-policy",
     "get-lifecycle-policy-preview",
+    "get-registry-scanning-configuration",
     "list-images",
     "put-image",
     "start-image-scan",
@@ -63,6 +64,7 @@ const OTHER: &[&str] = &[
     "get-authorization-token",
     "get-login-password",
     "put-image-scanning-configuration",
+    "put-registry-scanning-configuration",
     "put-image-tag-mutability",
     "put-lifecycle-policy",
     "start-lifecycle-policy-preview",
@@ -143,9 +145,44 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
         "start-image-scan" => start_image_scan(&e, rest),
         "describe-image-scan-findings" => describe_image_scan_findings(&e, rest),
         "get-lifecycle-policy" => get_lifecycle_policy(&e, rest),
+        "get-registry-scanning-configuration" => registry_scanning_configuration(&e, rest),
         _ => get_lifecycle_policy_preview(&e, rest),
     };
     result.unwrap_or_else(|o| o)
+}
+
+/// `get-registry-scanning-configuration` (ECR API Reference,
+/// GetRegistryScanningConfiguration): the registry's scan type and its rules, one per scan
+/// frequency that some repository has, each with a filter per repository. [model] A scenario
+/// gives each repository its frequency; the rules are written back from them, with the
+/// repositories' exact names as `WILDCARD` filters, continuous scanning first. A repository
+/// scanned only by hand matches no rule.
+fn registry_scanning_configuration(e: &Ecr, words: &[String]) -> Result<Outcome, Outcome> {
+    parse(words, &[])?;
+    let rules: Vec<Value> = [
+        (ScanFrequency::ContinuousScan, "CONTINUOUS_SCAN"),
+        (ScanFrequency::ScanOnPush, "SCAN_ON_PUSH"),
+    ]
+    .into_iter()
+    .filter_map(|(frequency, name)| {
+        let filters: Vec<Value> = e
+            .reg
+            .repositories
+            .iter()
+            .filter(|r| r.scan_frequency == frequency)
+            .map(|r| json!({"filter": r.name, "filterType": "WILDCARD"}))
+            .collect();
+        (!filters.is_empty()).then(|| json!({"scanFrequency": name, "repositoryFilters": filters}))
+    })
+    .collect();
+    let scan_type = match e.reg.scan_type {
+        crate::scenario::spec::ScanType::Basic => "BASIC",
+        crate::scenario::spec::ScanType::Enhanced => "ENHANCED",
+    };
+    Ok(Outcome::Print(pretty(&json!({
+        "registryId": e.reg.registry_id,
+        "scanningConfiguration": {"scanType": scan_type, "rules": rules},
+    }))))
 }
 
 fn parse(words: &[String], params: &[Param]) -> Result<Args, Outcome> {
