@@ -146,24 +146,21 @@ fn control_plane_logs(ui: &mut egui::Ui, sec: &Security, log: &[Event]) {
                     .monospace()
                     .color(ink(ui, color)),
                 );
-                ui.label(
-                    egui::RichText::new(if t.enabled {
-                        format!("{} entries", t.count)
-                    } else if t.count > 0 {
-                        format!("{} entries not sent", t.count)
-                    } else {
-                        String::new()
-                    })
-                    .weak(),
-                );
-            });
-            if t.enabled {
-                for (at, text) in &t.entries {
-                    ui.horizontal_wrapped(|ui| {
-                        ui.label(egui::RichText::new(format!("  [{at}]")).monospace());
-                        ui.label(egui::RichText::new(text));
-                    });
+                let mut counts = Vec::new();
+                if t.count > 0 || t.enabled {
+                    counts.push(format!("{} entries", t.count));
                 }
+                if t.not_sent > 0 {
+                    counts.push(format!("{} not sent (made while off)", t.not_sent));
+                }
+                ui.label(egui::RichText::new(counts.join(", ")).weak());
+            });
+            // What reached CloudWatch Logs stays there after the type is turned off.
+            for (at, text) in &t.entries {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(egui::RichText::new(format!("  [{at}]")).monospace());
+                    ui.label(egui::RichText::new(text));
+                });
             }
         }
     });

@@ -118,6 +118,7 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
             "describe-addon",
             "describe-cluster",
             "list-clusters",
+            "update-cluster-config",
             "update-kubeconfig",
         ]),
         ["aws", "eks", op, rest @ ..] => match rest.last() {
@@ -133,6 +134,7 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
             _ => with_global_flags(owned(match *op {
                 "describe-cluster" => &["--name"],
                 "update-kubeconfig" => &["--name", "--kubeconfig"],
+                "update-cluster-config" => &["--name", "--logging"],
                 "list-clusters" => &[],
                 _ => &["--cluster-name", "--addon-name"],
             })),

@@ -147,6 +147,7 @@ const HELP: &str = "The console carries out, against the run at this moment:
   kubectl set resources deployment/NAME --requests=cpu=250m[,memory=256Mi]
   aws eks create-addon|describe-addon --cluster-name NAME --addon-name metrics-server
   aws eks describe-cluster|update-kubeconfig --name NAME | list-clusters
+  aws eks update-cluster-config --name NAME --logging '{\"clusterLogging\":[{\"types\":[\"audit\"],\"enabled\":true}]}'
   aws iam get-role|get-role-policy --role-name NAME | list-open-id-connect-providers
   kubectl apply -f FILE [--dry-run=client]   (Deployment, Service, HorizontalPodAutoscaler,
                                               PodDisruptionBudget)

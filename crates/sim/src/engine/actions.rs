@@ -186,6 +186,24 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             }
         }
         Action::CreateAddon { name } => interventions::create_addon(ctx, name),
+        Action::UpdateClusterLogging { types, enabled } => {
+            let at_ms = ctx.now.0;
+            let line = ctx
+                .world
+                .security
+                .as_mut()
+                .map(|s| crate::security::update_logging(s, types, *enabled, at_ms));
+            if let Some(line) = line {
+                ctx.emit(
+                    Source::Scenario,
+                    EventKind::ActionApplied {
+                        description: line.as_str().into(),
+                    },
+                    line,
+                    Vec::new(),
+                );
+            }
+        }
         Action::ScaleDeployment {
             deployment,
             replicas,

@@ -76,7 +76,12 @@ impl Finding {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Security {
     pub cluster: String,
+    /// The log types sent to CloudWatch Logs now, in the API's order.
     pub logging: Vec<LogType>,
+    /// Those sent when the scenario started, and each change since (milliseconds, type, on):
+    /// whether an entry reached CloudWatch depends on the setting when it was made.
+    pub logging_at_start: Vec<LogType>,
+    pub logging_changes: Vec<(u64, LogType, bool)>,
     /// A detector exists; `audit`: its EKS audit log monitoring is on.
     pub detector: Option<bool>,
     pub findings: Vec<Finding>,
@@ -93,6 +98,8 @@ impl Security {
         logging.dedup();
         Security {
             cluster: cluster.to_string(),
+            logging_at_start: logging.clone(),
+            logging_changes: Vec::new(),
             logging,
             detector: spec.guardduty.as_ref().map(|g| g.eks_audit_logs),
             findings: Vec::new(),
@@ -103,6 +110,14 @@ impl Security {
                 .and_then(|g| g.runtime_monitoring.as_ref())
                 .map(|r| runtime::Runtime::build(r, Vec::new())),
         }
+    }
+
+    /// Whether log type `t` was sent to CloudWatch Logs at `at_ms`.
+    pub fn sent_at(&self, t: LogType, at_ms: u64) -> bool {
+        self.logging_changes
+            .iter()
+            .rfind(|(at, ty, _)| *at <= at_ms && *ty == t)
+            .map_or(self.logging_at_start.contains(&t), |(_, _, on)| *on)
     }
 
     pub fn log_group(&self) -> String {
@@ -126,6 +141,56 @@ impl Security {
         } else {
             "audit log: not sent to CloudWatch Logs (the audit log type is off)".into()
         }
+    }
+}
+
+/// `aws eks update-cluster-config --logging`: log types `types` on or off from `at_ms`. Returns
+/// the command line, and what changed (or that nothing did: the API refuses an update that
+/// changes nothing, "No changes needed for the logging config provided").
+pub fn update_logging(s: &mut Security, types: &[LogType], enabled: bool, at_ms: u64) -> String {
+    let mut names: Vec<&str> = types.iter().map(|t| t.as_str()).collect();
+    names.dedup();
+    let command = format!(
+        "aws eks update-cluster-config --name {} --logging '{{\"clusterLogging\":[{{\"types\":[{}],\"enabled\":{enabled}}}]}}'",
+        s.cluster,
+        names
+            .iter()
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let changed: Vec<LogType> = types
+        .iter()
+        .copied()
+        .filter(|t| s.logging.contains(t) != enabled)
+        .collect();
+    if changed.is_empty() {
+        return format!(
+            "{command}  →  InvalidParameterException: No changes needed for the logging config provided"
+        );
+    }
+    for &t in &changed {
+        s.logging_changes.push((at_ms, t, enabled));
+        if enabled {
+            s.logging.push(t);
+        } else {
+            s.logging.retain(|x| *x != t);
+        }
+    }
+    s.logging.sort();
+    s.logging.dedup();
+    let list = changed
+        .iter()
+        .map(|t| t.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if enabled {
+        format!(
+            "{command}  →  from now on {list} go to CloudWatch Logs ({})",
+            s.log_group()
+        )
+    } else {
+        format!("{command}  →  {list} no longer go to CloudWatch Logs")
     }
 }
 

@@ -21,13 +21,17 @@ use crate::time::SimTime;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LogTypeView {
     pub log_type: LogType,
+    /// It is sent to CloudWatch Logs now.
     pub enabled: bool,
     /// `/aws/eks/<cluster>/cluster` and the stream's prefix.
     pub destination: String,
-    /// What it recorded (enabled) or would have recorded (off), newest last: at most `keep`.
+    /// What reached CloudWatch Logs (recorded while the type was on), newest last: at most
+    /// `keep`.
     pub entries: Vec<(SimTime, String)>,
-    /// How many entries there are in all.
+    /// How many entries reached CloudWatch Logs in all.
     pub count: usize,
+    /// How many it would have recorded while it was off.
+    pub not_sent: usize,
 }
 
 /// The Kubernetes event reasons each component logs (the scheduler binds pods; the controller
@@ -42,7 +46,9 @@ fn component(reason: &str) -> Option<LogType> {
     }
 }
 
-/// The five log types, in the API's order, with at most `keep` entries each.
+/// The five log types, in the API's order, with at most `keep` entries each. An entry reached
+/// CloudWatch Logs when its type was on at the moment it was made (`aws eks
+/// update-cluster-config` can turn types on and off during the run).
 pub fn log_types(s: &Security, log: &[Event], keep: usize) -> Vec<LogTypeView> {
     LogType::ALL
         .iter()
@@ -71,13 +77,16 @@ pub fn log_types(s: &Security, log: &[Event], keep: usize) -> Vec<LogTypeView> {
                     .map(|e| (e.at, e.message().into_owned()))
                     .collect(),
             };
-            let count = all.len();
+            let (sent, not_sent): (Vec<_>, Vec<_>) =
+                all.into_iter().partition(|(at, _)| s.sent_at(t, at.0));
+            let count = sent.len();
             LogTypeView {
                 log_type: t,
                 enabled: s.logging.contains(&t),
                 destination: format!("{} (streams {}…)", s.log_group(), t.stream_prefix()),
-                entries: all.into_iter().skip(count.saturating_sub(keep)).collect(),
+                entries: sent.into_iter().skip(count.saturating_sub(keep)).collect(),
                 count,
+                not_sent: not_sent.len(),
             }
         })
         .collect()
@@ -224,7 +233,9 @@ mod tests {
             )]
         );
         assert_eq!(by(LogType::Scheduler).count, 1);
-        assert_eq!(by(LogType::ControllerManager).count, 1);
+        // Off: what it would have recorded is counted, not listed.
+        let cm = by(LogType::ControllerManager);
+        assert_eq!((cm.count, cm.not_sent, cm.entries.len()), (0, 1, 0));
         assert!(
             by(LogType::Audit)
                 .destination
@@ -233,5 +244,47 @@ mod tests {
         // At most `keep` entries, the newest.
         let v = log_types(&s, &[log[0].clone(), log[0].clone()], 1);
         assert_eq!((v[4].count, v[4].entries.len()), (2, 1));
+    }
+
+    #[test]
+    fn a_type_turned_on_during_the_run_sends_only_what_comes_after() {
+        let mut s = Security::build(&EksSecuritySpec::default(), "prod");
+        let exec = |pod: &str| Action::ExecIntoPod {
+            pod: pod.into(),
+            namespace: "kube-system".into(),
+        };
+        super::super::apply(&mut s, &exec("coredns-1"), 30_000);
+        let line = super::super::update_logging(&mut s, &[LogType::Audit], true, 60_000);
+        assert!(line.starts_with("aws eks update-cluster-config --name prod --logging '{\"clusterLogging\":[{\"types\":[\"audit\"],\"enabled\":true}]}'"), "{line}");
+        assert!(
+            line.ends_with("from now on audit go to CloudWatch Logs (/aws/eks/prod/cluster)"),
+            "{line}"
+        );
+        super::super::apply(&mut s, &exec("coredns-2"), 90_000);
+        let audit = |s: &Security| log_types(s, &[], 5).remove(1);
+        let a = audit(&s);
+        assert!(a.enabled);
+        assert_eq!((a.count, a.not_sent), (1, 1));
+        assert_eq!(
+            a.entries[0].1,
+            "kubectl exec -n kube-system coredns-2 -- sh"
+        );
+        // Turned off again: what was sent stays sent, what comes after is not.
+        let line = super::super::update_logging(&mut s, &[LogType::Audit], false, 120_000);
+        assert!(
+            line.ends_with("audit no longer go to CloudWatch Logs"),
+            "{line}"
+        );
+        super::super::apply(&mut s, &exec("coredns-3"), 150_000);
+        let a = audit(&s);
+        assert!(!a.enabled);
+        assert_eq!((a.count, a.not_sent), (1, 2));
+        // Asking for the setting it already has changes nothing, as the API says.
+        let line = super::super::update_logging(&mut s, &[LogType::Audit], false, 160_000);
+        assert!(
+            line.ends_with("No changes needed for the logging config provided"),
+            "{line}"
+        );
+        assert_eq!(s.logging_changes.len(), 2);
     }
 }

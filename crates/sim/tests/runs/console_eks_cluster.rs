@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use crate::say::{completions, failed, printed};
+use crate::say::{act, completions, failed, printed};
 use orca_sim::{Playback, SimTime};
 use serde_json::Value;
 
@@ -285,4 +285,137 @@ fn tab_offers_the_new_commands() {
     for cmd in ["cluster-info", "api-resources"] {
         assert!(offered.iter().any(|c| c == cmd), "{offered:?}");
     }
+}
+
+const AUDIT_ON: &str = r#"aws eks update-cluster-config --name prod --logging '{"clusterLogging":[{"types":["audit","api"],"enabled":true}]}'"#;
+
+#[test]
+fn turning_the_audit_log_on_sends_what_comes_after_to_cloudwatch() {
+    // eks-guardduty-audit: an exec at 1:00 with every log type off, a cluster role binding at
+    // 2:30.
+    let mut p = at("eks-guardduty-audit", 90);
+    let reply: Value = serde_json::from_str(&act(&mut p, AUDIT_ON)).expect("JSON");
+    assert_eq!(reply["update"]["status"], "InProgress");
+    assert_eq!(reply["update"]["type"], "LoggingUpdate");
+    assert_eq!(
+        reply["update"]["params"][0]["value"],
+        r#"{"clusterLogging":[{"types":["audit","api"],"enabled":true}]}"#
+    );
+    let c = json(&p, "aws eks describe-cluster --name prod");
+    assert_eq!(
+        c["cluster"]["logging"]["clusterLogging"][0],
+        serde_json::json!({"types": ["api", "audit"], "enabled": true})
+    );
+    // The same again changes nothing, and the API says so.
+    assert!(
+        failed(&p, AUDIT_ON).contains(
+            "(InvalidParameterException) when calling the UpdateClusterConfig operation: No changes needed for the logging config provided"
+        )
+    );
+    p.seek(SimTime::from_secs(160));
+    let lines: Vec<String> = p
+        .log()
+        .iter()
+        .filter(|e| e.at >= SimTime::from_secs(60))
+        .map(|e| e.message().into_owned())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                .starts_with("audit log → /aws/eks/prod/cluster (stream kube-apiserver-audit-")),
+        "{lines:?}"
+    );
+    assert!(lines.contains(
+        &"audit log: not sent to CloudWatch Logs (the audit log type is off)".to_string()
+    ));
+    // What the panel shows: the binding's entry was sent, the exec's was not.
+    let security = p
+        .world()
+        .eks
+        .as_ref()
+        .and_then(|k| k.security.as_ref())
+        .expect("security");
+    let audit = orca_sim::security::read::log_types(security, p.log(), 10).remove(1);
+    assert!(audit.enabled);
+    assert_eq!((audit.count, audit.not_sent), (1, 1));
+    assert!(
+        audit.entries[0]
+            .1
+            .starts_with("kubectl create clusterrolebinding")
+    );
+    // Seeking back before the change and forward again replays it.
+    let before = p.log().len();
+    p.seek(SimTime::from_secs(10));
+    p.seek(SimTime::from_secs(160));
+    assert_eq!(p.log().len(), before);
+    let c = json(&p, "aws eks describe-cluster --name prod");
+    assert_eq!(
+        c["cluster"]["logging"]["clusterLogging"][0]["enabled"],
+        true
+    );
+}
+
+#[test]
+fn update_cluster_config_refuses_what_the_api_and_the_cli_refuse() {
+    let p = at("eks-guardduty-audit", 30);
+    let e = failed(
+        &p,
+        r#"aws eks update-cluster-config --name prod --logging '{"clusterLogging":[{"types":["kubelet"],"enabled":true}]}'"#,
+    );
+    assert!(e.contains("Unknown log type kubelet"), "{e}");
+    let e = failed(
+        &p,
+        "aws eks update-cluster-config --name prod --logging clusterLogging=[{types=[audit],enabled=true}]",
+    );
+    assert!(
+        e.contains("Error parsing parameter '--logging': Invalid JSON"),
+        "{e}"
+    );
+    let e = failed(
+        &p,
+        r#"aws eks update-cluster-config --name prod --logging '{"clusterLogging":[{"types":["audit"],"enabled":"yes"}]}'"#,
+    );
+    assert!(
+        e.contains("Invalid type for parameter logging.clusterLogging[0].enabled"),
+        "{e}"
+    );
+    let e = failed(
+        &p,
+        r#"aws eks update-cluster-config --name dev --logging '{"clusterLogging":[{"types":["audit"],"enabled":true}]}'"#,
+    );
+    assert!(e.contains("No cluster found for name: dev."), "{e}");
+    // Turning off what is already off changes nothing.
+    let e = failed(
+        &p,
+        r#"aws eks update-cluster-config --name prod --logging '{"clusterLogging":[{"types":["audit"],"enabled":false}]}'"#,
+    );
+    assert!(e.contains("No changes needed"), "{e}");
+}
+
+#[test]
+fn a_scenario_can_turn_control_plane_logging_on_in_its_timeline() {
+    let path = common::scenarios_dir().join("eks-guardduty-audit.ron");
+    let text = std::fs::read_to_string(path).expect("the scenario");
+    let with = |action: &str| {
+        text.replace(
+            "timeline: [",
+            &format!("timeline: [\n        (at: 30, action: {action}),"),
+        )
+    };
+    let mut p = Playback::new(common::parse(&with(
+        "UpdateClusterLogging(types: [Audit], enabled: true)",
+    )));
+    p.seek(SimTime::from_secs(70));
+    assert!(
+        p.log()
+            .iter()
+            .any(|e| e.message().starts_with("audit log → /aws/eks/prod/cluster"))
+    );
+    let errors = orca_sim::scenario::parse(
+        "x.ron",
+        &with("UpdateClusterLogging(types: [], enabled: true)"),
+    )
+    .expect_err("no type");
+    assert!(errors.to_string().contains("names no log type"), "{errors}");
 }

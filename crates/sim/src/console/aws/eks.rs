@@ -17,6 +17,7 @@ const OPERATIONS: &[&str] = &[
     "describe-addon",
     "describe-cluster",
     "list-clusters",
+    "update-cluster-config",
     "update-kubeconfig",
 ];
 
@@ -25,13 +26,16 @@ pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
     let op = words.first().map(String::as_str).unwrap_or("");
     if !OPERATIONS.contains(&op) {
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\ncreate-addon                             | describe-addon\ndescribe-cluster                         | list-clusters\nupdate-kubeconfig\n(the Amazon EKS operations Orca simulates; the real CLI lists every operation here)\n"
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\ncreate-addon                             | describe-addon\ndescribe-cluster                         | list-clusters\nupdate-cluster-config                    | update-kubeconfig\n(the Amazon EKS operations Orca simulates; the real CLI lists every operation here)\n"
         ));
     }
     match op {
         "describe-cluster" => return super::eks_cluster::describe_cluster(&words[1..], cx),
         "list-clusters" => return super::eks_cluster::list_clusters(&words[1..], cx),
         "update-kubeconfig" => return super::eks_cluster::update_kubeconfig(&words[1..], cx),
+        "update-cluster-config" => {
+            return super::eks_cluster::update_cluster_config(&words[1..], cx);
+        }
         _ => {}
     }
     let api = if op == "create-addon" {

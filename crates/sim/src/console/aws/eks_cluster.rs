@@ -14,7 +14,8 @@ use super::args::{self, Param};
 use super::ec2_network::{subnet_id, vpc_id};
 use super::shapes::pretty;
 use super::{Context, Outcome};
-use crate::scenario::spec::{ClusterSpec, LogType};
+use crate::console::After;
+use crate::scenario::spec::{Action, ClusterSpec, LogType};
 use crate::time::SimTime;
 
 /// `aws eks describe-cluster --name N`.
@@ -74,6 +75,144 @@ pub(super) fn update_kubeconfig(words: &[String], cx: &Context) -> Outcome {
         .one("--kubeconfig")
         .unwrap_or("/home/learner/.kube/config");
     Outcome::Print(format!("Updated context {} in {path}\n", arn(c)))
+}
+
+/// `aws eks update-cluster-config --name N --logging JSON` (EKS API Reference,
+/// UpdateClusterConfig; the JSON as the AWS CLI's example writes it): each entry turns its log
+/// types on or off. The reply is the update, `InProgress`. [model] The new setting applies at
+/// once; AWS gives no duration for a logging update.
+pub(super) fn update_cluster_config(words: &[String], cx: &Context) -> Outcome {
+    const API: &str = "UpdateClusterConfig";
+    let args = match args::parse(
+        words,
+        &[
+            Param::text("--name").required(),
+            Param::text("--logging"),
+            Param::text("--resources-vpc-config"),
+            Param::text("--access-config"),
+            Param::text("--client-request-token"),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let name = args.one("--name").unwrap_or_default();
+    let Some(c) = cluster_spec(cx).filter(|c| c.name == name) else {
+        return not_found(API, name);
+    };
+    if args.one("--resources-vpc-config").is_some() || args.one("--access-config").is_some() {
+        return Outcome::Fail(
+            "error: Orca's console changes a cluster's control plane logging only (--logging)\n"
+                .into(),
+        );
+    }
+    let Some(text) = args.one("--logging") else {
+        // The API needs one kind of change; the wording is Orca's.
+        return exception(
+            API,
+            "InvalidParameterException",
+            "The request must change the logging, the endpoint access or the access configuration.",
+        );
+    };
+    let entries = match logging_entries(text) {
+        Ok(e) => e,
+        Err(message) => return Outcome::Fail(message),
+    };
+    let now_on: Vec<LogType> = cx
+        .world
+        .eks
+        .as_ref()
+        .and_then(|e| e.security.as_ref())
+        .map(|s| s.logging.clone())
+        .unwrap_or_default();
+    let changes = entries
+        .iter()
+        .any(|(types, on)| types.iter().any(|t| now_on.contains(t) != *on));
+    if !changes {
+        return exception(
+            API,
+            "InvalidParameterException",
+            "No changes needed for the logging config provided",
+        );
+    }
+    let value = serde_json::to_string(&json!({"clusterLogging": entries
+        .iter()
+        .map(|(types, on)| json!({"types": types.iter().map(|t| t.as_str()).collect::<Vec<_>>(), "enabled": on}))
+        .collect::<Vec<_>>()}))
+    .unwrap_or_default();
+    let reply = pretty(&json!({"update": {
+        "id": super::autoscaling::uuid_of(&format!("{}/logging/{}/{value}", c.name, cx.now.0)),
+        "status": "InProgress",
+        "type": "LoggingUpdate",
+        "params": [{"type": "ClusterLogging", "value": value}],
+        "createdAt": cx.now.aws_cli(),
+        "errors": [],
+    }}));
+    Outcome::Act {
+        actions: entries
+            .into_iter()
+            .map(|(types, enabled)| Action::UpdateClusterLogging { types, enabled })
+            .collect(),
+        after: After::Text(reply.trim_end().to_string()),
+    }
+}
+
+/// The entries of `--logging`: `{"clusterLogging": [{"types": [...], "enabled": bool}, ...]}`.
+fn logging_entries(text: &str) -> Result<Vec<(Vec<LogType>, bool)>, String> {
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        format!(
+            "\nError parsing parameter '--logging': Invalid JSON: {e}\nJSON received: {text}\n(Orca's console takes the JSON form: '{{\"clusterLogging\":[{{\"types\":[\"audit\"],\"enabled\":true}}]}}')\n"
+        )
+    })?;
+    let Some(list) = v.get("clusterLogging").and_then(Value::as_array) else {
+        return Err("\nParameter validation failed:\nMissing required parameter in logging: \"clusterLogging\"\n".into());
+    };
+    let mut out = Vec::new();
+    for (i, entry) in list.iter().enumerate() {
+        let enabled = match entry.get("enabled") {
+            Some(Value::Bool(b)) => *b,
+            _ => {
+                return Err(format!(
+                    "\nParameter validation failed:\nInvalid type for parameter logging.clusterLogging[{i}].enabled, value: {}, valid types: <class 'bool'>\n",
+                    entry
+                        .get("enabled")
+                        .map_or("None".to_string(), Value::to_string)
+                ));
+            }
+        };
+        let mut types = Vec::new();
+        for t in entry
+            .get("types")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let name = t.as_str().unwrap_or_default();
+            match LogType::ALL.into_iter().find(|x| x.as_str() == name) {
+                Some(x) if !types.contains(&x) => types.push(x),
+                Some(_) => {}
+                // The API lists the valid values; the wording is Orca's.
+                None => {
+                    return Err(format!(
+                        "\nAn error occurred (InvalidParameterException) when calling the UpdateClusterConfig operation: Unknown log type {name}; valid types are api, audit, authenticator, controllerManager and scheduler.\n"
+                    ));
+                }
+            }
+        }
+        if !types.is_empty() {
+            out.push((types, enabled));
+        }
+    }
+    if out.is_empty() {
+        return Err("\nAn error occurred (InvalidParameterException) when calling the UpdateClusterConfig operation: The logging configuration names no log type.\n".into());
+    }
+    Ok(out)
+}
+
+fn exception(api: &str, code: &str, message: &str) -> Outcome {
+    Outcome::Fail(format!(
+        "\nAn error occurred ({code}) when calling the {api} operation: {message}\n"
+    ))
 }
 
 fn cluster_spec<'a>(cx: &Context<'a>) -> Option<&'a ClusterSpec> {
@@ -192,9 +331,11 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 fn not_found(api: &str, name: &str) -> Outcome {
-    Outcome::Fail(format!(
-        "\nAn error occurred (ResourceNotFoundException) when calling the {api} operation: No cluster found for name: {name}.\n"
-    ))
+    exception(
+        api,
+        "ResourceNotFoundException",
+        &format!("No cluster found for name: {name}."),
+    )
 }
 
 #[cfg(test)]

@@ -197,6 +197,13 @@ pub enum Action {
     CreateAddon {
         name: String,
     },
+    /// `aws eks update-cluster-config --logging '{"clusterLogging":[{"types":[…],"enabled":…}]}'`:
+    /// turn control plane log types on or off; from then on what they record goes to (or no
+    /// longer goes to) CloudWatch Logs.
+    UpdateClusterLogging {
+        types: Vec<super::LogType>,
+        enabled: bool,
+    },
     /// `kubectl scale deployment/<deployment> --replicas=N`.
     ScaleDeployment {
         deployment: String,
@@ -484,6 +491,7 @@ impl Action {
             Action::SetImage { .. }
                 | Action::SetResources { .. }
                 | Action::CreateAddon { .. }
+                | Action::UpdateClusterLogging { .. }
                 | Action::ScaleDeployment { .. }
                 | Action::RolloutUndo { .. }
                 | Action::Autoscale { .. }

@@ -46,7 +46,7 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
             (Some(_), false) if !is_note => {
                 out.push((
                     ap.clone(),
-                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, SetResources, CreateAddon, ScaleDeployment, RolloutUndo, Autoscale, RolloutRestart, RolloutPause, RolloutResume, DeletePod, CreateMountTarget, UpdateStatefulSet, CordonNode, UncordonNode, DrainNode, ApplyDeployment, ApplyService, ApplyHpa or Note".into(),
+                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, SetResources, CreateAddon, UpdateClusterLogging, ScaleDeployment, RolloutUndo, Autoscale, RolloutRestart, RolloutPause, RolloutResume, DeletePod, CreateMountTarget, UpdateStatefulSet, CordonNode, UncordonNode, DrainNode, ApplyDeployment, ApplyService, ApplyHpa or Note".into(),
                 ));
                 continue;
             }
@@ -133,6 +133,14 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                     K8S_MEMORY_MIB,
                     " MiB",
                 );
+            }
+        }
+        Action::UpdateClusterLogging { types, .. } => {
+            if types.is_empty() {
+                out.push((
+                    ap.field("types"),
+                    "names no log type; give one or more of Api, Audit, Authenticator, ControllerManager, Scheduler".into(),
+                ));
             }
         }
         Action::CreateAddon { name } => {
