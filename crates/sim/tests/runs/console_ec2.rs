@@ -166,6 +166,22 @@ fn a_draining_instance_runs_on_and_a_spot_interrupted_one_reads_terminated() {
             .iter()
             .any(|i| i.name == "ecs-node-3" && i.status == InstanceStatus::Inactive)
     );
+    // For a minute it shuts down, its network interface still on it.
+    let i = &instances(&p, &format!("--instance-ids {node3}"))[0];
+    assert_eq!(
+        i["State"],
+        serde_json::json!({"Code": 32, "Name": "shutting-down"})
+    );
+    assert_eq!(i["StateReason"]["Code"], "Server.SpotInstanceTermination");
+    assert!(i.get("PrivateIpAddress").is_some(), "{i}");
+    assert_eq!(
+        ids(&instances(
+            &p,
+            "--filters Name=instance-state-name,Values=shutting-down"
+        )),
+        std::slice::from_ref(&node3)
+    );
+    let p = at("ecs-instance-draining", 490);
     let i = &instances(&p, &format!("--instance-ids {node3}"))[0];
     assert_eq!(
         i["State"],
@@ -189,6 +205,24 @@ fn an_instance_terminated_from_the_console_reads_terminated_by_its_user() {
         &format!("aws ec2 terminate-instances --instance-ids {id}"),
     );
     p.seek(SimTime::from_secs(40));
+    let i = &instances(&p, &format!("--instance-ids {id}"))[0];
+    assert_eq!(i["State"]["Name"], "shutting-down");
+    assert_eq!(i["State"]["Code"], 32);
+    // Asked again while it shuts down, it stays shutting down.
+    let again: serde_json::Value = serde_json::from_str(&printed(
+        &p,
+        &format!("aws ec2 terminate-instances --instance-ids {id}"),
+    ))
+    .expect("JSON");
+    assert_eq!(
+        again["TerminatingInstances"][0]["PreviousState"]["Name"],
+        "shutting-down"
+    );
+    assert_eq!(
+        again["TerminatingInstances"][0]["CurrentState"]["Name"],
+        "shutting-down"
+    );
+    p.seek(SimTime::from_secs(95));
     let i = &instances(&p, &format!("--instance-ids {id}"))[0];
     assert_eq!(i["State"]["Name"], "terminated");
     assert_eq!(i["State"]["Code"], 48);
@@ -423,8 +457,9 @@ fn a_side_by_side_scenario_lists_both_clusters_instances_in_one_vpc() {
 
 #[test]
 fn every_filter_keeps_what_it_names() {
-    // ecs-node-1 (us-east-1a) and ecs-node-2 (us-east-1b) run; ecs-node-3 (us-east-1a) is gone.
-    let p = at("ecs-instance-draining", 450);
+    // ecs-node-1 (us-east-1a) and ecs-node-2 (us-east-1b) run; ecs-node-3 (us-east-1a) is gone
+    // (terminated at 7:00, shut down a minute later).
+    let p = at("ecs-instance-draining", 490);
     let n1 = ec2_id(&p, "ecs-node-1");
     let n2 = ec2_id(&p, "ecs-node-2");
     let n3 = ec2_id(&p, "ecs-node-3");
@@ -541,7 +576,7 @@ fn unknown_and_malformed_instance_ids_get_ec2s_errors() {
 
 #[test]
 fn describe_instances_goes_through_query_and_output() {
-    let p = at("ecs-instance-draining", 450);
+    let p = at("ecs-instance-draining", 490);
     let (n1, n2, n3) = (
         ec2_id(&p, "ecs-node-1"),
         ec2_id(&p, "ecs-node-2"),

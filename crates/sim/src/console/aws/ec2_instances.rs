@@ -63,10 +63,39 @@ enum State {
     Pending,
     Running,
     /// Terminated at that moment (when Orca knows it); by a Spot interruption or not.
+    /// `shutting_down` in the first [`SHUTTING_DOWN`] after it.
     Terminated {
         at: Option<SimTime>,
         spot: bool,
+        shutting_down: bool,
     },
+}
+
+/// How long a terminated instance shows `shutting-down` before `terminated`. [model] EC2
+/// documents the state ("The instance is preparing to be terminated"), not its length; Orca
+/// shows it for a minute after the termination began, with the instance's address still on it.
+const SHUTTING_DOWN: u64 = 60_000;
+
+impl State {
+    /// Its network interface is gone (`terminated`; it stays while the instance shuts down).
+    fn gone(self) -> bool {
+        matches!(
+            self,
+            State::Terminated {
+                shutting_down: false,
+                ..
+            }
+        )
+    }
+
+    /// A terminated instance's state at `now`: `shutting-down` for a minute, then `terminated`.
+    fn terminated(at: Option<SimTime>, spot: bool, now: SimTime) -> State {
+        State::Terminated {
+            at,
+            spot,
+            shutting_down: at.is_some_and(|at| now.0 < at.0.saturating_add(SHUTTING_DOWN)),
+        }
+    }
 }
 
 impl State {
@@ -76,6 +105,10 @@ impl State {
         match self {
             State::Pending => (0, "pending"),
             State::Running => (16, "running"),
+            State::Terminated {
+                shutting_down: true,
+                ..
+            } => (32, "shutting-down"),
             State::Terminated { .. } => (48, "terminated"),
         }
     }
@@ -166,10 +199,11 @@ fn instances(cx: &Context) -> Vec<Instance> {
                 InstanceStatus::Registering => State::Pending,
                 // A DRAINING container instance is a running EC2 instance.
                 InstanceStatus::Active | InstanceStatus::Draining => State::Running,
-                InstanceStatus::Inactive => State::Terminated {
-                    at: inst.terminated_at,
-                    spot: inst.spot && interrupted.contains(&inst.name.as_str()),
-                },
+                InstanceStatus::Inactive => State::terminated(
+                    inst.terminated_at,
+                    inst.spot && interrupted.contains(&inst.name.as_str()),
+                    now,
+                ),
             };
             if !visible(state) {
                 continue;
@@ -213,13 +247,14 @@ fn instances(cx: &Context) -> Vec<Instance> {
                 Some((k, k.claims.iter().find(|cl| cl.name == *c)?))
             });
             let state = if node.gone {
-                State::Terminated {
-                    at: gone_at
+                State::terminated(
+                    gone_at
                         .iter()
                         .find(|(n, _)| *n == node.name)
                         .and_then(|(_, at)| *at),
-                    spot: claim.is_some_and(|(_, c)| c.interrupted_at.is_some()),
-                }
+                    claim.is_some_and(|(_, c)| c.interrupted_at.is_some()),
+                    now,
+                )
             } else {
                 State::Running
             };
@@ -356,7 +391,7 @@ fn instance_json(cx: &Context, i: &Instance) -> Value {
     let world = cx.world;
     let net = &world.net;
     let (code, name) = i.state.code_name();
-    let terminated = matches!(i.state, State::Terminated { .. });
+    let terminated = i.state.gone();
     let mut v = json!({
         "AmiLaunchIndex": 0,
         "ImageId": i.image,
@@ -386,6 +421,7 @@ fn instance_json(cx: &Context, i: &Instance) -> Value {
         State::Terminated {
             at: Some(at),
             spot: false,
+            ..
         } => {
             let iso = whole_second(at).iso8601();
             format!(
@@ -450,7 +486,7 @@ fn instance_json(cx: &Context, i: &Instance) -> Value {
 /// The value of a filter's field for an instance, as the filter compares it (none: no value,
 /// so no match).
 fn field(cx: &Context, i: &Instance, name: &str) -> Option<String> {
-    let terminated = matches!(i.state, State::Terminated { .. });
+    let terminated = i.state.gone();
     let (code, state) = i.state.code_name();
     Some(match name {
         "availability-zone" => i.zone.clone(),
@@ -574,7 +610,11 @@ fn terminate_instances(words: &[String], cx: &Context) -> Outcome {
             continue;
         };
         let (code, name) = if inst.status == InstanceStatus::Inactive {
-            (48, "terminated")
+            // Already shutting down or terminated: it stays as it is.
+            listed
+                .iter()
+                .find(|l| l.id == id)
+                .map_or((48, "terminated"), |l| l.state.code_name())
         } else {
             actions.push(Action::TerminateInstance {
                 instance: inst.name.clone(),
@@ -585,8 +625,8 @@ fn terminate_instances(words: &[String], cx: &Context) -> Outcome {
                 (16, "running")
             }
         };
-        let (now_code, now_name) = if code == 48 {
-            (48, "terminated")
+        let (now_code, now_name) = if code == 48 || code == 32 {
+            (code, name)
         } else {
             (32, "shutting-down")
         };
@@ -631,10 +671,18 @@ mod tests {
         assert_eq!(
             State::Terminated {
                 at: None,
-                spot: false
+                spot: false,
+                shutting_down: false
             }
             .code_name(),
             (48, "terminated")
         );
+        let at = Some(SimTime::from_secs(100));
+        let shutting = State::terminated(at, false, SimTime::from_secs(159));
+        assert_eq!(shutting.code_name(), (32, "shutting-down"));
+        assert!(!shutting.gone());
+        let gone = State::terminated(at, false, SimTime::from_secs(160));
+        assert_eq!(gone.code_name(), (48, "terminated"));
+        assert!(gone.gone());
     }
 }
