@@ -33,6 +33,37 @@ pub fn oidc_issuer(cluster: &str, region: &str) -> String {
     )
 }
 
+/// The cluster's certificate authority as DescribeCluster and the kubeconfig carry it: a PEM
+/// certificate, base64-encoded. [model] Its body is Orca's (not a real certificate), derived
+/// from the cluster's id.
+pub fn certificate_authority(cluster: &str) -> String {
+    let id = cluster_id(cluster);
+    let body: String = (0..4)
+        .map(|i| format!("{:016X}", fnv(&format!("{id}/ca/{i}"))))
+        .collect();
+    base64(format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n").as_bytes())
+}
+
+/// Standard base64 with padding (RFC 4648).
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +79,27 @@ mod tests {
         assert!(api_endpoint("demo", "us-east-1").contains(&id));
         assert!(oidc_issuer("demo", "us-east-1").ends_with(&id));
         assert_ne!(id, cluster_id("other"));
+    }
+
+    #[test]
+    fn base64_follows_rfc_4648s_examples() {
+        // RFC 4648, section 10.
+        for (text, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(text.as_bytes()), encoded, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_certificate_authority_is_a_base64_pem() {
+        // "-----BEGIN CERTIFICATE-----" in base64.
+        assert!(certificate_authority("demo").starts_with("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t"));
     }
 }

@@ -113,14 +113,7 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
                 _ => &["--service-namespace", "--resource-id"],
             })),
         },
-        ["aws", "eks"] => owned(&[
-            "create-addon",
-            "describe-addon",
-            "describe-cluster",
-            "list-clusters",
-            "update-cluster-config",
-            "update-kubeconfig",
-        ]),
+        ["aws", "eks"] => owned(super::aws::EKS_SUPPORTED),
         ["aws", "eks", op, rest @ ..] => match rest.last() {
             Some(&"--cluster-name" | &"--name") => cx
                 .world
@@ -720,6 +713,11 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
         "delete" => match positional.as_slice() {
             [] => owned(&["pod"]),
             _ => names_of_kind("pod", cx),
+        },
+        "config" => match positional.as_slice() {
+            [] => owned(&["current-context", "get-contexts", "view"]),
+            [sub] if *sub == "view" => owned(&["--minify", "--raw"]),
+            _ => Vec::new(),
         },
         "cordon" | "uncordon" | "drain" => match positional.as_slice() {
             [] => names_of_kind("node", cx),

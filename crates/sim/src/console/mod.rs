@@ -141,7 +141,7 @@ const HELP: &str = "The console carries out, against the run at this moment:
   kubectl get|describe|top|logs|rollout status|rollout history [--revision=N]   (-n NAMESPACE, -A)
   kubectl get all|pods,svc|namespaces|endpoints …  --show-labels
   kubectl get … -o wide|yaml|json|name|jsonpath=T|custom-columns=H:P,…  --sort-by=P  --field-selector=K=V
-  kubectl version | config current-context|get-contexts | cluster-info | api-resources
+  kubectl version | config current-context|get-contexts|view | cluster-info | api-resources
   kubectl logs POD|deploy/NAME|-l SELECTOR [--tail=N] [--prefix] [-p] [-c CONTAINER]
   kubectl scale|set image|rollout undo|restart|pause|resume|delete pod|cordon|uncordon|drain
   kubectl set resources deployment/NAME --requests=cpu=250m[,memory=256Mi]

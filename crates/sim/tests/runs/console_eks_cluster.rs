@@ -419,3 +419,49 @@ fn a_scenario_can_turn_control_plane_logging_on_in_its_timeline() {
     .expect_err("no type");
     assert!(errors.to_string().contains("names no log type"), "{errors}");
 }
+
+#[test]
+fn config_view_shows_the_kubeconfig_update_kubeconfig_writes() {
+    let p = at("eks-irsa-trust-policy", 10);
+    let context = printed(&p, "kubectl config current-context");
+    let context = context.trim();
+    let c = json(&p, "aws eks describe-cluster --name analytics");
+    let endpoint = c["cluster"]["endpoint"].as_str().expect("endpoint");
+    let view = printed(&p, "kubectl config view --minify");
+    assert!(
+        view.starts_with(
+            "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n"
+        ),
+        "{view}"
+    );
+    assert!(
+        view.contains(&format!("    server: {endpoint}\n  name: {context}\n")),
+        "{view}"
+    );
+    assert!(
+        view.contains(&format!("current-context: {context}\n")),
+        "{view}"
+    );
+    // The user authenticates with `aws eks get-token` for this cluster and Region.
+    assert!(
+        view.contains(
+            "      - eks\n      - get-token\n      - --cluster-name\n      - analytics\n"
+        ),
+        "{view}"
+    );
+    assert!(view.contains("      command: aws\n"), "{view}");
+    // --raw shows the certificate authority's data describe-cluster gives.
+    let raw = printed(&p, "kubectl config view --raw");
+    let data = c["cluster"]["certificateAuthority"]["data"]
+        .as_str()
+        .expect("data");
+    assert!(
+        raw.contains(&format!("certificate-authority-data: {data}\n")),
+        "{raw}"
+    );
+    assert!(failed(&p, "kubectl config view -o json").contains("YAML"));
+    assert_eq!(
+        completions(&p, "kubectl config "),
+        ["current-context", "get-contexts", "view"]
+    );
+}

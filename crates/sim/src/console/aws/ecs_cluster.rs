@@ -150,7 +150,7 @@ fn attachments(cx: &EcsContext) -> Value {
         .filter(|g| g.managed_scaling.is_some())
         .map(|g| {
             json!({
-                "id": uuid_of(&g.policy),
+                "id": super::autoscaling::uuid_of(&g.policy),
                 "type": "as_policy",
                 "status": "CREATED",
                 "details": [
@@ -161,21 +161,6 @@ fn attachments(cx: &EcsContext) -> Value {
         })
         .collect();
     json!(list)
-}
-
-/// A UUID-shaped id that depends only on `text`.
-fn uuid_of(text: &str) -> String {
-    let a = crate::hash::fnv(text);
-    let b = crate::hash::fnv1a_from(a, text.bytes().rev());
-    let hex = format!("{a:016x}{b:016x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
 }
 
 /// Task and service counts by launch type (`--include STATISTICS`).
@@ -294,18 +279,4 @@ pub(super) fn list_attributes(cx: &EcsContext, words: &[String]) -> Outcome {
         }
     }
     Outcome::Print(pretty(&json!({ "attributes": attributes })))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uuid_of_is_stable_and_uuid_shaped() {
-        let a = uuid_of("ECSManagedAutoScalingPolicy-1");
-        assert_eq!(a, uuid_of("ECSManagedAutoScalingPolicy-1"));
-        assert_ne!(a, uuid_of("ECSManagedAutoScalingPolicy-2"));
-        let parts: Vec<usize> = a.split('-').map(str::len).collect();
-        assert_eq!(parts, [8, 4, 4, 4, 12]);
-    }
 }

@@ -12,7 +12,8 @@ use crate::k8s::addons::{self, Addon};
 use crate::scenario::spec::Action;
 use crate::time::SimTime;
 
-const OPERATIONS: &[&str] = &[
+/// The operations of `aws eks` Orca carries out.
+pub const OPERATIONS: &[&str] = &[
     "create-addon",
     "describe-addon",
     "describe-cluster",

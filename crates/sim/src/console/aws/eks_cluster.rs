@@ -292,7 +292,7 @@ fn cluster(cx: &Context, c: &ClusterSpec) -> Value {
         "logging": {"clusterLogging": logging},
         "identity": {"oidc": {"issuer": crate::eks_endpoint::oidc_issuer(&c.name, &c.region)}},
         "status": "ACTIVE",
-        "certificateAuthority": {"data": certificate(&id)},
+        "certificateAuthority": {"data": crate::eks_endpoint::certificate_authority(&c.name)},
         "platformVersion": "eks.24",
         "tags": {},
         "health": {"issues": []},
@@ -301,69 +301,10 @@ fn cluster(cx: &Context, c: &ClusterSpec) -> Value {
     })
 }
 
-/// The cluster's certificate authority as DescribeCluster returns it: a PEM certificate,
-/// base64-encoded. [model] Its body is Orca's (not a real certificate), derived from `id`.
-fn certificate(id: &str) -> String {
-    let body: String = (0..4)
-        .map(|i| format!("{:016X}", crate::hash::fnv(&format!("{id}/ca/{i}"))))
-        .collect();
-    base64(format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n").as_bytes())
-}
-
-/// Standard base64 with padding (RFC 4648).
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 fn not_found(api: &str, name: &str) -> Outcome {
     exception(
         api,
         "ResourceNotFoundException",
         &format!("No cluster found for name: {name}."),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_follows_rfc_4648s_examples() {
-        // RFC 4648, section 10.
-        for (text, encoded) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64(text.as_bytes()), encoded, "{text}");
-        }
-    }
-
-    #[test]
-    fn the_certificate_is_a_base64_pem() {
-        let data = certificate("ABC");
-        assert!(
-            data.starts_with("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t"),
-            "{data}"
-        );
-    }
 }

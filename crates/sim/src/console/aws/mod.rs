@@ -62,6 +62,7 @@ pub use deploy::{SUPPORTED as DEPLOY_SUPPORTED, flags as deploy_flags, reply_dep
 pub use ec2_autoscaling::SUPPORTED as EC2_AUTOSCALING_SUPPORTED;
 pub use ec2_instances::SUPPORTED as EC2_SUPPORTED;
 pub use ecr::{SUPPORTED as ECR_SUPPORTED, flags as ecr_flags};
+pub use eks::OPERATIONS as EKS_SUPPORTED;
 pub use register::reply_task_definition;
 pub use shapes::{reply_container_instances, reply_service, reply_task};
 pub use sts::SUPPORTED as STS_SUPPORTED;

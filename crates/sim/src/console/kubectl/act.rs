@@ -330,6 +330,7 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
             })
         }
         Command::ClusterInfo => super::api_resources::cluster_info(k),
+        Command::ConfigView { raw } => Outcome::Print(kubeconfig(k, raw)),
         Command::ApiResources(o) => super::api_resources::api_resources(k, &o),
         Command::Get { .. }
         | Command::GetKinds { .. }
@@ -486,6 +487,60 @@ const CLIENT_VERSION: &str = "v1.31.2";
 /// The context `aws eks update-kubeconfig --name CLUSTER` writes and selects: named after the
 /// cluster's ARN, as are its cluster and user entries (AWS CLI reference, `update-kubeconfig`,
 /// `--alias`: "By default, the context name is the cluster ARN").
+/// `kubectl config view`: the kubeconfig `aws eks update-kubeconfig` writes, one cluster,
+/// context and user named after the cluster's ARN, the user authenticating with `aws eks
+/// get-token` (EKS User Guide, "Connect kubectl to an EKS cluster by creating a kubeconfig
+/// file"; the keys in kubectl's order). Without `--raw` kubectl hides the certificate
+/// authority's data as `DATA+OMITTED`.
+fn kubeconfig(k: &Kube, raw: bool) -> String {
+    let context = context_name(k);
+    let (region, name) = match k.cx.scenario.world.eks() {
+        Some(spec) => (spec.cluster.region.as_str(), spec.cluster.name.as_str()),
+        None => ("us-east-1", k.eks.cluster_name.as_str()),
+    };
+    let ca = if raw {
+        crate::eks_endpoint::certificate_authority(name)
+    } else {
+        "DATA+OMITTED".to_string()
+    };
+    let server = crate::eks_endpoint::api_endpoint(name, region);
+    format!(
+        "apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: {ca}
+    server: {server}
+  name: {context}
+contexts:
+- context:
+    cluster: {context}
+    user: {context}
+  name: {context}
+current-context: {context}
+kind: Config
+preferences: {{}}
+users:
+- name: {context}
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      args:
+      - --region
+      - {region}
+      - eks
+      - get-token
+      - --cluster-name
+      - {name}
+      - --output
+      - json
+      command: aws
+      env: null
+      interactiveMode: IfAvailable
+      provideClusterInfo: false
+"
+    )
+}
+
 fn context_name(k: &Kube) -> String {
     let (region, account, name) = match k.cx.scenario.world.eks() {
         Some(spec) => (

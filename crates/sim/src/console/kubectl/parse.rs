@@ -160,6 +160,11 @@ pub enum Command {
         /// `get-contexts`, else `current-context`.
         list: bool,
     },
+    /// `kubectl config view [--minify] [--raw]`.
+    ConfigView {
+        /// `--raw` (or `--flatten`): the certificate authority's data, not `DATA+OMITTED`.
+        raw: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -946,10 +951,11 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
         "config" => match rest.first().map(String::as_str) {
             Some("current-context") => Ok(Command::Config { list: false }),
             Some("get-contexts") => Ok(Command::Config { list: true }),
+            Some("view") => info::config_view(&rest[1..]),
             Some(other) => Err(format!(
-                "error: Orca's console reads the kubeconfig with `kubectl config current-context` and `get-contexts`; `kubectl config {other}` is not simulated (the scenario's kubeconfig is the one `aws eks update-kubeconfig` writes)\n"
+                "error: Orca's console reads the kubeconfig with `kubectl config current-context`, `get-contexts` and `view`; `kubectl config {other}` is not simulated (the scenario's kubeconfig is the one `aws eks update-kubeconfig` writes)\n"
             )),
-            None => Err("Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".\n\nOrca's console takes: kubectl config current-context|get-contexts\n".into()),
+            None => Err("Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".\n\nOrca's console takes: kubectl config current-context|get-contexts|view\n".into()),
         },
         other if COMMANDS.contains(&other) => Err(format!(
             "Orca does not simulate `kubectl {other}`. The console carries out: kubectl {}.\n",

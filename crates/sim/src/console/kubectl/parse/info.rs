@@ -1,6 +1,6 @@
-//! `kubectl cluster-info` and `kubectl api-resources [--namespaced=B] [--api-group=G]
-//! [-o name] [--no-headers] [--sort-by=name|kind]` (kubectl's `pkg/cmd/clusterinfo` and
-//! `pkg/cmd/apiresources`).
+//! `kubectl cluster-info`, `kubectl api-resources [--namespaced=B] [--api-group=G]
+//! [-o name] [--no-headers] [--sort-by=name|kind]` and `kubectl config view [--minify] [--raw]`
+//! (kubectl's `pkg/cmd/clusterinfo`, `pkg/cmd/apiresources` and `pkg/cmd/config/view.go`).
 
 use super::super::api_resources::{ApiResourcesOptions, SortBy};
 use super::{Command, Flags};
@@ -87,4 +87,34 @@ pub(super) fn api_resources(words: &[String]) -> Result<Command, String> {
         no_headers: p.has("no-headers"),
         sort_by,
     }))
+}
+
+/// `kubectl config view [--minify] [--raw|--flatten] [-o yaml]`.
+pub(super) fn config_view(words: &[String]) -> Result<Command, String> {
+    let known = [
+        ("namespace", true),
+        ("minify", false),
+        ("raw", false),
+        ("flatten", false),
+        ("output", true),
+    ];
+    let p = Flags {
+        cmd: "config view",
+        known: &known,
+    }
+    .parse(words)?;
+    if let Some(extra) = p.positional.first() {
+        return Err(format!(
+            "error: unexpected arguments: [{extra}]\nSee 'kubectl config view -h' for help and examples\n"
+        ));
+    }
+    match p.get("output") {
+        None | Some("yaml") => {}
+        Some(_) => {
+            return Err("error: Orca's console prints the kubeconfig as YAML (-o yaml)\n".into());
+        }
+    }
+    Ok(Command::ConfigView {
+        raw: p.has("raw") || p.has("flatten"),
+    })
 }
