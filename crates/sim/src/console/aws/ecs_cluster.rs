@@ -66,7 +66,7 @@ pub(super) fn describe_clusters(cx: &EcsContext, words: &[String]) -> Outcome {
                     cx.world.net.region, cx.world.net.account_id
                 )
             };
-            failures.push(json!({"arn": arn, "reason": "MISSING"}));
+            failures.push(super::shapes::failure(&arn, "MISSING"));
         }
     }
     Outcome::Print(pretty(
