@@ -1,6 +1,6 @@
-//! `aws eks describe-cluster`, `list-clusters` and `update-kubeconfig`, in the shapes of the
-//! Amazon EKS API Reference (DescribeCluster, ListClusters) and the AWS CLI
-//! (`update-kubeconfig` prints the context it wrote)
+//! `aws eks describe-cluster`, `list-clusters`, `update-kubeconfig` and `update-cluster-config
+//! --logging`, in the shapes of the Amazon EKS API Reference (DescribeCluster, ListClusters,
+//! UpdateClusterConfig) and the AWS CLI (`update-kubeconfig` prints the context it wrote)
 //! (docs/rules/delivery-security-storage.md#aws-eks-describe-cluster-list-clusters-and-update-kubeconfig).
 //!
 //! What the cluster's description reads from the run: its name, Region and account, its
