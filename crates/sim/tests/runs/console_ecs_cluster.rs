@@ -31,6 +31,18 @@ fn stat(cluster: &Value, name: &str) -> usize {
         .unwrap_or_else(|| panic!("no statistic {name} in {cluster}"))
 }
 
+/// The tasks of the run whose last status is RUNNING.
+fn running_tasks(p: &Playback) -> usize {
+    p.world()
+        .ecs
+        .as_ref()
+        .expect("ECS")
+        .tasks
+        .iter()
+        .filter(|t| t.last_status == TaskStatus::Running)
+        .count()
+}
+
 #[test]
 fn without_include_a_cluster_has_its_counts_and_no_settings() {
     let p = at("ecs-log-router-sidecar", 30);
@@ -52,11 +64,7 @@ fn statistics_split_the_tasks_by_launch_type_mid_rollout() {
     );
     let c = &v["clusters"][0];
     let ecs = p.world().ecs.as_ref().expect("ECS");
-    let running = ecs
-        .tasks
-        .iter()
-        .filter(|t| t.last_status == TaskStatus::Running)
-        .count();
+    let running = running_tasks(&p);
     let pending = ecs
         .tasks
         .iter()
@@ -106,12 +114,7 @@ fn statistics_count_ec2_tasks_on_container_instances() {
         "aws ecs describe-clusters --clusters shop --include STATISTICS",
     );
     let c = &v["clusters"][0];
-    let ecs = p.world().ecs.as_ref().expect("ECS");
-    let running = ecs
-        .tasks
-        .iter()
-        .filter(|t| t.last_status == TaskStatus::Running)
-        .count();
+    let running = running_tasks(&p);
     assert!(running > 0);
     assert_eq!(stat(c, "runningEC2TasksCount"), running);
     assert_eq!(stat(c, "runningFargateTasksCount"), 0);
