@@ -91,6 +91,8 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
             Some(flag) if flag.starts_with("--") => Vec::new(),
             _ => with_global_flags(owned(super::aws::ecr_flags(op))),
         },
+        ["aws", "logs"] => owned(super::aws::logs::SUPPORTED),
+        ["aws", "logs", op, rest @ ..] => super::aws::logs::complete(op, rest, cx),
         ["aws", "elbv2"] => owned(super::aws::elbv2::SUPPORTED),
         ["aws", "sts"] => owned(super::aws::STS_SUPPORTED),
         ["aws", "sts", _, rest @ ..] => match rest.last() {

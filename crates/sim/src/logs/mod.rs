@@ -8,6 +8,7 @@ pub mod cloudwatch;
 pub mod ecs_output;
 pub mod eks_output;
 pub mod eks_side_output;
+pub mod filter_pattern;
 
 use crate::time::{START_UNIX_SECS, SimTime};
 

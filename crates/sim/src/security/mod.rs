@@ -13,6 +13,7 @@
 
 use serde::Serialize;
 
+pub mod audit;
 pub mod exec;
 pub mod read;
 pub mod runtime;
@@ -85,8 +86,8 @@ pub struct Security {
     /// A detector exists; `audit`: its EKS audit log monitoring is on.
     pub detector: Option<bool>,
     pub findings: Vec<Finding>,
-    /// The audited API calls made so far: (milliseconds, the kubectl command line).
-    pub audited: Vec<(u64, String)>,
+    /// The kubectl API calls made so far, oldest first (`audit`).
+    pub audited: Vec<audit::ApiCall>,
     /// Runtime Monitoring, when the detector has it on.
     pub runtime: Option<runtime::Runtime>,
 }
@@ -129,14 +130,32 @@ impl Security {
         format!("{:016x}{:016x}", fnv(&self.cluster), fnv("guardduty"))
     }
 
+    /// The log stream of type `t` in [`Security::log_group`]: its prefix and 32 hex digits
+    /// naming the control plane instance that writes it. The API server writes the api, audit
+    /// and authenticator streams, so they share its digits (as `kube-apiserver-<id>` and
+    /// `kube-apiserver-audit-<id>` do in the Amazon EKS User Guide, "Send control plane logs to
+    /// CloudWatch Logs"). [model] One instance of each component; the digits are Orca's.
+    pub fn stream_name(&self, t: LogType) -> String {
+        let component = match t {
+            LogType::Api | LogType::Audit | LogType::Authenticator => "kube-apiserver",
+            LogType::ControllerManager => "kube-controller-manager",
+            LogType::Scheduler => "kube-scheduler",
+        };
+        format!(
+            "{}{:016x}{:016x}",
+            t.stream_prefix(),
+            fnv(&format!("{}/{component}", self.cluster)),
+            fnv(&format!("{component}/{}", self.cluster))
+        )
+    }
+
     /// Where the audit log entry of an API call goes.
     pub fn audit_destination(&self) -> String {
         if self.logging.contains(&LogType::Audit) {
             format!(
-                "audit log → {} (stream {}{:016x})",
+                "audit log → {} (stream {})",
                 self.log_group(),
-                LogType::Audit.stream_prefix(),
-                fnv(&self.cluster)
+                self.stream_name(LogType::Audit)
             )
         } else {
             "audit log: not sent to CloudWatch Logs (the audit log type is off)".into()
@@ -217,28 +236,16 @@ pub fn finding_for(action: &Action) -> Option<(&'static str, f64, String, String
     }
 }
 
-/// The kubectl command line an audited action stands for.
-pub fn command(action: &Action) -> String {
-    match action {
-        Action::ExecIntoPod { pod, namespace } => {
-            format!("kubectl exec -n {namespace} {pod} -- sh")
-        }
-        Action::CreateClusterRoleBinding {
-            name,
-            cluster_role,
-            user,
-        } => format!(
-            "kubectl create clusterrolebinding {name} --clusterrole={cluster_role} --user={user}"
-        ),
-        _ => String::new(),
-    }
-}
-
-/// Record an audited call: returns the lines to log (the command, where its audit entry
-/// went, and a finding when GuardDuty's audit log monitoring sees one).
-pub fn apply(s: &mut Security, action: &Action, at_ms: u64) -> Vec<(bool, String)> {
-    let mut out = vec![(false, command(action)), (false, s.audit_destination())];
-    s.audited.push((at_ms, command(action)));
+/// Record an audited call (`audit::call_of`) whose entry the timeline announces: returns the
+/// lines to log (the command, where its audit entry went, and a finding when GuardDuty's audit
+/// log monitoring sees one).
+pub fn apply(s: &mut Security, action: &Action, call: audit::ApiCall) -> Vec<(bool, String)> {
+    let at_ms = call.at_ms;
+    let mut out = vec![
+        (false, call.command.clone()),
+        (false, s.audit_destination()),
+    ];
+    s.audited.push(call);
     if s.detector == Some(true)
         && let Some((kind, severity, title, target)) = finding_for(action)
     {
@@ -268,6 +275,14 @@ pub fn apply(s: &mut Security, action: &Action, at_ms: u64) -> Vec<(bool, String
     out
 }
 
+/// [`apply`] of a call built in an empty cluster (tests of the timeline's audited calls).
+#[cfg(test)]
+pub(crate) fn apply_at(s: &mut Security, action: &Action, at_ms: u64) -> Vec<(bool, String)> {
+    let call = audit::call_of(action, &crate::k8s::cluster::EksCluster::new(), at_ms)
+        .expect("an audited call");
+    apply(s, action, call)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,7 +307,7 @@ mod tests {
             },
             "prod",
         );
-        let lines = apply(&mut s, &exec(), 1000);
+        let lines = apply_at(&mut s, &exec(), 1000);
         assert!(lines[1].1.contains("not sent to CloudWatch Logs"));
         assert_eq!(s.findings.len(), 1);
         assert_eq!(
@@ -304,7 +319,7 @@ mod tests {
             pod: "web-1".into(),
             namespace: "default".into(),
         };
-        apply(&mut s, &other, 2000);
+        apply_at(&mut s, &other, 2000);
         assert_eq!(s.findings.len(), 1);
     }
 
@@ -320,7 +335,7 @@ mod tests {
             },
             "prod",
         );
-        let lines = apply(&mut s, &exec(), 1000);
+        let lines = apply_at(&mut s, &exec(), 1000);
         assert!(s.findings.is_empty());
         assert!(
             lines[1]
@@ -333,7 +348,7 @@ mod tests {
             user: "system:anonymous".into(),
         };
         s.detector = Some(true);
-        apply(&mut s, &anon, 3000);
+        apply_at(&mut s, &anon, 3000);
         assert_eq!(
             s.findings[0].finding_type,
             "Policy:Kubernetes/AnonymousAccessGranted"

@@ -5,10 +5,11 @@
 //! server's own log), `audit` (who called the API and what they did), `authenticator` (the
 //! IAM authenticator's decisions for each request made with IAM credentials),
 //! `controllerManager` (the core control loops) and `scheduler` (where pods are placed). The
-//! audit entries are the audited calls Orca models (`kubectl exec`, `kubectl create
-//! clusterrolebinding`); the scheduler's and the controller manager's are their events. That
-//! the api and authenticator logs hold a line for each of the audited calls, made with IAM
-//! credentials through kubectl, is inferred.
+//! audit entries are the kubectl calls of the timeline and the console (`super::audit`); the
+//! scheduler's and the controller manager's are their events. That the api and authenticator
+//! logs hold a line for each of those calls, made with IAM credentials through kubectl, is
+//! inferred. `aws logs` prints the same entries in each component's own format
+//! (`console::aws::control_plane_logs`).
 
 use serde::Serialize;
 
@@ -36,7 +37,7 @@ pub struct LogTypeView {
 
 /// The Kubernetes event reasons each component logs (the scheduler binds pods; the controller
 /// manager's ReplicaSet, Deployment and DaemonSet controllers create and scale).
-fn component(reason: &str) -> Option<LogType> {
+pub fn component(reason: &str) -> Option<LogType> {
     match reason {
         "Scheduled" | "FailedScheduling" => Some(LogType::Scheduler),
         "SuccessfulCreate" | "SuccessfulDelete" | "ScalingReplicaSet" => {
@@ -57,15 +58,18 @@ pub fn log_types(s: &Security, log: &[Event], keep: usize) -> Vec<LogTypeView> {
                 LogType::Audit | LogType::Api => s
                     .audited
                     .iter()
-                    .map(|(at, cmd)| (SimTime(*at), cmd.clone()))
+                    .map(|c| (SimTime(c.at_ms), c.command.clone()))
                     .collect(),
                 LogType::Authenticator => s
                     .audited
                     .iter()
-                    .map(|(at, cmd)| {
+                    .map(|c| {
                         (
-                            SimTime(*at),
-                            format!("kubernetes-admin authenticated with IAM credentials: {cmd}"),
+                            SimTime(c.at_ms),
+                            format!(
+                                "kubernetes-admin authenticated with IAM credentials: {}",
+                                c.command
+                            ),
                         )
                     })
                     .collect(),
@@ -194,7 +198,7 @@ mod tests {
             },
             "prod",
         );
-        super::super::apply(
+        super::super::apply_at(
             &mut s,
             &Action::ExecIntoPod {
                 pod: "coredns-1".into(),
@@ -253,14 +257,14 @@ mod tests {
             pod: pod.into(),
             namespace: "kube-system".into(),
         };
-        super::super::apply(&mut s, &exec("coredns-1"), 30_000);
+        super::super::apply_at(&mut s, &exec("coredns-1"), 30_000);
         let line = super::super::update_logging(&mut s, &[LogType::Audit], true, 60_000);
         assert!(line.starts_with("aws eks update-cluster-config --name prod --logging '{\"clusterLogging\":[{\"types\":[\"audit\"],\"enabled\":true}]}'"), "{line}");
         assert!(
             line.ends_with("from now on audit go to CloudWatch Logs (/aws/eks/prod/cluster)"),
             "{line}"
         );
-        super::super::apply(&mut s, &exec("coredns-2"), 90_000);
+        super::super::apply_at(&mut s, &exec("coredns-2"), 90_000);
         let audit = |s: &Security| log_types(s, &[], 5).remove(1);
         let a = audit(&s);
         assert!(a.enabled);
@@ -275,7 +279,7 @@ mod tests {
             line.ends_with("audit no longer go to CloudWatch Logs"),
             "{line}"
         );
-        super::super::apply(&mut s, &exec("coredns-3"), 150_000);
+        super::super::apply_at(&mut s, &exec("coredns-3"), 150_000);
         let a = audit(&s);
         assert!(!a.enabled);
         assert_eq!((a.count, a.not_sent), (1, 2));

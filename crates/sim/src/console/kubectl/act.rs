@@ -482,7 +482,7 @@ fn expand_tabs(text: &str) -> String {
 /// The kubectl a learner would have beside an EKS 1.31 cluster (kubectl supports one minor
 /// version either side of the server; 1.31 ships Kustomize v5.4.2) [inferred: any supported
 /// client would do].
-const CLIENT_VERSION: &str = "v1.31.2";
+pub(crate) const CLIENT_VERSION: &str = "v1.31.2";
 
 /// The context `aws eks update-kubeconfig --name CLUSTER` writes and selects: named after the
 /// cluster's ARN, as are its cluster and user entries (AWS CLI reference, `update-kubeconfig`,

@@ -24,6 +24,7 @@ pub mod parse;
 mod pdb;
 mod requests;
 mod services;
+pub(crate) use act::CLIENT_VERSION;
 pub use services::SERVER_VERSION;
 mod show_labels;
 mod statefulset;
@@ -241,6 +242,22 @@ pub(crate) fn service_names(cx: &Context) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+/// The namespace of the object an event names (`pod/x`, `deployment/x`…), for readers outside
+/// kubectl (the control plane's logs).
+pub(crate) fn event_namespace(cx: &Context, object: &str) -> String {
+    let Some(eks) = cx.world.eks.as_ref() else {
+        return "default".into();
+    };
+    Kube {
+        eks,
+        cx,
+        now: cx.now,
+        scope: Scope::All,
+    }
+    .event_namespace(object)
+    .to_string()
 }
 
 pub(crate) struct Kube<'a> {
