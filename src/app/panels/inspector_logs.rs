@@ -126,7 +126,7 @@ pub fn pod_log_view(
     let heading = format!("kubectl logs {}", pod.name);
     let start = match &pod.state {
         ContainerState::Running { started_at } => *started_at,
-        ContainerState::Terminated { .. } => previous_start(log, &pod.name),
+        ContainerState::Terminated { .. } => previous_start(eks, log, p, now),
         ContainerState::Waiting { reason } => {
             return ContainerLog {
                 heading,
@@ -141,7 +141,13 @@ pub fn pod_log_view(
     ContainerLog {
         heading,
         notes: Vec::new(),
-        lines: newest(run_lines(eks, log, now, p, start, false), limit),
+        lines: newest(
+            run_lines(eks, log, now, p, start, false)
+                .into_iter()
+                .map(|l| l.text)
+                .collect(),
+            limit,
+        ),
     }
 }
 

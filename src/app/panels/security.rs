@@ -148,7 +148,11 @@ fn control_plane_logs(ui: &mut egui::Ui, sec: &Security, log: &[Event]) {
                 );
                 let mut counts = Vec::new();
                 if t.count > 0 || t.enabled {
-                    counts.push(format!("{} entries", t.count));
+                    counts.push(format!(
+                        "{} {}",
+                        t.count,
+                        if t.count == 1 { "entry" } else { "entries" }
+                    ));
                 }
                 if t.not_sent > 0 {
                     counts.push(format!("{} not sent (made while off)", t.not_sent));

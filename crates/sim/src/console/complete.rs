@@ -123,7 +123,7 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
                 .iter()
                 .map(|e| e.cluster_name.clone())
                 .collect(),
-            Some(&"--addon-name") => owned(&[crate::k8s::addons::METRICS_SERVER]),
+            Some(&"--addon-name") => owned(&crate::k8s::addons::INSTALLABLE),
             Some(&"--output") => owned(OUTPUT_FORMATS),
             Some(flag) if flag.starts_with("--") => Vec::new(),
             _ => with_global_flags(owned(match *op {

@@ -94,57 +94,10 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
                 );
             }
         }
-        a if a.is_audited() => {
-            let at_ms = ctx.now.0;
-            // `kubectl exec` names a pod, or `deploy/<name>` for one of a Deployment's pods.
-            let resolved = match (action, ctx.world.eks.as_ref()) {
-                (Action::ExecIntoPod { pod, namespace }, Some(k)) => {
-                    crate::security::exec::resolve_pod(k, pod, namespace).map(|p| {
-                        Action::ExecIntoPod {
-                            pod: p,
-                            namespace: namespace.clone(),
-                        }
-                    })
-                }
-                (a, _) => Ok(a.clone()),
-            };
-            let call = match (&resolved, ctx.world.eks.as_ref()) {
-                (Ok(a), Some(k)) => crate::security::audit::call_of(a, k, at_ms),
-                _ => None,
-            };
-            let lines = match (
-                resolved,
-                call,
-                ctx.world.eks.as_mut().and_then(|k| k.security.as_mut()),
-            ) {
-                (Ok(a), Some(call), Some(s)) => crate::security::apply(s, &a, call),
-                (Err(e), _, _) => vec![(false, e)],
-                _ => Vec::new(),
-            };
-            for (finding, line) in lines {
-                let source = if finding {
-                    Source::GuardDuty
-                } else {
-                    Source::Scenario
-                };
-                ctx.emit(
-                    source,
-                    EventKind::ActionApplied {
-                        description: line.as_str().into(),
-                    },
-                    line,
-                    Vec::new(),
-                );
-            }
-        }
+        a if a.is_audited() => super::audited::timeline_call(ctx, action),
         a if a.is_eks() => {
             if let Some(mut c) = ctx.eks() {
-                let call = crate::security::audit::call_of(action, c.world, c.now.0);
-                let first = c.log.len();
-                eks(&mut c, action);
-                if let Some(call) = call {
-                    audit(&mut c, call, first);
-                }
+                super::audited::kubectl(&mut c, action, eks);
             }
         }
         // A load names a service or a Deployment.
@@ -899,31 +852,6 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
 }
 
 /// Log a kubectl command about a pod or a node.
-/// Record a kubectl call in the audit log, with the command line(s) the action announced since
-/// event `first` (without the outcome an announcement adds after `  →  `). An action that
-/// announced nothing changed nothing (a name that is not there): no call is recorded.
-fn audit(ctx: &mut EksCtx, mut call: crate::security::audit::ApiCall, first: usize) {
-    let lines: Vec<&str> = ctx.log[first..]
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::ActionApplied { description } => Some(
-                description
-                    .split_once("  →  ")
-                    .map_or(description.as_ref(), |(command, _)| command),
-            ),
-            _ => None,
-        })
-        .filter(|l| l.starts_with("kubectl "))
-        .collect();
-    if lines.is_empty() {
-        return;
-    }
-    call.command = lines.join("; ");
-    if let Some(s) = ctx.world.security.as_mut() {
-        s.audited.push(call);
-    }
-}
-
 fn announce_kube(ctx: &mut EksCtx, command: String, subject: Subject) {
     ctx.emit(
         Source::Scenario,

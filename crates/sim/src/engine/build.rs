@@ -350,6 +350,7 @@ fn eks(scenario: &Scenario, net: &mut Network, rngs: &mut Rngs) -> Option<EksClu
     });
     if k.cloudwatch_observability {
         c.insights = crate::insights::Insights::enabled(&k.cluster.name);
+        c.cloudwatch_observability = Some(crate::k8s::addons::Addon::from_start());
     }
     if !k.metrics_server {
         c.metrics_server = None;

@@ -3,6 +3,7 @@
 //! [`Playback`] adds fast seeking backwards.
 
 mod actions;
+mod audited;
 mod build;
 pub use build::applied_template;
 mod playback;

@@ -231,6 +231,15 @@ fn push_pod(data: &mut Vec<Datum>, dims: &[(&'static str, String)], v: [f64; 4])
 
 /// Each second of the cluster: on the minute, when the agent runs, take a sample.
 pub fn on_tick(ctx: &mut EksCtx) {
+    // The CloudWatch Observability add-on collects from the moment it is ACTIVE.
+    if !ctx.world.insights.enabled
+        && ctx
+            .world
+            .cloudwatch_observability
+            .is_some_and(|a| ctx.now >= a.active_at)
+    {
+        ctx.world.insights = super::Insights::enabled(&ctx.world.cluster_name);
+    }
     if !ctx.world.insights.enabled || !ctx.now.0.is_multiple_of(PERIOD.0) {
         return;
     }

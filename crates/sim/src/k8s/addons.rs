@@ -1,8 +1,13 @@
-//! EKS add-ons Orca models as installable: metrics-server, which serves the Kubernetes Metrics
-//! API (`metrics.k8s.io`) that `kubectl top` and the HPA read. An EKS cluster does not come with
-//! it (Amazon EKS User Guide, "View resource usage with the Kubernetes Metrics Server");
-//! `aws eks create-addon --addon-name metrics-server` installs it as an add-on.
-//! docs/rules/k8s-autoscaling.md#hpa-without-a-metric.
+//! EKS add-ons Orca models as installable:
+//! - metrics-server, which serves the Kubernetes Metrics API (`metrics.k8s.io`) that `kubectl
+//!   top` and the HPA read. An EKS cluster does not come with it (Amazon EKS User Guide, "View
+//!   resource usage with the Kubernetes Metrics Server"); `aws eks create-addon --addon-name
+//!   metrics-server` installs it as an add-on. docs/rules/k8s-autoscaling.md#hpa-without-a-metric.
+//! - the Amazon CloudWatch Observability add-on (`amazon-cloudwatch-observability`: the
+//!   CloudWatch agent and Fluent Bit as DaemonSets), with which Container Insights publishes
+//!   metrics and sends the containers' output to CloudWatch Logs (Amazon CloudWatch User Guide,
+//!   "Install the CloudWatch agent with the Amazon CloudWatch Observability EKS add-on").
+//!   docs/rules/containers-and-logs.md#container-insights.
 
 use serde::Serialize;
 
@@ -15,8 +20,28 @@ pub const METRICS_SERVER: &str = "metrics-server";
 /// release; the EKS console lists the current ones].
 pub const METRICS_SERVER_VERSION: &str = "v0.7.2-eksbuild.1";
 
-/// From `create-addon` to ACTIVE, with the Metrics API serving: its pods start and take their
-/// first scrape (metric resolution 15 s) [model].
+/// The CloudWatch Observability add-on's name.
+pub const CLOUDWATCH_OBSERVABILITY: &str = "amazon-cloudwatch-observability";
+
+/// The version Orca reports for it [inferred: an `eksbuild` version of a v2 release; `aws eks
+/// describe-addon-versions` lists the current ones].
+pub const CLOUDWATCH_OBSERVABILITY_VERSION: &str = "v2.6.0-eksbuild.1";
+
+/// The add-ons `create-addon` installs, in the order Tab offers them.
+pub const INSTALLABLE: [&str; 2] = [METRICS_SERVER, CLOUDWATCH_OBSERVABILITY];
+
+/// The version Orca reports for add-on `name`.
+pub fn version(name: &str) -> &'static str {
+    if name == CLOUDWATCH_OBSERVABILITY {
+        CLOUDWATCH_OBSERVABILITY_VERSION
+    } else {
+        METRICS_SERVER_VERSION
+    }
+}
+
+/// From `create-addon` to ACTIVE: metrics-server's pods start and take their first scrape
+/// (metric resolution 15 s), or the CloudWatch agent's and Fluent Bit's pods start on the nodes
+/// [model, both].
 pub const METRICS_SERVER_STARTS: Millis = Millis::from_secs(60);
 
 /// The replica calculator's error while nothing serves `metrics.k8s.io` (`GetResourceMetric`:

@@ -579,6 +579,9 @@ pub struct EksCluster {
     pub security: Option<crate::security::Security>,
     /// Container Insights: whether the CloudWatch agent runs, and its one-minute samples.
     pub insights: crate::insights::Insights,
+    /// The Amazon CloudWatch Observability add-on, once created: Container Insights collects
+    /// from the moment it is ACTIVE.
+    pub cloudwatch_observability: Option<super::addons::Addon>,
     /// What only the StatefulSets among `deployments` have.
     pub stateful_sets: Vec<super::statefulset_state::StatefulSet>,
     /// Which pods the kubelet and the scheduler look at in their next pass (`wake.rs`).
@@ -619,6 +622,7 @@ impl EksCluster {
             iam: None,
             security: None,
             insights: crate::insights::Insights::default(),
+            cloudwatch_observability: None,
             stateful_sets: Vec::new(),
             wake: super::wake::Wake::default(),
             counts: super::pod_counts::PodCounts::default(),

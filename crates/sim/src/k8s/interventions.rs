@@ -185,8 +185,13 @@ pub fn create_addon(ctx: &mut EksCtx, name: &str) {
         "aws eks create-addon --cluster-name {} --addon-name {name}",
         ctx.world.cluster_name
     );
-    if ctx.world.metrics_server.is_none() {
-        ctx.world.metrics_server = Some(super::addons::Addon::created(now));
+    let installed = if name == super::addons::CLOUDWATCH_OBSERVABILITY {
+        &mut ctx.world.cloudwatch_observability
+    } else {
+        &mut ctx.world.metrics_server
+    };
+    if installed.is_none() {
+        *installed = Some(super::addons::Addon::created(now));
     } else {
         command.push_str("  →  ResourceInUseException: Addon already exists.");
     }

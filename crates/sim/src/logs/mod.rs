@@ -6,6 +6,7 @@
 
 pub mod cloudwatch;
 pub mod ecs_output;
+pub mod eks_cloudwatch;
 pub mod eks_output;
 pub mod eks_side_output;
 pub mod filter_pattern;

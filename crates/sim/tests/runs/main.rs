@@ -8,6 +8,7 @@ mod common;
 mod apply;
 mod challenges;
 mod console;
+mod console_application_logs;
 mod console_control_plane_logs;
 mod console_ec2;
 mod console_ecs_cluster;

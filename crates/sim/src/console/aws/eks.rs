@@ -64,10 +64,11 @@ pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
     if spec.cluster.name != cluster {
         return not_found(api, &format!("No cluster found for name: {cluster}."));
     }
-    if name != addons::METRICS_SERVER {
+    if !addons::INSTALLABLE.contains(&name) {
         return Outcome::Fail(format!(
-            "error: Orca's console installs and describes the {} add-on only, not {name} (EKS's own workloads in kube-system are listed by kubectl get pods -n kube-system)\n",
-            addons::METRICS_SERVER
+            "error: Orca's console installs and describes the {} and {} add-ons only, not {name} (EKS's own workloads in kube-system are listed by kubectl get pods -n kube-system)\n",
+            addons::METRICS_SERVER,
+            addons::CLOUDWATCH_OBSERVABILITY
         ));
     }
     let arn = format!(
@@ -81,7 +82,7 @@ pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
             "addonName": name,
             "clusterName": cluster,
             "status": a.status(now),
-            "addonVersion": addons::METRICS_SERVER_VERSION,
+            "addonVersion": addons::version(name),
             "health": {"issues": []},
             "addonArn": arn,
             "createdAt": a.created_at.aws_cli(),
@@ -89,7 +90,12 @@ pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
             "tags": {},
         }}))
     };
-    match (op, eks.metrics_server) {
+    let installed = if name == addons::CLOUDWATCH_OBSERVABILITY {
+        eks.cloudwatch_observability
+    } else {
+        eks.metrics_server
+    };
+    match (op, installed) {
         ("create-addon", Some(_)) => Outcome::Fail(
             "\nAn error occurred (ResourceInUseException) when calling the CreateAddon operation: Addon already exists.\n"
                 .to_string(),

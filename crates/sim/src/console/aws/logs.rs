@@ -12,7 +12,9 @@ use super::exception;
 use super::{USAGE, shapes};
 use crate::console::{Context, Outcome};
 use crate::ecs::cluster::EcsCluster;
+use crate::k8s::cluster::EksCluster;
 use crate::logs::cloudwatch::{self, INGESTION_DELAY};
+use crate::logs::eks_cloudwatch;
 use crate::logs::filter_pattern::{FilterPattern, PatternError};
 use crate::logs::{LogLine, epoch_millis};
 use crate::security::Security;
@@ -79,11 +81,14 @@ fn limit(args: &Args, op: &str) -> Result<usize, Outcome> {
     }
 }
 
-/// A log group Orca models: one a task definition of the ECS cluster names, or the EKS
-/// cluster's control plane group once a log type has been on.
+/// A log group Orca models: one a task definition of the ECS cluster names, the EKS cluster's
+/// control plane group once a log type has been on, or the containers' output Container
+/// Insights collects on EKS.
 enum Group<'a> {
     Ecs(&'a EcsCluster, String),
     ControlPlane(&'a Security),
+    /// Container Insights' `/aws/containerinsights/<cluster>/application` (Fluent Bit).
+    Application(&'a EksCluster),
 }
 
 /// One stream of a group at this moment, with what CloudWatch holds of it.
@@ -114,6 +119,14 @@ fn groups(cx: &Context) -> Vec<(String, SimTime)> {
             .unwrap_or(SimTime::ZERO);
         out.push((g, created));
     }
+    if let Some(g) = cx
+        .world
+        .eks
+        .as_ref()
+        .and_then(eks_cloudwatch::application_group)
+    {
+        out.push((g, SimTime::ZERO));
+    }
     out.sort();
     out
 }
@@ -124,6 +137,11 @@ fn group<'a>(cx: &Context<'a>, name: &str, op: &str) -> Result<Group<'a>, Outcom
         && cloudwatch::groups(e).iter().any(|g| g == name)
     {
         return Ok(Group::Ecs(e, name.to_string()));
+    }
+    if let Some(k) = cx.world.eks.as_ref()
+        && eks_cloudwatch::application_group(k).as_deref() == Some(name)
+    {
+        return Ok(Group::Application(k));
     }
     match control_plane_logs::security(cx) {
         Some(s) if control_plane_logs::group(s, cx.now).as_deref() == Some(name) => {
@@ -148,6 +166,15 @@ fn stream_views(g: &Group, cx: &Context, keep: impl Fn(&str) -> bool) -> Vec<Str
                     name: s.name,
                     lines,
                 }
+            })
+            .collect(),
+        Group::Application(k) => eks_cloudwatch::application_streams(k, cx.log, cx.now)
+            .into_iter()
+            .filter(|s| keep(&s.name))
+            .map(|s| StreamView {
+                name: s.name,
+                created: s.created,
+                lines: s.lines,
             })
             .collect(),
         Group::ControlPlane(sec) => control_plane_logs::streams(cx, sec)

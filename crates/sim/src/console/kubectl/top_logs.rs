@@ -404,10 +404,10 @@ fn main_logs(k: &Kube, p: usize, pod_name: &str, previous: bool, tail: Option<us
             k.cx.log,
             k.now,
             p,
-            eks_output::previous_start(k.cx.log, pod_name),
+            eks_output::previous_start(k.eks, k.cx.log, p, k.now),
             true,
         );
-        return Outcome::Print(tail_of(lines, tail));
+        return Outcome::Print(tail_of(texts(lines), tail));
     }
     let started = match &pod.state {
         ContainerState::Running { started_at } => *started_at,
@@ -424,12 +424,18 @@ fn main_logs(k: &Kube, p: usize, pod_name: &str, previous: bool, tail: Option<us
                 }
             ));
         }
-        ContainerState::Terminated { .. } => eks_output::previous_start(k.cx.log, pod_name),
+        ContainerState::Terminated { .. } => eks_output::previous_start(k.eks, k.cx.log, p, k.now),
     };
     Outcome::Print(tail_of(
-        eks_output::run_lines(k.eks, k.cx.log, k.now, p, started, false),
+        texts(eks_output::run_lines(
+            k.eks, k.cx.log, k.now, p, started, false,
+        )),
         tail,
     ))
+}
+
+fn texts(lines: Vec<crate::logs::LogLine>) -> Vec<String> {
+    lines.into_iter().map(|l| l.text).collect()
 }
 
 fn tail_of(lines: Vec<String>, tail: Option<usize>) -> String {

@@ -144,12 +144,13 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
             }
         }
         Action::CreateAddon { name } => {
-            if name != crate::k8s::addons::METRICS_SERVER {
+            if !crate::k8s::addons::INSTALLABLE.contains(&name.as_str()) {
                 out.push((
                     ap.field("name"),
                     format!(
-                        "Orca installs the add-on {} only, not {}",
+                        "Orca installs the add-ons {} and {} only, not {}",
                         quoted(crate::k8s::addons::METRICS_SERVER),
+                        quoted(crate::k8s::addons::CLOUDWATCH_OBSERVABILITY),
                         quoted(name)
                     ),
                 ));
