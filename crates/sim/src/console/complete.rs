@@ -647,7 +647,10 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
     match cmd {
         "get" | "describe" => match positional.as_slice() {
             // `kubectl get all`: the category of workloads, pods, Services and HPAs.
-            [] if cmd == "get" => kinds.into_iter().chain(owned(&["all"])).collect(),
+            [] if cmd == "get" => kinds
+                .into_iter()
+                .chain(owned(&["all", "clusterrolebindings", "clusterroles"]))
+                .collect(),
             [] => kinds,
             [kind, ..] => {
                 let mut v = names_of_kind(kind, cx);
@@ -713,8 +716,25 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
             _ => Vec::new(),
         },
         "delete" => match positional.as_slice() {
-            [] => owned(&["pod"]),
+            [] => owned(&["pod", "clusterrolebinding"]),
+            ["clusterrolebinding" | "clusterrolebindings"] => cx
+                .world
+                .eks
+                .iter()
+                .flat_map(|k| k.cluster_role_bindings.iter().filter(|b| !b.builtin))
+                .map(|b| b.name.clone())
+                .collect(),
             _ => names_of_kind("pod", cx),
+        },
+        "auth" => match positional.as_slice() {
+            [] => owned(&["can-i", "whoami"]),
+            ["can-i", ..] => owned(&["--as=system:anonymous", "--as-group=", "--subresource="]),
+            _ => Vec::new(),
+        },
+        "create" => match positional.as_slice() {
+            [] => owned(&["clusterrolebinding"]),
+            [_, _, ..] => owned(&["--clusterrole=", "--user="]),
+            _ => Vec::new(),
         },
         "config" => match positional.as_slice() {
             [] => owned(&["current-context", "get-contexts", "view"]),

@@ -149,6 +149,25 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
             }
         }
         Action::CreateAddon { name } => interventions::create_addon(ctx, name),
+        Action::DeleteClusterRoleBinding { name } => {
+            let c = &mut *ctx.world;
+            let before = c.cluster_role_bindings.len();
+            c.cluster_role_bindings.retain(|b| &b.name != name);
+            let mut line = format!("kubectl delete clusterrolebinding {name}");
+            if c.cluster_role_bindings.len() == before {
+                line.push_str(&format!(
+                    "  →  Error from server (NotFound): clusterrolebindings.rbac.authorization.k8s.io \"{name}\" not found"
+                ));
+            }
+            ctx.emit(
+                Source::Scenario,
+                EventKind::ActionApplied {
+                    description: line.as_str().into(),
+                },
+                line,
+                Vec::new(),
+            );
+        }
         Action::UpdateClusterLogging { types, enabled } => {
             let at_ms = ctx.now.0;
             let line = ctx

@@ -582,6 +582,8 @@ pub struct EksCluster {
     /// The Amazon CloudWatch Observability add-on, once created: Container Insights collects
     /// from the moment it is ACTIVE.
     pub cloudwatch_observability: Option<super::addons::Addon>,
+    /// ClusterRoleBindings: the built-in ones, then those created, oldest first (`rbac.rs`).
+    pub cluster_role_bindings: Vec<super::rbac::ClusterRoleBinding>,
     /// What only the StatefulSets among `deployments` have.
     pub stateful_sets: Vec<super::statefulset_state::StatefulSet>,
     /// Which pods the kubelet and the scheduler look at in their next pass (`wake.rs`).
@@ -623,6 +625,7 @@ impl EksCluster {
             security: None,
             insights: crate::insights::Insights::default(),
             cloudwatch_observability: None,
+            cluster_role_bindings: super::rbac::defaults(),
             stateful_sets: Vec::new(),
             wake: super::wake::Wake::default(),
             counts: super::pod_counts::PodCounts::default(),

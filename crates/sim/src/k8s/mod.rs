@@ -48,6 +48,7 @@ pub mod pod_counts;
 pub mod pod_status;
 pub mod progress;
 pub mod proportional;
+pub mod rbac;
 pub mod read;
 pub mod read_containers;
 pub mod replicaset_controller;

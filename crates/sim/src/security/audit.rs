@@ -223,6 +223,15 @@ pub fn call_of(action: &Action, k: &EksCluster, at_ms: u64) -> Option<ApiCall> {
             ),
             "fieldManager=kubectl-autoscale",
         ),
+        Action::DeleteClusterRoleBinding { name } => call(
+            "delete",
+            "clusterrolebindings",
+            "rbac.authorization.k8s.io",
+            None,
+            name,
+            None,
+            200,
+        ),
         Action::CordonNode { node }
         | Action::UncordonNode { node }
         | Action::DrainNode { node } => call("patch", "nodes", "", None, node, None, 200),

@@ -40,6 +40,7 @@ mod service_deployments;
 pub mod servicediscovery;
 mod shapes;
 mod sts;
+pub(crate) use sts::{ROLE as STS_ROLE, SESSION as STS_SESSION};
 mod table;
 mod volume_args;
 mod wait;

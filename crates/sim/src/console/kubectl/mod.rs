@@ -22,6 +22,7 @@ mod namespaces_endpoints;
 mod objects;
 pub mod parse;
 mod pdb;
+mod rbac;
 mod requests;
 mod services;
 pub(crate) use act::CLIENT_VERSION;
@@ -42,6 +43,9 @@ use crate::time::SimTime;
 
 /// `kubectl <words…>`.
 pub fn run(words: &[String], cx: &Context) -> Outcome {
+    if let Some(outcome) = rbac::run(words, cx) {
+        return outcome;
+    }
     let (command, scope) = match parse::parse_line(words) {
         Ok(c) => c,
         Err(e) => return Outcome::Fail(e),

@@ -225,6 +225,8 @@ const COMMANDS: &[&str] = &[
 
 /// The commands Orca carries out.
 pub const SUPPORTED: &[&str] = &[
+    "auth",
+    "create",
     "get",
     "describe",
     "scale",

@@ -444,6 +444,10 @@ pub enum Action {
         cluster_role: String,
         user: String,
     },
+    /// `kubectl delete clusterrolebinding <name>`: the role's grant ends.
+    DeleteClusterRoleBinding {
+        name: String,
+    },
     /// `kubectl apply -f` of the Karpenter NodePool's EC2NodeClass with `amiSelectorTerms:
     /// [{id: <ami_id>}]`: NodeClaims launched from another AMI become `Drifted` and Karpenter
     /// replaces them.
@@ -511,6 +515,7 @@ impl Action {
                 | Action::UpdateEc2NodeClass { .. }
                 | Action::SpotInterruptNodeClaim { .. }
                 | Action::RuntimeActivity { .. }
+                | Action::DeleteClusterRoleBinding { .. }
         )
     }
 

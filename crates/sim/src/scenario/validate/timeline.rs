@@ -46,7 +46,7 @@ pub(super) fn timeline(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Opt
             (Some(_), false) if !is_note => {
                 out.push((
                     ap.clone(),
-                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, SetResources, CreateAddon, UpdateClusterLogging, ScaleDeployment, RolloutUndo, Autoscale, RolloutRestart, RolloutPause, RolloutResume, DeletePod, CreateMountTarget, UpdateStatefulSet, CordonNode, UncordonNode, DrainNode, ApplyDeployment, ApplyService, ApplyHpa or Note".into(),
+                    "this action works on ECS services, but the scenario's world is Eks; use SetImage, SetResources, CreateAddon, UpdateClusterLogging, ScaleDeployment, RolloutUndo, Autoscale, RolloutRestart, RolloutPause, RolloutResume, DeletePod, CreateMountTarget, UpdateStatefulSet, CordonNode, UncordonNode, DrainNode, ApplyDeployment, ApplyService, ApplyHpa, DeleteClusterRoleBinding or Note".into(),
                 ));
                 continue;
             }
@@ -608,6 +608,9 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                     out.push((ap.field(field), format!("{field} has 1 to 253 characters")));
                 }
             }
+        }
+        Action::DeleteClusterRoleBinding { name } => {
+            dns_name(out, ap.field("name"), "binding", name);
         }
         Action::RuntimeActivity { pod, namespace, .. } => {
             let name = pod
