@@ -159,14 +159,7 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
                     "  →  Error from server (NotFound): clusterrolebindings.rbac.authorization.k8s.io \"{name}\" not found"
                 ));
             }
-            ctx.emit(
-                Source::Scenario,
-                EventKind::ActionApplied {
-                    description: line.as_str().into(),
-                },
-                line,
-                Vec::new(),
-            );
+            applied(ctx, line, Vec::new());
         }
         Action::UpdateClusterLogging { types, enabled } => {
             let at_ms = ctx.now.0;
@@ -176,14 +169,7 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
                 .as_mut()
                 .map(|s| crate::security::update_logging(s, types, *enabled, at_ms));
             if let Some(line) = line {
-                ctx.emit(
-                    Source::Scenario,
-                    EventKind::ActionApplied {
-                        description: line.as_str().into(),
-                    },
-                    line,
-                    Vec::new(),
-                );
+                applied(ctx, line, Vec::new());
             }
         }
         Action::ScaleDeployment {
@@ -871,27 +857,27 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
 }
 
 /// Log a kubectl command about a pod or a node.
-fn announce_kube(ctx: &mut EksCtx, command: String, subject: Subject) {
+/// A line the action writes in the log as what was applied, about `subjects`.
+fn applied(ctx: &mut EksCtx, line: String, subjects: Vec<Subject>) {
     ctx.emit(
         Source::Scenario,
         EventKind::ActionApplied {
-            description: command.as_str().into(),
+            description: line.as_str().into(),
         },
-        command,
-        vec![subject],
+        line,
+        subjects,
     );
 }
 
+fn announce_kube(ctx: &mut EksCtx, command: String, subject: Subject) {
+    applied(ctx, command, vec![subject]);
+}
+
 fn kubectl(ctx: &mut EksCtx, deployment: &str, command: String) {
-    ctx.emit(
-        Source::Scenario,
-        EventKind::ActionApplied {
-            description: command.as_str().into(),
-        },
+    applied(
+        ctx,
         command,
-        vec![crate::event::Subject::Deployment(
-            deployment.to_string().into(),
-        )],
+        vec![Subject::Deployment(deployment.to_string().into())],
     );
 }
 

@@ -22,18 +22,10 @@
 
 use serde_json::json;
 
-use super::LogLine;
+use super::{LogLine, StreamLines};
 use crate::event::{Event, Source};
 use crate::k8s::cluster::EksCluster;
 use crate::time::SimTime;
-
-/// One stream of the application group: one run of one container.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppStream {
-    pub name: String,
-    pub created: SimTime,
-    pub lines: Vec<LogLine>,
-}
 
 /// Pods whose log files Fluent Bit leaves out (`Exclude_Path`).
 const EXCLUDED: [&str; 4] = ["cloudwatch-agent", "fluent-bit", "aws-node", "kube-proxy"];
@@ -66,7 +58,7 @@ fn end_of(eks: &EksCluster, log: &[Event], p: usize, now: SimTime) -> SimTime {
 }
 
 /// The streams of the application group at `now`, in the order the pods were created.
-pub fn application_streams(eks: &EksCluster, log: &[Event], now: SimTime) -> Vec<AppStream> {
+pub fn application_streams(eks: &EksCluster, log: &[Event], now: SimTime) -> Vec<StreamLines> {
     let mut out = Vec::new();
     for (p, pod) in eks.pods.iter().enumerate() {
         let Some(n) = pod.node else { continue };
@@ -115,7 +107,7 @@ pub fn application_streams(eks: &EksCluster, log: &[Event], now: SimTime) -> Vec
             if lines.is_empty() {
                 continue;
             }
-            out.push(AppStream {
+            out.push(StreamLines {
                 name: format!(
                     "{}-application.var.log.containers.{}_{namespace}_{}-{id}.log",
                     node.name, pod.name, t.container

@@ -20,6 +20,15 @@ pub struct LogLine {
     pub text: String,
 }
 
+/// A log stream as CloudWatch Logs holds it at a moment: its name, when it was created, and its
+/// events, oldest first (the EKS groups' streams; an ECS stream is read from its task).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamLines {
+    pub name: String,
+    pub created: SimTime,
+    pub lines: Vec<LogLine>,
+}
+
 /// At most this many lines are generated for one run of one container; older ones are
 /// dropped first (the newest lines are what a panel or a console shows).
 pub const MAX_LINES: usize = 2_000;

@@ -158,21 +158,9 @@ pub fn call_of(action: &Action, k: &EksCluster, at_ms: u64) -> Option<ApiCall> {
             Some("scale"),
             200,
         ),
-        Action::SetImage { deployment, .. } | Action::SetResources { deployment, .. } => {
-            with_query(
-                call(
-                    "patch",
-                    "deployments",
-                    "apps",
-                    workload_namespace(k, deployment),
-                    deployment,
-                    None,
-                    200,
-                ),
-                "fieldManager=kubectl-set",
-            )
-        }
-        Action::RolloutUndo { deployment, .. }
+        Action::SetImage { deployment, .. }
+        | Action::SetResources { deployment, .. }
+        | Action::RolloutUndo { deployment, .. }
         | Action::RolloutRestart { deployment }
         | Action::RolloutPause { deployment }
         | Action::RolloutResume { deployment } => with_query(
@@ -185,7 +173,14 @@ pub fn call_of(action: &Action, k: &EksCluster, at_ms: u64) -> Option<ApiCall> {
                 None,
                 200,
             ),
-            "fieldManager=kubectl-rollout",
+            if matches!(
+                action,
+                Action::SetImage { .. } | Action::SetResources { .. }
+            ) {
+                "fieldManager=kubectl-set"
+            } else {
+                "fieldManager=kubectl-rollout"
+            },
         ),
         Action::UpdateStatefulSet { stateful_set, .. } => with_query(
             call(

@@ -28,19 +28,11 @@ use serde_json::json;
 
 use crate::console::Context;
 use crate::event::EventKind;
-use crate::logs::LogLine;
+use crate::logs::{LogLine, StreamLines};
 use crate::scenario::spec::LogType;
 use crate::security::Security;
 use crate::security::audit::ApiCall;
 use crate::time::{Millis, SimTime};
-
-/// One stream of the control plane's log group at a moment.
-pub(super) struct CpStream {
-    pub name: String,
-    /// When the type was first on (CloudWatch creates the stream then). [model]
-    pub created: SimTime,
-    pub lines: Vec<LogLine>,
-}
 
 /// The address kubectl's requests come from (RFC 5737 TEST-NET-3). [model]
 const SOURCE_IP: &str = "203.0.113.25";
@@ -64,16 +56,18 @@ fn first_on(s: &Security, t: LogType, now: SimTime) -> Option<SimTime> {
         .map(|(at, _, _)| SimTime(*at))
 }
 
-/// The log group, once any log type has been on: EKS creates it when it first sends.
-pub(super) fn group(s: &Security, now: SimTime) -> Option<String> {
+/// The log group and when it was created, once any log type has been on: EKS creates it
+/// when it first sends.
+pub(super) fn group(s: &Security, now: SimTime) -> Option<(String, SimTime)> {
     LogType::ALL
         .iter()
-        .any(|&t| first_on(s, t, now).is_some())
-        .then(|| s.log_group())
+        .filter_map(|&t| first_on(s, t, now))
+        .min()
+        .map(|created| (s.log_group(), created))
 }
 
 /// The streams that exist now, in the API's order of the log types.
-pub(super) fn streams(cx: &Context, s: &Security) -> Vec<CpStream> {
+pub(super) fn streams(cx: &Context, s: &Security) -> Vec<StreamLines> {
     LogType::ALL
         .iter()
         .filter_map(|&t| {
@@ -82,7 +76,8 @@ pub(super) fn streams(cx: &Context, s: &Security) -> Vec<CpStream> {
                 .into_iter()
                 .filter(|l| l.at <= cx.now && s.sent_at(t, l.at.0))
                 .collect();
-            Some(CpStream {
+            // [model] CloudWatch creates the stream when the type is first on.
+            Some(StreamLines {
                 name: s.stream_name(t),
                 created,
                 lines: crate::logs::bounded(lines),

@@ -16,7 +16,7 @@ use crate::k8s::cluster::EksCluster;
 use crate::logs::cloudwatch::{self, INGESTION_DELAY};
 use crate::logs::eks_cloudwatch;
 use crate::logs::filter_pattern::{FilterPattern, PatternError};
-use crate::logs::{LogLine, epoch_millis};
+use crate::logs::{LogLine, StreamLines, epoch_millis};
 use crate::security::Security;
 use crate::time::SimTime;
 
@@ -91,13 +91,6 @@ enum Group<'a> {
     Application(&'a EksCluster),
 }
 
-/// One stream of a group at this moment, with what CloudWatch holds of it.
-struct StreamView {
-    name: String,
-    created: SimTime,
-    lines: Vec<LogLine>,
-}
-
 /// Every group that exists now, sorted by name, with its creation time.
 fn groups(cx: &Context) -> Vec<(String, SimTime)> {
     let mut out: Vec<(String, SimTime)> = cx
@@ -109,15 +102,10 @@ fn groups(cx: &Context) -> Vec<(String, SimTime)> {
         .into_iter()
         .map(|g| (g, SimTime::ZERO))
         .collect();
-    if let Some(s) = control_plane_logs::security(cx)
-        && let Some(g) = control_plane_logs::group(s, cx.now)
+    if let Some(g) =
+        control_plane_logs::security(cx).and_then(|s| control_plane_logs::group(s, cx.now))
     {
-        let created = control_plane_logs::streams(cx, s)
-            .iter()
-            .map(|st| st.created)
-            .min()
-            .unwrap_or(SimTime::ZERO);
-        out.push((g, created));
+        out.push(g);
     }
     if let Some(g) = cx
         .world
@@ -144,7 +132,7 @@ fn group<'a>(cx: &Context<'a>, name: &str, op: &str) -> Result<Group<'a>, Outcom
         return Ok(Group::Application(k));
     }
     match control_plane_logs::security(cx) {
-        Some(s) if control_plane_logs::group(s, cx.now).as_deref() == Some(name) => {
+        Some(s) if control_plane_logs::group(s, cx.now).is_some_and(|(g, _)| g == name) => {
             Ok(Group::ControlPlane(s))
         }
         _ => Err(no_group(op)),
@@ -153,7 +141,7 @@ fn group<'a>(cx: &Context<'a>, name: &str, op: &str) -> Result<Group<'a>, Outcom
 
 /// The group's streams whose names `keep` accepts, in the order they were created, with what
 /// CloudWatch holds of each.
-fn stream_views(g: &Group, cx: &Context, keep: impl Fn(&str) -> bool) -> Vec<StreamView> {
+fn stream_views(g: &Group, cx: &Context, keep: impl Fn(&str) -> bool) -> Vec<StreamLines> {
     match g {
         Group::Ecs(ecs, group) => cloudwatch::streams(ecs, cx.now)
             .into_iter()
@@ -161,7 +149,7 @@ fn stream_views(g: &Group, cx: &Context, keep: impl Fn(&str) -> bool) -> Vec<Str
             .map(|s| {
                 let lines = cloudwatch::delivered(ecs, &s, cx.now);
                 let started = ecs.task(s.task).containers[s.container].started_at;
-                StreamView {
+                StreamLines {
                     created: lines.first().map_or(started.unwrap_or(cx.now), |l| l.at),
                     name: s.name,
                     lines,
@@ -171,20 +159,10 @@ fn stream_views(g: &Group, cx: &Context, keep: impl Fn(&str) -> bool) -> Vec<Str
         Group::Application(k) => eks_cloudwatch::application_streams(k, cx.log, cx.now)
             .into_iter()
             .filter(|s| keep(&s.name))
-            .map(|s| StreamView {
-                name: s.name,
-                created: s.created,
-                lines: s.lines,
-            })
             .collect(),
         Group::ControlPlane(sec) => control_plane_logs::streams(cx, sec)
             .into_iter()
             .filter(|s| keep(&s.name))
-            .map(|s| StreamView {
-                name: s.name,
-                created: s.created,
-                lines: s.lines,
-            })
             .collect(),
     }
 }

@@ -264,27 +264,27 @@ fn usage_hint(cmd: &str) -> String {
 }
 
 /// Flags a command takes: name → whether it takes a value.
-struct Flags<'a> {
-    cmd: &'a str,
-    known: &'a [(&'a str, bool)],
+pub(super) struct Flags<'a> {
+    pub(super) cmd: &'a str,
+    pub(super) known: &'a [(&'a str, bool)],
 }
 
 /// Words after the command: positionals, and flags by long name.
 #[derive(Debug, Default)]
-struct Parsed {
-    positional: Vec<String>,
-    flags: Vec<(String, String)>,
+pub(super) struct Parsed {
+    pub(super) positional: Vec<String>,
+    pub(super) flags: Vec<(String, String)>,
 }
 
 impl Parsed {
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
         self.flags
             .iter()
             .rev()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     }
-    fn has(&self, name: &str) -> bool {
+    pub(super) fn has(&self, name: &str) -> bool {
         self.flags.iter().any(|(n, v)| n == name && v != "false")
     }
 }
@@ -304,7 +304,7 @@ const SHORT: &[(char, &str)] = &[
 ];
 
 impl Flags<'_> {
-    fn parse(&self, words: &[String]) -> Result<Parsed, String> {
+    pub(super) fn parse(&self, words: &[String]) -> Result<Parsed, String> {
         let mut out = Parsed::default();
         let mut i = 0;
         while i < words.len() {

@@ -8,6 +8,7 @@
 use std::fmt::Write;
 
 use super::get::age;
+use super::parse::{Flags, Parsed};
 use super::table::{render, render_padded};
 use crate::console::{After, Context, Outcome};
 use crate::k8s::cluster::EksCluster;
@@ -20,66 +21,19 @@ const GROUP: &str = "rbac.authorization.k8s.io";
 /// The user kubectl runs as: the IAM role mapped to the cluster creator.
 const ME: &str = "kubernetes-admin";
 
-/// The flags and words of one command line.
-struct Line {
-    positional: Vec<String>,
-    flags: Vec<(String, String)>,
+/// `words` parsed with kubectl's flag parser: `known` lists each long flag and whether it takes
+/// a value (`-n`, `-o`, `-A` are its shorthands).
+fn parse(cmd: &str, words: &[String], known: &[(&str, bool)]) -> Result<Parsed, String> {
+    Flags { cmd, known }.parse(words)
 }
 
-impl Line {
-    /// `--name=value`, `--name value` and `-n value`; `takes` lists the flags with a value.
-    fn parse(words: &[String], takes: &[&str], switches: &[&str]) -> Result<Line, String> {
-        let mut line = Line {
-            positional: Vec::new(),
-            flags: Vec::new(),
-        };
-        let mut i = 0;
-        while i < words.len() {
-            let w = &words[i];
-            i += 1;
-            if !w.starts_with('-') || w == "-" {
-                line.positional.push(w.clone());
-                continue;
-            }
-            let (name, inline) = match w.split_once('=') {
-                Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                None => (w.clone(), None),
-            };
-            if switches.contains(&name.as_str()) {
-                line.flags
-                    .push((name, inline.unwrap_or_else(|| "true".into())));
-            } else if takes.contains(&name.as_str()) {
-                let value = match inline {
-                    Some(v) => v,
-                    None if i < words.len() => {
-                        i += 1;
-                        words[i - 1].clone()
-                    }
-                    None => return Err(format!("error: flag needs an argument: {name}\n")),
-                };
-                line.flags.push((name, value));
-            } else {
-                return Err(format!("error: unknown flag: {name}\n"));
-            }
-        }
-        Ok(line)
-    }
-
-    fn get(&self, names: &[&str]) -> Option<&str> {
-        self.flags
-            .iter()
-            .rev()
-            .find(|(n, _)| names.contains(&n.as_str()))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn all(&self, name: &str) -> Vec<String> {
-        self.flags
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
+/// Every value of a repeated flag (`--as-group a --as-group b`).
+fn all(p: &Parsed, name: &str) -> Vec<String> {
+    p.flags
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+        .collect()
 }
 
 /// The RBAC command `words` is, if it is one; `None` for the other kubectl commands.
@@ -149,29 +103,24 @@ fn resource_of(word: &str) -> (String, String, bool) {
 
 /// `kubectl auth can-i VERB TYPE[/NAME] [--subresource=S] [--as=USER] [--as-group=G]…`.
 fn can_i(k: &EksCluster, words: &[String]) -> Outcome {
-    let line = match Line::parse(
+    let line = match parse(
+        "auth can-i",
         words,
         &[
-            "--as",
-            "--as-group",
-            "--subresource",
-            "-n",
-            "--namespace",
-            "-o",
-        ],
-        &[
-            "-A",
-            "--all-namespaces",
-            "--quiet",
-            "-q",
-            "--list",
-            "--no-headers",
+            ("as", true),
+            ("as-group", true),
+            ("subresource", true),
+            ("namespace", true),
+            ("all-namespaces", false),
+            ("quiet", false),
+            ("list", false),
+            ("no-headers", false),
         ],
     ) {
         Ok(l) => l,
         Err(e) => return Outcome::Fail(e),
     };
-    if line.get(&["--list"]).is_some() {
+    if line.has("list") {
         return Outcome::Fail(
             "error: Orca's console answers kubectl auth can-i VERB TYPE; --list is not simulated\n"
                 .into(),
@@ -184,9 +133,9 @@ fn can_i(k: &EksCluster, words: &[String]) -> Outcome {
         );
     };
     let (resource, group, known) = resource_of(what);
-    let user = line.get(&["--as"]).unwrap_or(ME);
-    let groups = rbac::groups_of(user, &line.all("--as-group"));
-    let subresource = line.get(&["--subresource"]);
+    let user = line.get("as").unwrap_or(ME);
+    let groups = rbac::groups_of(user, &all(&line, "as-group"));
+    let subresource = line.get("subresource");
     let request = Request {
         verb,
         resource: &resource,
@@ -259,16 +208,17 @@ fn exists(k: &EksCluster, name: &str) -> bool {
 
 /// `kubectl create clusterrolebinding NAME --clusterrole=ROLE --user=USER`.
 fn create(k: &EksCluster, words: &[String]) -> Outcome {
-    let line = match Line::parse(
+    let line = match parse(
+        "create clusterrolebinding",
         words,
         &[
-            "--clusterrole",
-            "--user",
-            "--group",
-            "--serviceaccount",
-            "-o",
+            ("clusterrole", true),
+            ("user", true),
+            ("group", true),
+            ("serviceaccount", true),
+            ("output", true),
+            ("dry-run", true),
         ],
-        &["--dry-run"],
     ) {
         Ok(l) => l,
         Err(e) => return Outcome::Fail(e),
@@ -276,16 +226,16 @@ fn create(k: &EksCluster, words: &[String]) -> Outcome {
     let Some(name) = line.positional.first() else {
         return Outcome::Fail("error: exactly one NAME is required, got 0\nSee 'kubectl create clusterrolebinding -h' for help and examples\n".into());
     };
-    let Some(role) = line.get(&["--clusterrole"]) else {
+    let Some(role) = line.get("clusterrole") else {
         return Outcome::Fail("error: required flag(s) \"clusterrole\" not set\n".into());
     };
-    if line.get(&["--group", "--serviceaccount"]).is_some() {
+    if line.get("group").is_some() || line.get("serviceaccount").is_some() {
         return Outcome::Fail(
             "error: Orca's console binds a role to a user (--user=NAME); --group and --serviceaccount are not simulated\n"
                 .into(),
         );
     }
-    let Some(user) = line.get(&["--user"]) else {
+    let Some(user) = line.get("user") else {
         return Outcome::Fail(
             "error: Orca's console binds a role to a user: give --user=NAME\n".into(),
         );
@@ -318,7 +268,11 @@ fn names(positional: &[String]) -> Vec<String> {
 
 /// `kubectl delete clusterrolebinding NAME…`.
 fn delete(k: &EksCluster, words: &[String]) -> Outcome {
-    let line = match Line::parse(words, &["--grace-period"], &["--now", "--wait"]) {
+    let line = match parse(
+        "delete",
+        words,
+        &[("grace-period", true), ("now", false), ("wait", false)],
+    ) {
         Ok(l) => l,
         Err(e) => return Outcome::Fail(e),
     };
@@ -359,7 +313,17 @@ fn subjects_of(b: &ClusterRoleBinding, kind: &str) -> String {
 
 /// `kubectl get clusterrolebindings|clusterroles [NAME…] [-o wide|name]`.
 fn get(k: &EksCluster, now: SimTime, words: &[String]) -> Outcome {
-    let line = match Line::parse(words, &["-o", "--output"], &["--no-headers"]) {
+    // Cluster-scoped: a namespace given is ignored, as kubectl ignores it.
+    let line = match parse(
+        "get",
+        words,
+        &[
+            ("output", true),
+            ("no-headers", false),
+            ("namespace", true),
+            ("all-namespaces", false),
+        ],
+    ) {
         Ok(l) => l,
         Err(e) => return Outcome::Fail(e),
     };
@@ -368,7 +332,7 @@ fn get(k: &EksCluster, now: SimTime, words: &[String]) -> Outcome {
         .first()
         .is_some_and(|w| w.starts_with("clusterrolebinding"));
     let wanted = names(&line.positional);
-    let output = line.get(&["-o", "--output"]).unwrap_or("");
+    let output = line.get("output").unwrap_or("");
     if !matches!(output, "" | "wide" | "name") {
         return Outcome::Fail(format!(
             "error: Orca's console prints cluster roles and their bindings as a table, -o wide or -o name, not -o {output}\n"
@@ -441,7 +405,7 @@ fn get(k: &EksCluster, now: SimTime, words: &[String]) -> Outcome {
             .collect();
         render(&["NAME", "CREATED AT"], &rows)
     };
-    if line.get(&["--no-headers"]).is_some() {
+    if line.has("no-headers") {
         out = out.lines().skip(1).map(|l| format!("{l}\n")).collect();
     }
     Outcome::Print(out)
@@ -449,7 +413,7 @@ fn get(k: &EksCluster, now: SimTime, words: &[String]) -> Outcome {
 
 /// `kubectl describe clusterrolebinding NAME…`.
 fn describe(k: &EksCluster, words: &[String]) -> Outcome {
-    let line = match Line::parse(words, &[], &[]) {
+    let line = match parse("describe", words, &[]) {
         Ok(l) => l,
         Err(e) => return Outcome::Fail(e),
     };
