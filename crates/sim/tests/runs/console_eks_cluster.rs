@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use crate::say::{act, completions, failed, printed};
+use crate::say::{act, completions, eks_security, failed, printed};
 use orca_sim::{Playback, SimTime};
 use serde_json::Value;
 
@@ -330,12 +330,7 @@ fn turning_the_audit_log_on_sends_what_comes_after_to_cloudwatch() {
         &"audit log: not sent to CloudWatch Logs (the audit log type is off)".to_string()
     ));
     // What the panel shows: the binding's entry was sent, the exec's was not.
-    let security = p
-        .world()
-        .eks
-        .as_ref()
-        .and_then(|k| k.security.as_ref())
-        .expect("security");
+    let security = eks_security(&p);
     let audit = orca_sim::security::read::log_types(security, p.log(), 10).remove(1);
     assert!(audit.enabled);
     assert_eq!((audit.count, audit.not_sent), (1, 1));

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use crate::say::{act, completions, failed, printed};
+use crate::say::{act, completions, eks_security, failed, printed};
 use orca_sim::{Playback, SimTime};
 
 fn at(name: &str, secs: u64) -> Playback {
@@ -82,12 +82,7 @@ fn the_anonymous_binding_opens_reads_until_it_is_deleted() {
         )
     );
     // The deletion is an audited call.
-    let security = p
-        .world()
-        .eks
-        .as_ref()
-        .and_then(|k| k.security.as_ref())
-        .expect("security");
+    let security = eks_security(&p);
     let last = security.audited.last().expect("audited calls");
     assert_eq!(
         (last.verb, last.resource, last.name.as_str(), last.code),

@@ -60,3 +60,12 @@ pub fn act(p: &mut Playback, line: &str) -> String {
         other => panic!("`{line}` did not act: {other:?}"),
     }
 }
+
+/// The EKS world's control plane logging, audit log and GuardDuty findings.
+pub fn eks_security(p: &Playback) -> &orca_sim::security::Security {
+    p.world()
+        .eks
+        .as_ref()
+        .and_then(|k| k.security.as_ref())
+        .expect("an EKS world with its security model")
+}
