@@ -143,6 +143,12 @@ impl SimTime {
         iso.replace(".000000+", "+")
     }
 
+    /// `2026-01-05T09:01:26.037000Z`: RFC 3339 with microseconds, as the modelled applications
+    /// stamp their lines and a Kubernetes audit event its timestamps.
+    pub fn iso8601_micro_z(self) -> String {
+        self.iso8601().replace("+00:00", "Z")
+    }
+
     /// `2026-01-05T09:01:26.037Z`: the string timestamps GuardDuty returns (a finding's
     /// `CreatedAt`, `UpdatedAt`, `EventFirstSeen`), on the same clock as [`SimTime::iso8601`].
     pub fn iso8601_millis_z(self) -> String {

@@ -92,7 +92,7 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
             _ => with_global_flags(owned(super::aws::ecr_flags(op))),
         },
         ["aws", "logs"] => owned(super::aws::logs::SUPPORTED),
-        ["aws", "logs", op, rest @ ..] => super::aws::logs::complete(op, rest, cx),
+        ["aws", "logs", op, rest @ ..] => logs_next(op, rest, cx),
         ["aws", "elbv2"] => owned(super::aws::elbv2::SUPPORTED),
         ["aws", "sts"] => owned(super::aws::STS_SUPPORTED),
         ["aws", "sts", _, rest @ ..] => match rest.last() {
@@ -299,6 +299,38 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
         ["kubectl" | "k"] => owned(super::kubectl::parse::SUPPORTED),
         ["kubectl" | "k", cmd, rest @ ..] => kubectl_next(cmd, rest, cx),
         _ => Vec::new(),
+    }
+}
+
+/// What may follow `aws logs OP … rest`: the groups that exist after a group's flag (and as
+/// `tail`'s group), the named group's streams after a stream's flag, or the operation's flags.
+fn logs_next(op: &str, rest: &[&str], cx: &Context) -> Vec<String> {
+    use super::aws::logs;
+    match (op, rest.last()) {
+        ("tail", None)
+        | (_, Some(&("--log-group-name" | "--log-group-identifier" | "--log-group-name-prefix"))) => {
+            logs::group_names(cx)
+        }
+        (_, Some(&("--log-stream-name" | "--log-stream-names" | "--log-stream-name-prefix"))) => {
+            let named = rest
+                .windows(2)
+                .find(|w| matches!(w[0], "--log-group-name" | "--log-group-identifier"))
+                .map(|w| w[1])
+                .or(if op == "tail" {
+                    rest.first().copied()
+                } else {
+                    None
+                });
+            named.map_or_else(Vec::new, |g| logs::stream_names(cx, g))
+        }
+        ("tail", Some(&"--format")) => owned(&["detailed", "short"]),
+        (_, Some(&"--output")) => owned(OUTPUT_FORMATS),
+        (_, Some(flag))
+            if flag.starts_with("--") && !matches!(*flag, "--follow" | "--start-from-head") =>
+        {
+            Vec::new()
+        }
+        _ => with_global_flags(owned(logs::flags(op))),
     }
 }
 

@@ -150,11 +150,10 @@ fn eks(ctx: &mut EksCtx, action: &Action) {
         }
         Action::CreateAddon { name } => interventions::create_addon(ctx, name),
         Action::DeleteClusterRoleBinding { name } => {
-            let c = &mut *ctx.world;
-            let before = c.cluster_role_bindings.len();
-            c.cluster_role_bindings.retain(|b| &b.name != name);
+            let deleted =
+                crate::k8s::rbac::delete_binding(&mut ctx.world.cluster_role_bindings, name);
             let mut line = format!("kubectl delete clusterrolebinding {name}");
-            if c.cluster_role_bindings.len() == before {
+            if !deleted {
                 line.push_str(&format!(
                     "  →  Error from server (NotFound): clusterrolebindings.rbac.authorization.k8s.io \"{name}\" not found"
                 ));
@@ -856,7 +855,6 @@ fn ecs(ctx: &mut Ctx, action: &Action) {
     }
 }
 
-/// Log a kubectl command about a pod or a node.
 /// A line the action writes in the log as what was applied, about `subjects`.
 fn applied(ctx: &mut EksCtx, line: String, subjects: Vec<Subject>) {
     ctx.emit(
@@ -869,6 +867,7 @@ fn applied(ctx: &mut EksCtx, line: String, subjects: Vec<Subject>) {
     );
 }
 
+/// Log a kubectl command about a pod or a node.
 fn announce_kube(ctx: &mut EksCtx, command: String, subject: Subject) {
     applied(ctx, command, vec![subject]);
 }

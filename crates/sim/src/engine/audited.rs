@@ -33,16 +33,14 @@ pub(super) fn timeline_call(ctx: &mut WorldCtx, action: &Action) {
         }),
         Some(k),
     ) = (&resolved, ctx.world.eks.as_mut())
-        && !k.cluster_role_bindings.iter().any(|b| &b.name == name)
     {
-        k.cluster_role_bindings
-            .push(crate::k8s::rbac::ClusterRoleBinding {
-                name: name.clone(),
-                role: cluster_role.clone(),
-                subjects: vec![crate::k8s::rbac::Subject::User(user.clone())],
-                created_at: ctx.now,
-                builtin: false,
-            });
+        crate::k8s::rbac::create_binding(
+            &mut k.cluster_role_bindings,
+            name,
+            cluster_role,
+            user,
+            ctx.now,
+        );
     }
     let lines = match (
         resolved,
@@ -101,12 +99,6 @@ fn record(ctx: &mut EksCtx, mut call: crate::security::audit::ApiCall, first: us
         return;
     }
     call.command = lines.join("; ");
-    // A name that is not there: the API server answered NotFound.
-    if ctx.log[first..].iter().any(|e| {
-        matches!(&e.kind, EventKind::ActionApplied { description } if description.contains("(NotFound)"))
-    }) {
-        call.code = 404;
-    }
     if let Some(s) = ctx.world.security.as_mut() {
         s.audited.push(call);
     }

@@ -75,6 +75,10 @@ pub const UNAUTHENTICATED: &str = "system:unauthenticated";
 pub const AUTHENTICATED: &str = "system:authenticated";
 pub const MASTERS: &str = "system:masters";
 
+/// The user the cluster creator's IAM identity maps to, in `system:masters` (the console's
+/// kubectl acts as it; the audit log and GuardDuty name it).
+pub const CLUSTER_CREATOR: &str = "kubernetes-admin";
+
 /// The bindings a new cluster has.
 pub fn defaults() -> Vec<ClusterRoleBinding> {
     let b = |name: &str, subjects: Vec<Subject>| ClusterRoleBinding {
@@ -110,7 +114,7 @@ pub fn defaults() -> Vec<ClusterRoleBinding> {
 pub fn groups_of(user: &str, extra: &[String]) -> Vec<String> {
     let mut g: Vec<String> = if user == ANONYMOUS {
         vec![UNAUTHENTICATED.into()]
-    } else if user == "kubernetes-admin" {
+    } else if user == CLUSTER_CREATOR {
         vec![MASTERS.into(), AUTHENTICATED.into()]
     } else {
         vec![AUTHENTICATED.into()]
@@ -217,6 +221,35 @@ pub fn allows(role: &str, r: &Request) -> bool {
     }
 }
 
+/// Create ClusterRoleBinding `name` granting `role` to `user` at `now`; false if the name is
+/// taken (the API server refuses it).
+pub fn create_binding(
+    bindings: &mut Vec<ClusterRoleBinding>,
+    name: &str,
+    role: &str,
+    user: &str,
+    now: SimTime,
+) -> bool {
+    if bindings.iter().any(|b| b.name == name) {
+        return false;
+    }
+    bindings.push(ClusterRoleBinding {
+        name: name.into(),
+        role: role.into(),
+        subjects: vec![Subject::User(user.into())],
+        created_at: now,
+        builtin: false,
+    });
+    true
+}
+
+/// Delete ClusterRoleBinding `name`; false if there is none (NotFound).
+pub fn delete_binding(bindings: &mut Vec<ClusterRoleBinding>, name: &str) -> bool {
+    let before = bindings.len();
+    bindings.retain(|b| b.name != name);
+    bindings.len() < before
+}
+
 /// Why a request is allowed: the binding and role that allow it, or `None`.
 pub fn allowed_by<'a>(
     bindings: &'a [ClusterRoleBinding],
@@ -248,8 +281,8 @@ mod tests {
     #[test]
     fn the_cluster_creator_may_do_anything_and_anonymous_nothing_by_default() {
         let b = defaults();
-        let admin = groups_of("kubernetes-admin", &[]);
-        assert!(allowed_by(&b, "kubernetes-admin", &admin, &req("delete", "nodes", "")).is_some());
+        let admin = groups_of(CLUSTER_CREATOR, &[]);
+        assert!(allowed_by(&b, CLUSTER_CREATOR, &admin, &req("delete", "nodes", "")).is_some());
         let anon = groups_of(ANONYMOUS, &[]);
         assert_eq!(anon, [UNAUTHENTICATED]);
         assert!(allowed_by(&b, ANONYMOUS, &anon, &req("list", "pods", "")).is_none());

@@ -56,7 +56,7 @@ pub fn run_lines(
     let pod = &eks.pods[p];
     let t = eks.template_of(p);
     let b = &t.behavior;
-    let stamp = |at: SimTime| at.iso8601().replace("+00:00", "Z");
+    let stamp = SimTime::iso8601_micro_z;
     let node_ip = pod.node.map_or_else(
         || "10.0.0.1".to_string(),
         |n| eks.nodes[n].private_ip.clone(),

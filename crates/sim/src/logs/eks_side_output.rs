@@ -27,7 +27,7 @@ pub fn run_lines(
     };
     let run = sidecars::plan(b, start);
     let end = run.exits.map_or(end, |e| e.min(end));
-    let stamp = |at: SimTime| at.iso8601().replace("+00:00", "Z");
+    let stamp = SimTime::iso8601_micro_z;
     let node_ip = pod.node.map_or_else(
         || "10.0.0.1".to_string(),
         |n| eks.nodes[n].private_ip.clone(),

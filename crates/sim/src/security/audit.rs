@@ -218,6 +218,7 @@ pub fn call_of(action: &Action, k: &EksCluster, at_ms: u64) -> Option<ApiCall> {
             ),
             "fieldManager=kubectl-autoscale",
         ),
+        // A binding that is not there: the API server answers NotFound.
         Action::DeleteClusterRoleBinding { name } => call(
             "delete",
             "clusterrolebindings",
@@ -225,7 +226,11 @@ pub fn call_of(action: &Action, k: &EksCluster, at_ms: u64) -> Option<ApiCall> {
             None,
             name,
             None,
-            200,
+            if k.cluster_role_bindings.iter().any(|b| &b.name == name) {
+                200
+            } else {
+                404
+            },
         ),
         Action::CordonNode { node }
         | Action::UncordonNode { node }

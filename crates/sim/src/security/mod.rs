@@ -266,7 +266,7 @@ pub fn apply(s: &mut Security, action: &Action, call: audit::ApiCall) -> Vec<(bo
             finding_type: kind.into(),
             severity,
             title,
-            username: "kubernetes-admin".into(),
+            username: crate::k8s::rbac::CLUSTER_CREATOR.into(),
             target,
             at_ms,
             runtime: None,

@@ -28,6 +28,7 @@ use serde_json::json;
 
 use crate::console::Context;
 use crate::event::EventKind;
+use crate::k8s::rbac;
 use crate::logs::{LogLine, StreamLines};
 use crate::scenario::spec::LogType;
 use crate::security::Security;
@@ -154,11 +155,6 @@ fn audit_id(c: &ApiCall) -> String {
     super::autoscaling::uuid_of(&format!("audit/{}/{}", c.at_ms, c.request_uri))
 }
 
-/// `2026-01-05T09:01:00.012000Z`: the audit event's timestamps (RFC 3339, microseconds).
-fn micro_z(t: SimTime) -> String {
-    t.iso8601().replace("+00:00", "Z")
-}
-
 fn user_agent() -> String {
     format!(
         "kubectl/{} (linux/amd64) kubernetes/5864a46",
@@ -191,7 +187,7 @@ fn audit_event(c: &ApiCall, account: &str) -> String {
         "requestURI": c.request_uri,
         "verb": c.verb,
         "user": {
-            "username": "kubernetes-admin",
+            "username": rbac::CLUSTER_CREATOR,
             "uid": format!("aws-iam-authenticator:{account}:{}", who.principal_id),
             "groups": ["system:masters", "system:authenticated"],
             "extra": {
@@ -206,8 +202,8 @@ fn audit_event(c: &ApiCall, account: &str) -> String {
         "userAgent": user_agent(),
         "objectRef": object,
         "responseStatus": { "metadata": {}, "code": c.code },
-        "requestReceivedTimestamp": micro_z(at),
-        "stageTimestamp": micro_z(at.plus(LATENCY)),
+        "requestReceivedTimestamp": at.iso8601_micro_z(),
+        "stageTimestamp": at.plus(LATENCY).iso8601_micro_z(),
         "annotations": {
             "authorization.k8s.io/decision": "allow",
             "authorization.k8s.io/reason": "",
@@ -245,10 +241,11 @@ fn api_line(c: &ApiCall) -> String {
 fn authenticator_line(c: &ApiCall, account: &str, region: &str) -> String {
     let who = caller(account);
     format!(
-        "time=\"{}\" level=info msg=\"access granted\" arn=\"{}\" client=\"127.0.0.1:45678\" groups=\"[system:masters]\" method=POST path=/authenticate sts=sts.{region}.amazonaws.com uid=\"aws-iam-authenticator:{account}:{}\" username=kubernetes-admin",
+        "time=\"{}\" level=info msg=\"access granted\" arn=\"{}\" client=\"127.0.0.1:45678\" groups=\"[system:masters]\" method=POST path=/authenticate sts=sts.{region}.amazonaws.com uid=\"aws-iam-authenticator:{account}:{}\" username={}",
         SimTime(c.at_ms).iso8601_millis_z().replace(".000Z", "Z"),
         who.role_arn,
-        who.principal_id
+        who.principal_id,
+        rbac::CLUSTER_CREATOR
     )
 }
 

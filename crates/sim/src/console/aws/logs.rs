@@ -507,75 +507,49 @@ fn describe_log_groups(cx: &Context, words: &[String]) -> Outcome {
     shapes_print(&json!({ "logGroups": groups }))
 }
 
-/// What Tab offers after `aws logs OP … rest`: the groups that exist for a group's flag (and
-/// `tail`'s group), the named group's streams for a stream's flag, or the operation's flags.
-pub(crate) fn complete(op: &str, rest: &[&str], cx: &Context) -> Vec<String> {
-    let names = || groups(cx).into_iter().map(|(g, _)| g).collect::<Vec<_>>();
-    let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    match (op, rest.last()) {
-        ("tail", None) => names(),
-        (_, Some(&("--log-group-name" | "--log-group-identifier" | "--log-group-name-prefix"))) => {
-            names()
-        }
-        (_, Some(&("--log-stream-name" | "--log-stream-names" | "--log-stream-name-prefix"))) => {
-            let named = rest
-                .windows(2)
-                .find(|w| matches!(w[0], "--log-group-name" | "--log-group-identifier"))
-                .map(|w| w[1])
-                .or(if op == "tail" {
-                    rest.first().copied()
-                } else {
-                    None
-                });
-            match named.and_then(|g| self::group(cx, g, op).ok()) {
-                Some(g) => stream_views(&g, cx, |_| true)
-                    .into_iter()
-                    .map(|s| s.name)
-                    .collect(),
-                None => Vec::new(),
-            }
-        }
-        ("tail", Some(&"--format")) => owned(&["detailed", "short"]),
-        (_, Some(&"--output")) => owned(&["json", "table", "text", "yaml", "yaml-stream"]),
-        (_, Some(flag))
-            if flag.starts_with("--") && *flag != "--follow" && *flag != "--start-from-head" =>
-        {
-            Vec::new()
-        }
-        _ => {
-            let mut flags = owned(match op {
-                "get-log-events" => &[
-                    "--log-group-name",
-                    "--log-stream-name",
-                    "--limit",
-                    "--start-from-head",
-                ],
-                "filter-log-events" => &[
-                    "--log-group-name",
-                    "--log-stream-names",
-                    "--log-stream-name-prefix",
-                    "--filter-pattern",
-                    "--limit",
-                ],
-                "tail" => &[
-                    "--since",
-                    "--filter-pattern",
-                    "--format",
-                    "--log-stream-names",
-                    "--log-stream-name-prefix",
-                    "--follow",
-                ],
-                "describe-log-streams" => {
-                    &["--log-group-name", "--log-stream-name-prefix", "--limit"]
-                }
-                "describe-log-groups" => &["--log-group-name-prefix"],
-                _ => &[],
-            });
-            if !flags.is_empty() {
-                flags.extend(owned(&["--output", "--query"]));
-            }
-            flags
-        }
+/// The groups that exist now, for Tab.
+pub(crate) fn group_names(cx: &Context) -> Vec<String> {
+    groups(cx).into_iter().map(|(g, _)| g).collect()
+}
+
+/// The streams of group `name` (none if there is no such group), for Tab.
+pub(crate) fn stream_names(cx: &Context, name: &str) -> Vec<String> {
+    match self::group(cx, name, "describe-log-streams") {
+        Ok(g) => stream_views(&g, cx, |_| true)
+            .into_iter()
+            .map(|s| s.name)
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The flags operation `op` takes, for Tab.
+pub(crate) fn flags(op: &str) -> &'static [&'static str] {
+    match op {
+        "get-log-events" => &[
+            "--log-group-name",
+            "--log-stream-name",
+            "--limit",
+            "--start-from-head",
+        ],
+        "filter-log-events" => &[
+            "--log-group-name",
+            "--log-stream-names",
+            "--log-stream-name-prefix",
+            "--filter-pattern",
+            "--limit",
+        ],
+        "tail" => &[
+            "--since",
+            "--filter-pattern",
+            "--format",
+            "--log-stream-names",
+            "--log-stream-name-prefix",
+            "--follow",
+        ],
+        "describe-log-streams" => &["--log-group-name", "--log-stream-name-prefix", "--limit"],
+        "describe-log-groups" => &["--log-group-name-prefix"],
+        _ => &[],
     }
 }
 

@@ -19,7 +19,7 @@ use crate::time::SimTime;
 const GROUP: &str = "rbac.authorization.k8s.io";
 
 /// The user kubectl runs as: the IAM role mapped to the cluster creator.
-const ME: &str = "kubernetes-admin";
+const ME: &str = rbac::CLUSTER_CREATOR;
 
 /// `words` parsed with kubectl's flag parser: `known` lists each long flag and whether it takes
 /// a value (`-n`, `-o`, `-A` are its shorthands).

@@ -340,7 +340,7 @@ fn side_logs(
                 .map(|e| e.at)
                 .last()
                 .unwrap_or(pod.created_at);
-            let stamp = |at: crate::time::SimTime| at.iso8601().replace("+00:00", "Z");
+            let stamp = crate::time::SimTime::iso8601_micro_z;
             return Outcome::Print(format!(
                 "{} INFO  {} starting (image {})\n{} INFO  {} done; exiting with status 0\n",
                 stamp(started),
