@@ -109,6 +109,10 @@ pub fn describe(goal: &Goal) -> String {
         Goal::CostBelow { dollars_per_hour } => {
             format!("the cluster's EC2 capacity costs less than ${dollars_per_hour:.2} per hour")
         }
+        Goal::AppCallsSucceed { target, by } => format!(
+            "every AWS call of the running {target} tasks or pods succeeds by {}",
+            at(*by)
+        ),
     }
 }
 
@@ -128,7 +132,9 @@ fn since(from: f64) -> String {
 /// the start and end of its window.
 pub fn moments(goal: &Goal) -> Vec<SimTime> {
     match goal {
-        Goal::ServiceSteady { by, .. } | Goal::NodeGroupDrained { by, .. } => vec![at(*by)],
+        Goal::ServiceSteady { by, .. }
+        | Goal::NodeGroupDrained { by, .. }
+        | Goal::AppCallsSucceed { by, .. } => vec![at(*by)],
         Goal::DeploymentAvailable { from, by, .. } => vec![at(*from), at(*by)],
         Goal::HealthyTasksAtLeast { from, .. } | Goal::AvailablePodsAtLeast { from, .. } => {
             vec![at(*from)]
@@ -306,6 +312,16 @@ fn verdict(
                 )),
                 None if now >= end => met,
                 None => None,
+            }
+        }
+        Goal::AppCallsSucceed { target, by } => {
+            let (ok, state) = app_calls_succeed(world, target);
+            if ok {
+                met
+            } else if now >= at(*by) {
+                failed(format!("not every call succeeds by {}: {state}", at(*by)))
+            } else {
+                None
             }
         }
         Goal::NodeGroupDrained { node_group, by } => {
@@ -497,6 +513,65 @@ pub fn score(met: usize, goals: usize, hints_opened: usize) -> u32 {
 
 /// Points an opened hint costs.
 pub const HINT_COST: u32 = 10;
+
+/// Whether every running task or pod of application `target` has made each of its AWS calls
+/// and the last attempt of each succeeded; if not, what fails (the first failure's result).
+fn app_calls_succeed(world: &World, target: &str) -> (bool, String) {
+    use crate::iam::{Iam, Workload};
+    let check = |iam: &Iam, running: &mut dyn Iterator<Item = Option<&Workload>>| {
+        let app = iam.app_for(target)?;
+        let (mut seen, mut waiting) = (0, 0);
+        for w in running.flatten().filter(|w| w.app == app) {
+            seen += 1;
+            if w.calls.len() < iam.app_calls[app].calls.len() {
+                waiting += 1;
+                continue;
+            }
+            for (call, rec) in iam.app_calls[app].calls.iter().zip(&w.calls) {
+                match &rec.last {
+                    Some(o) if o.allowed => {}
+                    Some(o) => {
+                        return Some((false, format!("{} failed: {}", call.action, o.result)));
+                    }
+                    None => waiting += 1,
+                }
+            }
+        }
+        Some(match (seen, waiting) {
+            (0, _) => (
+                false,
+                format!("no running task or pod of {target} makes its calls"),
+            ),
+            (_, 0) => (true, String::new()),
+            _ => (false, format!("{waiting} call(s) of {target} not made yet")),
+        })
+    };
+    let ecs = world.ecs.as_ref().and_then(|e| {
+        let iam = e.iam.as_ref()?;
+        let mut running = e
+            .tasks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.is_live() && t.last_status == crate::ecs::TaskStatus::Running)
+            .map(|(i, _)| iam.tasks.get(&(i as u32)));
+        check(iam, &mut running)
+    });
+    let eks = world.eks.as_ref().and_then(|k| {
+        let iam = k.iam.as_ref()?;
+        let mut running = k
+            .pods
+            .iter()
+            .filter(|p| {
+                !p.gone
+                    && p.deleting_at.is_none()
+                    && matches!(p.state, crate::k8s::cluster::ContainerState::Running { .. })
+            })
+            .map(|p| iam.pods.get(&p.name));
+        check(iam, &mut running)
+    });
+    ecs.or(eks)
+        .unwrap_or_else(|| (false, format!("no application {target} makes AWS calls")))
+}
 
 #[cfg(test)]
 mod tests {

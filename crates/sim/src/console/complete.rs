@@ -124,6 +124,9 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
                 .map(|e| e.cluster_name.clone())
                 .collect(),
             Some(&"--addon-name") => owned(&crate::k8s::addons::INSTALLABLE),
+            Some(&("--namespace" | "--service-account" | "--role-arn" | "--association-id")) => {
+                iam_values(rest.last().copied().unwrap_or_default(), cx)
+            }
             Some(&"--output") => owned(OUTPUT_FORMATS),
             Some(flag) if flag.starts_with("--") => Vec::new(),
             _ => with_global_flags(owned(match *op {
@@ -131,7 +134,33 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
                 "update-kubeconfig" => &["--name", "--kubeconfig"],
                 "update-cluster-config" => &["--name", "--logging"],
                 "list-clusters" => &[],
+                "list-pod-identity-associations" => {
+                    &["--cluster-name", "--namespace", "--service-account"]
+                }
+                "describe-pod-identity-association" => &["--cluster-name", "--association-id"],
+                "create-pod-identity-association" => &[
+                    "--cluster-name",
+                    "--namespace",
+                    "--service-account",
+                    "--role-arn",
+                ],
                 _ => &["--cluster-name", "--addon-name"],
+            })),
+        },
+        ["aws", "iam"] => owned(super::aws::IAM_SUPPORTED),
+        ["aws", "iam", op, rest @ ..] => match rest.last() {
+            Some(&("--role-name" | "--policy-name")) => {
+                iam_values(rest.last().copied().unwrap_or_default(), cx)
+            }
+            Some(&"--policy-document") => owned(&["file://"]),
+            Some(&"--output") => owned(OUTPUT_FORMATS),
+            Some(flag) if flag.starts_with("--") => Vec::new(),
+            _ => with_global_flags(owned(match *op {
+                "list-roles" | "list-open-id-connect-providers" => &[],
+                "get-role-policy" => &["--role-name", "--policy-name"],
+                "put-role-policy" => &["--role-name", "--policy-name", "--policy-document"],
+                "update-assume-role-policy" => &["--role-name", "--policy-document"],
+                _ => &["--role-name"],
             })),
         },
         ["aws", "autoscaling"] => owned(super::aws::EC2_AUTOSCALING_SUPPORTED),
@@ -447,6 +476,40 @@ const OUTPUT_FORMATS: &[&str] = &["json", "table", "text", "yaml", "yaml-stream"
 
 /// An operation's flags and the CLI's global `--query` and `--output` (none for an unknown
 /// operation).
+/// The values of an IAM flag: role names (and their inline policies' names), role ARNs, the
+/// service accounts and namespaces IRSA and Pod Identity know, association ids.
+fn iam_values(flag: &str, cx: &Context) -> Vec<String> {
+    let iams = cx
+        .world
+        .ecs
+        .iter()
+        .filter_map(|e| e.iam.as_ref())
+        .chain(cx.world.eks.iter().filter_map(|k| k.iam.as_ref()));
+    let mut v: Vec<String> = iams
+        .flat_map(|i| -> Vec<String> {
+            match flag {
+                "--role-name" => i.roles.iter().map(|r| r.name.clone()).collect(),
+                "--policy-name" => i
+                    .roles
+                    .iter()
+                    .map(|r| format!("{}-policy", r.name))
+                    .collect(),
+                "--role-arn" => i.roles.iter().map(|r| r.arn.clone()).collect(),
+                "--service-account" => i.service_accounts.iter().map(|s| s.name.clone()).collect(),
+                "--namespace" => i
+                    .service_accounts
+                    .iter()
+                    .map(|s| s.namespace.clone())
+                    .collect(),
+                _ => i.associations.iter().map(|a| a.id.clone()).collect(),
+            }
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
 fn with_global_flags(mut flags: Vec<String>) -> Vec<String> {
     if !flags.is_empty() {
         flags.extend(["--output".to_string(), "--query".to_string()]);

@@ -146,9 +146,14 @@ const HELP: &str = "The console carries out, against the run at this moment:
   kubectl scale|set image|rollout undo|restart|pause|resume|delete pod|cordon|uncordon|drain
   kubectl set resources deployment/NAME --requests=cpu=250m[,memory=256Mi]
   aws eks create-addon|describe-addon --cluster-name NAME --addon-name metrics-server
+  aws eks list-pod-identity-associations|describe-pod-identity-association|
+          create-pod-identity-association --cluster-name NAME …   (EKS Pod Identity)
   aws eks describe-cluster|update-kubeconfig --name NAME | list-clusters
   aws eks update-cluster-config --name NAME --logging '{\"clusterLogging\":[{\"types\":[\"audit\"],\"enabled\":true}]}'
-  aws iam get-role|get-role-policy --role-name NAME | list-open-id-connect-providers
+  aws iam get-role|get-role-policy|list-role-policies|list-attached-role-policies --role-name NAME
+          | list-roles | list-open-id-connect-providers
+  aws iam put-role-policy|update-assume-role-policy --role-name NAME --policy-document file://FILE
+          (or the JSON itself, in single quotes)
   kubectl apply -f FILE [--dry-run=client]   (Deployment, Service, HorizontalPodAutoscaler,
                                               PodDisruptionBudget)
   orca zone-outage|zone-recover|fail-health-checks|crash|heal|set-load   (orca help)

@@ -71,16 +71,17 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
             let parts =
                 crate::iam::actions::route(action, ecs_refs.as_deref(), eks_refs.as_deref());
             let mut line = None;
+            let now = ctx.now;
             if let Ok(parts) = parts {
                 if parts.ecs
                     && let Some(i) = ecs_iam
                 {
-                    line = crate::iam::actions::apply(i, action).or(line);
+                    line = crate::iam::actions::apply(i, action, now).or(line);
                 }
                 if parts.eks
                     && let Some(i) = eks_iam
                 {
-                    line = crate::iam::actions::apply(i, action).or(line);
+                    line = crate::iam::actions::apply(i, action, now).or(line);
                 }
             }
             if let Some(line) = line {

@@ -5,10 +5,11 @@
 
 use super::{Iam, Statement, Trust};
 use crate::scenario::spec::{Action, Effect, TrustSpec};
+use crate::time::SimTime;
 
 /// Apply `action` to the account's IAM; the command line it stands for, or none if it is not
 /// an IAM action.
-pub fn apply(iam: &mut Iam, action: &Action) -> Option<String> {
+pub fn apply(iam: &mut Iam, action: &Action, now: SimTime) -> Option<String> {
     match action {
         Action::ModifyInstanceMetadataOptions {
             hop_limit,
@@ -91,7 +92,7 @@ pub fn apply(iam: &mut Iam, action: &Action) -> Option<String> {
             service_account,
             role_arn,
         } => {
-            iam.associate("default", service_account, role_arn);
+            iam.associate("default", service_account, role_arn, now);
             Some(format!(
                 "aws eks create-pod-identity-association --cluster-name {} --namespace default --service-account {service_account} --role-arn {role_arn}",
                 iam.cluster

@@ -14,6 +14,7 @@ pub mod eks_calls;
 pub mod execution;
 pub mod messages;
 pub mod policy;
+pub mod policy_document;
 pub mod read;
 pub mod web_identity;
 
@@ -96,6 +97,8 @@ pub struct Association {
     pub role_arn: String,
     /// `a-` and 17 characters, as EKS names associations.
     pub id: String,
+    /// When it was created (the scenario's own associations: when the run starts).
+    pub created_at: SimTime,
 }
 
 /// What one call did the last time it was made.
@@ -168,6 +171,14 @@ pub struct Iam {
 /// A role's ARN in an account.
 pub fn role_arn(account_id: &str, name: &str) -> String {
     format!("arn:aws:iam::{account_id}:role/{name}")
+}
+
+/// The id of the Pod Identity association of `namespace/sa`: `a-` and 17 characters, as EKS
+/// names them; Orca derives them from the names.
+pub fn association_id(namespace: &str, sa: &str) -> String {
+    let key = format!("{namespace}/{sa}");
+    let digits = format!("{:016x}{:016x}", fnv(&key), fnv(&format!("{key}#")));
+    format!("a-{}", &digits[..17])
 }
 
 /// A stable 64-bit FNV-1a hash, for identifiers Orca derives from names (not from the seeded
@@ -260,7 +271,7 @@ impl Iam {
             pods: BTreeMap::new(),
         };
         for a in &spec.pod_identity_associations {
-            iam.associate(&a.namespace, &a.service_account, &a.role_arn);
+            iam.associate(&a.namespace, &a.service_account, &a.role_arn, SimTime::ZERO);
         }
         Some(iam)
     }
@@ -296,19 +307,17 @@ impl Iam {
 
     /// `aws eks create-pod-identity-association` (one per service account: a second replaces
     /// nothing and is refused by the console before it gets here).
-    pub fn associate(&mut self, namespace: &str, sa: &str, role_arn: &str) {
+    pub fn associate(&mut self, namespace: &str, sa: &str, role_arn: &str, now: SimTime) {
         if self.association(namespace, sa).is_some() {
             return;
         }
-        let id = format!(
-            "a-{}",
-            &format!("{:020x}", fnv(&format!("{namespace}/{sa}")))[..17]
-        );
+        let id = association_id(namespace, sa);
         self.associations.push(Association {
             namespace: namespace.to_string(),
             service_account: sa.to_string(),
             role_arn: role_arn.to_string(),
             id,
+            created_at: now,
         });
     }
 

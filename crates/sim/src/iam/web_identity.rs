@@ -156,7 +156,12 @@ mod tests {
         let env = pod_env(&i, "default", "reader", true);
         assert_eq!(env.aws_role_arn.as_deref(), Some(ROLE));
         assert_eq!(env.pod_identity_role, None);
-        i.associate("default", "app", "arn:aws:iam::111122223333:role/app");
+        i.associate(
+            "default",
+            "app",
+            "arn:aws:iam::111122223333:role/app",
+            crate::time::SimTime::ZERO,
+        );
         assert!(
             pod_env(&i, "default", "app", true)
                 .pod_identity_role

@@ -18,6 +18,7 @@ use std::fmt;
 use ron::extensions::Extensions;
 
 pub use spec::Scenario;
+pub(crate) use validate::iam as iam_caps;
 pub(crate) use validate::managed_ebs_volume_problems;
 
 /// Scenario files larger than this are refused before parsing.

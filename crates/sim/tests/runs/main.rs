@@ -15,6 +15,7 @@ mod console_ecs_cluster;
 mod console_eks_cluster;
 mod console_elbv2;
 mod console_iam;
+mod console_iam_changes;
 mod console_rbac;
 mod console_scaling;
 mod deploy_console;

@@ -394,6 +394,22 @@ fn json_pairs(text: &str) -> Result<Vec<(String, String)>, String> {
         .collect())
 }
 
+/// A parameter's value as the CLI reads it: `file://path` loads the file (through the console's
+/// file access), anything else is the value itself. `param` names it in the CLI's error
+/// (`--policy-document`; `cli-input-json` is written without dashes there).
+pub fn paramfile(
+    given: &str,
+    param: &str,
+    files: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<String, String> {
+    match given.strip_prefix("file://") {
+        Some(path) => files(path).map_err(|e| {
+            format!("\nError parsing parameter '{param}': Unable to load paramfile {given}: {e}\n")
+        }),
+        None => Ok(given.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,9 +15,12 @@ use crate::time::SimTime;
 /// The operations of `aws eks` Orca carries out.
 pub const OPERATIONS: &[&str] = &[
     "create-addon",
+    "create-pod-identity-association",
     "describe-addon",
     "describe-cluster",
+    "describe-pod-identity-association",
     "list-clusters",
+    "list-pod-identity-associations",
     "update-cluster-config",
     "update-kubeconfig",
 ];
@@ -27,7 +30,8 @@ pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
     let op = words.first().map(String::as_str).unwrap_or("");
     if !OPERATIONS.contains(&op) {
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\ncreate-addon                             | describe-addon\ndescribe-cluster                         | list-clusters\nupdate-cluster-config                    | update-kubeconfig\n(the Amazon EKS operations Orca simulates; the real CLI lists every operation here)\n"
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\n{}\n(the Amazon EKS operations Orca simulates; the real CLI lists every operation here)\n",
+            super::two_columns(OPERATIONS)
         ));
     }
     match op {
@@ -36,6 +40,11 @@ pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
         "update-kubeconfig" => return super::eks_cluster::update_kubeconfig(&words[1..], cx),
         "update-cluster-config" => {
             return super::eks_cluster::update_cluster_config(&words[1..], cx);
+        }
+        "list-pod-identity-associations"
+        | "describe-pod-identity-association"
+        | "create-pod-identity-association" => {
+            return super::eks_pod_identity::run(op, &words[1..], cx);
         }
         _ => {}
     }

@@ -1,6 +1,7 @@
-//! `aws iam get-role`, `aws iam get-role-policy` and `aws ec2 modify-instance-metadata-options`
-//! against the scenario's IAM model, in the shapes of the IAM and EC2 API references (GetRole,
-//! GetRolePolicy, ModifyInstanceMetadataOptions) as the CLI prints them.
+//! `aws iam get-role`, `aws iam get-role-policy`, `aws iam list-open-id-connect-providers` and
+//! `aws ec2 modify-instance-metadata-options` against the scenario's IAM model, in the shapes
+//! of the IAM and EC2 API references (GetRole, GetRolePolicy, ModifyInstanceMetadataOptions) as
+//! the CLI prints them; the listing and policy-changing operations are in `iam_policies`.
 
 use serde_json::{Value, json};
 
@@ -11,7 +12,7 @@ use crate::iam::{Iam, Role, Trust, fnv};
 use crate::scenario::spec::{Action, HttpTokens};
 
 /// The account's IAM, from whichever cluster the scenario has.
-fn model<'a>(cx: &'a Context) -> Option<&'a Iam> {
+pub(super) fn model<'a>(cx: &'a Context) -> Option<&'a Iam> {
     cx.world
         .ecs
         .as_ref()
@@ -19,16 +20,22 @@ fn model<'a>(cx: &'a Context) -> Option<&'a Iam> {
         .or_else(|| cx.world.eks.as_ref().and_then(|k| k.iam.as_ref()))
 }
 
-fn exception(op: &str, code: &str, message: &str) -> Outcome {
+pub(super) fn exception(op: &str, code: &str, message: &str) -> Outcome {
     Outcome::Fail(format!(
         "\nAn error occurred ({code}) when calling the {op} operation: {message}\n"
     ))
 }
 
-const OPERATIONS: &[&str] = &[
+/// The operations of `aws iam` Orca carries out.
+pub const OPERATIONS: &[&str] = &[
     "get-role",
     "get-role-policy",
+    "list-attached-role-policies",
     "list-open-id-connect-providers",
+    "list-role-policies",
+    "list-roles",
+    "put-role-policy",
+    "update-assume-role-policy",
 ];
 
 /// `aws iam <words…>`.
@@ -36,11 +43,19 @@ pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
     let op = words.first().map(String::as_str).unwrap_or("");
     if !OPERATIONS.contains(&op) {
         return Outcome::Fail(format!(
-            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\nget-role                                 | get-role-policy\nlist-open-id-connect-providers\n(the IAM operations Orca simulates; the real CLI lists every IAM operation here)\n"
+            "{USAGE}\naws: error: argument operation: Invalid choice, valid choices are:\n\n{}\n(the IAM operations Orca simulates; the real CLI lists every IAM operation here)\n",
+            super::two_columns(OPERATIONS)
         ));
     }
-    if op == "list-open-id-connect-providers" {
-        return list_oidc_providers(&words[1..], cx);
+    match op {
+        "list-open-id-connect-providers" => return list_oidc_providers(&words[1..], cx),
+        "list-roles" | "list-role-policies" | "list-attached-role-policies" => {
+            return super::iam_policies::list(op, &words[1..], cx);
+        }
+        "put-role-policy" | "update-assume-role-policy" => {
+            return super::iam_policies::change(op, &words[1..], cx);
+        }
+        _ => {}
     }
     let mut params = vec![Param::text("--role-name").required()];
     if op == "get-role-policy" {
@@ -149,7 +164,7 @@ fn list_oidc_providers(words: &[String], cx: &Context) -> Outcome {
 }
 
 /// `Role` of GetRole: its trust policy as the document IAM returns (URL-decoded by the CLI).
-fn get_role(iam: &Iam, role: &Role) -> Value {
+pub(super) fn get_role(iam: &Iam, role: &Role) -> Value {
     let statement = match &role.trust {
         Trust::WebIdentity {
             sub,

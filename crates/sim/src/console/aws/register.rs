@@ -26,15 +26,9 @@ fn input(
     let args =
         args::parse(words, &[Param::text("--cli-input-json").required()]).map_err(Outcome::Fail)?;
     let given = args.one("--cli-input-json").unwrap_or_default();
-    match given.strip_prefix("file://") {
-        Some(path) => match files(path) {
-            Ok(t) => Ok((path.to_string(), t)),
-            Err(e) => Err(Outcome::Fail(format!(
-                "\nError parsing parameter 'cli-input-json': Unable to load paramfile {given}: {e}\n"
-            ))),
-        },
-        None => Ok(("--cli-input-json".to_string(), given.to_string())),
-    }
+    let text = args::paramfile(given, "cli-input-json", files).map_err(Outcome::Fail)?;
+    let name = given.strip_prefix("file://").unwrap_or("--cli-input-json");
+    Ok((name.to_string(), text))
 }
 
 fn invalid(e: &ManifestError) -> Outcome {

@@ -61,4 +61,8 @@ pub enum Goal {
     /// The cluster's EC2 capacity (container instances or nodes, at their on-demand price)
     /// never costs more than `dollars` per hour. Fargate is not priced.
     CostBelow { dollars_per_hour: f64 },
+    /// ECS or EKS: every AWS call the application `target` makes (the `iam` section's
+    /// `app_calls` of that task definition family or Deployment) succeeds — each running task's
+    /// or pod's last attempt of each call returned 200 OK — at some moment no later than `by`.
+    AppCallsSucceed { target: String, by: f64 },
 }

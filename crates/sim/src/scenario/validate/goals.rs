@@ -24,7 +24,7 @@ fn is_ecs(g: &Goal) -> Option<bool> {
         | Goal::CpuBelow { .. }
         | Goal::NoPodPendingLonger { .. }
         | Goal::NodeGroupDrained { .. } => Some(false),
-        Goal::CostBelow { .. } => None,
+        Goal::CostBelow { .. } | Goal::AppCallsSucceed { .. } => None,
     }
 }
 
@@ -45,18 +45,23 @@ pub(super) fn goals(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Option
             (Some(false), false) => {
                 out.push((
                     p,
-                    "this goal watches an EKS cluster, but the scenario's world is Ecs; use ServiceSteady, HealthyTasksAtLeast, NoCircuitBreakerStops or CostBelow".into(),
+                    "this goal watches an EKS cluster, but the scenario's world is Ecs; use ServiceSteady, HealthyTasksAtLeast, NoCircuitBreakerStops, AppCallsSucceed or CostBelow".into(),
                 ));
                 continue;
             }
             (Some(true), true) => {
                 out.push((
                     p,
-                    "this goal watches ECS services, but the scenario's world is Eks; use DeploymentAvailable, AvailablePodsAtLeast, CpuBelow, NoPodPendingLonger, NodeGroupDrained or CostBelow".into(),
+                    "this goal watches ECS services, but the scenario's world is Eks; use DeploymentAvailable, AvailablePodsAtLeast, CpuBelow, NoPodPendingLonger, NodeGroupDrained, AppCallsSucceed or CostBelow".into(),
                 ));
                 continue;
             }
             _ => {}
+        }
+        if let Goal::AppCallsSucceed { target, by } = g {
+            app_target(out, s, target, &p);
+            check_seconds(out, p.field("by"), "by", *by, end);
+            continue;
         }
         goal(out, ix, eks, g, &p, end);
     }
@@ -211,6 +216,7 @@ fn goal(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, g: &Goal, p: 
             }
             check_seconds(out, p.field("by"), "by", *by, end);
         }
+        Goal::AppCallsSucceed { .. } => {}
         Goal::CostBelow { dollars_per_hour } => {
             positive(
                 out,
@@ -220,5 +226,30 @@ fn goal(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, g: &Goal, p: 
                 1_000_000.0,
             );
         }
+    }
+}
+
+/// `target` of `AppCallsSucceed` names an application whose calls an `iam` section lists.
+fn app_target(out: &mut Problems, s: &Scenario, target: &str, p: &Path) {
+    let ecs = s.world.ecs().map(|e| &e.iam);
+    let eks = s.world.eks().map(|k| &k.iam);
+    let targets: Vec<&str> = ecs
+        .into_iter()
+        .chain(eks)
+        .flat_map(|i| i.app_calls.iter().map(|a| a.target.as_str()))
+        .collect();
+    if !targets.contains(&target) {
+        out.push((
+            p.field("target"),
+            format!(
+                "no application {} makes AWS calls; {}",
+                quoted(target),
+                if targets.is_empty() {
+                    "add iam: (app_calls: [...]) to the world".to_string()
+                } else {
+                    list(targets.iter().copied())
+                }
+            ),
+        ));
     }
 }

@@ -28,7 +28,7 @@ mod eks;
 mod eks_efs;
 mod eks_efs_static;
 mod goals;
-mod iam;
+pub(crate) mod iam;
 mod init_containers;
 mod load;
 mod quizzes;

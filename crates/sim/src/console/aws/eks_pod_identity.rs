@@ -1,0 +1,217 @@
+//! `aws eks list-pod-identity-associations`, `describe-pod-identity-association` and
+//! `create-pod-identity-association` on the cluster's EKS Pod Identity associations
+//! (`crate::iam::Association`), in the shapes of the Amazon EKS API Reference
+//! (ListPodIdentityAssociations: `associations` of summaries; DescribePodIdentityAssociation and
+//! CreatePodIdentityAssociation: one `association`). An association only reaches pods created
+//! afterwards, and only where the Pod Identity Agent runs (EKS User Guide, "EKS Pod
+//! Identity"). docs/rules/iam.md#changing-roles-at-the-console.
+
+use serde_json::{Value, json};
+
+use super::args::{self, Param};
+use super::shapes::pretty;
+use super::{After, Context, Outcome};
+use crate::iam::{Association, Iam};
+use crate::scenario::spec::Action;
+
+fn exception(api: &str, code: &str, message: &str) -> Outcome {
+    Outcome::Fail(format!(
+        "\nAn error occurred ({code}) when calling the {api} operation: {message}\n"
+    ))
+}
+
+/// The EKS cluster `--cluster-name` names and its IAM model (none in a scenario without an
+/// `iam` section: no associations then).
+struct Cluster<'a> {
+    name: &'a str,
+    region: &'a str,
+    account: &'a str,
+    iam: Option<&'a Iam>,
+}
+
+fn cluster<'a>(cx: &'a Context, api: &str, name: &str) -> Result<Cluster<'a>, Outcome> {
+    match (cx.world.eks.as_ref(), cx.scenario.world.eks()) {
+        (Some(k), Some(spec)) if spec.cluster.name == name => Ok(Cluster {
+            name: &spec.cluster.name,
+            region: &spec.cluster.region,
+            account: &spec.cluster.account_id,
+            iam: k.iam.as_ref(),
+        }),
+        _ => Err(exception(
+            api,
+            "ResourceNotFoundException",
+            &format!("No cluster found for name: {name}."),
+        )),
+    }
+}
+
+fn arn(c: &Cluster, a: &Association) -> String {
+    format!(
+        "arn:aws:eks:{}:{}:podidentityassociation/{}/{}",
+        c.region, c.account, c.name, a.id
+    )
+}
+
+fn summary(c: &Cluster, a: &Association) -> Value {
+    json!({
+        "clusterName": c.name,
+        "namespace": a.namespace,
+        "serviceAccount": a.service_account,
+        "associationArn": arn(c, a),
+        "associationId": a.id,
+    })
+}
+
+fn whole(c: &Cluster, a: &Association) -> Value {
+    json!({
+        "clusterName": c.name,
+        "namespace": a.namespace,
+        "serviceAccount": a.service_account,
+        "roleArn": a.role_arn,
+        "associationArn": arn(c, a),
+        "associationId": a.id,
+        "tags": {},
+        "createdAt": a.created_at.aws_cli(),
+        "modifiedAt": a.created_at.aws_cli(),
+        "disableSessionTags": false,
+    })
+}
+
+/// `aws eks list-pod-identity-associations|describe-pod-identity-association|
+/// create-pod-identity-association <words…>`.
+pub(super) fn run(op: &str, words: &[String], cx: &Context) -> Outcome {
+    match op {
+        "list-pod-identity-associations" => list(words, cx),
+        "describe-pod-identity-association" => describe(words, cx),
+        _ => create(words, cx),
+    }
+}
+
+fn list(words: &[String], cx: &Context) -> Outcome {
+    let api = "ListPodIdentityAssociations";
+    let args = match args::parse(
+        words,
+        &[
+            Param::text("--cluster-name").required(),
+            Param::text("--namespace"),
+            Param::text("--service-account"),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let c = match cluster(cx, api, args.one("--cluster-name").unwrap_or_default()) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let (ns, sa) = (args.one("--namespace"), args.one("--service-account"));
+    let listed: Vec<Value> = c
+        .iam
+        .map(|i| i.associations.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter(|a| ns.is_none_or(|n| a.namespace == n))
+        .filter(|a| sa.is_none_or(|s| a.service_account == s))
+        .map(|a| summary(&c, a))
+        .collect();
+    Outcome::Print(pretty(&json!({ "associations": listed })))
+}
+
+fn describe(words: &[String], cx: &Context) -> Outcome {
+    let api = "DescribePodIdentityAssociation";
+    let args = match args::parse(
+        words,
+        &[
+            Param::text("--cluster-name").required(),
+            Param::text("--association-id").required(),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let c = match cluster(cx, api, args.one("--cluster-name").unwrap_or_default()) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let id = args.one("--association-id").unwrap_or_default();
+    match c
+        .iam
+        .and_then(|i| i.associations.iter().find(|a| a.id == id))
+    {
+        Some(a) => Outcome::Print(pretty(&json!({ "association": whole(&c, a) }))),
+        // [inferred] The wording of EKS's ResourceNotFoundException for an unknown id.
+        None => exception(
+            api,
+            "ResourceNotFoundException",
+            &format!("No Pod Identity Association found with id: {id}."),
+        ),
+    }
+}
+
+fn create(words: &[String], cx: &Context) -> Outcome {
+    let api = "CreatePodIdentityAssociation";
+    let args = match args::parse(
+        words,
+        &[
+            Param::text("--cluster-name").required(),
+            Param::text("--namespace").required(),
+            Param::text("--service-account").required(),
+            Param::text("--role-arn").required(),
+        ],
+    ) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let c = match cluster(cx, api, args.one("--cluster-name").unwrap_or_default()) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let ns = args.one("--namespace").unwrap_or_default();
+    let sa = args.one("--service-account").unwrap_or_default();
+    let role_arn = args.one("--role-arn").unwrap_or_default();
+    let Some(iam) = c.iam else {
+        return Outcome::Fail(
+            "Orca models EKS Pod Identity in scenarios whose eks part has an iam section; this one has none.\n(nothing was created)\n"
+                .into(),
+        );
+    };
+    if ns != "default" {
+        return Outcome::Fail(format!(
+            "Orca's console creates Pod Identity associations for service accounts of the default namespace, not {ns}.\n(nothing was created)\n"
+        ));
+    }
+    if let Some(a) = iam.association(ns, sa) {
+        // [inferred] EKS allows one association per service account; the wording of its
+        // ResourceInUseException is Orca's.
+        return exception(
+            api,
+            "ResourceInUseException",
+            &format!("Association already exists: {}", a.id),
+        );
+    }
+    if iam.role_by_arn(role_arn).is_none() {
+        // [inferred] EKS checks the role when it creates the association (it must be able to
+        // pass it); the wording is Orca's.
+        return exception(
+            api,
+            "InvalidParameterException",
+            &format!("Role {role_arn} does not exist"),
+        );
+    }
+    // The reply is the association as it will be stored, created now.
+    let created = Association {
+        namespace: ns.to_string(),
+        service_account: sa.to_string(),
+        role_arn: role_arn.to_string(),
+        id: crate::iam::association_id(ns, sa),
+        created_at: cx.now,
+    };
+    let reply = pretty(&json!({ "association": whole(&c, &created) }));
+    Outcome::Act {
+        actions: vec![Action::CreatePodIdentityAssociation {
+            service_account: sa.to_string(),
+            role_arn: role_arn.to_string(),
+        }],
+        after: After::Text(reply.trim_end().to_string()),
+    }
+}
