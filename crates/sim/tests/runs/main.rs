@@ -17,6 +17,7 @@ mod console_elbv2;
 mod console_iam;
 mod console_rbac;
 mod console_scaling;
+mod console_service_accounts;
 mod deploy_console;
 mod determinism;
 mod disruption;
