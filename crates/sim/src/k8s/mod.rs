@@ -55,6 +55,7 @@ pub mod replicaset_controller;
 pub mod rollout;
 pub mod scheduler;
 pub mod scheduler_binding;
+pub mod service_accounts;
 pub mod setup;
 pub mod setup_statefulset;
 pub mod sidecars;

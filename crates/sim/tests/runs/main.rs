@@ -18,6 +18,7 @@ mod console_iam;
 mod console_iam_changes;
 mod console_rbac;
 mod console_scaling;
+mod console_service_accounts;
 mod deploy_console;
 mod determinism;
 mod disruption;

@@ -233,7 +233,11 @@ fn pod(k: &Kube, p: usize) -> String {
     let _ = writeln!(o, "Name:             {}", pod.name);
     let _ = writeln!(o, "Namespace:        {}", k.pod_namespace(p));
     let _ = writeln!(o, "Priority:         0");
-    let _ = writeln!(o, "Service Account:  default");
+    let _ = writeln!(
+        o,
+        "Service Account:  {}",
+        crate::k8s::service_accounts::of_pod(k.eks, p)
+    );
     match pod.node {
         Some(n) => {
             let node = &k.eks.nodes[n];

@@ -24,6 +24,7 @@ pub mod parse;
 mod pdb;
 mod rbac;
 mod requests;
+mod service_accounts;
 mod services;
 pub(crate) use act::CLIENT_VERSION;
 pub use services::SERVER_VERSION;
@@ -44,6 +45,9 @@ use crate::time::SimTime;
 /// `kubectl <words…>`.
 pub fn run(words: &[String], cx: &Context) -> Outcome {
     if let Some(outcome) = rbac::run(words, cx) {
+        return outcome;
+    }
+    if let Some(outcome) = service_accounts::run(words, cx) {
         return outcome;
     }
     let (command, scope) = match parse::parse_line(words) {

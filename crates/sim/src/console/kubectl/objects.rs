@@ -33,7 +33,7 @@ pub fn object(k: &Kube, kind: Kind, i: usize) -> Value {
 }
 
 /// The value with every map's keys in alphabetical order.
-fn sorted(v: Value) -> Value {
+pub(super) fn sorted(v: Value) -> Value {
     match v {
         Value::Object(m) => {
             let mut entries: Vec<(String, Value)> = m.into_iter().collect();
@@ -58,7 +58,7 @@ pub(super) fn ts(t: SimTime) -> String {
 
 /// A uid for an object from its kind and name (the API server draws them at random; reading
 /// must not draw from the run's streams).
-fn uid(kind: &str, name: &str) -> String {
+pub(super) fn uid(kind: &str, name: &str) -> String {
     let h = crate::hash::fnv1a(kind.bytes().chain(name.bytes()));
     let g = h.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15;
     let x = format!("{h:016x}{g:016x}");
@@ -158,7 +158,7 @@ fn pod(k: &Kube, p: usize) -> Value {
         "containers": [container(t)],
         "restartPolicy": "Always",
         "schedulerName": "default-scheduler",
-        "serviceAccountName": "default",
+        "serviceAccountName": crate::k8s::service_accounts::of_pod(k.eks, p),
         "terminationGracePeriodSeconds": 30,
     });
     if let Some(n) = pod.node {

@@ -395,7 +395,7 @@ fn unknown_type(t: &str) -> String {
 }
 
 /// `-o`'s format, and the template of `-o jsonpath=TEMPLATE`.
-fn output(p: &Parsed) -> Result<(Output, Option<String>), String> {
+pub(super) fn output(p: &Parsed) -> Result<(Output, Option<String>), String> {
     Ok(match p.get("output") {
         None => (Output::Table, None),
         Some("wide") => (Output::Wide, None),
@@ -445,7 +445,7 @@ fn output(p: &Parsed) -> Result<(Output, Option<String>), String> {
 
 /// The namespaces the flags select. `-A` wins over `-n`, as in kubectl (`--namespace` is
 /// ignored with `--all-namespaces`).
-fn scope_of(p: &Parsed) -> Scope {
+pub(super) fn scope_of(p: &Parsed) -> Scope {
     if p.has("all-namespaces") {
         return Scope::All;
     }
@@ -469,10 +469,9 @@ pub fn parse(words: &[String]) -> Result<Command, String> {
     parse_line(words).map(|(c, _)| c)
 }
 
-/// Parse `kubectl <words…>`: the command and the namespaces it applies to.
-pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
-    // Flags may come before the command (`kubectl -n kube-system get pods`): cobra parses them
-    // against the command found after them; move them behind it.
+/// The words with the flags that come before the command moved behind it (`kubectl -n
+/// kube-system get pods`): cobra parses them against the command found after them.
+pub(super) fn command_first(words: &[String]) -> Vec<String> {
     let mut leading = Vec::new();
     let mut i = 0;
     while let Some(w) = words.get(i).filter(|w| w.starts_with('-')) {
@@ -485,13 +484,17 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
             i += 1;
         }
     }
-    let reordered: Vec<String>;
-    let words = if leading.is_empty() || i >= words.len() {
-        words
+    if leading.is_empty() || i >= words.len() {
+        words.to_vec()
     } else {
-        reordered = words[i..].iter().cloned().chain(leading).collect();
-        &reordered[..]
-    };
+        words[i..].iter().cloned().chain(leading).collect()
+    }
+}
+
+/// Parse `kubectl <words…>`: the command and the namespaces it applies to.
+pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
+    let reordered = command_first(words);
+    let words = &reordered[..];
     let Some(cmd) = words.first() else {
         return Err("kubectl controls the Kubernetes cluster manager.\n\nOrca's console takes: kubectl get|describe|scale|autoscale|set image|set resources|rollout|delete pod|cordon|uncordon|drain|top|logs|apply -f|version|config|cluster-info|api-resources\n".into());
     };

@@ -231,8 +231,9 @@ fn get_all_lists_the_all_category_once_and_takes_no_names() {
 
 #[test]
 fn a_real_resource_orca_does_not_model_is_not_called_unknown() {
-    let e = p("kubectl get sa").expect_err("not modelled");
-    assert!(e.contains("does not model serviceaccounts"), "{e}");
+    // Service accounts are read before this parser (`service_accounts.rs`).
+    let e = p("kubectl get secrets").expect_err("not modelled");
+    assert!(e.contains("does not model secrets"), "{e}");
     let e = p("kubectl get ConfigMaps").expect_err("not modelled");
     assert!(e.contains("does not model configmaps"), "{e}");
     assert_eq!(

@@ -75,7 +75,7 @@ pub fn run(words: &[String], cx: &Context) -> Option<Outcome> {
     Some(outcome)
 }
 
-fn with_cluster(cx: &Context, f: impl FnOnce(&EksCluster) -> Outcome) -> Outcome {
+pub(super) fn with_cluster(cx: &Context, f: impl FnOnce(&EksCluster) -> Outcome) -> Outcome {
     match cx.world.eks.as_ref() {
         Some(k) => f(k),
         None => Outcome::Fail(
