@@ -697,6 +697,15 @@ fn names_of_kind(kind: &str, scope: &Scope, cx: &Context) -> Vec<String> {
             .filter(|h| in_scope(&eks.deployments[h.deployment].namespace))
             .map(|h| h.name.clone())
             .collect(),
+        _ if matches!(kind, "serviceaccounts" | "serviceaccount" | "sa") => {
+            let mut v: Vec<String> = crate::k8s::service_accounts::service_accounts(eks)
+                .into_iter()
+                .filter(|s| in_scope(&s.namespace))
+                .map(|s| s.name)
+                .collect();
+            v.dedup();
+            v
+        }
         _ => Vec::new(),
     }
 }
@@ -717,6 +726,7 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
         "storageclasses",
         "namespaces",
         "endpoints",
+        "serviceaccounts",
     ]);
     if rest.last().is_some_and(|w| *w == "-o") {
         return values("-o", rest, cx);
@@ -820,6 +830,15 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
                 .map(|b| b.name.clone())
                 .collect(),
             _ => names_of_kind("pod", cx),
+        },
+        "annotate" => match positional.as_slice() {
+            [] => owned(&["serviceaccount"]),
+            [_] => names_of_kind("serviceaccounts", cx),
+            _ => owned(&[
+                &format!("{}=", crate::k8s::service_accounts::ROLE_ARN),
+                &format!("{}-", crate::k8s::service_accounts::ROLE_ARN),
+                "--overwrite",
+            ]),
         },
         "auth" => match positional.as_slice() {
             [] => owned(&["can-i", "whoami"]),

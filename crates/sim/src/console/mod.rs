@@ -139,6 +139,8 @@ const HELP: &str = "The console carries out, against the run at this moment:
   dig [+short] NAME [A|SRV]   (Route 53's answer for a Cloud Map name; CoreDNS's for
                               SERVICE.NAMESPACE.svc.cluster.local)
   kubectl get|describe|top|logs|rollout status|rollout history [--revision=N]   (-n NAMESPACE, -A)
+  kubectl get|describe serviceaccounts [NAME]   (IRSA's role in Annotations)
+  kubectl annotate serviceaccount NAME eks.amazonaws.com/role-arn=ARN [--overwrite] | …/role-arn-
   kubectl get all|pods,svc|namespaces|endpoints …  --show-labels
   kubectl get … -o wide|yaml|json|name|jsonpath=T|custom-columns=H:P,…  --sort-by=P  --field-selector=K=V
   kubectl version | config current-context|get-contexts|view | cluster-info | api-resources

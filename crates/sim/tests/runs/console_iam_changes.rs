@@ -276,9 +276,63 @@ fn tab_completes_iam_and_pod_identity() {
         )
         .contains(&"notifier".to_string())
     );
+    assert!(completions(&p, "kubectl get ").contains(&"serviceaccounts".to_string()));
+    assert!(completions(&p, "kubectl annotate serviceaccount ").contains(&"ledger".to_string()));
+    assert!(
+        completions(&p, "kubectl annotate serviceaccount ledger ")
+            .contains(&"eks.amazonaws.com/role-arn=".to_string())
+    );
+    assert!(
+        failed(&p, "kubectl annotate deployment ledger team=payments")
+            .contains("annotates service accounts only")
+    );
     let ids = completions(
         &p,
         "aws eks describe-pod-identity-association --cluster-name payments --association-id ",
     );
     assert_eq!(ids.len(), 2, "{ids:?}");
+}
+
+#[test]
+fn describe_pod_shows_what_the_webhook_injected() {
+    let p = at("eks-pod-identity-vs-irsa", 30);
+    // `-l` picks the ledger pods only (it used to describe every pod).
+    let ledger = printed(&p, "kubectl describe pods -l app=ledger");
+    assert_eq!(
+        ledger.matches("\nName:").count() + usize::from(ledger.starts_with("Name:")),
+        2,
+        "{ledger}"
+    );
+    assert!(
+        !ledger.contains("notifier-") && !ledger.contains("legacy-"),
+        "{ledger}"
+    );
+    // ledger's service account has the IRSA annotation and a Pod Identity association: both
+    // sets of variables, and IRSA's wins in the SDK's chain.
+    for want in [
+        "      AWS_ROLE_ARN:                            arn:aws:iam::123456789012:role/ledger-dynamodb\n",
+        "      AWS_WEB_IDENTITY_TOKEN_FILE:             /var/run/secrets/eks.amazonaws.com/serviceaccount/token\n",
+        "      AWS_CONTAINER_CREDENTIALS_FULL_URI:      http://169.254.170.23/v1/credentials\n",
+        "      /var/run/secrets/eks.amazonaws.com/serviceaccount from aws-iam-token (ro)\n",
+        "  aws-iam-token:\n    Type:                    Projected",
+    ] {
+        assert!(ledger.contains(want), "{want:?} in\n{ledger}");
+    }
+    let notifier = printed(&p, "kubectl describe pods -l app=notifier");
+    assert!(notifier.contains("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE:"));
+    assert!(!notifier.contains("AWS_ROLE_ARN"), "{notifier}");
+    let legacy = printed(&p, "kubectl describe pods -l app=legacy");
+    assert!(legacy.contains("    Environment:    <none>\n"), "{legacy}");
+    assert!(
+        legacy.contains("Volumes:                     <none>\n"),
+        "{legacy}"
+    );
+    assert_eq!(
+        failed(&p, "kubectl describe pod x -l app=legacy"),
+        "error: name cannot be provided when a selector is specified"
+    );
+    assert_eq!(
+        printed(&p, "kubectl describe pods -l app=none"),
+        "No resources found in default namespace.\n"
+    );
 }

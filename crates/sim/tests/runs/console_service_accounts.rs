@@ -327,8 +327,11 @@ fn annotate_refuses_what_orca_does_not_model_and_what_kubectl_refuses() {
         let e = failed(&p, &line);
         assert!(e.contains(why), "`{line}`: {e}");
     }
-    // Another kind keeps the console's answer for `kubectl annotate`.
-    assert!(failed(&p, "kubectl annotate deployment reports a=b").contains("does not simulate"),);
+    // Another kind: the console says what it annotates.
+    assert!(
+        failed(&p, "kubectl annotate deployment reports a=b")
+            .contains("annotates service accounts only")
+    );
     // A list with other kinds is refused with what to do, not called unmodelled.
     let e = failed(&p, "kubectl get sa,pods");
     assert!(e.contains("on their own"), "{e}");

@@ -133,7 +133,7 @@ struct Caller {
 fn caller(account: &str) -> Caller {
     use super::sts::{ROLE, SESSION};
     let role_arn = crate::iam::role_arn(account, ROLE);
-    let principal_id = super::iam::role_id(&role_arn, ROLE);
+    let principal_id = super::iam_roles::role_id(&role_arn, ROLE);
     // [model] A temporary key id (ASIA…, 20 characters) derived from the role.
     let access_key_id = format!(
         "ASIA{}",

@@ -441,7 +441,7 @@ fn instance_json(cx: &Context, i: &Instance) -> Value {
         let arn = profile_arn(&net.account_id, role);
         v["IamInstanceProfile"] = json!({
             "Arn": arn,
-            "Id": super::iam::instance_profile_id(&arn, role),
+            "Id": super::iam_roles::instance_profile_id(&arn, role),
         });
     }
     if i.spot {

@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use super::args::{self, Param};
-use super::iam::{exception, get_role, model, policy_name};
+use super::iam_roles::{exception, get_role, model, policy_name};
 use super::shapes::pretty;
 use super::{After, Context, Outcome};
 use crate::iam::policy_document::{self, Refusal};

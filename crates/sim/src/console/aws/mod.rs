@@ -32,6 +32,7 @@ mod guardduty_ecs;
 mod guardduty_runtime;
 mod iam;
 mod iam_policies;
+mod iam_roles;
 mod jmespath;
 pub(crate) mod logs;
 pub mod output;

@@ -35,7 +35,7 @@ pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
     let account = cx.world.net.account_id.as_str();
     let role_arn = crate::iam::role_arn(account, ROLE);
     Outcome::Print(pretty(&json!({
-        "UserId": format!("{}:{SESSION}", super::iam::role_id(&role_arn, ROLE)),
+        "UserId": format!("{}:{SESSION}", super::iam_roles::role_id(&role_arn, ROLE)),
         "Account": account,
         "Arn": format!("arn:aws:sts::{account}:assumed-role/{ROLE}/{SESSION}"),
     })))

@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::get::age;
+use super::labels::Selector;
 use super::parse::Kind;
 use super::services::services;
 use super::{Kube, Outcome, reporter};
@@ -13,26 +14,56 @@ use crate::k8s::cluster::ContainerState;
 use crate::k8s::read;
 use crate::time::SimTime;
 
-pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
+/// The kinds `kubectl describe -l` filters by their labels in Orca (those whose labels `kubectl
+/// get -l` reads too).
+pub fn selects(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Pod
+            | Kind::Deployment
+            | Kind::DaemonSet
+            | Kind::StatefulSet
+            | Kind::ReplicaSet
+            | Kind::Node
+    )
+}
+
+pub fn describe(k: &Kube, kind: Kind, names: &[String], selector: Option<&str>) -> Outcome {
+    let selector = match selector.map(Selector::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let picked =
+        |labels: Vec<(String, String)>| selector.as_ref().is_none_or(|s| s.matches(&labels));
+    let workload = |d: usize| {
+        let name = k.eks.deployments[d].name.clone();
+        picked(vec![("app".into(), name.clone())]).then_some(name)
+    };
     let all: Vec<String> = match kind {
-        Kind::Pod => k.pods().map(|p| k.eks.pods[p].name.clone()).collect(),
-        Kind::Deployment => k
-            .deployments()
-            .map(|d| k.eks.deployments[d].name.clone())
+        Kind::Pod => k
+            .pods()
+            .filter(|&p| picked(k.pod_labels(p)))
+            .map(|p| k.eks.pods[p].name.clone())
             .collect(),
-        Kind::DaemonSet => k
-            .daemon_sets()
-            .map(|d| k.eks.deployments[d].name.clone())
-            .collect(),
-        Kind::StatefulSet => k
-            .stateful_sets()
-            .map(|d| k.eks.deployments[d].name.clone())
-            .collect(),
+        Kind::Deployment => k.deployments().filter_map(workload).collect(),
+        Kind::DaemonSet => k.daemon_sets().filter_map(workload).collect(),
+        Kind::StatefulSet => k.stateful_sets().filter_map(workload).collect(),
         Kind::ReplicaSet => k
             .replica_sets()
+            .filter(|&r| {
+                let rs = &k.eks.replica_sets[r];
+                picked(vec![
+                    ("app".into(), k.eks.deployments[rs.deployment].name.clone()),
+                    ("pod-template-hash".into(), rs.pod_template_hash.clone()),
+                ])
+            })
             .map(|r| k.eks.replica_sets[r].name.clone())
             .collect(),
-        Kind::Node => k.nodes().map(|n| k.eks.nodes[n].name.clone()).collect(),
+        Kind::Node => k
+            .nodes()
+            .filter(|&n| picked(k.node_labels(n)))
+            .map(|n| k.eks.nodes[n].name.clone())
+            .collect(),
         Kind::Service => services(k).into_iter().map(|s| s.name).collect(),
         Kind::Hpa => k
             .eks
@@ -324,8 +355,8 @@ fn pod(k: &Kube, p: usize) -> String {
         let label = format!("{}:", probe.name());
         let _ = writeln!(o, "    {label:<10}      {}", probe.describe());
     }
-    let _ = writeln!(o, "    Environment:    <none>");
-    let _ = writeln!(o, "    Mounts:         <none>");
+    let injected = super::describe_identity::injected(k.eks, pod);
+    injected.container_lines(&mut o);
     for c in &t.containers {
         let s = pod.side.iter().find(|s| s.name == c.name);
         super::describe_side::container(&mut o, &c.name, &c.image, s, "PodInitializing");
@@ -340,7 +371,7 @@ fn pod(k: &Kube, p: usize) -> String {
             if c.status { "True " } else { "False " }
         );
     }
-    let _ = writeln!(o, "Volumes:                     <none>");
+    injected.volume_lines(&mut o);
     let _ = writeln!(o, "QoS Class:                   Burstable");
     let _ = writeln!(o, "Node-Selectors:              <none>");
     let _ = writeln!(

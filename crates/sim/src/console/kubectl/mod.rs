@@ -11,6 +11,7 @@ mod act;
 mod api_resources;
 mod apply;
 mod describe;
+mod describe_identity;
 mod describe_init;
 mod describe_side;
 mod get;
@@ -157,13 +158,25 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             get_kinds::get_kinds(&k, &kinds, output, selector.as_deref(), show_labels),
             no_headers,
         ),
-        Command::Describe { kind, names } if storage::is_storage(kind) => {
+        Command::Describe {
+            kind,
+            selector: Some(_),
+            ..
+        } if !describe::selects(kind) => Outcome::Fail(format!(
+            "error: Orca's console describes by label (-l) pods, deployments, daemonsets, statefulsets, replicasets and nodes, not {}\n",
+            kind.resource()
+        )),
+        Command::Describe { kind, names, .. } if storage::is_storage(kind) => {
             storage::describe(&k, kind, &names)
         }
-        Command::Describe { kind, names } if namespaces_endpoints::handles(kind) => {
+        Command::Describe { kind, names, .. } if namespaces_endpoints::handles(kind) => {
             namespaces_endpoints::describe(&k, kind, &names)
         }
-        Command::Describe { kind, names } => describe::describe(&k, kind, &names),
+        Command::Describe {
+            kind,
+            names,
+            selector,
+        } => describe::describe(&k, kind, &names, selector.as_deref()),
         Command::Top { kind } => top_logs::top(&k, kind),
         Command::Logs {
             pod,

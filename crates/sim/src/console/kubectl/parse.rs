@@ -79,6 +79,8 @@ pub enum Command {
     Describe {
         kind: Kind,
         names: Vec<String>,
+        /// `-l`: describe the objects whose labels match, instead of named ones.
+        selector: Option<String>,
     },
     Scale {
         kind: Kind,
@@ -225,6 +227,7 @@ const COMMANDS: &[&str] = &[
 
 /// The commands Orca carries out.
 pub const SUPPORTED: &[&str] = &[
+    "annotate",
     "auth",
     "create",
     "get",
@@ -596,7 +599,16 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
             scope = scope_of(&p);
             let (kind, names) = kind_and_names(&p.positional, cmd)?;
             check_names_in_scope(kind, &names, &scope)?;
-            Ok(Command::Describe { kind, names })
+            let selector = p.get("selector").map(str::to_string);
+            // kubectl's describe (`pkg/cmd/describe/describe.go`) takes names or a selector.
+            if selector.is_some() && !names.is_empty() {
+                return Err("error: name cannot be provided when a selector is specified".into());
+            }
+            Ok(Command::Describe {
+                kind,
+                names,
+                selector,
+            })
         }
         "scale" => {
             let known = with(&[("replicas", true), ("current-replicas", true)]);
@@ -962,6 +974,8 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
             )),
             None => Err("Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".\n\nOrca's console takes: kubectl config current-context|get-contexts|view\n".into()),
         },
+        // Service accounts are annotated in `service_accounts.rs`, before this parser.
+        "annotate" => Err("error: Orca's console annotates service accounts only: kubectl annotate serviceaccount NAME eks.amazonaws.com/role-arn=ARN [--overwrite]\n".into()),
         other if COMMANDS.contains(&other) => Err(format!(
             "Orca does not simulate `kubectl {other}`. The console carries out: kubectl {}.\n",
             SUPPORTED.join(", ")
