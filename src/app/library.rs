@@ -252,6 +252,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../scenarios/challenge-ecs-reroute-traffic.ron"),
     ),
     (
+        "challenge-ecs-task-role",
+        include_str!("../../scenarios/challenge-ecs-task-role.ron"),
+    ),
+    (
         "challenge-eks-bad-image",
         include_str!("../../scenarios/challenge-eks-bad-image.ron"),
     ),
@@ -266,6 +270,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "challenge-eks-drain",
         include_str!("../../scenarios/challenge-eks-drain.ron"),
+    ),
+    (
+        "challenge-eks-irsa",
+        include_str!("../../scenarios/challenge-eks-irsa.ron"),
     ),
 ];
 

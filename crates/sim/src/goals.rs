@@ -109,8 +109,10 @@ pub fn describe(goal: &Goal) -> String {
         Goal::CostBelow { dollars_per_hour } => {
             format!("the cluster's EC2 capacity costs less than ${dollars_per_hour:.2} per hour")
         }
-        Goal::AppCallsSucceed { target, by } => format!(
-            "every AWS call of the running {target} tasks or pods succeeds by {}",
+        Goal::AppCallsSucceed { target, by, role } => format!(
+            "every AWS call of the running {target} tasks or pods succeeds{} by {}",
+            role.as_ref()
+                .map_or(String::new(), |r| format!(" as role {r}")),
             at(*by)
         ),
     }
@@ -314,12 +316,12 @@ fn verdict(
                 None => None,
             }
         }
-        Goal::AppCallsSucceed { target, by } => {
-            let (ok, state) = app_calls_succeed(world, target);
+        Goal::AppCallsSucceed { target, by, role } => {
+            let (ok, state) = app_calls_succeed(world, target, role.as_deref());
             if ok {
                 met
             } else if now >= at(*by) {
-                failed(format!("not every call succeeds by {}: {state}", at(*by)))
+                failed(format!("not met by {}: {state}", at(*by)))
             } else {
                 None
             }
@@ -515,8 +517,9 @@ pub fn score(met: usize, goals: usize, hints_opened: usize) -> u32 {
 pub const HINT_COST: u32 = 10;
 
 /// Whether every running task or pod of application `target` has made each of its AWS calls
-/// and the last attempt of each succeeded; if not, what fails (the first failure's result).
-fn app_calls_succeed(world: &World, target: &str) -> (bool, String) {
+/// and the last attempt of each succeeded (as `role`, when given); if not, what fails (the
+/// first failure's result).
+fn app_calls_succeed(world: &World, target: &str, role: Option<&str>) -> (bool, String) {
     use crate::iam::{Iam, Workload};
     let check = |iam: &Iam, running: &mut dyn Iterator<Item = Option<&Workload>>| {
         let app = iam.app_for(target)?;
@@ -529,7 +532,19 @@ fn app_calls_succeed(world: &World, target: &str) -> (bool, String) {
             }
             for (call, rec) in iam.app_calls[app].calls.iter().zip(&w.calls) {
                 match &rec.last {
-                    Some(o) if o.allowed => {}
+                    Some(o) if o.allowed => {
+                        let got = o
+                            .role_arn
+                            .as_deref()
+                            .and_then(|a| a.rsplit_once(":role/"))
+                            .map_or("no role", |(_, n)| n);
+                        if let Some(want) = role.filter(|&r| r != got) {
+                            return Some((
+                                false,
+                                format!("{} succeeds as {got}, not as {want}", call.action),
+                            ));
+                        }
+                    }
                     Some(o) => {
                         return Some((false, format!("{} failed: {}", call.action, o.result)));
                     }

@@ -85,6 +85,9 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
                 }
             }
             if let Some(line) = line {
+                if matches!(action, Action::AnnotateServiceAccount { .. }) {
+                    super::audited::iam_kubectl(ctx, action, &line);
+                }
                 ctx.emit(
                     Source::Scenario,
                     EventKind::ActionApplied {

@@ -103,3 +103,19 @@ fn record(ctx: &mut EksCtx, mut call: crate::security::audit::ApiCall, first: us
         s.audited.push(call);
     }
 }
+
+/// A kubectl call among the IAM actions (`kubectl annotate serviceaccount`, announced as
+/// `line`): recorded in the audit log like the other kubectl calls.
+pub(super) fn iam_kubectl(ctx: &mut WorldCtx, action: &Action, line: &str) {
+    let at_ms = ctx.now.0;
+    let Some(k) = ctx.world.eks.as_mut() else {
+        return;
+    };
+    let Some(mut call) = crate::security::audit::call_of(action, k, at_ms) else {
+        return;
+    };
+    call.command = line.to_string();
+    if let Some(s) = k.security.as_mut() {
+        s.audited.push(call);
+    }
+}

@@ -235,6 +235,21 @@ pub fn call_of(action: &Action, k: &EksCluster, at_ms: u64) -> Option<ApiCall> {
         Action::CordonNode { node }
         | Action::UncordonNode { node }
         | Action::DrainNode { node } => call("patch", "nodes", "", None, node, None, 200),
+        // `kubectl annotate serviceaccount` (IRSA's annotation, always in `default`).
+        Action::AnnotateServiceAccount {
+            service_account, ..
+        } => with_query(
+            call(
+                "patch",
+                "serviceaccounts",
+                "",
+                Some("default".into()),
+                service_account,
+                None,
+                200,
+            ),
+            "fieldManager=kubectl-annotate",
+        ),
         _ => return None,
     })
 }

@@ -336,3 +336,32 @@ fn describe_pod_shows_what_the_webhook_injected() {
         "No resources found in default namespace.\n"
     );
 }
+
+#[test]
+fn an_annotation_made_at_the_console_is_in_the_audit_log() {
+    let mut p = at("eks-irsa-trust-policy", 20);
+    act(
+        &mut p,
+        r#"aws eks update-cluster-config --name analytics --logging '{"clusterLogging":[{"types":["audit"],"enabled":true}]}'"#,
+    );
+    act(
+        &mut p,
+        "kubectl annotate serviceaccount reports eks.amazonaws.com/role-arn=arn:aws:iam::123456789012:role/reports-s3-reader --overwrite",
+    );
+    p.seek(SimTime::from_secs(40));
+    let found: serde_json::Value = serde_json::from_str(&printed(
+        &p,
+        r#"aws logs filter-log-events --log-group-name /aws/eks/analytics/cluster --filter-pattern '{ $.objectRef.resource = "serviceaccounts" }'"#,
+    ))
+    .expect("JSON");
+    let events = found["events"].as_array().expect("events");
+    assert_eq!(events.len(), 1, "{found}");
+    let audit: serde_json::Value =
+        serde_json::from_str(events[0]["message"].as_str().expect("a message")).expect("JSON");
+    assert_eq!(audit["verb"], "patch");
+    assert_eq!(
+        audit["requestURI"],
+        "/api/v1/namespaces/default/serviceaccounts/reports?fieldManager=kubectl-annotate"
+    );
+    assert_eq!(audit["objectRef"]["name"], "reports");
+}

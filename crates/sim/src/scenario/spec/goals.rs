@@ -63,6 +63,12 @@ pub enum Goal {
     CostBelow { dollars_per_hour: f64 },
     /// ECS or EKS: every AWS call the application `target` makes (the `iam` section's
     /// `app_calls` of that task definition family or Deployment) succeeds — each running task's
-    /// or pod's last attempt of each call returned 200 OK — at some moment no later than `by`.
-    AppCallsSucceed { target: String, by: f64 },
+    /// or pod's last attempt of each call returned 200 OK — at some moment no later than `by`;
+    /// with `role`, every one of them as that role (least privilege: not through another).
+    AppCallsSucceed {
+        target: String,
+        by: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+    },
 }

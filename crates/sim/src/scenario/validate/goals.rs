@@ -58,8 +58,11 @@ pub(super) fn goals(out: &mut Problems, s: &Scenario, ix: &EcsIndex, eks: Option
             }
             _ => {}
         }
-        if let Goal::AppCallsSucceed { target, by } = g {
+        if let Goal::AppCallsSucceed { target, by, role } = g {
             app_target(out, s, target, &p);
+            if let Some(r) = role {
+                app_role(out, s, r, &p);
+            }
             check_seconds(out, p.field("by"), "by", *by, end);
             continue;
         }
@@ -249,6 +252,27 @@ fn app_target(out: &mut Problems, s: &Scenario, target: &str, p: &Path) {
                 } else {
                     list(targets.iter().copied())
                 }
+            ),
+        ));
+    }
+}
+
+/// `role` of `AppCallsSucceed` names a role an `iam` section declares.
+fn app_role(out: &mut Problems, s: &Scenario, role: &str, p: &Path) {
+    let ecs = s.world.ecs().map(|e| &e.iam);
+    let eks = s.world.eks().map(|k| &k.iam);
+    let roles: Vec<&str> = ecs
+        .into_iter()
+        .chain(eks)
+        .flat_map(|i| i.roles.iter().map(|r| r.name.as_str()))
+        .collect();
+    if !roles.contains(&role) {
+        out.push((
+            p.field("role"),
+            format!(
+                "role {} is not defined; {}",
+                quoted(role),
+                list(roles.iter().copied())
             ),
         ));
     }
