@@ -36,6 +36,13 @@ pub struct Role {
     pub statements: Vec<Statement>,
 }
 
+impl Role {
+    /// The name of the role's one inline policy in Orca: `<role>-policy` (its statements).
+    pub fn policy_name(&self) -> String {
+        format!("{}-policy", self.name)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Trust {
     EcsTasks,

@@ -12,6 +12,7 @@
 
 use serde_json::{Value, json};
 
+use super::api_error as exception;
 use super::args::{self, Param};
 use super::shapes::pretty;
 use crate::console::{After, Context, Outcome};
@@ -55,12 +56,6 @@ pub fn flags(op: &str) -> &'static [&'static str] {
         ],
         _ => &[],
     }
-}
-
-fn exception(op: &str, code: &str, message: &str) -> Outcome {
-    Outcome::Fail(format!(
-        "\nAn error occurred ({code}) when calling the {op} operation: {message}\n"
-    ))
 }
 
 /// `aws deploy <words…>`.

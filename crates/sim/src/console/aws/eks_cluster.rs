@@ -10,6 +10,7 @@
 
 use serde_json::{Value, json};
 
+use super::api_error as exception;
 use super::args::{self, Param};
 use super::ec2_network::{subnet_id, vpc_id};
 use super::shapes::pretty;
@@ -207,12 +208,6 @@ fn logging_entries(text: &str) -> Result<Vec<(Vec<LogType>, bool)>, String> {
         return Err("\nAn error occurred (InvalidParameterException) when calling the UpdateClusterConfig operation: The logging configuration names no log type.\n".into());
     }
     Ok(out)
-}
-
-fn exception(api: &str, code: &str, message: &str) -> Outcome {
-    Outcome::Fail(format!(
-        "\nAn error occurred ({code}) when calling the {api} operation: {message}\n"
-    ))
 }
 
 fn cluster_spec<'a>(cx: &Context<'a>) -> Option<&'a ClusterSpec> {

@@ -8,17 +8,12 @@
 
 use serde_json::{Value, json};
 
-use super::args::{self, Param};
+use super::api_error as exception;
+use super::args::{self, Args, Param};
 use super::shapes::pretty;
 use super::{After, Context, Outcome};
 use crate::iam::{Association, Iam};
 use crate::scenario::spec::Action;
-
-fn exception(api: &str, code: &str, message: &str) -> Outcome {
-    Outcome::Fail(format!(
-        "\nAn error occurred ({code}) when calling the {api} operation: {message}\n"
-    ))
-}
 
 /// The EKS cluster `--cluster-name` names and its IAM model (none in a scenario without an
 /// `iam` section: no associations then).
@@ -78,25 +73,30 @@ fn whole(c: &Cluster, a: &Association) -> Value {
 }
 
 /// `aws eks list-pod-identity-associations|describe-pod-identity-association|
-/// create-pod-identity-association <words…>`.
+/// create-pod-identity-association <words…>`: the options read and the cluster found, then the
+/// operation.
 pub(super) fn run(op: &str, words: &[String], cx: &Context) -> Outcome {
-    match op {
-        "list-pod-identity-associations" => list(words, cx),
-        "describe-pod-identity-association" => describe(words, cx),
-        _ => create(words, cx),
-    }
-}
-
-fn list(words: &[String], cx: &Context) -> Outcome {
-    let api = "ListPodIdentityAssociations";
-    let args = match args::parse(
-        words,
-        &[
-            Param::text("--cluster-name").required(),
-            Param::text("--namespace"),
-            Param::text("--service-account"),
-        ],
-    ) {
+    let (api, params): (&str, &[Param]) = match op {
+        "list-pod-identity-associations" => (
+            "ListPodIdentityAssociations",
+            &[Param::text("--namespace"), Param::text("--service-account")],
+        ),
+        "describe-pod-identity-association" => (
+            "DescribePodIdentityAssociation",
+            &[Param::text("--association-id").required()],
+        ),
+        _ => (
+            "CreatePodIdentityAssociation",
+            &[
+                Param::text("--namespace").required(),
+                Param::text("--service-account").required(),
+                Param::text("--role-arn").required(),
+            ],
+        ),
+    };
+    let mut all = vec![Param::text("--cluster-name").required()];
+    all.extend_from_slice(params);
+    let args = match args::parse(words, &all) {
         Ok(a) => a,
         Err(e) => return Outcome::Fail(e),
     };
@@ -104,6 +104,14 @@ fn list(words: &[String], cx: &Context) -> Outcome {
         Ok(c) => c,
         Err(e) => return e,
     };
+    match op {
+        "list-pod-identity-associations" => list(&args, &c),
+        "describe-pod-identity-association" => describe(api, &args, &c),
+        _ => create(api, &args, &c, cx),
+    }
+}
+
+fn list(args: &Args, c: &Cluster) -> Outcome {
     let (ns, sa) = (args.one("--namespace"), args.one("--service-account"));
     let listed: Vec<Value> = c
         .iam
@@ -112,33 +120,18 @@ fn list(words: &[String], cx: &Context) -> Outcome {
         .iter()
         .filter(|a| ns.is_none_or(|n| a.namespace == n))
         .filter(|a| sa.is_none_or(|s| a.service_account == s))
-        .map(|a| summary(&c, a))
+        .map(|a| summary(c, a))
         .collect();
     Outcome::Print(pretty(&json!({ "associations": listed })))
 }
 
-fn describe(words: &[String], cx: &Context) -> Outcome {
-    let api = "DescribePodIdentityAssociation";
-    let args = match args::parse(
-        words,
-        &[
-            Param::text("--cluster-name").required(),
-            Param::text("--association-id").required(),
-        ],
-    ) {
-        Ok(a) => a,
-        Err(e) => return Outcome::Fail(e),
-    };
-    let c = match cluster(cx, api, args.one("--cluster-name").unwrap_or_default()) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
+fn describe(api: &str, args: &Args, c: &Cluster) -> Outcome {
     let id = args.one("--association-id").unwrap_or_default();
     match c
         .iam
         .and_then(|i| i.associations.iter().find(|a| a.id == id))
     {
-        Some(a) => Outcome::Print(pretty(&json!({ "association": whole(&c, a) }))),
+        Some(a) => Outcome::Print(pretty(&json!({ "association": whole(c, a) }))),
         // [inferred] The wording of EKS's ResourceNotFoundException for an unknown id.
         None => exception(
             api,
@@ -148,24 +141,7 @@ fn describe(words: &[String], cx: &Context) -> Outcome {
     }
 }
 
-fn create(words: &[String], cx: &Context) -> Outcome {
-    let api = "CreatePodIdentityAssociation";
-    let args = match args::parse(
-        words,
-        &[
-            Param::text("--cluster-name").required(),
-            Param::text("--namespace").required(),
-            Param::text("--service-account").required(),
-            Param::text("--role-arn").required(),
-        ],
-    ) {
-        Ok(a) => a,
-        Err(e) => return Outcome::Fail(e),
-    };
-    let c = match cluster(cx, api, args.one("--cluster-name").unwrap_or_default()) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
+fn create(api: &str, args: &Args, c: &Cluster, cx: &Context) -> Outcome {
     let ns = args.one("--namespace").unwrap_or_default();
     let sa = args.one("--service-account").unwrap_or_default();
     let role_arn = args.one("--role-arn").unwrap_or_default();
@@ -206,7 +182,7 @@ fn create(words: &[String], cx: &Context) -> Outcome {
         id: crate::iam::association_id(ns, sa),
         created_at: cx.now,
     };
-    let reply = pretty(&json!({ "association": whole(&c, &created) }));
+    let reply = pretty(&json!({ "association": whole(c, &created) }));
     Outcome::Act {
         actions: vec![Action::CreatePodIdentityAssociation {
             service_account: sa.to_string(),

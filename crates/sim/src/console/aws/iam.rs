@@ -5,8 +5,9 @@
 
 use serde_json::{Value, json};
 
+use super::api_error as exception;
 use super::args::{self, Param};
-use super::iam_roles::{exception, get_role, model, policy_name};
+use super::iam_roles::{get_role, model};
 use super::shapes::pretty;
 use super::{After, Context, Outcome, USAGE};
 use crate::scenario::spec::{Action, HttpTokens};
@@ -74,7 +75,7 @@ pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
         return Outcome::Print(pretty(&json!({ "Role": get_role(iam, role) })));
     }
     let policy = args.one("--policy-name").unwrap_or_default();
-    if policy != policy_name(role) || role.statements.is_empty() {
+    if policy != role.policy_name() || role.statements.is_empty() {
         return exception(
             api,
             "NoSuchEntity",

@@ -6,8 +6,9 @@
 
 use serde_json::{Value, json};
 
+use super::api_error as exception;
 use super::args::{self, Param};
-use super::iam_roles::{exception, get_role, model, policy_name};
+use super::iam_roles::{get_role, model};
 use super::shapes::pretty;
 use super::{After, Context, Outcome};
 use crate::iam::policy_document::{self, Refusal};
@@ -33,9 +34,9 @@ fn no_such_role(op: &str, name: &str) -> Outcome {
     )
 }
 
-/// The role `--role-name` names, or IAM's `NoSuchEntity`.
-fn role<'a>(op: &str, iam: Option<&'a Iam>, name: &str) -> Result<&'a Role, Outcome> {
-    iam.and_then(|i| i.role_by_name(name))
+/// The account and the role `--role-name` names, or IAM's `NoSuchEntity`.
+fn role<'a>(op: &str, iam: Option<&'a Iam>, name: &str) -> Result<(&'a Iam, &'a Role), Outcome> {
+    iam.and_then(|i| Some((i, i.role_by_name(name)?)))
         .ok_or_else(|| no_such_role(op, name))
 }
 
@@ -66,7 +67,7 @@ pub(super) fn list(op: &str, words: &[String], cx: &Context) -> Outcome {
     };
     let name = args.one("--role-name").unwrap_or_default();
     let r = match role(op, iam, name) {
-        Ok(r) => r,
+        Ok((_, r)) => r,
         Err(e) => return e,
     };
     if op == "list-role-policies" {
@@ -74,7 +75,7 @@ pub(super) fn list(op: &str, words: &[String], cx: &Context) -> Outcome {
         let names: Vec<String> = if r.statements.is_empty() {
             Vec::new()
         } else {
-            vec![policy_name(r)]
+            vec![r.policy_name()]
         };
         return Outcome::Print(pretty(&json!({ "PolicyNames": names })));
     }
@@ -97,13 +98,9 @@ pub(super) fn change(op: &str, words: &[String], cx: &Context) -> Outcome {
         Err(e) => return Outcome::Fail(e),
     };
     let name = args.one("--role-name").unwrap_or_default();
-    let iam = model(cx);
-    let r = match role(op, iam, name) {
-        Ok(r) => r,
+    let (iam, r) = match role(op, model(cx), name) {
+        Ok(found) => found,
         Err(e) => return e,
-    };
-    let Some(iam) = iam else {
-        return no_such_role(op, name);
     };
     let given = args.one("--policy-document").unwrap_or_default();
     let text = match args::paramfile(given, "--policy-document", cx.files) {
@@ -118,10 +115,10 @@ pub(super) fn change(op: &str, words: &[String], cx: &Context) -> Outcome {
     };
     let action = if op == "put-role-policy" {
         let policy = args.one("--policy-name").unwrap_or_default();
-        if policy != policy_name(r) {
+        if policy != r.policy_name() {
             return Outcome::Fail(format!(
                 "Orca keeps one inline policy per role, named {} (aws iam list-role-policies --role-name {name}); put-role-policy with that name replaces it.\n(nothing was changed)\n",
-                policy_name(r)
+                r.policy_name()
             ));
         }
         match policy_document::identity_policy(name, &text) {

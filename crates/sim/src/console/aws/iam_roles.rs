@@ -1,11 +1,11 @@
 //! IAM roles as the CLI shows them, shared by the IAM operations (`iam.rs`, `iam_policies.rs`)
 //! and by the operations that name a role or instance profile (`sts.rs`, `ec2_instances.rs`,
-//! `control_plane_logs.rs`): the account's model, IAM's exceptions, a role in GetRole's shape,
+//! `control_plane_logs.rs`): the account's model, a role in GetRole's shape,
 //! and the unique ids IAM gives roles and instance profiles.
 
 use serde_json::{Value, json};
 
-use super::{Context, Outcome};
+use super::Context;
 use crate::iam::{Iam, Role, Trust, fnv};
 
 /// The account's IAM, from whichever cluster the scenario has.
@@ -15,17 +15,6 @@ pub(super) fn model<'a>(cx: &'a Context) -> Option<&'a Iam> {
         .as_ref()
         .and_then(|e| e.iam.as_ref())
         .or_else(|| cx.world.eks.as_ref().and_then(|k| k.iam.as_ref()))
-}
-
-pub(super) fn exception(op: &str, code: &str, message: &str) -> Outcome {
-    Outcome::Fail(format!(
-        "\nAn error occurred ({code}) when calling the {op} operation: {message}\n"
-    ))
-}
-
-/// The name of the role's one inline policy in Orca: `<role>-policy`.
-pub(super) fn policy_name(role: &Role) -> String {
-    format!("{}-policy", role.name)
 }
 
 /// A role's unique id: `AROA` and 17 characters (IAM User Guide, "IAM identifiers", unique

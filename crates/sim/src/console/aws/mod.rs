@@ -276,9 +276,13 @@ fn two_columns(items: &[&str]) -> String {
 /// The error the CLI prints for an API exception of operation `op` (the CLI's name, e.g.
 /// `list-instances`).
 fn exception(op: &str, code: &str, message: &str) -> Outcome {
+    api_error(&api_name(op), code, message)
+}
+
+/// The error the CLI prints for an exception `code` of API operation `api` (`GetRole`).
+pub(super) fn api_error(api: &str, code: &str, message: &str) -> Outcome {
     Outcome::Fail(format!(
-        "\nAn error occurred ({code}) when calling the {} operation: {message}\n",
-        api_name(op)
+        "\nAn error occurred ({code}) when calling the {api} operation: {message}\n"
     ))
 }
 

@@ -221,6 +221,17 @@ const GET_UNSIMULATED: [(&str, &str); 6] = [
     ("field-selector", "--field-selector"),
 ];
 
+/// The names a command gives and the namespaces it looks in; names across every namespace
+/// (`-A` with names) are refused, as kubectl refuses them.
+fn names_in_scope(line: &Parsed) -> Result<(Vec<String>, Scope), Outcome> {
+    let names = names(&line.positional).map_err(Outcome::Fail)?;
+    let scope = parse::scope_of(line);
+    if scope == Scope::All && !names.is_empty() {
+        return Err(Outcome::Fail(NAME_ACROSS_NAMESPACES.into()));
+    }
+    Ok((names, scope))
+}
+
 /// `kubectl get serviceaccounts [NAME…] [-n NS | -A] [-o …] [--no-headers]`.
 fn get(k: &EksCluster, now: SimTime, line: &Parsed) -> Outcome {
     if let Some((_, flag)) = GET_UNSIMULATED.iter().find(|(f, _)| line.get(f).is_some()) {
@@ -228,14 +239,10 @@ fn get(k: &EksCluster, now: SimTime, line: &Parsed) -> Outcome {
             "error: Orca's console lists service accounts without {flag}: it takes -n, -A, --no-headers and -o wide|name|yaml|json|jsonpath=…|custom-columns=…\n"
         ));
     }
-    let names = match names(&line.positional) {
+    let (names, scope) = match names_in_scope(line) {
         Ok(n) => n,
-        Err(e) => return Outcome::Fail(e),
+        Err(e) => return e,
     };
-    let scope = parse::scope_of(line);
-    if scope == Scope::All && !names.is_empty() {
-        return Outcome::Fail(NAME_ACROSS_NAMESPACES.into());
-    }
     let (output, template) = match parse::output(line) {
         Ok(o) => o,
         Err(e) => return Outcome::Fail(e),
@@ -334,14 +341,10 @@ fn describe(k: &EksCluster, line: &Parsed) -> Outcome {
                 .into(),
         );
     }
-    let names = match names(&line.positional) {
+    let (names, scope) = match names_in_scope(line) {
         Ok(n) => n,
-        Err(e) => return Outcome::Fail(e),
+        Err(e) => return e,
     };
-    let scope = parse::scope_of(line);
-    if scope == Scope::All && !names.is_empty() {
-        return Outcome::Fail(NAME_ACROSS_NAMESPACES.into());
-    }
     let (found, missing) = pick(k, &scope, &names);
     if found.is_empty() {
         return if names.is_empty() {

@@ -232,13 +232,16 @@ fn goal(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, g: &Goal, p: 
     }
 }
 
-/// `target` of `AppCallsSucceed` names an application whose calls an `iam` section lists.
-fn app_target(out: &mut Problems, s: &Scenario, target: &str, p: &Path) {
+/// The `iam` sections of the scenario's world (one per part).
+fn iam_sections(s: &Scenario) -> impl Iterator<Item = &crate::scenario::spec::IamSpec> {
     let ecs = s.world.ecs().map(|e| &e.iam);
     let eks = s.world.eks().map(|k| &k.iam);
-    let targets: Vec<&str> = ecs
-        .into_iter()
-        .chain(eks)
+    ecs.into_iter().chain(eks)
+}
+
+/// `target` of `AppCallsSucceed` names an application whose calls an `iam` section lists.
+fn app_target(out: &mut Problems, s: &Scenario, target: &str, p: &Path) {
+    let targets: Vec<&str> = iam_sections(s)
         .flat_map(|i| i.app_calls.iter().map(|a| a.target.as_str()))
         .collect();
     if !targets.contains(&target) {
@@ -259,11 +262,7 @@ fn app_target(out: &mut Problems, s: &Scenario, target: &str, p: &Path) {
 
 /// `role` of `AppCallsSucceed` names a role an `iam` section declares.
 fn app_role(out: &mut Problems, s: &Scenario, role: &str, p: &Path) {
-    let ecs = s.world.ecs().map(|e| &e.iam);
-    let eks = s.world.eks().map(|k| &k.iam);
-    let roles: Vec<&str> = ecs
-        .into_iter()
-        .chain(eks)
+    let roles: Vec<&str> = iam_sections(s)
         .flat_map(|i| i.roles.iter().map(|r| r.name.as_str()))
         .collect();
     if !roles.contains(&role) {
