@@ -350,6 +350,12 @@
 //! at 23 % (page faults 8 %, `realloc` and its copies 8 %, `malloc` 5 %). 72 ms still needs
 //! an observation that costs what changed (a service's counts kept as tasks change, read by
 //! a pass instead of its ~660 rows), which the memo tried on 2026-12-05 did not give.
+//!
+//! 2026-12-06 at 20:25 UTC, no change to the run's code (that session's changes were to the
+//! console, IAM actions and goals, none of which this run reaches): the 12:37 build's checked
+//! runs took 177.6, 185.1, 158.7, 178.2 and 114.7 ms for the hour (medians of 4, five
+//! invocations within two minutes, load 0.4–0.9): the same binary that measured 100–128 ms at
+//! 17:45 UTC. On a machine this noisy only back-to-back pairs compare.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
