@@ -221,15 +221,37 @@ const GET_UNSIMULATED: [(&str, &str); 6] = [
     ("field-selector", "--field-selector"),
 ];
 
-/// The names a command gives and the namespaces it looks in; names across every namespace
-/// (`-A` with names) are refused, as kubectl refuses them.
-fn names_in_scope(line: &Parsed) -> Result<(Vec<String>, Scope), Outcome> {
+/// The accounts a command names (all of its namespaces when it names none), where it looks,
+/// and how many names it gave; names across every namespace (`-A` with names) are refused, as
+/// kubectl refuses them. When none is found: kubectl's NotFound for the names, or "No
+/// resources found". Names found are followed by the NotFound lines of those that were not.
+struct Picked {
+    found: Vec<ServiceAccount>,
+    missing: String,
+    scope: Scope,
+    named: usize,
+}
+
+fn picked(k: &EksCluster, line: &Parsed) -> Result<Picked, Outcome> {
     let names = names(&line.positional).map_err(Outcome::Fail)?;
     let scope = parse::scope_of(line);
     if scope == Scope::All && !names.is_empty() {
         return Err(Outcome::Fail(NAME_ACROSS_NAMESPACES.into()));
     }
-    Ok((names, scope))
+    let (found, missing) = pick(k, &scope, &names);
+    if found.is_empty() {
+        return Err(if names.is_empty() {
+            Outcome::Print(no_resources(&scope))
+        } else {
+            Outcome::Fail(missing)
+        });
+    }
+    Ok(Picked {
+        found,
+        missing,
+        scope,
+        named: names.len(),
+    })
 }
 
 /// `kubectl get serviceaccounts [NAME…] [-n NS | -A] [-o …] [--no-headers]`.
@@ -239,25 +261,22 @@ fn get(k: &EksCluster, now: SimTime, line: &Parsed) -> Outcome {
             "error: Orca's console lists service accounts without {flag}: it takes -n, -A, --no-headers and -o wide|name|yaml|json|jsonpath=…|custom-columns=…\n"
         ));
     }
-    let (names, scope) = match names_in_scope(line) {
-        Ok(n) => n,
-        Err(e) => return e,
-    };
     let (output, template) = match parse::output(line) {
         Ok(o) => o,
         Err(e) => return Outcome::Fail(e),
     };
-    let (found, missing) = pick(k, &scope, &names);
-    if found.is_empty() {
-        return if names.is_empty() {
-            Outcome::Print(no_resources(&scope))
-        } else {
-            Outcome::Fail(missing)
-        };
-    }
+    let Picked {
+        found,
+        missing,
+        scope,
+        named,
+    } = match picked(k, line) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
     let listed = || {
         let items = found.iter().map(object).collect();
-        super::yaml::list_of(items, names.len() == 1)
+        super::yaml::list_of(items, named == 1)
     };
     let template = template.unwrap_or_default();
     let mut out = match output {
@@ -341,20 +360,12 @@ fn describe(k: &EksCluster, line: &Parsed) -> Outcome {
                 .into(),
         );
     }
-    let (names, scope) = match names_in_scope(line) {
-        Ok(n) => n,
+    let p = match picked(k, line) {
+        Ok(p) => p,
         Err(e) => return e,
     };
-    let (found, missing) = pick(k, &scope, &names);
-    if found.is_empty() {
-        return if names.is_empty() {
-            Outcome::Print(no_resources(&scope))
-        } else {
-            Outcome::Fail(missing)
-        };
-    }
-    let out: Vec<String> = found.iter().map(described).collect();
-    Outcome::Print(out.join("\n\n") + &missing)
+    let out: Vec<String> = p.found.iter().map(described).collect();
+    Outcome::Print(out.join("\n\n") + &p.missing)
 }
 
 /// An `annotate` command's changes: new values by key (the last of a key wins) and the keys to
