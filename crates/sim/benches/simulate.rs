@@ -356,6 +356,15 @@
 //! runs took 177.6, 185.1, 158.7, 178.2 and 114.7 ms for the hour (medians of 4, five
 //! invocations within two minutes, load 0.4–0.9): the same binary that measured 100–128 ms at
 //! 17:45 UTC. On a machine this noisy only back-to-back pairs compare.
+//!
+//! 2026-12-06 at 23:22 UTC, a new machine (load 0.5), a fresh build of `318faff`, no change to
+//! the run's code: checked runs 106.9, 107.4 and 108.1 ms for the hour (medians of 4, three
+//! invocations; ≈ 33,300–33,700×), 120.8–123.1 ms with the build. Callgrind (`TASKS=2000`, the
+//! five checked runs, `--toggle-collect` on `advance_to`): 849.5 M instructions, 77 % of them
+//! inside the scheduler's passes (the health gates alone 13 %, the deployment counts' walk 6 %,
+//! the spread counts 4 %, the pass's texts — bounds, rules, decisions — about 5 %): in
+//! instructions as in time, the passes' walks over every live task dominate, which is the
+//! structural change named above.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -818,6 +818,7 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
                 .map(|n| format!("deployment/{n}"))
                 .collect(),
             [verb, _] if *verb == "undo" => owned(&["--to-revision="]),
+            [verb, _] if *verb == "status" => owned(&["--timeout=", "--watch=false"]),
             _ => Vec::new(),
         },
         "delete" => match positional.as_slice() {

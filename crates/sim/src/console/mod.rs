@@ -139,13 +139,16 @@ const HELP: &str = "The console carries out, against the run at this moment:
   dig [+short] NAME [A|SRV]   (Route 53's answer for a Cloud Map name; CoreDNS's for
                               SERVICE.NAMESPACE.svc.cluster.local)
   kubectl get|describe|top|logs|rollout status|rollout history [--revision=N]   (-n NAMESPACE, -A)
+  kubectl rollout status deployment/NAME [--watch=false] [--timeout=90s]
+  kubectl get events [-A] [--sort-by=.metadata.creationTimestamp] [-o yaml|json|…]
   kubectl get|describe serviceaccounts [NAME]   (IRSA's role in Annotations)
   kubectl annotate serviceaccount NAME eks.amazonaws.com/role-arn=ARN [--overwrite] | …/role-arn-
   kubectl get all|pods,svc|namespaces|endpoints …  --show-labels
   kubectl get … -o wide|yaml|json|name|jsonpath=T|custom-columns=H:P,…  --sort-by=P  --field-selector=K=V
   kubectl version | config current-context|get-contexts|view | cluster-info | api-resources
   kubectl logs POD|deploy/NAME|-l SELECTOR [--tail=N] [--prefix] [-p] [-c CONTAINER]
-  kubectl scale|set image|rollout undo|restart|pause|resume|delete pod|cordon|uncordon|drain
+  kubectl scale|set image|rollout undo|restart|pause|resume|cordon|uncordon|drain
+  kubectl delete pod NAME…|-l SELECTOR|--all
   kubectl set resources deployment/NAME --requests=cpu=250m[,memory=256Mi]
   aws eks create-addon|describe-addon --cluster-name NAME --addon-name metrics-server
   aws eks list-pod-identity-associations|describe-pod-identity-association|

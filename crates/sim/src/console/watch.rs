@@ -60,8 +60,12 @@ enum Mode {
         /// Lines the last poll saw.
         seen: usize,
     },
-    /// `kubectl rollout status`: the last status line printed.
-    Status { last: String },
+    /// `kubectl rollout status`: the last status line printed, and `--timeout` (how long after
+    /// the command it gives up; none: never).
+    Status {
+        last: String,
+        timeout: Option<Millis>,
+    },
     /// `aws ecs wait`: the waiter's name, delay and attempts.
     Waiter {
         name: &'static str,
@@ -186,10 +190,11 @@ impl Watch {
         })
     }
 
-    /// `kubectl rollout status` after printing `line`.
-    pub fn status(line: &str) -> Box<Watch> {
+    /// `kubectl rollout status` after printing `line`, giving up `timeout` after the command.
+    pub fn status(line: &str, timeout: Option<Millis>) -> Box<Watch> {
         Watch::new(Mode::Status {
             last: line.trim_end().to_string(),
+            timeout,
         })
     }
 
@@ -352,15 +357,24 @@ impl Watch {
                 Outcome::Fail(e) => failed(e),
                 Outcome::Act { .. } => Polled::default(),
             },
-            Mode::Status { last } => match outcome {
+            Mode::Status { last, timeout } => match outcome {
                 Outcome::Watch { first, .. } => {
                     let line = first.trim_end().to_string();
-                    if line == *last {
-                        return Polled::default();
+                    let mut output = String::new();
+                    if line != *last {
+                        *last = line;
+                        output = first;
                     }
-                    *last = line;
+                    // kubectl's watch gives up with the wait package's error.
+                    if timeout.is_some_and(|t| cx.now >= started.plus(t)) {
+                        output.push_str("error: timed out waiting for the condition\n");
+                        return Polled {
+                            output,
+                            ended: Some(Ended::Failed),
+                        };
+                    }
                     Polled {
-                        output: first,
+                        output,
                         ended: None,
                     }
                 }

@@ -1,6 +1,7 @@
 //! kubectl's acting commands: each becomes a timeline action (applied at the current moment),
 //! with kubectl's reply; `rollout status|history` read.
 
+use super::labels::Selector;
 use super::parse::{Command, Kind, RolloutVerb};
 use super::{Kube, Outcome};
 use crate::console::After;
@@ -186,6 +187,7 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
             verb,
             name,
             to_revision,
+            wait,
         } => {
             let Some(d) = k.deployment_named(&name) else {
                 return Kube::not_found(Kind::Deployment, &name);
@@ -199,12 +201,13 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
                 RolloutVerb::Status => {
                     // kubectl waits for the rollout (`--watch` defaults to true): "Waiting
                     // for …" again at each change, until it succeeds or fails.
+                    // `--watch=false` prints the status once; `--timeout` gives up after it.
                     let status = read::rollout_status(k.eks, d, k.now);
                     if status.starts_with("error:") {
                         Outcome::Fail(format!("{status}\n"))
-                    } else if status.starts_with("Waiting") {
+                    } else if status.starts_with("Waiting") && wait.watch {
                         Outcome::Watch {
-                            watch: crate::console::watch::Watch::status(&status),
+                            watch: crate::console::watch::Watch::status(&status, wait.timeout),
                             first: format!("{status}\n"),
                         }
                     } else {
@@ -277,9 +280,31 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
                 }
             }
         }
-        Command::DeletePod { names } => {
+        Command::DeletePod { names, selector } => {
             let mut actions = Vec::new();
             let mut reply = String::new();
+            // `-l SELECTOR` or `--all` (no names): the pods in scope they select, in list order.
+            let names = if names.is_empty() {
+                let selector = match selector.as_deref().map(Selector::parse).transpose() {
+                    Ok(s) => s,
+                    Err(e) => return Outcome::Fail(e),
+                };
+                let picked: Vec<String> = k
+                    .pods()
+                    .filter(|&p| {
+                        selector
+                            .as_ref()
+                            .is_none_or(|s| s.matches(&k.pod_labels(p)))
+                    })
+                    .map(|p| k.eks.pods[p].name.clone())
+                    .collect();
+                if picked.is_empty() {
+                    return Outcome::Print("No resources found\n".into());
+                }
+                picked
+            } else {
+                names
+            };
             for name in &names {
                 match k.pod_named(name) {
                     Some(_) => {
@@ -431,7 +456,13 @@ fn history(k: &Kube, d: usize) -> String {
         .into_iter()
         .map(|(r, c)| vec![r.to_string(), c])
         .collect();
-    out.push_str(&super::table::render(&["REVISION", "CHANGE-CAUSE"], &rows));
+    // kubectl writes this table with a tabwriter padded by two (`tabbedString` in its
+    // polymorphichelpers/history.go), not by three as `kubectl get` does.
+    out.push_str(&super::table::render_padded(
+        &["REVISION", "CHANGE-CAUSE"],
+        &rows,
+        2,
+    ));
     out.push('\n');
     out
 }

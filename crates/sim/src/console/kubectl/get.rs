@@ -1,10 +1,11 @@
 //! `kubectl get`: the tables kubectl prints (and `-o wide|name|json|yaml`), from the simulated
 //! objects; ages count from the object's creation, as kubectl's AGE column does.
 
-use super::jsonpath::{self, SortPath, Template};
+use super::jsonpath::{self, Template};
 use super::labels::Selector;
 use super::objects;
 use super::parse::{Kind, Output};
+use super::select::{FieldSelector, sort_by_path};
 use super::table::render;
 use super::yaml::{json_text, list_of};
 use super::{Kube, Outcome};
@@ -12,7 +13,7 @@ use crate::console::watch::ObjectText;
 use crate::event::EventKind;
 use crate::k8s::cluster::ContainerState;
 use crate::k8s::read;
-use crate::time::{Millis, SimTime};
+use crate::time::SimTime;
 
 use super::services::{NODE_VERSION, services};
 
@@ -152,25 +153,13 @@ pub fn get(
             list
         }
         Kind::Event => {
-            let selector = match printing
-                .field_selector
-                .map(|fs| FieldSelector::parse(kind, fs))
-            {
-                Some(Err(e)) => return Outcome::Fail(e),
-                Some(Ok(fs)) => Some(fs),
-                None => None,
-            };
-            let events = |k: &Kube| events(k, selector.as_ref());
-            return match printing.sort_by.map(SortPath::relaxed).transpose() {
-                Err(e) => Outcome::Fail(e),
-                // The table is in the order of each event's last occurrence already.
-                Ok(None) => Outcome::Print(events(k)),
-                Ok(Some(path)) if path.text == "{.lastTimestamp}" => Outcome::Print(events(k)),
-                Ok(Some(path)) => Outcome::Fail(format!(
-                    "error: Orca's console sorts events by {{.lastTimestamp}} only (they are listed in that order); {} is not simulated\n",
-                    path.text
-                )),
-            };
+            return super::events::get(
+                k,
+                printing.output,
+                printing.template,
+                printing.sort_by,
+                printing.field_selector,
+            );
         }
         Kind::Pdb => {
             let list = super::pdb::list(k, &|n| wanted(n));
@@ -744,79 +733,6 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
     }
 }
 
-/// `kubectl get events`: one row per event object (repeats of the same reason and message for
-/// the same object are one object with a count), oldest last seen first.
-/// `kubectl get events`: one row per event (repeats folded into their last occurrence), in the
-/// order of their last occurrence; with `--field-selector`, those whose fields match.
-fn events(k: &Kube, selector: Option<&FieldSelector>) -> String {
-    let all_namespaces = k.all_namespaces();
-    struct Row<'a> {
-        warning: bool,
-        reason: &'a str,
-        object: &'a str,
-        message: std::borrow::Cow<'a, str>,
-        last: SimTime,
-    }
-    let mut rows: Vec<Row> = Vec::new();
-    for e in k.kube_events() {
-        let EventKind::Kube {
-            warning,
-            reason,
-            object,
-        } = &e.kind
-        else {
-            continue;
-        };
-        // Events expire after an hour (the API server's default event TTL).
-        if k.now.since(e.at) > Millis::from_secs(3600) || !k.in_scope(k.event_namespace(object)) {
-            continue;
-        }
-        if let Some(fs) = selector
-            && !fs.matches(&event_fields(k, object, reason, *warning))
-        {
-            continue;
-        }
-        match rows
-            .iter_mut()
-            .find(|r| r.reason == reason && r.object == object && r.message == e.message())
-        {
-            Some(r) => r.last = e.at,
-            None => rows.push(Row {
-                warning: *warning,
-                reason,
-                object,
-                message: e.message(),
-                last: e.at,
-            }),
-        }
-    }
-    if rows.is_empty() {
-        return k.no_resources();
-    }
-    rows.sort_by_key(|r| r.last);
-    let mut header = vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
-    if all_namespaces {
-        header.insert(0, "NAMESPACE");
-    }
-    let table_rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            let mut row = vec![
-                k.now.since(r.last).kube_age(),
-                if r.warning { "Warning" } else { "Normal" }.into(),
-                r.reason.into(),
-                r.object.into(),
-                r.message.to_string(),
-            ];
-            if all_namespaces {
-                row.insert(0, k.event_namespace(r.object).into());
-            }
-            row
-        })
-        .collect();
-    render(&header, &table_rows)
-}
-
 /// What `-o json|yaml|jsonpath` prints from: one object when one was named and found, else a
 /// `List` of them.
 fn listed(k: &Kube, kind: Kind, found: &[usize], one_named: bool) -> serde_json::Value {
@@ -829,160 +745,6 @@ fn listed(k: &Kube, kind: Kind, found: &[usize], one_named: bool) -> serde_json:
 /// `--sort-by`: the objects in the order of the field the path finds in each (numbers by value,
 /// strings and timestamps as text; objects without it first), kept in their order on ties. A
 /// path no object has is an error, as in kubectl.
-fn sort(k: &Kube, kind: Kind, found: &mut [usize], expr: &str) -> Result<(), String> {
-    let path = SortPath::relaxed(expr)?;
-    let keys: Vec<(usize, Option<serde_json::Value>)> = found
-        .iter()
-        .map(|&i| (i, path.first(&objects::object(k, kind, i))))
-        .collect();
-    if !found.is_empty() && keys.iter().all(|(_, v)| v.is_none()) {
-        return Err(format!(
-            "error: couldn't find any field with path \"{}\" in the list of objects\n",
-            path.text
-        ));
-    }
-    let mut keys = keys;
-    keys.sort_by(|(_, a), (_, b)| match (a, b) {
-        (None, None) => std::cmp::Ordering::Equal,
-        (None, Some(_)) => std::cmp::Ordering::Less,
-        (Some(_), None) => std::cmp::Ordering::Greater,
-        (Some(x), Some(y)) => match (x.as_f64(), y.as_f64()) {
-            (Some(p), Some(q)) => p.partial_cmp(&q).unwrap_or(std::cmp::Ordering::Equal),
-            _ => match (x.as_str(), y.as_str()) {
-                (Some(p), Some(q)) => p.cmp(q),
-                _ => x.to_string().cmp(&y.to_string()),
-            },
-        },
-    });
-    for (slot, (i, _)) in found.iter_mut().zip(keys) {
-        *slot = i;
-    }
-    Ok(())
-}
-
-/// `--field-selector key=value,key!=value`: the fields the API server lets a list be filtered
-/// by (Kubernetes documentation, "Field Selectors": every kind takes `metadata.name` and
-/// `metadata.namespace`; pods also `spec.nodeName`, `spec.restartPolicy`,
-/// `spec.schedulerName`, `spec.serviceAccountName`, `status.phase`, `status.podIP`,
-/// `status.nominatedNodeName`; nodes `spec.unschedulable`). A field an object does not have
-/// compares as empty (`spec.nodeName=` finds unscheduled pods).
-/// Field selectors of events that Orca answers.
-const EVENT_FIELDS: [&str; 5] = [
-    "involvedObject.kind",
-    "involvedObject.name",
-    "involvedObject.namespace",
-    "reason",
-    "type",
-];
-
-/// Field selectors the API server accepts for events but Orca does not answer.
-const UNSIMULATED_EVENT_FIELDS: [&str; 7] = [
-    "involvedObject.uid",
-    "involvedObject.apiVersion",
-    "involvedObject.resourceVersion",
-    "involvedObject.fieldPath",
-    "reportingComponent",
-    "source",
-    "metadata.name",
-];
-
-/// The fields of an event that its field selectors read: `involvedObject` from the event's
-/// object (`pod/web-…` → kind `Pod`, name `web-…`), its namespace, reason and type.
-fn event_fields(k: &Kube, object: &str, reason: &str, warning: bool) -> serde_json::Value {
-    let (kind, name) = object.split_once('/').unwrap_or(("", object));
-    let kind = match kind {
-        "pod" => "Pod",
-        "node" => "Node",
-        "deployment" => "Deployment",
-        "replicaset" => "ReplicaSet",
-        "statefulset" => "StatefulSet",
-        "daemonset" => "DaemonSet",
-        "persistentvolumeclaim" => "PersistentVolumeClaim",
-        "horizontalpodautoscaler" => "HorizontalPodAutoscaler",
-        "nodeclaim" => "NodeClaim",
-        "nodepool" => "NodePool",
-        "service" => "Service",
-        "poddisruptionbudget" => "PodDisruptionBudget",
-        other => other,
-    };
-    let namespace = k.event_namespace(object);
-    // A cluster-scoped object's reference has no namespace; its events are in `default`.
-    let cluster_scoped = matches!(kind, "Node" | "NodeClaim" | "NodePool");
-    let involved_namespace = if cluster_scoped { "" } else { namespace };
-    serde_json::json!({
-        "metadata": {"namespace": namespace},
-        "involvedObject": {"kind": kind, "name": name, "namespace": involved_namespace},
-        "reason": reason,
-        "type": if warning { "Warning" } else { "Normal" },
-    })
-}
-
-struct FieldSelector {
-    terms: Vec<(String, bool, String)>,
-}
-
-impl FieldSelector {
-    fn parse(kind: Kind, text: &str) -> Result<FieldSelector, String> {
-        let mut allowed = vec!["metadata.name", "metadata.namespace"];
-        match kind {
-            Kind::Pod => allowed.extend([
-                "spec.nodeName",
-                "spec.restartPolicy",
-                "spec.schedulerName",
-                "spec.serviceAccountName",
-                "status.phase",
-                "status.podIP",
-                "status.nominatedNodeName",
-            ]),
-            Kind::Node => allowed.push("spec.unschedulable"),
-            // The event field labels Orca's events carry (core/v1 `EventToSelectableFields`).
-            Kind::Event => allowed.extend(EVENT_FIELDS),
-            _ => {}
-        }
-        let mut terms = Vec::new();
-        for term in text.split(',').filter(|t| !t.is_empty()) {
-            let (key, equal, value) = if let Some((k, v)) = term.split_once("!=") {
-                (k, false, v)
-            } else if let Some((k, v)) = term.split_once("==") {
-                (k, true, v)
-            } else if let Some((k, v)) = term.split_once('=') {
-                (k, true, v)
-            } else {
-                return Err(format!(
-                    "error: invalid field selector: '{text}'; expected key=value, key==value or key!=value\n"
-                ));
-            };
-            if kind == Kind::Event && UNSIMULATED_EVENT_FIELDS.contains(&key) {
-                return Err(format!(
-                    "error: Orca's console does not simulate the field selector {key} for events; it simulates {}\n",
-                    EVENT_FIELDS.join(", ")
-                ));
-            }
-            if !allowed.contains(&key) {
-                return Err(format!(
-                    "Error from server (BadRequest): Unable to find \"{}\" that match label selector \"\", field selector \"{text}\": field label not supported: {key}\n",
-                    kind.resource()
-                ));
-            }
-            terms.push((key.to_string(), equal, value.to_string()));
-        }
-        Ok(FieldSelector { terms })
-    }
-
-    fn matches(&self, object: &serde_json::Value) -> bool {
-        self.terms.iter().all(|(key, equal, value)| {
-            let mut v = object;
-            for part in key.split('.') {
-                v = v.get(part).unwrap_or(&serde_json::Value::Null);
-            }
-            let actual = match v {
-                // A schedulable node has no `unschedulable` field; it reads as false.
-                serde_json::Value::Null if key == "spec.unschedulable" => "false".to_string(),
-                serde_json::Value::Null => String::new(),
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            (actual == *value) == *equal
-        })
-    }
+fn sort(k: &Kube, kind: Kind, found: &mut Vec<usize>, expr: &str) -> Result<(), String> {
+    sort_by_path(found, |&i| objects::object(k, kind, i), expr)
 }

@@ -14,6 +14,7 @@ mod describe;
 mod describe_identity;
 mod describe_init;
 mod describe_side;
+mod events;
 mod get;
 mod get_kinds;
 mod jsonpath;
@@ -25,6 +26,7 @@ pub mod parse;
 mod pdb;
 mod rbac;
 mod requests;
+mod select;
 mod service_accounts;
 mod services;
 pub(crate) use act::CLIENT_VERSION;
@@ -74,21 +76,13 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             ref sort_by,
             ref field_selector,
             ..
-        } if (storage::is_storage(kind)
-            || namespaces_endpoints::handles(kind)
-            || kind == Kind::Event)
+        } if (storage::is_storage(kind) || namespaces_endpoints::handles(kind))
             && (matches!(output, Output::JsonPath | Output::CustomColumns)
-                || (field_selector.is_some() && kind != Kind::Event)
-                || (sort_by.is_some() && kind != Kind::Event)) =>
+                || field_selector.is_some()
+                || sort_by.is_some()) =>
         {
-            // Events take --sort-by {.lastTimestamp} and --field-selector (get.rs).
-            let options = if kind == Kind::Event {
-                "-o jsonpath and -o custom-columns are"
-            } else {
-                "-o jsonpath, -o custom-columns, --sort-by and --field-selector are"
-            };
             Outcome::Fail(format!(
-                "error: Orca's console prints {} as a table only: {options} simulated for pods, deployments, replicasets, daemonsets, statefulsets, nodes, services, hpa and pdb\n",
+                "error: Orca's console prints {} as a table only: -o jsonpath, -o custom-columns, --sort-by and --field-selector are simulated for pods, deployments, replicasets, daemonsets, statefulsets, nodes, services, hpa, pdb and events\n",
                 kind.resource()
             ))
         }

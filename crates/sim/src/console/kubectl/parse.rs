@@ -3,6 +3,7 @@
 //! with kubectl's own error texts (kubectl reference, kubernetes.io/docs/reference/kubectl/).
 
 mod info;
+mod rollout;
 mod set_resources;
 
 use super::super::suggest;
@@ -115,9 +116,13 @@ pub enum Command {
         verb: RolloutVerb,
         name: String,
         to_revision: Option<u32>,
+        /// `rollout status`: `--watch` (default true) and `--timeout` (none: wait for ever).
+        wait: rollout::Wait,
     },
     DeletePod {
         names: Vec<String>,
+        /// `-l SELECTOR` (with `--all`: none, every pod in scope).
+        selector: Option<String>,
     },
     Cordon {
         node: String,
@@ -746,83 +751,14 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                 images,
             })
         }
-        "rollout" => {
-            let Some(verb) = rest.first() else {
-                return Err("error: Required resource not specified.\n".into());
-            };
-            let verb = match verb.as_str() {
-                "status" => RolloutVerb::Status,
-                "history" => RolloutVerb::History,
-                "undo" => RolloutVerb::Undo,
-                "restart" => RolloutVerb::Restart,
-                "pause" => RolloutVerb::Pause,
-                "resume" => RolloutVerb::Resume,
-                other => {
-                    let close = suggest::similar(
-                        other,
-                        &["history", "pause", "restart", "resume", "status", "undo"],
-                    );
-                    let mut e =
-                        format!("error: unknown command \"{other}\" for \"kubectl rollout\"");
-                    if !close.is_empty() {
-                        e.push_str("\n\nDid you mean this?");
-                        for c in close {
-                            e.push_str(&format!("\n\t{c}"));
-                        }
-                    }
-                    e.push('\n');
-                    return Err(e);
-                }
-            };
-            let known = with(&[("to-revision", true), ("watch", false), ("revision", true)]);
-            let p = Flags {
-                cmd: "rollout",
-                known: &known,
-            }
-            .parse(&rest[1..])?;
-            scope = scope_of(&p);
-            let (kind, names) = kind_and_names(&p.positional, "rollout")?;
-            if kind == Kind::StatefulSet && matches!(verb, RolloutVerb::Status) {
-                let [name] = names.as_slice() else {
-                    return Err("error: required resource name not specified\n".into());
-                };
-                return Ok((
-                    Command::StatefulSetRolloutStatus { name: name.clone() },
-                    scope,
-                ));
-            }
-            if kind != Kind::Deployment {
-                return Err(format!(
-                    "error: no rollout for {}: Orca's Deployments are the resources with rollouts\n",
-                    kind.resource()
-                ));
-            }
-            let [name] = names.as_slice() else {
-                return Err("error: required resource name not specified\n".into());
-            };
-            // `undo --to-revision=N`, or the revision `history --revision=N` shows in full.
-            let flag = if matches!(verb, RolloutVerb::History) {
-                "revision"
-            } else {
-                "to-revision"
-            };
-            let to_revision = match p.get(flag) {
-                Some(r) => Some(r.parse::<u32>().map_err(|_| {
-                    format!("error: invalid argument \"{r}\" for \"--{flag}\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\n")
-                })?),
-                None => None,
-            };
-            Ok(Command::Rollout {
-                verb,
-                name: name.clone(),
-                to_revision,
-            })
-        }
+        "rollout" => return rollout::parse(rest),
         "delete" => {
             let known = with(&[
                 ("grace-period", true),
                 ("force", false),
                 ("now", false),
+                ("selector", true),
+                ("all", false),
                 all,
             ]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
@@ -835,10 +771,25 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                     kind.resource()
                 ));
             }
-            if names.is_empty() {
-                return Err("error: resource(s) were provided, but no name was specified\n".into());
+            // kubectl's own checks (`pkg/cmd/delete`): names, `-l` or `--all`, one of them.
+            let selector = p.get("selector").map(str::to_string);
+            let every = p.has("all");
+            match (names.is_empty(), selector.is_some(), every) {
+                (true, false, false) => {
+                    return Err("error: resource(s) were provided, but no name was specified\n".into());
+                }
+                (false, true, _) => {
+                    return Err("error: name cannot be provided when a selector is specified\n".into());
+                }
+                (true, true, true) => {
+                    return Err("error: setting 'all' parameter but found a non empty selector. \n".into());
+                }
+                (false, false, true) => {
+                    return Err("error: Orca's console deletes named pods, pods with -l SELECTOR, or --all of them, one of these at a time\n".into());
+                }
+                _ => {}
             }
-            Ok(Command::DeletePod { names })
+            Ok(Command::DeletePod { names, selector })
         }
         "cordon" | "uncordon" | "drain" => {
             let known = with(&[

@@ -100,7 +100,8 @@ fn acting_commands_parse_in_their_usual_forms() {
         Ok(Command::Rollout {
             verb: RolloutVerb::Undo,
             name: "web".into(),
-            to_revision: Some(2)
+            to_revision: Some(2),
+            wait: Default::default(),
         })
     );
     assert_eq!(
@@ -113,7 +114,8 @@ fn acting_commands_parse_in_their_usual_forms() {
     assert_eq!(
         p("kubectl delete pod web-1 pod-2"),
         Ok(Command::DeletePod {
-            names: vec!["web-1".into(), "pod-2".into()]
+            names: vec!["web-1".into(), "pod-2".into()],
+            selector: None,
         })
     );
     assert_eq!(

@@ -104,6 +104,24 @@ fn needs_quotes(s: &str) -> bool {
         || s.contains(": ")
         || s.contains(" #")
         || s.contains('\n')
+        || looks_like_timestamp(s)
+}
+
+/// A YAML 1.1 timestamp (`2026-01-05`, `2026-01-05T09:00:00Z`): plain, it would be read as a
+/// timestamp, so kubectl's YAML (go-yaml) quotes it — `creationTimestamp: "2026-01-05T09:00:00Z"`.
+fn looks_like_timestamp(s: &str) -> bool {
+    let mut parts = s.splitn(3, '-');
+    let (Some(year), Some(month), Some(rest)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let digits = |p: &str, lo: usize, hi: usize| {
+        (lo..=hi).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    let day_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+    digits(year, 4, 4)
+        && digits(month, 1, 2)
+        && (1..=2).contains(&day_len)
+        && (rest.len() == day_len || rest[day_len..].starts_with(['T', 't', ' ']))
 }
 
 /// `-o json` as kubectl prints it: indented by four spaces, with a final newline.
@@ -125,6 +143,16 @@ pub(super) fn list_of(mut items: Vec<serde_json::Value>, one_named: bool) -> ser
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn timestamps_are_quoted_as_kubectl_quotes_them() {
+        assert_eq!(
+            to_yaml(
+                &json!({"creationTimestamp": "2026-01-05T09:00:00Z", "date": "2026-1-5", "image": "web:2026-01", "id": "2026-01-05x"})
+            ),
+            "creationTimestamp: \"2026-01-05T09:00:00Z\"\ndate: \"2026-1-5\"\nimage: web:2026-01\nid: 2026-01-05x\n"
+        );
+    }
 
     #[test]
     fn objects_and_lists_print_in_kubectl_block_style() {

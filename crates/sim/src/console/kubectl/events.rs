@@ -1,0 +1,244 @@
+//! `kubectl get events`: the run's Kubernetes events as the API server keeps them, one Event
+//! object per object, reason and message (a repeat bumps its `count` and `lastTimestamp`), for
+//! an hour (the API server's default event TTL).
+//!
+//! The table lists them in the order of their last occurrence. `--sort-by` takes any path of
+//! the object (`.metadata.creationTimestamp`, the common idiom, is the first occurrence;
+//! `.lastTimestamp`, `.count`, …), and `-o yaml|json|name|jsonpath|custom-columns` print the
+//! objects: `v1` Events with `involvedObject`, `source`, `firstTimestamp`, `lastTimestamp` and
+//! `count` as core/v1 writes them (Kubernetes API reference, "Event v1 core"). An event's name is
+//! its object's name and the first occurrence in Unix nanoseconds in hex, as client-go's event
+//! recorder names them (`fmt.Sprintf("%v.%x", ref.Name, t.UnixNano())`, client-go
+//! tools/record/event.go).
+
+use std::borrow::Cow;
+
+use serde_json::{Value, json};
+
+use super::jsonpath::{self, Template};
+use super::objects::{self, ts};
+use super::parse::{Kind, Output};
+use super::select::{FieldSelector, sort_by_path};
+use super::table::render;
+use super::yaml::{json_text, list_of};
+use super::{Kube, Outcome, reporter};
+use crate::event::EventKind;
+use crate::time::{Millis, SimTime};
+
+/// One Event object: the occurrences of one reason and message for one object.
+struct Folded<'a> {
+    warning: bool,
+    reason: &'a str,
+    /// `pod/web-…`, as the run's events name their object.
+    object: &'a str,
+    message: Cow<'a, str>,
+    first: SimTime,
+    last: SimTime,
+    count: u32,
+    /// Objects of this name first seen at the same millisecond before this one (their names
+    /// differ in the nanoseconds, as two occurrences a few nanoseconds apart do).
+    same_moment: u32,
+}
+
+/// The events in scope, folded into objects, in the order of their last occurrence.
+fn folded<'a>(k: &'a Kube) -> Vec<Folded<'a>> {
+    let mut rows: Vec<Folded> = Vec::new();
+    for e in k.kube_events() {
+        let EventKind::Kube {
+            warning,
+            reason,
+            object,
+        } = &e.kind
+        else {
+            continue;
+        };
+        if k.now.since(e.at) > Millis::from_secs(3600) || !k.in_scope(k.event_namespace(object)) {
+            continue;
+        }
+        let message = e.message();
+        match rows.iter_mut().find(|r| {
+            r.reason == reason.as_ref() && r.object == object.as_ref() && r.message == message
+        }) {
+            Some(r) => {
+                r.last = e.at;
+                r.count += 1;
+            }
+            None => {
+                let same_moment = rows
+                    .iter()
+                    .filter(|r| r.first == e.at && r.object == object.as_ref())
+                    .count() as u32;
+                rows.push(Folded {
+                    warning: *warning,
+                    reason,
+                    object,
+                    message,
+                    first: e.at,
+                    last: e.at,
+                    count: 1,
+                    same_moment,
+                });
+            }
+        }
+    }
+    rows.sort_by_key(|r| r.last);
+    rows
+}
+
+/// The kind and API version of an event's object (`pod` → `Pod`, `v1`).
+fn involved_kind(kind: &str) -> (&str, &'static str) {
+    match kind {
+        "pod" => ("Pod", "v1"),
+        "node" => ("Node", "v1"),
+        "service" => ("Service", "v1"),
+        "persistentvolumeclaim" => ("PersistentVolumeClaim", "v1"),
+        "deployment" => ("Deployment", "apps/v1"),
+        "replicaset" => ("ReplicaSet", "apps/v1"),
+        "statefulset" => ("StatefulSet", "apps/v1"),
+        "daemonset" => ("DaemonSet", "apps/v1"),
+        "horizontalpodautoscaler" => ("HorizontalPodAutoscaler", "autoscaling/v2"),
+        "poddisruptionbudget" => ("PodDisruptionBudget", "policy/v1"),
+        "nodeclaim" => ("NodeClaim", "karpenter.sh/v1"),
+        "nodepool" => ("NodePool", "karpenter.sh/v1"),
+        other => (other, "v1"),
+    }
+}
+
+/// The Event object of `f`, as `kubectl get events -o json` prints it.
+fn object(k: &Kube, f: &Folded) -> Value {
+    let (kind, name) = f.object.split_once('/').unwrap_or(("", f.object));
+    let (kind, api_version) = involved_kind(kind);
+    let namespace = k.event_namespace(f.object);
+    // A cluster-scoped object's reference has no namespace; its events are in `default`.
+    let cluster_scoped = matches!(kind, "Node" | "NodeClaim" | "NodePool");
+    let mut involved = json!({"apiVersion": api_version, "kind": kind, "name": name});
+    if !cluster_scoped {
+        involved["namespace"] = json!(namespace);
+    }
+    let component = reporter(f.reason);
+    // The kubelet reports from its node: `source.host` and `reportingInstance` name it.
+    let host = (component == "kubelet")
+        .then(|| match kind {
+            "Node" => Some(name.to_string()),
+            "Pod" => k
+                .eks
+                .pods
+                .iter()
+                .find(|p| p.name == name)
+                .and_then(|p| p.node)
+                .map(|n| k.eks.nodes[n].name.clone()),
+            _ => None,
+        })
+        .flatten();
+    let mut source = json!({"component": component});
+    if let Some(h) = &host {
+        source["host"] = json!(h);
+    }
+    let nanos = crate::logs::epoch_millis(f.first) * 1_000_000 + u64::from(f.same_moment);
+    objects::sorted(json!({
+        "apiVersion": "v1",
+        "kind": "Event",
+        "count": f.count,
+        "eventTime": null,
+        "firstTimestamp": ts(f.first),
+        "lastTimestamp": ts(f.last),
+        "involvedObject": involved,
+        "message": f.message,
+        "metadata": {
+            "name": format!("{name}.{nanos:x}"),
+            "namespace": namespace,
+            "creationTimestamp": ts(f.first),
+        },
+        "reason": f.reason,
+        "reportingComponent": component,
+        "reportingInstance": host.unwrap_or_default(),
+        "source": source,
+        "type": if f.warning { "Warning" } else { "Normal" },
+    }))
+}
+
+/// `kubectl get events` with `-o` (and its template), `--sort-by` and `--field-selector` (not
+/// `-w`: a watched table is the table's).
+pub(super) fn get(
+    k: &Kube,
+    output: Output,
+    template: Option<&str>,
+    sort_by: Option<&str>,
+    field_selector: Option<&str>,
+) -> Outcome {
+    let selector = match field_selector
+        .map(|fs| FieldSelector::parse(Kind::Event, fs))
+        .transpose()
+    {
+        Ok(s) => s,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let mut listed: Vec<(Folded, Value)> = folded(k)
+        .into_iter()
+        .map(|f| {
+            let o = object(k, &f);
+            (f, o)
+        })
+        .filter(|(_, o)| selector.as_ref().is_none_or(|s| s.matches(o)))
+        .collect();
+    if let Some(expr) = sort_by
+        && let Err(e) = sort_by_path(&mut listed, |(_, o)| o.clone(), expr)
+    {
+        return Outcome::Fail(e);
+    }
+    if listed.is_empty() {
+        return Outcome::Print(k.no_resources());
+    }
+    let objects = || listed.iter().map(|(_, o)| o.clone()).collect::<Vec<_>>();
+    Outcome::Print(match output {
+        Output::Table | Output::Wide => table(k, &listed),
+        Output::Name => listed
+            .iter()
+            .map(|(_, o)| format!("event/{}\n", o["metadata"]["name"].as_str().unwrap_or("")))
+            .collect(),
+        Output::Json => json_text(&list_of(objects(), false)),
+        Output::Yaml => super::yaml::to_yaml(&list_of(objects(), false)),
+        Output::JsonPath => match Template::parse(template.unwrap_or_default()) {
+            Ok(t) => t.execute(&list_of(objects(), false)),
+            Err(e) => return Outcome::Fail(e),
+        },
+        Output::CustomColumns => {
+            let cols = match jsonpath::columns(template.unwrap_or_default()) {
+                Ok(c) => c,
+                Err(e) => return Outcome::Fail(e),
+            };
+            let header: Vec<&str> = cols.iter().map(|(h, _)| h.as_str()).collect();
+            let rows: Vec<Vec<String>> = listed
+                .iter()
+                .map(|(_, o)| cols.iter().map(|(_, p)| jsonpath::cell(p, o)).collect())
+                .collect();
+            render(&header, &rows)
+        }
+    })
+}
+
+/// The table: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE (NAMESPACE first with `-A`).
+fn table(k: &Kube, listed: &[(Folded, Value)]) -> String {
+    let all_namespaces = k.all_namespaces();
+    let mut header = vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
+    if all_namespaces {
+        header.insert(0, "NAMESPACE");
+    }
+    let rows: Vec<Vec<String>> = listed
+        .iter()
+        .map(|(r, _)| {
+            let mut row = vec![
+                k.now.since(r.last).kube_age(),
+                if r.warning { "Warning" } else { "Normal" }.into(),
+                r.reason.into(),
+                r.object.into(),
+                r.message.to_string(),
+            ];
+            if all_namespaces {
+                row.insert(0, k.event_namespace(r.object).into());
+            }
+            row
+        })
+        .collect();
+    render(&header, &rows)
+}

@@ -1,0 +1,267 @@
+//! kubectl idioms learners type first, checked in the bad-image sandbox (at 0:30 someone sets a
+//! tag that does not exist): `kubectl get events --sort-by=.metadata.creationTimestamp` and the
+//! events as objects (`-o yaml|json|name|jsonpath|custom-columns`); `kubectl rollout status`
+//! with `--watch=false` and `--timeout`; `kubectl delete pods -l SELECTOR|--all`; the
+//! `rollout history` table as kubectl pads it; timestamps quoted in YAML as kubectl quotes them.
+
+use crate::common;
+
+use orca_sim::console::commands;
+use orca_sim::console::script::{CommandOutput, Script};
+use orca_sim::{Playback, SimTime};
+use serde_json::Value;
+
+use crate::say::{act, failed, no_files, printed, watched};
+
+const SANDBOX: &str = "eks-sandbox-bad-image";
+
+fn at(secs: u64) -> Playback {
+    let mut p = Playback::new(common::built_in_named(SANDBOX));
+    p.seek(SimTime::from_secs(secs));
+    p
+}
+
+fn json(p: &Playback, line: &str) -> Value {
+    let text = printed(p, line);
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{line}: {e}\n{text}"))
+}
+
+#[test]
+fn events_are_objects_with_counts_first_and_last_timestamps() {
+    let p = at(60);
+    let list = json(&p, "kubectl get events -o json");
+    assert_eq!(list["kind"], "List");
+    let items = list["items"].as_array().expect("items");
+    assert!(items.len() > 5, "{list}");
+    for e in items {
+        assert_eq!(e["apiVersion"], "v1");
+        assert_eq!(e["kind"], "Event");
+        assert_eq!(e["metadata"]["creationTimestamp"], e["firstTimestamp"]);
+        assert!(
+            e["firstTimestamp"].as_str() <= e["lastTimestamp"].as_str(),
+            "{e}"
+        );
+        assert!(e["count"].as_u64().is_some_and(|c| c >= 1), "{e}");
+        // Named after the object and the first occurrence in nanoseconds, in hex.
+        let name = e["metadata"]["name"].as_str().expect("a name");
+        let object = e["involvedObject"]["name"].as_str().expect("an object");
+        let suffix = name
+            .strip_prefix(object)
+            .and_then(|s| s.strip_prefix('.'))
+            .unwrap_or_else(|| panic!("{name} is not {object}.<hex>"));
+        assert!(u64::from_str_radix(suffix, 16).is_ok(), "{name}");
+    }
+    // Names are unique, even for two events of one pod in the same millisecond.
+    let mut names: Vec<&str> = items
+        .iter()
+        .filter_map(|e| e["metadata"]["name"].as_str())
+        .collect();
+    names.sort_unstable();
+    let before = names.len();
+    names.dedup();
+    assert_eq!(names.len(), before);
+    // The kubelet retries the pull: one object per reason and message, its count going up.
+    let pulling = items
+        .iter()
+        .find(|e| e["reason"] == "Pulling" && e["count"].as_u64() > Some(1))
+        .unwrap_or_else(|| panic!("a repeated pull: {list}"));
+    assert!(pulling["firstTimestamp"].as_str() < pulling["lastTimestamp"].as_str());
+    assert_eq!(pulling["source"]["component"], "kubelet");
+    assert_eq!(pulling["involvedObject"]["kind"], "Pod");
+    let node = pulling["source"]["host"].as_str().expect("the pod's node");
+    assert!(node.ends_with(".ec2.internal"), "{node}");
+    assert_eq!(pulling["reportingInstance"], node);
+    // A controller's event: its component, no host.
+    let scaled = items
+        .iter()
+        .find(|e| e["reason"] == "ScalingReplicaSet")
+        .expect("the rollout scaled");
+    assert_eq!(
+        scaled["source"],
+        serde_json::json!({"component": "deployment-controller"})
+    );
+    assert_eq!(scaled["involvedObject"]["apiVersion"], "apps/v1");
+    assert_eq!(scaled["involvedObject"]["kind"], "Deployment");
+}
+
+#[test]
+fn events_sort_by_creation_and_other_paths() {
+    let p = at(60);
+    let created = json(
+        &p,
+        "kubectl get events -o json --sort-by=.metadata.creationTimestamp",
+    );
+    let firsts: Vec<&str> = created["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|e| e["firstTimestamp"].as_str())
+        .collect();
+    assert!(firsts.windows(2).all(|w| w[0] <= w[1]), "{firsts:?}");
+    // The table in that order: a repeated pull, last seen recently, sorts by its first time.
+    let by_creation = printed(
+        &p,
+        "kubectl get events --sort-by=.metadata.creationTimestamp",
+    );
+    let by_last = printed(&p, "kubectl get events");
+    assert_ne!(by_creation, by_last, "the retried pulls move");
+    let mut a: Vec<&str> = by_creation.lines().collect();
+    let mut b: Vec<&str> = by_last.lines().collect();
+    a.sort_unstable();
+    b.sort_unstable();
+    assert_eq!(a, b, "the same rows");
+    // Numbers sort by value; a path no event has is kubectl's error.
+    let counts = printed(
+        &p,
+        "kubectl get events -o jsonpath={.items[*].count} --sort-by=.count",
+    );
+    let counts: Vec<u64> = counts
+        .split_whitespace()
+        .map(|c| c.parse().expect("a count"))
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{counts:?}");
+    assert_eq!(
+        failed(&p, "kubectl get events --sort-by=.spec.nothing"),
+        "error: couldn't find any field with path \"{.spec.nothing}\" in the list of objects\n"
+    );
+}
+
+#[test]
+fn events_print_as_yaml_names_and_custom_columns_with_field_selectors() {
+    let p = at(60);
+    let yaml = printed(
+        &p,
+        "kubectl get events -o yaml --field-selector type=Warning",
+    );
+    assert!(
+        yaml.starts_with("apiVersion: v1\nitems:\n- apiVersion: v1\n"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("  type: Warning\n") && !yaml.contains("type: Normal"),
+        "{yaml}"
+    );
+    // Timestamps are quoted, as kubectl's YAML quotes them.
+    assert!(
+        yaml.contains("  firstTimestamp: \"2026-01-05T09:00:"),
+        "{yaml}"
+    );
+    let names = printed(&p, "kubectl get ev -o name --field-selector reason=Killing");
+    assert!(
+        names.lines().all(|l| l.starts_with("event/web-")) && !names.is_empty(),
+        "{names}"
+    );
+    let columns = printed(
+        &p,
+        "kubectl get events -o custom-columns=REASON:.reason,COUNT:.count,FROM:.source.component --field-selector reason=Scheduled",
+    );
+    let rows: Vec<Vec<&str>> = columns
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows[0], ["REASON", "COUNT", "FROM"]);
+    assert!(rows.len() > 1);
+    for r in &rows[1..] {
+        assert_eq!(r, &["Scheduled", "1", "default-scheduler"]);
+    }
+    // Kinds Orca lists as tables only still say so.
+    assert!(failed(&p, "kubectl get pv -o jsonpath={.items}").contains("as a table only"));
+}
+
+#[test]
+fn rollout_status_once_or_until_a_timeout() {
+    let p = at(40);
+    // --watch=false: the status once, and the command ends (exit 0).
+    let once = printed(&p, "kubectl rollout status deployment/web --watch=false");
+    assert!(
+        once.starts_with("Waiting for deployment \"web\" rollout to finish"),
+        "{once}"
+    );
+    let (first, _) = watched(&p, "kubectl rollout status deployment/web");
+    assert_eq!(first, once);
+    // A timeout without a unit is Go's error.
+    assert_eq!(
+        failed(&p, "kubectl rollout status deploy/web --timeout=5"),
+        "error: invalid argument \"5\" for \"--timeout\" flag: time: missing unit in duration \"5\"\n"
+    );
+    // --timeout=20s: kubectl gives up 20 seconds later, as the wait package words it.
+    let cmds =
+        commands::parse("0:40 kubectl rollout status deploy/web --timeout=20s\n").expect("valid");
+    let mut script = Script::new(common::built_in_named(SANDBOX), cmds);
+    let mut out: Vec<CommandOutput> = Vec::new();
+    while let Some((_, o)) = script.next_moment(&no_files) {
+        out.extend(o);
+    }
+    let last = out.last().expect("outputs");
+    assert!(last.watched && last.failed, "{out:?}");
+    assert_eq!(last.at, SimTime::from_secs(60));
+    assert!(
+        last.output
+            .ends_with("error: timed out waiting for the condition\n"),
+        "{last:?}"
+    );
+    // Without a timeout it waits until the progress deadline (10 minutes after the update).
+    let cmds = commands::parse("0:40 kubectl rollout status deploy/web\n").expect("valid");
+    let mut script = Script::new(common::built_in_named(SANDBOX), cmds);
+    let mut out: Vec<CommandOutput> = Vec::new();
+    while let Some((_, o)) = script.next_moment(&no_files) {
+        out.extend(o);
+    }
+    let last = out.last().expect("outputs");
+    assert!(last.at > SimTime::from_secs(600), "{last:?}");
+    assert!(
+        last.output.contains("exceeded its progress deadline"),
+        "{last:?}"
+    );
+}
+
+#[test]
+fn delete_pods_by_selector_or_all() {
+    let mut p = at(45);
+    let new_pods: Vec<String> =
+        printed(&p, "kubectl get pods -o jsonpath={.items[*].metadata.name}")
+            .split_whitespace()
+            .filter(|n| {
+                printed(&p, &format!("kubectl get pod {n} -o yaml")).contains("web:v2-typo")
+            })
+            .map(str::to_string)
+            .collect();
+    assert_eq!(new_pods.len(), 2, "two pods of the bad image at 0:45");
+    let hash = new_pods[0].split('-').nth(1).expect("a template hash");
+    let reply = act(
+        &mut p,
+        &format!("kubectl delete pods -l app=web,pod-template-hash={hash}"),
+    );
+    let expected: String = new_pods
+        .iter()
+        .map(|n| format!("pod \"{n}\" deleted\n"))
+        .collect();
+    assert_eq!(format!("{reply}\n"), expected);
+    assert_eq!(
+        printed(&p, "kubectl delete pods -l app=nothing"),
+        "No resources found\n"
+    );
+    assert_eq!(
+        failed(&p, "kubectl delete pod web-1 -l app=web"),
+        "error: name cannot be provided when a selector is specified\n"
+    );
+    assert!(failed(&p, "kubectl delete pods").contains("no name was specified"));
+    // --all: every pod in the namespace.
+    let all = printed(&p, "kubectl get pods -o name").lines().count();
+    let reply = act(&mut p, "kubectl delete pods --all");
+    assert_eq!(reply.lines().count(), all, "{reply}");
+}
+
+#[test]
+fn rollout_history_is_padded_by_two_and_yaml_timestamps_are_quoted() {
+    let p = at(40);
+    assert_eq!(
+        printed(&p, "kubectl rollout history deployment/web"),
+        "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n"
+    );
+    let yaml = printed(&p, "kubectl get deploy web -o yaml");
+    assert!(
+        yaml.contains("  creationTimestamp: \"2026-01-05T09:00:00Z\"\n"),
+        "{yaml}"
+    );
+}
