@@ -6,12 +6,11 @@
 
 use crate::common;
 
-use orca_sim::console::commands;
-use orca_sim::console::script::{CommandOutput, Script};
 use orca_sim::{Playback, SimTime};
 use serde_json::Value;
 
-use crate::say::{act, failed, no_files, printed, watched};
+use crate::say::{act, failed, printed, watched};
+use crate::watch::outputs;
 
 const SANDBOX: &str = "eks-sandbox-bad-image";
 
@@ -185,13 +184,10 @@ fn rollout_status_once_or_until_a_timeout() {
         "error: invalid argument \"5\" for \"--timeout\" flag: time: missing unit in duration \"5\"\n"
     );
     // --timeout=20s: kubectl gives up 20 seconds later, as the wait package words it.
-    let cmds =
-        commands::parse("0:40 kubectl rollout status deploy/web --timeout=20s\n").expect("valid");
-    let mut script = Script::new(common::built_in_named(SANDBOX), cmds);
-    let mut out: Vec<CommandOutput> = Vec::new();
-    while let Some((_, o)) = script.next_moment(&no_files) {
-        out.extend(o);
-    }
+    let out = outputs(
+        SANDBOX,
+        "0:40 kubectl rollout status deploy/web --timeout=20s\n",
+    );
     let last = out.last().expect("outputs");
     assert!(last.watched && last.failed, "{out:?}");
     assert_eq!(last.at, SimTime::from_secs(60));
@@ -201,12 +197,7 @@ fn rollout_status_once_or_until_a_timeout() {
         "{last:?}"
     );
     // Without a timeout it waits until the progress deadline (10 minutes after the update).
-    let cmds = commands::parse("0:40 kubectl rollout status deploy/web\n").expect("valid");
-    let mut script = Script::new(common::built_in_named(SANDBOX), cmds);
-    let mut out: Vec<CommandOutput> = Vec::new();
-    while let Some((_, o)) = script.next_moment(&no_files) {
-        out.extend(o);
-    }
+    let out = outputs(SANDBOX, "0:40 kubectl rollout status deploy/web\n");
     let last = out.last().expect("outputs");
     assert!(last.at > SimTime::from_secs(600), "{last:?}");
     assert!(

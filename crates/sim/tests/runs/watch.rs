@@ -14,7 +14,7 @@ use orca_sim::console::watch::Ended;
 use crate::say::{no_files, poll, watched};
 
 /// Every output of a command file against a built-in scenario, in order.
-fn outputs(scenario: &str, file: &str) -> Vec<CommandOutput> {
+pub fn outputs(scenario: &str, file: &str) -> Vec<CommandOutput> {
     let cmds = commands::parse(file).expect("valid command file");
     let mut script = Script::new(common::built_in_named(scenario), cmds);
     let mut out = Vec::new();
