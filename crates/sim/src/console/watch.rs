@@ -103,7 +103,37 @@ impl Watch {
     /// `--watch-only` it prints nothing first; with `--output-watch-events` each row starts
     /// with its event (the first list's rows are ADDED).
     pub fn rows(table: &str, watch_only: bool, events: bool) -> (String, Box<Watch>) {
-        let listed = table_rows(table);
+        Watch::listed_rows(table, table_rows(table), watch_only, events)
+    }
+
+    /// [`Watch::rows`] for a table without a NAME column (`kubectl get events`): `keys` gives
+    /// each row's object and what must change for it to print again, in the table's order.
+    pub fn keyed_rows(
+        table: &str,
+        keys: Vec<(String, String)>,
+        watch_only: bool,
+        events: bool,
+    ) -> (String, Box<Watch>) {
+        let listed = table
+            .lines()
+            .skip(1)
+            .zip(keys)
+            .map(|(line, (key, steady))| Seen {
+                key,
+                steady,
+                line: line.trim_end().to_string(),
+                events: None,
+            })
+            .collect();
+        Watch::listed_rows(table, listed, watch_only, events)
+    }
+
+    fn listed_rows(
+        table: &str,
+        listed: Vec<Seen>,
+        watch_only: bool,
+        events: bool,
+    ) -> (String, Box<Watch>) {
         let header = match listed.is_empty() {
             true => String::new(),
             false => table.lines().next().unwrap_or("").trim_end().to_string(),

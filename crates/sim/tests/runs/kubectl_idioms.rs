@@ -2,10 +2,11 @@
 //! tag that does not exist): `kubectl get events --sort-by=.metadata.creationTimestamp` and the
 //! events as objects (`-o yaml|json|name|jsonpath|custom-columns`); `kubectl rollout status`
 //! with `--watch=false` and `--timeout`; `kubectl delete pods -l SELECTOR|--all`; the
-//! `rollout history` table as kubectl pads it; timestamps quoted in YAML as kubectl quotes them.
+//! `rollout history` table as kubectl pads it; `kubectl get events -w`; timestamps quoted in YAML as kubectl quotes them.
 
 use crate::common;
 
+use orca_sim::console::script::CommandOutput;
 use orca_sim::{Playback, SimTime};
 use serde_json::Value;
 
@@ -255,4 +256,42 @@ fn rollout_history_is_padded_by_two_and_yaml_timestamps_are_quoted() {
         yaml.contains("  creationTimestamp: \"2026-01-05T09:00:00Z\"\n"),
         "{yaml}"
     );
+}
+
+#[test]
+fn get_events_w_prints_new_events_and_each_repeat_again() {
+    let out = outputs(
+        SANDBOX,
+        "0:25 kubectl get events -w --field-selector involvedObject.kind=Pod\n1:00 kubectl get pods\n",
+    );
+    // Nothing at 0:25; the first rows come with their header when the update starts pods.
+    assert_eq!(out[0].output, "No resources found in default namespace.\n");
+    let later: Vec<&CommandOutput> = out.iter().filter(|o| o.watched).collect();
+    assert_eq!(later[0].at, SimTime::from_secs(30));
+    assert!(
+        later[0].output.starts_with("LAST SEEN   TYPE"),
+        "{:?}",
+        later[0]
+    );
+    for o in &later[1..] {
+        assert!(!o.output.contains("LAST SEEN"), "no second header: {o:?}");
+        assert!(o.at < SimTime::from_secs(60), "stopped by the next command");
+    }
+    // The kubelet retries the pull: the same event object prints again when it repeats.
+    let pulls: Vec<SimTime> = later
+        .iter()
+        .filter(|o| {
+            o.output
+                .lines()
+                .any(|l| l.contains("Pulling") && l.contains("q979g"))
+        })
+        .map(|o| o.at)
+        .collect();
+    assert!(pulls.len() >= 2, "{later:?}");
+    // Every printed row is new at its moment.
+    for o in &later {
+        for row in o.output.lines().filter(|l| !l.starts_with("LAST SEEN")) {
+            assert!(row.starts_with("0s "), "{row}");
+        }
+    }
 }

@@ -17,11 +17,12 @@ use serde_json::{Value, json};
 
 use super::jsonpath::{self, Template};
 use super::objects::{self, ts};
-use super::parse::{Kind, Output};
+use super::parse::{GetWatch, Kind, Output};
 use super::select::{FieldSelector, sort_by_path};
 use super::table::render;
 use super::yaml::{json_text, list_of};
 use super::{Kube, Outcome, reporter};
+use crate::console::watch::Watch;
 use crate::event::EventKind;
 use crate::time::{Millis, SimTime};
 
@@ -157,14 +158,16 @@ fn object(k: &Kube, f: &Folded) -> Value {
     }))
 }
 
-/// `kubectl get events` with `-o` (and its template), `--sort-by` and `--field-selector` (not
-/// `-w`: a watched table is the table's).
+/// `kubectl get events` with `-o` (and its template), `--sort-by`, `--field-selector` and `-w`.
+/// A watch prints an event again when it repeats (its count and last timestamp change), as
+/// kubectl prints the MODIFIED Event object.
 pub(super) fn get(
     k: &Kube,
     output: Output,
     template: Option<&str>,
     sort_by: Option<&str>,
     field_selector: Option<&str>,
+    watch: Option<GetWatch>,
 ) -> Outcome {
     let selector = match field_selector
         .map(|fs| FieldSelector::parse(Kind::Event, fs))
@@ -186,6 +189,10 @@ pub(super) fn get(
     {
         return Outcome::Fail(e);
     }
+    let template = template.unwrap_or_default();
+    if let Some(how) = watch {
+        return watched(k, &listed, output, template, how);
+    }
     if listed.is_empty() {
         return Outcome::Print(k.no_resources());
     }
@@ -198,12 +205,12 @@ pub(super) fn get(
             .collect(),
         Output::Json => json_text(&list_of(objects(), false)),
         Output::Yaml => super::yaml::to_yaml(&list_of(objects(), false)),
-        Output::JsonPath => match Template::parse(template.unwrap_or_default()) {
+        Output::JsonPath => match Template::parse(template) {
             Ok(t) => t.execute(&list_of(objects(), false)),
             Err(e) => return Outcome::Fail(e),
         },
         Output::CustomColumns => {
-            let cols = match jsonpath::columns(template.unwrap_or_default()) {
+            let cols = match jsonpath::columns(template) {
                 Ok(c) => c,
                 Err(e) => return Outcome::Fail(e),
             };
@@ -215,6 +222,58 @@ pub(super) fn get(
             render(&header, &rows)
         }
     })
+}
+
+/// `kubectl get events -w`: the table's rows keyed by event object (it has no NAME column), or
+/// each object on its own with `-o yaml|json|name|jsonpath`.
+fn watched(
+    k: &Kube,
+    listed: &[(Folded, Value)],
+    output: Output,
+    template: &str,
+    how: GetWatch,
+) -> Outcome {
+    match output {
+        Output::Table | Output::Wide | Output::CustomColumns if listed.is_empty() => {
+            let (first, watch) = Watch::rows(&k.no_resources(), how.only, how.events);
+            Outcome::Watch { first, watch }
+        }
+        Output::Table | Output::Wide => {
+            let keys = listed
+                .iter()
+                .map(|(f, o)| {
+                    let name = o["metadata"]["name"].as_str().unwrap_or_default();
+                    (
+                        format!("{}/{name}", k.event_namespace(f.object)),
+                        format!("{} {}", f.count, f.last),
+                    )
+                })
+                .collect();
+            let (first, watch) = Watch::keyed_rows(&table(k, listed), keys, how.only, how.events);
+            Outcome::Watch { first, watch }
+        }
+        Output::CustomColumns => Outcome::Fail(
+            "error: Orca's console watches events as a table or with -o yaml|json|name|jsonpath\n"
+                .into(),
+        ),
+        Output::Json | Output::Yaml | Output::Name | Output::JsonPath => {
+            let parsed = match output {
+                Output::JsonPath => match Template::parse(template) {
+                    Ok(t) => Some(t),
+                    Err(e) => return Outcome::Fail(e),
+                },
+                _ => None,
+            };
+            let objects = listed
+                .iter()
+                .map(|(_, o)| {
+                    let name = o["metadata"]["name"].as_str().unwrap_or_default();
+                    (o.clone(), format!("event/{name}\n"))
+                })
+                .collect();
+            super::watch_objects::watched(k, objects, output, parsed.as_ref(), how)
+        }
+    }
 }
 
 /// The table: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE (NAMESPACE first with `-A`).

@@ -9,7 +9,6 @@ use super::select::{FieldSelector, sort_by_path};
 use super::table::render;
 use super::yaml::{json_text, list_of};
 use super::{Kube, Outcome};
-use crate::console::watch::ObjectText;
 use crate::event::EventKind;
 use crate::k8s::cluster::ContainerState;
 use crate::k8s::read;
@@ -159,6 +158,7 @@ pub fn get(
                 printing.template,
                 printing.sort_by,
                 printing.field_selector,
+                printing.watch,
             );
         }
         Kind::Pdb => {
@@ -273,11 +273,7 @@ pub fn get(
     }
 }
 
-/// `kubectl get … -o yaml|json|name|jsonpath -w`: each object on its own, as a watch prints it
-/// (a jsonpath template runs on each object, not on a list), and the watch that goes on from
-/// them (`console::watch::Watch::objects`); an empty list says so first, as a table's does.
-/// With `--output-watch-events` each is printed as the watch event kubectl prints, `{"type":
-/// "ADDED", "object": {…}}`, which a template reads as `{.type}` and `{.object.…}`.
+/// `kubectl get … -o yaml|json|name|jsonpath -w` on the objects `found` (`watch_objects`).
 fn watched_objects(
     k: &Kube,
     kind: Kind,
@@ -286,53 +282,16 @@ fn watched_objects(
     template: Option<&Template>,
     how: super::parse::GetWatch,
 ) -> Outcome {
-    if how.events && output == Output::Name {
-        return Outcome::Fail(
-            "error: Orca's console prints --output-watch-events as a table's EVENT column or as the watch event of -o json|yaml|jsonpath; -o name -w prints each name as it changes\n".into(),
-        );
-    }
-    let render = |value: &serde_json::Value| match output {
-        Output::Json => json_text(value),
-        Output::Yaml => super::yaml::to_yaml(value),
-        _ => template.map_or_else(String::new, |t| t.execute(value)),
-    };
     let objects = found
         .iter()
         .map(|&i| {
-            let value = objects::object(k, kind, i);
-            let meta = &value["metadata"];
-            let key = format!(
-                "{}/{}",
-                meta["namespace"].as_str().unwrap_or_default(),
-                meta["name"].as_str().unwrap_or_default()
-            );
-            let text = if output == Output::Name {
-                ObjectText::Plain(format!("{}/{}\n", kind.prefix(), name_of(k, kind, i)))
-            } else if how.events {
-                // kubectl's watch event: `type` first in JSON; YAML keys come sorted.
-                let event = |t: &str| {
-                    let wrapped = if output == Output::Yaml {
-                        serde_json::json!({ "object": value, "type": t })
-                    } else {
-                        serde_json::json!({ "type": t, "object": value })
-                    };
-                    render(&wrapped)
-                };
-                ObjectText::PerEvent([event("ADDED"), event("MODIFIED"), event("DELETED")])
-            } else {
-                ObjectText::Plain(render(&value))
-            };
-            (key, value.to_string(), text)
+            (
+                objects::object(k, kind, i),
+                format!("{}/{}\n", kind.prefix(), name_of(k, kind, i)),
+            )
         })
         .collect();
-    let (first, watch) =
-        crate::console::watch::Watch::objects(objects, output == Output::Yaml, how.only);
-    let first = if found.is_empty() && !how.only {
-        k.no_resources()
-    } else {
-        first
-    };
-    Outcome::Watch { first, watch }
+    super::watch_objects::watched(k, objects, output, template, how)
 }
 
 fn name_of(k: &Kube, kind: Kind, i: usize) -> String {

@@ -36,6 +36,7 @@ mod statefulset;
 mod storage;
 mod table;
 mod top_logs;
+mod watch_objects;
 pub(crate) mod yaml;
 
 use parse::{Command, Kind, Output, Scope};
