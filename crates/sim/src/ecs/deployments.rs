@@ -159,6 +159,19 @@ pub fn record_launch_success(ctx: &mut Ctx, s: ServiceIdx) {
 
 /// runningCount / pendingCount of the service and of each deployment.
 pub fn refresh_counts(world: &mut EcsCluster, s: ServiceIdx) {
+    let (running, pending, per_dep) = counts_of(world, s);
+    let svc = world.service_mut(s);
+    svc.running_count = running;
+    svc.pending_count = pending;
+    for (d, (r, p)) in svc.deployments.iter_mut().zip(per_dep) {
+        d.running_count = r;
+        d.pending_count = p;
+    }
+}
+
+/// What [`refresh_counts`] sets: the service's runningCount and pendingCount, and each
+/// deployment's (in the service's order), counted over every task of the service.
+pub fn counts_of(world: &EcsCluster, s: ServiceIdx) -> (u32, u32, Vec<(u32, u32)>) {
     // (deployment index, running?, starting?) per live task; deployments are few, so a
     // position lookup is cheaper than cloning ids. Keys are compared first (numbers; equal
     // ids give equal keys) and the ids only where the keys match.
@@ -195,13 +208,7 @@ pub fn refresh_counts(world: &mut EcsCluster, s: ServiceIdx) {
             per_dep[i].1 += u32::from(start);
         }
     }
-    let svc = world.service_mut(s);
-    svc.running_count = running;
-    svc.pending_count = pending;
-    for (d, (r, p)) in svc.deployments.iter_mut().zip(per_dep) {
-        d.running_count = r;
-        d.pending_count = p;
-    }
+    (running, pending, per_dep)
 }
 
 /// Task `t` was launched by deployment `id`.

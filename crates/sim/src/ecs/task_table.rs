@@ -142,6 +142,13 @@ impl TaskTable {
         }
     }
 
+    /// Whether task `t` was written (or created) since the last refresh: its brief is stale
+    /// or not there. A scheduler pass refreshes before it observes and not again until it
+    /// records, so at its record this says which tasks it (or anything it set off) wrote.
+    pub fn written_since_refresh(&self, t: TaskIdx) -> bool {
+        self.briefs.get(t.0 as usize).is_none_or(|b| b.stale)
+    }
+
     /// Rewrite the briefs of the tasks written since the last refresh (all of them after a
     /// clone).
     pub fn refresh(&mut self) {

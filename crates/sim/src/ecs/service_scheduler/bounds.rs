@@ -5,9 +5,9 @@
 //! A [`Bounds`] value is plain numbers; it writes its own explanation, so the why of a
 //! scheduler event, the scheduler's last decision and the app all show the same arithmetic.
 
-use std::fmt::Write;
-
 use serde::Serialize;
+
+use crate::text::push_u64;
 
 /// floor(desired × maximumPercent / 100): ECS rounds the upper bound down.
 pub fn upper_bound(desired: u32, maximum_percent: u32) -> u32 {
@@ -118,39 +118,40 @@ impl Bounds {
         out
     }
 
-    // The texts are written into one buffer each (a pass writes several per started task).
-    // Writing into a String cannot fail.
+    // The texts are written into one buffer each (a pass writes several per started task);
+    // numbers are appended by `text::push_u64`, not `write!` (hundreds of instructions less).
 
     fn write_rules(&self, out: &mut String) {
-        let _ = write!(
-            out,
-            "upper floor({d} × {max} / 100) = {upper}, lower ceil({d} × {min} / 100) = {lower}",
-            d = self.desired,
-            max = self.maximum_percent,
-            upper = self.upper,
-            min = self.minimum_healthy_percent,
-            lower = self.lower,
-        );
+        let d = u64::from(self.desired);
+        out.push_str("upper floor(");
+        push_u64(out, d);
+        out.push_str(" × ");
+        push_u64(out, self.maximum_percent.into());
+        out.push_str(" / 100) = ");
+        push_u64(out, self.upper.into());
+        out.push_str(", lower ceil(");
+        push_u64(out, d);
+        out.push_str(" × ");
+        push_u64(out, self.minimum_healthy_percent.into());
+        out.push_str(" / 100) = ");
+        push_u64(out, self.lower.into());
     }
 
     fn write_room(&self, out: &mut String) {
-        let _ = write!(
-            out,
-            "{} running or pending leaves room for {}",
-            self.running_or_pending,
-            self.room()
-        );
+        push_u64(out, self.running_or_pending.into());
+        out.push_str(" running or pending leaves room for ");
+        push_u64(out, self.room().into());
     }
 
     /// [`Bounds::stop_text`] written into `out` (a stopped task's explanation around it).
     pub fn write_stop(&self, out: &mut String) {
-        let _ = write!(
-            out,
-            "healthy {} − lower {} = {} may stop",
-            self.healthy,
-            self.lower,
-            self.may_stop()
-        );
+        out.push_str("healthy ");
+        push_u64(out, self.healthy.into());
+        out.push_str(" − lower ");
+        push_u64(out, self.lower.into());
+        out.push_str(" = ");
+        push_u64(out, self.may_stop().into());
+        out.push_str(" may stop");
     }
 }
 

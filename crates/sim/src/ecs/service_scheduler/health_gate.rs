@@ -209,6 +209,44 @@ impl<'a> ServiceGates<'a> {
         self.gate_of_brief(t, &self.world.tasks.brief(t))
     }
 
+    /// Whether task `t` already counted as healthy and its gate is still open: what the gate
+    /// of most tasks on most passes says, and then there is nothing to record. The same rules
+    /// as [`ServiceGates::gate_of_brief`] for that one answer, without building a [`Gate`]:
+    /// counted, a RUNNING live task of this service, its essential containers' checks (if
+    /// any) HEALTHY and its target healthy in each of the service's target groups. The
+    /// grace period and the 40-second rule hold back only tasks that are not healthy or have
+    /// not counted, so time does not enter. `false` sends the caller to the full gate (also
+    /// for blue/green services, whose target groups come from each task's task set).
+    pub(crate) fn settled(&self, t: TaskIdx, task: &TaskBrief) -> bool {
+        if !task.counted
+            || task.service != Some(self.s)
+            || task.last_status != TaskStatus::Running
+            || !task.live
+        {
+            return false;
+        }
+        if task.health_status != HealthStatus::Healthy && self.has_check(task.task_definition) {
+            return false;
+        }
+        let Some(target_groups) = &self.target_groups else {
+            return false;
+        };
+        for (cursor, &tg_idx) in self.cursors.iter().zip(target_groups) {
+            let tg = self.world.target_group(tg_idx);
+            let mut from = cursor.get();
+            let pos = tg.position_from(t, &mut from);
+            cursor.set(from);
+            if pos.and_then(|i| tg.state_at(i)) != Some(TargetState::Healthy) {
+                return false;
+            }
+        }
+        debug_assert!(
+            matches!(health_gate(self.world, self.now, t), Gate::Healthy(_)),
+            "a settled task's gate is not open"
+        );
+        true
+    }
+
     /// The gate of task `t` from its brief (what a pass reads instead of the task: the task
     /// itself only when it fails its container health checks).
     pub(crate) fn gate_of_brief(&self, t: TaskIdx, task: &TaskBrief) -> Gate {

@@ -110,7 +110,9 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     stops::stop_starting_on_draining(ctx, s);
     daemon::follow_instances(ctx, s);
 
-    // The pass reads the briefs of the service's tasks (`ecs::task_table`).
+    // The pass reads the briefs of the service's tasks (`ecs::task_table`). It refreshes them
+    // here and not again until `status::record`, which reads again only the tasks written
+    // in between (`TaskTable::written_since_refresh`).
     ctx.world.tasks.refresh();
     let Some(mut pass) = Pass::observe(ctx.world, ctx.now, s) else {
         return;

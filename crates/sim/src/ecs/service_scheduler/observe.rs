@@ -27,6 +27,10 @@ pub(super) struct Row {
     pub host: Host,
     pub zone: u32,
     pub running: bool,
+    /// Its status is one of the starting ones (`TaskStatus::is_starting`).
+    pub starting: bool,
+    /// Its deployment key reads its deployment id back exactly (`TaskBrief::key_exact`).
+    pub key_exact: bool,
     pub draining: bool,
     pub live: bool,
     /// The scheduler has acted on a failed health check of the task (`unhealthy_reason`).
@@ -39,6 +43,27 @@ pub(super) struct Row {
 
 impl Row {
     const UNLISTED: u32 = u32::MAX;
+
+    /// The position of the deployment this row counts for in [`Pass::rows_of`] (live, not
+    /// acted on as unhealthy, not on a DRAINING instance, of a listed deployment), if any.
+    fn counts_for(&self) -> Option<usize> {
+        (self.live && !self.unhealthy && !self.draining && self.dep != Row::UNLISTED)
+            .then_some(self.dep as usize)
+    }
+
+    /// The position of its deployment in [`Pass::deployments`], if listed.
+    pub fn listed_at(&self) -> Option<usize> {
+        (self.dep != Row::UNLISTED).then_some(self.dep as usize)
+    }
+
+    /// Its gate when the pass began: 0 open, 1 not yet, 2 failing.
+    pub fn gate_kind(&self) -> u8 {
+        match (self.healthy, self.failing) {
+            (true, _) => 0,
+            (false, false) => 1,
+            (false, true) => 2,
+        }
+    }
 
     /// The instance the task is on, if any.
     pub fn instance(&self) -> Option<usize> {
@@ -85,6 +110,23 @@ pub(super) struct Pass {
     pub credited: Vec<(Name, u32)>,
     /// Healthy tasks that may still stop (healthy − lower, less the stops chosen so far).
     pub budget: i64,
+    /// Per deployment of `deployments` (by position), how many rows count for it (what
+    /// [`Pass::rows_of`] gives) and how many of those are not healthy; kept in step by
+    /// [`Pass::stopped`] and [`Pass::failing_noticed`], so the steps that only count need
+    /// not walk the rows again.
+    counting: Vec<Counting>,
+    /// Rows live and healthy (their gate open when the pass began).
+    healthy_live: u32,
+    /// How many tasks the cluster had when the pass observed (every task created since is one
+    /// the pass launched, unless something else created tasks during the pass).
+    pub tasks_at_observe: usize,
+}
+
+/// See [`Pass::counting`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Counting {
+    pub rows: u32,
+    pub not_healthy: u32,
 }
 
 impl Pass {
@@ -112,7 +154,12 @@ impl Pass {
             if !task.live {
                 continue;
             }
-            let gate = gate_of.gate_of_brief(t, &task);
+            // Most tasks already counted as healthy and still are: no gate to build or keep.
+            let gate = if gate_of.settled(t, &task) {
+                None
+            } else {
+                Some(gate_of.gate_of_brief(t, &task))
+            };
             let dep = task
                 .deployment_key
                 .and_then(|key| keys.iter().position(|k| *k == key))
@@ -123,13 +170,17 @@ impl Pass {
                 host: task.host,
                 zone: task.zone,
                 running: task.last_status == TaskStatus::Running,
+                starting: task.last_status.is_starting(),
+                key_exact: task.key_exact,
                 draining: any_draining && host_draining(world, task.host),
                 live: true,
                 unhealthy: task.unhealthy,
-                healthy: matches!(gate, Gate::Healthy(_)),
-                failing: matches!(gate, Gate::Failing(_)),
+                healthy: matches!(gate, None | Some(Gate::Healthy(_))),
+                failing: matches!(gate, Some(Gate::Failing(_))),
             });
-            if !(matches!(gate, Gate::Healthy(_)) && task.counted) {
+            if let Some(gate) = gate
+                && !(matches!(gate, Gate::Healthy(_)) && task.counted)
+            {
                 gates.push((t, gate));
             }
         }
@@ -143,6 +194,15 @@ impl Pass {
             rows.len()
         };
         let failing = rows.iter().filter(|r| r.failing).map(|r| r.t).collect();
+        let mut counting = vec![Counting::default(); ids.len()];
+        let mut healthy_live = 0;
+        for r in &rows {
+            healthy_live += u32::from(r.healthy);
+            if let Some(c) = r.counts_for().and_then(|p| counting.get_mut(p)) {
+                c.rows += 1;
+                c.not_healthy += u32::from(!r.healthy);
+            }
+        }
         Some(Pass {
             s,
             name: svc.name.clone(),
@@ -150,7 +210,7 @@ impl Pass {
             rules: bounds.rules(),
             bounds: bounds.counting(counted as u32, 0),
             rows,
-            deployments: LiveDeployments { ids },
+            deployments: LiveDeployments { ids, keys },
             gates,
             failing,
             launched: Vec::new(),
@@ -159,6 +219,9 @@ impl Pass {
             throttled: None,
             credited: Vec::new(),
             budget: 0,
+            counting,
+            healthy_live,
+            tasks_at_observe: world.tasks.len(),
         })
     }
 
@@ -203,10 +266,53 @@ impl Pass {
         })
     }
 
+    /// How many rows count for deployment `dep` ([`Pass::rows_of`]`.count()`), and how many
+    /// of them are not healthy.
+    pub fn counting(&self, world: &EcsCluster, dep: &str) -> Counting {
+        match self.deployments.ids.iter().position(|id| id == dep) {
+            Some(p) => {
+                let c = self.counting.get(p).copied().unwrap_or_default();
+                debug_assert_eq!(
+                    (c.rows, c.not_healthy),
+                    (
+                        self.rows_of(world, dep).count() as u32,
+                        self.rows_of(world, dep).filter(|r| !r.healthy).count() as u32
+                    ),
+                    "the pass's counts for {dep} are out of step with its rows"
+                );
+                c
+            }
+            // Created during this pass (a rollback): its id is compared with each task's.
+            None => Counting {
+                rows: self.rows_of(world, dep).count() as u32,
+                not_healthy: self.rows_of(world, dep).filter(|r| !r.healthy).count() as u32,
+            },
+        }
+    }
+
+    /// Rows live and healthy now (their gate was open when the pass began).
+    pub fn healthy_live(&self) -> u32 {
+        debug_assert_eq!(
+            self.healthy_live,
+            self.rows.iter().filter(|r| r.healthy && r.live).count() as u32
+        );
+        self.healthy_live
+    }
+
     /// The task of row `t` was stopped by this pass.
     pub fn stopped(&mut self, t: TaskIdx) {
-        if let Some(row) = self.row_mut(t) {
-            row.live = false;
+        let Some(row) = self.row_mut(t) else {
+            return;
+        };
+        if !row.live {
+            return;
+        }
+        let (counts_for, healthy) = (row.counts_for(), row.healthy);
+        row.live = false;
+        self.healthy_live -= u32::from(healthy);
+        if let Some(c) = counts_for.and_then(|p| self.counting.get_mut(p)) {
+            c.rows -= 1;
+            c.not_healthy -= u32::from(!healthy);
         }
     }
 
@@ -214,6 +320,10 @@ impl Pass {
     /// record` gave each an `unhealthy_reason`).
     pub fn failing_noticed(&mut self) {
         for row in self.rows.iter_mut().filter(|r| r.failing) {
+            if let Some(c) = row.counts_for().and_then(|p| self.counting.get_mut(p)) {
+                c.rows -= 1;
+                c.not_healthy -= u32::from(!row.healthy);
+            }
             row.unhealthy = true;
         }
     }
@@ -255,7 +365,9 @@ impl Pass {
 /// The service's deployments when a pass begins, so the pass compares small numbers (positions
 /// in this list) instead of deployment ids.
 pub(super) struct LiveDeployments {
-    ids: Vec<Name>,
+    pub ids: Vec<Name>,
+    /// Their keys (`Deployment::key`), in the same order.
+    pub keys: Vec<u64>,
 }
 
 impl LiveDeployments {

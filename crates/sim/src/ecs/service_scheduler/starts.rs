@@ -14,8 +14,8 @@ use crate::ecs::placement::{self, Placement, SpreadCounts};
 use crate::ecs::{Host, RolloutState, TaskStatus, circuit_breaker, messages, task_lifecycle};
 use crate::event::{EventKind, Source, Subject};
 use crate::name::Name;
+use crate::text::push_u64;
 use crate::time::Millis;
-use std::fmt::Write as _;
 
 /// How long the scheduler waits before trying again to place a task that did not fit [model].
 const PLACEMENT_RETRY: Millis = Millis::from_secs(15);
@@ -101,7 +101,8 @@ pub(super) fn launch(ctx: &mut Ctx, pass: &mut Pass) {
             .filter(|d| d.id != pass.primary)
             .map(|d| d.id.clone()),
     );
-    let mut counts = pass.spread_counts(ctx.world, &ctx.net.zones);
+    // The spread counts are counted for the first launch: most passes launch nothing.
+    let mut counts = None;
     for dep_id in order {
         let Some(dep) = ctx.world.service(pass.s).deployment(&dep_id) else {
             continue;
@@ -111,7 +112,7 @@ pub(super) fn launch(ctx: &mut Ctx, pass: &mut Pass) {
         }
         // Tasks on a DRAINING instance are on their way out: their replacements start like
         // any missing task, within the upper bound.
-        let have = pass.rows_of(ctx.world, &dep_id).count() as u32;
+        let have = pass.counting(ctx.world, &dep_id).rows;
         let need = dep.desired_count.saturating_sub(have);
         if need == 0 {
             continue;
@@ -120,9 +121,14 @@ pub(super) fn launch(ctx: &mut Ctx, pass: &mut Pass) {
             ctx.request_pass_at(pass.s, until);
             break;
         }
+        if pass.bounds.room() == 0 {
+            // Nothing may start: `launch_for` would start none.
+            continue;
+        }
         let td = dep.task_definition;
         let before = pass.bounds;
-        let ids = launch_for(ctx, pass, &dep_id, td, need, &mut counts);
+        let counts = counts.get_or_insert_with(|| pass.spread_counts(ctx.world, &ctx.net.zones));
+        let ids = launch_for(ctx, pass, &dep_id, td, need, counts);
         if !ids.is_empty() {
             report_started(ctx, pass, &dep_id, td, need, ids, before);
         }
@@ -163,11 +169,9 @@ fn launch_for(
         why.push_str(dep_id);
         why.push_str(": ");
         pass.bounds.write_explain_room(&mut why);
-        let _ = write!(
-            why,
-            ", and the deployment needs {} more.",
-            need - ids.len() as u32
-        );
+        why.push_str(", and the deployment needs ");
+        push_u64(&mut why, u64::from(need - ids.len() as u32));
+        why.push_str(" more.");
         match placed {
             Ok(p) => {
                 let t = task_lifecycle::launch(ctx, s, dep_id, td, p, provider, why);

@@ -5,10 +5,10 @@
 //! docs/rules/ecs-service-events.md#deployment-and-steady-state).
 
 use super::health_gate::{Gate, health_gate};
-use super::observe::{Pass, Row};
+use super::observe::Pass;
 use super::starts::DUPLICATE_MESSAGE_SUPPRESSION;
 use crate::ecs::cluster::{Ctx, EcsCluster};
-use crate::ecs::ids::TaskIdx;
+use crate::ecs::ids::{ServiceIdx, TaskIdx};
 use crate::ecs::{
     DeploymentStatus, RolloutState, SchedulerView, Suppressed, TaskStatus, deployment_key,
     deployments, messages,
@@ -22,9 +22,34 @@ const STEADY_REPEAT: Millis = DUPLICATE_MESSAGE_SUPPRESSION;
 
 /// Record the outcome of a pass.
 pub(super) fn record(ctx: &mut Ctx, pass: &Pass) {
+    // From the pass's rows when they can tell (they almost always can), else from every task.
+    let from_rows = after_from_rows(ctx.world, pass);
     ctx.world.tasks.refresh();
-    deployments::refresh_counts(ctx.world, pass.s);
-    let tally = Tally::of(ctx.world, ctx.now, pass);
+    let tally = match from_rows {
+        Some((tally, counts)) => {
+            #[cfg(debug_assertions)]
+            {
+                let (running, pending, per_deployment) = deployments::counts_of(ctx.world, pass.s);
+                let walked = Counts {
+                    running,
+                    pending,
+                    per_deployment,
+                };
+                debug_assert_eq!(counts, walked, "counts from the pass's rows");
+                debug_assert_eq!(
+                    tally,
+                    Tally::of(ctx.world, ctx.now, pass),
+                    "tally from the pass's rows"
+                );
+            }
+            counts.set(ctx.world, pass.s);
+            tally
+        }
+        None => {
+            deployments::refresh_counts(ctx.world, pass.s);
+            Tally::of(ctx.world, ctx.now, pass)
+        }
+    };
     drop_deployments_without_tasks(ctx.world, pass);
     complete_deployment(ctx, pass, &tally);
     report_stuck(ctx, pass, &tally);
@@ -48,14 +73,146 @@ pub(super) fn record(ctx: &mut Ctx, pass: &Pass) {
     };
 }
 
+/// runningCount and pendingCount of the service and of each of its deployments (in the
+/// service's order), as [`deployments::refresh_counts`] counts them.
+#[derive(Debug, PartialEq)]
+struct Counts {
+    running: u32,
+    pending: u32,
+    per_deployment: Vec<(u32, u32)>,
+}
+
+impl Counts {
+    fn set(self, w: &mut EcsCluster, s: ServiceIdx) {
+        let svc = w.service_mut(s);
+        svc.running_count = self.running;
+        svc.pending_count = self.pending;
+        for (d, (r, p)) in svc.deployments.iter_mut().zip(self.per_deployment) {
+            d.running_count = r;
+            d.pending_count = p;
+        }
+    }
+}
+
+/// The tally and the counts after the pass acted, from the pass's rows and the tasks it
+/// launched instead of a walk over every task of the service (two walks, with each task's
+/// brief read, were a tenth of the hour of `benches/simulate.rs`). A row whose task nobody
+/// wrote since the pass observed is as it was ([`crate::ecs::task_table::TaskTable::
+/// written_since_refresh`], asked before this record refreshes); the others are read again.
+/// The gates the pass computed still hold (the same moment), and a launched task is not
+/// RUNNING, so its gate is not open yet.
+///
+/// `None` when the rows cannot tell: a deployment whose id is not one Orca writes
+/// (`ecs-svc/` and digits, whose keys compare as the ids do), a task created during the pass
+/// that the pass did not launch, or a launched task already RUNNING. The caller walks the
+/// tasks then.
+fn after_from_rows(w: &EcsCluster, pass: &Pass) -> Option<(Tally, Counts)> {
+    let svc = w.service(pass.s);
+    if !svc.deployments.iter().all(|d| d.key_exact)
+        || w.tasks.len() != pass.tasks_at_observe + pass.launched.len()
+    {
+        return None;
+    }
+    let primary_key = deployment_key(&pass.primary);
+    let listed = &pass.deployments;
+    // Each listed deployment's place in the service's list now (a rollback during the pass
+    // adds one).
+    let now_at: Vec<Option<usize>> = listed
+        .ids
+        .iter()
+        .map(|id| svc.deployments.iter().position(|d| d.id == *id))
+        .collect();
+    let mut counts = Counts {
+        running: 0,
+        pending: 0,
+        per_deployment: Vec::new(),
+    };
+    let mut tally = Tally {
+        live: 0,
+        primary_live: 0,
+        primary_healthy: 0,
+        starting: 0,
+        all_healthy: true,
+        settled: true,
+        primary_state: svc.primary().map(|d| d.rollout_state),
+    };
+    let mut add = |tally: &mut Tally, kind: u8, primary: bool, running: bool, starting: bool| {
+        tally.live += 1;
+        tally.all_healthy &= kind == 0;
+        tally.settled &= kind != 1;
+        tally.starting += u32::from(starting);
+        if primary {
+            tally.primary_live += 1;
+            tally.primary_healthy += u32::from(kind == 0);
+        }
+        counts.running += u32::from(running);
+        counts.pending += u32::from(starting);
+    };
+    let mut per_deployment = vec![(0u32, 0u32); svc.deployments.len()];
+    for r in &pass.rows {
+        let (live, running, starting) = if w.tasks.written_since_refresh(r.t) {
+            let brief = w.tasks.brief(r.t);
+            (
+                brief.live,
+                brief.last_status == TaskStatus::Running,
+                brief.last_status.is_starting(),
+            )
+        } else {
+            (r.live, r.running, r.starting)
+        };
+        if !live {
+            continue;
+        }
+        let listed_at = r.listed_at();
+        let primary = listed_at.is_some_and(|p| listed.keys[p] == primary_key);
+        add(&mut tally, r.gate_kind(), primary, running, starting);
+        // Keys of `ecs-svc/<digits>` ids compare as the ids do (`task_table::key_of`); a task
+        // whose key is not exact belongs to none of these deployments.
+        if r.key_exact
+            && let Some(i) = listed_at.and_then(|p| now_at[p])
+        {
+            per_deployment[i].0 += u32::from(running);
+            per_deployment[i].1 += u32::from(starting);
+        }
+    }
+    for &t in &pass.launched {
+        let brief = w.tasks.brief(t);
+        if !brief.live {
+            continue;
+        }
+        if brief.last_status == TaskStatus::Running {
+            return None;
+        }
+        let starting = brief.last_status.is_starting();
+        let primary = brief.deployment_key == Some(primary_key);
+        add(&mut tally, 1, primary, false, starting);
+        if brief.key_exact
+            && let Some(key) = brief.deployment_key
+            && let Some(i) = svc.deployments.iter().position(|d| d.key == key)
+        {
+            per_deployment[i].1 += u32::from(starting);
+        }
+    }
+    counts.per_deployment = per_deployment;
+    Some((tally, counts))
+}
+
+/// Every task of the service (live or not yet forgotten) belongs to the pass's PRIMARY.
+fn only_primary_left(w: &EcsCluster, pass: &Pass) -> bool {
+    let primary_key = Some(deployment_key(&pass.primary));
+    w.service(pass.s)
+        .tasks
+        .iter()
+        .all(|&t| w.tasks.brief(t).deployment_key == primary_key)
+}
+
 /// The service's tasks after the pass acted, counted in one walk.
+#[derive(Debug, PartialEq)]
 struct Tally {
     live: u32,
     primary_live: u32,
     primary_healthy: u32,
     starting: u32,
-    /// Every task of the service (live or not yet forgotten) belongs to the pass's PRIMARY.
-    only_primary_left: bool,
     all_healthy: bool,
     /// No live task is waiting for its health gate.
     settled: bool,
@@ -71,11 +228,6 @@ impl Tally {
             Gate::Healthy(_) => 0u8,
             Gate::NotYet { .. } => 1,
             Gate::Failing(_) => 2,
-        };
-        let row_kind = |r: &Row| match (r.healthy, r.failing) {
-            (true, _) => 0u8,
-            (false, false) => 1,
-            (false, true) => 2,
         };
         // The rows are in the order of the service's tasks when the pass began, and the pass
         // only appends tasks to that list or takes stopped ones out: one walk in step with the
@@ -96,7 +248,7 @@ impl Tally {
                 && r.t == t
             {
                 next += 1;
-                return row_kind(r);
+                return r.gate_kind();
             }
             // A task that is not RUNNING (one this pass launched) is not healthy yet: no lookup.
             if w.tasks.brief(t).last_status != TaskStatus::Running {
@@ -105,7 +257,7 @@ impl Tally {
             }
             let known = sorted.get_or_insert_with(|| {
                 let mut known: Vec<(TaskIdx, u8)> =
-                    pass.rows.iter().map(|r| (r.t, row_kind(r))).collect();
+                    pass.rows.iter().map(|r| (r.t, r.gate_kind())).collect();
                 known.sort_unstable_by_key(|(t, _)| *t);
                 known
             });
@@ -121,7 +273,6 @@ impl Tally {
             primary_live: 0,
             primary_healthy: 0,
             starting: 0,
-            only_primary_left: true,
             all_healthy: true,
             settled: true,
             primary_state: svc.primary().map(|d| d.rollout_state),
@@ -130,7 +281,6 @@ impl Tally {
         for &t in &svc.tasks {
             let task = w.tasks.brief(t);
             let is_primary = task.deployment_key == Some(primary_key);
-            tally.only_primary_left &= is_primary;
             if !task.live {
                 continue;
             }
@@ -182,7 +332,7 @@ fn complete_deployment(ctx: &mut Ctx, pass: &Pass, tally: &Tally) {
     if !(tally.primary_state == Some(RolloutState::InProgress)
         && tally.primary_live == desired
         && tally.primary_healthy == desired
-        && tally.only_primary_left)
+        && only_primary_left(ctx.world, pass))
     {
         return;
     }

@@ -16,8 +16,8 @@ use crate::ecs::{Host, TaskStatus, UnhealthyReason, messages};
 use crate::event::{EventKind, Source, Subject};
 use crate::name::Name;
 use crate::net::Zone;
+use crate::text::push_i64;
 use std::cmp::Reverse;
-use std::fmt::Write as _;
 
 /// A task a pass decided to stop, and why.
 pub(super) struct Stop {
@@ -66,7 +66,7 @@ pub(super) fn stop_starting_on_draining(ctx: &mut Ctx, s: ServiceIdx) {
 /// Choose the pass's stops (a pure decision over what the pass observed and the world now),
 /// in the order they are reported. Leaves the remaining budget and the healthy count in `pass`.
 pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec<Stop> {
-    let healthy_now = pass.rows.iter().filter(|r| r.healthy && r.live).count() as u32;
+    let healthy_now = pass.healthy_live();
     pass.bounds.healthy = healthy_now;
     let mut budget = healthy_now as i64 - pass.bounds.lower as i64;
     let may_stop = budget;
@@ -78,12 +78,13 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
             why.push_str(part);
         }
         pass.bounds.write_stop(&mut why);
-        let _ = write!(
-            why,
-            " (stop {} of {may_stop}; {}).",
-            may_stop - before + 1,
-            pass.rules
-        );
+        why.push_str(" (stop ");
+        push_i64(&mut why, may_stop - before + 1);
+        why.push_str(" of ");
+        push_i64(&mut why, may_stop);
+        why.push_str("; ");
+        why.push_str(&pass.rules);
+        why.push_str(").");
         why
     };
     let primary = &pass.primary;
@@ -105,14 +106,29 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
     // Old deployments, oldest first.
     // Sized for every row at once when there is an old deployment (growing them step by step
     // cost more than the room); most passes have none, and allocate nothing.
-    let room = if svc.deployments.iter().any(|d| d.id != *primary) {
+    // Healthy old tasks are candidates only while the budget allows a stop (it only falls
+    // from here), and the rows of a deployment are gathered only when they hold a candidate:
+    // most passes gather none.
+    let gathered = |dep: &str| {
+        let c = pass.counting(world, dep);
+        c.not_healthy > 0 || (budget > 0 && c.rows > 0)
+    };
+    let room = if svc
+        .deployments
+        .iter()
+        .any(|d| d.id != *primary && gathered(&d.id))
+    {
         pass.rows.len()
     } else {
         0
     };
     let mut old_unready = Vec::with_capacity(room);
     let mut old_healthy = Vec::with_capacity(room);
-    for dep in svc.deployments.iter().filter(|d| d.id != *primary) {
+    for dep in svc
+        .deployments
+        .iter()
+        .filter(|d| d.id != *primary && gathered(&d.id))
+    {
         for row in pass.rows_of(world, &dep.id) {
             if row.healthy {
                 old_healthy.push(row);
@@ -168,7 +184,10 @@ pub(super) fn choose(world: &EcsCluster, zones: &[Zone], pass: &mut Pass) -> Vec
     let primary_desired = svc
         .deployment(primary)
         .map_or(pass.bounds.desired, |d| d.desired_count);
-    let mut excess = (pass.rows_of(world, primary).count() as u32).saturating_sub(primary_desired);
+    let mut excess = pass
+        .counting(world, primary)
+        .rows
+        .saturating_sub(primary_desired);
     if excess > 0 {
         let (unready, ready): (Vec<&Row>, Vec<&Row>) =
             pass.rows_of(world, primary).partition(|r| !r.healthy);
