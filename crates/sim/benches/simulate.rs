@@ -365,6 +365,42 @@
 //! the spread counts 4 %, the pass's texts — bounds, rules, decisions — about 5 %): in
 //! instructions as in time, the passes' walks over every live task dominate, which is the
 //! structural change named above.
+//!
+//! 2026-12-07 at 01:15–02:20 UTC (a pass's counts kept with its rows), the machine of the day
+//! before, slower today (the `30a8b10` build: 125 ms for the hour in checked runs at 01:15).
+//! Callgrind at full size (the five checked runs, collection limited to `advance_to`):
+//! **4.271 G → 3.403 G instructions (−20 %)**, the same 160,583 events and every golden log
+//! unchanged. The steps, each checked in debug builds against what it replaces:
+//! - a task that already counted as healthy and still is (RUNNING, its essential containers'
+//!   checks HEALTHY, its targets healthy) is recognised without building its gate
+//!   (`ServiceGates::settled`): the gates fell from 14 % to 3 % of the instructions;
+//! - a pass counts each deployment's rows, how many of them are not healthy, and its healthy
+//!   rows once, and keeps the counts in step as it stops tasks and notices failing ones: the
+//!   starts, the primary's excess and the healthy count read them instead of three walks over
+//!   the rows; an old deployment's rows are gathered only when they hold a stop candidate;
+//! - the spread counts are counted only by a pass that launches;
+//! - the status step takes the tally and the running and pending counts from the rows and the
+//!   tasks the pass launched, reading again only the tasks written during the pass
+//!   (`TaskTable::written_since_refresh`), instead of two walks over every task of the
+//!   service with each brief read (the walks stay as the fallback and as the debug check);
+//! - the bounds, start and stop explanations append their numbers with `text::push_u64`
+//!   instead of `write!` (about a thousand instructions per explanation before).
+//!
+//! Wall time, alternating checked runs against the `30a8b10` build (12 rounds, each a median of
+//! 4): the hour **115.0 → 105.0 ms** (minimums 107.4 → 96.4) at 01:55 and 120.1 → 109.3 ms
+//! (115.1 → 103.5) at 02:17, about −9 %; criterion back to back at 02:18: the hour 123.4 →
+//! 116.8 ms (≈ 30,800× real time), build + hour 159.8 → 142.5 ms. Goal 50,000× (72 ms): **not
+//! met**. Instructions fell twice as much as time: what remains waits on memory.
+//!
+//! Tried and not kept: the briefs packed into 32 bytes instead of 64 (two to a cache line; a
+//! brief that does not fit kept stale so the task is read instead): alternating checked runs
+//! (12 rounds) 105.0 ms both. `perf record --call-graph dwarf` of the new build: the passes
+//! about 56 % of the hour, of which the observation's walk over every live task about 16 %,
+//! the status step's walk over the rows about 4 %; page faults about 11 % of the whole run
+//! (most of them the world's build and the event log's first writes). 72 ms now needs the
+//! observation to cost what changed too: rows kept between passes and only the tasks written
+//! since (and those whose targets changed) read again, and the counts kept with them, so a
+//! pass touches no row it has nothing to do with.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
