@@ -148,7 +148,7 @@ const HELP: &str = "The console carries out, against the run at this moment:
   kubectl version | config current-context|get-contexts|view | cluster-info | api-resources
   kubectl logs POD|deploy/NAME|-l SELECTOR [--tail=N] [--prefix] [-p] [-c CONTAINER]
   kubectl scale|set image|rollout undo|restart|pause|resume|cordon|uncordon|drain
-  kubectl delete pod NAME…|-l SELECTOR|--all
+  kubectl delete pod NAME…|-l SELECTOR|--all [--dry-run=client|server]
   kubectl set resources deployment/NAME --requests=cpu=250m[,memory=256Mi]
   aws eks create-addon|describe-addon --cluster-name NAME --addon-name metrics-server
   aws eks list-pod-identity-associations|describe-pod-identity-association|

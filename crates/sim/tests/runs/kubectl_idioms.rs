@@ -2,7 +2,8 @@
 //! tag that does not exist): `kubectl get events --sort-by=.metadata.creationTimestamp` and the
 //! events as objects (`-o yaml|json|name|jsonpath|custom-columns`); `kubectl rollout status`
 //! with `--watch=false` and `--timeout`; `kubectl delete pods -l SELECTOR|--all`; the
-//! `rollout history` table as kubectl pads it; `kubectl get events -w`; timestamps quoted in YAML as kubectl quotes them.
+//! `rollout history` table as kubectl pads it; `kubectl get events -w`; timestamps quoted in YAML
+//! as kubectl quotes them; `--dry-run=client|server` on delete and create clusterrolebinding.
 
 use crate::common;
 
@@ -294,4 +295,55 @@ fn get_events_w_prints_new_events_and_each_repeat_again() {
             assert!(row.starts_with("0s "), "{row}");
         }
     }
+}
+
+#[test]
+fn dry_runs_say_what_would_happen_and_change_nothing() {
+    let mut p = at(45);
+    let pod = printed(&p, "kubectl get pods -o jsonpath={.items[0].metadata.name}");
+    assert_eq!(
+        printed(&p, &format!("kubectl delete pod {pod} --dry-run=client")),
+        format!("pod \"{pod}\" deleted (dry run)\n")
+    );
+    assert_eq!(
+        printed(&p, &format!("kubectl delete pod {pod} --dry-run=server")),
+        format!("pod \"{pod}\" deleted (server dry run)\n")
+    );
+    assert!(printed(&p, &format!("kubectl get pod {pod}")).contains(&pod));
+    assert_eq!(
+        failed(&p, &format!("kubectl delete pod {pod} --dry-run=yes")),
+        "error: Invalid dry-run value (yes). Must be \"none\", \"server\", or \"client\".\n"
+    );
+    // The manifest idiom: a client dry run printed as YAML, nothing created.
+    let create = "kubectl create clusterrolebinding readers --clusterrole=view --user=alice";
+    assert_eq!(
+        printed(&p, &format!("{create} --dry-run=client -o yaml")),
+        "apiVersion: rbac.authorization.k8s.io/v1\n\
+         kind: ClusterRoleBinding\n\
+         metadata:\n  creationTimestamp: null\n  name: readers\n\
+         roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\n\
+         subjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: alice\n"
+    );
+    assert_eq!(
+        printed(&p, &format!("{create} --dry-run=server")),
+        "clusterrolebinding.rbac.authorization.k8s.io/readers created (server dry run)\n"
+    );
+    assert!(failed(&p, "kubectl get clusterrolebindings readers").contains("NotFound"));
+    assert_eq!(
+        act(&mut p, &format!("{create} -o name")),
+        "clusterrolebinding.rbac.authorization.k8s.io/readers"
+    );
+    assert!(printed(&p, "kubectl get clusterrolebindings readers").contains("ClusterRole/view"));
+    // A client dry run does not ask the API server, so it does not see the binding; a server
+    // dry run does.
+    assert!(printed(&p, &format!("{create} --dry-run=client")).ends_with("created (dry run)\n"));
+    assert!(failed(&p, &format!("{create} --dry-run=server")).contains("already exists"));
+    assert_eq!(
+        printed(
+            &p,
+            "kubectl delete clusterrolebinding readers --dry-run=client"
+        ),
+        "clusterrolebinding.rbac.authorization.k8s.io \"readers\" deleted (dry run)\n"
+    );
+    assert!(printed(&p, "kubectl get clusterrolebindings readers").contains("readers"));
 }

@@ -2,7 +2,7 @@
 //! with kubectl's reply; `rollout status|history` read.
 
 use super::labels::Selector;
-use super::parse::{Command, Kind, RolloutVerb};
+use super::parse::{Command, DryRun, Kind, RolloutVerb};
 use super::{Kube, Outcome};
 use crate::console::After;
 use crate::k8s::read;
@@ -280,7 +280,11 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
                 }
             }
         }
-        Command::DeletePod { names, selector } => {
+        Command::DeletePod {
+            names,
+            selector,
+            dry_run,
+        } => {
             let mut actions = Vec::new();
             let mut reply = String::new();
             // `-l SELECTOR` or `--all` (no names): the pods in scope they select, in list order.
@@ -309,7 +313,8 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
                 match k.pod_named(name) {
                     Some(_) => {
                         actions.push(Action::DeletePod { pod: name.clone() });
-                        reply.push_str(&format!("pod \"{name}\" deleted\n"));
+                        let suffix = dry_run.map_or("", DryRun::suffix);
+                        reply.push_str(&format!("pod \"{name}\" deleted{suffix}\n"));
                     }
                     None => {
                         reply.push_str(&format!(
@@ -320,6 +325,10 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
             }
             if actions.is_empty() {
                 return Outcome::Fail(reply);
+            }
+            if dry_run.is_some() {
+                // Nothing is deleted: no intervention goes on the timeline.
+                return Outcome::Print(reply);
             }
             Outcome::Act {
                 actions,

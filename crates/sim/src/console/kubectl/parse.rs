@@ -123,6 +123,8 @@ pub enum Command {
         names: Vec<String>,
         /// `-l SELECTOR` (with `--all`: none, every pod in scope).
         selector: Option<String>,
+        /// `--dry-run=client|server`: say what would be deleted, delete nothing.
+        dry_run: Option<DryRun>,
     },
     Cordon {
         node: String,
@@ -172,6 +174,38 @@ pub enum Command {
         /// `--raw` (or `--flatten`): the certificate authority's data, not `DATA+OMITTED`.
         raw: bool,
     },
+}
+
+/// kubectl's `--dry-run` strategies that act (`none` is the same as no flag): the object is
+/// not changed and the line that says what happened ends in ` (dry run)` or ` (server dry run)`
+/// (`DeleteOptions.PrintObj`, `staging/src/k8s.io/kubectl/pkg/cmd/delete/delete.go`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DryRun {
+    Client,
+    Server,
+}
+
+impl DryRun {
+    /// The flag's value: `client`, `server`, `none` (or no flag: `None`); anything else is
+    /// kubectl's error.
+    pub fn parse(value: Option<&str>) -> Result<Option<DryRun>, String> {
+        match value {
+            None | Some("none") => Ok(None),
+            Some("client") => Ok(Some(DryRun::Client)),
+            Some("server") => Ok(Some(DryRun::Server)),
+            Some(other) => Err(format!(
+                "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".\n"
+            )),
+        }
+    }
+
+    /// What kubectl appends to the operation.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DryRun::Client => " (dry run)",
+            DryRun::Server => " (server dry run)",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -759,6 +793,7 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                 ("now", false),
                 ("selector", true),
                 ("all", false),
+                ("dry-run", true),
                 all,
             ]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
@@ -789,7 +824,12 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                 }
                 _ => {}
             }
-            Ok(Command::DeletePod { names, selector })
+            let dry_run = DryRun::parse(p.get("dry-run"))?;
+            Ok(Command::DeletePod {
+                names,
+                selector,
+                dry_run,
+            })
         }
         "cordon" | "uncordon" | "drain" => {
             let known = with(&[
@@ -892,15 +932,7 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
             let Some(file) = p.get("filename") else {
                 return Err("error: must specify one of -f and -k\n".into());
             };
-            let dry_run = match p.get("dry-run") {
-                None | Some("none") => false,
-                Some("client") | Some("server") => true,
-                Some(other) => {
-                    return Err(format!(
-                        "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".\n"
-                    ));
-                }
-            };
+            let dry_run = DryRun::parse(p.get("dry-run"))?.is_some();
             Ok(Command::Apply {
                 file: file.to_string(),
                 dry_run,

@@ -116,7 +116,23 @@ fn acting_commands_parse_in_their_usual_forms() {
         Ok(Command::DeletePod {
             names: vec!["web-1".into(), "pod-2".into()],
             selector: None,
+            dry_run: None,
         })
+    );
+    assert_eq!(
+        p("kubectl delete pod web-1 --dry-run=server"),
+        Ok(Command::DeletePod {
+            names: vec!["web-1".into()],
+            selector: None,
+            dry_run: Some(DryRun::Server),
+        })
+    );
+    assert_eq!(
+        p("kubectl delete pod web-1 --dry-run=maybe"),
+        Err(
+            "error: Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\".\n"
+                .into()
+        )
     );
     assert_eq!(
         p("kubectl apply -f web.yaml"),

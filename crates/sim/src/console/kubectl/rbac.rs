@@ -7,9 +7,13 @@
 
 use std::fmt::Write;
 
+use serde_json::{Value, json};
+
 use super::get::age;
-use super::parse::{Flags, Parsed};
+use super::objects::ts;
+use super::parse::{DryRun, Flags, Parsed};
 use super::table::{render, render_padded};
+use super::yaml::{json_text, to_yaml};
 use crate::console::{After, Context, Outcome};
 use crate::k8s::cluster::EksCluster;
 use crate::k8s::rbac::{self, ClusterRoleBinding, Request, Subject};
@@ -56,7 +60,9 @@ pub fn run(words: &[String], cx: &Context) -> Option<Outcome> {
         ["auth", ..] => Outcome::Fail(
             "Orca's console carries out kubectl auth can-i and kubectl auth whoami\n".into(),
         ),
-        ["create", "clusterrolebinding", ..] => with_cluster(cx, |k| create(k, &words[2..])),
+        ["create", "clusterrolebinding", ..] => {
+            with_cluster(cx, |k| create(k, cx.now, &words[2..]))
+        }
         ["create", ..] => Outcome::Fail(
             "error: Orca's console creates cluster role bindings only (kubectl create clusterrolebinding NAME --clusterrole=ROLE --user=USER); apply -f creates workloads\n"
                 .into(),
@@ -206,8 +212,26 @@ fn exists(k: &EksCluster, name: &str) -> bool {
     k.cluster_role_bindings.iter().any(|b| b.name == name)
 }
 
-/// `kubectl create clusterrolebinding NAME --clusterrole=ROLE --user=USER`.
-fn create(k: &EksCluster, words: &[String]) -> Outcome {
+/// The ClusterRoleBinding `kubectl create clusterrolebinding` makes, as `-o yaml|json` prints
+/// it: a client dry run has no creation time yet (`creationTimestamp: null`).
+fn binding_object(name: &str, role: &str, user: &str, created: Option<SimTime>) -> Value {
+    json!({
+        "apiVersion": format!("{GROUP}/v1"),
+        "kind": "ClusterRoleBinding",
+        "metadata": {
+            "creationTimestamp": created.map(ts),
+            "name": name,
+        },
+        "roleRef": {"apiGroup": GROUP, "kind": "ClusterRole", "name": role},
+        "subjects": [{"apiGroup": GROUP, "kind": "User", "name": user}],
+    })
+}
+
+/// `kubectl create clusterrolebinding NAME --clusterrole=ROLE --user=USER`, with
+/// `--dry-run=client|server` (nothing is created; a client dry run does not ask the API server,
+/// so it does not see a binding of that name either) and `-o yaml|json|name` (the common way to
+/// write a manifest: `--dry-run=client -o yaml`).
+fn create(k: &EksCluster, now: SimTime, words: &[String]) -> Outcome {
     let line = match parse(
         "create clusterrolebinding",
         words,
@@ -240,10 +264,35 @@ fn create(k: &EksCluster, words: &[String]) -> Outcome {
             "error: Orca's console binds a role to a user: give --user=NAME\n".into(),
         );
     };
-    if exists(k, name) {
+    let dry_run = match DryRun::parse(line.get("dry-run")) {
+        Ok(d) => d,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let output = line.get("output");
+    if let Some(o) = output
+        && !matches!(o, "yaml" | "json" | "name")
+    {
+        return Outcome::Fail(format!(
+            "error: Orca's console prints a binding it creates with -o yaml, -o json or -o name, not -o {o}\n"
+        ));
+    }
+    if dry_run != Some(DryRun::Client) && exists(k, name) {
         return Outcome::Fail(format!(
             "error: failed to create clusterrolebinding: clusterrolebindings.{GROUP} \"{name}\" already exists\n"
         ));
+    }
+    let created = (dry_run != Some(DryRun::Client)).then_some(now);
+    let shown = match output {
+        Some("yaml") => to_yaml(&binding_object(name, role, user, created)),
+        Some("json") => json_text(&binding_object(name, role, user, created)),
+        Some(_) => format!("clusterrolebinding.{GROUP}/{name}\n"),
+        None => format!(
+            "clusterrolebinding.{GROUP}/{name} created{}\n",
+            dry_run.map_or("", DryRun::suffix)
+        ),
+    };
+    if dry_run.is_some() {
+        return Outcome::Print(shown);
     }
     Outcome::Act {
         actions: vec![Action::CreateClusterRoleBinding {
@@ -251,7 +300,7 @@ fn create(k: &EksCluster, words: &[String]) -> Outcome {
             cluster_role: role.to_string(),
             user: user.to_string(),
         }],
-        after: After::Text(format!("clusterrolebinding.{GROUP}/{name} created")),
+        after: After::Text(shown.trim_end().to_string()),
     }
 }
 
@@ -271,9 +320,18 @@ fn delete(k: &EksCluster, words: &[String]) -> Outcome {
     let line = match parse(
         "delete",
         words,
-        &[("grace-period", true), ("now", false), ("wait", false)],
+        &[
+            ("grace-period", true),
+            ("now", false),
+            ("wait", false),
+            ("dry-run", true),
+        ],
     ) {
         Ok(l) => l,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let dry_run = match DryRun::parse(line.get("dry-run")) {
+        Ok(d) => d,
         Err(e) => return Outcome::Fail(e),
     };
     let names = names(&line.positional);
@@ -287,18 +345,21 @@ fn delete(k: &EksCluster, words: &[String]) -> Outcome {
             "Error from server (NotFound): clusterrolebindings.{GROUP} \"{missing}\" not found\n"
         ));
     }
+    let suffix = dry_run.map_or("", DryRun::suffix);
+    let said = names
+        .iter()
+        .map(|n| format!("clusterrolebinding.{GROUP} \"{n}\" deleted{suffix}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if dry_run.is_some() {
+        return Outcome::Print(format!("{said}\n"));
+    }
     Outcome::Act {
         actions: names
             .iter()
             .map(|n| Action::DeleteClusterRoleBinding { name: n.clone() })
             .collect(),
-        after: After::Text(
-            names
-                .iter()
-                .map(|n| format!("clusterrolebinding.{GROUP} \"{n}\" deleted"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        ),
+        after: After::Text(said),
     }
 }
 

@@ -439,15 +439,9 @@ fn annotate(k: &EksCluster, cx: &Context, line: &Parsed) -> Outcome {
             "error: Orca's console annotates service accounts by name (kubectl annotate serviceaccount NAME {ROLE_ARN}=ARN [--overwrite]); {flag} is not simulated\n"
         ));
     }
-    let dry_run = match line.get("dry-run") {
-        None | Some("none") => None,
-        Some("client") => Some(" (dry run)"),
-        Some("server") => Some(" (server dry run)"),
-        Some(other) => {
-            return Outcome::Fail(format!(
-                "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".\n"
-            ));
-        }
+    let dry_run = match parse::DryRun::parse(line.get("dry-run")) {
+        Ok(d) => d.map(parse::DryRun::suffix),
+        Err(e) => return Outcome::Fail(e),
     };
     let (resources, changes) = match resources_and_changes(&line.positional) {
         Ok(r) => r,
