@@ -239,6 +239,16 @@ fn delete_pods_by_selector_or_all() {
         "error: name cannot be provided when a selector is specified\n"
     );
     assert!(failed(&p, "kubectl delete pods").contains("no name was specified"));
+    // `--all` is the everything selector: names with it fail as with `-l`, and `--all` with
+    // `-l` fails first.
+    assert_eq!(
+        failed(&p, "kubectl delete pod web-1 --all"),
+        "error: name cannot be provided when a selector is specified\n"
+    );
+    assert_eq!(
+        failed(&p, "kubectl delete pod web-1 --all -l app=web"),
+        "error: setting 'all' parameter but found a non empty selector. \n"
+    );
     // --all: every pod in the namespace.
     let all = printed(&p, "kubectl get pods -o name").lines().count();
     let reply = act(&mut p, "kubectl delete pods --all");

@@ -806,21 +806,21 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                     kind.resource()
                 ));
             }
-            // kubectl's own checks (`pkg/cmd/delete`): names, `-l` or `--all`, one of them.
+            // kubectl's own checks (the resource builder, `staging/src/k8s.io/cli-runtime/pkg/
+            // resource/builder.go`): `--all` with a selector fails first (`SelectAllParam`);
+            // `--all` is the everything selector, so names with it or with `-l` fail alike
+            // (`visitBySelector`); a type alone names nothing (`visitorResult`).
             let selector = p.get("selector").map(str::to_string);
             let every = p.has("all");
             match (names.is_empty(), selector.is_some(), every) {
-                (true, false, false) => {
-                    return Err("error: resource(s) were provided, but no name was specified\n".into());
-                }
-                (false, true, _) => {
-                    return Err("error: name cannot be provided when a selector is specified\n".into());
-                }
-                (true, true, true) => {
+                (_, true, true) => {
                     return Err("error: setting 'all' parameter but found a non empty selector. \n".into());
                 }
-                (false, false, true) => {
-                    return Err("error: Orca's console deletes named pods, pods with -l SELECTOR, or --all of them, one of these at a time\n".into());
+                (false, true, false) | (false, false, true) => {
+                    return Err("error: name cannot be provided when a selector is specified\n".into());
+                }
+                (true, false, false) => {
+                    return Err("error: resource(s) were provided, but no name was specified\n".into());
                 }
                 _ => {}
             }
