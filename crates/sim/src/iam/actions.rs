@@ -29,7 +29,11 @@ pub fn apply(iam: &mut Iam, action: &Action, now: SimTime) -> Option<String> {
             }
             Some(line)
         }
-        Action::PutRolePolicy { role, statements } => {
+        Action::PutRolePolicy {
+            role,
+            statements,
+            document,
+        } => {
             let r = iam.roles.iter_mut().find(|r| &r.name == role)?;
             r.statements = statements
                 .iter()
@@ -40,10 +44,15 @@ pub fn apply(iam: &mut Iam, action: &Action, now: SimTime) -> Option<String> {
                 })
                 .collect();
             Some(format!(
-                "aws iam put-role-policy --role-name {role} --policy-name {role}-policy --policy-document file://policy.json"
+                "aws iam put-role-policy --role-name {role} --policy-name {role}-policy --policy-document {}",
+                document_argument(document.as_deref(), "file://policy.json")
             ))
         }
-        Action::UpdateAssumeRolePolicy { role, trust } => {
+        Action::UpdateAssumeRolePolicy {
+            role,
+            trust,
+            document,
+        } => {
             let r = iam.roles.iter_mut().find(|r| &r.name == role)?;
             r.trust = match trust {
                 TrustSpec::EcsTasks => Trust::EcsTasks,
@@ -60,7 +69,8 @@ pub fn apply(iam: &mut Iam, action: &Action, now: SimTime) -> Option<String> {
                 },
             };
             Some(format!(
-                "aws iam update-assume-role-policy --role-name {role} --policy-document file://trust.json"
+                "aws iam update-assume-role-policy --role-name {role} --policy-document {}",
+                document_argument(document.as_deref(), "file://trust.json")
             ))
         }
         Action::AnnotateServiceAccount {
@@ -99,6 +109,17 @@ pub fn apply(iam: &mut Iam, action: &Action, now: SimTime) -> Option<String> {
             ))
         }
         _ => None,
+    }
+}
+
+/// A `--policy-document` argument as a shell line shows it: as typed (`file://…`), JSON in
+/// single quotes (as it would have been typed; a quote inside is written `'\''`), or `default`
+/// when the action does not say.
+fn document_argument(document: Option<&str>, default: &str) -> String {
+    match document {
+        None => default.to_string(),
+        Some(d) if d.starts_with("file://") || d.starts_with("fileb://") => d.to_string(),
+        Some(d) => format!("'{}'", d.replace('\'', "'\\''")),
     }
 }
 
@@ -173,7 +194,27 @@ mod tests {
         Action::PutRolePolicy {
             role: role.into(),
             statements: Vec::new(),
+            document: None,
         }
+    }
+
+    /// The log's command line shows the document as it was given: a file as typed, JSON in
+    /// single quotes (with a quote inside closed, escaped and reopened), or the scenario's
+    /// stand-in.
+    #[test]
+    fn the_document_argument_is_shown_as_typed() {
+        assert_eq!(
+            document_argument(None, "file://policy.json"),
+            "file://policy.json"
+        );
+        assert_eq!(
+            document_argument(Some("file://web.json"), "file://policy.json"),
+            "file://web.json"
+        );
+        assert_eq!(
+            document_argument(Some(r#"{"Sid":"it's"}"#), "file://policy.json"),
+            r#"'{"Sid":"it'\''s"}'"#
+        );
     }
 
     #[test]

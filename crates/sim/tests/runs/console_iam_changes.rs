@@ -52,12 +52,11 @@ fn a_trust_policy_fixed_at_the_console_lets_the_next_call_through() {
     assert!(printed(&p, sub).contains("\"system:serviceaccount:default:reports\""));
     p.seek(SimTime::from_secs(50));
     let since = lines_since(&p, 30);
-    assert!(
-        since
-            .iter()
-            .any(|l| l.contains("aws iam update-assume-role-policy --role-name reports-s3-reader")),
-        "{since:#?}"
+    // The log shows the command as it was typed, the document included.
+    let typed = format!(
+        "aws iam update-assume-role-policy --role-name reports-s3-reader --policy-document '{doc}'"
     );
+    assert!(since.iter().any(|l| l.contains(&typed)), "{since:#?}");
     // The pods' next calls (every 15 s) succeed without a restart.
     let ok: Vec<&String> = since
         .iter()
@@ -74,10 +73,8 @@ fn a_trust_policy_fixed_at_the_console_lets_the_next_call_through() {
 fn a_permissions_policy_replaced_at_the_console_decides_the_next_call() {
     // After 2:00 the trust is right and the role may read the bucket.
     let mut p = at("eks-irsa-trust-policy", 150);
-    act(
-        &mut p,
-        r#"aws iam put-role-policy --role-name reports-s3-reader --policy-name reports-s3-reader-policy --policy-document '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::reports-bucket"}}'"#,
-    );
+    let typed = r#"aws iam put-role-policy --role-name reports-s3-reader --policy-name reports-s3-reader-policy --policy-document '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::reports-bucket"}}'"#;
+    act(&mut p, typed);
     let policy = printed(
         &p,
         "aws iam get-role-policy --role-name reports-s3-reader --policy-name reports-s3-reader-policy --query PolicyDocument.Statement",
@@ -87,6 +84,7 @@ fn a_permissions_policy_replaced_at_the_console_decides_the_next_call() {
     assert_eq!(v.as_array().map(Vec::len), Some(1));
     p.seek(SimTime::from_secs(170));
     let since = lines_since(&p, 150);
+    assert!(since.iter().any(|l| l.contains(typed)), "{since:#?}");
     assert!(
         since.iter().any(|l| l.contains(
             "is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::reports-bucket/2026/12/summary.csv\" because no identity-based policy allows the s3:GetObject action"

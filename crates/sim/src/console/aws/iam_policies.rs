@@ -125,6 +125,7 @@ pub(super) fn change(op: &str, words: &[String], cx: &Context) -> Outcome {
             Ok(statements) => Action::PutRolePolicy {
                 role: name.to_string(),
                 statements,
+                document: Some(given.to_string()),
             },
             Err(e) => return refused(e),
         }
@@ -133,6 +134,7 @@ pub(super) fn change(op: &str, words: &[String], cx: &Context) -> Outcome {
             Ok(trust) => Action::UpdateAssumeRolePolicy {
                 role: name.to_string(),
                 trust,
+                document: Some(given.to_string()),
             },
             Err(e) => return refused(e),
         }

@@ -385,11 +385,19 @@ pub enum Action {
     PutRolePolicy {
         role: String,
         statements: Vec<StatementSpec>,
+        /// The `--policy-document` argument as it was typed at the console (`file://web.json`
+        /// or the JSON itself), for the command line the log shows; left out, the line says
+        /// `file://policy.json`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        document: Option<String>,
     },
     /// `aws iam update-assume-role-policy`: the role's trust becomes `trust`.
     UpdateAssumeRolePolicy {
         role: String,
         trust: TrustSpec,
+        /// As for `PutRolePolicy`; left out, the line says `file://trust.json`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        document: Option<String>,
     },
     /// `kubectl annotate serviceaccount <name> eks.amazonaws.com/role-arn=<arn> --overwrite`
     /// (or `…/role-arn-` to remove it, `role_arn` left out). Only pods created afterwards see

@@ -412,6 +412,7 @@ pub(super) fn action(
         Action::PutRolePolicy {
             role: r,
             statements: s,
+            ..
         } => {
             role(out, r);
             statements(out, s, &ap.field("statements"));
