@@ -127,24 +127,9 @@ fn after_from_rows(w: &EcsCluster, pass: &Pass) -> Option<(Tally, Counts)> {
         pending: 0,
         per_deployment: Vec::new(),
     };
-    let mut tally = Tally {
-        live: 0,
-        primary_live: 0,
-        primary_healthy: 0,
-        starting: 0,
-        all_healthy: true,
-        settled: true,
-        primary_state: svc.primary().map(|d| d.rollout_state),
-    };
+    let mut tally = Tally::empty(w, pass);
     let mut add = |tally: &mut Tally, kind: u8, primary: bool, running: bool, starting: bool| {
-        tally.live += 1;
-        tally.all_healthy &= kind == 0;
-        tally.settled &= kind != 1;
-        tally.starting += u32::from(starting);
-        if primary {
-            tally.primary_live += 1;
-            tally.primary_healthy += u32::from(kind == 0);
-        }
+        tally.add(kind, primary, starting);
         counts.running += u32::from(running);
         counts.pending += u32::from(starting);
     };
@@ -268,15 +253,7 @@ impl Tally {
                 .unwrap_or_else(|| kind_of(&health_gate(w, now, t)))
         };
         let svc = w.service(pass.s);
-        let mut tally = Tally {
-            live: 0,
-            primary_live: 0,
-            primary_healthy: 0,
-            starting: 0,
-            all_healthy: true,
-            settled: true,
-            primary_state: svc.primary().map(|d| d.rollout_state),
-        };
+        let mut tally = Tally::empty(w, pass);
         let primary_key = deployment_key(&pass.primary);
         for &t in &svc.tasks {
             let task = w.tasks.brief(t);
@@ -284,17 +261,35 @@ impl Tally {
             if !task.live {
                 continue;
             }
-            let kind = gate_kind(t);
-            tally.live += 1;
-            tally.all_healthy &= kind == 0;
-            tally.settled &= kind != 1;
-            tally.starting += u32::from(task.last_status.is_starting());
-            if is_primary {
-                tally.primary_live += 1;
-                tally.primary_healthy += u32::from(kind == 0);
-            }
+            tally.add(gate_kind(t), is_primary, task.last_status.is_starting());
         }
         tally
+    }
+
+    /// Nothing counted yet.
+    fn empty(w: &EcsCluster, pass: &Pass) -> Tally {
+        Tally {
+            live: 0,
+            primary_live: 0,
+            primary_healthy: 0,
+            starting: 0,
+            all_healthy: true,
+            settled: true,
+            primary_state: w.service(pass.s).primary().map(|d| d.rollout_state),
+        }
+    }
+
+    /// Count one live task: its gate's kind (0 open, 1 not yet, 2 failing), whether it belongs
+    /// to the pass's PRIMARY, whether it is still starting.
+    fn add(&mut self, kind: u8, primary: bool, starting: bool) {
+        self.live += 1;
+        self.all_healthy &= kind == 0;
+        self.settled &= kind != 1;
+        self.starting += u32::from(starting);
+        if primary {
+            self.primary_live += 1;
+            self.primary_healthy += u32::from(kind == 0);
+        }
     }
 
     /// Tasks of older deployments are still live.
