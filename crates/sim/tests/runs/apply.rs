@@ -200,6 +200,16 @@ fn dry_run_prints_and_changes_nothing() {
         out,
         Outcome::Print("deployment.apps/web configured (dry run)\n".into())
     );
+    // A server dry run says so, as kubectl's printer does.
+    let out = run(
+        &p,
+        "kubectl apply -f web.yaml --dry-run=server",
+        &[("web.yaml", &file)],
+    );
+    assert_eq!(
+        out,
+        Outcome::Print("deployment.apps/web configured (server dry run)\n".into())
+    );
 }
 
 #[test]

@@ -10,6 +10,7 @@
 //! warnings.
 
 use super::Kube;
+use super::parse::DryRun;
 use crate::console::{After, Outcome};
 use crate::k8s::cluster::DeploymentState;
 use crate::k8s::rollout::IntOrPercent;
@@ -19,7 +20,7 @@ use crate::manifest::{self, ManifestError};
 use crate::scenario::spec::{Action, K8sDeploymentSpec};
 use crate::scenario::spec::{K8sServiceType, K8sStrategy};
 
-pub fn apply(k: &Kube, file: &str, dry_run: bool) -> Outcome {
+pub fn apply(k: &Kube, file: &str, dry_run: Option<DryRun>) -> Outcome {
     let text = match (k.cx.files)(file) {
         Ok(t) => t,
         Err(e) => {
@@ -54,7 +55,7 @@ pub fn apply(k: &Kube, file: &str, dry_run: bool) -> Outcome {
                 });
             }
         };
-        let suffix = if dry_run { " (dry run)" } else { "" };
+        let suffix = dry_run.map_or("", DryRun::suffix);
         out.push_str(&format!("{} {verb}{suffix}\n", o.kubectl_name()));
         actions.extend(action);
     }
@@ -67,7 +68,7 @@ pub fn apply(k: &Kube, file: &str, dry_run: bool) -> Outcome {
             problems.join("; ")
         ));
     }
-    if actions.is_empty() || dry_run {
+    if actions.is_empty() || dry_run.is_some() {
         return Outcome::Print(out);
     }
     Outcome::Act {

@@ -156,7 +156,7 @@ pub enum Command {
     Apply {
         file: String,
         /// `--dry-run=client|server`: print what would change, change nothing.
-        dry_run: bool,
+        dry_run: Option<DryRun>,
     },
     /// `kubectl version`.
     Version,
@@ -932,7 +932,7 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
             let Some(file) = p.get("filename") else {
                 return Err("error: must specify one of -f and -k\n".into());
             };
-            let dry_run = DryRun::parse(p.get("dry-run"))?.is_some();
+            let dry_run = DryRun::parse(p.get("dry-run"))?;
             Ok(Command::Apply {
                 file: file.to_string(),
                 dry_run,

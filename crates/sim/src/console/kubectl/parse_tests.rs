@@ -138,14 +138,14 @@ fn acting_commands_parse_in_their_usual_forms() {
         p("kubectl apply -f web.yaml"),
         Ok(Command::Apply {
             file: "web.yaml".into(),
-            dry_run: false,
+            dry_run: None,
         })
     );
     assert_eq!(
         p("kubectl apply -f web.yaml --dry-run=client"),
         Ok(Command::Apply {
             file: "web.yaml".into(),
-            dry_run: true,
+            dry_run: Some(DryRun::Client),
         })
     );
     assert!(p("kubectl apply -f web.yaml --dry-run=maybe").is_err());
