@@ -46,9 +46,13 @@ pub struct EcsCluster {
     #[serde(skip)]
     pub draining_instances: u32,
     /// The failures of the last `RunTask` call: the task count before it, and what it could not
-    /// start (its reply's `failures`).
+    /// start (its reply's `failures`). Boxed: every snapshot holds the field.
     #[serde(skip)]
-    pub last_run_task: Option<(usize, Vec<crate::ecs::messages::RunTaskFailure>)>,
+    pub last_run_task: Option<Box<(usize, Vec<crate::ecs::messages::RunTaskFailure>)>>,
+    /// The memos of quiet scheduler passes (a cache: clones start without them, equality
+    /// ignores them; `ecs::quiet_memo`).
+    #[serde(skip)]
+    pub quiet_passes: crate::ecs::quiet_memo::QuietPasses,
 }
 
 impl EcsCluster {
@@ -73,6 +77,7 @@ impl EcsCluster {
             image_pull_behavior: Default::default(),
             draining_instances: 0,
             last_run_task: None,
+            quiet_passes: Default::default(),
         }
     }
 
@@ -86,6 +91,7 @@ impl EcsCluster {
             _ => {}
         }
         inst.status = status;
+        self.quiet_passes.instance_changed();
     }
 
     /// Whether any container instance is DRAINING.

@@ -28,6 +28,7 @@ pub mod image_cache;
 pub mod lifecycle_hooks;
 pub mod messages;
 pub mod placement;
+pub mod quiet_memo;
 pub mod read;
 pub mod service_discovery;
 pub mod service_scheduler;

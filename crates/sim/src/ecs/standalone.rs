@@ -741,7 +741,7 @@ fn carry_out(
     let started_by: Name = started_by.unwrap_or_default().into();
     let before = ctx.world.tasks.len();
     let started = launch(ctx, td, group, started_by);
-    ctx.world.last_run_task = Some((before, started.failures.clone()));
+    ctx.world.last_run_task = Some(Box::new((before, started.failures.clone())));
     if started.failures.is_empty() {
         return None;
     }

@@ -15,6 +15,12 @@
 //! The briefs are a cache, not state: a clone (a playback's snapshot) does not copy them (it
 //! costs a pointer per task, as before), and the first refresh after restoring one rebuilds
 //! them. Equality, `Debug` and serialization are those of the tasks.
+//!
+//! The table also counts, per service, the writes to its live tasks and the tasks created for
+//! it ([`TaskTable::write_stamp`]): a scheduler pass that found nothing to do may be repeated
+//! without looking at the tasks again while the stamp stays the same
+//! (`service_scheduler::quiet`). A task that is not live never becomes live again (its desired
+//! status stays STOPPED, or it has stopped), so writes to it cannot change what a pass does.
 
 use std::fmt;
 use std::ops::{Deref, Index, IndexMut};
@@ -113,7 +119,16 @@ pub struct TaskTable {
     briefs: Vec<TaskBrief>,
     /// The positions marked stale since the last refresh, each once.
     stale: Vec<u32>,
+    /// Per service (by index): writes to its live tasks and tasks created for it while the
+    /// briefs were whole, and one more for each time they were rebuilt whole, since writes
+    /// in between were not counted (see [`TaskTable::write_stamp`]).
+    service_writes: Vec<u32>,
 }
+
+/// What [`TaskTable::write_stamp`] returns: equal stamps of a service mean that none of its
+/// live tasks was written and no task was created for it in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteStamp(u32);
 
 impl TaskTable {
     pub const fn new() -> Self {
@@ -121,7 +136,36 @@ impl TaskTable {
             tasks: CowVec::new(),
             briefs: Vec::new(),
             stale: Vec::new(),
+            service_writes: Vec::new(),
         }
+    }
+
+    /// The write stamp of service `s`; `None` while the briefs are not whole (after a clone or
+    /// a write to every task, until the next refresh: writes then are not counted), or before
+    /// the first task of `s` was counted (a whole rebuild changes only the stamps it knows).
+    pub fn write_stamp(&self, s: ServiceIdx) -> Option<WriteStamp> {
+        if self.briefs.len() != self.tasks.len() {
+            return None;
+        }
+        self.service_writes
+            .get(s.0 as usize)
+            .copied()
+            .map(WriteStamp)
+    }
+
+    /// Count a write to a live task of `s` (or a task created for it).
+    fn count_write(&mut self, s: ServiceIdx) {
+        let i = s.0 as usize;
+        if self.service_writes.len() <= i {
+            self.service_writes.resize(i + 1, 0);
+        }
+        self.service_writes[i] = self.service_writes[i].wrapping_add(1);
+    }
+
+    /// Count a change to what a pass reads of task `t` that is not a write to the task (its
+    /// target's state in a target group), as a write to it.
+    pub fn touch(&mut self, t: TaskIdx) {
+        self.mark(t.0 as usize);
     }
 
     /// The brief of task `t`, as it is now.
@@ -155,20 +199,36 @@ impl TaskTable {
         if self.briefs.len() != self.tasks.len() {
             self.stale.clear();
             self.briefs = self.tasks.iter().map(TaskBrief::of).collect();
+            for writes in &mut self.service_writes {
+                *writes = writes.wrapping_add(1);
+            }
             return;
         }
         for i in self.stale.drain(..) {
             let i = i as usize;
-            self.briefs[i] = TaskBrief::of(&self.tasks[i]);
+            let brief = TaskBrief::of(&self.tasks[i]);
+            debug_assert!(
+                self.briefs[i].live || !brief.live,
+                "task {} became live again: the write stamps would miss its writes",
+                self.tasks[i].id
+            );
+            self.briefs[i] = brief;
         }
     }
 
+    /// Task `i` is (about to be) written. A stale brief still says whether the task was live
+    /// before its first write since the refresh, and a task that was not live is not live now.
     fn mark(&mut self, i: usize) {
-        if let Some(b) = self.briefs.get_mut(i)
-            && !b.stale
-        {
+        let Some(b) = self.briefs.get_mut(i) else {
+            return;
+        };
+        let counted = b.live.then_some(b.service).flatten();
+        if !b.stale {
             b.stale = true;
             self.stale.push(i as u32);
+        }
+        if let Some(s) = counted {
+            self.count_write(s);
         }
     }
 
@@ -181,6 +241,9 @@ impl TaskTable {
     pub fn push(&mut self, task: Task) {
         if self.briefs.len() == self.tasks.len() {
             self.briefs.push(TaskBrief::of(&task));
+            if let Some(s) = task.service {
+                self.count_write(s);
+            }
         }
         self.tasks.push(task);
     }
@@ -236,6 +299,7 @@ impl Clone for TaskTable {
             tasks: self.tasks.clone(),
             briefs: Vec::new(),
             stale: Vec::new(),
+            service_writes: Vec::new(),
         }
     }
 }

@@ -85,6 +85,8 @@ pub fn register_task(ctx: &mut Ctx, service: ServiceIdx, task: TaskIdx, already_
         ctx.world
             .target_group_mut(lb.target_group)
             .insert_target(target);
+        // What a scheduler pass reads of the task changed (`TaskTable::touch`).
+        ctx.world.tasks.touch(task);
         emit_change(ctx, lb.target_group, task, None);
         if !already_healthy {
             let name = ctx.world.service(service).name.clone();
@@ -147,6 +149,7 @@ pub fn deregister_task(
         target.drain_until = Some(now.plus(delay));
         target.next_at = Some(now.plus(delay));
         until = until.max(target.drain_until);
+        ctx.world.tasks.touch(task);
         ctx.schedule(now.plus(delay), EcsTimer::Target(lb.target_group, task));
         emit_change(ctx, lb.target_group, task, Some(from));
         let name = ctx.world.service(service).name.clone();
@@ -239,6 +242,7 @@ pub fn on_due(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
         if target.drain_until.is_some_and(|u| u <= now) {
             emit_removed(ctx, tg, task);
             ctx.world.target_group_mut(tg).remove_targets_of(task);
+            ctx.world.tasks.touch(task);
         }
         return;
     }
@@ -287,7 +291,11 @@ pub fn update(ctx: &mut Ctx, tg: TargetGroupIdx, task: TaskIdx) {
     }
     let (service, state) = (target.service, target.state);
     // The probe may have moved the state several times; the compact array takes the last.
+    let moved = group.states.get(pos) != Some(&state);
     group.set_state(pos, state);
+    if moved {
+        ctx.world.tasks.touch(task);
+    }
     for (from, tr) in changes {
         let text = match tr.to {
             Verdict::Healthy => {

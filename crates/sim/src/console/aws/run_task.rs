@@ -277,7 +277,7 @@ pub fn reply(world: &World, now: SimTime, before: usize) -> String {
         .filter(|t| t.service.is_none())
         .map(|t| shapes::task(world, ecs, now, t))
         .collect();
-    let failures: Vec<_> = match &ecs.last_run_task {
+    let failures: Vec<_> = match ecs.last_run_task.as_deref() {
         Some((b, failures)) if *b == before => failures
             .iter()
             .map(|f| match &f.arn {

@@ -25,6 +25,7 @@ pub mod bounds;
 mod daemon;
 pub mod health_gate;
 mod observe;
+mod quiet;
 mod starts;
 mod status;
 mod stops;
@@ -99,10 +100,27 @@ pub fn on_pass_due(ctx: &mut Ctx, s: ServiceIdx) {
 }
 
 /// One pass over a service: observe, act on the health gates, take one bounded step (starts
-/// within the upper bound, stops within the lower bound), record.
+/// within the upper bound, stops within the lower bound), record. A pass that would repeat
+/// the service's last pass, a quiet one, only moves its view's moment (`quiet`).
 fn pass(ctx: &mut Ctx, s: ServiceIdx) {
-    if ctx.world.service(s).status != "ACTIVE" {
+    if quiet::repeats(ctx.world, ctx.now, s) {
+        quiet::repeat(ctx, s, |ctx| {
+            full_pass(ctx, s);
+        });
         return;
+    }
+    let before = quiet::before(ctx, s);
+    let outcome = full_pass(ctx, s);
+    let (quiet, recorded) = outcome.map_or((false, None), |(q, r)| (q, Some(r)));
+    quiet::remember(ctx, s, before, quiet, recorded);
+}
+
+/// [`pass`], observing every live task; with what it recorded and whether it found nothing to
+/// do (every live task settled, none failing, nothing started or stopped) when it got as far
+/// as recording.
+fn full_pass(ctx: &mut Ctx, s: ServiceIdx) -> Option<(bool, crate::ecs::quiet_memo::Recorded)> {
+    if ctx.world.service(s).status != "ACTIVE" {
+        return None;
     }
     // Tasks that waited for capacity go onto instances that registered since; tasks still
     // starting on a DRAINING instance stop at once. The pass then sees the result.
@@ -114,9 +132,7 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     // here and not again until `status::record`, which reads again only the tasks written
     // in between (`TaskTable::written_since_refresh`).
     ctx.world.tasks.refresh();
-    let Some(mut pass) = Pass::observe(ctx.world, ctx.now, s) else {
-        return;
-    };
+    let mut pass = Pass::observe(ctx.world, ctx.now, s)?;
     // The gates of tasks that already counted as healthy and still are were not kept: they
     // have nothing to record.
     health_gate::record(ctx, s, &pass.gates);
@@ -133,5 +149,12 @@ fn pass(ctx: &mut Ctx, s: ServiceIdx) {
     let chosen = stops::choose(ctx.world, &ctx.net.zones, &mut pass);
     stops::apply(ctx, &mut pass, chosen);
 
-    status::record(ctx, &pass);
+    let recorded = status::record(ctx, &pass);
+    let quiet = pass.all_settled
+        && pass.failing.is_empty()
+        && pass.launched.is_empty()
+        && !pass.progressed
+        && !pass.placement_failed
+        && pass.throttled.is_none();
+    Some((quiet, recorded))
 }

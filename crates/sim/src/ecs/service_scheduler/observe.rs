@@ -90,9 +90,14 @@ pub(super) struct Pass {
     pub rows: Vec<Row>,
     pub deployments: LiveDeployments,
     /// The health gates the pass records, in `rows` order: those of the live tasks that had
-    /// not counted as healthy yet or are not healthy now (a task that counted and still is
-    /// has nothing to record; its row says what the rest of the pass needs).
+    /// not counted as healthy yet or are not healthy now, and that have something to record
+    /// (a task that counted and still is has nothing to record, nor has a task waiting for
+    /// its checks with no moment to wake the service at; its row says what the rest of the
+    /// pass needs).
     pub gates: Vec<(TaskIdx, Gate)>,
+    /// Every live task had counted as healthy and still was when the pass began (its gate
+    /// does not depend on the time).
+    pub all_settled: bool,
     /// Failing tasks to stop once their replacements have started (emptied when there is no
     /// room and one stops first instead).
     pub failing: Vec<TaskIdx>,
@@ -149,6 +154,7 @@ impl Pass {
         // while each task sits behind its own pointer.
         let mut rows = Vec::with_capacity(svc.tasks.len());
         let mut gates = Vec::new();
+        let mut all_settled = true;
         for &t in &svc.tasks {
             let task = world.tasks.brief(t);
             if !task.live {
@@ -181,7 +187,11 @@ impl Pass {
             if let Some(gate) = gate
                 && !(matches!(gate, Gate::Healthy(_)) && task.counted)
             {
-                gates.push((t, gate));
+                all_settled = false;
+                // `health_gate::record` does nothing with a gate that waits for no moment.
+                if !matches!(gate, Gate::NotYet { wake: None, .. }) {
+                    gates.push((t, gate));
+                }
             }
         }
         // [inferred] A DAEMON service's task on a DRAINING instance is not counted against the
@@ -212,6 +222,7 @@ impl Pass {
             rows,
             deployments: LiveDeployments { ids, keys },
             gates,
+            all_settled,
             failing,
             launched: Vec::new(),
             progressed: false,

@@ -9,6 +9,7 @@ use super::observe::Pass;
 use super::starts::DUPLICATE_MESSAGE_SUPPRESSION;
 use crate::ecs::cluster::{Ctx, EcsCluster};
 use crate::ecs::ids::{ServiceIdx, TaskIdx};
+use crate::ecs::quiet_memo::Recorded;
 use crate::ecs::{
     DeploymentStatus, RolloutState, SchedulerView, Suppressed, TaskStatus, deployment_key,
     deployments, messages,
@@ -20,8 +21,29 @@ use crate::time::{Millis, SimTime};
 /// The steady-state message repeats after the same 6 hours as any other message.
 const STEADY_REPEAT: Millis = DUPLICATE_MESSAGE_SUPPRESSION;
 
+/// Whether the removals of stopped tasks from service `s`'s list since a quiet pass that
+/// recorded `r` (or the time since) change what the pass would record now.
+pub(super) fn changed_by_removals(
+    w: &EcsCluster,
+    now: SimTime,
+    s: ServiceIdx,
+    r: &Recorded,
+) -> bool {
+    let svc = w.service(s);
+    let Some(primary) = svc.primary() else {
+        return true;
+    };
+    (r.completion_waits && only_primary_left(w, s, &primary.id))
+        || (r.steady_waits && svc.tasks.len() == r.live as usize)
+        || (r.steady && steady_repeat_due(w, now, s))
+        || svc
+            .deployments
+            .iter()
+            .any(|d| without_tasks(w, s, &primary.id, d))
+}
+
 /// Record the outcome of a pass.
-pub(super) fn record(ctx: &mut Ctx, pass: &Pass) {
+pub(super) fn record(ctx: &mut Ctx, pass: &Pass) -> Recorded {
     // From the pass's rows when they can tell (they almost always can), else from every task.
     let from_rows = after_from_rows(ctx.world, pass);
     ctx.world.tasks.refresh();
@@ -71,6 +93,17 @@ pub(super) fn record(ctx: &mut Ctx, pass: &Pass) {
         decision,
         bounds,
     };
+    let desired = pass.bounds.desired;
+    let svc = ctx.world.service(pass.s);
+    Recorded {
+        live: tally.live,
+        completion_waits: tally.primary_state == Some(RolloutState::InProgress)
+            && tally.primary_live == desired
+            && tally.primary_healthy == desired,
+        steady_waits: steady_but_for_listed(svc, pass, &tally)
+            && svc.tasks.len() != tally.live as usize,
+        steady,
+    }
 }
 
 /// runningCount and pendingCount of the service and of each of its deployments (in the
@@ -182,10 +215,10 @@ fn after_from_rows(w: &EcsCluster, pass: &Pass) -> Option<(Tally, Counts)> {
     Some((tally, counts))
 }
 
-/// Every task of the service (live or not yet forgotten) belongs to the pass's PRIMARY.
-fn only_primary_left(w: &EcsCluster, pass: &Pass) -> bool {
-    let primary_key = Some(deployment_key(&pass.primary));
-    w.service(pass.s)
+/// Every task of service `s` (live or not yet forgotten) belongs to deployment `primary`.
+fn only_primary_left(w: &EcsCluster, s: ServiceIdx, primary: &str) -> bool {
+    let primary_key = Some(deployment_key(primary));
+    w.service(s)
         .tasks
         .iter()
         .all(|&t| w.tasks.brief(t).deployment_key == primary_key)
@@ -305,19 +338,25 @@ fn drop_deployments_without_tasks(w: &mut EcsCluster, pass: &Pass) {
     let keep: Vec<Name> = svc
         .deployments
         .iter()
-        .filter(|d| {
-            d.id == pass.primary || d.status == DeploymentStatus::Primary || {
-                let key = Some(d.key);
-                svc.tasks
-                    .iter()
-                    .any(|&t| w.tasks.brief(t).deployment_key == key)
-            }
-        })
+        .filter(|d| !without_tasks(w, pass.s, &pass.primary, d))
         .map(|d| d.id.clone())
         .collect::<Vec<Name>>();
     w.service_mut(pass.s)
         .deployments
         .retain(|d| keep.contains(&d.id));
+}
+
+/// Deployment `d` of service `s` is to be dropped: it is neither `primary` (the PRIMARY when
+/// the pass began) nor PRIMARY now, and no task of the service's list belongs to it.
+fn without_tasks(w: &EcsCluster, s: ServiceIdx, primary: &str, d: &crate::ecs::Deployment) -> bool {
+    if d.id == primary || d.status == DeploymentStatus::Primary {
+        return false;
+    }
+    let key = Some(d.key);
+    !w.service(s)
+        .tasks
+        .iter()
+        .any(|&t| w.tasks.brief(t).deployment_key == key)
 }
 
 /// The PRIMARY deployment has all its tasks running and healthy and no older task is left:
@@ -327,7 +366,7 @@ fn complete_deployment(ctx: &mut Ctx, pass: &Pass, tally: &Tally) {
     if !(tally.primary_state == Some(RolloutState::InProgress)
         && tally.primary_live == desired
         && tally.primary_healthy == desired
-        && only_primary_left(ctx.world, pass))
+        && only_primary_left(ctx.world, pass.s, &pass.primary))
     {
         return;
     }
@@ -409,17 +448,9 @@ fn report_stuck(ctx: &mut Ctx, pass: &Pass, tally: &Tally) {
 fn report_steady(ctx: &mut Ctx, pass: &Pass, tally: &Tally) -> bool {
     let now = ctx.now;
     let svc = ctx.world.service(pass.s);
-    let steady = svc
-        .primary()
-        .is_some_and(|d| d.rollout_state == RolloutState::Completed)
-        && svc.deployments.len() == 1
-        && tally.live == pass.bounds.desired
-        && tally.all_healthy
-        && svc.tasks.len() == tally.live as usize;
+    let steady = steady_but_for_listed(svc, pass, tally) && svc.tasks.len() == tally.live as usize;
     let was_steady = svc.steady;
-    let repeat_due = svc
-        .last_steady_message_at
-        .is_some_and(|t| now >= t.plus(STEADY_REPEAT));
+    let repeat_due = steady_repeat_due(ctx.world, now, pass.s);
     if steady && (!was_steady || repeat_due) {
         let svc = ctx.world.service_mut(pass.s);
         svc.steady = true;
@@ -438,4 +469,21 @@ fn report_steady(ctx: &mut Ctx, pass: &Pass, tally: &Tally) -> bool {
         ctx.world.service_mut(pass.s).steady = false;
     }
     ctx.world.service(pass.s).steady
+}
+
+/// The service is steady but perhaps for listed tasks that are not live: one COMPLETED
+/// deployment and every desired task live and healthy.
+fn steady_but_for_listed(svc: &crate::ecs::Service, pass: &Pass, tally: &Tally) -> bool {
+    svc.primary()
+        .is_some_and(|d| d.rollout_state == RolloutState::Completed)
+        && svc.deployments.len() == 1
+        && tally.live == pass.bounds.desired
+        && tally.all_healthy
+}
+
+/// The steady-state message was last reported 6 hours ago or more.
+fn steady_repeat_due(w: &EcsCluster, now: SimTime, s: ServiceIdx) -> bool {
+    w.service(s)
+        .last_steady_message_at
+        .is_some_and(|t| now >= t.plus(STEADY_REPEAT))
 }
