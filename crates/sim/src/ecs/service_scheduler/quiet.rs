@@ -139,86 +139,22 @@ pub(super) fn repeat(ctx: &mut Ctx, s: ServiceIdx, full: impl FnOnce(&mut Ctx)) 
     }
 }
 
-/// The service as a pass reads it, without what changes while nothing happens to it: its
-/// task list (checked by [`super::status::changed_by_removals`]), its last view and pass
-/// moment (what the pass writes), and what Application Auto Scaling keeps beside it (its
-/// desired count is compared).
+/// The service as the memo keeps it: without its task list (checked by
+/// [`super::status::changed_by_removals`]), its last view, and the samples and scaling
+/// records that grow with the run, none of which [`same_service`] compares.
 fn inputs_of(svc: &Service) -> Service {
-    let Service {
-        name,
-        arn,
-        status,
-        desired_count,
-        running_count,
-        pending_count,
-        launch_type,
-        scheduling_strategy,
-        task_definition,
-        deployment_configuration,
-        health_check_grace_period,
-        load_balancers,
-        service_registries,
-        placement_strategy,
-        placement_constraints,
-        deployments,
-        tasks: _,
-        steady,
-        last_steady_message_at,
-        suppressed,
-        unable_to_place_reported,
-        consecutive_launch_failures,
-        throttled_until,
-        last_completed,
-        last_pass: _,
-        pass_at: _,
-        scaling: _,
-        step_scaling: _,
-        load: _,
-        metrics: _,
-        capacity_providers,
-        blue_green,
-        volume_configurations,
-        may_have_waiting,
-    } = svc;
-    Service {
-        name: name.clone(),
-        arn: arn.clone(),
-        status: status.clone(),
-        desired_count: *desired_count,
-        running_count: *running_count,
-        pending_count: *pending_count,
-        launch_type: *launch_type,
-        scheduling_strategy: *scheduling_strategy,
-        task_definition: *task_definition,
-        deployment_configuration: deployment_configuration.clone(),
-        health_check_grace_period: *health_check_grace_period,
-        load_balancers: load_balancers.clone(),
-        service_registries: service_registries.clone(),
-        placement_strategy: placement_strategy.clone(),
-        placement_constraints: placement_constraints.clone(),
-        deployments: deployments.clone(),
-        tasks: Vec::new(),
-        steady: *steady,
-        last_steady_message_at: *last_steady_message_at,
-        suppressed: suppressed.clone(),
-        unable_to_place_reported: unable_to_place_reported.clone(),
-        consecutive_launch_failures: *consecutive_launch_failures,
-        throttled_until: *throttled_until,
-        last_completed: last_completed.clone(),
-        last_pass: SchedulerView::default(),
-        pass_at: None,
-        scaling: None,
-        step_scaling: Vec::new(),
-        load: None,
-        metrics: Vec::new(),
-        capacity_providers: capacity_providers.clone(),
-        blue_green: blue_green.clone(),
-        volume_configurations: volume_configurations.clone(),
-        may_have_waiting: *may_have_waiting,
-    }
+    let mut kept = svc.clone();
+    kept.tasks = Vec::new();
+    kept.last_pass = SchedulerView::default();
+    kept.metrics = Vec::new();
+    kept.step_scaling = Vec::new();
+    kept
 }
 
-/// `svc` is `memo` (made by [`inputs_of`]) in every field that one keeps.
+/// `svc` is `memo` (made by [`inputs_of`]) in every field a pass reads: every field but its task
+/// list, its last view and pass moment (what the pass writes), and what Application Auto
+/// Scaling keeps beside it (its desired count is compared). The fields are listed whole, so a
+/// new one must be placed on one side or the other.
 fn same_service(memo: &Service, svc: &Service) -> bool {
     let Service {
         name,
