@@ -847,7 +847,8 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
             _ => Vec::new(),
         },
         "create" => match positional.as_slice() {
-            [] => owned(&["clusterrolebinding"]),
+            [] => owned(&["clusterrolebinding", "serviceaccount"]),
+            ["serviceaccount" | "sa", _, ..] => owned(&["--dry-run=client", "-o"]),
             [_, _, ..] => owned(&["--clusterrole=", "--user="]),
             _ => Vec::new(),
         },

@@ -61,6 +61,13 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
         }
         a if a.is_ecr() => crate::ecr::controller::on_action(&mut ctx.ecr(), action),
         a if a.is_iam() => {
+            // kubectl's calls are audited as the API server saw them before the change.
+            let audited = matches!(
+                action,
+                Action::AnnotateServiceAccount { .. } | Action::CreateServiceAccount { .. }
+            )
+            .then(|| super::audited::kubectl_call(ctx, action))
+            .flatten();
             // A side-by-side world: the part (or parts) the action names.
             let crate::world::World { ecs, eks, .. } = &mut *ctx.world;
             let ecs_iam = ecs.as_mut().and_then(|c| c.iam.as_mut());
@@ -85,8 +92,8 @@ pub fn apply(ctx: &mut WorldCtx, action: &Action) {
                 }
             }
             if let Some(line) = line {
-                if matches!(action, Action::AnnotateServiceAccount { .. }) {
-                    super::audited::iam_kubectl(ctx, action, &line);
+                if let Some(call) = audited {
+                    super::audited::record_iam_kubectl(ctx, call, &line);
                 }
                 ctx.emit(
                     Source::Scenario,

@@ -104,18 +104,24 @@ fn record(ctx: &mut EksCtx, mut call: crate::security::audit::ApiCall, first: us
     }
 }
 
-/// A kubectl call among the IAM actions (`kubectl annotate serviceaccount`, announced as
-/// `line`): recorded in the audit log like the other kubectl calls.
-pub(super) fn iam_kubectl(ctx: &mut WorldCtx, action: &Action, line: &str) {
-    let at_ms = ctx.now.0;
-    let Some(k) = ctx.world.eks.as_mut() else {
-        return;
-    };
-    let Some(mut call) = crate::security::audit::call_of(action, k, at_ms) else {
-        return;
-    };
+/// The API call of a kubectl command the timeline applies through IAM (annotating or creating a
+/// service account), as the API server sees it before the change.
+pub(super) fn kubectl_call(
+    ctx: &WorldCtx,
+    action: &Action,
+) -> Option<crate::security::audit::ApiCall> {
+    let k = ctx.world.eks.as_ref()?;
+    crate::security::audit::call_of(action, k, ctx.now.0)
+}
+
+/// Record `call` in the audit log, with the command line the log announced.
+pub(super) fn record_iam_kubectl(
+    ctx: &mut WorldCtx,
+    mut call: crate::security::audit::ApiCall,
+    line: &str,
+) {
     call.command = line.to_string();
-    if let Some(s) = k.security.as_mut() {
+    if let Some(s) = ctx.world.eks.as_mut().and_then(|k| k.security.as_mut()) {
         s.audited.push(call);
     }
 }

@@ -87,6 +87,7 @@ pub fn apply(iam: &mut Iam, action: &Action, now: SimTime) -> Option<String> {
                     namespace: "default".into(),
                     name: service_account.clone(),
                     role_arn: role_arn.clone(),
+                    created_at: SimTime::ZERO,
                 }),
             }
             Some(match role_arn {
@@ -97,6 +98,21 @@ pub fn apply(iam: &mut Iam, action: &Action, now: SimTime) -> Option<String> {
                     "kubectl annotate serviceaccount {service_account} eks.amazonaws.com/role-arn-"
                 ),
             })
+        }
+        Action::CreateServiceAccount { service_account } => {
+            if !iam
+                .service_accounts
+                .iter()
+                .any(|s| s.namespace == "default" && &s.name == service_account)
+            {
+                iam.service_accounts.push(super::ServiceAccount {
+                    namespace: "default".into(),
+                    name: service_account.clone(),
+                    role_arn: None,
+                    created_at: now,
+                });
+            }
+            Some(format!("kubectl create serviceaccount {service_account}"))
         }
         Action::CreatePodIdentityAssociation {
             service_account,
@@ -138,7 +154,9 @@ pub struct Parts {
 /// why no part can take it.
 pub fn route(action: &Action, ecs: Option<&[&str]>, eks: Option<&[&str]>) -> Result<Parts, String> {
     let parts = match action {
-        Action::AnnotateServiceAccount { .. } | Action::CreatePodIdentityAssociation { .. } => {
+        Action::AnnotateServiceAccount { .. }
+        | Action::CreateServiceAccount { .. }
+        | Action::CreatePodIdentityAssociation { .. } => {
             if eks.is_none() {
                 return Err(
                     "this action changes EKS IAM, but the eks part has no iam section; add iam under eks"

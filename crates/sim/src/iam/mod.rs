@@ -95,6 +95,9 @@ pub struct ServiceAccount {
     pub name: String,
     /// `eks.amazonaws.com/role-arn`.
     pub role_arn: Option<String>,
+    /// When it was created: the start of the run for the scenario's own (and those an
+    /// annotation names [model]), the moment of the timeline's CreateServiceAccount otherwise.
+    pub created_at: SimTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -269,6 +272,7 @@ impl Iam {
                     namespace: s.namespace.clone(),
                     name: s.name.clone(),
                     role_arn: s.role_arn.clone(),
+                    created_at: SimTime::ZERO,
                 })
                 .collect(),
             associations: Vec::new(),

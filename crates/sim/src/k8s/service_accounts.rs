@@ -5,7 +5,8 @@
 //! <https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html>).
 //!
 //! Every namespace has its `default` account; the scenario declares its own
-//! (`iam.service_accounts`, annotations changed by the timeline's AnnotateServiceAccount) and
+//! (`iam.service_accounts`, the timeline's CreateServiceAccount adds one, its AnnotateServiceAccount
+//! changes annotations) and
 //! names those its applications' pods run as (`iam.app_calls[].service_account`); in
 //! `kube-system` the EKS add-ons Orca runs have theirs. `console/kubectl/service_accounts.rs`
 //! prints them.
@@ -36,7 +37,7 @@ const ADD_ON_ACCOUNTS: [&str; 3] = ["aws-node", "coredns", "kube-proxy"];
 /// Every service account of the cluster, sorted by namespace, then name, as the API server lists
 /// them. Their creation (kubectl's AGE) is the start of the run [model: one the timeline's
 /// AnnotateServiceAccount creates is dated from the start too], metrics-server's that of its
-/// add-on.
+/// add-on, and one the timeline's CreateServiceAccount made the moment it did.
 pub fn service_accounts(k: &EksCluster) -> Vec<ServiceAccount> {
     let mut out: Vec<ServiceAccount> = Vec::new();
     let mut add =
@@ -71,7 +72,7 @@ pub fn service_accounts(k: &EksCluster) -> Vec<ServiceAccount> {
     if let Some(iam) = &k.iam {
         for s in &iam.service_accounts {
             add(&s.namespace, "default", None, SimTime::ZERO);
-            add(&s.namespace, &s.name, s.role_arn.clone(), SimTime::ZERO);
+            add(&s.namespace, &s.name, s.role_arn.clone(), s.created_at);
         }
         // A pod's service account must exist for the pod to be admitted, so the accounts the
         // applications run as exist even where the scenario does not list them [inferred].

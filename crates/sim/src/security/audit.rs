@@ -235,6 +235,25 @@ pub fn call_of(action: &Action, k: &EksCluster, at_ms: u64) -> Option<ApiCall> {
         Action::CordonNode { node }
         | Action::UncordonNode { node }
         | Action::DrainNode { node } => call("patch", "nodes", "", None, node, None, 200),
+        // `kubectl create serviceaccount` in `default`: 409 Conflict when the name is taken (the
+        // console refuses it first; a scenario's timeline may still ask).
+        Action::CreateServiceAccount { service_account } => {
+            let taken = crate::k8s::service_accounts::service_accounts(k)
+                .iter()
+                .any(|s| s.namespace == "default" && s.name == *service_account);
+            with_query(
+                call(
+                    "create",
+                    "serviceaccounts",
+                    "",
+                    Some("default".into()),
+                    service_account,
+                    None,
+                    if taken { 409 } else { 201 },
+                ),
+                "fieldManager=kubectl-create&fieldValidation=Strict",
+            )
+        }
         // `kubectl annotate serviceaccount` (IRSA's annotation, always in `default`).
         Action::AnnotateServiceAccount {
             service_account, ..

@@ -417,3 +417,148 @@ fn a_new_annotation_reaches_the_pods_created_afterwards_and_names_their_account(
         .unwrap_or_else(|| panic!("a new notifier pod in {after:?}"));
     assert_eq!(env_of(&p, new).as_deref(), Some(arn));
 }
+
+#[test]
+fn create_makes_an_account_that_annotate_then_gives_a_role() {
+    let mut p = at("eks-irsa-trust-policy", 30);
+    // A client dry run writes the manifest and asks the API server nothing: the namespace only
+    // when -n gave one, no creation time, and even a taken name goes through.
+    assert_eq!(
+        printed(
+            &p,
+            "kubectl create serviceaccount billing --dry-run=client -o yaml"
+        ),
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  creationTimestamp: null\n  name: billing\n"
+    );
+    assert_eq!(
+        printed(
+            &p,
+            "kubectl create sa billing -n default --dry-run=client -o yaml"
+        ),
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  creationTimestamp: null\n  name: billing\n  namespace: default\n"
+    );
+    assert_eq!(
+        printed(&p, "kubectl create sa reports --dry-run=client"),
+        "serviceaccount/reports created (dry run)\n"
+    );
+    // A server dry run, and the real call, meet the API server's rules.
+    assert_eq!(
+        failed(&p, "kubectl create sa reports --dry-run=server"),
+        "error: failed to create serviceaccount: serviceaccounts \"reports\" already exists\n"
+    );
+    assert_eq!(
+        failed(&p, "kubectl create serviceaccount default"),
+        "error: failed to create serviceaccount: serviceaccounts \"default\" already exists\n"
+    );
+    let invalid = failed(&p, "kubectl create sa Billing_API");
+    assert!(
+        invalid.starts_with(
+            "error: failed to create serviceaccount: ServiceAccount \"Billing_API\" is invalid: metadata.name: Invalid value: \"Billing_API\": a lowercase RFC 1123 subdomain must consist of"
+        ),
+        "{invalid}"
+    );
+    assert_eq!(
+        printed(&p, "kubectl create sa billing --dry-run=server -o name"),
+        "serviceaccount/billing\n"
+    );
+    assert_eq!(
+        failed(&p, "kubectl create serviceaccount"),
+        "error: exactly one NAME is required, got 0\nSee 'kubectl create serviceaccount -h' for help and examples\n"
+    );
+    assert!(failed(&p, "kubectl create sa a b").contains("exactly one NAME is required, got 2"));
+    assert!(
+        failed(&p, "kubectl create sa billing -n kube-system")
+            .contains("default namespace, where the scenario's pods run")
+    );
+    // Nothing of that created an account.
+    assert_eq!(
+        first_column(&printed(&p, "kubectl get sa")),
+        ["default", "reports"]
+    );
+
+    assert_eq!(
+        act(&mut p, "kubectl create serviceaccount billing"),
+        "serviceaccount/billing created"
+    );
+    let table = printed(&p, "kubectl get sa");
+    assert_eq!(
+        first_column(&table),
+        ["billing", "default", "reports"],
+        "{table}"
+    );
+    // Its AGE counts from its creation, not from the start of the run.
+    p.seek(SimTime::from_secs(120));
+    assert_eq!(
+        printed(&p, "kubectl get sa billing --no-headers")
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        ["billing", "0", "90s"]
+    );
+    assert!(printed(&p, "kubectl describe sa billing").contains("Annotations:         <none>\n"));
+    assert_eq!(
+        failed(&p, "kubectl create sa billing"),
+        "error: failed to create serviceaccount: serviceaccounts \"billing\" already exists\n"
+    );
+    // IRSA's next step: the annotation.
+    assert_eq!(
+        act(
+            &mut p,
+            &format!("kubectl annotate sa billing eks.amazonaws.com/role-arn={OTHER_ROLE}")
+        ),
+        "serviceaccount/billing annotated"
+    );
+    assert!(printed(&p, "kubectl describe sa billing").contains(OTHER_ROLE));
+    // The log announces the call, and the audit log records it as the API server saw it.
+    assert!(
+        p.log()
+            .iter()
+            .any(|e| e.message() == "kubectl create serviceaccount billing"),
+        "the creation is in the log"
+    );
+    let audited = &crate::say::eks_security(&p).audited;
+    let created = audited
+        .iter()
+        .find(|c| c.verb == "create" && c.resource == "serviceaccounts")
+        .unwrap_or_else(|| panic!("{audited:?}"));
+    assert_eq!(
+        (
+            created.method,
+            created.request_uri.as_str(),
+            created.code,
+            created.command.as_str()
+        ),
+        (
+            "POST",
+            "/api/v1/namespaces/default/serviceaccounts?fieldManager=kubectl-create&fieldValidation=Strict",
+            201,
+            "kubectl create serviceaccount billing"
+        )
+    );
+}
+
+#[test]
+fn the_timeline_checks_a_created_accounts_name_and_world() {
+    use orca_sim::scenario::spec::Action;
+    let create = |name: &str| {
+        vec![Action::CreateServiceAccount {
+            service_account: name.into(),
+        }]
+    };
+    let eks = common::built_in_named("eks-irsa-trust-policy");
+    assert_eq!(
+        orca_sim::scenario::check_actions(&eks, &create("billing")),
+        Ok(())
+    );
+    let problems = orca_sim::scenario::check_actions(&eks, &create("Billing_API"))
+        .expect_err("not a Kubernetes object name");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("is not a Kubernetes object name")),
+        "{problems:?}"
+    );
+    let ecs = common::built_in_named("ecs-rolling-update");
+    let problems =
+        orca_sim::scenario::check_actions(&ecs, &create("billing")).expect_err("an ECS world");
+    assert!(!problems.is_empty());
+}

@@ -13,7 +13,6 @@ use super::get::age;
 use super::objects::ts;
 use super::parse::{DryRun, Flags, Parsed};
 use super::table::{render, render_padded};
-use super::yaml::{json_text, to_yaml};
 use crate::console::{After, Context, Outcome};
 use crate::k8s::cluster::EksCluster;
 use crate::k8s::rbac::{self, ClusterRoleBinding, Request, Subject};
@@ -63,8 +62,10 @@ pub fn run(words: &[String], cx: &Context) -> Option<Outcome> {
         ["create", "clusterrolebinding", ..] => {
             with_cluster(cx, |k| create(k, cx.now, &words[2..]))
         }
+        // `service_accounts.rs` creates those.
+        ["create", "serviceaccount" | "sa", ..] => return None,
         ["create", ..] => Outcome::Fail(
-            "error: Orca's console creates cluster role bindings only (kubectl create clusterrolebinding NAME --clusterrole=ROLE --user=USER); apply -f creates workloads\n"
+            "error: Orca's console creates cluster role bindings and service accounts only (kubectl create clusterrolebinding NAME --clusterrole=ROLE --user=USER, kubectl create serviceaccount NAME); apply -f creates workloads\n"
                 .into(),
         ),
         ["delete", what, ..] if kind(what) == Some(true) => {
@@ -282,15 +283,12 @@ fn create(k: &EksCluster, now: SimTime, words: &[String]) -> Outcome {
         ));
     }
     let created = (dry_run != Some(DryRun::Client)).then_some(now);
-    let shown = match output {
-        Some("yaml") => to_yaml(&binding_object(name, role, user, created)),
-        Some("json") => json_text(&binding_object(name, role, user, created)),
-        Some(_) => format!("clusterrolebinding.{GROUP}/{name}\n"),
-        None => format!(
-            "clusterrolebinding.{GROUP}/{name} created{}\n",
-            dry_run.map_or("", DryRun::suffix)
-        ),
-    };
+    let shown = super::yaml::created_reply(
+        &format!("clusterrolebinding.{GROUP}/{name}"),
+        output,
+        dry_run,
+        || binding_object(name, role, user, created),
+    );
     if dry_run.is_some() {
         return Outcome::Print(shown);
     }

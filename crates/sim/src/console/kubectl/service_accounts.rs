@@ -62,6 +62,17 @@ const DESCRIBE: &[(&str, bool)] = &[
     ("selector", true),
 ];
 
+/// `kubectl create serviceaccount`'s flags (create_serviceaccount.go's
+/// `NewCmdCreateServiceAccount`, with the print, dry-run and apply-annotation flags it adds).
+const CREATE: &[(&str, bool)] = &[
+    ("namespace", true),
+    ("output", true),
+    ("dry-run", true),
+    ("save-config", false),
+    ("validate", true),
+    ("field-manager", true),
+];
+
 /// `kubectl annotate`'s flags (annotate.go's `NewCmdAnnotate`).
 const ANNOTATE: &[(&str, bool)] = &[
     ("namespace", true),
@@ -88,6 +99,14 @@ pub fn run(words: &[String], cx: &Context) -> Option<Outcome> {
         "get" => GET,
         "describe" => DESCRIBE,
         "annotate" => ANNOTATE,
+        // `kubectl create`'s subcommand is `serviceaccount`, alias `sa` (not the plural).
+        "create"
+            if rest
+                .first()
+                .is_some_and(|w| w == "serviceaccount" || w == "sa") =>
+        {
+            CREATE
+        }
         _ => return None,
     };
     let line = match (Flags { cmd: verb, known }).parse(rest) {
@@ -108,6 +127,7 @@ pub fn run(words: &[String], cx: &Context) -> Option<Outcome> {
     Some(super::rbac::with_cluster(cx, |k| match verb.as_str() {
         "get" => get(k, cx.now, &line),
         "describe" => describe(k, &line),
+        "create" => create(k, cx, &line),
         _ => annotate(k, cx, &line),
     }))
 }
@@ -573,6 +593,110 @@ fn annotate(k: &EksCluster, cx: &Context, line: &Parsed) -> Outcome {
     Outcome::Act {
         actions,
         after: After::Text(reply.join("\n")),
+    }
+}
+
+/// Kubernetes' rule for the names of most objects, a service account's among them: a lowercase
+/// RFC 1123 subdomain (apimachinery's `IsDNS1123Subdomain`: at most 253 characters, labels of
+/// lowercase letters, digits and `-` separated by `.`, each starting and ending with a letter or
+/// digit).
+fn is_dns1123_subdomain(name: &str) -> bool {
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    !name.is_empty() && name.len() <= 253 && name.split('.').all(label_ok)
+}
+
+/// The ServiceAccount `kubectl create serviceaccount` sends, as `-o yaml|json` prints it: the
+/// namespace only when `-n` gave one (`EnforceNamespace`), no creation time in a client dry run.
+fn account_object(name: &str, namespace: Option<&str>, created: Option<SimTime>) -> Value {
+    let mut metadata = json!({
+        "creationTimestamp": created.map(super::objects::ts),
+        "name": name,
+    });
+    if let Some(ns) = namespace {
+        metadata["namespace"] = json!(ns);
+    }
+    json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": metadata})
+}
+
+/// `kubectl create serviceaccount NAME` (or `sa`), with `--dry-run=client|server` (nothing is
+/// created; a client dry run does not ask the API server, so neither the name's form nor a
+/// taken name stops it) and `-o yaml|json|name`: the timeline's CreateServiceAccount, in the
+/// `default` namespace (create_serviceaccount.go; the API server's name rule and its
+/// AlreadyExists answer).
+fn create(k: &EksCluster, cx: &Context, line: &Parsed) -> Outcome {
+    let names = line.positional.get(1..).unwrap_or_default();
+    let [name] = names else {
+        return Outcome::Fail(format!(
+            "error: exactly one NAME is required, got {}\nSee 'kubectl create serviceaccount -h' for help and examples\n",
+            names.len()
+        ));
+    };
+    let dry_run = match parse::DryRun::parse(line.get("dry-run")) {
+        Ok(d) => d,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let output = line.get("output");
+    if let Some(o) = output
+        && !matches!(o, "yaml" | "json" | "name")
+    {
+        return Outcome::Fail(format!(
+            "error: Orca's console prints a service account it creates with -o yaml, -o json or -o name, not -o {o}\n"
+        ));
+    }
+    let namespace = line.get("namespace").filter(|ns| !ns.is_empty());
+    if let Some(ns) = namespace
+        && ns != "default"
+    {
+        return Outcome::Fail(format!(
+            "error: Orca's console creates service accounts in the default namespace, where the scenario's pods run; {ns} is not simulated\n"
+        ));
+    }
+    let client = dry_run == Some(parse::DryRun::Client);
+    if !client {
+        if !is_dns1123_subdomain(name) {
+            return Outcome::Fail(format!(
+                "error: failed to create serviceaccount: ServiceAccount \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n"
+            ));
+        }
+        let (found, _) = pick(k, &Scope::default(), std::slice::from_ref(name));
+        if !found.is_empty() {
+            return Outcome::Fail(format!(
+                "error: failed to create serviceaccount: serviceaccounts \"{name}\" already exists\n"
+            ));
+        }
+    }
+    let created = (!client).then_some(cx.now);
+    let shown =
+        super::yaml::created_reply(&format!("serviceaccount/{name}"), output, dry_run, || {
+            account_object(name, namespace, created)
+        });
+    if dry_run.is_some() {
+        return Outcome::Print(shown);
+    }
+    if k.iam.is_none() {
+        return Outcome::Fail(
+            "error: Orca's console creates service accounts in a scenario that models IAM (for IRSA): this one has no iam section under eks\n"
+                .into(),
+        );
+    }
+    let actions = vec![Action::CreateServiceAccount {
+        service_account: name.clone(),
+    }];
+    if let Err(problems) = crate::scenario::check_actions(cx.scenario, &actions) {
+        return Outcome::Fail(format!(
+            "error: Orca cannot create this: {}\n",
+            problems.join("; ")
+        ));
+    }
+    Outcome::Act {
+        actions,
+        after: After::Text(shown.trim_end().to_string()),
     }
 }
 

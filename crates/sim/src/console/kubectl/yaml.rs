@@ -139,6 +139,27 @@ pub(super) fn list_of(mut items: Vec<serde_json::Value>, one_named: bool) -> ser
     }
 }
 
+/// What `kubectl create TYPE NAME` prints of the object it created (or would create under
+/// `--dry-run`): the object with `-o yaml|json`, `TYPE/NAME` with `-o name`, else `TYPE/NAME
+/// created` and the dry run's suffix (cli-runtime's printers; `created` is the operation
+/// `NewPrintFlags` is given). `output` is one of those, already checked.
+pub(super) fn created_reply(
+    type_name: &str,
+    output: Option<&str>,
+    dry_run: Option<super::parse::DryRun>,
+    object: impl FnOnce() -> Value,
+) -> String {
+    match output {
+        Some("yaml") => to_yaml(&object()),
+        Some("json") => json_text(&object()),
+        Some(_) => format!("{type_name}\n"),
+        None => format!(
+            "{type_name} created{}\n",
+            dry_run.map_or("", super::parse::DryRun::suffix)
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -407,6 +407,12 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         role_arn: Option<String>,
     },
+    /// `kubectl create serviceaccount <name>` in the `default` namespace, without annotations
+    /// (an annotation that follows gives it IRSA's role). Creating one that exists changes
+    /// nothing (the console refuses it as kubectl does).
+    CreateServiceAccount {
+        service_account: String,
+    },
     /// `aws eks create-pod-identity-association` for a service account of the `default`
     /// namespace. Only pods created afterwards see it.
     CreatePodIdentityAssociation {
@@ -551,6 +557,7 @@ impl Action {
                 | Action::PutRolePolicy { .. }
                 | Action::UpdateAssumeRolePolicy { .. }
                 | Action::AnnotateServiceAccount { .. }
+                | Action::CreateServiceAccount { .. }
                 | Action::CreatePodIdentityAssociation { .. }
         )
     }

@@ -444,6 +444,13 @@ pub(super) fn action(
                 ));
             }
         }
+        // Its name's form is checked with the other Kubernetes object names (`timeline.rs`).
+        Action::CreateServiceAccount { .. } if !eks => {
+            out.push((
+                ap.clone(),
+                "service accounts are EKS objects; this world is Ecs".into(),
+            ));
+        }
         Action::CreatePodIdentityAssociation {
             service_account,
             role_arn,

@@ -551,7 +551,16 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         | Action::PutRolePolicy { .. }
         | Action::UpdateAssumeRolePolicy { .. }
         | Action::AnnotateServiceAccount { .. }
+        | Action::CreateServiceAccount { .. }
         | Action::CreatePodIdentityAssociation { .. } => {
+            if let Action::CreateServiceAccount { service_account } = a {
+                dns_name(
+                    out,
+                    ap.field("service_account"),
+                    "service account",
+                    service_account,
+                );
+            }
             let (spec, account) = match eks {
                 // A side-by-side world whose ECS part models IAM: the part the action names.
                 Some(k) if !ix.w.iam.is_empty() => {
