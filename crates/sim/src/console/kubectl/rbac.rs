@@ -265,18 +265,10 @@ fn create(k: &EksCluster, now: SimTime, words: &[String]) -> Outcome {
             "error: Orca's console binds a role to a user: give --user=NAME\n".into(),
         );
     };
-    let dry_run = match DryRun::parse(line.get("dry-run")) {
-        Ok(d) => d,
+    let (dry_run, output) = match super::yaml::create_options(&line, "a binding") {
+        Ok(o) => o,
         Err(e) => return Outcome::Fail(e),
     };
-    let output = line.get("output");
-    if let Some(o) = output
-        && !matches!(o, "yaml" | "json" | "name")
-    {
-        return Outcome::Fail(format!(
-            "error: Orca's console prints a binding it creates with -o yaml, -o json or -o name, not -o {o}\n"
-        ));
-    }
     if dry_run != Some(DryRun::Client) && exists(k, name) {
         return Outcome::Fail(format!(
             "error: failed to create clusterrolebinding: clusterrolebindings.{GROUP} \"{name}\" already exists\n"

@@ -637,18 +637,10 @@ fn create(k: &EksCluster, cx: &Context, line: &Parsed) -> Outcome {
             names.len()
         ));
     };
-    let dry_run = match parse::DryRun::parse(line.get("dry-run")) {
-        Ok(d) => d,
+    let (dry_run, output) = match super::yaml::create_options(line, "a service account") {
+        Ok(o) => o,
         Err(e) => return Outcome::Fail(e),
     };
-    let output = line.get("output");
-    if let Some(o) = output
-        && !matches!(o, "yaml" | "json" | "name")
-    {
-        return Outcome::Fail(format!(
-            "error: Orca's console prints a service account it creates with -o yaml, -o json or -o name, not -o {o}\n"
-        ));
-    }
     let namespace = line.get("namespace").filter(|ns| !ns.is_empty());
     if let Some(ns) = namespace
         && ns != "default"

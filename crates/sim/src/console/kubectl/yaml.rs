@@ -139,6 +139,22 @@ pub(super) fn list_of(mut items: Vec<serde_json::Value>, one_named: bool) -> ser
     }
 }
 
+/// The `--dry-run` and `-o` of a `kubectl create TYPE NAME` line: the dry run's strategy and
+/// the output, one of `yaml`, `json` and `name` (what Orca prints of a created `what`).
+pub(super) fn create_options<'a>(
+    line: &'a super::parse::Parsed,
+    what: &str,
+) -> Result<(Option<super::parse::DryRun>, Option<&'a str>), String> {
+    let dry_run = super::parse::DryRun::parse(line.get("dry-run"))?;
+    let output = line.get("output");
+    match output {
+        Some(o) if !matches!(o, "yaml" | "json" | "name") => Err(format!(
+            "error: Orca's console prints {what} it creates with -o yaml, -o json or -o name, not -o {o}\n"
+        )),
+        _ => Ok((dry_run, output)),
+    }
+}
+
 /// What `kubectl create TYPE NAME` prints of the object it created (or would create under
 /// `--dry-run`): the object with `-o yaml|json`, `TYPE/NAME` with `-o name`, else `TYPE/NAME
 /// created` and the dry run's suffix (cli-runtime's printers; `created` is the operation
