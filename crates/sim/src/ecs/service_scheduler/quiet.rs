@@ -1,6 +1,6 @@
 //! Quiet passes repeated without looking again.
 //!
-//! Most scheduler passes of a large rolling update find nothing to do: a task that had already
+//! Many scheduler passes of a large rolling update find nothing to do: a task that had already
 //! been told to stop reaches STOPPED, its service gets a pass (the scheduler reacts to every
 //! task state change), and the pass observes the same live tasks, all counted and healthy, as
 //! the pass before, which did nothing either (`benches/simulate.rs`: 436 of the hour's 1,109
