@@ -427,6 +427,26 @@
 //! 144.1 ms alone, slower there — criterion keeps every run's simulation alive until its batch
 //! ends, so each run faults in fresh memory; not explained further. Goal 50,000× (72 ms):
 //! **not met**.
+//!
+//! 2026-12-07 at 06:00–07:00 UTC (the timer queue by moment), the same machine, whose load
+//! changed by a third within the hour (the `0c5c29a` build's checked runs: 81–86 ms for the
+//! hour at 06:03, 105–118 ms from 06:40). Callgrind (full size, the five checked runs, collection
+//! limited to `advance_to`) found the radix heap at a tenth of the instructions: its keys were a
+//! `u128` of the moment and an order number, so the timers of one moment differed in the
+//! order's low bits and every timer moved about 8.3 times between buckets (2.94 M moves for
+//! 356 k timers). The queue is now keyed by the moment alone, with the timers of one moment
+//! first in, first out (they always share a bucket), the timeline's entries kept apart (they
+//! run first in their moment), and a bucket per four-bit digit (about four moves per timer).
+//! The queue also asks for a lower bound before it looks ahead: the first version let a look
+//! ahead past the timeline's entry at 1:00 move the heap's last key to the six-hourly steady
+//! timer at 6:00:00, and every later timer then waited in the small heap kept for keys below it.
+//! **3.017 G → 2.856 G instructions (−5.3 %)**, the same 160,583 events and every golden log
+//! unchanged. Wall time: no difference the machine could show — alternating checked runs
+//! (10 rounds) 117.7 → 118.0 ms, and 111.5 → 111.6 ms for the moment-only step (8 rounds);
+//! criterion, two pairs: the hour 100.3 / 95.2 ms before, 95.9 / 101.2 ms after. As before,
+//! what the hour waits for is memory, not instructions. A look ahead across moments for the
+//! prefetch (which the queue now does only within a moment) measured no different either
+//! (109.8 ms, 10 rounds). Goal 50,000× (72 ms): **not met**.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -7,6 +7,8 @@
 //! timer queue, the seeded randomness and the log. This module sits below every controller and
 //! the engine sits above them, so controllers never import the engine.
 
+use std::collections::BTreeSet;
+
 use crate::ecr::Registry;
 use crate::ecs::ids::{InstanceIdx, ServiceIdx, TargetGroupIdx, TaskIdx};
 use crate::event::{Event, EventKind, Message, Source, Subject, Subjects};
@@ -89,59 +91,98 @@ pub enum EcrTimer {
 /// in a fresh run of the scenario that contains it.
 #[derive(Debug, Clone, Default)]
 pub struct Timers {
-    /// Keyed by the moment (high 64 bits) and the order within it (low 64 bits).
+    /// Scheduled timers by moment; those of one moment come out in the order they were
+    /// scheduled (`RadixHeap` keeps equal keys first in, first out).
     heap: RadixHeap<Timer>,
-    seq: u64,
-}
-
-/// Order keys of scheduled timers start here; below are the timeline entries' indices.
-const SCHEDULED: u64 = 1 << 32;
-
-fn key(at: SimTime, order: u64) -> u128 {
-    (u128::from(at.0) << 64) | u128::from(order)
-}
-
-fn moment(key: u128) -> SimTime {
-    SimTime((key >> 64) as u64)
+    /// Timeline entries by moment, then timeline index (few: a scenario's timeline).
+    timeline: BTreeSet<(SimTime, u32)>,
 }
 
 impl Timers {
     pub fn schedule(&mut self, at: SimTime, timer: Timer) {
-        self.seq += 1;
-        self.heap.push(key(at, SCHEDULED + self.seq), timer);
+        match timer {
+            Timer::Timeline(index) => self.schedule_timeline(at, index),
+            timer => self.heap.push(at.0, timer),
+        }
     }
 
     /// Queue the timeline's entry `index` at `at`.
     pub fn schedule_timeline(&mut self, at: SimTime, index: u32) {
-        self.heap
-            .push(key(at, u64::from(index)), Timer::Timeline(index));
+        self.timeline.insert((at, index));
     }
 
     /// Take a timeline entry out of the queue (an intervention undone).
     pub fn cancel_timeline(&mut self, index: u32) {
-        self.heap.retain(|t| *t != Timer::Timeline(index));
+        self.timeline.retain(|(_, i)| *i != index);
     }
 
-    /// The next timer to run, if any (found once: asking again, or taking it out, costs
-    /// nothing more).
-    pub fn peek(&mut self) -> Option<&Timer> {
-        self.heap.peek_mut().map(|(_, t)| t)
+    /// The next timeline entry, if it comes before (or with) every scheduled timer whose
+    /// moment is `scheduled`.
+    fn timeline_first(&self, scheduled: Option<SimTime>) -> Option<(SimTime, u32)> {
+        let first = *self.timeline.first()?;
+        scheduled.is_none_or(|at| first.0 <= at).then_some(first)
+    }
+
+    /// The next timer to run, if it is due at `now` and already found (a hint for what to
+    /// fetch into the cache: it moves nothing in the queue, so the timers scheduled at `now`
+    /// afterwards still go straight into their place).
+    pub fn peek_due(&self, now: SimTime) -> Option<Timer> {
+        let bound = self.heap.lower_bound().map(SimTime);
+        if let Some((at, index)) = self.timeline_first(bound) {
+            return (at <= now).then_some(Timer::Timeline(index));
+        }
+        let (at, t) = self.heap.peek_in_front()?;
+        (at <= now.0).then_some(*t)
     }
 
     /// The moment of the next timer, if any, without changing the queue (see
     /// [`Timers::next_at_mut`]).
     pub fn next_at(&self) -> Option<SimTime> {
-        self.heap.peek().map(|(k, _)| moment(k))
+        let scheduled = self.heap.peek().map(|(at, _)| SimTime(at));
+        self.timeline_first(scheduled)
+            .map(|(at, _)| at)
+            .or(scheduled)
     }
 
-    /// [`Timers::next_at`], finding the next timer once (see [`Timers::peek`]).
+    /// [`Timers::next_at`], finding the next timer once (see [`Timers::peek_due`]). The
+    /// scheduled timers are looked at only when the next timeline entry does not come first:
+    /// a look ahead moves the heap's last key forward, and a timer scheduled below it waits in
+    /// a slower heap of its own (`RadixHeap::lower_bound`).
     pub fn next_at_mut(&mut self) -> Option<SimTime> {
-        self.heap.peek_mut().map(|(k, _)| moment(k))
+        let timeline = self.timeline.first().map(|(at, _)| *at);
+        match (timeline, self.heap.lower_bound()) {
+            (Some(at), Some(bound)) if at.0 <= bound => Some(at),
+            (timeline, Some(_)) => {
+                let (at, _) = self.heap.peek_mut()?;
+                let at = SimTime(at);
+                Some(timeline.map_or(at, |t| t.min(at)))
+            }
+            (timeline, None) => timeline,
+        }
     }
 
-    /// The next timer due at or before `now`, in the order they were scheduled.
+    /// The next timer due at or before `now`, in the order they were scheduled. When nothing
+    /// is due, the scheduled timers stay where they are (see [`Timers::next_at_mut`]).
     pub fn pop_due(&mut self, now: SimTime) -> Option<Timer> {
-        if self.next_at_mut()? <= now {
+        let bound = self.heap.lower_bound();
+        if let Some(&(at, index)) = self.timeline.first()
+            && at <= now
+        {
+            // A timeline entry runs before the scheduled timers of its moment.
+            let scheduled = match bound {
+                Some(bound) if bound < at.0 => self.heap.peek_mut().map(|(k, _)| k),
+                bound => bound,
+            };
+            if scheduled.is_none_or(|k| at.0 <= k) {
+                self.timeline.remove(&(at, index));
+                return Some(Timer::Timeline(index));
+            }
+        }
+        if bound? > now.0 {
+            return None;
+        }
+        let (at, _) = self.heap.peek_mut()?;
+        if at <= now.0 {
             self.heap.pop().map(|(_, t)| t)
         } else {
             None
@@ -149,11 +190,11 @@ impl Timers {
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.timeline.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.heap.is_empty() && self.timeline.is_empty()
     }
 }
 
@@ -264,5 +305,109 @@ impl<P> Ctx<'_, P> {
         let why = why.map(Into::into);
         self.log
             .push(Event::new(self.now, source, kind, message, subjects, why));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{EcsTimer, Timer, Timers};
+    use crate::ecs::ids::TaskIdx;
+    use crate::time::SimTime;
+    use proptest::prelude::*;
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        /// Schedule a timer this many milliseconds after the current moment (often zero).
+        Schedule(u16),
+        /// Queue a timeline entry this many milliseconds after the current moment.
+        Timeline(u16),
+        /// Take a timeline entry out again (an intervention undone).
+        Cancel(u8),
+        /// Run what is due up to this many milliseconds later.
+        Advance(u16),
+        NextAt,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            6 => (0..4000u16).prop_map(|d| Op::Schedule(if d < 2000 { d % 3 } else { d })),
+            1 => (0..4000u16).prop_map(Op::Timeline),
+            1 => any::<u8>().prop_map(Op::Cancel),
+            3 => (0..3000u16).prop_map(Op::Advance),
+            1 => Just(Op::NextAt),
+        ]
+    }
+
+    /// The order the queue promises, as one key per timer: the moment, then timeline
+    /// entries by index before every scheduled timer, then scheduled timers in the order
+    /// they were scheduled.
+    fn key(at: u64, timer: Timer, seq: u64) -> (u64, u64) {
+        match timer {
+            Timer::Timeline(index) => (at, u64::from(index)),
+            _ => (at, (1 << 32) + seq),
+        }
+    }
+
+    proptest! {
+        /// Whatever is scheduled, queued from the timeline, undone and run, the timers come
+        /// out in the promised order, each at its moment, and the next moment is the least.
+        #[test]
+        fn timers_run_in_moment_then_timeline_then_scheduling_order(
+            ops in proptest::collection::vec(op(), 0..300)
+        ) {
+            let mut timers = Timers::default();
+            let mut reference = BinaryHeap::new();
+            let mut now = 0u64;
+            let mut seq = 0u64;
+            let mut next_index = 0u32;
+            for op in ops {
+                match op {
+                    Op::Schedule(d) => {
+                        seq += 1;
+                        let timer = Timer::Ecs(EcsTimer::TaskStep(TaskIdx(seq as u32)));
+                        timers.schedule(SimTime(now + u64::from(d)), timer);
+                        reference.push(Reverse((key(now + u64::from(d), timer, seq), timer)));
+                    }
+                    Op::Timeline(d) => {
+                        next_index += 1;
+                        let timer = Timer::Timeline(next_index);
+                        timers.schedule_timeline(SimTime(now + u64::from(d)), next_index);
+                        reference.push(Reverse((key(now + u64::from(d), timer, 0), timer)));
+                    }
+                    Op::Cancel(i) => {
+                        let index = u32::from(i) % (next_index + 1);
+                        timers.cancel_timeline(index);
+                        reference.retain(|Reverse((_, t))| *t != Timer::Timeline(index));
+                    }
+                    Op::Advance(d) => {
+                        now += u64::from(d);
+                        loop {
+                            let want = match reference.peek() {
+                                Some(Reverse(((at, _), t))) if *at <= now => Some(*t),
+                                _ => None,
+                            };
+                            let hint = timers.peek_due(SimTime(now));
+                            if let Some(hint) = hint {
+                                prop_assert_eq!(Some(hint), want);
+                            }
+                            let got = timers.pop_due(SimTime(now));
+                            prop_assert_eq!(got, want);
+                            if want.is_none() {
+                                break;
+                            }
+                            reference.pop();
+                        }
+                    }
+                    Op::NextAt => {
+                        let want = reference.peek().map(|Reverse(((at, _), _))| SimTime(*at));
+                        prop_assert_eq!(timers.next_at(), want);
+                        prop_assert_eq!(timers.next_at_mut(), want);
+                    }
+                }
+                prop_assert_eq!(timers.len(), reference.len());
+            }
+        }
     }
 }

@@ -427,8 +427,8 @@ impl Simulation {
             }
             self.work += 1;
             // The object the next timer reads first comes into the cache meanwhile.
-            if let Some(next) = self.state.timers.peek() {
-                self.state.world.prefetch_for(next);
+            if let Some(next) = self.state.timers.peek_due(at) {
+                self.state.world.prefetch_for(&next);
             }
             self.with_ctx(at, |ctx| dispatch(ctx, &scenario, timer));
         }
