@@ -416,6 +416,11 @@ pub enum EventKind {
         warning: bool,
         reason: Name,
         object: Name,
+        /// The part of the object the event is about (`involvedObject.fieldPath`, the wide
+        /// table's SUBOBJECT): the kubelet names the container of a container's events,
+        /// `spec.containers{app}` or `spec.initContainers{init}` (`k8s::events::container_ref`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        field_path: Option<Name>,
     },
     /// A Kubernetes object's status condition changed (`kubectl describe` lists conditions;
     /// they are not events): a Deployment's `Progressing` turning False with

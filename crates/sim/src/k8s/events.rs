@@ -14,7 +14,7 @@ pub fn normal(
     subjects: Vec<Subject>,
     why: Option<String>,
 ) {
-    record(ctx, false, reason, object, message, subjects, why);
+    record(ctx, false, reason, (object, None), message, subjects, why);
 }
 
 /// A `Warning` event.
@@ -26,14 +26,69 @@ pub fn warning(
     subjects: Vec<Subject>,
     why: Option<String>,
 ) {
-    record(ctx, true, reason, object, message, subjects, why);
+    record(ctx, true, reason, (object, None), message, subjects, why);
+}
+
+/// An event the kubelet records about one container of a pod: its object reference names the
+/// container too (`involvedObject.fieldPath`, from [`container_ref`]). The kubelet refers to
+/// the container this way for image pulls, creating, starting and stopping it, its probes'
+/// failures and restart back-offs (`kubecontainer.GenerateContainerRef`, kubernetes
+/// pkg/kubelet/container/ref.go; kuberuntime_manager.go `doBackOff`).
+#[allow(clippy::too_many_arguments)]
+pub fn container(
+    ctx: &mut EksCtx,
+    warning: bool,
+    reason: &str,
+    object: String,
+    field_path: String,
+    message: String,
+    subjects: Vec<Subject>,
+    why: Option<String>,
+) {
+    record(
+        ctx,
+        warning,
+        reason,
+        (object, Some(field_path)),
+        message,
+        subjects,
+        why,
+    );
+}
+
+/// `Normal Killing` `Stopping container NAME` on pod `pod`: the kubelet stops the pod's (first
+/// app) container `container` as the pod is deleted or evicted.
+pub fn stopping(ctx: &mut EksCtx, pod_name: &str, container: &str) {
+    let (object, subjects) = pod(pod_name);
+    let message = super::messages::stopping_container(container);
+    let at = container_ref(container, false);
+    record(
+        ctx,
+        false,
+        "Killing",
+        (object, Some(at)),
+        message,
+        subjects,
+        None,
+    );
+}
+
+/// How an object reference locates a container within its pod (kubelet `fieldPath`,
+/// pkg/kubelet/container/ref.go): `spec.containers{app}`, or `spec.initContainers{init}` for
+/// an init container (a restartable one, a sidecar, included).
+pub fn container_ref(name: &str, init: bool) -> String {
+    if init {
+        format!("spec.initContainers{{{name}}}")
+    } else {
+        format!("spec.containers{{{name}}}")
+    }
 }
 
 fn record(
     ctx: &mut EksCtx,
     warning: bool,
     reason: &str,
-    object: String,
+    (object, field_path): (String, Option<String>),
     message: String,
     subjects: Vec<Subject>,
     why: Option<String>,
@@ -44,6 +99,7 @@ fn record(
             warning,
             reason: reason.into(),
             object: object.into(),
+            field_path: field_path.map(Into::into),
         },
         message,
         subjects,

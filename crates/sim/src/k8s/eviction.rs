@@ -12,7 +12,6 @@
 use super::budget::{self, PdbStatus};
 use super::cluster::{ContainerState, EksCluster, EksCtx, WorkloadKind};
 use super::events;
-use super::messages;
 use super::objects;
 
 /// The 429 the API answers when a budget allows no more disruption.
@@ -189,15 +188,7 @@ pub fn evict_and_kill(ctx: &mut EksCtx, p: usize, why: String) -> Result<(), Ref
     let name = c.pods[p].name.clone();
     evict(ctx, p, why)?;
     if running {
-        let (object, subjects) = events::pod(&name);
-        events::normal(
-            ctx,
-            "Killing",
-            object,
-            messages::stopping_container(&container),
-            subjects,
-            None,
-        );
+        events::stopping(ctx, &name, &container);
     }
     Ok(())
 }

@@ -110,34 +110,48 @@ pub fn pull_time(missing: bool, cached: bool) -> Millis {
     }
 }
 
-/// `Normal Pulling`: `Pulling image "…"`, on pod `p`.
-pub fn report_pulling(ctx: &mut EksCtx, p: usize, image: &str) {
+/// `Normal Pulling`: `Pulling image "…"`, on pod `p`'s container at `at` (its
+/// `involvedObject.fieldPath`, `events::container_ref`), as every report here.
+pub fn report_pulling(ctx: &mut EksCtx, p: usize, at: &str, image: &str) {
+    let message = messages::pulling(image);
+    report(ctx, p, at, (false, "Pulling"), message, None);
+}
+
+/// One event of the kubelet's image manager about the container of pod `p` at `at`.
+fn report(
+    ctx: &mut EksCtx,
+    p: usize,
+    at: &str,
+    (warning, reason): (bool, &str),
+    message: String,
+    why: Option<String>,
+) {
     let (object, subjects) = events::pod(&ctx.world.pods[p].name);
-    events::normal(
+    events::container(
         ctx,
-        "Pulling",
+        warning,
+        reason,
         object,
-        messages::pulling(image),
+        at.to_string(),
+        message,
         subjects,
-        None,
+        why,
     );
 }
 
 /// `Normal Pulled`: `Successfully pulled image … in 3s …`, on pod `p`, after a pull that took
 /// `took`; the node keeps the image.
-pub fn report_pulled(ctx: &mut EksCtx, p: usize, image: &str, took: Millis) {
+pub fn report_pulled(ctx: &mut EksCtx, p: usize, at: &str, image: &str, took: Millis) {
     let msg = pulled_message(ctx, image, took);
-    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
-    events::normal(ctx, "Pulled", object, msg, subjects, None);
+    report(ctx, p, at, (false, "Pulled"), msg, None);
     keep_on_node(ctx, p, image);
 }
 
 /// `Normal Pulled`: `Container image "…" already present on machine`, with `why`.
-pub fn report_present(ctx: &mut EksCtx, p: usize, image: &str) {
+pub fn report_present(ctx: &mut EksCtx, p: usize, at: &str, image: &str) {
     let why = present_why(ctx, p, image);
-    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
     let msg = messages::already_present(image);
-    events::normal(ctx, "Pulled", object, msg, subjects, Some(why));
+    report(ctx, p, at, (false, "Pulled"), msg, Some(why));
 }
 
 /// Why the image is there.
@@ -159,52 +173,29 @@ fn present_why(ctx: &EksCtx, p: usize, image: &str) -> String {
 /// `imagePullPolicy: Never` and the image is not on the node: `Warning ErrImageNeverPull`
 /// `Container image "…" is not present with pull policy of Never`, then `Warning Failed`
 /// `Error: ErrImageNeverPull` with `why`.
-pub fn report_never_pull(ctx: &mut EksCtx, p: usize, image: &str, why: String) {
-    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
-    events::warning(
-        ctx,
-        "ErrImageNeverPull",
-        object.clone(),
-        messages::never_pull(image),
-        subjects.clone(),
-        None,
-    );
+pub fn report_never_pull(ctx: &mut EksCtx, p: usize, at: &str, image: &str, why: String) {
+    let message = messages::never_pull(image);
+    report(ctx, p, at, (true, "ErrImageNeverPull"), message, None);
     let error = messages::error_reason("ErrImageNeverPull");
-    events::warning(ctx, "Failed", object, error, subjects, Some(why));
+    report(ctx, p, at, (true, "Failed"), error, Some(why));
 }
 
 /// A pull failed: `Warning Failed` `Failed to pull image …`, then `Warning Failed`
 /// `Error: ErrImagePull` with `why`.
-pub fn report_failed(ctx: &mut EksCtx, p: usize, image: &str, why: String) {
-    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+pub fn report_failed(ctx: &mut EksCtx, p: usize, at: &str, image: &str, why: String) {
     let failed = messages::failed_pull(image);
-    events::warning(
-        ctx,
-        "Failed",
-        object.clone(),
-        failed,
-        subjects.clone(),
-        None,
-    );
+    report(ctx, p, at, (true, "Failed"), failed, None);
     let error = messages::error_reason("ErrImagePull");
-    events::warning(ctx, "Failed", object, error, subjects, Some(why));
+    report(ctx, p, at, (true, "Failed"), error, Some(why));
 }
 
 /// Inside the pull back-off window: `Normal BackOff` `Back-off pulling image …` with `why`,
 /// then `Warning Failed` `Error: ImagePullBackOff`.
-pub fn report_back_off(ctx: &mut EksCtx, p: usize, image: &str, why: String) {
-    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+pub fn report_back_off(ctx: &mut EksCtx, p: usize, at: &str, image: &str, why: String) {
     let back_off = messages::back_off_pulling(image);
-    events::normal(
-        ctx,
-        "BackOff",
-        object.clone(),
-        back_off,
-        subjects.clone(),
-        Some(why),
-    );
+    report(ctx, p, at, (false, "BackOff"), back_off, Some(why));
     let error = messages::error_reason("ImagePullBackOff");
-    events::warning(ctx, "Failed", object, error, subjects, None);
+    report(ctx, p, at, (true, "Failed"), error, None);
 }
 
 /// `Successfully pulled image …`, with the size of the image: a modelled ECR image's own, or

@@ -66,22 +66,14 @@ pub fn run(ctx: &mut EksCtx, p: usize, i: usize) {
     }
     // The kubelet has its image (kubelet.rs: pulled, or already present).
     let (object, subjects) = events::pod(&ctx.world.pods[p].name);
-    events::normal(
-        ctx,
-        "Created",
-        object.clone(),
-        messages::created_container(&ic.name),
-        subjects.clone(),
-        None,
-    );
-    events::normal(
-        ctx,
-        "Started",
-        object,
-        messages::started_container(&ic.name),
-        subjects,
-        None,
-    );
+    let at = events::container_ref(&ic.name, true);
+    let created = messages::created_container(&ic.name);
+    let started = messages::started_container(&ic.name);
+    for (reason, message) in [("Created", created), ("Started", started)] {
+        let (object, subjects) = (object.clone(), subjects.clone());
+        let at = at.clone();
+        events::container(ctx, false, reason, object, at, message, subjects, None);
+    }
     let pod = &mut ctx.world.pods[p];
     pod.state = ContainerState::Waiting {
         reason: status(pod.init_done, t.init_containers.len()),
@@ -179,7 +171,8 @@ pub fn finish(ctx: &mut EksCtx, p: usize) -> bool {
         delay.0 / 1000
     );
     let (object, subjects) = events::pod(&ctx.world.pods[p].name);
-    events::warning(ctx, "BackOff", object, msg, subjects, Some(why));
+    let at = events::container_ref(&ic.name, true);
+    events::container(ctx, true, "BackOff", object, at, msg, subjects, Some(why));
     false
 }
 

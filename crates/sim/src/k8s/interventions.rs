@@ -6,7 +6,6 @@
 
 use super::cluster::{EksCluster, EksCtx};
 use super::events;
-use super::messages;
 use super::objects;
 use crate::k8s::cluster::ContainerState;
 use crate::time::SimTime;
@@ -43,15 +42,7 @@ pub fn delete_pod(ctx: &mut EksCtx, p: usize) {
         return;
     }
     if running {
-        let (object, subjects) = events::pod(&name);
-        events::normal(
-            ctx,
-            "Killing",
-            object,
-            messages::stopping_container(&container),
-            subjects,
-            None,
-        );
+        events::stopping(ctx, &name, &container);
     }
 }
 

@@ -206,6 +206,7 @@ pub fn start_sandbox(ctx: &mut EksCtx, p: usize) {
     }
 }
 
+/// An event about the pod's (main) container, as the kubelet refers to it.
 fn emit_pod(
     ctx: &mut EksCtx,
     p: usize,
@@ -215,11 +216,10 @@ fn emit_pod(
     why: Option<String>,
 ) {
     let (object, subjects) = events::pod(&ctx.world.pods[p].name);
-    if warning {
-        events::warning(ctx, reason, object, message, subjects, why);
-    } else {
-        events::normal(ctx, reason, object, message, subjects, why);
-    }
+    let field_path = events::container_ref(&ctx.world.template_of(p).container, false);
+    events::container(
+        ctx, warning, reason, object, field_path, message, subjects, why,
+    );
 }
 
 fn start_container(ctx: &mut EksCtx, p: usize) {
@@ -439,6 +439,8 @@ struct Pull {
     missing: bool,
     /// The init container it is for.
     init: Option<usize>,
+    /// The container's `involvedObject.fieldPath` in the pull's events.
+    at: String,
 }
 
 impl Pull {
@@ -452,6 +454,7 @@ impl Pull {
                     image,
                     policy: t.init_containers[i].pull_policy,
                     init: Some(i),
+                    at: events::container_ref(&t.init_containers[i].name, true),
                 }
             }
             None => Pull {
@@ -459,6 +462,7 @@ impl Pull {
                 policy: t.pull_policy,
                 missing: t.behavior.image_missing || ctx.registry.missing(&t.image),
                 init: None,
+                at: events::container_ref(&t.container, false),
             },
         }
     }
@@ -491,7 +495,7 @@ fn start_pull(ctx: &mut EksCtx, p: usize) {
     let pull = Pull::next(ctx, p);
     let cached = match ensure(ctx, p, &pull.image, pull.policy) {
         Ensure::Present => {
-            report_present(ctx, p, &pull.image);
+            report_present(ctx, p, &pull.at, &pull.image);
             pull.start(ctx, p);
             return;
         }
@@ -516,7 +520,7 @@ fn start_pull(ctx: &mut EksCtx, p: usize) {
             reason: init_containers::status(pod.init_done, of),
         };
     }
-    report_pulling(ctx, p, &pull.image);
+    report_pulling(ctx, p, &pull.at, &pull.image);
 }
 
 /// A failed init container runs again after its back-off: the kubelet makes sure of its image
@@ -545,7 +549,7 @@ fn never_pull(ctx: &mut EksCtx, p: usize, pull: &Pull) {
         pull.image
     );
     pod.explain(now, format!("{reason}: {why}"));
-    report_never_pull(ctx, p, &pull.image, why);
+    report_never_pull(ctx, p, &pull.at, &pull.image, why);
 }
 
 /// The pod worker syncs a pod waiting with `ErrImageNeverPull`: the image may be on the node
@@ -570,7 +574,7 @@ fn finish_pull(ctx: &mut EksCtx, p: usize, took: Millis) {
     // An image of a modelled ECR repository whose tag or digest is gone fails like a missing
     // tag (docs/rules/ecr.md).
     if !pull.missing {
-        report_pulled(ctx, p, &pull.image, took);
+        report_pulled(ctx, p, &pull.at, &pull.image, took);
         // The kubelet keys its pull back-off by pod and image: the next image starts afresh.
         ctx.world.pods[p].pull_backoff = PullBackoff::default();
         pull.start(ctx, p);
@@ -596,7 +600,7 @@ fn finish_pull(ctx: &mut EksCtx, p: usize, took: Millis) {
         window.0 / 1000
     );
     pod.explain(now, format!("{reason}: {why}"));
-    report_failed(ctx, p, &pull.image, why);
+    report_failed(ctx, p, &pull.at, &pull.image, why);
 }
 
 /// The pod worker syncs a pod whose last pull failed: inside the pull back-off window the
@@ -626,7 +630,7 @@ fn resync_failed_pull(ctx: &mut EksCtx, p: usize) {
         "the last pull of {image} failed and its back-off window runs until {retry_at}; the kubelet does not pull before then"
     );
     pod.explain(now, format!("{reason}: {why}"));
-    report_back_off(ctx, p, image, why);
+    report_back_off(ctx, p, &pull.at, image, why);
 }
 
 /// Restart the container in place after a crash: the kubelet makes sure of its image first

@@ -5,8 +5,8 @@ use rand_chacha::ChaCha8Rng;
 
 use super::backoff::{Backoff, PullBackoff};
 use super::cluster::{ContainerState, EksCluster, EksCtx, Node, Pod, Probes, ReplicaSet};
+use super::events;
 use super::names;
-use super::{events, messages};
 use crate::aws::instance_types::InstanceType;
 use crate::net::Network;
 use crate::time::{Millis, SimTime};
@@ -147,15 +147,7 @@ pub fn terminate(ctx: &mut EksCtx, p: usize) {
     let name = pod.name.clone();
     c.wake.kubelet(p);
     let container = c.template_of(p).container.clone();
-    let (object, subjects) = events::pod(&name);
-    events::normal(
-        ctx,
-        "Killing",
-        object,
-        messages::stopping_container(&container),
-        subjects,
-        None,
-    );
+    events::stopping(ctx, &name, &container);
     super::sidecars::sigterm_apps(ctx, p);
 }
 

@@ -212,16 +212,39 @@ fn start_with(
 /// `Pulled` (already present, unless the pull was just reported), `Created`, `Started`.
 fn emit_start(ctx: &mut EksCtx, p: usize, name: &str, image: &str, present: bool) {
     if present {
-        image_pull::report_present(ctx, p, image);
+        let at = container_at(ctx, p, name);
+        image_pull::report_present(ctx, p, &at, image);
     }
-    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
     let rest = [
         ("Created", messages::created_container(name)),
         ("Started", messages::started_container(name)),
     ];
     for (reason, message) in rest {
-        events::normal(ctx, reason, object.clone(), message, subjects.clone(), None);
+        emit(ctx, p, name, (false, reason), message, None);
     }
+}
+
+/// How the kubelet's events locate container `name` of pod `p` (`involvedObject.fieldPath`): a
+/// native sidecar is one of the spec's init containers, a further app container one of its
+/// containers.
+fn container_at(ctx: &EksCtx, p: usize, name: &str) -> String {
+    let t = ctx.world.template_of(p);
+    let init = t.init_containers.iter().any(|c| c.name == name);
+    events::container_ref(name, init)
+}
+
+/// An event of the kubelet about container `name` of pod `p`.
+fn emit(
+    ctx: &mut EksCtx,
+    p: usize,
+    name: &str,
+    (warning, reason): (bool, &str),
+    message: String,
+    why: Option<String>,
+) {
+    let at = container_at(ctx, p, name);
+    let (object, subjects) = events::pod(&ctx.world.pods[p].name);
+    events::container(ctx, warning, reason, object, at, message, subjects, why);
 }
 
 /// The pod's first container has started: the kubelet goes on with its further app containers
@@ -270,7 +293,8 @@ fn never_pull(ctx: &mut EksCtx, p: usize, s: usize, name: &str, image: &str) {
         "container {name}: imagePullPolicy Never and the node does not have {image}, which the kubelet never pulls; the pod's other containers keep running"
     );
     ctx.world.pods[p].explain(now, format!("ErrImageNeverPull: {why}"));
-    image_pull::report_never_pull(ctx, p, image, why);
+    let at = container_at(ctx, p, name);
+    image_pull::report_never_pull(ctx, p, &at, image, why);
 }
 
 /// Begin a pull of container `s`'s image (`cached`: the node has it; `Always` asks anyway): it
@@ -289,7 +313,9 @@ fn pull(ctx: &mut EksCtx, p: usize, s: usize, image: &str, cached: bool) {
     }
     c.pulling = Some(took);
     c.due = Some(due);
-    image_pull::report_pulling(ctx, p, image);
+    let name = c.name.clone();
+    let at = container_at(ctx, p, &name);
+    image_pull::report_pulling(ctx, p, &at, image);
 }
 
 /// The kubelet looks at further app container `s` whose image is not there yet: a pull ends
@@ -321,7 +347,8 @@ fn pull_step(ctx: &mut EksCtx, p: usize, s: usize, name: &str, image: &str) {
     if let Some(took) = ctx.world.pods[p].side[s].pulling
         && !missing
     {
-        image_pull::report_pulled(ctx, p, image, took);
+        let at = container_at(ctx, p, name);
+        image_pull::report_pulled(ctx, p, &at, image, took);
         start_reported(ctx, p, name, None);
         return;
     }
@@ -338,7 +365,8 @@ fn pull_step(ctx: &mut EksCtx, p: usize, s: usize, name: &str, image: &str) {
             window.0 / 1000
         );
         ctx.world.pods[p].explain(now, format!("ErrImagePull: {why}"));
-        image_pull::report_failed(ctx, p, image, why);
+        let at = container_at(ctx, p, name);
+        image_pull::report_failed(ctx, p, &at, image, why);
         return;
     }
     if !c.pull_backoff.in_backoff(now) {
@@ -362,7 +390,8 @@ fn pull_step(ctx: &mut EksCtx, p: usize, s: usize, name: &str, image: &str) {
     let why = format!(
         "container {name}: the last pull of {image} failed and its back-off window runs until {retry_at}; the kubelet does not pull before then"
     );
-    image_pull::report_back_off(ctx, p, image, why);
+    let at = container_at(ctx, p, name);
+    image_pull::report_back_off(ctx, p, &at, image, why);
 }
 
 /// A sidecar's turn among the init containers is over once it has started: true then (the
@@ -511,22 +540,14 @@ fn step(ctx: &mut EksCtx, p: usize, s: usize) {
                 ": nothing happens until the threshold"
             }
         );
-        let (object, subjects) = events::pod(&ctx.world.pods[p].name);
-        events::warning(ctx, "Unhealthy", object, msg, subjects, Some(why));
+        emit(ctx, p, &name, (true, "Unhealthy"), msg, Some(why));
     }
     if killed.is_some() {
         let why = format!(
             "the liveness probe of container {name} failed 3 times in a row (failureThreshold 3, every 10 s): the kubelet kills it (Error, exit code 137) and restarts it; the pod's other containers keep running"
         );
-        let (object, subjects) = events::pod(&ctx.world.pods[p].name);
-        events::normal(
-            ctx,
-            "Killing",
-            object,
-            messages::killing_liveness(&name),
-            subjects,
-            Some(why),
-        );
+        let message = messages::killing_liveness(&name);
+        emit(ctx, p, &name, (false, "Killing"), message, Some(why));
         crash(
             ctx,
             p,
@@ -552,8 +573,7 @@ fn step(ctx: &mut EksCtx, p: usize, s: usize) {
             }
         );
         let msg = messages::probe_failed(ProbeKind::Readiness, &messages::http_status_output(503));
-        let (object, subjects) = events::pod(&ctx.world.pods[p].name);
-        events::warning(ctx, "Unhealthy", object, msg, subjects, Some(why));
+        emit(ctx, p, &name, (true, "Unhealthy"), msg, Some(why));
     }
     let pod = &mut ctx.world.pods[p];
     let c = &mut pod.side[s];
@@ -626,8 +646,7 @@ fn crash(ctx: &mut EksCtx, p: usize, s: usize, exit_code: i32, what: String) {
             "restartPolicy Always: container {name} exited (Error, exit code {exit_code}); after {restarts} restarts the kubelet waits {} s before the next (10 s doubling up to 300 s)",
             delay.0 / 1000
         );
-        let (object, subjects) = events::pod(&pod.name);
-        events::warning(ctx, "BackOff", object, msg, subjects, Some(why));
+        emit(ctx, p, &name, (true, "BackOff"), msg, Some(why));
     }
 }
 
@@ -667,15 +686,8 @@ fn stop(ctx: &mut EksCtx, p: usize, name: &str, due: SimTime) {
         s.ready = false;
         s.due = Some(due);
     }
-    let (object, subjects) = events::pod(&pod.name);
-    events::normal(
-        ctx,
-        "Killing",
-        object,
-        messages::stopping_container(name),
-        subjects,
-        None,
-    );
+    let message = messages::stopping_container(name);
+    emit(ctx, p, name, (false, "Killing"), message, None);
 }
 
 /// The terminating pod's app containers have exited: the containers that got SIGTERM have

@@ -214,6 +214,7 @@ mod tests {
                     warning: false,
                     reason: reason.into(),
                     object: "pod/web-1".into(),
+                    field_path: None,
                 },
                 msg.to_string(),
                 Vec::new(),

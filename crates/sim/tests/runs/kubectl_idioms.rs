@@ -357,3 +357,109 @@ fn dry_runs_say_what_would_happen_and_change_nothing() {
     );
     assert!(printed(&p, "kubectl get clusterrolebindings readers").contains("readers"));
 }
+
+#[test]
+fn events_wide_name_the_container_and_who_reported_them() {
+    let p = at(60);
+    let wide = printed(&p, "kubectl get events -o wide");
+    let mut lines = wide.lines();
+    let header: Vec<&str> = lines
+        .next()
+        .expect("a header")
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "LAST SEEN",
+            "TYPE",
+            "REASON",
+            "OBJECT",
+            "SUBOBJECT",
+            "SOURCE",
+            "MESSAGE",
+            "FIRST SEEN",
+            "COUNT",
+            "NAME"
+        ]
+    );
+    let list = json(&p, "kubectl get events -o json");
+    let items = list["items"].as_array().expect("items");
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), items.len(), "{wide}");
+    // The kubelet's pull of the container's image names the container and the node.
+    let pulling = items
+        .iter()
+        .find(|e| e["reason"] == "Pulling")
+        .unwrap_or_else(|| panic!("a Pulling event: {list}"));
+    let field_path = pulling["involvedObject"]["fieldPath"]
+        .as_str()
+        .expect("a container's event has a field path");
+    assert!(
+        field_path.starts_with("spec.containers{") && field_path.ends_with('}'),
+        "{field_path}"
+    );
+    let host = pulling["source"]["host"].as_str().expect("the node");
+    let name = pulling["metadata"]["name"].as_str().expect("a name");
+    let row = rows
+        .iter()
+        .find(|r| r.contains(name))
+        .unwrap_or_else(|| panic!("{name} in\n{wide}"));
+    assert!(row.contains(field_path), "{row}");
+    assert!(row.contains(&format!("kubelet, {host}")), "{row}");
+    // The scheduler's event is about the pod itself: no field path, no host.
+    let scheduled = items
+        .iter()
+        .find(|e| e["reason"] == "Scheduled")
+        .expect("a Scheduled event");
+    assert!(
+        scheduled["involvedObject"].get("fieldPath").is_none(),
+        "{scheduled}"
+    );
+    let name = scheduled["metadata"]["name"].as_str().expect("a name");
+    let row = rows.iter().find(|r| r.contains(name)).expect("its row");
+    assert!(row.contains("default-scheduler"), "{row}");
+    assert!(!row.contains("spec.containers"), "{row}");
+    // The field path is a field selector too.
+    let selected = json(
+        &p,
+        &format!(
+            "kubectl get events -o json --field-selector involvedObject.fieldPath={field_path}"
+        ),
+    );
+    let selected = selected["items"].as_array().expect("items");
+    assert!(!selected.is_empty());
+    assert!(
+        selected
+            .iter()
+            .all(|e| e["involvedObject"]["fieldPath"] == field_path),
+        "{selected:?}"
+    );
+}
+
+#[test]
+fn a_native_sidecar_is_an_init_container_in_its_events() {
+    let mut p = Playback::new(common::built_in_named("eks-native-sidecar"));
+    p.seek(SimTime::from_secs(90));
+    let list = json(
+        &p,
+        "kubectl get events -o json --field-selector reason=Started",
+    );
+    let items = list["items"].as_array().expect("items");
+    let path_of = |container: &str| {
+        items
+            .iter()
+            .find(|e| e["message"] == format!("Started container {container}"))
+            .and_then(|e| e["involvedObject"]["fieldPath"].as_str())
+            .unwrap_or_else(|| panic!("Started container {container} in {list}"))
+            .to_string()
+    };
+    assert_eq!(path_of("log-router"), "spec.initContainers{log-router}");
+    assert_eq!(path_of("shop"), "spec.containers{shop}");
+    assert_eq!(
+        path_of("metrics-exporter"),
+        "spec.containers{metrics-exporter}"
+    );
+}

@@ -114,6 +114,7 @@ fn entries(cx: &Context, s: &Security, t: LogType) -> Vec<LogLine> {
                     warning,
                     reason,
                     object,
+                    ..
                 } => component_line(cx, t, e.at, *warning, reason, object, &e.message()),
                 _ => None,
             })

@@ -6,7 +6,10 @@
 //! the object (`.metadata.creationTimestamp`, the common idiom, is the first occurrence;
 //! `.lastTimestamp`, `.count`, …), and `-o yaml|json|name|jsonpath|custom-columns` print the
 //! objects: `v1` Events with `involvedObject`, `source`, `firstTimestamp`, `lastTimestamp` and
-//! `count` as core/v1 writes them (Kubernetes API reference, "Event v1 core"). An event's name is
+//! `count` as core/v1 writes them (Kubernetes API reference, "Event v1 core"). `-o wide` adds
+//! SUBOBJECT (`involvedObject.fieldPath`: the container of a kubelet's container event), SOURCE
+//! (`component, host`), FIRST SEEN, COUNT and NAME, as kubectl's `printEvent` does
+//! (kubernetes pkg/printers/internalversion/printers.go). An event's name is
 //! its object's name and the first occurrence in Unix nanoseconds in hex, as client-go's event
 //! recorder names them (`fmt.Sprintf("%v.%x", ref.Name, t.UnixNano())`, client-go
 //! tools/record/event.go).
@@ -32,6 +35,8 @@ struct Folded<'a> {
     reason: &'a str,
     /// `pod/web-…`, as the run's events name their object.
     object: &'a str,
+    /// The container a kubelet's event is about (`spec.containers{app}`), or empty.
+    field_path: &'a str,
     message: Cow<'a, str>,
     first: SimTime,
     last: SimTime,
@@ -49,6 +54,7 @@ fn folded<'a>(k: &'a Kube) -> Vec<Folded<'a>> {
             warning,
             reason,
             object,
+            field_path,
         } = &e.kind
         else {
             continue;
@@ -57,8 +63,14 @@ fn folded<'a>(k: &'a Kube) -> Vec<Folded<'a>> {
             continue;
         }
         let message = e.message();
+        let field_path = field_path.as_deref().unwrap_or_default();
+        // The event recorder folds repeats by source, object (its field path included),
+        // reason and message (client-go tools/record events_cache.go `getEventKey`).
         match rows.iter_mut().find(|r| {
-            r.reason == reason.as_ref() && r.object == object.as_ref() && r.message == message
+            r.reason == reason.as_ref()
+                && r.object == object.as_ref()
+                && r.field_path == field_path
+                && r.message == message
         }) {
             Some(r) => {
                 r.last = e.at;
@@ -73,6 +85,7 @@ fn folded<'a>(k: &'a Kube) -> Vec<Folded<'a>> {
                     warning: *warning,
                     reason,
                     object,
+                    field_path,
                     message,
                     first: e.at,
                     last: e.at,
@@ -115,6 +128,9 @@ fn object(k: &Kube, f: &Folded) -> Value {
     let mut involved = json!({"apiVersion": api_version, "kind": kind, "name": name});
     if !cluster_scoped {
         involved["namespace"] = json!(namespace);
+    }
+    if !f.field_path.is_empty() {
+        involved["fieldPath"] = json!(f.field_path);
     }
     let component = reporter(f.reason);
     // The kubelet reports from its node: `source.host` and `reportingInstance` name it.
@@ -198,7 +214,8 @@ pub(super) fn get(
     }
     let objects = || listed.iter().map(|(_, o)| o.clone()).collect::<Vec<_>>();
     Outcome::Print(match output {
-        Output::Table | Output::Wide => table(k, &listed),
+        Output::Table => table(k, &listed, false),
+        Output::Wide => table(k, &listed, true),
         Output::Name => listed
             .iter()
             .map(|(_, o)| format!("event/{}\n", o["metadata"]["name"].as_str().unwrap_or("")))
@@ -249,7 +266,9 @@ fn watched(
                     )
                 })
                 .collect();
-            let (first, watch) = Watch::keyed_rows(&table(k, listed), keys, how.only, how.events);
+            let wide = matches!(output, Output::Wide);
+            let (first, watch) =
+                Watch::keyed_rows(&table(k, listed, wide), keys, how.only, how.events);
             Outcome::Watch { first, watch }
         }
         Output::CustomColumns => Outcome::Fail(
@@ -276,23 +295,47 @@ fn watched(
     }
 }
 
-/// The table: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE (NAMESPACE first with `-A`).
-fn table(k: &Kube, listed: &[(Folded, Value)]) -> String {
+/// The table: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE (NAMESPACE first with `-A`); with
+/// `-o wide`, SUBOBJECT and SOURCE after OBJECT and FIRST SEEN, COUNT and NAME after MESSAGE.
+fn table(k: &Kube, listed: &[(Folded, Value)], wide: bool) -> String {
     let all_namespaces = k.all_namespaces();
     let mut header = vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
+    if wide {
+        header = vec![
+            "LAST SEEN",
+            "TYPE",
+            "REASON",
+            "OBJECT",
+            "SUBOBJECT",
+            "SOURCE",
+            "MESSAGE",
+            "FIRST SEEN",
+            "COUNT",
+            "NAME",
+        ];
+    }
     if all_namespaces {
         header.insert(0, "NAMESPACE");
     }
     let rows: Vec<Vec<String>> = listed
         .iter()
-        .map(|(r, _)| {
+        .map(|(r, o)| {
             let mut row = vec![
                 k.now.since(r.last).kube_age(),
                 if r.warning { "Warning" } else { "Normal" }.into(),
                 r.reason.into(),
                 r.object.into(),
-                r.message.to_string(),
             ];
+            if wide {
+                row.push(r.field_path.into());
+                row.push(source(o));
+            }
+            row.push(r.message.to_string());
+            if wide {
+                row.push(k.now.since(r.first).kube_age());
+                row.push(r.count.to_string());
+                row.push(o["metadata"]["name"].as_str().unwrap_or_default().into());
+            }
             if all_namespaces {
                 row.insert(0, k.event_namespace(r.object).into());
             }
@@ -300,4 +343,27 @@ fn table(k: &Kube, listed: &[(Folded, Value)]) -> String {
         })
         .collect();
     render(&header, &rows)
+}
+
+/// SOURCE: the reporting component, then `, ` and its host when it has one (kubectl's
+/// `formatEventSource`: `source.component` or else `reportingComponent`, `source.host` or else
+/// `reportingInstance`).
+fn source(o: &Value) -> String {
+    let first = |a: &str, b: &str| {
+        [&o["source"][a], &o[b]]
+            .into_iter()
+            .filter_map(|v| v.as_str())
+            .find(|s| !s.is_empty())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (component, host) = (
+        first("component", "reportingComponent"),
+        first("host", "reportingInstance"),
+    );
+    if host.is_empty() {
+        component
+    } else {
+        format!("{component}, {host}")
+    }
 }

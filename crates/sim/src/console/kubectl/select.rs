@@ -49,20 +49,20 @@ pub(super) fn sort_by_path<T>(
 /// `status.nominatedNodeName`; nodes `spec.unschedulable`). A field an object does not have
 /// compares as empty (`spec.nodeName=` finds unscheduled pods).
 /// Field selectors of events that Orca answers.
-const EVENT_FIELDS: [&str; 5] = [
+const EVENT_FIELDS: [&str; 6] = [
     "involvedObject.kind",
     "involvedObject.name",
     "involvedObject.namespace",
+    "involvedObject.fieldPath",
     "reason",
     "type",
 ];
 
 /// Field selectors the API server accepts for events but Orca does not answer.
-const UNSIMULATED_EVENT_FIELDS: [&str; 7] = [
+const UNSIMULATED_EVENT_FIELDS: [&str; 6] = [
     "involvedObject.uid",
     "involvedObject.apiVersion",
     "involvedObject.resourceVersion",
-    "involvedObject.fieldPath",
     "reportingComponent",
     "source",
     "metadata.name",
