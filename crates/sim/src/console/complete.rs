@@ -817,7 +817,7 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
                 .into_iter()
                 .map(|n| format!("deployment/{n}"))
                 .collect(),
-            [verb, _] if *verb == "undo" => owned(&["--to-revision="]),
+            [verb, _] if *verb == "undo" => owned(&["--dry-run=client", "--to-revision="]),
             [verb, _] if *verb == "status" => owned(&["--timeout=", "--watch=false"]),
             _ => Vec::new(),
         },

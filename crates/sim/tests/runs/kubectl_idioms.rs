@@ -463,3 +463,58 @@ fn a_native_sidecar_is_an_init_container_in_its_events() {
         "spec.containers{metrics-exporter}"
     );
 }
+
+#[test]
+fn rollout_undo_dry_runs_skips_and_refuses_a_paused_deployment() {
+    // At 2:00 revision 2 (the tag that does not exist) is the current one.
+    let mut p = at(120);
+    let history = printed(&p, "kubectl rollout history deployment/web");
+    let template = printed(&p, "kubectl rollout history deployment/web --revision=1");
+    let template = template
+        .strip_prefix("deployment.apps/web with revision #1\n")
+        .and_then(|t| t.strip_suffix('\n'))
+        .unwrap_or_else(|| panic!("{template}"));
+    assert!(
+        template.starts_with("Pod Template:\n  Labels:"),
+        "{template}"
+    );
+    // A client dry run prints the template it would roll back to, and nothing changes.
+    assert_eq!(
+        printed(&p, "kubectl rollout undo deployment/web --dry-run=client"),
+        format!("deployment.apps/web {template} (dry run)\n")
+    );
+    assert_eq!(
+        printed(&p, "kubectl rollout undo deployment/web --dry-run=server"),
+        "deployment.apps/web rolled back (server dry run)\n"
+    );
+    assert_eq!(
+        printed(&p, "kubectl rollout history deployment/web"),
+        history
+    );
+    // The current revision's template is already the Deployment's.
+    assert_eq!(
+        printed(&p, "kubectl rollout undo deployment/web --to-revision=2"),
+        "deployment.apps/web skipped rollback (current template already matches revision 2)\n"
+    );
+    assert_eq!(
+        failed(&p, "kubectl rollout undo deployment/web --to-revision=7"),
+        "error: unable to find specified revision 7 in history\n"
+    );
+    // Paused: refused, though a client dry run still shows the template.
+    assert_eq!(
+        act(&mut p, "kubectl rollout pause deployment/web"),
+        "deployment.apps/web paused"
+    );
+    assert_eq!(
+        failed(&p, "kubectl rollout undo deployment/web"),
+        "error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/web' and try again\n"
+    );
+    assert!(
+        printed(&p, "kubectl rollout undo deployment/web --dry-run=client")
+            .ends_with(" (dry run)\n")
+    );
+    assert_eq!(
+        failed(&p, "kubectl rollout undo deployment/web --dry-run=maybe"),
+        "error: Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\".\n"
+    );
+}

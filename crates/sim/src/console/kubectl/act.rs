@@ -188,6 +188,7 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
             name,
             to_revision,
             wait,
+            dry_run,
         } => {
             let Some(d) = k.deployment_named(&name) else {
                 return Kube::not_found(Kind::Deployment, &name);
@@ -218,34 +219,7 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
                     None => Outcome::Print(history(k, d)),
                     Some(r) => revision(k, d, r),
                 },
-                RolloutVerb::Undo => {
-                    let current = k.eks.current_replica_set(d);
-                    let revisions: Vec<u32> = k
-                        .replica_sets()
-                        .filter(|&r| k.eks.replica_sets[r].deployment == d && Some(r) != current)
-                        .map(|r| k.eks.replica_sets[r].revision)
-                        .collect();
-                    if let Some(rev) = to_revision
-                        && rev != 0
-                        && !revisions.contains(&rev)
-                    {
-                        return Outcome::Fail(format!(
-                            "error: unable to find specified revision {rev} in history\n"
-                        ));
-                    }
-                    if revisions.is_empty() {
-                        return Outcome::Fail(format!(
-                            "error: no rollout history found for deployment \"{name}\"\n"
-                        ));
-                    }
-                    act(
-                        Action::RolloutUndo {
-                            deployment: name.clone(),
-                            to_revision: to_revision.filter(|r| *r != 0),
-                        },
-                        format!("deployment.apps/{name} rolled back"),
-                    )
-                }
+                RolloutVerb::Undo => undo(k, d, to_revision.filter(|&r| r > 0), dry_run),
                 RolloutVerb::Restart => act(
                     Action::RolloutRestart {
                         deployment: name.clone(),
@@ -489,15 +463,84 @@ fn revision(k: &Kube, d: usize, r: u32) -> Outcome {
     else {
         return Outcome::Fail("error: unable to find the specified revision\n".into());
     };
-    let t = &rs.template;
-    let mut o = format!("deployment.apps/{name} with revision #{r}\nPod Template:\n");
-    o.push_str(&format!(
-        "  Labels:\tapp={name}\n\tpod-template-hash={}\n  Containers:\n   {}:\n    Image:\t{}\n    Port:\t{}/TCP\n    Host Port:\t0/TCP\n",
-        rs.pod_template_hash, t.container, t.image, t.port
-    ));
-    super::requests::requests_block(&mut o, t);
-    o.push_str("    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n\n");
+    let o = format!(
+        "deployment.apps/{name} with revision #{r}\n{}\n",
+        pod_template(name, rs)
+    );
     Outcome::Print(expand_tabs(&o))
+}
+
+/// A ReplicaSet's pod template as kubectl's `DescribePodTemplate` writes it (tabs unexpanded).
+fn pod_template(deployment: &str, rs: &crate::k8s::cluster::ReplicaSet) -> String {
+    let t = &rs.template;
+    let mut o = format!(
+        "Pod Template:\n  Labels:\tapp={deployment}\n\tpod-template-hash={}\n  Containers:\n   {}:\n    Image:\t{}\n    Port:\t{}/TCP\n    Host Port:\t0/TCP\n",
+        rs.pod_template_hash, t.container, t.image, t.port
+    );
+    super::requests::requests_block(&mut o, t);
+    o.push_str("    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n");
+    o
+}
+
+/// `kubectl rollout undo deployment/NAME [--to-revision=N] [--dry-run=client|server]`, as
+/// kubectl's `DeploymentRollbacker.Rollback` answers (kubectl `pkg/polymorphichelpers/
+/// rollback.go`, `deploymentRevision`): the ReplicaSet of revision N, or without it the one
+/// of the second-newest revision. `--dry-run=client` prints the pod template it would roll
+/// back to and checks nothing else (the operation `Pod Template: … (dry run)` after the
+/// Deployment's name). Otherwise a paused Deployment is refused, a revision whose template
+/// is the current one is skipped (`skipped rollback (current template already matches revision
+/// N)`), and a server dry run goes that far and changes nothing.
+fn undo(k: &Kube, d: usize, to_revision: Option<u32>, dry_run: Option<DryRun>) -> Outcome {
+    let name = &k.eks.deployments[d].name;
+    let mut mine: Vec<usize> = k
+        .replica_sets()
+        .filter(|&r| k.eks.replica_sets[r].deployment == d)
+        .collect();
+    mine.sort_by_key(|&r| std::cmp::Reverse(k.eks.replica_sets[r].revision));
+    let target = match to_revision {
+        Some(rev) => mine
+            .iter()
+            .copied()
+            .find(|&r| k.eks.replica_sets[r].revision == rev)
+            .ok_or_else(|| format!("error: unable to find specified revision {rev} in history\n")),
+        None => mine
+            .get(1)
+            .copied()
+            .ok_or_else(|| format!("error: no rollout history found for deployment \"{name}\"\n")),
+    };
+    let target = match target {
+        Ok(t) => t,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let rs = &k.eks.replica_sets[target];
+    let suffix = dry_run.map_or("", DryRun::suffix);
+    if dry_run == Some(DryRun::Client) {
+        let template = pod_template(name, rs);
+        return Outcome::Print(expand_tabs(&format!(
+            "deployment.apps/{name} {template}{suffix}\n"
+        )));
+    }
+    if k.eks.deployments[d].paused {
+        return Outcome::Fail(format!(
+            "error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/{name}' and try again\n"
+        ));
+    }
+    if Some(target) == k.eks.current_replica_set(d) {
+        return Outcome::Print(format!(
+            "deployment.apps/{name} skipped rollback (current template already matches revision {}){suffix}\n",
+            rs.revision
+        ));
+    }
+    if dry_run == Some(DryRun::Server) {
+        return Outcome::Print(format!("deployment.apps/{name} rolled back{suffix}\n"));
+    }
+    act(
+        Action::RolloutUndo {
+            deployment: name.clone(),
+            to_revision,
+        },
+        format!("deployment.apps/{name} rolled back"),
+    )
 }
 
 /// Tabs as a terminal shows them: to the next multiple of 8 columns.

@@ -118,6 +118,8 @@ pub enum Command {
         to_revision: Option<u32>,
         /// `rollout status`: `--watch` (default true) and `--timeout` (none: wait for ever).
         wait: rollout::Wait,
+        /// `rollout undo --dry-run=client|server`.
+        dry_run: Option<DryRun>,
     },
     DeletePod {
         names: Vec<String>,

@@ -102,6 +102,17 @@ fn acting_commands_parse_in_their_usual_forms() {
             name: "web".into(),
             to_revision: Some(2),
             wait: Default::default(),
+            dry_run: None,
+        })
+    );
+    assert_eq!(
+        p("kubectl rollout undo deployment/web --dry-run=server"),
+        Ok(Command::Rollout {
+            verb: RolloutVerb::Undo,
+            name: "web".into(),
+            to_revision: None,
+            wait: Default::default(),
+            dry_run: Some(DryRun::Server),
         })
     );
     assert_eq!(

@@ -1,7 +1,7 @@
 //! `kubectl rollout status|history|undo|restart|pause|resume deployment/<name>` (kubectl's
 //! `pkg/cmd/rollout`), with `rollout status`'s `--watch` and `--timeout`.
 
-use super::{Command, Flags, Kind, RolloutVerb, Scope, kind_and_names, scope_of};
+use super::{Command, DryRun, Flags, Kind, RolloutVerb, Scope, kind_and_names, scope_of};
 use crate::console::suggest;
 use crate::time::Millis;
 
@@ -59,6 +59,10 @@ pub(super) fn parse(rest: &[String]) -> Result<(Command, Scope), String> {
     if verb == RolloutVerb::Status {
         known.extend([("watch", false), ("timeout", true)]);
     }
+    // `--dry-run` is `rollout undo`'s own.
+    if verb == RolloutVerb::Undo {
+        known.push(("dry-run", true));
+    }
     let p = Flags {
         cmd: "rollout",
         known: &known,
@@ -102,6 +106,7 @@ pub(super) fn parse(rest: &[String]) -> Result<(Command, Scope), String> {
         })?,
         None => None,
     };
+    let dry_run = DryRun::parse(p.get("dry-run"))?;
     Ok((
         Command::Rollout {
             verb,
@@ -112,6 +117,7 @@ pub(super) fn parse(rest: &[String]) -> Result<(Command, Scope), String> {
                 watch: p.get("watch").is_none() || p.has("watch"),
                 timeout,
             },
+            dry_run,
         },
         scope,
     ))
