@@ -137,7 +137,9 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
                 "list-pod-identity-associations" => {
                     &["--cluster-name", "--namespace", "--service-account"]
                 }
-                "describe-pod-identity-association" => &["--cluster-name", "--association-id"],
+                "describe-pod-identity-association" | "delete-pod-identity-association" => {
+                    &["--cluster-name", "--association-id"]
+                }
                 "create-pod-identity-association" => &[
                     "--cluster-name",
                     "--namespace",

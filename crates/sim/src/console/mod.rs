@@ -152,7 +152,8 @@ const HELP: &str = "The console carries out, against the run at this moment:
   kubectl set resources deployment/NAME --requests=cpu=250m[,memory=256Mi]
   aws eks create-addon|describe-addon --cluster-name NAME --addon-name metrics-server
   aws eks list-pod-identity-associations|describe-pod-identity-association|
-          create-pod-identity-association --cluster-name NAME …   (EKS Pod Identity)
+          create-pod-identity-association|delete-pod-identity-association
+          --cluster-name NAME …   (EKS Pod Identity)
   aws eks describe-cluster|update-kubeconfig --name NAME | list-clusters
   aws eks update-cluster-config --name NAME --logging '{\"clusterLogging\":[{\"types\":[\"audit\"],\"enabled\":true}]}'
   aws iam get-role|get-role-policy|list-role-policies|list-attached-role-policies --role-name NAME

@@ -124,6 +124,16 @@ pub fn apply(iam: &mut Iam, action: &Action, now: SimTime) -> Option<String> {
                 iam.cluster
             ))
         }
+        Action::DeletePodIdentityAssociation {
+            service_account,
+            namespace,
+        } => {
+            let id = iam.disassociate(namespace, service_account)?;
+            Some(format!(
+                "aws eks delete-pod-identity-association --cluster-name {} --association-id {id}",
+                iam.cluster
+            ))
+        }
         _ => None,
     }
 }
@@ -156,7 +166,8 @@ pub fn route(action: &Action, ecs: Option<&[&str]>, eks: Option<&[&str]>) -> Res
     let parts = match action {
         Action::AnnotateServiceAccount { .. }
         | Action::CreateServiceAccount { .. }
-        | Action::CreatePodIdentityAssociation { .. } => {
+        | Action::CreatePodIdentityAssociation { .. }
+        | Action::DeletePodIdentityAssociation { .. } => {
             if eks.is_none() {
                 return Err(
                     "this action changes EKS IAM, but the eks part has no iam section; add iam under eks"

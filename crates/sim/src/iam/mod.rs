@@ -316,6 +316,17 @@ impl Iam {
             .find(|a| a.namespace == namespace && a.service_account == sa)
     }
 
+    /// `aws eks delete-pod-identity-association`: the association of `namespace/sa` goes, and
+    /// its id is returned (`None` when there is none: nothing changes). The webhook then injects
+    /// nothing into the account's new pods; pods already running keep what they were given.
+    pub fn disassociate(&mut self, namespace: &str, sa: &str) -> Option<String> {
+        let at = self
+            .associations
+            .iter()
+            .position(|a| a.namespace == namespace && a.service_account == sa)?;
+        Some(self.associations.remove(at).id)
+    }
+
     /// `aws eks create-pod-identity-association` (one per service account: a second replaces
     /// nothing and is refused by the console before it gets here).
     pub fn associate(&mut self, namespace: &str, sa: &str, role_arn: &str, now: SimTime) {

@@ -363,3 +363,101 @@ fn an_annotation_made_at_the_console_is_in_the_audit_log() {
     );
     assert_eq!(audit["objectRef"]["name"], "reports");
 }
+
+#[test]
+fn a_deleted_pod_identity_association_reaches_only_new_pods() {
+    let mut p = at("eks-pod-identity-vs-irsa", 30);
+    let id = printed(
+        &p,
+        "aws eks list-pod-identity-associations --cluster-name payments --service-account notifier --query 'associations[0].associationId' --output text",
+    );
+    let id = id.trim().to_string();
+    let delete = format!(
+        "aws eks delete-pod-identity-association --cluster-name payments --association-id {id}"
+    );
+    // The reply is the association deleted.
+    let deleted: serde_json::Value = serde_json::from_str(&act(&mut p, &delete)).expect("JSON");
+    assert_eq!(deleted["association"]["associationId"], id.as_str());
+    assert_eq!(deleted["association"]["serviceAccount"], "notifier");
+    assert_eq!(
+        deleted["association"]["roleArn"],
+        "arn:aws:iam::123456789012:role/notifier-sqs"
+    );
+    let list = "aws eks list-pod-identity-associations --cluster-name payments --query 'associations[].serviceAccount' --output text";
+    assert_eq!(printed(&p, list), "ledger\n");
+    for gone in [
+        delete.clone(),
+        format!(
+            "aws eks describe-pod-identity-association --cluster-name payments --association-id {id}"
+        ),
+    ] {
+        assert!(
+            failed(&p, &gone).contains("(ResourceNotFoundException)"),
+            "{gone}"
+        );
+    }
+    // The pod that runs keeps what the webhook gave it; a pod created now gets nothing.
+    act(&mut p, "kubectl scale deployment/notifier --replicas=2");
+    p.seek(SimTime::from_secs(60));
+    let notifier = printed(&p, "kubectl describe pods -l app=notifier");
+    assert_eq!(
+        notifier
+            .matches("AWS_CONTAINER_CREDENTIALS_FULL_URI:")
+            .count(),
+        1,
+        "{notifier}"
+    );
+    assert_eq!(
+        notifier.matches("    Environment:    <none>\n").count(),
+        1,
+        "{notifier}"
+    );
+    assert!(
+        completions(
+            &p,
+            "aws eks delete-pod-identity-association --cluster-name payments --association-id "
+        )
+        .len()
+            == 1
+    );
+    // The session's log line, and the whole session replays from its saved scenario.
+    assert!(
+        p.full_log().iter().any(|e| e.message().contains(&format!(
+            "aws eks delete-pod-identity-association --cluster-name payments --association-id {id}"
+        ))),
+        "the log line"
+    );
+    let saved = orca_sim::scenario::to_ron(p.scenario()).expect("serializes");
+    let again = orca_sim::scenario::parse("saved.ron", &saved).unwrap_or_else(|e| panic!("{e}"));
+    let mut sim = orca_sim::Simulation::new(std::sync::Arc::new(again));
+    sim.advance_to(sim.end());
+    assert_eq!(sim.log(), p.full_log().as_slice());
+}
+
+#[test]
+fn the_timeline_checks_a_deleted_associations_namespace_and_world() {
+    use orca_sim::scenario::spec::Action;
+    let delete = |namespace: &str| {
+        vec![Action::DeletePodIdentityAssociation {
+            service_account: "notifier".into(),
+            namespace: namespace.into(),
+        }]
+    };
+    let eks = common::built_in_named("eks-pod-identity-vs-irsa");
+    assert_eq!(
+        orca_sim::scenario::check_actions(&eks, &delete("default")),
+        Ok(())
+    );
+    let problems = orca_sim::scenario::check_actions(&eks, &delete("Team_A"))
+        .expect_err("not a namespace name");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("is not a Kubernetes object name")),
+        "{problems:?}"
+    );
+    let ecs = common::built_in_named("ecs-rolling-update");
+    let problems =
+        orca_sim::scenario::check_actions(&ecs, &delete("default")).expect_err("an ECS world");
+    assert!(!problems.is_empty());
+}

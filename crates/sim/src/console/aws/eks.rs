@@ -16,6 +16,7 @@ use crate::time::SimTime;
 pub const OPERATIONS: &[&str] = &[
     "create-addon",
     "create-pod-identity-association",
+    "delete-pod-identity-association",
     "describe-addon",
     "describe-cluster",
     "describe-pod-identity-association",
@@ -43,7 +44,8 @@ pub(super) fn run(words: &[String], cx: &Context) -> Outcome {
         }
         "list-pod-identity-associations"
         | "describe-pod-identity-association"
-        | "create-pod-identity-association" => {
+        | "create-pod-identity-association"
+        | "delete-pod-identity-association" => {
             return super::eks_pod_identity::run(op, &words[1..], cx);
         }
         _ => {}

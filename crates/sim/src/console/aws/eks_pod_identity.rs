@@ -1,10 +1,12 @@
-//! `aws eks list-pod-identity-associations`, `describe-pod-identity-association` and
-//! `create-pod-identity-association` on the cluster's EKS Pod Identity associations
-//! (`crate::iam::Association`), in the shapes of the Amazon EKS API Reference
-//! (ListPodIdentityAssociations: `associations` of summaries; DescribePodIdentityAssociation and
-//! CreatePodIdentityAssociation: one `association`). An association only reaches pods created
-//! afterwards, and only where the Pod Identity Agent runs (EKS User Guide, "EKS Pod
-//! Identity"). docs/rules/iam.md#changing-roles-at-the-console.
+//! `aws eks list-pod-identity-associations`, `describe-pod-identity-association`,
+//! `create-pod-identity-association` and `delete-pod-identity-association` on the cluster's EKS
+//! Pod Identity associations (`crate::iam::Association`), in the shapes of the Amazon EKS API
+//! Reference (ListPodIdentityAssociations: `associations` of summaries; Describe-, Create- and
+//! DeletePodIdentityAssociation: one `association`, for a deletion the one deleted). An
+//! association only reaches pods created afterwards, and only where the Pod Identity Agent runs
+//! (EKS User Guide, "EKS Pod Identity"); a deletion likewise: the pods that run keep their role
+//! session until it expires (API Reference, DeletePodIdentityAssociation).
+//! docs/rules/iam.md#changing-roles-at-the-console.
 
 use serde_json::{Value, json};
 
@@ -85,6 +87,10 @@ pub(super) fn run(op: &str, words: &[String], cx: &Context) -> Outcome {
             "DescribePodIdentityAssociation",
             &[Param::text("--association-id").required()],
         ),
+        "delete-pod-identity-association" => (
+            "DeletePodIdentityAssociation",
+            &[Param::text("--association-id").required()],
+        ),
         _ => (
             "CreatePodIdentityAssociation",
             &[
@@ -107,6 +113,7 @@ pub(super) fn run(op: &str, words: &[String], cx: &Context) -> Outcome {
     match op {
         "list-pod-identity-associations" => list(&args, &c),
         "describe-pod-identity-association" => describe(api, &args, &c),
+        "delete-pod-identity-association" => delete(api, &args, &c),
         _ => create(api, &args, &c, cx),
     }
 }
@@ -125,19 +132,42 @@ fn list(args: &Args, c: &Cluster) -> Outcome {
     Outcome::Print(pretty(&json!({ "associations": listed })))
 }
 
-fn describe(api: &str, args: &Args, c: &Cluster) -> Outcome {
+/// The association `--association-id` names, or EKS's ResourceNotFoundException.
+fn named<'a>(api: &str, args: &Args, c: &Cluster<'a>) -> Result<&'a Association, Outcome> {
     let id = args.one("--association-id").unwrap_or_default();
-    match c
-        .iam
+    c.iam
         .and_then(|i| i.associations.iter().find(|a| a.id == id))
-    {
-        Some(a) => Outcome::Print(pretty(&json!({ "association": whole(c, a) }))),
-        // [inferred] The wording of EKS's ResourceNotFoundException for an unknown id.
-        None => exception(
-            api,
-            "ResourceNotFoundException",
-            &format!("No Pod Identity Association found with id: {id}."),
-        ),
+        .ok_or_else(|| {
+            // [inferred] The wording of EKS's ResourceNotFoundException for an unknown id.
+            exception(
+                api,
+                "ResourceNotFoundException",
+                &format!("No Pod Identity Association found with id: {id}."),
+            )
+        })
+}
+
+fn describe(api: &str, args: &Args, c: &Cluster) -> Outcome {
+    match named(api, args, c) {
+        Ok(a) => Outcome::Print(pretty(&json!({ "association": whole(c, a) }))),
+        Err(e) => e,
+    }
+}
+
+/// The association goes; the reply is the association deleted (DeletePodIdentityAssociation's
+/// response).
+fn delete(api: &str, args: &Args, c: &Cluster) -> Outcome {
+    let a = match named(api, args, c) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let reply = pretty(&json!({ "association": whole(c, a) }));
+    Outcome::Act {
+        actions: vec![Action::DeletePodIdentityAssociation {
+            service_account: a.service_account.clone(),
+            namespace: a.namespace.clone(),
+        }],
+        after: After::Text(reply.trim_end().to_string()),
     }
 }
 

@@ -419,6 +419,15 @@ pub enum Action {
         service_account: String,
         role_arn: String,
     },
+    /// `aws eks delete-pod-identity-association` of the association of a service account (of
+    /// `namespace`, `default` unless given). Pods created afterwards get no Pod Identity; pods
+    /// that already run keep the credentials they were given (the role session stays valid
+    /// until it expires, Amazon EKS API Reference, DeletePodIdentityAssociation).
+    DeletePodIdentityAssociation {
+        service_account: String,
+        #[serde(default = "default_namespace")]
+        namespace: String,
+    },
     /// `kubectl exec -n <namespace> <pod> -- sh`: someone opens a shell in a pod.
     ExecIntoPod {
         pod: String,
@@ -559,6 +568,7 @@ impl Action {
                 | Action::AnnotateServiceAccount { .. }
                 | Action::CreateServiceAccount { .. }
                 | Action::CreatePodIdentityAssociation { .. }
+                | Action::DeletePodIdentityAssociation { .. }
         )
     }
 

@@ -451,6 +451,22 @@ pub(super) fn action(
                 "service accounts are EKS objects; this world is Ecs".into(),
             ));
         }
+        Action::DeletePodIdentityAssociation {
+            service_account, ..
+        } => {
+            if !eks {
+                out.push((
+                    ap.clone(),
+                    "Pod Identity associations are EKS objects; this world is Ecs".into(),
+                ));
+            }
+            if service_account.is_empty() || service_account.len() > 253 {
+                out.push((
+                    ap.field("service_account"),
+                    "a service account name has 1 to 253 characters".into(),
+                ));
+            }
+        }
         Action::CreatePodIdentityAssociation {
             service_account,
             role_arn,

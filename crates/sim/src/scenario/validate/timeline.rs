@@ -552,7 +552,8 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
         | Action::UpdateAssumeRolePolicy { .. }
         | Action::AnnotateServiceAccount { .. }
         | Action::CreateServiceAccount { .. }
-        | Action::CreatePodIdentityAssociation { .. } => {
+        | Action::CreatePodIdentityAssociation { .. }
+        | Action::DeletePodIdentityAssociation { .. } => {
             if let Action::CreateServiceAccount { service_account } = a {
                 dns_name(
                     out,
@@ -560,6 +561,9 @@ fn action(out: &mut Problems, ix: &EcsIndex, eks: Option<&EksWorld>, a: &Action,
                     "service account",
                     service_account,
                 );
+            }
+            if let Action::DeletePodIdentityAssociation { namespace, .. } = a {
+                dns_name(out, ap.field("namespace"), "namespace", namespace);
             }
             let (spec, account) = match eks {
                 // A side-by-side world whose ECS part models IAM: the part the action names.
