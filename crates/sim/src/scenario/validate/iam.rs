@@ -453,36 +453,12 @@ pub(super) fn action(
         }
         Action::DeletePodIdentityAssociation {
             service_account, ..
-        } => {
-            if !eks {
-                out.push((
-                    ap.clone(),
-                    "Pod Identity associations are EKS objects; this world is Ecs".into(),
-                ));
-            }
-            if service_account.is_empty() || service_account.len() > 253 {
-                out.push((
-                    ap.field("service_account"),
-                    "a service account name has 1 to 253 characters".into(),
-                ));
-            }
-        }
+        } => association_target(out, ap, eks, service_account),
         Action::CreatePodIdentityAssociation {
             service_account,
             role_arn,
         } => {
-            if !eks {
-                out.push((
-                    ap.clone(),
-                    "Pod Identity associations are EKS objects; this world is Ecs".into(),
-                ));
-            }
-            if service_account.is_empty() || service_account.len() > 253 {
-                out.push((
-                    ap.field("service_account"),
-                    "a service account name has 1 to 253 characters".into(),
-                ));
-            }
+            association_target(out, ap, eks, service_account);
             role_ref(
                 out,
                 spec,
@@ -493,6 +469,22 @@ pub(super) fn action(
             );
         }
         _ => {}
+    }
+}
+
+/// A Pod Identity association's world (EKS) and service account name.
+fn association_target(out: &mut Problems, ap: &Path, eks: bool, service_account: &str) {
+    if !eks {
+        out.push((
+            ap.clone(),
+            "Pod Identity associations are EKS objects; this world is Ecs".into(),
+        ));
+    }
+    if service_account.is_empty() || service_account.len() > 253 {
+        out.push((
+            ap.field("service_account"),
+            "a service account name has 1 to 253 characters".into(),
+        ));
     }
 }
 
