@@ -301,18 +301,8 @@ fn table(k: &Kube, listed: &[(Folded, Value)], wide: bool) -> String {
     let all_namespaces = k.all_namespaces();
     let mut header = vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
     if wide {
-        header = vec![
-            "LAST SEEN",
-            "TYPE",
-            "REASON",
-            "OBJECT",
-            "SUBOBJECT",
-            "SOURCE",
-            "MESSAGE",
-            "FIRST SEEN",
-            "COUNT",
-            "NAME",
-        ];
+        header.splice(4..4, ["SUBOBJECT", "SOURCE"]);
+        header.extend(["FIRST SEEN", "COUNT", "NAME"]);
     }
     if all_namespaces {
         header.insert(0, "NAMESPACE");
