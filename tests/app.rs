@@ -632,6 +632,7 @@ fn an_intervention_then_step_back_and_seek_equals_a_straight_run_with_it() {
             now: p.now(),
             log: p.log(),
             files: &no_files,
+            queries: None,
         };
         match console::execute(
             "aws ecs update-service --cluster demo --service web --deployment-configuration maximumPercent=200",

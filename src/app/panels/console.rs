@@ -142,6 +142,8 @@ pub struct ConsoleState {
     scroll_to_end: bool,
     /// The command still printing: its entry in `transcript`, and its watch.
     watching: Option<(usize, Watch)>,
+    /// The Logs Insights queries started in this console (`aws logs start-query`).
+    queries: console::QueryBook,
 }
 
 impl ConsoleState {
@@ -180,7 +182,7 @@ impl ConsoleState {
             return;
         }
         let at = player.now().to_string();
-        let (output, failed, watch) = execute(player, &line, &mut self.acted);
+        let (output, failed, watch) = execute(player, &line, &mut self.acted, &self.queries);
         if self.history.last() != Some(&line) {
             self.history.push(line.clone());
         }
@@ -233,10 +235,11 @@ fn execute(
     player: &mut Player,
     line: &str,
     acted: &mut Vec<String>,
+    queries: &console::QueryBook,
 ) -> (String, bool, Option<Watch>) {
     let outcome = {
         let playback = &player.playback;
-        let cx = Context::at(playback, &read_file);
+        let cx = Context::at(playback, &read_file).with_queries(queries);
         console::execute(line, &cx)
     };
     match outcome {
@@ -407,7 +410,7 @@ fn cursor_to_end(ctx: &egui::Context, id: egui::Id, text: &str) {
 /// Tab: complete the last word (or list the choices when several fit).
 fn complete(player: &Player, input: &str, console: &mut ConsoleState) -> String {
     let playback = &player.playback;
-    let cx = Context::at(playback, &read_file);
+    let cx = Context::at(playback, &read_file).with_queries(&console.queries);
     let c = console::complete::complete(input, &cx);
     match c.candidates.len() {
         0 => input.to_string(),

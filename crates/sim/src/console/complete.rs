@@ -336,12 +336,24 @@ fn next_words(words: &[&str], cx: &Context) -> Vec<String> {
 /// What may follow `aws logs OP … rest`: the groups that exist after a group's flag (and as
 /// `tail`'s group), the named group's streams after a stream's flag, or the operation's flags.
 fn logs_next(op: &str, rest: &[&str], cx: &Context) -> Vec<String> {
-    use super::aws::logs;
+    use super::aws::{logs, logs_insights};
     match (op, rest.last()) {
         ("tail", None)
-        | (_, Some(&("--log-group-name" | "--log-group-identifier" | "--log-group-name-prefix"))) => {
-            logs::group_names(cx)
-        }
+        | (
+            _,
+            Some(
+                &("--log-group-name"
+                | "--log-group-identifier"
+                | "--log-group-name-prefix"
+                | "--log-group-names"
+                | "--log-group-identifiers"),
+            ),
+        ) => logs::group_names(cx),
+        // Logs Insights takes epoch seconds: the run's start, and this moment.
+        (_, Some(&"--start-time")) => vec![logs_insights::epoch_seconds(cx.now).0.to_string()],
+        (_, Some(&"--end-time")) => vec![logs_insights::epoch_seconds(cx.now).1.to_string()],
+        (_, Some(&"--query-id")) => cx.queries.map(|q| q.ids()).unwrap_or_default(),
+        ("describe-queries", Some(&"--status")) => owned(&["Complete", "Running", "Cancelled"]),
         (_, Some(&("--log-stream-name" | "--log-stream-names" | "--log-stream-name-prefix"))) => {
             let named = rest
                 .windows(2)
@@ -361,7 +373,10 @@ fn logs_next(op: &str, rest: &[&str], cx: &Context) -> Vec<String> {
         {
             Vec::new()
         }
-        _ => with_global_flags(owned(logs::flags(op))),
+        _ => with_global_flags(owned(match logs::flags(op) {
+            [] => logs_insights::flags(op),
+            flags => flags,
+        })),
     }
 }
 

@@ -23,6 +23,8 @@ pub mod suggest;
 pub mod watch;
 pub mod words;
 
+pub use aws::logs_insights::QueryBook;
+
 use crate::event::Event;
 use crate::scenario::spec::{Action, Scenario};
 use crate::time::SimTime;
@@ -37,6 +39,9 @@ pub struct Context<'a> {
     /// Every event up to now, oldest first.
     pub log: &'a [Event],
     pub files: &'a dyn Fn(&str) -> Result<String, String>,
+    /// The Logs Insights queries of the console session (`aws logs start-query`), when the
+    /// caller keeps a session.
+    pub queries: Option<&'a QueryBook>,
 }
 
 impl<'a> Context<'a> {
@@ -51,6 +56,15 @@ impl<'a> Context<'a> {
             now: playback.now(),
             log: playback.log(),
             files,
+            queries: None,
+        }
+    }
+
+    /// The same context, with the console session's Logs Insights queries.
+    pub fn with_queries(self, queries: &'a QueryBook) -> Context<'a> {
+        Context {
+            queries: Some(queries),
+            ..self
         }
     }
 }
@@ -134,6 +148,10 @@ const HELP: &str = "The console carries out, against the run at this moment:
   aws ecr describe-repositories|describe-images|list-images|describe-image-scan-findings|
           get-lifecycle-policy|get-lifecycle-policy-preview|get-registry-scanning-configuration|
           put-image|batch-delete-image|start-image-scan
+  aws logs describe-log-groups|describe-log-streams|get-log-events|filter-log-events|tail GROUP
+  aws logs start-query --log-group-name G --start-time EPOCH --end-time EPOCH --query-string Q
+          | get-query-results --query-id ID | describe-queries   (Logs Insights: fields, filter,
+          stats … by bin(5m), sort, limit, parse, dedup; Tab offers the run's start and now)
   aws servicediscovery list-namespaces|list-services|get-service|list-instances|
           get-instances-health-status|discover-instances|update-instance-custom-health-status
   dig [+short] NAME [A|SRV]   (Route 53's answer for a Cloud Map name; CoreDNS's for

@@ -65,6 +65,8 @@ pub struct Script {
     /// The command still printing, if any.
     watch: Option<(TimedCommand, Watch)>,
     end: SimTime,
+    /// The Logs Insights queries the script's commands started.
+    queries: super::QueryBook,
 }
 
 impl Script {
@@ -78,6 +80,7 @@ impl Script {
             next: 0,
             watch: None,
             end,
+            queries: super::QueryBook::default(),
         }
     }
 
@@ -152,7 +155,7 @@ impl Script {
         self.watch = None;
         let outcome = {
             let p = &self.playback;
-            let cx = Context::at(p, files);
+            let cx = Context::at(p, files).with_queries(&self.queries);
             super::execute(&c.command, &cx)
         };
         let (output, failed, acted) = match outcome {

@@ -10,6 +10,8 @@ pub mod eks_cloudwatch;
 pub mod eks_output;
 pub mod eks_side_output;
 pub mod filter_pattern;
+pub mod query;
+pub mod query_run;
 
 use crate::time::{START_UNIX_SECS, SimTime};
 

@@ -72,6 +72,7 @@ pub fn console_run(p: &orca_sim::Playback, line: &str) -> orca_sim::console::Out
         now: p.now(),
         log: p.log(),
         files: &no_files,
+        queries: None,
     };
     console::execute(line, &cx)
 }

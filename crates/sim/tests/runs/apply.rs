@@ -29,6 +29,7 @@ fn run(p: &Playback, line: &str, files: &[(&str, &str)]) -> Outcome {
         now: p.now(),
         log: p.log(),
         files: &read,
+        queries: None,
     };
     console::execute(line, &cx)
 }

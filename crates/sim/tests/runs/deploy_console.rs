@@ -222,6 +222,7 @@ fn tab_completes_aws_deploy_operations_and_options() {
             now: p.now(),
             log: p.log(),
             files: &no_files,
+            queries: None,
         };
         console::complete::complete(line, &cx).candidates
     };

@@ -31,6 +31,7 @@ fn run(p: &Playback, line: &str, files: &[(&str, &str)]) -> Outcome {
         now: p.now(),
         log: p.log(),
         files: &read,
+        queries: None,
     };
     console::execute(line, &cx)
 }

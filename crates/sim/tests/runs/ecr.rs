@@ -243,6 +243,7 @@ fn tab_completes_ecr_operations_flags_and_repositories() {
         now: p.now(),
         log: p.log(),
         files: &no_files,
+        queries: None,
     };
     let c = |line: &str| console::complete::complete(line, &cx).candidates;
     assert_eq!(c("aws ec"), ["ec2", "ecr", "ecs"]);

@@ -32,6 +32,7 @@ mod guardduty_ecs;
 mod kubectl_idioms;
 mod kubectl_lists;
 mod logs;
+mod logs_insights;
 mod properties;
 mod register;
 mod say;

@@ -186,6 +186,7 @@ fn kubectl_shows_claims_volumes_and_classes() {
         now: p.now(),
         log: p.log(),
         files: &no_files,
+        queries: None,
     };
     assert_eq!(
         console::execute("kubectl get pvc nope", &cx),

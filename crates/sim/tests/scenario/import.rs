@@ -347,6 +347,7 @@ fn a_deployment_with_a_native_sidecar_imports_and_runs_both_containers() {
         now: p.now(),
         log: p.log(),
         files: &none,
+        queries: None,
     };
     let orca_sim::console::Outcome::Print(pods) =
         orca_sim::console::execute("kubectl get pods", &cx)

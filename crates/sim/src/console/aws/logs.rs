@@ -24,8 +24,12 @@ use crate::time::SimTime;
 pub const SUPPORTED: &[&str] = &[
     "describe-log-groups",
     "describe-log-streams",
+    "describe-queries",
     "filter-log-events",
     "get-log-events",
+    "get-query-results",
+    "start-query",
+    "stop-query",
     "tail",
 ];
 
@@ -52,6 +56,7 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
         "filter-log-events" => filter_log_events(cx, rest),
         "tail" => tail(cx, rest),
         "describe-log-streams" => describe_log_streams(cx, rest),
+        // `aws::run_command` sends the Logs Insights operations to `logs_insights`.
         _ => describe_log_groups(cx, rest),
     }
 }
@@ -84,7 +89,7 @@ fn limit(args: &Args, op: &str) -> Result<usize, Outcome> {
 /// A log group Orca models: one a task definition of the ECS cluster names, the EKS cluster's
 /// control plane group once a log type has been on, or the containers' output Container
 /// Insights collects on EKS.
-enum Group<'a> {
+pub(super) enum Group<'a> {
     Ecs(&'a EcsCluster, String),
     ControlPlane(&'a Security),
     /// Container Insights' `/aws/containerinsights/<cluster>/application` (Fluent Bit).
@@ -92,7 +97,7 @@ enum Group<'a> {
 }
 
 /// Every group that exists now, sorted by name, with its creation time.
-fn groups(cx: &Context) -> Vec<(String, SimTime)> {
+pub(super) fn groups(cx: &Context) -> Vec<(String, SimTime)> {
     let mut out: Vec<(String, SimTime)> = cx
         .world
         .ecs
@@ -120,7 +125,7 @@ fn groups(cx: &Context) -> Vec<(String, SimTime)> {
 }
 
 /// The group named `name`, or the API's ResourceNotFoundException.
-fn group<'a>(cx: &Context<'a>, name: &str, op: &str) -> Result<Group<'a>, Outcome> {
+pub(super) fn group<'a>(cx: &Context<'a>, name: &str, op: &str) -> Result<Group<'a>, Outcome> {
     if let Some(e) = cx.world.ecs.as_ref()
         && cloudwatch::groups(e).iter().any(|g| g == name)
     {
@@ -141,7 +146,11 @@ fn group<'a>(cx: &Context<'a>, name: &str, op: &str) -> Result<Group<'a>, Outcom
 
 /// The group's streams whose names `keep` accepts, in the order they were created, with what
 /// CloudWatch holds of each.
-fn stream_views(g: &Group, cx: &Context, keep: impl Fn(&str) -> bool) -> Vec<StreamLines> {
+pub(super) fn stream_views(
+    g: &Group,
+    cx: &Context,
+    keep: impl Fn(&str) -> bool,
+) -> Vec<StreamLines> {
     match g {
         Group::Ecs(ecs, group) => cloudwatch::streams(ecs, cx.now)
             .into_iter()

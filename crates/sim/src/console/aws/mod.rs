@@ -35,6 +35,7 @@ mod iam_policies;
 mod iam_roles;
 mod jmespath;
 pub(crate) mod logs;
+pub mod logs_insights;
 pub mod output;
 mod overrides;
 mod register;
@@ -149,7 +150,14 @@ fn run_command(words: &[String], cx: &Context) -> Outcome {
         "iam" => return iam::run(rest, cx),
         "configservice" => return config::run(rest, cx),
         "guardduty" => return guardduty::run(rest, cx),
-        "logs" => return logs::run(rest, cx),
+        "logs" => {
+            return match rest.first().map(String::as_str) {
+                Some(
+                    op @ ("start-query" | "get-query-results" | "describe-queries" | "stop-query"),
+                ) => logs_insights::run(op, &rest[1..], cx),
+                _ => logs::run(rest, cx),
+            };
+        }
         "elbv2" => return elbv2::run(rest, cx),
         "servicediscovery" => return servicediscovery::run(rest, cx),
         "sts" => return sts::run(rest, cx),

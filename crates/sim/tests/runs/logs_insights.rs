@@ -1,0 +1,409 @@
+//! CloudWatch Logs Insights in the console: `aws logs start-query` runs a query over the log
+//! groups Orca models and answers with its id, `get-query-results` reads what it found in the
+//! API's shape, `describe-queries` lists the session's queries, and wrong input gets the
+//! service's and the CLI's answers. A command script keeps its queries as the app's console
+//! does.
+
+use std::sync::Arc;
+
+use crate::common;
+use crate::say::{act, no_files};
+use orca_sim::console::script::Script;
+use orca_sim::console::{self, Context, Outcome, QueryBook, commands};
+use orca_sim::{Playback, SimTime};
+use serde_json::Value;
+
+const START: u64 = 1_767_603_600;
+
+fn at(name: &str, secs: u64) -> Playback {
+    let mut p = Playback::new(common::built_in_named(name));
+    p.seek(SimTime::from_secs(secs));
+    p
+}
+
+fn run(p: &Playback, book: &QueryBook, line: &str) -> Outcome {
+    let cx = Context::at(p, &no_files).with_queries(book);
+    console::execute(line, &cx)
+}
+
+fn json(p: &Playback, book: &QueryBook, line: &str) -> Value {
+    match run(p, book, line) {
+        Outcome::Print(s) => serde_json::from_str(&s).unwrap_or_else(|e| panic!("`{line}`: {e}")),
+        other => panic!("`{line}` did not print: {other:?}"),
+    }
+}
+
+fn fails(p: &Playback, book: &QueryBook, line: &str) -> String {
+    match run(p, book, line) {
+        Outcome::Fail(s) => s,
+        other => panic!("`{line}` did not fail: {other:?}"),
+    }
+}
+
+/// Start `query` over `group` from the run's start to now, and read its results.
+fn query(p: &Playback, book: &QueryBook, group: &str, query: &str) -> Value {
+    let end = START + p.now().secs() + 1;
+    let started = json(
+        p,
+        book,
+        &format!(
+            "aws logs start-query --log-group-name {group} --start-time {START} --end-time {end} --query-string '{query}'"
+        ),
+    );
+    let id = started["queryId"].as_str().expect("a queryId");
+    json(
+        p,
+        book,
+        &format!("aws logs get-query-results --query-id {id}"),
+    )
+}
+
+/// Each result row as (field, value) pairs.
+fn rows(v: &Value) -> Vec<Vec<(String, String)>> {
+    v["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|row| {
+            row.as_array()
+                .expect("a row")
+                .iter()
+                .map(|c| {
+                    let s = |k: &str| c[k].as_str().expect("a string").to_string();
+                    (s("field"), s("value"))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn value<'a>(row: &'a [(String, String)], field: &str) -> &'a str {
+    row.iter()
+        .find(|(f, _)| f == field)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+#[test]
+fn a_query_reads_the_groups_events_in_the_apis_shape() {
+    let p = at("ecs-log-router-sidecar", 280);
+    let book = QueryBook::default();
+    let v = query(
+        &p,
+        &book,
+        "/ecs/web",
+        "fields @timestamp, @message, @logStream | sort @timestamp desc | limit 3",
+    );
+    assert_eq!(v["status"], "Complete");
+    assert_eq!(v["queryLanguage"], "CWLI");
+    let rows = rows(&v);
+    assert_eq!(rows.len(), 3);
+    for r in &rows {
+        let fields: Vec<&str> = r.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["@timestamp", "@message", "@logStream", "@ptr"]);
+        // `2026-01-05 09:04:30.010`: UTC, a space, milliseconds.
+        let t = value(r, "@timestamp");
+        assert!(
+            t.len() == 23 && t.starts_with("2026-01-05 09:") && &t[19..20] == ".",
+            "{t}"
+        );
+        assert!(value(r, "@logStream").starts_with("web-web-firelens-"));
+    }
+    assert!(value(&rows[0], "@timestamp") >= value(&rows[1], "@timestamp"));
+    // The statistics are doubles, as the API gives them.
+    let stats = &v["statistics"];
+    let scanned = stats["recordsScanned"].as_f64().expect("a number");
+    assert!(stats["recordsScanned"].is_f64() && scanned > 3.0, "{stats}");
+    assert_eq!(stats["recordsMatched"].as_f64(), Some(scanned));
+    assert!(stats["bytesScanned"].as_f64().is_some_and(|b| b > scanned));
+}
+
+#[test]
+fn a_query_counts_what_filter_log_events_finds() {
+    let p = at("ecs-log-router-sidecar", 280);
+    let book = QueryBook::default();
+    let found = json(
+        &p,
+        &book,
+        "aws logs filter-log-events --log-group-name /ecs/web --filter-pattern GET",
+    );
+    let n = found["events"].as_array().expect("events").len();
+    assert!(n > 0);
+    let v = query(
+        &p,
+        &book,
+        "/ecs/web",
+        r#"filter @message like "GET" | stats count(*) as n"#,
+    );
+    assert_eq!(rows(&v), [vec![("n".to_string(), n.to_string())]]);
+    assert_eq!(v["statistics"]["recordsMatched"].as_f64(), Some(n as f64));
+    // Per stream, most first: the counts add up to the same number.
+    let v = query(
+        &p,
+        &book,
+        "/ecs/web",
+        "filter @message like /GET/ | stats count(*) as n by @logStream | sort n desc",
+    );
+    let per_stream: usize = rows(&v)
+        .iter()
+        .map(|r| value(r, "n").parse::<usize>().expect("a count"))
+        .sum();
+    assert_eq!(per_stream, n);
+    assert!(
+        rows(&v).iter().all(|r| !r.iter().any(|(f, _)| f == "@ptr")),
+        "stats rows have no @ptr"
+    );
+}
+
+#[test]
+fn the_time_range_takes_whole_seconds_and_includes_both_ends() {
+    let p = at("ecs-log-router-sidecar", 280);
+    let book = QueryBook::default();
+    let all = query(
+        &p,
+        &book,
+        "/ecs/web",
+        "stats count(*) as n by bin(1m) as minute | sort minute",
+    );
+    let first = rows(&all)[0].clone();
+    assert_eq!(value(&first, "minute"), "2026-01-05 09:00:00.000");
+    let end = START + 59;
+    let v = json(
+        &p,
+        &book,
+        &format!(
+            "aws logs start-query --log-group-name /ecs/web --start-time {START} --end-time {end} --query-string 'stats count(*) as n'"
+        ),
+    );
+    let id = v["queryId"].as_str().expect("id");
+    let first_minute = json(
+        &p,
+        &book,
+        &format!("aws logs get-query-results --query-id {id}"),
+    );
+    assert_eq!(value(&rows(&first_minute)[0], "n"), value(&first, "n"));
+}
+
+#[test]
+fn the_audit_log_answers_who_did_what() {
+    let mut p = at("eks-guardduty-audit", 30);
+    act(
+        &mut p,
+        r#"aws eks update-cluster-config --name prod --logging '{"clusterLogging":[{"types":["audit"],"enabled":true}]}'"#,
+    );
+    p.seek(SimTime::from_secs(200));
+    let book = QueryBook::default();
+    // The exec at 1:00, found by the fields CloudWatch Logs discovers in the JSON event.
+    let v = query(
+        &p,
+        &book,
+        "/aws/eks/prod/cluster",
+        "fields @timestamp, user.username, objectRef.namespace, objectRef.name | filter @logStream like /^kube-apiserver-audit/ and objectRef.subresource = \"exec\"",
+    );
+    let found = rows(&v);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(value(&found[0], "objectRef.namespace"), "kube-system");
+    assert!(
+        value(&found[0], "objectRef.name").starts_with("coredns-"),
+        "{found:?}"
+    );
+    assert!(!value(&found[0], "user.username").is_empty());
+    // Calls by verb: each count is what a JSON filter pattern finds.
+    let v = query(
+        &p,
+        &book,
+        "/aws/eks/prod/cluster",
+        "stats count(*) as calls by verb | sort calls desc, verb",
+    );
+    let by_verb = rows(&v);
+    assert!(!by_verb.is_empty());
+    for r in &by_verb {
+        let verb = value(r, "verb");
+        let events = json(
+            &p,
+            &book,
+            &format!(
+                "aws logs filter-log-events --log-group-name /aws/eks/prod/cluster --filter-pattern '{{ $.verb = \"{verb}\" }}'"
+            ),
+        );
+        let n = events["events"].as_array().expect("events").len();
+        assert_eq!(value(r, "calls"), n.to_string(), "{verb}");
+    }
+}
+
+#[test]
+fn wrong_input_gets_the_services_and_the_clis_answers() {
+    let p = at("ecs-log-router-sidecar", 120);
+    let book = QueryBook::default();
+    let start = |rest: &str| format!("aws logs start-query {rest}");
+    let e = fails(
+        &p,
+        &book,
+        &start("--log-group-name /ecs/web --query-string 'fields @message'"),
+    );
+    assert!(
+        e.contains("the following arguments are required: --start-time, --end-time"),
+        "{e}"
+    );
+    let times = format!("--start-time {START} --end-time {}", START + 120);
+    let e = fails(
+        &p,
+        &book,
+        &start(&format!(
+            "--log-group-name /ecs/nope {times} --query-string 'fields @message'"
+        )),
+    );
+    assert!(e.contains("(ResourceNotFoundException) when calling the StartQuery operation: Log group '/ecs/nope' does not exist for account ID '"), "{e}");
+    let e = fails(
+        &p,
+        &book,
+        &start(&format!(
+            "--log-group-name /ecs/web --log-group-names /ecs/web {times} --query-string 'fields @message'"
+        )),
+    );
+    assert!(
+        e.contains("(InvalidParameterException)") && e.contains("exactly one of"),
+        "{e}"
+    );
+    let e = fails(
+        &p,
+        &book,
+        &start(&format!(
+            "--log-group-name /ecs/web {times} --query-string 'fields @message\n| filtr x'"
+        )),
+    );
+    assert!(
+        e.contains("(MalformedQueryException) when calling the StartQuery operation: unknown command 'filtr'")
+            && e.contains("at line 2 and position 3"),
+        "{e}"
+    );
+    let e = fails(
+        &p,
+        &book,
+        &start(&format!(
+            "--log-group-name /ecs/web {times} --query-string 'fields @message' --limit 0"
+        )),
+    );
+    assert!(
+        e.contains("Invalid value for parameter limit, value: 0, valid min value: 1"),
+        "{e}"
+    );
+    let e = fails(
+        &p,
+        &book,
+        &start(&format!(
+            "--log-group-name /ecs/web --start-time {} --end-time {START} --query-string 'fields @message'",
+            START + 60
+        )),
+    );
+    assert!(e.contains("(InvalidParameterException)"), "{e}");
+    let e = fails(
+        &p,
+        &book,
+        &start(&format!(
+            "--log-group-name /ecs/web --start-time soon --end-time {START} --query-string x"
+        )),
+    );
+    assert!(
+        e.contains("argument --start-time: invalid int value: 'soon'"),
+        "{e}"
+    );
+    let e = fails(
+        &p,
+        &book,
+        "aws logs get-query-results --query-id 00000000-0000-0000-0000-000000000000",
+    );
+    assert!(
+        e.contains("(ResourceNotFoundException) when calling the GetQueryResults operation"),
+        "{e}"
+    );
+    assert!(book.is_empty(), "no failed command started a query");
+}
+
+#[test]
+fn the_session_lists_its_queries_and_a_finished_one_cannot_be_stopped() {
+    let p = at("ecs-log-router-sidecar", 120);
+    let book = QueryBook::default();
+    let line = format!(
+        "aws logs start-query --log-group-name /ecs/web --start-time {START} --end-time {} --query-string 'fields @message'",
+        START + 120
+    );
+    let first = json(&p, &book, &line)["queryId"].clone();
+    let second = json(&p, &book, &line)["queryId"].clone();
+    assert_ne!(first, second, "each query has its own id");
+    let id = first.as_str().expect("id");
+    assert!(id.len() == 36 && id.matches('-').count() == 4, "{id}");
+    // Another session, the same commands at the same moment: the same ids.
+    let again = QueryBook::default();
+    assert_eq!(json(&p, &again, &line)["queryId"], first);
+    let listed = json(
+        &p,
+        &book,
+        "aws logs describe-queries --log-group-name /ecs/web",
+    );
+    let queries = listed["queries"].as_array().expect("queries");
+    assert_eq!(queries.len(), 2);
+    assert_eq!(queries[0]["queryId"], second, "newest first");
+    assert_eq!(queries[1]["status"], "Complete");
+    assert_eq!(
+        queries[1]["createTime"].as_u64(),
+        Some((START + 120) * 1000)
+    );
+    assert_eq!(queries[1]["queryString"], "fields @message");
+    let none = json(&p, &book, "aws logs describe-queries --status Running");
+    assert_eq!(none["queries"], serde_json::json!([]));
+    let e = fails(&p, &book, &format!("aws logs stop-query --query-id {id}"));
+    assert!(
+        e.contains("(InvalidParameterException) when calling the StopQuery operation")
+            && e.contains("not running"),
+        "{e}"
+    );
+    // Tab offers the session's ids and the epoch seconds the times take.
+    let cx = Context::at(&p, &no_files).with_queries(&book);
+    let tab = |line: &str| console::complete::complete(line, &cx).candidates;
+    let mut ids = vec![
+        id.to_string(),
+        second.as_str().unwrap_or_default().to_string(),
+    ];
+    ids.sort();
+    assert_eq!(tab("aws logs get-query-results --query-id "), ids);
+    assert_eq!(
+        tab("aws logs start-query --start-time "),
+        [START.to_string()]
+    );
+    assert_eq!(
+        tab("aws logs start-query --end-time "),
+        [(START + 120).to_string()]
+    );
+}
+
+#[test]
+fn a_command_script_keeps_its_queries_between_commands() {
+    let s: Arc<orca_sim::Scenario> = common::built_in_named("ecs-log-router-sidecar");
+    let start = format!(
+        "2:00 aws logs start-query --log-group-name /ecs/web --start-time {START} --end-time {} --query-string 'stats count(*) as n'\n",
+        START + 120
+    );
+    let outputs = |src: &str| {
+        let mut script = Script::new(s.clone(), commands::parse(src).expect("a valid file"));
+        let mut out = Vec::new();
+        while let Some((_, o)) = script.next_moment(&no_files) {
+            out.extend(o);
+        }
+        out
+    };
+    let first = outputs(&start);
+    let v: Value = serde_json::from_str(&first[0].output).expect("JSON");
+    let id = v["queryId"].as_str().expect("id").to_string();
+    // The same script gives the same id, so a later command can name it.
+    let both = outputs(&format!(
+        "{start}2:05 aws logs get-query-results --query-id {id}\n"
+    ));
+    assert!(!both[1].failed, "{}", both[1].output);
+    let v: Value = serde_json::from_str(&both[1].output).expect("JSON");
+    assert_eq!(v["status"], "Complete");
+    assert!(
+        v["results"][0][0]["value"]
+            .as_str()
+            .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n > 0))
+    );
+}
