@@ -78,46 +78,96 @@ pub fn result_time(epoch_ms: u64) -> String {
     z.trim_end_matches('Z').replacen('T', " ", 1)
 }
 
-/// One log event as the query sees it.
+/// One log event as the query sees it: its system fields, the fields discovered in a JSON
+/// message (when first read), and the fields the query gave it. It borrows the event's text.
 #[derive(Debug, Clone, Default)]
-pub struct Record {
-    fields: BTreeMap<String, Val>,
+pub struct Record<'a> {
+    event: Option<Event<'a>>,
+    /// Fields the query set (`fields`, `parse`, a `stats` result); they hide the event's own.
+    set: BTreeMap<String, Val>,
+    /// The fields of a JSON message, discovered when a query first reads one.
+    json: std::cell::OnceCell<BTreeMap<String, Val>>,
     /// Which event this is, for the row's `@ptr` (none for a `stats` result).
     ptr: Option<u64>,
 }
 
-impl Record {
+#[derive(Debug, Clone, Copy)]
+struct Event<'a> {
+    log: &'a str,
+    stream: &'a str,
+    at: u64,
+    ingested: u64,
+    message: &'a str,
+}
+
+impl<'a> Record<'a> {
     /// An event of stream `stream` in group `log` (`ACCOUNT:GROUP`), written at `at` (epoch
     /// milliseconds) and ingested at `ingested`; `ptr` tells it apart from the others.
-    pub fn new(log: &str, stream: &str, at: u64, ingested: u64, message: &str, ptr: u64) -> Record {
-        let mut fields = BTreeMap::new();
-        if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(message) {
-            let mut n = 0;
-            for (k, v) in &map {
-                discover(&mut fields, k, v, &mut n);
-            }
-        }
-        fields.insert("@timestamp".into(), Val::Time(at));
-        fields.insert("@ingestionTime".into(), Val::Time(ingested));
-        fields.insert("@message".into(), Val::Str(message.into()));
-        fields.insert("@logStream".into(), Val::Str(stream.into()));
-        fields.insert("@log".into(), Val::Str(log.into()));
+    pub fn new(
+        log: &'a str,
+        stream: &'a str,
+        at: u64,
+        ingested: u64,
+        message: &'a str,
+        ptr: u64,
+    ) -> Record<'a> {
         Record {
-            fields,
+            event: Some(Event {
+                log,
+                stream,
+                at,
+                ingested,
+                message,
+            }),
+            set: BTreeMap::new(),
+            json: std::cell::OnceCell::new(),
             ptr: Some(ptr),
         }
     }
 
-    fn get(&self, name: &str) -> &Val {
-        self.fields.get(name).unwrap_or(&Val::Null)
+    fn get(&self, name: &str) -> Val {
+        if let Some(v) = self.set.get(name) {
+            return v.clone();
+        }
+        let Some(e) = self.event else {
+            return Val::Null;
+        };
+        match name {
+            "@timestamp" => Val::Time(e.at),
+            "@ingestionTime" => Val::Time(e.ingested),
+            "@message" => Val::Str(e.message.to_string()),
+            "@logStream" => Val::Str(e.stream.to_string()),
+            "@log" => Val::Str(e.log.to_string()),
+            _ => self
+                .json
+                .get_or_init(|| discovered(e.message))
+                .get(name)
+                .cloned()
+                .unwrap_or(Val::Null),
+        }
     }
 
     fn time(&self) -> u64 {
-        match self.get("@timestamp") {
-            Val::Time(t) => *t,
-            _ => 0,
+        self.event.map_or(0, |e| e.at)
+    }
+
+    fn message_len(&self) -> usize {
+        self.event.map_or(0, |e| e.message.len())
+    }
+}
+
+/// The fields of a message that is a JSON object; none for any other.
+fn discovered(message: &str) -> BTreeMap<String, Val> {
+    let mut fields = BTreeMap::new();
+    if message.trim_start().starts_with('{')
+        && let Ok(Value::Object(map)) = serde_json::from_str::<Value>(message)
+    {
+        let mut n = 0;
+        for (k, v) in &map {
+            discover(&mut fields, k, v, &mut n);
         }
     }
+    fields
 }
 
 fn discover(out: &mut BTreeMap<String, Val>, path: &str, v: &Value, n: &mut usize) {
@@ -175,16 +225,10 @@ pub struct Outcome {
 /// Rows come newest first until a `sort` orders them [model: inferred from the User Guide's
 /// `dedup` page, which says a query without `sort` keeps "the default descending sort order
 /// using @timestamp"].
-pub fn run(query: &Query, mut rows: Vec<Record>, limit: usize) -> Outcome {
+pub fn run(query: &Query, mut rows: Vec<Record<'_>>, limit: usize) -> Outcome {
     rows.sort_by_key(|r| std::cmp::Reverse(r.time()));
     let records_scanned = rows.len();
-    let bytes_scanned = rows
-        .iter()
-        .map(|r| match r.get("@message") {
-            Val::Str(s) => s.len(),
-            _ => 0,
-        })
-        .sum();
+    let bytes_scanned = rows.iter().map(Record::message_len).sum();
     let mut shown: Vec<String> = Vec::new();
     let mut display: Option<Vec<String>> = None;
     let mut aggregated = false;
@@ -328,7 +372,7 @@ fn reads_none_of(e: &Expr, names: &[String]) -> bool {
     }
 }
 
-fn assign(r: &mut Record, list: &[Named]) {
+fn assign(r: &mut Record<'_>, list: &[Named]) {
     for n in list {
         if let Expr::Field(f) = &n.expr
             && *f == n.name
@@ -336,11 +380,11 @@ fn assign(r: &mut Record, list: &[Named]) {
             continue;
         }
         let v = eval(&n.expr, r);
-        r.fields.insert(n.name.clone(), v);
+        r.set.insert(n.name.clone(), v);
     }
 }
 
-fn parse_into(r: &mut Record, source: &Expr, how: &ParseWith) {
+fn parse_into(r: &mut Record<'_>, source: &Expr, how: &ParseWith) {
     let text = match eval(source, r) {
         Val::Null => return,
         v => v.text().unwrap_or_default(),
@@ -349,7 +393,7 @@ fn parse_into(r: &mut Record, source: &Expr, how: &ParseWith) {
         ParseWith::Glob { parts, names } => {
             if let Some(values) = glob(&text, parts) {
                 for (n, v) in names.iter().zip(values) {
-                    r.fields.insert(n.clone(), Val::Str(v));
+                    r.set.insert(n.clone(), Val::Str(v));
                 }
             }
         }
@@ -357,7 +401,7 @@ fn parse_into(r: &mut Record, source: &Expr, how: &ParseWith) {
             if let Some(c) = re.captures(&text) {
                 for n in re.capture_names().flatten() {
                     if let Some(m) = c.name(n) {
-                        r.fields
+                        r.set
                             .insert(n.to_string(), Val::Str(m.as_str().to_string()));
                     }
                 }
@@ -387,9 +431,9 @@ fn glob(text: &str, parts: &[String]) -> Option<Vec<String>> {
     Some(out)
 }
 
-fn eval(e: &Expr, r: &Record) -> Val {
+fn eval(e: &Expr, r: &Record<'_>) -> Val {
     match e {
-        Expr::Field(f) => r.get(f).clone(),
+        Expr::Field(f) => r.get(f),
         Expr::Str(s) => Val::Str(s.clone()),
         Expr::Num(n) => Val::Num(*n),
         Expr::Not(x) => Val::Bool(!eval(x, r).truthy()),
@@ -514,7 +558,7 @@ fn chunk(s: &str) -> (&str, &str) {
     s.split_at(end)
 }
 
-fn call(f: &str, args: &[Expr], r: &Record) -> Val {
+fn call(f: &str, args: &[Expr], r: &Record<'_>) -> Val {
     let vals: Vec<Val> = args.iter().map(|a| eval(a, r)).collect();
     let text = |i: usize| vals.get(i).and_then(Val::text);
     let num = |i: usize| vals.get(i).and_then(Val::num);
@@ -575,9 +619,9 @@ fn call(f: &str, args: &[Expr], r: &Record) -> Val {
     }
 }
 
-fn stats(rows: &[Record], aggregates: &[Aggregate], by: &[Named]) -> Vec<Record> {
+fn stats<'a>(rows: &[Record<'a>], aggregates: &[Aggregate], by: &[Named]) -> Vec<Record<'a>> {
     // Groups in the order their first row came, each with its key's values.
-    let mut groups: Vec<(Vec<Val>, Vec<&Record>)> = Vec::new();
+    let mut groups: Vec<(Vec<Val>, Vec<&Record<'a>>)> = Vec::new();
     let mut index: std::collections::HashMap<Vec<Option<String>>, usize> = Default::default();
     for r in rows {
         let key: Vec<Val> = by.iter().map(|n| eval(&n.expr, r)).collect();
@@ -596,17 +640,17 @@ fn stats(rows: &[Record], aggregates: &[Aggregate], by: &[Named]) -> Vec<Record>
         .map(|(key, members)| {
             let mut out = Record::default();
             for (n, v) in by.iter().zip(key) {
-                out.fields.insert(n.name.clone(), v);
+                out.set.insert(n.name.clone(), v);
             }
             for a in aggregates {
-                out.fields.insert(a.name.clone(), aggregate(a, &members));
+                out.set.insert(a.name.clone(), aggregate(a, &members));
             }
             out
         })
         .collect()
 }
 
-fn aggregate(a: &Aggregate, rows: &[&Record]) -> Val {
+fn aggregate(a: &Aggregate, rows: &[&Record<'_>]) -> Val {
     let values = || {
         rows.iter()
             .map(|r| a.arg.as_ref().map_or(Val::Num(1.0), |e| eval(e, r)))

@@ -7,11 +7,11 @@ const MINUTE: u64 = 60_000;
 const T0: u64 = 1_767_603_600_000;
 
 /// Events of one stream, a minute apart from the run's start.
-fn events(lines: &[&str]) -> Vec<Record> {
+fn events<'a>(lines: &[&'a str]) -> Vec<Record<'a>> {
     lines
         .iter()
         .enumerate()
-        .map(|(i, l)| {
+        .map(|(i, &l)| {
             let at = T0 + i as u64 * MINUTE;
             Record::new(
                 "123456789012:/ecs/web",

@@ -20,9 +20,9 @@ use super::logs::{self, Group};
 use super::{exception, shapes};
 use crate::console::{Context, Outcome};
 use crate::logs::cloudwatch::INGESTION_DELAY;
-use crate::logs::epoch_millis;
 use crate::logs::query::{self, CompileError, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::logs::query_run::{self, Record};
+use crate::logs::{StreamLines, epoch_millis};
 use crate::time::{START_UNIX_SECS, SimTime};
 
 /// A query may read at most this many log groups ("up to 50 log groups", API Reference,
@@ -187,8 +187,8 @@ fn start(cx: &Context, words: &[String]) -> Outcome {
     }
     // Both ends are whole seconds and both are included.
     let window = (from as u64 * 1000)..=(to as u64 * 1000 + 999);
-    let records = records(cx, &names, &groups, window);
-    let found = query_run::run(&parsed, records, limit);
+    let views = views(cx, &names, &groups);
+    let found = query_run::run(&parsed, records(&views, window), limit);
     let Some(book) = cx.queries else {
         return Outcome::Fail(
             "error: this console keeps no Logs Insights queries (start-query needs a console session)\n"
@@ -259,18 +259,29 @@ fn group_of_identifier(cx: &Context, id: &str) -> String {
     id.strip_prefix(&prefix).unwrap_or(id).to_string()
 }
 
-/// Every event of `groups` written within `window` (epoch milliseconds) and delivered by now.
-fn records(
-    cx: &Context,
-    names: &[String],
-    groups: &[Group],
-    window: std::ops::RangeInclusive<u64>,
-) -> Vec<Record> {
+/// What each group holds now: `ACCOUNT:GROUP` (a record's `@log`) and its streams.
+fn views(cx: &Context, names: &[String], groups: &[Group]) -> Vec<(String, Vec<StreamLines>)> {
     let account = cx.world.net.account_id.as_str();
+    names
+        .iter()
+        .zip(groups)
+        .map(|(name, g)| {
+            (
+                format!("{account}:{name}"),
+                logs::stream_views(g, cx, |_| true),
+            )
+        })
+        .collect()
+}
+
+/// Every event of the groups written within `window` (epoch milliseconds).
+fn records(
+    views: &[(String, Vec<StreamLines>)],
+    window: std::ops::RangeInclusive<u64>,
+) -> Vec<Record<'_>> {
     let mut out = Vec::new();
-    for (gi, (name, g)) in names.iter().zip(groups).enumerate() {
-        let log = format!("{account}:{name}");
-        for (si, s) in logs::stream_views(g, cx, |_| true).into_iter().enumerate() {
+    for (gi, (log, streams)) in views.iter().enumerate() {
+        for (si, s) in streams.iter().enumerate() {
             for (li, l) in s.lines.iter().enumerate() {
                 let at = epoch_millis(l.at);
                 if !window.contains(&at) {
@@ -278,7 +289,7 @@ fn records(
                 }
                 let ingested = epoch_millis(l.at.plus(INGESTION_DELAY));
                 let ptr = (gi as u64) << 48 | (si as u64) << 24 | li as u64;
-                out.push(Record::new(&log, &s.name, at, ingested, &l.text, ptr));
+                out.push(Record::new(log, &s.name, at, ingested, &l.text, ptr));
             }
         }
     }
