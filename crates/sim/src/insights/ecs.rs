@@ -11,8 +11,9 @@
 //! tracking sees), 10 % of its reservation without a load; memory from the load's memory model,
 //! 30 % of its reservation without one [model].
 
-use super::series::{Datum, PERIOD, Sample};
+use super::series::{Datum, MAX_OBJECTS, PERIOD, Sample, TaskDatum};
 use crate::ecs::cluster::{Ctx, EcsCluster};
+use crate::ecs::ids::TaskIdx;
 use crate::ecs::{DeploymentStatus, Task, TaskStatus};
 use crate::time::SimTime;
 
@@ -166,14 +167,33 @@ pub fn sample(ecs: &EcsCluster, now: SimTime) -> Vec<Datum> {
     data
 }
 
+/// What each RUNNING task uses at `now` (the first [`MAX_OBJECTS`] by creation), for the
+/// performance log events.
+pub fn task_data(ecs: &EcsCluster, now: SimTime) -> Vec<TaskDatum> {
+    (0..ecs.tasks.len())
+        .map(|i| TaskIdx(i as u32))
+        .filter(|&i| ecs.task(i).last_status == TaskStatus::Running)
+        .take(MAX_OBJECTS)
+        .map(|i| {
+            let ((cpu, _), (memory, _)) = task_usage(ecs, ecs.task(i), now);
+            TaskDatum {
+                task: i,
+                cpu: round1(cpu),
+                memory: memory.round(),
+            }
+        })
+        .collect()
+}
+
 /// Once a minute, when the cluster setting is enabled: take a sample and wait for the next.
 pub fn on_minute(ctx: &mut Ctx) {
     if !ctx.world.insights.enabled {
         return;
     }
     let data = sample(ctx.world, ctx.now);
+    let tasks = task_data(ctx.world, ctx.now);
     let at = ctx.now;
-    ctx.world.insights.push(Sample { at, data });
+    ctx.world.insights.push(Sample { at, data, tasks });
     ctx.schedule(
         ctx.now.plus(PERIOD),
         crate::control::EcsTimer::InsightsMinute,

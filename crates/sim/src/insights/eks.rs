@@ -245,5 +245,9 @@ pub fn on_tick(ctx: &mut EksCtx) {
     }
     let data = sample(ctx.world, &ctx.world.insights.cluster, ctx.now);
     let at = ctx.now;
-    ctx.world.insights.push(Sample { at, data });
+    ctx.world.insights.push(Sample {
+        at,
+        data,
+        tasks: Vec::new(),
+    });
 }

@@ -126,6 +126,7 @@ mod tests {
         let cluster = [("ClusterName", "demo")];
         for (m, mem) in [(1u64, 256.0), (2, 384.0)] {
             ins.push(Sample {
+                tasks: Vec::new(),
                 at: SimTime::from_secs(60 * m),
                 data: vec![
                     // The cluster's own datapoints are not a service.
@@ -171,6 +172,7 @@ mod tests {
             ("FullPodName", "api-7d-x1"),
         ];
         ins.push(Sample {
+            tasks: Vec::new(),
             at: SimTime::from_secs(60),
             data: vec![
                 datum("pod_cpu_utilization", &one_pod, 9.0),

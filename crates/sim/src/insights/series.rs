@@ -29,6 +29,20 @@ pub struct Datum {
 pub struct Sample {
     pub at: SimTime,
     pub data: Vec<Datum>,
+    /// ECS: what each RUNNING task used (at most [`MAX_OBJECTS`]), for the performance log
+    /// events.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<TaskDatum>,
+}
+
+/// What one ECS task used in one minute, for its performance log event
+/// (`logs::ecs_performance`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskDatum {
+    pub task: crate::ecs::ids::TaskIdx,
+    /// CPU units and MiB used.
+    pub cpu: f64,
+    pub memory: f64,
 }
 
 /// Whether Container Insights collects, and what it has collected.
@@ -46,7 +60,7 @@ impl Insights {
         Insights {
             enabled: true,
             cluster: cluster.to_string(),
-            samples: Vec::new(),
+            ..Insights::default()
         }
     }
 
@@ -107,6 +121,7 @@ mod tests {
         let mut i = Insights::enabled("demo");
         for m in 0..(MAX_SAMPLES as u64 + 5) {
             i.push(Sample {
+                tasks: Vec::new(),
                 at: SimTime::from_secs(60 * m),
                 data: vec![
                     Datum {

@@ -6,8 +6,10 @@
 
 pub mod cloudwatch;
 pub mod ecs_output;
+pub mod ecs_performance;
 pub mod eks_cloudwatch;
 pub mod eks_output;
+pub mod eks_performance;
 pub mod eks_side_output;
 pub mod filter_pattern;
 pub mod query;

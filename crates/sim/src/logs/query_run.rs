@@ -336,7 +336,6 @@ pub fn run(query: &Query, mut rows: Vec<Record<'_>>, limit: usize) -> Outcome {
     } else {
         shown
     });
-    rows.truncate(limit);
     let rows = rows
         .iter()
         .map(|r| Row {
@@ -346,6 +345,10 @@ pub fn run(query: &Query, mut rows: Vec<Record<'_>>, limit: usize) -> Outcome {
                 .collect(),
             ptr: r.ptr,
         })
+        // [model] A `stats` row with no value at all (a group of events without the `by`
+        // field, none of which has what it aggregates) is not shown.
+        .filter(|r| !(aggregated && r.fields.is_empty()))
+        .take(limit)
         .collect();
     Outcome {
         rows,

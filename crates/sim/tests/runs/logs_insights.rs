@@ -407,3 +407,223 @@ fn a_command_script_keeps_its_queries_between_commands() {
             .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n > 0))
     );
 }
+
+const PERFORMANCE: &str = "/aws/ecs/containerinsights/demo/performance";
+
+#[test]
+fn container_insights_writes_performance_events_that_match_its_metrics() {
+    // Fargate, Container Insights on: the first sample at 1:00 creates the group.
+    let book = QueryBook::default();
+    let p = at("ecs-log-router-sidecar", 30);
+    let groups = json(
+        &p,
+        &book,
+        "aws logs describe-log-groups --log-group-name-prefix /aws/ecs",
+    );
+    assert_eq!(groups["logGroups"], serde_json::json!([]));
+    let p = at("ecs-log-router-sidecar", 10 * 60);
+    let groups = json(
+        &p,
+        &book,
+        "aws logs describe-log-groups --log-group-name-prefix /aws/ecs",
+    );
+    let g = &groups["logGroups"][0];
+    assert_eq!(g["logGroupName"], PERFORMANCE);
+    assert_eq!(g["retentionInDays"], 1);
+    let streams = json(
+        &p,
+        &book,
+        &format!("aws logs describe-log-streams --log-group-name {PERFORMANCE}"),
+    );
+    let names: Vec<&str> = streams["logStreams"]
+        .as_array()
+        .expect("streams")
+        .iter()
+        .filter_map(|s| s["logStreamName"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"ClusterTelemetry-demo") && names.contains(&"ServiceTelemetry-web"),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.starts_with("FargateTelemetry-")),
+        "{names:?}"
+    );
+    // Each minute's Task events add up to the service's CpuUtilized datapoint.
+    let v = query(
+        &p,
+        &book,
+        PERFORMANCE,
+        r#"filter Type = "Task" and ServiceName = "web" | stats sum(CpuUtilized) as cpu, count(*) as tasks by bin(1m) as minute | sort minute"#,
+    );
+    let per_minute = rows(&v);
+    let metric = json(
+        &p,
+        &book,
+        &format!(
+            "aws cloudwatch get-metric-statistics --namespace ECS/ContainerInsights --metric-name CpuUtilized --dimensions Name=ClusterName,Value=demo Name=ServiceName,Value=web --start-time {} --end-time {} --period 60 --statistics Sum",
+            SimTime::ZERO.aws_cli(),
+            SimTime::from_secs(600).aws_cli()
+        ),
+    );
+    let points = metric["Datapoints"].as_array().expect("datapoints");
+    assert_eq!(per_minute.len(), points.len());
+    assert!(per_minute.len() >= 9);
+    for (r, d) in per_minute.iter().zip(points) {
+        let cpu: f64 = value(r, "cpu").parse().expect("a number");
+        assert!(
+            (cpu - d["Sum"].as_f64().expect("Sum")).abs() < 0.5,
+            "{r:?} {d}"
+        );
+        let stamp = d["Timestamp"].as_str().expect("a time");
+        assert_eq!(&stamp[..19], value(r, "minute")[..19].replace(' ', "T"));
+    }
+    // The Service events carry the counts `describe-services` shows.
+    let v = query(
+        &p,
+        &book,
+        PERFORMANCE,
+        r#"filter Type = "Service" | sort @timestamp desc | limit 1 | fields DesiredTaskCount, RunningTaskCount, PendingTaskCount"#,
+    );
+    let last = &rows(&v)[0];
+    let service = json(
+        &p,
+        &book,
+        "aws ecs describe-services --cluster demo --services web",
+    );
+    let s = &service["services"][0];
+    assert_eq!(
+        value(last, "DesiredTaskCount"),
+        s["desiredCount"].to_string()
+    );
+    assert_eq!(
+        value(last, "RunningTaskCount"),
+        s["runningCount"].to_string()
+    );
+    // The documented query (CloudWatch User Guide, Container Insights, "ECS task-level").
+    let v = query(
+        &p,
+        &book,
+        PERFORMANCE,
+        "stats avg(CpuUtilized) as CPU, avg(MemoryUtilized) as Mem by TaskId, ContainerName | sort Mem, CPU desc",
+    );
+    let tasks = rows(&v);
+    assert!(
+        tasks
+            .iter()
+            .filter(|r| !value(r, "TaskId").is_empty())
+            .count()
+            >= 2,
+        "{tasks:?}"
+    );
+}
+
+#[test]
+fn on_ec2_a_container_instance_writes_its_tasks_events_to_its_own_stream() {
+    let src = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../scenarios/ecs-instance-draining.ron"),
+    )
+    .expect("the scenario file");
+    let src = src.replacen(
+        "cluster: (name: \"shop\",",
+        "container_insights: true, cluster: (name: \"shop\",",
+        1,
+    );
+    let mut p = Playback::new(common::parse(&src));
+    p.seek(SimTime::from_secs(240));
+    let book = QueryBook::default();
+    let v = query(
+        &p,
+        &book,
+        "/aws/ecs/containerinsights/shop/performance",
+        r#"filter Type = "Task" | stats count(*) as events by @logStream, ContainerInstanceId, EC2InstanceId, LaunchType"#,
+    );
+    let found = rows(&v);
+    assert!(found.len() >= 2, "{found:?}");
+    let ecs = p.world().ecs.as_ref().expect("ECS");
+    for r in &found {
+        let id = value(r, "ContainerInstanceId");
+        assert_eq!(value(r, "@logStream"), format!("AgentTelemetry-{id}"));
+        let instance = ecs
+            .instances
+            .iter()
+            .find(|i| i.id == id)
+            .expect("a container instance");
+        assert_eq!(value(r, "EC2InstanceId"), instance.ec2_instance_id.as_str());
+        assert_eq!(value(r, "LaunchType"), "EC2");
+    }
+}
+
+#[test]
+fn on_eks_the_agent_writes_each_nodes_and_pods_minutes_to_the_nodes_stream() {
+    let p = at("eks-memory-leak", 9 * 60);
+    let book = QueryBook::default();
+    let group = "/aws/containerinsights/demo/performance";
+    let eks = p.world().eks.as_ref().expect("EKS");
+    let streams = json(
+        &p,
+        &book,
+        &format!("aws logs describe-log-streams --log-group-name {group}"),
+    );
+    let mut names: Vec<String> = streams["logStreams"]
+        .as_array()
+        .expect("streams")
+        .iter()
+        .filter_map(|s| s["logStreamName"].as_str().map(str::to_string))
+        .collect();
+    names.sort();
+    let mut nodes: Vec<String> = eks.nodes.iter().map(|n| n.name.clone()).collect();
+    nodes.sort();
+    assert_eq!(names, nodes, "one stream per node, named after it");
+    // The User Guide's sample query: each node's average is its metric's average.
+    let v = query(
+        &p,
+        &book,
+        group,
+        "STATS avg(node_cpu_utilization) as avg_node_cpu_utilization by NodeName | SORT avg_node_cpu_utilization DESC",
+    );
+    let per_node = rows(&v);
+    assert_eq!(per_node.len(), nodes.len());
+    for r in &per_node {
+        let node = value(r, "NodeName");
+        let series = eks.insights.series(
+            "node_cpu_utilization",
+            &[("ClusterName", "demo"), ("NodeName", node)],
+        );
+        let avg = series.iter().map(|(_, v)| v).sum::<f64>() / series.len() as f64;
+        let got: f64 = value(r, "avg_node_cpu_utilization")
+            .parse()
+            .expect("a number");
+        assert!((got - avg).abs() < 1e-6, "{node}: {got} vs {avg}");
+    }
+    // The leak, minute by minute: the api pods' memory over their limit climbs until the kill
+    // at 8:00, and the restarted container starts over lower.
+    let v = query(
+        &p,
+        &book,
+        group,
+        r#"filter Type = "Pod" and PodName = "api" | stats max(pod_memory_utilization_over_pod_limit) as peak, max(pod_number_of_container_restarts) as restarts by bin(1m) as minute | sort minute"#,
+    );
+    let minutes = rows(&v);
+    let peak = |i: usize| -> f64 { value(&minutes[i], "peak").parse().expect("a number") };
+    assert!(minutes.len() >= 7, "{minutes:?}");
+    assert!((1..6).all(|i| peak(i) > peak(i - 1)), "{minutes:?}");
+    assert!(peak(6) > 90.0, "{minutes:?}");
+    let last = minutes.len() - 1;
+    assert!(
+        peak(last) < peak(6) && value(&minutes[last], "restarts") == "1",
+        "{minutes:?}"
+    );
+    // A pod's event names its pod, namespace and node as the agent does.
+    let v = query(
+        &p,
+        &book,
+        group,
+        r#"filter Type = "Pod" | fields kubernetes.pod_name, kubernetes.namespace_name, kubernetes.host, @logStream | limit 1"#,
+    );
+    let pod = &rows(&v)[0];
+    assert!(value(pod, "kubernetes.pod_name").starts_with("api-"));
+    assert_eq!(value(pod, "kubernetes.namespace_name"), "default");
+    assert_eq!(value(pod, "kubernetes.host"), value(pod, "@logStream"));
+}

@@ -14,9 +14,9 @@ use crate::console::{Context, Outcome};
 use crate::ecs::cluster::EcsCluster;
 use crate::k8s::cluster::EksCluster;
 use crate::logs::cloudwatch::{self, INGESTION_DELAY};
-use crate::logs::eks_cloudwatch;
 use crate::logs::filter_pattern::{FilterPattern, PatternError};
 use crate::logs::{LogLine, StreamLines, epoch_millis};
+use crate::logs::{ecs_performance, eks_cloudwatch, eks_performance};
 use crate::security::Security;
 use crate::time::SimTime;
 
@@ -91,6 +91,10 @@ fn limit(args: &Args, op: &str) -> Result<usize, Outcome> {
 /// Insights collects on EKS.
 pub(super) enum Group<'a> {
     Ecs(&'a EcsCluster, String),
+    /// Container Insights' `/aws/ecs/containerinsights/<cluster>/performance`.
+    EcsPerformance(&'a EcsCluster),
+    /// Container Insights' `/aws/containerinsights/<cluster>/performance` (the agent).
+    EksPerformance(&'a EksCluster),
     ControlPlane(&'a Security),
     /// Container Insights' `/aws/containerinsights/<cluster>/application` (Fluent Bit).
     Application(&'a EksCluster),
@@ -107,6 +111,8 @@ pub(super) fn groups(cx: &Context) -> Vec<(String, SimTime)> {
         .into_iter()
         .map(|g| (g, SimTime::ZERO))
         .collect();
+    out.extend(cx.world.ecs.as_ref().and_then(ecs_performance::group));
+    out.extend(cx.world.eks.as_ref().and_then(eks_performance::group));
     if let Some(g) =
         control_plane_logs::security(cx).and_then(|s| control_plane_logs::group(s, cx.now))
     {
@@ -130,6 +136,16 @@ pub(super) fn group<'a>(cx: &Context<'a>, name: &str, op: &str) -> Result<Group<
         && cloudwatch::groups(e).iter().any(|g| g == name)
     {
         return Ok(Group::Ecs(e, name.to_string()));
+    }
+    if let Some(e) = cx.world.ecs.as_ref()
+        && ecs_performance::group(e).is_some_and(|(g, _)| g == name)
+    {
+        return Ok(Group::EcsPerformance(e));
+    }
+    if let Some(k) = cx.world.eks.as_ref()
+        && eks_performance::group(k).is_some_and(|(g, _)| g == name)
+    {
+        return Ok(Group::EksPerformance(k));
     }
     if let Some(k) = cx.world.eks.as_ref()
         && eks_cloudwatch::application_group(k).as_deref() == Some(name)
@@ -164,6 +180,14 @@ pub(super) fn stream_views(
                     lines,
                 }
             })
+            .collect(),
+        Group::EcsPerformance(ecs) => ecs_performance::streams(ecs, &cx.world.net, cx.now)
+            .into_iter()
+            .filter(|s| keep(&s.name))
+            .collect(),
+        Group::EksPerformance(k) => eks_performance::streams(k, cx.now)
+            .into_iter()
+            .filter(|s| keep(&s.name))
             .collect(),
         Group::Application(k) => eks_cloudwatch::application_streams(k, cx.log, cx.now)
             .into_iter()
@@ -502,15 +526,26 @@ fn describe_log_groups(cx: &Context, words: &[String]) -> Outcome {
         .into_iter()
         .filter(|(g, _)| g.starts_with(prefix))
         .map(|(g, created)| {
-            json!({
+            let mut v = json!({
                 "logGroupName": g,
                 "creationTime": epoch_millis(created),
+            });
+            // ECS creates its Container Insights group with a retention of one day [inferred:
+            // accounts' exported settings and AWS samples say so; the User Guide does not].
+            if g.starts_with("/aws/ecs/containerinsights/") {
+                v["retentionInDays"] = json!(1);
+            }
+            let rest = json!({
                 "metricFilterCount": 0,
                 "arn": format!("arn:aws:logs:{region}:{account}:log-group:{g}:*"),
                 "storedBytes": 0,
                 "logGroupClass": "STANDARD",
                 "logGroupArn": format!("arn:aws:logs:{region}:{account}:log-group:{g}"),
-            })
+            });
+            if let (Some(v), Value::Object(rest)) = (v.as_object_mut(), rest) {
+                v.extend(rest);
+            }
+            v
         })
         .collect();
     shapes_print(&json!({ "logGroups": groups }))
