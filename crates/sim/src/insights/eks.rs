@@ -74,9 +74,12 @@ pub fn pod_usage(eks: &EksCluster, p: usize, now: SimTime) -> (u32, u32) {
     (cpu, (memory.round() as u32).max(4))
 }
 
-/// The limit `pod_memory_utilization_over_pod_limit` divides by (MiB).
-pub fn pod_memory_limit(eks: &EksCluster, p: usize) -> u32 {
-    eks.requests_of(p).memory_mib.max(1)
+/// The limit `pod_memory_utilization_over_pod_limit` divides by (MiB): the memory request,
+/// which Orca takes as the limit [model]. A pod without one has no limit, and so no such
+/// metric: the User Guide's performance log entries for EKS give the `pod_*_limit` fields only
+/// for a pod all of whose containers set a limit.
+pub fn pod_memory_limit(eks: &EksCluster, p: usize) -> Option<u32> {
+    Some(eks.requests_of(p).memory_mib).filter(|m| *m > 0)
 }
 
 fn round2(x: f64) -> f64 {
@@ -169,16 +172,16 @@ pub fn sample(eks: &EksCluster, cluster: &str, now: SimTime) -> Vec<Datum> {
         });
     }
     // Pods, per pod (FullPodName) for the first MAX_OBJECTS, and per workload (PodName).
-    let mut per_workload: Vec<(String, String, Vec<[f64; 4]>)> = Vec::new();
+    let mut per_workload: Vec<(String, String, Vec<[Option<f64>; 4]>)> = Vec::new();
     for (k, &(p, (cpu, mem))) in usage.iter().enumerate() {
         let pod = &eks.pods[p];
         let Some(n) = pod.node else { continue };
         let (cc, mc) = capacity(n);
         let values = [
-            round2(f64::from(cpu) * 100.0 / cc),
-            round2(f64::from(mem) * 100.0 / mc),
-            round2(f64::from(mem) * 100.0 / f64::from(pod_memory_limit(eks, p))),
-            f64::from(pod.restarts),
+            Some(round2(f64::from(cpu) * 100.0 / cc)),
+            Some(round2(f64::from(mem) * 100.0 / mc)),
+            pod_memory_limit(eks, p).map(|l| round2(f64::from(mem) * 100.0 / f64::from(l))),
+            Some(f64::from(pod.restarts)),
         ];
         let ns = eks.namespace_of(p).to_string();
         let workload = eks.deployments[eks.pod_deployment(p)].name.clone();
@@ -200,19 +203,19 @@ pub fn sample(eks: &EksCluster, cluster: &str, now: SimTime) -> Vec<Datum> {
         }
     }
     for (workload, ns, values) in per_workload {
-        let n = values.len() as f64;
-        let avg = |i: usize| round2(values.iter().map(|v| v[i]).sum::<f64>() / n);
+        // The average of the pods that have the value.
+        let avg = |i: usize| {
+            let xs: Vec<f64> = values.iter().filter_map(|v| v[i]).collect();
+            (!xs.is_empty()).then(|| round2(xs.iter().sum::<f64>() / xs.len() as f64))
+        };
         let dims = vec![cl(), ("Namespace", ns), ("PodName", workload)];
-        push_pod(
-            &mut data,
-            &dims,
-            [avg(0), avg(1), avg(2), values.iter().map(|v| v[3]).sum()],
-        );
+        let restarts = values.iter().filter_map(|v| v[3]).sum();
+        push_pod(&mut data, &dims, [avg(0), avg(1), avg(2), Some(restarts)]);
     }
     data
 }
 
-fn push_pod(data: &mut Vec<Datum>, dims: &[(&'static str, String)], v: [f64; 4]) {
+fn push_pod(data: &mut Vec<Datum>, dims: &[(&'static str, String)], v: [Option<f64>; 4]) {
     let names = [
         ("pod_cpu_utilization", "Percent"),
         ("pod_memory_utilization", "Percent"),
@@ -220,12 +223,14 @@ fn push_pod(data: &mut Vec<Datum>, dims: &[(&'static str, String)], v: [f64; 4])
         ("pod_number_of_container_restarts", "Count"),
     ];
     for (i, (metric, unit)) in names.into_iter().enumerate() {
-        data.push(Datum {
-            metric,
-            dimensions: dims.to_vec(),
-            value: v[i],
-            unit,
-        });
+        if let Some(value) = v[i] {
+            data.push(Datum {
+                metric,
+                dimensions: dims.to_vec(),
+                value,
+                unit,
+            });
+        }
     }
 }
 

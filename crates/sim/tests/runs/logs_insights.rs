@@ -615,6 +615,19 @@ fn on_eks_the_agent_writes_each_nodes_and_pods_minutes_to_the_nodes_stream() {
         peak(last) < peak(6) && value(&minutes[last], "restarts") == "1",
         "{minutes:?}"
     );
+    // Only pods with a memory limit (Orca's: their request) have a value over it: CoreDNS and
+    // api, not aws-node or kube-proxy, which request no memory.
+    let v = query(
+        &p,
+        &book,
+        group,
+        r#"filter Type = "Pod" and ispresent(pod_memory_utilization_over_pod_limit) | stats count(*) as n by PodName | sort PodName"#,
+    );
+    let with_limit: Vec<String> = rows(&v)
+        .iter()
+        .map(|r| value(r, "PodName").to_string())
+        .collect();
+    assert_eq!(with_limit, ["api", "coredns"]);
     // A pod's event names its pod, namespace and node as the agent does.
     let v = query(
         &p,
