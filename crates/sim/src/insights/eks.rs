@@ -172,7 +172,7 @@ pub fn sample(eks: &EksCluster, cluster: &str, now: SimTime) -> Vec<Datum> {
         });
     }
     // Pods, per pod (FullPodName) for the first MAX_OBJECTS, and per workload (PodName).
-    let mut per_workload: Vec<(String, String, Vec<[Option<f64>; 4]>)> = Vec::new();
+    let mut per_workload: Vec<(String, String, Vec<PodValues>)> = Vec::new();
     for (k, &(p, (cpu, mem))) in usage.iter().enumerate() {
         let pod = &eks.pods[p];
         let Some(n) = pod.node else { continue };
@@ -215,7 +215,11 @@ pub fn sample(eks: &EksCluster, cluster: &str, now: SimTime) -> Vec<Datum> {
     data
 }
 
-fn push_pod(data: &mut Vec<Datum>, dims: &[(&'static str, String)], v: [Option<f64>; 4]) {
+/// A pod's CPU and memory utilization, memory over its limit (none without a limit) and
+/// restarts.
+type PodValues = [Option<f64>; 4];
+
+fn push_pod(data: &mut Vec<Datum>, dims: &[(&'static str, String)], v: PodValues) {
     let names = [
         ("pod_cpu_utilization", "Percent"),
         ("pod_memory_utilization", "Percent"),
