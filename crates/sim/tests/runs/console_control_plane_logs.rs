@@ -144,15 +144,25 @@ fn the_audit_log_holds_each_kubectl_call_as_json_with_the_caller_and_the_object(
         scale[0]
             .contains(r#""requestURI":"/apis/apps/v1/namespaces/default/deployments/web/scale""#)
     );
-    // Numeric comparisons: the exec's 101 and the binding's 201 are above 100.
+    // Numeric comparisons: of kubectl's calls, the exec's 101 and the binding's 201 are above
+    // 100 (the scale's 200 too); the control plane's own requests are there beside them.
     assert_eq!(
         messages(
             &p,
             "prod",
-            "--filter-pattern '{ $.responseStatus.code > 100 }'"
+            r#"--filter-pattern '{ $.responseStatus.code > 100 && $.user.username = "kubernetes-admin" }'"#
         )
         .len(),
         3
+    );
+    assert!(
+        messages(
+            &p,
+            "prod",
+            r#"--filter-pattern '{ $.user.username = "system:kube-scheduler" }'"#
+        )
+        .iter()
+        .all(|m| m.contains(r#""subresource":"binding""#))
     );
 }
 

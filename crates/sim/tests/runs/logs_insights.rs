@@ -640,3 +640,107 @@ fn on_eks_the_agent_writes_each_nodes_and_pods_minutes_to_the_nodes_stream() {
     assert_eq!(value(pod, "kubernetes.namespace_name"), "default");
     assert_eq!(value(pod, "kubernetes.host"), value(pod, "@logStream"));
 }
+
+#[test]
+fn the_audit_log_says_who_created_a_pod_a_controller_or_a_person() {
+    let mut p = at("eks-guardduty-audit", 30);
+    act(
+        &mut p,
+        r#"aws eks update-cluster-config --name prod --logging '{"clusterLogging":[{"types":["audit"],"enabled":true}]}'"#,
+    );
+    act(&mut p, "kubectl scale deployment web --replicas=4");
+    p.seek(SimTime::from_secs(90));
+    let book = QueryBook::default();
+    let group = "/aws/eks/prod/cluster";
+    // Who asked the API server for what, about pods, since the log was on.
+    let v = query(
+        &p,
+        &book,
+        group,
+        r#"filter objectRef.resource = "pods" or objectRef.resource = "replicasets" or objectRef.resource = "deployments" | stats count(*) as n by user.username, verb, objectRef.resource, objectRef.subresource | sort user.username, verb"#,
+    );
+    let seen: Vec<(String, String, String, String, String)> = rows(&v)
+        .iter()
+        .map(|r| {
+            let f = |k: &str| value(r, k).to_string();
+            (
+                f("user.username"),
+                f("verb"),
+                f("objectRef.resource"),
+                f("objectRef.subresource"),
+                f("n"),
+            )
+        })
+        .collect();
+    let has = |user: &str, verb: &str, resource: &str, sub: &str, n: &str| {
+        seen.iter().any(|s| {
+            s == &(
+                user.into(),
+                verb.into(),
+                resource.into(),
+                sub.into(),
+                n.into(),
+            )
+        })
+    };
+    // kubectl's own call, then the deployment controller scaling the ReplicaSet, the
+    // ReplicaSet controller creating two pods, the scheduler binding them, their kubelets
+    // reporting them started.
+    assert!(
+        has("kubernetes-admin", "patch", "deployments", "scale", "1"),
+        "{seen:#?}"
+    );
+    assert!(
+        has(
+            "system:serviceaccount:kube-system:deployment-controller",
+            "update",
+            "replicasets",
+            "",
+            "1"
+        ),
+        "{seen:#?}"
+    );
+    assert!(
+        has(
+            "system:serviceaccount:kube-system:replicaset-controller",
+            "create",
+            "pods",
+            "",
+            "2"
+        ),
+        "{seen:#?}"
+    );
+    assert!(
+        has("system:kube-scheduler", "create", "pods", "binding", "2"),
+        "{seen:#?}"
+    );
+    let started: usize = seen
+        .iter()
+        .filter(|s| s.0.starts_with("system:node:") && s.1 == "patch" && s.3 == "status")
+        .map(|s| s.4.parse::<usize>().expect("a count"))
+        .sum();
+    assert_eq!(started, 2, "{seen:#?}");
+    // A controller's create names no pod (the server generates the name) and says which
+    // binding allowed it.
+    let v = query(
+        &p,
+        &book,
+        group,
+        r#"filter user.username like /replicaset-controller/ | fields requestURI, objectRef.name, userAgent, `annotations.authorization.k8s.io/reason` as why | limit 1"#,
+    );
+    let r = &rows(&v)[0];
+    assert_eq!(value(r, "requestURI"), "/api/v1/namespaces/default/pods");
+    assert_eq!(value(r, "objectRef.name"), "");
+    assert!(
+        value(r, "userAgent")
+            .starts_with("kube-controller-manager/v1.31.5 (linux/amd64) kubernetes/"),
+        "{r:?}"
+    );
+    assert!(
+        value(r, "userAgent").ends_with("/system:serviceaccount:kube-system:replicaset-controller")
+    );
+    assert!(
+        value(r, "why").contains("ClusterRoleBinding \"system:controller:replicaset-controller\""),
+        "{r:?}"
+    );
+}

@@ -8,7 +8,9 @@
 //! Each line is written in its component's own format:
 //! - `audit`: one audit event of the `audit.k8s.io/v1` API per line, as JSON (Kubernetes
 //!   documentation, "Auditing", <https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/>),
-//!   for each kubectl call (`crate::security::audit`). The user is the console's IAM role
+//!   for each kubectl call (`crate::security::audit`) and for the control plane's own requests
+//!   (`control_plane_audit.rs`: controllers creating and deleting pods, the scheduler binding
+//!   them, kubelets reporting them started). The user is the console's IAM role
 //!   mapped to `kubernetes-admin`, with the IAM details the authenticator adds under `extra`
 //!   (aws-iam-authenticator's README, "extra" fields `arn`, `canonicalArn`, `sessionName`,
 //!   `accessKeyId`, `principalId`). [model] The audit level `Metadata`, the source address
@@ -95,11 +97,18 @@ fn entries(cx: &Context, s: &Security, t: LogType) -> Vec<LogLine> {
         text,
     };
     match t {
-        LogType::Audit => s
-            .audited
-            .iter()
-            .map(|c| line(c, audit_event(c, account)))
-            .collect(),
+        LogType::Audit => {
+            // kubectl's calls and the control plane's own requests, in time order (a call
+            // before a controller's request of the same moment: the request follows it).
+            let mut all: Vec<LogLine> = s
+                .audited
+                .iter()
+                .map(|c| line(c, audit_event(c, account)))
+                .collect();
+            all.extend(super::control_plane_audit::requests(cx));
+            all.sort_by_key(|l| l.at);
+            all
+        }
         LogType::Api => s.audited.iter().map(|c| line(c, api_line(c))).collect(),
         LogType::Authenticator => s
             .audited

@@ -12,6 +12,7 @@ mod blue_green_shape;
 mod cloudwatch;
 mod cloudwatch_metrics;
 mod config;
+mod control_plane_audit;
 mod control_plane_logs;
 mod deploy;
 mod ebs;
