@@ -478,6 +478,14 @@ fn rollout_undo_dry_runs_skips_and_refuses_a_paused_deployment() {
         template.starts_with("Pod Template:\n  Labels:"),
         "{template}"
     );
+    // kubectl prints DescribePodTemplate's tabs as they are, to the terminal's stops of 8,
+    // down to the node selectors and tolerations Orca's templates leave empty.
+    assert!(
+        template.trim_end().ends_with(
+            "    Environment:        <none>\n    Mounts:     <none>\n  Volumes:      <none>\n  Node-Selectors:       <none>\n  Tolerations:  <none>"
+        ),
+        "{template}"
+    );
     // A client dry run prints the template it would roll back to, and nothing changes.
     assert_eq!(
         printed(&p, "kubectl rollout undo deployment/web --dry-run=client"),

@@ -472,14 +472,13 @@ fn revision(k: &Kube, d: usize, r: u32) -> Outcome {
 
 /// A ReplicaSet's pod template as kubectl's `DescribePodTemplate` writes it (tabs unexpanded).
 fn pod_template(deployment: &str, rs: &crate::k8s::cluster::ReplicaSet) -> String {
-    let t = &rs.template;
-    let mut o = format!(
-        "Pod Template:\n  Labels:\tapp={deployment}\n\tpod-template-hash={}\n  Containers:\n   {}:\n    Image:\t{}\n    Port:\t{}/TCP\n    Host Port:\t0/TCP\n",
-        rs.pod_template_hash, t.container, t.image, t.port
-    );
-    super::requests::requests_block(&mut o, t);
-    o.push_str("    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n");
-    o
+    super::pod_template::tabbed(
+        &[
+            format!("app={deployment}"),
+            format!("pod-template-hash={}", rs.pod_template_hash),
+        ],
+        &rs.template,
+    )
 }
 
 /// `kubectl rollout undo deployment/NAME [--to-revision=N] [--dry-run=client|server]`, as

@@ -422,18 +422,10 @@ fn deployment(k: &Kube, d: usize) -> String {
             dep.max_unavailable, dep.max_surge
         );
     }
-    let t = &dep.template;
-    let _ = writeln!(o, "Pod Template:");
-    let _ = writeln!(o, "  Labels:  app={}", dep.name);
-    let _ = writeln!(o, "  Containers:");
-    let _ = writeln!(o, "   {}:", t.container);
-    let _ = writeln!(o, "    Image:        {}", t.image);
-    let _ = writeln!(o, "    Port:         {}/TCP", t.port);
-    let _ = writeln!(o, "    Host Port:    0/TCP");
-    super::requests::requests_block(&mut o, t);
-    let _ = writeln!(o, "    Environment:  <none>");
-    let _ = writeln!(o, "    Mounts:       <none>");
-    let _ = writeln!(o, "  Volumes:        <none>");
+    o.push_str(&super::pod_template::described(
+        &[format!("app={}", dep.name)],
+        &dep.template,
+    ));
     let _ = writeln!(o, "Conditions:");
     let _ = writeln!(o, "  Type           Status  Reason");
     let _ = writeln!(o, "  ----           ------  ------");
@@ -551,13 +543,13 @@ fn replica_set(k: &Kube, r: usize) -> String {
         "Pods Status:    {} Running / {waiting} Waiting / 0 Succeeded / {failed} Failed",
         st.ready_replicas
     );
-    let _ = writeln!(o, "Pod Template:");
-    let _ = writeln!(o, "  Labels:  app={}", dep.name);
-    let _ = writeln!(o, "           pod-template-hash={}", rs.pod_template_hash);
-    let _ = writeln!(o, "  Containers:");
-    let _ = writeln!(o, "   {}:", rs.template.container);
-    let _ = writeln!(o, "    Image:        {}", rs.template.image);
-    let _ = writeln!(o, "    Port:         {}/TCP", rs.template.port);
+    o.push_str(&super::pod_template::described(
+        &[
+            format!("app={}", dep.name),
+            format!("pod-template-hash={}", rs.pod_template_hash),
+        ],
+        &rs.template,
+    ));
     o.push_str(&events(k, &format!("replicaset/{}", rs.name)));
     o
 }
@@ -597,13 +589,10 @@ fn daemon_set(k: &Kube, d: usize) -> String {
         o,
         "Pods Status:  {running} Running / {waiting} Waiting / 0 Succeeded / {failed} Failed"
     );
-    let _ = writeln!(o, "Pod Template:");
-    let _ = writeln!(o, "  Labels:  app={}", ds.name);
-    let _ = writeln!(o, "  Containers:");
-    let _ = writeln!(o, "   {}:", t.container);
-    let _ = writeln!(o, "    Image:        {}", t.image);
-    let _ = writeln!(o, "    Port:         {}/TCP", t.port);
-    super::requests::requests_block(&mut o, t);
+    o.push_str(&super::pod_template::described(
+        &[format!("app={}", ds.name)],
+        t,
+    ));
     o.push_str(&events(k, &format!("daemonset/{}", ds.name)));
     o
 }

@@ -24,6 +24,7 @@ mod namespaces_endpoints;
 mod objects;
 pub mod parse;
 mod pdb;
+mod pod_template;
 mod rbac;
 mod requests;
 mod select;

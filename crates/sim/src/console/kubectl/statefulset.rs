@@ -39,13 +39,10 @@ pub fn describe(k: &Kube, d: usize, events: &str) -> String {
         o,
         "Pods Status:        {running} Running / {waiting} Waiting / 0 Succeeded / {failed} Failed"
     );
-    let _ = writeln!(o, "Pod Template:");
-    let _ = writeln!(o, "  Labels:  app={}", ss.name);
-    let _ = writeln!(o, "  Containers:");
-    let _ = writeln!(o, "   {}:", t.container);
-    let _ = writeln!(o, "    Image:        {}", t.image);
-    let _ = writeln!(o, "    Port:         {}/TCP", t.port);
-    super::requests::requests_block(&mut o, t);
+    o.push_str(&super::pod_template::described(
+        &[format!("app={}", ss.name)],
+        t,
+    ));
     if let Some(ct) = set.and_then(|s| s.claim_templates.first()) {
         let class = ct
             .class
