@@ -744,3 +744,40 @@ fn the_audit_log_says_who_created_a_pod_a_controller_or_a_person() {
         "{r:?}"
     );
 }
+
+#[test]
+fn a_session_keeps_its_newest_queries() {
+    let p = at("ecs-log-router-sidecar", 60);
+    let book = QueryBook::default();
+    let line = format!(
+        "aws logs start-query --log-group-name /ecs/web --start-time {START} --end-time {} --query-string 'stats count(*)'",
+        START + 60
+    );
+    let ids: Vec<Value> = (0..=orca_sim::console::aws::logs_insights::MAX_KEPT)
+        .map(|_| json(&p, &book, &line)["queryId"].clone())
+        .collect();
+    let distinct: std::collections::BTreeSet<String> = ids.iter().map(|v| v.to_string()).collect();
+    assert_eq!(distinct.len(), ids.len(), "every query has its own id");
+    assert_eq!(book.len(), ids.len());
+    let first = ids[0].as_str().expect("id");
+    let e = fails(
+        &p,
+        &book,
+        &format!("aws logs get-query-results --query-id {first}"),
+    );
+    assert!(e.contains("ResourceNotFoundException"), "{e}");
+    let last = ids[ids.len() - 1].as_str().expect("id");
+    assert_eq!(
+        json(
+            &p,
+            &book,
+            &format!("aws logs get-query-results --query-id {last}")
+        )["status"],
+        "Complete"
+    );
+    let listed = json(&p, &book, "aws logs describe-queries");
+    assert_eq!(
+        listed["queries"].as_array().map(Vec::len),
+        Some(orca_sim::console::aws::logs_insights::MAX_KEPT)
+    );
+}

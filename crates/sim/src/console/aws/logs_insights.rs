@@ -25,6 +25,11 @@ use crate::logs::query_run::{self, Record};
 use crate::logs::{StreamLines, epoch_millis};
 use crate::time::{START_UNIX_SECS, SimTime};
 
+/// A session keeps its newest this many queries (and what they found); an older one's id is
+/// then unknown [model: CloudWatch Logs keeps results for 7 days; the cap bounds what a long
+/// command script holds].
+pub const MAX_KEPT: usize = 100;
+
 /// A query may read at most this many log groups ("up to 50 log groups", API Reference,
 /// StartQuery, `logGroupNames`).
 const MAX_GROUPS: usize = 50;
@@ -42,18 +47,26 @@ pub struct StartedQuery {
 /// The Logs Insights queries of one console session, oldest first. Start and read them from
 /// any command of the session; nothing else changes them.
 #[derive(Debug, Default)]
-pub struct QueryBook(Mutex<Vec<StartedQuery>>);
+pub struct QueryBook(Mutex<Book>);
+
+#[derive(Debug, Default)]
+struct Book {
+    /// The newest [`MAX_KEPT`], oldest first.
+    kept: Vec<StartedQuery>,
+    /// How many the session started (an id's draw counts them).
+    started: usize,
+}
 
 impl QueryBook {
-    fn with<R>(&self, f: impl FnOnce(&mut Vec<StartedQuery>) -> R) -> R {
-        // A panic while the list was held cannot leave it half-written (pushes only).
-        let mut list = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        f(&mut list)
+    fn with<R>(&self, f: impl FnOnce(&mut Book) -> R) -> R {
+        // A panic while the book was held cannot leave it half-written (a push and a count).
+        let mut book = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut book)
     }
 
     /// How many queries the session started.
     pub fn len(&self) -> usize {
-        self.with(|l| l.len())
+        self.with(|b| b.started)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -62,7 +75,12 @@ impl QueryBook {
 
     /// The ids of the session's queries, for Tab.
     pub fn ids(&self) -> Vec<String> {
-        self.with(|l| l.iter().map(|q| q.id.clone()).collect())
+        self.with(|b| b.kept.iter().map(|q| q.id.clone()).collect())
+    }
+
+    /// The queries kept, oldest first.
+    fn kept(&self) -> Vec<StartedQuery> {
+        self.with(|b| b.kept.clone())
     }
 }
 
@@ -195,9 +213,13 @@ fn start(cx: &Context, words: &[String]) -> Outcome {
                 .into(),
         );
     };
-    let id = book.with(|list| {
-        let id = query_id(cx.now, text, &names, list.len());
-        list.push(StartedQuery {
+    let id = book.with(|b| {
+        let id = query_id(cx.now, text, &names, b.started);
+        b.started += 1;
+        if b.kept.len() >= MAX_KEPT {
+            b.kept.remove(0);
+        }
+        b.kept.push(StartedQuery {
             id: id.clone(),
             at: cx.now,
             groups: names.clone(),
@@ -324,7 +346,7 @@ fn malformed(text: &str, e: &CompileError) -> Outcome {
 /// The id a command names, or the service's answer when the session has no such query.
 fn find(cx: &Context, op: &str, id: &str) -> Result<StartedQuery, Outcome> {
     cx.queries
-        .and_then(|b| b.with(|l| l.iter().find(|q| q.id == id).cloned()))
+        .and_then(|b| b.with(|b| b.kept.iter().find(|q| q.id == id).cloned()))
         .ok_or_else(|| {
             // [model] The message is Orca's: the API Reference lists ResourceNotFoundException.
             exception(
@@ -444,10 +466,7 @@ fn describe(cx: &Context, words: &[String]) -> Outcome {
         }
     };
     let group = args.one("--log-group-name");
-    let list = cx
-        .queries
-        .map(|b| b.with(|l| l.clone()))
-        .unwrap_or_default();
+    let list = cx.queries.map(QueryBook::kept).unwrap_or_default();
     let queries: Vec<Value> = list
         .iter()
         .rev()
