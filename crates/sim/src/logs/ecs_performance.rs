@@ -26,48 +26,32 @@
 
 use serde_json::{Value, json};
 
-use super::{LogLine, StreamLines, bounded, epoch_millis};
+use super::performance::{self, Streams};
+use super::{StreamLines, epoch_millis};
 use crate::ecs::Host;
 use crate::ecs::cluster::EcsCluster;
-use crate::insights::{Datum, Sample};
+use crate::insights::Datum;
 use crate::net::Network;
 use crate::scenario::spec::LaunchType;
 use crate::time::SimTime;
 
-/// The group's name, once Container Insights has written to it, and when it was created (with
-/// its first events [model]).
+/// The group's name, once Container Insights has written to it, and when it was created.
 pub fn group(ecs: &EcsCluster) -> Option<(String, SimTime)> {
-    let first = ecs.insights.samples.first()?;
+    let created = performance::created(&ecs.insights)?;
     Some((
         format!("/aws/ecs/containerinsights/{}/performance", ecs.name),
-        minute_of(first),
+        created,
     ))
-}
-
-/// The start of the minute a sample measured: its events' `Timestamp`.
-fn minute_of(s: &Sample) -> SimTime {
-    SimTime(s.at.0.saturating_sub(crate::insights::series::PERIOD.0))
 }
 
 /// The group's streams at `now`, in the order they were created.
 pub fn streams(ecs: &EcsCluster, net: &Network, now: SimTime) -> Vec<StreamLines> {
-    let mut out: Vec<StreamLines> = Vec::new();
-    let mut add = |name: String, at: SimTime, text: String| {
-        let line = LogLine { at, text };
-        match out.iter_mut().find(|s| s.name == name) {
-            Some(s) => s.lines.push(line),
-            None => out.push(StreamLines {
-                name,
-                created: at,
-                lines: vec![line],
-            }),
-        }
-    };
+    let mut out = Streams::default();
     for sample in &ecs.insights.samples {
         if sample.at > now {
             break;
         }
-        let at = minute_of(sample);
+        let at = performance::minute_of(sample);
         let stamp = epoch_millis(at);
         let cluster = &ecs.name;
         for d in &sample.tasks {
@@ -135,7 +119,7 @@ pub fn streams(ecs: &EcsCluster, net: &Network, now: SimTime) -> Vec<StreamLines
             ] {
                 e[k] = v;
             }
-            add(stream, at, e.to_string());
+            out.push(&stream, at, e.to_string());
         }
         for svc in &ecs.services {
             let count = |metric: &str| value(&sample.data, metric, Some(svc.name.as_str()));
@@ -161,7 +145,7 @@ pub fn streams(ecs: &EcsCluster, net: &Network, now: SimTime) -> Vec<StreamLines
                     json!([["ServiceName", "ClusterName"]]),
                 ),
             });
-            add(format!("ServiceTelemetry-{}", svc.name), at, e.to_string());
+            out.push(&format!("ServiceTelemetry-{}", svc.name), at, e.to_string());
         }
         let e = json!({
             "Version": "0",
@@ -175,12 +159,9 @@ pub fn streams(ecs: &EcsCluster, net: &Network, now: SimTime) -> Vec<StreamLines
                 json!([["ClusterName"]]),
             ),
         });
-        add(format!("ClusterTelemetry-{cluster}"), at, e.to_string());
+        out.push(&format!("ClusterTelemetry-{cluster}"), at, e.to_string());
     }
-    for s in &mut out {
-        s.lines = bounded(std::mem::take(&mut s.lines));
-    }
-    out
+    out.done()
 }
 
 /// The whole count of `metric` in a sample: the cluster's, or one service's.
@@ -199,14 +180,7 @@ fn value(data: &[Datum], metric: &str, service: Option<&str>) -> u64 {
         .map_or(0, |d| d.value.max(0.0) as u64)
 }
 
-/// The embedded metric definition a performance event carries (`CloudWatchMetrics`).
+/// The embedded metric definition an ECS performance event carries.
 fn metrics(names: &[(&str, &str)], dimensions: Value) -> Value {
-    json!([{
-        "Namespace": "ECS/ContainerInsights",
-        "Metrics": names
-            .iter()
-            .map(|(n, u)| json!({ "Name": n, "Unit": u }))
-            .collect::<Vec<_>>(),
-        "Dimensions": dimensions,
-    }])
+    performance::embedded_metrics("ECS/ContainerInsights", names, dimensions)
 }

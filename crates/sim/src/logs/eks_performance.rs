@@ -28,23 +28,19 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::{LogLine, StreamLines, bounded, epoch_millis};
-use crate::insights::{Datum, Sample};
+use super::performance::{self, Streams};
+use super::{StreamLines, epoch_millis};
+use crate::insights::Datum;
 use crate::k8s::cluster::EksCluster;
 use crate::time::SimTime;
 
-/// The group's name, once the agent has written to it, and when it was created (with its
-/// first events [model]).
+/// The group's name, once the agent has written to it, and when it was created.
 pub fn group(eks: &EksCluster) -> Option<(String, SimTime)> {
-    let first = eks.insights.samples.first()?;
+    let created = performance::created(&eks.insights)?;
     Some((
         format!("/aws/containerinsights/{}/performance", eks.cluster_name),
-        minute_of(first),
+        created,
     ))
-}
-
-fn minute_of(s: &Sample) -> SimTime {
-    SimTime(s.at.0.saturating_sub(crate::insights::series::PERIOD.0))
 }
 
 /// The value of a datapoint's dimension.
@@ -64,30 +60,12 @@ fn sorted(fields: Vec<(&str, Value)>) -> String {
 }
 
 fn metrics(names: &[(&str, &str)], dimensions: Value) -> Value {
-    json!([{
-        "Namespace": "ContainerInsights",
-        "Metrics": names
-            .iter()
-            .map(|(n, u)| json!({ "Name": n, "Unit": u }))
-            .collect::<Vec<_>>(),
-        "Dimensions": dimensions,
-    }])
+    performance::embedded_metrics("ContainerInsights", names, dimensions)
 }
 
 /// The group's streams at `now`, one per node, in the order they were created.
 pub fn streams(eks: &EksCluster, now: SimTime) -> Vec<StreamLines> {
-    let mut out: Vec<StreamLines> = Vec::new();
-    let mut add = |name: &str, at: SimTime, text: String| {
-        let line = LogLine { at, text };
-        match out.iter_mut().find(|s| s.name == name) {
-            Some(s) => s.lines.push(line),
-            None => out.push(StreamLines {
-                name: name.to_string(),
-                created: at,
-                lines: vec![line],
-            }),
-        }
-    };
+    let mut out = Streams::default();
     let cluster = eks.cluster_name.as_str();
     let by_name: std::collections::HashMap<&str, usize> = eks
         .pods
@@ -99,7 +77,7 @@ pub fn streams(eks: &EksCluster, now: SimTime) -> Vec<StreamLines> {
         if sample.at > now {
             break;
         }
-        let at = minute_of(sample);
+        let at = performance::minute_of(sample);
         let stamp = epoch_millis(at).to_string();
         let base = |kind: &str| {
             vec![
@@ -130,7 +108,7 @@ pub fn streams(eks: &EksCluster, now: SimTime) -> Vec<StreamLines> {
             e.push(("Sources", json!(["apiserver"])));
             e.push(("cluster_node_count", json!(count as u64)));
             e.push(("cluster_failed_node_count", json!(failed as u64)));
-            add(leader, at, sorted(e));
+            out.push(leader, at, sorted(e));
         }
         for (name, data) in &nodes {
             let node = eks.nodes.iter().find(|n| n.name == *name);
@@ -159,7 +137,7 @@ pub fn streams(eks: &EksCluster, now: SimTime) -> Vec<StreamLines> {
                     json!([["NodeName", "ClusterName"]]),
                 ),
             ));
-            add(name, at, sorted(e));
+            out.push(name, at, sorted(e));
         }
         // Pods: the datapoints named by `FullPodName`.
         let mut pods: Vec<(&str, Vec<&Datum>)> = Vec::new();
@@ -215,13 +193,10 @@ pub fn streams(eks: &EksCluster, now: SimTime) -> Vec<StreamLines> {
                     json!([["PodName", "Namespace", "ClusterName"]]),
                 ),
             ));
-            add(host, at, sorted(e));
+            out.push(host, at, sorted(e));
         }
     }
-    for s in &mut out {
-        s.lines = bounded(std::mem::take(&mut s.lines));
-    }
-    out
+    out.done()
 }
 
 /// A cluster-wide datapoint's value.

@@ -12,6 +12,7 @@ pub mod eks_output;
 pub mod eks_performance;
 pub mod eks_side_output;
 pub mod filter_pattern;
+mod performance;
 pub mod query;
 pub mod query_run;
 

@@ -19,6 +19,9 @@
 
 use regex::Regex;
 
+/// A comparison, as filter patterns have them.
+pub use super::filter_pattern::Cmp;
+
 /// The longest query string the API accepts (StartQuery, `queryString`: "Length Constraints:
 /// Minimum length of 0. Maximum length of 10000").
 pub const MAX_QUERY_LEN: usize = 10_000;
@@ -161,16 +164,6 @@ pub enum Expr {
 pub enum Pattern {
     Regex(Regex),
     Substring(String),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cmp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -71,19 +71,25 @@ fn limit(args: &Args, op: &str) -> Result<usize, Outcome> {
         None => Ok(MAX_EVENTS),
         Some(Err(e)) => Err(Outcome::Fail(e)),
         Some(Ok(n)) if (1..=MAX_EVENTS as i64).contains(&n) => Ok(n as usize),
-        Some(Ok(n)) => Err(exception(
-            op,
-            "InvalidParameterException",
-            &format!(
-                "1 validation error detected: Value '{n}' at 'limit' failed to satisfy constraint: Member must have value {}",
-                if n < 1 {
-                    "greater than or equal to 1"
-                } else {
-                    "less than or equal to 10000"
-                }
-            ),
-        )),
+        Some(Ok(n)) => Err(out_of_range(op, "limit", n, 1, MAX_EVENTS as i64)),
     }
+}
+
+/// CloudWatch Logs' answer to a number outside `min..=max`: its validation message for the
+/// request's `field`.
+pub(super) fn out_of_range(op: &str, field: &str, n: i64, min: i64, max: i64) -> Outcome {
+    let bound = if n < min {
+        format!("greater than or equal to {min}")
+    } else {
+        format!("less than or equal to {max}")
+    };
+    exception(
+        op,
+        "InvalidParameterException",
+        &format!(
+            "1 validation error detected: Value '{n}' at '{field}' failed to satisfy constraint: Member must have value {bound}"
+        ),
+    )
 }
 
 /// A log group Orca models: one a task definition of the ECS cluster names, the EKS cluster's

@@ -142,13 +142,7 @@ fn start(cx: &Context, words: &[String]) -> Outcome {
             ));
         }
         Some(Ok(n)) if n > MAX_LIMIT as i64 => {
-            return exception(
-                OP,
-                "InvalidParameterException",
-                &format!(
-                    "1 validation error detected: Value '{n}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to {MAX_LIMIT}"
-                ),
-            );
+            return logs::out_of_range(OP, "limit", n, 1, MAX_LIMIT as i64);
         }
         Some(Ok(n)) => n as usize,
     };
@@ -450,20 +444,7 @@ fn describe(cx: &Context, words: &[String]) -> Outcome {
         None => 1000,
         Some(Err(e)) => return Outcome::Fail(e),
         Some(Ok(n)) if (1..=1000).contains(&n) => n as usize,
-        Some(Ok(n)) => {
-            return exception(
-                OP,
-                "InvalidParameterException",
-                &format!(
-                    "1 validation error detected: Value '{n}' at 'maxResults' failed to satisfy constraint: Member must have value {}",
-                    if n < 1 {
-                        "greater than or equal to 1"
-                    } else {
-                        "less than or equal to 1000"
-                    }
-                ),
-            );
-        }
+        Some(Ok(n)) => return logs::out_of_range(OP, "maxResults", n, 1, 1000),
     };
     let group = args.one("--log-group-name");
     let list = cx.queries.map(QueryBook::kept).unwrap_or_default();
