@@ -21,6 +21,17 @@ fn at(name: &str, secs: u64) -> Playback {
     p
 }
 
+/// `eks-guardduty-audit` with the control plane's audit log sent to CloudWatch Logs from
+/// `secs` on.
+fn audit_logged_from(secs: u64) -> Playback {
+    let mut p = at("eks-guardduty-audit", secs);
+    act(
+        &mut p,
+        r#"aws eks update-cluster-config --name prod --logging '{"clusterLogging":[{"types":["audit"],"enabled":true}]}'"#,
+    );
+    p
+}
+
 fn run(p: &Playback, book: &QueryBook, line: &str) -> Outcome {
     let cx = Context::at(p, &no_files).with_queries(book);
     console::execute(line, &cx)
@@ -185,11 +196,7 @@ fn the_time_range_takes_whole_seconds_and_includes_both_ends() {
 
 #[test]
 fn the_audit_log_answers_who_did_what() {
-    let mut p = at("eks-guardduty-audit", 30);
-    act(
-        &mut p,
-        r#"aws eks update-cluster-config --name prod --logging '{"clusterLogging":[{"types":["audit"],"enabled":true}]}'"#,
-    );
+    let mut p = audit_logged_from(30);
     p.seek(SimTime::from_secs(200));
     let book = QueryBook::default();
     // The exec at 1:00, found by the fields CloudWatch Logs discovers in the JSON event.
@@ -643,11 +650,7 @@ fn on_eks_the_agent_writes_each_nodes_and_pods_minutes_to_the_nodes_stream() {
 
 #[test]
 fn the_audit_log_says_who_created_a_pod_a_controller_or_a_person() {
-    let mut p = at("eks-guardduty-audit", 30);
-    act(
-        &mut p,
-        r#"aws eks update-cluster-config --name prod --logging '{"clusterLogging":[{"types":["audit"],"enabled":true}]}'"#,
-    );
+    let mut p = audit_logged_from(30);
     act(&mut p, "kubectl scale deployment web --replicas=4");
     p.seek(SimTime::from_secs(90));
     let book = QueryBook::default();
