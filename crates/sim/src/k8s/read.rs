@@ -104,34 +104,47 @@ impl ProbeSettings {
 /// The probes a pod's container uses, with the Kubernetes defaults Orca applies.
 pub fn probe_settings(c: &EksCluster, p: usize) -> Vec<ProbeSettings> {
     let pod = &c.pods[p];
-    let t = c.template_of(p);
-    let probes = [
-        (ProbeKind::Startup, t.startup_probe, &pod.probes.startup),
-        (ProbeKind::Liveness, t.liveness_probe, &pod.probes.liveness),
-        (
-            ProbeKind::Readiness,
-            t.readiness_probe,
-            &pod.probes.readiness,
-        ),
-    ];
-    probes
+    template_probes(c.template_of(p))
         .into_iter()
-        .filter(|(_, on, _)| *on)
-        .map(|(kind, _, worker)| {
-            let th = kubelet::thresholds(kind);
-            ProbeSettings {
-                kind,
-                path: kubelet::path(kind),
-                port: t.port,
-                period_seconds: kubelet::PROBE_PERIOD.0 / 1000,
-                timeout_seconds: kubelet::PROBE_TIMEOUT.0 / 1000,
-                success_threshold: th.healthy_from_unhealthy,
-                failure_threshold: th.unhealthy_after,
-                verdict: worker.as_ref().map(|w| w.prober.verdict),
-                consecutive_failures: worker.as_ref().map_or(0, |w| w.prober.consecutive_failures),
-            }
+        .map(|mut s| {
+            let worker = match s.kind {
+                ProbeKind::Startup => &pod.probes.startup,
+                ProbeKind::Liveness => &pod.probes.liveness,
+                ProbeKind::Readiness => &pod.probes.readiness,
+            };
+            s.verdict = worker.as_ref().map(|w| w.prober.verdict);
+            s.consecutive_failures = worker.as_ref().map_or(0, |w| w.prober.consecutive_failures);
+            s
         })
         .collect()
+}
+
+/// The probes a template's container sets, in the order kubectl describes them (liveness,
+/// readiness, startup: `describeContainerProbe`), with the Kubernetes defaults Orca applies
+/// and no progress.
+pub fn template_probes(t: &super::cluster::Template) -> Vec<ProbeSettings> {
+    [
+        (ProbeKind::Liveness, t.liveness_probe),
+        (ProbeKind::Readiness, t.readiness_probe),
+        (ProbeKind::Startup, t.startup_probe),
+    ]
+    .into_iter()
+    .filter(|(_, on)| *on)
+    .map(|(kind, _)| {
+        let th = kubelet::thresholds(kind);
+        ProbeSettings {
+            kind,
+            path: kubelet::path(kind),
+            port: t.port,
+            period_seconds: kubelet::PROBE_PERIOD.0 / 1000,
+            timeout_seconds: kubelet::PROBE_TIMEOUT.0 / 1000,
+            success_threshold: th.healthy_from_unhealthy,
+            failure_threshold: th.unhealthy_after,
+            verdict: None,
+            consecutive_failures: 0,
+        }
+    })
+    .collect()
 }
 
 /// A ReplicaSet's `status` (`kubectl get rs`: DESIRED, CURRENT, READY; and AVAILABLE).
@@ -573,6 +586,8 @@ mod tests {
         let c = cluster(1);
         let probes = probe_settings(&c, 0);
         assert_eq!(probes.len(), 2);
+        // Liveness, then readiness, as kubectl describes them.
+        assert_eq!(probes[0].kind, ProbeKind::Liveness);
         let readiness = &probes[1];
         assert_eq!(readiness.kind, ProbeKind::Readiness);
         assert_eq!(readiness.path, "/ready");
@@ -588,11 +603,9 @@ mod tests {
         assert_eq!(readiness.verdict, Some(Verdict::Healthy));
         let mut c = c;
         c.replica_sets[0].template.startup_probe = true;
-        assert_eq!(
-            probe_settings(&c, 0)[0].failure_threshold,
-            30,
-            "startup: 30 × 10 s"
-        );
+        let startup = &probe_settings(&c, 0)[2];
+        assert_eq!(startup.kind, ProbeKind::Startup);
+        assert_eq!(startup.failure_threshold, 30, "startup: 30 × 10 s");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! StatefulSet (`kubectl describe`) and for a revision (`kubectl rollout history --revision`,
 //! `rollout undo --dry-run=client`): kubectl's `DescribePodTemplate` (`pkg/describe/
 //! describe.go`) for Orca's one-container templates — labels, the container's image, port and
-//! host port, its requests, environment and mounts, then the template's volumes, node
+//! host port, its requests, probes, environment and mounts, then the template's volumes, node
 //! selectors and tolerations (Orca's templates set none of those).
 //!
 //! kubectl writes a tab between a key and its value. `describe` sends its output through a
@@ -34,6 +34,10 @@ pub(super) fn tabbed(labels: &[String], t: &Template) -> String {
         if memory {
             o.push_str(&format!("      memory:\t{}Mi\n", t.requests.memory_mib));
         }
+    }
+    // describeContainerProbe.
+    for probe in crate::k8s::read::template_probes(t) {
+        o.push_str(&format!("    {}:\t{}\n", probe.name(), probe.describe()));
     }
     o.push_str("    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n");
     o.push_str("  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n");
