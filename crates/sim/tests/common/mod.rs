@@ -84,3 +84,27 @@ pub fn console_print(p: &orca_sim::Playback, line: &str) -> String {
         other => panic!("`{line}` did not print: {other:?}"),
     }
 }
+
+/// A timeline action naming a Kubernetes object: validation accepts it in `eks` with the name
+/// `good`, refuses the name `bad` as "not a Kubernetes object name", and refuses it in an ECS
+/// world.
+pub fn assert_checks_object_name_and_world(
+    eks: &str,
+    action: impl Fn(&str) -> Vec<orca_sim::scenario::spec::Action>,
+    good: &str,
+    bad: &str,
+) {
+    use orca_sim::scenario::check_actions;
+    let eks = built_in_named(eks);
+    assert_eq!(check_actions(&eks, &action(good)), Ok(()));
+    let problems = check_actions(&eks, &action(bad)).expect_err("not a Kubernetes object name");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("is not a Kubernetes object name")),
+        "{problems:?}"
+    );
+    let ecs = built_in_named("ecs-rolling-update");
+    let problems = check_actions(&ecs, &action(good)).expect_err("an ECS world");
+    assert!(!problems.is_empty());
+}

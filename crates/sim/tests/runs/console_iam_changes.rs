@@ -437,27 +437,15 @@ fn a_deleted_pod_identity_association_reaches_only_new_pods() {
 #[test]
 fn the_timeline_checks_a_deleted_associations_namespace_and_world() {
     use orca_sim::scenario::spec::Action;
-    let delete = |namespace: &str| {
-        vec![Action::DeletePodIdentityAssociation {
-            service_account: "notifier".into(),
-            namespace: namespace.into(),
-        }]
-    };
-    let eks = common::built_in_named("eks-pod-identity-vs-irsa");
-    assert_eq!(
-        orca_sim::scenario::check_actions(&eks, &delete("default")),
-        Ok(())
+    common::assert_checks_object_name_and_world(
+        "eks-pod-identity-vs-irsa",
+        |namespace| {
+            vec![Action::DeletePodIdentityAssociation {
+                service_account: "notifier".into(),
+                namespace: namespace.into(),
+            }]
+        },
+        "default",
+        "Team_A",
     );
-    let problems = orca_sim::scenario::check_actions(&eks, &delete("Team_A"))
-        .expect_err("not a namespace name");
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("is not a Kubernetes object name")),
-        "{problems:?}"
-    );
-    let ecs = common::built_in_named("ecs-rolling-update");
-    let problems =
-        orca_sim::scenario::check_actions(&ecs, &delete("default")).expect_err("an ECS world");
-    assert!(!problems.is_empty());
 }

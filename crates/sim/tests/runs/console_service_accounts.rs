@@ -539,26 +539,14 @@ fn create_makes_an_account_that_annotate_then_gives_a_role() {
 #[test]
 fn the_timeline_checks_a_created_accounts_name_and_world() {
     use orca_sim::scenario::spec::Action;
-    let create = |name: &str| {
-        vec![Action::CreateServiceAccount {
-            service_account: name.into(),
-        }]
-    };
-    let eks = common::built_in_named("eks-irsa-trust-policy");
-    assert_eq!(
-        orca_sim::scenario::check_actions(&eks, &create("billing")),
-        Ok(())
+    common::assert_checks_object_name_and_world(
+        "eks-irsa-trust-policy",
+        |name| {
+            vec![Action::CreateServiceAccount {
+                service_account: name.into(),
+            }]
+        },
+        "billing",
+        "Billing_API",
     );
-    let problems = orca_sim::scenario::check_actions(&eks, &create("Billing_API"))
-        .expect_err("not a Kubernetes object name");
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("is not a Kubernetes object name")),
-        "{problems:?}"
-    );
-    let ecs = common::built_in_named("ecs-rolling-update");
-    let problems =
-        orca_sim::scenario::check_actions(&ecs, &create("billing")).expect_err("an ECS world");
-    assert!(!problems.is_empty());
 }
