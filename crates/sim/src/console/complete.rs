@@ -792,6 +792,26 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
                 v
             }
         },
+        // `kubectl events --for TYPE/NAME`: the objects whose events it can show.
+        "events" if rest.last().is_some_and(|w| *w == "--for") => {
+            ["pod", "deployment", "replicaset", "node"]
+                .into_iter()
+                .flat_map(|kind| {
+                    names_of_kind(kind, cx)
+                        .into_iter()
+                        .map(move |n| format!("{kind}/{n}"))
+                })
+                .collect()
+        }
+        "events" => owned(&[
+            "--for",
+            "--types=Warning",
+            "--types=Normal",
+            "-A",
+            "-n",
+            "-w",
+            "-o",
+        ]),
         "scale" => match positional.as_slice() {
             [] => names_of_kind("deployment", cx)
                 .into_iter()

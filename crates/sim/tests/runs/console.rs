@@ -356,16 +356,21 @@ fn kubectl_get_prints_kubectl_tables() {
     );
     insta::assert_snapshot!("kubectl_get_deploy", printed(&p, "kubectl get deploy"));
     insta::assert_snapshot!("kubectl_get_rs", printed(&p, "kubectl get rs -o wide"));
-    // AGE counts from each ReplicaSet's creation: the first one is as old as the scenario
-    // (45 s), the update's one was created at 0:30 (it once read the first event naming it,
-    // which made the first ReplicaSet look younger than its pods).
+    // AGE counts from each ReplicaSet's creation: the first one (web-7988b664b9) is as old as
+    // the scenario (45 s), the update's one (web-5dd576864b, listed first: lists are by name)
+    // was created at 0:30 (it once read the first event naming it, which made the first
+    // ReplicaSet look younger than its pods).
     let rs = printed(&p, "kubectl get rs");
-    let ages: Vec<&str> = rs
+    let ages: Vec<(&str, &str)> = rs
         .lines()
         .skip(1)
-        .filter_map(|l| l.split_whitespace().nth(4))
+        .filter_map(|l| Some((l.split_whitespace().next()?, l.split_whitespace().nth(4)?)))
         .collect();
-    assert_eq!(ages, ["45s", "15s"], "{rs}");
+    assert_eq!(
+        ages,
+        [("web-5dd576864b", "15s"), ("web-7988b664b9", "45s")],
+        "{rs}"
+    );
     insta::assert_snapshot!("kubectl_get_nodes", printed(&p, "kubectl get nodes"));
     insta::assert_snapshot!("kubectl_get_events", printed(&p, "kubectl get events"));
     let deploy = printed(&p, "kubectl get deploy web");
@@ -1284,10 +1289,29 @@ fn kubectl_jsonpath_and_sort_by_print_what_kubectl_prints() {
     sorted.sort();
     assert!(ips.len() > 5, "{by_ip}");
     assert_eq!(ips, sorted, "{by_ip}");
-    // Events are listed by last occurrence: that sort is what they already are.
-    assert_eq!(
-        printed(&p, "kubectl get events --sort-by=.lastTimestamp"),
-        printed(&p, "kubectl get events")
+    // Events are listed as the API server keeps them, by name (`<object>.<hex time>`), which
+    // groups them by object; `--sort-by=.lastTimestamp` puts them in time order.
+    let column = |line: &str| -> Vec<String> {
+        printed(&p, line)
+            .lines()
+            .skip(1)
+            .map(|l| l.trim().to_string())
+            .collect()
+    };
+    let names = column("kubectl get events -o custom-columns=N:.metadata.name");
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert!(names.len() > 10, "{names:?}");
+    assert_eq!(names, sorted);
+    let times =
+        column("kubectl get events --sort-by=.lastTimestamp -o custom-columns=T:.lastTimestamp");
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted);
+    let unsorted = column("kubectl get events -o custom-columns=T:.lastTimestamp");
+    assert_ne!(
+        unsorted, sorted,
+        "by name is not by time in a rolling update"
     );
     // Wrong input gets kubectl's words.
     assert_eq!(

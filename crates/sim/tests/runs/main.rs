@@ -29,6 +29,7 @@ mod efs_eks;
 mod efs_static;
 mod golden;
 mod guardduty_ecs;
+mod kubectl_events;
 mod kubectl_idioms;
 mod kubectl_lists;
 mod logs;

@@ -267,15 +267,17 @@ pub fn act_on(k: &Kube, command: Command) -> Outcome {
                     Ok(s) => s,
                     Err(e) => return Outcome::Fail(e),
                 };
-                let picked: Vec<String> = k
+                let mut picked: Vec<usize> = k
                     .pods()
                     .filter(|&p| {
                         selector
                             .as_ref()
                             .is_none_or(|s| s.matches(&k.pod_labels(p)))
                     })
-                    .map(|p| k.eks.pods[p].name.clone())
                     .collect();
+                super::list_order::sort(k, Kind::Pod, &mut picked, &[]);
+                let picked: Vec<String> =
+                    picked.iter().map(|&p| k.eks.pods[p].name.clone()).collect();
                 if picked.is_empty() {
                     return Outcome::Print("No resources found\n".into());
                 }

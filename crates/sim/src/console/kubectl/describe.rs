@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::get::age;
 use super::labels::Selector;
+use super::list_order;
 use super::parse::Kind;
 use super::services::services;
 use super::{Kube, Outcome, reporter};
@@ -36,14 +37,23 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String], selector: Option<&str>) 
     let picked =
         |labels: Vec<(String, String)>| selector.as_ref().is_none_or(|s| s.matches(&labels));
     let workload = |d: usize| {
-        let name = k.eks.deployments[d].name.clone();
-        picked(vec![("app".into(), name.clone())]).then_some(name)
+        let w = &k.eks.deployments[d];
+        picked(vec![("app".into(), w.name.clone())])
+            .then(|| (list_order::key(Some(&w.namespace), &w.name), w.name.clone()))
     };
-    let all: Vec<String> = match kind {
+    // Each object's storage key and name: without names, describe prints every object in
+    // the order the API server lists them (`list_order`).
+    let mut all: Vec<(String, String)> = match kind {
         Kind::Pod => k
             .pods()
             .filter(|&p| picked(k.pod_labels(p)))
-            .map(|p| k.eks.pods[p].name.clone())
+            .map(|p| {
+                let name = &k.eks.pods[p].name;
+                (
+                    list_order::key(Some(k.pod_namespace(p)), name),
+                    name.clone(),
+                )
+            })
             .collect(),
         Kind::Deployment => k.deployments().filter_map(workload).collect(),
         Kind::DaemonSet => k.daemon_sets().filter_map(workload).collect(),
@@ -57,24 +67,43 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String], selector: Option<&str>) 
                     ("pod-template-hash".into(), rs.pod_template_hash.clone()),
                 ])
             })
-            .map(|r| k.eks.replica_sets[r].name.clone())
+            .map(|r| {
+                let rs = &k.eks.replica_sets[r];
+                let ns = &k.eks.deployments[rs.deployment].namespace;
+                (list_order::key(Some(ns), &rs.name), rs.name.clone())
+            })
             .collect(),
         Kind::Node => k
             .nodes()
             .filter(|&n| picked(k.node_labels(n)))
-            .map(|n| k.eks.nodes[n].name.clone())
+            .map(|n| {
+                let name = &k.eks.nodes[n].name;
+                (list_order::key(None, name), name.clone())
+            })
             .collect(),
-        Kind::Service => services(k).into_iter().map(|s| s.name).collect(),
+        Kind::Service => services(k)
+            .into_iter()
+            .map(|s| (list_order::key(Some(&s.namespace), &s.name), s.name))
+            .collect(),
         Kind::Hpa => k
             .eks
             .hpas
             .iter()
             .filter(|h| k.in_scope(&k.eks.deployments[h.deployment].namespace))
-            .map(|h| h.name.clone())
+            .map(|h| {
+                let ns = &k.eks.deployments[h.deployment].namespace;
+                (list_order::key(Some(ns), &h.name), h.name.clone())
+            })
             .collect(),
         Kind::Pdb => super::pdb::list(k, &|_| true)
             .into_iter()
-            .map(|b| k.eks.pdbs[b].name.clone())
+            .map(|b| {
+                let pdb = &k.eks.pdbs[b];
+                (
+                    list_order::key(Some(&pdb.namespace), &pdb.name),
+                    pdb.name.clone(),
+                )
+            })
             .collect(),
         Kind::Event
         | Kind::PersistentVolumeClaim
@@ -83,6 +112,8 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String], selector: Option<&str>) 
         | Kind::Namespace
         | Kind::Endpoints => Vec::new(),
     };
+    all.sort();
+    let all: Vec<String> = all.into_iter().map(|(_, name)| name).collect();
     let targets: Vec<String> = if names.is_empty() {
         all.clone()
     } else {

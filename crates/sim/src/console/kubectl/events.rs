@@ -19,6 +19,7 @@ use std::borrow::Cow;
 use serde_json::{Value, json};
 
 use super::jsonpath::{self, Template};
+use super::list_order;
 use super::objects::{self, ts};
 use super::parse::{GetWatch, Kind, Output};
 use super::select::{FieldSelector, sort_by_path};
@@ -30,24 +31,24 @@ use crate::event::EventKind;
 use crate::time::{Millis, SimTime};
 
 /// One Event object: the occurrences of one reason and message for one object.
-struct Folded<'a> {
-    warning: bool,
-    reason: &'a str,
+pub(super) struct Folded<'a> {
+    pub warning: bool,
+    pub reason: &'a str,
     /// `pod/web-…`, as the run's events name their object.
-    object: &'a str,
+    pub object: &'a str,
     /// The container a kubelet's event is about (`spec.containers{app}`), or empty.
     field_path: &'a str,
-    message: Cow<'a, str>,
-    first: SimTime,
-    last: SimTime,
-    count: u32,
+    pub message: Cow<'a, str>,
+    pub first: SimTime,
+    pub last: SimTime,
+    pub count: u32,
     /// Objects of this name first seen at the same millisecond before this one (their names
     /// differ in the nanoseconds, as two occurrences a few nanoseconds apart do).
     same_moment: u32,
 }
 
 /// The events in scope, folded into objects, in the order of their last occurrence.
-fn folded<'a>(k: &'a Kube) -> Vec<Folded<'a>> {
+pub(super) fn folded<'a>(k: &'a Kube) -> Vec<Folded<'a>> {
     let mut rows: Vec<Folded> = Vec::new();
     for e in k.kube_events() {
         let EventKind::Kube {
@@ -100,7 +101,7 @@ fn folded<'a>(k: &'a Kube) -> Vec<Folded<'a>> {
 }
 
 /// The kind and API version of an event's object (`pod` → `Pod`, `v1`).
-fn involved_kind(kind: &str) -> (&str, &'static str) {
+pub(super) fn involved_kind(kind: &str) -> (&str, &'static str) {
     match kind {
         "pod" => ("Pod", "v1"),
         "node" => ("Node", "v1"),
@@ -119,7 +120,7 @@ fn involved_kind(kind: &str) -> (&str, &'static str) {
 }
 
 /// The Event object of `f`, as `kubectl get events -o json` prints it.
-fn object(k: &Kube, f: &Folded) -> Value {
+pub(super) fn object(k: &Kube, f: &Folded) -> Value {
     let (kind, name) = f.object.split_once('/').unwrap_or(("", f.object));
     let (kind, api_version) = involved_kind(kind);
     let namespace = k.event_namespace(f.object);
@@ -200,6 +201,12 @@ pub(super) fn get(
         })
         .filter(|(_, o)| selector.as_ref().is_none_or(|s| s.matches(o)))
         .collect();
+    // The API server's order: by `<namespace>/<name>`, so an object's events stay together
+    // (`list_order`).
+    listed.sort_by_cached_key(|(f, o)| {
+        let name = o["metadata"]["name"].as_str().unwrap_or_default();
+        list_order::key(Some(k.event_namespace(f.object)), name)
+    });
     if let Some(expr) = sort_by
         && let Err(e) = sort_by_path(&mut listed, |(_, o)| o.clone(), expr)
     {

@@ -135,8 +135,8 @@ pub fn get(
             list
         }
         Kind::Service => {
-            // Index 0 is the `kubernetes` Service of the API server; then one per Deployment
-            // with a Service.
+            // The `kubernetes` Service of the API server and one per Deployment with a
+            // Service, by position in `services`.
             let list: Vec<usize> = services(k)
                 .into_iter()
                 .enumerate()
@@ -177,6 +177,7 @@ pub fn get(
         | Kind::Endpoints => Vec::new(),
     };
     let mut found = found;
+    super::list_order::sort(k, kind, &mut found, names);
     if let Some(fs) = printing.field_selector {
         match FieldSelector::parse(kind, fs) {
             Ok(fs) => found.retain(|&i| fs.matches(&objects::object(k, kind, i))),

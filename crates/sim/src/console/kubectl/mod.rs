@@ -15,11 +15,13 @@ mod describe_identity;
 mod describe_init;
 mod describe_side;
 mod events;
+mod events_command;
 mod get;
 mod get_kinds;
 mod jsonpath;
 mod kind;
 mod labels;
+mod list_order;
 mod namespaces_endpoints;
 mod objects;
 pub mod parse;
@@ -53,6 +55,9 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
         return outcome;
     }
     if let Some(outcome) = service_accounts::run(words, cx) {
+        return outcome;
+    }
+    if let Some(outcome) = events_command::run(words, cx) {
         return outcome;
     }
     let (command, scope) = match parse::parse_line(words) {
@@ -173,7 +178,11 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
             names,
             selector,
         } => describe::describe(&k, kind, &names, selector.as_deref()),
-        Command::Top { kind } => top_logs::top(&k, kind),
+        Command::Top {
+            kind,
+            selector,
+            sort_by,
+        } => top_logs::top(&k, kind, selector.as_deref(), sort_by.as_deref()),
         Command::Logs {
             pod,
             container,

@@ -140,6 +140,10 @@ pub enum Command {
     },
     Top {
         kind: Kind,
+        /// `-l`: the pods to show (`kubectl top pod` only).
+        selector: Option<String>,
+        /// `--sort-by cpu|memory`: the most used first; without it, by namespace and name.
+        sort_by: Option<String>,
     },
     Logs {
         /// `POD`, `pod/POD` or `TYPE/NAME` (a workload: one of its pods); empty with `-l`.
@@ -273,6 +277,7 @@ pub const SUPPORTED: &[&str] = &[
     "create",
     "get",
     "describe",
+    "events",
     "scale",
     "autoscale",
     "set",
@@ -859,9 +864,20 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
             })
         }
         "top" => {
-            let known = with(&[("selector", true), ("containers", false), all]);
+            let known = with(&[
+                ("selector", true),
+                ("containers", false),
+                ("sort-by", true),
+                all,
+            ]);
             let p = Flags { cmd, known: &known }.parse(rest)?;
             scope = scope_of(&p);
+            let sort_by = p.get("sort-by").map(str::to_string);
+            if let Some(s) = sort_by.as_deref()
+                && !matches!(s, "cpu" | "memory")
+            {
+                return Err("error: --sort-by accepts only cpu or memory\n".into());
+            }
             let kind = match p.positional.first().map(String::as_str) {
                 Some("pods" | "pod" | "po") => Kind::Pod,
                 Some("nodes" | "node" | "no") => Kind::Node,
@@ -876,7 +892,11 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                     );
                 }
             };
-            Ok(Command::Top { kind })
+            Ok(Command::Top {
+                kind,
+                selector: p.get("selector").map(str::to_string),
+                sort_by,
+            })
         }
         "logs" => {
             let known = with(&[

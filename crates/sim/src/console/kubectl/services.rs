@@ -66,5 +66,7 @@ pub fn services(k: &Kube) -> Vec<ServiceRow> {
         }
     }
     out.retain(|s| k.in_scope(&s.namespace));
+    // In the order the API server lists them (`list_order`): `kubernetes` is not always first.
+    out.sort_by_cached_key(|s| super::list_order::key(Some(&s.namespace), &s.name));
     out
 }

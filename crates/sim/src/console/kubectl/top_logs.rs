@@ -23,16 +23,41 @@ fn running(k: &Kube, p: usize) -> bool {
     pod.deleting_at.is_none() && matches!(pod.state, ContainerState::Running { .. })
 }
 
-pub fn top(k: &Kube, kind: Kind) -> Outcome {
+/// `kubectl top pod|node`. Rows come by namespace and name (kubectl's `PodMetricsSorter` and
+/// `NodeMetricsSorter` without `--sort-by`), or the most used first with `--sort-by cpu|memory`
+/// (kubectl `pkg/cmd/top`, `metricsutil/metrics_printer.go`).
+pub fn top(k: &Kube, kind: Kind, selector: Option<&str>, sort_by: Option<&str>) -> Outcome {
     // kubectl top asks the Metrics API first (`metricsutil`'s support check).
     if !crate::k8s::addons::metrics_api(k.eks.metrics_server, k.now) {
         return Outcome::Fail("error: Metrics API not available\n".into());
     }
+    let selector = match selector.map(Selector::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => return Outcome::Fail(e),
+    };
+    // Most used first with --sort-by (a stable sort: equals keep their order by name).
+    let by_usage = |usage: &mut Vec<(u32, u32, Vec<String>)>| match sort_by {
+        Some("cpu") => usage.sort_by_key(|u| std::cmp::Reverse(u.0)),
+        Some("memory") => usage.sort_by_key(|u| std::cmp::Reverse(u.1)),
+        _ => {}
+    };
     match kind {
         Kind::Pod => {
-            let rows: Vec<Vec<String>> = k
+            let mut pods: Vec<usize> = k
                 .pods()
                 .filter(|&p| running(k, p))
+                .filter(|&p| {
+                    selector
+                        .as_ref()
+                        .is_none_or(|s| s.matches(&k.pod_labels(p)))
+                })
+                .collect();
+            pods.sort_by(|&a, &b| {
+                (k.pod_namespace(a), &k.eks.pods[a].name)
+                    .cmp(&(k.pod_namespace(b), &k.eks.pods[b].name))
+            });
+            let mut usage: Vec<(u32, u32, Vec<String>)> = pods
+                .into_iter()
                 .map(|p| {
                     let (cpu, mem) = pod_usage(k, p);
                     let mut row = vec![
@@ -43,9 +68,11 @@ pub fn top(k: &Kube, kind: Kind) -> Outcome {
                     if k.all_namespaces() {
                         row.insert(0, k.pod_namespace(p).to_string());
                     }
-                    row
+                    (cpu, mem, row)
                 })
                 .collect();
+            by_usage(&mut usage);
+            let rows: Vec<Vec<String>> = usage.into_iter().map(|u| u.2).collect();
             if rows.is_empty() {
                 return Outcome::Fail(k.no_resources());
             }
@@ -56,9 +83,23 @@ pub fn top(k: &Kube, kind: Kind) -> Outcome {
             Outcome::Print(render(&header, &rows))
         }
         _ => {
-            let rows: Vec<Vec<String>> = k
+            let mut nodes: Vec<usize> = k
                 .nodes()
                 .filter(|&n| !k.eks.nodes[n].fargate)
+                .filter(|&n| {
+                    selector
+                        .as_ref()
+                        .is_none_or(|s| s.matches(&k.node_labels(n)))
+                })
+                .collect();
+            // Nodes without metrics (not ready) print after the others, as `<unknown>`
+            // (`PrintNodeMetrics`' missing-metrics lines).
+            nodes.sort_by(|&a, &b| {
+                let (a, b) = (&k.eks.nodes[a], &k.eks.nodes[b]);
+                (!a.ready, &a.name).cmp(&(!b.ready, &b.name))
+            });
+            let mut usage: Vec<(u32, u32, Vec<String>)> = nodes
+                .into_iter()
                 .map(|n| {
                     let node = &k.eks.nodes[n];
                     // The kubelet, the container runtime and the system pods use some too.
@@ -77,24 +118,29 @@ pub fn top(k: &Kube, kind: Kind) -> Outcome {
                     let mem_pct =
                         u64::from(mem) * 100 / u64::from(node.allocatable_memory_mib.max(1) + 900);
                     if node.ready {
-                        vec![
+                        let row = vec![
                             node.name.clone(),
                             format!("{cpu}m"),
                             format!("{cpu_pct}%"),
                             format!("{mem}Mi"),
                             format!("{mem_pct}%"),
-                        ]
+                        ];
+                        (cpu, mem, row)
                     } else {
-                        vec![
+                        // No metrics from a node that is not ready: last with --sort-by.
+                        let row = vec![
                             node.name.clone(),
                             "<unknown>".into(),
                             "<unknown>".into(),
                             "<unknown>".into(),
                             "<unknown>".into(),
-                        ]
+                        ];
+                        (0, 0, row)
                     }
                 })
                 .collect();
+            by_usage(&mut usage);
+            let rows: Vec<Vec<String>> = usage.into_iter().map(|u| u.2).collect();
             Outcome::Print(render(
                 &["NAME", "CPU(cores)", "CPU(%)", "MEMORY(bytes)", "MEMORY(%)"],
                 &rows,
