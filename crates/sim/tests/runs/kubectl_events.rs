@@ -186,6 +186,14 @@ fn kubectl_lists_objects_by_namespace_then_name() {
         )),
         asked
     );
+    assert_eq!(
+        first_column(&printed(&p, "kubectl get svc web kubernetes")),
+        ["web", "kubernetes"]
+    );
+    assert_eq!(
+        first_column(&printed(&p, "kubectl get svc")),
+        ["kubernetes", "web"]
+    );
     // describe, -o name and the ReplicaSets keep the same order.
     let described: Vec<String> = printed(&p, "kubectl describe pods")
         .lines()

@@ -136,14 +136,12 @@ pub fn get(
         }
         Kind::Service => {
             // The `kubernetes` Service of the API server and one per Deployment with a
-            // Service, by position in `services`.
-            let list: Vec<usize> = services(k)
-                .into_iter()
-                .enumerate()
-                .filter(|(_, s)| wanted(&s.name))
-                .map(|(i, _)| i)
-                .collect();
+            // Service, by position in `services` (names given: in the order given).
             let all = services(k);
+            let mut list: Vec<usize> = (0..all.len()).filter(|&i| wanted(&all[i].name)).collect();
+            if !names.is_empty() {
+                list.sort_by_key(|&i| names.iter().position(|n| *n == all[i].name));
+            }
             missing.extend(
                 names
                     .iter()

@@ -16,7 +16,6 @@
 
 use super::Kube;
 use super::parse::Kind;
-use super::services::services;
 
 /// The storage key of a namespaced object (`<namespace>/<name>`) or a cluster-scoped one
 /// (`<name>`, when `namespace` is `None`).
@@ -30,7 +29,6 @@ pub fn key(namespace: Option<&str>, name: &str) -> String {
 /// Put `found` (indexes of objects of `kind`, as `kubectl get` finds them) in the order kubectl
 /// prints them: by storage key, or in the order of `names` when names were given.
 pub fn sort(k: &Kube, kind: Kind, found: &mut [usize], names: &[String]) {
-    let services = matches!(kind, Kind::Service).then(|| services(k));
     let of = |i: usize| -> (Option<&str>, &str) {
         let eks = k.eks;
         match kind {
@@ -49,11 +47,9 @@ pub fn sort(k: &Kube, kind: Kind, found: &mut [usize], names: &[String]) {
                 (Some(&eks.deployments[h.deployment].namespace), &h.name)
             }
             Kind::Pdb => (Some(&eks.pdbs[i].namespace), &eks.pdbs[i].name),
-            Kind::Service => services
-                .as_ref()
-                .and_then(|s| s.get(i))
-                .map_or((None, ""), |s| (Some(&s.namespace), &s.name)),
-            Kind::Event
+            // `services::services` lists them in key order already: `i` is their position.
+            Kind::Service
+            | Kind::Event
             | Kind::PersistentVolumeClaim
             | Kind::PersistentVolume
             | Kind::StorageClass
@@ -61,6 +57,14 @@ pub fn sort(k: &Kube, kind: Kind, found: &mut [usize], names: &[String]) {
             | Kind::Endpoints => (None, ""),
         }
     };
+    if kind == Kind::Service {
+        // By position in `services::services`, which lists them in key order; `get` puts
+        // names given in their order itself.
+        if names.is_empty() {
+            found.sort_unstable();
+        }
+        return;
+    }
     if names.is_empty() {
         found.sort_by_cached_key(|&i| {
             let (ns, name) = of(i);
