@@ -26,7 +26,7 @@ use crate::scenario::spec::DnsRecordType;
 /// The VPC's Route 53 Resolver (VPC 10.0.0.0/16).
 const RESOLVER: &str = "10.0.0.2";
 /// kube-dns in EKS's default service range 172.20.0.0/16.
-const KUBE_DNS: &str = "172.20.0.10";
+const KUBE_DNS: &str = super::kubectl::KUBE_DNS_IP;
 /// CoreDNS's kubernetes plugin answers with this TTL unless configured otherwise.
 const KUBE_TTL: u32 = 5;
 

@@ -641,10 +641,10 @@ impl EksCluster {
         } else {
             "pod-template-hash"
         };
-        vec![
-            ("app".into(), self.deployments[rs.deployment].name.clone()),
-            (hash.into(), rs.pod_template_hash.clone()),
-        ]
+        let mut labels = self.template_labels(rs.deployment);
+        labels.push((hash.into(), rs.pod_template_hash.clone()));
+        labels.sort();
+        labels
     }
 
     /// The Deployment called `name` (in the scenario's namespace).

@@ -71,3 +71,4 @@ pub mod volume_binding;
 pub mod volume_controller;
 pub mod volumes;
 pub mod wake;
+pub mod workload_labels;

@@ -293,3 +293,89 @@ fn kubectl_top_lists_by_name_or_the_most_used_first() {
         "error: --sort-by accepts only cpu or memory\n"
     );
 }
+
+#[test]
+fn kube_dns_fronts_coredns_and_eks_workloads_carry_their_add_ons_labels() {
+    let p = at("eks-rolling-update", 120);
+    // The Service every pod's DNS goes to, at the address dig asks.
+    let svc = printed(&p, "kubectl get svc -n kube-system -o wide");
+    let row = svc.lines().nth(1).expect("kube-dns");
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        cells,
+        [
+            "kube-dns",
+            "ClusterIP",
+            "172.20.0.10",
+            "<none>",
+            "53/UDP,53/TCP,9153/TCP",
+            "2m",
+            "k8s-app=kube-dns"
+        ],
+        "{svc}"
+    );
+    // The Amazon EKS User Guide's way to find CoreDNS's pods.
+    let pods = first_column(&printed(
+        &p,
+        "kubectl get pods -n kube-system -l k8s-app=kube-dns",
+    ));
+    assert_eq!(pods.len(), 2, "{pods:?}");
+    assert!(pods.iter().all(|n| n.starts_with("coredns-")), "{pods:?}");
+    // Its endpoints are those pods, port by port.
+    let ips: Vec<String> = printed(
+        &p,
+        "kubectl get pods -n kube-system -l k8s-app=kube-dns -o custom-columns=IP:.status.podIP",
+    )
+    .lines()
+    .skip(1)
+    .map(|l| l.trim().to_string())
+    .collect();
+    let described = printed(&p, "kubectl describe svc kube-dns -n kube-system");
+    insta::assert_snapshot!("describe_svc_kube_dns", described);
+    let mut sorted = ips.clone();
+    sorted.sort();
+    let on = |port: u16| {
+        sorted
+            .iter()
+            .map(|ip| format!("{ip}:{port}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    assert!(described.contains(&format!("Port:                     dns  53/UDP\nTargetPort:               53/UDP\nEndpoints:                {}\n", on(53))), "{described}");
+    assert!(
+        described.contains(&format!("Endpoints:                {}\n", on(9153))),
+        "{described}"
+    );
+    let ep = printed(&p, "kubectl get ep kube-dns -n kube-system -o json");
+    let v: Value = serde_json::from_str(&ep).expect("json");
+    let ports: Vec<(&str, u64, &str)> = v["subsets"][0]["ports"]
+        .as_array()
+        .expect("ports")
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p["name"].as_str()?,
+                p["port"].as_u64()?,
+                p["protocol"].as_str()?,
+            ))
+        })
+        .collect();
+    assert_eq!(
+        ports,
+        [
+            ("dns", 53, "UDP"),
+            ("dns-tcp", 53, "TCP"),
+            ("metrics", 9153, "TCP")
+        ]
+    );
+    // The DaemonSets select k8s-app, as the add-ons install them; the scenario's keep app=.
+    let ds = printed(&p, "kubectl get ds -n kube-system -o wide");
+    assert!(ds.contains("k8s-app=aws-node"), "{ds}");
+    assert!(ds.contains("k8s-app=kube-proxy"), "{ds}");
+    let web = printed(&p, "kubectl get deploy web -o wide");
+    assert!(web.trim_end().ends_with("app=web"), "{web}");
+    assert_eq!(
+        printed(&p, "kubectl get pods -n kube-system -l app=coredns"),
+        "No resources found in kube-system namespace.\n"
+    );
+}

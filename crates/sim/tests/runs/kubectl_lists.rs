@@ -215,7 +215,7 @@ fn endpoints_are_the_ready_pods_and_not_ready_ones_get_no_traffic() {
     assert!(row.contains(&shown), "{row}");
     let svc = printed(&p, "kubectl describe svc web");
     assert!(
-        svc.contains(&format!("Endpoints:         {shown}\n")),
+        svc.contains(&format!("Endpoints:                {shown}\n")),
         "{svc}"
     );
     let kubernetes = table

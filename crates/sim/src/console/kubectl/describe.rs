@@ -11,7 +11,7 @@ use super::parse::Kind;
 use super::services::services;
 use super::{Kube, Outcome, reporter};
 use crate::event::EventKind;
-use crate::k8s::cluster::ContainerState;
+use crate::k8s::cluster::{ContainerState, EksCluster};
 use crate::k8s::read;
 use crate::time::SimTime;
 
@@ -38,7 +38,7 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String], selector: Option<&str>) 
         |labels: Vec<(String, String)>| selector.as_ref().is_none_or(|s| s.matches(&labels));
     let workload = |d: usize| {
         let w = &k.eks.deployments[d];
-        picked(vec![("app".into(), w.name.clone())])
+        picked(k.eks.template_labels(d))
             .then(|| (list_order::key(Some(&w.namespace), &w.name), w.name.clone()))
     };
     // Each object's storage key and name: without names, describe prints every object in
@@ -60,13 +60,7 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String], selector: Option<&str>) 
         Kind::StatefulSet => k.stateful_sets().filter_map(workload).collect(),
         Kind::ReplicaSet => k
             .replica_sets()
-            .filter(|&r| {
-                let rs = &k.eks.replica_sets[r];
-                picked(vec![
-                    ("app".into(), k.eks.deployments[rs.deployment].name.clone()),
-                    ("pod-template-hash".into(), rs.pod_template_hash.clone()),
-                ])
-            })
+            .filter(|&r| picked(replica_set_labels(k, r)))
             .map(|r| {
                 let rs = &k.eks.replica_sets[r];
                 let ns = &k.eks.deployments[rs.deployment].namespace;
@@ -145,31 +139,10 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String], selector: Option<&str>) 
                     &h.name == name && k.in_scope(&k.eks.deployments[h.deployment].namespace)
                 })
                 .map(|h| hpa(k, h)),
-            Kind::Service => services(k).into_iter().find(|s| &s.name == name).map(|s| {
-                let mut o = String::new();
-                let _ = writeln!(o, "Name:              {}", s.name);
-                let _ = writeln!(o, "Namespace:         {}", s.namespace);
-                let _ = writeln!(
-                    o,
-                    "Selector:          {}",
-                    s.deployment.map_or_else(
-                        || "<none>".into(),
-                        |d| format!("app={}", k.eks.deployments[d].name)
-                    )
-                );
-                let _ = writeln!(o, "Type:              {}", s.kind);
-                let _ = writeln!(o, "IP:                {}", s.cluster_ip);
-                let _ = writeln!(o, "Port:              <unset>  {}", s.ports);
-                // kubectl describes the EndpointSlices: three addresses, then how many more.
-                let eps = super::namespaces_endpoints::of_service(k, &s);
-                let _ = writeln!(
-                    o,
-                    "Endpoints:         {}",
-                    super::namespaces_endpoints::summary(&eps.ready_with_port())
-                );
-                o.push_str("Events:            <none>\n");
-                o
-            }),
+            Kind::Service => services(k)
+                .into_iter()
+                .find(|s| &s.name == name)
+                .map(|s| super::namespaces_endpoints::describe_service(k, &s)),
             Kind::Pdb => super::pdb::named(k, name).map(|b| super::pdb::describe(k, b)),
             Kind::Event
             | Kind::PersistentVolumeClaim
@@ -422,12 +395,17 @@ fn deployment(k: &Kube, d: usize) -> String {
     let _ = writeln!(o, "Name:                   {}", dep.name);
     let _ = writeln!(o, "Namespace:              {}", dep.namespace);
     let _ = writeln!(o, "CreationTimestamp:      {}", SimTime::ZERO.rfc1123());
-    let _ = writeln!(o, "Labels:                 app={}", dep.name);
+    let labels = label_list(&k.eks.template_labels(d));
+    multiline(&mut o, "Labels:", 24, &labels);
     let _ = writeln!(
         o,
         "Annotations:            deployment.kubernetes.io/revision: {revision}"
     );
-    let _ = writeln!(o, "Selector:               app={}", dep.name);
+    let _ = writeln!(
+        o,
+        "Selector:               {}",
+        EksCluster::format_labels(&k.eks.selector_labels(d))
+    );
     // status.unavailableReplicas: desired minus available, never below zero (the deployment
     // controller's calculateStatus).
     let unavailable = dep.replicas.saturating_sub(st.available_replicas);
@@ -453,10 +431,7 @@ fn deployment(k: &Kube, d: usize) -> String {
             dep.max_unavailable, dep.max_surge
         );
     }
-    o.push_str(&super::pod_template::described(
-        &[format!("app={}", dep.name)],
-        &dep.template,
-    ));
+    o.push_str(&super::pod_template::described(&labels, &dep.template));
     let _ = writeln!(o, "Conditions:");
     let _ = writeln!(o, "  Type           Status  Reason");
     let _ = writeln!(o, "  ----           ------  ------");
@@ -542,17 +517,15 @@ fn replica_set(k: &Kube, r: usize) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "Name:           {}", rs.name);
     let _ = writeln!(o, "Namespace:      {}", dep.namespace);
+    let mut selector = k.eks.selector_labels(rs.deployment);
+    selector.push(("pod-template-hash".into(), rs.pod_template_hash.clone()));
     let _ = writeln!(
         o,
-        "Selector:       app={},pod-template-hash={}",
-        dep.name, rs.pod_template_hash
+        "Selector:       {}",
+        EksCluster::format_labels(&selector)
     );
-    let _ = writeln!(o, "Labels:         app={}", dep.name);
-    let _ = writeln!(
-        o,
-        "                pod-template-hash={}",
-        rs.pod_template_hash
-    );
+    let labels = label_list(&replica_set_labels(k, r));
+    multiline(&mut o, "Labels:", 16, &labels);
     let _ = writeln!(
         o,
         "Annotations:    deployment.kubernetes.io/desired-replicas: {}",
@@ -574,13 +547,7 @@ fn replica_set(k: &Kube, r: usize) -> String {
         "Pods Status:    {} Running / {waiting} Waiting / 0 Succeeded / {failed} Failed",
         st.ready_replicas
     );
-    o.push_str(&super::pod_template::described(
-        &[
-            format!("app={}", dep.name),
-            format!("pod-template-hash={}", rs.pod_template_hash),
-        ],
-        &rs.template,
-    ));
+    o.push_str(&super::pod_template::described(&labels, &rs.template));
     o.push_str(&events(k, &format!("replicaset/{}", rs.name)));
     o
 }
@@ -596,9 +563,14 @@ fn daemon_set(k: &Kube, d: usize) -> String {
     let t = &ds.template;
     let mut o = String::new();
     let _ = writeln!(o, "Name:           {}", ds.name);
-    let _ = writeln!(o, "Selector:       app={}", ds.name);
+    let _ = writeln!(
+        o,
+        "Selector:       {}",
+        EksCluster::format_labels(&k.eks.selector_labels(d))
+    );
     let _ = writeln!(o, "Node-Selector:  <none>");
-    let _ = writeln!(o, "Labels:         app={}", ds.name);
+    let labels = label_list(&k.eks.template_labels(d));
+    multiline(&mut o, "Labels:", 16, &labels);
     let _ = writeln!(
         o,
         "Annotations:    deprecated.daemonset.template.generation: {generation}"
@@ -620,10 +592,7 @@ fn daemon_set(k: &Kube, d: usize) -> String {
         o,
         "Pods Status:  {running} Running / {waiting} Waiting / 0 Succeeded / {failed} Failed"
     );
-    o.push_str(&super::pod_template::described(
-        &[format!("app={}", ds.name)],
-        t,
-    ));
+    o.push_str(&super::pod_template::described(&labels, t));
     o.push_str(&events(k, &format!("daemonset/{}", ds.name)));
     o
 }
@@ -885,4 +854,31 @@ fn efs_claim(k: &Kube, object: &str) -> bool {
         .strip_prefix("persistentvolumeclaim/")
         .and_then(|n| k.eks.storage.claims.iter().position(|c| c.name == n))
         .is_some_and(|cl| crate::k8s::volumes::efs_class(k.eks, cl).is_some())
+}
+
+/// A ReplicaSet's labels: its Deployment's template labels and its `pod-template-hash`.
+fn replica_set_labels(k: &Kube, r: usize) -> Vec<(String, String)> {
+    let rs = &k.eks.replica_sets[r];
+    let mut labels = k.eks.template_labels(rs.deployment);
+    labels.push(("pod-template-hash".into(), rs.pod_template_hash.clone()));
+    labels.sort();
+    labels
+}
+
+/// Labels as `key=value` lines, sorted by key (kubectl's `printLabelsMultiline`).
+fn label_list(labels: &[(String, String)]) -> Vec<String> {
+    let mut lines: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    lines.sort();
+    lines
+}
+
+/// `key` padded to `width`, then the first item; each further item on its own line under it.
+fn multiline(o: &mut String, key: &str, width: usize, items: &[String]) {
+    for (i, item) in items.iter().enumerate() {
+        let head = if i == 0 { key } else { "" };
+        let _ = writeln!(o, "{head:<width$}{item}");
+    }
+    if items.is_empty() {
+        let _ = writeln!(o, "{key:<width$}<none>");
+    }
 }

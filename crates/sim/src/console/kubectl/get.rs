@@ -10,7 +10,7 @@ use super::table::render;
 use super::yaml::{json_text, list_of};
 use super::{Kube, Outcome};
 use crate::event::EventKind;
-use crate::k8s::cluster::ContainerState;
+use crate::k8s::cluster::{ContainerState, EksCluster};
 use crate::k8s::read;
 use crate::time::SimTime;
 
@@ -72,9 +72,9 @@ pub fn get(
                 .into_iter()
                 .filter(|&d| wanted(&k.eks.deployments[d].name))
                 .filter(|&d| {
-                    selector.as_ref().is_none_or(|s| {
-                        s.matches(&[("app".into(), k.eks.deployments[d].name.clone())])
-                    })
+                    selector
+                        .as_ref()
+                        .is_none_or(|s| s.matches(&k.eks.template_labels(d)))
                 })
                 .collect();
             missing.extend(
@@ -91,10 +91,9 @@ pub fn get(
                 .filter(|&r| {
                     let rs = &k.eks.replica_sets[r];
                     selector.as_ref().is_none_or(|s| {
-                        s.matches(&[
-                            ("app".into(), k.eks.deployments[rs.deployment].name.clone()),
-                            ("pod-template-hash".into(), rs.pod_template_hash.clone()),
-                        ])
+                        let mut labels = k.eks.template_labels(rs.deployment);
+                        labels.push(("pod-template-hash".into(), rs.pod_template_hash.clone()));
+                        s.matches(&labels)
                     })
                 })
                 .collect();
@@ -463,7 +462,7 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
                         r.extend([
                             dep.template.container.clone(),
                             dep.template.image.clone(),
-                            format!("app={}", dep.name),
+                            EksCluster::format_labels(&k.eks.selector_labels(d)),
                         ]);
                     }
                     ns(&dep.namespace, r)
@@ -489,14 +488,12 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
                         age(now, rs.created_at),
                     ];
                     if wide {
-                        row.extend([
-                            rs.template.container.clone(),
-                            rs.template.image.clone(),
-                            format!(
-                                "app={},pod-template-hash={}",
-                                k.eks.deployments[rs.deployment].name, rs.pod_template_hash
-                            ),
-                        ]);
+                        row.extend([rs.template.container.clone(), rs.template.image.clone(), {
+                            let mut selector = k.eks.selector_labels(rs.deployment);
+                            selector
+                                .push(("pod-template-hash".into(), rs.pod_template_hash.clone()));
+                            EksCluster::format_labels(&selector)
+                        }]);
                     }
                     ns(&k.eks.deployments[rs.deployment].namespace, row)
                 })
@@ -603,10 +600,11 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
                         age(now, SimTime::ZERO),
                     ];
                     if wide {
-                        r.push(s.deployment.map_or_else(
-                            || "<none>".into(),
-                            |d| format!("app={}", k.eks.deployments[d].name),
-                        ));
+                        r.push(if s.selector.is_empty() {
+                            "<none>".into()
+                        } else {
+                            EksCluster::format_labels(&s.selector)
+                        });
                     }
                     ns(&s.namespace, r)
                 })
@@ -673,7 +671,7 @@ fn table(k: &Kube, kind: Kind, found: &[usize], wide: bool, all_namespaces: bool
                         r.extend([
                             ds.template.container.clone(),
                             ds.template.image.clone(),
-                            format!("app={}", ds.name),
+                            EksCluster::format_labels(&k.eks.selector_labels(d)),
                         ]);
                     }
                     ns(&ds.namespace, r)

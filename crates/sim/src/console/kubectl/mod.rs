@@ -33,6 +33,7 @@ mod select;
 mod service_accounts;
 mod services;
 pub(crate) use act::CLIENT_VERSION;
+pub(crate) use services::KUBE_DNS_IP;
 pub use services::SERVER_VERSION;
 mod show_labels;
 mod statefulset;

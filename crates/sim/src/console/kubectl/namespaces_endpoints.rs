@@ -33,19 +33,29 @@ pub struct Address {
 
 /// The addresses behind a Service: its ready pods and the others that run, each sorted by
 /// address as the endpoints controller sorts them (`LessEndpointAddress` compares the
-/// addresses' bytes: 10.0.0.10 before 10.0.0.9), and the port they serve.
+/// addresses' bytes: 10.0.0.10 before 10.0.0.9), and the ports they serve (the Service's
+/// target ports: name, number, protocol).
 pub struct ServiceEndpoints {
     pub ready: Vec<Address>,
     pub not_ready: Vec<Address>,
-    pub port: u16,
+    pub ports: Vec<(Option<&'static str>, u16, &'static str)>,
 }
 
 impl ServiceEndpoints {
-    /// `ip:port` of each ready address, for kubectl's ENDPOINTS column.
+    /// `ip:port` of each ready address, port by port, for kubectl's ENDPOINTS column
+    /// (`formatEndpoints` walks a subset's ports, then its addresses).
     pub fn ready_with_port(&self) -> Vec<String> {
+        self.ports
+            .iter()
+            .flat_map(|&(_, port, _)| self.ready.iter().map(move |a| format!("{}:{port}", a.ip)))
+            .collect()
+    }
+
+    /// `ip:port` of each ready address for one port (`kubectl describe svc`'s Endpoints).
+    pub fn ready_on(&self, port: u16) -> Vec<String> {
         self.ready
             .iter()
-            .map(|a| format!("{}:{}", a.ip, self.port))
+            .map(|a| format!("{}:{port}", a.ip))
             .collect()
     }
 }
@@ -69,7 +79,7 @@ pub fn of_service(k: &Kube, s: &ServiceRow) -> ServiceEndpoints {
         return ServiceEndpoints {
             ready,
             not_ready: Vec::new(),
-            port: 443,
+            ports: vec![(Some("https"), 443, "TCP")],
         };
     };
     let (mut ready, mut not_ready) = (Vec::new(), Vec::new());
@@ -93,7 +103,11 @@ pub fn of_service(k: &Kube, s: &ServiceRow) -> ServiceEndpoints {
     ServiceEndpoints {
         ready,
         not_ready,
-        port: k.eks.deployments[d].template.port,
+        ports: s
+            .port_list
+            .iter()
+            .map(|p| (p.name, p.target_port, p.protocol))
+            .collect(),
     }
 }
 
@@ -235,10 +249,18 @@ fn object(k: &Kube, kind: Kind, name: &str) -> Value {
             if !eps.not_ready.is_empty() {
                 subset.insert("notReadyAddresses".into(), addresses(&eps.not_ready));
             }
-            subset.insert(
-                "ports".into(),
-                json!([{"port": eps.port, "protocol": "TCP"}]),
-            );
+            let ports: Vec<Value> = eps
+                .ports
+                .iter()
+                .map(|&(name, port, protocol)| {
+                    let mut p = json!({"port": port, "protocol": protocol});
+                    if let Some(n) = name {
+                        p["name"] = json!(n);
+                    }
+                    p
+                })
+                .collect();
+            subset.insert("ports".into(), Value::Array(ports));
             let mut value = json!({
                 "apiVersion": "v1",
                 "kind": "Endpoints",
@@ -287,16 +309,116 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
             o.push_str("Labels:       <none>\nAnnotations:  <none>\nSubsets:\n");
             let _ = writeln!(o, "  Addresses:          {}", list(&eps.ready));
             let _ = writeln!(o, "  NotReadyAddresses:  {}", list(&eps.not_ready));
-            let _ = writeln!(
-                o,
-                "  Ports:\n    Name     Port  Protocol\n    ----     ----  --------\n    <unset>  {:<4}  TCP\n",
-                eps.port
-            );
+            // kubectl's tabwriter: each column as wide as its widest cell, plus two.
+            let rows: Vec<[String; 3]> = eps
+                .ports
+                .iter()
+                .map(|&(name, port, protocol)| {
+                    [
+                        name.unwrap_or("<unset>").to_string(),
+                        port.to_string(),
+                        protocol.to_string(),
+                    ]
+                })
+                .collect();
+            let width = |i: usize, head: &str| {
+                rows.iter()
+                    .map(|r| r[i].len())
+                    .chain([head.len()])
+                    .max()
+                    .unwrap_or(0)
+            };
+            let (wn, wp) = (width(0, "Name"), width(1, "Port"));
+            o.push_str("  Ports:\n");
+            let _ = writeln!(o, "    {:<wn$}  {:<wp$}  Protocol", "Name", "Port");
+            let _ = writeln!(o, "    {:<wn$}  {:<wp$}  --------", "----", "----");
+            for r in &rows {
+                let _ = writeln!(o, "    {:<wn$}  {:<wp$}  {}", r[0], r[1], r[2]);
+            }
+            o.push('\n');
             o.push_str("Events:  <none>\n");
         }
         out.push(o);
     }
     Outcome::Print(out.join("\n\n"))
+}
+
+/// `kubectl describe service` (kubectl `pkg/describe/describe.go`, `describeService`, with
+/// its tabwriter: every key padded to the widest, `External Traffic Policy:` or `Internal
+/// Traffic Policy:`, plus two). Per port: `Port`, `TargetPort`, `NodePort` for a
+/// LoadBalancer or NodePort Service, and `Endpoints` from its EndpointSlices (three ready
+/// addresses, then how many more; empty when none is ready).
+pub fn describe_service(k: &Kube, s: &ServiceRow) -> String {
+    const W: usize = 26;
+    let mut o = String::new();
+    let mut line = |key: &str, value: &str| {
+        let key = if key.is_empty() {
+            String::new()
+        } else {
+            format!("{key}:")
+        };
+        let _ = writeln!(o, "{key:<W$}{value}");
+    };
+    let multiline = |items: Vec<String>, line: &mut dyn FnMut(&str, &str), key: &str| {
+        if items.is_empty() {
+            line(key, "<none>");
+        }
+        for (i, item) in items.iter().enumerate() {
+            line(if i == 0 { key } else { "" }, item);
+        }
+    };
+    line("Name", &s.name);
+    line("Namespace", &s.namespace);
+    let labels = s.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    multiline(labels, &mut line, "Labels");
+    let annotations = s
+        .annotations
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    multiline(annotations, &mut line, "Annotations");
+    let selector = crate::k8s::cluster::EksCluster::format_labels(&s.selector);
+    line(
+        "Selector",
+        if selector.is_empty() {
+            "<none>"
+        } else {
+            &selector
+        },
+    );
+    line("Type", &s.kind);
+    line("IP Family Policy", "SingleStack");
+    line("IP Families", "IPv4");
+    line("IP", &s.cluster_ip);
+    line("IPs", &s.cluster_ip);
+    let exposed = s.kind == "LoadBalancer" || s.kind == "NodePort";
+    if s.kind == "LoadBalancer" {
+        line("LoadBalancer Ingress", &s.external);
+    }
+    let eps = of_service(k, s);
+    for p in &s.port_list {
+        let name = p.name.unwrap_or("<unset>");
+        line("Port", &format!("{name}  {}/{}", p.port, p.protocol));
+        line("TargetPort", &format!("{}/{}", p.target_port, p.protocol));
+        if let Some(node_port) = p.node_port {
+            line("NodePort", &format!("{name}  {node_port}/{}", p.protocol));
+        }
+        let ready = eps.ready_on(p.target_port);
+        let endpoints = if ready.is_empty() {
+            String::new()
+        } else {
+            summary(&ready)
+        };
+        line("Endpoints", &endpoints);
+    }
+    line("Session Affinity", "None");
+    if exposed {
+        line("External Traffic Policy", "Cluster");
+    }
+    line("Internal Traffic Policy", "Cluster");
+    line("Events", "<none>");
+    // (A key with an empty value keeps its padding, as the tabwriter leaves it.)
+    o
 }
 
 #[cfg(test)]

@@ -209,7 +209,7 @@ fn deployment(k: &Kube, d: usize) -> Value {
             "annotations": {"deployment.kubernetes.io/revision": revision.to_string()},
             "creationTimestamp": ts(SimTime::ZERO),
             "generation": revision,
-            "labels": {"app": dep.name},
+            "labels": labels(k.eks.template_labels(d)),
             "name": dep.name,
             "namespace": dep.namespace,
             "uid": uid("Deployment", &dep.name),
@@ -219,9 +219,9 @@ fn deployment(k: &Kube, d: usize) -> Value {
             "progressDeadlineSeconds": dep.progress_deadline_seconds,
             "replicas": dep.replicas,
             "revisionHistoryLimit": dep.revision_history_limit,
-            "selector": {"matchLabels": {"app": dep.name}},
+            "selector": {"matchLabels": labels(k.eks.selector_labels(d))},
             "strategy": strategy,
-            "template": {"metadata": {"labels": {"app": dep.name}}, "spec": {"containers": [container(&dep.template)]}},
+            "template": {"metadata": {"labels": labels(k.eks.template_labels(d))}, "spec": {"containers": [container(&dep.template)]}},
         },
         "status": deployment_status(k, d, &st, revision),
     })
@@ -270,13 +270,21 @@ fn replica_set(k: &Kube, r: usize) -> Value {
     let rs = &k.eks.replica_sets[r];
     let st = read::replica_set_status(k.eks, r, k.now);
     let dep = &k.eks.deployments[rs.deployment];
+    let hash = (
+        "pod-template-hash".to_string(),
+        rs.pod_template_hash.clone(),
+    );
+    let mut own = k.eks.template_labels(rs.deployment);
+    own.push(hash.clone());
+    let mut selector = k.eks.selector_labels(rs.deployment);
+    selector.push(hash);
     json!({
         "apiVersion": "apps/v1",
         "kind": "ReplicaSet",
         "metadata": {
             "annotations": {"deployment.kubernetes.io/desired-replicas": dep.replicas.to_string(), "deployment.kubernetes.io/revision": rs.revision.to_string()},
             "creationTimestamp": ts(rs.created_at),
-            "labels": {"app": dep.name, "pod-template-hash": rs.pod_template_hash},
+            "labels": labels(own.clone()),
             "name": rs.name,
             "namespace": dep.namespace,
             "ownerReferences": [{"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": "Deployment", "name": dep.name, "uid": uid("Deployment", &dep.name)}],
@@ -284,8 +292,8 @@ fn replica_set(k: &Kube, r: usize) -> Value {
         },
         "spec": {
             "replicas": st.desired,
-            "selector": {"matchLabels": {"app": dep.name, "pod-template-hash": rs.pod_template_hash}},
-            "template": {"metadata": {"labels": {"app": dep.name, "pod-template-hash": rs.pod_template_hash}}, "spec": {"containers": [container(&rs.template)]}},
+            "selector": {"matchLabels": labels(selector)},
+            "template": {"metadata": {"labels": labels(own.clone())}, "spec": {"containers": [container(&rs.template)]}},
         },
         "status": {
             "availableReplicas": st.available_replicas,
@@ -302,7 +310,7 @@ fn daemon_set(k: &Kube, d: usize) -> Value {
         .eks
         .current_replica_set(d)
         .map_or(1, |r| k.eks.replica_sets[r].revision);
-    let mut template = json!({"metadata": {"labels": {"app": ds.name}}, "spec": {"containers": [container(&ds.template)]}});
+    let mut template = json!({"metadata": {"labels": labels(k.eks.template_labels(d))}, "spec": {"containers": [container(&ds.template)]}});
     if ds.host_network {
         template["spec"]["hostNetwork"] = json!(true);
     }
@@ -316,14 +324,14 @@ fn daemon_set(k: &Kube, d: usize) -> Value {
             "annotations": {"deprecated.daemonset.template.generation": generation.to_string()},
             "creationTimestamp": ts(SimTime::ZERO),
             "generation": generation,
-            "labels": {"app": ds.name},
+            "labels": labels(k.eks.template_labels(d)),
             "name": ds.name,
             "namespace": ds.namespace,
             "uid": uid("DaemonSet", &ds.name),
         },
         "spec": {
             "revisionHistoryLimit": 10,
-            "selector": {"matchLabels": {"app": ds.name}},
+            "selector": {"matchLabels": labels(k.eks.selector_labels(d))},
             "template": template,
             "updateStrategy": {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": ds.max_unavailable.to_string()}, "type": "RollingUpdate"},
         },
@@ -419,19 +427,28 @@ fn service(k: &Kube, i: usize) -> Value {
     let Some(s) = all.get(i) else {
         return Value::Null;
     };
-    let port = s
-        .ports
-        .split(['/', ':'])
-        .next()
-        .and_then(|p| p.parse::<u32>().ok())
-        .unwrap_or(80);
+    let ports: Vec<Value> = s
+        .port_list
+        .iter()
+        .map(|p| {
+            let mut v =
+                json!({"port": p.port, "protocol": p.protocol, "targetPort": p.target_port});
+            if let Some(n) = p.name {
+                v["name"] = json!(n);
+            }
+            if let Some(n) = p.node_port {
+                v["nodePort"] = json!(n);
+            }
+            v
+        })
+        .collect();
     let mut spec = json!({
         "clusterIP": s.cluster_ip,
-        "ports": [{"port": port, "protocol": "TCP", "targetPort": s.deployment.map_or(443, |d| u32::from(k.eks.deployments[d].template.port))}],
+        "ports": ports,
         "type": s.kind,
     });
-    if let Some(d) = s.deployment {
-        spec["selector"] = json!({"app": k.eks.deployments[d].name});
+    if !s.selector.is_empty() {
+        spec["selector"] = labels(s.selector.clone());
     }
     let status = if s.kind == "LoadBalancer" {
         json!({"loadBalancer": {"ingress": [{"hostname": s.external}]}})
@@ -441,8 +458,21 @@ fn service(k: &Kube, i: usize) -> Value {
     json!({
         "apiVersion": "v1",
         "kind": "Service",
-        "metadata": {"name": s.name, "namespace": s.namespace, "uid": uid("Service", &s.name)},
+        "metadata": service_metadata(s),
         "spec": spec,
         "status": status,
     })
+}
+
+/// A Service's `metadata`: labels and annotations only when it has some, as the API omits
+/// empty maps.
+fn service_metadata(s: &super::services::ServiceRow) -> Value {
+    let mut m = json!({"name": s.name, "namespace": s.namespace, "uid": uid("Service", &s.name)});
+    if !s.labels.is_empty() {
+        m["labels"] = labels(s.labels.clone());
+    }
+    if !s.annotations.is_empty() {
+        m["annotations"] = labels(s.annotations.clone());
+    }
+    m
 }
