@@ -379,3 +379,47 @@ fn kube_dns_fronts_coredns_and_eks_workloads_carry_their_add_ons_labels() {
         "No resources found in kube-system namespace.\n"
     );
 }
+
+#[test]
+fn a_daemonset_pod_is_controlled_by_its_daemonset_and_tolerates_what_the_controller_adds() {
+    let p = at("eks-rolling-update", 120);
+    let pod = printed(
+        &p,
+        "kubectl describe pod -n kube-system -l k8s-app=aws-node",
+    );
+    let first = pod.split("\n\n\n").next().expect("one pod");
+    assert!(
+        first.contains("Controlled By:    DaemonSet/aws-node\n"),
+        "{first}"
+    );
+    // On the host network, the host port is the container's.
+    assert!(
+        first.contains("Port:           61678/TCP\n    Host Port:      61678/TCP\n"),
+        "{first}"
+    );
+    let tolerations: Vec<&str> = first
+        .lines()
+        .skip_while(|l| !l.starts_with("Tolerations:"))
+        .take_while(|l| !l.starts_with("Events:"))
+        .map(|l| l.trim_start_matches("Tolerations:").trim())
+        .collect();
+    assert_eq!(tolerations.first(), Some(&"op=Exists"), "{first}");
+    assert!(tolerations.contains(&"node.kubernetes.io/network-unavailable:NoSchedule op=Exists"));
+    assert!(tolerations.contains(&"node.kubernetes.io/unreachable:NoExecute op=Exists"));
+    assert_eq!(tolerations.len(), 8, "{tolerations:?}");
+    // The DaemonSet's template: the host port and the toleration of every taint.
+    let ds = printed(&p, "kubectl describe ds aws-node -n kube-system");
+    assert!(ds.contains("Host Port:  61678/TCP"), "{ds}");
+    assert!(ds.contains("Tolerations:     op=Exists"), "{ds}");
+    // A Deployment's pod keeps the admission plugin's two, for 300 s.
+    let web = printed(&p, "kubectl describe pods -l app=web");
+    assert!(
+        web.contains("Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n"),
+        "{web}"
+    );
+    let yaml = printed(
+        &p,
+        "kubectl get pods -n kube-system -l k8s-app=aws-node -o yaml",
+    );
+    assert!(yaml.contains("kind: DaemonSet\n"), "{yaml}");
+}

@@ -467,20 +467,18 @@ fn revision(k: &Kube, d: usize, r: u32) -> Outcome {
     };
     let o = format!(
         "deployment.apps/{name} with revision #{r}\n{}\n",
-        pod_template(name, rs)
+        pod_template(k, rs)
     );
     Outcome::Print(expand_tabs(&o))
 }
 
 /// A ReplicaSet's pod template as kubectl's `DescribePodTemplate` writes it (tabs unexpanded).
-fn pod_template(deployment: &str, rs: &crate::k8s::cluster::ReplicaSet) -> String {
-    super::pod_template::tabbed(
-        &[
-            format!("app={deployment}"),
-            format!("pod-template-hash={}", rs.pod_template_hash),
-        ],
-        &rs.template,
-    )
+fn pod_template(k: &Kube, rs: &crate::k8s::cluster::ReplicaSet) -> String {
+    let mut labels = k.eks.template_labels(rs.deployment);
+    labels.push(("pod-template-hash".into(), rs.pod_template_hash.clone()));
+    labels.sort();
+    let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    super::pod_template::tabbed(&labels, &rs.template, &k.eks.deployments[rs.deployment])
 }
 
 /// `kubectl rollout undo deployment/NAME [--to-revision=N] [--dry-run=client|server]`, as
@@ -516,7 +514,7 @@ fn undo(k: &Kube, d: usize, to_revision: Option<u32>, dry_run: Option<DryRun>) -
     let rs = &k.eks.replica_sets[target];
     let suffix = dry_run.map_or("", DryRun::suffix);
     if dry_run == Some(DryRun::Client) {
-        let template = pod_template(name, rs);
+        let template = pod_template(k, rs);
         return Outcome::Print(expand_tabs(&format!(
             "deployment.apps/{name} {template}{suffix}\n"
         )));

@@ -11,7 +11,7 @@ use super::parse::Kind;
 use super::services::services;
 use super::{Kube, Outcome, reporter};
 use crate::event::EventKind;
-use crate::k8s::cluster::{ContainerState, EksCluster};
+use crate::k8s::cluster::{ContainerState, EksCluster, WorkloadKind};
 use crate::k8s::read;
 use crate::time::SimTime;
 
@@ -315,13 +315,23 @@ fn pod(k: &Kube, p: usize) -> String {
     if let Some(ip) = &pod.ip {
         let _ = writeln!(o, "IPs:\n  IP:           {ip}");
     }
-    let _ = writeln!(o, "Controlled By:    ReplicaSet/{}", rs.name);
+    // A DaemonSet's or StatefulSet's pod is controlled by it (Orca keeps their revisions as
+    // ReplicaSet entries, which are ControllerRevisions on a cluster).
+    let w = &k.eks.deployments[rs.deployment];
+    let owner = match w.kind {
+        WorkloadKind::Deployment => format!("ReplicaSet/{}", rs.name),
+        WorkloadKind::DaemonSet => format!("DaemonSet/{}", w.name),
+        WorkloadKind::StatefulSet => format!("StatefulSet/{}", w.name),
+    };
+    let _ = writeln!(o, "Controlled By:    {owner}");
     super::describe_init::init_containers(&mut o, pod, t);
     let _ = writeln!(o, "Containers:");
     let _ = writeln!(o, "  {}:", t.container);
     let _ = writeln!(o, "    Image:          {}", t.image);
     let _ = writeln!(o, "    Port:           {}/TCP", t.port);
-    let _ = writeln!(o, "    Host Port:      0/TCP");
+    // On the host network the API server defaults hostPort to the container port.
+    let host_port = if w.host_network { t.port } else { 0 };
+    let _ = writeln!(o, "    Host Port:      {host_port}/TCP");
     match &pod.state {
         // While the init containers run, the container waits to be initialized.
         ContainerState::Waiting { reason } if reason.starts_with("Init:") => {
@@ -378,10 +388,11 @@ fn pod(k: &Kube, p: usize) -> String {
     injected.volume_lines(&mut o);
     let _ = writeln!(o, "QoS Class:                   Burstable");
     let _ = writeln!(o, "Node-Selectors:              <none>");
-    let _ = writeln!(
-        o,
-        "Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s"
-    );
+    let tolerations = pod_tolerations(w);
+    for (i, t) in tolerations.iter().enumerate() {
+        let head = if i == 0 { "Tolerations:" } else { "" };
+        let _ = writeln!(o, "{head:<29}{t}");
+    }
     o.push_str(&events(k, &format!("pod/{}", pod.name)));
     o
 }
@@ -431,7 +442,7 @@ fn deployment(k: &Kube, d: usize) -> String {
             dep.max_unavailable, dep.max_surge
         );
     }
-    o.push_str(&super::pod_template::described(&labels, &dep.template));
+    o.push_str(&super::pod_template::described(&labels, &dep.template, dep));
     let _ = writeln!(o, "Conditions:");
     let _ = writeln!(o, "  Type           Status  Reason");
     let _ = writeln!(o, "  ----           ------  ------");
@@ -547,7 +558,7 @@ fn replica_set(k: &Kube, r: usize) -> String {
         "Pods Status:    {} Running / {waiting} Waiting / 0 Succeeded / {failed} Failed",
         st.ready_replicas
     );
-    o.push_str(&super::pod_template::described(&labels, &rs.template));
+    o.push_str(&super::pod_template::described(&labels, &rs.template, dep));
     o.push_str(&events(k, &format!("replicaset/{}", rs.name)));
     o
 }
@@ -592,7 +603,7 @@ fn daemon_set(k: &Kube, d: usize) -> String {
         o,
         "Pods Status:  {running} Running / {waiting} Waiting / 0 Succeeded / {failed} Failed"
     );
-    o.push_str(&super::pod_template::described(&labels, t));
+    o.push_str(&super::pod_template::described(&labels, t, ds));
     o.push_str(&events(k, &format!("daemonset/{}", ds.name)));
     o
 }
@@ -881,4 +892,36 @@ fn multiline(o: &mut String, key: &str, width: usize, items: &[String]) {
     if items.is_empty() {
         let _ = writeln!(o, "{key:<width$}<none>");
     }
+}
+
+/// A pod's tolerations as `kubectl describe pod` lists them (sorted by key, kubectl's
+/// `printPodTolerationsMultiline`). Every pod gets the DefaultTolerationSeconds admission
+/// plugin's `not-ready` and `unreachable` for 300 s; a DaemonSet's pods get the DaemonSet
+/// controller's instead (`AddOrUpdateDaemonPodTolerations`, pkg/controller/daemon/util:
+/// `not-ready` and `unreachable` without a limit, the disk, memory and PID pressure and
+/// `unschedulable` taints, and `network-unavailable` on the host network), and a workload that
+/// tolerates every taint (EKS's VPC CNI and kube-proxy) lists `op=Exists` first.
+fn pod_tolerations(w: &crate::k8s::cluster::DeploymentState) -> Vec<String> {
+    if w.kind != WorkloadKind::DaemonSet {
+        return vec![
+            "node.kubernetes.io/not-ready:NoExecute op=Exists for 300s".into(),
+            "node.kubernetes.io/unreachable:NoExecute op=Exists for 300s".into(),
+        ];
+    }
+    let mut keys = vec![
+        "node.kubernetes.io/disk-pressure:NoSchedule",
+        "node.kubernetes.io/memory-pressure:NoSchedule",
+        "node.kubernetes.io/not-ready:NoExecute",
+        "node.kubernetes.io/pid-pressure:NoSchedule",
+        "node.kubernetes.io/unreachable:NoExecute",
+        "node.kubernetes.io/unschedulable:NoSchedule",
+    ];
+    if w.host_network {
+        keys.push("node.kubernetes.io/network-unavailable:NoSchedule");
+    }
+    keys.sort_unstable();
+    let all = w.tolerates_all_taints.then(|| "op=Exists".to_string());
+    all.into_iter()
+        .chain(keys.into_iter().map(|k| format!("{k} op=Exists")))
+        .collect()
 }

@@ -135,11 +135,13 @@ fn pod(k: &Kube, p: usize) -> Value {
     } else {
         "Pending"
     };
-    // A DaemonSet's pod is owned by the DaemonSet itself, a Deployment's by its ReplicaSet.
-    let (owner_kind, owner) = if k.eks.is_daemon_set(rs.deployment) {
-        ("DaemonSet", &k.eks.deployments[rs.deployment].name)
-    } else {
-        ("ReplicaSet", &rs.name)
+    // A DaemonSet's or StatefulSet's pod is owned by the workload itself, a Deployment's by
+    // its ReplicaSet.
+    let w = &k.eks.deployments[rs.deployment];
+    let (owner_kind, owner) = match w.kind {
+        crate::k8s::cluster::WorkloadKind::Deployment => ("ReplicaSet", &rs.name),
+        crate::k8s::cluster::WorkloadKind::DaemonSet => ("DaemonSet", &w.name),
+        crate::k8s::cluster::WorkloadKind::StatefulSet => ("StatefulSet", &w.name),
     };
     let mut metadata = json!({
         "creationTimestamp": ts(pod.created_at),
@@ -150,6 +152,12 @@ fn pod(k: &Kube, p: usize) -> Value {
         "ownerReferences": [{"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": owner_kind, "name": owner, "uid": uid(owner_kind, owner)}],
         "uid": pod.uid,
     });
+    // A StatefulSet names its pods itself (`web-0`), without generateName.
+    if w.kind == crate::k8s::cluster::WorkloadKind::StatefulSet
+        && let Some(m) = metadata.as_object_mut()
+    {
+        m.remove("generateName");
+    }
     if let Some(at) = pod.deleting_at {
         metadata["deletionTimestamp"] = json!(ts(at));
         metadata["deletionGracePeriodSeconds"] = json!(30);

@@ -9,10 +9,13 @@
 //! tabwriter ([`aligned`]); `rollout history` prints the tabs as they are, which a terminal
 //! expands to the next multiple of eight.
 
-use crate::k8s::cluster::Template;
+use crate::k8s::cluster::{DeploymentState, Template};
 
-/// The block with kubectl's tabs, its first line `Pod Template:`.
-pub(super) fn tabbed(labels: &[String], t: &Template) -> String {
+/// The block with kubectl's tabs, its first line `Pod Template:`, of a template of workload
+/// `w`: on the host network the API server defaults each container port's `hostPort` to the
+/// port (`SetDefaults_PodSpec`, pkg/apis/core/v1/defaults.go), and a workload that tolerates
+/// every taint (EKS's VPC CNI and kube-proxy) lists the toleration `op=Exists`.
+pub(super) fn tabbed(labels: &[String], t: &Template, w: &DeploymentState) -> String {
     let mut o = String::from("Pod Template:\n");
     // printLabelsMultiline: the first label after the title, the others under it.
     for (i, l) in labels.iter().enumerate() {
@@ -23,7 +26,8 @@ pub(super) fn tabbed(labels: &[String], t: &Template) -> String {
     o.push_str(&format!("   {}:\n", t.container));
     o.push_str(&format!("    Image:\t{}\n", t.image));
     o.push_str(&format!("    Port:\t{}/TCP\n", t.port));
-    o.push_str("    Host Port:\t0/TCP\n");
+    let host_port = if w.host_network { t.port } else { 0 };
+    o.push_str(&format!("    Host Port:\t{host_port}/TCP\n"));
     // describeContainerResource: the CPU line only when the container names a CPU request.
     let memory = t.requests.memory_mib > 0;
     if t.cpu_requested || memory {
@@ -40,13 +44,20 @@ pub(super) fn tabbed(labels: &[String], t: &Template) -> String {
         o.push_str(&format!("    {}:\t{}\n", probe.name(), probe.describe()));
     }
     o.push_str("    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n");
-    o.push_str("  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n");
+    let tolerations = if w.tolerates_all_taints {
+        "op=Exists"
+    } else {
+        "<none>"
+    };
+    o.push_str(&format!(
+        "  Node-Selectors:\t<none>\n  Tolerations:\t{tolerations}\n"
+    ));
     o
 }
 
 /// The block as `kubectl describe` prints it.
-pub(super) fn described(labels: &[String], t: &Template) -> String {
-    aligned(&tabbed(labels, t))
+pub(super) fn described(labels: &[String], t: &Template, w: &DeploymentState) -> String {
+    aligned(&tabbed(labels, t, w))
 }
 
 /// Go's `text/tabwriter` as kubectl's describers set it up (padding 2, spaces) for text whose

@@ -42,6 +42,7 @@ pub fn describe(k: &Kube, d: usize, events: &str) -> String {
     o.push_str(&super::pod_template::described(
         &[format!("app={}", ss.name)],
         t,
+        ss,
     ));
     if let Some(ct) = set.and_then(|s| s.claim_templates.first()) {
         let class = ct
