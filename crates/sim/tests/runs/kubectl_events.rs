@@ -423,3 +423,31 @@ fn a_daemonset_pod_is_controlled_by_its_daemonset_and_tolerates_what_the_control
     );
     assert!(yaml.contains("kind: DaemonSet\n"), "{yaml}");
 }
+
+#[test]
+fn describe_node_lists_its_pods_by_namespace_then_name() {
+    let p = at("eks-rolling-update", 120);
+    let node = printed(&p, "kubectl describe node ip-10-0-0-4.ec2.internal");
+    let rows: Vec<(String, String)> = node
+        .lines()
+        .skip_while(|l| !l.starts_with("Non-terminated Pods:"))
+        .skip(3)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            Some((w.next()?.to_string(), w.next()?.to_string()))
+        })
+        .collect();
+    let mut sorted = rows.clone();
+    sorted.sort();
+    assert!(rows.len() >= 5, "{node}");
+    assert_eq!(rows, sorted, "{node}");
+    assert_eq!(rows[0].0, "default");
+    // aws-node requests no memory: a zero quantity prints as 0.
+    let aws_node = node
+        .lines()
+        .find(|l| l.contains("aws-node-"))
+        .expect("the VPC CNI's pod");
+    assert!(aws_node.contains("25m (1%)"), "{aws_node}");
+    assert!(!aws_node.contains("0Mi"), "{aws_node}");
+}

@@ -707,11 +707,13 @@ fn node(k: &Kube, n: usize) -> String {
         node.zone,
         crate::iam::eks_calls::node_instance_id(&node.name)
     );
-    // Every namespace's pods on the node, as kubectl lists them.
-    let pods: Vec<usize> = k
+    // Every namespace's pods on the node, as kubectl lists them (a list of pods with the
+    // node's name: by namespace, then name, `list_order`).
+    let mut pods: Vec<usize> = k
         .all_pods()
         .filter(|&p| k.eks.pods[p].node == Some(n))
         .collect();
+    pods.sort_by_cached_key(|&p| list_order::key(Some(k.pod_namespace(p)), &k.eks.pods[p].name));
     let _ = writeln!(o, "Non-terminated Pods:          ({} in total)", pods.len());
     let header = [
         "Namespace",
@@ -731,20 +733,17 @@ fn node(k: &Kube, n: usize) -> String {
     for &p in &pods {
         let req = k.eks.requests_of(p);
         let pct = |x: u32, of: u32| (u64::from(x) * 100 / u64::from(of.max(1))) as u32;
+        // A quantity of zero prints as `0` (resource.Quantity's String), not `0m` or `0Mi`.
+        let quantity = |x: u32, unit: &str, of: u32| match x {
+            0 => "0 (0%)".to_string(),
+            _ => format!("{x}{unit} ({}%)", pct(x, of)),
+        };
         rows.push(vec![
             k.pod_namespace(p).to_string(),
             k.eks.pods[p].name.clone(),
-            format!(
-                "{}m ({}%)",
-                req.cpu_millis,
-                pct(req.cpu_millis, node.allocatable_cpu_millis)
-            ),
+            quantity(req.cpu_millis, "m", node.allocatable_cpu_millis),
             "0 (0%)".into(),
-            format!(
-                "{}Mi ({}%)",
-                req.memory_mib,
-                pct(req.memory_mib, node.allocatable_memory_mib)
-            ),
+            quantity(req.memory_mib, "Mi", node.allocatable_memory_mib),
             "0 (0%)".into(),
             age(k.now, k.eks.pods[p].created_at),
         ]);
