@@ -201,12 +201,7 @@ pub(super) fn get(
         })
         .filter(|(_, o)| selector.as_ref().is_none_or(|s| s.matches(o)))
         .collect();
-    // The API server's order: by `<namespace>/<name>`, so an object's events stay together
-    // (`list_order`).
-    listed.sort_by_cached_key(|(f, o)| {
-        let name = o["metadata"]["name"].as_str().unwrap_or_default();
-        list_order::key(Some(k.event_namespace(f.object)), name)
-    });
+    in_list_order(k, &mut listed);
     if let Some(expr) = sort_by
         && let Err(e) = sort_by_path(&mut listed, |(_, o)| o.clone(), expr)
     {
@@ -290,14 +285,7 @@ fn watched(
                 },
                 _ => None,
             };
-            let objects = listed
-                .iter()
-                .map(|(_, o)| {
-                    let name = o["metadata"]["name"].as_str().unwrap_or_default();
-                    (o.clone(), format!("event/{name}\n"))
-                })
-                .collect();
-            super::watch_objects::watched(k, objects, output, parsed.as_ref(), how)
+            watched_objects(k, listed, output, parsed.as_ref(), how)
         }
     }
 }
@@ -363,4 +351,32 @@ fn source(o: &Value) -> String {
     } else {
         format!("{component}, {host}")
     }
+}
+
+/// Events watched one object at a time (`-o yaml|json|name|jsonpath -w`), each named
+/// `event/NAME` (shared with `kubectl events -w`).
+pub(super) fn watched_objects(
+    k: &Kube,
+    listed: &[(Folded, Value)],
+    output: Output,
+    template: Option<&Template>,
+    how: GetWatch,
+) -> Outcome {
+    let objects = listed
+        .iter()
+        .map(|(_, o)| {
+            let name = o["metadata"]["name"].as_str().unwrap_or_default();
+            (o.clone(), format!("event/{name}\n"))
+        })
+        .collect();
+    super::watch_objects::watched(k, objects, output, template, how)
+}
+
+/// Events in the API server's order: by `<namespace>/<name>`, so an object's events stay
+/// together (`list_order`).
+pub(super) fn in_list_order(k: &Kube, listed: &mut [(Folded, Value)]) {
+    listed.sort_by_cached_key(|(f, o)| {
+        let name = o["metadata"]["name"].as_str().unwrap_or_default();
+        list_order::key(Some(k.event_namespace(f.object)), name)
+    });
 }

@@ -188,10 +188,7 @@ fn events(k: &Kube, line: &Parsed) -> Result<Outcome, String> {
         })
         .collect();
     // The API server's order first (a watch's first events keep it), then oldest first.
-    listed.sort_by_cached_key(|(f, o)| {
-        let name = o["metadata"]["name"].as_str().unwrap_or_default();
-        list_order::key(Some(k.event_namespace(f.object)), name)
-    });
+    super::events::in_list_order(k, &mut listed);
     let no_headers = line.has("no-headers");
     if line.has("watch") {
         return Ok(watched(k, &listed, &format, no_headers));
@@ -317,18 +314,11 @@ fn watched(k: &Kube, listed: &[(Folded, Value)], format: &Format, no_headers: bo
                 Format::Name => parse::Output::Name,
                 _ => parse::Output::JsonPath,
             };
-            let objects = listed
-                .iter()
-                .map(|(_, o)| {
-                    let name = o["metadata"]["name"].as_str().unwrap_or_default();
-                    (o.clone(), format!("event/{name}\n"))
-                })
-                .collect();
             let how = parse::GetWatch {
                 only: false,
                 events: false,
             };
-            super::watch_objects::watched(k, objects, output, template, how)
+            super::events::watched_objects(k, listed, output, template, how)
         }
     }
 }

@@ -139,16 +139,11 @@ fn from_object(object: &serde_json::Value) -> Vec<(String, String)> {
 }
 
 /// `key=value,…` sorted by key, or `<none>`.
-fn format(mut pairs: Vec<(String, String)>) -> String {
+fn format(pairs: Vec<(String, String)>) -> String {
     if pairs.is_empty() {
         return "<none>".into();
     }
-    pairs.sort();
-    pairs
-        .iter()
-        .map(|(key, v)| format!("{key}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
+    crate::k8s::cluster::EksCluster::format_labels(&pairs)
 }
 
 #[cfg(test)]
