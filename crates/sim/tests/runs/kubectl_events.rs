@@ -378,6 +378,20 @@ fn kube_dns_fronts_coredns_and_eks_workloads_carry_their_add_ons_labels() {
         printed(&p, "kubectl get pods -n kube-system -l app=coredns"),
         "No resources found in kube-system namespace.\n"
     );
+    // CoreDNS's Deployment: its selector, and an IntOrString as the API serves it (a number,
+    // or a percentage as a string).
+    let coredns: Value = serde_json::from_str(&printed(
+        &p,
+        "kubectl get deploy coredns -n kube-system -o json",
+    ))
+    .expect("json");
+    assert_eq!(
+        coredns["spec"]["selector"]["matchLabels"]["k8s-app"],
+        "kube-dns"
+    );
+    let rolling = &coredns["spec"]["strategy"]["rollingUpdate"];
+    assert_eq!(rolling["maxUnavailable"], 1);
+    assert_eq!(rolling["maxSurge"], "25%");
 }
 
 #[test]

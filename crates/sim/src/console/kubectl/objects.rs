@@ -208,7 +208,7 @@ fn deployment(k: &Kube, d: usize) -> Value {
     let strategy = if dep.recreate {
         json!({"type": "Recreate"})
     } else {
-        json!({"rollingUpdate": {"maxSurge": dep.max_surge.to_string(), "maxUnavailable": dep.max_unavailable.to_string()}, "type": "RollingUpdate"})
+        json!({"rollingUpdate": {"maxSurge": int_or_percent(dep.max_surge), "maxUnavailable": int_or_percent(dep.max_unavailable)}, "type": "RollingUpdate"})
     };
     json!({
         "apiVersion": "apps/v1",
@@ -341,7 +341,7 @@ fn daemon_set(k: &Kube, d: usize) -> Value {
             "revisionHistoryLimit": 10,
             "selector": {"matchLabels": labels(k.eks.selector_labels(d))},
             "template": template,
-            "updateStrategy": {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": ds.max_unavailable.to_string()}, "type": "RollingUpdate"},
+            "updateStrategy": {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": int_or_percent(ds.max_unavailable)}, "type": "RollingUpdate"},
         },
         "status": {
             "currentNumberScheduled": st.current,
@@ -483,4 +483,12 @@ fn service_metadata(s: &super::services::ServiceRow) -> Value {
         m["annotations"] = labels(s.annotations.clone());
     }
     m
+}
+
+/// An `IntOrString` as the API serves it: a number (`1`) or a percentage string (`"25%"`).
+fn int_or_percent(v: crate::k8s::rollout::IntOrPercent) -> Value {
+    match v {
+        crate::k8s::rollout::IntOrPercent::Int(n) => json!(n),
+        crate::k8s::rollout::IntOrPercent::Percent(_) => json!(v.to_string()),
+    }
 }
