@@ -447,6 +447,17 @@
 //! what the hour waits for is memory, not instructions. A look ahead across moments for the
 //! prefetch (which the queue now does only within a moment) measured no different either
 //! (109.8 ms, 10 rounds). Goal 50,000× (72 ms): **not met**.
+//!
+//! 2026-12-07 at 11:21–11:28 UTC, a fresh build of `19a1a49` (no change to the run's code since
+//! the entry above), load 0.5–1.0: checked runs 89.0 ms for the hour (four invocations, each a
+//! median of 4; ≈ 40,400×), then 97.5–99.6 ms (eight invocations) as the load rose. `perf
+//! record --call-graph dwarf`, samples inside `advance_to`: the kernel 12.6 % (page faults,
+//! two thirds of them the event log's first writes), `full_pass` 7 % self and 48 % inclusive,
+//! a task's first read in `on_step_due` (one instruction, the first load of the task behind its
+//! pointer, is half of that function's samples), health-check signals 4 %; nothing else above
+//! 3 %. Measured, not kept: the log reserving room for 17 events per desired task when a run
+//! begins (no copies as it grows): 99.6 → 96.1 ms (medians of 8 alternating runs, −3.5 %), as
+//! on 2026-12-05. Goal 50,000× (72 ms): **not met**.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
