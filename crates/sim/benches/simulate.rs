@@ -448,9 +448,10 @@
 //! prefetch (which the queue now does only within a moment) measured no different either
 //! (109.8 ms, 10 rounds). Goal 50,000× (72 ms): **not met**.
 //!
-//! 2026-12-07 at 11:21–11:28 UTC, a fresh build of `19a1a49` (no change to the run's code since
-//! the entry above), load 0.5–1.0: checked runs 89.0 ms for the hour (four invocations, each a
-//! median of 4; ≈ 40,400×), then 97.5–99.6 ms (eight invocations) as the load rose. `perf
+//! 2026-12-07 at 11:21–12:38 UTC, a fresh build of `19a1a49` (no change to the run's code since
+//! the entry above), load 1.0–1.3: checked runs 97.5–115.6 ms for the hour (each invocation a
+//! median of 4; medians 99.6 ms of eight invocations at 11:27, 102.7 ms of six at 12:38;
+//! ≈ 31,100–36,900×). `perf
 //! record --call-graph dwarf`, samples inside `advance_to`: the kernel 12.6 % (page faults,
 //! two thirds of them the event log's first writes), `full_pass` 7 % self and 48 % inclusive,
 //! a task's first read in `on_step_due` (one instruction, the first load of the task behind its
