@@ -743,6 +743,7 @@ fn kubectl_next(cmd: &str, rest: &[&str], cx: &Context) -> Vec<String> {
         "storageclasses",
         "namespaces",
         "endpoints",
+        "endpointslices",
         "serviceaccounts",
     ]);
     if rest.last().is_some_and(|w| *w == "-o") {

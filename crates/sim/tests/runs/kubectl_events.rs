@@ -465,3 +465,78 @@ fn describe_node_lists_its_pods_by_namespace_then_name() {
     assert!(aws_node.contains("25m (1%)"), "{aws_node}");
     assert!(!aws_node.contains("0Mi"), "{aws_node}");
 }
+
+#[test]
+fn endpointslices_hold_every_pod_with_its_readiness_node_and_zone() {
+    let p = at("eks-rolling-update", 40);
+    let table = printed(&p, "kubectl get endpointslices -A");
+    let rows: Vec<Vec<&str>> = table
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows[0][..5],
+        [
+            "default",
+            "kubernetes",
+            "IPv4",
+            "443",
+            "10.0.15.254,10.0.31.254"
+        ]
+    );
+    assert!(
+        rows[1][1].starts_with("web-") && rows[1][1].len() == "web-".len() + 5,
+        "{table}"
+    );
+    assert_eq!(rows[1][3], "8080");
+    assert_eq!(
+        rows[2][..4],
+        ["kube-system", rows[2][1], "IPv4", "53,53,9153"]
+    );
+    // Every pod with an address: the ready ones and the update's new pods not ready yet.
+    let slice: Value = serde_json::from_str(&printed(
+        &p,
+        "kubectl get endpointslices -l kubernetes.io/service-name=web -o json",
+    ))
+    .expect("json");
+    let endpoints = slice["items"][0]["endpoints"]
+        .as_array()
+        .expect("endpoints");
+    let ready = endpoints
+        .iter()
+        .filter(|e| e["conditions"]["ready"] == true)
+        .count();
+    let eps = printed(&p, "kubectl get ep web -o json");
+    let eps: Value = serde_json::from_str(&eps).expect("json");
+    let count = |key: &str| eps["subsets"][0][key].as_array().map_or(0, Vec::len);
+    assert_eq!(ready, count("addresses"));
+    assert_eq!(endpoints.len() - ready, count("notReadyAddresses"));
+    assert!(
+        endpoints.len() - ready > 0,
+        "mid-rollout: some not ready yet"
+    );
+    for e in endpoints {
+        assert!(
+            e["zone"]
+                .as_str()
+                .is_some_and(|z| z.starts_with("us-east-1")),
+            "{e}"
+        );
+        assert_eq!(e["targetRef"]["kind"], "Pod");
+    }
+    assert_eq!(
+        slice["items"][0]["metadata"]["ownerReferences"][0]["kind"],
+        "Service"
+    );
+    // describe matches by prefix, as kubectl's describe does.
+    let described = printed(&p, "kubectl describe endpointslice web");
+    insta::assert_snapshot!(
+        "describe_endpointslice_web_head",
+        described.lines().take(20).collect::<Vec<_>>().join("\n")
+    );
+    assert_eq!(
+        failed(&p, "kubectl get endpointslice nope"),
+        "Error from server (NotFound): endpointslices.discovery.k8s.io \"nope\" not found\n"
+    );
+}

@@ -289,7 +289,7 @@ fn tab_offers_all_namespaces_and_endpoints() {
     let p = mid_rollout();
     let offered = |line: &str| crate::say::completions(&p, line);
     assert_eq!(offered("kubectl get al"), ["all"]);
-    assert_eq!(offered("kubectl get endp"), ["endpoints"]);
+    assert_eq!(offered("kubectl get endp"), ["endpoints", "endpointslices"]);
     assert_eq!(offered("kubectl get namespaces kube-s"), ["kube-system"]);
     assert!(
         offered("kubectl describe al").is_empty(),

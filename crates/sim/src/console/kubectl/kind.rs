@@ -125,7 +125,7 @@ impl Kind {
 /// "doesn't have a resource type" (`api_resources` lists them).
 pub fn unknown_type(t: &str) -> String {
     use super::api_resources::{Served, known_type};
-    const MODELLED: &str = "it lists pods, deployments, replicasets, daemonsets, statefulsets, nodes, services, endpoints, namespaces, serviceaccounts, hpa, pdb, pvc, pv, storageclasses and events (kubectl get all for the workloads)";
+    const MODELLED: &str = "it lists pods, deployments, replicasets, daemonsets, statefulsets, nodes, services, endpoints, endpointslices, namespaces, serviceaccounts, hpa, pdb, pvc, pv, storageclasses and events (kubectl get all for the workloads)";
     match known_type(t) {
         Some((resource, Served::Karpenter)) => format!(
             "error: Orca's console does not model {resource}, which a cluster running Karpenter has: {MODELLED}\n"

@@ -14,6 +14,7 @@ mod describe;
 mod describe_identity;
 mod describe_init;
 mod describe_side;
+mod endpoint_slices;
 mod events;
 mod events_command;
 mod get;
@@ -59,6 +60,9 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
         return outcome;
     }
     if let Some(outcome) = events_command::run(words, cx) {
+        return outcome;
+    }
+    if let Some(outcome) = endpoint_slices::run(words, cx) {
         return outcome;
     }
     let (command, scope) = match parse::parse_line(words) {
