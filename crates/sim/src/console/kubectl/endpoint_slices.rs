@@ -49,17 +49,14 @@ const DESCRIBE: &[(&str, bool)] = &[
 
 /// A word naming the type, alone or as `TYPE/NAME`.
 fn is_type(word: &str) -> bool {
-    let t = word
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    matches!(
-        t.as_str(),
-        "endpointslices"
-            | "endpointslice"
-            | "endpointslices.discovery.k8s.io"
-            | "endpointslice.discovery.k8s.io"
+    super::kind::names_type(
+        word,
+        &[
+            "endpointslices",
+            "endpointslice",
+            "endpointslices.discovery.k8s.io",
+            "endpointslice.discovery.k8s.io",
+        ],
     )
 }
 
@@ -306,7 +303,7 @@ fn table(k: &Kube, found: &[&Slice], no_headers: bool) -> String {
         .collect();
     let text = render(&header, &rows);
     if no_headers {
-        text.lines().skip(1).map(|l| format!("{l}\n")).collect()
+        super::table::rows_only(&text)
     } else {
         text
     }
@@ -410,30 +407,9 @@ fn describe_one(k: &Kube, s: &Slice) -> String {
     }
     push("AddressType:\tIPv4".into());
     push("Ports:".into());
-    // The ports' own block of the tabwriter: each column as wide as its widest cell, plus two.
-    let rows: Vec<[String; 3]> = s
-        .ports()
-        .map(|(name, port, protocol)| {
-            [
-                format!("  {}", name.unwrap_or("<unset>")),
-                port.to_string(),
-                protocol.to_string(),
-            ]
-        })
-        .collect();
-    let width = |i: usize, head: &str| {
-        rows.iter()
-            .map(|r| r[i].len())
-            .chain([head.len()])
-            .max()
-            .unwrap_or(0)
-            + 2
-    };
-    let (w0, w1) = (width(0, "  Name"), width(1, "Port"));
-    push(format!("{:<w0$}{:<w1$}Protocol", "  Name", "Port"));
-    push(format!("{:<w0$}{:<w1$}--------", "  ----", "----"));
-    for r in &rows {
-        push(format!("{:<w0$}{:<w1$}{}", r[0], r[1], r[2]));
+    let ports: Vec<_> = s.ports().collect();
+    for line in super::namespaces_endpoints::ports_table("  ", &ports).lines() {
+        push(line.to_string());
     }
     push("Endpoints:".into());
     for e in &s.endpoints {

@@ -269,7 +269,7 @@ fn table(k: &Kube, listed: &[(Folded, Value)], no_headers: bool) -> String {
         .collect();
     let text = render(&header, &rows);
     if no_headers {
-        text.lines().skip(1).map(|l| format!("{l}\n")).collect()
+        super::table::rows_only(&text)
     } else {
         text
     }
@@ -297,7 +297,7 @@ fn watched(k: &Kube, listed: &[(Folded, Value)], format: &Format, no_headers: bo
             // is printed first.
             let (first, watch) = Watch::keyed_rows(&table(k, listed, false), keys, false, false);
             let first = if no_headers {
-                first.lines().skip(1).map(|l| format!("{l}\n")).collect()
+                super::table::rows_only(&first)
             } else {
                 first
             };

@@ -136,3 +136,14 @@ pub fn unknown_type(t: &str) -> String {
         None => format!("error: the server doesn't have a resource type \"{t}\"\n"),
     }
 }
+
+/// Whether `word`, alone or as `TYPE/NAME`, names one of `types` (in any case): for the
+/// commands that read their own arguments (service accounts, EndpointSlices).
+pub fn names_type(word: &str, types: &[&str]) -> bool {
+    let t = word
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    types.contains(&t.as_str())
+}

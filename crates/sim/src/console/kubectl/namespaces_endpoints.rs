@@ -309,32 +309,8 @@ pub fn describe(k: &Kube, kind: Kind, names: &[String]) -> Outcome {
             o.push_str("Labels:       <none>\nAnnotations:  <none>\nSubsets:\n");
             let _ = writeln!(o, "  Addresses:          {}", list(&eps.ready));
             let _ = writeln!(o, "  NotReadyAddresses:  {}", list(&eps.not_ready));
-            // kubectl's tabwriter: each column as wide as its widest cell, plus two.
-            let rows: Vec<[String; 3]> = eps
-                .ports
-                .iter()
-                .map(|&(name, port, protocol)| {
-                    [
-                        name.unwrap_or("<unset>").to_string(),
-                        port.to_string(),
-                        protocol.to_string(),
-                    ]
-                })
-                .collect();
-            let width = |i: usize, head: &str| {
-                rows.iter()
-                    .map(|r| r[i].len())
-                    .chain([head.len()])
-                    .max()
-                    .unwrap_or(0)
-            };
-            let (wn, wp) = (width(0, "Name"), width(1, "Port"));
             o.push_str("  Ports:\n");
-            let _ = writeln!(o, "    {:<wn$}  {:<wp$}  Protocol", "Name", "Port");
-            let _ = writeln!(o, "    {:<wn$}  {:<wp$}  --------", "----", "----");
-            for r in &rows {
-                let _ = writeln!(o, "    {:<wn$}  {:<wp$}  {}", r[0], r[1], r[2]);
-            }
+            o.push_str(&ports_table("    ", &eps.ports));
             o.push('\n');
             o.push_str("Events:  <none>\n");
         }
@@ -419,6 +395,25 @@ pub fn describe_service(k: &Kube, s: &ServiceRow) -> String {
     line("Events", "<none>");
     // (A key with an empty value keeps its padding, as the tabwriter leaves it.)
     o
+}
+
+/// A describer's table of ports, `Name  Port  Protocol`, each line after `indent` (kubectl's
+/// tabwriter pads describe's tables by two).
+pub(super) fn ports_table(indent: &str, ports: &[(Option<&str>, u16, &str)]) -> String {
+    let dashes = ["----", "----", "--------"].map(String::from).to_vec();
+    let rows: Vec<Vec<String>> = std::iter::once(dashes)
+        .chain(ports.iter().map(|&(name, port, protocol)| {
+            vec![
+                name.unwrap_or("<unset>").to_string(),
+                port.to_string(),
+                protocol.to_string(),
+            ]
+        }))
+        .collect();
+    super::table::render_padded(&["Name", "Port", "Protocol"], &rows, 2)
+        .lines()
+        .map(|l| format!("{indent}{l}\n"))
+        .collect()
 }
 
 #[cfg(test)]

@@ -33,12 +33,7 @@ use crate::time::SimTime;
 
 /// A word naming the type: `serviceaccounts`, `serviceaccount`, `sa`, alone or as `TYPE/NAME`.
 fn is_type(word: &str) -> bool {
-    let t = word
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    matches!(t.as_str(), "serviceaccounts" | "serviceaccount" | "sa")
+    super::kind::names_type(word, &["serviceaccounts", "serviceaccount", "sa"])
 }
 
 /// `kubectl get`'s flags (as `parse::parse_line` takes them).

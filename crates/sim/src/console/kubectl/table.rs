@@ -2,6 +2,11 @@
 //! with kubectl's settings: minwidth 0, tabwidth 8, padding 3), headers in capitals, no trailing
 //! padding after the last column.
 
+/// A table's rows without its header line (`--no-headers`).
+pub fn rows_only(table: &str) -> String {
+    table.lines().skip(1).map(|l| format!("{l}\n")).collect()
+}
+
 pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     render_padded(header, rows, 3)
 }
