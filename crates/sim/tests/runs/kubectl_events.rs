@@ -27,6 +27,16 @@ fn first_column(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The first two words of each line (namespace and name).
+fn first_two_columns<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(String, String)> {
+    lines
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            Some((w.next()?.to_string(), w.next()?.to_string()))
+        })
+        .collect()
+}
+
 #[test]
 fn kubectl_events_lists_the_namespace_oldest_first() {
     let p = at(SANDBOX, 120);
@@ -164,14 +174,7 @@ fn kubectl_lists_objects_by_namespace_then_name() {
     assert_eq!(pods, sorted);
     assert!(pods.len() > 10, "{pods:?}");
     // Namespace by namespace under -A.
-    let rows: Vec<(String, String)> = printed(&p, "kubectl get pods -A")
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            let mut w = l.split_whitespace();
-            Some((w.next()?.to_string(), w.next()?.to_string()))
-        })
-        .collect();
+    let rows = first_two_columns(printed(&p, "kubectl get pods -A").lines().skip(1));
     let mut sorted = rows.clone();
     sorted.sort();
     assert_eq!(rows, sorted);
@@ -442,16 +445,12 @@ fn a_daemonset_pod_is_controlled_by_its_daemonset_and_tolerates_what_the_control
 fn describe_node_lists_its_pods_by_namespace_then_name() {
     let p = at("eks-rolling-update", 120);
     let node = printed(&p, "kubectl describe node ip-10-0-0-4.ec2.internal");
-    let rows: Vec<(String, String)> = node
-        .lines()
-        .skip_while(|l| !l.starts_with("Non-terminated Pods:"))
-        .skip(3)
-        .take_while(|l| l.starts_with("  "))
-        .filter_map(|l| {
-            let mut w = l.split_whitespace();
-            Some((w.next()?.to_string(), w.next()?.to_string()))
-        })
-        .collect();
+    let rows = first_two_columns(
+        node.lines()
+            .skip_while(|l| !l.starts_with("Non-terminated Pods:"))
+            .skip(3)
+            .take_while(|l| l.starts_with("  ")),
+    );
     let mut sorted = rows.clone();
     sorted.sort();
     assert!(rows.len() >= 5, "{node}");

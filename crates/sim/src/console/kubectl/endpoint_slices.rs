@@ -28,7 +28,6 @@ use super::namespaces_endpoints::of_service;
 use super::objects::{sorted, ts, uid};
 use super::parse::{self, Flags, Parsed};
 use super::services::{ServiceRow, services};
-use super::table::render;
 use super::{Kube, Outcome};
 use crate::console::Context;
 use crate::time::SimTime;
@@ -301,12 +300,7 @@ fn table(k: &Kube, found: &[&Slice], no_headers: bool) -> String {
             row
         })
         .collect();
-    let text = render(&header, &rows);
-    if no_headers {
-        super::table::rows_only(&text)
-    } else {
-        text
-    }
+    super::table::render_rows(&header, &rows, no_headers)
 }
 
 /// The EndpointSlice as the API serves it.

@@ -30,7 +30,6 @@ use super::jsonpath::Template;
 use super::list_order;
 use super::parse::Kind;
 use super::parse::{self, Flags, Parsed, Scope};
-use super::table::render;
 use super::yaml::json_text;
 use crate::console::watch::Watch;
 use crate::console::{Context, Outcome};
@@ -267,12 +266,7 @@ fn table(k: &Kube, listed: &[(Folded, Value)], no_headers: bool) -> String {
             row
         })
         .collect();
-    let text = render(&header, &rows);
-    if no_headers {
-        super::table::rows_only(&text)
-    } else {
-        text
-    }
+    super::table::render_rows(&header, &rows, no_headers)
 }
 
 /// `kubectl events -w`: the events the watch starts with, then each new or repeated one.

@@ -7,6 +7,12 @@ pub fn rows_only(table: &str) -> String {
     table.lines().skip(1).map(|l| format!("{l}\n")).collect()
 }
 
+/// [`render`], without the header line when `no_headers` (`--no-headers`).
+pub fn render_rows(header: &[&str], rows: &[Vec<String>], no_headers: bool) -> String {
+    let text = render(header, rows);
+    if no_headers { rows_only(&text) } else { text }
+}
+
 pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     render_padded(header, rows, 3)
 }
