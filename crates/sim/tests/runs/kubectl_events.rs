@@ -295,6 +295,22 @@ fn kubectl_top_lists_by_name_or_the_most_used_first() {
         failed(&p, "kubectl top pods --sort-by=CPU"),
         "error: --sort-by accepts only cpu or memory\n"
     );
+    // One pod by name; a name the Metrics API has no metrics for is its NotFound.
+    let one = &by_name[0].0;
+    let named = printed(&p, &format!("kubectl top pod {one}"));
+    assert_eq!(first_column(&named), [one.clone()], "{named}");
+    assert_eq!(
+        failed(&p, "kubectl top pod nothing"),
+        "Error from server (NotFound): podmetrics.metrics.k8s.io \"default/nothing\" not found\n"
+    );
+    assert_eq!(
+        failed(&p, "kubectl top pod nothing -l app=web"),
+        "error: only one of NAME or --selector can be provided\n"
+    );
+    assert_eq!(
+        failed(&p, "kubectl top node nothing"),
+        "Error from server (NotFound): nodemetrics.metrics.k8s.io \"nothing\" not found\n"
+    );
 }
 
 #[test]

@@ -185,9 +185,18 @@ pub fn run(words: &[String], cx: &Context) -> Outcome {
         } => describe::describe(&k, kind, &names, selector.as_deref()),
         Command::Top {
             kind,
+            name,
             selector,
             sort_by,
-        } => top_logs::top(&k, kind, selector.as_deref(), sort_by.as_deref()),
+        } => top_logs::top(
+            &k,
+            kind,
+            top_logs::TopFilter {
+                name: name.as_deref(),
+                selector: selector.as_deref(),
+                sort_by: sort_by.as_deref(),
+            },
+        ),
         Command::Logs {
             pod,
             container,

@@ -140,7 +140,9 @@ pub enum Command {
     },
     Top {
         kind: Kind,
-        /// `-l`: the pods to show (`kubectl top pod` only).
+        /// `kubectl top pod NAME`: one object's usage.
+        name: Option<String>,
+        /// `-l`: the objects to show.
         selector: Option<String>,
         /// `--sort-by cpu|memory`: the most used first; without it, by namespace and name.
         sort_by: Option<String>,
@@ -892,9 +894,15 @@ pub fn parse_line(words: &[String]) -> Result<(Command, Scope), String> {
                     );
                 }
             };
+            let name = p.positional.get(1).cloned();
+            let selector = p.get("selector").map(str::to_string);
+            if name.is_some() && selector.is_some() {
+                return Err("error: only one of NAME or --selector can be provided\n".into());
+            }
             Ok(Command::Top {
                 kind,
-                selector: p.get("selector").map(str::to_string),
+                name,
+                selector,
                 sort_by,
             })
         }

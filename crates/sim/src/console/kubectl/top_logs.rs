@@ -23,10 +23,25 @@ fn running(k: &Kube, p: usize) -> bool {
     pod.deleting_at.is_none() && matches!(pod.state, ContainerState::Running { .. })
 }
 
-/// `kubectl top pod|node`. Rows come by namespace and name (kubectl's `PodMetricsSorter` and
-/// `NodeMetricsSorter` without `--sort-by`), or the most used first with `--sort-by cpu|memory`
-/// (kubectl `pkg/cmd/top`, `metricsutil/metrics_printer.go`).
-pub fn top(k: &Kube, kind: Kind, selector: Option<&str>, sort_by: Option<&str>) -> Outcome {
+/// What `kubectl top` shows: one object by name, or those a selector picks, in an order.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TopFilter<'a> {
+    pub name: Option<&'a str>,
+    pub selector: Option<&'a str>,
+    pub sort_by: Option<&'a str>,
+}
+
+/// `kubectl top pod|node [NAME]`. Rows come by namespace and name (kubectl's
+/// `PodMetricsSorter` and `NodeMetricsSorter` without `--sort-by`), or the most used first with
+/// `--sort-by cpu|memory` (kubectl `pkg/cmd/top`, `metricsutil/metrics_printer.go`). A name
+/// without metrics — no such pod, or one not running yet — is the Metrics API's NotFound
+/// (`podmetrics.metrics.k8s.io "default/NAME" not found`).
+pub fn top(k: &Kube, kind: Kind, filter: TopFilter) -> Outcome {
+    let TopFilter {
+        name,
+        selector,
+        sort_by,
+    } = filter;
     // kubectl top asks the Metrics API first (`metricsutil`'s support check).
     if !crate::k8s::addons::metrics_api(k.eks.metrics_server, k.now) {
         return Outcome::Fail("error: Metrics API not available\n".into());
@@ -51,7 +66,17 @@ pub fn top(k: &Kube, kind: Kind, selector: Option<&str>, sort_by: Option<&str>) 
                         .as_ref()
                         .is_none_or(|s| s.matches(&k.pod_labels(p)))
                 })
+                .filter(|&p| name.is_none_or(|n| k.eks.pods[p].name == n))
                 .collect();
+            if let (Some(n), true) = (name, pods.is_empty()) {
+                let ns = match &k.scope {
+                    super::parse::Scope::Namespace(ns) => ns.as_str(),
+                    super::parse::Scope::All => "default",
+                };
+                return Outcome::Fail(format!(
+                    "Error from server (NotFound): podmetrics.metrics.k8s.io \"{ns}/{n}\" not found\n"
+                ));
+            }
             pods.sort_by(|&a, &b| {
                 (k.pod_namespace(a), &k.eks.pods[a].name)
                     .cmp(&(k.pod_namespace(b), &k.eks.pods[b].name))
@@ -91,7 +116,13 @@ pub fn top(k: &Kube, kind: Kind, selector: Option<&str>, sort_by: Option<&str>) 
                         .as_ref()
                         .is_none_or(|s| s.matches(&k.node_labels(n)))
                 })
+                .filter(|&n| name.is_none_or(|want| k.eks.nodes[n].name == want))
                 .collect();
+            if let (Some(n), true) = (name, nodes.is_empty()) {
+                return Outcome::Fail(format!(
+                    "Error from server (NotFound): nodemetrics.metrics.k8s.io \"{n}\" not found\n"
+                ));
+            }
             // Nodes without metrics (not ready) print after the others, as `<unknown>`
             // (`PrintNodeMetrics`' missing-metrics lines).
             nodes.sort_by(|&a, &b| {
