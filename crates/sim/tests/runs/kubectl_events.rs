@@ -298,7 +298,7 @@ fn kubectl_top_lists_by_name_or_the_most_used_first() {
     // One pod by name; a name the Metrics API has no metrics for is its NotFound.
     let one = &by_name[0].0;
     let named = printed(&p, &format!("kubectl top pod {one}"));
-    assert_eq!(first_column(&named), [one.clone()], "{named}");
+    assert_eq!(first_column(&named), std::slice::from_ref(one), "{named}");
     assert_eq!(
         failed(&p, "kubectl top pod nothing"),
         "Error from server (NotFound): podmetrics.metrics.k8s.io \"default/nothing\" not found\n"
