@@ -30,6 +30,10 @@
 //! 77,580 events (were 80,080), 10/10 rollouts; three checked runs, the hour in 0.32–0.47 s
 //! (7,700–11,300× real time), building the pods 1.8 s.
 
+/// The allocator the app uses (`src/lib.rs`), so the bench measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 use orca_sim::SimTime;

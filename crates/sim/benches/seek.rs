@@ -58,6 +58,10 @@
 //! up to `WORK_PER_SNAPSHOT` timers, each pass in it linear in the service's tasks: the goals
 //! (open ≤ 2 s, p95 ≤ 50 ms) need passes that do not look at every task again.
 
+/// The allocator the app uses (`src/lib.rs`), so the bench measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

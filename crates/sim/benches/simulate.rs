@@ -459,6 +459,49 @@
 //! 3 %. Measured, not kept: the log reserving room for 17 events per desired task when a run
 //! begins (no copies as it grows): 99.6 → 96.1 ms (medians of 8 alternating runs, −3.5 %), as
 //! on 2026-12-05. Goal 50,000× (72 ms): **not met**.
+//!
+//! 2026-12-07 at 14:05–14:56 UTC (the allocator, the log's room, prefetching further ahead), the
+//! machine of the morning, whose speed changed by a fifth within the hour (the `19a1a49` build,
+//! glibc's allocator, took 78.5–103.9 ms for the hour in the runs below). Every figure is a
+//! median of alternating checked runs (each a median of 4) against that build, so both saw the
+//! same machine:
+//! - **mimalloc as the global allocator** (the app's too, `src/lib.rs`): 101.3 → 89.4 ms
+//!   (n = 10). `perf` had put memory management at a quarter of the hour: glibc's `malloc`,
+//!   `free` and their bookkeeping (`unlink_chunk`, `malloc_consolidate`) about 12 %, and the
+//!   kernel zeroing fresh pages 16 %. This differs from the trial of 2026-12-05 (no faster,
+//!   README), on the code of that day;
+//! - **the log's room reserved when the run is built** (`engine::expected_events`: 32 events
+//!   per desired task or pod, capped at the run's limit; room not written costs address
+//!   space, not memory): 89.4 → 78.7 ms (n = 10). Under glibc it measured −3.5 %, as `realloc`
+//!   there moves a large block by remapping its pages; mimalloc copies it, and the copies of the
+//!   doubling log (`memmove` 7 % of the hour) went away;
+//! - these two steps were measured with mimalloc's newest version (3). Version 2 is kept: in
+//!   two batches of alternating runs, version 3 (which asks the kernel for huge pages for all
+//!   its memory) ran 11 of 18 invocations at 105–117 ms and the rest at 75.6–88.1 ms, while
+//!   version 2 ran all 18 at 78.2–86.4 ms (medians 81.4 and 83.4 ms);
+//! - **prefetching further ahead**: while one timer runs, the engine hinted only at the first
+//!   cache line of the next timer's task; `perf` showed the first read of the task still half of
+//!   `on_step_due` and the task and its containers 83 % of `target_health::signal` (one timer's
+//!   work is too short for a read from memory to arrive). The engine now hints at every line
+//!   of the task (and target) of the timer four places on in the moment's queue
+//!   (`Timers::ahead_due`), and at the next timer's task's containers: 74.2 → 69.3 ms (n = 10).
+//!   Eight places on measured the same as four (64.7 / 65.5 ms).
+//!
+//! Together, alternating with the `19a1a49` build at 14:54 (n = 12): **78.5 → 61.1 ms**
+//! (−22 %; minimums 74.6 → 56.6 ms). Criterion at 14:55: **the hour alone 67.5 ms (66.0–70.1,
+//! ≈ 53,400× real time)**, build + hour 93.1 ms. Goal 50,000× (72 ms): **met** on the machine as
+//! it was then; at its slowest of the day (the old build at 101–104 ms) the same −20 to −22 %
+//! gives about 80 ms. The same 160,583 events and every golden log unchanged. Tried and not
+//! kept, no difference the machine could show: health-check signals and a probe's transitions
+//! kept inline (`smallvec`: a fifth fewer allocations, 83.4 / 84.5 ms), the fixed
+//! explanations of a target turning healthy borrowed instead of copied, a pass asking for the
+//! briefs eight tasks ahead (65.6 / 64.5 ms), the scheduler's stops asking for the next stop's
+//! target and explanation slot (65.3 / 65.1 ms), and mimalloc never returning freed memory
+//! (`MIMALLOC_PURGE_DELAY=-1`, 2–3 %, an environment setting).
+
+/// The allocator the app uses (`src/lib.rs`), so the bench measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

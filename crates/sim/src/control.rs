@@ -135,6 +135,14 @@ impl Timers {
         (at <= now.0).then_some(*t)
     }
 
+    /// A timer due by `now` that comes `n` timers after the next one, if the queue can tell
+    /// without looking far (the scheduled timers of the moment in front): for prefetching only,
+    /// it may miss a timer and it does not count timeline entries.
+    pub fn ahead_due(&self, now: SimTime, n: usize) -> Option<Timer> {
+        let (at, t) = self.heap.ahead(n)?;
+        (at <= now.0).then_some(*t)
+    }
+
     /// The moment of the next timer, if any, without changing the queue (see
     /// [`Timers::next_at_mut`]).
     pub fn next_at(&self) -> Option<SimTime> {

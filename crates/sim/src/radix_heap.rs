@@ -161,6 +161,16 @@ impl<T> RadixHeap<T> {
         self.current.front().map(|item| (self.last, item))
     }
 
+    /// The `n`-th entry (from 0) of those with the least key, when they are in front (after a
+    /// [`RadixHeap::peek_mut`] or a [`RadixHeap::pop`] brought them there) and no key below
+    /// them waits: a look ahead for prefetching, which may find nothing.
+    pub fn ahead(&self, n: usize) -> Option<(u64, &T)> {
+        if !self.early.is_empty() {
+            return None;
+        }
+        self.current.get(n).map(|item| (self.last, item))
+    }
+
     /// The least key and its item; the entry is put in front so that taking it out, or
     /// looking again, costs nothing more.
     pub fn peek_mut(&mut self) -> Option<(u64, &T)> {

@@ -32,7 +32,8 @@ pub struct World {
 }
 
 impl World {
-    /// Hint that the object `timer` reads first will be read soon ([`crate::prefetch`]).
+    /// Hint that the objects `timer` reads first will be read soon ([`crate::prefetch`]): its
+    /// task (every line of it), or its target and the target's task.
     pub fn prefetch_for(&self, timer: &crate::control::Timer) {
         use crate::control::{EcsTimer, Timer};
         let (Timer::Ecs(timer), Some(ecs)) = (timer, &self.ecs) else {
@@ -45,7 +46,7 @@ impl World {
             | EcsTimer::ContainerDeps(t)
             | EcsTimer::AppCalls(t) => {
                 if let Some(task) = ecs.tasks.get(t.0 as usize) {
-                    crate::prefetch::hint(task);
+                    crate::prefetch::hint_all(task);
                 }
             }
             EcsTimer::Target(tg, t) => {
@@ -54,10 +55,34 @@ impl World {
                     .get(tg.0 as usize)
                     .and_then(|g| g.target_of(t))
                 {
-                    crate::prefetch::hint(target);
+                    crate::prefetch::hint_all(target);
+                    // Its health checks read the task's containers (`target_health::signal`).
+                    if let Some(task) = ecs.tasks.get(t.0 as usize) {
+                        crate::prefetch::hint_all(task);
+                    }
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Hint at what the task of `timer` points to (its containers), once the task itself is
+    /// in the cache ([`World::prefetch_for`] a few timers before).
+    pub fn prefetch_beyond(&self, timer: &crate::control::Timer) {
+        use crate::control::{EcsTimer, Timer};
+        let (Timer::Ecs(timer), Some(ecs)) = (timer, &self.ecs) else {
+            return;
+        };
+        let t = match *timer {
+            EcsTimer::TaskStep(t) | EcsTimer::ContainerHealth(t) | EcsTimer::Target(_, t) => t,
+            _ => return,
+        };
+        if let Some(c) = ecs
+            .tasks
+            .get(t.0 as usize)
+            .and_then(|task| task.containers.first())
+        {
+            crate::prefetch::hint_all(c);
         }
     }
 

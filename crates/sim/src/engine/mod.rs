@@ -177,6 +177,29 @@ impl Snapshot {
     }
 }
 
+/// Room for the events a run of `world` will likely log, reserved when it is built so that the
+/// log is not copied as it grows: a rolling update of a 10,000-task cluster logs 160,000 events
+/// (20 MB), and each doubling of a growing `Vec` copies what it holds — with the app's allocator
+/// (mimalloc, `src/lib.rs`) a copy a large log pays for, where glibc's `realloc` remaps the pages.
+/// Replacing one task logs about 16 events (its start, its states, its target's registration,
+/// health and draining, the old task's stop); the room is twice that per task or pod the world
+/// wants, so one full replacement and a good part of a second fit. Room not written is address
+/// space, not memory (the pages are given when first written). [model] A run that logs more
+/// grows the log as before.
+fn expected_events(world: &World) -> usize {
+    const PER_REPLICA: usize = 32;
+    let ecs = world.ecs.as_ref().map_or(0, |c| {
+        c.services.iter().map(|s| s.desired_count as usize).sum()
+    });
+    let eks = world.eks.as_ref().map_or(0, |c| {
+        c.deployments.iter().map(|d| d.replicas as usize).sum()
+    });
+    ((ecs + eks) * PER_REPLICA).min(MAX_EVENTS)
+}
+
+/// How many timers ahead the engine prefetches what a timer reads (`prefetch.rs`).
+const PREFETCH_AHEAD: usize = 4;
+
 /// A guard against a controller bug rescheduling itself for ever at one instant.
 const MAX_TIMERS_PER_INSTANT: usize = 5_000_000;
 
@@ -203,6 +226,7 @@ impl Simulation {
             work: 0,
             scenario,
         };
+        sim.log.reserve(expected_events(&sim.state.world));
         let scenario = sim.scenario.clone();
         sim.with_ctx(SimTime::ZERO, |ctx| build::start(ctx, &scenario));
         for (i, entry) in scenario.timeline.iter().enumerate() {
@@ -426,9 +450,15 @@ impl Simulation {
                 break;
             }
             self.work += 1;
-            // The object the next timer reads first comes into the cache meanwhile.
+            // The objects the coming timers read come into the cache meanwhile: those of the
+            // timer `PREFETCH_AHEAD` places on (one timer's work is too short for a first read
+            // from memory to arrive by the next), and what the next one's task points to.
+            if let Some(far) = self.state.timers.ahead_due(at, PREFETCH_AHEAD) {
+                self.state.world.prefetch_for(&far);
+            }
             if let Some(next) = self.state.timers.peek_due(at) {
                 self.state.world.prefetch_for(&next);
+                self.state.world.prefetch_beyond(&next);
             }
             self.with_ctx(at, |ctx| dispatch(ctx, &scenario, timer));
         }
