@@ -50,6 +50,13 @@
 //!   and 184 snapshots. Then with subjects packed (128-byte events), two runs each against
 //!   that build: open 0.53–0.56 s (0.51–0.61 s), p95 2.7–2.9 ms (2.4–2.7 ms), peak RSS 270 MB
 //!   (275 MB): less memory, the times within the noise.
+//! - 2026-12-07 at 15:20 UTC, mimalloc (version 2) as the allocator (the app's now), three runs
+//!   alternating with the same code on glibc's: seek median 1.2–1.3 ms (1.7–2.3), **p95
+//!   1.7–2.2 ms** (2.5–2.9), max 3.4–16.8 ms (4.3–5.0); opening 0.33–0.92 s (0.43–0.52 s):
+//!   quicker when the machine gives the allocator's huge pages quickly, slower when it does
+//!   not (system time 0.03–0.61 s against 0.09–0.18 s; a version built without huge pages
+//!   opened in 0.42–0.45 s and sought at a p95 of 2.2–2.4 ms, but ran the 10,000-task hour of
+//!   `simulate` 17 % slower, so they are kept); peak RSS 283 MB (262 MB).
 //!
 //! Where the time goes (callgrind, 4,000 tasks): the scheduler's passes are ~80 % of all
 //! instructions, opening and seeking alike — the health gate of every live task on every pass
