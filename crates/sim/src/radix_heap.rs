@@ -274,6 +274,8 @@ mod tests {
         PeekInFront,
         LowerBound,
         Retain(u16),
+        /// Look this many entries past the front.
+        Ahead(u8),
     }
 
     fn op() -> impl Strategy<Value = Op> {
@@ -286,6 +288,7 @@ mod tests {
             1 => Just(Op::PeekInFront),
             1 => Just(Op::LowerBound),
             1 => (1..8u16).prop_map(Op::Retain),
+            2 => (0..6u8).prop_map(Op::Ahead),
         ]
     }
 
@@ -320,6 +323,17 @@ mod tests {
                         prop_assert_eq!(got, want);
                         if let Some((k, _)) = got {
                             floor = k;
+                        }
+                    }
+                    // A look ahead may find nothing, but what it finds is the entry that many
+                    // pops away, with the least key.
+                    Op::Ahead(k) => {
+                        if let Some((key, x)) = heap.ahead(usize::from(k)) {
+                            let mut order: Vec<(u64, u64)> =
+                                reference.iter().map(|Reverse(e)| *e).collect();
+                            order.sort();
+                            prop_assert_eq!(Some(&(key, *x)), order.get(usize::from(k)));
+                            prop_assert_eq!(Some(key), order.first().map(|e| e.0));
                         }
                     }
                     Op::Peek => {
