@@ -10,15 +10,9 @@
 /// The size of a cache line on the processors Orca runs on (x86-64 and 64-bit ARM).
 const LINE: usize = 64;
 
-/// Ask for the memory of `object`'s first cache line to be brought into the cache. Does nothing
-/// on processors other than x86-64.
-#[inline]
-pub fn hint<T>(object: &T) {
-    line((object as *const T).cast::<u8>());
-}
-
-/// [`hint`] for every cache line `object` spans (its own bytes: what it points to is not
-/// touched). A task is seven lines, and the steps that handle it read more than the first.
+/// Ask for every cache line `object` spans to be brought into the cache (its own bytes: what it
+/// points to is not touched; a task is seven lines, and the steps that handle it read more than
+/// the first). Does nothing on processors other than x86-64.
 #[inline]
 pub fn hint_all<T>(object: &T) {
     let start = (object as *const T).cast::<u8>();
